@@ -1,0 +1,40 @@
+# Set-up needs only Python 3.11+ and make: the first target that needs the
+# virtualenv creates it and installs the project with its dev tools.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export TIKTOKEN_CACHE_DIR ?= $(CURDIR)/var/tiktoken
+
+.PHONY: install run test lint eval bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: install
+	$(BIN)/concierge migrate
+	$(BIN)/concierge seed --demo
+	$(BIN)/concierge serve
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy core
+	$(BIN)/lint-imports
+
+eval: install
+	$(BIN)/concierge eval --k 3
+
+bench: install
+	$(BIN)/python bench/booking_race.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,82 @@
+"""Settings from ``CONCIERGE_*`` environment variables (pydantic-settings)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE_PATH = Path("var") / "concierge.db"
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the usual spellings and pick the async drivers we ship with."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    if url.startswith("sqlite:///") or url == "sqlite://":
+        url = "sqlite+aiosqlite://" + url[len("sqlite://") :]
+    return url
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CONCIERGE_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(default=f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}")
+    redis_url: str | None = None
+    model: str = "local"
+    openai_base_url: str | None = None
+    openai_api_key: str | None = None
+    stripe_api_key: str | None = None
+    stripe_api_base: str | None = None
+    stripe_webhook_secret: str | None = None
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    flight_webhook_secret: str = "dev-flight-webhook-secret"
+    hold_ttl_seconds: int = 900
+    approval_hold_deadline_seconds: int = 48 * 3600
+    idempotency_ttl_seconds: int = 24 * 3600
+    idempotency_in_flight_seconds: int = 120
+    search_cache_ttl_seconds: int = 30
+    lock_lease_ms: int = 5000
+    lock_wait_ms: int = 3000
+    company_card: str = "4242424242424242"
+    # Simulated supplier fault injection: "none", "5xx", "4xx", "timeout" plus a rate.
+    supplier_fault: Literal["none", "5xx", "4xx", "timeout"] = "none"
+    supplier_fault_rate: float = 0.0
+    supplier_latency_ms: int = 0
+    supplier_timeout_seconds: float = 5.0
+    supplier_max_attempts: int = 3
+    catalogue_days_ahead: int = 90
+    run_jobs_in_process: bool = True
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalize(cls, value: str) -> str:
+        return normalize_database_url(value)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _empty_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def payments_backend(self) -> Literal["local", "stripe"]:
+        return "stripe" if self.stripe_api_key else "local"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

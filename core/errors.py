@@ -1,0 +1,128 @@
+"""Named business errors. Each carries a stable ``code`` and an HTTP status.
+
+The API maps them to problem+json in one handler; the agent shows the model
+``str(error)``, never a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class CoreError(Exception):
+    code: ClassVar[str] = "CORE_ERROR"
+    status: ClassVar[int] = 400
+    title: ClassVar[str] = "Request could not be completed"
+
+    def __init__(self, detail: str | None = None, **extra: Any) -> None:
+        self.detail = detail or self.title
+        self.extra = extra
+        super().__init__(self.detail)
+
+
+class ValidationFailed(CoreError):
+    code = "VALIDATION_ERROR"
+    status = 422
+    title = "Invalid request"
+
+
+class NotFound(CoreError):
+    code = "NOT_FOUND"
+    status = 404
+    title = "Not found"
+
+
+class Forbidden(CoreError):
+    code = "FORBIDDEN"
+    status = 403
+    title = "Not allowed"
+
+
+class Unauthorized(CoreError):
+    code = "UNAUTHORIZED"
+    status = 401
+    title = "Authentication required"
+
+
+class SoldOut(CoreError):
+    code = "SOLD_OUT"
+    status = 409
+    title = "Not enough seats or rooms left"
+
+
+class HoldExpired(CoreError):
+    code = "HOLD_EXPIRED"
+    status = 410
+    title = "The hold has expired"
+
+
+class InvalidTransition(CoreError):
+    code = "INVALID_TRANSITION"
+    status = 409
+    title = "That change is not allowed in the booking's current state"
+
+
+class ConcurrentUpdate(InvalidTransition):
+    """A conditional update lost a race: somebody else moved the row first."""
+
+    title = "The booking was changed by another request"
+
+
+class PolicyBlocked(CoreError):
+    code = "POLICY_BLOCKED"
+    status = 403
+    title = "Blocked by the travel policy"
+
+
+class PaymentDeclined(CoreError):
+    code = "PAYMENT_DECLINED"
+    status = 402
+    title = "The payment was declined"
+
+
+class PaymentError(CoreError):
+    code = "PAYMENT_ERROR"
+    status = 502
+    title = "The payment provider failed"
+
+
+class IdempotencyKeyMissing(CoreError):
+    code = "IDEMPOTENCY_KEY_MISSING"
+    status = 400
+    title = "Idempotency-Key header is required"
+
+
+class IdempotencyKeyReused(CoreError):
+    code = "IDEMPOTENCY_KEY_REUSED"
+    status = 422
+    title = "Idempotency-Key was already used with a different request"
+
+
+class IdempotencyInProgress(CoreError):
+    code = "IDEMPOTENCY_IN_PROGRESS"
+    status = 409
+    title = "A request with this Idempotency-Key is still in progress"
+
+
+class RateLimited(CoreError):
+    code = "RATE_LIMITED"
+    status = 429
+    title = "Too many requests"
+
+
+class SupplierUnavailable(CoreError):
+    code = "SUPPLIER_UNAVAILABLE"
+    status = 503
+    title = "The supplier is unavailable"
+
+
+class SupplierRejected(CoreError):
+    code = "SUPPLIER_REJECTED"
+    status = 409
+    title = "The supplier refused the booking"
+
+
+class LockTimeout(CoreError):
+    code = "LOCK_TIMEOUT"
+    status = 503
+    title = "The inventory is busy, try again"

@@ -1,0 +1,1 @@
+"""Payments: the PaymentGateway interface, LocalGateway and StripeGateway."""

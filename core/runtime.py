@@ -1,0 +1,104 @@
+"""Everything a core operation needs at run time, built once per process.
+
+Runtime context (who is asking, which database) is not agent state: the API,
+jobs, tools and tests hand a ``Runtime`` down explicitly.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.cache import NullCache, RedisCache
+from core.clock import Clock, SystemClock
+from core.config import Settings
+from core.db import Database
+from core.locks import InProcessLocks, LockManager, RedisLocks
+from core.payment.gateway import PaymentGateway
+from core.supplier.base import Supplier
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    clock: Clock
+    locks: LockManager
+    cache: Any
+    payments: PaymentGateway
+    suppliers: dict[str, Supplier]
+    redis: Any | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def supplier_for(self, kind: str) -> Supplier:
+        return self.suppliers[kind]
+
+    async def close(self) -> None:
+        if self.redis is not None:
+            try:
+                await self.redis.aclose()
+            except Exception:  # pragma: no cover - best effort on shutdown
+                log.debug("redis close failed", exc_info=True)
+        await self.db.dispose()
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    db: Database | None = None,
+    locks: LockManager | None = None,
+    payments: PaymentGateway | None = None,
+    suppliers: dict[str, Supplier] | None = None,
+) -> Runtime:
+    from core.payment.local import LocalGateway
+    from core.supplier.resilience import ResilientSupplier
+    from core.supplier.simulated import SimulatedSupplier
+
+    clock = clock or SystemClock()
+    db = db or Database(settings.database_url)
+    redis = None
+    cache: Any = NullCache()
+    if settings.redis_url:
+        import redis.asyncio as aioredis
+
+        redis = aioredis.from_url(
+            settings.redis_url, socket_timeout=2, socket_connect_timeout=2, decode_responses=True
+        )
+        cache = RedisCache(redis)
+    if locks is None:
+        if redis is not None:
+            locks = RedisLocks(redis, lease_ms=settings.lock_lease_ms, wait_ms=settings.lock_wait_ms)
+        else:
+            locks = InProcessLocks(lease_ms=settings.lock_lease_ms, wait_ms=settings.lock_wait_ms)
+    if payments is None:
+        if settings.payments_backend == "stripe":
+            from core.payment.stripe_gateway import StripeGateway
+
+            payments = StripeGateway(
+                api_key=settings.stripe_api_key or "", api_base=settings.stripe_api_base
+            )
+        else:
+            payments = LocalGateway(db, clock)
+    if suppliers is None:
+        suppliers = {
+            kind: ResilientSupplier(
+                SimulatedSupplier(db, clock, name=name, kind=kind, settings=settings),
+                max_attempts=settings.supplier_max_attempts,
+                timeout_seconds=settings.supplier_timeout_seconds,
+            )
+            for kind, name in (("flight", "sim-gds"), ("hotel", "sim-hotels"))
+        }
+    return Runtime(
+        settings=settings,
+        db=db,
+        clock=clock,
+        locks=locks,
+        cache=cache,
+        payments=payments,
+        suppliers=suppliers,
+        redis=redis,
+    )

@@ -1,0 +1,1 @@
+"""Suppliers: the Supplier interface, the simulated GDS/hotel supplier, resilience."""

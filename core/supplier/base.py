@@ -1,0 +1,62 @@
+"""The supplier contract.
+
+Every call carries our deterministic idempotency key (``booking:{id}:segment:{sid}:book``);
+a retried booking returns the same locator. Errors are classified so the saga can
+decide: transient (retry, then give up as unavailable), rejected (4xx: fail the
+booking with its reason), timeout (unknown outcome: manual review).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+class SupplierError(Exception):
+    pass
+
+
+class SupplierTransientError(SupplierError):
+    """5xx or connection reset: safe to retry with the same idempotency key."""
+
+
+class SupplierRejectedError(SupplierError):
+    """4xx: the supplier said no; retrying will not help."""
+
+
+class SupplierTimeoutError(SupplierError):
+    """No answer in time: the outcome is unknown."""
+
+
+class CircuitOpenError(SupplierTransientError):
+    """The breaker is open; we did not call."""
+
+
+@dataclass(frozen=True)
+class SegmentRequest:
+    booking_ref: str
+    segment_id: str
+    kind: str  # "flight" | "hotel"
+    quantity: int
+    amount_minor: int
+    currency: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SupplierConfirmation:
+    locator: str
+    supplier: str
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+class Supplier(Protocol):
+    name: str
+
+    async def book(self, request: SegmentRequest, *, idempotency_key: str) -> SupplierConfirmation: ...
+
+    async def cancel(self, locator: str, *, idempotency_key: str) -> None: ...
+
+    async def lookup(self, idempotency_key: str) -> SupplierConfirmation | None:
+        """Did a booking with this key reach the supplier? (for the completer)"""
+        ...
