@@ -1,0 +1,1 @@
+"""Flight and hotel search over the catalogue."""

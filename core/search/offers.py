@@ -1,0 +1,73 @@
+"""Offer ids: the stable handle the search returns and a hold takes back.
+
+* flight: ``FL-<fare_inventory_id>[-<fare_inventory_id>]`` — one id per leg, same cabin;
+* hotel:  ``HT-<hotel_id>-<YYYYMMDD check-in>-<YYYYMMDD check-out>``.
+
+Ids carry no price: the hold re-reads inventory, so a stale offer cannot set a price.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from core.errors import ValidationFailed
+
+_FLIGHT = re.compile(r"^FL-(\d{1,12})(?:-(\d{1,12}))?$")
+_HOTEL = re.compile(r"^HT-([A-Z0-9]{2,20})-(\d{8})-(\d{8})$")
+
+
+@dataclass(frozen=True)
+class FlightOfferRef:
+    fare_inventory_ids: tuple[int, ...]
+
+    @property
+    def offer_id(self) -> str:
+        return "FL-" + "-".join(str(i) for i in self.fare_inventory_ids)
+
+
+@dataclass(frozen=True)
+class HotelOfferRef:
+    hotel_id: str
+    check_in: date
+    check_out: date
+
+    @property
+    def offer_id(self) -> str:
+        return f"HT-{self.hotel_id}-{self.check_in:%Y%m%d}-{self.check_out:%Y%m%d}"
+
+    @property
+    def nights(self) -> int:
+        return (self.check_out - self.check_in).days
+
+
+OfferRef = FlightOfferRef | HotelOfferRef
+
+
+def flight_offer_id(*fare_inventory_ids: int) -> str:
+    return FlightOfferRef(tuple(fare_inventory_ids)).offer_id
+
+
+def hotel_offer_id(hotel_id: str, check_in: date, check_out: date) -> str:
+    return HotelOfferRef(hotel_id, check_in, check_out).offer_id
+
+
+def parse_offer_id(offer_id: str) -> OfferRef:
+    """Parse an offer id or raise ``ValidationFailed`` (never a 500 for a bad id)."""
+    text = (offer_id or "").strip()
+    match = _FLIGHT.match(text)
+    if match:
+        ids = tuple(int(g) for g in match.groups() if g is not None)
+        return FlightOfferRef(ids)
+    match = _HOTEL.match(text)
+    if match:
+        try:
+            check_in = datetime.strptime(match.group(2), "%Y%m%d").date()
+            check_out = datetime.strptime(match.group(3), "%Y%m%d").date()
+        except ValueError as exc:
+            raise ValidationFailed(f"Malformed offer id {offer_id!r}", field="offer_id") from exc
+        if check_out <= check_in or (check_out - check_in).days > 30:
+            raise ValidationFailed(f"Malformed offer id {offer_id!r}", field="offer_id")
+        return HotelOfferRef(match.group(1), check_in, check_out)
+    raise ValidationFailed(f"Malformed offer id {offer_id!r}", field="offer_id")
