@@ -1,0 +1,1 @@
+"""Travel policy: rules as data per organization, verdicts green | amber | red."""
