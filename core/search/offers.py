@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from core.errors import ValidationFailed
 
@@ -53,6 +53,10 @@ def hotel_offer_id(hotel_id: str, check_in: date, check_out: date) -> str:
     return HotelOfferRef(hotel_id, check_in, check_out).offer_id
 
 
+def _ymd(text: str) -> date:
+    return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+
+
 def parse_offer_id(offer_id: str) -> OfferRef:
     """Parse an offer id or raise ``ValidationFailed`` (never a 500 for a bad id)."""
     text = (offer_id or "").strip()
@@ -63,8 +67,8 @@ def parse_offer_id(offer_id: str) -> OfferRef:
     match = _HOTEL.match(text)
     if match:
         try:
-            check_in = datetime.strptime(match.group(2), "%Y%m%d").date()
-            check_out = datetime.strptime(match.group(3), "%Y%m%d").date()
+            check_in = _ymd(match.group(2))
+            check_out = _ymd(match.group(3))
         except ValueError as exc:
             raise ValidationFailed(f"Malformed offer id {offer_id!r}", field="offer_id") from exc
         if check_out <= check_in or (check_out - check_in).days > 30:

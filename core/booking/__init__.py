@@ -1,0 +1,1 @@
+"""Bookings: the state machine, holds → confirmation saga, views."""

@@ -1,0 +1,68 @@
+"""Who may see and act on which booking. A caller never learns that another
+organization's object exists: everything out of reach is ``NotFound``."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.errors import NotFound
+from core.identity import Caller
+from core.models import Booking, Role, User
+
+ORG_WIDE_ROLES = frozenset({Role.ADMIN, Role.FINANCE})
+
+
+async def report_ids(session: AsyncSession, manager: Caller) -> set[str]:
+    """Everyone who reports to ``manager``, directly or through other managers."""
+    rows = (
+        await session.execute(select(User.id, User.manager_id).where(User.org_id == manager.org_id))
+    ).all()
+    children: dict[str, list[str]] = {}
+    for user_id, manager_id in rows:
+        if manager_id:
+            children.setdefault(manager_id, []).append(user_id)
+    found: set[str] = set()
+    stack = list(children.get(manager.user_id, []))
+    while stack:
+        uid = stack.pop()
+        if uid not in found:
+            found.add(uid)
+            stack.extend(children.get(uid, []))
+    return found
+
+
+async def visible_traveler_ids(session: AsyncSession, caller: Caller) -> set[str] | None:
+    """``None`` means the whole organization."""
+    if caller.role in ORG_WIDE_ROLES:
+        return None
+    return {caller.user_id} | await report_ids(session, caller)
+
+
+async def resolve_traveler(session: AsyncSession, caller: Caller, traveler_id: str | None) -> User:
+    """The traveller a booking is for: the caller, or someone the caller may book for."""
+    target = traveler_id or caller.user_id
+    user = await session.get(User, target)
+    if user is None or user.org_id != caller.org_id:
+        raise NotFound(f"Traveller {target!r} not found")
+    if user.id != caller.user_id:
+        allowed = await visible_traveler_ids(session, caller)
+        if allowed is not None and user.id not in allowed:
+            raise NotFound(f"Traveller {target!r} not found")
+    return user
+
+
+async def load_visible_booking(
+    session: AsyncSession, caller: Caller, booking_id: str, *, for_update: bool = False
+) -> Booking:
+    stmt = select(Booking).where(Booking.id == booking_id, Booking.org_id == caller.org_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    booking = await session.scalar(stmt.execution_options(populate_existing=True))
+    if booking is None:
+        raise NotFound(f"Booking {booking_id} not found")
+    if booking.traveler_id != caller.user_id and booking.created_by != caller.user_id:
+        allowed = await visible_traveler_ids(session, caller)
+        if allowed is not None and booking.traveler_id not in allowed:
+            raise NotFound(f"Booking {booking_id} not found")
+    return booking

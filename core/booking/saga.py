@@ -1,0 +1,569 @@
+"""The confirmation saga (DESIGN §4).
+
+re-check policy → authorize payment (manual capture) → book each supplier segment
+(the point of no return) → capture → confirmed → outbox event.
+
+Each step runs in its own short transaction and records a recovery point
+(``bookings.saga_step``, a segment's locator, the payment row). No transaction is
+open while we talk to the payment gateway or a supplier, and every outbound call
+carries our deterministic key (``booking:{id}:authorize``, ``booking:{id}:segment:{sid}:book``),
+so re-running the saga from its last recovery point — after a crash, by the
+completer job — never charges or books twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import audit, outbox
+from core.booking import states
+from core.booking.access import load_visible_booking
+from core.booking.service import booking_view
+from core.errors import (
+    HoldExpired,
+    InvalidTransition,
+    PaymentDeclined,
+    PolicyBlocked,
+    SupplierRejected,
+    SupplierUnavailable,
+)
+from core.identity import Caller
+from core.ids import new_id
+from core.inventory.holds import convert_booking_holds, extend_booking_holds, release_booking_holds
+from core.models import (
+    Booking,
+    Flight,
+    Hotel,
+    Organization,
+    Payment,
+    ReviewItem,
+    RoomInventory,
+    Segment,
+    SegmentKind,
+    SegmentStatus,
+)
+from core.models import BookingStatus as S
+from core.payment.gateway import Authorization
+from core.policy.items import FlightItem, HotelItem, PolicyItem
+from core.runtime import Runtime
+from core.supplier.base import (
+    SegmentRequest,
+    SupplierRejectedError,
+    SupplierTimeoutError,
+    SupplierTransientError,
+)
+
+log = logging.getLogger(__name__)
+
+# Recovery points, in order.
+STARTED = "started"
+AUTHORIZED = "authorized"
+BOOKED = "booked"
+CAPTURED = "captured"
+
+#: A saga untouched for this long is considered stuck and resumed by the completer.
+STALE_AFTER = timedelta(seconds=60)
+#: While confirming, holds are kept well past any sweep.
+CONFIRMING_HOLD = timedelta(hours=2)
+
+
+class SimulatedCrash(Exception):
+    """Raised at a named recovery point when a test asks for it (``rt.extras['crash_at']``)."""
+
+
+def _crash_point(rt: Runtime, name: str) -> None:
+    if rt.extras.get("crash_at") == name:
+        rt.extras.pop("crash_at")
+        raise SimulatedCrash(name)
+
+
+def authorize_key(booking_id: str) -> str:
+    return f"booking:{booking_id}:authorize"
+
+
+def capture_key(booking_id: str) -> str:
+    return f"booking:{booking_id}:capture"
+
+
+def void_key(booking_id: str) -> str:
+    return f"booking:{booking_id}:void"
+
+
+def segment_book_key(booking_id: str, segment_id: str) -> str:
+    return f"booking:{booking_id}:segment:{segment_id}:book"
+
+
+def segment_cancel_key(booking_id: str, segment_id: str) -> str:
+    return f"booking:{booking_id}:segment:{segment_id}:cancel"
+
+
+async def _request_approval(
+    rt: Runtime, session: AsyncSession, booking: Booking, verdict: dict[str, Any], now: datetime
+) -> None:
+    """Park the booking until the approvers decide; its holds live until the deadline."""
+    deadline = now + timedelta(seconds=rt.settings.approval_hold_deadline_seconds)
+    await states.move(
+        session, booking.id, expected=S.HELD, to=S.PENDING_APPROVAL, now=now,
+        hold_expires_at=deadline, policy=verdict, policy_status=verdict["status"],
+    )
+    await extend_booking_holds(session, booking.id, until=deadline)
+    outbox.emit(
+        session, org_id=booking.org_id, topic="approval.requested",
+        key=f"booking:{booking.id}:approval.requested",
+        payload={"booking_id": booking.id, "approvals_required": verdict.get("approvals_required", [])},
+        at=now,
+    )
+
+
+async def confirm_booking(rt: Runtime, caller: Caller, booking_id: str) -> dict[str, Any]:
+    """Confirm a held booking: approval, or payment + supplier booking + capture.
+
+    Returns the booking view; its status is ``confirmed``, or ``pending_approval`` /
+    ``pending_confirmation`` / ``confirming`` when the outcome is still on its way.
+    """
+    from core.policy.engine import evaluate
+    from core.policy.service import get_rules
+
+    now = rt.clock.now()
+    failure: Exception | None = None
+    run = False
+    async with rt.db.uow() as session:
+        booking = await load_visible_booking(session, caller, booking_id, for_update=True)
+        status = S(booking.status)
+        if status == S.HELD:
+            assert booking.hold_expires_at is not None
+            if booking.hold_expires_at <= now:
+                await release_booking_holds(session, booking.id, now=now)
+                await states.move(session, booking.id, expected=S.HELD, to=S.EXPIRED, now=now)
+                failure = HoldExpired(
+                    f"The hold on {booking.id} expired at {booking.hold_expires_at:%H:%M} UTC; "
+                    "search again to book"
+                )
+            else:
+                items = await _policy_items(session, booking)
+                rules = await get_rules(session, booking.org_id)
+                verdict = evaluate(rules, items, now=now)
+                verdict_dict: dict[str, Any] = verdict.to_dict()
+                if verdict.status == "red":
+                    reasons = "; ".join(
+                        v["message"] for v in verdict_dict["violations"] if v["severity"] == "red"
+                    )
+                    await release_booking_holds(session, booking.id, now=now)
+                    await states.move(
+                        session, booking.id, expected=S.HELD, to=S.FAILED, now=now,
+                        failure_reason=f"Policy: {reasons}"[:500], policy=verdict_dict,
+                        policy_status="red",
+                    )
+                    failure = PolicyBlocked(f"The travel policy does not allow this: {reasons}")
+                elif verdict_dict.get("approvals_required"):
+                    await _request_approval(rt, session, booking, verdict_dict, now)
+                else:
+                    await states.move(
+                        session, booking.id, expected=S.HELD, to=S.CONFIRMING, now=now,
+                        saga_step=STARTED, policy=verdict_dict, policy_status=verdict.status,
+                    )
+                    await extend_booking_holds(session, booking.id, until=now + CONFIRMING_HOLD)
+                    audit.record(
+                        session, org_id=booking.org_id, actor_id=caller.user_id,
+                        action="booking.confirm_started", entity="booking", entity_id=booking.id,
+                        at=now,
+                    )
+                    run = True
+        elif status == S.EXPIRED:
+            failure = HoldExpired(f"The hold on {booking.id} has expired; search again to book")
+        elif status in (S.CANCELLED, S.FAILED):
+            failure = InvalidTransition(f"Booking {booking.id} is {status} and cannot be confirmed")
+        # confirmed / pending_approval / confirming / pending_confirmation: report as is.
+    if failure is not None:
+        raise failure
+    if run:
+        _crash_point(rt, "after_start")
+        return await run_saga(rt, booking_id)
+    return await _view(rt, booking_id)
+
+
+async def _policy_items(session: AsyncSession, booking: Booking) -> list[PolicyItem]:
+    """Rebuild the policy items of a booking from its own segments (one item per offer)."""
+    segments = (
+        await session.scalars(
+            select(Segment).where(Segment.booking_id == booking.id).order_by(Segment.position)
+        )
+    ).all()
+    by_offer: dict[str, list[Segment]] = {}
+    for seg in segments:
+        by_offer.setdefault(seg.offer_id, []).append(seg)
+    items: list[PolicyItem] = []
+    for segs in by_offer.values():
+        first = segs[0]
+        if first.kind == SegmentKind.FLIGHT:
+            flights = [await session.get(Flight, s.flight_id) for s in segs]
+            legs = [f for f in flights if f is not None]
+            items.append(
+                FlightItem(
+                    carriers=tuple(f.carrier for f in legs),
+                    cabin=first.cabin or "economy",
+                    flying_minutes=sum(f.duration_minutes for f in legs),
+                    longest_leg_minutes=max(f.duration_minutes for f in legs),
+                    depart_at=legs[0].depart_at,
+                    origin=legs[0].origin,
+                    destination=legs[-1].destination,
+                    amount_minor=sum(s.amount_minor for s in segs),
+                    currency=first.currency,
+                    passengers=first.quantity,
+                )
+            )
+        else:
+            hotel = await session.get(Hotel, first.hotel_id)
+            assert hotel is not None
+            assert first.check_in is not None
+            assert first.check_out is not None
+            top_rate = await session.scalar(
+                select(func.max(RoomInventory.rate_minor)).where(
+                    RoomInventory.hotel_id == hotel.id,
+                    RoomInventory.night >= first.check_in,
+                    RoomInventory.night < first.check_out,
+                )
+            )
+            items.append(
+                HotelItem(
+                    hotel_id=hotel.id, chain=hotel.chain, city=hotel.city,
+                    check_in=first.check_in, check_out=first.check_out,
+                    nightly_rate_minor=int(top_rate or 0), rooms=first.quantity,
+                    amount_minor=first.amount_minor, currency=first.currency,
+                )
+            )
+    return items
+
+
+async def _view(rt: Runtime, booking_id: str) -> dict[str, Any]:
+    async with rt.db.uow(write=False) as session:
+        booking = await session.get(Booking, booking_id, populate_existing=True)
+        assert booking is not None
+        return await booking_view(session, booking)
+
+
+async def _load(session: AsyncSession, booking_id: str) -> Booking:
+    booking = await session.get(Booking, booking_id, populate_existing=True)
+    assert booking is not None
+    return booking
+
+
+async def _set_step(
+    session: AsyncSession, booking_id: str, *, expected_step: str | None, step: str, now: datetime,
+    **values: Any,
+) -> bool:
+    result = await session.execute(
+        update(Booking)
+        .where(
+            Booking.id == booking_id,
+            Booking.status.in_([S.CONFIRMING, S.PENDING_CONFIRMATION]),
+            Booking.saga_step == expected_step,
+        )
+        .values(saga_step=step, updated_at=now, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def _segment_request(session: AsyncSession, booking: Booking, seg: Segment) -> SegmentRequest:
+    details: dict[str, Any] = {}
+    if seg.flight_id is not None:
+        flight = await session.get(Flight, seg.flight_id)
+        assert flight is not None
+        details = {
+            "carrier": flight.carrier, "number": flight.number, "date": flight.date.isoformat(),
+            "origin": flight.origin, "destination": flight.destination, "cabin": seg.cabin,
+        }
+    else:
+        details = {
+            "hotel_id": seg.hotel_id,
+            "check_in": seg.check_in.isoformat() if seg.check_in else None,
+            "check_out": seg.check_out.isoformat() if seg.check_out else None,
+        }
+    return SegmentRequest(
+        booking_ref=booking.id, segment_id=seg.id, kind=seg.kind, quantity=seg.quantity,
+        amount_minor=seg.amount_minor, currency=seg.currency, details=details,
+    )
+
+
+async def run_saga(rt: Runtime, booking_id: str) -> dict[str, Any]:
+    """Run (or resume) the saga of a booking in ``confirming`` / ``pending_confirmation``."""
+    async with rt.db.uow(write=False) as session:
+        booking = await _load(session, booking_id)
+        org = await session.get(Organization, booking.org_id)
+        assert org is not None
+        payment_method = org.payment_method
+        step = booking.saga_step
+        status = booking.status
+        amount, currency = booking.total_minor, booking.currency
+    if status not in (S.CONFIRMING, S.PENDING_CONFIRMATION):
+        return await _view(rt, booking_id)
+
+    # 1. Authorize (manual capture).
+    if step == STARTED:
+        auth = await rt.payments.authorize(
+            amount_minor=amount, currency=currency, payment_method=payment_method,
+            idempotency_key=authorize_key(booking_id), metadata={"booking_id": booking_id},
+        )
+        _crash_point(rt, "after_authorize_call")
+        if auth.declined:
+            await _record_payment(rt, booking_id, auth, status="declined")
+            await _fail(rt, booking_id, f"Payment declined ({auth.decline_code or 'card_declined'})")
+            raise PaymentDeclined(
+                f"The company card was declined ({auth.decline_code or 'card_declined'}); "
+                "nothing was booked or charged"
+            )
+        await _record_payment(rt, booking_id, auth, status="authorized")
+        _crash_point(rt, "after_authorized")
+        step = AUTHORIZED
+
+    # 2. Book each supplier segment: the point of no return.
+    if step == AUTHORIZED:
+        outcome = await _book_segments(rt, booking_id)
+        if outcome is not None:
+            return outcome
+        async with rt.db.uow() as session:
+            await _set_step(session, booking_id, expected_step=AUTHORIZED, step=BOOKED, now=rt.clock.now())
+        step = BOOKED
+
+    # 3. Capture, then confirmed + outbox event, in one transaction.
+    if step == BOOKED:
+        async with rt.db.uow(write=False) as session:
+            payment = await session.scalar(
+                select(Payment).where(Payment.idempotency_key == authorize_key(booking_id))
+            )
+            assert payment is not None
+            assert payment.provider_ref is not None
+            ref = payment.provider_ref
+        try:
+            captured = await rt.payments.capture(ref, idempotency_key=capture_key(booking_id))
+        except Exception:
+            log.exception("capture failed for %s; the completer will retry", booking_id)
+            return await _view(rt, booking_id)
+        _crash_point(rt, "after_capture_call")
+        await _finish(rt, booking_id, captured)
+    return await _view(rt, booking_id)
+
+
+async def _record_payment(rt: Runtime, booking_id: str, auth: Authorization, *, status: str) -> None:
+    now = rt.clock.now()
+    async with rt.db.uow() as session:
+        booking = await _load(session, booking_id)
+        payment = await session.scalar(
+            select(Payment).where(Payment.idempotency_key == authorize_key(booking_id))
+        )
+        if payment is None:
+            payment = Payment(
+                id=new_id("PAY"), org_id=booking.org_id, booking_id=booking_id,
+                gateway=rt.payments.name, provider_ref=auth.ref if not auth.declined else None,
+                status=status, amount_minor=auth.amount_minor, currency=auth.currency,
+                idempotency_key=authorize_key(booking_id), decline_code=auth.decline_code,
+                created_at=now, updated_at=now,
+            )
+            session.add(payment)
+            await session.flush()
+        if status == "authorized":
+            await _set_step(
+                session, booking_id, expected_step=STARTED, step=AUTHORIZED, now=now,
+                payment_id=payment.id,
+            )
+
+
+async def _book_segments(rt: Runtime, booking_id: str) -> dict[str, Any] | None:
+    """Book every segment not booked yet. ``None`` when all are booked."""
+    async with rt.db.uow(write=False) as session:
+        booking = await _load(session, booking_id)
+        segments = (
+            await session.scalars(
+                select(Segment).where(Segment.booking_id == booking_id).order_by(Segment.position)
+            )
+        ).all()
+        pending = [
+            (seg.id, seg.kind, await _segment_request(session, booking, seg))
+            for seg in segments
+            if seg.status == SegmentStatus.HELD
+        ]
+    for seg_id, kind, request in pending:
+        supplier = rt.supplier_for(kind)
+        try:
+            confirmation = await supplier.book(request, idempotency_key=segment_book_key(booking_id, seg_id))
+        except SupplierTimeoutError:
+            await _needs_review(rt, booking_id, "supplier_timeout", f"No answer for segment {seg_id}")
+            return await _view(rt, booking_id)
+        except SupplierRejectedError as exc:
+            await _compensate(rt, booking_id, f"Supplier refused: {exc}")
+            raise SupplierRejected(f"The supplier refused the booking: {exc}") from exc
+        except SupplierTransientError as exc:
+            await _compensate(rt, booking_id, f"Supplier unavailable: {exc}")
+            raise SupplierUnavailable(
+                "The supplier is unavailable right now; nothing was booked or charged"
+            ) from exc
+        _crash_point(rt, "after_supplier_call")
+        async with rt.db.uow() as session:
+            await session.execute(
+                update(Segment)
+                .where(Segment.id == seg_id, Segment.status == SegmentStatus.HELD)
+                .values(status=SegmentStatus.BOOKED, locator=confirmation.locator,
+                        supplier=confirmation.supplier)
+                .execution_options(synchronize_session=False)
+            )
+            await session.execute(
+                update(Booking).where(Booking.id == booking_id).values(updated_at=rt.clock.now())
+                .execution_options(synchronize_session=False)
+            )
+    return None
+
+
+async def _finish(rt: Runtime, booking_id: str, captured: Authorization) -> None:
+    now = rt.clock.now()
+    async with rt.db.uow() as session:
+        booking = await _load(session, booking_id)
+        if booking.status not in (S.CONFIRMING, S.PENDING_CONFIRMATION):
+            return
+        await session.execute(
+            update(Payment)
+            .where(Payment.idempotency_key == authorize_key(booking_id))
+            .values(status="captured", captured_minor=captured.amount_captured or captured.amount_minor,
+                    updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        await convert_booking_holds(session, booking_id, now=now)
+        await states.move(
+            session, booking_id, expected=booking.status, to=S.CONFIRMED, now=now,
+            saga_step=CAPTURED, confirmed_at=now, hold_expires_at=None,
+        )
+        await session.execute(
+            update(ReviewItem)
+            .where(ReviewItem.booking_id == booking_id, ReviewItem.resolved_at.is_(None))
+            .values(resolved_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        audit.record(
+            session, org_id=booking.org_id, actor_id="system", action="booking.confirmed",
+            entity="booking", entity_id=booking_id, at=now, total_minor=booking.total_minor,
+        )
+        outbox.emit(
+            session, org_id=booking.org_id, topic="booking.confirmed",
+            key=f"booking:{booking_id}:confirmed",
+            payload={"booking_id": booking_id, "traveler_id": booking.traveler_id}, at=now,
+        )
+
+
+async def _needs_review(rt: Runtime, booking_id: str, reason: str, detail: str) -> None:
+    now = rt.clock.now()
+    async with rt.db.uow() as session:
+        booking = await _load(session, booking_id)
+        if booking.status == S.CONFIRMING:
+            await states.move(session, booking_id, expected=S.CONFIRMING, to=S.PENDING_CONFIRMATION, now=now)
+        existing = await session.scalar(
+            select(ReviewItem).where(ReviewItem.booking_id == booking_id, ReviewItem.reason == reason)
+        )
+        if existing is None:
+            session.add(ReviewItem(org_id=booking.org_id, booking_id=booking_id, reason=reason,
+                                   detail=detail, created_at=now))
+        else:
+            existing.resolved_at = None
+
+
+async def _fail(rt: Runtime, booking_id: str, reason: str) -> None:
+    now = rt.clock.now()
+    async with rt.db.uow() as session:
+        booking = await _load(session, booking_id)
+        if booking.status not in (S.CONFIRMING, S.PENDING_CONFIRMATION):
+            return
+        await release_booking_holds(session, booking_id, now=now)
+        await session.execute(
+            update(Segment)
+            .where(Segment.booking_id == booking_id, Segment.status == SegmentStatus.HELD)
+            .values(status=SegmentStatus.RELEASED)
+            .execution_options(synchronize_session=False)
+        )
+        await states.move(session, booking_id, expected=booking.status, to=S.FAILED, now=now,
+                          failure_reason=reason[:500])
+        outbox.emit(
+            session, org_id=booking.org_id, topic="booking.failed", key=f"booking:{booking_id}:failed",
+            payload={"booking_id": booking_id, "reason": reason}, at=now,
+        )
+
+
+async def _compensate(rt: Runtime, booking_id: str, reason: str) -> None:
+    """Undo what the saga did before the pivot completed: cancel booked segments, void, release."""
+    async with rt.db.uow(write=False) as session:
+        booked = (
+            await session.scalars(
+                select(Segment).where(Segment.booking_id == booking_id,
+                                      Segment.status == SegmentStatus.BOOKED)
+            )
+        ).all()
+        to_cancel = [(s.id, s.kind, s.locator) for s in booked]
+        payment = await session.scalar(
+            select(Payment).where(Payment.idempotency_key == authorize_key(booking_id))
+        )
+        payment_ref = payment.provider_ref if payment and payment.status == "authorized" else None
+    for seg_id, kind, locator in to_cancel:
+        if locator:
+            try:
+                await rt.supplier_for(kind).cancel(locator, idempotency_key=segment_cancel_key(booking_id, seg_id))
+            except Exception:
+                log.exception("compensation: cancelling %s failed", locator)
+                await _needs_review(rt, booking_id, "compensation_failed", f"cancel {locator} failed")
+    if payment_ref:
+        try:
+            await rt.payments.void(payment_ref, idempotency_key=void_key(booking_id))
+        except Exception:
+            log.exception("compensation: void failed for %s", booking_id)
+        else:
+            async with rt.db.uow() as session:
+                await session.execute(
+                    update(Payment).where(Payment.idempotency_key == authorize_key(booking_id))
+                    .values(status="voided", updated_at=rt.clock.now())
+                    .execution_options(synchronize_session=False)
+                )
+    async with rt.db.uow() as session:
+        await session.execute(
+            update(Segment).where(Segment.booking_id == booking_id, Segment.status == SegmentStatus.BOOKED)
+            .values(status=SegmentStatus.CANCELLED)
+            .execution_options(synchronize_session=False)
+        )
+    await _fail(rt, booking_id, reason)
+
+
+async def complete_stuck_sagas(rt: Runtime, *, limit: int = 50) -> int:
+    """The completer job: resume sagas left half-way (a crash, a supplier timeout)."""
+    now = rt.clock.now()
+    cutoff = now - STALE_AFTER
+    async with rt.db.uow(write=False) as session:
+        rows = (
+            await session.execute(
+                select(Booking.id, Booking.updated_at)
+                .where(
+                    Booking.status.in_([S.CONFIRMING, S.PENDING_CONFIRMATION]),
+                    Booking.updated_at <= cutoff,
+                )
+                .order_by(Booking.updated_at)
+                .limit(limit)
+            )
+        ).all()
+    resumed = 0
+    for booking_id, seen_at in rows:
+        # Claim it: only one completer (or worker) resumes a given saga at a time.
+        async with rt.db.uow() as session:
+            claimed = await session.execute(
+                update(Booking)
+                .where(Booking.id == booking_id, Booking.updated_at == seen_at)
+                .values(updated_at=now, saga_attempts=Booking.saga_attempts + 1)
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                continue
+        try:
+            await run_saga(rt, booking_id)
+            resumed += 1
+        except Exception as exc:  # one stuck saga must not stop the others
+            log.warning("completer: %s still stuck: %s", booking_id, exc)
+    return resumed

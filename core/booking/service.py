@@ -1,0 +1,384 @@
+"""Booking service: hold, read, list. The confirmation saga lives in ``saga.py``.
+
+Services take the session first and never commit; the edge (request, job tick,
+tool call) opens the unit of work and commits once.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import audit, outbox
+from core.booking.access import load_visible_booking, resolve_traveler, visible_traveler_ids
+from core.clock import utc
+from core.errors import PolicyBlocked, ValidationFailed
+from core.identity import Caller
+from core.ids import booking_reference, new_id
+from core.inventory.holds import HoldLine, set_lock_timeout, take_holds
+from core.models import (
+    Booking,
+    BookingStatus,
+    FareInventory,
+    Flight,
+    Hotel,
+    Organization,
+    RoomInventory,
+    Segment,
+    SegmentKind,
+    SegmentStatus,
+)
+from core.money import Money
+from core.policy.items import PolicyItem
+from core.runtime import Runtime
+from core.search.offers import FlightOfferRef, HotelOfferRef, parse_offer_id
+
+MAX_ITEMS = 10
+MAX_QUANTITY = 9
+
+
+@dataclass(frozen=True)
+class ItemRequest:
+    offer_id: str
+    quantity: int = 1
+
+
+@dataclass
+class _PlannedSegment:
+    segment: Segment
+    lines: list[HoldLine]
+    item: PolicyItem
+
+
+async def _plan_flight(
+    session: AsyncSession, ref: FlightOfferRef, quantity: int, booking_id: str, position: int,
+    now: datetime,
+) -> list[_PlannedSegment]:
+    from core.search.flights import load_flight_offer
+
+    offer = await load_flight_offer(session, ref, quantity)
+    fares = {
+        row.id: row
+        for row in (
+            await session.scalars(
+                select(FareInventory).where(FareInventory.id.in_(ref.fare_inventory_ids))
+            )
+        ).all()
+    }
+    planned: list[_PlannedSegment] = []
+    item = offer.policy_item()
+    for leg_no, inv_id in enumerate(ref.fare_inventory_ids):
+        fare = fares[inv_id]
+        flight = await session.get(Flight, fare.flight_id)
+        assert flight is not None
+        if flight.status == "cancelled":
+            raise ValidationFailed(f"{flight.carrier} {flight.number} on {flight.date} is cancelled")
+        if flight.depart_at <= now:
+            raise ValidationFailed(f"{flight.carrier} {flight.number} has already departed")
+        seg_id = new_id("SG", 8)
+        segment = Segment(
+            id=seg_id,
+            booking_id=booking_id,
+            position=position + leg_no,
+            kind=SegmentKind.FLIGHT,
+            status=SegmentStatus.HELD,
+            quantity=quantity,
+            amount_minor=fare.fare_minor * quantity,
+            currency=fare.currency,
+            flight_id=flight.id,
+            fare_inventory_id=fare.id,
+            cabin=fare.cabin,
+            refundable=fare.refundable,
+            change_fee_minor=fare.change_fee_minor,
+            offer_id=ref.offer_id,
+            created_at=now,
+        )
+        planned.append(
+            _PlannedSegment(segment, [HoldLine("fare", fare.id, quantity, seg_id)], item)
+        )
+    return planned
+
+
+async def _plan_hotel(
+    session: AsyncSession, ref: HotelOfferRef, rooms: int, booking_id: str, position: int,
+    now: datetime,
+) -> _PlannedSegment:
+    from core.search.hotels import load_hotel_offer
+
+    offer = await load_hotel_offer(session, ref, rooms)
+    hotel = await session.get(Hotel, ref.hotel_id)
+    assert hotel is not None
+    nights = (
+        await session.scalars(
+            select(RoomInventory)
+            .where(
+                RoomInventory.hotel_id == ref.hotel_id,
+                RoomInventory.night >= ref.check_in,
+                RoomInventory.night < ref.check_out,
+            )
+            .order_by(RoomInventory.night)
+        )
+    ).all()
+    if len(nights) != ref.nights:
+        raise ValidationFailed("The hotel has no rooms on sale for some of those nights")
+    seg_id = new_id("SG", 8)
+    segment = Segment(
+        id=seg_id,
+        booking_id=booking_id,
+        position=position,
+        kind=SegmentKind.HOTEL,
+        status=SegmentStatus.HELD,
+        quantity=rooms,
+        amount_minor=sum(n.rate_minor for n in nights) * rooms,
+        currency=hotel.currency,
+        hotel_id=hotel.id,
+        check_in=ref.check_in,
+        check_out=ref.check_out,
+        refundable=hotel.refundable,
+        offer_id=ref.offer_id,
+        created_at=now,
+    )
+    lines = [HoldLine("room", n.id, rooms, seg_id) for n in nights]
+    return _PlannedSegment(segment, lines, offer.policy_item())
+
+
+def _validate_items(items: Sequence[ItemRequest]) -> None:
+    if not items:
+        raise ValidationFailed("A booking needs at least one item", field="items")
+    if len(items) > MAX_ITEMS:
+        raise ValidationFailed(f"At most {MAX_ITEMS} items per booking", field="items")
+    seen: set[str] = set()
+    for item in items:
+        if not 1 <= item.quantity <= MAX_QUANTITY:
+            raise ValidationFailed(
+                f"Quantity must be between 1 and {MAX_QUANTITY}", field="quantity"
+            )
+        if item.offer_id in seen:
+            raise ValidationFailed(f"Offer {item.offer_id} appears twice", field="items")
+        seen.add(item.offer_id)
+
+
+async def hold_booking(
+    rt: Runtime,
+    session: AsyncSession,
+    caller: Caller,
+    items: Sequence[ItemRequest],
+    traveler_id: str | None = None,
+) -> Booking:
+    """Hold every item for one traveller, all or nothing, and return the ``held`` booking.
+
+    Red policy verdicts cannot be held (``PolicyBlocked``); amber ones can, and will
+    need approval at confirmation.
+    """
+    from core.policy.engine import evaluate
+    from core.policy.service import get_rules
+
+    _validate_items(items)
+    now = rt.clock.now()
+    traveler = await resolve_traveler(session, caller, traveler_id)
+    org = await session.get(Organization, caller.org_id)
+    assert org is not None
+    booking_id = booking_reference()
+    planned: list[_PlannedSegment] = []
+    position = 0
+    for item in items:
+        ref = parse_offer_id(item.offer_id)
+        if isinstance(ref, FlightOfferRef):
+            segs = await _plan_flight(session, ref, item.quantity, booking_id, position, now)
+            planned.extend(segs)
+            position += len(segs)
+        else:
+            planned.append(await _plan_hotel(session, ref, item.quantity, booking_id, position, now))
+            position += 1
+    currencies = {p.segment.currency for p in planned}
+    if currencies != {org.currency}:
+        raise ValidationFailed(f"Offers must be priced in {org.currency}")
+
+    # One policy item per offer (a connection's two legs are one flight item).
+    policy_items: list[PolicyItem] = []
+    for p in planned:
+        if not policy_items or policy_items[-1] is not p.item:
+            policy_items.append(p.item)
+    rules = await get_rules(session, caller.org_id)
+    verdict = evaluate(rules, policy_items, now=now)
+    verdict_dict: dict[str, Any] = verdict.to_dict()
+    if verdict.status == "red":
+        reasons = "; ".join(v["message"] for v in verdict_dict["violations"] if v["severity"] == "red")
+        raise PolicyBlocked(f"The travel policy does not allow this: {reasons}", policy=verdict_dict)
+
+    expires_at = now + timedelta(seconds=rt.settings.hold_ttl_seconds)
+    booking = Booking(
+        id=booking_id,
+        org_id=caller.org_id,
+        traveler_id=traveler.id,
+        created_by=caller.user_id,
+        status=BookingStatus.HELD,
+        total_minor=sum(p.segment.amount_minor for p in planned),
+        currency=org.currency,
+        policy_status=verdict.status,
+        policy=verdict_dict,
+        hold_expires_at=expires_at,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(booking)
+    session.add_all([p.segment for p in planned])
+    await session.flush()
+
+    lines = [line for p in planned for line in p.lines]
+    await set_lock_timeout(session, rt.settings.lock_wait_ms / 1000)
+    # The contention lock spans the conditional writes; correctness comes from them alone.
+    async with rt.locks.hold([line.lock_key for line in lines]):
+        await take_holds(
+            session, org_id=caller.org_id, booking_id=booking_id, lines=lines, now=now,
+            expires_at=expires_at,
+        )
+    audit.record(
+        session, org_id=caller.org_id, actor_id=caller.user_id, action="booking.held",
+        entity="booking", entity_id=booking_id, at=now, total_minor=booking.total_minor,
+        traveler_id=traveler.id,
+    )
+    outbox.emit(
+        session, org_id=caller.org_id, topic="booking.held", key=f"booking:{booking_id}:held",
+        payload={"booking_id": booking_id, "traveler_id": traveler.id}, at=now,
+    )
+    return booking
+
+
+async def get_booking(session: AsyncSession, caller: Caller, booking_id: str) -> Booking:
+    return await load_visible_booking(session, caller, booking_id)
+
+
+def _encode_cursor(booking: Booking) -> str:
+    raw = f"{booking.created_at.isoformat()}|{booking.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        created, booking_id = base64.urlsafe_b64decode(padded.encode()).decode().split("|", 1)
+        return utc(datetime.fromisoformat(created)), booking_id
+    except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
+        raise ValidationFailed("Malformed cursor", field="cursor") from exc
+
+
+async def list_bookings(
+    session: AsyncSession,
+    caller: Caller,
+    *,
+    limit: int = 20,
+    cursor: str | None = None,
+    status: str | None = None,
+) -> tuple[list[Booking], str | None]:
+    """The caller's bookings (managers: also their reports'), newest first."""
+    if not 1 <= limit <= 100:
+        raise ValidationFailed("limit must be between 1 and 100", field="limit")
+    stmt = select(Booking).where(Booking.org_id == caller.org_id)
+    visible = await visible_traveler_ids(session, caller)
+    if visible is not None:
+        stmt = stmt.where(
+            or_(Booking.traveler_id.in_(sorted(visible)), Booking.created_by == caller.user_id)
+        )
+    if status is not None:
+        try:
+            stmt = stmt.where(Booking.status == BookingStatus(status))
+        except ValueError as exc:
+            raise ValidationFailed(f"Unknown status {status!r}", field="status") from exc
+    if cursor:
+        created, last_id = _decode_cursor(cursor)
+        stmt = stmt.where(
+            or_(
+                Booking.created_at < created,
+                and_(Booking.created_at == created, Booking.id < last_id),
+            )
+        )
+    stmt = stmt.order_by(Booking.created_at.desc(), Booking.id.desc()).limit(limit + 1)
+    rows = list((await session.scalars(stmt)).all())
+    next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return None if dt is None else utc(dt).isoformat().replace("+00:00", "Z")
+
+
+async def segment_views(session: AsyncSession, booking_id: str) -> list[dict[str, Any]]:
+    segments = (
+        await session.scalars(
+            select(Segment).where(Segment.booking_id == booking_id).order_by(Segment.position)
+        )
+    ).all()
+    views: list[dict[str, Any]] = []
+    for seg in segments:
+        base: dict[str, Any] = {
+            "segment_id": seg.id,
+            "kind": seg.kind,
+            "status": seg.status,
+            "price": Money.of(seg.amount_minor, seg.currency).model_dump(),
+            "refundable": seg.refundable,
+            "locator": seg.locator,
+        }
+        if seg.kind == SegmentKind.FLIGHT and seg.flight_id is not None:
+            flight = await session.get(Flight, seg.flight_id)
+            assert flight is not None
+            base.update(
+                carrier=flight.carrier,
+                number=flight.number,
+                date=flight.date.isoformat(),
+                origin=flight.origin,
+                destination=flight.destination,
+                depart_at=_iso(flight.depart_at),
+                arrive_at=_iso(flight.arrive_at),
+                cabin=seg.cabin,
+                quantity=seg.quantity,
+                flight_status=flight.status,
+                change_fee=Money.of(seg.change_fee_minor, seg.currency).model_dump(),
+            )
+        elif seg.hotel_id is not None:
+            hotel = await session.get(Hotel, seg.hotel_id)
+            assert hotel is not None
+            assert seg.check_in is not None
+            assert seg.check_out is not None
+            base.update(
+                hotel_id=hotel.id,
+                name=hotel.name,
+                city=hotel.city,
+                check_in=seg.check_in.isoformat(),
+                check_out=seg.check_out.isoformat(),
+                rooms=seg.quantity,
+            )
+        views.append(base)
+    return views
+
+
+async def booking_view(session: AsyncSession, booking: Booking) -> dict[str, Any]:
+    """The booking as the HTTP contract shows it (DESIGN §6)."""
+    view: dict[str, Any] = {
+        "booking_id": booking.id,
+        "status": booking.status,
+        "traveler_id": booking.traveler_id,
+        "created_by": booking.created_by,
+        "segments": await segment_views(session, booking.id),
+        "total": Money.of(booking.total_minor, booking.currency).model_dump(),
+        "policy": booking.policy,
+        "hold_expires_at": _iso(booking.hold_expires_at)
+        if booking.status in (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL)
+        else None,
+        "created_at": _iso(booking.created_at),
+        "updated_at": _iso(booking.updated_at),
+    }
+    if booking.approval_id:
+        view["approval_id"] = booking.approval_id
+    if booking.failure_reason:
+        view["failure_reason"] = booking.failure_reason
+    if booking.confirmed_at:
+        view["confirmed_at"] = _iso(booking.confirmed_at)
+    return view

@@ -1,0 +1,72 @@
+"""The one table of allowed booking status moves, and the conditional update that makes them.
+
+Every move is ``UPDATE bookings SET status = :to WHERE id = :id AND status = :expected``;
+a row count of 0 means somebody else moved the booking first and the caller lost the race.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.errors import ConcurrentUpdate, InvalidTransition
+from core.models import Booking
+from core.models import BookingStatus as S
+
+ALLOWED_MOVES: dict[S, frozenset[S]] = {
+    S.HELD: frozenset({S.PENDING_APPROVAL, S.CONFIRMING, S.CANCELLED, S.EXPIRED, S.FAILED}),
+    S.PENDING_APPROVAL: frozenset({S.CONFIRMING, S.CANCELLED, S.EXPIRED, S.FAILED}),
+    S.CONFIRMING: frozenset({S.CONFIRMED, S.FAILED, S.PENDING_CONFIRMATION}),
+    S.PENDING_CONFIRMATION: frozenset({S.CONFIRMING, S.CONFIRMED, S.FAILED}),
+    S.CONFIRMED: frozenset({S.CANCELLED, S.REQUIRES_ATTENTION}),
+    S.REQUIRES_ATTENTION: frozenset({S.CONFIRMED, S.CANCELLED}),
+    S.CANCELLED: frozenset(),
+    S.EXPIRED: frozenset(),
+    S.FAILED: frozenset(),
+}
+
+TERMINAL = frozenset({S.CANCELLED, S.EXPIRED, S.FAILED})
+#: Statuses whose holds still take inventory and may expire.
+HOLDING = frozenset({S.HELD, S.PENDING_APPROVAL})
+
+
+def can_move(current: str, to: str) -> bool:
+    return S(to) in ALLOWED_MOVES[S(current)]
+
+
+def check_move(current: str, to: str, *, booking_id: str = "") -> None:
+    if not can_move(current, to):
+        raise InvalidTransition(
+            f"Booking {booking_id} is {current}; it cannot become {to}",
+            current=current,
+            requested=to,
+        )
+
+
+async def move(
+    session: AsyncSession,
+    booking_id: str,
+    *,
+    expected: str,
+    to: str,
+    now: datetime,
+    **values: Any,
+) -> None:
+    """Move ``booking_id`` from ``expected`` to ``to`` or raise ``ConcurrentUpdate``."""
+    check_move(expected, to, booking_id=booking_id)
+    result = await session.execute(
+        update(Booking)
+        .where(Booking.id == booking_id, Booking.status == expected)
+        .values(status=to, updated_at=now, version=Booking.version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConcurrentUpdate(
+            f"Booking {booking_id} is no longer {expected}; another request changed it",
+            expected=expected,
+        )
+    # Keep an already-loaded instance in step with the row we just wrote.
+    await session.get(Booking, booking_id, populate_existing=True)

@@ -1,0 +1,248 @@
+"""Idempotency-Key handling for every POST that creates or changes a booking.
+
+Same key + same payload → the stored response is replayed; same key + different
+payload → 422; same key while the first is in flight → 409; missing key → 400.
+Keys live at least 24 h (``reap_idempotency_keys``).
+
+Claiming a key is an INSERT that only one request can win (unique constraint).
+A request that crashed leaves its record in flight with a lease; once the lease
+lapses, a retry takes the key over and the handler resumes from its recovery
+point (``IdempotencyContext.resource_id``) instead of repeating the work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.errors import (
+    CoreError,
+    IdempotencyInProgress,
+    IdempotencyKeyMissing,
+    IdempotencyKeyReused,
+    ValidationFailed,
+)
+from core.identity import Caller
+from core.models import IdempotencyRecord
+from core.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+MAX_KEY_LENGTH = 255
+
+
+@dataclass
+class IdempotentResult:
+    status_code: int
+    body: dict[str, Any]
+    replayed: bool
+
+
+@dataclass
+class IdempotencyContext:
+    """Handed to handlers: where a resumed request left off, and how to record progress."""
+
+    record_id: int
+    key: str
+    resource_id: str | None = None
+    recovery_point: str | None = None
+
+    async def save_point(
+        self, session: AsyncSession, *, resource_id: str | None = None, point: str | None = None
+    ) -> None:
+        """Record progress inside the handler's own transaction (atomic with its work)."""
+        values: dict[str, Any] = {}
+        if resource_id is not None:
+            values["resource_id"] = resource_id
+            self.resource_id = resource_id
+        if point is not None:
+            values["recovery_point"] = point
+            self.recovery_point = point
+        if values:
+            await session.execute(
+                update(IdempotencyRecord)
+                .where(IdempotencyRecord.id == self.record_id)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+
+
+Handler = Callable[..., Awaitable[tuple[int, dict[str, Any]]]]
+
+
+def fingerprint(payload: Any) -> str:
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def problem_body(error: CoreError) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": f"https://concierge.dev/problems/{error.code.lower().replace('_', '-')}",
+        "title": error.title,
+        "status": error.status,
+        "detail": error.detail,
+        "code": error.code,
+    }
+    for name, value in error.extra.items():
+        if isinstance(value, str | int | float | bool | dict | list) or value is None:
+            body.setdefault(name, value)
+    return body
+
+
+class StoredProblem(CoreError):
+    """A replayed error response: the same problem, status and code as the first time."""
+
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__(str(body.get("detail") or body.get("title") or "error"))
+        self.stored_status = status
+        self.body = body
+
+
+async def _claim(
+    rt: Runtime, caller: Caller, scope: str, key: str, digest: str
+) -> tuple[IdempotencyContext | None, IdempotentResult | None]:
+    now = rt.clock.now()
+    lease = now + timedelta(seconds=rt.settings.idempotency_in_flight_seconds)
+    try:
+        async with rt.db.uow() as session:
+            record = IdempotencyRecord(
+                org_id=caller.org_id, user_id=caller.user_id, scope=scope, key=key,
+                request_hash=digest, status="in_flight", locked_until=lease,
+                created_at=now, updated_at=now,
+            )
+            session.add(record)
+            await session.flush()
+            return IdempotencyContext(record_id=record.id, key=key), None
+    except IntegrityError:
+        pass  # somebody holds this key: look at what they left
+    async with rt.db.uow() as session:
+        existing = await session.scalar(
+            select(IdempotencyRecord).where(
+                IdempotencyRecord.org_id == caller.org_id,
+                IdempotencyRecord.user_id == caller.user_id,
+                IdempotencyRecord.scope == scope,
+                IdempotencyRecord.key == key,
+            )
+        )
+        if existing is None:  # reaped between our insert and select: try once more
+            raise IdempotencyInProgress("Retry the request")
+        if existing.request_hash != digest:
+            raise IdempotencyKeyReused(
+                "This Idempotency-Key was already used with a different request body"
+            )
+        if existing.status == "done":
+            assert existing.response_status is not None
+            return None, IdempotentResult(
+                existing.response_status, existing.response_body or {}, replayed=True
+            )
+        if existing.locked_until is not None and existing.locked_until > now:
+            raise IdempotencyInProgress(
+                "A request with this Idempotency-Key is still being processed"
+            )
+        # The first attempt died mid-way: take over its lease and resume.
+        took = await session.execute(
+            update(IdempotencyRecord)
+            .where(
+                IdempotencyRecord.id == existing.id,
+                IdempotencyRecord.status == "in_flight",
+                IdempotencyRecord.locked_until == existing.locked_until,
+            )
+            .values(locked_until=lease, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if took.rowcount != 1:  # type: ignore[attr-defined]
+            raise IdempotencyInProgress("A request with this Idempotency-Key is still being processed")
+        return (
+            IdempotencyContext(
+                record_id=existing.id, key=key, resource_id=existing.resource_id,
+                recovery_point=existing.recovery_point,
+            ),
+            None,
+        )
+
+
+async def _store(rt: Runtime, record_id: int, status: int, body: dict[str, Any]) -> None:
+    async with rt.db.uow() as session:
+        await session.execute(
+            update(IdempotencyRecord)
+            .where(IdempotencyRecord.id == record_id)
+            .values(status="done", response_status=status, response_body=body,
+                    locked_until=None, updated_at=rt.clock.now())
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def _release(rt: Runtime, record_id: int) -> None:
+    async with rt.db.uow() as session:
+        await session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record_id))
+
+
+async def run_idempotent(
+    rt: Runtime,
+    caller: Caller,
+    *,
+    scope: str,
+    key: str | None,
+    payload: Any,
+    handler: Handler,
+) -> IdempotentResult:
+    """Run ``handler`` at most once per (caller, scope, key); replay its answer after.
+
+    ``handler`` may take an :class:`IdempotencyContext` argument to record recovery points.
+    A business error (4xx) is stored and replayed like a success; a transient one
+    (5xx, 409 in-progress/lock conflicts) releases the key so the client may retry.
+    """
+    if key is None or not key.strip():
+        raise IdempotencyKeyMissing("Send an Idempotency-Key header (any unique string, e.g. a UUID)")
+    key = key.strip()
+    if len(key) > MAX_KEY_LENGTH:
+        raise ValidationFailed(f"Idempotency-Key is longer than {MAX_KEY_LENGTH} characters")
+    digest = fingerprint(payload)
+    ctx, replay = await _claim(rt, caller, scope, key, digest)
+    if replay is not None:
+        if replay.status_code >= 400:
+            raise StoredProblem(replay.status_code, replay.body)
+        return replay
+    assert ctx is not None
+    try:
+        if inspect.signature(handler).parameters:
+            status, body = await handler(ctx)
+        else:
+            status, body = await handler()
+    except CoreError as exc:
+        if exc.status >= 500 or exc.code in {"IDEMPOTENCY_IN_PROGRESS", "LOCK_TIMEOUT"}:
+            await _release(rt, ctx.record_id)
+        else:
+            await _store(rt, ctx.record_id, exc.status, problem_body(exc))
+        raise
+    except BaseException:
+        # Unknown outcome: keep the record (and its recovery point) in flight; the lease
+        # lapses and a retry resumes. Nothing is replayed from a crash.
+        log.warning("idempotent request %s/%s ended abnormally; retry will resume", scope, key)
+        raise
+    await _store(rt, ctx.record_id, status, body)
+    return IdempotentResult(status, body, replayed=False)
+
+
+async def reap_idempotency_keys(session: AsyncSession, *, now: datetime, ttl_seconds: int) -> int:
+    """Forget keys older than the TTL (never fewer than 24 h by default)."""
+    cutoff = now - timedelta(seconds=ttl_seconds)
+    result = await session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.created_at < cutoff,
+            (IdempotencyRecord.status == "done")
+            | (IdempotencyRecord.locked_until.is_(None))
+            | (IdempotencyRecord.locked_until < now),
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,1 @@
+"""Inventory: seats and room-nights, taken only through conditional writes."""

@@ -1,0 +1,246 @@
+"""Holds on seats and room-nights.
+
+The truth is a conditional write (DESIGN §4)::
+
+    UPDATE fare_inventory SET held = held + :n
+     WHERE id = :id AND held + sold + :n <= capacity
+
+backed by ``CHECK (held + sold <= capacity)``. Rows are visited once, in sorted
+order, late in the transaction; before checking a row we release the expired
+holds on it in the same transaction, so an expired hold never blocks a new one.
+Anything that fails raises, and the caller's transaction rolls back as a whole:
+multi-segment holds are all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import and_, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.errors import SoldOut
+from core.models import Booking, FareInventory, Hold, HoldStatus, RoomInventory
+from core.models import BookingStatus as S
+
+InventoryKind = Literal["fare", "room"]
+_TABLES: dict[str, type[FareInventory] | type[RoomInventory]] = {
+    "fare": FareInventory,
+    "room": RoomInventory,
+}
+
+
+@dataclass(frozen=True, order=True)
+class HoldLine:
+    """Take ``quantity`` units from one inventory row for one segment."""
+
+    kind: InventoryKind
+    inventory_id: int
+    quantity: int
+    segment_id: str = ""
+
+    @property
+    def lock_key(self) -> str:
+        return f"inv:{self.kind}:{self.inventory_id}"
+
+
+def _hold_column(kind: str):  # type: ignore[no-untyped-def]
+    return Hold.fare_inventory_id if kind == "fare" else Hold.room_inventory_id
+
+
+async def set_lock_timeout(session: AsyncSession, seconds: float) -> None:
+    """Bound how long a row lock may be waited for (PostgreSQL; SQLite uses busy_timeout)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text(f"SET LOCAL lock_timeout = '{int(seconds * 1000)}ms'"))
+
+
+async def _release_holds(session: AsyncSession, holds: Sequence[Hold], *, now: datetime) -> int:
+    """Release specific active holds: flip each hold, then give its units back."""
+    released = 0
+    for hold in holds:
+        flipped = await session.execute(
+            update(Hold)
+            .where(Hold.id == hold.id, Hold.status == HoldStatus.ACTIVE)
+            .values(status=HoldStatus.RELEASED, released_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if flipped.rowcount != 1:  # type: ignore[attr-defined]
+            continue  # somebody else released or converted it first
+        kind = "fare" if hold.fare_inventory_id is not None else "room"
+        table = _TABLES[kind]
+        inv_id = hold.fare_inventory_id if kind == "fare" else hold.room_inventory_id
+        await session.execute(
+            update(table)
+            .where(table.id == inv_id)
+            .values(held=table.held - hold.quantity)
+            .execution_options(synchronize_session=False)
+        )
+        released += 1
+    return released
+
+
+async def _expire_bookings(session: AsyncSession, booking_ids: set[str], *, now: datetime) -> None:
+    for booking_id in sorted(booking_ids):
+        await session.execute(
+            update(Booking)
+            .where(Booking.id == booking_id, Booking.status.in_([S.HELD, S.PENDING_APPROVAL]))
+            .values(status=S.EXPIRED, updated_at=now, version=Booking.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def _expired_holds_query(
+    session: AsyncSession, *, now: datetime, kind: str | None = None, inventory_id: int | None = None,
+    limit: int | None = None,
+) -> list[Hold]:
+    # Only holds of bookings still waiting (held / pending approval) may expire:
+    # a booking in its confirmation saga keeps what it holds.
+    stmt = (
+        select(Hold)
+        .join(Booking, Booking.id == Hold.booking_id)
+        .where(
+            Hold.status == HoldStatus.ACTIVE,
+            Hold.expires_at <= now,
+            Booking.status.in_([S.HELD, S.PENDING_APPROVAL, S.EXPIRED, S.FAILED, S.CANCELLED]),
+        )
+        .order_by(Hold.id)
+    )
+    if kind is not None:
+        stmt = stmt.where(_hold_column(kind) == inventory_id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list((await session.scalars(stmt)).all())
+
+
+async def release_expired_on_row(session: AsyncSession, line: HoldLine, *, now: datetime) -> int:
+    holds = await _expired_holds_query(session, now=now, kind=line.kind, inventory_id=line.inventory_id)
+    if not holds:
+        return 0
+    released = await _release_holds(session, holds, now=now)
+    await _expire_bookings(session, {h.booking_id for h in holds}, now=now)
+    return released
+
+
+async def take_holds(
+    session: AsyncSession,
+    *,
+    org_id: str,
+    booking_id: str,
+    lines: Sequence[HoldLine],
+    now: datetime,
+    expires_at: datetime,
+) -> list[Hold]:
+    """Take every line or none (raise ``SoldOut``; the caller's transaction rolls back)."""
+    created: list[Hold] = []
+    for line in sorted(lines):
+        if line.quantity < 1:
+            raise ValueError("hold quantity must be positive")
+        await release_expired_on_row(session, line, now=now)
+        table = _TABLES[line.kind]
+        result = await session.execute(
+            update(table)
+            .where(
+                table.id == line.inventory_id,
+                table.held + table.sold + line.quantity <= table.capacity,
+            )
+            .values(held=table.held + line.quantity)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            what = "seats" if line.kind == "fare" else "rooms"
+            raise SoldOut(
+                f"Not enough {what} left for {line.quantity}", inventory=line.lock_key
+            )
+        hold = Hold(
+            org_id=org_id,
+            booking_id=booking_id,
+            segment_id=line.segment_id,
+            fare_inventory_id=line.inventory_id if line.kind == "fare" else None,
+            room_inventory_id=line.inventory_id if line.kind == "room" else None,
+            quantity=line.quantity,
+            status=HoldStatus.ACTIVE,
+            expires_at=expires_at,
+            created_at=now,
+        )
+        session.add(hold)
+        created.append(hold)
+    await session.flush()
+    return created
+
+
+async def release_booking_holds(session: AsyncSession, booking_id: str, *, now: datetime) -> int:
+    """Give back everything a booking still holds (cancel, reject, failure)."""
+    holds = (
+        await session.scalars(
+            select(Hold)
+            .where(Hold.booking_id == booking_id, Hold.status == HoldStatus.ACTIVE)
+            .order_by(Hold.fare_inventory_id, Hold.room_inventory_id)
+        )
+    ).all()
+    return await _release_holds(session, holds, now=now)
+
+
+async def convert_booking_holds(session: AsyncSession, booking_id: str, *, now: datetime) -> int:
+    """Held → sold for every active hold of a booking (the confirmation commits the seats)."""
+    holds = (
+        await session.scalars(
+            select(Hold)
+            .where(Hold.booking_id == booking_id, Hold.status == HoldStatus.ACTIVE)
+            .order_by(Hold.fare_inventory_id, Hold.room_inventory_id)
+        )
+    ).all()
+    converted = 0
+    for hold in holds:
+        flipped = await session.execute(
+            update(Hold)
+            .where(Hold.id == hold.id, Hold.status == HoldStatus.ACTIVE)
+            .values(status=HoldStatus.CONVERTED, released_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if flipped.rowcount != 1:  # type: ignore[attr-defined]
+            continue
+        table = _TABLES["fare" if hold.fare_inventory_id is not None else "room"]
+        inv_id = hold.fare_inventory_id if hold.fare_inventory_id is not None else hold.room_inventory_id
+        await session.execute(
+            update(table)
+            .where(table.id == inv_id)
+            .values(held=table.held - hold.quantity, sold=table.sold + hold.quantity)
+            .execution_options(synchronize_session=False)
+        )
+        converted += 1
+    return converted
+
+
+async def extend_booking_holds(session: AsyncSession, booking_id: str, *, until: datetime) -> None:
+    """Keep a booking's holds alive (pending approval, confirmation in progress)."""
+    await session.execute(
+        update(Hold)
+        .where(and_(Hold.booking_id == booking_id, Hold.status == HoldStatus.ACTIVE))
+        .values(expires_at=until)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def release_expired_holds(session: AsyncSession, *, now: datetime, limit: int = 500) -> int:
+    """The sweeper: release expired holds anywhere and expire their bookings."""
+    holds = await _expired_holds_query(session, now=now, limit=limit)
+    if not holds:
+        return 0
+    holds.sort(key=lambda h: (h.fare_inventory_id or 0, h.room_inventory_id or 0, h.id))
+    released = await _release_holds(session, holds, now=now)
+    await _expire_bookings(session, {h.booking_id for h in holds}, now=now)
+    return released
+
+
+async def sold_units(session: AsyncSession, kind: InventoryKind, inventory_id: int) -> tuple[int, int, int]:
+    """(capacity, held, sold) of one row — for tests and diagnostics."""
+    table = _TABLES[kind]
+    row = (
+        await session.execute(
+            select(table.capacity, table.held, table.sold).where(table.id == inventory_id)
+        )
+    ).one()
+    return int(row[0]), int(row[1]), int(row[2])
