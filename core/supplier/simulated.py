@@ -1,0 +1,262 @@
+"""A simulated GDS (flights) / hotel supplier, with fault injection.
+
+It stands in for an outside system, so it behaves like one: its memory is the
+``supplier_reservations`` table, every call runs in its *own* transaction (never
+the caller's — call it with no transaction of yours open, or on SQLite your own
+``BEGIN IMMEDIATE`` would block it), and it honours our idempotency key the way a
+good supplier API does: a repeated ``book`` with the same key returns the first
+locator and creates nothing.
+
+Faults (see :mod:`core.supplier.faults`) are applied on arrival, before the
+supplier looks at its records — they model the network and the supplier's
+front door failing, deliberately, whatever the request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import zlib
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.clock import Clock
+from core.config import Settings
+from core.db import Database
+from core.ids import random_code
+from core.models import SupplierReservation
+from core.supplier.base import (
+    SegmentRequest,
+    SupplierConfirmation,
+    SupplierRejectedError,
+    SupplierTimeoutError,
+    SupplierTransientError,
+)
+from core.supplier.faults import Fault, FaultInjector, FaultMode
+
+log = logging.getLogger(__name__)
+
+BOOKED = "booked"
+CANCELLED = "cancelled"
+KINDS = frozenset({"flight", "hotel"})
+_UNAVAILABLE_REASON = {"flight": "fare no longer available", "hotel": "room no longer available"}
+# How far past the caller's deadline a simulated timeout hangs by default.
+_HANG_PAST_DEADLINE_SECONDS = 0.5
+
+
+class SimulatedSupplier:
+    """One simulated supplier (``kind`` is ``"flight"`` or ``"hotel"``).
+
+    ``faults`` starts from the settings (``supplier_fault``, ``supplier_fault_rate``,
+    ``supplier_latency_ms``) and can be changed at run time. ``calls`` counts the
+    calls that reached this supplier, per operation, faulty or not.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        name: str,
+        kind: str,
+        settings: Settings,
+        seed: int | None = None,
+    ) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"supplier kind must be one of {sorted(KINDS)}, got {kind!r}")
+        self.name = name
+        self.kind = kind
+        self._db = db
+        self._clock = clock
+        self.faults = FaultInjector(
+            mode=settings.supplier_fault,
+            rate=settings.supplier_fault_rate,
+            latency_ms=settings.supplier_latency_ms,
+            hang_seconds=settings.supplier_timeout_seconds + _HANG_PAST_DEADLINE_SECONDS,
+            # Stable per supplier name so two suppliers do not fail in lockstep.
+            seed=zlib.crc32(name.encode()) if seed is None else seed,
+        )
+        self.calls: Counter[str] = Counter()
+
+    # -- the Supplier protocol ---------------------------------------------------
+
+    async def book(self, request: SegmentRequest, *, idempotency_key: str) -> SupplierConfirmation:
+        fault = await self._arrive("book")
+        self._validate(request)
+        try:
+            confirmation = await self._book_once(request, idempotency_key)
+        except IntegrityError:
+            # A concurrent call with the same key won the unique constraint: answer with
+            # the winner's reservation, exactly as if we had been the replay.
+            winner = await self._find(idempotency_key)
+            if winner is None:
+                # The key belongs to another supplier's reservation.
+                raise SupplierRejectedError(
+                    f"idempotency key {idempotency_key!r} was already used"
+                ) from None
+            log.info("%s: concurrent book with key %s lost the race; replaying", self.name,
+                     idempotency_key)
+            confirmation = winner
+            self._check_same_request(confirmation, request, idempotency_key)
+        await self._after_write(fault, "book")
+        return confirmation
+
+    async def cancel(self, locator: str, *, idempotency_key: str) -> None:
+        fault = await self._arrive("cancel")
+        async with self._db.uow() as session:
+            row = (
+                await session.scalars(
+                    select(SupplierReservation)
+                    .where(
+                        SupplierReservation.supplier == self.name,
+                        SupplierReservation.locator == locator,
+                    )
+                    .order_by(SupplierReservation.id)
+                    .limit(1)
+                )
+            ).first()
+            if row is None:
+                raise SupplierRejectedError(f"no reservation with locator {locator}")
+            if row.status == BOOKED:
+                # Conditional: a concurrent cancel that won first makes this a no-op.
+                await session.execute(
+                    update(SupplierReservation)
+                    .where(SupplierReservation.id == row.id, SupplierReservation.status == BOOKED)
+                    .values(
+                        status=CANCELLED,
+                        cancelled_at=self._clock.now(),
+                        payload={**row.payload, "cancel_idempotency_key": idempotency_key},
+                    )
+                )
+        log.info("%s: cancelled %s", self.name, locator)
+        await self._after_write(fault, "cancel")
+
+    async def lookup(self, idempotency_key: str) -> SupplierConfirmation | None:
+        fault = await self._arrive("lookup")
+        found = await self._find(idempotency_key)
+        # Nothing was written, so a "timeout after write" is just a timeout here.
+        await self._after_write(fault, "lookup")
+        return found
+
+    # -- internals -------------------------------------------------------------
+
+    async def _arrive(self, operation: str) -> Fault | None:
+        """Count the call, add latency and raise the faults that strike before any write."""
+        self.calls[operation] += 1
+        fault = self.faults.decide(operation)
+        if self.faults.latency_ms:
+            await asyncio.sleep(self.faults.latency_seconds)
+        if fault is None:
+            return None
+        if fault.mode is FaultMode.SERVER_ERROR:
+            raise SupplierTransientError(f"{self.name}: 503 service unavailable ({operation})")
+        if fault.mode is FaultMode.REJECTED:
+            raise SupplierRejectedError(fault.reason or _UNAVAILABLE_REASON[self.kind])
+        if fault.mode is FaultMode.TIMEOUT:
+            await self._hang(fault, operation)
+        return fault
+
+    async def _after_write(self, fault: Fault | None, operation: str) -> None:
+        if fault is not None and fault.mode is FaultMode.TIMEOUT_AFTER_WRITE:
+            await self._hang(fault, operation)
+
+    async def _hang(self, fault: Fault, operation: str) -> None:
+        # A real client would be cut off by its own deadline while we sleep; if the
+        # caller has none, the supplier eventually gives up itself.
+        await asyncio.sleep(fault.hang_seconds)
+        raise SupplierTimeoutError(f"{self.name}: no answer to {operation}")
+
+    def _validate(self, request: SegmentRequest) -> None:
+        if request.kind != self.kind:
+            raise SupplierRejectedError(f"{self.name} books {self.kind}s, not {request.kind}s")
+        if request.quantity <= 0:
+            raise SupplierRejectedError("quantity must be positive")
+        if request.amount_minor < 0 or len(request.currency) != 3:
+            raise SupplierRejectedError("invalid price")
+
+    async def _book_once(self, request: SegmentRequest, key: str) -> SupplierConfirmation:
+        async with self._db.uow() as session:
+            existing = await self._by_key(session, key)
+            if existing is not None:
+                confirmation = self._confirmation(existing)
+                self._check_same_request(confirmation, request, key)
+                return confirmation
+            row = SupplierReservation(
+                supplier=self.name,
+                idempotency_key=key,
+                locator=await self._free_locator(session),
+                booking_ref=request.booking_ref,
+                kind=request.kind,
+                status=BOOKED,
+                amount_minor=request.amount_minor,
+                currency=request.currency,
+                payload={
+                    "segment_id": request.segment_id,
+                    "quantity": request.quantity,
+                    "details": request.details,
+                },
+                created_at=self._clock.now(),
+            )
+            session.add(row)
+            await session.flush()  # surfaces the unique-key race here, inside the uow
+            confirmation = self._confirmation(row)
+        log.info("%s: booked %s for %s", self.name, confirmation.locator, request.booking_ref)
+        return confirmation
+
+    async def _free_locator(self, session: AsyncSession) -> str:
+        while True:
+            locator = random_code(6)
+            taken = await session.scalar(
+                select(SupplierReservation.id).where(
+                    SupplierReservation.supplier == self.name,
+                    SupplierReservation.locator == locator,
+                )
+            )
+            if taken is None:
+                return locator
+
+    async def _find(self, key: str) -> SupplierConfirmation | None:
+        async with self._db.uow(write=False) as session:
+            row = await self._by_key(session, key)
+            return None if row is None else self._confirmation(row)
+
+    async def _by_key(self, session: AsyncSession, key: str) -> SupplierReservation | None:
+        return (
+            await session.scalars(
+                select(SupplierReservation).where(
+                    SupplierReservation.idempotency_key == key,
+                    SupplierReservation.supplier == self.name,
+                )
+            )
+        ).first()
+
+    def _confirmation(self, row: SupplierReservation) -> SupplierConfirmation:
+        raw: dict[str, Any] = {
+            "status": row.status,
+            "booking_ref": row.booking_ref,
+            "segment_id": row.payload.get("segment_id"),
+            "kind": row.kind,
+            "quantity": row.payload.get("quantity"),
+            "amount_minor": row.amount_minor,
+            "currency": row.currency,
+        }
+        return SupplierConfirmation(locator=row.locator, supplier=self.name, raw=raw)
+
+    @staticmethod
+    def _check_same_request(
+        confirmation: SupplierConfirmation, request: SegmentRequest, key: str
+    ) -> None:
+        """A key names one request; reusing it for another is a client bug (like Stripe's 400)."""
+        raw = confirmation.raw
+        stored = (raw["booking_ref"], raw["segment_id"], raw["kind"], raw["quantity"],
+                  raw["amount_minor"], raw["currency"])
+        asked = (request.booking_ref, request.segment_id, request.kind, request.quantity,
+                 request.amount_minor, request.currency)
+        if stored != asked:
+            raise SupplierRejectedError(
+                f"idempotency key {key!r} was already used for a different request"
+            )
