@@ -11,8 +11,9 @@ items priced in another currency rather than comparing apples with yen.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Self
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
@@ -183,6 +184,13 @@ class PolicyRules(_Frozen):
         self._preferred_airlines = {v.code.upper(): v for v in self.preferred_airlines}
         self._blocked_chains = _chain_index(self.blocked_hotel_chains)
         self._preferred_chains = _chain_index(self.preferred_hotel_chains)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """Copies with changes are re-validated (pydantic's plain copy skips validation
+        and would keep lookups built for the old values)."""
+        if not update:
+            return super().model_copy(deep=deep)
+        return self.model_validate({**self.model_dump(), **update})
 
     # -- lookups used by the engine and the renderer ---------------------------------
 

@@ -89,12 +89,14 @@ async def set_rules(
         },
     ).returning(PolicyDocument.version)
     version = int((await session.execute(upsert)).scalar_one())
-    # A PolicyDocument already loaded in this session would now be stale.
+    # The upsert bypassed the ORM: a PolicyDocument already loaded in this session
+    # would be stale. Refresh it (expiring would make a later attribute read do
+    # implicit I/O, which async sessions refuse).
     existing = session.sync_session.identity_map.get(
         session.sync_session.identity_key(PolicyDocument, org_id)
     )
     if existing is not None:
-        session.expire(existing)
+        await session.refresh(existing)
     return version
 
 
