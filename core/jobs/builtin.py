@@ -1,0 +1,74 @@
+"""The jobs every deployment runs (in-process for ``make run``, or ``concierge worker``).
+
+Each job opens its own unit of work at this edge and imports its service lazily,
+so a missing or broken module fails that job's ticks (logged) instead of the
+process that hosts all of them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from core.jobs.runner import Job
+
+if TYPE_CHECKING:
+    from core.runtime import Runtime
+
+HOLD_SWEEP_SECONDS = 30.0
+SAGA_COMPLETER_SECONDS = 30.0
+IDEMPOTENCY_REAP_SECONDS = 3600.0
+CATALOGUE_EXTEND_SECONDS = 24 * 3600.0
+
+
+async def sweep_expired_holds(rt: Runtime) -> int:
+    """Release expired holds the hold path has not already released (DESIGN §4)."""
+    from core.inventory.holds import release_expired_holds
+
+    async with rt.db.uow() as session:
+        return await release_expired_holds(session, now=rt.clock.now())
+
+
+async def complete_stuck_sagas(rt: Runtime) -> int:
+    """Resume confirmation sagas left half-way; the saga opens its own transactions."""
+    from core.booking.saga import complete_stuck_sagas as complete
+
+    return await complete(rt)
+
+
+async def reap_idempotency_keys(rt: Runtime) -> int:
+    """Forget idempotency keys older than their TTL (≥ 24 h by contract)."""
+    from core.idempotency import reap_idempotency_keys as reap
+
+    async with rt.db.uow() as session:
+        return await reap(session, now=rt.clock.now(), ttl_seconds=rt.settings.idempotency_ttl_seconds)
+
+
+async def extend_catalogue(rt: Runtime) -> int:
+    """Roll the flight and hotel window forward a day (seeding is idempotent)."""
+    from core.catalogue import seed_catalogue
+
+    async with rt.db.uow() as session:
+        result = await seed_catalogue(
+            session, today=rt.clock.now().date(), days_ahead=rt.settings.catalogue_days_ahead
+        )
+    return count_of(result)
+
+
+def count_of(result: Any) -> int:
+    """A job's figure from whatever its service returns (a count, a summary dict, None)."""
+    if isinstance(result, bool) or result is None:
+        return 0
+    if isinstance(result, int):
+        return result
+    if isinstance(result, dict):
+        return sum(v for v in result.values() if isinstance(v, int) and not isinstance(v, bool))
+    return 0
+
+
+def default_jobs() -> list[Job]:
+    return [
+        Job("hold_sweeper", HOLD_SWEEP_SECONDS, sweep_expired_holds),
+        Job("saga_completer", SAGA_COMPLETER_SECONDS, complete_stuck_sagas),
+        Job("idempotency_reaper", IDEMPOTENCY_REAP_SECONDS, reap_idempotency_keys),
+        Job("catalogue_extender", CATALOGUE_EXTEND_SECONDS, extend_catalogue),
+    ]
