@@ -467,3 +467,16 @@ async def test_timeouts_count_towards_opening(sim, monotonic):
         with pytest.raises(SupplierTimeoutError):
             await supplier.book(flight_request(), idempotency_key=KEY)
     assert breaker.state is BreakerState.OPEN
+
+
+async def test_runtime_wires_one_resilient_supplier_per_kind(runtime):
+    flights, hotels = runtime.supplier_for("flight"), runtime.supplier_for("hotel")
+    assert isinstance(flights, ResilientSupplier)
+    assert (flights.kind, hotels.kind) == ("flight", "hotel")
+    assert flights.breaker is not hotels.breaker
+    assert flights.timeout_seconds == runtime.settings.supplier_timeout_seconds
+
+    flights.faults.set(mode="4xx", times=1)
+    with pytest.raises(SupplierRejectedError):
+        await flights.book(flight_request(), idempotency_key=KEY)
+    assert (await flights.book(flight_request(), idempotency_key=KEY)).locator
