@@ -382,3 +382,47 @@ async def booking_view(session: AsyncSession, booking: Booking) -> dict[str, Any
     if booking.confirmed_at:
         view["confirmed_at"] = _iso(booking.confirmed_at)
     return view
+
+
+async def cancel_held_booking(
+    rt: Runtime, session: AsyncSession, caller: Caller, booking_id: str, *, reason: str = ""
+) -> Booking:
+    """Cancel a booking that has not been paid yet (held or waiting for approval).
+
+    The status move is conditional, so of two concurrent cancels exactly one wins and
+    the inventory is given back exactly once; the loser gets ``InvalidTransition``.
+    """
+    from core.booking import states
+    from core.inventory.holds import release_booking_holds
+
+    now = rt.clock.now()
+    booking = await load_visible_booking(session, caller, booking_id)
+    current = BookingStatus(booking.status)
+    if current not in (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL):
+        states.check_move(current, BookingStatus.CANCELLED, booking_id=booking_id)
+        if current != BookingStatus.HELD:
+            raise _paid_cancel_error(booking_id, current)
+    await states.move(
+        session, booking_id, expected=current, to=BookingStatus.CANCELLED, now=now,
+        cancelled_at=now, failure_reason=(reason or None),
+    )
+    await release_booking_holds(session, booking_id, now=now)
+    audit.record(
+        session, org_id=booking.org_id, actor_id=caller.user_id, action="booking.cancelled",
+        entity="booking", entity_id=booking_id, at=now, reason=reason,
+    )
+    outbox.emit(
+        session, org_id=booking.org_id, topic="booking.cancelled",
+        key=f"booking:{booking_id}:cancelled",
+        payload={"booking_id": booking_id, "traveler_id": booking.traveler_id}, at=now,
+    )
+    return booking
+
+
+def _paid_cancel_error(booking_id: str, current: str) -> Exception:
+    from core.errors import InvalidTransition
+
+    return InvalidTransition(
+        f"Booking {booking_id} is {current}; paid bookings are cancelled with a refund "
+        "through the cancellation flow"
+    )

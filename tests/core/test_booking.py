@@ -1,0 +1,288 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from core.booking.saga import complete_stuck_sagas, confirm_booking
+from core.booking.service import ItemRequest, booking_view, get_booking, hold_booking, list_bookings
+from core.errors import (
+    HoldExpired,
+    NotFound,
+    PaymentDeclined,
+    PolicyBlocked,
+    SoldOut,
+    SupplierRejected,
+    SupplierUnavailable,
+    ValidationFailed,
+)
+from core.inventory.holds import release_expired_holds, sold_units
+from core.models import Booking, Hold, Payment, ReviewItem, Segment, SupplierReservation
+from core.search.offers import flight_offer_id, hotel_offer_id
+from tests.core.booking_world import AVA, GUS, MIA, build_world
+
+
+async def hold(rt, caller, *items, traveler_id=None):
+    async with rt.db.uow() as s:
+        booking = await hold_booking(rt, s, caller, [ItemRequest(o, q) for o, q in items],
+                                     traveler_id=traveler_id)
+        return booking.id
+
+
+async def count(rt, model):
+    async with rt.db.uow(write=False) as s:
+        return await s.scalar(select(func.count()).select_from(model))
+
+
+async def status_of(rt, booking_id):
+    async with rt.db.uow(write=False) as s:
+        return (await s.get(Booking, booking_id)).status
+
+
+async def test_hold_takes_seats_and_returns_the_contract_view(runtime):
+    w = await build_world(runtime)
+    bid = await hold(runtime, AVA, (flight_offer_id(w.long_inv["economy"].id), 2))
+    async with runtime.db.uow(write=False) as s:
+        assert await sold_units(s, "fare", w.long_inv["economy"].id) == (150, 2, 0)
+        view = await booking_view(s, await get_booking(s, AVA, bid))
+    assert view["status"] == "held"
+    assert view["booking_id"].startswith("BK-")
+    assert view["total"] == {"amount": "1224.80", "currency": "USD"}
+    seg = view["segments"][0]
+    assert (seg["kind"], seg["carrier"], seg["number"], seg["origin"], seg["destination"]) == (
+        "flight", "BA", "117", "JFK", "LHR")
+    assert seg["quantity"] == 2
+    assert view["hold_expires_at"].endswith("Z")
+
+
+async def test_sold_out_writes_nothing(runtime):
+    w = await build_world(runtime)
+    with pytest.raises(SoldOut):
+        await hold(runtime, AVA, (flight_offer_id(w.tiny_inv["economy"].id), 3))
+    assert await count(runtime, Booking) == 0
+    assert await count(runtime, Hold) == 0
+
+
+async def test_flight_and_hotel_are_all_or_nothing(runtime):
+    w = await build_world(runtime)
+    hotel_offer = hotel_offer_id("LON01", date(2026, 12, 18), date(2026, 12, 21))
+    await hold(runtime, MIA, (hotel_offer, 1))  # takes the only room
+    flight_offer = flight_offer_id(w.long_inv["economy"].id)
+    with pytest.raises(SoldOut):
+        await hold(runtime, AVA, (flight_offer, 1), (hotel_offer, 1))
+    async with runtime.db.uow(write=False) as s:
+        assert await sold_units(s, "fare", w.long_inv["economy"].id) == (150, 0, 0)
+
+
+async def test_expired_hold_never_blocks_a_new_one(runtime, clock):
+    w = await build_world(runtime)
+    offer = flight_offer_id(w.tiny_inv["economy"].id)
+    first = await hold(runtime, AVA, (offer, 2))
+    with pytest.raises(SoldOut):
+        await hold(runtime, MIA, (offer, 1))
+    clock.advance(seconds=runtime.settings.hold_ttl_seconds + 1)
+    second = await hold(runtime, MIA, (offer, 2))
+    assert await status_of(runtime, first) == "expired"
+    assert await status_of(runtime, second) == "held"
+    async with runtime.db.uow(write=False) as s:
+        assert await sold_units(s, "fare", w.tiny_inv["economy"].id) == (2, 2, 0)
+
+
+async def test_sweeper_releases_expired_holds(runtime, clock):
+    w = await build_world(runtime)
+    bid = await hold(runtime, AVA, (flight_offer_id(w.short_inv["economy"].id), 3))
+    clock.advance(minutes=20)
+    async with runtime.db.uow() as s:
+        assert await release_expired_holds(s, now=clock.now()) == 1
+    assert await status_of(runtime, bid) == "expired"
+    async with runtime.db.uow(write=False) as s:
+        assert await sold_units(s, "fare", w.short_inv["economy"].id) == (100, 0, 0)
+
+
+async def test_red_policy_cannot_be_held(runtime):
+    w = await build_world(runtime)
+    with pytest.raises(PolicyBlocked):
+        await hold(runtime, AVA, (flight_offer_id(w.long_inv["first"].id), 1))
+    assert await count(runtime, Hold) == 0
+
+
+@pytest.mark.parametrize("bad", ["FL-abc", "XX-1", "", "HT-LON01-20261222-20261218", "FL-1-2-3"])
+async def test_malformed_offer_ids_are_validation_errors(runtime, bad):
+    await build_world(runtime)
+    with pytest.raises(ValidationFailed):
+        await hold(runtime, AVA, (bad, 1))
+
+
+async def test_unknown_offer_is_not_found(runtime):
+    await build_world(runtime)
+    with pytest.raises(NotFound):
+        await hold(runtime, AVA, ("FL-999999", 1))
+
+
+async def test_other_org_sees_nothing(runtime):
+    w = await build_world(runtime)
+    bid = await hold(runtime, AVA, (flight_offer_id(w.short_inv["economy"].id), 1))
+    async with runtime.db.uow(write=False) as s:
+        with pytest.raises(NotFound):
+            await get_booking(s, GUS, bid)
+        bookings, _ = await list_bookings(s, GUS)
+        assert bookings == []
+        mine, _ = await list_bookings(s, MIA)  # manager sees her report's booking
+        assert [b.id for b in mine] == [bid]
+    with pytest.raises(NotFound):
+        await confirm_booking(runtime, GUS, bid)
+    with pytest.raises(NotFound):
+        await hold(runtime, GUS, (flight_offer_id(w.short_inv["economy"].id), 1), traveler_id="ava")
+
+
+async def test_list_is_newest_first_and_paginated(runtime, clock):
+    w = await build_world(runtime)
+    ids = []
+    for _ in range(5):
+        ids.append(await hold(runtime, AVA, (flight_offer_id(w.short_inv["economy"].id), 1)))
+        clock.advance(seconds=1)
+    async with runtime.db.uow(write=False) as s:
+        page1, cursor = await list_bookings(s, AVA, limit=3)
+        page2, end = await list_bookings(s, AVA, limit=3, cursor=cursor)
+    assert [b.id for b in page1 + page2] == ids[::-1]
+    assert end is None
+
+
+async def test_confirm_green_books_pays_and_sells(runtime):
+    w = await build_world(runtime)
+    inv = w.long_inv["economy"].id
+    bid = await hold(runtime, AVA, (flight_offer_id(inv), 1))
+    view = await confirm_booking(runtime, AVA, bid)
+    assert view["status"] == "confirmed"
+    assert len(view["segments"][0]["locator"]) == 6
+    async with runtime.db.uow(write=False) as s:
+        assert await sold_units(s, "fare", inv) == (150, 0, 1)
+        payment = await s.scalar(select(Payment).where(Payment.booking_id == bid))
+        assert payment.status == "captured"
+        assert payment.captured_minor == 61240
+    # Confirming again is harmless: same booking, no second charge.
+    again = await confirm_booking(runtime, AVA, bid)
+    assert again["status"] == "confirmed"
+    assert await count(runtime, Payment) == 1
+
+
+async def test_confirm_amber_waits_for_approval(runtime):
+    w = await build_world(runtime)
+    bid = await hold(runtime, AVA, (flight_offer_id(w.short_inv["business"].id), 1))
+    view = await confirm_booking(runtime, AVA, bid)
+    assert view["status"] == "pending_approval"
+    assert "manager" in view["policy"]["approvals_required"]
+    assert await count(runtime, Payment) == 0
+
+
+async def test_hold_expired_at_confirmation(runtime, clock):
+    w = await build_world(runtime)
+    bid = await hold(runtime, AVA, (flight_offer_id(w.short_inv["economy"].id), 1))
+    clock.advance(minutes=16)
+    with pytest.raises(HoldExpired):
+        await confirm_booking(runtime, AVA, bid)
+    assert await status_of(runtime, bid) == "expired"
+
+
+async def test_declined_card_fails_cleanly(runtime):
+    w = await build_world(runtime, card="4000000000009995")
+    inv = w.short_inv["economy"].id
+    bid = await hold(runtime, AVA, (flight_offer_id(inv), 1))
+    with pytest.raises(PaymentDeclined):
+        await confirm_booking(runtime, AVA, bid)
+    assert await status_of(runtime, bid) == "failed"
+    assert await count(runtime, SupplierReservation) == 0
+    async with runtime.db.uow(write=False) as s:
+        assert await sold_units(s, "fare", inv) == (100, 0, 0)
+
+
+async def test_supplier_rejection_voids_and_releases(runtime):
+    w = await build_world(runtime)
+    inv = w.short_inv["economy"].id
+    bid = await hold(runtime, AVA, (flight_offer_id(inv), 1))
+    runtime.supplier_for("flight").faults.set(mode="4xx", rate=1.0)
+    with pytest.raises(SupplierRejected):
+        await confirm_booking(runtime, AVA, bid)
+    assert await status_of(runtime, bid) == "failed"
+    async with runtime.db.uow(write=False) as s:
+        payment = await s.scalar(select(Payment).where(Payment.booking_id == bid))
+        assert payment.status == "voided"
+        assert await sold_units(s, "fare", inv) == (100, 0, 0)
+
+
+async def test_supplier_outage_is_503_and_compensated(runtime):
+    w = await build_world(runtime)
+    bid = await hold(runtime, AVA, (flight_offer_id(w.short_inv["economy"].id), 1))
+    runtime.supplier_for("flight").faults.set(mode="5xx", rate=1.0)
+    with pytest.raises(SupplierUnavailable):
+        await confirm_booking(runtime, AVA, bid)
+    async with runtime.db.uow(write=False) as s:
+        payment = await s.scalar(select(Payment).where(Payment.booking_id == bid))
+        assert payment.status == "voided"
+
+
+async def test_supplier_timeout_goes_to_review_then_completer_finishes(runtime, clock):
+    w = await build_world(runtime)
+    bid = await hold(runtime, AVA, (flight_offer_id(w.short_inv["economy"].id), 1))
+    faults = runtime.supplier_for("flight").faults
+    faults.set(mode="timeout", rate=1.0, times=1)
+    view = await confirm_booking(runtime, AVA, bid)
+    assert view["status"] == "pending_confirmation"
+    assert await count(runtime, ReviewItem) == 1
+    faults.set(mode="none")
+    clock.advance(minutes=5)
+    assert await complete_stuck_sagas(runtime) == 1
+    assert await status_of(runtime, bid) == "confirmed"
+    async with runtime.db.uow(write=False) as s:
+        item = await s.scalar(select(ReviewItem))
+        assert item.resolved_at is not None
+
+
+CRASH_POINTS = ["after_start", "after_authorize_call", "after_authorized", "after_supplier_call",
+                "after_capture_call"]
+
+
+@pytest.mark.parametrize("point", CRASH_POINTS)
+async def test_crash_at_each_recovery_point_then_completer(runtime, clock, point):
+    from core.booking.saga import SimulatedCrash
+
+    w = await build_world(runtime)
+    hotel_offer = hotel_offer_id("LON01", date(2026, 12, 18), date(2026, 12, 20))
+    bid = await hold(runtime, AVA, (flight_offer_id(w.long_inv["economy"].id), 1), (hotel_offer, 1))
+    runtime.extras["crash_at"] = point
+    with pytest.raises(SimulatedCrash):
+        await confirm_booking(runtime, AVA, bid)
+    clock.advance(minutes=2)
+    await complete_stuck_sagas(runtime)
+    assert await status_of(runtime, bid) == "confirmed"
+    async with runtime.db.uow(write=False) as s:
+        payments = (await s.scalars(select(Payment))).all()
+        assert len(payments) == 1
+        assert payments[0].status == "captured"
+        reservations = (await s.scalars(select(SupplierReservation))).all()
+        assert len(reservations) == 2  # one locator per segment, never two
+        segs = (await s.scalars(select(Segment).where(Segment.booking_id == bid))).all()
+        assert {seg.locator for seg in segs} == {r.locator for r in reservations}
+    gateway = runtime.payments
+    found = await gateway.find_by_idempotency_key(f"booking:{bid}:authorize")
+    assert found is not None
+    assert found.amount_captured == 61240 + 2 * 22000
+
+
+async def test_quantity_bounds(runtime):
+    w = await build_world(runtime)
+    for qty in (0, 10, 10_000):
+        with pytest.raises(ValidationFailed):
+            await hold(runtime, AVA, (flight_offer_id(w.long_inv["economy"].id), qty))
+
+
+async def test_hold_for_a_report_and_not_for_a_stranger(runtime):
+    w = await build_world(runtime)
+    bid = await hold(runtime, MIA, (flight_offer_id(w.short_inv["economy"].id), 1), traveler_id="ava")
+    async with runtime.db.uow(write=False) as s:
+        assert (await get_booking(s, AVA, bid)).traveler_id == "ava"
+    with pytest.raises(NotFound):
+        await hold(runtime, AVA, (flight_offer_id(w.short_inv["economy"].id), 1), traveler_id="mia")
+
+

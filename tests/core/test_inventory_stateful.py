@@ -1,0 +1,138 @@
+"""Property test: random holds, confirms, expiries and cancels never break the books.
+
+After every step: for every inventory row ``held + sold <= capacity``, ``held`` and
+``sold`` equal what the hold rows say, every charge maps to exactly one booking, and
+every confirmed booking has exactly one captured payment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from sqlalchemy import func, select
+
+from core.booking.saga import confirm_booking
+from core.booking.service import ItemRequest, cancel_held_booking, hold_booking
+from core.clock import FrozenClock
+from core.config import Settings
+from core.errors import CoreError
+from core.inventory.holds import release_expired_holds
+from core.models import Booking, FareInventory, GatewayIntent, Hold, Payment
+from core.runtime import build_runtime
+from core.search.offers import flight_offer_id
+from tests.conftest import NOW, PG_URL, fresh_database
+from tests.core.booking_world import AVA, MIA, build_world
+
+
+class BookingMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.loop = asyncio.new_event_loop()
+        self.tmp = tempfile.TemporaryDirectory()
+        self.bookings: list[str] = []
+
+    def run(self, coro):
+        return self.loop.run_until_complete(coro)
+
+    @initialize()
+    def setup(self) -> None:
+        async def go():
+            db = await fresh_database(Path(self.tmp.name))
+            self.clock = FrozenClock(NOW)
+            self.rt = build_runtime(Settings(env="test", database_url=db.url, hold_ttl_seconds=600),
+                                    clock=self.clock, db=db)
+            w = await build_world(self.rt)
+            self.offers = [flight_offer_id(w.tiny_inv["economy"].id),
+                           flight_offer_id(w.short_inv["economy"].id),
+                           flight_offer_id(w.long_inv["economy"].id)]
+        self.run(go())
+
+    def teardown(self) -> None:
+        if hasattr(self, "rt"):
+            self.run(self.rt.db.dispose())
+        self.loop.close()
+        self.tmp.cleanup()
+
+    @rule(offer=st.integers(0, 2), qty=st.integers(1, 3), manager=st.booleans())
+    def hold(self, offer: int, qty: int, manager: bool) -> None:
+        async def go():
+            try:
+                async with self.rt.db.uow() as s:
+                    b = await hold_booking(self.rt, s, MIA if manager else AVA,
+                                           [ItemRequest(self.offers[offer], qty)])
+                self.bookings.append(b.id)
+            except CoreError:
+                pass
+        self.run(go())
+
+    @rule(pick=st.integers(0, 50))
+    def confirm(self, pick: int) -> None:
+        if not self.bookings:
+            return
+        bid = self.bookings[pick % len(self.bookings)]
+        async def go():
+            try:
+                await confirm_booking(self.rt, MIA, bid)
+            except CoreError:
+                pass
+        self.run(go())
+
+    @rule(pick=st.integers(0, 50))
+    def cancel(self, pick: int) -> None:
+        if not self.bookings:
+            return
+        bid = self.bookings[pick % len(self.bookings)]
+        async def go():
+            try:
+                async with self.rt.db.uow() as s:
+                    await cancel_held_booking(self.rt, s, MIA, bid)
+            except CoreError:
+                pass
+        self.run(go())
+
+    @rule(minutes=st.integers(1, 15), sweep=st.booleans())
+    def time_passes(self, minutes: int, sweep: bool) -> None:
+        self.clock.advance(minutes=minutes)
+        if sweep:
+            async def go():
+                async with self.rt.db.uow() as s:
+                    await release_expired_holds(s, now=self.clock.now())
+            self.run(go())
+
+    @invariant()
+    def books_balance(self) -> None:
+        if not hasattr(self, "rt"):
+            return
+        async def go():
+            async with self.rt.db.uow(write=False) as s:
+                for inv in (await s.scalars(select(FareInventory))).all():
+                    assert inv.held + inv.sold <= inv.capacity
+                    active = await s.scalar(select(func.coalesce(func.sum(Hold.quantity), 0)).where(
+                        Hold.fare_inventory_id == inv.id, Hold.status == "active"))
+                    converted = await s.scalar(select(func.coalesce(func.sum(Hold.quantity), 0)).where(
+                        Hold.fare_inventory_id == inv.id, Hold.status == "converted"))
+                    assert inv.held == active
+                    assert inv.sold == converted
+                payments = (await s.scalars(select(Payment))).all()
+                assert len({p.booking_id for p in payments}) == len(payments)
+                intents = await s.scalar(select(func.count()).select_from(GatewayIntent))
+                assert intents == len([p for p in payments if p.provider_ref])
+                for b in (await s.scalars(select(Booking).where(Booking.status == "confirmed"))).all():
+                    captured = [p for p in payments if p.booking_id == b.id and p.status == "captured"]
+                    assert len(captured) == 1
+                    assert captured[0].captured_minor == b.total_minor
+        self.run(go())
+
+
+BookingMachine.TestCase.settings = settings(
+    max_examples=8 if PG_URL else 15,
+    stateful_step_count=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+TestBookingMachine = BookingMachine.TestCase

@@ -1,0 +1,168 @@
+"""Race pairs (STYLE: pretix's concurrency tests).
+
+Each lock or conditional write gets two tests: one shows the race happens
+without it (a naive read-then-write), one shows ours prevents it. They run on
+SQLite and, in CI, on PostgreSQL with real concurrent connections.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import func, select, update
+
+from core.booking.saga import confirm_booking
+from core.booking.service import ItemRequest, cancel_held_booking, hold_booking
+from core.errors import CoreError, InvalidTransition, SoldOut
+from core.locks import NoLocks
+from core.models import Booking, FareInventory, GatewayIntent, Payment
+from core.search.offers import flight_offer_id
+from tests.core.booking_world import AVA, MIA, build_world
+
+pytestmark = pytest.mark.race
+
+CONTENDERS = 8
+
+
+async def test_naive_read_then_write_holds_oversell(runtime):
+    """Unprotected: read the free seats, then write the count back. Everyone 'wins'."""
+    w = await build_world(runtime)
+    inv_id = w.tiny_inv["economy"].id  # 2 seats
+    barrier = asyncio.Barrier(CONTENDERS)
+
+    async def naive_hold() -> bool:
+        async with runtime.db.uow(write=False) as s:
+            row = (await s.execute(
+                select(FareInventory.capacity, FareInventory.held, FareInventory.sold)
+                .where(FareInventory.id == inv_id))).one()
+        await barrier.wait()  # everyone has read before anyone writes
+        if row.held + row.sold + 1 > row.capacity:
+            return False
+        async with runtime.db.uow() as s:
+            await s.execute(update(FareInventory).where(FareInventory.id == inv_id)
+                            .values(held=row.held + 1))
+        return True
+
+    wins = sum(await asyncio.gather(*(naive_hold() for _ in range(CONTENDERS))))
+    assert wins > 2, "the naive version should sell more seats than exist"
+
+
+@pytest.mark.parametrize("locks", ["runtime", "none"])
+async def test_conditional_write_never_oversells(runtime, locks):
+    """Protected: many concurrent holds on the last seats — exactly capacity succeed,
+    with or without the contention lock (correctness is the database's)."""
+    w = await build_world(runtime)
+    if locks == "none":
+        runtime.locks = NoLocks()
+    offer = flight_offer_id(w.tiny_inv["economy"].id)
+
+    async def attempt(i: int) -> bool:
+        caller = AVA if i % 2 else MIA
+        try:
+            async with runtime.db.uow() as s:
+                await hold_booking(runtime, s, caller, [ItemRequest(offer, 1)])
+            return True
+        except SoldOut:
+            return False
+
+    wins = sum(await asyncio.gather(*(attempt(i) for i in range(CONTENDERS))))
+    assert wins == 2
+    async with runtime.db.uow(write=False) as s:
+        inv = await s.get(FareInventory, w.tiny_inv["economy"].id)
+        assert (inv.held, inv.sold) == (2, 0)
+        assert await s.scalar(select(func.count()).select_from(Booking)) == 2
+
+
+async def _held(runtime, offer: str) -> str:
+    async with runtime.db.uow() as s:
+        return (await hold_booking(runtime, s, AVA, [ItemRequest(offer, 1)])).id
+
+
+async def test_naive_double_confirm_charges_twice(runtime):
+    """Unprotected: check the status, then pay. Two clicks, two charges."""
+    w = await build_world(runtime)
+    bid = await _held(runtime, flight_offer_id(w.short_inv["economy"].id))
+    barrier = asyncio.Barrier(2)
+
+    async def naive_confirm(n: int) -> None:
+        async with runtime.db.uow(write=False) as s:
+            status = (await s.get(Booking, bid)).status
+        await barrier.wait()
+        if status == "held":
+            await runtime.payments.authorize(
+                amount_minor=15000, currency="USD", payment_method="4242424242424242",
+                idempotency_key=f"naive:{bid}:{n}")
+            async with runtime.db.uow() as s:
+                await s.execute(update(Booking).where(Booking.id == bid).values(status="confirmed"))
+
+    await asyncio.gather(naive_confirm(1), naive_confirm(2))
+    async with runtime.db.uow(write=False) as s:
+        assert await s.scalar(select(func.count()).select_from(GatewayIntent)) == 2
+
+
+async def test_double_confirm_charges_once(runtime):
+    w = await build_world(runtime)
+    bid = await _held(runtime, flight_offer_id(w.short_inv["economy"].id))
+
+    async def click():
+        try:
+            return await confirm_booking(runtime, AVA, bid)
+        except CoreError as exc:
+            return exc
+
+    results = await asyncio.gather(*(click() for _ in range(4)))
+    statuses = [r["status"] if isinstance(r, dict) else r.code for r in results]
+    assert "confirmed" in statuses
+    async with runtime.db.uow(write=False) as s:
+        assert await s.scalar(select(func.count()).select_from(Payment)) == 1
+        assert (await s.get(Booking, bid)).status == "confirmed"
+        inv = await s.get(FareInventory, w.short_inv["economy"].id)
+        assert (inv.held, inv.sold) == (0, 1)
+    found = await runtime.payments.find_by_idempotency_key(f"booking:{bid}:authorize")
+    assert found is not None
+
+
+async def test_naive_double_cancel_gives_seats_back_twice(runtime):
+    """Unprotected: check 'held', then release. Two cancels free the seat twice."""
+    w = await build_world(runtime)
+    inv_id = w.short_inv["economy"].id
+    await _held(runtime, flight_offer_id(inv_id))
+    bid = await _held(runtime, flight_offer_id(inv_id))
+    barrier = asyncio.Barrier(2)
+
+    async def naive_cancel() -> None:
+        async with runtime.db.uow(write=False) as s:
+            status = (await s.get(Booking, bid)).status
+        await barrier.wait()
+        if status == "held":
+            async with runtime.db.uow() as s:
+                await s.execute(update(FareInventory).where(FareInventory.id == inv_id)
+                                .values(held=FareInventory.held - 1))
+                await s.execute(update(Booking).where(Booking.id == bid).values(status="cancelled"))
+
+    await asyncio.gather(naive_cancel(), naive_cancel())
+    async with runtime.db.uow(write=False) as s:
+        inv = await s.get(FareInventory, inv_id)
+    assert inv.held == 0, "two seats were held, one cancelled, yet none is held any more"
+
+
+async def test_double_cancel_releases_once(runtime):
+    w = await build_world(runtime)
+    inv_id = w.short_inv["economy"].id
+    await _held(runtime, flight_offer_id(inv_id))
+    bid = await _held(runtime, flight_offer_id(inv_id))
+
+    async def cancel():
+        try:
+            async with runtime.db.uow() as s:
+                await cancel_held_booking(runtime, s, AVA, bid)
+            return "ok"
+        except InvalidTransition:
+            return "lost"
+
+    results = await asyncio.gather(*(cancel() for _ in range(4)))
+    assert results.count("ok") == 1
+    async with runtime.db.uow(write=False) as s:
+        inv = await s.get(FareInventory, inv_id)
+        assert inv.held == 1
