@@ -7,6 +7,7 @@ process that hosts all of them.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from core.jobs.runner import Job
@@ -45,7 +46,7 @@ async def reap_idempotency_keys(rt: Runtime) -> int:
 
 async def extend_catalogue(rt: Runtime) -> int:
     """Roll the flight and hotel window forward a day (seeding is idempotent)."""
-    from core.catalogue import seed_catalogue
+    from core.catalogue.seed import seed_catalogue
 
     async with rt.db.uow() as session:
         result = await seed_catalogue(
@@ -55,9 +56,11 @@ async def extend_catalogue(rt: Runtime) -> int:
 
 
 def count_of(result: Any) -> int:
-    """A job's figure from whatever its service returns (a count, a summary dict, None)."""
+    """A job's figure from whatever its service returns (a count, a summary, None)."""
     if isinstance(result, bool) or result is None:
         return 0
+    if dataclasses.is_dataclass(result) and not isinstance(result, type):
+        result = dataclasses.asdict(result)
     if isinstance(result, int):
         return result
     if isinstance(result, dict):

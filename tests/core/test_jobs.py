@@ -136,3 +136,13 @@ async def test_default_jobs_run_cleanly_on_an_empty_database(runtime):
     outcomes = await runner.run_once()
     assert [o.error for o in outcomes] == [None] * 4, outcomes
     assert all(o.ran for o in outcomes)
+
+
+def test_count_of_sums_a_stats_dataclass():
+    @dataclasses.dataclass(frozen=True)
+    class Stats:
+        flights: int
+        fares: int
+        label: str
+
+    assert count_of(Stats(flights=2, fares=6, label="x")) == 8

@@ -1,0 +1,316 @@
+"""The ``concierge`` command: migrate, seed, serve, worker, and schema revisions.
+
+``make run`` is ``concierge migrate && concierge seed --demo && concierge serve``.
+Settings come from ``CONCIERGE_*`` variables (core.config), like the API's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import tempfile
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.table import Table
+
+from core import migrations
+from core.config import Settings, get_settings
+from core.errors import CoreError
+
+app = typer.Typer(
+    name="concierge",
+    help="Corporate travel concierge: booking core, API and jobs.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Schema migrations (Alembic, configured in code).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(message)s",
+        datefmt="[%X]",
+        handlers=[RichHandler(console=err_console, rich_tracebacks=True, show_path=False)],
+    )
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code=1)
+
+
+# --------------------------------------------------------------------------- migrate
+
+
+@app.command()
+def migrate(
+    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+) -> None:
+    """Upgrade the database schema (CONCIERGE_DATABASE_URL) to the newest revision."""
+    settings = _settings()
+    before = migrations.current(settings.database_url)
+    migrations.upgrade(settings.database_url, revision)
+    after = migrations.current(settings.database_url)
+    where = _redacted(settings.database_url)
+    if before == after:
+        console.print(f"[green]✓[/] schema already at [bold]{after}[/] ({where})")
+    else:
+        console.print(f"[green]✓[/] migrated {before or '(empty)'} → [bold]{after}[/] ({where})")
+
+
+# ------------------------------------------------------------------------------ seed
+
+
+@app.command()
+def seed(
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Seed the demo organizations, users and catalogue.")
+    ] = False,
+    days: Annotated[
+        int | None,
+        typer.Option(min=0, help="Catalogue days ahead (default CONCIERGE_CATALOGUE_DAYS_AHEAD)."),
+    ] = None,
+) -> None:
+    """Seed data. Only the demo data set exists; run ``concierge migrate`` first."""
+    if not demo:
+        raise _fail("nothing to seed: pass --demo")
+    settings = _settings()
+    days_ahead = settings.catalogue_days_ahead if days is None else days
+    started = time.perf_counter()
+    try:
+        summary = asyncio.run(_seed_demo(settings, days_ahead))
+    except CoreError as exc:
+        raise _fail(str(exc)) from exc
+    except Exception as exc:
+        if _looks_unmigrated(exc):
+            raise _fail("the database has no schema yet: run `concierge migrate` first") from exc
+        raise
+    _print_seed_summary(summary, time.perf_counter() - started)
+
+
+async def _seed_demo(settings: Settings, days_ahead: int) -> dict[str, Any]:
+    from core.clock import SystemClock
+    from core.db import Database
+    from core.seed import ensure_demo_allowed, seed_demo
+
+    ensure_demo_allowed(settings)  # before touching the database at all
+    now = SystemClock().now()
+    db = Database(settings.database_url)
+    try:
+        async with db.uow() as session:
+            return await seed_demo(
+                session, today=now.date(), days_ahead=days_ahead, settings=settings, now=now
+            )
+    finally:
+        await db.dispose()
+
+
+def _looks_unmigrated(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
+
+
+def _print_seed_summary(summary: dict[str, Any], seconds: float) -> None:
+    users = Table(title="Demo users (Authorization: Bearer <token>)", title_justify="left")
+    for column in ("org", "user", "name", "role", "manager", "token"):
+        users.add_column(column)
+    for user in summary["users"]:
+        users.add_row(
+            user["org_id"],
+            user["id"],
+            user["name"],
+            user["role"],
+            user["manager_id"] or "",
+            f"[bold]{user['token']}[/]",
+        )
+    console.print(users)
+
+    catalogue = summary["catalogue"]
+    added = Table(title="Catalogue rows added", title_justify="left")
+    counts = {k: v for k, v in catalogue.items() if isinstance(v, int) and not isinstance(v, bool)}
+    for name in counts:
+        added.add_column(name.replace("_", " "), justify="right")
+    added.add_row(*(f"{v:,}" for v in counts.values()))
+    console.print(added)
+    if "first_date" in catalogue:
+        console.print(
+            f"Flights and hotel nights from {catalogue['first_date']} to {catalogue['last_date']}"
+        )
+    policies = ", ".join(f"{org} v{v}" for org, v in summary["policy_versions"].items())
+    console.print(f"Policies: {policies}")
+    console.print(
+        f"[green]✓[/] demo data ready in {seconds:.1f}s "
+        f"({summary['orgs_created']} orgs and {summary['users_created']} users created)"
+    )
+
+
+# ----------------------------------------------------------------------------- serve
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (CONCIERGE_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (CONCIERGE_PORT).")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="API processes.")] = 1,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+) -> None:
+    """Run the HTTP API (uvicorn). Jobs run inside it when CONCIERGE_RUN_JOBS_IN_PROCESS is true."""
+    import uvicorn
+
+    settings = _settings()
+    _configure_logging(settings)  # so the in-process jobs' logs show next to uvicorn's
+    host = host or settings.host
+    port = port or settings.port
+    jobs = "in-process" if settings.run_jobs_in_process else "in `concierge worker` processes"
+    console.print(
+        f"[bold]concierge[/] on [link]http://{host}:{port}[/link] · "
+        f"database {_redacted(settings.database_url)} · redis {settings.redis_url or 'off'} · "
+        f"model {settings.model} · payments {settings.payments_backend} · jobs {jobs}"
+    )
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=None if reload else workers,
+        reload=reload,
+        log_level=settings.log_level.lower(),
+        proxy_headers=True,
+    )
+
+
+# ---------------------------------------------------------------------------- worker
+
+
+@app.command()
+def worker(
+    once: Annotated[
+        bool, typer.Option("--once", help="Run one pass over the jobs and exit.")
+    ] = False,
+) -> None:
+    """Run the periodic jobs (hold sweeper, saga completer, ...) until SIGINT/SIGTERM.
+
+    Any number of workers (and API processes with in-process jobs) may run: each
+    tick is leased in the database and runs once.
+    """
+    settings = _settings()
+    _configure_logging(settings)
+    outcomes = asyncio.run(_run_worker(settings, once=once))
+    if once:
+        table = Table(title="Job ticks", title_justify="left")
+        for column in ("job", "ran", "handled", "error"):
+            table.add_column(column)
+        for outcome in outcomes:
+            table.add_row(
+                outcome.job,
+                "yes" if outcome.ran else "no (leased elsewhere)",
+                str(outcome.processed),
+                outcome.error or "",
+            )
+        console.print(table)
+        if any(o.error for o in outcomes):
+            raise typer.Exit(code=1)
+
+
+async def _run_worker(settings: Settings, *, once: bool) -> list[Any]:
+    from core.jobs import JobRunner, default_jobs, default_owner
+    from core.runtime import build_runtime
+
+    rt = build_runtime(settings)
+    runner = JobRunner(rt, default_jobs(), owner=default_owner("worker"))
+    try:
+        if once:
+            return await runner.run_once()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        console.print(f"[bold]worker[/] {runner.owner}: {', '.join(j.name for j in runner.jobs)}")
+        await runner.run_forever(stop)
+        return []
+    finally:
+        await rt.close()
+
+
+# -------------------------------------------------------------------------------- db
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Upgrade to REVISION (default head); same as ``concierge migrate``."""
+    migrate(revision)
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="e.g. -1 or base")]) -> None:
+    """Downgrade to REVISION."""
+    settings = _settings()
+    migrations.downgrade(settings.database_url, revision)
+    console.print(f"[green]✓[/] now at {migrations.current(settings.database_url) or '(empty)'}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's revision and the newest one in the code."""
+    settings = _settings()
+    current = migrations.current(settings.database_url)
+    head = migrations.head_revision()
+    state = "[green]up to date[/]" if current == head else "[yellow]needs `concierge migrate`[/]"
+    console.print(f"database {current or '(empty)'} · code head {head or '(none)'} · {state}")
+
+
+@db_app.command("revision")
+def db_revision(
+    message: Annotated[str, typer.Option("-m", "--message", help="What the revision changes.")],
+    empty: Annotated[
+        bool, typer.Option("--empty", help="Write an empty revision (no autogenerate).")
+    ] = False,
+    against: Annotated[
+        str | None,
+        typer.Option(help="Database to diff the models against (default: a scratch SQLite file)."),
+    ] = None,
+) -> None:
+    """Write a new revision in core/migrations/versions from the current models.
+
+    By default a scratch SQLite database is migrated to head and diffed against
+    the models, so your own database is never touched. Review the file: Alembic
+    does not detect CHECK constraints added to existing tables.
+    """
+    if against is not None:
+        paths = migrations.revision(against, message, autogenerate=not empty)
+    else:
+        with tempfile.TemporaryDirectory(prefix="concierge-rev-") as tmp:
+            scratch = f"sqlite+aiosqlite:///{Path(tmp) / 'scratch.db'}"
+            migrations.upgrade(scratch)
+            paths = migrations.revision(scratch, message, autogenerate=not empty)
+    for path in paths:
+        console.print(f"[green]✓[/] wrote {path}")
+
+
+def main() -> None:  # pragma: no cover - console script entry is ``app``
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,209 @@
+"""Deterministic demo data (DESIGN §7): two organizations, their people, policies
+and the catalogue. ``concierge seed --demo`` runs it; ``make run`` runs that.
+
+Seeding is idempotent: running it again puts every demo row back to its demo
+values (names, roles, managers, tokens, policy) and only adds what is missing.
+Demo tokens are public knowledge, so demo mode is refused in production.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.config import Settings, get_settings
+from core.errors import CoreError
+from core.identity import hash_token
+from core.models import Organization, Role, User
+
+
+class DemoModeRefused(CoreError):
+    code = "DEMO_MODE_REFUSED"
+    status = 403
+    title = "Demo data (with public tokens) is refused in production"
+
+
+@dataclass(frozen=True)
+class DemoOrg:
+    id: str
+    name: str
+    domain: str
+    currency: str = "USD"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    id: str
+    org_id: str
+    name: str
+    role: Role
+    department: str
+    title: str
+    manager_id: str | None = None
+    home_airport: str | None = None
+
+    @property
+    def token(self) -> str:
+        return demo_token(self.id)
+
+
+DEMO_ORGS: tuple[DemoOrg, ...] = (
+    DemoOrg("acme", "Acme Corp", "acme.example"),
+    DemoOrg("globex", "Globex", "globex.example"),
+)
+
+# Managers come before their reports: the rows reference each other.
+DEMO_USERS: tuple[DemoUser, ...] = (
+    DemoUser("erin", "acme", "Erin Walsh", Role.EXECUTIVE, "Leadership", "Chief Operating Officer",
+             home_airport="JFK"),
+    DemoUser("victor", "acme", "Victor Alvarez", Role.VP_FINANCE, "Finance", "VP Finance",
+             manager_id="erin", home_airport="JFK"),
+    DemoUser("fin", "acme", "Fin Okafor", Role.FINANCE, "Finance", "Travel & Expense Analyst",
+             manager_id="victor", home_airport="JFK"),
+    DemoUser("mia", "acme", "Mia Chen", Role.MANAGER, "Engineering", "Engineering Manager",
+             manager_id="victor", home_airport="JFK"),
+    DemoUser("ava", "acme", "Ava Patel", Role.TRAVELER, "Engineering", "Senior Software Engineer",
+             manager_id="mia", home_airport="JFK"),
+    DemoUser("admin", "acme", "Sam Rivera", Role.ADMIN, "IT", "Travel Administrator",
+             home_airport="JFK"),
+    DemoUser("gus", "globex", "Gus Novak", Role.TRAVELER, "Sales", "Account Executive",
+             home_airport="ORD"),
+)
+
+DEMO_PREFERENCES: dict[str, dict[str, Any]] = {
+    "ava": {"seat": "aisle", "meal": "vegetarian"},
+    "mia": {"seat": "window"},
+    "gus": {"seat": "aisle"},
+}
+
+
+def demo_token(user_id: str) -> str:
+    return f"demo-{user_id}"
+
+
+def ensure_demo_allowed(settings: Settings) -> None:
+    if settings.env == "production":
+        raise DemoModeRefused(
+            "Refusing to seed demo users: their tokens (demo-<name>) are public. "
+            "Unset CONCIERGE_ENV=production to use demo mode."
+        )
+
+
+async def _upsert_org(session: AsyncSession, spec: DemoOrg, *, card: str, now: datetime) -> bool:
+    org = await session.get(Organization, spec.id)
+    created = org is None
+    if org is None:
+        org = Organization(id=spec.id, created_at=now)
+        session.add(org)
+    org.name = spec.name
+    org.currency = spec.currency
+    org.payment_method = card
+    return created
+
+
+async def _upsert_user(session: AsyncSession, spec: DemoUser, *, domain: str, now: datetime) -> bool:
+    user = await session.get(User, spec.id)
+    created = user is None
+    if user is None:
+        user = User(id=spec.id, created_at=now, preferences={})
+        session.add(user)
+    first, _, last = spec.name.partition(" ")
+    user.org_id = spec.org_id
+    user.name = spec.name
+    user.email = f"{first.lower()}.{last.lower().replace(' ', '')}@{domain}"
+    user.role = spec.role
+    user.department = spec.department
+    user.title = spec.title
+    user.manager_id = spec.manager_id
+    user.home_airport = spec.home_airport
+    user.token_hash = hash_token(spec.token)
+    user.preferences = dict(DEMO_PREFERENCES.get(spec.id, {}))
+    # Flush one by one: managers must exist before their reports reference them.
+    await session.flush()
+    return created
+
+
+async def _ensure_policies(session: AsyncSession, now: datetime) -> dict[str, int]:
+    """Acme gets its documented policy, Globex the default; rewritten only if changed."""
+    from core.policy.rules import acme_default, default_rules
+    from core.policy.service import get_rules, get_rules_version, set_rules
+
+    versions: dict[str, int] = {}
+    for org_id, rules in (("acme", acme_default()), ("globex", default_rules())):
+        version = await get_rules_version(session, org_id)
+        current = await get_rules(session, org_id)
+        if version == 0 or current.to_document() != rules.to_document():
+            version = await set_rules(session, org_id, rules, now)
+        versions[org_id] = version
+    return versions
+
+
+async def seed_demo(
+    session: AsyncSession,
+    *,
+    today: date,
+    days_ahead: int = 90,
+    hubs: Sequence[str] | None = None,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Create (or restore) the demo organizations, users, policies and catalogue.
+
+    ``today`` anchors the catalogue window (yesterday … ``today + days_ahead``);
+    ``now`` stamps new rows (default: midnight UTC of ``today``). Adds rows to
+    ``session`` and flushes; the caller commits. Raises :class:`DemoModeRefused`
+    when ``settings.env`` is production.
+    """
+    from core.catalogue.seed import seed_catalogue
+
+    settings = settings or get_settings()
+    ensure_demo_allowed(settings)
+    now = now or datetime.combine(today, time(0), tzinfo=UTC)
+
+    domains = {org.id: org.domain for org in DEMO_ORGS}
+    orgs_created = 0
+    for org_spec in DEMO_ORGS:
+        orgs_created += await _upsert_org(session, org_spec, card=settings.company_card, now=now)
+    await session.flush()
+    users_created = 0
+    for user_spec in DEMO_USERS:
+        users_created += await _upsert_user(
+            session, user_spec, domain=domains[user_spec.org_id], now=now
+        )
+    policy_versions = await _ensure_policies(session, now)
+    catalogue = await seed_catalogue(session, today=today, days_ahead=days_ahead, hubs=hubs)
+    await session.flush()
+
+    return {
+        "orgs": [{"id": o.id, "name": o.name, "currency": o.currency} for o in DEMO_ORGS],
+        "orgs_created": orgs_created,
+        "users": [
+            {
+                "id": u.id,
+                "org_id": u.org_id,
+                "name": u.name,
+                "role": str(u.role),
+                "manager_id": u.manager_id,
+                "token": u.token,
+            }
+            for u in DEMO_USERS
+        ],
+        "users_created": users_created,
+        "policy_versions": policy_versions,
+        "catalogue": dataclasses.asdict(catalogue),
+    }
+
+
+__all__ = [
+    "DEMO_ORGS",
+    "DEMO_USERS",
+    "DemoModeRefused",
+    "demo_token",
+    "ensure_demo_allowed",
+    "seed_demo",
+]
