@@ -40,7 +40,8 @@ def test_migrate_then_seed_demo_then_worker_once(db_url: str) -> None:
     assert "migrated" in first.output
     assert migrations.current(db_url) == migrations.head_revision()
     again = invoke("migrate")
-    assert again.exit_code == 0 and "already at" in again.output
+    assert again.exit_code == 0
+    assert "already at" in again.output
 
     seeded = invoke("seed", "--demo", "--days", "0")
     assert seeded.exit_code == 0, seeded.output
@@ -111,7 +112,8 @@ def test_db_revision_diffs_a_scratch_database(db_url: str, monkeypatch: pytest.M
     result = invoke("db", "revision", "-m", "add things")
 
     assert result.exit_code == 0, result.output
-    assert seen["message"] == "add things" and seen["autogenerate"] is True
+    assert seen["message"] == "add things"
+    assert seen["autogenerate"] is True
     assert seen["url"] != db_url  # never the user's database
     assert seen["current"] == migrations.head_revision()
     assert "0002_add_things.py" in result.output
