@@ -53,8 +53,10 @@ def test_every_intra_region_pair_has_two_daily_flights_each_way() -> None:
                 assert per_route[a, b] == 0, "no flights between airports of one city"
             else:
                 assert per_route[a, b] >= 2, (a, b)
-    assert per_route["JFK", "BOS"] >= 4 and per_route["LHR", "CDG"] >= 4
-    assert per_route["SFO", "JFK"] >= 4 and per_route["JFK", "LAX"] >= 4
+    assert per_route["JFK", "BOS"] >= 4
+    assert per_route["LHR", "CDG"] >= 4
+    assert per_route["SFO", "JFK"] >= 4
+    assert per_route["JFK", "LAX"] >= 4
 
 
 def test_gateways_fly_direct_across_regions() -> None:
@@ -62,7 +64,8 @@ def test_gateways_fly_direct_across_regions() -> None:
     for left, right in GATEWAYS:
         for a in left:
             for b in right:
-                assert (a, b) in direct and (b, a) in direct, (a, b)
+                assert (a, b) in direct, (a, b)
+                assert (b, a) in direct, (b, a)
 
 
 def test_every_other_cross_region_pair_connects_with_one_stop() -> None:
@@ -87,7 +90,8 @@ def test_blocked_low_cost_carriers_are_never_the_only_choice() -> None:
         by_route[f.origin, f.destination].add(f.carrier)
     for carrier, pairs in LOW_COST_ROUTES.items():
         for a, b in pairs:
-            assert carrier in by_route[a, b] and carrier in by_route[b, a]
+            assert carrier in by_route[a, b]
+            assert carrier in by_route[b, a]
     routes_with_low_cost = [r for r, cs in by_route.items() if cs & {"NK", "FR"}]
     assert len(routes_with_low_cost) >= 6
     for route in routes_with_low_cost:
@@ -100,11 +104,13 @@ def test_durations_cabins_and_fares_scale_with_distance() -> None:
     short, long_ = flights["JFK", "BOS"], flights["JFK", "LHR"]
     assert short.duration_minutes == block_minutes(short.distance_km)
     assert 5400 < long_.distance_km < 5700
-    assert 400 <= long_.duration_minutes <= 480 and long_.duration_minutes % 5 == 0
+    assert 400 <= long_.duration_minutes <= 480
+    assert long_.duration_minutes % 5 == 0
     assert [c.cabin for c in short.cabins] == ["economy", "business"]
     assert [c.cabin for c in long_.cabins] == ["economy", "premium", "business", "first"]
     fares = [c.base_fare_minor for c in long_.cabins]
-    assert fares == sorted(fares) and fares[0] > short.cabins[0].base_fare_minor * 4
+    assert fares == sorted(fares)
+    assert fares[0] > short.cabins[0].base_fare_minor * 4
     for f in schedule():
         by_cabin = {c.cabin: c.capacity for c in f.cabins}
         assert 130 <= by_cabin["economy"] <= 200
@@ -115,7 +121,8 @@ def test_durations_cabins_and_fares_scale_with_distance() -> None:
 
 def test_schedule_subset_keeps_the_same_flights() -> None:
     subset = schedule_for(frozenset(SMALL))
-    assert subset and set(subset) <= set(schedule())
+    assert subset
+    assert set(subset) <= set(schedule())
     assert all(f.origin in SMALL and f.destination in SMALL for f in subset)
 
 
@@ -139,7 +146,9 @@ async def test_seed_writes_a_consistent_window(database) -> None:
     async with database.uow() as session:
         stats = await seed_catalogue(session, today=TODAY, days_ahead=3, hubs=SMALL)
     assert (stats.first_date, stats.last_date) == (TODAY - timedelta(days=1), TODAY + timedelta(days=3))
-    assert stats.airports == len(SMALL) and stats.flights > 0 and stats.fares > stats.flights
+    assert stats.airports == len(SMALL)
+    assert stats.flights > 0
+    assert stats.fares > stats.flights
     async with database.uow(write=False) as session:
         assert await _count(session, Airport) == len(SMALL)
         assert await _count(session, Carrier) == len(network.CARRIERS)
@@ -155,7 +164,9 @@ async def test_seed_writes_a_consistent_window(database) -> None:
             assert flight.arrive_at > flight.depart_at
             assert flight.arrive_at - flight.depart_at == timedelta(minutes=flight.duration_minutes)
         lhr = await session.get(Airport, "LGW")
-        assert lhr is not None and lhr.city == "London" and lhr.tz == "Europe/London"
+        assert lhr is not None
+        assert lhr.city == "London"
+        assert lhr.tz == "Europe/London"
         hotels = (await session.scalars(select(Hotel))).all()
         assert {h.city for h in hotels} == {"New York", "Boston", "Chicago", "London", "Paris", "Frankfurt"}
         assert await _count(session, RoomInventory) == len(hotels) * 5
@@ -172,7 +183,8 @@ async def test_seed_is_idempotent_and_extends_the_window(database) -> None:
     async with database.uow() as session:
         later = await seed_catalogue(session, today=TODAY + timedelta(days=1), days_ahead=2, hubs=SMALL)
     daily = len(schedule_for(frozenset(SMALL)))
-    assert later.flights == daily and later.hotels == 0
+    assert later.flights == daily
+    assert later.hotels == 0
     async with database.uow(write=False) as session:
         assert await _count(session, Flight) == first.flights + daily
         last = await session.scalar(select(func.max(Flight.date)))
