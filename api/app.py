@@ -1,0 +1,99 @@
+"""The FastAPI application factory.
+
+``uvicorn --factory api.app:create_app`` builds the runtime from the environment
+in the lifespan; tests pass their own runtime (``create_app(runtime=rt)``), which
+the app then uses as-is and does not close (its owner does).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from api.deps import ApiMetrics, MetricsMiddleware
+from api.problems import (
+    BodySizeLimitMiddleware,
+    UnhandledErrorMiddleware,
+    install_problem_handlers,
+)
+from api.routes import bookings, health, search
+from core.config import Settings, get_settings
+from core.runtime import Runtime, build_runtime
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+class _InProcessJobs:
+    """The job loop started in the lifespan (embedded mode), and how to stop it."""
+
+    def __init__(self, jobs_module: Any, task: Any) -> None:
+        self._jobs = jobs_module
+        self._task = task
+
+    @classmethod
+    def start(cls, runtime: Runtime) -> _InProcessJobs | None:
+        # Imported lazily: the API must start (and tests run) without the jobs package.
+        try:
+            jobs = importlib.import_module("core.jobs")
+        except ModuleNotFoundError as exc:
+            if exc.name != "core.jobs":
+                raise
+            log.info("core.jobs is not available; in-process jobs not started")
+            return None
+        return cls(jobs, jobs.start_in_process(runtime))
+
+    async def stop(self) -> None:
+        await self._jobs.stop_in_process(self._task)
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """Build the API. With ``runtime`` given the app uses it and leaves closing it to the caller."""
+    settings = settings or (runtime.settings if runtime is not None else get_settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned: Runtime | None = None
+        if app.state.runtime is None:
+            owned = build_runtime(settings)
+            app.state.runtime = owned
+        jobs = _InProcessJobs.start(app.state.runtime) if settings.run_jobs_in_process else None
+        try:
+            yield
+        finally:
+            if jobs is not None:
+                try:
+                    await jobs.stop()
+                except Exception:
+                    log.exception("stopping in-process jobs failed")
+            if owned is not None:
+                await owned.close()
+                app.state.runtime = None
+
+    app = FastAPI(
+        title="Travel concierge API",
+        version="1.0.0",
+        summary="Search, hold and confirm corporate travel under the company's policy.",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.settings = settings
+    app.state.metrics = metrics = ApiMetrics()
+
+    install_problem_handlers(app)
+    # add_middleware wraps: the last added runs outermost. Metrics see every
+    # answer, including 413s and the catch-all 500s produced inside them.
+    app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+
+    app.include_router(health.router)
+    app.include_router(search.router)
+    app.include_router(bookings.router)
+    return app

@@ -1,0 +1,183 @@
+"""Bookings: hold, read, list, confirm.
+
+Every POST that creates or changes a booking runs under ``Idempotency-Key``
+(``core.idempotency.run_idempotent``): the same key and body replay the stored
+answer — errors included — with ``Idempotent-Replayed: true``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
+
+from api.auth import CallerDep
+from api.deps import IdempotencyKey, MetricsDep, RuntimeDep
+from api.problems import REPLAYED_HEADER, problem_responses
+from api.schemas import BookingListOut, BookingOut, BookingStatusParam, HoldRequest
+from core.booking.saga import confirm_booking
+from core.booking.service import (
+    ItemRequest,
+    booking_view,
+    get_booking,
+    hold_booking,
+    list_bookings,
+)
+from core.idempotency import IdempotencyContext, IdempotentResult, run_idempotent
+
+router = APIRouter(prefix="/v1/bookings", tags=["bookings"])
+
+HOLD_SCOPE = "POST /v1/bookings"
+CONFIRM_SCOPE = "POST /v1/bookings/{id}/confirm"
+
+BookingId = Annotated[
+    str,
+    Path(min_length=1, max_length=40, description="Booking reference, e.g. `BK-7Q2M4X`."),
+]
+
+
+def _respond(result: IdempotentResult) -> JSONResponse:
+    # Replayed *errors* never get here: run_idempotent raises them as StoredProblem,
+    # which api.problems renders with the same header.
+    headers = {REPLAYED_HEADER: "true"} if result.replayed else {}
+    return JSONResponse(result.body, status_code=result.status_code, headers=headers)
+
+
+@router.post(
+    "",
+    summary="Hold offers",
+    status_code=201,
+    response_model=BookingOut,
+    responses={
+        201: {
+            "description": "Held. Replays carry `Idempotent-Replayed: true`.",
+            "headers": {"Idempotent-Replayed": {"schema": {"type": "string"}}},
+        },
+        **problem_responses(400, 401, 403, 404, 409, 410, 413, 422, 503),
+    },
+)
+async def create_booking(
+    body: HoldRequest,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    metrics: MetricsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Hold seats and rooms for the traveller, all or nothing, until `hold_expires_at`.
+
+    Red policy verdicts are refused (403 `POLICY_BLOCKED`); amber ones are held and
+    will need approval at confirmation. Requires `Idempotency-Key` (400 without).
+    """
+    items = [ItemRequest(offer_id=i.offer_id, quantity=i.quantity) for i in body.items]
+
+    async def handler(ctx: IdempotencyContext) -> tuple[int, dict[str, Any]]:
+        async with runtime.db.uow() as session:
+            if ctx.resource_id is not None:
+                # An earlier attempt with this key committed its hold and then died
+                # before answering: answer with that booking instead of holding twice.
+                booking = await get_booking(session, caller, ctx.resource_id)
+            else:
+                booking = await hold_booking(runtime, session, caller, items, body.traveler_id)
+                await ctx.save_point(session, resource_id=booking.id, point="held")
+            return 201, await booking_view(session, booking)
+
+    result = await run_idempotent(
+        runtime,
+        caller,
+        scope=HOLD_SCOPE,
+        key=idempotency_key or None,
+        payload=body.model_dump(mode="json"),
+        handler=handler,
+    )
+    if result.status_code == 201 and not result.replayed:
+        metrics.holds.inc()
+    return _respond(result)
+
+
+@router.get(
+    "",
+    summary="List bookings",
+    response_model=BookingListOut,
+    responses=problem_responses(401, 422),
+)
+async def list_my_bookings(
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 20,
+    cursor: Annotated[
+        str | None, Query(max_length=200, description="`next_cursor` of the previous page.")
+    ] = None,
+    status: Annotated[BookingStatusParam | None, Query(description="Only this status.")] = None,
+) -> dict[str, Any]:
+    """The caller's bookings, newest first (managers also see their reports')."""
+    async with runtime.db.uow(write=False) as session:
+        rows, next_cursor = await list_bookings(
+            session,
+            caller,
+            limit=limit,
+            cursor=cursor or None,
+            status=status.value if status is not None else None,
+        )
+        views = [await booking_view(session, row) for row in rows]
+    return {"bookings": views, "next_cursor": next_cursor}
+
+
+@router.get(
+    "/{booking_id}",
+    summary="Get a booking",
+    response_model=BookingOut,
+    responses=problem_responses(401, 404),
+)
+async def read_booking(
+    booking_id: BookingId, runtime: RuntimeDep, caller: CallerDep
+) -> dict[str, Any]:
+    """One booking, if the caller may see it (otherwise 404: its existence is not revealed)."""
+    async with runtime.db.uow(write=False) as session:
+        booking = await get_booking(session, caller, booking_id)
+        return await booking_view(session, booking)
+
+
+@router.post(
+    "/{booking_id}/confirm",
+    summary="Confirm a held booking",
+    response_model=BookingOut,
+    responses={
+        200: {"description": "Confirmed with supplier locators."},
+        202: {
+            "model": BookingOut,
+            "description": "Accepted: `pending_approval` (see `approval_id`) or `pending_confirmation`.",
+        },
+        **problem_responses(400, 401, 402, 403, 404, 409, 410, 422, 502, 503),
+    },
+)
+async def confirm(
+    booking_id: BookingId,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    metrics: MetricsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Re-check policy, pay and book with the suppliers.
+
+    200 when confirmed; 202 when the booking waits for a manager's approval or for
+    a supplier's answer. Requires `Idempotency-Key`; a retry with the same key
+    returns the first answer instead of paying twice.
+    """
+
+    async def handler() -> tuple[int, dict[str, Any]]:
+        # The saga runs its own short transactions around the outside calls.
+        view = await confirm_booking(runtime, caller, booking_id)
+        return (200 if view["status"] == "confirmed" else 202), view
+
+    result = await run_idempotent(
+        runtime,
+        caller,
+        scope=CONFIRM_SCOPE,
+        key=idempotency_key or None,
+        payload={"booking_id": booking_id},
+        handler=handler,
+    )
+    if result.status_code < 400 and not result.replayed:
+        metrics.confirmations.labels(str(result.body.get("status", "unknown"))).inc()
+    return _respond(result)

@@ -1,0 +1,185 @@
+"""Wire models of the HTTP API (DESIGN §6).
+
+Request models are strict (unknown fields refused, sizes bounded) because they
+are the first thing a client can get wrong. Response models document the shapes
+for OpenAPI; the booking shape itself is produced by ``core.booking.service.booking_view``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from core.errors import ValidationFailed
+from core.money import Money
+from core.search.offers import parse_offer_id
+
+MAX_ITEMS = 10
+MAX_QUANTITY = 9
+
+
+class CabinParam(StrEnum):
+    ECONOMY = "economy"
+    PREMIUM = "premium"
+    BUSINESS = "business"
+    FIRST = "first"
+
+
+class FlightSort(StrEnum):
+    PRICE = "price"
+    DEPART = "depart"
+    ARRIVE = "arrive"
+    DURATION = "duration"
+
+
+class HotelSort(StrEnum):
+    PRICE = "price"
+    STARS = "stars"
+    NAME = "name"
+
+
+class BookingStatusParam(StrEnum):
+    HELD = "held"
+    PENDING_APPROVAL = "pending_approval"
+    CONFIRMING = "confirming"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    FAILED = "failed"
+    PENDING_CONFIRMATION = "pending_confirmation"
+    REQUIRES_ATTENTION = "requires_attention"
+
+
+# -- requests ----------------------------------------------------------------------------
+
+
+class BookingItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    offer_id: str = Field(
+        min_length=1,
+        max_length=80,
+        description="An offer id from a search (`FL-…` flight, `HT-…` hotel).",
+        examples=["FL-1042"],
+    )
+    quantity: int = Field(
+        default=1, ge=1, le=MAX_QUANTITY, description="Seats (flights) or rooms (hotels)."
+    )
+
+    @field_validator("offer_id")
+    @classmethod
+    def _offer_id_parses(cls, value: str) -> str:
+        # Reject malformed ids as a field error here rather than deep in the service.
+        try:
+            parse_offer_id(value)
+        except ValidationFailed as exc:
+            raise ValueError("not a valid offer id") from exc
+        return value.strip()
+
+
+class HoldRequest(BaseModel):
+    """Hold these offers for one traveller, all or nothing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[BookingItemIn] = Field(min_length=1, max_length=MAX_ITEMS)
+    traveler_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="Book for someone else (managers: their reports). Defaults to the caller.",
+    )
+
+
+# -- responses ---------------------------------------------------------------------------
+
+
+class PolicyVerdictOut(BaseModel):
+    status: str = Field(description="green, amber or red.", examples=["green"])
+    violations: list[dict[str, Any]] = Field(default_factory=list)
+    approvals_required: list[str] = Field(default_factory=list)
+    notes: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class FlightLegOut(BaseModel):
+    carrier: str
+    number: str
+    date: str
+    origin: str
+    destination: str
+    depart_at: str = Field(description="ISO-8601, local time at the airport with its offset.")
+    arrive_at: str = Field(description="ISO-8601, local time at the airport with its offset.")
+    duration_minutes: int
+    cabin: str
+    carrier_name: str | None = None
+    aircraft: str | None = None
+
+
+class FlightOfferOut(BaseModel):
+    offer_id: str
+    segments: list[FlightLegOut]
+    cabin: str
+    price: Money = Field(description="Per passenger.")
+    total: Money = Field(description="For all passengers asked for.")
+    seats_left: int
+    co2_kg: int = Field(description="Estimated kg CO2 per passenger.")
+    stops: int
+    duration_minutes: int
+    refundable: bool
+    change_fee: Money
+    policy: PolicyVerdictOut
+
+
+class FlightSearchOut(BaseModel):
+    offers: list[FlightOfferOut]
+    total: int = Field(description="How many offers match, across all pages.")
+    limit: int
+    offset: int
+
+
+class HotelOfferOut(BaseModel):
+    offer_id: str
+    hotel_id: str
+    name: str
+    city: str
+    stars: int
+    chain: str
+    address: str
+    check_in: str
+    check_out: str
+    nights: int
+    rooms: int
+    nightly: Money = Field(description="Highest nightly rate of the stay, per room.")
+    total: Money = Field(description="All nights, all rooms.")
+    rooms_left: int
+    refundable: bool
+    policy: PolicyVerdictOut
+
+
+class HotelSearchOut(BaseModel):
+    offers: list[HotelOfferOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class BookingOut(BaseModel):
+    """A booking (DESIGN §6); extra fields may appear as the core grows."""
+
+    model_config = ConfigDict(extra="allow")
+
+    booking_id: str = Field(examples=["BK-7Q2M4X"])
+    status: str = Field(examples=["held"])
+    traveler_id: str
+    segments: list[dict[str, Any]]
+    total: Money
+    policy: dict[str, Any]
+    hold_expires_at: str | None = None
+    approval_id: str | None = None
+
+
+class BookingListOut(BaseModel):
+    bookings: list[BookingOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")

@@ -1,0 +1,78 @@
+"""API fixtures: a small seeded world and an httpx client against the app in-process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from api.app import create_app
+from core.identity import hash_token
+from core.runtime import Runtime
+from tests.factories import (
+    T0,
+    make_airports,
+    make_carrier,
+    make_flight,
+    make_hotel,
+    make_org,
+    make_user,
+)
+
+TOKENS = {"ava": "tok-ava", "mia": "tok-mia", "gus": "tok-gus"}
+
+
+@dataclass(frozen=True)
+class World:
+    """Ids of what ``seeded`` created (the JFK→LHR flight is 17 days out)."""
+
+    economy_offer: str
+    business_offer: str
+    first_offer: str
+    hotel_offer: str
+    flight_date: str
+
+    @staticmethod
+    def auth(user: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {TOKENS[user]}"}
+
+
+@pytest.fixture
+async def seeded(runtime: Runtime) -> World:
+    async with runtime.db.uow() as session:
+        await make_org(session)
+        await make_org(session, id="globex", name="Globex")
+        await make_user(session, id="mia", role="manager", token_hash=hash_token(TOKENS["mia"]))
+        await make_user(session, id="ava", manager_id="mia", token_hash=hash_token(TOKENS["ava"]))
+        await make_user(session, id="gus", org_id="globex", token_hash=hash_token(TOKENS["gus"]))
+        await make_airports(session)
+        await make_carrier(session)
+        flight, inv = await make_flight(session, depart_at=T0 + timedelta(days=17))
+        # Offer ids take hotel ids of [A-Z0-9] only (core.search.offers).
+        await make_hotel(session, id="HTLLON1")
+        economy, business, first = (inv["economy"].id, inv["business"].id, inv["first"].id)
+        flight_date = flight.date.isoformat()
+    return World(
+        economy_offer=f"FL-{economy}",
+        business_offer=f"FL-{business}",
+        first_offer=f"FL-{first}",
+        hotel_offer="HT-HTLLON1-20261218-20261220",
+        flight_date=flight_date,
+    )
+
+
+@pytest.fixture
+def app(runtime: Runtime) -> FastAPI:
+    return create_app(runtime=runtime)
+
+
+@pytest.fixture
+async def api_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    # raise_app_exceptions=False: a 500 must come back as a response, as in production.
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
+        yield client

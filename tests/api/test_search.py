@@ -1,0 +1,157 @@
+"""Search endpoints: shapes, money and policy per offer, and a 422 for every bad parameter."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.api.conftest import World
+from tests.api.test_problems import assert_problem
+
+
+async def test_flight_search_shape(api_client: httpx.AsyncClient, seeded: World) -> None:
+    response = await api_client.get(
+        "/v1/flights/search",
+        params={
+            "origin": "JFK",
+            "destination": "London",
+            "date": seeded.flight_date,
+            "passengers": 2,
+        },
+        headers=seeded.auth("ava"),
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["total"], body["limit"], body["offset"]) == (1, 20, 0)
+    [offer] = body["offers"]
+    assert offer["offer_id"] == seeded.economy_offer
+    assert offer["cabin"] == "economy"
+    assert offer["price"] == {"amount": "612.40", "currency": "USD"}
+    assert offer["total"] == {"amount": "1224.80", "currency": "USD"}
+    assert offer["change_fee"] == {"amount": "150.00", "currency": "USD"}
+    assert offer["seats_left"] == 150
+    assert (offer["stops"], offer["duration_minutes"], offer["refundable"]) == (0, 415, False)
+    assert offer["co2_kg"] > 0
+    assert offer["policy"]["status"] == "green"
+    assert offer["policy"]["violations"] == []
+    [leg] = offer["segments"]
+    assert (leg["carrier"], leg["number"], leg["origin"], leg["destination"]) == (
+        "BA",
+        "117",
+        "JFK",
+        "LHR",
+    )
+    # Local times with their offsets: 09:00 UTC is 04:00 in New York.
+    assert leg["depart_at"] == "2026-12-18T04:00:00-05:00"
+    assert leg["arrive_at"] == "2026-12-18T15:55:00+00:00"
+
+
+async def test_flight_policy_verdict_uses_the_callers_rules(
+    api_client: httpx.AsyncClient, seeded: World
+) -> None:
+    verdicts = {}
+    for cabin in ("business", "first"):
+        response = await api_client.get(
+            "/v1/flights/search",
+            params={
+                "origin": "JFK",
+                "destination": "LHR",
+                "date": seeded.flight_date,
+                "cabin": cabin,
+            },
+            headers=seeded.auth("ava"),
+        )
+        [offer] = response.json()["offers"]
+        verdicts[cabin] = offer["policy"]
+    assert verdicts["business"]["status"] == "amber"
+    assert verdicts["first"]["status"] == "red"
+    assert verdicts["first"]["violations"][0]["severity"] == "red"
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"date": "2026-13-45"}, "date"),
+        ({"date": "tomorrow"}, "date"),
+        ({"date": "2026-11-01"}, "date"),  # in the past
+        ({"origin": "ZZQ"}, None),  # unknown airport
+        ({"origin": "Qqxzv Wwkj"}, None),
+        ({"origin": "J"}, "origin"),
+        ({"destination": "x" * 65}, "destination"),
+        ({"passengers": "0"}, "passengers"),
+        ({"passengers": "10000"}, "passengers"),
+        ({"passengers": "two"}, "passengers"),
+        ({"cabin": "luxury"}, "cabin"),
+        ({"max_stops": "3"}, "max_stops"),
+        ({"depart_after": "25:00"}, "depart_after"),
+        ({"depart_before": "9am"}, "depart_before"),
+        ({"sort": "random"}, "sort"),
+        ({"limit": "0"}, "limit"),
+        ({"limit": "101"}, "limit"),
+        ({"offset": "-1"}, "offset"),
+        ({"destination": None}, "destination"),
+    ],
+)
+async def test_flight_search_validation_is_422(
+    api_client: httpx.AsyncClient, seeded: World, params: dict[str, str | None], field: str | None
+) -> None:
+    query = {"origin": "JFK", "destination": "LHR", "date": seeded.flight_date, **params}
+    query = {k: v for k, v in query.items() if v is not None}
+    response = await api_client.get("/v1/flights/search", params=query, headers=seeded.auth("ava"))
+    body = assert_problem(response, 422, "VALIDATION_ERROR")
+    if field is not None:
+        assert body["field"] == field
+
+
+async def test_depart_window_filters_by_local_time(
+    api_client: httpx.AsyncClient, seeded: World
+) -> None:
+    base = {"origin": "JFK", "destination": "LHR", "date": seeded.flight_date}
+    late = await api_client.get(
+        "/v1/flights/search", params={**base, "depart_after": "06:00"}, headers=seeded.auth("ava")
+    )
+    early = await api_client.get(
+        "/v1/flights/search", params={**base, "depart_before": "06:00"}, headers=seeded.auth("ava")
+    )
+    assert late.json()["total"] == 0
+    assert early.json()["total"] == 1
+
+
+async def test_hotel_search_shape(api_client: httpx.AsyncClient, seeded: World) -> None:
+    response = await api_client.get(
+        "/v1/hotels/search",
+        params={"city": "London", "check_in": "2026-12-18", "check_out": "2026-12-20", "rooms": 2},
+        headers=seeded.auth("ava"),
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["total"] == 1
+    [offer] = body["offers"]
+    assert offer["offer_id"] == seeded.hotel_offer
+    assert offer["nightly"] == {"amount": "220.00", "currency": "USD"}
+    assert offer["total"] == {"amount": "880.00", "currency": "USD"}
+    assert (offer["nights"], offer["rooms"], offer["rooms_left"]) == (2, 2, 10)
+    assert offer["policy"]["status"] == "green"
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"check_in": "2026-02-30"}, "check_in"),
+        ({"check_out": "2026-12-18"}, "check_out"),  # not after check-in
+        ({"check_in": "2026-11-28", "check_out": "2026-11-30"}, "check_in"),  # past
+        ({"rooms": "0"}, "rooms"),
+        ({"rooms": "50"}, "rooms"),
+        ({"city": "Q"}, "city"),
+        ({"city": "Nowhereville"}, None),
+        ({"sort": "cheapest"}, "sort"),
+    ],
+)
+async def test_hotel_search_validation_is_422(
+    api_client: httpx.AsyncClient, seeded: World, params: dict[str, str], field: str | None
+) -> None:
+    query = {"city": "London", "check_in": "2026-12-18", "check_out": "2026-12-20", **params}
+    response = await api_client.get("/v1/hotels/search", params=query, headers=seeded.auth("ava"))
+    body = assert_problem(response, 422, "VALIDATION_ERROR")
+    if field is not None:
+        assert body["field"] == field
