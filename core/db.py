@@ -19,7 +19,12 @@ from typing import Any
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.types import TypeDecorator
 
 from core.clock import utc
@@ -117,8 +122,8 @@ class Database:
                 yield session
                 if write:
                     await session.commit()
-                else:
-                    await session.rollback()
+                # A read-only unit ends with close(): the connection rolls back, and loaded
+                # objects stay readable (a session rollback would expire them).
             except BaseException:
                 await session.rollback()
                 raise
