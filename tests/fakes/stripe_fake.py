@@ -31,6 +31,7 @@ request (Stripe's 409) cannot happen here.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import itertools
@@ -133,7 +134,8 @@ def decode_form(pairs: list[tuple[str, str]]) -> dict[str, Any]:
             # "expand[]=x" form: append under a synthetic increasing index.
             last = str(len(node))
         node[last] = value
-    return _listify(root)
+    decoded: dict[str, Any] = _listify(root)
+    return decoded
 
 
 def _listify(value: Any) -> Any:
@@ -161,6 +163,19 @@ def _as_int(params: dict[str, Any], name: str, *, required: bool = False) -> int
     except (TypeError, ValueError):
         raise _invalid(f"Invalid integer: {value}", code="parameter_invalid_integer",
                        param=name, stored=False) from None
+
+
+def _api_key(headers: dict[str, str]) -> str:
+    """Stripe takes the key as a bearer token or as the Basic-auth user (``curl -u sk_...:``)."""
+    scheme, _, credentials = headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
+        return credentials.strip()
+    if scheme.lower() == "basic":
+        try:
+            return base64.b64decode(credentials).decode().partition(":")[0]
+        except (ValueError, UnicodeDecodeError):
+            return ""
+    return ""
 
 
 def _money(amount: int, currency: str) -> str:
@@ -200,8 +215,10 @@ class StripeFake:
 
         self._server = ThreadingHTTPServer((self.host, self.port), Handler)
         self._server.daemon_threads = True
+        # A short poll interval keeps stop() (and so every test's teardown) fast.
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="stripe-fake", daemon=True
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+            name="stripe-fake", daemon=True,
         )
         self._thread.start()
         return self
@@ -272,8 +289,7 @@ class StripeFake:
 
     def _dispatch(self, method: str, path: str, params: dict[str, Any],
                   headers: dict[str, str]) -> tuple[int, dict[str, Any], dict[str, str]]:
-        auth = headers.get("authorization", "")
-        if not auth.startswith(f"Bearer {self._api_key_prefix}"):
+        if not _api_key(headers).startswith(self._api_key_prefix):
             err = StripeApiError(401, "invalid_request_error", "Invalid API Key provided.")
             return err.status, err.body, {}
         if self._faults:
@@ -344,7 +360,7 @@ class StripeFake:
     def _view(self, intent: dict[str, Any], params: dict[str, Any],
               expand_prefix: str = "") -> dict[str, Any]:
         """The intent as the API shows it, honouring ``expand`` for latest_charge."""
-        view = json.loads(json.dumps(intent))
+        view: dict[str, Any] = json.loads(json.dumps(intent))
         expand = params.get("expand") or []
         if f"{expand_prefix}latest_charge" in expand and view.get("latest_charge"):
             view["latest_charge"] = dict(self.charges[view["latest_charge"]])
@@ -536,18 +552,20 @@ class StripeFake:
                 raise _invalid(f"The search query is not supported by the fake: {clause!r}",
                                param="query", stored=False)
             value = re.sub(r"\\(.)", r"\1", m["value"])
-            if m["mkey"] is not None:
-                mkey = m["mkey"]
-                tests.append(lambda pi, k=mkey, v=value: pi["metadata"].get(k) == v)
-            else:
-                name = m["field"]
-                tests.append(lambda pi, f=name, v=value: str(pi.get(f)) == v)
+            tests.append(_clause_test(m["mkey"], m["field"], value))
         limit = _as_int(params, "limit") or 10
         hits = [pi for pi in self.intents.values() if all(t(pi) for t in tests)]
         hits.reverse()  # newest first, as Stripe lists
         data = [self._view(pi, params, expand_prefix="data.") for pi in hits[:limit]]
         return {"object": "search_result", "url": "/v1/payment_intents/search",
                 "has_more": len(hits) > limit, "next_page": None, "data": data}
+
+
+def _clause_test(metadata_key: str | None, field: str | None,
+                 value: str) -> Callable[[dict[str, Any]], bool]:
+    if metadata_key is not None:
+        return lambda pi: pi["metadata"].get(metadata_key) == value
+    return lambda pi: str(pi.get(field or "")) == value
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -598,3 +616,29 @@ def stripe_fake() -> Iterator[StripeFake]:
         yield fake
     finally:
         fake.stop()
+
+
+def main() -> None:
+    """``python -m tests.fakes.stripe_fake --port 12111``: serve the fake until Ctrl-C.
+
+    Then run the app with ``CONCIERGE_STRIPE_API_KEY=sk_test_dev`` and
+    ``CONCIERGE_STRIPE_API_BASE=http://127.0.0.1:12111``.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(description="A local fake of the Stripe API.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=12111)
+    args = parser.parse_args()
+    fake = StripeFake(host=args.host, port=args.port).start()
+    print(f"Stripe fake listening on {fake.url}", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        fake.stop()
+
+
+if __name__ == "__main__":
+    main()
