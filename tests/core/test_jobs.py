@@ -146,3 +146,30 @@ def test_count_of_sums_a_stats_dataclass():
         label: str
 
     assert count_of(Stats(flights=2, fares=6, label="x")) == 8
+
+
+async def test_hold_sweeper_job_frees_expired_holds_once_across_workers(runtime, clock):
+    from core.booking.service import ItemRequest, hold_booking
+    from core.models import Booking, FareInventory
+    from core.search.offers import flight_offer_id
+    from tests.core.booking_world import AVA, build_world
+
+    world = await build_world(runtime)
+    fare_id = world.short_inv["economy"].id
+    async with runtime.db.uow() as session:
+        booking = await hold_booking(runtime, session, AVA, [ItemRequest(flight_offer_id(fare_id), 2)])
+        booking_id = booking.id
+
+    sweeper = next(job for job in default_jobs() if job.name == "hold_sweeper")
+    workers = [JobRunner(runtime, [sweeper], owner=f"worker-{i}") for i in range(3)]
+    # Before the TTL nothing is released.
+    [early, *_] = await asyncio.gather(*(w.tick(sweeper) for w in workers))
+    assert early.processed == 0
+
+    clock.advance(seconds=runtime.settings.hold_ttl_seconds + sweeper.interval_seconds)
+    outcomes = await asyncio.gather(*(w.tick(sweeper) for w in workers))
+
+    assert [o.processed for o in outcomes if o.ran] == [1]
+    async with runtime.db.uow(write=False) as session:
+        assert (await session.get(FareInventory, fare_id)).held == 0
+        assert (await session.get(Booking, booking_id)).status == "expired"
