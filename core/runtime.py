@@ -37,6 +37,12 @@ class Runtime:
         return self.suppliers[kind]
 
     async def close(self) -> None:
+        closer = getattr(self.payments, "aclose", None)
+        if closer is not None:
+            try:
+                await closer()
+            except Exception:  # pragma: no cover - best effort on shutdown
+                log.debug("payment gateway close failed", exc_info=True)
         if self.redis is not None:
             try:
                 await self.redis.aclose()
