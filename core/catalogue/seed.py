@@ -9,6 +9,8 @@ two seeders racing at start-up cannot fail on the unique keys.
 
 from __future__ import annotations
 
+import hashlib
+import struct
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -31,7 +33,6 @@ from core.catalogue.network import (
     CabinPlan,
     ScheduledFlight,
     schedule_for,
-    unit,
 )
 from core.errors import ValidationFailed
 from core.models import Airport, Carrier, FareInventory, Flight, Hotel, RoomInventory
@@ -85,35 +86,44 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def daily_fare_minor(plan: CabinPlan, flight: ScheduledFlight, day: date) -> int:
-    """The fare of one cabin on one day: the base fare moved by demand.
+def _draws(flight: ScheduledFlight, day: date) -> tuple[float, ...]:
+    """Eight deterministic numbers in [0, 1) for one flight on one day.
 
-    Peak weekdays (Mon, Thu, Fri, Sun) cost more; a per-flight-day factor adds
-    spread between flights of the same route. Rounded to 10 cents.
+    One hash per flight-day (not one per cabin and purpose) keeps a full seed
+    fast: two numbers per cabin, in cabin order — demand, then flexibility.
+    """
+    digest = hashlib.blake2b(
+        f"{flight.carrier}|{flight.number}|{day.toordinal()}".encode(), digest_size=16
+    ).digest()
+    return tuple(n / 65536 for n in struct.unpack(">8H", digest))
+
+
+def cabin_fare(
+    plan: CabinPlan, flight: ScheduledFlight, day: date, demand: float, flexible: float
+) -> tuple[int, bool, int]:
+    """(fare in cents, refundable, change fee in cents) for one cabin on one day.
+
+    Peak weekdays (Mon, Thu, Fri, Sun) cost more and ``demand`` spreads flights
+    of the same route; fares are rounded to 10 cents. Business and first are
+    flexible. Economy is mostly non-refundable with a change fee (higher on long
+    haul); some flight-days sell a flexible economy or premium fare instead, a
+    little dearer. Low-cost carriers never refund.
     """
     peak = 1.12 if day.weekday() in (0, 3, 4, 6) else 0.94
-    demand = 0.82 + 0.5 * unit("fare", flight.carrier, flight.number, day.isoformat(), plan.cabin)
-    return round(plan.base_fare_minor * peak * demand / 10) * 10
-
-
-def fare_rules(plan: CabinPlan, flight: ScheduledFlight, day: date) -> tuple[bool, int, float]:
-    """(refundable, change fee in cents, price factor) for one cabin on one day.
-
-    Premium cabins are flexible. Economy is mostly a non-refundable fare with a
-    change fee (higher on long haul); some flight-days sell a flexible economy
-    fare instead, a little dearer. Low-cost carriers never refund.
-    """
-    long_haul = flight.distance_km >= LONG_HAUL_KM
+    fare = plan.base_fare_minor * peak * (0.82 + 0.5 * demand)
+    refundable, change_fee = False, 0
     if CARRIER_BY_CODE[flight.carrier].low_cost:
-        return False, 9900, 1.0
-    if plan.cabin in ("business", "first"):
-        return True, 0, 1.0
-    flexible = unit("flex", flight.carrier, flight.number, day.isoformat(), plan.cabin)
-    if plan.cabin == "premium":
-        return (True, 0, 1.15) if flexible < 0.3 else (False, 15000, 1.0)
-    if flexible < 0.15:
-        return True, 0, 1.3
-    return False, 20000 if long_haul else 7500, 1.0
+        change_fee = 9900
+    elif plan.cabin in ("business", "first"):
+        refundable = True
+    elif plan.cabin == "premium":
+        refundable, change_fee = (True, 0) if flexible < 0.3 else (False, 15000)
+        fare *= 1.15 if refundable else 1.0
+    elif flexible < 0.15:
+        refundable, fare = True, fare * 1.3
+    else:
+        change_fee = 20000 if flight.distance_km >= LONG_HAUL_KM else 7500
+    return round(fare / 10) * 10, refundable, change_fee
 
 
 def _flight_row(flight: ScheduledFlight, day: date) -> dict[str, Any]:
@@ -136,9 +146,9 @@ def _flight_row(flight: ScheduledFlight, day: date) -> dict[str, Any]:
 
 
 def _fare_rows(flight_id: int, flight: ScheduledFlight, day: date) -> Iterator[dict[str, Any]]:
-    for plan in flight.cabins:
-        refundable, change_fee, factor = fare_rules(plan, flight, day)
-        fare = round(daily_fare_minor(plan, flight, day) * factor / 10) * 10
+    draws = _draws(flight, day)
+    for i, plan in enumerate(flight.cabins):
+        fare, refundable, change_fee = cabin_fare(plan, flight, day, draws[2 * i], draws[2 * i + 1])
         yield {
             "flight_id": flight_id,
             "cabin": plan.cabin,
@@ -324,4 +334,4 @@ async def _seed_hotels(
     return len(new_hotels), len(nights)
 
 
-__all__ = ["CatalogueStats", "daily_fare_minor", "fare_rules", "seed_catalogue"]
+__all__ = ["CatalogueStats", "cabin_fare", "seed_catalogue"]
