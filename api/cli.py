@@ -70,7 +70,16 @@ def migrate(
     """Upgrade the database schema (CONCIERGE_DATABASE_URL) to the newest revision."""
     settings = _settings()
     before = migrations.current(settings.database_url)
-    migrations.upgrade(settings.database_url, revision)
+    try:
+        migrations.upgrade(settings.database_url, revision)
+    except Exception as exc:
+        if before is None and "already exists" in str(exc).lower():
+            raise _fail(
+                "the database has tables but no migration history (made outside the "
+                "migrations?). Start from an empty database, or adopt it with "
+                "`concierge db stamp head` if it matches the models."
+            ) from exc
+        raise
     after = migrations.current(settings.database_url)
     where = _redacted(settings.database_url)
     if before == after:
@@ -268,6 +277,14 @@ def db_downgrade(revision: Annotated[str, typer.Argument(help="e.g. -1 or base")
     settings = _settings()
     migrations.downgrade(settings.database_url, revision)
     console.print(f"[green]✓[/] now at {migrations.current(settings.database_url) or '(empty)'}")
+
+
+@db_app.command("stamp")
+def db_stamp(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Mark the database as being at REVISION without running migrations."""
+    settings = _settings()
+    migrations.stamp(settings.database_url, revision)
+    console.print(f"[green]✓[/] stamped {migrations.current(settings.database_url)}")
 
 
 @db_app.command("current")

@@ -134,6 +134,15 @@ async def downgrade_async(database_url: str, revision: str) -> None:
     await _run_in_transaction(database_url, run)
 
 
+async def stamp_async(database_url: str, revision: str = "head") -> None:
+    """Record ``revision`` as applied without running it (adopting an existing schema)."""
+
+    def run(connection: Connection) -> None:
+        command.stamp(alembic_config(database_url, connection=connection), revision)
+
+    await _run_in_transaction(database_url, run)
+
+
 async def current_async(database_url: str) -> str | None:
     """The revision the database is at, or ``None`` for an unmigrated database."""
 
@@ -189,6 +198,10 @@ def downgrade(database_url: str, revision: str) -> None:
     asyncio.run(downgrade_async(database_url, revision))
 
 
+def stamp(database_url: str, revision: str = "head") -> None:
+    asyncio.run(stamp_async(database_url, revision))
+
+
 def current(database_url: str) -> str | None:
     """Blocking :func:`current_async`."""
     return asyncio.run(current_async(database_url))
@@ -215,6 +228,8 @@ __all__ = [
     "render_item",
     "revision",
     "revision_async",
+    "stamp",
+    "stamp_async",
     "upgrade",
     "upgrade_async",
 ]
