@@ -51,6 +51,10 @@ _HTTP_CODES: dict[int, str] = {
 }
 
 
+# What FastAPI raises (as a 400 HTTPException) when it cannot read a body at all.
+_FASTAPI_BODY_PARSE_ERROR = "There was an error parsing the body"
+
+
 class PayloadTooLarge(CoreError):
     code = "PAYLOAD_TOO_LARGE"
     status = 413
@@ -130,11 +134,35 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     out: dict[int | str, dict[str, Any]] = {}
     for status in statuses:
         out[status] = {
-            "model": Problem,
+            "model": Problem,  # registers the schema in components
             "description": _phrase(status),
-            "content": {PROBLEM_MEDIA_TYPE: {}},
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
     return out
+
+
+def install_problem_openapi(app: FastAPI) -> None:
+    """Errors are documented as problem+json only.
+
+    FastAPI also lists a ``model=`` response under ``application/json``; drop
+    that duplicate wherever the problem media type is declared.
+    """
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        spec = build()
+        for operations in spec.get("paths", {}).values():
+            for operation in operations.values():
+                for response in operation.get("responses", {}).values():
+                    content = response.get("content", {})
+                    if PROBLEM_MEDIA_TYPE in content:
+                        content.pop("application/json", None)
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _phrase(status: int) -> str:
@@ -222,6 +250,11 @@ async def http_exception_handler(request: Request, exc: Exception) -> ProblemRes
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
     code = _HTTP_CODES.get(status, f"HTTP_{status}")
+    if status == 400 and exc.detail == _FASTAPI_BODY_PARSE_ERROR:
+        # A body that is not even text (bad UTF-8) fails before JSON decoding does.
+        return problem(
+            400, "MALFORMED_JSON", "The request body is not valid JSON.", title="Malformed JSON"
+        )
     if status == 404:
         detail = "No such resource."
     elif status == 405:
@@ -241,6 +274,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StoredProblem, stored_problem_handler)
     app.add_exception_handler(RequestValidationError, request_validation_handler)
     app.add_exception_handler(StarletteHTTPException, http_exception_handler)
+    install_problem_openapi(app)
 
 
 class UnhandledErrorMiddleware:

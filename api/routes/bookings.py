@@ -26,7 +26,9 @@ from core.booking.service import (
 )
 from core.idempotency import IdempotencyContext, IdempotentResult, run_idempotent
 
-router = APIRouter(prefix="/v1/bookings", tags=["bookings"])
+router = APIRouter(
+    prefix="/v1/bookings", tags=["bookings"], responses=problem_responses(401, 422, 500)
+)
 
 HOLD_SCOPE = "POST /v1/bookings"
 CONFIRM_SCOPE = "POST /v1/bookings/{id}/confirm"
@@ -54,7 +56,7 @@ def _respond(result: IdempotentResult) -> JSONResponse:
             "description": "Held. Replays carry `Idempotent-Replayed: true`.",
             "headers": {"Idempotent-Replayed": {"schema": {"type": "string"}}},
         },
-        **problem_responses(400, 401, 403, 404, 409, 410, 413, 422, 503),
+        **problem_responses(400, 403, 404, 409, 410, 413, 503),
     },
 )
 async def create_booking(
@@ -99,7 +101,6 @@ async def create_booking(
     "",
     summary="List bookings",
     response_model=BookingListOut,
-    responses=problem_responses(401, 422),
 )
 async def list_my_bookings(
     runtime: RuntimeDep,
@@ -127,7 +128,7 @@ async def list_my_bookings(
     "/{booking_id}",
     summary="Get a booking",
     response_model=BookingOut,
-    responses=problem_responses(401, 404),
+    responses=problem_responses(404),
 )
 async def read_booking(
     booking_id: BookingId, runtime: RuntimeDep, caller: CallerDep
@@ -148,7 +149,7 @@ async def read_booking(
             "model": BookingOut,
             "description": "Accepted: `pending_approval` (see `approval_id`) or `pending_confirmation`.",
         },
-        **problem_responses(400, 401, 402, 403, 404, 409, 410, 422, 502, 503),
+        **problem_responses(400, 402, 403, 404, 409, 410, 502, 503),
     },
 )
 async def confirm(

@@ -33,7 +33,7 @@ from core.policy.service import get_rules
 from core.search.flights import FlightOffer, FlightSegment, search_flights
 from core.search.hotels import HotelOffer, search_hotels
 
-router = APIRouter(tags=["search"])
+router = APIRouter(tags=["search"], responses=problem_responses(401, 422, 500))
 
 _HH_MM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -116,7 +116,6 @@ def _flight_json(offer: FlightOffer, rules: PolicyRules, now: dt.datetime) -> di
     "/v1/flights/search",
     summary="Search flights",
     response_model=FlightSearchOut,
-    responses=problem_responses(401, 422),
 )
 async def flights(
     runtime: RuntimeDep,
@@ -195,7 +194,6 @@ def _hotel_json(offer: HotelOffer, rules: PolicyRules, now: dt.datetime) -> dict
     "/v1/hotels/search",
     summary="Search hotels",
     response_model=HotelSearchOut,
-    responses=problem_responses(401, 422),
 )
 async def hotels(
     runtime: RuntimeDep,

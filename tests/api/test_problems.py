@@ -90,3 +90,40 @@ async def test_unexpected_exception_is_an_opaque_500(
     assert_problem(response, 500, "INTERNAL_ERROR")
     assert "hunter2" not in response.text
     assert "Traceback" not in response.text
+
+
+async def test_body_that_is_not_text_is_malformed_json(
+    api_client: httpx.AsyncClient, seeded: World
+) -> None:
+    response = await api_client.post(
+        "/v1/bookings",
+        content=b'\xff\xfe{"items": []}',
+        headers={**seeded.auth("ava"), "Content-Type": "application/json", "Idempotency-Key": "k"},
+    )
+    assert_problem(response, 400, "MALFORMED_JSON")
+
+
+async def test_overlong_idempotency_key_is_422(
+    api_client: httpx.AsyncClient, seeded: World
+) -> None:
+    response = await api_client.post(
+        "/v1/bookings",
+        json={"items": [{"offer_id": seeded.economy_offer}]},
+        headers={**seeded.auth("ava"), "Idempotency-Key": "k" * 256},
+    )
+    body = assert_problem(response, 422, "VALIDATION_ERROR")
+    assert body["field"] == "Idempotency-Key"
+
+
+async def test_openapi_declares_problem_responses(api_client: httpx.AsyncClient) -> None:
+    spec = (await api_client.get("/openapi.json")).json()
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            assert operation.get("summary"), (method, path)
+            assert operation.get("description"), (method, path)  # from the docstring
+            if not path.startswith("/v1/"):
+                continue
+            for status in ("401", "422", "500"):
+                content = operation["responses"][status]["content"]
+                assert list(content) == [PROBLEM], (method, path, status)
+                assert content[PROBLEM]["schema"] == {"$ref": "#/components/schemas/Problem"}
