@@ -289,12 +289,13 @@ async def _itineraries(
     """Every direct and (if allowed) one-stop itinerary, before any filter."""
     start, end = _local_day_bounds(day, _tz(origins[0]))
     # The depart_at range lets the (origin, depart_at) index do the work; the
-    # date test keeps the meaning exact ("local departure date").
+    # date test keeps the meaning exact ("local departure date"). The slack
+    # covers rows whose date was written as a UTC date (time zones span ±14 h).
     first = _leg_select(cabin).where(
         Flight.origin.in_(origins),
         Flight.date == day,
-        Flight.depart_at >= start - timedelta(days=1),
-        Flight.depart_at < end + timedelta(days=1),
+        Flight.depart_at >= start - timedelta(hours=14),
+        Flight.depart_at < end + timedelta(hours=14),
     )
     if max_stops == 0:
         first = first.where(Flight.destination.in_(destinations))
