@@ -400,8 +400,7 @@ async def cancel_held_booking(
     current = BookingStatus(booking.status)
     if current not in (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL):
         states.check_move(current, BookingStatus.CANCELLED, booking_id=booking_id)
-        if current != BookingStatus.HELD:
-            raise _paid_cancel_error(booking_id, current)
+        raise _paid_cancel_error(booking_id, current)
     await states.move(
         session, booking_id, expected=current, to=BookingStatus.CANCELLED, now=now,
         cancelled_at=now, failure_reason=(reason or None),
