@@ -63,7 +63,7 @@ async def _plan_flight(
 ) -> list[_PlannedSegment]:
     from core.search.flights import load_flight_offer
 
-    offer = await load_flight_offer(session, ref, quantity)
+    offer = await load_flight_offer(session, ref, quantity, now=now)
     fares = {
         row.id: row
         for row in (
@@ -112,6 +112,9 @@ async def _plan_hotel(
 ) -> _PlannedSegment:
     from core.search.hotels import load_hotel_offer
 
+    # A day of slack for time zones west of UTC, where "today" is still yesterday here.
+    if ref.check_in < (now - timedelta(days=1)).date():
+        raise ValidationFailed("Check-in is in the past", field="offer_id")
     offer = await load_hotel_offer(session, ref, rooms)
     hotel = await session.get(Hotel, ref.hotel_id)
     assert hotel is not None
