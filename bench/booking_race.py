@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import math
 import multiprocessing as mp
@@ -72,6 +73,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 if __package__ in (None, ""):
     # Run as a script (``python bench/booking_race.py``): make the project importable.
@@ -466,10 +468,10 @@ async def _run_job(job: WorkerJob, barrier: Any) -> WorkerResult:
     )
     locks = NoLocks() if job.variant in ("ours-nolocks", "naive", "naive-full") else None
     rt = build_runtime(settings, locks=locks)
-    original_take_holds = booking_service.take_holds
+    swap = contextlib.ExitStack()
     if job.variant == "naive-full":
         # Process-local swap: hold_booking unchanged except for the inventory step.
-        booking_service.take_holds = naive_take_holds  # type: ignore[assignment]
+        swap.enter_context(mock.patch.object(booking_service, "take_holds", naive_take_holds))
     result = WorkerResult(index=job.index)
     statements = 0
 
@@ -520,7 +522,7 @@ async def _run_job(job: WorkerJob, barrier: Any) -> WorkerResult:
         result.statements = statements
         return result
     finally:
-        booking_service.take_holds = original_take_holds
+        swap.close()
         await rt.close()
 
 
