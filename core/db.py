@@ -58,7 +58,9 @@ def _sqlite_path(url: str) -> Path | None:
     return None
 
 
-def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+def create_engine(
+    url: str, *, pool_size: int = 10, echo: bool = False, lock_timeout_ms: int = 5000
+) -> AsyncEngine:
     if url.startswith("sqlite"):
         path = _sqlite_path(url)
         if path is not None:
@@ -73,6 +75,8 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
     return create_async_engine(
         url,
         echo=echo,
+        # Row-lock waits are bounded for every transaction (DESIGN §4: locks with a timeout).
+        connect_args={"options": f"-c lock_timeout={lock_timeout_ms}"},
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,

@@ -22,7 +22,7 @@ from core.clock import utc
 from core.errors import PolicyBlocked, ValidationFailed
 from core.identity import Caller
 from core.ids import booking_reference, new_id
-from core.inventory.holds import HoldLine, set_lock_timeout, take_holds
+from core.inventory.holds import HoldLine, take_holds
 from core.models import (
     Booking,
     BookingStatus,
@@ -235,14 +235,6 @@ async def hold_booking(
     session.add_all([p.segment for p in planned])
     await session.flush()
 
-    lines = [line for p in planned for line in p.lines]
-    await set_lock_timeout(session, rt.settings.lock_wait_ms / 1000)
-    # The contention lock spans the conditional writes; correctness comes from them alone.
-    async with rt.locks.hold([line.lock_key for line in lines]):
-        await take_holds(
-            session, org_id=caller.org_id, booking_id=booking_id, lines=lines, now=now,
-            expires_at=expires_at,
-        )
     audit.record(
         session, org_id=caller.org_id, actor_id=caller.user_id, action="booking.held",
         entity="booking", entity_id=booking_id, at=now, total_minor=booking.total_minor,
@@ -252,6 +244,15 @@ async def hold_booking(
         session, org_id=caller.org_id, topic="booking.held", key=f"booking:{booking_id}:held",
         payload={"booking_id": booking_id, "traveler_id": traveler.id}, at=now,
     )
+    # Inventory last: the hot rows stay locked only for the writes below and COMMIT.
+    await session.flush()
+    lines = [line for p in planned for line in p.lines]
+    # The contention lock spans the conditional writes; correctness comes from them alone.
+    async with rt.locks.hold([line.lock_key for line in lines]):
+        await take_holds(
+            session, org_id=caller.org_id, booking_id=booking_id, lines=lines, now=now,
+            expires_at=expires_at,
+        )
     return booking
 
 

@@ -5,9 +5,9 @@ The truth is a conditional write (DESIGN §4)::
     UPDATE fare_inventory SET held = held + :n
      WHERE id = :id AND held + sold + :n <= capacity
 
-backed by ``CHECK (held + sold <= capacity)``. Rows are visited once, in sorted
-order, late in the transaction; before checking a row we release the expired
-holds on it in the same transaction, so an expired hold never blocks a new one.
+backed by ``CHECK (held + sold <= capacity)``. Rows are visited in sorted order,
+late in the transaction; when a row looks full we release the expired holds on
+it in the same transaction and try again, so an expired hold never blocks a new one.
 Anything that fails raises, and the caller's transaction rolls back as a whole:
 multi-segment holds are all or nothing.
 """
@@ -124,6 +124,20 @@ async def release_expired_on_row(session: AsyncSession, line: HoldLine, *, now: 
     return released
 
 
+async def _conditional_take(session: AsyncSession, line: HoldLine) -> bool:
+    table = _TABLES[line.kind]
+    result = await session.execute(
+        update(table)
+        .where(
+            table.id == line.inventory_id,
+            table.held + table.sold + line.quantity <= table.capacity,
+        )
+        .values(held=table.held + line.quantity)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
 async def take_holds(
     session: AsyncSession,
     *,
@@ -138,18 +152,13 @@ async def take_holds(
     for line in sorted(lines):
         if line.quantity < 1:
             raise ValueError("hold quantity must be positive")
-        await release_expired_on_row(session, line, now=now)
-        table = _TABLES[line.kind]
-        result = await session.execute(
-            update(table)
-            .where(
-                table.id == line.inventory_id,
-                table.held + table.sold + line.quantity <= table.capacity,
-            )
-            .values(held=table.held + line.quantity)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        taken = await _conditional_take(session, line)
+        # Only when the row looks full do we look for expired holds to give back, then
+        # try once more: an expired hold never blocks a new one, and a hold on a row
+        # with free seats costs a single statement.
+        if not taken and await release_expired_on_row(session, line, now=now):
+            taken = await _conditional_take(session, line)
+        if not taken:
             what = "seats" if line.kind == "fare" else "rooms"
             raise SoldOut(
                 f"Not enough {what} left for {line.quantity}", inventory=line.lock_key
