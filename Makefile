@@ -33,7 +33,9 @@ lint: install
 eval: install
 	$(BIN)/concierge eval --k 3
 
+# Needs PostgreSQL + Redis; the bench wipes and reseeds its own database.
 bench: install
+	createdb -h 127.0.0.1 -U postgres concierge_bench 2>/dev/null || true
 	$(BIN)/python bench/booking_race.py
 
 clean:

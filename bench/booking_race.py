@@ -751,7 +751,7 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
     parser.add_argument(
         "--database-url",
         default=os.environ.get("CONCIERGE_BENCH_DATABASE_URL")
-        or "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+        or "postgresql+psycopg://postgres@127.0.0.1:5432/concierge_bench",
         help="database the bench may wipe (env CONCIERGE_BENCH_DATABASE_URL)",
     )
     parser.add_argument("--redis-url", default=None,
