@@ -26,7 +26,6 @@ from core.inventory.holds import HoldLine, take_holds
 from core.models import (
     Booking,
     BookingStatus,
-    FareInventory,
     Flight,
     Hotel,
     Organization,
@@ -61,27 +60,13 @@ async def _plan_flight(
     session: AsyncSession, ref: FlightOfferRef, quantity: int, booking_id: str, position: int,
     now: datetime,
 ) -> list[_PlannedSegment]:
+    """One segment per leg, priced from the offer (which also refuses cancelled or departed flights)."""
     from core.search.flights import load_flight_offer
 
     offer = await load_flight_offer(session, ref, quantity, now=now)
-    fares = {
-        row.id: row
-        for row in (
-            await session.scalars(
-                select(FareInventory).where(FareInventory.id.in_(ref.fare_inventory_ids))
-            )
-        ).all()
-    }
-    planned: list[_PlannedSegment] = []
     item = offer.policy_item()
-    for leg_no, inv_id in enumerate(ref.fare_inventory_ids):
-        fare = fares[inv_id]
-        flight = await session.get(Flight, fare.flight_id)
-        assert flight is not None
-        if flight.status == "cancelled":
-            raise ValidationFailed(f"{flight.carrier} {flight.number} on {flight.date} is cancelled")
-        if flight.depart_at <= now:
-            raise ValidationFailed(f"{flight.carrier} {flight.number} has already departed")
+    planned: list[_PlannedSegment] = []
+    for leg_no, leg in enumerate(offer.segments):
         seg_id = new_id("SG", 8)
         segment = Segment(
             id=seg_id,
@@ -90,18 +75,18 @@ async def _plan_flight(
             kind=SegmentKind.FLIGHT,
             status=SegmentStatus.HELD,
             quantity=quantity,
-            amount_minor=fare.fare_minor * quantity,
-            currency=fare.currency,
-            flight_id=flight.id,
-            fare_inventory_id=fare.id,
-            cabin=fare.cabin,
-            refundable=fare.refundable,
-            change_fee_minor=fare.change_fee_minor,
+            amount_minor=leg.fare_minor * quantity,
+            currency=leg.currency,
+            flight_id=leg.flight_id,
+            fare_inventory_id=leg.fare_inventory_id,
+            cabin=leg.cabin,
+            refundable=leg.refundable,
+            change_fee_minor=leg.change_fee_minor,
             offer_id=ref.offer_id,
             created_at=now,
         )
         planned.append(
-            _PlannedSegment(segment, [HoldLine("fare", fare.id, quantity, seg_id)], item)
+            _PlannedSegment(segment, [HoldLine("fare", leg.fare_inventory_id, quantity, seg_id)], item)
         )
     return planned
 
@@ -115,12 +100,11 @@ async def _plan_hotel(
     # A day of slack for time zones west of UTC, where "today" is still yesterday here.
     if ref.check_in < (now - timedelta(days=1)).date():
         raise ValidationFailed("Check-in is in the past", field="offer_id")
+    # The offer refuses stays with a night not on sale, so every night has a row below.
     offer = await load_hotel_offer(session, ref, rooms)
-    hotel = await session.get(Hotel, ref.hotel_id)
-    assert hotel is not None
-    nights = (
+    night_ids = (
         await session.scalars(
-            select(RoomInventory)
+            select(RoomInventory.id)
             .where(
                 RoomInventory.hotel_id == ref.hotel_id,
                 RoomInventory.night >= ref.check_in,
@@ -129,8 +113,6 @@ async def _plan_hotel(
             .order_by(RoomInventory.night)
         )
     ).all()
-    if len(nights) != ref.nights:
-        raise ValidationFailed("The hotel has no rooms on sale for some of those nights")
     seg_id = new_id("SG", 8)
     segment = Segment(
         id=seg_id,
@@ -139,16 +121,16 @@ async def _plan_hotel(
         kind=SegmentKind.HOTEL,
         status=SegmentStatus.HELD,
         quantity=rooms,
-        amount_minor=sum(n.rate_minor for n in nights) * rooms,
-        currency=hotel.currency,
-        hotel_id=hotel.id,
+        amount_minor=offer.total_minor,
+        currency=offer.currency,
+        hotel_id=offer.hotel_id,
         check_in=ref.check_in,
         check_out=ref.check_out,
-        refundable=hotel.refundable,
+        refundable=offer.refundable,
         offer_id=ref.offer_id,
         created_at=now,
     )
-    lines = [HoldLine("room", n.id, rooms, seg_id) for n in nights]
+    lines = [HoldLine("room", night_id, rooms, seg_id) for night_id in night_ids]
     return _PlannedSegment(segment, lines, offer.policy_item())
 
 
