@@ -17,7 +17,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit, outbox
@@ -38,19 +38,17 @@ from core.inventory.holds import convert_booking_holds, extend_booking_holds, re
 from core.models import (
     Booking,
     Flight,
-    Hotel,
     Organization,
     Payment,
     ReviewItem,
-    RoomInventory,
     Segment,
-    SegmentKind,
     SegmentStatus,
 )
 from core.models import BookingStatus as S
 from core.payment.gateway import Authorization
-from core.policy.items import FlightItem, HotelItem, PolicyItem
+from core.policy.items import PolicyItem
 from core.runtime import Runtime
+from core.search.offers import FlightOfferRef, parse_offer_id
 from core.supplier.base import (
     SegmentRequest,
     SupplierRejectedError,
@@ -188,55 +186,23 @@ async def confirm_booking(rt: Runtime, caller: Caller, booking_id: str) -> dict[
 
 
 async def _policy_items(session: AsyncSession, booking: Booking) -> list[PolicyItem]:
-    """Rebuild the policy items of a booking from its own segments (one item per offer)."""
+    """The booking's offers as the policy sees them today (one item per offer)."""
+    from core.search.flights import load_flight_offer
+    from core.search.hotels import load_hotel_offer
+
     segments = (
         await session.scalars(
             select(Segment).where(Segment.booking_id == booking.id).order_by(Segment.position)
         )
     ).all()
-    by_offer: dict[str, list[Segment]] = {}
-    for seg in segments:
-        by_offer.setdefault(seg.offer_id, []).append(seg)
+    quantities = {seg.offer_id: seg.quantity for seg in segments}  # ordered, one per offer
     items: list[PolicyItem] = []
-    for segs in by_offer.values():
-        first = segs[0]
-        if first.kind == SegmentKind.FLIGHT:
-            flights = [await session.get(Flight, s.flight_id) for s in segs]
-            legs = [f for f in flights if f is not None]
-            items.append(
-                FlightItem(
-                    carriers=tuple(f.carrier for f in legs),
-                    cabin=first.cabin or "economy",
-                    flying_minutes=sum(f.duration_minutes for f in legs),
-                    longest_leg_minutes=max(f.duration_minutes for f in legs),
-                    depart_at=legs[0].depart_at,
-                    origin=legs[0].origin,
-                    destination=legs[-1].destination,
-                    amount_minor=sum(s.amount_minor for s in segs),
-                    currency=first.currency,
-                    passengers=first.quantity,
-                )
-            )
+    for offer_id, quantity in quantities.items():
+        ref = parse_offer_id(offer_id)
+        if isinstance(ref, FlightOfferRef):
+            items.append((await load_flight_offer(session, ref, quantity)).policy_item())
         else:
-            hotel = await session.get(Hotel, first.hotel_id)
-            assert hotel is not None
-            assert first.check_in is not None
-            assert first.check_out is not None
-            top_rate = await session.scalar(
-                select(func.max(RoomInventory.rate_minor)).where(
-                    RoomInventory.hotel_id == hotel.id,
-                    RoomInventory.night >= first.check_in,
-                    RoomInventory.night < first.check_out,
-                )
-            )
-            items.append(
-                HotelItem(
-                    hotel_id=hotel.id, chain=hotel.chain, city=hotel.city,
-                    check_in=first.check_in, check_out=first.check_out,
-                    nightly_rate_minor=int(top_rate or 0), rooms=first.quantity,
-                    amount_minor=first.amount_minor, currency=first.currency,
-                )
-            )
+            items.append((await load_hotel_offer(session, ref, quantity)).policy_item())
     return items
 
 
