@@ -13,7 +13,6 @@ point (``IdempotencyContext.resource_id``) instead of repeating the work.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -77,7 +76,7 @@ class IdempotencyContext:
             )
 
 
-Handler = Callable[..., Awaitable[tuple[int, dict[str, Any]]]]
+Handler = Callable[[IdempotencyContext], Awaitable[tuple[int, dict[str, Any]]]]
 
 
 def fingerprint(payload: Any) -> str:
@@ -198,7 +197,7 @@ async def run_idempotent(
 ) -> IdempotentResult:
     """Run ``handler`` at most once per (caller, scope, key); replay its answer after.
 
-    ``handler`` may take an :class:`IdempotencyContext` argument to record recovery points.
+    ``handler`` gets an :class:`IdempotencyContext` to record and read recovery points.
     A business error (4xx) is stored and replayed like a success; a transient one
     (5xx, 409 in-progress/lock conflicts) releases the key so the client may retry.
     """
@@ -215,10 +214,7 @@ async def run_idempotent(
         return replay
     assert ctx is not None
     try:
-        if inspect.signature(handler).parameters:
-            status, body = await handler(ctx)
-        else:
-            status, body = await handler()
+        status, body = await handler(ctx)
     except CoreError as exc:
         if exc.status >= 500 or exc.code in {"IDEMPOTENCY_IN_PROGRESS", "LOCK_TIMEOUT"}:
             await _release(rt, ctx.record_id)

@@ -166,8 +166,9 @@ async def confirm(
     returns the first answer instead of paying twice.
     """
 
-    async def handler() -> tuple[int, dict[str, Any]]:
-        # The saga runs its own short transactions around the outside calls.
+    async def handler(_ctx: IdempotencyContext) -> tuple[int, dict[str, Any]]:
+        # The saga keeps its own recovery points (the booking's saga step), and runs its
+        # own short transactions around the outside calls.
         view = await confirm_booking(runtime, caller, booking_id)
         return (200 if view["status"] == "confirmed" else 202), view
 
