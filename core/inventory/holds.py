@@ -57,29 +57,38 @@ async def set_lock_timeout(session: AsyncSession, seconds: float) -> None:
         await session.execute(text(f"SET LOCAL lock_timeout = '{int(seconds * 1000)}ms'"))
 
 
-async def _release_holds(session: AsyncSession, holds: Sequence[Hold], *, now: datetime) -> int:
-    """Release specific active holds: flip each hold, then give its units back."""
-    released = 0
+async def _settle_holds(
+    session: AsyncSession, holds: Sequence[Hold], *, to: HoldStatus, now: datetime
+) -> int:
+    """Flip each active hold to ``to`` and move its units: back to free (released) or
+    to sold (converted). The flip is conditional, so a hold is settled exactly once."""
+    settled = 0
     for hold in holds:
         flipped = await session.execute(
             update(Hold)
             .where(Hold.id == hold.id, Hold.status == HoldStatus.ACTIVE)
-            .values(status=HoldStatus.RELEASED, released_at=now)
+            .values(status=to, released_at=now)
             .execution_options(synchronize_session=False)
         )
         if flipped.rowcount != 1:  # type: ignore[attr-defined]
             continue  # somebody else released or converted it first
-        kind = "fare" if hold.fare_inventory_id is not None else "room"
-        table = _TABLES[kind]
-        inv_id = hold.fare_inventory_id if kind == "fare" else hold.room_inventory_id
+        table = _TABLES["fare" if hold.fare_inventory_id is not None else "room"]
+        inv_id = hold.fare_inventory_id if hold.fare_inventory_id is not None else hold.room_inventory_id
+        values = {"held": table.held - hold.quantity}
+        if to == HoldStatus.CONVERTED:
+            values["sold"] = table.sold + hold.quantity
         await session.execute(
             update(table)
             .where(table.id == inv_id)
-            .values(held=table.held - hold.quantity)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
-        released += 1
-    return released
+        settled += 1
+    return settled
+
+
+async def _release_holds(session: AsyncSession, holds: Sequence[Hold], *, now: datetime) -> int:
+    return await _settle_holds(session, holds, to=HoldStatus.RELEASED, now=now)
 
 
 async def _expire_bookings(session: AsyncSession, booking_ids: set[str], *, now: datetime) -> None:
@@ -180,47 +189,26 @@ async def take_holds(
     return created
 
 
-async def release_booking_holds(session: AsyncSession, booking_id: str, *, now: datetime) -> int:
-    """Give back everything a booking still holds (cancel, reject, failure)."""
-    holds = (
+async def _active_holds(session: AsyncSession, booking_id: str) -> Sequence[Hold]:
+    return (
         await session.scalars(
             select(Hold)
             .where(Hold.booking_id == booking_id, Hold.status == HoldStatus.ACTIVE)
             .order_by(Hold.fare_inventory_id, Hold.room_inventory_id)
         )
     ).all()
-    return await _release_holds(session, holds, now=now)
+
+
+async def release_booking_holds(session: AsyncSession, booking_id: str, *, now: datetime) -> int:
+    """Give back everything a booking still holds (cancel, reject, failure)."""
+    return await _release_holds(session, await _active_holds(session, booking_id), now=now)
 
 
 async def convert_booking_holds(session: AsyncSession, booking_id: str, *, now: datetime) -> int:
     """Held → sold for every active hold of a booking (the confirmation commits the seats)."""
-    holds = (
-        await session.scalars(
-            select(Hold)
-            .where(Hold.booking_id == booking_id, Hold.status == HoldStatus.ACTIVE)
-            .order_by(Hold.fare_inventory_id, Hold.room_inventory_id)
-        )
-    ).all()
-    converted = 0
-    for hold in holds:
-        flipped = await session.execute(
-            update(Hold)
-            .where(Hold.id == hold.id, Hold.status == HoldStatus.ACTIVE)
-            .values(status=HoldStatus.CONVERTED, released_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if flipped.rowcount != 1:  # type: ignore[attr-defined]
-            continue
-        table = _TABLES["fare" if hold.fare_inventory_id is not None else "room"]
-        inv_id = hold.fare_inventory_id if hold.fare_inventory_id is not None else hold.room_inventory_id
-        await session.execute(
-            update(table)
-            .where(table.id == inv_id)
-            .values(held=table.held - hold.quantity, sold=table.sold + hold.quantity)
-            .execution_options(synchronize_session=False)
-        )
-        converted += 1
-    return converted
+    return await _settle_holds(
+        session, await _active_holds(session, booking_id), to=HoldStatus.CONVERTED, now=now
+    )
 
 
 async def extend_booking_holds(session: AsyncSession, booking_id: str, *, until: datetime) -> None:
