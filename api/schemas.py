@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.errors import ValidationFailed
+from core.models import BookingStatus
 from core.money import Money
 from core.search.offers import parse_offer_id
 
@@ -40,16 +41,8 @@ class HotelSort(StrEnum):
     NAME = "name"
 
 
-class BookingStatusParam(StrEnum):
-    HELD = "held"
-    PENDING_APPROVAL = "pending_approval"
-    CONFIRMING = "confirming"
-    CONFIRMED = "confirmed"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"
-    FAILED = "failed"
-    PENDING_CONFIRMATION = "pending_confirmation"
-    REQUIRES_ATTENTION = "requires_attention"
+# The booking statuses are the core's own enum; a second copy here would drift.
+BookingStatusParam = BookingStatus
 
 
 # -- requests ----------------------------------------------------------------------------
