@@ -1,0 +1,43 @@
+"""The model seam: an OpenAI-compatible model and the offline planner look alike here."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from langchain_core.messages import AIMessage, BaseMessage
+
+from core.identity import Caller
+
+TextSink = Callable[[str], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ModelRequest:
+    """One model call: the (budgeted) conversation, the tool schemas and who is asking.
+
+    ``now`` is the runtime clock, frozen in tests and evaluations; ``profile`` is the
+    caller's traveller profile (name, role, department, home_airport, currency).
+    """
+
+    messages: list[BaseMessage]
+    tools: list[dict[str, Any]]
+    now: datetime
+    caller: Caller
+    profile: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ModelResult:
+    message: AIMessage
+    usage: dict[str, int] = field(default_factory=dict)  # prompt_tokens, completion_tokens
+
+
+class ChatModel(Protocol):
+    name: str
+
+    async def generate(self, request: ModelRequest, on_text: TextSink | None = None) -> ModelResult:
+        """Answer with text and/or tool calls; stream text deltas to ``on_text``."""
+        ...
