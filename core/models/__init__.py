@@ -1,5 +1,13 @@
 """All ORM models in one package, so the schema reads in one place."""
 
+from core.models.approval import (
+    OPEN_STEP_STATUSES,
+    ApprovalStatus,
+    ApprovalStep,
+    ApprovalSubject,
+    ApprovalWorkflow,
+    StepStatus,
+)
 from core.models.base import Base
 from core.models.booking import (
     AuditEntry,
@@ -14,6 +22,15 @@ from core.models.booking import (
     SegmentStatus,
 )
 from core.models.catalogue import Airport, Carrier, FareInventory, Flight, Hotel, RoomInventory
+from core.models.change import (
+    BookingChange,
+    ChangeKind,
+    ChangeStatus,
+    Disruption,
+    FeedEvent,
+    Refund,
+    Suggestion,
+)
 from core.models.ops import (
     GatewayIntent,
     GatewayRefund,
@@ -22,16 +39,35 @@ from core.models.ops import (
     Payment,
     SupplierReservation,
 )
+from core.models.ops_events import (
+    ExceptionKind,
+    InvoiceLine,
+    NotificationDelivery,
+    ReconciliationException,
+    StripeEvent,
+    StripeEventStatus,
+)
 from core.models.org import Organization, PolicyDocument, Role, User
 
 __all__ = [
+    "OPEN_STEP_STATUSES",
     "Airport",
+    "ApprovalStatus",
+    "ApprovalStep",
+    "ApprovalSubject",
+    "ApprovalWorkflow",
     "AuditEntry",
     "Base",
     "Booking",
+    "BookingChange",
     "BookingStatus",
     "Carrier",
+    "ChangeKind",
+    "ChangeStatus",
+    "Disruption",
+    "ExceptionKind",
     "FareInventory",
+    "FeedEvent",
     "Flight",
     "GatewayIntent",
     "GatewayRefund",
@@ -39,17 +75,25 @@ __all__ = [
     "HoldStatus",
     "Hotel",
     "IdempotencyRecord",
+    "InvoiceLine",
     "JobLease",
+    "NotificationDelivery",
     "Organization",
     "OutboxEvent",
     "Payment",
     "PolicyDocument",
+    "ReconciliationException",
+    "Refund",
     "ReviewItem",
     "Role",
     "RoomInventory",
     "Segment",
     "SegmentKind",
     "SegmentStatus",
+    "StepStatus",
+    "StripeEvent",
+    "StripeEventStatus",
+    "Suggestion",
     "SupplierReservation",
     "User",
 ]
