@@ -152,6 +152,8 @@ class OutboxEvent(Base):
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # The relay gave up (too many failed attempts); kept for operators, never retried.
+    abandoned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ReviewItem(Base):
