@@ -22,6 +22,7 @@ from api.problems import (
     install_problem_handlers,
 )
 from api.routes import bookings, health, search
+from api.routes.page import mount_page
 from core.config import Settings, get_settings
 from core.runtime import Runtime, build_runtime
 
@@ -53,8 +54,16 @@ class _InProcessJobs:
         await self._jobs.stop_in_process(self._task)
 
 
-def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
-    """Build the API. With ``runtime`` given the app uses it and leaves closing it to the caller."""
+def create_app(
+    settings: Settings | None = None,
+    runtime: Runtime | None = None,
+    concierge: Any | None = None,
+) -> FastAPI:
+    """Build the API. With ``runtime`` given the app uses it and leaves closing it to the caller.
+
+    ``concierge`` replaces the agent behind the chat endpoints (tests); by default
+    ``concierge.service.Concierge`` is opened on the first turn.
+    """
     settings = settings or (runtime.settings if runtime is not None else get_settings())
 
     @asynccontextmanager
@@ -67,6 +76,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         try:
             yield
         finally:
+            turns = getattr(app.state, "turns", None)
+            if turns is not None:
+                try:
+                    await turns.aclose()
+                except Exception:
+                    log.exception("closing the chat turns failed")
+                app.state.turns = None
             if jobs is not None:
                 try:
                     await jobs.stop()
@@ -84,6 +100,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     app.state.runtime = runtime
     app.state.settings = settings
+    app.state.concierge = concierge
+    app.state.turns = None
     app.state.metrics = metrics = ApiMetrics()
 
     install_problem_handlers(app)
@@ -96,4 +114,5 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(health.router)
     app.include_router(search.router)
     app.include_router(bookings.router)
+    mount_page(app)
     return app

@@ -1,0 +1,616 @@
+// The chat page: vanilla ES module, no build step, no third-party code.
+//
+// It talks to the public HTTP contract only (DESIGN §6): POST /v1/chat answers an
+// AI SDK UI message stream (v1) over SSE, read here with fetch + ReadableStream
+// because EventSource cannot POST or send an Authorization header.
+
+const $ = (sel) => document.querySelector(sel);
+const STORE_TOKEN = "concierge.token";
+const STORE_USER = "concierge.user";
+const threadKey = (userId) => `concierge.thread.${userId}`;
+const APPROVER_ROLES = new Set(["manager", "vp_finance", "executive", "admin"]);
+// Statuses whose hold is still ticking (the server only sends hold_expires_at then).
+const HOLDING = new Set(["held", "pending_approval"]);
+
+const state = {
+  token: localStorage.getItem(STORE_TOKEN),
+  user: JSON.parse(localStorage.getItem(STORE_USER) || "null"),
+  threadId: null,
+  busy: false,
+};
+
+// ---------------------------------------------------------------- helpers
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function money(m) {
+  if (!m) return "";
+  if (typeof m === "string") return m;
+  const amount = Number(m.amount);
+  const text = Number.isFinite(amount)
+    ? amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+    : m.amount;
+  return `${text} ${m.currency || ""}`.trim();
+}
+
+// Times arrive as ISO-8601 in the airport's local time ("2026-12-18T08:05:00-05:00"):
+// show the wall-clock time people read on their ticket, not the browser's zone.
+function localTime(iso) {
+  if (!iso || typeof iso !== "string") return "";
+  const match = iso.match(/T(\d{2}:\d{2})/);
+  return match ? match[1] : iso;
+}
+
+function localDate(iso) {
+  if (!iso || typeof iso !== "string") return "";
+  const day = iso.slice(0, 10);
+  const date = new Date(`${day}T12:00:00Z`);
+  if (Number.isNaN(date.getTime())) return day;
+  return date.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" });
+}
+
+function duration(minutes) {
+  if (!Number.isFinite(minutes)) return "";
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
+}
+
+function reasonText(v) {
+  if (typeof v === "string") return v;
+  return v?.message || v?.reason || v?.rule || JSON.stringify(v);
+}
+
+function policyBadge(policy) {
+  const status = (policy && policy.status) || "unknown";
+  const known = ["green", "amber", "red"].includes(status);
+  const label = { green: "In policy", amber: "Needs approval", red: "Out of policy" }[status] || "Policy unknown";
+  const reasons = (policy?.violations || []).map(reasonText).filter(Boolean);
+  const wrap = el("div", { class: "policy" },
+    el("span", { class: `badge badge-${known ? status : "neutral"}`, "data-policy": status }, `${status.toUpperCase()} · ${label}`));
+  if (reasons.length) wrap.append(el("ul", { class: "reasons" }, reasons.map((r) => el("li", {}, r))));
+  return wrap;
+}
+
+function setStatus(text) {
+  $("#status").textContent = text || "";
+}
+
+async function api(path, { method = "GET", body, headers = {} } = {}) {
+  const response = await fetch(path, {
+    method,
+    headers: {
+      Authorization: `Bearer ${state.token}`,
+      ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
+      ...headers,
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  if (response.status === 401) {
+    signOut();
+    throw new Error("Your session ended; please sign in again.");
+  }
+  const isJson = (response.headers.get("content-type") || "").includes("json");
+  const data = isJson ? await response.json() : null;
+  if (!response.ok) {
+    const message = data?.detail || data?.title || `${response.status} ${response.statusText}`;
+    const error = new Error(message);
+    error.code = data?.code;
+    throw error;
+  }
+  return data;
+}
+
+// ---------------------------------------------------------------- sign-in
+
+async function loadDemoUsers() {
+  const list = $("#signin-users");
+  list.replaceChildren();
+  let users = [];
+  try {
+    const response = await fetch("/ui/demo-users");
+    users = (await response.json()).users || [];
+  } catch {
+    users = [];
+  }
+  $("#signin-empty").hidden = users.length > 0;
+  for (const user of users) {
+    list.append(el("li", {},
+      el("button", {
+        type: "button", class: "btn", "data-user": user.id,
+        onclick: () => signIn(user),
+      }, el("strong", {}, user.name), el("span", { class: "role" }, `${user.title} · ${user.org_name}`))));
+  }
+  list.querySelector("button")?.focus();
+}
+
+function signIn(user) {
+  state.token = user.token;
+  state.user = { id: user.id, name: user.name, role: user.role, org_name: user.org_name };
+  localStorage.setItem(STORE_TOKEN, state.token);
+  localStorage.setItem(STORE_USER, JSON.stringify(state.user));
+  showApp();
+}
+
+function signOut() {
+  localStorage.removeItem(STORE_TOKEN);
+  localStorage.removeItem(STORE_USER);
+  state.token = null;
+  state.user = null;
+  state.threadId = null;
+  $("#app").hidden = true;
+  $("#who").hidden = true;
+  $("#signin").hidden = false;
+  loadDemoUsers();
+}
+
+function showApp() {
+  $("#signin").hidden = true;
+  $("#app").hidden = false;
+  $("#who").hidden = false;
+  $("#who-name").textContent = `${state.user.name} (${state.user.role.replace("_", " ")})`;
+  state.threadId = localStorage.getItem(threadKey(state.user.id));
+  resetLog();
+  if (state.threadId) restoreThread(state.threadId);
+  $("#approvals-panel").hidden = !APPROVER_ROLES.has(state.user.role);
+  refreshTrips();
+  if (APPROVER_ROLES.has(state.user.role)) refreshApprovals();
+  $("#composer-input").focus();
+}
+
+// ---------------------------------------------------------------- the chat log
+
+function resetLog() {
+  const hint = $("#log .hint");
+  $("#log").replaceChildren(...(hint ? [hint] : []));
+}
+
+function appendMessage(role, text) {
+  const msg = el("div", { class: `msg ${role}` }, el("div", { class: "text" }, text || ""));
+  $("#log").append(msg);
+  scrollLog();
+  return msg;
+}
+
+function scrollLog() {
+  const log = $("#log");
+  log.scrollTop = log.scrollHeight;
+}
+
+async function restoreThread(threadId) {
+  try {
+    const view = await api(`/v1/threads/${encodeURIComponent(threadId)}`);
+    for (const m of view.messages || []) {
+      if ((m.role === "user" || m.role === "assistant") && m.content) appendMessage(m.role, m.content);
+    }
+    if (view.pending_confirmation) renderConfirmation(view.pending_confirmation, null);
+  } catch {
+    // The thread is gone or not ours any more: start afresh.
+    forgetThread();
+  }
+}
+
+function forgetThread() {
+  state.threadId = null;
+  if (state.user) localStorage.removeItem(threadKey(state.user.id));
+}
+
+// One assistant turn: text parts, tool notes, cards and confirmations land in it.
+class TurnView {
+  constructor() {
+    this.root = el("div", { class: "msg assistant", "aria-busy": "true" });
+    this.texts = new Map();
+    this.tools = new Map();
+    $("#log").append(this.root);
+  }
+
+  text(id) {
+    let node = this.texts.get(id);
+    if (!node) {
+      node = el("div", { class: "text" });
+      this.texts.set(id, node);
+      this.root.append(node);
+    }
+    return node;
+  }
+
+  handle(part) {
+    switch (part.type) {
+      case "start": {
+        const threadId = part.messageMetadata?.thread_id || part.messageMetadata?.threadId;
+        if (threadId) {
+          state.threadId = threadId;
+          localStorage.setItem(threadKey(state.user.id), threadId);
+        }
+        break;
+      }
+      case "text-start":
+        this.text(part.id);
+        break;
+      case "text-delta":
+        this.text(part.id).textContent += part.delta || "";
+        break;
+      case "tool-input-available": {
+        this.tools.set(part.toolCallId, part.toolName);
+        const note = el("p", { class: "tool-note", "data-tool": part.toolName }, toolNote(part.toolName, part.input));
+        this.root.append(note);
+        break;
+      }
+      case "tool-output-available": {
+        const name = part.toolName || this.tools.get(part.toolCallId);
+        this.root.append(renderToolOutput(name, part.output) || "");
+        if (["reserve", "confirm_booking", "cancel_booking", "rebook"].includes(name)) refreshTrips();
+        if (name === "decide_approval") refreshApprovals();
+        break;
+      }
+      case "tool-output-error":
+        this.root.append(el("p", { class: "tool-note" }, part.errorText || "The tool failed."));
+        break;
+      case "data-confirmation":
+        this.root.append(renderConfirmation(part.data || {}, this));
+        break;
+      case "error":
+        this.root.append(el("div", { class: "msg error", role: "alert" }, part.errorText || "Something went wrong."));
+        break;
+      case "finish":
+        this.root.removeAttribute("aria-busy");
+        break;
+      default:
+        break;
+    }
+    scrollLog();
+  }
+}
+
+function toolNote(name, input = {}) {
+  switch (name) {
+    case "search_flights": return `Searching flights ${input.origin || ""} → ${input.destination || ""} on ${input.date || ""}…`;
+    case "search_hotels": return `Searching hotels in ${input.city || ""}…`;
+    case "reserve": return "Holding your choice…";
+    case "confirm_booking": return "Confirming and paying…";
+    case "cancel_booking": return "Cancelling…";
+    case "decide_approval": return "Recording the decision…";
+    default: return `Using ${String(name || "a tool").replaceAll("_", " ")}…`;
+  }
+}
+
+function optionsOf(output) {
+  if (!output) return [];
+  if (Array.isArray(output)) return output;
+  return output.options || output.offers || output.results || [];
+}
+
+function renderToolOutput(name, output) {
+  if (name === "search_flights") return renderFlightCards(optionsOf(output));
+  if (name === "search_hotels") return renderHotelCards(optionsOf(output));
+  return null;
+}
+
+function bookButton(option, index, what) {
+  const n = option.option ?? index + 1;
+  return el("button", {
+    type: "button", class: "btn btn-primary", "data-action": "book", "data-option": n,
+    onclick: (event) => {
+      event.currentTarget.disabled = true;
+      sendMessage(`Book ${what} option ${n}`);
+    },
+  }, `Book option ${n}`);
+}
+
+function renderFlightCards(options) {
+  if (!options.length) return el("p", { class: "tool-note" }, "No flights match.");
+  return el("ol", { class: "cards", "aria-label": "Flight options" }, options.map((o, i) => {
+    const segs = o.segments || o.legs || [];
+    const first = segs[0] || {};
+    const last = segs[segs.length - 1] || {};
+    const stops = o.stops ?? Math.max(0, segs.length - 1);
+    const carriers = segs.map((s) => `${s.carrier || ""} ${s.number || ""}`.trim()).join(" + ");
+    const route = [first.origin, ...segs.map((s) => s.destination)].filter(Boolean).join(" → ");
+    return el("li", { class: "card flight", "data-offer": o.offer_id },
+      el("div", { class: "card-head" },
+        el("span", { class: "card-title" }, `${o.option ?? i + 1}. ${carriers}`),
+        el("span", { class: "price" }, money(o.total || o.price))),
+      el("div", { class: "facts" },
+        el("span", {}, route),
+        el("span", {}, `${localDate(first.depart_at || first.date)} ${localTime(first.depart_at)} → ${localTime(last.arrive_at)}`),
+        el("span", {}, stops === 0 ? "Direct" : `${stops} stop${stops > 1 ? "s" : ""}`),
+        o.duration_minutes ? el("span", {}, duration(o.duration_minutes)) : null,
+        el("span", {}, o.cabin || first.cabin || ""),
+        o.co2_kg !== undefined ? el("span", {}, `${o.co2_kg} kg CO₂`) : null,
+        o.seats_left !== undefined ? el("span", {}, `${o.seats_left} seats left`) : null),
+      policyBadge(o.policy),
+      el("div", { class: "card-actions" }, bookButton(o, i, "flight")));
+  }));
+}
+
+function renderHotelCards(options) {
+  if (!options.length) return el("p", { class: "tool-note" }, "No hotels match.");
+  return el("ol", { class: "cards", "aria-label": "Hotel options" }, options.map((o, i) =>
+    el("li", { class: "card hotel", "data-offer": o.offer_id },
+      el("div", { class: "card-head" },
+        el("span", { class: "card-title" }, `${o.option ?? i + 1}. ${o.name || o.hotel_id}`),
+        el("span", { class: "price" }, money(o.total))),
+      el("div", { class: "facts" },
+        o.stars ? el("span", {}, "★".repeat(o.stars)) : null,
+        el("span", {}, o.city || ""),
+        el("span", {}, `${localDate(o.check_in)} → ${localDate(o.check_out)}`),
+        o.nightly ? el("span", {}, `${money(o.nightly)} / night`) : null,
+        o.rooms_left !== undefined ? el("span", {}, `${o.rooms_left} rooms left`) : null),
+      policyBadge(o.policy),
+      el("div", { class: "card-actions" }, bookButton(o, i, "hotel")))));
+}
+
+function renderConfirmation(data, turn) {
+  const card = el("div", { class: "card confirm", role: "group", "aria-label": "Confirmation needed", "data-interrupt": data.interrupt_id });
+  const answer = (approved) => {
+    for (const b of card.querySelectorAll("button")) b.disabled = true;
+    card.classList.add("done");
+    card.append(el("p", { class: "muted small" }, approved ? "You said yes." : "You said no."));
+    sendConfirm(data.interrupt_id, approved);
+  };
+  const confirmBtn = el("button", { type: "button", class: "btn btn-good", "data-action": "confirm", onclick: () => answer(true) }, "Confirm");
+  card.append(
+    el("div", { class: "card-title" }, "Please confirm"),
+    el("p", {}, data.summary || "Go ahead?"),
+    el("div", { class: "card-actions" },
+      confirmBtn,
+      el("button", { type: "button", class: "btn btn-bad", "data-action": "cancel", onclick: () => answer(false) }, "Cancel")));
+  if (!turn) $("#log").append(card);
+  // The decision is the next thing to do: put the keyboard on it.
+  queueMicrotask(() => confirmBtn.focus());
+  return card;
+}
+
+// ---------------------------------------------------------------- streaming
+
+function sendMessage(text) {
+  appendMessage("user", text);
+  const body = { message: text };
+  if (state.threadId) body.thread_id = state.threadId;
+  return streamTurn(body);
+}
+
+function sendConfirm(interruptId, approved) {
+  return streamTurn({ thread_id: state.threadId, confirm: { interrupt_id: interruptId, approved } });
+}
+
+async function streamTurn(body) {
+  if (state.busy) return;
+  state.busy = true;
+  $("#send").disabled = true;
+  setStatus("The concierge is working…");
+  const turn = new TurnView();
+  let lastEventId = null;
+  try {
+    const response = await fetch("/v1/chat", {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${state.token}`,
+        "Content-Type": "application/json",
+        Accept: "text/event-stream",
+      },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok || !response.body) {
+      let detail = `${response.status} ${response.statusText}`;
+      try {
+        const problem = await response.json();
+        detail = problem.detail || problem.title || detail;
+      } catch { /* not JSON */ }
+      if (response.status === 404 && body.thread_id) forgetThread();
+      turn.handle({ type: "error", errorText: detail });
+      return;
+    }
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value.replace(/\r\n/g, "\n");
+      let cut;
+      while ((cut = buffer.indexOf("\n\n")) >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        const event = parseSseBlock(block);
+        if (event.id) lastEventId = event.id;
+        if (!event.data || event.data === "[DONE]") continue;
+        try {
+          turn.handle(JSON.parse(event.data));
+        } catch (err) {
+          console.warn("unreadable stream part", event.data, err);
+        }
+      }
+    }
+  } catch (err) {
+    turn.handle({ type: "error", errorText: `The connection dropped (${err.message}).` });
+  } finally {
+    turn.root.removeAttribute("aria-busy");
+    turn.root.dataset.lastEventId = lastEventId || "";
+    state.busy = false;
+    $("#send").disabled = false;
+    setStatus("");
+    refreshTrips();
+    if (APPROVER_ROLES.has(state.user?.role)) refreshApprovals();
+    // Keep the keyboard where the next step is: a pending confirmation, else the box.
+    const pending = turn.root.querySelector(".card.confirm:not(.done) [data-action=confirm]");
+    (pending || $("#composer-input")).focus();
+  }
+}
+
+function parseSseBlock(block) {
+  const event = { data: "", id: null };
+  const data = [];
+  for (const line of block.split("\n")) {
+    if (line.startsWith(":")) continue; // comment / keep-alive
+    const sep = line.indexOf(":");
+    const field = sep < 0 ? line : line.slice(0, sep);
+    const value = sep < 0 ? "" : line.slice(sep + 1).replace(/^ /, "");
+    if (field === "data") data.push(value);
+    else if (field === "id") event.id = value;
+  }
+  event.data = data.join("\n");
+  return event;
+}
+
+// ---------------------------------------------------------------- trips
+
+let countdownTimer = null;
+
+async function refreshTrips() {
+  if (!state.token) return;
+  let bookings = [];
+  try {
+    bookings = (await api("/v1/bookings")).bookings || [];
+  } catch (err) {
+    setStatus(err.message);
+    return;
+  }
+  const list = $("#trips");
+  list.replaceChildren(...bookings.map(renderTrip));
+  $("#trips-empty").hidden = bookings.length > 0;
+  tickCountdowns();
+  clearInterval(countdownTimer);
+  countdownTimer = setInterval(tickCountdowns, 1000);
+}
+
+function segmentLine(s) {
+  if (s.kind === "hotel") {
+    return `${s.name || s.hotel_id}, ${s.city || ""} · ${localDate(s.check_in)} → ${localDate(s.check_out)}`;
+  }
+  return `${s.carrier || ""} ${s.number || ""} ${s.origin || ""} → ${s.destination || ""} · ${localDate(s.depart_at || s.date)} ${localTime(s.depart_at)}`;
+}
+
+function renderTrip(b) {
+  const locators = (b.segments || []).map((s) => s.locator).filter(Boolean);
+  const item = el("li", { class: "trip", "data-booking": b.booking_id, "data-status": b.status },
+    el("div", { class: "card-head" },
+      el("span", { class: "card-title" }, b.booking_id),
+      el("span", { class: `trip-status status-${b.status}` }, String(b.status).replaceAll("_", " "))),
+    el("ul", { class: "reasons" }, (b.segments || []).map((s) => el("li", {}, segmentLine(s)))),
+    el("div", { class: "facts" },
+      el("span", {}, money(b.total)),
+      locators.length ? el("span", {}, `Ref ${locators.join(", ")}`) : null,
+      b.traveler_id && b.traveler_id !== state.user?.id ? el("span", {}, `for ${b.traveler_id}`) : null));
+  if (HOLDING.has(b.status) && b.hold_expires_at) {
+    item.append(el("div", { class: "countdown", "data-expires": b.hold_expires_at }));
+  }
+  return item;
+}
+
+function tickCountdowns() {
+  for (const node of document.querySelectorAll(".countdown[data-expires]")) {
+    const left = Math.floor((Date.parse(node.dataset.expires) - Date.now()) / 1000);
+    if (left <= 0) {
+      node.textContent = "Hold expired";
+      continue;
+    }
+    const h = Math.floor(left / 3600);
+    const m = Math.floor((left % 3600) / 60);
+    const s = left % 60;
+    node.textContent = `Hold expires in ${h ? `${h}h ` : ""}${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
+  }
+}
+
+// ---------------------------------------------------------------- approvals
+
+async function refreshApprovals() {
+  if (!state.token || !APPROVER_ROLES.has(state.user?.role)) return;
+  let approvals = [];
+  try {
+    approvals = (await api("/v1/approvals?status=pending")).approvals || [];
+  } catch (err) {
+    setStatus(err.message);
+    return;
+  }
+  $("#approvals").replaceChildren(...approvals.map(renderApproval));
+  $("#approvals-empty").hidden = approvals.length > 0;
+}
+
+function renderApproval(a) {
+  const id = a.approval_id || a.id;
+  const reasons = a.reasons || a.violations || a.policy?.violations || [];
+  const traveller = a.traveler_name || a.traveler?.name || a.traveler_id || a.requested_by || "";
+  const item = el("li", { class: "approval", "data-approval": id },
+    el("div", { class: "card-head" },
+      el("span", { class: "card-title" }, `${traveller} · ${a.booking_id || ""}`),
+      el("span", { class: "price" }, money(a.total || a.amount))),
+    a.summary ? el("p", {}, a.summary) : null,
+    (a.segments || a.booking?.segments || []).length
+      ? el("ul", { class: "reasons" }, (a.segments || a.booking.segments).map((s) => el("li", {}, segmentLine(s))))
+      : null,
+    reasons.length ? el("ul", { class: "reasons" }, reasons.map((r) => el("li", {}, reasonText(r)))) : null);
+  const decide = async (decision) => {
+    for (const b of item.querySelectorAll("button")) b.disabled = true;
+    try {
+      // One key per approval and decision: a double click replays, never decides twice.
+      await api(`/v1/approvals/${encodeURIComponent(id)}/decision`, {
+        method: "POST",
+        body: { decision, note: decision === "approve" ? "Approved in the web inbox" : "Rejected in the web inbox" },
+        headers: { "Idempotency-Key": `web:${id}:${decision}` },
+      });
+      setStatus(decision === "approve" ? `Approved ${a.booking_id || id}.` : `Rejected ${a.booking_id || id}.`);
+    } catch (err) {
+      setStatus(err.message);
+    }
+    refreshApprovals();
+    refreshTrips();
+  };
+  item.append(el("div", { class: "card-actions" },
+    el("button", { type: "button", class: "btn btn-good", "data-action": "approve", onclick: () => decide("approve") }, "Approve"),
+    el("button", { type: "button", class: "btn btn-bad", "data-action": "reject", onclick: () => decide("reject") }, "Reject")));
+  return item;
+}
+
+// ---------------------------------------------------------------- wiring
+
+function init() {
+  const hintDay = new Date(Date.now() + 21 * 86400000).toISOString().slice(0, 10);
+  $("#hint-date").textContent = hintDay;
+
+  $("#composer").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const input = $("#composer-input");
+    const text = input.value.trim();
+    if (!text || state.busy) return;
+    input.value = "";
+    sendMessage(text);
+  });
+  $("#composer-input").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      $("#composer").requestSubmit();
+    }
+  });
+  $("#sign-out").addEventListener("click", signOut);
+  $("#new-thread").addEventListener("click", () => {
+    forgetThread();
+    resetLog();
+    $("#composer-input").focus();
+  });
+  $("#trips-refresh").addEventListener("click", refreshTrips);
+  $("#approvals-refresh").addEventListener("click", refreshApprovals);
+  // Other tabs (or the manager's decision) change trips: refresh when we come back.
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden && state.token) {
+      refreshTrips();
+      refreshApprovals();
+    }
+  });
+
+  if (state.token && state.user) showApp();
+  else loadDemoUsers();
+}
+
+init();
