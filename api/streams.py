@@ -1,0 +1,249 @@
+"""Per-turn event logs: what a chat turn emitted, readable by any API process.
+
+A turn runs in a background task that *appends* its events here; every channel
+(SSE chat, the OpenAI-compatible endpoint, Slack) *reads* from here. Reading is
+by position, so a client that dropped resumes with ``Last-Event-ID`` and gets
+exactly what it missed — from this process or, with Redis, from any other.
+
+Two backends with one interface:
+
+- :class:`MemoryStreams` — in-process lists and a condition variable (embedded
+  mode; a reconnect must reach the same process);
+- :class:`RedisStreams` — one Redis Stream per turn (``XADD``/``XREAD``), whose
+  entry ids (``1733043600000-0``) are the positions.
+
+Both keep a turn for ``ttl_seconds`` after its last event, remember each turn's
+owner (thread, user, organization) and each thread's latest turn, and keep a
+small key → value map with a TTL (the OpenAI-compatible endpoint's history →
+thread lookup).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TTL_SECONDS = 3600
+# XREAD BLOCK must stay under the Redis client's socket timeout (2 s in core.runtime).
+MAX_BLOCK_MS = 1000
+MAX_EVENTS_PER_TURN = 10_000
+
+
+@dataclass(frozen=True)
+class TurnMeta:
+    """Who a turn belongs to: checked before anyone may read its events."""
+
+    turn_id: str
+    thread_id: str
+    user_id: str
+    org_id: str
+
+
+class TurnStreams(Protocol):
+    async def open(self, meta: TurnMeta) -> None: ...
+    async def append(self, turn_id: str, event: Mapping[str, Any]) -> str: ...
+    async def read(
+        self, turn_id: str, *, after: str | None = None, block_ms: int = 0
+    ) -> list[tuple[str, dict[str, Any]]]: ...
+    async def meta(self, turn_id: str) -> TurnMeta | None: ...
+    async def latest_turn(self, thread_id: str) -> str | None: ...
+    async def remember(self, key: str, value: str, ttl_seconds: int) -> None: ...
+    async def recall(self, key: str) -> str | None: ...
+
+
+# ------------------------------------------------------------------------ memory
+
+
+@dataclass
+class _MemoryTurn:
+    meta: TurnMeta
+    events: list[str] = field(default_factory=list)
+    touched: float = field(default_factory=time.monotonic)
+
+
+class MemoryStreams:
+    """In-process turn logs. Entry ids are ``1``, ``2``, … (strings)."""
+
+    def __init__(self, *, ttl_seconds: int = DEFAULT_TTL_SECONDS) -> None:
+        self.ttl_seconds = ttl_seconds
+        self._turns: dict[str, _MemoryTurn] = {}
+        self._latest: dict[str, str] = {}
+        self._kv: dict[str, tuple[str, float]] = {}
+        self._changed = asyncio.Condition()
+
+    def _sweep(self) -> None:
+        cutoff = time.monotonic() - self.ttl_seconds
+        for turn_id in [t for t, turn in self._turns.items() if turn.touched < cutoff]:
+            turn = self._turns.pop(turn_id)
+            if self._latest.get(turn.meta.thread_id) == turn_id:
+                del self._latest[turn.meta.thread_id]
+        now = time.monotonic()
+        for key in [k for k, (_, exp) in self._kv.items() if exp < now]:
+            del self._kv[key]
+
+    async def open(self, meta: TurnMeta) -> None:
+        self._sweep()
+        self._turns.setdefault(meta.turn_id, _MemoryTurn(meta))
+        self._latest[meta.thread_id] = meta.turn_id
+
+    async def append(self, turn_id: str, event: Mapping[str, Any]) -> str:
+        turn = self._turns[turn_id]
+        turn.events.append(json.dumps(event, separators=(",", ":")))
+        turn.touched = time.monotonic()
+        async with self._changed:
+            self._changed.notify_all()
+        return str(len(turn.events))
+
+    def _after(self, turn_id: str, after: str | None) -> list[tuple[str, dict[str, Any]]]:
+        turn = self._turns.get(turn_id)
+        if turn is None:
+            return []
+        start = _position(after)
+        return [(str(i + 1), json.loads(raw)) for i, raw in enumerate(turn.events) if i >= start]
+
+    async def read(
+        self, turn_id: str, *, after: str | None = None, block_ms: int = 0
+    ) -> list[tuple[str, dict[str, Any]]]:
+        found = self._after(turn_id, after)
+        if found or block_ms <= 0:
+            return found
+        async with self._changed:
+            try:
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: bool(self._after(turn_id, after))),
+                    timeout=block_ms / 1000,
+                )
+            except TimeoutError:
+                return []
+        return self._after(turn_id, after)
+
+    async def meta(self, turn_id: str) -> TurnMeta | None:
+        turn = self._turns.get(turn_id)
+        return turn.meta if turn is not None else None
+
+    async def latest_turn(self, thread_id: str) -> str | None:
+        return self._latest.get(thread_id)
+
+    async def remember(self, key: str, value: str, ttl_seconds: int) -> None:
+        self._kv[key] = (value, time.monotonic() + ttl_seconds)
+
+    async def recall(self, key: str) -> str | None:
+        item = self._kv.get(key)
+        if item is None or item[1] < time.monotonic():
+            return None
+        return item[0]
+
+
+def _position(after: str | None) -> int:
+    if not after:
+        return 0
+    try:
+        return max(int(after), 0)
+    except ValueError:
+        return 0
+
+
+# ------------------------------------------------------------------------- redis
+
+
+class RedisStreams:
+    """One Redis Stream per turn (``chat:turn:{id}``), shared by every API process."""
+
+    def __init__(
+        self, redis: Any, *, ttl_seconds: int = DEFAULT_TTL_SECONDS, prefix: str = "chat:"
+    ) -> None:
+        self.redis = redis
+        self.ttl_seconds = ttl_seconds
+        self.prefix = prefix
+
+    def _events(self, turn_id: str) -> str:
+        return f"{self.prefix}turn:{turn_id}"
+
+    def _meta(self, turn_id: str) -> str:
+        return f"{self.prefix}turn:{turn_id}:meta"
+
+    def _latest(self, thread_id: str) -> str:
+        return f"{self.prefix}thread:{thread_id}:latest"
+
+    async def open(self, meta: TurnMeta) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(
+                self._meta(meta.turn_id),
+                mapping={
+                    "thread_id": meta.thread_id,
+                    "user_id": meta.user_id,
+                    "org_id": meta.org_id,
+                },
+            )
+            pipe.expire(self._meta(meta.turn_id), self.ttl_seconds)
+            pipe.set(self._latest(meta.thread_id), meta.turn_id, ex=self.ttl_seconds)
+            await pipe.execute()
+
+    async def append(self, turn_id: str, event: Mapping[str, Any]) -> str:
+        key = self._events(turn_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xadd(
+                key,
+                {"e": json.dumps(event, separators=(",", ":"))},
+                maxlen=MAX_EVENTS_PER_TURN,
+                approximate=True,
+            )
+            pipe.expire(key, self.ttl_seconds)
+            pipe.expire(self._meta(turn_id), self.ttl_seconds)
+            entry_id, *_ = await pipe.execute()
+        return _text(entry_id)
+
+    async def read(
+        self, turn_id: str, *, after: str | None = None, block_ms: int = 0
+    ) -> list[tuple[str, dict[str, Any]]]:
+        key = self._events(turn_id)
+        cursor = after or "0-0"
+        block = min(block_ms, MAX_BLOCK_MS) if block_ms > 0 else None
+        reply = await self.redis.xread({key: cursor}, count=500, block=block)
+        out: list[tuple[str, dict[str, Any]]] = []
+        for _stream, entries in reply or []:
+            for entry_id, fields in entries:
+                raw = fields.get("e") if "e" in fields else fields.get(b"e")
+                out.append((_text(entry_id), json.loads(raw)))
+        return out
+
+    async def meta(self, turn_id: str) -> TurnMeta | None:
+        data = await self.redis.hgetall(self._meta(turn_id))
+        if not data:
+            return None
+        fields = {_text(k): _text(v) for k, v in data.items()}
+        return TurnMeta(
+            turn_id=turn_id,
+            thread_id=fields["thread_id"],
+            user_id=fields["user_id"],
+            org_id=fields["org_id"],
+        )
+
+    async def latest_turn(self, thread_id: str) -> str | None:
+        value = await self.redis.get(self._latest(thread_id))
+        return _text(value) if value is not None else None
+
+    async def remember(self, key: str, value: str, ttl_seconds: int) -> None:
+        await self.redis.set(f"{self.prefix}kv:{key}", value, ex=ttl_seconds)
+
+    async def recall(self, key: str) -> str | None:
+        value = await self.redis.get(f"{self.prefix}kv:{key}")
+        return _text(value) if value is not None else None
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def build_streams(redis: Any | None, *, ttl_seconds: int = DEFAULT_TTL_SECONDS) -> TurnStreams:
+    """Redis Streams when the runtime has Redis (several processes), memory otherwise."""
+    if redis is not None:
+        return RedisStreams(redis, ttl_seconds=ttl_seconds)
+    return MemoryStreams(ttl_seconds=ttl_seconds)

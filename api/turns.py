@@ -1,0 +1,324 @@
+"""Background chat turns: start one, then read its events from the turn stream.
+
+A turn is the agent working on one user message (or one yes/no). It runs in an
+asyncio task owned by the app, not by the HTTP request, and writes every event
+to the per-turn stream (``api.streams``). The SSE response, the OpenAI-compatible
+endpoint and the Slack bot only *read* that stream, so a client that disconnects
+does not stop the turn, and a reconnect (``Last-Event-ID``) replays what it
+missed — from any API process when the streams live in Redis.
+
+Reusable API for every channel::
+
+    handle = await start_turn(app.state, caller, thread_id=None, message="hi")
+    async for event_id, event in read_events(app.state, handle.turn_id):
+        ...  # concierge.events.AgentEvent, ending with TurnFinished
+
+One ``Concierge`` per app lives in ``app.state.turns`` (opened lazily on the first
+turn, or in the lifespan; closed in the lifespan).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from api.streams import TurnMeta, TurnStreams, build_streams
+from concierge.events import (
+    AgentEvent,
+    ConfirmationRequested,
+    TurnError,
+    TurnFinished,
+    TurnStarted,
+    from_dict,
+    to_dict,
+)
+from core.errors import CoreError, NotFound
+from core.identity import Caller
+from core.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+# A reader gives up on a turn whose writer went silent this long (its process died).
+DEFAULT_IDLE_SECONDS = 300.0
+READ_BLOCK_MS = 1000
+SHUTDOWN_GRACE_SECONDS = 5.0
+
+
+class Engine(Protocol):
+    """What the runner needs of ``concierge.service.Concierge`` (see docs/agent-contract.md)."""
+
+    def turn(
+        self,
+        caller: Caller,
+        *,
+        thread_id: str | None = None,
+        message: str | None = None,
+        confirm: Any | None = None,
+    ) -> AsyncIterator[AgentEvent]: ...
+
+    async def thread(self, caller: Caller, thread_id: str) -> Any: ...
+
+
+@dataclass(frozen=True)
+class TurnHandle:
+    thread_id: str
+    turn_id: str
+
+
+class TurnServiceUnavailable(CoreError):
+    code = "SERVICE_UNAVAILABLE"
+    status = 503
+    title = "The concierge is not available"
+
+
+async def _open_default_engine(rt: Runtime) -> tuple[Engine, Callable[[], Awaitable[None]]]:
+    # Imported late: the API starts (and its other routes work) before the agent exists.
+    from concierge.service import Concierge
+
+    engine = await Concierge.open(rt)
+    return engine, engine.aclose
+
+
+class TurnRunner:
+    """Starts turns as tasks that outlive requests and fans their events out via streams."""
+
+    def __init__(
+        self,
+        rt: Runtime,
+        *,
+        engine: Engine | None = None,
+        streams: TurnStreams | None = None,
+        idle_seconds: float = DEFAULT_IDLE_SECONDS,
+    ) -> None:
+        self.rt = rt
+        self.streams = streams or build_streams(rt.redis)
+        self.idle_seconds = idle_seconds
+        self._engine = engine
+        self._close_engine: Callable[[], Awaitable[None]] | None = None
+        self._opening = asyncio.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def engine(self) -> Engine:
+        if self._engine is None:
+            async with self._opening:
+                if self._engine is None:
+                    try:
+                        self._engine, self._close_engine = await _open_default_engine(self.rt)
+                    except ModuleNotFoundError as exc:
+                        log.warning("concierge.service is not available: %s", exc)
+                        raise TurnServiceUnavailable("The agent is not installed.") from exc
+        return self._engine
+
+    # ---------------------------------------------------------------- writing
+
+    async def start_turn(
+        self,
+        caller: Caller,
+        *,
+        thread_id: str | None = None,
+        message: str | None = None,
+        confirm: Any | None = None,
+    ) -> TurnHandle:
+        """Start a turn in the background; return once it has a thread and turn id.
+
+        Errors the agent raises before its first event (another user's thread →
+        ``NotFound``, a turn already running → ``ConcurrentUpdate``) are raised
+        here, so the HTTP answer can still be a plain problem+json.
+        """
+        engine = await self.engine()
+        events = engine.turn(caller, thread_id=thread_id, message=message, confirm=confirm)
+        started: asyncio.Future[TurnHandle] = asyncio.get_running_loop().create_future()
+        task = asyncio.create_task(self._run(caller, events, started), name="chat-turn")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        # shield: a client that hangs up while we wait must not cancel the turn.
+        return await asyncio.shield(started)
+
+    async def _run(
+        self,
+        caller: Caller,
+        events: AsyncIterator[AgentEvent],
+        started: asyncio.Future[TurnHandle],
+    ) -> None:
+        iterator = aiter(events)
+        try:
+            first = await anext(iterator)
+        except BaseException as exc:
+            if not started.done():
+                if isinstance(exc, StopAsyncIteration):
+                    exc = RuntimeError("the turn produced no events")
+                started.set_exception(exc)
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            return
+        if not isinstance(first, TurnStarted):
+            started.set_exception(RuntimeError(f"a turn must start with TurnStarted, got {first}"))
+            return
+        handle = TurnHandle(thread_id=first.thread_id, turn_id=first.turn_id)
+        try:
+            await self.streams.open(
+                TurnMeta(
+                    turn_id=handle.turn_id,
+                    thread_id=handle.thread_id,
+                    user_id=caller.user_id,
+                    org_id=caller.org_id,
+                )
+            )
+            await self.streams.append(handle.turn_id, to_dict(first))
+        except BaseException as exc:
+            started.set_exception(exc)
+            with contextlib.suppress(BaseException):
+                await _aclose(iterator)
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            return
+        started.set_result(handle)
+
+        finished = False
+        try:
+            async for event in iterator:
+                await self.streams.append(handle.turn_id, to_dict(event))
+                finished = finished or isinstance(event, TurnFinished)
+        except asyncio.CancelledError:
+            raise
+        except CoreError as exc:
+            await self._append_quietly(handle, TurnError(message=exc.detail, code=exc.code))
+        except Exception:
+            log.exception("chat turn %s failed", handle.turn_id)
+            await self._append_quietly(
+                handle, TurnError(message="Something went wrong on our side; please try again.")
+            )
+        finally:
+            if not finished:
+                # Readers stop at TurnFinished; a turn that died without one must still end.
+                await self._append_quietly(
+                    handle, TurnFinished(thread_id=handle.thread_id, turn_id=handle.turn_id)
+                )
+
+    async def _append_quietly(self, handle: TurnHandle, event: AgentEvent) -> None:
+        try:
+            await self.streams.append(handle.turn_id, to_dict(event))
+        except Exception:
+            log.warning("could not append %s to turn %s", event.type, handle.turn_id, exc_info=True)
+
+    # ---------------------------------------------------------------- reading
+
+    async def read_events(
+        self, turn_id: str, *, after: str | None = None
+    ) -> AsyncIterator[tuple[str, AgentEvent]]:
+        """Yield ``(event_id, event)`` after position ``after`` until ``TurnFinished``.
+
+        Blocks while the turn is still running. If the writer goes silent for
+        ``idle_seconds`` (its process died), ends the stream with an error and a
+        synthetic ``TurnFinished`` rather than hanging forever.
+        """
+        cursor = after
+        last_seen = time.monotonic()
+        meta: TurnMeta | None = None
+        while True:
+            batch = await self.streams.read(turn_id, after=cursor, block_ms=READ_BLOCK_MS)
+            if batch:
+                last_seen = time.monotonic()
+            for event_id, data in batch:
+                cursor = event_id
+                event = from_dict(data)
+                yield event_id, event
+                if isinstance(event, TurnFinished):
+                    return
+            if not batch and time.monotonic() - last_seen > self.idle_seconds:
+                meta = meta or await self.streams.meta(turn_id)
+                thread_id = meta.thread_id if meta else ""
+                yield "", TurnError(message="The turn stopped responding.", code="TURN_LOST")
+                yield "", TurnFinished(thread_id=thread_id, turn_id=turn_id)
+                return
+
+    async def turn_for(self, caller: Caller, turn_id: str) -> TurnMeta:
+        """The turn's owner record, or ``NotFound`` if it is unknown or not the caller's."""
+        meta = await self.streams.meta(turn_id)
+        if meta is None or meta.user_id != caller.user_id or meta.org_id != caller.org_id:
+            raise NotFound("No such turn.")
+        return meta
+
+    async def latest_turn(self, caller: Caller, thread_id: str) -> TurnMeta | None:
+        """The caller's latest turn on ``thread_id`` still in the streams, if any."""
+        turn_id = await self.streams.latest_turn(thread_id)
+        if turn_id is None:
+            return None
+        meta = await self.streams.meta(turn_id)
+        if meta is None or meta.user_id != caller.user_id or meta.org_id != caller.org_id:
+            return None
+        return meta
+
+    async def thread(self, caller: Caller, thread_id: str) -> Any:
+        engine = await self.engine()
+        return await engine.thread(caller, thread_id)
+
+    async def aclose(self) -> None:
+        """Let running turns finish for a moment, then cancel the rest and close the agent."""
+        if self._tasks:
+            _done, pending = await asyncio.wait(set(self._tasks), timeout=SHUTDOWN_GRACE_SECONDS)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.gather(*pending, return_exceptions=True)
+        if self._close_engine is not None:
+            closer, self._close_engine = self._close_engine, None
+            self._engine = None
+            await closer()
+
+    async def wait_idle(self) -> None:
+        """Wait for every running turn (tests and graceful shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*set(self._tasks), return_exceptions=True)
+
+
+async def _aclose(iterator: AsyncIterator[Any]) -> None:
+    closer = getattr(iterator, "aclose", None)
+    if closer is not None:
+        await closer()
+
+
+# ------------------------------------------------------------ per-app access
+
+
+def turns_of(app_state: Any) -> TurnRunner:
+    """The app's runner, created on first use (tests may skip the lifespan)."""
+    runner: TurnRunner | None = getattr(app_state, "turns", None)
+    if runner is None:
+        runtime: Runtime | None = getattr(app_state, "runtime", None)
+        if runtime is None:  # pragma: no cover - only if the lifespan did not run
+            raise RuntimeError("the application runtime is not started")
+        runner = TurnRunner(runtime, engine=getattr(app_state, "concierge", None))
+        app_state.turns = runner
+    return runner
+
+
+async def start_turn(
+    app_state: Any,
+    caller: Caller,
+    *,
+    thread_id: str | None = None,
+    message: str | None = None,
+    confirm: Any | None = None,
+) -> TurnHandle:
+    """Start a turn (exactly one of ``message``/``confirm``); see :meth:`TurnRunner.start_turn`."""
+    return await turns_of(app_state).start_turn(
+        caller, thread_id=thread_id, message=message, confirm=confirm
+    )
+
+
+def read_events(
+    app_state: Any, turn_id: str, *, after: str | None = None
+) -> AsyncIterator[tuple[str, AgentEvent]]:
+    """The turn's ``(event_id, event)`` pairs after ``after``, ending with ``TurnFinished``."""
+    return turns_of(app_state).read_events(turn_id, after=after)
+
+
+def is_pause(event: AgentEvent) -> bool:
+    """True for the event that means "the agent waits for a yes or no"."""
+    return isinstance(event, ConfirmationRequested)
