@@ -31,6 +31,7 @@ from core.models.change import (
     Refund,
     Suggestion,
 )
+from core.models.conversation import Thread, TurnUsage
 from core.models.ops import (
     GatewayIntent,
     GatewayRefund,
@@ -95,5 +96,7 @@ __all__ = [
     "StripeEventStatus",
     "Suggestion",
     "SupplierReservation",
+    "Thread",
+    "TurnUsage",
     "User",
 ]
