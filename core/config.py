@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     stripe_webhook_secret: str | None = None
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
+    # Slack Web API base (tests point it at a local fake); unset = https://slack.com/api/.
+    slack_api_base_url: str | None = None
     flight_webhook_secret: str = "dev-flight-webhook-secret"
     hold_ttl_seconds: int = 900
     approval_hold_deadline_seconds: int = 48 * 3600
