@@ -1,0 +1,160 @@
+"""What every tool is made of (docs/agent-contract.md): a context, a spec, an effect tag.
+
+A tool is declared once and used by the LangGraph agent, ``POST /v1/tools/{name}``
+and the Slack bot. The caller always comes from :class:`ToolContext` (that is, from
+authentication), never from the model's arguments: no input model has a user or
+organization field, and ``extra="forbid"`` refuses one smuggled in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from core.errors import CoreError, ValidationFailed
+from core.idempotency import IdempotencyContext, StoredProblem, run_idempotent
+from core.identity import Caller
+from core.runtime import Runtime
+
+I = TypeVar("I", bound=BaseModel)  # noqa: E741 - the contract's names
+O = TypeVar("O", bound=BaseModel)  # noqa: E741
+
+
+class Effect(StrEnum):
+    READ = "read"
+    WRITE = "write"
+
+
+@dataclass(frozen=True)
+class ToolContext:
+    """Who runs the tool and where: never part of the model's arguments."""
+
+    rt: Runtime
+    caller: Caller
+    thread_id: str | None = None
+    tool_call_id: str | None = None
+    # f"{thread_id}:{tool_call_id}" from the graph, the Idempotency-Key header from
+    # POST /v1/tools/{name}: a re-run of the same call replays instead of repeating.
+    idempotency_key: str | None = None
+
+    @classmethod
+    def for_call(
+        cls, rt: Runtime, caller: Caller, *, thread_id: str, tool_call_id: str
+    ) -> ToolContext:
+        """The context of one tool call inside a conversation (key = thread + call id)."""
+        return cls(
+            rt=rt,
+            caller=caller,
+            thread_id=thread_id,
+            tool_call_id=tool_call_id,
+            idempotency_key=f"{thread_id}:{tool_call_id}",
+        )
+
+
+@dataclass(frozen=True)
+class ToolSpec(Generic[I, O]):
+    name: str
+    description: str  # written for a model
+    input_model: type[I]  # its field descriptions are the model's contract
+    output_model: type[O]
+    effect: Effect
+    needs_confirmation: bool  # confirm_booking, cancel_booking, rebook, decide_approval
+    run: Callable[[ToolContext, I], Awaitable[O]]
+    # Human one-line summary shown before a gated tool runs; READ-only.
+    describe: Callable[[ToolContext, I], Awaitable[str]] | None = None
+
+    def input_schema(self) -> dict[str, Any]:
+        schema = self.input_model.model_json_schema()
+        schema.pop("title", None)
+        return schema
+
+    def openai_schema(self) -> dict[str, Any]:
+        """``{"type": "function", "function": {name, description, parameters}}``."""
+        return {
+            "type": "function",
+            "function": {
+                "name": self.name,
+                "description": self.description,
+                "parameters": self.input_schema(),
+            },
+        }
+
+    def parse(self, args: Mapping[str, Any] | BaseModel | None) -> I:
+        """Validate raw arguments; a mistake becomes a readable ``ValidationFailed``."""
+        if isinstance(args, self.input_model):
+            return args
+        raw = args.model_dump() if isinstance(args, BaseModel) else dict(args or {})
+        try:
+            return self.input_model.model_validate(raw)
+        except ValidationError as exc:
+            raise validation_failed(self.name, exc) from None
+
+    async def invoke(
+        self, ctx: ToolContext, args: Mapping[str, Any] | BaseModel | None
+    ) -> dict[str, Any]:
+        """Parse, run, and return the output as JSON-ready data."""
+        data = self.parse(args)
+        output = await self.run(ctx, data)
+        return output.model_dump(mode="json", exclude_none=True)
+
+    async def summary(self, ctx: ToolContext, args: Mapping[str, Any] | BaseModel | None) -> str:
+        """The confirmation line for a gated call (a generic one when none is declared)."""
+        data = self.parse(args)
+        if self.describe is None:
+            return f"Run {self.name} with {data.model_dump_json(exclude_none=True)}?"
+        return await self.describe(ctx, data)
+
+
+def validation_failed(tool: str, exc: ValidationError) -> ValidationFailed:
+    """One sentence per problem, named by field, as a model (or person) can fix it."""
+    problems: list[str] = []
+    for err in exc.errors(include_url=False, include_context=False, include_input=False):
+        where = ".".join(str(p) for p in err["loc"]) or "input"
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "is not an argument of this tool"
+        problems.append(f"{where}: {message}")
+    return ValidationFailed(
+        f"Invalid arguments for {tool}: " + "; ".join(problems),
+        errors=problems,
+    )
+
+
+def error_payload(exc: CoreError) -> dict[str, str]:
+    """``{code, message}`` for the model; a replayed stored error keeps its first code."""
+    if isinstance(exc, StoredProblem):
+        return {"code": str(exc.body.get("code", exc.code)), "message": exc.detail}
+    return {"code": exc.code, "message": exc.detail}
+
+
+async def run_once(
+    ctx: ToolContext,
+    name: str,
+    data: BaseModel,
+    output_model: type[O],
+    handler: Callable[[IdempotencyContext], Awaitable[O]],
+) -> O:
+    """Run a WRITE tool's effect at most once per idempotency key, replaying after.
+
+    The scope is the tool's name and the payload its validated input, so the same
+    key with other arguments is refused (``IDEMPOTENCY_KEY_REUSED``) instead of
+    silently answering for a different request.
+    """
+
+    async def wrapped(idem: IdempotencyContext) -> tuple[int, dict[str, Any]]:
+        output = await handler(idem)
+        return 200, output.model_dump(mode="json")
+
+    result = await run_idempotent(
+        ctx.rt,
+        ctx.caller,
+        scope=f"tool:{name}",
+        key=ctx.idempotency_key,
+        payload=data.model_dump(mode="json"),
+        handler=wrapped,
+    )
+    return output_model.model_validate(result.body)

@@ -1,0 +1,97 @@
+"""confirm_booking: pay for a held booking and book it with the suppliers (or send it for approval).
+
+Gated: the graph pauses and the traveller says yes to :func:`describe`'s line first.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.booking.saga import confirm_booking
+from core.booking.service import get_booking
+from core.idempotency import IdempotencyContext
+from core.models import User
+from tools.base import Effect, ToolContext, ToolSpec, run_once
+from tools.views import (
+    BookingOut,
+    amount_text,
+    booking_out,
+    booking_out_from_view,
+    role_list,
+    trip_phrase,
+)
+
+
+class ConfirmBookingInput(BaseModel):
+    """Confirm (pay for) a held booking."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    booking_id: str = Field(
+        min_length=1, max_length=40, description="The held booking, e.g. BK-7Q2M4X."
+    )
+
+
+class ConfirmBookingOutput(BookingOut):
+    message: str = Field(description="What happened, in a sentence for the traveller.")
+
+
+def outcome(booking: BookingOut) -> str:
+    if booking.status == "confirmed":
+        refs = ", ".join(
+            f"{s.flight or s.hotel} {s.locator}" for s in booking.segments if s.locator
+        )
+        return f"Confirmed and paid ({amount_text(booking.total)}). References: {refs}."
+    if booking.status == "pending_approval":
+        who = role_list(booking.policy.approvals_required) or "an approver"
+        return (
+            f"Sent for approval by {who}; nothing is paid yet. The seats and rooms stay held "
+            f"until {booking.hold_expires_at}."
+        )
+    if booking.status in ("pending_confirmation", "confirming"):
+        return "Paid and waiting for the supplier's answer; the booking will update shortly."
+    return f"The booking is {booking.status}."
+
+
+async def run(ctx: ToolContext, data: ConfirmBookingInput) -> ConfirmBookingOutput:
+    booking_id = data.booking_id.strip()
+
+    async def confirm(_idem: IdempotencyContext) -> ConfirmBookingOutput:
+        # The saga runs its own short transactions around the payment and supplier
+        # calls (no transaction spans them) and keeps its own recovery points.
+        view = await confirm_booking(ctx.rt, ctx.caller, booking_id)
+        async with ctx.rt.db.uow(write=False) as session:
+            traveler = await session.get(User, view["traveler_id"])
+        out = booking_out_from_view(view, traveler.name if traveler else view["traveler_id"])
+        return ConfirmBookingOutput(**out.model_dump(), message=outcome(out))
+
+    return await run_once(ctx, "confirm_booking", data, ConfirmBookingOutput, confirm)
+
+
+async def describe(ctx: ToolContext, data: ConfirmBookingInput) -> str:
+    """``Confirm BA 117 JFK→LHR Fri 18 Dec 08:05, economy, 1 passenger, 612.40 USD on the company card?``"""
+    async with ctx.rt.db.uow(write=False) as session:
+        booking = await get_booking(session, ctx.caller, data.booking_id.strip())
+        out = await booking_out(session, booking)
+    whose = "" if out.traveler_id == ctx.caller.user_id else f"{out.traveler}'s "
+    line = f"Confirm {whose}{trip_phrase(out)}, {amount_text(out.total)} on the company card"
+    if out.policy.approvals_required:
+        line += f" (needs approval by {role_list(out.policy.approvals_required)} first)"
+    return line + "?"
+
+
+TOOL: ToolSpec[ConfirmBookingInput, ConfirmBookingOutput] = ToolSpec(
+    name="confirm_booking",
+    description=(
+        "Confirm a held booking: re-checks the policy, then either sends it for approval "
+        "(status pending_approval, nothing paid) or charges the company card and books it "
+        "with the airline/hotel (status confirmed, with references). Needs the traveller's "
+        "explicit yes."
+    ),
+    input_model=ConfirmBookingInput,
+    output_model=ConfirmBookingOutput,
+    effect=Effect.WRITE,
+    needs_confirmation=True,
+    run=run,
+    describe=describe,
+)

@@ -1,0 +1,46 @@
+"""Every tool, by name: the one list the agent, ``POST /v1/tools/{name}`` and Slack share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.errors import NotFound
+from tools import (
+    confirm_booking,
+    evaluate_policy,
+    get_booking,
+    get_policy,
+    get_traveler_profile,
+    list_trips,
+    reserve,
+    search_flights,
+    search_hotels,
+)
+from tools.base import ToolSpec
+
+_ALL: tuple[ToolSpec[Any, Any], ...] = (
+    search_flights.TOOL,
+    search_hotels.TOOL,
+    evaluate_policy.TOOL,
+    get_policy.TOOL,
+    get_traveler_profile.TOOL,
+    list_trips.TOOL,
+    get_booking.TOOL,
+    reserve.TOOL,
+    confirm_booking.TOOL,
+)
+
+TOOLS: dict[str, ToolSpec[Any, Any]] = {tool.name: tool for tool in _ALL}
+
+
+def get_tool(name: str) -> ToolSpec[Any, Any]:
+    """The tool called ``name``, or ``NotFound`` (a model inventing a tool gets an answer, not a crash)."""
+    tool = TOOLS.get(name)
+    if tool is None:
+        raise NotFound(f"No tool named {name!r}; available: {', '.join(TOOLS)}")
+    return tool
+
+
+def openai_tools() -> list[dict[str, Any]]:
+    """The tools as OpenAI function definitions, in a stable order."""
+    return [tool.openai_schema() for tool in TOOLS.values()]

@@ -1,0 +1,98 @@
+"""reserve: hold seats and rooms for one traveller, all or nothing, until the hold expires.
+
+A hold moves no money, so it runs without a confirmation; paying is confirm_booking.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from core.booking.service import ItemRequest, get_booking, hold_booking
+from core.errors import ValidationFailed
+from core.idempotency import IdempotencyContext
+from core.search.offers import parse_offer_id
+from tools.base import Effect, ToolContext, ToolSpec, run_once
+from tools.views import BookingOut, booking_out, role_list
+
+
+class ReserveItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    offer_id: str = Field(
+        min_length=1, max_length=80, description="offer_id from search_flights or search_hotels."
+    )
+    quantity: int = Field(default=1, ge=1, le=9, description="Seats (flight) or rooms (hotel).")
+
+    @field_validator("offer_id")
+    @classmethod
+    def _parses(cls, value: str) -> str:
+        try:
+            parse_offer_id(value)
+        except ValidationFailed as exc:
+            raise ValueError(f"{value!r} is not an offer id from a search") from exc
+        return value.strip()
+
+
+class ReserveInput(BaseModel):
+    """Hold these offers together for one traveller."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[ReserveItem] = Field(
+        min_length=1,
+        max_length=10,
+        description="Every flight and hotel of the trip, held together.",
+    )
+    traveler_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="Only to book for someone else the caller may book for (see "
+        "get_traveler_profile.can_book_for). Omit to book for the caller.",
+    )
+
+
+class ReserveOutput(BookingOut):
+    message: str = Field(description="What happens next.")
+
+
+def next_step(booking: BookingOut) -> str:
+    if booking.policy.approvals_required:
+        return (
+            f"Held until {booking.hold_expires_at}. Confirming will send it for approval by "
+            f"{role_list(booking.policy.approvals_required)} before anything is paid."
+        )
+    return f"Held until {booking.hold_expires_at}. Confirm with the traveller, then call confirm_booking."
+
+
+async def run(ctx: ToolContext, data: ReserveInput) -> ReserveOutput:
+    items = [ItemRequest(offer_id=i.offer_id, quantity=i.quantity) for i in data.items]
+
+    async def hold(idem: IdempotencyContext) -> ReserveOutput:
+        async with ctx.rt.db.uow() as session:
+            if idem.resource_id is not None:
+                # An earlier run with this key committed the hold and died before
+                # answering: answer with that booking rather than holding twice.
+                booking = await get_booking(session, ctx.caller, idem.resource_id)
+            else:
+                booking = await hold_booking(ctx.rt, session, ctx.caller, items, data.traveler_id)
+                await idem.save_point(session, resource_id=booking.id, point="held")
+            out = await booking_out(session, booking)
+        return ReserveOutput(**out.model_dump(), message=next_step(out))
+
+    return await run_once(ctx, "reserve", data, ReserveOutput, hold)
+
+
+TOOL: ToolSpec[ReserveInput, ReserveOutput] = ToolSpec(
+    name="reserve",
+    description=(
+        "Hold the chosen offers (flights and hotels of one trip, all or nothing) for the "
+        "traveller. Nothing is paid; the hold expires at hold_expires_at. Red policy options "
+        "are refused. Returns the booking id to pass to confirm_booking."
+    ),
+    input_model=ReserveInput,
+    output_model=ReserveOutput,
+    effect=Effect.WRITE,
+    needs_confirmation=False,
+    run=run,
+)

@@ -1,0 +1,233 @@
+"""search_flights: the best few flight options for one day, with the policy verdict on each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.errors import ValidationFailed
+from core.money import Money
+from core.policy.engine import evaluate_offer, format_duration
+from core.policy.rules import PolicyRules
+from core.policy.service import get_rules
+from core.search.flights import FlightOffer, FlightSearchResult, search_flights
+from tools.base import Effect, ToolContext, ToolSpec
+from tools.views import MoneyOut, PolicyOut, city_of, local_iso, money_text, spoken_day
+
+Cabin = Literal["economy", "premium", "business", "first"]
+HH_MM = r"^([01]\d|2[0-3]):[0-5]\d$"
+MAX_OPTIONS = 10
+
+
+class SearchFlightsInput(BaseModel):
+    """Find flights on one date. Pass places as the traveller says them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    origin: str = Field(
+        min_length=2,
+        max_length=64,
+        description="Where from: a city or metro ('New York', 'London'), or an airport code ('JFK').",
+    )
+    destination: str = Field(
+        min_length=2, max_length=64, description="Where to, same forms as origin."
+    )
+    date: dt.date = Field(
+        description="Local departure date, YYYY-MM-DD (resolve 'next Friday' first)."
+    )
+    cabin: Cabin = Field(default="economy", description="economy, premium, business or first.")
+    passengers: int = Field(default=1, ge=1, le=9, description="Seats needed.")
+    max_stops: int = Field(default=1, ge=0, le=1, description="0 for direct flights only.")
+    depart_after: str | None = Field(
+        default=None, pattern=HH_MM, description="Earliest local departure time, HH:MM (24 h)."
+    )
+    depart_before: str | None = Field(
+        default=None, pattern=HH_MM, description="Latest local departure time, HH:MM (24 h)."
+    )
+    sort: Literal["price", "duration", "depart", "arrive"] = Field(
+        default="price", description="Order of the options."
+    )
+    limit: int = Field(default=5, ge=1, le=MAX_OPTIONS, description="How many options to return.")
+
+
+class PlaceOut(BaseModel):
+    name: str
+    airports: list[str] = Field(description="The airports searched.")
+
+
+class FlightOption(BaseModel):
+    option: int = Field(description="1 = first in the chosen sort order.")
+    offer_id: str = Field(description="Pass to reserve or evaluate_policy.")
+    flights: list[str] = Field(description="Carrier and number of each leg, e.g. 'BA 117'.")
+    carrier: str = Field(description="Airline name(s).")
+    origin: str
+    origin_city: str
+    destination: str
+    destination_city: str
+    depart: str = Field(description="Local time at the origin, with UTC offset.")
+    arrive: str = Field(description="Local time at the destination, with UTC offset.")
+    stops: int
+    via: str | None = Field(default=None, description="Connection airport, if any.")
+    duration: str = Field(description="Door to door, e.g. 7h15.")
+    cabin: str
+    price: MoneyOut = Field(description="Per passenger.")
+    total: MoneyOut = Field(description="For all passengers.")
+    seats_left: int
+    co2_kg: int = Field(description="Per passenger.")
+    refundable: bool
+    policy: PolicyOut
+
+
+class SearchFlightsOutput(BaseModel):
+    origin: PlaceOut
+    destination: PlaceOut
+    date: str
+    cabin: str
+    passengers: int
+    matches: int = Field(
+        description="How many flights matched in all (only the top ones are listed)."
+    )
+    options: list[FlightOption]
+    note: str | None = Field(default=None, description="What to try when nothing matched.")
+
+
+def _option(n: int, offer: FlightOffer, rules: PolicyRules, now: dt.datetime) -> FlightOption:
+    carriers = dict.fromkeys(s.carrier_name for s in offer.segments)
+    return FlightOption(
+        option=n,
+        offer_id=offer.offer_id,
+        flights=[s.flight_label for s in offer.segments],
+        carrier=" / ".join(carriers),
+        origin=offer.origin,
+        origin_city=city_of(offer.origin),
+        destination=offer.destination,
+        destination_city=city_of(offer.destination),
+        depart=local_iso(offer.depart_at, offer.origin),
+        arrive=local_iso(offer.arrive_at, offer.destination),
+        stops=offer.stops,
+        via=offer.segments[0].destination if offer.stops else None,
+        duration=format_duration(offer.duration_minutes),
+        cabin=offer.cabin,
+        price=Money.of(offer.price_minor, offer.currency),
+        total=Money.of(offer.total_minor, offer.currency),
+        seats_left=offer.seats_left,
+        co2_kg=offer.co2_kg,
+        refundable=offer.refundable,
+        policy=PolicyOut.of(evaluate_offer(rules, offer.policy_item(), now=now)),
+    )
+
+
+async def _cheapest(
+    session: AsyncSession, data: SearchFlightsInput, now: dt.datetime, **changes: object
+) -> FlightSearchResult | None:
+    args: dict[str, object] = {
+        "origin": data.origin,
+        "destination": data.destination,
+        "date": data.date,
+        "cabin": data.cabin,
+        "passengers": data.passengers,
+        "max_stops": data.max_stops,
+        "depart_after": _hh_mm(data.depart_after),
+        "depart_before": _hh_mm(data.depart_before),
+    }
+    args.update(changes)
+    try:
+        result = await search_flights(session, now=now, sort="price", limit=1, **args)  # type: ignore[arg-type]
+    except ValidationFailed:
+        return None  # a neighbouring date in the past or beyond the schedule: no hint
+    return result if result.offers else None
+
+
+async def _nearest(session: AsyncSession, data: SearchFlightsInput, now: dt.datetime) -> str:
+    """What does exist near an empty answer: other times, stops, cabins, days."""
+    hints: list[str] = []
+    if data.depart_after or data.depart_before:
+        found = await _cheapest(session, data, now, depart_after=None, depart_before=None)
+        if found:
+            offer = found.offers[0]
+            hints.append(
+                f"at other times of day ({found.total} flights, first {local_iso(offer.depart_at, offer.origin)[11:16]}, "
+                f"from {money_text(offer.price_minor, offer.currency)})"
+            )
+    if data.max_stops == 0:
+        found = await _cheapest(session, data, now, max_stops=1)
+        if found:
+            hints.append(
+                f"with one stop (from {money_text(found.offers[0].price_minor, found.offers[0].currency)})"
+            )
+    for cabin in ("economy", "premium", "business", "first"):
+        if cabin == data.cabin:
+            continue
+        found = await _cheapest(session, data, now, cabin=cabin)
+        if found:
+            hints.append(
+                f"in {cabin} (from {money_text(found.offers[0].price_minor, found.offers[0].currency)})"
+            )
+    for delta in (-1, 1, -2, 2):
+        day = data.date + dt.timedelta(days=delta)
+        found = await _cheapest(session, data, now, date=day)
+        if found:
+            hints.append(
+                f"on {spoken_day(day)} {day.isoformat()} (from "
+                f"{money_text(found.offers[0].price_minor, found.offers[0].currency)})"
+            )
+    what = f"No {data.cabin} flights for {data.passengers} passenger(s) on {data.date.isoformat()} match."
+    if not hints:
+        return what + " Nothing close either: try other dates or airports."
+    return what + " Available " + "; ".join(hints) + "."
+
+
+def _hh_mm(value: str | None) -> dt.time | None:
+    return None if value is None else dt.time(int(value[:2]), int(value[3:5]))
+
+
+async def run(ctx: ToolContext, data: SearchFlightsInput) -> SearchFlightsOutput:
+    now = ctx.rt.clock.now()
+    async with ctx.rt.db.uow(write=False) as session:
+        result = await search_flights(
+            session,
+            origin=data.origin,
+            destination=data.destination,
+            date=data.date,
+            now=now,
+            cabin=data.cabin,
+            passengers=data.passengers,
+            max_stops=data.max_stops,
+            depart_after=_hh_mm(data.depart_after),
+            depart_before=_hh_mm(data.depart_before),
+            sort=data.sort,
+            limit=data.limit,
+            cache=ctx.rt.cache,
+            cache_ttl_seconds=ctx.rt.settings.search_cache_ttl_seconds,
+        )
+        rules = await get_rules(session, ctx.caller.org_id)
+        note = None if result.offers else await _nearest(session, data, now)
+    return SearchFlightsOutput(
+        origin=PlaceOut(name=result.origin_name, airports=list(result.origin)),
+        destination=PlaceOut(name=result.destination_name, airports=list(result.destination)),
+        date=result.date.isoformat(),
+        cabin=result.cabin,
+        passengers=result.passengers,
+        matches=result.total,
+        options=[_option(i, o, rules, now) for i, o in enumerate(result.offers, start=1)],
+        note=note,
+    )
+
+
+TOOL: ToolSpec[SearchFlightsInput, SearchFlightsOutput] = ToolSpec(
+    name="search_flights",
+    description=(
+        "Search flights on one date between two places (cities, metros or airport codes). "
+        "Returns the top options numbered 1..n with offer_id, flights, local times, stops, "
+        "price per passenger and total, seats left and the travel-policy verdict "
+        "(green / amber needs approval / red not allowed). Use an option's offer_id with reserve."
+    ),
+    input_model=SearchFlightsInput,
+    output_model=SearchFlightsOutput,
+    effect=Effect.READ,
+    needs_confirmation=False,
+    run=run,
+)

@@ -1,0 +1,121 @@
+"""search_hotels: the best few hotels for a stay, with the policy verdict on each."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.money import Money
+from core.policy.engine import evaluate_offer
+from core.policy.rules import PolicyRules
+from core.policy.service import get_rules
+from core.search.hotels import HotelOffer, search_hotels
+from tools.base import Effect, ToolContext, ToolSpec
+from tools.views import MoneyOut, PolicyOut
+
+MAX_OPTIONS = 10
+
+
+class SearchHotelsInput(BaseModel):
+    """Find hotels with rooms free on every night of a stay."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    city: str = Field(
+        min_length=2,
+        max_length=64,
+        description="The city as the traveller says it ('London', 'NYC') or an airport code.",
+    )
+    check_in: dt.date = Field(description="First night, YYYY-MM-DD.")
+    check_out: dt.date = Field(description="Departure day, YYYY-MM-DD (after check_in).")
+    rooms: int = Field(default=1, ge=1, le=9, description="Rooms needed.")
+    limit: int = Field(default=5, ge=1, le=MAX_OPTIONS, description="How many options to return.")
+
+
+class HotelOption(BaseModel):
+    option: int
+    offer_id: str = Field(description="Pass to reserve or evaluate_policy.")
+    name: str
+    stars: int
+    city: str
+    nights: int
+    rooms: int
+    nightly: MoneyOut = Field(description="Highest nightly rate of the stay, per room.")
+    total: MoneyOut = Field(description="All nights, all rooms.")
+    rooms_left: int
+    refundable: bool
+    policy: PolicyOut
+
+
+class SearchHotelsOutput(BaseModel):
+    city: str = Field(description="The city searched.")
+    check_in: str
+    check_out: str
+    matches: int = Field(
+        description="How many hotels matched in all (only the top ones are listed)."
+    )
+    options: list[HotelOption]
+    note: str | None = None
+
+
+def _option(n: int, offer: HotelOffer, rules: PolicyRules, now: dt.datetime) -> HotelOption:
+    return HotelOption(
+        option=n,
+        offer_id=offer.offer_id,
+        name=offer.name,
+        stars=offer.stars,
+        city=offer.city,
+        nights=offer.nights,
+        rooms=offer.rooms,
+        nightly=Money.of(offer.nightly_minor, offer.currency),
+        total=Money.of(offer.total_minor, offer.currency),
+        rooms_left=offer.rooms_left,
+        refundable=offer.refundable,
+        policy=PolicyOut.of(evaluate_offer(rules, offer.policy_item(), now=now)),
+    )
+
+
+async def run(ctx: ToolContext, data: SearchHotelsInput) -> SearchHotelsOutput:
+    now = ctx.rt.clock.now()
+    async with ctx.rt.db.uow(write=False) as session:
+        result = await search_hotels(
+            session,
+            city=data.city,
+            check_in=data.check_in,
+            check_out=data.check_out,
+            now=now,
+            rooms=data.rooms,
+            limit=data.limit,
+        )
+        rules = await get_rules(session, ctx.caller.org_id)
+    note = None
+    if not result.offers:
+        note = (
+            f"No hotel in {result.city} has {data.rooms} room(s) free on every night from "
+            f"{data.check_in.isoformat()} to {data.check_out.isoformat()}; try fewer rooms, "
+            "other dates or a nearby city."
+        )
+    return SearchHotelsOutput(
+        city=result.city,
+        check_in=result.check_in.isoformat(),
+        check_out=result.check_out.isoformat(),
+        matches=result.total,
+        options=[_option(i, o, rules, now) for i, o in enumerate(result.offers, start=1)],
+        note=note,
+    )
+
+
+TOOL: ToolSpec[SearchHotelsInput, SearchHotelsOutput] = ToolSpec(
+    name="search_hotels",
+    description=(
+        "Search hotels in a city for a stay (check_in to check_out). Returns the top options "
+        "numbered 1..n with offer_id, nightly rate and total, rooms left and the travel-policy "
+        "verdict. Use an option's offer_id with reserve."
+    ),
+    input_model=SearchHotelsInput,
+    output_model=SearchHotelsOutput,
+    effect=Effect.READ,
+    needs_confirmation=False,
+    run=run,
+)

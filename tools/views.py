@@ -1,0 +1,227 @@
+"""Compact output shapes shared by the tools: money, policy verdicts, bookings.
+
+Outputs go into a prompt, so they carry what the model needs to act and to tell
+the traveller (ids, prices, verdict reasons, seats left, hold expiry) and nothing
+else (no internal ids, no audit data, never another organization's rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, Field
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.booking.service import booking_view
+from core.catalogue.hubs import hubs
+from core.clock import utc
+from core.models import Booking, User
+from core.money import Money, format_money
+from core.policy.engine import Verdict
+
+MoneyOut = Money
+
+
+class PolicyOut(BaseModel):
+    status: str = Field(
+        description="green (within policy), amber (needs approval) or red (not allowed)."
+    )
+    violations: list[str] = Field(default_factory=list, description="Why it is amber or red.")
+    approvals_required: list[str] = Field(
+        default_factory=list, description="Roles that must approve before it can be confirmed."
+    )
+
+    @classmethod
+    def of(cls, verdict: Verdict | dict[str, Any] | None) -> PolicyOut:
+        data = verdict.to_dict() if isinstance(verdict, Verdict) else dict(verdict or {})
+        return cls(
+            status=str(data.get("status", "green")),
+            violations=[str(v["message"]) for v in data.get("violations", ())],
+            approvals_required=[str(r) for r in data.get("approvals_required", ())],
+        )
+
+
+def airport_zone(code: str) -> dt.tzinfo:
+    found = hubs().get(code)
+    return ZoneInfo(found.tz) if found is not None else dt.UTC
+
+
+def local_iso(moment: dt.datetime, airport: str) -> str:
+    """Local wall time at the airport with its offset, to the minute: what a traveller reads."""
+    return utc(moment).astimezone(airport_zone(airport)).isoformat(timespec="minutes")
+
+
+def city_of(code: str) -> str:
+    found = hubs().get(code)
+    return found.city if found is not None else code
+
+
+def spoken_time(moment: dt.datetime, airport: str) -> str:
+    """``Fri 18 Dec 08:05`` in the airport's local time."""
+    local = utc(moment).astimezone(airport_zone(airport))
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
+
+
+def spoken_day(day: dt.date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def day_range(start: dt.date, end: dt.date) -> str:
+    """``18–22 Dec`` (or ``30 Dec – 2 Jan`` across months)."""
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {end:%b}"
+    return f"{start.day} {start:%b} – {end.day} {end:%b}"
+
+
+class SegmentOut(BaseModel):
+    segment_id: str
+    kind: str = Field(description="flight or hotel.")
+    status: str
+    flight: str | None = Field(default=None, description="Carrier and number, e.g. BA 117.")
+    origin: str | None = None
+    destination: str | None = None
+    depart: str | None = Field(default=None, description="Local time at the origin.")
+    arrive: str | None = Field(default=None, description="Local time at the destination.")
+    cabin: str | None = None
+    passengers: int | None = None
+    flight_status: str | None = Field(default=None, description="scheduled, delayed or cancelled.")
+    hotel: str | None = None
+    city: str | None = None
+    check_in: str | None = None
+    check_out: str | None = None
+    rooms: int | None = None
+    price: MoneyOut
+    refundable: bool
+    locator: str | None = Field(default=None, description="Supplier reference once confirmed.")
+
+
+class BookingOut(BaseModel):
+    booking_id: str
+    status: str = Field(
+        description="held, pending_approval, confirming, confirmed, pending_confirmation, "
+        "requires_attention, cancelled, expired or failed."
+    )
+    traveler_id: str
+    traveler: str = Field(description="The traveller's name.")
+    total: MoneyOut
+    policy: PolicyOut
+    hold_expires_at: str | None = Field(
+        default=None, description="UTC time the held seats/rooms are released if not confirmed."
+    )
+    approval_id: str | None = None
+    failure_reason: str | None = None
+    segments: list[SegmentOut]
+
+
+def _segment(view: dict[str, Any]) -> SegmentOut:
+    seg = SegmentOut(
+        segment_id=view["segment_id"],
+        kind=str(view["kind"]),
+        status=str(view["status"]),
+        price=Money.model_validate(view["price"]),
+        refundable=bool(view["refundable"]),
+        locator=view.get("locator"),
+    )
+    if view["kind"] == "flight":
+        seg.flight = f"{view['carrier']} {view['number']}"
+        seg.origin = view["origin"]
+        seg.destination = view["destination"]
+        seg.depart = local_iso(dt.datetime.fromisoformat(view["depart_at"]), view["origin"])
+        seg.arrive = local_iso(dt.datetime.fromisoformat(view["arrive_at"]), view["destination"])
+        seg.cabin = view.get("cabin")
+        seg.passengers = view.get("quantity")
+        status = view.get("flight_status")
+        seg.flight_status = None if status in (None, "scheduled") else str(status)
+    else:
+        seg.hotel = view.get("name")
+        seg.city = view.get("city")
+        seg.check_in = view.get("check_in")
+        seg.check_out = view.get("check_out")
+        seg.rooms = view.get("rooms")
+    return seg
+
+
+async def booking_out(session: AsyncSession, booking: Booking) -> BookingOut:
+    """The compact booking for a prompt, from the core's own view of it."""
+    view = await booking_view(session, booking)
+    traveler = await session.get(User, booking.traveler_id)
+    return BookingOut(
+        booking_id=view["booking_id"],
+        status=str(view["status"]),
+        traveler_id=booking.traveler_id,
+        traveler=traveler.name if traveler is not None else booking.traveler_id,
+        total=Money.model_validate(view["total"]),
+        policy=PolicyOut.of(view.get("policy")),
+        hold_expires_at=view.get("hold_expires_at"),
+        approval_id=view.get("approval_id"),
+        failure_reason=view.get("failure_reason"),
+        segments=[_segment(s) for s in view["segments"]],
+    )
+
+
+def booking_out_from_view(view: dict[str, Any], traveler_name: str) -> BookingOut:
+    """Same as :func:`booking_out` for a view the core already built (the saga's answer)."""
+    return BookingOut(
+        booking_id=view["booking_id"],
+        status=str(view["status"]),
+        traveler_id=view["traveler_id"],
+        traveler=traveler_name,
+        total=Money.model_validate(view["total"]),
+        policy=PolicyOut.of(view.get("policy")),
+        hold_expires_at=view.get("hold_expires_at"),
+        approval_id=view.get("approval_id"),
+        failure_reason=view.get("failure_reason"),
+        segments=[_segment(s) for s in view["segments"]],
+    )
+
+
+def money_text(amount_minor: int, currency: str) -> str:
+    """``6,120.00 USD``: thousands separated, as people read amounts."""
+    text = format_money(amount_minor, currency)
+    number, _, cur = text.partition(" ")
+    whole, dot, frac = number.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    whole = whole.lstrip("-")
+    return f"{sign}{int(whole):,}{dot}{frac} {cur}"
+
+
+_ROLE_WORDS = {
+    "manager": "the traveller's manager",
+    "vp_finance": "the VP Finance",
+    "executive": "an executive",
+    "finance": "finance",
+    "admin": "an administrator",
+}
+
+
+def role_list(roles: list[str]) -> str:
+    words = [_ROLE_WORDS.get(r, r) for r in roles]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def trip_phrase(booking: BookingOut) -> str:
+    """``BA 117 JFK→LHR Fri 18 Dec 08:05, economy, 1 passenger + London Grand, London 18–22 Dec, 1 room``."""
+    parts: list[str] = []
+    for seg in booking.segments:
+        if seg.kind == "flight" and seg.depart and seg.origin:
+            when = spoken_time(dt.datetime.fromisoformat(seg.depart), seg.origin)
+            count = seg.passengers or 1
+            parts.append(
+                f"{seg.flight} {seg.origin}→{seg.destination} {when}, {seg.cabin}, "
+                f"{count} passenger{'s' if count != 1 else ''}"
+            )
+        elif seg.check_in and seg.check_out:
+            stay = day_range(
+                dt.date.fromisoformat(seg.check_in), dt.date.fromisoformat(seg.check_out)
+            )
+            rooms = seg.rooms or 1
+            parts.append(f"{seg.hotel}, {seg.city} {stay}, {rooms} room{'s' if rooms != 1 else ''}")
+    return " + ".join(parts)
+
+
+def amount_text(money: Money) -> str:
+    return money_text(money.minor(), money.currency)
