@@ -1,0 +1,341 @@
+"""READ tools: compact, actionable outputs, business errors as CoreErrors, org scoping."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from core.booking.service import ItemRequest, hold_booking
+from core.errors import NotFound, ValidationFailed
+from core.search.offers import flight_offer_id, hotel_offer_id
+from tests.core.booking_world import AVA, MIA
+from tools.registry import TOOLS, get_tool, openai_tools
+
+pytestmark = pytest.mark.usefixtures("world")
+
+
+async def call(ctx, name, **args):
+    return await get_tool(name).invoke(ctx, args)
+
+
+async def held(rt, caller, *offers, traveler_id=None):
+    async with rt.db.uow() as s:
+        booking = await hold_booking(rt, s, caller, [ItemRequest(o) for o in offers], traveler_id)
+        return booking.id
+
+
+# -- registry --------------------------------------------------------------------------
+
+
+def test_registry_has_the_contract_set_with_model_facing_schemas():
+    for name in (
+        "search_flights",
+        "search_hotels",
+        "evaluate_policy",
+        "get_policy",
+        "get_traveler_profile",
+        "list_trips",
+        "get_booking",
+        "reserve",
+        "confirm_booking",
+    ):
+        assert name in TOOLS
+    for schema in openai_tools():
+        fn = schema["function"]
+        assert schema["type"] == "function"
+        assert fn["description"]
+        params = fn["parameters"]
+        assert params["type"] == "object"
+        assert params.get("additionalProperties") is False
+        # The caller comes from authentication: no tool takes a user or an organization.
+        assert not {"user_id", "org_id", "organization", "caller", "role"} & set(
+            params["properties"]
+        )
+        for prop in params["properties"].values():
+            assert "description" in prop or "$ref" in prop or "items" in prop or "anyOf" in prop
+
+
+async def test_unknown_tool_is_not_found():
+    with pytest.raises(NotFound, match="No tool named 'book_first_class'"):
+        get_tool("book_first_class")
+
+
+async def test_bad_arguments_are_one_readable_validation_error(ava):
+    with pytest.raises(ValidationFailed) as caught:
+        await call(
+            ava,
+            "search_flights",
+            origin="JFK",
+            destination="LHR",
+            date="18/12/2026",
+            org_id="globex",
+        )
+    message = str(caught.value)
+    assert message.startswith("Invalid arguments for search_flights:")
+    assert "date:" in message
+    assert "org_id: is not an argument of this tool" in message
+
+
+# -- search_flights ----------------------------------------------------------------------
+
+
+async def test_search_flights_resolves_places_and_numbers_options(ava, world):
+    out = await call(
+        ava,
+        "search_flights",
+        origin="New York",
+        destination="london",
+        date="2026-12-18",
+        cabin="business",
+    )
+    assert out["origin"] == {"name": "New York", "airports": ["JFK", "LGA", "EWR"]}
+    assert out["destination"]["airports"] == ["LHR", "LGW"]
+    assert out["matches"] == 1
+    [opt] = out["options"]
+    assert opt["option"] == 1
+    assert opt["offer_id"] == flight_offer_id(world.long_inv["business"].id)
+    assert opt["flights"] == ["BA 117"]
+    assert (opt["origin"], opt["destination"]) == ("JFK", "LHR")
+    assert (opt["origin_city"], opt["destination_city"]) == ("New York", "London")
+    assert opt["depart"] == "2026-12-18T04:00-05:00"  # local at JFK
+    assert opt["arrive"] == "2026-12-18T15:55+00:00"  # local at LHR
+    assert opt["price"] == {"amount": "4200.00", "currency": "USD"}
+    assert opt["seats_left"] == 20
+    assert opt["policy"]["status"] == "green"  # Acme: business from 6 h of flying
+
+
+async def test_search_flights_verdict_is_the_callers_org_policy(gus):
+    # Globex's standard policy allows business only from 9 h: the same seat is amber there.
+    out = await call(
+        gus, "search_flights", origin="JFK", destination="LHR", date="2026-12-18", cabin="business"
+    )
+    assert out["options"][0]["policy"]["status"] == "amber"
+    assert out["options"][0]["policy"]["approvals_required"] == ["manager"]
+
+
+async def test_search_flights_first_class_is_red_with_the_reason(ava):
+    out = await call(
+        ava, "search_flights", origin="JFK", destination="LHR", date="2026-12-18", cabin="first"
+    )
+    policy = out["options"][0]["policy"]
+    assert policy["status"] == "red"
+    assert any("first" in v.lower() for v in policy["violations"])
+
+
+async def test_search_flights_output_stays_small(ava, runtime):
+    out = await call(
+        ava,
+        "search_flights",
+        origin="JFK",
+        destination="BOS",
+        date="2026-12-18",
+        passengers=2,
+        limit=5,
+    )
+    assert 1 <= len(out["options"]) <= 5
+    assert out["options"][0]["total"]["amount"] == "300.00"  # 2 x 150.00
+    assert len(json.dumps(out)) < 4096
+
+
+async def test_search_flights_limit_is_capped_for_prompts(ava):
+    with pytest.raises(ValidationFailed, match="limit"):
+        await call(
+            ava, "search_flights", origin="JFK", destination="LHR", date="2026-12-18", limit=50
+        )
+
+
+async def test_search_flights_empty_answer_suggests_what_exists(ava):
+    out = await call(ava, "search_flights", origin="JFK", destination="LHR", date="2026-12-17")
+    assert out["options"] == []
+    assert "2026-12-18" in out["note"]
+    assert "612.40 USD" in out["note"]
+
+
+async def test_search_flights_too_few_seats_points_to_other_times(ava):
+    # After 06:00 only B6 1003 flies JFK-BOS and it has 2 seats; B6 1001 leaves at 04:00.
+    out = await call(
+        ava,
+        "search_flights",
+        origin="JFK",
+        destination="BOS",
+        date="2026-12-18",
+        passengers=3,
+        depart_after="06:00",
+    )
+    assert out["options"] == []
+    assert "at other times of day" in out["note"]
+    assert "04:00" in out["note"]
+    two = await call(
+        ava,
+        "search_flights",
+        origin="JFK",
+        destination="BOS",
+        date="2026-12-18",
+        passengers=2,
+        depart_after="06:00",
+    )
+    assert [(o["flights"], o["seats_left"]) for o in two["options"]] == [(["B6 1003"], 2)]
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        ({"origin": "Xqzzyville", "destination": "LHR", "date": "2026-12-18"}, "Xqzzyville"),
+        ({"origin": "JFK", "destination": "LHR", "date": "2026-11-20"}, "in the past"),
+        ({"origin": "JFK", "destination": "New York", "date": "2026-12-18"}, "same place"),
+        (
+            {"origin": "JFK", "destination": "LHR", "date": "2026-12-18", "depart_after": "25:00"},
+            "depart_after",
+        ),
+    ],
+)
+async def test_search_flights_business_errors(ava, args, match):
+    with pytest.raises(ValidationFailed, match=match):
+        await call(ava, "search_flights", **args)
+
+
+# -- search_hotels -----------------------------------------------------------------------
+
+
+async def test_search_hotels_happy_path(ava):
+    out = await call(
+        ava, "search_hotels", city="London", check_in="2026-12-18", check_out="2026-12-20"
+    )
+    assert out["city"] == "London"
+    [opt] = out["options"]
+    assert opt["offer_id"] == "HT-LON01-20261218-20261220"
+    assert opt["nightly"] == {"amount": "220.00", "currency": "USD"}
+    assert opt["total"] == {"amount": "440.00", "currency": "USD"}
+    assert opt["policy"]["status"] == "green"
+
+
+async def test_search_hotels_nothing_free_explains(ava):
+    out = await call(
+        ava, "search_hotels", city="London", check_in="2026-12-18", check_out="2026-12-20", rooms=2
+    )
+    assert out["options"] == []
+    assert "2 room(s)" in out["note"]
+
+
+async def test_search_hotels_stay_must_end_after_it_starts(ava):
+    with pytest.raises(ValidationFailed, match="check_out"):
+        await call(
+            ava, "search_hotels", city="London", check_in="2026-12-20", check_out="2026-12-18"
+        )
+
+
+# -- evaluate_policy ---------------------------------------------------------------------
+
+
+async def test_evaluate_policy_judges_the_trip(ava, world):
+    business_short = flight_offer_id(world.short_inv["business"].id)
+    hotel = hotel_offer_id("LON01", date(2026, 12, 18), date(2026, 12, 20))
+    out = await call(ava, "evaluate_policy", offer_ids=[business_short, hotel])
+    assert out["trip"]["status"] == "amber"
+    assert out["trip"]["approvals_required"] == ["manager"]
+    assert out["total"] == {"amount": "1340.00", "currency": "USD"}  # 900 + 2 x 220
+    flight, stay = out["items"]
+    assert flight["policy"]["status"] == "amber"
+    assert flight["what"].startswith("B6 1001 JFK→BOS")
+    assert stay["policy"]["status"] == "green"
+
+
+async def test_evaluate_policy_unknown_offer(ava):
+    with pytest.raises(NotFound):
+        await call(ava, "evaluate_policy", offer_ids=["FL-999999"])
+
+
+# -- get_policy --------------------------------------------------------------------------
+
+
+async def test_get_policy_topic_picks_the_section(ava):
+    out = await call(ava, "get_policy", topic="what are the hotel caps?")
+    assert out["policy"] == "Acme Corp travel policy"
+    assert "London | 350.00 USD" in out["text"]
+    assert "## Approvals" not in out["text"]
+    whole = await call(ava, "get_policy")
+    assert "## Approvals" in whole["text"]
+    assert "## Hotels" in whole["text"]
+
+
+async def test_get_policy_is_the_callers_org(gus):
+    out = await call(gus, "get_policy", topic="hotels")
+    assert out["policy"] == "Standard travel policy"
+    assert "London | 325.00 USD" in out["text"]
+
+
+# -- get_traveler_profile ----------------------------------------------------------------
+
+
+async def test_profile_is_the_caller(ava, mia, gus):
+    me = await call(ava, "get_traveler_profile")
+    assert (me["user_id"], me["company"], me["home_airport"], me["home_city"]) == (
+        "ava",
+        "Acme Corp",
+        "JFK",
+        "New York",
+    )
+    assert me["manager"] == {"user_id": "mia", "name": "Mia"}
+    assert me["can_book_for"] == []
+    boss = await call(mia, "get_traveler_profile")
+    assert boss["can_book_for"] == [{"user_id": "ava", "name": "Ava"}]
+    other = await call(gus, "get_traveler_profile")
+    assert other["company"] == "Globex"
+    assert other["can_book_for"] == []
+
+
+async def test_profile_takes_no_arguments(ava):
+    with pytest.raises(ValidationFailed, match="user_id"):
+        await call(ava, "get_traveler_profile", user_id="mia")
+
+
+# -- list_trips / get_booking ------------------------------------------------------------
+
+
+async def test_list_trips_and_get_booking(runtime, ava, mia, gus, world):
+    booking_id = await held(
+        runtime, AVA, flight_offer_id(world.long_inv["economy"].id), "HT-LON01-20261218-20261220"
+    )
+    trips = await call(ava, "list_trips")
+    [trip] = trips["trips"]
+    assert trip["booking_id"] == booking_id
+    assert trip["status"] == "held"
+    assert trip["summary"] == "BA 117 JFK→LHR Fri 18 Dec 04:00; London Grand, London 18–20 Dec"
+    assert trip["total"] == {"amount": "1052.40", "currency": "USD"}
+    assert trip["hold_expires_at"] == "2026-12-01T09:15:00Z"
+    assert trips["more"] is False
+
+    assert [t["booking_id"] for t in (await call(mia, "list_trips"))["trips"]] == [booking_id]
+    assert (await call(ava, "list_trips", status="confirmed"))["trips"] == []
+    assert (await call(gus, "list_trips"))["trips"] == []
+
+    booking = await call(ava, "get_booking", booking_id=booking_id)
+    assert booking["status"] == "held"
+    assert booking["traveler"] == "Ava"
+    assert [s["kind"] for s in booking["segments"]] == ["flight", "hotel"]
+    assert booking["segments"][0]["flight"] == "BA 117"
+    assert booking["segments"][1]["hotel"] == "London Grand"
+    assert len(json.dumps(booking)) < 2048
+
+
+async def test_another_orgs_booking_does_not_exist(runtime, gus, world):
+    booking_id = await held(runtime, AVA, flight_offer_id(world.long_inv["economy"].id))
+    with pytest.raises(NotFound):
+        await call(gus, "get_booking", booking_id=booking_id)
+
+
+async def test_list_trips_rejects_unknown_status(ava):
+    with pytest.raises(ValidationFailed, match="status"):
+        await call(ava, "list_trips", status="teleported")
+
+
+async def test_manager_sees_report_booking_but_peer_does_not(runtime, mia, world):
+    booking_id = await held(runtime, MIA, flight_offer_id(world.long_inv["economy"].id))
+    # Mia's own booking: visible to Mia, not to Ava (who reports to her).
+    from tests.tools.conftest import ctx_for
+
+    with pytest.raises(NotFound):
+        await call(ctx_for(runtime, AVA), "get_booking", booking_id=booking_id)
+    assert (await call(mia, "get_booking", booking_id=booking_id))["booking_id"] == booking_id
