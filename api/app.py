@@ -22,6 +22,8 @@ from api.problems import (
     install_problem_handlers,
 )
 from api.routes import bookings, health, search
+from api.ratelimit import RateLimitMiddleware
+from api.routes import chat, openai_compat, threads
 from api.routes.page import mount_page
 from core.config import Settings, get_settings
 from core.runtime import Runtime, build_runtime
@@ -108,11 +110,15 @@ def create_app(
     # add_middleware wraps: the last added runs outermost. Metrics see every
     # answer, including 413s and the catch-all 500s produced inside them.
     app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(RateLimitMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
 
     app.include_router(health.router)
     app.include_router(search.router)
     app.include_router(bookings.router)
+    app.include_router(chat.router)
+    app.include_router(threads.router)
+    app.include_router(openai_compat.router)
     mount_page(app)
     return app

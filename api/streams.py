@@ -52,6 +52,7 @@ class TurnStreams(Protocol):
     async def read(
         self, turn_id: str, *, after: str | None = None, block_ms: int = 0
     ) -> list[tuple[str, dict[str, Any]]]: ...
+    async def last(self, turn_id: str) -> tuple[str, dict[str, Any]] | None: ...
     async def meta(self, turn_id: str) -> TurnMeta | None: ...
     async def latest_turn(self, thread_id: str) -> str | None: ...
     async def remember(self, key: str, value: str, ttl_seconds: int) -> None: ...
@@ -123,6 +124,12 @@ class MemoryStreams:
             except TimeoutError:
                 return []
         return self._after(turn_id, after)
+
+    async def last(self, turn_id: str) -> tuple[str, dict[str, Any]] | None:
+        turn = self._turns.get(turn_id)
+        if turn is None or not turn.events:
+            return None
+        return str(len(turn.events)), json.loads(turn.events[-1])
 
     async def meta(self, turn_id: str) -> TurnMeta | None:
         turn = self._turns.get(turn_id)
@@ -213,6 +220,14 @@ class RedisStreams:
                 raw = fields.get("e") if "e" in fields else fields.get(b"e")
                 out.append((_text(entry_id), json.loads(raw)))
         return out
+
+    async def last(self, turn_id: str) -> tuple[str, dict[str, Any]] | None:
+        entries = await self.redis.xrevrange(self._events(turn_id), count=1)
+        if not entries:
+            return None
+        entry_id, fields = entries[0]
+        raw = fields.get("e") if "e" in fields else fields.get(b"e")
+        return _text(entry_id), json.loads(raw)
 
     async def meta(self, turn_id: str) -> TurnMeta | None:
         data = await self.redis.hgetall(self._meta(turn_id))

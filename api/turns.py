@@ -230,6 +230,11 @@ class TurnRunner:
                 yield event_id, event
                 if isinstance(event, TurnFinished):
                     return
+            if not batch and cursor is not None:
+                # Resuming after the last event of a finished turn: nothing more will come.
+                last = await self.streams.last(turn_id)
+                if last is not None and last[0] == cursor and last[1].get("type") == "turn-finish":
+                    return
             if not batch and time.monotonic() - last_seen > self.idle_seconds:
                 meta = meta or await self.streams.meta(turn_id)
                 thread_id = meta.thread_id if meta else ""

@@ -55,6 +55,13 @@ class Settings(BaseSettings):
     supplier_timeout_seconds: float = 5.0
     supplier_max_attempts: int = 3
     catalogue_days_ahead: int = 90
+    # Per-user token buckets (api/ratelimit.py): sustained rate per minute and burst; 0 = off.
+    chat_rate_per_minute: int = 30
+    chat_rate_burst: int = 10
+    bookings_rate_per_minute: int = 60
+    bookings_rate_burst: int = 30
+    # How long a chat turn's events stay readable for reconnects (Last-Event-ID).
+    chat_stream_ttl_seconds: int = 3600
     run_jobs_in_process: bool = True
     host: str = "127.0.0.1"
     port: int = 8000

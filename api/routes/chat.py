@@ -1,0 +1,331 @@
+"""``POST /v1/chat``: one chat turn, streamed as the AI SDK UI message stream v1 over SSE.
+
+The turn runs in the background (``api.turns``); this response only reads its
+per-turn stream, so hanging up does not stop the agent, and
+``GET /v1/threads/{id}/stream`` with ``Last-Event-ID`` picks up where the client
+left off. Every SSE ``data`` is JSON (a UI message chunk), then ``[DONE]``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Request
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from api.auth import CallerDep
+from api.problems import PayloadTooLarge, problem_responses
+from api.turns import TurnHandle, TurnRunner, turns_of
+from concierge.events import (
+    AgentEvent,
+    ConfirmationRequested,
+    TextDelta,
+    TextEnd,
+    TextStart,
+    ToolFinished,
+    ToolStarted,
+    TurnError,
+    TurnFinished,
+    TurnStarted,
+)
+from core.errors import NotFound, ValidationFailed
+from core.identity import Caller
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(tags=["chat"], responses=problem_responses(400, 401, 422, 429, 500))
+
+UI_STREAM_HEADER = "x-vercel-ai-ui-message-stream"
+THREAD_HEADER = "X-Concierge-Thread-Id"
+MAX_MESSAGE_BYTES = 8 * 1024
+PING_SECONDS = 15
+# A useChat client's own chat id → our thread id (kept as long as a turn stream).
+_USECHAT_KEY_TTL = 30 * 24 * 3600
+
+ThreadId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+class ConfirmIn(BaseModel):
+    """The answer to a pending confirmation (the `data-confirmation` part's `interrupt_id`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    interrupt_id: str = Field(min_length=1, max_length=100)
+    approved: bool
+
+
+class UIMessagePart(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(max_length=100)
+    text: str | None = None
+
+
+class UIMessageIn(BaseModel):
+    """An AI SDK `UIMessage` (only its text parts are read)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str | None = Field(default=None, max_length=200)
+    role: Literal["system", "user", "assistant"]
+    parts: list[UIMessagePart] = Field(default_factory=list, max_length=200)
+    content: str | None = None  # AI SDK v4 clients
+
+
+class ChatRequest(BaseModel):
+    """One of three shapes:
+
+    - `{"thread_id"?, "message"}` — a message (a new thread without `thread_id`);
+    - `{"id", "messages": [...]}` — the AI SDK `useChat` body: the last user
+      message is the turn, `id` the conversation;
+    - `{"thread_id", "confirm": {"interrupt_id", "approved"}}` — answer a pending
+      confirmation (a message "yes" / "no" does the same).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {"message": "Book me a flight from New York to London on 2026-12-18"},
+                {"thread_id": "TH-8K2M4X7Q", "message": "yes"},
+                {"thread_id": "TH-8K2M4X7Q", "confirm": {"interrupt_id": "IR-1", "approved": True}},
+            ]
+        },
+    )
+
+    thread_id: ThreadId | None = None
+    message: str | None = Field(default=None, min_length=1)
+    confirm: ConfirmIn | None = None
+    id: str | None = Field(default=None, min_length=1, max_length=200)
+    messages: list[UIMessageIn] | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> ChatRequest:
+        given = [n for n in ("message", "confirm", "messages") if getattr(self, n) is not None]
+        if len(given) != 1:
+            raise ValueError("send exactly one of `message`, `confirm` or `messages`")
+        if self.confirm is not None and not (self.thread_id or self.id):
+            raise ValueError("`confirm` needs the `thread_id` it answers")
+        return self
+
+
+@dataclass(frozen=True)
+class TurnInput:
+    thread_id: str | None
+    message: str | None
+    confirm: Any | None
+    client_chat_id: str | None = None  # useChat's own id, when the body came from useChat
+
+
+@dataclass(frozen=True)
+class _Confirm:
+    interrupt_id: str
+    approved: bool
+
+
+def make_confirm(interrupt_id: str, approved: bool) -> Any:
+    """The agent's ``Confirm``, imported late so this module loads before the agent does."""
+    try:
+        from concierge.service import Confirm
+    except ImportError:  # an agent stand-in (tests) reads the same two fields
+        return _Confirm(interrupt_id=interrupt_id, approved=approved)
+    return Confirm(interrupt_id=interrupt_id, approved=approved)
+
+
+def _text_of(message: UIMessageIn) -> str:
+    texts = [p.text for p in message.parts if p.type == "text" and p.text]
+    if not texts and message.content:
+        texts = [message.content]
+    return "\n".join(texts)
+
+
+def check_message_size(text: str) -> None:
+    if len(text.encode()) > MAX_MESSAGE_BYTES:
+        raise PayloadTooLarge(f"A chat message may be at most {MAX_MESSAGE_BYTES // 1024} KB.")
+
+
+def turn_input(body: ChatRequest) -> TurnInput:
+    if body.confirm is not None:
+        return TurnInput(
+            thread_id=body.thread_id or body.id,
+            message=None,
+            confirm=make_confirm(body.confirm.interrupt_id, body.confirm.approved),
+        )
+    if body.message is not None:
+        check_message_size(body.message)
+        if not body.message.strip():
+            raise ValidationFailed("message: must not be blank", field="message")
+        return TurnInput(thread_id=body.thread_id, message=body.message, confirm=None)
+    users = [m for m in body.messages or [] if m.role == "user"]
+    if not users or not _text_of(users[-1]).strip():
+        raise ValidationFailed("messages: the last user message has no text", field="messages")
+    text = _text_of(users[-1])
+    check_message_size(text)
+    return TurnInput(thread_id=body.thread_id, message=text, confirm=None, client_chat_id=body.id)
+
+
+async def start(runner: TurnRunner, caller: Caller, turn: TurnInput) -> TurnHandle:
+    """Start the turn; a useChat id we have not seen yet starts a new thread and is remembered."""
+    if turn.client_chat_id is None or turn.thread_id is not None:
+        return await runner.start_turn(
+            caller, thread_id=turn.thread_id, message=turn.message, confirm=turn.confirm
+        )
+    key = f"usechat:{caller.org_id}:{caller.user_id}:{turn.client_chat_id}"
+    known = await runner.streams.recall(key)
+    candidate = known or turn.client_chat_id
+    try:
+        return await runner.start_turn(caller, thread_id=candidate, message=turn.message)
+    except NotFound:
+        if known is not None:
+            raise
+    handle = await runner.start_turn(caller, thread_id=None, message=turn.message)
+    await runner.streams.remember(key, handle.thread_id, _USECHAT_KEY_TTL)
+    return handle
+
+
+# ------------------------------------------------------------------- the wire
+
+
+def ui_chunk(event: AgentEvent) -> dict[str, Any] | None:
+    """One agent event as an AI SDK UI message stream v1 chunk."""
+    if isinstance(event, TurnStarted):
+        return {
+            "type": "start",
+            "messageId": event.turn_id,
+            "messageMetadata": {"thread_id": event.thread_id, "turn_id": event.turn_id},
+        }
+    if isinstance(event, TextStart):
+        return {"type": "text-start", "id": event.id}
+    if isinstance(event, TextDelta):
+        return {"type": "text-delta", "id": event.id, "delta": event.delta}
+    if isinstance(event, TextEnd):
+        return {"type": "text-end", "id": event.id}
+    if isinstance(event, ToolStarted):
+        return {
+            "type": "tool-input-available",
+            "toolCallId": event.call_id,
+            "toolName": event.name,
+            "input": event.args,
+        }
+    if isinstance(event, ToolFinished):
+        if event.error is not None:
+            return {
+                "type": "tool-output-error",
+                "toolCallId": event.call_id,
+                "errorText": event.error.get("message") or event.error.get("code", "error"),
+            }
+        return {
+            "type": "tool-output-available",
+            "toolCallId": event.call_id,
+            "output": event.output,
+        }
+    if isinstance(event, ConfirmationRequested):
+        return {
+            "type": "data-confirmation",
+            "data": {
+                "interrupt_id": event.interrupt_id,
+                "action": event.action,
+                "summary": event.summary,
+            },
+        }
+    if isinstance(event, TurnError):
+        return {"type": "error", "errorText": event.message}
+    if isinstance(event, TurnFinished):
+        return {
+            "type": "finish",
+            "messageMetadata": {
+                "thread_id": event.thread_id,
+                "turn_id": event.turn_id,
+                "awaiting_confirmation": event.awaiting_confirmation,
+                "usage": event.usage,
+            },
+        }
+    return None  # pragma: no cover - every AgentEvent is handled above
+
+
+def sse_event_id(turn_id: str, entry_id: str) -> str:
+    """SSE ids are ``<turn id>:<stream entry id>``: enough to resume on any process."""
+    return f"{turn_id}:{entry_id}"
+
+
+def parse_event_id(value: str | None) -> tuple[str, str] | None:
+    if not value or ":" not in value:
+        return None
+    turn_id, _, entry_id = value.rpartition(":")
+    if not turn_id or not entry_id or len(value) > 200:
+        return None
+    return turn_id, entry_id
+
+
+async def ui_stream(
+    runner: TurnRunner, turn_id: str, *, after: str | None = None
+) -> AsyncIterator[ServerSentEvent]:
+    async for entry_id, event in runner.read_events(turn_id, after=after):
+        chunk = ui_chunk(event)
+        if chunk is None:
+            continue
+        event_id = sse_event_id(turn_id, entry_id) if entry_id else None
+        yield ServerSentEvent(data=json.dumps(chunk, separators=(",", ":")), id=event_id)
+    yield ServerSentEvent(data="[DONE]")
+
+
+def ui_stream_response(
+    runner: TurnRunner, handle: TurnHandle, *, after: str | None = None
+) -> EventSourceResponse:
+    return EventSourceResponse(
+        ui_stream(runner, handle.turn_id, after=after),
+        ping=PING_SECONDS,
+        headers={
+            UI_STREAM_HEADER: "v1",
+            THREAD_HEADER: handle.thread_id,
+            "Cache-Control": "no-cache",
+            "X-Accel-Buffering": "no",
+        },
+    )
+
+
+SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": (
+            "`text/event-stream`: AI SDK UI message stream v1 (header "
+            "`x-vercel-ai-ui-message-stream: v1`). Each event's `data` is one JSON chunk "
+            "(`start`, `text-start`/`text-delta`/`text-end`, `tool-input-available`, "
+            "`tool-output-available`, `data-confirmation`, `error`, `finish`), then `[DONE]`. "
+            "Event ids resume with `Last-Event-ID` on `GET /v1/threads/{id}/stream`."
+        ),
+        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        "headers": {
+            UI_STREAM_HEADER: {"schema": {"type": "string", "enum": ["v1"]}},
+            THREAD_HEADER: {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+@router.post(
+    "/v1/chat",
+    summary="Chat turn (streamed)",
+    response_class=EventSourceResponse,
+    responses={**SSE_RESPONSE, **problem_responses(404, 409, 413, 503)},
+)
+async def chat(
+    request: Request,
+    caller: CallerDep,
+    body: Annotated[ChatRequest, Body()],
+) -> EventSourceResponse:
+    """Send a message (or answer a confirmation) and stream the concierge's answer.
+
+    The thread id is in the `start` chunk's `messageMetadata` and the
+    `X-Concierge-Thread-Id` header. When the agent needs a yes before a booking,
+    payment or cancellation it sends a `data-confirmation` part and finishes; reply
+    "yes"/"no" in the same thread, or send `confirm`. Messages over 8 KB → 413.
+    Another user's thread → 404; a turn already running in the thread → 409.
+    """
+    runner = turns_of(request.app.state)
+    handle = await start(runner, caller, turn_input(body))
+    return ui_stream_response(runner, handle)
