@@ -51,6 +51,11 @@ class DemoUser:
     def token(self) -> str:
         return demo_token(self.id)
 
+    @property
+    def slack_user_id(self) -> str:
+        """The demo Slack member id (``U0AVA``) the Slack bot maps to this person."""
+        return f"U0{self.id.upper()}"
+
 
 DEMO_ORGS: tuple[DemoOrg, ...] = (
     DemoOrg("acme", "Acme Corp", "acme.example"),
@@ -122,6 +127,7 @@ async def _upsert_user(session: AsyncSession, spec: DemoUser, *, domain: str, no
     user.manager_id = spec.manager_id
     user.home_airport = spec.home_airport
     user.token_hash = hash_token(spec.token)
+    user.slack_user_id = spec.slack_user_id
     user.preferences = dict(DEMO_PREFERENCES.get(spec.id, {}))
     # Flush one by one: managers must exist before their reports reference them.
     await session.flush()
@@ -190,6 +196,7 @@ async def seed_demo(
                 "role": str(u.role),
                 "manager_id": u.manager_id,
                 "token": u.token,
+                "slack_user_id": u.slack_user_id,
             }
             for u in DEMO_USERS
         ],
