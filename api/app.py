@@ -24,6 +24,7 @@ from api.problems import (
 from api.routes import bookings, health, search
 from api.ratelimit import RateLimitMiddleware
 from api.routes import chat, openai_compat, threads
+from api.routes import tools as tool_routes
 from api.routes.page import mount_page
 from core.config import Settings, get_settings
 from core.runtime import Runtime, build_runtime
@@ -120,5 +121,6 @@ def create_app(
     app.include_router(chat.router)
     app.include_router(threads.router)
     app.include_router(openai_compat.router)
+    app.include_router(tool_routes.router)
     mount_page(app)
     return app

@@ -111,15 +111,17 @@ class ToolSpec(Generic[I, O]):
 
 def validation_failed(tool: str, exc: ValidationError) -> ValidationFailed:
     """One sentence per problem, named by field, as a model (or person) can fix it."""
-    problems: list[str] = []
+    problems: list[dict[str, str]] = []
     for err in exc.errors(include_url=False, include_context=False, include_input=False):
         where = ".".join(str(p) for p in err["loc"]) or "input"
         message = err["msg"]
         if err["type"] == "extra_forbidden":
             message = "is not an argument of this tool"
-        problems.append(f"{where}: {message}")
+        problems.append({"field": where, "message": message, "type": err["type"]})
     return ValidationFailed(
-        f"Invalid arguments for {tool}: " + "; ".join(problems),
+        f"Invalid arguments for {tool}: "
+        + "; ".join(f"{p['field']}: {p['message']}" for p in problems),
+        field=problems[0]["field"] if problems else "input",
         errors=problems,
     )
 
