@@ -21,7 +21,7 @@ from api.problems import (
     UnhandledErrorMiddleware,
     install_problem_handlers,
 )
-from api.routes import bookings, health, search
+from api.routes import approvals, bookings, health, search
 from api.ratelimit import RateLimitMiddleware
 from api.routes import chat, openai_compat, threads
 from api.routes import tools as tool_routes
@@ -121,6 +121,7 @@ def create_app(
     app.include_router(chat.router)
     app.include_router(threads.router)
     app.include_router(openai_compat.router)
+    app.include_router(approvals.router)
     app.include_router(tool_routes.router)
     mount_page(app)
     return app

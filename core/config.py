@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     flight_webhook_secret: str = "dev-flight-webhook-secret"
     hold_ttl_seconds: int = 900
     approval_hold_deadline_seconds: int = 48 * 3600
+    # How long each approver has before their step is escalated to their manager.
+    approval_step_sla_seconds: int = 24 * 3600
     idempotency_ttl_seconds: int = 24 * 3600
     idempotency_in_flight_seconds: int = 120
     search_cache_ttl_seconds: int = 30

@@ -126,3 +126,27 @@ class LockTimeout(CoreError):
     code = "LOCK_TIMEOUT"
     status = 503
     title = "The inventory is busy, try again"
+
+
+class ApprovalAlreadyDecided(CoreError):
+    code = "APPROVAL_ALREADY_DECIDED"
+    status = 409
+    title = "This approval step has already been decided"
+
+
+class ApprovalClosed(CoreError):
+    code = "APPROVAL_CLOSED"
+    status = 409
+    title = "The approval workflow is already finished"
+
+
+class ApprovalStepNotReached(CoreError):
+    code = "APPROVAL_STEP_NOT_REACHED"
+    status = 409
+    title = "An earlier approver has not decided yet"
+
+
+class ApproverNotFound(CoreError):
+    code = "APPROVER_NOT_FOUND"
+    status = 409
+    title = "Nobody in the organization can approve this"

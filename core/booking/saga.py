@@ -103,18 +103,102 @@ def segment_cancel_key(booking_id: str, segment_id: str) -> str:
 async def _request_approval(
     rt: Runtime, session: AsyncSession, booking: Booking, verdict: dict[str, Any], now: datetime
 ) -> None:
-    """Park the booking until the approvers decide; its holds live until the deadline."""
-    deadline = now + timedelta(seconds=rt.settings.approval_hold_deadline_seconds)
+    """Park the booking until the approvers decide; its holds live until the workflow's
+    deadline (the approval job expires both together)."""
+    from core.approval.service import start_workflow
+
+    # The workflow emits approval.requested to its first approver.
+    workflow = await start_workflow(
+        session, booking=booking, verdict=verdict, now=now, settings=rt.settings
+    )
     await states.move(
         session, booking.id, expected=S.HELD, to=S.PENDING_APPROVAL, now=now,
-        hold_expires_at=deadline, policy=verdict, policy_status=verdict["status"],
+        hold_expires_at=workflow.deadline, policy=verdict, policy_status=verdict["status"],
+        approval_id=workflow.id,
     )
-    await extend_booking_holds(session, booking.id, until=deadline)
-    outbox.emit(
-        session, org_id=booking.org_id, topic="approval.requested",
-        key=f"booking:{booking.id}:approval.requested",
-        payload={"booking_id": booking.id, "approvals_required": verdict.get("approvals_required", [])},
-        at=now,
+    await extend_booking_holds(session, booking.id, until=workflow.deadline)
+
+
+async def resume_after_approval(rt: Runtime, booking_id: str) -> dict[str, Any]:
+    """The last approval came in: run the rest of the confirmation saga.
+
+    Policy is checked again first (the approvers approved what they were shown; a
+    trip that has since turned red, or now needs an approver nobody asked, is not
+    paid for). Safe to call again: only the call that moves the booking out of
+    ``pending_approval`` runs the saga; a saga already under way is left to itself
+    and the completer job.
+    """
+    from core.policy.engine import evaluate
+    from core.policy.service import get_rules
+
+    now = rt.clock.now()
+    run = False
+    async with rt.db.uow() as session:
+        booking = await _load(session, booking_id)
+        if booking.status == S.PENDING_APPROVAL:
+            assert booking.hold_expires_at is not None
+            if booking.hold_expires_at <= now:
+                await _end_pending(session, booking, to=S.EXPIRED, now=now,
+                                   reason="The hold ran out before the approval arrived")
+            else:
+                items = await _policy_items(session, booking)
+                verdict = evaluate(await get_rules(session, booking.org_id), items, now=now)
+                verdict_dict: dict[str, Any] = verdict.to_dict()
+                granted = set(booking.policy.get("approvals_required", []))
+                missing = [r for r in verdict.approvals_required if r not in granted]
+                if verdict.status == "red" or missing:
+                    reasons = "; ".join(verdict.red_messages()) or (
+                        "the trip now also needs approval from " + ", ".join(missing)
+                    )
+                    await _end_pending(session, booking, to=S.FAILED, now=now,
+                                       reason=f"Policy: {reasons}", policy=verdict_dict)
+                else:
+                    await states.move(
+                        session, booking.id, expected=S.PENDING_APPROVAL, to=S.CONFIRMING,
+                        now=now, saga_step=STARTED,
+                    )
+                    await extend_booking_holds(session, booking.id, until=now + CONFIRMING_HOLD)
+                    audit.record(
+                        session, org_id=booking.org_id, actor_id="system",
+                        action="booking.confirm_started", entity="booking", entity_id=booking.id,
+                        at=now, approval_id=booking.approval_id,
+                    )
+                    run = True
+    if run:
+        return await run_saga(rt, booking_id)
+    return await _view(rt, booking_id)
+
+
+async def end_pending_approval(rt: Runtime, booking_id: str, *, to: str, reason: str) -> dict[str, Any]:
+    """A rejected (→ ``cancelled``) or expired (→ ``expired``) approval: give the seats
+    and rooms back. A booking no longer waiting for approval is left as it is."""
+    now = rt.clock.now()
+    async with rt.db.uow() as session:
+        booking = await _load(session, booking_id)
+        if booking.status == S.PENDING_APPROVAL:
+            await _end_pending(session, booking, to=S(to), now=now, reason=reason)
+    return await _view(rt, booking_id)
+
+
+async def _end_pending(
+    session: AsyncSession, booking: Booking, *, to: S, now: datetime, reason: str, **values: Any
+) -> None:
+    await release_booking_holds(session, booking.id, now=now)
+    await session.execute(
+        update(Segment)
+        .where(Segment.booking_id == booking.id, Segment.status == SegmentStatus.HELD)
+        .values(status=SegmentStatus.RELEASED)
+        .execution_options(synchronize_session=False)
+    )
+    if to == S.CANCELLED:
+        values["cancelled_at"] = now
+    await states.move(
+        session, booking.id, expected=S.PENDING_APPROVAL, to=to, now=now,
+        failure_reason=reason[:500], **values,
+    )
+    audit.record(
+        session, org_id=booking.org_id, actor_id="system", action=f"booking.{to}",
+        entity="booking", entity_id=booking.id, at=now, reason=reason,
     )
 
 

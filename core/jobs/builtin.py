@@ -19,6 +19,7 @@ HOLD_SWEEP_SECONDS = 30.0
 SAGA_COMPLETER_SECONDS = 30.0
 IDEMPOTENCY_REAP_SECONDS = 3600.0
 CATALOGUE_EXTEND_SECONDS = 24 * 3600.0
+APPROVAL_SLA_SECONDS = 60.0
 
 
 async def sweep_expired_holds(rt: Runtime) -> int:
@@ -55,6 +56,20 @@ async def extend_catalogue(rt: Runtime) -> int:
     return count_of(result)
 
 
+async def escalate_overdue_approvals(rt: Runtime) -> int:
+    """Approval steps past their SLA: escalated, and the approver's manager told (once)."""
+    from core.approval.service import run_escalations
+
+    return await run_escalations(rt)
+
+
+async def expire_overdue_approvals(rt: Runtime) -> int:
+    """Approvals past their deadline expire and their bookings give the inventory back."""
+    from core.approval.service import run_expiries
+
+    return await run_expiries(rt)
+
+
 def count_of(result: Any) -> int:
     """A job's figure from whatever its service returns (a count, a summary, None)."""
     if isinstance(result, bool) or result is None:
@@ -74,4 +89,6 @@ def default_jobs() -> list[Job]:
         Job("saga_completer", SAGA_COMPLETER_SECONDS, complete_stuck_sagas),
         Job("idempotency_reaper", IDEMPOTENCY_REAP_SECONDS, reap_idempotency_keys),
         Job("catalogue_extender", CATALOGUE_EXTEND_SECONDS, extend_catalogue),
+        Job("approval_escalator", APPROVAL_SLA_SECONDS, escalate_overdue_approvals),
+        Job("approval_expirer", APPROVAL_SLA_SECONDS, expire_overdue_approvals),
     ]

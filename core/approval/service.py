@@ -1,0 +1,1017 @@
+"""Approval workflows: start, list, decide, escalate, expire.
+
+The policy engine says *which roles* must approve (``verdict["approvals_required"]``,
+already in the organization's chain order); this module turns them into ordered
+steps with people from the org chart and walks them one at a time:
+
+* ``manager`` is the traveller's manager; VP Finance, the executive and any other
+  role is the first user of the organization holding it. Nobody approves their own
+  trip or a trip they booked: such a candidate hands over to their own manager, and
+  an organization without anyone suitable falls back to its admin.
+* A person who would approve twice (Mia is both the manager and the VP Finance)
+  is asked once: their approval covers both roles.
+* Exactly one step is open at a time (``pending``, or ``escalated`` past its SLA).
+  Deciding it is a conditional UPDATE (``… WHERE status IN ('pending','escalated')``),
+  so of two concurrent decisions exactly one wins; the loser gets
+  ``ApprovalAlreadyDecided``.
+
+Services take the session and never commit. A decision or an expiry that *ends* a
+workflow returns a :class:`Finished`; the edge commits and then calls
+:func:`settle` so the booking saga (or the rebook) runs outside that transaction.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import audit, outbox
+from core.booking.access import ORG_WIDE_ROLES, report_ids
+from core.clock import utc
+from core.config import Settings
+from core.errors import (
+    ApprovalAlreadyDecided,
+    ApprovalClosed,
+    ApprovalStepNotReached,
+    ApproverNotFound,
+    CoreError,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+)
+from core.identity import Caller
+from core.ids import random_code
+from core.models import (
+    OPEN_STEP_STATUSES,
+    ApprovalStatus,
+    ApprovalStep,
+    ApprovalSubject,
+    ApprovalWorkflow,
+    Booking,
+    BookingStatus,
+    Flight,
+    Hotel,
+    Role,
+    Segment,
+    SegmentKind,
+    StepStatus,
+    User,
+)
+from core.money import Money, format_money
+from core.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+DECISIONS = ("approve", "reject")
+NOTE_MAX = 500
+#: A finished workflow whose subject was not told within this long is retried by the job.
+SETTLE_RETRY_AFTER = timedelta(seconds=60)
+LIST_STATUSES = ("pending", "all", *(s.value for s in StepStatus))
+
+
+def approval_reference() -> str:
+    """``AP-7Q2M4X9K``: read aloud and typed like booking references."""
+    return f"AP-{random_code(8)}"
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A workflow that ended in this transaction; its subject is told after commit."""
+
+    workflow_id: str
+    subject: str
+    subject_id: str
+    booking_id: str
+    status: str  # approved / rejected / expired
+    note: str
+
+    @classmethod
+    def of(cls, wf: ApprovalWorkflow) -> Finished:
+        return cls(
+            workflow_id=wf.id,
+            subject=wf.subject,
+            subject_id=wf.subject_id,
+            booking_id=wf.booking_id,
+            status=wf.status,
+            note=wf.note or "",
+        )
+
+
+# -- starting -------------------------------------------------------------------------
+
+
+async def _first_with_role(
+    session: AsyncSession, org_id: str, role: str, exclude: set[str]
+) -> User | None:
+    users = (
+        await session.scalars(
+            select(User).where(User.org_id == org_id, User.role == role).order_by(User.id)
+        )
+    ).all()
+    return next((u for u in users if u.id not in exclude), None)
+
+
+async def _up_the_chain(session: AsyncSession, start: str | None, exclude: set[str]) -> User | None:
+    """``start`` or the first of their managers who is not excluded (cycles are cut)."""
+    seen: set[str] = set()
+    current = start
+    while current is not None and current not in seen:
+        seen.add(current)
+        user = await session.get(User, current)
+        if user is None:
+            return None
+        if user.id not in exclude:
+            return user
+        current = user.manager_id
+    return None
+
+
+async def resolve_approver(
+    session: AsyncSession, *, org_id: str, role: str, traveler: User, exclude: set[str]
+) -> User:
+    """Who approves ``role`` for ``traveler``'s trip (see the module docstring)."""
+    if role == Role.MANAGER:
+        found = await _up_the_chain(session, traveler.manager_id, exclude)
+    else:
+        holder = await _first_with_role(session, org_id, role, set())
+        if holder is not None and holder.id in exclude:
+            found = await _up_the_chain(session, holder.manager_id, exclude)
+        else:
+            found = holder
+    if found is None or found.org_id != org_id:
+        found = await _first_with_role(session, org_id, Role.ADMIN, exclude)
+    if found is None:
+        raise ApproverNotFound(
+            f"Nobody in the organization can approve as {role.replace('_', ' ')}; "
+            "ask an admin to set up the org chart"
+        )
+    return found
+
+
+async def _approval_deadline(
+    session: AsyncSession, booking: Booking, *, now: datetime, settings: Settings
+) -> datetime:
+    """The configured hold deadline, but never past the trip's first departure: an
+    approval that arrives after the plane has left is worth nothing."""
+    deadline = now + timedelta(seconds=settings.approval_hold_deadline_seconds)
+    first = await session.scalar(
+        select(Flight.depart_at)
+        .join(Segment, Segment.flight_id == Flight.id)
+        .where(Segment.booking_id == booking.id)
+        .order_by(Flight.depart_at)
+        .limit(1)
+    )
+    if first is not None and now < utc(first) < deadline:
+        deadline = utc(first)
+    return deadline
+
+
+async def start_workflow(
+    session: AsyncSession,
+    *,
+    booking: Booking,
+    verdict: dict[str, Any],
+    now: datetime,
+    subject: str = "booking",
+    subject_id: str | None = None,
+    settings: Settings,
+) -> ApprovalWorkflow:
+    """Create the workflow for ``verdict["approvals_required"]`` and open its first step.
+
+    Emits ``approval.requested`` to the first approver. Raises ``ApproverNotFound``
+    when a role has nobody to fill it (the caller's transaction rolls back).
+    ``subject="rebook"`` with ``subject_id`` is for a change of ``booking`` that
+    needs approval; its outcome goes to ``core.booking.rebook.on_approval_decided``.
+    """
+    subject = ApprovalSubject(subject)
+    roles: list[str] = []
+    for role in verdict.get("approvals_required") or []:
+        if role not in roles:
+            roles.append(str(role))
+    if not roles:
+        raise ValidationFailed("Nothing to approve: the policy asks for no approver")
+    traveler = await session.get(User, booking.traveler_id)
+    assert traveler is not None
+    exclude = {booking.traveler_id, booking.created_by}
+    chosen: list[tuple[str, User]] = []
+    for role in roles:
+        approver = await resolve_approver(
+            session, org_id=booking.org_id, role=role, traveler=traveler, exclude=exclude
+        )
+        if all(approver.id != a.id for _, a in chosen):
+            chosen.append((role, approver))
+
+    deadline = await _approval_deadline(session, booking, now=now, settings=settings)
+    workflow = ApprovalWorkflow(
+        id=approval_reference(),
+        org_id=booking.org_id,
+        booking_id=booking.id,
+        subject=subject,
+        subject_id=subject_id or booking.id,
+        status=ApprovalStatus.PENDING,
+        traveler_id=booking.traveler_id,
+        requested_by=booking.created_by,
+        policy=verdict,
+        amount_minor=int(verdict.get("total_minor") or booking.total_minor),
+        currency=str(verdict.get("currency") or booking.currency),
+        current_step=1,
+        deadline=deadline,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(workflow)
+    await session.flush()
+    steps = [
+        ApprovalStep(
+            workflow_id=workflow.id,
+            org_id=booking.org_id,
+            ordinal=n,
+            role=role,
+            approver_id=approver.id,
+            status=StepStatus.WAITING,
+        )
+        for n, (role, approver) in enumerate(chosen, start=1)
+    ]
+    first = steps[0]
+    first.status = StepStatus.PENDING
+    first.opened_at = now
+    first.due_at = _due(now, deadline, settings)
+    session.add_all(steps)
+    await session.flush()
+    audit.record(
+        session,
+        org_id=booking.org_id,
+        actor_id=booking.created_by,
+        action="approval.started",
+        entity="approval",
+        entity_id=workflow.id,
+        at=now,
+        booking_id=booking.id,
+        subject=subject,
+        approvers=[a.id for _, a in chosen],
+    )
+    await _emit_requested(session, workflow, first, booking, now=now)
+    return workflow
+
+
+def _due(now: datetime, deadline: datetime, settings: Settings) -> datetime:
+    return min(now + timedelta(seconds=settings.approval_step_sla_seconds), deadline)
+
+
+# -- wording and views ------------------------------------------------------------------
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return None if dt is None else utc(dt).isoformat().replace("+00:00", "Z")
+
+
+def _when(dt: datetime) -> str:
+    return f"{utc(dt):%a %d %b %H:%M} UTC"
+
+
+async def trip_summary(session: AsyncSession, booking: Booking) -> dict[str, Any]:
+    """What an approver needs to judge a trip: who, where, when, how much."""
+    traveler = await session.get(User, booking.traveler_id)
+    segments = (
+        await session.scalars(
+            select(Segment).where(Segment.booking_id == booking.id).order_by(Segment.position)
+        )
+    ).all()
+    stops: list[str] = []
+    dates: list[str] = []
+    hotels: list[str] = []
+    for seg in segments:
+        if seg.kind == SegmentKind.FLIGHT and seg.flight_id is not None:
+            flight = await session.get(Flight, seg.flight_id)
+            if flight is None:
+                continue
+            if not stops or stops[-1] != flight.origin:
+                stops.append(flight.origin)
+            stops.append(flight.destination)
+            dates.append(flight.date.isoformat())
+        elif seg.hotel_id is not None:
+            hotel = await session.get(Hotel, seg.hotel_id)
+            if hotel is not None:
+                hotels.append(f"{hotel.name}, {hotel.city}")
+            if seg.check_in is not None:
+                dates.append(seg.check_in.isoformat())
+            if seg.check_out is not None:
+                dates.append(seg.check_out.isoformat())
+    route = "→".join(stops) if stops else (hotels[0] if hotels else "")
+    return {
+        "booking_id": booking.id,
+        "status": booking.status,
+        "traveler": {"id": booking.traveler_id, "name": traveler.name if traveler else ""},
+        "route": route,
+        "hotels": hotels,
+        "start_date": min(dates) if dates else None,
+        "end_date": max(dates) if dates else None,
+        "total": Money.of(booking.total_minor, booking.currency).model_dump(),
+    }
+
+
+def _reasons(wf: ApprovalWorkflow) -> list[str]:
+    reasons = [str(v.get("message", "")) for v in wf.policy.get("violations", [])]
+    amount = format_money(wf.amount_minor, wf.currency)
+    thresholds = [r for r in wf.policy.get("approvals_required", []) if r != "manager"]
+    if thresholds or not reasons:
+        reasons.append(f"Trip total {amount}")
+    return reasons
+
+
+def _trip_phrase(summary: dict[str, Any], wf: ApprovalWorkflow) -> str:
+    parts = [p for p in (summary["route"], summary["start_date"]) if p]
+    parts.append(format_money(wf.amount_minor, wf.currency))
+    what = "rebooking of" if wf.subject == ApprovalSubject.REBOOK else "trip"
+    return f"{summary['traveler']['name']}'s {what} {wf.booking_id} ({', '.join(parts)})"
+
+
+def step_view(step: ApprovalStep) -> dict[str, Any]:
+    return {
+        "ordinal": step.ordinal,
+        "role": step.role,
+        "approver_id": step.approver_id,
+        "status": step.status,
+        "due_at": _iso(step.due_at),
+        "decided_by": step.decided_by,
+        "decided_at": _iso(step.decided_at),
+        "note": step.note,
+        "escalated_to": step.escalated_to,
+        "escalated_at": _iso(step.escalated_at),
+    }
+
+
+async def _steps(session: AsyncSession, workflow_id: str) -> list[ApprovalStep]:
+    return list(
+        (
+            await session.scalars(
+                select(ApprovalStep)
+                .where(ApprovalStep.workflow_id == workflow_id)
+                .order_by(ApprovalStep.ordinal)
+                .execution_options(populate_existing=True)
+            )
+        ).all()
+    )
+
+
+async def approval_view(session: AsyncSession, wf: ApprovalWorkflow) -> dict[str, Any]:
+    """The workflow with its steps and the trip it is about."""
+    booking = await session.get(Booking, wf.booking_id, populate_existing=True)
+    assert booking is not None
+    return {
+        "approval_id": wf.id,
+        "status": wf.status,
+        "subject": wf.subject,
+        "subject_id": wf.subject_id,
+        "booking": await trip_summary(session, booking),
+        "amount": Money.of(wf.amount_minor, wf.currency).model_dump(),
+        "reasons": _reasons(wf),
+        "approvals_required": list(wf.policy.get("approvals_required", [])),
+        "requested_by": wf.requested_by,
+        "current_step": wf.current_step,
+        "deadline": _iso(wf.deadline),
+        "decided_by": wf.decided_by,
+        "note": wf.note,
+        "created_at": _iso(wf.created_at),
+        "finished_at": _iso(wf.finished_at),
+        "steps": [step_view(s) for s in await _steps(session, wf.id)],
+    }
+
+
+# -- reading ----------------------------------------------------------------------------
+
+
+async def _load_workflow(session: AsyncSession, org_id: str, approval_id: str) -> ApprovalWorkflow:
+    wf = await session.scalar(
+        select(ApprovalWorkflow)
+        .where(ApprovalWorkflow.id == approval_id, ApprovalWorkflow.org_id == org_id)
+        .execution_options(populate_existing=True)
+    )
+    if wf is None:
+        raise NotFound(f"Approval {approval_id} not found")
+    return wf
+
+
+async def get_approval(session: AsyncSession, caller: Caller, approval_id: str) -> ApprovalWorkflow:
+    """A workflow the caller takes part in (approver, traveller, booker, their managers,
+    admins and finance); anything else — another organization's above all — is 404."""
+    wf = await _load_workflow(session, caller.org_id, approval_id)
+    if caller.role in ORG_WIDE_ROLES or caller.user_id in (wf.traveler_id, wf.requested_by):
+        return wf
+    steps = await _steps(session, wf.id)
+    if any(caller.user_id in (s.approver_id, s.escalated_to) for s in steps):
+        return wf
+    if wf.traveler_id in await report_ids(session, caller):
+        return wf
+    raise NotFound(f"Approval {approval_id} not found")
+
+
+async def list_approvals(
+    session: AsyncSession, caller: Caller, *, status: str = "pending", limit: int = 50
+) -> list[dict[str, Any]]:
+    """The approval steps assigned (or escalated) to the caller.
+
+    ``pending``: exactly the steps waiting on the caller now, soonest due first.
+    ``all``: every step of theirs; any step status (``approved``, ``escalated``…) filters.
+    """
+    if status not in LIST_STATUSES:
+        raise ValidationFailed(
+            f"Unknown status {status!r}; use one of {', '.join(LIST_STATUSES)}", field="status"
+        )
+    if not 1 <= limit <= 200:
+        raise ValidationFailed("limit must be between 1 and 200", field="limit")
+    stmt = (
+        select(ApprovalStep, ApprovalWorkflow)
+        .join(ApprovalWorkflow, ApprovalWorkflow.id == ApprovalStep.workflow_id)
+        .where(
+            ApprovalStep.org_id == caller.org_id,
+            ApprovalWorkflow.org_id == caller.org_id,
+            or_(
+                ApprovalStep.approver_id == caller.user_id,
+                ApprovalStep.escalated_to == caller.user_id,
+            ),
+        )
+    )
+    if status == "pending":
+        stmt = stmt.where(
+            ApprovalStep.status.in_(OPEN_STEP_STATUSES),
+            ApprovalWorkflow.status == ApprovalStatus.PENDING,
+        ).order_by(ApprovalStep.due_at, ApprovalStep.id)
+    else:
+        if status != "all":
+            stmt = stmt.where(ApprovalStep.status == status)
+        stmt = stmt.order_by(ApprovalWorkflow.created_at.desc(), ApprovalStep.id.desc())
+    rows = (await session.execute(stmt.limit(limit))).all()
+    items: list[dict[str, Any]] = []
+    for step, wf in rows:
+        booking = await session.get(Booking, wf.booking_id)
+        assert booking is not None
+        items.append(
+            {
+                "approval_id": wf.id,
+                "status": wf.status,
+                "subject": wf.subject,
+                "subject_id": wf.subject_id,
+                "step": step_view(step),
+                "due_at": _iso(step.due_at),
+                "deadline": _iso(wf.deadline),
+                "booking": await trip_summary(session, booking),
+                "amount": Money.of(wf.amount_minor, wf.currency).model_dump(),
+                "reasons": _reasons(wf),
+                "policy": {
+                    "status": wf.policy.get("status"),
+                    "violations": [v.get("message") for v in wf.policy.get("violations", [])],
+                },
+            }
+        )
+    return items
+
+
+# -- deciding ---------------------------------------------------------------------------
+
+
+def _checked_note(decision: str, note: str | None) -> str:
+    if decision not in DECISIONS:
+        raise ValidationFailed("decision must be 'approve' or 'reject'", field="decision")
+    text = (note or "").strip()
+    if len(text) > NOTE_MAX:
+        raise ValidationFailed(f"The note is longer than {NOTE_MAX} characters", field="note")
+    if decision == "reject" and not text:
+        raise ValidationFailed("Say why when you reject: the traveller is told", field="note")
+    return text
+
+
+def _may_decide(caller: Caller, step: ApprovalStep) -> bool:
+    return caller.is_admin or caller.user_id in (step.approver_id, step.escalated_to)
+
+
+async def _claim_step(
+    session: AsyncSession,
+    step: ApprovalStep,
+    *,
+    to: StepStatus,
+    caller: Caller,
+    note: str,
+    now: datetime,
+) -> bool:
+    """The race guard: the step moves only if it is still open. True if this caller won."""
+    result = await session.execute(
+        update(ApprovalStep)
+        .where(ApprovalStep.id == step.id, ApprovalStep.status.in_(OPEN_STEP_STATUSES))
+        .values(status=to, decided_by=caller.user_id, decided_at=now, note=note or None)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def _move_workflow(
+    session: AsyncSession,
+    wf: ApprovalWorkflow,
+    *,
+    expected_step: int,
+    now: datetime,
+    **values: Any,
+) -> None:
+    """Conditional on the workflow still pending at the step we decided (an expiry or
+    another decision may have ended it meanwhile)."""
+    result = await session.execute(
+        update(ApprovalWorkflow)
+        .where(
+            ApprovalWorkflow.id == wf.id,
+            ApprovalWorkflow.status == ApprovalStatus.PENDING,
+            ApprovalWorkflow.current_step == expected_step,
+        )
+        .values(updated_at=now, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ApprovalClosed(f"Approval {wf.id} was finished by another request")
+
+
+async def decide(
+    session: AsyncSession,
+    caller: Caller,
+    approval_id: str,
+    *,
+    decision: str,
+    note: str | None,
+    now: datetime,
+    settings: Settings,
+) -> tuple[ApprovalWorkflow, Finished | None]:
+    """Approve or reject the open step of a workflow.
+
+    Only its approver, the manager it was escalated to, or an admin of the
+    organization may decide. Errors: another organization's workflow → ``NotFound``;
+    a colleague who is not the approver → ``Forbidden``; deciding again →
+    ``ApprovalAlreadyDecided``; a finished workflow → ``ApprovalClosed``; a step whose
+    turn has not come → ``ApprovalStepNotReached``.
+    """
+    text = _checked_note(decision, note)
+    wf = await _load_workflow(session, caller.org_id, approval_id)
+    steps = await _steps(session, wf.id)
+    open_step = next((s for s in steps if s.status in OPEN_STEP_STATUSES), None)
+    decided_before = any(s.decided_by == caller.user_id for s in steps)
+    if wf.status != ApprovalStatus.PENDING or open_step is None:
+        if decided_before:
+            raise ApprovalAlreadyDecided(f"You already decided approval {wf.id}; it is {wf.status}")
+        raise ApprovalClosed(f"Approval {wf.id} is already {wf.status}")
+    if not _may_decide(caller, open_step):
+        if decided_before:
+            raise ApprovalAlreadyDecided(f"You already decided your step of approval {wf.id}")
+        if any(s.approver_id == caller.user_id and s.status == StepStatus.WAITING for s in steps):
+            raise ApprovalStepNotReached(
+                f"Approval {wf.id} is waiting on step {open_step.ordinal} ({open_step.role}) "
+                "before it reaches you"
+            )
+        raise Forbidden(f"Approval {wf.id} is not waiting on you")
+    booking = await session.get(Booking, wf.booking_id, populate_existing=True)
+    assert booking is not None
+    if wf.subject == ApprovalSubject.BOOKING and booking.status != BookingStatus.PENDING_APPROVAL:
+        raise ApprovalClosed(f"Booking {booking.id} is {booking.status}; nothing left to approve")
+
+    approve = decision == "approve"
+    to = StepStatus.APPROVED if approve else StepStatus.REJECTED
+    if not await _claim_step(session, open_step, to=to, caller=caller, note=text, now=now):
+        raise ApprovalAlreadyDecided(
+            f"Step {open_step.ordinal} of approval {wf.id} was decided by someone else first"
+        )
+    audit.record(
+        session,
+        org_id=wf.org_id,
+        actor_id=caller.user_id,
+        action=f"approval.step_{to}",
+        entity="approval",
+        entity_id=wf.id,
+        at=now,
+        step=open_step.ordinal,
+        note=text,
+    )
+    later = [s for s in steps if s.ordinal > open_step.ordinal]
+    finished: Finished | None = None
+    if approve and later:
+        nxt = later[0]
+        await _move_workflow(
+            session, wf, expected_step=open_step.ordinal, now=now, current_step=nxt.ordinal
+        )
+        opened = await session.execute(
+            update(ApprovalStep)
+            .where(ApprovalStep.id == nxt.id, ApprovalStep.status == StepStatus.WAITING)
+            .values(
+                status=StepStatus.PENDING, opened_at=now, due_at=_due(now, wf.deadline, settings)
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if opened.rowcount != 1:  # type: ignore[attr-defined]
+            raise ApprovalClosed(f"Approval {wf.id} changed while you decided; look again")
+        steps = await _steps(session, wf.id)
+        await _emit_requested(session, wf, steps[nxt.ordinal - 1], booking, now=now)
+    else:
+        final = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
+        await _move_workflow(
+            session,
+            wf,
+            expected_step=open_step.ordinal,
+            now=now,
+            status=final,
+            decided_by=caller.user_id,
+            note=text or None,
+            finished_at=now,
+        )
+        await _skip_waiting(session, wf.id)
+        await session.refresh(wf)
+        await _emit_decided(session, wf, booking, caller, now=now)
+        finished = Finished.of(wf)
+    await session.refresh(wf)
+    return wf, finished
+
+
+async def _skip_waiting(session: AsyncSession, workflow_id: str) -> None:
+    await session.execute(
+        update(ApprovalStep)
+        .where(ApprovalStep.workflow_id == workflow_id, ApprovalStep.status == StepStatus.WAITING)
+        .values(status=StepStatus.SKIPPED)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# -- notifications (outbox, same transaction as the change) -----------------------------
+
+
+async def _emit_requested(
+    session: AsyncSession,
+    wf: ApprovalWorkflow,
+    step: ApprovalStep,
+    booking: Booking,
+    *,
+    now: datetime,
+) -> None:
+    summary = await trip_summary(session, booking)
+    assert step.due_at is not None
+    outbox.emit(
+        session,
+        org_id=wf.org_id,
+        topic="approval.requested",
+        key=f"approval:{wf.id}:step:{step.ordinal}:requested",
+        payload={
+            "approval_id": wf.id,
+            "booking_id": wf.booking_id,
+            "subject": wf.subject,
+            "subject_id": wf.subject_id,
+            "step": step.ordinal,
+            "role": step.role,
+            "approver_id": step.approver_id,
+            "due_at": _iso(step.due_at),
+            "notify": [step.approver_id],
+            "message": (
+                f"{_trip_phrase(summary, wf)} needs your approval as "
+                f"{step.role.replace('_', ' ')} by {_when(step.due_at)}."
+            ),
+        },
+        at=now,
+    )
+
+
+def _audience(wf: ApprovalWorkflow) -> list[str]:
+    return list(dict.fromkeys([wf.traveler_id, wf.requested_by]))
+
+
+async def _emit_decided(
+    session: AsyncSession,
+    wf: ApprovalWorkflow,
+    booking: Booking,
+    caller: Caller,
+    *,
+    now: datetime,
+) -> None:
+    summary = await trip_summary(session, booking)
+    who = caller.name or caller.user_id
+    if wf.status == ApprovalStatus.APPROVED:
+        message = f"{_trip_phrase(summary, wf)} was approved by {who}; booking it now."
+    else:
+        message = f"{_trip_phrase(summary, wf)} was rejected by {who}: {wf.note}"
+    outbox.emit(
+        session,
+        org_id=wf.org_id,
+        topic="approval.decided",
+        key=f"approval:{wf.id}:decided",
+        payload={
+            "approval_id": wf.id,
+            "booking_id": wf.booking_id,
+            "subject": wf.subject,
+            "subject_id": wf.subject_id,
+            "decision": wf.status,
+            "decided_by": caller.user_id,
+            "note": wf.note,
+            "notify": _audience(wf),
+            "message": message,
+        },
+        at=now,
+    )
+
+
+# -- the SLA jobs -------------------------------------------------------------------------
+
+
+async def escalate_overdue(session: AsyncSession, *, now: datetime, limit: int = 200) -> int:
+    """Steps past their SLA: mark them escalated and tell the approver's manager (once).
+
+    The step stays open: the approver may still decide, and so may the manager it was
+    escalated to. The move is conditional (``WHERE status = 'pending'``), so two job
+    ticks never escalate a step twice.
+    """
+    rows = (
+        await session.execute(
+            select(ApprovalStep, ApprovalWorkflow)
+            .join(ApprovalWorkflow, ApprovalWorkflow.id == ApprovalStep.workflow_id)
+            .where(
+                ApprovalStep.status == StepStatus.PENDING,
+                ApprovalStep.due_at <= now,
+                ApprovalWorkflow.status == ApprovalStatus.PENDING,
+            )
+            .order_by(ApprovalStep.due_at, ApprovalStep.id)
+            .limit(limit)
+        )
+    ).all()
+    escalated = 0
+    for step, wf in rows:
+        approver = await session.get(User, step.approver_id)
+        target = await _up_the_chain(
+            session, approver.manager_id if approver else None, {step.approver_id}
+        )
+        if target is None:
+            target = await _first_with_role(session, wf.org_id, Role.ADMIN, {step.approver_id})
+        won = await session.execute(
+            update(ApprovalStep)
+            .where(ApprovalStep.id == step.id, ApprovalStep.status == StepStatus.PENDING)
+            .values(
+                status=StepStatus.ESCALATED,
+                escalated_at=now,
+                escalated_to=target.id if target else None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if won.rowcount != 1:  # type: ignore[attr-defined]
+            continue
+        escalated += 1
+        booking = await session.get(Booking, wf.booking_id)
+        assert booking is not None
+        summary = await trip_summary(session, booking)
+        approver_name = approver.name if approver else step.approver_id
+        assert step.due_at is not None
+        notify = [target.id] if target else []
+        outbox.emit(
+            session,
+            org_id=wf.org_id,
+            topic="approval.escalated",
+            key=f"approval:{wf.id}:step:{step.ordinal}:escalated",
+            payload={
+                "approval_id": wf.id,
+                "booking_id": wf.booking_id,
+                "step": step.ordinal,
+                "approver_id": step.approver_id,
+                "escalated_to": target.id if target else None,
+                "notify": notify,
+                "message": (
+                    f"{approver_name} has not decided on {_trip_phrase(summary, wf)} since it was "
+                    f"due {_when(step.due_at)}; you may approve or reject it in their place."
+                ),
+            },
+            at=now,
+        )
+        audit.record(
+            session,
+            org_id=wf.org_id,
+            actor_id="system",
+            action="approval.escalated",
+            entity="approval",
+            entity_id=wf.id,
+            at=now,
+            step=step.ordinal,
+            escalated_to=target.id if target else None,
+        )
+    return escalated
+
+
+async def expire_overdue(
+    session: AsyncSession, *, now: datetime, limit: int = 200
+) -> list[Finished]:
+    """Workflows past their deadline become ``expired`` (conditionally: a decision that
+    got there first wins). Their subjects are released by :func:`settle` after commit."""
+    rows = (
+        await session.scalars(
+            select(ApprovalWorkflow)
+            .where(
+                ApprovalWorkflow.status == ApprovalStatus.PENDING, ApprovalWorkflow.deadline <= now
+            )
+            .order_by(ApprovalWorkflow.deadline, ApprovalWorkflow.id)
+            .limit(limit)
+        )
+    ).all()
+    finished: list[Finished] = []
+    for wf in rows:
+        won = await session.execute(
+            update(ApprovalWorkflow)
+            .where(ApprovalWorkflow.id == wf.id, ApprovalWorkflow.status == ApprovalStatus.PENDING)
+            .values(
+                status=ApprovalStatus.EXPIRED,
+                finished_at=now,
+                updated_at=now,
+                note="No decision before the deadline",
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if won.rowcount != 1:  # type: ignore[attr-defined]
+            continue
+        steps = await _steps(session, wf.id)
+        waiting_on = [s.approver_id for s in steps if s.status in OPEN_STEP_STATUSES]
+        await session.execute(
+            update(ApprovalStep)
+            .where(ApprovalStep.workflow_id == wf.id, ApprovalStep.status.in_(OPEN_STEP_STATUSES))
+            .values(status=StepStatus.EXPIRED)
+            .execution_options(synchronize_session=False)
+        )
+        await _skip_waiting(session, wf.id)
+        await session.refresh(wf)
+        booking = await session.get(Booking, wf.booking_id)
+        assert booking is not None
+        summary = await trip_summary(session, booking)
+        outbox.emit(
+            session,
+            org_id=wf.org_id,
+            topic="approval.expired",
+            key=f"approval:{wf.id}:expired",
+            payload={
+                "approval_id": wf.id,
+                "booking_id": wf.booking_id,
+                "subject": wf.subject,
+                "subject_id": wf.subject_id,
+                "notify": list(dict.fromkeys([*_audience(wf), *waiting_on])),
+                "message": (
+                    f"{_trip_phrase(summary, wf)} was not approved before its deadline "
+                    f"({_when(wf.deadline)}); the seats and rooms were released."
+                ),
+            },
+            at=now,
+        )
+        audit.record(
+            session,
+            org_id=wf.org_id,
+            actor_id="system",
+            action="approval.expired",
+            entity="approval",
+            entity_id=wf.id,
+            at=now,
+        )
+        finished.append(Finished.of(wf))
+    return finished
+
+
+async def unsettled(session: AsyncSession, *, now: datetime, limit: int = 100) -> list[Finished]:
+    """Finished workflows whose subject was never told (the process died in between)."""
+    rows = (
+        await session.scalars(
+            select(ApprovalWorkflow)
+            .where(
+                ApprovalWorkflow.status.in_(
+                    [ApprovalStatus.APPROVED, ApprovalStatus.REJECTED, ApprovalStatus.EXPIRED]
+                ),
+                ApprovalWorkflow.settled_at.is_(None),
+                ApprovalWorkflow.finished_at <= now - SETTLE_RETRY_AFTER,
+            )
+            .order_by(ApprovalWorkflow.finished_at)
+            .limit(limit)
+        )
+    ).all()
+    return [Finished.of(wf) for wf in rows]
+
+
+# -- after commit: tell the subject ----------------------------------------------------
+
+
+async def settle(rt: Runtime, done: Finished) -> bool:
+    """Hand a finished workflow's outcome to its subject, outside any transaction.
+
+    Booking: the last approval resumes the confirmation saga (authorize, book,
+    capture); a rejection cancels the booking and an expiry expires it, both giving
+    the inventory back. Rebook: ``core.booking.rebook.on_approval_decided``. Returns
+    True once the subject has been told; a crash leaves ``settled_at`` empty and the
+    expiry job tries again (every step it calls is idempotent).
+    """
+    try:
+        if done.subject == ApprovalSubject.BOOKING:
+            from core.booking import saga
+
+            if done.status == ApprovalStatus.APPROVED:
+                await saga.resume_after_approval(rt, done.booking_id)
+            else:
+                why = (
+                    f"Approval rejected: {done.note}"
+                    if done.status == ApprovalStatus.REJECTED
+                    else "Approval not given before the deadline"
+                )
+                to = (
+                    BookingStatus.CANCELLED
+                    if done.status == ApprovalStatus.REJECTED
+                    else BookingStatus.EXPIRED
+                )
+                await saga.end_pending_approval(rt, done.booking_id, to=to, reason=why)
+        else:
+            try:
+                rebook = importlib.import_module("core.booking.rebook")
+            except ModuleNotFoundError as exc:
+                if exc.name != "core.booking.rebook":
+                    raise
+                log.info("approval %s: rebooks are not available yet; will retry", done.workflow_id)
+                return False
+            await rebook.on_approval_decided(
+                rt, done.subject_id, done.status == ApprovalStatus.APPROVED, done.note
+            )
+    except CoreError as exc:
+        # A business outcome of the subject (card declined, seats gone): recorded on
+        # the booking by the saga itself. The workflow's part is done.
+        log.info("approval %s settled with %s: %s", done.workflow_id, exc.code, exc)
+    except Exception:
+        log.exception(
+            "approval %s: telling the %s failed; will retry", done.workflow_id, done.subject
+        )
+        return False
+    async with rt.db.uow() as session:
+        await session.execute(
+            update(ApprovalWorkflow)
+            .where(ApprovalWorkflow.id == done.workflow_id, ApprovalWorkflow.settled_at.is_(None))
+            .values(settled_at=rt.clock.now())
+            .execution_options(synchronize_session=False)
+        )
+    return True
+
+
+# -- edges: one transaction, then settle --------------------------------------------------
+
+
+async def decide_approval(
+    rt: Runtime, caller: Caller, approval_id: str, *, decision: str, note: str | None = None
+) -> dict[str, Any]:
+    """Decide, commit, then (if the workflow ended) run the booking's next step.
+
+    Returns the workflow view; its ``booking.status`` shows where the booking got to
+    (``confirmed`` after the last approval, ``cancelled`` after a rejection).
+    """
+    async with rt.db.uow() as session:
+        wf, finished = await decide(
+            session,
+            caller,
+            approval_id,
+            decision=decision,
+            note=note,
+            now=rt.clock.now(),
+            settings=rt.settings,
+        )
+        wf_id = wf.id
+    if finished is not None:
+        await settle(rt, finished)
+    async with rt.db.uow(write=False) as session:
+        return await approval_view(session, await _load_workflow(session, caller.org_id, wf_id))
+
+
+async def run_escalations(rt: Runtime) -> int:
+    async with rt.db.uow() as session:
+        return await escalate_overdue(session, now=rt.clock.now())
+
+
+async def run_expiries(rt: Runtime) -> int:
+    """Expire overdue workflows, then settle them and any earlier straggler."""
+    now = rt.clock.now()
+    async with rt.db.uow() as session:
+        expired = await expire_overdue(session, now=now)
+    for done in expired:
+        await settle(rt, done)
+    async with rt.db.uow(write=False) as session:
+        stragglers = await unsettled(session, now=now)
+    for done in stragglers:
+        await settle(rt, done)
+    return len(expired)
+
+
+__all__ = [
+    "Finished",
+    "approval_view",
+    "decide",
+    "decide_approval",
+    "escalate_overdue",
+    "expire_overdue",
+    "get_approval",
+    "list_approvals",
+    "resolve_approver",
+    "run_escalations",
+    "run_expiries",
+    "settle",
+    "start_workflow",
+    "trip_summary",
+    "unsettled",
+]
