@@ -27,7 +27,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy core
+	$(BIN)/mypy core tools
 	$(BIN)/lint-imports
 
 eval: install
