@@ -1,0 +1,133 @@
+"""Reconciliation exceptions: what finance must look at, scoped to the caller's organization."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal, cast
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.errors import Forbidden, NotFound
+from core.identity import Caller
+from core.models import ReconciliationException, Role
+
+#: Who may see and resolve an organization's reconciliation exceptions and invoices.
+FINANCE_ROLES = frozenset({Role.FINANCE, Role.ADMIN, Role.VP_FINANCE})
+
+ExceptionStatus = Literal["open", "resolved", "all"]
+
+
+def require_finance(caller: Caller) -> None:
+    if caller.role not in FINANCE_ROLES:
+        raise Forbidden("Only finance (finance, VP Finance, admin) can see reconciliation data")
+
+
+async def record_exception(
+    session: AsyncSession,
+    *,
+    org_id: str | None,
+    booking_id: str | None,
+    kind: str,
+    source: str,
+    reference: str,
+    dedupe_key: str,
+    now: datetime,
+    detail: str = "",
+    segment_id: str | None = None,
+    expected_minor: int | None = None,
+    actual_minor: int | None = None,
+    currency: str | None = None,
+) -> bool:
+    """Add an exception unless one with ``dedupe_key`` exists. True if added."""
+    values: dict[str, Any] = {
+        "org_id": org_id,
+        "booking_id": booking_id,
+        "segment_id": segment_id,
+        "kind": str(kind),
+        "source": source,
+        "reference": reference[:120],
+        "dedupe_key": dedupe_key[:200],
+        "expected_minor": expected_minor,
+        "actual_minor": actual_minor,
+        "currency": currency,
+        "detail": detail[:500],
+        "created_at": now,
+    }
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt: Any = pg_insert(ReconciliationException).values(**values).on_conflict_do_nothing()
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(ReconciliationException).values(**values).on_conflict_do_nothing()
+    result = await session.execute(stmt)
+    return cast(CursorResult[Any], result).rowcount == 1
+
+
+def exception_view(row: ReconciliationException) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "source": row.source,
+        "booking_id": row.booking_id,
+        "segment_id": row.segment_id,
+        "reference": row.reference,
+        "expected_minor": row.expected_minor,
+        "actual_minor": row.actual_minor,
+        "currency": row.currency,
+        "detail": row.detail,
+        "created_at": row.created_at,
+        "resolved_at": row.resolved_at,
+    }
+
+
+async def list_exceptions(
+    session: AsyncSession,
+    caller: Caller,
+    *,
+    status: ExceptionStatus = "open",
+    kind: str | None = None,
+    limit: int = 100,
+) -> list[ReconciliationException]:
+    """The caller's organization's exceptions, newest first."""
+    require_finance(caller)
+    query = select(ReconciliationException).where(ReconciliationException.org_id == caller.org_id)
+    if status == "open":
+        query = query.where(ReconciliationException.resolved_at.is_(None))
+    elif status == "resolved":
+        query = query.where(ReconciliationException.resolved_at.is_not(None))
+    if kind:
+        query = query.where(ReconciliationException.kind == kind)
+    query = query.order_by(
+        ReconciliationException.created_at.desc(), ReconciliationException.id.desc()
+    ).limit(limit)
+    return list((await session.scalars(query)).all())
+
+
+async def resolve_exception(
+    session: AsyncSession, caller: Caller, exception_id: int, *, now: datetime
+) -> ReconciliationException:
+    """Mark an exception handled. Resolving twice is harmless (the first time stands)."""
+    require_finance(caller)
+    row = await session.scalar(
+        select(ReconciliationException).where(
+            ReconciliationException.id == exception_id,
+            ReconciliationException.org_id == caller.org_id,
+        )
+    )
+    if row is None:
+        raise NotFound(f"No reconciliation exception {exception_id}")
+    await session.execute(
+        update(ReconciliationException)
+        .where(
+            ReconciliationException.id == exception_id,
+            ReconciliationException.resolved_at.is_(None),
+        )
+        .values(resolved_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(row)
+    return row

@@ -1,0 +1,445 @@
+"""Reconciliation: match what was charged to what was booked.
+
+Three sources must agree for a confirmed booking: our booking (segments and their
+prices), the payment (our ``payments`` row and, with the local gateway, the
+gateway's own intent), and the supplier's record of what it charged
+(``supplier_reservations``). When they agree to the minor unit the booking's
+segments become finalized :class:`~core.models.InvoiceLine` s (one per segment,
+unique, so a re-run adds nothing). When they do not, a
+:class:`~core.models.ReconciliationException` says what differs and by how much,
+and the booking waits until finance resolves it.
+
+It also looks for money nobody explains: supplier charges with no billable booking
+behind them, gateway captures with no payment of ours, and captured payments of
+bookings that never happened (failed / expired) that were not refunded.
+
+Stripe-side discrepancies arrive through webhooks (core.payment.webhooks).
+Rebooked segments are checked against their own supplier record; the payment
+check runs once, on the booking's first reconciliation, because changes add
+their own charges and refunds later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.finance.exceptions import record_exception
+from core.models import (
+    Booking,
+    BookingStatus,
+    ExceptionKind,
+    Flight,
+    GatewayIntent,
+    Hotel,
+    InvoiceLine,
+    Payment,
+    ReconciliationException,
+    Segment,
+    SegmentStatus,
+    SupplierReservation,
+)
+
+if TYPE_CHECKING:
+    from core.runtime import Runtime
+
+BILLABLE = (BookingStatus.CONFIRMED, BookingStatus.REQUIRES_ATTENTION)
+# A saga on its way has supplier records before the booking is billable.
+IN_PROGRESS = (BookingStatus.CONFIRMING, BookingStatus.PENDING_CONFIRMATION)
+NEVER_HAPPENED = (BookingStatus.FAILED, BookingStatus.EXPIRED)
+# Exceptions raised here; an open one holds its booking back from invoicing.
+RECON_SOURCES = ("supplier", "gateway")
+BATCH = 200
+
+
+@dataclass
+class ReconcileStats:
+    bookings_checked: int = 0
+    invoice_lines: int = 0
+    exceptions: int = 0
+
+
+async def reconcile(rt: Runtime, *, limit: int = BATCH) -> ReconcileStats:
+    """The ``reconciliation`` job: one transaction per tick."""
+    now = rt.clock.now()
+    async with rt.db.uow() as session:
+        stats = await reconcile_bookings(session, now=now, limit=limit)
+        stats.exceptions += await flag_orphan_supplier_charges(session, now=now, limit=limit)
+        stats.exceptions += await flag_orphan_gateway_captures(session, now=now, limit=limit)
+        stats.exceptions += await flag_unrefunded_charges(session, now=now, limit=limit)
+    return stats
+
+
+async def reconcile_bookings(
+    session: AsyncSession, *, now: datetime, limit: int = BATCH
+) -> ReconcileStats:
+    stats = ReconcileStats()
+    open_exception = exists().where(
+        ReconciliationException.booking_id == Booking.id,
+        ReconciliationException.resolved_at.is_(None),
+        ReconciliationException.source.in_(RECON_SOURCES),
+    )
+    invoiced = exists().where(InvoiceLine.segment_id == Segment.id)
+    booking_ids = list(
+        (
+            await session.scalars(
+                select(Booking.id)
+                .join(Segment, Segment.booking_id == Booking.id)
+                .where(
+                    Booking.status.in_(BILLABLE),
+                    Segment.status == SegmentStatus.BOOKED,
+                    ~invoiced,
+                    ~open_exception,
+                )
+                .group_by(Booking.id)
+                .order_by(Booking.id)
+                .limit(limit)
+            )
+        ).all()
+    )
+    for booking_id in booking_ids:
+        booking = await session.get(Booking, booking_id)
+        assert booking is not None
+        stats.bookings_checked += 1
+        added, lines = await _reconcile_booking(session, booking, now=now)
+        stats.exceptions += added
+        stats.invoice_lines += lines
+    return stats
+
+
+async def _reconcile_booking(
+    session: AsyncSession, booking: Booking, *, now: datetime
+) -> tuple[int, int]:
+    """(exceptions added, invoice lines added) for one billable booking."""
+    segments = (
+        await session.scalars(
+            select(Segment)
+            .where(Segment.booking_id == booking.id, Segment.status == SegmentStatus.BOOKED)
+            .order_by(Segment.position)
+        )
+    ).all()
+    already = set(
+        (
+            await session.scalars(
+                select(InvoiceLine.segment_id).where(InvoiceLine.booking_id == booking.id)
+            )
+        ).all()
+    )
+    todo = [s for s in segments if s.id not in already]
+    problems: list[dict[str, Any]] = []
+    payment: Payment | None = None
+
+    payments = (
+        await session.scalars(
+            select(Payment).where(Payment.booking_id == booking.id, Payment.purpose == "booking")
+        )
+    ).all()
+    captured = [p for p in payments if p.captured_minor > 0]
+    payment = captured[0] if captured else None
+    if not already:
+        # First look at this booking: the captured money must be exactly its price.
+        total_captured = sum(p.captured_minor for p in captured)
+        if total_captured != booking.total_minor:
+            problems.append(
+                dict(
+                    kind=ExceptionKind.AMOUNT_MISMATCH,
+                    source="gateway",
+                    reference=payment.provider_ref or payment.id if payment else booking.id,
+                    dedupe_key=f"gateway:captured:{booking.id}",
+                    expected_minor=booking.total_minor,
+                    actual_minor=total_captured,
+                    currency=booking.currency,
+                    detail=f"Captured {total_captured}, the booking costs {booking.total_minor}",
+                )
+            )
+        for p in captured:
+            if p.currency != booking.currency:
+                problems.append(
+                    dict(
+                        kind=ExceptionKind.CURRENCY_MISMATCH,
+                        source="gateway",
+                        reference=p.id,
+                        dedupe_key=f"gateway:currency:{p.id}",
+                        actual_minor=p.captured_minor,
+                        currency=p.currency,
+                        detail=f"Payment in {p.currency}, booking in {booking.currency}",
+                    )
+                )
+            if p.provider_ref and p.gateway == "local":
+                intent = await session.get(GatewayIntent, p.provider_ref)
+                gateway_amount = intent.amount_captured if intent is not None else 0
+                if gateway_amount != p.captured_minor:
+                    problems.append(
+                        dict(
+                            kind=ExceptionKind.AMOUNT_MISMATCH,
+                            source="gateway",
+                            reference=p.provider_ref,
+                            dedupe_key=f"gateway:intent:{p.provider_ref}",
+                            expected_minor=p.captured_minor,
+                            actual_minor=gateway_amount,
+                            currency=p.currency,
+                            detail=f"The gateway captured {gateway_amount}, our payment says {p.captured_minor}",
+                        )
+                    )
+
+    reservations = (
+        await session.scalars(
+            select(SupplierReservation).where(SupplierReservation.booking_ref == booking.id)
+        )
+    ).all()
+    by_segment = {str(r.payload.get("segment_id")): r for r in reservations}
+    for seg in todo:
+        res = by_segment.get(seg.id)
+        if res is None or res.status != "booked":
+            state = "no record" if res is None else f"status {res.status}"
+            problems.append(
+                dict(
+                    kind=ExceptionKind.MISSING_SUPPLIER_CHARGE,
+                    source="supplier",
+                    reference=f"{seg.supplier}:{seg.locator}",
+                    segment_id=seg.id,
+                    dedupe_key=f"supplier:missing:{seg.id}",
+                    expected_minor=seg.amount_minor,
+                    actual_minor=None if res is None else res.amount_minor,
+                    currency=seg.currency,
+                    detail=f"Segment {seg.id} is booked with us but the supplier has {state}",
+                )
+            )
+        elif res.currency != seg.currency:
+            problems.append(
+                dict(
+                    kind=ExceptionKind.CURRENCY_MISMATCH,
+                    source="supplier",
+                    reference=f"{res.supplier}:{res.locator}",
+                    segment_id=seg.id,
+                    dedupe_key=f"supplier:currency:{res.id}",
+                    expected_minor=seg.amount_minor,
+                    actual_minor=res.amount_minor,
+                    currency=res.currency,
+                    detail=f"The supplier charged in {res.currency}, the segment is in {seg.currency}",
+                )
+            )
+        elif res.amount_minor != seg.amount_minor:
+            problems.append(
+                dict(
+                    kind=ExceptionKind.AMOUNT_MISMATCH,
+                    source="supplier",
+                    reference=f"{res.supplier}:{res.locator}",
+                    segment_id=seg.id,
+                    dedupe_key=f"supplier:amount:{res.id}:{res.amount_minor}",
+                    expected_minor=seg.amount_minor,
+                    actual_minor=res.amount_minor,
+                    currency=res.currency,
+                    detail=f"The supplier charged {res.amount_minor} for segment {seg.id}, "
+                    f"we priced it {seg.amount_minor}",
+                )
+            )
+
+    if problems:
+        added = 0
+        for problem in problems:
+            added += await record_exception(
+                session, org_id=booking.org_id, booking_id=booking.id, now=now, **problem
+            )
+        return added, 0
+
+    lines = 0
+    for seg in todo:
+        res = by_segment[seg.id]
+        session.add(
+            InvoiceLine(
+                org_id=booking.org_id,
+                booking_id=booking.id,
+                segment_id=seg.id,
+                payment_id=payment.id if payment else None,
+                kind=seg.kind,
+                description=await _describe(session, seg),
+                supplier=res.supplier,
+                locator=res.locator,
+                amount_minor=seg.amount_minor,
+                currency=seg.currency,
+                finalized_at=now,
+            )
+        )
+        lines += 1
+    await session.flush()
+    return 0, lines
+
+
+async def _describe(session: AsyncSession, seg: Segment) -> str:
+    if seg.flight_id is not None:
+        flight = await session.get(Flight, seg.flight_id)
+        if flight is not None:
+            return (
+                f"{flight.carrier} {flight.number} {flight.origin}→{flight.destination} "
+                f"{flight.date.isoformat()} {seg.cabin or ''} ×{seg.quantity}"
+            ).strip()
+    if seg.hotel_id is not None:
+        hotel = await session.get(Hotel, seg.hotel_id)
+        name = hotel.name if hotel is not None else seg.hotel_id
+        return f"{name} {seg.check_in}→{seg.check_out} ×{seg.quantity} room(s)"
+    return f"{seg.kind} {seg.id}"
+
+
+async def _existing_keys(session: AsyncSession, keys: list[str]) -> set[str]:
+    if not keys:
+        return set()
+    return set(
+        (
+            await session.scalars(
+                select(ReconciliationException.dedupe_key).where(
+                    ReconciliationException.dedupe_key.in_(keys)
+                )
+            )
+        ).all()
+    )
+
+
+async def flag_orphan_supplier_charges(
+    session: AsyncSession, *, now: datetime, limit: int = BATCH
+) -> int:
+    """Supplier charges (still booked) with no billable or in-progress booking of ours."""
+    rows = (
+        await session.execute(
+            select(SupplierReservation, Booking.org_id, Booking.status)
+            .outerjoin(Booking, Booking.id == SupplierReservation.booking_ref)
+            .where(
+                SupplierReservation.status == "booked",
+                (Booking.id.is_(None)) | (Booking.status.not_in(BILLABLE + IN_PROGRESS)),
+            )
+            .order_by(SupplierReservation.id)
+            .limit(limit)
+        )
+    ).all()
+    keys = {f"supplier:unknown:{res.id}" for res, _, _ in rows}
+    seen = await _existing_keys(session, sorted(keys))
+    added = 0
+    for res, org_id, status in rows:
+        key = f"supplier:unknown:{res.id}"
+        if key in seen:
+            continue
+        why = "no such booking" if org_id is None else f"booking is {status}"
+        added += await record_exception(
+            session,
+            org_id=org_id,
+            booking_id=res.booking_ref if org_id else None,
+            kind=ExceptionKind.UNKNOWN_CHARGE,
+            source="supplier",
+            reference=f"{res.supplier}:{res.locator}",
+            dedupe_key=key,
+            actual_minor=res.amount_minor,
+            currency=res.currency,
+            now=now,
+            detail=f"{res.supplier} charged {res.amount_minor} {res.currency} for {res.booking_ref} ({why})",
+        )
+    return added
+
+
+async def flag_orphan_gateway_captures(
+    session: AsyncSession, *, now: datetime, limit: int = BATCH
+) -> int:
+    """Local-gateway captures that no payment of ours points at."""
+    rows = (
+        await session.scalars(
+            select(GatewayIntent)
+            .outerjoin(Payment, Payment.provider_ref == GatewayIntent.id)
+            .where(GatewayIntent.amount_captured > 0, Payment.id.is_(None))
+            .order_by(GatewayIntent.created_at)
+            .limit(limit)
+        )
+    ).all()
+    seen = await _existing_keys(session, [f"gateway:unknown:{i.id}" for i in rows])
+    added = 0
+    for intent in rows:
+        key = f"gateway:unknown:{intent.id}"
+        if key in seen:
+            continue
+        booking_id = (intent.extra or {}).get("booking_id")
+        org_id = None
+        if isinstance(booking_id, str):
+            org_id = await session.scalar(select(Booking.org_id).where(Booking.id == booking_id))
+        added += await record_exception(
+            session,
+            org_id=org_id,
+            booking_id=booking_id if org_id else None,
+            kind=ExceptionKind.UNKNOWN_CHARGE,
+            source="gateway",
+            reference=intent.id,
+            dedupe_key=key,
+            actual_minor=intent.amount_captured,
+            currency=intent.currency,
+            now=now,
+            detail=f"The gateway captured {intent.amount_captured} {intent.currency} "
+            "that matches no payment of ours",
+        )
+    return added
+
+
+async def flag_unrefunded_charges(
+    session: AsyncSession, *, now: datetime, limit: int = BATCH
+) -> int:
+    """Money kept for bookings that never happened (failed or expired after capture)."""
+    rows = (
+        await session.execute(
+            select(Payment, Booking)
+            .join(Booking, Booking.id == Payment.booking_id)
+            .where(
+                Booking.status.in_(NEVER_HAPPENED),
+                Payment.captured_minor > Payment.refunded_minor,
+            )
+            .order_by(Payment.created_at)
+            .limit(limit)
+        )
+    ).all()
+    seen = await _existing_keys(session, [f"gateway:unrefunded:{p.id}" for p, _ in rows])
+    added = 0
+    for payment, booking in rows:
+        key = f"gateway:unrefunded:{payment.id}"
+        if key in seen:
+            continue
+        kept = payment.captured_minor - payment.refunded_minor
+        added += await record_exception(
+            session,
+            org_id=booking.org_id,
+            booking_id=booking.id,
+            kind=ExceptionKind.UNREFUNDED_CHARGE,
+            source="gateway",
+            reference=payment.provider_ref or payment.id,
+            dedupe_key=key,
+            expected_minor=0,
+            actual_minor=kept,
+            currency=payment.currency,
+            now=now,
+            detail=f"Booking {booking.id} is {booking.status} but {kept} is still captured",
+        )
+    return added
+
+
+async def invoice_lines(
+    session: AsyncSession, org_id: str, *, limit: int = 200
+) -> list[InvoiceLine]:
+    return list(
+        (
+            await session.scalars(
+                select(InvoiceLine)
+                .where(InvoiceLine.org_id == org_id)
+                .order_by(InvoiceLine.finalized_at.desc(), InvoiceLine.id.desc())
+                .limit(limit)
+            )
+        ).all()
+    )
+
+
+__all__ = [
+    "ReconcileStats",
+    "flag_orphan_gateway_captures",
+    "flag_orphan_supplier_charges",
+    "flag_unrefunded_charges",
+    "invoice_lines",
+    "reconcile",
+    "reconcile_bookings",
+]

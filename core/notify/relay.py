@@ -1,0 +1,277 @@
+"""The outbox relay: delivers committed outbox events to the notifiers, at least once.
+
+One pass (:func:`relay_outbox`, the ``outbox_relay`` job):
+
+1. **Claim** a batch of due events in one short transaction: a conditional UPDATE
+   moves ``available_at`` a lease into the future and counts the attempt, only for
+   rows still undelivered and due (``WHERE delivered_at IS NULL AND available_at <= now``).
+   Of two relays racing for a row exactly one gets it back (PostgreSQL re-checks the
+   WHERE after the other's commit; SQLite serializes at ``BEGIN IMMEDIATE``), and on
+   PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets the loser take the next rows instead of
+   waiting. A relay that dies holding a claim only delays those events by the lease.
+2. **Deliver** outside any transaction: each (notifier, recipient) pair not yet in
+   ``notification_deliveries`` is handed to the notifier, and recorded right after
+   it returns.
+3. **Settle**: all pairs done → ``delivered_at``; a failure → retried after an
+   exponential backoff (``last_error`` kept); after :data:`MAX_ATTEMPTS` the event is
+   abandoned (``abandoned_at``) for an operator to look at.
+
+A crash between a notifier's return and the record means that pair is sent again
+after the lease: the notifier gets the same ``Delivery.key`` and is expected to
+drop the copy (at least once, idempotent consumers).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.models import NotificationDelivery, OutboxEvent
+from core.notify.base import Delivery, Notifier, notifiers_for
+from core.notify.messages import compose, recipients
+
+if TYPE_CHECKING:
+    from core.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 50
+#: How long a claimed event is ours before another relay may take it over.
+CLAIM_LEASE = timedelta(seconds=120)
+MAX_ATTEMPTS = 10
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_CAP = timedelta(hours=1)
+
+
+class RelayCrash(Exception):
+    """Raised at a named point when a test asks for it (``rt.extras['relay_crash_at']``)."""
+
+
+def _crash_point(rt: Runtime, name: str) -> None:
+    if rt.extras.get("relay_crash_at") == name:
+        rt.extras.pop("relay_crash_at")
+        raise RelayCrash(name)
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, … capped at an hour (``attempts`` counts the failed one)."""
+    delay: timedelta = BACKOFF_BASE * (2 ** max(attempts - 1, 0))
+    return min(delay, BACKOFF_CAP)
+
+
+@dataclass(frozen=True)
+class ClaimedEvent:
+    id: int
+    org_id: str
+    topic: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+@dataclass
+class RelayStats:
+    claimed: int = 0
+    delivered: int = 0  # events fully delivered this pass
+    sent: int = 0  # (notifier, recipient) pairs handed over this pass
+    retrying: int = 0
+    abandoned: int = 0
+
+
+def _due(now: datetime) -> list[Any]:
+    return [
+        OutboxEvent.delivered_at.is_(None),
+        OutboxEvent.abandoned_at.is_(None),
+        OutboxEvent.available_at <= now,
+    ]
+
+
+async def claim_due_events(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    limit: int = BATCH_SIZE,
+    lease: timedelta = CLAIM_LEASE,
+    guarded: bool = True,
+) -> list[ClaimedEvent]:
+    """Take up to ``limit`` due events for this relay.
+
+    ``guarded=False`` is the naive relay (read the pending rows, no claim), kept
+    only so the race tests can show what the claim prevents.
+    """
+    if not guarded:
+        rows = (
+            await session.execute(
+                select(
+                    OutboxEvent.id,
+                    OutboxEvent.org_id,
+                    OutboxEvent.topic,
+                    OutboxEvent.payload,
+                    OutboxEvent.attempts,
+                )
+                .where(*_due(now))
+                .order_by(OutboxEvent.id)
+                .limit(limit)
+            )
+        ).all()
+        return [ClaimedEvent(r[0], r[1], r[2], r[3] or {}, r[4]) for r in rows]
+    candidates = select(OutboxEvent.id).where(*_due(now)).order_by(OutboxEvent.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    ids = list((await session.scalars(candidates)).all())
+    if not ids:
+        return []
+    claimed = (
+        await session.execute(
+            update(OutboxEvent)
+            # The due conditions again: they are what makes this claim conditional.
+            .where(OutboxEvent.id.in_(ids), *_due(now))
+            .values(available_at=now + lease, attempts=OutboxEvent.attempts + 1)
+            .returning(
+                OutboxEvent.id,
+                OutboxEvent.org_id,
+                OutboxEvent.topic,
+                OutboxEvent.payload,
+                OutboxEvent.attempts,
+            )
+            .execution_options(synchronize_session=False)
+        )
+    ).all()
+    return sorted(
+        (ClaimedEvent(r[0], r[1], r[2], r[3] or {}, r[4]) for r in claimed), key=lambda e: e.id
+    )
+
+
+async def _record_delivery(
+    session: AsyncSession, event: ClaimedEvent, notifier: str, recipient_id: str, now: datetime
+) -> None:
+    values = {
+        "event_id": event.id,
+        "org_id": event.org_id,
+        "notifier": notifier,
+        "recipient_id": recipient_id,
+        "delivered_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        await session.execute(
+            pg_insert(NotificationDelivery).values(**values).on_conflict_do_nothing()
+        )
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        await session.execute(
+            sqlite_insert(NotificationDelivery).values(**values).on_conflict_do_nothing()
+        )
+
+
+async def _deliver_event(
+    rt: Runtime, event: ClaimedEvent, notifiers: list[Notifier], stats: RelayStats
+) -> list[str]:
+    """Hand the event to every notifier for every recipient not served yet. Errors back."""
+    async with rt.db.uow(write=False) as session:
+        row = OutboxEvent(
+            id=event.id, org_id=event.org_id, topic=event.topic, payload=event.payload
+        )
+        people = await recipients(session, row)
+        done = {
+            (n, r)
+            for n, r in (
+                await session.execute(
+                    select(NotificationDelivery.notifier, NotificationDelivery.recipient_id).where(
+                        NotificationDelivery.event_id == event.id
+                    )
+                )
+            ).all()
+        }
+    subject, message = compose(event.topic, event.payload)
+    errors: list[str] = []
+    for notifier in notifiers:
+        for person in people:
+            if (notifier.name, person.user_id) in done:
+                continue
+            delivery = Delivery(
+                event_id=event.id,
+                org_id=event.org_id,
+                topic=event.topic,
+                recipient=person,
+                subject=subject,
+                message=message,
+                payload=event.payload,
+                notifier=notifier.name,
+            )
+            try:
+                await notifier.deliver(rt, delivery)
+            except Exception as exc:
+                log.warning(
+                    "outbox %s: notifier %s failed for %s: %r",
+                    event.id,
+                    notifier.name,
+                    person.user_id,
+                    exc,
+                )
+                errors.append(f"{notifier.name}→{person.user_id}: {exc!r}")
+                continue
+            _crash_point(rt, "after_deliver")
+            async with rt.db.uow() as session:
+                await _record_delivery(
+                    session, event, notifier.name, person.user_id, rt.clock.now()
+                )
+            stats.sent += 1
+    return errors
+
+
+async def _settle(rt: Runtime, event: ClaimedEvent, errors: list[str], stats: RelayStats) -> None:
+    now = rt.clock.now()
+    pending = [OutboxEvent.id == event.id, OutboxEvent.delivered_at.is_(None)]
+    async with rt.db.uow() as session:
+        if not errors:
+            await session.execute(
+                update(OutboxEvent)
+                .where(*pending)
+                .values(delivered_at=now, last_error=None)
+                .execution_options(synchronize_session=False)
+            )
+            stats.delivered += 1
+            return
+        last_error = "; ".join(errors)[:500]
+        if event.attempts >= MAX_ATTEMPTS:
+            log.error(
+                "outbox %s (%s): giving up after %d attempts: %s",
+                event.id,
+                event.topic,
+                event.attempts,
+                last_error,
+            )
+            values: dict[str, Any] = {"abandoned_at": now, "last_error": last_error}
+            stats.abandoned += 1
+        else:
+            values = {"available_at": now + backoff(event.attempts), "last_error": last_error}
+            stats.retrying += 1
+        await session.execute(
+            update(OutboxEvent)
+            .where(*pending)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def relay_outbox(rt: Runtime, *, limit: int = BATCH_SIZE, guarded: bool = True) -> RelayStats:
+    """One relay pass: claim due events, deliver them, settle each. Returns counts."""
+    stats = RelayStats()
+    async with rt.db.uow() as session:
+        events = await claim_due_events(session, now=rt.clock.now(), limit=limit, guarded=guarded)
+    stats.claimed = len(events)
+    if not events:
+        return stats
+    notifiers = notifiers_for(rt)
+    for event in events:
+        errors = await _deliver_event(rt, event, notifiers, stats)
+        await _settle(rt, event, errors, stats)
+    return stats

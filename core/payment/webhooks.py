@@ -1,0 +1,379 @@
+"""Stripe webhooks: verify, store once, process later.
+
+The endpoint only verifies the ``Stripe-Signature`` (``stripe.Webhook.construct_event``
+with ``CONCIERGE_STRIPE_WEBHOOK_SECRET``; 5-minute tolerance) and stores the event
+under its unique Stripe id, so Stripe's retries and replays are no-ops and a bad or
+stale signature stores nothing. The ``stripe_events`` job processes stored events
+one transaction each:
+
+- ``payment_intent.succeeded``: the payment is captured (if our saga has not
+  recorded it yet); an amount or currency that differs from ours, or a payment
+  intent we do not know, becomes a reconciliation exception.
+- ``charge.refunded``: the refunded amount is recorded; more refunded than
+  captured, or a refund of an unknown payment, is an exception.
+- ``charge.dispute.created``: a ``dispute`` exception, and finance is notified.
+
+Other event types are stored and marked ``ignored``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
+
+import stripe
+from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import outbox
+from core.errors import CoreError, Unauthorized, ValidationFailed
+from core.finance.exceptions import record_exception
+from core.models import Booking, ExceptionKind, Payment, Role, StripeEvent, User
+from core.models import StripeEventStatus as ES
+
+if TYPE_CHECKING:
+    from core.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+SIGNATURE_TOLERANCE_SECONDS = 300
+MAX_PROCESS_ATTEMPTS = 5
+HANDLED_TYPES = frozenset({"payment_intent.succeeded", "charge.refunded", "charge.dispute.created"})
+
+
+class StripeSignatureInvalid(Unauthorized):
+    code = "INVALID_SIGNATURE"
+    title = "The webhook signature is missing, wrong or too old"
+
+
+class WebhookNotConfigured(CoreError):
+    code = "WEBHOOK_NOT_CONFIGURED"
+    status = 503
+    title = "This webhook is not configured"
+
+
+def verify_stripe_event(
+    payload: bytes, signature: str | None, secret: str | None
+) -> dict[str, Any]:
+    """The event as a dict, or a named error; nothing is stored on failure."""
+    if not secret:
+        raise WebhookNotConfigured(
+            "Stripe webhooks are off: set CONCIERGE_STRIPE_WEBHOOK_SECRET to receive them"
+        )
+    if not signature:
+        raise StripeSignatureInvalid("Missing Stripe-Signature header")
+    try:
+        stripe.Webhook.construct_event(
+            payload, signature, secret, tolerance=SIGNATURE_TOLERANCE_SECONDS
+        )
+    except stripe.SignatureVerificationError as exc:
+        raise StripeSignatureInvalid("The Stripe-Signature does not match or is too old") from exc
+    except UnicodeDecodeError as exc:  # Stripe signs UTF-8 text; this was never theirs
+        raise StripeSignatureInvalid("The Stripe-Signature does not match") from exc
+    except ValueError as exc:  # signed, but not JSON
+        raise ValidationFailed("The event body is not valid JSON") from exc
+    event = json.loads(payload)
+    if (
+        not isinstance(event, dict)
+        or not isinstance(event.get("id"), str)
+        or not isinstance(event.get("type"), str)
+        or not event["id"]
+    ):
+        raise ValidationFailed("A Stripe event needs an id and a type")
+    return event
+
+
+async def store_stripe_event(
+    session: AsyncSession, event: dict[str, Any], *, now: datetime
+) -> bool:
+    """Store a verified event. False when its id was already stored (a redelivery)."""
+    existing = await session.scalar(
+        select(StripeEvent.id).where(StripeEvent.event_id == event["id"])
+    )
+    if existing is not None:
+        return False
+    session.add(
+        StripeEvent(
+            event_id=str(event["id"])[:255],
+            type=str(event["type"])[:100],
+            livemode=bool(event.get("livemode", False)),
+            payload=event,
+            status=ES.RECEIVED,
+            attempts=0,
+            received_at=now,
+        )
+    )
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        return False  # a concurrent delivery of the same event won
+    return True
+
+
+# ------------------------------------------------------------------------ processing
+
+
+def _object(event: dict[str, Any]) -> dict[str, Any]:
+    data = event.get("data") or {}
+    obj = data.get("object") if isinstance(data, dict) else None
+    return obj if isinstance(obj, dict) else {}
+
+
+def _minor(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+async def _payment_by_intent(session: AsyncSession, intent_id: Any) -> Payment | None:
+    if not isinstance(intent_id, str) or not intent_id:
+        return None
+    return cast(
+        Payment | None,
+        await session.scalar(select(Payment).where(Payment.provider_ref == intent_id)),
+    )
+
+
+async def _org_of_unknown(
+    session: AsyncSession, obj: dict[str, Any]
+) -> tuple[str | None, str | None]:
+    """Best effort for a charge we have no payment for: the booking its metadata names."""
+    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    booking_id = metadata.get("booking_id") if metadata else None
+    if isinstance(booking_id, str) and booking_id:
+        org_id = await session.scalar(select(Booking.org_id).where(Booking.id == booking_id))
+        if org_id:
+            return str(org_id), booking_id
+    return None, None
+
+
+async def _on_intent_succeeded(
+    session: AsyncSession, row: StripeEvent, obj: dict[str, Any], now: datetime
+) -> None:
+    intent_id = obj.get("id")
+    received = _minor(obj.get("amount_received")) or _minor(obj.get("amount")) or 0
+    currency = str(obj.get("currency") or "").upper() or None
+    payment = await _payment_by_intent(session, intent_id)
+    if payment is None:
+        org_id, booking_id = await _org_of_unknown(session, obj)
+        row.org_id = org_id
+        await record_exception(
+            session,
+            org_id=org_id,
+            booking_id=booking_id,
+            kind=ExceptionKind.UNKNOWN_CHARGE,
+            source="stripe",
+            reference=str(intent_id),
+            dedupe_key=f"stripe:unknown_intent:{intent_id}",
+            actual_minor=received,
+            currency=currency,
+            now=now,
+            detail=f"Stripe captured {received} {currency} on {intent_id}, which matches no payment of ours",
+        )
+        return
+    row.org_id = payment.org_id
+    await session.execute(
+        update(Payment)
+        .where(Payment.id == payment.id, Payment.status == "authorized")
+        .values(status="captured", captured_minor=received, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if currency and currency != payment.currency:
+        await record_exception(
+            session,
+            org_id=payment.org_id,
+            booking_id=payment.booking_id,
+            kind=ExceptionKind.CURRENCY_MISMATCH,
+            source="stripe",
+            reference=payment.provider_ref or "",
+            dedupe_key=f"stripe:currency:{intent_id}",
+            expected_minor=payment.amount_minor,
+            actual_minor=received,
+            currency=currency,
+            now=now,
+            detail=f"Stripe captured in {currency}, the payment is in {payment.currency}",
+        )
+    elif received != payment.amount_minor:
+        await record_exception(
+            session,
+            org_id=payment.org_id,
+            booking_id=payment.booking_id,
+            kind=ExceptionKind.AMOUNT_MISMATCH,
+            source="stripe",
+            reference=payment.provider_ref or "",
+            dedupe_key=f"stripe:amount:{intent_id}",
+            expected_minor=payment.amount_minor,
+            actual_minor=received,
+            currency=payment.currency,
+            now=now,
+            detail=f"Stripe captured {received}, we expected {payment.amount_minor}",
+        )
+
+
+async def _on_charge_refunded(
+    session: AsyncSession, row: StripeEvent, obj: dict[str, Any], now: datetime
+) -> None:
+    intent_id = obj.get("payment_intent")
+    refunded = _minor(obj.get("amount_refunded")) or 0
+    currency = str(obj.get("currency") or "").upper() or None
+    payment = await _payment_by_intent(session, intent_id)
+    if payment is None:
+        org_id, booking_id = await _org_of_unknown(session, obj)
+        row.org_id = org_id
+        await record_exception(
+            session,
+            org_id=org_id,
+            booking_id=booking_id,
+            kind=ExceptionKind.REFUND_MISMATCH,
+            source="stripe",
+            reference=str(obj.get("id") or intent_id),
+            dedupe_key=f"stripe:unknown_refund:{obj.get('id') or intent_id}",
+            actual_minor=refunded,
+            currency=currency,
+            now=now,
+            detail=f"Stripe refunded {refunded} on a charge we do not know",
+        )
+        return
+    row.org_id = payment.org_id
+    new_total = max(payment.refunded_minor, refunded)
+    values: dict[str, Any] = {"refunded_minor": new_total, "updated_at": now}
+    if payment.captured_minor and new_total >= payment.captured_minor:
+        values["status"] = "refunded"
+    await session.execute(
+        update(Payment)
+        .where(Payment.id == payment.id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if refunded > payment.captured_minor:
+        await record_exception(
+            session,
+            org_id=payment.org_id,
+            booking_id=payment.booking_id,
+            kind=ExceptionKind.REFUND_MISMATCH,
+            source="stripe",
+            reference=payment.provider_ref or "",
+            dedupe_key=f"stripe:over_refund:{intent_id}",
+            expected_minor=payment.captured_minor,
+            actual_minor=refunded,
+            currency=payment.currency,
+            now=now,
+            detail=f"Stripe refunded {refunded}, more than the {payment.captured_minor} captured",
+        )
+
+
+async def _on_dispute(
+    session: AsyncSession, row: StripeEvent, obj: dict[str, Any], now: datetime
+) -> None:
+    dispute_id = str(obj.get("id") or row.event_id)
+    amount = _minor(obj.get("amount"))
+    currency = str(obj.get("currency") or "").upper() or None
+    payment = await _payment_by_intent(session, obj.get("payment_intent"))
+    org_id = payment.org_id if payment else None
+    booking_id = payment.booking_id if payment else None
+    row.org_id = org_id
+    reason = str(obj.get("reason") or "unspecified")
+    await record_exception(
+        session,
+        org_id=org_id,
+        booking_id=booking_id,
+        kind=ExceptionKind.DISPUTE,
+        source="stripe",
+        reference=dispute_id,
+        dedupe_key=f"stripe:dispute:{dispute_id}",
+        expected_minor=payment.captured_minor if payment else None,
+        actual_minor=amount,
+        currency=currency,
+        now=now,
+        detail=f"Cardholder dispute ({reason})",
+    )
+    if org_id is None:
+        return
+    finance = (
+        await session.scalars(
+            select(User.id)
+            .where(User.org_id == org_id, User.role.in_([Role.FINANCE, Role.ADMIN]))
+            .order_by(User.id)
+        )
+    ).all()
+    outbox.emit(
+        session,
+        org_id=org_id,
+        topic="payment.disputed",
+        key=f"stripe:dispute:{dispute_id}",
+        payload={
+            "booking_id": booking_id,
+            "dispute_id": dispute_id,
+            "notify": list(finance),
+            "message": f"The card payment for booking {booking_id} was disputed ({reason}); "
+            "see the finance exceptions.",
+        },
+        at=now,
+    )
+
+
+_HANDLERS = {
+    "payment_intent.succeeded": _on_intent_succeeded,
+    "charge.refunded": _on_charge_refunded,
+    "charge.dispute.created": _on_dispute,
+}
+
+
+async def _process_one(rt: Runtime, event_id: int) -> bool:
+    """Claim and apply one stored event in one transaction. False if someone else did."""
+    now = rt.clock.now()
+    async with rt.db.uow() as session:
+        row = await session.get(StripeEvent, event_id)
+        if row is None or row.status != ES.RECEIVED:
+            return False
+        final = ES.PROCESSED if row.type in _HANDLERS else ES.IGNORED
+        claimed = await session.execute(
+            update(StripeEvent)
+            .where(StripeEvent.id == event_id, StripeEvent.status == ES.RECEIVED)
+            .values(status=final, processed_at=now, attempts=StripeEvent.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if cast(CursorResult[Any], claimed).rowcount != 1:
+            return False
+        handler = _HANDLERS.get(row.type)
+        if handler is not None:
+            await handler(session, row, _object(row.payload), now)
+    return True
+
+
+async def process_stripe_events(rt: Runtime, *, limit: int = 100) -> int:
+    """The ``stripe_events`` job: apply stored events, oldest first. Returns how many."""
+    async with rt.db.uow(write=False) as session:
+        ids = list(
+            (
+                await session.scalars(
+                    select(StripeEvent.id)
+                    .where(StripeEvent.status == ES.RECEIVED)
+                    .order_by(StripeEvent.id)
+                    .limit(limit)
+                )
+            ).all()
+        )
+    done = 0
+    for event_id in ids:
+        try:
+            done += int(await _process_one(rt, event_id))
+        except Exception as exc:
+            log.exception("stripe event %s could not be processed", event_id)
+            await _count_failure(rt, event_id, exc)
+    return done
+
+
+async def _count_failure(rt: Runtime, event_id: int, exc: Exception) -> None:
+    async with rt.db.uow() as session:
+        row = await session.get(StripeEvent, event_id)
+        if row is None or row.status != ES.RECEIVED:
+            return
+        row.attempts += 1
+        row.last_error = repr(exc)[:500]
+        if row.attempts >= MAX_PROCESS_ATTEMPTS:
+            row.status = ES.FAILED
+            row.processed_at = rt.clock.now()
