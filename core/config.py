@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     bookings_rate_burst: int = 30
     # How long a chat turn's events stay readable for reconnects (Last-Event-ID).
     chat_stream_ttl_seconds: int = 3600
+    # Notifications: email over SMTP when set (smtp://user:pass@host:port, smtp+starttls://,
+    # smtps://); the log notifier always runs.
+    smtp_url: str | None = None
+    smtp_from: str = "Travel concierge <concierge@localhost>"
+    smtp_timeout_seconds: float = 10.0
+    # Spend analytics answers are cached this long (Redis only).
+    analytics_cache_ttl_seconds: int = 60
     run_jobs_in_process: bool = True
     host: str = "127.0.0.1"
     port: int = 8000

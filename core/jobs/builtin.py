@@ -19,6 +19,9 @@ HOLD_SWEEP_SECONDS = 30.0
 SAGA_COMPLETER_SECONDS = 30.0
 IDEMPOTENCY_REAP_SECONDS = 3600.0
 CATALOGUE_EXTEND_SECONDS = 24 * 3600.0
+OUTBOX_RELAY_SECONDS = 5.0
+STRIPE_EVENTS_SECONDS = 10.0
+RECONCILE_SECONDS = 300.0
 APPROVAL_SLA_SECONDS = 60.0
 
 
@@ -70,6 +73,27 @@ async def expire_overdue_approvals(rt: Runtime) -> int:
     return await run_expiries(rt)
 
 
+async def relay_outbox(rt: Runtime) -> int:
+    """Deliver committed outbox events to the notifiers (at least once; see core.notify.relay)."""
+    from core.notify.relay import relay_outbox as relay
+
+    return (await relay(rt)).sent
+
+
+async def process_stripe_events(rt: Runtime) -> int:
+    """Apply stored Stripe webhook events (payments captured, refunds, disputes)."""
+    from core.payment.webhooks import process_stripe_events as process
+
+    return await process(rt)
+
+
+async def reconcile_payments(rt: Runtime) -> int:
+    """Match captures and supplier charges to bookings: invoice lines or exceptions."""
+    from core.finance.reconcile import reconcile
+
+    return count_of(await reconcile(rt))
+
+
 def count_of(result: Any) -> int:
     """A job's figure from whatever its service returns (a count, a summary, None)."""
     if isinstance(result, bool) or result is None:
@@ -89,6 +113,9 @@ def default_jobs() -> list[Job]:
         Job("saga_completer", SAGA_COMPLETER_SECONDS, complete_stuck_sagas),
         Job("idempotency_reaper", IDEMPOTENCY_REAP_SECONDS, reap_idempotency_keys),
         Job("catalogue_extender", CATALOGUE_EXTEND_SECONDS, extend_catalogue),
+        Job("outbox_relay", OUTBOX_RELAY_SECONDS, relay_outbox),
+        Job("stripe_events", STRIPE_EVENTS_SECONDS, process_stripe_events),
+        Job("reconciliation", RECONCILE_SECONDS, reconcile_payments),
         Job("approval_escalator", APPROVAL_SLA_SECONDS, escalate_overdue_approvals),
         Job("approval_expirer", APPROVAL_SLA_SECONDS, expire_overdue_approvals),
     ]
