@@ -1,0 +1,287 @@
+"""What the model sees: the system prompt, and a conversation kept under a token budget.
+
+The checkpoint keeps every message; each model call gets a *view* of it:
+
+1. the system prompt (policy brief rendered from the organization's rules, today's
+   date from the runtime clock, the caller's profile);
+2. tool results older than the last ``keep_recent_turns`` turns replaced by short
+   digests (ids, statuses, prices: what the model needs to act on later);
+3. if that is still over budget, the oldest turns folded into a running summary of
+   the trip being planned (requests made, bookings and their states) until it fits.
+
+The current turn is never summarised: the model must see what it just did.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from langchain_core.messages import (
+    AIMessage,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+
+import prompts
+from concierge.tokens import TokenCounter, content_text
+from core.policy.render import display_money, role_label
+from core.policy.rules import PolicyRules, cabin_label
+
+# Keys worth keeping when a tool result becomes a digest: enough to refer back to
+# an option, a booking or an approval without re-running the tool.
+_DIGEST_KEYS = (
+    "option",
+    "offer_id",
+    "booking_id",
+    "approval_id",
+    "segment_id",
+    "status",
+    "carrier",
+    "number",
+    "name",
+    "origin",
+    "destination",
+    "depart_at",
+    "check_in",
+    "check_out",
+    "cabin",
+    "total",
+    "price",
+    "nightly_rate",
+    "amount",
+    "currency",
+    "policy",
+    "hold_expires_at",
+    "locator",
+    "error",
+    "code",
+    "message",
+    "declined",
+    "decision",
+)
+_DIGEST_LIST_ITEMS = 3
+_DIGEST_STRING = 80
+
+
+# --- the system prompt -------------------------------------------------------------
+
+
+def policy_brief(rules: PolicyRules) -> str:
+    """The policy's key facts in a few lines, rendered from the rules themselves."""
+    cur = rules.currency
+    cabins = "; ".join(
+        f"{_minutes_range(r.min_minutes, r.max_minutes)}: "
+        + "/".join(cabin_label(c) for c in r.allowed_cabins)
+        for r in rules.cabin_rules
+    )
+    lines = [f"- Cabins by flying time: {cabins}; other cabins amber."]
+    if rules.red_cabins:
+        lines.append(
+            "- Never allowed (red): " + ", ".join(cabin_label(c) for c in rules.red_cabins) + "."
+        )
+    if rules.advance_purchase_days:
+        lines.append(f"- Booked fewer than {rules.advance_purchase_days} days ahead: amber.")
+    caps = ", ".join(
+        f"{cap.city} {display_money(cap.nightly_cap_minor, cur)}" for cap in rules.hotel_caps.cities
+    )
+    default_cap = display_money(rules.hotel_caps.default_nightly_cap_minor, cur)
+    lines.append(
+        f"- Hotel nightly caps: {caps + '; ' if caps else ''}elsewhere {default_cap}; over cap amber."
+    )
+    if rules.blocked_airlines:
+        lines.append(
+            "- Blocked airlines (red): "
+            + ", ".join(v.display for v in rules.blocked_airlines)
+            + "."
+        )
+    thresholds = sorted(rules.approval_thresholds, key=lambda t: t.over_minor)
+    approvals = [
+        f"over {display_money(t.over_minor, cur)} {role_label(t.role)}" for t in thresholds
+    ]
+    approvals.append(f"any amber item {role_label(rules.amber_requires)}")
+    lines.append("- Approvals: " + "; ".join(approvals) + ".")
+    return "\n".join(lines)
+
+
+def _minutes_range(low: int, high: int | None) -> str:
+    if high is None:
+        return f"from {low // 60} h"
+    return f"under {high // 60} h" if low == 0 else f"{low // 60}-{high // 60} h"
+
+
+def profile_text(profile: dict[str, Any]) -> str:
+    fields = (
+        ("name", "Name"),
+        ("role", "Role"),
+        ("department", "Department"),
+        ("home_airport", "Home airport"),
+        ("manager", "Manager"),
+        ("currency", "Company currency"),
+    )
+    return "\n".join(f"- {label}: {profile[key]}" for key, label in fields if profile.get(key))
+
+
+def system_prompt(
+    *, org_name: str, now: datetime, profile: dict[str, Any], rules: PolicyRules
+) -> str:
+    return prompts.render(
+        "system",
+        org_name=org_name,
+        today=now.strftime("%a %d %b %Y, %H:%M"),
+        profile=profile_text(profile) or "- (no profile)",
+        policy=policy_brief(rules),
+    )
+
+
+# --- digests and the running summary -------------------------------------------------
+
+
+def digest(content: str) -> str:
+    """A tool result cut down to ids, statuses and prices (compact JSON)."""
+    try:
+        data = json.loads(content)
+    except (TypeError, ValueError):
+        return content[:_DIGEST_STRING]
+    return json.dumps(_prune(data), separators=(",", ":"), ensure_ascii=False)
+
+
+def _prune(value: Any, depth: int = 0) -> Any:
+    if isinstance(value, dict):
+        kept: dict[str, Any] = {}
+        for key, item in value.items():
+            if key == "policy" and isinstance(item, dict):
+                kept[key] = item.get("status")
+            elif key in _DIGEST_KEYS and not isinstance(item, dict | list):
+                kept[key] = _prune(item, depth + 1)
+            elif (
+                key in _DIGEST_KEYS
+                and isinstance(item, dict)
+                and {"amount", "currency"} <= set(item)
+            ):
+                kept[key] = f"{item['amount']} {item['currency']}"
+            elif isinstance(item, dict | list) and depth < 3:
+                pruned = _prune(item, depth + 1)
+                if pruned:
+                    kept[key] = pruned
+        return kept
+    if isinstance(value, list):
+        items = [_prune(v, depth + 1) for v in value[:_DIGEST_LIST_ITEMS]]
+        if len(value) > _DIGEST_LIST_ITEMS:
+            items.append(f"+{len(value) - _DIGEST_LIST_ITEMS} more")
+        return items
+    if isinstance(value, str) and len(value) > _DIGEST_STRING:
+        return value[: _DIGEST_STRING - 1] + "…"
+    return value
+
+
+def split_turns(messages: Sequence[BaseMessage]) -> list[list[BaseMessage]]:
+    """Turns start at each human message (anything before the first is its own turn)."""
+    turns: list[list[BaseMessage]] = []
+    for message in messages:
+        if isinstance(message, HumanMessage) or not turns:
+            turns.append([])
+        turns[-1].append(message)
+    return turns
+
+
+def summarise(turns: Sequence[Sequence[BaseMessage]]) -> str:
+    """The running summary of folded turns: what was asked, what the tools settled."""
+    lines: list[str] = []
+    bookings: dict[str, str] = {}
+    for turn in turns:
+        for message in turn:
+            if isinstance(message, HumanMessage):
+                lines.append(f"- Asked: {_clip(content_text(message), 160)}")
+            elif isinstance(message, ToolMessage):
+                lines.append(
+                    f"  - {message.name or 'tool'}: {_clip(digest(content_text(message)), 200)}"
+                )
+                _collect_bookings(content_text(message), bookings)
+            elif (
+                isinstance(message, AIMessage) and not message.tool_calls and content_text(message)
+            ):
+                lines.append(f"  - Answered: {_clip(content_text(message), 160)}")
+    if bookings:
+        lines.append("- Bookings so far: " + ", ".join(f"{b} {s}" for b, s in bookings.items()))
+    return "\n".join(lines)
+
+
+def _collect_bookings(content: str, into: dict[str, str]) -> None:
+    try:
+        data = json.loads(content)
+    except (TypeError, ValueError):
+        return
+    stack: list[Any] = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if isinstance(item.get("booking_id"), str) and isinstance(item.get("status"), str):
+                into[item["booking_id"]] = item["status"]
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- the budget ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BudgetedPrompt:
+    messages: list[BaseMessage]
+    tokens: int  # our tiktoken count, tools included
+    folded_turns: int  # how many old turns went into the summary
+
+
+class ContextBudget:
+    def __init__(
+        self, counter: TokenCounter, *, budget_tokens: int = 6000, keep_recent_turns: int = 2
+    ) -> None:
+        self.counter = counter
+        self.budget_tokens = budget_tokens
+        self.keep_recent_turns = max(1, keep_recent_turns)
+
+    def fit(
+        self, system: str, history: Sequence[BaseMessage], tools: Sequence[dict[str, Any]] = ()
+    ) -> BudgetedPrompt:
+        turns = [list(t) for t in split_turns(history)]
+        recent_from = max(0, len(turns) - self.keep_recent_turns)
+        older = [[_digested(m) for m in t] for t in turns[:recent_from]]
+        recent = turns[recent_from:]
+        fixed = self.counter.count_tools(tools) + self.counter.count_message(SystemMessage(system))
+
+        folded: list[list[BaseMessage]] = []
+        while True:
+            head: list[BaseMessage] = [SystemMessage(system)]
+            if folded:
+                head.append(SystemMessage(prompts.render("summary", summary=summarise(folded))))
+            body = [m for t in older + recent for m in t]
+            tokens = fixed + self.counter.count_messages(head[1:] + body)
+            if tokens <= self.budget_tokens or not older:
+                break
+            folded.append(older.pop(0))
+        if tokens > self.budget_tokens and len(recent) > 1:
+            # Still too big with only recent turns left: digest all but the current turn.
+            recent = [[_digested(m) for m in t] for t in recent[:-1]] + recent[-1:]
+            body = [m for t in recent for m in t]
+            tokens = fixed + self.counter.count_messages(head[1:] + body)
+        return BudgetedPrompt(messages=head + body, tokens=tokens, folded_turns=len(folded))
+
+
+def _digested(message: BaseMessage) -> BaseMessage:
+    if not isinstance(message, ToolMessage):
+        return message
+    short = digest(content_text(message))
+    if len(short) >= len(content_text(message)):
+        return message
+    return message.model_copy(update={"content": short})

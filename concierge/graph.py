@@ -1,0 +1,243 @@
+"""The agent graph: ``agent → confirmation gate → tools → agent``.
+
+- ``agent`` calls the model with a budgeted view of the conversation
+  (:mod:`concierge.context`) and streams its text as typed events.
+- The router sends every tool call to its own ``tool`` task (``Send``). When a task
+  pauses, its siblings' results are already saved as pending writes of the step,
+  so resuming it never re-runs them.
+- A gated tool (``needs_confirmation``) pauses with ``interrupt()`` *before* doing
+  anything with effects, showing the exact action and a human summary. It runs
+  only if the resume value is exactly ``{"interrupt_id": <this one>, "approved":
+  True}``; the id is derived from the thread, the call and its canonical arguments,
+  so an approval cannot be replayed onto other arguments.
+- Tool errors are handled here, explicitly (LangGraph's ToolNode default re-raises):
+  a ``CoreError`` goes back to the model as ``{"error": {code, message}}``; anything
+  else is logged, reported to the user as a stream ``error`` and reaches the model
+  only as a generic message — never a traceback.
+
+Streaming goes through LangGraph's custom stream (``runtime.stream_writer``): the
+nodes write :mod:`concierge.events` objects, which the service passes on in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from langchain_core.messages import AIMessage, ToolMessage
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.runtime import Runtime as GraphRuntime
+from langgraph.types import Checkpointer, Send, interrupt
+
+from concierge.context import ContextBudget
+from concierge.events import TextDelta, TextEnd, TextStart, ToolFinished, ToolStarted, TurnError
+from concierge.models.base import ChatModel, ModelRequest
+from concierge.state import AgentState, ToolTask, TurnContext, UsageReport
+from core.errors import CoreError
+from tools.base import ToolContext, ToolSpec, error_payload
+
+log = logging.getLogger(__name__)
+
+MODEL_FAILED_TEXT = (
+    "Sorry, I couldn't reach the language model just now. Nothing was booked or "
+    "changed; please try again in a moment."
+)
+STEP_LIMIT_TEXT = (
+    "I've taken as many steps as I'm allowed for one message, so I stopped here. "
+    "Tell me how you'd like to continue."
+)
+TOOL_FAILED_MESSAGE = (
+    "The tool failed unexpectedly. Nothing more is known; tell the user and suggest trying again."
+)
+DECLINED_MESSAGE = "The traveller said no."
+
+
+def confirmation_id(thread_id: str, call_id: str, args: Mapping[str, Any]) -> str:
+    """Deterministic (it is recomputed when the task resumes) and bound to the arguments."""
+    canonical = json.dumps(args, sort_keys=True, separators=(",", ":"), default=str)
+    digest = hashlib.sha256(f"{thread_id}\n{call_id}\n{canonical}".encode()).hexdigest()
+    return f"cf_{digest[:24]}"
+
+
+def is_approval(answer: Any, interrupt_id: str) -> bool:
+    """Only the exact shape approves; anything else (other id, extra keys such as
+    edited arguments, a bare ``True``, ``"yes"``) is a no."""
+    return (
+        isinstance(answer, dict)
+        and set(answer) == {"interrupt_id", "approved"}
+        and answer["interrupt_id"] == interrupt_id
+        and answer["approved"] is True
+    )
+
+
+def build_graph(
+    model: ChatModel,
+    tools: Mapping[str, ToolSpec[Any, Any]],
+    budget: ContextBudget,
+    *,
+    checkpointer: Checkpointer = None,
+) -> CompiledStateGraph[Any, Any, Any, Any]:
+    tool_schemas = [spec.openai_schema() for spec in tools.values()]
+
+    async def agent(state: AgentState, runtime: GraphRuntime[TurnContext]) -> dict[str, Any]:
+        ctx = runtime.context
+        write = runtime.stream_writer
+        prompt = budget.fit(ctx.system_prompt, state["messages"], tool_schemas)
+        request = ModelRequest(
+            messages=prompt.messages,
+            tools=tool_schemas,
+            now=ctx.rt.clock.now(),
+            caller=ctx.caller,
+            profile=ctx.profile,
+        )
+        text_id = f"txt_{uuid.uuid4().hex[:12]}"
+        streamed = False
+
+        async def on_text(delta: str) -> None:
+            nonlocal streamed
+            if not delta:
+                return
+            if not streamed:
+                write(TextStart(id=text_id))
+                streamed = True
+            write(TextDelta(id=text_id, delta=delta))
+
+        try:
+            result = await model.generate(request, on_text=on_text)
+        except Exception:
+            log.exception("model call failed (thread %s)", ctx.thread_id)
+            write(
+                TurnError(
+                    message="The language model is unavailable right now.", code="MODEL_ERROR"
+                )
+            )
+            if streamed:
+                write(TextEnd(id=text_id))
+            return {"messages": [_say(write, MODEL_FAILED_TEXT)]}
+
+        usage = result.usage or {}
+        write(
+            UsageReport(
+                prompt_tokens=int(usage.get("prompt_tokens", prompt.tokens)),
+                completion_tokens=int(usage.get("completion_tokens", 0)),
+                counted_prompt_tokens=prompt.tokens,
+            )
+        )
+        message = result.message
+        text = message.content if isinstance(message.content, str) else ""
+        if streamed:
+            write(TextEnd(id=text_id))
+        if message.tool_calls and state["remaining_steps"] < 3:
+            # No room left for tools and another answer: end the turn politely
+            # rather than letting LangGraph raise GraphRecursionError.
+            return {"messages": [_say(write, STEP_LIMIT_TEXT)]}
+        if not streamed and text:
+            # A model that does not stream still shows up as one text part.
+            write(TextStart(id=text_id))
+            write(TextDelta(id=text_id, delta=text))
+            write(TextEnd(id=text_id))
+        return {"messages": [_with_unique_call_ids(message, state)]}
+
+    def route(state: AgentState) -> list[Send] | str:
+        last = state["messages"][-1]
+        if isinstance(last, AIMessage) and last.tool_calls:
+            return [Send("tool", ToolTask(call=call)) for call in last.tool_calls]
+        return END
+
+    async def tool(task: ToolTask, runtime: GraphRuntime[TurnContext]) -> dict[str, Any]:
+        ctx = runtime.context
+        write = runtime.stream_writer
+        call = task["call"]
+        call_id, name, args = call["id"] or "", call["name"], dict(call["args"])
+
+        def error(payload: dict[str, str]) -> dict[str, Any]:
+            write(ToolFinished(call_id=call_id, name=name, output=None, error=payload))
+            return _reply(call_id, name, {"error": payload}, status="error")
+
+        spec = tools.get(name)
+        if spec is None:
+            return error({"code": "UNKNOWN_TOOL", "message": f"There is no tool named {name!r}."})
+        tool_ctx = ToolContext.for_call(
+            ctx.rt, ctx.caller, thread_id=ctx.thread_id, tool_call_id=call_id
+        )
+
+        if spec.needs_confirmation:
+            try:
+                # READ-only: validates the arguments and phrases the question.
+                summary = await spec.summary(tool_ctx, args)
+            except CoreError as exc:
+                return error(error_payload(exc))
+            interrupt_id = confirmation_id(ctx.thread_id, call_id, args)
+            answer = interrupt(
+                {
+                    "interrupt_id": interrupt_id,
+                    "action": {"tool": name, "args": args},
+                    "summary": summary,
+                    "call_id": call_id,
+                }
+            )
+            if not is_approval(answer, interrupt_id):
+                return _reply(call_id, name, {"declined": True, "message": DECLINED_MESSAGE})
+
+        write(ToolStarted(call_id=call_id, name=name, args=args))
+        try:
+            output = await spec.invoke(tool_ctx, args)
+        except CoreError as exc:
+            return error(error_payload(exc))
+        except Exception:
+            log.exception("tool %s failed (thread %s, call %s)", name, ctx.thread_id, call_id)
+            write(
+                TurnError(message=f"Something went wrong while running {name}.", code="TOOL_FAILED")
+            )
+            return error({"code": "INTERNAL", "message": TOOL_FAILED_MESSAGE})
+        write(ToolFinished(call_id=call_id, name=name, output=output))
+        return _reply(call_id, name, output)
+
+    graph = StateGraph(AgentState, context_schema=TurnContext)
+    graph.add_node("agent", agent)
+    graph.add_node("tool", tool, input_schema=ToolTask)
+    graph.add_edge(START, "agent")
+    graph.add_conditional_edges("agent", route, ["tool", END])
+    graph.add_edge("tool", "agent")
+    return graph.compile(checkpointer=checkpointer, name="concierge")
+
+
+def _reply(
+    call_id: str, name: str, body: dict[str, Any], *, status: str = "success"
+) -> dict[str, Any]:
+    content = json.dumps(body, separators=(",", ":"), ensure_ascii=False, default=str)
+    return {
+        "messages": [ToolMessage(content=content, tool_call_id=call_id, name=name, status=status)]
+    }
+
+
+def _say(write: Any, text: str) -> AIMessage:
+    text_id = f"txt_{uuid.uuid4().hex[:12]}"
+    write(TextStart(id=text_id))
+    write(TextDelta(id=text_id, delta=text))
+    write(TextEnd(id=text_id))
+    return AIMessage(content=text)
+
+
+def _with_unique_call_ids(message: AIMessage, state: AgentState) -> AIMessage:
+    """Tool call ids key the idempotency of effects (``thread:call``): a model that
+    repeats an id from an earlier turn (or sends none) gets a fresh one."""
+    if not message.tool_calls:
+        return message
+    seen = {
+        call["id"] for m in state["messages"] if isinstance(m, AIMessage) for call in m.tool_calls
+    }
+    calls = []
+    changed = False
+    for call in message.tool_calls:
+        if not call.get("id") or call["id"] in seen:
+            call = {**call, "id": f"call_{uuid.uuid4().hex[:16]}"}
+            changed = True
+        seen.add(call["id"])
+        calls.append(call)
+    return message.model_copy(update={"tool_calls": calls}) if changed else message

@@ -1,0 +1,436 @@
+"""The turn API (docs/agent-contract.md): what the channels and evaluations call.
+
+A turn: check who owns the thread (another user's thread is a 404), take the
+thread's turn lock, decide what the message means given the checkpoint (a new
+message, a yes/no to a pending confirmation, or a new message that declines it),
+run the graph while passing its typed events through, then report a pending
+confirmation and the turn's token usage. The database transactions here are
+short and never span the graph run (which calls the model and the tools, each
+tool opening its own transaction).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from langgraph.errors import GraphRecursionError
+from langgraph.types import Command
+from sqlalchemy import select
+
+from concierge.checkpoint import open_checkpointer
+from concierge.context import ContextBudget, system_prompt
+from concierge.events import (
+    AgentEvent,
+    ConfirmationRequested,
+    TextDelta,
+    TextEnd,
+    TextStart,
+    TurnError,
+    TurnFinished,
+    TurnStarted,
+)
+from concierge.graph import STEP_LIMIT_TEXT, build_graph
+from concierge.locks import thread_turn
+from concierge.models import ChatModel, build_model
+from concierge.state import TurnContext, UsageReport
+from concierge.tokens import TokenCounter, content_text, encoding_for_model
+from core.errors import CoreError, NotFound, ValidationFailed
+from core.identity import Caller
+from core.models import Organization, Thread, TurnUsage, User
+from core.policy.service import get_rules
+from core.runtime import Runtime
+from tools.base import ToolSpec
+
+log = logging.getLogger(__name__)
+
+YES_WORDS = frozenset(
+    {"yes", "y", "yep", "yeah", "sure", "go ahead", "confirm", "ok", "okay", "do it"}
+)
+NO_WORDS = frozenset({"no", "n", "nope", "cancel", "dont", "don't", "stop"})
+_POLITE = re.compile(r"\b(please|thanks|thank you)\b")
+_PUNCT = re.compile(r"[^\w\s']+")
+
+
+class ConfirmationNotPending(CoreError):
+    code = "CONFIRMATION_NOT_PENDING"
+    status = 409
+    title = "That confirmation is not pending any more"
+
+
+@dataclass(frozen=True)
+class Confirm:
+    interrupt_id: str
+    approved: bool
+
+
+@dataclass(frozen=True)
+class ThreadView:
+    thread_id: str
+    messages: list[dict[str, Any]]
+    pending_confirmation: dict[str, Any] | None = None
+    title: str | None = None
+
+
+@dataclass
+class _Pending:
+    graph_id: str  # LangGraph's interrupt id (the resume map key)
+    value: dict[str, Any]  # our payload: interrupt_id, action, summary
+
+
+@dataclass
+class _Usage:
+    model_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    counted_prompt_tokens: int = 0
+    per_call: list[int] = field(default_factory=list)
+
+
+def yes_or_no(message: str) -> bool | None:
+    """True for yes, False for no, None when the message is something else."""
+    text = _POLITE.sub(" ", _PUNCT.sub(" ", message.lower().replace("’", "'")))
+    text = " ".join(text.split())
+    if text in YES_WORDS:
+        return True
+    if text in NO_WORDS or text.replace("'", "") in NO_WORDS:
+        return False
+    return None
+
+
+class Concierge:
+    def __init__(
+        self,
+        rt: Runtime,
+        model: ChatModel,
+        tools: Mapping[str, ToolSpec[Any, Any]],
+        stack: AsyncExitStack,
+        graph: Any,
+    ) -> None:
+        self.rt = rt
+        self.model = model
+        self.tools = tools
+        self._stack = stack
+        self.graph = graph
+
+    @classmethod
+    async def open(
+        cls,
+        rt: Runtime,
+        model: ChatModel | None = None,
+        *,
+        tools: Mapping[str, ToolSpec[Any, Any]] | None = None,
+    ) -> Concierge:
+        """Build the model (``CONCIERGE_MODEL``), the checkpointer and the graph."""
+        if tools is None:
+            from tools.registry import TOOLS
+
+            tools = TOOLS
+        model = model or build_model(rt.settings)
+        stack = AsyncExitStack()
+        try:
+            saver = await open_checkpointer(rt.settings, stack)
+            closer = getattr(model, "aclose", None)
+            if closer is not None:
+                stack.push_async_callback(closer)
+            budget = ContextBudget(
+                TokenCounter(encoding_for_model(model.name)),
+                budget_tokens=rt.settings.agent_token_budget,
+                keep_recent_turns=rt.settings.agent_keep_recent_turns,
+            )
+            graph = build_graph(model, tools, budget, checkpointer=saver)
+        except BaseException:
+            await stack.aclose()
+            raise
+        return cls(rt, model, tools, stack, graph)
+
+    async def aclose(self) -> None:
+        await self._stack.aclose()
+
+    # -- the turn -------------------------------------------------------------------
+
+    async def turn(
+        self,
+        caller: Caller,
+        *,
+        thread_id: str | None = None,
+        message: str | None = None,
+        confirm: Confirm | None = None,
+        channel: str = "web",
+        external_key: str | None = None,
+    ) -> AsyncIterator[AgentEvent]:
+        """Run one turn and yield its events: first ``TurnStarted``, last ``TurnFinished``.
+
+        Exactly one of ``message`` / ``confirm``. ``thread_id=None`` starts a thread
+        (or, with ``external_key``, reuses the caller's thread for that channel key).
+        Problems a client can cause (another user's thread, a stale confirmation,
+        a turn already running) raise ``CoreError`` before the first event.
+        """
+        if (message is None) == (confirm is None):
+            raise ValidationFailed("Send either a message or a confirmation.")
+        if message is not None and not message.strip():
+            raise ValidationFailed("The message is empty.")
+        thread, context_parts = await self._prepare(
+            caller, thread_id, message, channel, external_key
+        )
+        settings = self.rt.settings
+        async with thread_turn(
+            self.rt.locks,
+            thread.id,
+            lease_ms=settings.turn_lock_lease_ms,
+            wait_ms=settings.turn_lock_wait_ms,
+        ):
+            config: dict[str, Any] = {
+                "configurable": {"thread_id": thread.id},
+                "recursion_limit": settings.agent_recursion_limit,
+            }
+            snapshot = await self.graph.aget_state(config)
+            pending = _pending(snapshot)
+            steps = self._plan(snapshot, pending, message, confirm)
+            turn_id = f"turn_{uuid.uuid4().hex[:20]}"
+            ctx = TurnContext(
+                rt=self.rt, caller=caller, thread_id=thread.id, turn_id=turn_id, **context_parts
+            )
+            usage = _Usage()
+            yield TurnStarted(thread_id=thread.id, turn_id=turn_id)
+            try:
+                for graph_input, options in steps:
+                    if options.get("as_node"):
+                        await self.graph.aupdate_state(
+                            config, graph_input, as_node=options["as_node"]
+                        )
+                        continue
+                    async for event in self.graph.astream(
+                        graph_input,
+                        config,
+                        context=ctx,
+                        stream_mode="custom",
+                        interrupt_before=options.get("interrupt_before"),
+                    ):
+                        if isinstance(event, UsageReport):
+                            usage.model_calls += 1
+                            usage.prompt_tokens += event.prompt_tokens
+                            usage.completion_tokens += event.completion_tokens
+                            usage.counted_prompt_tokens += event.counted_prompt_tokens
+                            usage.per_call.append(event.counted_prompt_tokens)
+                        else:
+                            yield event
+            except GraphRecursionError:
+                log.warning("thread %s hit the recursion limit", thread.id)
+                yield TurnError(message=STEP_LIMIT_TEXT, code="STEP_LIMIT")
+            except Exception:
+                log.exception("turn %s failed (thread %s)", turn_id, thread.id)
+                yield TurnError(
+                    message="Something went wrong on our side; please try again.", code="INTERNAL"
+                )
+                text_id = f"txt_{uuid.uuid4().hex[:12]}"
+                yield TextStart(id=text_id)
+                yield TextDelta(
+                    id=text_id, delta="Sorry, something went wrong on our side. Please try again."
+                )
+                yield TextEnd(id=text_id)
+
+            after = _pending(await self.graph.aget_state(config))
+            if after:
+                first = after[0].value
+                yield ConfirmationRequested(
+                    interrupt_id=first["interrupt_id"],
+                    action=first["action"],
+                    summary=first["summary"],
+                )
+            await self._record(caller, thread.id, turn_id, usage)
+            yield TurnFinished(
+                thread_id=thread.id,
+                turn_id=turn_id,
+                usage={
+                    "prompt_tokens": usage.prompt_tokens,
+                    "completion_tokens": usage.completion_tokens,
+                    "model_calls": usage.model_calls,
+                },
+                awaiting_confirmation=bool(after),
+            )
+
+    def _plan(
+        self, snapshot: Any, pending: list[_Pending], message: str | None, confirm: Confirm | None
+    ) -> list[tuple[Any, dict[str, Any]]]:
+        """What to feed the graph, in order: ``(input, options)`` pairs."""
+        steps: list[tuple[Any, dict[str, Any]]] = []
+        if snapshot.next and not pending:
+            # A turn that died mid-step (crash, deploy): finish it first. Tool calls
+            # carry idempotency keys, so a re-run replays effects instead of repeating.
+            steps.append((None, {}))
+        if confirm is not None:
+            match = next(
+                (p for p in pending if p.value.get("interrupt_id") == confirm.interrupt_id), None
+            )
+            if match is None:
+                raise ConfirmationNotPending()
+            answer = {"interrupt_id": confirm.interrupt_id, "approved": bool(confirm.approved)}
+            steps.append((Command(resume={match.graph_id: answer}), {}))
+            return steps
+        assert message is not None
+        if pending:
+            verdict = yes_or_no(message)
+            if verdict is not None:
+                first = pending[0]
+                answer = {"interrupt_id": first.value["interrupt_id"], "approved": verdict}
+                steps.append((Command(resume={first.graph_id: answer}), {}))
+                return steps
+            # Something else: every pending action is declined, the declines are
+            # recorded (stopping before the model), then the new message goes on.
+            declines = {
+                p.graph_id: {"interrupt_id": p.value["interrupt_id"], "approved": False}
+                for p in pending
+            }
+            steps.append((Command(resume=declines), {"interrupt_before": ["agent"]}))
+            steps.append(({"messages": [HumanMessage(content=message)]}, {"as_node": "tool"}))
+            steps.append((None, {}))
+            return steps
+        steps.append(({"messages": [HumanMessage(content=message)]}, {}))
+        return steps
+
+    async def _prepare(
+        self,
+        caller: Caller,
+        thread_id: str | None,
+        message: str | None,
+        channel: str,
+        external_key: str | None,
+    ) -> tuple[Thread, dict[str, Any]]:
+        """Own (or create) the thread and gather the prompt's facts, in one short transaction."""
+        now = self.rt.clock.now()
+        async with self.rt.db.uow() as session:
+            thread: Thread | None = None
+            if thread_id is not None:
+                thread = await session.get(Thread, thread_id)
+                if (
+                    thread is None
+                    or thread.org_id != caller.org_id
+                    or thread.user_id != caller.user_id
+                ):
+                    raise NotFound("Conversation not found")
+            elif external_key is not None:
+                thread = await session.scalar(
+                    select(Thread).where(
+                        Thread.org_id == caller.org_id,
+                        Thread.channel == channel,
+                        Thread.external_key == external_key,
+                    )
+                )
+                if thread is not None and thread.user_id != caller.user_id:
+                    raise NotFound("Conversation not found")
+            if thread is None:
+                thread = Thread(
+                    id=f"th_{uuid.uuid4().hex[:24]}",
+                    org_id=caller.org_id,
+                    user_id=caller.user_id,
+                    channel=channel,
+                    external_key=external_key,
+                    title=_title(message),
+                    created_at=now,
+                    updated_at=now,
+                )
+                session.add(thread)
+            else:
+                thread.updated_at = now
+            user = await session.get(User, caller.user_id)
+            org = await session.get(Organization, caller.org_id)
+            manager = await session.get(User, user.manager_id) if user and user.manager_id else None
+            rules = await get_rules(session, caller.org_id)
+        profile: dict[str, Any] = {
+            "name": user.name if user else caller.name,
+            "role": caller.role,
+            "department": user.department if user else None,
+            "home_airport": user.home_airport if user else None,
+            "manager": manager.name if manager else None,
+            "currency": org.currency if org else rules.currency,
+        }
+        prompt = system_prompt(
+            org_name=org.name if org else caller.org_id, now=now, profile=profile, rules=rules
+        )
+        return thread, {"system_prompt": prompt, "profile": profile}
+
+    async def _record(self, caller: Caller, thread_id: str, turn_id: str, usage: _Usage) -> None:
+        try:
+            async with self.rt.db.uow() as session:
+                session.add(
+                    TurnUsage(
+                        org_id=caller.org_id,
+                        thread_id=thread_id,
+                        turn_id=turn_id,
+                        model=self.model.name[:100],
+                        model_calls=usage.model_calls,
+                        prompt_tokens=usage.prompt_tokens,
+                        completion_tokens=usage.completion_tokens,
+                        counted_prompt_tokens=usage.counted_prompt_tokens,
+                        created_at=self.rt.clock.now(),
+                    )
+                )
+        except Exception:  # accounting must not cost the user their answer
+            log.exception("could not record usage of turn %s", turn_id)
+
+    # -- reading a thread -----------------------------------------------------------
+
+    async def thread(self, caller: Caller, thread_id: str) -> ThreadView:
+        """The conversation as the caller saw it, and the confirmation it waits for."""
+        async with self.rt.db.uow(write=False) as session:
+            row = await session.get(Thread, thread_id)
+            if row is None or row.org_id != caller.org_id or row.user_id != caller.user_id:
+                raise NotFound("Conversation not found")
+            title = row.title
+        snapshot = await self.graph.aget_state({"configurable": {"thread_id": thread_id}})
+        messages = [
+            view for m in (snapshot.values or {}).get("messages", []) if (view := _message_view(m))
+        ]
+        pending = _pending(snapshot)
+        confirmation = None
+        if pending:
+            value = pending[0].value
+            confirmation = {k: value[k] for k in ("interrupt_id", "action", "summary")}
+        return ThreadView(
+            thread_id=thread_id, messages=messages, pending_confirmation=confirmation, title=title
+        )
+
+
+def _pending(snapshot: Any) -> list[_Pending]:
+    found: list[_Pending] = []
+    for item in getattr(snapshot, "interrupts", ()) or ():
+        value = item.value
+        if isinstance(value, dict) and "interrupt_id" in value:
+            found.append(_Pending(graph_id=item.id, value=value))
+    return found
+
+
+def _message_view(message: BaseMessage) -> dict[str, Any] | None:
+    if isinstance(message, HumanMessage):
+        return {"role": "user", "content": content_text(message)}
+    if isinstance(message, AIMessage):
+        view: dict[str, Any] = {"role": "assistant", "content": content_text(message)}
+        if message.tool_calls:
+            view["tool_calls"] = [
+                {"id": c["id"], "name": c["name"], "args": c["args"]} for c in message.tool_calls
+            ]
+        return view
+    if isinstance(message, ToolMessage):
+        return {
+            "role": "tool",
+            "name": message.name,
+            "tool_call_id": message.tool_call_id,
+            "content": content_text(message),
+        }
+    if isinstance(message, SystemMessage):
+        return None
+    return None
+
+
+def _title(message: str | None) -> str | None:
+    if not message:
+        return None
+    text = " ".join(message.split())
+    return text if len(text) <= 80 else text[:79] + "…"

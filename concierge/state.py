@@ -1,0 +1,48 @@
+"""Graph state (what is checkpointed) and the per-turn runtime context (what is not).
+
+The state is the conversation only. Who is asking, the runtime, the system prompt
+and the thread id travel in :class:`TurnContext` (LangGraph ``context_schema``), so
+a checkpoint never carries a caller a later turn could be tricked into reusing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any, TypedDict
+
+from langchain_core.messages import AnyMessage, ToolCall
+from langgraph.graph.message import add_messages
+from langgraph.managed import RemainingSteps
+
+from core.identity import Caller
+from core.runtime import Runtime
+
+
+class AgentState(TypedDict):
+    messages: Annotated[list[AnyMessage], add_messages]
+    remaining_steps: RemainingSteps
+
+
+class ToolTask(TypedDict):
+    """The input of one ``tool`` task (sent with ``Send``): one call, nothing else."""
+
+    call: ToolCall
+
+
+@dataclass(frozen=True)
+class TurnContext:
+    rt: Runtime
+    caller: Caller
+    thread_id: str
+    turn_id: str
+    system_prompt: str
+    profile: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UsageReport:
+    """Written to the custom stream after each model call; the service sums them."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    counted_prompt_tokens: int
