@@ -7,10 +7,12 @@ from typing import Any
 from core.errors import NotFound
 from tools import (
     confirm_booking,
+    decide_approval,
     evaluate_policy,
     get_booking,
     get_policy,
     get_traveler_profile,
+    list_approvals,
     list_trips,
     reserve,
     search_flights,
@@ -26,8 +28,10 @@ _ALL: tuple[ToolSpec[Any, Any], ...] = (
     get_traveler_profile.TOOL,
     list_trips.TOOL,
     get_booking.TOOL,
+    list_approvals.TOOL,
     reserve.TOOL,
     confirm_booking.TOOL,
+    decide_approval.TOOL,
 )
 
 TOOLS: dict[str, ToolSpec[Any, Any]] = {tool.name: tool for tool in _ALL}

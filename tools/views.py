@@ -225,3 +225,14 @@ def trip_phrase(booking: BookingOut) -> str:
 
 def amount_text(money: Money) -> str:
     return money_text(money.minor(), money.currency)
+
+
+def trip_label(summary: dict[str, Any]) -> str:
+    """``JFK→LHR 18–22 Dec`` from a core ``trip_summary``."""
+    start, end = summary.get("start_date"), summary.get("end_date")
+    when = ""
+    if start and end and start != end:
+        when = day_range(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+    elif start:
+        when = spoken_day(dt.date.fromisoformat(start))
+    return " ".join(p for p in (summary.get("route") or "", when) if p)
