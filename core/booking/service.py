@@ -303,7 +303,17 @@ async def segment_views(session: AsyncSession, booking_id: str) -> list[dict[str
         )
     ).all()
     views: list[dict[str, Any]] = []
+    booking = await session.get(Booking, booking_id)
+    paid = booking is not None and booking.status in (
+        BookingStatus.CONFIRMED, BookingStatus.REQUIRES_ATTENTION
+    )
     for seg in segments:
+        # The itinerary only: not legs a rebook replaced, nor a rebook's new legs
+        # before they are booked (or after it failed and gave them back).
+        if seg.replaced_by is not None or (
+            paid and seg.status in (SegmentStatus.HELD, SegmentStatus.RELEASED)
+        ):
+            continue
         base: dict[str, Any] = {
             "segment_id": seg.id,
             "kind": seg.kind,
@@ -367,6 +377,9 @@ async def booking_view(session: AsyncSession, booking: Booking) -> dict[str, Any
         view["failure_reason"] = booking.failure_reason
     if booking.confirmed_at:
         view["confirmed_at"] = _iso(booking.confirmed_at)
+    from core.booking.changes import changes_fields
+
+    view.update(await changes_fields(session, booking))
     return view
 
 
