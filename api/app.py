@@ -26,6 +26,7 @@ from api.ratelimit import RateLimitMiddleware
 from api.routes import chat, openai_compat, threads
 from api.routes import tools as tool_routes
 from api.routes.page import mount_page
+from api.slack import mount_slack
 from core.config import Settings, get_settings
 from core.runtime import Runtime, build_runtime
 
@@ -124,4 +125,5 @@ def create_app(
     app.include_router(approvals.router)
     app.include_router(tool_routes.router)
     mount_page(app)
+    mount_slack(app, settings)
     return app

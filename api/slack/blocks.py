@@ -1,0 +1,199 @@
+"""Block Kit for the concierge's answers: text, options with Book buttons,
+Confirm / Cancel for a paused action, Approve / Reject for a manager.
+
+Slack limits: a section's text ≤ 3000 characters, 50 blocks a message, and
+``action_id``s unique within a message (hence the option number in each Book id).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+SECTION_LIMIT = 3000
+MAX_BLOCKS = 50
+
+ACTION_BOOK = "book_option"  # prefix; the full id is book_option:<kind>:<n>
+ACTION_CONFIRM = "confirm_action"
+ACTION_DECLINE = "decline_action"
+ACTION_APPROVE = "approval_approve"
+ACTION_REJECT = "approval_reject"
+
+_BADGE = {
+    "green": ":large_green_circle: in policy",
+    "amber": ":large_orange_circle: needs approval",
+    "red": ":red_circle: out of policy",
+}
+
+
+def escape(text: str) -> str:
+    """Slack mrkdwn treats ``&``, ``<`` and ``>`` as control characters."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def section(text: str) -> dict[str, Any]:
+    if len(text) > SECTION_LIMIT:
+        text = text[: SECTION_LIMIT - 1] + "…"
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def money(value: Any) -> str:
+    if isinstance(value, dict):
+        return f"{value.get('amount', '')} {value.get('currency', '')}".strip()
+    return str(value or "")
+
+
+def _clock(iso: str | None) -> str:
+    """``2026-12-18T08:05-05:00`` → ``Fri 18 Dec 08:05`` (the airport's wall clock)."""
+    if not iso or "T" not in iso:
+        return iso or ""
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{moment:%a} {moment.day} {moment:%b %H:%M}"
+
+
+def policy_line(policy: dict[str, Any] | None) -> str:
+    policy = policy or {}
+    status = str(policy.get("status", ""))
+    line = _BADGE.get(status, "policy unknown")
+    reasons = [
+        str(v.get("message", v)) if isinstance(v, dict) else str(v)
+        for v in policy.get("violations", [])
+    ]
+    if reasons:
+        line += " — " + escape("; ".join(reasons))
+    return line
+
+
+def book_button(kind: str, option: int) -> dict[str, Any]:
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": f"Book option {option}"},
+        "action_id": f"{ACTION_BOOK}:{kind}:{option}",
+        "value": json.dumps({"kind": kind, "option": option}),
+    }
+
+
+def flight_options(output: dict[str, Any]) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = []
+    for o in output.get("options", []):
+        n = int(o.get("option", len(blocks) + 1))
+        flights = " + ".join(o.get("flights", [])) or str(o.get("carrier", ""))
+        stops = int(o.get("stops", 0))
+        route = " → ".join(x for x in (o.get("origin"), o.get("via"), o.get("destination")) if x)
+        text = (
+            f"*{n}. {escape(flights)}* · {escape(str(o.get('carrier', '')))}\n"
+            f"{route} · {_clock(o.get('depart'))} → {_clock(o.get('arrive'))} · "
+            f"{'direct' if stops == 0 else f'{stops} stop'} · {o.get('duration', '')} · {o.get('cabin', '')}\n"
+            f"*{money(o.get('total') or o.get('price'))}* · {o.get('co2_kg', '?')} kg CO₂ · "
+            f"{o.get('seats_left', '?')} seats left\n{policy_line(o.get('policy'))}"
+        )
+        block = section(text)
+        block["accessory"] = book_button("flight", n)
+        blocks.append(block)
+    if not blocks:
+        blocks.append(section(escape(str(output.get("note") or "No flights match."))))
+    return blocks
+
+
+def hotel_options(output: dict[str, Any]) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = []
+    for o in output.get("options", []):
+        n = int(o.get("option", len(blocks) + 1))
+        text = (
+            f"*{n}. {escape(str(o.get('name', '')))}* {'★' * int(o.get('stars', 0))}\n"
+            f"{escape(str(o.get('city', '')))} · {output.get('check_in', '')} → "
+            f"{output.get('check_out', '')} · {o.get('nights', '?')} nights · "
+            f"{money(o.get('nightly'))} a night\n"
+            f"*{money(o.get('total'))}* · {o.get('rooms_left', '?')} rooms left\n"
+            f"{policy_line(o.get('policy'))}"
+        )
+        block = section(text)
+        block["accessory"] = book_button("hotel", n)
+        blocks.append(block)
+    if not blocks:
+        blocks.append(section(escape(str(output.get("note") or "No hotels match."))))
+    return blocks
+
+
+def confirmation(interrupt_id: str, summary: str) -> list[dict[str, Any]]:
+    """The paused action; a click on Confirm *is* the yes (bound to ``interrupt_id``)."""
+    return [
+        section(f":raised_hand: {escape(summary)}"),
+        {
+            "type": "actions",
+            "block_id": "confirmation",
+            "elements": [
+                {
+                    "type": "button",
+                    "style": "primary",
+                    "text": {"type": "plain_text", "text": "Confirm"},
+                    "action_id": ACTION_CONFIRM,
+                    "value": interrupt_id,
+                },
+                {
+                    "type": "button",
+                    "style": "danger",
+                    "text": {"type": "plain_text", "text": "Cancel"},
+                    "action_id": ACTION_DECLINE,
+                    "value": interrupt_id,
+                },
+            ],
+        },
+    ]
+
+
+def approval_request(approval_id: str, message: str) -> list[dict[str, Any]]:
+    return [
+        section(f":inbox_tray: {escape(message)}"),
+        {
+            "type": "actions",
+            "block_id": "approval",
+            "elements": [
+                {
+                    "type": "button",
+                    "style": "primary",
+                    "text": {"type": "plain_text", "text": "Approve"},
+                    "action_id": ACTION_APPROVE,
+                    "value": approval_id,
+                },
+                {
+                    "type": "button",
+                    "style": "danger",
+                    "text": {"type": "plain_text", "text": "Reject"},
+                    "action_id": ACTION_REJECT,
+                    "value": approval_id,
+                },
+            ],
+        },
+    ]
+
+
+def decided(message_text: str, outcome: str) -> list[dict[str, Any]]:
+    """What a clicked message becomes: its text, without buttons, plus who did what."""
+    return [
+        section(escape(message_text)),
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": outcome}]},
+    ]
+
+
+def tool_blocks(name: str, output: dict[str, Any] | None) -> list[dict[str, Any]]:
+    if not output:
+        return []
+    if name == "search_flights":
+        return flight_options(output)
+    if name == "search_hotels":
+        return hotel_options(output)
+    return []
+
+
+def limit(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Keep within Slack's block cap, dropping from the middle's end (options), never
+    the last blocks (the confirmation buttons come last)."""
+    if len(blocks) <= MAX_BLOCKS:
+        return blocks
+    return blocks[: MAX_BLOCKS - 3] + blocks[-3:]

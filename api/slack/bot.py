@@ -1,0 +1,468 @@
+"""The bolt app behind ``POST /slack/events`` and how its listeners drive turns.
+
+Slack wants an answer within 3 s, and a turn (searches, a hold, a payment) can take
+longer, so every listener only acknowledges and hands the work to a background
+task: bolt verifies the signature (bad or stale → 401) and answers
+``url_verification`` before any of our code runs; our task then drops retried
+event ids, maps the Slack user to a traveller, maps the Slack thread to a
+conversation, runs the turn through the same runner as the web chat
+(``api.turns``) and posts the answer in the thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import Response
+from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from api.slack import blocks
+from api.slack.dedupe import claim_event
+from api.slack.notifier import SlackDMNotifier
+from api.slack.threads import find_thread, thread_for
+from api.slack.users import NOT_LINKED, caller_for_slack_user
+from concierge.events import (
+    ConfirmationRequested,
+    TextDelta,
+    TextStart,
+    ToolFinished,
+    TurnError,
+)
+from core.config import Settings
+from core.errors import ConcurrentUpdate, CoreError, NotFound
+from core.identity import Caller
+from core.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+SLACK_API = "https://slack.com/api/"
+_MENTION = re.compile(r"<@[A-Z0-9]+>\s*")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def slack_text(markdown: str) -> str:
+    """The agent writes Markdown; Slack's mrkdwn bolds with one star and escapes <>&."""
+    return _BOLD.sub(r"*\1*", blocks.escape(markdown))
+
+
+def book_message(kind: str, option: int) -> str:
+    """What a Book click says on the traveller's behalf (the web page says the same)."""
+    return f"Book {kind} option {option}"
+
+
+class SlackBot:
+    """One per app: the bolt app, its Web API client and the turns it runs."""
+
+    def __init__(self, app_state: Any, settings: Settings) -> None:
+        self.app_state = app_state
+        self.client = AsyncWebClient(
+            token=settings.slack_bot_token, base_url=settings.slack_api_base_url or SLACK_API
+        )
+        self.bolt = AsyncApp(
+            client=self.client,
+            signing_secret=settings.slack_signing_secret,
+            # Acknowledge first, work after: Slack retries anything slower than 3 s.
+            process_before_response=False,
+            logger=logging.getLogger("concierge.slack.bolt"),
+        )
+        self.handler = AsyncSlackRequestHandler(self.bolt)
+        self.notifier = SlackDMNotifier(self.client)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._register()
+
+    @property
+    def rt(self) -> Runtime:
+        runtime: Runtime = self.app_state.runtime
+        return runtime
+
+    def attach(self, rt: Runtime) -> None:
+        """Deliver this runtime's notifications as Slack DMs too."""
+        from core.notify import register_notifier
+
+        register_notifier(self.notifier, rt=rt)
+
+    # ---------------------------------------------------------------- tasks
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(self._guard(work), name="slack-work")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _guard(self, work: Awaitable[None]) -> None:
+        try:
+            await work
+        except Exception:
+            log.exception("Slack work failed")
+
+    async def wait_idle(self) -> None:
+        """Wait for every background task (tests, graceful shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*set(self._tasks), return_exceptions=True)
+
+    async def aclose(self) -> None:
+        if self._tasks:
+            _done, pending = await asyncio.wait(set(self._tasks), timeout=5.0)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    # ---------------------------------------------------------------- listeners
+
+    def _register(self) -> None:
+        app = self.bolt
+
+        @app.event("app_mention")
+        async def on_mention(event: dict[str, Any], body: dict[str, Any]) -> None:
+            self._on_text(event, body, mention=True)
+
+        @app.event("message")
+        async def on_message(
+            event: dict[str, Any], body: dict[str, Any], context: dict[str, Any]
+        ) -> None:
+            if event.get("subtype") or event.get("bot_id"):
+                return  # edits, joins, our own posts
+            if event.get("channel_type") != "im":
+                # In channels we answer mentions (app_mention) and, without a mention,
+                # only follow-ups in a thread that is already a conversation.
+                bot_user = context.get("bot_user_id") or ""
+                if not event.get("thread_ts") or f"<@{bot_user}>" in str(event.get("text", "")):
+                    return
+                self._on_text(event, body, mention=False, only_known_thread=True)
+                return
+            self._on_text(event, body, mention=False)
+
+        @app.action(re.compile(f"^{blocks.ACTION_BOOK}:"))
+        async def on_book(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+            await ack()
+            choice = json.loads(action.get("value") or "{}")
+            where = _where(body)
+            self.spawn(
+                self._converse(
+                    slack_user=body["user"]["id"],
+                    text=book_message(
+                        str(choice.get("kind", "flight")), int(choice.get("option", 1))
+                    ),
+                    only_known_thread=True,
+                    **where,
+                )
+            )
+
+        @app.action(blocks.ACTION_CONFIRM)
+        @app.action(blocks.ACTION_DECLINE)
+        async def on_confirm(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+            await ack()
+            self.spawn(
+                self._answer_confirmation(
+                    body, action["value"], approved=action["action_id"] == blocks.ACTION_CONFIRM
+                )
+            )
+
+        @app.action(blocks.ACTION_APPROVE)
+        @app.action(blocks.ACTION_REJECT)
+        async def on_decision(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+            await ack()
+            decision = "approve" if action["action_id"] == blocks.ACTION_APPROVE else "reject"
+            self.spawn(self._decide(body, action["value"], decision))
+
+        @app.event(re.compile(".*"))
+        async def on_other_event() -> None:
+            # Acknowledged and ignored; an unhandled event would be a 404 Slack retries.
+            return None
+
+    def _on_text(
+        self,
+        event: dict[str, Any],
+        body: dict[str, Any],
+        *,
+        mention: bool,
+        only_known_thread: bool = False,
+    ) -> None:
+        text = _MENTION.sub("", str(event.get("text", ""))).strip()
+        if not text:
+            return
+        self.spawn(
+            self._converse(
+                event_id=str(body.get("event_id") or ""),
+                team_id=str(body.get("team_id") or event.get("team") or ""),
+                channel=str(event["channel"]),
+                thread_ts=str(event.get("thread_ts") or event["ts"]),
+                slack_user=str(event.get("user") or ""),
+                text=text,
+                only_known_thread=only_known_thread,
+            )
+        )
+
+    # ---------------------------------------------------------------- the work
+
+    async def _converse(
+        self,
+        *,
+        channel: str,
+        thread_ts: str,
+        slack_user: str,
+        text: str,
+        only_known_thread: bool = False,
+        event_id: str = "",
+        team_id: str = "",
+    ) -> None:
+        if event_id and not await claim_event(self.rt, team_id=team_id, event_id=event_id):
+            log.info("Slack event %s already handled; retry ignored", event_id)
+            return
+        caller = await caller_for_slack_user(self.rt, slack_user)
+        if caller is None:
+            if not only_known_thread:
+                await self.post(channel, thread_ts, NOT_LINKED)
+            else:
+                await self.ephemeral(channel, slack_user, NOT_LINKED, thread_ts)
+            return
+        if only_known_thread:
+            thread = await find_thread(self.rt, caller.org_id, channel, thread_ts)
+            if thread is None:
+                return
+        else:
+            thread = await thread_for(self.rt, caller, channel, thread_ts)
+        await self.run_turn(caller, channel, thread_ts, thread_id=thread.id, message=text)
+
+    async def _answer_confirmation(
+        self, body: dict[str, Any], interrupt_id: str, *, approved: bool
+    ) -> None:
+        where = _where(body)
+        slack_user = body["user"]["id"]
+        caller = await caller_for_slack_user(self.rt, slack_user)
+        if caller is None:
+            await self.ephemeral(where["channel"], slack_user, NOT_LINKED, where["thread_ts"])
+            return
+        thread = await find_thread(self.rt, caller.org_id, where["channel"], where["thread_ts"])
+        if thread is None or thread.user_id != caller.user_id:
+            # The click is the yes, so only the person whose conversation it is may give it.
+            await self.ephemeral(
+                where["channel"],
+                slack_user,
+                "Only the traveller who asked can confirm or cancel this.",
+                where["thread_ts"],
+            )
+            return
+        from concierge.service import Confirm
+
+        message = body.get("message") or {}
+
+        async def mark_answered() -> None:
+            verdict = (
+                f":white_check_mark: Confirmed by <@{slack_user}>"
+                if approved
+                else (f":x: Cancelled by <@{slack_user}>")
+            )
+            await self.client.chat_update(
+                channel=where["channel"],
+                ts=message.get("ts", where["thread_ts"]),
+                text=message.get("text") or verdict,
+                blocks=blocks.decided(_first_text(message), verdict),
+            )
+
+        await self.run_turn(
+            caller,
+            where["channel"],
+            where["thread_ts"],
+            thread_id=thread.id,
+            confirm=Confirm(interrupt_id=interrupt_id, approved=approved),
+            on_started=mark_answered,
+        )
+
+    async def _decide(self, body: dict[str, Any], approval_id: str, decision: str) -> None:
+        """A manager's click on Approve / Reject, decided with the *clicker's* rights."""
+        from tools.base import ToolContext
+        from tools.registry import get_tool
+
+        channel = body["channel"]["id"]
+        slack_user = body["user"]["id"]
+        message = body.get("message") or {}
+        caller = await caller_for_slack_user(self.rt, slack_user)
+        if caller is None:
+            await self.ephemeral(channel, slack_user, NOT_LINKED)
+            return
+        try:
+            tool = get_tool("decide_approval")
+            data = tool.input_model.model_validate(
+                {"approval_id": approval_id, "decision": decision, "note": "Decided in Slack"}
+            )
+            ctx = ToolContext(
+                rt=self.rt,
+                caller=caller,
+                idempotency_key=f"slack:{approval_id}:{decision}:{caller.user_id}",
+            )
+            out = await tool.run(ctx, data)
+        except CoreError as exc:
+            await self.ephemeral(channel, slack_user, f"I couldn't record that: {exc.detail}")
+            return
+        result = out.model_dump(mode="json") if hasattr(out, "model_dump") else dict(out)
+        verb = "Approved" if decision == "approve" else "Rejected"
+        icon = ":white_check_mark:" if decision == "approve" else ":x:"
+        outcome = f"{icon} {verb} by <@{slack_user}>"
+        if result.get("message"):
+            outcome += f" — {blocks.escape(str(result['message']))}"
+        await self.client.chat_update(
+            channel=channel,
+            ts=message.get("ts", ""),
+            text=f"{verb} {approval_id}",
+            blocks=blocks.decided(_first_text(message), outcome),
+        )
+
+    async def run_turn(
+        self,
+        caller: Caller,
+        channel: str,
+        thread_ts: str,
+        *,
+        thread_id: str,
+        message: str | None = None,
+        confirm: Any | None = None,
+        on_started: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        """Run one turn and post its answer (text, option cards, buttons) in the thread."""
+        from api.turns import read_events, start_turn
+
+        try:
+            handle = await start_turn(
+                self.app_state, caller, thread_id=thread_id, message=message, confirm=confirm
+            )
+        except NotFound:
+            await self.post(
+                channel,
+                thread_ts,
+                "This conversation belongs to someone else; start a new thread to talk to me.",
+            )
+            return
+        except ConcurrentUpdate:
+            await self.post(
+                channel, thread_ts, "I'm still working on your previous message — give me a moment."
+            )
+            return
+        except CoreError as exc:
+            await self.post(channel, thread_ts, exc.detail)
+            return
+        except Exception:
+            log.exception("could not start a Slack turn")
+            await self.post(
+                channel, thread_ts, "Sorry, something went wrong on our side; please try again."
+            )
+            return
+        if on_started is not None:
+            await on_started()
+
+        texts: dict[str, str] = {}
+        cards: list[dict[str, Any]] = []
+        pause: list[dict[str, Any]] = []
+        summary = ""
+        async for _event_id, event in read_events(self.app_state, handle.turn_id):
+            if isinstance(event, TextStart):
+                texts.setdefault(event.id, "")
+            elif isinstance(event, TextDelta):
+                texts[event.id] = texts.get(event.id, "") + event.delta
+            elif isinstance(event, ToolFinished):
+                if event.error:
+                    cards.append(
+                        blocks.section(f":warning: {blocks.escape(event.error.get('message', ''))}")
+                    )
+                else:
+                    cards.extend(blocks.tool_blocks(event.name, event.output))
+            elif isinstance(event, ConfirmationRequested):
+                summary = event.summary
+                pause = blocks.confirmation(event.interrupt_id, event.summary)
+            elif isinstance(event, TurnError):
+                cards.append(blocks.section(f":warning: {blocks.escape(event.message)}"))
+        text = "\n\n".join(t.strip() for t in texts.values() if t.strip())
+        body = ([blocks.section(slack_text(text))] if text else []) + cards + pause
+        if not body:
+            body = [blocks.section("Done.")]
+        await self.client.chat_postMessage(
+            channel=channel,
+            thread_ts=thread_ts,
+            text=text or summary or "Here you go.",
+            blocks=blocks.limit(body),
+        )
+
+    # ---------------------------------------------------------------- posting
+
+    async def post(self, channel: str, thread_ts: str | None, text: str) -> None:
+        await self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
+
+    async def ephemeral(
+        self, channel: str, user: str, text: str, thread_ts: str | None = None
+    ) -> None:
+        await self.client.chat_postEphemeral(
+            channel=channel, user=user, text=text, thread_ts=thread_ts
+        )
+
+
+def _where(body: dict[str, Any]) -> dict[str, str]:
+    """Channel and conversation thread of an interactive message."""
+    message = body.get("message") or {}
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+        "channel_id"
+    )
+    thread_ts = (
+        message.get("thread_ts")
+        or message.get("ts")
+        or (body.get("container") or {}).get("message_ts")
+    )
+    return {"channel": str(channel), "thread_ts": str(thread_ts)}
+
+
+def _first_text(message: dict[str, Any]) -> str:
+    for block in message.get("blocks") or []:
+        text = (block.get("text") or {}).get("text")
+        if text:
+            return str(text)
+    return str(message.get("text") or "")
+
+
+# ---------------------------------------------------------------- mounting
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.post("/slack/events")
+async def slack_events(request: Request) -> Response:
+    """Slack Events API and interactivity (signed with the app's signing secret)."""
+    bot: SlackBot | None = getattr(request.app.state, "slack", None)
+    if bot is None:
+        raise NotFound("The Slack bot is not configured on this server.")
+    return await bot.handler.handle(request)
+
+
+def mount_slack(app: FastAPI, settings: Settings) -> SlackBot | None:
+    """Add ``POST /slack/events``; build the bot when its token and signing secret are set.
+
+    The bot joins the app's lifespan from here (wrapping it) so that its DM notifier
+    is registered for the runtime the lifespan builds, and its background work ends
+    before the turn runner and the runtime close.
+    """
+    app.include_router(router)
+    bot = None
+    if settings.slack_bot_token and settings.slack_signing_secret:
+        bot = SlackBot(app.state, settings)
+        if getattr(app.state, "runtime", None) is not None:
+            bot.attach(app.state.runtime)
+        inner = app.router.lifespan_context
+
+        @asynccontextmanager
+        async def lifespan(app_: FastAPI) -> AsyncIterator[Any]:
+            async with inner(app_) as state:
+                bot.attach(app_.state.runtime)
+                try:
+                    yield state
+                finally:
+                    await bot.aclose()
+
+        app.router.lifespan_context = lifespan
+    app.state.slack = bot
+    return bot

@@ -1,0 +1,385 @@
+"""The Slack bot end to end: signed requests into ``POST /slack/events``, the real
+agent (offline planner) on demo data, and a fake Slack Web API that records what
+the bot posts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import func, select
+
+from api.app import create_app
+from api.slack import blocks
+from api.slack.threads import thread_for
+from core.config import Settings
+from core.identity import Caller
+from core.models import Booking
+from core.models.conversation import Thread
+from core.runtime import Runtime
+from core.seed import seed_demo
+from tests.conftest import NOW
+from tests.fakes.slack_fake import TEAM_ID, SlackCall, SlackFake, sign
+
+SECRET = "slack-signing-secret"
+TOKEN = "xoxb-test-token"
+# A small slice of the demo catalogue: enough for New York → London.
+HUBS = ["JFK", "EWR", "LGA", "LHR", "LGW"]
+FLIGHT_DAY = "2026-12-15"  # ≥ 7 days after the frozen clock: Acme's policy is green
+
+
+@dataclass
+class Slack:
+    fake: SlackFake
+    client: httpx.AsyncClient
+    app: FastAPI
+    runtime: Runtime
+    _n: int = 0
+
+    def next_ts(self) -> str:
+        self._n += 1
+        return f"{1_765_000_000 + self._n}.{self._n:06d}"
+
+    async def send(
+        self,
+        payload: dict[str, Any],
+        *,
+        headers: dict[str, str] | None = None,
+        signed_with: str = SECRET,
+        timestamp: int | None = None,
+    ) -> httpx.Response:
+        body = json.dumps(payload).encode()
+        return await self.client.post(
+            "/slack/events",
+            content=body,
+            headers={
+                "Content-Type": "application/json",
+                **sign(signed_with, body, timestamp=timestamp),
+                **(headers or {}),
+            },
+        )
+
+    async def message(
+        self,
+        user: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        channel: str | None = None,
+        event_id: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[httpx.Response, str]:
+        ts = self.next_ts()
+        event: dict[str, Any] = {
+            "type": "message",
+            "channel_type": "im",
+            "user": user,
+            "text": text,
+            "ts": ts,
+            "channel": channel or f"D{user}",
+            "team": TEAM_ID,
+        }
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        envelope = {
+            "token": "legacy",
+            "team_id": TEAM_ID,
+            "api_app_id": "A0CONCIERGE",
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{ts.replace('.', '')}",
+            "event_time": int(time.time()),
+            "event": event,
+        }
+        return await self.send(envelope, headers=headers), ts
+
+    async def click(self, user: str, posted: SlackCall, action_id: str) -> httpx.Response:
+        """Click the button ``action_id`` on a message the bot posted."""
+        ts = f"{1_766_000_000 + len(self.fake.calls)}.000001"
+        message = {
+            "type": "message",
+            "ts": ts,
+            "text": posted.params.get("text", ""),
+            "blocks": posted.params.get("blocks", []),
+        }
+        if posted.params.get("thread_ts"):
+            message["thread_ts"] = posted.params["thread_ts"]
+        action = _find_action(posted.params.get("blocks", []), action_id)
+        payload = {
+            "type": "block_actions",
+            "team": {"id": TEAM_ID},
+            "user": {"id": user},
+            "api_app_id": "A0CONCIERGE",
+            "token": "legacy",
+            "trigger_id": "1.2.3",
+            "channel": {"id": posted.params["channel"]},
+            "container": {
+                "type": "message",
+                "message_ts": ts,
+                "channel_id": posted.params["channel"],
+            },
+            "message": message,
+            "actions": [
+                {**action, "block_id": action.get("block_id", "b"), "action_ts": str(time.time())}
+            ],
+        }
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        return await self.client.post(
+            "/slack/events",
+            content=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded", **sign(SECRET, body)},
+        )
+
+    async def idle(self) -> None:
+        """Let the bot's background work (bolt's listener tasks, then ours) finish."""
+        for _ in range(3):
+            await asyncio.sleep(0.05)
+            await self.app.state.slack.wait_idle()
+            turns = getattr(self.app.state, "turns", None)
+            if turns is not None:
+                await turns.wait_idle()
+
+
+def _find_action(blocks_: list[dict[str, Any]], action_id: str) -> dict[str, Any]:
+    for block in blocks_:
+        accessory = block.get("accessory")
+        if accessory and accessory.get("action_id") == action_id:
+            return accessory
+        for element in block.get("elements", []):
+            if element.get("action_id") == action_id:
+                return {**element, "block_id": block.get("block_id")}
+    raise AssertionError(f"no button {action_id} in {json.dumps(blocks_)[:500]}")
+
+
+def _action_ids(call: SlackCall) -> list[str]:
+    ids = []
+    for block in call.params.get("blocks", []):
+        if block.get("accessory"):
+            ids.append(block["accessory"]["action_id"])
+        ids.extend(e["action_id"] for e in block.get("elements", []) if "action_id" in e)
+    return ids
+
+
+def _all_text(call: SlackCall) -> str:
+    parts = [str(call.params.get("text", ""))]
+    for block in call.params.get("blocks", []):
+        parts.append(str((block.get("text") or {}).get("text", "")))
+        parts.extend(
+            str(e.get("text", "")) for e in block.get("elements", []) if e.get("type") == "mrkdwn"
+        )
+    return "\n".join(parts)
+
+
+@pytest.fixture
+async def slack(runtime: Runtime, settings: Settings) -> AsyncIterator[Slack]:
+    fake = SlackFake(token=TOKEN).start()
+    async with runtime.db.uow() as session:
+        await seed_demo(
+            session, today=NOW.date(), days_ahead=16, hubs=HUBS, settings=settings, now=NOW
+        )
+    app_settings = settings.model_copy(
+        update={
+            "slack_bot_token": TOKEN,
+            "slack_signing_secret": SECRET,
+            "slack_api_base_url": fake.base_url,
+            "run_jobs_in_process": False,
+        }
+    )
+    app = create_app(settings=app_settings, runtime=runtime)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
+        s = Slack(fake=fake, client=client, app=app, runtime=runtime)
+        yield s
+        await s.idle()
+        turns = getattr(app.state, "turns", None)
+        if turns is not None:
+            await turns.aclose()
+    fake.stop()
+
+
+# ---------------------------------------------------------------- the door
+
+
+async def test_url_verification_answers_the_challenge(slack: Slack) -> None:
+    response = await slack.send({"type": "url_verification", "token": "t", "challenge": "c-123"})
+    assert response.status_code == 200
+    assert response.json() == {"challenge": "c-123"}
+
+
+@pytest.mark.parametrize(
+    ("secret", "age_seconds"),
+    [("wrong-secret", 0), (SECRET, 10 * 60)],
+    ids=["bad-signature", "stale-timestamp"],
+)
+async def test_bad_or_stale_signatures_are_401_and_do_nothing(
+    slack: Slack, secret: str, age_seconds: int
+) -> None:
+    response = await slack.send(
+        {
+            "type": "event_callback",
+            "team_id": TEAM_ID,
+            "event_id": "Ev1",
+            "event": {
+                "type": "message",
+                "channel_type": "im",
+                "user": "U0AVA",
+                "text": "hi",
+                "ts": "1.1",
+                "channel": "DU0AVA",
+            },
+        },
+        signed_with=secret,
+        timestamp=int(time.time()) - age_seconds,
+    )
+    assert response.status_code == 401
+    await slack.idle()
+    assert slack.fake.calls_to("chat.postMessage") == []
+
+
+async def test_unsigned_request_is_401(slack: Slack) -> None:
+    response = await slack.client.post(
+        "/slack/events", json={"type": "url_verification", "challenge": "x"}
+    )
+    assert response.status_code == 401
+
+
+async def test_without_slack_settings_the_endpoint_is_a_404_problem(runtime: Runtime) -> None:
+    app = create_app(runtime=runtime)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        response = await client.post("/slack/events", content=b"{}")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+# ---------------------------------------------------------------- people and threads
+
+
+async def test_unknown_slack_user_gets_a_polite_not_linked_reply_in_the_thread(
+    slack: Slack,
+) -> None:
+    response, ts = await slack.message("U0STRANGER", "Fly me to London")
+    assert response.status_code == 200
+    [reply] = await slack.fake.wait_for("chat.postMessage")
+    assert reply.params["thread_ts"] == ts
+    assert reply.params["channel"] == "DU0STRANGER"
+    assert "isn't linked" in reply.params["text"]
+
+
+async def test_a_retried_event_runs_once(slack: Slack) -> None:
+    first, _ = await slack.message("U0STRANGER", "hello", event_id="EvSAME")
+    retry, _ = await slack.message(
+        "U0STRANGER",
+        "hello",
+        event_id="EvSAME",
+        headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
+    )
+    assert first.status_code == retry.status_code == 200
+    await slack.fake.wait_for("chat.postMessage")
+    await slack.idle()
+    assert len(slack.fake.calls_to("chat.postMessage")) == 1
+
+
+async def test_the_answer_is_acknowledged_before_the_turn_runs(slack: Slack) -> None:
+    # The HTTP answer comes back before any reply is posted: the turn runs afterwards.
+    started = time.monotonic()
+    response, _ = await slack.message("U0AVA", f"Fly me from New York to London on {FLIGHT_DAY}")
+    assert response.status_code == 200
+    assert time.monotonic() - started < 3.0
+    await slack.fake.wait_for("chat.postMessage")
+
+
+async def test_one_slack_thread_is_one_conversation(slack: Slack) -> None:
+    ava = Caller(user_id="ava", org_id="acme", role="traveler", name="Ava Patel")
+    a, b = await asyncio.gather(
+        thread_for(slack.runtime, ava, "DU0AVA", "100.1"),
+        thread_for(slack.runtime, ava, "DU0AVA", "100.1"),
+    )
+    other = await thread_for(slack.runtime, ava, "DU0AVA", "200.2")
+    assert a.id == b.id
+    assert other.id != a.id
+    async with slack.runtime.db.uow(write=False) as session:
+        count = await session.scalar(
+            select(func.count()).select_from(Thread).where(Thread.channel == "slack")
+        )
+    assert count == 2
+
+
+# ---------------------------------------------------------------- booking in Slack
+
+
+async def _search(slack: Slack) -> tuple[SlackCall, str]:
+    _, ts = await slack.message("U0AVA", f"Fly me from New York to London on {FLIGHT_DAY}")
+    [reply] = await slack.fake.wait_for("chat.postMessage")
+    return reply, ts
+
+
+async def test_search_replies_in_the_thread_with_option_sections(slack: Slack) -> None:
+    reply, ts = await _search(slack)
+    assert reply.params["thread_ts"] == ts
+    ids = _action_ids(reply)
+    assert f"{blocks.ACTION_BOOK}:flight:1" in ids
+    text = _all_text(reply)
+    assert "JFK" in text or "EWR" in text or "LGA" in text
+    assert "in policy" in text or "needs approval" in text
+
+
+async def test_book_then_confirm_by_click_confirms_the_trip(slack: Slack) -> None:
+    reply, ts = await _search(slack)
+    await slack.click("U0AVA", reply, f"{blocks.ACTION_BOOK}:flight:1")
+    posts = await slack.fake.wait_for("chat.postMessage", count=2)
+    ask = posts[-1]
+    assert ask.params["thread_ts"] == ts
+    assert blocks.ACTION_CONFIRM in _action_ids(ask), _all_text(ask)
+
+    await slack.click("U0AVA", ask, blocks.ACTION_CONFIRM)
+    posts = await slack.fake.wait_for("chat.postMessage", count=3)
+    await slack.idle()
+    [update] = slack.fake.calls_to("chat.update")
+    assert "Confirmed by <@U0AVA>" in json.dumps(update.params["blocks"])
+    async with slack.runtime.db.uow(write=False) as session:
+        statuses = list(
+            await session.scalars(select(Booking.status).where(Booking.traveler_id == "ava"))
+        )
+    assert statuses == ["confirmed"]
+    assert "Confirmed" in _all_text(posts[-1])
+
+
+async def test_someone_else_cannot_click_confirm(slack: Slack) -> None:
+    reply, _ = await _search(slack)
+    await slack.click("U0AVA", reply, f"{blocks.ACTION_BOOK}:flight:1")
+    ask = (await slack.fake.wait_for("chat.postMessage", count=2))[-1]
+
+    await slack.click("U0MIA", ask, blocks.ACTION_CONFIRM)  # her manager, but not her trip's yes
+    [warning] = await slack.fake.wait_for("chat.postEphemeral")
+    await slack.idle()
+    assert warning.params["user"] == "U0MIA"
+    assert slack.fake.calls_to("chat.update") == []
+    async with slack.runtime.db.uow(write=False) as session:
+        statuses = list(
+            await session.scalars(select(Booking.status).where(Booking.traveler_id == "ava"))
+        )
+    assert statuses == ["held"]
+
+
+async def test_cancel_click_declines_and_nothing_is_paid(slack: Slack) -> None:
+    reply, _ = await _search(slack)
+    await slack.click("U0AVA", reply, f"{blocks.ACTION_BOOK}:flight:1")
+    ask = (await slack.fake.wait_for("chat.postMessage", count=2))[-1]
+    await slack.click("U0AVA", ask, blocks.ACTION_DECLINE)
+    await slack.fake.wait_for("chat.postMessage", count=3)
+    await slack.idle()
+    [update] = slack.fake.calls_to("chat.update")
+    assert "Cancelled by <@U0AVA>" in json.dumps(update.params["blocks"])
+    async with slack.runtime.db.uow(write=False) as session:
+        statuses = list(
+            await session.scalars(select(Booking.status).where(Booking.traveler_id == "ava"))
+        )
+    assert "confirmed" not in statuses
