@@ -34,10 +34,12 @@ async def sweep_expired_holds(rt: Runtime) -> int:
 
 
 async def complete_stuck_sagas(rt: Runtime) -> int:
-    """Resume confirmation sagas left half-way; the saga opens its own transactions."""
+    """Resume confirmation sagas, cancellations and rebooks left half-way; each saga
+    opens its own transactions."""
+    from core.booking.rebook import complete_stuck_changes
     from core.booking.saga import complete_stuck_sagas as complete
 
-    return await complete(rt)
+    return await complete(rt) + await complete_stuck_changes(rt)
 
 
 async def reap_idempotency_keys(rt: Runtime) -> int:

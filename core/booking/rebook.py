@@ -1,0 +1,908 @@
+"""Rebooking one flight of a paid booking: a saga with recovery points, like confirmation.
+
+``held`` ─(approval?)─ ``authorized`` ─ ``booked`` ─ ``captured`` ─ ``swapped`` ─ ``old_cancelled`` ─ done
+
+1. **held** (one transaction): the new flight's seats are held with the conditional
+   write (sold out → ``SOLD_OUT``, nothing stored), the trip is re-evaluated against
+   the org's policy (red → ``POLICY_BLOCKED``), the money is worked out and the
+   change recorded. One open change per booking (unique ``active_booking_id``).
+   A change that needs approval starts an approval workflow here and waits; the
+   old itinerary stays valid meanwhile.
+2. **authorized**: the fare difference plus change fee, when positive, is
+   authorized on the company card (manual capture, ``booking:{id}:rebook:{cid}:authorize``).
+3. **booked**: the new legs are booked at the supplier
+   (``booking:{id}:segment:{sid}:book``) — the point of no return.
+4. **captured**: the authorization is captured.
+5. **swapped** (one transaction): new seats sold, old seats given back, old legs
+   marked replaced, the booking total updated, the booking back to ``confirmed``,
+   the disruption resolved, the traveller told.
+6. **old_cancelled**: the old legs are cancelled at the supplier with our key;
+   then a negative balance (cheaper flight) is refunded and the change is done.
+
+Before the pivot a failure compensates (cancel what was booked, void, release the
+new holds) and the booking is as it was. A crash anywhere leaves the change
+``running`` at its last recovery point and :func:`complete_stuck_changes` (run by
+the saga completer job) resumes it: every outbound call carries our key, so no
+step charges, books or refunds twice, and the traveller ends with exactly one
+itinerary and the right balance.
+
+Money and approval rules:
+
+* fare difference = new offer total − what the replaced legs cost;
+* change fee = the replaced legs' fare rule fee × passengers, **waived** when the
+  airline disrupted the flight (cancelled or delayed);
+* balance = difference + fee: charged when positive, refunded when negative;
+* approval is needed when the new trip is amber or the new flight costs more than
+  the old one (the approvers are the policy's, or its amber approver when the
+  policy names none). For airline-caused changes the advance-purchase rule is not
+  judged: the traveller did not choose to book late.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import audit, outbox
+from core.booking import states
+from core.booking.access import load_visible_booking
+from core.booking.changes import (
+    cancel_at_supplier,
+    close_change,
+    crash_point,
+    ensure_no_open_change,
+    refund_change,
+    release_sold,
+    supplier_cancel_key,
+)
+from core.errors import (
+    ConcurrentUpdate,
+    CoreError,
+    InvalidTransition,
+    NotFound,
+    PaymentDeclined,
+    PolicyBlocked,
+    SoldOut,
+    SupplierRejected,
+    SupplierUnavailable,
+    ValidationFailed,
+)
+from core.identity import Caller
+from core.ids import new_id
+from core.inventory.holds import (
+    convert_booking_holds,
+    extend_booking_holds,
+    release_booking_holds,
+    take_holds,
+)
+from core.models import (
+    Booking,
+    BookingChange,
+    ChangeKind,
+    ChangeStatus,
+    Disruption,
+    Flight,
+    Organization,
+    Payment,
+    Segment,
+    SegmentKind,
+    SegmentStatus,
+    Suggestion,
+)
+from core.models import BookingStatus as S
+from core.money import format_money
+from core.policy.items import PolicyItem
+from core.runtime import Runtime
+from core.search.offers import FlightOfferRef, parse_offer_id
+from core.supplier.base import (
+    SupplierRejectedError,
+    SupplierTimeoutError,
+    SupplierTransientError,
+)
+
+log = logging.getLogger(__name__)
+
+HELD = "held"
+AUTHORIZED = "authorized"
+BOOKED = "booked"
+CAPTURED = "captured"
+SWAPPED = "swapped"
+OLD_CANCELLED = "old_cancelled"
+
+PAID = (S.CONFIRMED, S.REQUIRES_ATTENTION)
+#: A running change untouched this long is resumed by the completer.
+STALE_AFTER = timedelta(seconds=60)
+#: New seats stay held this long while the saga runs (the sweeper never takes
+#: holds of confirmed bookings, this is for the record and for diagnostics).
+RUNNING_HOLD = timedelta(hours=2)
+
+
+def _key(booking_id: str, change_id: str, step: str) -> str:
+    return f"booking:{booking_id}:rebook:{change_id}:{step}"
+
+
+def _book_key(booking_id: str, segment_id: str) -> str:
+    return f"booking:{booking_id}:segment:{segment_id}:book"
+
+
+# -- start -------------------------------------------------------------------------------
+
+
+async def rebook_booking(
+    rt: Runtime, caller: Caller, booking_id: str, segment_id: str, offer_id: str
+) -> dict[str, Any]:
+    """Replace the flight of ``segment_id`` (all legs of its offer) with ``offer_id``.
+
+    Returns the booking view with the change under ``changes``; the booking is
+    ``confirmed`` on the new flight when it went through at once, or still on the
+    old flight with the change ``pending_approval`` (see its ``approval_id``).
+    ``SOLD_OUT`` on a disrupted booking carries the next ``suggestions``.
+    """
+    now = rt.clock.now()
+    try:
+        async with rt.db.uow() as session:
+            change = await _start(rt, session, caller, booking_id, segment_id, offer_id, now)
+            change_id, status = change.id, change.status
+    except SoldOut as exc:
+        raise await _sold_out(rt, caller, booking_id, offer_id, exc) from exc
+    except IntegrityError as exc:
+        raise ConcurrentUpdate(
+            f"Booking {booking_id} is being changed by another request; try again"
+        ) from exc
+    if status == ChangeStatus.RUNNING:
+        crash_point(rt, "after_rebook_held")
+        await run_rebook(rt, change_id)
+    return await _view(rt, booking_id)
+
+
+async def _start(
+    rt: Runtime,
+    session: AsyncSession,
+    caller: Caller,
+    booking_id: str,
+    segment_id: str,
+    offer_id: str,
+    now: datetime,
+) -> BookingChange:
+    from core.booking.service import _plan_flight
+    from core.policy.engine import evaluate
+    from core.policy.service import get_rules
+
+    booking = await load_visible_booking(session, caller, booking_id, for_update=True)
+    if booking.status not in PAID:
+        raise InvalidTransition(
+            f"Booking {booking_id} is {booking.status}; only confirmed bookings can be rebooked"
+        )
+    await ensure_no_open_change(session, booking_id)
+    segments = list(
+        (
+            await session.scalars(
+                select(Segment).where(Segment.booking_id == booking_id).order_by(Segment.position)
+            )
+        ).all()
+    )
+    chosen = next((s for s in segments if s.id == segment_id), None)
+    if chosen is None or chosen.replaced_by is not None or chosen.status != SegmentStatus.BOOKED:
+        raise NotFound(f"Segment {segment_id} is not a booked segment of {booking_id}")
+    if chosen.kind != SegmentKind.FLIGHT:
+        raise ValidationFailed("Only flights can be rebooked", field="segment_id")
+    old = [
+        s
+        for s in segments
+        if s.offer_id == chosen.offer_id
+        and s.status == SegmentStatus.BOOKED
+        and s.replaced_by is None
+    ]
+    ref = parse_offer_id(offer_id)
+    if not isinstance(ref, FlightOfferRef):
+        raise ValidationFailed("Rebook onto a flight offer (FL-…)", field="offer_id")
+    if ref.offer_id == chosen.offer_id:
+        raise ValidationFailed("That is the flight already booked", field="offer_id")
+
+    # Airline-caused (an open disruption on one of the old legs): no change fee,
+    # no advance-purchase judgement, and the chosen suggestion is remembered.
+    old_flights = [s.flight_id for s in old if s.flight_id is not None]
+    disruption = await session.scalar(
+        select(Disruption).where(
+            Disruption.booking_id == booking_id,
+            Disruption.status == "open",
+            Disruption.flight_id.in_(old_flights),
+        )
+    )
+    involuntary = disruption is not None
+    suggestion = None
+    if involuntary:
+        suggestion = await session.scalar(
+            select(Suggestion).where(
+                Suggestion.booking_id == booking_id,
+                Suggestion.offer_id == ref.offer_id,
+                Suggestion.status == "open",
+            )
+        )
+
+    quantity = chosen.quantity
+    position = max(s.position for s in segments) + 1
+    planned = await _plan_flight(session, ref, quantity, booking_id, position, now)
+    org = await session.get(Organization, booking.org_id)
+    assert org is not None
+    if any(p.segment.currency != booking.currency for p in planned):
+        raise ValidationFailed(f"Offers must be priced in {booking.currency}", field="offer_id")
+    new_amount = sum(p.segment.amount_minor for p in planned)
+    old_amount = sum(s.amount_minor for s in old)
+    fee = 0 if involuntary else sum(s.change_fee_minor * s.quantity for s in old)
+    difference = new_amount - old_amount
+    balance = difference + fee
+
+    items = await _other_items(session, segments, exclude_offer=chosen.offer_id)
+    items.append(planned[0].item)
+    rules = await get_rules(session, booking.org_id)
+    judged_at = now - timedelta(days=3650) if involuntary else now
+    verdict = evaluate(rules, items, now=judged_at)
+    verdict_dict: dict[str, Any] = verdict.to_dict()
+    if verdict.status == "red":
+        reasons = "; ".join(
+            v["message"] for v in verdict_dict["violations"] if v["severity"] == "red"
+        )
+        raise PolicyBlocked(
+            f"The travel policy does not allow this: {reasons}", policy=verdict_dict
+        )
+    needs_approval = verdict.status == "amber" or difference > 0
+    if needs_approval and not verdict_dict["approvals_required"]:
+        verdict_dict["approvals_required"] = [rules.amber_requires]
+
+    change = BookingChange(
+        id=new_id("CH", 10),
+        org_id=booking.org_id,
+        booking_id=booking_id,
+        active_booking_id=booking_id,
+        kind=ChangeKind.REBOOK,
+        status=ChangeStatus.PENDING_APPROVAL if needs_approval else ChangeStatus.RUNNING,
+        step=HELD,
+        old_segment_ids=[s.id for s in old],
+        new_segment_ids=[p.segment.id for p in planned],
+        offer_id=ref.offer_id,
+        quantity=quantity,
+        old_amount_minor=old_amount,
+        new_amount_minor=new_amount,
+        change_fee_minor=fee,
+        charge_minor=max(balance, 0),
+        refund_minor=max(-balance, 0),
+        currency=booking.currency,
+        policy=verdict_dict,
+        suggestion_id=suggestion.id if suggestion is not None else None,
+        reason="disruption" if involuntary else None,
+        created_by=caller.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(change)
+    session.add_all([p.segment for p in planned])
+    await session.flush()
+    if suggestion is not None:
+        suggestion.status = "chosen"
+    hold_until = now + (
+        timedelta(seconds=rt.settings.approval_hold_deadline_seconds)
+        if needs_approval
+        else RUNNING_HOLD
+    )
+    audit.record(
+        session,
+        org_id=booking.org_id,
+        actor_id=caller.user_id,
+        action="booking.rebook_started",
+        entity="booking",
+        entity_id=booking_id,
+        at=now,
+        change_id=change.id,
+        offer_id=ref.offer_id,
+        balance_minor=balance,
+        needs_approval=needs_approval,
+    )
+    if needs_approval:
+        from core.approval.service import start_workflow
+
+        workflow = await start_workflow(
+            session,
+            booking=booking,
+            verdict=verdict_dict,
+            now=now,
+            subject="rebook",
+            subject_id=change.id,
+            settings=rt.settings,
+        )
+        change.approval_id = workflow.id
+        outbox.emit(
+            session,
+            org_id=booking.org_id,
+            topic="rebook.pending_approval",
+            key=f"booking:{booking_id}:rebook:{change.id}:pending_approval",
+            payload={
+                "booking_id": booking_id,
+                "change_id": change.id,
+                "approval_id": workflow.id,
+                "notify": [booking.traveler_id],
+                "message": f"Your change of {booking_id} to {_label(planned[0].item)} is waiting "
+                "for approval; your current flight stays booked meanwhile.",
+            },
+            at=now,
+        )
+    # Inventory last, as in the hold path: the hot rows stay locked only briefly.
+    await session.flush()
+    lines = [line for p in planned for line in p.lines]
+    async with rt.locks.hold([line.lock_key for line in lines]):
+        await take_holds(
+            session,
+            org_id=booking.org_id,
+            booking_id=booking_id,
+            lines=lines,
+            now=now,
+            expires_at=hold_until,
+        )
+    return change
+
+
+def _label(item: PolicyItem) -> str:
+    if item.kind == "flight":
+        return f"{item.origin}→{item.destination} on {item.depart_at:%a %d %b %H:%M} UTC"  # type: ignore[union-attr]
+    return "the new booking"
+
+
+async def _other_items(
+    session: AsyncSession, segments: list[Segment], *, exclude_offer: str
+) -> list[PolicyItem]:
+    """The rest of the trip as the policy sees it (one item per offer still booked)."""
+    from core.search.flights import load_flight_offer
+    from core.search.hotels import load_hotel_offer
+
+    quantities: dict[str, int] = {}
+    for seg in segments:
+        if (
+            seg.status == SegmentStatus.BOOKED
+            and seg.replaced_by is None
+            and seg.offer_id != exclude_offer
+        ):
+            quantities.setdefault(seg.offer_id, seg.quantity)
+    items: list[PolicyItem] = []
+    for offer_id, quantity in quantities.items():
+        ref = parse_offer_id(offer_id)
+        try:
+            if isinstance(ref, FlightOfferRef):
+                items.append((await load_flight_offer(session, ref, quantity)).policy_item())
+            else:
+                items.append((await load_hotel_offer(session, ref, quantity)).policy_item())
+        except (ValidationFailed, NotFound):
+            # A leg the airline cancelled elsewhere in the trip is judged by its own change.
+            continue
+    return items
+
+
+async def _sold_out(
+    rt: Runtime, caller: Caller, booking_id: str, offer_id: str, exc: SoldOut
+) -> SoldOut:
+    """Mark the suggestion taken by someone else and hand back the next ones."""
+    async with rt.db.uow() as session:
+        await session.execute(
+            update(Suggestion)
+            .where(
+                Suggestion.booking_id == booking_id,
+                Suggestion.offer_id == offer_id.strip(),
+                Suggestion.status == "open",
+            )
+            .values(status="unavailable")
+            .execution_options(synchronize_session=False)
+        )
+    async with rt.db.uow(write=False) as session:
+        from core.disruption.suggestions import list_suggestions
+
+        try:
+            nexts = await list_suggestions(session, caller, booking_id)
+        except NotFound:
+            nexts = {"suggestions": []}
+    return SoldOut(
+        f"{exc.detail}: that flight has no seat left for you. "
+        + ("Here are the next options." if nexts["suggestions"] else "Search for another flight."),
+        suggestions=nexts["suggestions"][:3],
+    )
+
+
+# -- run (and resume) --------------------------------------------------------------------------
+
+
+async def _load(session: AsyncSession, change_id: str) -> BookingChange:
+    change = await session.get(BookingChange, change_id, populate_existing=True)
+    assert change is not None
+    return change
+
+
+async def _set_step(
+    rt: Runtime, change_id: str, *, expected: str, step: str, **values: Any
+) -> bool:
+    async with rt.db.uow() as session:
+        result = await session.execute(
+            update(BookingChange)
+            .where(
+                BookingChange.id == change_id,
+                BookingChange.status == ChangeStatus.RUNNING,
+                BookingChange.step == expected,
+            )
+            .values(step=step, updated_at=rt.clock.now(), **values)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def run_rebook(rt: Runtime, change_id: str) -> None:
+    """Run or resume a running rebook from its recovery point (safe to call again)."""
+    async with rt.db.uow(write=False) as session:
+        change = await _load(session, change_id)
+        if change.status != ChangeStatus.RUNNING:
+            return
+        booking = await session.get(Booking, change.booking_id)
+        assert booking is not None
+        org = await session.get(Organization, booking.org_id)
+        assert org is not None
+        step, booking_id = change.step, change.booking_id
+        charge, currency, payment_method = change.charge_minor, change.currency, org.payment_method
+
+    if step == HELD:
+        payment_id: str | None = None
+        if charge > 0:
+            auth = await rt.payments.authorize(
+                amount_minor=charge,
+                currency=currency,
+                payment_method=payment_method,
+                idempotency_key=_key(booking_id, change_id, "authorize"),
+                metadata={"booking_id": booking_id, "change_id": change_id},
+            )
+            crash_point(rt, "after_rebook_authorize_call")
+            payment_id = await _record_payment(
+                rt, change_id, auth.ref, auth.declined, auth.decline_code, charge, currency
+            )
+            if auth.declined:
+                await compensate(rt, change_id, f"Payment declined ({auth.decline_code})")
+                raise PaymentDeclined(
+                    f"The company card was declined for the {format_money(charge, currency)} "
+                    "difference; your booking is unchanged"
+                )
+        await _set_step(rt, change_id, expected=HELD, step=AUTHORIZED, payment_id=payment_id)
+        crash_point(rt, "after_rebook_authorized")
+        step = AUTHORIZED
+
+    if step == AUTHORIZED:
+        if not await _book_new(rt, change_id, booking_id):
+            return  # supplier timeout: the completer retries with the same key
+        await _set_step(rt, change_id, expected=AUTHORIZED, step=BOOKED)
+        step = BOOKED
+
+    if step == BOOKED:
+        if not await _capture(rt, change_id, booking_id):
+            return
+        await _set_step(rt, change_id, expected=BOOKED, step=CAPTURED)
+        step = CAPTURED
+
+    if step == CAPTURED:
+        await _swap(rt, change_id)
+        crash_point(rt, "after_rebook_swapped")
+        step = SWAPPED
+
+    if step == SWAPPED:
+        async with rt.db.uow(write=False) as session:
+            old_ids = list((await _load(session, change_id)).old_segment_ids)
+        if not await cancel_at_supplier(rt, booking_id, old_ids):
+            return
+        await _set_step(rt, change_id, expected=SWAPPED, step=OLD_CANCELLED)
+        step = OLD_CANCELLED
+
+    if step == OLD_CANCELLED:
+        if not await refund_change(rt, change_id):
+            return
+        async with rt.db.uow() as session:
+            await close_change(session, change_id, status=ChangeStatus.DONE, now=rt.clock.now())
+
+
+async def _record_payment(
+    rt: Runtime,
+    change_id: str,
+    ref: str,
+    declined: bool,
+    decline_code: str | None,
+    amount: int,
+    currency: str,
+) -> str:
+    now = rt.clock.now()
+    async with rt.db.uow() as session:
+        change = await _load(session, change_id)
+        key = _key(change.booking_id, change_id, "authorize")
+        payment = await session.scalar(select(Payment).where(Payment.idempotency_key == key))
+        if payment is None:
+            payment = Payment(
+                id=new_id("PAY"),
+                org_id=change.org_id,
+                booking_id=change.booking_id,
+                gateway=rt.payments.name,
+                provider_ref=None if declined else ref,
+                status="declined" if declined else "authorized",
+                amount_minor=amount,
+                currency=currency,
+                purpose="rebook",
+                idempotency_key=key,
+                decline_code=decline_code,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(payment)
+            await session.flush()
+        return payment.id
+
+
+async def _book_new(rt: Runtime, change_id: str, booking_id: str) -> bool:
+    """Book every new leg not booked yet; ``False`` when the supplier did not answer."""
+    from core.booking.saga import _segment_request
+
+    async with rt.db.uow(write=False) as session:
+        change = await _load(session, change_id)
+        booking = await session.get(Booking, booking_id)
+        assert booking is not None
+        segs = (
+            await session.scalars(
+                select(Segment)
+                .where(
+                    Segment.id.in_(list(change.new_segment_ids)),
+                    Segment.status == SegmentStatus.HELD,
+                )
+                .order_by(Segment.position)
+            )
+        ).all()
+        pending = [(s.id, s.kind, await _segment_request(session, booking, s)) for s in segs]
+    for seg_id, kind, request in pending:
+        try:
+            confirmation = await rt.supplier_for(kind).book(
+                request, idempotency_key=_book_key(booking_id, seg_id)
+            )
+        except SupplierTimeoutError:
+            log.warning("rebook %s: no answer booking %s; the completer retries", change_id, seg_id)
+            return False
+        except SupplierRejectedError as exc:
+            await compensate(rt, change_id, f"Supplier refused: {exc}")
+            raise SupplierRejected(
+                f"The airline refused the new flight ({exc}); your booking is unchanged"
+            ) from exc
+        except SupplierTransientError as exc:
+            await compensate(rt, change_id, f"Supplier unavailable: {exc}")
+            raise SupplierUnavailable(
+                "The airline's system is unavailable; your booking is unchanged, try again later"
+            ) from exc
+        crash_point(rt, "after_rebook_supplier_call")
+        async with rt.db.uow() as session:
+            await session.execute(
+                update(Segment)
+                .where(Segment.id == seg_id, Segment.status == SegmentStatus.HELD)
+                .values(
+                    status=SegmentStatus.BOOKED,
+                    locator=confirmation.locator,
+                    supplier=confirmation.supplier,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            await session.execute(
+                update(BookingChange)
+                .where(BookingChange.id == change_id)
+                .values(updated_at=rt.clock.now())
+                .execution_options(synchronize_session=False)
+            )
+    return True
+
+
+async def _capture(rt: Runtime, change_id: str, booking_id: str) -> bool:
+    async with rt.db.uow(write=False) as session:
+        change = await _load(session, change_id)
+        payment = await session.get(Payment, change.payment_id) if change.payment_id else None
+        if payment is None or payment.status == "captured":
+            return True
+        ref = payment.provider_ref
+        payment_id = payment.id
+    assert ref is not None
+    try:
+        captured = await rt.payments.capture(
+            ref, idempotency_key=_key(booking_id, change_id, "capture")
+        )
+    except Exception as exc:
+        log.warning("rebook %s: capture failed, the completer retries: %s", change_id, exc)
+        return False
+    crash_point(rt, "after_rebook_capture_call")
+    async with rt.db.uow() as session:
+        await session.execute(
+            update(Payment)
+            .where(Payment.id == payment_id)
+            .values(
+                status="captured",
+                captured_minor=captured.amount_captured or captured.amount_minor,
+                updated_at=rt.clock.now(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+    return True
+
+
+async def _swap(rt: Runtime, change_id: str) -> None:
+    """New legs in, old legs out, in one transaction (idempotent on the step)."""
+    now = rt.clock.now()
+    async with rt.db.uow() as session:
+        change = await _load(session, change_id)
+        if change.status != ChangeStatus.RUNNING or change.step != CAPTURED:
+            return
+        booking = await session.get(Booking, change.booking_id, populate_existing=True)
+        assert booking is not None
+        await convert_booking_holds(session, booking.id, now=now)
+        await release_sold(session, booking.id, change.old_segment_ids, now=now)
+        first_new = change.new_segment_ids[0]
+        await session.execute(
+            update(Segment)
+            .where(Segment.id.in_(list(change.old_segment_ids)))
+            .values(replaced_by=first_new)
+            .execution_options(synchronize_session=False)
+        )
+        new_total = booking.total_minor - change.old_amount_minor + change.new_amount_minor
+        if booking.status == S.REQUIRES_ATTENTION:
+            await states.move(
+                session,
+                booking.id,
+                expected=S.REQUIRES_ATTENTION,
+                to=S.CONFIRMED,
+                now=now,
+                total_minor=new_total,
+            )
+        else:
+            await session.execute(
+                update(Booking)
+                .where(Booking.id == booking.id)
+                .values(total_minor=new_total, updated_at=now, version=Booking.version + 1)
+                .execution_options(synchronize_session=False)
+            )
+        old_flights = (
+            await session.scalars(
+                select(Segment.flight_id).where(Segment.id.in_(list(change.old_segment_ids)))
+            )
+        ).all()
+        await session.execute(
+            update(Disruption)
+            .where(
+                Disruption.booking_id == booking.id,
+                Disruption.status == "open",
+                Disruption.flight_id.in_([f for f in old_flights if f is not None]),
+            )
+            .values(status="resolved", resolved_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        await session.execute(
+            update(BookingChange)
+            .where(BookingChange.id == change_id, BookingChange.step == CAPTURED)
+            .values(step=SWAPPED, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        new_seg = await session.get(Segment, first_new)
+        assert new_seg is not None
+        flight = await session.get(Flight, new_seg.flight_id) if new_seg.flight_id else None
+        where = (
+            f"{flight.carrier} {flight.number} {flight.origin}→{flight.destination} "
+            f"on {flight.depart_at:%a %d %b %H:%M} UTC"
+            if flight is not None
+            else "the new flight"
+        )
+        money = ""
+        if change.charge_minor:
+            money = f" {format_money(change.charge_minor, change.currency)} was charged."
+        elif change.refund_minor:
+            money = f" {format_money(change.refund_minor, change.currency)} will be refunded."
+        audit.record(
+            session,
+            org_id=booking.org_id,
+            actor_id="system",
+            action="booking.rebooked",
+            entity="booking",
+            entity_id=booking.id,
+            at=now,
+            change_id=change_id,
+            total_minor=new_total,
+        )
+        outbox.emit(
+            session,
+            org_id=booking.org_id,
+            topic="booking.rebooked",
+            key=f"booking:{booking.id}:rebook:{change_id}:done",
+            payload={
+                "booking_id": booking.id,
+                "change_id": change_id,
+                "notify": sorted({booking.traveler_id, change.created_by}),
+                "message": f"Booking {booking.id} is now on {where}.{money}",
+            },
+            at=now,
+        )
+
+
+async def compensate(
+    rt: Runtime, change_id: str, reason: str, *, status: ChangeStatus = ChangeStatus.FAILED
+) -> None:
+    """Undo a rebook before its pivot: cancel new legs booked, void, release the new seats."""
+    async with rt.db.uow(write=False) as session:
+        change = await _load(session, change_id)
+        booking_id = change.booking_id
+        booked_new = (
+            await session.scalars(
+                select(Segment).where(
+                    Segment.id.in_(list(change.new_segment_ids)),
+                    Segment.status == SegmentStatus.BOOKED,
+                )
+            )
+        ).all()
+        to_cancel = [(s.id, s.kind, s.locator) for s in booked_new]
+        payment = await session.get(Payment, change.payment_id) if change.payment_id else None
+        void_ref = (
+            payment.provider_ref if payment is not None and payment.status == "authorized" else None
+        )
+        payment_id = payment.id if payment is not None else None
+    for seg_id, kind, locator in to_cancel:
+        if locator:
+            try:
+                await rt.supplier_for(kind).cancel(
+                    locator, idempotency_key=supplier_cancel_key(booking_id, seg_id)
+                )
+            except Exception:
+                log.exception("rebook %s: compensating cancel of %s failed", change_id, locator)
+    if void_ref is not None:
+        try:
+            await rt.payments.void(void_ref, idempotency_key=_key(booking_id, change_id, "void"))
+        except Exception:
+            log.exception("rebook %s: void failed", change_id)
+        else:
+            async with rt.db.uow() as session:
+                await session.execute(
+                    update(Payment)
+                    .where(Payment.id == payment_id)
+                    .values(status="voided", updated_at=rt.clock.now())
+                    .execution_options(synchronize_session=False)
+                )
+    now = rt.clock.now()
+    async with rt.db.uow() as session:
+        change = await _load(session, change_id)
+        await release_booking_holds(session, booking_id, now=now)
+        await session.execute(
+            update(Segment)
+            .where(
+                Segment.id.in_(list(change.new_segment_ids)),
+                Segment.status.in_([SegmentStatus.HELD, SegmentStatus.BOOKED]),
+            )
+            .values(status=SegmentStatus.RELEASED)
+            .execution_options(synchronize_session=False)
+        )
+        if change.suggestion_id:
+            await session.execute(
+                update(Suggestion)
+                .where(Suggestion.id == change.suggestion_id)
+                .values(status="unavailable" if status == ChangeStatus.FAILED else "open")
+                .execution_options(synchronize_session=False)
+            )
+        closed = await close_change(
+            session, change_id, status=status, now=now, failure_reason=reason[:500]
+        )
+        booking = await session.get(Booking, booking_id)
+        assert booking is not None
+        if closed:
+            verb = "was not approved" if status == ChangeStatus.REJECTED else "could not be made"
+            outbox.emit(
+                session,
+                org_id=booking.org_id,
+                topic=f"rebook.{status}",
+                key=f"booking:{booking_id}:rebook:{change_id}:{status}",
+                payload={
+                    "booking_id": booking_id,
+                    "change_id": change_id,
+                    "reason": reason,
+                    "notify": [booking.traveler_id],
+                    "message": f"The change of {booking_id} {verb} ({reason}); "
+                    "your booking is unchanged.",
+                },
+                at=now,
+            )
+
+
+# -- approvals and the completer ----------------------------------------------------------------
+
+
+async def on_approval_decided(
+    rt: Runtime, rebook_id: str, approved: bool, note: str | None = None
+) -> None:
+    """Called by the approval workflow when a rebook's approval ends (after its commit).
+
+    Approved: the saga runs from ``held``. Rejected or expired: the new seats go
+    back and the booking stays as it was. Safe to call again.
+    """
+    action: str | None = None
+    async with rt.db.uow() as session:
+        change = await session.get(BookingChange, rebook_id, populate_existing=True)
+        if change is None:
+            return
+        if change.status == ChangeStatus.RUNNING:
+            action = "run"  # told twice: resume what the first call started
+        elif change.status == ChangeStatus.PENDING_APPROVAL and not approved:
+            action = "reject"
+        elif change.status == ChangeStatus.PENDING_APPROVAL:
+            moved = await session.execute(
+                update(BookingChange)
+                .where(
+                    BookingChange.id == rebook_id,
+                    BookingChange.status == ChangeStatus.PENDING_APPROVAL,
+                )
+                .values(status=ChangeStatus.RUNNING, updated_at=rt.clock.now())
+                .execution_options(synchronize_session=False)
+            )
+            if moved.rowcount == 1:  # type: ignore[attr-defined]
+                action = "run"
+                await extend_booking_holds(
+                    session, change.booking_id, until=rt.clock.now() + RUNNING_HOLD
+                )
+    if action == "reject":
+        await compensate(
+            rt,
+            rebook_id,
+            f"approval: {note}" if note else "approval declined",
+            status=ChangeStatus.REJECTED,
+        )
+    elif action == "run":
+        try:
+            await run_rebook(rt, rebook_id)
+        except CoreError as exc:  # compensated; the traveller is told through the outbox
+            log.info("approved rebook %s did not go through: %s", rebook_id, exc)
+
+
+async def complete_stuck_changes(rt: Runtime, *, limit: int = 50) -> int:
+    """Resume cancellations and rebooks left half-way (a crash, a timeout, a failed call)."""
+    from core.booking.cancel import finish_cancel
+
+    now = rt.clock.now()
+    async with rt.db.uow(write=False) as session:
+        rows = (
+            await session.execute(
+                select(BookingChange.id, BookingChange.kind, BookingChange.updated_at)
+                .where(
+                    BookingChange.status == ChangeStatus.RUNNING,
+                    BookingChange.updated_at <= now - STALE_AFTER,
+                )
+                .order_by(BookingChange.updated_at)
+                .limit(limit)
+            )
+        ).all()
+    resumed = 0
+    for change_id, kind, seen_at in rows:
+        async with rt.db.uow() as session:
+            claimed = await session.execute(
+                update(BookingChange)
+                .where(BookingChange.id == change_id, BookingChange.updated_at == seen_at)
+                .values(updated_at=now, attempts=BookingChange.attempts + 1)
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                continue
+        try:
+            if kind == ChangeKind.REBOOK:
+                await run_rebook(rt, change_id)
+            else:
+                await finish_cancel(rt, change_id)
+            resumed += 1
+        except Exception as exc:  # one stuck change must not stop the others
+            log.warning("completer: change %s still stuck: %s", change_id, exc)
+    return resumed
+
+
+async def _view(rt: Runtime, booking_id: str) -> dict[str, Any]:
+    from core.booking.service import booking_view
+
+    async with rt.db.uow(write=False) as session:
+        booking = await session.get(Booking, booking_id, populate_existing=True)
+        assert booking is not None
+        return await booking_view(session, booking)
