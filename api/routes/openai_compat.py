@@ -58,7 +58,9 @@ from core.models.conversation import Thread
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/v1", tags=["openai-compatible"])
+router = APIRouter(
+    prefix="/v1", tags=["openai-compatible"], responses=problem_responses(401, 422, 500)
+)
 
 MODEL_ID = "concierge"
 CHANNEL = "openai"

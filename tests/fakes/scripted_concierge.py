@@ -32,6 +32,7 @@ from concierge.events import (
 )
 from core.errors import NotFound
 from core.identity import Caller
+from core.models import Thread
 
 YES = {"yes", "y", "yes please", "confirm", "ok"}
 NO = {"no", "n", "no thanks", "cancel"}
@@ -46,7 +47,10 @@ class _Thread:
 
 
 class ScriptedConcierge:
-    def __init__(self) -> None:
+    """Pass ``rt`` to get ``threads`` rows too, as the real agent writes them."""
+
+    def __init__(self, rt: Any | None = None) -> None:
+        self.rt = rt
         self.threads: dict[str, _Thread] = {}
         self._ids = itertools.count(1)
         self.gate = asyncio.Event()
@@ -75,6 +79,18 @@ class ScriptedConcierge:
         if thread_id is None:
             thread_id = f"TH-{next(self._ids):04d}"
             self.threads[thread_id] = _Thread(caller.user_id, caller.org_id)
+            if self.rt is not None:
+                now = self.rt.clock.now()
+                async with self.rt.db.uow() as session:
+                    session.add(
+                        Thread(
+                            id=thread_id,
+                            org_id=caller.org_id,
+                            user_id=caller.user_id,
+                            created_at=now,
+                            updated_at=now,
+                        )
+                    )
         thread = self._own(caller, thread_id)
         turn_id = f"TU-{next(self._ids):04d}"
         self.turns_started += 1
