@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit, outbox
@@ -412,6 +412,17 @@ async def get_approval(session: AsyncSession, caller: Caller, approval_id: str) 
     raise NotFound(f"Approval {approval_id} not found")
 
 
+def _still_wanted() -> ColumnElement[bool]:
+    """A booking's workflow matters only while the booking waits for it: the
+    traveller may cancel meanwhile, or the hold sweeper may expire it."""
+    return or_(
+        ApprovalWorkflow.subject != ApprovalSubject.BOOKING,
+        ApprovalWorkflow.booking_id.in_(
+            select(Booking.id).where(Booking.status == BookingStatus.PENDING_APPROVAL)
+        ),
+    )
+
+
 async def list_approvals(
     session: AsyncSession, caller: Caller, *, status: str = "pending", limit: int = 50
 ) -> list[dict[str, Any]]:
@@ -442,6 +453,7 @@ async def list_approvals(
         stmt = stmt.where(
             ApprovalStep.status.in_(OPEN_STEP_STATUSES),
             ApprovalWorkflow.status == ApprovalStatus.PENDING,
+            _still_wanted(),
         ).order_by(ApprovalStep.due_at, ApprovalStep.id)
     else:
         if status != "all":
@@ -733,6 +745,7 @@ async def escalate_overdue(session: AsyncSession, *, now: datetime, limit: int =
                 ApprovalStep.status == StepStatus.PENDING,
                 ApprovalStep.due_at <= now,
                 ApprovalWorkflow.status == ApprovalStatus.PENDING,
+                _still_wanted(),
             )
             .order_by(ApprovalStep.due_at, ApprovalStep.id)
             .limit(limit)
@@ -872,6 +885,75 @@ async def expire_overdue(
     return finished
 
 
+async def cancel_orphaned(session: AsyncSession, *, now: datetime, limit: int = 200) -> int:
+    """Close pending workflows whose booking no longer waits for them (the traveller
+    cancelled it) and tell the approver they need not decide. Nothing to settle."""
+    rows = (
+        await session.scalars(
+            select(ApprovalWorkflow)
+            .where(
+                ApprovalWorkflow.status == ApprovalStatus.PENDING,
+                # Past the deadline it is an expiry (expire_overdue), not a cancellation.
+                ApprovalWorkflow.deadline > now,
+                ~_still_wanted(),
+            )
+            .order_by(ApprovalWorkflow.id)
+            .limit(limit)
+        )
+    ).all()
+    closed = 0
+    for wf in rows:
+        won = await session.execute(
+            update(ApprovalWorkflow)
+            .where(ApprovalWorkflow.id == wf.id, ApprovalWorkflow.status == ApprovalStatus.PENDING)
+            .values(
+                status=ApprovalStatus.CANCELLED,
+                finished_at=now,
+                updated_at=now,
+                settled_at=now,
+                note="The booking no longer waits for approval",
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if won.rowcount != 1:  # type: ignore[attr-defined]
+            continue
+        closed += 1
+        steps = await _steps(session, wf.id)
+        waiting_on = [
+            a
+            for s in steps
+            if s.status in OPEN_STEP_STATUSES
+            for a in (s.approver_id, s.escalated_to)
+            if a
+        ]
+        await session.execute(
+            update(ApprovalStep)
+            .where(
+                ApprovalStep.workflow_id == wf.id,
+                ApprovalStep.status.in_([*OPEN_STEP_STATUSES, StepStatus.WAITING]),
+            )
+            .values(status=StepStatus.SKIPPED)
+            .execution_options(synchronize_session=False)
+        )
+        booking = await session.get(Booking, wf.booking_id)
+        assert booking is not None
+        summary = await trip_summary(session, booking)
+        outbox.emit(
+            session,
+            org_id=wf.org_id,
+            topic="approval.cancelled",
+            key=f"approval:{wf.id}:cancelled",
+            payload={
+                "approval_id": wf.id,
+                "booking_id": wf.booking_id,
+                "notify": list(dict.fromkeys(waiting_on)),
+                "message": f"{_trip_phrase(summary, wf)} is {booking.status}; no approval needed any more.",
+            },
+            at=now,
+        )
+    return closed
+
+
 async def unsettled(session: AsyncSession, *, now: datetime, limit: int = 100) -> list[Finished]:
     """Finished workflows whose subject was never told (the process died in between)."""
     rows = (
@@ -988,6 +1070,7 @@ async def run_expiries(rt: Runtime) -> int:
     """Expire overdue workflows, then settle them and any earlier straggler."""
     now = rt.clock.now()
     async with rt.db.uow() as session:
+        await cancel_orphaned(session, now=now)
         expired = await expire_overdue(session, now=now)
     for done in expired:
         await settle(rt, done)
@@ -1001,6 +1084,7 @@ async def run_expiries(rt: Runtime) -> int:
 __all__ = [
     "Finished",
     "approval_view",
+    "cancel_orphaned",
     "decide",
     "decide_approval",
     "escalate_overdue",

@@ -77,12 +77,22 @@ async def build_approval_world(rt: Runtime) -> ApprovalWorld:
             s, cabins={"economy": (150, 61_240), "business": (20, BUSINESS_FARE)}
         )
         _, short_inv = await make_flight(
-            s, carrier="B6", number="1001", origin="JFK", destination="BOS",
-            duration_minutes=75, cabins={"economy": (100, 15_000), "business": (10, BUSINESS_FARE)},
+            s,
+            carrier="B6",
+            number="1001",
+            origin="JFK",
+            destination="BOS",
+            duration_minutes=75,
+            cabins={"economy": (100, 15_000), "business": (10, BUSINESS_FARE)},
         )
         _, soon_inv = await make_flight(
-            s, carrier="B6", number="1005", origin="JFK", destination="BOS",
-            depart_at=T0 + timedelta(days=2), duration_minutes=75,
+            s,
+            carrier="B6",
+            number="1005",
+            origin="JFK",
+            destination="BOS",
+            depart_at=T0 + timedelta(days=2),
+            duration_minutes=75,
             cabins={"economy": (100, 15_000)},
         )
     return ApprovalWorld(long_inv["business"].id, short_inv["business"].id, soon_inv["economy"].id)
@@ -91,7 +101,9 @@ async def build_approval_world(rt: Runtime) -> ApprovalWorld:
 async def pending_trip(rt: Runtime, inventory_id: int, seats: int = 1) -> tuple[str, str]:
     """Hold and confirm as Ava; the trip waits for approval. (booking id, approval id)."""
     async with rt.db.uow() as s:
-        booking = await hold_booking(rt, s, AVA, [ItemRequest(flight_offer_id(inventory_id), seats)])
+        booking = await hold_booking(
+            rt, s, AVA, [ItemRequest(flight_offer_id(inventory_id), seats)]
+        )
     view = await confirm_booking(rt, AVA, booking.id)
     assert view["status"] == "pending_approval"
     assert view["approval_id"].startswith("AP-")
@@ -102,7 +114,8 @@ async def steps_of(rt: Runtime, approval_id: str) -> list[tuple[str, str, str]]:
     async with rt.db.uow(write=False) as s:
         rows = (
             await s.scalars(
-                select(ApprovalStep).where(ApprovalStep.workflow_id == approval_id)
+                select(ApprovalStep)
+                .where(ApprovalStep.workflow_id == approval_id)
                 .order_by(ApprovalStep.ordinal)
             )
         ).all()
@@ -112,7 +125,9 @@ async def steps_of(rt: Runtime, approval_id: str) -> list[tuple[str, str, str]]:
 async def events(rt: Runtime, topic: str) -> list[dict]:
     async with rt.db.uow(write=False) as s:
         rows = (
-            await s.scalars(select(OutboxEvent).where(OutboxEvent.topic == topic).order_by(OutboxEvent.id))
+            await s.scalars(
+                select(OutboxEvent).where(OutboxEvent.topic == topic).order_by(OutboxEvent.id)
+            )
         ).all()
     return [r.payload for r in rows]
 
@@ -222,7 +237,9 @@ async def test_reject_mid_chain_cancels_releases_and_tells_the_traveller(runtime
     assert view["status"] == "rejected"
     assert view["booking"]["status"] == "cancelled"
     assert [st for _, _, st in await steps_of(runtime, approval_id)] == [
-        "approved", "rejected", "skipped",
+        "approved",
+        "rejected",
+        "skipped",
     ]
     assert (await inventory(runtime, w.long_business))[1:] == (0, 0)
     booking = await booking_row(runtime, booking_id)
@@ -277,6 +294,14 @@ async def test_cancelled_booking_cannot_be_approved(runtime):
     with pytest.raises(ApprovalClosed):
         await decide_approval(runtime, MIA, approval_id, decision="approve")
     assert (await booking_row(runtime, booking_id)).status == "cancelled"
+    async with runtime.db.uow(write=False) as s:
+        assert await list_approvals(s, MIA) == []
+    await run_expiries(runtime)  # closes the orphaned workflow and tells Mia
+    assert await steps_of(runtime, approval_id) == [("manager", "mia", "skipped")]
+    async with runtime.db.uow(write=False) as s:
+        assert (await s.get(ApprovalWorkflow, approval_id)).status == "cancelled"
+    [cancelled] = await events(runtime, "approval.cancelled")
+    assert cancelled["notify"] == ["mia"]
 
 
 async def test_nobody_to_approve_keeps_the_booking_held(runtime):
@@ -285,7 +310,9 @@ async def test_nobody_to_approve_keeps_the_booking_held(runtime):
         await make_user(s, id="solo", manager_id=None)  # no manager, and no admin either
         await s.execute(update(User).where(User.id == "admin").values(role="traveler"))
         booking = await hold_booking(
-            runtime, s, Caller("solo", "acme", "traveler"),
+            runtime,
+            s,
+            Caller("solo", "acme", "traveler"),
             [ItemRequest(flight_offer_id(w.short_business), 1)],
         )
     with pytest.raises(ApproverNotFound):
@@ -399,11 +426,23 @@ async def test_a_crash_after_the_last_approval_is_settled_by_the_job(runtime, cl
 async def test_rebook_workflow_is_settled_through_the_rebook_module(runtime, monkeypatch):
     w = await build_approval_world(runtime)
     async with runtime.db.uow() as s:
-        booking = await hold_booking(runtime, s, AVA, [ItemRequest(flight_offer_id(w.short_business), 1)])
+        booking = await hold_booking(
+            runtime, s, AVA, [ItemRequest(flight_offer_id(w.short_business), 1)]
+        )
         wf = await start_workflow(
-            s, booking=booking, verdict={"status": "amber", "approvals_required": ["manager"],
-                                         "violations": [], "total_minor": 50_000, "currency": "USD"},
-            now=T0, subject="rebook", subject_id="CH-1", settings=runtime.settings,
+            s,
+            booking=booking,
+            verdict={
+                "status": "amber",
+                "approvals_required": ["manager"],
+                "violations": [],
+                "total_minor": 50_000,
+                "currency": "USD",
+            },
+            now=T0,
+            subject="rebook",
+            subject_id="CH-1",
+            settings=runtime.settings,
         )
         approval_id = wf.id
     calls = []
