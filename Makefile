@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export TIKTOKEN_CACHE_DIR ?= $(CURDIR)/var/tiktoken
 
-.PHONY: install run test lint eval bench clean
+.PHONY: install run test lint eval bench clean browser-deps
 
 install: $(STAMP)
 
@@ -24,6 +24,11 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# Browser tests drive Debian's chromium with Playwright (no `playwright install`);
+# the tests install it themselves when run as root, this does it up front.
+browser-deps:
+	test -x /usr/bin/chromium || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
 
 lint: install
 	$(BIN)/ruff check .

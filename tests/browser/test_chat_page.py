@@ -1,0 +1,120 @@
+"""The chat page in real headless Chromium against a live server and the real agent.
+
+A traveller signs in, asks for a flight, sees the option cards stream in, books
+option 1, confirms and sees the trip confirmed; a trip that needs approval is
+approved by her manager in the inbox. Screenshots of each step go to
+var/screenshots/ (CI keeps them as artefacts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.timeout(240)
+
+STEP_MS = 60_000  # one agent turn on a shared CI machine
+
+
+def _day(days_ahead: int) -> str:
+    return (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=days_ahead)).isoformat()
+
+
+def _sign_in(page: Any, base: str, user: str) -> None:
+    page.goto(base)
+    page.evaluate("localStorage.clear()")
+    page.goto(base)
+    page.click(f"button[data-user={user}]")
+    page.wait_for_selector("#app:not([hidden])")
+
+
+def _ask(page: Any, text: str) -> None:
+    box = page.locator("#composer-input")
+    box.fill(text)
+    box.press("Enter")  # keyboard first: Enter sends
+
+
+def _book_first_and_confirm(page: Any, shoot: Any, prefix: str) -> None:
+    page.locator(".card.flight").first.wait_for(timeout=STEP_MS)
+    shoot(page, f"{prefix}-1-options")
+    page.locator(".card.flight [data-action=book]").first.click()
+    confirm = page.locator(".card.confirm:not(.done) [data-action=confirm]").last
+    confirm.wait_for(timeout=STEP_MS)
+    # The keyboard lands on the decision.
+    assert page.evaluate("document.activeElement.dataset.action") == "confirm"
+    shoot(page, f"{prefix}-2-confirmation")
+    page.keyboard.press("Enter")
+
+
+def test_traveller_books_and_confirms_a_flight(
+    live_server: str, browser_instance: Any, shoot: Any
+) -> None:
+    context = browser_instance.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _sign_in(page, live_server, "ava")
+    shoot(page, "ava-0-signed-in")
+
+    _ask(page, f"Fly me from New York to London on {_day(14)}")
+    first_card = page.locator(".card.flight").first
+    first_card.wait_for(timeout=STEP_MS)
+    badge = first_card.locator("[data-policy]")
+    assert badge.get_attribute("data-policy") in {"green", "amber", "red"}
+    assert "CO₂" in first_card.inner_text()
+    assert "→" in first_card.inner_text()
+
+    _book_first_and_confirm(page, shoot, "ava")
+    confirmed = page.locator("#trips .trip[data-status=confirmed]")
+    confirmed.first.wait_for(timeout=STEP_MS)
+    text = confirmed.first.inner_text()
+    assert "BK-" in text
+    assert "Ref " in text  # supplier locators
+    shoot(page, "ava-3-trip-confirmed")
+    context.close()
+
+
+def test_phone_width_has_no_horizontal_scroll(
+    live_server: str, browser_instance: Any, shoot: Any
+) -> None:
+    context = browser_instance.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    _sign_in(page, live_server, "ava")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    shoot(page, "phone-signed-in")
+    context.close()
+
+
+def test_manager_approves_a_trip_in_the_inbox(
+    live_server: str, browser_instance: Any, shoot: Any
+) -> None:
+    context = browser_instance.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _sign_in(page, live_server, "ava")
+    # Fewer than 7 days ahead is amber in Acme's policy: her manager must approve.
+    _ask(page, f"Fly me from New York to London on {_day(3)}")
+    _book_first_and_confirm(page, shoot, "approval-ava")
+    pending = page.locator("#trips .trip[data-status=pending_approval]")
+    pending.first.wait_for(timeout=STEP_MS)
+    booking_id = pending.first.get_attribute("data-booking")
+    assert pending.first.locator(".countdown").inner_text().startswith("Hold expires in")
+    shoot(page, "approval-ava-3-pending")
+
+    page.click("#sign-out")
+    page.click("button[data-user=mia]")
+    item = page.locator(f"#approvals .approval:has-text('{booking_id}')")
+    item.wait_for(timeout=STEP_MS)
+    shoot(page, "approval-mia-1-inbox")
+    item.locator("[data-action=approve]").click()
+    item.wait_for(state="detached", timeout=STEP_MS)
+
+    # Managers see their reports' trips: the approved trip goes on to be confirmed.
+    trip = page.locator(f"#trips .trip[data-booking='{booking_id}']")
+    for _ in range(30):
+        if trip.get_attribute("data-status") == "confirmed":
+            break
+        page.wait_for_timeout(1000)
+        page.click("#trips-refresh")
+    assert trip.get_attribute("data-status") == "confirmed"
+    shoot(page, "approval-mia-2-approved")
+    context.close()
