@@ -6,6 +6,7 @@ from typing import Any
 
 from core.errors import NotFound
 from tools import (
+    cancel_booking,
     confirm_booking,
     decide_approval,
     evaluate_policy,
@@ -14,6 +15,7 @@ from tools import (
     get_traveler_profile,
     list_approvals,
     list_trips,
+    rebook,
     reserve,
     search_flights,
     search_hotels,
@@ -31,6 +33,8 @@ _ALL: tuple[ToolSpec[Any, Any], ...] = (
     list_approvals.TOOL,
     reserve.TOOL,
     confirm_booking.TOOL,
+    cancel_booking.TOOL,
+    rebook.TOOL,
     decide_approval.TOOL,
 )
 

@@ -97,6 +97,18 @@ class SegmentOut(BaseModel):
     locator: str | None = Field(default=None, description="Supplier reference once confirmed.")
 
 
+class RefundOut(BaseModel):
+    refunded: MoneyOut = Field(description="Refunded so far.")
+    due: MoneyOut = Field(description="Refund owed in all.")
+    status: str = Field(description="pending or refunded.")
+
+
+class DisruptionOut(BaseModel):
+    kind: str = Field(description="cancelled or delayed.")
+    delay_minutes: int = 0
+    segment_id: str = Field(description="The disrupted flight segment (rebook's segment_id).")
+
+
 class BookingOut(BaseModel):
     booking_id: str
     status: str = Field(
@@ -113,6 +125,13 @@ class BookingOut(BaseModel):
     approval_id: str | None = None
     failure_reason: str | None = None
     segments: list[SegmentOut]
+    refund: RefundOut | None = Field(
+        default=None, description="Money given back after a cancel or cheaper rebook."
+    )
+    disruption: DisruptionOut | None = Field(
+        default=None,
+        description="The airline cancelled or delayed a flight; see get_booking's suggestions.",
+    )
 
 
 def _segment(view: dict[str, Any]) -> SegmentOut:
@@ -143,6 +162,26 @@ def _segment(view: dict[str, Any]) -> SegmentOut:
     return seg
 
 
+def _extras(view: dict[str, Any]) -> dict[str, Any]:
+    """Refund and disruption, when the core's booking view carries them."""
+    extras: dict[str, Any] = {}
+    refund = view.get("refund")
+    if isinstance(refund, dict) and "due" in refund:
+        extras["refund"] = RefundOut(
+            refunded=Money(amount=refund["amount"], currency=refund["currency"]),
+            due=Money.model_validate(refund["due"]),
+            status=str(refund.get("status", "pending")),
+        )
+    disruption = view.get("disruption")
+    if isinstance(disruption, dict):
+        extras["disruption"] = DisruptionOut(
+            kind=str(disruption["kind"]),
+            delay_minutes=int(disruption.get("delay_minutes") or 0),
+            segment_id=str(disruption["segment_id"]),
+        )
+    return extras
+
+
 async def booking_out(session: AsyncSession, booking: Booking) -> BookingOut:
     """The compact booking for a prompt, from the core's own view of it."""
     view = await booking_view(session, booking)
@@ -158,6 +197,7 @@ async def booking_out(session: AsyncSession, booking: Booking) -> BookingOut:
         approval_id=view.get("approval_id"),
         failure_reason=view.get("failure_reason"),
         segments=[_segment(s) for s in view["segments"]],
+        **_extras(view),
     )
 
 
@@ -174,6 +214,7 @@ def booking_out_from_view(view: dict[str, Any], traveler_name: str) -> BookingOu
         approval_id=view.get("approval_id"),
         failure_reason=view.get("failure_reason"),
         segments=[_segment(s) for s in view["segments"]],
+        **_extras(view),
     )
 
 

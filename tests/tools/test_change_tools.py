@@ -1,0 +1,139 @@
+"""cancel_booking and rebook: the core prices the change; the tools quote it and report it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from core.errors import InvalidTransition, NotFound
+from core.models import Payment, Refund
+from core.search.offers import flight_offer_id
+from tests.core.booking_world import AVA, GUS
+from tests.core.changes_world import add_flight, confirmed
+from tests.tools.conftest import ctx_for
+from tools.registry import get_tool
+
+pytestmark = pytest.mark.usefixtures("world")
+
+HOTEL = "HT-LON01-20261218-20261220"
+
+
+async def count(rt, model):
+    async with rt.db.uow(write=False) as s:
+        return await s.scalar(select(func.count()).select_from(model))
+
+
+async def summary(rt, caller, tool, **args):
+    return await get_tool(tool).summary(ctx_for(rt, caller), args)
+
+
+async def invoke(rt, caller, tool, call=None, **args):
+    return await get_tool(tool).invoke(ctx_for(rt, caller, call=call), args)
+
+
+# -- cancel_booking ----------------------------------------------------------------------
+
+
+async def test_cancel_a_hold_releases_it(runtime, world):
+    held = await invoke(runtime, AVA, "reserve", items=[{"offer_id": HOTEL}])
+    line = await summary(runtime, AVA, "cancel_booking", booking_id=held["booking_id"])
+    assert line == (
+        f"Cancel {held['booking_id']} (London Grand, London 18–20 Dec, 1 room) — nothing has "
+        "been paid, the hold is released?"
+    )
+    out = await invoke(runtime, AVA, "cancel_booking", booking_id=held["booking_id"])
+    assert out["status"] == "cancelled"
+    assert "nothing was paid" in out["message"]
+
+
+async def test_cancel_paid_quotes_and_refunds_per_fare_rules(runtime, clock, world):
+    booking_id = await confirmed(
+        runtime, AVA, (flight_offer_id(world.long_inv["economy"].id), 1), (HOTEL, 1)
+    )
+    clock.advance(timedelta(days=2))  # past the free 24 hours: the non-refundable fare is kept
+    line = await summary(runtime, AVA, "cancel_booking", booking_id=booking_id)
+    assert line == (
+        f"Cancel {booking_id} (BA 117 JFK→LHR Fri 18 Dec 04:00, economy, 1 passenger + "
+        "London Grand, London 18–20 Dec, 1 room) — refund 440.00 USD, 612.40 USD kept under "
+        "the fare rules?"
+    )
+    out = await invoke(
+        runtime, AVA, "cancel_booking", call="call-cancel", booking_id=booking_id, reason="Trip off"
+    )
+    assert out["status"] == "cancelled"
+    assert out["refund"]["due"] == {"amount": "440.00", "currency": "USD"}
+    assert "440.00 USD" in out["message"]
+    refunds = await count(runtime, Refund)
+    # The same tool call again replays; nothing is refunded twice.
+    again = await invoke(
+        runtime, AVA, "cancel_booking", call="call-cancel", booking_id=booking_id, reason="Trip off"
+    )
+    assert again == out
+    assert await count(runtime, Refund) == refunds
+
+
+async def test_cancel_within_24_hours_is_a_full_refund(runtime, world):
+    booking_id = await confirmed(runtime, AVA, (flight_offer_id(world.long_inv["economy"].id), 1))
+    line = await summary(runtime, AVA, "cancel_booking", booking_id=booking_id)
+    assert line.endswith("— full refund of 612.40 USD?")
+
+
+async def test_cancel_another_orgs_booking_is_not_found(runtime, world):
+    held = await invoke(runtime, AVA, "reserve", items=[{"offer_id": HOTEL}])
+    with pytest.raises(NotFound):
+        await invoke(runtime, GUS, "cancel_booking", booking_id=held["booking_id"])
+    with pytest.raises(NotFound):
+        await summary(runtime, GUS, "cancel_booking", booking_id=held["booking_id"])
+
+
+# -- rebook ------------------------------------------------------------------------------
+
+
+async def test_rebook_quotes_then_changes_the_flight(runtime, world):
+    booking_id = await confirmed(runtime, AVA, (flight_offer_id(world.long_inv["economy"].id), 1))
+    later = flight_offer_id(await add_flight(runtime, number="119", fare=55000))
+    booking = await invoke(runtime, AVA, "get_booking", booking_id=booking_id)
+    segment_id = booking["segments"][0]["segment_id"]
+    args = {"booking_id": booking_id, "segment_id": segment_id, "offer_id": later}
+    line = await summary(runtime, AVA, "rebook", **args)
+    assert line == (
+        "Change BA 117 JFK→LHR Fri 18 Dec 04:00 to BA 119 JFK→LHR Fri 18 Dec 08:00, economy, "
+        "fare difference -62.40 USD plus 150.00 USD change fee?"
+    )
+    payments = await count(runtime, Payment)
+    out = await invoke(runtime, AVA, "rebook", call="call-rebook", **args)
+    assert out["change"]["status"] == "done"
+    assert out["change"]["charge"] == {"amount": "87.60", "currency": "USD"}  # 150.00 - 62.40
+    assert "87.60 USD charged" in out["message"]
+    assert [s["flight"] for s in out["segments"] if s["status"] == "booked"] == ["BA 119"]
+    again = await invoke(runtime, AVA, "rebook", call="call-rebook", **args)
+    assert again == out
+    assert await count(runtime, Payment) == payments + 1
+
+
+async def test_rebook_a_hold_is_refused_by_the_core(runtime, world):
+    held = await invoke(
+        runtime, AVA, "reserve", items=[{"offer_id": flight_offer_id(world.long_inv["economy"].id)}]
+    )
+    later = flight_offer_id(await add_flight(runtime, number="119", fare=55000))
+    with pytest.raises(InvalidTransition):
+        await invoke(
+            runtime,
+            AVA,
+            "rebook",
+            booking_id=held["booking_id"],
+            segment_id=held["segments"][0]["segment_id"],
+            offer_id=later,
+        )
+
+
+async def test_rebook_another_orgs_booking_is_not_found(runtime, world):
+    booking_id = await confirmed(runtime, AVA, (flight_offer_id(world.long_inv["economy"].id), 1))
+    later = flight_offer_id(await add_flight(runtime, number="119", fare=55000))
+    args = {"booking_id": booking_id, "segment_id": "SG_X", "offer_id": later}
+    with pytest.raises(NotFound):
+        await invoke(runtime, GUS, "rebook", **args)
+    with pytest.raises(NotFound):
+        await summary(runtime, GUS, "rebook", **args)
