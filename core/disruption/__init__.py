@@ -1,0 +1,1 @@
+"""Airline disruptions: the signed status feed, affected bookings, ranked alternatives."""

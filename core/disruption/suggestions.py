@@ -1,0 +1,97 @@
+"""Reading a disrupted booking's suggestions (``GET /v1/bookings/{id}/suggestions``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.booking.access import load_visible_booking
+from core.clock import utc
+from core.identity import Caller
+from core.models import Disruption, FareInventory, Suggestion
+from core.money import Money
+from core.search.offers import FlightOfferRef, parse_offer_id
+
+
+def _iso(value: Any) -> str:
+    return str(utc(value).isoformat().replace("+00:00", "Z"))
+
+
+async def _seats_left(session: AsyncSession, offer_id: str) -> int:
+    ref = parse_offer_id(offer_id)
+    assert isinstance(ref, FlightOfferRef)
+    rows = (
+        await session.execute(
+            select(FareInventory.capacity - FareInventory.held - FareInventory.sold).where(
+                FareInventory.id.in_(list(ref.fare_inventory_ids))
+            )
+        )
+    ).all()
+    return max(0, min((int(r[0]) for r in rows), default=0))
+
+
+def suggestion_view(s: Suggestion, seats_left: int) -> dict[str, Any]:
+    return {
+        "suggestion_id": s.id,
+        "rank": s.rank,
+        "offer_id": s.offer_id,
+        "segment_id": s.segment_id,
+        "summary": s.summary,
+        "depart_at": _iso(s.depart_at),
+        "arrive_at": _iso(s.arrive_at),
+        "stops": s.stops,
+        "total": Money.of(s.price_minor, s.currency).model_dump(),
+        "fare_difference": Money.of(s.fare_difference_minor, s.currency).model_dump(),
+        "policy": {
+            "status": s.policy_status,
+            "violations": [v.get("message") for v in s.policy.get("violations", [])],
+        },
+        # What choosing it means (core.booking.rebook): at once, or an approval first.
+        "needs_approval": s.policy_status != "green" or s.fare_difference_minor > 0,
+        "seats_left": seats_left,
+    }
+
+
+async def list_suggestions(
+    session: AsyncSession, caller: Caller, booking_id: str
+) -> dict[str, Any]:
+    """The open disruption of a booking the caller may see, with its open suggestions
+    that still have seats for the booking's passengers, best first."""
+    booking = await load_visible_booking(session, caller, booking_id)
+    disruption = await session.scalar(
+        select(Disruption)
+        .where(Disruption.booking_id == booking.id, Disruption.status == "open")
+        .order_by(Disruption.created_at.desc())
+        .limit(1)
+    )
+    if disruption is None:
+        return {"booking_id": booking.id, "disruption": None, "suggestions": []}
+    rows = (
+        await session.scalars(
+            select(Suggestion)
+            .where(Suggestion.disruption_id == disruption.id, Suggestion.status == "open")
+            .order_by(Suggestion.rank)
+        )
+    ).all()
+    from core.models import Segment
+
+    segment = await session.get(Segment, disruption.segment_id)
+    needed = segment.quantity if segment is not None else 1
+    views = []
+    for row in rows:
+        seats = await _seats_left(session, row.offer_id)
+        if seats >= needed:
+            views.append(suggestion_view(row, seats))
+    return {
+        "booking_id": booking.id,
+        "disruption": {
+            "disruption_id": disruption.id,
+            "kind": disruption.kind,
+            "delay_minutes": disruption.delay_minutes,
+            "segment_id": disruption.segment_id,
+            "created_at": _iso(disruption.created_at),
+        },
+        "suggestions": views,
+    }
