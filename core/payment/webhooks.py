@@ -322,17 +322,23 @@ _HANDLERS = {
 }
 
 
-async def _process_one(rt: Runtime, event_id: int) -> bool:
-    """Claim and apply one stored event in one transaction. False if someone else did."""
+async def _process_one(rt: Runtime, event_id: int, *, guarded: bool = True) -> bool:
+    """Claim and apply one stored event in one transaction. False if someone else did.
+
+    ``guarded=False`` drops the claim's condition (the race tests' unprotected side).
+    """
     now = rt.clock.now()
     async with rt.db.uow() as session:
         row = await session.get(StripeEvent, event_id)
-        if row is None or row.status != ES.RECEIVED:
+        if row is None or (guarded and row.status != ES.RECEIVED):
             return False
         final = ES.PROCESSED if row.type in _HANDLERS else ES.IGNORED
+        condition = [StripeEvent.id == event_id]
+        if guarded:
+            condition.append(StripeEvent.status == ES.RECEIVED)
         claimed = await session.execute(
             update(StripeEvent)
-            .where(StripeEvent.id == event_id, StripeEvent.status == ES.RECEIVED)
+            .where(*condition)
             .values(status=final, processed_at=now, attempts=StripeEvent.attempts + 1)
             .execution_options(synchronize_session=False)
         )
@@ -344,7 +350,7 @@ async def _process_one(rt: Runtime, event_id: int) -> bool:
     return True
 
 
-async def process_stripe_events(rt: Runtime, *, limit: int = 100) -> int:
+async def process_stripe_events(rt: Runtime, *, limit: int = 100, guarded: bool = True) -> int:
     """The ``stripe_events`` job: apply stored events, oldest first. Returns how many."""
     async with rt.db.uow(write=False) as session:
         ids = list(
@@ -360,7 +366,7 @@ async def process_stripe_events(rt: Runtime, *, limit: int = 100) -> int:
     done = 0
     for event_id in ids:
         try:
-            done += int(await _process_one(rt, event_id))
+            done += int(await _process_one(rt, event_id, guarded=guarded))
         except Exception as exc:
             log.exception("stripe event %s could not be processed", event_id)
             await _count_failure(rt, event_id, exc)
