@@ -27,6 +27,7 @@ from api.routes import chat, openai_compat, threads
 from api.routes import tools as tool_routes
 from api.routes.page import mount_page
 from api.slack import mount_slack
+from api.routes import analytics, finance, webhooks_stripe
 from core.config import Settings, get_settings
 from core.runtime import Runtime, build_runtime
 
@@ -119,6 +120,9 @@ def create_app(
     app.include_router(health.router)
     app.include_router(search.router)
     app.include_router(bookings.router)
+    app.include_router(webhooks_stripe.router)
+    app.include_router(finance.router)
+    app.include_router(analytics.router)
     app.include_router(chat.router)
     app.include_router(threads.router)
     app.include_router(openai_compat.router)
