@@ -132,7 +132,7 @@ async def test_unknown_flight_is_accepted_and_ignored(runtime):
 
 async def test_cancelled_flight_with_many_travellers(runtime):
     w = await build_world(runtime)
-    last_seat, dear, onward = await _alternatives(runtime)
+    _last_seat, _dear, _onward = await _alternatives(runtime)
     async with runtime.db.uow() as s:
         for i in range(4):
             await make_user(s, id=f"t{i}", manager_id="mia")
@@ -168,7 +168,8 @@ async def test_cancelled_flight_with_many_travellers(runtime):
         assert event.payload["notify"] == [
             (await booking(runtime, event.payload["booking_id"])).traveler_id
         ]
-        assert "BA 117" in event.payload["message"] and "cancelled" in event.payload["message"]
+        assert "BA 117" in event.payload["message"]
+        assert "cancelled" in event.payload["message"]
 
     # A replay is recognised and changes nothing.
     again = await _post(runtime, _message())
