@@ -190,26 +190,86 @@ def split_turns(messages: Sequence[BaseMessage]) -> list[list[BaseMessage]]:
     return turns
 
 
-def summarise(turns: Sequence[Sequence[BaseMessage]]) -> str:
-    """The running summary of folded turns: what was asked, what the tools settled."""
-    lines: list[str] = []
+def summarise(
+    turns: Sequence[Sequence[BaseMessage]],
+    counter: TokenCounter | None = None,
+    max_tokens: int = 600,
+) -> str:
+    """The running summary of folded turns: what was asked, what the tools settled.
+
+    Bounded: the newest folded turns are kept up to ``max_tokens`` and older ones
+    are only counted; the bookings line (ids and their last known status) always stays.
+    """
+    blocks: list[str] = []
     bookings: dict[str, str] = {}
     for turn in turns:
+        lines: list[str] = []
         for message in turn:
             if isinstance(message, HumanMessage):
                 lines.append(f"- Asked: {_clip(content_text(message), 160)}")
             elif isinstance(message, ToolMessage):
-                lines.append(
-                    f"  - {message.name or 'tool'}: {_clip(digest(content_text(message)), 200)}"
-                )
+                lines.append(f"  - {message.name or 'tool'}: {_ids_line(content_text(message))}")
                 _collect_bookings(content_text(message), bookings)
             elif (
                 isinstance(message, AIMessage) and not message.tool_calls and content_text(message)
             ):
                 lines.append(f"  - Answered: {_clip(content_text(message), 160)}")
-    if bookings:
-        lines.append("- Bookings so far: " + ", ".join(f"{b} {s}" for b, s in bookings.items()))
-    return "\n".join(lines)
+        if lines:
+            blocks.append("\n".join(lines))
+    tail = (
+        "- Bookings so far: " + ", ".join(f"{b} {s}" for b, s in bookings.items())
+        if bookings
+        else ""
+    )
+    spent = counter.count_text(tail) if counter and tail else 0
+    kept: list[str] = []
+    for block in reversed(blocks):
+        cost = counter.count_text(block) if counter else len(block) // 4
+        if kept and spent + cost > max_tokens:
+            break
+        kept.append(block)
+        spent += cost
+    omitted = len(blocks) - len(kept)
+    parts = kept[::-1]
+    if omitted:
+        # The first request usually states the trip; keep it whatever else goes.
+        first = blocks[0].split("\n", 1)[0]
+        parts = (
+            [first, f"- ({omitted - 1} more requests not shown)", *parts]
+            if omitted > 1
+            else [first, *parts]
+        )
+    if tail:
+        parts.append(tail)
+    return "\n".join(parts)
+
+
+def _ids_line(content: str) -> str:
+    """``FL-1, FL-2, FL-3 (+2)`` / ``BK-7Q2M4X held`` / ``error SOLD_OUT``: a tool result in a line."""
+    try:
+        data = json.loads(content)
+    except (TypeError, ValueError):
+        return _clip(content, 80)
+    found: list[str] = []
+    stack: list[Any] = [data]
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, dict):
+            if isinstance(item.get("error"), dict):
+                found.append(f"error {item['error'].get('code', '')}".strip())
+            if item.get("declined") is True:
+                found.append("declined by the traveller")
+            for key in ("offer_id", "booking_id", "approval_id"):
+                if isinstance(item.get(key), str):
+                    status = item.get("status")
+                    found.append(f"{item[key]} {status}" if isinstance(status, str) else item[key])
+            stack.extend(v for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            stack.extend(item)
+    if not found:
+        return _clip(digest(content), 80)
+    extra = f" (+{len(found) - 3})" if len(found) > 3 else ""
+    return ", ".join(found[:3]) + extra
 
 
 def _collect_bookings(content: str, into: dict[str, str]) -> None:
@@ -254,28 +314,38 @@ class ContextBudget:
     def fit(
         self, system: str, history: Sequence[BaseMessage], tools: Sequence[dict[str, Any]] = ()
     ) -> BudgetedPrompt:
+        count = self.counter.count_messages
         turns = [list(t) for t in split_turns(history)]
         recent_from = max(0, len(turns) - self.keep_recent_turns)
         older = [[_digested(m) for m in t] for t in turns[:recent_from]]
         recent = turns[recent_from:]
-        fixed = self.counter.count_tools(tools) + self.counter.count_message(SystemMessage(system))
+        system_message = SystemMessage(system)
+        fixed = self.counter.count_tools(tools) + self.counter.count_message(system_message)
+        recent_cost = sum(self.counter.count_message(m) for t in recent for m in t)
+        older_costs = [sum(self.counter.count_message(m) for m in t) for t in older]
+        summary_cap = max(100, min(600, self.budget_tokens // 6))
 
-        folded: list[list[BaseMessage]] = []
-        while True:
-            head: list[BaseMessage] = [SystemMessage(system)]
-            if folded:
-                head.append(SystemMessage(prompts.render("summary", summary=summarise(folded))))
-            body = [m for t in older + recent for m in t]
-            tokens = fixed + self.counter.count_messages(head[1:] + body)
-            if tokens <= self.budget_tokens or not older:
-                break
-            folded.append(older.pop(0))
+        # Fold the fewest oldest turns so that the rest plus a (capped) summary fit.
+        folded = 0
+        remaining = sum(older_costs)
+        if fixed + recent_cost + remaining + self.counter.REPLY_PRIMING > self.budget_tokens:
+            while folded < len(older):
+                remaining -= older_costs[folded]
+                folded += 1
+                if fixed + recent_cost + remaining + summary_cap + 8 <= self.budget_tokens:
+                    break
+        head: list[BaseMessage] = [system_message]
+        if folded:
+            summary = summarise(older[:folded], self.counter, max_tokens=summary_cap)
+            head.append(SystemMessage(prompts.render("summary", summary=summary)))
+        body = [m for t in older[folded:] + recent for m in t]
+        tokens = fixed + count(head[1:] + body)
         if tokens > self.budget_tokens and len(recent) > 1:
             # Still too big with only recent turns left: digest all but the current turn.
             recent = [[_digested(m) for m in t] for t in recent[:-1]] + recent[-1:]
-            body = [m for t in recent for m in t]
-            tokens = fixed + self.counter.count_messages(head[1:] + body)
-        return BudgetedPrompt(messages=head + body, tokens=tokens, folded_turns=len(folded))
+            body = [m for t in older[folded:] + recent for m in t]
+            tokens = fixed + count(head[1:] + body)
+        return BudgetedPrompt(messages=head + body, tokens=tokens, folded_turns=folded)
 
 
 def _digested(message: BaseMessage) -> BaseMessage:

@@ -1,0 +1,196 @@
+"""The token budget: a 30-turn conversation stays under budget without losing the plot."""
+
+from __future__ import annotations
+
+import json
+
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from sqlalchemy import select
+
+from concierge.context import ContextBudget, digest, policy_brief, split_turns
+from concierge.service import Concierge
+from concierge.tokens import TokenCounter
+from core.models import TurnUsage
+from core.policy.rules import acme_default, default_rules
+from core.runtime import Runtime
+from tests.concierge.conftest import collect
+from tests.concierge.scripted import Counters, ScriptedModel, call, calls, make_tools, say
+from tests.core.booking_world import AVA
+
+SYSTEM = "You are the travel concierge. " * 20
+
+
+def search_result(turn: int) -> str:
+    offers = [
+        {
+            "option": i + 1,
+            "offer_id": f"FL-{turn}{i}",
+            "segments": [
+                {
+                    "carrier": "BA",
+                    "number": f"{100 + i}",
+                    "origin": "JFK",
+                    "destination": "LHR",
+                    "depart_at": "2026-12-18T08:05:00Z",
+                    "arrive_at": "2026-12-18T20:00:00Z",
+                    "aircraft": "Boeing 777-300ER with a long description of the cabin layout",
+                }
+            ],
+            "cabin": "economy",
+            "total": {"amount": f"{600 + i}.40", "currency": "USD"},
+            "seats_left": 9,
+            "co2_kg": 412,
+            "policy": {"status": "green", "violations": []},
+        }
+        for i in range(5)
+    ]
+    return json.dumps({"offers": offers})
+
+
+def conversation(turns: int) -> list:
+    messages: list = []
+    for t in range(turns):
+        messages += [
+            HumanMessage(f"Turn {t}: find me flights JFK to London on the 18th", id=f"h{t}"),
+            AIMessage(
+                "", tool_calls=[call("search_flights", {"origin": "JFK"}, id=f"c{t}")], id=f"a{t}"
+            ),
+            ToolMessage(search_result(t), tool_call_id=f"c{t}", name="search_flights", id=f"t{t}"),
+            AIMessage(f"Option 1 is BA 100 at 600.40 USD (turn {t}).", id=f"r{t}"),
+        ]
+    messages.append(
+        ToolMessage(
+            json.dumps({"booking_id": "BK-7Q2M4X", "status": "held"}),
+            tool_call_id="x",
+            name="reserve",
+        )
+    )
+    return messages
+
+
+def test_thirty_turns_fit_the_budget_with_a_summary_and_the_recent_turns_whole() -> None:
+    counter = TokenCounter()
+    history = conversation(30)[:-1]
+    full = counter.count_messages([SystemMessage(SYSTEM), *history])
+    budget = ContextBudget(counter, budget_tokens=3000, keep_recent_turns=2)
+    fitted = budget.fit(SYSTEM, history)
+
+    assert full > 3 * 3000  # the raw history would blow the budget several times over
+    assert fitted.tokens <= 3000
+    assert fitted.tokens == counter.count_messages(fitted.messages)
+    assert fitted.folded_turns > 0
+    system, summary = fitted.messages[0], fitted.messages[1]
+    assert system.content == SYSTEM
+    assert "Earlier in this conversation" in summary.content
+    assert "Turn 0: find me flights" in summary.content
+    # The last two turns are sent exactly as they were.
+    assert fitted.messages[-8:] == history[-8:]
+    # Kept older turns carry digests, not full results, and still name the offers.
+    kept_older = [m for m in fitted.messages[2:-8] if isinstance(m, ToolMessage)]
+    assert kept_older
+    for m in kept_older:
+        assert len(m.content) < len(search_result(0)) / 2
+        assert "FL-" in m.content
+
+
+def test_every_prefix_of_a_thirty_turn_conversation_stays_under_budget() -> None:
+    counter = TokenCounter()
+    history = conversation(30)
+    budget = ContextBudget(counter, budget_tokens=2500, keep_recent_turns=2)
+    folds = []
+    for end in range(1, len(history) + 1):
+        fitted = budget.fit(SYSTEM, history[:end])
+        assert fitted.tokens <= 2500, end
+        assert fitted.messages[-1] == history[end - 1]  # the newest message is always there
+        folds.append(fitted.folded_turns)
+    assert folds[0] == 0
+    assert folds[-1] > 20
+
+
+def test_a_small_conversation_is_sent_untouched() -> None:
+    counter = TokenCounter()
+    history = conversation(2)
+    fitted = ContextBudget(counter, budget_tokens=6000, keep_recent_turns=2).fit(SYSTEM, history)
+    assert len(split_turns(history)) == 2
+    assert fitted.messages[1:] == history
+    assert fitted.folded_turns == 0
+
+
+def test_the_summary_remembers_bookings() -> None:
+    counter = TokenCounter()
+    history = conversation(12)
+    history.insert(
+        6,
+        ToolMessage(
+            json.dumps({"booking_id": "BK-AAAAAA", "status": "confirmed"}),
+            tool_call_id="c1",
+            name="x",
+        ),
+    )
+    fitted = ContextBudget(counter, budget_tokens=1500, keep_recent_turns=1).fit(SYSTEM, history)
+    assert "BK-AAAAAA confirmed" in fitted.messages[1].content
+
+
+def test_digest_keeps_ids_prices_and_policy_status() -> None:
+    short = json.loads(digest(search_result(3)))
+    first = short["offers"][0]
+    assert first["offer_id"] == "FL-30"
+    assert first["total"] == "600.40 USD"
+    assert first["policy"] == "green"
+    assert "aircraft" not in json.dumps(short)
+    assert short["offers"][-1] == "+2 more"
+    assert digest("not json at all") == "not json at all"
+
+
+def test_policy_brief_is_rendered_from_the_rules() -> None:
+    acme = policy_brief(acme_default())
+    assert "First class" in acme
+    assert "5,000.00 USD" in acme
+    assert "Ryanair" in acme
+    other = policy_brief(default_rules())
+    assert other != acme
+
+
+async def test_a_thirty_turn_conversation_through_the_graph_respects_the_budget(
+    world_rt: Runtime,
+) -> None:
+    world_rt.settings.agent_token_budget = 2500
+    counter = TokenCounter()
+
+    model = ScriptedModel()
+    tools = make_tools(Counters())
+    concierge = await Concierge.open(world_rt, model, tools=tools)
+    schemas = [t.openai_schema() for t in tools.values()]
+    try:
+        thread_id = None
+        for t in range(30):
+            model.script = [
+                calls(call("lookup", {"query": "x" * 400 + str(t)}, id=f"c{t}")),
+                say(f"Answer {t}."),
+            ]
+            events = await collect(
+                concierge.turn(AVA, thread_id=thread_id, message=f"turn {t} " + "please " * 20)
+            )
+            thread_id = events[0].thread_id
+        assert len(model.requests) == 60
+        sent = [
+            counter.count_messages(r.messages) + counter.count_tools(schemas)
+            for r in model.requests
+        ]
+        assert max(sent) <= 2500
+        assert any(
+            "Earlier in this conversation" in str(r.messages[1].content)
+            for r in model.requests[-10:]
+        )
+        # The full history is still in the checkpoint: only the model's view was compacted.
+        view = await concierge.thread(AVA, thread_id)
+        assert len([m for m in view.messages if m["role"] == "user"]) == 30
+        async with world_rt.db.uow(write=False) as s:
+            rows = (
+                await s.scalars(select(TurnUsage).where(TurnUsage.thread_id == thread_id))
+            ).all()
+        assert len(rows) == 30
+        assert all(r.model_calls == 2 for r in rows)
+        assert all(0 < r.counted_prompt_tokens <= 2 * 2500 for r in rows)
+    finally:
+        await concierge.aclose()
