@@ -294,7 +294,7 @@ function optionsOf(output) {
 
 function renderToolOutput(name, output) {
   if (name === "search_flights") return renderFlightCards(optionsOf(output));
-  if (name === "search_hotels") return renderHotelCards(optionsOf(output));
+  if (name === "search_hotels") return renderHotelCards(optionsOf(output), output || {});
   return null;
 }
 
@@ -309,25 +309,44 @@ function bookButton(option, index, what) {
   }, `Book option ${n}`);
 }
 
+// Takes the search_flights tool's options ({flights, carrier, origin, depart, ...})
+// and also the REST offer shape ({segments: [...]}) so both can be shown alike.
+function flightFacts(o) {
+  const segs = o.segments || o.legs || [];
+  if (!segs.length) {
+    return {
+      title: (o.flights || []).join(" + ") || o.carrier || "",
+      airline: o.carrier && (o.flights || []).length ? o.carrier : "",
+      route: [o.origin, o.via, o.destination].filter(Boolean).join(" → "),
+      depart: o.depart, arrive: o.arrive, stops: o.stops ?? 0,
+      duration: o.duration || "", cabin: o.cabin || "",
+    };
+  }
+  const first = segs[0];
+  const last = segs[segs.length - 1];
+  return {
+    title: segs.map((s) => `${s.carrier || ""} ${s.number || ""}`.trim()).join(" + "),
+    airline: first.carrier_name || "",
+    route: [first.origin, ...segs.map((s) => s.destination)].filter(Boolean).join(" → "),
+    depart: first.depart_at, arrive: last.arrive_at, stops: o.stops ?? segs.length - 1,
+    duration: o.duration_minutes ? duration(o.duration_minutes) : "", cabin: o.cabin || first.cabin || "",
+  };
+}
+
 function renderFlightCards(options) {
   if (!options.length) return el("p", { class: "tool-note" }, "No flights match.");
   return el("ol", { class: "cards", "aria-label": "Flight options" }, options.map((o, i) => {
-    const segs = o.segments || o.legs || [];
-    const first = segs[0] || {};
-    const last = segs[segs.length - 1] || {};
-    const stops = o.stops ?? Math.max(0, segs.length - 1);
-    const carriers = segs.map((s) => `${s.carrier || ""} ${s.number || ""}`.trim()).join(" + ");
-    const route = [first.origin, ...segs.map((s) => s.destination)].filter(Boolean).join(" → ");
+    const f = flightFacts(o);
     return el("li", { class: "card flight", "data-offer": o.offer_id },
       el("div", { class: "card-head" },
-        el("span", { class: "card-title" }, `${o.option ?? i + 1}. ${carriers}`),
+        el("span", { class: "card-title" }, `${o.option ?? i + 1}. ${f.title}`, f.airline ? el("span", { class: "muted" }, ` · ${f.airline}`) : null),
         el("span", { class: "price" }, money(o.total || o.price))),
       el("div", { class: "facts" },
-        el("span", {}, route),
-        el("span", {}, `${localDate(first.depart_at || first.date)} ${localTime(first.depart_at)} → ${localTime(last.arrive_at)}`),
-        el("span", {}, stops === 0 ? "Direct" : `${stops} stop${stops > 1 ? "s" : ""}`),
-        o.duration_minutes ? el("span", {}, duration(o.duration_minutes)) : null,
-        el("span", {}, o.cabin || first.cabin || ""),
+        el("span", {}, f.route),
+        el("span", { class: "times" }, `${localDate(f.depart)} ${localTime(f.depart)} → ${localTime(f.arrive)}`),
+        el("span", {}, f.stops === 0 ? "Direct" : `${f.stops} stop${f.stops > 1 ? "s" : ""}`),
+        f.duration ? el("span", {}, f.duration) : null,
+        el("span", {}, f.cabin),
         o.co2_kg !== undefined ? el("span", {}, `${o.co2_kg} kg CO₂`) : null,
         o.seats_left !== undefined ? el("span", {}, `${o.seats_left} seats left`) : null),
       policyBadge(o.policy),
@@ -335,7 +354,7 @@ function renderFlightCards(options) {
   }));
 }
 
-function renderHotelCards(options) {
+function renderHotelCards(options, search = {}) {
   if (!options.length) return el("p", { class: "tool-note" }, "No hotels match.");
   return el("ol", { class: "cards", "aria-label": "Hotel options" }, options.map((o, i) =>
     el("li", { class: "card hotel", "data-offer": o.offer_id },
@@ -345,7 +364,8 @@ function renderHotelCards(options) {
       el("div", { class: "facts" },
         o.stars ? el("span", {}, "★".repeat(o.stars)) : null,
         el("span", {}, o.city || ""),
-        el("span", {}, `${localDate(o.check_in)} → ${localDate(o.check_out)}`),
+        el("span", {}, `${localDate(o.check_in || search.check_in)} → ${localDate(o.check_out || search.check_out)}`),
+        o.nights ? el("span", {}, `${o.nights} night${o.nights > 1 ? "s" : ""}`) : null,
         o.nightly ? el("span", {}, `${money(o.nightly)} / night`) : null,
         o.rooms_left !== undefined ? el("span", {}, `${o.rooms_left} rooms left`) : null),
       policyBadge(o.policy),
@@ -540,16 +560,21 @@ async function refreshApprovals() {
 
 function renderApproval(a) {
   const id = a.approval_id || a.id;
-  const reasons = a.reasons || a.violations || a.policy?.violations || [];
-  const traveller = a.traveler_name || a.traveler?.name || a.traveler_id || a.requested_by || "";
-  const item = el("li", { class: "approval", "data-approval": id },
+  const trip = a.booking || {};
+  const bookingId = trip.booking_id || a.booking_id || "";
+  const reasons = a.reasons || a.policy?.violations || [];
+  const traveller = trip.traveler?.name || trip.traveler?.id || a.traveler_id || a.requested_by || "";
+  const dates = trip.start_date ? `${localDate(trip.start_date)}${trip.end_date && trip.end_date !== trip.start_date ? ` → ${localDate(trip.end_date)}` : ""}` : "";
+  const due = a.step?.due_at || a.due_at;
+  const item = el("li", { class: "approval", "data-approval": id, "data-booking": bookingId },
     el("div", { class: "card-head" },
-      el("span", { class: "card-title" }, `${traveller} · ${a.booking_id || ""}`),
-      el("span", { class: "price" }, money(a.total || a.amount))),
-    a.summary ? el("p", {}, a.summary) : null,
-    (a.segments || a.booking?.segments || []).length
-      ? el("ul", { class: "reasons" }, (a.segments || a.booking.segments).map((s) => el("li", {}, segmentLine(s))))
-      : null,
+      el("span", { class: "card-title" }, `${traveller} · ${bookingId}`),
+      el("span", { class: "price" }, money(a.amount || trip.total))),
+    el("div", { class: "facts" },
+      trip.route ? el("span", {}, trip.route) : null,
+      dates ? el("span", {}, dates) : null,
+      a.step?.role ? el("span", {}, `as ${a.step.role.replaceAll("_", " ")}`) : null,
+      due ? el("span", {}, `due ${new Date(due).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}`) : null),
     reasons.length ? el("ul", { class: "reasons" }, reasons.map((r) => el("li", {}, reasonText(r)))) : null);
   const decide = async (decision) => {
     for (const b of item.querySelectorAll("button")) b.disabled = true;
@@ -560,7 +585,7 @@ function renderApproval(a) {
         body: { decision, note: decision === "approve" ? "Approved in the web inbox" : "Rejected in the web inbox" },
         headers: { "Idempotency-Key": `web:${id}:${decision}` },
       });
-      setStatus(decision === "approve" ? `Approved ${a.booking_id || id}.` : `Rejected ${a.booking_id || id}.`);
+      setStatus(decision === "approve" ? `Approved ${bookingId || id}.` : `Rejected ${bookingId || id}.`);
     } catch (err) {
       setStatus(err.message);
     }

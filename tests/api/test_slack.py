@@ -5,6 +5,7 @@ the bot posts."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import time
 from collections.abc import AsyncIterator
@@ -24,6 +25,7 @@ from core.config import Settings
 from core.identity import Caller
 from core.models import Booking
 from core.models.conversation import Thread
+from core.notify.relay import relay_outbox
 from core.runtime import Runtime
 from core.seed import seed_demo
 from tests.conftest import NOW
@@ -383,3 +385,71 @@ async def test_cancel_click_declines_and_nothing_is_paid(slack: Slack) -> None:
             await session.scalars(select(Booking.status).where(Booking.traveler_id == "ava"))
         )
     assert "confirmed" not in statuses
+
+
+# ---------------------------------------------------------------- manager approvals in Slack
+
+
+async def _trip_needing_approval(slack: Slack) -> str:
+    """Ava holds and confirms a flight 3 days out (amber: < 7 days ahead) → pending approval."""
+    ava = {"Authorization": "Bearer demo-ava"}
+    day = (NOW.date() + dt.timedelta(days=3)).isoformat()
+    search = await slack.client.get(
+        "/v1/flights/search",
+        params={"origin": "JFK", "destination": "LHR", "date": day, "max_stops": 0},
+        headers=ava,
+    )
+    offer = search.json()["offers"][0]["offer_id"]
+    held = await slack.client.post(
+        "/v1/bookings",
+        json={"items": [{"offer_id": offer, "quantity": 1}]},
+        headers={**ava, "Idempotency-Key": "slack-test-hold"},
+    )
+    booking_id = held.json()["booking_id"]
+    confirm = await slack.client.post(
+        f"/v1/bookings/{booking_id}/confirm",
+        headers={**ava, "Idempotency-Key": "slack-test-confirm"},
+    )
+    assert confirm.status_code == 202, confirm.text
+    await relay_outbox(slack.runtime)
+    return booking_id
+
+
+async def test_manager_gets_a_dm_and_approves_with_a_click(slack: Slack) -> None:
+    booking_id = await _trip_needing_approval(slack)
+    opened = [c.params["users"] for c in slack.fake.calls_to("conversations.open")]
+    assert "U0MIA" in opened
+    [dm] = [
+        c
+        for c in slack.fake.calls_to("chat.postMessage")
+        if c.params["channel"] == "D0MIA" and blocks.ACTION_APPROVE in _action_ids(c)
+    ]
+
+    await slack.click("U0MIA", dm, blocks.ACTION_APPROVE)
+    [update] = await slack.fake.wait_for("chat.update")
+    await slack.idle()
+    assert "Approved by <@U0MIA>" in json.dumps(update.params["blocks"])
+    async with slack.runtime.db.uow(write=False) as session:
+        booking = await session.get(Booking, booking_id)
+        assert booking is not None
+        assert booking.status == "confirmed"
+
+
+async def test_an_approval_click_is_checked_against_the_clickers_rights(slack: Slack) -> None:
+    booking_id = await _trip_needing_approval(slack)
+    [dm] = [
+        c
+        for c in slack.fake.calls_to("chat.postMessage")
+        if c.params["channel"] == "D0MIA" and blocks.ACTION_APPROVE in _action_ids(c)
+    ]
+
+    # Ava forwards her manager's message and clicks Approve herself: refused.
+    await slack.click("U0AVA", dm, blocks.ACTION_APPROVE)
+    [refusal] = await slack.fake.wait_for("chat.postEphemeral")
+    await slack.idle()
+    assert refusal.params["user"] == "U0AVA"
+    assert slack.fake.calls_to("chat.update") == []
+    async with slack.runtime.db.uow(write=False) as session:
+        booking = await session.get(Booking, booking_id)
+        assert booking is not None
+        assert booking.status == "pending_approval"
