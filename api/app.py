@@ -22,7 +22,7 @@ from api.problems import (
     install_problem_handlers,
 )
 from api.routes import approvals, bookings, health, search
-from api.ratelimit import RateLimitMiddleware
+from api.ratelimit import RateLimitMiddleware, document_rate_limits
 from api.routes import chat, openai_compat, threads
 from api.routes import tools as tool_routes
 from api.routes.page import mount_page
@@ -129,5 +129,6 @@ def create_app(
     app.include_router(approvals.router)
     app.include_router(tool_routes.router)
     mount_page(app)
+    document_rate_limits(app)
     mount_slack(app, settings)
     return app

@@ -205,3 +205,36 @@ def _limiter(scope: Scope) -> RateLimiter | None:
         limiter = limiter_from_settings(settings, runtime.redis)
         state.ratelimiter = limiter
     return limiter
+
+
+def document_rate_limits(app: Any) -> None:
+    """Declare the 429 answer in OpenAPI on every operation the middleware limits."""
+    from api.problems import problem_responses
+
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        spec: dict[str, Any] = build()
+        if spec.get("x-rate-limits-documented"):
+            return spec
+        declared = problem_responses(429)[429]
+        for path, operations in spec.get("paths", {}).items():
+            for method, operation in operations.items():
+                if family_of(method.upper(), _template_prefix(path)) is not None:
+                    operation.setdefault("responses", {}).setdefault(
+                        "429",
+                        {
+                            "description": declared["description"],
+                            "content": declared["content"],
+                            "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                        },
+                    )
+        spec["x-rate-limits-documented"] = True
+        return spec
+
+    app.openapi = openapi
+
+
+def _template_prefix(path: str) -> str:
+    # "/v1/bookings/{booking_id}/confirm" is limited like any concrete booking path.
+    return path.replace("{", "").replace("}", "")
