@@ -148,7 +148,7 @@ async def resolve_approver(
         found = await _first_with_role(session, org_id, Role.ADMIN, exclude)
     if found is None:
         raise ApproverNotFound(
-            f"Nobody in the organization can approve as {role.replace('_', ' ')}; "
+            f"Nobody in the organization can approve as {role_label(role)}; "
             "ask an admin to set up the org chart"
         )
     return found
@@ -316,12 +316,23 @@ async def trip_summary(session: AsyncSession, booking: Booking) -> dict[str, Any
     }
 
 
+ROLE_LABELS = {"manager": "manager", "vp_finance": "VP Finance", "executive": "executive"}
+
+
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role.replace("_", " "))
+
+
 def _reasons(wf: ApprovalWorkflow) -> list[str]:
+    """Why approval is needed: the amber findings, and the total when it is what asks
+    for approvers beyond the manager (or there is no finding at all)."""
     reasons = [str(v.get("message", "")) for v in wf.policy.get("violations", [])]
-    amount = format_money(wf.amount_minor, wf.currency)
-    thresholds = [r for r in wf.policy.get("approvals_required", []) if r != "manager"]
-    if thresholds or not reasons:
-        reasons.append(f"Trip total {amount}")
+    roles = [str(r) for r in wf.policy.get("approvals_required", [])]
+    if not reasons or any(r != "manager" for r in roles):
+        who = ", ".join(role_label(r) for r in roles)
+        reasons.append(
+            f"Trip total {format_money(wf.amount_minor, wf.currency)} needs approval from {who}"
+        )
     return reasons
 
 
@@ -682,7 +693,7 @@ async def _emit_requested(
             "notify": [step.approver_id],
             "message": (
                 f"{_trip_phrase(summary, wf)} needs your approval as "
-                f"{step.role.replace('_', ' ')} by {_when(step.due_at)}."
+                f"{role_label(step.role)} by {_when(step.due_at)}."
             ),
         },
         at=now,
