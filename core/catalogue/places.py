@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from core.catalogue.hubs import HUB_CODES, METROS, Metro, airport_info, hubs
 from core.errors import ValidationFailed
@@ -138,11 +138,12 @@ def _candidates(text: str) -> list[str]:
     return [k for k in dict.fromkeys(out) if k]
 
 
-def resolve_place(text: str) -> Place:
+def resolve_place(text: str, *, fuzzy: bool = True) -> Place:
     """Resolve a city, metro, airport code, alias or near-miss spelling.
 
     Raises ``ValidationFailed`` for anything else, with suggestions when some
-    place is close.
+    place is close. ``fuzzy=False`` accepts exact names, aliases and codes only
+    (for scanning free text, where every word is a candidate).
     """
     raw = (text or "").strip()
     if not raw:
@@ -164,7 +165,7 @@ def resolve_place(text: str) -> Place:
     # carry a spelling, so "LAS" does not silently become "LAX".
     names = [k for k in table if len(k) >= 4]
     for key in keys:
-        if len(key) < 4:
+        if len(key) < 4 or not fuzzy:
             continue
         close = difflib.get_close_matches(key, names, n=3, cutoff=_MATCH_CUTOFF)
         if close:
@@ -193,6 +194,46 @@ def _unknown_message(raw: str, keys: list[str], names: list[str]) -> str:
     return f"{message}. Try a city such as London or New York, or an airport code such as JFK"
 
 
+def lookup_place(text: str, *, fuzzy: bool = True) -> Place | None:
+    """:func:`resolve_place`, or None when nothing matches."""
+    try:
+        return resolve_place(text, fuzzy=fuzzy)
+    except ValidationFailed:
+        return None
+
+
+@lru_cache(maxsize=1)
+def _world_cities() -> dict[str, tuple[str, ...]]:
+    """Every city airportsdata knows (normalized name -> "City, Region, Country" labels)."""
+    data = _airportsdata_all()
+    out: dict[str, dict[str, None]] = {}
+    for row in data.values():
+        city = row["city"]
+        if not city:
+            continue
+        where = ", ".join(p for p in (city, row["subd"], row["country"]) if p)
+        out.setdefault(normalize(city), {})[where] = None
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _airportsdata_all() -> dict[str, Any]:
+    from core.catalogue.hubs import _airportsdata
+
+    return dict(_airportsdata())
+
+
+def unserved_places(text: str) -> tuple[str, ...]:
+    """Real cities of that name we do not serve: ``("Portland, Oregon, US", "Portland, Maine, US")``.
+
+    Lets a conversation say "we don't fly to Portland" (or ask which Portland)
+    instead of "unknown place".
+    """
+    key = normalize(text)
+    if lookup_place(text, fuzzy=False) is not None:
+        return ()
+    return _world_cities().get(key, ())
+
+
 def resolve_airports(text: str) -> tuple[str, ...]:
     """Shorthand: the airport codes a text stands for."""
     return resolve_place(text).airports
@@ -205,8 +246,10 @@ def served_cities() -> tuple[str, ...]:
 __all__ = [
     "HUB_CODES",
     "Place",
+    "lookup_place",
     "normalize",
     "resolve_airports",
     "resolve_place",
     "served_cities",
+    "unserved_places",
 ]

@@ -120,3 +120,21 @@ def test_hub_metadata_comes_from_airportsdata() -> None:
     assert hubs()["SYD"].region == "AP"
     with pytest.raises(ValidationFailed):
         hub("XXX")
+
+
+def test_lookup_without_fuzzy_takes_only_exact_names() -> None:
+    from core.catalogue.places import lookup_place
+
+    assert lookup_place("Lodnon", fuzzy=False) is None
+    found = lookup_place("Lodnon")
+    assert found is not None
+    assert found.city == "London"
+    assert lookup_place("Gotham") is None
+
+
+def test_unserved_places_name_real_cities_we_do_not_fly_to() -> None:
+    from core.catalogue.places import unserved_places
+
+    assert unserved_places("Portland") == ("Portland, Oregon, US", "Portland, Maine, US")
+    assert unserved_places("London") == ()  # served
+    assert unserved_places("Gotham") == ()  # not a real city

@@ -1,0 +1,168 @@
+"""The offline planner: the embedded default "model" (``CONCIERGE_MODEL=local``).
+
+It reads the conversation and the tools' results and emits the tool calls and
+replies an LLM concierge would, deterministically, so the product works end to
+end with no model at all. Language handling lives in ``nlu/`` (dates, places,
+counts, intents), the conversation state is rebuilt from the messages on every
+call (``state.py``), the dialogue decisions are in ``policy.py`` and the reply
+texts in ``render.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+
+from concierge.models.base import ModelRequest, ModelResult, TextSink
+from concierge.planner.nlu.intents import understand
+from concierge.planner.policy import Call, Context, Decision, Reply, decide
+from concierge.planner.state import (
+    State,
+    Turn,
+    apply_result,
+    apply_user,
+    split_turns,
+    steps_of,
+    text_of,
+)
+from core.catalogue.places import lookup_place
+
+__all__ = ["OfflinePlanner", "plan"]
+
+_CANT = {
+    "rebook": "rebook flights",
+    "cancel_booking": "cancel bookings",
+    "decide_approval": "record approval decisions",
+    "list_approvals": "list approvals",
+    "get_policy": "read the travel policy",
+}
+
+
+class OfflinePlanner:
+    """Deterministic rule-based concierge model (same input → same output)."""
+
+    name = "local"
+
+    async def generate(self, request: ModelRequest, on_text: TextSink | None = None) -> ModelResult:
+        message = plan(request)
+        text = message.content if isinstance(message.content, str) else ""
+        if text and on_text is not None:
+            for chunk in _chunks(text):
+                await on_text(chunk)
+        prompt_chars = sum(len(text_of(m)) for m in request.messages)
+        return ModelResult(
+            message=message,
+            usage={"prompt_tokens": prompt_chars // 4 + 1, "completion_tokens": len(text) // 4 + 1},
+        )
+
+
+def _chunks(text: str) -> list[str]:
+    """A few deltas, split at line or sentence ends, so the reply streams like a model's."""
+    parts = re.split(r"(?<=\n)|(?<=[.!?] )", text)
+    chunks: list[str] = []
+    for part in parts:
+        if chunks and len(chunks[-1]) < 80:
+            chunks[-1] += part
+        else:
+            chunks.append(part)
+    return [c for c in chunks if c]
+
+
+def _tool_names(tools: list[dict[str, Any]]) -> frozenset[str]:
+    names = set()
+    for tool in tools:
+        fn = tool.get("function") if isinstance(tool, dict) else None
+        name = (fn or tool).get("name") if isinstance(tool, dict) else None
+        if name:
+            names.add(str(name))
+    return frozenset(names)
+
+
+def _month_first(profile: dict[str, Any]) -> bool:
+    """US-style dates (3/12 = March 12) for travellers based in North America."""
+    home = profile.get("home_airport")
+    place = lookup_place(str(home), fuzzy=False) if home else None
+    return place is None or place.region == "NA"
+
+
+def plan(request: ModelRequest) -> AIMessage:
+    """The next assistant message for this conversation."""
+    profile = dict(request.profile or {})
+    ctx = Context(now=request.now, profile=profile, tools=_tool_names(request.tools))
+    home = profile.get("home_airport") or None
+    month_first = _month_first(profile)
+    state = State()
+    turns = split_turns(list(request.messages))
+    decision: Decision = Reply("")
+    current: Turn | None = None
+    for index, (human, rest) in enumerate(turns, start=1):
+        understanding = (
+            understand(text_of(human), request.now, month_first=month_first)
+            if human is not None
+            else None
+        )
+        prior = {
+            "flights": state.flight_args,
+            "returns": state.return_args,
+            "hotels": state.hotel_args,
+        }
+        if understanding is not None:
+            apply_user(state, understanding, home)
+        steps, ai_count = steps_of(rest)
+        for step in steps:
+            if step.done:
+                apply_result(state, step)
+        current = Turn(understanding, steps, index, ai_count, prior)
+        last = index == len(turns)
+        if human is None and not last:
+            continue
+        decision = decide(state, current, ctx)
+        if not last:
+            # What that turn's reply offered gives the next "yes"/"no" its meaning.
+            state.offer = decision.offer if isinstance(decision, Reply) else None
+    if current is None or (current.understanding is None and not current.steps):
+        decision = decide(state, Turn(None, [], 0, 0), ctx)
+    return _to_message(decision, request.messages, current, ctx)
+
+
+def _digest(messages: list[BaseMessage]) -> str:
+    h = hashlib.sha1()
+    for m in messages:
+        h.update(type(m).__name__.encode())
+        h.update(text_of(m).encode("utf-8", "replace"))
+        if isinstance(m, AIMessage):
+            h.update(json.dumps([c.get("id") for c in m.tool_calls or []]).encode())
+        if isinstance(m, ToolMessage):
+            h.update(str(m.tool_call_id).encode())
+        if isinstance(m, HumanMessage):
+            h.update(b"|")
+    return h.hexdigest()[:10]
+
+
+def _to_message(
+    decision: Decision, messages: list[BaseMessage], turn: Turn | None, ctx: Context
+) -> AIMessage:
+    if isinstance(decision, Reply):
+        return AIMessage(content=decision.text)
+    calls: list[Call] = decision
+    if ctx.tools:
+        missing = [c for c in calls if c.name not in ctx.tools]
+        if missing:
+            what = _CANT.get(missing[0].name, f"use {missing[0].name}")
+            return AIMessage(
+                content=f"Sorry, I can't {what} here right now. Anything else I can help with?"
+            )
+    digest = _digest(messages)
+    index = turn.index if turn else 0
+    step = turn.ai_messages if turn else 0
+    tool_calls = []
+    for n, call in enumerate(calls):
+        call_id = f"call_{index}_{step}_{n}_{digest}" + (f"_{call.tag}" if call.tag else "")
+        tool_calls.append(
+            {"id": call_id, "name": call.name, "args": call.args, "type": "tool_call"}
+        )
+    return AIMessage(content="", tool_calls=tool_calls)

@@ -1,0 +1,619 @@
+"""Dates and times of day as travellers write them, resolved against a frozen "now".
+
+``read_dates`` finds every date mention in a message (ISO, "Dec 3", "3 Dec",
+"3/12", "the 18th", "next Friday", "tomorrow", "in two weeks", ranges such as
+"Oct 18–22" or "the 18th to the 22nd"), then gives each a role from the words
+around it: "returning Sunday" and "back on the 22nd" are return dates, "for 3
+nights" a length of stay. ``dateparser`` is the fallback for forms the patterns
+do not know ("a week from tomorrow", "18.12.2026").
+
+Ambiguity is reported, not guessed: a month with no day, "next week" with no
+day, or a date that has already passed come back as ``question`` so the
+dialogue can ask.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Final
+
+from concierge.planner.nlu.numbers import nights as read_nights
+from concierge.planner.nlu.numbers import word_number
+
+MONTHS: Final[dict[str, int]] = {
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
+WEEKDAYS: Final[dict[str, int]] = {
+    "monday": 0,
+    "mon": 0,
+    "tuesday": 1,
+    "tues": 1,
+    "tue": 1,
+    "wednesday": 2,
+    "wed": 2,
+    "weds": 2,
+    "thursday": 3,
+    "thurs": 3,
+    "thur": 3,
+    "thu": 3,
+    "friday": 4,
+    "fri": 4,
+    "saturday": 5,
+    "sat": 5,
+    "sunday": 6,
+    "sun": 6,
+}
+_ORDINAL_WORDS: Final[dict[str, int]] = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+    "twentieth": 20,
+    "thirtieth": 30,
+}
+for _unit, _n in list(_ORDINAL_WORDS.items())[:9]:
+    _ORDINAL_WORDS[f"twenty {_unit}"] = 20 + _n
+    _ORDINAL_WORDS[f"twenty-{_unit}"] = 20 + _n
+_ORDINAL_WORDS["thirty first"] = _ORDINAL_WORDS["thirty-first"] = 31
+
+_MON = r"(?P<{}>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_WD = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+_ORDW = "|".join(sorted((re.escape(w) for w in _ORDINAL_WORDS), key=len, reverse=True))
+_DAY = r"(?P<{}>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|" + _ORDW + r")"
+_TO = r"\s*(?:-|–|—|to|until|till|til|through|thru|and)\s*(?:the\s+)?"
+_YEAR = r"(?:,?\s*(?P<{}>20\d\d))?"
+
+
+def _p(template: str, *names: str) -> str:
+    return template.format(*names)
+
+
+# Order matters: ranges before single dates, longer forms before shorter ones.
+_PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
+    ("iso", re.compile(r"\b(?P<y>20\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")),
+    (
+        "md_range",
+        re.compile(
+            r"\b"
+            + _p(_MON, "m1")
+            + r"\s+(?:the\s+)?"
+            + _p(_DAY, "d1")
+            + _TO
+            + r"(?:"
+            + _p(_MON, "m2")
+            + r"\s+(?:the\s+)?)?"
+            + _p(_DAY, "d2")
+            + r"\b"
+            + _p(_YEAR, "y")
+        ),
+    ),
+    (
+        "dm_range",
+        re.compile(
+            r"\b(?:the\s+)?"
+            + _p(_DAY, "d1")
+            + r"(?:\s+(?:of\s+)?"
+            + _p(_MON, "m1")
+            + r")?"
+            + _TO
+            + _p(_DAY, "d2")
+            + r"\s+(?:of\s+)?"
+            + _p(_MON, "m2")
+            + r"\b"
+            + _p(_YEAR, "y")
+        ),
+    ),
+    (
+        "md",
+        re.compile(
+            r"\b" + _p(_MON, "m") + r"\s+(?:the\s+)?" + _p(_DAY, "d") + r"\b" + _p(_YEAR, "y")
+        ),
+    ),
+    (
+        "dm",
+        re.compile(
+            r"\b(?:the\s+)?"
+            + _p(_DAY, "d")
+            + r"\s+(?:of\s+)?"
+            + _p(_MON, "m")
+            + r"\b"
+            + _p(_YEAR, "y")
+        ),
+    ),
+    (
+        "numeric",
+        re.compile(r"(?<![\d/.:])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{2}|\d{4}))?(?![\d/])"),
+    ),
+    (
+        "ord_range",
+        re.compile(
+            r"\b(?:the\s+)?(?P<d1>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)|"
+            + _ORDW
+            + r")"
+            + _TO
+            + r"(?P<d2>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|"
+            + _ORDW
+            + r")\b"
+        ),
+    ),
+    (
+        "ord",
+        re.compile(
+            r"\b(?:(?:the|on)\s+(?P<d>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|" + _ORDW + r")"
+            r"|(?P<d2>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)))\b(?![:.]\d)(?!\s*(?:one|option|flight|hotel|choice|cheapest|of (?:those|them|these)))"
+        ),
+    ),
+    (
+        "in",
+        re.compile(
+            r"\b(?:in\s+(?P<n1>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)\s+(?P<u1>days?|weeks?|months?)"
+            r"|(?P<n2>\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<u2>days?|weeks?)\s+from\s+(?P<base>now|today|tomorrow)"
+            r"|in\s+a\s+fortnight|a\s+fortnight\s+from\s+(?:now|today))\b"
+        ),
+    ),
+    (
+        "rel",
+        re.compile(
+            r"\b(?P<w>(?:the\s+)?day after tomorrow|overmorrow|today|tonight|this (?:morning|afternoon|evening)|tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow)\b"
+        ),
+    ),
+    (
+        "weekday",
+        re.compile(
+            r"\b(?:(?P<mod>next|this|coming|the coming|following|the following|on)\s+)?(?P<wd>"
+            + _WD
+            + r")\b"
+            r"(?P<after>\s+after\s+next|\s+next\s+week|\s+of\s+next\s+week|\s+week)?"
+        ),
+    ),
+    ("weekend", re.compile(r"\b(?P<mod>this|next|the|over the)?\s*weekend\b")),
+]
+
+_RETURN_CUE = re.compile(
+    r"\b(?:return(?:ing)?|back|come back|coming back|fly(?:ing)? back|head(?:ing)? back|home|check(?:ing)?[- ]?out|leav(?:e|ing) the hotel|till|until|through|thru)\s*(?:on\s+|by\s+|the\s+|at\s+)*$"
+)
+_RETURN_CLAUSE = re.compile(
+    r"\b(?:return(?:ing)?|(?:come|coming|fly|flying|head|heading|get|getting)\s+back|back\s+(?:on|by|home)|and back|round ?trip back)\b"
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    first: date
+    last: date | None = None  # ranges
+    text: str = ""
+    rolled: bool = False  # a day/month that had passed, moved a year on
+    weekday: int | None = None  # for "returning Sunday": the Sunday after departure
+
+
+@dataclass
+class DateReading:
+    """What a message says about when."""
+
+    depart: date | None = None
+    ret: date | None = None
+    nights: int | None = None
+    mentions: list[Mention] = field(default_factory=list)
+    question: str | None = None  # ask this instead of guessing
+    depart_after: str | None = None
+    depart_before: str | None = None
+    return_after: str | None = None
+    return_before: str | None = None
+
+
+def _day(text: str) -> int:
+    text = text.lower().strip()
+    if text in _ORDINAL_WORDS:
+        return _ORDINAL_WORDS[text]
+    return int(re.sub(r"\D", "", text))
+
+
+def _month_day(today: date, month: int, day: int, year: int | None) -> tuple[date, bool] | None:
+    """Next occurrence of month/day; ``rolled`` when it moved to next year."""
+    try:
+        if year is not None:
+            return date(year, month, day), False
+        candidate = date(today.year, month, day)
+    except ValueError:
+        return None
+    if candidate < today:
+        try:
+            return date(today.year + 1, month, day), True
+        except ValueError:
+            return None
+    return candidate, False
+
+
+def _day_of_month(today: date, day: int) -> date | None:
+    """ "the 18th": this month if still ahead, else next month."""
+    year, month = today.year, today.month
+    for _ in range(3):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            candidate = None
+        if candidate is not None and candidate >= today:
+            return candidate
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+    return None
+
+
+def _weekday(today: date, wd: int, mod: str | None, after: str | None) -> date:
+    # The coming one (never today: "Tuesday" said on a Tuesday means next week's).
+    ahead = (wd - today.weekday()) % 7 or 7
+    result = today + timedelta(days=ahead)
+    after = (after or "").strip()
+    if after in {"after next"}:
+        result += timedelta(days=7)
+    elif after in {"next week", "of next week"}:
+        monday_next = today + timedelta(days=7 - today.weekday())
+        result = monday_next + timedelta(days=wd)
+    elif mod in {"following", "the following"}:
+        result += timedelta(days=7)
+    return result
+
+
+def _year(text: str | None) -> int | None:
+    if not text:
+        return None
+    value = int(text)
+    return value + 2000 if value < 100 else value
+
+
+def _mentions(text: str, today: date, month_first: bool) -> list[Mention]:
+    taken: list[tuple[int, int]] = []
+    found: list[Mention] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            mention = _interpret(kind, m, today, month_first)
+            if mention is None:
+                continue
+            taken.append((m.start(), m.end()))
+            found.append(mention)
+    found.sort(key=lambda x: x.start)
+    return found
+
+
+def _interpret(kind: str, m: re.Match[str], today: date, month_first: bool) -> Mention | None:
+    g = m.groupdict()
+    span = (m.start(), m.end(), m.group(0))
+
+    def mk(first: date | None, last: date | None = None, rolled: bool = False) -> Mention | None:
+        if first is None:
+            return None
+        if last is not None and last < first:
+            return None
+        wd = WEEKDAYS[g["wd"]] if kind == "weekday" else None
+        return Mention(span[0], span[1], first, last, span[2], rolled, wd)
+
+    if kind == "iso":
+        try:
+            return mk(date(int(g["y"]), int(g["m"]), int(g["d"])))
+        except ValueError:
+            return None
+    if kind in {"md", "dm"}:
+        got = _month_day(today, MONTHS[g["m"]], _day(g["d"]), _year(g.get("y")))
+        return mk(got[0], rolled=got[1]) if got else None
+    if kind in {"md_range", "dm_range"}:
+        m1 = MONTHS[g["m1"]] if g.get("m1") else None
+        m2 = MONTHS[g["m2"]] if g.get("m2") else None
+        first_month = m1 or m2
+        last_month = m2 or m1
+        if first_month is None or last_month is None:
+            return None
+        got1 = _month_day(today, first_month, _day(g["d1"]), _year(g.get("y")))
+        if got1 is None:
+            return None
+        end_year = got1[0].year + (1 if last_month < first_month else 0)
+        try:
+            last = date(end_year, last_month, _day(g["d2"]))
+        except ValueError:
+            return None
+        return mk(got1[0], last, got1[1])
+    if kind == "numeric":
+        a, b = int(g["a"]), int(g["b"])
+        year = _year(g.get("y"))
+        readings: list[tuple[date, bool]] = []
+        for month_n, day_n in ((a, b), (b, a)) if month_first else ((b, a), (a, b)):
+            if 1 <= month_n <= 12:
+                got = _month_day(today, month_n, day_n, year)
+                if got is not None:
+                    readings.append(got)
+        if not readings:
+            return None
+        # Both readings valid ("3/12"): the sooner one is the one that can be booked
+        # (schedules run about 90 days out); the reply always states the date in words.
+        first, rolled = min(readings, key=lambda r: r[0]) if year is None else readings[0]
+        return mk(first, rolled=rolled)
+    if kind == "ord_range":
+        start_day = _day_of_month(today, _day(g["d1"]))
+        if start_day is None:
+            return None
+        return mk(start_day, _day_of_month(start_day, _day(g["d2"])))
+    if kind == "ord":
+        return mk(_day_of_month(today, _day(g.get("d") or g["d2"])))
+    if kind == "rel":
+        word = g["w"]
+        if "after" in word or word == "overmorrow":
+            return mk(today + timedelta(days=2))
+        if word in {"today", "tonight"} or word.startswith("this "):
+            return mk(today)
+        return mk(today + timedelta(days=1))
+    if kind == "in":
+        if "fortnight" in m.group(0):
+            return mk(today + timedelta(days=14))
+        n_text = g.get("n1") or g.get("n2") or "1"
+        unit = g.get("u1") or g.get("u2") or "days"
+        n = 3 if n_text == "a few" else (word_number(n_text) or 1)
+        base = today + timedelta(days=1) if g.get("base") == "tomorrow" else today
+        if unit.startswith("week"):
+            return mk(base + timedelta(days=7 * n))
+        if unit.startswith("month"):
+            month = base.month - 1 + n
+            year = base.year + month // 12
+            try:
+                return mk(date(year, month % 12 + 1, base.day))
+            except ValueError:
+                return mk(date(year, month % 12 + 1, 28))
+        return mk(base + timedelta(days=n))
+    if kind == "weekday":
+        return mk(_weekday(today, WEEKDAYS[g["wd"]], g.get("mod"), g.get("after")))
+    if kind == "weekend":
+        saturday = _weekday(today, 5, None, None)
+        if (g.get("mod") or "").strip() == "next" and (saturday - today).days < 5:
+            saturday += timedelta(days=7)
+        return mk(saturday, saturday + timedelta(days=1))
+    return None
+
+
+def _fallback(text: str, now: datetime) -> list[Mention]:
+    """dateparser for forms the patterns miss; only hits that name a day."""
+    try:
+        from dateparser.search import search_dates
+    except ImportError:  # pragma: no cover - dateparser is a dependency
+        return []
+    settings = {
+        "RELATIVE_BASE": now.replace(tzinfo=None),
+        "PREFER_DATES_FROM": "future",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "REQUIRE_PARTS": ["day", "month"],
+    }
+    hits = search_dates(text, languages=["en"], settings=settings) or []
+    out: list[Mention] = []
+    for fragment, when in hits:
+        low = fragment.lower()
+        # Only fragments that name a calendar day: dateparser also reads "2nd one"
+        # or "now" as dates.
+        if not re.search(
+            r"\b(?:" + "|".join(MONTHS) + "|" + _WD + r")\b|\d+[./]\d+|from (?:now|today|tomorrow)",
+            low,
+        ):
+            continue
+        start = text.find(fragment)
+        if when.date() < now.date():
+            continue
+        out.append(
+            Mention(max(start, 0), max(start, 0) + len(fragment), when.date(), None, fragment)
+        )
+    return out
+
+
+_BARE_MONTH = re.compile(
+    r"\b(?:in|during|early|mid|late|end of|beginning of)\s+(?:-\s*)?("
+    + "|".join(m for m in MONTHS if len(m) > 3)
+    + r")\b"
+)
+_NEXT_WEEK = re.compile(r"\b(?:next|this|the following) week\b|\bnext month\b")
+
+
+def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateReading:
+    """Everything a message says about dates; ``text`` may be in any case."""
+    low = text.lower()
+    today = now.date()
+    reading = DateReading()
+    mentions = _mentions(low, today, month_first)
+    if not mentions and not _NEXT_WEEK.search(low):
+        mentions = _fallback(low, now)
+    reading.mentions = mentions
+    reading.nights = read_nights(low)
+    _times(low, reading)
+
+    if not mentions:
+        bare = _BARE_MONTH.search(low)
+        if bare:
+            reading.question = f"Which day in {bare.group(1).capitalize()}?"
+        elif _NEXT_WEEK.search(low):
+            reading.question = f"Which day {_NEXT_WEEK.search(low).group(0)}?"  # type: ignore[union-attr]
+        return reading
+
+    for mention in mentions:
+        if mention.rolled and (mention.first - today).days > 300:
+            reading.question = f"{mention.text.strip().capitalize()} has already passed this year — which date do you mean?"
+            return reading
+
+    first = mentions[0]
+    if first.last is not None:
+        reading.depart, reading.ret = first.first, first.last
+        return reading
+    cued_return = [m for m in mentions if _RETURN_CUE.search(low[: m.start])]
+    plain = [m for m in mentions if m not in cued_return]
+    if plain:
+        reading.depart = plain[0].first
+    if cued_return:
+        reading.ret = cued_return[0].first
+    elif len(plain) > 1:
+        reading.ret = plain[1].first
+    if reading.depart is None and reading.ret is None:
+        reading.depart = first.first
+    back = cued_return[0] if cued_return else (plain[1] if len(plain) > 1 else None)
+    if back is not None and back.weekday is not None and reading.depart is not None:
+        reading.ret = _weekday(reading.depart, back.weekday, None, None)
+    if reading.ret is not None and reading.depart is not None and reading.ret < reading.depart:
+        # "returning the 2nd" after a late-month departure means next month.
+        moved = _day_of_month(reading.depart, reading.ret.day)
+        reading.ret = moved if moved and moved > reading.depart else None
+    return reading
+
+
+# ---- times of day -------------------------------------------------------------------
+
+_CLOCK = (
+    r"(?P<h{0}>[01]?\d|2[0-3])(?::(?P<m{0}>[0-5]\d))?\s*(?P<ap{0}>a\.?m\.?|p\.?m\.?|h\b|hrs\b)?"
+)
+_AFTER = re.compile(
+    r"\b(?:after|from|later than|not before|departing after|leaving after|past)\s+"
+    + _CLOCK.format(1)
+    + r"|\b(?:after|past)\s+(?P<w1>noon|midday|lunch|midnight)"
+)
+_BEFORE = re.compile(
+    r"\b(?:before|by|no later than|not after|earlier than|latest)\s+"
+    + _CLOCK.format(2)
+    + r"|\b(?:before|by)\s+(?P<w2>noon|midday|lunch|midnight)"
+)
+_BETWEEN = re.compile(r"\bbetween\s+" + _CLOCK.format(3) + r"\s+and\s+" + _CLOCK.format(4))
+_AROUND = re.compile(
+    r"\b(?:around|about|at|ish|approximately|roughly)\s+" + _CLOCK.format(5) + r"(?=\s|$|[,.!?])"
+)
+_WORDS: Final[list[tuple[re.Pattern[str], str | None, str | None]]] = [
+    (
+        re.compile(
+            r"\bearly(?:[- ]morning)?\b(?!\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|next))"
+        ),
+        None,
+        "09:00",
+    ),
+    (re.compile(r"\blate[- ]morning\b"), "09:00", "12:00"),
+    (re.compile(r"\b(?:morning|a\.?m\.? flight)\b"), None, "12:00"),
+    (re.compile(r"\b(?:midday|noon|lunch ?time|around lunch)\b"), "11:00", "14:00"),
+    (re.compile(r"\blate[- ]afternoon\b"), "15:00", "18:00"),
+    (re.compile(r"\bafternoon\b"), "12:00", "17:00"),
+    (re.compile(r"\b(?:evening|after work|p\.?m\.? flight)\b"), "17:00", None),
+    (
+        re.compile(
+            r"\b(?:red[- ]?eye|overnight flight|late night|night flight|at night|tonight)\b"
+        ),
+        "20:00",
+        None,
+    ),
+]
+
+
+def _clock(m: re.Match[str], i: int) -> str | None:
+    hour_text = m.group(f"h{i}")
+    if hour_text is None:
+        return None
+    hour = int(hour_text)
+    minute = int(m.group(f"m{i}") or 0)
+    suffix = (m.group(f"ap{i}") or "").replace(".", "")
+    if suffix.startswith("p") and hour < 12:
+        hour += 12
+    elif suffix.startswith("a") and hour == 12:
+        hour = 0
+    elif not suffix and m.group(f"m{i}") is None and 1 <= hour <= 6:
+        hour += 12  # "after 5" is five in the afternoon
+    if hour > 23:
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
+_WORD_TIME = {"noon": "12:00", "midday": "12:00", "lunch": "13:00", "midnight": "23:59"}
+
+
+def _window(text: str) -> tuple[str | None, str | None]:
+    after = before = None
+    m = _BETWEEN.search(text)
+    if m:
+        a, b = _clock(m, 3), _clock(m, 4)
+        if (
+            a
+            and b
+            and m.group("ap3") is None
+            and m.group("ap4")
+            and b.startswith(("1", "2"))
+            and int(a[:2]) < 12
+            and int(b[:2]) >= 12
+            and int(a[:2]) + 12 < int(b[:2])
+        ):
+            a = f"{int(a[:2]) + 12:02d}{a[2:]}"
+        return a, b
+    m = _AFTER.search(text)
+    if m:
+        after = _WORD_TIME[m.group("w1")] if m.group("w1") else _clock(m, 1)
+    m = _BEFORE.search(text)
+    if m:
+        before = _WORD_TIME[m.group("w2")] if m.group("w2") else _clock(m, 2)
+    if after or before:
+        return after, before
+    m = _AROUND.search(text)
+    if m and (m.group("ap5") or m.group("m5")):
+        center = _clock(m, 5)
+        if center:
+            hour = int(center[:2])
+            return f"{max(hour - 1, 0):02d}:{center[3:]}", f"{min(hour + 1, 23):02d}:{center[3:]}"
+    for pattern, a, b in _WORDS:
+        if pattern.search(text):
+            return a, b
+    return None, None
+
+
+def _times(low: str, reading: DateReading) -> None:
+    clause = _RETURN_CLAUSE.search(low)
+    outbound, inbound = (low[: clause.start()], low[clause.start() :]) if clause else (low, "")
+    reading.depart_after, reading.depart_before = _window(outbound)
+    if inbound:
+        reading.return_after, reading.return_before = _window(inbound)
+
+
+def spoken(day: date) -> str:
+    """``Fri 18 Dec``."""
+    return f"{day:%a} {day.day} {day:%b}"

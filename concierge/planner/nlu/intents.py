@@ -1,0 +1,664 @@
+"""What one message asks for: the intent and every detail ("slot") it mentions.
+
+The reading is compositional — places, dates, counts, cabins and option
+references are found independently, anywhere in the sentence — and the intent
+comes from cue words ranked from the most specific (an approval decision, a
+cancellation) to the most general (a search). ``understand`` never looks at the
+conversation; the dialogue policy combines this reading with the state.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Final
+
+from concierge.planner.nlu import numbers
+from concierge.planner.nlu.dates import DateReading, read_dates
+from concierge.planner.nlu.numbers import ORDINALS, word_number
+from concierge.planner.nlu.places import PlaceMention, find_places, roles
+
+
+class Intent(StrEnum):
+    GREET = "greet"
+    THANKS = "thanks"
+    HELP = "help"
+    YES = "yes"
+    NO = "no"
+    SEARCH = "search"  # a new trip, or a change to the one being planned
+    SELECT = "select"  # pick an option shown ("option 2", "the BA one")
+    CANCEL = "cancel"
+    DISRUPTION = "disruption"  # "my flight was cancelled, what are my options?"
+    CHANGE = "change"  # change a booked trip (rebook)
+    TRIPS = "trips"
+    BOOKING = "booking"
+    POLICY = "policy"
+    APPROVALS = "approvals"
+    DECIDE = "decide"  # approve / reject
+    PROFILE = "profile"
+    OUT_OF_SCOPE = "out_of_scope"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class OptionRef:
+    """Which shown option the user means."""
+
+    index: int | None = None  # 1-based; -1 = the last one
+    carrier: str | None = None  # "BA", or an airline/hotel name word
+    clock: str | None = None  # "08:05"
+    best: str | None = None  # cheapest | fastest | earliest | latest | direct
+    kind: str | None = None  # flight | hotel | return (when the user said which list)
+
+
+@dataclass
+class Understanding:
+    text: str
+    intent: Intent
+    places: list[PlaceMention] = field(default_factory=list)
+    origin: PlaceMention | None = None
+    destination: PlaceMention | None = None
+    dates: DateReading = field(default_factory=DateReading)
+    shift_days: int | None = None  # "the day after" / "a day earlier"
+    cabin: str | None = None
+    passengers: int | None = None
+    passenger_delta: int | None = None
+    rooms: int | None = None
+    max_stops: int | None = None
+    sort: str | None = None
+    want_flight: bool | None = None
+    want_hotel: bool | None = None
+    no_hotel: bool = False
+    one_way: bool = False
+    round_trip: bool = False
+    options: list[OptionRef] = field(default_factory=list)
+    booking_id: str | None = None
+    person: str | None = None  # "Ava's trip", "book this for Ava"
+    book_for: str | None = None
+    decision: str | None = None  # approve | reject
+    note: str | None = None
+    insist: bool = False
+    topic: str | None = None
+    clear_time: bool = False
+
+    @property
+    def has_trip_details(self) -> bool:
+        d = self.dates
+        return bool(
+            self.places
+            or d.depart
+            or d.ret
+            or d.nights
+            or d.question
+            or self.cabin
+            or self.passengers
+            or self.passenger_delta
+            or self.rooms
+            or self.max_stops is not None
+            or self.shift_days
+            or d.depart_after
+            or d.depart_before
+            or self.want_hotel
+            or self.sort
+            or self.clear_time
+        )
+
+
+_CABINS: Final = [
+    (
+        "first",
+        re.compile(r"\bfirst[- ]?class\b|\bin first\b|\bfly(?:ing)? first\b|\bfirst cabin\b"),
+    ),
+    (
+        "premium",
+        re.compile(
+            r"\bpremium(?:[- ]economy)?\b|\bpremium cabin\b|\beconomy plus\b|\bcomfort\+?\b"
+        ),
+    ),
+    (
+        "business",
+        re.compile(
+            r"\bbusiness(?:[- ]class)?\b(?!\s+(?:trip|meeting|reasons?|travel|purposes?|day|hours))|\bbiz class\b|\bj class\b|\bupgrade\b"
+        ),
+    ),
+    (
+        "economy",
+        re.compile(r"\beconomy\b|\bcoach\b|\bmain cabin\b|\bstandard class\b|\btourist class\b"),
+    ),
+]
+_YES: Final = re.compile(
+    r"^(?:yes|yes please|yep|yup|yeah|ya|y|sure|ok|okay|k|go ahead|go for it|do it|please do|"
+    r"confirm|confirmed|i confirm|sounds good|perfect|correct|that'?s right|absolutely|"
+    r"definitely|of course|book it|yes book it|yes go ahead|approved|lgtm|let'?s do it|"
+    r"proceed|affirmative|alright|all right|fine|that works|works for me)"
+    r"(?:[,!. ]+(?:please|thanks|thank you|go ahead|do it|book it|sure))*[.! ]*$"
+)
+_NO: Final = re.compile(
+    r"^(?:no|nope|nah|n|no thanks|no thank you|not now|not yet|don'?t|do not|stop|"
+    r"never ?mind|hold off|wait|cancel that|forget it|no,? (?:don'?t|leave it)|leave it|"
+    r"not really|negative|changed my mind)(?:[,!. ]+(?:thanks|thank you|please|don'?t|not now))*[.! ]*$"
+)
+_GREET: Final = re.compile(
+    r"^(?:hi|hello|hey|hiya|howdy|yo|good (?:morning|afternoon|evening)|greetings)"
+    r"(?: there| concierge| team)?[!.,]*(?:\s*how are you\??)?[!. ]*$"
+)
+_THANKS: Final = re.compile(
+    r"^(?:(?:great|perfect|awesome|cool|nice|ok|okay|lovely|brilliant)[,!. ]*)?"
+    r"(?:thanks?|thank you|thx|ty|cheers|much appreciated|appreciate it)"
+    r"(?: (?:so|very) much| a lot| again)?[!. ]*(?:that'?s all|bye|goodbye)?[!. ]*$|^(?:bye|goodbye|that'?s all)[!. ]*$"
+)
+_HELP: Final = re.compile(
+    r"\b(?:what can you do|help me\??$|^help\b|how does this work|what do you do)\b"
+)
+_OUT_OF_SCOPE: Final = re.compile(
+    r"\b(?:weather|forecast|jokes?|poems?|songs?|recipes?|restaurants?|dinner|cars?|car rentals?|rent(?:al|ing)?|"
+    r"uber|lyft|taxis?|cabs?|trains?|rail|railway|bus|buses|ferry|ferries|cruises?|visas?|passports?|vaccines?|"
+    r"vaccinations?|stocks?|bitcoin|crypto|movies?|films?|football|soccer|scores?|translate|news|yourself|"
+    r"meaning of life|homework|coding|python|expense reports?|reimburse(?:ment)?s?|tickets? to (?:a|the) (?:show|game|concert)|"
+    r"concerts?|theat(?:er|re)|museums?|tours?|sightseeing|currency exchange|exchange rate)\b"
+)
+_BOOKING_ID: Final = re.compile(r"\bBK-?[A-Z0-9]{4,10}\b", re.IGNORECASE)
+_APPROVAL_ID: Final = re.compile(r"\b(?:AP|APR)-?[A-Z0-9]{4,10}\b", re.IGNORECASE)
+_DECIDE: Final = re.compile(
+    r"\b(?P<v>approve|approved|ok'?d|okay|sign off on|authori[sz]e|accept|green-?light|"
+    r"reject|decline|deny|refuse|turn down|say no to|don'?t approve|do not approve)\b"
+)
+_APPROVALS: Final = re.compile(
+    r"\b(?:approvals?|needs? my (?:approval|sign[- ]?off|ok)|to approve|waiting (?:on|for) me|"
+    r"pending requests?|requests? (?:for|waiting)|my inbox|sign[- ]?offs?)\b"
+)
+_CANCEL: Final = re.compile(
+    r"\bcancel+(?:l?ed|l?ing)?\b|\bcall off\b|\bscrap\b|\bdrop (?:the|my) (?:hold|booking|trip)\b|\brelease the hold\b"
+)
+_DISRUPTED: Final = re.compile(
+    r"\b(?:was|got|been|is|has been|were|are) (?:cancell?ed|delayed|disrupted)\b|\bflight (?:cancell?ation|delay)\b|"
+    r"\bmissed (?:my|the) (?:flight|connection)\b|\bdisruption\b|\brebook(?:ing)?\b|\bwhat are my options\b|\balternatives?\b"
+)
+_CHANGE: Final = re.compile(
+    r"\b(?:change|move|switch|shift|push|postpone|bring forward|reschedule|modify)\b.*\b(?:flight|booking|trip|it|return|reservation|date|BK-?\w+)\b"
+    r"|\b(?:flight|booking|trip)\b.*\b(?:change|move|reschedule|postpone)\b"
+)
+_TRIPS: Final = re.compile(
+    r"\b(?:my|our|upcoming|current|all|list|show|see)\b.{0,20}\b(?:trips|bookings|reservations|itinerar(?:y|ies)|travel plans)\b|"
+    r"\bwhat (?:have|did) i book|\bwhere am i (?:going|flying)\b|\bwhat(?:'s| is) (?:booked|my status)\b|\bmy upcoming\b"
+)
+_PROFILE: Final = re.compile(
+    r"\b(?:my profile|who am i|my home airport|my manager|who (?:is|'s) my (?:manager|boss)|my preferences|"
+    r"who can i book for|my details|about me)\b"
+)
+_POLICY: Final = re.compile(
+    r"\b(?:polic(?:y|ies)|allowed|permitted|allowance|can i (?:fly|book|stay|take|go|get|use|expense)|am i able to|"
+    r"is it ok(?:ay)? to|caps?\b|limit|rules?|per diem|need (?:an? )?approval|approval (?:needed|required)|"
+    r"requires? approval|maximum|max(?:imum)? (?:rate|price|nightly)|how much can i|in policy|out of policy|"
+    r"compliant|preferred (?:airlines?|vendors?|hotels?|chains?)|blocked|banned|how far (?:ahead|in advance)|"
+    r"advance booking|book ahead)\b"
+)
+_FLIGHT_WORDS: Final = re.compile(
+    r"\b(?:fly|flying|flights?|plane|airfare|fare|tickets?|seats?|depart|round ?trip|one[- ]way|return flight|nonstop|direct|layover|connection|cabin|economy|business class|premium|first class|go to|get to|travel to|trip to|head(?:ing)? to|be in|visit)\b"
+)
+_HOTEL_WORDS: Final = re.compile(
+    r"\b(?:hotels?|rooms?|accommodation|lodging|place to stay|somewhere to stay|stay(?:ing)?|nights?|check[- ]?in|check[- ]?out|inn|suite)\b"
+)
+_HOTEL_ONLY: Final = re.compile(
+    r"\b(?:just|only) (?:a |the )?(?:hotel|room|accommodation)s?\b|\bhotel only\b|\bno flights?\b|\bdon'?t need (?:a |the )?flights?\b|\bi(?:'m| am)? already (?:there|have (?:a |my )?flights?)\b"
+)
+_NO_HOTEL: Final = re.compile(
+    r"\b(?:no|without|skip|drop|don'?t need|do not need|not) (?:a |the |any )?(?:hotels?|rooms?|accommodation)\b|\b(?:just|only) (?:the |a )?flights?\b|\bflight only\b"
+)
+_ONE_WAY: Final = re.compile(
+    r"\bone[- ]way\b|\bno return\b|\bsingle (?:ticket|flight)\b|\bjust (?:the )?outbound\b"
+)
+_ROUND: Final = re.compile(
+    r"\bround[- ]?trip\b|\breturn (?:ticket|flight)s?\b|\band back\b|\bthere and back\b"
+)
+_DIRECT: Final = re.compile(
+    r"\b(?:direct|non[- ]?stop|no (?:stops|layovers?|connections?)|without (?:stops|a stop|layovers?|connections?))\b"
+)
+_ALLOW_STOPS: Final = re.compile(
+    r"\b(?:one stop is (?:ok|fine)|(?:allow|with|ok with|accept|include|any) (?:a |one )?(?:stops?|layovers?|connections?)|stops are (?:ok|fine)|connections? (?:is|are) (?:ok|fine))\b"
+)
+_SORTS: Final = [
+    ("duration", re.compile(r"\b(?:fastest|quickest|shortest|least time)\b")),
+    ("depart", re.compile(r"\b(?:earliest|first flight|first departure|as early as possible)\b")),
+    (
+        "arrive",
+        re.compile(
+            r"\b(?:arrive earliest|earliest arrival|land(?:s|ing)? earliest|get(?:s)? there (?:first|earliest))\b"
+        ),
+    ),
+    (
+        "price",
+        re.compile(
+            r"\b(?:cheapest|lowest (?:price|fare)|least expensive|budget|cheap|inexpensive|best price)\b"
+        ),
+    ),
+]
+_SHIFT: Final = [
+    (
+        1,
+        re.compile(
+            r"\b(?:the|a|one) day (?:after|later)\b|\bthe next day\b|\bday after instead\b|\bnext day\b"
+        ),
+    ),
+    (
+        -1,
+        re.compile(r"\b(?:the|a|one) day (?:before|earlier)\b|\bthe previous day\b|\bday before\b"),
+    ),
+    (2, re.compile(r"\btwo days later\b|\b2 days later\b")),
+    (-2, re.compile(r"\btwo days earlier\b|\b2 days earlier\b")),
+    (7, re.compile(r"\ba week later\b|\bthe week after\b|\bthe following week\b")),
+    (-7, re.compile(r"\ba week earlier\b|\bthe week before\b")),
+]
+_INSIST: Final = re.compile(
+    r"\b(?:anyway|regardless|i insist|insist|just book it|book it anyway|do it anyway|i don'?t care|"
+    r"ignore (?:the |your |all )?(?:rules?|polic(?:y|ies)|instructions)|override|without approval|i'?m (?:an? )?(?:admin|ceo|boss|vp))\b"
+)
+_CLEAR_TIME: Final = re.compile(r"\bany ?time\b|\bany time of day\b|\btime doesn'?t matter\b")
+_PASSENGER_DELTA: Final = re.compile(
+    r"\b(?:add|plus|and|with|bring(?:ing)?)\s+(?P<n>\d|one|two|three|a|an|another)\s+(?:more\s+)?(?:other\s+)?"
+    r"(?:person|people|passengers?|travell?ers?|colleagues?|seats?|coworkers?|guests?)\b"
+    r"|\b(?P<n2>\d|one|two|three|another) more (?:person|people|passengers?|travell?ers?|seats?|colleagues?)\b"
+)
+_PASSENGER_LESS: Final = re.compile(
+    r"\b(?:one|a) (?:less|fewer) (?:person|passenger|traveller|traveler|seat)\b|\bremove (?:a|one) (?:passenger|person|seat)\b|\bjust me now\b"
+)
+_OPTION_INDEX: Final = re.compile(
+    r"\b(?:option|opt|choice|number|no\.?|#|flight|hotel|result|return|outbound|inbound)\s*#?\s*(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b"
+    r"|(?:^|\b(?:take|book|choose|pick|want|select|prefer|go with|like|do|reserve|hold|get)\s+(?:the\s+)?)#?(?P<n2>\d{1,2})(?![\d:/.]|\s*(?:people|passengers?|nights?|rooms?|pm|am|h\b|days?|weeks?|stars?|st|nd|rd|th))\b"
+    r"|^#?(?P<n3>\d{1,2})[.!]?$"
+)
+_OPTION_ORDINAL: Final = re.compile(
+    r"\b(?:the\s+)?(?P<o>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|4th|5th|last|top)"
+    r"(?:\s+(?P<k>one|option|flight|hotel|choice|result|return(?: flight)?|outbound|itinerary|offer|of (?:those|them|these)))"
+    r"|\b(?P<o2>first|second|third|last|top)\s+(?:one|option)\b"
+)
+_CLOCK_REF: Final = re.compile(
+    r"\b(?:the\s+)?(?P<h>[01]?\d|2[0-3])[:.h](?P<m>[0-5]\d)\b(?:\s*(?P<ap>am|pm))?"
+)
+_CLOCK_REF_AP: Final = re.compile(
+    r"\bthe\s+(?P<h>1[0-2]|[1-9])\s*(?P<ap>am|pm)\b(?:\s+(?:one|flight))?"
+)
+_BEST_REF: Final = re.compile(
+    r"\b(?:the\s+)?(?P<b>cheapest|cheaper|fastest|quickest|shortest|earliest|latest|direct|nonstop|non-stop)\s+(?:one|option|flight|hotel|of (?:them|those|these)|choice|fare)\b"
+)
+_THE_X_ONE: Final = re.compile(
+    r"\bthe\s+(?P<w>[A-Za-z][\w&'-]*(?:\s+[A-Za-z][\w&'-]*)?)\s+(?:one|flight|option|hotel)\b"
+)
+_BOOK_VERB: Final = re.compile(
+    r"\b(?:book|reserve|hold|take|i'?ll take|go with|choose|pick|select|grab|want|prefer|let'?s do|lock in|confirm)\b"
+)
+_FOR_PERSON: Final = re.compile(r"\bfor\s+(?P<name>[A-Z][a-z]+)\b")
+_PERSON_POSSESSIVE: Final = re.compile(r"\b(?P<name>[A-Z][a-z]+)(?:'s|’s)\b")
+_NOT_NAMES: Final = frozenset(
+    {
+        "I",
+        "The",
+        "My",
+        "Our",
+        "This",
+        "That",
+        "Please",
+        "Can",
+        "Could",
+        "Book",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Dec",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Today",
+        "Tomorrow",
+        "Christmas",
+        "Me",
+        "Us",
+        "Business",
+        "Economy",
+        "Premium",
+        "First",
+        "Let",
+        "Yes",
+        "No",
+        "Hi",
+        "Hello",
+        "Hey",
+        "Thanks",
+        "What",
+        "Which",
+        "Who",
+        "Show",
+        "Find",
+        "Approve",
+        "Reject",
+        "Cancel",
+        "Mr",
+        "Ms",
+        "Mrs",
+        "Dr",
+        "Option",
+        "Hotel",
+        "Flight",
+        "Flights",
+        "One",
+        "Two",
+        "Marriott",
+        "Hilton",
+        "Hyatt",
+        "Trip",
+        "New",
+        "It",
+    }
+)
+_NOTE: Final = re.compile(r"(?:because|since|as|reason:|note:|—|–|-|,)\s*(?P<note>[^.?!]{4,})")
+
+
+def _cabin(low: str) -> str | None:
+    for name, pattern in _CABINS:
+        if pattern.search(low):
+            return name
+    return None
+
+
+def _option_refs(text: str, low: str) -> list[OptionRef]:
+    refs: list[OptionRef] = []
+
+    def kind_near(end: int, start: int) -> str | None:
+        window = low[max(0, start - 20) : end + 20]
+        if re.search(r"\breturn|\bback\b|\binbound", window):
+            return "return"
+        if re.search(r"\bhotels?\b|\brooms?\b|\bstay\b", window):
+            return "hotel"
+        if re.search(r"\bflights?\b|\boutbound\b", window):
+            return "flight"
+        return None
+
+    for m in _OPTION_INDEX.finditer(low):
+        raw = m.group("n") or m.group("n2") or m.group("n3")
+        n = word_number(raw) if raw else None
+        if n:
+            word = m.group(0).split()[0]
+            kind = {
+                "hotel": "hotel",
+                "flight": "flight",
+                "outbound": "flight",
+                "return": "return",
+                "inbound": "return",
+            }.get(word) or kind_near(m.end(), m.start())
+            refs.append(OptionRef(index=n, kind=kind))
+    for m in _OPTION_ORDINAL.finditer(low):
+        word = m.group("o") or m.group("o2")
+        index = -1 if word == "last" else (1 if word == "top" else ORDINALS.get(word))
+        kind_word = (m.group("k") or "") if m.group("o") else ""
+        kind = (
+            "hotel"
+            if "hotel" in kind_word
+            else "return"
+            if "return" in kind_word
+            else "flight"
+            if "flight" in kind_word or "outbound" in kind_word
+            else kind_near(m.end(), m.start())
+        )
+        if index and not any(r.index == index and r.kind == kind for r in refs):
+            refs.append(OptionRef(index=index, kind=kind))
+    for m in _CLOCK_REF.finditer(low):
+        hour = int(m.group("h"))
+        if m.group("ap") == "pm" and hour < 12:
+            hour += 12
+        refs.append(
+            OptionRef(clock=f"{hour:02d}:{m.group('m')}", kind=kind_near(m.end(), m.start()))
+        )
+    for m in _CLOCK_REF_AP.finditer(low):
+        hour = int(m.group("h")) % 12 + (12 if m.group("ap") == "pm" else 0)
+        refs.append(OptionRef(clock=f"{hour:02d}:00", kind=kind_near(m.end(), m.start())))
+    for m in _BEST_REF.finditer(low):
+        best = {
+            "cheaper": "cheapest",
+            "quickest": "fastest",
+            "shortest": "fastest",
+            "nonstop": "direct",
+            "non-stop": "direct",
+        }.get(m.group("b"), m.group("b"))
+        refs.append(OptionRef(best=best, kind=kind_near(m.end(), m.start())))
+    for m in _THE_X_ONE.finditer(text):
+        word = m.group("w")
+        first = word.split()[0].lower()
+        if first in {
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "last",
+            "top",
+            "other",
+            "same",
+            "next",
+            "cheapest",
+            "cheaper",
+            "fastest",
+            "quickest",
+            "earliest",
+            "latest",
+            "direct",
+            "nonstop",
+            "shortest",
+            "green",
+            "amber",
+            "red",
+            "best",
+            "only",
+            "new",
+            "whole",
+            "return",
+            "outbound",
+        }:
+            if first in {"green"}:
+                refs.append(OptionRef(best="green", kind=kind_near(m.end(), m.start())))
+            continue
+        if re.match(r"^\d", word):
+            continue
+        kind = "hotel" if m.group(0).lower().endswith("hotel") else None
+        refs.append(OptionRef(carrier=word, kind=kind or kind_near(m.end(), m.start())))
+    return refs
+
+
+def _note(text: str) -> str | None:
+    m = _NOTE.search(text)
+    if not m:
+        return None
+    note = m.group("note").strip(" .")
+    return note[:1].upper() + note[1:] if note else None
+
+
+def understand(text: str, now: datetime, *, month_first: bool = True) -> Understanding:
+    """Read one user message (``now`` anchors relative dates)."""
+    clean = " ".join((text or "").split())
+    low = clean.lower().replace("’", "'")
+    bare = re.sub(r"[!?.,]+$", "", low).strip()
+    u = Understanding(text=clean, intent=Intent.UNKNOWN)
+    if not bare:
+        u.intent = Intent.HELP
+        return u
+
+    if _YES.match(bare):
+        u.intent = Intent.YES
+        u.insist = bool(_INSIST.search(low))
+        return u
+    if _NO.match(bare):
+        u.intent = Intent.NO
+        return u
+    if _GREET.match(bare):
+        u.intent = Intent.GREET
+        return u
+    if _THANKS.match(bare):
+        u.intent = Intent.THANKS
+        return u
+
+    _slots(u, clean, low, now, month_first)
+
+    booking = _BOOKING_ID.search(clean)
+    u.booking_id = (
+        booking.group(0).upper().replace("BK", "BK-").replace("BK--", "BK-") if booking else None
+    )
+    person = _PERSON_POSSESSIVE.search(clean)
+    if person and person.group("name") not in _NOT_NAMES:
+        u.person = person.group("name")
+    for_person = _FOR_PERSON.search(clean)
+    if (
+        for_person
+        and for_person.group("name") not in _NOT_NAMES
+        and not any(p.text.lower() == for_person.group("name").lower() for p in u.places)
+    ):
+        u.book_for = for_person.group("name")
+
+    decide = _DECIDE.search(low)
+    u.insist = bool(_INSIST.search(low))
+    if (
+        decide
+        and not re.search(
+            r"\b(?:need|needs|require|requires|get|without|before)\s+(?:an?\s+)?approv", low
+        )
+        and (decide.group("v") not in {"okay", "accept"} or _APPROVALS.search(low) or u.person)
+        and not re.search(r"\bwho (?:needs to|must|will|has to) approve\b", low)
+    ):
+        u.intent = Intent.DECIDE
+        verb = decide.group("v")
+        u.decision = (
+            "reject"
+            if verb
+            in {
+                "reject",
+                "decline",
+                "deny",
+                "refuse",
+                "turn down",
+                "say no to",
+                "don't approve",
+                "dont approve",
+                "do not approve",
+            }
+            else "approve"
+        )
+        u.note = _note(clean[decide.end() :])
+        return u
+    if _APPROVALS.search(low) and not _POLICY.search(low):
+        u.intent = Intent.APPROVALS
+        return u
+    if _DISRUPTED.search(low) and not re.search(r"\bcancel (?:my|the|it|this|that)\b", low):
+        u.intent = Intent.DISRUPTION
+        return u
+    if _CANCEL.search(low) and not re.search(r"\bcancell?ation polic|\brefund polic", low):
+        u.intent = Intent.CANCEL
+        return u
+    if _CHANGE.search(low) and (u.booking_id or re.search(r"\bmy\b|\bbooked\b|\bbooking\b", low)):
+        u.intent = Intent.CHANGE
+        return u
+    if _PROFILE.search(low):
+        u.intent = Intent.PROFILE
+        return u
+    if (
+        _POLICY.search(low)
+        and not _INSIST.search(low)
+        and not (u.dates.depart and u.destination and not re.search(r"\bpolicy\b|\ballowed\b", low))
+    ):
+        u.intent = Intent.POLICY
+        u.topic = clean
+        return u
+    if u.booking_id:
+        u.intent = Intent.BOOKING
+        return u
+    if _TRIPS.search(low):
+        u.intent = Intent.TRIPS
+        return u
+    if u.options and not (
+        u.dates.depart or u.places or u.cabin or u.passengers or u.dates.question
+    ):
+        u.intent = Intent.SELECT
+        return u
+    if _OUT_OF_SCOPE.search(low) and not (u.places and _FLIGHT_WORDS.search(low)):
+        u.intent = Intent.OUT_OF_SCOPE
+        return u
+    if _HELP.search(low):
+        u.intent = Intent.HELP
+        return u
+    if u.has_trip_details or _FLIGHT_WORDS.search(low) or _HOTEL_WORDS.search(low):
+        u.intent = Intent.SEARCH
+        return u
+    if u.options:
+        u.intent = Intent.SELECT
+        return u
+    if re.search(r"\bbook (?:it|that|this|them|both)\b|\bi'?ll take it\b|\bgo ahead\b", low):
+        u.intent = Intent.YES
+    return u
+
+
+def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: bool) -> None:
+    u.places = find_places(clean)
+    u.origin, u.destination = roles(u.places)
+    u.dates = read_dates(clean, now, month_first=month_first)
+    for delta, pattern in _SHIFT:
+        if pattern.search(low) and not re.search(r"day after tomorrow", low):
+            u.shift_days = delta
+            break
+    u.cabin = _cabin(low)
+    u.passengers = numbers.passengers(low)
+    more = _PASSENGER_DELTA.search(low)
+    if more and not re.search(r"\bme and\b", low):
+        raw = more.group("n") or more.group("n2")
+        u.passenger_delta = 1 if raw in {"a", "an", "another"} else word_number(raw or "1")
+        if u.passengers == u.passenger_delta:
+            u.passengers = None
+    elif _PASSENGER_LESS.search(low):
+        u.passenger_delta = -1
+    u.rooms = numbers.rooms(low)
+    if _DIRECT.search(low):
+        u.max_stops = 0
+    elif _ALLOW_STOPS.search(low):
+        u.max_stops = 1
+    for name, pattern in _SORTS:
+        if pattern.search(low):
+            u.sort = name
+            break
+    hotel_words = bool(_HOTEL_WORDS.search(low))
+    if _HOTEL_ONLY.search(low):
+        u.want_hotel, u.want_flight = True, False
+    elif _NO_HOTEL.search(low):
+        u.no_hotel = True
+        u.want_flight = True
+    elif (hotel_words and not re.search(r"\bnights?\b", low)) or re.search(
+        r"\b(?:hotel|room|accommodation|somewhere to stay|place to stay)\b", low
+    ):
+        u.want_hotel = True
+    if _FLIGHT_WORDS.search(low) or u.cabin or u.max_stops is not None:
+        u.want_flight = u.want_flight if u.want_flight is not None else True
+    u.one_way = bool(_ONE_WAY.search(low))
+    u.round_trip = bool(_ROUND.search(low))
+    u.clear_time = bool(_CLEAR_TIME.search(low))
+    u.options = _option_refs(clean, low)

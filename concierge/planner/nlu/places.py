@@ -1,0 +1,231 @@
+"""Find the places in a message and whether each is where from or where to.
+
+Every run of one to four words is a candidate; exact names, aliases and codes
+are tried first (``core.catalogue.places``), then near-miss spellings of words
+in a place position ("to Lodnon", "from new yrok"). Short codes count when
+written in capitals ("LHR", "SF") or right after "from"/"to", so "mia" the
+manager and "sea" the noun do not become airports. Names of real cities we do
+not serve ("Portland") are kept as unserved mentions so the reply can say so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from core.catalogue.places import Place, lookup_place, normalize, unserved_places
+
+Role = Literal["origin", "destination"]
+
+# Words that are never (part of) a place name on their own in a travel request.
+STOP: Final = frozenset(
+    """
+a about above across after again against all am an and any anyway are as ask at away back be because been
+before being below between book booked booking bookings both but buy by can cancel cancelled change cheap
+cheapest class come coming could day days did do does doing down during each early either else evening
+every few first flight flights fly flying for from further get give go going got had has have having he
+hello help her here hers hi him his hold hotel hotels how i if in into is it its just last late later
+leave leaving let like look looking make many may me meeting mine more morning most much must my need
+next night nights no nonstop direct not now of off offsite on once one only option options or other our
+out over own people per place please plus premium business economy first quick rather really return
+returning round same see seat seats she should show so some something stay staying such than thanks thank
+that the their them then there these they thing this those through to too trip trips two under until up
+us very via want was way we week weekend well were what when where which while who why will with would
+yes you your yours tomorrow today tonight afternoon night cabin approve approval approvals reject
+policy trip travel travelling traveling conference visit visiting work client clients team meet
+the a an am pm asap ok okay sure great thx ty hey instead actually also rooms room passenger passengers
+nights stop stops flight's cost costs price budget under over max min i'm i'd i'll we're id
+new old big day after earlier later sooner same any anywhere somewhere home office
+""".split()
+)
+_BEFORE_DEST: Final = (
+    "to",
+    "into",
+    "in",
+    "visit",
+    "visiting",
+    "towards",
+    "toward",
+    "for",
+    "at",
+    "arrive",
+    "arriving",
+    "reach",
+    "near",
+)
+_BEFORE_ORIGIN: Final = ("from", "leaving", "departing", "depart", "ex", "out of", "flying out of")
+_CODE_PREPS: Final = ("from", "to", "into", "via", "fly", "flying", "out of")
+_NAME_LEADS: Final = frozenset({"new", "san", "los", "las", "hong", "the", "big"})
+_ARROW: Final = re.compile(r"^\s*(?:-+>?|–|—|→|>|to|2|/)\s*$")
+_WORD: Final = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’.]*|\d+")
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    start: int
+    end: int
+    text: str
+    place: Place | None  # None: a real city we do not serve, or a name we do not know
+    role: Role | None
+    unserved: tuple[str, ...] = ()
+    fuzzy: bool = False
+
+
+def _words(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
+
+
+def _prev(text: str, start: int) -> str:
+    return text[:start].lower().rstrip()
+
+
+def _preceded(text: str, start: int, words: tuple[str, ...]) -> bool:
+    before = _prev(text, start)
+    return any(before.endswith(" " + w) or before == w for w in words)
+
+
+def _is_code_like(token: str) -> bool:
+    return len(token) <= 3 and token.isalpha()
+
+
+def _acceptable_short(text: str, start: int, token: str) -> bool:
+    """Codes and two-letter aliases need capitals or a from/to in front."""
+    if token.isupper() and token.lower() not in {"i", "a"}:
+        return True
+    return _preceded(text, start, _CODE_PREPS) and token.lower() not in STOP
+
+
+def find_places(text: str) -> list[PlaceMention]:
+    """Places named in ``text``, left to right, with a role when the wording gives one."""
+    words = _words(text)
+    found: list[PlaceMention] = []
+    i = 0
+    while i < len(words):
+        hit = _exact_at(text, words, i)
+        if hit is None:
+            hit = _fuzzy_at(text, words, i)
+        if hit is None:
+            i += 1
+            continue
+        mention, used = hit
+        found.append(mention)
+        i += used
+    return _assign_roles(text, found)
+
+
+def _span(text: str, words: list[tuple[int, int, str]], i: int, n: int) -> tuple[int, int, str]:
+    start, end = words[i][0], words[i + n - 1][1]
+    return start, end, text[start:end]
+
+
+def _exact_at(
+    text: str, words: list[tuple[int, int, str]], i: int
+) -> tuple[PlaceMention, int] | None:
+    for n in (4, 3, 2, 1):
+        if i + n > len(words):
+            continue
+        start, _end, chunk = _span(text, words, i, n)
+        chunk = chunk.rstrip(".'’")
+        tokens = chunk.split()
+        if n == 1:
+            token = tokens[0].removesuffix("'s").removesuffix("’s")
+            if token.lower() in STOP and not token.isupper():
+                continue
+            if token.isdigit():
+                continue
+            if _is_code_like(token) and not _acceptable_short(text, start, token):
+                continue
+            chunk = token
+        elif tokens[0].lower() in STOP and tokens[0].lower() not in {
+            "new",
+            "the",
+            "big",
+            "san",
+            "los",
+            "hong",
+        }:
+            continue
+        elif tokens[-1].lower() in STOP - {"apple", "city", "york", "area"}:
+            continue
+        place = lookup_place(chunk, fuzzy=False)
+        if place is not None:
+            return PlaceMention(start, start + len(chunk), chunk, place, None), n
+    return None
+
+
+def _fuzzy_at(
+    text: str, words: list[tuple[int, int, str]], i: int
+) -> tuple[PlaceMention, int] | None:
+    """Near-miss spellings, only where a place is expected: after from/to/in, or capitalised."""
+    start = words[i][0]
+    token = words[i][2]
+    lead = token.lower() in _NAME_LEADS
+    if (
+        (token.lower() in STOP and not lead)
+        or token.isdigit()
+        or (len(token) < 4 and not (token.isupper() or lead))
+    ):
+        return None
+    in_position = _preceded(text, start, _BEFORE_DEST + _BEFORE_ORIGIN)
+    if not in_position and not token[:1].isupper():
+        return None
+    for n in (3, 2, 1):
+        if i + n > len(words):
+            continue
+        s, e, chunk = _span(text, words, i, n)
+        tokens = chunk.split()
+        if any(
+            t.lower() in STOP and not (j == 0 and t.lower() in _NAME_LEADS)
+            for j, t in enumerate(tokens)
+        ):
+            continue
+        if n == 1 and lead:
+            continue
+        if any(t.isdigit() for t in tokens):
+            continue
+        key = normalize(chunk)
+        unserved = unserved_places(chunk)
+        if unserved:
+            return PlaceMention(s, e, chunk, None, None, unserved), n
+        place = lookup_place(chunk, fuzzy=True)
+        # A typo keeps its first letter ("Lodnon", "Frnakfurt"); this keeps
+        # ordinary words from turning into cities.
+        if (place is not None and normalize(place.city)[:1] == key[:1]) or (
+            place is not None and normalize(place.name)[:1] == key[:1]
+        ):
+            return PlaceMention(s, e, chunk, place, None, fuzzy=True), n
+    if in_position and token[:1].isupper() and len(token) >= 4:
+        # "to Gotham": a name in a place position that we cannot place at all.
+        return PlaceMention(start, words[i][1], token, None, None), 1
+    return None
+
+
+def _assign_roles(text: str, found: list[PlaceMention]) -> list[PlaceMention]:
+    out: list[PlaceMention] = []
+    for k, m in enumerate(found):
+        role: Role | None = None
+        if _preceded(text, m.start, _BEFORE_ORIGIN):
+            role = "origin"
+        elif _preceded(text, m.start, _BEFORE_DEST):
+            role = "destination"
+        elif k + 1 < len(found) and _ARROW.match(text[m.end : found[k + 1].start]):
+            role = "origin"
+        elif k > 0 and _ARROW.match(text[found[k - 1].end : m.start]):
+            role = "destination"
+        out.append(PlaceMention(m.start, m.end, m.text, m.place, role, m.unserved, m.fuzzy))
+    return out
+
+
+def roles(found: list[PlaceMention]) -> tuple[PlaceMention | None, PlaceMention | None]:
+    """(origin, destination): explicit roles first, then the rest fill destination, then origin."""
+    origin = next((m for m in found if m.role == "origin"), None)
+    dest = next((m for m in found if m.role == "destination"), None)
+    for m in found:
+        if m is origin or m is dest:
+            continue
+        if dest is None:
+            dest = m
+        elif origin is None:
+            origin = m
+    return origin, dest

@@ -1,0 +1,197 @@
+"""Reply texts: what a careful human travel agent would write, from tool outputs."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from concierge.planner.nlu.dates import spoken
+
+BADGE = {"green": "🟢 in policy", "amber": "🟠 needs approval", "red": "🔴 not allowed"}
+
+
+def money(value: Any) -> str:
+    """``{"amount": "6120.00", "currency": "USD"}`` → ``6,120.00 USD``."""
+    if not isinstance(value, dict):
+        return str(value)
+    amount = str(value.get("amount", ""))
+    whole, dot, frac = amount.partition(".")
+    try:
+        sign = "-" if whole.startswith("-") else ""
+        whole_text = f"{sign}{int(whole.lstrip('-')):,}"
+    except ValueError:
+        whole_text = whole
+    return f"{whole_text}{dot}{frac} {value.get('currency', '')}".strip()
+
+
+def clock(iso: str | None) -> str:
+    """Local ``HH:MM`` from an ISO time with offset."""
+    if not iso:
+        return "?"
+    match = re.search(r"T(\d\d:\d\d)", iso)
+    return match.group(1) if match else iso
+
+
+def day_of(iso: str | None) -> date | None:
+    if not iso:
+        return None
+    try:
+        return datetime.fromisoformat(iso).date()
+    except ValueError:
+        try:
+            return date.fromisoformat(iso[:10])
+        except ValueError:
+            return None
+
+
+def when(iso: str | None) -> str:
+    day = day_of(iso)
+    return f"{spoken(day)} {clock(iso)}" if day else clock(iso)
+
+
+def badge(policy: dict[str, Any] | None) -> str:
+    policy = policy or {}
+    status = str(policy.get("status", "green"))
+    text = BADGE.get(status, status)
+    reasons = [str(v) for v in policy.get("violations") or []]
+    return f"{text} ({'; '.join(reasons)})" if reasons and status != "green" else text
+
+
+def flight_line(option: dict[str, Any], passengers: int) -> str:
+    flights = " + ".join(option.get("flights") or [])
+    stops = option.get("stops", 0)
+    route = f"{option.get('origin')} {clock(option.get('depart'))} → {option.get('destination')} {clock(option.get('arrive'))}"
+    arrive_day = day_of(option.get("arrive"))
+    depart_day = day_of(option.get("depart"))
+    if arrive_day and depart_day and arrive_day > depart_day:
+        route += f" (+{(arrive_day - depart_day).days})"
+    stop_text = (
+        "direct"
+        if not stops
+        else f"{stops} stop" + (f" via {option['via']}" if option.get("via") else "")
+    )
+    price = money(option.get("price"))
+    if passengers > 1:
+        price = f"{price} pp, {money(option.get('total'))} total"
+    seats = option.get("seats_left")
+    scarce = f" · only {seats} left" if isinstance(seats, int) and seats <= 3 else ""
+    return (
+        f"{option.get('option')}. {flights} ({option.get('carrier')}) · {route} · {stop_text} · "
+        f"{option.get('duration')} · {price} · {badge(option.get('policy'))}{scarce}"
+    )
+
+
+def hotel_line(option: dict[str, Any]) -> str:
+    stars = option.get("stars")
+    star_text = f"{stars}★ · " if stars else ""
+    rooms = option.get("rooms") or 1
+    room_text = f" for {rooms} rooms" if rooms > 1 else ""
+    return (
+        f"{option.get('option')}. {option.get('name')} · {star_text}{money(option.get('nightly'))}/night · "
+        f"{money(option.get('total'))} for {option.get('nights')} night{'s' if option.get('nights') != 1 else ''}"
+        f"{room_text} · {badge(option.get('policy'))}"
+    )
+
+
+def flights_block(out: dict[str, Any], title: str) -> str:
+    options = out.get("options") or []
+    passengers = int(out.get("passengers") or 1)
+    day = day_of(out.get("date"))
+    origin = (out.get("origin") or {}).get("name", "")
+    dest = (out.get("destination") or {}).get("name", "")
+    pax = f", {passengers} passengers" if passengers > 1 else ""
+    cabin = out.get("cabin") or "economy"
+    head = (
+        f"**{title}: {origin} → {dest}, {spoken(day) if day else out.get('date')} ({cabin}{pax})**"
+    )
+    if not options:
+        return head + "\n" + (out.get("note") or "No flights match.")
+    lines = [flight_line(o, passengers) for o in options]
+    return head + "\n" + "\n".join(lines)
+
+
+def hotels_block(out: dict[str, Any]) -> str:
+    options = out.get("options") or []
+    ci, co = day_of(out.get("check_in")), day_of(out.get("check_out"))
+    stay = f"{spoken(ci)} – {spoken(co)}" if ci and co else ""
+    head = f"**Hotels in {out.get('city')}, {stay}**"
+    if not options:
+        return head + "\n" + (out.get("note") or "No hotel has rooms free on every night.")
+    return head + "\n" + "\n".join(hotel_line(o) for o in options)
+
+
+def booking_summary(b: dict[str, Any]) -> str:
+    parts = []
+    for seg in b.get("segments") or []:
+        if seg.get("kind") == "flight":
+            status = f" — {seg['flight_status'].upper()}" if seg.get("flight_status") else ""
+            locator = f" (ref {seg['locator']})" if seg.get("locator") else ""
+            parts.append(
+                f"✈ {seg.get('flight')} {seg.get('origin')}→{seg.get('destination')} {when(seg.get('depart'))}, "
+                f"{seg.get('cabin')}, {seg.get('passengers') or 1} pax{locator}{status}"
+            )
+        else:
+            ci, co = day_of(seg.get("check_in")), day_of(seg.get("check_out"))
+            stay = f"{spoken(ci)} – {spoken(co)}" if ci and co else ""
+            locator = f" (ref {seg['locator']})" if seg.get("locator") else ""
+            rooms = seg.get("rooms") or 1
+            parts.append(
+                f"🏨 {seg.get('hotel')}, {seg.get('city')} {stay}, {rooms} room{'s' if rooms > 1 else ''}{locator}"
+            )
+    return "\n".join(f"- {p}" for p in parts)
+
+
+STATUS_WORDS = {
+    "held": "on hold",
+    "pending_approval": "waiting for approval",
+    "confirming": "being confirmed",
+    "confirmed": "confirmed",
+    "pending_confirmation": "paid, waiting for the airline/hotel to confirm",
+    "requires_attention": "with our travel team for review",
+    "cancelled": "cancelled",
+    "expired": "expired (the hold ran out)",
+    "failed": "failed",
+}
+
+
+def status_text(status: str | None) -> str:
+    return STATUS_WORDS.get(str(status), str(status))
+
+
+def hold_time(iso: str | None) -> str:
+    if not iso:
+        return "soon"
+    day = day_of(iso)
+    return f"{clock(iso)} UTC" + (f" on {spoken(day)}" if day else "")
+
+
+ERROR_TEXT = {
+    "SOLD_OUT": "that option has just sold out",
+    "HOLD_EXPIRED": "the hold has expired, so the seats/rooms were released",
+    "POLICY_BLOCKED": "company travel policy does not allow it",
+    "PAYMENT_DECLINED": "the company card payment was declined",
+    "NOT_FOUND": "I couldn't find it",
+    "INVALID_TRANSITION": "it can't be changed in its current state",
+    "SUPPLIER_UNAVAILABLE": "the airline/hotel system is not answering right now",
+    "VALIDATION_ERROR": "some details weren't valid",
+    "FORBIDDEN": "you're not allowed to do that",
+    "RATE_LIMITED": "too many requests right now",
+    "CONCURRENT_UPDATE": "someone else changed it at the same moment",
+}
+
+
+def error_text(error: dict[str, Any]) -> str:
+    code = str(error.get("code", ""))
+    message = str(error.get("message", "")).strip()
+    plain = ERROR_TEXT.get(code)
+    if plain and message:
+        return f"{plain[:1].upper()}{plain[1:]}: {message.rstrip('.')}."
+    return (message or plain or "Something went wrong").rstrip(".") + "."
+
+
+HELP_TEXT = (
+    "I can help with flights, hotels, trips, policy and approvals: search and book flights and "
+    'hotels ("a flight to London next Friday and a hotel for 3 nights"), show or cancel your trips, '
+    "rebook a disrupted flight, answer travel-policy questions, and handle approvals if you're a manager."
+)

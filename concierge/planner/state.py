@@ -1,0 +1,358 @@
+"""The conversation as the planner sees it, rebuilt from the messages on every call.
+
+There is no hidden memory: the planner reads the whole (possibly compacted)
+history each time — what the user asked (merged into a trip *draft*), what the
+tools answered (the last options shown, bookings, trips, approvals) — and the
+current turn: the last user message and the tool calls made since.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+
+from concierge.planner.nlu.intents import Intent, Understanding
+from concierge.planner.nlu.places import PlaceMention
+
+
+@dataclass
+class Draft:
+    """The trip being planned, slot by slot."""
+
+    origin: str | None = None  # as passed to the tools (a city name or a code)
+    origin_city: str | None = None
+    destination: str | None = None
+    destination_city: str | None = None
+    depart: date | None = None
+    ret: date | None = None
+    nights: int | None = None
+    cabin: str = "economy"
+    passengers: int = 1
+    rooms: int | None = None
+    max_stops: int = 1
+    depart_after: str | None = None
+    depart_before: str | None = None
+    return_after: str | None = None
+    return_before: str | None = None
+    sort: str = "price"
+    want_flight: bool = True
+    want_hotel: bool = False
+    one_way: bool = False
+    started: bool = False  # the user asked for a trip at some point
+
+    @property
+    def check_out(self) -> date | None:
+        if self.ret is not None:
+            return self.ret
+        if self.depart is not None and self.nights:
+            return self.depart + timedelta(days=self.nights)
+        return None
+
+    @property
+    def hotel_rooms(self) -> int:
+        return self.rooms or self.passengers
+
+
+@dataclass
+class Step:
+    """One tool call of the current turn and, once it ran, its outcome."""
+
+    id: str
+    name: str
+    args: dict[str, Any]
+    output: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+    declined: bool = False
+    done: bool = False
+
+
+@dataclass
+class Shown:
+    """The numbered list the user last saw: what "option 2" refers to."""
+
+    kind: str  # flights | returns | hotels | suggestions | changes | trips | approvals
+    items: list[dict[str, Any]]
+    booking_id: str | None = None  # suggestions / changes: the booking being rebooked
+    segment_id: str | None = None
+
+
+@dataclass
+class Offer:
+    """What the last reply proposed, so a bare "yes" or "no" has a meaning."""
+
+    kind: str  # reserve | cancel | confirm | rebook
+    args: dict[str, Any]
+
+
+@dataclass
+class State:
+    draft: Draft = field(default_factory=Draft)
+    flights: dict[str, Any] | None = None  # last search_flights output (outbound)
+    returns: dict[str, Any] | None = None
+    hotels: dict[str, Any] | None = None
+    flight_args: dict[str, Any] | None = None
+    return_args: dict[str, Any] | None = None
+    hotel_args: dict[str, Any] | None = None
+    shown: dict[str, Shown] = field(default_factory=dict)
+    last_shown: str | None = None
+    bookings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    current_booking: str | None = None
+    trips: list[dict[str, Any]] | None = None
+    approvals: list[dict[str, Any]] | None = None
+    profile: dict[str, Any] | None = None  # get_traveler_profile output
+    offer: Offer | None = None
+    turns: int = 0
+
+
+@dataclass
+class Turn:
+    """The last user message and what happened since."""
+
+    understanding: Understanding | None
+    steps: list[Step]
+    index: int  # 1-based number of the user message
+    ai_messages: int  # assistant messages since the user message
+    prior: dict[str, Any] = field(default_factory=dict)  # search args before this turn
+
+    def calls(self, name: str) -> list[Step]:
+        return [s for s in self.steps if s.name == name]
+
+    def last(self, name: str) -> Step | None:
+        found = self.calls(name)
+        return found[-1] if found else None
+
+
+def parse_content(
+    message: ToolMessage,
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None, bool]:
+    """(output, error, declined) of a tool message."""
+    raw = message.content if isinstance(message.content, str) else json.dumps(message.content)
+    try:
+        data = json.loads(raw)
+    except (TypeError, ValueError):
+        data = {"text": raw}
+    if not isinstance(data, dict):
+        data = {"items": data}
+    if data.get("declined"):
+        return None, None, True
+    error = data.get("error")
+    if isinstance(error, dict):
+        return None, error, False
+    if getattr(message, "status", None) == "error":
+        return None, {"code": "ERROR", "message": str(data.get("message") or raw)}, False
+    return data, None, False
+
+
+def text_of(message: BaseMessage) -> str:
+    content = message.content
+    if isinstance(content, str):
+        return content
+    parts = [p.get("text", "") if isinstance(p, dict) else str(p) for p in content]
+    return " ".join(parts)
+
+
+def apply_user(state: State, u: Understanding, home: str | None) -> None:
+    """Merge what a message says about the trip into the draft."""
+    if u.intent not in {Intent.SEARCH, Intent.SELECT, Intent.UNKNOWN}:
+        return
+    d = state.draft
+    dates = u.dates
+    new_trip = (
+        u.destination is not None
+        and u.destination.place is not None
+        and dates.depart is not None
+        and (
+            d.destination_city is None
+            or u.destination.place.city != d.destination_city
+            or dates.depart != d.depart
+        )
+    )
+    if new_trip:
+        # A fresh request: nothing from the last trip carries over but the traveller's habits.
+        d = state.draft = Draft()
+    if u.origin is not None and u.origin.place is not None:
+        d.origin, d.origin_city = _tool_place(u.origin), u.origin.place.city
+    if u.destination is not None and u.destination.place is not None:
+        if u.origin is None and d.origin_city == u.destination.place.city and d.destination_city:
+            # "from Newark instead" sets the origin; "to Boston" when Boston was the
+            # origin swaps the trip round.
+            d.origin, d.origin_city = d.destination, d.destination_city
+        d.destination, d.destination_city = _tool_place(u.destination), u.destination.place.city
+    if dates.depart is not None:
+        d.depart = dates.depart
+        if dates.ret is None and d.ret is not None and d.ret <= dates.depart:
+            d.ret = None
+    if dates.ret is not None:
+        d.ret = dates.ret
+        d.one_way = False
+    if dates.nights:
+        d.nights = dates.nights
+        if dates.ret is None and d.depart is not None:
+            d.ret = None
+    if u.shift_days and d.depart is not None and dates.depart is None:
+        d.depart += timedelta(days=u.shift_days)
+        if d.ret is not None:
+            d.ret += timedelta(days=u.shift_days)
+    if u.cabin:
+        d.cabin = u.cabin
+    if u.passengers:
+        d.passengers = max(1, min(u.passengers, 9))
+    elif u.passenger_delta:
+        d.passengers = max(1, min(d.passengers + u.passenger_delta, 9))
+    if u.rooms:
+        d.rooms = u.rooms
+    if u.max_stops is not None:
+        d.max_stops = u.max_stops
+    if u.sort:
+        d.sort = u.sort
+    if u.clear_time:
+        d.depart_after = d.depart_before = None
+    if dates.depart_after or dates.depart_before:
+        d.depart_after, d.depart_before = dates.depart_after, dates.depart_before
+    if dates.return_after or dates.return_before:
+        d.return_after, d.return_before = dates.return_after, dates.return_before
+    if u.want_hotel is not None:
+        d.want_hotel = u.want_hotel
+    if u.want_flight is not None:
+        d.want_flight = u.want_flight
+    if u.no_hotel:
+        d.want_hotel = False
+    if u.one_way:
+        d.one_way = True
+        d.ret = None if not d.want_hotel else d.ret
+    if u.has_trip_details or u.intent == Intent.SEARCH:
+        d.started = True
+    if d.origin is None and home and d.destination is not None:
+        d.origin, d.origin_city = home, None
+
+
+def _tool_place(mention: PlaceMention) -> str:
+    place = mention.place
+    assert place is not None
+    # Metros by name, single airports by code: exactly what the user meant, and
+    # spelled the way the tools resolve without guessing.
+    return place.airports[0] if place.kind == "airport" else place.city
+
+
+def apply_result(state: State, step: Step) -> None:
+    """Fold one finished tool call into the state."""
+    if step.output is None:
+        if step.error and step.name in {"reserve", "confirm_booking"}:
+            pass
+        return
+    out = step.output
+    name = step.name
+    if name == "search_flights" and step.id.endswith("_chg"):
+        booking = state.bookings.get(state.current_booking or "") or {}
+        segment = next(
+            (
+                seg.get("segment_id")
+                for seg in booking.get("segments") or []
+                if seg.get("kind") == "flight" and seg.get("origin") == step.args.get("origin")
+            ),
+            None,
+        )
+        state.shown["changes"] = Shown(
+            "changes", list(out.get("options") or []), state.current_booking, segment
+        )
+        state.last_shown = "changes"
+    elif name == "search_flights":
+        is_return = step.id.endswith("_ret")
+        key = "returns" if is_return else "flights"
+        setattr(state, key, out)
+        setattr(state, "return_args" if is_return else "flight_args", dict(step.args))
+        _show(state, key, out.get("options") or [])
+        if not is_return:
+            d = state.draft
+            d.passengers = int(out.get("passengers") or step.args.get("passengers") or d.passengers)
+    elif name == "search_hotels":
+        state.hotels = out
+        state.hotel_args = dict(step.args)
+        _show(state, "hotels", out.get("options") or [])
+    elif name in {"reserve", "confirm_booking", "get_booking", "cancel_booking", "rebook"}:
+        booking_id = out.get("booking_id")
+        if booking_id:
+            state.bookings[booking_id] = out
+            state.current_booking = booking_id
+        if name == "get_booking" and out.get("suggestions"):
+            seg = _disrupted_segment(out)
+            state.shown["suggestions"] = Shown(
+                "suggestions", list(out["suggestions"]), booking_id, seg
+            )
+            state.last_shown = "suggestions"
+        if name == "rebook":
+            state.shown.pop("suggestions", None)
+            state.shown.pop("changes", None)
+    elif name == "list_trips":
+        state.trips = list(out.get("trips") or [])
+        _show(state, "trips", state.trips)
+    elif name == "list_approvals":
+        state.approvals = list(out.get("approvals") or [])
+        _show(state, "approvals", state.approvals)
+    elif name == "decide_approval":
+        approval_id = out.get("approval_id") or step.args.get("approval_id")
+        if state.approvals is not None:
+            state.approvals = [a for a in state.approvals if a.get("approval_id") != approval_id]
+    elif name == "get_traveler_profile":
+        state.profile = out
+
+
+def _show(state: State, kind: str, items: list[dict[str, Any]]) -> None:
+    state.shown[kind] = Shown(kind, list(items))
+    state.last_shown = kind
+
+
+def _disrupted_segment(booking: dict[str, Any]) -> str | None:
+    for seg in booking.get("segments") or []:
+        if seg.get("flight_status") in {"cancelled", "delayed"}:
+            return str(seg.get("segment_id"))
+    for seg in booking.get("segments") or []:
+        if seg.get("kind") == "flight":
+            return str(seg.get("segment_id"))
+    return None
+
+
+def split_turns(messages: list[BaseMessage]) -> list[tuple[HumanMessage | None, list[BaseMessage]]]:
+    """[(user message, what followed it)], the first with no user message if the history starts otherwise."""
+    turns: list[tuple[HumanMessage | None, list[BaseMessage]]] = []
+    current: tuple[HumanMessage | None, list[BaseMessage]] = (None, [])
+    for message in messages:
+        if isinstance(message, HumanMessage):
+            if current[0] is not None or current[1]:
+                turns.append(current)
+            current = (message, [])
+        else:
+            current[1].append(message)
+    turns.append(current)
+    return turns
+
+
+def steps_of(messages: list[BaseMessage]) -> tuple[list[Step], int]:
+    """The tool calls in these messages with their results, and how many AI messages."""
+    steps: dict[str, Step] = {}
+    order: list[str] = []
+    ai = 0
+    for message in messages:
+        if isinstance(message, AIMessage):
+            ai += 1
+            for call in message.tool_calls or []:
+                call_id = str(call.get("id") or f"anon_{len(order)}")
+                steps[call_id] = Step(call_id, str(call.get("name")), dict(call.get("args") or {}))
+                order.append(call_id)
+        elif isinstance(message, ToolMessage):
+            step = steps.get(str(message.tool_call_id))
+            if step is None:
+                step = Step(str(message.tool_call_id), str(message.name or ""), {})
+                steps[step.id] = step
+                order.append(step.id)
+            step.output, step.error, step.declined = parse_content(message)
+            step.done = True
+    return [steps[i] for i in order], ai
+
+
+def copy_draft(draft: Draft) -> Draft:
+    return replace(draft)

@@ -1,0 +1,390 @@
+"""Drive the offline planner through whole dialogues without the graph.
+
+``Dialogue`` keeps the message list the graph would keep; ``FakeBackend``
+answers tool calls with outputs shaped like tools/ (search options, bookings,
+trips, approvals), deterministically from the arguments, so multi-turn tests
+read like conversations.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+
+from concierge.models.base import ModelRequest
+from concierge.planner import OfflinePlanner
+from core.identity import Caller
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+AVA = {
+    "name": "Ava Traveller",
+    "role": "traveler",
+    "department": "Engineering",
+    "home_airport": "JFK",
+    "manager": "Mia Manager",
+    "currency": "USD",
+}
+TOOLS = [
+    "search_flights",
+    "search_hotels",
+    "evaluate_policy",
+    "get_policy",
+    "get_traveler_profile",
+    "list_trips",
+    "get_booking",
+    "list_approvals",
+    "reserve",
+    "confirm_booking",
+    "cancel_booking",
+    "rebook",
+    "decide_approval",
+]
+GATED = {"confirm_booking", "cancel_booking", "rebook", "decide_approval"}
+CARRIERS = [
+    ("BA", "British Airways"),
+    ("AA", "American Airlines"),
+    ("VS", "Virgin Atlantic"),
+    ("DL", "Delta Air Lines"),
+    ("NK", "Spirit Airlines"),
+]
+
+
+def money(amount: float, currency: str = "USD") -> dict[str, str]:
+    return {"amount": f"{amount:.2f}", "currency": currency}
+
+
+@dataclass
+class FakeBackend:
+    """Plausible tool outputs; records every call."""
+
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    policy_status: dict[int, str] = field(default_factory=dict)  # option number -> green/amber/red
+    confirm_status: str = "confirmed"
+    errors: dict[str, dict[str, str]] = field(default_factory=dict)  # tool -> {code, message}
+    trips: list[dict[str, Any]] = field(default_factory=list)
+    approvals: list[dict[str, Any]] = field(default_factory=list)
+    disrupted: dict[str, Any] | None = None
+    bookings: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __call__(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
+        self.calls.append((name, args))
+        if name in self.errors:
+            return {"error": self.errors[name]}
+        return getattr(self, name)(args)
+
+    def names(self) -> list[str]:
+        return [n for n, _ in self.calls]
+
+    def last(self, name: str) -> dict[str, Any]:
+        return next(a for n, a in reversed(self.calls) if n == name)
+
+    def search_flights(self, a: dict[str, Any]) -> dict[str, Any]:
+        pax = int(a.get("passengers", 1))
+        options = []
+        for i, (code, carrier) in enumerate(CARRIERS[:4], start=1):
+            hour = 7 + 3 * (i - 1)
+            price = 400 + 50 * i
+            status = self.policy_status.get(i, "green")
+            depart = f"{a['date']}T{hour:02d}:05-05:00"
+            options.append(
+                {
+                    "option": i,
+                    "offer_id": f"FL-{100 + i}",
+                    "flights": [f"{code} {100 + i}"],
+                    "carrier": carrier,
+                    "origin": "JFK",
+                    "origin_city": "New York",
+                    "destination": "LHR",
+                    "destination_city": "London",
+                    "depart": depart,
+                    "arrive": f"{a['date']}T{hour + 7:02d}:15+00:00",
+                    "stops": 0 if i != 3 else 1,
+                    "via": None if i != 3 else "BOS",
+                    "duration": f"{7 + (i == 3) * 3}h10",
+                    "cabin": a.get("cabin", "economy"),
+                    "price": money(price),
+                    "total": money(price * pax),
+                    "seats_left": 9,
+                    "co2_kg": 300,
+                    "refundable": False,
+                    "policy": {
+                        "status": status,
+                        "violations": [] if status == "green" else [f"reason {i}"],
+                        "approvals_required": ["manager"] if status == "amber" else [],
+                    },
+                }
+            )
+        return {
+            "origin": {"name": str(a["origin"]), "airports": ["JFK"]},
+            "destination": {"name": str(a["destination"]), "airports": ["LHR"]},
+            "date": a["date"],
+            "cabin": a.get("cabin", "economy"),
+            "passengers": pax,
+            "matches": 4,
+            "options": options,
+            "note": None,
+        }
+
+    def search_hotels(self, a: dict[str, Any]) -> dict[str, Any]:
+        ci, co = date.fromisoformat(a["check_in"]), date.fromisoformat(a["check_out"])
+        nights = (co - ci).days
+        rooms = int(a.get("rooms", 1))
+        names = ["Hilton London Canary Wharf", "Marriott Park Lane", "Premier Inn Kings Cross"]
+        options = []
+        for i, name in enumerate(names, start=1):
+            nightly = 200 + 60 * i
+            options.append(
+                {
+                    "option": i,
+                    "offer_id": f"HT-LON0{i}-{ci:%Y%m%d}-{co:%Y%m%d}",
+                    "name": name,
+                    "stars": 5 - i + 1,
+                    "city": a["city"],
+                    "nights": nights,
+                    "rooms": rooms,
+                    "nightly": money(nightly),
+                    "total": money(nightly * nights * rooms),
+                    "rooms_left": 5,
+                    "refundable": True,
+                    "policy": {"status": "green", "violations": [], "approvals_required": []},
+                }
+            )
+        return {
+            "city": a["city"],
+            "check_in": a["check_in"],
+            "check_out": a["check_out"],
+            "matches": 3,
+            "options": options,
+            "note": None,
+        }
+
+    def _booking(self, booking_id: str, status: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+        segments = []
+        for n, item in enumerate(items):
+            if item["offer_id"].startswith("FL"):
+                segments.append(
+                    {
+                        "segment_id": f"SG-{n}",
+                        "kind": "flight",
+                        "status": status,
+                        "flight": "BA 101",
+                        "origin": "JFK",
+                        "destination": "LHR",
+                        "depart": "2026-12-18T08:05-05:00",
+                        "arrive": "2026-12-18T20:15+00:00",
+                        "cabin": "economy",
+                        "passengers": item["quantity"],
+                        "flight_status": None,
+                        "price": money(450),
+                        "refundable": False,
+                        "locator": "ABC123" if status == "confirmed" else None,
+                    }
+                )
+            else:
+                segments.append(
+                    {
+                        "segment_id": f"SG-{n}",
+                        "kind": "hotel",
+                        "status": status,
+                        "hotel": "Hilton London Canary Wharf",
+                        "city": "London",
+                        "check_in": "2026-12-18",
+                        "check_out": "2026-12-22",
+                        "rooms": item["quantity"],
+                        "price": money(1040),
+                        "refundable": True,
+                        "locator": "HT9" if status == "confirmed" else None,
+                    }
+                )
+        return {
+            "booking_id": booking_id,
+            "status": status,
+            "traveler_id": "u_ava",
+            "traveler": "Ava Traveller",
+            "total": money(1490),
+            "policy": {"status": "green", "violations": [], "approvals_required": []},
+            "hold_expires_at": "2026-12-01T09:15:00+00:00",
+            "approval_id": None,
+            "failure_reason": None,
+            "segments": segments,
+        }
+
+    def reserve(self, a: dict[str, Any]) -> dict[str, Any]:
+        booking = self._booking("BK-TEST01", "held", a["items"])
+        if a.get("traveler_id"):
+            booking["traveler_id"] = a["traveler_id"]
+        self.bookings[booking["booking_id"]] = booking
+        return {**booking, "message": "Held."}
+
+    def confirm_booking(self, a: dict[str, Any]) -> dict[str, Any]:
+        booking = dict(
+            self.bookings.get(a["booking_id"]) or self._booking(a["booking_id"], "held", [])
+        )
+        booking["status"] = self.confirm_status
+        if self.confirm_status == "confirmed":
+            booking["segments"] = [{**s, "locator": "ABC123"} for s in booking["segments"]]
+        else:
+            booking["approval_id"] = "AP-0001"
+            booking["policy"] = {
+                "status": "amber",
+                "violations": ["Booked fewer than 7 days ahead"],
+                "approvals_required": ["manager"],
+            }
+        self.bookings[a["booking_id"]] = booking
+        return {**booking, "message": "Done."}
+
+    def get_booking(self, a: dict[str, Any]) -> dict[str, Any]:
+        if self.disrupted and a["booking_id"] == self.disrupted["booking_id"]:
+            return self.disrupted
+        if a["booking_id"] in self.bookings:
+            return self.bookings[a["booking_id"]]
+        return {"error": {"code": "NOT_FOUND", "message": f"Booking {a['booking_id']} not found"}}
+
+    def list_trips(self, a: dict[str, Any]) -> dict[str, Any]:
+        return {"trips": self.trips, "more": False}
+
+    def cancel_booking(self, a: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "booking_id": a["booking_id"],
+            "status": "cancelled",
+            "refund": money(450),
+            "segments": [],
+            "total": money(450),
+            "message": "Cancelled.",
+        }
+
+    def rebook(self, a: dict[str, Any]) -> dict[str, Any]:
+        booking = dict(self.disrupted or self._booking(a["booking_id"], "confirmed", []))
+        booking["suggestions"] = []
+        return {**booking, "status": "confirmed", "message": "Rebooked."}
+
+    def list_approvals(self, a: dict[str, Any]) -> dict[str, Any]:
+        return {"approvals": self.approvals}
+
+    def decide_approval(self, a: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "approval_id": a["approval_id"],
+            "decision": a["decision"],
+            "booking_id": "BK-AVA001",
+            "booking_status": "confirmed" if a["decision"] == "approve" else "cancelled",
+        }
+
+    def get_policy(self, a: dict[str, Any]) -> dict[str, Any]:
+        from core.policy.render import render_policy
+        from core.policy.rules import acme_default
+
+        return {"policy": "Acme", "text": render_policy(acme_default())}
+
+    def get_traveler_profile(self, a: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "user_id": "u_mia",
+            "name": "Mia Manager",
+            "role": "manager",
+            "company": "Acme Corp",
+            "currency": "USD",
+            "home_airport": "JFK",
+            "manager": {"user_id": "u_victor", "name": "Victor VP"},
+            "can_book_for": [{"user_id": "u_ava", "name": "Ava Traveller"}],
+        }
+
+    def evaluate_policy(self, a: dict[str, Any]) -> dict[str, Any]:
+        return {"policy": {"status": "green", "violations": []}}
+
+
+@dataclass
+class Dialogue:
+    backend: FakeBackend = field(default_factory=FakeBackend)
+    profile: dict[str, Any] = field(default_factory=lambda: dict(AVA))
+    now: datetime = NOW
+    messages: list[BaseMessage] = field(default_factory=list)
+    planner: OfflinePlanner = field(default_factory=OfflinePlanner)
+    tools: list[str] = field(default_factory=lambda: list(TOOLS))
+    pending: AIMessage | None = None  # a gated call waiting for yes/no
+
+    def request(self) -> ModelRequest:
+        return ModelRequest(
+            messages=list(self.messages),
+            tools=[
+                {"type": "function", "function": {"name": n, "description": "", "parameters": {}}}
+                for n in self.tools
+            ],
+            now=self.now,
+            caller=Caller(user_id="u_ava", org_id="acme", role="traveler", name="Ava"),
+            profile=self.profile,
+        )
+
+    async def model(self) -> AIMessage:
+        result = await self.planner.generate(self.request())
+        self.messages.append(result.message)
+        return result.message
+
+    async def say(self, text: str) -> str:
+        """One user message; runs tools until the planner replies or asks for a confirmation.
+
+        Returns the reply text (or ``"<confirm name>"`` when a gated call waits).
+        """
+        if self.pending is not None:
+            # A new message while a confirmation is pending declines it (the graph does this).
+            self._decline()
+        self.messages.append(HumanMessage(content=text))
+        return await self._run()
+
+    async def confirm(self, approved: bool = True) -> str:
+        assert self.pending is not None, "nothing to confirm"
+        if approved:
+            self._run_calls(self.pending, gated_ok=True)
+        else:
+            self._decline()
+        self.pending = None
+        return await self._run()
+
+    def _decline(self) -> None:
+        assert self.pending is not None
+        for call in self.pending.tool_calls:
+            self.messages.append(
+                ToolMessage(
+                    content=json.dumps({"declined": True, "message": "The traveller said no."}),
+                    tool_call_id=call["id"],
+                    name=call["name"],
+                )
+            )
+        self.pending = None
+
+    def _run_calls(self, message: AIMessage, gated_ok: bool) -> None:
+        for call in message.tool_calls:
+            out = self.backend(call["name"], dict(call["args"]))
+            status = "error" if "error" in out else "success"
+            self.messages.append(
+                ToolMessage(
+                    content=json.dumps(out),
+                    tool_call_id=call["id"],
+                    name=call["name"],
+                    status=status,
+                )
+            )
+
+    async def _run(self) -> str:
+        for _ in range(12):
+            message = await self.model()
+            if not message.tool_calls:
+                return str(message.content)
+            if any(c["name"] in GATED for c in message.tool_calls):
+                self.pending = message
+                return "<confirm " + ",".join(c["name"] for c in message.tool_calls) + ">"
+            self._run_calls(message, gated_ok=False)
+        raise AssertionError("the planner looped")
+
+    @property
+    def last_calls(self) -> list[dict[str, Any]]:
+        for m in reversed(self.messages):
+            if isinstance(m, AIMessage) and m.tool_calls:
+                return list(m.tool_calls)
+        return []
+
+
+def later(days: int) -> str:
+    return (NOW.date() + timedelta(days=days)).isoformat()
