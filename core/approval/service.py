@@ -207,7 +207,12 @@ async def start_workflow(
         if all(approver.id != a.id for _, a in chosen):
             chosen.append((role, approver))
 
-    deadline = await _approval_deadline(session, booking, now=now, settings=settings)
+    if subject == ApprovalSubject.BOOKING:
+        deadline = await _approval_deadline(session, booking, now=now, settings=settings)
+    else:
+        # A rebook's flights are not the booking's current ones: the changes flow
+        # keeps its own holds, so only the configured deadline applies here.
+        deadline = now + timedelta(seconds=settings.approval_hold_deadline_seconds)
     workflow = ApprovalWorkflow(
         id=approval_reference(),
         org_id=booking.org_id,
