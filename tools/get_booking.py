@@ -1,12 +1,16 @@
-"""get_booking: one booking in full (segments, verdict, hold expiry, approval)."""
+"""get_booking: one booking in full, with rebooking suggestions when a flight is disrupted."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.booking.service import get_booking
+from core.disruption.suggestions import list_suggestions
+from core.money import Money
 from tools.base import Effect, ToolContext, ToolSpec
-from tools.views import BookingOut, booking_out
+from tools.views import BookingOut, MoneyOut, PolicyOut, booking_out
+
+MAX_SUGGESTIONS = 5
 
 
 class GetBookingInput(BaseModel):
@@ -19,22 +23,63 @@ class GetBookingInput(BaseModel):
     )
 
 
+class SuggestionOut(BaseModel):
+    option: int
+    offer_id: str = Field(description="Pass to rebook with the disruption's segment_id.")
+    summary: str = Field(description="The alternative flight in a few words.")
+    depart_at: str = Field(description="UTC departure.")
+    stops: int
+    total: MoneyOut
+    fare_difference: MoneyOut = Field(description="Versus the disrupted flight (no change fee).")
+    policy: PolicyOut
+    needs_approval: bool
+    seats_left: int
+
+
 class GetBookingOutput(BookingOut):
-    pass
+    suggestions: list[SuggestionOut] = Field(
+        default_factory=list,
+        description="Alternatives for the disrupted flight, best first (only when disrupted).",
+    )
 
 
 async def run(ctx: ToolContext, data: GetBookingInput) -> GetBookingOutput:
     async with ctx.rt.db.uow(write=False) as session:
         booking = await get_booking(session, ctx.caller, data.booking_id.strip())
         out = await booking_out(session, booking)
-    return GetBookingOutput.model_validate(out.model_dump())
+        found = (
+            await list_suggestions(session, ctx.caller, booking.id)
+            if out.disruption is not None
+            else {"suggestions": []}
+        )
+    suggestions = [
+        SuggestionOut(
+            option=n,
+            offer_id=s["offer_id"],
+            summary=s["summary"],
+            depart_at=s["depart_at"],
+            stops=int(s["stops"]),
+            total=Money.model_validate(s["total"]),
+            fare_difference=Money.model_validate(s["fare_difference"]),
+            policy=PolicyOut(
+                status=str(s["policy"]["status"]),
+                violations=[str(v) for v in s["policy"]["violations"]],
+            ),
+            needs_approval=bool(s["needs_approval"]),
+            seats_left=int(s["seats_left"]),
+        )
+        for n, s in enumerate(found["suggestions"][:MAX_SUGGESTIONS], start=1)
+    ]
+    return GetBookingOutput(**out.model_dump(), suggestions=suggestions)
 
 
 TOOL: ToolSpec[GetBookingInput, GetBookingOutput] = ToolSpec(
     name="get_booking",
     description=(
         "Read one booking: status, traveller, each flight and hotel (local times, cabin, "
-        "supplier locator), total, policy verdict, hold expiry and approval id."
+        "supplier locator), total, policy verdict, hold expiry, approval id, refund, and — "
+        "when the airline cancelled or delayed a flight — the disruption with rebooking "
+        "suggestions (use rebook with the disruption's segment_id and a suggestion's offer_id)."
     ),
     input_model=GetBookingInput,
     output_model=GetBookingOutput,

@@ -137,3 +137,44 @@ async def test_rebook_another_orgs_booking_is_not_found(runtime, world):
         await invoke(runtime, GUS, "rebook", **args)
     with pytest.raises(NotFound):
         await summary(runtime, GUS, "rebook", **args)
+
+
+# -- disruption: get_booking's suggestions, then rebook ----------------------------------
+
+
+async def cancel_flight(rt, clock, carrier="BA", number="117", day="2026-12-18"):
+    import json as _json
+
+    from core.disruption.feed import receive_flight_status, sign
+
+    body = _json.dumps(
+        {"carrier": carrier, "number": number, "date": day, "status": "cancelled"}
+    ).encode()
+    stamp = str(int(clock.now().timestamp()))
+    outcome = await receive_flight_status(
+        rt, body, timestamp=stamp, signature=sign(rt.settings.flight_webhook_secret, stamp, body)
+    )
+    assert outcome.status_code < 300, outcome.body
+
+
+async def test_disrupted_booking_shows_suggestions_and_rebooks_without_fee(runtime, clock, world):
+    booking_id = await confirmed(runtime, AVA, (flight_offer_id(world.long_inv["economy"].id), 1))
+    await add_flight(runtime, number="119", fare=61240)
+    await cancel_flight(runtime, clock)
+    booking = await invoke(runtime, AVA, "get_booking", booking_id=booking_id)
+    assert booking["disruption"]["kind"] == "cancelled"
+    assert booking["suggestions"], booking
+    first = booking["suggestions"][0]
+    assert first["option"] == 1
+    assert first["offer_id"].startswith("FL-")
+    assert 1 <= len(booking["suggestions"]) <= 5
+    args = {
+        "booking_id": booking_id,
+        "segment_id": booking["disruption"]["segment_id"],
+        "offer_id": first["offer_id"],
+    }
+    line = await summary(runtime, AVA, "rebook", **args)
+    assert "no change fee (the airline disrupted the flight)" in line
+    # Gus (another org) sees nothing of it.
+    with pytest.raises(NotFound):
+        await invoke(runtime, GUS, "get_booking", booking_id=booking_id)
