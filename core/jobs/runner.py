@@ -75,7 +75,9 @@ async def _ensure_lease_row(session: AsyncSession, name: str) -> None:
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
         await session.execute(
-            pg_insert(JobLease).values(name=name, ticks=0).on_conflict_do_nothing(index_elements=["name"])
+            pg_insert(JobLease)
+            .values(name=name, ticks=0)
+            .on_conflict_do_nothing(index_elements=["name"])
         )
     elif dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -92,16 +94,26 @@ async def _ensure_lease_row(session: AsyncSession, name: str) -> None:
 
 
 async def claim_tick(
-    session: AsyncSession, *, name: str, owner: str, now: datetime, interval_seconds: float
+    session: AsyncSession,
+    *,
+    name: str,
+    owner: str,
+    now: datetime,
+    interval_seconds: float,
+    guarded: bool = True,
 ) -> bool:
-    """Take the next tick of job ``name`` if its lease has run out. True = run it."""
+    """Take the next tick of job ``name`` if its lease has run out. True = run it.
+
+    ``guarded=False`` drops the lease condition (every caller "wins"); it exists only
+    so the race tests can show what the condition prevents.
+    """
     await _ensure_lease_row(session, name)
+    condition = [JobLease.name == name]
+    if guarded:
+        condition.append(or_(JobLease.leased_until.is_(None), JobLease.leased_until <= now))
     result = await session.execute(
         update(JobLease)
-        .where(
-            JobLease.name == name,
-            or_(JobLease.leased_until.is_(None), JobLease.leased_until <= now),
-        )
+        .where(*condition)
         .values(
             owner=owner,
             leased_until=now + timedelta(seconds=interval_seconds),
@@ -116,13 +128,16 @@ async def claim_tick(
 class JobRunner:
     """Runs a set of jobs against one runtime; many runners may share a database."""
 
-    def __init__(self, rt: Runtime, jobs: Sequence[Job], owner: str | None = None) -> None:
+    def __init__(
+        self, rt: Runtime, jobs: Sequence[Job], owner: str | None = None, *, guarded: bool = True
+    ) -> None:
         names = [job.name for job in jobs]
         if len(set(names)) != len(names):
             raise ValueError(f"duplicate job names: {names}")
         self.rt = rt
         self.jobs = list(jobs)
         self.owner = owner or default_owner()
+        self.guarded = guarded  # False only in race tests
 
     async def claim(self, job: Job) -> bool:
         # The claim commits on its own, before the job runs, so other workers see
@@ -134,6 +149,7 @@ class JobRunner:
                 owner=self.owner,
                 now=self.rt.clock.now(),
                 interval_seconds=job.interval_seconds,
+                guarded=self.guarded,
             )
 
     async def tick(self, job: Job) -> TickOutcome:
