@@ -22,6 +22,7 @@ from api.problems import (
     install_problem_handlers,
 )
 from api.routes import approvals, bookings, health, search
+from api.routes import changes, webhooks_flight
 from api.ratelimit import RateLimitMiddleware, document_rate_limits
 from api.routes import chat, openai_compat, threads
 from api.routes import tools as tool_routes
@@ -127,6 +128,8 @@ def create_app(
     app.include_router(threads.router)
     app.include_router(openai_compat.router)
     app.include_router(approvals.router)
+    app.include_router(changes.router)
+    app.include_router(webhooks_flight.router)
     app.include_router(tool_routes.router)
     mount_page(app)
     document_rate_limits(app)

@@ -138,7 +138,7 @@ async def rebook_booking(
 ) -> dict[str, Any]:
     """Replace the flight of ``segment_id`` (all legs of its offer) with ``offer_id``.
 
-    Returns the booking view with the change under ``changes``; the booking is
+    Returns the booking view with this change under ``change``; the booking is
     ``confirmed`` on the new flight when it went through at once, or still on the
     old flight with the change ``pending_approval`` (see its ``approval_id``).
     ``SOLD_OUT`` on a disrupted booking carries the next ``suggestions``.
@@ -157,7 +157,10 @@ async def rebook_booking(
     if status == ChangeStatus.RUNNING:
         crash_point(rt, "after_rebook_held")
         await run_rebook(rt, change_id)
-    return await _view(rt, booking_id)
+    view = await _view(rt, booking_id)
+    # This request's change, apart from the booking's history.
+    view["change"] = next(c for c in view["changes"] if c["change_id"] == change_id)
+    return view
 
 
 async def _start(
@@ -648,6 +651,12 @@ async def _swap(rt: Runtime, change_id: str) -> None:
             .execution_options(synchronize_session=False)
         )
         new_total = booking.total_minor - change.old_amount_minor + change.new_amount_minor
+        # The booking now shows the re-evaluated trip (total and verdict).
+        trip: dict[str, Any] = {
+            "total_minor": new_total,
+            "policy": change.policy,
+            "policy_status": change.policy.get("status", booking.policy_status),
+        }
         if booking.status == S.REQUIRES_ATTENTION:
             await states.move(
                 session,
@@ -655,13 +664,13 @@ async def _swap(rt: Runtime, change_id: str) -> None:
                 expected=S.REQUIRES_ATTENTION,
                 to=S.CONFIRMED,
                 now=now,
-                total_minor=new_total,
+                **trip,
             )
         else:
             await session.execute(
                 update(Booking)
                 .where(Booking.id == booking.id)
-                .values(total_minor=new_total, updated_at=now, version=Booking.version + 1)
+                .values(**trip, updated_at=now, version=Booking.version + 1)
                 .execution_options(synchronize_session=False)
             )
         old_flights = (
