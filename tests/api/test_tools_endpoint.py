@@ -176,3 +176,53 @@ async def test_malformed_json_is_400(api_client: httpx.AsyncClient, seeded: Worl
         headers={**_headers(seeded), "Content-Type": "application/json"},
     )
     assert_problem(response, 400, "MALFORMED_JSON")
+
+
+async def test_gated_tools_run_directly_for_the_human_caller(
+    api_client: httpx.AsyncClient, seeded: World
+) -> None:
+    # Two business seats (8,400 USD) go over Acme's 5,000 USD threshold: Mia must approve.
+    held = await api_client.post(
+        "/v1/tools/reserve",
+        json={"items": [{"offer_id": seeded.business_offer, "quantity": 2}]},
+        headers=_headers(seeded, key="k-hold"),
+    )
+    booking_id = held.json()["output"]["booking_id"]
+    pending = await api_client.post(
+        "/v1/tools/confirm_booking",
+        json={"booking_id": booking_id},
+        headers=_headers(seeded, key="k-confirm"),
+    )
+    assert pending.status_code == 200, pending.text
+    approval_id = pending.json()["output"]["approval_id"]
+    assert pending.json()["output"]["status"] == "pending_approval"
+
+    decision = {"approval_id": approval_id, "decision": "approve", "note": "offsite"}
+    own = await api_client.post(
+        "/v1/tools/decide_approval", json=decision, headers=_headers(seeded, key="k-self")
+    )
+    assert_problem(own, 403, "FORBIDDEN")
+    stranger = await api_client.post(
+        "/v1/tools/decide_approval", json=decision, headers=_headers(seeded, "gus", key="k-gus")
+    )
+    assert_problem(stranger, 404, "NOT_FOUND")
+
+    waiting = await api_client.post(
+        "/v1/tools/list_approvals", json={}, headers=_headers(seeded, "mia")
+    )
+    assert [a["approval_id"] for a in waiting.json()["output"]["approvals"]] == [approval_id]
+    approved = await api_client.post(
+        "/v1/tools/decide_approval", json=decision, headers=_headers(seeded, "mia", key="k-mia")
+    )
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["output"]["booking_status"] == "confirmed"
+
+    cancelled = await api_client.post(
+        "/v1/tools/cancel_booking",
+        json={"booking_id": booking_id, "reason": "offsite moved"},
+        headers=_headers(seeded, key="k-cancel"),
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    out = cancelled.json()["output"]
+    assert out["status"] == "cancelled"
+    assert out["refund"]["due"] == {"amount": "8400.00", "currency": "USD"}  # within 24 h
