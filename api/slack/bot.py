@@ -386,7 +386,7 @@ class SlackBot:
         await self.client.chat_postMessage(
             channel=channel,
             thread_ts=thread_ts,
-            text=text or summary or "Here you go.",
+            text=slack_text(text) if text else (summary or "Here you go."),
             blocks=blocks.limit(body),
         )
 

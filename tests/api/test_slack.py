@@ -351,7 +351,10 @@ async def test_book_then_confirm_by_click_confirms_the_trip(slack: Slack) -> Non
             await session.scalars(select(Booking.status).where(Booking.traveler_id == "ava"))
         )
     assert statuses == ["confirmed"]
-    assert "Confirmed" in _all_text(posts[-1])
+    answer = _all_text(posts[-1])
+    assert "confirmed" in answer
+    assert "*BK-" in answer  # Markdown bold became Slack mrkdwn
+    assert "**" not in answer
 
 
 async def test_someone_else_cannot_click_confirm(slack: Slack) -> None:
