@@ -192,3 +192,22 @@ async def test_confirm_describe_is_the_human_line(runtime, ava, mia, world):
     assert (await get_tool("get_booking").invoke(ava, {"booking_id": both["booking_id"]}))[
         "status"
     ] == "held"
+
+
+async def test_concurrent_reruns_of_one_call_hold_once(runtime, world):
+    import asyncio
+
+    from core.errors import IdempotencyInProgress
+
+    async def attempt():
+        ctx = ctx_for(runtime, AVA, thread="th-race", call="call-race")
+        try:
+            return await reserve(ctx, economy(world))
+        except IdempotencyInProgress:
+            return None
+
+    results = await asyncio.gather(*(attempt() for _ in range(4)))
+    answers = [r for r in results if r is not None]
+    assert answers
+    assert len({a["booking_id"] for a in answers}) == 1
+    assert await count(runtime, Booking) == 1
