@@ -9,6 +9,7 @@ organization field, and ``extra="forbid"`` refuses one smuggled in.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -22,6 +23,16 @@ from core.runtime import Runtime
 
 I = TypeVar("I", bound=BaseModel)  # noqa: E741 - the contract's names
 O = TypeVar("O", bound=BaseModel)  # noqa: E741
+
+
+# Whether the last run_once in this task replayed a stored answer (for the HTTP edge's
+# Idempotent-Replayed header; tool outputs stay identical either way).
+_replayed: ContextVar[bool] = ContextVar("tool_replayed", default=False)
+
+
+def last_run_replayed() -> bool:
+    """True when the latest WRITE tool run in this task answered from its idempotency record."""
+    return _replayed.get()
 
 
 class Effect(StrEnum):
@@ -159,4 +170,5 @@ async def run_once(
         payload=data.model_dump(mode="json"),
         handler=wrapped,
     )
+    _replayed.set(result.replayed)
     return output_model.model_validate(result.body)

@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path
+from fastapi.responses import JSONResponse
 
 from api.auth import CallerDep
 from api.deps import IdempotencyKey, RuntimeDep
-from api.problems import problem_responses
+from api.problems import REPLAYED_HEADER, problem_responses
 from core.errors import IdempotencyKeyMissing
-from tools.base import Effect, ToolContext
+from tools.base import Effect, ToolContext, last_run_replayed
 from tools.registry import TOOLS, get_tool
 
 router = APIRouter(prefix="/v1/tools", tags=["tools"], responses=problem_responses(401, 422, 500))
@@ -60,12 +61,13 @@ async def run_tool(
         ),
     ] = None,
     idempotency_key: IdempotencyKey = None,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Run the tool as the authenticated caller and answer `{tool, output}`.
 
     READ tools run directly. WRITE tools need `Idempotency-Key` (400
     `IDEMPOTENCY_KEY_MISSING` without): a retry with the same key and input replays
-    the first answer — errors included — instead of holding or paying twice.
+    the first answer — errors included — instead of holding or paying twice, with
+    `Idempotent-Replayed: true`.
     Unknown tool → 404; invalid input → 422 `VALIDATION_ERROR` naming the fields.
     """
     tool = get_tool(name)
@@ -76,4 +78,8 @@ async def run_tool(
         )
     ctx = ToolContext(rt=runtime, caller=caller, idempotency_key=key)
     output = await tool.invoke(ctx, body or {})
-    return {"tool": tool.name, "output": output}
+    replayed = tool.effect is Effect.WRITE and last_run_replayed()
+    return JSONResponse(
+        {"tool": tool.name, "output": output},
+        headers={REPLAYED_HEADER: "true"} if replayed else {},
+    )

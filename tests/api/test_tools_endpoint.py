@@ -107,6 +107,8 @@ async def test_reserve_then_confirm_with_replays(
         "/v1/tools/reserve", json=hold_body, headers=_headers(seeded, key="k-hold")
     )
     assert again.json() == first.json()
+    assert "idempotent-replayed" not in first.headers
+    assert again.headers["idempotent-replayed"] == "true"
 
     listed = await api_client.get("/v1/bookings", headers=seeded.auth("ava"))
     assert len(listed.json()["bookings"]) == 1
