@@ -515,7 +515,10 @@ def _checked_note(decision: str, note: str | None) -> str:
     return text
 
 
-def _may_decide(caller: Caller, step: ApprovalStep) -> bool:
+def _may_decide(caller: Caller, wf: ApprovalWorkflow, step: ApprovalStep) -> bool:
+    # Nobody approves a trip they take or booked, admins included.
+    if caller.user_id in (wf.traveler_id, wf.requested_by):
+        return False
     return caller.is_admin or caller.user_id in (step.approver_id, step.escalated_to)
 
 
@@ -589,7 +592,7 @@ async def decide(
         if decided_before:
             raise ApprovalAlreadyDecided(f"You already decided approval {wf.id}; it is {wf.status}")
         raise ApprovalClosed(f"Approval {wf.id} is already {wf.status}")
-    if not _may_decide(caller, open_step):
+    if not _may_decide(caller, wf, open_step):
         if decided_before:
             raise ApprovalAlreadyDecided(f"You already decided your step of approval {wf.id}")
         if any(s.approver_id == caller.user_id and s.status == StepStatus.WAITING for s in steps):

@@ -331,6 +331,19 @@ async def test_a_manager_booking_for_a_report_is_not_their_own_approver(runtime)
     assert await steps_of(runtime, view["approval_id"]) == [("manager", "victor", "pending")]
 
 
+async def test_an_admin_cannot_approve_a_trip_they_booked(runtime):
+    w = await build_approval_world(runtime)
+    async with runtime.db.uow() as s:
+        booking = await hold_booking(
+            runtime, s, ADMIN, [ItemRequest(flight_offer_id(w.short_business), 1)], "ava"
+        )
+    view = await confirm_booking(runtime, ADMIN, booking.id)
+    with pytest.raises(Forbidden):
+        await decide_approval(runtime, ADMIN, view["approval_id"], decision="approve")
+    view = await decide_approval(runtime, MIA, view["approval_id"], decision="approve")
+    assert view["booking"]["status"] == "confirmed"
+
+
 async def test_one_person_holding_two_roles_is_asked_once(runtime):
     w = await build_approval_world(runtime)
     async with runtime.db.uow() as s:  # Mia is now also the VP Finance
