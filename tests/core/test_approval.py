@@ -479,3 +479,17 @@ async def test_settle_waits_when_the_rebook_module_is_missing(runtime, monkeypat
     monkeypatch.setitem(sys.modules, "core.booking.rebook", None)
     done = Finished("AP-X", "rebook", "CH-1", "BK-X", "approved", "")
     assert await settle(runtime, done) is False
+
+
+async def test_the_default_jobs_escalate_and_expire(runtime, clock):
+    from core.jobs import default_jobs
+
+    jobs = {job.name: job for job in default_jobs()}
+    w = await build_approval_world(runtime)
+    booking_id, approval_id = await pending_trip(runtime, w.short_business)
+    clock.advance(hours=25)
+    assert await jobs["approval_escalator"].run(runtime) == 1
+    clock.advance(hours=24)
+    assert await jobs["approval_expirer"].run(runtime) == 1
+    assert [st for _, _, st in await steps_of(runtime, approval_id)] == ["expired"]
+    assert (await booking_row(runtime, booking_id)).status == "expired"
