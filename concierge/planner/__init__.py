@@ -124,9 +124,19 @@ def plan(request: ModelRequest) -> AIMessage:
         if not last:
             # What that turn's reply offered gives the next "yes"/"no" its meaning.
             state.offer = decision.offer if isinstance(decision, Reply) else None
+            state.last_intent = _effective_intent(state, understanding)
     if current is None or (current.understanding is None and not current.steps):
         decision = decide(state, Turn(None, [], 0, 0), ctx)
     return _to_message(decision, request.messages, current, ctx)
+
+
+def _effective_intent(state: State, understanding: Any) -> str | None:
+    if understanding is None:
+        return state.last_intent
+    intent = str(understanding.intent)
+    if intent == "search" and state.last_intent == "policy" and understanding.topic:
+        return "policy"
+    return intent
 
 
 def _digest(messages: list[BaseMessage]) -> str:

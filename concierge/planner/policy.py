@@ -65,7 +65,17 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
     u = turn.understanding
     if u is None:
         return Reply(render.HELP_TEXT)
-    handler = _HANDLERS.get(u.intent, _unknown)
+    intent = u.intent
+    if (
+        intent == Intent.SEARCH
+        and state.last_intent == Intent.POLICY
+        and u.dates.depart is None
+        and (u.cabin or re.match(r"^(?:and|what about|how about|also)\b", u.text.lower()))
+    ):
+        # "and business to Boston?" right after a policy answer is another policy question.
+        intent = Intent.POLICY
+        u.topic = u.text
+    handler = _HANDLERS.get(intent, _unknown)
     return handler(state, turn, ctx, u)
 
 
@@ -496,7 +506,12 @@ _KIND_LIST = {"flight": "flights", "return": "returns", "hotel": "hotels"}
 def _select(
     state: State, turn: Turn, ctx: Context, u: Understanding, extra: dict[str, Any] | None = None
 ) -> Decision:
-    refs = list(u.options) or _name_refs(state, u)
+    rebooking = turn.last("rebook")
+    if rebooking is not None:
+        return _rebook_flow(state, turn, ctx, rebooking.args)
+    refs = list(u.options)
+    named = {r.kind for r in refs}
+    refs += [r for r in _name_refs(state, u) if r.kind not in named]
     last = state.last_shown
     if last in {"suggestions", "changes"} and state.shown.get(last):
         return _select_rebook(state, turn, ctx, u, refs, state.shown[last])
@@ -807,7 +822,7 @@ def _no(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
 
 
 def _trip_matches(trip: dict[str, Any], u: Understanding, ctx: Context) -> bool:
-    blob = json.dumps(trip).lower()
+    blob = json.dumps(trip, ensure_ascii=False).lower()
     for mention in u.places:
         if mention.place is None:
             continue
@@ -1322,7 +1337,7 @@ def _approvals(state: State, turn: Turn, ctx: Context, u: Understanding) -> Deci
 
 
 def _approval_matches(a: dict[str, Any], u: Understanding) -> bool:
-    blob = json.dumps(a).lower()
+    blob = json.dumps(a, ensure_ascii=False).lower()
     if u.person and u.person.lower() not in blob:
         return False
     for mention in u.places:
@@ -1358,7 +1373,7 @@ def _decide(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         return Reply(text)
     listing = turn.last("list_approvals")
     approval_id = None
-    m = re.search(r"\b(?:AP|APR)-?[A-Z0-9]{4,10}\b", u.text, re.I)
+    m = re.search(r"\bAPR?-[A-Z0-9]{1,12}\b", u.text, re.I)
     if m:
         approval_id = m.group(0).upper()
     if approval_id is None:

@@ -105,7 +105,7 @@ class State:
     approvals: list[dict[str, Any]] | None = None
     profile: dict[str, Any] | None = None  # get_traveler_profile output
     offer: Offer | None = None
-    turns: int = 0
+    last_intent: str | None = None  # the previous turn's intent (follow-up questions)
 
 
 @dataclass
@@ -159,6 +159,8 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
     """Merge what a message says about the trip into the draft."""
     if u.intent not in {Intent.SEARCH, Intent.SELECT, Intent.UNKNOWN}:
         return
+    if u.intent == Intent.SEARCH and state.last_intent == Intent.POLICY and u.dates.depart is None:
+        return  # a policy follow-up ("and business to Boston?"), not a trip
     d = state.draft
     dates = u.dates
     new_trip = (
@@ -284,9 +286,6 @@ def apply_result(state: State, step: Step) -> None:
                 "suggestions", list(out["suggestions"]), booking_id, seg
             )
             state.last_shown = "suggestions"
-        if name == "rebook":
-            state.shown.pop("suggestions", None)
-            state.shown.pop("changes", None)
     elif name == "list_trips":
         state.trips = list(out.get("trips") or [])
         _show(state, "trips", state.trips)

@@ -378,6 +378,15 @@ class Dialogue:
             self._run_calls(message, gated_ok=False)
         raise AssertionError("the planner looped")
 
+    def asked(self, name: str) -> dict[str, Any]:
+        """Arguments of the planner's latest call of ``name`` (ran or awaiting a yes)."""
+        for m in reversed(self.messages):
+            if isinstance(m, AIMessage):
+                for call in m.tool_calls:
+                    if call["name"] == name:
+                        return dict(call["args"])
+        raise AssertionError(f"the planner never called {name}")
+
     @property
     def last_calls(self) -> list[dict[str, Any]]:
         for m in reversed(self.messages):

@@ -160,7 +160,7 @@ _OUT_OF_SCOPE: Final = re.compile(
     r"concerts?|theat(?:er|re)|museums?|tours?|sightseeing|currency exchange|exchange rate)\b"
 )
 _BOOKING_ID: Final = re.compile(r"\bBK-?[A-Z0-9]{4,10}\b", re.IGNORECASE)
-_APPROVAL_ID: Final = re.compile(r"\b(?:AP|APR)-?[A-Z0-9]{4,10}\b", re.IGNORECASE)
+_APPROVAL_ID: Final = re.compile(r"\bAPR?-[A-Z0-9]{1,12}\b", re.IGNORECASE)
 _DECIDE: Final = re.compile(
     r"\b(?P<v>approve|approved|ok'?d|okay|sign off on|authori[sz]e|accept|green-?light|"
     r"reject|decline|deny|refuse|turn down|say no to|don'?t approve|do not approve)\b"
@@ -202,7 +202,14 @@ _HOTEL_WORDS: Final = re.compile(
     r"\b(?:hotels?|rooms?|accommodation|lodging|place to stay|somewhere to stay|stay(?:ing)?|nights?|check[- ]?in|check[- ]?out|inn|suite)\b"
 )
 _HOTEL_ONLY: Final = re.compile(
-    r"\b(?:just|only) (?:a |the )?(?:hotel|room|accommodation)s?\b|\bhotel only\b|\bno flights?\b|\bdon'?t need (?:a |the )?flights?\b|\bi(?:'m| am)? already (?:there|have (?:a |my )?flights?)\b"
+    r"\b(?:just|only)(?: need| want| looking for)? (?:a |the )?(?:hotel|room|accommodation)s?\b|\bhotel only\b"
+    r"|\bno flights?\b|\bdon'?t need (?:a |the )?flights?\b|\bi(?:'m| am)? already (?:there|have (?:a |my )?flights?)\b"
+)
+_HOTEL_IN: Final = re.compile(
+    r"\b(?:hotels?|rooms?|accommodation|place to stay|somewhere to stay)\b(?:\s+\w+){0,3}?\s+(?:in|at|near)\b"
+)
+_HOTEL_TOO: Final = re.compile(
+    r"\b(?:and|with|plus|also|too)\s+(?:a\s+|the\s+)?(?:hotel|room)|\b(?:hotel|room)s?\s+too\b"
 )
 _NO_HOTEL: Final = re.compile(
     r"\b(?:no|without|skip|drop|don'?t need|do not need|not) (?:a |the |any )?(?:hotels?|rooms?|accommodation)\b|\b(?:just|only) (?:the |a )?flights?\b|\bflight only\b"
@@ -275,7 +282,7 @@ _OPTION_ORDINAL: Final = re.compile(
     r"|\b(?P<o2>first|second|third|last|top)\s+(?:one|option)\b"
 )
 _CLOCK_REF: Final = re.compile(
-    r"\b(?:the\s+)?(?P<h>[01]?\d|2[0-3])[:.h](?P<m>[0-5]\d)\b(?:\s*(?P<ap>am|pm))?"
+    r"\b(?:the\s+)?(?P<h>[01]?\d|2[0-3])[:.h](?P<m>[0-5]\d)(?!\d)(?:\s*(?P<ap>am|pm)\b)?"
 )
 _CLOCK_REF_AP: Final = re.compile(
     r"\bthe\s+(?P<h>1[0-2]|[1-9])\s*(?P<ap>am|pm)\b(?:\s+(?:one|flight))?"
@@ -658,6 +665,8 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         u.want_hotel = True
     if _FLIGHT_WORDS.search(low) or u.cabin or u.max_stops is not None:
         u.want_flight = u.want_flight if u.want_flight is not None else True
+    elif u.want_hotel and _HOTEL_IN.search(low) and not _HOTEL_TOO.search(low):
+        u.want_flight = False  # "a hotel in Paris for 3 nights": only the stay
     u.one_way = bool(_ONE_WAY.search(low))
     u.round_trip = bool(_ROUND.search(low))
     u.clear_time = bool(_CLEAR_TIME.search(low))

@@ -56,6 +56,10 @@ _BEFORE_DEST: Final = (
 )
 _BEFORE_ORIGIN: Final = ("from", "leaving", "departing", "depart", "ex", "out of", "flying out of")
 _CODE_PREPS: Final = ("from", "to", "into", "via", "fly", "flying", "out of")
+# Hub codes that are also everyday words or names: lower-case, they need a from/to.
+_WORDLIKE_CODES: Final = frozenset(
+    {"sea", "mad", "sin", "den", "mia", "del", "dub", "ams", "la", "ny", "sf", "dc", "hk"}
+)
 _NAME_LEADS: Final = frozenset({"new", "san", "los", "las", "hong", "the", "big"})
 _ARROW: Final = re.compile(r"^\s*(?:-+>?|–|—|→|>|to|2|/)\s*$")
 _WORD: Final = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’.]*|\d+")
@@ -90,10 +94,16 @@ def _is_code_like(token: str) -> bool:
 
 
 def _acceptable_short(text: str, start: int, token: str) -> bool:
-    """Codes and two-letter aliases need capitals or a from/to in front."""
+    """Codes and two-letter aliases need capitals, a from/to in front or a "to" after."""
     if token.isupper() and token.lower() not in {"i", "a"}:
         return True
-    return _preceded(text, start, _CODE_PREPS) and token.lower() not in STOP
+    if token.lower() in STOP:
+        return False
+    if _preceded(text, start, _CODE_PREPS):
+        return True
+    after = text[start + len(token) :]
+    arrow = re.match(r"^\s*(?:-+>?|–|—|→|>|to)\s*\w", after)
+    return token.lower() not in _WORDLIKE_CODES and arrow is not None
 
 
 def find_places(text: str) -> list[PlaceMention]:
@@ -185,16 +195,15 @@ def _fuzzy_at(
         if any(t.isdigit() for t in tokens):
             continue
         key = normalize(chunk)
-        unserved = unserved_places(chunk)
-        if unserved:
-            return PlaceMention(s, e, chunk, None, None, unserved), n
         place = lookup_place(chunk, fuzzy=True)
         # A typo keeps its first letter ("Lodnon", "Frnakfurt"); this keeps
-        # ordinary words from turning into cities.
-        if (place is not None and normalize(place.city)[:1] == key[:1]) or (
-            place is not None and normalize(place.name)[:1] == key[:1]
-        ):
+        # ordinary words from turning into cities. A near miss of a city we serve
+        # wins over a namesake we do not ("Sidney" is Sydney, not Sidney, Montana).
+        if place is not None and key[:1] in {normalize(place.city)[:1], normalize(place.name)[:1]}:
             return PlaceMention(s, e, chunk, place, None, fuzzy=True), n
+        unserved = unserved_places(chunk) if in_position else ()
+        if unserved:
+            return PlaceMention(s, e, chunk, None, None, unserved), n
     if in_position and token[:1].isupper() and len(token) >= 4:
         # "to Gotham": a name in a place position that we cannot place at all.
         return PlaceMention(start, words[i][1], token, None, None), 1
