@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.errors import ValidationFailed
 from core.money import Money
 from core.policy.engine import evaluate_offer, format_duration
-from core.policy.rules import PolicyRules
+from core.policy.rules import PolicyRules, cabin_label
 from core.policy.service import get_rules
 from core.search.flights import FlightOffer, FlightSearchResult, search_flights
 from tools.base import Effect, ToolContext, ToolSpec
@@ -142,42 +142,57 @@ async def _cheapest(
 
 
 async def _nearest(session: AsyncSession, data: SearchFlightsInput, now: dt.datetime) -> str:
-    """What does exist near an empty answer: other times, stops, cabins, days."""
-    hints: list[str] = []
+    """What does exist near an empty answer.
+
+    The traveller's own filters (time window, direct only) are relaxed first: when
+    that finds flights, the filter was the reason and other cabins or days would only
+    be noise. Otherwise other cabins on the day, then the nearest days.
+    """
+    cabin = cabin_label(data.cabin).lower()
+    what = (
+        f"No {cabin} flights for {data.passengers} passenger(s) on {data.date.isoformat()} match."
+    )
+
+    def cheapest(found: FlightSearchResult) -> str:
+        offer = found.offers[0]
+        return money_text(offer.price_minor, offer.currency)
+
+    filters: list[str] = []
     if data.depart_after or data.depart_before:
         found = await _cheapest(session, data, now, depart_after=None, depart_before=None)
         if found:
             offer = found.offers[0]
-            hints.append(
-                f"at other times of day ({found.total} flights, first {local_iso(offer.depart_at, offer.origin)[11:16]}, "
-                f"from {money_text(offer.price_minor, offer.currency)})"
+            at = local_iso(offer.depart_at, offer.origin)[11:16]
+            filters.append(
+                f"at other times of day ({_flights(found.total)}, cheapest {cheapest(found)} at {at})"
             )
     if data.max_stops == 0:
         found = await _cheapest(session, data, now, max_stops=1)
         if found:
-            hints.append(
-                f"with one stop (from {money_text(found.offers[0].price_minor, found.offers[0].currency)})"
-            )
-    for cabin in ("economy", "premium", "business", "first"):
-        if cabin == data.cabin:
-            continue
-        found = await _cheapest(session, data, now, cabin=cabin)
-        if found:
-            hints.append(
-                f"in {cabin} (from {money_text(found.offers[0].price_minor, found.offers[0].currency)})"
-            )
+            filters.append(f"with one stop ({_flights(found.total)}, from {cheapest(found)})")
+    if filters:
+        return what + " Available " + "; ".join(filters) + "."
+
+    hints: list[str] = []
+    for other in ("economy", "premium", "business", "first"):
+        if other != data.cabin:
+            found = await _cheapest(session, data, now, cabin=other)
+            if found:
+                hints.append(f"in {cabin_label(other).lower()} (from {cheapest(found)})")
     for delta in (-1, 1, -2, 2):
         day = data.date + dt.timedelta(days=delta)
         found = await _cheapest(session, data, now, date=day)
         if found:
-            hints.append(
-                f"on {spoken_day(day)} {day.isoformat()} (from "
-                f"{money_text(found.offers[0].price_minor, found.offers[0].currency)})"
-            )
-    what = f"No {data.cabin} flights for {data.passengers} passenger(s) on {data.date.isoformat()} match."
+            hints.append(f"on {spoken_day(day)} {day.isoformat()} (from {cheapest(found)})")
+        if len(hints) >= 4:
+            break
     if not hints:
         return what + " Nothing close either: try other dates or airports."
     return what + " Available " + "; ".join(hints) + "."
+
+
+def _flights(n: int) -> str:
+    return f"{n} flight" if n == 1 else f"{n} flights"
 
 
 def _hh_mm(value: str | None) -> dt.time | None:
