@@ -184,10 +184,10 @@ class RateLimitMiddleware:
 def _bearer(scope: Scope) -> str | None:
     for name, value in scope.get("headers") or []:
         if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
-            token = token.strip()
-            if scheme.lower() == "bearer" and token:
-                return token
+            header: str = bytes(value).decode("latin-1")
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return token.strip()
     return None
 
 
