@@ -918,17 +918,25 @@ def _cancel_flow(
         return Reply(f"I couldn't cancel {booking_id}: {render.error_text(step.error)}")
     out = step.output or {}
     text = f"🗑 **{out.get('booking_id', booking_id)}** is {render.status_text(out.get('status', 'cancelled'))}."
-    refund = out.get("refund")
-    if isinstance(refund, dict) and refund.get("amount") is not None:
-        text += f" Refund: {render.money(refund)}."
-    elif isinstance(refund, dict) and refund.get("total"):
-        text += f" Refund: {render.money(refund['total'])}."
-    fee = out.get("fee") or out.get("cancellation_fee")
-    if isinstance(fee, dict) and fee.get("amount") not in (None, "0", "0.00"):
-        text += f" Cancellation fee: {render.money(fee)}."
+    text += _refund_text(out.get("refund"))
     if out.get("message"):
         text += f" {out['message']}"
     return Reply(text)
+
+
+def _refund_text(refund: Any) -> str:
+    """``refund`` is ``{refunded, due, status}`` (tools.views.RefundOut) or plain money."""
+    if not isinstance(refund, dict):
+        return ""
+    if isinstance(refund.get("due"), dict):
+        due = refund["due"]
+        if _amount(due) == 0:
+            return " This fare is non-refundable, so there is no refund."
+        state = "already refunded" if refund.get("status") == "refunded" else "on its way back to the company card"
+        return f" Refund: {render.money(due)} ({state})."
+    if refund.get("amount") is not None:
+        return f" Refund: {render.money(refund)}."
+    return ""
 
 
 def _trips(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
@@ -987,19 +995,24 @@ def _show_booking(state: State, turn: Turn, ctx: Context, booking_id: str) -> De
 
 
 def _suggestion_line(i: int, s: dict[str, Any]) -> str:
-    flights = " + ".join(s.get("flights") or []) or str(s.get("flight") or "")
-    price = s.get("fare_difference") or s.get("price_difference") or s.get("difference")
-    price_text = (
-        f" · fare difference {render.money(price)}"
-        if price
-        else (f" · {render.money(s.get('price'))}" if s.get("price") else "")
-    )
+    """A rebooking alternative (tools.get_booking.SuggestionOut, or a search option)."""
+    if s.get("summary"):
+        what = str(s["summary"])
+    else:
+        flights = " + ".join(s.get("flights") or []) or str(s.get("flight") or "")
+        what = (
+            f"{flights} · {s.get('origin', '')} {render.when(s.get('depart'))} → "
+            f"{s.get('destination', '')} {render.clock(s.get('arrive'))}"
+        )
+    diff = s.get("fare_difference")
+    if isinstance(diff, dict):
+        value = _amount(diff)
+        price_text = " · no fare difference" if value == 0 else f" · fare difference {render.money(diff)}"
+    else:
+        price_text = f" · {render.money(s.get('total') or s.get('price'))}" if s.get("total") or s.get("price") else ""
     stops = s.get("stops")
     stop_text = "" if stops is None else (" · direct" if not stops else f" · {stops} stop")
-    return (
-        f"{s.get('option', i)}. {flights} · {s.get('origin', '')} {render.when(s.get('depart'))} → "
-        f"{s.get('destination', '')} {render.clock(s.get('arrive'))}{stop_text}{price_text} · {render.badge(s.get('policy'))}"
-    )
+    return f"{s.get('option', i)}. {what}{stop_text}{price_text} · {render.badge(s.get('policy'))}"
 
 
 def _suggestions_text(b: dict[str, Any]) -> str:
@@ -1018,6 +1031,8 @@ def _disruption(state: State, turn: Turn, ctx: Context, u: Understanding) -> Dec
         return found
     outputs = [s.output for s in looked if s.output]
     disrupted = [
+        b for b in outputs if b.get("disruption")
+    ] + [
         b
         for b in outputs
         if b.get("suggestions") or any(seg.get("flight_status") for seg in b.get("segments") or [])
@@ -1031,8 +1046,14 @@ def _disruption(state: State, turn: Turn, ctx: Context, u: Understanding) -> Dec
         errors = [render.error_text(s.error) for s in looked if s.error]
         return Reply("I couldn't check that booking: " + " ".join(errors))
     b = disrupted[0]
-    seg: dict[str, Any] = next((s for s in b.get("segments") or [] if s.get("flight_status")), {})
-    status = seg.get("flight_status", "disrupted")
+    seg_id = _seg_id(b)
+    seg: dict[str, Any] = next(
+        (s for s in b.get("segments") or [] if s.get("segment_id") == seg_id or s.get("flight_status")), {}
+    )
+    disruption = b.get("disruption") or {}
+    status = str(disruption.get("kind") or seg.get("flight_status") or "disrupted")
+    if status == "delayed" and disruption.get("delay_minutes"):
+        status = f"delayed by {disruption['delay_minutes']} minutes"
     head = f"{seg.get('flight', 'Your flight')} on {render.when(seg.get('depart'))} ({b.get('booking_id')}) is **{status}**."
     if not b.get("suggestions"):
         return Reply(
@@ -1054,6 +1075,9 @@ def _disruption(state: State, turn: Turn, ctx: Context, u: Understanding) -> Dec
 
 
 def _seg_id(b: dict[str, Any]) -> str | None:
+    disruption = b.get("disruption")
+    if isinstance(disruption, dict) and disruption.get("segment_id"):
+        return str(disruption["segment_id"])
     for seg in b.get("segments") or []:
         if seg.get("flight_status") in {"cancelled", "delayed"}:
             return str(seg.get("segment_id"))
@@ -1107,6 +1131,13 @@ def _rebook_flow(state: State, turn: Turn, ctx: Context, args: dict[str, Any]) -
         return Reply(f"I couldn't rebook: {render.error_text(step.error)}")
     out = step.output or {}
     text = f"✅ Rebooked — **{out.get('booking_id', args.get('booking_id'))}** is now {render.status_text(out.get('status'))}."
+    change = out.get("change") if isinstance(out.get("change"), dict) else {}
+    for key, label in (("charge", "Charged"), ("refund", "Refund"), ("change_fee", "Change fee")):
+        value = change.get(key)
+        if isinstance(value, dict) and _amount(value) not in (0.0, math.inf):
+            text += f" {label}: {render.money(value)}."
+    if change.get("status") == "pending_approval":
+        text += " The change needs approval before it takes effect."
     for key, label in (
         ("fare_difference", "Fare difference"),
         ("charge", "Charged"),
@@ -1305,8 +1336,13 @@ def _approval_lines(items: list[dict[str, Any]]) -> str:
     lines = []
     for i, a in enumerate(items, start=1):
         who = a.get("traveler") or a.get("traveller") or a.get("requester") or ""
-        summary = a.get("summary") or a.get("trip") or ""
-        total = render.money(a.get("total")) if a.get("total") else ""
+        summary = a.get("trip") or a.get("summary") or ""
+        if a.get("hotels"):
+            summary += " + " + ", ".join(str(h) for h in a["hotels"])
+        if a.get("what") == "rebook":
+            summary = "change: " + summary
+        money = a.get("amount") or a.get("total")
+        total = render.money(money) if money else ""
         reasons = (
             a.get("reasons")
             or a.get("violations")
@@ -1360,14 +1396,17 @@ def _decide(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         if decided.error:
             return Reply(f"I couldn't record the decision: {render.error_text(decided.error)}")
         out = decided.output or {}
-        verb = "Approved" if str(out.get("decision", decision)).startswith("approv") else "Rejected"
-        status = out.get("booking_status") or out.get("status")
-        text = f"{'✅' if verb == 'Approved' else '❌'} {verb} {out.get('approval_id', decided.args.get('approval_id'))}"
+        approved = str(decided.args.get("decision", decision)).startswith("approv")
+        verb = "Approved" if approved else "Rejected"
+        whose = f"{out['traveler']}'s " if out.get("traveler") else ""
+        text = f"{'✅' if approved else '❌'} {verb} {whose}request {out.get('approval_id', decided.args.get('approval_id'))}"
         if out.get("booking_id"):
             text += f" (booking {out['booking_id']})"
         text += "."
-        if status:
-            text += f" It's now {render.status_text(status)}."
+        if out.get("status") == "pending" and out.get("next_approver_role"):
+            text += f" It now goes to the {out['next_approver_role']} for the next approval."
+        elif out.get("booking_status"):
+            text += f" The booking is now {render.status_text(out['booking_status'])}."
         if out.get("message"):
             text += f" {out['message']}"
         return Reply(text)

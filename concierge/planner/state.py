@@ -306,6 +306,9 @@ def _show(state: State, kind: str, items: list[dict[str, Any]]) -> None:
 
 
 def _disrupted_segment(booking: dict[str, Any]) -> str | None:
+    disruption = booking.get("disruption")
+    if isinstance(disruption, dict) and disruption.get("segment_id"):
+        return str(disruption["segment_id"])
     for seg in booking.get("segments") or []:
         if seg.get("flight_status") in {"cancelled", "delayed"}:
             return str(seg.get("segment_id"))

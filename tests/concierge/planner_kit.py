@@ -251,26 +251,33 @@ class FakeBackend:
         return {
             "booking_id": a["booking_id"],
             "status": "cancelled",
-            "refund": money(450),
             "segments": [],
             "total": money(450),
+            "refund": {"refunded": money(0), "due": money(450), "status": "pending"},
             "message": "Cancelled.",
         }
 
     def rebook(self, a: dict[str, Any]) -> dict[str, Any]:
         booking = dict(self.disrupted or self._booking(a["booking_id"], "confirmed", []))
-        booking["suggestions"] = []
-        return {**booking, "status": "confirmed", "message": "Rebooked."}
+        booking.pop("suggestions", None)
+        booking.pop("disruption", None)
+        change = {"status": "done", "charge": money(0), "refund": money(0), "change_fee": money(0)}
+        return {**booking, "status": "confirmed", "change": change, "message": "Rebooked."}
 
     def list_approvals(self, a: dict[str, Any]) -> dict[str, Any]:
         return {"approvals": self.approvals}
 
     def decide_approval(self, a: dict[str, Any]) -> dict[str, Any]:
+        approved = a["decision"] == "approve"
         return {
             "approval_id": a["approval_id"],
-            "decision": a["decision"],
+            "status": "approved" if approved else "rejected",
             "booking_id": "BK-AVA001",
-            "booking_status": "confirmed" if a["decision"] == "approve" else "cancelled",
+            "booking_status": "confirmed" if approved else "cancelled",
+            "traveler": "Ava Traveller",
+            "amount": money(6120),
+            "next_approver_role": None,
+            "message": "Done.",
         }
 
     def get_policy(self, a: dict[str, Any]) -> dict[str, Any]:

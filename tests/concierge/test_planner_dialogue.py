@@ -242,7 +242,7 @@ async def test_cancel_a_trip_by_destination() -> None:
     assert d.asked("cancel_booking")["booking_id"] == "BK-PAR001"
     reply = await d.confirm(True)
     assert "cancelled" in reply
-    assert "Refund" in reply
+    assert "Refund: 450.00 USD" in reply
 
 
 async def test_cancel_with_several_matches_asks_which() -> None:
@@ -281,6 +281,15 @@ async def test_disruption_shows_suggestions_and_rebooks_on_choice() -> None:
         "policy": {"status": "green", "violations": []},
         "segments": [
             {
+                "segment_id": "SG-0",
+                "kind": "hotel",
+                "hotel": "Hilton",
+                "city": "London",
+                "check_in": "2026-12-10",
+                "check_out": "2026-12-12",
+                "rooms": 1,
+            },
+            {
                 "segment_id": "SG-1",
                 "kind": "flight",
                 "flight": "BA 117",
@@ -292,29 +301,32 @@ async def test_disruption_shows_suggestions_and_rebooks_on_choice() -> None:
                 "passengers": 1,
                 "flight_status": "cancelled",
                 "locator": "ABC123",
-            }
+            },
         ],
+        "disruption": {"kind": "cancelled", "delay_minutes": 0, "segment_id": "SG-1"},
         "suggestions": [
             {
                 "option": 1,
                 "offer_id": "FL-900",
-                "flights": ["BA 119"],
-                "origin": "JFK",
-                "destination": "LHR",
-                "depart": "2026-12-10T18:05-05:00",
-                "arrive": "2026-12-11T06:15+00:00",
+                "summary": "BA 119 JFK→LHR Thu 10 Dec 18:05",
+                "depart_at": "2026-12-10T23:05:00+00:00",
                 "stops": 0,
+                "total": {"amount": "612.40", "currency": "USD"},
+                "fare_difference": {"amount": "0.00", "currency": "USD"},
+                "needs_approval": False,
+                "seats_left": 4,
                 "policy": {"status": "green", "violations": []},
             },
             {
                 "option": 2,
                 "offer_id": "FL-901",
-                "flights": ["AA 100"],
-                "origin": "JFK",
-                "destination": "LHR",
-                "depart": "2026-12-10T19:00-05:00",
-                "arrive": "2026-12-11T07:10+00:00",
+                "summary": "AA 100 JFK→LHR Thu 10 Dec 19:00",
+                "depart_at": "2026-12-11T00:00:00+00:00",
                 "stops": 0,
+                "total": {"amount": "700.00", "currency": "USD"},
+                "fare_difference": {"amount": "87.60", "currency": "USD"},
+                "needs_approval": False,
+                "seats_left": 9,
                 "policy": {"status": "green", "violations": []},
             },
         ],
@@ -336,7 +348,7 @@ async def test_disruption_shows_suggestions_and_rebooks_on_choice() -> None:
     assert d.backend.names() == ["list_trips", "get_booking"]
     assert "cancelled" in reply
     assert "BA 119" in reply
-    assert "AA 100" in reply
+    assert "fare difference 87.60 USD" in reply
     reply = await d.say("the second one")
     assert reply == "<confirm rebook>"
     assert d.asked("rebook") == {
@@ -370,19 +382,29 @@ async def test_approvals_list_and_decide_by_person_and_place() -> None:
     approvals = [
         {
             "approval_id": "AP-1",
+            "status": "pending",
+            "what": "booking",
             "booking_id": "BK-AVA001",
             "traveler": "Ava Traveller",
-            "summary": "BA 117 JFK→LHR Fri 18 Dec",
-            "total": {"amount": "6120.00", "currency": "USD"},
+            "trip": "BA 117 JFK→LHR Fri 18 Dec",
+            "hotels": ["Hilton, London 18–22 Dec"],
+            "amount": {"amount": "6120.00", "currency": "USD"},
             "reasons": ["Trip over 5,000.00 USD"],
+            "your_role": "manager",
+            "your_step": "pending",
         },
         {
             "approval_id": "AP-2",
+            "status": "pending",
+            "what": "booking",
             "booking_id": "BK-AVA002",
             "traveler": "Ava Traveller",
-            "summary": "AF 7 JFK→CDG Thu 10 Dec",
-            "total": {"amount": "900.00", "currency": "USD"},
+            "trip": "AF 7 JFK→CDG Thu 10 Dec",
+            "hotels": [],
+            "amount": {"amount": "900.00", "currency": "USD"},
             "reasons": ["Booked fewer than 7 days ahead"],
+            "your_role": "manager",
+            "your_step": "pending",
         },
     ]
     d = Dialogue(backend=FakeBackend(approvals=approvals))
@@ -396,7 +418,8 @@ async def test_approvals_list_and_decide_by_person_and_place() -> None:
         "note": "Approved via the concierge",
     }
     reply = await d.confirm(True)
-    assert "Approved AP-1" in reply
+    assert "Approved Ava Traveller's request AP-1" in reply
+    assert "confirmed" in reply
 
     d = Dialogue(backend=FakeBackend(approvals=approvals))
     await d.say("reject the Paris one, too expensive")
