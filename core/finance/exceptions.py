@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from sqlalchemy import select, update
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import Forbidden, NotFound
@@ -63,8 +62,9 @@ async def record_exception(
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         stmt = sqlite_insert(ReconciliationException).values(**values).on_conflict_do_nothing()
-    result = await session.execute(stmt)
-    return cast(CursorResult[Any], result).rowcount == 1
+    # RETURNING, not rowcount: psycopg reports no rowcount for ORM-executed inserts.
+    added = await session.scalar(stmt.returning(ReconciliationException.id))
+    return added is not None
 
 
 def exception_view(row: ReconciliationException) -> dict[str, Any]:

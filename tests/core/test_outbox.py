@@ -249,9 +249,12 @@ async def test_race_without_the_claim_two_relays_deliver_the_same_event_twice(ru
 
     await asyncio.gather(relay_outbox(runtime, guarded=False), relay_outbox(runtime, guarded=False))
 
-    # The naive relay (read pending, send, mark) sends each event once per relay.
-    assert len(consumer.received) == 6
+    # The naive relay (read pending, send, mark): both relays read the same pending rows
+    # and both send them (all six on SQLite; PostgreSQL may connect the second relay
+    # late enough for the first to have settled an event).
     assert len({d.key for d in consumer.received}) == 3
+    assert len(consumer.received) > 3
+    assert len(consumer.processed) == 3
 
 
 @pytest.mark.race
