@@ -48,6 +48,9 @@ _DIGEST_KEYS = (
     "origin",
     "destination",
     "depart_at",
+    "depart",
+    "arrive",
+    "flights",
     "check_in",
     "check_out",
     "cabin",
@@ -65,7 +68,7 @@ _DIGEST_KEYS = (
     "declined",
     "decision",
 )
-_DIGEST_LIST_ITEMS = 3
+_DIGEST_LIST_ITEMS = 5
 _DIGEST_STRING = 80
 
 
@@ -153,11 +156,13 @@ def digest(content: str) -> str:
 
 def _prune(value: Any, depth: int = 0) -> Any:
     if isinstance(value, dict):
+        if any(isinstance(value.get(k), str) for k in _ENTITY_KEYS):
+            return _entity_line(value)
         kept: dict[str, Any] = {}
         for key, item in value.items():
             if key == "policy" and isinstance(item, dict):
-                kept[key] = item.get("status")
-            elif key in _DIGEST_KEYS and not isinstance(item, dict | list):
+                kept[key] = {"status": item.get("status")}
+            elif key in _DIGEST_KEYS and not isinstance(item, dict):
                 kept[key] = _prune(item, depth + 1)
             elif (
                 key in _DIGEST_KEYS
@@ -165,7 +170,10 @@ def _prune(value: Any, depth: int = 0) -> Any:
                 and {"amount", "currency"} <= set(item)
             ):
                 kept[key] = f"{item['amount']} {item['currency']}"
-            elif isinstance(item, dict | list) and depth < 3:
+            elif depth < 3 and (
+                isinstance(item, dict)
+                or (isinstance(item, list) and any(isinstance(v, dict) for v in item))
+            ):
                 pruned = _prune(item, depth + 1)
                 if pruned:
                     kept[key] = pruned
@@ -178,6 +186,52 @@ def _prune(value: Any, depth: int = 0) -> Any:
     if isinstance(value, str) and len(value) > _DIGEST_STRING:
         return value[: _DIGEST_STRING - 1] + "…"
     return value
+
+
+_ENTITY_KEYS = ("offer_id", "booking_id", "approval_id")
+
+
+def _entity_line(item: dict[str, Any]) -> dict[str, Any]:
+    """An offer, booking or approval cut to its ids plus one line: ``{"option": 1,
+    "offer_id": "FL-1161", "brief": "UA 27 EWR→LHR 2026-12-18T22:50 economy 583.70 USD
+    green"}`` — what a later turn needs to refer back to it, in the same key names."""
+    ids = {k: item[k] for k in ("option", *_ENTITY_KEYS, "status") if item.get(k) is not None}
+
+    def money(v: Any) -> str | None:
+        if isinstance(v, dict) and {"amount", "currency"} <= set(v):
+            return f"{v['amount']} {v['currency']}"
+        return None
+
+    parts: list[str] = []
+    flights = item.get("flights")
+    segments = item.get("segments")
+    if not flights and isinstance(segments, list) and segments and all(isinstance(x, dict) for x in segments):
+        briefs = [str(_entity_line(x).get("brief", "")) for x in segments]
+        parts.append(" + ".join(b for b in briefs if b))
+    elif isinstance(flights, list):
+        parts.append("+".join(str(f) for f in flights))
+    elif item.get("carrier") and item.get("number"):
+        parts.append(f"{item['carrier']} {item['number']}")
+    if isinstance(item.get("name"), str):
+        parts.append(item["name"])
+    if item.get("origin") and item.get("destination"):
+        parts.append(f"{item['origin']}→{item['destination']}")
+    depart = item.get("depart") or item.get("depart_at")
+    if isinstance(depart, str):
+        parts.append(depart[:16])
+    if item.get("check_in") and item.get("check_out"):
+        parts.append(f"{item['check_in']}→{item['check_out']}")
+    if isinstance(item.get("cabin"), str):
+        parts.append(item["cabin"])
+    price = money(item.get("total")) or money(item.get("price")) or money(item.get("nightly_rate"))
+    if price:
+        parts.append(price)
+    policy = item.get("policy")
+    if isinstance(policy, dict) and policy.get("status"):
+        parts.append(str(policy["status"]))
+    if isinstance(item.get("locator"), str):
+        parts.append(item["locator"])
+    return {**ids, "brief": " ".join(parts)} if parts else ids
 
 
 def split_turns(messages: Sequence[BaseMessage]) -> list[list[BaseMessage]]:

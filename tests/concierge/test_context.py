@@ -134,11 +134,28 @@ def test_the_summary_remembers_bookings() -> None:
 def test_digest_keeps_ids_prices_and_policy_status() -> None:
     short = json.loads(digest(search_result(3)))
     first = short["offers"][0]
-    assert first["offer_id"] == "FL-30"
-    assert first["total"] == "600.40 USD"
-    assert first["policy"] == "green"
+    assert first == {
+        "option": 1,
+        "offer_id": "FL-30",
+        "brief": "BA 100 JFK→LHR 2026-12-18T08:05 economy 600.40 USD green",
+    }
+    assert [o["offer_id"] for o in short["offers"]] == [f"FL-3{i}" for i in range(5)]
     assert "aircraft" not in json.dumps(short)
-    assert short["offers"][-1] == "+2 more"
+    assert len(digest(search_result(3))) < len(search_result(3)) / 4
+    many = json.loads(digest(json.dumps({"options": [{"offer_id": f"H-{i}"} for i in range(8)]})))
+    assert many["options"][-1] == "+3 more"
+    booking = json.loads(
+        digest(
+            json.dumps(
+                {
+                    "booking_id": "BK-1",
+                    "status": "held",
+                    "total": {"amount": "9.00", "currency": "USD"},
+                }
+            )
+        )
+    )
+    assert booking == {"booking_id": "BK-1", "status": "held", "brief": "9.00 USD"}
     assert digest("not json at all") == "not json at all"
 
 
