@@ -46,6 +46,7 @@ from core.booking.changes import (
     crash_point,
     ensure_no_open_change,
     net_paid,
+    open_change,
     payments_of,
     refund_change,
     release_sold,
@@ -186,6 +187,25 @@ async def cancel_booking(
 async def _decide_paid_cancel(
     session: AsyncSession, booking: Booking, caller: Caller, reason: str, now: datetime
 ) -> str:
+    pending = await open_change(session, booking.id)
+    if pending is not None and pending.status == ChangeStatus.PENDING_APPROVAL:
+        # A rebook still waiting for approval has moved nothing yet: drop it with
+        # the booking (its held seats go back below with the other holds).
+        await session.execute(
+            update(Segment)
+            .where(
+                Segment.id.in_(list(pending.new_segment_ids)), Segment.status == SegmentStatus.HELD
+            )
+            .values(status=SegmentStatus.RELEASED)
+            .execution_options(synchronize_session=False)
+        )
+        await close_change(
+            session,
+            pending.id,
+            status=ChangeStatus.FAILED,
+            now=now,
+            failure_reason="the booking was cancelled",
+        )
     await ensure_no_open_change(session, booking.id)
     quote = await quote_refund(session, booking, now=now)
     booked = (

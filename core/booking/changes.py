@@ -360,7 +360,14 @@ async def changes_fields(session: AsyncSession, booking: Booking) -> dict[str, A
         await session.scalars(
             select(BookingChange)
             .where(BookingChange.booking_id == booking.id)
-            .order_by(BookingChange.created_at, BookingChange.id)
+            # Oldest first; at equal times (a frozen clock) finished ones before the open one,
+            # so the last entry is the change still in flight.
+            .order_by(
+                BookingChange.created_at,
+                BookingChange.completed_at.is_(None),
+                BookingChange.completed_at,
+                BookingChange.id,
+            )
         )
     ).all()
     if not changes:

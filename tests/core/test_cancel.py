@@ -275,3 +275,22 @@ async def test_cancel_after_a_day_then_again_is_a_no_op(runtime, clock):
     second = await cancel_booking(runtime, AVA, bid)
     assert first["changes"] == second["changes"]
     assert await _count(runtime, BookingChange) == 1
+
+
+async def test_cancel_drops_a_rebook_waiting_for_approval(runtime, clock):
+    from core.booking.rebook import rebook_booking
+    from tests.core.changes_world import itinerary
+
+    w = await build_world(runtime)
+    bid = await confirmed(runtime, AVA, (flight_offer_id(w.long_inv["economy"].id), 1))
+    dearer = await add_flight(runtime, number="121", fare=90000)
+    [seg] = await itinerary(runtime, bid)
+    view = await rebook_booking(runtime, AVA, bid, seg.id, flight_offer_id(dearer))
+    assert view["change"]["status"] == "pending_approval"
+    assert await inventory(runtime, dearer) == (1, 0)
+    cancelled = await cancel_booking(runtime, AVA, bid)
+    assert cancelled["status"] == "cancelled"
+    assert await inventory(runtime, dearer) == (0, 0)
+    assert await inventory(runtime, w.long_inv["economy"].id) == (0, 0)
+    assert sorted((c["kind"], c["status"]) for c in cancelled["changes"]) == [
+        ("cancel", "done"), ("rebook", "failed")]
