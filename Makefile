@@ -44,6 +44,7 @@ eval: install
 bench: install
 	createdb -h 127.0.0.1 -U postgres concierge_bench 2>/dev/null || true
 	$(BIN)/python bench/booking_race.py
+	$(BIN)/python bench/agent_overhead.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
