@@ -55,6 +55,19 @@ function localTime(iso) {
   return match ? match[1] : iso;
 }
 
+// Booking segments carry UTC instants: say so rather than pass them off as the airport's clock.
+function segmentTime(iso) {
+  const time = localTime(iso);
+  return time && /(Z|[+-]00:00)$/.test(iso || "") ? `${time} UTC` : time;
+}
+
+// The agent writes a little Markdown (bold, list dashes). Escape everything first,
+// then allow only <strong>: model text never becomes markup of its own.
+function renderMarkdown(text) {
+  const escaped = text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  return escaped.replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>");
+}
+
 function localDate(iso) {
   if (!iso || typeof iso !== "string") return "";
   const day = iso.slice(0, 10);
@@ -178,7 +191,10 @@ function resetLog() {
 }
 
 function appendMessage(role, text) {
-  const msg = el("div", { class: `msg ${role}` }, el("div", { class: "text" }, text || ""));
+  const body = el("div", { class: "text" });
+  if (role === "assistant") body.innerHTML = renderMarkdown(text || "");
+  else body.textContent = text || "";
+  const msg = el("div", { class: `msg ${role}` }, body);
   $("#log").append(msg);
   scrollLog();
   return msg;
@@ -239,9 +255,12 @@ class TurnView {
       case "text-start":
         this.text(part.id);
         break;
-      case "text-delta":
-        this.text(part.id).textContent += part.delta || "";
+      case "text-delta": {
+        const node = this.text(part.id);
+        node.dataset.raw = (node.dataset.raw || "") + (part.delta || "");
+        node.innerHTML = renderMarkdown(node.dataset.raw);
         break;
+      }
       case "tool-input-available": {
         this.tools.set(part.toolCallId, part.toolName);
         const note = el("p", { class: "tool-note", "data-tool": part.toolName }, toolNote(part.toolName, part.input));
@@ -509,7 +528,7 @@ function segmentLine(s) {
   if (s.kind === "hotel") {
     return `${s.name || s.hotel_id}, ${s.city || ""} · ${localDate(s.check_in)} → ${localDate(s.check_out)}`;
   }
-  return `${s.carrier || ""} ${s.number || ""} ${s.origin || ""} → ${s.destination || ""} · ${localDate(s.depart_at || s.date)} ${localTime(s.depart_at)}`;
+  return `${s.carrier || ""} ${s.number || ""} ${s.origin || ""} → ${s.destination || ""} · ${localDate(s.depart_at || s.date)} ${segmentTime(s.depart_at)}`;
 }
 
 function renderTrip(b) {

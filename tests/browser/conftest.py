@@ -65,20 +65,26 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "CONCIERGE_PORT": str(port),
         "CONCIERGE_HOST": "127.0.0.1",
         "CONCIERGE_MODEL": "local",
-        "CONCIERGE_LOG_LEVEL": "WARNING",
+        # The seed and the in-process catalogue extender must agree on the window, or the
+        # extender's first tick writes the missing days while the test waits on the lock.
+        "CONCIERGE_CATALOGUE_DAYS_AHEAD": str(DAYS_AHEAD),
+        "CONCIERGE_LOG_LEVEL": "INFO",
         "TIKTOKEN_CACHE_DIR": os.environ.get("TIKTOKEN_CACHE_DIR", str(ROOT / "var" / "tiktoken")),
     }
     for key in ("CONCIERGE_REDIS_URL", "CONCIERGE_SLACK_BOT_TOKEN", "CONCIERGE_STRIPE_API_KEY"):
         env.pop(key, None)
     subprocess.run([str(CONCIERGE), "migrate"], check=True, env=env, cwd=work, capture_output=True)
     subprocess.run(
-        [str(CONCIERGE), "seed", "--demo", "--days", str(DAYS_AHEAD)],
+        [str(CONCIERGE), "seed", "--demo"],
         check=True,
         env=env,
         cwd=work,
         capture_output=True,
     )
-    log = (work / "server.log").open("w")
+    # Kept under var/ next to the screenshots: the first thing to read when a step fails.
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    log_path = SCREENSHOTS / "server.log"
+    log = log_path.open("w")
     server = subprocess.Popen(
         [str(CONCIERGE), "serve"], env=env, cwd=work, stdout=log, stderr=subprocess.STDOUT
     )

@@ -23,6 +23,14 @@ def _day(days_ahead: int) -> str:
 
 
 def _sign_in(page: Any, base: str, user: str) -> None:
+    # Script errors fail loudly in the test output instead of as a silent timeout.
+    page.on("pageerror", lambda exc: print(f"page error: {exc}"))
+    page.on(
+        "console",
+        lambda msg: (
+            print(f"console {msg.type}: {msg.text}") if msg.type in ("error", "warning") else None
+        ),
+    )
     page.goto(base)
     page.evaluate("localStorage.clear()")
     page.goto(base)
@@ -36,10 +44,11 @@ def _ask(page: Any, text: str) -> None:
     box.press("Enter")  # keyboard first: Enter sends
 
 
-def _book_first_and_confirm(page: Any, shoot: Any, prefix: str) -> None:
+def _book_and_confirm(page: Any, shoot: Any, prefix: str, *, book: str) -> None:
+    """Click the Book button ``book`` selects, then Confirm with the keyboard."""
     page.locator(".card.flight").first.wait_for(timeout=STEP_MS)
     shoot(page, f"{prefix}-1-options")
-    page.locator(".card.flight [data-action=book]").first.click()
+    page.locator(book).first.click()
     confirm = page.locator(".card.confirm:not(.done) [data-action=confirm]").last
     confirm.wait_for(timeout=STEP_MS)
     # The keyboard lands on the decision.
@@ -64,7 +73,7 @@ def test_traveller_books_and_confirms_a_flight(
     assert "CO₂" in first_card.inner_text()
     assert "→" in first_card.inner_text()
 
-    _book_first_and_confirm(page, shoot, "ava")
+    _book_and_confirm(page, shoot, "ava", book=".card.flight [data-action=book][data-option='1']")
     confirmed = page.locator("#trips .trip[data-status=confirmed]")
     confirmed.first.wait_for(timeout=STEP_MS)
     text = confirmed.first.inner_text()
@@ -93,7 +102,10 @@ def test_manager_approves_a_trip_in_the_inbox(
     _sign_in(page, live_server, "ava")
     # Fewer than 7 days ahead is amber in Acme's policy: her manager must approve.
     _ask(page, f"Fly me from New York to London on {_day(3)}")
-    _book_first_and_confirm(page, shoot, "approval-ava")
+    # The first amber option (a red one, e.g. a blocked airline, cannot be booked at all).
+    _book_and_confirm(
+        page, shoot, "approval-ava", book=".card.flight:has([data-policy=amber]) [data-action=book]"
+    )
     pending = page.locator("#trips .trip[data-status=pending_approval]")
     pending.first.wait_for(timeout=STEP_MS)
     booking_id = pending.first.get_attribute("data-booking")
