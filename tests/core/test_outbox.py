@@ -276,3 +276,16 @@ async def test_race_with_the_claim_concurrent_relays_deliver_each_event_once(run
     assert len({d.key for d in consumer.received}) == 6
     assert sum(r.claimed for r in results) == 6
     assert sum(r.delivered for r in results) == 6
+
+
+async def test_an_event_exists_only_if_its_change_committed(runtime, world):
+    from core.booking.service import ItemRequest, hold_booking
+    from core.errors import SoldOut
+
+    tiny = f"FL-{world.tiny_inv['economy'].id}"  # two seats
+    with pytest.raises(SoldOut):
+        async with runtime.db.uow() as session:
+            await hold_booking(runtime, session, AVA, [ItemRequest(offer_id=tiny, quantity=3)])
+    async with runtime.db.uow(write=False) as session:
+        assert await session.scalar(select(func.count()).select_from(OutboxEvent)) == 0
+    assert (await relay_outbox(runtime)).claimed == 0
