@@ -456,3 +456,78 @@ async def test_an_approval_click_is_checked_against_the_clickers_rights(slack: S
         booking = await session.get(Booking, booking_id)
         assert booking is not None
         assert booking.status == "pending_approval"
+
+
+async def test_a_channel_mention_starts_a_thread_and_follow_ups_need_no_mention(
+    slack: Slack,
+) -> None:
+    ts = slack.next_ts()
+    mention = {
+        "type": "app_mention",
+        "user": "U0AVA",
+        "channel": "C0TRAVEL",
+        "ts": ts,
+        "team": TEAM_ID,
+        "text": f"<@U0CONCIERGE> Fly me from New York to London on {FLIGHT_DAY}",
+    }
+    envelope = {
+        "type": "event_callback",
+        "team_id": TEAM_ID,
+        "event_id": "EvMENTION",
+        "event_time": int(time.time()),
+        "event": mention,
+    }
+    assert (await slack.send(envelope)).status_code == 200
+    [reply] = await slack.fake.wait_for("chat.postMessage")
+    assert (reply.params["channel"], reply.params["thread_ts"]) == ("C0TRAVEL", ts)
+
+    # Chatter in the channel that is neither a mention nor in a conversation's thread: ignored.
+    chatter = {
+        "type": "message",
+        "channel_type": "channel",
+        "user": "U0AVA",
+        "channel": "C0TRAVEL",
+        "ts": slack.next_ts(),
+        "text": "lunch?",
+        "team": TEAM_ID,
+    }
+    await slack.send(
+        {
+            "type": "event_callback",
+            "team_id": TEAM_ID,
+            "event_id": "EvLUNCH",
+            "event_time": int(time.time()),
+            "event": chatter,
+        }
+    )
+    await slack.idle()
+    assert len(slack.fake.calls_to("chat.postMessage")) == 1
+    slack.fake.calls.clear()
+    event = {
+        "type": "message",
+        "channel_type": "channel",
+        "user": "U0AVA",
+        "channel": "C0TRAVEL",
+        "ts": slack.next_ts(),
+        "thread_ts": ts,
+        "text": "option 1 please",
+        "team": TEAM_ID,
+    }
+    await slack.send(
+        {
+            "type": "event_callback",
+            "team_id": TEAM_ID,
+            "event_id": "EvFOLLOW",
+            "event_time": int(time.time()),
+            "event": event,
+        }
+    )
+    [answer] = await slack.fake.wait_for("chat.postMessage")
+    await slack.idle()
+    assert answer.params["thread_ts"] == ts
+    assert blocks.ACTION_CONFIRM in _action_ids(answer)
+    async with slack.runtime.db.uow(write=False) as session:
+        conversations = await session.scalar(
+            select(func.count()).select_from(Thread).where(Thread.channel == "slack")
+        )
+    assert conversations == 1
