@@ -111,8 +111,17 @@ async def test_rebook_into_amber_goes_to_approval(runtime):
     # A cheaper business seat on the short hop is still amber (business under 6 h).
     short = await confirmed(runtime, AVA, (flight_offer_id(w.short_inv["economy"].id), 1))
     [seg] = await itinerary(runtime, short)
-    amber = await add_flight(runtime, number="1005", fare=10000, cabin="business", carrier="B6",
-                             origin="JFK", destination="BOS", duration=75, change_fee=0)
+    amber = await add_flight(
+        runtime,
+        number="1005",
+        fare=10000,
+        cabin="business",
+        carrier="B6",
+        origin="JFK",
+        destination="BOS",
+        duration=75,
+        change_fee=0,
+    )
     view = await rebook_booking(runtime, AVA, short, seg.id, flight_offer_id(amber))
     [change] = view["changes"]
     assert change["status"] == "pending_approval"
@@ -210,3 +219,69 @@ async def test_crash_at_each_point_ends_with_one_itinerary_and_the_right_balance
     assert await inventory(runtime, new_inv) == (0, 1)
     assert await _count(runtime, GatewayRefund) == (1 if money == "refund" else 0)
     assert await _count(runtime, BookingChange, BookingChange.status == "done") == 1
+
+
+# -- race pair: two changes of one booking at once -----------------------------------------
+
+
+@pytest.mark.race
+async def test_naive_check_then_insert_lets_two_changes_run(runtime):
+    """Unprotected: check 'no open change', then insert one. Both requests pass the check."""
+    import asyncio
+
+    from core.models import BookingChange
+
+    _, _, bid, _ = await _start(runtime)
+    barrier = asyncio.Barrier(2)
+
+    async def naive(n: int) -> None:
+        async with runtime.db.uow(write=False) as s:
+            open_now = await s.scalar(
+                select(func.count())
+                .select_from(BookingChange)
+                .where(BookingChange.booking_id == bid, BookingChange.status == "running")
+            )
+        await barrier.wait()
+        if open_now == 0:
+            now = runtime.clock.now()
+            async with runtime.db.uow() as s:
+                s.add(
+                    BookingChange(
+                        id=f"CH_NAIVE{n}",
+                        org_id="acme",
+                        booking_id=bid,
+                        kind="rebook",
+                        status="running",
+                        step="held",
+                        currency="USD",
+                        created_by="ava",
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+
+    await asyncio.gather(naive(1), naive(2))
+    assert await _count(runtime, BookingChange, BookingChange.status == "running") == 2
+
+
+@pytest.mark.race
+async def test_concurrent_rebooks_of_one_booking_one_wins(runtime):
+    import asyncio
+
+    from core.errors import CoreError
+
+    _, _, bid, seg = await _start(runtime)
+    dear = [await add_flight(runtime, number=str(130 + i), fare=90000 + i) for i in range(4)]
+
+    async def attempt(inv: int):
+        try:
+            return await rebook_booking(runtime, AVA, bid, seg.id, flight_offer_id(inv))
+        except CoreError as exc:
+            return exc
+
+    results = await asyncio.gather(*(attempt(inv) for inv in dear))
+    assert sum(isinstance(r, dict) for r in results) == 1
+    assert all(isinstance(r, ConcurrentUpdate) for r in results if not isinstance(r, dict))
+    assert await _count(runtime, BookingChange) == 1
+    held = [await inventory(runtime, inv) for inv in dear]
+    assert sorted(held) == [(0, 0), (0, 0), (0, 0), (1, 0)]
