@@ -200,7 +200,7 @@ def build_graph(
 
     graph = StateGraph(AgentState, context_schema=TurnContext)
     graph.add_node("agent", agent)
-    graph.add_node("tool", tool, input_schema=ToolTask)
+    graph.add_node("tool", tool, input_schema=ToolTask)  # type: ignore[call-overload]  # Send input, not state
     graph.add_edge(START, "agent")
     graph.add_conditional_edges("agent", route, ["tool", END])
     graph.add_edge("tool", "agent")
