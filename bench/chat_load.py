@@ -1,0 +1,407 @@
+"""Chat load: K simulated travellers book over SSE against 1 and then 2 API processes.
+
+Each simulated user (their own account and token, so per-user rate limits apply
+as in production) runs a scripted booking conversation against
+``concierge serve --workers N`` on PostgreSQL + Redis with the offline planner:
+
+    "I need a flight from New York to London on <day>, economy"
+    → "book option 1" → ("confirm it") → "yes"
+
+every turn a ``POST /v1/chat`` read to its ``[DONE]`` with an SSE client. All
+users ask for the same route on a handful of days, so seats run short and the
+booking core's conditional writes are exercised under real contention.
+
+Figures per configuration: turns/s over the whole run, time to first event
+(request sent → first SSE event) p50/p99, turn time p50/p99, errors (non-200,
+``error`` chunks, transport failures), outcomes (confirmed / sold out / other),
+and from the database after the run: oversell (inventory rows with
+``held + sold > capacity``) and duplicates (users with more than one confirmed
+booking, or more confirmed bookings than users who were told "confirmed"). Both
+must be 0. Then the 2-vs-1 ratio of turns/s.
+
+Usage::
+
+    createdb -h 127.0.0.1 -U postgres concierge_load
+    python bench/chat_load.py                       # K=100, 1 vs 2 processes
+    python bench/chat_load.py --users 50 --processes 1,2,4
+
+The bench drops and recreates the schema of the database it is given (default
+``concierge_load``) before each configuration: never point it at one you care about.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from httpx_sse import aconnect_sse
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_DB = os.environ.get(
+    "CONCIERGE_LOAD_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/concierge_load"
+)
+DEFAULT_REDIS = os.environ.get("CONCIERGE_LOAD_REDIS_URL", "redis://127.0.0.1:6379/7")
+HUBS = ("JFK", "LGA", "EWR", "BOS", "LHR", "LGW", "CDG", "ORD")
+FOLLOW_UPS = ("book option 1", "confirm it")
+
+
+# ------------------------------------------------------------------ the world
+
+
+async def prepare(database_url: str, redis_url: str, users: int, days: int) -> None:
+    """Fresh schema (migrations), demo data on a few hubs, and ``users`` load travellers."""
+    import redis.asyncio as aioredis
+    from sqlalchemy import text
+
+    from core import migrations
+    from core.config import Settings
+    from core.db import Database
+    from core.identity import hash_token
+    from core.models import User
+    from core.seed import seed_demo
+
+    db = Database(database_url)
+    async with db.engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await db.dispose()
+    await asyncio.to_thread(migrations.upgrade, database_url)
+    db = Database(database_url)
+    now = datetime.now(UTC)
+    try:
+        async with db.uow() as session:
+            await seed_demo(
+                session,
+                today=now.date(),
+                days_ahead=days,
+                hubs=HUBS,
+                settings=Settings(database_url=database_url),
+                now=now,
+            )
+        async with db.uow() as session:
+            for n in range(users):
+                name = f"load{n:03d}"
+                session.add(
+                    User(
+                        id=name,
+                        org_id="acme",
+                        name=f"Load {n:03d}",
+                        email=f"{name}@example.com",
+                        role="traveler",
+                        manager_id="mia",
+                        department="Engineering",
+                        home_airport="JFK",
+                        token_hash=hash_token(f"token-{name}"),
+                        preferences={},
+                        created_at=now,
+                    )
+                )
+    finally:
+        await db.dispose()
+    redis = aioredis.from_url(redis_url)
+    await redis.flushdb()
+    await redis.aclose()
+
+
+async def audit(database_url: str) -> dict[str, int]:
+    """Oversell and duplicate bookings, read from the database after the run."""
+    from sqlalchemy import text
+
+    from core.db import Database
+
+    db = Database(database_url)
+    try:
+        async with db.engine.connect() as conn:
+            oversold_fares = await conn.scalar(
+                text("SELECT count(*) FROM fare_inventory WHERE held + sold > capacity")
+            )
+            oversold_rooms = await conn.scalar(
+                text("SELECT count(*) FROM room_inventory WHERE held + sold > capacity")
+            )
+            per_user = (
+                await conn.execute(
+                    text(
+                        "SELECT traveler_id, count(*) FROM bookings WHERE status = 'confirmed' "
+                        "AND traveler_id LIKE 'load%' GROUP BY traveler_id"
+                    )
+                )
+            ).all()
+    finally:
+        await db.dispose()
+    return {
+        "oversold_rows": int(oversold_fares or 0) + int(oversold_rooms or 0),
+        "users_with_2plus": sum(1 for _u, c in per_user if c > 1),
+        "confirmed_bookings": sum(c for _u, c in per_user),
+    }
+
+
+# ------------------------------------------------------------------ the server
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def start_server(
+    port: int, processes: int, database_url: str, redis_url: str
+) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONCIERGE_")} | {
+        "CONCIERGE_DATABASE_URL": database_url,
+        "CONCIERGE_REDIS_URL": redis_url,
+        "CONCIERGE_MODEL": "local",
+        "CONCIERGE_RUN_JOBS_IN_PROCESS": "false",
+        "CONCIERGE_LOG_LEVEL": "WARNING",
+    }
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "api.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(processes),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+async def wait_healthy(base: str, within_seconds: float = 120) -> None:
+    deadline = time.monotonic() + within_seconds
+    async with httpx.AsyncClient() as client:
+        while time.monotonic() < deadline:
+            try:
+                if (await client.get(f"{base}/healthz", timeout=1)).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.25)
+    raise TimeoutError(f"{base} not healthy")
+
+
+async def warm_up(base: str, processes: int) -> None:
+    """One small turn per process, so the agent is open before the clock starts."""
+    async with httpx.AsyncClient(timeout=120) as client:
+        for _ in range(processes * 3):
+            await client.post(
+                f"{base}/v1/chat",
+                json={"message": "hello"},
+                headers={"Authorization": "Bearer demo-admin"},
+            )
+
+
+# ------------------------------------------------------------------ the users
+
+
+@dataclass
+class Stats:
+    ttfe: list[float] = field(default_factory=list)
+    turn: list[float] = field(default_factory=list)
+    errors: Counter[str] = field(default_factory=Counter)
+    outcomes: Counter[str] = field(default_factory=Counter)
+    turns: int = 0
+
+
+async def one_turn(
+    client: httpx.AsyncClient, base: str, token: str, body: dict[str, Any], stats: Stats
+) -> list[dict[str, Any]]:
+    started = time.perf_counter()
+    first: float | None = None
+    out: list[dict[str, Any]] = []
+    try:
+        async with aconnect_sse(
+            client,
+            "POST",
+            f"{base}/v1/chat",
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+        ) as source:
+            if source.response.status_code != 200:
+                await source.response.aread()
+                stats.errors[f"http {source.response.status_code}"] += 1
+                return out
+            async for sse in source.aiter_sse():
+                if first is None:
+                    first = time.perf_counter()
+                if sse.data == "[DONE]":
+                    break
+                chunk = json.loads(sse.data)
+                out.append(chunk)
+                if chunk["type"] == "error":
+                    stats.errors["error chunk"] += 1
+    except Exception as exc:
+        stats.errors[type(exc).__name__] += 1
+        return out
+    stats.turns += 1
+    stats.turn.append(time.perf_counter() - started)
+    if first is not None:
+        stats.ttfe.append(first - started)
+    return out
+
+
+async def user(
+    client: httpx.AsyncClient, base: str, n: int, days: list[date], stats: Stats
+) -> None:
+    token = f"token-load{n:03d}"
+    day = days[n % len(days)]
+    turn = await one_turn(
+        client,
+        base,
+        token,
+        {"message": f"I need a flight from New York to London on {day.isoformat()}, economy"},
+        stats,
+    )
+    if not turn:
+        stats.outcomes["failed"] += 1
+        return
+    thread_id = turn[0]["messageMetadata"]["thread_id"]
+    for say in FOLLOW_UPS:
+        if any(c["type"] == "data-confirmation" for c in turn):
+            break
+        turn = await one_turn(client, base, token, {"thread_id": thread_id, "message": say}, stats)
+    if not any(c["type"] == "data-confirmation" for c in turn):
+        sold_out = any(
+            c["type"] == "tool-output-error" and "sold" in c.get("errorText", "").lower()
+            for c in turn
+        )
+        stats.outcomes["sold out" if sold_out else "no confirmation"] += 1
+        return
+    done = await one_turn(client, base, token, {"thread_id": thread_id, "message": "yes"}, stats)
+    statuses = [
+        c["output"].get("status")
+        for c in done
+        if c["type"] == "tool-output-available" and isinstance(c.get("output"), dict)
+    ]
+    stats.outcomes[statuses[-1] if statuses else "no status"] += 1
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def run_config(args: argparse.Namespace, processes: int) -> dict[str, Any]:
+    await prepare(args.database_url, args.redis_url, args.users, args.days)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_server(port, processes, args.database_url, args.redis_url)
+    try:
+        await wait_healthy(base)
+        await warm_up(base, processes)
+        today = datetime.now(UTC).date()
+        days = [today + timedelta(days=17 + i) for i in range(args.spread_days)]
+        stats = Stats()
+        limits = httpx.Limits(max_connections=args.users * 2, max_keepalive_connections=args.users)
+        async with httpx.AsyncClient(timeout=args.timeout, limits=limits) as client:
+            started = time.perf_counter()
+            await asyncio.gather(*(user(client, base, n, days, stats) for n in range(args.users)))
+            wall = time.perf_counter() - started
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    checked = await audit(args.database_url)
+    told_confirmed = stats.outcomes.get("confirmed", 0)
+    duplicates = checked["users_with_2plus"] + max(
+        0, checked["confirmed_bookings"] - told_confirmed
+    )
+    return {
+        "processes": processes,
+        "users": args.users,
+        "turns": stats.turns,
+        "seconds": round(wall, 2),
+        "turns_per_s": round(stats.turns / wall, 2),
+        "ttfe_p50_ms": round(pct(stats.ttfe, 0.50) * 1000, 1),
+        "ttfe_p99_ms": round(pct(stats.ttfe, 0.99) * 1000, 1),
+        "turn_p50_ms": round(pct(stats.turn, 0.50) * 1000, 1),
+        "turn_p99_ms": round(pct(stats.turn, 0.99) * 1000, 1),
+        "errors": sum(stats.errors.values()),
+        "error_kinds": dict(stats.errors),
+        "outcomes": dict(stats.outcomes),
+        "oversold_rows": checked["oversold_rows"],
+        "duplicates": duplicates,
+        "confirmed_in_db": checked["confirmed_bookings"],
+    }
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    cols = [
+        ("processes", "procs"),
+        ("users", "users"),
+        ("turns", "turns"),
+        ("seconds", "secs"),
+        ("turns_per_s", "turns/s"),
+        ("ttfe_p50_ms", "TTFE p50 ms"),
+        ("ttfe_p99_ms", "TTFE p99 ms"),
+        ("turn_p50_ms", "turn p50 ms"),
+        ("turn_p99_ms", "turn p99 ms"),
+        ("errors", "errors"),
+        ("oversold_rows", "oversell"),
+        ("duplicates", "duplicates"),
+    ]
+    widths = [max(len(h), *(len(str(r[k])) for r in rows)) for k, h in cols]
+    print("  ".join(h.rjust(w) for (_k, h), w in zip(cols, widths, strict=True)))
+    for r in rows:
+        print("  ".join(str(r[k]).rjust(w) for (k, _h), w in zip(cols, widths, strict=True)))
+    for r in rows:
+        print(
+            f"  {r['processes']} process(es): outcomes {r['outcomes']}, errors {r['error_kinds']}"
+        )
+    if len(rows) >= 2 and rows[0]["turns_per_s"]:
+        base = rows[0]
+        for r in rows[1:]:
+            print(
+                f"ratio turns/s {r['processes']} vs {base['processes']} process(es): "
+                f"{r['turns_per_s'] / base['turns_per_s']:.2f}x"
+            )
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=100, help="concurrent simulated users (K)")
+    parser.add_argument("--processes", default="1,2", help="API process counts to compare")
+    parser.add_argument("--database-url", default=DEFAULT_DB)
+    parser.add_argument("--redis-url", default=DEFAULT_REDIS)
+    parser.add_argument("--days", type=int, default=30, help="catalogue days seeded")
+    parser.add_argument("--spread-days", type=int, default=3, help="travel days the users share")
+    parser.add_argument("--timeout", type=float, default=300.0, help="per-turn HTTP timeout")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    rows = []
+    for processes in (int(p) for p in args.processes.split(",")):
+        print(f"… {args.users} users against {processes} API process(es)", flush=True)
+        rows.append(await run_config(args, processes))
+    print_table(rows)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+    bad = any(r["oversold_rows"] or r["duplicates"] for r in rows)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
