@@ -397,3 +397,50 @@ def test_yes_no_words() -> None:
         assert yes_or_no(word) is False, word
     for word in ("yes but in business", "book the hotel", "no idea, what do you suggest?"):
         assert yes_or_no(word) is None, word
+
+
+class Crash(BaseException):
+    """Stands in for the process dying mid-tool (not an error the graph may handle)."""
+
+
+async def test_a_turn_that_died_mid_step_is_finished_before_the_next_message(
+    world_rt: Runtime, counters: Counters
+) -> None:
+    tools = make_tools(counters)
+    real_run = tools["lookup"].run
+    crashes = {"left": 1}
+
+    async def dying_run(ctx, data):  # type: ignore[no-untyped-def]
+        if crashes["left"]:
+            crashes["left"] -= 1
+            raise Crash()
+        return await real_run(ctx, data)
+
+    import dataclasses
+
+    tools["lookup"] = dataclasses.replace(tools["lookup"], run=dying_run)
+    model = ScriptedModel(script=[calls(call("lookup", {"query": "q"}, id="c1"))])
+    concierge = await Concierge.open(world_rt, model, tools=tools)
+    try:
+        turn = concierge.turn(AVA, message="look it up")
+        started = await turn.__anext__()
+        with pytest.raises(Crash):
+            async for _ in turn:
+                pass
+        thread_id = started.thread_id
+        state = await concierge.graph.aget_state({"configurable": {"thread_id": thread_id}})
+        assert state.next == ("tool",)  # the step never finished
+
+        model.script = [say("Here it is."), say("And hello.")]
+        events = await collect(concierge.turn(AVA, thread_id=thread_id, message="hello?"))
+        assert counters.lookups == ["q"]  # the interrupted call ran (once) before the new message
+        assert [m.type for m in model.requests[-1].messages[1:]] == [
+            "human",
+            "ai",
+            "tool",
+            "ai",
+            "human",
+        ]
+        assert isinstance(events[-1], TurnFinished)
+    finally:
+        await concierge.aclose()
