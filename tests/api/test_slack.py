@@ -531,3 +531,36 @@ async def test_a_channel_mention_starts_a_thread_and_follow_ups_need_no_mention(
             select(func.count()).select_from(Thread).where(Thread.channel == "slack")
         )
     assert conversations == 1
+
+
+@pytest.mark.race
+async def test_without_the_event_claim_a_retry_answers_twice(
+    slack: Slack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The other half of the pair below: proves the duplicate is real when the claim is off.
+    async def always_first(*_args: Any, **_kwargs: Any) -> bool:
+        return True
+
+    monkeypatch.setattr("api.slack.bot.claim_event", always_first)
+    await asyncio.gather(
+        slack.message("U0STRANGER", "hello", event_id="EvTWICE"),
+        slack.message(
+            "U0STRANGER", "hello", event_id="EvTWICE", headers={"X-Slack-Retry-Num": "1"}
+        ),
+    )
+    await slack.fake.wait_for("chat.postMessage", count=2)
+
+
+@pytest.mark.race
+async def test_concurrent_deliveries_of_one_event_answer_once(slack: Slack) -> None:
+    await asyncio.gather(
+        *[
+            slack.message(
+                "U0STRANGER", "hello", event_id="EvRACE", headers={"X-Slack-Retry-Num": str(n)}
+            )
+            for n in range(4)
+        ]
+    )
+    await slack.fake.wait_for("chat.postMessage")
+    await slack.idle()
+    assert len(slack.fake.calls_to("chat.postMessage")) == 1
