@@ -40,7 +40,7 @@ class OpenAIChatModel:
         api_key: str | None = None,
         timeout: float = 60.0,
         max_retries: int = 3,
-        temperature: float | None = 0.2,
+        temperature: float | None = None,  # None: the endpoint default (reasoning models refuse others)
         client: AsyncOpenAI | None = None,
     ) -> None:
         self.name = model
