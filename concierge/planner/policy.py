@@ -150,8 +150,11 @@ def _place_problem(u: Understanding) -> str | None:
         if mention.place is not None:
             continue
         if mention.unserved:
-            where = " or ".join(w.rsplit(", ", 1)[0] for w in mention.unserved[:3])
-            which = f" ({where})" if len(mention.unserved) > 1 else ""
+            regions = list(
+                dict.fromkeys(w.split(", ")[1] for w in mention.unserved if w.count(", ") == 2)
+            )
+            regions = [r for r in regions if r.lower() != mention.text.lower()][:3]
+            which = f" ({' or '.join(regions)})" if len(mention.unserved) > 1 and regions else ""
             return (
                 f"Sorry, I can't book travel to {mention.text}{which} — it isn't one of the cities we serve. "
                 f"I can book flights and hotels in: {', '.join(served_cities())}. Where would you like to go instead?"
@@ -449,6 +452,11 @@ def _option_names(option: dict[str, Any]) -> set[str]:
     return names
 
 
+def _minutes(clock: str) -> int:
+    m = re.match(r"(\d\d):(\d\d)", clock or "")
+    return int(m.group(1)) * 60 + int(m.group(2)) if m else 10**6
+
+
 def _duration_minutes(text: Any) -> int:
     m = re.match(r"(\d+)h(\d+)", str(text or ""))
     return int(m.group(1)) * 60 + int(m.group(2)) if m else 10**6
@@ -474,7 +482,12 @@ def _pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str |
         for item in items:
             if render.clock(item.get("depart")) == ref.clock:
                 return item
-        return None
+        # "the 1pm one" for a 13:05 departure: the nearest within three quarters of an hour.
+        wanted = _minutes(ref.clock)
+        near = sorted(
+            (abs(_minutes(render.clock(i.get("depart"))) - wanted), n) for n, i in enumerate(items)
+        )
+        return items[near[0][1]] if near and near[0][0] <= 45 else None
     if ref.best:
         if ref.best == "cheapest":
             return min(items, key=lambda o: _amount(o.get("total") or o.get("price")))
@@ -837,6 +850,10 @@ def _trip_matches(trip: dict[str, Any], u: Understanding, ctx: Context) -> bool:
             return False
     if u.person and u.person.lower() not in blob:
         return False
+    squeezed = blob.replace(" ", "")
+    for code in re.findall(r"\b([A-Z]{2}|[A-Z]\d|\d[A-Z])\s?(\d{1,4})\b", u.text):
+        if "".join(code).lower() not in squeezed:
+            return False
     return True
 
 
@@ -932,7 +949,11 @@ def _refund_text(refund: Any) -> str:
         due = refund["due"]
         if _amount(due) == 0:
             return " This fare is non-refundable, so there is no refund."
-        state = "already refunded" if refund.get("status") == "refunded" else "on its way back to the company card"
+        state = (
+            "already refunded"
+            if refund.get("status") == "refunded"
+            else "on its way back to the company card"
+        )
         return f" Refund: {render.money(due)} ({state})."
     if refund.get("amount") is not None:
         return f" Refund: {render.money(refund)}."
@@ -1007,9 +1028,15 @@ def _suggestion_line(i: int, s: dict[str, Any]) -> str:
     diff = s.get("fare_difference")
     if isinstance(diff, dict):
         value = _amount(diff)
-        price_text = " · no fare difference" if value == 0 else f" · fare difference {render.money(diff)}"
+        price_text = (
+            " · no fare difference" if value == 0 else f" · fare difference {render.money(diff)}"
+        )
     else:
-        price_text = f" · {render.money(s.get('total') or s.get('price'))}" if s.get("total") or s.get("price") else ""
+        price_text = (
+            f" · {render.money(s.get('total') or s.get('price'))}"
+            if s.get("total") or s.get("price")
+            else ""
+        )
     stops = s.get("stops")
     stop_text = "" if stops is None else (" · direct" if not stops else f" · {stops} stop")
     return f"{s.get('option', i)}. {what}{stop_text}{price_text} · {render.badge(s.get('policy'))}"
@@ -1030,9 +1057,7 @@ def _disruption(state: State, turn: Turn, ctx: Context, u: Understanding) -> Dec
         found = _find_disrupted(state, turn, ctx, u)
         return found
     outputs = [s.output for s in looked if s.output]
-    disrupted = [
-        b for b in outputs if b.get("disruption")
-    ] + [
+    disrupted = [b for b in outputs if b.get("disruption")] + [
         b
         for b in outputs
         if b.get("suggestions") or any(seg.get("flight_status") for seg in b.get("segments") or [])
@@ -1048,7 +1073,12 @@ def _disruption(state: State, turn: Turn, ctx: Context, u: Understanding) -> Dec
     b = disrupted[0]
     seg_id = _seg_id(b)
     seg: dict[str, Any] = next(
-        (s for s in b.get("segments") or [] if s.get("segment_id") == seg_id or s.get("flight_status")), {}
+        (
+            s
+            for s in b.get("segments") or []
+            if s.get("segment_id") == seg_id or s.get("flight_status")
+        ),
+        {},
     )
     disruption = b.get("disruption") or {}
     status = str(disruption.get("kind") or seg.get("flight_status") or "disrupted")

@@ -213,6 +213,8 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
         d.sort = u.sort
     if u.clear_time:
         d.depart_after = d.depart_before = None
+    if u.time_shift:
+        _shift_time(state, u.time_shift)
     if dates.depart_after or dates.depart_before:
         d.depart_after, d.depart_before = dates.depart_after, dates.depart_before
     if dates.return_after or dates.return_before:
@@ -230,6 +232,24 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
         d.started = True
     if d.origin is None and home and d.destination is not None:
         d.origin, d.origin_city = home, None
+
+
+def _shift_time(state: State, which: str) -> None:
+    """ "earlier" / "later": move the window past the first departure shown."""
+    d = state.draft
+    shown = state.shown.get("flights")
+    first = None
+    if shown and shown.items:
+        times = sorted(str(o.get("depart", ""))[11:16] for o in shown.items if o.get("depart"))
+        first = (times[0], times[-1]) if times else None
+    if which == "earlier":
+        d.depart_after = None
+        d.depart_before = first[0] if first else d.depart_after
+        d.sort = "depart"
+    else:
+        d.depart_before = None
+        d.depart_after = first[1] if first else "15:00"
+        d.sort = "depart"
 
 
 def _tool_place(mention: PlaceMention) -> str:

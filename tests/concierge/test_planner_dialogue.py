@@ -17,7 +17,7 @@ async def test_destination_only_defaults_the_origin_to_home_and_searches() -> No
     reply = await d.say("Book me a flight to London next Friday")
     assert d.backend.names() == ["search_flights"]
     args = d.backend.last("search_flights")
-    assert (args["origin"], args["destination"], args["date"]) == ("JFK", "London", "2026-12-04")
+    assert (args["origin"], args["destination"], args["date"]) == ("JFK", "London", "2026-12-11")
     assert "1. BA 101" in reply
     assert "Which option" in reply
 
@@ -117,9 +117,9 @@ async def test_follow_ups_change_one_detail_and_search_again() -> None:
     assert d.backend.last("search_flights")["passengers"] == 2
     await d.say("actually business class")
     last = d.backend.last("search_flights")
-    assert (last["cabin"], last["passengers"], last["date"]) == ("business", 2, "2026-12-04")
+    assert (last["cabin"], last["passengers"], last["date"]) == ("business", 2, "2026-12-11")
     await d.say("what about the day after?")
-    assert d.backend.last("search_flights")["date"] == "2026-12-05"
+    assert d.backend.last("search_flights")["date"] == "2026-12-12"
     await d.say("from Newark instead")
     assert d.backend.last("search_flights")["origin"] == "EWR"
     await d.say("direct only, in the evening")
@@ -548,3 +548,51 @@ async def test_a_tool_that_is_not_offered_is_not_called() -> None:
     reply = await d.say("cancel BK-ABC123")
     assert "can't cancel bookings" in reply
     assert d.backend.calls == []
+
+
+async def test_earlier_later_and_bare_superlatives_after_options() -> None:
+    d = Dialogue()
+    await d.say("book me on something to Boston on Friday morning")
+    assert d.backend.last("search_flights")["depart_before"] == "12:00"
+    await d.say("anything earlier?")
+    last = d.backend.last("search_flights")
+    assert (last["depart_before"], last["sort"]) == ("07:05", "depart")
+    await d.say("later")
+    assert d.backend.last("search_flights")["depart_after"] == "16:05"
+    reply = await d.say("cheapest")
+    assert reply == "<confirm confirm_booking>"
+    assert d.backend.last("reserve")["items"] == [{"offer_id": "FL-101", "quantity": 1}]
+
+
+async def test_a_spoken_time_picks_the_nearest_departure() -> None:
+    d = Dialogue()
+    await d.say("flight to Paris Dec 10")
+    await d.say("book the 1pm one")
+    assert d.backend.last("reserve")["items"] == [{"offer_id": "FL-103", "quantity": 1}]
+
+
+async def test_a_correction_of_the_date_searches_again() -> None:
+    d = Dialogue()
+    await d.say("flights to London")
+    await d.say("tomorrow")
+    assert d.backend.last("search_flights")["date"] == "2026-12-02"
+    await d.say("no wait, the 20th")
+    assert d.backend.last("search_flights")["date"] == "2026-12-20"
+
+
+async def test_a_trip_with_a_return_day_in_words() -> None:
+    d = Dialogue()
+    await d.say("I need to get to dc next thursday and come back friday")
+    out, back = [a for n, a in d.backend.calls if n == "search_flights"]
+    assert (out["destination"], out["date"]) == ("Washington", "2026-12-10")
+    assert (back["origin"], back["destination"], back["date"]) == (
+        "Washington",
+        "JFK",
+        "2026-12-11",
+    )
+
+
+async def test_two_adults_and_a_child_need_three_seats() -> None:
+    d = Dialogue()
+    await d.say("two adults and a child to miami on the 20th")
+    assert d.backend.last("search_flights")["passengers"] == 3

@@ -283,10 +283,16 @@ def _day_of_month(today: date, day: int) -> date | None:
 
 
 def _weekday(today: date, wd: int, mod: str | None, after: str | None) -> date:
-    # The coming one (never today: "Tuesday" said on a Tuesday means next week's).
+    # "Friday" / "this Friday": the coming one (never today: "Tuesday" said on a
+    # Tuesday means next week's). "next Friday": the Friday of next calendar week,
+    # so on a Tuesday it is not the day after tomorrow but the one after.
     ahead = (wd - today.weekday()) % 7 or 7
     result = today + timedelta(days=ahead)
     after = (after or "").strip()
+    if mod == "next" and not after:
+        monday_next = today + timedelta(days=7 - today.weekday())
+        if result < monday_next:
+            result += timedelta(days=7)
     if after in {"after next"}:
         result += timedelta(days=7)
     elif after in {"next week", "of next week"}:
@@ -448,6 +454,7 @@ def _fallback(text: str, now: datetime) -> list[Mention]:
     return out
 
 
+_AROUND_DATE = re.compile(r"\b(?:the|a)\s+(?:night|day|evening)\s+(before|after)\b(?!\s+tomorrow)")
 _BARE_MONTH = re.compile(
     r"\b(?:in|during|early|mid|late|end of|beginning of)\s+(?:-\s*)?("
     + "|".join(m for m in MONTHS if len(m) > 3)
@@ -481,7 +488,13 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
             reading.question = f"{mention.text.strip().capitalize()} has already passed this year — which date do you mean?"
             return reading
 
+    relative = _AROUND_DATE.search(low)
     first = mentions[0]
+    if relative and first.last is None and len(mentions) == 1:
+        # "a meeting on the 9th, I need to get there the night before"
+        shift = -1 if relative.group(1) == "before" else 1
+        reading.depart = first.first + timedelta(days=shift)
+        return reading
     if first.last is not None:
         reading.depart, reading.ret = first.first, first.last
         return reading
@@ -533,11 +546,25 @@ _WORDS: Final[list[tuple[re.Pattern[str], str | None, str | None]]] = [
         "09:00",
     ),
     (re.compile(r"\blate[- ]morning\b"), "09:00", "12:00"),
-    (re.compile(r"\b(?:morning|a\.?m\.? flight)\b"), None, "12:00"),
+    (
+        re.compile(
+            r"\b(?:morning|a\.?m\.? flight|(?:today|tomorrow|tmrw|day|" + _WD + r")\s+am)\b"
+        ),
+        None,
+        "12:00",
+    ),
     (re.compile(r"\b(?:midday|noon|lunch ?time|around lunch)\b"), "11:00", "14:00"),
     (re.compile(r"\blate[- ]afternoon\b"), "15:00", "18:00"),
     (re.compile(r"\bafternoon\b"), "12:00", "17:00"),
-    (re.compile(r"\b(?:evening|after work|p\.?m\.? flight)\b"), "17:00", None),
+    (
+        re.compile(
+            r"\b(?:evening|after work|p\.?m\.? flight|(?:today|tomorrow|tmrw|day|"
+            + _WD
+            + r")\s+pm)\b"
+        ),
+        "17:00",
+        None,
+    ),
     (
         re.compile(
             r"\b(?:red[- ]?eye|overnight flight|late night|night flight|at night|tonight)\b"

@@ -82,6 +82,7 @@ class Understanding:
     insist: bool = False
     topic: str | None = None
     clear_time: bool = False
+    time_shift: str | None = None  # "earlier" / "later" than the options shown
 
     @property
     def has_trip_details(self) -> bool:
@@ -103,6 +104,7 @@ class Understanding:
             or self.want_hotel
             or self.sort
             or self.clear_time
+            or self.time_shift
         )
 
 
@@ -182,10 +184,11 @@ _CHANGE: Final = re.compile(
 )
 _TRIPS: Final = re.compile(
     r"\b(?:my|our|upcoming|current|all|list|show|see)\b.{0,20}\b(?:trips|bookings|reservations|itinerar(?:y|ies)|travel plans)\b|"
-    r"\bwhat (?:have|did) i book|\bwhere am i (?:going|flying)\b|\bwhat(?:'s| is) (?:booked|my status)\b|\bmy upcoming\b"
+    r"\bwhat (?:have|did) i book|\bwhere am i (?:going|flying)\b|\bwhat(?:'s| is) (?:booked|my status)\b|\bmy upcoming\b|"
+    r"\bstatus of (?:my|the) (?:booking|trip|flight|reservation)s?\b|\bmy (?:booking|reservation|trip)s?\b(?=\s*\??$)"
 )
 _PROFILE: Final = re.compile(
-    r"\b(?:my profile|who am i|my home airport|my manager|who (?:is|'s) my (?:manager|boss)|my preferences|"
+    r"\b(?:my profile|who am i|my home airport|my manager|who (?:is|'s) my (?:manager|boss)|my preferences|who approves|my approver|"
     r"who can i book for|my details|about me)\b"
 )
 _POLICY: Final = re.compile(
@@ -262,6 +265,10 @@ _INSIST: Final = re.compile(
     r"\b(?:anyway|regardless|i insist|insist|just book it|book it anyway|do it anyway|i don'?t care|"
     r"ignore (?:the |your |all )?(?:rules?|polic(?:y|ies)|instructions)|override|without approval|i'?m (?:an? )?(?:admin|ceo|boss|vp))\b"
 )
+_EARLIER_LATER: Final = re.compile(
+    r"^(?:(?:something|anything|any(?:thing)?|a|one|maybe|how about|what about|is there|are there|got|do you have)\s+)*"
+    r"(earlier|later)(?:\s+(?:one|flight|flights|options?|departure|in the day|please|than that|then))*[?.!]?$"
+)
 _CLEAR_TIME: Final = re.compile(r"\bany ?time\b|\bany time of day\b|\btime doesn'?t matter\b")
 _PASSENGER_DELTA: Final = re.compile(
     r"\b(?:add|plus|and|with|bring(?:ing)?)\s+(?P<n>\d|one|two|three|a|an|another)\s+(?:more\s+)?(?:other\s+)?"
@@ -289,6 +296,7 @@ _CLOCK_REF_AP: Final = re.compile(
 )
 _BEST_REF: Final = re.compile(
     r"\b(?:the\s+)?(?P<b>cheapest|cheaper|fastest|quickest|shortest|earliest|latest|direct|nonstop|non-stop)\s+(?:one|option|flight|hotel|of (?:them|those|these)|choice|fare)\b"
+    r"|^(?:(?:ok|fine|then|just)[, ]+)?(?:(?:book|take|give me|i'?ll take)\s+)?(?:the\s+)?(?P<b2>cheapest|fastest|quickest|earliest|latest)(?:\s+(?:please|then))?[.!]?$"
 )
 _THE_X_ONE: Final = re.compile(
     r"\bthe\s+(?P<w>[A-Za-z][\w&'-]*(?:\s+[A-Za-z][\w&'-]*)?)\s+(?:one|flight|option|hotel)\b"
@@ -451,7 +459,7 @@ def _option_refs(text: str, low: str) -> list[OptionRef]:
             "shortest": "fastest",
             "nonstop": "direct",
             "non-stop": "direct",
-        }.get(m.group("b"), m.group("b"))
+        }.get(m.group("b") or m.group("b2"), m.group("b") or m.group("b2"))
         refs.append(OptionRef(best=best, kind=kind_near(m.end(), m.start())))
     for m in _THE_X_ONE.finditer(text):
         word = m.group("w")
@@ -670,4 +678,7 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
     u.one_way = bool(_ONE_WAY.search(low))
     u.round_trip = bool(_ROUND.search(low))
     u.clear_time = bool(_CLEAR_TIME.search(low))
+    shift = _EARLIER_LATER.search(low)
+    if shift and not u.dates.depart_after and not u.dates.depart_before and u.shift_days is None:
+        u.time_shift = shift.group(1)
     u.options = _option_refs(clean, low)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Final
 
@@ -60,16 +61,17 @@ _NUM = (
     )
     + ")"
 )
-_PEOPLE = r"(?:people|persons?|passengers?|pax|travell?ers?|adults?|seats?|tickets?|guests?|of us|employees|colleagues|coworkers|co-workers|teammates|engineers|folks|ppl)"
-_COMPANIONS = r"(?:colleagues?|coworkers?|co-workers?|teammates?|friends?|others?|people|persons?|(?:members?|people) of my team|managers?|bosses?|reports?|engineers?|guests?|clients?|customers?|partners?|wife|husband|spouse|kids?|children|sons?|daughters?)"
+_PEOPLE = r"(?:people|persons?|passengers?|pax|travell?ers?|adults?|children|child|kids?|infants?|seats?|tickets?|tix|guests?|of us|employees|colleagues|coworkers|co-workers|teammates|engineers|folks|ppl)"
+_COMPANIONS = r"(?:colleagues?|coworkers?|co-workers?|teammates?|friends?|others?|people|persons?|(?:members?|people) of my team|managers?|boss(?:es)?|reports?|engineers?|guests?|clients?|customers?|partners?|wife|husband|spouse|kids?|children|sons?|daughters?)"
 
 _COUNT_PEOPLE = re.compile(rf"\b{_NUM}\s+(?:more\s+|other\s+|extra\s+)?{_PEOPLE}\b")
+_COUNT_ANY = re.compile(rf"\b({_NUM[1:-1]}|a|an)\s+(?:more\s+|other\s+|extra\s+)?{_PEOPLE}\b")
 _PARTY = re.compile(rf"\b(?:party|group|team) of\s+{_NUM}\b")
 _FOR_N = re.compile(
     rf"\bfor\s+{_NUM}\b(?!\s*(?:nights?|days?|weeks?|hours?|h\b|pm|am|:|rooms?|stars?|usd|eur|gbp|\$|%))"
 )
 _ME_AND = re.compile(
-    rf"\b(?:me|myself|i)\s+(?:and|\+|plus|with)\s+(?:my\s+)?(?:{_NUM}\s+)?{_COMPANIONS}\b"
+    rf"\b(?:me|myself|i)\s+(?:and|\+|plus|with)\s+(?:my\s+)?(?:{_NUM}\s+)?(?P<who>{_COMPANIONS})\b"
 )
 _ME_AND_NAME = re.compile(r"\b(?:me|myself)\s+(?:and|\+|plus)\s+(?!my\b)[a-z]+\b")
 _ROOMS = re.compile(rf"\b{_NUM}\s+(?:hotel\s+)?rooms?\b")
@@ -95,11 +97,21 @@ def passengers(text: str) -> int | None:
     if match:
         extra = word_number(match.group(1)) if match.group(1) else None
         if extra is None:
-            plural = re.search(r"(s|children|people)\b", match.group(0)) is not None
-            extra = 2 if plural and not match.group(0).endswith(("wife", "husband")) else 1
+            who = match.group("who")
+            plural = who in {"children", "people", "kids"} or (
+                who.endswith("s") and not who.endswith("ss")
+            )
+            extra = 2 if plural else 1
         return 1 + extra
     if _ME_AND_NAME.search(text):
         return 2
+    groups = list(_COUNT_ANY.finditer(text))
+    if len(groups) > 1 and all(
+        re.fullmatch(r"\s*(?:,|and|&|\+|plus|,\s*and)\s*", text[a.end() : b.start()])
+        for a, b in itertools.pairwise(groups)
+    ):
+        # "two adults and a child": the groups add up.
+        return sum(word_number(g.group(1)) or 0 for g in groups) or None
     for pattern in (_COUNT_PEOPLE, _PARTY):
         match = pattern.search(text)
         if match:
