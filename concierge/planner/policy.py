@@ -1161,7 +1161,8 @@ def _rebook_flow(state: State, turn: Turn, ctx: Context, args: dict[str, Any]) -
         return Reply(f"I couldn't rebook: {render.error_text(step.error)}")
     out = step.output or {}
     text = f"✅ Rebooked — **{out.get('booking_id', args.get('booking_id'))}** is now {render.status_text(out.get('status'))}."
-    change = out.get("change") if isinstance(out.get("change"), dict) else {}
+    raw_change = out.get("change")
+    change: dict[str, Any] = raw_change if isinstance(raw_change, dict) else {}
     for key, label in (("charge", "Charged"), ("refund", "Refund"), ("change_fee", "Change fee")):
         value = change.get(key)
         if isinstance(value, dict) and _amount(value) not in (0.0, math.inf):
