@@ -10,13 +10,13 @@ One pass (:func:`relay_outbox`, the ``outbox_relay`` job):
    PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets the loser take the next rows instead of
    waiting. A relay that dies holding a claim only delays those events by the lease.
 2. **Deliver** outside any transaction: each (notifier, recipient) pair not yet in
-   ``notification_deliveries`` is handed to the notifier, and recorded right after
-   it returns.
-3. **Settle**: all pairs done → ``delivered_at``; a failure → retried after an
+   ``notification_deliveries`` is handed to the notifier.
+3. **Settle**, one transaction per event: the pairs sent are recorded (so a retry
+   skips them) and, all pairs done → ``delivered_at``; a failure → retried after an
    exponential backoff (``last_error`` kept); after :data:`MAX_ATTEMPTS` the event is
    abandoned (``abandoned_at``) for an operator to look at.
 
-A crash between a notifier's return and the record means that pair is sent again
+A crash between a notifier's return and the settle means that event's pairs are sent again
 after the lease: the notifier gets the same ``Delivery.key`` and is expected to
 drop the copy (at least once, idempotent consumers).
 """
@@ -32,7 +32,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.models import NotificationDelivery, OutboxEvent
-from core.notify.base import Delivery, Notifier, notifiers_for
+from core.notify.base import Delivery, Notifier, Recipient, notifiers_for
 from core.notify.messages import compose, recipients
 
 if TYPE_CHECKING:
@@ -146,55 +146,75 @@ async def claim_due_events(
     )
 
 
-async def _record_delivery(
-    session: AsyncSession, event: ClaimedEvent, notifier: str, recipient_id: str, now: datetime
+async def _record_deliveries(
+    session: AsyncSession, event: ClaimedEvent, sent: list[tuple[str, str]], now: datetime
 ) -> None:
-    values = {
-        "event_id": event.id,
-        "org_id": event.org_id,
-        "notifier": notifier,
-        "recipient_id": recipient_id,
-        "delivered_at": now,
-    }
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
+    """One multi-row insert; a pair already recorded (a concurrent relay) is skipped."""
+    if not sent:
+        return
+    rows = [
+        {
+            "event_id": event.id,
+            "org_id": event.org_id,
+            "notifier": notifier,
+            "recipient_id": recipient_id,
+            "delivered_at": now,
+        }
+        for notifier, recipient_id in sent
+    ]
+    if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        await session.execute(
-            pg_insert(NotificationDelivery).values(**values).on_conflict_do_nothing()
-        )
+        stmt: Any = pg_insert(NotificationDelivery).values(rows).on_conflict_do_nothing()
     else:
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        await session.execute(
-            sqlite_insert(NotificationDelivery).values(**values).on_conflict_do_nothing()
-        )
+        stmt = sqlite_insert(NotificationDelivery).values(rows).on_conflict_do_nothing()
+    await session.execute(stmt)
 
 
-async def _deliver_event(
-    rt: Runtime, event: ClaimedEvent, notifiers: list[Notifier], stats: RelayStats
-) -> list[str]:
-    """Hand the event to every notifier for every recipient not served yet. Errors back."""
-    async with rt.db.uow(write=False) as session:
+@dataclass
+class _Plan:
+    """What one event still needs: its recipients and the pairs already recorded."""
+
+    people: list[Recipient]
+    done: set[tuple[str, str]]
+
+
+async def _plan(session: AsyncSession, events: list[ClaimedEvent]) -> dict[int, _Plan]:
+    done: dict[int, set[tuple[str, str]]] = {e.id: set() for e in events}
+    rows = await session.execute(
+        select(
+            NotificationDelivery.event_id,
+            NotificationDelivery.notifier,
+            NotificationDelivery.recipient_id,
+        ).where(NotificationDelivery.event_id.in_([e.id for e in events]))
+    )
+    for event_id, notifier, recipient_id in rows.all():
+        done[event_id].add((notifier, recipient_id))
+    plans: dict[int, _Plan] = {}
+    for event in events:
         row = OutboxEvent(
             id=event.id, org_id=event.org_id, topic=event.topic, payload=event.payload
         )
-        people = await recipients(session, row)
-        done = {
-            (n, r)
-            for n, r in (
-                await session.execute(
-                    select(NotificationDelivery.notifier, NotificationDelivery.recipient_id).where(
-                        NotificationDelivery.event_id == event.id
-                    )
-                )
-            ).all()
-        }
+        plans[event.id] = _Plan(people=await recipients(session, row), done=done[event.id])
+    return plans
+
+
+async def _deliver_event(
+    rt: Runtime, event: ClaimedEvent, plan: _Plan, notifiers: list[Notifier]
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """Hand the event to every notifier for every recipient not served yet.
+
+    Returns the (notifier, recipient) pairs sent and the errors; nothing is recorded
+    here, so a crash before :func:`_settle` means those pairs are sent again.
+    """
     subject, message = compose(event.topic, event.payload)
+    sent: list[tuple[str, str]] = []
     errors: list[str] = []
     for notifier in notifiers:
-        for person in people:
-            if (notifier.name, person.user_id) in done:
+        for person in plan.people:
+            if (notifier.name, person.user_id) in plan.done:
                 continue
             delivery = Delivery(
                 event_id=event.id,
@@ -219,18 +239,23 @@ async def _deliver_event(
                 errors.append(f"{notifier.name}→{person.user_id}: {exc!r}")
                 continue
             _crash_point(rt, "after_deliver")
-            async with rt.db.uow() as session:
-                await _record_delivery(
-                    session, event, notifier.name, person.user_id, rt.clock.now()
-                )
-            stats.sent += 1
-    return errors
+            sent.append((notifier.name, person.user_id))
+    return sent, errors
 
 
-async def _settle(rt: Runtime, event: ClaimedEvent, errors: list[str], stats: RelayStats) -> None:
+async def _settle(
+    rt: Runtime,
+    event: ClaimedEvent,
+    sent: list[tuple[str, str]],
+    errors: list[str],
+    stats: RelayStats,
+) -> None:
+    """Record the pairs sent and settle the event, in one transaction."""
     now = rt.clock.now()
     pending = [OutboxEvent.id == event.id, OutboxEvent.delivered_at.is_(None)]
     async with rt.db.uow() as session:
+        await _record_deliveries(session, event, sent, now)
+        stats.sent += len(sent)
         if not errors:
             await session.execute(
                 update(OutboxEvent)
@@ -271,7 +296,9 @@ async def relay_outbox(rt: Runtime, *, limit: int = BATCH_SIZE, guarded: bool = 
     if not events:
         return stats
     notifiers = notifiers_for(rt)
+    async with rt.db.uow(write=False) as session:
+        plans = await _plan(session, events)
     for event in events:
-        errors = await _deliver_event(rt, event, notifiers, stats)
-        await _settle(rt, event, errors, stats)
+        sent, errors = await _deliver_event(rt, event, plans[event.id], notifiers)
+        await _settle(rt, event, sent, errors, stats)
     return stats
