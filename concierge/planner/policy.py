@@ -1160,28 +1160,36 @@ def _rebook_flow(state: State, turn: Turn, ctx: Context, args: dict[str, Any]) -
     if step.error:
         return Reply(f"I couldn't rebook: {render.error_text(step.error)}")
     out = step.output or {}
-    text = f"✅ Rebooked — **{out.get('booking_id', args.get('booking_id'))}** is now {render.status_text(out.get('status'))}."
+    booking_id = out.get("booking_id", args.get("booking_id"))
     raw_change = out.get("change")
     change: dict[str, Any] = raw_change if isinstance(raw_change, dict) else {}
-    for key, label in (("charge", "Charged"), ("refund", "Refund"), ("change_fee", "Change fee")):
-        value = change.get(key)
+    status = str(change.get("status") or "done")
+    money: list[str] = []
+    for key, label in (("charge", "charge"), ("refund", "refund"), ("change_fee", "change fee")):
+        value = change.get(key) if change else out.get(key)
         if isinstance(value, dict) and _amount(value) not in (0.0, math.inf):
-            text += f" {label}: {render.money(value)}."
-    if change.get("status") == "pending_approval":
-        text += " The change needs approval before it takes effect."
-    for key, label in (
-        ("fare_difference", "Fare difference"),
-        ("charge", "Charged"),
-        ("refund", "Refund"),
-        ("change_fee", "Change fee"),
-    ):
-        value = out.get(key)
-        if isinstance(value, dict) and value.get("amount") not in (None, "0", "0.00"):
-            text += f" {label}: {render.money(value)}."
-    lines = render.booking_summary(out)
-    if out.get("message"):
-        text += f" {out['message']}"
-    return Reply(text + ("\n" + lines if lines else ""))
+            money.append(f"{label} {render.money(value)}")
+    cost = f" ({', '.join(money)})" if money else " (no extra cost)"
+    if status == "pending_approval":
+        manager = ctx.profile.get("manager")
+        text = (
+            f"📨 The change to **{booking_id}**{cost} needs approval"
+            + (f" from {manager}" if manager else "")
+            + " before it takes effect; your current booking stays as it is meanwhile."
+        )
+    elif status in {"failed", "rejected"}:
+        reason = (
+            change.get("failure_reason") or out.get("failure_reason") or "the airline refused it"
+        )
+        text = f"Sorry, the change to **{booking_id}** didn't go through: {reason}."
+    elif status == "running":
+        text = f"⏳ Rebooking **{booking_id}**{cost} — waiting for the airline to confirm."
+    else:
+        text = f"✅ Rebooked — **{booking_id}** is {render.status_text(out.get('status'))}{cost}."
+        lines = render.booking_summary(out)
+        if lines:
+            text += "\n" + lines
+    return Reply(text)
 
 
 def _change(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:

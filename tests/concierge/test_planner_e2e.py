@@ -180,3 +180,53 @@ async def test_policy_question_and_out_of_scope(concierge: Concierge, demo: Runt
     assert "USD" in reply
     reply = await ava.say("can you book me a train to Boston?")
     assert "flights, hotels, trips, policy and approvals" in reply
+
+
+async def test_airline_cancels_then_the_traveller_rebooks_in_chat(
+    concierge: Concierge, demo: Runtime, clock: Any
+) -> None:
+    import json
+
+    from core.disruption.feed import receive_flight_status, sign
+
+    ava = Chat(concierge, await caller(demo, "ava"))
+    await ava.say("New York to London on Dec 18, direct please")
+    await ava.say("option 1")
+    await ava.answer(True)
+    confirmed = ava.output("confirm_booking")
+    booking_id = confirmed["booking_id"]
+    assert confirmed["status"] == "confirmed"
+    segment = confirmed["segments"][0]
+    carrier, number = segment["flight"].split()
+    body = json.dumps(
+        {
+            "carrier": carrier,
+            "number": number,
+            "date": segment["depart"][:10],
+            "status": "cancelled",
+        }
+    ).encode()
+    stamp = str(int(clock.now().timestamp()))
+    signature = sign(demo.settings.flight_webhook_secret, stamp, body)
+    outcome = await receive_flight_status(demo, body, timestamp=stamp, signature=signature)
+    assert outcome.status_code < 300, outcome.body
+
+    reply = await ava.say("my flight to London was cancelled, what are my options?")
+    assert "cancelled" in reply
+    assert "rebook" in reply
+    await ava.say("the first one")
+    asked = ava.confirmation
+    assert asked is not None
+    assert asked.action["tool"] == "rebook"
+    assert asked.action["args"]["booking_id"] == booking_id
+    reply = await ava.answer(True)
+    change = ava.output("rebook")["change"]
+    # The core decides: a free like-for-like swap is done at once; one that costs more
+    # than the policy lets through waits for the manager, and the reply says which.
+    if change["status"] == "pending_approval":
+        assert "needs approval from Mia Chen" in reply
+        assert change["approval_id"]
+    else:
+        assert change["status"] == "done"
+        assert "Rebooked" in reply
+        assert await booking_status(demo, booking_id) == "confirmed"
