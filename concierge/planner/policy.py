@@ -867,6 +867,14 @@ def _find_booking(
 ) -> str | Reply | list[Call]:
     if u.booking_id:
         return u.booking_id
+    index_refs = [r for r in u.options if r.index is not None]
+    if index_refs and state.trips and state.last_shown == "trips":
+        # "cancel the second one" right after the trips list.
+        picked = _pick(state.trips, index_refs[0])
+        if isinstance(picked, str):
+            return Reply(picked)
+        if picked is not None:
+            return str(picked["booking_id"])
     hinted = bool(u.places or u.dates.depart or u.person)
     if not hinted and state.current_booking and (_IT.search(u.text.lower()) or state.trips is None):
         current = state.bookings.get(state.current_booking) or {}

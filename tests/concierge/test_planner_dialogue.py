@@ -596,3 +596,86 @@ async def test_two_adults_and_a_child_need_three_seats() -> None:
     d = Dialogue()
     await d.say("two adults and a child to miami on the 20th")
     assert d.backend.last("search_flights")["passengers"] == 3
+
+
+def _booked_london() -> FakeBackend:
+    backend = FakeBackend(
+        trips=[
+            {
+                "booking_id": "BK-PAR001",
+                "status": "confirmed",
+                "traveler": "Ava",
+                "summary": "AF 7 JFK→CDG Thu 10 Dec 18:00",
+                "total": {"amount": "700.00", "currency": "USD"},
+            },
+            {
+                "booking_id": "BK-TEST01",
+                "status": "confirmed",
+                "traveler": "Ava",
+                "summary": "BA 101 JFK→LHR Fri 18 Dec 08:05",
+                "total": {"amount": "450.00", "currency": "USD"},
+            },
+        ]
+    )
+    backend.bookings["BK-TEST01"] = backend._booking(
+        "BK-TEST01", "confirmed", [{"offer_id": "FL-101", "quantity": 1}]
+    )
+    return backend
+
+
+async def test_change_a_booked_flight_to_another_day() -> None:
+    d = Dialogue(backend=_booked_london())
+    reply = await d.say("change my London flight to the 20th")
+    assert d.backend.names() == ["list_trips", "get_booking", "search_flights"]
+    search = d.backend.last("search_flights")
+    assert (search["origin"], search["destination"], search["date"]) == ("JFK", "LHR", "2026-12-20")
+    assert "Sun 20 Dec" in reply
+    reply = await d.say("option 2")
+    assert reply == "<confirm rebook>"
+    assert d.asked("rebook") == {
+        "booking_id": "BK-TEST01",
+        "segment_id": "SG-0",
+        "offer_id": "FL-102",
+    }
+
+
+async def test_change_without_a_new_date_asks_for_it() -> None:
+    d = Dialogue(backend=_booked_london())
+    reply = await d.say("I need to move my London flight")
+    assert "Which date" in reply
+    assert "search_flights" not in d.backend.names()
+
+
+async def test_cancel_by_position_in_the_trips_list() -> None:
+    d = Dialogue(backend=_booked_london())
+    await d.say("show my trips")
+    reply = await d.say("cancel the second one")
+    assert reply == "<confirm cancel_booking>"
+    assert d.asked("cancel_booking") == {"booking_id": "BK-TEST01"}
+
+
+async def test_cancel_it_right_after_booking_means_that_booking() -> None:
+    d = Dialogue()
+    await d.say("flight to London Dec 18")
+    await d.say("option 1")
+    await d.confirm(True)
+    reply = await d.say("actually, cancel it")
+    assert reply == "<confirm cancel_booking>"
+    assert d.asked("cancel_booking") == {"booking_id": "BK-TEST01"}
+    assert "list_trips" not in d.backend.names()
+
+
+async def test_hold_expired_on_confirm_offers_a_new_search() -> None:
+    backend = FakeBackend()
+    backend.errors["confirm_booking"] = {
+        "code": "HOLD_EXPIRED",
+        "message": "The hold on BK-TEST01 expired",
+    }
+    d = Dialogue(backend=backend)
+    await d.say("flight to London Dec 18")
+    await d.say("option 1")
+    reply = await d.confirm(True)
+    assert "expired" in reply
+    assert "search again" in reply
+    await d.say("yes")
+    assert d.backend.names()[-1] == "search_flights"
