@@ -1,20 +1,33 @@
 """One turn at a time per thread.
 
 A double click, two tabs or a Slack retry must not run two turns of one
-conversation at once: they would both read the same checkpoint and fork it. The
-lock is ``rt.locks`` (in-process asyncio locks, or Redis ``SET NX PX`` with a
-lease when Redis is configured), keyed by thread id, with a lease long enough for
-a whole turn and a bounded wait, after which the second turn is refused with
-``TURN_IN_PROGRESS`` instead of queueing forever.
+conversation at once: they would both read the same checkpoint and fork it.
+
+Two layers, as everywhere in this codebase:
+
+- the **claim** is the truth: ``UPDATE threads SET turn_id = :turn, turn_lease_until
+  = :until WHERE id = :id AND (turn_id IS NULL OR turn_lease_until < :now)`` — one
+  row changed means this turn won. It works across API processes with or without
+  Redis; a crashed process's claim lapses after the lease.
+- the **contention lock** (``rt.locks``: asyncio locks in-process, ``SET NX PX`` on
+  Redis) lets a waiting turn sleep on the lock instead of polling the database.
+
+A second turn waits up to ``wait_ms``, then is refused with ``TURN_IN_PROGRESS``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from sqlalchemy import or_, update
 
 from core.errors import ConcurrentUpdate, LockTimeout
-from core.locks import LockManager
+from core.models import Thread
+from core.runtime import Runtime
 
 
 class TurnInProgress(ConcurrentUpdate):
@@ -22,17 +35,64 @@ class TurnInProgress(ConcurrentUpdate):
     title = "Another message in this conversation is still being answered"
 
 
+async def claim_turn(rt: Runtime, thread_id: str, turn_id: str, *, lease_ms: int) -> bool:
+    """Claim the thread for ``turn_id``; False when another live turn holds it."""
+    now = rt.clock.now()
+    async with rt.db.uow() as session:
+        result = await session.execute(
+            update(Thread)
+            .where(
+                Thread.id == thread_id,
+                or_(Thread.turn_id.is_(None), Thread.turn_lease_until < now),
+            )
+            .values(turn_id=turn_id, turn_lease_until=now + timedelta(milliseconds=lease_ms))
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+
+async def release_turn(rt: Runtime, thread_id: str, turn_id: str) -> None:
+    """Give the thread back, only if this turn still holds it."""
+    async with rt.db.uow() as session:
+        await session.execute(
+            update(Thread)
+            .where(Thread.id == thread_id, Thread.turn_id == turn_id)
+            .values(turn_id=None, turn_lease_until=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
 @asynccontextmanager
 async def thread_turn(
-    locks: LockManager, thread_id: str, *, lease_ms: int, wait_ms: int
+    rt: Runtime,
+    thread_id: str,
+    turn_id: str,
+    *,
+    lease_ms: int,
+    wait_ms: int,
+    claims: bool = True,
 ) -> AsyncIterator[None]:
+    """Hold the thread for one turn (``claims=False`` only for the race tests)."""
+    deadline = time.monotonic() + wait_ms / 1000
     try:
-        cm = locks.hold([f"thread-turn:{thread_id}"], lease_ms=lease_ms, wait_ms=wait_ms)
+        cm = rt.locks.hold([f"thread-turn:{thread_id}"], lease_ms=lease_ms, wait_ms=wait_ms)
         await cm.__aenter__()
     except LockTimeout as exc:
         raise TurnInProgress() from exc
     try:
-        yield
+        if claims:
+            delay = 0.01
+            while not await claim_turn(rt, thread_id, turn_id, lease_ms=lease_ms):
+                # Held by a turn in another process (no shared lock between us).
+                if time.monotonic() >= deadline:
+                    raise TurnInProgress()
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 0.2)
+        try:
+            yield
+        finally:
+            if claims:
+                await asyncio.shield(release_turn(rt, thread_id, turn_id))
     except BaseException as exc:
         if not await cm.__aexit__(type(exc), exc, exc.__traceback__):
             raise

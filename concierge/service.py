@@ -118,6 +118,8 @@ class Concierge:
         self.tools = tools
         self._stack = stack
         self.graph = graph
+        # The database claim on the thread (concierge.locks); off only in race tests.
+        self.turn_claims = True
 
     @classmethod
     async def open(
@@ -180,11 +182,14 @@ class Concierge:
             caller, thread_id, message, channel, external_key
         )
         settings = self.rt.settings
+        turn_id = f"turn_{uuid.uuid4().hex[:20]}"
         async with thread_turn(
-            self.rt.locks,
+            self.rt,
             thread.id,
+            turn_id,
             lease_ms=settings.turn_lock_lease_ms,
             wait_ms=settings.turn_lock_wait_ms,
+            claims=self.turn_claims,
         ):
             config: dict[str, Any] = {
                 "configurable": {"thread_id": thread.id},
@@ -193,7 +198,6 @@ class Concierge:
             snapshot = await self.graph.aget_state(config)
             pending = _pending(snapshot)
             steps = self._plan(snapshot, pending, message, confirm)
-            turn_id = f"turn_{uuid.uuid4().hex[:20]}"
             ctx = TurnContext(
                 rt=self.rt, caller=caller, thread_id=thread.id, turn_id=turn_id, **context_parts
             )

@@ -31,6 +31,10 @@ class Thread(Base):
     title: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The turn now running on this thread, claimed with a conditional UPDATE so that
+    # two API processes never run turns of one conversation at once, Redis or not.
+    turn_id: Mapped[str | None] = mapped_column(String(40))
+    turn_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class TurnUsage(Base):

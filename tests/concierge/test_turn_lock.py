@@ -1,14 +1,22 @@
-"""One turn at a time per thread: the race pair (lock off → overlap, lock on → none)."""
+"""One turn at a time per thread: race pairs for the database claim and the contention lock.
+
+The claim (a conditional UPDATE on ``threads``) is the truth; the lock (in-process or
+Redis) only saves polling. Switching both off lets two turns run at once; either
+one alone prevents it.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
-from concierge.locks import TurnInProgress
+from concierge.locks import TurnInProgress, claim_turn
 from concierge.service import Concierge
 from core.locks import NoLocks
+from core.models import Thread
 from core.runtime import Runtime
 from tests.concierge.conftest import collect
 from tests.concierge.scripted import Counters, ScriptedModel, make_tools, say
@@ -17,8 +25,11 @@ from tests.core.booking_world import AVA
 pytestmark = pytest.mark.race
 
 
-async def _two_turns_at_once(rt: Runtime, model: ScriptedModel) -> list[object]:
+async def _two_turns_at_once(
+    rt: Runtime, model: ScriptedModel, *, claims: bool = True
+) -> list[object]:
     concierge = await Concierge.open(rt, model, tools=make_tools(Counters()))
+    concierge.turn_claims = claims
     try:
         events = await collect(concierge.turn(AVA, message="first"))
         thread_id = events[0].thread_id
@@ -33,20 +44,37 @@ async def _two_turns_at_once(rt: Runtime, model: ScriptedModel) -> list[object]:
         await concierge.aclose()
 
 
-async def test_without_the_lock_two_turns_run_at_once(world_rt: Runtime) -> None:
+async def test_without_lock_and_claim_two_turns_run_at_once(world_rt: Runtime) -> None:
     world_rt.locks = NoLocks()
     model = ScriptedModel()
-    results = await _two_turns_at_once(world_rt, model)
+    results = await _two_turns_at_once(world_rt, model, claims=False)
     assert all(isinstance(r, list) for r in results)
     assert model.max_in_flight == 2  # the race is real: both turns were inside the model
 
 
-async def test_with_the_lock_the_second_turn_waits_its_turn(world_rt: Runtime) -> None:
+async def test_the_database_claim_alone_serialises_turns(world_rt: Runtime) -> None:
+    """What two API processes without Redis rely on: no shared lock, only the row."""
+    world_rt.locks = NoLocks()
     model = ScriptedModel()
     results = await _two_turns_at_once(world_rt, model)
     assert all(isinstance(r, list) for r in results)
     assert model.max_in_flight == 1
-    # Both turns ran, one after the other, into one consistent history.
+
+
+async def test_the_contention_lock_alone_serialises_turns(world_rt: Runtime) -> None:
+    model = ScriptedModel()
+    results = await _two_turns_at_once(world_rt, model, claims=False)
+    assert all(isinstance(r, list) for r in results)
+    assert model.max_in_flight == 1
+
+
+async def test_with_both_the_second_turn_waits_and_the_history_is_consistent(
+    world_rt: Runtime,
+) -> None:
+    model = ScriptedModel()
+    results = await _two_turns_at_once(world_rt, model)
+    assert all(isinstance(r, list) for r in results)
+    assert model.max_in_flight == 1
     thread_id = results[0][0].thread_id  # type: ignore[index]
     concierge = await Concierge.open(world_rt, ScriptedModel(), tools=make_tools(Counters()))
     try:
@@ -54,10 +82,16 @@ async def test_with_the_lock_the_second_turn_waits_its_turn(world_rt: Runtime) -
     finally:
         await concierge.aclose()
     assert [m["role"] for m in view.messages] == ["user", "assistant"] * 3
+    async with world_rt.db.uow(write=False) as s:
+        row = await s.scalar(select(Thread).where(Thread.id == thread_id))
+    assert row.turn_id is None  # released after the turns
 
 
-async def test_a_turn_that_waits_too_long_is_refused(world_rt: Runtime) -> None:
+@pytest.mark.parametrize("no_lock", [False, True])
+async def test_a_turn_that_waits_too_long_is_refused(world_rt: Runtime, no_lock: bool) -> None:
     world_rt.settings.turn_lock_wait_ms = 50
+    if no_lock:
+        world_rt.locks = NoLocks()
     model = ScriptedModel()
     results = await _two_turns_at_once(world_rt, model)
     refused = [r for r in results if isinstance(r, BaseException)]
@@ -65,3 +99,17 @@ async def test_a_turn_that_waits_too_long_is_refused(world_rt: Runtime) -> None:
     assert isinstance(refused[0], TurnInProgress)
     assert refused[0].code == "TURN_IN_PROGRESS"
     assert model.max_in_flight == 1
+
+
+async def test_a_claim_left_by_a_dead_process_lapses_after_its_lease(
+    world_rt: Runtime, concierge: Concierge, clock
+) -> None:
+    events = await collect(concierge.turn(AVA, message="hi"))
+    thread_id = events[0].thread_id
+    assert await claim_turn(world_rt, thread_id, "turn_dead", lease_ms=60_000)
+    world_rt.settings.turn_lock_wait_ms = 50
+    with pytest.raises(TurnInProgress):
+        await collect(concierge.turn(AVA, thread_id=thread_id, message="anyone?"))
+    clock.advance(timedelta(seconds=61))
+    events = await collect(concierge.turn(AVA, thread_id=thread_id, message="now?"))
+    assert events[-1].type == "turn-finish"

@@ -27,6 +27,8 @@ def upgrade() -> None:
     sa.Column('title', sa.String(length=200), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('turn_id', sa.String(length=40), nullable=True),
+    sa.Column('turn_lease_until', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_threads_org_id_organizations')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_threads_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_threads')),
