@@ -425,13 +425,59 @@ function sendConfirm(interruptId, approved) {
   return streamTurn({ thread_id: state.threadId, confirm: { interrupt_id: interruptId, approved } });
 }
 
+const RESUME_ATTEMPTS = 3;
+
+async function problemText(response) {
+  let detail = `${response.status} ${response.statusText}`;
+  try {
+    const problem = await response.json();
+    detail = problem.detail || problem.title || detail;
+  } catch { /* not JSON */ }
+  return detail;
+}
+
+// Read one SSE response into the turn view. Returns whether the turn finished and
+// the last event id seen (to resume from if the connection dropped first).
+async function pump(response, turn, progress) {
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value.replace(/\r\n/g, "\n");
+      let cut;
+      while ((cut = buffer.indexOf("\n\n")) >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        const event = parseSseBlock(block);
+        if (event.id) progress.lastEventId = event.id;
+        if (!event.data) continue;
+        if (event.data === "[DONE]") {
+          progress.finished = true;
+          continue;
+        }
+        try {
+          const part = JSON.parse(event.data);
+          if (part.type === "finish") progress.finished = true;
+          turn.handle(part);
+        } catch (err) {
+          console.warn("unreadable stream part", event.data, err);
+        }
+      }
+    }
+  } catch (err) {
+    progress.dropped = err;
+  }
+}
+
 async function streamTurn(body) {
   if (state.busy) return;
   state.busy = true;
   $("#send").disabled = true;
   setStatus("The concierge is working…");
   const turn = new TurnView();
-  let lastEventId = null;
+  const progress = { finished: false, lastEventId: null, dropped: null };
   try {
     const response = await fetch("/v1/chat", {
       method: "POST",
@@ -443,40 +489,39 @@ async function streamTurn(body) {
       body: JSON.stringify(body),
     });
     if (!response.ok || !response.body) {
-      let detail = `${response.status} ${response.statusText}`;
-      try {
-        const problem = await response.json();
-        detail = problem.detail || problem.title || detail;
-      } catch { /* not JSON */ }
       if (response.status === 404 && body.thread_id) forgetThread();
-      turn.handle({ type: "error", errorText: detail });
+      turn.handle({ type: "error", errorText: await problemText(response) });
       return;
     }
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value.replace(/\r\n/g, "\n");
-      let cut;
-      while ((cut = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        const event = parseSseBlock(block);
-        if (event.id) lastEventId = event.id;
-        if (!event.data || event.data === "[DONE]") continue;
-        try {
-          turn.handle(JSON.parse(event.data));
-        } catch (err) {
-          console.warn("unreadable stream part", event.data, err);
-        }
+    await pump(response, turn, progress);
+    // The turn runs on the server whatever happens to this connection: pick the
+    // stream up again after the last event we saw (Last-Event-ID), a few times.
+    for (let attempt = 1; !progress.finished && attempt <= RESUME_ATTEMPTS; attempt++) {
+      if (!state.threadId || !progress.lastEventId) break;
+      setStatus("Reconnecting…");
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      let resumed;
+      try {
+        resumed = await fetch(`/v1/threads/${encodeURIComponent(state.threadId)}/stream`, {
+          headers: { Authorization: `Bearer ${state.token}`, Accept: "text/event-stream", "Last-Event-ID": progress.lastEventId },
+        });
+      } catch {
+        continue;
       }
+      if (!resumed.ok || !resumed.body) break;
+      progress.dropped = null;
+      setStatus("The concierge is working…");
+      await pump(resumed, turn, progress);
+    }
+    if (!progress.finished) {
+      const why = progress.dropped ? ` (${progress.dropped.message})` : "";
+      turn.handle({ type: "error", errorText: `The connection dropped${why}. Your trips panel shows what was done.` });
     }
   } catch (err) {
     turn.handle({ type: "error", errorText: `The connection dropped (${err.message}).` });
   } finally {
     turn.root.removeAttribute("aria-busy");
-    turn.root.dataset.lastEventId = lastEventId || "";
+    turn.root.dataset.lastEventId = progress.lastEventId || "";
     state.busy = false;
     $("#send").disabled = false;
     setStatus("");

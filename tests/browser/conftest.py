@@ -81,9 +81,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         cwd=work,
         capture_output=True,
     )
-    # Kept under var/ next to the screenshots: the first thing to read when a step fails.
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    log_path = SCREENSHOTS / "server.log"
+    log_path = work / "server.log"
     log = log_path.open("w")
     server = subprocess.Popen(
         [str(CONCIERGE), "serve"], env=env, cwd=work, stdout=log, stderr=subprocess.STDOUT
@@ -112,6 +110,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+        # Kept under var/ next to the screenshots: the first thing to read when a step fails.
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(log_path, SCREENSHOTS / "server.log")
 
 
 @pytest.fixture(scope="session")

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.timeout(240)
+pytestmark = pytest.mark.timeout(480)
 
-STEP_MS = 60_000  # one agent turn on a shared CI machine
+STEP_MS = 120_000  # one agent turn on a busy shared CI machine
 
 
 def _day(days_ahead: int) -> str:
@@ -129,4 +129,42 @@ def test_manager_approves_a_trip_in_the_inbox(
         page.click("#trips-refresh")
     assert trip.get_attribute("data-status") == "confirmed"
     shoot(page, "approval-mia-2-approved")
+    context.close()
+
+
+def test_a_dropped_stream_resumes_with_last_event_id(
+    live_server: str, browser_instance: Any, shoot: Any
+) -> None:
+    context = browser_instance.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _sign_in(page, live_server, "ava")
+    resumed: list[str] = []
+
+    def cut_after_two_events(route: Any) -> None:
+        # Let the real turn run, but deliver only its first two events, as if the
+        # connection died there.
+        upstream = route.fetch()
+        events = upstream.text().replace("\r\n", "\n").split("\n\n")
+        assert len(events) > 4, events
+        route.fulfill(
+            status=200,
+            headers={"content-type": "text/event-stream"},
+            body="\n\n".join(events[:2]) + "\n\n",
+        )
+
+    page.route("**/v1/chat", cut_after_two_events)
+    page.on(
+        "request",
+        lambda r: (
+            resumed.append(r.headers.get("last-event-id", ""))
+            if r.url.endswith("/stream")
+            else None
+        ),
+    )
+    _ask(page, f"Fly me from New York to London on {_day(15)}")
+    page.locator(".card.flight").first.wait_for(timeout=STEP_MS)
+    assert resumed, "the page should reconnect to the thread's stream"
+    assert resumed[0], "… with the Last-Event-ID it got"
+    assert page.locator(".msg.error").count() == 0
+    shoot(page, "resume-after-drop")
     context.close()
