@@ -138,7 +138,7 @@ def system_prompt(
         org_name=org_name,
         today=now.strftime("%a %d %b %Y, %H:%M"),
         profile=profile_text(profile) or "- (no profile)",
-        policy=policy_brief(rules),
+        policy=prompts.render("policy", org_name=org_name, rules=policy_brief(rules)),
     )
 
 

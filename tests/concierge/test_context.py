@@ -211,3 +211,16 @@ async def test_a_thirty_turn_conversation_through_the_graph_respects_the_budget(
         assert all(0 < r.counted_prompt_tokens <= 2 * 2500 for r in rows)
     finally:
         await concierge.aclose()
+
+
+def test_prompts_are_loaded_by_name_and_placeholders_must_be_filled() -> None:
+    import pytest
+
+    import prompts
+
+    assert "$policy" in prompts.load("system")
+    with pytest.raises(KeyError):
+        prompts.load("no-such-prompt")
+    with pytest.raises(KeyError):
+        prompts.render("policy", org_name="Acme")  # $rules missing
+    assert prompts.render("policy", org_name="Acme", rules="- x").startswith("## Acme travel policy")
