@@ -57,6 +57,7 @@ class TurnStreams(Protocol):
     async def latest_turn(self, thread_id: str) -> str | None: ...
     async def remember(self, key: str, value: str, ttl_seconds: int) -> None: ...
     async def recall(self, key: str) -> str | None: ...
+    async def aclose(self) -> None: ...
 
 
 # ------------------------------------------------------------------------ memory
@@ -146,6 +147,9 @@ class MemoryStreams:
         if item is None or item[1] < time.monotonic():
             return None
         return item[0]
+
+    async def aclose(self) -> None:
+        return None
 
 
 def _position(after: str | None) -> int:
@@ -252,13 +256,30 @@ class RedisStreams:
         value = await self.redis.get(f"{self.prefix}kv:{key}")
         return _text(value) if value is not None else None
 
+    async def aclose(self) -> None:
+        await self.redis.aclose()
+
 
 def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def build_streams(redis: Any | None, *, ttl_seconds: int = DEFAULT_TTL_SECONDS) -> TurnStreams:
-    """Redis Streams when the runtime has Redis (several processes), memory otherwise."""
-    if redis is not None:
-        return RedisStreams(redis, ttl_seconds=ttl_seconds)
+# Blocking reads hold a connection for up to MAX_BLOCK_MS; under CPU load the reply can
+# take much longer to be read, so the streams' own client waits far longer than the
+# runtime's (2 s), whose timeouts suit short commands.
+STREAM_SOCKET_TIMEOUT_SECONDS = 15.0
+
+
+def build_streams(redis_url: str | None, *, ttl_seconds: int = DEFAULT_TTL_SECONDS) -> TurnStreams:
+    """Redis Streams when Redis is configured (several processes), memory otherwise."""
+    if redis_url:
+        import redis.asyncio as aioredis
+
+        client = aioredis.from_url(
+            redis_url,
+            socket_timeout=STREAM_SOCKET_TIMEOUT_SECONDS,
+            socket_connect_timeout=2,
+            decode_responses=True,
+        )
+        return RedisStreams(client, ttl_seconds=ttl_seconds)
     return MemoryStreams(ttl_seconds=ttl_seconds)

@@ -96,7 +96,9 @@ class TurnRunner:
         idle_seconds: float = DEFAULT_IDLE_SECONDS,
     ) -> None:
         self.rt = rt
-        self.streams = streams or build_streams(rt.redis)
+        self.streams = streams or build_streams(
+            rt.settings.redis_url, ttl_seconds=rt.settings.chat_stream_ttl_seconds
+        )
         self.idle_seconds = idle_seconds
         self._engine = engine
         self._close_engine: Callable[[], Awaitable[None]] | None = None
@@ -221,7 +223,14 @@ class TurnRunner:
         last_seen = time.monotonic()
         meta: TurnMeta | None = None
         while True:
-            batch = await self.streams.read(turn_id, after=cursor, block_ms=READ_BLOCK_MS)
+            try:
+                batch = await self.streams.read(turn_id, after=cursor, block_ms=READ_BLOCK_MS)
+            except (OSError, TimeoutError, *_redis_errors()) as exc:
+                # A slow or restarting Redis: keep the client's stream open and retry
+                # (the idle limit below still ends it if nothing ever comes back).
+                log.warning("reading turn %s failed (%s); retrying", turn_id, exc)
+                await asyncio.sleep(0.2)
+                batch = []
             if batch:
                 last_seen = time.monotonic()
             for event_id, data in batch:
@@ -275,11 +284,20 @@ class TurnRunner:
             closer, self._close_engine = self._close_engine, None
             self._engine = None
             await closer()
+        await self.streams.aclose()
 
     async def wait_idle(self) -> None:
         """Wait for every running turn (tests and graceful shutdown)."""
         while self._tasks:
             await asyncio.gather(*set(self._tasks), return_exceptions=True)
+
+
+def _redis_errors() -> tuple[type[BaseException], ...]:
+    try:
+        from redis.exceptions import ConnectionError, TimeoutError
+    except ImportError:  # pragma: no cover - redis is a dependency
+        return ()
+    return (ConnectionError, TimeoutError)
 
 
 async def _aclose(iterator: AsyncIterator[Any]) -> None:
