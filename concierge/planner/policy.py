@@ -226,6 +226,11 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         return Reply(problem)
     if u.dates.question and not turn.steps:
         return Reply(u.dates.question)
+    if u.passengers and u.passengers > 9 and not turn.steps:
+        return Reply(
+            f"I can book at most 9 travellers in one booking, and you asked for {u.passengers}. "
+            "How many should I book now? (A bigger group is best split into several bookings.)"
+        )
     if not d.want_flight and not d.want_hotel:
         d.want_flight = True
     if d.destination is None:

@@ -201,8 +201,8 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
             d.ret += timedelta(days=u.shift_days)
     if u.cabin:
         d.cabin = u.cabin
-    if u.passengers:
-        d.passengers = max(1, min(u.passengers, 9))
+    if u.passengers and u.passengers <= 9:
+        d.passengers = max(1, u.passengers)
     elif u.passenger_delta:
         d.passengers = max(1, min(d.passengers + u.passenger_delta, 9))
     if u.rooms:

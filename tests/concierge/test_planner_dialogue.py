@@ -679,3 +679,28 @@ async def test_hold_expired_on_confirm_offers_a_new_search() -> None:
     assert "search again" in reply
     await d.say("yes")
     assert d.backend.names()[-1] == "search_flights"
+
+
+async def test_impossible_requests_are_questioned_not_searched() -> None:
+    for text, expected in [
+        ("flight to London yesterday", "in the past"),
+        ("round trip to Boston leaving Dec 20 returning Dec 10", "before the departure"),
+        ("hotel in London from the 22nd to the 18th", "is that right"),
+        ("for 100 people to Paris on Dec 20", "at most 9 travellers"),
+        ("fly from London to London tomorrow", "Where are you flying to?"),
+        ("from JFK to EWR tomorrow", "same city"),
+    ]:
+        d = Dialogue()
+        reply = await d.say(text)
+        assert expected in reply, text
+        assert d.backend.calls == [], text
+
+
+async def test_refunds_and_holds_go_to_the_trips() -> None:
+    d = Dialogue(backend=_booked_london())
+    reply = await d.say("I want a refund for my Paris trip")
+    assert reply == "<confirm cancel_booking>"
+    assert d.asked("cancel_booking") == {"booking_id": "BK-PAR001"}
+    d = Dialogue(backend=_booked_london())
+    await d.say("when does my hold expire?")
+    assert d.backend.names() == ["list_trips"]

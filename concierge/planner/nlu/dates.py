@@ -226,6 +226,7 @@ class Mention:
     text: str = ""
     rolled: bool = False  # a day/month that had passed, moved a year on
     weekday: int | None = None  # for "returning Sunday": the Sunday after departure
+    kind: str = ""  # which pattern read it ("ord" = a bare day of the month)
 
 
 @dataclass
@@ -340,7 +341,7 @@ def _interpret(kind: str, m: re.Match[str], today: date, month_first: bool) -> M
         if last is not None and last < first:
             return None
         wd = WEEKDAYS[g["wd"]] if kind == "weekday" else None
-        return Mention(span[0], span[1], first, last, span[2], rolled, wd)
+        return Mention(span[0], span[1], first, last, span[2], rolled, wd, kind)
 
     if kind == "iso":
         try:
@@ -454,6 +455,11 @@ def _fallback(text: str, now: datetime) -> list[Mention]:
     return out
 
 
+_PAST = re.compile(
+    r"\b(?:yesterday|last (?:week|night|month|"
+    + _WD
+    + r")|(?:a|one|two|three|\d+) (?:days?|weeks?) ago)\b"
+)
 _AROUND_DATE = re.compile(r"\b(?:the|a)\s+(?:night|day|evening)\s+(before|after)\b(?!\s+tomorrow)")
 _BARE_MONTH = re.compile(
     r"\b(?:in|during|early|mid|late|end of|beginning of)\s+(?:-\s*)?("
@@ -476,6 +482,12 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
     _times(low, reading)
 
     if not mentions:
+        past = _PAST.search(low)
+        if past:
+            reading.question = (
+                f"{past.group(0).capitalize()} is in the past — which date do you want to travel?"
+            )
+            return reading
         bare = _BARE_MONTH.search(low)
         if bare:
             reading.question = f"Which day in {bare.group(1).capitalize()}?"
@@ -497,7 +509,7 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
         return reading
     if first.last is not None:
         reading.depart, reading.ret = first.first, first.last
-        return reading
+        return _sane_length(reading)
     cued_return = [m for m in mentions if _RETURN_CUE.search(low[: m.start])]
     plain = [m for m in mentions if m not in cued_return]
     if plain:
@@ -512,9 +524,31 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
     if back is not None and back.weekday is not None and reading.depart is not None:
         reading.ret = _weekday(reading.depart, back.weekday, None, None)
     if reading.ret is not None and reading.depart is not None and reading.ret < reading.depart:
-        # "returning the 2nd" after a late-month departure means next month.
-        moved = _day_of_month(reading.depart, reading.ret.day)
-        reading.ret = moved if moved and moved > reading.depart else None
+        if back is not None and back.kind == "ord":
+            # "returning the 2nd" after a late-month departure means next month.
+            moved = _day_of_month(reading.depart, reading.ret.day)
+            reading.ret = moved if moved and moved > reading.depart else None
+        else:
+            reading.question = (
+                f"The return ({spoken(reading.ret)}) is before the departure ({spoken(reading.depart)}) "
+                "— which dates do you mean?"
+            )
+            reading.depart = reading.ret = None
+    return _sane_length(reading)
+
+
+def _sane_length(reading: DateReading) -> DateReading:
+    """A stay of weeks from "the 22nd to the 18th" is a slip, not a plan: ask."""
+    if (
+        reading.depart is not None
+        and reading.ret is not None
+        and (reading.ret - reading.depart).days > 21
+    ):
+        reading.question = (
+            f"From {spoken(reading.depart)} to {spoken(reading.ret)} is {(reading.ret - reading.depart).days} "
+            "days — is that right, or which dates do you mean?"
+        )
+        reading.depart = reading.ret = None
     return reading
 
 

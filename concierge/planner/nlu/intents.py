@@ -172,7 +172,7 @@ _APPROVALS: Final = re.compile(
     r"pending requests?|requests? (?:for|waiting)|my inbox|sign[- ]?offs?)\b"
 )
 _CANCEL: Final = re.compile(
-    r"\bcancel+(?:l?ed|l?ing)?\b|\bcall off\b|\bscrap\b|\bdrop (?:the|my) (?:hold|booking|trip)\b|\brelease the hold\b"
+    r"\b(?:want|get|need|request)\s+(?:a\s+|my\s+)?refund\b|\bcancel+(?:l?ed|l?ing)?\b|\bcall off\b|\bscrap\b|\bdrop (?:the|my) (?:hold|booking|trip)\b|\brelease the hold\b"
 )
 _DISRUPTED: Final = re.compile(
     r"\b(?:was|got|been|is|has been|were|are) (?:cancell?ed|delayed|disrupted)\b|\bflight (?:cancell?ation|delay)\b|"
@@ -185,7 +185,7 @@ _CHANGE: Final = re.compile(
 _TRIPS: Final = re.compile(
     r"\b(?:my|our|upcoming|current|all|list|show|see)\b.{0,20}\b(?:trips|bookings|reservations|itinerar(?:y|ies)|travel plans)\b|"
     r"\bwhat (?:have|did) i book|\bwhere am i (?:going|flying)\b|\bwhat(?:'s| is) (?:booked|my status)\b|\bmy upcoming\b|"
-    r"\bstatus of (?:my|the) (?:booking|trip|flight|reservation)s?\b|\bmy (?:booking|reservation|trip)s?\b(?=\s*\??$)"
+    r"\bmy holds?\b|\bhold expir|\bstatus of (?:my|the) (?:booking|trip|flight|reservation)s?\b|\bmy (?:booking|reservation|trip)s?\b(?=\s*\??$)"
 )
 _PROFILE: Final = re.compile(
     r"\b(?:my profile|who am i|my home airport|my manager|who (?:is|'s) my (?:manager|boss)|my preferences|who approves|my approver|"
@@ -199,7 +199,7 @@ _POLICY: Final = re.compile(
     r"advance booking|book ahead)\b"
 )
 _FLIGHT_WORDS: Final = re.compile(
-    r"\b(?:fly|flying|flights?|plane|airfare|fare|tickets?|seats?|depart|round ?trip|one[- ]way|return flight|nonstop|direct|layover|connection|cabin|economy|business class|premium|first class|go to|get to|travel to|trip to|head(?:ing)? to|be in|visit)\b"
+    r"\b(?:(?:want|need|like|have) to (?:go|travel|fly|get away)|go somewhere|fly|flying|flights?|plane|airfare|fare|tickets?|seats?|depart|round ?trip|one[- ]way|return flight|nonstop|direct|layover|connection|cabin|economy|business class|premium|first class|go to|get to|travel to|trip to|head(?:ing)? to|be in|visit)\b"
 )
 _HOTEL_WORDS: Final = re.compile(
     r"\b(?:hotels?|rooms?|accommodation|lodging|place to stay|somewhere to stay|stay(?:ing)?|nights?|check[- ]?in|check[- ]?out|inn|suite)\b"

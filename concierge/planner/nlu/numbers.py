@@ -55,7 +55,7 @@ ORDINALS: Final[dict[str, int]] = {
     "10th": 10,
 }
 _NUM = (
-    r"(\d{1,2}|a couple of|a couple|a pair of|couple of|couple|"
+    r"(\d{1,3}|a couple of|a couple|a pair of|couple of|couple|"
     + "|".join(
         sorted((w for w in WORDS if " " not in w and w not in {"a", "an"}), key=len, reverse=True)
     )
@@ -124,7 +124,7 @@ def passengers(text: str) -> int | None:
     match = _FOR_N.search(text)
     if match:
         count = word_number(match.group(1))
-        if count and 1 <= count <= 9 and not re.search(r"\bfor\s+\d{1,2}(st|nd|rd|th)\b", text):
+        if count and 1 <= count <= 99 and not re.search(r"\bfor\s+\d{1,2}(st|nd|rd|th)\b", text):
             return count
     return None
 
