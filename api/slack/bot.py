@@ -145,6 +145,7 @@ class SlackBot:
             await ack()
             choice = json.loads(action.get("value") or "{}")
             where = _where(body)
+            message_ts = (body.get("message") or {}).get("ts") or where["thread_ts"]
             self.spawn(
                 self._converse(
                     slack_user=body["user"]["id"],
@@ -152,6 +153,10 @@ class SlackBot:
                         str(choice.get("kind", "flight")), int(choice.get("option", 1))
                     ),
                     only_known_thread=True,
+                    # A double click would hold twice (and decline the first hold's
+                    # question): each Book button counts once.
+                    event_id=f"click:{where['channel']}:{message_ts}:{action['action_id']}",
+                    team_id=str((body.get("team") or {}).get("id") or ""),
                     **where,
                 )
             )

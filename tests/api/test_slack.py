@@ -104,7 +104,8 @@ class Slack:
 
     async def click(self, user: str, posted: SlackCall, action_id: str) -> httpx.Response:
         """Click the button ``action_id`` on a message the bot posted."""
-        ts = f"{1_766_000_000 + len(self.fake.calls)}.000001"
+        # The same posted message always has the same ts, as in Slack.
+        ts = f"{1_766_000_000 + self.fake.calls.index(posted)}.000001"
         message = {
             "type": "message",
             "ts": ts,
@@ -564,3 +565,19 @@ async def test_concurrent_deliveries_of_one_event_answer_once(slack: Slack) -> N
     await slack.fake.wait_for("chat.postMessage")
     await slack.idle()
     assert len(slack.fake.calls_to("chat.postMessage")) == 1
+
+
+async def test_a_double_click_on_book_holds_once(slack: Slack) -> None:
+    reply, _ = await _search(slack)
+    await asyncio.gather(
+        slack.click("U0AVA", reply, f"{blocks.ACTION_BOOK}:flight:1"),
+        slack.click("U0AVA", reply, f"{blocks.ACTION_BOOK}:flight:1"),
+    )
+    await slack.fake.wait_for("chat.postMessage", count=2)
+    await slack.idle()
+    assert len(slack.fake.calls_to("chat.postMessage")) == 2
+    async with slack.runtime.db.uow(write=False) as session:
+        held = await session.scalar(
+            select(func.count()).select_from(Booking).where(Booking.traveler_id == "ava")
+        )
+    assert held == 1
