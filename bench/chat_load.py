@@ -242,6 +242,10 @@ async def one_turn(
                 stats.errors[f"http {source.response.status_code}"] += 1
                 return out
             async for sse in source.aiter_sse():
+                if not sse.data:
+                    # A keep-alive comment: httpx-sse reports it as an empty event once an
+                    # id has been seen (browsers' EventSource do not). Not a chat event.
+                    continue
                 if first is None:
                     first = time.perf_counter()
                 if sse.data == "[DONE]":
