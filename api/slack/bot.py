@@ -234,7 +234,7 @@ class SlackBot:
             if thread is None:
                 return
         else:
-            thread = await thread_for(self.rt, caller, channel, thread_ts)
+            thread = await thread_for(self.rt, caller, channel, thread_ts, title=text[:80])
         await self.run_turn(caller, channel, thread_ts, thread_id=thread.id, message=text)
 
     async def _answer_confirmation(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import httpx
-import pytest
 
 from core.config import Settings
 from core.runtime import Runtime
@@ -51,12 +50,12 @@ async def test_demo_users_list_the_demo_tokens(api_client: httpx.AsyncClient) ->
     assert by_id["gus"]["org_name"] == "Globex"
 
 
-@pytest.mark.parametrize("env", ["production"])
-async def test_production_does_not_advertise_demo_tokens(runtime: Runtime, env: str) -> None:
+async def test_production_does_not_advertise_demo_tokens(runtime: Runtime) -> None:
     from api.app import create_app
 
     app = create_app(
-        settings=Settings(env=env, database_url=runtime.settings.database_url), runtime=runtime
+        settings=Settings(env="production", database_url=runtime.settings.database_url),
+        runtime=runtime,
     )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
