@@ -148,6 +148,17 @@ def resolve_place(text: str, *, fuzzy: bool = True) -> Place:
     raw = (text or "").strip()
     if not raw:
         raise ValidationFailed("An airport or city is required", field="place")
+    found = _match(raw, fuzzy=fuzzy)
+    if found is not None:
+        return found
+    table = _aliases()
+    names = [k for k in table if len(k) >= 4]
+    raise ValidationFailed(_unknown_message(raw, _candidates(raw), names), field="place")
+
+
+@lru_cache(maxsize=4096)
+def _match(raw: str, *, fuzzy: bool) -> Place | None:
+    """The place ``raw`` names, or None (no message: scanning free text calls this a lot)."""
     code = raw.upper()
     if len(code) == 3 and code.isalpha():
         if code in hubs():
@@ -170,7 +181,7 @@ def resolve_place(text: str, *, fuzzy: bool = True) -> Place:
         close = difflib.get_close_matches(key, names, n=3, cutoff=_MATCH_CUTOFF)
         if close:
             return _place(raw, table[close[0]])
-    raise ValidationFailed(_unknown_message(raw, keys, names), field="place")
+    return None
 
 
 def _unknown_message(raw: str, keys: list[str], names: list[str]) -> str:
@@ -196,10 +207,8 @@ def _unknown_message(raw: str, keys: list[str], names: list[str]) -> str:
 
 def lookup_place(text: str, *, fuzzy: bool = True) -> Place | None:
     """:func:`resolve_place`, or None when nothing matches."""
-    try:
-        return resolve_place(text, fuzzy=fuzzy)
-    except ValidationFailed:
-        return None
+    raw = (text or "").strip()
+    return _match(raw, fuzzy=fuzzy) if raw else None
 
 
 @lru_cache(maxsize=1)

@@ -455,6 +455,14 @@ def _fallback(text: str, now: datetime) -> list[Mention]:
     return out
 
 
+# Only worth asking dateparser when something in the text could be a date.
+_DATE_HINT = re.compile(
+    r"\d|\b(?:"
+    + "|".join(MONTHS)
+    + "|"
+    + _WD
+    + r"|week|fortnight|tomorrow|today|now|christmas|new year)\b"
+)
 _PAST = re.compile(
     r"\b(?:yesterday|last (?:week|night|month|"
     + _WD
@@ -475,7 +483,7 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
     today = now.date()
     reading = DateReading()
     mentions = _mentions(low, today, month_first)
-    if not mentions and not _NEXT_WEEK.search(low):
+    if not mentions and not _NEXT_WEEK.search(low) and _DATE_HINT.search(low):
         mentions = _fallback(low, now)
     reading.mentions = mentions
     reading.nights = read_nights(low)

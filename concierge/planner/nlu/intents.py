@@ -9,10 +9,12 @@ conversation; the dialogue policy combines this reading with the state.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Final
 
 from concierge.planner.nlu import numbers
@@ -513,7 +515,16 @@ def _note(text: str) -> str | None:
 
 
 def understand(text: str, now: datetime, *, month_first: bool = True) -> Understanding:
-    """Read one user message (``now`` anchors relative dates)."""
+    """Read one user message (``now`` anchors relative dates).
+
+    Every model call re-reads the whole conversation, so readings are cached; the
+    caller gets its own copy because the dialogue may annotate it.
+    """
+    return copy.deepcopy(_understand(text, now, month_first))
+
+
+@lru_cache(maxsize=2048)
+def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     clean = " ".join((text or "").split())
     low = clean.lower().replace("’", "'")
     bare = re.sub(r"[!?.,]+$", "", low).strip()
