@@ -27,6 +27,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
 from api.streams import TurnMeta, TurnStreams, build_streams
 from concierge.events import (
     AgentEvent,
@@ -42,6 +45,14 @@ from core.identity import Caller
 from core.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+# Errors of a slow or restarting Redis while reading a turn stream.
+_TRANSIENT: tuple[type[Exception], ...] = (
+    OSError,
+    TimeoutError,
+    RedisConnectionError,
+    RedisTimeoutError,
+)
 
 # A reader gives up on a turn whose writer went silent this long (its process died).
 DEFAULT_IDLE_SECONDS = 300.0
@@ -225,7 +236,7 @@ class TurnRunner:
         while True:
             try:
                 batch = await self.streams.read(turn_id, after=cursor, block_ms=READ_BLOCK_MS)
-            except (OSError, TimeoutError, *_redis_errors()) as exc:
+            except _TRANSIENT as exc:
                 # A slow or restarting Redis: keep the client's stream open and retry
                 # (the idle limit below still ends it if nothing ever comes back).
                 log.warning("reading turn %s failed (%s); retrying", turn_id, exc)
@@ -290,14 +301,6 @@ class TurnRunner:
         """Wait for every running turn (tests and graceful shutdown)."""
         while self._tasks:
             await asyncio.gather(*set(self._tasks), return_exceptions=True)
-
-
-def _redis_errors() -> tuple[type[BaseException], ...]:
-    try:
-        from redis.exceptions import ConnectionError, TimeoutError
-    except ImportError:  # pragma: no cover - redis is a dependency
-        return ()
-    return (ConnectionError, TimeoutError)
 
 
 async def _aclose(iterator: AsyncIterator[Any]) -> None:

@@ -285,11 +285,14 @@ async def user(
             break
         turn = await one_turn(client, base, token, {"thread_id": thread_id, "message": say}, stats)
     if not any(c["type"] == "data-confirmation" for c in turn):
-        sold_out = any(
-            c["type"] == "tool-output-error" and "sold" in c.get("errorText", "").lower()
-            for c in turn
-        )
-        stats.outcomes["sold out" if sold_out else "no confirmation"] += 1
+        errors = [c.get("errorText", "") for c in turn if c["type"] == "tool-output-error"]
+        said = "".join(c.get("delta", "") for c in turn if c["type"] == "text-delta").lower()
+        if any("sold" in e.lower() for e in errors) or "sold out" in said:
+            stats.outcomes["sold out"] += 1
+        elif errors:
+            stats.outcomes[f"tool error: {errors[-1][:50]}"] += 1
+        else:
+            stats.outcomes[f"no confirmation: {said[-60:]!r}"] += 1
         return
     done = await one_turn(client, base, token, {"thread_id": thread_id, "message": "yes"}, stats)
     statuses = [
