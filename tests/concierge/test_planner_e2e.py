@@ -230,3 +230,17 @@ async def test_airline_cancels_then_the_traveller_rebooks_in_chat(
         assert change["status"] == "done"
         assert "Rebooked" in reply
         assert await booking_status(demo, booking_id) == "confirmed"
+
+
+async def test_a_manager_books_for_a_report_by_name(concierge: Concierge, demo: Runtime) -> None:
+    mia = Chat(concierge, await caller(demo, "mia"))
+    await mia.say("JFK to Boston on Dec 21")
+    await mia.say("book option 1 for Ava")
+    assert mia.tools() == ["get_traveler_profile", "reserve"]
+    asked = mia.confirmation
+    assert asked is not None
+    booking_id = asked.action["args"]["booking_id"]
+    async with demo.db.uow(write=False) as session:
+        booking = await session.get(Booking, booking_id)
+        assert booking is not None
+        assert booking.traveler_id == "ava"
