@@ -205,7 +205,12 @@ def _entity_line(item: dict[str, Any]) -> dict[str, Any]:
     parts: list[str] = []
     flights = item.get("flights")
     segments = item.get("segments")
-    if not flights and isinstance(segments, list) and segments and all(isinstance(x, dict) for x in segments):
+    if (
+        not flights
+        and isinstance(segments, list)
+        and segments
+        and all(isinstance(x, dict) for x in segments)
+    ):
         briefs = [str(_entity_line(x).get("brief", "")) for x in segments]
         parts.append(" + ".join(b for b in briefs if b))
     elif isinstance(flights, list):

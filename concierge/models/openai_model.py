@@ -40,7 +40,8 @@ class OpenAIChatModel:
         api_key: str | None = None,
         timeout: float = 60.0,
         max_retries: int = 3,
-        temperature: float | None = None,  # None: the endpoint default (reasoning models refuse others)
+        # None leaves it to the endpoint (reasoning models refuse any other value).
+        temperature: float | None = None,
         client: AsyncOpenAI | None = None,
     ) -> None:
         self.name = model

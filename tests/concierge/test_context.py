@@ -223,4 +223,6 @@ def test_prompts_are_loaded_by_name_and_placeholders_must_be_filled() -> None:
         prompts.load("no-such-prompt")
     with pytest.raises(KeyError):
         prompts.render("policy", org_name="Acme")  # $rules missing
-    assert prompts.render("policy", org_name="Acme", rules="- x").startswith("## Acme travel policy")
+    assert prompts.render("policy", org_name="Acme", rules="- x").startswith(
+        "## Acme travel policy"
+    )
