@@ -616,9 +616,21 @@ def _select(
             )
             or "company policy"
         )
+        kind = red[0][0]
+        greens = [
+            str(o.get("option"))
+            for o in state.shown[_KIND_LIST[kind]].items
+            if (o.get("policy") or {}).get("status") == "green"
+        ]
+        instead = (
+            f" Option{'s' if len(greens) > 1 else ''} {', '.join(greens)} {'are' if len(greens) > 1 else 'is'} within policy."
+            if greens
+            else ""
+        )
         return Reply(
-            f"{_choice_label(*red[0])} is not allowed under company policy ({reasons}), so it can't be booked. "
-            "Would you like me to pick an option that is within policy instead?",
+            f"{_choice_label(*red[0])} is not allowed under company policy ({reasons}), so the booking "
+            f'would be refused.{instead} Pick another option, or say "yes" and I\'ll submit it anyway '
+            "for the company's check.",
             Offer("reserve", {"items": items, "chosen": chosen}),
         )
     return _book(state, turn, ctx, u, items, chosen)
@@ -806,8 +818,6 @@ def _yes(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
                     text=u.text, intent=Intent.SELECT, book_for=u.book_for, insist=u.insist
                 ),
             )
-        if offer.kind == "pick_green":
-            return Reply("Which option would you like?")
     current = state.bookings.get(state.current_booking or "")
     if current and current.get("status") == "held":
         return _confirm_flow(state, turn, ctx, str(current["booking_id"]), current)

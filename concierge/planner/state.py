@@ -263,8 +263,6 @@ def _tool_place(mention: PlaceMention) -> str:
 def apply_result(state: State, step: Step) -> None:
     """Fold one finished tool call into the state."""
     if step.output is None:
-        if step.error and step.name in {"reserve", "confirm_booking"}:
-            pass
         return
     out = step.output
     name = step.name

@@ -704,3 +704,16 @@ async def test_refunds_and_holds_go_to_the_trips() -> None:
     d = Dialogue(backend=_booked_london())
     await d.say("when does my hold expire?")
     assert d.backend.names() == ["list_trips"]
+
+
+async def test_a_red_choice_points_to_allowed_options_and_yes_submits_it_anyway() -> None:
+    backend = FakeBackend(policy_status={1: "red", 2: "amber"})
+    backend.errors["reserve"] = {"code": "POLICY_BLOCKED", "message": "First class is not allowed"}
+    d = Dialogue(backend=backend)
+    await d.say("first class to London on Dec 18")
+    reply = await d.say("option 1")
+    assert "Options 3, 4 are within policy" in reply
+    assert "reserve" not in d.backend.names()
+    reply = await d.say("yes")
+    assert d.backend.names()[-1] == "reserve"
+    assert "can't override the travel policy" in reply
