@@ -541,6 +541,11 @@ def _select(
     ):
         return _select_trip(state, turn, ctx, u, refs)
     if last == "approvals" and state.approvals and refs:
+        if u.decision is None:
+            # Never guess between approve and reject.
+            return Reply(
+                'Do you want to approve or reject it? (e.g. "approve 1" or "reject 2, too expensive")'
+            )
         return _decide(state, turn, ctx, u)
     chosen: dict[str, dict[str, Any]] = {}
     if state.offer is not None and state.offer.kind == "select":

@@ -717,3 +717,26 @@ async def test_a_red_choice_points_to_allowed_options_and_yes_submits_it_anyway(
     reply = await d.say("yes")
     assert d.backend.names()[-1] == "reserve"
     assert "can't override the travel policy" in reply
+
+
+async def test_picking_an_approval_without_a_verb_asks_approve_or_reject() -> None:
+    approvals = [
+        {
+            "approval_id": "AP-1",
+            "status": "pending",
+            "what": "booking",
+            "booking_id": "BK-AVA001",
+            "traveler": "Ava Traveller",
+            "trip": "BA 117 JFK→LHR Fri 18 Dec",
+            "hotels": [],
+            "amount": {"amount": "6120.00", "currency": "USD"},
+            "reasons": ["Trip over 5,000.00 USD"],
+        },
+    ]
+    d = Dialogue(backend=FakeBackend(approvals=approvals))
+    await d.say("show me pending approvals")
+    reply = await d.say("the first one")
+    assert "approve or reject" in reply
+    reply = await d.say("approve 1")
+    assert reply == "<confirm decide_approval>"
+    assert d.asked("decide_approval")["approval_id"] == "AP-1"
