@@ -325,6 +325,130 @@ def db_revision(
         console.print(f"[green]✓[/] wrote {path}")
 
 
+# ------------------------------------------------------------------------------ eval
+
+
+@app.command("eval")
+def eval_(
+    model: Annotated[
+        str | None,
+        typer.Option(help="`local` (offline planner) or a model name (default CONCIERGE_MODEL)."),
+    ] = None,
+    k: Annotated[int, typer.Option("--k", min=1, help="Trials per scenario (pass^1..pass^k).")] = 3,
+    tags: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tags", help="Only scenarios with any of these tags (repeat or comma-separate)."
+        ),
+    ] = None,
+    scenario: Annotated[
+        list[str] | None,
+        typer.Option("--scenario", "-s", help="Only these scenario ids (prefix match)."),
+    ] = None,
+    concurrency: Annotated[int, typer.Option(min=1, help="Trials run at once.")] = 1,
+    via: Annotated[
+        str, typer.Option(help="`inprocess` (Concierge.turn) or `http` (POST /v1/chat, SSE).")
+    ] = "inprocess",
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="With --via http: a running server instead of the app in process."),
+    ] = None,
+    threshold: Annotated[
+        float | None, typer.Option(help="Fail under this pass^1 (default: evals/thresholds.toml).")
+    ] = None,
+    scenarios_dir: Annotated[
+        Path | None,
+        typer.Option("--scenarios", help="Scenario file or directory (default evals/scenarios)."),
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Reports root (default var/evals).")] = None,
+) -> None:
+    """Run the scripted evaluation scenarios k times each and grade them.
+
+    Each trial runs on a fresh copy of a seeded database with the scenario's frozen
+    clock. Reports go to var/evals/<run-id>/ (results.jsonl, summary.md,
+    report.html). Exits 1 when pass^1 is under the threshold.
+    """
+    from evals.loader import ScenarioError, load_scenarios
+    from evals.report import threshold_for, write_reports
+    from evals.runner import RunConfig, run
+
+    if via not in ("inprocess", "http"):
+        raise _fail("--via is `inprocess` or `http`")
+    settings = _settings()
+    model_name = model or settings.model
+    wanted_tags = [t.strip() for item in tags or [] for t in item.split(",") if t.strip()]
+    try:
+        scenarios = load_scenarios(
+            [scenarios_dir] if scenarios_dir else None, tags=wanted_tags, ids=scenario
+        )
+    except ScenarioError as exc:
+        raise _fail(str(exc)) from exc
+    if not scenarios:
+        raise _fail("no scenario matches")
+
+    def app_factory(rt: Any, agent: Any) -> Any:
+        from api.app import create_app
+
+        return create_app(runtime=rt, concierge=agent)
+
+    config = RunConfig(
+        k=k,
+        model=model_name,
+        concurrency=concurrency,
+        via=via,
+        base_url=base_url,
+        app_factory=app_factory,
+        **({"out_root": out} if out else {}),
+    )
+    if model_name != "local":
+        config.settings.update(
+            openai_base_url=settings.openai_base_url, openai_api_key=settings.openai_api_key
+        )
+    logging.basicConfig(level=logging.WARNING)
+    result = asyncio.run(run(scenarios, config))
+    floor = threshold if threshold is not None else threshold_for(model_name)
+    summary = write_reports(result, floor)
+    _print_eval_summary(summary, floor, result.out_dir)
+    pass_1 = summary["overall"].get("pass^1")
+    if floor is not None and (pass_1 is None or pass_1 + 1e-9 < floor):
+        err_console.print(f"[bold red]pass^1 {pass_1:.3f} is under the threshold {floor:.3f}[/]")
+        raise typer.Exit(code=1)
+
+
+def _print_eval_summary(summary: dict[str, Any], floor: float | None, out_dir: Path) -> None:
+    table = Table(
+        title=f"Evaluation {summary['run_id']} ({summary['model']}, k={summary['k']})",
+        title_justify="left",
+    )
+    table.add_column("scope")
+    for i in range(1, summary["k"] + 1):
+        table.add_column(f"pass^{i}", justify="right")
+
+    def pct(v: float | None) -> str:
+        return "—" if v is None else f"{v * 100:.1f}%"
+
+    table.add_row(
+        "overall", *(pct(summary["overall"][f"pass^{i}"]) for i in range(1, summary["k"] + 1))
+    )
+    for tag, row in summary["by_tag"].items():
+        table.add_row(tag, *(pct(row[f"pass^{i}"]) for i in range(1, summary["k"] + 1)))
+    console.print(table)
+    failing = [
+        row
+        for row in summary["per_scenario"]
+        if row["status"] == "graded" and row["passed"] < row["trials"]
+    ]
+    for row in failing:
+        console.print(
+            f"[yellow]✗ {row['id']}[/] {row['passed']}/{row['trials']}: "
+            + "; ".join(row["failing"])
+        )
+    console.print(
+        f"{summary['graded']} graded, {len(summary['skipped'])} skipped (need a real model), "
+        f"{summary['trials']} trials in {summary['seconds']} s · threshold {pct(floor)} · reports in {out_dir}"
+    )
+
+
 def main() -> None:  # pragma: no cover - console script entry is ``app``
     app()
 

@@ -1,0 +1,336 @@
+"""Run scenarios k times each, grade every trial, compute pass^k, write the reports.
+
+A trial: copy the template database, freeze the clock at the scenario's time,
+build a runtime and the concierge on it, play the setup and the script (or let a
+simulated user talk, when a real model is configured), snapshot the final state,
+grade. Trials are independent, so ``concurrency`` of them run at once.
+
+pass^k follows tau-bench: a scenario with n trials of which c passed contributes
+C(c, k) / C(n, k) — the chance that k trials drawn from its n all pass — and the
+run's pass^k is the mean over scenarios. pass^1 is the plain success rate;
+pass^3 punishes an agent that only sometimes gets it right.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import traceback
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from math import comb
+from pathlib import Path
+from typing import Any
+
+from concierge.models import ChatModel, build_model
+from concierge.service import Concierge
+from core.config import Settings
+from core.runtime import Runtime
+from evals.drivers import Driver, HttpDriver, InProcessDriver, TurnRecord
+from evals.graders import Check, grade, tool_calls
+from evals.schema import Scenario
+from evals.state import resolve_offers, snapshot
+from evals.steps import StepLog, render_refs, run_step
+from evals.world import REPO_ROOT, World
+from tools.base import ToolSpec
+
+log = logging.getLogger(__name__)
+
+ModelFactory = Callable[[Settings], ChatModel]
+# (runtime, concierge) -> an ASGI app: the CLI passes api.app.create_app (evals may
+# not import the api layer).
+AppFactory = Callable[[Runtime, Concierge], Any]
+
+TRIAL_TIMEOUT_SECONDS = 180.0
+
+
+@dataclass
+class RunConfig:
+    k: int = 3
+    model: str = "local"
+    tags: Sequence[str] = ()
+    ids: Sequence[str] = ()
+    concurrency: int = 1
+    via: str = "inprocess"  # or "http"
+    base_url: str | None = None  # --via http against a running server
+    out_root: Path = REPO_ROOT / "var" / "evals"
+    run_id: str | None = None
+    model_factory: ModelFactory | None = None  # tests: a deliberately broken agent
+    tools: Mapping[str, ToolSpec[Any, Any]] | None = None
+    app_factory: AppFactory | None = None
+    settings: dict[str, Any] = field(default_factory=dict)  # extra Settings for every trial
+    progress: bool = True
+
+
+@dataclass
+class TrialResult:
+    scenario_id: str
+    trial: int
+    tags: list[str]
+    status: str  # passed | failed | error | skipped
+    checks: list[Check] = field(default_factory=list)
+    turns: list[TurnRecord] = field(default_factory=list)
+    steps: list[StepLog] = field(default_factory=list)
+    state: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+    error: str | None = None
+    reason: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    @property
+    def tokens(self) -> dict[str, int]:
+        total = {"prompt_tokens": 0, "completion_tokens": 0, "model_calls": 0}
+        for turn in self.turns:
+            for key, value in turn.usage.items():
+                total[key] = total.get(key, 0) + int(value)
+        return total
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario_id,
+            "trial": self.trial,
+            "tags": self.tags,
+            "status": self.status,
+            "passed": self.passed,
+            "seconds": round(self.seconds, 3),
+            "tokens": self.tokens,
+            "latency_ms": [round(t.latency_ms, 1) for t in self.turns],
+            "error": self.error,
+            "reason": self.reason,
+            "checks": [c.to_json() for c in self.checks],
+            "tool_calls": [c.to_json() for c in tool_calls(self.turns)],
+            "transcript": [t.to_json() for t in self.turns],
+            "steps": [s.to_json() for s in self.steps],
+            "final_state": self.state,
+        }
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    config: RunConfig
+    scenarios: list[Scenario]
+    trials: list[TrialResult]
+    started_at: datetime
+    seconds: float
+    out_dir: Path
+
+    def by_scenario(self) -> dict[str, list[TrialResult]]:
+        out: dict[str, list[TrialResult]] = {s.id: [] for s in self.scenarios}
+        for trial in self.trials:
+            out[trial.scenario_id].append(trial)
+        return out
+
+    def graded(self) -> dict[str, list[TrialResult]]:
+        return {
+            sid: ts
+            for sid, ts in self.by_scenario().items()
+            if ts and all(t.status != "skipped" for t in ts)
+        }
+
+    def skipped(self) -> list[str]:
+        return [
+            sid
+            for sid, ts in self.by_scenario().items()
+            if ts and all(t.status == "skipped" for t in ts)
+        ]
+
+    def pass_hat(self, k: int, scenario_ids: Sequence[str] | None = None) -> float | None:
+        graded = self.graded()
+        ids = [sid for sid in graded if scenario_ids is None or sid in scenario_ids]
+        return pass_hat_k([(len(graded[s]), sum(t.passed for t in graded[s])) for s in ids], k)
+
+
+def pass_hat_k(counts: Sequence[tuple[int, int]], k: int) -> float | None:
+    """tau-bench's pass^k: mean over scenarios of C(c, k) / C(n, k) (n trials, c passed)."""
+    usable = [(n, c) for n, c in counts if n >= k]
+    if not usable:
+        return None
+    return sum(comb(c, k) / comb(n, k) for n, c in usable) / len(usable)
+
+
+# ------------------------------------------------------------------------ a trial
+
+
+async def _converse(scenario: Scenario, rt: Runtime, driver: Driver, result: TrialResult) -> None:
+    counter = 0
+    for step in scenario.setup:
+        counter += 1
+        result.steps.append(await run_step(rt, step, counter=counter))
+    for step in scenario.script:
+        counter += 1
+        user = step.as_ or scenario.user
+        if step.say is not None:
+            result.turns.append(await driver.send(user, message=await render_refs(rt, step.say)))
+        elif step.confirm is not None:
+            result.turns.append(await driver.send(user, confirm=step.confirm))
+        else:
+            result.steps.append(await run_step(rt, step, counter=counter))
+
+
+async def _simulate(
+    scenario: Scenario, rt: Runtime, driver: Driver, result: TrialResult, config: RunConfig
+) -> None:
+    from evals.simuser import SimulatedUser
+
+    counter = 0
+    for step in scenario.setup:
+        counter += 1
+        result.steps.append(await run_step(rt, step, counter=counter))
+    user = SimulatedUser.from_settings(rt.settings, scenario.instruction or "")
+    try:
+        limit = scenario.expect.max_turns or 10
+        reply = ""
+        for _ in range(limit):
+            message = await user.next_message(reply)
+            if message is None:
+                break
+            turn = await driver.send(scenario.user, message=message)
+            result.turns.append(turn)
+            reply = turn.text
+    finally:
+        await user.aclose()
+
+
+async def run_trial(scenario: Scenario, index: int, world: World, config: RunConfig) -> TrialResult:
+    result = TrialResult(scenario.id, index, list(scenario.tags), status="failed")
+    if not scenario.scripted and config.model == "local" and config.model_factory is None:
+        result.status = "skipped"
+        result.reason = "instruction-only: needs a simulated user and a real model (--model NAME)"
+        return result
+    started = time.perf_counter()
+    name = f"{scenario.id}.{index}"
+    rt = world.trial_runtime(scenario, name)
+    concierge: Concierge | None = None
+    driver: Driver | None = None
+    client: Any = None
+    try:
+        model = (
+            config.model_factory(rt.settings) if config.model_factory else build_model(rt.settings)
+        )
+        concierge = await Concierge.open(rt, model, tools=config.tools)
+        if config.via == "http":
+            import httpx
+
+            if config.base_url:
+                client = httpx.AsyncClient(base_url=config.base_url, timeout=120)
+            else:
+                if config.app_factory is None:
+                    raise RuntimeError(
+                        "--via http in process needs the API app (run through `concierge eval`)"
+                    )
+                app = config.app_factory(rt, concierge)
+                transport = httpx.ASGITransport(app=app)
+                client = httpx.AsyncClient(
+                    transport=transport, base_url="http://eval.local", timeout=120
+                )
+            driver = HttpDriver(client)
+        else:
+            driver = InProcessDriver(concierge, rt)
+        if scenario.scripted:
+            await asyncio.wait_for(_converse(scenario, rt, driver, result), TRIAL_TIMEOUT_SECONDS)
+        else:
+            await asyncio.wait_for(
+                _simulate(scenario, rt, driver, result, config), TRIAL_TIMEOUT_SECONDS
+            )
+        result.state = await snapshot(rt)
+        calls = tool_calls(result.turns)
+        offer_ids = [
+            i
+            for c in calls
+            for i in [
+                *(x.get("offer_id") for x in c.args.get("items") or [] if isinstance(x, dict)),
+                c.args.get("offer_id"),
+            ]
+            if isinstance(i, str)
+        ]
+        offers = await resolve_offers(rt, offer_ids)
+        result.checks = grade(scenario, result.turns, result.state, offers)
+        result.status = "passed" if all(c.passed for c in result.checks) else "failed"
+    except Exception as exc:  # a broken trial is a failed trial, with its reason on record
+        result.status = "error"
+        result.error = f"{type(exc).__name__}: {exc}"
+        log.debug("trial %s failed:\n%s", name, traceback.format_exc())
+    finally:
+        if client is not None:
+            await client.aclose()
+        if concierge is not None:
+            await concierge.aclose()
+        await rt.close()
+        world.discard(name)
+        result.seconds = time.perf_counter() - started
+    return result
+
+
+# ---------------------------------------------------------------------------- a run
+
+
+def _progress(enabled: bool) -> Any:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("[bold]eval[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(
+            "{task.fields[passed]} passed · {task.fields[failed]} failed · {task.fields[skipped]} skipped"
+        ),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=Console(stderr=True),
+        disable=not enabled,
+        transient=False,
+    )
+
+
+async def run(
+    scenarios: Sequence[Scenario], config: RunConfig, *, world: World | None = None
+) -> RunResult:
+    run_id = (
+        config.run_id or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    )
+    out_dir = config.out_root / run_id
+    out_dir.mkdir(parents=True, exist_ok=True)
+    world = world or World(
+        workdir=out_dir / "trials", base_settings={"model": config.model, **config.settings}
+    )
+    started_at = datetime.now(UTC)
+    t0 = time.perf_counter()
+    await world.prepare()
+    jobs = [(s, i) for s in scenarios for i in range(config.k)]
+    results: list[TrialResult] = []
+    gate = asyncio.Semaphore(max(1, config.concurrency))
+    counts = {"passed": 0, "failed": 0, "skipped": 0}
+    with _progress(config.progress) as progress:
+        task = progress.add_task("", total=len(jobs), **counts)
+
+        async def one(scenario: Scenario, index: int) -> TrialResult:
+            async with gate:
+                progress.update(task, description=f"{scenario.id} #{index + 1}")
+                trial = await run_trial(scenario, index, world, config)
+            key = trial.status if trial.status in counts else "failed"
+            counts[key] += 1
+            progress.update(task, advance=1, **counts)
+            return trial
+
+        results = list(await asyncio.gather(*(one(s, i) for s, i in jobs)))
+    try:
+        world.workdir.rmdir()
+    except OSError:
+        pass
+    return RunResult(
+        run_id=run_id,
+        config=config,
+        scenarios=list(scenarios),
+        trials=results,
+        started_at=started_at,
+        seconds=time.perf_counter() - t0,
+        out_dir=out_dir,
+    )
