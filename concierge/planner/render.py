@@ -86,7 +86,7 @@ def hotel_line(option: dict[str, Any]) -> str:
     stars = option.get("stars")
     star_text = f"{stars}★ · " if stars else ""
     rooms = option.get("rooms") or 1
-    room_text = f" for {rooms} rooms" if rooms > 1 else ""
+    room_text = f", {rooms} rooms" if rooms > 1 else ""
     return (
         f"{option.get('option')}. {option.get('name')} · {star_text}{money(option.get('nightly'))}/night · "
         f"{money(option.get('total'))} for {option.get('nights')} night{'s' if option.get('nights') != 1 else ''}"
