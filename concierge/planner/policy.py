@@ -275,14 +275,18 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         s.id.rsplit("_", 1)[-1] if s.id.endswith(("_ret", "_chg")) else "out"
         for s in turn.calls("search_flights")
     }
-    fresh_flight_request = u.want_flight is True or not u.want_hotel
+    # "add the return flight" asks for the flight home only; "and a hotel" for the hotel only.
+    return_only = u.round_trip and not (
+        u.places or u.dates.depart or u.cabin or u.passengers or u.passenger_delta or u.want_hotel
+    )
+    fresh_flight_request = (u.want_flight is True or not u.want_hotel) and not return_only
     if (
         d.want_flight
         and "out" not in searched
         and (_flight_args(state) != turn.prior.get("flights") or fresh_flight_request)
     ):
         calls.append(Call("search_flights", _flight_args(state)))
-    need_return = d.want_flight and d.ret is not None and not d.one_way
+    need_return = d.want_flight and d.ret is not None and not d.one_way and d.round_trip
     if (
         need_return
         and "ret" not in searched
@@ -292,7 +296,11 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
     if (
         d.want_hotel
         and not turn.calls("search_hotels")
-        and (_hotel_args(state) != turn.prior.get("hotels") or u.want_hotel or calls)
+        and (
+            _hotel_args(state) != turn.prior.get("hotels")
+            or u.want_hotel
+            or (calls and not return_only and turn.prior.get("hotels") is None)
+        )
     ):
         calls.append(Call("search_hotels", _hotel_args(state)))
     if calls:
@@ -358,6 +366,11 @@ def _present_search(state: State, turn: Turn, ctx: Context) -> Reply:
     statuses = [str((o.get("policy") or {}).get("status")) for _, opts in non_empty for o in opts]
     closing = _closing(non_empty)
     notes = []
+    d = state.draft
+    if d.want_flight and d.want_hotel and d.ret and not d.round_trip and not d.one_way:
+        notes.append(
+            f'Need a flight back on {spoken(d.ret)} too? Just say "add the return flight".'
+        )
     if "red" in statuses:
         notes.append("Options marked 🔴 can't be booked under company policy.")
     if "amber" in statuses:

@@ -42,6 +42,7 @@ class Draft:
     want_flight: bool = True
     want_hotel: bool = False
     one_way: bool = False
+    round_trip: bool = False  # search the flight home too
     started: bool = False  # the user asked for a trip at some point
 
     @property
@@ -228,6 +229,12 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
     if u.one_way:
         d.one_way = True
         d.ret = None if not d.want_hotel else d.ret
+    if dates.ret is not None or u.round_trip:
+        # A date range with a hotel is the stay ("the 18–22 offsite, a flight and a
+        # hotel"); without one, or with "returning"/"round trip", it is a flight home.
+        d.round_trip = bool(
+            u.round_trip or dates.explicit_return or not d.want_hotel or d.round_trip
+        )
     if u.has_trip_details or u.intent == Intent.SEARCH:
         d.started = True
     if d.origin is None and home and d.destination is not None:

@@ -72,7 +72,7 @@ async def test_past_date_is_questioned() -> None:
 async def test_flight_and_hotel_trip_searches_all_three_and_books_together() -> None:
     d = Dialogue()
     reply = await d.say(
-        "I need to be in London for the Dec 18–22 offsite, book me a flight and a hotel"
+        "I need to be in London for the Dec 18–22 offsite, book me flights there and back and a hotel"
     )
     assert sorted(d.backend.names()) == ["search_flights", "search_flights", "search_hotels"]
     hotel = d.backend.last("search_hotels")
@@ -97,7 +97,7 @@ async def test_flight_and_hotel_trip_searches_all_three_and_books_together() -> 
 
 async def test_a_partial_choice_asks_for_the_rest() -> None:
     d = Dialogue()
-    await d.say("London Dec 18-22 with a hotel")
+    await d.say("London Dec 18, back Dec 22, with a hotel")
     reply = await d.say("option 1")
     assert "Which return flight and hotel" in reply
     reply = await d.say("return 3, hotel 2")
@@ -740,3 +740,29 @@ async def test_picking_an_approval_without_a_verb_asks_approve_or_reject() -> No
     reply = await d.say("approve 1")
     assert reply == "<confirm decide_approval>"
     assert d.asked("decide_approval")["approval_id"] == "AP-1"
+
+
+async def test_a_range_with_a_hotel_is_the_stay_and_the_return_flight_is_offered() -> None:
+    d = Dialogue()
+    reply = await d.say(
+        "I need to be in London for the Dec 18–22 offsite, book me a flight and a hotel"
+    )
+    assert sorted(d.backend.names()) == ["search_flights", "search_hotels"]
+    assert "Need a flight back on Tue 22 Dec too?" in reply
+    reply = await d.say("option 1")
+    assert "Which hotel" in reply
+    reply = await d.say("hotel 1")
+    assert reply == "<confirm confirm_booking>"
+    assert [i["offer_id"] for i in d.backend.last("reserve")["items"]] == [
+        "FL-101",
+        "HT-LON01-20261218-20261222",
+    ]
+
+
+async def test_the_return_flight_can_be_added_later() -> None:
+    d = Dialogue()
+    await d.say("London for the Dec 18–22 offsite, a flight and a hotel")
+    await d.say("add the return flight")
+    back = d.backend.last("search_flights")
+    assert (back["origin"], back["destination"], back["date"]) == ("London", "JFK", "2026-12-22")
+    assert d.backend.names().count("search_hotels") == 1

@@ -213,7 +213,8 @@ _RETURN_CUE = re.compile(
     r"\b(?:return(?:ing)?|back|come back|coming back|fly(?:ing)? back|head(?:ing)? back|home|check(?:ing)?[- ]?out|leav(?:e|ing) the hotel|till|until|through|thru)\s*(?:on\s+|by\s+|the\s+|at\s+)*$"
 )
 _RETURN_CLAUSE = re.compile(
-    r"\b(?:return(?:ing)?|(?:come|coming|fly|flying|head|heading|get|getting)\s+back|back\s+(?:on|by|home)|and back|round ?trip back)\b"
+    r"\b(?:return(?:ing)?|(?:come|coming|fly|flying|head|heading|get|getting)\s+back|back\s+(?:on|by|home)|and back|round ?trip back"
+    r"|back(?=\s+(?:\d|the\b|next\b|" + "|".join(MONTHS) + "|" + _WD + r")))\b"
 )
 
 
@@ -238,6 +239,7 @@ class DateReading:
     nights: int | None = None
     mentions: list[Mention] = field(default_factory=list)
     question: str | None = None  # ask this instead of guessing
+    explicit_return: bool = False  # "returning", "back on", "fly back": a flight home is wanted
     depart_after: str | None = None
     depart_before: str | None = None
     return_after: str | None = None
@@ -487,6 +489,7 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
         mentions = _fallback(low, now)
     reading.mentions = mentions
     reading.nights = read_nights(low)
+    reading.explicit_return = _RETURN_CLAUSE.search(low) is not None
     _times(low, reading)
 
     if not mentions:
