@@ -122,7 +122,7 @@ class SlackBot:
 
         @app.event("app_mention")
         async def on_mention(event: dict[str, Any], body: dict[str, Any]) -> None:
-            self._on_text(event, body, mention=True)
+            self._on_text(event, body)
 
         @app.event("message")
         async def on_message(
@@ -136,9 +136,9 @@ class SlackBot:
                 bot_user = context.get("bot_user_id") or ""
                 if not event.get("thread_ts") or f"<@{bot_user}>" in str(event.get("text", "")):
                     return
-                self._on_text(event, body, mention=False, only_known_thread=True)
+                self._on_text(event, body, only_known_thread=True)
                 return
-            self._on_text(event, body, mention=False)
+            self._on_text(event, body)
 
         @app.action(re.compile(f"^{blocks.ACTION_BOOK}:"))
         async def on_book(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -188,7 +188,6 @@ class SlackBot:
         event: dict[str, Any],
         body: dict[str, Any],
         *,
-        mention: bool,
         only_known_thread: bool = False,
     ) -> None:
         text = _MENTION.sub("", str(event.get("text", ""))).strip()
