@@ -115,7 +115,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         shutil.copyfile(log_path, SCREENSHOTS / "server.log")
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: sync Playwright keeps an event loop running in this
+# thread until it exits, and every async test after it would find that loop.
+@pytest.fixture(scope="module")
 def browser_instance() -> Iterator[object]:
     executable = ensure_chromium()
     from playwright.sync_api import sync_playwright
