@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
     responses={
         200: {"description": "Processed, or a replay of a message already processed."},
         202: {"description": "Accepted and ignored: the flight is not in our schedule."},
-        **problem_responses(401, 413, 422),
+        **problem_responses(401, 413, 422, 500),
     },
 )
 async def flight_status(
