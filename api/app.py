@@ -21,14 +21,24 @@ from api.problems import (
     UnhandledErrorMiddleware,
     install_problem_handlers,
 )
-from api.routes import approvals, bookings, health, search
-from api.routes import changes, webhooks_flight
 from api.ratelimit import RateLimitMiddleware, document_rate_limits
-from api.routes import chat, openai_compat, threads
+from api.routes import (
+    analytics,
+    approvals,
+    bookings,
+    changes,
+    chat,
+    finance,
+    health,
+    openai_compat,
+    search,
+    threads,
+    webhooks_flight,
+    webhooks_stripe,
+)
 from api.routes import tools as tool_routes
 from api.routes.page import mount_page
 from api.slack import mount_slack
-from api.routes import analytics, finance, webhooks_stripe
 from core.config import Settings, get_settings
 from core.runtime import Runtime, build_runtime
 

@@ -120,7 +120,8 @@ async def test_in_process_loop_keeps_ticking_and_stops_cleanly(runtime):
 def test_default_jobs_cover_the_sweepers():
     jobs = {job.name: job.interval_seconds for job in default_jobs()}
     assert set(jobs) >= {"hold_sweeper", "saga_completer", "idempotency_reaper", "catalogue_extender"}
-    assert jobs["approval_escalator"] <= 60 and jobs["approval_expirer"] <= 60
+    assert jobs["approval_escalator"] <= 60
+    assert jobs["approval_expirer"] <= 60
     assert jobs["hold_sweeper"] <= 60
     assert jobs["catalogue_extender"] == 24 * 3600
 
