@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import tempfile
 import time
@@ -345,7 +346,12 @@ def eval_(
         list[str] | None,
         typer.Option("--scenario", "-s", help="Only these scenario ids (prefix match)."),
     ] = None,
-    concurrency: Annotated[int, typer.Option(min=1, help="Trials run at once.")] = 1,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Trials run at once, in worker processes (default: CPUs, at most 4)."
+        ),
+    ] = None,
     via: Annotated[
         str, typer.Option(help="`inprocess` (Concierge.turn) or `http` (POST /v1/chat, SSE).")
     ] = "inprocess",
@@ -386,25 +392,21 @@ def eval_(
     if not scenarios:
         raise _fail("no scenario matches")
 
-    def app_factory(rt: Any, agent: Any) -> Any:
-        from api.app import create_app
-
-        return create_app(runtime=rt, concierge=agent)
-
     config = RunConfig(
         k=k,
         model=model_name,
-        concurrency=concurrency,
+        concurrency=concurrency or min(4, os.cpu_count() or 1),
         via=via,
         base_url=base_url,
-        app_factory=app_factory,
+        app_factory=_eval_app,
         **({"out_root": out} if out else {}),
     )
     if model_name != "local":
         config.settings.update(
             openai_base_url=settings.openai_base_url, openai_api_key=settings.openai_api_key
         )
-    logging.basicConfig(level=logging.WARNING)
+    # Supplier retries in fault scenarios log warnings by design; the report has them.
+    logging.basicConfig(level=logging.ERROR)
     result = asyncio.run(run(scenarios, config))
     floor = threshold if threshold is not None else threshold_for(model_name)
     summary = write_reports(result, floor)
@@ -413,6 +415,13 @@ def eval_(
     if floor is not None and (pass_1 is None or pass_1 + 1e-9 < floor):
         err_console.print(f"[bold red]pass^1 {pass_1:.3f} is under the threshold {floor:.3f}[/]")
         raise typer.Exit(code=1)
+
+
+def _eval_app(rt: Any, agent: Any) -> Any:
+    """The API on a trial's runtime and agent (module-level: worker processes pickle it)."""
+    from api.app import create_app
+
+    return create_app(runtime=rt, concierge=agent)
 
 
 def _print_eval_summary(summary: dict[str, Any], floor: float | None, out_dir: Path) -> None:

@@ -26,7 +26,14 @@ from typing import Any
 
 from concierge.service import yes_or_no
 from evals.drivers import TurnRecord
-from evals.schema import ActionExpectation, ApprovalMatch, BookingMatch, Phrase, Scenario
+from evals.schema import (
+    ActionExpectation,
+    ApprovalMatch,
+    BookingMatch,
+    Expectations,
+    Phrase,
+    Scenario,
+)
 from tools.registry import TOOLS
 
 
@@ -306,17 +313,24 @@ def grade_state(scenario: Scenario, state: dict[str, Any]) -> list[Check]:
 # ----------------------------------------------------------------- communication
 
 
-def _said(phrase: Phrase, turns: Sequence[TurnRecord]) -> bool:
+def _said(phrase: Phrase, turns: Sequence[TurnRecord], refs: dict[str, str]) -> bool:
     text = "\n".join(t.text for t in turns if phrase.by is None or t.user == phrase.by)
-    if phrase.text.startswith("re:"):
-        return re.search(phrase.text[3:], text, re.IGNORECASE | re.MULTILINE) is not None
-    return phrase.text.casefold() in text.casefold()
+    wanted = phrase.text
+    for name, value in refs.items():
+        wanted = wanted.replace("{" + name + "}", value)
+    if wanted.startswith("re:"):
+        return re.search(wanted[3:], text, re.IGNORECASE | re.MULTILINE) is not None
+    return wanted.casefold() in text.casefold()
 
 
-def grade_communication(scenario: Scenario, turns: Sequence[TurnRecord]) -> list[Check]:
-    checks = [Check("say", f"says {p.text!r}", _said(p, turns)) for p in scenario.expect.say]
+def grade_communication(
+    scenario: Scenario, turns: Sequence[TurnRecord], refs: dict[str, str] | None = None
+) -> list[Check]:
+    """Phrases may quote ``{last_booking}`` (the newest booking the trial created)."""
+    refs = refs or {}
+    checks = [Check("say", f"says {p.text!r}", _said(p, turns, refs)) for p in scenario.expect.say]
     checks += [
-        Check("not_say", f"never says {p.text!r}", not _said(p, turns))
+        Check("not_say", f"never says {p.text!r}", not _said(p, turns, refs))
         for p in scenario.expect.not_say
     ]
     return checks
@@ -389,16 +403,46 @@ def grade_conduct(
     return checks
 
 
+def _fill(value: Any, refs: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        for name, ref in refs.items():
+            value = value.replace("{" + name + "}", ref)
+        return value
+    if isinstance(value, list):
+        return [_fill(v, refs) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, refs) for k, v in value.items()}
+    return value
+
+
+def _with_refs(scenario: Scenario, refs: dict[str, str]) -> Scenario:
+    expect = _fill(scenario.expect.model_dump(exclude_unset=True, exclude={"say", "not_say"}), refs)
+    expect["say"] = scenario.expect.say
+    expect["not_say"] = scenario.expect.not_say
+    return scenario.model_copy(update={"expect": Expectations.model_validate(expect)})
+
+
 def grade(
     scenario: Scenario,
     turns: Sequence[TurnRecord],
     state: dict[str, Any],
     offers: dict[str, dict[str, Any]],
+    refs: dict[str, str] | None = None,
 ) -> list[Check]:
+    """All checks of one trial. ``refs`` (``{last_booking}``…) fill the expectations
+    first; check names keep the placeholders so trials aggregate by check."""
     calls = tool_calls(turns)
+    filled = _with_refs(scenario, refs) if refs else scenario
+    judged = [*grade_actions(filled, calls, offers), *grade_state(filled, state)]
+    if filled is not scenario:
+        names = [
+            c.name for c in (*grade_actions(scenario, calls, offers), *grade_state(scenario, state))
+        ]
+        judged = [
+            Check(c.kind, name, c.passed, c.detail) for c, name in zip(judged, names, strict=True)
+        ]
     return [
-        *grade_actions(scenario, calls, offers),
-        *grade_state(scenario, state),
-        *grade_communication(scenario, turns),
+        *judged,
+        *grade_communication(scenario, turns, refs),
         *grade_conduct(scenario, turns, calls),
     ]

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import time
 import traceback
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from math import comb
@@ -53,7 +55,7 @@ class RunConfig:
     model: str = "local"
     tags: Sequence[str] = ()
     ids: Sequence[str] = ()
-    concurrency: int = 1
+    concurrency: int = 1  # > 1: trials in that many worker processes
     via: str = "inprocess"  # or "http"
     base_url: str | None = None  # --via http against a running server
     out_root: Path = REPO_ROOT / "var" / "evals"
@@ -158,20 +160,41 @@ def pass_hat_k(counts: Sequence[tuple[int, int]], k: int) -> float | None:
 # ------------------------------------------------------------------------ a trial
 
 
+def trial_refs(result: TrialResult) -> dict[str, str]:
+    """``{last_booking}``: the newest booking this trial created (setup or conversation).
+
+    Taken from the trial's own record, not the database: under a frozen clock every
+    booking has the same ``created_at``.
+    """
+    seen: list[str] = [s.detail["booking_id"] for s in result.steps if s.kind == "book"]
+    for turn in result.turns:
+        for event in turn.events:
+            output = event.get("output") if event["type"] == "tool-result" else None
+            if (
+                isinstance(output, dict)
+                and event.get("name") == "reserve"
+                and output.get("booking_id")
+            ):
+                seen.append(output["booking_id"])
+    return {"last_booking": seen[-1]} if seen else {"last_booking": "BK-NONE00"}
+
+
+async def _setup(scenario: Scenario, rt: Runtime, result: TrialResult) -> None:
+    for counter, step in enumerate(scenario.setup):
+        result.steps.append(await run_step(rt, step, counter=counter, refs=trial_refs(result)))
+
+
 async def _converse(scenario: Scenario, rt: Runtime, driver: Driver, result: TrialResult) -> None:
-    counter = 0
-    for step in scenario.setup:
-        counter += 1
-        result.steps.append(await run_step(rt, step, counter=counter))
-    for step in scenario.script:
-        counter += 1
+    await _setup(scenario, rt, result)
+    for counter, step in enumerate(scenario.script, start=len(scenario.setup)):
         user = step.as_ or scenario.user
+        refs = trial_refs(result)
         if step.say is not None:
-            result.turns.append(await driver.send(user, message=await render_refs(rt, step.say)))
+            result.turns.append(await driver.send(user, message=render_refs(step.say, refs)))
         elif step.confirm is not None:
             result.turns.append(await driver.send(user, confirm=step.confirm))
         else:
-            result.steps.append(await run_step(rt, step, counter=counter))
+            result.steps.append(await run_step(rt, step, counter=counter, refs=refs))
 
 
 async def _simulate(
@@ -179,10 +202,7 @@ async def _simulate(
 ) -> None:
     from evals.simuser import SimulatedUser
 
-    counter = 0
-    for step in scenario.setup:
-        counter += 1
-        result.steps.append(await run_step(rt, step, counter=counter))
+    await _setup(scenario, rt, result)
     user = SimulatedUser.from_settings(rt.settings, scenario.instruction or "")
     try:
         limit = scenario.expect.max_turns or 10
@@ -251,7 +271,7 @@ async def run_trial(scenario: Scenario, index: int, world: World, config: RunCon
             if isinstance(i, str)
         ]
         offers = await resolve_offers(rt, offer_ids)
-        result.checks = grade(scenario, result.turns, result.state, offers)
+        result.checks = grade(scenario, result.turns, result.state, offers, trial_refs(result))
         result.status = "passed" if all(c.passed for c in result.checks) else "failed"
     except Exception as exc:  # a broken trial is a failed trial, with its reason on record
         result.status = "error"
@@ -269,6 +289,32 @@ async def run_trial(scenario: Scenario, index: int, world: World, config: RunCon
 
 
 # ---------------------------------------------------------------------------- a run
+
+
+def _trial_in_child(scenario: Scenario, index: int, world: World, config: RunConfig) -> TrialResult:
+    """One trial in a worker process, on that process's own event loop."""
+    logging.getLogger().setLevel(logging.ERROR)  # supplier retry warnings would drown the bar
+    return asyncio.run(run_trial(scenario, index, world, config))
+
+
+async def _in_processes(
+    jobs: Sequence[tuple[Scenario, int]],
+    world: World,
+    config: RunConfig,
+    done: Callable[[TrialResult], TrialResult],
+) -> list[TrialResult]:
+    """Trials spread over worker processes: a trial is CPU-bound Python (the planner,
+    the ORM), so asyncio alone would interleave them without running any faster.
+    Workers are spawned (not forked) so no thread or connection of this process leaks
+    into them; everything handed over must pickle (factories as module-level functions).
+    """
+    loop = asyncio.get_running_loop()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=config.concurrency, mp_context=context) as pool:
+        futures = [
+            loop.run_in_executor(pool, _trial_in_child, s, i, world, config) for s, i in jobs
+        ]
+        return [done(await future) for future in asyncio.as_completed(futures)]
 
 
 def _progress(enabled: bool) -> Any:
@@ -306,21 +352,24 @@ async def run(
     await world.prepare()
     jobs = [(s, i) for s in scenarios for i in range(config.k)]
     results: list[TrialResult] = []
-    gate = asyncio.Semaphore(max(1, config.concurrency))
     counts = {"passed": 0, "failed": 0, "skipped": 0}
     with _progress(config.progress) as progress:
         task = progress.add_task("", total=len(jobs), **counts)
 
-        async def one(scenario: Scenario, index: int) -> TrialResult:
-            async with gate:
-                progress.update(task, description=f"{scenario.id} #{index + 1}")
-                trial = await run_trial(scenario, index, world, config)
+        def done(trial: TrialResult) -> TrialResult:
             key = trial.status if trial.status in counts else "failed"
             counts[key] += 1
-            progress.update(task, advance=1, **counts)
+            progress.update(
+                task, advance=1, description=f"{trial.scenario_id} #{trial.trial + 1}", **counts
+            )
             return trial
 
-        results = list(await asyncio.gather(*(one(s, i) for s, i in jobs)))
+        if config.concurrency > 1:
+            results = await _in_processes(jobs, world, config, done)
+        else:
+            for scenario, index in jobs:
+                results.append(done(await run_trial(scenario, index, world, config)))
+    results.sort(key=lambda t: (t.scenario_id, t.trial))
     try:
         world.workdir.rmdir()
     except OSError:

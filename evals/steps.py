@@ -20,7 +20,7 @@ from core.clock import FrozenClock
 from core.disruption.feed import receive_flight_status, sign
 from core.identity import Caller
 from core.jobs import default_jobs
-from core.models import Booking, Flight, Segment, SegmentKind, User
+from core.models import Flight, Segment, SegmentKind, User
 from core.runtime import Runtime
 from evals.schema import BookStep, DecisionStep, FaultStep, FlightStatusStep, Step
 from tools.base import ToolContext
@@ -48,24 +48,16 @@ async def caller_of(rt: Runtime, user_id: str) -> Caller:
         return Caller.of(user)
 
 
-async def last_booking_id(rt: Runtime) -> str | None:
-    async with rt.db.uow(write=False) as session:
-        booking_id: str | None = await session.scalar(
-            select(Booking.id).order_by(Booking.created_at.desc(), Booking.id.desc()).limit(1)
-        )
-        return booking_id
-
-
-async def render_refs(rt: Runtime, text: str) -> str:
-    """Fill ``{last_booking}`` (dates were resolved when the scenario loaded)."""
-    if "{last_booking}" in text:
-        text = text.replace("{last_booking}", await last_booking_id(rt) or "BK-NONE00")
+def render_refs(text: str, refs: dict[str, str]) -> str:
+    """Fill ``{last_booking}`` and the like (dates were resolved when the scenario loaded)."""
+    for name, value in refs.items():
+        text = text.replace("{" + name + "}", value)
     return text
 
 
-async def run_step(rt: Runtime, step: Step, *, counter: int) -> StepLog:
+async def run_step(rt: Runtime, step: Step, *, counter: int, refs: dict[str, str]) -> StepLog:
     if step.flight_status is not None:
-        return await _flight_status(rt, step.flight_status)
+        return await _flight_status(rt, step.flight_status, refs)
     if step.decide is not None:
         return await _decide(rt, step.decide)
     if step.book is not None:
@@ -83,8 +75,8 @@ async def run_step(rt: Runtime, step: Step, *, counter: int) -> StepLog:
     raise StepFailed(f"{step.kind} is a user turn, not a step")
 
 
-async def _flight_status(rt: Runtime, spec: FlightStatusStep) -> StepLog:
-    booking_id = await render_refs(rt, spec.booking)
+async def _flight_status(rt: Runtime, spec: FlightStatusStep, refs: dict[str, str]) -> StepLog:
+    booking_id = render_refs(spec.booking, refs)
     async with rt.db.uow(write=False) as session:
         flights = list(
             await session.scalars(
@@ -161,7 +153,7 @@ async def _book(rt: Runtime, spec: BookStep, *, counter: int) -> StepLog:
             "cabin": spec.cabin,
             "passengers": spec.passengers,
             "max_stops": 0 if spec.direct else 1,
-            "limit": 20,
+            "limit": 10,
         },
     )
     options = list(found.get("options") or [])
