@@ -21,6 +21,7 @@ from concierge.models.base import ModelRequest, ModelResult, TextSink
 from concierge.planner.nlu.intents import understand
 from concierge.planner.policy import Call, Context, Decision, Reply, decide
 from concierge.planner.state import (
+    Offer,
     State,
     Turn,
     apply_result,
@@ -123,7 +124,9 @@ def plan(request: ModelRequest) -> AIMessage:
         decision = decide(state, current, ctx)
         if not last:
             # What that turn's reply offered gives the next "yes"/"no" its meaning.
-            state.offer = decision.offer if isinstance(decision, Reply) else None
+            state.offer = _said_offer(rest)
+            if state.offer is None and isinstance(decision, Reply):
+                state.offer = decision.offer
             state.last_intent = _effective_intent(state, understanding)
     if current is None or (current.understanding is None and not current.steps):
         decision = decide(state, Turn(None, [], 0, 0), ctx)
@@ -137,6 +140,20 @@ def _effective_intent(state: State, understanding: Any) -> str | None:
     if intent == "search" and state.last_intent == "policy" and understanding.topic:
         return "policy"
     return intent
+
+
+OFFER_KEY = "concierge_offer"
+
+
+def _said_offer(messages: list[BaseMessage]) -> Offer | None:
+    """The offer the turn's final reply carried, if it came from this planner."""
+    for message in reversed(messages):
+        if isinstance(message, AIMessage) and not message.tool_calls:
+            data = (message.additional_kwargs or {}).get(OFFER_KEY)
+            if isinstance(data, dict) and isinstance(data.get("args"), dict):
+                return Offer(str(data.get("kind")), dict(data["args"]))
+            return None
+    return None
 
 
 def _digest(messages: list[BaseMessage]) -> str:
@@ -157,7 +174,12 @@ def _to_message(
     decision: Decision, messages: list[BaseMessage], turn: Turn | None, ctx: Context
 ) -> AIMessage:
     if isinstance(decision, Reply):
-        return AIMessage(content=decision.text)
+        if decision.offer is None:
+            return AIMessage(content=decision.text)
+        # The offer rides along with the reply, so the next "yes" means the same thing
+        # even after older tool results in the history were cut down to digests.
+        offer = {"kind": decision.offer.kind, "args": decision.offer.args}
+        return AIMessage(content=decision.text, additional_kwargs={OFFER_KEY: offer})
     calls: list[Call] = decision
     if ctx.tools:
         missing = [c for c in calls if c.name not in ctx.tools]

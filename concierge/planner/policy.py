@@ -976,9 +976,8 @@ def _cancel_flow(
         return Reply(f"I couldn't cancel {booking_id}: {render.error_text(step.error)}")
     out = step.output or {}
     text = f"🗑 **{out.get('booking_id', booking_id)}** is {render.status_text(out.get('status', 'cancelled'))}."
+    # Our own words from the numbers; the tool's message may be written for another case.
     text += _refund_text(out.get("refund"))
-    if out.get("message"):
-        text += f" {out['message']}"
     return Reply(text)
 
 
@@ -1125,7 +1124,12 @@ def _disruption(state: State, turn: Turn, ctx: Context, u: Understanding) -> Dec
     status = str(disruption.get("kind") or seg.get("flight_status") or "disrupted")
     if status == "delayed" and disruption.get("delay_minutes"):
         status = f"delayed by {disruption['delay_minutes']} minutes"
-    head = f"{seg.get('flight', 'Your flight')} on {render.when(seg.get('depart'))} ({b.get('booking_id')}) is **{status}**."
+    verb = (
+        "has been **cancelled by the airline**"
+        if status == "cancelled"
+        else f"has been **{status}**"
+    )
+    head = f"{seg.get('flight', 'Your flight')} on {render.when(seg.get('depart'))} ({b.get('booking_id')}) {verb}."
     if not b.get("suggestions"):
         return Reply(
             head

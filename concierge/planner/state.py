@@ -326,8 +326,26 @@ def apply_result(state: State, step: Step) -> None:
 
 
 def _show(state: State, kind: str, items: list[dict[str, Any]]) -> None:
-    state.shown[kind] = Shown(kind, list(items))
+    state.shown[kind] = Shown(kind, [_from_digest(i) for i in items if isinstance(i, dict)])
     state.last_shown = kind
+
+
+_COLOURS = ("green", "amber", "red")
+
+
+def _from_digest(item: dict[str, Any]) -> dict[str, Any]:
+    """Older results reach the model as digests (``{option, offer_id, brief}``, the brief
+    ending in the policy colour): recover what choosing needs from them."""
+    brief = item.get("brief")
+    if not isinstance(brief, str) or isinstance(item.get("policy"), dict):
+        return item
+    words = brief.split()
+    out = dict(item)
+    if words and words[-1] in _COLOURS:
+        out["policy"] = {"status": words[-1], "violations": []}
+    if words and "flights" not in out and "name" not in out:
+        out["flights"] = [" ".join(words[:2])]
+    return out
 
 
 def _disrupted_segment(booking: dict[str, Any]) -> str | None:

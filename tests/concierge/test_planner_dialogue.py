@@ -766,3 +766,32 @@ async def test_the_return_flight_can_be_added_later() -> None:
     back = d.backend.last("search_flights")
     assert (back["origin"], back["destination"], back["date"]) == ("London", "JFK", "2026-12-22")
     assert d.backend.names().count("search_hotels") == 1
+
+
+async def test_a_yes_keeps_its_meaning_when_older_results_become_digests() -> None:
+    from langchain_core.messages import ToolMessage
+
+    from concierge.context import digest
+
+    backend = FakeBackend(policy_status={1: "red", 2: "red", 3: "red", 4: "red"})
+    backend.errors["reserve"] = {"code": "POLICY_BLOCKED", "message": "First class is not allowed"}
+    d = Dialogue(backend=backend)
+    await d.say("first class from JFK to London on Dec 18")
+    reply = await d.say("book option 1")
+    assert "not allowed" in reply
+    # The context budget turns old tool results into digests (ids + a one-line brief).
+    d.messages = [
+        ToolMessage(content=digest(str(m.content)), tool_call_id=m.tool_call_id, name=m.name)
+        if isinstance(m, ToolMessage)
+        else m
+        for m in d.messages
+    ]
+    reply = await d.say("yes")
+    assert d.backend.names()[-1] == "reserve"
+    assert "can't override the travel policy" in reply
+
+
+async def test_is_my_flight_still_on_checks_the_booking() -> None:
+    d = Dialogue(backend=_booked_london())
+    await d.say("is my London flight still on?")
+    assert d.backend.names() == ["list_trips", "get_booking"]

@@ -166,7 +166,7 @@ _OUT_OF_SCOPE: Final = re.compile(
 _BOOKING_ID: Final = re.compile(r"\bBK-?[A-Z0-9]{4,10}\b", re.IGNORECASE)
 _APPROVAL_ID: Final = re.compile(r"\bAPR?-[A-Z0-9]{1,12}\b", re.IGNORECASE)
 _DECIDE: Final = re.compile(
-    r"\b(?P<v>approve|approved|ok'?d|okay|sign off on|authori[sz]e|accept|green-?light|"
+    r"(?<![-\w])(?P<v>approve|sign off on|authori[sz]e|accept|green-?light|okay|"
     r"reject|decline|deny|refuse|turn down|say no to|don'?t approve|do not approve)\b"
 )
 _APPROVALS: Final = re.compile(
@@ -178,14 +178,16 @@ _CANCEL: Final = re.compile(
 )
 _DISRUPTED: Final = re.compile(
     r"\b(?:was|got|been|is|has been|were|are) (?:cancell?ed|delayed|disrupted)\b|\bflight (?:cancell?ation|delay)\b|"
-    r"\bmissed (?:my|the) (?:flight|connection)\b|\bdisruption\b|\brebook(?:ing)?\b|\bwhat are my options\b|\balternatives?\b"
+    r"\bmissed (?:my|the) (?:flight|connection)\b|\bstill on\b|\bon time\b|\bstill (?:flying|happening|going ahead|scheduled)\b|"
+    r"\bwhat happened to (?:my|the) flight|\bstatus of (?:my|the) flight|\bis (?:my|the) flight (?:ok|okay|delayed|cancell?ed|on)\b|\bdisruption\b|\brebook(?:ing)?\b|\bwhat are my options\b|\balternatives?\b"
 )
 _CHANGE: Final = re.compile(
     r"\b(?:change|move|switch|shift|push|postpone|bring forward|reschedule|modify)\b.*\b(?:flight|booking|trip|it|return|reservation|date|BK-?\w+)\b"
     r"|\b(?:flight|booking|trip)\b.*\b(?:change|move|reschedule|postpone)\b"
 )
 _TRIPS: Final = re.compile(
-    r"\b(?:my|our|upcoming|current|all|list|show|see)\b.{0,20}\b(?:trips|bookings|reservations|itinerar(?:y|ies)|travel plans)\b|"
+    r"\b(?:my|our|upcoming|current|all|list|show|see|what|which|any)\b.{0,20}\b(?:trips|bookings|reservations|itinerar(?:y|ies)|travel plans)\b|"
+    r"\b(?:trips?|bookings?|travel)\b.{0,25}\b(?:coming up|upcoming|planned|scheduled|ahead)\b|"
     r"\bwhat (?:have|did) i book|\bwhere am i (?:going|flying)\b|\bwhat(?:'s| is) (?:booked|my status)\b|\bmy upcoming\b|"
     r"\bmy holds?\b|\bhold expir|\bstatus of (?:my|the) (?:booking|trip|flight|reservation)s?\b|\bmy (?:booking|reservation|trip)s?\b(?=\s*\??$)"
 )
@@ -194,7 +196,7 @@ _PROFILE: Final = re.compile(
     r"who can i book for|my details|about me)\b"
 )
 _POLICY: Final = re.compile(
-    r"\b(?:polic(?:y|ies)|allowed|permitted|allowance|can i (?:fly|book|stay|take|go|get|use|expense)|am i able to|"
+    r"\b(?:polic(?:y|ies)|allowed|permitted|allowance|in advance|ahead of time|how (?:many days|far|long) (?:ahead|before|in advance)|can i (?:fly|book|stay|take|go|get|use|expense)|am i able to|"
     r"is it ok(?:ay)? to|caps?\b|limit|rules?|per diem|need (?:an? )?approval|approval (?:needed|required)|"
     r"requires? approval|maximum|max(?:imum)? (?:rate|price|nightly)|how much can i|in policy|out of policy|"
     r"compliant|preferred (?:airlines?|vendors?|hotels?|chains?)|blocked|banned|how far (?:ahead|in advance)|"

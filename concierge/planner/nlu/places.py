@@ -177,7 +177,11 @@ def _fuzzy_at(
         or (len(token) < 4 and not (token.isupper() or lead))
     ):
         return None
-    in_position = _preceded(text, start, _BEFORE_DEST + _BEFORE_ORIGIN)
+    # "for" introduces people as often as places ("booking for Victor"): it does
+    # not make an unknown name a place.
+    in_position = _preceded(
+        text, start, tuple(w for w in _BEFORE_DEST if w != "for") + _BEFORE_ORIGIN
+    )
     if not in_position and not token[:1].isupper():
         return None
     for n in (3, 2, 1):
