@@ -323,7 +323,7 @@ async def test_book_timeout_is_not_retried(sim, database):
 
 
 async def test_timeout_after_write_surfaces_as_timeout_and_lookup_resolves_it(sim):
-    supplier = resilient(sim, timeout_seconds=0.05)
+    supplier = resilient(sim, timeout_seconds=0.5)
     sim.faults.set(mode="timeout_after_write", operations={"book"}, hang_seconds=5)
 
     with pytest.raises(SupplierTimeoutError):
@@ -336,7 +336,7 @@ async def test_timeout_after_write_surfaces_as_timeout_and_lookup_resolves_it(si
 
 
 async def test_lookup_and_cancel_timeouts_are_retried(sim):
-    supplier = resilient(sim, timeout_seconds=0.05)
+    supplier = resilient(sim, timeout_seconds=0.5)
     confirmation = await supplier.book(flight_request(), idempotency_key=KEY)
     sim.faults.set(mode="timeout", times=1, hang_seconds=5)
 
