@@ -1350,6 +1350,18 @@ def answer_policy(u: Understanding, text: str, ctx: Context) -> str:
     if u.cabin in {"business", "premium"} and threshold:
         hours_needed = float(threshold.group(1))
         label = "business class" if u.cabin == "business" else "premium economy"
+        said = re.search(r"(\d+(?:\.\d+)?)\s*(?:-\s*)?(?:h\b|hours?|hrs?)", low)
+        if said:
+            hours_said = float(said.group(1))
+            if hours_said >= hours_needed:
+                return (
+                    f"Yes — with {hours_said:g} h of flying, {label} is 🟢 within policy "
+                    f"(allowed from {hours_needed:g} h)."
+                )
+            return (
+                f"Not without approval — {label} is allowed from {hours_needed:g} h of flying; on a "
+                f"{hours_said:g} h flight it's 🟠 amber: bookable, but your manager must approve it."
+            )
         if city:
             hours = _flying_hours(str(ctx.profile.get("home_airport") or ""), city)
             home = ctx.profile.get("home_airport")

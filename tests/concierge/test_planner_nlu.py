@@ -69,6 +69,9 @@ D = date
         ("12/20 back 12/23", D(2026, 12, 20), D(2026, 12, 23)),
         ("on the 28th, returning the 2nd", D(2026, 12, 28), D(2027, 1, 2)),
         ("Dec 10, 2026", D(2026, 12, 10), None),
+        ("on New Year's Eve", D(2026, 12, 31), None),
+        ("for Christmas", D(2026, 12, 25), None),
+        ("asap", D(2026, 12, 1), None),
     ],
 )
 def test_dates(text: str, depart: date, ret: date | None) -> None:
@@ -280,6 +283,11 @@ def test_cabins(text: str, cabin: str | None) -> None:
         ("BK-7Q2M4X", Intent.BOOKING),
         ("can I fly business to Tokyo?", Intent.POLICY),
         ("what's the hotel cap in London?", Intent.POLICY),
+        ("is business class ok for a 5 hour flight?", Intent.POLICY),
+        ("what's the max I can spend on a hotel in New York?", Intent.POLICY),
+        ("how many days in advance do I need to book flights?", Intent.POLICY),
+        ("is my London flight still on?", Intent.DISRUPTION),
+        ("what trips do I have coming up?", Intent.TRIPS),
         ("do I need approval for a 6000 dollar trip?", Intent.POLICY),
         ("what needs my approval?", Intent.APPROVALS),
         ("any pending approvals?", Intent.APPROVALS),

@@ -192,9 +192,16 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
         ),
     ),
     (
+        "holiday",
+        re.compile(
+            r"\b(?P<h>christmas eve|christmas day|christmas|xmas|new year'?s eve|new year'?s day|"
+            r"new year'?s|nye|boxing day|halloween|valentine'?s day)\b"
+        ),
+    ),
+    (
         "rel",
         re.compile(
-            r"\b(?P<w>(?:the\s+)?day after tomorrow|overmorrow|today|tonight|this (?:morning|afternoon|evening)|tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow)\b"
+            r"\b(?P<w>(?:the\s+)?day after tomorrow|overmorrow|today|tonight|asap|as soon as possible|right away|this (?:morning|afternoon|evening)|tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow)\b"
         ),
     ),
     (
@@ -391,11 +398,21 @@ def _interpret(kind: str, m: re.Match[str], today: date, month_first: bool) -> M
         return mk(start_day, _day_of_month(start_day, _day(g["d2"])))
     if kind == "ord":
         return mk(_day_of_month(today, _day(g.get("d") or g["d2"])))
+    if kind == "holiday":
+        month_day = _HOLIDAYS[g["h"].replace("'", "")]
+        got = _month_day(today, *month_day, None)
+        return mk(got[0], rolled=got[1]) if got else None
     if kind == "rel":
         word = g["w"]
         if "after" in word or word == "overmorrow":
             return mk(today + timedelta(days=2))
-        if word in {"today", "tonight"} or word.startswith("this "):
+        if word in {
+            "today",
+            "tonight",
+            "asap",
+            "as soon as possible",
+            "right away",
+        } or word.startswith("this "):
             return mk(today)
         return mk(today + timedelta(days=1))
     if kind == "in":
@@ -465,6 +482,19 @@ _DATE_HINT = re.compile(
     + _WD
     + r"|week|fortnight|tomorrow|today|now|christmas|new year)\b"
 )
+_HOLIDAYS: Final[dict[str, tuple[int, int]]] = {
+    "christmas eve": (12, 24),
+    "christmas day": (12, 25),
+    "christmas": (12, 25),
+    "xmas": (12, 25),
+    "new years eve": (12, 31),
+    "nye": (12, 31),
+    "new years day": (1, 1),
+    "new years": (1, 1),
+    "boxing day": (12, 26),
+    "halloween": (10, 31),
+    "valentines day": (2, 14),
+}
 _PAST = re.compile(
     r"\b(?:yesterday|last (?:week|night|month|"
     + _WD

@@ -196,7 +196,7 @@ _PROFILE: Final = re.compile(
     r"who can i book for|my details|about me)\b"
 )
 _POLICY: Final = re.compile(
-    r"\b(?:polic(?:y|ies)|allowed|permitted|allowance|in advance|ahead of time|how (?:many days|far|long) (?:ahead|before|in advance)|can i (?:fly|book|stay|take|go|get|use|expense)|am i able to|"
+    r"\b(?:polic(?:y|ies)|allowed|permitted|allowance|(?:ok|okay|fine|acceptable) (?:for|on|to)|max(?:imum)?\b.{0,20}\b(?:spend|pay|cost)|in advance|ahead of time|how (?:many days|far|long) (?:ahead|before|in advance)|can i (?:fly|book|stay|take|go|get|use|expense)|am i able to|"
     r"is it ok(?:ay)? to|caps?\b|limit|rules?|per diem|need (?:an? )?approval|approval (?:needed|required)|"
     r"requires? approval|maximum|max(?:imum)? (?:rate|price|nightly)|how much can i|in policy|out of policy|"
     r"compliant|preferred (?:airlines?|vendors?|hotels?|chains?)|blocked|banned|how far (?:ahead|in advance)|"
