@@ -412,7 +412,12 @@ def eval_(
     summary = write_reports(result, floor)
     _print_eval_summary(summary, floor, result.out_dir)
     pass_1 = summary["overall"].get("pass^1")
-    if floor is not None and (pass_1 is None or pass_1 + 1e-9 < floor):
+    if pass_1 is None:
+        err_console.print(
+            "[yellow]no scenario was graded (all skipped): nothing to hold to a threshold[/]"
+        )
+        return
+    if floor is not None and pass_1 + 1e-9 < floor:
         err_console.print(f"[bold red]pass^1 {pass_1:.3f} is under the threshold {floor:.3f}[/]")
         raise typer.Exit(code=1)
 
