@@ -84,13 +84,17 @@ class ToolSpec(Generic[I, O]):
         return schema
 
     def openai_schema(self) -> dict[str, Any]:
-        """``{"type": "function", "function": {name, description, parameters}}``."""
+        """``{"type": "function", "function": {name, description, parameters}}``.
+
+        The parameters are :func:`model_facing` (the input schema without what only
+        validation needs): they travel with every model call.
+        """
         return {
             "type": "function",
             "function": {
                 "name": self.name,
                 "description": self.description,
-                "parameters": self.input_schema(),
+                "parameters": model_facing(self.input_model.model_json_schema()),
             },
         }
 
@@ -118,6 +122,59 @@ class ToolSpec(Generic[I, O]):
         if self.describe is None:
             return f"Run {self.name} with {data.model_dump_json(exclude_none=True)}?"
         return await self.describe(ctx, data)
+
+
+# Keywords that only validation needs: the input model still enforces them (a model
+# that sends a 300-character city gets a ValidationFailed it can read), but they
+# cost prompt tokens on every call without helping a model choose arguments.
+_VALIDATION_ONLY = frozenset(
+    {"title", "minLength", "maxLength", "pattern", "format", "minItems", "maxItems"}
+)
+
+
+def model_facing(schema: dict[str, Any]) -> dict[str, Any]:
+    """A pydantic JSON schema as a model needs it.
+
+    ``$ref`` is inlined (no ``$defs``), ``anyOf [X, null]`` becomes ``X`` (optional
+    arguments are simply not ``required``), ``default: null`` and the validation-only
+    keywords go, and the model's docstring (repeated by the tool's description)
+    is dropped at the top. Types, enums, numeric bounds, real defaults, field
+    descriptions, ``required`` and ``additionalProperties`` stay.
+    """
+    defs = schema.get("$defs", {})
+
+    def clean(node: Any) -> Any:
+        if isinstance(node, list):
+            return [clean(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            merged = {**defs[ref.removeprefix("#/$defs/")], **node}
+            merged.pop("$ref")
+            return clean(merged)
+        variants = node.get("anyOf")
+        if isinstance(variants, list):
+            concrete = [v for v in variants if v != {"type": "null"}]
+            if len(concrete) == 1:
+                rest = {k: v for k, v in node.items() if k != "anyOf"}
+                return clean({**concrete[0], **rest})
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in _VALIDATION_ONLY or key == "$defs":
+                continue
+            if key == "default" and value is None:
+                continue
+            if key == "properties" and isinstance(value, dict):
+                # Property names are data here, not keywords: keep each, clean its schema.
+                out[key] = {name: clean(prop) for name, prop in value.items()}
+            else:
+                out[key] = clean(value)
+        return out
+
+    cleaned: dict[str, Any] = clean(schema)
+    cleaned.pop("description", None)
+    return cleaned
 
 
 def validation_failed(tool: str, exc: ValidationError) -> ValidationFailed:

@@ -24,12 +24,8 @@ class CancelBookingInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    booking_id: str = Field(
-        min_length=1, max_length=40, description="The booking to cancel, e.g. BK-7Q2M4X."
-    )
-    reason: str = Field(
-        default="", max_length=500, description="Why, in the traveller's words (optional)."
-    )
+    booking_id: str = Field(min_length=1, max_length=40, description="The booking.")
+    reason: str = Field(default="", max_length=500, description="Why, in the traveller's words.")
 
 
 class CancelBookingOutput(BookingOut):
@@ -85,10 +81,8 @@ async def describe(ctx: ToolContext, data: CancelBookingInput) -> str:
 TOOL: ToolSpec[CancelBookingInput, CancelBookingOutput] = ToolSpec(
     name="cancel_booking",
     description=(
-        "Cancel a booking. Unpaid holds are simply released; paid bookings are cancelled "
-        "with the airline/hotel and refunded as the fare rules allow (full within 24 h of "
-        "purchase or when the airline cancelled; non-refundable fares are kept). Needs the "
-        "traveller's explicit yes."
+        "Cancel a booking: a hold is released, a paid one refunded as its fare rules allow. "
+        "Asks the traveller first."
     ),
     input_model=CancelBookingInput,
     output_model=CancelBookingOutput,

@@ -27,9 +27,7 @@ class ConfirmBookingInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    booking_id: str = Field(
-        min_length=1, max_length=40, description="The held booking, e.g. BK-7Q2M4X."
-    )
+    booking_id: str = Field(min_length=1, max_length=40, description="The held booking.")
 
 
 class ConfirmBookingOutput(BookingOut):
@@ -83,10 +81,8 @@ async def describe(ctx: ToolContext, data: ConfirmBookingInput) -> str:
 TOOL: ToolSpec[ConfirmBookingInput, ConfirmBookingOutput] = ToolSpec(
     name="confirm_booking",
     description=(
-        "Confirm a held booking: re-checks the policy, then either sends it for approval "
-        "(status pending_approval, nothing paid) or charges the company card and books it "
-        "with the airline/hotel (status confirmed, with references). Needs the traveller's "
-        "explicit yes."
+        "Pay for a held booking, or send it for approval when the policy needs one. "
+        "Asks the traveller first."
     ),
     input_model=ConfirmBookingInput,
     output_model=ConfirmBookingOutput,

@@ -26,14 +26,12 @@ class DecideApprovalInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    approval_id: str = Field(
-        min_length=1, max_length=40, description="From list_approvals, e.g. AP-7Q2M4X9K."
-    )
+    approval_id: str = Field(min_length=1, max_length=40, description="From list_approvals.")
     decision: Literal["approve", "reject"] = Field(description="approve or reject.")
     note: str = Field(
         default="",
         max_length=500,
-        description="The approver's reason, in their words. Required to reject: the traveller is told.",
+        description="The approver's reason; required to reject (the traveller sees it).",
     )
 
 
@@ -117,9 +115,8 @@ async def describe(ctx: ToolContext, data: DecideApprovalInput) -> str:
 TOOL: ToolSpec[DecideApprovalInput, DecideApprovalOutput] = ToolSpec(
     name="decide_approval",
     description=(
-        "Approve or reject an approval request waiting on the signed-in approver. After the "
-        "last approval the booking is paid and confirmed; a rejection cancels it and the "
-        "traveller is told the note. Needs the approver's explicit yes."
+        "Approve or reject a request waiting on the caller (the last approval pays and "
+        "confirms; a rejection cancels). Asks the approver first."
     ),
     input_model=DecideApprovalInput,
     output_model=DecideApprovalOutput,

@@ -26,11 +26,9 @@ class EvaluatePolicyInput(BaseModel):
     offer_ids: list[str] = Field(
         min_length=1,
         max_length=MAX_OFFERS,
-        description="offer_id values from search_flights / search_hotels, bought together.",
+        description="Offers booked together.",
     )
-    quantity: int = Field(
-        default=1, ge=1, le=9, description="Passengers (flights) and rooms (hotels)."
-    )
+    quantity: int = Field(default=1, ge=1, le=9, description="Passengers or rooms.")
 
 
 class ItemVerdict(BaseModel):
@@ -96,10 +94,8 @@ async def run(ctx: ToolContext, data: EvaluatePolicyInput) -> EvaluatePolicyOutp
 TOOL: ToolSpec[EvaluatePolicyInput, EvaluatePolicyOutput] = ToolSpec(
     name="evaluate_policy",
     description=(
-        "Check one or more offers against the company travel policy as a single trip: "
-        "green (fine), amber (allowed with the listed approvals) or red (not allowed), "
-        "with the reasons. Approvals depend on the trip total, so pass everything that "
-        "will be booked together."
+        "Check offers against the travel policy as one trip (approvals depend on its "
+        "total): green, amber (needs approval) or red, with reasons."
     ),
     input_model=EvaluatePolicyInput,
     output_model=EvaluatePolicyOutput,

@@ -18,9 +18,7 @@ class GetBookingInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    booking_id: str = Field(
-        min_length=1, max_length=40, description="Booking reference, e.g. BK-7Q2M4X."
-    )
+    booking_id: str = Field(min_length=1, max_length=40, description="E.g. BK-7Q2M4X.")
 
 
 class SuggestionOut(BaseModel):
@@ -76,10 +74,8 @@ async def run(ctx: ToolContext, data: GetBookingInput) -> GetBookingOutput:
 TOOL: ToolSpec[GetBookingInput, GetBookingOutput] = ToolSpec(
     name="get_booking",
     description=(
-        "Read one booking: status, traveller, each flight and hotel (local times, cabin, "
-        "supplier locator), total, policy verdict, hold expiry, approval id, refund, and — "
-        "when the airline cancelled or delayed a flight — the disruption with rebooking "
-        "suggestions (use rebook with the disruption's segment_id and a suggestion's offer_id)."
+        "One booking in full: segments, status, total, approval, refund and, after an "
+        "airline disruption, rebooking suggestions (for rebook)."
     ),
     input_model=GetBookingInput,
     output_model=GetBookingOutput,

@@ -46,8 +46,7 @@ class GetPolicyInput(BaseModel):
     topic: str | None = Field(
         default=None,
         max_length=200,
-        description="What the question is about, e.g. 'business class', 'hotel caps', 'approvals'. "
-        "Omit for the whole policy.",
+        description="E.g. 'business class', 'hotel caps', 'approvals'. Omit for all.",
     )
 
 
@@ -89,11 +88,7 @@ async def run(ctx: ToolContext, data: GetPolicyInput) -> GetPolicyOutput:
 
 TOOL: ToolSpec[GetPolicyInput, GetPolicyOutput] = ToolSpec(
     name="get_policy",
-    description=(
-        "Read the company's travel policy (cabins by flight length, booking ahead, hotel "
-        "nightly caps, blocked and preferred vendors, approval thresholds) to answer a "
-        "policy question. Quote it; do not guess."
-    ),
+    description="The travel policy's text, to quote rather than guess.",
     input_model=GetPolicyInput,
     output_model=GetPolicyOutput,
     effect=Effect.READ,

@@ -87,9 +87,7 @@ async def run(ctx: ToolContext, data: GetTravelerProfileInput) -> GetTravelerPro
 TOOL: ToolSpec[GetTravelerProfileInput, GetTravelerProfileOutput] = ToolSpec(
     name="get_traveler_profile",
     description=(
-        "The signed-in traveller's profile: name, role, department, home airport, manager, "
-        "company currency, preferences, and the people they may book for. Use the home "
-        "airport when the traveller does not say where they leave from."
+        "The caller's profile: home airport, manager, preferences, people they may book for."
     ),
     input_model=GetTravelerProfileInput,
     output_model=GetTravelerProfileOutput,

@@ -21,10 +21,9 @@ class ListApprovalsInput(BaseModel):
 
     status: Literal["pending", "all", "approved", "rejected", "escalated", "expired"] = Field(
         default="pending",
-        description="pending (default): waiting on the caller now; all: every request of theirs; "
-        "or only those they approved / rejected, escalated or expired.",
+        description="pending: waiting on the caller now; all: every one.",
     )
-    limit: int = Field(default=10, ge=1, le=MAX_APPROVALS, description="How many to return.")
+    limit: int = Field(default=10, ge=1, le=MAX_APPROVALS, description="Max requests.")
 
 
 class ApprovalItem(BaseModel):
@@ -74,11 +73,7 @@ async def run(ctx: ToolContext, data: ListApprovalsInput) -> ListApprovalsOutput
 
 TOOL: ToolSpec[ListApprovalsInput, ListApprovalsOutput] = ToolSpec(
     name="list_approvals",
-    description=(
-        "List the approval requests waiting on the signed-in approver (or already decided "
-        "by them): traveller, route and dates, amount, why approval is needed and when it "
-        "is due. Use decide_approval with an approval_id to approve or reject."
-    ),
+    description="Approval requests waiting on the caller (or decided by them).",
     input_model=ListApprovalsInput,
     output_model=ListApprovalsOutput,
     effect=Effect.READ,

@@ -21,9 +21,9 @@ class ListTripsInput(BaseModel):
 
     status: BookingStatus | None = Field(
         default=None,
-        description="Only bookings in this status (e.g. held, pending_approval, confirmed, cancelled).",
+        description="Only this status.",
     )
-    limit: int = Field(default=10, ge=1, le=MAX_TRIPS, description="How many to return.")
+    limit: int = Field(default=10, ge=1, le=MAX_TRIPS, description="Max bookings.")
 
 
 class TripOut(BaseModel):
@@ -84,10 +84,7 @@ async def run(ctx: ToolContext, data: ListTripsInput) -> ListTripsOutput:
 
 TOOL: ToolSpec[ListTripsInput, ListTripsOutput] = ToolSpec(
     name="list_trips",
-    description=(
-        "List the traveller's bookings, newest first (managers also see their reports'), "
-        "with status, a one-line summary, total and hold expiry. Use get_booking for details."
-    ),
+    description="The caller's bookings (and their reports'), newest first.",
     input_model=ListTripsInput,
     output_model=ListTripsOutput,
     effect=Effect.READ,

@@ -28,18 +28,16 @@ class RebookInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    booking_id: str = Field(
-        min_length=1, max_length=40, description="The confirmed booking, e.g. BK-7Q2M4X."
-    )
+    booking_id: str = Field(min_length=1, max_length=40, description="The confirmed booking.")
     segment_id: str = Field(
         min_length=1,
         max_length=40,
-        description="The flight segment to replace (get_booking's segments, or the disruption's segment_id).",
+        description="The flight segment to replace (from get_booking).",
     )
     offer_id: str = Field(
         min_length=1,
         max_length=80,
-        description="The new flight: an offer_id from search_flights or from get_booking's suggestions.",
+        description="The new flight: from search_flights or get_booking's suggestions.",
     )
 
 
@@ -158,10 +156,8 @@ async def describe(ctx: ToolContext, data: RebookInput) -> str:
 TOOL: ToolSpec[RebookInput, RebookOutput] = ToolSpec(
     name="rebook",
     description=(
-        "Move one flight of a confirmed booking to another flight (e.g. a suggestion after a "
-        "disruption). The fare difference plus the fare's change fee is charged (a cheaper "
-        "flight is refunded; no fee when the airline disrupted the flight). A dearer or "
-        "out-of-policy flight needs approval first. Needs the traveller's explicit yes."
+        "Move one flight of a confirmed booking to another; the fare difference plus any "
+        "change fee is charged or refunded. Asks the traveller first."
     ),
     input_model=RebookInput,
     output_model=RebookOutput,

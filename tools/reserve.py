@@ -18,10 +18,8 @@ from tools.views import BookingOut, booking_out, role_list
 class ReserveItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    offer_id: str = Field(
-        min_length=1, max_length=80, description="offer_id from search_flights or search_hotels."
-    )
-    quantity: int = Field(default=1, ge=1, le=9, description="Seats (flight) or rooms (hotel).")
+    offer_id: str = Field(min_length=1, max_length=80, description="From a search.")
+    quantity: int = Field(default=1, ge=1, le=9, description="Seats or rooms.")
 
     @field_validator("offer_id")
     @classmethod
@@ -41,14 +39,13 @@ class ReserveInput(BaseModel):
     items: list[ReserveItem] = Field(
         min_length=1,
         max_length=10,
-        description="Every flight and hotel of the trip, held together.",
+        description="Every flight and hotel of the trip.",
     )
     traveler_id: str | None = Field(
         default=None,
         min_length=1,
         max_length=40,
-        description="Only to book for someone else the caller may book for (see "
-        "get_traveler_profile.can_book_for). Omit to book for the caller.",
+        description="Only to book for someone in the profile's can_book_for.",
     )
 
 
@@ -86,9 +83,8 @@ async def run(ctx: ToolContext, data: ReserveInput) -> ReserveOutput:
 TOOL: ToolSpec[ReserveInput, ReserveOutput] = ToolSpec(
     name="reserve",
     description=(
-        "Hold the chosen offers (flights and hotels of one trip, all or nothing) for the "
-        "traveller. Nothing is paid; the hold expires at hold_expires_at. Red policy options "
-        "are refused. Returns the booking id to pass to confirm_booking."
+        "Hold a trip's offers together (all or nothing; nothing paid; red refused). "
+        "Returns the booking_id for confirm_booking."
     ),
     input_model=ReserveInput,
     output_model=ReserveOutput,

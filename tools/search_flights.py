@@ -30,27 +30,23 @@ class SearchFlightsInput(BaseModel):
     origin: str = Field(
         min_length=2,
         max_length=64,
-        description="Where from: a city or metro ('New York', 'London'), or an airport code ('JFK').",
+        description="City, metro or airport code, as the traveller says it.",
     )
-    destination: str = Field(
-        min_length=2, max_length=64, description="Where to, same forms as origin."
-    )
-    date: dt.date = Field(
-        description="Local departure date, YYYY-MM-DD (resolve 'next Friday' first)."
-    )
-    cabin: Cabin = Field(default="economy", description="economy, premium, business or first.")
-    passengers: int = Field(default=1, ge=1, le=9, description="Seats needed.")
-    max_stops: int = Field(default=1, ge=0, le=1, description="0 for direct flights only.")
+    destination: str = Field(min_length=2, max_length=64, description="Same forms as origin.")
+    date: dt.date = Field(description="Local departure date, YYYY-MM-DD.")
+    cabin: Cabin = Field(default="economy", description="Cabin class.")
+    passengers: int = Field(default=1, ge=1, le=9, description="Seats.")
+    max_stops: int = Field(default=1, ge=0, le=1, description="0: direct only.")
     depart_after: str | None = Field(
-        default=None, pattern=HH_MM, description="Earliest local departure time, HH:MM (24 h)."
+        default=None, pattern=HH_MM, description="Earliest local departure, HH:MM."
     )
     depart_before: str | None = Field(
-        default=None, pattern=HH_MM, description="Latest local departure time, HH:MM (24 h)."
+        default=None, pattern=HH_MM, description="Latest local departure, HH:MM."
     )
     sort: Literal["price", "duration", "depart", "arrive"] = Field(
-        default="price", description="Order of the options."
+        default="price", description="Order of options."
     )
-    limit: int = Field(default=5, ge=1, le=MAX_OPTIONS, description="How many options to return.")
+    limit: int = Field(default=5, ge=1, le=MAX_OPTIONS, description="Max options.")
 
 
 class PlaceOut(BaseModel):
@@ -235,10 +231,8 @@ async def run(ctx: ToolContext, data: SearchFlightsInput) -> SearchFlightsOutput
 TOOL: ToolSpec[SearchFlightsInput, SearchFlightsOutput] = ToolSpec(
     name="search_flights",
     description=(
-        "Search flights on one date between two places (cities, metros or airport codes). "
-        "Returns the top options numbered 1..n with offer_id, flights, local times, stops, "
-        "price per passenger and total, seats left and the travel-policy verdict "
-        "(green / amber needs approval / red not allowed). Use an option's offer_id with reserve."
+        "Search flights on one date. Returns numbered options with offer_id, price and "
+        "policy status (green ok, amber needs approval, red not allowed)."
     ),
     input_model=SearchFlightsInput,
     output_model=SearchFlightsOutput,

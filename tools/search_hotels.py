@@ -25,12 +25,12 @@ class SearchHotelsInput(BaseModel):
     city: str = Field(
         min_length=2,
         max_length=64,
-        description="The city as the traveller says it ('London', 'NYC') or an airport code.",
+        description="City or airport code, as the traveller says it.",
     )
     check_in: dt.date = Field(description="First night, YYYY-MM-DD.")
-    check_out: dt.date = Field(description="Departure day, YYYY-MM-DD (after check_in).")
-    rooms: int = Field(default=1, ge=1, le=9, description="Rooms needed.")
-    limit: int = Field(default=5, ge=1, le=MAX_OPTIONS, description="How many options to return.")
+    check_out: dt.date = Field(description="Departure day, YYYY-MM-DD.")
+    rooms: int = Field(default=1, ge=1, le=9, description="Rooms.")
+    limit: int = Field(default=5, ge=1, le=MAX_OPTIONS, description="Max options.")
 
 
 class HotelOption(BaseModel):
@@ -109,9 +109,8 @@ async def run(ctx: ToolContext, data: SearchHotelsInput) -> SearchHotelsOutput:
 TOOL: ToolSpec[SearchHotelsInput, SearchHotelsOutput] = ToolSpec(
     name="search_hotels",
     description=(
-        "Search hotels in a city for a stay (check_in to check_out). Returns the top options "
-        "numbered 1..n with offer_id, nightly rate and total, rooms left and the travel-policy "
-        "verdict. Use an option's offer_id with reserve."
+        "Search hotels in a city for a stay. Returns numbered options with offer_id, "
+        "nightly rate, total and policy status."
     ),
     input_model=SearchHotelsInput,
     output_model=SearchHotelsOutput,
