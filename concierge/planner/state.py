@@ -177,6 +177,17 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
     if new_trip:
         # A fresh request: nothing from the last trip carries over but the traveller's habits.
         d = state.draft = Draft()
+    lone = u.destination if u.origin is None and len(u.places) == 1 else None
+    if (
+        lone is not None
+        and lone.role is None
+        and lone.place is not None
+        and d.destination is not None
+        and d.origin is None
+        and lone.place.city != d.destination_city
+    ):
+        # The answer to "Where will you be flying from?": a bare place is the origin.
+        u.origin, u.destination = lone, None
     if u.origin is not None and u.origin.place is not None:
         d.origin, d.origin_city = _tool_place(u.origin), u.origin.place.city
     if u.destination is not None and u.destination.place is not None:

@@ -795,3 +795,12 @@ async def test_is_my_flight_still_on_checks_the_booking() -> None:
     d = Dialogue(backend=_booked_london())
     await d.say("is my London flight still on?")
     assert d.backend.names() == ["list_trips", "get_booking"]
+
+
+async def test_a_bare_place_answers_the_where_from_question() -> None:
+    d = Dialogue(profile={"name": "Gus"})
+    reply = await d.say("flight to Tokyo on Jan 5")
+    assert "from" in reply
+    await d.say("Seattle")
+    last = d.backend.last("search_flights")
+    assert (last["origin"], last["destination"]) == ("Seattle", "Tokyo")
