@@ -269,7 +269,22 @@ async def http_exception_handler(request: Request, exc: Exception) -> ProblemRes
     return problem(status, code, detail, headers=headers)
 
 
+async def pool_timeout_handler(request: Request, exc: Exception) -> ProblemResponse:
+    """No database connection came free in time: the service is overloaded, say so (503)."""
+    log.warning("%s %s → 503: database pool exhausted", request.method, request.url.path)
+    return problem(
+        503,
+        "SERVICE_BUSY",
+        "The service is busy; please retry shortly.",
+        title="Service busy",
+        headers={"Retry-After": "2"},
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    app.add_exception_handler(PoolTimeout, pool_timeout_handler)
     app.add_exception_handler(CoreError, core_error_handler)
     app.add_exception_handler(StoredProblem, stored_problem_handler)
     app.add_exception_handler(RequestValidationError, request_validation_handler)

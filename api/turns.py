@@ -115,6 +115,9 @@ class TurnRunner:
         self._close_engine: Callable[[], Awaitable[None]] | None = None
         self._opening = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
+        # Backpressure: past this many running turns a new one waits before it starts,
+        # so a burst queues instead of starving every turn of CPU and connections.
+        self._slots = asyncio.Semaphore(max(1, int(rt.settings.chat_max_concurrent_turns)))
 
     async def engine(self) -> Engine:
         if self._engine is None:
@@ -146,11 +149,20 @@ class TurnRunner:
         engine = await self.engine()
         events = engine.turn(caller, thread_id=thread_id, message=message, confirm=confirm)
         started: asyncio.Future[TurnHandle] = asyncio.get_running_loop().create_future()
-        task = asyncio.create_task(self._run(caller, events, started), name="chat-turn")
+        task = asyncio.create_task(self._limited(caller, events, started), name="chat-turn")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         # shield: a client that hangs up while we wait must not cancel the turn.
         return await asyncio.shield(started)
+
+    async def _limited(
+        self,
+        caller: Caller,
+        events: AsyncIterator[AgentEvent],
+        started: asyncio.Future[TurnHandle],
+    ) -> None:
+        async with self._slots:
+            await self._run(caller, events, started)
 
     async def _run(
         self,

@@ -57,13 +57,6 @@ class Settings(BaseSettings):
     supplier_timeout_seconds: float = 5.0
     supplier_max_attempts: int = 3
     catalogue_days_ahead: int = 90
-    # Per-user token buckets (api/ratelimit.py): sustained rate per minute and burst; 0 = off.
-    chat_rate_per_minute: int = 30
-    chat_rate_burst: int = 10
-    bookings_rate_per_minute: int = 60
-    bookings_rate_burst: int = 30
-    # How long a chat turn's events stay readable for reconnects (Last-Event-ID).
-    chat_stream_ttl_seconds: int = 3600
     # Notifications: email over SMTP when set (smtp://user:pass@host:port, smtp+starttls://,
     # smtps://); the log notifier always runs.
     smtp_url: str | None = None
@@ -71,6 +64,15 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = 10.0
     # Spend analytics answers are cached this long (Redis only).
     analytics_cache_ttl_seconds: int = 60
+    # Per-user token buckets (api/ratelimit.py): sustained rate per minute and burst; 0 = off.
+    chat_rate_per_minute: int = 30
+    chat_rate_burst: int = 10
+    bookings_rate_per_minute: int = 60
+    bookings_rate_burst: int = 30
+    # How long a chat turn's events stay readable for reconnects (Last-Event-ID).
+    chat_stream_ttl_seconds: int = 3600
+    # Turns one API process runs at once; more wait their turn (backpressure, not errors).
+    chat_max_concurrent_turns: int = 16
     run_jobs_in_process: bool = True
     # The agent (concierge/): model endpoint behaviour, context budget, turn limits.
     openai_timeout_seconds: float = 60.0

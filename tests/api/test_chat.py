@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import httpx
@@ -221,3 +222,28 @@ async def test_failing_turn_ends_with_error_then_finish(client: httpx.AsyncClien
     assert types(data)[-3:] == ["error", "finish", "[DONE]"]
     assert data[-3]["errorText"] == "Something went wrong on our side; please try again."
     assert "scripted failure" not in str(data)  # no internals on the wire
+
+
+@pytest.mark.parametrize(("slots", "second_waits"), [(1, True), (2, False)])
+async def test_turns_past_the_process_limit_wait_for_a_slot(
+    runtime: Runtime, seeded: World, slots: int, second_waits: bool
+) -> None:
+    """Backpressure: with every slot busy a new turn queues instead of starting."""
+    from api.turns import TurnRunner
+    from core.identity import Caller
+
+    runtime.settings = runtime.settings.model_copy(update={"chat_max_concurrent_turns": slots})
+    agent = ScriptedConcierge()
+    runner = TurnRunner(runtime, engine=agent)
+    ava = Caller(user_id="ava", org_id="acme", role="traveler")
+    try:
+        await runner.start_turn(ava, message="slow")  # holds a slot until the gate opens
+        second = asyncio.create_task(runner.start_turn(ava, message="hi"))
+        await asyncio.sleep(0.2)
+        assert second.done() is not second_waits
+        agent.gate.set()
+        handle = await asyncio.wait_for(second, 5)
+        assert handle.thread_id in agent.threads
+    finally:
+        agent.gate.set()
+        await runner.aclose()
