@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from typing import Any
 
@@ -33,6 +34,8 @@ from concierge.planner.state import (
 from core.catalogue.places import lookup_place
 
 __all__ = ["OfflinePlanner", "plan"]
+
+log = logging.getLogger(__name__)
 
 _CANT = {
     "rebook": "rebook flights",
@@ -121,13 +124,21 @@ def plan(request: ModelRequest) -> AIMessage:
         last = index == len(turns)
         if human is None and not last:
             continue
-        decision = decide(state, current, ctx)
-        if not last:
-            # What that turn's reply offered gives the next "yes"/"no" its meaning.
-            state.offer = _said_offer(rest)
-            if state.offer is None and isinstance(decision, Reply):
-                state.offer = decision.offer
-            state.last_intent = _effective_intent(state, understanding)
+        if last:
+            decision = decide(state, current, ctx)
+            break
+        # What that turn's reply offered gives the next "yes"/"no" its meaning: carried
+        # on the reply itself, else re-derived. Re-deriving reads older results that may
+        # be digests by now, so it is best effort and never fails the current turn.
+        state.offer = _said_offer(rest)
+        if state.offer is None:
+            try:
+                past = decide(state, current, ctx)
+            except Exception:  # pragma: no cover - defensive, logged
+                log.debug("could not re-derive the offer of turn %s", index, exc_info=True)
+                past = None
+            state.offer = past.offer if isinstance(past, Reply) else None
+        state.last_intent = _effective_intent(state, understanding)
     if current is None or (current.understanding is None and not current.steps):
         decision = decide(state, Turn(None, [], 0, 0), ctx)
     return _to_message(decision, request.messages, current, ctx)

@@ -1034,6 +1034,13 @@ def _select_trip(
     return _show_booking(state, turn, ctx, str(picked["booking_id"]))
 
 
+def _confirm(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    booking_id = u.booking_id or state.current_booking
+    if not booking_id:
+        return Reply("Which booking should I confirm? Give me its reference (BK-…).")
+    return _confirm_flow(state, turn, ctx, booking_id, state.bookings.get(booking_id))
+
+
 def _booking(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     return _show_booking(state, turn, ctx, str(u.booking_id))
 
@@ -1562,6 +1569,7 @@ _HANDLERS = {
     Intent.CANCEL: _cancel,
     Intent.TRIPS: _trips,
     Intent.BOOKING: _booking,
+    Intent.CONFIRM: _confirm,
     Intent.DISRUPTION: _disruption,
     Intent.CHANGE: _change,
     Intent.POLICY: _policy,

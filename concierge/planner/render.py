@@ -94,12 +94,19 @@ def hotel_line(option: dict[str, Any]) -> str:
     )
 
 
+def _name(value: Any) -> str:
+    """A place as the tools give it (``{"name": …}``) or as a digest left it (a string)."""
+    if isinstance(value, dict):
+        return str(value.get("name", ""))
+    return str(value or "")
+
+
 def flights_block(out: dict[str, Any], title: str) -> str:
     options = out.get("options") or []
     passengers = int(out.get("passengers") or 1)
     day = day_of(out.get("date"))
-    origin = (out.get("origin") or {}).get("name", "")
-    dest = (out.get("destination") or {}).get("name", "")
+    origin = _name(out.get("origin"))
+    dest = _name(out.get("destination"))
     pax = f", {passengers} passengers" if passengers > 1 else ""
     cabin = out.get("cabin") or "economy"
     head = (

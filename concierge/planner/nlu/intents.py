@@ -36,6 +36,7 @@ class Intent(StrEnum):
     CHANGE = "change"  # change a booked trip (rebook)
     TRIPS = "trips"
     BOOKING = "booking"
+    CONFIRM = "confirm"  # "confirm BK-…": confirm a held booking
     POLICY = "policy"
     APPROVALS = "approvals"
     DECIDE = "decide"  # approve / reject
@@ -188,7 +189,7 @@ _CHANGE: Final = re.compile(
 _TRIPS: Final = re.compile(
     r"\b(?:my|our|upcoming|current|all|list|show|see|what|which|any)\b.{0,20}\b(?:trips|bookings|reservations|itinerar(?:y|ies)|travel plans)\b|"
     r"\b(?:trips?|bookings?|travel)\b.{0,25}\b(?:coming up|upcoming|planned|scheduled|ahead)\b|"
-    r"\bwhat (?:have|did) i book|\bwhere am i (?:going|flying)\b|\bwhat(?:'s| is) (?:booked|my status)\b|\bmy upcoming\b|"
+    r"\bwhat (?:have|did) i book|\bwhat (?:do|have) i (?:have )?booked\b|\bwhat(?:'s| is) booked\b|\bwhere am i (?:going|flying)\b|\bwhat(?:'s| is) (?:booked|my status)\b|\bmy upcoming\b|"
     r"\bmy holds?\b|\bhold expir|\bstatus of (?:my|the) (?:booking|trip|flight|reservation)s?\b|\bmy (?:booking|reservation|trip)s?\b(?=\s*\??$)"
 )
 _PROFILE: Final = re.compile(
@@ -253,12 +254,16 @@ _SHIFT: Final = [
     (
         1,
         re.compile(
-            r"\b(?:the|a|one) day (?:after|later)\b|\bthe next day\b|\bday after instead\b|\bnext day\b"
+            r"\b(?:the|a|one) day (?:after|later)\b|\bthe next day\b|\bday after instead\b|\bnext day\b|"
+            r"\b(?:push|move|shift|put)\b.{0,30}\bback (?:by )?(?:a|one) day\b|\bback (?:by )?(?:a|one) day\b"
         ),
     ),
     (
         -1,
-        re.compile(r"\b(?:the|a|one) day (?:before|earlier)\b|\bthe previous day\b|\bday before\b"),
+        re.compile(
+            r"\b(?:the|a|one) day (?:before|earlier)\b|\bthe previous day\b|\bday before\b|"
+            r"\b(?:forward|earlier) (?:by )?(?:a|one) day\b"
+        ),
     ),
     (2, re.compile(r"\btwo days later\b|\b2 days later\b")),
     (-2, re.compile(r"\btwo days earlier\b|\b2 days earlier\b")),
@@ -267,7 +272,9 @@ _SHIFT: Final = [
 ]
 _INSIST: Final = re.compile(
     r"\b(?:anyway|regardless|i insist|insist|just book it|book it anyway|do it anyway|i don'?t care|"
-    r"ignore (?:the |your |all )?(?:rules?|polic(?:y|ies)|instructions)|override|without approval|i'?m (?:an? )?(?:admin|ceo|boss|vp))\b"
+    r"(?:ignore|forget|disregard) (?:the |your |all |any )?(?:previous |prior |earlier )?(?:rules?|polic(?:y|ies)|instructions)|"
+    r"override|without approval|developer mode|jailbreak|you are now|system prompt|"
+    r"i'?m (?:an? )?(?:admin|ceo|boss|vp))\b"
 )
 _EARLIER_LATER: Final = re.compile(
     r"^(?:(?:something|anything|any(?:thing)?|a|one|maybe|how about|what about|is there|are there|got|do you have)\s+)*"
@@ -618,6 +625,10 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     ):
         u.intent = Intent.POLICY
         u.topic = clean
+        return u
+    if u.booking_id and re.search(r"\bconfirm\b", low):
+        # "Confirm BK-…": the confirmation gate still asks the human first.
+        u.intent = Intent.CONFIRM
         return u
     if u.booking_id:
         u.intent = Intent.BOOKING
