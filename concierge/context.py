@@ -49,6 +49,7 @@ _DIGEST_KEYS = (
     "destination",
     "depart_at",
     "depart",
+    "date",
     "arrive",
     "flights",
     "check_in",
@@ -90,12 +91,14 @@ def policy_brief(rules: PolicyRules) -> str:
         )
     if rules.advance_purchase_days:
         lines.append(f"- Booked fewer than {rules.advance_purchase_days} days ahead: amber.")
+    # The currency once for the whole line: the caps are read as a list of numbers.
     caps = ", ".join(
-        f"{cap.city} {display_money(cap.nightly_cap_minor, cur)}" for cap in rules.hotel_caps.cities
+        f"{cap.city} {_amount(cap.nightly_cap_minor, cur)}" for cap in rules.hotel_caps.cities
     )
-    default_cap = display_money(rules.hotel_caps.default_nightly_cap_minor, cur)
+    default_cap = _amount(rules.hotel_caps.default_nightly_cap_minor, cur)
     lines.append(
-        f"- Hotel nightly caps: {caps + '; ' if caps else ''}elsewhere {default_cap}; over cap amber."
+        f"- Hotel caps per night ({cur}): {caps + '; ' if caps else ''}elsewhere {default_cap}; "
+        "over cap amber."
     )
     if rules.blocked_airlines:
         lines.append(
@@ -105,11 +108,18 @@ def policy_brief(rules: PolicyRules) -> str:
         )
     thresholds = sorted(rules.approval_thresholds, key=lambda t: t.over_minor)
     approvals = [
-        f"over {display_money(t.over_minor, cur)} {role_label(t.role)}" for t in thresholds
+        f"over {_amount(t.over_minor, cur)} {cur} {role_label(t.role)}" for t in thresholds
     ]
     approvals.append(f"any amber item {role_label(rules.amber_requires)}")
     lines.append("- Approvals: " + "; ".join(approvals) + ".")
     return "\n".join(lines)
+
+
+def _amount(minor: int, currency: str) -> str:
+    """``500000, "USD"`` → ``"5,000"``; cents only when there are some."""
+    text = display_money(minor, currency).removesuffix(f" {currency}")
+    whole, _, cents = text.partition(".")
+    return whole if not cents.strip("0") else text
 
 
 def _minutes_range(low: int, high: int | None) -> str:
@@ -154,10 +164,10 @@ def digest(content: str) -> str:
     return json.dumps(_prune(data), separators=(",", ":"), ensure_ascii=False)
 
 
-def _prune(value: Any, depth: int = 0) -> Any:
+def _prune(value: Any, depth: int = 0, shared: dict[str, str] | None = None) -> Any:
     if isinstance(value, dict):
         if any(isinstance(value.get(k), str) for k in _ENTITY_KEYS):
-            return _entity_line(value)
+            return _entity_line(value, shared or {})
         kept: dict[str, Any] = {}
         for key, item in value.items():
             if key == "policy" and isinstance(item, dict):
@@ -174,12 +184,14 @@ def _prune(value: Any, depth: int = 0) -> Any:
                 isinstance(item, dict)
                 or (isinstance(item, list) and any(isinstance(v, dict) for v in item))
             ):
-                pruned = _prune(item, depth + 1)
+                pruned = _prune(item, depth + 1, _shared(value, item))
+                if isinstance(pruned, dict) and set(pruned) == {"name"}:
+                    pruned = pruned["name"]  # {"origin": {"name": "New York"}} → "New York"
                 if pruned:
                     kept[key] = pruned
         return kept
     if isinstance(value, list):
-        items = [_prune(v, depth + 1) for v in value[:_DIGEST_LIST_ITEMS]]
+        items = [_prune(v, depth + 1, shared) for v in value[:_DIGEST_LIST_ITEMS]]
         if len(value) > _DIGEST_LIST_ITEMS:
             items.append(f"+{len(value) - _DIGEST_LIST_ITEMS} more")
         return items
@@ -191,10 +203,30 @@ def _prune(value: Any, depth: int = 0) -> Any:
 _ENTITY_KEYS = ("offer_id", "booking_id", "approval_id")
 
 
-def _entity_line(item: dict[str, Any]) -> dict[str, Any]:
+def _shared(parent: dict[str, Any], items: Any) -> dict[str, str]:
+    """What every entity of a list has in common, said once instead of in each brief:
+    the day when all depart on the search's ``date``, the cabin when it is the
+    search's ``cabin`` (both stay in the digest, at the top)."""
+    if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
+        return {}
+    shared: dict[str, str] = {}
+    day = parent.get("date")
+    departs = [i.get("depart") or i.get("depart_at") for i in items]
+    if isinstance(day, str) and all(isinstance(d, str) and d[:10] == day for d in departs):
+        shared["day"] = day
+    cabin = parent.get("cabin")
+    if isinstance(cabin, str) and all(i.get("cabin") == cabin for i in items):
+        shared["cabin"] = cabin
+    return shared
+
+
+def _entity_line(item: dict[str, Any], shared: dict[str, str] | None = None) -> dict[str, Any]:
     """An offer, booking or approval cut to its ids plus one line: ``{"option": 1,
     "offer_id": "FL-1161", "brief": "UA 27 EWR→LHR 2026-12-18T22:50 economy 583.70 USD
-    green"}`` — what a later turn needs to refer back to it, in the same key names."""
+    green"}`` — what a later turn needs to refer back to it, in the same key names.
+    The flight number comes first and the policy colour last (the offline planner
+    reads both); what ``shared`` says the list has in common (day, cabin) is left out."""
+    shared = shared or {}
     ids = {k: item[k] for k in ("option", *_ENTITY_KEYS, "status") if item.get(k) is not None}
 
     def money(v: Any) -> str | None:
@@ -217,16 +249,20 @@ def _entity_line(item: dict[str, Any]) -> dict[str, Any]:
         parts.append("+".join(str(f) for f in flights))
     elif item.get("carrier") and item.get("number"):
         parts.append(f"{item['carrier']} {item['number']}")
-    if isinstance(item.get("name"), str):
-        parts.append(item["name"])
+    elif isinstance(item.get("flight"), str):
+        parts.append(item["flight"])  # a booking's segment: "UA 27"
+    for key in ("name", "hotel"):
+        if isinstance(item.get(key), str):
+            parts.append(item[key])
+            break
     if item.get("origin") and item.get("destination"):
         parts.append(f"{item['origin']}→{item['destination']}")
     depart = item.get("depart") or item.get("depart_at")
     if isinstance(depart, str):
-        parts.append(depart[:16])
+        parts.append(depart[11:16] if shared.get("day") == depart[:10] else depart[:16])
     if item.get("check_in") and item.get("check_out"):
         parts.append(f"{item['check_in']}→{item['check_out']}")
-    if isinstance(item.get("cabin"), str):
+    if isinstance(item.get("cabin"), str) and item["cabin"] != shared.get("cabin"):
         parts.append(item["cabin"])
     price = money(item.get("total")) or money(item.get("price")) or money(item.get("nightly_rate"))
     if price:
@@ -393,18 +429,36 @@ class ContextBudget:
                 folded += 1
                 if fixed + recent_cost + remaining + summary_cap + 8 <= self.budget_tokens:
                     break
-        head: list[BaseMessage] = [system_message]
-        if folded:
-            summary = summarise(older[:folded], self.counter, max_tokens=summary_cap)
-            head.append(SystemMessage(prompts.render("summary", summary=summary)))
-        body = [m for t in older[folded:] + recent for m in t]
-        tokens = fixed + count(head[1:] + body)
+        head, body, tokens = self._assemble(system_message, older, recent, folded, summary_cap)
+        # The summary's real size can pass its cap (the first request and the bookings
+        # line always stay): fold further until the prompt fits.
+        while tokens + fixed > self.budget_tokens and folded < len(older):
+            folded += 1
+            head, body, tokens = self._assemble(system_message, older, recent, folded, summary_cap)
+        tokens += fixed
         if tokens > self.budget_tokens and len(recent) > 1:
             # Still too big with only recent turns left: digest all but the current turn.
             recent = [[_digested(m) for m in t] for t in recent[:-1]] + recent[-1:]
             body = [m for t in older[folded:] + recent for m in t]
             tokens = fixed + count(head[1:] + body)
         return BudgetedPrompt(messages=head + body, tokens=tokens, folded_turns=folded)
+
+    def _assemble(
+        self,
+        system_message: SystemMessage,
+        older: list[list[BaseMessage]],
+        recent: list[list[BaseMessage]],
+        folded: int,
+        summary_cap: int,
+    ) -> tuple[list[BaseMessage], list[BaseMessage], int]:
+        """The system message (plus the summary of the ``folded`` oldest turns), the
+        rest, and their token count without the tools and the system message."""
+        head: list[BaseMessage] = [system_message]
+        if folded:
+            summary = summarise(older[:folded], self.counter, max_tokens=summary_cap)
+            head.append(SystemMessage(prompts.render("summary", summary=summary)))
+        body = [m for t in older[folded:] + recent for m in t]
+        return head, body, self.counter.count_messages(head[1:] + body)
 
 
 def _digested(message: BaseMessage) -> BaseMessage:
