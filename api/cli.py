@@ -12,6 +12,7 @@ import os
 import signal
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -359,6 +360,13 @@ def eval_(
         str | None,
         typer.Option(help="With --via http: a running server instead of the app in process."),
     ] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            help="With --base-url: the server's database, for setup steps and the final state "
+            "(default CONCIERGE_DATABASE_URL)."
+        ),
+    ] = None,
     threshold: Annotated[
         float | None, typer.Option(help="Fail under this pass^1 (default: evals/thresholds.toml).")
     ] = None,
@@ -385,7 +393,11 @@ def eval_(
     wanted_tags = [t.strip() for item in tags or [] for t in item.split(",") if t.strip()]
     try:
         scenarios = load_scenarios(
-            [scenarios_dir] if scenarios_dir else None, tags=wanted_tags, ids=scenario
+            [scenarios_dir] if scenarios_dir else None,
+            tags=wanted_tags,
+            ids=scenario,
+            # A running server keeps its own clock: dates count from its today.
+            today=datetime.now(UTC).date() if base_url else None,
         )
     except ScenarioError as exc:
         raise _fail(str(exc)) from exc
@@ -398,6 +410,7 @@ def eval_(
         concurrency=concurrency or min(4, os.cpu_count() or 1),
         via=via,
         base_url=base_url,
+        database_url=database_url,
         app_factory=_eval_app,
         **({"out_root": out} if out else {}),
     )

@@ -51,17 +51,19 @@ def _clock_of(raw: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(str(clock).replace("Z", "+00:00"))
 
 
-def parse_scenario(raw: Any, *, source: str = "<scenario>") -> Scenario:
+def parse_scenario(raw: Any, *, source: str = "<scenario>", today: date | None = None) -> Scenario:
+    """Validate one scenario. ``today`` replaces its clock's date for the relative
+    dates (a running server keeps its own clock)."""
     if not isinstance(raw, dict):
         raise ScenarioError(f"{source}: a scenario is a mapping, got {type(raw).__name__}")
     try:
-        today = _clock_of(raw).date()
+        today = today or _clock_of(raw).date()
         return Scenario.model_validate(render_dates(raw, today))
     except (ValidationError, ValueError) as exc:
         raise ScenarioError(f"{source}: {exc}") from exc
 
 
-def load_file(path: Path) -> list[Scenario]:
+def load_file(path: Path, *, today: date | None = None) -> list[Scenario]:
     """A file holds one scenario, or several as a YAML stream (``---``) or a list."""
     try:
         documents = [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
@@ -70,7 +72,7 @@ def load_file(path: Path) -> list[Scenario]:
     out: list[Scenario] = []
     for doc in documents:
         for i, raw in enumerate(doc if isinstance(doc, list) else [doc]):
-            out.append(parse_scenario(raw, source=f"{path.name}[{i}]"))
+            out.append(parse_scenario(raw, source=f"{path.name}[{i}]", today=today))
     return out
 
 
@@ -79,6 +81,7 @@ def load_scenarios(
     *,
     tags: Iterable[str] | None = None,
     ids: Iterable[str] | None = None,
+    today: date | None = None,
 ) -> list[Scenario]:
     """Every scenario under ``paths`` (default: ``evals/scenarios``), filtered.
 
@@ -91,7 +94,7 @@ def load_scenarios(
     scenarios: list[Scenario] = []
     seen: dict[str, Path] = {}
     for file in files:
-        for scenario in load_file(file):
+        for scenario in load_file(file, today=today):
             if scenario.id in seen:
                 raise ScenarioError(
                     f"{file.name}: duplicate scenario id {scenario.id!r} (also in {seen[scenario.id].name})"

@@ -58,6 +58,8 @@ class RunConfig:
     concurrency: int = 1  # > 1: trials in that many worker processes
     via: str = "inprocess"  # or "http"
     base_url: str | None = None  # --via http against a running server
+    # With base_url: the server's database, for setup steps and the final state.
+    database_url: str | None = None
     out_root: Path = REPO_ROOT / "var" / "evals"
     run_id: str | None = None
     model_factory: ModelFactory | None = None  # tests: a deliberately broken agent
@@ -160,11 +162,11 @@ def pass_hat_k(counts: Sequence[tuple[int, int]], k: int) -> float | None:
 # ------------------------------------------------------------------------ a trial
 
 
-def trial_refs(result: TrialResult) -> dict[str, str]:
-    """``{last_booking}``: the newest booking this trial created (setup or conversation).
+def trial_booking_ids(result: TrialResult) -> list[str]:
+    """Bookings this trial created (setup ``book`` steps, then ``reserve`` calls), in order.
 
     Taken from the trial's own record, not the database: under a frozen clock every
-    booking has the same ``created_at``.
+    booking has the same ``created_at``, and a shared server database has others'.
     """
     seen: list[str] = [s.detail["booking_id"] for s in result.steps if s.kind == "book"]
     for turn in result.turns:
@@ -176,7 +178,13 @@ def trial_refs(result: TrialResult) -> dict[str, str]:
                 and output.get("booking_id")
             ):
                 seen.append(output["booking_id"])
-    return {"last_booking": seen[-1]} if seen else {"last_booking": "BK-NONE00"}
+    return seen
+
+
+def trial_refs(result: TrialResult) -> dict[str, str]:
+    """``{last_booking}``: the newest booking this trial created."""
+    seen = trial_booking_ids(result)
+    return {"last_booking": seen[-1] if seen else "BK-NONE00"}
 
 
 async def _setup(scenario: Scenario, rt: Runtime, result: TrialResult) -> None:
@@ -218,23 +226,54 @@ async def _simulate(
         await user.aclose()
 
 
+# Steps a running server cannot follow: it keeps its own clock, jobs and suppliers.
+REMOTE_UNSUPPORTED = frozenset({"advance", "jobs", "supplier_fault"})
+
+
+def skip_reason(scenario: Scenario, config: RunConfig) -> str | None:
+    if not scenario.scripted and config.model == "local" and config.model_factory is None:
+        return "instruction-only: needs a simulated user and a real model (--model NAME)"
+    if config.base_url:
+        kinds = {step.kind for step in [*scenario.setup, *scenario.script]}
+        if kinds & REMOTE_UNSUPPORTED:
+            return f"a running server keeps its own clock, jobs and suppliers ({', '.join(sorted(kinds & REMOTE_UNSUPPORTED))})"
+    return None
+
+
+def remote_runtime(config: RunConfig) -> Runtime:
+    """The runner's own handle on a running server's database (setup, final state)."""
+    from core.config import get_settings
+    from core.runtime import build_runtime
+
+    base = get_settings()
+    settings = base.model_copy(
+        update={"database_url": config.database_url or base.database_url, "redis_url": None}
+    )
+    return build_runtime(settings)
+
+
 async def run_trial(scenario: Scenario, index: int, world: World, config: RunConfig) -> TrialResult:
     result = TrialResult(scenario.id, index, list(scenario.tags), status="failed")
-    if not scenario.scripted and config.model == "local" and config.model_factory is None:
+    reason = skip_reason(scenario, config)
+    if reason is not None:
         result.status = "skipped"
-        result.reason = "instruction-only: needs a simulated user and a real model (--model NAME)"
+        result.reason = reason
         return result
     started = time.perf_counter()
     name = f"{scenario.id}.{index}"
-    rt = world.trial_runtime(scenario, name)
+    remote = config.via == "http" and config.base_url is not None
+    rt = remote_runtime(config) if remote else world.trial_runtime(scenario, name)
     concierge: Concierge | None = None
     driver: Driver | None = None
     client: Any = None
     try:
-        model = (
-            config.model_factory(rt.settings) if config.model_factory else build_model(rt.settings)
-        )
-        concierge = await Concierge.open(rt, model, tools=config.tools)
+        if not remote:  # a running server brings its own agent
+            model = (
+                config.model_factory(rt.settings)
+                if config.model_factory
+                else build_model(rt.settings)
+            )
+            concierge = await Concierge.open(rt, model, tools=config.tools)
         if config.via == "http":
             import httpx
 
@@ -252,6 +291,7 @@ async def run_trial(scenario: Scenario, index: int, world: World, config: RunCon
                 )
             driver = HttpDriver(client)
         else:
+            assert concierge is not None
             driver = InProcessDriver(concierge, rt)
         if scenario.scripted:
             await asyncio.wait_for(_converse(scenario, rt, driver, result), TRIAL_TIMEOUT_SECONDS)
@@ -259,7 +299,8 @@ async def run_trial(scenario: Scenario, index: int, world: World, config: RunCon
             await asyncio.wait_for(
                 _simulate(scenario, rt, driver, result, config), TRIAL_TIMEOUT_SECONDS
             )
-        result.state = await snapshot(rt)
+        # A shared server database holds other runs' bookings: judge only this trial's.
+        result.state = await snapshot(rt, only=trial_booking_ids(result) if remote else None)
         calls = tool_calls(result.turns)
         offer_ids = [
             i
@@ -283,7 +324,8 @@ async def run_trial(scenario: Scenario, index: int, world: World, config: RunCon
         if concierge is not None:
             await concierge.aclose()
         await rt.close()
-        world.discard(name)
+        if not remote:
+            world.discard(name)
         result.seconds = time.perf_counter() - started
     return result
 
@@ -349,7 +391,8 @@ async def run(
     )
     started_at = datetime.now(UTC)
     t0 = time.perf_counter()
-    await world.prepare()
+    if not config.base_url:
+        await world.prepare()
     jobs = [(s, i) for s in scenarios for i in range(config.k)]
     results: list[TrialResult] = []
     counts = {"passed": 0, "failed": 0, "skipped": 0}

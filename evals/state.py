@@ -29,14 +29,29 @@ from core.runtime import Runtime
 from core.search.offers import FlightOfferRef, parse_offer_id
 
 
-async def snapshot(rt: Runtime) -> dict[str, Any]:
-    """Bookings (with segments and money), approval workflows and active holds."""
+async def snapshot(rt: Runtime, *, only: Iterable[str] | None = None) -> dict[str, Any]:
+    """Bookings (with segments and money), approval workflows and active holds.
+
+    ``only``: just these bookings (and their approvals and holds) — for a database
+    shared with other runs, such as a running server's.
+    """
+    wanted = set(only) if only is not None else None
+
+    def scoped(stmt: Any, column: Any) -> Any:
+        return stmt if wanted is None else stmt.where(column.in_(wanted))
+
     async with rt.db.uow(write=False) as session:
         bookings = list(
-            await session.scalars(select(Booking).order_by(Booking.created_at, Booking.id))
+            await session.scalars(
+                scoped(select(Booking), Booking.id).order_by(Booking.created_at, Booking.id)
+            )
         )
         segments = list(
-            await session.scalars(select(Segment).order_by(Segment.booking_id, Segment.position))
+            await session.scalars(
+                scoped(select(Segment), Segment.booking_id).order_by(
+                    Segment.booking_id, Segment.position
+                )
+            )
         )
         flights = {
             f.id: f
@@ -50,17 +65,26 @@ async def snapshot(rt: Runtime) -> dict[str, Any]:
                 select(Hotel).where(Hotel.id.in_({s.hotel_id for s in segments if s.hotel_id}))
             )
         }
-        payments = list(await session.scalars(select(Payment)))
+        payments = list(await session.scalars(scoped(select(Payment), Payment.booking_id)))
         workflows = list(
-            await session.scalars(select(ApprovalWorkflow).order_by(ApprovalWorkflow.created_at))
+            await session.scalars(
+                scoped(select(ApprovalWorkflow), ApprovalWorkflow.booking_id).order_by(
+                    ApprovalWorkflow.created_at
+                )
+            )
         )
         steps = list(
             await session.scalars(
-                select(ApprovalStep).order_by(ApprovalStep.workflow_id, ApprovalStep.ordinal)
+                select(ApprovalStep)
+                .where(ApprovalStep.workflow_id.in_({wf.id for wf in workflows}))
+                .order_by(ApprovalStep.workflow_id, ApprovalStep.ordinal)
             )
         )
         active_holds = await session.scalar(
-            select(func.count()).select_from(Hold).where(Hold.status == HoldStatus.ACTIVE)
+            scoped(
+                select(func.count()).select_from(Hold).where(Hold.status == HoldStatus.ACTIVE),
+                Hold.booking_id,
+            )
         )
 
     out_bookings = []

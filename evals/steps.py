@@ -9,6 +9,7 @@ exercises the system, not a shortcut into its tables.
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -139,7 +140,9 @@ def _money(value: dict[str, Any]) -> float:
 
 async def _book(rt: Runtime, spec: BookStep, *, counter: int) -> StepLog:
     who = await caller_of(rt, spec.traveler)
-    thread = f"eval-setup-{counter}"
+    # Unique per trial: on a shared (server) database a repeated key would replay an
+    # earlier trial's booking instead of making this one.
+    thread = f"eval-setup-{uuid.uuid4().hex[:12]}-{counter}"
 
     def ctx(call: str) -> ToolContext:
         return ToolContext.for_call(rt, who, thread_id=thread, tool_call_id=call)
