@@ -65,6 +65,8 @@ class RunConfig:
     model_factory: ModelFactory | None = None  # tests: a deliberately broken agent
     tools: Mapping[str, ToolSpec[Any, Any]] | None = None
     app_factory: AppFactory | None = None
+    # (settings, instruction) -> a simulated user; default: evals.simuser on the model endpoint.
+    user_factory: Callable[[Settings, str], Any] | None = None
     settings: dict[str, Any] = field(default_factory=dict)  # extra Settings for every trial
     progress: bool = True
 
@@ -211,7 +213,8 @@ async def _simulate(
     from evals.simuser import SimulatedUser
 
     await _setup(scenario, rt, result)
-    user = SimulatedUser.from_settings(rt.settings, scenario.instruction or "")
+    make_user = config.user_factory or SimulatedUser.from_settings
+    user = make_user(rt.settings, scenario.instruction or "")
     try:
         limit = scenario.expect.max_turns or 10
         reply = ""
@@ -231,7 +234,8 @@ REMOTE_UNSUPPORTED = frozenset({"advance", "jobs", "supplier_fault"})
 
 
 def skip_reason(scenario: Scenario, config: RunConfig) -> str | None:
-    if not scenario.scripted and config.model == "local" and config.model_factory is None:
+    if not scenario.scripted and config.model == "local" and config.user_factory is None:
+        # The simulated user is a model too: the offline planner cannot play it.
         return "instruction-only: needs a simulated user and a real model (--model NAME)"
     if config.base_url:
         kinds = {step.kind for step in [*scenario.setup, *scenario.script]}
