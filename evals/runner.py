@@ -284,7 +284,7 @@ async def run_trial(scenario: Scenario, index: int, world: World, config: RunCon
             if config.base_url:
                 client = httpx.AsyncClient(base_url=config.base_url, timeout=120)
             else:
-                if config.app_factory is None:
+                if config.app_factory is None or concierge is None:
                     raise RuntimeError(
                         "--via http in process needs the API app (run through `concierge eval`)"
                     )
