@@ -40,6 +40,9 @@ def _outcome(out: BookingOut) -> str:
         if out.refund.status == "refunded":
             return f"Cancelled; {due} has been refunded to the company card."
         return f"Cancelled; {due} will be refunded to the company card."
+    if any(segment.locator for segment in out.segments):
+        # Booked with the suppliers, so it was paid; the fare rules left nothing to return.
+        return f"Cancelled {out.booking_id}; under the fare rules nothing is refunded."
     return f"Cancelled {out.booking_id}; nothing was paid, the seats and rooms are released."
 
 

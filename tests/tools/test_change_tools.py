@@ -80,6 +80,16 @@ async def test_cancel_within_24_hours_is_a_full_refund(runtime, world):
     assert line.endswith("— full refund of 612.40 USD?")
 
 
+async def test_cancel_paid_with_nothing_refundable_says_so(runtime, clock, world):
+    booking_id = await confirmed(runtime, AVA, (flight_offer_id(world.long_inv["economy"].id), 1))
+    clock.advance(timedelta(days=2))  # non-refundable fare, past the free 24 hours
+    line = await summary(runtime, AVA, "cancel_booking", booking_id=booking_id)
+    assert "612.40 USD kept" in line
+    out = await invoke(runtime, AVA, "cancel_booking", booking_id=booking_id)
+    assert out["status"] == "cancelled"
+    assert out["message"] == f"Cancelled {booking_id}; under the fare rules nothing is refunded."
+
+
 async def test_cancel_another_orgs_booking_is_not_found(runtime, world):
     held = await invoke(runtime, AVA, "reserve", items=[{"offer_id": HOTEL}])
     with pytest.raises(NotFound):
