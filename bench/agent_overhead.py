@@ -296,6 +296,7 @@ class BookingScript:
         self.day = day
         self.counter = counter
         self.sent: list[int] = []
+        self.tools_sent: list[int] = []  # the tool schemas' share of each call
         self.first_system: str | None = None
         self.memory: dict[str, Any] = {}
         self.n = 0
@@ -317,9 +318,9 @@ class BookingScript:
                         self.memory["booking"] = data["booking_id"]
 
     async def generate(self, request: ModelRequest, on_text: TextSink | None = None) -> ModelResult:
-        self.sent.append(
-            self.counter.count_messages(request.messages) + self.counter.count_tools(request.tools)
-        )
+        tools = self.counter.count_tools(request.tools)
+        self.sent.append(self.counter.count_messages(request.messages) + tools)
+        self.tools_sent.append(tools)
         if self.first_system is None:
             self.first_system = str(request.messages[0].content)
         self._remember(request.messages)
@@ -439,6 +440,7 @@ async def prompt_tokens(workdir: Path, keep_recent_turns: int | None = None) -> 
     ]
     return {
         "ours": model.sent,
+        "ours_tools": model.tools_sent,
         "baseline": baseline,
         "tools_cost": tools_cost,
         "keep_recent_turns": settings.agent_keep_recent_turns,
@@ -448,24 +450,30 @@ async def prompt_tokens(workdir: Path, keep_recent_turns: int | None = None) -> 
 
 def print_tokens(t: dict[str, Any]) -> None:
     ours, base = t["ours"], t["baseline"]
+    # Ours offers fewer tools to a traveller (concierge.toolset); the baseline sends all.
+    ours_tools = statistics.median(t["ours_tools"])
     print(
         f"\nPrompt tokens per model call, 10-turn booking conversation ({len(ours)} calls; "
-        f"budget {t['budget']}, recent turns kept whole: {t['keep_recent_turns']}; tool schemas {t['tools_cost']} each)"
+        f"budget {t['budget']}, recent turns kept whole: {t['keep_recent_turns']}; "
+        f"tool schemas: baseline {t['tools_cost']}, ours {ours_tools:.0f})"
     )
     print(f"{'prompt':<34}{'median':>10}{'p95':>10}{'total':>10}")
     rows = (
         ("ours (brief policy, budget)", ours),
         ("baseline (full policy + results)", base),
-        ("ours, messages only", [n - t["tools_cost"] for n in ours]),
+        ("ours, messages only", [n - k for n, k in zip(ours, t["ours_tools"], strict=True)]),
         ("baseline, messages only", [n - t["tools_cost"] for n in base]),
     )
     for name, values in rows:
         print(
             f"{name:<34}{statistics.median(values):>10.0f}{percentile(values, 95):>10.0f}{sum(values):>10}"
         )
+    # For transparency: the baseline given ours' (smaller) tool list on every call.
+    same_tools = [n - t["tools_cost"] + round(ours_tools) for n in base]
     for label, a, b in (
         ("with tool schemas", rows[0][1], rows[1][1]),
         ("messages only", rows[2][1], rows[3][1]),
+        ("same tool list both sides", rows[0][1], same_tools),
     ):
         print(
             f"ratio ours/baseline, {label}: median {statistics.median(a) / statistics.median(b):.2f}x, "
