@@ -314,6 +314,11 @@ def grade_state(scenario: Scenario, state: dict[str, Any]) -> list[Check]:
 
 
 def _said(phrase: Phrase, turns: Sequence[TurnRecord], refs: dict[str, str]) -> bool:
+    if phrase.turn is not None:
+        try:
+            turns = [turns[phrase.turn]]
+        except IndexError:
+            return False
     text = "\n".join(t.text for t in turns if phrase.by is None or t.user == phrase.by)
     wanted = phrase.text
     for name, value in refs.items():

@@ -69,10 +69,13 @@ def load_file(path: Path, *, today: date | None = None) -> list[Scenario]:
         documents = [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{path}: not valid YAML: {exc}") from exc
+    raws = [raw for doc in documents for raw in (doc if isinstance(doc, list) else [doc])]
     out: list[Scenario] = []
-    for doc in documents:
-        for i, raw in enumerate(doc if isinstance(doc, list) else [doc]):
-            out.append(parse_scenario(raw, source=f"{path.name}[{i}]", today=today))
+    for i, raw in enumerate(raws):
+        name = raw.get("id") if isinstance(raw, dict) else None
+        out.append(
+            parse_scenario(raw, source=f"{path.name} #{i + 1} ({name or 'no id'})", today=today)
+        )
     return out
 
 

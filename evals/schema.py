@@ -147,6 +147,7 @@ class ActionExpectation(_Strict):
 
 
 class FlightMatch(_Strict):
+    flight: str | None = None  # carrier and number, e.g. "BA 117" or "re:^FR "
     date: str | None = None
     origin: str | list[str] | None = None
     destination: str | list[str] | None = None
@@ -205,6 +206,7 @@ class Phrase(_Strict):
 
     text: str
     by: str | None = None  # only the replies to this user
+    turn: int | None = None  # only the reply to this user turn (0-based; -1 = the last)
 
 
 class Expectations(_Strict):

@@ -26,8 +26,11 @@ from core.runtime import Runtime, build_runtime
 from evals.schema import DEFAULT_CLOCK, Scenario
 
 # Enough of the world for every flow (metros with several airports, cross-region
-# gateways, one-stop connections such as BOS→NRT) at a fraction of the full seed.
-EVAL_HUBS = ("JFK", "LGA", "EWR", "BOS", "ORD", "SFO", "LHR", "LGW", "CDG", "ORY", "NRT", "HND")
+# gateways, one-stop connections such as BOS→NRT, a blocked airline on LGW–DUB) at a
+# fraction of the full seed.
+EVAL_HUBS = (
+    "JFK", "LGA", "EWR", "BOS", "ORD", "SFO", "LHR", "LGW", "CDG", "ORY", "DUB", "NRT", "HND",
+)  # fmt: skip
 EVAL_DAYS_AHEAD = 30
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE = REPO_ROOT / "var" / "evals" / "cache"

@@ -328,3 +328,20 @@ def test_pass_hat_k_follows_tau_bench(
 def test_pass_hat_k_without_enough_trials_is_unknown() -> None:
     assert pass_hat_k([(1, 1)], 2) is None
     assert pass_hat_k([], 1) is None
+
+
+def test_a_phrase_can_be_held_to_one_turn() -> None:
+    s = parse_scenario(
+        {
+            "id": "p",
+            "title": "t",
+            "script": [{"say": "x"}],
+            "expect": {"say": [{"text": "Mia Chen", "turn": -1}, {"text": "Mia Chen", "turn": 0}]},
+        }
+    )
+    turns = [
+        turn("ava", {"message": "a"}, text="sent to Mia Chen"),
+        turn("ava", {"message": "b"}, text="no"),
+    ]
+    said = [c.passed for c in grade(s, turns, state(), {}) if c.kind == "say"]
+    assert said == [False, True]
