@@ -52,17 +52,31 @@ class DecisionStep(_Strict):
 
 
 class BookStep(_Strict):
-    """A booking made before the conversation, through the real tools."""
+    """A booking made before the conversation, through the real tools: a flight
+    (origin, destination, date) or a hotel stay (city, check_in, check_out)."""
 
     traveler: str = "ava"
-    origin: str
-    destination: str
-    date: str
+    origin: str | None = None
+    destination: str | None = None
+    date: str | None = None
+    city: str | None = None
+    check_in: str | None = None
+    check_out: str | None = None
     cabin: str = "economy"
     passengers: int = 1
     pick: Literal["cheapest", "refundable", "nonrefundable"] = "cheapest"
     direct: bool = True
     confirm: bool = True
+
+    @model_validator(mode="after")
+    def _flight_or_hotel(self) -> BookStep:
+        flight = all((self.origin, self.destination, self.date))
+        hotel = all((self.city, self.check_in, self.check_out))
+        if flight == hotel:
+            raise ValueError(
+                "book a flight (origin, destination, date) or a hotel (city, check_in, check_out)"
+            )
+        return self
 
 
 class FaultStep(_Strict):

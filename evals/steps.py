@@ -147,18 +147,30 @@ async def _book(rt: Runtime, spec: BookStep, *, counter: int) -> StepLog:
     def ctx(call: str) -> ToolContext:
         return ToolContext.for_call(rt, who, thread_id=thread, tool_call_id=call)
 
-    found = await TOOLS["search_flights"].invoke(
-        ctx("search"),
-        {
-            "origin": spec.origin,
-            "destination": spec.destination,
-            "date": spec.date,
-            "cabin": spec.cabin,
-            "passengers": spec.passengers,
-            "max_stops": 0 if spec.direct else 1,
-            "limit": 10,
-        },
-    )
+    if spec.city is not None:
+        found = await TOOLS["search_hotels"].invoke(
+            ctx("search"),
+            {
+                "city": spec.city,
+                "check_in": spec.check_in,
+                "check_out": spec.check_out,
+                "rooms": spec.passengers,
+                "limit": 10,
+            },
+        )
+    else:
+        found = await TOOLS["search_flights"].invoke(
+            ctx("search"),
+            {
+                "origin": spec.origin,
+                "destination": spec.destination,
+                "date": spec.date,
+                "cabin": spec.cabin,
+                "passengers": spec.passengers,
+                "max_stops": 0 if spec.direct else 1,
+                "limit": 10,
+            },
+        )
     options = list(found.get("options") or [])
     if spec.pick == "refundable":
         options = [o for o in options if o.get("refundable")]
@@ -166,7 +178,8 @@ async def _book(rt: Runtime, spec: BookStep, *, counter: int) -> StepLog:
         options = [o for o in options if not o.get("refundable")]
     options = [o for o in options if o["policy"]["status"] != "red"]
     if not options:
-        raise StepFailed(f"no {spec.pick} offer {spec.origin}→{spec.destination} on {spec.date}")
+        where = spec.city or f"{spec.origin}→{spec.destination}"
+        raise StepFailed(f"no {spec.pick} offer for {where} on {spec.date or spec.check_in}")
     offer = min(options, key=lambda o: _money(o["total"]))
     held = await TOOLS["reserve"].invoke(
         ctx("reserve"), {"items": [{"offer_id": offer["offer_id"], "quantity": spec.passengers}]}
@@ -184,6 +197,7 @@ async def _book(rt: Runtime, spec: BookStep, *, counter: int) -> StepLog:
             "offer_id": offer["offer_id"],
             "status": status,
             "flights": offer.get("flights"),
+            "hotel": offer.get("name"),
         },
     )
 

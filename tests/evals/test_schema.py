@@ -160,3 +160,20 @@ def test_tags_and_ids_filter() -> None:
     assert [s.id for s in load_scenarios(ids=["search-only"])] == ["search-only"]
     assert all(isinstance(s, Scenario) for s in load_scenarios(tags=["nope"]))
     assert not load_scenarios(tags=["nope"])
+
+
+def test_a_setup_booking_is_a_flight_or_a_hotel() -> None:
+    base = {"id": "b", "title": "t", "script": [{"say": "hi"}]}
+    flight = parse_scenario(
+        {**base, "setup": [{"book": {"origin": "JFK", "destination": "LHR", "date": "{d+3}"}}]}
+    )
+    assert flight.setup[0].book is not None
+    assert flight.setup[0].book.date == "2026-12-04"
+    hotel = parse_scenario(
+        {**base, "setup": [{"book": {"city": "London", "check_in": "{d+3}", "check_out": "{d+5}"}}]}
+    )
+    assert hotel.setup[0].book is not None
+    assert hotel.setup[0].book.city == "London"
+    for half in ({"origin": "JFK"}, {"city": "London", "check_in": "2026-12-04"}, {}):
+        with pytest.raises(ScenarioError, match="flight .* or a hotel"):
+            parse_scenario({**base, "setup": [{"book": half}]})
