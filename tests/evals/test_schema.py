@@ -175,5 +175,5 @@ def test_a_setup_booking_is_a_flight_or_a_hotel() -> None:
     assert hotel.setup[0].book is not None
     assert hotel.setup[0].book.city == "London"
     for half in ({"origin": "JFK"}, {"city": "London", "check_in": "2026-12-04"}, {}):
-        with pytest.raises(ScenarioError, match="flight .* or a hotel"):
+        with pytest.raises(ScenarioError, match=r"flight .* or a hotel"):
             parse_scenario({**base, "setup": [{"book": half}]})
