@@ -38,7 +38,6 @@ from concierge.context import ContextBudget
 from concierge.events import TextDelta, TextEnd, TextStart, ToolFinished, ToolStarted, TurnError
 from concierge.models.base import ChatModel, ModelRequest
 from concierge.state import AgentState, ToolTask, TurnContext, UsageReport
-from concierge.toolset import ToolSelector
 from core.errors import CoreError
 from tools.base import ToolContext, ToolSpec, error_payload
 
@@ -83,14 +82,11 @@ def build_graph(
     *,
     checkpointer: Checkpointer = None,
 ) -> CompiledStateGraph[Any, Any, Any, Any]:
-    selector = ToolSelector(tools)
+    tool_schemas = [spec.openai_schema() for spec in tools.values()]
 
     async def agent(state: AgentState, runtime: GraphRuntime[TurnContext]) -> dict[str, Any]:
         ctx = runtime.context
         write = runtime.stream_writer
-        # Offered per caller (concierge.toolset); every tool still runs if called,
-        # and the core decides whether this caller may.
-        tool_schemas = list(await selector.schemas_for(ctx.rt, ctx.caller, ctx.turn_id))
         prompt = budget.fit(ctx.system_prompt, state["messages"], tool_schemas)
         request = ModelRequest(
             messages=prompt.messages,
