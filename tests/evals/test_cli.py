@@ -91,6 +91,8 @@ def test_eval_exits_non_zero_under_the_threshold(tmp_path: Path) -> None:
     data = json.loads((only_run(out) / "summary.json").read_text())
     assert data["overall"]["pass^1"] == 0.0
     assert data["checks"]["state"]["rate"] == 0.0
+    assert [name.split(" · ")[0] for name in data["failing_checks"]] == ["impossible"]
+    assert "Checks that failed at least once" in (only_run(out) / "summary.md").read_text()
 
 
 def test_instruction_only_scenarios_are_skipped_offline_not_passed(tmp_path: Path) -> None:
