@@ -41,11 +41,15 @@ def summarize(result: RunResult) -> dict[str, Any]:
                 **{f"pass^{i}": result.pass_hat(i, ids) for i in range(1, k + 1)},
             }
     check_totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for trials in graded.values():
+    named: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for sid, trials in graded.items():
         for trial in trials:
             for check in trial.checks:
                 check_totals[check.kind][0] += check.passed
                 check_totals[check.kind][1] += 1
+                key = f"{sid} · {check.kind}: {check.name}"
+                named[key][0] += check.passed
+                named[key][1] += 1
     scenarios = []
     for scenario in result.scenarios:
         trials = result.by_scenario()[scenario.id]
@@ -93,6 +97,11 @@ def summarize(result: RunResult) -> dict[str, Any]:
             kind: {"passed": p, "total": t, "rate": p / t if t else None}
             for kind, (p, t) in sorted(check_totals.items())
         },
+        "failing_checks": {
+            name: {"passed": p, "total": t, "rate": p / t}
+            for name, (p, t) in sorted(named.items(), key=lambda kv: kv[1][0] / kv[1][1])
+            if p < t
+        },
         "per_scenario": scenarios,
         "tokens_total": sum(
             t.tokens["prompt_tokens"] + t.tokens["completion_tokens"] for t in result.trials
@@ -130,6 +139,11 @@ def markdown(summary: dict[str, Any], threshold: float | None) -> str:
     lines += ["", "## Checks", "", "| check | passed | rate |", "|---|---|---|"]
     for kind, row in summary["checks"].items():
         lines.append(f"| {kind} | {row['passed']}/{row['total']} | {_pct(row['rate'])} |")
+    if summary["failing_checks"]:
+        lines += ["", "### Checks that failed at least once", "", "| scenario · check | passed |"]
+        lines.append("|---|---|")
+        for name, row in summary["failing_checks"].items():
+            lines.append(f"| {html.escape(name)} | {row['passed']}/{row['total']} |")
     lines += [
         "",
         "## Scenarios",
