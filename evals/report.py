@@ -109,6 +109,11 @@ def summarize(result: RunResult) -> dict[str, Any]:
     }
 
 
+def _cell(text: str) -> str:
+    """Text safe inside a markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
@@ -143,7 +148,7 @@ def markdown(summary: dict[str, Any], threshold: float | None) -> str:
         lines += ["", "### Checks that failed at least once", "", "| scenario · check | passed |"]
         lines.append("|---|---|")
         for name, row in summary["failing_checks"].items():
-            lines.append(f"| {html.escape(name)} | {row['passed']}/{row['total']} |")
+            lines.append(f"| {_cell(name)} | {row['passed']}/{row['total']} |")
     lines += [
         "",
         "## Scenarios",
@@ -157,7 +162,7 @@ def markdown(summary: dict[str, Any], threshold: float | None) -> str:
                 f"| {row['id']} | {', '.join(row['tags'])} | skipped | | | {row['reason']} |"
             )
             continue
-        failing = "<br>".join(f"{html.escape(name)} (×{n})" for name, n in row["failing"].items())
+        failing = "<br>".join(f"{_cell(name)} (×{n})" for name, n in row["failing"].items())
         lines.append(
             f"| {row['id']} | {', '.join(row['tags'])} | {row['passed']}/{row['trials']} | "
             f"{row['tokens']:,} | {row['seconds']:.2f} | {failing} |"
