@@ -8,6 +8,7 @@ fields), so a stream can be stored (Redis Streams, memory) and replayed.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -111,7 +112,7 @@ AgentEvent = (
 )
 
 _BY_TYPE: dict[str, type[Any]] = {
-    cls.__dataclass_fields__["type"].default: cls  # type: ignore[attr-defined]
+    str(next(f.default for f in dataclasses.fields(cls) if f.name == "type")): cls
     for cls in (
         TurnStarted,
         TextStart,
