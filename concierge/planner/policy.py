@@ -1490,6 +1490,27 @@ def _approval_matches(a: dict[str, Any], u: Understanding) -> bool:
     return True
 
 
+_OWN_TRIP = re.compile(r"\b(my|mine|my own|our)\b", re.I)
+
+
+def _asks_about_own_trip(text: str) -> bool:
+    """Whether the speaker wants their own trip approved ("approve my Paris trip")."""
+    return bool(_OWN_TRIP.search(text))
+
+
+def _own_trip_approval_text(ctx: Context) -> str:
+    # Nobody approves a trip they take (the core refuses it too); say who does.
+    manager = ctx.profile.get("manager")
+    who = manager if isinstance(manager, str) and manager else "your manager"
+    if isinstance(manager, dict) and manager.get("name"):
+        who = str(manager["name"])
+    return (
+        "You can't approve your own trip: travel approvals are decided by "
+        f"{who}{' (your manager)' if who != 'your manager' else ''}. "
+        "It stays pending until they decide, and I'll let you know the outcome."
+    )
+
+
 def _decide(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     decision = u.decision or "approve"
     decided = turn.last("decide_approval")
@@ -1525,6 +1546,8 @@ def _decide(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
             return Reply(f"I couldn't load approvals: {render.error_text(listing.error)}")
         items = list(state.approvals or [])
         if not items:
+            if _asks_about_own_trip(u.text):
+                return Reply(_own_trip_approval_text(ctx))
             return Reply("There's nothing waiting for your approval right now.")
         chosen: dict[str, Any] | None = None
         index_refs = [r for r in u.options if r.index is not None]

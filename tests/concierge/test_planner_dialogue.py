@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from langchain_core.messages import HumanMessage
 
 from concierge.models.base import ModelRequest
@@ -804,3 +805,18 @@ async def test_a_bare_place_answers_the_where_from_question() -> None:
     await d.say("Seattle")
     last = d.backend.last("search_flights")
     assert (last["origin"], last["destination"]) == ("Seattle", "Tokyo")
+
+
+async def test_a_traveller_asking_to_approve_her_own_trip_is_told_who_decides() -> None:
+    d = Dialogue(backend=FakeBackend(approvals=[]))
+    reply = await d.say("approve my Paris trip")
+    with pytest.raises(AssertionError, match="never called decide_approval"):
+        d.asked("decide_approval")
+    assert "can't approve your own trip" in reply
+    assert "nothing waiting" not in reply
+
+
+async def test_a_manager_with_nothing_pending_hears_so() -> None:
+    d = Dialogue(backend=FakeBackend(approvals=[]))
+    reply = await d.say("approve Ava's London trip")
+    assert "nothing waiting for your approval" in reply
