@@ -234,7 +234,7 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
     if not d.want_flight and not d.want_hotel:
         d.want_flight = True
     if d.destination is None:
-        if not d.want_flight:
+        if not d.want_flight or (u.want_hotel and u.want_flight is None):
             return Reply("Which city do you need a hotel in, and for which dates?")
         if d.depart is not None:
             return Reply(f"Where would you like to fly on {spoken(d.depart)}?")
@@ -371,6 +371,8 @@ def _present_search(state: State, turn: Turn, ctx: Context) -> Reply:
         notes.append(
             f'Need a flight back on {spoken(d.ret)} too? Just say "add the return flight".'
         )
+    if d.price_cap is not None:
+        notes.extend(_cap_notes(d.price_cap, non_empty))
     if "red" in statuses:
         notes.append("Options marked 🔴 can't be booked under company policy.")
     if "amber" in statuses:
@@ -382,6 +384,51 @@ def _present_search(state: State, turn: Turn, ctx: Context) -> Reply:
     if all(len(opts) == 1 for _, opts in non_empty):
         offer = Offer("select", {"single": True})
     return Reply("\n\n".join(p for p in [text, " ".join(notes), closing] if p), offer)
+
+
+_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
+
+
+def _cap_notes(
+    cap: tuple[int, str | None], lists: list[tuple[str, list[dict[str, Any]]]]
+) -> list[str]:
+    """Which options fit the user's price cap ("under 200 a night", "max $300").
+
+    The lists stay whole and numbered as the tools returned them, so "option 3"
+    still means what the user sees; the note says which ones fit.
+    """
+    amount, per = cap
+    notes = []
+    for kind, options in lists:
+        if (per == "night" and kind != "hotel") or (per == "person" and kind == "hotel"):
+            continue
+        key = "nightly" if kind == "hotel" else "price"
+        priced: list[tuple[int, dict[str, Any]]] = [
+            (int(o.get("option") or i), o[key])
+            for i, o in enumerate(options, 1)
+            if isinstance(o.get(key), dict)
+        ]
+        if not priced:
+            continue
+        currency = str(priced[0][1].get("currency") or "")
+        label = f"{_SYMBOLS.get(currency, '')}{amount}" + (
+            "" if currency in _SYMBOLS else f" {currency}"
+        )
+        label += " a night" if kind == "hotel" else ""
+        noun = {"hotel": "hotels", "return": "return flights"}.get(kind, "flights")
+        fits = [n for n, p in priced if _amount(p) <= amount]
+        if not fits:
+            cheapest = min(_amount(p) for _, p in priced)
+            notes.append(
+                f"None of these {noun} is within your {label} budget "
+                f"(the cheapest is {render.money({'amount': f'{cheapest:.2f}', 'currency': currency})})."
+            )
+        elif len(fits) < len(priced):
+            listed = ", ".join(str(n) for n in fits)
+            notes.append(f"Within your {label} budget: {noun} {listed}; the others are over it.")
+        else:
+            notes.append(f"All of these {noun} are within your {label} budget.")
+    return notes
 
 
 def _closing(lists: list[tuple[str, list[dict[str, Any]]]]) -> str:
@@ -955,6 +1002,22 @@ def _trip_lines(trips: list[dict[str, Any]]) -> str:
 
 
 def _cancel(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    if (
+        state.current_booking is None
+        and not (u.booking_id or u.places or u.dates.depart or u.person)
+        and state.last_shown in {"flights", "returns", "hotels"}
+        and re.search(
+            r"\b(?:that|this|it|everything|all|the (?:search|trip|whole thing))\b|\bdon'?t need\b",
+            u.text.lower(),
+        )
+        and not turn.steps
+    ):
+        # "cancel that" right after a search means the plan being drafted: nothing is held
+        # or booked in this conversation, so there is nothing to cancel anywhere.
+        return Reply(
+            "No problem — nothing was booked, so there's nothing to cancel. "
+            "If you meant a trip you booked earlier, tell me which one."
+        )
     found = _find_booking(state, turn, ctx, u, "cancel")
     if not isinstance(found, str):
         return found

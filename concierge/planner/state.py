@@ -44,6 +44,7 @@ class Draft:
     one_way: bool = False
     round_trip: bool = False  # search the flight home too
     started: bool = False  # the user asked for a trip at some point
+    price_cap: tuple[int, str | None] | None = None  # (amount, "night" | "person" | None)
 
     @property
     def check_out(self) -> date | None:
@@ -211,6 +212,8 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
         d.depart += timedelta(days=u.shift_days)
         if d.ret is not None:
             d.ret += timedelta(days=u.shift_days)
+    if u.price_cap:
+        d.price_cap = u.price_cap
     if u.cabin:
         d.cabin = u.cabin
     if u.passengers and u.passengers <= 9:

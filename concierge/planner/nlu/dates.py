@@ -14,6 +14,7 @@ dialogue can ask.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -205,6 +206,18 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
         ),
     ),
     (
+        "week_from",
+        re.compile(
+            r"\b(?:a|one|1) week from (?:this |next )?(?P<wd>" + _WD + r"|today|tomorrow)\b"
+        ),
+    ),
+    (
+        "end_week",
+        re.compile(
+            r"\b(?P<edge>end|back end|tail end|start|beginning)\s+of\s+(?:the\s+|this\s+)?(?P<next>next\s+)?week\b"
+        ),
+    ),
+    (
         "weekday",
         re.compile(
             r"\b(?:(?P<mod>next|this|coming|the coming|following|the following|on)\s+)?(?P<wd>"
@@ -251,6 +264,7 @@ class DateReading:
     depart_before: str | None = None
     return_after: str | None = None
     return_before: str | None = None
+    relative_return: bool = False  # "back the next evening": the return counts from departure
 
 
 def _day(text: str) -> int:
@@ -432,6 +446,23 @@ def _interpret(kind: str, m: re.Match[str], today: date, month_first: bool) -> M
             except ValueError:
                 return mk(date(year, month % 12 + 1, 28))
         return mk(base + timedelta(days=n))
+    if kind == "week_from":
+        word = g["wd"]
+        base = (
+            today
+            if word == "today"
+            else today + timedelta(days=1)
+            if word == "tomorrow"
+            else _weekday(today, WEEKDAYS[word], None, None)
+        )
+        return mk(base + timedelta(days=7))
+    if kind == "end_week":
+        # "end of the week" is its Friday, "start of next week" next Monday.
+        monday = today - timedelta(days=today.weekday())
+        if g.get("next"):
+            monday += timedelta(days=7)
+        day = monday + timedelta(days=4 if g["edge"] in {"end", "back end", "tail end"} else 0)
+        return mk(day if day >= today else day + timedelta(days=7))
     if kind == "weekday":
         return mk(_weekday(today, WEEKDAYS[g["wd"]], g.get("mod"), g.get("after")))
     if kind == "weekend":
@@ -511,7 +542,7 @@ _NEXT_WEEK = re.compile(r"\b(?:next|this|the following) week\b|\bnext month\b")
 
 def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateReading:
     """Everything a message says about dates; ``text`` may be in any case."""
-    low = text.lower()
+    low = _fix_typos(text.lower())
     today = now.date()
     reading = DateReading()
     mentions = _mentions(low, today, month_first)
@@ -543,6 +574,13 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
 
     relative = _AROUND_DATE.search(low)
     first = mentions[0]
+    rel_return = _REL_RETURN.search(low)
+    if rel_return and first.last is None and not _RETURN_CUE.search(low[: first.start]):
+        # "back the next evening", "coming back two days later": counted from departure.
+        reading.depart = first.first
+        reading.ret = first.first + timedelta(days=_later_days(rel_return))
+        reading.explicit_return = reading.relative_return = True
+        return _sane_length(reading)
     if relative and first.last is None and len(mentions) == 1:
         # "a meeting on the 9th, I need to get there the night before"
         shift = -1 if relative.group(1) == "before" else 1
@@ -561,6 +599,16 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
         reading.ret = plain[1].first
     if reading.depart is None and reading.ret is None:
         reading.depart = first.first
+    if not reading.explicit_return and reading.depart is not None:
+        # "a hotel tonight and tomorrow night": the last night named is the last one slept.
+        last = mentions[-1]
+        if last.last is None and (
+            last.text.strip() == "tonight" or _NIGHT_AFTER.match(low[last.end :])
+        ):
+            if reading.ret is not None and reading.ret == last.first:
+                reading.ret = last.first + timedelta(days=1)
+            elif reading.ret is None and len(mentions) == 1 and reading.nights is None:
+                reading.nights = 1
     back = cued_return[0] if cued_return else (plain[1] if len(plain) > 1 else None)
     if back is not None and back.weekday is not None and reading.depart is not None:
         reading.ret = _weekday(reading.depart, back.weekday, None, None)
@@ -576,6 +624,41 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
             )
             reading.depart = reading.ret = None
     return _sane_length(reading)
+
+
+_REL_RETURN = re.compile(
+    r"\b(?:back|return(?:ing)?|fly(?:ing)? home|head(?:ing)? home|home)\s+(?:on\s+)?(?:the\s+)?"
+    r"(?:(?P<next>next|following)\s+(?:day|morning|afternoon|evening|night)|day after|same day"
+    r"|(?P<n>\d|one|two|three|four|five|six|seven|a couple of|a few)\s+(?P<u>days?|nights?|weeks?)\s+later"
+    r"|(?P<wk>a week) later)\b"
+)
+_NIGHT_AFTER = re.compile(r"\s+night\b")
+_LONG_NAMES: Final = [m for m in MONTHS if len(m) > 4] + [w for w in WEEKDAYS if len(w) > 5]
+
+
+def _later_days(m: re.Match[str]) -> int:
+    if m.group(0).endswith("same day"):
+        return 0
+    if m.group("wk"):
+        return 7
+    if m.group("n"):
+        raw = m.group("n")
+        n = 2 if raw == "a couple of" else 3 if raw == "a few" else (word_number(raw) or 1)
+        return n * (7 if m.group("u").startswith("week") else 1)
+    return 1
+
+
+def _fix_typos(low: str) -> str:
+    """ "decmber 9", "thrusday": a long word this close to a month or weekday is one."""
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if word in MONTHS or word in WEEKDAYS:
+            return word
+        hit = difflib.get_close_matches(word, _LONG_NAMES, n=1, cutoff=0.8)
+        return hit[0] if hit else word
+
+    return re.sub(r"[a-z]{5,}", fix, low)
 
 
 def _sane_length(reading: DateReading) -> DateReading:
@@ -615,7 +698,7 @@ _AROUND = re.compile(
 _WORDS: Final[list[tuple[re.Pattern[str], str | None, str | None]]] = [
     (
         re.compile(
-            r"\bearly(?:[- ]morning)?\b(?!\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|next))"
+            r"\bfirst thing\b|\bearly(?:[- ]morning)?\b(?!\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|next))"
         ),
         None,
         "09:00",
@@ -642,7 +725,9 @@ _WORDS: Final[list[tuple[re.Pattern[str], str | None, str | None]]] = [
     ),
     (
         re.compile(
-            r"\b(?:red[- ]?eye|overnight flight|late night|night flight|at night|tonight)\b"
+            r"\b(?:red[- ]?eye|overnight flight|late night|night flight|at night|tonight|(?:tomorrow|tmrw|"
+            + _WD
+            + r") night)\b"
         ),
         "20:00",
         None,

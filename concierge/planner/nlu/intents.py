@@ -86,6 +86,7 @@ class Understanding:
     topic: str | None = None
     clear_time: bool = False
     time_shift: str | None = None  # "earlier" / "later" than the options shown
+    price_cap: tuple[int, str | None] | None = None  # (amount, "night" | "person" | None)
 
     @property
     def has_trip_details(self) -> bool:
@@ -108,6 +109,7 @@ class Understanding:
             or self.sort
             or self.clear_time
             or self.time_shift
+            or self.price_cap
         )
 
 
@@ -405,6 +407,30 @@ _NOT_NAMES: Final = frozenset(
 _NOTE: Final = re.compile(r"(?:because|since|as|reason:|note:|—|–|-|,)\s*(?P<note>[^.?!]{4,})")
 
 
+_PRICE_CAP: Final = re.compile(
+    r"\b(?:under|below|less than|no more than|not more than|max(?:imum)?|up to|at most|budget(?: of| is)?"
+    r"|nothing (?:over|above|more than)|not over|cap(?:ped)? at|within)\s+(?:of\s+)?"
+    r"(?P<cur>[$£€])?\s?(?P<amt>\d[\d,]*)(?:\.\d\d)?"
+    r"(?!\s*(?:hours?|hrs?|h\b|stops?|minutes?|mins?|am\b|pm\b|[:/]|people|passengers?|nights?|days?|rooms?|stars?))"
+    r"(?:\s*(?:usd|dollars|bucks|eur|euros?|gbp|pounds|quid)\b)?"
+    r"(?P<per>\s*(?:a|per|/|each)\s*(?:night|nt|person|head|pp|ticket|seat|way)\b)?"
+)
+
+
+def _price_cap(low: str) -> tuple[tuple[int, str | None] | None, str]:
+    """ "under 200 a night", "max $300": the cap and the text with it blanked out, so its
+    number is not read as a date or an option and "a night" not as a length of stay."""
+    m = _PRICE_CAP.search(low)
+    if not m:
+        return None, low
+    amount = int(m.group("amt").replace(",", ""))
+    if amount < 20 and not m.group("cur"):
+        return None, low
+    per_text = (m.group("per") or "").strip()
+    per = "night" if per_text.endswith(("night", "nt")) else "person" if per_text else None
+    return (amount, per), low[: m.start()] + " " * (m.end() - m.start()) + low[m.end() :]
+
+
 def _cabin(low: str) -> str | None:
     for name, pattern in _CABINS:
         if pattern.search(low):
@@ -556,7 +582,16 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         u.intent = Intent.THANKS
         return u
 
-    _slots(u, clean, low, now, month_first)
+    u.price_cap, masked = _price_cap(low)
+    if u.price_cap is not None:
+        # Same length, so positions in ``clean`` and ``low`` still line up.
+        clean = "".join(
+            c if m != " " or c == " " else " " for c, m in zip(clean, masked, strict=True)
+        )
+        _slots(u, clean, masked, now, month_first)
+        clean = u.text
+    else:
+        _slots(u, clean, low, now, month_first)
 
     booking = _BOOKING_ID.search(clean)
     u.booking_id = (
@@ -663,6 +698,8 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
     u.origin, u.destination = roles(u.places)
     u.dates = read_dates(clean, now, month_first=month_first)
     for delta, pattern in _SHIFT:
+        if u.dates.relative_return:
+            break  # "back two days later" dates the return, it does not move the trip
         if pattern.search(low) and not re.search(r"day after tomorrow", low):
             u.shift_days = delta
             break
@@ -692,7 +729,7 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         u.no_hotel = True
         u.want_flight = True
     elif (hotel_words and not re.search(r"\bnights?\b", low)) or re.search(
-        r"\b(?:hotel|room|accommodation|somewhere to stay|place to stay)\b", low
+        r"\b(?:hotels?|rooms?|accommodation|somewhere to stay|place to stay)\b", low
     ):
         u.want_hotel = True
     if _FLIGHT_WORDS.search(low) or u.cabin or u.max_stops is not None:

@@ -1,0 +1,293 @@
+"""Held-out requests: phrasings none of the planner's own scenarios use.
+
+Each row is a short conversation in someone else's words (terse, chatty, typos,
+lower case, emoji, British dates, nicknames, follow-ups changing one detail) and
+what the planner must do with its LAST message: the tool-call arguments that
+matter, or the question it must ask instead of guessing. The clock is Tue
+2026-12-01 09:00 UTC; Ava's home airport is JFK, Bea's is LHR (day-first dates).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from tests.concierge.planner_kit import AVA, Dialogue
+
+BEA = dict(AVA, name="Bea Brit", home_airport="LHR", currency="GBP")
+
+
+@dataclass(frozen=True)
+class Case:
+    messages: tuple[str, ...]
+    out: dict[str, Any] | None = None  # outbound search_flights args (subset)
+    ret: dict[str, Any] | None = None  # return search_flights args (subset)
+    hotel: dict[str, Any] | None = None  # search_hotels args (subset)
+    no_flight: bool = False  # the last turn must not search flights
+    no_calls: bool = False  # the last turn must call no tool at all
+    says: tuple[str, ...] = ()  # substrings of the last reply (case-insensitive)
+    profile: dict[str, Any] = field(default_factory=lambda: dict(AVA))
+
+
+CASES: dict[str, Case] = {
+    # --- relative returns -------------------------------------------------------------
+    "back-next-evening": Case(
+        ("Need to be in chicago for a meeting on the 9th, back the next evening. Economy's fine",),
+        out={"destination": "Chicago", "date": "2026-12-09", "cabin": "economy"},
+        ret={"origin": "Chicago", "date": "2026-12-10", "depart_after": "17:00"},
+    ),
+    "two-days-later": Case(
+        ("fly to miami on dec 14, coming back two days later",),
+        out={"destination": "Miami", "date": "2026-12-14"},
+        ret={"date": "2026-12-16"},
+    ),
+    "return-sunday-night": Case(
+        ("chicago next friday, return on sunday night",),
+        out={"destination": "Chicago", "date": "2026-12-11"},
+        ret={"date": "2026-12-13", "depart_after": "20:00"},
+    ),
+    "fly-home-friday": Case(
+        ("heading to atlanta wednesday, fly home friday",),
+        out={"destination": "Atlanta", "date": "2026-12-02"},
+        ret={"origin": "Atlanta", "date": "2026-12-04"},
+    ),
+    "day-after-return": Case(
+        ("denver on the 15th and back the day after",),
+        out={"destination": "Denver", "date": "2026-12-15"},
+        ret={"date": "2026-12-16"},
+    ),
+    "weekday-through-weekday": Case(
+        (
+            "Hi there! So my boss wants me at the Denver office the week of the 14th, "
+            "probably Monday through Thursday. Can you find me flights?",
+        ),
+        out={"destination": "Denver", "date": "2026-12-14"},
+        ret={"date": "2026-12-17"},
+    ),
+    # --- anaphora and caps ---------------------------------------------------------------
+    "hotels-there-those-nights-cap": Case(
+        (
+            "flights sfo to seattle dec 8 returning dec 10",
+            "what about hotels there for those nights, under 200 a night",
+        ),
+        hotel={"city": "Seattle", "check_in": "2026-12-08", "check_out": "2026-12-10"},
+        no_flight=True,
+        says=("$200",),
+    ),
+    "hotel-same-dates": Case(
+        ("flight to denver dec 9 back dec 12", "and a hotel for the same dates"),
+        hotel={"city": "Denver", "check_in": "2026-12-09", "check_out": "2026-12-12"},
+        no_flight=True,
+    ),
+    "hotel-max-dollars": Case(
+        ("hotel in london 12/14 to 12/17 max $300",),
+        hotel={"city": "London", "check_in": "2026-12-14", "check_out": "2026-12-17"},
+        no_flight=True,
+        says=("$300",),
+    ),
+    "flight-cap-under": Case(
+        ("flights to chicago on the 9th, nothing over $300",),
+        out={"destination": "Chicago", "date": "2026-12-09"},
+        says=("$300",),
+    ),
+    "same-dates-other-city": Case(
+        ("flights to boston on dec 10", "same date but to washington"),
+        out={"destination": "Washington", "date": "2026-12-10"},
+    ),
+    # --- cancelling what is only a draft ------------------------------------------------
+    "cancel-that-nothing-booked": Case(
+        ("flights to boston on the 10th", "cancel that, actually I don't need to go"),
+        no_calls=True,
+        says=("nothing was booked",),
+    ),
+    "never-mind-trip-off": Case(
+        ("flights to boston dec 10 returning dec 12", "scrap that, the trip is off"),
+        no_calls=True,
+        says=("nothing was booked",),
+    ),
+    # --- dates ---------------------------------------------------------------------------
+    "week-from-thursday": Case(
+        ("flight to atlanta a week from thursday",),
+        out={"destination": "Atlanta", "date": "2026-12-10"},
+    ),
+    "end-of-next-week": Case(
+        ("need to get to dallas end of next week",),
+        out={"destination": "Dallas", "date": "2026-12-11"},
+    ),
+    "the-3rd": Case(
+        ("seattle on the 3rd pls",),
+        out={"destination": "Seattle", "date": "2026-12-03"},
+    ),
+    "next-tues": Case(
+        ("next tues to boston",),
+        out={"destination": "Boston", "date": "2026-12-08"},
+    ),
+    "this-friday": Case(
+        ("This Friday, NYC -> Toronto",),
+        out={"origin": "New York", "destination": "Toronto", "date": "2026-12-04"},
+    ),
+    "jan-5th": Case(
+        ("Flights to London Jan 5th",),
+        out={"destination": "London", "date": "2027-01-05"},
+    ),
+    "in-two-weeks": Case(
+        ("i need to be in miami in 2 weeks",),
+        out={"destination": "Miami", "date": "2026-12-15"},
+    ),
+    "british-day-first": Case(
+        ("flight to new york on 14/12, back 18/12",),
+        out={"origin": "LHR", "destination": "New York", "date": "2026-12-14"},
+        ret={"date": "2026-12-18"},
+        profile=BEA,
+    ),
+    "british-words": Case(
+        ("Paris on the 14th of December, returning the 18th",),
+        out={"origin": "LHR", "destination": "Paris", "date": "2026-12-14"},
+        ret={"date": "2026-12-18"},
+        profile=BEA,
+    ),
+    "typo-month": Case(
+        ("flight to chicgo on decmber 9",),
+        out={"destination": "Chicago", "date": "2026-12-09"},
+    ),
+    # --- times of day --------------------------------------------------------------------
+    "first-thing": Case(
+        ("lax to sfo tmrw first thing in the morning",),
+        out={"origin": "LAX", "destination": "SFO", "date": "2026-12-02", "depart_before": "09:00"},
+    ),
+    "red-eye": Case(
+        ("red-eye from sfo to jfk on the 15th",),
+        out={"origin": "SFO", "destination": "JFK", "date": "2026-12-15", "depart_after": "20:00"},
+    ),
+    "after-lunch": Case(
+        ("flight to boston tomorrow after lunch",),
+        out={"destination": "Boston", "date": "2026-12-02", "depart_after": "13:00"},
+    ),
+    "after-5pm-us-date": Case(
+        ("fly to sf on 12/18 after 5pm",),
+        out={"destination": "San Francisco", "date": "2026-12-18", "depart_after": "17:00"},
+    ),
+    # --- people --------------------------------------------------------------------------
+    "two-adults": Case(
+        ("flights to miami dec 20 for 2 adults",),
+        out={"destination": "Miami", "date": "2026-12-20", "passengers": 2},
+    ),
+    "me-and-colleague": Case(
+        ("me and my colleague need to fly to Boston on Thursday",),
+        out={"destination": "Boston", "date": "2026-12-03", "passengers": 2},
+    ),
+    "followup-two-of-us": Case(
+        ("flights to boston on dec 10", "there'll be 2 of us actually"),
+        out={"destination": "Boston", "date": "2026-12-10", "passengers": 2},
+    ),
+    # --- places --------------------------------------------------------------------------
+    "lowercase-codes": Case(
+        ("ord to lga dec 11",),
+        out={"origin": "ORD", "destination": "LGA", "date": "2026-12-11"},
+    ),
+    "big-apple": Case(
+        ("from chicago to the big apple on friday",),
+        out={"origin": "Chicago", "destination": "New York", "date": "2026-12-04"},
+    ),
+    "chi-town": Case(
+        ("gotta be in chi-town on the 9th",),
+        out={"destination": "Chicago", "date": "2026-12-09"},
+    ),
+    "emoji": Case(
+        ("✈️ to LA on the 12th pls 🙏",),
+        out={"destination": "Los Angeles", "date": "2026-12-12"},
+    ),
+    "typo-city": Case(
+        ("flight to san fransico on dec 16",),
+        out={"destination": "San Francisco", "date": "2026-12-16"},
+    ),
+    # --- cabins, stops, sort -------------------------------------------------------------
+    "range-business-direct": Case(
+        ("London Dec 14-18, business, direct",),
+        out={"destination": "London", "date": "2026-12-14", "cabin": "business", "max_stops": 0},
+        ret={"date": "2026-12-18"},
+    ),
+    "cheapest-saturday": Case(
+        ("cheapest flight to toronto on saturday",),
+        out={"destination": "Toronto", "date": "2026-12-05", "sort": "price"},
+    ),
+    "how-much-flight": Case(
+        ("how much is a flight to london next monday?",),
+        out={"destination": "London", "date": "2026-12-07"},
+    ),
+    # --- hotels --------------------------------------------------------------------------
+    "room-the-3rd-2-nights": Case(
+        ("need a room in paris the 3rd for 2 nights",),
+        hotel={"city": "Paris", "check_in": "2026-12-03", "check_out": "2026-12-05"},
+        no_flight=True,
+    ),
+    "already-there-hotel": Case(
+        ("I'm already in chicago, just need a hotel tonight and tomorrow night",),
+        hotel={"city": "Chicago", "check_in": "2026-12-01", "check_out": "2026-12-03"},
+        no_flight=True,
+    ),
+    "how-much-hotel-tonight": Case(
+        ("how much is a hotel in boston tonight?",),
+        hotel={"city": "Boston", "check_in": "2026-12-01", "check_out": "2026-12-02"},
+        no_flight=True,
+    ),
+    # --- follow-ups changing one detail --------------------------------------------------
+    "followup-business": Case(
+        ("flights to boston on dec 10", "make it business"),
+        out={"destination": "Boston", "date": "2026-12-10", "cabin": "business"},
+    ),
+    "followup-actually-11th": Case(
+        ("flights to boston on dec 10", "actually the 11th"),
+        out={"destination": "Boston", "date": "2026-12-11"},
+    ),
+    "followup-evening-instead": Case(
+        ("flights to boston on dec 10", "anything in the evening instead?"),
+        out={"destination": "Boston", "date": "2026-12-10", "depart_after": "17:00"},
+    ),
+    # --- missing information: ask, do not guess -------------------------------------------
+    "ask-where": Case(("I need a flight",), no_calls=True, says=("where",)),
+    "ask-when": Case(("book me something to austin",), no_calls=True, says=("austin",)),
+    "ask-hotel-city": Case(
+        ("hotel for 3 nights from the 14th",), no_calls=True, says=("which city",)
+    ),
+    "ask-when-terse": Case(("dublin",), no_calls=True, says=("which date",)),
+}
+
+
+def _subset(actual: dict[str, Any], expected: dict[str, Any]) -> dict[str, Any]:
+    return {k: actual.get(k) for k in expected}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+async def test_heldout(name: str) -> None:
+    case = CASES[name]
+    d = Dialogue(profile=dict(case.profile))
+    for message in case.messages[:-1]:
+        await d.say(message)
+    before = len(d.backend.calls)
+    reply = await d.say(case.messages[-1])
+    calls = d.backend.calls[before:]
+    flights = [a for n, a in calls if n == "search_flights"]
+    hotels = [a for n, a in calls if n == "search_hotels"]
+    if case.no_calls:
+        assert calls == [], reply
+    if case.no_flight:
+        assert flights == [], reply
+    if case.out is not None:
+        assert flights, reply
+        assert _subset(flights[0], case.out) == case.out
+    if case.ret is not None:
+        assert len(flights) >= 2, (flights, reply)
+        got = _subset(flights[1], case.ret)
+        if "depart_after" in case.ret and got.get("depart_after"):
+            # Any evening window counts ("evening" 17:00, "night" a little later).
+            assert got["depart_after"] >= "17:00"
+            got["depart_after"] = case.ret["depart_after"]
+        assert got == case.ret
+    if case.hotel is not None:
+        assert hotels, reply
+        assert _subset(hotels[0], case.hotel) == case.hotel
+    for text in case.says:
+        assert text.lower() in reply.lower(), reply
