@@ -253,6 +253,79 @@ CASES: dict[str, Case] = {
         ("hotel for 3 nights from the 14th",), no_calls=True, says=("which city",)
     ),
     "ask-when-terse": Case(("dublin",), no_calls=True, says=("which date",)),
+    # --- second batch, written after the fixes above and run before any further change ---
+    "b-back-following-morning": Case(
+        ("boston on dec 10, heading home the following morning",),
+        out={"destination": "Boston", "date": "2026-12-10"},
+        ret={"origin": "Boston", "date": "2026-12-11", "depart_before": "12:00"},
+    ),
+    "b-return-3-days-later": Case(
+        ("Fly me to Toronto on the 16th; I'll return 3 days later.",),
+        out={"destination": "Toronto", "date": "2026-12-16"},
+        ret={"date": "2026-12-19"},
+    ),
+    "b-back-monday": Case(
+        ("going to dallas this thursday, back monday",),
+        out={"destination": "Dallas", "date": "2026-12-03"},
+        ret={"date": "2026-12-07"},
+    ),
+    "b-hotel-budget-followup": Case(
+        ("hotel in denver dec 9-12", "anything under $250?"),
+        says=("$250",),
+    ),
+    "b-max-per-person": Case(
+        ("flights to atlanta on the 18th, max 500 per person",),
+        out={"destination": "Atlanta", "date": "2026-12-18"},
+        says=("$500",),
+    ),
+    "b-hotel-for-trip": Case(
+        ("miami dec 14 returning dec 17", "I'll also need somewhere to stay"),
+        hotel={"city": "Miami", "check_in": "2026-12-14", "check_out": "2026-12-17"},
+        no_flight=True,
+    ),
+    "b-forget-it-search": Case(
+        ("hotels in paris dec 3 to dec 6", "forget the whole thing, plans changed"),
+        no_calls=True,
+        says=("nothing was booked",),
+    ),
+    "b-start-of-next-week": Case(
+        ("need to fly to seattle start of next week",),
+        out={"destination": "Seattle", "date": "2026-12-07"},
+    ),
+    "b-typo-weekday": Case(
+        ("flight to miami on thrusday",),
+        out={"destination": "Miami", "date": "2026-12-03"},
+    ),
+    "b-caps-codes": Case(
+        ("JFK-LHR 12/20 biz",),
+        out={"origin": "JFK", "destination": "LHR", "date": "2026-12-20", "cabin": "business"},
+    ),
+    "b-three-of-us": Case(
+        ("3 of us need to get to chicago on the 11th",),
+        out={"destination": "Chicago", "date": "2026-12-11", "passengers": 3},
+    ),
+    "b-morning-return-evening": Case(
+        ("boston dec 9 morning, back dec 10 in the evening",),
+        out={"destination": "Boston", "date": "2026-12-09", "depart_before": "12:00"},
+        ret={"date": "2026-12-10", "depart_after": "17:00"},
+    ),
+    "b-uk-date-words": Case(
+        ("Need to be in Frankfurt on Wednesday 9th December",),
+        out={"origin": "LHR", "destination": "Frankfurt", "date": "2026-12-09"},
+        profile=BEA,
+    ),
+    "b-nonstop-followup": Case(
+        ("flights to denver on the 15th", "nonstop only please"),
+        out={"destination": "Denver", "date": "2026-12-15", "max_stops": 0},
+    ),
+    "b-hotel-nights-followup": Case(
+        ("hotel in boston from the 10th", "3 nights"),
+        hotel={"city": "Boston", "check_in": "2026-12-10", "check_out": "2026-12-13"},
+    ),
+    "b-what-does-cost": Case(
+        ("what does a business class ticket to tokyo cost on jan 10?",),
+        out={"destination": "Tokyo", "date": "2027-01-10", "cabin": "business"},
+    ),
 }
 
 

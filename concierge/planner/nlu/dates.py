@@ -233,7 +233,7 @@ _RETURN_CUE = re.compile(
     r"\b(?:return(?:ing)?|back|come back|coming back|fly(?:ing)? back|head(?:ing)? back|home|check(?:ing)?[- ]?out|leav(?:e|ing) the hotel|till|until|through|thru)\s*(?:on\s+|by\s+|the\s+|at\s+)*$"
 )
 _RETURN_CLAUSE = re.compile(
-    r"\b(?:return(?:ing)?|(?:come|coming|fly|flying|head|heading|get|getting)\s+back|back\s+(?:on|by|home)|and back|round ?trip back"
+    r"\b(?:return(?:ing)?|(?:come|coming|fly|flying|head|heading|get|getting)\s+back|(?:fly|flying|head|heading|go|going)\s+home|back\s+(?:on|by|home)|and back|round ?trip back"
     r"|back(?=\s+(?:\d|the\b|next\b|" + "|".join(MONTHS) + "|" + _WD + r")))\b"
 )
 
@@ -351,7 +351,14 @@ def _mentions(text: str, today: date, month_first: bool) -> list[Mention]:
             taken.append((m.start(), m.end()))
             found.append(mention)
     found.sort(key=lambda x: x.start)
-    return found
+    # "Wednesday 9th December", "Dec 9 (Wed)": the weekday only labels the date next to it.
+    dated = [m for m in found if m.kind != "weekday"]
+    return [
+        m
+        for m in found
+        if m.kind != "weekday"
+        or not any(0 <= o.start - m.end <= 3 or 0 <= m.start - o.end <= 3 for o in dated)
+    ]
 
 
 def _interpret(kind: str, m: re.Match[str], today: date, month_first: bool) -> Mention | None:

@@ -127,7 +127,7 @@ _CABINS: Final = [
     (
         "business",
         re.compile(
-            r"\bbusiness(?:[- ]class)?\b(?!\s+(?:trip|meeting|reasons?|travel|purposes?|day|hours))|\bbiz class\b|\bj class\b|\bupgrade\b"
+            r"\bbusiness(?:[- ]class)?\b(?!\s+(?:trip|meeting|reasons?|travel|purposes?|day|hours))|\bbiz(?: class)?\b(?!\s+(?:trip|meeting|travel))|\bj class\b|\bupgrade\b"
         ),
     ),
     (
@@ -178,6 +178,8 @@ _APPROVALS: Final = re.compile(
 )
 _CANCEL: Final = re.compile(
     r"\b(?:want|get|need|request)\s+(?:a\s+|my\s+)?refund\b|\bcancel+(?:l?ed|l?ing)?\b|\bcall off\b|\bscrap\b|\bdrop (?:the|my) (?:hold|booking|trip)\b|\brelease the hold\b"
+    r"|\bforget (?:the whole thing|the (?:whole )?trip|everything|about (?:it|the trip))\b|\b(?:the )?trip is off\b"
+    r"|\bnot going any ?more\b"
 )
 _DISRUPTED: Final = re.compile(
     r"\b(?:was|got|been|is|has been|were|are) (?:cancell?ed|delayed|disrupted)\b|\bflight (?:cancell?ation|delay)\b|"
