@@ -73,6 +73,9 @@ _FOR_N = re.compile(
 _ME_AND = re.compile(
     rf"\b(?:me|myself|i)\s+(?:and|\+|plus|with)\s+(?:my\s+)?(?:{_NUM}\s+)?(?P<who>{_COMPANIONS})\b"
 )
+_AND_ME = re.compile(
+    rf"\b(?:my\s+)?(?:{_NUM}\s+)?(?P<who>{_COMPANIONS})\s+(?:and|\+|&)\s+(?:i|me|myself)\b"
+)
 _ME_AND_NAME = re.compile(r"\b(?:me|myself)\s+(?:and|\+|plus)\s+(?!my\b)[a-z]+\b")
 _ROOMS = re.compile(rf"\b{_NUM}\s+(?:hotel\s+)?rooms?\b")
 _NIGHTS = re.compile(rf"\b{_NUM}\s+nights?\b")
@@ -93,7 +96,7 @@ def passengers(text: str) -> int | None:
     "for 2 people", "two passengers", "party of four", "me and 2 colleagues" (3),
     "me and my manager" (2), "just me" (1). ``text`` is lower-case.
     """
-    match = _ME_AND.search(text)
+    match = _ME_AND.search(text) or _AND_ME.search(text)
     if match:
         extra = word_number(match.group(1)) if match.group(1) else None
         if extra is None:
@@ -140,7 +143,7 @@ def nights(text: str) -> int | None:
         return word_number(match.group(1))
     if re.search(r"\bfor (?:a|one|1) week\b|\ba week(?:'s)? stay\b", text):
         return 7
-    if re.search(r"\bfor (?:two|2) weeks\b", text):
+    if re.search(r"\bfor (?:two|2) weeks\b|\bfor a fortnight\b", text):
         return 14
     if re.search(r"\b(?:overnight|one night|a night)\b", text):
         return 1

@@ -102,7 +102,8 @@ def _acceptable_short(text: str, start: int, token: str) -> bool:
     if _preceded(text, start, _CODE_PREPS):
         return True
     after = text[start + len(token) :]
-    arrow = re.match(r"^\s*(?:-+>?|–|—|→|>|to)\s*\w", after)
+    # "sfo to jfk" and "sfo from jfk": a word on either side of a route names a place.
+    arrow = re.match(r"^\s*(?:-+>?|–|—|→|>|to|from)\s*\w", after)
     return token.lower() not in _WORDLIKE_CODES and arrow is not None
 
 
