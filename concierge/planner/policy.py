@@ -263,7 +263,10 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         return Reply(f"Which date do you want to fly to {dest}?")
     if d.depart < ctx.today:
         return Reply(f"{spoken(d.depart)} has already passed. Which date do you want to travel?")
-    if d.ret is not None and d.ret <= d.depart:
+    if d.ret is not None and (
+        d.ret < d.depart or (d.ret == d.depart and (d.want_hotel or not d.round_trip))
+    ):
+        # A same-day return is a day trip; a stay needs at least one night.
         return Reply(
             f"The return date ({spoken(d.ret)}) is not after departure ({spoken(d.depart)}). When do you come back?"
         )

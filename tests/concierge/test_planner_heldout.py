@@ -391,6 +391,67 @@ CASES: dict[str, Case] = {
         ("flights to boston on dec 10", "forget that, make it business"),
         out={"destination": "Boston", "date": "2026-12-10", "cabin": "business"},
     ),
+    # --- fourth batch, written blind after batch C's fixes --------------------------------
+    "d-chatty-return-friday-evening": Case(
+        (
+            "hey! could you sort me out with flights to atlanta on monday the 7th? "
+            "i'd like to fly back friday evening if possible",
+        ),
+        out={"destination": "Atlanta", "date": "2026-12-07"},
+        ret={"origin": "Atlanta", "date": "2026-12-11", "depart_after": "17:00"},
+    ),
+    "d-us-slash-range": Case(
+        ("need flights nyc to sf 12/14-12/16",),
+        out={"origin": "New York", "destination": "San Francisco", "date": "2026-12-14"},
+        ret={"date": "2026-12-16"},
+    ),
+    "d-back-same-day": Case(
+        ("day trip to boston on the 10th, back the same day",),
+        out={"destination": "Boston", "date": "2026-12-10"},
+        ret={"date": "2026-12-10"},
+    ),
+    "d-hotel-nights-cap-usd": Case(
+        ("find me a hotel in seattle for 2 nights from dec 8, budget is $180/night",),
+        hotel={"city": "Seattle", "check_in": "2026-12-08", "check_out": "2026-12-10"},
+        no_flight=True,
+        says=("$180",),
+    ),
+    "d-tomorrow-evening-2pax": Case(
+        ("two seats to dc tomorrow evening",),
+        out={
+            "destination": "Washington",
+            "date": "2026-12-02",
+            "passengers": 2,
+            "depart_after": "17:00",
+        },
+    ),
+    "d-early-flight-lowercase": Case(
+        ("early flight to denver on the 4th",),
+        out={"destination": "Denver", "date": "2026-12-04", "depart_before": "09:00"},
+    ),
+    "d-hotel-followup-cheaper": Case(
+        ("hotel in london dec 14-17", "anything under 250 a night?"),
+        says=("$250",),
+    ),
+    "d-return-date-followup": Case(
+        ("flights to miami on dec 14", "and back on the 18th"),
+        ret={"origin": "Miami", "date": "2026-12-18"},
+    ),
+    "d-premium-followup": Case(
+        ("london dec 14", "premium economy instead"),
+        out={"destination": "London", "date": "2026-12-14", "cabin": "premium"},
+    ),
+    "d-coming-home-next-day": Case(
+        ("toronto on dec 9, coming home the next day",),
+        out={"destination": "Toronto", "date": "2026-12-09"},
+        ret={"origin": "Toronto", "date": "2026-12-10"},
+    ),
+    "d-cancel-my-search": Case(
+        ("flights to denver on dec 15", "never mind, cancel it"),
+        no_calls=True,
+        says=("nothing was booked",),
+    ),
+    "d-past-date-asks": Case(("flight to boston yesterday",), no_calls=True, says=("past",)),
 }
 
 
@@ -428,8 +489,9 @@ async def test_heldout(name: str) -> None:
         assert flights, reply
         assert _subset(flights[0], case.out) == case.out
     if case.ret is not None:
-        assert len(flights) >= 2, (flights, reply)
-        got = _subset(flights[1], case.ret)
+        # The return is the second search, or the only one when just the return changed.
+        assert len(flights) >= (1 if case.out is None else 2), (flights, reply)
+        got = _subset(flights[-1], case.ret)
         if case.ret.get("depart_after", "") >= "17:00" and got.get("depart_after"):
             # Any evening window counts ("evening" 17:00, "night" a little later).
             assert got["depart_after"] >= "17:00"

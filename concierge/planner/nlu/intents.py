@@ -412,8 +412,8 @@ _NOTE: Final = re.compile(r"(?:because|since|as|reason:|note:|—|–|-|,)\s*(?P
 _PRICE_CAP: Final = re.compile(
     r"\b(?:under|below|less than|no more than|not more than|max(?:imum)?|up to|at most|budget(?: of| is)?"
     r"|nothing (?:over|above|more than)|not over|cap(?:ped)? at|within)\s+(?:of\s+)?"
-    r"(?P<cur>[$£€])?\s?(?P<amt>\d[\d,]*)(?:\.\d\d)?"
-    r"(?!\s*(?:hours?|hrs?|h\b|stops?|minutes?|mins?|am\b|pm\b|[:/]|people|passengers?|nights?|days?|rooms?|stars?))"
+    r"(?P<cur>[$£€])?\s?(?P<amt>\d[\d,]*)(?![\d,])(?:\.\d\d)?"
+    r"(?!\s*(?:hours?|hrs?|h\b|stops?|minutes?|mins?|am\b|pm\b|:|/\s*\d|people|passengers?|nights?|days?|rooms?|stars?))"
     r"(?:\s*(?:usd|dollars|bucks|eur|euros?|gbp|pounds|quid)\b)?"
     r"(?P<per>\s*(?:a|per|/|each)\s*(?:night|nt|person|head|pp|ticket|seat|way)\b)?"
 )
