@@ -20,7 +20,7 @@ from typing import Any
 
 from concierge.planner import render
 from concierge.planner.nlu.dates import spoken
-from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
+from concierge.planner.nlu.intents import Intent, OptionRef, PriceCap, Understanding
 from concierge.planner.state import Offer, Shown, State, Turn
 from core.catalogue.hubs import METRO_BY_NAME, hubs
 from core.catalogue.places import lookup_place, resolve_place, served_cities
@@ -392,16 +392,14 @@ def _present_search(state: State, turn: Turn, ctx: Context) -> Reply:
 _SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
 
 
-def _cap_notes(
-    cap: tuple[int, str | None], lists: list[tuple[str, list[dict[str, Any]]]]
-) -> list[str]:
+def _cap_notes(cap: PriceCap, lists: list[tuple[str, list[dict[str, Any]]]]) -> list[str]:
     """Which options fit the user's price cap ("under 200 a night", "max $300").
 
     The lists stay whole and numbered as the tools returned them, so "option 3"
     still means what the user sees; the note says which ones fit.
     """
-    amount, per = cap
-    notes = []
+    amount, per = cap.amount, cap.per
+    notes: list[str] = []
     for kind, options in lists:
         if (per == "night" and kind != "hotel") or (per == "person" and kind == "hotel"):
             continue
@@ -414,6 +412,14 @@ def _cap_notes(
         if not priced:
             continue
         currency = str(priced[0][1].get("currency") or "")
+        if cap.currency and currency and cap.currency != currency:
+            # No exchange rates here: comparing £150 with dollar prices would mislead.
+            shown = f"{_SYMBOLS.get(cap.currency, '')}{amount}"
+            notes.append(
+                f"These {'hotels' if kind == 'hotel' else 'fares'} are priced in {currency}, "
+                f"so I can't check them against your {shown} budget exactly."
+            )
+            continue
         label = f"{_SYMBOLS.get(currency, '')}{amount}" + (
             "" if currency in _SYMBOLS else f" {currency}"
         )

@@ -15,7 +15,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
-from concierge.planner.nlu.intents import Intent, Understanding
+from concierge.planner.nlu.intents import Intent, PriceCap, Understanding
 from concierge.planner.nlu.places import PlaceMention
 
 
@@ -44,7 +44,7 @@ class Draft:
     one_way: bool = False
     round_trip: bool = False  # search the flight home too
     started: bool = False  # the user asked for a trip at some point
-    price_cap: tuple[int, str | None] | None = None  # (amount, "night" | "person" | None)
+    price_cap: PriceCap | None = None
 
     @property
     def check_out(self) -> date | None:

@@ -340,7 +340,7 @@ CASES: dict[str, Case] = {
     "c-pounds-cap": Case(
         ("hotel in paris 10-12 dec, under £150 a night",),
         hotel={"city": "Paris", "check_in": "2026-12-10", "check_out": "2026-12-12"},
-        says=("150",),
+        says=("£150", "priced in USD"),
         profile=BEA,
     ),
     "c-duration-is-not-a-cap": Case(
@@ -502,3 +502,27 @@ async def test_heldout(name: str) -> None:
         assert _subset(hotels[0], case.hotel) == case.hotel
     for text in case.says:
         assert text.lower() in reply.lower(), reply
+
+
+@pytest.mark.parametrize(
+    ("text", "cap"),
+    [
+        ("under 200 a night", (200, "night", None)),
+        ("max $300", (300, None, "USD")),
+        ("budget is £1,200 per person", (1200, "person", "GBP")),
+        ("no more than 250 euros a night", (250, "night", "EUR")),
+        ("$180/night", None),  # no cap word: a price mention, not a limit
+        ("under 2 hours", None),
+        ("max 1 stop", None),
+        ("up to 3 nights", None),
+        ("under 5", None),
+    ],
+)
+def test_price_caps_are_read_and_nothing_else_is(
+    text: str, cap: tuple[int, str | None, str | None] | None
+) -> None:
+    from concierge.planner.nlu.intents import understand
+    from tests.concierge.planner_kit import NOW
+
+    got = understand(f"hotel in boston dec 10-12 {text}", NOW).price_cap
+    assert (None if got is None else (got.amount, got.per, got.currency)) == cap

@@ -56,6 +56,15 @@ class OptionRef:
     kind: str | None = None  # flight | hotel | return (when the user said which list)
 
 
+@dataclass(frozen=True)
+class PriceCap:
+    """The most the user wants to pay: per night (hotels), per person (flights) or either."""
+
+    amount: int
+    per: str | None = None  # night | person | None
+    currency: str | None = None  # when the user wrote one ("£150", "300 euros")
+
+
 @dataclass
 class Understanding:
     text: str
@@ -86,7 +95,7 @@ class Understanding:
     topic: str | None = None
     clear_time: bool = False
     time_shift: str | None = None  # "earlier" / "later" than the options shown
-    price_cap: tuple[int, str | None] | None = None  # (amount, "night" | "person" | None)
+    price_cap: PriceCap | None = None  # "under 200 a night", "max $300"
 
     @property
     def has_trip_details(self) -> bool:
@@ -414,12 +423,28 @@ _PRICE_CAP: Final = re.compile(
     r"|nothing (?:over|above|more than)|not over|cap(?:ped)? at|within)\s+(?:of\s+)?"
     r"(?P<cur>[$£€])?\s?(?P<amt>\d[\d,]*)(?![\d,])(?:\.\d\d)?"
     r"(?!\s*(?:hours?|hrs?|h\b|stops?|minutes?|mins?|am\b|pm\b|:|/\s*\d|people|passengers?|nights?|days?|rooms?|stars?))"
-    r"(?:\s*(?:usd|dollars|bucks|eur|euros?|gbp|pounds|quid)\b)?"
+    r"(?:\s*(?P<word>usd|dollars|bucks|eur|euros?|gbp|pounds|quid)\b)?"
     r"(?P<per>\s*(?:a|per|/|each)\s*(?:night|nt|person|head|pp|ticket|seat|way)\b)?"
 )
 
 
-def _price_cap(low: str) -> tuple[tuple[int, str | None] | None, str]:
+_CAP_CURRENCY: Final = {
+    "$": "USD",
+    "usd": "USD",
+    "dollars": "USD",
+    "bucks": "USD",
+    "£": "GBP",
+    "gbp": "GBP",
+    "pounds": "GBP",
+    "quid": "GBP",
+    "€": "EUR",
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+}
+
+
+def _price_cap(low: str) -> tuple[PriceCap | None, str]:
     """ "under 200 a night", "max $300": the cap and the text with it blanked out, so its
     number is not read as a date or an option and "a night" not as a length of stay."""
     m = _PRICE_CAP.search(low)
@@ -430,7 +455,10 @@ def _price_cap(low: str) -> tuple[tuple[int, str | None] | None, str]:
         return None, low
     per_text = (m.group("per") or "").strip()
     per = "night" if per_text.endswith(("night", "nt")) else "person" if per_text else None
-    return (amount, per), low[: m.start()] + " " * (m.end() - m.start()) + low[m.end() :]
+    currency = _CAP_CURRENCY.get(m.group("cur") or m.group("word") or "")
+    return PriceCap(amount, per, currency), low[: m.start()] + " " * (m.end() - m.start()) + low[
+        m.end() :
+    ]
 
 
 def _cabin(low: str) -> str | None:
