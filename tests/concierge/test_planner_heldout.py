@@ -29,6 +29,7 @@ class Case:
     no_calls: bool = False  # the last turn must call no tool at all
     says: tuple[str, ...] = ()  # substrings of the last reply (case-insensitive)
     profile: dict[str, Any] = field(default_factory=lambda: dict(AVA))
+    known_gap: str | None = None  # still fails: why (kept visible as a strict xfail)
 
 
 CASES: dict[str, Case] = {
@@ -452,6 +453,47 @@ CASES: dict[str, Case] = {
         says=("nothing was booked",),
     ),
     "d-past-date-asks": Case(("flight to boston yesterday",), no_calls=True, says=("past",)),
+    # --- fifth batch, written blind after batch D's fixes ---------------------------------
+    "e-return-tue-after-lunch": Case(
+        ("Frankfurt on Friday the 11th, home Tuesday after lunch",),
+        out={"destination": "Frankfurt", "date": "2026-12-11"},
+        ret={"date": "2026-12-15", "depart_after": "13:00"},
+    ),
+    "e-la-lowercase-nickname": Case(
+        ("la to vegas dec 12",),
+        no_calls=True,
+        says=("vegas",),
+        known_gap="an all-lower-case name we do not serve is not taken for a place, so the "
+        "reply asks where to instead of saying Las Vegas is not served",
+    ),
+    "e-four-nights-from-date": Case(
+        ("4 nights in tokyo starting jan 8, hotel only",),
+        hotel={"city": "Tokyo", "check_in": "2027-01-08", "check_out": "2027-01-12"},
+        no_flight=True,
+    ),
+    "e-cap-followup-flights": Case(
+        ("flights to chicago on dec 9", "which ones are under 500?"),
+        says=("$500",),
+    ),
+    "e-the-2nd-tomorrow": Case(
+        # Written expecting 2 Jan; 2 Dec is tomorrow, so the planner was right.
+        ("flight to madrid on the 2nd",),
+        out={"destination": "Madrid", "date": "2026-12-02"},
+    ),
+    "e-colleagues-three": Case(
+        ("me + 2 coworkers to boston on the 10th",),
+        out={"destination": "Boston", "date": "2026-12-10", "passengers": 3},
+    ),
+    "e-back-in-two-days": Case(
+        ("zurich dec 15, back in 2 days",),
+        out={"destination": "Zurich", "date": "2026-12-15"},
+        ret={"date": "2026-12-17"},
+    ),
+    "e-nevermind-hotel-search": Case(
+        ("hotel in dublin dec 3-5", "cancel that search"),
+        no_calls=True,
+        says=("nothing was booked",),
+    ),
 }
 
 
@@ -470,7 +512,15 @@ def _subset(actual: dict[str, Any], expected: dict[str, Any]) -> dict[str, Any]:
     return {k: actual.get(k) for k in expected}
 
 
-@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(reason=c.known_gap, strict=True))
+        if c.known_gap
+        else n
+        for n, c in CASES.items()
+    ],
+)
 async def test_heldout(name: str) -> None:
     case = CASES[name]
     d = Dialogue(profile=dict(case.profile))

@@ -234,7 +234,7 @@ _RETURN_CUE = re.compile(
 )
 _RETURN_CLAUSE = re.compile(
     r"\b(?:return(?:ing)?|(?:come|coming|fly|flying|head|heading|get|getting)\s+back|(?:fly|flying|head|heading|go|going)\s+home|back\s+(?:on|by|home)|and back|round ?trip back"
-    r"|back(?=\s+(?:\d|the\b|next\b|" + "|".join(MONTHS) + "|" + _WD + r")))\b"
+    r"|(?:back|home)(?=\s+(?:on\s+)?(?:\d|the\b|next\b|" + "|".join(MONTHS) + "|" + _WD + r")))\b"
 )
 
 
@@ -636,7 +636,8 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
 _REL_RETURN = re.compile(
     r"\b(?:back|return(?:ing)?|fly(?:ing)? home|head(?:ing)? home|home)\s+(?:on\s+)?(?:the\s+)?"
     r"(?:(?P<next>next|following)\s+(?:day|morning|afternoon|evening|night)|day after|same day"
-    r"|(?P<n>\d|one|two|three|four|five|six|seven|a couple of|a few)\s+(?P<u>days?|nights?|weeks?)\s+later"
+    r"|(?P<in>in\s+)?(?P<n>\d|one|two|three|four|five|six|seven|a couple of|a few)\s+(?P<u>days?|nights?|weeks?)"
+    r"(?(in)|\s+later)"
     r"|(?P<wk>a week) later)\b"
 )
 _NIGHT_AFTER = re.compile(r"\s+night\b")
