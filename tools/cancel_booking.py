@@ -11,10 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from core.booking.cancel import cancel_booking, quote_refund
 from core.booking.service import get_booking
 from core.idempotency import IdempotencyContext
-from core.models import BookingStatus, User
+from core.models import BookingStatus
 from core.money import Money
 from tools.base import Effect, ToolContext, ToolSpec, run_once
-from tools.views import BookingOut, amount_text, booking_out, booking_out_from_view, trip_phrase
+from tools.views import BookingOut, amount_text, booking_out, saga_booking_out, trip_phrase
 
 UNPAID = (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL)
 
@@ -53,9 +53,7 @@ async def run(ctx: ToolContext, data: CancelBookingInput) -> CancelBookingOutput
         # The core commits the decision, then cancels at the suppliers and refunds with
         # its own keys outside that transaction (a completer finishes it after a crash).
         view = await cancel_booking(ctx.rt, ctx.caller, booking_id, reason=data.reason.strip())
-        async with ctx.rt.db.uow(write=False) as session:
-            traveler = await session.get(User, view["traveler_id"])
-        out = booking_out_from_view(view, traveler.name if traveler else view["traveler_id"])
+        out = await saga_booking_out(ctx.rt, view)
         return CancelBookingOutput(**out.model_dump(), message=_outcome(out))
 
     return await run_once(ctx, "cancel_booking", data, CancelBookingOutput, cancel)

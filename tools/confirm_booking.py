@@ -10,14 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from core.booking.saga import confirm_booking
 from core.booking.service import get_booking
 from core.idempotency import IdempotencyContext
-from core.models import User
 from tools.base import Effect, ToolContext, ToolSpec, run_once
 from tools.views import (
     BookingOut,
     amount_text,
     booking_out,
-    booking_out_from_view,
     role_list,
+    saga_booking_out,
     trip_phrase,
 )
 
@@ -58,9 +57,7 @@ async def run(ctx: ToolContext, data: ConfirmBookingInput) -> ConfirmBookingOutp
         # The saga runs its own short transactions around the payment and supplier
         # calls (no transaction spans them) and keeps its own recovery points.
         view = await confirm_booking(ctx.rt, ctx.caller, booking_id)
-        async with ctx.rt.db.uow(write=False) as session:
-            traveler = await session.get(User, view["traveler_id"])
-        out = booking_out_from_view(view, traveler.name if traveler else view["traveler_id"])
+        out = await saga_booking_out(ctx.rt, view)
         return ConfirmBookingOutput(**out.model_dump(), message=outcome(out))
 
     return await run_once(ctx, "confirm_booking", data, ConfirmBookingOutput, confirm)

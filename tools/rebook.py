@@ -15,12 +15,12 @@ from core.booking.rebook import rebook_booking
 from core.booking.service import get_booking
 from core.errors import NotFound, ValidationFailed
 from core.idempotency import IdempotencyContext
-from core.models import Segment, User
+from core.models import Segment
 from core.money import Money
 from core.search.flights import load_flight_offer
 from core.search.offers import FlightOfferRef, parse_offer_id
 from tools.base import Effect, ToolContext, ToolSpec, run_once
-from tools.views import BookingOut, amount_text, booking_out, booking_out_from_view, spoken_time
+from tools.views import BookingOut, amount_text, booking_out, saga_booking_out, spoken_time
 
 
 class RebookInput(BaseModel):
@@ -86,9 +86,7 @@ async def run(ctx: ToolContext, data: RebookInput) -> RebookOutput:
         view = await rebook_booking(
             ctx.rt, ctx.caller, booking_id, data.segment_id.strip(), data.offer_id.strip()
         )
-        async with ctx.rt.db.uow(write=False) as session:
-            traveler = await session.get(User, view["traveler_id"])
-        out = booking_out_from_view(view, traveler.name if traveler else view["traveler_id"])
+        out = await saga_booking_out(ctx.rt, view)
         rebooks = [c for c in view.get("changes", []) if c.get("kind") == "rebook"]
         latest = rebooks[-1] if rebooks else None
         this = (

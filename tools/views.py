@@ -20,6 +20,7 @@ from core.clock import utc
 from core.models import Booking, User
 from core.money import Money, format_money
 from core.policy.engine import Verdict
+from core.runtime import Runtime
 
 MoneyOut = Money
 
@@ -185,29 +186,26 @@ def _extras(view: dict[str, Any]) -> dict[str, Any]:
 async def booking_out(session: AsyncSession, booking: Booking) -> BookingOut:
     """The compact booking for a prompt, from the core's own view of it."""
     view = await booking_view(session, booking)
-    traveler = await session.get(User, booking.traveler_id)
-    return BookingOut(
-        booking_id=view["booking_id"],
-        status=str(view["status"]),
-        traveler_id=booking.traveler_id,
-        traveler=traveler.name if traveler is not None else booking.traveler_id,
-        total=Money.model_validate(view["total"]),
-        policy=PolicyOut.of(view.get("policy")),
-        hold_expires_at=view.get("hold_expires_at"),
-        approval_id=view.get("approval_id"),
-        failure_reason=view.get("failure_reason"),
-        segments=[_segment(s) for s in view["segments"]],
-        **_extras(view),
-    )
+    return await _out_of_view(session, view)
 
 
-def booking_out_from_view(view: dict[str, Any], traveler_name: str) -> BookingOut:
-    """Same as :func:`booking_out` for a view the core already built (the saga's answer)."""
+async def saga_booking_out(rt: Runtime, view: dict[str, Any]) -> BookingOut:
+    """:func:`booking_out` for a view the core already built (a saga's answer).
+
+    The saga has committed and closed its transactions; the traveller's name is read
+    in a short read-only one of our own.
+    """
+    async with rt.db.uow(write=False) as session:
+        return await _out_of_view(session, view)
+
+
+async def _out_of_view(session: AsyncSession, view: dict[str, Any]) -> BookingOut:
+    traveler = await session.get(User, view["traveler_id"])
     return BookingOut(
         booking_id=view["booking_id"],
         status=str(view["status"]),
         traveler_id=view["traveler_id"],
-        traveler=traveler_name,
+        traveler=traveler.name if traveler is not None else view["traveler_id"],
         total=Money.model_validate(view["total"]),
         policy=PolicyOut.of(view.get("policy")),
         hold_expires_at=view.get("hold_expires_at"),
