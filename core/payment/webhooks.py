@@ -150,6 +150,27 @@ async def _org_of_unknown(
     return None, None
 
 
+async def _flag_unknown(
+    session: AsyncSession, row: StripeEvent, obj: dict[str, Any], **fields: Any
+) -> None:
+    """An exception for money on a payment we do not have, under the booking its metadata names."""
+    org_id, booking_id = await _org_of_unknown(session, obj)
+    row.org_id = org_id
+    await record_exception(session, org_id=org_id, booking_id=booking_id, source="stripe", **fields)
+
+
+async def _flag_payment(session: AsyncSession, payment: Payment, **fields: Any) -> None:
+    """An exception about one of our payments, under its organization and booking."""
+    await record_exception(
+        session,
+        org_id=payment.org_id,
+        booking_id=payment.booking_id,
+        source="stripe",
+        reference=payment.provider_ref or "",
+        **fields,
+    )
+
+
 async def _on_intent_succeeded(
     session: AsyncSession, row: StripeEvent, obj: dict[str, Any], now: datetime
 ) -> None:
@@ -158,14 +179,11 @@ async def _on_intent_succeeded(
     currency = str(obj.get("currency") or "").upper() or None
     payment = await _payment_by_intent(session, intent_id)
     if payment is None:
-        org_id, booking_id = await _org_of_unknown(session, obj)
-        row.org_id = org_id
-        await record_exception(
+        await _flag_unknown(
             session,
-            org_id=org_id,
-            booking_id=booking_id,
+            row,
+            obj,
             kind=ExceptionKind.UNKNOWN_CHARGE,
-            source="stripe",
             reference=str(intent_id),
             dedupe_key=f"stripe:unknown_intent:{intent_id}",
             actual_minor=received,
@@ -182,13 +200,10 @@ async def _on_intent_succeeded(
         .execution_options(synchronize_session=False)
     )
     if currency and currency != payment.currency:
-        await record_exception(
+        await _flag_payment(
             session,
-            org_id=payment.org_id,
-            booking_id=payment.booking_id,
+            payment,
             kind=ExceptionKind.CURRENCY_MISMATCH,
-            source="stripe",
-            reference=payment.provider_ref or "",
             dedupe_key=f"stripe:currency:{intent_id}",
             expected_minor=payment.amount_minor,
             actual_minor=received,
@@ -197,13 +212,10 @@ async def _on_intent_succeeded(
             detail=f"Stripe captured in {currency}, the payment is in {payment.currency}",
         )
     elif received != payment.amount_minor:
-        await record_exception(
+        await _flag_payment(
             session,
-            org_id=payment.org_id,
-            booking_id=payment.booking_id,
+            payment,
             kind=ExceptionKind.AMOUNT_MISMATCH,
-            source="stripe",
-            reference=payment.provider_ref or "",
             dedupe_key=f"stripe:amount:{intent_id}",
             expected_minor=payment.amount_minor,
             actual_minor=received,
@@ -221,14 +233,11 @@ async def _on_charge_refunded(
     currency = str(obj.get("currency") or "").upper() or None
     payment = await _payment_by_intent(session, intent_id)
     if payment is None:
-        org_id, booking_id = await _org_of_unknown(session, obj)
-        row.org_id = org_id
-        await record_exception(
+        await _flag_unknown(
             session,
-            org_id=org_id,
-            booking_id=booking_id,
+            row,
+            obj,
             kind=ExceptionKind.REFUND_MISMATCH,
-            source="stripe",
             reference=str(obj.get("id") or intent_id),
             dedupe_key=f"stripe:unknown_refund:{obj.get('id') or intent_id}",
             actual_minor=refunded,
@@ -249,13 +258,10 @@ async def _on_charge_refunded(
         .execution_options(synchronize_session=False)
     )
     if refunded > payment.captured_minor:
-        await record_exception(
+        await _flag_payment(
             session,
-            org_id=payment.org_id,
-            booking_id=payment.booking_id,
+            payment,
             kind=ExceptionKind.REFUND_MISMATCH,
-            source="stripe",
-            reference=payment.provider_ref or "",
             dedupe_key=f"stripe:over_refund:{intent_id}",
             expected_minor=payment.captured_minor,
             actual_minor=refunded,
