@@ -16,13 +16,14 @@ import re
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langgraph.errors import GraphRecursionError
 from langgraph.types import Command
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from concierge.checkpoint import open_checkpointer
 from concierge.context import ContextBudget, system_prompt
@@ -90,7 +91,6 @@ class _Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     counted_prompt_tokens: int = 0
-    per_call: list[int] = field(default_factory=list)
 
 
 def yes_or_no(message: str) -> bool | None:
@@ -222,7 +222,6 @@ class Concierge:
                             usage.prompt_tokens += event.prompt_tokens
                             usage.completion_tokens += event.completion_tokens
                             usage.counted_prompt_tokens += event.counted_prompt_tokens
-                            usage.per_call.append(event.counted_prompt_tokens)
                         else:
                             yield event
             except GraphRecursionError:
@@ -312,13 +311,7 @@ class Concierge:
         async with self.rt.db.uow() as session:
             thread: Thread | None = None
             if thread_id is not None:
-                thread = await session.get(Thread, thread_id)
-                if (
-                    thread is None
-                    or thread.org_id != caller.org_id
-                    or thread.user_id != caller.user_id
-                ):
-                    raise NotFound("Conversation not found")
+                thread = await _own_thread(session, caller, thread_id)
             elif external_key is not None:
                 thread = await session.scalar(
                     select(Thread).where(
@@ -384,10 +377,7 @@ class Concierge:
     async def thread(self, caller: Caller, thread_id: str) -> ThreadView:
         """The conversation as the caller saw it, and the confirmation it waits for."""
         async with self.rt.db.uow(write=False) as session:
-            row = await session.get(Thread, thread_id)
-            if row is None or row.org_id != caller.org_id or row.user_id != caller.user_id:
-                raise NotFound("Conversation not found")
-            title = row.title
+            title = (await _own_thread(session, caller, thread_id)).title
         snapshot = await self.graph.aget_state({"configurable": {"thread_id": thread_id}})
         messages = [
             view for m in (snapshot.values or {}).get("messages", []) if (view := _message_view(m))
@@ -400,6 +390,14 @@ class Concierge:
         return ThreadView(
             thread_id=thread_id, messages=messages, pending_confirmation=confirmation, title=title
         )
+
+
+async def _own_thread(session: AsyncSession, caller: Caller, thread_id: str) -> Thread:
+    """The caller's own thread; anyone else's (or none) is a 404."""
+    thread = await session.get(Thread, thread_id)
+    if thread is None or thread.org_id != caller.org_id or thread.user_id != caller.user_id:
+        raise NotFound("Conversation not found")
+    return thread
 
 
 def _pending(snapshot: Any) -> list[_Pending]:
@@ -428,9 +426,7 @@ def _message_view(message: BaseMessage) -> dict[str, Any] | None:
             "tool_call_id": message.tool_call_id,
             "content": content_text(message),
         }
-    if isinstance(message, SystemMessage):
-        return None
-    return None
+    return None  # system messages (the prompt, the summary) are not part of the conversation
 
 
 def _title(message: str | None) -> str | None:
