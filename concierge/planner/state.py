@@ -9,7 +9,7 @@ current turn: the last user message and the tool calls made since.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -411,7 +411,3 @@ def steps_of(messages: list[BaseMessage]) -> tuple[list[Step], int]:
             step.output, step.error, step.declined = parse_content(message)
             step.done = True
     return [steps[i] for i in order], ai
-
-
-def copy_draft(draft: Draft) -> Draft:
-    return replace(draft)
