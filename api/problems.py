@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.errors import CoreError
-from core.idempotency import StoredProblem
+from core.idempotency import IdempotentResult, StoredProblem
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +192,16 @@ async def core_error_handler(request: Request, exc: Exception) -> ProblemRespons
             "%s %s → %s %s: %s", request.method, request.url.path, exc.status, exc.code, exc.detail
         )
     return ProblemResponse(error_body(exc), status_code=exc.status, headers=headers)
+
+
+def idempotent_response(result: IdempotentResult) -> JSONResponse:
+    """A successful answer of an ``Idempotency-Key`` endpoint, marked when replayed.
+
+    Replayed *errors* never get here: ``run_idempotent`` raises them as
+    :class:`StoredProblem`, which :func:`stored_problem_handler` renders with the same header.
+    """
+    headers = {REPLAYED_HEADER: "true"} if result.replayed else {}
+    return JSONResponse(result.body, status_code=result.status_code, headers=headers)
 
 
 async def stored_problem_handler(request: Request, exc: Exception) -> ProblemResponse:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import CallerDep
 from api.deps import IdempotencyKey, RuntimeDep
-from api.problems import REPLAYED_HEADER, problem_responses
+from api.problems import idempotent_response, problem_responses
 from core.approval.service import approval_view, decide_approval, get_approval, list_approvals
 from core.idempotency import IdempotencyContext, run_idempotent
 from core.models import StepStatus
@@ -195,5 +195,4 @@ async def decide(
         payload={"approval_id": approval_id, **body.model_dump(mode="json")},
         handler=handler,
     )
-    headers = {REPLAYED_HEADER: "true"} if result.replayed else {}
-    return JSONResponse(result.body, status_code=result.status_code, headers=headers)
+    return idempotent_response(result)

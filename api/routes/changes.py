@@ -16,12 +16,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import CallerDep
 from api.deps import IdempotencyKey, RuntimeDep
-from api.problems import REPLAYED_HEADER, problem_responses
+from api.problems import idempotent_response, problem_responses
 from api.schemas import BookingOut
 from core.booking.cancel import cancel_booking
 from core.booking.rebook import rebook_booking
 from core.disruption.suggestions import list_suggestions
-from core.idempotency import IdempotencyContext, IdempotentResult, run_idempotent
+from core.idempotency import IdempotencyContext, run_idempotent
 
 router = APIRouter(
     prefix="/v1/bookings", tags=["changes"], responses=problem_responses(401, 422, 500)
@@ -62,11 +62,6 @@ class SuggestionsOut(BaseModel):
     suggestions: list[dict[str, Any]]
 
 
-def _respond(result: IdempotentResult) -> JSONResponse:
-    headers = {REPLAYED_HEADER: "true"} if result.replayed else {}
-    return JSONResponse(result.body, status_code=result.status_code, headers=headers)
-
-
 @router.post(
     "/{booking_id}/cancel",
     summary="Cancel a booking",
@@ -101,7 +96,7 @@ async def cancel(
         payload={"booking_id": booking_id, "reason": reason},
         handler=handler,
     )
-    return _respond(result)
+    return idempotent_response(result)
 
 
 @router.post(
@@ -147,7 +142,7 @@ async def rebook(
         payload={"booking_id": booking_id, **body.model_dump(mode="json")},
         handler=handler,
     )
-    return _respond(result)
+    return idempotent_response(result)
 
 
 @router.get(
