@@ -98,8 +98,6 @@ async def spend_summary(
     if scope is not None:
         query = query.where(Booking.traveler_id.in_(scope))
     rows = (await session.execute(query)).all()
-    bookings = {b.id: b for b, _ in rows}
-    travellers = {b.id: u for b, u in rows}
 
     total = 0
     green = 0
@@ -125,7 +123,7 @@ async def spend_summary(
         entry["amount"] += amount
         entry["trips"] += 1
 
-    destinations, co2 = await _trips(session, bookings, travellers)
+    destinations, co2 = await _trips(session, [b.id for b, _ in rows])
 
     def money(minor: int) -> dict[str, str]:
         return Money.of(minor, currency).model_dump()
@@ -159,19 +157,19 @@ async def spend_summary(
 
 
 async def _trips(
-    session: AsyncSession, bookings: dict[str, Booking], travellers: dict[str, User]
+    session: AsyncSession, booking_ids: list[str]
 ) -> tuple[Counter[str], dict[str, int]]:
     """Destinations (one count per booking and city) and flight CO2 by cabin."""
     destinations: Counter[str] = Counter()
     co2: dict[str, float] = defaultdict(float)
-    if not bookings:
+    if not booking_ids:
         return destinations, {}
     segments = (
         await session.execute(
             select(Segment, Flight, Hotel)
             .outerjoin(Flight, Flight.id == Segment.flight_id)
             .outerjoin(Hotel, Hotel.id == Segment.hotel_id)
-            .where(Segment.booking_id.in_(list(bookings)), Segment.status == "booked")
+            .where(Segment.booking_id.in_(booking_ids), Segment.status == "booked")
             .order_by(Segment.booking_id, Segment.position)
         )
     ).all()
@@ -192,7 +190,7 @@ async def _trips(
         per_booking[seg.booking_id].append((seg, flight, hotel))
         if flight is not None and seg.cabin:
             co2[seg.cabin] += flight.distance_km * CO2_KG_PER_KM.get(seg.cabin, 0.09) * seg.quantity
-    for _booking_id, items in per_booking.items():
+    for items in per_booking.values():
         legs = [(s, f) for s, f, _ in items if f is not None]
         legs.sort(key=lambda sf: sf[1].depart_at)
         home = cities.get(legs[0][1].origin) if legs else None
