@@ -9,6 +9,7 @@ fields), so a stream can be stored (Redis Streams, memory) and replayed.
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -125,6 +126,12 @@ _BY_TYPE: dict[str, type[Any]] = {
         TurnFinished,
     )
 }
+
+
+def text_part(text: str, text_id: str | None = None) -> tuple[TextStart, TextDelta, TextEnd]:
+    """A whole text part at once (canned replies, models that do not stream)."""
+    text_id = text_id or f"txt_{uuid.uuid4().hex[:12]}"
+    return TextStart(id=text_id), TextDelta(id=text_id, delta=text), TextEnd(id=text_id)
 
 
 def to_dict(event: AgentEvent) -> dict[str, Any]:

@@ -35,7 +35,15 @@ from langgraph.runtime import Runtime as GraphRuntime
 from langgraph.types import Checkpointer, Send, interrupt
 
 from concierge.context import ContextBudget
-from concierge.events import TextDelta, TextEnd, TextStart, ToolFinished, ToolStarted, TurnError
+from concierge.events import (
+    TextDelta,
+    TextEnd,
+    TextStart,
+    ToolFinished,
+    ToolStarted,
+    TurnError,
+    text_part,
+)
 from concierge.models.base import ChatModel, ModelRequest
 from concierge.state import AgentState, ToolTask, TurnContext, UsageReport
 from core.errors import CoreError
@@ -138,9 +146,8 @@ def build_graph(
             return {"messages": [_say(write, STEP_LIMIT_TEXT)]}
         if not streamed and text:
             # A model that does not stream still shows up as one text part.
-            write(TextStart(id=text_id))
-            write(TextDelta(id=text_id, delta=text))
-            write(TextEnd(id=text_id))
+            for event in text_part(text, text_id):
+                write(event)
         return {"messages": [_with_unique_call_ids(message, state)]}
 
     def route(state: AgentState) -> list[Send] | str:
@@ -217,10 +224,8 @@ def _reply(
 
 
 def _say(write: Any, text: str) -> AIMessage:
-    text_id = f"txt_{uuid.uuid4().hex[:12]}"
-    write(TextStart(id=text_id))
-    write(TextDelta(id=text_id, delta=text))
-    write(TextEnd(id=text_id))
+    for event in text_part(text):
+        write(event)
     return AIMessage(content=text)
 
 

@@ -30,12 +30,10 @@ from concierge.context import ContextBudget, system_prompt
 from concierge.events import (
     AgentEvent,
     ConfirmationRequested,
-    TextDelta,
-    TextEnd,
-    TextStart,
     TurnError,
     TurnFinished,
     TurnStarted,
+    text_part,
 )
 from concierge.graph import STEP_LIMIT_TEXT, build_graph
 from concierge.locks import thread_turn
@@ -232,12 +230,8 @@ class Concierge:
                 yield TurnError(
                     message="Something went wrong on our side; please try again.", code="INTERNAL"
                 )
-                text_id = f"txt_{uuid.uuid4().hex[:12]}"
-                yield TextStart(id=text_id)
-                yield TextDelta(
-                    id=text_id, delta="Sorry, something went wrong on our side. Please try again."
-                )
-                yield TextEnd(id=text_id)
+                for part in text_part("Sorry, something went wrong on our side. Please try again."):
+                    yield part
 
             after = _pending(await self.graph.aget_state(config))
             if after:
