@@ -122,18 +122,10 @@ class TurnInput:
     client_chat_id: str | None = None  # useChat's own id, when the body came from useChat
 
 
-@dataclass(frozen=True)
-class _Confirm:
-    interrupt_id: str
-    approved: bool
-
-
 def make_confirm(interrupt_id: str, approved: bool) -> Any:
-    """The agent's ``Confirm``, imported late so this module loads before the agent does."""
-    try:
-        from concierge.service import Confirm
-    except ImportError:  # an agent stand-in (tests) reads the same two fields
-        return _Confirm(interrupt_id=interrupt_id, approved=approved)
+    """The agent's ``Confirm``, imported late: the API starts without loading LangGraph."""
+    from concierge.service import Confirm
+
     return Confirm(interrupt_id=interrupt_id, approved=approved)
 
 
