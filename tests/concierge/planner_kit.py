@@ -57,6 +57,17 @@ def money(amount: float, currency: str = "USD") -> dict[str, str]:
     return {"amount": f"{amount:.2f}", "currency": currency}
 
 
+def trip(booking_id: str, summary: str, total: float, status: str = "confirmed") -> dict[str, Any]:
+    """One ``list_trips`` row for Ava."""
+    return {
+        "booking_id": booking_id,
+        "status": status,
+        "traveler": "Ava",
+        "summary": summary,
+        "total": money(total),
+    }
+
+
 @dataclass
 class FakeBackend:
     """Plausible tool outputs; records every call."""

@@ -10,7 +10,7 @@ from langchain_core.messages import HumanMessage
 from concierge.models.base import ModelRequest
 from concierge.planner import OfflinePlanner
 from core.identity import Caller
-from tests.concierge.planner_kit import NOW, Dialogue, FakeBackend
+from tests.concierge.planner_kit import NOW, Dialogue, FakeBackend, trip
 
 
 async def test_destination_only_defaults_the_origin_to_home_and_searches() -> None:
@@ -221,20 +221,8 @@ async def test_sold_out_is_explained_with_a_next_step() -> None:
 async def test_cancel_a_trip_by_destination() -> None:
     backend = FakeBackend(
         trips=[
-            {
-                "booking_id": "BK-PAR001",
-                "status": "confirmed",
-                "traveler": "Ava",
-                "summary": "AF 7 JFK→CDG Thu 10 Dec 18:00",
-                "total": {"amount": "700.00", "currency": "USD"},
-            },
-            {
-                "booking_id": "BK-LON001",
-                "status": "confirmed",
-                "traveler": "Ava",
-                "summary": "BA 117 JFK→LHR Fri 18 Dec 08:05",
-                "total": {"amount": "612.40", "currency": "USD"},
-            },
+            trip("BK-PAR001", "AF 7 JFK→CDG Thu 10 Dec 18:00", 700),
+            trip("BK-LON001", "BA 117 JFK→LHR Fri 18 Dec 08:05", 612.4),
         ]
     )
     d = Dialogue(backend=backend)
@@ -247,16 +235,7 @@ async def test_cancel_a_trip_by_destination() -> None:
 
 
 async def test_cancel_with_several_matches_asks_which() -> None:
-    trips = [
-        {
-            "booking_id": f"BK-LON00{i}",
-            "status": "confirmed",
-            "traveler": "Ava",
-            "summary": f"BA 11{i} JFK→LHR",
-            "total": {"amount": "600.00", "currency": "USD"},
-        }
-        for i in (1, 2)
-    ]
+    trips = [trip(f"BK-LON00{i}", f"BA 11{i} JFK→LHR", 600) for i in (1, 2)]
     d = Dialogue(backend=FakeBackend(trips=trips))
     reply = await d.say("cancel my London trip")
     assert "BK-LON001" in reply
@@ -334,15 +313,7 @@ async def test_disruption_shows_suggestions_and_rebooks_on_choice() -> None:
     }
     backend = FakeBackend(
         disrupted=disrupted,
-        trips=[
-            {
-                "booking_id": "BK-LON001",
-                "status": "confirmed",
-                "traveler": "Ava",
-                "summary": "BA 117 JFK→LHR Thu 10 Dec 08:05",
-                "total": {"amount": "612.40", "currency": "USD"},
-            }
-        ],
+        trips=[trip("BK-LON001", "BA 117 JFK→LHR Thu 10 Dec 08:05", 612.4)],
     )
     d = Dialogue(backend=backend)
     reply = await d.say("my flight was cancelled, what are my options?")
@@ -462,11 +433,7 @@ async def test_trips_listing() -> None:
     backend = FakeBackend(
         trips=[
             {
-                "booking_id": "BK-LON001",
-                "status": "held",
-                "traveler": "Ava",
-                "summary": "BA 117 JFK→LHR Fri 18 Dec 08:05",
-                "total": {"amount": "612.40", "currency": "USD"},
+                **trip("BK-LON001", "BA 117 JFK→LHR Fri 18 Dec 08:05", 612.4, status="held"),
                 "hold_expires_at": "2026-12-01T09:15:00+00:00",
             }
         ]
@@ -602,20 +569,8 @@ async def test_two_adults_and_a_child_need_three_seats() -> None:
 def _booked_london() -> FakeBackend:
     backend = FakeBackend(
         trips=[
-            {
-                "booking_id": "BK-PAR001",
-                "status": "confirmed",
-                "traveler": "Ava",
-                "summary": "AF 7 JFK→CDG Thu 10 Dec 18:00",
-                "total": {"amount": "700.00", "currency": "USD"},
-            },
-            {
-                "booking_id": "BK-TEST01",
-                "status": "confirmed",
-                "traveler": "Ava",
-                "summary": "BA 101 JFK→LHR Fri 18 Dec 08:05",
-                "total": {"amount": "450.00", "currency": "USD"},
-            },
+            trip("BK-PAR001", "AF 7 JFK→CDG Thu 10 Dec 18:00", 700),
+            trip("BK-TEST01", "BA 101 JFK→LHR Fri 18 Dec 08:05", 450),
         ]
     )
     backend.bookings["BK-TEST01"] = backend._booking(
