@@ -223,6 +223,18 @@ class _Transcript:
         return "".join(self.parts).strip()
 
 
+async def remember_reply(
+    runner: TurnRunner,
+    caller: Caller,
+    thread_id: str,
+    turns: list[tuple[str, str]],
+    transcript: _Transcript,
+) -> None:
+    """Key the thread by the history the client will send next: ``turns`` plus our reply."""
+    reply = ("assistant", _normal(transcript.text))
+    await remember_history(runner, caller, thread_id, history_key(caller, [*turns, reply]))
+
+
 # --------------------------------------------------------------------- routes
 
 
@@ -296,12 +308,7 @@ async def chat_completions(
     transcript = _Transcript()
     async for _entry, event in runner.read_events(handle.turn_id):
         transcript.add(event)
-    await remember_history(
-        runner,
-        caller,
-        handle.thread_id,
-        history_key(caller, [*turns, ("assistant", _normal(transcript.text))]),
-    )
+    await remember_reply(runner, caller, handle.thread_id, turns, transcript)
     return JSONResponse(
         {
             "id": completion_id,
@@ -350,12 +357,7 @@ async def _chunks(
             if piece:
                 yield chunk({"content": piece})
         # Keyed before [DONE]: a client that sends its next turn at once must find the thread.
-        await remember_history(
-            runner,
-            caller,
-            handle.thread_id,
-            history_key(caller, [*turns, ("assistant", _normal(transcript.text))]),
-        )
+        await remember_reply(runner, caller, handle.thread_id, turns, transcript)
         done = True
         yield chunk({}, "stop")
         if include_usage:
@@ -392,12 +394,7 @@ async def _remember_later(
     try:
         async for _entry, event in runner.read_events(handle.turn_id):
             transcript.add(event)
-        await remember_history(
-            runner,
-            caller,
-            handle.thread_id,
-            history_key(caller, [*turns, ("assistant", _normal(transcript.text))]),
-        )
+        await remember_reply(runner, caller, handle.thread_id, turns, transcript)
     except Exception:
         log.warning(
             "could not key thread %s after %.1fs",
