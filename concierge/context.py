@@ -174,12 +174,8 @@ def _prune(value: Any, depth: int = 0, shared: dict[str, str] | None = None) -> 
                 kept[key] = {"status": item.get("status")}
             elif key in _DIGEST_KEYS and not isinstance(item, dict):
                 kept[key] = _prune(item, depth + 1)
-            elif (
-                key in _DIGEST_KEYS
-                and isinstance(item, dict)
-                and {"amount", "currency"} <= set(item)
-            ):
-                kept[key] = f"{item['amount']} {item['currency']}"
+            elif key in _DIGEST_KEYS and (money := _money(item)):
+                kept[key] = money
             elif depth < 3 and (
                 isinstance(item, dict)
                 or (isinstance(item, list) and any(isinstance(v, dict) for v in item))
@@ -220,6 +216,13 @@ def _shared(parent: dict[str, Any], items: Any) -> dict[str, str]:
     return shared
 
 
+def _money(value: Any) -> str | None:
+    """``{"amount": "583.70", "currency": "USD"}`` → ``"583.70 USD"``; None for anything else."""
+    if isinstance(value, dict) and {"amount", "currency"} <= set(value):
+        return f"{value['amount']} {value['currency']}"
+    return None
+
+
 def _entity_line(item: dict[str, Any], shared: dict[str, str] | None = None) -> dict[str, Any]:
     """An offer, booking or approval cut to its ids plus one line: ``{"option": 1,
     "offer_id": "FL-1161", "brief": "UA 27 EWR→LHR 2026-12-18T22:50 economy 583.70 USD
@@ -228,11 +231,6 @@ def _entity_line(item: dict[str, Any], shared: dict[str, str] | None = None) -> 
     reads both); what ``shared`` says the list has in common (day, cabin) is left out."""
     shared = shared or {}
     ids = {k: item[k] for k in ("option", *_ENTITY_KEYS, "status") if item.get(k) is not None}
-
-    def money(v: Any) -> str | None:
-        if isinstance(v, dict) and {"amount", "currency"} <= set(v):
-            return f"{v['amount']} {v['currency']}"
-        return None
 
     parts: list[str] = []
     flights = item.get("flights")
@@ -264,7 +262,9 @@ def _entity_line(item: dict[str, Any], shared: dict[str, str] | None = None) -> 
         parts.append(f"{item['check_in']}→{item['check_out']}")
     if isinstance(item.get("cabin"), str) and item["cabin"] != shared.get("cabin"):
         parts.append(item["cabin"])
-    price = money(item.get("total")) or money(item.get("price")) or money(item.get("nightly_rate"))
+    price = (
+        _money(item.get("total")) or _money(item.get("price")) or _money(item.get("nightly_rate"))
+    )
     if price:
         parts.append(price)
     policy = item.get("policy")
