@@ -321,6 +321,12 @@ async def trip_summary(session: AsyncSession, booking: Booking) -> dict[str, Any
     }
 
 
+async def _summary_of(session: AsyncSession, wf: ApprovalWorkflow) -> dict[str, Any]:
+    booking = await session.get(Booking, wf.booking_id)
+    assert booking is not None
+    return await trip_summary(session, booking)
+
+
 ROLE_LABELS = {"manager": "manager", "vp_finance": "VP Finance", "executive": "executive"}
 
 
@@ -791,9 +797,7 @@ async def escalate_overdue(session: AsyncSession, *, now: datetime, limit: int =
         if won.rowcount != 1:  # type: ignore[attr-defined]
             continue
         escalated += 1
-        booking = await session.get(Booking, wf.booking_id)
-        assert booking is not None
-        summary = await trip_summary(session, booking)
+        summary = await _summary_of(session, wf)
         approver_name = approver.name if approver else step.approver_id
         assert step.due_at is not None
         notify = [target.id] if target else []
@@ -830,6 +834,22 @@ async def escalate_overdue(session: AsyncSession, *, now: datetime, limit: int =
     return escalated
 
 
+async def _end_pending(
+    session: AsyncSession, workflow_id: str, to: ApprovalStatus, *, now: datetime, **values: Any
+) -> bool:
+    """The jobs' race guard: a workflow ends only if still pending (a decision that got
+    there first wins). True if this caller ended it."""
+    won = await session.execute(
+        update(ApprovalWorkflow)
+        .where(
+            ApprovalWorkflow.id == workflow_id, ApprovalWorkflow.status == ApprovalStatus.PENDING
+        )
+        .values(status=to, finished_at=now, updated_at=now, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(won.rowcount == 1)  # type: ignore[attr-defined]
+
+
 async def expire_overdue(
     session: AsyncSession, *, now: datetime, limit: int = 200
 ) -> list[Finished]:
@@ -847,18 +867,9 @@ async def expire_overdue(
     ).all()
     finished: list[Finished] = []
     for wf in rows:
-        won = await session.execute(
-            update(ApprovalWorkflow)
-            .where(ApprovalWorkflow.id == wf.id, ApprovalWorkflow.status == ApprovalStatus.PENDING)
-            .values(
-                status=ApprovalStatus.EXPIRED,
-                finished_at=now,
-                updated_at=now,
-                note="No decision before the deadline",
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if won.rowcount != 1:  # type: ignore[attr-defined]
+        if not await _end_pending(
+            session, wf.id, ApprovalStatus.EXPIRED, now=now, note="No decision before the deadline"
+        ):
             continue
         steps = await _steps(session, wf.id)
         waiting_on = [s.approver_id for s in steps if s.status in OPEN_STEP_STATUSES]
@@ -870,9 +881,7 @@ async def expire_overdue(
         )
         await _skip_waiting(session, wf.id)
         await session.refresh(wf)
-        booking = await session.get(Booking, wf.booking_id)
-        assert booking is not None
-        summary = await trip_summary(session, booking)
+        summary = await _summary_of(session, wf)
         outbox.emit(
             session,
             org_id=wf.org_id,
@@ -922,19 +931,14 @@ async def cancel_orphaned(session: AsyncSession, *, now: datetime, limit: int = 
     ).all()
     closed = 0
     for wf in rows:
-        won = await session.execute(
-            update(ApprovalWorkflow)
-            .where(ApprovalWorkflow.id == wf.id, ApprovalWorkflow.status == ApprovalStatus.PENDING)
-            .values(
-                status=ApprovalStatus.CANCELLED,
-                finished_at=now,
-                updated_at=now,
-                settled_at=now,
-                note="The booking no longer waits for approval",
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if won.rowcount != 1:  # type: ignore[attr-defined]
+        if not await _end_pending(
+            session,
+            wf.id,
+            ApprovalStatus.CANCELLED,
+            now=now,
+            note="The booking no longer waits for approval",
+            settled_at=now,
+        ):
             continue
         closed += 1
         steps = await _steps(session, wf.id)
@@ -954,9 +958,7 @@ async def cancel_orphaned(session: AsyncSession, *, now: datetime, limit: int = 
             .values(status=StepStatus.SKIPPED)
             .execution_options(synchronize_session=False)
         )
-        booking = await session.get(Booking, wf.booking_id)
-        assert booking is not None
-        summary = await trip_summary(session, booking)
+        summary = await _summary_of(session, wf)
         outbox.emit(
             session,
             org_id=wf.org_id,
@@ -966,7 +968,7 @@ async def cancel_orphaned(session: AsyncSession, *, now: datetime, limit: int = 
                 "approval_id": wf.id,
                 "booking_id": wf.booking_id,
                 "notify": list(dict.fromkeys(waiting_on)),
-                "message": f"{_trip_phrase(summary, wf)} is {booking.status}; no approval needed any more.",
+                "message": f"{_trip_phrase(summary, wf)} is {summary['status']}; no approval needed any more.",
             },
             at=now,
         )
