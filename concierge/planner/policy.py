@@ -19,12 +19,12 @@ from datetime import date, datetime
 from typing import Any
 
 from concierge.planner import render
-from concierge.planner.nlu.dates import spoken
 from concierge.planner.nlu.intents import Intent, OptionRef, PriceCap, Understanding
 from concierge.planner.state import Offer, Shown, State, Turn
 from core.catalogue.hubs import METRO_BY_NAME, hubs
 from core.catalogue.places import lookup_place, resolve_place, served_cities
 from core.errors import ValidationFailed
+from tools.views import spoken_day
 
 INACTIVE = {"cancelled", "expired", "failed"}
 
@@ -237,7 +237,7 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         if not d.want_flight or (u.want_hotel and u.want_flight is None):
             return Reply("Which city do you need a hotel in, and for which dates?")
         if d.depart is not None:
-            return Reply(f"Where would you like to fly on {spoken(d.depart)}?")
+            return Reply(f"Where would you like to fly on {spoken_day(d.depart)}?")
         return Reply("Where would you like to go, and when?")
     if d.want_flight and d.origin is None:
         return Reply(f"Where will you be flying to {_dest_name(state)} from?")
@@ -262,13 +262,15 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
             )
         return Reply(f"Which date do you want to fly to {dest}?")
     if d.depart < ctx.today:
-        return Reply(f"{spoken(d.depart)} has already passed. Which date do you want to travel?")
+        return Reply(
+            f"{spoken_day(d.depart)} has already passed. Which date do you want to travel?"
+        )
     if d.ret is not None and (
         d.ret < d.depart or (d.ret == d.depart and (d.want_hotel or not d.round_trip))
     ):
         # A same-day return is a day trip; a stay needs at least one night.
         return Reply(
-            f"The return date ({spoken(d.ret)}) is not after departure ({spoken(d.depart)}). When do you come back?"
+            f"The return date ({spoken_day(d.ret)}) is not after departure ({spoken_day(d.depart)}). When do you come back?"
         )
     if d.want_hotel and d.check_out is None:
         return Reply(f"How many nights will you stay in {dest} (or what's your check-out date)?")
@@ -372,7 +374,7 @@ def _present_search(state: State, turn: Turn, ctx: Context) -> Reply:
     d = state.draft
     if d.want_flight and d.want_hotel and d.ret and not d.round_trip and not d.one_way:
         notes.append(
-            f'Need a flight back on {spoken(d.ret)} too? Just say "add the return flight".'
+            f'Need a flight back on {spoken_day(d.ret)} too? Just say "add the return flight".'
         )
     if d.price_cap is not None:
         notes.extend(_cap_notes(d.price_cap, non_empty))
@@ -1372,9 +1374,9 @@ def _change(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
     )
     state.last_shown = "changes"
     if not options:
-        return Reply(out.get("note") or f"No flights on {spoken(new_day)} — try another date?")
+        return Reply(out.get("note") or f"No flights on {spoken_day(new_day)} — try another date?")
     return Reply(
-        f"Options to move {seg.get('flight')} to {spoken(new_day)} ({b.get('booking_id')}):\n"
+        f"Options to move {seg.get('flight')} to {spoken_day(new_day)} ({b.get('booking_id')}):\n"
         + render.flights_block(out, "New flights").split("\n", 1)[1]
         + "\n\nWhich one should I switch you to? Any fare difference and change fee follow the fare rules."
     )

@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from concierge.planner.nlu.dates import spoken
+from tools.views import spoken_day
 
 BADGE = {"green": "🟢 in policy", "amber": "🟠 needs approval", "red": "🔴 not allowed"}
 
@@ -47,7 +47,7 @@ def day_of(iso: str | None) -> date | None:
 
 def when(iso: str | None) -> str:
     day = day_of(iso)
-    return f"{spoken(day)} {clock(iso)}" if day else clock(iso)
+    return f"{spoken_day(day)} {clock(iso)}" if day else clock(iso)
 
 
 def badge(policy: dict[str, Any] | None) -> str:
@@ -109,9 +109,7 @@ def flights_block(out: dict[str, Any], title: str) -> str:
     dest = _name(out.get("destination"))
     pax = f", {passengers} passengers" if passengers > 1 else ""
     cabin = out.get("cabin") or "economy"
-    head = (
-        f"**{title}: {origin} → {dest}, {spoken(day) if day else out.get('date')} ({cabin}{pax})**"
-    )
+    head = f"**{title}: {origin} → {dest}, {spoken_day(day) if day else out.get('date')} ({cabin}{pax})**"
     if not options:
         return head + "\n" + (out.get("note") or "No flights match.")
     lines = [flight_line(o, passengers) for o in options]
@@ -121,7 +119,7 @@ def flights_block(out: dict[str, Any], title: str) -> str:
 def hotels_block(out: dict[str, Any]) -> str:
     options = out.get("options") or []
     ci, co = day_of(out.get("check_in")), day_of(out.get("check_out"))
-    stay = f"{spoken(ci)} – {spoken(co)}" if ci and co else ""
+    stay = f"{spoken_day(ci)} – {spoken_day(co)}" if ci and co else ""
     head = f"**Hotels in {out.get('city')}, {stay}**"
     if not options:
         return head + "\n" + (out.get("note") or "No hotel has rooms free on every night.")
@@ -140,7 +138,7 @@ def booking_summary(b: dict[str, Any]) -> str:
             )
         else:
             ci, co = day_of(seg.get("check_in")), day_of(seg.get("check_out"))
-            stay = f"{spoken(ci)} – {spoken(co)}" if ci and co else ""
+            stay = f"{spoken_day(ci)} – {spoken_day(co)}" if ci and co else ""
             locator = f" (ref {seg['locator']})" if seg.get("locator") else ""
             rooms = seg.get("rooms") or 1
             parts.append(
@@ -170,7 +168,7 @@ def hold_time(iso: str | None) -> str:
     if not iso:
         return "soon"
     day = day_of(iso)
-    return f"{clock(iso)} UTC" + (f" on {spoken(day)}" if day else "")
+    return f"{clock(iso)} UTC" + (f" on {spoken_day(day)}" if day else "")
 
 
 ERROR_TEXT = {

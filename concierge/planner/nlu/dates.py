@@ -22,6 +22,7 @@ from typing import Final
 
 from concierge.planner.nlu.numbers import nights as read_nights
 from concierge.planner.nlu.numbers import word_number
+from tools.views import spoken_day
 
 MONTHS: Final[dict[str, int]] = {
     "january": 1,
@@ -626,7 +627,7 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
             reading.ret = moved if moved and moved > reading.depart else None
         else:
             reading.question = (
-                f"The return ({spoken(reading.ret)}) is before the departure ({spoken(reading.depart)}) "
+                f"The return ({spoken_day(reading.ret)}) is before the departure ({spoken_day(reading.depart)}) "
                 "— which dates do you mean?"
             )
             reading.depart = reading.ret = None
@@ -677,7 +678,7 @@ def _sane_length(reading: DateReading) -> DateReading:
         and (reading.ret - reading.depart).days > 21
     ):
         reading.question = (
-            f"From {spoken(reading.depart)} to {spoken(reading.ret)} is {(reading.ret - reading.depart).days} "
+            f"From {spoken_day(reading.depart)} to {spoken_day(reading.ret)} is {(reading.ret - reading.depart).days} "
             "days — is that right, or which dates do you mean?"
         )
         reading.depart = reading.ret = None
@@ -807,8 +808,3 @@ def _times(low: str, reading: DateReading) -> None:
     reading.depart_after, reading.depart_before = _window(outbound)
     if inbound:
         reading.return_after, reading.return_before = _window(inbound)
-
-
-def spoken(day: date) -> str:
-    """``Fri 18 Dec``."""
-    return f"{day:%a} {day.day} {day:%b}"
