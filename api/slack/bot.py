@@ -294,20 +294,18 @@ class SlackBot:
             await self.ephemeral(channel, slack_user, NOT_LINKED)
             return
         try:
-            tool = get_tool("decide_approval")
-            data = tool.input_model.model_validate(
-                {"approval_id": approval_id, "decision": decision, "note": "Decided in Slack"}
-            )
             ctx = ToolContext(
                 rt=self.rt,
                 caller=caller,
                 idempotency_key=f"slack:{approval_id}:{decision}:{caller.user_id}",
             )
-            out = await tool.run(ctx, data)
+            # invoke, not run: a tampered action value is a ValidationFailed we can answer.
+            result = await get_tool("decide_approval").invoke(
+                ctx, {"approval_id": approval_id, "decision": decision, "note": "Decided in Slack"}
+            )
         except CoreError as exc:
             await self.ephemeral(channel, slack_user, f"I couldn't record that: {exc.detail}")
             return
-        result = out.model_dump(mode="json") if hasattr(out, "model_dump") else dict(out)
         verb = "Approved" if decision == "approve" else "Rejected"
         icon = ":white_check_mark:" if decision == "approve" else ":x:"
         outcome = f"{icon} {verb} by <@{slack_user}>"
