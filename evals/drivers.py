@@ -24,6 +24,7 @@ from core.errors import CoreError
 from core.identity import Caller
 from core.models import User
 from core.runtime import Runtime
+from core.seed import demo_token
 
 
 @dataclass
@@ -160,10 +161,6 @@ class InProcessDriver(Driver):
             ]
         except CoreError as exc:  # refused before the first event (e.g. an empty message)
             return [{"type": "error", "code": exc.code, "message": str(exc)}]
-
-
-def demo_token(user: str) -> str:
-    return f"demo-{user}"
 
 
 class HttpDriver(Driver):
