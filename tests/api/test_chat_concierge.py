@@ -20,8 +20,6 @@ from core.seed import seed_demo
 from tests.api.sse import chunks, types
 from tests.conftest import NOW
 
-pytest.importorskip("concierge.planner", reason="the offline planner is not installed")
-
 AVA = {"Authorization": "Bearer demo-ava"}
 GUS = {"Authorization": "Bearer demo-gus"}
 HUBS = ("JFK", "LGA", "EWR", "BOS", "LHR", "LGW", "CDG", "ORD")
