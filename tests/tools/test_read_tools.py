@@ -55,6 +55,9 @@ def test_registry_has_the_contract_set_with_model_facing_schemas():
         )
         for prop in params["properties"].values():
             assert "description" in prop or "$ref" in prop or "items" in prop or "anyOf" in prop
+        # model_facing inlines every reference: what the model reads is self-contained.
+        assert "$ref" not in json.dumps(params)
+        assert "$defs" not in params
 
 
 async def test_unknown_tool_is_not_found():
