@@ -66,6 +66,10 @@ def refund_key(booking_id: str, change: BookingChange, payment: Payment) -> str:
     return f"booking:{booking_id}:change:{change.id}:refund:{payment.id}"
 
 
+def segment_book_key(booking_id: str, segment_id: str) -> str:
+    return f"booking:{booking_id}:segment:{segment_id}:book"
+
+
 def supplier_cancel_key(booking_id: str, segment_id: str) -> str:
     return f"booking:{booking_id}:segment:{segment_id}:cancel"
 

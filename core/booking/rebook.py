@@ -58,6 +58,7 @@ from core.booking.changes import (
     ensure_no_open_change,
     refund_change,
     release_sold,
+    segment_book_key,
     supplier_cancel_key,
 )
 from core.errors import (
@@ -124,10 +125,6 @@ RUNNING_HOLD = timedelta(hours=2)
 
 def _key(booking_id: str, change_id: str, step: str) -> str:
     return f"booking:{booking_id}:rebook:{change_id}:{step}"
-
-
-def _book_key(booking_id: str, segment_id: str) -> str:
-    return f"booking:{booking_id}:segment:{segment_id}:book"
 
 
 # -- start -------------------------------------------------------------------------------
@@ -565,7 +562,7 @@ async def _book_new(rt: Runtime, change_id: str, booking_id: str) -> bool:
     for seg_id, kind, request in pending:
         try:
             confirmation = await rt.supplier_for(kind).book(
-                request, idempotency_key=_book_key(booking_id, seg_id)
+                request, idempotency_key=segment_book_key(booking_id, seg_id)
             )
         except SupplierTimeoutError:
             log.warning("rebook %s: no answer booking %s; the completer retries", change_id, seg_id)

@@ -23,6 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import audit, outbox
 from core.booking import states
 from core.booking.access import load_visible_booking
+from core.booking.changes import SimulatedCrash as SimulatedCrash
+from core.booking.changes import crash_point, segment_book_key, supplier_cancel_key
 from core.booking.service import booking_view
 from core.errors import (
     HoldExpired,
@@ -70,16 +72,6 @@ STALE_AFTER = timedelta(seconds=60)
 CONFIRMING_HOLD = timedelta(hours=2)
 
 
-class SimulatedCrash(Exception):
-    """Raised at a named recovery point when a test asks for it (``rt.extras['crash_at']``)."""
-
-
-def _crash_point(rt: Runtime, name: str) -> None:
-    if rt.extras.get("crash_at") == name:
-        rt.extras.pop("crash_at")
-        raise SimulatedCrash(name)
-
-
 def authorize_key(booking_id: str) -> str:
     return f"booking:{booking_id}:authorize"
 
@@ -90,14 +82,6 @@ def capture_key(booking_id: str) -> str:
 
 def void_key(booking_id: str) -> str:
     return f"booking:{booking_id}:void"
-
-
-def segment_book_key(booking_id: str, segment_id: str) -> str:
-    return f"booking:{booking_id}:segment:{segment_id}:book"
-
-
-def segment_cancel_key(booking_id: str, segment_id: str) -> str:
-    return f"booking:{booking_id}:segment:{segment_id}:cancel"
 
 
 async def _request_approval(
@@ -264,7 +248,7 @@ async def confirm_booking(rt: Runtime, caller: Caller, booking_id: str) -> dict[
     if failure is not None:
         raise failure
     if run:
-        _crash_point(rt, "after_start")
+        crash_point(rt, "after_start")
         return await run_saga(rt, booking_id)
     return await _view(rt, booking_id)
 
@@ -360,7 +344,7 @@ async def run_saga(rt: Runtime, booking_id: str) -> dict[str, Any]:
             amount_minor=amount, currency=currency, payment_method=payment_method,
             idempotency_key=authorize_key(booking_id), metadata={"booking_id": booking_id},
         )
-        _crash_point(rt, "after_authorize_call")
+        crash_point(rt, "after_authorize_call")
         if auth.declined:
             await _record_payment(rt, booking_id, auth, status="declined")
             await _fail(rt, booking_id, f"Payment declined ({auth.decline_code or 'card_declined'})")
@@ -369,7 +353,7 @@ async def run_saga(rt: Runtime, booking_id: str) -> dict[str, Any]:
                 "nothing was booked or charged"
             )
         await _record_payment(rt, booking_id, auth, status="authorized")
-        _crash_point(rt, "after_authorized")
+        crash_point(rt, "after_authorized")
         step = AUTHORIZED
 
     # 2. Book each supplier segment: the point of no return.
@@ -395,7 +379,7 @@ async def run_saga(rt: Runtime, booking_id: str) -> dict[str, Any]:
         except Exception:
             log.exception("capture failed for %s; the completer will retry", booking_id)
             return await _view(rt, booking_id)
-        _crash_point(rt, "after_capture_call")
+        crash_point(rt, "after_capture_call")
         await _finish(rt, booking_id, captured)
     return await _view(rt, booking_id)
 
@@ -453,7 +437,7 @@ async def _book_segments(rt: Runtime, booking_id: str) -> dict[str, Any] | None:
             raise SupplierUnavailable(
                 "The supplier is unavailable right now; nothing was booked or charged"
             ) from exc
-        _crash_point(rt, "after_supplier_call")
+        crash_point(rt, "after_supplier_call")
         async with rt.db.uow() as session:
             await session.execute(
                 update(Segment)
@@ -558,7 +542,7 @@ async def _compensate(rt: Runtime, booking_id: str, reason: str) -> None:
     for seg_id, kind, locator in to_cancel:
         if locator:
             try:
-                await rt.supplier_for(kind).cancel(locator, idempotency_key=segment_cancel_key(booking_id, seg_id))
+                await rt.supplier_for(kind).cancel(locator, idempotency_key=supplier_cancel_key(booking_id, seg_id))
             except Exception:
                 log.exception("compensation: cancelling %s failed", locator)
                 await _needs_review(rt, booking_id, "compensation_failed", f"cancel {locator} failed")
