@@ -6,23 +6,20 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from tools.views import spoken_day
+from core.money import Money
+from tools.views import amount_text, spoken_day
 
 BADGE = {"green": "🟢 in policy", "amber": "🟠 needs approval", "red": "🔴 not allowed"}
 
 
 def money(value: Any) -> str:
-    """``{"amount": "6120.00", "currency": "USD"}`` → ``6,120.00 USD``."""
+    """``{"amount": "6120.00", "currency": "USD"}`` → ``6,120.00 USD``, as the tools write it."""
     if not isinstance(value, dict):
         return str(value)
-    amount = str(value.get("amount", ""))
-    whole, dot, frac = amount.partition(".")
     try:
-        sign = "-" if whole.startswith("-") else ""
-        whole_text = f"{sign}{int(whole.lstrip('-')):,}"
-    except ValueError:
-        whole_text = whole
-    return f"{whole_text}{dot}{frac} {value.get('currency', '')}".strip()
+        return amount_text(Money.model_validate(value)).strip()
+    except (ValueError, ArithmeticError):  # not a tool's money: show it as it came
+        return f"{value.get('amount', '')} {value.get('currency', '')}".strip()
 
 
 def clock(iso: str | None) -> str:
