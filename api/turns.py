@@ -33,7 +33,6 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from api.streams import TurnMeta, TurnStreams, build_streams
 from concierge.events import (
     AgentEvent,
-    ConfirmationRequested,
     TurnError,
     TurnFinished,
     TurnStarted,
@@ -355,8 +354,3 @@ def read_events(
 ) -> AsyncIterator[tuple[str, AgentEvent]]:
     """The turn's ``(event_id, event)`` pairs after ``after``, ending with ``TurnFinished``."""
     return turns_of(app_state).read_events(turn_id, after=after)
-
-
-def is_pause(event: AgentEvent) -> bool:
-    """True for the event that means "the agent waits for a yes or no"."""
-    return isinstance(event, ConfirmationRequested)
