@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.booking.service import list_bookings
 from core.models import BookingStatus
 from tools.base import Effect, ToolContext, ToolSpec
-from tools.views import BookingOut, MoneyOut, booking_out, day_range, spoken_time
+from tools.views import BookingOut, MoneyOut, booking_out, segment_phrases
 
 MAX_TRIPS = 20
 
@@ -43,17 +41,7 @@ class ListTripsOutput(BaseModel):
 
 def summary_line(booking: BookingOut) -> str:
     """``BA 117 JFK→LHR Fri 18 Dec 08:05; London Grand, London 18–22 Dec``."""
-    parts: list[str] = []
-    for seg in booking.segments:
-        if seg.kind == "flight" and seg.depart and seg.origin:
-            when = spoken_time(dt.datetime.fromisoformat(seg.depart), seg.origin)
-            parts.append(f"{seg.flight} {seg.origin}→{seg.destination} {when}")
-        elif seg.check_in and seg.check_out:
-            stay = day_range(
-                dt.date.fromisoformat(seg.check_in), dt.date.fromisoformat(seg.check_out)
-            )
-            parts.append(f"{seg.hotel}, {seg.city} {stay}")
-    return "; ".join(parts)
+    return "; ".join(segment_phrases(booking, detail=False))
 
 
 async def run(ctx: ToolContext, data: ListTripsInput) -> ListTripsOutput:

@@ -242,24 +242,32 @@ def role_list(roles: list[str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def trip_phrase(booking: BookingOut) -> str:
-    """``BA 117 JFK→LHR Fri 18 Dec 08:05, economy, 1 passenger + London Grand, London 18–22 Dec, 1 room``."""
+def segment_phrases(booking: BookingOut, *, detail: bool) -> list[str]:
+    """Each flight and stay in a few words; ``detail`` adds cabin, passengers and rooms."""
     parts: list[str] = []
     for seg in booking.segments:
         if seg.kind == "flight" and seg.depart and seg.origin:
             when = spoken_time(dt.datetime.fromisoformat(seg.depart), seg.origin)
-            count = seg.passengers or 1
-            parts.append(
-                f"{seg.flight} {seg.origin}→{seg.destination} {when}, {seg.cabin}, "
-                f"{count} passenger{'s' if count != 1 else ''}"
-            )
+            phrase = f"{seg.flight} {seg.origin}→{seg.destination} {when}"
+            if detail:
+                count = seg.passengers or 1
+                phrase += f", {seg.cabin}, {count} passenger{'s' if count != 1 else ''}"
+            parts.append(phrase)
         elif seg.check_in and seg.check_out:
             stay = day_range(
                 dt.date.fromisoformat(seg.check_in), dt.date.fromisoformat(seg.check_out)
             )
-            rooms = seg.rooms or 1
-            parts.append(f"{seg.hotel}, {seg.city} {stay}, {rooms} room{'s' if rooms != 1 else ''}")
-    return " + ".join(parts)
+            phrase = f"{seg.hotel}, {seg.city} {stay}"
+            if detail:
+                rooms = seg.rooms or 1
+                phrase += f", {rooms} room{'s' if rooms != 1 else ''}"
+            parts.append(phrase)
+    return parts
+
+
+def trip_phrase(booking: BookingOut) -> str:
+    """``BA 117 JFK→LHR Fri 18 Dec 08:05, economy, 1 passenger + London Grand, London 18–22 Dec, 1 room``."""
+    return " + ".join(segment_phrases(booking, detail=True))
 
 
 def amount_text(money: Money) -> str:
