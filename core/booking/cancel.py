@@ -51,6 +51,7 @@ from core.booking.changes import (
     refund_change,
     release_sold,
 )
+from core.booking.service import load_booking_view
 from core.errors import ConcurrentUpdate, InvalidTransition
 from core.identity import Caller
 from core.ids import new_id
@@ -181,7 +182,7 @@ async def cancel_booking(
     if change_id is not None:
         crash_point(rt, "after_cancel_decided")
         await finish_cancel(rt, change_id)
-    return await _view(rt, booking_id)
+    return await load_booking_view(rt, booking_id)
 
 
 async def _decide_paid_cancel(
@@ -331,12 +332,3 @@ async def _void(rt: Runtime, booking_id: str, payment_id: str, ref: str) -> None
             .values(status="voided", updated_at=rt.clock.now())
             .execution_options(synchronize_session=False)
         )
-
-
-async def _view(rt: Runtime, booking_id: str) -> dict[str, Any]:
-    from core.booking.service import booking_view
-
-    async with rt.db.uow(write=False) as session:
-        booking = await session.get(Booking, booking_id, populate_existing=True)
-        assert booking is not None
-        return await booking_view(session, booking)

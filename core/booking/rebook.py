@@ -61,6 +61,7 @@ from core.booking.changes import (
     segment_book_key,
     supplier_cancel_key,
 )
+from core.booking.service import load_booking_view
 from core.errors import (
     ConcurrentUpdate,
     CoreError,
@@ -154,7 +155,7 @@ async def rebook_booking(
     if status == ChangeStatus.RUNNING:
         crash_point(rt, "after_rebook_held")
         await run_rebook(rt, change_id)
-    view = await _view(rt, booking_id)
+    view = await load_booking_view(rt, booking_id)
     # This request's change, apart from the booking's history.
     view["change"] = next(c for c in view["changes"] if c["change_id"] == change_id)
     return view
@@ -903,12 +904,3 @@ async def complete_stuck_changes(rt: Runtime, *, limit: int = 50) -> int:
         except Exception as exc:  # one stuck change must not stop the others
             log.warning("completer: change %s still stuck: %s", change_id, exc)
     return resumed
-
-
-async def _view(rt: Runtime, booking_id: str) -> dict[str, Any]:
-    from core.booking.service import booking_view
-
-    async with rt.db.uow(write=False) as session:
-        booking = await session.get(Booking, booking_id, populate_existing=True)
-        assert booking is not None
-        return await booking_view(session, booking)

@@ -25,7 +25,7 @@ from core.booking import states
 from core.booking.access import load_visible_booking
 from core.booking.changes import SimulatedCrash as SimulatedCrash
 from core.booking.changes import crash_point, segment_book_key, supplier_cancel_key
-from core.booking.service import booking_view
+from core.booking.service import load_booking_view
 from core.errors import (
     HoldExpired,
     InvalidTransition,
@@ -150,7 +150,7 @@ async def resume_after_approval(rt: Runtime, booking_id: str) -> dict[str, Any]:
                     run = True
     if run:
         return await run_saga(rt, booking_id)
-    return await _view(rt, booking_id)
+    return await load_booking_view(rt, booking_id)
 
 
 async def end_pending_approval(rt: Runtime, booking_id: str, *, to: str, reason: str) -> dict[str, Any]:
@@ -161,7 +161,7 @@ async def end_pending_approval(rt: Runtime, booking_id: str, *, to: str, reason:
         booking = await _load(session, booking_id)
         if booking.status == S.PENDING_APPROVAL:
             await _end_pending(session, booking, to=S(to), now=now, reason=reason)
-    return await _view(rt, booking_id)
+    return await load_booking_view(rt, booking_id)
 
 
 async def _end_pending(
@@ -250,7 +250,7 @@ async def confirm_booking(rt: Runtime, caller: Caller, booking_id: str) -> dict[
     if run:
         crash_point(rt, "after_start")
         return await run_saga(rt, booking_id)
-    return await _view(rt, booking_id)
+    return await load_booking_view(rt, booking_id)
 
 
 async def _policy_items(session: AsyncSession, booking: Booking) -> list[PolicyItem]:
@@ -272,13 +272,6 @@ async def _policy_items(session: AsyncSession, booking: Booking) -> list[PolicyI
         else:
             items.append((await load_hotel_offer(session, ref, quantity)).policy_item())
     return items
-
-
-async def _view(rt: Runtime, booking_id: str) -> dict[str, Any]:
-    async with rt.db.uow(write=False) as session:
-        booking = await session.get(Booking, booking_id, populate_existing=True)
-        assert booking is not None
-        return await booking_view(session, booking)
 
 
 async def _load(session: AsyncSession, booking_id: str) -> Booking:
@@ -336,7 +329,7 @@ async def run_saga(rt: Runtime, booking_id: str) -> dict[str, Any]:
         status = booking.status
         amount, currency = booking.total_minor, booking.currency
     if status not in (S.CONFIRMING, S.PENDING_CONFIRMATION):
-        return await _view(rt, booking_id)
+        return await load_booking_view(rt, booking_id)
 
     # 1. Authorize (manual capture).
     if step == STARTED:
@@ -378,10 +371,10 @@ async def run_saga(rt: Runtime, booking_id: str) -> dict[str, Any]:
             captured = await rt.payments.capture(ref, idempotency_key=capture_key(booking_id))
         except Exception:
             log.exception("capture failed for %s; the completer will retry", booking_id)
-            return await _view(rt, booking_id)
+            return await load_booking_view(rt, booking_id)
         crash_point(rt, "after_capture_call")
         await _finish(rt, booking_id, captured)
-    return await _view(rt, booking_id)
+    return await load_booking_view(rt, booking_id)
 
 
 async def _record_payment(rt: Runtime, booking_id: str, auth: Authorization, *, status: str) -> None:
@@ -428,7 +421,7 @@ async def _book_segments(rt: Runtime, booking_id: str) -> dict[str, Any] | None:
             confirmation = await supplier.book(request, idempotency_key=segment_book_key(booking_id, seg_id))
         except SupplierTimeoutError:
             await _needs_review(rt, booking_id, "supplier_timeout", f"No answer for segment {seg_id}")
-            return await _view(rt, booking_id)
+            return await load_booking_view(rt, booking_id)
         except SupplierRejectedError as exc:
             await _compensate(rt, booking_id, f"Supplier refused: {exc}")
             raise SupplierRejected(f"The supplier refused the booking: {exc}") from exc

@@ -383,6 +383,14 @@ async def booking_view(session: AsyncSession, booking: Booking) -> dict[str, Any
     return view
 
 
+async def load_booking_view(rt: Runtime, booking_id: str) -> dict[str, Any]:
+    """The booking's view read fresh in its own transaction (after a saga step committed)."""
+    async with rt.db.uow(write=False) as session:
+        booking = await session.get(Booking, booking_id, populate_existing=True)
+        assert booking is not None
+        return await booking_view(session, booking)
+
+
 async def cancel_held_booking(
     rt: Runtime, session: AsyncSession, caller: Caller, booking_id: str, *, reason: str = ""
 ) -> Booking:
