@@ -4,6 +4,7 @@ the real tools accept (validated against their input models). No exceptions."""
 from __future__ import annotations
 
 import pytest
+from langchain_core.messages import HumanMessage
 
 from tests.concierge.planner_kit import Dialogue
 from tools.registry import TOOLS
@@ -107,9 +108,7 @@ def _valid(name: str, args: dict) -> None:
 @pytest.mark.parametrize("text", UTTERANCES)
 async def test_any_first_message_gets_text_or_valid_calls(text: str) -> None:
     d = Dialogue()
-    d.messages.append(
-        __import__("langchain_core.messages", fromlist=["HumanMessage"]).HumanMessage(content=text)
-    )
+    d.messages.append(HumanMessage(content=text))
     message = await d.model()
     if message.tool_calls:
         for call in message.tool_calls:
