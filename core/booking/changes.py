@@ -235,23 +235,17 @@ async def refund_change(rt: Runtime, change_id: str) -> bool:
         async with rt.db.uow(write=False) as session:
             change = await session.get(BookingChange, change_id, populate_existing=True)
             assert change is not None
-            done = sum(
-                (
-                    await session.scalars(
-                        select(Refund.amount_minor).where(Refund.change_id == change_id)
+            made = (
+                await session.execute(
+                    select(Refund.amount_minor, Refund.payment_id).where(
+                        Refund.change_id == change_id
                     )
-                ).all()
-            )
-            remaining = change.refund_minor - done
+                )
+            ).all()
+            remaining = change.refund_minor - sum(amount for amount, _ in made)
             if remaining <= 0:
                 return True
-            refunded_payments = set(
-                (
-                    await session.scalars(
-                        select(Refund.payment_id).where(Refund.change_id == change_id)
-                    )
-                ).all()
-            )
+            refunded_payments = {payment_id for _, payment_id in made}
             candidates = [
                 p
                 for p in reversed(await payments_of(session, change.booking_id))

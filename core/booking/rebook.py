@@ -229,8 +229,6 @@ async def _start(
     quantity = chosen.quantity
     position = max(s.position for s in segments) + 1
     planned = await _plan_flight(session, ref, quantity, booking_id, position, now)
-    org = await session.get(Organization, booking.org_id)
-    assert org is not None
     if any(p.segment.currency != booking.currency for p in planned):
         raise ValidationFailed(f"Offers must be priced in {booking.currency}", field="offer_id")
     new_amount = sum(p.segment.amount_minor for p in planned)
