@@ -8,6 +8,7 @@ from typing import Any, Literal
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db import insert_ignoring_duplicates
 from core.errors import Forbidden, NotFound
 from core.identity import Caller
 from core.models import ReconciliationException, Role
@@ -54,14 +55,7 @@ async def record_exception(
         "detail": detail[:500],
         "created_at": now,
     }
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        stmt: Any = pg_insert(ReconciliationException).values(**values).on_conflict_do_nothing()
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        stmt = sqlite_insert(ReconciliationException).values(**values).on_conflict_do_nothing()
+    stmt = insert_ignoring_duplicates(session, ReconciliationException).values(**values)
     # RETURNING, not rowcount: psycopg reports no rowcount for ORM-executed inserts.
     added = await session.scalar(stmt.returning(ReconciliationException.id))
     return added is not None

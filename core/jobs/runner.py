@@ -32,6 +32,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import utc
+from core.db import insert_ignoring_duplicates
 from core.models import JobLease
 
 if TYPE_CHECKING:
@@ -70,27 +71,7 @@ def default_owner(role: str = "worker") -> str:
 
 async def _ensure_lease_row(session: AsyncSession, name: str) -> None:
     """Insert the job's lease row if it is missing; a concurrent insert is not an error."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        await session.execute(
-            pg_insert(JobLease)
-            .values(name=name, ticks=0)
-            .on_conflict_do_nothing(index_elements=["name"])
-        )
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        await session.execute(
-            sqlite_insert(JobLease)
-            .values(name=name, ticks=0)
-            .on_conflict_do_nothing(index_elements=["name"])
-        )
-    else:  # pragma: no cover - we ship with the two dialects above
-        if await session.get(JobLease, name) is None:
-            session.add(JobLease(name=name, ticks=0))
-            await session.flush()
+    await session.execute(insert_ignoring_duplicates(session, JobLease).values(name=name, ticks=0))
 
 
 async def claim_tick(

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db import insert_ignoring_duplicates
 from core.models import NotificationDelivery, OutboxEvent
 from core.notify.base import Delivery, Notifier, Recipient, notifiers_for
 from core.notify.messages import compose, recipients
@@ -162,15 +163,7 @@ async def _record_deliveries(
         }
         for notifier, recipient_id in sent
     ]
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        stmt: Any = pg_insert(NotificationDelivery).values(rows).on_conflict_do_nothing()
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        stmt = sqlite_insert(NotificationDelivery).values(rows).on_conflict_do_nothing()
-    await session.execute(stmt)
+    await session.execute(insert_ignoring_duplicates(session, NotificationDelivery).values(rows))
 
 
 @dataclass
