@@ -51,7 +51,7 @@ from core.booking.changes import (
     refund_change,
     release_sold,
 )
-from core.booking.service import load_booking_view
+from core.booking.service import cancel_unpaid, load_booking_view
 from core.errors import ConcurrentUpdate, InvalidTransition
 from core.identity import Caller
 from core.ids import new_id
@@ -146,8 +146,6 @@ async def cancel_booking(
     already cancelled is returned as it is (a repeated cancel is harmless); any
     other state is ``InvalidTransition``. Another org's booking is ``NotFound``.
     """
-    from core.booking.service import cancel_held_booking
-
     now = rt.clock.now()
     change_id: str | None = None
     to_void: list[tuple[str, str]] = []
@@ -156,7 +154,7 @@ async def cancel_booking(
             booking = await load_visible_booking(session, caller, booking_id, for_update=True)
             current = S(booking.status)
             if current in UNPAID:
-                await cancel_held_booking(rt, session, caller, booking_id, reason=reason)
+                await cancel_unpaid(rt, session, caller, booking, reason=reason)
                 await session.execute(
                     update(Segment)
                     .where(Segment.booking_id == booking_id, Segment.status == SegmentStatus.HELD)

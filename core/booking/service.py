@@ -400,14 +400,26 @@ async def cancel_held_booking(
     the inventory is given back exactly once; the loser gets ``InvalidTransition``.
     """
     from core.booking import states
-    from core.inventory.holds import release_booking_holds
 
-    now = rt.clock.now()
     booking = await load_visible_booking(session, caller, booking_id)
     current = BookingStatus(booking.status)
     if current not in (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL):
         states.check_move(current, BookingStatus.CANCELLED, booking_id=booking_id)
         raise _paid_cancel_error(booking_id, current)
+    await cancel_unpaid(rt, session, caller, booking, reason=reason)
+    return booking
+
+
+async def cancel_unpaid(
+    rt: Runtime, session: AsyncSession, caller: Caller, booking: Booking, *, reason: str = ""
+) -> None:
+    """The move itself, for a held or pending_approval ``booking`` the caller already
+    loaded (and may see) in this transaction."""
+    from core.booking import states
+    from core.inventory.holds import release_booking_holds
+
+    now = rt.clock.now()
+    booking_id, current = booking.id, BookingStatus(booking.status)
     await states.move(
         session, booking_id, expected=current, to=BookingStatus.CANCELLED, now=now,
         cancelled_at=now, failure_reason=(reason or None),
@@ -422,7 +434,6 @@ async def cancel_held_booking(
         key=f"booking:{booking_id}:cancelled",
         payload={"booking_id": booking_id, "traveler_id": booking.traveler_id}, at=now,
     )
-    return booking
 
 
 def _paid_cancel_error(booking_id: str, current: str) -> Exception:
