@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, String, cast, exists, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.finance.exceptions import record_exception
@@ -285,18 +285,11 @@ async def _describe(session: AsyncSession, seg: Segment) -> str:
     return f"{seg.kind} {seg.id}"
 
 
-async def _existing_keys(session: AsyncSession, keys: list[str]) -> set[str]:
-    if not keys:
-        return set()
-    return set(
-        (
-            await session.scalars(
-                select(ReconciliationException.dedupe_key).where(
-                    ReconciliationException.dedupe_key.in_(keys)
-                )
-            )
-        ).all()
-    )
+def _not_flagged(key_prefix: str, row_id: Any) -> ColumnElement[bool]:
+    """No exception filed yet under ``key_prefix`` + the row's id. Checked in the query,
+    so rows flagged on earlier ticks never fill the batch and hide newer ones."""
+    key = literal(key_prefix, String) + cast(row_id, String)
+    return ~exists().where(ReconciliationException.dedupe_key == key)
 
 
 async def flag_orphan_supplier_charges(
@@ -310,18 +303,14 @@ async def flag_orphan_supplier_charges(
             .where(
                 SupplierReservation.status == "booked",
                 (Booking.id.is_(None)) | (Booking.status.not_in(BILLABLE + IN_PROGRESS)),
+                _not_flagged("supplier:unknown:", SupplierReservation.id),
             )
             .order_by(SupplierReservation.id)
             .limit(limit)
         )
     ).all()
-    keys = {f"supplier:unknown:{res.id}" for res, _, _ in rows}
-    seen = await _existing_keys(session, sorted(keys))
     added = 0
     for res, org_id, status in rows:
-        key = f"supplier:unknown:{res.id}"
-        if key in seen:
-            continue
         why = "no such booking" if org_id is None else f"booking is {status}"
         added += await record_exception(
             session,
@@ -330,7 +319,7 @@ async def flag_orphan_supplier_charges(
             kind=ExceptionKind.UNKNOWN_CHARGE,
             source="supplier",
             reference=f"{res.supplier}:{res.locator}",
-            dedupe_key=key,
+            dedupe_key=f"supplier:unknown:{res.id}",
             actual_minor=res.amount_minor,
             currency=res.currency,
             now=now,
@@ -347,17 +336,17 @@ async def flag_orphan_gateway_captures(
         await session.scalars(
             select(GatewayIntent)
             .outerjoin(Payment, Payment.provider_ref == GatewayIntent.id)
-            .where(GatewayIntent.amount_captured > 0, Payment.id.is_(None))
+            .where(
+                GatewayIntent.amount_captured > 0,
+                Payment.id.is_(None),
+                _not_flagged("gateway:unknown:", GatewayIntent.id),
+            )
             .order_by(GatewayIntent.created_at)
             .limit(limit)
         )
     ).all()
-    seen = await _existing_keys(session, [f"gateway:unknown:{i.id}" for i in rows])
     added = 0
     for intent in rows:
-        key = f"gateway:unknown:{intent.id}"
-        if key in seen:
-            continue
         booking_id = (intent.extra or {}).get("booking_id")
         org_id = None
         if isinstance(booking_id, str):
@@ -369,7 +358,7 @@ async def flag_orphan_gateway_captures(
             kind=ExceptionKind.UNKNOWN_CHARGE,
             source="gateway",
             reference=intent.id,
-            dedupe_key=key,
+            dedupe_key=f"gateway:unknown:{intent.id}",
             actual_minor=intent.amount_captured,
             currency=intent.currency,
             now=now,
@@ -390,17 +379,14 @@ async def flag_unrefunded_charges(
             .where(
                 Booking.status.in_(NEVER_HAPPENED),
                 Payment.captured_minor > Payment.refunded_minor,
+                _not_flagged("gateway:unrefunded:", Payment.id),
             )
             .order_by(Payment.created_at)
             .limit(limit)
         )
     ).all()
-    seen = await _existing_keys(session, [f"gateway:unrefunded:{p.id}" for p, _ in rows])
     added = 0
     for payment, booking in rows:
-        key = f"gateway:unrefunded:{payment.id}"
-        if key in seen:
-            continue
         kept = payment.captured_minor - payment.refunded_minor
         added += await record_exception(
             session,
@@ -409,7 +395,7 @@ async def flag_unrefunded_charges(
             kind=ExceptionKind.UNREFUNDED_CHARGE,
             source="gateway",
             reference=payment.provider_ref or payment.id,
-            dedupe_key=key,
+            dedupe_key=f"gateway:unrefunded:{payment.id}",
             expected_minor=0,
             actual_minor=kept,
             currency=payment.currency,

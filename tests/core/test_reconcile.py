@@ -178,6 +178,33 @@ async def test_orphan_supplier_and_gateway_charges_are_unknown_charges(runtime, 
     assert (await reconcile(runtime)).exceptions == 0
 
 
+async def test_charges_flagged_earlier_do_not_hide_newer_ones_from_a_full_batch(runtime, clock):
+    from core.finance.reconcile import flag_orphan_supplier_charges
+
+    async with runtime.db.uow() as s:
+        for n in (1, 2):
+            s.add(
+                SupplierReservation(
+                    supplier="sim-gds",
+                    idempotency_key=f"ghost{n}",
+                    locator=f"GHOST{n}",
+                    booking_ref=f"BK-GHOST{n}",
+                    kind="flight",
+                    status="booked",
+                    amount_minor=100 * n,
+                    currency="USD",
+                    payload={},
+                    created_at=clock.now(),
+                )
+            )
+
+    for _ in range(2):  # a batch of one: the second tick must reach the second charge
+        async with runtime.db.uow() as s:
+            assert await flag_orphan_supplier_charges(s, now=clock.now(), limit=1) == 1
+
+    assert [e.reference for e in await exceptions(runtime)] == ["sim-gds:GHOST1", "sim-gds:GHOST2"]
+
+
 async def test_a_supplier_charge_left_on_a_failed_booking_belongs_to_its_org(runtime, world):
     booking_id = await confirmed(runtime, flight_and_hotel(world))
     async with runtime.db.uow() as s:
