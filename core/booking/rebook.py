@@ -61,7 +61,7 @@ from core.booking.changes import (
     segment_book_key,
     supplier_cancel_key,
 )
-from core.booking.service import load_booking_view
+from core.booking.service import load_booking_view, red_reasons
 from core.errors import (
     ConcurrentUpdate,
     CoreError,
@@ -244,11 +244,9 @@ async def _start(
     verdict = evaluate(rules, items, now=judged_at)
     verdict_dict: dict[str, Any] = verdict.to_dict()
     if verdict.status == "red":
-        reasons = "; ".join(
-            v["message"] for v in verdict_dict["violations"] if v["severity"] == "red"
-        )
         raise PolicyBlocked(
-            f"The travel policy does not allow this: {reasons}", policy=verdict_dict
+            f"The travel policy does not allow this: {red_reasons(verdict_dict)}",
+            policy=verdict_dict,
         )
     needs_approval = verdict.status == "amber" or difference > 0
     if needs_approval and not verdict_dict["approvals_required"]:

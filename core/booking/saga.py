@@ -25,7 +25,7 @@ from core.booking import states
 from core.booking.access import load_visible_booking
 from core.booking.changes import SimulatedCrash as SimulatedCrash
 from core.booking.changes import crash_point, segment_book_key, supplier_cancel_key
-from core.booking.service import load_booking_view
+from core.booking.service import load_booking_view, red_reasons
 from core.errors import (
     HoldExpired,
     InvalidTransition,
@@ -216,9 +216,7 @@ async def confirm_booking(rt: Runtime, caller: Caller, booking_id: str) -> dict[
                 verdict = evaluate(rules, items, now=now)
                 verdict_dict: dict[str, Any] = verdict.to_dict()
                 if verdict.status == "red":
-                    reasons = "; ".join(
-                        v["message"] for v in verdict_dict["violations"] if v["severity"] == "red"
-                    )
+                    reasons = red_reasons(verdict_dict)
                     await release_booking_holds(session, booking.id, now=now)
                     await states.move(
                         session, booking.id, expected=S.HELD, to=S.FAILED, now=now,

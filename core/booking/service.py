@@ -150,6 +150,11 @@ def _validate_items(items: Sequence[ItemRequest]) -> None:
         seen.add(item.offer_id)
 
 
+def red_reasons(verdict: dict[str, Any]) -> str:
+    """The messages of a verdict's blocking (red) findings, for the traveller."""
+    return "; ".join(v["message"] for v in verdict["violations"] if v["severity"] == "red")
+
+
 async def hold_booking(
     rt: Runtime,
     session: AsyncSession,
@@ -195,8 +200,10 @@ async def hold_booking(
     verdict = evaluate(rules, policy_items, now=now)
     verdict_dict: dict[str, Any] = verdict.to_dict()
     if verdict.status == "red":
-        reasons = "; ".join(v["message"] for v in verdict_dict["violations"] if v["severity"] == "red")
-        raise PolicyBlocked(f"The travel policy does not allow this: {reasons}", policy=verdict_dict)
+        raise PolicyBlocked(
+            f"The travel policy does not allow this: {red_reasons(verdict_dict)}",
+            policy=verdict_dict,
+        )
 
     expires_at = now + timedelta(seconds=rt.settings.hold_ttl_seconds)
     booking = Booking(
