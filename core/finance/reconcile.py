@@ -84,26 +84,18 @@ async def reconcile_bookings(
         ReconciliationException.source.in_(RECON_SOURCES),
     )
     invoiced = exists().where(InvoiceLine.segment_id == Segment.id)
-    booking_ids = list(
-        (
-            await session.scalars(
-                select(Booking.id)
-                .join(Segment, Segment.booking_id == Booking.id)
-                .where(
-                    Booking.status.in_(BILLABLE),
-                    Segment.status == SegmentStatus.BOOKED,
-                    ~invoiced,
-                    ~open_exception,
-                )
-                .group_by(Booking.id)
-                .order_by(Booking.id)
-                .limit(limit)
-            )
-        ).all()
+    segment_to_invoice = exists().where(
+        Segment.booking_id == Booking.id, Segment.status == SegmentStatus.BOOKED, ~invoiced
     )
-    for booking_id in booking_ids:
-        booking = await session.get(Booking, booking_id)
-        assert booking is not None
+    bookings = (
+        await session.scalars(
+            select(Booking)
+            .where(Booking.status.in_(BILLABLE), segment_to_invoice, ~open_exception)
+            .order_by(Booking.id)
+            .limit(limit)
+        )
+    ).all()
+    for booking in bookings:
         stats.bookings_checked += 1
         added, lines = await _reconcile_booking(session, booking, now=now)
         stats.exceptions += added
@@ -131,7 +123,6 @@ async def _reconcile_booking(
     )
     todo = [s for s in segments if s.id not in already]
     problems: list[dict[str, Any]] = []
-    payment: Payment | None = None
 
     payments = (
         await session.scalars(
