@@ -51,6 +51,10 @@ CARRIERS = [
     ("DL", "Delta Air Lines"),
     ("NK", "Spirit Airlines"),
 ]
+# Return legs (with ``FakeBackend.distinct_returns``) list the carriers in another order,
+# so that "the BA ones" is option 1 out but option 2 back.
+RETURN_CARRIERS = [CARRIERS[1], CARRIERS[0], CARRIERS[3], CARRIERS[2]]
+RETURN_FROM = {"london", "lhr", "lgw", "heathrow", "gatwick"}
 
 
 def money(amount: float, currency: str = "USD") -> dict[str, str]:
@@ -80,6 +84,14 @@ class FakeBackend:
     approvals: list[dict[str, Any]] = field(default_factory=list)
     disrupted: dict[str, Any] | None = None
     bookings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Opt-in realism (defaults keep the older dialogues' fixtures unchanged):
+    distinct_returns: bool = False  # London→home searches list their own offers (FL-20x)
+    return_policy_status: dict[int, str] = field(default_factory=dict)
+    hotel_policy_status: dict[int, str] = field(default_factory=dict)
+    day_prices: dict[str, int] = field(default_factory=dict)  # date -> extra per seat
+    dated_offers: bool = False  # offer ids carry the date (several days searched)
+    real_segments: bool = False  # held segments describe the offers actually searched
+    offers: dict[str, dict[str, Any]] = field(default_factory=dict)  # every option seen
 
     def __call__(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
         self.calls.append((name, args))
@@ -95,24 +107,37 @@ class FakeBackend:
 
     def search_flights(self, a: dict[str, Any]) -> dict[str, Any]:
         pax = int(a.get("passengers", 1))
+        back = self.distinct_returns and str(a["origin"]).lower() in RETURN_FROM
+        carriers = RETURN_CARRIERS if back else CARRIERS[:4]
+        statuses = self.return_policy_status if back else self.policy_status
+        extra = self.day_prices.get(str(a["date"]), 0)
         options = []
-        for i, (code, carrier) in enumerate(CARRIERS[:4], start=1):
-            hour = 7 + 3 * (i - 1)
-            price = 400 + 50 * i
-            status = self.policy_status.get(i, "green")
-            depart = f"{a['date']}T{hour:02d}:05-05:00"
+        for i, (code, carrier) in enumerate(carriers, start=1):
+            number = (200 if back else 100) + i
+            hour = (8 if back else 7) + 3 * (i - 1)
+            price = (420 + 40 * i if back else 400 + 50 * i) + extra
+            status = statuses.get(i, "green")
+            if back:
+                depart = f"{a['date']}T{hour:02d}:00+00:00"
+                arrive = f"{a['date']}T{hour + 3:02d}:20-05:00"
+            else:
+                depart = f"{a['date']}T{hour:02d}:05-05:00"
+                arrive = f"{a['date']}T{hour + 7:02d}:15+00:00"
+            offer_id = f"FL-{number}"
+            if self.dated_offers:
+                offer_id += "-" + str(a["date"]).replace("-", "")
             options.append(
                 {
                     "option": i,
-                    "offer_id": f"FL-{100 + i}",
-                    "flights": [f"{code} {100 + i}"],
+                    "offer_id": offer_id,
+                    "flights": [f"{code} {number}"],
                     "carrier": carrier,
-                    "origin": "JFK",
-                    "origin_city": "New York",
-                    "destination": "LHR",
-                    "destination_city": "London",
+                    "origin": "LHR" if back else "JFK",
+                    "origin_city": "London" if back else "New York",
+                    "destination": "JFK" if back else "LHR",
+                    "destination_city": "New York" if back else "London",
                     "depart": depart,
-                    "arrive": f"{a['date']}T{hour + 7:02d}:15+00:00",
+                    "arrive": arrive,
                     "stops": 0 if i != 3 else 1,
                     "via": None if i != 3 else "BOS",
                     "duration": f"{7 + (i == 3) * 3}h10",
@@ -129,6 +154,8 @@ class FakeBackend:
                     },
                 }
             )
+        for option in options:
+            self.offers[option["offer_id"]] = option
         return {
             "origin": {"name": str(a["origin"]), "airports": ["JFK"]},
             "destination": {"name": str(a["destination"]), "airports": ["LHR"]},
@@ -161,9 +188,19 @@ class FakeBackend:
                     "total": money(nightly * nights * rooms),
                     "rooms_left": 5,
                     "refundable": True,
-                    "policy": {"status": "green", "violations": [], "approvals_required": []},
+                    "policy": {
+                        "status": self.hotel_policy_status.get(i, "green"),
+                        "violations": [] if i not in self.hotel_policy_status else [f"rate {i}"],
+                        "approvals_required": [],
+                    },
                 }
             )
+        for option in options:
+            self.offers[option["offer_id"]] = {
+                **option,
+                "check_in": a["check_in"],
+                "check_out": a["check_out"],
+            }
         return {
             "city": a["city"],
             "check_in": a["check_in"],
@@ -211,6 +248,9 @@ class FakeBackend:
                         "locator": "HT9" if status == "confirmed" else None,
                     }
                 )
+            seen = self.offers.get(item["offer_id"]) if self.real_segments else None
+            if seen is not None:
+                segments[-1].update(_segment_of(seen))
         return {
             "booking_id": booking_id,
             "status": status,
@@ -311,6 +351,27 @@ class FakeBackend:
 
     def evaluate_policy(self, a: dict[str, Any]) -> dict[str, Any]:
         return {"policy": {"status": "green", "violations": []}}
+
+
+def _segment_of(offer: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a held segment that come from the offer searched."""
+    if "flights" in offer:
+        return {
+            "flight": offer["flights"][0],
+            "origin": offer["origin"],
+            "destination": offer["destination"],
+            "depart": offer["depart"],
+            "arrive": offer["arrive"],
+            "cabin": offer["cabin"],
+            "price": offer["total"],
+        }
+    return {
+        "hotel": offer["name"],
+        "city": offer["city"],
+        "check_in": offer["check_in"],
+        "check_out": offer["check_out"],
+        "price": offer["total"],
+    }
 
 
 @dataclass
