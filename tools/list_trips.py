@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from core.booking.service import list_bookings
 from core.models import BookingStatus
 from tools.base import Effect, ToolContext, ToolSpec
-from tools.views import BookingOut, MoneyOut, booking_out, segment_phrases
+from tools.views import BookingOut, MoneyOut, booking_out, city_of, segment_phrases
 
 MAX_TRIPS = 20
 
@@ -29,6 +29,11 @@ class TripOut(BaseModel):
     status: str
     traveler: str
     summary: str = Field(description="Flights and hotels in one line.")
+    places: list[str] = Field(
+        default_factory=list, description="Cities the trip goes to (not where it starts)."
+    )
+    start: str | None = Field(default=None, description="First day (local date).")
+    end: str | None = Field(default=None, description="Last day (local date).")
     total: MoneyOut
     hold_expires_at: str | None = None
     approval_id: str | None = None
@@ -37,6 +42,33 @@ class TripOut(BaseModel):
 class ListTripsOutput(BaseModel):
     trips: list[TripOut]
     more: bool = Field(description="True when older bookings exist beyond this list.")
+
+
+def trip_places(booking: BookingOut) -> list[str]:
+    """The cities a trip goes to, in order: flight destinations other than the city the
+    trip starts from, and hotel cities (``["London"]`` for JFK→LHR, LHR→JFK + a hotel)."""
+    flights = [s for s in booking.segments if s.kind == "flight" and s.origin and s.destination]
+    home = city_of(flights[0].origin) if flights and flights[0].origin else None
+    places: list[str] = []
+    for seg in booking.segments:
+        if seg.kind == "flight" and seg.destination:
+            city = city_of(seg.destination)
+        else:
+            city = seg.city or ""
+        if city and city != home and city not in places:
+            places.append(city)
+    return places
+
+
+def trip_days(booking: BookingOut) -> tuple[str | None, str | None]:
+    """First and last local dates of a trip (departures, arrivals, check-in and -out)."""
+    days = [
+        day[:10]
+        for seg in booking.segments
+        for day in (seg.depart, seg.arrive, seg.check_in, seg.check_out)
+        if day
+    ]
+    return (min(days), max(days)) if days else (None, None)
 
 
 def summary_line(booking: BookingOut) -> str:
@@ -60,6 +92,9 @@ async def run(ctx: ToolContext, data: ListTripsInput) -> ListTripsOutput:
                 status=b.status,
                 traveler=b.traveler,
                 summary=summary_line(b),
+                places=trip_places(b),
+                start=trip_days(b)[0],
+                end=trip_days(b)[1],
                 total=b.total,
                 hold_expires_at=b.hold_expires_at,
                 approval_id=b.approval_id,

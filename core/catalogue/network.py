@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -475,3 +476,50 @@ def schedule_for(selected: frozenset[str] | None = None) -> tuple[ScheduledFligh
     if selected is None:
         return schedule()
     return tuple(f for f in schedule() if f.origin in selected and f.destination in selected)
+
+
+# --- flying times, as the schedule flies them -----------------------------------
+
+
+@dataclass(frozen=True)
+class RouteTime:
+    """The quickest way the schedule flies between two places (what a policy's cabin
+    rule looks at before any search: direct when there is a direct flight)."""
+
+    origin: str
+    destination: str
+    flying_minutes: int  # the legs' durations, layovers excluded
+    longest_leg_minutes: int
+    via: str | None = None  # the connecting airport of a one-stop route
+
+
+@lru_cache(maxsize=1)
+def _leg_minutes() -> dict[tuple[str, str], int]:
+    """Shortest scheduled duration of every direct (origin, destination)."""
+    legs: dict[tuple[str, str], int] = {}
+    for f in schedule():
+        key = (f.origin, f.destination)
+        legs[key] = min(legs.get(key, f.duration_minutes), f.duration_minutes)
+    return legs
+
+
+def quickest_route(origins: Iterable[str], destinations: Iterable[str]) -> RouteTime | None:
+    """The shortest direct flight between any of ``origins`` and ``destinations``; the
+    quickest one-stop route only when no direct flight exists; None when neither does
+    (two airports of one metro: nobody flies JFK–LGA)."""
+    legs = _leg_minutes()
+    pairs = [(a, b) for a in origins for b in destinations if not same_metro(a, b)]
+    direct = [
+        RouteTime(a, b, legs[(a, b)], legs[(a, b)]) for a, b in pairs if (a, b) in legs
+    ]
+    if direct:
+        return min(direct, key=lambda r: (r.flying_minutes, r.origin, r.destination))
+    via = [
+        RouteTime(a, b, legs[(a, x)] + legs[(x, b)], max(legs[(a, x)], legs[(x, b)]), x)
+        for a, b in pairs
+        for x in HUB_CODES
+        if (a, x) in legs and (x, b) in legs
+    ]
+    if via:
+        return min(via, key=lambda r: (r.flying_minutes, r.origin, r.destination, r.via or ""))
+    return None

@@ -166,7 +166,7 @@ def evaluate(rules: PolicyRules, items: Sequence[PolicyItem], *, now: datetime) 
     return Verdict(
         status=status,
         violations=tuple(violations),
-        approvals_required=_approvals(
+        approvals_required=approvals_for(
             rules, total, has_amber=any(v.severity is Severity.AMBER for v in violations)
         ),
         notes=tuple(notes),
@@ -312,7 +312,8 @@ def _check_advance_purchase(
     )
 
 
-def _approvals(rules: PolicyRules, total_minor: int, *, has_amber: bool) -> tuple[str, ...]:
+def approvals_for(rules: PolicyRules, total_minor: int, *, has_amber: bool) -> tuple[str, ...]:
+    """The roles that must approve a trip of ``total_minor``, in the order they are asked."""
     roles = {t.role for t in rules.approval_thresholds if total_minor > t.over_minor}
     if has_amber:
         roles.add(rules.amber_requires)

@@ -16,6 +16,7 @@ from core.catalogue.network import (
     GATEWAYS,
     LOW_COST_ROUTES,
     block_minutes,
+    quickest_route,
     schedule,
     schedule_for,
 )
@@ -117,6 +118,33 @@ def test_durations_cabins_and_fares_scale_with_distance() -> None:
         assert by_cabin.get("first", 8) <= 8
         if CARRIER_BY_CODE[f.carrier].low_cost:
             assert list(by_cabin) == ["economy"]
+
+
+def test_quickest_route_is_the_schedules_own_flying_time() -> None:
+    flights = [f for f in schedule() if (f.origin, f.destination) == ("JFK", "LHR")]
+    found = quickest_route(("JFK", "LGA", "EWR"), ("LHR", "LGW"))
+    assert found is not None
+    assert found.via is None
+    assert found.flying_minutes <= min(f.duration_minutes for f in flights)
+    assert found.flying_minutes == min(
+        f.duration_minutes
+        for f in schedule()
+        if f.origin in ("JFK", "LGA", "EWR") and f.destination in ("LHR", "LGW")
+    )
+    # No direct flight: the quickest one stop, legs summed (layover excluded).
+    assert quickest_route(("DEN",), ("SYD",)) is not None
+    assert not [f for f in schedule() if (f.origin, f.destination) == ("DEN", "SYD")]
+    one_stop = quickest_route(("DEN",), ("SYD",))
+    assert one_stop is not None
+    assert one_stop.via is not None
+    legs = {
+        (f.origin, f.destination): f.duration_minutes
+        for f in sorted(schedule(), key=lambda f: -f.duration_minutes)
+    }
+    assert one_stop.flying_minutes == legs[("DEN", one_stop.via)] + legs[(one_stop.via, "SYD")]
+    assert one_stop.longest_leg_minutes < one_stop.flying_minutes
+    # Same metro: nothing flies it.
+    assert quickest_route(("JFK",), ("LGA",)) is None
 
 
 def test_schedule_subset_keeps_the_same_flights() -> None:

@@ -8,9 +8,12 @@ from datetime import date
 import pytest
 
 from core.booking.service import ItemRequest, hold_booking
+from core.catalogue.network import quickest_route
 from core.errors import NotFound, ValidationFailed
+from core.policy.rules import acme_default, default_rules
 from core.search.offers import flight_offer_id, hotel_offer_id
 from tests.core.booking_world import AVA, MIA
+from tools.get_policy import GetPolicyOutput, RulesOut
 from tools.registry import TOOLS, get_tool, openai_tools
 
 pytestmark = pytest.mark.usefixtures("world")
@@ -267,6 +270,82 @@ async def test_get_policy_is_the_callers_org(gus):
     out = await call(gus, "get_policy", topic="hotels")
     assert out["policy"] == "Standard travel policy"
     assert "London | 325.00 USD" in out["text"]
+    assert GetPolicyOutput.model_validate(out).rules.to_rules() == default_rules().model_copy(
+        update={"name": "Travel policy"}
+    )
+
+
+@pytest.mark.parametrize("rules", [acme_default(), default_rules()], ids=["acme", "standard"])
+def test_policy_rules_out_round_trips_to_the_cores_rules(rules):
+    out = RulesOut.of(rules)
+    assert out.to_rules().to_document() == {**rules.to_document(), "name": "Travel policy"}
+    # As JSON (what a planner reads back from a tool message) too.
+    again = RulesOut.model_validate_json(out.model_dump_json())
+    assert again.to_rules().hotel_cap_for("NYC") == rules.hotel_cap_for("New York")
+
+
+async def test_get_policy_rules_are_the_structured_policy(ava):
+    out = GetPolicyOutput.model_validate(await call(ava, "get_policy", topic="premium economy"))
+    rules = out.rules
+    # Acme: economy only under 6 h; from 6 h premium economy and business too; first red.
+    assert [
+        (r.min_minutes, r.max_minutes, [str(c) for c in r.allowed]) for r in rules.cabin_rules
+    ] == [
+        (0, 360, ["economy"]),
+        (360, None, ["economy", "premium", "business"]),
+    ]
+    assert rules.red_cabins == ["first"]
+    assert rules.advance_purchase_days == 7
+    assert {c.city: c.nightly_cap.amount for c in rules.hotel_caps}["Paris"] == "300.00"
+    assert rules.default_hotel_cap.amount == "250.00"
+    assert [v.code for v in rules.blocked_airlines] == ["NK", "FR"]
+    assert [(t.over.amount, t.role) for t in rules.approval_thresholds] == [
+        ("5000.00", "manager"),
+        ("10000.00", "vp_finance"),
+        ("15000.00", "executive"),
+    ]
+    assert out.route is None  # no destination asked
+
+
+async def test_get_policy_route_judges_each_cabin_on_the_catalogues_flying_time(ava, gus):
+    london = GetPolicyOutput.model_validate(
+        await call(ava, "get_policy", destination="London")
+    ).route
+    assert london is not None
+    found = quickest_route(("JFK",), ("LHR", "LGW"))
+    assert found is not None
+    # From Ava's home airport (JFK), the schedule's own flying time, not a formula.
+    assert (london.origin, london.destination) == ("New York", "London")
+    assert london.flying_minutes == found.flying_minutes >= 360
+    assert london.airports == f"JFK→{found.destination}"
+    verdicts = {str(c.cabin): c.status for c in london.cabins}
+    assert verdicts == {"economy": "green", "premium": "green", "business": "green", "first": "red"}
+
+    short = GetPolicyOutput.model_validate(
+        await call(ava, "get_policy", origin="Boston", destination="New York")
+    ).route
+    assert short is not None
+    assert short.flying_minutes < 360
+    by_cabin = {str(c.cabin): c for c in short.cabins}
+    assert by_cabin["premium"].status == "amber"
+    assert "Premium economy" in (by_cabin["premium"].reason or "")
+    assert by_cabin["economy"].status == "green"
+
+    # Globex's policy: premium economy from 6 h, business only from 9 h.
+    gus_london = GetPolicyOutput.model_validate(
+        await call(gus, "get_policy", destination="LHR")
+    ).route
+    assert gus_london is not None
+    assert 360 <= gus_london.flying_minutes < 540
+    assert {str(c.cabin): c.status for c in gus_london.cabins}["business"] == "amber"
+    assert {str(c.cabin): c.status for c in gus_london.cabins}["premium"] == "green"
+
+
+async def test_get_policy_route_refuses_unknown_places(ava):
+    with pytest.raises(ValidationFailed, match="Qwxzv"):
+        await call(ava, "get_policy", destination="Qwxzv")
+    same = await call(ava, "get_policy", origin="JFK", destination="LGA")
+    assert "route" not in same  # two airports of one city: no flight to judge
 
 
 # -- get_traveler_profile ----------------------------------------------------------------
@@ -308,6 +387,8 @@ async def test_list_trips_and_get_booking(runtime, ava, mia, gus, world):
     assert trip["summary"] == "BA 117 JFK→LHR Fri 18 Dec 04:00; London Grand, London 18–20 Dec"
     assert trip["total"] == {"amount": "1052.40", "currency": "USD"}
     assert trip["hold_expires_at"] == "2026-12-01T09:15:00Z"
+    assert trip["places"] == ["London"]
+    assert (trip["start"], trip["end"]) == ("2026-12-18", "2026-12-20")
     assert trips["more"] is False
 
     assert [t["booking_id"] for t in (await call(mia, "list_trips"))["trips"]] == [booking_id]
