@@ -247,7 +247,7 @@ def _sections(text: str) -> tuple[str, dict[str, str]]:
     return head, sections
 
 
-def _for_topic(text: str, topic: str | None) -> str:
+def for_topic(text: str, topic: str | None) -> str:
     if not topic:
         return text
     wanted = topic.lower()
@@ -327,7 +327,7 @@ async def run(ctx: ToolContext, data: GetPolicyInput) -> GetPolicyOutput:
         route = route_verdicts(rules, origin, data.destination, now=ctx.rt.clock.now())
     return GetPolicyOutput(
         policy=rules.name,
-        text=_for_topic(render_policy(rules), data.topic),
+        text=for_topic(render_policy(rules), data.topic),
         rules=RulesOut.of(rules),
         route=route,
     )

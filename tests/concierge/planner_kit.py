@@ -18,6 +18,9 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from concierge.models.base import ModelRequest
 from concierge.planner import OfflinePlanner
 from core.identity import Caller
+from core.policy.render import render_policy
+from core.policy.rules import PolicyRules, acme_default
+from tools.get_policy import GetPolicyOutput, RulesOut, for_topic, route_verdicts
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 AVA = {
@@ -92,6 +95,8 @@ class FakeBackend:
     dated_offers: bool = False  # offer ids carry the date (several days searched)
     real_segments: bool = False  # held segments describe the offers actually searched
     offers: dict[str, dict[str, Any]] = field(default_factory=dict)  # every option seen
+    rules: PolicyRules = field(default_factory=acme_default)  # what get_policy answers from
+    home_airport: str = "JFK"  # get_policy's default origin (the caller's home)
 
     def __call__(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
         self.calls.append((name, args))
@@ -332,10 +337,16 @@ class FakeBackend:
         }
 
     def get_policy(self, a: dict[str, Any]) -> dict[str, Any]:
-        from core.policy.render import render_policy
-        from core.policy.rules import acme_default
-
-        return {"policy": "Acme", "text": render_policy(acme_default())}
+        """What the real tool answers for ``self.rules`` (no database needed)."""
+        text = for_topic(render_policy(self.rules), a.get("topic"))
+        route = None
+        if a.get("destination"):
+            origin = a.get("origin") or self.home_airport
+            route = route_verdicts(self.rules, origin, a["destination"], now=NOW)
+        out = GetPolicyOutput(
+            policy=self.rules.name, text=text, rules=RulesOut.of(self.rules), route=route
+        )
+        return out.model_dump(mode="json", exclude_none=True)
 
     def get_traveler_profile(self, a: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -1,0 +1,584 @@
+"""Questions, from the user's side (issue 10 §2): policy, one's own trips, and what the
+concierge can't do yet.
+
+Written before reading the planner's flow code: what a traveller asks, and what a
+right answer must contain (and must not do). Policy answers come from the rules
+``get_policy`` returns as data, with flying times from the catalogue (the fake
+backend answers exactly as the real tool would, for Acme's policy or the Standard
+one Globex uses); questions about one's own trips are answered from ``list_trips``
+/ ``get_booking``, never with a flight search; questions about what doesn't exist
+yet (seats, taxes, check-in, boarding passes, bags) get an honest answer and
+change nothing.
+
+The clock is Tue 2026-12-01 09:00 UTC. Ava (Acme) flies from JFK; Gus (Globex,
+Standard policy: premium economy from 6 h, business from 9 h) from ORD.
+
+First try, on main at 6c20d8f (before any fix): 11 of 45 passed (24 %): policy 10 of
+21 (the Standard policy's premium-economy answer was wrong, approvals and city caps
+answered with a section of markdown), own trips 0 of 15, can't-yet 0 of 6, end to end
+1 of 3. The ones that failed are marked ``@gap`` (strict xfail) until their mechanism
+is fixed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from concierge.planner import OfflinePlanner
+from concierge.service import Concierge
+from core.policy.rules import default_rules
+from core.runtime import Runtime
+from core.seed import seed_demo
+from tests.concierge.planner_kit import AVA, Dialogue, FakeBackend, money
+from tests.concierge.test_planner_e2e import Chat, caller
+from tests.conftest import NOW
+from tools.list_trips import summary_line, trip_days, trip_places
+from tools.views import BookingOut
+
+# Failed on first try; each is removed as its mechanism is fixed (strict: a pass shows).
+gap = pytest.mark.xfail(strict=True, reason="fails on main before the asks fixes")
+
+GUS = dict(AVA, name="Gus Novak", home_airport="ORD")
+
+SEARCHES = {"search_flights", "search_hotels"}
+WRITES = {"reserve", "confirm_booking", "cancel_booking", "rebook", "decide_approval"}
+
+
+def low(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def said_yes(reply: str) -> bool:
+    first = low(reply)[:60]
+    return bool(re.match(r"\W*(yes|yep|sure|you can|that's fine|that is fine|it's fine)\b", first))
+
+
+def said_no(reply: str) -> bool:
+    first = low(reply)[:60]
+    return bool(re.match(r"\W*(no\b|not\b|nope|you can't|you cannot|sorry)", first))
+
+
+def policy_dialogue(profile: dict[str, Any] | None = None) -> Dialogue:
+    if profile is GUS:
+        backend = FakeBackend(rules=default_rules(), home_airport="ORD")
+        return Dialogue(backend=backend, profile=dict(GUS))
+    return Dialogue()
+
+
+# --- policy questions ------------------------------------------------------------------
+
+
+async def ask_policy(text: str, profile: dict[str, Any] | None = None) -> tuple[Dialogue, str]:
+    d = policy_dialogue(profile)
+    reply = await d.say(text)
+    assert not set(d.backend.names()) & (SEARCHES | WRITES), d.backend.names()
+    assert "get_policy" in d.backend.names()
+    return d, reply
+
+
+async def test_premium_economy_to_london_is_fine_on_a_long_flight() -> None:
+    _, reply = await ask_policy("can I fly premium economy to London?")
+    assert said_yes(reply), reply
+    assert "amber" not in low(reply)
+    assert re.search(r"\b7 ?h", reply), reply  # JFK–London flies 7h25
+
+
+async def test_hotel_cap_in_paris() -> None:
+    _, reply = await ask_policy("what's the hotel cap in Paris?")
+    assert "300" in reply, reply
+    assert "Paris" in reply
+
+
+@gap
+async def test_approval_for_a_6k_trip() -> None:
+    _, reply = await ask_policy("do I need approval for a 6k trip?")
+    assert said_yes(reply), reply
+    assert "manager" in low(reply)
+    assert "5,000" in reply
+    assert "vp" not in low(reply)
+
+
+async def test_business_on_a_7_hour_flight() -> None:
+    _, reply = await ask_policy("is business ok for a 7h flight?")
+    assert said_yes(reply), reply
+
+
+async def test_business_on_a_4_hour_flight_needs_approval() -> None:
+    _, reply = await ask_policy("is business class allowed on a 4 hour flight?")
+    assert said_no(reply), reply
+    assert "approv" in low(reply)
+    assert "6 h" in reply or "6h" in reply or "6 hours" in low(reply)
+
+
+async def test_first_class_to_tokyo_is_never_allowed() -> None:
+    _, reply = await ask_policy("can I book first class to Tokyo?")
+    assert said_no(reply), reply
+    assert "first" in low(reply)
+
+
+async def test_hotel_cap_by_a_city_nickname() -> None:
+    _, reply = await ask_policy("what's the nightly limit for hotels in NYC?")
+    assert "325" in reply, reply
+
+
+@gap
+async def test_hotel_cap_in_a_city_without_its_own_cap() -> None:
+    _, reply = await ask_policy("hotel budget per night in Madrid?")
+    assert "250" in reply, reply
+    assert "Madrid" in reply
+
+
+async def test_how_far_ahead_to_book() -> None:
+    _, reply = await ask_policy("how far ahead do I have to book flights?")
+    assert re.search(r"\b7 days\b|\bseven days\b|\ba week\b", low(reply)), reply
+
+
+async def test_which_airlines_are_blocked() -> None:
+    _, reply = await ask_policy("which airlines am I not allowed to fly?")
+    assert "Spirit" in reply, reply
+    assert "Ryanair" in reply
+
+
+@gap
+async def test_a_blocked_airline_to_dublin() -> None:
+    _, reply = await ask_policy("can I fly Ryanair to Dublin?")
+    assert said_no(reply), reply
+    assert "Ryanair" in reply
+    assert "block" in low(reply)
+
+
+@gap
+async def test_who_approves_a_12k_trip() -> None:
+    _, reply = await ask_policy("who has to sign off on a $12,000 trip?")
+    assert "manager" in low(reply), reply
+    assert "vp finance" in low(reply)
+    assert "executive" not in low(reply)
+
+
+@gap
+async def test_a_small_trip_needs_no_approval() -> None:
+    _, reply = await ask_policy("does a 3000 dollar trip need approval?")
+    assert said_no(reply), reply
+
+
+@gap
+async def test_premium_economy_on_a_short_hop_needs_approval() -> None:
+    _, reply = await ask_policy("premium economy from New York to Boston, is that ok?")
+    assert said_no(reply), reply
+    assert "approv" in low(reply)
+
+
+@gap
+async def test_business_to_paris() -> None:
+    _, reply = await ask_policy("could I take business to Paris?")
+    assert said_yes(reply), reply
+    assert "Paris" in reply
+
+
+@gap
+async def test_a_hotel_over_the_london_cap() -> None:
+    _, reply = await ask_policy("is a $400/night hotel in London ok?")
+    assert said_no(reply), reply
+    assert "350" in reply
+    assert "approv" in low(reply)
+
+
+@gap
+async def test_booking_less_than_a_week_out() -> None:
+    _, reply = await ask_policy("what happens if I book less than a week out?")
+    assert "approv" in low(reply), reply
+    assert re.search(r"\b7 days\b|\bseven days\b|\ba week\b", low(reply)), reply
+
+
+@gap
+async def test_standard_policy_premium_economy_to_london() -> None:
+    # Globex's policy allows premium economy from 6 h: ORD–London flies 8h25.
+    _, reply = await ask_policy("can I fly premium economy to London?", GUS)
+    assert said_yes(reply), reply
+    assert "amber" not in low(reply)
+
+
+async def test_standard_policy_business_to_london_needs_approval() -> None:
+    _, reply = await ask_policy("can I fly business to London?", GUS)
+    assert said_no(reply), reply
+    assert "9 h" in reply or "9h" in reply or "9 hours" in low(reply)
+
+
+@gap
+async def test_standard_policy_hotel_cap_in_paris() -> None:
+    _, reply = await ask_policy("What's the most I can spend per night on a hotel in Paris?", GUS)
+    assert "275" in reply, reply
+
+
+async def test_standard_policy_business_to_tokyo() -> None:
+    _, reply = await ask_policy("business class to tokyo - allowed?", GUS)
+    assert said_yes(reply), reply
+
+
+# --- one's own trips ---------------------------------------------------------------------
+
+
+def flight(seg: str, number: str, origin: str, dest: str, depart: str, arrive: str, **kw: Any):
+    return {
+        "segment_id": seg,
+        "kind": "flight",
+        "status": kw.get("status", "confirmed"),
+        "flight": number,
+        "origin": origin,
+        "destination": dest,
+        "depart": depart,
+        "arrive": arrive,
+        "cabin": kw.get("cabin", "economy"),
+        "passengers": 1,
+        "price": money(kw.get("price", 600)),
+        "refundable": kw.get("refundable", False),
+        "locator": kw.get("locator"),
+    }
+
+
+def hotel(seg: str, name: str, city: str, check_in: str, check_out: str, **kw: Any):
+    return {
+        "segment_id": seg,
+        "kind": "hotel",
+        "status": kw.get("status", "confirmed"),
+        "hotel": name,
+        "city": city,
+        "check_in": check_in,
+        "check_out": check_out,
+        "rooms": 1,
+        "price": money(kw.get("price", 900)),
+        "refundable": kw.get("refundable", True),
+        "locator": kw.get("locator"),
+    }
+
+
+def booking(booking_id: str, status: str, total: float, *segments: dict[str, Any], **kw: Any):
+    return BookingOut.model_validate(
+        {
+            "booking_id": booking_id,
+            "status": status,
+            "traveler_id": "u_ava",
+            "traveler": "Ava Traveller",
+            "total": money(total),
+            "policy": kw.get("policy", {"status": "green", "violations": []}),
+            "hold_expires_at": kw.get("hold_expires_at"),
+            "approval_id": kw.get("approval_id"),
+            "segments": list(segments),
+        }
+    ).model_dump(mode="json", exclude_none=True)
+
+
+LONDON = booking(
+    "BK-LON001",
+    "confirmed",
+    2140,
+    flight(
+        "SG-1",
+        "BA 117",
+        "JFK",
+        "LHR",
+        "2026-12-18T08:05-05:00",
+        "2026-12-18T20:15+00:00",
+        locator="QX7P2L",
+    ),
+    hotel(
+        "SG-2",
+        "Hilton London Canary Wharf",
+        "London",
+        "2026-12-18",
+        "2026-12-22",
+        locator="HLN552",
+    ),
+    flight(
+        "SG-3",
+        "BA 116",
+        "LHR",
+        "JFK",
+        "2026-12-22T11:00+00:00",
+        "2026-12-22T14:10-05:00",
+        locator="QX7P2L",
+    ),
+)
+PARIS = booking(
+    "BK-PAR002",
+    "held",
+    780,
+    hotel("SG-4", "Marriott Opera Ambassador", "Paris", "2027-01-11", "2027-01-14", status="held"),
+    hold_expires_at="2026-12-01T09:15:00Z",
+)
+BOSTON = booking(
+    "BK-BOS003",
+    "pending_approval",
+    640,
+    flight(
+        "SG-5",
+        "DL 2104",
+        "JFK",
+        "BOS",
+        "2026-12-09T07:30-05:00",
+        "2026-12-09T08:45-05:00",
+        cabin="business",
+        status="pending_approval",
+    ),
+    approval_id="AP-0042",
+    policy={
+        "status": "amber",
+        "violations": ["Business class on a 1h15 flight: economy is the rule under 6 h of flying"],
+        "approvals_required": ["manager"],
+    },
+)
+
+
+def trip_row(data: dict[str, Any]) -> dict[str, Any]:
+    """The ``list_trips`` row the real tool makes of a booking."""
+    b = BookingOut.model_validate(data)
+    start, end = trip_days(b)
+    row = {
+        "booking_id": b.booking_id,
+        "status": b.status,
+        "traveler": b.traveler,
+        "summary": summary_line(b),
+        "places": trip_places(b),
+        "start": start,
+        "end": end,
+        "total": data["total"],
+        "hold_expires_at": b.hold_expires_at,
+        "approval_id": b.approval_id,
+    }
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def trips_dialogue() -> Dialogue:
+    backend = FakeBackend(
+        trips=[trip_row(PARIS), trip_row(BOSTON), trip_row(LONDON)],  # newest booked first
+        bookings={b["booking_id"]: b for b in (PARIS, BOSTON, LONDON)},
+    )
+    return Dialogue(backend=backend)
+
+
+async def ask_trips(*texts: str) -> tuple[Dialogue, str]:
+    d = trips_dialogue()
+    reply = ""
+    for text in texts:
+        reply = await d.say(text)
+    assert d.pending is None, "a question asked for a confirmation"
+    assert not set(d.backend.names()) & (SEARCHES | WRITES), d.backend.names()
+    assert {"list_trips", "get_booking"} & set(d.backend.names()), d.backend.names()
+    assert "where would you like" not in low(reply)
+    return d, reply
+
+
+@gap
+async def test_what_time_is_my_flight_to_london() -> None:
+    _, reply = await ask_trips("what time is my flight to London?")
+    assert "08:05" in reply, reply
+    assert "BA 117" in reply
+
+
+@gap
+async def test_which_hotel_am_i_in_in_paris() -> None:
+    _, reply = await ask_trips("which hotel am I in in Paris?")
+    assert "Marriott Opera Ambassador" in reply, reply
+
+
+@gap
+async def test_is_my_boston_trip_confirmed() -> None:
+    _, reply = await ask_trips("is my Boston trip confirmed?")
+    assert said_no(reply), reply
+    assert "approv" in low(reply)
+
+
+@gap
+async def test_when_do_i_land_is_the_next_flight() -> None:
+    _, reply = await ask_trips("when do I land?")
+    assert "08:45" in reply, reply  # the Boston flight on 9 Dec comes first
+
+
+@gap
+async def test_when_do_i_land_after_asking_about_london() -> None:
+    _, reply = await ask_trips("what time is my flight to London?", "and when do I land?")
+    assert "20:15" in reply, reply
+
+
+@gap
+async def test_terminal_is_not_in_the_catalogue_and_says_so() -> None:
+    _, reply = await ask_trips("what terminal does my London flight leave from?")
+    assert "terminal" in low(reply), reply
+    assert re.search(r"don't have|do not have|can't see|isn't|not (?:in|part|avail)", low(reply))
+    assert "JFK" in reply
+
+
+@gap
+async def test_when_is_my_flight_home_from_london() -> None:
+    _, reply = await ask_trips("when's my flight back from London?")
+    assert "11:00" in reply, reply
+    assert "22" in reply
+
+
+@gap
+async def test_confirmation_number_of_the_london_flight() -> None:
+    _, reply = await ask_trips("what's my confirmation number for the London flight?")
+    assert "QX7P2L" in reply, reply
+
+
+@gap
+async def test_when_do_i_check_out_in_london() -> None:
+    _, reply = await ask_trips("when do I check out of my London hotel?")
+    assert re.search(r"22 Dec|Dec(?:ember)? 22", reply), reply
+
+
+@gap
+async def test_how_much_is_my_london_trip() -> None:
+    _, reply = await ask_trips("how much is my London trip costing?")
+    assert "2,140" in reply, reply
+
+
+@gap
+async def test_am_i_flying_economy_to_london() -> None:
+    _, reply = await ask_trips("am I flying economy to london?")
+    assert said_yes(reply), reply
+
+
+@gap
+async def test_is_the_paris_hotel_refundable() -> None:
+    _, reply = await ask_trips("is the paris hotel refundable?")
+    assert said_yes(reply), reply
+
+
+@gap
+async def test_which_airport_do_i_leave_from_for_london() -> None:
+    _, reply = await ask_trips("Which airport am I flying out of for the London trip?")
+    assert "JFK" in reply, reply
+
+
+@gap
+async def test_what_trips_are_coming_up() -> None:
+    _, reply = await ask_trips("what trips do I have coming up?")
+    for place in ("London", "Paris", "Boston"):
+        assert place in reply, reply
+
+
+@gap
+async def test_a_trip_that_does_not_exist() -> None:
+    _, reply = await ask_trips("what time is my flight to Tokyo?")
+    assert "Tokyo" in reply, reply
+    assert re.search(r"don't see|no trip|can't find|couldn't find|don't have", low(reply)), reply
+
+
+# --- what it can't do yet: an honest answer, not another search -----------------------------
+
+
+async def cant(*texts: str) -> tuple[Dialogue, str]:
+    d = trips_dialogue()
+    reply = ""
+    for text in texts:
+        calls_before = len(d.backend.calls)
+        reply = await d.say(text)
+    new = {n for n, _ in d.backend.calls[calls_before:]}
+    assert not new & (SEARCHES | WRITES), new
+    assert d.pending is None
+    assert re.search(r"can't|cannot|can not|not able|unable|don't .*yet|not yet", low(reply)), reply
+    return d, reply
+
+
+@gap
+async def test_choosing_a_seat() -> None:
+    _, reply = await cant("can I pick a window seat on my London flight?")
+    assert "seat" in low(reply), reply
+
+
+@gap
+async def test_an_aisle_seat_without_a_trip_named() -> None:
+    _, reply = await cant("I want an aisle seat please")
+    assert "seat" in low(reply), reply
+
+
+@gap
+async def test_taxes_of_an_option_just_listed() -> None:
+    _, reply = await cant("JFK to London on Dec 18", "how much of option 2 is taxes?")
+    assert "tax" in low(reply), reply
+
+
+@gap
+async def test_checking_in() -> None:
+    _, reply = await cant("check me in for my flight to London please")
+    assert re.search(r"check[- ]?in", low(reply)), reply
+
+
+@gap
+async def test_boarding_pass() -> None:
+    _, reply = await cant("can you send me my boarding pass?")
+    assert "boarding pass" in low(reply), reply
+
+
+@gap
+async def test_bags() -> None:
+    _, reply = await cant("how many checked bags can I take to London?")
+    assert "bag" in low(reply), reply
+
+
+# --- end to end: the real Concierge, tools and booking core on the demo data ---------------
+
+E2E_HUBS = ("JFK", "LGA", "EWR", "BOS", "LHR", "LGW", "CDG", "ORY")
+
+
+@pytest.fixture
+async def demo(runtime: Runtime) -> Runtime:
+    async with runtime.db.uow() as session:
+        await seed_demo(
+            session,
+            today=NOW.date(),
+            days_ahead=30,
+            hubs=E2E_HUBS,
+            settings=runtime.settings,
+            now=NOW,
+        )
+    return runtime
+
+
+@pytest.fixture
+async def live(demo: Runtime) -> AsyncIterator[Concierge]:
+    c = await Concierge.open(demo, OfflinePlanner())
+    yield c
+    await c.aclose()
+
+
+async def test_e2e_premium_economy_to_london(live: Concierge, demo: Runtime) -> None:
+    ava = Chat(live, await caller(demo, "ava"))
+    reply = await ava.say("can I fly premium economy to London?")
+    assert ava.tools() == ["get_policy"]
+    assert said_yes(reply), reply
+
+
+@gap
+async def test_e2e_standard_policy_business_to_london(live: Concierge, demo: Runtime) -> None:
+    gus = Chat(live, await caller(demo, "gus"))
+    reply = await gus.say("am I allowed business class to London?")
+    assert said_no(reply), reply
+    reply = await gus.say("and premium economy?")
+    assert said_yes(reply), reply
+
+
+@gap
+async def test_e2e_questions_about_a_booked_trip(live: Concierge, demo: Runtime) -> None:
+    ava = Chat(live, await caller(demo, "ava"))
+    await ava.say("New York to London on Dec 18, direct please")
+    await ava.say("option 1")
+    await ava.answer(True)
+    confirmed = ava.output("confirm_booking")
+    assert confirmed["status"] == "confirmed"
+    depart = confirmed["segments"][0]["depart"]  # local time at the origin
+
+    other = Chat(live, ava.who)  # a new conversation: only the trips know
+    reply = await other.say("what time is my flight to London?")
+    assert not set(other.tools()) & SEARCHES, other.tools()
+    assert depart[11:16] in reply, reply
+    reply = await other.say("is my London trip confirmed?")
+    assert said_yes(reply), reply
+    reply = await other.say("can you check me in?")
+    assert not set(other.tools()) & (SEARCHES | WRITES), other.tools()
+    assert re.search(r"can't|cannot|not able|not yet", low(reply)), reply
