@@ -331,9 +331,6 @@ NOT_YET: frozenset[str] = frozenset(
         "sometime-that-week",
         "any-day-next-week",
         "us-ambiguous",
-        "typo-hotel-nights",
-        "myself-plus-2",
-        "w-coworkers",
     }
 )
 

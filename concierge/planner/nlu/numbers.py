@@ -1,36 +1,37 @@
-"""Counts as people write them: digits, number words, "a couple", "me and two colleagues"."""
+"""Counts as people write them: digits, number words, "a couple", "me and two colleagues".
+
+Number words become digits through ``text2num`` (``alpha2digit``: "twenty-two"
+→ 22, "a party of three" → "a party of 3") after near-miss spellings are fixed
+(``spelling``), so the patterns below only know digits and the few quantifiers
+that are not numerals ("a couple of", "a pair of", "a dozen", "both").
+"""
 
 from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 from typing import Final
 
+from text_to_num import alpha2digit, text2num
+
+from concierge.planner.nlu.spelling import fix as fix_spelling
+
+# Quantifiers that are not numerals (text2num leaves them alone).
 WORDS: Final[dict[str, int]] = {
     "a": 1,
     "an": 1,
     "one": 1,
     "single": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "couple": 2,
-    "pair": 2,
-    "both": 2,
-    "a couple": 2,
-    "a couple of": 2,
-    "a pair of": 2,
-    "dozen": 12,
     "solo": 1,
     "alone": 1,
+    "couple": 2,
+    "a couple": 2,
+    "pair": 2,
+    "a pair": 2,
+    "both": 2,
+    "dozen": 12,
+    "a dozen": 12,
 }
 ORDINALS: Final[dict[str, int]] = {
     "first": 1,
@@ -54,58 +55,90 @@ ORDINALS: Final[dict[str, int]] = {
     "tenth": 10,
     "10th": 10,
 }
-_NUM = (
-    r"(\d{1,3}|a couple of|a couple|a pair of|couple of|couple|"
-    + "|".join(
-        sorted((w for w in WORDS if " " not in w and w not in {"a", "an"}), key=len, reverse=True)
-    )
-    + ")"
+_NUM = r"(\d{1,3}|(?:a\s+)?(?:couple|pair|dozen)(?:\s+of)?|both)"
+_PEOPLE = (
+    r"(?:people|persons?|passengers?|pax|travell?ers?|adults?|children|child|kids?|infants?|seats?"
+    r"|tickets?|tix|guests?|of us|employees|colleagues|coworkers|co-workers|teammates|engineers|folks|ppl)"
 )
-_PEOPLE = r"(?:people|persons?|passengers?|pax|travell?ers?|adults?|children|child|kids?|infants?|seats?|tickets?|tix|guests?|of us|employees|colleagues|coworkers|co-workers|teammates|engineers|folks|ppl)"
-_COMPANIONS = r"(?:colleagues?|coworkers?|co-workers?|teammates?|friends?|others?|people|persons?|(?:members?|people) of my team|managers?|boss(?:es)?|reports?|engineers?|guests?|clients?|customers?|partners?|wife|husband|spouse|kids?|children|sons?|daughters?)"
+_COMPANIONS = (
+    r"(?:colleagues?|coworkers?|co-workers?|teammates?|friends?|others?|people|persons?"
+    r"|(?:members?|people) of my team|managers?|boss(?:es)?|reports?|engineers?|guests?|clients?"
+    r"|customers?|partners?|wife|husband|spouse|kids?|children|sons?|daughters?|family)"
+)
+_WITH = r"(?:and|\+|&|plus|with|w/|along with|together with)"
 
 _COUNT_PEOPLE = re.compile(rf"\b{_NUM}\s+(?:more\s+|other\s+|extra\s+)?{_PEOPLE}\b")
 _COUNT_ANY = re.compile(rf"\b({_NUM[1:-1]}|a|an)\s+(?:more\s+|other\s+|extra\s+)?{_PEOPLE}\b")
 _PARTY = re.compile(rf"\b(?:party|group|team) of\s+{_NUM}\b")
 _FOR_N = re.compile(
-    rf"\bfor\s+{_NUM}\b(?!\s*(?:nights?|days?|weeks?|hours?|h\b|pm|am|:|rooms?|stars?|usd|eur|gbp|\$|%))"
+    rf"\bfor\s+{_NUM}\b(?!\s*(?:nights?|days?|weeks?|months?|hours?|h\b|pm|am|:|rooms?|stars?|usd|eur|gbp|\$|%|st|nd|rd|th))"
 )
+# "me and 2 colleagues", "myself plus 2", "I and five teammates", "me + my boss".
 _ME_AND = re.compile(
-    rf"\b(?:me|myself|i)\s+(?:and|\+|plus|with)\s+(?:my\s+)?(?:{_NUM}\s+)?(?P<who>{_COMPANIONS})\b"
+    rf"\b(?:me|myself|i)\s+{_WITH}\s+(?:my\s+)?(?:(?P<n>{_NUM[1:-1]})\s*(?P<who>{_COMPANIONS})?|(?P<who2>{_COMPANIONS}))\b"
 )
 _AND_ME = re.compile(
-    rf"\b(?:my\s+)?(?:{_NUM}\s+)?(?P<who>{_COMPANIONS})\s+(?:and|\+|&)\s+(?:i|me|myself)\b"
+    rf"\b(?:my\s+)?(?:(?P<n>{_NUM[1:-1]})\s+)?(?P<who>{_COMPANIONS})\s+(?:and|\+|&)\s+(?:i|me|myself)\b"
+)
+# "travelling with 2 coworkers", "flying w/ my boss": the speaker goes too.
+_GOING_WITH = re.compile(
+    rf"\b(?:with|w/|along with|together with|accompanied by)\s+(?:my\s+)?(?:(?P<n>{_NUM[1:-1]})\s+)?(?P<who>{_COMPANIONS})\b"
 )
 _ME_AND_NAME = re.compile(r"\b(?:me|myself)\s+(?:and|\+|plus)\s+(?!my\b)[a-z]+\b")
-_ROOMS = re.compile(rf"\b{_NUM}\s+(?:hotel\s+)?rooms?\b")
+_ROOMS = re.compile(rf"\b{_NUM}\s+(?:hotel\s+|double\s+|single\s+|twin\s+)?rooms?\b")
 _NIGHTS = re.compile(rf"\b{_NUM}\s+nights?\b")
-_JUST_ME = re.compile(r"\b(?:just me|only me|myself only|just myself|alone|solo|one person)\b")
+_WEEKS = re.compile(
+    rf"\bfor\s+(?:a|{_NUM[1:-1]})\s+weeks?\b|\b(?:a|{_NUM[1:-1]})[- ]weeks?(?:'s)?\s+stay\b"
+)
+_JUST_ME = re.compile(r"\b(?:just me|only me|myself only|just myself|alone|solo|1 person)\b")
 
 
 def word_number(text: str) -> int | None:
-    """``"two"`` → 2, ``"3"`` → 3, ``"a couple of"`` → 2; None if not a count."""
-    key = " ".join(text.lower().split())
+    """``"two"`` → 2, ``"3"`` → 3, ``"twenty one"`` → 21, ``"a couple of"`` → 2; None if not a count."""
+    key = " ".join(text.lower().split()).removesuffix(" of")
     if key.isdigit():
         return int(key)
-    return WORDS.get(key) or WORDS.get(key.removesuffix(" of"))
+    if key in WORDS:
+        return WORDS[key]
+    try:
+        value = text2num(key.replace("-", " "), "en")
+    except ValueError:
+        return None
+    return int(value) if value > 0 else None
+
+
+@lru_cache(maxsize=4096)
+def normalize(text: str) -> str:
+    """Lower case, spelling fixed, number words as digits ("a party of three" → "a party of 3")."""
+    return str(alpha2digit(fix_spelling(text.lower()), "en", threshold=0))
+
+
+def _plural(who: str) -> bool:
+    return who in {"children", "people", "kids", "family"} or (
+        who.endswith("s") and not who.endswith("ss")
+    )
+
+
+def _companions(match: re.Match[str]) -> int:
+    """How many people besides the speaker a "me and …" phrase names."""
+    raw = match.group("n")
+    if raw:
+        return word_number(raw) or 1
+    who = match.groupdict().get("who") or match.groupdict().get("who2") or ""
+    return 2 if _plural(who) else 1
 
 
 def passengers(text: str) -> int | None:
     """How many travel, when the text says so.
 
     "for 2 people", "two passengers", "party of four", "me and 2 colleagues" (3),
-    "me and my manager" (2), "just me" (1). ``text`` is lower-case.
+    "myself plus 2" (3), "travelling with 2 coworkers" (3), "me and my manager" (2),
+    "just me" (1).
     """
+    text = normalize(text)
     match = _ME_AND.search(text) or _AND_ME.search(text)
     if match:
-        extra = word_number(match.group(1)) if match.group(1) else None
-        if extra is None:
-            who = match.group("who")
-            plural = who in {"children", "people", "kids"} or (
-                who.endswith("s") and not who.endswith("ss")
-            )
-            extra = 2 if plural else 1
-        return 1 + extra
+        return 1 + _companions(match)
     if _ME_AND_NAME.search(text):
         return 2
     groups = list(_COUNT_ANY.finditer(text))
@@ -115,6 +148,9 @@ def passengers(text: str) -> int | None:
     ):
         # "two adults and a child": the groups add up.
         return sum(word_number(g.group(1)) or 0 for g in groups) or None
+    match = _GOING_WITH.search(text)
+    if match:
+        return 1 + _companions(match)
     for pattern in (_COUNT_PEOPLE, _PARTY):
         match = pattern.search(text)
         if match:
@@ -127,24 +163,27 @@ def passengers(text: str) -> int | None:
     match = _FOR_N.search(text)
     if match:
         count = word_number(match.group(1))
-        if count and 1 <= count <= 99 and not re.search(r"\bfor\s+\d{1,2}(st|nd|rd|th)\b", text):
+        if count and 1 <= count <= 99:
             return count
     return None
 
 
 def rooms(text: str) -> int | None:
-    match = _ROOMS.search(text)
+    match = _ROOMS.search(normalize(text))
     return word_number(match.group(1)) if match else None
 
 
 def nights(text: str) -> int | None:
+    text = normalize(text)
     match = _NIGHTS.search(text)
     if match:
         return word_number(match.group(1))
-    if re.search(r"\bfor (?:a|one|1) week\b|\ba week(?:'s)? stay\b", text):
-        return 7
-    if re.search(r"\bfor (?:two|2) weeks\b|\bfor a fortnight\b", text):
+    match = _WEEKS.search(text)
+    if match:
+        raw = next((g for g in match.groups() if g), "a")
+        return 7 * (word_number(raw) or 1)
+    if re.search(r"\bfor a fortnight\b|\ba fortnight'?s? stay\b", text):
         return 14
-    if re.search(r"\b(?:overnight|one night|a night)\b", text):
+    if re.search(r"\b(?:overnight|1 night|a night)\b", text):
         return 1
     return None
