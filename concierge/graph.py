@@ -102,6 +102,7 @@ def build_graph(
             now=ctx.rt.clock.now(),
             caller=ctx.caller,
             profile=ctx.profile,
+            history=tuple(state["messages"]),
         )
         text_id = f"txt_{uuid.uuid4().hex[:12]}"
         streamed = False

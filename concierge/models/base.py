@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -20,6 +20,9 @@ class ModelRequest:
 
     ``now`` is the runtime clock, frozen in tests and evaluations; ``profile`` is the
     caller's traveller profile (name, role, department, home_airport, currency).
+    ``history`` is the whole checkpointed conversation, tool results in full (never
+    digests): a model that is a program (the offline planner) reads that, since it
+    has no token budget; a language model reads only the budgeted ``messages``.
     """
 
     messages: list[BaseMessage]
@@ -27,6 +30,7 @@ class ModelRequest:
     now: datetime
     caller: Caller
     profile: dict[str, Any] = field(default_factory=dict)
+    history: Sequence[BaseMessage] = ()
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 
 from concierge.planner import OfflinePlanner
+from concierge.planner.nlu import asks
 from concierge.service import Concierge
 from core.policy.rules import default_rules
 from core.runtime import Runtime
@@ -582,3 +583,98 @@ async def test_e2e_questions_about_a_booked_trip(live: Concierge, demo: Runtime)
     reply = await other.say("can you check me in?")
     assert not set(other.tools()) & (SEARCHES | WRITES), other.tools()
     assert re.search(r"can't|cannot|not able|not yet", low(reply)), reply
+
+
+# --- reading questions (concierge/planner/nlu/asks.py over asks.yaml) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "feature"),
+    [
+        ("can I pick a window seat on my London flight?", "seats"),
+        ("I'd like an aisle seat", "seats"),
+        ("whats the seat map like", "seats"),
+        ("how much of option 2 is taxes?", "taxes"),
+        ("can u break down the fare for me", "taxes"),
+        ("check me in for my flight to London please", "check_in"),
+        ("can I do online check-in here?", "check_in"),
+        ("send me my boarding pass", "boarding_pass"),
+        ("how many checked bags can I take?", "bags"),
+        ("is a carry-on included", "bags"),
+        ("add my frequent flyer number", "loyalty"),
+    ],
+)
+def test_reading_what_cant_be_done_yet(text: str, feature: str) -> None:
+    found = asks.unsupported(text)
+    assert found is not None
+    assert found.feature == feature
+    assert "can't" in found.reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2 seats to London on Friday",
+        "when do I check in to my hotel?",
+        "book me a flight to London on the 18th",
+        "what's the hotel cap in Paris?",
+        "is business ok for a 7h flight?",
+    ],
+)
+def test_reading_ordinary_requests_as_supported(text: str) -> None:
+    assert asks.unsupported(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("is business ok for a 7h flight?", 420),
+        ("business on a 4 hour flight?", 240),
+        ("is business class allowed on a seven-hour flight?", 420),
+        ("a 6h30 flight", 390),
+        ("for a 9.5 hrs flight", 570),
+        ("can I fly premium economy to London?", None),
+    ],
+)
+def test_reading_a_flight_length(text: str, minutes: int | None) -> None:
+    assert asks.flight_minutes(text) == minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "major", "per_night"),
+    [
+        ("do I need approval for a 6k trip?", 6000, False),
+        ("who has to sign off on a $12,000 trip?", 12000, False),
+        ("does a 3000 dollar trip need approval?", 3000, False),
+        ("is a $400/night hotel in London ok?", 400, True),
+        ("twelve thousand dollars, who approves that", 12000, False),
+        ("hotel at 280 a night in Paris fine?", 280, True),
+    ],
+)
+def test_reading_an_amount(text: str, major: float, per_night: bool) -> None:
+    found = asks.amount(text)
+    assert found is not None
+    assert (found.major, found.per_night) == (major, per_night)
+
+
+def test_reading_no_amount_in_a_flight_length_or_a_date() -> None:
+    assert asks.amount("is business ok for a 7h flight?") is None
+    assert asks.amount("flight to Paris on Dec 18 for 2 people") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "facets"),
+    [
+        ("what time is my flight to London?", {"time"}),
+        ("when do I land?", {"time", "arrive"}),
+        ("which hotel am I in in Paris?", {"hotel"}),
+        ("is my Boston trip confirmed?", {"status"}),
+        ("what terminal does my London flight leave from?", {"terminal"}),
+        ("what's my confirmation number for the London flight?", {"locator"}),
+        ("when do I check out of my London hotel?", {"check_out"}),
+    ],
+)
+def test_reading_what_a_trip_question_asks(text: str, facets: set[str]) -> None:
+    assert facets <= asks.trip_facets(text)
+    assert asks.is_own(text)
+    assert asks.is_question(text)

@@ -1,0 +1,141 @@
+"""Reading questions: about one's own trips, about the policy, and about what the
+concierge can't do yet.
+
+The phrase tables are data (``asks.yaml``); this module only compiles them and
+reads the few numbers a question carries (a flight length, an amount of money),
+with ``text2num`` for numbers written in words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Final
+
+import yaml
+from text_to_num import alpha2digit
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """Something the concierge can't do yet, and the honest answer to give."""
+
+    feature: str  # seats | taxes | check_in | boarding_pass | bags | meals | loyalty
+    reply: str
+
+
+@dataclass(frozen=True)
+class _Tables:
+    unsupported: tuple[tuple[str, re.Pattern[str], str], ...]
+    facets: tuple[tuple[str, re.Pattern[str]], ...]
+    own: re.Pattern[str]
+    question: re.Pattern[str]
+
+
+def _any(patterns: list[str], *, bounded: bool = True) -> re.Pattern[str]:
+    parts = [rf"\b(?:{p})\b" if bounded else f"(?:{p})" for p in patterns]
+    return re.compile("|".join(parts))
+
+
+@lru_cache(maxsize=1)
+def tables() -> _Tables:
+    raw: dict[str, Any] = yaml.safe_load(
+        resources.files("concierge.planner.nlu").joinpath("asks.yaml").read_text("utf-8")
+    )
+    return _Tables(
+        unsupported=tuple(
+            (name, _any(entry["cues"]), " ".join(str(entry["reply"]).split()))
+            for name, entry in raw["unsupported"].items()
+        ),
+        facets=tuple((name, _any(cues)) for name, cues in raw["trip_facets"].items()),
+        own=_any(raw["own"]),
+        question=_any(raw["question"], bounded=False),
+    )
+
+
+def plain(text: str) -> str:
+    """Lower case, single spaces, plain apostrophes: what the tables are written for."""
+    return " ".join((text or "").lower().replace("’", "'").split())
+
+
+def unsupported(text: str) -> Unsupported | None:
+    """The feature a message asks for that doesn't exist yet, if any."""
+    low = plain(text)
+    for name, pattern, reply in tables().unsupported:
+        if pattern.search(low):
+            return Unsupported(name, reply)
+    return None
+
+
+def trip_facets(text: str) -> frozenset[str]:
+    """What a question about a booked trip asks (depart, arrive, hotel, status, …)."""
+    low = plain(text)
+    return frozenset(name for name, pattern in tables().facets if pattern.search(low))
+
+
+def is_own(text: str) -> bool:
+    """The message talks about the traveller's own plans ("my flight", "when do I land")."""
+    return bool(tables().own.search(plain(text)))
+
+
+def is_question(text: str) -> bool:
+    return bool(tables().question.search(plain(text)))
+
+
+def _digits(low: str) -> str:
+    """Numbers in words as digits ("a seven hour flight" → "a 7 hour flight")."""
+    try:
+        return str(alpha2digit(low, "en"))
+    except Exception:  # pragma: no cover - text2num is defensive already
+        return low
+
+
+_HOURS: Final = re.compile(
+    r"(?<![\d.])(?P<h>\d{1,2}(?:\.\d+)?)\s*(?:-\s*)?(?:h(?=\d)|h\b|hrs?\b|hours?\b)(?:\s*(?P<m>\d{1,2})\b)?"
+    r"|(?<![\d.])(?P<h2>\d{1,2}):(?P<m2>\d\d)\s*(?:h\b|hrs?\b|hours?\b)"
+)
+
+
+def flight_minutes(text: str) -> int | None:
+    """A flight length said in the message ("a 7h flight", "4 hours", "six-hour")."""
+    low = plain(text).replace("-hour", " hour").replace("half an hour", "0.5 hours")
+    low = _digits(low)
+    m = _HOURS.search(low)
+    if not m:
+        return None
+    if m.group("h2"):
+        return int(m.group("h2")) * 60 + int(m.group("m2"))
+    minutes = round(float(m.group("h")) * 60)
+    if m.group("m"):
+        minutes += int(m.group("m"))
+    return minutes
+
+
+_AMOUNT: Final = re.compile(
+    r"(?P<cur>[$£€])?\s?(?P<n>\d[\d,]*(?:\.\d+)?)(?![\d:])\s?(?P<mult>k\b|thousand\b|grand\b)?"
+    r"\s?(?P<word>usd\b|dollars?\b|bucks\b|eur\b|euros?\b|gbp\b|pounds?\b|quid\b)?"
+    r"(?P<night>\s*(?:a|per|/|each)\s*(?:night|nt)\b)?"
+)
+
+
+@dataclass(frozen=True)
+class Amount:
+    major: float  # in the currency's major units
+    per_night: bool = False
+
+
+def amount(text: str) -> Amount | None:
+    """An amount of money in the message ("a 6k trip", "$12,000", "400 a night")."""
+    low = _digits(plain(text))
+    for m in _AMOUNT.finditer(low):
+        if not (m.group("cur") or m.group("mult") or m.group("word") or m.group("night")):
+            continue
+        if re.match(r"\s*(?:h\b|hrs?\b|hours?\b|days?\b|nights?\b(?! ?(?:a|per)))", low[m.end() :]):
+            continue
+        value = float(m.group("n").replace(",", ""))
+        if m.group("mult"):
+            value *= 1000
+        return Amount(value, per_night=bool(m.group("night")))
+    return None
