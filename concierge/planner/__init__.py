@@ -4,8 +4,9 @@ It reads the conversation and the tools' results and emits the tool calls and
 replies an LLM concierge would, deterministically, so the product works end to
 end with no model at all. Language handling lives in ``nlu/`` (dates, places,
 counts, intents), the conversation state is rebuilt from the messages on every
-call (``state.py``), the dialogue decisions are in ``policy.py`` and the reply
-texts in ``render.py``.
+call (``state.py``), the dialogue decisions are in ``flows/`` (one module per
+conversation flow, ``flows/dispatch.py`` picks one) and the reply texts in
+``render.py``.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from concierge.models.base import ModelRequest, ModelResult, TextSink
+from concierge.planner.flows.base import Call, Context, Decision, Reply
+from concierge.planner.flows.dispatch import decide
 from concierge.planner.nlu.intents import understand
-from concierge.planner.policy import Call, Context, Decision, Reply, decide
 from concierge.planner.state import (
     Offer,
     State,

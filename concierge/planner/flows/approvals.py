@@ -1,0 +1,163 @@
+"""Approvals flow: list pending approvals and record an approver's decision."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from concierge.planner import render
+from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
+from concierge.planner.flows.options import pick
+from concierge.planner.nlu.intents import Intent, Understanding
+from concierge.planner.state import State, Turn
+
+
+def _approval_lines(items: list[dict[str, Any]]) -> str:
+    lines = []
+    for i, a in enumerate(items, start=1):
+        who = a.get("traveler") or a.get("traveller") or a.get("requester") or ""
+        summary = a.get("trip") or a.get("summary") or ""
+        if a.get("hotels"):
+            summary += " + " + ", ".join(str(h) for h in a["hotels"])
+        if a.get("what") == "rebook":
+            summary = "change: " + summary
+        money = a.get("amount") or a.get("total")
+        total = render.money(money) if money else ""
+        reasons = (
+            a.get("reasons")
+            or a.get("violations")
+            or (a.get("policy") or {}).get("violations")
+            or []
+        )
+        why = f" · why: {'; '.join(str(r) for r in reasons)}" if reasons else ""
+        lines.append(
+            f"{i}. **{who}** — {summary} · {total}{why} ({a.get('approval_id')}, booking {a.get('booking_id')})"
+        )
+    return "\n".join(lines)
+
+
+def _approvals(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    step = turn.last("list_approvals")
+    if step is None:
+        return [Call("list_approvals", {"status": "pending"})]
+    if step.error:
+        return Reply(f"I couldn't load approvals: {render.error_text(step.error)}")
+    items = (step.output or {}).get("approvals") or []
+    if not items:
+        return Reply("Nothing is waiting for your approval right now. 🎉")
+    return Reply(
+        f"{len(items)} request{'s' if len(items) != 1 else ''} waiting for your approval:\n"
+        + _approval_lines(items)
+        + '\n\nSay e.g. "approve 1" or "reject Ava\'s trip, too expensive".'
+    )
+
+
+def _approval_matches(a: dict[str, Any], u: Understanding) -> bool:
+    blob = json.dumps(a, ensure_ascii=False).lower()
+    if u.person and u.person.lower() not in blob:
+        return False
+    for mention in u.places:
+        if mention.place is None:
+            continue
+        codes = [c.lower() for c in mention.place.airports]
+        if mention.place.city.lower() not in blob and not any(
+            re.search(rf"\b{c}\b", blob) for c in codes
+        ):
+            return False
+    return True
+
+
+_OWN_TRIP = re.compile(r"\b(my|mine|my own|our)\b", re.I)
+
+
+def _asks_about_own_trip(text: str) -> bool:
+    """Whether the speaker wants their own trip approved ("approve my Paris trip")."""
+    return bool(_OWN_TRIP.search(text))
+
+
+def _own_trip_approval_text(ctx: Context) -> str:
+    # Nobody approves a trip they take (the core refuses it too); say who does.
+    manager = ctx.profile.get("manager")
+    who = manager if isinstance(manager, str) and manager else "your manager"
+    if isinstance(manager, dict) and manager.get("name"):
+        who = str(manager["name"])
+    return (
+        "You can't approve your own trip: travel approvals are decided by "
+        f"{who}{' (your manager)' if who != 'your manager' else ''}. "
+        "It stays pending until they decide, and I'll let you know the outcome."
+    )
+
+
+def decide_approval(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    decision = u.decision or "approve"
+    decided = turn.last("decide_approval")
+    if decided is not None:
+        if decided.declined:
+            return Reply("OK, I haven't recorded a decision.")
+        if decided.error:
+            return Reply(f"I couldn't record the decision: {render.error_text(decided.error)}")
+        out = decided.output or {}
+        approved = str(decided.args.get("decision", decision)).startswith("approv")
+        verb = "Approved" if approved else "Rejected"
+        whose = f"{out['traveler']}'s " if out.get("traveler") else ""
+        text = f"{'✅' if approved else '❌'} {verb} {whose}request {out.get('approval_id', decided.args.get('approval_id'))}"
+        if out.get("booking_id"):
+            text += f" (booking {out['booking_id']})"
+        text += "."
+        if out.get("status") == "pending" and out.get("next_approver_role"):
+            text += f" It now goes to the {out['next_approver_role']} for the next approval."
+        elif out.get("booking_status"):
+            text += f" The booking is now {render.status_text(out['booking_status'])}."
+        if out.get("message"):
+            text += f" {out['message']}"
+        return Reply(text)
+    listing = turn.last("list_approvals")
+    approval_id = None
+    m = re.search(r"\bAPR?-[A-Z0-9]{1,12}\b", u.text, re.I)
+    if m:
+        approval_id = m.group(0).upper()
+    if approval_id is None:
+        if listing is None:
+            return [Call("list_approvals", {"status": "pending"})]
+        if listing.error:
+            return Reply(f"I couldn't load approvals: {render.error_text(listing.error)}")
+        items = list(state.approvals or [])
+        if not items:
+            if _asks_about_own_trip(u.text):
+                return Reply(_own_trip_approval_text(ctx))
+            return Reply("There's nothing waiting for your approval right now.")
+        chosen: dict[str, Any] | None = None
+        index_refs = [r for r in u.options if r.index is not None]
+        if index_refs:
+            picked = pick(items, index_refs[0])
+            if isinstance(picked, str):
+                return Reply(picked)
+            chosen = picked
+        else:
+            matches = [a for a in items if _approval_matches(a, u)]
+            if u.booking_id:
+                matches = [a for a in items if str(a.get("booking_id", "")).upper() == u.booking_id]
+            if len(matches) == 1:
+                chosen = matches[0]
+            elif not matches:
+                return Reply(
+                    "I couldn't find that request among the pending approvals:\n"
+                    + _approval_lines(items)
+                    + "\n\nWhich one do you mean?"
+                )
+            else:
+                return Reply("Which request do you mean?\n" + _approval_lines(matches))
+        if chosen is None:
+            return Reply("Which request do you mean?\n" + _approval_lines(items))
+        approval_id = str(chosen.get("approval_id"))
+    note = u.note or ("Approved" if decision == "approve" else "Rejected") + " via the concierge"
+    return [
+        Call("decide_approval", {"approval_id": approval_id, "decision": decision, "note": note})
+    ]
+
+
+HANDLERS: dict[Intent, Handler] = {
+    Intent.APPROVALS: _approvals,
+    Intent.DECIDE: decide_approval,
+}

@@ -1,0 +1,359 @@
+"""Booking flow: choose options, hold them (``reserve``), confirm, and the yes / no that answers an offer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from concierge.planner import render
+from concierge.planner.flows.approvals import decide_approval
+from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
+from concierge.planner.flows.changes import rebook_flow, select_rebook
+from concierge.planner.flows.options import name_refs, pick
+from concierge.planner.flows.search import search
+from concierge.planner.flows.trips import cancel_flow, select_trip
+from concierge.planner.nlu.intents import Intent, Understanding
+from concierge.planner.state import Offer, State, Turn
+
+_KIND_LIST = {"flight": "flights", "return": "returns", "hotel": "hotels"}
+
+
+def select(
+    state: State, turn: Turn, ctx: Context, u: Understanding, extra: dict[str, Any] | None = None
+) -> Decision:
+    rebooking = turn.last("rebook")
+    if rebooking is not None:
+        return rebook_flow(state, turn, ctx, rebooking.args)
+    refs = list(u.options)
+    named = {r.kind for r in refs}
+    refs += [r for r in name_refs(state, u) if r.kind not in named]
+    last = state.last_shown
+    if last in {"suggestions", "changes"} and state.shown.get(last):
+        return select_rebook(state, turn, ctx, u, refs, state.shown[last])
+    if (
+        last == "trips"
+        and state.trips
+        and refs
+        and not any(k in state.shown for k in ("flights", "hotels"))
+    ):
+        return select_trip(state, turn, ctx, u, refs)
+    if last == "approvals" and state.approvals and refs:
+        if u.decision is None:
+            # Never guess between approve and reject.
+            return Reply(
+                'Do you want to approve or reject it? (e.g. "approve 1" or "reject 2, too expensive")'
+            )
+        return decide_approval(state, turn, ctx, u)
+    chosen: dict[str, dict[str, Any]] = {}
+    if state.offer is not None and state.offer.kind == "select":
+        chosen.update({k: v for k, v in state.offer.args.items() if isinstance(v, dict)})
+    if extra:
+        chosen.update(extra)
+    available = [
+        k
+        for k in ("flight", "return", "hotel")
+        if state.shown.get(_KIND_LIST[k]) and state.shown[_KIND_LIST[k]].items
+    ]
+    if not available:
+        if u.has_trip_details or u.intent == Intent.SEARCH:
+            return search(state, turn, ctx, u)
+        return Reply(
+            "I haven't shown you any options yet. Where and when would you like to travel?"
+        )
+    for ref in refs:
+        kinds = [ref.kind] if ref.kind in available else []
+        if not kinds:
+            # No list named: the outbound flights first, else whatever was shown.
+            kinds = [
+                k for k in ("flight", "hotel", "return") if k in available and k not in chosen
+            ] or available
+        picked: dict[str, Any] | str | None = None
+        for kind in kinds:
+            picked = pick(state.shown[_KIND_LIST[kind]].items, ref)
+            if isinstance(picked, str):
+                return Reply(picked)
+            if picked is not None:
+                chosen[kind] = picked
+                break
+    if not chosen:
+        if (
+            state.offer is not None
+            and state.offer.kind == "select"
+            and state.offer.args.get("single")
+        ):
+            for kind in available:
+                chosen[kind] = state.shown[_KIND_LIST[kind]].items[0]
+        else:
+            n = len(state.shown[_KIND_LIST[available[0]]].items)
+            return Reply(
+                f'Which option would you like? Tell me a number from 1 to {n}, or e.g. "the cheapest".'
+            )
+    d = state.draft
+    missing = []
+    if "return" in available and ("flight" in chosen) and "return" not in chosen and not d.one_way:
+        missing.append("return")
+    if (
+        "hotel" in available
+        and ("flight" in chosen or "return" in chosen)
+        and "hotel" not in chosen
+        and d.want_hotel
+        and not u.no_hotel
+    ):
+        missing.append("hotel")
+    if missing:
+        what = " and ".join("return flight" if m == "return" else "hotel" for m in missing)
+        picked_text = ", ".join(_choice_label(k, v) for k, v in chosen.items())
+        return Reply(
+            f"Got it: {picked_text}. Which {what} would you like"
+            + (' (or say "no hotel")' if "hotel" in missing else "")
+            + "?",
+            Offer("select", dict(chosen)),
+        )
+    red = [(k, v) for k, v in chosen.items() if (v.get("policy") or {}).get("status") == "red"]
+    items = _items(state, chosen)
+    if red and not u.insist:
+        reasons = (
+            "; ".join(
+                str(r) for _, v in red for r in (v.get("policy") or {}).get("violations") or []
+            )
+            or "company policy"
+        )
+        kind = red[0][0]
+        greens = [
+            str(o.get("option"))
+            for o in state.shown[_KIND_LIST[kind]].items
+            if (o.get("policy") or {}).get("status") == "green"
+        ]
+        instead = (
+            f" Option{'s' if len(greens) > 1 else ''} {', '.join(greens)} {'are' if len(greens) > 1 else 'is'} within policy."
+            if greens
+            else ""
+        )
+        return Reply(
+            f"{_choice_label(*red[0])} is not allowed under company policy ({reasons}), so the booking "
+            f'would be refused.{instead} Pick another option, or say "yes" and I\'ll submit it anyway '
+            "for the company's check.",
+            Offer("reserve", {"items": items, "chosen": chosen}),
+        )
+    return _book(state, turn, ctx, u, items, chosen)
+
+
+def _choice_label(kind: str, option: dict[str, Any]) -> str:
+    if kind == "hotel":
+        return f"{option.get('name')}"
+    flights = " + ".join(option.get("flights") or [])
+    return (
+        f"{'return ' if kind == 'return' else ''}{flights} at {render.clock(option.get('depart'))}"
+    )
+
+
+def _items(state: State, chosen: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    items = []
+    for kind in ("flight", "return", "hotel"):
+        option = chosen.get(kind)
+        if option is None:
+            continue
+        if kind == "hotel":
+            quantity = int(option.get("rooms") or 1)
+        else:
+            out = state.returns if kind == "return" else state.flights
+            quantity = int((out or {}).get("passengers") or state.draft.passengers or 1)
+        items.append({"offer_id": option["offer_id"], "quantity": quantity})
+    return items
+
+
+def _traveler_for(state: State, turn: Turn, name: str) -> str | Call | Reply:
+    if state.profile is None:
+        if turn.last("get_traveler_profile") is None:
+            return Call("get_traveler_profile", {})
+        return Reply(f"I couldn't check whether you can book for {name}.")
+    people = state.profile.get("can_book_for") or []
+    for person in people:
+        if (
+            str(person.get("name", "")).lower().split()[:1] == [name.lower()]
+            or str(person.get("name", "")).lower() == name.lower()
+        ):
+            return str(person["user_id"])
+    if str(state.profile.get("name", "")).lower().split()[:1] == [name.lower()]:
+        return ""
+    allowed = ", ".join(str(p.get("name")) for p in people) or "only yourself"
+    return Reply(f"I can't book for {name}: you can book for {allowed}.")
+
+
+def _book(
+    state: State,
+    turn: Turn,
+    ctx: Context,
+    u: Understanding,
+    items: list[dict[str, Any]],
+    chosen: dict[str, Any],
+) -> Decision:
+    reserve = turn.last("reserve")
+    if reserve is None:
+        args: dict[str, Any] = {"items": items}
+        if u.book_for:
+            who = _traveler_for(state, turn, u.book_for)
+            if isinstance(who, Call):
+                return [who]
+            if isinstance(who, Reply):
+                return who
+            if who:
+                args["traveler_id"] = who
+        return [Call("reserve", args)]
+    if reserve.error:
+        return Reply(_booking_error(reserve.error, chosen, ctx), _after_error_offer(reserve.error))
+    if reserve.output is None:
+        return Reply("The hold didn't go through. Shall I try again?")
+    booking_id = str(reserve.output.get("booking_id"))
+    return _confirm_flow(state, turn, ctx, booking_id, reserve.output)
+
+
+def _confirm_flow(
+    state: State, turn: Turn, ctx: Context, booking_id: str, held: dict[str, Any] | None
+) -> Decision:
+    confirm = turn.last("confirm_booking")
+    if confirm is None:
+        return [Call("confirm_booking", {"booking_id": booking_id})]
+    booking = state.bookings.get(booking_id) or held or {}
+    if confirm.declined:
+        return Reply(
+            f"OK, I haven't booked it. {booking_id} stays on hold until {render.hold_time(booking.get('hold_expires_at'))}, "
+            "then it is released automatically. Want me to release the hold now instead?",
+            Offer("cancel", {"booking_id": booking_id}),
+        )
+    if confirm.error:
+        return Reply(_booking_error(confirm.error, {}, ctx), _after_error_offer(confirm.error))
+    return Reply(_confirmed_text(confirm.output or {}, ctx))
+
+
+def _confirmed_text(b: dict[str, Any], ctx: Context) -> str:
+    status = str(b.get("status"))
+    ref = b.get("booking_id")
+    lines = render.booking_summary(b)
+    total = render.money(b.get("total"))
+    if status == "confirmed":
+        head = f"✅ Booked! Your booking reference is **{ref}** — confirmed, {total} charged to the company card."
+    elif status == "pending_approval":
+        policy = b.get("policy") or {}
+        roles = policy.get("approvals_required") or []
+        manager = ctx.profile.get("manager")
+        who = (
+            manager
+            if manager and (not roles or roles[0] in {"manager", "traveller's manager"})
+            else None
+        )
+        whom = who or (", ".join(str(r) for r in roles) if roles else "your approver")
+        reasons = "; ".join(policy.get("violations") or [])
+        why = f" ({reasons})" if reasons else ""
+        head = (
+            f"📨 I've sent **{ref}** to {whom} for approval{why}. Nothing is paid yet; the seats/rooms stay held "
+            f"until {render.hold_time(b.get('hold_expires_at'))}. Total {total}. I'll confirm it as soon as it's approved."
+        )
+    elif status in {"pending_confirmation", "confirming"}:
+        head = f"⏳ **{ref}** is paid ({total}) and waiting for the airline/hotel to confirm; it will update shortly."
+    else:
+        head = f"**{ref}** is {render.status_text(status)}." + (
+            f" {b.get('failure_reason')}" if b.get("failure_reason") else ""
+        )
+    return head + ("\n" + lines if lines else "")
+
+
+def _booking_error(error: dict[str, Any], chosen: dict[str, Any], ctx: Context) -> str:
+    code = str(error.get("code"))
+    base = render.error_text(error)
+    if code == "SOLD_OUT":
+        return f"Sorry — {base} Shall I search again for the latest availability?"
+    if code == "HOLD_EXPIRED":
+        return f"Sorry — {base} Shall I search again so you can pick a fresh option?"
+    if code == "POLICY_BLOCKED":
+        return (
+            f"I couldn't book that: {base} I can't override the travel policy, even on request. "
+            "I can look for an option within policy instead — just say the word."
+        )
+    if code == "PAYMENT_DECLINED":
+        return f"{base} Nothing was charged. Please check with finance, then ask me to try again."
+    if code == "SUPPLIER_UNAVAILABLE":
+        return f"{base} Nothing was charged. Try again in a few minutes?"
+    return f"I couldn't complete that: {base}"
+
+
+def _after_error_offer(error: dict[str, Any]) -> Offer | None:
+    if str(error.get("code")) in {"SOLD_OUT", "HOLD_EXPIRED"}:
+        return Offer("search", {})
+    return None
+
+
+def _yes(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    offer = state.offer
+    if offer is not None:
+        if offer.kind == "reserve":
+            insisting = Understanding(
+                text=u.text, intent=Intent.SELECT, insist=True, book_for=u.book_for
+            )
+            return _book(
+                state,
+                turn,
+                ctx,
+                insisting,
+                list(offer.args["items"]),
+                dict(offer.args.get("chosen") or {}),
+            )
+        if offer.kind == "cancel":
+            return cancel_flow(state, turn, ctx, str(offer.args["booking_id"]))
+        if offer.kind == "confirm":
+            return _confirm_flow(state, turn, ctx, str(offer.args["booking_id"]), None)
+        if offer.kind == "rebook":
+            return rebook_flow(state, turn, ctx, offer.args)
+        if offer.kind == "search":
+            return search(
+                state, turn, ctx, Understanding(text=u.text, intent=Intent.SEARCH, want_flight=None)
+            )
+        if offer.kind == "select":
+            return select(
+                state,
+                turn,
+                ctx,
+                Understanding(
+                    text=u.text, intent=Intent.SELECT, book_for=u.book_for, insist=u.insist
+                ),
+            )
+    current = state.bookings.get(state.current_booking or "")
+    if current and current.get("status") == "held":
+        return _confirm_flow(state, turn, ctx, str(current["booking_id"]), current)
+    if any(state.shown.get(k) for k in ("flights", "hotels", "returns")):
+        return select(
+            state,
+            turn,
+            ctx,
+            Understanding(text=u.text, intent=Intent.SELECT, book_for=u.book_for, insist=u.insist),
+        )
+    return Reply(
+        "Happy to help — what would you like me to do? For example, search a flight or show your trips."
+    )
+
+
+def _no(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    offer = state.offer
+    if offer is not None and offer.kind == "cancel":
+        booking = state.bookings.get(str(offer.args["booking_id"])) or {}
+        return Reply(
+            f"OK, I'll leave {offer.args['booking_id']} on hold until {render.hold_time(booking.get('hold_expires_at'))}. "
+            'Just say "confirm it" if you change your mind.'
+        )
+    if offer is not None and offer.kind == "reserve":
+        return Reply("OK, I won't book that. Would you like to pick another option?")
+    return Reply("OK, no problem. Anything else I can help with?")
+
+
+def _confirm(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    booking_id = u.booking_id or state.current_booking
+    if not booking_id:
+        return Reply("Which booking should I confirm? Give me its reference (BK-…).")
+    return _confirm_flow(state, turn, ctx, booking_id, state.bookings.get(booking_id))
+
+
+HANDLERS: dict[Intent, Handler] = {
+    Intent.SELECT: select,
+    Intent.YES: _yes,
+    Intent.NO: _no,
+    Intent.CONFIRM: _confirm,
+}

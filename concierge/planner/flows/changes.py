@@ -1,0 +1,268 @@
+"""Changes flow: date changes, disruptions and rebooking (suggestions or a change search, then ``rebook``)."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+from concierge.planner import render
+from concierge.planner.flows.base import INACTIVE, Call, Context, Decision, Handler, Reply
+from concierge.planner.flows.lookup import find_booking, trip_matches
+from concierge.planner.flows.options import amount_of, pick
+from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
+from concierge.planner.state import Offer, Shown, State, Turn
+from tools.views import spoken_day
+
+
+def _suggestion_line(i: int, s: dict[str, Any]) -> str:
+    """A rebooking alternative (tools.get_booking.SuggestionOut, or a search option)."""
+    if s.get("summary"):
+        what = str(s["summary"])
+    else:
+        flights = " + ".join(s.get("flights") or []) or str(s.get("flight") or "")
+        what = (
+            f"{flights} · {s.get('origin', '')} {render.when(s.get('depart'))} → "
+            f"{s.get('destination', '')} {render.clock(s.get('arrive'))}"
+        )
+    diff = s.get("fare_difference")
+    if isinstance(diff, dict):
+        value = amount_of(diff)
+        price_text = (
+            " · no fare difference" if value == 0 else f" · fare difference {render.money(diff)}"
+        )
+    else:
+        price_text = (
+            f" · {render.money(s.get('total') or s.get('price'))}"
+            if s.get("total") or s.get("price")
+            else ""
+        )
+    stops = s.get("stops")
+    stop_text = "" if stops is None else (" · direct" if not stops else f" · {stops} stop")
+    return f"{s.get('option', i)}. {what}{stop_text}{price_text} · {render.badge(s.get('policy'))}"
+
+
+def suggestions_text(b: dict[str, Any]) -> str:
+    lines = [_suggestion_line(i, s) for i, s in enumerate(b.get("suggestions") or [], start=1)]
+    return (
+        "Here are the alternatives I can rebook you on:\n"
+        + "\n".join(lines)
+        + "\n\nWhich one should I rebook you on?"
+    )
+
+
+def _disruption(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    looked = turn.calls("get_booking")
+    if not looked:
+        found = _find_disrupted(state, turn, ctx, u)
+        return found
+    outputs = [s.output for s in looked if s.output]
+    disrupted = [b for b in outputs if b.get("disruption")] + [
+        b
+        for b in outputs
+        if b.get("suggestions") or any(seg.get("flight_status") for seg in b.get("segments") or [])
+    ]
+    if not disrupted:
+        if outputs:
+            refs = ", ".join(str(b.get("booking_id")) for b in outputs)
+            return Reply(
+                f"I checked {refs}: all flights are on schedule, nothing needs rebooking. If the airline told you otherwise, give me the booking reference and I'll look again."
+            )
+        errors = [render.error_text(s.error) for s in looked if s.error]
+        return Reply("I couldn't check that booking: " + " ".join(errors))
+    b = disrupted[0]
+    seg_id = _seg_id(b)
+    seg: dict[str, Any] = next(
+        (
+            s
+            for s in b.get("segments") or []
+            if s.get("segment_id") == seg_id or s.get("flight_status")
+        ),
+        {},
+    )
+    disruption = b.get("disruption") or {}
+    status = str(disruption.get("kind") or seg.get("flight_status") or "disrupted")
+    if status == "delayed" and disruption.get("delay_minutes"):
+        status = f"delayed by {disruption['delay_minutes']} minutes"
+    verb = (
+        "has been **cancelled by the airline**"
+        if status == "cancelled"
+        else f"has been **{status}**"
+    )
+    head = f"{seg.get('flight', 'Your flight')} on {render.when(seg.get('depart'))} ({b.get('booking_id')}) {verb}."
+    if not b.get("suggestions"):
+        return Reply(
+            head
+            + " I don't have alternative flights for it yet; our travel team has been alerted. Want me to search other flights on that route?"
+        )
+    options = b.get("suggestions") or []
+    offer = None
+    if len(options) == 1:
+        offer = Offer(
+            "rebook",
+            {
+                "booking_id": b.get("booking_id"),
+                "segment_id": _seg_id(b),
+                "offer_id": options[0].get("offer_id"),
+            },
+        )
+    return Reply(head + "\n\n" + suggestions_text(b), offer)
+
+
+def _seg_id(b: dict[str, Any]) -> str | None:
+    disruption = b.get("disruption")
+    if isinstance(disruption, dict) and disruption.get("segment_id"):
+        return str(disruption["segment_id"])
+    for seg in b.get("segments") or []:
+        if seg.get("flight_status") in {"cancelled", "delayed"}:
+            return str(seg.get("segment_id"))
+    return None
+
+
+def _find_disrupted(
+    state: State, turn: Turn, ctx: Context, u: Understanding
+) -> Decision | list[Call]:
+    if u.booking_id:
+        return [Call("get_booking", {"booking_id": u.booking_id})]
+    listing = turn.last("list_trips")
+    if listing is None:
+        if state.current_booking and not (u.places or u.dates.depart):
+            return [Call("get_booking", {"booking_id": state.current_booking})]
+        return [Call("list_trips", {"limit": 20})]
+    trips = [t for t in (state.trips or []) if t.get("status") not in INACTIVE]
+    matches = [t for t in trips if trip_matches(t, u, ctx)] or trips
+    flagged = [t for t in matches if re.search(r"cancel|delay|disrupt", json.dumps(t).lower())]
+    picks = (flagged or matches)[:3]
+    if not picks:
+        return Reply("I can't find an active trip to check. What's the booking reference?")
+    return [Call("get_booking", {"booking_id": str(t["booking_id"])}) for t in picks]
+
+
+def select_rebook(
+    state: State, turn: Turn, ctx: Context, u: Understanding, refs: list[OptionRef], shown: Shown
+) -> Decision:
+    picked = (
+        pick(shown.items, refs[0]) if refs else (shown.items[0] if len(shown.items) == 1 else None)
+    )
+    if isinstance(picked, str):
+        return Reply(picked)
+    if picked is None:
+        return Reply(f"Which one? Tell me a number from 1 to {len(shown.items)}.")
+    args = {
+        "booking_id": shown.booking_id,
+        "segment_id": shown.segment_id,
+        "offer_id": picked.get("offer_id"),
+    }
+    return rebook_flow(state, turn, ctx, args)
+
+
+def rebook_flow(state: State, turn: Turn, ctx: Context, args: dict[str, Any]) -> Decision:
+    step = turn.last("rebook")
+    if step is None:
+        return [Call("rebook", {k: v for k, v in args.items() if v is not None})]
+    if step.declined:
+        return Reply("OK, I haven't changed anything. Your booking stays as it is.")
+    if step.error:
+        return Reply(f"I couldn't rebook: {render.error_text(step.error)}")
+    out = step.output or {}
+    booking_id = out.get("booking_id", args.get("booking_id"))
+    raw_change = out.get("change")
+    change: dict[str, Any] = raw_change if isinstance(raw_change, dict) else {}
+    status = str(change.get("status") or "done")
+    money: list[str] = []
+    for key, label in (("charge", "charge"), ("refund", "refund"), ("change_fee", "change fee")):
+        value = change.get(key) if change else out.get(key)
+        if isinstance(value, dict) and amount_of(value) not in (0.0, math.inf):
+            money.append(f"{label} {render.money(value)}")
+    cost = f" ({', '.join(money)})" if money else " (no extra cost)"
+    if status == "pending_approval":
+        manager = ctx.profile.get("manager")
+        text = (
+            f"📨 The change to **{booking_id}**{cost} needs approval"
+            + (f" from {manager}" if manager else "")
+            + " before it takes effect; your current booking stays as it is meanwhile."
+        )
+    elif status in {"failed", "rejected"}:
+        reason = (
+            change.get("failure_reason") or out.get("failure_reason") or "the airline refused it"
+        )
+        text = f"Sorry, the change to **{booking_id}** didn't go through: {reason}."
+    elif status == "running":
+        text = f"⏳ Rebooking **{booking_id}**{cost} — waiting for the airline to confirm."
+    else:
+        text = f"✅ Rebooked — **{booking_id}** is {render.status_text(out.get('status'))}{cost}."
+        lines = render.booking_summary(out)
+        if lines:
+            text += "\n" + lines
+    return Reply(text)
+
+
+def _change(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    looked = turn.last("get_booking")
+    if looked is None:
+        hint = Understanding(
+            text=u.text, intent=u.intent, places=u.places, booking_id=u.booking_id, person=u.person
+        )
+        found = find_booking(state, turn, ctx, hint, "change")
+        if not isinstance(found, str):
+            return found
+        return [Call("get_booking", {"booking_id": found})]
+    if looked.error or not looked.output:
+        return Reply(f"I couldn't load that booking: {render.error_text(looked.error or {})}")
+    b = looked.output
+    flights = [s for s in b.get("segments") or [] if s.get("kind") == "flight"]
+    if not flights:
+        return Reply(
+            f"{b.get('booking_id')} has no flight to change. For a hotel change I'd cancel and rebook it — shall I search new hotel dates?"
+        )
+    seg = (
+        flights[-1]
+        if re.search(r"\breturn|\bback\b", u.text.lower()) and len(flights) > 1
+        else flights[0]
+    )
+    new_day = u.dates.depart
+    if new_day is None and u.shift_days:
+        old = render.day_of(seg.get("depart"))
+        new_day = old and old.fromordinal(old.toordinal() + u.shift_days)
+    if new_day is None:
+        return Reply(
+            f"Which date would you like to move {seg.get('flight')} ({seg.get('origin')}→{seg.get('destination')}) to?"
+        )
+    search = [s for s in turn.calls("search_flights") if s.id.endswith("_chg")]
+    if not search:
+        args: dict[str, Any] = {
+            "origin": seg.get("origin"),
+            "destination": seg.get("destination"),
+            "date": new_day.isoformat(),
+            "cabin": seg.get("cabin") or "economy",
+            "passengers": int(seg.get("passengers") or 1),
+            "limit": 5,
+        }
+        if u.dates.depart_after:
+            args["depart_after"] = u.dates.depart_after
+        if u.dates.depart_before:
+            args["depart_before"] = u.dates.depart_before
+        return [Call("search_flights", args, tag="chg")]
+    step = search[-1]
+    if step.error:
+        return Reply(f"I couldn't search new flights: {render.error_text(step.error)}")
+    out = step.output or {}
+    options = out.get("options") or []
+    state.shown["changes"] = Shown(
+        "changes", options, str(b.get("booking_id")), str(seg.get("segment_id"))
+    )
+    state.last_shown = "changes"
+    if not options:
+        return Reply(out.get("note") or f"No flights on {spoken_day(new_day)} — try another date?")
+    return Reply(
+        f"Options to move {seg.get('flight')} to {spoken_day(new_day)} ({b.get('booking_id')}):\n"
+        + render.flights_block(out, "New flights").split("\n", 1)[1]
+        + "\n\nWhich one should I switch you to? Any fare difference and change fee follow the fare rules."
+    )
+
+
+HANDLERS: dict[Intent, Handler] = {
+    Intent.DISRUPTION: _disruption,
+    Intent.CHANGE: _change,
+}

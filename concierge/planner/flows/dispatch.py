@@ -1,0 +1,58 @@
+"""The dispatcher: the flow that owns the turn's intent decides what happens next.
+
+``decide`` is a pure function of the reconstructed conversation, so the planner
+is deterministic and can be re-run over past turns (that is how a bare "yes"
+finds what the previous reply offered). Each intent has one flow (a module of
+``concierge.planner.flows``); a flow looks at the tool calls already made this
+turn and either makes the next one or answers. The booking core decides
+everything that matters (inventory, policy, approvals): a red option is warned
+about, and if the user insists the core is asked anyway and its refusal explained.
+"""
+
+from __future__ import annotations
+
+import re
+
+from concierge.planner import render
+from concierge.planner.flows import (
+    approvals,
+    booking,
+    changes,
+    policy_questions,
+    profile,
+    search,
+    smalltalk,
+    trips,
+)
+from concierge.planner.flows.base import Context, Decision, Handler, Reply
+from concierge.planner.nlu.intents import Intent
+from concierge.planner.state import State, Turn
+
+_HANDLERS: dict[Intent, Handler] = {
+    **smalltalk.HANDLERS,
+    **search.HANDLERS,
+    **booking.HANDLERS,
+    **trips.HANDLERS,
+    **changes.HANDLERS,
+    **policy_questions.HANDLERS,
+    **profile.HANDLERS,
+    **approvals.HANDLERS,
+}
+
+
+def decide(state: State, turn: Turn, ctx: Context) -> Decision:
+    u = turn.understanding
+    if u is None:
+        return Reply(render.HELP_TEXT)
+    intent = u.intent
+    if (
+        intent == Intent.SEARCH
+        and state.last_intent == Intent.POLICY
+        and u.dates.depart is None
+        and (u.cabin or re.match(r"^(?:and|what about|how about|also)\b", u.text.lower()))
+    ):
+        # "and business to Boston?" right after a policy answer is another policy question.
+        intent = Intent.POLICY
+        u.topic = u.text
+    handler = _HANDLERS.get(intent, _HANDLERS[Intent.UNKNOWN])
+    return handler(state, turn, ctx, u)

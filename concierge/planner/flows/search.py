@@ -1,0 +1,329 @@
+"""Search flow: fill the trip draft, ask for what is missing, search flights and hotels, present the options."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from concierge.planner import render
+from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
+from concierge.planner.flows.options import amount_of
+from concierge.planner.nlu.intents import Intent, PriceCap, Understanding
+from concierge.planner.state import Offer, State, Turn
+from core.catalogue.places import lookup_place, resolve_place, served_cities
+from core.errors import ValidationFailed
+from tools.views import spoken_day
+
+
+def _place_problem(u: Understanding) -> str | None:
+    for mention in u.places:
+        if mention.place is not None:
+            continue
+        if mention.unserved:
+            regions = list(
+                dict.fromkeys(w.split(", ")[1] for w in mention.unserved if w.count(", ") == 2)
+            )
+            regions = [r for r in regions if r.lower() != mention.text.lower()][:3]
+            which = f" ({' or '.join(regions)})" if len(mention.unserved) > 1 and regions else ""
+            return (
+                f"Sorry, I can't book travel to {mention.text}{which} — it isn't one of the cities we serve. "
+                f"I can book flights and hotels in: {', '.join(served_cities())}. Where would you like to go instead?"
+            )
+        try:
+            resolve_place(mention.text)
+        except ValidationFailed as exc:
+            message = str(exc)
+            hint = message.split(". ", 1)[1] if ". " in message else ""
+            return f'I don\'t recognise "{mention.text}" as a city or airport. {hint}'.strip()
+    return None
+
+
+def _flight_args(state: State) -> dict[str, Any]:
+    d = state.draft
+    args: dict[str, Any] = {
+        "origin": d.origin,
+        "destination": d.destination,
+        "date": d.depart.isoformat() if d.depart else None,
+        "cabin": d.cabin,
+        "passengers": d.passengers,
+        "max_stops": d.max_stops,
+        "sort": d.sort,
+        "limit": 5,
+    }
+    if d.depart_after:
+        args["depart_after"] = d.depart_after
+    if d.depart_before:
+        args["depart_before"] = d.depart_before
+    return args
+
+
+def _return_args(state: State) -> dict[str, Any]:
+    d = state.draft
+    args = _flight_args(state)
+    args.update(
+        origin=d.destination, destination=d.origin, date=d.ret.isoformat() if d.ret else None
+    )
+    args.pop("depart_after", None)
+    args.pop("depart_before", None)
+    if d.return_after:
+        args["depart_after"] = d.return_after
+    if d.return_before:
+        args["depart_before"] = d.return_before
+    return args
+
+
+def _hotel_args(state: State) -> dict[str, Any]:
+    d = state.draft
+    check_out = d.check_out
+    return {
+        "city": d.destination_city or d.destination,
+        "check_in": d.depart.isoformat() if d.depart else None,
+        "check_out": check_out.isoformat() if check_out else None,
+        "rooms": d.hotel_rooms,
+        "limit": 5,
+    }
+
+
+def _dest_name(state: State) -> str:
+    d = state.draft
+    return d.destination_city or d.destination or "there"
+
+
+def search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    d = state.draft
+    problem = _place_problem(u)
+    if problem and not turn.steps:
+        return Reply(problem)
+    if u.dates.question and not turn.steps:
+        return Reply(u.dates.question)
+    if u.passengers and u.passengers > 9 and not turn.steps:
+        return Reply(
+            f"I can book at most 9 travellers in one booking, and you asked for {u.passengers}. "
+            "How many should I book now? (A bigger group is best split into several bookings.)"
+        )
+    if not d.want_flight and not d.want_hotel:
+        d.want_flight = True
+    if d.destination is None:
+        if not d.want_flight or (u.want_hotel and u.want_flight is None):
+            return Reply("Which city do you need a hotel in, and for which dates?")
+        if d.depart is not None:
+            return Reply(f"Where would you like to fly on {spoken_day(d.depart)}?")
+        return Reply("Where would you like to go, and when?")
+    if d.want_flight and d.origin is None:
+        return Reply(f"Where will you be flying to {_dest_name(state)} from?")
+    if (
+        d.want_flight
+        and d.origin_city
+        and d.origin_city == d.destination_city
+        and d.origin == d.destination
+    ):
+        return Reply(
+            f"You'd be flying from {d.origin_city} to {d.destination_city}. Where are you flying to?"
+        )
+    if d.want_flight and _same_metro(d.origin, d.destination):
+        return Reply(
+            f"{d.origin} and {d.destination} are in the same city. Where are you flying to?"
+        )
+    dest = _dest_name(state)
+    if d.depart is None:
+        if not d.want_flight:
+            return Reply(
+                f'Which dates do you need a hotel in {dest}? (e.g. "Dec 18–22" or "from the 18th for 3 nights")'
+            )
+        return Reply(f"Which date do you want to fly to {dest}?")
+    if d.depart < ctx.today:
+        return Reply(
+            f"{spoken_day(d.depart)} has already passed. Which date do you want to travel?"
+        )
+    if d.ret is not None and (
+        d.ret < d.depart or (d.ret == d.depart and (d.want_hotel or not d.round_trip))
+    ):
+        # A same-day return is a day trip; a stay needs at least one night.
+        return Reply(
+            f"The return date ({spoken_day(d.ret)}) is not after departure ({spoken_day(d.depart)}). When do you come back?"
+        )
+    if d.want_hotel and d.check_out is None:
+        return Reply(f"How many nights will you stay in {dest} (or what's your check-out date)?")
+
+    calls: list[Call] = []
+    searched = {
+        s.id.rsplit("_", 1)[-1] if s.id.endswith(("_ret", "_chg")) else "out"
+        for s in turn.calls("search_flights")
+    }
+    # "add the return flight" asks for the flight home only; "and a hotel" for the hotel only.
+    return_only = u.round_trip and not (
+        u.places or u.dates.depart or u.cabin or u.passengers or u.passenger_delta or u.want_hotel
+    )
+    fresh_flight_request = (u.want_flight is True or not u.want_hotel) and not return_only
+    if (
+        d.want_flight
+        and "out" not in searched
+        and (_flight_args(state) != turn.prior.get("flights") or fresh_flight_request)
+    ):
+        calls.append(Call("search_flights", _flight_args(state)))
+    need_return = d.want_flight and d.ret is not None and not d.one_way and d.round_trip
+    if (
+        need_return
+        and "ret" not in searched
+        and (_return_args(state) != turn.prior.get("returns") or calls)
+    ):
+        calls.append(Call("search_flights", _return_args(state), tag="ret"))
+    if (
+        d.want_hotel
+        and not turn.calls("search_hotels")
+        and (
+            _hotel_args(state) != turn.prior.get("hotels")
+            or u.want_hotel
+            or (calls and not return_only and turn.prior.get("hotels") is None)
+        )
+    ):
+        calls.append(Call("search_hotels", _hotel_args(state)))
+    if calls:
+        return calls
+    return _present_search(state, turn, ctx)
+
+
+def _same_metro(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    pa, pb = lookup_place(a), lookup_place(b)
+    return pa is not None and pb is not None and pa.city == pb.city
+
+
+def _present_search(state: State, turn: Turn, ctx: Context) -> Reply:
+    blocks: list[str] = []
+    problems: list[str] = []
+    searches = turn.calls("search_flights") + turn.calls("search_hotels")
+    if not searches:
+        # Nothing new to search: show what is on the table again.
+        searches = []
+    shown_lists: list[tuple[str, list[dict[str, Any]]]] = []
+    for step in searches:
+        if step.error:
+            problems.append(render.error_text(step.error))
+            continue
+        if step.output is None:
+            continue
+        if step.name == "search_hotels":
+            blocks.append(render.hotels_block(step.output))
+            shown_lists.append(("hotel", step.output.get("options") or []))
+        else:
+            is_return = step.id.endswith("_ret")
+            blocks.append(
+                render.flights_block(step.output, "Return flights" if is_return else "Flights")
+            )
+            shown_lists.append(
+                ("return" if is_return else "flight", step.output.get("options") or [])
+            )
+    if not searches:
+        for kind, out in (
+            ("flight", state.flights),
+            ("return", state.returns),
+            ("hotel", state.hotels),
+        ):
+            if out is None:
+                continue
+            if kind == "hotel":
+                blocks.append(render.hotels_block(out))
+            else:
+                blocks.append(
+                    render.flights_block(out, "Return flights" if kind == "return" else "Flights")
+                )
+            shown_lists.append((kind, out.get("options") or []))
+    text = "\n\n".join(blocks)
+    if problems:
+        text = (
+            (text + "\n\n" if text else "") + "I couldn't search everything: " + " ".join(problems)
+        )
+    non_empty = [(k, opts) for k, opts in shown_lists if opts]
+    if not non_empty:
+        return Reply(text + "\n\nWould you like to try another date, time or cabin?")
+    statuses = [str((o.get("policy") or {}).get("status")) for _, opts in non_empty for o in opts]
+    closing = _closing(non_empty)
+    notes = []
+    d = state.draft
+    if d.want_flight and d.want_hotel and d.ret and not d.round_trip and not d.one_way:
+        notes.append(
+            f'Need a flight back on {spoken_day(d.ret)} too? Just say "add the return flight".'
+        )
+    if d.price_cap is not None:
+        notes.extend(_cap_notes(d.price_cap, non_empty))
+    if "red" in statuses:
+        notes.append("Options marked 🔴 can't be booked under company policy.")
+    if "amber" in statuses:
+        manager = ctx.profile.get("manager")
+        notes.append(
+            f"Options marked 🟠 can be booked but need approval{f' from {manager}' if manager else ''} first."
+        )
+    offer = None
+    if all(len(opts) == 1 for _, opts in non_empty):
+        offer = Offer("select", {"single": True})
+    return Reply("\n\n".join(p for p in [text, " ".join(notes), closing] if p), offer)
+
+
+_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
+
+
+def _cap_notes(cap: PriceCap, lists: list[tuple[str, list[dict[str, Any]]]]) -> list[str]:
+    """Which options fit the user's price cap ("under 200 a night", "max $300").
+
+    The lists stay whole and numbered as the tools returned them, so "option 3"
+    still means what the user sees; the note says which ones fit.
+    """
+    amount, per = cap.amount, cap.per
+    notes: list[str] = []
+    for kind, options in lists:
+        if (per == "night" and kind != "hotel") or (per == "person" and kind == "hotel"):
+            continue
+        key = "nightly" if kind == "hotel" else "price"
+        priced: list[tuple[int, dict[str, Any]]] = [
+            (int(o.get("option") or i), o[key])
+            for i, o in enumerate(options, 1)
+            if isinstance(o.get(key), dict)
+        ]
+        if not priced:
+            continue
+        currency = str(priced[0][1].get("currency") or "")
+        if cap.currency and currency and cap.currency != currency:
+            # No exchange rates here: comparing £150 with dollar prices would mislead.
+            shown = f"{_SYMBOLS.get(cap.currency, '')}{amount}"
+            notes.append(
+                f"These {'hotels' if kind == 'hotel' else 'fares'} are priced in {currency}, "
+                f"so I can't check them against your {shown} budget exactly."
+            )
+            continue
+        label = f"{_SYMBOLS.get(currency, '')}{amount}" + (
+            "" if currency in _SYMBOLS else f" {currency}"
+        )
+        label += " a night" if kind == "hotel" else ""
+        noun = {"hotel": "hotels", "return": "return flights"}.get(kind, "flights")
+        fits = [n for n, p in priced if amount_of(p) <= amount]
+        if not fits:
+            cheapest = min(amount_of(p) for _, p in priced)
+            notes.append(
+                f"None of these {noun} is within your {label} budget "
+                f"(the cheapest is {render.money({'amount': f'{cheapest:.2f}', 'currency': currency})})."
+            )
+        elif len(fits) < len(priced):
+            listed = ", ".join(str(n) for n in fits)
+            notes.append(f"Within your {label} budget: {noun} {listed}; the others are over it.")
+        else:
+            notes.append(f"All of these {noun} are within your {label} budget.")
+    return notes
+
+
+def _closing(lists: list[tuple[str, list[dict[str, Any]]]]) -> str:
+    kinds = [k for k, _ in lists]
+    if kinds == ["hotel"]:
+        return "Which hotel would you like me to book?"
+    if "hotel" in kinds and "return" in kinds:
+        return 'Which ones shall I book? Say e.g. "flight 1, return 2 and hotel 1".'
+    if "hotel" in kinds:
+        return 'Which flight and hotel shall I book? Say e.g. "flight 1 and hotel 2".'
+    if "return" in kinds:
+        return 'Which outbound and return flights shall I book? Say e.g. "1 and return 2".'
+    return "Which option would you like to book?"
+
+
+HANDLERS: dict[Intent, Handler] = {
+    Intent.SEARCH: search,
+}

@@ -1,0 +1,80 @@
+"""Small talk flow: greetings, thanks, help, out-of-scope requests and messages not understood."""
+
+from __future__ import annotations
+
+from concierge.planner import render
+from concierge.planner.flows.base import Context, Decision, Handler, Reply
+from concierge.planner.flows.booking import select
+from concierge.planner.flows.options import name_refs
+from concierge.planner.flows.search import search
+from concierge.planner.nlu.intents import Intent, Understanding
+from concierge.planner.state import State, Turn
+
+
+def _greet(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    name = f" {ctx.first_name}" if ctx.first_name else ""
+    return Reply(
+        f"Hi{name}! I'm your travel concierge. I can find and book flights and hotels, show or cancel "
+        "your trips, rebook disrupted flights, answer travel-policy questions and handle approvals. "
+        "Where are you headed?"
+    )
+
+
+def _thanks(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    return Reply(
+        "You're welcome! Anything else I can help with — another trip, a hotel, or a policy question?"
+    )
+
+
+def _help(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    return Reply(render.HELP_TEXT)
+
+
+def _out_of_scope(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    low = u.text.lower()
+    what = "that"
+    for word, label in (
+        ("weather", "weather forecasts"),
+        ("car", "car rentals"),
+        ("rent", "car rentals"),
+        ("train", "train tickets"),
+        ("rail", "train tickets"),
+        ("taxi", "taxis"),
+        ("uber", "rides"),
+        ("visa", "visas"),
+        ("passport", "passports"),
+        ("restaurant", "restaurants"),
+        ("dinner", "restaurants"),
+        ("expense", "expense reports"),
+        ("reimburs", "expense reports"),
+        ("bus", "bus tickets"),
+        ("ferry", "ferries"),
+        ("cruise", "cruises"),
+    ):
+        if word in low:
+            what = label
+            break
+    return Reply(
+        f"Sorry, I can't help with {what}. I can help with flights, hotels, trips, policy and approvals — "
+        'for example "find me a flight to Paris next Tuesday" or "what\'s the hotel cap in London?"'
+    )
+
+
+def _unknown(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    if name_refs(state, u):
+        return select(state, turn, ctx, u)
+    if state.draft.started and u.has_trip_details:
+        return search(state, turn, ctx, u)
+    return Reply(
+        "Sorry, I didn't quite get that. I can help with flights, hotels, trips, policy and approvals — "
+        'try something like "a flight from Boston to Chicago on Dec 10" or "show my trips".'
+    )
+
+
+HANDLERS: dict[Intent, Handler] = {
+    Intent.GREET: _greet,
+    Intent.THANKS: _thanks,
+    Intent.HELP: _help,
+    Intent.OUT_OF_SCOPE: _out_of_scope,
+    Intent.UNKNOWN: _unknown,
+}

@@ -1,0 +1,138 @@
+"""Trips flow: list the user's trips, show one booking, cancel one."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from concierge.planner import render
+from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
+from concierge.planner.flows.changes import suggestions_text
+from concierge.planner.flows.lookup import find_booking, trip_lines
+from concierge.planner.flows.options import amount_of, pick
+from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
+from concierge.planner.state import Offer, State, Turn
+
+
+def _cancel(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    if (
+        state.current_booking is None
+        and not (u.booking_id or u.places or u.dates.depart or u.person)
+        and state.last_shown in {"flights", "returns", "hotels"}
+        and re.search(
+            r"\b(?:that|this|it|everything|all|the (?:search|trip|whole thing))\b|\bdon'?t need\b",
+            u.text.lower(),
+        )
+        and not turn.steps
+    ):
+        # "cancel that" right after a search means the plan being drafted: nothing is held
+        # or booked in this conversation, so there is nothing to cancel anywhere.
+        return Reply(
+            "No problem — nothing was booked, so there's nothing to cancel. "
+            "If you meant a trip you booked earlier, tell me which one."
+        )
+    found = find_booking(state, turn, ctx, u, "cancel")
+    if not isinstance(found, str):
+        return found
+    return cancel_flow(state, turn, ctx, found, reason=None)
+
+
+def cancel_flow(
+    state: State, turn: Turn, ctx: Context, booking_id: str, reason: str | None = None
+) -> Decision:
+    step = turn.last("cancel_booking")
+    if step is None:
+        args: dict[str, Any] = {"booking_id": booking_id}
+        if reason:
+            args["reason"] = reason
+        return [Call("cancel_booking", args)]
+    if step.declined:
+        return Reply(f"OK, I haven't cancelled {booking_id}; it stays as it is.")
+    if step.error:
+        return Reply(f"I couldn't cancel {booking_id}: {render.error_text(step.error)}")
+    out = step.output or {}
+    text = f"🗑 **{out.get('booking_id', booking_id)}** is {render.status_text(out.get('status', 'cancelled'))}."
+    # Our own words from the numbers; the tool's message may be written for another case.
+    text += _refund_text(out.get("refund"))
+    return Reply(text)
+
+
+def _refund_text(refund: Any) -> str:
+    """``refund`` is ``{refunded, due, status}`` (tools.views.RefundOut) or plain money."""
+    if not isinstance(refund, dict):
+        return ""
+    if isinstance(refund.get("due"), dict):
+        due = refund["due"]
+        if amount_of(due) == 0:
+            return " This fare is non-refundable, so there is no refund."
+        state = (
+            "already refunded"
+            if refund.get("status") == "refunded"
+            else "on its way back to the company card"
+        )
+        return f" Refund: {render.money(due)} ({state})."
+    if refund.get("amount") is not None:
+        return f" Refund: {render.money(refund)}."
+    return ""
+
+
+def _trips(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    step = turn.last("list_trips")
+    if step is None:
+        return [Call("list_trips", {"limit": 10})]
+    if step.error:
+        return Reply(f"I couldn't load your trips: {render.error_text(step.error)}")
+    trips = (step.output or {}).get("trips") or []
+    if not trips:
+        return Reply("You have no trips yet. Where would you like to go?")
+    more = (
+        "\n\n(There are older bookings too — ask me for a booking reference to see it.)"
+        if (step.output or {}).get("more")
+        else ""
+    )
+    return Reply(
+        "Your trips:\n"
+        + trip_lines(trips)
+        + more
+        + "\n\nWant details on one, or to change or cancel it?"
+    )
+
+
+def select_trip(
+    state: State, turn: Turn, ctx: Context, u: Understanding, refs: list[OptionRef]
+) -> Decision:
+    trips = state.trips or []
+    picked = pick(trips, refs[0]) if refs else None
+    if isinstance(picked, str):
+        return Reply(picked)
+    if picked is None:
+        return Reply("Which trip? Give me its number or booking reference.")
+    return _show_booking(state, turn, ctx, str(picked["booking_id"]))
+
+
+def _booking(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    return _show_booking(state, turn, ctx, str(u.booking_id))
+
+
+def _show_booking(state: State, turn: Turn, ctx: Context, booking_id: str) -> Decision:
+    step = turn.last("get_booking")
+    if step is None:
+        return [Call("get_booking", {"booking_id": booking_id})]
+    if step.error:
+        return Reply(f"I couldn't find {booking_id}: {render.error_text(step.error)}")
+    b = step.output or {}
+    text = f"**{b.get('booking_id')}** for {b.get('traveler', 'you')} — {render.status_text(b.get('status'))}, total {render.money(b.get('total'))}.\n"
+    text += render.booking_summary(b)
+    if b.get("status") == "held":
+        text += f"\n\nIt's on hold until {render.hold_time(b.get('hold_expires_at'))}. Shall I confirm it?"
+        return Reply(text, Offer("confirm", {"booking_id": b.get("booking_id")}))
+    if b.get("suggestions"):
+        return Reply(text + "\n\n" + suggestions_text(b))
+    return Reply(text)
+
+
+HANDLERS: dict[Intent, Handler] = {
+    Intent.CANCEL: _cancel,
+    Intent.TRIPS: _trips,
+    Intent.BOOKING: _booking,
+}
