@@ -3,24 +3,27 @@
 Pure Python (no database), so the offline planner and the tools can call it
 freely. Understands metro names ("New York" = JFK, LGA, EWR), airport codes in
 any case, airport names ("Heathrow"), common aliases ("SF", "NYC", "DC") and
-typos ("Londn", "Frankfrut", "san fransisco") via a conservative fuzzy match.
+typos ("Londn", "Frankfrut", "san fransisco") via a conservative fuzzy match
+(``rapidfuzz`` over the catalogue's names).
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
+from rapidfuzz import fuzz, process
+
 from core.catalogue.hubs import HUB_CODES, METROS, Metro, airport_info, hubs
 from core.errors import ValidationFailed
 
-# A typo must be this close (difflib ratio) to count; below it we only suggest.
-_MATCH_CUTOFF = 0.78
-_SUGGEST_CUTOFF = 0.6
+# A typo must be this close (rapidfuzz ratio, 0-100: normalised Indel similarity)
+# to count; below it we only suggest.
+_MATCH_CUTOFF = 78.0
+_SUGGEST_CUTOFF = 60.0
 # Words that carry no place information ("JFK airport", "London city centre").
 _NOISE = frozenset({"airport", "airports", "international", "intl", "the", "city", "centre", "center"})
 # "Paris, France" / "Boston MA": a trailing country or state we can drop.
@@ -151,9 +154,7 @@ def resolve_place(text: str, *, fuzzy: bool = True) -> Place:
     found = _match(raw, fuzzy=fuzzy)
     if found is not None:
         return found
-    table = _aliases()
-    names = [k for k in table if len(k) >= 4]
-    raise ValidationFailed(_unknown_message(raw, _candidates(raw), names), field="place")
+    raise ValidationFailed(_unknown_message(raw, _candidates(raw)), field="place")
 
 
 @lru_cache(maxsize=4096)
@@ -174,17 +175,28 @@ def _match(raw: str, *, fuzzy: bool) -> Place | None:
             return _place(raw, table[key])
     # Fuzzy: only against names (never codes) and only for texts long enough to
     # carry a spelling, so "LAS" does not silently become "LAX".
-    names = [k for k in table if len(k) >= 4]
     for key in keys:
         if len(key) < 4 or not fuzzy:
             continue
-        close = difflib.get_close_matches(key, names, n=3, cutoff=_MATCH_CUTOFF)
+        close = _close_names(key, _MATCH_CUTOFF, 1)
         if close:
             return _place(raw, table[close[0]])
     return None
 
 
-def _unknown_message(raw: str, keys: list[str], names: list[str]) -> str:
+@lru_cache(maxsize=1)
+def _names() -> tuple[str, ...]:
+    """Alias keys a spelling can be near: names, never codes."""
+    return tuple(k for k in _aliases() if len(k) >= 4)
+
+
+def _close_names(key: str, cutoff: float, limit: int) -> list[str]:
+    """Catalogue names nearest ``key`` (rapidfuzz ratio >= ``cutoff``), best first."""
+    hits = process.extract(key, _names(), scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
+    return [name for name, _score, _i in hits]
+
+
+def _unknown_message(raw: str, keys: list[str]) -> str:
     message = f"Unknown airport or city {raw!r}"
     info = airport_info(raw) if len(raw.strip()) == 3 else None
     if info is not None:
@@ -196,7 +208,7 @@ def _unknown_message(raw: str, keys: list[str], names: list[str]) -> str:
     suggestions: list[str] = []
     table = _aliases()
     for key in keys:
-        for match in difflib.get_close_matches(key, names, n=3, cutoff=_SUGGEST_CUTOFF):
+        for match in _close_names(key, _SUGGEST_CUTOFF, 3):
             city = table[match][0].name
             if city not in suggestions:
                 suggestions.append(city)

@@ -14,6 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from concierge.planner.nlu.dates import MONTHS, WEEKDAYS
+from concierge.planner.nlu.spelling import VOCABULARY
+from concierge.planner.nlu.spelling import correct as correct_spelling
 from core.catalogue.places import Place, lookup_place, normalize, unserved_places
 
 Role = Literal["origin", "destination"]
@@ -74,6 +77,20 @@ class PlaceMention:
     role: Role | None
     unserved: tuple[str, ...] = ()
     fuzzy: bool = False
+
+
+_READ_ELSEWHERE: Final = (
+    frozenset(MONTHS)
+    | frozenset(WEEKDAYS)
+    | frozenset(VOCABULARY)
+    | frozenset({"today", "tmrw", "tmr", "tmw", "tonite", "noon", "midday", "morning", "evening"})
+)
+
+
+def _read_elsewhere(token: str) -> bool:
+    """A month, weekday or other word another reader owns ("December", "Decmber", "tmrw")."""
+    word = token.lower().strip(".,'’")
+    return word in _READ_ELSEWHERE or (len(word) >= 5 and correct_spelling(word) != word)
 
 
 def _words(text: str) -> list[tuple[int, int, str]]:
@@ -139,6 +156,8 @@ def _exact_at(
         start, _end, chunk = _span(text, words, i, n)
         chunk = chunk.rstrip(".'’")
         tokens = chunk.split()
+        if any(_read_elsewhere(t) and not t.isupper() for t in tokens):
+            continue  # "Paris, December 30" is Paris and a date
         if n == 1:
             token = tokens[0].removesuffix("'s").removesuffix("’s")
             if token.lower() in STOP and not token.isupper():
@@ -174,6 +193,7 @@ def _fuzzy_at(
     lead = token.lower() in _NAME_LEADS
     if (
         (token.lower() in STOP and not lead)
+        or _read_elsewhere(token)
         or token.isdigit()
         or (len(token) < 4 and not (token.isupper() or lead))
     ):
@@ -191,7 +211,7 @@ def _fuzzy_at(
         s, e, chunk = _span(text, words, i, n)
         tokens = chunk.split()
         if any(
-            t.lower() in STOP and not (j == 0 and t.lower() in _NAME_LEADS)
+            (t.lower() in STOP and not (j == 0 and t.lower() in _NAME_LEADS)) or _read_elsewhere(t)
             for j, t in enumerate(tokens)
         ):
             continue
