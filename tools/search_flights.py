@@ -15,7 +15,16 @@ from core.policy.rules import PolicyRules, cabin_label
 from core.policy.service import get_rules
 from core.search.flights import FlightOffer, FlightSearchResult, search_flights
 from tools.base import Effect, ToolContext, ToolSpec
-from tools.views import MoneyOut, PolicyOut, city_of, local_iso, money_text, spoken_day
+from tools.views import (
+    MoneyOut,
+    PolicyOut,
+    city_of,
+    compliant_first,
+    local_iso,
+    money_text,
+    recommend,
+    spoken_day,
+)
 
 Cabin = Literal["economy", "premium", "business", "first"]
 HH_MM = r"^([01]\d|2[0-3]):[0-5]\d$"
@@ -55,7 +64,9 @@ class PlaceOut(BaseModel):
 
 
 class FlightOption(BaseModel):
-    option: int = Field(description="1 = first in the chosen sort order.")
+    option: int = Field(
+        description="1 = first listed: within policy first, each group in the chosen sort order."
+    )
     offer_id: str = Field(description="Pass to reserve or evaluate_policy.")
     flights: list[str] = Field(description="Carrier and number of each leg, e.g. 'BA 117'.")
     carrier: str = Field(description="Airline name(s).")
@@ -86,7 +97,13 @@ class SearchFlightsOutput(BaseModel):
     matches: int = Field(
         description="How many flights matched in all (only the top ones are listed)."
     )
-    options: list[FlightOption]
+    options: list[FlightOption] = Field(
+        description="Within policy first, then needing approval, then not allowed."
+    )
+    recommended: int | None = Field(
+        default=None,
+        description="The option to suggest: the best value that can be booked (None: none can).",
+    )
     note: str | None = Field(default=None, description="What to try when nothing matched.")
 
 
@@ -216,6 +233,7 @@ async def run(ctx: ToolContext, data: SearchFlightsInput) -> SearchFlightsOutput
         )
         rules = await get_rules(session, ctx.caller.org_id)
         note = None if result.offers else await _nearest(session, data, now)
+    options = compliant_first([_option(i, o, rules, now) for i, o in enumerate(result.offers, 1)])
     return SearchFlightsOutput(
         origin=PlaceOut(name=result.origin_name, airports=list(result.origin)),
         destination=PlaceOut(name=result.destination_name, airports=list(result.destination)),
@@ -223,7 +241,8 @@ async def run(ctx: ToolContext, data: SearchFlightsInput) -> SearchFlightsOutput
         cabin=result.cabin,
         passengers=result.passengers,
         matches=result.total,
-        options=[_option(i, o, rules, now) for i, o in enumerate(result.offers, start=1)],
+        options=options,
+        recommended=recommend(options, price=lambda o: o.total.minor(), stops=lambda o: o.stops),
         note=note,
     )
 
@@ -232,7 +251,8 @@ TOOL: ToolSpec[SearchFlightsInput, SearchFlightsOutput] = ToolSpec(
     name="search_flights",
     description=(
         "Search flights on one date. Returns numbered options with offer_id, price and "
-        "policy status (green ok, amber needs approval, red not allowed)."
+        "policy status (green ok, amber needs approval, red not allowed), bookable ones "
+        "first, and the one to recommend."
     ),
     input_model=SearchFlightsInput,
     output_model=SearchFlightsOutput,

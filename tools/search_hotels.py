@@ -12,7 +12,7 @@ from core.policy.rules import PolicyRules
 from core.policy.service import get_rules
 from core.search.hotels import HotelOffer, search_hotels
 from tools.base import Effect, ToolContext, ToolSpec
-from tools.views import MoneyOut, PolicyOut
+from tools.views import MoneyOut, PolicyOut, compliant_first, recommend
 
 MAX_OPTIONS = 10
 
@@ -55,7 +55,13 @@ class SearchHotelsOutput(BaseModel):
     matches: int = Field(
         description="How many hotels matched in all (only the top ones are listed)."
     )
-    options: list[HotelOption]
+    options: list[HotelOption] = Field(
+        description="Within policy first, then needing approval, then not allowed."
+    )
+    recommended: int | None = Field(
+        default=None,
+        description="The option to suggest: the best value that can be booked (None: none can).",
+    )
     note: str | None = None
 
 
@@ -96,12 +102,14 @@ async def run(ctx: ToolContext, data: SearchHotelsInput) -> SearchHotelsOutput:
             f"{data.check_in.isoformat()} to {data.check_out.isoformat()}; try fewer rooms, "
             "other dates or a nearby city."
         )
+    options = compliant_first([_option(i, o, rules, now) for i, o in enumerate(result.offers, 1)])
     return SearchHotelsOutput(
         city=result.city,
         check_in=result.check_in.isoformat(),
         check_out=result.check_out.isoformat(),
         matches=result.total,
-        options=[_option(i, o, rules, now) for i, o in enumerate(result.offers, start=1)],
+        options=options,
+        recommended=recommend(options, price=lambda o: o.total.minor()),
         note=note,
     )
 

@@ -8,7 +8,8 @@ else (no internal ids, no audit data, never another organization's rows).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
@@ -42,6 +43,49 @@ class PolicyOut(BaseModel):
             violations=[str(v["message"]) for v in data.get("violations", ())],
             approvals_required=[str(r) for r in data.get("approvals_required", ())],
         )
+
+
+POLICY_ORDER = {"green": 0, "amber": 1, "red": 2}
+# A direct flight up to this much dearer than the cheapest connection is the better buy.
+DIRECT_PREMIUM = 1.15
+
+
+class Listed(Protocol):
+    option: int
+    policy: PolicyOut
+
+
+L = TypeVar("L", bound=Listed)
+
+
+def compliant_first(options: Sequence[L]) -> list[L]:
+    """Options within policy first, then those needing approval, then the blocked ones,
+    each group in the order searched; renumbered 1… in that order, so "option 2" is the
+    second one every channel lists."""
+    ranked = sorted(options, key=lambda o: POLICY_ORDER.get(o.policy.status, 1))
+    for n, option in enumerate(ranked, start=1):
+        option.option = n
+    return ranked
+
+
+def recommend(
+    options: Sequence[L], price: Callable[[L], int], stops: Callable[[L], int] = lambda _: 0
+) -> int | None:
+    """The one option worth suggesting: the cheapest within policy (else the cheapest
+    needing approval), or a direct flight that costs at most 15 % more than it. None when
+    nothing can be booked."""
+    for status in ("green", "amber"):
+        fits = [o for o in options if o.policy.status == status]
+        if not fits:
+            continue
+        cheapest = min(fits, key=price)
+        direct = [o for o in fits if stops(o) == 0]
+        if stops(cheapest) and direct:
+            best_direct = min(direct, key=price)
+            if price(best_direct) <= price(cheapest) * DIRECT_PREMIUM:
+                return best_direct.option
+        return cheapest.option
+    return None
 
 
 def airport_zone(code: str) -> dt.tzinfo:

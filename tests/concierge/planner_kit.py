@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
@@ -21,6 +22,7 @@ from core.identity import Caller
 from core.policy.render import render_policy
 from core.policy.rules import PolicyRules, acme_default
 from tools.get_policy import GetPolicyOutput, RulesOut, for_topic, route_verdicts
+from tools.views import compliant_first, recommend
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 AVA = {
@@ -159,6 +161,7 @@ class FakeBackend:
                     },
                 }
             )
+        options, recommended = listed(options, stops=True)
         for option in options:
             self.offers[option["offer_id"]] = option
         return {
@@ -169,6 +172,7 @@ class FakeBackend:
             "passengers": pax,
             "matches": 4,
             "options": options,
+            "recommended": recommended,
             "note": None,
         }
 
@@ -200,6 +204,7 @@ class FakeBackend:
                     },
                 }
             )
+        options, recommended = listed(options)
         for option in options:
             self.offers[option["offer_id"]] = {
                 **option,
@@ -212,6 +217,7 @@ class FakeBackend:
             "check_out": a["check_out"],
             "matches": 3,
             "options": options,
+            "recommended": recommended,
             "note": None,
         }
 
@@ -362,6 +368,27 @@ class FakeBackend:
 
     def evaluate_policy(self, a: dict[str, Any]) -> dict[str, Any]:
         return {"policy": {"status": "green", "violations": []}}
+
+
+def listed(
+    options: list[dict[str, Any]], stops: bool = False
+) -> tuple[list[dict[str, Any]], int | None]:
+    """The tools' listing on plain dicts: compliant first, renumbered, one recommended."""
+    views = [
+        SimpleNamespace(option=o["option"], policy=SimpleNamespace(status=o["policy"]["status"]))
+        for o in options
+    ]
+    by_view = {id(v): o for v, o in zip(views, options, strict=True)}
+    ranked = compliant_first(views)  # type: ignore[type-var]
+    out = [{**by_view[id(v)], "option": v.option} for v in ranked]
+    prices = {v.option: float(o["total"]["amount"]) for v, o in zip(ranked, out, strict=True)}
+    stop_count = {v.option: int(o.get("stops") or 0) for v, o in zip(ranked, out, strict=True)}
+    best = recommend(
+        ranked,  # type: ignore[type-var]
+        price=lambda v: round(prices[v.option] * 100),
+        stops=(lambda v: stop_count[v.option]) if stops else (lambda _: 0),
+    )
+    return out, best
 
 
 def _segment_of(offer: dict[str, Any]) -> dict[str, Any]:
