@@ -69,6 +69,7 @@ class Engine(Protocol):
         thread_id: str | None = None,
         message: str | None = None,
         confirm: Any | None = None,
+        action: Any | None = None,
     ) -> AsyncIterator[AgentEvent]: ...
 
     async def thread(self, caller: Caller, thread_id: str) -> Any: ...
@@ -138,6 +139,7 @@ class TurnRunner:
         thread_id: str | None = None,
         message: str | None = None,
         confirm: Any | None = None,
+        action: Any | None = None,
     ) -> TurnHandle:
         """Start a turn in the background; return once it has a thread and turn id.
 
@@ -146,7 +148,9 @@ class TurnRunner:
         here, so the HTTP answer can still be a plain problem+json.
         """
         engine = await self.engine()
-        events = engine.turn(caller, thread_id=thread_id, message=message, confirm=confirm)
+        # ``action`` only when given: an engine that takes none (a test fake) still works.
+        extra = {"action": action} if action is not None else {}
+        events = engine.turn(caller, thread_id=thread_id, message=message, confirm=confirm, **extra)
         started: asyncio.Future[TurnHandle] = asyncio.get_running_loop().create_future()
         task = asyncio.create_task(self._limited(caller, events, started), name="chat-turn")
         self._tasks.add(task)
@@ -342,10 +346,12 @@ async def start_turn(
     thread_id: str | None = None,
     message: str | None = None,
     confirm: Any | None = None,
+    action: Any | None = None,
 ) -> TurnHandle:
-    """Start a turn (exactly one of ``message``/``confirm``); see :meth:`TurnRunner.start_turn`."""
+    """Start a turn (exactly one of ``message``/``confirm``/``action``); see
+    :meth:`TurnRunner.start_turn`."""
     return await turns_of(app_state).start_turn(
-        caller, thread_id=thread_id, message=message, confirm=confirm
+        caller, thread_id=thread_id, message=message, confirm=confirm, action=action
     )
 
 

@@ -25,6 +25,8 @@ from langgraph.types import Command
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from concierge.actions import Action, ActionTurn, record_of, title_of
+from concierge.actions import prepare as prepare_action
 from concierge.checkpoint import open_checkpointer
 from concierge.context import ContextBudget, system_prompt
 from concierge.events import (
@@ -162,23 +164,29 @@ class Concierge:
         thread_id: str | None = None,
         message: str | None = None,
         confirm: Confirm | None = None,
+        action: Action | None = None,
         channel: str = "web",
         external_key: str | None = None,
     ) -> AsyncIterator[AgentEvent]:
         """Run one turn and yield its events: first ``TurnStarted``, last ``TurnFinished``.
 
-        Exactly one of ``message`` / ``confirm``. ``thread_id=None`` starts a thread
-        (or, with ``external_key``, reuses the caller's thread for that channel key).
+        Exactly one of ``message`` / ``confirm`` / ``action`` (a button's structured
+        action, :mod:`concierge.actions`). ``thread_id=None`` starts a thread (or,
+        with ``external_key``, reuses the caller's thread for that channel key).
         Problems a client can cause (another user's thread, a stale confirmation,
-        a turn already running) raise ``CoreError`` before the first event.
+        a turn already running, an action the thread or the core refuses) raise
+        ``CoreError`` before the first event.
         """
-        if (message is None) == (confirm is None):
-            raise ValidationFailed("Send either a message or a confirmation.")
+        if sum(x is not None for x in (message, confirm, action)) != 1:
+            raise ValidationFailed("Send one of a message, a confirmation or an action.")
         if message is not None and not message.strip():
             raise ValidationFailed("The message is empty.")
-        thread, context_parts = await self._prepare(
-            caller, thread_id, message, channel, external_key
-        )
+        prepared: ActionTurn | None = None
+        if action is not None and thread_id is None and external_key is None:
+            # A new thread has no history to check against: refuse before creating it.
+            prepared = await prepare_action(self.rt, caller, [], action)
+        title = message if action is None else title_of(action)
+        thread, context_parts = await self._prepare(caller, thread_id, title, channel, external_key)
         settings = self.rt.settings
         turn_id = f"turn_{uuid.uuid4().hex[:20]}"
         async with thread_turn(
@@ -195,7 +203,10 @@ class Concierge:
             }
             snapshot = await self.graph.aget_state(config)
             pending = _pending(snapshot)
-            steps = self._plan(snapshot, pending, message, confirm)
+            if action is not None and prepared is None:
+                history = (snapshot.values or {}).get("messages", [])
+                prepared = await prepare_action(self.rt, caller, history, action)
+            steps = self._plan(snapshot, pending, message, confirm, prepared)
             ctx = TurnContext(
                 rt=self.rt, caller=caller, thread_id=thread.id, turn_id=turn_id, **context_parts
             )
@@ -254,7 +265,12 @@ class Concierge:
             )
 
     def _plan(
-        self, snapshot: Any, pending: list[_Pending], message: str | None, confirm: Confirm | None
+        self,
+        snapshot: Any,
+        pending: list[_Pending],
+        message: str | None,
+        confirm: Confirm | None,
+        action: ActionTurn | None = None,
     ) -> list[tuple[Any, dict[str, Any]]]:
         """What to feed the graph, in order: ``(input, options)`` pairs."""
         steps: list[tuple[Any, dict[str, Any]]] = []
@@ -271,6 +287,8 @@ class Concierge:
             answer = {"interrupt_id": confirm.interrupt_id, "approved": bool(confirm.approved)}
             steps.append((Command(resume={match.graph_id: answer}), {}))
             return steps
+        if action is not None:
+            return steps + _action_steps(pending, action)
         assert message is not None
         if pending:
             verdict = yes_or_no(message)
@@ -281,11 +299,7 @@ class Concierge:
                 return steps
             # Something else: every pending action is declined, the declines are
             # recorded (stopping before the model), then the new message goes on.
-            declines = {
-                p.graph_id: {"interrupt_id": p.value["interrupt_id"], "approved": False}
-                for p in pending
-            }
-            steps.append((Command(resume=declines), {"interrupt_before": ["agent"]}))
+            steps.append((_declines(pending), {"interrupt_before": ["agent"]}))
             steps.append(({"messages": [HumanMessage(content=message)]}, {"as_node": "tool"}))
             steps.append((None, {}))
             return steps
@@ -386,6 +400,36 @@ class Concierge:
         )
 
 
+def _declines(pending: list[_Pending]) -> Command[Any]:
+    return Command(
+        resume={
+            p.graph_id: {"interrupt_id": p.value["interrupt_id"], "approved": False}
+            for p in pending
+        }
+    )
+
+
+def _action_steps(pending: list[_Pending], action: ActionTurn) -> list[tuple[Any, dict[str, Any]]]:
+    """A button's action: its user message, then its tool calls as if the agent had made
+    them, so the graph runs them (gated ones pause) and the model carries on after.
+
+    Like a new message, it first declines what is pending: a click elsewhere is not a yes.
+    """
+    steps: list[tuple[Any, dict[str, Any]]] = []
+    if pending:
+        steps.append((_declines(pending), {"interrupt_before": ["agent"]}))
+    if action.calls:
+        called = AIMessage(content="", tool_calls=action.calls)
+        steps.append(({"messages": [action.message, called]}, {"as_node": "agent"}))
+        steps.append((None, {}))
+    elif pending:
+        steps.append(({"messages": [action.message]}, {"as_node": "tool"}))
+        steps.append((None, {}))
+    else:
+        steps.append(({"messages": [action.message]}, {}))
+    return steps
+
+
 async def _own_thread(session: AsyncSession, caller: Caller, thread_id: str) -> Thread:
     """The caller's own thread; anyone else's (or none) is a 404."""
     thread = await session.get(Thread, thread_id)
@@ -405,7 +449,14 @@ def _pending(snapshot: Any) -> list[_Pending]:
 
 def _message_view(message: BaseMessage) -> dict[str, Any] | None:
     if isinstance(message, HumanMessage):
-        return {"role": "user", "content": content_text(message)}
+        record = record_of(message)
+        if record is None:
+            return {"role": "user", "content": content_text(message)}
+        return {
+            "role": "user",
+            "content": content_text(message),
+            "action": record.model_dump(exclude_defaults=True),
+        }
     if isinstance(message, AIMessage):
         view: dict[str, Any] = {"role": "assistant", "content": content_text(message)}
         if message.tool_calls:

@@ -27,6 +27,7 @@ from tools.views import (
 )
 
 Cabin = Literal["economy", "premium", "business", "first"]
+Leg = Literal["outbound", "return"]
 HH_MM = r"^([01]\d|2[0-3]):[0-5]\d$"
 MAX_OPTIONS = 10
 
@@ -56,6 +57,10 @@ class SearchFlightsInput(BaseModel):
         default="price", description="Order of options."
     )
     limit: int = Field(default=5, ge=1, le=MAX_OPTIONS, description="Max options.")
+    leg: Leg | None = Field(
+        default=None,
+        description="Round trip searched together: 'return' for the flight home, else 'outbound'.",
+    )
 
 
 class PlaceOut(BaseModel):
@@ -94,6 +99,7 @@ class SearchFlightsOutput(BaseModel):
     date: str
     cabin: str
     passengers: int
+    leg: Leg | None = Field(default=None, description="As asked: outbound or return.")
     matches: int = Field(
         description="How many flights matched in all (only the top ones are listed)."
     )
@@ -240,6 +246,7 @@ async def run(ctx: ToolContext, data: SearchFlightsInput) -> SearchFlightsOutput
         date=result.date.isoformat(),
         cabin=result.cabin,
         passengers=result.passengers,
+        leg=data.leg,
         matches=result.total,
         options=options,
         recommended=recommend(options, price=lambda o: o.total.minor(), stops=lambda o: o.stops),

@@ -59,6 +59,56 @@ class ConfirmIn(BaseModel):
     approved: bool
 
 
+class SelectOfferIn(BaseModel):
+    """Book *this* option (an `offer_id` from a search shown in the thread).
+
+    One direction of a round trip searched together waits for the other: nothing is
+    held until both are picked, then both (and a hotel picked meanwhile) are held as
+    one booking. A red option → 403 `POLICY_BLOCKED`; an offer the thread never
+    showed → 404."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["select_offer"]
+    offer_id: str = Field(min_length=1, max_length=80)
+
+
+class ConfirmActionIn(BaseModel):
+    """Yes or no to *this* pending confirmation (same as the `confirm` field)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["confirm"]
+    interrupt_id: str = Field(min_length=1, max_length=100)
+    approved: bool
+
+
+class CancelBookingIn(BaseModel):
+    """Cancel *this* booking (the concierge asks for a yes first, quoting the refund)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["cancel_booking"]
+    booking_id: str = Field(min_length=1, max_length=40)
+
+
+class DecideApprovalIn(BaseModel):
+    """Approve or reject *this* approval waiting on the caller (a yes is asked first)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["decide_approval"]
+    approval_id: str = Field(min_length=1, max_length=40)
+    decision: Literal["approve", "reject"]
+    note: str = Field(default="", max_length=500, description="Required to reject.")
+
+
+ActionIn = Annotated[
+    SelectOfferIn | ConfirmActionIn | CancelBookingIn | DecideApprovalIn,
+    Field(discriminator="type"),
+]
+
+
 class UIMessagePart(BaseModel):
     model_config = ConfigDict(extra="allow")
 
@@ -78,13 +128,22 @@ class UIMessageIn(BaseModel):
 
 
 class ChatRequest(BaseModel):
-    """One of three shapes:
+    """One of four shapes:
 
     - `{"thread_id"?, "message"}` — a message (a new thread without `thread_id`);
     - `{"id", "messages": [...]}` — the AI SDK `useChat` body: the last user
       message is the turn, `id` the conversation;
     - `{"thread_id", "confirm": {"interrupt_id", "approved"}}` — answer a pending
-      confirmation (a message "yes" / "no" does the same).
+      confirmation (a message "yes" / "no" does the same);
+    - `{"thread_id", "action": {"type", ...}}` — a button's structured action, never
+      text to re-parse: `select_offer {offer_id}`, `confirm {interrupt_id, approved}`,
+      `cancel_booking {booking_id}`, `decide_approval {approval_id, decision, note?}`.
+      Each becomes the tool calls a model would make, through the same confirmation
+      gate. `thread_id` is required for `select_offer` and `confirm`; without it
+      the other two start a new thread. A refused action is a problem+json 4xx and
+      changes nothing: unknown offer, another user's booking or approval → 404, a red
+      option → 403 `POLICY_BLOCKED`, a stale or foreign interrupt id → 409
+      `CONFIRMATION_NOT_PENDING`.
     """
 
     model_config = ConfigDict(
@@ -94,6 +153,23 @@ class ChatRequest(BaseModel):
                 {"message": "Book me a flight from New York to London on 2026-12-18"},
                 {"thread_id": "TH-8K2M4X7Q", "message": "yes"},
                 {"thread_id": "TH-8K2M4X7Q", "confirm": {"interrupt_id": "IR-1", "approved": True}},
+                {
+                    "thread_id": "TH-8K2M4X7Q",
+                    "action": {"type": "select_offer", "offer_id": "FL-1234"},
+                },
+                {
+                    "thread_id": "TH-8K2M4X7Q",
+                    "action": {"type": "confirm", "interrupt_id": "cf_1", "approved": True},
+                },
+                {"action": {"type": "cancel_booking", "booking_id": "BK-7Q2M4X"}},
+                {
+                    "action": {
+                        "type": "decide_approval",
+                        "approval_id": "AP-3K9Q",
+                        "decision": "approve",
+                        "note": "Fine by me",
+                    }
+                },
             ]
         },
     )
@@ -101,16 +177,23 @@ class ChatRequest(BaseModel):
     thread_id: ThreadId | None = None
     message: str | None = Field(default=None, min_length=1)
     confirm: ConfirmIn | None = None
+    action: ActionIn | None = None
     id: str | None = Field(default=None, min_length=1, max_length=200)
     messages: list[UIMessageIn] | None = Field(default=None, max_length=500)
 
     @model_validator(mode="after")
     def _one_shape(self) -> ChatRequest:
-        given = [n for n in ("message", "confirm", "messages") if getattr(self, n) is not None]
+        given = [
+            n for n in ("message", "confirm", "action", "messages") if getattr(self, n) is not None
+        ]
         if len(given) != 1:
-            raise ValueError("send exactly one of `message`, `confirm` or `messages`")
+            raise ValueError("send exactly one of `message`, `confirm`, `action` or `messages`")
         if self.confirm is not None and not (self.thread_id or self.id):
             raise ValueError("`confirm` needs the `thread_id` it answers")
+        if isinstance(self.action, SelectOfferIn | ConfirmActionIn) and not (
+            self.thread_id or self.id
+        ):
+            raise ValueError(f"`{self.action.type}` needs the `thread_id` of its conversation")
         return self
 
 
@@ -120,6 +203,7 @@ class TurnInput:
     message: str | None
     confirm: Any | None
     client_chat_id: str | None = None  # useChat's own id, when the body came from useChat
+    action: Any | None = None
 
 
 def make_confirm(interrupt_id: str, approved: bool) -> Any:
@@ -127,6 +211,19 @@ def make_confirm(interrupt_id: str, approved: bool) -> Any:
     from concierge.service import Confirm
 
     return Confirm(interrupt_id=interrupt_id, approved=approved)
+
+
+def make_action(action: SelectOfferIn | CancelBookingIn | DecideApprovalIn) -> Any:
+    """The agent's action (``concierge.actions``), imported late like ``make_confirm``."""
+    from concierge import actions
+
+    if isinstance(action, SelectOfferIn):
+        return actions.SelectOffer(offer_id=action.offer_id)
+    if isinstance(action, CancelBookingIn):
+        return actions.CancelBooking(booking_id=action.booking_id)
+    return actions.DecideApproval(
+        approval_id=action.approval_id, decision=action.decision, note=action.note
+    )
 
 
 def _text_of(message: UIMessageIn) -> str:
@@ -142,6 +239,14 @@ def check_message_size(text: str) -> None:
 
 
 def turn_input(body: ChatRequest) -> TurnInput:
+    thread_id = body.thread_id or body.id
+    if isinstance(body.action, ConfirmActionIn):
+        confirm = make_confirm(body.action.interrupt_id, body.action.approved)
+        return TurnInput(thread_id=thread_id, message=None, confirm=confirm)
+    if body.action is not None:
+        return TurnInput(
+            thread_id=thread_id, message=None, confirm=None, action=make_action(body.action)
+        )
     if body.confirm is not None:
         return TurnInput(
             thread_id=body.thread_id or body.id,
@@ -165,7 +270,11 @@ async def start(runner: TurnRunner, caller: Caller, turn: TurnInput) -> TurnHand
     """Start the turn; a useChat id we have not seen yet starts a new thread and is remembered."""
     if turn.client_chat_id is None or turn.thread_id is not None:
         return await runner.start_turn(
-            caller, thread_id=turn.thread_id, message=turn.message, confirm=turn.confirm
+            caller,
+            thread_id=turn.thread_id,
+            message=turn.message,
+            confirm=turn.confirm,
+            action=turn.action,
         )
     key = f"usechat:{caller.org_id}:{caller.user_id}:{turn.client_chat_id}"
     known = await runner.streams.recall(key)
@@ -310,13 +419,17 @@ async def chat(
     caller: CallerDep,
     body: Annotated[ChatRequest, Body()],
 ) -> EventSourceResponse:
-    """Send a message (or answer a confirmation) and stream the concierge's answer.
+    """Send a message, answer a confirmation or send a button's action; stream the answer.
 
     The thread id is in the `start` chunk's `messageMetadata` and the
     `X-Concierge-Thread-Id` header. When the agent needs a yes before a booking,
     payment or cancellation it sends a `data-confirmation` part and finishes; reply
-    "yes"/"no" in the same thread, or send `confirm`. Messages over 8 KB → 413.
-    Another user's thread → 404; a turn already running in the thread → 409.
+    "yes"/"no" in the same thread, or send `confirm` (or a `confirm` action).
+    Buttons send `action` (see the body's shapes): the same tool calls a model would
+    make, through the same gate. Messages over 8 KB → 413. Another user's thread,
+    booking or approval, or an offer the thread never showed → 404; a red option →
+    403 `POLICY_BLOCKED`; a turn already running, or a confirmation no longer
+    pending → 409.
     """
     runner = turns_of(request.app.state)
     handle = await start(runner, caller, turn_input(body))

@@ -19,7 +19,9 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
+from concierge.actions import record_of
 from concierge.models.base import ModelRequest, ModelResult, TextSink
+from concierge.planner.actions import decide_action
 from concierge.planner.flows.base import Call, Context, Decision, Reply
 from concierge.planner.flows.dispatch import decide
 from concierge.planner.nlu.intents import understand
@@ -105,10 +107,12 @@ def plan(request: ModelRequest) -> AIMessage:
     turns = split_turns(list(request.messages))
     decision: Decision = Reply("")
     current: Turn | None = None
+    action = None
     for index, (human, rest) in enumerate(turns, start=1):
+        action = record_of(human)  # a button's turn: its action, never its words
         understanding = (
             understand(text_of(human), request.now, month_first=month_first)
-            if human is not None
+            if human is not None and action is None
             else None
         )
         prior = {
@@ -127,7 +131,11 @@ def plan(request: ModelRequest) -> AIMessage:
         if human is None and not last:
             continue
         if last:
-            decision = decide(state, current, ctx)
+            decision = (
+                decide_action(state, current, ctx, action)
+                if action
+                else decide(state, current, ctx)
+            )
             break
         # What that turn's reply offered gives the next "yes"/"no" its meaning: carried
         # on the reply itself, else re-derived. Re-deriving reads older results that may
@@ -141,7 +149,7 @@ def plan(request: ModelRequest) -> AIMessage:
                 past = None
             state.offer = past.offer if isinstance(past, Reply) else None
         state.last_intent = _effective_intent(state, understanding)
-    if current is None or (current.understanding is None and not current.steps):
+    if current is None or (current.understanding is None and not current.steps and not action):
         decision = decide(state, Turn(None, [], 0, 0), ctx)
     return _to_message(decision, request.messages, current, ctx)
 

@@ -302,7 +302,7 @@ def apply_result(state: State, step: Step) -> None:
         )
         state.last_shown = "changes"
     elif name == "search_flights":
-        is_return = step.id.endswith("_ret")
+        is_return = step.id.endswith("_ret") or step.args.get("leg") == "return"
         key = "returns" if is_return else "flights"
         setattr(state, key, out)
         setattr(state, "return_args" if is_return else "flight_args", dict(step.args))

@@ -70,7 +70,10 @@ class ScriptedConcierge:
         thread_id: str | None = None,
         message: str | None = None,
         confirm: Any | None = None,
+        action: Any | None = None,
     ) -> AsyncIterator[AgentEvent]:
+        if action is not None:  # a button: said back like a message
+            message = f"action {type(action).__name__}"
         return self._turn(caller, thread_id, message, confirm)
 
     async def _turn(

@@ -60,7 +60,10 @@ def _return_args(state: State) -> dict[str, Any]:
     d = state.draft
     args = _flight_args(state)
     args.update(
-        origin=d.destination, destination=d.origin, date=d.ret.isoformat() if d.ret else None
+        origin=d.destination,
+        destination=d.origin,
+        date=d.ret.isoformat() if d.ret else None,
+        leg="return",  # the flight home: a Book click on it waits for, or joins, the outbound
     )
     args.pop("depart_after", None)
     args.pop("depart_before", None)
