@@ -11,12 +11,18 @@ const threadKey = (userId) => `concierge.thread.${userId}`;
 const APPROVER_ROLES = new Set(["manager", "vp_finance", "executive", "admin"]);
 // Statuses whose hold is still ticking (the server only sends hold_expires_at then).
 const HOLDING = new Set(["held", "pending_approval"]);
+const CANCELLABLE = new Set(["held", "pending_approval", "confirmed"]);
+// Tools whose output is a booking (its status and hold expiry).
+const BOOKING_TOOLS = new Set(["reserve", "confirm_booking", "cancel_booking", "rebook"]);
 
 const state = {
   token: localStorage.getItem(STORE_TOKEN),
   user: JSON.parse(localStorage.getItem(STORE_USER) || "null"),
   threadId: null,
   busy: false,
+  // booking id → {status, expires}: what the trips panel last said (a confirmation
+  // card for a hold that expired or moved on becomes inert).
+  bookings: new Map(),
 };
 
 // ---------------------------------------------------------------- helpers
@@ -269,17 +275,25 @@ class TurnView {
       }
       case "tool-output-available": {
         const name = part.toolName || this.tools.get(part.toolCallId);
-        this.root.append(renderToolOutput(name, part.output) || "");
-        if (["reserve", "confirm_booking", "cancel_booking", "rebook"].includes(name)) refreshTrips();
+        const card = renderToolOutput(name, part.output);
+        if (card) this.root.append(card);
+        // The searches run side by side: whichever lands second labels the pair.
+        if (this.root.querySelector(".option-group[data-leg=return]")) labelOutbound(this.root);
+        if (BOOKING_TOOLS.has(name) && part.output?.booking_id) noteBooking(part.output);
+        if (BOOKING_TOOLS.has(name)) refreshTrips();
         if (name === "decide_approval") refreshApprovals();
         break;
       }
       case "tool-output-error":
         this.root.append(el("p", { class: "tool-note" }, part.errorText || "The tool failed."));
         break;
-      case "data-confirmation":
-        this.root.append(renderConfirmation(part.data || {}, this));
+      case "data-confirmation": {
+        const card = renderConfirmation(part.data || {}, this);
+        // Only the newest confirmation is pending: older cards stop taking clicks.
+        retireConfirmations("superseded", "A newer confirmation replaced this one.", card);
+        this.root.append(card);
         break;
+      }
       case "error":
         this.root.append(el("div", { class: "msg error", role: "alert" }, part.errorText || "Something went wrong."));
         break;
@@ -312,18 +326,68 @@ function optionsOf(output) {
 }
 
 function renderToolOutput(name, output) {
-  if (name === "search_flights") return renderFlightCards(optionsOf(output));
-  if (name === "search_hotels") return renderHotelCards(optionsOf(output), output || {});
+  if (name === "search_flights") return renderFlightGroup(output || {});
+  if (name === "search_hotels") return renderHotelGroup(output || {});
   return null;
 }
 
-function bookButton(option, index, what) {
+// Outbound and return options are separate, labelled groups. A group without a leg is
+// "Flights" until a return group lands in the same turn, which makes it "Outbound".
+function optionGroup(kind, leg, heading, cards) {
+  return el("section", { class: `option-group ${kind}`, "data-leg": leg, "aria-label": heading },
+    el("h3", { class: "group-title" }, heading), cards);
+}
+
+function labelOutbound(root) {
+  for (const group of root.querySelectorAll(".option-group.flights[data-leg=outbound]")) {
+    const title = group.querySelector(".group-title");
+    if (title && title.textContent.startsWith("Flights")) {
+      title.textContent = title.textContent.replace(/^Flights/, "Outbound flights");
+      group.setAttribute("aria-label", title.textContent);
+    }
+  }
+}
+
+function placeName(p) {
+  return typeof p === "string" ? p : p?.name || "";
+}
+
+function renderFlightGroup(output) {
+  const leg = output.leg === "return" ? "return" : "outbound";
+  const route = [placeName(output.origin), placeName(output.destination)].filter(Boolean).join(" → ");
+  const heading = `${leg === "return" ? "Return flights" : "Flights"}${route ? ` · ${route}` : ""}${output.date ? ` · ${localDate(output.date)}` : ""}`;
+  return optionGroup("flights", leg, heading, renderFlightCards(optionsOf(output), leg, output.note));
+}
+
+function renderHotelGroup(output) {
+  const stay = output.check_in ? ` · ${localDate(output.check_in)} → ${localDate(output.check_out)}` : "";
+  return optionGroup("hotels", "hotel", `Hotels${output.city ? ` in ${output.city}` : ""}${stay}`,
+    renderHotelCards(optionsOf(output), output));
+}
+
+// A Book button sends the offer itself (select_offer), never a sentence to re-parse.
+// A red option has none: it says why it can't be booked instead.
+function bookAction(option, index, label) {
   const n = option.option ?? index + 1;
+  if (option.policy?.status === "red") {
+    // The reasons are listed just above, under the badge.
+    return el("p", { class: "blocked", "data-blocked": "policy" },
+      "Can't be booked: it is outside company travel policy.");
+  }
   return el("button", {
     type: "button", class: "btn btn-primary", "data-action": "book", "data-option": n,
+    "data-offer-id": option.offer_id,
     onclick: (event) => {
-      event.currentTarget.disabled = true;
-      sendMessage(`Book ${what} option ${n}`);
+      const card = event.currentTarget.closest(".card");
+      const outbound = card.closest(".option-group")?.querySelector(".group-title")?.textContent.startsWith("Outbound");
+      const said = `Book ${label}`.replace("(flight)", outbound ? "(outbound)" : "(flight)");
+      if (!sendAction({ type: "select_offer", offer_id: option.offer_id }, said)) return;
+      for (const other of card.parentElement.querySelectorAll(".card.selected")) {
+        other.classList.remove("selected");
+        other.querySelector(".chosen")?.remove();
+      }
+      card.classList.add("selected");
+      card.querySelector(".card-head").append(el("span", { class: "chosen" }, "Chosen"));
     },
   }, `Book option ${n}`);
 }
@@ -352,11 +416,12 @@ function flightFacts(o) {
   };
 }
 
-function renderFlightCards(options) {
-  if (!options.length) return el("p", { class: "tool-note" }, "No flights match.");
-  return el("ol", { class: "cards", "aria-label": "Flight options" }, options.map((o, i) => {
+function renderFlightCards(options, leg = "outbound", note = "") {
+  if (!options.length) return el("p", { class: "tool-note" }, note || "No flights match.");
+  return el("ol", { class: "cards", "aria-label": leg === "return" ? "Return flight options" : "Flight options" }, options.map((o, i) => {
     const f = flightFacts(o);
-    return el("li", { class: "card flight", "data-offer": o.offer_id },
+    const label = `${f.title} ${localTime(f.depart)} (${leg === "return" ? "return" : "flight"})`;
+    return el("li", { class: "card flight", "data-offer-id": o.offer_id, "data-leg": leg, "data-policy": o.policy?.status },
       el("div", { class: "card-head" },
         el("span", { class: "card-title" }, `${o.option ?? i + 1}. ${f.title}`, f.airline ? el("span", { class: "muted" }, ` · ${f.airline}`) : null),
         el("span", { class: "price" }, money(o.total || o.price))),
@@ -369,14 +434,14 @@ function renderFlightCards(options) {
         o.co2_kg !== undefined ? el("span", {}, `${o.co2_kg} kg CO₂`) : null,
         o.seats_left !== undefined ? el("span", {}, `${o.seats_left} seats left`) : null),
       policyBadge(o.policy),
-      el("div", { class: "card-actions" }, bookButton(o, i, "flight")));
+      el("div", { class: "card-actions" }, bookAction(o, i, label)));
   }));
 }
 
 function renderHotelCards(options, search = {}) {
-  if (!options.length) return el("p", { class: "tool-note" }, "No hotels match.");
+  if (!options.length) return el("p", { class: "tool-note" }, search.note || "No hotels match.");
   return el("ol", { class: "cards", "aria-label": "Hotel options" }, options.map((o, i) =>
-    el("li", { class: "card hotel", "data-offer": o.offer_id },
+    el("li", { class: "card hotel", "data-offer-id": o.offer_id, "data-leg": "hotel", "data-policy": o.policy?.status },
       el("div", { class: "card-head" },
         el("span", { class: "card-title" }, `${o.option ?? i + 1}. ${o.name || o.hotel_id}`),
         el("span", { class: "price" }, money(o.total))),
@@ -388,16 +453,31 @@ function renderHotelCards(options, search = {}) {
         o.nightly ? el("span", {}, `${money(o.nightly)} / night`) : null,
         o.rooms_left !== undefined ? el("span", {}, `${o.rooms_left} rooms left`) : null),
       policyBadge(o.policy),
-      el("div", { class: "card-actions" }, bookButton(o, i, "hotel")))));
+      el("div", { class: "card-actions" }, bookAction(o, i, `${o.name || o.hotel_id} (hotel)`)))));
 }
 
+// A confirmation card answers exactly one interrupt. Once it is no longer pending —
+// answered, replaced by a newer one, declined by a later message, or its hold
+// expired — it becomes inert and says why.
 function renderConfirmation(data, turn) {
-  const card = el("div", { class: "card confirm", role: "group", "aria-label": "Confirmation needed", "data-interrupt": data.interrupt_id });
-  const answer = (approved) => {
+  const args = data.action?.args || {};
+  const card = el("div", {
+    class: "card confirm", role: "group", "aria-label": "Confirmation needed",
+    "data-interrupt-id": data.interrupt_id, "data-state": "pending",
+    "data-tool": data.action?.tool,
+    "data-booking-id": data.action?.tool === "confirm_booking" ? args.booking_id : null,
+  });
+  const answer = async (approved) => {
+    if (card.dataset.state !== "pending" || state.busy) return;
+    card.dataset.state = "answering"; // not "pending": a card arriving meanwhile leaves it be
     for (const b of card.querySelectorAll("button")) b.disabled = true;
-    card.classList.add("done");
-    card.append(el("p", { class: "muted small" }, approved ? "You said yes." : "You said no."));
-    sendConfirm(data.interrupt_id, approved);
+    const result = await streamTurn(
+      { thread_id: state.threadId, action: { type: "confirm", interrupt_id: data.interrupt_id, approved } },
+      { answering: card });
+    card.dataset.state = "pending";
+    if (result.ok) retire(card, "answered", approved ? "You confirmed." : "You declined.");
+    else if (result.code === "CONFIRMATION_NOT_PENDING") retire(card, "stale", "No longer pending: it was already answered or replaced.");
+    else for (const b of card.querySelectorAll("button")) b.disabled = false;
   };
   const confirmBtn = el("button", { type: "button", class: "btn btn-good", "data-action": "confirm", onclick: () => answer(true) }, "Confirm");
   card.append(
@@ -405,35 +485,77 @@ function renderConfirmation(data, turn) {
     el("p", {}, data.summary || "Go ahead?"),
     el("div", { class: "card-actions" },
       confirmBtn,
-      el("button", { type: "button", class: "btn btn-bad", "data-action": "cancel", onclick: () => answer(false) }, "Cancel")));
+      el("button", { type: "button", class: "btn btn-bad", "data-action": "decline", onclick: () => answer(false) }, "Cancel")));
   if (!turn) $("#log").append(card);
   // The decision is the next thing to do: put the keyboard on it.
   queueMicrotask(() => confirmBtn.focus());
   return card;
 }
 
+function retire(card, why, text) {
+  if (card.dataset.state !== "pending") return;
+  card.dataset.state = why;
+  card.classList.add("done");
+  card.querySelector(".card-actions")?.remove();
+  card.append(el("p", { class: "card-note", role: "status" }, text));
+}
+
+function retireConfirmations(why, text, except = null) {
+  for (const card of document.querySelectorAll(".card.confirm[data-state=pending]")) {
+    if (card !== except) retire(card, why, text);
+  }
+}
+
+// A hold that expired (or a booking that moved on) leaves nothing to confirm.
+function expireConfirmations() {
+  for (const card of document.querySelectorAll(".card.confirm[data-state=pending][data-booking-id]")) {
+    const booking = state.bookings.get(card.dataset.bookingId);
+    if (!booking) continue;
+    if (booking.status !== "held") {
+      retire(card, "moved-on", `No longer pending: ${card.dataset.bookingId} is ${String(booking.status).replaceAll("_", " ")}.`);
+    } else if (booking.expires && Date.parse(booking.expires) <= Date.now()) {
+      retire(card, "expired", "No longer pending: the hold expired.");
+    }
+  }
+}
+
+function noteBooking(b) {
+  state.bookings.set(b.booking_id, { status: b.status, expires: b.hold_expires_at || null });
+}
+
 // ---------------------------------------------------------------- streaming
 
 function sendMessage(text) {
+  if (state.busy) return false;
   appendMessage("user", text);
   const body = { message: text };
   if (state.threadId) body.thread_id = state.threadId;
-  return streamTurn(body);
+  streamTurn(body);
+  return true;
 }
 
-function sendConfirm(interruptId, approved) {
-  return streamTurn({ thread_id: state.threadId, confirm: { interrupt_id: interruptId, approved } });
+// A button's structured action (DESIGN §6.1): what was clicked, never text to re-parse.
+// `label` is only what the log shows for it.
+function sendAction(action, label) {
+  if (state.busy) return false;
+  appendMessage("user", label);
+  const body = { action };
+  if (state.threadId) body.thread_id = state.threadId;
+  streamTurn(body);
+  return true;
 }
 
 const RESUME_ATTEMPTS = 3;
 
-async function problemText(response) {
-  let detail = `${response.status} ${response.statusText}`;
+async function problemOf(response) {
+  let text = `${response.status} ${response.statusText}`;
+  let code = null;
   try {
     const problem = await response.json();
-    detail = problem.detail || problem.title || detail;
+    text = problem.detail || problem.title || text;
+    code = problem.code || null;
   } catch { /* not JSON */ }
-  return detail;
+  return { text, code };
 }
 
 // Read one SSE response into the turn view. Returns whether the turn finished and
@@ -471,9 +593,11 @@ async function pump(response, turn, progress) {
   }
 }
 
-async function streamTurn(body) {
-  if (state.busy) return;
+// Returns {ok, code}: whether the turn started, and the problem's code if it did not.
+async function streamTurn(body, { answering = null } = {}) {
+  if (state.busy) return { ok: false, code: "BUSY" };
   state.busy = true;
+  let result = { ok: false, code: null };
   $("#send").disabled = true;
   setStatus("The concierge is working…");
   const turn = new TurnView();
@@ -489,10 +613,15 @@ async function streamTurn(body) {
       body: JSON.stringify(body),
     });
     if (!response.ok || !response.body) {
-      if (response.status === 404 && body.thread_id) forgetThread();
-      turn.handle({ type: "error", errorText: await problemText(response) });
-      return;
+      const problem = await problemOf(response);
+      result = { ok: false, code: problem.code };
+      if (response.status === 404 && body.thread_id && !body.action) forgetThread();
+      turn.handle({ type: "error", errorText: problem.text });
+      return result;
     }
+    result = { ok: true, code: null };
+    // The turn started: anything else still waiting for a yes was declined by it.
+    if (!answering) retireConfirmations("superseded", "No longer pending: your next message declined it.");
     await pump(response, turn, progress);
     // The turn runs on the server whatever happens to this connection: pick the
     // stream up again after the last event we saw (Last-Event-ID), a few times.
@@ -528,9 +657,10 @@ async function streamTurn(body) {
     refreshTrips();
     if (APPROVER_ROLES.has(state.user?.role)) refreshApprovals();
     // Keep the keyboard where the next step is: a pending confirmation, else the box.
-    const pending = turn.root.querySelector(".card.confirm:not(.done) [data-action=confirm]");
+    const pending = turn.root.querySelector(".card.confirm[data-state=pending] [data-action=confirm]");
     (pending || $("#composer-input")).focus();
   }
+  return result;
 }
 
 function parseSseBlock(block) {
@@ -561,6 +691,7 @@ async function refreshTrips() {
     setStatus(err.message);
     return;
   }
+  for (const b of bookings) noteBooking(b);
   const list = $("#trips");
   list.replaceChildren(...bookings.map(renderTrip));
   $("#trips-empty").hidden = bookings.length > 0;
@@ -578,7 +709,7 @@ function segmentLine(s) {
 
 function renderTrip(b) {
   const locators = (b.segments || []).map((s) => s.locator).filter(Boolean);
-  const item = el("li", { class: "trip", "data-booking": b.booking_id, "data-status": b.status },
+  const item = el("li", { class: "trip", "data-booking": b.booking_id, "data-booking-id": b.booking_id, "data-status": b.status },
     el("div", { class: "card-head" },
       el("span", { class: "card-title" }, b.booking_id),
       el("span", { class: `trip-status status-${b.status}` }, String(b.status).replaceAll("_", " "))),
@@ -590,10 +721,19 @@ function renderTrip(b) {
   if (HOLDING.has(b.status) && b.hold_expires_at) {
     item.append(el("div", { class: "countdown", "data-expires": b.hold_expires_at }));
   }
+  // Only the traveller's own trips: the concierge cancels what its caller may cancel.
+  if (CANCELLABLE.has(b.status) && (!b.traveler_id || b.traveler_id === state.user?.id)) {
+    item.append(el("div", { class: "card-actions" },
+      el("button", {
+        type: "button", class: "btn btn-bad btn-small", "data-action": "cancel-trip", "data-booking-id": b.booking_id,
+        onclick: () => sendAction({ type: "cancel_booking", booking_id: b.booking_id }, `Cancel trip ${b.booking_id}`),
+      }, "Cancel trip")));
+  }
   return item;
 }
 
 function tickCountdowns() {
+  expireConfirmations();
   for (const node of document.querySelectorAll(".countdown[data-expires]")) {
     const left = Math.floor((Date.parse(node.dataset.expires) - Date.now()) / 1000);
     if (left <= 0) {
@@ -630,7 +770,7 @@ function renderApproval(a) {
   const traveller = trip.traveler?.name || trip.traveler?.id || a.traveler_id || a.requested_by || "";
   const dates = trip.start_date ? `${localDate(trip.start_date)}${trip.end_date && trip.end_date !== trip.start_date ? ` → ${localDate(trip.end_date)}` : ""}` : "";
   const due = a.step?.due_at || a.due_at;
-  const item = el("li", { class: "approval", "data-approval": id, "data-booking": bookingId },
+  const item = el("li", { class: "approval", "data-approval": id, "data-approval-id": id, "data-booking": bookingId, "data-booking-id": bookingId },
     el("div", { class: "card-head" },
       el("span", { class: "card-title" }, `${traveller} · ${bookingId}`),
       el("span", { class: "price" }, money(a.amount || trip.total))),
@@ -640,22 +780,13 @@ function renderApproval(a) {
       a.step?.role ? el("span", {}, `as ${a.step.role.replaceAll("_", " ")}`) : null,
       due ? el("span", {}, `due ${new Date(due).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}`) : null),
     reasons.length ? el("ul", { class: "reasons" }, reasons.map((r) => el("li", {}, reasonText(r)))) : null);
-  const decide = async (decision) => {
-    for (const b of item.querySelectorAll("button")) b.disabled = true;
-    try {
-      // One key per approval and decision: a double click replays, never decides twice.
-      await api(`/v1/approvals/${encodeURIComponent(id)}/decision`, {
-        method: "POST",
-        body: { decision, note: decision === "approve" ? "Approved in the web inbox" : "Rejected in the web inbox" },
-        headers: { "Idempotency-Key": `web:${id}:${decision}` },
-      });
-      setStatus(decision === "approve" ? `Approved ${bookingId || id}.` : `Rejected ${bookingId || id}.`);
-    } catch (err) {
-      setStatus(err.message);
-    }
-    refreshApprovals();
-    refreshTrips();
-  };
+  // The decision goes through the concierge like any other: it asks for a yes first.
+  const decide = (decision) => sendAction(
+    {
+      type: "decide_approval", approval_id: id, decision,
+      note: decision === "approve" ? "Approved in the web inbox" : "Rejected in the web inbox",
+    },
+    `${decision === "approve" ? "Approve" : "Reject"} ${traveller ? `${traveller}'s ` : ""}${bookingId || id}`);
   item.append(el("div", { class: "card-actions" },
     el("button", { type: "button", class: "btn btn-good", "data-action": "approve", onclick: () => decide("approve") }, "Approve"),
     el("button", { type: "button", class: "btn btn-bad", "data-action": "reject", onclick: () => decide("reject") }, "Reject")));

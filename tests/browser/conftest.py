@@ -70,6 +70,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "CONCIERGE_CATALOGUE_DAYS_AHEAD": str(DAYS_AHEAD),
         "CONCIERGE_LOG_LEVEL": "INFO",
         "TIKTOKEN_CACHE_DIR": os.environ.get("TIKTOKEN_CACHE_DIR", str(ROOT / "var" / "tiktoken")),
+        # The code under test: the package may be installed (editable) from another checkout.
+        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
     }
     for key in ("CONCIERGE_REDIS_URL", "CONCIERGE_SLACK_BOT_TOKEN", "CONCIERGE_STRIPE_API_KEY"):
         env.pop(key, None)

@@ -44,6 +44,14 @@ def _ask(page: Any, text: str) -> None:
     box.press("Enter")  # keyboard first: Enter sends
 
 
+def _idle(page: Any) -> None:
+    """Wait for the turn a click or message started to finish."""
+    page.wait_for_function(
+        "!document.querySelector('#log [aria-busy=true]') && !document.querySelector('#send').disabled",
+        timeout=STEP_MS,
+    )
+
+
 def _book_and_confirm(page: Any, shoot: Any, prefix: str, *, book: str) -> None:
     """Click the Book button ``book`` selects, then Confirm with the keyboard."""
     page.locator(".card.flight").first.wait_for(timeout=STEP_MS)
@@ -73,13 +81,88 @@ def test_traveller_books_and_confirms_a_flight(
     assert "CO₂" in first_card.inner_text()
     assert "→" in first_card.inner_text()
 
-    _book_and_confirm(page, shoot, "ava", book=".card.flight [data-action=book][data-option='1']")
+    # A first hold, then a change of mind: the older confirmation card goes inert.
+    bookable = page.locator(".card.flight:not([data-policy=red]) [data-action=book]")
+    bookable.nth(0).click()
+    old_card = page.locator(".card.confirm").last
+    old_card.wait_for(timeout=STEP_MS)
+    _idle(page)
+    old_id = old_card.get_attribute("data-interrupt-id")
+    assert old_id
+    assert old_card.get_attribute("data-booking-id", timeout=STEP_MS)
+    bookable.nth(1).click()
+    page.locator(f".card.confirm[data-state=pending]:not([data-interrupt-id='{old_id}'])").wait_for(
+        timeout=STEP_MS
+    )
+    _idle(page)
+    stale = page.locator(f".card.confirm[data-interrupt-id='{old_id}']")
+    assert stale.get_attribute("data-state") != "pending"
+    assert stale.locator("button").count() == 0  # inert: nothing left to click
+    assert "No longer pending" in stale.locator(".card-note").inner_text()
+    shoot(page, "ava-2-old-card-inert")
+    page.locator(".card.confirm[data-state=pending] [data-action=confirm]").click()
     confirmed = page.locator("#trips .trip[data-status=confirmed]")
     confirmed.first.wait_for(timeout=STEP_MS)
     text = confirmed.first.inner_text()
     assert "BK-" in text
     assert "Ref " in text  # supplier locators
     shoot(page, "ava-3-trip-confirmed")
+    context.close()
+
+
+def test_round_trip_is_picked_outbound_then_return_as_one_booking(
+    live_server: str, browser_instance: Any, shoot: Any
+) -> None:
+    context = browser_instance.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _sign_in(page, live_server, "ava")
+    _ask(page, f"Fly me from New York to London on {_day(10)}, returning {_day(13)}")
+    outbound = page.locator(".option-group[data-leg=outbound]")
+    home = page.locator(".option-group[data-leg=return]")
+    home.locator(".card").first.wait_for(timeout=STEP_MS)
+    _idle(page)
+    # Separate, labelled groups.
+    assert outbound.locator(".group-title").inner_text().startswith("Outbound flights")
+    assert home.locator(".group-title").inner_text().startswith("Return flights")
+    shoot(page, "round-trip-1-groups")
+
+    outbound.locator(".card:not([data-policy=red]) [data-action=book]").first.click()
+    _idle(page)
+    assert page.locator(".card.confirm[data-state=pending]").count() == 0  # nothing held yet
+    assert "return flight" in page.locator(".msg.assistant").last.inner_text()
+    home.locator(".card:not([data-policy=red]) [data-action=book]").first.click()
+    card = page.locator(".card.confirm[data-state=pending]")
+    card.wait_for(timeout=STEP_MS)
+    _idle(page)
+    booking_id = card.get_attribute("data-booking-id")
+    assert booking_id
+    shoot(page, "round-trip-2-confirmation")
+    card.locator("[data-action=confirm]").click()
+
+    trip = page.locator(f"#trips .trip[data-booking-id='{booking_id}']")
+    page.locator(f"#trips .trip[data-booking-id='{booking_id}'][data-status=confirmed]").wait_for(
+        timeout=STEP_MS
+    )
+    lines = trip.locator(".reasons li").all_inner_texts()
+    assert any("→ LHR" in line or "→ LGW" in line for line in lines), lines
+    assert any(("LHR →" in line or "LGW →" in line) for line in lines), lines
+    shoot(page, "round-trip-3-one-booking")
+    context.close()
+
+
+def test_a_red_option_says_why_and_has_no_book_button(
+    live_server: str, browser_instance: Any, shoot: Any
+) -> None:
+    context = browser_instance.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _sign_in(page, live_server, "ava")
+    # First class is red in Acme's policy.
+    _ask(page, f"Fly me from New York to London on {_day(16)} in first class")
+    red = page.locator(".card.flight[data-policy=red]").first
+    red.wait_for(timeout=STEP_MS)
+    assert red.locator("[data-action=book]").count() == 0
+    assert "Can't be booked" in red.locator(".blocked").inner_text()
+    shoot(page, "red-option")
     context.close()
 
 
@@ -118,6 +201,12 @@ def test_manager_approves_a_trip_in_the_inbox(
     item.wait_for(timeout=STEP_MS)
     shoot(page, "approval-mia-1-inbox")
     item.locator("[data-action=approve]").click()
+    # The click goes through the concierge's gate like any decision: a yes first.
+    gate = page.locator(".card.confirm[data-state=pending][data-tool=decide_approval]")
+    gate.wait_for(timeout=STEP_MS)
+    _idle(page)
+    shoot(page, "approval-mia-2-confirm")
+    gate.locator("[data-action=confirm]").click()
     item.wait_for(state="detached", timeout=STEP_MS)
 
     # Managers see their reports' trips: the approved trip goes on to be confirmed.
@@ -128,7 +217,7 @@ def test_manager_approves_a_trip_in_the_inbox(
         page.wait_for_timeout(1000)
         page.click("#trips-refresh")
     assert trip.get_attribute("data-status") == "confirmed"
-    shoot(page, "approval-mia-2-approved")
+    shoot(page, "approval-mia-3-approved")
     context.close()
 
 
