@@ -97,10 +97,13 @@ def test_vague_or_past_dates_become_questions(text: str, question: str) -> None:
 
 
 def test_day_month_order_follows_the_travellers_region() -> None:
-    # Both readings of 1/2 are far off; a European reads 1 Feb, an American 2 Jan.
+    # Both readings of 1/2 are within the schedule; a European reads 1 Feb, an American 2 Jan.
     assert read_dates("1/2", NOW, month_first=True).depart == D(2027, 1, 2)
-    assert read_dates("1/2", NOW, month_first=False).depart == D(2027, 1, 2)
+    assert read_dates("1/2", NOW, month_first=False).depart == D(2027, 2, 1)
     assert read_dates("25/12", NOW, month_first=True).depart == D(2026, 12, 25)
+    # Only one reading is inside the ~90-day schedule: that one, whatever the order.
+    assert read_dates("3/12", NOW, month_first=True).depart == D(2026, 12, 3)
+    assert read_dates("12/3", NOW, month_first=False).depart == D(2026, 12, 3)
 
 
 @pytest.mark.parametrize(

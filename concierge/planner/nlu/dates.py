@@ -14,14 +14,14 @@ dialogue can ask.
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Final
 
 from concierge.planner.nlu.numbers import nights as read_nights
 from concierge.planner.nlu.numbers import word_number
+from concierge.planner.nlu.spelling import fix as fix_spelling
 from tools.views import spoken_day
 
 MONTHS: Final[dict[str, int]] = {
@@ -98,6 +98,7 @@ for _unit, _n in list(_ORDINAL_WORDS.items())[:9]:
     _ORDINAL_WORDS[f"twenty-{_unit}"] = 20 + _n
 _ORDINAL_WORDS["thirty first"] = _ORDINAL_WORDS["thirty-first"] = 31
 
+SCHEDULE_DAYS: Final = 90  # how far ahead flights are on sale (the demo schedule's horizon)
 _MON = r"(?P<{}>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WD = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 _ORDW = "|".join(sorted((re.escape(w) for w in _ORDINAL_WORDS), key=len, reverse=True))
@@ -209,7 +210,9 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
     (
         "week_from",
         re.compile(
-            r"\b(?:a|one|1) week from (?:this |next )?(?P<wd>" + _WD + r"|today|tomorrow)\b"
+            r"\b(?:a|one|1) week (?:from|on|on from) (?:this |next )?(?P<wd>"
+            + _WD
+            + r"|today|tomorrow)\b"
         ),
     ),
     (
@@ -224,10 +227,13 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
             r"\b(?:(?P<mod>next|this|coming|the coming|following|the following|on)\s+)?(?P<wd>"
             + _WD
             + r")\b"
-            r"(?P<after>\s+after\s+next|\s+next\s+week|\s+of\s+next\s+week|\s+week)?"
+            r"(?P<after>\s+after\s+next|\s+next\s+week|\s+of\s+next\s+week|\s+week\b)?"
         ),
     ),
-    ("weekend", re.compile(r"\b(?P<mod>this|next|the|over the)?\s*weekend\b")),
+    (
+        "weekend",
+        re.compile(r"\b(?P<mod>this|next|the|over the)?\s*weekend\b(?P<after>\s+after\s+next)?"),
+    ),
 ]
 
 _RETURN_CUE = re.compile(
@@ -266,6 +272,10 @@ class DateReading:
     return_after: str | None = None
     return_before: str | None = None
     relative_return: bool = False  # "back the next evening": the return counts from departure
+    # "sometime next week", "the week of the 14th, whichever day is cheapest",
+    # "cheapest day between Dec 14 and 17": the days to compare (first, last).
+    flexible: tuple[date, date] | None = None
+    any_day: bool = False  # the message says any day will do ("I'm flexible, any day that week")
 
 
 def _day(text: str) -> int:
@@ -318,7 +328,8 @@ def _weekday(today: date, wd: int, mod: str | None, after: str | None) -> date:
         monday_next = today + timedelta(days=7 - today.weekday())
         if result < monday_next:
             result += timedelta(days=7)
-    if after in {"after next"}:
+    if after in {"after next", "week"}:
+        # "Monday after next"; British "Friday week": a week after the coming one.
         result += timedelta(days=7)
     elif after in {"next week", "of next week"}:
         monday_next = today + timedelta(days=7 - today.weekday())
@@ -409,9 +420,17 @@ def _interpret(kind: str, m: re.Match[str], today: date, month_first: bool) -> M
                     readings.append(got)
         if not readings:
             return None
-        # Both readings valid ("3/12"): the sooner one is the one that can be booked
-        # (schedules run about 90 days out); the reply always states the date in words.
-        first, rolled = min(readings, key=lambda r: r[0]) if year is None else readings[0]
+        # The traveller's own order (month first in North America) wins, unless only
+        # the other reading falls inside the schedule (about 90 days out): "3/12" from
+        # New York in December is the 3rd. The reply always states the date in words.
+        first, rolled = readings[0]
+        if (
+            year is None
+            and len(readings) == 2
+            and (first - today).days > SCHEDULE_DAYS
+            and (readings[1][0] - today).days <= SCHEDULE_DAYS
+        ):
+            first, rolled = readings[1]
         return mk(first, rolled=rolled)
     if kind == "ord_range":
         start_day = _day_of_month(today, _day(g["d1"]))
@@ -475,7 +494,9 @@ def _interpret(kind: str, m: re.Match[str], today: date, month_first: bool) -> M
         return mk(_weekday(today, WEEKDAYS[g["wd"]], g.get("mod"), g.get("after")))
     if kind == "weekend":
         saturday = _weekday(today, 5, None, None)
-        if (g.get("mod") or "").strip() == "next" and (saturday - today).days < 5:
+        if g.get("after"):
+            saturday += timedelta(days=7)  # "the weekend after next", like "Monday after next"
+        elif (g.get("mod") or "").strip() == "next" and (saturday - today).days < 5:
             saturday += timedelta(days=7)
         return mk(saturday, saturday + timedelta(days=1))
     return None
@@ -550,17 +571,25 @@ _NEXT_WEEK = re.compile(r"\b(?:next|this|the following) week\b|\bnext month\b")
 
 def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateReading:
     """Everything a message says about dates; ``text`` may be in any case."""
-    low = _fix_typos(text.lower())
+    low = fix_spelling(text.lower())
     today = now.date()
     reading = DateReading()
     mentions = _mentions(low, today, month_first)
     if not mentions and not _NEXT_WEEK.search(low) and _DATE_HINT.search(low):
         mentions = _fallback(low, now)
+    mentions = _in_named_month(low, today, mentions)
+    week = _named_week(low, today, mentions)
+    if week is not None:
+        mentions = _in_week(week, mentions)
+    reading.any_day = _ANY_DAY.search(low) is not None
+    reading.flexible = _flexible(low, today, week, mentions, reading.any_day)
     reading.mentions = mentions
     reading.nights = read_nights(low)
     reading.explicit_return = _RETURN_CLAUSE.search(low) is not None
     _times(low, reading)
 
+    if not mentions and reading.flexible is not None:
+        return reading  # "sometime next week": any day of it, nothing to ask
     if not mentions:
         past = _PAST.search(low)
         if past:
@@ -634,15 +663,132 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
     return _sane_length(reading)
 
 
+# ---- anchors: a month or a week named once, days named bare ----------------------------
+
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH_ANCHOR = re.compile(
+    r"\b(?:(?P<rel>next|the following|following|this|the coming|coming) month"
+    r"|(?P<after>the month after next)"
+    r"|(?:in|of|during|for|early|mid|late|(?:the )?(?:end|start|beginning|middle) of)\s+(?:early\s+|mid\s+|late\s+)?(?P<m>"
+    + _MONTH_NAMES
+    + r"))\b\.?(?!\s*\d)"
+)
+_WEEK_ANCHOR = re.compile(
+    r"\b(?:(?P<of>(?:the|that)\s+week\s+(?:of|beginning|starting|commencing)\s+)"
+    r"|(?P<after>(?:the\s+)?week\s+after\s+next)"
+    r"|(?P<rel>next|the following|following|this|the coming|coming)\s+week\b)"
+)
+_ANY_DAY = re.compile(
+    r"\b(?:some ?time|any ?day|any ?time|whichever day|whatever day|(?:the\s+)?cheapest day|flexible|flexi"
+    r"|any of (?:those|these|the) days|whichever is cheapest|which(?:ever)? day is cheapest)\b"
+)
+_PLAIN_WEEKDAY = re.compile(r"^(?:on\s+)?[a-z]+\.?$")
+
+
+def _add_months(day: date, n: int) -> tuple[int, int]:
+    month = day.month - 1 + n
+    return day.year + month // 12, month % 12 + 1
+
+
+def _in_named_month(low: str, today: date, mentions: list[Mention]) -> list[Mention]:
+    """ "next month on the 5th", "the 3rd to the 6th of next month", "in January on the 12th".
+
+    A month named without a day anchors the bare days ("the 5th") of the message;
+    days written with their own month keep it.
+    """
+    bare = [m for m in mentions if m.kind in {"ord", "ord_range"}]
+    if not bare:
+        return mentions
+    anchor = next(
+        (
+            a
+            for a in _MONTH_ANCHOR.finditer(low)
+            if not any(m.start <= a.start("m") < m.end for m in mentions if a.group("m"))
+        ),
+        None,
+    )
+    if anchor is None:
+        return mentions
+    if anchor.group("m"):
+        month = MONTHS[anchor.group("m")]
+        year = today.year if month >= today.month else today.year + 1
+    else:
+        rel = anchor.group("rel") or ""
+        year, month = _add_months(today, 2 if anchor.group("after") else 0 if "this" in rel else 1)
+
+    def day_in(d: int) -> date | None:
+        try:
+            got = date(year, month, d)
+        except ValueError:
+            return None
+        return got if got >= today else None
+
+    out: list[Mention] = []
+    for m in mentions:
+        if m in bare:
+            first = day_in(m.first.day)
+            last = day_in(m.last.day) if m.last is not None else None
+            if first is not None and (m.last is None or (last is not None and last >= first)):
+                m = replace(m, first=first, last=last)
+        out.append(m)
+    return out
+
+
+def _named_week(low: str, today: date, mentions: list[Mention]) -> date | None:
+    """The Monday of the week the message names ("next week", "the week of the 14th"), if any."""
+    anchor = _WEEK_ANCHOR.search(low)
+    if anchor is None:
+        return None
+    this_monday = today - timedelta(days=today.weekday())
+    if anchor.group("of"):
+        dated = next((m for m in mentions if m.start >= anchor.end() - 1), None)
+        if dated is None:
+            return None
+        return dated.first - timedelta(days=dated.first.weekday())
+    if anchor.group("after"):
+        return this_monday + timedelta(days=14)
+    rel = anchor.group("rel")
+    return this_monday + timedelta(days=0 if "this" in rel else 7)
+
+
+def _in_week(monday: date, mentions: list[Mention]) -> list[Mention]:
+    """Bare weekdays fall in the week named ("the week of the 14th, Monday through Thursday")."""
+    out: list[Mention] = []
+    for m in mentions:
+        if m.kind == "weekday" and m.weekday is not None and _PLAIN_WEEKDAY.match(m.text.strip()):
+            m = replace(m, first=monday + timedelta(days=m.weekday))
+        out.append(m)
+    return out
+
+
+def _flexible(
+    low: str, today: date, week: date | None, mentions: list[Mention], any_day: bool
+) -> tuple[date, date] | None:
+    """The days to compare when the traveller leaves the day open."""
+    dated = [m for m in mentions if m.kind != "weekday" or not _PLAIN_WEEKDAY.match(m.text.strip())]
+    weekdays = [m for m in mentions if m not in dated]
+    if week is not None and not weekdays:
+        named_of = _WEEK_ANCHOR.search(low)
+        if any_day or (named_of is not None and named_of.group("of") and len(dated) <= 1):
+            return max(week, today), week + timedelta(days=6)
+    if not any_day:
+        return None
+    if len(mentions) == 1 and mentions[0].last is not None:
+        return mentions[0].first, mentions[0].last  # "cheapest day between Dec 14 and 17"
+    if len(mentions) == 1 and re.search(r"\b(?:that|the same) week\b", low):
+        monday = mentions[0].first - timedelta(days=mentions[0].first.weekday())
+        return max(monday, today), monday + timedelta(days=6)
+    return None
+
+
 _REL_RETURN = re.compile(
     r"\b(?:back|return(?:ing)?|fly(?:ing)? home|head(?:ing)? home|home)\s+(?:on\s+)?(?:the\s+)?"
     r"(?:(?P<next>next|following)\s+(?:day|morning|afternoon|evening|night)|day after|same day"
     r"|(?P<in>in\s+)?(?P<n>\d|one|two|three|four|five|six|seven|a couple of|a few)\s+(?P<u>days?|nights?|weeks?)"
-    r"(?(in)|\s+later)"
+    r"(?(in)|\s+(?:later|after(?!\s+(?:that|the|my|our|\d))))"
     r"|(?P<wk>a week) later)\b"
 )
 _NIGHT_AFTER = re.compile(r"\s+night\b")
-_LONG_NAMES: Final = [m for m in MONTHS if len(m) > 4] + [w for w in WEEKDAYS if len(w) > 5]
 
 
 def _later_days(m: re.Match[str]) -> int:
@@ -655,19 +801,6 @@ def _later_days(m: re.Match[str]) -> int:
         n = 2 if raw == "a couple of" else 3 if raw == "a few" else (word_number(raw) or 1)
         return n * (7 if m.group("u").startswith("week") else 1)
     return 1
-
-
-def _fix_typos(low: str) -> str:
-    """ "decmber 9", "thrusday": a long word this close to a month or weekday is one."""
-
-    def fix(m: re.Match[str]) -> str:
-        word = m.group(0)
-        if word in MONTHS or word in WEEKDAYS:
-            return word
-        hit = difflib.get_close_matches(word, _LONG_NAMES, n=1, cutoff=0.8)
-        return hit[0] if hit else word
-
-    return re.sub(r"[a-z]{5,}", fix, low)
 
 
 def _sane_length(reading: DateReading) -> DateReading:
