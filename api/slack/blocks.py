@@ -1,8 +1,15 @@
 """Block Kit for the concierge's answers: text, options with Book buttons,
 Confirm / Cancel for a paused action, Approve / Reject for a manager.
 
+Every button carries what it means (DESIGN §6.1), never a sentence to re-parse: Book
+holds the option's ``offer_id``, Confirm / Cancel the ``interrupt_id``, Approve /
+Reject the ``approval_id``; the bot turns each click into the same structured action
+the web page sends. Outbound and return options are separate, labelled groups, and a
+red option has no Book button.
+
 Slack limits: a section's text ≤ 3000 characters, 50 blocks a message, and
-``action_id``s unique within a message (hence the option number in each Book id).
+``action_id``s unique within a message (hence the group and option number in each
+Book id).
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from typing import Any
 SECTION_LIMIT = 3000
 MAX_BLOCKS = 50
 
-ACTION_BOOK = "book_option"  # prefix; the full id is book_option:<kind>:<n>
+ACTION_BOOK = "book_option"  # prefix; the full id is book_option:<flight|return|hotel>:<n>
 ACTION_CONFIRM = "confirm_action"
 ACTION_DECLINE = "decline_action"
 ACTION_APPROVE = "approval_approve"
@@ -69,19 +76,53 @@ def policy_line(policy: dict[str, Any] | None) -> str:
     return line
 
 
-def book_button(kind: str, option: int) -> dict[str, Any]:
+def book_button(kind: str, option: int, offer_id: str) -> dict[str, Any]:
+    """Book *this* offer: the value is the offer id (a ``select_offer`` action)."""
     return {
         "type": "button",
         "text": {"type": "plain_text", "text": f"Book option {option}"},
         "action_id": f"{ACTION_BOOK}:{kind}:{option}",
-        "value": json.dumps({"kind": kind, "option": option}),
+        "value": json.dumps({"offer_id": offer_id}),
     }
 
 
+def offer_of(value: str | None) -> str | None:
+    """The offer id a Book button carries (None for anything else)."""
+    try:
+        data = json.loads(value or "")
+    except ValueError:
+        return None
+    offer_id = data.get("offer_id") if isinstance(data, dict) else None
+    return offer_id if isinstance(offer_id, str) and 0 < len(offer_id) <= 80 else None
+
+
+def _bookable(block: dict[str, Any], kind: str, n: int, option: dict[str, Any]) -> None:
+    """A Book button, unless the option is red: then the section says why not."""
+    if (option.get("policy") or {}).get("status") == "red":
+        block["text"]["text"] += "\n:no_entry: Can't be booked: outside company travel policy."
+    elif option.get("offer_id"):
+        block["accessory"] = book_button(kind, n, str(option["offer_id"]))
+
+
+def _place(value: Any) -> str:
+    return str(value.get("name", "")) if isinstance(value, dict) else str(value or "")
+
+
 def flight_options(output: dict[str, Any]) -> list[dict[str, Any]]:
-    blocks: list[dict[str, Any]] = []
-    for o in output.get("options", []):
-        n = int(o.get("option", len(blocks) + 1))
+    kind = "return" if output.get("leg") == "return" else "flight"
+    route = " → ".join(
+        p for p in (_place(output.get("origin")), _place(output.get("destination"))) if p
+    )
+    title = "Return flights" if kind == "return" else "Flights"
+    blocks: list[dict[str, Any]] = [
+        section(
+            f"*{title}*"
+            + escape(f" · {route}" if route else "")
+            + escape(f" · {output.get('date', '')}" if output.get("date") else "")
+        )
+    ]
+    for i, o in enumerate(output.get("options", []), start=1):
+        n = int(o.get("option", i))
         flights = " + ".join(o.get("flights", [])) or str(o.get("carrier", ""))
         stops = int(o.get("stops", 0))
         route = " → ".join(x for x in (o.get("origin"), o.get("via"), o.get("destination")) if x)
@@ -93,17 +134,18 @@ def flight_options(output: dict[str, Any]) -> list[dict[str, Any]]:
             f"{o.get('seats_left', '?')} seats left\n{policy_line(o.get('policy'))}"
         )
         block = section(text)
-        block["accessory"] = book_button("flight", n)
+        _bookable(block, kind, n, o)
         blocks.append(block)
-    if not blocks:
+    if len(blocks) == 1:
         blocks.append(section(escape(str(output.get("note") or "No flights match."))))
     return blocks
 
 
 def hotel_options(output: dict[str, Any]) -> list[dict[str, Any]]:
-    blocks: list[dict[str, Any]] = []
-    for o in output.get("options", []):
-        n = int(o.get("option", len(blocks) + 1))
+    city = escape(f" in {output['city']}") if output.get("city") else ""
+    blocks: list[dict[str, Any]] = [section(f"*Hotels*{city}")]
+    for i, o in enumerate(output.get("options", []), start=1):
+        n = int(o.get("option", i))
         text = (
             f"*{n}. {escape(str(o.get('name', '')))}* {'★' * int(o.get('stars', 0))}\n"
             f"{escape(str(o.get('city', '')))} · {output.get('check_in', '')} → "
@@ -113,9 +155,9 @@ def hotel_options(output: dict[str, Any]) -> list[dict[str, Any]]:
             f"{policy_line(o.get('policy'))}"
         )
         block = section(text)
-        block["accessory"] = book_button("hotel", n)
+        _bookable(block, "hotel", n, o)
         blocks.append(block)
-    if not blocks:
+    if len(blocks) == 1:
         blocks.append(section(escape(str(output.get("note") or "No hotels match."))))
     return blocks
 

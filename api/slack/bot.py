@@ -7,17 +7,21 @@ task: bolt verifies the signature (bad or stale → 401) and answers
 event ids, maps the Slack user to a traveller, maps the Slack thread to a
 conversation, runs the turn through the same runner as the web chat
 (``api.turns``) and posts the answer in the thread.
+
+Buttons are structured actions, as on the web page (DESIGN §6.1): Book runs a
+``select_offer`` turn with the button's offer id, Confirm / Cancel answer the
+``interrupt_id`` they carry, Approve / Reject run a ``decide_approval`` turn in a
+conversation on the approval message, which asks for a yes at the same gate.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
@@ -45,6 +49,7 @@ from core.runtime import Runtime
 log = logging.getLogger(__name__)
 
 SLACK_API = "https://slack.com/api/"
+Decision = Literal["approve", "reject"]
 _MENTION = re.compile(r"<@[A-Z0-9]+>\s*")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -52,11 +57,6 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 def slack_text(markdown: str) -> str:
     """The agent writes Markdown; Slack's mrkdwn bolds with one star and escapes <>&."""
     return _BOLD.sub(r"*\1*", blocks.escape(markdown))
-
-
-def book_message(kind: str, option: int) -> str:
-    """What a Book click says on the traveller's behalf (the web page says the same)."""
-    return f"Book {kind} option {option}"
 
 
 class SlackBot:
@@ -143,15 +143,24 @@ class SlackBot:
         @app.action(re.compile(f"^{blocks.ACTION_BOOK}:"))
         async def on_book(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
             await ack()
-            choice = json.loads(action.get("value") or "{}")
             where = _where(body)
+            slack_user = body["user"]["id"]
+            offer_id = blocks.offer_of(action.get("value"))
+            if offer_id is None:  # not a button we posted
+                self.spawn(
+                    self.ephemeral(
+                        where["channel"],
+                        slack_user,
+                        "That button doesn't name an option.",
+                        where["thread_ts"],
+                    )
+                )
+                return
             message_ts = (body.get("message") or {}).get("ts") or where["thread_ts"]
             self.spawn(
                 self._converse(
-                    slack_user=body["user"]["id"],
-                    text=book_message(
-                        str(choice.get("kind", "flight")), int(choice.get("option", 1))
-                    ),
+                    slack_user=slack_user,
+                    action=select_offer(offer_id),
                     only_known_thread=True,
                     # A double click would hold twice (and decline the first hold's
                     # question): each Book button counts once.
@@ -175,7 +184,9 @@ class SlackBot:
         @app.action(blocks.ACTION_REJECT)
         async def on_decision(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
             await ack()
-            decision = "approve" if action["action_id"] == blocks.ACTION_APPROVE else "reject"
+            decision: Decision = (
+                "approve" if action["action_id"] == blocks.ACTION_APPROVE else "reject"
+            )
             self.spawn(self._decide(body, action["value"], decision))
 
         @app.event(re.compile(".*"))
@@ -213,11 +224,13 @@ class SlackBot:
         channel: str,
         thread_ts: str,
         slack_user: str,
-        text: str,
+        text: str | None = None,
+        action: Any | None = None,
         only_known_thread: bool = False,
         event_id: str = "",
         team_id: str = "",
     ) -> None:
+        """Run a turn for a message (``text``) or a button's ``action`` in a Slack thread."""
         if event_id and not await claim_event(self.rt, team_id=team_id, event_id=event_id):
             log.info("Slack event %s already handled; retry ignored", event_id)
             return
@@ -232,9 +245,23 @@ class SlackBot:
             thread = await find_thread(self.rt, caller.org_id, channel, thread_ts)
             if thread is None:
                 return
+            if action is not None and thread.user_id != caller.user_id:
+                # A click acts for the person whose conversation it is, no one else.
+                await self.ephemeral(
+                    channel, slack_user, "Only the traveller who asked can book these.", thread_ts
+                )
+                return
         else:
-            thread = await thread_for(self.rt, caller, channel, thread_ts, title=text[:80])
-        await self.run_turn(caller, channel, thread_ts, thread_id=thread.id, message=text)
+            thread = await thread_for(self.rt, caller, channel, thread_ts, title=(text or "")[:80])
+        await self.run_turn(
+            caller,
+            channel,
+            thread_ts,
+            thread_id=thread.id,
+            message=text,
+            action=action,
+            clicker=slack_user if action is not None else None,
+        )
 
     async def _answer_confirmation(
         self, body: dict[str, Any], interrupt_id: str, *, approved: bool
@@ -281,41 +308,37 @@ class SlackBot:
             on_started=mark_answered,
         )
 
-    async def _decide(self, body: dict[str, Any], approval_id: str, decision: str) -> None:
-        """A manager's click on Approve / Reject, decided with the *clicker's* rights."""
-        from tools.base import ToolContext
-        from tools.registry import get_tool
-
-        channel = body["channel"]["id"]
+    async def _decide(self, body: dict[str, Any], approval_id: str, decision: Decision) -> None:
+        """A manager's click on Approve / Reject: a ``decide_approval`` action with the
+        *clicker's* rights, in a conversation on the approval message. The concierge
+        asks for a yes (Confirm / Cancel below it) before anything is recorded."""
+        where = _where(body)
         slack_user = body["user"]["id"]
-        message = body.get("message") or {}
         caller = await caller_for_slack_user(self.rt, slack_user)
         if caller is None:
-            await self.ephemeral(channel, slack_user, NOT_LINKED)
+            await self.ephemeral(where["channel"], slack_user, NOT_LINKED)
             return
+        note = "Approved in Slack" if decision == "approve" else "Rejected in Slack"
+        action = decide_approval(approval_id, decision, note)
         try:
-            ctx = ToolContext(
-                rt=self.rt,
-                caller=caller,
-                idempotency_key=f"slack:{approval_id}:{decision}:{caller.user_id}",
-            )
-            # invoke, not run: a tampered action value is a ValidationFailed we can answer.
-            result = await get_tool("decide_approval").invoke(
-                ctx, {"approval_id": approval_id, "decision": decision, "note": "Decided in Slack"}
-            )
+            # Checked before a conversation exists: a refused click (not their approval,
+            # already decided, a forwarded message) is told privately and starts nothing.
+            await check_action(self.rt, caller, action)
         except CoreError as exc:
-            await self.ephemeral(channel, slack_user, f"I couldn't record that: {exc.detail}")
+            await self.ephemeral(
+                where["channel"], slack_user, f"I couldn't record that: {exc.detail}"
+            )
             return
-        verb = "Approved" if decision == "approve" else "Rejected"
-        icon = ":white_check_mark:" if decision == "approve" else ":x:"
-        outcome = f"{icon} {verb} by <@{slack_user}>"
-        if result.get("message"):
-            outcome += f" — {blocks.escape(str(result['message']))}"
-        await self.client.chat_update(
-            channel=channel,
-            ts=message.get("ts", ""),
-            text=f"{verb} {approval_id}",
-            blocks=blocks.decided(_first_text(message), outcome),
+        thread = await thread_for(
+            self.rt, caller, where["channel"], where["thread_ts"], title=f"Approval {approval_id}"
+        )
+        await self.run_turn(
+            caller,
+            where["channel"],
+            where["thread_ts"],
+            thread_id=thread.id,
+            action=action,
+            clicker=slack_user,
         )
 
     async def run_turn(
@@ -327,16 +350,31 @@ class SlackBot:
         thread_id: str,
         message: str | None = None,
         confirm: Any | None = None,
+        action: Any | None = None,
+        clicker: str | None = None,
         on_started: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
-        """Run one turn and post its answer (text, option cards, buttons) in the thread."""
+        """Run one turn and post its answer (text, option cards, buttons) in the thread.
+
+        A button's action that the concierge refuses before the turn (an offer the
+        thread never showed, a red option, …) is told to the ``clicker`` alone.
+        """
         from api.turns import read_events, start_turn
 
         try:
             handle = await start_turn(
-                self.app_state, caller, thread_id=thread_id, message=message, confirm=confirm
+                self.app_state,
+                caller,
+                thread_id=thread_id,
+                message=message,
+                confirm=confirm,
+                action=action,
             )
-        except NotFound:
+        except NotFound as exc:
+            if clicker is not None:
+                # A click's thread owner is checked before its turn: this is the action's.
+                await self.ephemeral(channel, clicker, exc.detail, thread_ts)
+                return
             await self.post(
                 channel,
                 thread_ts,
@@ -349,7 +387,10 @@ class SlackBot:
             )
             return
         except CoreError as exc:
-            await self.post(channel, thread_ts, exc.detail)
+            if clicker is not None:
+                await self.ephemeral(channel, clicker, exc.detail, thread_ts)
+            else:
+                await self.post(channel, thread_ts, exc.detail)
             return
         except Exception:
             log.exception("could not start a Slack turn")
@@ -425,6 +466,28 @@ def _first_text(message: dict[str, Any]) -> str:
         if text:
             return str(text)
     return str(message.get("text") or "")
+
+
+# The agent's action types, imported late: the API starts without loading the agent.
+
+
+def select_offer(offer_id: str) -> Any:
+    from concierge.actions import SelectOffer
+
+    return SelectOffer(offer_id=offer_id)
+
+
+def decide_approval(approval_id: str, decision: Decision, note: str) -> Any:
+    from concierge.actions import DecideApproval
+
+    return DecideApproval(approval_id=approval_id, decision=decision, note=note)
+
+
+async def check_action(rt: Runtime, caller: Caller, action: Any) -> None:
+    """The concierge's own checks of an action that needs no conversation (raises CoreError)."""
+    from concierge.actions import prepare
+
+    await prepare(rt, caller, [], action)
 
 
 # ---------------------------------------------------------------- mounting

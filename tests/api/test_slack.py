@@ -429,10 +429,23 @@ async def test_manager_gets_a_dm_and_approves_with_a_click(slack: Slack) -> None
         if c.params["channel"] == "D0MIA" and blocks.ACTION_APPROVE in _action_ids(c)
     ]
 
+    # The click is a decide_approval action: the concierge asks for a yes in the DM's thread.
+    before = len(slack.fake.calls_to("chat.postMessage"))
     await slack.click("U0MIA", dm, blocks.ACTION_APPROVE)
+    ask = (await slack.fake.wait_for("chat.postMessage", count=before + 1))[-1]
+    await slack.idle()
+    assert ask.params["channel"] == "D0MIA"
+    assert blocks.ACTION_CONFIRM in _action_ids(ask), _all_text(ask)
+    async with slack.runtime.db.uow(write=False) as session:
+        booking = await session.get(Booking, booking_id)
+        assert booking is not None
+        assert booking.status == "pending_approval"  # nothing recorded before the yes
+
+    await slack.click("U0MIA", ask, blocks.ACTION_CONFIRM)
     [update] = await slack.fake.wait_for("chat.update")
     await slack.idle()
-    assert "Approved by <@U0MIA>" in json.dumps(update.params["blocks"])
+    assert "Confirmed by <@U0MIA>" in json.dumps(update.params["blocks"])
+    assert "Approved" in _all_text(slack.fake.calls_to("chat.postMessage")[-1])
     async with slack.runtime.db.uow(write=False) as session:
         booking = await session.get(Booking, booking_id)
         assert booking is not None
@@ -457,6 +470,72 @@ async def test_an_approval_click_is_checked_against_the_clickers_rights(slack: S
         booking = await session.get(Booking, booking_id)
         assert booking is not None
         assert booking.status == "pending_approval"
+
+
+async def test_round_trip_buttons_hold_both_directions_as_one_booking(slack: Slack) -> None:
+    _, ts = await slack.message(
+        "U0AVA", f"Fly me from New York to London on {FLIGHT_DAY}, returning 2026-12-17"
+    )
+    [reply] = await slack.fake.wait_for("chat.postMessage")
+    ids = _action_ids(reply)
+    assert f"{blocks.ACTION_BOOK}:flight:1" in ids
+    assert f"{blocks.ACTION_BOOK}:return:1" in ids  # a separate group, its own buttons
+    assert "Return flights" in _all_text(reply)
+
+    await slack.click("U0AVA", reply, f"{blocks.ACTION_BOOK}:flight:1")
+    waiting = (await slack.fake.wait_for("chat.postMessage", count=2))[-1]
+    await slack.idle()
+    assert "return flight" in _all_text(waiting)
+    assert blocks.ACTION_CONFIRM not in _action_ids(waiting)  # nothing held yet
+    async with slack.runtime.db.uow(write=False) as session:
+        assert await session.scalar(select(func.count()).select_from(Booking)) == 0
+
+    await slack.click("U0AVA", reply, f"{blocks.ACTION_BOOK}:return:1")
+    ask = (await slack.fake.wait_for("chat.postMessage", count=3))[-1]
+    assert ask.params["thread_ts"] == ts
+    assert blocks.ACTION_CONFIRM in _action_ids(ask), _all_text(ask)
+    await slack.click("U0AVA", ask, blocks.ACTION_CONFIRM)
+    await slack.fake.wait_for("chat.postMessage", count=4)
+    await slack.idle()
+    ava = {"Authorization": "Bearer demo-ava"}
+    [booking] = (await slack.client.get("/v1/bookings", headers=ava)).json()["bookings"]
+    assert booking["status"] == "confirmed"
+    places = [(s["origin"], s["destination"]) for s in booking["segments"]]
+    assert places[0][0] in {"JFK", "EWR", "LGA"}
+    assert places[-1][1] in {"JFK", "EWR", "LGA"}  # the way home in the same booking
+
+
+async def test_a_red_option_has_no_book_button(slack: Slack) -> None:
+    await slack.message("U0AVA", f"Fly me from New York to London on {FLIGHT_DAY} in first class")
+    [reply] = await slack.fake.wait_for("chat.postMessage")
+    await slack.idle()
+    assert "Can't be booked" in _all_text(reply)
+    assert not [i for i in _action_ids(reply) if i.startswith(blocks.ACTION_BOOK)]
+
+
+async def test_someone_else_cannot_click_book(slack: Slack) -> None:
+    reply, _ = await _search(slack)
+    await slack.click("U0MIA", reply, f"{blocks.ACTION_BOOK}:flight:1")
+    [warning] = await slack.fake.wait_for("chat.postEphemeral")
+    await slack.idle()
+    assert warning.params["user"] == "U0MIA"
+    async with slack.runtime.db.uow(write=False) as session:
+        assert await session.scalar(select(func.count()).select_from(Booking)) == 0
+
+
+async def test_a_tampered_book_button_is_refused_privately(slack: Slack) -> None:
+    reply, _ = await _search(slack)
+    for block in reply.params["blocks"]:
+        if block.get("accessory", {}).get("action_id") == f"{blocks.ACTION_BOOK}:flight:1":
+            block["accessory"]["value"] = json.dumps({"offer_id": "FL-999999"})
+    await slack.click("U0AVA", reply, f"{blocks.ACTION_BOOK}:flight:1")
+    [refusal] = await slack.fake.wait_for("chat.postEphemeral")
+    await slack.idle()
+    assert refusal.params["user"] == "U0AVA"
+    assert "not among the options" in refusal.params["text"]
+    assert len(slack.fake.calls_to("chat.postMessage")) == 1  # nothing said in the thread
+    async with slack.runtime.db.uow(write=False) as session:
+        assert await session.scalar(select(func.count()).select_from(Booking)) == 0
 
 
 async def test_a_channel_mention_starts_a_thread_and_follow_ups_need_no_mention(
