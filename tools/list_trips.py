@@ -32,6 +32,7 @@ class TripOut(BaseModel):
     places: list[str] = Field(
         default_factory=list, description="Cities the trip goes to (not where it starts)."
     )
+    flights: list[str] = Field(default_factory=list, description="Flight numbers, e.g. BA 117.")
     start: str | None = Field(default=None, description="First day (local date).")
     end: str | None = Field(default=None, description="Last day (local date).")
     total: MoneyOut
@@ -93,6 +94,7 @@ async def run(ctx: ToolContext, data: ListTripsInput) -> ListTripsOutput:
                 traveler=b.traveler,
                 summary=summary_line(b),
                 places=trip_places(b),
+                flights=[s.flight for s in b.segments if s.flight],
                 start=trip_days(b)[0],
                 end=trip_days(b)[1],
                 total=b.total,

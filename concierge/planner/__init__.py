@@ -104,7 +104,10 @@ def plan(request: ModelRequest) -> AIMessage:
     home = profile.get("home_airport") or None
     month_first = _month_first(profile)
     state = State()
-    turns = split_turns(list(request.messages))
+    # The whole checkpointed conversation when the graph gives it (tool results in full);
+    # the messages themselves otherwise (a direct caller, already complete).
+    messages = list(request.history) or list(request.messages)
+    turns = split_turns(messages)
     decision: Decision = Reply("")
     current: Turn | None = None
     action = None
@@ -138,8 +141,8 @@ def plan(request: ModelRequest) -> AIMessage:
             )
             break
         # What that turn's reply offered gives the next "yes"/"no" its meaning: carried
-        # on the reply itself, else re-derived. Re-deriving reads older results that may
-        # be digests by now, so it is best effort and never fails the current turn.
+        # on the reply itself, else re-derived (best effort: it never fails the current
+        # turn).
         state.offer = _said_offer(rest)
         if state.offer is None:
             try:
@@ -151,7 +154,7 @@ def plan(request: ModelRequest) -> AIMessage:
         state.last_intent = _effective_intent(state, understanding)
     if current is None or (current.understanding is None and not current.steps and not action):
         decision = decide(state, Turn(None, [], 0, 0), ctx)
-    return _to_message(decision, request.messages, current, ctx)
+    return _to_message(decision, messages, current, ctx)
 
 
 def _effective_intent(state: State, understanding: Any) -> str | None:
@@ -198,7 +201,7 @@ def _to_message(
         if decision.offer is None:
             return AIMessage(content=decision.text)
         # The offer rides along with the reply, so the next "yes" means the same thing
-        # even after older tool results in the history were cut down to digests.
+        # without re-deriving it.
         offer = {"kind": decision.offer.kind, "args": decision.offer.args}
         return AIMessage(content=decision.text, additional_kwargs={OFFER_KEY: offer})
     calls: list[Call] = decision

@@ -1,9 +1,11 @@
 """The conversation as the planner sees it, rebuilt from the messages on every call.
 
-There is no hidden memory: the planner reads the whole (possibly compacted)
-history each time — what the user asked (merged into a trip *draft*), what the
-tools answered (the last options shown, bookings, trips, approvals) — and the
-current turn: the last user message and the tool calls made since.
+There is no hidden memory: the planner reads the whole checkpointed history each
+time (``ModelRequest.history``: tool results in full, never the digests a language
+model is shown) — what the user asked (merged into a trip *draft*), what the tools
+answered (the last options shown, bookings, trips, approvals) — and the current
+turn: the last user message and the tool calls made since. A tool's result is read
+through that tool's own output model (``Step.typed``).
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from pydantic import BaseModel, ValidationError
 
 from concierge.planner.nlu.intents import Intent, PriceCap, Understanding
 from concierge.planner.nlu.places import PlaceMention
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
@@ -71,6 +76,21 @@ class Step:
     declined: bool = False
     done: bool = False
 
+    def typed(self, model: type[M]) -> M | None:
+        """The result read through its tool's output model (``tools/*.py``); None when the
+        call failed, was declined, or answered in another shape."""
+        return typed(model, self.output)
+
+
+def typed(model: type[M], data: dict[str, Any] | None) -> M | None:
+    """``data`` (a tool's JSON output) as ``model``, or None if it is not one."""
+    if data is None:
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError:
+        return None
+
 
 @dataclass
 class Shown:
@@ -108,6 +128,7 @@ class State:
     profile: dict[str, Any] | None = None  # get_traveler_profile output
     offer: Offer | None = None
     last_intent: str | None = None  # the previous turn's intent (follow-up questions)
+    policy_route: dict[str, Any] | None = None  # the last get_policy's destination/origin
 
 
 @dataclass
@@ -337,29 +358,16 @@ def apply_result(state: State, step: Step) -> None:
             state.approvals = [a for a in state.approvals if a.get("approval_id") != approval_id]
     elif name == "get_traveler_profile":
         state.profile = out
+    elif name == "get_policy" and step.args.get("destination"):
+        # "and premium economy?" after "business to London?" is about the same route.
+        state.policy_route = {
+            k: step.args[k] for k in ("destination", "origin") if step.args.get(k)
+        }
 
 
 def _show(state: State, kind: str, items: list[dict[str, Any]]) -> None:
-    state.shown[kind] = Shown(kind, [_from_digest(i) for i in items if isinstance(i, dict)])
+    state.shown[kind] = Shown(kind, [i for i in items if isinstance(i, dict)])
     state.last_shown = kind
-
-
-_COLOURS = ("green", "amber", "red")
-
-
-def _from_digest(item: dict[str, Any]) -> dict[str, Any]:
-    """Older results reach the model as digests (``{option, offer_id, brief}``, the brief
-    ending in the policy colour): recover what choosing needs from them."""
-    brief = item.get("brief")
-    if not isinstance(brief, str) or isinstance(item.get("policy"), dict):
-        return item
-    words = brief.split()
-    out = dict(item)
-    if words and words[-1] in _COLOURS:
-        out["policy"] = {"status": words[-1], "violations": []}
-    if words and "flights" not in out and "name" not in out:
-        out["flights"] = [" ".join(words[:2])]
-    return out
 
 
 def _disrupted_segment(booking: dict[str, Any]) -> str | None:

@@ -9,6 +9,7 @@ read like conversations.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
@@ -22,7 +23,7 @@ from core.identity import Caller
 from core.policy.render import render_policy
 from core.policy.rules import PolicyRules, acme_default
 from tools.get_policy import GetPolicyOutput, RulesOut, for_topic, route_verdicts
-from tools.views import compliant_first, recommend
+from tools.views import city_of, compliant_first, recommend
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 AVA = {
@@ -67,14 +68,31 @@ def money(amount: float, currency: str = "USD") -> dict[str, str]:
 
 
 def trip(booking_id: str, summary: str, total: float, status: str = "confirmed") -> dict[str, Any]:
-    """One ``list_trips`` row for Ava."""
-    return {
+    """One ``list_trips`` row for Ava, with the structured fields the real tool derives
+    from the booking (here from the fixture's one-line summary, e.g. ``"BA 117 JFK→LHR
+    Fri 18 Dec 08:05"``: flight BA 117, places London, 2026-12-18)."""
+    flights = re.findall(r"\b([A-Z0-9]{2} \d{1,4}) [A-Z]{3}→", summary)
+    legs = re.findall(r"\b([A-Z]{3})→([A-Z]{3})\b", summary)
+    home = city_of(legs[0][0]) if legs else None
+    places = list(dict.fromkeys(city_of(b) for _, b in legs if city_of(b) != home))
+    days = [
+        datetime.strptime(f"{d} {m} {NOW.year}", "%d %b %Y").date().isoformat()
+        for d, m in re.findall(
+            r"\b(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b", summary
+        )
+    ]
+    row: dict[str, Any] = {
         "booking_id": booking_id,
         "status": status,
         "traveler": "Ava",
         "summary": summary,
+        "places": places,
+        "flights": flights,
         "total": money(total),
     }
+    if days:
+        row["start"], row["end"] = min(days), max(days)
+    return row
 
 
 @dataclass

@@ -94,7 +94,6 @@ async def test_hotel_cap_in_paris() -> None:
     assert "Paris" in reply
 
 
-@gap
 async def test_approval_for_a_6k_trip() -> None:
     _, reply = await ask_policy("do I need approval for a 6k trip?")
     assert said_yes(reply), reply
@@ -126,7 +125,6 @@ async def test_hotel_cap_by_a_city_nickname() -> None:
     assert "325" in reply, reply
 
 
-@gap
 async def test_hotel_cap_in_a_city_without_its_own_cap() -> None:
     _, reply = await ask_policy("hotel budget per night in Madrid?")
     assert "250" in reply, reply
@@ -144,7 +142,6 @@ async def test_which_airlines_are_blocked() -> None:
     assert "Ryanair" in reply
 
 
-@gap
 async def test_a_blocked_airline_to_dublin() -> None:
     _, reply = await ask_policy("can I fly Ryanair to Dublin?")
     assert said_no(reply), reply
@@ -152,7 +149,6 @@ async def test_a_blocked_airline_to_dublin() -> None:
     assert "block" in low(reply)
 
 
-@gap
 async def test_who_approves_a_12k_trip() -> None:
     _, reply = await ask_policy("who has to sign off on a $12,000 trip?")
     assert "manager" in low(reply), reply
@@ -160,27 +156,23 @@ async def test_who_approves_a_12k_trip() -> None:
     assert "executive" not in low(reply)
 
 
-@gap
 async def test_a_small_trip_needs_no_approval() -> None:
     _, reply = await ask_policy("does a 3000 dollar trip need approval?")
     assert said_no(reply), reply
 
 
-@gap
 async def test_premium_economy_on_a_short_hop_needs_approval() -> None:
     _, reply = await ask_policy("premium economy from New York to Boston, is that ok?")
     assert said_no(reply), reply
     assert "approv" in low(reply)
 
 
-@gap
 async def test_business_to_paris() -> None:
     _, reply = await ask_policy("could I take business to Paris?")
     assert said_yes(reply), reply
     assert "Paris" in reply
 
 
-@gap
 async def test_a_hotel_over_the_london_cap() -> None:
     _, reply = await ask_policy("is a $400/night hotel in London ok?")
     assert said_no(reply), reply
@@ -188,14 +180,12 @@ async def test_a_hotel_over_the_london_cap() -> None:
     assert "approv" in low(reply)
 
 
-@gap
 async def test_booking_less_than_a_week_out() -> None:
     _, reply = await ask_policy("what happens if I book less than a week out?")
     assert "approv" in low(reply), reply
     assert re.search(r"\b7 days\b|\bseven days\b|\ba week\b", low(reply)), reply
 
 
-@gap
 async def test_standard_policy_premium_economy_to_london() -> None:
     # Globex's policy allows premium economy from 6 h: ORD–London flies 8h25.
     _, reply = await ask_policy("can I fly premium economy to London?", GUS)
@@ -209,7 +199,6 @@ async def test_standard_policy_business_to_london_needs_approval() -> None:
     assert "9 h" in reply or "9h" in reply or "9 hours" in low(reply)
 
 
-@gap
 async def test_standard_policy_hotel_cap_in_paris() -> None:
     _, reply = await ask_policy("What's the most I can spend per night on a hotel in Paris?", GUS)
     assert "275" in reply, reply
@@ -344,6 +333,7 @@ def trip_row(data: dict[str, Any]) -> dict[str, Any]:
         "traveler": b.traveler,
         "summary": summary_line(b),
         "places": trip_places(b),
+        "flights": [s.flight for s in b.segments if s.flight],
         "start": start,
         "end": end,
         "total": data["total"],
@@ -373,39 +363,33 @@ async def ask_trips(*texts: str) -> tuple[Dialogue, str]:
     return d, reply
 
 
-@gap
 async def test_what_time_is_my_flight_to_london() -> None:
     _, reply = await ask_trips("what time is my flight to London?")
     assert "08:05" in reply, reply
     assert "BA 117" in reply
 
 
-@gap
 async def test_which_hotel_am_i_in_in_paris() -> None:
     _, reply = await ask_trips("which hotel am I in in Paris?")
     assert "Marriott Opera Ambassador" in reply, reply
 
 
-@gap
 async def test_is_my_boston_trip_confirmed() -> None:
     _, reply = await ask_trips("is my Boston trip confirmed?")
     assert said_no(reply), reply
     assert "approv" in low(reply)
 
 
-@gap
 async def test_when_do_i_land_is_the_next_flight() -> None:
     _, reply = await ask_trips("when do I land?")
     assert "08:45" in reply, reply  # the Boston flight on 9 Dec comes first
 
 
-@gap
 async def test_when_do_i_land_after_asking_about_london() -> None:
     _, reply = await ask_trips("what time is my flight to London?", "and when do I land?")
     assert "20:15" in reply, reply
 
 
-@gap
 async def test_terminal_is_not_in_the_catalogue_and_says_so() -> None:
     _, reply = await ask_trips("what terminal does my London flight leave from?")
     assert "terminal" in low(reply), reply
@@ -413,57 +397,48 @@ async def test_terminal_is_not_in_the_catalogue_and_says_so() -> None:
     assert "JFK" in reply
 
 
-@gap
 async def test_when_is_my_flight_home_from_london() -> None:
     _, reply = await ask_trips("when's my flight back from London?")
     assert "11:00" in reply, reply
     assert "22" in reply
 
 
-@gap
 async def test_confirmation_number_of_the_london_flight() -> None:
     _, reply = await ask_trips("what's my confirmation number for the London flight?")
     assert "QX7P2L" in reply, reply
 
 
-@gap
 async def test_when_do_i_check_out_in_london() -> None:
     _, reply = await ask_trips("when do I check out of my London hotel?")
     assert re.search(r"22 Dec|Dec(?:ember)? 22", reply), reply
 
 
-@gap
 async def test_how_much_is_my_london_trip() -> None:
     _, reply = await ask_trips("how much is my London trip costing?")
     assert "2,140" in reply, reply
 
 
-@gap
 async def test_am_i_flying_economy_to_london() -> None:
     _, reply = await ask_trips("am I flying economy to london?")
     assert said_yes(reply), reply
 
 
-@gap
 async def test_is_the_paris_hotel_refundable() -> None:
     _, reply = await ask_trips("is the paris hotel refundable?")
     assert said_yes(reply), reply
 
 
-@gap
 async def test_which_airport_do_i_leave_from_for_london() -> None:
     _, reply = await ask_trips("Which airport am I flying out of for the London trip?")
     assert "JFK" in reply, reply
 
 
-@gap
 async def test_what_trips_are_coming_up() -> None:
     _, reply = await ask_trips("what trips do I have coming up?")
     for place in ("London", "Paris", "Boston"):
         assert place in reply, reply
 
 
-@gap
 async def test_a_trip_that_does_not_exist() -> None:
     _, reply = await ask_trips("what time is my flight to Tokyo?")
     assert "Tokyo" in reply, reply
@@ -486,37 +461,31 @@ async def cant(*texts: str) -> tuple[Dialogue, str]:
     return d, reply
 
 
-@gap
 async def test_choosing_a_seat() -> None:
     _, reply = await cant("can I pick a window seat on my London flight?")
     assert "seat" in low(reply), reply
 
 
-@gap
 async def test_an_aisle_seat_without_a_trip_named() -> None:
     _, reply = await cant("I want an aisle seat please")
     assert "seat" in low(reply), reply
 
 
-@gap
 async def test_taxes_of_an_option_just_listed() -> None:
     _, reply = await cant("JFK to London on Dec 18", "how much of option 2 is taxes?")
     assert "tax" in low(reply), reply
 
 
-@gap
 async def test_checking_in() -> None:
     _, reply = await cant("check me in for my flight to London please")
     assert re.search(r"check[- ]?in", low(reply)), reply
 
 
-@gap
 async def test_boarding_pass() -> None:
     _, reply = await cant("can you send me my boarding pass?")
     assert "boarding pass" in low(reply), reply
 
 
-@gap
 async def test_bags() -> None:
     _, reply = await cant("how many checked bags can I take to London?")
     assert "bag" in low(reply), reply
@@ -555,7 +524,6 @@ async def test_e2e_premium_economy_to_london(live: Concierge, demo: Runtime) -> 
     assert said_yes(reply), reply
 
 
-@gap
 async def test_e2e_standard_policy_business_to_london(live: Concierge, demo: Runtime) -> None:
     gus = Chat(live, await caller(demo, "gus"))
     reply = await gus.say("am I allowed business class to London?")
@@ -564,7 +532,6 @@ async def test_e2e_standard_policy_business_to_london(live: Concierge, demo: Run
     assert said_yes(reply), reply
 
 
-@gap
 async def test_e2e_questions_about_a_booked_trip(live: Concierge, demo: Runtime) -> None:
     ava = Chat(live, await caller(demo, "ava"))
     await ava.say("New York to London on Dec 18, direct please")

@@ -388,6 +388,7 @@ async def test_list_trips_and_get_booking(runtime, ava, mia, gus, world):
     assert trip["total"] == {"amount": "1052.40", "currency": "USD"}
     assert trip["hold_expires_at"] == "2026-12-01T09:15:00Z"
     assert trip["places"] == ["London"]
+    assert trip["flights"] == ["BA 117"]
     assert (trip["start"], trip["end"]) == ("2026-12-18", "2026-12-20")
     assert trips["more"] is False
 

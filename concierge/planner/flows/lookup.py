@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -10,28 +9,29 @@ from concierge.planner import render
 from concierge.planner.flows.base import INACTIVE, Call, Context, Reply
 from concierge.planner.flows.options import pick
 from concierge.planner.nlu.intents import Understanding
-from concierge.planner.state import State, Turn
+from concierge.planner.state import State, Turn, typed
+from tools.list_trips import TripOut
 
 
 def trip_matches(trip: dict[str, Any], u: Understanding, ctx: Context) -> bool:
-    blob = json.dumps(trip, ensure_ascii=False).lower()
+    """Whether a ``list_trips`` row is the trip the message names, by its fields: the
+    cities it goes to, its days, its traveller and its flight numbers."""
+    t = typed(TripOut, trip)
+    if t is None:
+        return False
     for mention in u.places:
         if mention.place is None:
             continue
-        codes = [a.lower() for a in mention.place.airports]
-        if not (
-            mention.place.city.lower() in blob or any(re.search(rf"\b{c}\b", blob) for c in codes)
-        ):
+        if mention.place.city not in t.places:
             return False
     if u.dates.depart is not None:
-        day = u.dates.depart
-        if f"{day.day} {day:%b}".lower() not in blob and day.isoformat() not in blob:
+        if not (t.start and t.end and t.start <= u.dates.depart.isoformat() <= t.end):
             return False
-    if u.person and u.person.lower() not in blob:
+    if u.person and u.person.lower() not in t.traveler.lower():
         return False
-    squeezed = blob.replace(" ", "")
+    numbers = {f.replace(" ", "").upper() for f in t.flights}
     for code in re.findall(r"\b([A-Z]{2}|[A-Z]\d|\d[A-Z])\s?(\d{1,4})\b", u.text):
-        if "".join(code).lower() not in squeezed:
+        if "".join(code).upper() not in numbers:
             return False
     return True
 
@@ -88,13 +88,14 @@ def find_booking(
 
 def trip_lines(trips: list[dict[str, Any]]) -> str:
     lines = []
-    for i, t in enumerate(trips, start=1):
-        expiry = (
-            f", hold until {render.hold_time(t.get('hold_expires_at'))}"
-            if t.get("status") == "held"
-            else ""
-        )
+    for i, row in enumerate(trips, start=1):
+        t = typed(TripOut, row)
+        if t is None:
+            continue
+        expiry = f", hold until {render.hold_time(t.hold_expires_at)}" if t.status == "held" else ""
+        where = f"{' and '.join(t.places)}: " if t.places else ""
         lines.append(
-            f"{i}. **{t.get('booking_id')}** — {t.get('summary')} · {render.money(t.get('total'))} · {render.status_text(t.get('status'))}{expiry}"
+            f"{i}. **{t.booking_id}** — {where}{t.summary} · {render.money(t.total.model_dump())} · "
+            f"{render.status_text(t.status)}{expiry}"
         )
     return "\n".join(lines)

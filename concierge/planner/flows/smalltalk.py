@@ -1,4 +1,5 @@
-"""Small talk flow: greetings, thanks, help, out-of-scope requests and messages not understood."""
+"""Small talk flow: greetings, thanks, help, out-of-scope requests, what can't be done yet
+and messages not understood."""
 
 from __future__ import annotations
 
@@ -71,7 +72,17 @@ def _unknown(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisi
     )
 
 
+def _unsupported(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    """Seats, taxes, check-in, boarding passes, bags…: the honest answer (asks.yaml),
+    never a search for the place the question happens to name."""
+    found = u.unsupported
+    if found is None:
+        return _help(state, turn, ctx, u)
+    return Reply(f"{found.reply} Anything else I can help with?")
+
+
 HANDLERS: dict[Intent, Handler] = {
+    Intent.UNSUPPORTED: _unsupported,
     Intent.GREET: _greet,
     Intent.THANKS: _thanks,
     Intent.HELP: _help,

@@ -1,4 +1,5 @@
-"""Trips flow: list the user's trips, show one booking, cancel one."""
+"""Trips flow: list the user's trips, show one booking, answer questions about one
+("what time is my flight to London?", "which hotel am I in?"), cancel one."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ import re
 from typing import Any
 
 from concierge.planner import render
+from concierge.planner.answers import trip_answers
+from concierge.planner.answers.trip_answers import TripAsk
 from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.changes import suggestions_text
 from concierge.planner.flows.lookup import find_booking, trip_lines
 from concierge.planner.flows.options import amount_of, pick
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.state import Offer, State, Turn
+from tools.get_booking import GetBookingOutput
+from tools.list_trips import ListTripsOutput
 
 
 def _cancel(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
@@ -131,7 +136,55 @@ def _show_booking(state: State, turn: Turn, ctx: Context, booking_id: str) -> De
     return Reply(text)
 
 
+def _trip_ask(u: Understanding) -> TripAsk:
+    city = next(
+        (m.place.city for m in (u.destination, *u.places) if m is not None and m.place is not None),
+        None,
+    )
+    low = u.text.lower()
+    kind = (
+        "hotel"
+        if re.search(r"\bhotels?\b|\bstay\b|\broom\b", low)
+        else "flight"
+        if re.search(r"\bflights?\b|\bfare\b", low)
+        else None
+    )
+    return TripAsk(u.text, u.facets, city, u.dates.depart, u.cabin, kind)
+
+
+def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    """A question about a booked trip: the trip from ``list_trips`` (matched by its places
+    and days), its details from ``get_booking``, the answer from those outputs."""
+    ask = _trip_ask(u)
+    booking_id = u.booking_id
+    named = ask.city is not None or ask.day is not None
+    if booking_id is None and not named and state.last_intent == Intent.ASK_TRIP:
+        # "and when do I land?" right after a question about a trip: the same trip.
+        booking_id = state.current_booking
+    if booking_id is None:
+        listing = turn.last("list_trips")
+        if listing is None:
+            return [Call("list_trips", {"limit": 20})]
+        trips = listing.typed(ListTripsOutput)
+        if trips is None:
+            return Reply(f"I couldn't load your trips: {render.error_text(listing.error or {})}")
+        found = trip_answers.matching(trips.trips, ask, ctx.today)
+        if not found:
+            return Reply(trip_answers.not_found(ask, trips.trips))
+        booking_id = found[0].booking_id
+    step = turn.last("get_booking")
+    if step is None:
+        return [Call("get_booking", {"booking_id": booking_id})]
+    booking = step.typed(GetBookingOutput)
+    if booking is None:
+        return Reply(f"I couldn't open {booking_id}: {render.error_text(step.error or {})}")
+    said = trip_answers.answer(ask, booking, ctx.now)
+    offer = Offer("confirm", {"booking_id": said.confirm}) if said.confirm else None
+    return Reply(said.text, offer)
+
+
 HANDLERS: dict[Intent, Handler] = {
+    Intent.ASK_TRIP: _ask_trip,
     Intent.CANCEL: _cancel,
     Intent.TRIPS: _trips,
     Intent.BOOKING: _booking,

@@ -31,6 +31,9 @@ class _Tables:
     unsupported: tuple[tuple[str, re.Pattern[str], str], ...]
     facets: tuple[tuple[str, re.Pattern[str]], ...]
     own: re.Pattern[str]
+    request: re.Pattern[str]
+    policy: re.Pattern[str]
+    policy_subjects: re.Pattern[str]
     question: re.Pattern[str]
 
 
@@ -51,6 +54,9 @@ def tables() -> _Tables:
         ),
         facets=tuple((name, _any(cues)) for name, cues in raw["trip_facets"].items()),
         own=_any(raw["own"]),
+        request=_any(raw["request"]),
+        policy=_any(raw["policy"]["cues"]),
+        policy_subjects=_any(raw["policy"]["subjects"]),
         question=_any(raw["question"], bounded=False),
     )
 
@@ -78,6 +84,22 @@ def trip_facets(text: str) -> frozenset[str]:
 def is_own(text: str) -> bool:
     """The message talks about the traveller's own plans ("my flight", "when do I land")."""
     return bool(tables().own.search(plain(text)))
+
+
+def is_request(text: str) -> bool:
+    """The message asks for something to be searched or booked."""
+    return bool(tables().request.search(plain(text)))
+
+
+def is_policy_question(text: str) -> bool:
+    """A question about what the policy allows ("could I take business to Paris?",
+    "is a 400/night hotel ok?", "who signs off on a 12k trip?")."""
+    low = plain(text)
+    return (
+        is_question(text)
+        and bool(tables().policy.search(low))
+        and bool(tables().policy_subjects.search(low))
+    )
 
 
 def is_question(text: str) -> bool:

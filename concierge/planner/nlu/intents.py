@@ -17,7 +17,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Final
 
-from concierge.planner.nlu import numbers
+from concierge.planner.nlu import asks, numbers
 from concierge.planner.nlu.dates import DateReading, read_dates
 from concierge.planner.nlu.numbers import ORDINALS, word_number
 from concierge.planner.nlu.places import PlaceMention, find_places, roles
@@ -41,6 +41,8 @@ class Intent(StrEnum):
     APPROVALS = "approvals"
     DECIDE = "decide"  # approve / reject
     PROFILE = "profile"
+    ASK_TRIP = "ask_trip"  # a question about one's own booked trip ("when do I land?")
+    UNSUPPORTED = "unsupported"  # something that doesn't exist yet (seats, check-in, …)
     OUT_OF_SCOPE = "out_of_scope"
     UNKNOWN = "unknown"
 
@@ -96,6 +98,8 @@ class Understanding:
     clear_time: bool = False
     time_shift: str | None = None  # "earlier" / "later" than the options shown
     price_cap: PriceCap | None = None  # "under 200 a night", "max $300"
+    facets: frozenset[str] = frozenset()  # what a trip question asks (asks.yaml)
+    unsupported: asks.Unsupported | None = None
 
     @property
     def has_trip_details(self) -> bool:
@@ -638,8 +642,15 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     ):
         u.book_for = for_person.group("name")
 
-    decide = _DECIDE.search(low)
     u.insist = bool(_INSIST.search(low))
+    unsupported = asks.unsupported(clean)
+    if unsupported is not None and not (u.dates.depart and u.destination):
+        # Seats, taxes, check-in…: an honest answer, not a search for the place named.
+        u.intent = Intent.UNSUPPORTED
+        u.unsupported = unsupported
+        return u
+    policy_question = asks.is_policy_question(clean)
+    decide = _DECIDE.search(low)
     if (
         decide
         and not re.search(
@@ -647,6 +658,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         )
         and (decide.group("v") not in {"okay", "accept"} or _APPROVALS.search(low) or u.person)
         and not re.search(r"\bwho (?:needs to|must|will|has to) approve\b", low)
+        and not policy_question
     ):
         u.intent = Intent.DECIDE
         verb = decide.group("v")
@@ -668,7 +680,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         )
         u.note = _note(clean[decide.end() :])
         return u
-    if _APPROVALS.search(low) and not _POLICY.search(low):
+    if _APPROVALS.search(low) and not _POLICY.search(low) and not policy_question:
         u.intent = Intent.APPROVALS
         return u
     if _DISRUPTED.search(low) and not re.search(r"\bcancel (?:my|the|it|this|that)\b", low):
@@ -684,7 +696,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         u.intent = Intent.PROFILE
         return u
     if (
-        _POLICY.search(low)
+        (_POLICY.search(low) or policy_question)
         and not _INSIST.search(low)
         and not (u.dates.depart and u.destination and not re.search(r"\bpolicy\b|\ballowed\b", low))
     ):
@@ -696,10 +708,13 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         u.intent = Intent.CONFIRM
         return u
     if u.booking_id:
-        u.intent = Intent.BOOKING
+        u.intent = Intent.ASK_TRIP if _asks_about_a_trip(u, clean) else Intent.BOOKING
         return u
     if _TRIPS.search(low):
         u.intent = Intent.TRIPS
+        return u
+    if _asks_about_a_trip(u, clean):
+        u.intent = Intent.ASK_TRIP
         return u
     if u.options and not (
         u.dates.depart or u.places or u.cabin or u.passengers or u.dates.question
@@ -721,6 +736,23 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     if re.search(r"\bbook (?:it|that|this|them|both)\b|\bi'?ll take it\b|\bgo ahead\b", low):
         u.intent = Intent.YES
     return u
+
+
+def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
+    """A question about a trip already booked ("what time is my flight to London?",
+    "when do I land?", "is the Paris hotel refundable?"), not a request for a new one."""
+    if not asks.is_question(clean) or asks.is_request(clean):
+        return False
+    u.facets = asks.trip_facets(clean)
+    if not u.facets:
+        return False
+    if asks.is_own(clean) or u.booking_id:
+        return True
+    # "the Paris hotel", "the London flight": a booking named by its place.
+    return bool(
+        u.places
+        and re.search(r"\bthe (?:[\w-]+ ){1,2}(?:hotel|flight|trip|booking|stay)\b", clean.lower())
+    )
 
 
 def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: bool) -> None:

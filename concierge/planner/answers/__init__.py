@@ -1,0 +1,1 @@
+"""Answers to questions, from the tools' typed outputs (policy rules, trips, bookings)."""

@@ -1,0 +1,321 @@
+"""Policy questions answered from the rules ``get_policy`` returns as data.
+
+Never from the rendered markdown: the rules come back as ``RulesOut`` and turn into
+the core's ``PolicyRules`` (``to_rules``), so a city's cap by any of its names, the
+cabin rule of a flight length and who approves an amount are the core's own
+lookups; the flying time to a place is the catalogue's (the tool's ``route``).
+The markdown is only quoted, as a last resort, when no rule answers the question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.policy.engine import approvals_for, hours_phrase
+from core.policy.render import display_money, role_label
+from core.policy.rules import Cabin, PolicyRules, Vendor, cabin_label, normalize_name
+from tools.get_policy import GetPolicyOutput, RouteOut
+
+BADGE = {"green": "🟢 within policy", "amber": "🟠 amber", "red": "🔴 not allowed"}
+
+
+@dataclass(frozen=True)
+class PolicyAsk:
+    """What a policy question carries, as read from the message."""
+
+    text: str
+    cabin: str | None = None  # economy | premium | business | first
+    city: str | None = None  # a place named (its city)
+    minutes: int | None = None  # a flight length said ("a 7h flight")
+    amount_major: float | None = None  # an amount of money said
+    per_night: bool = False  # the amount is a nightly rate
+
+
+def _money(rules: PolicyRules, minor: int) -> str:
+    """``5,000.00 USD``, as every other amount the concierge shows."""
+    return display_money(minor, rules.currency)
+
+
+def _minor(rules: PolicyRules, major: float) -> int:
+    return round(major * 100)  # every policy currency here has two minor digits
+
+
+def _label(cabin: str) -> str:
+    return cabin_label(cabin).lower()
+
+
+def _who(role: str) -> str:
+    """Roles as the traveller asking hears them ("your manager", "the VP Finance")."""
+    return "your manager" if role == "manager" else role_label(role)
+
+
+def _approver(rules: PolicyRules) -> str:
+    return _who(rules.amber_requires)
+
+
+def _roles(roles: tuple[str, ...] | list[str]) -> str:
+    words = [_who(r) for r in roles]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def answer(ask: PolicyAsk, out: GetPolicyOutput) -> str:
+    """The answer to one policy question, from the tool's typed output."""
+    rules = out.rules.to_rules()
+    low = ask.text.lower().replace("’", "'")
+    vendor = _named_vendor(rules, low)
+    if vendor is not None:
+        return vendor
+    if ask.cabin is not None:
+        return _cabin_answer(rules, ask, out.route)
+    hotelish = bool(re.search(r"\bhotels?\b|\bnight(?:ly)?\b|\brooms?\b|\bstay\b|\blodging\b", low))
+    if ask.per_night or (
+        hotelish
+        and (ask.city or re.search(r"\bcaps?\b|\blimit|\bmax|\bbudget|\bmost\b|\bspend", low))
+    ):
+        return _hotel_answer(rules, ask)
+    if re.search(r"\bairlines?\b|\bcarriers?\b", low) and re.search(
+        r"\bblock|\bban|\bnot allowed|\bcan'?t|\bcannot|\bavoid|\bprefer|\bwhich\b", low
+    ):
+        return _airlines_answer(rules, low)
+    if re.search(r"\bchains?\b", low):
+        return _chains_answer(rules)
+    if ask.amount_major is not None or re.search(
+        r"\bapprov|\bsign[- ]?off|\bsign off|\bthreshold", low
+    ):
+        return _approval_answer(rules, ask)
+    if re.search(
+        r"\bahead\b|\badvance\b|\bnotice\b|\blast[- ]minute\b|\bweek out\b|\bdays? (?:before|out)\b|\bshort notice\b",
+        low,
+    ):
+        return _advance_answer(rules)
+    if hotelish:
+        return _hotel_answer(rules, ask)
+    if re.search(r"\bcabin|\bclass\b|\bfly\b|\bflights?\b", low):
+        return "Here's the flights part of the travel policy:\n\n" + _cabin_rules_text(rules)
+    return "Here's the travel policy:\n\n" + out.text.strip()
+
+
+# -- cabins ---------------------------------------------------------------------------------
+
+
+def _first_minutes_allowing(rules: PolicyRules, cabin: str) -> int | None:
+    allowed = [r.min_minutes for r in rules.cabin_rules if cabin in r.allowed_cabins]
+    return min(allowed) if allowed else None
+
+
+def _cabin_rules_text(rules: PolicyRules) -> str:
+    lines = []
+    for rule in rules.cabin_rules:
+        cabins = ", ".join(_label(c) for c in rule.allowed_cabins)
+        if rule.max_minutes is None:
+            span = f"From {hours_phrase(rule.min_minutes)} of flying"
+        elif rule.min_minutes == 0:
+            span = f"Under {hours_phrase(rule.max_minutes)} of flying"
+        else:
+            span = (
+                f"From {hours_phrase(rule.min_minutes)} to under {hours_phrase(rule.max_minutes)}"
+            )
+        lines.append(f"- {span}: {cabins}.")
+    lines.append(f"- Any other cabin is 🟠 amber (bookable with {_approver(rules)}'s approval).")
+    if rules.red_cabins:
+        red = " and ".join(_label(c) for c in rules.red_cabins)
+        lines.append(f"- {red[:1].upper()}{red[1:]} is 🔴 never allowed.")
+    return "\n".join(lines)
+
+
+def _cabin_answer(rules: PolicyRules, ask: PolicyAsk, route: RouteOut | None) -> str:
+    cabin = str(ask.cabin)
+    label = _label(cabin)
+    if cabin in rules.red_cabins:
+        better = [
+            c
+            for c in (Cabin.BUSINESS, Cabin.PREMIUM)
+            if _first_minutes_allowing(rules, c) is not None
+        ]
+        alt = ""
+        if better:
+            start = _first_minutes_allowing(rules, better[0])
+            alt = f" {cabin_label(better[0])} is allowed on flights from {hours_phrase(start or 0)} of flying."
+        return f"No — {label} is 🔴 not allowed under the policy, whatever the flight length.{alt}"
+    from_minutes = _first_minutes_allowing(rules, cabin)
+    if ask.minutes is not None:
+        rule = rules.cabin_rule_for(ask.minutes)
+        length = hours_phrase(ask.minutes)
+        if cabin in rule.allowed_cabins:
+            return f"Yes — on a {length} flight, {label} is {BADGE['green']}."
+        return (
+            f"Not without approval — {label} is allowed from "
+            f"{hours_phrase(from_minutes or 0)} of flying; on a {length} flight it's 🟠 amber: "
+            f"bookable, but {_approver(rules)} must approve it."
+        )
+    if route is not None:
+        verdict = next((c for c in route.cabins if str(c.cabin) == cabin), None)
+        where = f"{route.origin} to {route.destination}"
+        flies = f"{where} flies {route.duration} ({route.airports})"
+        if verdict is not None and verdict.status == "green":
+            return (
+                f"Yes — {flies}, and {label} is {BADGE['green']} from "
+                f"{hours_phrase(from_minutes or 0)} of flying. Each option shows its own verdict when I search."
+            )
+        if verdict is not None and verdict.status == "amber":
+            need = (
+                f"{label} is allowed from {hours_phrase(from_minutes)} of flying"
+                if from_minutes is not None
+                else f"{label} isn't one of the policy's cabins"
+            )
+            return (
+                f"Not without approval — {flies}, and {need}. On this route it's 🟠 amber: "
+                f"bookable, but {_approver(rules)} must approve it."
+            )
+    if from_minutes is None:
+        return f"{label[:1].upper()}{label[1:]} is 🟠 amber on every flight (it needs {_approver(rules)}'s approval).\n\n{_cabin_rules_text(rules)}"
+    if from_minutes == 0:
+        return f"Yes — {label} is {BADGE['green']} on any flight."
+    return (
+        f"{label[:1].upper()}{label[1:]} is allowed on flights of {hours_phrase(from_minutes)} of flying "
+        f"or more; on shorter flights it's 🟠 amber ({_approver(rules)} must approve). "
+        f"Tell me where you're flying and I'll check that route.\n\n{_cabin_rules_text(rules)}"
+    )
+
+
+# -- hotels ---------------------------------------------------------------------------------
+
+
+def _hotel_answer(rules: PolicyRules, ask: PolicyAsk) -> str:
+    if ask.city is None:
+        caps = "\n".join(
+            f"- {c.city}: {_money(rules, c.nightly_cap_minor)}" for c in rules.hotel_caps.cities
+        )
+        default = _money(rules, rules.hotel_caps.default_nightly_cap_minor)
+        return (
+            f"Hotel caps per room per night:\n{caps}\n- Anywhere else: {default}\n\n"
+            f"A night over the cap is 🟠 amber: bookable with {_approver(rules)}'s approval."
+        )
+    cap, entry = rules.hotel_cap_for(ask.city)
+    where = ask.city if entry is not None else f"{ask.city} (no cap of its own, so the default)"
+    if ask.amount_major is not None and ask.per_night:
+        rate = _minor(rules, ask.amount_major)
+        said = _money(rules, rate)
+        if rate > cap:
+            return (
+                f"Not without approval — {said} a night is over the cap in {where} of "
+                f"{_money(rules, cap)}: it's 🟠 amber, bookable with {_approver(rules)}'s approval."
+            )
+        return f"Yes — {said} a night is within the cap in {where} of {_money(rules, cap)}."
+    return (
+        f"The hotel cap in {where} is **{_money(rules, cap)}** per room per night. A hotel above "
+        f"the cap isn't forbidden: it's 🟠 amber and needs {_approver(rules)}'s approval."
+    )
+
+
+# -- airlines and chains --------------------------------------------------------------------
+
+
+def _mentions(vendor: Vendor, low: str) -> bool:
+    name = normalize_name(vendor.name)
+    words = [name] + ([vendor.code.lower()] if len(vendor.code) == 2 else [])
+    first = name.split()[0]
+    if len(first) >= 5:
+        words.append(first)  # "Spirit", "Ryanair", "Marriott"
+    return any(re.search(rf"\b{re.escape(w)}\b", normalize_name(low)) for w in words)
+
+
+def _named_vendor(rules: PolicyRules, low: str) -> str | None:
+    for vendor in rules.blocked_airlines:
+        if _mentions(vendor, low):
+            why = f" ({vendor.reason})" if vendor.reason else ""
+            return (
+                f"No — {vendor.display} is a blocked airline under the policy{why}: its flights "
+                "are 🔴 red and can't be booked. I'll show you other airlines on the same route."
+            )
+    for vendor in rules.blocked_hotel_chains:
+        if _mentions(vendor, low):
+            why = f" ({vendor.reason})" if vendor.reason else ""
+            return f"No — {vendor.display} is a blocked hotel chain{why}: its hotels are 🔴 red."
+    for vendor in (*rules.preferred_airlines, *rules.preferred_hotel_chains):
+        if _mentions(vendor, low):
+            why = f" ({vendor.reason})" if vendor.reason else ""
+            kind = "airline" if vendor in rules.preferred_airlines else "hotel chain"
+            return (
+                f"Yes — {vendor.display} is a preferred {kind}{why}. The usual cabin, cap and "
+                "approval rules still apply."
+            )
+    return None
+
+
+def _airlines_answer(rules: PolicyRules, low: str) -> str:
+    lines = []
+    if rules.blocked_airlines:
+        lines.append("Blocked airlines (🔴 can't be booked):")
+        lines += [
+            f"- {v.display}" + (f": {v.reason}" if v.reason else "") for v in rules.blocked_airlines
+        ]
+    else:
+        lines.append("No airline is blocked.")
+    if rules.preferred_airlines:
+        lines.append("\nPreferred airlines (recommended, never required):")
+        lines += [
+            f"- {v.display}" + (f": {v.reason}" if v.reason else "")
+            for v in rules.preferred_airlines
+        ]
+    return "\n".join(lines)
+
+
+def _chains_answer(rules: PolicyRules) -> str:
+    lines = []
+    if rules.blocked_hotel_chains:
+        lines.append("Blocked hotel chains (🔴 can't be booked):")
+        lines += [f"- {v.display}" for v in rules.blocked_hotel_chains]
+    else:
+        lines.append("No hotel chain is blocked.")
+    if rules.preferred_hotel_chains:
+        lines.append("\nPreferred hotel chains:")
+        lines += [
+            f"- {v.display}" + (f": {v.reason}" if v.reason else "")
+            for v in rules.preferred_hotel_chains
+        ]
+    return "\n".join(lines)
+
+
+# -- approvals and booking ahead ------------------------------------------------------------
+
+
+def _thresholds_text(rules: PolicyRules) -> str:
+    lines = []
+    for i, t in enumerate(sorted(rules.approval_thresholds, key=lambda t: t.over_minor)):
+        also = "also " if i else ""
+        lines.append(f"- Trips over {_money(rules, t.over_minor)} {also}need {_who(t.role)}.")
+    lines.append(f"- Any 🟠 amber item needs {_approver(rules)}.")
+    return "\n".join(lines)
+
+
+def _approval_answer(rules: PolicyRules, ask: PolicyAsk) -> str:
+    if ask.amount_major is None:
+        return "Approvals under the travel policy:\n" + _thresholds_text(rules)
+    total = _minor(rules, ask.amount_major)
+    said = _money(rules, total)
+    roles = approvals_for(rules, total, has_amber=False)
+    if not roles:
+        lowest = min((t.over_minor for t in rules.approval_thresholds), default=None)
+        limit = f" (approval starts above {_money(rules, lowest)})" if lowest is not None else ""
+        return (
+            f"No — a {said} trip needs no approval{limit}, as long as everything in it is "
+            f"🟢 within policy; any 🟠 amber item still needs {_approver(rules)}."
+        )
+    passed = [t for t in rules.approval_thresholds if total > t.over_minor]
+    top = max(passed, key=lambda t: t.over_minor)
+    return (
+        f"Yes — a {said} trip is over {_money(rules, top.over_minor)}, so it needs "
+        f"{_roles(roles)} to approve (in that order)."
+    )
+
+
+def _advance_answer(rules: PolicyRules) -> str:
+    days = rules.advance_purchase_days
+    if days <= 0:
+        return "There's no advance-booking rule: you can book at any time."
+    return (
+        f"Book at least {days} days before departure (or check-in, for a hotel-only trip). "
+        f"Booking later isn't forbidden: it's 🟠 amber and needs {_approver(rules)}'s approval."
+    )

@@ -1,0 +1,289 @@
+"""Questions about one's own trips, answered from ``list_trips`` and ``get_booking``.
+
+A trip is matched by its structured ``places`` and days (never by searching the
+summary text); the answer reads the booking's segments (``BookingOut``): times
+are the local wall times the tools give, places their codes and cities.
+Terminals and gates are not in the catalogue, and the answer says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from concierge.planner import render
+from core.policy.render import role_label
+from tools.list_trips import TripOut, trip_places
+from tools.views import BookingOut, SegmentOut, city_of, day_range, spoken_day
+
+INACTIVE = frozenset({"cancelled", "expired", "failed"})
+
+# The order facets are answered in when a question carries several ("what terminal does
+# my flight leave from" is about the terminal, "when do I land" about the landing).
+_ORDER = (
+    "terminal",
+    "locator",
+    "refundable",
+    "cost",
+    "status",
+    "check_out",
+    "check_in",
+    "hotel",
+    "cabin",
+    "airport",
+    "arrive",
+    "depart",
+    "time",
+    "return",
+)
+
+
+@dataclass(frozen=True)
+class TripAsk:
+    """What a question about one's trips carries, as read from the message."""
+
+    text: str
+    facets: frozenset[str]
+    city: str | None = None
+    day: dt.date | None = None
+    cabin: str | None = None  # "am I flying economy?"
+    kind: str | None = None  # flight | hotel, when the question names one
+
+
+@dataclass(frozen=True)
+class TripAnswer:
+    text: str
+    confirm: str | None = None  # a held booking the answer offers to confirm
+
+
+def main_facet(ask: TripAsk) -> str | None:
+    return next((f for f in _ORDER if f in ask.facets), None)
+
+
+def matching(trips: list[TripOut], ask: TripAsk, today: dt.date) -> list[TripOut]:
+    """The active trips the question can mean, soonest first (upcoming before past)."""
+    active = [t for t in trips if t.status not in INACTIVE]
+    found = active
+    if ask.city is not None:
+        found = [t for t in found if ask.city in t.places]
+    if ask.day is not None:
+        found = [
+            t
+            for t in found
+            if t.start is not None
+            and t.end is not None
+            and dt.date.fromisoformat(t.start) <= ask.day <= dt.date.fromisoformat(t.end)
+        ]
+
+    def soon(t: TripOut) -> tuple[int, str]:
+        ended = t.end is not None and dt.date.fromisoformat(t.end) < today
+        return (1 if ended else 0, t.start or "9999")
+
+    return sorted(found, key=soon)
+
+
+def not_found(ask: TripAsk, trips: list[TripOut]) -> str:
+    where = f" to {ask.city}" if ask.city else ""
+    when = f" on {spoken_day(ask.day)}" if ask.day else ""
+    active = [t for t in trips if t.status not in INACTIVE]
+    if not active:
+        return f"I don't see any trip{where}{when} — you have no active bookings right now."
+    lines = "\n".join(f"- {trip_line(t)}" for t in active[:5])
+    return f"I don't see a trip{where}{when} in your bookings. Your trips:\n{lines}"
+
+
+def trip_line(t: TripOut) -> str:
+    where = " and ".join(t.places) if t.places else "trip"
+    days = ""
+    if t.start and t.end:
+        start, end = dt.date.fromisoformat(t.start), dt.date.fromisoformat(t.end)
+        days = f", {spoken_day(start)}" if start == end else f", {day_range(start, end)}"
+    return f"**{t.booking_id}** — {where}{days}: {t.summary} · {render.status_text(t.status)}"
+
+
+def _name(b: BookingOut) -> str:
+    places = trip_places(b)
+    return f"your {' and '.join(places)} trip ({b.booking_id})" if places else b.booking_id
+
+
+def _flights(b: BookingOut) -> list[SegmentOut]:
+    return [s for s in b.segments if s.kind == "flight" and s.depart and s.origin]
+
+
+def _hotels(b: BookingOut) -> list[SegmentOut]:
+    return [s for s in b.segments if s.kind == "hotel"]
+
+
+def _flight(b: BookingOut, ask: TripAsk, now: dt.datetime) -> SegmentOut | None:
+    flights = _flights(b)
+    if not flights:
+        return None
+    if "return" in ask.facets:
+        leaving = [s for s in flights if ask.city and city_of(s.origin or "") == ask.city]
+        return leaving[-1] if leaving else flights[-1]
+    if ask.city is not None:
+        going = [s for s in flights if city_of(s.destination or "") == ask.city]
+        if going:
+            return going[0]
+    upcoming = [s for s in flights if s.depart and dt.datetime.fromisoformat(s.depart) >= now]
+    return upcoming[0] if upcoming else flights[0]
+
+
+def _leaves(s: SegmentOut) -> str:
+    return f"{s.flight} leaves {s.origin} ({city_of(s.origin or '')}) at {render.when(s.depart)}"
+
+
+def _lands(s: SegmentOut) -> str:
+    return (
+        f"{s.flight} lands at {s.destination} ({city_of(s.destination or '')}) at "
+        f"{render.when(s.arrive)} local time"
+    )
+
+
+def answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
+    facet = main_facet(ask)
+    if facet == "status":
+        return _status(b)
+    if facet == "cost":
+        return TripAnswer(
+            f"{_name(b)[:1].upper()}{_name(b)[1:]} costs {render.money(b.total.model_dump())} in total ({render.status_text(b.status)})."
+        )
+    hotel_first = ask.kind == "hotel" or (
+        ask.kind is None and facet in {"hotel", "check_in", "check_out"}
+    )
+    if facet in {"hotel", "check_in", "check_out"} or (
+        hotel_first and facet in {"refundable", "locator"}
+    ):
+        return _hotel(ask, b, facet or "hotel")
+    flight = _flight(b, ask, now)
+    if flight is None:
+        if _hotels(b):
+            return _hotel(ask, b, "hotel")
+        return TripAnswer(f"{_name(b)[:1].upper()}{_name(b)[1:]} has no flight in it.")
+    if facet == "terminal":
+        return TripAnswer(
+            "I don't have terminal or gate information — it isn't in our flight data yet. "
+            f"{_leaves(flight)}; the airline's app or website shows the terminal and gate "
+            "closer to departure."
+        )
+    if facet == "locator":
+        if flight.locator:
+            return TripAnswer(
+                f"The airline reference for {flight.flight} is **{flight.locator}** "
+                f"(your booking is {b.booking_id})."
+            )
+        return TripAnswer(
+            f"There's no airline reference yet — {b.booking_id} is "
+            f"{render.status_text(b.status)}; the airline gives one once it's confirmed."
+        )
+    if facet == "refundable":
+        return TripAnswer(
+            f"Yes — the {flight.flight} fare is refundable."
+            if flight.refundable
+            else f"No — the {flight.flight} fare is non-refundable."
+        )
+    if facet == "cabin":
+        cabin = flight.cabin or "economy"
+        if ask.cabin is None or ask.cabin == cabin:
+            yes = "Yes — y" if ask.cabin else "Y"
+            return TripAnswer(
+                f"{yes}ou're flying {cabin} on {flight.flight} ({flight.origin}→{flight.destination})."
+            )
+        return TripAnswer(f"No — you're flying {cabin} on {flight.flight}, not {ask.cabin}.")
+    if facet == "airport":
+        return TripAnswer(
+            f"You fly out of **{flight.origin}** ({city_of(flight.origin or '')}): {_leaves(flight)} "
+            f"and lands at {flight.destination}."
+        )
+    if facet == "arrive":
+        return TripAnswer(f"You land on {render.when(flight.arrive)}: {_lands(flight)}.")
+    # time, depart, return or no facet at all: when the flight leaves (and lands).
+    status = render.status_text(b.status)
+    return TripAnswer(
+        f"Your flight {flight.flight} leaves {flight.origin} at **{render.clock(flight.depart)}** "
+        f"on {_day(flight.depart)} (local time) and lands at {flight.destination} at "
+        f"{render.clock(flight.arrive)}{_next_day(flight)} — {status[:1].upper()}{status[1:]}, "
+        f"booking {b.booking_id}."
+    )
+
+
+def _day(iso: str | None) -> str:
+    day = render.day_of(iso)
+    return spoken_day(day) if day else "?"
+
+
+def _next_day(s: SegmentOut) -> str:
+    a, d = render.day_of(s.arrive), render.day_of(s.depart)
+    if a and d and a > d:
+        return f" on {spoken_day(a)}"
+    return ""
+
+
+def _hotel(ask: TripAsk, b: BookingOut, facet: str) -> TripAnswer:
+    hotels = _hotels(b)
+    if ask.city is not None:
+        hotels = [h for h in hotels if h.city == ask.city] or hotels
+    if not hotels:
+        return TripAnswer(f"There's no hotel in {_name(b)}. Want me to find one?")
+    h = hotels[0]
+    if not (h.check_in and h.check_out):
+        return TripAnswer(f"You're booked at {h.hotel} in {h.city}.")
+    ci, co = dt.date.fromisoformat(h.check_in), dt.date.fromisoformat(h.check_out)
+    if facet == "check_out":
+        return TripAnswer(
+            f"You check out of {h.hotel} on **{spoken_day(co)}** (checked in {spoken_day(ci)})."
+        )
+    if facet == "check_in":
+        return TripAnswer(
+            f"You check in at {h.hotel} on **{spoken_day(ci)}** and out on {spoken_day(co)}."
+        )
+    if facet == "refundable":
+        return TripAnswer(
+            f"Yes — the {h.hotel} stay is refundable."
+            if h.refundable
+            else f"No — the {h.hotel} stay is non-refundable."
+        )
+    if facet == "locator":
+        if h.locator:
+            return TripAnswer(
+                f"The hotel's reference for {h.hotel} is **{h.locator}** (booking {b.booking_id})."
+            )
+        return TripAnswer(
+            f"There's no hotel reference yet — {b.booking_id} is {render.status_text(b.status)}."
+        )
+    nights = (co - ci).days
+    return TripAnswer(
+        f"You're staying at **{h.hotel}** in {h.city}, {day_range(ci, co)} "
+        f"({nights} night{'s' if nights != 1 else ''}; {render.status_text(b.status)}, booking {b.booking_id})."
+    )
+
+
+def _status(b: BookingOut) -> TripAnswer:
+    name = _name(b)
+    status = b.status
+    if status == "confirmed":
+        refs = sorted({s.locator for s in b.segments if s.locator})
+        ref = f" (references {', '.join(refs)})" if refs else ""
+        return TripAnswer(f"Yes — {name} is confirmed{ref}.")
+    if status == "pending_approval":
+        who = b.policy.approvals_required
+        by = f" from {' and '.join(role_label(r) for r in who)}" if who else ""
+        why = f" ({'; '.join(b.policy.violations)})" if b.policy.violations else ""
+        return TripAnswer(
+            f"Not yet — {name} is waiting for approval{by}{why}. It's confirmed as soon as it's approved."
+        )
+    if status == "held":
+        until = render.hold_time(b.hold_expires_at)
+        return TripAnswer(
+            f"Not yet — {name} is on hold until {until}, not confirmed. Shall I confirm it?",
+            confirm=b.booking_id,
+        )
+    if status in {"confirming", "pending_confirmation"}:
+        return TripAnswer(
+            f"Almost — {name} is being confirmed with the airline or hotel right now."
+        )
+    if status == "requires_attention":
+        return TripAnswer(
+            f"Not yet — {name} needs attention from our travel team; they'll be in touch."
+        )
+    return TripAnswer(f"No — {name} is {render.status_text(status)}.")
