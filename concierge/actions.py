@@ -17,7 +17,9 @@ choice (nothing is held; the record says what is missing, and the concierge asks
 for it); picking the second holds both, plus any hotel picked from that step
 meanwhile, as ONE booking. A hotel picked after the pair was held, or any offer of a
 step without a pair, is held on its own. The quantity is always the search's own
-(its passengers, the hotel option's rooms).
+(its passengers, the hotel option's rooms). An option of a search for a booking's
+new flight (``search_flights`` ``rebooking``) is a ``rebook`` of that booking's
+matching flight segment, not a new hold.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ from core.runtime import Runtime
 from tools.decide_approval import DecideApprovalInput
 from tools.search_flights import FlightOption, SearchFlightsOutput
 from tools.search_hotels import HotelOption, SearchHotelsOutput
-from tools.views import day_range, spoken_day
+from tools.views import booking_out, day_range, spoken_day
 
 ACTION_KEY = "concierge_action"
 Kind = Literal["outbound", "return", "hotel"]
@@ -98,7 +100,7 @@ class ActionRecord(BaseModel):
 
     type: Literal["select_offer", "cancel_booking", "decide_approval"]
     offer_id: str | None = None
-    booking_id: str | None = None
+    booking_id: str | None = None  # cancel_booking; select_offer: the booking it rebooks
     approval_id: str | None = None
     decision: Literal["approve", "reject"] | None = None
     note: str | None = None
@@ -146,7 +148,7 @@ async def prepare(
 ) -> ActionTurn:
     """Check ``action`` and turn it into the conversation's next messages (or raise)."""
     if isinstance(action, SelectOffer):
-        return _select(list(messages), action)
+        return await _select(rt, caller, list(messages), action)
     if isinstance(action, CancelBooking):
         return await _cancel(rt, caller, action)
     return await _decide(rt, caller, action)
@@ -161,6 +163,7 @@ class _Result:
     quantity: int  # flights: the search's passengers (hotels: per option)
     options: list[FlightOption] | list[HotelOption]
     hotels: SearchHotelsOutput | None = None
+    rebooking: str | None = None  # a search for a new flight for this booking
 
 
 @dataclass
@@ -219,6 +222,7 @@ def _result(name: str, args: dict[str, Any], message: ToolMessage) -> _Result | 
         kind="return" if leg == "return" else "outbound",
         quantity=flights.passengers,
         options=flights.options,
+        rebooking=flights.rebooking,
     )
 
 
@@ -274,7 +278,9 @@ def _picks_so_far(batch: _Batch, messages: list[BaseMessage]) -> tuple[dict[Kind
     return picks, paired
 
 
-def _select(messages: list[BaseMessage], action: SelectOffer) -> ActionTurn:
+async def _select(
+    rt: Runtime, caller: Caller, messages: list[BaseMessage], action: SelectOffer
+) -> ActionTurn:
     offer_id = action.offer_id.strip()
     batches = _batches(messages)
     found = _find(batches, offer_id)
@@ -292,6 +298,8 @@ def _select(messages: list[BaseMessage], action: SelectOffer) -> ActionTurn:
             offer_id=offer_id,
             violations=list(option.policy.violations),
         )
+    if result.rebooking is not None and isinstance(option, FlightOption):
+        return await _rebook(rt, caller, result.rebooking, option, label)
     quantity = option.rooms if isinstance(option, HotelOption) else result.quantity
     pick = Pick(offer_id=offer_id, kind=result.kind, quantity=quantity, label=label)
 
@@ -336,6 +344,32 @@ def _what(pick: Pick, paired: bool) -> str:
 
 def _and(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+async def _rebook(
+    rt: Runtime, caller: Caller, booking_id: str, option: FlightOption, label: str
+) -> ActionTurn:
+    """An option of a search for a booking's new flight: rebook that flight (gated)."""
+    async with rt.db.uow(write=False) as session:
+        booking = await booking_out(session, await get_booking(session, caller, booking_id))
+    flights = [s for s in booking.segments if s.kind == "flight"]
+    same = [s for s in flights if (s.origin, s.destination) == (option.origin, option.destination)]
+    segment = (same or [s for s in flights if s.origin == option.origin] or flights[-1:])[0:1]
+    if booking.status in _CLOSED or not segment:
+        raise InvalidTransition(f"Booking {booking_id} has no flight left to change.")
+    record = ActionRecord(type="select_offer", offer_id=option.offer_id, booking_id=booking_id)
+    args = {
+        "booking_id": booking_id,
+        "segment_id": segment[0].segment_id,
+        "offer_id": option.offer_id,
+    }
+    return ActionTurn(
+        message=_message(
+            f"Change my booking {booking_id} to the flight {label} (offer {option.offer_id}).",
+            record,
+        ),
+        calls=[_call("rebook", args)],
+    )
 
 
 # ---------------------------------------------------------------- cancel_booking

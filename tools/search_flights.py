@@ -61,6 +61,12 @@ class SearchFlightsInput(BaseModel):
         default=None,
         description="Round trip searched together: 'return' for the flight home, else 'outbound'.",
     )
+    rebooking: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="Looking for a new flight for a booking: its booking_id.",
+    )
 
 
 class PlaceOut(BaseModel):
@@ -100,6 +106,7 @@ class SearchFlightsOutput(BaseModel):
     cabin: str
     passengers: int
     leg: Leg | None = Field(default=None, description="As asked: outbound or return.")
+    rebooking: str | None = Field(default=None, description="As asked: the booking to change.")
     matches: int = Field(
         description="How many flights matched in all (only the top ones are listed)."
     )
@@ -247,6 +254,7 @@ async def run(ctx: ToolContext, data: SearchFlightsInput) -> SearchFlightsOutput
         cabin=result.cabin,
         passengers=result.passengers,
         leg=data.leg,
+        rebooking=data.rebooking,
         matches=result.total,
         options=options,
         recommended=recommend(options, price=lambda o: o.total.minor(), stops=lambda o: o.stops),

@@ -64,7 +64,8 @@ class SelectOfferIn(BaseModel):
 
     One direction of a round trip searched together waits for the other: nothing is
     held until both are picked, then both (and a hotel picked meanwhile) are held as
-    one booking. A red option → 403 `POLICY_BLOCKED`; an offer the thread never
+    one booking. An option of a search for a booking's new flight rebooks that booking
+    (after a yes). A red option → 403 `POLICY_BLOCKED`; an offer the thread never
     showed → 404."""
 
     model_config = ConfigDict(extra="forbid")

@@ -16,6 +16,7 @@ from concierge.actions import DIRECTIONS, ActionRecord, Pick
 from concierge.planner.flows.approvals import decide_approval
 from concierge.planner.flows.base import Context, Decision, Reply
 from concierge.planner.flows.booking import _after_error_offer, _booking_error, _confirm_flow
+from concierge.planner.flows.changes import rebook_flow
 from concierge.planner.flows.trips import cancel_flow
 from concierge.planner.nlu.intents import Intent, Understanding
 from concierge.planner.state import Offer, State, Turn
@@ -33,6 +34,9 @@ def decide_action(state: State, turn: Turn, ctx: Context, record: ActionRecord) 
             text="", intent=Intent.DECIDE, decision=record.decision, note=record.note
         )
         return decide_approval(state, turn, ctx, understood)
+    rebooked = turn.last("rebook")
+    if record.booking_id and rebooked is not None:  # a pick among a booking's new flights
+        return rebook_flow(state, turn, ctx, rebooked.args)
     if record.waiting_for:
         chosen = {_CHOICE[p.kind]: _option(state, p) for p in record.picks}
         picked = ", ".join(

@@ -308,7 +308,7 @@ def apply_result(state: State, step: Step) -> None:
         return
     out = step.output
     name = step.name
-    if name == "search_flights" and step.id.endswith("_chg"):
+    if name == "search_flights" and (step.id.endswith("_chg") or step.args.get("rebooking")):
         booking = state.bookings.get(state.current_booking or "") or {}
         segment = next(
             (

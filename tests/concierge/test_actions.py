@@ -150,3 +150,26 @@ async def test_a_manager_approves_by_action(concierge: Concierge, demo: Runtime)
     reply = await mia.answer(True)
     assert "Approved" in reply
     assert await booking_status(demo, booking_id) == "confirmed"
+
+
+async def test_book_on_a_change_search_rebooks_the_booking(
+    concierge: Concierge, demo: Runtime
+) -> None:
+    ava = Chat(concierge, await caller(demo, "ava"))
+    await ava.say("Fly me from New York to London on Dec 18")
+    await ava._run(action=SelectOffer(bookable(searches(ava)["outbound"])))
+    await ava.answer(True)
+    booking_id = ava.output("confirm_booking")["booking_id"]
+
+    await ava.say(f"change my flight on {booking_id} to the 20th")
+    found = searches(ava)["outbound"]
+    assert found["rebooking"] == booking_id  # the planner says what the search is for
+    await ava._run(action=SelectOffer(bookable(found)))
+    assert await bookings(demo) == 1  # no second booking: a change of this one
+    asked = ava.confirmation
+    assert asked is not None
+    assert asked.action["tool"] == "rebook"
+    assert asked.action["args"]["booking_id"] == booking_id
+    reply = await ava.answer(True)
+    assert ava.output("rebook")["booking_id"] == booking_id
+    assert booking_id in reply

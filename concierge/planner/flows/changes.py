@@ -238,6 +238,7 @@ def _change(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
             "cabin": seg.get("cabin") or "economy",
             "passengers": int(seg.get("passengers") or 1),
             "limit": 5,
+            "rebooking": b.get("booking_id"),  # a Book click on an option rebooks, not holds anew
         }
         if u.dates.depart_after:
             args["depart_after"] = u.dates.depart_after
