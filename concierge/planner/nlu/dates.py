@@ -577,6 +577,7 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
     mentions = _mentions(low, today, month_first)
     if not mentions and not _NEXT_WEEK.search(low) and _DATE_HINT.search(low):
         mentions = _fallback(low, now)
+    mentions = _offsets(low, mentions)
     mentions = _in_named_month(low, today, mentions)
     week = _named_week(low, today, mentions)
     if week is not None:
@@ -683,6 +684,35 @@ _ANY_DAY = re.compile(
     r"|any of (?:those|these|the) days|whichever is cheapest|which(?:ever)? day is cheapest)\b"
 )
 _PLAIN_WEEKDAY = re.compile(r"^(?:on\s+)?[a-z]+\.?$")
+
+
+_OFFSET = re.compile(
+    r"\b(?P<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)\s+"
+    r"(?P<unit>days?|weeks?|fortnights?)\s+(?P<prep>from|on|on from|after)?\s*$"
+)
+
+
+def _offsets(low: str, mentions: list[Mention]) -> list[Mention]:
+    """ "2 weeks from Friday", "3 days after the 14th", British "a week today": a day counted from another."""
+    out: list[Mention] = []
+    for m in mentions:
+        pre = _OFFSET.search(low[: m.start])
+        # "a week tomorrow"; "a fortnight on Monday" (the mention holds the "on")
+        bare_ok = m.text.strip() in {"today", "tomorrow", "tmrw", "tmr"} or m.text.startswith("on ")
+        if (
+            m.last is None
+            and pre is not None
+            and (pre.group("prep") or bare_ok)
+            # "for a fortnight from the 1st" is a length of stay and its first day
+            and not re.search(r"\bfor\s*$", low[: pre.start()])
+        ):
+            raw = pre.group("n")
+            n = 2 if raw == "a couple of" else 3 if raw == "a few" else word_number(raw) or 1
+            unit = pre.group("unit")
+            days = n * (14 if unit.startswith("fortnight") else 7 if unit.startswith("week") else 1)
+            m = replace(m, start=pre.start(), first=m.first + timedelta(days=days), kind="offset")
+        out.append(m)
+    return out
 
 
 def _add_months(day: date, n: int) -> tuple[int, int]:

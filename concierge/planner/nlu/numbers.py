@@ -85,10 +85,17 @@ _GOING_WITH = re.compile(
     rf"\b(?:with|w/|along with|together with|accompanied by)\s+(?:my\s+)?(?:(?P<n>{_NUM[1:-1]})\s+)?(?P<who>{_COMPANIONS})\b"
 )
 _ME_AND_NAME = re.compile(r"\b(?:me|myself)\s+(?:and|\+|plus)\s+(?!my\b)[a-z]+\b")
-_ROOMS = re.compile(rf"\b{_NUM}\s+(?:hotel\s+|double\s+|single\s+|twin\s+)?rooms?\b")
+_ROOMS = re.compile(
+    rf"\b({_NUM[1:-1]}|an?|single)\s+(?:hotel\s+|double\s+|single\s+|twin\s+|king\s+|queen\s+)?rooms?\b"
+)
 _NIGHTS = re.compile(rf"\b{_NUM}\s+nights?\b")
+_DAYS = re.compile(rf"\bfor\s+{_NUM}\s+days?\b")
+# "3 of us plus our manager": companions added after a count.
+_PLUS_COMPANIONS = re.compile(
+    rf"^\s*(?:,\s*)?(?:and|\+|&|plus|with|along with)\s+(?:(?:my|our|the)\s+)?(?:(?P<n>{_NUM[1:-1]})\s+)?(?P<who>{_COMPANIONS})\b"
+)
 _WEEKS = re.compile(
-    rf"\bfor\s+(?:a|{_NUM[1:-1]})\s+weeks?\b|\b(?:a|{_NUM[1:-1]})[- ]weeks?(?:'s)?\s+stay\b"
+    rf"\bfor\s+(a|{_NUM[1:-1]})\s+weeks?\b|\b(a|{_NUM[1:-1]})[- ]weeks?(?:'s)?\s+stay\b"
 )
 _JUST_ME = re.compile(r"\b(?:just me|only me|myself only|just myself|alone|solo|1 person)\b")
 
@@ -157,7 +164,10 @@ def passengers(text: str) -> int | None:
             count = word_number(match.group(1))
             if count:
                 more = re.search(r"\b(?:more|other|extra)\b", match.group(0))
-                return count + 1 if more and re.search(r"\b(?:me|i)\b", text) else count
+                if more and re.search(r"\b(?:me|i)\b", text):
+                    count += 1
+                plus = _PLUS_COMPANIONS.match(text[match.end() :])
+                return count + _companions(plus) if plus else count
     if _JUST_ME.search(text):
         return 1
     match = _FOR_N.search(text)
@@ -170,7 +180,9 @@ def passengers(text: str) -> int | None:
 
 def rooms(text: str) -> int | None:
     match = _ROOMS.search(normalize(text))
-    return word_number(match.group(1)) if match else None
+    if match is None:
+        return None
+    return 1 if match.group(1) == "single" else word_number(match.group(1))
 
 
 def nights(text: str) -> int | None:
@@ -178,6 +190,9 @@ def nights(text: str) -> int | None:
     match = _NIGHTS.search(text)
     if match:
         return word_number(match.group(1))
+    match = _DAYS.search(text)
+    if match:
+        return word_number(match.group(1))  # "for ten days": the stay, counted in nights
     match = _WEEKS.search(text)
     if match:
         raw = next((g for g in match.groups() if g), "a")
