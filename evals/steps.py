@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.approval.service import decide_approval, list_approvals
+from core.approval.service import list_approvals
+from core.booking.on_approval import decide_approval
 from core.clock import FrozenClock
 from core.disruption.feed import receive_flight_status, sign
 from core.identity import Caller

@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.approval.service import decide_approval, get_approval, trip_summary
+from core.approval.service import get_approval, trip_summary
+from core.booking.on_approval import decide_approval
 from core.errors import NotFound
 from core.idempotency import IdempotencyContext
 from core.models import Booking

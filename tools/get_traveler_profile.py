@@ -7,9 +7,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from core.booking.access import report_ids
 from core.errors import NotFound
 from core.models import Organization, User
+from core.orgchart import report_ids
 from tools.base import Effect, ToolContext, ToolSpec
 from tools.views import city_of
 

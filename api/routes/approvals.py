@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.auth import CallerDep
 from api.deps import IdempotencyKey, RuntimeDep
 from api.problems import idempotent_response, problem_responses
-from core.approval.service import approval_view, decide_approval, get_approval, list_approvals
+from core.approval.service import approval_view, get_approval, list_approvals
+from core.booking.on_approval import decide_approval
 from core.idempotency import IdempotencyContext, run_idempotent
 from core.models import StepStatus
 from core.money import Money

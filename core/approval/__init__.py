@@ -1,31 +1,4 @@
-"""Approval workflows: multi-step, one approver at a time, each with an SLA (see service.py)."""
+"""Approval workflows: multi-step, one approver at a time, each with an SLA (see service.py).
 
-from core.approval.service import (
-    Finished,
-    approval_view,
-    decide,
-    decide_approval,
-    escalate_overdue,
-    expire_overdue,
-    get_approval,
-    list_approvals,
-    run_escalations,
-    run_expiries,
-    settle,
-    start_workflow,
-)
-
-__all__ = [
-    "Finished",
-    "approval_view",
-    "decide",
-    "decide_approval",
-    "escalate_overdue",
-    "expire_overdue",
-    "get_approval",
-    "list_approvals",
-    "run_escalations",
-    "run_expiries",
-    "settle",
-    "start_workflow",
-]
+This package never imports ``core.booking``: what a booking does when its workflow
+ends is ``core.booking.on_approval``'s."""

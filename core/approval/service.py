@@ -16,13 +16,13 @@ steps with people from the org chart and walks them one at a time:
   ``ApprovalAlreadyDecided``.
 
 Services take the session and never commit. A decision or an expiry that *ends* a
-workflow returns a :class:`Finished`; the edge commits and then calls
-:func:`settle` so the booking saga (or the rebook) runs outside that transaction.
+workflow returns a :class:`Finished`: the outcome, nothing more. This package never
+imports booking (import-linter holds it to that); the booking flows react to the
+outcome after the commit (``core.booking.on_approval``: decide, expire, settle).
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,7 +32,6 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit, outbox
-from core.booking.access import ORG_WIDE_ROLES, report_ids
 from core.clock import utc
 from core.config import Settings
 from core.errors import (
@@ -40,7 +39,6 @@ from core.errors import (
     ApprovalClosed,
     ApprovalStepNotReached,
     ApproverNotFound,
-    CoreError,
     Forbidden,
     NotFound,
     ValidationFailed,
@@ -64,6 +62,7 @@ from core.models import (
     User,
 )
 from core.money import Money, format_money
+from core.orgchart import ORG_WIDE_ROLES, report_ids
 from core.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -187,7 +186,7 @@ async def start_workflow(
     Emits ``approval.requested`` to the first approver. Raises ``ApproverNotFound``
     when a role has nobody to fill it (the caller's transaction rolls back).
     ``subject="rebook"`` with ``subject_id`` is for a change of ``booking`` that
-    needs approval; its outcome goes to ``core.booking.rebook.on_approval_decided``.
+    needs approval; ``core.booking.on_approval`` hands its outcome to the rebook.
     """
     subject = ApprovalSubject(subject)
     roles: list[str] = []
@@ -409,7 +408,7 @@ async def approval_view(session: AsyncSession, wf: ApprovalWorkflow) -> dict[str
 # -- reading ----------------------------------------------------------------------------
 
 
-async def _load_workflow(session: AsyncSession, org_id: str, approval_id: str) -> ApprovalWorkflow:
+async def load_workflow(session: AsyncSession, org_id: str, approval_id: str) -> ApprovalWorkflow:
     wf = await session.scalar(
         select(ApprovalWorkflow)
         .where(ApprovalWorkflow.id == approval_id, ApprovalWorkflow.org_id == org_id)
@@ -423,7 +422,7 @@ async def _load_workflow(session: AsyncSession, org_id: str, approval_id: str) -
 async def get_approval(session: AsyncSession, caller: Caller, approval_id: str) -> ApprovalWorkflow:
     """A workflow the caller takes part in (approver, traveller, booker, their managers,
     admins and finance); anything else — another organization's above all — is 404."""
-    wf = await _load_workflow(session, caller.org_id, approval_id)
+    wf = await load_workflow(session, caller.org_id, approval_id)
     if caller.role in ORG_WIDE_ROLES or caller.user_id in (wf.traveler_id, wf.requested_by):
         return wf
     steps = await _steps(session, wf.id)
@@ -590,7 +589,7 @@ async def decide(
     turn has not come → ``ApprovalStepNotReached``.
     """
     text = _checked_note(decision, note)
-    wf = await _load_workflow(session, caller.org_id, approval_id)
+    wf = await load_workflow(session, caller.org_id, approval_id)
     steps = await _steps(session, wf.id)
     open_step = next((s for s in steps if s.status in OPEN_STEP_STATUSES), None)
     decided_before = any(s.decided_by == caller.user_id for s in steps)
@@ -994,92 +993,17 @@ async def unsettled(session: AsyncSession, *, now: datetime, limit: int = 100) -
     return [Finished.of(wf) for wf in rows]
 
 
-# -- after commit: tell the subject ----------------------------------------------------
+async def mark_settled(session: AsyncSession, workflow_id: str, *, now: datetime) -> None:
+    """Record that a finished workflow's subject has been told (once)."""
+    await session.execute(
+        update(ApprovalWorkflow)
+        .where(ApprovalWorkflow.id == workflow_id, ApprovalWorkflow.settled_at.is_(None))
+        .values(settled_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
-async def settle(rt: Runtime, done: Finished) -> bool:
-    """Hand a finished workflow's outcome to its subject, outside any transaction.
-
-    Booking: the last approval resumes the confirmation saga (authorize, book,
-    capture); a rejection cancels the booking and an expiry expires it, both giving
-    the inventory back. Rebook: ``core.booking.rebook.on_approval_decided``. Returns
-    True once the subject has been told; a crash leaves ``settled_at`` empty and the
-    expiry job tries again (every step it calls is idempotent).
-    """
-    try:
-        if done.subject == ApprovalSubject.BOOKING:
-            from core.booking import saga
-
-            if done.status == ApprovalStatus.APPROVED:
-                await saga.resume_after_approval(rt, done.booking_id)
-            else:
-                why = (
-                    f"Approval rejected: {done.note}"
-                    if done.status == ApprovalStatus.REJECTED
-                    else "Approval not given before the deadline"
-                )
-                to = (
-                    BookingStatus.CANCELLED
-                    if done.status == ApprovalStatus.REJECTED
-                    else BookingStatus.EXPIRED
-                )
-                await saga.end_pending_approval(rt, done.booking_id, to=to, reason=why)
-        else:
-            try:
-                rebook = importlib.import_module("core.booking.rebook")
-            except ModuleNotFoundError as exc:
-                if exc.name != "core.booking.rebook":
-                    raise
-                log.info("approval %s: rebooks are not available yet; will retry", done.workflow_id)
-                return False
-            await rebook.on_approval_decided(
-                rt, done.subject_id, done.status == ApprovalStatus.APPROVED, done.note
-            )
-    except CoreError as exc:
-        # A business outcome of the subject (card declined, seats gone): recorded on
-        # the booking by the saga itself. The workflow's part is done.
-        log.info("approval %s settled with %s: %s", done.workflow_id, exc.code, exc)
-    except Exception:
-        log.exception(
-            "approval %s: telling the %s failed; will retry", done.workflow_id, done.subject
-        )
-        return False
-    async with rt.db.uow() as session:
-        await session.execute(
-            update(ApprovalWorkflow)
-            .where(ApprovalWorkflow.id == done.workflow_id, ApprovalWorkflow.settled_at.is_(None))
-            .values(settled_at=rt.clock.now())
-            .execution_options(synchronize_session=False)
-        )
-    return True
-
-
-# -- edges: one transaction, then settle --------------------------------------------------
-
-
-async def decide_approval(
-    rt: Runtime, caller: Caller, approval_id: str, *, decision: str, note: str | None = None
-) -> dict[str, Any]:
-    """Decide, commit, then (if the workflow ended) run the booking's next step.
-
-    Returns the workflow view; its ``booking.status`` shows where the booking got to
-    (``confirmed`` after the last approval, ``cancelled`` after a rejection).
-    """
-    async with rt.db.uow() as session:
-        wf, finished = await decide(
-            session,
-            caller,
-            approval_id,
-            decision=decision,
-            note=note,
-            now=rt.clock.now(),
-            settings=rt.settings,
-        )
-        wf_id = wf.id
-    if finished is not None:
-        await settle(rt, finished)
-    async with rt.db.uow(write=False) as session:
-        return await approval_view(session, await _load_workflow(session, caller.org_id, wf_id))
+# -- jobs --------------------------------------------------------------------------------
 
 
 async def run_escalations(rt: Runtime) -> int:
@@ -1087,35 +1011,19 @@ async def run_escalations(rt: Runtime) -> int:
         return await escalate_overdue(session, now=rt.clock.now())
 
 
-async def run_expiries(rt: Runtime) -> int:
-    """Expire overdue workflows, then settle them and any earlier straggler."""
-    now = rt.clock.now()
-    async with rt.db.uow() as session:
-        await cancel_orphaned(session, now=now)
-        expired = await expire_overdue(session, now=now)
-    for done in expired:
-        await settle(rt, done)
-    async with rt.db.uow(write=False) as session:
-        stragglers = await unsettled(session, now=now)
-    for done in stragglers:
-        await settle(rt, done)
-    return len(expired)
-
-
 __all__ = [
     "Finished",
     "approval_view",
     "cancel_orphaned",
     "decide",
-    "decide_approval",
     "escalate_overdue",
     "expire_overdue",
     "get_approval",
     "list_approvals",
+    "load_workflow",
+    "mark_settled",
     "resolve_approver",
     "run_escalations",
-    "run_expiries",
-    "settle",
     "start_workflow",
     "trip_summary",
     "unsettled",

@@ -1,5 +1,7 @@
 """Who may see and act on which booking. A caller never learns that another
-organization's object exists: everything out of reach is ``NotFound``."""
+organization's object exists: everything out of reach is ``NotFound``.
+
+Who sees whom (org chart, org-wide roles) is ``core.orgchart``'s."""
 
 from __future__ import annotations
 
@@ -8,35 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import NotFound
 from core.identity import Caller
-from core.models import Booking, Role, User
-
-ORG_WIDE_ROLES = frozenset({Role.ADMIN, Role.FINANCE})
-
-
-async def report_ids(session: AsyncSession, manager: Caller) -> set[str]:
-    """Everyone who reports to ``manager``, directly or through other managers."""
-    rows = (
-        await session.execute(select(User.id, User.manager_id).where(User.org_id == manager.org_id))
-    ).all()
-    children: dict[str, list[str]] = {}
-    for user_id, manager_id in rows:
-        if manager_id:
-            children.setdefault(manager_id, []).append(user_id)
-    found: set[str] = set()
-    stack = list(children.get(manager.user_id, []))
-    while stack:
-        uid = stack.pop()
-        if uid not in found:
-            found.add(uid)
-            stack.extend(children.get(uid, []))
-    return found
-
-
-async def visible_traveler_ids(session: AsyncSession, caller: Caller) -> set[str] | None:
-    """``None`` means the whole organization."""
-    if caller.role in ORG_WIDE_ROLES:
-        return None
-    return {caller.user_id} | await report_ids(session, caller)
+from core.models import Booking, User
+from core.orgchart import visible_traveler_ids
 
 
 async def resolve_traveler(session: AsyncSession, caller: Caller, traveler_id: str | None) -> User:

@@ -49,8 +49,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit, outbox
+from core.approval.service import start_workflow
 from core.booking import states
 from core.booking.access import load_visible_booking
+from core.booking.cancel import finish_cancel
 from core.booking.changes import (
     cancel_at_supplier,
     close_change,
@@ -61,7 +63,9 @@ from core.booking.changes import (
     segment_book_key,
     supplier_cancel_key,
 )
-from core.booking.service import load_booking_view, red_reasons
+from core.booking.items import other_items, plan_flight, red_reasons, segment_request
+from core.booking.service import load_booking_view
+from core.disruption.suggestions import list_suggestions
 from core.errors import (
     ConcurrentUpdate,
     CoreError,
@@ -98,7 +102,9 @@ from core.models import (
 )
 from core.models import BookingStatus as S
 from core.money import format_money
+from core.policy.engine import evaluate
 from core.policy.items import PolicyItem
+from core.policy.service import get_rules
 from core.runtime import Runtime
 from core.search.offers import FlightOfferRef, parse_offer_id
 from core.supplier.base import (
@@ -170,10 +176,6 @@ async def _start(
     offer_id: str,
     now: datetime,
 ) -> BookingChange:
-    from core.booking.service import _plan_flight
-    from core.policy.engine import evaluate
-    from core.policy.service import get_rules
-
     booking = await load_visible_booking(session, caller, booking_id, for_update=True)
     if booking.status not in PAID:
         raise InvalidTransition(
@@ -228,7 +230,7 @@ async def _start(
 
     quantity = chosen.quantity
     position = max(s.position for s in segments) + 1
-    planned = await _plan_flight(session, ref, quantity, booking_id, position, now)
+    planned = await plan_flight(session, ref, quantity, booking_id, position, now)
     if any(p.segment.currency != booking.currency for p in planned):
         raise ValidationFailed(f"Offers must be priced in {booking.currency}", field="offer_id")
     new_amount = sum(p.segment.amount_minor for p in planned)
@@ -237,7 +239,7 @@ async def _start(
     difference = new_amount - old_amount
     balance = difference + fee
 
-    items = await _other_items(session, segments, exclude_offer=chosen.offer_id)
+    items = await other_items(session, segments, exclude_offer=chosen.offer_id)
     items.append(planned[0].item)
     rules = await get_rules(session, booking.org_id)
     judged_at = now - timedelta(days=3650) if involuntary else now
@@ -301,8 +303,6 @@ async def _start(
         needs_approval=needs_approval,
     )
     if needs_approval:
-        from core.approval.service import start_workflow
-
         workflow = await start_workflow(
             session,
             booking=booking,
@@ -349,35 +349,6 @@ def _label(item: PolicyItem) -> str:
     return "the new booking"
 
 
-async def _other_items(
-    session: AsyncSession, segments: list[Segment], *, exclude_offer: str
-) -> list[PolicyItem]:
-    """The rest of the trip as the policy sees it (one item per offer still booked)."""
-    from core.search.flights import load_flight_offer
-    from core.search.hotels import load_hotel_offer
-
-    quantities: dict[str, int] = {}
-    for seg in segments:
-        if (
-            seg.status == SegmentStatus.BOOKED
-            and seg.replaced_by is None
-            and seg.offer_id != exclude_offer
-        ):
-            quantities.setdefault(seg.offer_id, seg.quantity)
-    items: list[PolicyItem] = []
-    for offer_id, quantity in quantities.items():
-        ref = parse_offer_id(offer_id)
-        try:
-            if isinstance(ref, FlightOfferRef):
-                items.append((await load_flight_offer(session, ref, quantity)).policy_item())
-            else:
-                items.append((await load_hotel_offer(session, ref, quantity)).policy_item())
-        except (ValidationFailed, NotFound):
-            # A leg the airline cancelled elsewhere in the trip is judged by its own change.
-            continue
-    return items
-
-
 async def _sold_out(
     rt: Runtime, caller: Caller, booking_id: str, offer_id: str, exc: SoldOut
 ) -> SoldOut:
@@ -394,8 +365,6 @@ async def _sold_out(
             .execution_options(synchronize_session=False)
         )
     async with rt.db.uow(write=False) as session:
-        from core.disruption.suggestions import list_suggestions
-
         try:
             nexts = await list_suggestions(session, caller, booking_id)
         except NotFound:
@@ -539,8 +508,6 @@ async def _record_payment(
 
 async def _book_new(rt: Runtime, change_id: str, booking_id: str) -> bool:
     """Book every new leg not booked yet; ``False`` when the supplier did not answer."""
-    from core.booking.saga import _segment_request
-
     async with rt.db.uow(write=False) as session:
         change = await _load(session, change_id)
         booking = await session.get(Booking, booking_id)
@@ -555,7 +522,7 @@ async def _book_new(rt: Runtime, change_id: str, booking_id: str) -> bool:
                 .order_by(Segment.position)
             )
         ).all()
-        pending = [(s.id, s.kind, await _segment_request(session, booking, s)) for s in segs]
+        pending = [(s.id, s.kind, await segment_request(session, booking, s)) for s in segs]
     for seg_id, kind, request in pending:
         try:
             confirmation = await rt.supplier_for(kind).book(
@@ -865,8 +832,6 @@ async def on_approval_decided(
 
 async def complete_stuck_changes(rt: Runtime, *, limit: int = 50) -> int:
     """Resume cancellations and rebooks left half-way (a crash, a timeout, a failed call)."""
-    from core.booking.cancel import finish_cancel
-
     now = rt.clock.now()
     async with rt.db.uow(write=False) as session:
         rows = (

@@ -21,11 +21,13 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit, outbox
+from core.approval.service import start_workflow
 from core.booking import states
 from core.booking.access import load_visible_booking
 from core.booking.changes import SimulatedCrash as SimulatedCrash
 from core.booking.changes import crash_point, segment_book_key, supplier_cancel_key
-from core.booking.service import load_booking_view, red_reasons
+from core.booking.items import judge, policy_items, red_reasons, segment_request
+from core.booking.service import load_booking_view
 from core.errors import (
     HoldExpired,
     InvalidTransition,
@@ -39,7 +41,6 @@ from core.ids import new_id
 from core.inventory.holds import convert_booking_holds, extend_booking_holds, release_booking_holds
 from core.models import (
     Booking,
-    Flight,
     Organization,
     Payment,
     ReviewItem,
@@ -48,11 +49,8 @@ from core.models import (
 )
 from core.models import BookingStatus as S
 from core.payment.gateway import Authorization
-from core.policy.items import PolicyItem
 from core.runtime import Runtime
-from core.search.offers import FlightOfferRef, parse_offer_id
 from core.supplier.base import (
-    SegmentRequest,
     SupplierRejectedError,
     SupplierTimeoutError,
     SupplierTransientError,
@@ -89,8 +87,6 @@ async def _request_approval(
 ) -> None:
     """Park the booking until the approvers decide; its holds live until the workflow's
     deadline (the approval job expires both together)."""
-    from core.approval.service import start_workflow
-
     # The workflow emits approval.requested to its first approver.
     workflow = await start_workflow(
         session, booking=booking, verdict=verdict, now=now, settings=rt.settings
@@ -112,9 +108,6 @@ async def resume_after_approval(rt: Runtime, booking_id: str) -> dict[str, Any]:
     ``pending_approval`` runs the saga; a saga already under way is left to itself
     and the completer job.
     """
-    from core.policy.engine import evaluate
-    from core.policy.service import get_rules
-
     now = rt.clock.now()
     run = False
     async with rt.db.uow() as session:
@@ -125,8 +118,8 @@ async def resume_after_approval(rt: Runtime, booking_id: str) -> dict[str, Any]:
                 await _end_pending(session, booking, to=S.EXPIRED, now=now,
                                    reason="The hold ran out before the approval arrived")
             else:
-                items = await _policy_items(session, booking)
-                verdict = evaluate(await get_rules(session, booking.org_id), items, now=now)
+                items = await policy_items(session, booking)
+                verdict = await judge(session, booking.org_id, items, now=now)
                 verdict_dict: dict[str, Any] = verdict.to_dict()
                 granted = set(booking.policy.get("approvals_required", []))
                 missing = [r for r in verdict.approvals_required if r not in granted]
@@ -192,9 +185,6 @@ async def confirm_booking(rt: Runtime, caller: Caller, booking_id: str) -> dict[
     Returns the booking view; its status is ``confirmed``, or ``pending_approval`` /
     ``pending_confirmation`` / ``confirming`` when the outcome is still on its way.
     """
-    from core.policy.engine import evaluate
-    from core.policy.service import get_rules
-
     now = rt.clock.now()
     failure: Exception | None = None
     run = False
@@ -211,9 +201,8 @@ async def confirm_booking(rt: Runtime, caller: Caller, booking_id: str) -> dict[
                     "search again to book"
                 )
             else:
-                items = await _policy_items(session, booking)
-                rules = await get_rules(session, booking.org_id)
-                verdict = evaluate(rules, items, now=now)
+                items = await policy_items(session, booking)
+                verdict = await judge(session, booking.org_id, items, now=now)
                 verdict_dict: dict[str, Any] = verdict.to_dict()
                 if verdict.status == "red":
                     reasons = red_reasons(verdict_dict)
@@ -251,27 +240,6 @@ async def confirm_booking(rt: Runtime, caller: Caller, booking_id: str) -> dict[
     return await load_booking_view(rt, booking_id)
 
 
-async def _policy_items(session: AsyncSession, booking: Booking) -> list[PolicyItem]:
-    """The booking's offers as the policy sees them today (one item per offer)."""
-    from core.search.flights import load_flight_offer
-    from core.search.hotels import load_hotel_offer
-
-    segments = (
-        await session.scalars(
-            select(Segment).where(Segment.booking_id == booking.id).order_by(Segment.position)
-        )
-    ).all()
-    quantities = {seg.offer_id: seg.quantity for seg in segments}  # ordered, one per offer
-    items: list[PolicyItem] = []
-    for offer_id, quantity in quantities.items():
-        ref = parse_offer_id(offer_id)
-        if isinstance(ref, FlightOfferRef):
-            items.append((await load_flight_offer(session, ref, quantity)).policy_item())
-        else:
-            items.append((await load_hotel_offer(session, ref, quantity)).policy_item())
-    return items
-
-
 async def _load(session: AsyncSession, booking_id: str) -> Booking:
     booking = await session.get(Booking, booking_id, populate_existing=True)
     assert booking is not None
@@ -293,27 +261,6 @@ async def _set_step(
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
-
-
-async def _segment_request(session: AsyncSession, booking: Booking, seg: Segment) -> SegmentRequest:
-    details: dict[str, Any] = {}
-    if seg.flight_id is not None:
-        flight = await session.get(Flight, seg.flight_id)
-        assert flight is not None
-        details = {
-            "carrier": flight.carrier, "number": flight.number, "date": flight.date.isoformat(),
-            "origin": flight.origin, "destination": flight.destination, "cabin": seg.cabin,
-        }
-    else:
-        details = {
-            "hotel_id": seg.hotel_id,
-            "check_in": seg.check_in.isoformat() if seg.check_in else None,
-            "check_out": seg.check_out.isoformat() if seg.check_out else None,
-        }
-    return SegmentRequest(
-        booking_ref=booking.id, segment_id=seg.id, kind=seg.kind, quantity=seg.quantity,
-        amount_minor=seg.amount_minor, currency=seg.currency, details=details,
-    )
 
 
 async def run_saga(rt: Runtime, booking_id: str) -> dict[str, Any]:
@@ -409,7 +356,7 @@ async def _book_segments(rt: Runtime, booking_id: str) -> dict[str, Any] | None:
             )
         ).all()
         pending = [
-            (seg.id, seg.kind, await _segment_request(session, booking, seg))
+            (seg.id, seg.kind, await segment_request(session, booking, seg))
             for seg in segments
             if seg.status == SegmentStatus.HELD
         ]

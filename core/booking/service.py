@@ -1,4 +1,4 @@
-"""Booking service: hold, read, list. The confirmation saga lives in ``saga.py``.
+"""Booking service: hold, read, list, cancel an unpaid booking. The confirmation saga lives in ``saga.py``.
 
 Services take the session first and never commit; the edge (request, job tick,
 tool call) opens the unit of work and commits once.
@@ -17,27 +17,30 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit, outbox
-from core.booking.access import load_visible_booking, resolve_traveler, visible_traveler_ids
+from core.booking import states
+from core.booking.access import load_visible_booking, resolve_traveler
+from core.booking.changes import changes_fields
+from core.booking.items import PlannedSegment, judge, plan_flight, plan_hotel, red_reasons
 from core.clock import utc
-from core.errors import PolicyBlocked, ValidationFailed
+from core.errors import InvalidTransition, PolicyBlocked, ValidationFailed
 from core.identity import Caller
-from core.ids import booking_reference, new_id
-from core.inventory.holds import HoldLine, take_holds
+from core.ids import booking_reference
+from core.inventory.holds import release_booking_holds, take_holds
 from core.models import (
     Booking,
     BookingStatus,
     Flight,
     Hotel,
     Organization,
-    RoomInventory,
     Segment,
     SegmentKind,
     SegmentStatus,
 )
 from core.money import Money
+from core.orgchart import visible_traveler_ids
 from core.policy.items import PolicyItem
 from core.runtime import Runtime
-from core.search.offers import FlightOfferRef, HotelOfferRef, parse_offer_id
+from core.search.offers import FlightOfferRef, parse_offer_id
 
 MAX_ITEMS = 10
 MAX_QUANTITY = 9
@@ -47,91 +50,6 @@ MAX_QUANTITY = 9
 class ItemRequest:
     offer_id: str
     quantity: int = 1
-
-
-@dataclass
-class _PlannedSegment:
-    segment: Segment
-    lines: list[HoldLine]
-    item: PolicyItem
-
-
-async def _plan_flight(
-    session: AsyncSession, ref: FlightOfferRef, quantity: int, booking_id: str, position: int,
-    now: datetime,
-) -> list[_PlannedSegment]:
-    """One segment per leg, priced from the offer (which also refuses cancelled or departed flights)."""
-    from core.search.flights import load_flight_offer
-
-    offer = await load_flight_offer(session, ref, quantity, now=now)
-    item = offer.policy_item()
-    planned: list[_PlannedSegment] = []
-    for leg_no, leg in enumerate(offer.segments):
-        seg_id = new_id("SG", 8)
-        segment = Segment(
-            id=seg_id,
-            booking_id=booking_id,
-            position=position + leg_no,
-            kind=SegmentKind.FLIGHT,
-            status=SegmentStatus.HELD,
-            quantity=quantity,
-            amount_minor=leg.fare_minor * quantity,
-            currency=leg.currency,
-            flight_id=leg.flight_id,
-            fare_inventory_id=leg.fare_inventory_id,
-            cabin=leg.cabin,
-            refundable=leg.refundable,
-            change_fee_minor=leg.change_fee_minor,
-            offer_id=ref.offer_id,
-            created_at=now,
-        )
-        planned.append(
-            _PlannedSegment(segment, [HoldLine("fare", leg.fare_inventory_id, quantity, seg_id)], item)
-        )
-    return planned
-
-
-async def _plan_hotel(
-    session: AsyncSession, ref: HotelOfferRef, rooms: int, booking_id: str, position: int,
-    now: datetime,
-) -> _PlannedSegment:
-    from core.search.hotels import load_hotel_offer
-
-    # A day of slack for time zones west of UTC, where "today" is still yesterday here.
-    if ref.check_in < (now - timedelta(days=1)).date():
-        raise ValidationFailed("Check-in is in the past", field="offer_id")
-    # The offer refuses stays with a night not on sale, so every night has a row below.
-    offer = await load_hotel_offer(session, ref, rooms)
-    night_ids = (
-        await session.scalars(
-            select(RoomInventory.id)
-            .where(
-                RoomInventory.hotel_id == ref.hotel_id,
-                RoomInventory.night >= ref.check_in,
-                RoomInventory.night < ref.check_out,
-            )
-            .order_by(RoomInventory.night)
-        )
-    ).all()
-    seg_id = new_id("SG", 8)
-    segment = Segment(
-        id=seg_id,
-        booking_id=booking_id,
-        position=position,
-        kind=SegmentKind.HOTEL,
-        status=SegmentStatus.HELD,
-        quantity=rooms,
-        amount_minor=offer.total_minor,
-        currency=offer.currency,
-        hotel_id=offer.hotel_id,
-        check_in=ref.check_in,
-        check_out=ref.check_out,
-        refundable=offer.refundable,
-        offer_id=ref.offer_id,
-        created_at=now,
-    )
-    lines = [HoldLine("room", night_id, rooms, seg_id) for night_id in night_ids]
-    return _PlannedSegment(segment, lines, offer.policy_item())
 
 
 def _validate_items(items: Sequence[ItemRequest]) -> None:
@@ -150,11 +68,6 @@ def _validate_items(items: Sequence[ItemRequest]) -> None:
         seen.add(item.offer_id)
 
 
-def red_reasons(verdict: dict[str, Any]) -> str:
-    """The messages of a verdict's blocking (red) findings, for the traveller."""
-    return "; ".join(v["message"] for v in verdict["violations"] if v["severity"] == "red")
-
-
 async def hold_booking(
     rt: Runtime,
     session: AsyncSession,
@@ -167,25 +80,22 @@ async def hold_booking(
     Red policy verdicts cannot be held (``PolicyBlocked``); amber ones can, and will
     need approval at confirmation.
     """
-    from core.policy.engine import evaluate
-    from core.policy.service import get_rules
-
     _validate_items(items)
     now = rt.clock.now()
     traveler = await resolve_traveler(session, caller, traveler_id)
     org = await session.get(Organization, caller.org_id)
     assert org is not None
     booking_id = booking_reference()
-    planned: list[_PlannedSegment] = []
+    planned: list[PlannedSegment] = []
     position = 0
     for item in items:
         ref = parse_offer_id(item.offer_id)
         if isinstance(ref, FlightOfferRef):
-            segs = await _plan_flight(session, ref, item.quantity, booking_id, position, now)
+            segs = await plan_flight(session, ref, item.quantity, booking_id, position, now)
             planned.extend(segs)
             position += len(segs)
         else:
-            planned.append(await _plan_hotel(session, ref, item.quantity, booking_id, position, now))
+            planned.append(await plan_hotel(session, ref, item.quantity, booking_id, position, now))
             position += 1
     currencies = {p.segment.currency for p in planned}
     if currencies != {org.currency}:
@@ -196,8 +106,7 @@ async def hold_booking(
     for p in planned:
         if not policy_items or policy_items[-1] is not p.item:
             policy_items.append(p.item)
-    rules = await get_rules(session, caller.org_id)
-    verdict = evaluate(rules, policy_items, now=now)
+    verdict = await judge(session, caller.org_id, policy_items, now=now)
     verdict_dict: dict[str, Any] = verdict.to_dict()
     if verdict.status == "red":
         raise PolicyBlocked(
@@ -384,8 +293,6 @@ async def booking_view(session: AsyncSession, booking: Booking) -> dict[str, Any
         view["failure_reason"] = booking.failure_reason
     if booking.confirmed_at:
         view["confirmed_at"] = _iso(booking.confirmed_at)
-    from core.booking.changes import changes_fields
-
     view.update(await changes_fields(session, booking))
     return view
 
@@ -406,8 +313,6 @@ async def cancel_held_booking(
     The status move is conditional, so of two concurrent cancels exactly one wins and
     the inventory is given back exactly once; the loser gets ``InvalidTransition``.
     """
-    from core.booking import states
-
     booking = await load_visible_booking(session, caller, booking_id)
     current = BookingStatus(booking.status)
     if current not in (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL):
@@ -422,9 +327,6 @@ async def cancel_unpaid(
 ) -> None:
     """The move itself, for a held or pending_approval ``booking`` the caller already
     loaded (and may see) in this transaction."""
-    from core.booking import states
-    from core.inventory.holds import release_booking_holds
-
     now = rt.clock.now()
     booking_id, current = booking.id, BookingStatus(booking.status)
     await states.move(
@@ -444,8 +346,6 @@ async def cancel_unpaid(
 
 
 def _paid_cancel_error(booking_id: str, current: str) -> Exception:
-    from core.errors import InvalidTransition
-
     return InvalidTransition(
         f"Booking {booking_id} is {current}; paid bookings are cancelled with a refund "
         "through the cancellation flow"

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import outbox
 from core.booking import states
-from core.booking.rebook import _other_items
+from core.booking.items import other_items
 from core.disruption.alternatives import KEEP, find_alternatives, rank
 from core.errors import ConcurrentUpdate
 from core.ids import new_id
@@ -163,7 +163,7 @@ async def handle_booking(
             now=now,
         )
     rules = await get_rules(session, booking.org_id)
-    rest = await _other_items(session, segments, exclude_offer=hit.offer_id)
+    rest = await other_items(session, segments, exclude_offer=hit.offer_id)
     ranked = rank(rules, cache[search_key], rest_of_trip=rest, now=now)[:KEEP]
     old_amount = sum(s.amount_minor for s in legs)
     stored: list[Suggestion] = []

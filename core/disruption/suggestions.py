@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.booking.access import load_visible_booking
 from core.clock import utc
 from core.identity import Caller
-from core.models import Disruption, FareInventory, Suggestion
+from core.models import Disruption, FareInventory, Segment, Suggestion
 from core.money import Money
 from core.search.offers import FlightOfferRef, parse_offer_id
 
@@ -75,8 +75,6 @@ async def list_suggestions(
             .order_by(Suggestion.rank)
         )
     ).all()
-    from core.models import Segment
-
     segment = await session.get(Segment, disruption.segment_id)
     needed = segment.quantity if segment is not None else 1
     views = []

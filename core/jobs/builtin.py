@@ -70,7 +70,7 @@ async def escalate_overdue_approvals(rt: Runtime) -> int:
 
 async def expire_overdue_approvals(rt: Runtime) -> int:
     """Approvals past their deadline expire and their bookings give the inventory back."""
-    from core.approval.service import run_expiries
+    from core.booking.on_approval import run_expiries
 
     return await run_expiries(rt)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -11,15 +9,14 @@ import pytest
 from sqlalchemy import select, update
 
 from core.approval.service import (
-    decide_approval,
+    Finished,
     get_approval,
     list_approvals,
     run_escalations,
-    run_expiries,
-    settle,
     start_workflow,
 )
-from core.booking import saga
+from core.booking import rebook, saga
+from core.booking.on_approval import decide_approval, run_expiries, settle
 from core.booking.saga import confirm_booking
 from core.booking.service import ItemRequest, booking_view, hold_booking
 from core.errors import (
@@ -459,13 +456,11 @@ async def test_rebook_workflow_is_settled_through_the_rebook_module(runtime, mon
         )
         approval_id = wf.id
     calls = []
-    fake = types.ModuleType("core.booking.rebook")
 
     async def on_approval_decided(rt, rebook_id, approved, note):
         calls.append((rebook_id, approved, note))
 
-    fake.on_approval_decided = on_approval_decided
-    monkeypatch.setitem(sys.modules, "core.booking.rebook", fake)
+    monkeypatch.setattr(rebook, "on_approval_decided", on_approval_decided)
     view = await decide_approval(runtime, MIA, approval_id, decision="approve", note="fine")
     assert view["subject"] == "rebook"
     assert view["amount"] == {"amount": "500.00", "currency": "USD"}
@@ -473,10 +468,11 @@ async def test_rebook_workflow_is_settled_through_the_rebook_module(runtime, mon
     assert (await booking_row(runtime, booking.id)).status == "held"  # not the booking saga
 
 
-async def test_settle_waits_when_the_rebook_module_is_missing(runtime, monkeypatch):
-    from core.approval.service import Finished
+async def test_settle_waits_when_telling_the_rebook_fails(runtime, monkeypatch):
+    async def broken(rt, rebook_id, approved, note):
+        raise RuntimeError("process died")
 
-    monkeypatch.setitem(sys.modules, "core.booking.rebook", None)
+    monkeypatch.setattr(rebook, "on_approval_decided", broken)
     done = Finished("AP-X", "rebook", "CH-1", "BK-X", "approved", "")
     assert await settle(runtime, done) is False
 

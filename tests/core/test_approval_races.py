@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from core.approval import service
-from core.approval.service import decide_approval
+from core.booking.on_approval import decide_approval
 from core.errors import ApprovalAlreadyDecided, ApprovalClosed
 from core.inventory.holds import sold_units
 from core.models import ApprovalStep, ApprovalWorkflow, Booking, OutboxEvent, Payment

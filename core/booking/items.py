@@ -1,0 +1,193 @@
+"""A booking's items: planning segments from offers, the trip as the policy sees it,
+and a segment as the supplier is asked to book it.
+
+Session services (they never commit), shared by the hold, the confirmation saga,
+the rebook and disruption handling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.errors import NotFound, ValidationFailed
+from core.ids import new_id
+from core.inventory.holds import HoldLine
+from core.models import Booking, Flight, RoomInventory, Segment, SegmentKind, SegmentStatus
+from core.policy.engine import Verdict, evaluate
+from core.policy.items import PolicyItem
+from core.policy.service import get_rules
+from core.search.flights import load_flight_offer
+from core.search.hotels import load_hotel_offer
+from core.search.offers import FlightOfferRef, HotelOfferRef, parse_offer_id
+from core.supplier.base import SegmentRequest
+
+# -- planning: offers into segments and inventory lines ------------------------------------
+
+
+@dataclass
+class PlannedSegment:
+    """A segment about to be held: the row, its inventory lines, its offer as policy sees it."""
+
+    segment: Segment
+    lines: list[HoldLine]
+    item: PolicyItem
+
+
+async def plan_flight(
+    session: AsyncSession, ref: FlightOfferRef, quantity: int, booking_id: str, position: int,
+    now: datetime,
+) -> list[PlannedSegment]:
+    """One segment per leg, priced from the offer (which also refuses cancelled or departed flights)."""
+    offer = await load_flight_offer(session, ref, quantity, now=now)
+    item = offer.policy_item()
+    planned: list[PlannedSegment] = []
+    for leg_no, leg in enumerate(offer.segments):
+        seg_id = new_id("SG", 8)
+        segment = Segment(
+            id=seg_id,
+            booking_id=booking_id,
+            position=position + leg_no,
+            kind=SegmentKind.FLIGHT,
+            status=SegmentStatus.HELD,
+            quantity=quantity,
+            amount_minor=leg.fare_minor * quantity,
+            currency=leg.currency,
+            flight_id=leg.flight_id,
+            fare_inventory_id=leg.fare_inventory_id,
+            cabin=leg.cabin,
+            refundable=leg.refundable,
+            change_fee_minor=leg.change_fee_minor,
+            offer_id=ref.offer_id,
+            created_at=now,
+        )
+        planned.append(
+            PlannedSegment(segment, [HoldLine("fare", leg.fare_inventory_id, quantity, seg_id)], item)
+        )
+    return planned
+
+
+async def plan_hotel(
+    session: AsyncSession, ref: HotelOfferRef, rooms: int, booking_id: str, position: int,
+    now: datetime,
+) -> PlannedSegment:
+    # A day of slack for time zones west of UTC, where "today" is still yesterday here.
+    if ref.check_in < (now - timedelta(days=1)).date():
+        raise ValidationFailed("Check-in is in the past", field="offer_id")
+    # The offer refuses stays with a night not on sale, so every night has a row below.
+    offer = await load_hotel_offer(session, ref, rooms)
+    night_ids = (
+        await session.scalars(
+            select(RoomInventory.id)
+            .where(
+                RoomInventory.hotel_id == ref.hotel_id,
+                RoomInventory.night >= ref.check_in,
+                RoomInventory.night < ref.check_out,
+            )
+            .order_by(RoomInventory.night)
+        )
+    ).all()
+    seg_id = new_id("SG", 8)
+    segment = Segment(
+        id=seg_id,
+        booking_id=booking_id,
+        position=position,
+        kind=SegmentKind.HOTEL,
+        status=SegmentStatus.HELD,
+        quantity=rooms,
+        amount_minor=offer.total_minor,
+        currency=offer.currency,
+        hotel_id=offer.hotel_id,
+        check_in=ref.check_in,
+        check_out=ref.check_out,
+        refundable=offer.refundable,
+        offer_id=ref.offer_id,
+        created_at=now,
+    )
+    lines = [HoldLine("room", night_id, rooms, seg_id) for night_id in night_ids]
+    return PlannedSegment(segment, lines, offer.policy_item())
+
+
+# -- judging: the trip as the policy sees it -------------------------------------------------
+
+
+def red_reasons(verdict: dict[str, Any]) -> str:
+    """The messages of a verdict's blocking (red) findings, for the traveller."""
+    return "; ".join(v["message"] for v in verdict["violations"] if v["severity"] == "red")
+
+
+async def judge(
+    session: AsyncSession, org_id: str, items: Sequence[PolicyItem], *, now: datetime
+) -> Verdict:
+    """The organization's current rules applied to ``items``."""
+    return evaluate(await get_rules(session, org_id), list(items), now=now)
+
+
+async def _offer_item(session: AsyncSession, offer_id: str, quantity: int) -> PolicyItem:
+    ref = parse_offer_id(offer_id)
+    if isinstance(ref, FlightOfferRef):
+        return (await load_flight_offer(session, ref, quantity)).policy_item()
+    return (await load_hotel_offer(session, ref, quantity)).policy_item()
+
+
+async def policy_items(session: AsyncSession, booking: Booking) -> list[PolicyItem]:
+    """The booking's offers as the policy sees them today (one item per offer)."""
+    segments = (
+        await session.scalars(
+            select(Segment).where(Segment.booking_id == booking.id).order_by(Segment.position)
+        )
+    ).all()
+    quantities = {seg.offer_id: seg.quantity for seg in segments}  # ordered, one per offer
+    return [await _offer_item(session, offer_id, q) for offer_id, q in quantities.items()]
+
+
+async def other_items(
+    session: AsyncSession, segments: Sequence[Segment], *, exclude_offer: str
+) -> list[PolicyItem]:
+    """The rest of the trip as the policy sees it (one item per offer still booked)."""
+    quantities: dict[str, int] = {}
+    for seg in segments:
+        if (
+            seg.status == SegmentStatus.BOOKED
+            and seg.replaced_by is None
+            and seg.offer_id != exclude_offer
+        ):
+            quantities.setdefault(seg.offer_id, seg.quantity)
+    items: list[PolicyItem] = []
+    for offer_id, quantity in quantities.items():
+        try:
+            items.append(await _offer_item(session, offer_id, quantity))
+        except (ValidationFailed, NotFound):
+            # A leg the airline cancelled elsewhere in the trip is judged by its own change.
+            continue
+    return items
+
+
+# -- the supplier's view of a segment ----------------------------------------------------------
+
+
+async def segment_request(session: AsyncSession, booking: Booking, seg: Segment) -> SegmentRequest:
+    """What the supplier is asked to book for ``seg`` (the same on every retry)."""
+    details: dict[str, Any] = {}
+    if seg.flight_id is not None:
+        flight = await session.get(Flight, seg.flight_id)
+        assert flight is not None
+        details = {
+            "carrier": flight.carrier, "number": flight.number, "date": flight.date.isoformat(),
+            "origin": flight.origin, "destination": flight.destination, "cabin": seg.cabin,
+        }
+    else:
+        details = {
+            "hotel_id": seg.hotel_id,
+            "check_in": seg.check_in.isoformat() if seg.check_in else None,
+            "check_out": seg.check_out.isoformat() if seg.check_out else None,
+        }
+    return SegmentRequest(
+        booking_ref=booking.id, segment_id=seg.id, kind=seg.kind, quantity=seg.quantity,
+        amount_minor=seg.amount_minor, currency=seg.currency, details=details,
+    )
