@@ -12,7 +12,6 @@ tool opening its own transaction).
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack
@@ -40,6 +39,7 @@ from concierge.events import (
 from concierge.graph import STEP_LIMIT_TEXT, build_graph
 from concierge.locks import thread_turn
 from concierge.models import ChatModel, build_model
+from concierge.planner.nlu.answers import yes_or_no
 from concierge.state import TurnContext, UsageReport
 from concierge.tokens import TokenCounter, content_text, encoding_for_model
 from core.errors import CoreError, NotFound, ValidationFailed
@@ -50,13 +50,6 @@ from core.runtime import Runtime
 from tools.base import ToolSpec
 
 log = logging.getLogger(__name__)
-
-YES_WORDS = frozenset(
-    {"yes", "y", "yep", "yeah", "sure", "go ahead", "confirm", "ok", "okay", "do it"}
-)
-NO_WORDS = frozenset({"no", "n", "nope", "cancel", "dont", "don't", "stop"})
-_POLITE = re.compile(r"\b(please|thanks|thank you)\b")
-_PUNCT = re.compile(r"[^\w\s']+")
 
 
 class ConfirmationNotPending(CoreError):
@@ -91,17 +84,6 @@ class _Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     counted_prompt_tokens: int = 0
-
-
-def yes_or_no(message: str) -> bool | None:
-    """True for yes, False for no, None when the message is something else."""
-    text = _POLITE.sub(" ", _PUNCT.sub(" ", message.lower().replace("’", "'")))
-    text = " ".join(text.split())
-    if text in YES_WORDS:
-        return True
-    if text in NO_WORDS or text.replace("'", "") in NO_WORDS:
-        return False
-    return None
 
 
 class Concierge:
@@ -291,9 +273,12 @@ class Concierge:
             return steps + _action_steps(pending, action)
         assert message is not None
         if pending:
-            verdict = yes_or_no(message)
+            # One reading of yes/no for the service and the planner; a yes that
+            # changes something ("yes but business class") is not a yes.
+            first = pending[0]
+            cancelling = (first.value.get("action") or {}).get("tool") == "cancel_booking"
+            verdict = yes_or_no(message, cancelling=cancelling)
             if verdict is not None:
-                first = pending[0]
                 answer = {"interrupt_id": first.value["interrupt_id"], "approved": verdict}
                 steps.append((Command(resume={first.graph_id: answer}), {}))
                 return steps

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from concierge.service import yes_or_no
+from concierge.planner.nlu.answers import yes_or_no
 from evals.drivers import TurnRecord
 from evals.schema import (
     ActionExpectation,

@@ -192,6 +192,10 @@ def error_text(error: dict[str, Any]) -> str:
     return (message or plain or "Something went wrong").rstrip(".") + "."
 
 
+THANKS_TEXT = (
+    "You're welcome! Anything else I can help with — another trip, a hotel, or a policy question?"
+)
+
 HELP_TEXT = (
     "I can help with flights, hotels, trips, policy and approvals: search and book flights and "
     'hotels ("a flight to London next Friday and a hotel for 3 nights"), show or cancel your trips, '

@@ -244,3 +244,36 @@ async def test_a_manager_books_for_a_report_by_name(concierge: Concierge, demo: 
         booking = await session.get(Booking, booking_id)
         assert booking is not None
         assert booking.traveler_id == "ava"
+
+
+async def test_answers_at_a_pending_confirmation(concierge: Concierge, demo: Runtime) -> None:
+    """Typed answers at the confirmation gate: an everyday yes confirms, a yes that
+    changes something declines the hold and runs as a new request, and "cancel it"
+    agrees to a pending cancellation."""
+    ava = Chat(concierge, await caller(demo, "ava"))
+    await ava.say("fly me to London on the 18th")
+    await ava.say("option 1")
+    asked = ava.confirmation
+    assert asked is not None
+    first = asked.action["args"]["booking_id"]
+
+    await ava.say("yes but business class")
+    assert await booking_status(demo, first) == "held"  # declined, not confirmed
+    assert ava.tools() == ["search_flights"]
+    assert ava.output("search_flights")["cabin"] == "business"
+
+    await ava.say("fly me to Paris on the 20th")
+    await ava.say("option 1")
+    asked = ava.confirmation
+    assert asked is not None
+    second = asked.action["args"]["booking_id"]
+    reply = await ava.say("sure thing 👍")
+    assert await booking_status(demo, second) in {"confirmed", "pending_approval"}
+    assert second in reply
+
+    await ava.say(f"cancel {second}")
+    asked = ava.confirmation
+    assert asked is not None
+    assert asked.action["tool"] == "cancel_booking"
+    await ava.say("yes, cancel it")
+    assert await booking_status(demo, second) == "cancelled"

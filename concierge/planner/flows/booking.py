@@ -282,7 +282,7 @@ def _after_error_offer(error: dict[str, Any]) -> Offer | None:
     return None
 
 
-def _yes(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+def yes(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     offer = state.offer
     if offer is not None:
         if offer.kind == "reserve":
@@ -316,6 +316,9 @@ def _yes(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
                     text=u.text, intent=Intent.SELECT, book_for=u.book_for, insist=u.insist
                 ),
             )
+    if u.thanks:
+        # "perfect, thanks" with nothing on offer closes the exchange; it picks nothing.
+        return Reply(render.THANKS_TEXT)
     current = state.bookings.get(state.current_booking or "")
     if current and current.get("status") == "held":
         return _confirm_flow(state, turn, ctx, str(current["booking_id"]), current)
@@ -353,7 +356,7 @@ def _confirm(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisi
 
 HANDLERS: dict[Intent, Handler] = {
     Intent.SELECT: select,
-    Intent.YES: _yes,
+    Intent.YES: yes,
     Intent.NO: _no,
     Intent.CONFIRM: _confirm,
 }

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from concierge.planner import render
 from concierge.planner.flows.base import Context, Decision, Handler, Reply
-from concierge.planner.flows.booking import select
+from concierge.planner.flows.booking import select, yes
 from concierge.planner.flows.options import name_refs
 from concierge.planner.flows.search import search
+from concierge.planner.nlu.answers import Answer
 from concierge.planner.nlu.intents import Intent, Understanding
 from concierge.planner.state import State, Turn
 
@@ -22,9 +23,10 @@ def _greet(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
 
 
 def _thanks(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
-    return Reply(
-        "You're welcome! Anything else I can help with — another trip, a hotel, or a policy question?"
-    )
+    if u.answer == Answer.YES and state.offer is not None:
+        # "great, thanks" to "Shall I confirm it?" agrees.
+        return yes(state, turn, ctx, u)
+    return Reply(render.THANKS_TEXT)
 
 
 def _help(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:

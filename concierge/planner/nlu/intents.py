@@ -17,7 +17,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Final
 
-from concierge.planner.nlu import asks, numbers
+from concierge.planner.nlu import answers, asks, numbers
 from concierge.planner.nlu.dates import DateReading, read_dates
 from concierge.planner.nlu.numbers import ORDINALS, word_number
 from concierge.planner.nlu.places import PlaceMention, find_places, roles
@@ -100,6 +100,8 @@ class Understanding:
     price_cap: PriceCap | None = None  # "under 200 a night", "max $300"
     facets: frozenset[str] = frozenset()  # what a trip question asks (asks.yaml)
     unsupported: asks.Unsupported | None = None
+    answer: answers.Answer | None = None  # the message answers a yes/no question
+    thanks: bool = False  # ... and thanks too ("perfect, thanks")
 
     @property
     def has_trip_details(self) -> bool:
@@ -148,18 +150,6 @@ _CABINS: Final = [
         re.compile(r"\beconomy\b|\bcoach\b|\bmain cabin\b|\bstandard class\b|\btourist class\b"),
     ),
 ]
-_YES: Final = re.compile(
-    r"^(?:yes|yes please|yep|yup|yeah|ya|y|sure|ok|okay|k|go ahead|go for it|do it|please do|"
-    r"confirm|confirmed|i confirm|sounds good|perfect|correct|that'?s right|absolutely|"
-    r"definitely|of course|book it|yes book it|yes go ahead|approved|lgtm|let'?s do it|"
-    r"proceed|affirmative|alright|all right|fine|that works|works for me)"
-    r"(?:[,!. ]+(?:please|thanks|thank you|go ahead|do it|book it|sure))*[.! ]*$"
-)
-_NO: Final = re.compile(
-    r"^(?:no|nope|nah|n|no thanks|no thank you|not now|not yet|don'?t|do not|stop|"
-    r"never ?mind|hold off|wait|cancel that|forget it|no,? (?:don'?t|leave it)|leave it|"
-    r"not really|negative|changed my mind)(?:[,!. ]+(?:thanks|thank you|please|don'?t|not now))*[.! ]*$"
-)
 _GREET: Final = re.compile(
     r"^(?:hi|hello|hey|hiya|howdy|yo|good (?:morning|afternoon|evening)|greetings)"
     r"(?: there| concierge| team)?[!.,]*(?:\s*how are you\??)?[!. ]*$"
@@ -602,12 +592,12 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         u.intent = Intent.HELP
         return u
 
-    if _YES.match(bare):
-        u.intent = Intent.YES
-        u.insist = bool(_INSIST.search(low))
-        return u
-    if _NO.match(bare):
-        u.intent = Intent.NO
+    # Cancelling words are a request here ("cancel it" → the cancel flow), not an answer.
+    reading = answers.classify(clean, cancelling=None)
+    u.answer, u.thanks = reading.answer, reading.thanks
+    if reading.answer is not None and not (reading.thanks and _THANKS.match(bare)):
+        u.intent = Intent.YES if reading.answer == answers.Answer.YES else Intent.NO
+        u.insist = u.intent == Intent.YES and bool(_INSIST.search(low))
         return u
     if _GREET.match(bare):
         u.intent = Intent.GREET

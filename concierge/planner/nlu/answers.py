@@ -1,0 +1,274 @@
+"""Is this message a yes or a no to the question just asked? One classifier for the
+service (a message at a pending confirmation) and the planner (a reply to its offer).
+
+The vocabulary is data (``data/answers.yaml``). A message is an answer only when
+all of it is made of answer phrases — yes or no words, politeness, emoji, a reason
+for a no — so "yes but business class" or "ok, for the 9th instead" is not a yes:
+it changes the request, and goes on as a new message. Misspellings are matched with
+``rapidfuzz`` (optimal string alignment: one typo in a word of five letters or more,
+two from eight, same first letter, never towards two words at once); shorter ones
+only through the data's list of typos.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Final
+
+import yaml
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+__all__ = ["Answer", "Reading", "classify", "yes_or_no"]
+
+
+class Answer(StrEnum):
+    YES = "yes"
+    NO = "no"
+
+
+@dataclass(frozen=True)
+class Reading:
+    answer: Answer | None  # None: not an answer (a question, a change, a new request)
+    thanks: bool = False  # it also thanks ("perfect, thanks")
+
+
+# Categories of the vocabulary, in the order a tie between phrases is broken.
+_CATEGORIES: Final = (
+    "no",
+    "cancel",
+    "yes",
+    "soft_yes",
+    "thanks",
+    "decline_reasons",
+    "filler",
+)
+_EMOJI_TOKEN: Final = {"yes": "emojiyes", "no": "emojino", "thanks": "emojithanks"}
+_MIN_FUZZY: Final = 5  # vocabulary words shorter than this are never matched by similarity
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    phrases: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first word → longest first
+    words: frozenset[str]
+    fuzzy_targets: tuple[str, ...]
+    typos: dict[str, str]
+    keep: frozenset[str]
+    symbols: tuple[tuple[str, str], ...]  # emoji or shortcode → token, longest first
+
+
+def _expand(pattern: str, slots: dict[str, list[str]]) -> Iterator[str]:
+    """Every phrase a pattern stands for: "(a|b)" one of, "[a|b]" optional, "{slot}"."""
+    pattern = pattern.strip()
+    if not pattern:
+        yield ""
+        return
+    head = pattern[0]
+    if head in "([":
+        close = ")" if head == "(" else "]"
+        end = _closing(pattern)
+        if pattern[end] != close:
+            raise ValueError(f"unbalanced {pattern!r}")
+        inner, rest = pattern[1:end], pattern[end + 1 :]
+        choices = _split_top(inner) + ([""] if head == "[" else [])
+        for choice in choices:
+            for first in _expand(choice, slots):
+                for tail in _expand(rest, slots):
+                    yield f"{first} {tail}".strip()
+        return
+    if head == "{":
+        end = pattern.index("}")
+        for value in slots[pattern[1:end]]:
+            for tail in _expand(pattern[end + 1 :], slots):
+                yield f"{value} {tail}".strip()
+        return
+    match = re.match(r"[^\s(\[{]+", pattern)
+    assert match is not None
+    for tail in _expand(pattern[match.end() :], slots):
+        yield f"{match.group(0)} {tail}".strip()
+
+
+def _closing(pattern: str) -> int:
+    """Where the bracket opening ``pattern`` closes."""
+    depth = 0
+    for index, char in enumerate(pattern):
+        depth += char in "(["
+        depth -= char in ")]"
+        if depth == 0:
+            return index
+    raise ValueError(f"unbalanced {pattern!r}")
+
+
+def _split_top(text: str) -> list[str]:
+    parts, depth, current = [], 0, ""
+    for char in text:
+        depth += char in "([{"
+        depth -= char in ")]}"
+        if char == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [*parts, current]
+
+
+def _plain(text: str) -> str:
+    return text.lower().replace("'", "").replace("’", "").replace("‘", "")
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> _Vocabulary:
+    raw: dict[str, Any] = yaml.safe_load(
+        resources.files("concierge.planner.nlu")
+        .joinpath("data")
+        .joinpath("answers.yaml")
+        .read_text("utf-8")
+    )
+    slots: dict[str, list[str]] = {}
+    for slot in ("action", "object"):
+        slots[slot] = [_plain(p) for pattern in raw[slot] for p in _expand(pattern, slots) if p]
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    seen: set[tuple[tuple[str, ...], str]] = set()
+    for category in _CATEGORIES:
+        for pattern in raw[category]:
+            for phrase in _expand(_plain(pattern), slots):
+                words = tuple(phrase.split())
+                if words and (words, category) not in seen:
+                    seen.add((words, category))
+                    by_first.setdefault(words[0], []).append((words, category))
+    for kind, token in _EMOJI_TOKEN.items():
+        category = {"yes": "yes", "no": "no", "thanks": "thanks"}[kind]
+        by_first.setdefault(token, []).append(((token,), category))
+    rank = {c: n for n, c in enumerate(_CATEGORIES)}
+    phrases = {
+        first: tuple(sorted(entries, key=lambda e: (-len(e[0]), rank[e[1]])))
+        for first, entries in by_first.items()
+    }
+    words = frozenset(w for entries in phrases.values() for p, _ in entries for w in p)
+    symbols = [
+        (str(symbol), _EMOJI_TOKEN[kind])
+        for table in ("emoji", "shortcodes")
+        for kind, items in raw[table].items()
+        for symbol in items
+    ]
+    return _Vocabulary(
+        phrases=phrases,
+        words=words,
+        fuzzy_targets=tuple(sorted(w for w in words if len(w) >= _MIN_FUZZY and w.isalpha())),
+        typos={_plain(str(k)): _plain(str(v)) for k, v in raw["typos"].items()},
+        keep=frozenset(_plain(str(w)) for w in raw["keep"]),
+        symbols=tuple(sorted(symbols, key=lambda s: -len(s[0]))),
+    )
+
+
+# Skin tones, variation selectors and joiners only decorate an emoji.
+_DECORATION: Final = re.compile("[\U0001f3fb-\U0001f3ff\ufe0e\ufe0f\u200d]")
+_NOT_WORD: Final = re.compile(r"[^\w\s]+")
+
+
+def _tokens(text: str, vocab: _Vocabulary) -> list[str]:
+    low = _DECORATION.sub("", unicodedata.normalize("NFC", text).lower())
+    for symbol, token in vocab.symbols:
+        low = low.replace(symbol, f" {token} ")
+    low = _plain(low)
+    return _NOT_WORD.sub(" ", low).split()
+
+
+@lru_cache(maxsize=4096)
+def _canonical(token: str) -> str:
+    """The vocabulary word a token is (typo or stretched word mended), or the token."""
+    vocab = vocabulary()
+    if token in vocab.words:
+        return token
+    if token in vocab.typos:
+        return vocab.typos[token]
+    for squeezed in (
+        re.sub(r"(.)\1{2,}", r"\1", token),  # "yesss" → "yes"
+        re.sub(r"(.)\1+", r"\1", token),  # "noo" → "no", "yess" → "yes"
+        re.sub(r"(.)\1{2,}", r"\1\1", token),  # "gooood" → "good"
+    ):
+        if squeezed in vocab.words:
+            return squeezed
+        if squeezed in vocab.typos:
+            return vocab.typos[squeezed]
+    if len(token) < _MIN_FUZZY - 1 or token in vocab.keep or not token.isalpha():
+        return token
+    limit = 2 if len(token) >= 8 else 1
+    hits = process.extract(
+        token, vocab.fuzzy_targets, scorer=OSA.distance, score_cutoff=limit, limit=3
+    )
+    hits = [h for h in hits if h[0][0] == token[0]]
+    if not hits:
+        return token
+    best = min(h[1] for h in hits)
+    closest = {h[0] for h in hits if h[1] == best}
+    return closest.pop() if len(closest) == 1 else token
+
+
+def _segmentations(tokens: tuple[str, ...], vocab: _Vocabulary) -> Iterator[list[str]]:
+    """Ways to read all of the tokens as vocabulary phrases: their categories, in order."""
+    dead: set[int] = set()  # positions from which the rest can't be read at all
+
+    def walk(start: int) -> Iterator[list[str]]:
+        if start == len(tokens):
+            yield []
+            return
+        if start in dead:
+            return
+        found = False
+        for words, category in vocab.phrases.get(tokens[start], ()):
+            end = start + len(words)
+            if tokens[start:end] == words:
+                for rest in walk(end):
+                    found = True
+                    yield [category, *rest]
+        if not found:
+            dead.add(start)
+
+    yield from walk(0)
+
+
+def _verdict(categories: list[str], *, cancelling: bool | None) -> Answer | None:
+    found = set(categories)
+    if cancelling is None and "cancel" in found:
+        return None
+    yes = "yes" in found or (cancelling and "cancel" in found)
+    no = "no" in found or (not cancelling and "cancel" in found)
+    if yes and no:
+        return None
+    if no:
+        return Answer.NO
+    if (yes or "soft_yes" in found) and "decline_reasons" not in found:
+        return Answer.YES
+    return None
+
+
+@lru_cache(maxsize=4096)
+def classify(text: str, *, cancelling: bool | None = False) -> Reading:
+    """Read a message as an answer to a yes/no question.
+
+    ``cancelling``: True when the question is whether to cancel something ("cancel it"
+    agrees), False when it is about anything else ("cancel" declines), None when
+    cancelling words are a request of their own rather than an answer.
+    """
+    vocab = vocabulary()
+    tokens = tuple(_canonical(t) for t in _tokens(text or "", vocab))
+    if not tokens or len(tokens) > 24:
+        return Reading(None)
+    for categories in _segmentations(tokens, vocab):
+        answer = _verdict(categories, cancelling=cancelling)
+        if answer is not None:
+            return Reading(answer, thanks="thanks" in categories)
+    return Reading(None)
+
+
+def yes_or_no(text: str, *, cancelling: bool | None = False) -> bool | None:
+    """True for yes, False for no, None when the message is something else."""
+    answer = classify(text, cancelling=cancelling).answer
+    return None if answer is None else answer == Answer.YES
