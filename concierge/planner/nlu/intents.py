@@ -728,6 +728,10 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     return u
 
 
+# A flight named by its number ("BA 19", "UA2104"): a question about it is about a booking.
+_FLIGHT_NUMBER: Final = re.compile(r"\b(?:[A-Z]{2}|[A-Z]\d|\d[A-Z]) ?\d{1,4}\b")
+
+
 def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
     """A question about a trip already booked ("what time is my flight to London?",
     "when do I land?", "is the Paris hotel refundable?"), not a request for a new one."""
@@ -736,7 +740,7 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
     u.facets = asks.trip_facets(clean)
     if not u.facets:
         return False
-    if asks.is_own(clean) or u.booking_id:
+    if asks.is_own(clean) or u.booking_id or _FLIGHT_NUMBER.search(clean):
         return True
     # "the Paris hotel", "the London flight": a booking named by its place.
     return bool(
