@@ -95,20 +95,19 @@ class Hub:
 
 
 @lru_cache(maxsize=1)
-def airport_table() -> dict[str, airportsdata.Airport]:
-    """airportsdata's IATA table (loaded once)."""
+def _airportsdata() -> dict[str, airportsdata.Airport]:
     return airportsdata.load("IATA")
 
 
 def airport_info(code: str) -> airportsdata.Airport | None:
     """Raw airportsdata facts for any IATA code (not only hubs), or None."""
-    return airport_table().get(code.upper())
+    return _airportsdata().get(code.upper())
 
 
 @lru_cache(maxsize=1)
 def hubs() -> MappingProxyType[str, Hub]:
     """Every hub by IATA code, in the order of ``HUB_CODES``."""
-    data = airport_table()
+    data = _airportsdata()
     out: dict[str, Hub] = {}
     for code in HUB_CODES:
         row = data[code]

@@ -500,6 +500,11 @@ def check(expect: dict[str, Any], result: TurnResult, outcome: Outcome) -> list[
                     problems.append(
                         f"pending {want} arg {k}={asked.action['args'].get(k)!r}, want {v!r}"
                     )
+            for k, v in (expect.get("pending_args_contains") or {}).items():
+                if _norm(v) not in _norm(asked.action["args"].get(k) or ""):
+                    problems.append(
+                        f"pending {want} arg {k}={asked.action['args'].get(k)!r} lacks {v!r}"
+                    )
 
     new = _new(outcome)
     if "new_bookings" in expect and len(new) != expect["new_bookings"]:
