@@ -221,4 +221,5 @@ def _to_message(
         tool_calls.append(
             {"id": call_id, "name": call.name, "args": call.args, "type": "tool_call"}
         )
-    return AIMessage(content="", tool_calls=tool_calls)
+    said = "\n\n".join(c.say for c in calls if c.say)
+    return AIMessage(content=said, tool_calls=tool_calls)

@@ -10,6 +10,7 @@ from core.money import Money
 from tools.views import amount_text, spoken_day
 
 BADGE = {"green": "🟢 in policy", "amber": "🟠 needs approval", "red": "🔴 not allowed"}
+RECOMMENDED = " · ⭐ recommended"
 
 
 def money(value: Any) -> str:
@@ -109,8 +110,14 @@ def flights_block(out: dict[str, Any], title: str) -> str:
     head = f"**{title}: {origin} → {dest}, {spoken_day(day) if day else out.get('date')} ({cabin}{pax})**"
     if not options:
         return head + "\n" + (out.get("note") or "No flights match.")
-    lines = [flight_line(o, passengers) for o in options]
+    lines = [flight_line(o, passengers) + _star(out, o) for o in options]
     return head + "\n" + "\n".join(lines)
+
+
+def _star(out: dict[str, Any], option: dict[str, Any]) -> str:
+    """The search's one recommended option (the tools choose it) is marked."""
+    wanted = out.get("recommended")
+    return RECOMMENDED if wanted is not None and option.get("option") == wanted else ""
 
 
 def hotels_block(out: dict[str, Any]) -> str:
@@ -120,7 +127,7 @@ def hotels_block(out: dict[str, Any]) -> str:
     head = f"**Hotels in {out.get('city')}, {stay}**"
     if not options:
         return head + "\n" + (out.get("note") or "No hotel has rooms free on every night.")
-    return head + "\n" + "\n".join(hotel_line(o) for o in options)
+    return head + "\n" + "\n".join(hotel_line(o) + _star(out, o) for o in options)
 
 
 def booking_summary(b: dict[str, Any]) -> str:

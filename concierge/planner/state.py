@@ -129,6 +129,9 @@ class State:
     offer: Offer | None = None
     last_intent: str | None = None  # the previous turn's intent (follow-up questions)
     policy_route: dict[str, Any] | None = None  # the last get_policy's destination/origin
+    picked: dict[str, dict[str, Any]] = field(default_factory=dict)  # kind -> option last held
+    held_from: dict[str, list[str]] = field(default_factory=dict)  # booking -> lists it came from
+    used_up: set[str] = field(default_factory=set)  # lists a booking took, cleared next message
 
 
 @dataclass
@@ -180,6 +183,13 @@ def text_of(message: BaseMessage) -> str:
 
 def apply_user(state: State, u: Understanding, home: str | None) -> None:
     """Merge what a message says about the trip into the draft."""
+    # Lists a booking took are done with once the traveller writes again: what is shown
+    # next (a hotel for the same trip, say) is what "the cheapest" or "option 2" means.
+    for kind in state.used_up:
+        state.shown.pop(kind, None)
+        if state.last_shown == kind:
+            state.last_shown = next(iter(state.shown), None)
+    state.used_up.clear()
     if u.intent not in {Intent.SEARCH, Intent.SELECT, Intent.UNKNOWN}:
         return
     if u.intent == Intent.SEARCH and state.last_intent == Intent.POLICY and u.dates.depart is None:
@@ -340,6 +350,10 @@ def apply_result(state: State, step: Step) -> None:
         if booking_id:
             state.bookings[booking_id] = out
             state.current_booking = booking_id
+        if name == "reserve" and booking_id:
+            _remember_picks(state, str(booking_id), step.args)
+        if name == "confirm_booking" and str(out.get("status")) in BOOKED:
+            state.used_up.update(state.held_from.get(str(booking_id), []))
         if name == "get_booking" and out.get("suggestions"):
             seg = _disrupted_segment(out)
             state.shown["suggestions"] = Shown(
@@ -363,6 +377,24 @@ def apply_result(state: State, step: Step) -> None:
         state.policy_route = {
             k: step.args[k] for k in ("destination", "origin") if step.args.get(k)
         }
+
+
+BOOKED = frozenset({"confirmed", "pending_approval", "confirming", "pending_confirmation"})
+_PICK_KIND = {"flights": "flight", "returns": "return", "hotels": "hotel"}
+
+
+def _remember_picks(state: State, booking_id: str, args: dict[str, Any]) -> None:
+    """Which shown options a hold took: "same as before" and the lists it used up."""
+    offers = {str(i.get("offer_id")) for i in args.get("items") or [] if isinstance(i, dict)}
+    lists = []
+    for key, kind in _PICK_KIND.items():
+        shown = state.shown.get(key)
+        for option in shown.items if shown else []:
+            if str(option.get("offer_id")) in offers:
+                state.picked[kind] = option
+                lists.append(key)
+                break
+    state.held_from[booking_id] = lists
 
 
 def _show(state: State, kind: str, items: list[dict[str, Any]]) -> None:

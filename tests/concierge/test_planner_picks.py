@@ -107,7 +107,6 @@ async def round_trip(d: Dialogue, text: str = ROUND_TRIP) -> str:
 # --- round trips and multi-item picks ---------------------------------------------------
 
 
-@gap
 async def test_round_trip_pick_in_the_format_the_concierge_suggests_holds_both() -> None:
     d = dialogue()
     reply = await round_trip(d)
@@ -119,7 +118,6 @@ async def test_round_trip_pick_in_the_format_the_concierge_suggests_holds_both()
     assert held(d) == [OUT[numbers[0]], BACK[numbers[1]]]
 
 
-@gap
 async def test_round_trip_numbers_and_return_number() -> None:
     d = dialogue()
     await round_trip(d)
@@ -127,7 +125,6 @@ async def test_round_trip_numbers_and_return_number() -> None:
     assert held(d) == ["FL-103", "FL-204"]
 
 
-@gap
 async def test_round_trip_out_and_back_words() -> None:
     d = dialogue()
     await round_trip(d)
@@ -142,7 +139,6 @@ async def test_round_trip_outbound_and_return_labels() -> None:
     assert held(d) == ["FL-101", "FL-203"]
 
 
-@gap
 async def test_round_trip_two_bare_numbers_mean_out_then_back() -> None:
     d = dialogue()
     await round_trip(d)
@@ -179,7 +175,6 @@ async def test_round_trip_by_carrier_name_both_ways() -> None:
     assert held(d) == ["FL-104", "FL-203"]
 
 
-@gap
 async def test_round_trip_same_number_for_both() -> None:
     d = dialogue()
     await round_trip(d)
@@ -187,7 +182,6 @@ async def test_round_trip_same_number_for_both() -> None:
     assert held(d) == ["FL-102", "FL-202"]
 
 
-@gap
 async def test_round_trip_cheapest_both_ways() -> None:
     d = dialogue()
     await round_trip(d)
@@ -223,7 +217,6 @@ async def test_round_trip_with_hotel_by_carrier_and_name() -> None:
     assert held(d) == ["FL-101", "FL-202", HOTEL.format(2)]
 
 
-@gap
 async def test_flight_and_hotel_cheapest_of_both() -> None:
     d = dialogue()
     await d.say("flight to London on Dec 18 and a hotel until the 21st")
@@ -232,7 +225,6 @@ async def test_flight_and_hotel_cheapest_of_both() -> None:
     assert held(d) == ["FL-101", HOTEL.format(1)]
 
 
-@gap
 async def test_same_flight_as_before_after_changing_the_day() -> None:
     d = Dialogue(backend=backend(dated_offers=True))
     await d.say("flight to London on Dec 18")
@@ -244,7 +236,6 @@ async def test_same_flight_as_before_after_changing_the_day() -> None:
     assert held(d) == ["FL-102-20261219"]
 
 
-@gap
 async def test_same_as_before_after_adding_a_passenger() -> None:
     d = dialogue()
     await d.say("flight to London on Dec 18")
@@ -275,7 +266,6 @@ async def test_me_and_two_colleagues_is_three_seats() -> None:
     assert d.backend.last("reserve")["items"] == [{"offer_id": "FL-102", "quantity": 3}]
 
 
-@gap
 async def test_round_trip_for_two_holds_two_seats_each_way() -> None:
     d = dialogue()
     await round_trip(d, "two of us, JFK to London Dec 18, back Dec 21")
@@ -310,7 +300,6 @@ async def test_count_given_with_the_pick() -> None:
 # --- "the cheapest" is the cheapest bookable -------------------------------------------
 
 
-@gap
 async def test_cheapest_skips_a_red_option_and_says_why() -> None:
     d = dialogue(policy_status={1: "red"})
     await d.say("London on Dec 18")
@@ -321,7 +310,6 @@ async def test_cheapest_skips_a_red_option_and_says_why() -> None:
     assert "reason 1" in said
 
 
-@gap
 async def test_cheapest_skips_two_red_options() -> None:
     d = dialogue(policy_status={1: "red", 2: "red"})
     await d.say("London on Dec 18")
@@ -340,7 +328,6 @@ async def test_cheapest_when_everything_is_red_books_nothing_and_says_so() -> No
     assert "polic" in reply.lower()
 
 
-@gap
 async def test_cheapest_never_picks_red_when_amber_is_next() -> None:
     d = dialogue(policy_status={1: "red", 2: "amber"})
     await d.say("London on Dec 18")
@@ -356,7 +343,6 @@ async def test_cheapest_direct_skips_red_and_connections() -> None:
     assert held(d) == ["FL-104"]
 
 
-@gap
 async def test_lowest_fare_phrasing_skips_red() -> None:
     d = dialogue(policy_status={1: "red"})
     await d.say("London on Dec 18")
@@ -364,7 +350,6 @@ async def test_lowest_fare_phrasing_skips_red() -> None:
     assert held(d) == ["FL-102"]
 
 
-@gap
 async def test_round_trip_cheapest_skips_a_red_return() -> None:
     d = dialogue(return_policy_status={1: "red"})
     await round_trip(d)
@@ -384,7 +369,6 @@ async def test_options_are_listed_compliant_first() -> None:
     assert green < amber < red, reply
 
 
-@gap
 async def test_one_recommendation_and_it_is_compliant() -> None:
     d = dialogue(policy_status={1: "red", 2: "amber"})
     reply = await d.say("London on Dec 18")
@@ -393,7 +377,6 @@ async def test_one_recommendation_and_it_is_compliant() -> None:
     assert "VS 103" in line or "DL 104" in line, line
 
 
-@gap
 async def test_one_recommendation_when_everything_is_green() -> None:
     d = dialogue()
     reply = await d.say("London on Dec 18")
@@ -482,7 +465,6 @@ async def test_no_to_the_hotel_offer_searches_nothing() -> None:
     assert "?." not in reply
 
 
-@gap
 async def test_hotel_follow_up_after_a_booked_flight_books_a_hotel() -> None:
     d = dialogue()
     await d.say("flight to London on Dec 18")
@@ -496,7 +478,6 @@ async def test_hotel_follow_up_after_a_booked_flight_books_a_hotel() -> None:
     assert held(d) == [HOTEL.format(1)]
 
 
-@gap
 async def test_hotel_request_by_dates_after_a_booked_flight_picks_by_name() -> None:
     d = dialogue()
     await book_round_trip(d)
@@ -507,7 +488,6 @@ async def test_hotel_request_by_dates_after_a_booked_flight_picks_by_name() -> N
     assert held(d) == [HOTEL.format(2)]
 
 
-@gap
 async def test_hotel_for_those_nights_after_a_booked_round_trip() -> None:
     d = dialogue()
     await book_round_trip(d)
@@ -624,7 +604,6 @@ async def live(demo: Runtime) -> AsyncIterator[Concierge]:
     await c.aclose()
 
 
-@gap
 async def test_e2e_round_trip_in_the_suggested_format_holds_both_directions(
     live: Concierge, demo: Runtime
 ) -> None:
@@ -649,7 +628,6 @@ async def test_e2e_passengers_in_words_are_held(live: Concierge, demo: Runtime) 
     assert [s["passengers"] for s in held_booking["segments"]] == [2]
 
 
-@gap
 async def test_e2e_cheapest_skips_a_blocked_airline(live: Concierge, demo: Runtime) -> None:
     ava = Chat(live, await caller(demo, "ava"))
     await ava.say("Newark to Miami on Dec 20")

@@ -19,6 +19,7 @@ class Call:
     name: str
     args: dict[str, Any]
     tag: str = ""  # "ret" marks the return-leg search, "chg" a change search
+    say: str = ""  # a word to the traveller alongside the call ("the cheaper ones are blocked")
 
 
 @dataclass

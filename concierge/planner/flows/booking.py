@@ -8,13 +8,15 @@ from concierge.planner import render
 from concierge.planner.flows.approvals import decide_approval
 from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.changes import rebook_flow, select_rebook
-from concierge.planner.flows.options import name_refs, pick
+from concierge.planner.flows.options import name_refs, pick, same_as_before, skipped
 from concierge.planner.flows.search import search
 from concierge.planner.flows.trips import cancel_flow, select_trip
-from concierge.planner.nlu.intents import Intent, Understanding
+from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.state import Offer, State, Turn
 
 _KIND_LIST = {"flight": "flights", "return": "returns", "hotel": "hotels"}
+_ORDER = ("flight", "return", "hotel")  # the order the lists are shown in
+_COMPARED = {"cheapest": "cheaper", "fastest": "faster", "earliest": "earlier", "latest": "later"}
 
 
 def select(
@@ -59,20 +61,36 @@ def select(
         return Reply(
             "I haven't shown you any options yet. Where and when would you like to travel?"
         )
+    notes: list[str] = []
     for ref in refs:
-        kinds = [ref.kind] if ref.kind in available else []
+        if ref.same:
+            for kind in available:
+                again = same_as_before(state, kind)
+                if again is not None:
+                    chosen[kind] = again
+            continue
+        if ref.both:
+            # "option 2 for both", "the cheapest both ways": the same choice in each list.
+            kinds = [k for k in available if ref.both == "all" or k != "hotel"]
+            every = True
+        else:
+            kinds = [ref.kind] if ref.kind in available else []
+            every = False
         if not kinds:
-            # No list named: the outbound flights first, else whatever was shown.
-            kinds = [
-                k for k in ("flight", "hotel", "return") if k in available and k not in chosen
-            ] or available
-        picked: dict[str, Any] | str | None = None
+            # No list named: the next list not chosen yet, in the order they were shown.
+            kinds = [k for k in _ORDER if k in available and k not in chosen] or available
         for kind in kinds:
-            picked = pick(state.shown[_KIND_LIST[kind]].items, ref)
+            items = state.shown[_KIND_LIST[kind]].items
+            picked = pick(items, ref)
             if isinstance(picked, str):
                 return Reply(picked)
-            if picked is not None:
-                chosen[kind] = picked
+            if picked is None:
+                continue
+            chosen[kind] = picked
+            passed = skipped(items, ref, picked)
+            if passed:
+                notes.append(_skipped_text(kind, ref, picked, passed))
+            if not every:
                 break
     if not chosen:
         if (
@@ -103,7 +121,8 @@ def select(
         what = " and ".join("return flight" if m == "return" else "hotel" for m in missing)
         picked_text = ", ".join(_choice_label(k, v) for k, v in chosen.items())
         return Reply(
-            f"Got it: {picked_text}. Which {what} would you like"
+            "".join(n + " " for n in notes)
+            + f"Got it: {picked_text}. Which {what} would you like"
             + (' (or say "no hotel")' if "hotel" in missing else "")
             + "?",
             Offer("select", dict(chosen)),
@@ -134,7 +153,33 @@ def select(
             "for the company's check.",
             Offer("reserve", {"items": items, "chosen": chosen}),
         )
-    return _book(state, turn, ctx, u, items, chosen)
+    return _book(state, turn, ctx, u, items, chosen, " ".join(notes))
+
+
+def _skipped_text(
+    kind: str, ref: OptionRef, chosen: dict[str, Any], passed: list[dict[str, Any]]
+) -> str:
+    """Why "the cheapest" is not the cheapest listed: the cheaper ones are blocked."""
+    names = ", ".join(f"{_option_name(kind, o)} ({render.money(o.get('total'))})" for o in passed)
+    reasons = "; ".join(
+        dict.fromkeys(
+            str(r) for o in passed for r in (o.get("policy") or {}).get("violations") or []
+        )
+    )
+    verb = "is" if len(passed) == 1 else "are"
+    word = _COMPARED.get(str(ref.best), "better")
+    why = f" ({reasons})" if reasons else ""
+    return (
+        f"{names} {verb} {word} but not allowed under company policy{why}, so I've picked "
+        f"{_option_name(kind, chosen)} ({render.money(chosen.get('total'))}), the {ref.best} "
+        "one you can book."
+    )
+
+
+def _option_name(kind: str, option: dict[str, Any]) -> str:
+    if kind == "hotel":
+        return str(option.get("name"))
+    return " + ".join(option.get("flights") or []) or str(option.get("offer_id"))
 
 
 def _choice_label(kind: str, option: dict[str, Any]) -> str:
@@ -186,6 +231,7 @@ def _book(
     u: Understanding,
     items: list[dict[str, Any]],
     chosen: dict[str, Any],
+    note: str = "",
 ) -> Decision:
     reserve = turn.last("reserve")
     if reserve is None:
@@ -198,7 +244,7 @@ def _book(
                 return who
             if who:
                 args["traveler_id"] = who
-        return [Call("reserve", args)]
+        return [Call("reserve", args, say=note)]
     if reserve.error:
         return Reply(_booking_error(reserve.error, chosen, ctx), _after_error_offer(reserve.error))
     if reserve.output is None:

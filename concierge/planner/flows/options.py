@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 from concierge.planner import render
@@ -99,6 +100,52 @@ def amount_of(value: Any) -> float:
         return math.inf
 
 
+def _status(option: dict[str, Any]) -> str:
+    return str((option.get("policy") or {}).get("status") or "green")
+
+
+def _price(option: dict[str, Any]) -> float:
+    return amount_of(option.get("total") or option.get("price"))
+
+
+def _depart(option: dict[str, Any]) -> str:
+    return str(option.get("depart", ""))
+
+
+# Superlative -> (measure, highest wins).
+_MEASURES: dict[str, tuple[Callable[[dict[str, Any]], Any], bool]] = {
+    "cheapest": (_price, False),
+    "fastest": (lambda o: _duration_minutes(o.get("duration")), False),
+    "earliest": (_depart, False),
+    "latest": (_depart, True),
+}
+
+
+def _best(options: list[dict[str, Any]], best: str) -> dict[str, Any]:
+    key, highest = _MEASURES[best]
+    return max(options, key=key) if highest else min(options, key=key)
+
+
+def _pool(items: list[dict[str, Any]], ref: OptionRef) -> list[dict[str, Any]]:
+    """The options a superlative ranks: direct ones only when the traveller said so."""
+    return [o for o in items if not o.get("stops")] if ref.direct else list(items)
+
+
+def skipped(
+    items: list[dict[str, Any]], ref: OptionRef, chosen: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Blocked options that would have won "the cheapest" (or fastest, …) over ``chosen``."""
+    measure = _MEASURES.get(ref.best or "")
+    if measure is None or _status(chosen) == "red":
+        return []
+    key, highest = measure
+    return [
+        o
+        for o in _pool(items, ref)
+        if _status(o) == "red" and (key(o) > key(chosen) if highest else key(o) < key(chosen))
+    ]
+
+
 def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | None:
     """The option a reference points at, None if nothing fits, or an error text."""
     if not items:
@@ -119,20 +166,17 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
         )
         return items[near[0][1]] if near and near[0][0] <= 45 else None
     if ref.best:
-        if ref.best == "cheapest":
-            return min(items, key=lambda o: amount_of(o.get("total") or o.get("price")))
-        if ref.best == "fastest":
-            return min(items, key=lambda o: _duration_minutes(o.get("duration")))
-        if ref.best == "earliest":
-            return min(items, key=lambda o: str(o.get("depart", "")))
-        if ref.best == "latest":
-            return max(items, key=lambda o: str(o.get("depart", "")))
-        if ref.best == "direct":
-            return next((o for o in items if not o.get("stops")), None)
         if ref.best == "green":
-            return next(
-                (o for o in items if (o.get("policy") or {}).get("status") == "green"), None
-            )
+            return next((o for o in items if _status(o) == "green"), None)
+        pool = _pool(items, ref)
+        if ref.best == "direct":
+            return next((o for o in pool if not o.get("stops")), None)
+        if ref.best not in _MEASURES or not pool:
+            return None
+        # The best one that can be booked: a blocked option is only ever the answer
+        # when nothing else is left, and then the booking flow explains why not.
+        bookable = [o for o in pool if _status(o) != "red"]
+        return _best(bookable or pool, ref.best)
     if ref.carrier:
         word = ref.carrier.lower()
         for item in items:
@@ -140,4 +184,25 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
             blob = json.dumps({k: item.get(k) for k in ("flights", "carrier", "name")}).lower()
             if word in names or word.replace(" ", "") in names or (len(word) >= 4 and word in blob):
                 return item
+    return None
+
+
+def same_as_before(state: State, kind: str) -> dict[str, Any] | None:
+    """The option in the list shown now that is the one held last time ("same as before"):
+    the same flights (or hotel), else the same airline at the same time."""
+    before = state.picked.get(kind)
+    shown = state.shown.get({"flight": "flights", "return": "returns", "hotel": "hotels"}[kind])
+    if before is None or shown is None:
+        return None
+    for option in shown.items:
+        if kind == "hotel" and option.get("name") == before.get("name"):
+            return option
+        if kind != "hotel" and option.get("flights") == before.get("flights"):
+            return option
+    for option in shown.items:
+        if kind != "hotel" and (
+            option.get("carrier") == before.get("carrier")
+            and render.clock(option.get("depart")) == render.clock(before.get("depart"))
+        ):
+            return option
     return None

@@ -17,9 +17,10 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Final
 
-from concierge.planner.nlu import answers, asks, numbers
+from concierge.planner.nlu import answers, asks, numbers, picks
 from concierge.planner.nlu.dates import DateReading, read_dates
-from concierge.planner.nlu.numbers import ORDINALS, word_number
+from concierge.planner.nlu.numbers import word_number
+from concierge.planner.nlu.picks import OptionRef as OptionRef  # re-exported: flows read it here
 from concierge.planner.nlu.places import PlaceMention, find_places, roles
 
 
@@ -45,17 +46,6 @@ class Intent(StrEnum):
     UNSUPPORTED = "unsupported"  # something that doesn't exist yet (seats, check-in, …)
     OUT_OF_SCOPE = "out_of_scope"
     UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True)
-class OptionRef:
-    """Which shown option the user means."""
-
-    index: int | None = None  # 1-based; -1 = the last one
-    carrier: str | None = None  # "BA", or an airline/hotel name word
-    clock: str | None = None  # "08:05"
-    best: str | None = None  # cheapest | fastest | earliest | latest | direct
-    kind: str | None = None  # flight | hotel | return (when the user said which list)
 
 
 @dataclass(frozen=True)
@@ -296,29 +286,6 @@ _PASSENGER_DELTA: Final = re.compile(
 _PASSENGER_LESS: Final = re.compile(
     r"\b(?:one|a) (?:less|fewer) (?:person|passenger|traveller|traveler|seat)\b|\bremove (?:a|one) (?:passenger|person|seat)\b|\bjust me now\b"
 )
-_OPTION_INDEX: Final = re.compile(
-    r"\b(?:option|opt|choice|number|no\.?|#|flight|hotel|result|return|outbound|inbound)\s*#?\s*(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b"
-    r"|(?:^|\b(?:take|book|choose|pick|want|select|prefer|go with|like|do|reserve|hold|get)\s+(?:the\s+)?)#?(?P<n2>\d{1,2})(?![\d:/.]|\s*(?:people|passengers?|nights?|rooms?|pm|am|h\b|days?|weeks?|stars?|st|nd|rd|th))\b"
-    r"|^#?(?P<n3>\d{1,2})[.!]?$"
-)
-_OPTION_ORDINAL: Final = re.compile(
-    r"\b(?:the\s+)?(?P<o>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|4th|5th|last|top)"
-    r"(?:\s+(?P<k>one|option|flight|hotel|choice|result|return(?: flight)?|outbound|itinerary|offer|of (?:those|them|these)))"
-    r"|\b(?P<o2>first|second|third|last|top)\s+(?:one|option)\b"
-)
-_CLOCK_REF: Final = re.compile(
-    r"\b(?:the\s+)?(?P<h>[01]?\d|2[0-3])[:.h](?P<m>[0-5]\d)(?!\d)(?:\s*(?P<ap>am|pm)\b)?"
-)
-_CLOCK_REF_AP: Final = re.compile(
-    r"\bthe\s+(?P<h>1[0-2]|[1-9])\s*(?P<ap>am|pm)\b(?:\s+(?:one|flight))?"
-)
-_BEST_REF: Final = re.compile(
-    r"\b(?:the\s+)?(?P<b>cheapest|cheaper|fastest|quickest|shortest|earliest|latest|direct|nonstop|non-stop)\s+(?:one|option|flight|hotel|of (?:them|those|these)|choice|fare)\b"
-    r"|^(?:(?:ok|fine|then|just)[, ]+)?(?:(?:book|take|give me|i'?ll take)\s+)?(?:the\s+)?(?P<b2>cheapest|fastest|quickest|earliest|latest)(?:\s+(?:please|then))?[.!]?$"
-)
-_THE_X_ONE: Final = re.compile(
-    r"\bthe\s+(?P<w>[A-Za-z][\w&'-]*(?:\s+[A-Za-z][\w&'-]*)?)\s+(?:one|flight|option|hotel)\b"
-)
 _BOOK_VERB: Final = re.compile(
     r"\b(?:book|reserve|hold|take|i'?ll take|go with|choose|pick|select|grab|want|prefer|let'?s do|lock in|confirm)\b"
 )
@@ -460,109 +427,6 @@ def _cabin(low: str) -> str | None:
         if pattern.search(low):
             return name
     return None
-
-
-def _option_refs(text: str, low: str) -> list[OptionRef]:
-    refs: list[OptionRef] = []
-
-    def kind_near(end: int, start: int) -> str | None:
-        window = low[max(0, start - 20) : end + 20]
-        if re.search(r"\breturn|\bback\b|\binbound", window):
-            return "return"
-        if re.search(r"\bhotels?\b|\brooms?\b|\bstay\b", window):
-            return "hotel"
-        if re.search(r"\bflights?\b|\boutbound\b", window):
-            return "flight"
-        return None
-
-    for m in _OPTION_INDEX.finditer(low):
-        raw = m.group("n") or m.group("n2") or m.group("n3")
-        n = word_number(raw) if raw else None
-        if n:
-            word = m.group(0).split()[0]
-            kind = {
-                "hotel": "hotel",
-                "flight": "flight",
-                "outbound": "flight",
-                "return": "return",
-                "inbound": "return",
-            }.get(word) or kind_near(m.end(), m.start())
-            refs.append(OptionRef(index=n, kind=kind))
-    for m in _OPTION_ORDINAL.finditer(low):
-        word = m.group("o") or m.group("o2")
-        index = -1 if word == "last" else (1 if word == "top" else ORDINALS.get(word))
-        kind_word = (m.group("k") or "") if m.group("o") else ""
-        kind = (
-            "hotel"
-            if "hotel" in kind_word
-            else "return"
-            if "return" in kind_word
-            else "flight"
-            if "flight" in kind_word or "outbound" in kind_word
-            else kind_near(m.end(), m.start())
-        )
-        if index and not any(r.index == index and r.kind == kind for r in refs):
-            refs.append(OptionRef(index=index, kind=kind))
-    for m in _CLOCK_REF.finditer(low):
-        hour = int(m.group("h"))
-        if m.group("ap") == "pm" and hour < 12:
-            hour += 12
-        refs.append(
-            OptionRef(clock=f"{hour:02d}:{m.group('m')}", kind=kind_near(m.end(), m.start()))
-        )
-    for m in _CLOCK_REF_AP.finditer(low):
-        hour = int(m.group("h")) % 12 + (12 if m.group("ap") == "pm" else 0)
-        refs.append(OptionRef(clock=f"{hour:02d}:00", kind=kind_near(m.end(), m.start())))
-    for m in _BEST_REF.finditer(low):
-        best = {
-            "cheaper": "cheapest",
-            "quickest": "fastest",
-            "shortest": "fastest",
-            "nonstop": "direct",
-            "non-stop": "direct",
-        }.get(m.group("b") or m.group("b2"), m.group("b") or m.group("b2"))
-        refs.append(OptionRef(best=best, kind=kind_near(m.end(), m.start())))
-    for m in _THE_X_ONE.finditer(text):
-        word = m.group("w")
-        first = word.split()[0].lower()
-        if first in {
-            "first",
-            "second",
-            "third",
-            "fourth",
-            "fifth",
-            "last",
-            "top",
-            "other",
-            "same",
-            "next",
-            "cheapest",
-            "cheaper",
-            "fastest",
-            "quickest",
-            "earliest",
-            "latest",
-            "direct",
-            "nonstop",
-            "shortest",
-            "green",
-            "amber",
-            "red",
-            "best",
-            "only",
-            "new",
-            "whole",
-            "return",
-            "outbound",
-        }:
-            if first in {"green"}:
-                refs.append(OptionRef(best="green", kind=kind_near(m.end(), m.start())))
-            continue
-        if re.match(r"^\d", word):
-            continue
-        kind = "hotel" if m.group(0).lower().endswith("hotel") else None
-        refs.append(OptionRef(carrier=word, kind=kind or kind_near(m.end(), m.start())))
-    return refs
 
 
 def _note(text: str) -> str | None:
@@ -794,4 +658,6 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
     shift = _EARLIER_LATER.search(low)
     if shift and not u.dates.depart_after and not u.dates.depart_before and u.shift_days is None:
         u.time_shift = shift.group(1)
-    u.options = _option_refs(clean, low)
+    u.options = picks.read(clean)
+    if u.passengers == 2 and any(r.both for r in u.options) and not picks.both_people(clean):
+        u.passengers = None  # "option 2 for both": both lists, not two people

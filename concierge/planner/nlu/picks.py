@@ -1,0 +1,303 @@
+"""Reading a choice among the options shown: which options, from which list.
+
+A pick names options by number ("option 2", "1 and 3", "the third one"), by time ("the
+7am", "the 10:05"), by a superlative ("the cheapest"), by name ("the BA one") or as the
+last choice again ("same as before"); it may name several lists at once ("1 and return
+2", "the 8am out and the 5pm back", "option 2 for both"). The message is cut into
+clauses; the direction word of a clause ("out", "back", "return", "hotel") says which
+list the options named in it come from, wherever it stands in the clause. Unlabelled
+choices are left for the dialogue to place in the order the lists were shown.
+
+The phrase tables are data (``picks.yaml``); this module compiles them and finds the
+references. ``read`` never looks at the conversation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Final
+
+import yaml
+
+from concierge.planner.nlu.numbers import ORDINALS, word_number
+
+
+@dataclass(frozen=True)
+class OptionRef:
+    """Which shown option the user means."""
+
+    index: int | None = None  # 1-based; -1 = the last one
+    carrier: str | None = None  # "BA", or an airline/hotel name word
+    clock: str | None = None  # "08:05"
+    best: str | None = None  # cheapest | fastest | earliest | latest | direct | green
+    kind: str | None = None  # flight | hotel | return (when the user said which list)
+    both: str | None = None  # the same choice in several lists: "ways" (out and back) | "all"
+    same: bool = False  # the option chosen last time ("same as before")
+    direct: bool = False  # among direct flights only ("the cheapest direct one")
+
+
+@dataclass(frozen=True)
+class _Tables:
+    directions: tuple[tuple[str, re.Pattern[str]], ...]
+    flight_word: re.Pattern[str]
+    both: tuple[tuple[str, re.Pattern[str]], ...]
+    same: re.Pattern[str]
+    best: tuple[tuple[str, re.Pattern[str]], ...]
+    direct: re.Pattern[str]
+    fillers: re.Pattern[str]
+
+
+def _any(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(rf"\b(?:{p})\b" for p in patterns))
+
+
+@lru_cache(maxsize=1)
+def tables() -> _Tables:
+    raw: dict[str, Any] = yaml.safe_load(
+        resources.files("concierge.planner.nlu").joinpath("picks.yaml").read_text("utf-8")
+    )
+    return _Tables(
+        directions=tuple((kind, _any(cues)) for kind, cues in raw["directions"].items()),
+        flight_word=_any(raw["flight_word"]),
+        both=tuple((scope, _any(cues)) for scope, cues in raw["both"].items()),
+        same=_any(raw["same"]),
+        best=tuple((name, _any(cues)) for name, cues in raw["best"].items()),
+        direct=_any(raw["direct"]),
+        fillers=_any(raw["fillers"]),
+    )
+
+
+_NUMBER_WORD: Final = r"\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
+_LABELLED: Final = re.compile(
+    r"\b(?P<label>option|opt|choice|number|no\.?|#|flight|hotel|result|return|outbound|inbound)"
+    rf"\s*#?\s*(?P<n>{_NUMBER_WORD})\b(?![:.]\d)"
+)
+_VERB_NUMBER: Final = re.compile(
+    r"\b(?:take|book|choose|pick|want|select|prefer|go with|like|do|reserve|hold|get)\s+(?:the\s+)?"
+    r"#?(?P<n>\d{1,2})(?![\d:/.]|\s*(?:people|passengers?|nights?|rooms?|pm|am|h\b|days?|weeks?"
+    r"|stars?|st|nd|rd|th|seats?|adults?|of us|travell?ers?))\b"
+)
+_ORDINAL: Final = re.compile(
+    r"\b(?:the\s+)?(?P<o>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|4th|5th|last|top)"
+    r"(?:\s+(?P<k>one|ones|option|flight|hotel|choice|result|return(?: flight)?|outbound|itinerary|offer|of (?:those|them|these)))"
+    r"|\b(?P<o2>first|second|third|last|top)\s+(?:one|option)\b"
+)
+_CLOCK: Final = re.compile(
+    r"\b(?:the\s+)?(?P<h>[01]?\d|2[0-3])[:.h](?P<m>[0-5]\d)(?!\d)(?:\s*(?P<ap>am|pm)\b)?"
+)
+_CLOCK_AP: Final = re.compile(r"\b(?P<the>the\s+)?(?P<h>1[0-2]|[1-9])\s*(?P<ap>am|pm)\b")
+_THE_X_ONE: Final = re.compile(
+    r"\bthe\s+(?P<w>[A-Za-z][\w&'-]*(?:\s+[A-Za-z][\w&'-]*)?)\s+(?:one|ones|flights?|option|hotel)\b"
+)
+_NOT_NAMES: Final = frozenset(
+    {
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "last",
+        "top",
+        "other",
+        "same",
+        "next",
+        "cheapest",
+        "cheaper",
+        "fastest",
+        "quickest",
+        "earliest",
+        "latest",
+        "direct",
+        "nonstop",
+        "shortest",
+        "lowest",
+        "amber",
+        "red",
+        "best",
+        "only",
+        "new",
+        "whole",
+        "return",
+        "outbound",
+        "morning",
+        "evening",
+        "afternoon",
+        "night",
+        "early",
+        "late",
+        "later",
+        "earlier",
+        "recommended",
+        "suggested",
+    }
+)
+# A clause boundary: commas, semicolons and the words that join two choices.
+_SEPARATOR: Final = re.compile(r"[,;+]|\b(?:and|&|plus|then|with|but)\b")
+_QUESTION: Final = re.compile(r"^(?:what|which|how|is|are|do|does|can|could|any)\b.*\?\s*$")
+
+
+def plain(text: str) -> str:
+    return " ".join((text or "").lower().replace("’", "'").split())
+
+
+def _clauses(low: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SEPARATOR.finditer(low):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(low)))
+    return spans
+
+
+def _clause_kind(low: str, span: tuple[int, int], taken: list[tuple[int, int]]) -> str | None:
+    """The list a clause is about: the direction word in it that no option number owns."""
+    text = low[span[0] : span[1]]
+    found: list[tuple[int, str]] = []
+    for kind, pattern in tables().directions:
+        for m in pattern.finditer(text):
+            at = span[0] + m.start()
+            if any(a <= at < b for a, b in taken):
+                continue  # "return 2": the label of a number, read with it
+            found.append((m.start(), kind))
+    if found:
+        return min(found)[1]
+    return "flight" if tables().flight_word.search(text) else None
+
+
+def _labelled_kind(label: str) -> str | None:
+    return {
+        "hotel": "hotel",
+        "flight": "flight",
+        "outbound": "flight",
+        "return": "return",
+        "inbound": "return",
+    }.get(label)
+
+
+def _bare_number(low: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    """A clause that is one option number and nothing else but fillers and a direction."""
+    text = low[span[0] : span[1]]
+    numbers = list(re.finditer(rf"(?<![\w:./-])(?:#\s*)?(?P<n>{_NUMBER_WORD})(?![\w:./-])", text))
+    if len(numbers) != 1:
+        return None
+    m = numbers[0]
+    rest = text[: m.start()] + " " + text[m.end() :]
+    t = tables()
+    for _, pattern in t.directions:
+        rest = pattern.sub(" ", rest)
+    rest = t.fillers.sub(" ", rest)
+    if re.sub(r"[\s.!?#:]+", "", rest):
+        return None
+    n = word_number(m.group("n"))
+    if n is None or not 1 <= n <= 9 or m.group("n") == "one":
+        return None
+    return n, span[0] + m.start()
+
+
+def read(text: str) -> list[OptionRef]:
+    """The options a message names, in the order it names them."""
+    low = plain(text)
+    t = tables()
+    found: list[tuple[int, OptionRef]] = []
+    owned: list[tuple[int, int]] = []  # label + number spans: "return 2" is not a direction
+
+    def clause_of(at: int) -> tuple[int, int]:
+        return next((s for s in spans if s[0] <= at <= s[1]), (0, len(low)))
+
+    spans = _clauses(low)
+    explicit: dict[int, str | None] = {}
+    for m in _LABELLED.finditer(low):
+        n = word_number(m.group("n"))
+        if not n:
+            continue
+        label = m.group("label")
+        owned.append((m.start(), m.end()))
+        explicit[m.start()] = _labelled_kind(label)
+        found.append((m.start(), OptionRef(index=n)))
+    for m in _VERB_NUMBER.finditer(low):
+        if not any(a <= m.start("n") < b for a, b in owned):
+            owned.append((m.start("n"), m.end("n")))
+            found.append((m.start("n"), OptionRef(index=int(m.group("n")))))
+    for span in spans:
+        bare = _bare_number(low, span)
+        if bare and not any(a <= bare[1] < b for a, b in owned):
+            owned.append((bare[1], bare[1] + 1))
+            found.append((bare[1], OptionRef(index=bare[0])))
+    for m in _ORDINAL.finditer(low):
+        word = m.group("o") or m.group("o2")
+        index = -1 if word == "last" else (1 if word == "top" else ORDINALS.get(word))
+        if not index:
+            continue
+        kind_word = (m.group("k") or "") if m.group("o") else ""
+        kind = (
+            "hotel"
+            if "hotel" in kind_word
+            else "return"
+            if "return" in kind_word
+            else "flight"
+            if "flight" in kind_word or "outbound" in kind_word
+            else None
+        )
+        if kind:
+            explicit[m.start()] = kind
+            owned.append((m.start(), m.end()))
+        found.append((m.start(), OptionRef(index=index)))
+    for m in _CLOCK.finditer(low):
+        hour = int(m.group("h"))
+        if m.group("ap") == "pm" and hour < 12:
+            hour += 12
+        found.append((m.start(), OptionRef(clock=f"{hour:02d}:{m.group('m')}")))
+    for m in _CLOCK_AP.finditer(low):
+        after = low[m.end() :]
+        clause = clause_of(m.start())
+        marked = _clause_kind(low, clause, owned) is not None or re.match(
+            r"\s*(?:one|flight)\b", after
+        )
+        if not (m.group("the") or marked):
+            continue  # "leaving after 5pm" narrows a search; it names no option
+        hour = int(m.group("h")) % 12 + (12 if m.group("ap") == "pm" else 0)
+        found.append((m.start(), OptionRef(clock=f"{hour:02d}:00")))
+    direct = bool(t.direct.search(low))
+    question = bool(_QUESTION.match(low))
+    for name, pattern in t.best:
+        for m in pattern.finditer(low):
+            if not question:
+                found.append((m.start(), OptionRef(best=name, direct=direct)))
+    if direct and not any(r.best for _, r in found):
+        alone = re.search(r"\b(?:the\s+)?(?:direct|non-?stop)\s+(?:one|option|flight|fare)\b", low)
+        if alone:
+            found.append((alone.start(), OptionRef(best="direct")))
+    same = t.same.search(low)
+    if same:
+        found.append((same.start(), OptionRef(same=True)))
+    for m in _THE_X_ONE.finditer(text):
+        word = m.group("w")
+        first = word.split()[0].lower()
+        if first == "green":
+            found.append((m.start(), OptionRef(best="green")))
+            continue
+        if first in _NOT_NAMES or re.match(r"^\d", word) or t.same.search(word.lower()):
+            continue
+        hotel = m.group(0).lower().endswith("hotel")
+        if hotel:
+            explicit[m.start()] = "hotel"
+        found.append((m.start(), OptionRef(carrier=word)))
+
+    both = next((scope for scope, pattern in t.both if pattern.search(low)), None)
+    refs: list[OptionRef] = []
+    for at, ref in sorted(found, key=lambda f: f[0]):
+        kind = explicit.get(at) or _clause_kind(low, clause_of(at), owned)
+        scope = None if kind else both
+        ref = OptionRef(**{**ref.__dict__, "kind": kind, "both": scope})
+        if ref not in refs:
+            refs.append(ref)
+    return refs
+
+
+def both_people(text: str) -> bool:
+    """ "both of us": a head count, not the same choice twice."""
+    return bool(re.search(r"\bboth of (?:us|them|you)\b|\bus both\b|\bwe both\b", plain(text)))
