@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import and_, select, text, update
+from sqlalchemy import ColumnElement, and_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import SoldOut
@@ -133,14 +133,16 @@ async def release_expired_on_row(session: AsyncSession, line: HoldLine, *, now: 
     return released
 
 
+def _fits(table: type[FareInventory] | type[RoomInventory], quantity: int) -> ColumnElement[bool]:
+    """The guard of every hold: the units fit beside what is already held and sold."""
+    return table.held + table.sold + quantity <= table.capacity
+
+
 async def _conditional_take(session: AsyncSession, line: HoldLine) -> bool:
     table = _TABLES[line.kind]
     result = await session.execute(
         update(table)
-        .where(
-            table.id == line.inventory_id,
-            table.held + table.sold + line.quantity <= table.capacity,
-        )
+        .where(table.id == line.inventory_id, _fits(table, line.quantity))
         .values(held=table.held + line.quantity)
         .execution_options(synchronize_session=False)
     )

@@ -7,15 +7,16 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, true, update
 
 from core.booking.rebook import rebook_booking
 from core.booking.service import ItemRequest, hold_booking
 from core.disruption.alternatives import find_alternatives, rank
 from core.disruption.feed import receive_flight_status, sign, verify_signature
 from core.disruption.suggestions import list_suggestions
-from core.errors import CoreError, SoldOut, Unauthorized, ValidationFailed
+from core.errors import ConcurrentUpdate, CoreError, SoldOut, Unauthorized, ValidationFailed
 from core.identity import Caller
+from core.inventory import holds
 from core.models import (
     Booking,
     Disruption,
@@ -252,26 +253,35 @@ async def test_two_travellers_race_for_the_last_seat(runtime):
 
 
 @pytest.mark.race
-async def test_naive_last_seat_rebook_double_sells(runtime):
-    """Unprotected: read the free seats, then write the count back. Both travellers 'win'."""
-    await build_world(runtime)
-    last_seat = await add_flight(runtime, number="119", fare=40000, capacity=1)
-    barrier = asyncio.Barrier(2)
+async def test_without_the_conditional_write_the_last_seat_loser_hears_no_options(
+    runtime, monkeypatch
+):
+    """The pair of the race above, with the hold's guard switched off (the
+    ``held + sold + n <= capacity`` condition dropped from the real UPDATE): the
+    loser is no longer told SOLD_OUT with the next options. Only the table's CHECK
+    stops the second seat, and the rebook reports it as a concurrent change."""
+    w = await build_world(runtime)
+    last_seat, _, _ = await _alternatives(runtime)
+    offer = flight_offer_id(w.long_inv["economy"].id)
+    ava_bid = await confirmed(runtime, AVA, (offer, 1))
+    mia_bid = await confirmed(runtime, MIA, (offer, 1))
+    await _post(runtime, _message())
+    segs = {
+        bid: (await _listed(runtime, c, bid))["suggestions"][0]["segment_id"]
+        for c, bid in ((AVA, ava_bid), (MIA, mia_bid))
+    }
+    monkeypatch.setattr(holds, "_fits", lambda table, quantity: true())
 
-    async def naive() -> bool:
-        async with runtime.db.uow(write=False) as s:
-            row = await s.get(FareInventory, last_seat)
-            free, sold = row.capacity - row.held - row.sold, row.sold
-        await barrier.wait()
-        if free < 1:
-            return False
-        async with runtime.db.uow() as s:
-            await s.execute(
-                update(FareInventory).where(FareInventory.id == last_seat).values(sold=sold + 1)
-            )
-        return True
+    async def choose(caller, bid):
+        try:
+            return await rebook_booking(runtime, caller, bid, segs[bid], flight_offer_id(last_seat))
+        except CoreError as exc:
+            return exc
 
-    assert sum(await asyncio.gather(naive(), naive())) == 2
+    results = await asyncio.gather(choose(AVA, ava_bid), choose(MIA, mia_bid))
+    assert sum(isinstance(r, dict) for r in results) == 1
+    assert not any(isinstance(r, SoldOut) for r in results), "nobody hears the next options"
+    assert any(isinstance(r, ConcurrentUpdate) for r in results)
 
 
 # -- delays, and each org's own policy -----------------------------------------------------------

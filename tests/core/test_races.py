@@ -1,8 +1,8 @@
 """Race pairs (STYLE: pretix's concurrency tests).
 
-Each lock or conditional write gets two tests: one shows the race happens
-without it (a naive read-then-write), one shows ours prevents it. They run on
-SQLite and, in CI, on PostgreSQL with real concurrent connections.
+Each lock or conditional write gets two tests: one runs the real code with that
+guard switched off (monkeypatched) and watches it break, one shows the guard holds.
+They run on SQLite and, in CI, on PostgreSQL with real concurrent connections.
 """
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, true, update
+from sqlalchemy.exc import IntegrityError
 
 from core.booking.saga import confirm_booking
 from core.booking.service import ItemRequest, cancel_held_booking, hold_booking
 from core.errors import CoreError, InvalidTransition, SoldOut
+from core.inventory import holds
 from core.locks import NoLocks
 from core.models import Booking, FareInventory, GatewayIntent, Payment
 from core.search.offers import flight_offer_id
@@ -25,27 +27,30 @@ pytestmark = pytest.mark.race
 CONTENDERS = 8
 
 
-async def test_naive_read_then_write_holds_oversell(runtime):
-    """Unprotected: read the free seats, then write the count back. Everyone 'wins'."""
+async def test_without_the_conditional_write_holds_pass_capacity(runtime, monkeypatch):
+    """The real hold path with its guard switched off (``held + sold + n <= capacity``
+    dropped from the UPDATE): nobody is told SOLD_OUT any more. Every hold takes its
+    seat until the table's CHECK, the last line of defence, fails the third with a
+    database error — a 500 for that caller instead of a 409."""
     w = await build_world(runtime)
-    inv_id = w.tiny_inv["economy"].id  # 2 seats
-    barrier = asyncio.Barrier(CONTENDERS)
+    monkeypatch.setattr(holds, "_fits", lambda table, quantity: true())
+    offer = flight_offer_id(w.tiny_inv["economy"].id)  # 2 seats
 
-    async def naive_hold() -> bool:
-        async with runtime.db.uow(write=False) as s:
-            row = (await s.execute(
-                select(FareInventory.capacity, FareInventory.held, FareInventory.sold)
-                .where(FareInventory.id == inv_id))).one()
-        await barrier.wait()  # everyone has read before anyone writes
-        if row.held + row.sold + 1 > row.capacity:
+    async def attempt(i: int) -> bool:
+        caller = AVA if i % 2 else MIA
+        try:
+            async with runtime.db.uow() as s:
+                await hold_booking(runtime, s, caller, [ItemRequest(offer, 1)])
+            return True
+        except SoldOut:
             return False
-        async with runtime.db.uow() as s:
-            await s.execute(update(FareInventory).where(FareInventory.id == inv_id)
-                            .values(held=row.held + 1))
-        return True
 
-    wins = sum(await asyncio.gather(*(naive_hold() for _ in range(CONTENDERS))))
-    assert wins > 2, "the naive version should sell more seats than exist"
+    outcomes = await asyncio.gather(
+        *(attempt(i) for i in range(CONTENDERS)), return_exceptions=True
+    )
+    assert outcomes.count(True) == 2
+    assert False not in outcomes, "without the guard nobody hears SOLD_OUT"
+    assert all(isinstance(o, IntegrityError) for o in outcomes if o is not True)
 
 
 @pytest.mark.parametrize("locks", ["runtime", "none"])
