@@ -329,9 +329,7 @@ class FakeBackend:
 
     def cancel_booking(self, a: dict[str, Any]) -> dict[str, Any]:
         return {
-            "booking_id": a["booking_id"],
-            "status": "cancelled",
-            "segments": [],
+            **self._booking(a["booking_id"], "cancelled", []),
             "total": money(450),
             "refund": {"refunded": money(0), "due": money(450), "status": "pending"},
             "message": "Cancelled.",

@@ -64,13 +64,14 @@ def find_booking(
         return [Call("list_trips", {"limit": 20})]
     if listing.error:
         return Reply(f"I couldn't load your trips: {render.error_text(listing.error)}")
-    trips = [t for t in (state.trips or []) if t.get("status") not in INACTIVE]
-    matches = [t for t in trips if trip_matches(t, u, ctx)]
+    rows = [t for t in (state.trips or []) if t.get("status") not in INACTIVE]
+    matches = [t for t in rows if trip_matches(t, u, ctx)]
     if len(matches) == 1:
         return str(matches[0]["booking_id"])
     where = ""
     if u.places and u.places[0].place is not None:
         where = f" to {u.places[0].place.city}"
+    trips = [t for t in (typed(TripOut, r) for r in rows) if t is not None]
     if not matches:
         if not trips:
             return Reply("You don't have any active trips right now.")
@@ -79,19 +80,17 @@ def find_booking(
             + trip_lines(trips)
             + f"\n\nWhich one do you want to {purpose}?"
         )
+    found = [t for t in (typed(TripOut, r) for r in matches) if t is not None]
     return Reply(
         f"You have {len(matches)} trips{where}:\n"
-        + trip_lines(matches)
+        + trip_lines(found)
         + f"\n\nWhich one do you want to {purpose}? (give me the booking reference)"
     )
 
 
-def trip_lines(trips: list[dict[str, Any]]) -> str:
+def trip_lines(trips: list[TripOut]) -> str:
     lines = []
-    for i, row in enumerate(trips, start=1):
-        t = typed(TripOut, row)
-        if t is None:
-            continue
+    for i, t in enumerate(trips, start=1):
         expiry = f", hold until {render.hold_time(t.hold_expires_at)}" if t.status == "held" else ""
         where = f"{' and '.join(t.places)}: " if t.places else ""
         lines.append(

@@ -12,11 +12,13 @@ from concierge.planner.answers.trip_answers import TripAsk
 from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.changes import suggestions_text
 from concierge.planner.flows.lookup import find_booking, trip_lines
-from concierge.planner.flows.options import amount_of, pick
+from concierge.planner.flows.options import pick
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.state import Offer, State, Turn
+from tools.cancel_booking import CancelBookingOutput
 from tools.get_booking import GetBookingOutput
 from tools.list_trips import ListTripsOutput
+from tools.views import RefundOut
 
 
 def _cancel(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
@@ -55,30 +57,24 @@ def cancel_flow(
         return Reply(f"OK, I haven't cancelled {booking_id}; it stays as it is.")
     if step.error:
         return Reply(f"I couldn't cancel {booking_id}: {render.error_text(step.error)}")
-    out = step.output or {}
-    text = f"🗑 **{out.get('booking_id', booking_id)}** is {render.status_text(out.get('status', 'cancelled'))}."
+    out = step.typed(CancelBookingOutput)
+    if out is None:
+        return Reply(f"I couldn't read what happened to {booking_id}; ask me for it again.")
+    text = f"🗑 **{out.booking_id}** is {render.status_text(out.status)}."
     # Our own words from the numbers; the tool's message may be written for another case.
-    text += _refund_text(out.get("refund"))
+    text += _refund_text(out.refund)
     return Reply(text)
 
 
-def _refund_text(refund: Any) -> str:
-    """``refund`` is ``{refunded, due, status}`` (tools.views.RefundOut) or plain money."""
-    if not isinstance(refund, dict):
+def _refund_text(refund: RefundOut | None) -> str:
+    if refund is None:
         return ""
-    if isinstance(refund.get("due"), dict):
-        due = refund["due"]
-        if amount_of(due) == 0:
-            return " This fare is non-refundable, so there is no refund."
-        state = (
-            "already refunded"
-            if refund.get("status") == "refunded"
-            else "on its way back to the company card"
-        )
-        return f" Refund: {render.money(due)} ({state})."
-    if refund.get("amount") is not None:
-        return f" Refund: {render.money(refund)}."
-    return ""
+    if refund.due.minor() == 0:
+        return " This fare is non-refundable, so there is no refund."
+    state = (
+        "already refunded" if refund.status == "refunded" else "on its way back to the company card"
+    )
+    return f" Refund: {render.money(refund.due.model_dump())} ({state})."
 
 
 def _trips(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
@@ -87,17 +83,19 @@ def _trips(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
         return [Call("list_trips", {"limit": 10})]
     if step.error:
         return Reply(f"I couldn't load your trips: {render.error_text(step.error)}")
-    trips = (step.output or {}).get("trips") or []
-    if not trips:
+    listing = step.typed(ListTripsOutput)
+    if listing is None:
+        return Reply("I couldn't read your trips; ask me again in a moment.")
+    if not listing.trips:
         return Reply("You have no trips yet. Where would you like to go?")
     more = (
         "\n\n(There are older bookings too — ask me for a booking reference to see it.)"
-        if (step.output or {}).get("more")
+        if listing.more
         else ""
     )
     return Reply(
         "Your trips:\n"
-        + trip_lines(trips)
+        + trip_lines(listing.trips)
         + more
         + "\n\nWant details on one, or to change or cancel it?"
     )
@@ -125,14 +123,20 @@ def _show_booking(state: State, turn: Turn, ctx: Context, booking_id: str) -> De
         return [Call("get_booking", {"booking_id": booking_id})]
     if step.error:
         return Reply(f"I couldn't find {booking_id}: {render.error_text(step.error)}")
-    b = step.output or {}
-    text = f"**{b.get('booking_id')}** for {b.get('traveler', 'you')} — {render.status_text(b.get('status'))}, total {render.money(b.get('total'))}.\n"
-    text += render.booking_summary(b)
-    if b.get("status") == "held":
-        text += f"\n\nIt's on hold until {render.hold_time(b.get('hold_expires_at'))}. Shall I confirm it?"
-        return Reply(text, Offer("confirm", {"booking_id": b.get("booking_id")}))
-    if b.get("suggestions"):
-        return Reply(text + "\n\n" + suggestions_text(b))
+    b = step.typed(GetBookingOutput)
+    if b is None:
+        return Reply(f"I couldn't read {booking_id}; ask me for it again.")
+    data = b.model_dump(mode="json", exclude_none=True)
+    text = (
+        f"**{b.booking_id}** for {b.traveler} — {render.status_text(b.status)}, "
+        f"total {render.money(data['total'])}.\n"
+    )
+    text += render.booking_summary(data)
+    if b.status == "held":
+        text += f"\n\nIt's on hold until {render.hold_time(b.hold_expires_at)}. Shall I confirm it?"
+        return Reply(text, Offer("confirm", {"booking_id": b.booking_id}))
+    if b.suggestions:
+        return Reply(text + "\n\n" + suggestions_text(data))
     return Reply(text)
 
 
