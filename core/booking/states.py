@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import ConcurrentUpdate, InvalidTransition
@@ -46,6 +46,11 @@ def check_move(current: str, to: str, *, booking_id: str = "") -> None:
         )
 
 
+def _still(expected: str) -> ColumnElement[bool]:
+    """The guard of every move: the booking is still in the status the caller read."""
+    return Booking.status == expected
+
+
 async def move(
     session: AsyncSession,
     booking_id: str,
@@ -59,7 +64,7 @@ async def move(
     check_move(expected, to, booking_id=booking_id)
     result = await session.execute(
         update(Booking)
-        .where(Booking.id == booking_id, Booking.status == expected)
+        .where(Booking.id == booking_id, _still(expected))
         .values(status=to, updated_at=now, version=Booking.version + 1, **values)
         .execution_options(synchronize_session=False)
     )

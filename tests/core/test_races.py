@@ -12,10 +12,13 @@ import asyncio
 import pytest
 from sqlalchemy import func, select, true, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
+from core.booking import service as booking_service
+from core.booking import states
 from core.booking.saga import confirm_booking
 from core.booking.service import ItemRequest, cancel_held_booking, hold_booking
-from core.errors import CoreError, InvalidTransition, SoldOut
+from core.errors import ConcurrentUpdate, CoreError, InvalidTransition, SoldOut
 from core.inventory import holds
 from core.locks import NoLocks
 from core.models import Booking, FareInventory, GatewayIntent, Payment
@@ -128,28 +131,53 @@ async def test_double_confirm_charges_once(runtime):
     assert found is not None
 
 
-async def test_naive_double_cancel_gives_seats_back_twice(runtime):
-    """Unprotected: check 'held', then release. Two cancels free the seat twice."""
+def _stale_read(monkeypatch) -> None:
+    """The cancel's read of the booking sees it still ``held``, as when two requests
+    read before either commits (PostgreSQL, READ COMMITTED; SQLite serializes them)."""
+    real = booking_service.load_visible_booking
+
+    async def stale(session, caller, booking_id, **kwargs):
+        booking = await real(session, caller, booking_id, **kwargs)
+        set_committed_value(booking, "status", "held")
+        return booking
+
+    monkeypatch.setattr(booking_service, "load_visible_booking", stale)
+
+
+async def _cancel(runtime, bid: str) -> None:
+    async with runtime.db.uow() as s:
+        await cancel_held_booking(runtime, s, AVA, bid)
+
+
+async def test_a_cancel_that_read_before_another_committed_loses_on_the_conditional_move(
+    runtime, monkeypatch
+):
     w = await build_world(runtime)
     inv_id = w.short_inv["economy"].id
     await _held(runtime, flight_offer_id(inv_id))
     bid = await _held(runtime, flight_offer_id(inv_id))
-    barrier = asyncio.Barrier(2)
-
-    async def naive_cancel() -> None:
-        async with runtime.db.uow(write=False) as s:
-            status = (await s.get(Booking, bid)).status
-        await barrier.wait()
-        if status == "held":
-            async with runtime.db.uow() as s:
-                await s.execute(update(FareInventory).where(FareInventory.id == inv_id)
-                                .values(held=FareInventory.held - 1))
-                await s.execute(update(Booking).where(Booking.id == bid).values(status="cancelled"))
-
-    await asyncio.gather(naive_cancel(), naive_cancel())
+    await _cancel(runtime, bid)
+    _stale_read(monkeypatch)
+    with pytest.raises(ConcurrentUpdate):
+        await _cancel(runtime, bid)
     async with runtime.db.uow(write=False) as s:
-        inv = await s.get(FareInventory, inv_id)
-    assert inv.held == 0, "two seats were held, one cancelled, yet none is held any more"
+        assert (await s.get(FareInventory, inv_id)).held == 1
+
+
+async def test_without_the_conditional_move_a_second_cancel_runs_again(runtime, monkeypatch):
+    """The same lost race with the state machine's guard switched off
+    (``WHERE status = :expected`` dropped from the real move): the second cancel is
+    not refused. It cancels the cancelled booking again and only the outbox's unique
+    event key stops it, with a database error (a 500) instead of INVALID_TRANSITION."""
+    w = await build_world(runtime)
+    inv_id = w.short_inv["economy"].id
+    await _held(runtime, flight_offer_id(inv_id))
+    bid = await _held(runtime, flight_offer_id(inv_id))
+    await _cancel(runtime, bid)
+    _stale_read(monkeypatch)
+    monkeypatch.setattr(states, "_still", lambda expected: true())
+    with pytest.raises(IntegrityError, match="outbox"):
+        await _cancel(runtime, bid)
 
 
 async def test_double_cancel_releases_once(runtime):
