@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit, outbox
@@ -527,6 +527,19 @@ def _may_decide(caller: Caller, wf: ApprovalWorkflow, step: ApprovalStep) -> boo
     return caller.is_admin or caller.user_id in (step.approver_id, step.escalated_to)
 
 
+def _step_still_open() -> ColumnElement[bool]:
+    """Guard of a decision: nobody decided the step (nor expired it) meanwhile."""
+    return ApprovalStep.status.in_(OPEN_STEP_STATUSES)
+
+
+def _workflow_still_at(step: int) -> ColumnElement[bool]:
+    """Guard of a workflow move: still pending, still at the step that was decided."""
+    return and_(
+        ApprovalWorkflow.status == ApprovalStatus.PENDING,
+        ApprovalWorkflow.current_step == step,
+    )
+
+
 async def _claim_step(
     session: AsyncSession,
     step: ApprovalStep,
@@ -539,7 +552,7 @@ async def _claim_step(
     """The race guard: the step moves only if it is still open. True if this caller won."""
     result = await session.execute(
         update(ApprovalStep)
-        .where(ApprovalStep.id == step.id, ApprovalStep.status.in_(OPEN_STEP_STATUSES))
+        .where(ApprovalStep.id == step.id, _step_still_open())
         .values(status=to, decided_by=caller.user_id, decided_at=now, note=note or None)
         .execution_options(synchronize_session=False)
     )
@@ -558,11 +571,7 @@ async def _move_workflow(
     another decision may have ended it meanwhile)."""
     result = await session.execute(
         update(ApprovalWorkflow)
-        .where(
-            ApprovalWorkflow.id == wf.id,
-            ApprovalWorkflow.status == ApprovalStatus.PENDING,
-            ApprovalWorkflow.current_step == expected_step,
-        )
+        .where(ApprovalWorkflow.id == wf.id, _workflow_still_at(expected_step))
         .values(updated_at=now, **values)
         .execution_options(synchronize_session=False)
     )

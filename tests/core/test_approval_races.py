@@ -1,8 +1,8 @@
 """Race pair for approval decisions (STYLE: pretix's concurrency tests).
 
-Unprotected, an approve and a reject that both read "pending" both win: the trip
-is paid for *and* the traveller is told it was rejected. With the conditional
-UPDATE on the step, exactly one wins and the booking follows the winner.
+An approve and a reject that both read "pending": with the real conditional
+UPDATEs switched off (monkeypatched) both win and the traveller is told both; with
+them, exactly one wins and the booking follows the winner.
 """
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, true
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.approval import service
-from core.booking.on_approval import decide_approval
+from core.booking.on_approval import decide_approval, settle
 from core.errors import ApprovalAlreadyDecided, ApprovalClosed
 from core.inventory.holds import sold_units
 from core.models import ApprovalStep, ApprovalWorkflow, Booking, OutboxEvent, Payment
@@ -22,51 +24,80 @@ from tests.core.test_approval import ADMIN, MIA, build_approval_world, pending_t
 pytestmark = pytest.mark.race
 
 
-async def test_naive_read_then_decide_lets_approve_and_reject_both_win(runtime):
-    """Unprotected: read the step's status, then write the decision. Both 'win'."""
-    w = await build_approval_world(runtime)
-    _, approval_id = await pending_trip(runtime, w.short_business)
-    barrier = asyncio.Barrier(2)
+def _stale_reads(monkeypatch) -> None:
+    """``decide`` reads the workflow and its steps as they were before another decision
+    committed (two requests that both read "pending": PostgreSQL, READ COMMITTED;
+    SQLite serializes whole write transactions, so there it cannot happen by itself)."""
+    real_load, real_steps = service.load_workflow, service._steps
 
-    async def naive_decide(decision: str) -> bool:
-        async with runtime.db.uow(write=False) as s:
-            step = await s.scalar(
-                select(ApprovalStep).where(ApprovalStep.workflow_id == approval_id)
-            )
-        await barrier.wait()  # both have read "pending" before either writes
-        if step.status != "pending":
-            return False
-        final = "approved" if decision == "approve" else "rejected"
-        async with runtime.db.uow() as s:
-            await s.execute(
-                update(ApprovalStep).where(ApprovalStep.id == step.id).values(status=final)
-            )
-            await s.execute(
-                update(ApprovalWorkflow)
-                .where(ApprovalWorkflow.id == approval_id)
-                .values(status=final)
-            )
-            s.add(
-                OutboxEvent(
-                    org_id="acme",
-                    topic="approval.decided",
-                    key=f"naive:{approval_id}:{decision}",
-                    payload={"decision": final},
-                    created_at=runtime.clock.now(),
-                    available_at=runtime.clock.now(),
-                )
-            )
-        return True
+    async def stale_load(session, org_id, approval_id):
+        wf = await real_load(session, org_id, approval_id)
+        set_committed_value(wf, "status", "pending")
+        return wf
 
-    wins = await asyncio.gather(naive_decide("approve"), naive_decide("reject"))
-    assert wins == [True, True], "without the condition both decisions go through"
+    async def stale_steps(session, workflow_id):
+        steps = await real_steps(session, workflow_id)
+        for step in steps:
+            set_committed_value(step, "status", "pending")
+            set_committed_value(step, "decided_by", None)
+        return steps
+
+    monkeypatch.setattr(service, "load_workflow", stale_load)
+    monkeypatch.setattr(service, "_steps", stale_steps)
+
+
+async def _approve_then_stale_reject(runtime, monkeypatch, approval_id: str) -> None:
+    """Mia's approval commits; the admin's rejection read "pending" before it did and
+    goes through the real flow; then Mia's approval is settled (the saga's turn).
+    Undoes ``monkeypatch`` before settling."""
+    async with runtime.db.uow() as s:
+        _, mia_done = await service.decide(
+            s, MIA, approval_id, decision="approve", note=None,
+            now=runtime.clock.now(), settings=runtime.settings,
+        )
+    _stale_reads(monkeypatch)
+    try:
+        await decide_approval(runtime, ADMIN, approval_id, decision="reject", note="race")
+    finally:
+        monkeypatch.undo()
+        assert mia_done is not None
+        await settle(runtime, mia_done)
+
+
+async def _decided_events(runtime) -> int:
     async with runtime.db.uow(write=False) as s:
-        told = await s.scalar(
+        return await s.scalar(
             select(func.count())
             .select_from(OutboxEvent)
             .where(OutboxEvent.topic == "approval.decided")
         )
-    assert told == 2  # the traveller hears both "approved" and "rejected"
+
+
+async def test_a_decision_that_read_before_another_committed_loses(runtime, monkeypatch):
+    w = await build_approval_world(runtime)
+    booking_id, approval_id = await pending_trip(runtime, w.short_business)
+    with pytest.raises(ApprovalAlreadyDecided):
+        await _approve_then_stale_reject(runtime, monkeypatch, approval_id)
+    assert await _decided_events(runtime) == 1
+    async with runtime.db.uow(write=False) as s:
+        assert (await s.get(ApprovalWorkflow, approval_id)).status == "approved"
+        assert (await s.get(Booking, booking_id)).status == "confirmed"
+
+
+async def test_without_the_conditional_updates_the_late_rejection_is_not_refused(
+    runtime, monkeypatch
+):
+    """The same lost race with the decision's guards switched off (the open-step and
+    still-pending conditions dropped from the real UPDATEs): the rejection is not
+    refused. It overwrites Mia's approved step and workflow and emits a second
+    decision; only the outbox's unique event key stops it, with a database error (a
+    500 to the admin) instead of APPROVAL_ALREADY_DECIDED."""
+    w = await build_approval_world(runtime)
+    _, approval_id = await pending_trip(runtime, w.short_business)
+    monkeypatch.setattr(service, "_step_still_open", lambda: true())
+    monkeypatch.setattr(service, "_workflow_still_at", lambda step: true())
+    with pytest.raises(IntegrityError, match="outbox"):
+        await _approve_then_stale_reject(runtime, monkeypatch, approval_id)
 
 
 @pytest.mark.parametrize("rounds", range(3))
