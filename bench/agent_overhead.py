@@ -310,6 +310,10 @@ class BookingScript:
                     continue
                 if isinstance(data, dict):
                     options = data.get("options") or data.get("offers")
+                    if isinstance(options, dict) and "columns" in options:
+                        # The model reads lists as tables (concierge.context.tabulate).
+                        cols = options["columns"]
+                        options = [dict(zip(cols, row, strict=False)) for row in options["rows"]]
                     if m.name == "search_flights" and options:
                         self.memory.setdefault("flight", options[0]["offer_id"])
                     if m.name == "search_hotels" and options:
@@ -494,7 +498,7 @@ def main() -> None:
         o = asyncio.run(overhead(args.turns, args.turns_per_thread, work))
         tokens = [
             asyncio.run(prompt_tokens(work)),
-            asyncio.run(prompt_tokens(work, keep_recent_turns=1)),
+            asyncio.run(prompt_tokens(work, keep_recent_turns=2)),
         ]
 
     print(f"\nPer-turn overhead, {args.turns} turns each (search turn: 2 model calls + 1 tool), ms")

@@ -137,7 +137,10 @@ def profile_text(profile: dict[str, Any]) -> str:
         ("manager", "Manager"),
         ("currency", "Company currency"),
     )
-    return "\n".join(f"- {label}: {profile[key]}" for key, label in fields if profile.get(key))
+    lines = [f"- {label}: {profile[key]}" for key, label in fields if profile.get(key)]
+    if "approves_trips" in profile:
+        lines.append(f"- Approves others' trips: {'yes' if profile['approves_trips'] else 'no'}")
+    return "\n".join(lines)
 
 
 def system_prompt(
@@ -400,7 +403,7 @@ class BudgetedPrompt:
 
 class ContextBudget:
     def __init__(
-        self, counter: TokenCounter, *, budget_tokens: int = 6000, keep_recent_turns: int = 2
+        self, counter: TokenCounter, *, budget_tokens: int = 6000, keep_recent_turns: int = 1
     ) -> None:
         self.counter = counter
         self.budget_tokens = budget_tokens
@@ -413,7 +416,7 @@ class ContextBudget:
         turns = [list(t) for t in split_turns(history)]
         recent_from = max(0, len(turns) - self.keep_recent_turns)
         older = [[_digested(m) for m in t] for t in turns[:recent_from]]
-        recent = turns[recent_from:]
+        recent = [[_tabulated(m) for m in t] for t in turns[recent_from:]]
         system_message = SystemMessage(system)
         fixed = self.counter.count_tools(tools) + self.counter.count_message(system_message)
         recent_cost = sum(self.counter.count_message(m) for t in recent for m in t)
@@ -461,10 +464,63 @@ class ContextBudget:
         return head, body, self.counter.count_messages(head[1:] + body)
 
 
+def tabulate(content: str) -> str:
+    """A tool result as the model reads it: the same facts with each list of records
+    as one table (``{"columns": [...], "rows": [[...], ...]}``, nested fields as
+    ``policy.status``), money as ``"612.40 USD"`` and empty fields left out — about
+    half the tokens of the raw JSON, which the checkpoint (and the offline planner)
+    keeps as it was."""
+    try:
+        data = json.loads(content)
+    except (TypeError, ValueError):
+        return content
+    return json.dumps(_table(data), separators=(",", ":"), ensure_ascii=False)
+
+
+def _table(value: Any) -> Any:
+    if isinstance(value, dict):
+        if (money := _money(value)) is not None:
+            return money
+        tabled = {k: _table(v) for k, v in value.items() if v is not None}
+        return {k: v for k, v in tabled.items() if v != [] and v != {}}
+    if isinstance(value, list):
+        # Records a digest emptied (nothing worth keeping) are left out entirely.
+        items = [t for v in value if (t := _table(v)) != {}]
+        if not any(i for i in items if not isinstance(i, str)):
+            items = [i for i in items if not (isinstance(i, str) and i.startswith("+"))]
+        if len(items) < 2 or not all(isinstance(i, dict) for i in items):
+            return items
+        rows = [_flat(i) for i in items]
+        columns: list[str] = []
+        for row in rows:
+            columns.extend(k for k in row if k not in columns)
+        return {"columns": columns, "rows": [[row.get(c) for c in columns] for row in rows]}
+    return value
+
+
+def _flat(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, item in record.items():
+        if isinstance(item, dict) and "columns" not in item:
+            flat.update(_flat(item, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = item
+    return flat
+
+
+def _tabulated(message: BaseMessage) -> BaseMessage:
+    if not isinstance(message, ToolMessage):
+        return message
+    short = tabulate(content_text(message))
+    if len(short) >= len(content_text(message)):
+        return message
+    return message.model_copy(update={"content": short})
+
+
 def _digested(message: BaseMessage) -> BaseMessage:
     if not isinstance(message, ToolMessage):
         return message
-    short = digest(content_text(message))
+    short = tabulate(digest(content_text(message)))
     if len(short) >= len(content_text(message)):
         return message
     return message.model_copy(update={"content": short})

@@ -90,11 +90,13 @@ def build_graph(
     *,
     checkpointer: Checkpointer = None,
 ) -> CompiledStateGraph[Any, Any, Any, Any]:
-    tool_schemas = [spec.openai_schema() for spec in tools.values()]
+    schemas = {name: spec.openai_schema() for name, spec in tools.items()}
 
     async def agent(state: AgentState, runtime: GraphRuntime[TurnContext]) -> dict[str, Any]:
         ctx = runtime.context
         write = runtime.stream_writer
+        offered = ctx.offered_tools
+        tool_schemas = [s for n, s in schemas.items() if offered is None or n in offered]
         prompt = budget.fit(ctx.system_prompt, state["messages"], tool_schemas)
         request = ModelRequest(
             messages=prompt.messages,

@@ -42,12 +42,14 @@ from concierge.models import ChatModel, build_model
 from concierge.planner.nlu.answers import yes_or_no
 from concierge.state import TurnContext, UsageReport
 from concierge.tokens import TokenCounter, content_text, encoding_for_model
+from core.booking.access import has_confirmed_trips
 from core.errors import CoreError, NotFound, ValidationFailed
 from core.identity import Caller
 from core.models import Organization, Thread, TurnUsage, User
+from core.orgchart import may_approve
 from core.policy.service import get_rules
 from core.runtime import Runtime
-from tools.base import ToolSpec
+from tools.base import Offer, ToolSpec
 
 log = logging.getLogger(__name__)
 
@@ -333,6 +335,8 @@ class Concierge:
             org = await session.get(Organization, caller.org_id)
             manager = await session.get(User, user.manager_id) if user and user.manager_id else None
             rules = await get_rules(session, caller.org_id)
+            approver = await may_approve(session, caller)
+            confirmed_trips = await has_confirmed_trips(session, caller)
         profile: dict[str, Any] = {
             "name": user.name if user else caller.name,
             "role": caller.role,
@@ -340,11 +344,20 @@ class Concierge:
             "home_airport": user.home_airport if user else None,
             "manager": manager.name if manager else None,
             "currency": org.currency if org else rules.currency,
+            "approves_trips": approver,
         }
         prompt = system_prompt(
             org_name=org.name if org else caller.org_id, now=now, profile=profile, rules=rules
         )
-        return thread, {"system_prompt": prompt, "profile": profile}
+        # Tools that can't apply to this caller are not offered (~380 prompt tokens a
+        # call for a traveller with nothing booked); the core still checks every call.
+        applies = {
+            Offer.ALWAYS: True,
+            Offer.TO_APPROVERS: approver,
+            Offer.WITH_CONFIRMED_TRIPS: confirmed_trips or caller.is_admin,
+        }
+        offered = frozenset(name for name, spec in self.tools.items() if applies[spec.offer])
+        return thread, {"system_prompt": prompt, "profile": profile, "offered_tools": offered}
 
     async def _record(self, caller: Caller, thread_id: str, turn_id: str, usage: _Usage) -> None:
         try:

@@ -37,6 +37,9 @@ class TurnContext:
     turn_id: str
     system_prompt: str
     profile: dict[str, Any] = field(default_factory=dict)
+    # The tools offered to the model this turn (None: all). Only what is offered is
+    # narrowed: a call to any tool still runs, and the core checks it.
+    offered_tools: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

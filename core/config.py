@@ -78,7 +78,7 @@ class Settings(BaseSettings):
     openai_timeout_seconds: float = 60.0
     openai_max_retries: int = 3  # retries on 429/5xx/timeouts, with backoff
     agent_token_budget: int = 6000  # prompt tokens per model call, tools included
-    agent_keep_recent_turns: int = 2  # turns sent whole; older tool results become digests
+    agent_keep_recent_turns: int = 1  # turns sent whole (the current one); older tool results become digests
     agent_recursion_limit: int = 25  # graph steps per turn (agent + tools = 2 per round)
     turn_lock_lease_ms: int = 300_000  # a turn holds its thread at most this long
     turn_lock_wait_ms: int = 15_000  # a second turn waits this long, then TURN_IN_PROGRESS

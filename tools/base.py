@@ -40,6 +40,16 @@ class Effect(StrEnum):
     WRITE = "write"
 
 
+class Offer(StrEnum):
+    """When the agent offers a tool to the model. Narrowing the offer saves prompt
+    tokens on every call; it is never a permission: whoever calls a tool, the core
+    checks it."""
+
+    ALWAYS = "always"
+    TO_APPROVERS = "to_approvers"  # people approval requests can wait on
+    WITH_CONFIRMED_TRIPS = "with_confirmed_trips"  # callers with a confirmed booking to change
+
+
 @dataclass(frozen=True)
 class ToolContext:
     """Who runs the tool and where: never part of the model's arguments."""
@@ -77,6 +87,7 @@ class ToolSpec(Generic[I, O]):
     run: Callable[[ToolContext, I], Awaitable[O]]
     # Human one-line summary shown before a gated tool runs; READ-only.
     describe: Callable[[ToolContext, I], Awaitable[str]] | None = None
+    offer: Offer = Offer.ALWAYS
 
     def input_schema(self) -> dict[str, Any]:
         schema = self.input_model.model_json_schema()

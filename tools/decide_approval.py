@@ -18,7 +18,7 @@ from core.errors import NotFound
 from core.idempotency import IdempotencyContext
 from core.models import Booking
 from core.money import Money
-from tools.base import Effect, ToolContext, ToolSpec, run_once
+from tools.base import Effect, Offer, ToolContext, ToolSpec, run_once
 from tools.views import MoneyOut, amount_text, trip_label
 
 
@@ -125,4 +125,5 @@ TOOL: ToolSpec[DecideApprovalInput, DecideApprovalOutput] = ToolSpec(
     needs_confirmation=True,
     run=run,
     describe=describe,
+    offer=Offer.TO_APPROVERS,
 )

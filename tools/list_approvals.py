@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.approval.service import list_approvals
 from core.money import Money
-from tools.base import Effect, ToolContext, ToolSpec
+from tools.base import Effect, Offer, ToolContext, ToolSpec
 from tools.views import MoneyOut, trip_label
 
 MAX_APPROVALS = 20
@@ -79,4 +79,5 @@ TOOL: ToolSpec[ListApprovalsInput, ListApprovalsOutput] = ToolSpec(
     effect=Effect.READ,
     needs_confirmation=False,
     run=run,
+    offer=Offer.TO_APPROVERS,
 )

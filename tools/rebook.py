@@ -19,7 +19,7 @@ from core.models import Segment
 from core.money import Money
 from core.search.flights import load_flight_offer
 from core.search.offers import FlightOfferRef, parse_offer_id
-from tools.base import Effect, ToolContext, ToolSpec, run_once
+from tools.base import Effect, Offer, ToolContext, ToolSpec, run_once
 from tools.views import BookingOut, amount_text, booking_out, saga_booking_out, spoken_time
 
 
@@ -163,4 +163,5 @@ TOOL: ToolSpec[RebookInput, RebookOutput] = ToolSpec(
     needs_confirmation=True,
     run=run,
     describe=describe,
+    offer=Offer.WITH_CONFIRMED_TRIPS,
 )

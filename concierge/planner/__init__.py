@@ -49,6 +49,14 @@ _CANT = {
     "get_policy": "read the travel policy",
 }
 
+# Tools offered only when they can apply to the caller (tools.base.Offer).
+_NOT_OFFERED = {
+    "rebook": (
+        "I can only change a confirmed flight, and you don't have one booked yet. "
+        'A trip on hold can be released and booked again — say "show my trips" to see it.'
+    ),
+}
+
 
 class OfflinePlanner:
     """Deterministic rule-based concierge model (same input → same output)."""
@@ -207,6 +215,9 @@ def _to_message(
     calls: list[Call] = decision
     if ctx.tools:
         missing = [c for c in calls if c.name not in ctx.tools]
+        if missing and missing[0].name in _NOT_OFFERED:
+            # Offered only when it can apply (tools.base.Offer): say why it can't.
+            return AIMessage(content=_NOT_OFFERED[missing[0].name])
         if missing:
             what = _CANT.get(missing[0].name, f"use {missing[0].name}")
             return AIMessage(

@@ -5,12 +5,12 @@ Who sees whom (org chart, org-wide roles) is ``core.orgchart``'s."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import NotFound
 from core.identity import Caller
-from core.models import Booking, User
+from core.models import Booking, BookingStatus, User
 from core.orgchart import visible_traveler_ids
 
 
@@ -41,3 +41,15 @@ async def load_visible_booking(
         if allowed is not None and booking.traveler_id not in allowed:
             raise NotFound(f"Booking {booking_id} not found")
     return booking
+
+
+async def has_confirmed_trips(session: AsyncSession, caller: Caller) -> bool:
+    """Whether ``caller`` travels on, or booked, a booking that can be changed
+    (confirmed, or disrupted by the airline)."""
+    changeable = (BookingStatus.CONFIRMED, BookingStatus.REQUIRES_ATTENTION)
+    found = exists().where(
+        Booking.org_id == caller.org_id,
+        or_(Booking.traveler_id == caller.user_id, Booking.created_by == caller.user_id),
+        Booking.status.in_(changeable),
+    )
+    return bool(await session.scalar(select(found)))

@@ -8,7 +8,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from sqlalchemy import select
 
-from concierge.context import ContextBudget, digest, policy_brief, split_turns
+from concierge.context import ContextBudget, digest, policy_brief, split_turns, tabulate
 from concierge.service import Concierge
 from concierge.tokens import TokenCounter
 from core.models import TurnUsage
@@ -48,6 +48,13 @@ def search_result(turn: int) -> str:
     return json.dumps({"offers": offers})
 
 
+def as_sent(message):
+    """What the model is sent for a message kept whole: tool results as tables."""
+    if isinstance(message, ToolMessage):
+        return message.model_copy(update={"content": tabulate(message.content)})
+    return message
+
+
 def conversation(turns: int) -> list:
     messages: list = []
     for t in range(turns):
@@ -84,8 +91,8 @@ def test_thirty_turns_fit_the_budget_with_a_summary_and_the_recent_turns_whole()
     assert system.content == SYSTEM
     assert "Earlier in this conversation" in summary.content
     assert "Turn 0: find me flights" in summary.content
-    # The last two turns are sent exactly as they were.
-    assert fitted.messages[-8:] == history[-8:]
+    # The last two turns are sent whole (their tool results as tables).
+    assert fitted.messages[-8:] == [as_sent(m) for m in history[-8:]]
     # Kept older turns carry digests, not full results, and still name the offers.
     kept_older = [m for m in fitted.messages[2:-8] if isinstance(m, ToolMessage)]
     assert kept_older
@@ -104,7 +111,7 @@ def test_every_prefix_of_a_thirty_turn_conversation_stays_under_budget(keep: int
     for end in range(1, len(history) + 1):
         fitted = budget.fit(SYSTEM, history[:end])
         assert fitted.tokens <= 2500, end
-        assert fitted.messages[-1] == history[end - 1]  # the newest message is always there
+        assert fitted.messages[-1] == as_sent(history[end - 1])  # the newest is always there
         folds.append(fitted.folded_turns)
     assert folds[0] == 0
     assert folds[-1] > 20
@@ -115,8 +122,29 @@ def test_a_small_conversation_is_sent_untouched() -> None:
     history = conversation(2)
     fitted = ContextBudget(counter, budget_tokens=6000, keep_recent_turns=2).fit(SYSTEM, history)
     assert len(split_turns(history)) == 2
-    assert fitted.messages[1:] == history
+    assert fitted.messages[1:] == [as_sent(m) for m in history]
     assert fitted.folded_turns == 0
+
+
+def test_tool_results_reach_the_model_as_tables_with_every_fact_and_fewer_tokens() -> None:
+    counter = TokenCounter()
+    raw = search_result(4)
+    table = json.loads(tabulate(raw))["offers"]
+    assert counter.count_text(tabulate(raw)) < 0.75 * counter.count_text(raw)
+    rows = [dict(zip(table["columns"], row, strict=True)) for row in table["rows"]]
+    for row, offer in zip(rows, json.loads(raw)["offers"], strict=True):
+        assert row["offer_id"] == offer["offer_id"]
+        assert row["option"] == offer["option"]
+        assert row["total"] == f"{offer['total']['amount']} USD"
+        assert row["policy.status"] == offer["policy"]["status"]
+        assert row["segments"][0]["depart_at"] == offer["segments"][0]["depart_at"]
+        assert row["seats_left"] == offer["seats_left"]
+    # Not JSON, or one record: passed on as it is.
+    assert tabulate("plain words") == "plain words"
+    assert json.loads(tabulate(json.dumps({"booking_id": "BK-1", "status": "held"}))) == {
+        "booking_id": "BK-1",
+        "status": "held",
+    }
 
 
 def test_the_summary_remembers_bookings() -> None:

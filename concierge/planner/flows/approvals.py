@@ -37,7 +37,22 @@ def _approval_lines(items: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _not_an_approver(ctx: Context, u: Understanding) -> Reply | None:
+    """Approval tools are offered only to people approvals can wait on; anyone else
+    is told who decides instead of being told the tool is missing."""
+    if not ctx.tools or "list_approvals" in ctx.tools:
+        return None
+    if u.intent == Intent.DECIDE or _asks_about_own_trip(u.text):
+        return Reply(_own_trip_approval_text(ctx))
+    return Reply(
+        "No approvals wait on you: trips are approved by travellers' managers. "
+        'To see where your own trip stands, ask "show my trips".'
+    )
+
+
 def _approvals(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    if (refusal := _not_an_approver(ctx, u)) is not None:
+        return refusal
     step = turn.last("list_approvals")
     if step is None:
         return [Call("list_approvals", {"status": "pending"})]
@@ -92,6 +107,8 @@ def _own_trip_approval_text(ctx: Context) -> str:
 def decide_approval(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     decision = u.decision or "approve"
     decided = turn.last("decide_approval")
+    if decided is None and (refusal := _not_an_approver(ctx, u)) is not None:
+        return refusal
     if decided is not None:
         if decided.declined:
             return Reply("OK, I haven't recorded a decision.")
