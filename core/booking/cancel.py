@@ -42,6 +42,7 @@ from core.booking import states
 from core.booking.access import load_visible_booking
 from core.booking.changes import (
     cancel_at_supplier,
+    change_slot,
     close_change,
     crash_point,
     ensure_no_open_change,
@@ -230,7 +231,7 @@ async def _decide_paid_cancel(
         id=new_id("CH", 10),
         org_id=booking.org_id,
         booking_id=booking.id,
-        active_booking_id=booking.id,
+        active_booking_id=change_slot(booking.id),
         kind=ChangeKind.CANCEL,
         status=ChangeStatus.RUNNING,
         step=DECIDED,

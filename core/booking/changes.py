@@ -94,6 +94,12 @@ async def net_paid(session: AsyncSession, booking_id: str) -> int:
     return sum(p.captured_minor - p.refunded_minor for p in await payments_of(session, booking_id))
 
 
+def change_slot(booking_id: str) -> str | None:
+    """The guard of one open change per booking: what a change holds in the unique
+    ``active_booking_id`` while it is open (``close_change`` clears it)."""
+    return booking_id
+
+
 async def open_change(session: AsyncSession, booking_id: str) -> BookingChange | None:
     return await session.scalar(
         select(BookingChange).where(BookingChange.active_booking_id == booking_id)

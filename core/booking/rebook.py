@@ -55,6 +55,7 @@ from core.booking.access import load_visible_booking
 from core.booking.cancel import finish_cancel
 from core.booking.changes import (
     cancel_at_supplier,
+    change_slot,
     close_change,
     crash_point,
     ensure_no_open_change,
@@ -258,7 +259,7 @@ async def _start(
         id=new_id("CH", 10),
         org_id=booking.org_id,
         booking_id=booking_id,
-        active_booking_id=booking_id,
+        active_booking_id=change_slot(booking_id),
         kind=ChangeKind.REBOOK,
         status=ChangeStatus.PENDING_APPROVAL if needs_approval else ChangeStatus.RUNNING,
         step=HELD,

@@ -225,43 +225,29 @@ async def test_crash_at_each_point_ends_with_one_itinerary_and_the_right_balance
 
 
 @pytest.mark.race
-async def test_naive_check_then_insert_lets_two_changes_run(runtime):
-    """Unprotected: check 'no open change', then insert one. Both requests pass the check."""
+async def test_without_the_open_change_slot_two_changes_of_one_booking_run(runtime, monkeypatch):
+    """The pair below with its guard switched off: a change no longer claims the
+    booking's one slot (the unique ``active_booking_id``, also what the pre-check
+    reads). Two real rebooks of one booking both start and both wait for approval."""
     import asyncio
 
-    from core.models import BookingChange
+    from core.booking import rebook as rebook_module
+    from core.errors import CoreError
 
-    _, _, bid, _ = await _start(runtime)
-    barrier = asyncio.Barrier(2)
+    monkeypatch.setattr(rebook_module, "change_slot", lambda booking_id: None)
+    _, _, bid, seg = await _start(runtime)
+    dear = [await add_flight(runtime, number=str(130 + i), fare=90000 + i) for i in range(2)]
 
-    async def naive(n: int) -> None:
-        async with runtime.db.uow(write=False) as s:
-            open_now = await s.scalar(
-                select(func.count())
-                .select_from(BookingChange)
-                .where(BookingChange.booking_id == bid, BookingChange.status == "running")
-            )
-        await barrier.wait()
-        if open_now == 0:
-            now = runtime.clock.now()
-            async with runtime.db.uow() as s:
-                s.add(
-                    BookingChange(
-                        id=f"CH_NAIVE{n}",
-                        org_id="acme",
-                        booking_id=bid,
-                        kind="rebook",
-                        status="running",
-                        step="held",
-                        currency="USD",
-                        created_by="ava",
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
+    async def attempt(inv: int):
+        try:
+            return await rebook_booking(runtime, AVA, bid, seg.id, flight_offer_id(inv))
+        except CoreError as exc:
+            return exc
 
-    await asyncio.gather(naive(1), naive(2))
-    assert await _count(runtime, BookingChange, BookingChange.status == "running") == 2
+    results = await asyncio.gather(*(attempt(inv) for inv in dear))
+    assert all(isinstance(r, dict) for r in results), results
+    assert await _count(runtime, BookingChange, BookingChange.status == "pending_approval") == 2
+    assert [await inventory(runtime, inv) for inv in dear] == [(1, 0), (1, 0)]
 
 
 @pytest.mark.race
