@@ -8,14 +8,15 @@ They run on SQLite and, in CI, on PostgreSQL with real concurrent connections.
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, true, update
+from sqlalchemy import func, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from core.booking import saga, states
 from core.booking import service as booking_service
-from core.booking import states
 from core.booking.saga import confirm_booking
 from core.booking.service import ItemRequest, cancel_held_booking, hold_booking
 from core.errors import ConcurrentUpdate, CoreError, InvalidTransition, SoldOut
@@ -87,26 +88,52 @@ async def _held(runtime, offer: str) -> str:
         return (await hold_booking(runtime, s, AVA, [ItemRequest(offer, 1)])).id
 
 
-async def test_naive_double_confirm_charges_twice(runtime):
-    """Unprotected: check the status, then pay. Two clicks, two charges."""
+def _stale_confirm_read(monkeypatch, runtime) -> None:
+    """The confirm's read of the booking sees it still ``held`` (two clicks that both
+    read before either commits: PostgreSQL, READ COMMITTED)."""
+    real = saga.load_visible_booking
+
+    async def stale(session, caller, booking_id, **kwargs):
+        booking = await real(session, caller, booking_id, **kwargs)
+        set_committed_value(booking, "status", "held")
+        set_committed_value(booking, "hold_expires_at", runtime.clock.now() + timedelta(minutes=5))
+        return booking
+
+    monkeypatch.setattr(saga, "load_visible_booking", stale)
+
+
+async def _count_intents(runtime) -> int:
+    async with runtime.db.uow(write=False) as s:
+        return await s.scalar(select(func.count()).select_from(GatewayIntent))
+
+
+async def test_a_confirm_that_read_before_another_committed_loses(runtime, monkeypatch):
     w = await build_world(runtime)
     bid = await _held(runtime, flight_offer_id(w.short_inv["economy"].id))
-    barrier = asyncio.Barrier(2)
+    assert (await confirm_booking(runtime, AVA, bid))["status"] == "confirmed"
+    _stale_confirm_read(monkeypatch, runtime)
+    with pytest.raises(ConcurrentUpdate):
+        await confirm_booking(runtime, AVA, bid)
+    assert await _count_intents(runtime) == 1
 
-    async def naive_confirm(n: int) -> None:
-        async with runtime.db.uow(write=False) as s:
-            status = (await s.get(Booking, bid)).status
-        await barrier.wait()
-        if status == "held":
-            await runtime.payments.authorize(
-                amount_minor=15000, currency="USD", payment_method="4242424242424242",
-                idempotency_key=f"naive:{bid}:{n}")
-            async with runtime.db.uow() as s:
-                await s.execute(update(Booking).where(Booking.id == bid).values(status="confirmed"))
 
-    await asyncio.gather(naive_confirm(1), naive_confirm(2))
+async def test_without_the_conditional_move_a_second_confirm_runs_the_saga_again(
+    runtime, monkeypatch
+):
+    """The same lost race with the state machine's guard switched off: the second
+    click moves the confirmed booking back to ``confirming`` and runs the whole saga
+    again. Our deterministic payment and supplier keys keep it to one charge; the
+    outbox's unique event key stops it at the end, with a database error (a 500)."""
+    w = await build_world(runtime)
+    bid = await _held(runtime, flight_offer_id(w.short_inv["economy"].id))
+    assert (await confirm_booking(runtime, AVA, bid))["status"] == "confirmed"
+    _stale_confirm_read(monkeypatch, runtime)
+    monkeypatch.setattr(states, "_still", lambda expected: true())
+    with pytest.raises(IntegrityError, match="outbox"):
+        await confirm_booking(runtime, AVA, bid)
+    assert await _count_intents(runtime) == 1
     async with runtime.db.uow(write=False) as s:
-        assert await s.scalar(select(func.count()).select_from(GatewayIntent)) == 2
+        assert (await s.get(Booking, bid)).status == "confirming"
 
 
 async def test_double_confirm_charges_once(runtime):
