@@ -10,13 +10,19 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+import redis.asyncio as aioredis
+
 from core.cache import NullCache, RedisCache
 from core.clock import Clock, SystemClock
 from core.config import Settings
 from core.db import Database
 from core.locks import InProcessLocks, LockManager, RedisLocks
 from core.payment.gateway import PaymentGateway
+from core.payment.local import LocalGateway
+from core.payment.stripe_gateway import StripeGateway
 from core.supplier.base import Supplier
+from core.supplier.resilience import ResilientSupplier
+from core.supplier.simulated import SimulatedSupplier
 
 log = logging.getLogger(__name__)
 
@@ -60,17 +66,11 @@ def build_runtime(
     payments: PaymentGateway | None = None,
     suppliers: dict[str, Supplier] | None = None,
 ) -> Runtime:
-    from core.payment.local import LocalGateway
-    from core.supplier.resilience import ResilientSupplier
-    from core.supplier.simulated import SimulatedSupplier
-
     clock = clock or SystemClock()
     db = db or Database(settings.database_url)
     redis = None
     cache: Any = NullCache()
     if settings.redis_url:
-        import redis.asyncio as aioredis
-
         redis = aioredis.from_url(
             settings.redis_url, socket_timeout=2, socket_connect_timeout=2, decode_responses=True
         )
@@ -82,8 +82,6 @@ def build_runtime(
             locks = InProcessLocks(lease_ms=settings.lock_lease_ms, wait_ms=settings.lock_wait_ms)
     if payments is None:
         if settings.payments_backend == "stripe":
-            from core.payment.stripe_gateway import StripeGateway
-
             payments = StripeGateway(
                 api_key=settings.stripe_api_key or "", api_base=settings.stripe_api_base
             )

@@ -16,10 +16,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.catalogue.seed import seed_catalogue
 from core.config import Settings, get_settings
 from core.errors import CoreError
 from core.identity import hash_token
 from core.models import Organization, Role, User
+from core.policy.rules import acme_default, default_rules
+from core.policy.service import get_rules, get_rules_version, set_rules
 
 
 class DemoModeRefused(CoreError):
@@ -136,9 +139,6 @@ async def _upsert_user(session: AsyncSession, spec: DemoUser, *, domain: str, no
 
 async def _ensure_policies(session: AsyncSession, now: datetime) -> dict[str, int]:
     """Acme gets its documented policy, Globex the default; rewritten only if changed."""
-    from core.policy.rules import acme_default, default_rules
-    from core.policy.service import get_rules, get_rules_version, set_rules
-
     versions: dict[str, int] = {}
     for org_id, rules in (("acme", acme_default()), ("globex", default_rules())):
         version = await get_rules_version(session, org_id)
@@ -165,8 +165,6 @@ async def seed_demo(
     ``session`` and flushes; the caller commits. Raises :class:`DemoModeRefused`
     when ``settings.env`` is production.
     """
-    from core.catalogue.seed import seed_catalogue
-
     settings = settings or get_settings()
     ensure_demo_allowed(settings)
     now = now or datetime.combine(today, time(0), tzinfo=UTC)

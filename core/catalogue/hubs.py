@@ -95,19 +95,20 @@ class Hub:
 
 
 @lru_cache(maxsize=1)
-def _airportsdata() -> dict[str, airportsdata.Airport]:
+def airport_table() -> dict[str, airportsdata.Airport]:
+    """airportsdata's IATA table (loaded once)."""
     return airportsdata.load("IATA")
 
 
 def airport_info(code: str) -> airportsdata.Airport | None:
     """Raw airportsdata facts for any IATA code (not only hubs), or None."""
-    return _airportsdata().get(code.upper())
+    return airport_table().get(code.upper())
 
 
 @lru_cache(maxsize=1)
 def hubs() -> MappingProxyType[str, Hub]:
     """Every hub by IATA code, in the order of ``HUB_CODES``."""
-    data = _airportsdata()
+    data = airport_table()
     out: dict[str, Hub] = {}
     for code in HUB_CODES:
         row = data[code]

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
 
-from core.catalogue.hubs import HUB_CODES, METROS, Metro, airport_info, hubs
+from core.catalogue.hubs import HUB_CODES, METROS, Metro, airport_info, airport_table, hubs
 from core.errors import ValidationFailed
 
 # A typo must be this close (rapidfuzz ratio, 0-100: normalised Indel similarity)
@@ -238,9 +238,7 @@ def _world_cities() -> dict[str, tuple[str, ...]]:
 
 
 def _airportsdata_all() -> dict[str, Any]:
-    from core.catalogue.hubs import _airportsdata
-
-    return dict(_airportsdata())
+    return dict(airport_table())
 
 
 def unserved_places(text: str) -> tuple[str, ...]:

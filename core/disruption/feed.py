@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from core.disruption.detect import affected_bookings, handle_booking
 from core.errors import Unauthorized, ValidationFailed
 from core.models import FeedEvent, Flight
 from core.runtime import Runtime
@@ -104,8 +105,6 @@ async def receive_flight_status(
     rt: Runtime, body: bytes, *, timestamp: str | None, signature: str | None
 ) -> FeedOutcome:
     """Verify, deduplicate and apply one feed message (the webhook's whole job)."""
-    from core.disruption.detect import handle_booking
-
     now = rt.clock.now()
     sent = verify_signature(rt.settings.flight_webhook_secret, timestamp, signature, body, now=now)
     message = parse_message(body)
@@ -169,8 +168,6 @@ async def receive_flight_status(
             .values(flight_id=flight_id)
             .execution_options(synchronize_session=False)
         )
-        from core.disruption.detect import affected_bookings
-
         booking_ids = await affected_bookings(session, flight_id)
 
     disruptive = message.status == "cancelled" or message.delay_minutes >= DISRUPTIVE_DELAY_MINUTES

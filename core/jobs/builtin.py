@@ -1,19 +1,26 @@
 """The jobs every deployment runs (in-process for ``make run``, or ``concierge worker``).
 
-Each job opens its own unit of work at this edge and imports its service lazily,
-so a missing or broken module fails that job's ticks (logged) instead of the
-process that hosts all of them.
+Each job opens its own unit of work at this edge (or calls a flow that opens its
+own); a job that raises fails that tick (logged by the runner), not the process.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from core.approval.service import run_escalations
+from core.booking.on_approval import run_expiries
+from core.booking.rebook import complete_stuck_changes
+from core.booking.saga import complete_stuck_sagas as complete
+from core.catalogue.seed import seed_catalogue
+from core.finance.reconcile import reconcile
+from core.idempotency import reap_idempotency_keys as reap
+from core.inventory.holds import release_expired_holds
 from core.jobs.runner import Job
-
-if TYPE_CHECKING:
-    from core.runtime import Runtime
+from core.notify.relay import relay_outbox as relay
+from core.payment.webhooks import process_stripe_events as process
+from core.runtime import Runtime
 
 HOLD_SWEEP_SECONDS = 30.0
 SAGA_COMPLETER_SECONDS = 30.0
@@ -27,8 +34,6 @@ APPROVAL_SLA_SECONDS = 60.0
 
 async def sweep_expired_holds(rt: Runtime) -> int:
     """Release expired holds the hold path has not already released (DESIGN §4)."""
-    from core.inventory.holds import release_expired_holds
-
     async with rt.db.uow() as session:
         return await release_expired_holds(session, now=rt.clock.now())
 
@@ -36,24 +41,17 @@ async def sweep_expired_holds(rt: Runtime) -> int:
 async def complete_stuck_sagas(rt: Runtime) -> int:
     """Resume confirmation sagas, cancellations and rebooks left half-way; each saga
     opens its own transactions."""
-    from core.booking.rebook import complete_stuck_changes
-    from core.booking.saga import complete_stuck_sagas as complete
-
     return await complete(rt) + await complete_stuck_changes(rt)
 
 
 async def reap_idempotency_keys(rt: Runtime) -> int:
     """Forget idempotency keys older than their TTL (≥ 24 h by contract)."""
-    from core.idempotency import reap_idempotency_keys as reap
-
     async with rt.db.uow() as session:
         return await reap(session, now=rt.clock.now(), ttl_seconds=rt.settings.idempotency_ttl_seconds)
 
 
 async def extend_catalogue(rt: Runtime) -> int:
     """Roll the flight and hotel window forward a day (seeding is idempotent)."""
-    from core.catalogue.seed import seed_catalogue
-
     async with rt.db.uow() as session:
         result = await seed_catalogue(
             session, today=rt.clock.now().date(), days_ahead=rt.settings.catalogue_days_ahead
@@ -63,36 +61,26 @@ async def extend_catalogue(rt: Runtime) -> int:
 
 async def escalate_overdue_approvals(rt: Runtime) -> int:
     """Approval steps past their SLA: escalated, and the approver's manager told (once)."""
-    from core.approval.service import run_escalations
-
     return await run_escalations(rt)
 
 
 async def expire_overdue_approvals(rt: Runtime) -> int:
     """Approvals past their deadline expire and their bookings give the inventory back."""
-    from core.booking.on_approval import run_expiries
-
     return await run_expiries(rt)
 
 
 async def relay_outbox(rt: Runtime) -> int:
     """Deliver committed outbox events to the notifiers (at least once; see core.notify.relay)."""
-    from core.notify.relay import relay_outbox as relay
-
     return (await relay(rt)).sent
 
 
 async def process_stripe_events(rt: Runtime) -> int:
     """Apply stored Stripe webhook events (payments captured, refunds, disputes)."""
-    from core.payment.webhooks import process_stripe_events as process
-
     return await process(rt)
 
 
 async def reconcile_payments(rt: Runtime) -> int:
     """Match captures and supplier charges to bookings: invoice lines or exceptions."""
-    from core.finance.reconcile import reconcile
-
     return count_of(await reconcile(rt))
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.pool import NullPool
 
 from core.config import normalize_database_url
 from core.db import UTCDateTime
+from core.models import Base
 
 SCRIPT_LOCATION = Path(__file__).resolve().parent
 
@@ -61,8 +62,6 @@ def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | 
 
 def context_options(connection: Connection) -> dict[str, Any]:
     """Options shared by env.py and the schema-drift check (``compare_metadata``)."""
-    from core.models import Base
-
     is_sqlite = connection.dialect.name == "sqlite"
     return {
         "target_metadata": Base.metadata,

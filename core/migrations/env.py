@@ -13,7 +13,8 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from core.migrations import context_options, create_migration_engine
+from core.migrations import context_options, create_migration_engine, render_item
+from core.models import Base
 
 config = context.config
 
@@ -35,9 +36,6 @@ async def run_with_own_connection(database_url: str) -> None:
 
 def run_offline(database_url: str) -> None:
     """``--sql`` mode: print the DDL instead of running it."""
-    from core.migrations import render_item
-    from core.models import Base
-
     context.configure(
         url=database_url,
         target_metadata=Base.metadata,

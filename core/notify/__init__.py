@@ -8,12 +8,11 @@ from core.notify.base import (
     Delivery,
     Notifier,
     Recipient,
-    notifiers_for,
     register_notifier,
     unregister_notifier,
 )
 from core.notify.log import LogNotifier
-from core.notify.relay import RelayStats, relay_outbox
+from core.notify.relay import RelayStats, notifiers_for, relay_outbox
 from core.notify.smtp import SmtpNotifier
 
 __all__ = [

@@ -85,17 +85,6 @@ def unregister_notifier(name: str, *, rt: Runtime | None = None) -> None:
         rt.extras.get(_EXTRAS_KEY, {}).pop(name, None)
 
 
-def notifiers_for(rt: Runtime) -> list[Notifier]:
-    """What the relay delivers to: log, SMTP when configured, then the registered ones.
-
-    A runtime's own registrations override process-wide ones of the same name.
-    """
-    from core.notify.log import LogNotifier
-    from core.notify.smtp import SmtpNotifier
-
-    found: dict[str, Notifier] = {"log": LogNotifier()}
-    if rt.settings.smtp_url:
-        found["email"] = SmtpNotifier.from_settings(rt.settings)
-    found.update(_GLOBAL)
-    found.update(rt.extras.get(_EXTRAS_KEY, {}))
-    return list(found.values())
+def registered_notifiers(rt: Runtime) -> dict[str, Notifier]:
+    """The registered notifiers by name; a runtime's own override process-wide ones."""
+    return {**_GLOBAL, **rt.extras.get(_EXTRAS_KEY, {})}

@@ -33,8 +33,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import insert_ignoring_duplicates
 from core.models import NotificationDelivery, OutboxEvent
-from core.notify.base import Delivery, Notifier, Recipient, notifiers_for
+from core.notify.base import Delivery, Notifier, Recipient, registered_notifiers
+from core.notify.log import LogNotifier
 from core.notify.messages import compose, recipients
+from core.notify.smtp import SmtpNotifier
 
 if TYPE_CHECKING:
     from core.runtime import Runtime
@@ -278,6 +280,18 @@ async def _settle(
             .values(**values)
             .execution_options(synchronize_session=False)
         )
+
+
+def notifiers_for(rt: Runtime) -> list[Notifier]:
+    """What the relay delivers to: log, SMTP when configured, then the registered ones.
+
+    A runtime's own registrations override process-wide ones of the same name.
+    """
+    found: dict[str, Notifier] = {"log": LogNotifier()}
+    if rt.settings.smtp_url:
+        found["email"] = SmtpNotifier.from_settings(rt.settings)
+    found.update(registered_notifiers(rt))
+    return list(found.values())
 
 
 async def relay_outbox(rt: Runtime, *, limit: int = BATCH_SIZE, guarded: bool = True) -> RelayStats:

@@ -113,3 +113,12 @@ def test_the_vocabulary_ships_as_package_data() -> None:
     pyproject = (Path(__file__).parents[2] / "pyproject.toml").read_text("utf-8")
     assert '"concierge.planner.nlu" = ["data/*.yaml"]' in pyproject
     assert vocabulary().words
+
+
+def test_the_intent_tables_ship_as_package_data() -> None:
+    data = resources.files("concierge.planner.nlu").joinpath("data").joinpath("intents.yaml")
+    tables = yaml.safe_load(data.read_text("utf-8"))
+    assert {"intents", "trip", "not_names"} <= set(tables)  # choices: nlu/picks.yaml
+    # YAML reads a bare Yes/No as a boolean: the name list must stay strings.
+    assert all(isinstance(n, str) for n in tables["not_names"])
+    assert understand("hello", NOW).intent == Intent.GREET

@@ -21,6 +21,7 @@ from datetime import date
 
 import pytest
 
+from concierge.planner.nlu.dates import read_dates
 from concierge.planner.nlu.intents import understand
 from concierge.planner.nlu.places import find_places
 from tests.concierge.planner_kit import NOW
@@ -529,3 +530,22 @@ def test_heldout_reading(text: str, want: Want) -> None:
 )
 def test_date_words_are_never_places(text: str) -> None:
     assert find_places(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "depart", "question"),
+    [
+        # Forms dateparser's search misreads (it gives 1 Jan, 1 Dec 2027 or nothing).
+        ("first monday in january", D(2027, 1, 4), None),
+        ("the last friday of the month", D(2026, 12, 25), None),
+        ("the 2nd Tuesday of next month", D(2027, 1, 12), None),
+        ("third wednesday in march", D(2027, 3, 17), None),
+        ("the twelfth of december", D(2026, 12, 12), None),
+        # A month with no day is a question, however it is written.
+        ("mid-december", None, "Which day in December?"),
+        ("late Jan", None, "Which day in January?"),
+    ],
+)
+def test_thin_layer_forms(text: str, depart: date | None, question: str | None) -> None:
+    reading = read_dates(text, NOW)
+    assert (reading.depart, reading.question) == (depart, question)

@@ -80,15 +80,17 @@ def answer(ask: PolicyAsk, out: GetPolicyOutput) -> str:
         return _airlines_answer(rules, low)
     if re.search(r"\bchains?\b", low):
         return _chains_answer(rules)
-    if ask.amount_major is not None or re.search(
-        r"\bapprov|\bsign[- ]?off|\bsign off|\bthreshold", low
-    ):
+    if ask.amount_major is not None:
         return _approval_answer(rules, ask)
     if re.search(
-        r"\bahead\b|\badvance\b|\bnotice\b|\blast[- ]minute\b|\bweek out\b|\bdays? (?:before|out)\b|\bshort notice\b",
+        r"\bahead\b|\badvance\b|\bnotice\b|\blast[- ]minute\b|\bweek out\b"
+        r"|\b(?:days?|a week|weeks?) (?:before|out|early)\b|\bshort notice\b",
         low,
     ):
+        # Booking late: the advance rule (which also says who approves it).
         return _advance_answer(rules)
+    if re.search(r"\bapprov|\bsign[- ]?off|\bsign off|\bthreshold", low):
+        return _approval_answer(rules, ask)
     if hotelish:
         return _hotel_answer(rules, ask)
     if re.search(r"\bcabin|\bclass\b|\bfly\b|\bflights?\b", low):

@@ -21,6 +21,7 @@ INACTIVE = frozenset({"cancelled", "expired", "failed"})
 # The order facets are answered in when a question carries several ("what terminal does
 # my flight leave from" is about the terminal, "when do I land" about the landing).
 _ORDER = (
+    "have",
     "terminal",
     "locator",
     "refundable",
@@ -48,6 +49,7 @@ class TripAsk:
     day: dt.date | None = None
     cabin: str | None = None  # "am I flying economy?"
     kind: str | None = None  # flight | hotel, when the question names one
+    flight: str | None = None  # a flight number named ("BA 19")
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ def matching(trips: list[TripOut], ask: TripAsk, today: dt.date) -> list[TripOut
     found = active
     if ask.city is not None:
         found = [t for t in found if ask.city in t.places]
+    if ask.flight is not None:
+        found = [t for t in found if _squeeze(ask.flight) in {_squeeze(f) for f in t.flights}]
     if ask.day is not None:
         found = [
             t
@@ -82,8 +86,12 @@ def matching(trips: list[TripOut], ask: TripAsk, today: dt.date) -> list[TripOut
     return sorted(found, key=soon)
 
 
+def _squeeze(flight: str) -> str:
+    return flight.replace(" ", "").upper()
+
+
 def not_found(ask: TripAsk, trips: list[TripOut]) -> str:
-    where = f" to {ask.city}" if ask.city else ""
+    where = f" on {ask.flight}" if ask.flight else f" to {ask.city}" if ask.city else ""
     when = f" on {spoken_day(ask.day)}" if ask.day else ""
     active = [t for t in trips if t.status not in INACTIVE]
     if not active:
@@ -118,6 +126,10 @@ def _flight(b: BookingOut, ask: TripAsk, now: dt.datetime) -> SegmentOut | None:
     flights = _flights(b)
     if not flights:
         return None
+    if ask.flight is not None:
+        named = [s for s in flights if _squeeze(s.flight or "") == _squeeze(ask.flight)]
+        if named:
+            return named[0]
     if "return" in ask.facets:
         leaving = [s for s in flights if ask.city and city_of(s.origin or "") == ask.city]
         return leaving[-1] if leaving else flights[-1]
@@ -142,6 +154,8 @@ def _lands(s: SegmentOut) -> str:
 
 def answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
     facet = main_facet(ask)
+    if facet == "have":
+        return _has(ask, b)
     if facet == "status":
         return _status(b)
     if facet == "cost":
@@ -212,6 +226,22 @@ def _day(iso: str | None) -> str:
     return spoken_day(day) if day else "?"
 
 
+def _has(ask: TripAsk, b: BookingOut) -> TripAnswer:
+    """ "Do I have a hotel (a flight) booked in Paris?" """
+    if ask.kind == "hotel" or (ask.kind is None and "hotel" in ask.facets):
+        hotels = [h for h in _hotels(b) if ask.city is None or h.city == ask.city]
+        if not hotels:
+            return TripAnswer(f"No — there's no hotel in {_name(b)}. Want me to find one?")
+        return _hotel(ask, b, "hotel")
+    flights = _flights(b)
+    if not flights:
+        return TripAnswer(f"No — there's no flight in {_name(b)}. Want me to find one?")
+    lines = "; ".join(
+        f"{s.flight} {s.origin}→{s.destination} {render.when(s.depart)}" for s in flights
+    )
+    return TripAnswer(f"Yes — {_name(b)} has {lines} ({render.status_text(b.status)}).")
+
+
 def _next_day(s: SegmentOut) -> str:
     a, d = render.day_of(s.arrive), render.day_of(s.depart)
     if a and d and a > d:
@@ -258,6 +288,10 @@ def _hotel(ask: TripAsk, b: BookingOut, facet: str) -> TripAnswer:
     )
 
 
+def _who(role: str) -> str:
+    return "your manager" if role == "manager" else role_label(role)
+
+
 def _status(b: BookingOut) -> TripAnswer:
     name = _name(b)
     status = b.status
@@ -267,7 +301,7 @@ def _status(b: BookingOut) -> TripAnswer:
         return TripAnswer(f"Yes — {name} is confirmed{ref}.")
     if status == "pending_approval":
         who = b.policy.approvals_required
-        by = f" from {' and '.join(role_label(r) for r in who)}" if who else ""
+        by = f" from {' and '.join(_who(r) for r in who)}" if who else ""
         why = f" ({'; '.join(b.policy.violations)})" if b.policy.violations else ""
         return TripAnswer(
             f"Not yet — {name} is waiting for approval{by}{why}. It's confirmed as soon as it's approved."

@@ -153,7 +153,9 @@ def _trip_ask(u: Understanding) -> TripAsk:
         if re.search(r"\bflights?\b|\bfare\b", low)
         else None
     )
-    return TripAsk(u.text, u.facets, city, u.dates.depart, u.cabin, kind)
+    named = re.search(r"\b([A-Z]{2}|[A-Z]\d|\d[A-Z]) ?(\d{1,4})\b", u.text)
+    flight = f"{named.group(1)} {named.group(2)}" if named else None
+    return TripAsk(u.text, u.facets, city, u.dates.depart, u.cabin, kind, flight)
 
 
 def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
@@ -161,7 +163,7 @@ def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decis
     and days), its details from ``get_booking``, the answer from those outputs."""
     ask = _trip_ask(u)
     booking_id = u.booking_id
-    named = ask.city is not None or ask.day is not None
+    named = ask.city is not None or ask.day is not None or ask.flight is not None
     if booking_id is None and not named and state.last_intent == Intent.ASK_TRIP:
         # "and when do I land?" right after a question about a trip: the same trip.
         booking_id = state.current_booking

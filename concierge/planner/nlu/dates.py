@@ -113,6 +113,16 @@ def _p(template: str, *names: str) -> str:
 
 # Order matters: ranges before single dates, longer forms before shorter ones.
 _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
+    (
+        "nth_weekday",
+        re.compile(
+            r"\b(?:the\s+)?(?P<nth>first|1st|second|2nd|third|3rd|fourth|4th|last|final)\s+(?P<wd>"
+            + _WD
+            + r")\s+(?:of|in)\s+(?:(?P<rel>the|this|next|the following)\s+month\b|"
+            + _p(_MON, "m")
+            + r"\b)"
+        ),
+    ),
     ("iso", re.compile(r"\b(?P<y>20\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")),
     (
         "md_range",
@@ -490,6 +500,29 @@ def _interpret(kind: str, m: re.Match[str], today: date, month_first: bool) -> M
             monday += timedelta(days=7)
         day = monday + timedelta(days=4 if g["edge"] in {"end", "back end", "tail end"} else 0)
         return mk(day if day >= today else day + timedelta(days=7))
+    if kind == "nth_weekday":
+        # "the first Monday in January", "the last Friday of the month"
+        if g.get("m"):
+            month = MONTHS[g["m"]]
+            year = today.year if month >= today.month else today.year + 1
+        else:
+            year, month = _add_months(
+                today, 1 if "next" in g["rel"] or "following" in g["rel"] else 0
+            )
+        wd = WEEKDAYS[g["wd"]]
+        first_day = date(year, month, 1)
+        if g["nth"] in {"last", "final"}:
+            next_first = date(*_add_months(first_day, 1), 1)
+            last_day = next_first - timedelta(days=1)
+            day = last_day - timedelta(days=(last_day.weekday() - wd) % 7)
+        else:
+            nth = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(g["nth"]) or int(
+                g["nth"][0]
+            )
+            day = first_day + timedelta(days=(wd - first_day.weekday()) % 7 + 7 * (nth - 1))
+        if day < today and g.get("m"):
+            return None
+        return mk(day)
     if kind == "weekday":
         return mk(_weekday(today, WEEKDAYS[g["wd"]], g.get("mod"), g.get("after")))
     if kind == "weekend":
@@ -562,8 +595,8 @@ _PAST = re.compile(
 )
 _AROUND_DATE = re.compile(r"\b(?:the|a)\s+(?:night|day|evening)\s+(before|after)\b(?!\s+tomorrow)")
 _BARE_MONTH = re.compile(
-    r"\b(?:in|during|early|mid|late|end of|beginning of)\s+(?:-\s*)?("
-    + "|".join(m for m in MONTHS if len(m) > 3)
+    r"\b(?:in|during|early|mid|late|end of|beginning of)[\s-]+("
+    + "|".join(sorted(MONTHS, key=len, reverse=True))
     + r")\b"
 )
 _NEXT_WEEK = re.compile(r"\b(?:next|this|the following) week\b|\bnext month\b")
@@ -600,7 +633,8 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
             return reading
         bare = _BARE_MONTH.search(low)
         if bare:
-            reading.question = f"Which day in {bare.group(1).capitalize()}?"
+            month_name = date(2000, MONTHS[bare.group(1)], 1).strftime("%B")
+            reading.question = f"Which day in {month_name}?"
         elif _NEXT_WEEK.search(low):
             reading.question = f"Which day {_NEXT_WEEK.search(low).group(0)}?"  # type: ignore[union-attr]
         return reading

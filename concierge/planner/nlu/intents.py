@@ -5,6 +5,10 @@ references are found independently, anywhere in the sentence — and the intent
 comes from cue words ranked from the most specific (an approval decision, a
 cancellation) to the most general (a search). ``understand`` never looks at the
 conversation; the dialogue policy combines this reading with the state.
+
+The phrase tables (intent cues, trip details, ways to point at an option, words
+that are not names) are data, ``data/intents.yaml``; yes/no answers are read by
+``answers.py`` from ``data/answers.yaml``.
 """
 
 from __future__ import annotations
@@ -15,7 +19,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
-from typing import Final
+from importlib import resources
+from typing import Any, Final
+
+import yaml
 
 from concierge.planner.nlu import answers, asks, numbers, picks
 from concierge.planner.nlu.dates import DateReading, read_dates
@@ -118,264 +125,62 @@ class Understanding:
         )
 
 
-_CABINS: Final = [
-    (
-        "first",
-        re.compile(r"\bfirst[- ]?class\b|\bin first\b|\bfly(?:ing)? first\b|\bfirst cabin\b"),
-    ),
-    (
-        "premium",
-        re.compile(
-            r"\bpremium(?:[- ]economy)?\b|\bpremium cabin\b|\beconomy plus\b|\bcomfort\+?\b"
-        ),
-    ),
-    (
-        "business",
-        re.compile(
-            r"\bbusiness(?:[- ]class)?\b(?!\s+(?:trip|meeting|reasons?|travel|purposes?|day|hours))|\bbiz(?: class)?\b(?!\s+(?:trip|meeting|travel))|\bj class\b|\bupgrade\b"
-        ),
-    ),
-    (
-        "economy",
-        re.compile(r"\beconomy\b|\bcoach\b|\bmain cabin\b|\bstandard class\b|\btourist class\b"),
-    ),
-]
-_GREET: Final = re.compile(
-    r"^(?:hi|hello|hey|hiya|howdy|yo|good (?:morning|afternoon|evening)|greetings)"
-    r"(?: there| concierge| team)?[!.,]*(?:\s*how are you\??)?[!. ]*$"
-)
-_THANKS: Final = re.compile(
-    r"^(?:(?:great|perfect|awesome|cool|nice|ok|okay|lovely|brilliant)[,!. ]*)?"
-    r"(?:thanks?|thank you|thx|ty|cheers|much appreciated|appreciate it)"
-    r"(?: (?:so|very) much| a lot| again)?[!. ]*(?:that'?s all|bye|goodbye)?[!. ]*$|^(?:bye|goodbye|that'?s all)[!. ]*$"
-)
-_HELP: Final = re.compile(
-    r"\b(?:what can you do|help me\??$|^help\b|how does this work|what do you do)\b"
-)
-_OUT_OF_SCOPE: Final = re.compile(
-    r"\b(?:weather|forecast|jokes?|poems?|songs?|recipes?|restaurants?|dinner|cars?|car rentals?|rent(?:al|ing)?|"
-    r"uber|lyft|taxis?|cabs?|trains?|rail|railway|bus|buses|ferry|ferries|cruises?|visas?|passports?|vaccines?|"
-    r"vaccinations?|stocks?|bitcoin|crypto|movies?|films?|football|soccer|scores?|translate|news|yourself|"
-    r"meaning of life|homework|coding|python|expense reports?|reimburse(?:ment)?s?|tickets? to (?:a|the) (?:show|game|concert)|"
-    r"concerts?|theat(?:er|re)|museums?|tours?|sightseeing|currency exchange|exchange rate)\b"
-)
+@lru_cache(maxsize=1)
+def _tables() -> dict[str, Any]:
+    """The phrase tables (``data/intents.yaml``)."""
+    raw: dict[str, Any] = yaml.safe_load(
+        resources.files("concierge.planner.nlu")
+        .joinpath("data")
+        .joinpath("intents.yaml")
+        .read_text("utf-8")
+    )
+    return raw
+
+
+def _rx(section: str, name: str) -> re.Pattern[str]:
+    return _join(_tables()[section][name])
+
+
+def _join(alternatives: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(alternatives))
+
+
+_CABINS: Final = [(name, _join(alts)) for name, alts in _tables()["trip"]["cabins"].items()]
+_GREET: Final = _rx("intents", "greet")
+_THANKS: Final = _rx("intents", "thanks")
+_HELP: Final = _rx("intents", "help")
+_OUT_OF_SCOPE: Final = _rx("intents", "out_of_scope")
+_DECIDE: Final = _rx("intents", "decide")
+_APPROVALS: Final = _rx("intents", "approvals")
+_CANCEL: Final = _rx("intents", "cancel")
+_DISRUPTED: Final = _rx("intents", "disrupted")
+_CHANGE: Final = _rx("intents", "change")
+_TRIPS: Final = _rx("intents", "trips")
+_PROFILE: Final = _rx("intents", "profile")
+_POLICY: Final = _rx("intents", "policy")
+_FLIGHT_WORDS: Final = _rx("trip", "flight_words")
+_HOTEL_WORDS: Final = _rx("trip", "hotel_words")
+_HOTEL_ONLY: Final = _rx("trip", "hotel_only")
+_HOTEL_IN: Final = _rx("trip", "hotel_in")
+_HOTEL_TOO: Final = _rx("trip", "hotel_too")
+_NO_HOTEL: Final = _rx("trip", "no_hotel")
+_ONE_WAY: Final = _rx("trip", "one_way")
+_ROUND: Final = _rx("trip", "round_trip")
+_DIRECT: Final = _rx("trip", "direct")
+_ALLOW_STOPS: Final = _rx("trip", "allow_stops")
+_INSIST: Final = _rx("intents", "insist")
+_EARLIER_LATER: Final = _rx("trip", "earlier_later")
+_CLEAR_TIME: Final = _rx("trip", "clear_time")
+_PASSENGER_DELTA: Final = _rx("trip", "passenger_delta")
+_PASSENGER_LESS: Final = _rx("trip", "passenger_less")
+_ACCEPT: Final = _rx("intents", "accept")
+_SORTS: Final = [(name, _join(alts)) for name, alts in _tables()["trip"]["sorts"].items()]
+_SHIFT: Final = [(int(days), _join(alts)) for days, alts in _tables()["trip"]["shift"].items()]
+_NOT_NAMES: Final = frozenset(_tables()["not_names"])
 _BOOKING_ID: Final = re.compile(r"\bBK-?[A-Z0-9]{4,10}\b", re.IGNORECASE)
 _APPROVAL_ID: Final = re.compile(r"\bAPR?-[A-Z0-9]{1,12}\b", re.IGNORECASE)
-_DECIDE: Final = re.compile(
-    r"(?<![-\w])(?P<v>approve|sign off on|authori[sz]e|accept|green-?light|okay|"
-    r"reject|decline|deny|refuse|turn down|say no to|don'?t approve|do not approve)\b"
-)
-_APPROVALS: Final = re.compile(
-    r"\b(?:approvals?|needs? my (?:approval|sign[- ]?off|ok)|to approve|waiting (?:on|for) me|"
-    r"pending requests?|requests? (?:for|waiting)|my inbox|sign[- ]?offs?)\b"
-)
-_CANCEL: Final = re.compile(
-    r"\b(?:want|get|need|request)\s+(?:a\s+|my\s+)?refund\b|\bcancel+(?:l?ed|l?ing)?\b|\bcall off\b|\bscrap\b|\bdrop (?:the|my) (?:hold|booking|trip)\b|\brelease the hold\b"
-    r"|\bforget (?:the whole thing|the (?:whole )?trip|everything|about (?:it|the trip))\b|\b(?:the )?trip is off\b"
-    r"|\bnot going any ?more\b"
-)
-_DISRUPTED: Final = re.compile(
-    r"\b(?:was|got|been|is|has been|were|are) (?:cancell?ed|delayed|disrupted)\b|\bflight (?:cancell?ation|delay)\b|"
-    r"\bmissed (?:my|the) (?:flight|connection)\b|\bstill on\b|\bon time\b|\bstill (?:flying|happening|going ahead|scheduled)\b|"
-    r"\bwhat happened to (?:my|the) flight|\bstatus of (?:my|the) flight|\bis (?:my|the) flight (?:ok|okay|delayed|cancell?ed|on)\b|\bdisruption\b|\brebook(?:ing)?\b|\bwhat are my options\b|\balternatives?\b"
-)
-_CHANGE: Final = re.compile(
-    r"\b(?:change|move|switch|shift|push|postpone|bring forward|reschedule|modify)\b.*\b(?:flight|booking|trip|it|return|reservation|date|BK-?\w+)\b"
-    r"|\b(?:flight|booking|trip)\b.*\b(?:change|move|reschedule|postpone)\b"
-)
-_TRIPS: Final = re.compile(
-    r"\b(?:my|our|upcoming|current|all|list|show|see|what|which|any)\b.{0,20}\b(?:trips|bookings|reservations|itinerar(?:y|ies)|travel plans)\b|"
-    r"\b(?:trips?|bookings?|travel)\b.{0,25}\b(?:coming up|upcoming|planned|scheduled|ahead)\b|"
-    r"\bwhat (?:have|did) i book|\bwhat (?:do|have) i (?:have )?booked\b|\bwhat(?:'s| is) booked\b|\bwhere am i (?:going|flying)\b|\bwhat(?:'s| is) (?:booked|my status)\b|\bmy upcoming\b|"
-    r"\bmy holds?\b|\bhold expir|\bstatus of (?:my|the) (?:booking|trip|flight|reservation)s?\b|\bmy (?:booking|reservation|trip)s?\b(?=\s*\??$)"
-)
-_PROFILE: Final = re.compile(
-    r"\b(?:my profile|who am i|my home airport|my manager|who (?:is|'s) my (?:manager|boss)|my preferences|who approves|my approver|"
-    r"who can i book for|my details|about me)\b"
-)
-_POLICY: Final = re.compile(
-    r"\b(?:polic(?:y|ies)|allowed|permitted|allowance|(?:ok|okay|fine|acceptable) (?:for|on|to)|max(?:imum)?\b.{0,20}\b(?:spend|pay|cost)|in advance|ahead of time|how (?:many days|far|long) (?:ahead|before|in advance)|can i (?:fly|book|stay|take|go|get|use|expense)|am i able to|"
-    r"is it ok(?:ay)? to|caps?\b|limit|rules?|per diem|need (?:an? )?approval|approval (?:needed|required)|"
-    r"requires? approval|maximum|max(?:imum)? (?:rate|price|nightly)|how much can i|in policy|out of policy|"
-    r"compliant|preferred (?:airlines?|vendors?|hotels?|chains?)|blocked|banned|how far (?:ahead|in advance)|"
-    r"advance booking|book ahead)\b"
-)
-_FLIGHT_WORDS: Final = re.compile(
-    r"\b(?:(?:want|need|like|have) to (?:go|travel|fly|get away)|go somewhere|fly|flying|flights?|plane|airfare|fare|tickets?|seats?|depart|round ?trip|one[- ]way|return flight|nonstop|direct|layover|connection|cabin|economy|business class|premium|first class|go to|get to|travel to|trip to|head(?:ing)? to|be in|visit)\b"
-)
-_HOTEL_WORDS: Final = re.compile(
-    r"\b(?:hotels?|rooms?|accommodation|lodging|place to stay|somewhere to stay|stay(?:ing)?|nights?|check[- ]?in|check[- ]?out|inn|suite)\b"
-)
-_HOTEL_ONLY: Final = re.compile(
-    r"\b(?:just|only)(?: need| want| looking for)? (?:a |the )?(?:hotel|room|accommodation)s?\b|\bhotel only\b"
-    r"|\bno flights?\b|\bdon'?t need (?:a |the )?flights?\b|\bi(?:'m| am)? already (?:there|have (?:a |my )?flights?)\b"
-)
-_HOTEL_IN: Final = re.compile(
-    r"\b(?:hotels?|rooms?|accommodation|place to stay|somewhere to stay)\b(?:\s+\w+){0,3}?\s+(?:in|at|near)\b"
-)
-_HOTEL_TOO: Final = re.compile(
-    r"\b(?:and|with|plus|also|too)\s+(?:a\s+|the\s+)?(?:hotel|room)|\b(?:hotel|room)s?\s+too\b"
-)
-_NO_HOTEL: Final = re.compile(
-    r"\b(?:no|without|skip|drop|don'?t need|do not need|not) (?:a |the |any )?(?:hotels?|rooms?|accommodation)\b|\b(?:just|only) (?:the |a )?flights?\b|\bflight only\b"
-)
-_ONE_WAY: Final = re.compile(
-    r"\bone[- ]way\b|\bno return\b|\bsingle (?:ticket|flight)\b|\bjust (?:the )?outbound\b"
-)
-_ROUND: Final = re.compile(
-    r"\bround[- ]?trip\b|\breturn (?:ticket|flight)s?\b|\band back\b|\bthere and back\b"
-)
-_DIRECT: Final = re.compile(
-    r"\b(?:direct|non[- ]?stop|no (?:stops|layovers?|connections?)|without (?:stops|a stop|layovers?|connections?))\b"
-)
-_ALLOW_STOPS: Final = re.compile(
-    r"\b(?:one stop is (?:ok|fine)|(?:allow|with|ok with|accept|include|any) (?:a |one )?(?:stops?|layovers?|connections?)|stops are (?:ok|fine)|connections? (?:is|are) (?:ok|fine))\b"
-)
-_SORTS: Final = [
-    ("duration", re.compile(r"\b(?:fastest|quickest|shortest|least time)\b")),
-    ("depart", re.compile(r"\b(?:earliest|first flight|first departure|as early as possible)\b")),
-    (
-        "arrive",
-        re.compile(
-            r"\b(?:arrive earliest|earliest arrival|land(?:s|ing)? earliest|get(?:s)? there (?:first|earliest))\b"
-        ),
-    ),
-    (
-        "price",
-        re.compile(
-            r"\b(?:cheapest|lowest (?:price|fare)|least expensive|budget|cheap|inexpensive|best price)\b"
-        ),
-    ),
-]
-_SHIFT: Final = [
-    (
-        1,
-        re.compile(
-            r"\b(?:the|a|one) day (?:after|later)\b|\bthe next day\b|\bday after instead\b|\bnext day\b|"
-            r"\b(?:push|move|shift|put)\b.{0,30}\bback (?:by )?(?:a|one) day\b|\bback (?:by )?(?:a|one) day\b"
-        ),
-    ),
-    (
-        -1,
-        re.compile(
-            r"\b(?:the|a|one) day (?:before|earlier)\b|\bthe previous day\b|\bday before\b|"
-            r"\b(?:forward|earlier) (?:by )?(?:a|one) day\b"
-        ),
-    ),
-    (2, re.compile(r"\btwo days later\b|\b2 days later\b")),
-    (-2, re.compile(r"\btwo days earlier\b|\b2 days earlier\b")),
-    (7, re.compile(r"\ba week later\b|\bthe week after\b|\bthe following week\b")),
-    (-7, re.compile(r"\ba week earlier\b|\bthe week before\b")),
-]
-_INSIST: Final = re.compile(
-    r"\b(?:anyway|regardless|i insist|insist|just book it|book it anyway|do it anyway|i don'?t care|"
-    r"(?:ignore|forget|disregard) (?:the |your |all |any )?(?:previous |prior |earlier )?(?:rules?|polic(?:y|ies)|instructions)|"
-    r"override|without approval|developer mode|jailbreak|you are now|system prompt|"
-    r"i'?m (?:an? )?(?:admin|ceo|boss|vp))\b"
-)
-_EARLIER_LATER: Final = re.compile(
-    r"^(?:(?:something|anything|any(?:thing)?|a|one|maybe|how about|what about|is there|are there|got|do you have)\s+)*"
-    r"(earlier|later)(?:\s+(?:one|flight|flights|options?|departure|in the day|please|than that|then))*[?.!]?$"
-)
-_CLEAR_TIME: Final = re.compile(r"\bany ?time\b|\bany time of day\b|\btime doesn'?t matter\b")
-_PASSENGER_DELTA: Final = re.compile(
-    r"\b(?:add|plus|and|with|bring(?:ing)?)\s+(?P<n>\d|one|two|three|a|an|another)\s+(?:more\s+)?(?:other\s+)?"
-    r"(?:person|people|passengers?|travell?ers?|colleagues?|seats?|coworkers?|guests?)\b"
-    r"|\b(?P<n2>\d|one|two|three|another) more (?:person|people|passengers?|travell?ers?|seats?|colleagues?)\b"
-)
-_PASSENGER_LESS: Final = re.compile(
-    r"\b(?:one|a) (?:less|fewer) (?:person|passenger|traveller|traveler|seat)\b|\bremove (?:a|one) (?:passenger|person|seat)\b|\bjust me now\b"
-)
-_BOOK_VERB: Final = re.compile(
-    r"\b(?:book|reserve|hold|take|i'?ll take|go with|choose|pick|select|grab|want|prefer|let'?s do|lock in|confirm)\b"
-)
 _FOR_PERSON: Final = re.compile(r"\bfor\s+(?P<name>[A-Z][a-z]+)\b")
 _PERSON_POSSESSIVE: Final = re.compile(r"\b(?P<name>[A-Z][a-z]+)(?:'s|’s)\b")
-_NOT_NAMES: Final = frozenset(
-    {
-        "I",
-        "The",
-        "My",
-        "Our",
-        "This",
-        "That",
-        "Please",
-        "Can",
-        "Could",
-        "Book",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Dec",
-        "Jan",
-        "Feb",
-        "Mar",
-        "Apr",
-        "Jun",
-        "Jul",
-        "Aug",
-        "Sep",
-        "Sept",
-        "Oct",
-        "Nov",
-        "Today",
-        "Tomorrow",
-        "Christmas",
-        "Me",
-        "Us",
-        "Business",
-        "Economy",
-        "Premium",
-        "First",
-        "Let",
-        "Yes",
-        "No",
-        "Hi",
-        "Hello",
-        "Hey",
-        "Thanks",
-        "What",
-        "Which",
-        "Who",
-        "Show",
-        "Find",
-        "Approve",
-        "Reject",
-        "Cancel",
-        "Mr",
-        "Ms",
-        "Mrs",
-        "Dr",
-        "Option",
-        "Hotel",
-        "Flight",
-        "Flights",
-        "One",
-        "Two",
-        "Marriott",
-        "Hilton",
-        "Hyatt",
-        "Trip",
-        "New",
-        "It",
-    }
-)
 _NOTE: Final = re.compile(r"(?:because|since|as|reason:|note:|—|–|-|,)\s*(?P<note>[^.?!]{4,})")
 
 
@@ -587,9 +392,13 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     if u.options:
         u.intent = Intent.SELECT
         return u
-    if re.search(r"\bbook (?:it|that|this|them|both)\b|\bi'?ll take it\b|\bgo ahead\b", low):
+    if _ACCEPT.search(low):
         u.intent = Intent.YES
     return u
+
+
+# A flight named by its number ("BA 19", "UA2104"): a question about it is about a booking.
+_FLIGHT_NUMBER: Final = re.compile(r"\b(?:[A-Z]{2}|[A-Z]\d|\d[A-Z]) ?\d{1,4}\b")
 
 
 def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
@@ -600,7 +409,7 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
     u.facets = asks.trip_facets(clean)
     if not u.facets:
         return False
-    if asks.is_own(clean) or u.booking_id:
+    if asks.is_own(clean) or u.booking_id or _FLIGHT_NUMBER.search(clean):
         return True
     # "the Paris hotel", "the London flight": a booking named by its place.
     return bool(
