@@ -52,6 +52,7 @@ from core.booking.changes import (
     refund_change,
     release_sold,
 )
+from core.booking.keys import void_key
 from core.booking.service import cancel_unpaid, load_booking_view
 from core.errors import ConcurrentUpdate, InvalidTransition
 from core.identity import Caller
@@ -317,7 +318,7 @@ async def finish_cancel(rt: Runtime, change_id: str) -> bool:
 async def _void(rt: Runtime, booking_id: str, payment_id: str, ref: str) -> None:
     """Release an uncaptured authorization of a booking cancelled before payment."""
     try:
-        await rt.payments.void(ref, idempotency_key=f"booking:{booking_id}:void")
+        await rt.payments.void(ref, idempotency_key=void_key(booking_id))
     except InvalidTransition:
         log.info("payment %s of %s was not voidable any more", ref, booking_id)
         return

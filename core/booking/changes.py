@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.booking.keys import refund_key, supplier_cancel_key
 from core.errors import ConcurrentUpdate
 from core.ids import new_id
 from core.models import (
@@ -53,25 +54,6 @@ def crash_point(rt: Runtime, name: str) -> None:
     if rt.extras.get("crash_at") == name:
         rt.extras.pop("crash_at")
         raise SimulatedCrash(name)
-
-
-# -- our deterministic keys ------------------------------------------------------------
-
-
-def refund_key(booking_id: str, change: BookingChange, payment: Payment) -> str:
-    """``booking:{id}:refund`` for a cancellation's refund of the original payment;
-    every other refund is named by its change and payment so none can collide."""
-    if change.kind == "cancel" and payment.idempotency_key == f"booking:{booking_id}:authorize":
-        return f"booking:{booking_id}:refund"
-    return f"booking:{booking_id}:change:{change.id}:refund:{payment.id}"
-
-
-def segment_book_key(booking_id: str, segment_id: str) -> str:
-    return f"booking:{booking_id}:segment:{segment_id}:book"
-
-
-def supplier_cancel_key(booking_id: str, segment_id: str) -> str:
-    return f"booking:{booking_id}:segment:{segment_id}:cancel"
 
 
 # -- the ledger ------------------------------------------------------------------------

@@ -61,10 +61,9 @@ from core.booking.changes import (
     ensure_no_open_change,
     refund_change,
     release_sold,
-    segment_book_key,
-    supplier_cancel_key,
 )
 from core.booking.items import other_items, plan_flight, red_reasons, segment_request
+from core.booking.keys import change_key, segment_book_key, supplier_cancel_key
 from core.booking.service import load_booking_view
 from core.disruption.suggestions import list_suggestions
 from core.errors import (
@@ -129,10 +128,6 @@ STALE_AFTER = timedelta(seconds=60)
 #: New seats stay held this long while the saga runs (the sweeper never takes
 #: holds of confirmed bookings, this is for the record and for diagnostics).
 RUNNING_HOLD = timedelta(hours=2)
-
-
-def _key(booking_id: str, change_id: str, step: str) -> str:
-    return f"booking:{booking_id}:rebook:{change_id}:{step}"
 
 
 # -- start -------------------------------------------------------------------------------
@@ -423,7 +418,7 @@ async def run_rebook(rt: Runtime, change_id: str) -> None:
                 amount_minor=charge,
                 currency=currency,
                 payment_method=payment_method,
-                idempotency_key=_key(booking_id, change_id, "authorize"),
+                idempotency_key=change_key(booking_id, change_id, "authorize"),
                 metadata={"booking_id": booking_id, "change_id": change_id},
             )
             crash_point(rt, "after_rebook_authorize_call")
@@ -484,7 +479,7 @@ async def _record_payment(
     now = rt.clock.now()
     async with rt.db.uow() as session:
         change = await _load(session, change_id)
-        key = _key(change.booking_id, change_id, "authorize")
+        key = change_key(change.booking_id, change_id, "authorize")
         payment = await session.scalar(select(Payment).where(Payment.idempotency_key == key))
         if payment is None:
             payment = Payment(
@@ -574,7 +569,7 @@ async def _capture(rt: Runtime, change_id: str, booking_id: str) -> bool:
     assert ref is not None
     try:
         captured = await rt.payments.capture(
-            ref, idempotency_key=_key(booking_id, change_id, "capture")
+            ref, idempotency_key=change_key(booking_id, change_id, "capture")
         )
     except Exception as exc:
         log.warning("rebook %s: capture failed, the completer retries: %s", change_id, exc)
@@ -727,7 +722,7 @@ async def compensate(
                 log.exception("rebook %s: compensating cancel of %s failed", change_id, locator)
     if void_ref is not None:
         try:
-            await rt.payments.void(void_ref, idempotency_key=_key(booking_id, change_id, "void"))
+            await rt.payments.void(void_ref, idempotency_key=change_key(booking_id, change_id, "void"))
         except Exception:
             log.exception("rebook %s: void failed", change_id)
         else:

@@ -25,8 +25,15 @@ from core.approval.service import start_workflow
 from core.booking import states
 from core.booking.access import load_visible_booking
 from core.booking.changes import SimulatedCrash as SimulatedCrash
-from core.booking.changes import crash_point, segment_book_key, supplier_cancel_key
+from core.booking.changes import crash_point
 from core.booking.items import judge, policy_items, red_reasons, segment_request
+from core.booking.keys import (
+    authorize_key,
+    capture_key,
+    segment_book_key,
+    supplier_cancel_key,
+    void_key,
+)
 from core.booking.service import load_booking_view
 from core.errors import (
     HoldExpired,
@@ -68,18 +75,6 @@ CAPTURED = "captured"
 STALE_AFTER = timedelta(seconds=60)
 #: While confirming, holds are kept well past any sweep.
 CONFIRMING_HOLD = timedelta(hours=2)
-
-
-def authorize_key(booking_id: str) -> str:
-    return f"booking:{booking_id}:authorize"
-
-
-def capture_key(booking_id: str) -> str:
-    return f"booking:{booking_id}:capture"
-
-
-def void_key(booking_id: str) -> str:
-    return f"booking:{booking_id}:void"
 
 
 async def _request_approval(
