@@ -549,3 +549,19 @@ def test_date_words_are_never_places(text: str) -> None:
 def test_thin_layer_forms(text: str, depart: date | None, question: str | None) -> None:
     reading = read_dates(text, NOW)
     assert (reading.depart, reading.question) == (depart, question)
+
+
+@pytest.mark.parametrize(
+    ("text", "pax", "delta"),
+    [
+        ("add two more people", None, 2),
+        ("one less seat", None, -1),
+        ("I'm bringing my two colleagues", 3, 2),  # 3 in all when it starts a trip
+        ("make it 3 more passengers", None, 3),
+        ("with another colleague", None, 1),
+        ("me and 2 colleagues", 3, None),
+    ],
+)
+def test_passenger_changes_in_words(text: str, pax: int | None, delta: int | None) -> None:
+    u = understand(text, NOW)
+    assert (u.passengers, u.passenger_delta) == (pax, delta)

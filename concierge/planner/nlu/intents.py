@@ -430,13 +430,14 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
             break
     u.cabin = _cabin(low)
     u.passengers = numbers.passengers(low)
-    more = _PASSENGER_DELTA.search(low)
-    if more and not re.search(r"\bme and\b", low):
+    counted = numbers.normalize(low)  # number words as digits: "add two" -> "add 2"
+    more = _PASSENGER_DELTA.search(counted)
+    if more and not re.search(r"\bme and\b", counted):
         raw = more.group("n") or more.group("n2")
         u.passenger_delta = 1 if raw in {"a", "an", "another"} else word_number(raw or "1")
         if u.passengers == u.passenger_delta:
-            u.passengers = None
-    elif _PASSENGER_LESS.search(low):
+            u.passengers = None  # "add two colleagues": two more, not two in all
+    elif _PASSENGER_LESS.search(counted):
         u.passenger_delta = -1
     u.rooms = numbers.rooms(low)
     if _DIRECT.search(low):

@@ -82,7 +82,7 @@ _AND_ME = re.compile(
 )
 # "travelling with 2 coworkers", "flying w/ my boss": the speaker goes too.
 _GOING_WITH = re.compile(
-    rf"\b(?:with|w/|along with|together with|accompanied by)\s+(?:my\s+)?(?:(?P<n>{_NUM[1:-1]})\s+)?(?P<who>{_COMPANIONS})\b"
+    rf"\b(?:with|w/|along with|together with|accompanied by|bringing|taking)\s+(?:my\s+)?(?:(?P<n>{_NUM[1:-1]})\s+)?(?P<who>{_COMPANIONS})\b"
 )
 _ME_AND_NAME = re.compile(r"\b(?:me|myself)\s+(?:and|\+|plus)\s+(?!my\b)[a-z]+\b")
 _ROOMS = re.compile(
