@@ -44,7 +44,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -64,6 +64,7 @@ from core.booking.changes import (
 )
 from core.booking.items import other_items, plan_flight, red_reasons, segment_request
 from core.booking.keys import change_key, segment_book_key, supplier_cancel_key
+from core.booking.recovery import advance, load_fresh, record_authorization, resume_stale
 from core.booking.service import load_booking_view
 from core.disruption.suggestions import list_suggestions
 from core.errors import (
@@ -102,6 +103,7 @@ from core.models import (
 )
 from core.models import BookingStatus as S
 from core.money import format_money
+from core.payment.gateway import Authorization
 from core.policy.engine import evaluate
 from core.policy.items import PolicyItem
 from core.policy.service import get_rules
@@ -376,26 +378,19 @@ async def _sold_out(
 
 
 async def _load(session: AsyncSession, change_id: str) -> BookingChange:
-    change = await session.get(BookingChange, change_id, populate_existing=True)
-    assert change is not None
-    return change
+    return await load_fresh(session, BookingChange, change_id)
 
 
 async def _set_step(
     rt: Runtime, change_id: str, *, expected: str, step: str, **values: Any
 ) -> bool:
     async with rt.db.uow() as session:
-        result = await session.execute(
-            update(BookingChange)
-            .where(
-                BookingChange.id == change_id,
-                BookingChange.status == ChangeStatus.RUNNING,
-                BookingChange.step == expected,
-            )
-            .values(step=step, updated_at=rt.clock.now(), **values)
-            .execution_options(synchronize_session=False)
+        return await advance(
+            session, BookingChange, change_id,
+            active=BookingChange.status == ChangeStatus.RUNNING,
+            step_column=BookingChange.step, expected=expected, step=step,
+            now=rt.clock.now(), **values,
         )
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 async def run_rebook(rt: Runtime, change_id: str) -> None:
@@ -422,9 +417,7 @@ async def run_rebook(rt: Runtime, change_id: str) -> None:
                 metadata={"booking_id": booking_id, "change_id": change_id},
             )
             crash_point(rt, "after_rebook_authorize_call")
-            payment_id = await _record_payment(
-                rt, change_id, auth.ref, auth.declined, auth.decline_code, charge, currency
-            )
+            payment_id = await _record_payment(rt, change_id, auth, charge)
             if auth.declined:
                 await compensate(rt, change_id, f"Payment declined ({auth.decline_code})")
                 raise PaymentDeclined(
@@ -468,37 +461,21 @@ async def run_rebook(rt: Runtime, change_id: str) -> None:
 
 
 async def _record_payment(
-    rt: Runtime,
-    change_id: str,
-    ref: str,
-    declined: bool,
-    decline_code: str | None,
-    amount: int,
-    currency: str,
+    rt: Runtime, change_id: str, auth: Authorization, amount: int
 ) -> str:
-    now = rt.clock.now()
     async with rt.db.uow() as session:
         change = await _load(session, change_id)
-        key = change_key(change.booking_id, change_id, "authorize")
-        payment = await session.scalar(select(Payment).where(Payment.idempotency_key == key))
-        if payment is None:
-            payment = Payment(
-                id=new_id("PAY"),
-                org_id=change.org_id,
-                booking_id=change.booking_id,
-                gateway=rt.payments.name,
-                provider_ref=None if declined else ref,
-                status="declined" if declined else "authorized",
-                amount_minor=amount,
-                currency=currency,
-                purpose="rebook",
-                idempotency_key=key,
-                decline_code=decline_code,
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(payment)
-            await session.flush()
+        payment = await record_authorization(
+            session,
+            key=change_key(change.booking_id, change_id, "authorize"),
+            org_id=change.org_id,
+            booking_id=change.booking_id,
+            gateway=rt.payments.name,
+            auth=auth,
+            amount_minor=amount,
+            now=rt.clock.now(),
+            purpose="rebook",
+        )
         return payment.id
 
 
@@ -828,36 +805,15 @@ async def on_approval_decided(
 
 async def complete_stuck_changes(rt: Runtime, *, limit: int = 50) -> int:
     """Resume cancellations and rebooks left half-way (a crash, a timeout, a failed call)."""
-    now = rt.clock.now()
-    async with rt.db.uow(write=False) as session:
-        rows = (
-            await session.execute(
-                select(BookingChange.id, BookingChange.kind, BookingChange.updated_at)
-                .where(
-                    BookingChange.status == ChangeStatus.RUNNING,
-                    BookingChange.updated_at <= now - STALE_AFTER,
-                )
-                .order_by(BookingChange.updated_at)
-                .limit(limit)
-            )
-        ).all()
-    resumed = 0
-    for change_id, kind, seen_at in rows:
-        async with rt.db.uow() as session:
-            claimed = await session.execute(
-                update(BookingChange)
-                .where(BookingChange.id == change_id, BookingChange.updated_at == seen_at)
-                .values(updated_at=now, attempts=BookingChange.attempts + 1)
-                .execution_options(synchronize_session=False)
-            )
-            if claimed.rowcount != 1:  # type: ignore[attr-defined]
-                continue
-        try:
-            if kind == ChangeKind.REBOOK:
-                await run_rebook(rt, change_id)
-            else:
-                await finish_cancel(rt, change_id)
-            resumed += 1
-        except Exception as exc:  # one stuck change must not stop the others
-            log.warning("completer: change %s still stuck: %s", change_id, exc)
-    return resumed
+
+    async def resume(row: Row[Any]) -> None:
+        if row.kind == ChangeKind.REBOOK:
+            await run_rebook(rt, row.id)
+        else:
+            await finish_cancel(rt, row.id)
+
+    return await resume_stale(
+        rt, model=BookingChange, active=BookingChange.status == ChangeStatus.RUNNING,
+        attempts_column=BookingChange.attempts, stale_after=STALE_AFTER, run=resume,
+        columns=(BookingChange.kind,), limit=limit, label="change ",
+    )

@@ -17,7 +17,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit, outbox
@@ -34,6 +34,7 @@ from core.booking.keys import (
     supplier_cancel_key,
     void_key,
 )
+from core.booking.recovery import advance, load_fresh, record_authorization, resume_stale
 from core.booking.service import load_booking_view
 from core.errors import (
     HoldExpired,
@@ -44,7 +45,6 @@ from core.errors import (
     SupplierUnavailable,
 )
 from core.identity import Caller
-from core.ids import new_id
 from core.inventory.holds import convert_booking_holds, extend_booking_holds, release_booking_holds
 from core.models import (
     Booking,
@@ -106,7 +106,7 @@ async def resume_after_approval(rt: Runtime, booking_id: str) -> dict[str, Any]:
     now = rt.clock.now()
     run = False
     async with rt.db.uow() as session:
-        booking = await _load(session, booking_id)
+        booking = await load_fresh(session, Booking, booking_id)
         if booking.status == S.PENDING_APPROVAL:
             assert booking.hold_expires_at is not None
             if booking.hold_expires_at <= now:
@@ -146,7 +146,7 @@ async def end_pending_approval(rt: Runtime, booking_id: str, *, to: str, reason:
     and rooms back. A booking no longer waiting for approval is left as it is."""
     now = rt.clock.now()
     async with rt.db.uow() as session:
-        booking = await _load(session, booking_id)
+        booking = await load_fresh(session, Booking, booking_id)
         if booking.status == S.PENDING_APPROVAL:
             await _end_pending(session, booking, to=S(to), now=now, reason=reason)
     return await load_booking_view(rt, booking_id)
@@ -235,40 +235,31 @@ async def confirm_booking(rt: Runtime, caller: Caller, booking_id: str) -> dict[
     return await load_booking_view(rt, booking_id)
 
 
-async def _load(session: AsyncSession, booking_id: str) -> Booking:
-    booking = await session.get(Booking, booking_id, populate_existing=True)
-    assert booking is not None
-    return booking
+#: A booking whose saga is under way (the completer resumes these).
+SAGA_ACTIVE = (S.CONFIRMING, S.PENDING_CONFIRMATION)
 
 
 async def _set_step(
     session: AsyncSession, booking_id: str, *, expected_step: str | None, step: str, now: datetime,
     **values: Any,
 ) -> bool:
-    result = await session.execute(
-        update(Booking)
-        .where(
-            Booking.id == booking_id,
-            Booking.status.in_([S.CONFIRMING, S.PENDING_CONFIRMATION]),
-            Booking.saga_step == expected_step,
-        )
-        .values(saga_step=step, updated_at=now, **values)
-        .execution_options(synchronize_session=False)
+    return await advance(
+        session, Booking, booking_id, active=Booking.status.in_(SAGA_ACTIVE),
+        step_column=Booking.saga_step, expected=expected_step, step=step, now=now, **values,
     )
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 async def run_saga(rt: Runtime, booking_id: str) -> dict[str, Any]:
     """Run (or resume) the saga of a booking in ``confirming`` / ``pending_confirmation``."""
     async with rt.db.uow(write=False) as session:
-        booking = await _load(session, booking_id)
+        booking = await load_fresh(session, Booking, booking_id)
         org = await session.get(Organization, booking.org_id)
         assert org is not None
         payment_method = org.payment_method
         step = booking.saga_step
         status = booking.status
         amount, currency = booking.total_minor, booking.currency
-    if status not in (S.CONFIRMING, S.PENDING_CONFIRMATION):
+    if status not in SAGA_ACTIVE:
         return await load_booking_view(rt, booking_id)
 
     # 1. Authorize (manual capture).
@@ -279,13 +270,13 @@ async def run_saga(rt: Runtime, booking_id: str) -> dict[str, Any]:
         )
         crash_point(rt, "after_authorize_call")
         if auth.declined:
-            await _record_payment(rt, booking_id, auth, status="declined")
+            await _record_payment(rt, booking_id, auth)
             await _fail(rt, booking_id, f"Payment declined ({auth.decline_code or 'card_declined'})")
             raise PaymentDeclined(
                 f"The company card was declined ({auth.decline_code or 'card_declined'}); "
                 "nothing was booked or charged"
             )
-        await _record_payment(rt, booking_id, auth, status="authorized")
+        await _record_payment(rt, booking_id, auth)
         crash_point(rt, "after_authorized")
         step = AUTHORIZED
 
@@ -317,24 +308,15 @@ async def run_saga(rt: Runtime, booking_id: str) -> dict[str, Any]:
     return await load_booking_view(rt, booking_id)
 
 
-async def _record_payment(rt: Runtime, booking_id: str, auth: Authorization, *, status: str) -> None:
+async def _record_payment(rt: Runtime, booking_id: str, auth: Authorization) -> None:
     now = rt.clock.now()
     async with rt.db.uow() as session:
-        booking = await _load(session, booking_id)
-        payment = await session.scalar(
-            select(Payment).where(Payment.idempotency_key == authorize_key(booking_id))
+        booking = await load_fresh(session, Booking, booking_id)
+        payment = await record_authorization(
+            session, key=authorize_key(booking_id), org_id=booking.org_id, booking_id=booking_id,
+            gateway=rt.payments.name, auth=auth, amount_minor=auth.amount_minor, now=now,
         )
-        if payment is None:
-            payment = Payment(
-                id=new_id("PAY"), org_id=booking.org_id, booking_id=booking_id,
-                gateway=rt.payments.name, provider_ref=auth.ref if not auth.declined else None,
-                status=status, amount_minor=auth.amount_minor, currency=auth.currency,
-                idempotency_key=authorize_key(booking_id), decline_code=auth.decline_code,
-                created_at=now, updated_at=now,
-            )
-            session.add(payment)
-            await session.flush()
-        if status == "authorized":
+        if not auth.declined:
             await _set_step(
                 session, booking_id, expected_step=STARTED, step=AUTHORIZED, now=now,
                 payment_id=payment.id,
@@ -344,7 +326,7 @@ async def _record_payment(rt: Runtime, booking_id: str, auth: Authorization, *, 
 async def _book_segments(rt: Runtime, booking_id: str) -> dict[str, Any] | None:
     """Book every segment not booked yet. ``None`` when all are booked."""
     async with rt.db.uow(write=False) as session:
-        booking = await _load(session, booking_id)
+        booking = await load_fresh(session, Booking, booking_id)
         segments = (
             await session.scalars(
                 select(Segment).where(Segment.booking_id == booking_id).order_by(Segment.position)
@@ -389,8 +371,8 @@ async def _book_segments(rt: Runtime, booking_id: str) -> dict[str, Any] | None:
 async def _finish(rt: Runtime, booking_id: str, captured: Authorization) -> None:
     now = rt.clock.now()
     async with rt.db.uow() as session:
-        booking = await _load(session, booking_id)
-        if booking.status not in (S.CONFIRMING, S.PENDING_CONFIRMATION):
+        booking = await load_fresh(session, Booking, booking_id)
+        if booking.status not in SAGA_ACTIVE:
             return
         await session.execute(
             update(Payment)
@@ -424,7 +406,7 @@ async def _finish(rt: Runtime, booking_id: str, captured: Authorization) -> None
 async def _needs_review(rt: Runtime, booking_id: str, reason: str, detail: str) -> None:
     now = rt.clock.now()
     async with rt.db.uow() as session:
-        booking = await _load(session, booking_id)
+        booking = await load_fresh(session, Booking, booking_id)
         if booking.status == S.CONFIRMING:
             await states.move(session, booking_id, expected=S.CONFIRMING, to=S.PENDING_CONFIRMATION, now=now)
         existing = await session.scalar(
@@ -440,8 +422,8 @@ async def _needs_review(rt: Runtime, booking_id: str, reason: str, detail: str) 
 async def _fail(rt: Runtime, booking_id: str, reason: str) -> None:
     now = rt.clock.now()
     async with rt.db.uow() as session:
-        booking = await _load(session, booking_id)
-        if booking.status not in (S.CONFIRMING, S.PENDING_CONFIRMATION):
+        booking = await load_fresh(session, Booking, booking_id)
+        if booking.status not in SAGA_ACTIVE:
             return
         await release_booking_holds(session, booking_id, now=now)
         await session.execute(
@@ -502,35 +484,11 @@ async def _compensate(rt: Runtime, booking_id: str, reason: str) -> None:
 
 async def complete_stuck_sagas(rt: Runtime, *, limit: int = 50) -> int:
     """The completer job: resume sagas left half-way (a crash, a supplier timeout)."""
-    now = rt.clock.now()
-    cutoff = now - STALE_AFTER
-    async with rt.db.uow(write=False) as session:
-        rows = (
-            await session.execute(
-                select(Booking.id, Booking.updated_at)
-                .where(
-                    Booking.status.in_([S.CONFIRMING, S.PENDING_CONFIRMATION]),
-                    Booking.updated_at <= cutoff,
-                )
-                .order_by(Booking.updated_at)
-                .limit(limit)
-            )
-        ).all()
-    resumed = 0
-    for booking_id, seen_at in rows:
-        # Claim it: only one completer (or worker) resumes a given saga at a time.
-        async with rt.db.uow() as session:
-            claimed = await session.execute(
-                update(Booking)
-                .where(Booking.id == booking_id, Booking.updated_at == seen_at)
-                .values(updated_at=now, saga_attempts=Booking.saga_attempts + 1)
-                .execution_options(synchronize_session=False)
-            )
-            if claimed.rowcount != 1:  # type: ignore[attr-defined]
-                continue
-        try:
-            await run_saga(rt, booking_id)
-            resumed += 1
-        except Exception as exc:  # one stuck saga must not stop the others
-            log.warning("completer: %s still stuck: %s", booking_id, exc)
-    return resumed
+
+    async def resume(row: Row[Any]) -> None:
+        await run_saga(rt, row.id)
+
+    return await resume_stale(
+        rt, model=Booking, active=Booking.status.in_(SAGA_ACTIVE),
+        attempts_column=Booking.saga_attempts, stale_after=STALE_AFTER, run=resume, limit=limit,
+    )
