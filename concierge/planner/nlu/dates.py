@@ -19,6 +19,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Final
 
+from dateparser.search import search_dates
+
 from concierge.planner.nlu.numbers import nights as read_nights
 from concierge.planner.nlu.numbers import word_number
 from concierge.planner.nlu.spelling import fix as fix_spelling
@@ -535,28 +537,29 @@ def _interpret(kind: str, m: re.Match[str], today: date, month_first: bool) -> M
     return None
 
 
-def _fallback(text: str, now: datetime) -> list[Mention]:
+# A fragment dateparser may be trusted with names a calendar day: it also reads
+# "2nd one" or "now" as dates. Checked on the whole text first, since a text with
+# no such word cannot give an accepted hit (and search_dates costs ~5 ms).
+_NAMES_A_DAY = re.compile(
+    r"\b(?:" + "|".join(MONTHS) + "|" + _WD + r")\b|\d+[./]\d+|from (?:now|today|tomorrow)"
+)
+
+
+def _fallback(text: str, now: datetime, month_first: bool) -> list[Mention]:
     """dateparser for forms the patterns miss; only hits that name a day."""
-    try:
-        from dateparser.search import search_dates
-    except ImportError:  # pragma: no cover - dateparser is a dependency
+    if not _NAMES_A_DAY.search(text):
         return []
     settings = {
         "RELATIVE_BASE": now.replace(tzinfo=None),
         "PREFER_DATES_FROM": "future",
         "RETURN_AS_TIMEZONE_AWARE": False,
         "REQUIRE_PARTS": ["day", "month"],
+        "DATE_ORDER": "MDY" if month_first else "DMY",
     }
     hits = search_dates(text, languages=["en"], settings=settings) or []
     out: list[Mention] = []
     for fragment, when in hits:
-        low = fragment.lower()
-        # Only fragments that name a calendar day: dateparser also reads "2nd one"
-        # or "now" as dates.
-        if not re.search(
-            r"\b(?:" + "|".join(MONTHS) + "|" + _WD + r")\b|\d+[./]\d+|from (?:now|today|tomorrow)",
-            low,
-        ):
+        if not _NAMES_A_DAY.search(fragment.lower()):
             continue
         start = text.find(fragment)
         if when.date() < now.date():
@@ -609,7 +612,7 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
     reading = DateReading()
     mentions = _mentions(low, today, month_first)
     if not mentions and not _NEXT_WEEK.search(low) and _DATE_HINT.search(low):
-        mentions = _fallback(low, now)
+        mentions = _fallback(low, now, month_first)
     mentions = _offsets(low, mentions)
     mentions = _in_named_month(low, today, mentions)
     week = _named_week(low, today, mentions)
