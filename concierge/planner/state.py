@@ -190,6 +190,9 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
         if state.last_shown == kind:
             state.last_shown = next(iter(state.shown), None)
     state.used_up.clear()
+    if u.intent == Intent.YES and state.offer is not None and state.offer.kind == "hotel":
+        _hotel_draft(state, state.offer.args)
+        return
     if u.intent not in {Intent.SEARCH, Intent.SELECT, Intent.UNKNOWN}:
         return
     if u.intent == Intent.SEARCH and state.last_intent == Intent.POLICY and u.dates.depart is None:
@@ -284,6 +287,21 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
         d.started = True
     if d.origin is None and home and d.destination is not None:
         d.origin, d.origin_city = home, None
+
+
+def _hotel_draft(state: State, args: dict[str, Any]) -> None:
+    """Yes to "Also need a hotel in London for 18–21 Dec?": that stay is the trip now."""
+    d = state.draft
+    city = str(args["city"])
+    if d.destination_city != city:
+        d.destination = city
+    d.destination_city = city
+    d.depart = date.fromisoformat(str(args["check_in"]))
+    d.ret = date.fromisoformat(str(args["check_out"])) if args.get("check_out") else None
+    d.nights = None
+    d.rooms = int(args.get("rooms") or 1)
+    d.want_hotel, d.want_flight, d.round_trip = True, False, False
+    d.started = True
 
 
 def _shift_time(state: State, which: str) -> None:

@@ -208,7 +208,6 @@ async def test_round_trip_picked_in_two_turns_by_time() -> None:
     assert held(d) == ["FL-103", "FL-201"]
 
 
-@gap
 async def test_round_trip_with_hotel_by_carrier_and_name() -> None:
     d = dialogue()
     reply = await d.say("London Dec 18 to 21, flights both ways and a hotel")
@@ -430,7 +429,6 @@ async def book_round_trip(d: Dialogue) -> str:
     return await d.confirm(True)
 
 
-@gap
 async def test_after_a_round_trip_is_booked_the_hotel_is_offered_for_those_nights() -> None:
     d = dialogue()
     reply = await book_round_trip(d)
@@ -441,7 +439,6 @@ async def test_after_a_round_trip_is_booked_the_hotel_is_offered_for_those_night
     assert "21" in offer, offer
 
 
-@gap
 async def test_yes_to_the_hotel_offer_searches_those_nights_and_books_the_pick() -> None:
     d = dialogue()
     await book_round_trip(d)
@@ -455,7 +452,6 @@ async def test_yes_to_the_hotel_offer_searches_those_nights_and_books_the_pick()
     assert held(d) == [HOTEL.format(2)]
 
 
-@gap
 async def test_no_to_the_hotel_offer_searches_nothing() -> None:
     d = dialogue()
     await book_round_trip(d)
@@ -642,7 +638,6 @@ async def test_e2e_cheapest_skips_a_blocked_airline(live: Concierge, demo: Runti
     assert by_price[0]["flights"][0] in reply
 
 
-@gap
 async def test_e2e_hotel_follow_up_after_a_booked_flight(live: Concierge, demo: Runtime) -> None:
     ava = Chat(live, await caller(demo, "ava"))
     await ava.say("New York to London on Dec 18")

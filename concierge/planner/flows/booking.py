@@ -12,7 +12,8 @@ from concierge.planner.flows.options import name_refs, pick, same_as_before, ski
 from concierge.planner.flows.search import search
 from concierge.planner.flows.trips import cancel_flow, select_trip
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
-from concierge.planner.state import Offer, State, Turn
+from concierge.planner.state import BOOKED, Offer, State, Turn
+from tools.views import city_of, day_range, spoken_day
 
 _KIND_LIST = {"flight": "flights", "return": "returns", "hotel": "hotels"}
 _ORDER = ("flight", "return", "hotel")  # the order the lists are shown in
@@ -268,7 +269,53 @@ def _confirm_flow(
         )
     if confirm.error:
         return Reply(_booking_error(confirm.error, {}, ctx), _after_error_offer(confirm.error))
-    return Reply(_confirmed_text(confirm.output or {}, ctx))
+    text = _confirmed_text(confirm.output or {}, ctx)
+    hotel = hotel_after_flight(state, confirm.output or {})
+    if hotel is not None:
+        return Reply(text + "\n\n" + hotel.text, hotel.offer)
+    return Reply(text)
+
+
+def hotel_after_flight(state: State, booking: dict[str, Any]) -> Reply | None:
+    """Flights booked without a hotel: offer one in the destination for the nights between
+    landing and flying home ("Also need a hotel in London for 18–21 Dec?")."""
+    if str(booking.get("status")) not in BOOKED:
+        return None
+    segments = [s for s in booking.get("segments") or [] if isinstance(s, dict)]
+    flights = [s for s in segments if s.get("kind") == "flight"]
+    if not flights or any(s.get("kind") == "hotel" for s in segments):
+        return None
+    if state.shown.get("hotels"):
+        return None  # hotels were on the table for this trip and none was chosen
+    there = flights[0]
+    city = city_of(str(there.get("destination") or ""))
+    check_in = render.day_of(there.get("arrive"))
+    if not city or check_in is None:
+        return None
+    home = next(
+        (
+            s
+            for s in flights[1:]
+            if city_of(str(s.get("origin") or "")) == city
+            and (render.day_of(s.get("depart")) or check_in) > check_in
+        ),
+        None,
+    )
+    check_out = render.day_of(home.get("depart")) if home else None
+    args: dict[str, Any] = {
+        "city": city,
+        "check_in": check_in.isoformat(),
+        "rooms": state.draft.rooms or int(there.get("passengers") or 1),
+    }
+    if check_out is None:
+        text = (
+            f"Also need a hotel in {city} from {spoken_day(check_in)}? "
+            "Tell me how many nights and I'll find one."
+        )
+    else:
+        args["check_out"] = check_out.isoformat()
+        text = f"Also need a hotel in {city} for {day_range(check_in, check_out)}? Just say yes."
+    return Reply(text, Offer("hotel", args))
 
 
 def _confirmed_text(b: dict[str, Any], ctx: Context) -> str:
@@ -352,6 +399,16 @@ def yes(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
         if offer.kind == "search":
             return search(
                 state, turn, ctx, Understanding(text=u.text, intent=Intent.SEARCH, want_flight=None)
+            )
+        if offer.kind == "hotel":
+            # The offer's city and nights are in the draft already (state.apply_user).
+            return search(
+                state,
+                turn,
+                ctx,
+                Understanding(
+                    text=u.text, intent=Intent.SEARCH, want_hotel=True, want_flight=False
+                ),
             )
         if offer.kind == "select":
             return select(
