@@ -226,6 +226,7 @@ class RouteOut(BaseModel):
     destination: str
     airports: str = Field(description="The quickest scheduled routing, e.g. JFK→LHR.")
     flying_minutes: int = Field(description="Flying time of that routing (legs, not layovers).")
+    longest_leg_minutes: int = Field(description="Its longest leg (some policies judge by it).")
     duration: str = Field(description="The same, e.g. 7h25.")
     cabins: list[CabinVerdictOut] = Field(description="Each cabin's verdict on this flight length.")
 
@@ -305,6 +306,7 @@ def route_verdicts(
         destination=end.city if end.kind == "metro" else city_of(found.destination),
         airports=legs,
         flying_minutes=found.flying_minutes,
+        longest_leg_minutes=found.longest_leg_minutes,
         duration=format_duration(found.flying_minutes),
         cabins=verdicts,
     )

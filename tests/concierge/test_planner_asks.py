@@ -639,9 +639,22 @@ def test_reading_no_amount_in_a_flight_length_or_a_date() -> None:
         ("what terminal does my London flight leave from?", {"terminal"}),
         ("what's my confirmation number for the London flight?", {"locator"}),
         ("when do I check out of my London hotel?", {"check_out"}),
+        ("how many nights am I staying in Paris?", {"nights"}),
+        ("is my flight to Boston booked?", {"status"}),
     ],
 )
 def test_reading_what_a_trip_question_asks(text: str, facets: set[str]) -> None:
     assert facets <= asks.trip_facets(text)
     assert asks.is_own(text)
     assert asks.is_question(text)
+
+
+def test_reading_booked_into_a_hotel_is_not_a_status_question() -> None:
+    assert "status" not in asks.trip_facets("which days am I booked into the Paris hotel?")
+    assert "nights" in asks.trip_facets("which days am I booked into the Paris hotel?")
+
+
+async def test_an_amber_cabin_answer_says_what_is_allowed_on_that_route() -> None:
+    _, reply = await ask_policy("is premium economy ok to Boston?")
+    assert said_no(reply), reply
+    assert "economy is what's within policy" in reply

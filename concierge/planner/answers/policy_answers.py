@@ -106,6 +106,14 @@ def _first_minutes_allowing(rules: PolicyRules, cabin: str) -> int | None:
     return min(allowed) if allowed else None
 
 
+def _within(cabins: tuple[Cabin, ...]) -> str:
+    """``"economy is what's within policy"`` / ``"economy or premium economy are within policy"``."""
+    words = [_label(c) for c in cabins]
+    if len(words) == 1:
+        return f"{words[0]} is what's within policy"
+    return f"{', '.join(words[:-1])} or {words[-1]} are within policy"
+
+
 def _cabin_rules_text(rules: PolicyRules) -> str:
     lines = []
     for rule in rules.cabin_rules:
@@ -148,8 +156,9 @@ def _cabin_answer(rules: PolicyRules, ask: PolicyAsk, route: RouteOut | None) ->
             return f"Yes — on a {length} flight, {label} is {BADGE['green']}."
         return (
             f"Not without approval — {label} is allowed from "
-            f"{hours_phrase(from_minutes or 0)} of flying; on a {length} flight it's 🟠 amber: "
-            f"bookable, but {_approver(rules)} must approve it."
+            f"{hours_phrase(from_minutes or 0)} of flying; on a {length} flight "
+            f"{_within(rule.allowed_cabins)}, and {label} is 🟠 amber: bookable, but "
+            f"{_approver(rules)} must approve it."
         )
     if route is not None:
         verdict = next((c for c in route.cabins if str(c.cabin) == cabin), None)
@@ -166,9 +175,15 @@ def _cabin_answer(rules: PolicyRules, ask: PolicyAsk, route: RouteOut | None) ->
                 if from_minutes is not None
                 else f"{label} isn't one of the policy's cabins"
             )
+            allowed = rules.cabin_rule_for(
+                route.flying_minutes
+                if rules.cabin_basis == "flying_minutes"
+                else route.longest_leg_minutes
+            ).allowed_cabins
             return (
-                f"Not without approval — {flies}, and {need}. On this route it's 🟠 amber: "
-                f"bookable, but {_approver(rules)} must approve it."
+                f"Not without approval — {flies}, and {need}: on this route "
+                f"{_within(allowed)}, and {label} is 🟠 amber — bookable, but "
+                f"{_approver(rules)} must approve it."
             )
     if from_minutes is None:
         return f"{label[:1].upper()}{label[1:]} is 🟠 amber on every flight (it needs {_approver(rules)}'s approval).\n\n{_cabin_rules_text(rules)}"

@@ -29,6 +29,7 @@ _ORDER = (
     "status",
     "check_out",
     "check_in",
+    "nights",
     "hotel",
     "cabin",
     "airport",
@@ -163,9 +164,9 @@ def answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
             f"{_name(b)[:1].upper()}{_name(b)[1:]} costs {render.money(b.total.model_dump())} in total ({render.status_text(b.status)})."
         )
     hotel_first = ask.kind == "hotel" or (
-        ask.kind is None and facet in {"hotel", "check_in", "check_out"}
+        ask.kind is None and facet in {"hotel", "check_in", "check_out", "nights"}
     )
-    if facet in {"hotel", "check_in", "check_out"} or (
+    if facet in {"hotel", "check_in", "check_out", "nights"} or (
         hotel_first and facet in {"refundable", "locator"}
     ):
         return _hotel(ask, b, facet or "hotel")
@@ -283,8 +284,9 @@ def _hotel(ask: TripAsk, b: BookingOut, facet: str) -> TripAnswer:
         )
     nights = (co - ci).days
     return TripAnswer(
-        f"You're staying at **{h.hotel}** in {h.city}, {day_range(ci, co)} "
-        f"({nights} night{'s' if nights != 1 else ''}; {render.status_text(b.status)}, booking {b.booking_id})."
+        f"You're staying at **{h.hotel}** in {h.city} from {spoken_day(ci)} to "
+        f"{spoken_day(co)} ({nights} night{'s' if nights != 1 else ''}; "
+        f"{render.status_text(b.status)}, booking {b.booking_id})."
     )
 
 
