@@ -32,7 +32,7 @@ from core.errors import (
     ValidationFailed,
 )
 from core.identity import Caller
-from core.models import IdempotencyRecord
+from core.models import IdempotencyRecord, IdempotencyStatus
 from core.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ async def _claim(
         async with rt.db.uow() as session:
             record = IdempotencyRecord(
                 org_id=caller.org_id, user_id=caller.user_id, scope=scope, key=key,
-                request_hash=digest, status="in_flight", locked_until=lease,
+                request_hash=digest, status=IdempotencyStatus.IN_FLIGHT, locked_until=lease,
                 created_at=now, updated_at=now,
             )
             session.add(record)
@@ -139,7 +139,7 @@ async def _claim(
             raise IdempotencyKeyReused(
                 "This Idempotency-Key was already used with a different request body"
             )
-        if existing.status == "done":
+        if existing.status == IdempotencyStatus.DONE:
             assert existing.response_status is not None
             return None, IdempotentResult(
                 existing.response_status, existing.response_body or {}, replayed=True
@@ -153,7 +153,7 @@ async def _claim(
             update(IdempotencyRecord)
             .where(
                 IdempotencyRecord.id == existing.id,
-                IdempotencyRecord.status == "in_flight",
+                IdempotencyRecord.status == IdempotencyStatus.IN_FLIGHT,
                 IdempotencyRecord.locked_until == existing.locked_until,
             )
             .values(locked_until=lease, updated_at=now)
@@ -175,7 +175,7 @@ async def _store(rt: Runtime, record_id: int, status: int, body: dict[str, Any])
         await session.execute(
             update(IdempotencyRecord)
             .where(IdempotencyRecord.id == record_id)
-            .values(status="done", response_status=status, response_body=body,
+            .values(status=IdempotencyStatus.DONE, response_status=status, response_body=body,
                     locked_until=None, updated_at=rt.clock.now())
             .execution_options(synchronize_session=False)
         )
@@ -236,7 +236,7 @@ async def reap_idempotency_keys(session: AsyncSession, *, now: datetime, ttl_sec
     result = await session.execute(
         delete(IdempotencyRecord).where(
             IdempotencyRecord.created_at < cutoff,
-            (IdempotencyRecord.status == "done")
+            (IdempotencyRecord.status == IdempotencyStatus.DONE)
             | (IdempotencyRecord.locked_until.is_(None))
             | (IdempotencyRecord.locked_until < now),
         )

@@ -64,8 +64,11 @@ from core.models import (
     ChangeKind,
     ChangeStatus,
     Disruption,
+    DisruptionStatus,
     Flight,
+    FlightStatus,
     Payment,
+    PaymentStatus,
     Segment,
     SegmentKind,
     SegmentStatus,
@@ -115,7 +118,7 @@ async def quote_refund(session: AsyncSession, booking: Booking, *, now: datetime
         reason: str | None = None
         if seg.kind == SegmentKind.FLIGHT:
             flight = await session.get(Flight, seg.flight_id) if seg.flight_id else None
-            if flight is not None and flight.status == "cancelled":
+            if flight is not None and flight.status == FlightStatus.CANCELLED:
                 reason = "airline_cancelled"
             elif seg.refundable:
                 reason = "refundable_fare"
@@ -166,7 +169,7 @@ async def cancel_booking(
                 to_void = [
                     (p.id, p.provider_ref)
                     for p in await payments_of(session, booking_id)
-                    if p.status == "authorized" and p.provider_ref
+                    if p.status == PaymentStatus.AUTHORIZED and p.provider_ref
                 ]
             elif current in PAID:
                 change_id = await _decide_paid_cancel(session, booking, caller, reason, now)
@@ -252,8 +255,8 @@ async def _decide_paid_cancel(
     await session.flush()
     await session.execute(
         update(Disruption)
-        .where(Disruption.booking_id == booking.id, Disruption.status == "open")
-        .values(status="resolved", resolved_at=now)
+        .where(Disruption.booking_id == booking.id, Disruption.status == DisruptionStatus.OPEN)
+        .values(status=DisruptionStatus.RESOLVED, resolved_at=now)
         .execution_options(synchronize_session=False)
     )
     audit.record(
@@ -328,7 +331,7 @@ async def _void(rt: Runtime, booking_id: str, payment_id: str, ref: str) -> None
     async with rt.db.uow() as session:
         await session.execute(
             update(Payment)
-            .where(Payment.id == payment_id, Payment.status == "authorized")
-            .values(status="voided", updated_at=rt.clock.now())
+            .where(Payment.id == payment_id, Payment.status == PaymentStatus.AUTHORIZED)
+            .values(status=PaymentStatus.VOIDED, updated_at=rt.clock.now())
             .execution_options(synchronize_session=False)
         )

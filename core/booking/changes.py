@@ -27,6 +27,7 @@ from core.models import (
     BookingChange,
     ChangeStatus,
     Disruption,
+    DisruptionStatus,
     FareInventory,
     Hold,
     HoldStatus,
@@ -383,7 +384,7 @@ async def changes_fields(session: AsyncSession, booking: Booking) -> dict[str, A
             }
     disruption = await session.scalar(
         select(Disruption)
-        .where(Disruption.booking_id == booking.id, Disruption.status == "open")
+        .where(Disruption.booking_id == booking.id, Disruption.status == DisruptionStatus.OPEN)
         .order_by(Disruption.created_at.desc())
         .limit(1)
     )

@@ -93,18 +93,21 @@ from core.models import (
     ChangeKind,
     ChangeStatus,
     Disruption,
+    DisruptionStatus,
     Flight,
     Organization,
     Payment,
+    PaymentStatus,
     Segment,
     SegmentKind,
     SegmentStatus,
     Suggestion,
+    SuggestionStatus,
 )
 from core.models import BookingStatus as S
 from core.money import format_money
 from core.payment.gateway import Authorization
-from core.policy.engine import evaluate
+from core.policy.engine import PolicyStatus, evaluate
 from core.policy.items import PolicyItem
 from core.policy.service import get_rules
 from core.runtime import Runtime
@@ -211,7 +214,7 @@ async def _start(
     disruption = await session.scalar(
         select(Disruption).where(
             Disruption.booking_id == booking_id,
-            Disruption.status == "open",
+            Disruption.status == DisruptionStatus.OPEN,
             Disruption.flight_id.in_(old_flights),
         )
     )
@@ -222,7 +225,7 @@ async def _start(
             select(Suggestion).where(
                 Suggestion.booking_id == booking_id,
                 Suggestion.offer_id == ref.offer_id,
-                Suggestion.status == "open",
+                Suggestion.status == SuggestionStatus.OPEN,
             )
         )
 
@@ -243,12 +246,12 @@ async def _start(
     judged_at = now - timedelta(days=3650) if involuntary else now
     verdict = evaluate(rules, items, now=judged_at)
     verdict_dict: dict[str, Any] = verdict.to_dict()
-    if verdict.status == "red":
+    if verdict.status == PolicyStatus.RED:
         raise PolicyBlocked(
             f"The travel policy does not allow this: {red_reasons(verdict_dict)}",
             policy=verdict_dict,
         )
-    needs_approval = verdict.status == "amber" or difference > 0
+    needs_approval = verdict.status == PolicyStatus.AMBER or difference > 0
     if needs_approval and not verdict_dict["approvals_required"]:
         verdict_dict["approvals_required"] = [rules.amber_requires]
 
@@ -281,7 +284,7 @@ async def _start(
     session.add_all([p.segment for p in planned])
     await session.flush()
     if suggestion is not None:
-        suggestion.status = "chosen"
+        suggestion.status = SuggestionStatus.CHOSEN
     hold_until = now + (
         timedelta(seconds=rt.settings.approval_hold_deadline_seconds)
         if needs_approval
@@ -357,9 +360,9 @@ async def _sold_out(
             .where(
                 Suggestion.booking_id == booking_id,
                 Suggestion.offer_id == offer_id.strip(),
-                Suggestion.status == "open",
+                Suggestion.status == SuggestionStatus.OPEN,
             )
-            .values(status="unavailable")
+            .values(status=SuggestionStatus.UNAVAILABLE)
             .execution_options(synchronize_session=False)
         )
     async with rt.db.uow(write=False) as session:
@@ -539,7 +542,7 @@ async def _capture(rt: Runtime, change_id: str, booking_id: str) -> bool:
     async with rt.db.uow(write=False) as session:
         change = await _load(session, change_id)
         payment = await session.get(Payment, change.payment_id) if change.payment_id else None
-        if payment is None or payment.status == "captured":
+        if payment is None or payment.status == PaymentStatus.CAPTURED:
             return True
         ref = payment.provider_ref
         payment_id = payment.id
@@ -557,7 +560,7 @@ async def _capture(rt: Runtime, change_id: str, booking_id: str) -> bool:
             update(Payment)
             .where(Payment.id == payment_id)
             .values(
-                status="captured",
+                status=PaymentStatus.CAPTURED,
                 captured_minor=captured.amount_captured or captured.amount_minor,
                 updated_at=rt.clock.now(),
             )
@@ -616,10 +619,10 @@ async def _swap(rt: Runtime, change_id: str) -> None:
             update(Disruption)
             .where(
                 Disruption.booking_id == booking.id,
-                Disruption.status == "open",
+                Disruption.status == DisruptionStatus.OPEN,
                 Disruption.flight_id.in_([f for f in old_flights if f is not None]),
             )
-            .values(status="resolved", resolved_at=now)
+            .values(status=DisruptionStatus.RESOLVED, resolved_at=now)
             .execution_options(synchronize_session=False)
         )
         await session.execute(
@@ -686,7 +689,7 @@ async def compensate(
         to_cancel = [(s.id, s.kind, s.locator) for s in booked_new]
         payment = await session.get(Payment, change.payment_id) if change.payment_id else None
         void_ref = (
-            payment.provider_ref if payment is not None and payment.status == "authorized" else None
+            payment.provider_ref if payment is not None and payment.status == PaymentStatus.AUTHORIZED else None
         )
         payment_id = payment.id if payment is not None else None
     for seg_id, kind, locator in to_cancel:
@@ -707,7 +710,7 @@ async def compensate(
                 await session.execute(
                     update(Payment)
                     .where(Payment.id == payment_id)
-                    .values(status="voided", updated_at=rt.clock.now())
+                    .values(status=PaymentStatus.VOIDED, updated_at=rt.clock.now())
                     .execution_options(synchronize_session=False)
                 )
     now = rt.clock.now()
@@ -727,7 +730,7 @@ async def compensate(
             await session.execute(
                 update(Suggestion)
                 .where(Suggestion.id == change.suggestion_id)
-                .values(status="unavailable" if status == ChangeStatus.FAILED else "open")
+                .values(status=SuggestionStatus.UNAVAILABLE if status == ChangeStatus.FAILED else SuggestionStatus.OPEN)
                 .execution_options(synchronize_session=False)
             )
         closed = await close_change(

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from core.ids import new_id
-from core.models import Booking, BookingChange, Payment
+from core.models import Booking, BookingChange, Payment, PaymentStatus
 from core.payment.gateway import Authorization
 from core.runtime import Runtime
 
@@ -83,7 +83,7 @@ async def record_authorization(
             booking_id=booking_id,
             gateway=gateway,
             provider_ref=None if auth.declined else auth.ref,
-            status="declined" if auth.declined else "authorized",
+            status=PaymentStatus.DECLINED if auth.declined else PaymentStatus.AUTHORIZED,
             amount_minor=amount_minor,
             currency=auth.currency,
             idempotency_key=key,

@@ -50,12 +50,14 @@ from core.models import (
     Booking,
     Organization,
     Payment,
+    PaymentStatus,
     ReviewItem,
     Segment,
     SegmentStatus,
 )
 from core.models import BookingStatus as S
 from core.payment.gateway import Authorization
+from core.policy.engine import PolicyStatus
 from core.runtime import Runtime
 from core.supplier.base import (
     SupplierRejectedError,
@@ -118,7 +120,7 @@ async def resume_after_approval(rt: Runtime, booking_id: str) -> dict[str, Any]:
                 verdict_dict: dict[str, Any] = verdict.to_dict()
                 granted = set(booking.policy.get("approvals_required", []))
                 missing = [r for r in verdict.approvals_required if r not in granted]
-                if verdict.status == "red" or missing:
+                if verdict.status == PolicyStatus.RED or missing:
                     reasons = "; ".join(verdict.red_messages()) or (
                         "the trip now also needs approval from " + ", ".join(missing)
                     )
@@ -199,13 +201,13 @@ async def confirm_booking(rt: Runtime, caller: Caller, booking_id: str) -> dict[
                 items = await policy_items(session, booking)
                 verdict = await judge(session, booking.org_id, items, now=now)
                 verdict_dict: dict[str, Any] = verdict.to_dict()
-                if verdict.status == "red":
+                if verdict.status == PolicyStatus.RED:
                     reasons = red_reasons(verdict_dict)
                     await release_booking_holds(session, booking.id, now=now)
                     await states.move(
                         session, booking.id, expected=S.HELD, to=S.FAILED, now=now,
                         failure_reason=f"Policy: {reasons}"[:500], policy=verdict_dict,
-                        policy_status="red",
+                        policy_status=PolicyStatus.RED,
                     )
                     failure = PolicyBlocked(f"The travel policy does not allow this: {reasons}")
                 elif verdict_dict.get("approvals_required"):
@@ -377,7 +379,7 @@ async def _finish(rt: Runtime, booking_id: str, captured: Authorization) -> None
         await session.execute(
             update(Payment)
             .where(Payment.idempotency_key == authorize_key(booking_id))
-            .values(status="captured", captured_minor=captured.amount_captured or captured.amount_minor,
+            .values(status=PaymentStatus.CAPTURED, captured_minor=captured.amount_captured or captured.amount_minor,
                     updated_at=now)
             .execution_options(synchronize_session=False)
         )
@@ -453,7 +455,7 @@ async def _compensate(rt: Runtime, booking_id: str, reason: str) -> None:
         payment = await session.scalar(
             select(Payment).where(Payment.idempotency_key == authorize_key(booking_id))
         )
-        payment_ref = payment.provider_ref if payment and payment.status == "authorized" else None
+        payment_ref = payment.provider_ref if payment and payment.status == PaymentStatus.AUTHORIZED else None
     for seg_id, kind, locator in to_cancel:
         if locator:
             try:
@@ -470,7 +472,7 @@ async def _compensate(rt: Runtime, booking_id: str, reason: str) -> None:
             async with rt.db.uow() as session:
                 await session.execute(
                     update(Payment).where(Payment.idempotency_key == authorize_key(booking_id))
-                    .values(status="voided", updated_at=rt.clock.now())
+                    .values(status=PaymentStatus.VOIDED, updated_at=rt.clock.now())
                     .execution_options(synchronize_session=False)
                 )
     async with rt.db.uow() as session:

@@ -38,6 +38,7 @@ from core.models import (
 )
 from core.money import Money
 from core.orgchart import visible_traveler_ids
+from core.policy.engine import PolicyStatus
 from core.policy.items import PolicyItem
 from core.runtime import Runtime
 from core.search.offers import FlightOfferRef, parse_offer_id
@@ -108,7 +109,7 @@ async def hold_booking(
             policy_items.append(p.item)
     verdict = await judge(session, caller.org_id, policy_items, now=now)
     verdict_dict: dict[str, Any] = verdict.to_dict()
-    if verdict.status == "red":
+    if verdict.status == PolicyStatus.RED:
         raise PolicyBlocked(
             f"The travel policy does not allow this: {red_reasons(verdict_dict)}",
             policy=verdict_dict,

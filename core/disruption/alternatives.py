@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import ValidationFailed
-from core.policy.engine import Verdict, evaluate
+from core.policy.engine import PolicyStatus, Verdict, evaluate
 from core.policy.items import PolicyItem
 from core.policy.rules import PolicyRules
 from core.search.flights import FlightOffer, search_flights
@@ -85,11 +85,11 @@ def rank(
     judged: list[tuple[FlightOffer, Verdict]] = []
     for offer in offers:
         verdict = evaluate(rules, [*rest_of_trip, offer.policy_item()], now=now - _LONG_AGO)
-        if verdict.status != "red":
+        if verdict.status != PolicyStatus.RED:
             judged.append((offer, verdict))
 
     def key(pair: tuple[FlightOffer, Verdict]) -> tuple[Any, ...]:
         offer, verdict = pair
-        return (verdict.status != "green", offer.arrive_at, offer.total_minor, offer.offer_id)
+        return (verdict.status != PolicyStatus.GREEN, offer.arrive_at, offer.total_minor, offer.offer_id)
 
     return sorted(judged, key=key)

@@ -14,7 +14,16 @@ from core.booking.items import other_items
 from core.disruption.alternatives import KEEP, find_alternatives, rank
 from core.errors import ConcurrentUpdate
 from core.ids import new_id
-from core.models import Booking, Disruption, Flight, Segment, SegmentStatus, Suggestion
+from core.models import (
+    Booking,
+    Disruption,
+    DisruptionStatus,
+    Flight,
+    Segment,
+    SegmentStatus,
+    Suggestion,
+    SuggestionStatus,
+)
 from core.models import BookingStatus as S
 from core.money import format_money
 from core.policy.service import get_rules
@@ -138,14 +147,14 @@ async def handle_booking(
             segment_id=hit.id,
             kind=kind,
             delay_minutes=delay_minutes,
-            status="open",
+            status=DisruptionStatus.OPEN,
             created_at=now,
         )
         session.add(disruption)
         await session.flush()
     else:
         disruption = existing
-        disruption.kind, disruption.delay_minutes, disruption.status = kind, delay_minutes, "open"
+        disruption.kind, disruption.delay_minutes, disruption.status = kind, delay_minutes, DisruptionStatus.OPEN
         disruption.resolved_at = None
         await session.execute(delete(Suggestion).where(Suggestion.disruption_id == disruption.id))
 
@@ -185,7 +194,7 @@ async def handle_booking(
             currency=offer.currency,
             policy_status=str(verdict.status),
             policy=verdict.to_dict(),
-            status="open",
+            status=SuggestionStatus.OPEN,
             created_at=now,
         )
         session.add(suggestion)

@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.disruption.detect import affected_bookings, handle_booking
 from core.errors import Unauthorized, ValidationFailed
-from core.models import FeedEvent, Flight
+from core.models import FeedEvent, Flight, FlightStatus
 from core.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -157,9 +157,9 @@ async def receive_flight_status(
             )
             return FeedOutcome(202, {"status": "ignored", "reason": "unknown flight"})
         if message.status == "cancelled":
-            flight.status = "cancelled"
-        elif flight.status != "cancelled":
-            flight.status = "delayed"
+            flight.status = FlightStatus.CANCELLED
+        elif flight.status != FlightStatus.CANCELLED:
+            flight.status = FlightStatus.DELAYED
             flight.delay_minutes = message.delay_minutes
         flight_id = flight.id
         await session.execute(

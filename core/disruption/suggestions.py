@@ -10,8 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.booking.access import load_visible_booking
 from core.clock import utc
 from core.identity import Caller
-from core.models import Disruption, FareInventory, Segment, Suggestion
+from core.models import (
+    Disruption,
+    DisruptionStatus,
+    FareInventory,
+    Segment,
+    Suggestion,
+    SuggestionStatus,
+)
 from core.money import Money
+from core.policy.engine import PolicyStatus
 from core.search.offers import FlightOfferRef, parse_offer_id
 
 
@@ -49,7 +57,7 @@ def suggestion_view(s: Suggestion, seats_left: int) -> dict[str, Any]:
             "violations": [v.get("message") for v in s.policy.get("violations", [])],
         },
         # What choosing it means (core.booking.rebook): at once, or an approval first.
-        "needs_approval": s.policy_status != "green" or s.fare_difference_minor > 0,
+        "needs_approval": s.policy_status != PolicyStatus.GREEN or s.fare_difference_minor > 0,
         "seats_left": seats_left,
     }
 
@@ -62,7 +70,7 @@ async def list_suggestions(
     booking = await load_visible_booking(session, caller, booking_id)
     disruption = await session.scalar(
         select(Disruption)
-        .where(Disruption.booking_id == booking.id, Disruption.status == "open")
+        .where(Disruption.booking_id == booking.id, Disruption.status == DisruptionStatus.OPEN)
         .order_by(Disruption.created_at.desc())
         .limit(1)
     )
@@ -71,7 +79,7 @@ async def list_suggestions(
     rows = (
         await session.scalars(
             select(Suggestion)
-            .where(Suggestion.disruption_id == disruption.id, Suggestion.status == "open")
+            .where(Suggestion.disruption_id == disruption.id, Suggestion.status == SuggestionStatus.OPEN)
             .order_by(Suggestion.rank)
         )
     ).all()

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, UTCDateTime
+
+
+class FlightStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    DELAYED = "delayed"
+    CANCELLED = "cancelled"
 
 
 class Airport(Base):
@@ -50,7 +57,7 @@ class Flight(Base):
     duration_minutes: Mapped[int]
     distance_km: Mapped[int]
     aircraft: Mapped[str] = mapped_column(String(20), default="A320")
-    status: Mapped[str] = mapped_column(String(20), default="scheduled")
+    status: Mapped[str] = mapped_column(String(20), default=FlightStatus.SCHEDULED)
     delay_minutes: Mapped[int] = mapped_column(default=0)
 
 

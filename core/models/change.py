@@ -25,6 +25,17 @@ class ChangeStatus(StrEnum):
     REJECTED = "rejected"
 
 
+class DisruptionStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class SuggestionStatus(StrEnum):
+    OPEN = "open"
+    CHOSEN = "chosen"
+    UNAVAILABLE = "unavailable"
+
+
 class BookingChange(Base):
     """One cancellation or rebooking of a booking, with its saga's recovery point.
 
@@ -116,7 +127,7 @@ class Disruption(Base):
     segment_id: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(12))
     delay_minutes: Mapped[int] = mapped_column(default=0)
-    status: Mapped[str] = mapped_column(String(12), default="open")
+    status: Mapped[str] = mapped_column(String(12), default=DisruptionStatus.OPEN)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -143,5 +154,5 @@ class Suggestion(Base):
     currency: Mapped[str] = mapped_column(String(3))
     policy_status: Mapped[str] = mapped_column(String(8))
     policy: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    status: Mapped[str] = mapped_column(String(12), default="open")
+    status: Mapped[str] = mapped_column(String(12), default=SuggestionStatus.OPEN)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

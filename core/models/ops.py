@@ -1,12 +1,26 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, UTCDateTime
+
+
+class IdempotencyStatus(StrEnum):
+    IN_FLIGHT = "in_flight"
+    DONE = "done"
+
+
+class PaymentStatus(StrEnum):
+    AUTHORIZED = "authorized"
+    DECLINED = "declined"
+    CAPTURED = "captured"
+    VOIDED = "voided"
+    REFUNDED = "refunded"
 
 
 class IdempotencyRecord(Base):
@@ -21,7 +35,7 @@ class IdempotencyRecord(Base):
     scope: Mapped[str] = mapped_column(String(120))
     key: Mapped[str] = mapped_column(String(255))
     request_hash: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(12), default="in_flight")
+    status: Mapped[str] = mapped_column(String(12), default=IdempotencyStatus.IN_FLIGHT)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Recovery point for multi-step work (e.g. the booking the request created).
     recovery_point: Mapped[str | None] = mapped_column(String(40))

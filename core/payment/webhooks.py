@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import outbox
 from core.errors import CoreError, Unauthorized, ValidationFailed
 from core.finance.exceptions import record_exception
-from core.models import Booking, ExceptionKind, Payment, Role, StripeEvent, User
+from core.models import Booking, ExceptionKind, Payment, PaymentStatus, Role, StripeEvent, User
 from core.models import StripeEventStatus as ES
 
 if TYPE_CHECKING:
@@ -195,8 +195,8 @@ async def _on_intent_succeeded(
     row.org_id = payment.org_id
     await session.execute(
         update(Payment)
-        .where(Payment.id == payment.id, Payment.status == "authorized")
-        .values(status="captured", captured_minor=received, updated_at=now)
+        .where(Payment.id == payment.id, Payment.status == PaymentStatus.AUTHORIZED)
+        .values(status=PaymentStatus.CAPTURED, captured_minor=received, updated_at=now)
         .execution_options(synchronize_session=False)
     )
     if currency and currency != payment.currency:
@@ -250,7 +250,7 @@ async def _on_charge_refunded(
     new_total = max(payment.refunded_minor, refunded)
     values: dict[str, Any] = {"refunded_minor": new_total, "updated_at": now}
     if payment.captured_minor and new_total >= payment.captured_minor:
-        values["status"] = "refunded"
+        values["status"] = PaymentStatus.REFUNDED
     await session.execute(
         update(Payment)
         .where(Payment.id == payment.id)
