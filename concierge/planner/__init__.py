@@ -3,8 +3,9 @@
 It reads the conversation and the tools' results and emits the tool calls and
 replies an LLM concierge would, deterministically, so the product works end to
 end with no model at all. Language handling lives in ``nlu/`` (dates, places,
-counts, intents), the conversation state is rebuilt from the messages on every
-call (``state.py``), the dialogue decisions are in ``flows/`` (one module per
+counts, intents), the conversation state (``state.py``) travels on each final
+reply as JSON (``snapshot.py``) and is resumed from there on the next call — only
+threads without it replay every turn — the dialogue decisions are in ``flows/`` (one module per
 conversation flow, ``flows/dispatch.py`` picks one) and the reply texts in
 ``render.py``.
 """
@@ -15,6 +16,7 @@ import hashlib
 import json
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
@@ -25,6 +27,7 @@ from concierge.planner.actions import decide_action
 from concierge.planner.flows.base import Call, Context, Decision, Reply
 from concierge.planner.flows.dispatch import decide
 from concierge.planner.nlu.intents import understand
+from concierge.planner.snapshot import STATE_KEY, dump, load
 from concierge.planner.state import (
     Offer,
     State,
@@ -111,15 +114,17 @@ def plan(request: ModelRequest) -> AIMessage:
     ctx = Context(now=request.now, profile=profile, tools=_tool_names(request.tools))
     home = profile.get("home_airport") or None
     month_first = _month_first(profile)
-    state = State()
     # The whole checkpointed conversation when the graph gives it (tool results in full);
     # the messages themselves otherwise (a direct caller, already complete).
     messages = list(request.history) or list(request.messages)
     turns = split_turns(messages)
+    # Resume from the state the last final reply carried; replay only what came after.
+    start, restored = _restore(turns)
+    state = restored or State()
     decision: Decision = Reply("")
     current: Turn | None = None
     action = None
-    for index, (human, rest) in enumerate(turns, start=1):
+    for index, (human, rest) in enumerate(turns[start:], start=start + 1):
         action = record_of(human)  # a button's turn: its action, never its words
         understanding = (
             understand(text_of(human), request.now, month_first=month_first)
@@ -162,7 +167,33 @@ def plan(request: ModelRequest) -> AIMessage:
         state.last_intent = _effective_intent(state, understanding)
     if current is None or (current.understanding is None and not current.steps and not action):
         decision = decide(state, Turn(None, [], 0, 0), ctx)
-    return _to_message(decision, messages, current, ctx)
+    message = _to_message(decision, messages, current, ctx)
+    if not message.tool_calls:
+        # What the replay would know after this turn: its offer and its intent.
+        after = replace(
+            state,
+            offer=decision.offer if isinstance(decision, Reply) else None,
+            last_intent=_effective_intent(state, current.understanding if current else None),
+        )
+        snapshot = dump(after)
+        if snapshot is not None:
+            message.additional_kwargs[STATE_KEY] = snapshot
+    return message
+
+
+def _restore(
+    turns: list[tuple[HumanMessage | None, list[BaseMessage]]],
+) -> tuple[int, State | None]:
+    """(index of the first turn still to read, the state before it) from the latest past
+    turn whose final reply carries a snapshot; (0, None) when none does."""
+    for j in range(len(turns) - 2, -1, -1):
+        rest = turns[j][1]
+        final = rest[-1] if rest else None
+        if isinstance(final, AIMessage) and not final.tool_calls:
+            state = load((final.additional_kwargs or {}).get(STATE_KEY))
+            if state is not None:
+                return j + 1, state
+    return 0, None
 
 
 def _effective_intent(state: State, understanding: Any) -> str | None:

@@ -1,11 +1,13 @@
-"""The conversation as the planner sees it, rebuilt from the messages on every call.
+"""The conversation as the planner sees it, built from the messages.
 
-There is no hidden memory: the planner reads the whole checkpointed history each
-time (``ModelRequest.history``: tool results in full, never the digests a language
-model is shown) — what the user asked (merged into a trip *draft*), what the tools
+There is no hidden memory: the state travels on each final reply (``snapshot.py``)
+and what came after it is read from the checkpointed history
+(``ModelRequest.history``: tool results in full, never the digests a language model
+is shown) — what the user asked (merged into a trip *draft*), what the tools
 answered (the last options shown, bookings, trips, approvals) — and the current
-turn: the last user message and the tool calls made since. A tool's result is read
-through that tool's own output model (``Step.typed``).
+turn: the last user message and the tool calls made since. A thread without a
+snapshot is read from its first message. A tool's result is read through that
+tool's own output model (``Step.typed``).
 """
 
 from __future__ import annotations

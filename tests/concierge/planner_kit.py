@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -18,7 +18,8 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from concierge.models.base import ModelRequest
-from concierge.planner import OfflinePlanner
+from concierge.planner import OfflinePlanner, plan
+from concierge.planner.snapshot import STATE_KEY
 from core.identity import Caller
 from core.policy.render import render_policy
 from core.policy.rules import PolicyRules, acme_default
@@ -451,7 +452,12 @@ class Dialogue:
         )
 
     async def model(self) -> AIMessage:
-        result = await self.planner.generate(self.request())
+        request = self.request()
+        result = await self.planner.generate(request)
+        # The state resumed from the last reply's snapshot must decide exactly what a
+        # replay of every turn decides (the fallback for threads without snapshots).
+        replayed = plan(replace(request, messages=[_without_snapshot(m) for m in request.messages]))
+        assert _shape(result.message) == _shape(replayed), "snapshot and replay disagree"
         self.messages.append(result.message)
         return result.message
 
@@ -530,3 +536,18 @@ class Dialogue:
 
 def later(days: int) -> str:
     return (NOW.date() + timedelta(days=days)).isoformat()
+
+
+def _without_snapshot(message: BaseMessage) -> BaseMessage:
+    if isinstance(message, AIMessage) and STATE_KEY in message.additional_kwargs:
+        kwargs = {k: v for k, v in message.additional_kwargs.items() if k != STATE_KEY}
+        return message.model_copy(update={"additional_kwargs": kwargs})
+    return message
+
+
+def _shape(message: AIMessage) -> tuple[Any, ...]:
+    """What the planner said and did (the snapshot itself may differ: a replay over
+    digested results knows less than the state kept from the full ones)."""
+    calls = [(c["id"], c["name"], c["args"]) for c in message.tool_calls]
+    kwargs = {k: v for k, v in message.additional_kwargs.items() if k != STATE_KEY}
+    return (message.content, calls, kwargs)

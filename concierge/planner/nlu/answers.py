@@ -138,10 +138,10 @@ def vocabulary() -> _Vocabulary:
     for category in _CATEGORIES:
         for pattern in raw[category]:
             for phrase in _expand(_plain(pattern), slots):
-                words = tuple(phrase.split())
-                if words and (words, category) not in seen:
-                    seen.add((words, category))
-                    by_first.setdefault(words[0], []).append((words, category))
+                tokens = tuple(phrase.split())
+                if tokens and (tokens, category) not in seen:
+                    seen.add((tokens, category))
+                    by_first.setdefault(tokens[0], []).append((tokens, category))
     for kind, token in _EMOJI_TOKEN.items():
         category = {"yes": "yes", "no": "no", "thanks": "thanks"}[kind]
         by_first.setdefault(token, []).append(((token,), category))

@@ -145,7 +145,9 @@ def _join(alternatives: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(alternatives))
 
 
-_CABINS: Final = [(name, _join(alts)) for name, alts in _tables()["trip"]["cabins"].items()]
+_CABINS: Final[list[tuple[str, re.Pattern[str]]]] = [
+    (str(name), _join(alts)) for name, alts in _tables()["trip"]["cabins"].items()
+]
 _GREET: Final = _rx("intents", "greet")
 _THANKS: Final = _rx("intents", "thanks")
 _HELP: Final = _rx("intents", "help")
@@ -174,7 +176,9 @@ _CLEAR_TIME: Final = _rx("trip", "clear_time")
 _PASSENGER_DELTA: Final = _rx("trip", "passenger_delta")
 _PASSENGER_LESS: Final = _rx("trip", "passenger_less")
 _ACCEPT: Final = _rx("intents", "accept")
-_SORTS: Final = [(name, _join(alts)) for name, alts in _tables()["trip"]["sorts"].items()]
+_SORTS: Final[list[tuple[str, re.Pattern[str]]]] = [
+    (str(name), _join(alts)) for name, alts in _tables()["trip"]["sorts"].items()
+]
 _SHIFT: Final = [(int(days), _join(alts)) for days, alts in _tables()["trip"]["shift"].items()]
 _NOT_NAMES: Final = frozenset(_tables()["not_names"])
 _BOOKING_ID: Final = re.compile(r"\bBK-?[A-Z0-9]{4,10}\b", re.IGNORECASE)
