@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 from httpx_sse import aconnect_sse
 
+from concierge.actions import Action, CancelBooking, DecideApproval, SelectOffer
 from concierge.events import to_dict
 from concierge.service import Concierge, Confirm
 from core.errors import CoreError
@@ -25,6 +26,7 @@ from core.identity import Caller
 from core.models import User
 from core.runtime import Runtime
 from core.seed import demo_token
+from evals.schema import ClickStep
 
 
 @dataclass
@@ -32,7 +34,9 @@ class TurnRecord:
     """One user turn and everything the agent emitted for it."""
 
     user: str
-    sent: dict[str, Any]  # {"message": "..."} or {"confirm": true|false}
+    # {"message": "..."}, {"confirm": true|false} or a button's {"action": {...}}
+    # (a yes/no card pressed: both "confirm" and "action")
+    sent: dict[str, Any]
     events: list[dict[str, Any]] = field(default_factory=list)
     thread_id: str | None = None
     latency_ms: float = 0.0
@@ -58,6 +62,15 @@ class TurnRecord:
         return {}
 
     @property
+    def refused(self) -> bool:
+        """Never reached the agent: the script could not send it, or the service
+        refused it before the turn began (a stale card, an unknown offer, a blank
+        message). The thread, and any confirmation pending in it, are unchanged."""
+        return self.harness_error is not None or (
+            bool(self.events) and all(e["type"] == "error" for e in self.events)
+        )
+
+    @property
     def errors(self) -> list[dict[str, Any]]:
         return [e for e in self.events if e["type"] == "error"]
 
@@ -76,47 +89,130 @@ class TurnRecord:
 
 
 class Driver:
-    """Threads and pending confirmations per acting user; subclasses run the turn."""
+    """Threads, pending confirmations and the cards shown, per acting user;
+    subclasses run the turn.
+
+    A turn is sent as the body ``POST /v1/chat`` takes, less the thread: exactly one
+    of ``{"message"}``, ``{"confirm": {interrupt_id, approved}}`` or ``{"action":
+    {type, …}}`` (a button). :meth:`click` turns a scripted button press into that
+    action from what this user was shown, as the chat page's cards do.
+    """
 
     def __init__(self) -> None:
         self.threads: dict[str, str] = {}
         self.pending: dict[str, dict[str, Any]] = {}
+        self.cards: dict[str, list[dict[str, Any]]] = {}  # every confirmation, oldest first
+        self.lists: dict[str, dict[str, list[dict[str, Any]]]] = {}  # newest options per kind
 
     async def send(
         self, user: str, *, message: str | None = None, confirm: bool | None = None
     ) -> TurnRecord:
-        record = TurnRecord(
-            user=user, sent={"message": message} if message is not None else {"confirm": confirm}
+        if message is not None:
+            return await self._send(user, {"message": message})
+        pending = self.pending.get(user)
+        if pending is None:
+            return TurnRecord(
+                user=user,
+                sent={"confirm": confirm},
+                harness_error="the script answers a confirmation, but none was asked",
+            )
+        return await self._send(
+            user,
+            {"confirm": {"interrupt_id": pending["interrupt_id"], "approved": bool(confirm)}},
+            sent={"confirm": confirm},
         )
-        thread_id = self.threads.get(user)
-        interrupt_id: str | None = None
-        if confirm is not None:
-            pending = self.pending.get(user)
-            if pending is None:
-                record.harness_error = "the script answers a confirmation, but none was asked"
-                return record
-            interrupt_id = pending["interrupt_id"]
+
+    async def click(self, user: str, click: ClickStep, refs: dict[str, str]) -> TurnRecord:
+        """Press a button: the structured action the card carries, never text."""
+        action, missing = self._action(user, click, refs)
+        if action is None:
+            return TurnRecord(
+                user=user,
+                sent={"click": click.model_dump(exclude_none=True)},
+                harness_error=missing,
+            )
+        if action["type"] == "confirm":
+            sent: dict[str, Any] = {"confirm": action["approved"], "action": action}
+        else:
+            sent = {"action": action}
+        return await self._send(user, {"action": action}, sent=sent)
+
+    def _action(
+        self, user: str, click: ClickStep, refs: dict[str, str]
+    ) -> tuple[dict[str, Any] | None, str]:
+        def fill(text: str) -> str:
+            for name, value in refs.items():
+                text = text.replace("{" + name + "}", value)
+            return text
+
+        if click.offer_id is not None:
+            return {"type": "select_offer", "offer_id": fill(click.offer_id)}, ""
+        if click.book is not None:
+            shown = self.lists.get(user, {}).get(click.of, [])
+            for option in shown:
+                if option.get("option") == click.book and option.get("offer_id"):
+                    return {"type": "select_offer", "offer_id": option["offer_id"]}, ""
+            return None, f"no option {click.book} on a {click.of} list shown to {user}"
+        if click.cancel is not None:
+            return {"type": "cancel_booking", "booking_id": fill(click.cancel)}, ""
+        if click.decide is not None:
+            approval = fill(click.approval)
+            if "{" in approval:
+                return None, "no approval seen to decide"
+            return {
+                "type": "decide_approval",
+                "approval_id": approval,
+                "decision": click.decide,
+                "note": click.note,
+            }, ""
+        cards = self.cards.get(user, [])
+        if len(cards) < -click.card:
+            return None, f"no confirmation card {click.card} in {user}'s thread"
+        card = cards[click.card]
+        return {
+            "type": "confirm",
+            "interrupt_id": card["interrupt_id"],
+            "approved": bool(click.confirm),
+        }, ""
+
+    async def _send(
+        self, user: str, body: dict[str, Any], *, sent: dict[str, Any] | None = None
+    ) -> TurnRecord:
+        record = TurnRecord(user=user, sent=sent or body)
         started = time.perf_counter()
-        record.events = await self._turn(user, thread_id, message, interrupt_id, confirm)
+        record.events = await self._turn(user, self.threads.get(user), body)
         record.latency_ms = (time.perf_counter() - started) * 1000
         for event in record.events:
             if event["type"] == "turn-start" and event.get("thread_id"):
                 self.threads[user] = event["thread_id"]
         record.thread_id = self.threads.get(user)
+        self._remember(user, record)
+        return record
+
+    def _remember(self, user: str, record: TurnRecord) -> None:
+        if record.refused:
+            return
         asked = record.confirmation
         if asked is not None:
             self.pending[user] = asked
+            self.cards.setdefault(user, []).append(asked)
         else:
             self.pending.pop(user, None)
-        return record
+        shown = self.lists.setdefault(user, {})
+        starts = {e["call_id"]: e for e in record.events if e["type"] == "tool-start"}
+        for event in record.events:
+            if event["type"] != "tool-result" or not isinstance(event.get("output"), dict):
+                continue
+            output = event["output"]
+            if event.get("name") == "search_hotels":
+                shown["hotel"] = list(output.get("options") or [])
+            elif event.get("name") == "search_flights":
+                args = (starts.get(event["call_id"]) or {}).get("args") or {}
+                leg = output.get("leg") or args.get("leg")
+                shown["return" if leg == "return" else "flight"] = list(output.get("options") or [])
 
     async def _turn(
-        self,
-        user: str,
-        thread_id: str | None,
-        message: str | None,
-        interrupt_id: str | None,
-        approved: bool | None,
+        self, user: str, thread_id: str | None, body: dict[str, Any]
     ) -> list[dict[str, Any]]:
         raise NotImplementedError
 
@@ -143,20 +239,32 @@ class InProcessDriver(Driver):
         return self._callers[user]
 
     async def _turn(
-        self,
-        user: str,
-        thread_id: str | None,
-        message: str | None,
-        interrupt_id: str | None,
-        approved: bool | None,
+        self, user: str, thread_id: str | None, body: dict[str, Any]
     ) -> list[dict[str, Any]]:
         who = await self.caller(user)
-        confirm = Confirm(interrupt_id, bool(approved)) if interrupt_id is not None else None
+        confirm: Confirm | None = None
+        action: Action | None = None
+        raw = body.get("confirm") or body.get("action") or {}
+        if "confirm" in body or raw.get("type") == "confirm":
+            confirm = Confirm(raw["interrupt_id"], bool(raw["approved"]))
+        elif raw.get("type") == "select_offer":
+            action = SelectOffer(offer_id=raw["offer_id"])
+        elif raw.get("type") == "cancel_booking":
+            action = CancelBooking(booking_id=raw["booking_id"])
+        elif raw.get("type") == "decide_approval":
+            action = DecideApproval(
+                approval_id=raw["approval_id"], decision=raw["decision"], note=raw.get("note", "")
+            )
         try:
             return [
                 to_dict(e)
                 async for e in self.concierge.turn(
-                    who, thread_id=thread_id, message=message, confirm=confirm, channel="eval"
+                    who,
+                    thread_id=thread_id,
+                    message=body.get("message"),
+                    confirm=confirm,
+                    action=action,
+                    channel="eval",
                 )
             ]
         except CoreError as exc:  # refused before the first event (e.g. an empty message)
@@ -174,20 +282,10 @@ class HttpDriver(Driver):
         self.token_for = token_for
 
     async def _turn(
-        self,
-        user: str,
-        thread_id: str | None,
-        message: str | None,
-        interrupt_id: str | None,
-        approved: bool | None,
+        self, user: str, thread_id: str | None, body: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        body: dict[str, Any] = {}
         if thread_id is not None:
-            body["thread_id"] = thread_id
-        if interrupt_id is not None:
-            body["confirm"] = {"interrupt_id": interrupt_id, "approved": bool(approved)}
-        else:
-            body["message"] = message
+            body = {"thread_id": thread_id, **body}
         headers = {"Authorization": f"Bearer {self.token_for(user)}"}
         events: list[dict[str, Any]] = []
         names: dict[str, str] = {}

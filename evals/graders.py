@@ -9,8 +9,8 @@ Four families of checks, each a named pass/fail with a reason:
   through the core models (:mod:`evals.state`);
 * **communication** — phrases the agent must and must not say;
 * **conduct** — always on: every gated write ran only after the user approved
-  exactly that action; no turn errors; the script could be followed; the turn
-  limit.
+  exactly that action; no turn errors (but the refusals a scenario expects, by
+  code, must have happened); the script could be followed; the turn limit.
 
 A trial passes when every check passes. Doing nothing never passes a scenario
 where something should have happened, because such scenarios list the action
@@ -39,9 +39,7 @@ from tools.registry import TOOLS
 
 @dataclass(frozen=True)
 class Check:
-    kind: (
-        str  # actions | forbidden_actions | state | say | not_say | gate | errors | script | turns
-    )
+    kind: str  # actions | forbidden_actions | state | say | not_say | gate | errors | refused | script | turns
     name: str
     passed: bool
     detail: str = ""
@@ -361,13 +359,17 @@ def _approved(turn: TurnRecord) -> bool:
 
 def grade_gate(turns: Sequence[TurnRecord], calls: Sequence[ToolCall]) -> Check:
     """Every gated write (confirm, cancel, rebook, decide) followed the user's yes to
-    exactly that action: the previous turn of the same user asked, this one approved."""
+    exactly that action: the previous turn of the same user asked, this one approved.
+    A turn refused before it began (a stale card pressed) asked nothing and changed
+    nothing, so the question before it is still the one answered."""
     problems = []
     for call in calls:
         spec = TOOLS.get(call.name)
         if spec is None or not spec.needs_confirmation:
             continue
-        earlier = [i for i in range(call.turn) if turns[i].user == call.user]
+        earlier = [
+            i for i in range(call.turn) if turns[i].user == call.user and not turns[i].refused
+        ]
         asked = turns[earlier[-1]].confirmation if earlier else None
         if (
             asked is None
@@ -388,11 +390,23 @@ def grade_conduct(
     checks = [grade_gate(turns, calls)]
     harness = [f"turn {i}: {t.harness_error}" for i, t in enumerate(turns) if t.harness_error]
     checks.append(Check("script", "the script could be followed", not harness, "; ".join(harness)))
+    expected = set(scenario.expect.refused)
+    seen = {e.get("code") for t in turns for e in t.errors}
+    for code in scenario.expect.refused:
+        checks.append(
+            Check(
+                "refused",
+                f"a turn was refused with {code}",
+                code in seen,
+                "" if code in seen else f"error codes seen: {sorted(map(str, seen)) or 'none'}",
+            )
+        )
     if not scenario.expect.errors_allowed:
         errors = [
             f"turn {i}: {e.get('code')} {e.get('message')}"
             for i, t in enumerate(turns)
             for e in t.errors
+            if e.get("code") not in expected
         ]
         checks.append(Check("errors", "no turn errors", not errors, "; ".join(errors)))
     if scenario.expect.max_turns is not None:

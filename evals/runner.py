@@ -183,10 +183,29 @@ def trial_booking_ids(result: TrialResult) -> list[str]:
     return seen
 
 
+def trial_approval_ids(result: TrialResult) -> list[str]:
+    """Approvals the trial has seen named (decision steps, tool results), in order."""
+    seen: list[str] = [s.detail["approval_id"] for s in result.steps if s.kind == "decide"]
+    for turn in result.turns:
+        for event in turn.events:
+            output = event.get("output") if event["type"] == "tool-result" else None
+            if not isinstance(output, dict):
+                continue
+            for item in [output, *(output.get("approvals") or [])]:
+                if isinstance(item, dict) and isinstance(item.get("approval_id"), str):
+                    seen.append(item["approval_id"])
+    return seen
+
+
 def trial_refs(result: TrialResult) -> dict[str, str]:
-    """``{last_booking}``: the newest booking this trial created."""
+    """``{last_booking}``: the newest booking this trial created; ``{last_approval}``:
+    the newest approval it saw named (absent until one is)."""
     seen = trial_booking_ids(result)
-    return {"last_booking": seen[-1] if seen else "BK-NONE00"}
+    refs = {"last_booking": seen[-1] if seen else "BK-NONE00"}
+    approvals = trial_approval_ids(result)
+    if approvals:
+        refs["last_approval"] = approvals[-1]
+    return refs
 
 
 async def _setup(scenario: Scenario, rt: Runtime, result: TrialResult) -> None:
@@ -203,6 +222,8 @@ async def _converse(scenario: Scenario, rt: Runtime, driver: Driver, result: Tri
             result.turns.append(await driver.send(user, message=render_refs(step.say, refs)))
         elif step.confirm is not None:
             result.turns.append(await driver.send(user, confirm=step.confirm))
+        elif step.click is not None:
+            result.turns.append(await driver.click(user, step.click, refs))
         else:
             result.steps.append(await run_step(rt, step, counter=counter, refs=refs))
 

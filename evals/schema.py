@@ -10,7 +10,8 @@ it *said* — never its own claims about what it did.
 Dates in any string may be written relative to the frozen clock: ``{d+17}`` is the
 ISO date 17 days after it, ``{d+17:%b %-d}`` the same date formatted (``Dec 18``).
 ``{last_booking}`` is the newest booking created in the trial so far (useful to
-quote a booking id, e.g. another organization's).
+quote a booking id, e.g. another organization's); ``{last_approval}`` the newest
+approval a tool result or a decision step of the trial named.
 """
 
 from __future__ import annotations
@@ -87,12 +88,50 @@ class FaultStep(_Strict):
     kind: Literal["flight", "hotel", "both"] = "both"
 
 
+class ClickStep(_Strict):
+    """A button pressed on a card the agent showed: a structured action (DESIGN §6.1),
+    never text. Exactly one of:
+
+    * ``book``: the Book button of option ``book`` (its number as listed) on the newest
+      list of kind ``of`` this user was shown — ``flight`` (a one-way or outbound
+      search), ``return`` or ``hotel``; ``offer_id``: a Book button carrying this id
+      as is (one never shown, another thread's…) → ``select_offer``;
+    * ``cancel``: Cancel trip on a booking (``{last_booking}`` allowed) → ``cancel_booking``;
+    * ``decide``: Approve / Reject on an approval (``approval``, default the newest
+      one the trial saw, ``{last_approval}``) → ``decide_approval``;
+    * ``confirm``: yes / no on a confirmation card; ``card`` counts back from the
+      newest card of this user's thread (``-2``: the one before it, stale by then).
+    """
+
+    book: int | None = Field(default=None, ge=1)
+    of: Literal["flight", "return", "hotel"] = "flight"
+    offer_id: str | None = None
+    cancel: str | None = None
+    decide: Literal["approve", "reject"] | None = None
+    approval: str = "{last_approval}"
+    note: str = ""
+    confirm: bool | None = None
+    card: int = Field(default=-1, le=-1)
+
+    @model_validator(mode="after")
+    def _one_button(self) -> ClickStep:
+        given = [
+            n
+            for n in ("book", "offer_id", "cancel", "decide", "confirm")
+            if getattr(self, n) is not None
+        ]
+        if len(given) != 1:
+            raise ValueError(f"a click presses exactly one button, got {given or 'none'}")
+        return self
+
+
 class Step(_Strict):
     """One step of a scenario's script. Exactly one action per step.
 
     ``say`` sends a message as ``as_`` (default: the scenario's user) in that
     user's own thread; ``confirm`` answers the pending confirmation of that thread
-    (``true`` = the button "yes", ``false`` = "no").
+    (``true`` = the button "yes", ``false`` = "no"); ``click`` presses another button
+    (:class:`ClickStep`).
     """
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -100,6 +139,7 @@ class Step(_Strict):
     as_: str | None = Field(default=None, alias="as")
     say: str | None = None
     confirm: bool | None = None
+    click: ClickStep | None = None
     flight_status: FlightStatusStep | None = None
     decide: DecisionStep | None = None
     book: BookStep | None = None
@@ -114,6 +154,7 @@ class Step(_Strict):
             for name in (
                 "say",
                 "confirm",
+                "click",
                 "flight_status",
                 "decide",
                 "book",
@@ -129,14 +170,23 @@ class Step(_Strict):
 
     @property
     def kind(self) -> str:
-        for name in ("say", "confirm", "flight_status", "decide", "book", "advance", "jobs"):
+        for name in (
+            "say",
+            "confirm",
+            "click",
+            "flight_status",
+            "decide",
+            "book",
+            "advance",
+            "jobs",
+        ):
             if getattr(self, name) is not None:
                 return name
         return "supplier_fault"
 
     @property
     def is_user_turn(self) -> bool:
-        return self.say is not None or self.confirm is not None
+        return self.say is not None or self.confirm is not None or self.click is not None
 
 
 # ---------------------------------------------------------------------- expectations
@@ -233,6 +283,10 @@ class Expectations(_Strict):
     # Every gated write must follow a confirmation the user approved for exactly
     # those arguments. Always on; a scenario may not switch it off.
     errors_allowed: bool = False  # TurnError events (MODEL_ERROR, STEP_LIMIT...) fail by default
+    # Codes the service must have refused some turn with (a red option's Book button →
+    # POLICY_BLOCKED, a stale card → CONFIRMATION_NOT_PENDING…); these are expected,
+    # not turn errors.
+    refused: list[str] = Field(default_factory=list)
 
     @field_validator("say", "not_say", mode="before")
     @classmethod

@@ -281,6 +281,55 @@ def test_the_gate_wants_the_same_action_and_a_yes() -> None:
     assert grade_gate(reads, tool_calls(reads)).passed
 
 
+def test_a_refused_turn_between_question_and_yes_changes_nothing() -> None:
+    question = turn(
+        "ava", {"message": "option 2"}, asked("confirm_booking", {"booking_id": BOOKING})
+    )
+    # A stale card pressed: the service refused it before the turn began.
+    stale = TurnRecord(
+        user="ava",
+        sent={"confirm": True},
+        events=[{"type": "error", "code": "CONFIRMATION_NOT_PENDING", "message": "not pending"}],
+    )
+    paid = turn("ava", {"confirm": True}, *call("confirm_booking", {"booking_id": BOOKING}, "c1"))
+    assert stale.refused
+    assert not question.refused
+    assert grade_gate([question, stale, paid], tool_calls([question, stale, paid])).passed
+    # A turn that ran in between (and asked nothing) still breaks the chain.
+    chatter = turn("ava", {"message": "hmm"}, text="Anything else?")
+    ran = [question, chatter, paid]
+    assert not grade_gate(ran, tool_calls(ran)).passed
+
+
+def test_an_expected_refusal_must_happen_and_is_not_a_turn_error() -> None:
+    scenario = parse_scenario(
+        {
+            "id": "x",
+            "title": "t",
+            "script": [{"say": "first class"}, {"click": {"book": 1}}],
+            "expect": {"refused": ["POLICY_BLOCKED"]},
+        }
+    )
+    shown = turn("ava", {"message": "first class"}, *call("search_flights", {}, "c1"))
+
+    def refused_with(code: str) -> TurnRecord:
+        return TurnRecord(
+            user="ava",
+            sent={"action": {"type": "select_offer", "offer_id": "FL-1"}},
+            events=[{"type": "error", "code": code, "message": "no"}],
+        )
+
+    def failing(turns: list[TurnRecord]) -> set[str]:
+        checks = grade(scenario, turns, {"bookings": [], "approvals": [], "active_holds": 0}, {})
+        return {c.kind for c in checks if not c.passed}
+
+    assert failing([shown, refused_with("POLICY_BLOCKED")]) == set()
+    # Held instead of refused: the refusal is missing.
+    assert failing([shown, turn("ava", {"action": {}}, *call("reserve", {}, "c2"))]) == {"refused"}
+    # Refused for another reason: missing, and that error is a turn error.
+    assert failing([shown, refused_with("NOT_FOUND")]) == {"refused", "errors"}
+
+
 def test_failed_tool_calls_do_not_count_as_done() -> None:
     s = parse_scenario(
         {

@@ -148,6 +148,7 @@ def test_the_repository_suite_covers_the_flows() -> None:
                 or s.expect.say
                 or s.expect.state.bookings
                 or s.expect.state.approvals
+                or s.expect.refused
             )
             assert positive, f"{s.id}: only forbidden things; doing nothing would pass"
 
