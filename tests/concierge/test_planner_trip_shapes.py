@@ -1,0 +1,44 @@
+"""Trip shapes the offline planner reads from one message: direct-only wishes,
+implied returns, multi-city itineraries, day-first ranges, and messages that
+must set up nothing (now = Tue 1 Dec 2026 09:00 UTC)."""
+
+from __future__ import annotations
+
+import pytest
+
+from concierge.planner.nlu.intents import understand
+from tests.concierge.planner_kit import NOW, Dialogue
+
+# ------------------------------------------------------------------ direct only
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "any nonstops from Boston to Atlanta on the 9th?",
+        "non-stops only please, LGA to ORD Dec 10",
+        "JFK to London 15 Dec, no connecting flights",
+        "Boston to Miami on the 9th, I don't want to change planes",
+        "fly directly from boston to paris on the 12th",
+        "SFO to JFK Dec 9 without any layovers",
+    ],
+)
+def test_direct_only_wishes_set_zero_stops(text: str) -> None:
+    assert understand(text, NOW).max_stops == 0
+
+
+@pytest.mark.parametrize(
+    "text", ["London to Paris on the 12th, one stop is fine", "flights to Paris Dec 12"]
+)
+def test_stops_are_allowed_unless_excluded(text: str) -> None:
+    assert understand(text, NOW).max_stops != 0
+
+
+async def test_direct_only_applies_to_both_legs_of_a_round_trip() -> None:
+    d = Dialogue()
+    await d.say("nonstops only: Boston to Madrid on the 10th, back on the 14th")
+    searches = [a for n, a in d.backend.calls if n == "search_flights"]
+    assert [(a["date"], a["max_stops"]) for a in searches] == [
+        ("2026-12-10", 0),
+        ("2026-12-14", 0),
+    ]
