@@ -29,6 +29,7 @@ from concierge.planner.nlu.dates import DateReading, read_dates
 from concierge.planner.nlu.numbers import word_number
 from concierge.planner.nlu.picks import OptionRef as OptionRef  # re-exported: flows read it here
 from concierge.planner.nlu.places import PlaceMention, find_places, roles
+from concierge.planner.nlu.spelling import fix as fix_spelling
 
 
 class Intent(StrEnum):
@@ -432,7 +433,7 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         if pattern.search(low) and not re.search(r"day after tomorrow", low):
             u.shift_days = delta
             break
-    u.cabin = _cabin(low)
+    u.cabin = _cabin(fix_spelling(low))  # "busines class", "premuim economy"
     u.passengers = numbers.passengers(low)
     counted = numbers.normalize(low)  # number words as digits: "add two" -> "add 2"
     more = _PASSENGER_DELTA.search(counted)

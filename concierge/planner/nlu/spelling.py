@@ -28,10 +28,15 @@ VOCABULARY: Final[tuple[str, ...]] = (
     # people (singular and plural: neither may become the other)
     "people", "person", "persons", "passenger", "passengers", "traveller", "travellers", "traveler",
     "travelers", "colleague", "colleagues", "coworker", "coworkers", "teammate", "teammates",
+    # cabins ("busines class", "premuim", "econmy"; "first" is too short to correct safely)
+    "business", "economy", "premium",
 )  # fmt: skip
 _KNOWN: Final = frozenset(VOCABULARY)
 # Words close to a vocabulary word that are words in their own right.
-_KEEP: Final = frozenset({"mouths", "nightly", "weekly", "augusta", "marching", "peoples"})
+_KEEP: Final = frozenset(
+    {"mouths", "nightly", "weekly", "augusta", "marching", "peoples"}
+    | {"businesses", "businessman", "economic", "premiums"}
+)
 _WORD: Final = re.compile(r"[a-z]{5,}")
 
 
