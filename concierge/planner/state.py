@@ -13,7 +13,7 @@ tool's own output model (``Step.typed``).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
@@ -233,6 +233,15 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
             # origin swaps the trip round.
             d.origin, d.origin_city = d.destination, d.destination_city
         d.destination, d.destination_city = _tool_place(u.destination), u.destination.place.city
+    if (
+        dates.corrected is not None
+        and dates.depart is not None
+        and dates.ret is None
+        and d.ret == dates.corrected
+        and d.depart != dates.corrected
+    ):
+        # "I meant the 14th, not the 12th" when the 12th is the way home: the return moves.
+        dates = replace(dates, depart=None, ret=dates.depart)
     if dates.depart is not None:
         d.depart = dates.depart
         if dates.ret is None and d.ret is not None and d.ret <= dates.depart:

@@ -11,8 +11,9 @@ from datetime import date
 
 import pytest
 
+from concierge.planner.nlu.dates import read_dates
 from concierge.planner.nlu.intents import understand
-from tests.concierge.planner_kit import NOW
+from tests.concierge.planner_kit import NOW, Dialogue
 
 D = date
 
@@ -34,3 +35,76 @@ D = date
 )
 def test_misspelt_cabins_are_read(text: str, cabin: str | None) -> None:
     assert understand(text, NOW).cabin == cabin
+
+
+# ---------------------------------------------------------------- date_order
+
+
+@pytest.mark.parametrize(
+    ("text", "depart", "ret"),
+    [
+        # a day-first date settles the order of the other one, across the year end
+        ("London 30/12 - 3/1", D(2026, 12, 30), D(2027, 1, 3)),
+        ("hotel in Paris 29/12 to 4/1 please", D(2026, 12, 29), D(2027, 1, 4)),
+        # ... and a month-first one too, whatever the traveller's region
+        ("from 12/28 to 1/2, hotel in Paris", D(2026, 12, 28), D(2027, 1, 2)),
+    ],
+)
+def test_numeric_dates_in_one_message_share_one_order(text: str, depart: date, ret: date) -> None:
+    for month_first in (True, False):
+        reading = read_dates(text, NOW, month_first=month_first)
+        assert (reading.depart, reading.ret, reading.question) == (depart, ret, None)
+
+
+def test_a_numeric_date_is_not_a_time_of_day() -> None:
+    reading = read_dates("from 28/12 to 02/01", NOW)
+    assert (reading.depart_after, reading.depart_before) == (None, None)
+    assert read_dates("leaving after 5 on 28/12", NOW).depart_after == "17:00"
+
+
+# ---------------------------------------------------------------- date_range
+
+
+@pytest.mark.parametrize(
+    ("text", "depart", "ret"),
+    [
+        (
+            "over christmas, the 23rd to the 27th, a hotel in Boston",
+            D(2026, 12, 23),
+            D(2026, 12, 27),
+        ),
+        ("Paris for NYE, Dec 30 - Jan 2", D(2026, 12, 30), D(2027, 1, 2)),
+        ("christmas in london 24-27 dec", D(2026, 12, 24), D(2026, 12, 27)),
+    ],
+)
+def test_a_day_named_beside_a_range_it_falls_in_only_labels_it(
+    text: str, depart: date, ret: date
+) -> None:
+    reading = read_dates(text, NOW)
+    assert (reading.depart, reading.ret, reading.question) == (depart, ret, None)
+
+
+# ---------------------------------------------------------------- correction
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "corrected"),
+    [
+        ("not the 8th, the 10th", D(2026, 12, 10), D(2026, 12, 8)),
+        ("make it the 12th instead of the 9th", D(2026, 12, 12), D(2026, 12, 9)),
+        ("Dec 14 rather than Dec 12", D(2026, 12, 14), D(2026, 12, 12)),
+        ("oops, friday not thursday", D(2026, 12, 4), D(2026, 12, 3)),
+    ],
+)
+def test_a_corrected_day_replaces_the_old_one(text: str, day: date, corrected: date) -> None:
+    reading = read_dates(text, NOW)
+    assert (reading.depart, reading.ret, reading.question) == (day, None, None)
+    assert reading.corrected == corrected
+
+
+async def test_correcting_the_return_day_moves_the_return_only() -> None:
+    d = Dialogue()
+    await d.say("Boston to Chicago on the 8th, coming back the 11th")
+    await d.say("oops, I meant the 12th rather than the 11th")
+    searched = [(a["date"], a.get("leg")) for n, a in d.backend.calls if n == "search_flights"]
+    assert searched[-2:] == [("2026-12-08", None), ("2026-12-12", "return")]

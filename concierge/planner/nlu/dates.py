@@ -288,6 +288,7 @@ class DateReading:
     # "cheapest day between Dec 14 and 17": the days to compare (first, last).
     flexible: tuple[date, date] | None = None
     any_day: bool = False  # the message says any day will do ("I'm flexible, any day that week")
+    corrected: date | None = None  # "the 10th, not the 8th": the day corrected away (the 8th)
 
 
 def _day(text: str) -> int:
@@ -358,9 +359,27 @@ def _year(text: str | None) -> int | None:
     return value + 2000 if value < 100 else value
 
 
+_NUMERIC: Final = re.compile(r"(?<![\d/.:])(\d{1,2})/(\d{1,2})(?:/(?:\d{2}|\d{4}))?(?![\d/])")
+
+
+def _numeric_order(text: str, month_first: bool) -> bool:
+    """The order of the numeric dates in one message: a writer uses one order, so a
+    date only one order can read ("28/12") settles the others ("28/12 to 02/01" ends
+    on 2 Jan, not 1 Feb); with no such date, the traveller's region decides."""
+    day_first = month_first_seen = False
+    for m in _NUMERIC.finditer(text):
+        a, b = int(m.group(1)), int(m.group(2))
+        day_first |= a > 12 >= b
+        month_first_seen |= b > 12 >= a
+    if day_first != month_first_seen:
+        return month_first_seen
+    return month_first
+
+
 def _mentions(text: str, today: date, month_first: bool) -> list[Mention]:
     taken: list[tuple[int, int]] = []
     found: list[Mention] = []
+    month_first = _numeric_order(text, month_first)
 
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in taken)
@@ -618,6 +637,8 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
     week = _named_week(low, today, mentions)
     if week is not None:
         mentions = _in_week(week, mentions)
+    mentions = _within_ranges(mentions)
+    mentions, reading.corrected = _not_negated(low, mentions)
     reading.any_day = _ANY_DAY.search(low) is not None
     reading.flexible = _flexible(low, today, week, mentions, reading.any_day)
     reading.mentions = mentions
@@ -750,6 +771,33 @@ def _offsets(low: str, mentions: list[Mention]) -> list[Mention]:
             m = replace(m, start=pre.start(), first=m.first + timedelta(days=days), kind="offset")
         out.append(m)
     return out
+
+
+_NEGATED: Final = re.compile(r"\b(?:not|instead of|rather than|in place of)\s+(?:on\s+)?$")
+
+
+def _not_negated(low: str, mentions: list[Mention]) -> tuple[list[Mention], date | None]:
+    """ "I meant the 10th, not the 8th", "the 12th instead of the 9th": the day
+    corrected away is not a second date (a return, or the end of a range); it is
+    returned apart, so the dialogue can tell which of the trip's dates moves."""
+    kept = [m for m in mentions if not _NEGATED.search(low[: m.start])]
+    if not kept or len(kept) == len(mentions):
+        return mentions, None
+    dropped = next(m for m in mentions if m not in kept)
+    return kept, dropped.first
+
+
+def _within_ranges(mentions: list[Mention]) -> list[Mention]:
+    """ "new year's eve, 31 dec to 2 jan", "over Christmas, the 23rd to the 27th": a
+    day named beside a range it falls in only labels the range."""
+    ranges = [m for m in mentions if m.last is not None and m.kind != "weekend"]
+    if not ranges:
+        return mentions
+    return [
+        m
+        for m in mentions
+        if m.last is not None or not any(r.first <= m.first <= r.last for r in ranges)  # type: ignore[operator]
+    ]
 
 
 def _add_months(day: date, n: int) -> tuple[int, int]:
@@ -887,8 +935,10 @@ def _sane_length(reading: DateReading) -> DateReading:
 
 # ---- times of day -------------------------------------------------------------------
 
+# Not followed by another digit or a slash: "from 28/12" names a day, not 2 o'clock.
 _CLOCK = (
-    r"(?P<h{0}>[01]?\d|2[0-3])(?::(?P<m{0}>[0-5]\d))?\s*(?P<ap{0}>a\.?m\.?|p\.?m\.?|h\b|hrs\b)?"
+    r"(?P<h{0}>[01]?\d|2[0-3])(?::(?P<m{0}>[0-5]\d))?(?![\d/])"
+    r"\s*(?P<ap{0}>a\.?m\.?|p\.?m\.?|h\b|hrs\b)?"
 )
 _AFTER = re.compile(
     r"\b(?:after|from|later than|not before|departing after|leaving after|past)\s+"
