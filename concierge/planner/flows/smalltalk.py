@@ -80,6 +80,8 @@ def _unsupported(state: State, turn: Turn, ctx: Context, u: Understanding) -> De
     found = u.unsupported
     if found is None:
         return _help(state, turn, ctx, u)
+    if found.feature == "override":
+        return Reply(found.reply)
     return Reply(f"{found.reply} Anything else I can help with?")
 
 

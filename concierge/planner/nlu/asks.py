@@ -35,6 +35,9 @@ class _Tables:
     policy: re.Pattern[str]
     policy_subjects: re.Pattern[str]
     question: re.Pattern[str]
+    injection: re.Pattern[str]
+    bulk: re.Pattern[str]
+    override_reply: str
 
 
 def _any(patterns: list[str], *, bounded: bool = True) -> re.Pattern[str]:
@@ -58,6 +61,9 @@ def tables() -> _Tables:
         policy=_any(raw["policy"]["cues"]),
         policy_subjects=_any(raw["policy"]["subjects"]),
         question=_any(raw["question"], bounded=False),
+        injection=_any(raw["override"]["injection"]),
+        bulk=_any(raw["override"]["bulk"]),
+        override_reply=" ".join(str(raw["override"]["reply"]).split()),
     )
 
 
@@ -72,6 +78,15 @@ def unsupported(text: str) -> Unsupported | None:
     for name, pattern, reply in tables().unsupported:
         if pattern.search(low):
             return Unsupported(name, reply)
+    return None
+
+
+def override(text: str) -> Unsupported | None:
+    """An instruction to override the concierge's rules that asks for everything at once."""
+    low = plain(text)
+    t = tables()
+    if t.injection.search(low) and t.bulk.search(low):
+        return Unsupported("override", t.override_reply)
     return None
 
 

@@ -307,8 +307,10 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         u.book_for = for_person.group("name")
 
     u.insist = bool(_INSIST.search(low))
-    unsupported = asks.unsupported(clean)
-    if unsupported is not None and not (u.dates.depart and u.destination):
+    unsupported = asks.override(clean) or asks.unsupported(clean)
+    if unsupported is not None and (
+        unsupported.feature == "override" or not (u.dates.depart and u.destination)
+    ):
         # Seats, taxes, check-in…: an honest answer, not a search for the place named.
         u.intent = Intent.UNSUPPORTED
         u.unsupported = unsupported
