@@ -290,9 +290,15 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
         d.ret = None if not d.want_hotel else d.ret
     if dates.ret is not None or u.round_trip:
         # A date range with a hotel is the stay ("the 18–22 offsite, a flight and a
-        # hotel"); without one, or with "returning"/"round trip", it is a flight home.
+        # hotel"); without one, or with "returning"/"round trip", it is a flight home,
+        # and so it is when the user asks for "flights" or names it a trip ("Atlanta
+        # trip Jan 5–8: flights from LaGuardia + a hotel").
         d.round_trip = bool(
-            u.round_trip or dates.explicit_return or not d.want_hotel or d.round_trip
+            u.round_trip
+            or dates.explicit_return
+            or (u.implied_return and dates.ret is not None and not dates.nights)
+            or not d.want_hotel
+            or d.round_trip
         )
     if u.has_trip_details or u.intent == Intent.SEARCH:
         d.started = True

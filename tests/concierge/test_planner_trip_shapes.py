@@ -42,3 +42,35 @@ async def test_direct_only_applies_to_both_legs_of_a_round_trip() -> None:
         ("2026-12-10", 0),
         ("2026-12-14", 0),
     ]
+
+
+# ------------------------------------------------------------------ implied return
+
+
+@pytest.mark.parametrize(
+    ("text", "origin", "destination"),
+    [
+        ("Paris trip Dec 10-14, flying out of Boston, and a hotel please", "Boston", "Paris"),
+        ("flights from Newark + hotel for Miami, 12/9 to 12/12", "EWR", "Miami"),
+        ("Chicago Dec 15–18: need flights and a room", "JFK", "Chicago"),
+    ],
+)
+async def test_a_trip_or_flights_over_a_day_range_include_the_flight_home(
+    text: str, origin: str, destination: str
+) -> None:
+    d = Dialogue()
+    await d.say(text)
+    searches = [a for n, a in d.backend.calls if n == "search_flights"]
+    assert [(a["origin"], a["destination"]) for a in searches] == [
+        (origin, destination),
+        (destination, origin),
+    ]
+    hotel = d.backend.last("search_hotels")
+    assert (hotel["check_in"], hotel["check_out"]) == (searches[0]["date"], searches[1]["date"])
+
+
+async def test_one_flight_over_a_stay_still_offers_the_return_rather_than_searching_it() -> None:
+    d = Dialogue()
+    reply = await d.say("be in London for the Dec 18–22 offsite, book me a flight and a hotel")
+    assert sorted(d.backend.names()) == ["search_flights", "search_hotels"]
+    assert "add the return flight" in reply

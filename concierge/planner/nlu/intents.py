@@ -85,6 +85,7 @@ class Understanding:
     no_hotel: bool = False
     one_way: bool = False
     round_trip: bool = False
+    implied_return: bool = False  # "flights", "a trip": with a date range, a flight home too
     options: list[OptionRef] = field(default_factory=list)
     booking_id: str | None = None
     person: str | None = None  # "Ava's trip", "book this for Ava"
@@ -170,6 +171,7 @@ _NO_HOTEL: Final = _rx("trip", "no_hotel")
 _ONE_WAY: Final = _rx("trip", "one_way")
 _ROUND: Final = _rx("trip", "round_trip")
 _DIRECT: Final = _rx("trip", "direct")
+_IMPLIED_RETURN: Final = _rx("trip", "implied_return")
 _ALLOW_STOPS: Final = _rx("trip", "allow_stops")
 _INSIST: Final = _rx("intents", "insist")
 _EARLIER_LATER: Final = _rx("trip", "earlier_later")
@@ -471,6 +473,7 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         u.want_flight = False  # "a hotel in Paris for 3 nights": only the stay
     u.one_way = bool(_ONE_WAY.search(low))
     u.round_trip = bool(_ROUND.search(low))
+    u.implied_return = bool(_IMPLIED_RETURN.search(low))
     u.clear_time = bool(_CLEAR_TIME.search(low))
     shift = _EARLIER_LATER.search(low)
     if shift and not u.dates.depart_after and not u.dates.depart_before and u.shift_days is None:
