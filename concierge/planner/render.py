@@ -120,6 +120,31 @@ def _star(out: dict[str, Any], option: dict[str, Any]) -> str:
     return RECOMMENDED if wanted is not None and option.get("option") == wanted else ""
 
 
+def days_block(out: dict[str, Any]) -> str:
+    """Flexible dates: the best flight of each day searched, cheapest (bookable) first."""
+    options = out.get("options") or []
+    passengers = int(out.get("passengers") or 1)
+    first, last = day_of(out.get("date")), day_of(out.get("last_date"))
+    span = f"{spoken_day(first)} – {spoken_day(last)}" if first and last else ""
+    pax = f", {passengers} passengers" if passengers > 1 else ""
+    head = (
+        f"**Cheapest days: {_name(out.get('origin'))} → {_name(out.get('destination'))}, "
+        f"{span} ({out.get('cabin') or 'economy'}{pax})**"
+    )
+    if not options:
+        return head + "\nNo flights on any of those days."
+    lines = []
+    for option in options:
+        day = day_of(option.get("day"))
+        line = flight_line(option, passengers).split(". ", 1)[1]
+        lines.append(
+            f"{option.get('option')}. {spoken_day(day) if day else ''}: {line}" + _star(out, option)
+        )
+    searched = len(out.get("days") or [])
+    note = f"The best flight of each of the {searched} days, cheapest first."
+    return head + "\n" + "\n".join(lines) + "\n" + note
+
+
 def hotels_block(out: dict[str, Any]) -> str:
     options = out.get("options") or []
     ci, co = day_of(out.get("check_in")), day_of(out.get("check_out"))

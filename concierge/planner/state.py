@@ -13,6 +13,7 @@ tool's own output model (``Step.typed``).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any, TypeVar
@@ -52,6 +53,7 @@ class Draft:
     round_trip: bool = False  # search the flight home too
     started: bool = False  # the user asked for a trip at some point
     price_cap: PriceCap | None = None
+    flex: tuple[date, date] | None = None  # any day in this window: compare the days
 
     @property
     def check_out(self) -> date | None:
@@ -133,6 +135,8 @@ class State:
     policy_route: dict[str, Any] | None = None  # the last get_policy's destination/origin
     picked: dict[str, dict[str, Any]] = field(default_factory=dict)  # kind -> option last held
     held_from: dict[str, list[str]] = field(default_factory=dict)  # booking -> lists it came from
+    flex_days: dict[str, dict[str, Any]] = field(default_factory=dict)  # date -> that day's search
+    flex_batch: str = ""  # which turn's day-by-day searches flex_days holds
     used_up: set[str] = field(default_factory=set)  # lists a booking took, cleared next message
 
 
@@ -242,7 +246,16 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
     ):
         # "I meant the 14th, not the 12th" when the 12th is the way home: the return moves.
         dates = replace(dates, depart=None, ret=dates.depart)
-    if dates.depart is not None:
+    window = _flex_window(d, u)
+    if window is not None:
+        # "sometime the week of the 14th", "cheapest day between the 14th and the 17th":
+        # the window's ends are not a departure and a return.
+        d.flex, d.depart = window, window[0]
+        if dates.ret == window[1]:
+            dates = replace(dates, ret=None)
+    elif dates.depart is not None:
+        d.flex = None
+    if dates.depart is not None and d.flex is None:
         d.depart = dates.depart
         if dates.ret is None and d.ret is not None and d.ret <= dates.depart:
             d.ret = None
@@ -306,6 +319,25 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
         d.origin, d.origin_city = home, None
 
 
+FLEX_DAYS = 7  # at most a week of days is compared
+
+
+def _flex_window(d: Draft, u: Understanding) -> tuple[date, date] | None:
+    """The days a message leaves open: the reader's window, or — "I'm flexible, any day
+    that week" after a one-day search — the week (or the days around) the trip's date."""
+    window = u.dates.flexible
+    if window is None and u.dates.any_day and u.dates.depart is None and d.depart is not None:
+        if re.search(r"\bweek\b", u.text.lower()):
+            monday = d.depart - timedelta(days=d.depart.weekday())
+            window = (monday, monday + timedelta(days=6))
+        else:
+            window = (d.depart - timedelta(days=3), d.depart + timedelta(days=3))
+    if window is None:
+        return None
+    start, end = window
+    return start, min(end, start + timedelta(days=FLEX_DAYS - 1))
+
+
 def _hotel_draft(state: State, args: dict[str, Any]) -> None:
     """Yes to "Also need a hotel in London for 18–21 Dec?": that stay is the trip now."""
     d = state.draft
@@ -367,6 +399,8 @@ def apply_result(state: State, step: Step) -> None:
             "changes", list(out.get("options") or []), state.current_booking, segment
         )
         state.last_shown = "changes"
+    elif name == "search_flights" and step.id.endswith("_flex"):
+        _add_flex_day(state, step)
     elif name == "search_flights":
         is_return = step.id.endswith("_ret") or step.args.get("leg") == "return"
         key = "returns" if is_return else "flights"
@@ -412,6 +446,68 @@ def apply_result(state: State, step: Step) -> None:
         state.policy_route = {
             k: step.args[k] for k in ("destination", "origin") if step.args.get(k)
         }
+
+
+def _add_flex_day(state: State, step: Step) -> None:
+    """One day of a flexible-date search: the outbound list becomes each day's best
+    option, cheapest first (what "the cheapest" or "option 2" then points at)."""
+    batch = step.id.split("_")[:3]
+    if "_".join(batch) != state.flex_batch:
+        state.flex_batch, state.flex_days = "_".join(batch), {}
+    assert step.output is not None
+    state.flex_days[str(step.args.get("date"))] = step.output
+    merged = best_days(state.flex_days)
+    state.flights = merged
+    state.flight_args = {
+        **{k: v for k, v in step.args.items() if k != "date"},
+        "flex": [min(state.flex_days), max(state.flex_days)],
+    }
+    _show(state, "flights", merged["options"])
+    d = state.draft
+    d.passengers = int(merged.get("passengers") or d.passengers)
+
+
+_RANK = {"green": 0, "amber": 1, "red": 2}
+
+
+def best_days(days: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Day-by-day search results folded into one list: each day's recommended (else
+    cheapest) option, bookable ones first, then by price; renumbered."""
+
+    def price(option: dict[str, Any]) -> float:
+        try:
+            return float(str((option.get("total") or option.get("price") or {}).get("amount")))
+        except (TypeError, ValueError, AttributeError):
+            return float("inf")
+
+    best: list[dict[str, Any]] = []
+    for day, out in sorted(days.items()):
+        options = [o for o in out.get("options") or [] if isinstance(o, dict)]
+        if not options:
+            continue
+        wanted = out.get("recommended")
+        top = next((o for o in options if o.get("option") == wanted), None) or min(
+            options,
+            key=lambda o: (_RANK.get(str((o.get("policy") or {}).get("status")), 1), price(o)),
+        )
+        best.append({**top, "day": day})
+    best.sort(key=lambda o: (_RANK.get(str((o.get("policy") or {}).get("status")), 1), price(o)))
+    for n, option in enumerate(best, start=1):
+        option["option"] = n
+    first = next(iter(days.values()), {})
+    return {
+        "origin": first.get("origin"),
+        "destination": first.get("destination"),
+        "date": min(days) if days else None,
+        "last_date": max(days) if days else None,
+        "cabin": first.get("cabin"),
+        "passengers": first.get("passengers"),
+        "days": sorted(days),
+        "options": best,
+        "recommended": 1
+        if best and _RANK.get(str((best[0].get("policy") or {}).get("status")), 1) < 2
+        else None,
+    }
 
 
 BOOKED = frozenset({"confirmed", "pending_approval", "confirming", "pending_confirmation"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from concierge.planner import render
@@ -133,6 +134,8 @@ def search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
                 f'Which dates do you need a hotel in {dest}? (e.g. "Dec 18–22" or "from the 18th for 3 nights")'
             )
         return Reply(f"Which date do you want to fly to {dest}?")
+    if d.flex is not None and d.flex[1] >= ctx.today > d.depart:
+        d.depart = ctx.today  # "any day this week": the days still ahead
     if d.depart < ctx.today:
         return Reply(
             f"{spoken_day(d.depart)} has already passed. Which date do you want to travel?"
@@ -157,7 +160,17 @@ def search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
         u.places or u.dates.depart or u.cabin or u.passengers or u.passenger_delta or u.want_hotel
     )
     fresh_flight_request = (u.want_flight is True or not u.want_hotel) and not return_only
-    if (
+    days = _flex_days(state, ctx)
+    if days:
+        # Any day in a window: one search per day, then the cheapest days side by side.
+        if "out" not in searched and (
+            _flex_args(state, days) != turn.prior.get("flights") or fresh_flight_request
+        ):
+            calls += [
+                Call("search_flights", {**_flight_args(state), "date": day}, tag="flex")
+                for day in days
+            ]
+    elif (
         d.want_flight
         and "out" not in searched
         and (_flight_args(state) != turn.prior.get("flights") or fresh_flight_request)
@@ -185,6 +198,21 @@ def search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
     return _present_search(state, turn, ctx)
 
 
+def _flex_days(state: State, ctx: Context) -> list[str]:
+    """The days to compare when the traveller left the day open (none from the past)."""
+    d = state.draft
+    if not d.want_flight or d.flex is None:
+        return []
+    start, end = max(d.flex[0], ctx.today), d.flex[1]
+    return [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
+
+
+def _flex_args(state: State, days: list[str]) -> dict[str, Any]:
+    """What a day-by-day search is of, as ``state.flight_args`` records it."""
+    args = {k: v for k, v in _flight_args(state).items() if k != "date"}
+    return {**args, "flex": [days[0], days[-1]]}
+
+
 def _same_metro(a: str | None, b: str | None) -> bool:
     if not a or not b:
         return False
@@ -209,6 +237,10 @@ def _present_search(state: State, turn: Turn, ctx: Context) -> Reply:
         if step.name == "search_hotels":
             blocks.append(render.hotels_block(step.output))
             shown_lists.append(("hotel", step.output.get("options") or []))
+        elif step.id.endswith("_flex"):
+            if not any(k == "flight" for k, _ in shown_lists) and state.flights is not None:
+                blocks.append(render.days_block(state.flights))
+                shown_lists.append(("flight", state.flights.get("options") or []))
         else:
             is_return = step.id.endswith("_ret")
             blocks.append(
@@ -227,6 +259,8 @@ def _present_search(state: State, turn: Turn, ctx: Context) -> Reply:
                 continue
             if kind == "hotel":
                 blocks.append(render.hotels_block(out))
+            elif out.get("days"):
+                blocks.append(render.days_block(out))
             else:
                 blocks.append(
                     render.flights_block(out, "Return flights" if kind == "return" else "Flights")

@@ -124,6 +124,8 @@ class Understanding:
             or self.clear_time
             or self.time_shift
             or self.price_cap
+            or d.flexible
+            or d.any_day
         )
 
 
