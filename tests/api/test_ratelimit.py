@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from api.app import create_app
-from api.ratelimit import Limit, LocalBuckets, RateLimiter, family_of
+from api.ratelimit import Limit, LocalBuckets, RateLimiter, family_of, limiter_from_settings
 from core.runtime import Runtime
 from tests.api.conftest import World
 from tests.conftest import REDIS_URL, requires_redis
@@ -56,7 +56,14 @@ def app(runtime: Runtime) -> FastAPI:
     runtime.settings = runtime.settings.model_copy(
         update={"chat_rate_per_minute": 60, "chat_rate_burst": 3}
     )
-    return create_app(runtime=runtime, concierge=ScriptedConcierge())
+    app = create_app(runtime=runtime, concierge=ScriptedConcierge())
+    # Frozen time and this process's buckets: on a busy machine the four posts can
+    # take over a second, and a refilled token would let the fourth through.
+    # (Sharing a bucket through Redis has its own test below.)
+    limiter = limiter_from_settings(runtime.settings, None)
+    limiter.local = LocalBuckets(clock=lambda: 0.0)
+    app.state.ratelimiter = limiter
+    return app
 
 
 @pytest.fixture
