@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from concierge.planner.nlu.dates import read_dates
-from concierge.planner.nlu.intents import understand
+from concierge.planner.nlu.intents import Intent, understand
 from tests.concierge.planner_kit import NOW, Dialogue
 
 D = date
@@ -108,3 +108,32 @@ async def test_correcting_the_return_day_moves_the_return_only() -> None:
     await d.say("oops, I meant the 12th rather than the 11th")
     searched = [(a["date"], a.get("leg")) for n, a in d.backend.calls if n == "search_flights"]
     assert searched[-2:] == [("2026-12-08", None), ("2026-12-12", "return")]
+
+
+# ---------------------------------------------------------------- approval_note
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        (
+            "Decline Ben's hotel. Reason - over the cap. Ask him to pick another one.",
+            "Over the cap. Ask him to pick another one",
+        ),
+        (
+            "approve Ava's request, comment: fine this once, but book earlier next time",
+            "Fine this once, but book earlier next time",
+        ),
+        ("approve Ava's trip, reason: client visit. thanks", "Client visit"),
+        (
+            "Reject Ava's trip - too expensive, book economy instead",
+            "Too expensive, book economy instead",
+        ),
+        # a name is not a clause: "Jasper's" holds no "as ..." note
+        ("approve Jasper's trip", None),
+    ],
+)
+def test_an_approval_note_keeps_every_clause(text: str, note: str | None) -> None:
+    u = understand(text, NOW)
+    assert u.intent == Intent.DECIDE
+    assert u.note == note

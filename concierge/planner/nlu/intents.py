@@ -190,7 +190,20 @@ _BOOKING_ID: Final = re.compile(r"\bBK-?[A-Z0-9]{4,10}\b", re.IGNORECASE)
 _APPROVAL_ID: Final = re.compile(r"\bAPR?-[A-Z0-9]{1,12}\b", re.IGNORECASE)
 _FOR_PERSON: Final = re.compile(r"\bfor\s+(?P<name>[A-Z][a-z]+)\b")
 _PERSON_POSSESSIVE: Final = re.compile(r"\b(?P<name>[A-Z][a-z]+)(?:'s|’s)\b")
-_NOTE: Final = re.compile(r"(?:because|since|as|reason:|note:|—|–|-|,)\s*(?P<note>[^.?!]{4,})")
+# An approval note: a labelled one ("Note: client visit, fine by me") runs to the end
+# of the message, every clause of it; otherwise the clause after "because", a dash or
+# a comma ("reject it - too expensive").
+_NOTE_LABEL: Final = re.compile(
+    r"\b(?:note|reason|comment|message|remark)s?\s*(?::|-|–|—)\s*(?P<note>\S.{3,})",
+    re.IGNORECASE | re.DOTALL,
+)
+_NOTE: Final = re.compile(
+    r"(?:\b(?:because|since|as)\b|\s-\s|—|–|,)\s*(?P<note>[^.?!]{4,})", re.IGNORECASE
+)
+_NOTE_SIGN_OFF: Final = re.compile(
+    r"(?:[.!,;]\s*|\s+)(?:thanks?|thank you|thx|cheers|ta|please|pls)(?: (?:so much|a lot))?[.!\s]*$",
+    re.IGNORECASE,
+)
 
 
 _PRICE_CAP: Final = re.compile(
@@ -244,10 +257,10 @@ def _cabin(low: str) -> str | None:
 
 
 def _note(text: str) -> str | None:
-    m = _NOTE.search(text)
+    m = _NOTE_LABEL.search(text) or _NOTE.search(text)
     if not m:
         return None
-    note = m.group("note").strip(" .")
+    note = _NOTE_SIGN_OFF.sub("", m.group("note")).strip(" .")
     return note[:1].upper() + note[1:] if note else None
 
 
