@@ -137,3 +137,28 @@ def test_an_approval_note_keeps_every_clause(text: str, note: str | None) -> Non
     u = understand(text, NOW)
     assert u.intent == Intent.DECIDE
     assert u.note == note
+
+
+# ---------------------------------------------------------------- approvals_listing
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is there anything for me to approve today",
+        "what do I need to approve?",
+        "anything I should sign off on?",
+        "which trips do I need to approve",
+        "what can I approve?",
+    ],
+)
+def test_asking_what_there_is_to_approve_lists_approvals(text: str) -> None:
+    assert understand(text, NOW).intent == Intent.APPROVALS
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I want to approve Ava's trip", "please approve Ben's hotel, it's fine", "approve AP-12345"],
+)
+def test_a_verb_with_an_object_is_still_a_decision(text: str) -> None:
+    assert understand(text, NOW).intent == Intent.DECIDE

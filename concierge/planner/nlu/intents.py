@@ -158,6 +158,7 @@ _HELP: Final = _rx("intents", "help")
 _OUT_OF_SCOPE: Final = _rx("intents", "out_of_scope")
 _DECIDE: Final = _rx("intents", "decide")
 _APPROVALS: Final = _rx("intents", "approvals")
+_APPROVALS_LISTING: Final = _rx("intents", "approvals_listing")
 _CANCEL: Final = _rx("intents", "cancel")
 _DISRUPTED: Final = _rx("intents", "disrupted")
 _CHANGE: Final = _rx("intents", "change")
@@ -331,6 +332,13 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # Seats, taxes, check-in…: an honest answer, not a search for the place named.
         u.intent = Intent.UNSUPPORTED
         u.unsupported = unsupported
+        return u
+    if (
+        _APPROVALS_LISTING.search(low)
+        and not (u.person or u.booking_id or _APPROVAL_ID.search(clean))
+        and not re.search(r"\b(?:my|our) (?:trip|booking|flight|hotel|request)", low)
+    ):
+        u.intent = Intent.APPROVALS
         return u
     policy_question = asks.is_policy_question(clean)
     decide = _DECIDE.search(low)
