@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import ConcurrentUpdate, InvalidTransition
@@ -75,3 +75,24 @@ async def move(
         )
     # Keep an already-loaded instance in step with the row we just wrote.
     await session.get(Booking, booking_id, populate_existing=True)
+
+
+async def move_from_any(
+    session: AsyncSession,
+    booking_id: str,
+    *,
+    among: frozenset[S],
+    to: S,
+    now: datetime,
+) -> bool:
+    """Move ``booking_id`` to ``to`` if it is in one of ``among`` now; ``False`` if it is
+    in none of them or another request moved it first. The move itself is ``move``:
+    the table is checked and the update is conditional on the status just read."""
+    current = await session.scalar(select(Booking.status).where(Booking.id == booking_id))
+    if current is None or S(current) not in among:
+        return False
+    try:
+        await move(session, booking_id, expected=current, to=to, now=now)
+    except ConcurrentUpdate:
+        return False
+    return True

@@ -22,6 +22,7 @@ from typing import Literal
 from sqlalchemy import ColumnElement, and_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.booking import states
 from core.errors import SoldOut
 from core.models import Booking, FareInventory, Hold, HoldStatus, RoomInventory
 from core.models import BookingStatus as S
@@ -92,13 +93,10 @@ async def _release_holds(session: AsyncSession, holds: Sequence[Hold], *, now: d
 
 
 async def _expire_bookings(session: AsyncSession, booking_ids: set[str], *, now: datetime) -> None:
+    """A booking still waiting (held / pending approval) whose holds ran out is expired —
+    through the state machine's table and its conditional move, like every status move."""
     for booking_id in sorted(booking_ids):
-        await session.execute(
-            update(Booking)
-            .where(Booking.id == booking_id, Booking.status.in_([S.HELD, S.PENDING_APPROVAL]))
-            .values(status=S.EXPIRED, updated_at=now, version=Booking.version + 1)
-            .execution_options(synchronize_session=False)
-        )
+        await states.move_from_any(session, booking_id, among=states.HOLDING, to=S.EXPIRED, now=now)
 
 
 async def _expired_holds_query(
@@ -113,7 +111,7 @@ async def _expired_holds_query(
         .where(
             Hold.status == HoldStatus.ACTIVE,
             Hold.expires_at <= now,
-            Booking.status.in_([S.HELD, S.PENDING_APPROVAL, S.EXPIRED, S.FAILED, S.CANCELLED]),
+            Booking.status.in_(sorted(states.HOLDING | states.TERMINAL)),
         )
         .order_by(Hold.id)
     )

@@ -5,10 +5,12 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from core.booking import states
 from core.booking.saga import complete_stuck_sagas, confirm_booking
 from core.booking.service import ItemRequest, booking_view, get_booking, hold_booking, list_bookings
 from core.errors import (
     HoldExpired,
+    InvalidTransition,
     NotFound,
     PaymentDeclined,
     PolicyBlocked,
@@ -18,7 +20,15 @@ from core.errors import (
     ValidationFailed,
 )
 from core.inventory.holds import release_expired_holds, sold_units
-from core.models import Booking, Hold, Payment, ReviewItem, Segment, SupplierReservation
+from core.models import (
+    Booking,
+    BookingStatus,
+    Hold,
+    Payment,
+    ReviewItem,
+    Segment,
+    SupplierReservation,
+)
 from core.search.offers import flight_offer_id, hotel_offer_id
 from tests.core.booking_world import AVA, GUS, MIA, build_world
 
@@ -98,6 +108,21 @@ async def test_sweeper_releases_expired_holds(runtime, clock):
     assert await status_of(runtime, bid) == "expired"
     async with runtime.db.uow(write=False) as s:
         assert await sold_units(s, "fare", w.short_inv["economy"].id) == (100, 0, 0)
+
+
+async def test_expiry_moves_the_booking_through_the_state_table(runtime, clock, monkeypatch):
+    """The hold path expires a booking with the state machine's move, not its own UPDATE:
+    take HELD → EXPIRED out of the one table and the sweeper refuses the move."""
+    w = await build_world(runtime)
+    bid = await hold(runtime, AVA, (flight_offer_id(w.short_inv["economy"].id), 1))
+    clock.advance(minutes=20)
+    table = dict(states.ALLOWED_MOVES)
+    table[BookingStatus.HELD] = table[BookingStatus.HELD] - {BookingStatus.EXPIRED}
+    monkeypatch.setattr(states, "ALLOWED_MOVES", table)
+    with pytest.raises(InvalidTransition):
+        async with runtime.db.uow() as s:
+            await release_expired_holds(s, now=clock.now())
+    assert await status_of(runtime, bid) == "held"
 
 
 async def test_red_policy_cannot_be_held(runtime):
