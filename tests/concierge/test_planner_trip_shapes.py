@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from concierge.planner.nlu.intents import understand
+from concierge.planner.nlu.intents import Intent, understand
 from tests.concierge.planner_kit import NOW, Dialogue
 
 # ------------------------------------------------------------------ direct only
@@ -74,3 +74,45 @@ async def test_one_flight_over_a_stay_still_offers_the_return_rather_than_search
     reply = await d.say("be in London for the Dec 18–22 offsite, book me a flight and a hotel")
     assert sorted(d.backend.names()) == ["search_flights", "search_hotels"]
     assert "add the return flight" in reply
+
+
+# ------------------------------------------------------------------ a yes that asks for another option
+
+
+@pytest.mark.parametrize(
+    ("text", "after", "before", "shift"),
+    [
+        ("sure, but is there a later flight?", None, None, "later"),
+        ("yes but something earlier", None, None, "earlier"),
+        ("great but do you have an earlier option", None, None, "earlier"),
+        ("fine, but anything before 9am?", None, "09:00", None),
+        ("ok but could I get one after 6pm?", "18:00", None, None),
+    ],
+)
+def test_a_yes_asking_for_another_time_is_a_new_search(
+    text: str, after: str | None, before: str | None, shift: str | None
+) -> None:
+    u = understand(text, NOW)
+    assert u.intent == Intent.SEARCH
+    assert (u.dates.depart_after, u.dates.depart_before, u.time_shift) == (after, before, shift)
+
+
+def test_asking_about_the_rules_is_still_a_policy_question() -> None:
+    assert understand("can I get a later one or is that against policy?", NOW).intent == (
+        Intent.POLICY
+    )
+    assert understand("can I book business to London?", NOW).intent == Intent.POLICY
+
+
+async def test_at_a_confirmation_a_later_flight_request_searches_again_and_books_nothing() -> None:
+    d = Dialogue()
+    await d.say("LGA to Chicago on the 11th")
+    assert await d.say("2") == "<confirm confirm_booking>"
+    await d.say("yeah ok but can I get something after 7pm instead?")
+    again = d.backend.last("search_flights")
+    assert (again["destination"], again["date"], again["depart_after"]) == (
+        "Chicago",
+        "2026-12-11",
+        "19:00",
+    )
+    assert "confirm_booking" not in d.backend.names()

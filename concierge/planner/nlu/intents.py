@@ -96,6 +96,7 @@ class Understanding:
     topic: str | None = None
     clear_time: bool = False
     time_shift: str | None = None  # "earlier" / "later" than the options shown
+    other_option: bool = False  # asks for another option than those shown ("a later one")
     price_cap: PriceCap | None = None  # "under 200 a night", "max $300"
     facets: frozenset[str] = frozenset()  # what a trip question asks (asks.yaml)
     unsupported: asks.Unsupported | None = None
@@ -179,6 +180,12 @@ _ALLOW_STOPS: Final = _rx("trip", "allow_stops")
 _INSIST: Final = _rx("intents", "insist")
 _EARLIER_LATER: Final = _rx("trip", "earlier_later")
 _CLEAR_TIME: Final = _rx("trip", "clear_time")
+_OTHER_OPTION: Final = _rx("trip", "other_option")
+# Words that make a question about the rules whatever else it asks ("can I get a later
+# one, or is that against policy?").
+_POLICY_WORDS: Final = re.compile(
+    r"\b(?:polic(?:y|ies)|allowed|permitted|approv\w*|in policy|out of policy|compliant|rules?)\b"
+)
 _PASSENGER_DELTA: Final = _rx("trip", "passenger_delta")
 _PASSENGER_LESS: Final = _rx("trip", "passenger_less")
 _ACCEPT: Final = _rx("intents", "accept")
@@ -389,6 +396,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     if (
         (_POLICY.search(low) or policy_question)
         and not _INSIST.search(low)
+        and not (u.other_option and not _POLICY_WORDS.search(low))
         and not (u.dates.depart and u.destination and not re.search(r"\bpolicy\b|\ballowed\b", low))
     ):
         u.intent = Intent.POLICY
@@ -499,8 +507,18 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
     u.implied_return = bool(_IMPLIED_RETURN.search(low))
     u.clear_time = bool(_CLEAR_TIME.search(low))
     shift = _EARLIER_LATER.search(low)
+    other = _OTHER_OPTION.search(low)
+    u.other_option = other is not None
     if shift and not u.dates.depart_after and not u.dates.depart_before and u.shift_days is None:
         u.time_shift = shift.group(1)
+    elif (
+        other is not None
+        and (other.group("w") or other.group("w2"))
+        and not u.dates.depart_after
+        and not u.dates.depart_before
+        and u.shift_days is None
+    ):
+        u.time_shift = other.group("w") or other.group("w2")  # "can I get a later one?"
     u.options = picks.read(clean)
     if u.passengers == 2 and any(r.both for r in u.options) and not picks.both_people(clean):
         u.passengers = None  # "option 2 for both": both lists, not two people
