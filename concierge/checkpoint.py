@@ -14,6 +14,10 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
 
 from core.config import Settings
 
@@ -36,18 +40,12 @@ def postgres_conninfo(database_url: str) -> str:
 async def open_checkpointer(settings: Settings, stack: AsyncExitStack) -> BaseCheckpointSaver[str]:
     """A ready checkpointer whose resources close with ``stack``."""
     if settings.is_sqlite:
-        from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-
         path = sqlite_checkpoint_path(settings.database_url)
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         saver = await stack.enter_async_context(AsyncSqliteSaver.from_conn_string(path))
         await saver.setup()
         return saver
-
-    from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
-    from psycopg.rows import dict_row
-    from psycopg_pool import AsyncConnectionPool
 
     pool: AsyncConnectionPool = AsyncConnectionPool(
         postgres_conninfo(settings.database_url),

@@ -50,6 +50,7 @@ from core.orgchart import may_approve
 from core.policy.service import get_rules
 from core.runtime import Runtime
 from tools.base import Offer, ToolSpec
+from tools.registry import TOOLS
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +116,6 @@ class Concierge:
     ) -> Concierge:
         """Build the model (``CONCIERGE_MODEL``), the checkpointer and the graph."""
         if tools is None:
-            from tools.registry import TOOLS
-
             tools = TOOLS
         model = model or build_model(rt.settings)
         stack = AsyncExitStack()

@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import tiktoken
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 
 DEFAULT_CACHE_DIR = Path("var") / "tiktoken"
@@ -64,9 +65,7 @@ def fill_cache(names: Iterable[str] = tuple(_EXPECTED_SHA256)) -> Path:
 @lru_cache(maxsize=4)
 def encoding(name: str = "o200k_base") -> Any:
     """A tiktoken encoding, loaded from the filled cache."""
-    fill_cache([name])
-    import tiktoken
-
+    fill_cache([name])  # tiktoken reads TIKTOKEN_CACHE_DIR when it loads, not at import
     return tiktoken.get_encoding(name)
 
 
