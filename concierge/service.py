@@ -21,8 +21,6 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langgraph.errors import GraphRecursionError
 from langgraph.types import Command
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from concierge.actions import Action, ActionTurn, record_of, title_of
 from concierge.actions import prepare as prepare_action
@@ -43,9 +41,11 @@ from concierge.planner.nlu.answers import yes_or_no
 from concierge.state import TurnContext, UsageReport
 from concierge.tokens import TokenCounter, content_text, encoding_for_model
 from core.booking.access import has_confirmed_trips
-from core.errors import CoreError, NotFound, ValidationFailed
+from core.conversation.profile import find_traveller_profile
+from core.conversation.threads import open_thread, own_thread
+from core.errors import CoreError, ValidationFailed
 from core.identity import Caller
-from core.models import Organization, Thread, TurnUsage, User
+from core.models import Thread, TurnUsage
 from core.orgchart import may_approve
 from core.policy.service import get_rules
 from core.runtime import Runtime
@@ -303,51 +303,30 @@ class Concierge:
         """Own (or create) the thread and gather the prompt's facts, in one short transaction."""
         now = self.rt.clock.now()
         async with self.rt.db.uow() as session:
-            thread: Thread | None = None
-            if thread_id is not None:
-                thread = await _own_thread(session, caller, thread_id)
-            elif external_key is not None:
-                thread = await session.scalar(
-                    select(Thread).where(
-                        Thread.org_id == caller.org_id,
-                        Thread.channel == channel,
-                        Thread.external_key == external_key,
-                    )
-                )
-                if thread is not None and thread.user_id != caller.user_id:
-                    raise NotFound("Conversation not found")
-            if thread is None:
-                thread = Thread(
-                    id=f"th_{uuid.uuid4().hex[:24]}",
-                    org_id=caller.org_id,
-                    user_id=caller.user_id,
-                    channel=channel,
-                    external_key=external_key,
-                    title=_title(message),
-                    created_at=now,
-                    updated_at=now,
-                )
-                session.add(thread)
-            else:
-                thread.updated_at = now
-            user = await session.get(User, caller.user_id)
-            org = await session.get(Organization, caller.org_id)
-            manager = await session.get(User, user.manager_id) if user and user.manager_id else None
+            thread = await open_thread(
+                session,
+                caller,
+                thread_id=thread_id,
+                channel=channel,
+                external_key=external_key,
+                title=_title(message),
+                now=now,
+            )
+            traveller = await find_traveller_profile(session, caller)
             rules = await get_rules(session, caller.org_id)
             approver = await may_approve(session, caller)
             confirmed_trips = await has_confirmed_trips(session, caller)
         profile: dict[str, Any] = {
-            "name": user.name if user else caller.name,
+            "name": traveller.name if traveller else caller.name,
             "role": caller.role,
-            "department": user.department if user else None,
-            "home_airport": user.home_airport if user else None,
-            "manager": manager.name if manager else None,
-            "currency": org.currency if org else rules.currency,
+            "department": traveller.department if traveller else None,
+            "home_airport": traveller.home_airport if traveller else None,
+            "manager": traveller.manager.name if traveller and traveller.manager else None,
+            "currency": traveller.currency if traveller else rules.currency,
             "approves_trips": approver,
         }
-        prompt = system_prompt(
-            org_name=org.name if org else caller.org_id, now=now, profile=profile, rules=rules
-        )
+        org_name = traveller.company if traveller else caller.org_id
+        prompt = system_prompt(org_name=org_name, now=now, profile=profile, rules=rules)
         # Tools that can't apply to this caller are not offered (~380 prompt tokens a
         # call for a traveller with nothing booked); the core still checks every call.
         applies = {
@@ -382,7 +361,7 @@ class Concierge:
     async def thread(self, caller: Caller, thread_id: str) -> ThreadView:
         """The conversation as the caller saw it, and the confirmation it waits for."""
         async with self.rt.db.uow(write=False) as session:
-            title = (await _own_thread(session, caller, thread_id)).title
+            title = (await own_thread(session, caller, thread_id)).title
         snapshot = await self.graph.aget_state({"configurable": {"thread_id": thread_id}})
         messages = [
             view for m in (snapshot.values or {}).get("messages", []) if (view := _message_view(m))
@@ -425,14 +404,6 @@ def _action_steps(pending: list[_Pending], action: ActionTurn) -> list[tuple[Any
     else:
         steps.append(({"messages": [action.message]}, {}))
     return steps
-
-
-async def _own_thread(session: AsyncSession, caller: Caller, thread_id: str) -> Thread:
-    """The caller's own thread; anyone else's (or none) is a 404."""
-    thread = await session.get(Thread, thread_id)
-    if thread is None or thread.org_id != caller.org_id or thread.user_id != caller.user_id:
-        raise NotFound("Conversation not found")
-    return thread
 
 
 def _pending(snapshot: Any) -> list[_Pending]:

@@ -5,11 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
-from core.errors import NotFound
-from core.models import Organization, User
-from core.orgchart import report_ids
+from core.conversation.profile import traveller_profile
 from tools.base import Effect, ToolContext, ToolSpec
 from tools.views import city_of
 
@@ -47,40 +44,23 @@ MAX_REPORTS = 25
 
 
 async def run(ctx: ToolContext, data: GetTravelerProfileInput) -> GetTravelerProfileOutput:
-    caller = ctx.caller
     async with ctx.rt.db.uow(write=False) as session:
-        user = await session.get(User, caller.user_id)
-        org = await session.get(Organization, caller.org_id)
-        if user is None or org is None or user.org_id != caller.org_id:
-            raise NotFound("Your profile was not found")
-        manager = await session.get(User, user.manager_id) if user.manager_id else None
-        reports = sorted(await report_ids(session, caller))[:MAX_REPORTS]
-        people = (
-            (
-                await session.execute(
-                    select(User.id, User.name)
-                    .where(User.org_id == caller.org_id, User.id.in_(reports))
-                    .order_by(User.name)
-                )
-            ).all()
-            if reports
-            else []
-        )
+        profile = await traveller_profile(session, ctx.caller, reports=MAX_REPORTS)
     return GetTravelerProfileOutput(
-        user_id=user.id,
-        name=user.name,
-        role=user.role,
-        department=user.department,
-        title=user.title,
-        company=org.name,
-        currency=org.currency,
-        home_airport=user.home_airport,
-        home_city=city_of(user.home_airport) if user.home_airport else None,
-        manager=PersonOut(user_id=manager.id, name=manager.name)
-        if manager is not None and manager.org_id == caller.org_id
+        user_id=profile.user_id,
+        name=profile.name,
+        role=profile.role,
+        department=profile.department,
+        title=profile.title,
+        company=profile.company,
+        currency=profile.currency,
+        home_airport=profile.home_airport,
+        home_city=city_of(profile.home_airport) if profile.home_airport else None,
+        manager=PersonOut(user_id=profile.manager.user_id, name=profile.manager.name)
+        if profile.manager is not None
         else None,
-        preferences=dict(user.preferences or {}),
-        can_book_for=[PersonOut(user_id=uid, name=name) for uid, name in people],
+        preferences=profile.preferences,
+        can_book_for=[PersonOut(user_id=p.user_id, name=p.name) for p in profile.can_book_for],
     )
 
 

@@ -34,8 +34,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from api.auth import CallerDep
@@ -52,9 +50,9 @@ from concierge.events import (
     TurnError,
     TurnFinished,
 )
+from core.conversation.threads import find_thread_for_key, rekey
 from core.errors import ValidationFailed
 from core.identity import Caller
-from core.models.conversation import Thread
 
 log = logging.getLogger(__name__)
 
@@ -142,32 +140,15 @@ def history_key(caller: Caller, turns: list[tuple[str, str]]) -> str:
 
 
 async def find_thread(runner: TurnRunner, caller: Caller, key: str) -> str | None:
-    async with runner.rt.db.uow(write=False) as session:
-        found: str | None = await session.scalar(
-            select(Thread.id).where(
-                Thread.org_id == caller.org_id,
-                Thread.user_id == caller.user_id,
-                Thread.channel == CHANNEL,
-                Thread.external_key == key,
-            )
-        )
-    return found
+    found = await find_thread_for_key(
+        runner.rt, caller.org_id, CHANNEL, key, user_id=caller.user_id
+    )
+    return found.id if found is not None else None
 
 
 async def remember_history(runner: TurnRunner, caller: Caller, thread_id: str, key: str) -> None:
     """Point the thread at the history that now ends with our reply (see module docstring)."""
-    try:
-        async with runner.rt.db.uow() as session:
-            await session.execute(
-                update(Thread)
-                .where(
-                    Thread.id == thread_id,
-                    Thread.org_id == caller.org_id,
-                    Thread.user_id == caller.user_id,
-                )
-                .values(channel=CHANNEL, external_key=key)
-            )
-    except IntegrityError:
+    if not await rekey(runner.rt, caller, thread_id, channel=CHANNEL, key=key):
         # Another thread of this user has the very same history; it keeps the key.
         log.info("openai history key already taken; thread %s not re-keyed", thread_id)
 
