@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from concierge.planner import render
@@ -276,6 +278,39 @@ def _confirm_flow(
     return Reply(text)
 
 
+_STAY = timedelta(hours=12)  # a shorter wait between two flights is a connection
+
+
+def _moment(iso: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(iso))
+    except ValueError:
+        return None
+
+
+def _departs_at(segment: dict[str, Any]) -> float:
+    moment = _moment(segment.get("depart"))
+    return moment.timestamp() if moment is not None and moment.tzinfo else float("inf")
+
+
+def _stay(
+    flights: list[dict[str, Any]],
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Where the traveller stays: the landing followed by the longest wait before the next
+    flight (a connection is not a stay), and that next flight (None: one way)."""
+    legs = sorted(flights, key=_departs_at)
+    best: tuple[timedelta, dict[str, Any], dict[str, Any]] | None = None
+    for landing, leaving in pairwise(legs):
+        arrived, departs = _moment(landing.get("arrive")), _moment(leaving.get("depart"))
+        if arrived is None or departs is None or departs - arrived < _STAY:
+            continue
+        if best is None or departs - arrived > best[0]:
+            best = (departs - arrived, landing, leaving)
+    if best is None:
+        return legs[-1], None
+    return best[1], best[2]
+
+
 def hotel_after_flight(state: State, booking: dict[str, Any]) -> Reply | None:
     """Flights booked without a hotel: offer one in the destination for the nights between
     landing and flying home ("Also need a hotel in London for 18–21 Dec?")."""
@@ -287,21 +322,14 @@ def hotel_after_flight(state: State, booking: dict[str, Any]) -> Reply | None:
         return None
     if state.shown.get("hotels"):
         return None  # hotels were on the table for this trip and none was chosen
-    there = flights[0]
+    there, home = _stay(flights)
     city = city_of(str(there.get("destination") or ""))
     check_in = render.day_of(there.get("arrive"))
     if not city or check_in is None:
         return None
-    home = next(
-        (
-            s
-            for s in flights[1:]
-            if city_of(str(s.get("origin") or "")) == city
-            and (render.day_of(s.get("depart")) or check_in) > check_in
-        ),
-        None,
-    )
     check_out = render.day_of(home.get("depart")) if home else None
+    if check_out is not None and check_out <= check_in:
+        check_out = None
     args: dict[str, Any] = {
         "city": city,
         "check_in": check_in.isoformat(),
