@@ -36,7 +36,8 @@ from concierge.events import (
 )
 from concierge.graph import STEP_LIMIT_TEXT, build_graph
 from concierge.locks import thread_turn
-from concierge.models import ChatModel, build_model
+from concierge.models import ChatModel
+from concierge.models.factory import build_model
 from concierge.planner.nlu.answers import yes_or_no
 from concierge.state import TurnContext, UsageReport
 from concierge.tokens import TokenCounter, content_text, encoding_for_model

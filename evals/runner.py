@@ -27,7 +27,8 @@ from math import comb
 from pathlib import Path
 from typing import Any
 
-from concierge.models import ChatModel, build_model
+from concierge.models import ChatModel
+from concierge.models.factory import build_model
 from concierge.service import Concierge
 from core.config import Settings
 from core.runtime import Runtime

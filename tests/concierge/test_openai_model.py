@@ -9,8 +9,8 @@ import openai
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 
-from concierge.models import build_model
 from concierge.models.base import ModelRequest
+from concierge.models.factory import build_model
 from concierge.models.openai_model import OpenAIChatModel
 from core.config import Settings
 from tests.core.booking_world import AVA
