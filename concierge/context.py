@@ -30,7 +30,8 @@ from langchain_core.messages import (
 
 import prompts
 from concierge.tokens import TokenCounter, content_text
-from core.policy.render import display_money, role_label
+from core.money import money_text
+from core.policy.render import role_label
 from core.policy.rules import PolicyRules, cabin_label
 
 # Keys worth keeping when a tool result becomes a digest: enough to refer back to
@@ -117,7 +118,7 @@ def policy_brief(rules: PolicyRules) -> str:
 
 def _amount(minor: int, currency: str) -> str:
     """``500000, "USD"`` → ``"5,000"``; cents only when there are some."""
-    text = display_money(minor, currency).removesuffix(f" {currency}")
+    text = money_text(minor, currency).removesuffix(f" {currency}")
     whole, _, cents = text.partition(".")
     return whole if not cents.strip("0") else text
 

@@ -39,5 +39,22 @@ class Money(BaseModel):
         return from_major(self.amount, self.currency)
 
 
+# One formatter per audience. JSON: ``money_json`` (the ``Money`` wire form). People:
+# ``money_text`` (grouped, for prose, cards and tables). ``format_money`` is the plain
+# form kept in error and audit messages, whose wording is part of the contract.
+
+
+def money_json(amount_minor: int, currency: str) -> dict[str, str]:
+    """``{"amount": "6120.00", "currency": "USD"}`` — money in any JSON answer."""
+    return Money.of(amount_minor, currency).model_dump()
+
+
+def money_text(amount_minor: int, currency: str) -> str:
+    """``6,120.00 USD`` — thousands separated, as people read amounts."""
+    digits = minor_digits(currency)
+    return f"{Decimal(to_major_str(amount_minor, currency)):,.{digits}f} {currency}"
+
+
 def format_money(amount_minor: int, currency: str) -> str:
+    """``6120.00 USD`` — the plain form of error and audit messages."""
     return f"{to_major_str(amount_minor, currency)} {currency}"

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import ValidationFailed
-from core.money import Money
+from core.money import Money, money_text
 from core.policy.engine import evaluate_offer, format_duration
 from core.policy.rules import PolicyRules, cabin_label
 from core.policy.service import get_rules
@@ -21,7 +21,6 @@ from tools.views import (
     city_of,
     compliant_first,
     local_iso,
-    money_text,
     recommend,
     spoken_day,
 )

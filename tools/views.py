@@ -19,7 +19,7 @@ from core.booking.service import booking_view
 from core.catalogue.hubs import hubs
 from core.clock import utc
 from core.models import Booking, User
-from core.money import Money, format_money
+from core.money import Money, money_text
 from core.policy.engine import Verdict
 from core.runtime import Runtime
 
@@ -258,16 +258,6 @@ async def _out_of_view(session: AsyncSession, view: dict[str, Any]) -> BookingOu
         segments=[_segment(s) for s in view["segments"]],
         **_extras(view),
     )
-
-
-def money_text(amount_minor: int, currency: str) -> str:
-    """``6,120.00 USD``: thousands separated, as people read amounts."""
-    text = format_money(amount_minor, currency)
-    number, _, cur = text.partition(" ")
-    whole, dot, frac = number.partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    whole = whole.lstrip("-")
-    return f"{sign}{int(whole):,}{dot}{frac} {cur}"
 
 
 _ROLE_WORDS = {

@@ -26,7 +26,7 @@ from api.schemas import (
 )
 from core.catalogue.hubs import hubs
 from core.clock import utc
-from core.money import Money
+from core.money import money_json
 from core.policy.engine import Verdict, evaluate_offer
 from core.policy.rules import PolicyRules
 from core.policy.service import get_rules
@@ -64,10 +64,6 @@ def _local_iso(moment: dt.datetime, airport: str) -> str:
     return utc(moment).astimezone(zone).isoformat()
 
 
-def _money(amount_minor: int, currency: str) -> dict[str, str]:
-    return Money.of(amount_minor, currency).model_dump()
-
-
 def _policy(verdict: Verdict) -> dict[str, Any]:
     data = verdict.to_dict()
     return {
@@ -100,14 +96,14 @@ def _flight_json(offer: FlightOffer, rules: PolicyRules, now: dt.datetime) -> di
         "offer_id": offer.offer_id,
         "segments": [_leg_json(leg) for leg in offer.segments],
         "cabin": offer.cabin,
-        "price": _money(offer.price_minor, offer.currency),
-        "total": _money(offer.total_minor, offer.currency),
+        "price": money_json(offer.price_minor, offer.currency),
+        "total": money_json(offer.total_minor, offer.currency),
         "seats_left": offer.seats_left,
         "co2_kg": offer.co2_kg,
         "stops": offer.stops,
         "duration_minutes": offer.duration_minutes,
         "refundable": offer.refundable,
-        "change_fee": _money(offer.change_fee_minor, offer.currency),
+        "change_fee": money_json(offer.change_fee_minor, offer.currency),
         "policy": _policy(verdict),
     }
 
@@ -182,8 +178,8 @@ def _hotel_json(offer: HotelOffer, rules: PolicyRules, now: dt.datetime) -> dict
         "check_out": offer.check_out.isoformat(),
         "nights": offer.nights,
         "rooms": offer.rooms,
-        "nightly": _money(offer.nightly_minor, offer.currency),
-        "total": _money(offer.total_minor, offer.currency),
+        "nightly": money_json(offer.nightly_minor, offer.currency),
+        "total": money_json(offer.total_minor, offer.currency),
         "rooms_left": offer.rooms_left,
         "refundable": offer.refundable,
         "policy": _policy(verdict),

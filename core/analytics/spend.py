@@ -35,7 +35,7 @@ from core.models import (
     Segment,
     User,
 )
-from core.money import Money
+from core.money import money_json
 from core.search.flights import CO2_KG_PER_KM
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ async def spend_summary(
     destinations, co2 = await _trips(session, [b.id for b, _ in rows])
 
     def money(minor: int) -> dict[str, str]:
-        return Money.of(minor, currency).model_dump()
+        return money_json(minor, currency)
 
     count = len(rows)
     return {

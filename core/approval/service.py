@@ -61,7 +61,7 @@ from core.models import (
     StepStatus,
     User,
 )
-from core.money import Money, format_money
+from core.money import format_money, money_json
 from core.orgchart import ORG_WIDE_ROLES, report_ids
 from core.runtime import Runtime
 
@@ -316,7 +316,7 @@ async def trip_summary(session: AsyncSession, booking: Booking) -> dict[str, Any
         "hotels": hotels,
         "start_date": min(dates) if dates else None,
         "end_date": max(dates) if dates else None,
-        "total": Money.of(booking.total_minor, booking.currency).model_dump(),
+        "total": money_json(booking.total_minor, booking.currency),
     }
 
 
@@ -391,7 +391,7 @@ async def approval_view(session: AsyncSession, wf: ApprovalWorkflow) -> dict[str
         "subject": wf.subject,
         "subject_id": wf.subject_id,
         "booking": await trip_summary(session, booking),
-        "amount": Money.of(wf.amount_minor, wf.currency).model_dump(),
+        "amount": money_json(wf.amount_minor, wf.currency),
         "reasons": _reasons(wf),
         "approvals_required": list(wf.policy.get("approvals_required", [])),
         "requested_by": wf.requested_by,
@@ -495,7 +495,7 @@ async def list_approvals(
                 "due_at": _iso(step.due_at),
                 "deadline": _iso(wf.deadline),
                 "booking": await trip_summary(session, booking),
-                "amount": Money.of(wf.amount_minor, wf.currency).model_dump(),
+                "amount": money_json(wf.amount_minor, wf.currency),
                 "reasons": _reasons(wf),
                 "policy": {
                     "status": wf.policy.get("status"),

@@ -38,7 +38,7 @@ from core.models import (
     Segment,
     SegmentStatus,
 )
-from core.money import Money
+from core.money import money_json
 from core.runtime import Runtime
 from core.supplier.base import SupplierRejectedError
 
@@ -310,19 +310,15 @@ async def close_change(
 # -- how changes show in the booking's JSON ----------------------------------------------
 
 
-def _money(amount_minor: int, currency: str) -> dict[str, Any]:
-    return Money.of(amount_minor, currency).model_dump()
-
-
 def change_view(change: BookingChange, refunded_minor: int) -> dict[str, Any]:
     view: dict[str, Any] = {
         "change_id": change.id,
         "kind": change.kind,
         "status": change.status,
-        "charge": _money(change.charge_minor, change.currency),
-        "refund": _money(change.refund_minor, change.currency),
-        "refunded": _money(refunded_minor, change.currency),
-        "change_fee": _money(change.change_fee_minor, change.currency),
+        "charge": money_json(change.charge_minor, change.currency),
+        "refund": money_json(change.refund_minor, change.currency),
+        "refunded": money_json(refunded_minor, change.currency),
+        "change_fee": money_json(change.change_fee_minor, change.currency),
     }
     if change.kind == "rebook":
         view.update(
@@ -378,8 +374,8 @@ async def changes_fields(session: AsyncSession, booking: Booking) -> dict[str, A
         }
         if total_due:
             fields["refund"] = {
-                **_money(total_done, booking.currency),
-                "due": _money(total_due, booking.currency),
+                **money_json(total_done, booking.currency),
+                "due": money_json(total_due, booking.currency),
                 "status": "refunded" if total_done >= total_due else "pending",
             }
     disruption = await session.scalar(

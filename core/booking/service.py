@@ -36,7 +36,7 @@ from core.models import (
     SegmentKind,
     SegmentStatus,
 )
-from core.money import Money
+from core.money import money_json
 from core.orgchart import visible_traveler_ids
 from core.policy.engine import PolicyStatus
 from core.policy.items import PolicyItem
@@ -235,7 +235,7 @@ async def segment_views(session: AsyncSession, booking_id: str) -> list[dict[str
             "segment_id": seg.id,
             "kind": seg.kind,
             "status": seg.status,
-            "price": Money.of(seg.amount_minor, seg.currency).model_dump(),
+            "price": money_json(seg.amount_minor, seg.currency),
             "refundable": seg.refundable,
             "locator": seg.locator,
         }
@@ -253,7 +253,7 @@ async def segment_views(session: AsyncSession, booking_id: str) -> list[dict[str
                 cabin=seg.cabin,
                 quantity=seg.quantity,
                 flight_status=flight.status,
-                change_fee=Money.of(seg.change_fee_minor, seg.currency).model_dump(),
+                change_fee=money_json(seg.change_fee_minor, seg.currency),
             )
         elif seg.hotel_id is not None:
             hotel = await session.get(Hotel, seg.hotel_id)
@@ -280,7 +280,7 @@ async def booking_view(session: AsyncSession, booking: Booking) -> dict[str, Any
         "traveler_id": booking.traveler_id,
         "created_by": booking.created_by,
         "segments": await segment_views(session, booking.id),
-        "total": Money.of(booking.total_minor, booking.currency).model_dump(),
+        "total": money_json(booking.total_minor, booking.currency),
         "policy": booking.policy,
         "hold_expires_at": _iso(booking.hold_expires_at)
         if booking.status in (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL)

@@ -18,7 +18,7 @@ from core.models import (
     Suggestion,
     SuggestionStatus,
 )
-from core.money import Money
+from core.money import money_json
 from core.policy.engine import PolicyStatus
 from core.search.offers import FlightOfferRef, parse_offer_id
 
@@ -50,8 +50,8 @@ def suggestion_view(s: Suggestion, seats_left: int) -> dict[str, Any]:
         "depart_at": _iso(s.depart_at),
         "arrive_at": _iso(s.arrive_at),
         "stops": s.stops,
-        "total": Money.of(s.price_minor, s.currency).model_dump(),
-        "fare_difference": Money.of(s.fare_difference_minor, s.currency).model_dump(),
+        "total": money_json(s.price_minor, s.currency),
+        "fare_difference": money_json(s.fare_difference_minor, s.currency),
         "policy": {
             "status": s.policy_status,
             "violations": [v.get("message") for v in s.policy.get("violations", [])],

@@ -6,10 +6,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from core.money import minor_digits, to_major_str
+from core.money import money_text
 from core.policy.engine import hours_phrase
 from core.policy.rules import CabinRule, PolicyRules, Vendor, cabin_label
 
@@ -34,13 +33,6 @@ def _cabin_range(rule: CabinRule) -> str:
     return (
         f"From {hours_phrase(rule.min_minutes)} to under {hours_phrase(rule.max_minutes)} of flying"
     )
-
-
-def display_money(amount_minor: int, currency: str) -> str:
-    """``500000, "USD"`` → ``"5,000.00 USD"`` (grouped, for prose and tables)."""
-    major = Decimal(to_major_str(amount_minor, currency))
-    digits = minor_digits(currency)
-    return f"{major:,.{digits}f} {currency}"
 
 
 def _cabins(rule: CabinRule) -> list[str]:
@@ -103,9 +95,9 @@ def render_policy(rules: PolicyRules) -> str:
         "|---|---|",
     ]
     for cap in rules.hotel_caps.cities:
-        lines.append(f"| {cap.city} | {display_money(cap.nightly_cap_minor, cur)} |")
+        lines.append(f"| {cap.city} | {money_text(cap.nightly_cap_minor, cur)} |")
     lines.append(
-        f"| Anywhere else | {display_money(rules.hotel_caps.default_nightly_cap_minor, cur)} |"
+        f"| Anywhere else | {money_text(rules.hotel_caps.default_nightly_cap_minor, cur)} |"
     )
 
     lines += ["", "## Airlines and hotel chains", ""]
@@ -147,7 +139,7 @@ def _approval_steps(rules: PolicyRules) -> list[str]:
     for i, threshold in enumerate(sorted(rules.approval_thresholds, key=lambda t: t.over_minor)):
         also = "also " if i else ""
         steps.append(
-            f"Trips over {display_money(threshold.over_minor, rules.currency)} {also}need "
+            f"Trips over {money_text(threshold.over_minor, rules.currency)} {also}need "
             f"{role_label(threshold.role)}."
         )
     steps.append(f"Any amber item needs {role_label(rules.amber_requires)}.")
@@ -163,7 +155,7 @@ def answer_facts(rules: PolicyRules) -> dict[str, Any]:
     cur = rules.currency
 
     def money(minor: int) -> dict[str, Any]:
-        return {"minor": minor, "display": display_money(minor, cur)}
+        return {"minor": minor, "display": money_text(minor, cur)}
 
     return {
         "policy": rules.name,

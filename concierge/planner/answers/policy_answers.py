@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.money import money_text
 from core.policy.engine import approvals_for, hours_phrase
-from core.policy.render import display_money, role_label
+from core.policy.render import role_label
 from core.policy.rules import Cabin, PolicyRules, Vendor, cabin_label, normalize_name
 from tools.get_policy import GetPolicyOutput, RouteOut
 
@@ -34,7 +35,7 @@ class PolicyAsk:
 
 def _money(rules: PolicyRules, minor: int) -> str:
     """``5,000.00 USD``, as every other amount the concierge shows."""
-    return display_money(minor, rules.currency)
+    return money_text(minor, rules.currency)
 
 
 def _minor(rules: PolicyRules, major: float) -> int:
