@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
@@ -28,9 +29,7 @@ def select(
     rebooking = turn.last("rebook")
     if rebooking is not None:
         return rebook_flow(state, turn, ctx, rebooking.args)
-    refs = list(u.options)
-    named = {r.kind for r in refs}
-    refs += [r for r in name_refs(state, u) if r.kind not in named]
+    refs = _with_names(list(u.options), name_refs(state, u))
     last = state.last_shown
     if last in {"suggestions", "changes"} and state.shown.get(last):
         return select_rebook(state, turn, ctx, u, refs, state.shown[last])
@@ -65,6 +64,7 @@ def select(
             "I haven't shown you any options yet. Where and when would you like to travel?"
         )
     notes: list[str] = []
+    now: dict[str, dict[str, Any]] = {}  # what this message chose, list by list
     for ref in refs:
         if ref.same:
             for kind in available:
@@ -89,6 +89,13 @@ def select(
                 return Reply(picked)
             if picked is None:
                 continue
+            if kind in now and now[kind] is not picked and not every:
+                # Two descriptions of one list that point at different options: ask.
+                return Reply(
+                    f"You've named two different options ({_choice_label(kind, now[kind])} and "
+                    f"{_choice_label(kind, picked)}) — which one would you like?"
+                )
+            now[kind] = picked
             chosen[kind] = picked
             passed = skipped(items, ref, picked)
             if passed:
@@ -157,6 +164,38 @@ def select(
             Offer("reserve", {"items": items, "chosen": chosen}),
         )
     return _book(state, turn, ctx, u, items, chosen, " ".join(notes))
+
+
+def _with_names(refs: list[OptionRef], names: list[OptionRef]) -> list[OptionRef]:
+    """The references read from the message plus the options named by carrier or hotel
+    name alone ("BA", "the Hilton"). A name describing the one time or superlative the
+    message gives for a flight list ("BA at 22:30") joins it: the pick must fit both."""
+    named = {r.kind for r in refs}
+    for name in names:
+        if any(
+            r.carrier and r.kind in (None, name.kind) and (r.clock or r.best or r.index)
+            for r in refs
+        ):
+            continue  # the message already names that carrier with more details
+        if any(r.carrier and r.kind in (None, name.kind) for r in refs):
+            if name.kind not in named:
+                refs.append(name)
+            continue
+        joinable = [
+            n
+            for n, r in enumerate(refs)
+            if r.kind in (None, name.kind)
+            and name.kind in ("flight", "return")
+            and r.index is None
+            and not (r.same or r.both)
+            and (r.clock or r.best)
+        ]
+        if len(joinable) == 1:
+            r = refs[joinable[0]]
+            refs[joinable[0]] = replace(r, carrier=name.carrier, kind=r.kind or name.kind)
+        elif name.kind not in named:
+            refs.append(name)
+    return refs
 
 
 def _skipped_text(

@@ -146,29 +146,96 @@ def skipped(
     ]
 
 
+def _carrier_fits(item: dict[str, Any], carrier: str) -> bool:
+    word = carrier.lower()
+    names = _option_names(item)
+    blob = json.dumps({k: item.get(k) for k in ("flights", "carrier", "name")}).lower()
+    return word in names or word.replace(" ", "") in names or (len(word) >= 4 and word in blob)
+
+
+def _at_clock(items: list[dict[str, Any]], ref: OptionRef) -> list[dict[str, Any]]:
+    """The options leaving at the time named: that minute (either half of the day when the
+    user named none, "half ten"), else the nearest within three quarters of an hour
+    ("the 1pm one" for a 13:05 departure)."""
+    assert ref.clock is not None
+    wanted = [ref.clock]
+    if ref.either_half:
+        wanted.append(f"{int(ref.clock[:2]) + 12:02d}{ref.clock[2:]}")
+    for clock in wanted:
+        exact = [i for i in items if render.clock(i.get("depart")) == clock]
+        if exact:
+            return exact
+    near = sorted(
+        (min(abs(_minutes(render.clock(i.get("depart"))) - _minutes(c)) for c in wanted), n)
+        for n, i in enumerate(items)
+    )
+    return [items[n] for d, n in near if d <= 45 and d == near[0][0]]
+
+
+def _details(ref: OptionRef) -> str:
+    """The details a reference names, as the user would say them back."""
+    parts = []
+    if ref.best:
+        parts.append(f"the {ref.best}")
+    if ref.carrier:
+        parts.append(ref.carrier)
+    parts.append("option")
+    if ref.clock:
+        later = f"{int(ref.clock[:2]) + 12:02d}{ref.clock[2:]}"
+        parts.append(f"at {ref.clock}" + (f" or {later}" if ref.either_half else ""))
+    if ref.index is not None:
+        parts.append(f"(number {ref.index})" if ref.index > 0 else "(the last one)")
+    return " ".join(parts)
+
+
+def _ask(items: list[dict[str, Any]], ref: OptionRef) -> str:
+    """A pick whose details fit no single option: say so and ask, never pick another."""
+    close = [i for i in items if ref.carrier and _carrier_fits(i, ref.carrier)] or items
+    listed = ", ".join(
+        f"{i.get('option') or n + 1}. {' + '.join(i.get('flights') or []) or i.get('name')}"
+        + (f" at {render.clock(i.get('depart'))}" if i.get("depart") else "")
+        for n, i in enumerate(close[:5])
+    )
+    return (
+        f"I don't see one {_details(ref)} among the options I showed you"
+        + (f" ({listed})" if listed else "")
+        + " — which one would you like?"
+    )
+
+
 def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | None:
-    """The option a reference points at, None if nothing fits, or an error text."""
+    """The option a reference points at, None if nothing fits, or an error text.
+
+    Every detail the reference names must fit: "the 22:30 British Airways one" is the
+    British Airways option at 22:30, never another British Airways flight. When the
+    details each fit some option but no option fits them all, the answer is a question.
+    """
     if not items:
         return None
+    details = sum(x is not None for x in (ref.index, ref.carrier, ref.clock, ref.best))
     if ref.index is not None:
         index = len(items) if ref.index == -1 else ref.index
-        if 1 <= index <= len(items):
-            return items[index - 1]
-        return f"There {'is only one option' if len(items) == 1 else f'are only {len(items)} options'} — which one would you like?"
+        if not 1 <= index <= len(items):
+            return f"There {'is only one option' if len(items) == 1 else f'are only {len(items)} options'} — which one would you like?"
+        item = items[index - 1]
+        if ref.carrier and not _carrier_fits(item, ref.carrier):
+            return _ask(items, ref)
+        if ref.clock and item not in _at_clock(items, ref):
+            return _ask(items, ref)
+        return item
+    pool = list(items)
+    if ref.carrier:
+        pool = [i for i in pool if _carrier_fits(i, ref.carrier)]
+        if not pool:
+            return _ask(items, ref) if details > 1 and _fits_alone(items, ref) else None
     if ref.clock:
-        for item in items:
-            if render.clock(item.get("depart")) == ref.clock:
-                return item
-        # "the 1pm one" for a 13:05 departure: the nearest within three quarters of an hour.
-        wanted = _minutes(ref.clock)
-        near = sorted(
-            (abs(_minutes(render.clock(i.get("depart"))) - wanted), n) for n, i in enumerate(items)
-        )
-        return items[near[0][1]] if near and near[0][0] <= 45 else None
+        pool = _at_clock(pool, ref)
+        if not pool:
+            return _ask(items, ref) if details > 1 and _fits_alone(items, ref) else None
     if ref.best:
         if ref.best == "green":
-            return next((o for o in items if _status(o) == "green"), None)
-        pool = _pool(items, ref)
+            return next((o for o in pool if _status(o) == "green"), None)
+        pool = _pool(pool, ref)
         if ref.best == "direct":
             return next((o for o in pool if not o.get("stops")), None)
         if ref.best not in _MEASURES or not pool:
@@ -177,14 +244,15 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
         # when nothing else is left, and then the booking flow explains why not.
         bookable = [o for o in pool if _status(o) != "red"]
         return _best(bookable or pool, ref.best)
-    if ref.carrier:
-        word = ref.carrier.lower()
-        for item in items:
-            names = _option_names(item)
-            blob = json.dumps({k: item.get(k) for k in ("flights", "carrier", "name")}).lower()
-            if word in names or word.replace(" ", "") in names or (len(word) >= 4 and word in blob):
-                return item
-    return None
+    return pool[0] if pool else None  # "the BA one": the first BA option listed
+
+
+def _fits_alone(items: list[dict[str, Any]], ref: OptionRef) -> bool:
+    """Some option fits the carrier and some fits the time: the list is the right one,
+    only the combination is missing (so ask rather than look in another list)."""
+    carrier_ok = not ref.carrier or any(_carrier_fits(i, ref.carrier) for i in items)
+    clock_ok = not ref.clock or bool(_at_clock(items, ref))
+    return carrier_ok and (clock_ok or bool(ref.carrier))
 
 
 def same_as_before(state: State, kind: str) -> dict[str, Any] | None:

@@ -32,6 +32,7 @@ class OptionRef:
     index: int | None = None  # 1-based; -1 = the last one
     carrier: str | None = None  # "BA", or an airline/hotel name word
     clock: str | None = None  # "08:05"
+    either_half: bool = False  # the clock names no half of the day ("half ten"): 10:30 or 22:30
     best: str | None = None  # cheapest | fastest | earliest | latest | direct | green
     kind: str | None = None  # flight | hotel | return (when the user said which list)
     both: str | None = None  # the same choice in several lists: "ways" (out and back) | "all"
@@ -89,8 +90,26 @@ _CLOCK: Final = re.compile(
     r"\b(?:the\s+)?(?P<h>[01]?\d|2[0-3])[:.h](?P<m>[0-5]\d)(?!\d)(?:\s*(?P<ap>am|pm)\b)?"
 )
 _CLOCK_AP: Final = re.compile(r"\b(?P<the>the\s+)?(?P<h>1[0-2]|[1-9])\s*(?P<ap>am|pm)\b")
+# Spoken times of a pick: "half ten", "quarter past nine", "ten at night", "seven in the
+# morning", "eleven o'clock". Hour words are read by ``word_number`` (text2num).
+_HOUR: Final = r"(?:1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_PART: Final = r"(?P<part>at night|tonight|in the (?:evening|morning|afternoon)|a\.?m\.?|p\.?m\.?)"
+_SPOKEN_CLOCK: Final = re.compile(
+    rf"\b(?:(?P<frac>half(?: past)?|quarter past|quarter to)\s+(?P<h1>{_HOUR})"
+    rf"|(?P<h2>{_HOUR})(?:\s+(?P<mins>thirty|fifteen|forty[- ]five))?(?P<oclock>\s+o'?clock)?)"
+    rf"(?:\s+{_PART})?\b"
+)
+# A clause that names an option: "the BA one", "the one that leaves …", "the flight at …".
+_NAMES_AN_OPTION: Final = re.compile(
+    r"\bthe\s+(?:[\w&'-]+\s+){0,3}?(?:one|ones|flight|option)\b|\b(?:one|flight) (?:that|which)\b"
+)
 _THE_X_ONE: Final = re.compile(
-    r"\bthe\s+(?P<w>[A-Za-z][\w&'-]*(?:\s+[A-Za-z][\w&'-]*)?)\s+(?:one|ones|flights?|option|hotel)\b"
+    r"\bthe\s+(?P<w>(?:[\w&':.-]+\s+){1,5}?)(?:one|ones|flights?|option|hotel)\b", re.I
+)
+# Words of "the … one" that describe an option without naming it: times and clock words.
+_TIME_WORD: Final = re.compile(
+    r"^(?:\d{1,2}(?:[:.h]\d\d)?(?:am|pm)?|am|pm|a\.m\.|p\.m\.|o'?clock|half|quarter|past|to|at"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirty|fifteen|forty-five)$"
 )
 _NOT_NAMES: Final = frozenset(
     {
@@ -246,21 +265,44 @@ def read(text: str) -> list[OptionRef]:
             explicit[m.start()] = kind
             owned.append((m.start(), m.end()))
         found.append((m.start(), OptionRef(index=index)))
+    clocks: list[tuple[int, int]] = []
     for m in _CLOCK.finditer(low):
         hour = int(m.group("h"))
         if m.group("ap") == "pm" and hour < 12:
             hour += 12
-        found.append((m.start(), OptionRef(clock=f"{hour:02d}:{m.group('m')}")))
-    for m in _CLOCK_AP.finditer(low):
-        after = low[m.end() :]
-        clause = clause_of(m.start())
-        marked = _clause_kind(low, clause, owned) is not None or re.match(
-            r"\s*(?:one|flight)\b", after
+        if m.group("ap") == "am" and hour == 12:
+            hour = 0
+        clocks.append((m.start(), m.end()))
+        either = m.group("ap") is None and 1 <= hour <= 11
+        found.append((m.start(), OptionRef(clock=f"{hour:02d}:{m.group('m')}", either_half=either)))
+
+    def names_an_option(at: int, the: bool, after: str) -> bool:
+        clause = clause_of(at)
+        return bool(
+            the
+            or _clause_kind(low, clause, owned) is not None
+            or re.match(r"\s*(?:one|flight)\b", after)
+            or _NAMES_AN_OPTION.search(low[clause[0] : clause[1]])
         )
-        if not (m.group("the") or marked):
+
+    for m in _CLOCK_AP.finditer(low):
+        if any(a <= m.start() < b for a, b in clocks):
+            continue
+        if not names_an_option(m.start(), bool(m.group("the")), low[m.end() :]):
             continue  # "leaving after 5pm" narrows a search; it names no option
         hour = int(m.group("h")) % 12 + (12 if m.group("ap") == "pm" else 0)
+        clocks.append((m.start(), m.end()))
         found.append((m.start(), OptionRef(clock=f"{hour:02d}:00")))
+    for m in _SPOKEN_CLOCK.finditer(low):
+        if any(a <= m.start() < b for a, b in clocks) or any(a <= m.start() < b for a, b in owned):
+            continue
+        spoken = _spoken_clock(m)
+        if spoken is None:
+            continue
+        the = low[: m.start()].endswith("the ")
+        if not names_an_option(m.start(), the, low[m.end() :]):
+            continue
+        found.append((m.start(), OptionRef(clock=spoken[0], either_half=spoken[1])))
     direct = bool(t.direct.search(low))
     question = bool(_QUESTION.match(low))
     for name, pattern in t.best:
@@ -274,28 +316,87 @@ def read(text: str) -> list[OptionRef]:
     same = t.same.search(low)
     if same:
         found.append((same.start(), OptionRef(same=True)))
-    for m in _THE_X_ONE.finditer(text):
-        word = m.group("w")
-        first = word.split()[0].lower()
+    cased = " ".join((text or "").replace("’", "'").split())  # same offsets as ``low``
+    for m in _THE_X_ONE.finditer(cased):
+        words = m.group("w").split()
+        first = words[0].lower()
         if first == "green":
             found.append((m.start(), OptionRef(best="green")))
             continue
-        if first in _NOT_NAMES or re.match(r"^\d", word) or t.same.search(word.lower()):
+        if t.same.search(m.group("w").lower()):
+            continue
+        if first in _NOT_NAMES and len(words) == 1:
+            continue
+        # "the 22:30 British Airways one", "the cheapest BA one": the name among the details.
+        kept = [w for w in words if w.lower() not in _NOT_NAMES and not _TIME_WORD.match(w.lower())]
+        if not kept or len(kept) > 2 or any(not w[0].isalpha() for w in kept):
             continue
         hotel = m.group(0).lower().endswith("hotel")
         if hotel:
             explicit[m.start()] = "hotel"
-        found.append((m.start(), OptionRef(carrier=word)))
+        found.append((m.start(), OptionRef(carrier=" ".join(kept))))
 
     both = next((scope for scope, pattern in t.both if pattern.search(low)), None)
     refs: list[OptionRef] = []
+    last_clause: tuple[int, int] | None = None
     for at, ref in sorted(found, key=lambda f: f[0]):
         kind = explicit.get(at) or _clause_kind(low, clause_of(at), owned)
         scope = None if kind else both
         ref = OptionRef(**{**ref.__dict__, "kind": kind, "both": scope})
+        clause = clause_of(at)
+        if refs and clause == last_clause:
+            # "the 22:30 British Airways one": one option described by several details.
+            merged = _merge(refs[-1], ref)
+            if merged is not None:
+                refs[-1] = merged
+                continue
+        last_clause = clause
         if ref not in refs:
             refs.append(ref)
     return refs
+
+
+_DETAILS: Final = ("index", "carrier", "clock", "best")
+
+
+def _merge(a: OptionRef, b: OptionRef) -> OptionRef | None:
+    """One reference naming every detail of ``a`` and ``b``, or None when they name
+    different options (two numbers, two times) or different lists."""
+    if a.same or b.same or (a.kind and b.kind and a.kind != b.kind):
+        return None
+    if any(getattr(a, d) is not None and getattr(b, d) is not None for d in _DETAILS):
+        return None
+    fields = {**a.__dict__}
+    for name, value in b.__dict__.items():
+        if value not in (None, False):
+            fields[name] = value
+    return OptionRef(**fields)
+
+
+def _spoken_clock(m: re.Match[str]) -> tuple[str, bool] | None:
+    """ "half ten" -> ("10:30", either half of the day); "ten at night" -> ("22:00", False)."""
+    word = m.group("h1") or m.group("h2")
+    hour = word_number(word) if not word.isdigit() else int(word)
+    if hour is None or not 1 <= hour <= 12:
+        return None
+    frac, mins, part = m.group("frac"), m.group("mins"), (m.group("part") or "").replace(".", "")
+    if not (frac or part or m.group("oclock")):
+        return None  # a bare number ("two of us") is no time
+    if m.group("h2") and m.group("h2").isdigit() and not (part or m.group("oclock")):
+        return None
+    minute = 0
+    if frac:
+        minute = 15 if frac.startswith("quarter past") else 45 if frac == "quarter to" else 30
+        if frac == "quarter to":
+            hour = 12 if hour == 1 else hour - 1
+    elif mins:
+        minute = {"thirty": 30, "fifteen": 15}.get(mins, 45)
+    if part in ("at night", "tonight", "in the evening", "in the afternoon", "pm"):
+        hour = hour % 12 + 12 if not (part == "at night" and hour == 12) else 0
+        return f"{hour:02d}:{minute:02d}", False
+    if part in ("in the morning", "am"):
+        return f"{hour % 12:02d}:{minute:02d}", False
+    return f"{hour % 12 if hour == 12 else hour:02d}:{minute:02d}", hour != 12
 
 
 def both_people(text: str) -> bool:
