@@ -28,6 +28,17 @@ M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
+class Leg:
+    """A further flight of a multi-city trip (the first is the draft's own outbound)."""
+
+    origin: str
+    destination: str
+    day: date
+    origin_city: str | None = None
+    destination_city: str | None = None
+
+
+@dataclass
 class Draft:
     """The trip being planned, slot by slot."""
 
@@ -54,6 +65,7 @@ class Draft:
     started: bool = False  # the user asked for a trip at some point
     price_cap: PriceCap | None = None
     flex: tuple[date, date] | None = None  # any day in this window: compare the days
+    legs: list[Leg] = field(default_factory=list)  # multi-city: the flights after the first
 
     @property
     def check_out(self) -> date | None:
@@ -215,7 +227,7 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
             or dates.depart != d.depart
         )
     )
-    if new_trip:
+    if new_trip or u.legs:
         # A fresh request: nothing from the last trip carries over but the traveller's habits.
         d = state.draft = Draft()
     lone = u.destination if u.origin is None and len(u.places) == 1 else None
@@ -315,6 +327,24 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
         )
     if u.has_trip_details or u.intent == Intent.SEARCH:
         d.started = True
+    if u.legs:
+        # "JFK → London on the 14th, then London → Dublin on the 17th, ...": one flight per leg.
+        first = u.legs[0]
+        d.origin, d.origin_city = _tool_place(first.origin), _city(first.origin)
+        d.destination, d.destination_city = _tool_place(first.destination), _city(first.destination)
+        d.depart, d.ret, d.nights = first.day, None, None
+        d.round_trip = d.one_way = False
+        d.want_flight, d.want_hotel = True, bool(u.want_hotel)
+        d.legs = [
+            Leg(
+                _tool_place(leg.origin),
+                _tool_place(leg.destination),
+                leg.day,
+                _city(leg.origin),
+                _city(leg.destination),
+            )
+            for leg in u.legs[1:]
+        ]
     if d.origin is None and home and d.destination is not None:
         d.origin, d.origin_city = home, None
 
@@ -371,6 +401,10 @@ def _shift_time(state: State, which: str) -> None:
         d.sort = "depart"
 
 
+def _city(mention: PlaceMention) -> str | None:
+    return mention.place.city if mention.place is not None else None
+
+
 def _tool_place(mention: PlaceMention) -> str:
     place = mention.place
     assert place is not None
@@ -401,6 +435,9 @@ def apply_result(state: State, step: Step) -> None:
         state.last_shown = "changes"
     elif name == "search_flights" and step.id.endswith("_flex"):
         _add_flex_day(state, step)
+    elif name == "search_flights" and re.search(r"_leg\d+$", step.id):
+        kind = step.id.rsplit("_", 1)[-1]  # "leg2": a further leg of a multi-city trip
+        _show(state, kind, out.get("options") or [])
     elif name == "search_flights":
         is_return = step.id.endswith("_ret") or step.args.get("leg") == "return"
         key = "returns" if is_return else "flights"
@@ -518,7 +555,8 @@ def _remember_picks(state: State, booking_id: str, args: dict[str, Any]) -> None
     """Which shown options a hold took: "same as before" and the lists it used up."""
     offers = {str(i.get("offer_id")) for i in args.get("items") or [] if isinstance(i, dict)}
     lists = []
-    for key, kind in _PICK_KIND.items():
+    legs = {k: k for k in state.shown if k.startswith("leg")}
+    for key, kind in {**_PICK_KIND, **legs}.items():
         shown = state.shown.get(key)
         for option in shown.items if shown else []:
             if str(option.get("offer_id")) in offers:

@@ -116,3 +116,70 @@ async def test_at_a_confirmation_a_later_flight_request_searches_again_and_books
         "19:00",
     )
     assert "confirm_booking" not in d.backend.names()
+
+
+# ------------------------------------------------------------------ multi-city
+
+
+@pytest.mark.parametrize(
+    ("text", "legs"),
+    [
+        (
+            "Boston to Paris Jan 4, then on to Madrid on the 7th, then Madrid to Boston on the 10th",
+            [
+                ("Boston", "Paris", "2027-01-04"),
+                ("Paris", "Madrid", "2027-01-07"),
+                ("Madrid", "Boston", "2027-01-10"),
+            ],
+        ),
+        (
+            "fly NYC-Chicago Dec 9; Chicago-SFO Dec 11; SFO-NYC Dec 13",
+            [
+                ("New York", "Chicago", "2026-12-09"),
+                ("Chicago", "SFO", "2026-12-11"),
+                ("SFO", "New York", "2026-12-13"),
+            ],
+        ),
+        (  # open jaw: two legs that do not come back
+            "JFK to London 14 Dec and then London to Paris on 16 Dec",
+            [("JFK", "London", "2026-12-14"), ("London", "Paris", "2026-12-16")],
+        ),
+    ],
+)
+async def test_a_multi_city_trip_searches_each_leg(
+    text: str, legs: list[tuple[str, str, str]]
+) -> None:
+    d = Dialogue()
+    reply = await d.say(text)
+    searches = [a for n, a in d.backend.calls if n == "search_flights"]
+    got = [(a["origin"], a["destination"], a["date"]) for a in searches]
+    assert len(got) == len(legs)
+    for (o, dst, day), (wo, wd, wday) in zip(got, legs, strict=True):
+        assert (day, wo in o or o in wo, wd in dst or dst in wd) == (wday, True, True)
+    assert "Leg 2 flights" in reply
+    assert "each leg" in reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "JFK to London on 15 Dec, London to JFK on 19 Dec",  # there and back
+        "Paris to London on Dec 12 and back on the 16th",
+        "London to New York on 19 December",
+    ],
+)
+def test_there_and_back_or_one_flight_is_not_multi_city(text: str) -> None:
+    assert understand(text, NOW).legs == []
+
+
+async def test_each_leg_is_picked_and_the_legs_are_held_together() -> None:
+    d = Dialogue()
+    await d.say(
+        "Boston to Paris Jan 4, then Paris to Madrid on the 7th, Madrid to Boston on the 10th"
+    )
+    reply = await d.say("1 and 2")
+    assert "leg 3" in reply.lower()
+    assert "reserve" not in d.backend.names()
+    assert await d.say("3") == "<confirm confirm_booking>"
+    held = d.backend.last("reserve")["items"]
+    assert len(held) == 3

@@ -19,7 +19,20 @@ from concierge.planner.state import BOOKED, Offer, State, Turn
 from tools.views import city_of, day_range, spoken_day
 
 _KIND_LIST = {"flight": "flights", "return": "returns", "hotel": "hotels"}
-_ORDER = ("flight", "return", "hotel")  # the order the lists are shown in
+
+
+def _list_of(kind: str) -> str:
+    """The shown list a kind of choice is made from ("leg2" is its own list)."""
+    return _KIND_LIST.get(kind, kind)
+
+
+def _kinds(state: State) -> list[str]:
+    """The kinds of choice on the table, in the order shown: the (first) flight, the
+    return, the further legs of a multi-city trip, the hotel."""
+    legs = sorted((k for k in state.shown if k.startswith("leg")), key=lambda k: int(k[3:]))
+    return ["flight", "return", *legs, "hotel"]
+
+
 _COMPARED = {"cheapest": "cheaper", "fastest": "faster", "earliest": "earlier", "latest": "later"}
 
 
@@ -52,10 +65,9 @@ def select(
         chosen.update({k: v for k, v in state.offer.args.items() if isinstance(v, dict)})
     if extra:
         chosen.update(extra)
+    order = _kinds(state)
     available = [
-        k
-        for k in ("flight", "return", "hotel")
-        if state.shown.get(_KIND_LIST[k]) and state.shown[_KIND_LIST[k]].items
+        k for k in order if state.shown.get(_list_of(k)) and state.shown[_list_of(k)].items
     ]
     if not available:
         if u.has_trip_details or u.intent == Intent.SEARCH:
@@ -81,9 +93,9 @@ def select(
             every = False
         if not kinds:
             # No list named: the next list not chosen yet, in the order they were shown.
-            kinds = [k for k in _ORDER if k in available and k not in chosen] or available
+            kinds = [k for k in order if k in available and k not in chosen] or available
         for kind in kinds:
-            items = state.shown[_KIND_LIST[kind]].items
+            items = state.shown[_list_of(kind)].items
             picked = pick(items, ref)
             if isinstance(picked, str):
                 return Reply(picked)
@@ -109,9 +121,9 @@ def select(
             and state.offer.args.get("single")
         ):
             for kind in available:
-                chosen[kind] = state.shown[_KIND_LIST[kind]].items[0]
+                chosen[kind] = state.shown[_list_of(kind)].items[0]
         else:
-            n = len(state.shown[_KIND_LIST[available[0]]].items)
+            n = len(state.shown[_list_of(available[0])].items)
             return Reply(
                 f'Which option would you like? Tell me a number from 1 to {n}, or e.g. "the cheapest".'
             )
@@ -127,8 +139,17 @@ def select(
         and not u.no_hotel
     ):
         missing.append("hotel")
+    if "flight" in chosen:
+        missing += [k for k in available if k.startswith("leg") and k not in chosen]
     if missing:
-        what = " and ".join("return flight" if m == "return" else "hotel" for m in missing)
+        what = " and ".join(
+            "return flight"
+            if m == "return"
+            else f"flight for leg {m[3:]}"
+            if m.startswith("leg")
+            else "hotel"
+            for m in missing
+        )
         picked_text = ", ".join(_choice_label(k, v) for k, v in chosen.items())
         return Reply(
             "".join(n + " " for n in notes)
@@ -149,7 +170,7 @@ def select(
         kind = red[0][0]
         greens = [
             str(o.get("option"))
-            for o in state.shown[_KIND_LIST[kind]].items
+            for o in state.shown[_list_of(kind)].items
             if (o.get("policy") or {}).get("status") == "green"
         ]
         instead = (
@@ -228,14 +249,13 @@ def _choice_label(kind: str, option: dict[str, Any]) -> str:
     if kind == "hotel":
         return f"{option.get('name')}"
     flights = " + ".join(option.get("flights") or [])
-    return (
-        f"{'return ' if kind == 'return' else ''}{flights} at {render.clock(option.get('depart'))}"
-    )
+    label = "return " if kind == "return" else f"leg {kind[3:]} " if kind.startswith("leg") else ""
+    return f"{label}{flights} at {render.clock(option.get('depart'))}"
 
 
 def _items(state: State, chosen: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     items = []
-    for kind in ("flight", "return", "hotel"):
+    for kind in _kinds(state):
         option = chosen.get(kind)
         if option is None:
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -152,7 +153,7 @@ def search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
 
     calls: list[Call] = []
     searched = {
-        s.id.rsplit("_", 1)[-1] if s.id.endswith(("_ret", "_chg")) else "out"
+        s.id.rsplit("_", 1)[-1] if s.id.endswith(("_ret", "_chg")) or leg_of(s.id) else "out"
         for s in turn.calls("search_flights")
     }
     # "add the return flight" asks for the flight home only; "and a hotel" for the hotel only.
@@ -183,6 +184,13 @@ def search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
         and (_return_args(state) != turn.prior.get("returns") or calls)
     ):
         calls.append(Call("search_flights", _return_args(state), tag="ret"))
+    if d.want_flight and any(c.tag == "" and c.name == "search_flights" for c in calls):
+        # A multi-city trip: one search per further leg, beside the first.
+        calls += [
+            Call("search_flights", _leg_args(state, i), tag=f"leg{n}")
+            for i, n in enumerate(range(2, len(d.legs) + 2))
+            if f"leg{n}" not in searched
+        ]
     if (
         d.want_hotel
         and not turn.calls("search_hotels")
@@ -196,6 +204,24 @@ def search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
     if calls:
         return calls
     return _present_search(state, turn, ctx)
+
+
+_LEG_ID = re.compile(r"_leg(\d+)$")
+
+
+def leg_of(step_id: str) -> int | None:
+    """Which leg of a multi-city trip a search was for (2, 3, ...), from its call id."""
+    m = _LEG_ID.search(step_id)
+    return int(m.group(1)) if m else None
+
+
+def _leg_args(state: State, index: int) -> dict[str, Any]:
+    leg = state.draft.legs[index]
+    args = _flight_args(state)
+    args.update(origin=leg.origin, destination=leg.destination, date=leg.day.isoformat())
+    args.pop("depart_after", None)
+    args.pop("depart_before", None)
+    return args
 
 
 def _flex_days(state: State, ctx: Context) -> list[str]:
@@ -241,10 +267,15 @@ def _present_search(state: State, turn: Turn, ctx: Context) -> Reply:
             if not any(k == "flight" for k, _ in shown_lists) and state.flights is not None:
                 blocks.append(render.days_block(state.flights))
                 shown_lists.append(("flight", state.flights.get("options") or []))
+        elif leg_of(step.id):
+            n = leg_of(step.id)
+            blocks.append(render.flights_block(step.output, f"Leg {n} flights"))
+            shown_lists.append((f"leg{n}", step.output.get("options") or []))
         else:
             is_return = step.id.endswith("_ret")
+            title = "Leg 1 flights" if state.draft.legs else "Flights"
             blocks.append(
-                render.flights_block(step.output, "Return flights" if is_return else "Flights")
+                render.flights_block(step.output, "Return flights" if is_return else title)
             )
             shown_lists.append(
                 ("return" if is_return else "flight", step.output.get("options") or [])
@@ -350,6 +381,11 @@ def _cap_notes(cap: PriceCap, lists: list[tuple[str, list[dict[str, Any]]]]) -> 
 
 def _closing(lists: list[tuple[str, list[dict[str, Any]]]]) -> str:
     kinds = [k for k, _ in lists]
+    if any(k.startswith("leg") for k in kinds):
+        return (
+            "Which flight would you like on each leg? Give one option number per leg, in order "
+            '(e.g. "1, 2 and 1").'
+        )
     if kinds == ["hotel"]:
         return "Which hotel would you like me to book?"
     if "hotel" in kinds and "return" in kinds:

@@ -26,6 +26,7 @@ import yaml
 
 from concierge.planner.nlu import answers, asks, numbers, picks
 from concierge.planner.nlu.dates import DateReading, read_dates
+from concierge.planner.nlu.legs import LegReading, read_legs
 from concierge.planner.nlu.numbers import word_number
 from concierge.planner.nlu.picks import OptionRef as OptionRef  # re-exported: flows read it here
 from concierge.planner.nlu.places import PlaceMention, find_places, roles
@@ -85,6 +86,7 @@ class Understanding:
     no_hotel: bool = False
     one_way: bool = False
     round_trip: bool = False
+    legs: list[LegReading] = field(default_factory=list)  # a multi-city trip, leg by leg
     implied_return: bool = False  # "flights", "a trip": with a date range, a flight home too
     options: list[OptionRef] = field(default_factory=list)
     booking_id: str | None = None
@@ -462,6 +464,8 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
     u.places = find_places(clean)
     u.origin, u.destination = roles(u.places)
     u.dates = read_dates(clean, now, month_first=month_first)
+    if len(u.places) >= 3:
+        u.legs = read_legs(clean, now, month_first=month_first)
     for delta, pattern in _SHIFT:
         if u.dates.relative_return:
             break  # "back two days later" dates the return, it does not move the trip

@@ -1,0 +1,66 @@
+"""Multi-city itineraries: "JFK → London on 14 Dec, then London → Dublin on the 17th,
+and Dublin back to New York on the 19th" is three flights, not a round trip.
+
+The message is cut into clauses at the words that chain legs ("then", "after that",
+"and", ";", a comma); a clause with a place to fly from (named, or where the last leg landed),
+a place to fly to and one day is a leg. Each clause is read by the same place and
+date readers as a whole message; a bare day counts from the previous leg ("on the
+17th" after 14 Jan is 17 Jan). It is an itinerary only when the legs chain on
+(each starts where the last one landed) and are not simply there and back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import pairwise
+from typing import Final
+
+from concierge.planner.nlu.dates import read_dates
+from concierge.planner.nlu.places import PlaceMention, find_places, roles
+
+_CLAUSE: Final = re.compile(
+    r"(?:;|\.\s|,?\s*\b(?:and then|then|after that|afterwards|followed by|and finally|finally)\b|,\s*and\b|,)"
+)
+
+
+@dataclass(frozen=True)
+class LegReading:
+    origin: PlaceMention
+    destination: PlaceMention
+    day: date
+
+
+def _city(m: PlaceMention) -> str | None:
+    return m.place.city if m.place is not None else None
+
+
+def read_legs(text: str, now: datetime, *, month_first: bool = True) -> list[LegReading]:
+    """The legs of a multi-city trip in ``text``, or [] when it is not one."""
+    clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
+    if len(clauses) < 2:
+        return []
+    legs: list[LegReading] = []
+    for clause in clauses:
+        places = [p for p in find_places(clause) if p.place is not None]
+        if not places:
+            continue  # "Economy is fine."
+        anchor = now if not legs else datetime.combine(legs[-1].day, now.timetz())
+        dates = read_dates(clause, anchor, month_first=month_first)
+        if dates.depart is None or dates.ret is not None or dates.question:
+            return []
+        origin, destination = roles(places)
+        if origin is None and legs and destination is not None:
+            origin = legs[-1].destination  # "then on to Dublin on the 17th"
+        if origin is None or destination is None or len(places) > 2:
+            return []
+        legs.append(LegReading(origin, destination, dates.depart))
+    if len(legs) < 2:
+        return []
+    for before, after in pairwise(legs):
+        if _city(after.origin) != _city(before.destination) or after.day < before.day:
+            return []
+    if len(legs) == 2 and _city(legs[1].destination) == _city(legs[0].origin):
+        return []  # there and back: a round trip, read as one
+    return legs
