@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel, ValidationError
 
+from concierge.planner.nlu.dates import end_from
 from concierge.planner.nlu.intents import Intent, PriceCap, Understanding
 from concierge.planner.nlu.places import PlaceMention
 
@@ -217,6 +218,17 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
         return  # a policy follow-up ("and business to Boston?"), not a trip
     d = state.draft
     dates = u.dates
+    if _stay_after_flight(state, u):
+        # "I'll also need a hotel there for 3 nights", "somewhere to stay until Friday",
+        # after "Also need a hotel in London from Thu 17 Dec?": the stay starts when the
+        # flight lands (the offer's check-in), and the message only says when it ends.
+        assert state.offer is not None
+        _hotel_draft(state, state.offer.args)
+        d = state.draft
+        assert d.depart is not None
+        if dates.ret is not None:
+            d.ret = end_from(dates, d.depart)
+        dates = replace(dates, depart=None, ret=None)
     new_trip = (
         u.destination is not None
         and u.destination.place is not None
@@ -366,6 +378,17 @@ def _flex_window(d: Draft, u: Understanding) -> tuple[date, date] | None:
         return None
     start, end = window
     return start, min(end, start + timedelta(days=FLEX_DAYS - 1))
+
+
+def _stay_after_flight(state: State, u: Understanding) -> bool:
+    """The message asks for the hotel a booked flight's offer proposed, naming no first night."""
+    offer = state.offer
+    if offer is None or offer.kind != "hotel" or u.intent != Intent.SEARCH:
+        return False
+    if not u.want_hotel or u.want_flight or u.dates.depart is not None:
+        return False  # "a hotel from the 17th to the 20th" names its own first night
+    place = u.destination or (u.places[0] if len(u.places) == 1 else None)
+    return place is None or place.place is None or place.place.city == offer.args.get("city")
 
 
 def _hotel_draft(state: State, args: dict[str, Any]) -> None:

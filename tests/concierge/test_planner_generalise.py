@@ -11,9 +11,10 @@ from datetime import date
 
 import pytest
 
-from concierge.planner.nlu.dates import read_dates
+from concierge.planner.flows.stays import stay_after
+from concierge.planner.nlu.dates import end_from, read_dates
 from concierge.planner.nlu.intents import Intent, understand
-from tests.concierge.planner_kit import NOW, Dialogue
+from tests.concierge.planner_kit import NOW, Dialogue, FakeBackend, money, trip
 
 D = date
 
@@ -162,3 +163,84 @@ def test_asking_what_there_is_to_approve_lists_approvals(text: str) -> None:
 )
 def test_a_verb_with_an_object_is_still_a_decision(text: str) -> None:
     assert understand(text, NOW).intent == Intent.DECIDE
+
+
+# ---------------------------------------------------------------- hotel_after_flight
+
+
+def _leg(origin: str, dest: str, depart: str, arrive: str) -> dict[str, object]:
+    return {"kind": "flight", "status": "confirmed", "origin": origin, "destination": dest,
+            "depart": depart, "arrive": arrive, "passengers": 1}  # fmt: skip
+
+
+def test_a_stay_starts_when_the_last_connection_lands_and_ends_at_the_next_flight() -> None:
+    booking = {
+        "segments": [
+            _leg("EWR", "ORD", "2026-12-09T18:00-05:00", "2026-12-09T19:30-06:00"),
+            _leg("ORD", "CDG", "2026-12-09T21:45-06:00", "2026-12-10T13:05+01:00"),
+            _leg("CDG", "EWR", "2026-12-13T10:00+01:00", "2026-12-13T12:40-05:00"),
+        ]
+    }
+    stay = stay_after(booking)
+    assert stay is not None
+    assert (stay.city, stay.check_in, stay.check_out) == ("Paris", D(2026, 12, 10), D(2026, 12, 13))
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("a room there until Monday", D(2026, 12, 18), D(2026, 12, 21)),
+        ("somewhere to stay till Sunday please", D(2026, 12, 18), D(2026, 12, 20)),
+        ("I need a hotel up to the 3rd", D(2026, 12, 18), D(2027, 1, 3)),
+    ],
+)
+def test_the_end_of_a_stay_counts_from_its_first_night(text: str, start: date, end: date) -> None:
+    assert end_from(read_dates(text, NOW), start) == end
+
+
+async def _booked_flight() -> Dialogue:
+    d = Dialogue(backend=FakeBackend(real_segments=True))
+    await d.say("JFK to London on Dec 18, one way")
+    assert await d.say("option 1") == "<confirm confirm_booking>"
+    reply = await d.confirm()
+    assert "Also need a hotel in London" in reply
+    return d
+
+
+@pytest.mark.parametrize(
+    ("text", "check_out"),
+    [
+        ("could you also get me a room there until Monday?", "2026-12-21"),
+        ("and a hotel for 4 nights", "2026-12-22"),
+        ("I'll need a place to stay from when I land until Tuesday the 22nd", "2026-12-22"),
+    ],
+)
+async def test_a_hotel_asked_for_after_a_booked_flight_starts_when_it_lands(
+    text: str, check_out: str
+) -> None:
+    d = await _booked_flight()
+    await d.say(text)
+    args = d.backend.last("search_hotels")
+    assert (args["city"], args["check_in"], args["check_out"]) == (
+        "London",
+        "2026-12-18",
+        check_out,
+    )
+
+
+async def test_a_hotel_for_my_trip_is_dated_by_the_booked_flight() -> None:
+    backend = FakeBackend(real_segments=True)
+    backend.trips = [trip("BK-TEST01", "BA 101 JFK→LHR Fri 18 Dec 08:05", 450)]
+    backend.bookings["BK-TEST01"] = backend._booking("BK-TEST01", "confirmed", [])
+    backend.bookings["BK-TEST01"]["segments"] = [
+        {
+            **_leg("JFK", "LHR", "2026-12-17T22:30-05:00", "2026-12-18T10:35+00:00"),
+            "segment_id": "SG-0",
+            "price": money(450),
+            "refundable": False,
+        }
+    ]
+    d = Dialogue(backend=backend)
+    await d.say("Please find me a hotel in London for my trip, 3 nights")
+    args = d.backend.last("search_hotels")
+    assert (args["check_in"], args["check_out"]) == ("2026-12-18", "2026-12-21")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
-from itertools import pairwise
 from typing import Any
 
 from concierge.planner import render
@@ -13,10 +11,11 @@ from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.changes import rebook_flow, select_rebook
 from concierge.planner.flows.options import name_refs, pick, same_as_before, skipped
 from concierge.planner.flows.search import search
+from concierge.planner.flows.stays import stay_after
 from concierge.planner.flows.trips import cancel_flow, select_trip
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.state import BOOKED, Offer, State, Turn
-from tools.views import city_of, day_range, spoken_day
+from tools.views import day_range, spoken_day
 
 _KIND_LIST = {"flight": "flights", "return": "returns", "hotel": "hotels"}
 
@@ -337,39 +336,6 @@ def _confirm_flow(
     return Reply(text)
 
 
-_STAY = timedelta(hours=12)  # a shorter wait between two flights is a connection
-
-
-def _moment(iso: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(iso))
-    except ValueError:
-        return None
-
-
-def _departs_at(segment: dict[str, Any]) -> float:
-    moment = _moment(segment.get("depart"))
-    return moment.timestamp() if moment is not None and moment.tzinfo else float("inf")
-
-
-def _stay(
-    flights: list[dict[str, Any]],
-) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """Where the traveller stays: the landing followed by the longest wait before the next
-    flight (a connection is not a stay), and that next flight (None: one way)."""
-    legs = sorted(flights, key=_departs_at)
-    best: tuple[timedelta, dict[str, Any], dict[str, Any]] | None = None
-    for landing, leaving in pairwise(legs):
-        arrived, departs = _moment(landing.get("arrive")), _moment(leaving.get("depart"))
-        if arrived is None or departs is None or departs - arrived < _STAY:
-            continue
-        if best is None or departs - arrived > best[0]:
-            best = (departs - arrived, landing, leaving)
-    if best is None:
-        return legs[-1], None
-    return best[1], best[2]
-
-
 def hotel_after_flight(state: State, booking: dict[str, Any]) -> Reply | None:
     """Flights booked without a hotel: offer one in the destination for the nights between
     landing and flying home ("Also need a hotel in London for 18–21 Dec?")."""
@@ -381,18 +347,14 @@ def hotel_after_flight(state: State, booking: dict[str, Any]) -> Reply | None:
         return None
     if state.shown.get("hotels"):
         return None  # hotels were on the table for this trip and none was chosen
-    there, home = _stay(flights)
-    city = city_of(str(there.get("destination") or ""))
-    check_in = render.day_of(there.get("arrive"))
-    if not city or check_in is None:
+    stay = stay_after(booking)
+    if stay is None:
         return None
-    check_out = render.day_of(home.get("depart")) if home else None
-    if check_out is not None and check_out <= check_in:
-        check_out = None
+    city, check_in, check_out = stay.city, stay.check_in, stay.check_out
     args: dict[str, Any] = {
         "city": city,
         "check_in": check_in.isoformat(),
-        "rooms": state.draft.rooms or int(there.get("passengers") or 1),
+        "rooms": state.draft.rooms or stay.rooms,
     }
     if check_out is None:
         text = (

@@ -7,12 +7,14 @@ from datetime import timedelta
 from typing import Any
 
 from concierge.planner import render
-from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
+from concierge.planner.flows.base import INACTIVE, Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.options import amount_of
+from concierge.planner.flows.stays import stay_after
 from concierge.planner.nlu.intents import Intent, PriceCap, Understanding
 from concierge.planner.state import Offer, State, Turn
 from core.catalogue.places import lookup_place, resolve_place, served_cities
 from core.errors import ValidationFailed
+from tools.list_trips import ListTripsOutput
 from tools.views import spoken_day
 
 
@@ -98,7 +100,13 @@ def search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
     problem = _place_problem(u)
     if problem and not turn.steps:
         return Reply(problem)
-    if u.dates.question and not turn.steps:
+    dated_by_trip = False
+    if u.for_booked_trip and d.want_hotel and not d.want_flight and d.depart is None:
+        found = _stay_for_booked_trip(state, turn, ctx)
+        if isinstance(found, list):
+            return found
+        dated_by_trip = found
+    if u.dates.question and not turn.steps and not dated_by_trip:
         return Reply(u.dates.question)
     if u.passengers and u.passengers > 9 and not turn.steps:
         return Reply(
@@ -237,6 +245,49 @@ def _flex_args(state: State, days: list[str]) -> dict[str, Any]:
     """What a day-by-day search is of, as ``state.flight_args`` records it."""
     args = {k: v for k, v in _flight_args(state).items() if k != "date"}
     return {**args, "flex": [days[0], days[-1]]}
+
+
+def _stay_for_booked_trip(state: State, turn: Turn, ctx: Context) -> list[Call] | bool:
+    """ "A hotel in Paris for my trip this week, 2 nights": the stay starts the day the
+    traveller's booked flight there lands (``list_trips``, then that booking's segments)
+    and ends after the nights asked for, or when the flight home leaves. False when no
+    upcoming trip goes there: the usual questions follow."""
+    d = state.draft
+    listing = turn.last("list_trips")
+    if listing is None:
+        return [Call("list_trips", {"limit": 20})]
+    trips = listing.typed(ListTripsOutput)
+    if trips is None:
+        return False
+    today = ctx.today.isoformat()
+    city = d.destination_city
+    rows = sorted(
+        (
+            t
+            for t in trips.trips
+            if t.status not in INACTIVE
+            and (city is None or city in t.places)
+            and (t.end or t.start or today) >= today
+        ),
+        key=lambda t: t.start or "",
+    )
+    if not rows:
+        return False
+    step = turn.last("get_booking")
+    if step is None:
+        return [Call("get_booking", {"booking_id": rows[0].booking_id})]
+    stay = stay_after(step.output) if step.output else None
+    if stay is None or (city is not None and stay.city != city):
+        return False
+    if d.destination is None:
+        d.destination = stay.city
+    d.destination_city = stay.city
+    d.depart = stay.check_in
+    if d.nights is None and d.ret is None:
+        d.ret = stay.check_out
+    d.rooms = d.rooms or stay.rooms
+    d.want_hotel, d.want_flight, d.round_trip = True, False, False
+    return True
 
 
 def _same_metro(a: str | None, b: str | None) -> bool:

@@ -249,7 +249,8 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
 ]
 
 _RETURN_CUE = re.compile(
-    r"\b(?:return(?:ing)?|back|come back|coming back|fly(?:ing)? back|head(?:ing)? back|home|check(?:ing)?[- ]?out|leav(?:e|ing) the hotel|till|until|through|thru)\s*(?:on\s+|by\s+|the\s+|at\s+)*$"
+    r"\b(?:return(?:ing)?|back|come back|coming back|fly(?:ing)? back|head(?:ing)? back|home|check(?:ing)?[- ]?out|leav(?:e|ing) the hotel|till|until|up (?:to|until)|through|thru)\s*(?:on\s+|by\s+|the\s+|at\s+)*"
+    r"(?:(?:" + _WD + r")\.?,?\s+(?:the\s+)?)?$"  # "until Friday the 18th"
 )
 _RETURN_CLAUSE = re.compile(
     r"\b(?:return(?:ing)?|(?:come|coming|fly|flying|head|heading|get|getting)\s+back|(?:fly|flying|head|heading|go|going)\s+home|back\s+(?:on|by|home)|and back|round ?trip back"
@@ -720,6 +721,20 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
             )
             reading.depart = reading.ret = None
     return _sane_length(reading)
+
+
+def end_from(reading: DateReading, start: date) -> date | None:
+    """The last day a message names ("until Friday", "till the 19th"), counted from
+    ``start`` when the message itself names no first day: the Friday after a check-in
+    on Wednesday 16th is the 18th, not this week's."""
+    if reading.ret is None:
+        return None
+    back = next((m for m in reading.mentions if m.first == reading.ret and m.last is None), None)
+    if back is not None and back.weekday is not None:
+        return _weekday(start, back.weekday, None, None)
+    if back is not None and back.kind == "ord" and reading.ret <= start:
+        return _day_of_month(start + timedelta(days=1), reading.ret.day)
+    return reading.ret
 
 
 # ---- anchors: a month or a week named once, days named bare ----------------------------

@@ -84,6 +84,7 @@ class Understanding:
     want_flight: bool | None = None
     want_hotel: bool | None = None
     no_hotel: bool = False
+    for_booked_trip: bool = False  # "a hotel for my trip", "from when I land"
     one_way: bool = False
     round_trip: bool = False
     legs: list[LegReading] = field(default_factory=list)  # a multi-city trip, leg by leg
@@ -175,6 +176,7 @@ _HOTEL_IN: Final = _rx("trip", "hotel_in")
 _HOTEL_TOO: Final = _rx("trip", "hotel_too")
 _NO_HOTEL: Final = _rx("trip", "no_hotel")
 _ONE_WAY: Final = _rx("trip", "one_way")
+_FOR_BOOKED_TRIP: Final = _rx("trip", "for_booked_trip")
 _ROUND: Final = _rx("trip", "round_trip")
 _DIRECT: Final = _rx("trip", "direct")
 _IMPLIED_RETURN: Final = _rx("trip", "implied_return")
@@ -507,6 +509,7 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
     elif u.want_hotel and _HOTEL_IN.search(low) and not _HOTEL_TOO.search(low):
         u.want_flight = False  # "a hotel in Paris for 3 nights": only the stay
     u.one_way = bool(_ONE_WAY.search(low))
+    u.for_booked_trip = bool(u.want_hotel and _FOR_BOOKED_TRIP.search(low))
     u.round_trip = bool(_ROUND.search(low))
     u.implied_return = bool(_IMPLIED_RETURN.search(low))
     u.clear_time = bool(_CLEAR_TIME.search(low))
