@@ -278,7 +278,12 @@ class Concierge:
             # One reading of yes/no for the service and the planner; a yes that
             # changes something ("yes but business class") is not a yes.
             first = pending[0]
-            cancelling = (first.value.get("action") or {}).get("tool") == "cancel_booking"
+            # A cancellation or a rejection waits: "yes, cancel it" / "yes, reject it" agree.
+            asked = first.value.get("action") or {}
+            cancelling = asked.get("tool") == "cancel_booking" or (
+                asked.get("tool") == "decide_approval"
+                and (asked.get("args") or {}).get("decision") == "reject"
+            )
             verdict = yes_or_no(message, cancelling=cancelling)
             if verdict is not None:
                 answer = {"interrupt_id": first.value["interrupt_id"], "approved": verdict}

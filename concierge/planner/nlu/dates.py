@@ -965,6 +965,12 @@ _BEFORE = re.compile(
     + _CLOCK.format(2)
     + r"|\b(?:before|by)\s+(?P<w2>noon|midday|lunch|midnight)"
 )
+# "nothing departing after 10am" is a latest time, "nothing before 8" an earliest one.
+_NEGATED_LIMIT = re.compile(
+    r"\b(?:nothing|no(?:ne|t| flights?| departures?)?|not anything|never)\s+"
+    r"(?:(?:departing|leaving|going|flying|that (?:leaves|departs|goes))\s+)?"
+    r"(?P<dir>after|later than|past|before|earlier than)\s+" + _CLOCK.format(6)
+)
 _BETWEEN = re.compile(r"\bbetween\s+" + _CLOCK.format(3) + r"\s+and\s+" + _CLOCK.format(4))
 _AROUND = re.compile(
     r"\b(?:around|about|at|ish|approximately|roughly)\s+" + _CLOCK.format(5) + r"(?=\s|$|[,.!?])"
@@ -1047,6 +1053,11 @@ def _window(text: str) -> tuple[str | None, str | None]:
         ):
             a = f"{int(a[:2]) + 12:02d}{a[2:]}"
         return a, b
+    m = _NEGATED_LIMIT.search(text)
+    if m:
+        if m.group("dir") in ("before", "earlier than"):
+            return _clock(m, 6), None
+        return None, _clock(m, 6)
     m = _AFTER.search(text)
     if m:
         after = _WORD_TIME[m.group("w1")] if m.group("w1") else _clock(m, 1)
@@ -1067,7 +1078,18 @@ def _window(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+# A part of the day that is no wish about the flight: a greeting ("good morning"), or the
+# time of something else the traveller mentions ("a dinner that evening", "the meeting
+# the same morning"). Only a wish about the flight ("an evening flight", "leaving in the
+# morning", "on the morning of the 5th") narrows the search.
+_NOT_A_TIME_WISH = re.compile(
+    r"\bgood\s+(?:morning|afternoon|evening|night|day)\b"
+    r"|\b(?:that|the same|same)\s+(?:morning|afternoon|evening|night)\b(?!\s+(?:flight|one)s?\b)"
+)
+
+
 def _times(low: str, reading: DateReading) -> None:
+    low = _NOT_A_TIME_WISH.sub(" ", low)
     clause = _RETURN_CLAUSE.search(low)
     outbound, inbound = (low[: clause.start()], low[clause.start() :]) if clause else (low, "")
     reading.depart_after, reading.depart_before = _window(outbound)
