@@ -65,6 +65,7 @@ class Draft:
     round_trip: bool = False  # search the flight home too
     started: bool = False  # the user asked for a trip at some point
     price_cap: PriceCap | None = None
+    within_policy: bool = False  # "under the policy limit": say which options are in policy
     flex: tuple[date, date] | None = None  # any day in this window: compare the days
     legs: list[Leg] = field(default_factory=list)  # multi-city: the flights after the first
 
@@ -296,6 +297,8 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
             d.ret += timedelta(days=u.shift_days)
     if u.price_cap:
         d.price_cap = u.price_cap
+    if u.within_policy:
+        d.within_policy = True
     if u.cabin:
         d.cabin = u.cabin
     if u.passengers and u.passengers <= 9:

@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+from concierge.planner.flows.options import pick
 from concierge.planner.flows.stays import stay_after
 from concierge.planner.nlu.dates import end_from, read_dates
 from concierge.planner.nlu.intents import Intent, understand
@@ -244,3 +245,154 @@ async def test_a_hotel_for_my_trip_is_dated_by_the_booked_flight() -> None:
     await d.say("Please find me a hotel in London for my trip, 3 nights")
     args = d.backend.last("search_hotels")
     assert (args["check_in"], args["check_out"]) == ("2026-12-18", "2026-12-21")
+
+
+# ---------------------------------------------------------------- hotel_request_read_as_flight
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "put us up somewhere central in Paris, Dec 9 to Dec 11",
+        "Boston please, checking in on the 14th and out on the 16th",
+    ],
+)
+def test_a_stay_worded_without_the_word_hotel_searches_hotels_only(text: str) -> None:
+    u = understand(text, NOW)
+    assert (u.intent, u.want_hotel, u.want_flight) == (Intent.SEARCH, True, False)
+
+
+async def test_put_me_in_a_place_with_days_searches_the_stay_not_flights() -> None:
+    d = Dialogue()
+    await d.say("Put me up at the Marriott in Paris, checking in Dec 9, out Dec 11")
+    assert "search_flights" not in d.backend.names()
+    hotel = d.backend.last("search_hotels")
+    assert (hotel["check_in"], hotel["check_out"]) == ("2026-12-09", "2026-12-11")
+
+
+# ---------------------------------------------------------------- unsupported_wish_in_pick
+
+
+async def test_a_pick_with_a_seat_wish_holds_the_pick_and_answers_the_wish() -> None:
+    d = Dialogue()
+    await d.say("JFK to London on Dec 18")
+    reply = await d.say("the 10:05 flight, and a window seat would be great")
+    assert reply == "<confirm confirm_booking>"
+    assert [i["offer_id"] for i in d.backend.last("reserve")["items"]] == ["FL-102"]
+    said = " ".join(str(m.content) for m in d.messages[-4:] if hasattr(m, "content"))
+    assert "can't choose seats" in said
+
+
+def test_a_seat_wish_alone_is_still_the_honest_answer() -> None:
+    assert understand("window seat please", NOW).intent == Intent.UNSUPPORTED
+
+
+# ---------------------------------------------------------------- descriptive_pick (carrier + nonstop)
+
+
+@pytest.mark.parametrize(
+    "text", ["the Delta nonstop please", "I'll go with the direct Delta one", "the Delta non-stop"]
+)
+def test_a_carrier_with_nonstop_picks_that_carriers_flight_without_stops(text: str) -> None:
+    items = [
+        {"option": 1, "flights": ["DL 1"], "carrier": "Delta", "stops": 1},
+        {"option": 2, "flights": ["AA 2"], "carrier": "American Airlines", "stops": 0},
+        {"option": 3, "flights": ["DL 3"], "carrier": "Delta", "stops": 0},
+    ]
+    (ref,) = understand(text, NOW).options
+    assert (ref.carrier, ref.direct) == ("Delta", True)
+    picked = pick(items, ref)
+    assert isinstance(picked, dict)
+    assert picked["option"] == 3
+
+
+# ---------------------------------------------------------------- policy_words_in_request
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "find me flights to Paris on Dec 9 within policy",
+        "an in-policy hotel in London for Dec 8-10 please",
+        "Boston hotel Dec 14 to 16, compliant with the travel policy",
+    ],
+)
+def test_policy_words_in_a_request_narrow_the_search(text: str) -> None:
+    u = understand(text, NOW)
+    assert (u.intent, u.within_policy) == (Intent.SEARCH, True)
+
+
+@pytest.mark.parametrize(
+    "text", ["is a hotel in Paris on Dec 5 within policy?", "what's the hotel limit in London?"]
+)
+def test_a_question_about_the_policy_stays_a_policy_question(text: str) -> None:
+    assert understand(text, NOW).intent == Intent.POLICY
+
+
+async def test_a_search_within_policy_says_which_options_are() -> None:
+    d = Dialogue(backend=FakeBackend(policy_status={2: "amber", 4: "red"}))
+    reply = await d.say("JFK to London on Dec 18, something inside the policy limits")
+    assert d.backend.names().count("search_flights") == 1
+    assert "get_policy" not in d.backend.names()
+    assert "Within policy: flights" in reply
+
+
+# ---------------------------------------------------------------- unsupported_honesty (check-in)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "could you check us in for our flight to Paris on the 9th?",
+        "check me in for my Boston flight tomorrow please",
+    ],
+)
+def test_check_in_for_ones_own_dated_flight_is_the_honest_answer(text: str) -> None:
+    u = understand(text, NOW)
+    assert u.intent == Intent.UNSUPPORTED
+    assert u.unsupported is not None
+    assert u.unsupported.feature == "check_in"
+
+
+# ---------------------------------------------------------------- return_offset
+
+
+@pytest.mark.parametrize(
+    ("text", "depart", "ret"),
+    [
+        ("boston to miami dec 9, back two weeks later", D(2026, 12, 9), D(2026, 12, 23)),
+        ("paris on the 8th, returning a fortnight later", D(2026, 12, 8), D(2026, 12, 22)),
+        ("chicago on the 10th and home in a week", D(2026, 12, 10), D(2026, 12, 17)),
+    ],
+)
+def test_a_return_given_as_a_duration_after_the_outbound(
+    text: str, depart: date, ret: date
+) -> None:
+    reading = read_dates(text, NOW)
+    assert (reading.depart, reading.ret) == (depart, ret)
+
+
+# ---------------------------------------------------------------- route_direction
+
+
+@pytest.mark.parametrize(
+    ("text", "origin", "destination"),
+    [("bos-mia dec 9", "bos", "mia"), ("sfo > ord on the 10th", "sfo", "ord")],
+)
+def test_two_codes_joined_by_a_hyphen_or_arrow_are_origin_then_destination(
+    text: str, origin: str, destination: str
+) -> None:
+    u = understand(text, NOW)
+    assert u.origin is not None
+    assert u.destination is not None
+    assert (u.origin.text, u.destination.text) == (origin, destination)
+
+
+# ---------------------------------------------------------------- own_trips (slang)
+
+
+@pytest.mark.parametrize(
+    "text", ["wen do i land in london?", "wat time does my hotel check-in open?"]
+)
+def test_slang_question_words_still_ask_about_ones_own_trip(text: str) -> None:
+    assert understand(text, NOW).intent == Intent.ASK_TRIP

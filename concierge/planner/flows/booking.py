@@ -113,6 +113,8 @@ def select(
                 notes.append(_skipped_text(kind, ref, picked, passed))
             if not every:
                 break
+    if chosen and u.unsupported is not None:
+        notes.append(u.unsupported.reply)  # the wish that came with the pick ("aisle if you can")
     if not chosen:
         if (
             state.offer is not None

@@ -244,6 +244,7 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
         # when nothing else is left, and then the booking flow explains why not.
         bookable = [o for o in pool if _status(o) != "red"]
         return _best(bookable or pool, ref.best)
+    pool = _pool(pool, ref)  # "the American nonstop": its flights without stops only
     return pool[0] if pool else None  # "the BA one": the first BA option listed
 
 

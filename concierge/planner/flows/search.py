@@ -366,6 +366,8 @@ def _present_search(state: State, turn: Turn, ctx: Context) -> Reply:
         )
     if d.price_cap is not None:
         notes.extend(_cap_notes(d.price_cap, non_empty))
+    if d.within_policy:
+        notes.extend(_policy_notes(non_empty))
     if "red" in statuses:
         notes.append("Options marked 🔴 can't be booked under company policy.")
     if "amber" in statuses:
@@ -427,6 +429,26 @@ def _cap_notes(cap: PriceCap, lists: list[tuple[str, list[dict[str, Any]]]]) -> 
             notes.append(f"Within your {label} budget: {noun} {listed}; the others are over it.")
         else:
             notes.append(f"All of these {noun} are within your {label} budget.")
+    return notes
+
+
+def _policy_notes(lists: list[tuple[str, list[dict[str, Any]]]]) -> list[str]:
+    """Which options are within policy, when the request asked for those ("a hotel under
+    the policy limit"). Like a price cap, the lists stay whole and numbered as shown."""
+    notes: list[str] = []
+    for kind, options in lists:
+        noun = {"hotel": "hotels", "return": "return flights"}.get(kind, "flights")
+        fits = [
+            str(o.get("option") or i)
+            for i, o in enumerate(options, 1)
+            if (o.get("policy") or {}).get("status") == "green"
+        ]
+        if not fits:
+            notes.append(f"None of these {noun} is within policy without approval.")
+        elif len(fits) < len(options):
+            notes.append(f"Within policy: {noun} {', '.join(fits)}.")
+        else:
+            notes.append(f"All of these {noun} are within policy.")
     return notes
 
 

@@ -38,6 +38,7 @@ class _Tables:
     injection: re.Pattern[str]
     bulk: re.Pattern[str]
     override_reply: str
+    slang: tuple[tuple[re.Pattern[str], str], ...]
 
 
 def _any(patterns: list[str], *, bounded: bool = True) -> re.Pattern[str]:
@@ -64,12 +65,20 @@ def tables() -> _Tables:
         injection=_any(raw["override"]["injection"]),
         bulk=_any(raw["override"]["bulk"]),
         override_reply=" ".join(str(raw["override"]["reply"]).split()),
+        slang=tuple(
+            (re.compile(rf"\b(?:{'|'.join(map(re.escape, spellings))})\b"), str(word))
+            for word, spellings in raw["slang"].items()
+        ),
     )
 
 
 def plain(text: str) -> str:
-    """Lower case, single spaces, plain apostrophes: what the tables are written for."""
-    return " ".join((text or "").lower().replace("’", "'").split())
+    """Lower case, single spaces, plain apostrophes, slang question words spelt out
+    ("wot time" → "what time"): what the tables are written for."""
+    low = " ".join((text or "").lower().replace("’", "'").split())
+    for pattern, word in tables().slang:
+        low = pattern.sub(word, low)
+    return low
 
 
 def unsupported(text: str) -> Unsupported | None:

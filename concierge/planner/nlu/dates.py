@@ -914,7 +914,8 @@ def _flexible(
 _REL_RETURN = re.compile(
     r"\b(?:back|return(?:ing)?|fly(?:ing)? home|head(?:ing)? home|home)\s+(?:on\s+)?(?:the\s+)?"
     r"(?:(?P<next>next|following)\s+(?:day|morning|afternoon|evening|night)|day after|same day"
-    r"|(?P<in>in\s+)?(?P<n>\d|one|two|three|four|five|six|seven|a couple of|a few)\s+(?P<u>days?|nights?|weeks?)"
+    r"|(?P<in>in\s+)?(?P<n>\d|one|two|three|four|five|six|seven|a couple of|a few|an?)"
+    r"\s+(?P<u>days?|nights?|weeks?|fortnights?)"
     r"(?(in)|\s+(?:later|after(?!\s+(?:that|the|my|our|\d))))"
     r"|(?P<wk>a week) later)\b"
 )
@@ -929,7 +930,8 @@ def _later_days(m: re.Match[str]) -> int:
     if m.group("n"):
         raw = m.group("n")
         n = 2 if raw == "a couple of" else 3 if raw == "a few" else (word_number(raw) or 1)
-        return n * (7 if m.group("u").startswith("week") else 1)
+        unit = m.group("u")
+        return n * (14 if unit.startswith("fortnight") else 7 if unit.startswith("week") else 1)
     return 1
 
 

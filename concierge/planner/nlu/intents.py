@@ -101,6 +101,7 @@ class Understanding:
     time_shift: str | None = None  # "earlier" / "later" than the options shown
     other_option: bool = False  # asks for another option than those shown ("a later one")
     price_cap: PriceCap | None = None  # "under 200 a night", "max $300"
+    within_policy: bool = False  # "a hotel ... under the policy limit": a filter, not a question
     facets: frozenset[str] = frozenset()  # what a trip question asks (asks.yaml)
     unsupported: asks.Unsupported | None = None
     answer: answers.Answer | None = None  # the message answers a yes/no question
@@ -190,6 +191,7 @@ _OTHER_OPTION: Final = _rx("trip", "other_option")
 _POLICY_WORDS: Final = re.compile(
     r"\b(?:polic(?:y|ies)|allowed|permitted|approv\w*|in policy|out of policy|compliant|rules?)\b"
 )
+_WITHIN_POLICY: Final = _rx("trip", "within_policy")
 _PASSENGER_DELTA: Final = _rx("trip", "passenger_delta")
 _PASSENGER_LESS: Final = _rx("trip", "passenger_less")
 _ACCEPT: Final = _rx("intents", "accept")
@@ -198,6 +200,10 @@ _SORTS: Final[list[tuple[str, re.Pattern[str]]]] = [
 ]
 _SHIFT: Final = [(int(days), _join(alts)) for days, alts in _tables()["trip"]["shift"].items()]
 _NOT_NAMES: Final = frozenset(_tables()["not_names"])
+# "my flight to London on Monday": the place and date name a booking, not a new search.
+_OWN_BOOKING: Final = re.compile(
+    r"\b(?:my|our) (?:\w+ )?(?:flights?|bookings?|trips?|reservations?)\b"
+)
 _BOOKING_ID: Final = re.compile(r"\bBK-?[A-Z0-9]{4,10}\b", re.IGNORECASE)
 _APPROVAL_ID: Final = re.compile(r"\bAPR?-[A-Z0-9]{1,12}\b", re.IGNORECASE)
 _FOR_PERSON: Final = re.compile(r"\bfor\s+(?P<name>[A-Z][a-z]+)\b")
@@ -337,8 +343,20 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
 
     u.insist = bool(_INSIST.search(low))
     unsupported = asks.override(clean) or asks.unsupported(clean)
-    if unsupported is not None and (
-        unsupported.feature == "override" or not (u.dates.depart and u.destination)
+    if (
+        unsupported is not None
+        and unsupported.feature != "override"
+        and u.options
+        and not (u.dates.depart or u.places)
+        and not asks.is_question(clean)  # "how much of option 1 is taxes?" asks, picks nothing
+    ):
+        # "The 7:15 one, aisle if you can": a pick with a wish the concierge can't grant —
+        # the pick stands (select below), the wish gets its honest answer alongside.
+        u.unsupported = unsupported
+    elif unsupported is not None and (
+        unsupported.feature == "override"
+        or not (u.dates.depart and u.destination)
+        or _OWN_BOOKING.search(low)
     ):
         # Seats, taxes, check-in…: an honest answer, not a search for the place named.
         u.intent = Intent.UNSUPPORTED
@@ -351,6 +369,16 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     ):
         u.intent = Intent.APPROVALS
         return u
+    if (
+        _WITHIN_POLICY.search(low)
+        and (u.places or u.dates.depart)
+        and (asks.is_request(clean) or not asks.is_question(clean))
+    ):
+        # "Hotel in SF Dec 30 - Jan 2, something under the policy limit": the policy words
+        # narrow the search; the rest of the message is read without them.
+        u.within_policy = True
+        low = _WITHIN_POLICY.sub(lambda m: " " * len(m.group(0)), low)
+        clean = "".join(c if m != " " else " " for c, m in zip(clean, low, strict=True))
     policy_question = asks.is_policy_question(clean)
     decide = _DECIDE.search(low)
     if (

@@ -103,9 +103,14 @@ _SPOKEN_CLOCK: Final = re.compile(
 _NAMES_AN_OPTION: Final = re.compile(
     r"\bthe\s+(?:[\w&'-]+\s+){0,3}?(?:one|ones|flight|option)\b|\b(?:one|flight) (?:that|which)\b"
 )
+# "the BA one", "the Hilton hotel", and a carrier with a direct-only wish: "the American
+# nonstop", "the direct United one" (that carrier's flight without stops).
 _THE_X_ONE: Final = re.compile(
-    r"\bthe\s+(?P<w>(?:[\w&':.-]+\s+){1,5}?)(?:one|ones|flights?|option|hotel)\b", re.I
+    r"\bthe\s+(?P<w>(?:[\w&':.-]+\s+){1,5}?)"
+    r"(?:one|ones|flights?|option|hotel|(?P<d>direct|non-?stop)(?![\w-]))\b",
+    re.I,
 )
+_DIRECT_WORD: Final = re.compile(r"^(?:direct|non-?stop)$")
 # Words of "the … one" that describe an option without naming it: times and clock words.
 _TIME_WORD: Final = re.compile(
     r"^(?:\d{1,2}(?:[:.h]\d\d)?(?:am|pm)?|am|pm|a\.m\.|p\.m\.|o'?clock|half|quarter|past|to|at"
@@ -334,7 +339,8 @@ def read(text: str) -> list[OptionRef]:
         hotel = m.group(0).lower().endswith("hotel")
         if hotel:
             explicit[m.start()] = "hotel"
-        found.append((m.start(), OptionRef(carrier=" ".join(kept))))
+        nonstop = bool(m.group("d")) or any(_DIRECT_WORD.match(w.lower()) for w in words)
+        found.append((m.start(), OptionRef(carrier=" ".join(kept), direct=nonstop)))
 
     both = next((scope for scope, pattern in t.both if pattern.search(low)), None)
     refs: list[OptionRef] = []

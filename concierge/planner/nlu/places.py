@@ -63,6 +63,8 @@ _CODE_PREPS: Final = ("from", "to", "into", "via", "fly", "flying", "out of")
 _WORDLIKE_CODES: Final = frozenset(
     {"sea", "mad", "sin", "den", "mia", "del", "dub", "ams", "la", "ny", "sf", "dc", "hk"}
 )
+# A code written just before, joined to this one by a hyphen or an arrow ("lhr-jfk").
+_JOINED_CODE: Final = re.compile(r"(?<![\w-])(?P<code>[A-Za-z]{3})\s*(?:-+>?|–|—|→|>)\s*$")
 _NAME_LEADS: Final = frozenset({"new", "san", "los", "las", "hong", "the", "big"})
 _ARROW: Final = re.compile(r"^\s*(?:-+>?|–|—|→|>|to|2|/)\s*$")
 _WORD: Final = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’.]*|\d+")
@@ -118,6 +120,9 @@ def _acceptable_short(text: str, start: int, token: str) -> bool:
         return False
     if _preceded(text, start, _CODE_PREPS):
         return True
+    joined = _JOINED_CODE.search(text[:start])
+    if joined and lookup_place(joined.group("code"), fuzzy=False) is not None:
+        return True  # "lhr-jfk", "sfo > ord": the second of two codes joined as a route
     after = text[start + len(token) :]
     # "sfo to jfk" and "sfo from jfk": a word on either side of a route names a place.
     arrow = re.match(r"^\s*(?:-+>?|–|—|→|>|to|from)\s*\w", after)
