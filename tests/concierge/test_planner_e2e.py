@@ -153,6 +153,39 @@ async def test_amber_trip_goes_to_the_manager_who_approves_it_in_chat(
     assert await booking_status(demo, booking_id) == "confirmed"
 
 
+async def test_a_typed_yes_naming_the_rejection_rejects_and_names_nothing_else(
+    concierge: Concierge, demo: Runtime
+) -> None:
+    ava = Chat(concierge, await caller(demo, "ava"))
+    await ava.say("flight from Boston to Paris the day after tomorrow")
+    await ava.say("the first one")
+    await ava.answer(True)
+    booking_id = ava.output("confirm_booking")["booking_id"]
+    assert await booking_status(demo, booking_id) == "pending_approval"
+
+    mia = Chat(concierge, await caller(demo, "mia"))
+    await mia.say("decline Ava's Paris trip, the fare is too high")
+    assert mia.confirmation is not None
+    assert mia.confirmation.action["args"]["decision"] == "reject"
+    # The words of the pending action agree with it: typed, not clicked.
+    await mia.say("yes, turn it down")
+    assert mia.tools() == ["decide_approval"]
+    assert await booking_status(demo, booking_id) == "cancelled"
+
+
+async def test_rejecting_words_at_a_booking_confirmation_decline_it(
+    concierge: Concierge, demo: Runtime
+) -> None:
+    ava = Chat(concierge, await caller(demo, "ava"))
+    await ava.say("JFK to LHR on Dec 20, direct only")
+    await ava.say("the cheapest one")
+    booking_id = ava.confirmation.action["args"]["booking_id"]  # type: ignore[union-attr]
+    reply = await ava.say("no, reject it")
+    assert "confirm_booking" not in ava.tools()
+    assert await booking_status(demo, booking_id) == "held"
+    assert "haven't booked it" in reply
+
+
 async def test_declining_keeps_the_hold_and_yes_then_releases_it(
     concierge: Concierge, demo: Runtime
 ) -> None:

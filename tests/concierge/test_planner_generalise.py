@@ -13,6 +13,7 @@ import pytest
 
 from concierge.planner.flows.options import pick
 from concierge.planner.flows.stays import stay_after
+from concierge.planner.nlu.answers import Answer, classify
 from concierge.planner.nlu.dates import end_from, read_dates
 from concierge.planner.nlu.intents import Intent, understand
 from tests.concierge.planner_kit import NOW, Dialogue, FakeBackend, money, trip
@@ -396,3 +397,26 @@ def test_two_codes_joined_by_a_hyphen_or_arrow_are_origin_then_destination(
 )
 def test_slang_question_words_still_ask_about_ones_own_trip(text: str) -> None:
     assert understand(text, NOW).intent == Intent.ASK_TRIP
+
+
+# ---------------------------------------------------------------- confirm_phrase
+
+
+@pytest.mark.parametrize(
+    ("text", "cancelling", "answer"),
+    [
+        ("everything looks right, go ahead", False, Answer.YES),
+        ("it all seems correct to me, please confirm", False, Answer.YES),
+        ("looks all in order, book it", False, Answer.YES),
+        ("hang on, don't confirm it yet", False, Answer.NO),
+        # words of a rejection agree with a pending rejection, and decline anything else
+        ("yes please, decline it", True, Answer.YES),
+        ("yeah turn it down", True, Answer.YES),
+        ("no, reject it", False, Answer.NO),
+        ("yes, reject it", False, None),
+    ],
+)
+def test_everyday_answers_at_a_confirmation(
+    text: str, cancelling: bool, answer: Answer | None
+) -> None:
+    assert classify(text, cancelling=cancelling).answer == answer
