@@ -80,6 +80,14 @@ def flight_line(option: dict[str, Any], passengers: int) -> str:
     )
 
 
+def option_label(option: dict[str, Any]) -> str:
+    """ "BA 101 at 07:05, 450.00 USD" / "Hilton London, 1,040.00 USD": an option in a sentence."""
+    if option.get("name"):
+        return f"{option.get('name')}, {money(option.get('total'))}"
+    flights = " + ".join(option.get("flights") or [])
+    return f"{flights} at {clock(option.get('depart'))}, {money(option.get('total'))}"
+
+
 def hotel_line(option: dict[str, Any]) -> str:
     stars = option.get("stars")
     star_text = f"{stars}★ · " if stars else ""

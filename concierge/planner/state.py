@@ -219,7 +219,12 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
         return  # a policy follow-up ("and business to Boston?"), not a trip
     d = state.draft
     dates = u.dates
-    if _stay_after_flight(state, u):
+    after_flight = _stay_after_flight(state, u)
+    if after_flight and dates.depart is not None:
+        # "til fri" read as a day to go: a stay can't start before the flight lands, so a
+        # day before the landing is the last one.
+        dates = replace(dates, depart=None, ret=dates.depart)
+    if after_flight:
         # "I'll also need a hotel there for 3 nights", "somewhere to stay until Friday",
         # after "Also need a hotel in London from Thu 17 Dec?": the stay starts when the
         # flight lands (the offer's check-in), and the message only says when it ends.
@@ -388,7 +393,10 @@ def _stay_after_flight(state: State, u: Understanding) -> bool:
     offer = state.offer
     if offer is None or offer.kind != "hotel" or u.intent != Intent.SEARCH:
         return False
-    if not u.want_hotel or u.want_flight or u.dates.depart is not None:
+    if not u.want_hotel or u.want_flight:
+        return False
+    landing = date.fromisoformat(str(offer.args.get("check_in")))
+    if u.dates.depart is not None and (u.dates.depart >= landing or u.dates.ret is not None):
         return False  # "a hotel from the 17th to the 20th" names its own first night
     place = u.destination or (u.places[0] if len(u.places) == 1 else None)
     return place is None or place.place is None or place.place.city == offer.args.get("city")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -14,6 +15,7 @@ from concierge.planner.flows.search import search
 from concierge.planner.flows.stays import stay_after
 from concierge.planner.flows.trips import cancel_flow, select_trip
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
+from concierge.planner.nlu.picks import is_pick, modifiers
 from concierge.planner.state import BOOKED, Offer, State, Turn
 from tools.views import day_range, spoken_day
 
@@ -41,7 +43,9 @@ def select(
     rebooking = turn.last("rebook")
     if rebooking is not None:
         return rebook_flow(state, turn, ctx, rebooking.args)
-    refs = _with_names(list(u.options), name_refs(state, u))
+    said = modifiers(u.text)
+    names = [replace(n, direct=said.direct) for n in name_refs(state, u)]
+    refs = _with_names(list(u.options), names)
     last = state.last_shown
     if last in {"suggestions", "changes"} and state.shown.get(last):
         return select_rebook(state, turn, ctx, u, refs, state.shown[last])
@@ -75,6 +79,10 @@ def select(
             "I haven't shown you any options yet. Where and when would you like to travel?"
         )
     notes: list[str] = []
+    if not refs and state.offer is not None and state.offer.kind == "select":
+        # "ok book that one" after "what's the cheapest?": the option the reply named.
+        best = state.offer.args.get("best")
+        refs = [OptionRef(best=str(best))] if best else []
     now: dict[str, dict[str, Any]] = {}  # what this message chose, list by list
     for ref in refs:
         if ref.same:
@@ -95,7 +103,7 @@ def select(
             kinds = [k for k in order if k in available and k not in chosen] or available
         for kind in kinds:
             items = state.shown[_list_of(kind)].items
-            picked = pick(items, ref)
+            picked = pick(items, _recommended(state, kind, ref))
             if isinstance(picked, str):
                 return Reply(picked)
             if picked is None:
@@ -160,7 +168,9 @@ def select(
             Offer("select", dict(chosen)),
         )
     red = [(k, v) for k, v in chosen.items() if (v.get("policy") or {}).get("status") == "red"]
-    items = _items(state, chosen)
+    items = _items(state, chosen, u.passengers)
+    if u.unsupported is not None:
+        notes.append(u.unsupported.reply)  # "…aisle if you can": held, and honest about seats
     if red and not u.insist:
         reasons = (
             "; ".join(
@@ -254,7 +264,20 @@ def _choice_label(kind: str, option: dict[str, Any]) -> str:
     return f"{label}{flights} at {render.clock(option.get('depart'))}"
 
 
-def _items(state: State, chosen: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def _recommended(state: State, kind: str, ref: OptionRef) -> OptionRef:
+    """ "the ones you recommended": the option each search marked, by its number."""
+    if ref.best != "recommended":
+        return ref
+    out = {"flight": state.flights, "return": state.returns, "hotel": state.hotels}.get(kind)
+    wanted = (out or {}).get("recommended")
+    if not wanted:
+        return replace(ref, best="cheapest")  # what the tools recommend anyway
+    return replace(ref, best=None, index=int(wanted))
+
+
+def _items(
+    state: State, chosen: dict[str, dict[str, Any]], passengers: int | None = None
+) -> list[dict[str, Any]]:
     items = []
     for kind in _kinds(state):
         option = chosen.get(kind)
@@ -264,7 +287,10 @@ def _items(state: State, chosen: dict[str, dict[str, Any]]) -> list[dict[str, An
             quantity = int(option.get("rooms") or 1)
         else:
             out = state.returns if kind == "return" else state.flights
-            quantity = int((out or {}).get("passengers") or state.draft.passengers or 1)
+            # "option 1 for the two of us": a head count said with the choice is the hold's.
+            quantity = passengers or int(
+                (out or {}).get("passengers") or state.draft.passengers or 1
+            )
         items.append({"offer_id": option["offer_id"], "quantity": quantity})
     return items
 
@@ -508,7 +534,41 @@ def _confirm(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisi
     return _confirm_flow(state, turn, ctx, booking_id, state.bookings.get(booking_id))
 
 
+_DEFINITE = re.compile(r"\bthe\b[^.?!]*\b(?:one|ones|flights?|options?|fares?|hotel)\b")
+
+
+def search_or_pick(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    """ "the direct United flight", "I'll take the American nonstop", "the Iberia nonstop
+    each way": words that would also narrow a search (direct), said of an airline or
+    hotel on the list shown, choose from it; anything new about the trip searches again."""
+    shown = any(state.shown.get(k) for k in _KIND_LIST.values())
+    new_trip = (
+        u.places
+        or u.dates.depart
+        or u.dates.flexible
+        or u.dates.question
+        or u.cabin
+        or u.passengers
+        or u.passenger_delta
+        or u.price_cap
+        or u.shift_days
+    )
+    if shown and not new_trip and not turn.calls("search_flights"):
+        named = name_refs(state, u)
+        low = u.text.lower()
+        definite = _DEFINITE.search(low) or any(
+            re.search(rf"\bthe\s+(?:[\w-]+\s+){{0,2}}{re.escape(r.carrier.lower())}\b", low)
+            for r in named
+            if r.carrier
+        )
+        if named and (is_pick(u.text, named) or definite):
+            return select(state, turn, ctx, u)
+    return search(state, turn, ctx, u)
+
+
 HANDLERS: dict[Intent, Handler] = {
+    # Overrides search's own SEARCH handler (dispatch merges this module's after it).
+    Intent.SEARCH: search_or_pick,
     Intent.SELECT: select,
     Intent.YES: yes,
     Intent.NO: _no,

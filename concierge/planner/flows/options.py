@@ -224,6 +224,9 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
             return _ask(items, ref)
         return item
     pool = list(items)
+    if ref.direct and not ref.best:
+        # "the Iberia nonstop": the name among the direct options only.
+        pool = [i for i in pool if not i.get("stops")] or pool
     if ref.carrier:
         pool = [i for i in pool if _carrier_fits(i, ref.carrier)]
         if not pool:

@@ -8,9 +8,10 @@ from typing import Any
 
 from concierge.planner import render
 from concierge.planner.flows.base import INACTIVE, Call, Context, Decision, Handler, Reply
-from concierge.planner.flows.options import amount_of
+from concierge.planner.flows.options import amount_of, pick, skipped
 from concierge.planner.flows.stays import stay_after
-from concierge.planner.nlu.intents import Intent, PriceCap, Understanding
+from concierge.planner.nlu.intents import Intent, OptionRef, PriceCap, Understanding
+from concierge.planner.nlu.picks import modifiers
 from concierge.planner.state import Offer, State, Turn
 from core.catalogue.places import lookup_place, resolve_place, served_cities
 from core.errors import ValidationFailed
@@ -211,7 +212,7 @@ def search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
         calls.append(Call("search_hotels", _hotel_args(state)))
     if calls:
         return calls
-    return _present_search(state, turn, ctx)
+    return _present_search(state, turn, ctx, modifiers(u.text).best)
 
 
 _LEG_ID = re.compile(r"_leg(\d+)$")
@@ -297,7 +298,7 @@ def _same_metro(a: str | None, b: str | None) -> bool:
     return pa is not None and pb is not None and pa.city == pb.city
 
 
-def _present_search(state: State, turn: Turn, ctx: Context) -> Reply:
+def _present_search(state: State, turn: Turn, ctx: Context, asked: str | None = None) -> Reply:
     blocks: list[str] = []
     problems: list[str] = []
     searches = turn.calls("search_flights") + turn.calls("search_hotels")
@@ -378,7 +379,38 @@ def _present_search(state: State, turn: Turn, ctx: Context) -> Reply:
     offer = None
     if all(len(opts) == 1 for _, opts in non_empty):
         offer = Offer("select", {"single": True})
+    answer = _superlative_answer(asked, non_empty)
+    if answer:
+        # "…, what's the cheapest?": answered, and "book that one" then means it.
+        notes.append(answer)
+        offer = offer or Offer("select", {"best": asked})
     return Reply("\n\n".join(p for p in [text, " ".join(notes), closing] if p), offer)
+
+
+_SUPERLATIVES = ("cheapest", "fastest", "earliest", "latest")
+
+
+def _superlative_answer(asked: str | None, lists: list[tuple[str, list[dict[str, Any]]]]) -> str:
+    """The answer to "which is the cheapest?" over the first list: the best one that can
+    be booked, and any blocked one that would have been better."""
+    if asked not in _SUPERLATIVES or not lists:
+        return ""
+    options = lists[0][1]
+    ref = OptionRef(best=asked)
+    found = pick(options, ref)
+    if not isinstance(found, dict):
+        return ""
+    label = render.option_label(found)
+    if (found.get("policy") or {}).get("status") == "red":
+        return (
+            f"The {asked} is option {found.get('option')} ({label}), but none of these can be "
+            "booked under company policy."
+        )
+    passed = skipped(options, ref, found)
+    blocked = ", ".join(f"option {o.get('option')} ({render.option_label(o)})" for o in passed)
+    verb = "is" if len(passed) == 1 else "are"
+    but = f" ({blocked} {verb} not allowed under company policy)" if passed else ""
+    return f"The {asked} you can book is option {found.get('option')} ({label}){but}."
 
 
 _SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}

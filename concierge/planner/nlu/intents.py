@@ -342,6 +342,12 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         u.book_for = for_person.group("name")
 
     u.insist = bool(_INSIST.search(low))
+    if _choosing(u, clean, low):
+        # "the first", "the 1:40pm one — aisle if you can", "hold the cheapest one I'm
+        # allowed to book": a choice among the options shown, whatever else it says.
+        u.intent = Intent.SELECT
+        u.unsupported = asks.unsupported(clean)
+        return u
     unsupported = asks.override(clean) or asks.unsupported(clean)
     if (
         unsupported is not None
@@ -467,6 +473,16 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     if _ACCEPT.search(low):
         u.intent = Intent.YES
     return u
+
+
+def _choosing(u: Understanding, clean: str, low: str) -> bool:
+    if not u.options or _DECIDE.search(low) or _CANCEL.search(low) or u.booking_id:
+        return False
+    if picks.bare(clean):
+        return True  # only a choice: "the first" is option 1, not the 1st of the month
+    return picks.is_pick(clean, u.options) and not (
+        u.dates.depart or u.places or u.cabin or u.dates.question or u.dates.flexible
+    )
 
 
 # A flight named by its number ("BA 19", "UA2104"): a question about it is about a booking.

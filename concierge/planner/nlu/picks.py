@@ -49,6 +49,7 @@ class _Tables:
     best: tuple[tuple[str, re.Pattern[str]], ...]
     direct: re.Pattern[str]
     fillers: re.Pattern[str]
+    verbs: re.Pattern[str]
 
 
 def _any(patterns: list[str]) -> re.Pattern[str]:
@@ -68,6 +69,7 @@ def tables() -> _Tables:
         best=tuple((name, _any(cues)) for name, cues in raw["best"].items()),
         direct=_any(raw["direct"]),
         fillers=_any(raw["fillers"]),
+        verbs=_any(raw["verbs"]),
     )
 
 
@@ -85,6 +87,9 @@ _ORDINAL: Final = re.compile(
     r"\b(?:the\s+)?(?P<o>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|4th|5th|last|top)"
     r"(?:\s+(?P<k>one|ones|option|flight|hotel|choice|result|return(?: flight)?|outbound|itinerary|offer|of (?:those|them|these)))"
     r"|\b(?P<o2>first|second|third|last|top)\s+(?:one|option)\b"
+)
+_BARE_ORDINAL: Final = re.compile(
+    r"^\W*(?:the\s+)?(?P<o>first|second|third|fourth|fifth|last|top)\W*$"
 )
 _CLOCK: Final = re.compile(
     r"\b(?:the\s+)?(?P<h>[01]?\d|2[0-3])[:.h](?P<m>[0-5]\d)(?!\d)(?:\s*(?P<ap>am|pm)\b)?"
@@ -251,6 +256,14 @@ def read(text: str) -> list[OptionRef]:
         if bare and not any(a <= bare[1] < b for a, b in owned):
             owned.append((bare[1], bare[1] + 1))
             found.append((bare[1], OptionRef(index=bare[0])))
+    for span in spans:
+        # "the first", "second please": an ordinal alone in its clause is an option.
+        ordinal = _BARE_ORDINAL.match(t.fillers.sub(" ", low[span[0] : span[1]]))
+        if ordinal and not _ORDINAL.search(low[span[0] : span[1]]):
+            word = ordinal.group("o")
+            index = -1 if word == "last" else (1 if word == "top" else ORDINALS.get(word))
+            if index:
+                found.append((span[0] + low[span[0] : span[1]].find(word), OptionRef(index=index)))
     for m in _ORDINAL.finditer(low):
         word = m.group("o") or m.group("o2")
         index = -1 if word == "last" else (1 if word == "top" else ORDINALS.get(word))
@@ -403,6 +416,48 @@ def _spoken_clock(m: re.Match[str]) -> tuple[str, bool] | None:
     if part in ("in the morning", "am"):
         return f"{hour % 12:02d}:{minute:02d}", False
     return f"{hour % 12 if hour == 12 else hour:02d}:{minute:02d}", hour != 12
+
+
+@dataclass(frozen=True)
+class Modifiers:
+    """What a message says about the option wanted wherever it says it: it narrows a
+    choice made by name ("the Iberia nonstop each way", "I'll take the American nonstop")."""
+
+    direct: bool = False
+    best: str | None = None
+
+
+def modifiers(text: str) -> Modifiers:
+    low = plain(text)
+    t = tables()
+    best = None
+    if not _QUESTION.match(low):
+        best = next((name for name, pattern in t.best if pattern.search(low)), None)
+    return Modifiers(direct=bool(t.direct.search(low)), best=best)
+
+
+def is_pick(text: str, refs: list[OptionRef]) -> bool:
+    """The message chooses among the options shown (not a question): it names one by
+    number, time or "same as before", or with a booking verb."""
+    low = plain(text)
+    if not refs or low.rstrip().endswith("?"):
+        return False
+    explicit = any(r.index is not None or r.clock or r.same for r in refs)
+    return explicit or bool(tables().verbs.search(low))
+
+
+def bare(text: str) -> bool:
+    """The message is nothing but a choice ("the first", "2", "option 3 please")."""
+    if not read(text):
+        return False
+    t = tables()
+    rest = t.fillers.sub(" ", plain(text))
+    for _, pattern in t.directions:
+        rest = pattern.sub(" ", rest)
+    rest = re.sub(
+        rf"\b(?:{_NUMBER_WORD}|first|second|third|fourth|fifth|last|top|ones?)\b|[\W_]+", " ", rest
+    )
+    return not rest.strip()
 
 
 def both_people(text: str) -> bool:
