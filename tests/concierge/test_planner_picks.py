@@ -647,3 +647,54 @@ async def test_e2e_hotel_follow_up_after_a_booked_flight(live: Concierge, demo: 
     assert asked is not None, reply
     held_booking = ava.output("reserve")
     assert [s["kind"] for s in held_booking["segments"]] == ["hotel"]
+
+
+# --- regressions for mechanisms added after the first batch (written after the fixes) ----
+
+
+async def test_a_bare_ordinal_is_an_option_not_a_day_of_the_month() -> None:
+    d = dialogue()
+    await d.say("London on Dec 18")
+    assert await d.say("the second") == "<confirm confirm_booking>"
+    assert held(d) == ["FL-102"]
+
+
+async def test_the_ones_you_recommended_both_ways() -> None:
+    d = dialogue(policy_status={1: "red"})
+    reply = await round_trip(d)
+    assert reply.count("recommended") == 2, reply
+    assert await d.say("book both of the ones you recommended") == "<confirm confirm_booking>"
+    assert held(d) == ["FL-102", "FL-201"]
+
+
+async def test_a_named_airline_with_direct_chooses_from_the_list_not_a_new_search() -> None:
+    d = dialogue()
+    await d.say("London on Dec 18")
+    assert await d.say("I'll take the Delta nonstop") == "<confirm confirm_booking>"
+    assert held(d) == ["FL-104"]
+    assert len(searches(d)) == 1  # not searched again as "direct only"
+
+
+async def test_what_is_the_cheapest_is_answered_and_book_that_one_means_it() -> None:
+    d = dialogue(policy_status={1: "red"})
+    reply = await d.say("London on Dec 18, what's the cheapest?")
+    assert "cheapest you can book" in reply
+    assert "AA 102" in reply
+    assert await d.say("ok book that one") == "<confirm confirm_booking>"
+    assert held(d) == ["FL-102"]
+
+
+async def test_a_choice_with_a_booking_verb_is_a_choice_even_when_it_mentions_policy() -> None:
+    d = dialogue(policy_status={1: "red"})
+    await d.say("London on Dec 18")
+    reply = await d.say("just hold the cheapest one I'm actually allowed to book")
+    assert reply == "<confirm confirm_booking>"
+    assert held(d) == ["FL-102"]
+    assert "get_policy" not in d.backend.names()
+
+
+async def test_a_head_count_with_the_choice_is_the_quantity() -> None:
+    d = dialogue()
+    await d.say("London on Dec 18")
+    assert await d.say("let's go with option 3 for the two of us") == "<confirm confirm_booking>"
+    assert d.backend.last("reserve")["items"] == [{"offer_id": "FL-103", "quantity": 2}]
