@@ -420,3 +420,38 @@ def test_everyday_answers_at_a_confirmation(
     text: str, cancelling: bool, answer: Answer | None
 ) -> None:
     assert classify(text, cancelling=cancelling).answer == answer
+
+
+# ---------------------------------------------------------------- confirm_no (a no with its reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no, not yet. My boss still has to sign off on the budget",
+        "hmm, I'd rather not confirm it today — the conference might move",
+        "let's not go ahead with that one, the client postponed the meeting. thanks though",
+        "hold off on booking for now, I'm waiting to hear back from the client",
+    ],
+)
+def test_a_no_with_its_reasons_is_a_no(text: str) -> None:
+    u = understand(text, NOW)
+    assert (u.intent, u.answer) == (Intent.NO, Answer.NO)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no, book option 2 instead",
+        "not this one, the earlier one please",
+        "no, make it business class",
+        "not yet, but I want the return flight too",
+        "please don't book it, cancel the hold",
+    ],
+)
+def test_a_no_that_asks_for_something_else_is_not_just_a_no(text: str) -> None:
+    assert understand(text, NOW).intent != Intent.NO
+
+
+def test_a_negated_accept_is_not_a_yes() -> None:
+    assert understand("I'd rather not book this one after all", NOW).intent != Intent.YES

@@ -25,7 +25,7 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-__all__ = ["Answer", "Reading", "classify", "yes_or_no"]
+__all__ = ["Answer", "Reading", "classify", "declines", "yes_or_no"]
 
 
 class Answer(StrEnum):
@@ -266,6 +266,42 @@ def classify(text: str, *, cancelling: bool | None = False) -> Reading:
         if answer is not None:
             return Reading(answer, thanks="thanks" in categories)
     return Reading(None)
+
+
+# Where one clause of a longer message ends: punctuation, a spaced dash, "so", "because".
+_CLAUSE: Final = re.compile(r"\s*(?:[,;:.!?…]+|\s[-–—]+\s|[–—]+|\bso\b|\bbecause\b|\bas\b)\s*")
+# Words that ask for something in a clause that is not an answer: such a clause is a
+# request, never the reason for a no ("not this one, book option 2").
+_ASKS_FOR: Final = frozenset(
+    "book confirm reserve hold take pick choose select switch change make want prefer "
+    "instead option options find search show cheaper cheapest earlier later other another "
+    "different cancel release drop reject approve".split()
+)
+
+
+def declines(text: str) -> list[str] | None:
+    """A no followed by its reasons, over several clauses: "not yet - I need to double
+    check the dates with the client first", "her plans have changed, so let's not go
+    ahead with this one. Thanks anyway". One clause reads as a no, none as a yes, and
+    the others ask for nothing in words; those others (the reasons) are returned, for
+    the caller to check they name no trip details. None: not such a no."""
+    clauses = [c for c in _CLAUSE.split(text or "") if c and c.strip()]
+    if len(clauses) < 2:
+        return None
+    vocab = vocabulary()
+    said_no = False
+    reasons: list[str] = []
+    for clause in clauses:
+        answer = classify(clause, cancelling=None).answer
+        if answer == Answer.YES:
+            return None
+        if answer == Answer.NO:
+            said_no = True
+            continue
+        if any(_canonical(t) in _ASKS_FOR for t in _tokens(clause, vocab)):
+            return None
+        reasons.append(clause)
+    return reasons if said_no else None
 
 
 def yes_or_no(text: str, *, cancelling: bool | None = False) -> bool | None:

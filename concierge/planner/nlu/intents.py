@@ -348,6 +348,15 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         u.intent = Intent.SELECT
         u.unsupported = asks.unsupported(clean)
         return u
+    reasons = answers.declines(clean)
+    if reasons is not None and not any(
+        _asks_for_a_trip(_understand(r, now, month_first)) or _CANCEL.search(r.lower())
+        for r in reasons
+    ):
+        # "not yet - I need to check the dates with the client first": a no and its
+        # reasons, over several clauses; nothing in it asks for anything else.
+        u.intent, u.answer = Intent.NO, answers.Answer.NO
+        return u
     unsupported = asks.override(clean) or asks.unsupported(clean)
     if (
         unsupported is not None
@@ -470,7 +479,8 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     if u.options:
         u.intent = Intent.SELECT
         return u
-    if _ACCEPT.search(low):
+    accept = _ACCEPT.search(low)
+    if accept and not _NEGATION.search(low[: accept.start()]):
         u.intent = Intent.YES
     return u
 
@@ -482,6 +492,34 @@ def _choosing(u: Understanding, clean: str, low: str) -> bool:
         return True  # only a choice: "the first" is option 1, not the 1st of the month
     return picks.is_pick(clean, u.options) and not (
         u.dates.depart or u.places or u.cabin or u.dates.question or u.dates.flexible
+    )
+
+
+# "rather not book it", "let's not go ahead", "please don't book this": not an accept.
+_NEGATION: Final = re.compile(
+    r"\b(?:not|never|dont|don't|do not|no need to|let's not|lets not)\s+(?:\w+\s+){0,2}$"
+)
+
+
+def _asks_for_a_trip(u: Understanding) -> bool:
+    """The message names something to search or book (a sort word alone does not)."""
+    d = u.dates
+    return bool(
+        u.places
+        or d.depart
+        or d.ret
+        or d.nights
+        or u.cabin
+        or u.passengers
+        or u.passenger_delta
+        or u.rooms
+        or u.max_stops is not None
+        or u.price_cap
+        or u.time_shift
+        or u.options
+        or u.booking_id
+        or u.person
+        or u.book_for
     )
 
 
