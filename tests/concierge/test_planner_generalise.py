@@ -455,3 +455,32 @@ def test_a_no_that_asks_for_something_else_is_not_just_a_no(text: str) -> None:
 
 def test_a_negated_accept_is_not_a_yes() -> None:
     assert understand("I'd rather not book this one after all", NOW).intent != Intent.YES
+
+
+# ---------------------------------------------------------------- policy_answer (long questions)
+
+
+async def test_a_long_policy_question_asks_the_tool_about_its_question_only() -> None:
+    d = Dialogue()
+    reply = await d.say(
+        "Quick one before my trip next month. Our team is flying to London for the "
+        "customer summit and my manager wants everyone on the same flights. Could I take "
+        "premium economy on that route, or is it economy only? I have a bad back, so "
+        "it would really help, and I want to be sure before I put the request in."
+    )
+    topic = d.backend.last("get_policy")["topic"]
+    assert len(topic) <= 200
+    assert topic.startswith("Could I take premium economy")
+    assert "premium economy" in reply.lower()
+
+
+async def test_a_long_approval_note_fits_the_tool() -> None:
+    backend = FakeBackend(approvals=[{"approval_id": "AP-1", "traveler": "Ava Traveller",
+                                      "trip": "JFK→LHR", "booking_id": "BK-1"}])  # fmt: skip
+    d = Dialogue(backend=backend)
+    await d.say("what needs my approval?")
+    reason = " ".join(["the fare is far above what we normally pay for this route"] * 12)
+    assert await d.say(f"Reject Ava's trip. Reason: {reason}") == "<confirm decide_approval>"
+    note = d.pending.tool_calls[0]["args"]["note"]  # type: ignore[union-attr]
+    assert 0 < len(note) <= 500
+    assert note.startswith("The fare is far above")

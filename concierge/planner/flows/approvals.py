@@ -7,10 +7,11 @@ import re
 from typing import Any
 
 from concierge.planner import render
-from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
+from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply, fit
 from concierge.planner.flows.options import pick
 from concierge.planner.nlu.intents import Intent, Understanding
 from concierge.planner.state import State, Turn
+from tools.decide_approval import DecideApprovalInput
 
 
 def _approval_lines(items: list[dict[str, Any]]) -> str:
@@ -168,7 +169,11 @@ def decide_approval(state: State, turn: Turn, ctx: Context, u: Understanding) ->
         if chosen is None:
             return Reply("Which request do you mean?\n" + _approval_lines(items))
         approval_id = str(chosen.get("approval_id"))
-    note = u.note or ("Approved" if decision == "approve" else "Rejected") + " via the concierge"
+    note = fit(
+        DecideApprovalInput,
+        "note",
+        u.note or ("Approved" if decision == "approve" else "Rejected") + " via the concierge",
+    )
     return [
         Call("decide_approval", {"approval_id": approval_id, "decision": decision, "note": note})
     ]

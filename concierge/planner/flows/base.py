@@ -8,10 +8,29 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from pydantic import BaseModel
+
 from concierge.planner.nlu.intents import Understanding
 from concierge.planner.state import Offer, State, Turn
 
 INACTIVE = {"cancelled", "expired", "failed"}
+
+
+def fit(model: type[BaseModel], name: str, text: str) -> str:
+    """``text`` within the length a tool's input field allows, cut at a word: a long
+    message quoted as a topic or a note must not make the call invalid."""
+    limit = next(
+        (
+            int(m.max_length)
+            for m in model.model_fields[name].metadata
+            if getattr(m, "max_length", None)
+        ),
+        None,
+    )
+    if limit is None or len(text) <= limit:
+        return text
+    cut = text[:limit]
+    return cut[: cut.rfind(" ")].rstrip(" ,;:-") if " " in cut else cut
 
 
 @dataclass(frozen=True)

@@ -8,16 +8,17 @@ reading the markdown.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from concierge.planner import render
 from concierge.planner.answers.policy_answers import PolicyAsk, answer
-from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
+from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply, fit
 from concierge.planner.nlu import asks
 from concierge.planner.nlu.intents import Intent, Understanding
 from concierge.planner.nlu.places import PlaceMention
 from concierge.planner.state import State, Turn
-from tools.get_policy import GetPolicyOutput
+from tools.get_policy import GetPolicyInput, GetPolicyOutput
 
 
 def _tool_place(mention: PlaceMention | None) -> str | None:
@@ -59,10 +60,24 @@ def _ask(u: Understanding) -> PolicyAsk:
     )
 
 
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*")
+
+
+def _topic(text: str) -> str:
+    """What to ask ``get_policy`` about: the question itself, within the tool's limit
+    ("Before I ask you to book anything: am I allowed to fly business…? I believe…"
+    asks about its question sentence, not the whole message)."""
+    sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+    asked = [s for s in sentences if asks.is_policy_question(s)] or [
+        s for s in sentences if s.endswith("?")
+    ]
+    return fit(GetPolicyInput, "topic", " ".join(asked) if asked else text.strip())
+
+
 def _policy(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     step = turn.last("get_policy")
     if step is None:
-        args: dict[str, Any] = {"topic": u.topic or u.text}
+        args: dict[str, Any] = {"topic": _topic(u.topic or u.text)}
         if asks.flight_minutes(u.text) is None:
             args.update(_route_args(state, u))
         return [Call("get_policy", args)]

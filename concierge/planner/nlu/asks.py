@@ -126,8 +126,14 @@ def is_policy_question(text: str) -> bool:
     )
 
 
+_SENTENCES: Final = re.compile(r"(?<=[.!?])\s+")
+
+
 def is_question(text: str) -> bool:
-    return bool(tables().question.search(plain(text)))
+    """The message asks something: it, or one of its sentences, is a question ("Quick
+    one before my trip. Could I take premium economy on that route? I have a bad back.")."""
+    question = tables().question
+    return any(question.search(plain(s)) for s in _SENTENCES.split(text or "") if s.strip())
 
 
 def _digits(low: str) -> str:
