@@ -248,6 +248,17 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
     if new_trip or u.legs:
         # A fresh request: nothing from the last trip carries over but the traveller's habits.
         d = state.draft = Draft()
+    gone = u.replaced_place.place if u.replaced_place is not None else None
+    if (
+        gone is not None
+        and gone.city == d.origin_city
+        and gone.city != d.destination_city
+        and u.destination is not None
+        and u.destination.role is None
+        and u.origin is None
+    ):
+        # "Newark instead of JFK" when JFK is where the trip starts: the origin changes.
+        u.origin, u.destination = u.destination, None
     lone = u.destination if u.origin is None and len(u.places) == 1 else None
     if (
         lone is not None
@@ -276,6 +287,18 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
     ):
         # "I meant the 14th, not the 12th" when the 12th is the way home: the return moves.
         dates = replace(dates, depart=None, ret=dates.depart)
+    if (
+        dates.definite_weekday is not None
+        and dates.depart is not None
+        and not new_trip
+        and d.depart is not None
+        and u.destination is None
+    ):
+        # "actually make it the Friday" after Thursday the 10th: that week's Friday (unless
+        # that one has passed: then the coming one, as read).
+        week_day = d.depart + timedelta(days=dates.definite_weekday - d.depart.weekday())
+        if week_day > dates.depart - timedelta(days=7):
+            dates = replace(dates, depart=week_day)
     window = _flex_window(d, u)
     if window is not None:
         # "sometime the week of the 14th", "cheapest day between the 14th and the 17th":

@@ -484,3 +484,65 @@ async def test_a_long_approval_note_fits_the_tool() -> None:
     note = d.pending.tool_calls[0]["args"]["note"]  # type: ignore[union-attr]
     assert 0 < len(note) <= 500
     assert note.startswith("The fare is far above")
+
+
+# ---------------------------------------------------------------- date_order (weekday labels)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Wed 6/1 to Chicago", D(2027, 1, 6)),  # 1 June is no Wednesday; 6 January is
+        ("flying out Sat 2/1", D(2027, 1, 2)),
+        ("thu 12/10 please", D(2026, 12, 10)),  # the traveller's own order is on a Thursday
+    ],
+)
+def test_a_weekday_beside_a_numeric_date_picks_its_order(text: str, day: date) -> None:
+    assert read_dates(text, NOW).depart == day
+
+
+# ---------------------------------------------------------------- correction (places, weekdays)
+
+
+@pytest.mark.parametrize(
+    ("text", "origin", "destination"),
+    [
+        ("to Dublin, not London", None, "Dublin"),
+        ("make it Chicago rather than Boston", None, "Chicago"),
+        ("from Newark instead of JFK", "Newark", None),
+    ],
+)
+def test_a_place_corrected_away_is_no_part_of_the_trip(
+    text: str, origin: str | None, destination: str | None
+) -> None:
+    u = understand(text, NOW)
+    assert (u.origin.text if u.origin else None) == origin
+    assert (u.destination.text if u.destination else None) == destination
+    assert u.replaced_place is not None
+
+
+async def test_replacing_the_origin_by_name_moves_the_origin() -> None:
+    d = Dialogue()
+    await d.say("Boston to Paris on Dec 12")
+    await d.say("actually Newark instead of Boston")
+    args = d.backend.last("search_flights")
+    assert (args["origin"], args["destination"], args["date"]) == ("EWR", "Paris", "2026-12-12")
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "day"),
+    [
+        ("Boston to Paris on Tuesday the 15th", "can you do the thursday instead", "2026-12-17"),
+        ("JFK to Miami on Dec 22", "hmm, that monday would be better", "2026-12-21"),
+    ],
+)
+async def test_the_weekday_of_the_trip_week(first: str, then: str, day: str) -> None:
+    d = Dialogue()
+    await d.say(first)
+    await d.say(then)
+    assert d.backend.last("search_flights")["date"] == day
+
+
+def test_on_second_thought_is_no_date() -> None:
+    assert read_dates("on second thought, make it Boston", NOW).depart is None
+    assert read_dates("on the second", NOW).depart == D(2026, 12, 2)

@@ -194,7 +194,9 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
     (
         "ord",
         re.compile(
-            r"\b(?:(?:the|on)\s+(?P<d>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|" + _ORDW + r")"
+            # an ordinal word is a day only after "the": "on second thought" is no date
+            r"\b(?:(?:the|on)\s+(?P<d>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?)"
+            r"|the\s+(?P<d3>" + _ORDW + r")"
             r"|(?P<d2>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)))\b(?![:.]\d)(?!\s*(?:one|option|flight|hotel|choice|cheapest|of (?:those|them|these)))"
         ),
     ),
@@ -290,6 +292,9 @@ class DateReading:
     flexible: tuple[date, date] | None = None
     any_day: bool = False  # the message says any day will do ("I'm flexible, any day that week")
     corrected: date | None = None  # "the 10th, not the 8th": the day corrected away (the 8th)
+    # "make it the Friday": a weekday named as one of the trip's week (Friday = 4), which
+    # the dialogue places in the week of the date already chosen.
+    definite_weekday: int | None = None
 
 
 def _day(text: str) -> int:
@@ -377,6 +382,32 @@ def _numeric_order(text: str, month_first: bool) -> bool:
     return month_first
 
 
+def _next_to(a: Mention, b: Mention) -> bool:
+    return 0 <= b.start - a.end <= 3 or 0 <= a.start - b.end <= 3
+
+
+def _by_weekday_label(found: list[Mention], today: date) -> list[Mention]:
+    """ "sun 3/1", "Fri 11/12": a weekday written beside a numeric date picks the order
+    that falls on that weekday (Sunday 3 January, not Monday 1 March)."""
+    out: list[Mention] = []
+    for m in found:
+        label = next(
+            (w for w in found if w.kind == "weekday" and w.weekday is not None and _next_to(w, m)),
+            None,
+        )
+        numeric = _NUMERIC.fullmatch(m.text.strip()) if m.kind == "numeric" else None
+        if label is not None and numeric is not None and m.first.weekday() != label.weekday:
+            a, b = int(numeric.group(1)), int(numeric.group(2))
+            year = m.first.year if re.search(r"/\d+/", m.text) else None
+            for month_n, day_n in ((a, b), (b, a)):
+                got = _month_day(today, month_n, day_n, year) if 1 <= month_n <= 12 else None
+                if got is not None and got[0].weekday() == label.weekday:
+                    m = replace(m, first=got[0], rolled=got[1])
+                    break
+        out.append(m)
+    return out
+
+
 def _mentions(text: str, today: date, month_first: bool) -> list[Mention]:
     taken: list[tuple[int, int]] = []
     found: list[Mention] = []
@@ -395,6 +426,7 @@ def _mentions(text: str, today: date, month_first: bool) -> list[Mention]:
             taken.append((m.start(), m.end()))
             found.append(mention)
     found.sort(key=lambda x: x.start)
+    found = _by_weekday_label(found, today)
     # "Wednesday 9th December", "Dec 9 (Wed)": the weekday only labels the date next to it.
     dated = [m for m in found if m.kind != "weekday"]
     return [
@@ -470,7 +502,7 @@ def _interpret(kind: str, m: re.Match[str], today: date, month_first: bool) -> M
             return None
         return mk(start_day, _day_of_month(start_day, _day(g["d2"])))
     if kind == "ord":
-        return mk(_day_of_month(today, _day(g.get("d") or g["d2"])))
+        return mk(_day_of_month(today, _day(g.get("d") or g.get("d3") or g["d2"])))
     if kind == "holiday":
         month_day = _HOLIDAYS[g["h"].replace("'", "")]
         got = _month_day(today, *month_day, None)
@@ -640,6 +672,13 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
         mentions = _in_week(week, mentions)
     mentions = _within_ranges(mentions)
     mentions, reading.corrected = _not_negated(low, mentions)
+    if (
+        len(mentions) == 1
+        and mentions[0].kind == "weekday"
+        and _PLAIN_WEEKDAY.match(mentions[0].text.strip())
+        and re.search(r"\b(?:the|that|this)\s+$", low[: mentions[0].start])
+    ):
+        reading.definite_weekday = mentions[0].weekday
     reading.any_day = _ANY_DAY.search(low) is not None
     reading.flexible = _flexible(low, today, week, mentions, reading.any_day)
     reading.mentions = mentions

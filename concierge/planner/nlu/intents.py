@@ -85,6 +85,7 @@ class Understanding:
     want_hotel: bool | None = None
     no_hotel: bool = False
     for_booked_trip: bool = False  # "a hotel for my trip", "from when I land"
+    replaced_place: PlaceMention | None = None  # "New York instead of Boston": Boston
     one_way: bool = False
     round_trip: bool = False
     legs: list[LegReading] = field(default_factory=list)  # a multi-city trip, leg by leg
@@ -523,6 +524,11 @@ def _asks_for_a_trip(u: Understanding) -> bool:
     )
 
 
+_REPLACED: Final = re.compile(
+    r"\b(?:not|instead of|rather than|in place of)\s+(?:(?:to|from|in|at)\s+)?$"
+)
+
+
 # A flight named by its number ("BA 19", "UA2104"): a question about it is about a booking.
 _FLIGHT_NUMBER: Final = re.compile(r"\b(?:[A-Z]{2}|[A-Z]\d|\d[A-Z]) ?\d{1,4}\b")
 
@@ -546,6 +552,12 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
 
 def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: bool) -> None:
     u.places = find_places(clean)
+    replaced = [m for m in u.places if _REPLACED.search(low[: m.start])]
+    if replaced and len(replaced) < len(u.places):
+        # "New York instead of Boston", "to Dublin, not London": the place corrected away
+        # is no part of the trip; the dialogue uses it to tell which end changes.
+        u.replaced_place = replaced[0]
+        u.places = [m for m in u.places if m not in replaced]
     u.origin, u.destination = roles(u.places)
     u.dates = read_dates(clean, now, month_first=month_first)
     if len(u.places) >= 3:

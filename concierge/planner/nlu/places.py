@@ -183,6 +183,18 @@ def _exact_at(
             continue
         elif tokens[-1].lower() in STOP - {"apple", "city", "york", "area"}:
             continue
+        if n > 1 and "," in chunk:
+            # "Dublin, Ireland" is one place; "Dublin, not London" and "Paris, London"
+            # are two mentions (the catalogue reads the part before a comma alone).
+            before, after = chunk.split(",", 1)[0], chunk.split(",", 1)[1].split()
+            if not after or after[0].lower() in STOP:
+                continue
+            other, own = (
+                lookup_place(" ".join(after), fuzzy=False),
+                lookup_place(before, fuzzy=False),
+            )
+            if other is not None and (own is None or other.city != own.city):
+                continue
         place = lookup_place(chunk, fuzzy=False)
         if place is not None:
             return PlaceMention(start, start + len(chunk), chunk, place, None), n
