@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from core.money import money_text
 from core.policy.engine import approvals_for, hours_phrase
@@ -262,38 +263,42 @@ def _named_vendor(rules: PolicyRules, low: str) -> str | None:
     return None
 
 
-def _airlines_answer(rules: PolicyRules, low: str) -> str:
-    lines = []
-    if rules.blocked_airlines:
-        lines.append("Blocked airlines (🔴 can't be booked):")
-        lines += [
-            f"- {v.display}" + (f": {v.reason}" if v.reason else "") for v in rules.blocked_airlines
-        ]
-    else:
-        lines.append("No airline is blocked.")
-    if rules.preferred_airlines:
-        lines.append("\nPreferred airlines (recommended, never required):")
-        lines += [
-            f"- {v.display}" + (f": {v.reason}" if v.reason else "")
-            for v in rules.preferred_airlines
-        ]
+def _vendor_lines(vendors: Any, *, reasons: bool = True) -> list[str]:
+    return [f"- {v.display}" + (f": {v.reason}" if reasons and v.reason else "") for v in vendors]
+
+
+def _vendors_answer(
+    blocked: Any, preferred: Any, *, what: str, none: str, preferred_title: str, reasons: bool
+) -> str:
+    """Blocked vendors (or that none is), then the preferred ones."""
+    lines = [f"Blocked {what} (🔴 can't be booked):", *_vendor_lines(blocked, reasons=reasons)]
+    if not blocked:
+        lines = [none]
+    if preferred:
+        lines += [f"\n{preferred_title}", *_vendor_lines(preferred)]
     return "\n".join(lines)
+
+
+def _airlines_answer(rules: PolicyRules, low: str) -> str:
+    return _vendors_answer(
+        rules.blocked_airlines,
+        rules.preferred_airlines,
+        what="airlines",
+        none="No airline is blocked.",
+        preferred_title="Preferred airlines (recommended, never required):",
+        reasons=True,
+    )
 
 
 def _chains_answer(rules: PolicyRules) -> str:
-    lines = []
-    if rules.blocked_hotel_chains:
-        lines.append("Blocked hotel chains (🔴 can't be booked):")
-        lines += [f"- {v.display}" for v in rules.blocked_hotel_chains]
-    else:
-        lines.append("No hotel chain is blocked.")
-    if rules.preferred_hotel_chains:
-        lines.append("\nPreferred hotel chains:")
-        lines += [
-            f"- {v.display}" + (f": {v.reason}" if v.reason else "")
-            for v in rules.preferred_hotel_chains
-        ]
-    return "\n".join(lines)
+    return _vendors_answer(
+        rules.blocked_hotel_chains,
+        rules.preferred_hotel_chains,
+        what="hotel chains",
+        none="No hotel chain is blocked.",
+        preferred_title="Preferred hotel chains:",
+        reasons=False,  # blocked chains were listed without reasons; kept as it was
+    )
 
 
 # -- approvals and booking ahead ------------------------------------------------------------
