@@ -546,3 +546,50 @@ async def test_the_weekday_of_the_trip_week(first: str, then: str, day: str) -> 
 def test_on_second_thought_is_no_date() -> None:
     assert read_dates("on second thought, make it Boston", NOW).depart is None
     assert read_dates("on the second", NOW).depart == D(2026, 12, 2)
+
+
+# ---------------------------------------------------------------- multi_city (arrows)
+
+
+@pytest.mark.parametrize(
+    ("text", "legs"),
+    [
+        (
+            "bos -> chicago mon 14th; chicago -> atl wed 16th; atlanta -> bos fri 18th",
+            [
+                ("Boston", "Chicago", "2026-12-14"),
+                ("Chicago", "Atlanta", "2026-12-16"),
+                ("Atlanta", "Boston", "2026-12-18"),
+            ],
+        ),
+        (
+            "boston > sf on the 9th, sf > la on the 11th, la > boston on the 14th",
+            [
+                ("Boston", "San Francisco", "2026-12-09"),
+                ("San Francisco", "Los Angeles", "2026-12-11"),
+                ("Los Angeles", "Boston", "2026-12-14"),
+            ],
+        ),
+        (
+            "london -> nyc 9 dec, nyc -> mia 12 dec, miami -> london 15 dec",
+            [
+                ("London", "New York", "2026-12-09"),
+                ("New York", "Miami", "2026-12-12"),
+                ("Miami", "London", "2026-12-15"),
+            ],
+        ),
+    ],
+)
+def test_legs_drawn_with_arrows_end_at_the_place_after_the_arrow(
+    text: str, legs: list[tuple[str, str, str]]
+) -> None:
+    got = understand(text, NOW).legs
+    assert [
+        (leg.origin.place.city, leg.destination.place.city, leg.day.isoformat())
+        for leg in got
+        if leg.origin.place is not None and leg.destination.place is not None
+    ] == legs
+
+
+def test_an_arrow_after_a_word_that_is_no_place_draws_no_route() -> None:
+    assert [p.text for p in understand("tell the team > mia is off today", NOW).places] == []

@@ -55,6 +55,8 @@ def read_legs(text: str, now: datetime, *, month_first: bool = True) -> list[Leg
             origin = legs[-1].destination  # "then on to Dublin on the 17th"
         if origin is None or destination is None or len(places) > 2:
             return []
+        if _city(origin) == _city(destination):
+            return []  # a clause whose second place went unread is no flight
         legs.append(LegReading(origin, destination, dates.depart))
     if len(legs) < 2:
         return []

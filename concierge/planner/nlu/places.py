@@ -65,6 +65,10 @@ _WORDLIKE_CODES: Final = frozenset(
 )
 # A code written just before, joined to this one by a hyphen or an arrow ("lhr-jfk").
 _JOINED_CODE: Final = re.compile(r"(?<![\w-])(?P<code>[A-Za-z]{3})\s*(?:-+>?|–|—|→|>)\s*$")
+# Any place name written just before, joined by an arrow ("paris > nyc", "boston → sf").
+_JOINED_NAME: Final = re.compile(
+    r"(?P<name>[A-Za-zÀ-ÿ'’.]+(?:\s+[A-Za-zÀ-ÿ'’.]+){0,2})\s*(?:-+>|→|>)\s*$"
+)
 _NAME_LEADS: Final = frozenset({"new", "san", "los", "las", "hong", "the", "big"})
 _ARROW: Final = re.compile(r"^\s*(?:-+>?|–|—|→|>|to|2|/)\s*$")
 _WORD: Final = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’.]*|\d+")
@@ -123,10 +127,27 @@ def _acceptable_short(text: str, start: int, token: str) -> bool:
     joined = _JOINED_CODE.search(text[:start])
     if joined and lookup_place(joined.group("code"), fuzzy=False) is not None:
         return True  # "lhr-jfk", "sfo > ord": the second of two codes joined as a route
+    if _place_before_arrow(text[:start]):
+        return True  # "paris > nyc", "boston -> la": the end of a route drawn with an arrow
     after = text[start + len(token) :]
     # "sfo to jfk" and "sfo from jfk": a word on either side of a route names a place.
     arrow = re.match(r"^\s*(?:-+>?|–|—|→|>|to|from)\s*\w", after)
     return token.lower() not in _WORDLIKE_CODES and arrow is not None
+
+
+def _place_before_arrow(before: str) -> bool:
+    """``before`` ends with a place name (of one to three words) and an arrow."""
+    joined = _JOINED_NAME.search(before)
+    if joined is None:
+        return False
+    words = joined.group("name").split()
+    last = words[-1]
+    if last.lower() in STOP and not last.isupper():
+        return False  # "the meeting > mia", "me -> ..." are no route
+    return any(
+        lookup_place(" ".join(words[-n:]).rstrip(".'’"), fuzzy=False) is not None
+        for n in range(1, len(words) + 1)
+    )
 
 
 def find_places(text: str) -> list[PlaceMention]:
