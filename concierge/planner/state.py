@@ -68,6 +68,9 @@ class Draft:
     within_policy: bool = False  # "under the policy limit": say which options are in policy
     flex: tuple[date, date] | None = None  # any day in this window: compare the days
     legs: list[Leg] = field(default_factory=list)  # multi-city: the flights after the first
+    # The hotel's own first night and check-out, when the request dates it apart from the
+    # flights ("flying on the 15th, a hotel from the 16th until the 19th").
+    stay: tuple[date, date] | None = None
 
     @property
     def check_out(self) -> date | None:
@@ -76,6 +79,13 @@ class Draft:
         if self.depart is not None and self.nights:
             return self.depart + timedelta(days=self.nights)
         return None
+
+    @property
+    def hotel_dates(self) -> tuple[date | None, date | None]:
+        """(check-in, check-out): the stay's own dates, else the trip's."""
+        if self.stay is not None:
+            return self.stay
+        return self.depart, self.check_out
 
     @property
     def hotel_rooms(self) -> int:
@@ -315,14 +325,21 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
     if dates.ret is not None:
         d.ret = dates.ret
         d.one_way = False
-    if dates.nights:
+    if dates.nights and dates.stay is None:
         d.nights = dates.nights
         if dates.ret is None and d.depart is not None:
             d.ret = None
+    if dates.stay is not None:
+        d.stay = dates.stay
+    elif dates.depart is not None and u.want_hotel and not u.want_flight:
+        d.stay = None  # the stay dated anew, as the trip's own dates
     if u.shift_days and d.depart is not None and dates.depart is None:
-        d.depart += timedelta(days=u.shift_days)
+        shift = timedelta(days=u.shift_days)
+        d.depart += shift
         if d.ret is not None:
-            d.ret += timedelta(days=u.shift_days)
+            d.ret += shift
+        if d.stay is not None:
+            d.stay = (d.stay[0] + shift, d.stay[1] + shift)
     if u.price_cap:
         d.price_cap = u.price_cap
     if u.within_policy:
@@ -434,7 +451,7 @@ def _hotel_draft(state: State, args: dict[str, Any]) -> None:
     d.destination_city = city
     d.depart = date.fromisoformat(str(args["check_in"]))
     d.ret = date.fromisoformat(str(args["check_out"])) if args.get("check_out") else None
-    d.nights = None
+    d.nights, d.stay = None, None
     d.rooms = int(args.get("rooms") or 1)
     d.want_hotel, d.want_flight, d.round_trip = True, False, False
     d.started = True

@@ -593,3 +593,48 @@ def test_legs_drawn_with_arrows_end_at_the_place_after_the_arrow(
 
 def test_an_arrow_after_a_word_that_is_no_place_draws_no_route() -> None:
     assert [p.text for p in understand("tell the team > mia is off today", NOW).places] == []
+
+
+# ---------------------------------------------------------------- hotel_dates
+
+
+@pytest.mark.parametrize(
+    ("text", "flights", "stay"),
+    [
+        (
+            "JFK to Paris on the 9th, and a hotel 10-13 dec please",
+            ["2026-12-09"],
+            ("2026-12-10", "2026-12-13"),
+        ),
+        (
+            "fly me to London on Dec 14, back Dec 20, with a room from the 15th to the 19th",
+            ["2026-12-14", "2026-12-20"],
+            ("2026-12-15", "2026-12-19"),
+        ),
+        (
+            "JFK to Madrid on Jan 4; I'll need a hotel from the 5th for 3 nights",
+            ["2027-01-04"],
+            ("2027-01-05", "2027-01-08"),
+        ),
+    ],
+)
+async def test_a_stay_dated_apart_from_the_flights_keeps_its_own_nights(
+    text: str, flights: list[str], stay: tuple[str, str]
+) -> None:
+    d = Dialogue()
+    await d.say(text)
+    assert [a["date"] for n, a in d.backend.calls if n == "search_flights"] == flights
+    hotel = d.backend.last("search_hotels")
+    assert (hotel["check_in"], hotel["check_out"]) == stay
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "flight and hotel in Paris for Dec 15-19",  # the stay is the trip's own dates
+        "a hotel, flying out the 15th and back the 19th",  # the days are the flights'
+    ],
+)
+def test_a_stay_with_no_dates_of_its_own_is_the_trip(text: str) -> None:
+    reading = read_dates(text, NOW)
+    assert (reading.depart, reading.ret, reading.stay) == (D(2026, 12, 15), D(2026, 12, 19), None)

@@ -81,10 +81,10 @@ def _return_args(state: State) -> dict[str, Any]:
 
 def _hotel_args(state: State) -> dict[str, Any]:
     d = state.draft
-    check_out = d.check_out
+    check_in, check_out = d.hotel_dates
     return {
         "city": d.destination_city or d.destination,
-        "check_in": d.depart.isoformat() if d.depart else None,
+        "check_in": check_in.isoformat() if check_in else None,
         "check_out": check_out.isoformat() if check_out else None,
         "rooms": d.hotel_rooms,
         "limit": 5,
@@ -157,7 +157,7 @@ def search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
         return Reply(
             f"The return date ({spoken_day(d.ret)}) is not after departure ({spoken_day(d.depart)}). When do you come back?"
         )
-    if d.want_hotel and d.check_out is None:
+    if d.want_hotel and d.hotel_dates[1] is None:
         return Reply(f"How many nights will you stay in {dest} (or what's your check-out date)?")
 
     calls: list[Call] = []
@@ -283,7 +283,7 @@ def _stay_for_booked_trip(state: State, turn: Turn, ctx: Context) -> list[Call] 
     if d.destination is None:
         d.destination = stay.city
     d.destination_city = stay.city
-    d.depart = stay.check_in
+    d.depart, d.stay = stay.check_in, None
     if d.nights is None and d.ret is None:
         d.ret = stay.check_out
     d.rooms = d.rooms or stay.rooms

@@ -295,6 +295,9 @@ class DateReading:
     # "make it the Friday": a weekday named as one of the trip's week (Friday = 4), which
     # the dialogue places in the week of the date already chosen.
     definite_weekday: int | None = None
+    # "flying on the 15th ... a hotel from the 16th until the 19th": the stay's own first
+    # night and check-out day, named apart from the flights' dates (which ignore them).
+    stay: tuple[date, date] | None = None
 
 
 def _day(text: str) -> int:
@@ -672,6 +675,10 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
         mentions = _in_week(week, mentions)
     mentions = _within_ranges(mentions)
     mentions, reading.corrected = _not_negated(low, mentions)
+    stay = _stay(low, mentions, read_nights(low))
+    if stay is not None:
+        used, reading.stay = stay
+        mentions = [m for m in mentions if m not in used]
     if (
         len(mentions) == 1
         and mentions[0].kind == "weekday"
@@ -760,6 +767,59 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
             )
             reading.depart = reading.ret = None
     return _sane_length(reading)
+
+
+# Words that introduce a stay, and what may stand between them and its first day: a
+# flight or return word there ("a hotel, flying out the 15th") makes the day the flight's.
+_STAY_WORD = re.compile(
+    r"\b(?:hotels?|rooms?|accommodation|lodging|place to stay|somewhere to stay|stay(?:ing)?"
+    r"|check(?:ing)?[- ]?in)\b"
+)
+_NOT_STAY = re.compile(
+    r"[.;!?]|\b(?:fl(?:y|ying|ight|ights)|depart\w*|leav\w*|back|return\w*|arriv\w*|land\w*)\b"
+)
+_STAY_TO = re.compile(
+    r"^\s*,?\s*(?:to|until|till|til|'til|through|thru|-|–|—|and|check(?:ing)?[- ]?out(?: on)?)\s*"
+    r"(?:(?:on\s+)?(?:" + _WD + r")\.?,?\s*)?$"
+)
+
+
+def _stay(
+    low: str, mentions: list[Mention], nights: int | None
+) -> tuple[list[Mention], tuple[date, date]] | None:
+    """The dates a message gives its hotel apart from its flights: a stay word, then (close
+    by, no flight word between) a range — one mention ("16–19 Dec"), two joined by "to" /
+    "until" / "check out", or a first night with "N nights" — while another date remains
+    for the flights. None when the stay's dates are all the message names."""
+    for word in _STAY_WORD.finditer(low):
+        after = [m for m in mentions if m.start >= word.end()]
+        if not after:
+            break
+        first = after[0]
+        gap = low[word.end() : first.start]
+        if len(gap) > 40 or _NOT_STAY.search(gap):
+            continue
+        if first.last is not None:
+            used, span = [first], (first.first, first.last)
+        elif len(after) > 1 and _STAY_TO.match(low[first.end : after[1].start]):
+            used, span = [first, after[1]], (first.first, after[1].first)
+        elif nights:
+            used, span = [first], (first.first, first.first + timedelta(days=nights))
+        else:
+            continue
+        others = [m for m in mentions if m not in used]
+        if not others:
+            continue
+        flight = min(m.first for m in others)
+        if used[0].kind in {"ord", "ord_range"} and span[0] < flight:
+            # "Jan 4, staying from the 5th": a bare day counts from the flight's date.
+            moved = _day_of_month(flight, span[0].day)
+            if moved is not None:
+                span = (moved, span[1] + (moved - span[0]))
+        if span[1] <= span[0]:
+            continue
+        return used, span
+    return None
 
 
 def end_from(reading: DateReading, start: date) -> date | None:
