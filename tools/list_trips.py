@@ -29,6 +29,7 @@ class TripOut(BaseModel):
     status: str
     traveler: str
     summary: str = Field(description="Flights and hotels in one line.")
+    origin: str | None = Field(default=None, description="City the trip starts from.")
     places: list[str] = Field(
         default_factory=list, description="Cities the trip goes to (not where it starts)."
     )
@@ -45,11 +46,16 @@ class ListTripsOutput(BaseModel):
     more: bool = Field(description="True when older bookings exist beyond this list.")
 
 
+def trip_origin(booking: BookingOut) -> str | None:
+    """The city a trip starts from: its first flight's (None for a hotel alone)."""
+    flights = [s for s in booking.segments if s.kind == "flight" and s.origin and s.destination]
+    return city_of(flights[0].origin) if flights and flights[0].origin else None
+
+
 def trip_places(booking: BookingOut) -> list[str]:
     """The cities a trip goes to, in order: flight destinations other than the city the
     trip starts from, and hotel cities (``["London"]`` for JFK→LHR, LHR→JFK + a hotel)."""
-    flights = [s for s in booking.segments if s.kind == "flight" and s.origin and s.destination]
-    home = city_of(flights[0].origin) if flights and flights[0].origin else None
+    home = trip_origin(booking)
     places: list[str] = []
     for seg in booking.segments:
         if seg.kind == "flight" and seg.destination:
@@ -93,6 +99,7 @@ async def run(ctx: ToolContext, data: ListTripsInput) -> ListTripsOutput:
                 status=b.status,
                 traveler=b.traveler,
                 summary=summary_line(b),
+                origin=trip_origin(b),
                 places=trip_places(b),
                 flights=[s.flight for s in b.segments if s.flight],
                 start=trip_days(b)[0],

@@ -87,6 +87,7 @@ def trip(booking_id: str, summary: str, total: float, status: str = "confirmed")
         "status": status,
         "traveler": "Ava",
         "summary": summary,
+        "origin": home,
         "places": places,
         "flights": flights,
         "total": money(total),

@@ -37,7 +37,7 @@ from core.seed import seed_demo
 from tests.concierge.planner_kit import AVA, Dialogue, FakeBackend, money
 from tests.concierge.test_planner_e2e import Chat, caller
 from tests.conftest import NOW
-from tools.list_trips import summary_line, trip_days, trip_places
+from tools.list_trips import summary_line, trip_days, trip_origin, trip_places
 from tools.views import BookingOut
 
 # Failed on first try; each is removed as its mechanism is fixed (strict: a pass shows).
@@ -332,6 +332,7 @@ def trip_row(data: dict[str, Any]) -> dict[str, Any]:
         "status": b.status,
         "traveler": b.traveler,
         "summary": summary_line(b),
+        "origin": trip_origin(b),
         "places": trip_places(b),
         "flights": [s.flight for s in b.segments if s.flight],
         "start": start,

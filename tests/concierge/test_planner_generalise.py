@@ -11,6 +11,8 @@ from datetime import date
 
 import pytest
 
+from concierge.planner.flows.base import Context
+from concierge.planner.flows.lookup import trip_matches
 from concierge.planner.flows.options import pick
 from concierge.planner.flows.stays import stay_after
 from concierge.planner.nlu.answers import Answer, classify
@@ -19,6 +21,7 @@ from concierge.planner.nlu.intents import Intent, understand
 from tests.concierge.planner_kit import NOW, Dialogue, FakeBackend, money, trip
 
 D = date
+_CTX = Context(now=NOW)
 
 
 # ---------------------------------------------------------------- typo_tolerance
@@ -638,3 +641,46 @@ async def test_a_stay_dated_apart_from_the_flights_keeps_its_own_nights(
 def test_a_stay_with_no_dates_of_its_own_is_the_trip(text: str) -> None:
     reading = read_dates(text, NOW)
     assert (reading.depart, reading.ret, reading.stay) == (D(2026, 12, 15), D(2026, 12, 19), None)
+
+
+# ---------------------------------------------------------------- cancel_pending_approval
+
+
+def _two_trips() -> FakeBackend:
+    backend = FakeBackend()
+    backend.trips = [
+        trip("BK-PARIS1", "DL 15 BOS→CDG Thu 3 Dec 22:10", 732, status="pending_approval"),
+        trip("BK-LONDON", "BA 19 JFK→LHR Mon 14 Dec 22:30; BA 18 LHR→JFK Fri 18 Dec 08:45", 1900),
+    ]
+    return backend
+
+
+@pytest.mark.parametrize(
+    ("text", "booking"),
+    [
+        # the place a trip starts from, named as such, names it too
+        ("please cancel my flight from Boston to Paris", "BK-PARIS1"),
+        ("I won't need the Boston-Paris flight any more, please cancel it", "BK-PARIS1"),
+        ("scrap my bos > cdg flight on thursday", "BK-PARIS1"),
+        ("cancel the JFK to London trip", "BK-LONDON"),
+        # ... and so does where it stands
+        ("the trip still waiting for Mia's approval - cancel it please", "BK-PARIS1"),
+        ("cancel my booking that's pending approval", "BK-PARIS1"),
+        ("can you cancel the flight that isn't approved yet", "BK-PARIS1"),
+    ],
+)
+async def test_cancelling_a_trip_named_by_its_route_or_its_status(text: str, booking: str) -> None:
+    d = Dialogue(backend=_two_trips())
+    assert await d.say(text) == "<confirm cancel_booking>"
+    assert d.pending is not None
+    assert d.pending.tool_calls[0]["args"]["booking_id"] == booking
+
+
+def test_a_place_named_as_the_destination_is_not_where_a_trip_starts() -> None:
+    row = _two_trips().trips[0]  # Boston → Paris
+    assert trip_matches(row, understand("cancel my trip to Paris", NOW), _CTX)
+    assert not trip_matches(row, understand("cancel my trip to Boston", NOW), _CTX)
+
+
+def test_asking_what_waits_for_approval_is_still_about_approvals() -> None:
+    assert understand("what's waiting for my approval?", NOW).intent == Intent.APPROVALS

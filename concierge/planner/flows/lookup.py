@@ -15,19 +15,24 @@ from tools.list_trips import TripOut
 
 def trip_matches(trip: dict[str, Any], u: Understanding, ctx: Context) -> bool:
     """Whether a ``list_trips`` row is the trip the message names, by its fields: the
-    cities it goes to, its days, its traveller and its flight numbers."""
+    cities it goes to (and, for a place named as where a flight leaves from, the one it
+    starts from: "my Boston to Paris flight"), its days, its traveller and its flight
+    numbers."""
     t = typed(TripOut, trip)
     if t is None:
         return False
     for mention in u.places:
         if mention.place is None:
             continue
-        if mention.place.city not in t.places:
+        city = mention.place.city
+        if city not in t.places and not (mention.role == "origin" and city == t.origin):
             return False
     if u.dates.depart is not None:
         if not (t.start and t.end and t.start <= u.dates.depart.isoformat() <= t.end):
             return False
     if u.person and u.person.lower() not in t.traveler.lower():
+        return False
+    if u.status and t.status != u.status:
         return False
     numbers = {f.replace(" ", "").upper() for f in t.flights}
     for code in re.findall(r"\b([A-Z]{2}|[A-Z]\d|\d[A-Z])\s?(\d{1,4})\b", u.text):
@@ -54,9 +59,12 @@ def find_booking(
             return Reply(picked)
         if picked is not None:
             return str(picked["booking_id"])
-    hinted = bool(u.places or u.dates.depart or u.person)
+    current = state.bookings.get(state.current_booking or "") or {}
+    # A status that is not the current booking's ("the one waiting for approval") names another.
+    hinted = bool(u.places or u.dates.depart or u.person) or (
+        u.status is not None and current.get("status") != u.status
+    )
     if not hinted and state.current_booking and (_IT.search(u.text.lower()) or state.trips is None):
-        current = state.bookings.get(state.current_booking) or {}
         if current.get("status") not in INACTIVE:
             return state.current_booking
     listing = turn.last("list_trips")

@@ -93,6 +93,7 @@ class Understanding:
     options: list[OptionRef] = field(default_factory=list)
     booking_id: str | None = None
     person: str | None = None  # "Ava's trip", "book this for Ava"
+    status: str | None = None  # a booking named by its status: "the trip awaiting approval"
     book_for: str | None = None
     decision: str | None = None  # approve | reject
     note: str | None = None
@@ -196,6 +197,13 @@ _WITHIN_POLICY: Final = _rx("trip", "within_policy")
 _PASSENGER_DELTA: Final = _rx("trip", "passenger_delta")
 _PASSENGER_LESS: Final = _rx("trip", "passenger_less")
 _ACCEPT: Final = _rx("intents", "accept")
+_TRIP_STATUS: Final[list[tuple[str, re.Pattern[str]]]] = [
+    (str(name), _join(alts)) for name, alts in _tables()["trip"]["trip_status"].items()
+]
+# "my trip", "the booking": a cancellation's object is one's own booking.
+_OWN_BOOKING_OBJECT: Final = re.compile(
+    r"\b(?:my|our|the|this|that)\s+(?:[\w-]+\s+){0,3}?(?:trip|booking|reservation|flight|hotel|request)\b"
+)
 _SORTS: Final[list[tuple[str, re.Pattern[str]]]] = [
     (str(name), _join(alts)) for name, alts in _tables()["trip"]["sorts"].items()
 ]
@@ -342,6 +350,21 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     ):
         u.book_for = for_person.group("name")
 
+    u.status = next((name for name, pattern in _TRIP_STATUS if pattern.search(low)), None)
+    if (
+        u.status == "pending_approval"
+        and _CANCEL.search(low)
+        and _OWN_BOOKING_OBJECT.search(low)
+        and not _DECIDE.search(low)
+    ):
+        # "cancel my trip that's still waiting for Mia's approval": the trip, named by
+        # where it stands; the approval words (and the approver's name) only describe it.
+        if person and re.match(
+            r"\s*(?:approval|sign[- ]?off|ok|okay|go[- ]ahead)\b", clean[person.end() :].lower()
+        ):
+            u.person = None
+        u.intent = Intent.CANCEL
+        return u
     u.insist = bool(_INSIST.search(low))
     if _choosing(u, clean, low):
         # "the first", "the 1:40pm one — aisle if you can", "hold the cheapest one I'm
