@@ -71,6 +71,9 @@ class Draft:
     # The hotel's own first night and check-out, when the request dates it apart from the
     # flights ("flying on the 15th, a hotel from the 16th until the 19th").
     stay: tuple[date, date] | None = None
+    # Someone else the trip is for, as named ("book Ava on a flight"): the hold is theirs
+    # if the profile lets the caller book for them (flows.booking), else a clear no.
+    traveller: str | None = None
 
     @property
     def check_out(self) -> date | None:
@@ -220,6 +223,11 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
         if state.last_shown == kind:
             state.last_shown = next(iter(state.shown), None)
     state.used_up.clear()
+    if u.intent in {Intent.SEARCH, Intent.SELECT, Intent.UNKNOWN, Intent.YES}:
+        if u.book_for:
+            state.draft.traveller = u.book_for
+        elif u.for_self:
+            state.draft.traveller = None
     if u.intent == Intent.YES and state.offer is not None and state.offer.kind == "hotel":
         _hotel_draft(state, state.offer.args)
         return
@@ -387,6 +395,8 @@ def apply_user(state: State, u: Understanding, home: str | None) -> None:
         )
     if u.has_trip_details or u.intent == Intent.SEARCH:
         d.started = True
+    if u.book_for:
+        d.traveller = u.book_for  # a fresh draft above: the new trip is still theirs
     if u.legs:
         # "JFK → London on the 14th, then London → Dublin on the 17th, ...": one flight per leg.
         first = u.legs[0]

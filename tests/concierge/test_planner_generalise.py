@@ -684,3 +684,58 @@ def test_a_place_named_as_the_destination_is_not_where_a_trip_starts() -> None:
 
 def test_asking_what_waits_for_approval_is_still_about_approvals() -> None:
     assert understand("what's waiting for my approval?", NOW).intent == Intent.APPROVALS
+
+
+# ---------------------------------------------------------------- book_for_report_traveler
+
+MIA = {"name": "Mia Manager", "role": "manager", "home_airport": "JFK", "currency": "USD"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Please get Ava to Chicago on Friday, economy", "Ava"),
+        ("Ava needs a flight to Boston on the 11th, morning if you can", "Ava"),
+        ("I need a hotel in Paris for my report Sam, Dec 10-12", "Sam"),
+        ("could you book Ava's flight to London on the 14th", "Ava"),
+        ("Can you find Victor something to London on the 9th?", "Victor"),
+        # nobody else: a place, an airline, a holiday, the caller
+        ("Need flight + hotel for Atlanta, Dec 21-23", None),
+        ("Book Delta to Boston on the 9th", None),
+        ("flights for Christmas to Miami", None),
+        ("a flight for me to Boston tomorrow", None),
+    ],
+)
+def test_the_person_a_trip_is_for_is_read_from_the_request(text: str, name: str | None) -> None:
+    assert understand(text, NOW).book_for == name
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Please get Ava to London on Dec 18",
+        "Ava needs a flight to London on the 18th",
+        "I'm arranging travel for my report Ava: London, December 18",
+    ],
+)
+async def test_a_trip_asked_for_a_report_is_held_in_their_name(first: str) -> None:
+    d = Dialogue(profile=dict(MIA))
+    await d.say(first)
+    assert "reserve" not in d.backend.names()
+    assert await d.say("option 1") == "<confirm confirm_booking>"
+    assert d.backend.last("reserve")["traveler_id"] == "u_ava"
+
+
+async def test_a_name_the_caller_may_not_book_for_gets_a_no_not_a_booking_of_their_own() -> None:
+    d = Dialogue(profile=dict(MIA))
+    await d.say("Book Victor on a flight to London on Dec 18")
+    reply = await d.say("option 1")
+    assert "can't book for Victor" in reply
+    assert "Ava Traveller" in reply  # whom the caller may book for
+    assert "reserve" not in d.backend.names()
+    reply = await d.say("yes")  # a plain yes is no way round it
+    assert "can't book for Victor" in reply
+    assert "reserve" not in d.backend.names()
+    # The caller says the trip is theirs: the same choice, in their own name.
+    assert await d.say("book it for me") == "<confirm confirm_booking>"
+    assert "traveler_id" not in d.backend.last("reserve")

@@ -295,11 +295,18 @@ def _items(
     return items
 
 
-def _traveler_for(state: State, turn: Turn, name: str) -> str | Call | Reply:
+def _traveler_for(
+    state: State, turn: Turn, name: str, chosen: dict[str, Any]
+) -> str | Call | Reply:
+    """The user id of ``name`` among the people the caller may book for ("" for the caller
+    themself), the profile call that tells, or a clear no — never the caller instead."""
+    again = Offer("select", dict(chosen))  # "book it for me" then holds the same choice
     if state.profile is None:
         if turn.last("get_traveler_profile") is None:
             return Call("get_traveler_profile", {})
-        return Reply(f"I couldn't check whether you can book for {name}.")
+        return Reply(
+            f"I couldn't check whether you can book for {name}, so I haven't held anything.", again
+        )
     people = state.profile.get("can_book_for") or []
     for person in people:
         if (
@@ -309,8 +316,15 @@ def _traveler_for(state: State, turn: Turn, name: str) -> str | Call | Reply:
             return str(person["user_id"])
     if str(state.profile.get("name", "")).lower().split()[:1] == [name.lower()]:
         return ""
-    allowed = ", ".join(str(p.get("name")) for p in people) or "only yourself"
-    return Reply(f"I can't book for {name}: you can book for {allowed}.")
+    if people:
+        allowed = "yourself and " + ", ".join(str(p.get("name")) for p in people)
+    else:
+        allowed = "yourself only"
+    return Reply(
+        f"I can't book for {name}: you can book for {allowed}, so I haven't held anything. "
+        'If the trip is yours, say "book it for me".',
+        again,
+    )
 
 
 def _book(
@@ -325,8 +339,11 @@ def _book(
     reserve = turn.last("reserve")
     if reserve is None:
         args: dict[str, Any] = {"items": items}
-        if u.book_for:
-            who = _traveler_for(state, turn, u.book_for)
+        # Named with the pick ("book option 1 for Ava"), else with the request ("book Ava
+        # on a flight to Boston"); "for me" makes it the caller's own.
+        name = u.book_for or (None if u.for_self else state.draft.traveller)
+        if name:
+            who = _traveler_for(state, turn, name, chosen)
             if isinstance(who, Call):
                 return [who]
             if isinstance(who, Reply):
@@ -457,7 +474,11 @@ def yes(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     if offer is not None:
         if offer.kind == "reserve":
             insisting = Understanding(
-                text=u.text, intent=Intent.SELECT, insist=True, book_for=u.book_for
+                text=u.text,
+                intent=Intent.SELECT,
+                insist=True,
+                book_for=u.book_for,
+                for_self=u.for_self,
             )
             return _book(
                 state,
@@ -493,7 +514,11 @@ def yes(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
                 turn,
                 ctx,
                 Understanding(
-                    text=u.text, intent=Intent.SELECT, book_for=u.book_for, insist=u.insist
+                    text=u.text,
+                    intent=Intent.SELECT,
+                    book_for=u.book_for,
+                    for_self=u.for_self,
+                    insist=u.insist,
                 ),
             )
     if u.thanks:
@@ -507,7 +532,13 @@ def yes(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
             state,
             turn,
             ctx,
-            Understanding(text=u.text, intent=Intent.SELECT, book_for=u.book_for, insist=u.insist),
+            Understanding(
+                text=u.text,
+                intent=Intent.SELECT,
+                book_for=u.book_for,
+                for_self=u.for_self,
+                insist=u.insist,
+            ),
         )
     return Reply(
         "Happy to help — what would you like me to do? For example, search a flight or show your trips."

@@ -31,6 +31,7 @@ from concierge.planner.nlu.numbers import word_number
 from concierge.planner.nlu.picks import OptionRef as OptionRef  # re-exported: flows read it here
 from concierge.planner.nlu.places import PlaceMention, find_places, roles
 from concierge.planner.nlu.spelling import fix as fix_spelling
+from core.catalogue import CARRIERS
 
 
 class Intent(StrEnum):
@@ -94,7 +95,8 @@ class Understanding:
     booking_id: str | None = None
     person: str | None = None  # "Ava's trip", "book this for Ava"
     status: str | None = None  # a booking named by its status: "the trip awaiting approval"
-    book_for: str | None = None
+    book_for: str | None = None  # someone else the trip is for: "book Ava on a flight"
+    for_self: bool = False  # the trip is the caller's own: "for me", "book me on it"
     decision: str | None = None  # approve | reject
     note: str | None = None
     insist: bool = False
@@ -215,7 +217,11 @@ _OWN_BOOKING: Final = re.compile(
 )
 _BOOKING_ID: Final = re.compile(r"\bBK-?[A-Z0-9]{4,10}\b", re.IGNORECASE)
 _APPROVAL_ID: Final = re.compile(r"\bAPR?-[A-Z0-9]{1,12}\b", re.IGNORECASE)
-_FOR_PERSON: Final = re.compile(r"\bfor\s+(?P<name>[A-Z][a-z]+)\b")
+# Who a trip is for (data/intents.yaml "traveller"): case-sensitive, the name capitalised.
+_TRAVELLER_OTHER: Final = [re.compile(p) for p in _tables()["traveller"]["other"]]
+_TRAVELLER_SELF: Final = _join(_tables()["traveller"]["self"])
+# Words of airline names ("book Delta to Boston" names no one): never a traveller.
+_CARRIER_WORDS: Final = frozenset(w for c in CARRIERS for w in c.name.split())
 _PERSON_POSSESSIVE: Final = re.compile(r"\b(?P<name>[A-Z][a-z]+)(?:'s|’s)\b")
 # An approval note: a labelled one ("Note: client visit, fine by me") runs to the end
 # of the message, every clause of it; otherwise the clause after "because", a dash or
@@ -316,6 +322,10 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     if reading.answer is not None and not (reading.thanks and _THANKS.match(bare)):
         u.intent = Intent.YES if reading.answer == answers.Answer.YES else Intent.NO
         u.insist = u.intent == Intent.YES and bool(_INSIST.search(low))
+        if u.intent == Intent.YES:
+            # "yes, book it for Ava" / "book it for me": whose the booking is.
+            u.book_for = _traveller(clean, [])
+            u.for_self = u.book_for is None and bool(_TRAVELLER_SELF.search(low))
         return u
     if _GREET.match(bare):
         u.intent = Intent.GREET
@@ -342,13 +352,8 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     person = _PERSON_POSSESSIVE.search(clean)
     if person and person.group("name") not in _NOT_NAMES:
         u.person = person.group("name")
-    for_person = _FOR_PERSON.search(clean)
-    if (
-        for_person
-        and for_person.group("name") not in _NOT_NAMES
-        and not any(p.text.lower() == for_person.group("name").lower() for p in u.places)
-    ):
-        u.book_for = for_person.group("name")
+    u.book_for = _traveller(clean, u.places)
+    u.for_self = u.book_for is None and bool(_TRAVELLER_SELF.search(low))
 
     u.status = next((name for name, pattern in _TRIP_STATUS if pattern.search(low)), None)
     if (
@@ -507,6 +512,21 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     if accept and not _NEGATION.search(low[: accept.start()]):
         u.intent = Intent.YES
     return u
+
+
+def _traveller(clean: str, places: list[PlaceMention]) -> str | None:
+    """The person someone else's trip is for, by name ("book Ava on a flight", "Ava needs
+    a flight to Boston", "a hotel for Ava"); None when the message names no one. Whether
+    the caller may book for them is the profile's to say (flows.booking)."""
+    text = clean.replace("’", "'")
+    named = {p.text.lower() for p in places}
+    for pattern in _TRAVELLER_OTHER:
+        for m in pattern.finditer(text):
+            name = m.group("name")
+            if name in _NOT_NAMES or name in _CARRIER_WORDS or name.lower() in named:
+                continue
+            return name
+    return None
 
 
 def _choosing(u: Understanding, clean: str, low: str) -> bool:
