@@ -170,6 +170,64 @@ def test_a_verb_with_an_object_is_still_a_decision(text: str) -> None:
     assert understand(text, NOW).intent == Intent.DECIDE
 
 
+# ---------------------------------------------------------------- approve_it_after_list
+
+
+def _approval(approval_id: str, trip_text: str) -> dict[str, object]:
+    return {
+        "approval_id": approval_id,
+        "status": "pending",
+        "what": "booking",
+        "booking_id": f"BK-{approval_id[3:]}",
+        "traveler": "Ava Traveller",
+        "trip": trip_text,
+        "hotels": [],
+        "amount": money(900),
+        "reasons": ["Booked fewer than 7 days ahead"],
+        "your_role": "manager",
+        "your_step": "pending",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "decision"),
+    [
+        ("yes approve", "approve"),
+        ("okay, sign off on that please", "approve"),
+        ("go ahead and approve it 👍", "approve"),
+        ("reject that one", "reject"),
+        ("nope, decline it", "reject"),
+    ],
+)
+async def test_a_decision_by_pronoun_after_a_list_of_one_is_about_that_one(
+    text: str, decision: str
+) -> None:
+    d = Dialogue(backend=FakeBackend(approvals=[_approval("AP-7", "AF 7 JFK→CDG Thu 10 Dec")]))
+    assert "1 request" in await d.say("anything waiting on me?")
+    assert await d.say(text) == "<confirm decide_approval>"
+    assert d.asked("decide_approval")["approval_id"] == "AP-7"
+    assert d.asked("decide_approval")["decision"] == decision
+
+
+async def test_a_decision_by_pronoun_after_a_list_of_two_asks_which() -> None:
+    approvals = [
+        _approval("AP-7", "AF 7 JFK→CDG Thu 10 Dec"),
+        _approval("AP-8", "BA 117 JFK→LHR Fri 18 Dec"),
+    ]
+    d = Dialogue(backend=FakeBackend(approvals=approvals))
+    await d.say("whats in my approval queue")
+    reply = await d.say("ok approve it")
+    assert "Which request do you mean?" in reply
+    assert "decide_approval" not in d.backend.names()
+
+
+async def test_approve_it_with_no_list_shown_decides_nothing() -> None:
+    d = Dialogue(backend=FakeBackend(approvals=[_approval("AP-7", "AF 7 JFK→CDG Thu 10 Dec")]))
+    await d.say("JFK to Boston on Dec 11")
+    await d.say("approve it")
+    assert "decide_approval" not in d.backend.names()
+
+
 # ---------------------------------------------------------------- hotel_after_flight
 
 

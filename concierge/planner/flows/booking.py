@@ -471,6 +471,10 @@ def _after_error_offer(error: dict[str, Any]) -> Offer | None:
 
 def yes(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     offer = state.offer
+    if u.decision and offer is None and state.last_shown == "approvals":
+        # "ok approve it", "yes approve" right after the list of requests: a decision on
+        # the one meant (the only one listed, else the flow asks which).
+        return decide_approval(state, turn, ctx, u)
     if offer is not None:
         if offer.kind == "reserve":
             insisting = Understanding(
@@ -547,6 +551,8 @@ def yes(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
 
 def _no(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     offer = state.offer
+    if u.decision and offer is None and state.last_shown == "approvals":
+        return decide_approval(state, turn, ctx, u)  # "nope, decline it" after the list
     if offer is not None and offer.kind == "cancel":
         booking = state.bookings.get(str(offer.args["booking_id"])) or {}
         return Reply(

@@ -282,6 +282,21 @@ def _price_cap(low: str) -> tuple[PriceCap | None, str]:
     ]
 
 
+_REJECTING: Final = frozenset(
+    {
+        "reject",
+        "decline",
+        "deny",
+        "refuse",
+        "turn down",
+        "say no to",
+        "don't approve",
+        "dont approve",
+        "do not approve",
+    }
+)
+
+
 def _cabin(low: str) -> str | None:
     for name, pattern in _CABINS:
         if pattern.search(low):
@@ -326,6 +341,12 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
             # "yes, book it for Ava" / "book it for me": whose the booking is.
             u.book_for = _traveller(clean, [])
             u.for_self = u.book_for is None and bool(_TRAVELLER_SELF.search(low))
+            # "ok approve it", "yes approve": a yes at a confirmation, and after a list of
+            # requests an approval of the one meant (flows.booking.yes decides which).
+            if any(m.group("v") not in {"okay", *_REJECTING} for m in _DECIDE.finditer(low)):
+                u.decision = "approve"
+        elif any(m.group("v") in _REJECTING for m in _DECIDE.finditer(low)):
+            u.decision = "reject"  # "nope, decline it": likewise a rejection of the one meant
         return u
     if _GREET.match(bare):
         u.intent = Intent.GREET
@@ -385,6 +406,8 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # "not yet - I need to check the dates with the client first": a no and its
         # reasons, over several clauses; nothing in it asks for anything else.
         u.intent, u.answer = Intent.NO, answers.Answer.NO
+        if any(m.group("v") in _REJECTING for m in _DECIDE.finditer(low)):
+            u.decision = "reject"  # "nope, decline it": a rejection of the one meant
         return u
     unsupported = asks.override(clean) or asks.unsupported(clean)
     if (
@@ -436,22 +459,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     ):
         u.intent = Intent.DECIDE
         verb = decide.group("v")
-        u.decision = (
-            "reject"
-            if verb
-            in {
-                "reject",
-                "decline",
-                "deny",
-                "refuse",
-                "turn down",
-                "say no to",
-                "don't approve",
-                "dont approve",
-                "do not approve",
-            }
-            else "approve"
-        )
+        u.decision = "reject" if verb in _REJECTING else "approve"
         u.note = _note(clean[decide.end() :])
         return u
     if _APPROVALS.search(low) and not _POLICY.search(low) and not policy_question:
