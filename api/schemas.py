@@ -2,7 +2,7 @@
 
 Request models are strict (unknown fields refused, sizes bounded) because they
 are the first thing a client can get wrong. Response models document the shapes
-for OpenAPI; the booking shape itself is produced by ``core.booking.service.booking_view``.
+for OpenAPI; a booking is the core's own view (``core.booking.views.BookingView``).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from core.booking.views import BookingView
 from core.errors import ValidationFailed
 from core.models import BookingStatus
 from core.money import Money
@@ -158,21 +159,21 @@ class HotelSearchOut(BaseModel):
     offset: int
 
 
-class BookingOut(BaseModel):
-    """A booking (DESIGN §6); extra fields may appear as the core grows."""
+class BookingOut(BookingView):
+    """A booking as the GET answers list it: the core's view, with `approval_id`
+    always listed (null when there is none), as these answers always have."""
 
-    model_config = ConfigDict(extra="allow")
-
-    booking_id: str = Field(examples=["BK-7Q2M4X"])
-    status: str = Field(examples=["held"])
-    traveler_id: str
-    segments: list[dict[str, Any]]
-    total: Money
-    policy: dict[str, Any]
-    hold_expires_at: str | None = None
     approval_id: str | None = None
+
+    @classmethod
+    def of(cls, view: BookingView) -> BookingOut:
+        return cls.model_validate(view, from_attributes=True)
 
 
 class BookingListOut(BaseModel):
     bookings: list[BookingOut]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
+
+    @classmethod
+    def of(cls, views: list[BookingView], next_cursor: str | None) -> BookingListOut:
+        return cls(bookings=[BookingOut.of(v) for v in views], next_cursor=next_cursor)

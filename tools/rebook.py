@@ -15,7 +15,7 @@ from core.booking.rebook import rebook_booking
 from core.booking.service import get_booking
 from core.errors import NotFound, ValidationFailed
 from core.idempotency import IdempotencyContext
-from core.models import Segment
+from core.models import ChangeKind, Segment
 from core.money import Money
 from core.search.flights import load_flight_offer
 from core.search.offers import FlightOfferRef, parse_offer_id
@@ -87,16 +87,16 @@ async def run(ctx: ToolContext, data: RebookInput) -> RebookOutput:
             ctx.rt, ctx.caller, booking_id, data.segment_id.strip(), data.offer_id.strip()
         )
         out = await saga_booking_out(ctx.rt, view)
-        rebooks = [c for c in view.get("changes", []) if c.get("kind") == "rebook"]
+        rebooks = [c for c in view.changes if c.kind == ChangeKind.REBOOK]
         latest = rebooks[-1] if rebooks else None
         this = (
             ChangeOut(
-                status=str(latest["status"]),
-                charge=Money.model_validate(latest["charge"]),
-                refund=Money.model_validate(latest["refund"]),
-                change_fee=Money.model_validate(latest["change_fee"]),
-                approval_id=latest.get("approval_id"),
-                failure_reason=latest.get("failure_reason"),
+                status=str(latest.status),
+                charge=latest.charge,
+                refund=latest.refund,
+                change_fee=latest.change_fee,
+                approval_id=latest.approval_id,
+                failure_reason=latest.failure_reason,
             )
             if latest is not None
             else None

@@ -15,13 +15,14 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.booking.service import booking_view
+from core.booking.views import BookingView, FlightSegmentView, HotelSegmentView, booking_view
 from core.catalogue.hubs import hubs
 from core.clock import utc
-from core.models import Booking, User
+from core.models import Booking, FlightStatus, User
 from core.money import Money, money_text
 from core.policy.engine import Verdict
 from core.runtime import Runtime
+from core.views import iso_z
 
 MoneyOut = Money
 
@@ -179,52 +180,52 @@ class BookingOut(BaseModel):
     )
 
 
-def _segment(view: dict[str, Any]) -> SegmentOut:
+def _segment(view: FlightSegmentView | HotelSegmentView) -> SegmentOut:
     seg = SegmentOut(
-        segment_id=view["segment_id"],
-        kind=str(view["kind"]),
-        status=str(view["status"]),
-        price=Money.model_validate(view["price"]),
-        refundable=bool(view["refundable"]),
-        locator=view.get("locator"),
+        segment_id=view.segment_id,
+        kind=str(view.kind),
+        status=str(view.status),
+        price=view.price,
+        refundable=view.refundable,
+        locator=view.locator,
     )
-    if view["kind"] == "flight":
-        seg.flight = f"{view['carrier']} {view['number']}"
-        seg.origin = view["origin"]
-        seg.destination = view["destination"]
-        seg.depart = local_iso(dt.datetime.fromisoformat(view["depart_at"]), view["origin"])
-        seg.arrive = local_iso(dt.datetime.fromisoformat(view["arrive_at"]), view["destination"])
-        seg.cabin = view.get("cabin")
-        seg.passengers = view.get("quantity")
-        status = view.get("flight_status")
-        seg.flight_status = None if status in (None, "scheduled") else str(status)
+    if isinstance(view, FlightSegmentView):
+        seg.flight = f"{view.carrier} {view.number}"
+        seg.origin = view.origin
+        seg.destination = view.destination
+        seg.depart = local_iso(view.depart_at, view.origin)
+        seg.arrive = local_iso(view.arrive_at, view.destination)
+        seg.cabin = view.cabin
+        seg.passengers = view.quantity
+        status = view.flight_status
+        seg.flight_status = None if status == FlightStatus.SCHEDULED else str(status)
     else:
-        seg.hotel = view.get("name")
-        seg.city = view.get("city")
-        seg.check_in = view.get("check_in")
-        seg.check_out = view.get("check_out")
-        seg.rooms = view.get("rooms")
+        seg.hotel = view.name
+        seg.city = view.city
+        seg.check_in = view.check_in.isoformat()
+        seg.check_out = view.check_out.isoformat()
+        seg.rooms = view.rooms
     return seg
 
 
-def _extras(view: dict[str, Any]) -> dict[str, Any]:
-    """Refund and disruption, when the core's booking view carries them."""
-    extras: dict[str, Any] = {}
-    refund = view.get("refund")
-    if isinstance(refund, dict) and "due" in refund:
-        extras["refund"] = RefundOut(
-            refunded=Money(amount=refund["amount"], currency=refund["currency"]),
-            due=Money.model_validate(refund["due"]),
-            status=str(refund.get("status", "pending")),
-        )
-    disruption = view.get("disruption")
-    if isinstance(disruption, dict):
-        extras["disruption"] = DisruptionOut(
-            kind=str(disruption["kind"]),
-            delay_minutes=int(disruption.get("delay_minutes") or 0),
-            segment_id=str(disruption["segment_id"]),
-        )
-    return extras
+def _refund(view: BookingView) -> RefundOut | None:
+    if view.refund is None:
+        return None
+    return RefundOut(
+        refunded=Money(amount=view.refund.amount, currency=view.refund.currency),
+        due=view.refund.due,
+        status=view.refund.status,
+    )
+
+
+def _disruption(view: BookingView) -> DisruptionOut | None:
+    if view.disruption is None:
+        return None
+    return DisruptionOut(
+        kind=str(view.disruption.kind),
+        delay_minutes=view.disruption.delay_minutes,
+        segment_id=view.disruption.segment_id,
+    )
 
 
 async def booking_out(session: AsyncSession, booking: Booking) -> BookingOut:
@@ -233,30 +234,31 @@ async def booking_out(session: AsyncSession, booking: Booking) -> BookingOut:
     return await _out_of_view(session, view)
 
 
-async def saga_booking_out(rt: Runtime, view: dict[str, Any]) -> BookingOut:
-    """:func:`booking_out` for a view the core already built (a saga's answer).
+async def saga_booking_out(rt: Runtime, view: BookingView) -> BookingOut:
+    """:func:`booking_out` for a view the core already built (a flow's answer).
 
-    The saga has committed and closed its transactions; the traveller's name is read
+    The flow has committed and closed its transactions; the traveller's name is read
     in a short read-only one of our own.
     """
     async with rt.db.uow(write=False) as session:
         return await _out_of_view(session, view)
 
 
-async def _out_of_view(session: AsyncSession, view: dict[str, Any]) -> BookingOut:
-    traveler = await session.get(User, view["traveler_id"])
+async def _out_of_view(session: AsyncSession, view: BookingView) -> BookingOut:
+    traveler = await session.get(User, view.traveler_id)
     return BookingOut(
-        booking_id=view["booking_id"],
-        status=str(view["status"]),
-        traveler_id=view["traveler_id"],
-        traveler=traveler.name if traveler is not None else view["traveler_id"],
-        total=Money.model_validate(view["total"]),
-        policy=PolicyOut.of(view.get("policy")),
-        hold_expires_at=view.get("hold_expires_at"),
-        approval_id=view.get("approval_id"),
-        failure_reason=view.get("failure_reason"),
-        segments=[_segment(s) for s in view["segments"]],
-        **_extras(view),
+        booking_id=view.booking_id,
+        status=str(view.status),
+        traveler_id=view.traveler_id,
+        traveler=traveler.name if traveler is not None else view.traveler_id,
+        total=view.total,
+        policy=PolicyOut.of(view.policy),
+        hold_expires_at=None if view.hold_expires_at is None else iso_z(view.hold_expires_at),
+        approval_id=view.approval_id,
+        failure_reason=view.failure_reason,
+        segments=[_segment(s) for s in view.segments],
+        refund=_refund(view),
+        disruption=_disruption(view),
     )
 
 

@@ -17,14 +17,10 @@ from api.deps import IdempotencyKey, MetricsDep, RuntimeDep
 from api.problems import REPLAYED_HEADER, problem_responses
 from api.schemas import BookingListOut, BookingOut, BookingStatusParam, HoldRequest
 from core.booking.saga import confirm_booking
-from core.booking.service import (
-    ItemRequest,
-    booking_view,
-    get_booking,
-    hold_booking,
-    list_bookings,
-)
+from core.booking.service import ItemRequest, get_booking, hold_booking, list_bookings
+from core.booking.views import BookingView, booking_view
 from core.idempotency import IdempotencyContext, IdempotentResult, run_idempotent
+from core.models import BookingStatus
 
 router = APIRouter(
     prefix="/v1/bookings", tags=["bookings"], responses=problem_responses(401, 422, 500)
@@ -50,7 +46,7 @@ def _respond(result: IdempotentResult) -> JSONResponse:
     "",
     summary="Hold offers",
     status_code=201,
-    response_model=BookingOut,
+    response_model=BookingView,
     responses={
         201: {
             "description": "Held. Replays carry `Idempotent-Replayed: true`.",
@@ -82,7 +78,7 @@ async def create_booking(
             else:
                 booking = await hold_booking(runtime, session, caller, items, body.traveler_id)
                 await ctx.save_point(session, resource_id=booking.id, point="held")
-            return 201, await booking_view(session, booking)
+            return 201, (await booking_view(session, booking)).model_dump(mode="json")
 
     result = await run_idempotent(
         runtime,
@@ -110,7 +106,7 @@ async def list_my_bookings(
         str | None, Query(max_length=200, description="`next_cursor` of the previous page.")
     ] = None,
     status: Annotated[BookingStatusParam | None, Query(description="Only this status.")] = None,
-) -> dict[str, Any]:
+) -> BookingListOut:
     """The caller's bookings, newest first (managers also see their reports')."""
     async with runtime.db.uow(write=False) as session:
         rows, next_cursor = await list_bookings(
@@ -121,7 +117,7 @@ async def list_my_bookings(
             status=status.value if status is not None else None,
         )
         views = [await booking_view(session, row) for row in rows]
-    return {"bookings": views, "next_cursor": next_cursor}
+    return BookingListOut.of(views, next_cursor)
 
 
 @router.get(
@@ -132,21 +128,21 @@ async def list_my_bookings(
 )
 async def read_booking(
     booking_id: BookingId, runtime: RuntimeDep, caller: CallerDep
-) -> dict[str, Any]:
+) -> BookingOut:
     """One booking, if the caller may see it (otherwise 404: its existence is not revealed)."""
     async with runtime.db.uow(write=False) as session:
         booking = await get_booking(session, caller, booking_id)
-        return await booking_view(session, booking)
+        return BookingOut.of(await booking_view(session, booking))
 
 
 @router.post(
     "/{booking_id}/confirm",
     summary="Confirm a held booking",
-    response_model=BookingOut,
+    response_model=BookingView,
     responses={
         200: {"description": "Confirmed with supplier locators."},
         202: {
-            "model": BookingOut,
+            "model": BookingView,
             "description": "Accepted: `pending_approval` (see `approval_id`) or `pending_confirmation`.",
         },
         **problem_responses(400, 402, 403, 404, 409, 410, 502, 503),
@@ -170,7 +166,7 @@ async def confirm(
         # The saga keeps its own recovery points (the booking's saga step), and runs its
         # own short transactions around the outside calls.
         view = await confirm_booking(runtime, caller, booking_id)
-        return (200 if view["status"] == "confirmed" else 202), view
+        return (200 if view.status == BookingStatus.CONFIRMED else 202), view.model_dump(mode="json")
 
     result = await run_idempotent(
         runtime,

@@ -17,11 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.auth import CallerDep
 from api.deps import IdempotencyKey, RuntimeDep
 from api.problems import idempotent_response, problem_responses
-from api.schemas import BookingOut
 from core.booking.cancel import cancel_booking
 from core.booking.rebook import rebook_booking
+from core.booking.views import BookingView, RebookView
 from core.disruption.suggestions import list_suggestions
 from core.idempotency import IdempotencyContext, run_idempotent
+from core.models import BookingStatus, ChangeStatus
 
 router = APIRouter(
     prefix="/v1/bookings", tags=["changes"], responses=problem_responses(401, 422, 500)
@@ -65,7 +66,7 @@ class SuggestionsOut(BaseModel):
 @router.post(
     "/{booking_id}/cancel",
     summary="Cancel a booking",
-    response_model=BookingOut,
+    response_model=BookingView,
     responses=problem_responses(400, 404, 409),
 )
 async def cancel(
@@ -86,7 +87,8 @@ async def cancel(
     reason = body.reason if body is not None else ""
 
     async def handler(_ctx: IdempotencyContext) -> tuple[int, dict[str, Any]]:
-        return 200, await cancel_booking(runtime, caller, booking_id, reason=reason)
+        view = await cancel_booking(runtime, caller, booking_id, reason=reason)
+        return 200, view.model_dump(mode="json")
 
     result = await run_idempotent(
         runtime,
@@ -102,11 +104,11 @@ async def cancel(
 @router.post(
     "/{booking_id}/rebook",
     summary="Rebook a flight of a booking",
-    response_model=BookingOut,
+    response_model=RebookView,
     responses={
         200: {"description": "Rebooked: the booking is confirmed on the new flight."},
         202: {
-            "model": BookingOut,
+            "model": RebookView,
             "description": "Accepted: the change (`change`) waits for approval (its "
             "`approval_id`) or for the supplier; the old flight stays booked meanwhile.",
         },
@@ -131,8 +133,8 @@ async def rebook(
 
     async def handler(_ctx: IdempotencyContext) -> tuple[int, dict[str, Any]]:
         view = await rebook_booking(runtime, caller, booking_id, body.segment_id, body.offer_id)
-        done = view["status"] == "confirmed" and view["change"]["status"] == "done"
-        return (200 if done else 202), view
+        done = view.status == BookingStatus.CONFIRMED and view.change.status == ChangeStatus.DONE
+        return (200 if done else 202), view.model_dump(mode="json")
 
     result = await run_idempotent(
         runtime,

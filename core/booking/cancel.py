@@ -31,7 +31,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -53,7 +52,8 @@ from core.booking.changes import (
     release_sold,
 )
 from core.booking.keys import void_key
-from core.booking.service import cancel_unpaid, load_booking_view
+from core.booking.service import cancel_unpaid
+from core.booking.views import BookingView, load_booking_view
 from core.errors import ConcurrentUpdate, InvalidTransition
 from core.identity import Caller
 from core.ids import new_id
@@ -144,7 +144,7 @@ async def quote_refund(session: AsyncSession, booking: Booking, *, now: datetime
 
 async def cancel_booking(
     rt: Runtime, caller: Caller, booking_id: str, *, reason: str = ""
-) -> dict[str, Any]:
+) -> BookingView:
     """Cancel a booking the caller may see and return its view (with ``refund``).
 
     Allowed from held, pending_approval, confirmed and requires_attention; a booking

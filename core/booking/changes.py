@@ -1,6 +1,6 @@
 """What cancellations and rebooks share: our outbound keys, the money ledger of a
-booking, refunds spread over its payments, giving sold seats back, and how a
-booking's changes show in its JSON.
+booking, refunds spread over its payments, giving sold seats back. How a booking's changes
+show in its view is ``views.py``'s.
 
 Outbound calls (gateway refunds, supplier cancels) happen outside any of our
 transactions, each with a deterministic key, and are recorded afterwards in a
@@ -26,8 +26,6 @@ from core.models import (
     Booking,
     BookingChange,
     ChangeStatus,
-    Disruption,
-    DisruptionStatus,
     FareInventory,
     Hold,
     HoldStatus,
@@ -38,7 +36,6 @@ from core.models import (
     Segment,
     SegmentStatus,
 )
-from core.money import money_json
 from core.runtime import Runtime
 from core.supplier.base import SupplierRejectedError
 
@@ -305,91 +302,3 @@ async def close_change(
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
-
-
-# -- how changes show in the booking's JSON ----------------------------------------------
-
-
-def change_view(change: BookingChange, refunded_minor: int) -> dict[str, Any]:
-    view: dict[str, Any] = {
-        "change_id": change.id,
-        "kind": change.kind,
-        "status": change.status,
-        "charge": money_json(change.charge_minor, change.currency),
-        "refund": money_json(change.refund_minor, change.currency),
-        "refunded": money_json(refunded_minor, change.currency),
-        "change_fee": money_json(change.change_fee_minor, change.currency),
-    }
-    if change.kind == "rebook":
-        view.update(
-            offer_id=change.offer_id,
-            replaces=list(change.old_segment_ids),
-            new_segments=list(change.new_segment_ids),
-            policy_status=change.policy.get("status"),
-        )
-    if change.refund_rule:
-        view["refund_rule"] = change.refund_rule
-    if change.approval_id:
-        view["approval_id"] = change.approval_id
-    if change.failure_reason:
-        view["failure_reason"] = change.failure_reason
-    return view
-
-
-async def changes_fields(session: AsyncSession, booking: Booking) -> dict[str, Any]:
-    """Extra booking JSON: ``changes`` (cancel / rebook history), ``refund`` (the money
-    given back so far and still due) and ``disruption`` when one is open."""
-    changes = (
-        await session.scalars(
-            select(BookingChange)
-            .where(BookingChange.booking_id == booking.id)
-            # Oldest first; at equal times (a frozen clock) finished ones before the open one,
-            # so the last entry is the change still in flight.
-            .order_by(
-                BookingChange.created_at,
-                BookingChange.completed_at.is_(None),
-                BookingChange.completed_at,
-                BookingChange.id,
-            )
-        )
-    ).all()
-    if not changes:
-        fields: dict[str, Any] = {}
-    else:
-        refunded: dict[str, int] = {}
-        for change_id, amount in (
-            await session.execute(
-                select(Refund.change_id, Refund.amount_minor).where(Refund.booking_id == booking.id)
-            )
-        ).all():
-            refunded[change_id] = refunded.get(change_id, 0) + int(amount)
-        total_due = sum(
-            c.refund_minor
-            for c in changes
-            if c.status != ChangeStatus.FAILED and c.status != ChangeStatus.REJECTED
-        )
-        total_done = sum(refunded.values())
-        fields = {
-            "changes": [change_view(c, refunded.get(c.id, 0)) for c in changes],
-        }
-        if total_due:
-            fields["refund"] = {
-                **money_json(total_done, booking.currency),
-                "due": money_json(total_due, booking.currency),
-                "status": "refunded" if total_done >= total_due else "pending",
-            }
-    disruption = await session.scalar(
-        select(Disruption)
-        .where(Disruption.booking_id == booking.id, Disruption.status == DisruptionStatus.OPEN)
-        .order_by(Disruption.created_at.desc())
-        .limit(1)
-    )
-    if disruption is not None:
-        fields["disruption"] = {
-            "disruption_id": disruption.id,
-            "kind": disruption.kind,
-            "delay_minutes": disruption.delay_minutes,
-            "segment_id": disruption.segment_id,
-            "suggestions": f"/v1/bookings/{booking.id}/suggestions",
-        }
-    return fields

@@ -65,7 +65,7 @@ from core.booking.changes import (
 from core.booking.items import other_items, plan_flight, red_reasons, segment_request
 from core.booking.keys import change_key, segment_book_key, supplier_cancel_key
 from core.booking.recovery import advance, load_fresh, record_authorization, resume_stale
-from core.booking.service import load_booking_view
+from core.booking.views import RebookView, load_booking_view
 from core.disruption.suggestions import list_suggestions
 from core.errors import (
     ConcurrentUpdate,
@@ -140,7 +140,7 @@ RUNNING_HOLD = timedelta(hours=2)
 
 async def rebook_booking(
     rt: Runtime, caller: Caller, booking_id: str, segment_id: str, offer_id: str
-) -> dict[str, Any]:
+) -> RebookView:
     """Replace the flight of ``segment_id`` (all legs of its offer) with ``offer_id``.
 
     Returns the booking view with this change under ``change``; the booking is
@@ -164,8 +164,8 @@ async def rebook_booking(
         await run_rebook(rt, change_id)
     view = await load_booking_view(rt, booking_id)
     # This request's change, apart from the booking's history.
-    view["change"] = next(c for c in view["changes"] if c["change_id"] == change_id)
-    return view
+    this = next(c for c in view.changes if c.change_id == change_id)
+    return RebookView(**dict(view), change=this)
 
 
 async def _start(

@@ -35,7 +35,7 @@ from core.booking.keys import (
     void_key,
 )
 from core.booking.recovery import advance, load_fresh, record_authorization, resume_stale
-from core.booking.service import load_booking_view
+from core.booking.views import BookingView, load_booking_view
 from core.errors import (
     HoldExpired,
     InvalidTransition,
@@ -96,7 +96,7 @@ async def _request_approval(
     await extend_booking_holds(session, booking.id, until=workflow.deadline)
 
 
-async def resume_after_approval(rt: Runtime, booking_id: str) -> dict[str, Any]:
+async def resume_after_approval(rt: Runtime, booking_id: str) -> BookingView:
     """The last approval came in: run the rest of the confirmation saga.
 
     Policy is checked again first (the approvers approved what they were shown; a
@@ -143,7 +143,7 @@ async def resume_after_approval(rt: Runtime, booking_id: str) -> dict[str, Any]:
     return await load_booking_view(rt, booking_id)
 
 
-async def end_pending_approval(rt: Runtime, booking_id: str, *, to: str, reason: str) -> dict[str, Any]:
+async def end_pending_approval(rt: Runtime, booking_id: str, *, to: str, reason: str) -> BookingView:
     """A rejected (→ ``cancelled``) or expired (→ ``expired``) approval: give the seats
     and rooms back. A booking no longer waiting for approval is left as it is."""
     now = rt.clock.now()
@@ -176,7 +176,7 @@ async def _end_pending(
     )
 
 
-async def confirm_booking(rt: Runtime, caller: Caller, booking_id: str) -> dict[str, Any]:
+async def confirm_booking(rt: Runtime, caller: Caller, booking_id: str) -> BookingView:
     """Confirm a held booking: approval, or payment + supplier booking + capture.
 
     Returns the booking view; its status is ``confirmed``, or ``pending_approval`` /
@@ -251,7 +251,7 @@ async def _set_step(
     )
 
 
-async def run_saga(rt: Runtime, booking_id: str) -> dict[str, Any]:
+async def run_saga(rt: Runtime, booking_id: str) -> BookingView:
     """Run (or resume) the saga of a booking in ``confirming`` / ``pending_confirmation``."""
     async with rt.db.uow(write=False) as session:
         booking = await load_fresh(session, Booking, booking_id)
@@ -325,7 +325,7 @@ async def _record_payment(rt: Runtime, booking_id: str, auth: Authorization) -> 
             )
 
 
-async def _book_segments(rt: Runtime, booking_id: str) -> dict[str, Any] | None:
+async def _book_segments(rt: Runtime, booking_id: str) -> BookingView | None:
     """Book every segment not booked yet. ``None`` when all are booked."""
     async with rt.db.uow(write=False) as session:
         booking = await load_fresh(session, Booking, booking_id)

@@ -1,4 +1,5 @@
-"""Booking service: hold, read, list, cancel an unpaid booking. The confirmation saga lives in ``saga.py``.
+"""Booking service: hold, read, list, cancel an unpaid booking. The confirmation saga lives in
+``saga.py``, the booking's view in ``views.py``.
 
 Services take the session first and never commit; the edge (request, job tick,
 tool call) opens the unit of work and commits once.
@@ -19,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import audit, outbox
 from core.booking import states
 from core.booking.access import load_visible_booking, resolve_traveler
-from core.booking.changes import changes_fields
 from core.booking.items import PlannedSegment, judge, plan_flight, plan_hotel, red_reasons
 from core.clock import utc
 from core.errors import InvalidTransition, PolicyBlocked, ValidationFailed
@@ -29,14 +29,8 @@ from core.inventory.holds import release_booking_holds, take_holds
 from core.models import (
     Booking,
     BookingStatus,
-    Flight,
-    Hotel,
     Organization,
-    Segment,
-    SegmentKind,
-    SegmentStatus,
 )
-from core.money import money_json
 from core.orgchart import visible_traveler_ids
 from core.policy.engine import PolicyStatus
 from core.policy.items import PolicyItem
@@ -207,103 +201,6 @@ async def list_bookings(
     rows = list((await session.scalars(stmt)).all())
     next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None
     return rows[:limit], next_cursor
-
-
-def _iso(dt: datetime | None) -> str | None:
-    return None if dt is None else utc(dt).isoformat().replace("+00:00", "Z")
-
-
-async def segment_views(session: AsyncSession, booking_id: str) -> list[dict[str, Any]]:
-    segments = (
-        await session.scalars(
-            select(Segment).where(Segment.booking_id == booking_id).order_by(Segment.position)
-        )
-    ).all()
-    views: list[dict[str, Any]] = []
-    booking = await session.get(Booking, booking_id)
-    paid = booking is not None and booking.status in (
-        BookingStatus.CONFIRMED, BookingStatus.REQUIRES_ATTENTION
-    )
-    for seg in segments:
-        # The itinerary only: not legs a rebook replaced, nor a rebook's new legs
-        # before they are booked (or after it failed and gave them back).
-        if seg.replaced_by is not None or (
-            paid and seg.status in (SegmentStatus.HELD, SegmentStatus.RELEASED)
-        ):
-            continue
-        base: dict[str, Any] = {
-            "segment_id": seg.id,
-            "kind": seg.kind,
-            "status": seg.status,
-            "price": money_json(seg.amount_minor, seg.currency),
-            "refundable": seg.refundable,
-            "locator": seg.locator,
-        }
-        if seg.kind == SegmentKind.FLIGHT and seg.flight_id is not None:
-            flight = await session.get(Flight, seg.flight_id)
-            assert flight is not None
-            base.update(
-                carrier=flight.carrier,
-                number=flight.number,
-                date=flight.date.isoformat(),
-                origin=flight.origin,
-                destination=flight.destination,
-                depart_at=_iso(flight.depart_at),
-                arrive_at=_iso(flight.arrive_at),
-                cabin=seg.cabin,
-                quantity=seg.quantity,
-                flight_status=flight.status,
-                change_fee=money_json(seg.change_fee_minor, seg.currency),
-            )
-        elif seg.hotel_id is not None:
-            hotel = await session.get(Hotel, seg.hotel_id)
-            assert hotel is not None
-            assert seg.check_in is not None
-            assert seg.check_out is not None
-            base.update(
-                hotel_id=hotel.id,
-                name=hotel.name,
-                city=hotel.city,
-                check_in=seg.check_in.isoformat(),
-                check_out=seg.check_out.isoformat(),
-                rooms=seg.quantity,
-            )
-        views.append(base)
-    return views
-
-
-async def booking_view(session: AsyncSession, booking: Booking) -> dict[str, Any]:
-    """The booking as the HTTP contract shows it (DESIGN §6)."""
-    view: dict[str, Any] = {
-        "booking_id": booking.id,
-        "status": booking.status,
-        "traveler_id": booking.traveler_id,
-        "created_by": booking.created_by,
-        "segments": await segment_views(session, booking.id),
-        "total": money_json(booking.total_minor, booking.currency),
-        "policy": booking.policy,
-        "hold_expires_at": _iso(booking.hold_expires_at)
-        if booking.status in (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL)
-        else None,
-        "created_at": _iso(booking.created_at),
-        "updated_at": _iso(booking.updated_at),
-    }
-    if booking.approval_id:
-        view["approval_id"] = booking.approval_id
-    if booking.failure_reason:
-        view["failure_reason"] = booking.failure_reason
-    if booking.confirmed_at:
-        view["confirmed_at"] = _iso(booking.confirmed_at)
-    view.update(await changes_fields(session, booking))
-    return view
-
-
-async def load_booking_view(rt: Runtime, booking_id: str) -> dict[str, Any]:
-    """The booking's view read fresh in its own transaction (after a saga step committed)."""
-    async with rt.db.uow(write=False) as session:
-        booking = await session.get(Booking, booking_id, populate_existing=True)
-        assert booking is not None
-        return await booking_view(session, booking)
 
 
 async def cancel_held_booking(

@@ -28,7 +28,7 @@ async def confirmed(rt: Runtime, caller: Caller, items: list[tuple[str, int]]) -
     async with rt.db.uow() as s:
         booking = await hold_booking(rt, s, caller, [ItemRequest(o, q) for o, q in items])
     view = await confirm_booking(rt, caller, booking.id)
-    assert view["status"] == "confirmed", view
+    assert view.status == "confirmed", view
     return booking.id
 
 

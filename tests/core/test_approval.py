@@ -18,7 +18,8 @@ from core.approval.service import (
 from core.booking import rebook, saga
 from core.booking.on_approval import decide_approval, run_expiries, settle
 from core.booking.saga import confirm_booking
-from core.booking.service import ItemRequest, booking_view, hold_booking
+from core.booking.service import ItemRequest, hold_booking
+from core.booking.views import booking_view
 from core.errors import (
     ApprovalAlreadyDecided,
     ApprovalClosed,
@@ -35,7 +36,15 @@ from core.policy.rules import acme_default
 from core.policy.service import set_rules
 from core.runtime import Runtime
 from core.search.offers import flight_offer_id
-from tests.factories import T0, make_airports, make_carrier, make_flight, make_org, make_user
+from tests.factories import (
+    T0,
+    as_json,
+    make_airports,
+    make_carrier,
+    make_flight,
+    make_org,
+    make_user,
+)
 
 AVA = Caller(user_id="ava", org_id="acme", role="traveler", name="Ava")
 MIA = Caller(user_id="mia", org_id="acme", role="manager", name="Mia")
@@ -101,7 +110,7 @@ async def pending_trip(rt: Runtime, inventory_id: int, seats: int = 1) -> tuple[
         booking = await hold_booking(
             rt, s, AVA, [ItemRequest(flight_offer_id(inventory_id), seats)]
         )
-    view = await confirm_booking(rt, AVA, booking.id)
+    view = as_json(await confirm_booking(rt, AVA, booking.id))
     assert view["status"] == "pending_approval"
     assert view["approval_id"].startswith("AP-")
     return booking.id, view["approval_id"]
@@ -199,7 +208,7 @@ async def test_booking_view_shows_the_approval_and_holds_until_the_deadline(runt
     booking_id, approval_id = await pending_trip(runtime, w.short_business)
     async with runtime.db.uow(write=False) as s:
         booking = await s.get(Booking, booking_id)
-        view = await booking_view(s, booking)
+        view = as_json(await booking_view(s, booking))
         wf = await s.get(ApprovalWorkflow, approval_id)
     assert view["approval_id"] == approval_id
     assert wf.deadline == T0 + timedelta(seconds=runtime.settings.approval_hold_deadline_seconds)
@@ -323,7 +332,7 @@ async def test_a_manager_booking_for_a_report_is_not_their_own_approver(runtime)
         booking = await hold_booking(
             runtime, s, MIA, [ItemRequest(flight_offer_id(w.short_business), 1)], "ava"
         )
-    view = await confirm_booking(runtime, MIA, booking.id)
+    view = as_json(await confirm_booking(runtime, MIA, booking.id))
     # Mia booked it, so her manager approves instead.
     assert await steps_of(runtime, view["approval_id"]) == [("manager", "victor", "pending")]
 
@@ -334,7 +343,7 @@ async def test_an_admin_cannot_approve_a_trip_they_booked(runtime):
         booking = await hold_booking(
             runtime, s, ADMIN, [ItemRequest(flight_offer_id(w.short_business), 1)], "ava"
         )
-    view = await confirm_booking(runtime, ADMIN, booking.id)
+    view = as_json(await confirm_booking(runtime, ADMIN, booking.id))
     with pytest.raises(Forbidden):
         await decide_approval(runtime, ADMIN, view["approval_id"], decision="approve")
     view = await decide_approval(runtime, MIA, view["approval_id"], decision="approve")

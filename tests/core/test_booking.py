@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from core.booking import states
 from core.booking.saga import complete_stuck_sagas, confirm_booking
-from core.booking.service import ItemRequest, booking_view, get_booking, hold_booking, list_bookings
+from core.booking.service import ItemRequest, get_booking, hold_booking, list_bookings
+from core.booking.views import booking_view
 from core.errors import (
     HoldExpired,
     InvalidTransition,
@@ -55,7 +56,7 @@ async def test_hold_takes_seats_and_returns_the_contract_view(runtime):
     bid = await hold(runtime, AVA, (flight_offer_id(w.long_inv["economy"].id), 2))
     async with runtime.db.uow(write=False) as s:
         assert await sold_units(s, "fare", w.long_inv["economy"].id) == (150, 2, 0)
-        view = await booking_view(s, await get_booking(s, AVA, bid))
+        view = (await booking_view(s, await get_booking(s, AVA, bid))).model_dump(mode="json")
     assert view["status"] == "held"
     assert view["booking_id"].startswith("BK-")
     assert view["total"] == {"amount": "1224.80", "currency": "USD"}
@@ -179,8 +180,8 @@ async def test_confirm_green_books_pays_and_sells(runtime):
     inv = w.long_inv["economy"].id
     bid = await hold(runtime, AVA, (flight_offer_id(inv), 1))
     view = await confirm_booking(runtime, AVA, bid)
-    assert view["status"] == "confirmed"
-    assert len(view["segments"][0]["locator"]) == 6
+    assert view.status == "confirmed"
+    assert len(view.segments[0].locator) == 6
     async with runtime.db.uow(write=False) as s:
         assert await sold_units(s, "fare", inv) == (150, 0, 1)
         payment = await s.scalar(select(Payment).where(Payment.booking_id == bid))
@@ -188,7 +189,7 @@ async def test_confirm_green_books_pays_and_sells(runtime):
         assert payment.captured_minor == 61240
     # Confirming again is harmless: same booking, no second charge.
     again = await confirm_booking(runtime, AVA, bid)
-    assert again["status"] == "confirmed"
+    assert again.status == "confirmed"
     assert await count(runtime, Payment) == 1
 
 
@@ -196,8 +197,8 @@ async def test_confirm_amber_waits_for_approval(runtime):
     w = await build_world(runtime)
     bid = await hold(runtime, AVA, (flight_offer_id(w.short_inv["business"].id), 1))
     view = await confirm_booking(runtime, AVA, bid)
-    assert view["status"] == "pending_approval"
-    assert "manager" in view["policy"]["approvals_required"]
+    assert view.status == "pending_approval"
+    assert "manager" in view.policy["approvals_required"]
     assert await count(runtime, Payment) == 0
 
 
@@ -253,7 +254,7 @@ async def test_supplier_timeout_goes_to_review_then_completer_finishes(runtime, 
     faults = runtime.supplier_for("flight").faults
     faults.set(mode="timeout", rate=1.0, times=1)
     view = await confirm_booking(runtime, AVA, bid)
-    assert view["status"] == "pending_confirmation"
+    assert view.status == "pending_confirmation"
     assert await count(runtime, ReviewItem) == 1
     faults.set(mode="none")
     clock.advance(minutes=5)

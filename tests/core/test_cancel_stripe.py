@@ -37,7 +37,7 @@ async def test_cancel_refunds_through_stripe_with_our_key(
     w = await build_world(stripe_runtime)
     bid = await confirmed(stripe_runtime, AVA, (flight_offer_id(w.long_inv["economy"].id), 1))
     view = await cancel_booking(stripe_runtime, AVA, bid)
-    assert view["refund"]["status"] == "refunded"
+    assert view.refund.status == "refunded"
     assert await paid(stripe_runtime, bid) == 0
     [refund] = stripe_fake.refunds.values()
     assert refund["amount"] == 61240
@@ -49,5 +49,5 @@ async def test_rebook_charges_and_captures_through_stripe(stripe_runtime: Runtim
     [seg] = await itinerary(stripe_runtime, bid)
     new_inv = await add_flight(stripe_runtime, number="119", fare=55000)
     view = await rebook_booking(stripe_runtime, AVA, bid, seg.id, flight_offer_id(new_inv))
-    assert view["change"]["status"] == "done"
+    assert view.change.status == "done"
     await assert_one_valid_itinerary(stripe_runtime, bid)

@@ -37,7 +37,7 @@ from tests.core.changes_world import (
     confirmed,
     inventory,
 )
-from tests.factories import make_user
+from tests.factories import as_json, make_user
 
 SECRET = "dev-flight-webhook-secret"
 
@@ -190,7 +190,7 @@ async def test_choosing_a_cheaper_suggestion_confirms_at_once_without_a_fee(runt
         sg for sg in listed["suggestions"] if sg["offer_id"] == flight_offer_id(last_seat)
     )
     assert choice["needs_approval"] is False
-    view = await rebook_booking(runtime, AVA, bid, choice["segment_id"], choice["offer_id"])
+    view = as_json(await rebook_booking(runtime, AVA, bid, choice["segment_id"], choice["offer_id"]))
     assert view["status"] == "confirmed"
     [change] = view["changes"]
     assert change["change_fee"]["amount"] == "0.00"  # the airline's doing
@@ -210,7 +210,7 @@ async def test_a_dearer_suggestion_goes_to_approval(runtime):
     bid = await confirmed(runtime, AVA, (flight_offer_id(w.long_inv["economy"].id), 1))
     await _post(runtime, _message())
     [seg_id] = [sg["segment_id"] for sg in (await _listed(runtime, AVA, bid))["suggestions"]][:1]
-    view = await rebook_booking(runtime, AVA, bid, seg_id, flight_offer_id(dear))
+    view = as_json(await rebook_booking(runtime, AVA, bid, seg_id, flight_offer_id(dear)))
     assert view["status"] == "requires_attention"
     assert view["changes"][0]["status"] == "pending_approval"
 
@@ -234,7 +234,7 @@ async def test_two_travellers_race_for_the_last_seat(runtime):
 
     async def choose(caller, bid):
         try:
-            return await rebook_booking(runtime, caller, bid, segs[bid], flight_offer_id(last_seat))
+            return as_json(await rebook_booking(runtime, caller, bid, segs[bid], flight_offer_id(last_seat)))
         except CoreError as exc:
             return exc
 
@@ -274,7 +274,7 @@ async def test_without_the_conditional_write_the_last_seat_loser_hears_no_option
 
     async def choose(caller, bid):
         try:
-            return await rebook_booking(runtime, caller, bid, segs[bid], flight_offer_id(last_seat))
+            return as_json(await rebook_booking(runtime, caller, bid, segs[bid], flight_offer_id(last_seat)))
         except CoreError as exc:
             return exc
 

@@ -5,7 +5,8 @@ import asyncio
 import pytest
 from sqlalchemy import func, select
 
-from core.booking.service import ItemRequest, booking_view, hold_booking
+from core.booking.service import ItemRequest, hold_booking
+from core.booking.views import booking_view
 from core.errors import (
     IdempotencyInProgress,
     IdempotencyKeyMissing,
@@ -26,7 +27,7 @@ def hold_handler(rt, offer, qty=1, crash=False):
             else:
                 booking = await hold_booking(rt, s, AVA, [ItemRequest(offer, qty)])
                 await ctx.save_point(s, resource_id=booking.id)
-            body = await booking_view(s, booking)
+            body = (await booking_view(s, booking)).model_dump(mode="json")
         if crash:
             raise ConnectionResetError("process died before answering")
         return 201, body

@@ -25,6 +25,7 @@ from core.locks import NoLocks
 from core.models import Booking, FareInventory, GatewayIntent, Payment
 from core.search.offers import flight_offer_id
 from tests.core.booking_world import AVA, MIA, build_world
+from tests.factories import as_json
 
 pytestmark = pytest.mark.race
 
@@ -110,7 +111,7 @@ async def _count_intents(runtime) -> int:
 async def test_a_confirm_that_read_before_another_committed_loses(runtime, monkeypatch):
     w = await build_world(runtime)
     bid = await _held(runtime, flight_offer_id(w.short_inv["economy"].id))
-    assert (await confirm_booking(runtime, AVA, bid))["status"] == "confirmed"
+    assert as_json(await confirm_booking(runtime, AVA, bid))["status"] == "confirmed"
     _stale_confirm_read(monkeypatch, runtime)
     with pytest.raises(ConcurrentUpdate):
         await confirm_booking(runtime, AVA, bid)
@@ -126,7 +127,7 @@ async def test_without_the_conditional_move_a_second_confirm_runs_the_saga_again
     outbox's unique event key stops it at the end, with a database error (a 500)."""
     w = await build_world(runtime)
     bid = await _held(runtime, flight_offer_id(w.short_inv["economy"].id))
-    assert (await confirm_booking(runtime, AVA, bid))["status"] == "confirmed"
+    assert as_json(await confirm_booking(runtime, AVA, bid))["status"] == "confirmed"
     _stale_confirm_read(monkeypatch, runtime)
     monkeypatch.setattr(states, "_still", lambda expected: true())
     with pytest.raises(IntegrityError, match="outbox"):
@@ -142,7 +143,7 @@ async def test_double_confirm_charges_once(runtime):
 
     async def click():
         try:
-            return await confirm_booking(runtime, AVA, bid)
+            return as_json(await confirm_booking(runtime, AVA, bid))
         except CoreError as exc:
             return exc
 

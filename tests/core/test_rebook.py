@@ -21,6 +21,7 @@ from tests.core.changes_world import (
     itinerary,
     paid,
 )
+from tests.factories import as_json
 
 FARE = 61240
 FEE = 15000
@@ -42,7 +43,7 @@ async def _start(rt):
 async def test_rebook_down_refunds_the_difference_less_the_fee(runtime):
     _, old_inv, bid, seg = await _start(runtime)
     new_inv = await add_flight(runtime, number="119", fare=40000)
-    view = await rebook_booking(runtime, AVA, bid, seg.id, flight_offer_id(new_inv))
+    view = as_json(await rebook_booking(runtime, AVA, bid, seg.id, flight_offer_id(new_inv)))
     assert view["status"] == "confirmed"
     [change] = view["changes"]
     assert change["status"] == "done"
@@ -60,7 +61,7 @@ async def test_rebook_down_refunds_the_difference_less_the_fee(runtime):
 async def test_rebook_with_a_fee_above_the_saving_charges_the_balance(runtime):
     _, _, bid, seg = await _start(runtime)
     new_inv = await add_flight(runtime, number="119", fare=55000)
-    view = await rebook_booking(runtime, AVA, bid, seg.id, flight_offer_id(new_inv))
+    view = as_json(await rebook_booking(runtime, AVA, bid, seg.id, flight_offer_id(new_inv)))
     assert view["status"] == "confirmed"
     assert view["changes"][0]["charge"]["amount"] == "87.60"  # 550 - 612.40 + 150
     await assert_one_valid_itinerary(runtime, bid)
@@ -73,7 +74,7 @@ async def test_rebook_with_a_fee_above_the_saving_charges_the_balance(runtime):
 async def test_rebook_up_needs_approval_then_charges(runtime):
     _, old_inv, bid, seg = await _start(runtime)
     new_inv = await add_flight(runtime, number="121", fare=90000)
-    view = await rebook_booking(runtime, AVA, bid, seg.id, flight_offer_id(new_inv))
+    view = as_json(await rebook_booking(runtime, AVA, bid, seg.id, flight_offer_id(new_inv)))
     assert view["status"] == "confirmed"  # still on the old flight
     [change] = view["changes"]
     assert change["status"] == "pending_approval"
@@ -96,7 +97,7 @@ async def test_rebook_up_needs_approval_then_charges(runtime):
 async def test_rejected_rebook_gives_the_new_seat_back(runtime):
     _, old_inv, bid, seg = await _start(runtime)
     new_inv = await add_flight(runtime, number="121", fare=90000)
-    view = await rebook_booking(runtime, AVA, bid, seg.id, flight_offer_id(new_inv))
+    view = as_json(await rebook_booking(runtime, AVA, bid, seg.id, flight_offer_id(new_inv)))
     await on_approval_decided(runtime, view["changes"][0]["change_id"], False, "too dear")
     assert await inventory(runtime, new_inv) == (0, 0)
     assert await inventory(runtime, old_inv) == (0, 1)
@@ -122,7 +123,7 @@ async def test_rebook_into_amber_goes_to_approval(runtime):
         duration=75,
         change_fee=0,
     )
-    view = await rebook_booking(runtime, AVA, short, seg.id, flight_offer_id(amber))
+    view = as_json(await rebook_booking(runtime, AVA, short, seg.id, flight_offer_id(amber)))
     [change] = view["changes"]
     assert change["status"] == "pending_approval"
     assert change["policy_status"] == "amber"
@@ -165,7 +166,7 @@ async def test_one_change_at_a_time(runtime):
     _, _, bid, seg = await _start(runtime)
     dear = await add_flight(runtime, number="121", fare=90000)
     other = await add_flight(runtime, number="119", fare=40000)
-    await rebook_booking(runtime, AVA, bid, seg.id, flight_offer_id(dear))  # waits for approval
+    as_json(await rebook_booking(runtime, AVA, bid, seg.id, flight_offer_id(dear)))  # waits for approval
     with pytest.raises(ConcurrentUpdate):
         await rebook_booking(runtime, AVA, bid, seg.id, flight_offer_id(other))
 
@@ -240,7 +241,7 @@ async def test_without_the_open_change_slot_two_changes_of_one_booking_run(runti
 
     async def attempt(inv: int):
         try:
-            return await rebook_booking(runtime, AVA, bid, seg.id, flight_offer_id(inv))
+            return as_json(await rebook_booking(runtime, AVA, bid, seg.id, flight_offer_id(inv)))
         except CoreError as exc:
             return exc
 
@@ -261,7 +262,7 @@ async def test_concurrent_rebooks_of_one_booking_one_wins(runtime):
 
     async def attempt(inv: int):
         try:
-            return await rebook_booking(runtime, AVA, bid, seg.id, flight_offer_id(inv))
+            return as_json(await rebook_booking(runtime, AVA, bid, seg.id, flight_offer_id(inv)))
         except CoreError as exc:
             return exc
 

@@ -1,0 +1,343 @@
+"""The booking as the core answers it: one :class:`BookingView` for every audience.
+
+The API returns it as JSON (its ``model_dump(mode="json")`` is the booking of DESIGN
+§6), the tools trim it for a prompt (``tools.views.BookingOut``), the flows return it.
+Services here take a session and never commit; :func:`load_booking_view` reads in a
+short read-only transaction of its own, after a flow's step has committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.models import (
+    Booking,
+    BookingChange,
+    BookingStatus,
+    ChangeKind,
+    ChangeStatus,
+    Disruption,
+    DisruptionStatus,
+    Flight,
+    FlightStatus,
+    Hotel,
+    Refund,
+    Segment,
+    SegmentKind,
+    SegmentStatus,
+)
+from core.money import Money
+from core.policy.engine import Verdict
+from core.runtime import Runtime
+from core.views import UtcTime, View, shown_when_set
+
+# -- segments ----------------------------------------------------------------------------
+
+
+class SegmentView(View):
+    """What every segment shows; :class:`FlightSegmentView` / :class:`HotelSegmentView` add the rest."""
+
+    segment_id: str
+    kind: SegmentKind
+    status: SegmentStatus
+    price: Money
+    refundable: bool
+    locator: str | None = Field(description="Supplier reference once booked.")
+
+
+class FlightSegmentView(SegmentView):
+    kind: Literal[SegmentKind.FLIGHT] = SegmentKind.FLIGHT
+    carrier: str
+    number: str
+    date: dt.date
+    origin: str
+    destination: str
+    depart_at: UtcTime
+    arrive_at: UtcTime
+    cabin: str | None
+    quantity: int = Field(description="Passengers.")
+    flight_status: FlightStatus
+    change_fee: Money = Field(description="Per passenger.")
+
+
+class HotelSegmentView(SegmentView):
+    kind: Literal[SegmentKind.HOTEL] = SegmentKind.HOTEL
+    hotel_id: str
+    name: str
+    city: str
+    check_in: dt.date
+    check_out: dt.date
+    rooms: int
+
+
+AnySegmentView = Annotated[FlightSegmentView | HotelSegmentView, Field(discriminator="kind")]
+
+
+# -- changes, refund, disruption ---------------------------------------------------------
+
+
+class ChangeView(View):
+    """One cancellation or rebooking of the booking."""
+
+    change_id: str
+    kind: ChangeKind
+    status: ChangeStatus
+    charge: Money
+    refund: Money
+    refunded: Money
+    change_fee: Money
+    # A rebook's own fields (a rebook always has its offer and the verdict on it).
+    offer_id: str | None = shown_when_set()
+    replaces: list[str] | None = shown_when_set()
+    new_segments: list[str] | None = shown_when_set()
+    policy_status: str | None = shown_when_set()
+    refund_rule: str | None = shown_when_set()
+    approval_id: str | None = shown_when_set()
+    failure_reason: str | None = shown_when_set()
+
+
+class RefundView(Money):
+    """The money given back so far (``amount``), what is due in all, and whether it is done."""
+
+    due: Money
+    status: Literal["pending", "refunded"]
+
+
+class DisruptionView(View):
+    disruption_id: str
+    kind: FlightStatus = Field(description="cancelled or delayed.")
+    delay_minutes: int
+    segment_id: str = Field(description="The disrupted flight segment.")
+    suggestions: str = Field(description="Where the rebooking suggestions are listed.")
+
+
+# -- the booking -------------------------------------------------------------------------
+
+
+class BookingView(View):
+    """A booking (DESIGN §6): its segments, money, policy verdict and changes."""
+
+    booking_id: str = Field(examples=["BK-7Q2M4X"])
+    status: BookingStatus
+    traveler_id: str
+    created_by: str
+    segments: list[AnySegmentView]
+    total: Money
+    policy: dict[str, Any] = Field(
+        description="The policy verdict as stored with the booking (status, violations, "
+        "approvals_required, notes, total_minor, currency)."
+    )
+    hold_expires_at: UtcTime | None = Field(
+        description="While held or waiting for approval: when the seats and rooms go back."
+    )
+    created_at: UtcTime
+    updated_at: UtcTime
+    approval_id: str | None = shown_when_set()
+    failure_reason: str | None = shown_when_set()
+    confirmed_at: UtcTime | None = shown_when_set()
+    changes: list[ChangeView] = shown_when_set(default_factory=list)
+    refund: RefundView | None = shown_when_set()
+    disruption: DisruptionView | None = shown_when_set()
+
+    @property
+    def verdict(self) -> Verdict:
+        """The stored policy verdict, typed."""
+        return Verdict.from_dict(self.policy)
+
+
+class RebookView(BookingView):
+    """A rebook's answer: the booking, and this request's change apart from its history."""
+
+    change: ChangeView
+
+
+# -- building them -----------------------------------------------------------------------
+
+
+async def segment_views(
+    session: AsyncSession, booking_id: str
+) -> list[FlightSegmentView | HotelSegmentView]:
+    """The booking's itinerary, in order."""
+    segments = (
+        await session.scalars(
+            select(Segment).where(Segment.booking_id == booking_id).order_by(Segment.position)
+        )
+    ).all()
+    views: list[FlightSegmentView | HotelSegmentView] = []
+    booking = await session.get(Booking, booking_id)
+    paid = booking is not None and booking.status in (
+        BookingStatus.CONFIRMED, BookingStatus.REQUIRES_ATTENTION
+    )
+    for seg in segments:
+        # The itinerary only: not legs a rebook replaced, nor a rebook's new legs
+        # before they are booked (or after it failed and gave them back).
+        if seg.replaced_by is not None or (
+            paid and seg.status in (SegmentStatus.HELD, SegmentStatus.RELEASED)
+        ):
+            continue
+        views.append(await _segment_view(session, seg))
+    return views
+
+
+async def _segment_view(
+    session: AsyncSession, seg: Segment
+) -> FlightSegmentView | HotelSegmentView:
+    common: dict[str, Any] = {
+        "segment_id": seg.id,
+        "status": seg.status,
+        "price": Money.of(seg.amount_minor, seg.currency),
+        "refundable": seg.refundable,
+        "locator": seg.locator,
+    }
+    if seg.kind == SegmentKind.FLIGHT:
+        assert seg.flight_id is not None
+        flight = await session.get(Flight, seg.flight_id)
+        assert flight is not None
+        return FlightSegmentView(
+            **common,
+            carrier=flight.carrier,
+            number=flight.number,
+            date=flight.date,
+            origin=flight.origin,
+            destination=flight.destination,
+            depart_at=flight.depart_at,
+            arrive_at=flight.arrive_at,
+            cabin=seg.cabin,
+            quantity=seg.quantity,
+            flight_status=flight.status,
+            change_fee=Money.of(seg.change_fee_minor, seg.currency),
+        )
+    assert seg.hotel_id is not None
+    hotel = await session.get(Hotel, seg.hotel_id)
+    assert hotel is not None
+    assert seg.check_in is not None
+    assert seg.check_out is not None
+    return HotelSegmentView(
+        **common,
+        hotel_id=hotel.id,
+        name=hotel.name,
+        city=hotel.city,
+        check_in=seg.check_in,
+        check_out=seg.check_out,
+        rooms=seg.quantity,
+    )
+
+
+def change_view(change: BookingChange, refunded_minor: int) -> ChangeView:
+    rebook = change.kind == ChangeKind.REBOOK
+    return ChangeView(
+        change_id=change.id,
+        kind=change.kind,
+        status=change.status,
+        charge=Money.of(change.charge_minor, change.currency),
+        refund=Money.of(change.refund_minor, change.currency),
+        refunded=Money.of(refunded_minor, change.currency),
+        change_fee=Money.of(change.change_fee_minor, change.currency),
+        offer_id=change.offer_id if rebook else None,
+        replaces=list(change.old_segment_ids) if rebook else None,
+        new_segments=list(change.new_segment_ids) if rebook else None,
+        policy_status=change.policy.get("status") if rebook else None,
+        refund_rule=change.refund_rule or None,
+        approval_id=change.approval_id or None,
+        failure_reason=change.failure_reason or None,
+    )
+
+
+async def _changes(
+    session: AsyncSession, booking: Booking
+) -> tuple[list[ChangeView], RefundView | None]:
+    """The cancel / rebook history, oldest first, and the money given back so far and still due."""
+    changes = (
+        await session.scalars(
+            select(BookingChange)
+            .where(BookingChange.booking_id == booking.id)
+            # Oldest first; at equal times (a frozen clock) finished ones before the open one,
+            # so the last entry is the change still in flight.
+            .order_by(
+                BookingChange.created_at,
+                BookingChange.completed_at.is_(None),
+                BookingChange.completed_at,
+                BookingChange.id,
+            )
+        )
+    ).all()
+    if not changes:
+        return [], None
+    refunded: dict[str, int] = {}
+    for change_id, amount in (
+        await session.execute(
+            select(Refund.change_id, Refund.amount_minor).where(Refund.booking_id == booking.id)
+        )
+    ).all():
+        refunded[change_id] = refunded.get(change_id, 0) + int(amount)
+    total_due = sum(
+        c.refund_minor
+        for c in changes
+        if c.status != ChangeStatus.FAILED and c.status != ChangeStatus.REJECTED
+    )
+    total_done = sum(refunded.values())
+    refund = (
+        RefundView(
+            **Money.of(total_done, booking.currency).model_dump(),
+            due=Money.of(total_due, booking.currency),
+            status="refunded" if total_done >= total_due else "pending",
+        )
+        if total_due
+        else None
+    )
+    return [change_view(c, refunded.get(c.id, 0)) for c in changes], refund
+
+
+async def _open_disruption(session: AsyncSession, booking: Booking) -> DisruptionView | None:
+    disruption = await session.scalar(
+        select(Disruption)
+        .where(Disruption.booking_id == booking.id, Disruption.status == DisruptionStatus.OPEN)
+        .order_by(Disruption.created_at.desc())
+        .limit(1)
+    )
+    if disruption is None:
+        return None
+    return DisruptionView(
+        disruption_id=disruption.id,
+        kind=disruption.kind,
+        delay_minutes=disruption.delay_minutes,
+        segment_id=disruption.segment_id,
+        suggestions=f"/v1/bookings/{booking.id}/suggestions",
+    )
+
+
+async def booking_view(session: AsyncSession, booking: Booking) -> BookingView:
+    """The booking as every audience reads it (DESIGN §6)."""
+    changes, refund = await _changes(session, booking)
+    waiting = booking.status in (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL)
+    return BookingView(
+        booking_id=booking.id,
+        status=booking.status,
+        traveler_id=booking.traveler_id,
+        created_by=booking.created_by,
+        segments=await segment_views(session, booking.id),
+        total=Money.of(booking.total_minor, booking.currency),
+        policy=booking.policy,
+        hold_expires_at=booking.hold_expires_at if waiting else None,
+        created_at=booking.created_at,
+        updated_at=booking.updated_at,
+        approval_id=booking.approval_id or None,
+        failure_reason=booking.failure_reason or None,
+        confirmed_at=booking.confirmed_at or None,
+        changes=changes,
+        refund=refund,
+        disruption=await _open_disruption(session, booking),
+    )
+
+
+async def load_booking_view(rt: Runtime, booking_id: str) -> BookingView:
+    """The booking's view read fresh in its own transaction (after a flow's step committed)."""
+    async with rt.db.uow(write=False) as session:
+        booking = await session.get(Booking, booking_id, populate_existing=True)
+        assert booking is not None
+        return await booking_view(session, booking)

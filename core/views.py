@@ -1,0 +1,47 @@
+"""What every typed view of the core is made of.
+
+A view is what the core answers about its rows: a pydantic model the API returns as
+JSON (``model_dump(mode="json")``), the tools trim for a prompt and the core's own
+flows read by attribute. Its JSON is the HTTP contract (DESIGN §6), so two rules hold
+for every view:
+
+* times are UTC and read ``2026-12-18T09:00:00Z`` in JSON (:data:`UtcTime`), dates
+  ``2026-12-18``, money :class:`core.money.Money`;
+* a field the contract shows only when it applies (``approval_id``, ``refund``…) is
+  declared with :func:`shown_when_set` and left out of the JSON while it is empty.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from core.clock import utc
+
+
+def iso_z(moment: datetime) -> str:
+    """``2026-12-18T09:00:00Z``: a UTC instant as every JSON answer writes it."""
+    return utc(moment).isoformat().replace("+00:00", "Z")
+
+
+#: A UTC instant; a ``datetime`` in Python, ``…Z`` in JSON.
+UtcTime = Annotated[datetime, PlainSerializer(iso_z, return_type=str, when_used="json")]
+
+
+def _unset(value: Any) -> bool:
+    return value is None or (isinstance(value, list | tuple | dict) and not value)
+
+
+def shown_when_set(*, default_factory: Any = None) -> Any:
+    """A field that appears in the JSON only when it has a value (not None, not an empty list)."""
+    if default_factory is not None:
+        return Field(default_factory=default_factory, exclude_if=_unset)
+    return Field(default=None, exclude_if=_unset)
+
+
+class View(BaseModel):
+    """Base of the core's views: built by the core, read-only afterwards."""
+
+    model_config = ConfigDict(frozen=True)
