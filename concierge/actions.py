@@ -406,7 +406,7 @@ async def _decide(rt: Runtime, caller: Caller, action: DecideApproval) -> Action
     async with rt.db.uow(write=False) as session:
         wf = await get_approval(session, caller, data.approval_id)  # not theirs to see: NotFound
         waiting = await list_approvals(session, caller, status="pending", limit=200)
-        if not any(a["approval_id"] == wf.id for a in waiting):
+        if not any(a.approval_id == wf.id for a in waiting):
             if caller.user_id in (wf.traveler_id, wf.requested_by):
                 raise Forbidden("Nobody approves a trip they take or booked.")
             if str(wf.status) != "pending":

@@ -5,8 +5,9 @@ JSON (``model_dump(mode="json")``), the tools trim for a prompt and the core's o
 flows read by attribute. Its JSON is the HTTP contract (DESIGN §6), so two rules hold
 for every view:
 
-* times are UTC and read ``2026-12-18T09:00:00Z`` in JSON (:data:`UtcTime`), dates
-  ``2026-12-18``, money :class:`core.money.Money`;
+* times are UTC and read ``2026-12-18T09:00:00Z`` in JSON (:data:`UtcTime`; the
+  finance answers keep ``+00:00``, :data:`OffsetTime`), dates ``2026-12-18``, money
+  :class:`core.money.Money`;
 * a field the contract shows only when it applies (``approval_id``, ``refund``…) is
   declared with :func:`shown_when_set` and left out of the JSON while it is empty.
 """
@@ -28,6 +29,12 @@ def iso_z(moment: datetime) -> str:
 
 #: A UTC instant; a ``datetime`` in Python, ``…Z`` in JSON.
 UtcTime = Annotated[datetime, PlainSerializer(iso_z, return_type=str, when_used="json")]
+
+#: A UTC instant written with its offset (``…+00:00``): the finance answers' form,
+#: older than the ``Z`` of the rest and kept so that their JSON does not change.
+OffsetTime = Annotated[
+    datetime, PlainSerializer(datetime.isoformat, return_type=str, when_used="json")
+]
 
 
 def _unset(value: Any) -> bool:

@@ -122,7 +122,7 @@ async def _decide(rt: Runtime, spec: DecisionStep) -> StepLog:
         waiting = await list_approvals(session, who, status="pending")
     if not waiting:
         raise StepFailed(f"nothing waits for {spec.by}'s decision")
-    approval_id = waiting[0]["approval_id"]
+    approval_id = waiting[0].approval_id
     view = await decide_approval(rt, who, approval_id, decision=spec.decision, note=spec.note)
     return StepLog(
         "decide",
@@ -130,7 +130,7 @@ async def _decide(rt: Runtime, spec: DecisionStep) -> StepLog:
             "approval_id": approval_id,
             "by": spec.by,
             "decision": spec.decision,
-            "status": view.get("status"),
+            "status": str(view.status),
         },
     )
 

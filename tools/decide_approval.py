@@ -8,15 +8,16 @@ approval is ``NotFound``.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.approval.service import get_approval, trip_summary
+from core.approval.views import ApprovalView
 from core.booking.on_approval import decide_approval
 from core.errors import NotFound
 from core.idempotency import IdempotencyContext
-from core.models import Booking
+from core.models import OPEN_STEP_STATUSES, ApprovalStatus, Booking
 from core.money import Money
 from tools.base import Effect, Offer, ToolContext, ToolSpec, run_once
 from tools.views import MoneyOut, amount_text, trip_label
@@ -53,31 +54,27 @@ class DecideApprovalOutput(BaseModel):
     message: str
 
 
-def _outcome(view: dict[str, Any]) -> DecideApprovalOutput:
-    booking = view["booking"]
-    status = str(view["status"])
-    open_steps = [s for s in view["steps"] if s["status"] in ("pending", "escalated")]
-    nxt = str(open_steps[0]["role"]) if status == "pending" and open_steps else None
-    traveler = booking["traveler"]["name"] or booking["traveler"]["id"]
-    if status == "pending":
+def _outcome(view: ApprovalView) -> DecideApprovalOutput:
+    booking = view.booking
+    status = str(view.status)
+    open_steps = [s for s in view.steps if s.status in OPEN_STEP_STATUSES]
+    nxt = open_steps[0].role if view.status == ApprovalStatus.PENDING and open_steps else None
+    traveler = booking.traveler.name or booking.traveler.id
+    if view.status == ApprovalStatus.PENDING:
         message = f"Approved your step; it now waits on the {nxt}." if nxt else "Recorded."
-    elif status == "approved":
-        message = (
-            f"Approved. {traveler}'s booking {booking['booking_id']} is now {booking['status']}."
-        )
-    elif status == "rejected":
-        message = (
-            f"Rejected. {traveler} is told; booking {booking['booking_id']} is {booking['status']}."
-        )
+    elif view.status == ApprovalStatus.APPROVED:
+        message = f"Approved. {traveler}'s booking {booking.booking_id} is now {booking.status}."
+    elif view.status == ApprovalStatus.REJECTED:
+        message = f"Rejected. {traveler} is told; booking {booking.booking_id} is {booking.status}."
     else:
         message = f"The approval is {status}."
     return DecideApprovalOutput(
-        approval_id=view["approval_id"],
+        approval_id=view.approval_id,
         status=status,
-        booking_id=booking["booking_id"],
-        booking_status=str(booking["status"]),
+        booking_id=booking.booking_id,
+        booking_status=str(booking.status),
         traveler=traveler,
-        amount=Money.model_validate(view["amount"]),
+        amount=view.amount,
         next_approver_role=nxt,
         message=message,
     )
@@ -105,7 +102,7 @@ async def describe(ctx: ToolContext, data: DecideApprovalInput) -> str:
             raise NotFound(f"Approval {wf.id} not found")
         summary = await trip_summary(session, booking)
     what = "rebooking" if str(wf.subject) == "rebook" else "trip"
-    name = summary["traveler"]["name"] or summary["traveler"]["id"]
+    name = summary.traveler.name or summary.traveler.id
     amount = amount_text(Money.of(wf.amount_minor, wf.currency))
     line = f"{data.decision.title()} {name}'s {what} {trip_label(summary)}, {amount}"
     if data.note.strip():

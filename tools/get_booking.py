@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.booking.service import get_booking
 from core.disruption.suggestions import list_suggestions
-from core.money import Money
+from core.views import iso_z
 from tools.base import Effect, ToolContext, ToolSpec
 from tools.views import BookingOut, MoneyOut, PolicyOut, booking_out
 
@@ -46,27 +46,27 @@ async def run(ctx: ToolContext, data: GetBookingInput) -> GetBookingOutput:
         booking = await get_booking(session, ctx.caller, data.booking_id.strip())
         out = await booking_out(session, booking)
         found = (
-            await list_suggestions(session, ctx.caller, booking.id)
+            (await list_suggestions(session, ctx.caller, booking.id)).suggestions
             if out.disruption is not None
-            else {"suggestions": []}
+            else []
         )
     suggestions = [
         SuggestionOut(
             option=n,
-            offer_id=s["offer_id"],
-            summary=s["summary"],
-            depart_at=s["depart_at"],
-            stops=int(s["stops"]),
-            total=Money.model_validate(s["total"]),
-            fare_difference=Money.model_validate(s["fare_difference"]),
+            offer_id=s.offer_id,
+            summary=s.summary,
+            depart_at=iso_z(s.depart_at),
+            stops=s.stops,
+            total=s.total,
+            fare_difference=s.fare_difference,
             policy=PolicyOut(
-                status=str(s["policy"]["status"]),
-                violations=[str(v) for v in s["policy"]["violations"]],
+                status=str(s.policy.status),
+                violations=list(s.policy.violations),
             ),
-            needs_approval=bool(s["needs_approval"]),
-            seats_left=int(s["seats_left"]),
+            needs_approval=s.needs_approval,
+            seats_left=s.seats_left,
         )
-        for n, s in enumerate(found["suggestions"][:MAX_SUGGESTIONS], start=1)
+        for n, s in enumerate(found[:MAX_SUGGESTIONS], start=1)
     ]
     return GetBookingOutput(**out.model_dump(), suggestions=suggestions)
 

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.approval.service import list_approvals
-from core.money import Money
+from core.views import iso_z
 from tools.base import Effect, Offer, ToolContext, ToolSpec
 from tools.views import MoneyOut, trip_label
 
@@ -52,19 +52,19 @@ async def run(ctx: ToolContext, data: ListApprovalsInput) -> ListApprovalsOutput
     return ListApprovalsOutput(
         approvals=[
             ApprovalItem(
-                approval_id=item["approval_id"],
-                status=str(item["status"]),
-                what=str(item["subject"]),
-                booking_id=item["booking"]["booking_id"],
-                traveler=item["booking"]["traveler"]["name"] or item["booking"]["traveler"]["id"],
-                trip=trip_label(item["booking"]),
-                hotels=list(item["booking"].get("hotels") or []),
-                amount=Money.model_validate(item["amount"]),
-                reasons=[str(r) for r in item["reasons"]],
-                your_role=str(item["step"]["role"]),
-                your_step=str(item["step"]["status"]),
-                due_at=item.get("due_at"),
-                deadline=item.get("deadline"),
+                approval_id=item.approval_id,
+                status=str(item.status),
+                what=str(item.subject),
+                booking_id=item.booking.booking_id,
+                traveler=item.booking.traveler.name or item.booking.traveler.id,
+                trip=trip_label(item.booking),
+                hotels=list(item.booking.hotels),
+                amount=item.amount,
+                reasons=list(item.reasons),
+                your_role=item.step.role,
+                your_step=str(item.step.status),
+                due_at=None if item.due_at is None else iso_z(item.due_at),
+                deadline=iso_z(item.deadline),
             )
             for item in items
         ]

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.approval.views import TripSummary
 from core.booking.views import BookingView, FlightSegmentView, HotelSegmentView, booking_view
 from core.catalogue.hubs import hubs
 from core.clock import utc
@@ -310,12 +311,12 @@ def amount_text(money: Money) -> str:
     return money_text(money.minor(), money.currency)
 
 
-def trip_label(summary: dict[str, Any]) -> str:
+def trip_label(summary: TripSummary) -> str:
     """``JFK→LHR 18–22 Dec`` from a core ``trip_summary``."""
-    start, end = summary.get("start_date"), summary.get("end_date")
+    start, end = summary.start_date, summary.end_date
     when = ""
     if start and end and start != end:
-        when = day_range(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+        when = day_range(start, end)
     elif start:
-        when = spoken_day(dt.date.fromisoformat(start))
-    return " ".join(p for p in (summary.get("route") or "", when) if p)
+        when = spoken_day(start)
+    return " ".join(p for p in (summary.route, when) if p)

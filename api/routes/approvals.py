@@ -18,10 +18,10 @@ from api.auth import CallerDep
 from api.deps import IdempotencyKey, RuntimeDep
 from api.problems import idempotent_response, problem_responses
 from core.approval.service import approval_view, get_approval, list_approvals
+from core.approval.views import ApprovalItemView, ApprovalView
 from core.booking.on_approval import decide_approval
 from core.idempotency import IdempotencyContext, run_idempotent
 from core.models import StepStatus
-from core.money import Money
 
 router = APIRouter(
     prefix="/v1/approvals", tags=["approvals"], responses=problem_responses(401, 422, 500)
@@ -62,61 +62,8 @@ class ListStatus(StrEnum):
     SKIPPED = StepStatus.SKIPPED.value
 
 
-class TripSummaryOut(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-    booking_id: str
-    status: str
-    traveler: dict[str, str]
-    route: str
-    start_date: str | None = None
-    end_date: str | None = None
-    total: Money
-
-
-class StepOut(BaseModel):
-    ordinal: int
-    role: str = Field(examples=["manager"])
-    approver_id: str
-    status: str = Field(examples=["pending"])
-    due_at: str | None = None
-    decided_by: str | None = None
-    decided_at: str | None = None
-    note: str | None = None
-    escalated_to: str | None = None
-    escalated_at: str | None = None
-
-
-class ApprovalOut(BaseModel):
-    """A workflow with its steps; `booking.status` shows where the booking got to."""
-
-    model_config = ConfigDict(extra="allow")
-
-    approval_id: str = Field(examples=["AP-7Q2M4X9K"])
-    status: str = Field(examples=["pending"])
-    subject: str = Field(examples=["booking"])
-    booking: TripSummaryOut
-    amount: Money
-    reasons: list[str]
-    deadline: str | None = None
-    steps: list[StepOut]
-
-
-class ApprovalItemOut(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-    approval_id: str
-    status: str
-    step: StepOut
-    due_at: str | None = None
-    deadline: str | None = None
-    booking: TripSummaryOut
-    amount: Money
-    reasons: list[str]
-
-
 class ApprovalListOut(BaseModel):
-    approvals: list[ApprovalItemOut]
+    approvals: list[ApprovalItemView]
 
 
 @router.get("", summary="Approvals waiting on me", response_model=ApprovalListOut)
@@ -130,23 +77,23 @@ async def list_my_approvals(
         ),
     ] = ListStatus.PENDING,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> dict[str, Any]:
+) -> ApprovalListOut:
     """The approval steps assigned (or escalated) to the caller, with the trip summary
     (traveller, route, dates, total), the policy reasons and when each is due."""
     async with runtime.db.uow(write=False) as session:
         items = await list_approvals(session, caller, status=str(status.value), limit=limit)
-    return {"approvals": items}
+    return ApprovalListOut(approvals=items)
 
 
 @router.get(
     "/{approval_id}",
     summary="Get an approval workflow",
-    response_model=ApprovalOut,
+    response_model=ApprovalView,
     responses=problem_responses(404),
 )
 async def read_approval(
     approval_id: ApprovalId, runtime: RuntimeDep, caller: CallerDep
-) -> dict[str, Any]:
+) -> ApprovalView:
     """A workflow the caller takes part in; anything else is 404 (its existence is not revealed)."""
     async with runtime.db.uow(write=False) as session:
         return await approval_view(session, await get_approval(session, caller, approval_id))
@@ -155,7 +102,7 @@ async def read_approval(
 @router.post(
     "/{approval_id}/decision",
     summary="Approve or reject",
-    response_model=ApprovalOut,
+    response_model=ApprovalView,
     responses={
         200: {
             "description": "Decided. After the last approval the booking is confirmed and paid; "
@@ -186,7 +133,7 @@ async def decide(
         view = await decide_approval(
             runtime, caller, approval_id, decision=body.decision.value, note=body.note
         )
-        return 200, view
+        return 200, view.model_dump(mode="json")
 
     result = await run_idempotent(
         runtime,

@@ -21,6 +21,7 @@ from core.booking.cancel import cancel_booking
 from core.booking.rebook import rebook_booking
 from core.booking.views import BookingView, RebookView
 from core.disruption.suggestions import list_suggestions
+from core.disruption.views import SuggestionsView
 from core.idempotency import IdempotencyContext, run_idempotent
 from core.models import BookingStatus, ChangeStatus
 
@@ -53,14 +54,6 @@ class RebookRequest(BaseModel):
         max_length=80,
         description="A flight offer id from a search or from the booking's suggestions.",
     )
-
-
-class SuggestionsOut(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-    booking_id: str
-    disruption: dict[str, Any] | None
-    suggestions: list[dict[str, Any]]
 
 
 @router.post(
@@ -150,12 +143,12 @@ async def rebook(
 @router.get(
     "/{booking_id}/suggestions",
     summary="Rebooking suggestions of a disrupted booking",
-    response_model=SuggestionsOut,
+    response_model=SuggestionsView,
     responses=problem_responses(404),
 )
 async def suggestions(
     booking_id: BookingId, runtime: RuntimeDep, caller: CallerDep
-) -> dict[str, Any]:
+) -> SuggestionsView:
     """Ranked alternatives (within policy first, then earliest arrival, then price) for
     the booking's open disruption, with live seat counts; empty when none is open.
     Choose one with `POST /v1/bookings/{id}/rebook` and its `segment_id` and `offer_id`."""

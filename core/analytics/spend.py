@@ -22,6 +22,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.analytics.views import (
+    DepartmentSpend,
+    DestinationCount,
+    PolicyCompliance,
+    SpendSummary,
+    TravelerSpend,
+)
 from core.errors import Forbidden, ValidationFailed
 from core.identity import Caller
 from core.models import (
@@ -35,7 +42,7 @@ from core.models import (
     Segment,
     User,
 )
-from core.money import money_json
+from core.money import Money
 from core.search.flights import CO2_KG_PER_KM
 
 if TYPE_CHECKING:
@@ -76,8 +83,8 @@ async def _scope(session: AsyncSession, caller: Caller) -> list[str] | None:
 
 async def spend_summary(
     session: AsyncSession, caller: Caller, *, period: str, now: datetime
-) -> dict[str, Any]:
-    """The summary as JSON-ready data (money as ``{amount, currency}``)."""
+) -> SpendSummary:
+    """The spend of the bookings confirmed in ``period`` up to ``now``, as the caller may see it."""
     days = period_days(period)
     scope = await _scope(session, caller)
     since = now - timedelta(days=days)
@@ -125,35 +132,39 @@ async def spend_summary(
 
     destinations, co2 = await _trips(session, [b.id for b, _ in rows])
 
-    def money(minor: int) -> dict[str, str]:
-        return money_json(minor, currency)
+    def money(minor: int) -> Money:
+        return Money.of(minor, currency)
 
     count = len(rows)
-    return {
-        "period": period,
-        "from": since.isoformat(),
-        "to": now.isoformat(),
-        "scope": "organization" if scope is None else "reports",
-        "bookings": count,
-        "total_spend": money(total),
-        "spend_by_department": [
-            {"department": name, "spend": money(v["amount"]), "trips": v["trips"]}
+    return SpendSummary(
+        period=period,
+        from_=since,
+        to=now,
+        scope="organization" if scope is None else "reports",
+        bookings=count,
+        total_spend=money(total),
+        spend_by_department=[
+            DepartmentSpend(department=name, spend=money(v["amount"]), trips=v["trips"])
             for name, v in sorted(by_department.items(), key=lambda kv: (-kv[1]["amount"], kv[0]))
         ],
-        "spend_by_traveler": [
-            {**{k: v for k, v in t.items() if k != "amount"}, "spend": money(t["amount"])}
+        spend_by_traveler=[
+            TravelerSpend(
+                traveler_id=t["traveler_id"],
+                name=t["name"],
+                department=t["department"],
+                trips=t["trips"],
+                spend=money(t["amount"]),
+            )
             for t in sorted(by_traveller.values(), key=lambda t: (-t["amount"], t["traveler_id"]))
         ],
-        "policy_compliance": {
-            "green": green,
-            "total": count,
-            "rate": round(green / count, 4) if count else None,
-        },
-        "top_destinations": [
-            {"city": city, "trips": n} for city, n in destinations.most_common(TOP_N)
+        policy_compliance=PolicyCompliance(
+            green=green, total=count, rate=round(green / count, 4) if count else None
+        ),
+        top_destinations=[
+            DestinationCount(city=city, trips=n) for city, n in destinations.most_common(TOP_N)
         ],
-        "co2_kg_by_cabin": dict(sorted(co2.items())),
-    }
+        co2_kg_by_cabin=dict(sorted(co2.items())),
+    )
 
 
 async def _trips(
@@ -211,7 +222,7 @@ async def _trips(
     return destinations, {cabin: round(kg) for cabin, kg in co2.items()}
 
 
-async def cached_spend_summary(rt: Runtime, caller: Caller, *, period: str) -> dict[str, Any]:
+async def cached_spend_summary(rt: Runtime, caller: Caller, *, period: str) -> SpendSummary:
     """:func:`spend_summary` behind the short-TTL cache (correct without one)."""
     period_days(period)  # refuse a bad period before touching the cache
     now = rt.clock.now()
@@ -220,10 +231,10 @@ async def cached_spend_summary(rt: Runtime, caller: Caller, *, period: str) -> d
         key = f"analytics:summary:{caller.org_id}:org:{period}:{now:%Y%m%d%H%M}"
     cached = await rt.cache.get(key)
     if isinstance(cached, dict):
-        return cached
+        return SpendSummary.model_validate(cached)
     async with rt.db.uow(write=False) as session:
         summary = await spend_summary(session, caller, period=period, now=now)
-    await rt.cache.set(key, summary, rt.settings.analytics_cache_ttl_seconds)
+    await rt.cache.set(key, summary.model_dump(mode="json"), rt.settings.analytics_cache_ttl_seconds)
     return summary
 
 

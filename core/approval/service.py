@@ -25,13 +25,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit, outbox
+from core.approval.views import (
+    ApprovalItemView,
+    ApprovalView,
+    StepView,
+    TravelerRef,
+    TripSummary,
+)
 from core.clock import utc
 from core.config import Settings
 from core.errors import (
@@ -61,8 +68,9 @@ from core.models import (
     StepStatus,
     User,
 )
-from core.money import format_money, money_json
+from core.money import Money, format_money
 from core.orgchart import ORG_WIDE_ROLES, report_ids
+from core.policy.views import PolicySummary
 from core.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -279,7 +287,7 @@ def _when(dt: datetime) -> str:
     return f"{utc(dt):%a %d %b %H:%M} UTC"
 
 
-async def trip_summary(session: AsyncSession, booking: Booking) -> dict[str, Any]:
+async def trip_summary(session: AsyncSession, booking: Booking) -> TripSummary:
     """What an approver needs to judge a trip: who, where, when, how much."""
     traveler = await session.get(User, booking.traveler_id)
     segments = (
@@ -288,7 +296,7 @@ async def trip_summary(session: AsyncSession, booking: Booking) -> dict[str, Any
         )
     ).all()
     stops: list[str] = []
-    dates: list[str] = []
+    dates: list[date] = []
     hotels: list[str] = []
     for seg in segments:
         if seg.kind == SegmentKind.FLIGHT and seg.flight_id is not None:
@@ -298,29 +306,29 @@ async def trip_summary(session: AsyncSession, booking: Booking) -> dict[str, Any
             if not stops or stops[-1] != flight.origin:
                 stops.append(flight.origin)
             stops.append(flight.destination)
-            dates.append(flight.date.isoformat())
+            dates.append(flight.date)
         elif seg.hotel_id is not None:
             hotel = await session.get(Hotel, seg.hotel_id)
             if hotel is not None:
                 hotels.append(f"{hotel.name}, {hotel.city}")
             if seg.check_in is not None:
-                dates.append(seg.check_in.isoformat())
+                dates.append(seg.check_in)
             if seg.check_out is not None:
-                dates.append(seg.check_out.isoformat())
+                dates.append(seg.check_out)
     route = "→".join(stops) if stops else (hotels[0] if hotels else "")
-    return {
-        "booking_id": booking.id,
-        "status": booking.status,
-        "traveler": {"id": booking.traveler_id, "name": traveler.name if traveler else ""},
-        "route": route,
-        "hotels": hotels,
-        "start_date": min(dates) if dates else None,
-        "end_date": max(dates) if dates else None,
-        "total": money_json(booking.total_minor, booking.currency),
-    }
+    return TripSummary(
+        booking_id=booking.id,
+        status=booking.status,
+        traveler=TravelerRef(id=booking.traveler_id, name=traveler.name if traveler else ""),
+        route=route,
+        hotels=hotels,
+        start_date=min(dates) if dates else None,
+        end_date=max(dates) if dates else None,
+        total=Money.of(booking.total_minor, booking.currency),
+    )
 
 
-async def _summary_of(session: AsyncSession, wf: ApprovalWorkflow) -> dict[str, Any]:
+async def _summary_of(session: AsyncSession, wf: ApprovalWorkflow) -> TripSummary:
     booking = await session.get(Booking, wf.booking_id)
     assert booking is not None
     return await trip_summary(session, booking)
@@ -346,26 +354,27 @@ def _reasons(wf: ApprovalWorkflow) -> list[str]:
     return reasons
 
 
-def _trip_phrase(summary: dict[str, Any], wf: ApprovalWorkflow) -> str:
-    parts = [p for p in (summary["route"], summary["start_date"]) if p]
+def _trip_phrase(summary: TripSummary, wf: ApprovalWorkflow) -> str:
+    start = summary.start_date.isoformat() if summary.start_date else ""
+    parts = [p for p in (summary.route, start) if p]
     parts.append(format_money(wf.amount_minor, wf.currency))
     what = "rebooking of" if wf.subject == ApprovalSubject.REBOOK else "trip"
-    return f"{summary['traveler']['name']}'s {what} {wf.booking_id} ({', '.join(parts)})"
+    return f"{summary.traveler.name}'s {what} {wf.booking_id} ({', '.join(parts)})"
 
 
-def step_view(step: ApprovalStep) -> dict[str, Any]:
-    return {
-        "ordinal": step.ordinal,
-        "role": step.role,
-        "approver_id": step.approver_id,
-        "status": step.status,
-        "due_at": _iso(step.due_at),
-        "decided_by": step.decided_by,
-        "decided_at": _iso(step.decided_at),
-        "note": step.note,
-        "escalated_to": step.escalated_to,
-        "escalated_at": _iso(step.escalated_at),
-    }
+def step_view(step: ApprovalStep) -> StepView:
+    return StepView(
+        ordinal=step.ordinal,
+        role=step.role,
+        approver_id=step.approver_id,
+        status=step.status,
+        due_at=step.due_at,
+        decided_by=step.decided_by,
+        decided_at=step.decided_at,
+        note=step.note,
+        escalated_to=step.escalated_to,
+        escalated_at=step.escalated_at,
+    )
 
 
 async def _steps(session: AsyncSession, workflow_id: str) -> list[ApprovalStep]:
@@ -381,28 +390,28 @@ async def _steps(session: AsyncSession, workflow_id: str) -> list[ApprovalStep]:
     )
 
 
-async def approval_view(session: AsyncSession, wf: ApprovalWorkflow) -> dict[str, Any]:
+async def approval_view(session: AsyncSession, wf: ApprovalWorkflow) -> ApprovalView:
     """The workflow with its steps and the trip it is about."""
     booking = await session.get(Booking, wf.booking_id, populate_existing=True)
     assert booking is not None
-    return {
-        "approval_id": wf.id,
-        "status": wf.status,
-        "subject": wf.subject,
-        "subject_id": wf.subject_id,
-        "booking": await trip_summary(session, booking),
-        "amount": money_json(wf.amount_minor, wf.currency),
-        "reasons": _reasons(wf),
-        "approvals_required": list(wf.policy.get("approvals_required", [])),
-        "requested_by": wf.requested_by,
-        "current_step": wf.current_step,
-        "deadline": _iso(wf.deadline),
-        "decided_by": wf.decided_by,
-        "note": wf.note,
-        "created_at": _iso(wf.created_at),
-        "finished_at": _iso(wf.finished_at),
-        "steps": [step_view(s) for s in await _steps(session, wf.id)],
-    }
+    return ApprovalView(
+        approval_id=wf.id,
+        status=wf.status,
+        subject=wf.subject,
+        subject_id=wf.subject_id,
+        booking=await trip_summary(session, booking),
+        amount=Money.of(wf.amount_minor, wf.currency),
+        reasons=_reasons(wf),
+        approvals_required=list(wf.policy.get("approvals_required", [])),
+        requested_by=wf.requested_by,
+        current_step=wf.current_step,
+        deadline=wf.deadline,
+        decided_by=wf.decided_by,
+        note=wf.note,
+        created_at=wf.created_at,
+        finished_at=wf.finished_at,
+        steps=[step_view(s) for s in await _steps(session, wf.id)],
+    )
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -446,7 +455,7 @@ def _still_wanted() -> ColumnElement[bool]:
 
 async def list_approvals(
     session: AsyncSession, caller: Caller, *, status: str = "pending", limit: int = 50
-) -> list[dict[str, Any]]:
+) -> list[ApprovalItemView]:
     """The approval steps assigned (or escalated) to the caller.
 
     ``pending``: exactly the steps waiting on the caller now, soonest due first.
@@ -481,27 +490,24 @@ async def list_approvals(
             stmt = stmt.where(ApprovalStep.status == status)
         stmt = stmt.order_by(ApprovalWorkflow.created_at.desc(), ApprovalStep.id.desc())
     rows = (await session.execute(stmt.limit(limit))).all()
-    items: list[dict[str, Any]] = []
+    items: list[ApprovalItemView] = []
     for step, wf in rows:
         booking = await session.get(Booking, wf.booking_id)
         assert booking is not None
         items.append(
-            {
-                "approval_id": wf.id,
-                "status": wf.status,
-                "subject": wf.subject,
-                "subject_id": wf.subject_id,
-                "step": step_view(step),
-                "due_at": _iso(step.due_at),
-                "deadline": _iso(wf.deadline),
-                "booking": await trip_summary(session, booking),
-                "amount": money_json(wf.amount_minor, wf.currency),
-                "reasons": _reasons(wf),
-                "policy": {
-                    "status": wf.policy.get("status"),
-                    "violations": [v.get("message") for v in wf.policy.get("violations", [])],
-                },
-            }
+            ApprovalItemView(
+                approval_id=wf.id,
+                status=wf.status,
+                subject=wf.subject,
+                subject_id=wf.subject_id,
+                step=step_view(step),
+                due_at=step.due_at,
+                deadline=wf.deadline,
+                booking=await trip_summary(session, booking),
+                amount=Money.of(wf.amount_minor, wf.currency),
+                reasons=_reasons(wf),
+                policy=PolicySummary.of(wf.policy),
+            )
         )
     return items
 
@@ -976,7 +982,7 @@ async def cancel_orphaned(session: AsyncSession, *, now: datetime, limit: int = 
                 "approval_id": wf.id,
                 "booking_id": wf.booking_id,
                 "notify": list(dict.fromkeys(waiting_on)),
-                "message": f"{_trip_phrase(summary, wf)} is {summary['status']}; no approval needed any more.",
+                "message": f"{_trip_phrase(summary, wf)} is {summary.status}; no approval needed any more.",
             },
             at=now,
         )

@@ -16,7 +16,6 @@ leaves it empty and :func:`run_expiries` (the approval expiry job) tells it agai
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from core.approval.service import (
     Finished,
@@ -28,6 +27,7 @@ from core.approval.service import (
     mark_settled,
     unsettled,
 )
+from core.approval.views import ApprovalView
 from core.booking import rebook, saga
 from core.errors import CoreError
 from core.identity import Caller
@@ -79,7 +79,7 @@ async def settle(rt: Runtime, done: Finished) -> bool:
 
 async def decide_approval(
     rt: Runtime, caller: Caller, approval_id: str, *, decision: str, note: str | None = None
-) -> dict[str, Any]:
+) -> ApprovalView:
     """Decide, commit, then (if the workflow ended) run the booking's next step.
 
     Returns the workflow view; its ``booking.status`` shows where the booking got to

@@ -367,13 +367,13 @@ async def _sold_out(
         )
     async with rt.db.uow(write=False) as session:
         try:
-            nexts = await list_suggestions(session, caller, booking_id)
+            nexts = (await list_suggestions(session, caller, booking_id)).suggestions
         except NotFound:
-            nexts = {"suggestions": []}
+            nexts = []
     return SoldOut(
         f"{exc.detail}: that flight has no seat left for you. "
-        + ("Here are the next options." if nexts["suggestions"] else "Search for another flight."),
-        suggestions=nexts["suggestions"][:3],
+        + ("Here are the next options." if nexts else "Search for another flight."),
+        suggestions=[s.model_dump(mode="json") for s in nexts[:3]],
     )
 
 

@@ -15,6 +15,7 @@ from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.disruption.views import DisruptionFacts
 from core.models import (
     Booking,
     BookingChange,
@@ -108,12 +109,10 @@ class RefundView(Money):
     status: Literal["pending", "refunded"]
 
 
-class DisruptionView(View):
-    disruption_id: str
-    kind: FlightStatus = Field(description="cancelled or delayed.")
-    delay_minutes: int
-    segment_id: str = Field(description="The disrupted flight segment.")
-    suggestions: str = Field(description="Where the rebooking suggestions are listed.")
+class DisruptionView(DisruptionFacts):
+    """The booking's open disruption, and where its rebooking suggestions are listed."""
+
+    suggestions: str = Field(examples=["/v1/bookings/BK-7Q2M4X/suggestions"])
 
 
 # -- the booking -------------------------------------------------------------------------

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking.access import load_visible_booking
-from core.clock import utc
+from core.disruption.views import ListedDisruption, SuggestionsView, SuggestionView
 from core.identity import Caller
 from core.models import (
     Disruption,
@@ -18,13 +16,10 @@ from core.models import (
     Suggestion,
     SuggestionStatus,
 )
-from core.money import money_json
+from core.money import Money
 from core.policy.engine import PolicyStatus
+from core.policy.views import PolicySummary
 from core.search.offers import FlightOfferRef, parse_offer_id
-
-
-def _iso(value: Any) -> str:
-    return str(utc(value).isoformat().replace("+00:00", "Z"))
 
 
 async def _seats_left(session: AsyncSession, offer_id: str) -> int:
@@ -40,31 +35,28 @@ async def _seats_left(session: AsyncSession, offer_id: str) -> int:
     return max(0, min((int(r[0]) for r in rows), default=0))
 
 
-def suggestion_view(s: Suggestion, seats_left: int) -> dict[str, Any]:
-    return {
-        "suggestion_id": s.id,
-        "rank": s.rank,
-        "offer_id": s.offer_id,
-        "segment_id": s.segment_id,
-        "summary": s.summary,
-        "depart_at": _iso(s.depart_at),
-        "arrive_at": _iso(s.arrive_at),
-        "stops": s.stops,
-        "total": money_json(s.price_minor, s.currency),
-        "fare_difference": money_json(s.fare_difference_minor, s.currency),
-        "policy": {
-            "status": s.policy_status,
-            "violations": [v.get("message") for v in s.policy.get("violations", [])],
-        },
+def suggestion_view(s: Suggestion, seats_left: int) -> SuggestionView:
+    return SuggestionView(
+        suggestion_id=s.id,
+        rank=s.rank,
+        offer_id=s.offer_id,
+        segment_id=s.segment_id,
+        summary=s.summary,
+        depart_at=s.depart_at,
+        arrive_at=s.arrive_at,
+        stops=s.stops,
+        total=Money.of(s.price_minor, s.currency),
+        fare_difference=Money.of(s.fare_difference_minor, s.currency),
+        policy=PolicySummary.of(s.policy, status=s.policy_status),
         # What choosing it means (core.booking.rebook): at once, or an approval first.
-        "needs_approval": s.policy_status != PolicyStatus.GREEN or s.fare_difference_minor > 0,
-        "seats_left": seats_left,
-    }
+        needs_approval=s.policy_status != PolicyStatus.GREEN or s.fare_difference_minor > 0,
+        seats_left=seats_left,
+    )
 
 
 async def list_suggestions(
     session: AsyncSession, caller: Caller, booking_id: str
-) -> dict[str, Any]:
+) -> SuggestionsView:
     """The open disruption of a booking the caller may see, with its open suggestions
     that still have seats for the booking's passengers, best first."""
     booking = await load_visible_booking(session, caller, booking_id)
@@ -75,7 +67,7 @@ async def list_suggestions(
         .limit(1)
     )
     if disruption is None:
-        return {"booking_id": booking.id, "disruption": None, "suggestions": []}
+        return SuggestionsView(booking_id=booking.id, disruption=None, suggestions=[])
     rows = (
         await session.scalars(
             select(Suggestion)
@@ -85,19 +77,19 @@ async def list_suggestions(
     ).all()
     segment = await session.get(Segment, disruption.segment_id)
     needed = segment.quantity if segment is not None else 1
-    views = []
+    views: list[SuggestionView] = []
     for row in rows:
         seats = await _seats_left(session, row.offer_id)
         if seats >= needed:
             views.append(suggestion_view(row, seats))
-    return {
-        "booking_id": booking.id,
-        "disruption": {
-            "disruption_id": disruption.id,
-            "kind": disruption.kind,
-            "delay_minutes": disruption.delay_minutes,
-            "segment_id": disruption.segment_id,
-            "created_at": _iso(disruption.created_at),
-        },
-        "suggestions": views,
-    }
+    return SuggestionsView(
+        booking_id=booking.id,
+        disruption=ListedDisruption(
+            disruption_id=disruption.id,
+            kind=disruption.kind,
+            delay_minutes=disruption.delay_minutes,
+            segment_id=disruption.segment_id,
+            created_at=disruption.created_at,
+        ),
+        suggestions=views,
+    )

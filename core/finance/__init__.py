@@ -2,7 +2,6 @@
 
 from core.finance.exceptions import (
     FINANCE_ROLES,
-    exception_view,
     list_exceptions,
     record_exception,
     require_finance,
@@ -13,7 +12,6 @@ from core.finance.reconcile import ReconcileStats, invoice_lines, reconcile
 __all__ = [
     "FINANCE_ROLES",
     "ReconcileStats",
-    "exception_view",
     "invoice_lines",
     "list_exceptions",
     "reconcile",

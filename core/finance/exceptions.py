@@ -61,23 +61,6 @@ async def record_exception(
     return added is not None
 
 
-def exception_view(row: ReconciliationException) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "kind": row.kind,
-        "source": row.source,
-        "booking_id": row.booking_id,
-        "segment_id": row.segment_id,
-        "reference": row.reference,
-        "expected_minor": row.expected_minor,
-        "actual_minor": row.actual_minor,
-        "currency": row.currency,
-        "detail": row.detail,
-        "created_at": row.created_at,
-        "resolved_at": row.resolved_at,
-    }
-
-
 async def list_exceptions(
     session: AsyncSession,
     caller: Caller,

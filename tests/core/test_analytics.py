@@ -19,6 +19,7 @@ from core.models import Booking
 from core.runtime import Runtime
 from tests.conftest import requires_redis
 from tests.core.booking_world import AVA, GUS, MIA, World, build_world
+from tests.factories import as_json
 
 FIN = Caller(user_id="fin", org_id="acme", role="finance")
 VICTOR = Caller(user_id="victor", org_id="acme", role="vp_finance")
@@ -59,7 +60,7 @@ def money(amount: str) -> dict[str, str]:
 
 async def summary(rt: Runtime, caller: Caller, period: str = "30d") -> dict[str, Any]:
     async with rt.db.uow(write=False) as s:
-        return await spend_summary(s, caller, period=period, now=rt.clock.now())
+        return as_json(await spend_summary(s, caller, period=period, now=rt.clock.now()))
 
 
 async def test_finance_sees_the_whole_organization(runtime, trips):
@@ -135,19 +136,19 @@ async def test_answers_are_cached_per_scope_and_minute(runtime, clock, trips):
     cache = DictCache()
     rt = dataclasses.replace(runtime, cache=cache)
 
-    first = await cached_spend_summary(rt, FIN, period="30d")
+    first = as_json(await cached_spend_summary(rt, FIN, period="30d"))
     async with rt.db.uow() as s:
         await s.execute(
             update(Booking).where(Booking.id == trips["mia_trip"]).values(total_minor=1)
         )
     # Same minute, same scope: the cached answer (finance and VP Finance share it).
-    assert await cached_spend_summary(rt, VICTOR, period="30d") == first
+    assert as_json(await cached_spend_summary(rt, VICTOR, period="30d")) == first
     assert cache.ttls == [rt.settings.analytics_cache_ttl_seconds]
     # A manager's view is cached on its own.
-    assert (await cached_spend_summary(rt, MIA, period="30d"))["total_spend"] == money("890.01")
+    assert as_json(await cached_spend_summary(rt, MIA, period="30d"))["total_spend"] == money("890.01")
     # Next minute: fresh.
     clock.advance(timedelta(minutes=1))
-    assert (await cached_spend_summary(rt, FIN, period="30d"))["total_spend"] == money("890.01")
+    assert as_json(await cached_spend_summary(rt, FIN, period="30d"))["total_spend"] == money("890.01")
 
 
 async def test_without_a_cache_every_answer_is_fresh(runtime, trips):
@@ -157,18 +158,18 @@ async def test_without_a_cache_every_answer_is_fresh(runtime, trips):
         await s.execute(
             update(Booking).where(Booking.id == trips["mia_trip"]).values(total_minor=1)
         )
-    assert (await cached_spend_summary(rt, FIN, period="30d"))["total_spend"] == money("890.01")
+    assert as_json(await cached_spend_summary(rt, FIN, period="30d"))["total_spend"] == money("890.01")
 
 
 @requires_redis
 async def test_redis_caches_the_summary(runtime, trips):
     assert isinstance(runtime.cache, RedisCache)
-    first = await cached_spend_summary(runtime, FIN, period="30d")
+    first = as_json(await cached_spend_summary(runtime, FIN, period="30d"))
     async with runtime.db.uow() as s:
         await s.execute(
             update(Booking).where(Booking.id == trips["mia_trip"]).values(total_minor=1)
         )
-    assert await cached_spend_summary(runtime, FIN, period="30d") == first
+    assert as_json(await cached_spend_summary(runtime, FIN, period="30d")) == first
     ttl = await runtime.redis.ttl(
         f"cache:analytics:summary:acme:org:30d:{runtime.clock.now():%Y%m%d%H%M}"
     )

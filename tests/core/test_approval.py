@@ -179,11 +179,11 @@ async def test_full_chain_ends_confirmed_and_captured(runtime, trip, seats, chai
         for _r, other in chain:
             async with runtime.db.uow(write=False) as s:
                 mine = await list_approvals(s, other, status="pending")
-            assert [i["approval_id"] for i in mine] == ([approval_id] if other is approver else [])
+            assert [i.approval_id for i in mine] == ([approval_id] if other is approver else [])
         requested = await events(runtime, "approval.requested")
         assert requested[-1]["notify"] == [approver.user_id]
         assert requested[-1]["step"] == n
-        view = await decide_approval(runtime, approver, approval_id, decision="approve", note="ok")
+        view = as_json(await decide_approval(runtime, approver, approval_id, decision="approve", note="ok"))
         if n < len(chain):
             assert view["status"] == "pending"
             assert view["booking"]["status"] == "pending_approval"
@@ -237,8 +237,10 @@ async def test_reject_mid_chain_cancels_releases_and_tells_the_traveller(runtime
     await decide_approval(runtime, MIA, approval_id, decision="approve")
     with pytest.raises(ValidationFailed):
         await decide_approval(runtime, VICTOR, approval_id, decision="reject", note="  ")
-    view = await decide_approval(
-        runtime, VICTOR, approval_id, decision="reject", note="Fly economy, it is a 7h day flight"
+    view = as_json(
+        await decide_approval(
+            runtime, VICTOR, approval_id, decision="reject", note="Fly economy, it is a 7h day flight"
+        )
     )
     assert view["status"] == "rejected"
     assert view["booking"]["status"] == "cancelled"
@@ -283,7 +285,7 @@ async def test_out_of_order_wrong_approver_other_org_and_twice(runtime):
     with pytest.raises(ValidationFailed):
         await decide_approval(runtime, VICTOR, approval_id, decision="maybe")
     # An admin may decide any open step of the organization.
-    view = await decide_approval(runtime, ADMIN, approval_id, decision="approve", note="cover")
+    view = as_json(await decide_approval(runtime, ADMIN, approval_id, decision="approve", note="cover"))
     assert view["steps"][1]["decided_by"] == "admin"
     assert view["booking"]["status"] == "confirmed"
     with pytest.raises(ApprovalAlreadyDecided):
@@ -346,7 +348,7 @@ async def test_an_admin_cannot_approve_a_trip_they_booked(runtime):
     view = as_json(await confirm_booking(runtime, ADMIN, booking.id))
     with pytest.raises(Forbidden):
         await decide_approval(runtime, ADMIN, view["approval_id"], decision="approve")
-    view = await decide_approval(runtime, MIA, view["approval_id"], decision="approve")
+    view = as_json(await decide_approval(runtime, MIA, view["approval_id"], decision="approve"))
     assert view["booking"]["status"] == "confirmed"
 
 
@@ -374,13 +376,13 @@ async def test_overdue_step_is_escalated_once_to_the_approvers_manager(runtime, 
         step = await s.scalar(select(ApprovalStep).where(ApprovalStep.workflow_id == approval_id))
         assert (step.status, step.escalated_to) == ("escalated", "victor")
         # Still waiting on Mia, and now also on Victor.
-        assert [i["approval_id"] for i in await list_approvals(s, MIA)] == [approval_id]
-        assert [i["approval_id"] for i in await list_approvals(s, VICTOR)] == [approval_id]
+        assert [i.approval_id for i in await list_approvals(s, MIA)] == [approval_id]
+        assert [i.approval_id for i in await list_approvals(s, VICTOR)] == [approval_id]
     escalated = await events(runtime, "approval.escalated")
     assert len(escalated) == 1
     assert escalated[0]["notify"] == ["victor"]
     assert "Mia" in escalated[0]["message"]
-    view = await decide_approval(runtime, VICTOR, approval_id, decision="approve")
+    view = as_json(await decide_approval(runtime, VICTOR, approval_id, decision="approve"))
     assert view["booking"]["status"] == "confirmed"
 
 
@@ -429,7 +431,7 @@ async def test_a_crash_after_the_last_approval_is_settled_by_the_job(runtime, cl
         raise RuntimeError("process died")
 
     monkeypatch.setattr(saga, "resume_after_approval", crash)
-    view = await decide_approval(runtime, MIA, approval_id, decision="approve")
+    view = as_json(await decide_approval(runtime, MIA, approval_id, decision="approve"))
     assert (view["status"], view["booking"]["status"]) == ("approved", "pending_approval")
     monkeypatch.undo()
     assert await run_expiries(runtime) == 0
@@ -470,7 +472,7 @@ async def test_rebook_workflow_is_settled_through_the_rebook_module(runtime, mon
         calls.append((rebook_id, approved, note))
 
     monkeypatch.setattr(rebook, "on_approval_decided", on_approval_decided)
-    view = await decide_approval(runtime, MIA, approval_id, decision="approve", note="fine")
+    view = as_json(await decide_approval(runtime, MIA, approval_id, decision="approve", note="fine"))
     assert view["subject"] == "rebook"
     assert view["amount"] == {"amount": "500.00", "currency": "USD"}
     assert calls == [("CH-1", True, "fine")]

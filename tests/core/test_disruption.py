@@ -151,7 +151,7 @@ async def test_cancelled_flight_with_many_travellers(runtime):
         bid = bookings[caller.user_id]
         assert (await booking(runtime, bid)).status == "requires_attention"
         async with runtime.db.uow(write=False) as s:
-            listed = await list_suggestions(s, caller, bid)
+            listed = as_json(await list_suggestions(s, caller, bid))
         assert listed["disruption"]["kind"] == "cancelled"
         numbers = [sg["summary"].split(" JFK")[0] for sg in listed["suggestions"]]
         # Earliest arrival first (all green): BA 121, BA 119, then the one-stops via Boston
@@ -185,7 +185,7 @@ async def test_choosing_a_cheaper_suggestion_confirms_at_once_without_a_fee(runt
     bid = await confirmed(runtime, AVA, (flight_offer_id(w.long_inv["economy"].id), 1))
     await _post(runtime, _message())
     async with runtime.db.uow(write=False) as s:
-        listed = await list_suggestions(s, AVA, bid)
+        listed = as_json(await list_suggestions(s, AVA, bid))
     choice = next(
         sg for sg in listed["suggestions"] if sg["offer_id"] == flight_offer_id(last_seat)
     )
@@ -217,7 +217,7 @@ async def test_a_dearer_suggestion_goes_to_approval(runtime):
 
 async def _listed(rt, caller, bid):
     async with rt.db.uow(write=False) as s:
-        return await list_suggestions(s, caller, bid)
+        return as_json(await list_suggestions(s, caller, bid))
 
 
 async def test_two_travellers_race_for_the_last_seat(runtime):

@@ -1,0 +1,72 @@
+"""How reconciliation exceptions and invoice lines read (``/v1/finance/…``)."""
+
+from __future__ import annotations
+
+from core.models import ExceptionKind, InvoiceLine, ReconciliationException, SegmentKind
+from core.money import Money
+from core.views import OffsetTime, View
+
+
+class ExceptionView(View):
+    """Something finance must look at: what we expected, what the other side has."""
+
+    id: int
+    kind: ExceptionKind
+    source: str
+    booking_id: str | None
+    segment_id: str | None
+    reference: str
+    expected: Money | None
+    actual: Money | None
+    detail: str
+    created_at: OffsetTime
+    resolved_at: OffsetTime | None
+
+    @classmethod
+    def of(cls, row: ReconciliationException) -> ExceptionView:
+        currency = row.currency
+
+        def money(minor: int | None) -> Money | None:
+            return Money.of(minor, currency) if minor is not None and currency else None
+
+        return cls(
+            id=row.id,
+            kind=row.kind,
+            source=row.source,
+            booking_id=row.booking_id,
+            segment_id=row.segment_id,
+            reference=row.reference,
+            expected=money(row.expected_minor),
+            actual=money(row.actual_minor),
+            detail=row.detail,
+            created_at=row.created_at,
+            resolved_at=row.resolved_at,
+        )
+
+
+class InvoiceLineView(View):
+    """A reconciled, finalized charge: one per booked segment."""
+
+    id: int
+    booking_id: str
+    segment_id: str
+    kind: SegmentKind
+    description: str
+    supplier: str | None
+    locator: str | None
+    amount: Money
+    finalized_at: OffsetTime
+
+    @classmethod
+    def of(cls, row: InvoiceLine) -> InvoiceLineView:
+        return cls(
+            id=row.id,
+            booking_id=row.booking_id,
+            segment_id=row.segment_id,
+            kind=row.kind,
+            description=row.description,
+            supplier=row.supplier,
+            locator=row.locator,
+            amount=Money.of(row.amount_minor, row.currency),
+            finalized_at=row.finalized_at,
+        )
