@@ -797,3 +797,33 @@ async def test_a_name_the_caller_may_not_book_for_gets_a_no_not_a_booking_of_the
     # The caller says the trip is theirs: the same choice, in their own name.
     assert await d.say("book it for me") == "<confirm confirm_booking>"
     assert "traveler_id" not in d.backend.last("reserve")
+
+
+# ---------------------------------------------------------------- policy_threshold_question
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("how much can a trip cost before the executive has to approve it?", "15,000"),
+        ("above what amount does the VP need to approve?", "10,000"),
+        ("what's the approval threshold for my boss?", "5,000"),
+        ("at what point does a trip need the CFO to sign it off?", "10,000"),
+    ],
+)
+async def test_at_what_cost_someone_approves_is_a_policy_question(text: str, says: str) -> None:
+    assert understand(text, NOW).intent == Intent.POLICY
+    d = Dialogue()
+    reply = await d.say(text)
+    assert d.backend.names() == ["get_policy"]
+    first = reply.split("\n")[0]
+    assert says in first  # the role asked about comes first, with its own threshold
+    assert all(f"{n},000.00 USD" in reply for n in (5, 10, 15))  # then every step
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["anything over the limit waiting for me to approve?", "what do I need to sign off on?"],
+)
+def test_asking_what_waits_is_still_the_queue(text: str) -> None:
+    assert understand(text, NOW).intent == Intent.APPROVALS

@@ -32,6 +32,8 @@ class PolicyAsk:
     minutes: int | None = None  # a flight length said ("a 7h flight")
     amount_major: float | None = None  # an amount of money said
     per_night: bool = False  # the amount is a nightly rate
+    roles: tuple[str, ...] = ()  # approval roles named ("the VP Finance", "my boss")
+    threshold: bool = False  # asks at what trip cost someone must approve
 
 
 def _money(rules: PolicyRules, minor: int) -> str:
@@ -84,6 +86,8 @@ def answer(ask: PolicyAsk, out: GetPolicyOutput) -> str:
         return _chains_answer(rules)
     if ask.amount_major is not None:
         return _approval_answer(rules, ask)
+    if ask.threshold:
+        return _threshold_answer(rules, ask)
     if re.search(
         r"\bahead\b|\badvance\b|\bnotice\b|\blast[- ]minute\b|\bweek out\b"
         r"|\b(?:days?|a week|weeks?) (?:before|out|early)\b|\bshort notice\b",
@@ -311,6 +315,23 @@ def _thresholds_text(rules: PolicyRules) -> str:
         lines.append(f"- Trips over {_money(rules, t.over_minor)} {also}need {_who(t.role)}.")
     lines.append(f"- Any 🟠 amber item needs {_approver(rules)}.")
     return "\n".join(lines)
+
+
+def _threshold_answer(rules: PolicyRules, ask: PolicyAsk) -> str:
+    """At what trip cost someone must approve: the role named first ("the VP Finance
+    signs off on trips over 10,000.00 USD"), then every step."""
+    steps = "Approvals under the travel policy:\n" + _thresholds_text(rules)
+    named = sorted(
+        (t for t in rules.approval_thresholds if t.role in ask.roles), key=lambda t: t.over_minor
+    )
+    if not named:
+        return steps
+    first = named[0]
+    who = _who(first.role)
+    return (
+        f"{who[:1].upper()}{who[1:]} must approve trips that cost over "
+        f"{_money(rules, first.over_minor)} in total.\n\n{steps}"
+    )
 
 
 def _approval_answer(rules: PolicyRules, ask: PolicyAsk) -> str:

@@ -57,6 +57,8 @@ def _ask(u: Understanding) -> PolicyAsk:
         minutes=asks.flight_minutes(u.text),
         amount_major=said.major if said else None,
         per_night=bool(said and said.per_night),
+        roles=asks.approver_roles(u.text),
+        threshold=asks.is_threshold_question(u.text),
     )
 
 

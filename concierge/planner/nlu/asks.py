@@ -39,6 +39,10 @@ class _Tables:
     bulk: re.Pattern[str]
     override_reply: str
     slang: tuple[tuple[re.Pattern[str], str], ...]
+    threshold: re.Pattern[str]
+    threshold_approval: re.Pattern[str]
+    threshold_queue: re.Pattern[str]
+    roles: tuple[tuple[str, re.Pattern[str]], ...]
 
 
 def _any(patterns: list[str], *, bounded: bool = True) -> re.Pattern[str]:
@@ -69,6 +73,10 @@ def tables() -> _Tables:
             (re.compile(rf"\b(?:{'|'.join(map(re.escape, spellings))})\b"), str(word))
             for word, spellings in raw["slang"].items()
         ),
+        threshold=_any(raw["approval_threshold"]["cues"]),
+        threshold_approval=_any(raw["approval_threshold"]["approval"]),
+        threshold_queue=_any(raw["approval_threshold"]["queue"]),
+        roles=tuple((str(role), _any(words)) for role, words in raw["approver_roles"].items()),
     )
 
 
@@ -124,6 +132,24 @@ def is_policy_question(text: str) -> bool:
         and bool(tables().policy.search(low))
         and bool(tables().policy_subjects.search(low))
     )
+
+
+def is_threshold_question(text: str) -> bool:
+    """A question about the trip cost at which someone must approve ("at what trip cost
+    does the VP sign off?", "what's the approval threshold for my manager?")."""
+    low = plain(text)
+    t = tables()
+    return (
+        is_question(text)
+        and bool(t.threshold.search(low) and t.threshold_approval.search(low))
+        and not t.threshold_queue.search(low)
+    )
+
+
+def approver_roles(text: str) -> tuple[str, ...]:
+    """The approval roles a message names ("the VP Finance", "my boss"), as role ids."""
+    low = plain(text)
+    return tuple(role for role, pattern in tables().roles if pattern.search(low))
 
 
 _SENTENCES: Final = re.compile(r"(?<=[.!?])\s+")

@@ -429,6 +429,12 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         u.intent = Intent.UNSUPPORTED
         u.unsupported = unsupported
         return u
+    if asks.is_threshold_question(clean):
+        # "At what trip cost does the VP Finance need to sign off?": the policy's
+        # thresholds, not the requests waiting (nor a decision on one).
+        u.intent = Intent.POLICY
+        u.topic = clean
+        return u
     if (
         _APPROVALS_LISTING.search(low)
         and not (u.person or u.booking_id or _APPROVAL_ID.search(clean))
