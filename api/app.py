@@ -31,6 +31,7 @@ from api.routes import (
     finance,
     health,
     openai_compat,
+    profiles,
     search,
     threads,
     webhooks_flight,
@@ -138,6 +139,7 @@ def create_app(
     app.include_router(threads.router)
     app.include_router(openai_compat.router)
     app.include_router(approvals.router)
+    app.include_router(profiles.router)
     app.include_router(changes.router)
     app.include_router(webhooks_flight.router)
     app.include_router(tool_routes.router)

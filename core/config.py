@@ -6,10 +6,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_PATH = Path("var") / "concierge.db"
+DEFAULT_PII_KEY_FILE = Path("var") / "pii.key"
 
 
 def normalize_database_url(url: str) -> str:
@@ -82,6 +83,12 @@ class Settings(BaseSettings):
     agent_recursion_limit: int = 25  # graph steps per turn (agent + tools = 2 per round)
     turn_lock_lease_ms: int = 300_000  # a turn holds its thread at most this long
     turn_lock_wait_ms: int = 15_000  # a second turn waits this long, then TURN_IN_PROGRESS
+    # Personal data at rest (core/travellers/crypto.py): 32 urlsafe-base64 bytes. Required in
+    # production; development generates one into pii_key_file, test derives a fixed one.
+    pii_key: SecretStr | None = None
+    # Older keys, comma-separated, still accepted for decryption after a rotation.
+    pii_previous_keys: SecretStr | None = None
+    pii_key_file: Path = DEFAULT_PII_KEY_FILE
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
@@ -90,6 +97,11 @@ class Settings(BaseSettings):
     @classmethod
     def _normalize(cls, value: str) -> str:
         return normalize_database_url(value)
+
+    @field_validator("pii_key", "pii_previous_keys")
+    @classmethod
+    def _blank_key_is_none(cls, value: SecretStr | None) -> SecretStr | None:
+        return value if value is not None and value.get_secret_value().strip() else None
 
     @field_validator("redis_url")
     @classmethod

@@ -150,3 +150,67 @@ class ApproverNotFound(CoreError):
     code = "APPROVER_NOT_FOUND"
     status = 409
     title = "Nobody in the organization can approve this"
+
+
+# Traveller profiles (core.travellers). Each names the offending ``field``; none ever
+# repeats the value it refused (it may be a passport or loyalty number).
+
+
+class InvalidName(ValidationFailed):
+    code = "INVALID_NAME"
+    title = "Invalid name"
+
+
+class InvalidDate(ValidationFailed):
+    code = "INVALID_DATE"
+    title = "Invalid date"
+
+
+class InvalidSeatPreference(ValidationFailed):
+    code = "INVALID_SEAT_PREFERENCE"
+    title = "Unknown seat preference"
+
+
+class InvalidEmail(ValidationFailed):
+    code = "INVALID_EMAIL"
+    title = "Invalid e-mail address"
+
+
+class InvalidPhone(ValidationFailed):
+    code = "INVALID_PHONE"
+    title = "Invalid phone number"
+
+
+class InvalidCountry(ValidationFailed):
+    code = "INVALID_COUNTRY"
+    title = "Unknown country code"
+
+
+class InvalidDocument(ValidationFailed):
+    code = "INVALID_DOCUMENT"
+    title = "Invalid travel document"
+
+
+class InvalidDocumentNumber(ValidationFailed):
+    code = "INVALID_DOCUMENT_NUMBER"
+    title = "Invalid document number"
+
+
+class DocumentExpired(ValidationFailed):
+    code = "DOCUMENT_EXPIRED"
+    title = "The travel document has expired"
+
+
+class InvalidLoyaltyNumber(ValidationFailed):
+    code = "INVALID_LOYALTY_NUMBER"
+    title = "Invalid loyalty number"
+
+
+class UnknownAirline(ValidationFailed):
+    code = "UNKNOWN_AIRLINE"
+    title = "Unknown airline"
+
+
+class InvalidKnownTravellerNumber(ValidationFailed):
+    code = "INVALID_KNOWN_TRAVELLER_NUMBER"
+    title = "Invalid known-traveller number"

@@ -23,6 +23,7 @@ from core.payment.stripe_gateway import StripeGateway
 from core.supplier.base import Supplier
 from core.supplier.resilience import ResilientSupplier
 from core.supplier.simulated import SimulatedSupplier
+from core.travellers.crypto import PiiCipher, pii_cipher
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ class Runtime:
     cache: Any
     payments: PaymentGateway
     suppliers: dict[str, Supplier]
+    #: Encrypts personal numbers at rest (core.travellers.crypto).
+    pii: PiiCipher
     redis: Any | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -66,6 +69,9 @@ def build_runtime(
     payments: PaymentGateway | None = None,
     suppliers: dict[str, Supplier] | None = None,
 ) -> Runtime:
+    """Everything a process needs. Raises ``PiiKeyMissing`` in production without
+    ``CONCIERGE_PII_KEY``: the API and the workers refuse to start."""
+    pii = pii_cipher(settings)
     clock = clock or SystemClock()
     db = db or Database(settings.database_url)
     redis = None
@@ -104,5 +110,6 @@ def build_runtime(
         cache=cache,
         payments=payments,
         suppliers=suppliers,
+        pii=pii,
         redis=redis,
     )

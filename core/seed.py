@@ -23,6 +23,8 @@ from core.identity import hash_token
 from core.models import Organization, Role, User
 from core.policy.rules import acme_default, default_rules
 from core.policy.service import get_rules, get_rules_version, set_rules
+from core.travellers.crypto import PiiCipher, pii_cipher
+from core.travellers.service import DocumentChange, ProfileChanges, apply_changes
 
 
 class DemoModeRefused(CoreError):
@@ -84,9 +86,48 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 )
 
 DEMO_PREFERENCES: dict[str, dict[str, Any]] = {
-    "ava": {"seat": "aisle", "meal": "vegetarian"},
-    "mia": {"seat": "window"},
-    "gus": {"seat": "aisle"},
+    "ava": {"meal": "vegetarian"},
+}
+
+
+@dataclass(frozen=True)
+class DemoPassport:
+    country: str
+    number: str
+    years_valid: int  # from the seeding day, so a demo passport is never expired
+    nationality: str | None = None
+
+
+@dataclass(frozen=True)
+class DemoProfile:
+    """Plausible, invented travel details (555-01xx phone numbers are reserved for fiction)."""
+
+    born: str
+    phone: str
+    seat: str
+    passports: tuple[DemoPassport, ...]
+    loyalty: tuple[tuple[str, str], ...] = ()
+    known_traveller_number: str | None = None
+
+
+DEMO_PROFILES: dict[str, DemoProfile] = {
+    "erin": DemoProfile("1975-03-08", "+1 212 555 0101", "aisle",
+                        (DemoPassport("US", "561204873", 6),), (("AA", "7XK42M9"),), "TT7K4M29Q"),
+    "victor": DemoProfile("1979-11-21", "+1 212 555 0102", "aisle",
+                          (DemoPassport("ES", "PAF318274", 3), DemoPassport("US", "548830216", 4)),
+                          (("UA", "HP482913"),)),
+    "fin": DemoProfile("1990-06-02", "+1 212 555 0103", "none",
+                       (DemoPassport("GB", "533817264", 5),), (("BA", "44019283"),)),
+    "mia": DemoProfile("1986-09-14", "+1 212 555 0104", "window",
+                       (DemoPassport("US", "572094118", 7),),
+                       (("BA", "31847720"), ("DL", "9274018356")), "98317465"),
+    "ava": DemoProfile("1992-04-27", "+1 212 555 0105", "aisle",
+                       (DemoPassport("US", "547819302", 8),),
+                       (("AA", "8JW2M71"), ("BA", "40918263")), "TT4F2K9QX"),
+    "admin": DemoProfile("1983-01-30", "+1 212 555 0106", "none",
+                         (DemoPassport("US", "590028461", 2),)),
+    "gus": DemoProfile("1988-07-19", "+1 312 555 0107", "aisle",
+                       (DemoPassport("CZ", "41827736", 3),), (("UA", "KN730552"),)),
 }
 
 
@@ -137,6 +178,35 @@ async def _upsert_user(session: AsyncSession, spec: DemoUser, *, domain: str, no
     return created
 
 
+async def _upsert_profile(
+    session: AsyncSession, spec: DemoUser, cipher: PiiCipher, *, today: date, now: datetime
+) -> None:
+    """Through the same validation as every change: demo data is held to the rules too."""
+    profile = DEMO_PROFILES[spec.id]
+    given, _, family = spec.name.partition(" ")
+    user = await session.get(User, spec.id)
+    assert user is not None
+    changes = ProfileChanges(
+        given_name=given,
+        family_name=family,
+        date_of_birth=profile.born,
+        phone=profile.phone,
+        seat_preference=profile.seat,
+        known_traveller_number=profile.known_traveller_number,
+        loyalty=dict(profile.loyalty),
+        documents=[
+            DocumentChange(
+                issuing_country=p.country,
+                number=p.number,
+                nationality=p.nationality or p.country,
+                expires_on=today.replace(year=today.year + p.years_valid, day=min(today.day, 28)).isoformat(),
+            )
+            for p in profile.passports
+        ],
+    )
+    await apply_changes(session, cipher, user, changes, now=now, actor_id="seed")
+
+
 async def _ensure_policies(session: AsyncSession, now: datetime) -> dict[str, int]:
     """Acme gets its documented policy, Globex the default; rewritten only if changed."""
     versions: dict[str, int] = {}
@@ -182,6 +252,10 @@ async def seed_demo(
     policy_versions = await _ensure_policies(session, now)
     catalogue = await seed_catalogue(session, today=today, days_ahead=days_ahead, hubs=hubs)
     await session.flush()
+    # After the catalogue: loyalty numbers name its airlines.
+    cipher = pii_cipher(settings)
+    for user_spec in DEMO_USERS:
+        await _upsert_profile(session, user_spec, cipher, today=today, now=now)
 
     return {
         "orgs": [{"id": o.id, "name": o.name, "currency": o.currency} for o in DEMO_ORGS],
@@ -206,6 +280,7 @@ async def seed_demo(
 
 __all__ = [
     "DEMO_ORGS",
+    "DEMO_PROFILES",
     "DEMO_USERS",
     "DemoModeRefused",
     "demo_token",

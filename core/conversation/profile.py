@@ -1,6 +1,8 @@
 """The traveller profile: who the caller is, their company, their manager, and whom
-they may book for. The one place that reads it; the agent's prompt and the
-``get_traveler_profile`` tool both go through ``traveller_profile``."""
+they may book for — and, when asked, their travel details (legal names, seat
+preference, loyalty, documents; every number masked, from ``core.travellers``).
+The one place that reads it; the agent's prompt and the ``get_traveler_profile``
+tool both go through ``traveller_profile``."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from core.errors import NotFound
 from core.identity import Caller
 from core.models import Organization, User
 from core.orgchart import report_ids
+from core.travellers.service import PersonalProfile, personal_profile
 
 
 @dataclass(frozen=True)
@@ -36,13 +39,16 @@ class TravellerProfile:
     preferences: dict[str, Any] = field(default_factory=dict)
     #: People this caller may book for besides themselves (only when asked for).
     can_book_for: list[Person] = field(default_factory=list)
+    #: Travel details, numbers masked (only when asked for).
+    personal: PersonalProfile | None = None
 
 
 async def find_traveller_profile(
-    session: AsyncSession, caller: Caller, *, reports: int = 0
+    session: AsyncSession, caller: Caller, *, reports: int = 0, personal: bool = False
 ) -> TravellerProfile | None:
     """The caller's profile, or ``None`` if their user or organization row is gone.
-    ``reports`` > 0 also lists up to that many people they may book for, by name."""
+    ``reports`` > 0 also lists up to that many people they may book for, by name;
+    ``personal`` adds the travel details (masked)."""
     user = await session.get(User, caller.user_id)
     org = await session.get(Organization, caller.org_id)
     if user is None or org is None or user.org_id != caller.org_id:
@@ -72,14 +78,15 @@ async def find_traveller_profile(
         else None,
         preferences=dict(user.preferences or {}),
         can_book_for=people,
+        personal=await personal_profile(session, user) if personal else None,
     )
 
 
 async def traveller_profile(
-    session: AsyncSession, caller: Caller, *, reports: int = 0
+    session: AsyncSession, caller: Caller, *, reports: int = 0, personal: bool = False
 ) -> TravellerProfile:
     """``find_traveller_profile`` or ``NotFound``."""
-    profile = await find_traveller_profile(session, caller, reports=reports)
+    profile = await find_traveller_profile(session, caller, reports=reports, personal=personal)
     if profile is None:
         raise NotFound("Your profile was not found")
     return profile

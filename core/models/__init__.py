@@ -61,6 +61,13 @@ from core.models.ops_events import (
     StripeEventStatus,
 )
 from core.models.org import Organization, PolicyDocument, Role, User
+from core.models.traveller import (
+    DocumentType,
+    LoyaltyMembership,
+    SeatPreference,
+    TravelDocument,
+    TravellerDetails,
+)
 
 __all__ = [
     "OPEN_STEP_STATUSES",
@@ -79,6 +86,7 @@ __all__ = [
     "ChangeStatus",
     "Disruption",
     "DisruptionStatus",
+    "DocumentType",
     "ExceptionKind",
     "FareInventory",
     "FeedEvent",
@@ -93,6 +101,7 @@ __all__ = [
     "IdempotencyStatus",
     "InvoiceLine",
     "JobLease",
+    "LoyaltyMembership",
     "NotificationDelivery",
     "Organization",
     "OutboxEvent",
@@ -104,6 +113,7 @@ __all__ = [
     "ReviewItem",
     "Role",
     "RoomInventory",
+    "SeatPreference",
     "Segment",
     "SegmentKind",
     "SegmentStatus",
@@ -114,6 +124,8 @@ __all__ = [
     "SuggestionStatus",
     "SupplierReservation",
     "Thread",
+    "TravelDocument",
+    "TravellerDetails",
     "TurnUsage",
     "User",
 ]

@@ -6,6 +6,7 @@ If this fails after a model change, write a revision:
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import AsyncIterator
@@ -153,3 +154,42 @@ def test_blocking_helpers_work_outside_an_event_loop(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"  # the sync spelling is normalized too
     migrations.upgrade(url)
     assert migrations.current(url) == migrations.head_revision()
+
+
+async def test_0006_moves_the_seat_preference_out_of_users_preferences(empty_url: str) -> None:
+    """Data, not only schema: ``{"seat": "window"}`` in users.preferences becomes the
+    traveller's seat_preference (other preferences stay), and going back puts it back."""
+    await migrations.upgrade_async(empty_url, "0005")
+    db = Database(empty_url)
+    try:
+        async with db.engine.begin() as conn:
+            await conn.execute(text(
+                "INSERT INTO organizations (id, name, currency, payment_method, created_at)"
+                " VALUES ('acme', 'Acme', 'USD', '4242', CURRENT_TIMESTAMP)"
+            ))
+            for uid, prefs in (("ava", '{"seat": "window", "meal": "vegetarian"}'),
+                               ("mia", '{"seat": "middle"}'), ("fin", "{}")):
+                await conn.execute(
+                    text("INSERT INTO users (id, org_id, name, email, role, preferences, created_at)"
+                         " VALUES (:id, 'acme', :id, :id, 'traveler', :prefs, CURRENT_TIMESTAMP)"),
+                    {"id": uid, "prefs": prefs},
+                )
+
+        await migrations.upgrade_async(empty_url)
+
+        async with db.engine.connect() as conn:
+            seats = dict((await conn.execute(
+                text("SELECT user_id, seat_preference FROM traveller_details"))).all())
+            prefs = {uid: json.loads(p) if isinstance(p, str) else p for uid, p in
+                     (await conn.execute(text("SELECT id, preferences FROM users"))).all()}
+        assert seats == {"ava": "window", "mia": "none"}
+        assert prefs == {"ava": {"meal": "vegetarian"}, "mia": {}, "fin": {}}
+
+        await migrations.downgrade_async(empty_url, "0005")
+
+        async with db.engine.connect() as conn:
+            prefs = {uid: json.loads(p) if isinstance(p, str) else p for uid, p in
+                     (await conn.execute(text("SELECT id, preferences FROM users"))).all()}
+        assert prefs == {"ava": {"meal": "vegetarian", "seat": "window"}, "mia": {}, "fin": {}}
+    finally:
+        await db.dispose()
