@@ -12,6 +12,8 @@ from core.catalogue.network import quickest_route
 from core.errors import NotFound, ValidationFailed
 from core.policy.rules import acme_default, default_rules
 from core.search.offers import flight_offer_id, hotel_offer_id
+from core.travellers.service import DocumentChange, ProfileChanges, update_profile
+from tests.conftest import NOW
 from tests.core.booking_world import AVA, MIA
 from tools.get_policy import GetPolicyOutput, RulesOut
 from tools.registry import TOOLS, get_tool, openai_tools
@@ -366,6 +368,26 @@ async def test_profile_is_the_caller(ava, mia, gus):
     other = await call(gus, "get_traveler_profile")
     assert other["company"] == "Globex"
     assert other["can_book_for"] == []
+
+
+async def test_profile_shows_the_seat_preference_and_masked_numbers_only(runtime, ava, world):
+    async with runtime.db.uow() as session:
+        await update_profile(session, runtime.pii, AVA, "ava", ProfileChanges(
+            given_name="Ava", family_name="Patel", seat_preference="aisle",
+            known_traveller_number="TT4F2K9QX", loyalty={"BA": "40918263"},
+            documents=[DocumentChange(issuing_country="US", number="547819302",
+                                      nationality="US", expires_on="2031-06-30")],
+        ), now=NOW)
+
+    me = await call(ava, "get_traveler_profile")
+
+    assert (me["given_name"], me["family_name"], me["seat_preference"]) == ("Ava", "Patel", "aisle")
+    assert me["loyalty"] == {"BA": "•••••8263"}
+    assert me["known_traveller_number"] == "•••••K9QX"
+    assert me["documents"] == [{"type": "passport", "issuing_country": "US",
+                                "number": "•••••9302", "expires_on": "2031-06-30"}]
+    assert not {"547819302", "40918263", "TT4F2K9QX"} & set(json.dumps(me).split('"'))
+    assert "547819302" not in json.dumps(me)
 
 
 async def test_profile_takes_no_arguments(ava):

@@ -25,6 +25,19 @@ def _profile(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisi
             f"Home airport: {p.get('home_airport')}"
             + (f" ({p.get('home_city')})" if p.get("home_city") else "")
         )
+    if p.get("seat_preference") and p["seat_preference"] != "none":
+        lines.append(f"Seat preference: {p['seat_preference']}")
+    if p.get("loyalty"):
+        lines.append(
+            "Loyalty numbers: " + ", ".join(f"{a} {n}" for a, n in sorted(p["loyalty"].items()))
+        )
+    if p.get("known_traveller_number"):
+        lines.append(f"Known-traveller number: {p['known_traveller_number']}")
+    for doc in p.get("documents") or []:
+        lines.append(
+            f"Passport ({doc.get('issuing_country')}): {doc.get('number')}, "
+            f"valid until {doc.get('expires_on')}"
+        )
     if p.get("manager"):
         lines.append(f"Manager (approves your trips when needed): {p['manager'].get('name')}")
     if p.get("can_book_for"):
