@@ -113,7 +113,9 @@ async def test_a_planted_passport_number_is_found_nowhere(
     client: httpx.AsyncClient, planner_client: httpx.AsyncClient, demo: Runtime,
     model: ScriptedModel, caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.DEBUG)  # SQLAlchemy then logs every statement and its parameters
+    caplog.set_level(logging.DEBUG)
+    # SQLAlchemy keeps its own loggers at WARNING: ask for every statement and its parameters.
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine")
     answers: list[str] = []
 
     planted = await client.patch("/v1/me/profile", headers=AVA, json={
@@ -170,7 +172,8 @@ async def test_a_planted_passport_number_is_found_nowhere(
     stored = await _database_text(demo)
 
     # Positive controls: each search can find what is there.
-    assert "traveller_details" in logs, "the SQL statements are in the captured logs"
+    assert "UPDATE travel_documents SET number_token" in logs, "the SQL is in the captured logs"
+    assert "•••••0416" in logs, "with their parameters"
     assert "•••••0416" in prompts, "the masked passport reached the model"
     assert "•••••0416" in tool.text
     said = "".join(c.get("delta", "") for c in chunks(planner) if isinstance(c, dict))
