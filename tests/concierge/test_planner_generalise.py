@@ -827,3 +827,38 @@ async def test_at_what_cost_someone_approves_is_a_policy_question(text: str, say
 )
 def test_asking_what_waits_is_still_the_queue(text: str) -> None:
     assert understand(text, NOW).intent == Intent.APPROVALS
+
+
+# ---------------------------------------------------------------- trips_phrasing
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "anything lined up for me next week?",
+        "whats on my schedule",
+        "am I travelling anywhere soon?",
+        "where am I off to next?",
+        "what's next for me?",
+    ],
+)
+async def test_ones_own_plans_asked_without_a_word_for_trip_list_the_trips(text: str) -> None:
+    assert understand(text, NOW).intent == Intent.TRIPS
+    backend = FakeBackend()
+    backend.trips = [trip("BK-TEST01", "BA 101 JFK→LHR Fri 18 Dec 08:05", 450)]
+    d = Dialogue(backend=backend)
+    reply = await d.say(text)
+    assert d.backend.names() == ["list_trips"]
+    assert "BK-TEST01" in reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have something scheduled in Boston on the 9th, can you get me a flight?",
+        "what flights are coming up to London on Friday?",
+        "anything planned in the policy for hotels?",
+    ],
+)
+def test_a_request_or_a_policy_question_with_those_words_is_not_a_trips_look(text: str) -> None:
+    assert understand(text, NOW).intent != Intent.TRIPS
