@@ -862,3 +862,47 @@ async def test_ones_own_plans_asked_without_a_word_for_trip_list_the_trips(text:
 )
 def test_a_request_or_a_policy_question_with_those_words_is_not_a_trips_look(text: str) -> None:
     assert understand(text, NOW).intent != Intent.TRIPS
+
+
+# ---------------------------------------------------------------- roundtrip_same_day_return
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "after", "before"),
+    [
+        (
+            "Boston on the 9th, back to New York the same evening please",
+            D(2026, 12, 9),
+            "17:00",
+            None,
+        ),
+        (
+            "day trip to Atlanta on the 10th, coming back later that day",
+            D(2026, 12, 10),
+            None,
+            None,
+        ),
+        ("out to Miami Friday, return that afternoon", D(2026, 12, 4), "12:00", "17:00"),
+        ("JFK-BOS on Dec 11 and fly home that same day", D(2026, 12, 11), None, None),
+    ],
+)
+def test_back_that_evening_is_a_return_on_the_day_out(
+    text: str, day: date, after: str | None, before: str | None
+) -> None:
+    reading = read_dates(text, NOW)
+    assert (reading.depart, reading.ret, reading.explicit_return) == (day, day, True)
+    assert (reading.return_after, reading.return_before) == (after, before)
+
+
+def test_the_evening_of_something_else_is_still_no_return() -> None:
+    reading = read_dates("JFK to Miami on 12/18; we're at a customer event that evening", NOW)
+    assert (reading.depart, reading.ret, reading.return_after) == (D(2026, 12, 18), None, None)
+
+
+async def test_a_same_day_return_searches_both_ways_on_that_day() -> None:
+    d = Dialogue()
+    await d.say("I need to be in Boston on Friday the 11th for a meeting, flying back that evening")
+    out = d.backend.calls[0][1]
+    back = d.backend.last("search_flights")
+    assert (out["destination"], out["date"]) == ("Boston", "2026-12-11")
+    assert (back["origin"], back["date"], back["depart_after"]) == ("Boston", "2026-12-11", "17:00")

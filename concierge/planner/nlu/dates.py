@@ -723,6 +723,10 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
         reading.depart = first.first
         reading.ret = first.first + timedelta(days=_later_days(rel_return))
         reading.explicit_return = reading.relative_return = True
+        part = rel_return.group("part")
+        if part and part != "day" and not (reading.return_after or reading.return_before):
+            # "back that evening": the part of the day is the return's (no context here)
+            reading.return_after, reading.return_before = _window(f"in the {part}")
         return _sane_length(reading)
     if relative and first.last is None and len(mentions) == 1:
         # "a meeting on the 9th, I need to get there the night before"
@@ -1011,8 +1015,14 @@ def _flexible(
 
 
 _REL_RETURN = re.compile(
-    r"\b(?:back|return(?:ing)?|fly(?:ing)? home|head(?:ing)? home|home)\s+(?:on\s+)?(?:the\s+)?"
+    r"\b(?:back|return(?:ing)?|fly(?:ing)? home|head(?:ing)? home|home)"
+    # "fly back to Chicago that evening": the place flown back to may stand in between
+    r"(?:\s+(?:home\s+)?to\s+(?!the\b|that\b|same\b)[a-z][\w.'-]*(?:\s+[a-z][\w.'-]*){0,2}?(?=\s+(?:on\s+|in\s+|by\s+)?(?:the\s+)?(?:same|that|later|next|following)\b))?"
+    r"\s+(?:on\s+)?(?:the\s+)?"
     r"(?:(?P<next>next|following)\s+(?:day|morning|afternoon|evening|night)|day after|same day"
+    # the day of the outbound: "back that evening", "home the same night", "later that day"
+    r"|(?P<same>(?:same|that(?:\s+same)?)\s+(?P<part>day|morning|afternoon|evening|night)"
+    r"|later (?:that|the same) day)"
     r"|(?P<in>in\s+)?(?P<n>\d|one|two|three|four|five|six|seven|a couple of|a few|an?)"
     r"\s+(?P<u>days?|nights?|weeks?|fortnights?)"
     r"(?(in)|\s+(?:later|after(?!\s+(?:that|the|my|our|\d))))"
@@ -1022,7 +1032,7 @@ _NIGHT_AFTER = re.compile(r"\s+night\b")
 
 
 def _later_days(m: re.Match[str]) -> int:
-    if m.group(0).endswith("same day"):
+    if m.group(0).endswith("same day") or m.group("same"):
         return 0
     if m.group("wk"):
         return 7
