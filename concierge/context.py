@@ -30,7 +30,7 @@ from langchain_core.messages import (
 
 import prompts
 from concierge.tokens import TokenCounter, content_text
-from core.money import money_text
+from core.money import format_money, money_figure, read_money
 from core.policy.render import role_label
 from core.policy.rules import PolicyRules, cabin_label
 
@@ -94,9 +94,9 @@ def policy_brief(rules: PolicyRules) -> str:
         lines.append(f"- Booked fewer than {rules.advance_purchase_days} days ahead: amber.")
     # The currency once for the whole line: the caps are read as a list of numbers.
     caps = ", ".join(
-        f"{cap.city} {_amount(cap.nightly_cap_minor, cur)}" for cap in rules.hotel_caps.cities
+        f"{cap.city} {money_figure(cap.nightly_cap_minor, cur)}" for cap in rules.hotel_caps.cities
     )
-    default_cap = _amount(rules.hotel_caps.default_nightly_cap_minor, cur)
+    default_cap = money_figure(rules.hotel_caps.default_nightly_cap_minor, cur)
     lines.append(
         f"- Hotel caps per night ({cur}): {caps + '; ' if caps else ''}elsewhere {default_cap}; "
         "over cap amber."
@@ -109,18 +109,13 @@ def policy_brief(rules: PolicyRules) -> str:
         )
     thresholds = sorted(rules.approval_thresholds, key=lambda t: t.over_minor)
     approvals = [
-        f"over {_amount(t.over_minor, cur)} {cur} {role_label(t.role)}" for t in thresholds
+        f"over {money_figure(t.over_minor, cur)} {cur} {role_label(t.role)}" for t in thresholds
     ]
     approvals.append(f"any amber item {role_label(rules.amber_requires)}")
     lines.append("- Approvals: " + "; ".join(approvals) + ".")
     return "\n".join(lines)
 
 
-def _amount(minor: int, currency: str) -> str:
-    """``500000, "USD"`` → ``"5,000"``; cents only when there are some."""
-    text = money_text(minor, currency).removesuffix(f" {currency}")
-    whole, _, cents = text.partition(".")
-    return whole if not cents.strip("0") else text
 
 
 def _minutes_range(low: int, high: int | None) -> str:
@@ -222,9 +217,8 @@ def _shared(parent: dict[str, Any], items: Any) -> dict[str, str]:
 
 def _money(value: Any) -> str | None:
     """``{"amount": "583.70", "currency": "USD"}`` → ``"583.70 USD"``; None for anything else."""
-    if isinstance(value, dict) and {"amount", "currency"} <= set(value):
-        return f"{value['amount']} {value['currency']}"
-    return None
+    money = read_money(value)
+    return None if money is None else format_money(money.minor(), money.currency)
 
 
 def _entity_line(item: dict[str, Any], shared: dict[str, str] | None = None) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 MINOR_DIGITS = {"JPY": 0, "KRW": 0}
 
@@ -39,9 +39,24 @@ class Money(BaseModel):
         return from_major(self.amount, self.currency)
 
 
+def read_money(value: object) -> Money | None:
+    """Money in its JSON form read back (a tool's output in a conversation, a card's
+    data); None for anything that is not money."""
+    if not isinstance(value, dict):
+        return None
+    try:
+        money = Money.model_validate(value)
+        money.minor()
+    except (ValidationError, ArithmeticError, ValueError):
+        return None
+    return money
+
+
 # One formatter per audience. JSON: ``money_json`` (the ``Money`` wire form). People:
-# ``money_text`` (grouped, for prose, cards and tables). ``format_money`` is the plain
-# form kept in error and audit messages, whose wording is part of the contract.
+# ``money_text`` (grouped, for prose, cards and tables; ``money_figure`` is its number
+# alone, for a table or a digest that names the currency once). ``format_money`` is the
+# plain form kept in error and audit messages, whose wording is part of the contract,
+# and in the model's compact digests of tool outputs.
 
 
 def money_json(amount_minor: int, currency: str) -> dict[str, str]:
@@ -53,6 +68,13 @@ def money_text(amount_minor: int, currency: str) -> str:
     """``6,120.00 USD`` — thousands separated, as people read amounts."""
     digits = minor_digits(currency)
     return f"{Decimal(to_major_str(amount_minor, currency)):,.{digits}f} {currency}"
+
+
+def money_figure(amount_minor: int, currency: str) -> str:
+    """``5,000`` (``5,000.50`` when there are cents): the grouped number without its currency."""
+    text = money_text(amount_minor, currency).removesuffix(f" {currency}")
+    whole, _, cents = text.partition(".")
+    return whole if not cents.strip("0") else text
 
 
 def format_money(amount_minor: int, currency: str) -> str:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from core.money import money_text, read_money
+
 SECTION_LIMIT = 3000
 MAX_BLOCKS = 50
 
@@ -45,6 +47,10 @@ def section(text: str) -> dict[str, Any]:
 
 
 def money(value: Any) -> str:
+    """``6,120.00 USD``: a tool's money as people read it (the chat replies write it so too)."""
+    found = read_money(value)
+    if found is not None:
+        return money_text(found.minor(), found.currency)
     if isinstance(value, dict):
         return f"{value.get('amount', '')} {value.get('currency', '')}".strip()
     return str(value or "")

@@ -6,8 +6,8 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from core.money import Money
-from tools.views import amount_text, spoken_day
+from core.money import money_text, read_money
+from tools.views import spoken_day
 
 BADGE = {"green": "🟢 in policy", "amber": "🟠 needs approval", "red": "🔴 not allowed"}
 RECOMMENDED = " · ⭐ recommended"
@@ -17,10 +17,10 @@ def money(value: Any) -> str:
     """``{"amount": "6120.00", "currency": "USD"}`` → ``6,120.00 USD``, as the tools write it."""
     if not isinstance(value, dict):
         return str(value)
-    try:
-        return amount_text(Money.model_validate(value)).strip()
-    except (ValueError, ArithmeticError):  # not a tool's money: show it as it came
+    found = read_money(value)
+    if found is None:  # not a tool's money: show it as it came
         return f"{value.get('amount', '')} {value.get('currency', '')}".strip()
+    return money_text(found.minor(), found.currency).strip()
 
 
 def clock(iso: str | None) -> str:

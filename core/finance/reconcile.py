@@ -43,6 +43,7 @@ from core.models import (
     SegmentStatus,
     SupplierReservation,
 )
+from core.money import money_text
 
 if TYPE_CHECKING:
     from core.runtime import Runtime
@@ -144,7 +145,8 @@ async def _reconcile_booking(
                     expected_minor=booking.total_minor,
                     actual_minor=total_captured,
                     currency=booking.currency,
-                    detail=f"Captured {total_captured}, the booking costs {booking.total_minor}",
+                    detail=f"Captured {money_text(total_captured, booking.currency)}, the booking costs "
+                    f"{money_text(booking.total_minor, booking.currency)}",
                 )
             )
         for p in captured:
@@ -173,7 +175,8 @@ async def _reconcile_booking(
                             expected_minor=p.captured_minor,
                             actual_minor=gateway_amount,
                             currency=p.currency,
-                            detail=f"The gateway captured {gateway_amount}, our payment says {p.captured_minor}",
+                            detail=f"The gateway captured {money_text(gateway_amount, p.currency)}, our payment "
+                            f"says {money_text(p.captured_minor, p.currency)}",
                         )
                     )
 
@@ -225,8 +228,8 @@ async def _reconcile_booking(
                     expected_minor=seg.amount_minor,
                     actual_minor=res.amount_minor,
                     currency=res.currency,
-                    detail=f"The supplier charged {res.amount_minor} for segment {seg.id}, "
-                    f"we priced it {seg.amount_minor}",
+                    detail=f"The supplier charged {money_text(res.amount_minor, res.currency)} for "
+                    f"segment {seg.id}, we priced it {money_text(seg.amount_minor, seg.currency)}",
                 )
             )
 
@@ -314,7 +317,8 @@ async def flag_orphan_supplier_charges(
             actual_minor=res.amount_minor,
             currency=res.currency,
             now=now,
-            detail=f"{res.supplier} charged {res.amount_minor} {res.currency} for {res.booking_ref} ({why})",
+            detail=f"{res.supplier} charged {money_text(res.amount_minor, res.currency)} for "
+            f"{res.booking_ref} ({why})",
         )
     return added
 
@@ -353,7 +357,7 @@ async def flag_orphan_gateway_captures(
             actual_minor=intent.amount_captured,
             currency=intent.currency,
             now=now,
-            detail=f"The gateway captured {intent.amount_captured} {intent.currency} "
+            detail=f"The gateway captured {money_text(intent.amount_captured, intent.currency)} "
             "that matches no payment of ours",
         )
     return added
@@ -391,7 +395,8 @@ async def flag_unrefunded_charges(
             actual_minor=kept,
             currency=payment.currency,
             now=now,
-            detail=f"Booking {booking.id} is {booking.status} but {kept} is still captured",
+            detail=f"Booking {booking.id} is {booking.status} but "
+            f"{money_text(kept, payment.currency)} is still captured",
         )
     return added
 

@@ -34,6 +34,7 @@ from core.errors import CoreError, Unauthorized, ValidationFailed
 from core.finance.exceptions import record_exception
 from core.models import Booking, ExceptionKind, Payment, PaymentStatus, Role, StripeEvent, User
 from core.models import StripeEventStatus as ES
+from core.money import money_text
 
 if TYPE_CHECKING:
     from core.runtime import Runtime
@@ -124,6 +125,11 @@ def _object(event: dict[str, Any]) -> dict[str, Any]:
     return obj if isinstance(obj, dict) else {}
 
 
+def _amount(minor: int, currency: str | None) -> str:
+    """An amount Stripe reported, for the exception's detail (it may omit the currency)."""
+    return money_text(minor, currency) if currency else f"{minor} (minor units, no currency)"
+
+
 def _minor(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
@@ -189,7 +195,8 @@ async def _on_intent_succeeded(
             actual_minor=received,
             currency=currency,
             now=now,
-            detail=f"Stripe captured {received} {currency} on {intent_id}, which matches no payment of ours",
+            detail=f"Stripe captured {_amount(received, currency)} on {intent_id}, which matches "
+            "no payment of ours",
         )
         return
     row.org_id = payment.org_id
@@ -221,7 +228,8 @@ async def _on_intent_succeeded(
             actual_minor=received,
             currency=payment.currency,
             now=now,
-            detail=f"Stripe captured {received}, we expected {payment.amount_minor}",
+            detail=f"Stripe captured {money_text(received, payment.currency)}, we expected "
+            f"{money_text(payment.amount_minor, payment.currency)}",
         )
 
 
@@ -243,7 +251,7 @@ async def _on_charge_refunded(
             actual_minor=refunded,
             currency=currency,
             now=now,
-            detail=f"Stripe refunded {refunded} on a charge we do not know",
+            detail=f"Stripe refunded {_amount(refunded, currency)} on a charge we do not know",
         )
         return
     row.org_id = payment.org_id
@@ -267,7 +275,8 @@ async def _on_charge_refunded(
             actual_minor=refunded,
             currency=payment.currency,
             now=now,
-            detail=f"Stripe refunded {refunded}, more than the {payment.captured_minor} captured",
+            detail=f"Stripe refunded {money_text(refunded, payment.currency)}, more than the "
+            f"{money_text(payment.captured_minor, payment.currency)} captured",
         )
 
 

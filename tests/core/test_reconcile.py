@@ -111,6 +111,9 @@ async def test_a_supplier_amount_mismatch_is_an_exception_and_blocks_invoicing(r
         "acme",
     )
     assert (exc.expected_minor, exc.actual_minor, exc.currency) == (44000, 47000, "USD")
+    # Finance reads the amounts as money, not minor units.
+    assert "charged 470.00 USD" in exc.detail
+    assert "we priced it 440.00 USD" in exc.detail
     assert await lines_of(runtime, booking_id) == []
     # Not reported twice, and the booking stays out of invoicing while it is open.
     assert (await reconcile(runtime)).exceptions == 0
@@ -130,6 +133,7 @@ async def test_a_capture_that_differs_from_the_booking_total_is_an_exception(run
     [exc] = await exceptions(runtime)
     assert (exc.kind, exc.source, exc.reference) == ("amount_mismatch", "gateway", ref)
     assert (exc.expected_minor, exc.actual_minor) == (59000, 1)
+    assert exc.detail == "The gateway captured 0.01 USD, our payment says 590.00 USD"
 
 
 async def test_orphan_supplier_and_gateway_charges_are_unknown_charges(runtime, world, clock):

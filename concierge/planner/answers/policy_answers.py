@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from core.money import money_text
+from core.money import from_major, money_text
 from core.policy.engine import approvals_for, hours_phrase
 from core.policy.render import role_label
 from core.policy.rules import Cabin, PolicyRules, Vendor, cabin_label, normalize_name
@@ -42,7 +42,7 @@ def _money(rules: PolicyRules, minor: int) -> str:
 
 
 def _minor(rules: PolicyRules, major: float) -> int:
-    return round(major * 100)  # every policy currency here has two minor digits
+    return from_major(major, rules.currency)
 
 
 def _label(cabin: str) -> str:

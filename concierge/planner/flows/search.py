@@ -15,6 +15,7 @@ from concierge.planner.nlu.picks import modifiers
 from concierge.planner.state import Offer, State, Turn
 from core.catalogue.places import lookup_place, resolve_place, served_cities
 from core.errors import ValidationFailed
+from core.money import from_major, money_text
 from tools.list_trips import ListTripsOutput
 from tools.views import spoken_day
 
@@ -454,7 +455,7 @@ def _cap_notes(cap: PriceCap, lists: list[tuple[str, list[dict[str, Any]]]]) -> 
             cheapest = min(amount_of(p) for _, p in priced)
             notes.append(
                 f"None of these {noun} is within your {label} budget "
-                f"(the cheapest is {render.money({'amount': f'{cheapest:.2f}', 'currency': currency})})."
+                f"(the cheapest is {money_text(from_major(cheapest, currency), currency)})."
             )
         elif len(fits) < len(priced):
             listed = ", ".join(str(n) for n in fits)
