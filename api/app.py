@@ -7,7 +7,7 @@ the app then uses as-is and does not close (its owner does).
 
 from __future__ import annotations
 
-import importlib
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -41,6 +41,7 @@ from api.routes import tools as tool_routes
 from api.routes.page import mount_page
 from api.slack import mount_slack
 from core.config import Settings, get_settings
+from core.jobs import start_in_process, stop_in_process
 from core.runtime import Runtime, build_runtime
 
 log = logging.getLogger(__name__)
@@ -51,24 +52,15 @@ MAX_BODY_BYTES = 64 * 1024
 class _InProcessJobs:
     """The job loop started in the lifespan (embedded mode), and how to stop it."""
 
-    def __init__(self, jobs_module: Any, task: Any) -> None:
-        self._jobs = jobs_module
+    def __init__(self, task: asyncio.Task[None]) -> None:
         self._task = task
 
     @classmethod
-    def start(cls, runtime: Runtime) -> _InProcessJobs | None:
-        # Imported lazily: the API must start (and tests run) without the jobs package.
-        try:
-            jobs = importlib.import_module("core.jobs")
-        except ModuleNotFoundError as exc:
-            if exc.name != "core.jobs":
-                raise
-            log.info("core.jobs is not available; in-process jobs not started")
-            return None
-        return cls(jobs, jobs.start_in_process(runtime))
+    def start(cls, runtime: Runtime) -> _InProcessJobs:
+        return cls(start_in_process(runtime))
 
     async def stop(self) -> None:
-        await self._jobs.stop_in_process(self._task)
+        await stop_in_process(self._task)
 
 
 def create_app(

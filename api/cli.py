@@ -20,10 +20,16 @@ import typer
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.table import Table
+from sqlalchemy.engine import make_url
 
 from core import migrations
+from core.clock import SystemClock
 from core.config import Settings, get_settings
+from core.db import Database
 from core.errors import CoreError
+from core.jobs import JobRunner, default_jobs, default_owner
+from core.runtime import build_runtime
+from core.seed import ensure_demo_allowed, seed_demo
 
 app = typer.Typer(
     name="concierge",
@@ -52,8 +58,6 @@ def _configure_logging(settings: Settings) -> None:
 
 
 def _redacted(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
     return make_url(url).render_as_string(hide_password=True)
 
 
@@ -121,10 +125,6 @@ def seed(
 
 
 async def _seed_demo(settings: Settings, days_ahead: int) -> dict[str, Any]:
-    from core.clock import SystemClock
-    from core.db import Database
-    from core.seed import ensure_demo_allowed, seed_demo
-
     ensure_demo_allowed(settings)  # before touching the database at all
     now = SystemClock().now()
     db = Database(settings.database_url)
@@ -187,7 +187,7 @@ def serve(
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
 ) -> None:
     """Run the HTTP API (uvicorn). Jobs run inside it when CONCIERGE_RUN_JOBS_IN_PROCESS is true."""
-    import uvicorn
+    import uvicorn  # loaded by the command that serves (pyproject: TID253)
 
     settings = _settings()
     _configure_logging(settings)  # so the in-process jobs' logs show next to uvicorn's
@@ -245,9 +245,6 @@ def worker(
 
 
 async def _run_worker(settings: Settings, *, once: bool) -> list[Any]:
-    from core.jobs import JobRunner, default_jobs, default_owner
-    from core.runtime import build_runtime
-
     rt = build_runtime(settings)
     runner = JobRunner(rt, default_jobs(), owner=default_owner("worker"))
     try:
@@ -382,6 +379,7 @@ def eval_(
     clock. Reports go to var/evals/<run-id>/ (results.jsonl, summary.md,
     report.html). Exits 1 when pass^1 is under the threshold.
     """
+    # Loaded by the command that runs them (pyproject: TID253).
     from evals.loader import ScenarioError, load_scenarios
     from evals.report import threshold_for, write_reports
     from evals.runner import RunConfig, run
@@ -437,7 +435,7 @@ def eval_(
 
 def _eval_app(rt: Any, agent: Any) -> Any:
     """The API on a trial's runtime and agent (module-level: worker processes pickle it)."""
-    from api.app import create_app
+    from api.app import create_app  # pyproject: TID253
 
     return create_app(runtime=rt, concierge=agent)
 

@@ -23,6 +23,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -292,8 +293,6 @@ async def pool_timeout_handler(request: Request, exc: Exception) -> ProblemRespo
 
 
 def install_problem_handlers(app: FastAPI) -> None:
-    from sqlalchemy.exc import TimeoutError as PoolTimeout
-
     app.add_exception_handler(PoolTimeout, pool_timeout_handler)
     app.add_exception_handler(CoreError, core_error_handler)
     app.add_exception_handler(StoredProblem, stored_problem_handler)

@@ -23,6 +23,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.problems import problem, problem_responses
+
 log = logging.getLogger(__name__)
 
 TOKEN_BUCKET_SCRIPT = """
@@ -168,8 +170,6 @@ class RateLimitMiddleware:
         if decision.allowed:
             await self.app(scope, receive, send)
             return
-        from api.problems import problem
-
         response = problem(
             429,
             "RATE_LIMITED",
@@ -209,8 +209,6 @@ def _limiter(scope: Scope) -> RateLimiter | None:
 
 def document_rate_limits(app: Any) -> None:
     """Declare the 429 answer in OpenAPI on every operation the middleware limits."""
-    from api.problems import problem_responses
-
     build = app.openapi
 
     def openapi() -> dict[str, Any]:

@@ -28,6 +28,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import redis.asyncio as aioredis
+
 log = logging.getLogger(__name__)
 
 DEFAULT_TTL_SECONDS = 3600
@@ -273,8 +275,6 @@ STREAM_SOCKET_TIMEOUT_SECONDS = 15.0
 def build_streams(redis_url: str | None, *, ttl_seconds: int = DEFAULT_TTL_SECONDS) -> TurnStreams:
     """Redis Streams when Redis is configured (several processes), memory otherwise."""
     if redis_url:
-        import redis.asyncio as aioredis
-
         client = aioredis.from_url(
             redis_url,
             socket_timeout=STREAM_SOCKET_TIMEOUT_SECONDS,

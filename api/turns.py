@@ -39,6 +39,7 @@ from concierge.events import (
     from_dict,
     to_dict,
 )
+from concierge.service import Concierge
 from core.errors import CoreError, NotFound
 from core.identity import Caller
 from core.runtime import Runtime
@@ -88,9 +89,8 @@ class TurnServiceUnavailable(CoreError):
 
 
 async def _open_default_engine(rt: Runtime) -> tuple[Engine, Callable[[], Awaitable[None]]]:
-    # Imported late: the API starts (and its other routes work) before the agent exists.
-    from concierge.service import Concierge
-
+    # Opened on the first turn: the API starts (and its other routes work) before the
+    # agent exists.
     engine = await Concierge.open(rt)
     return engine, engine.aclose
 

@@ -27,14 +27,19 @@ from math import comb
 from pathlib import Path
 from typing import Any
 
+import httpx
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
 from concierge.models import ChatModel
 from concierge.models.factory import build_model
 from concierge.service import Concierge
-from core.config import Settings
-from core.runtime import Runtime
+from core.config import Settings, get_settings
+from core.runtime import Runtime, build_runtime
 from evals.drivers import Driver, HttpDriver, InProcessDriver, TurnRecord
 from evals.graders import Check, grade, tool_calls
 from evals.schema import Scenario
+from evals.simuser import SimulatedUser
 from evals.state import resolve_offers, snapshot
 from evals.steps import StepLog, render_refs, run_step
 from evals.world import REPO_ROOT, World
@@ -232,8 +237,6 @@ async def _converse(scenario: Scenario, rt: Runtime, driver: Driver, result: Tri
 async def _simulate(
     scenario: Scenario, rt: Runtime, driver: Driver, result: TrialResult, config: RunConfig
 ) -> None:
-    from evals.simuser import SimulatedUser
-
     await _setup(scenario, rt, result)
     make_user = config.user_factory or SimulatedUser.from_settings
     user = make_user(rt.settings, scenario.instruction or "")
@@ -268,9 +271,6 @@ def skip_reason(scenario: Scenario, config: RunConfig) -> str | None:
 
 def remote_runtime(config: RunConfig) -> Runtime:
     """The runner's own handle on a running server's database (setup, final state)."""
-    from core.config import get_settings
-    from core.runtime import build_runtime
-
     base = get_settings()
     settings = base.model_copy(
         update={"database_url": config.database_url or base.database_url, "redis_url": None}
@@ -301,8 +301,6 @@ async def run_trial(scenario: Scenario, index: int, world: World, config: RunCon
             )
             concierge = await Concierge.open(rt, model, tools=config.tools)
         if config.via == "http":
-            import httpx
-
             if config.base_url:
                 client = httpx.AsyncClient(base_url=config.base_url, timeout=120)
             else:
@@ -386,9 +384,6 @@ async def _in_processes(
 
 
 def _progress(enabled: bool) -> Any:
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     return Progress(
         TextColumn("[bold]eval[/]"),
         BarColumn(),

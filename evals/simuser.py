@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from openai import AsyncOpenAI
+
 from core.config import Settings
 
 STOP = "###STOP###"
@@ -39,8 +41,6 @@ class SimulatedUser:
 
     @classmethod
     def from_settings(cls, settings: Settings, instruction: str) -> SimulatedUser:
-        from openai import AsyncOpenAI
-
         client = AsyncOpenAI(
             base_url=settings.openai_base_url,
             api_key=settings.openai_api_key or "unused",

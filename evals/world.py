@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from core.clock import FrozenClock
 from core.config import Settings
 from core.db import Database
 from core.runtime import Runtime, build_runtime
+from core.seed import seed_demo
 from evals.schema import DEFAULT_CLOCK, Scenario
 
 # Enough of the world for every flow (metros with several airports, cross-region
@@ -51,8 +53,6 @@ def _template_key(anchor: date, hubs: tuple[str, ...], days: int) -> str:
 
 
 async def _build_template(path: Path, anchor: datetime, hubs: tuple[str, ...], days: int) -> None:
-    from core.seed import seed_demo
-
     tmp = path.with_suffix(f".tmp{os.getpid()}")
     tmp.unlink(missing_ok=True)
     url = f"sqlite+aiosqlite:///{tmp}"
@@ -72,8 +72,6 @@ async def _build_template(path: Path, anchor: datetime, hubs: tuple[str, ...], d
     finally:
         await db.dispose()
     # Fold the WAL into the main file so a plain copy is the whole database.
-    import sqlite3
-
     conn = sqlite3.connect(tmp)
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

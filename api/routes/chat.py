@@ -21,6 +21,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from api.auth import CallerDep
 from api.problems import PayloadTooLarge, problem_responses
 from api.turns import TurnHandle, TurnRunner, turns_of
+from concierge import actions
 from concierge.events import (
     AgentEvent,
     ConfirmationRequested,
@@ -33,6 +34,7 @@ from concierge.events import (
     TurnFinished,
     TurnStarted,
 )
+from concierge.service import Confirm
 from core.errors import NotFound, ValidationFailed
 from core.identity import Caller
 
@@ -207,17 +209,13 @@ class TurnInput:
     action: Any | None = None
 
 
-def make_confirm(interrupt_id: str, approved: bool) -> Any:
-    """The agent's ``Confirm``, imported late: the API starts without loading LangGraph."""
-    from concierge.service import Confirm
-
+def make_confirm(interrupt_id: str, approved: bool) -> Confirm:
+    """The agent's ``Confirm``."""
     return Confirm(interrupt_id=interrupt_id, approved=approved)
 
 
-def make_action(action: SelectOfferIn | CancelBookingIn | DecideApprovalIn) -> Any:
-    """The agent's action (``concierge.actions``), imported late like ``make_confirm``."""
-    from concierge import actions
-
+def make_action(action: SelectOfferIn | CancelBookingIn | DecideApprovalIn) -> actions.Action:
+    """The agent's action (``concierge.actions``)."""
     if isinstance(action, SelectOfferIn):
         return actions.SelectOffer(offer_id=action.offer_id)
     if isinstance(action, CancelBookingIn):

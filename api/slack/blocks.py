@@ -14,6 +14,7 @@ Book id).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -60,8 +61,6 @@ def _clock(iso: str | None) -> str:
     """``2026-12-18T08:05-05:00`` → ``Fri 18 Dec 08:05`` (the airport's wall clock)."""
     if not iso or "T" not in iso:
         return iso or ""
-    import datetime as dt
-
     try:
         moment = dt.datetime.fromisoformat(iso)
     except ValueError:

@@ -34,6 +34,8 @@ from api.slack.dedupe import claim_event
 from api.slack.notifier import SlackDMNotifier
 from api.slack.threads import find_thread, thread_for
 from api.slack.users import NOT_LINKED, caller_for_slack_user
+from api.turns import read_events, start_turn
+from concierge.actions import DecideApproval, SelectOffer, prepare
 from concierge.events import (
     ConfirmationRequested,
     TextDelta,
@@ -41,9 +43,11 @@ from concierge.events import (
     ToolFinished,
     TurnError,
 )
+from concierge.service import Confirm
 from core.config import Settings
 from core.errors import ConcurrentUpdate, CoreError, NotFound
 from core.identity import Caller
+from core.notify import register_notifier
 from core.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -86,8 +90,6 @@ class SlackBot:
 
     def attach(self, rt: Runtime) -> None:
         """Deliver this runtime's notifications as Slack DMs too."""
-        from core.notify import register_notifier
-
         register_notifier(self.notifier, rt=rt)
 
     # ---------------------------------------------------------------- tasks
@@ -160,7 +162,7 @@ class SlackBot:
             self.spawn(
                 self._converse(
                     slack_user=slack_user,
-                    action=select_offer(offer_id),
+                    action=SelectOffer(offer_id=offer_id),
                     only_known_thread=True,
                     # A double click would hold twice (and decline the first hold's
                     # question): each Book button counts once.
@@ -282,8 +284,6 @@ class SlackBot:
                 where["thread_ts"],
             )
             return
-        from concierge.service import Confirm
-
         message = body.get("message") or {}
 
         async def mark_answered() -> None:
@@ -319,11 +319,12 @@ class SlackBot:
             await self.ephemeral(where["channel"], slack_user, NOT_LINKED)
             return
         note = "Approved in Slack" if decision == "approve" else "Rejected in Slack"
-        action = decide_approval(approval_id, decision, note)
+        action = DecideApproval(approval_id=approval_id, decision=decision, note=note)
         try:
             # Checked before a conversation exists: a refused click (not their approval,
-            # already decided, a forwarded message) is told privately and starts nothing.
-            await check_action(self.rt, caller, action)
+            # already decided, a forwarded message) is told privately and starts nothing:
+            # the concierge's own checks of an action that needs no conversation.
+            await prepare(self.rt, caller, [], action)
         except CoreError as exc:
             await self.ephemeral(
                 where["channel"], slack_user, f"I couldn't record that: {exc.detail}"
@@ -359,8 +360,6 @@ class SlackBot:
         A button's action that the concierge refuses before the turn (an offer the
         thread never showed, a red option, …) is told to the ``clicker`` alone.
         """
-        from api.turns import read_events, start_turn
-
         try:
             handle = await start_turn(
                 self.app_state,
@@ -466,28 +465,6 @@ def _first_text(message: dict[str, Any]) -> str:
         if text:
             return str(text)
     return str(message.get("text") or "")
-
-
-# The agent's action types, imported late: the API starts without loading the agent.
-
-
-def select_offer(offer_id: str) -> Any:
-    from concierge.actions import SelectOffer
-
-    return SelectOffer(offer_id=offer_id)
-
-
-def decide_approval(approval_id: str, decision: Decision, note: str) -> Any:
-    from concierge.actions import DecideApproval
-
-    return DecideApproval(approval_id=approval_id, decision=decision, note=note)
-
-
-async def check_action(rt: Runtime, caller: Caller, action: Any) -> None:
-    """The concierge's own checks of an action that needs no conversation (raises CoreError)."""
-    from concierge.actions import prepare
-
-    await prepare(rt, caller, [], action)
 
 
 # ---------------------------------------------------------------- mounting
