@@ -37,15 +37,20 @@ OffsetTime = Annotated[
 ]
 
 
-def _unset(value: Any) -> bool:
-    return value is None or (isinstance(value, list | tuple | dict) and not value)
+def _is_none(value: Any) -> bool:
+    return value is None
+
+
+def _is_empty(value: Any) -> bool:
+    return not value
 
 
 def shown_when_set(*, default_factory: Any = None) -> Any:
-    """A field that appears in the JSON only when it has a value (not None, not an empty list)."""
+    """A field that appears in the JSON only when it has a value: not None or, for a
+    collection with a ``default_factory`` (``list``), not empty."""
     if default_factory is not None:
-        return Field(default_factory=default_factory, exclude_if=_unset)
-    return Field(default=None, exclude_if=_unset)
+        return Field(default_factory=default_factory, exclude_if=_is_empty)
+    return Field(default=None, exclude_if=_is_none)
 
 
 class View(BaseModel):

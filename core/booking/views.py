@@ -33,7 +33,6 @@ from core.models import (
     SegmentStatus,
 )
 from core.money import Money
-from core.policy.engine import Verdict
 from core.runtime import Runtime
 from core.views import UtcTime, View, shown_when_set
 
@@ -142,11 +141,6 @@ class BookingView(View):
     changes: list[ChangeView] = shown_when_set(default_factory=list)
     refund: RefundView | None = shown_when_set()
     disruption: DisruptionView | None = shown_when_set()
-
-    @property
-    def verdict(self) -> Verdict:
-        """The stored policy verdict, typed."""
-        return Verdict.from_dict(self.policy)
 
 
 class RebookView(BookingView):
