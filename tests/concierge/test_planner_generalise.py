@@ -906,3 +906,55 @@ async def test_a_same_day_return_searches_both_ways_on_that_day() -> None:
     back = d.backend.last("search_flights")
     assert (out["destination"], out["date"]) == ("Boston", "2026-12-11")
     assert (back["origin"], back["date"], back["depart_after"]) == ("Boston", "2026-12-11", "17:00")
+
+
+# ---------------------------------------------------------------- space_separated_codes
+
+
+@pytest.mark.parametrize(
+    ("text", "origin", "destination"),
+    [
+        ("ord sfo tmrw am", "ORD", "SFO"),
+        ("LGA ATL on the 9th pls", "LGA", "ATL"),
+        ("need bos lon next tue, 2 ppl", "BOS", "London"),
+        ("mia jfk wed", "MIA", "JFK"),  # a word-like code beside a plain one
+        ("nyc par 12/20 back 12/23", "New York", "Paris"),
+    ],
+)
+def test_two_codes_side_by_side_are_a_route_origin_first(
+    text: str, origin: str, destination: str
+) -> None:
+    u = understand(text, NOW)
+    assert u.origin is not None
+    assert u.origin.place is not None
+    assert u.destination is not None
+    assert u.destination.place is not None
+    assert origin in (u.origin.place.city, *u.origin.place.airports)
+    assert destination in (u.destination.place.city, *u.destination.place.airports)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i was so mad sea views gone",  # two word-like codes: ordinary words
+        "jfk lhr cdg",  # three codes in a row: a list, not one route
+    ],
+)
+def test_words_that_look_like_codes_are_no_spaced_route(text: str) -> None:
+    u = understand(text, NOW)
+    assert not (u.origin and u.destination)
+
+
+def test_a_name_beside_a_joined_route_is_not_its_origin() -> None:
+    # "mia" is someone here: the route is the one joined by the hyphen.
+    u = understand("book mia jfk-bos fri", NOW)
+    assert [p.text for p in u.places] == ["jfk", "bos"]
+
+
+async def test_a_spaced_route_is_searched_and_picked() -> None:
+    d = Dialogue()
+    await d.say("jfk lhr fri 18th")
+    search = d.backend.last("search_flights")
+    assert (search["origin"], search["destination"]) == ("JFK", "LHR")
+    assert search["date"] == "2026-12-18"
+    assert await d.say("option 2") == "<confirm confirm_booking>"

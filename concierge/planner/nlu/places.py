@@ -69,6 +69,15 @@ _JOINED_CODE: Final = re.compile(r"(?<![\w-])(?P<code>[A-Za-z]{3})\s*(?:-+>?|–
 _JOINED_NAME: Final = re.compile(
     r"(?P<name>[A-Za-zÀ-ÿ'’.]+(?:\s+[A-Za-zÀ-ÿ'’.]+){0,2})\s*(?:-+>|→|>)\s*$"
 )
+# Two codes with only a space between them ("jfk lhr", "JFK LHR fri") are a route, origin
+# first, when both are airport or metro codes and at least one is no everyday word
+# ("mia", "sea", "par"...). A third code on either side, or a hyphen or arrow after the
+# pair ("book mia jfk-bos"), makes it something else: a list, or a name beside a route.
+_SPACED_WORDLIKE: Final = _WORDLIKE_CODES | frozenset({"par", "lax", "chi", "was", "lon", "fra"})
+_CODE_BEFORE: Final = re.compile(r"(?<![\w'’-])(?P<code>[A-Za-z]{3})[ \t]+$")
+_CODE_AFTER: Final = re.compile(r"^[ \t]+(?P<code>[A-Za-z]{3})(?![\w'’-])")
+_JOINER_AFTER: Final = re.compile(r"^\s*(?:-+>?|–|—|→|>|/|to\b|2\b)\s*(?P<next>[A-Za-z]+)")
+_JOINER_BEFORE: Final = re.compile(r"(?:-+>?|–|—|→|>|/|\bto)\s*$")
 _NAME_LEADS: Final = frozenset({"new", "san", "los", "las", "hong", "the", "big"})
 _ARROW: Final = re.compile(r"^\s*(?:-+>?|–|—|→|>|to|2|/)\s*$")
 _WORD: Final = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’.]*|\d+")
@@ -129,10 +138,65 @@ def _acceptable_short(text: str, start: int, token: str) -> bool:
         return True  # "lhr-jfk", "sfo > ord": the second of two codes joined as a route
     if _place_before_arrow(text[:start]):
         return True  # "paris > nyc", "boston -> la": the end of a route drawn with an arrow
+    if _spaced_pair(text, start, token) is not None:
+        return True  # "jfk lhr": two codes side by side
     after = text[start + len(token) :]
     # "sfo to jfk" and "sfo from jfk": a word on either side of a route names a place.
     arrow = re.match(r"^\s*(?:-+>?|–|—|→|>|to|from)\s*\w", after)
     return token.lower() not in _WORDLIKE_CODES and arrow is not None
+
+
+def _is_code(word: str) -> bool:
+    low = word.lower()
+    # Every three-letter name the catalogue knows is a code ("jfk", "lon", "nyc").
+    return (
+        len(low) == 3
+        and low.isalpha()
+        and low not in STOP
+        and not _read_elsewhere(low)
+        and lookup_place(low, fuzzy=False) is not None
+    )
+
+
+def _spaced_pair(text: str, start: int, token: str) -> Literal["origin", "destination"] | None:
+    """``token`` (at ``start``) is one of two codes written side by side as a route
+    ("jfk lhr"): its role in it, or None."""
+    if not _is_code(token):
+        return None
+    end = start + len(token)
+    after = _CODE_AFTER.match(text[end:])
+    if after is not None and _spaced_route(text, start, end, end + after.end()):
+        return "origin"
+    before = _CODE_BEFORE.search(text[:start])
+    if before is not None and _spaced_route(text, before.start(), before.start() + 3, end):
+        return "destination"
+    return None
+
+
+def _spaced_route(text: str, a_start: int, a_end: int, b_end: int) -> bool:
+    """Codes at [a_start, a_end) and ending at b_end, a space apart, read as a route."""
+    a, b = text[a_start:a_end], text[b_end - 3 : b_end]
+    if not (_is_code(a) and _is_code(b)):
+        return False
+    if {a.lower(), b.lower()} <= _SPACED_WORDLIKE:
+        return False  # "mad mia", "sea par": words as much as codes
+    place_a, place_b = lookup_place(a, fuzzy=False), lookup_place(b, fuzzy=False)
+    if place_a is None or place_b is None or place_a.city == place_b.city:
+        return False
+    rest, lead = text[b_end:], text[:a_start]
+    joined = _JOINER_AFTER.match(rest)
+    if (joined and lookup_place(joined.group("next"), fuzzy=False)) or _JOINER_BEFORE.search(lead):
+        return False  # "mia jfk-bos": the route is jfk-bos; "mia" is someone
+    nxt, prev = _CODE_AFTER.match(rest), _CODE_BEFORE.search(lead)
+    if nxt is not None and _is_code(nxt.group("code")):
+        return False  # "jfk lhr cdg": a list of three, not one route
+    if (
+        prev is not None
+        and _is_code(prev.group("code"))
+        and prev.group("code").lower() not in _SPACED_WORDLIKE
+    ):
+        return False
+    return True
 
 
 def _place_before_arrow(before: str) -> bool:
@@ -285,6 +349,8 @@ def _assign_roles(text: str, found: list[PlaceMention]) -> list[PlaceMention]:
             role = "origin"
         elif k > 0 and _ARROW.match(text[found[k - 1].end : m.start]):
             role = "destination"
+        else:
+            role = _spaced_pair(text, m.start, m.text)  # "jfk lhr": origin, then destination
         out.append(PlaceMention(m.start, m.end, m.text, m.place, role, m.unserved, m.fuzzy))
     return out
 
