@@ -51,6 +51,7 @@ from core.orgchart import may_approve
 from core.policy.service import get_rules
 from core.runtime import Runtime
 from tools.base import Offer, ToolSpec
+from tools.get_traveler_profile import MAX_REPORTS
 from tools.registry import TOOLS
 
 log = logging.getLogger(__name__)
@@ -318,9 +319,13 @@ class Concierge:
                 title=_title(message),
                 now=now,
             )
-            traveller = await find_traveller_profile(session, caller)
-            rules = await get_rules(session, caller.org_id)
             approver = await may_approve(session, caller)
+            # A manager's reports by name: the planner tells a trip asked for one of them
+            # ("can u book ava jfk-bos") from the manager's own, without a tool call.
+            traveller = await find_traveller_profile(
+                session, caller, reports=MAX_REPORTS if approver else 0
+            )
+            rules = await get_rules(session, caller.org_id)
             confirmed_trips = await has_confirmed_trips(session, caller)
         profile: dict[str, Any] = {
             "name": traveller.name if traveller else caller.name,
@@ -331,6 +336,10 @@ class Concierge:
             "currency": traveller.currency if traveller else rules.currency,
             "approves_trips": approver,
         }
+        if traveller and traveller.can_book_for:
+            profile["can_book_for"] = [
+                {"user_id": p.user_id, "name": p.name} for p in traveller.can_book_for
+            ]
         org_name = traveller.company if traveller else caller.org_id
         prompt = system_prompt(org_name=org_name, now=now, profile=profile, rules=rules)
         # Tools that can't apply to this caller are not offered (~380 prompt tokens a

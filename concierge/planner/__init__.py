@@ -34,6 +34,7 @@ from concierge.planner.state import (
     Turn,
     apply_result,
     apply_user,
+    bookable_names,
     split_turns,
     steps_of,
     text_of,
@@ -137,7 +138,7 @@ def plan(request: ModelRequest) -> AIMessage:
             "hotels": state.hotel_args,
         }
         if understanding is not None:
-            apply_user(state, understanding, home)
+            apply_user(state, understanding, home, bookable_names(profile))
         steps, ai_count = steps_of(rest)
         for step in steps:
             if step.done:

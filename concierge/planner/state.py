@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any, TypeVar
@@ -22,7 +23,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from pydantic import BaseModel, ValidationError
 
 from concierge.planner.nlu.dates import end_from
-from concierge.planner.nlu.intents import Intent, PriceCap, Understanding
+from concierge.planner.nlu.intents import Intent, PriceCap, Understanding, bookable_person
 from concierge.planner.nlu.places import PlaceMention
 
 M = TypeVar("M", bound=BaseModel)
@@ -214,8 +215,23 @@ def text_of(message: BaseMessage) -> str:
     return " ".join(parts)
 
 
-def apply_user(state: State, u: Understanding, home: str | None) -> None:
-    """Merge what a message says about the trip into the draft."""
+def bookable_names(profile: dict[str, Any]) -> list[str]:
+    """The names of the people the caller may book for, when the profile lists them."""
+    people = profile.get("can_book_for") or []
+    return [str(p.get("name")) for p in people if isinstance(p, dict) and p.get("name")]
+
+
+def apply_user(
+    state: State, u: Understanding, home: str | None, people: Sequence[str] = ()
+) -> None:
+    """Merge what a message says about the trip into the draft (``people``: whom the caller
+    may book for, by name; a request naming one of them, in any words, is theirs)."""
+    if (
+        u.intent in {Intent.SEARCH, Intent.SELECT, Intent.UNKNOWN}
+        and u.book_for is None
+        and not u.for_self
+    ):
+        u.book_for = bookable_person(u, people)
     # Lists a booking took are done with once the traveller writes again: what is shown
     # next (a hotel for the same trip, say) is what "the cheapest" or "option 2" means.
     for kind in state.used_up:

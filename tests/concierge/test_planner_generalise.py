@@ -958,3 +958,87 @@ async def test_a_spaced_route_is_searched_and_picked() -> None:
     assert (search["origin"], search["destination"]) == ("JFK", "LHR")
     assert search["date"] == "2026-12-18"
     assert await d.say("option 2") == "<confirm confirm_booking>"
+
+
+# ---------------------------------------------------------------- traveller_name_casual
+
+# The profile as the concierge service gives it to a manager: her reports by name.
+MIA_WITH_REPORTS = {**MIA, "can_book_for": [{"user_id": "u_ava", "name": "Ava Traveller"}]}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("can u book sam jfk-lhr tue", "Sam"),
+        ("pls get sam to lhr fri", "Sam"),
+        ("sam needs jfk-lhr tmrw", "Sam"),
+        ("for my report sam: jfk-bos fri", "Sam"),
+        ("could you book omar on the 8am to boston", "Omar"),
+        # shorthand that names no one
+        ("book biz jfk-lhr 12/20", None),
+        ("book tix jfk-bos", None),
+        ("book fri jfk-bos", None),
+        ("pls book cheapest jfk-bos", None),
+        ("book jfk-lhr fri", None),
+        ("book delta to boston", None),
+    ],
+)
+def test_a_name_in_shorthand_is_whom_the_trip_is_for(text: str, name: str | None) -> None:
+    assert understand(text, NOW).book_for == name
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "ava jfk-lhr fri 18th",
+        "jfk-lhr 12/18 for ava pls",
+        "could u sort out ava w/ a flight to london dec 18",
+        "AVA to london 18th",
+    ],
+)
+async def test_a_bookable_person_named_anywhere_is_whom_the_hold_is_for(first: str) -> None:
+    d = Dialogue(profile=dict(MIA_WITH_REPORTS))
+    await d.say(first)
+    assert await d.say("1") == "<confirm confirm_booking>"
+    assert d.backend.last("reserve")["traveler_id"] == "u_ava"
+
+
+async def test_a_name_in_shorthand_the_caller_may_not_book_for_holds_nothing() -> None:
+    d = Dialogue(profile=dict(MIA_WITH_REPORTS))
+    await d.say("can u book sam jfk-lhr 12/18")
+    reply = await d.say("1")
+    assert "can't book for Sam" in reply
+    assert "reserve" not in d.backend.names()
+
+
+async def test_a_place_spelt_like_a_report_is_still_a_place() -> None:
+    # "to ava" would be a place only if it were one; "to mia" is Miami for Victor too.
+    d = Dialogue(profile={**MIA, "can_book_for": [{"user_id": "u_mia", "name": "Mia Manager"}]})
+    await d.say("jfk to mia fri 18th")
+    assert d.backend.last("search_flights")["destination"].lower() == "mia"
+    assert await d.say("1") == "<confirm confirm_booking>"
+    assert "traveler_id" not in d.backend.last("reserve")
+
+
+# ---------------------------------------------------------------- approvals_query_casual
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "anything waiting on my ok?",
+        "what's sitting in my queue",
+        "anything outstanding for me today?",
+        "whats pending with me rn",
+    ],
+)
+def test_asking_casually_what_waits_on_one_lists_the_approvals(text: str) -> None:
+    assert understand(text, NOW).intent == Intent.APPROVALS
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["is my trip still pending?", "anything pending for me to pay?"],
+)
+def test_ones_own_pending_trip_is_no_approvals_list(text: str) -> None:
+    assert understand(text, NOW).intent != Intent.APPROVALS

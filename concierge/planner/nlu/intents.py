@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
@@ -29,9 +30,11 @@ from concierge.planner.nlu.dates import DateReading, read_dates
 from concierge.planner.nlu.legs import LegReading, read_legs
 from concierge.planner.nlu.numbers import word_number
 from concierge.planner.nlu.picks import OptionRef as OptionRef  # re-exported: flows read it here
-from concierge.planner.nlu.places import PlaceMention, find_places, roles
+from concierge.planner.nlu.places import STOP, PlaceMention, find_places, roles
+from concierge.planner.nlu.spelling import VOCABULARY
 from concierge.planner.nlu.spelling import fix as fix_spelling
 from core.catalogue import CARRIERS
+from core.catalogue.places import lookup_place
 
 
 class Intent(StrEnum):
@@ -220,8 +223,16 @@ _APPROVAL_ID: Final = re.compile(r"\bAPR?-[A-Z0-9]{1,12}\b", re.IGNORECASE)
 # Who a trip is for (data/intents.yaml "traveller"): case-sensitive, the name capitalised.
 _TRAVELLER_OTHER: Final = [re.compile(p) for p in _tables()["traveller"]["other"]]
 _TRAVELLER_SELF: Final = _join(_tables()["traveller"]["self"])
+# ... and in chat shorthand, the name in lower case ("can u book ava jfk-bos").
+_TRAVELLER_CASUAL: Final = [re.compile(p) for p in _tables()["traveller"]["casual"]]
+_CASUAL_NEXT: Final = re.compile(_tables()["traveller"]["casual_next"])
+_CASUAL_NOT_NAMES: Final = frozenset(
+    [str(w).lower() for w in _tables()["traveller"]["casual_not_names"]]
+    + [n.lower() for n in _tables()["not_names"]]
+)
 # Words of airline names ("book Delta to Boston" names no one): never a traveller.
 _CARRIER_WORDS: Final = frozenset(w for c in CARRIERS for w in c.name.split())
+_ANY_DAY: Final = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)  # to ask whether a word is a day
 _PERSON_POSSESSIVE: Final = re.compile(r"\b(?P<name>[A-Z][a-z]+)(?:'s|’s)\b")
 # An approval note: a labelled one ("Note: client visit, fine by me") runs to the end
 # of the message, every clause of it; otherwise the clause after "because", a dash or
@@ -540,6 +551,54 @@ def _traveller(clean: str, places: list[PlaceMention]) -> str | None:
             if name in _NOT_NAMES or name in _CARRIER_WORDS or name.lower() in named:
                 continue
             return name
+    low = text.lower()
+    starts = {p.start for p in places}
+    for pattern in _TRAVELLER_CASUAL:
+        for m in pattern.finditer(low):
+            word = m.group("name")
+            if not _casual_name(word, named):
+                continue
+            if "goes_on" in pattern.groupindex:
+                # "book ava jfk-bos", "get sam on the 8am": the trip goes on after the name.
+                after = low[m.end("name") :]
+                gap = len(after) - len(after.lstrip())
+                if not (_CASUAL_NEXT.match(after) or m.end("name") + gap in starts):
+                    continue
+            return word.capitalize()
+    return None
+
+
+def _casual_name(word: str, places: set[str]) -> bool:
+    """A lower-case word that no other reader owns, so it can be someone's name."""
+    return not (
+        word in _CASUAL_NOT_NAMES
+        or word in STOP
+        or word in places
+        or word.capitalize() in _CARRIER_WORDS
+        or word in VOCABULARY
+        or _cabin(word) is not None
+        or lookup_place(word, fuzzy=False) is not None
+        or read_dates(word, _ANY_DAY).depart is not None
+        or numbers.normalize(word) != word
+    )
+
+
+def bookable_person(u: Understanding, people: Sequence[str]) -> str | None:
+    """A person the caller may book for, named anywhere in a request and in any case
+    ("can u book ava jfk-bos", "ava jfk-lhr fri", "jfk-bos for ava pls"): their name as
+    the profile writes it (its first word). ``people`` are the profile's names
+    (``can_book_for``); a word read as a place ("to mia") names no one."""
+    if not people:
+        return None
+    taken = [(p.start, p.end) for p in u.places]
+    for m in re.finditer(r"[A-Za-z][A-Za-z'’-]*", u.text):
+        word = m.group(0).removesuffix("'s").removesuffix("’s").lower()
+        if any(start <= m.start() < end for start, end in taken):
+            continue
+        for name in people:
+            first = name.split()[0] if name.split() else ""
+            if first and word == first.lower():
+                return first
     return None
 
 
