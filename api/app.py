@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from api.deps import ApiMetrics, MetricsMiddleware
+from api.deps import ApiMetrics, MetricsMiddleware, document_required_headers
 from api.problems import (
     BodySizeLimitMiddleware,
     UnhandledErrorMiddleware,
@@ -40,6 +40,7 @@ from api.routes import (
 from api.routes import tools as tool_routes
 from api.routes.page import mount_page
 from api.slack import mount_slack
+from api.text_guard import BadTextGuard
 from core.config import Settings, get_settings
 from core.jobs import start_in_process, stop_in_process
 from core.runtime import Runtime, build_runtime
@@ -116,6 +117,7 @@ def create_app(
     install_problem_handlers(app)
     # add_middleware wraps: the last added runs outermost. Metrics see every
     # answer, including 413s and the catch-all 500s produced inside them.
+    app.add_middleware(BadTextGuard)  # inside the size limit: the bodies it reads are bounded
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(RateLimitMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=MAX_BODY_BYTES)
@@ -137,5 +139,6 @@ def create_app(
     app.include_router(tool_routes.router)
     mount_page(app)
     document_rate_limits(app)
+    document_required_headers(app)
     mount_slack(app, settings)
     return app

@@ -7,7 +7,7 @@ can exist in one process without sharing counters or databases.
 from __future__ import annotations
 
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -28,17 +28,58 @@ def get_runtime(request: Request) -> Runtime:
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
+_KEY_HELP = (
+    "Unique per intended operation (a UUID is fine). Retrying with the same key and "
+    "body replays the first response; the same key with another body is refused (422)."
+)
+# Marks the header as required in the OpenAPI document (``document_required_headers``).
+# The parameter stays optional in Python so that a request without it is answered by
+# ``run_idempotent`` with the contract's 400 IDEMPOTENCY_KEY_MISSING, not FastAPI's 422.
+_REQUIRED_MARK = "x-concierge-required"
+
 IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
         max_length=IDEMPOTENCY_KEY_MAX,
-        description=(
-            "Unique per intended operation (a UUID is fine). Retrying with the same key and "
-            "body replays the first response; the same key with another body is refused (422)."
-        ),
+        description="Required (400 `IDEMPOTENCY_KEY_MISSING` without). " + _KEY_HELP,
+        # Documented as present and not blank (blank is read as missing: 400).
+        json_schema_extra={_REQUIRED_MARK: True, "minLength": 1, "pattern": r"\S"},
     ),
 ]
+"""On every POST that creates or changes a booking (DESIGN §4)."""
+
+WriteToolIdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=IDEMPOTENCY_KEY_MAX,
+        description="Required for WRITE tools (400 `IDEMPOTENCY_KEY_MISSING` without); "
+        "READ tools ignore it. " + _KEY_HELP,
+    ),
+]
+"""``POST /v1/tools/{name}``: whether it is required depends on the tool named in the path."""
+
+
+def document_required_headers(app: Any) -> None:
+    """Declare ``required: true`` on the header parameters marked so (``IdempotencyKey``)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        spec: dict[str, Any] = build()
+        for operations in spec.get("paths", {}).values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    if parameter.get("schema", {}).pop(_REQUIRED_MARK, False):
+                        parameter["required"] = True
+                        # Required means present: the schema is the string's, without null.
+                        schema = parameter["schema"]
+                        for option in schema.pop("anyOf", []):
+                            if option.get("type") != "null":
+                                schema.update(option)
+        return spec
+
+    app.openapi = openapi
 
 
 class ApiMetrics:

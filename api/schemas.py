@@ -58,8 +58,13 @@ class BookingItemIn(BaseModel):
         description="An offer id from a search (`FL-…` flight, `HT-…` hotel).",
         examples=["FL-1042"],
     )
+    # strict: a count is a JSON integer; "1", true or 1.0 are refused, not read as 1.
     quantity: int = Field(
-        default=1, ge=1, le=MAX_QUANTITY, description="Seats (flights) or rooms (hotels)."
+        default=1,
+        ge=1,
+        le=MAX_QUANTITY,
+        strict=True,
+        description="Seats (flights) or rooms (hotels).",
     )
 
     @field_validator("offer_id")
@@ -88,6 +93,18 @@ class HoldRequest(BaseModel):
 
 
 # -- responses ---------------------------------------------------------------------------
+
+#: One server-sent event, as OpenAPI before 3.2 documents a ``text/event-stream``:
+#: the ``schema`` describes each event (its fields), not the stream's text.
+SSE_EVENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "event": {"type": "string"},
+        "data": {"type": "string", "description": "One JSON chunk, or `[DONE]` last."},
+        "id": {"type": "string"},
+        "retry": {"type": "integer"},
+    },
+}
 
 
 class PolicyVerdictOut(BaseModel):

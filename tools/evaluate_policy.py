@@ -28,7 +28,7 @@ class EvaluatePolicyInput(BaseModel):
         max_length=MAX_OFFERS,
         description="Offers booked together.",
     )
-    quantity: int = Field(default=1, ge=1, le=9, description="Passengers or rooms.")
+    quantity: int = Field(default=1, ge=1, le=9, strict=True, description="Passengers or rooms.")
 
 
 class ItemVerdict(BaseModel):

@@ -23,7 +23,7 @@ class ListApprovalsInput(BaseModel):
         default="pending",
         description="pending: waiting on the caller now; all: every one.",
     )
-    limit: int = Field(default=10, ge=1, le=MAX_APPROVALS, description="Max requests.")
+    limit: int = Field(default=10, ge=1, le=MAX_APPROVALS, strict=True, description="Max requests.")
 
 
 class ApprovalItem(BaseModel):

@@ -21,7 +21,7 @@ class ListTripsInput(BaseModel):
         default=None,
         description="Only this status.",
     )
-    limit: int = Field(default=10, ge=1, le=MAX_TRIPS, description="Max bookings.")
+    limit: int = Field(default=10, ge=1, le=MAX_TRIPS, strict=True, description="Max bookings.")
 
 
 class TripOut(BaseModel):

@@ -19,7 +19,7 @@ class ReserveItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     offer_id: str = Field(min_length=1, max_length=80, description="From a search.")
-    quantity: int = Field(default=1, ge=1, le=9, description="Seats or rooms.")
+    quantity: int = Field(default=1, ge=1, le=9, strict=True, description="Seats or rooms.")
 
     @field_validator("offer_id")
     @classmethod

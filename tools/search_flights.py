@@ -44,8 +44,8 @@ class SearchFlightsInput(BaseModel):
     destination: str = Field(min_length=2, max_length=64, description="Same forms as origin.")
     date: dt.date = Field(description="Local departure date, YYYY-MM-DD.")
     cabin: Cabin = Field(default="economy", description="Cabin class.")
-    passengers: int = Field(default=1, ge=1, le=9, description="Seats.")
-    max_stops: int = Field(default=1, ge=0, le=1, description="0: direct only.")
+    passengers: int = Field(default=1, ge=1, le=9, strict=True, description="Seats.")
+    max_stops: int = Field(default=1, ge=0, le=1, strict=True, description="0: direct only.")
     depart_after: str | None = Field(
         default=None, pattern=HH_MM, description="Earliest local departure, HH:MM."
     )
@@ -55,7 +55,7 @@ class SearchFlightsInput(BaseModel):
     sort: Literal["price", "duration", "depart", "arrive"] = Field(
         default="price", description="Order of options."
     )
-    limit: int = Field(default=5, ge=1, le=MAX_OPTIONS, description="Max options.")
+    limit: int = Field(default=5, ge=1, le=MAX_OPTIONS, strict=True, description="Max options.")
     leg: Leg | None = Field(
         default=None,
         description="Round trip searched together: 'return' for the flight home, else 'outbound'.",

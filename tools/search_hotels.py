@@ -29,8 +29,8 @@ class SearchHotelsInput(BaseModel):
     )
     check_in: dt.date = Field(description="First night, YYYY-MM-DD.")
     check_out: dt.date = Field(description="Departure day, YYYY-MM-DD.")
-    rooms: int = Field(default=1, ge=1, le=9, description="Rooms.")
-    limit: int = Field(default=5, ge=1, le=MAX_OPTIONS, description="Max options.")
+    rooms: int = Field(default=1, ge=1, le=9, strict=True, description="Rooms.")
+    limit: int = Field(default=5, ge=1, le=MAX_OPTIONS, strict=True, description="Max options.")
 
 
 class HotelOption(BaseModel):

@@ -20,6 +20,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from api.auth import CallerDep
 from api.problems import PayloadTooLarge, problem_responses
+from api.schemas import SSE_EVENT_SCHEMA
 from api.turns import TurnHandle, TurnRunner, turns_of
 from concierge import actions
 from concierge.events import (
@@ -58,7 +59,7 @@ class ConfirmIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     interrupt_id: str = Field(min_length=1, max_length=100)
-    approved: bool
+    approved: bool = Field(strict=True)  # a yes that pays is a JSON true, not "yes" or 1
 
 
 class SelectOfferIn(BaseModel):
@@ -83,7 +84,7 @@ class ConfirmActionIn(BaseModel):
 
     type: Literal["confirm"]
     interrupt_id: str = Field(min_length=1, max_length=100)
-    approved: bool
+    approved: bool = Field(strict=True)  # a yes that pays is a JSON true, not "yes" or 1
 
 
 class CancelBookingIn(BaseModel):
@@ -398,7 +399,7 @@ SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
             "`tool-output-available`, `data-confirmation`, `error`, `finish`), then `[DONE]`. "
             "Event ids resume with `Last-Event-ID` on `GET /v1/threads/{id}/stream`."
         ),
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        "content": {"text/event-stream": {"schema": SSE_EVENT_SCHEMA}},
         "headers": {
             UI_STREAM_HEADER: {"schema": {"type": "string", "enum": ["v1"]}},
             THREAD_HEADER: {"schema": {"type": "string"}},

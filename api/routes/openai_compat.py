@@ -39,6 +39,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from api.auth import CallerDep
 from api.problems import problem_responses
 from api.routes.chat import THREAD_HEADER, check_message_size
+from api.schemas import SSE_EVENT_SCHEMA
 from api.turns import TurnHandle, TurnRunner, turns_of
 from concierge.events import (
     AgentEvent,
@@ -240,7 +241,7 @@ async def list_models(request: Request, caller: CallerDep) -> dict[str, Any]:
             ),
             "content": {
                 "application/json": {"schema": {"type": "object"}},
-                "text/event-stream": {"schema": {"type": "string"}},
+                "text/event-stream": {"schema": SSE_EVENT_SCHEMA},
             },
             "headers": {THREAD_HEADER: {"schema": {"type": "string"}}},
         },

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Body, Path
 from fastapi.responses import JSONResponse
 
 from api.auth import CallerDep
-from api.deps import IdempotencyKey, RuntimeDep
+from api.deps import RuntimeDep, WriteToolIdempotencyKey
 from api.problems import REPLAYED_HEADER, problem_responses
 from core.errors import IdempotencyKeyMissing
 from tools.base import Effect, ToolContext, last_run_replayed
@@ -60,7 +60,7 @@ async def run_tool(
             examples=[{"booking_id": "BK-7Q2M4X"}],
         ),
     ] = None,
-    idempotency_key: IdempotencyKey = None,
+    idempotency_key: WriteToolIdempotencyKey = None,
 ) -> JSONResponse:
     """Run the tool as the authenticated caller and answer `{tool, output}`.
 

@@ -17,8 +17,11 @@ conversation on the approval message, which asks for a yes at the same gate.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 import re
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any, Literal
@@ -45,7 +48,7 @@ from concierge.events import (
 )
 from concierge.service import Confirm
 from core.config import Settings
-from core.errors import ConcurrentUpdate, CoreError, NotFound
+from core.errors import ConcurrentUpdate, CoreError, NotFound, Unauthorized
 from core.identity import Caller
 from core.notify import register_notifier
 from core.runtime import Runtime
@@ -79,6 +82,7 @@ class SlackBot:
             logger=logging.getLogger("concierge.slack.bolt"),
         )
         self.handler = AsyncSlackRequestHandler(self.bolt)
+        self.signing_secret = settings.slack_signing_secret or ""
         self.notifier = SlackDMNotifier(self.client)
         self._tasks: set[asyncio.Task[None]] = set()
         self._register()
@@ -470,6 +474,7 @@ def _first_text(message: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- mounting
 
 router = APIRouter(include_in_schema=False)
+SLACK_TOLERANCE_SECONDS = 300  # bolt's own window
 
 
 @router.post("/slack/events")
@@ -478,7 +483,27 @@ async def slack_events(request: Request) -> Response:
     bot: SlackBot | None = getattr(request.app.state, "slack", None)
     if bot is None:
         raise NotFound("The Slack bot is not configured on this server.")
+    # bolt parses the timestamp (int()) and the body (UTF-8, then JSON or a form) before it
+    # checks the signature, so junk from anyone was a 500 there. Only a signed request
+    # reaches it; the signature is checked here over the raw bytes, as Slack computes it.
+    if not _signed_by_slack(
+        bot.signing_secret,
+        request.headers.get("X-Slack-Request-Timestamp", ""),
+        request.headers.get("X-Slack-Signature", ""),
+        await request.body(),
+        now=time.time(),  # Slack signs with the wall clock, as bolt checks it
+    ):
+        raise Unauthorized("Missing, wrong or stale Slack signature")
     return await bot.handler.handle(request)
+
+
+def _signed_by_slack(secret: str, timestamp: str, signature: str, body: bytes, *, now: float) -> bool:
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+        return False
+    if abs(now - int(timestamp)) > SLACK_TOLERANCE_SECONDS:
+        return False
+    mac = hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256)
+    return hmac.compare_digest(f"v0={mac.hexdigest()}".encode(), signature.encode())
 
 
 def mount_slack(app: FastAPI, settings: Settings) -> SlackBot | None:

@@ -515,7 +515,8 @@ async def _book_new(rt: Runtime, change_id: str, booking_id: str) -> bool:
         except SupplierTransientError as exc:
             await compensate(rt, change_id, f"Supplier unavailable: {exc}")
             raise SupplierUnavailable(
-                "The airline's system is unavailable; your booking is unchanged, try again later"
+                "The airline's system is unavailable; your booking is unchanged, try again later",
+                retry_after=getattr(exc, "retry_after", None),
             ) from exc
         crash_point(rt, "after_rebook_supplier_call")
         async with rt.db.uow() as session:

@@ -64,6 +64,7 @@ from core.supplier.base import (
     SupplierTimeoutError,
     SupplierTransientError,
 )
+from core.supplier.resilience import circuit_retry_after
 
 log = logging.getLogger(__name__)
 
@@ -212,6 +213,15 @@ async def confirm_booking(rt: Runtime, caller: Caller, booking_id: str) -> Booki
                     failure = PolicyBlocked(f"The travel policy does not allow this: {reasons}")
                 elif verdict_dict.get("approvals_required"):
                     await _request_approval(rt, session, booking, verdict_dict, now)
+                elif (retry_after := await _open_circuit(rt, session, booking.id)) is not None:
+                    # Nothing is called, authorized or released: the booking stays held
+                    # and the client is told when to try again.
+                    failure = SupplierUnavailable(
+                        "The supplier is not taking bookings right now; your hold is kept "
+                        f"until {booking.hold_expires_at:%H:%M} UTC, try again in "
+                        f"{retry_after} s",
+                        retry_after=retry_after,
+                    )
                 else:
                     await states.move(
                         session, booking.id, expected=S.HELD, to=S.CONFIRMING, now=now,
@@ -235,6 +245,20 @@ async def confirm_booking(rt: Runtime, caller: Caller, booking_id: str) -> Booki
         crash_point(rt, "after_start")
         return await run_saga(rt, booking_id)
     return await load_booking_view(rt, booking_id)
+
+
+async def _open_circuit(rt: Runtime, session: AsyncSession, booking_id: str) -> int | None:
+    """Seconds until every supplier of the booking's held segments takes calls again;
+    ``None`` when they all do now."""
+    kinds = (
+        await session.scalars(
+            select(Segment.kind)
+            .where(Segment.booking_id == booking_id, Segment.status == SegmentStatus.HELD)
+            .distinct()
+        )
+    ).all()
+    waits = [circuit_retry_after(rt.supplier_for(kind)) for kind in sorted(kinds)]
+    return max((w for w in waits if w is not None), default=None)
 
 
 #: A booking whose saga is under way (the completer resumes these).
@@ -352,7 +376,8 @@ async def _book_segments(rt: Runtime, booking_id: str) -> BookingView | None:
         except SupplierTransientError as exc:
             await _compensate(rt, booking_id, f"Supplier unavailable: {exc}")
             raise SupplierUnavailable(
-                "The supplier is unavailable right now; nothing was booked or charged"
+                "The supplier is unavailable right now; nothing was booked or charged",
+                retry_after=getattr(exc, "retry_after", None),
             ) from exc
         crash_point(rt, "after_supplier_call")
         async with rt.db.uow() as session:

@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.disruption.detect import affected_bookings, handle_booking
 from core.errors import Unauthorized, ValidationFailed
+from core.jsonbody import load_object
 from core.models import FeedEvent, Flight, FlightStatus
 from core.runtime import Runtime
 
@@ -85,10 +86,11 @@ def verify_signature(
 
 
 def parse_message(body: bytes) -> FlightStatusMessage:
+    raw = load_object(body, what="The flight status message")
     try:
-        return FlightStatusMessage.model_validate(json.loads(body))
-    except (ValueError, ValidationError) as exc:
-        errors = exc.errors(include_url=False) if isinstance(exc, ValidationError) else None
+        return FlightStatusMessage.model_validate(raw)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
         raise ValidationFailed(
             "The flight status message is not valid",
             errors=json.loads(json.dumps(errors, default=str)) if errors else None,

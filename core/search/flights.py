@@ -32,7 +32,7 @@ from core.clock import utc
 from core.errors import NotFound, ValidationFailed
 from core.models import Carrier, FareInventory, Flight
 from core.policy.items import FlightItem
-from core.search.offers import FlightOfferRef, flight_offer_id
+from core.search.offers import FlightOfferRef, check_sale_window, flight_offer_id
 
 CABINS: Final = ("economy", "premium", "business", "first")
 SORTS: Final = ("price", "depart", "arrive", "duration")
@@ -386,6 +386,7 @@ async def search_flights(
             f"{date.isoformat()} is in the past in {src.name} (today there is {today_there.isoformat()})",
             field="date",
         )
+    check_sale_window(date, today_there, field="date")
     if depart_after and depart_before and depart_after > depart_before:
         raise ValidationFailed("depart_after must be earlier than depart_before", field="depart_after")
     wanted_carriers = {c.strip().upper() for c in carriers} if carriers else None

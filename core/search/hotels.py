@@ -23,7 +23,7 @@ from core.clock import utc
 from core.errors import NotFound, ValidationFailed
 from core.models import Hotel, RoomInventory
 from core.policy.items import HotelItem
-from core.search.offers import HotelOfferRef, hotel_offer_id
+from core.search.offers import HotelOfferRef, check_sale_window, hotel_offer_id
 
 MAX_NIGHTS: Final = 30
 MAX_ROOMS: Final = 9
@@ -175,6 +175,7 @@ async def search_hotels(
             f"(today there is {today_there.isoformat()})",
             field="check_in",
         )
+    check_sale_window(check_in, today_there, field="check_in")
 
     rows = (
         await session.execute(

@@ -11,10 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Final
 
 from core.errors import ValidationFailed
 
 _FLIGHT = re.compile(r"^FL-(\d{1,12})(?:-(\d{1,12}))?$")
+#: Fare inventory ids are 32-bit integer keys: a larger number names no offer, and
+#: PostgreSQL would refuse to compare it with the column (a 500, not a 422).
+MAX_ROW_ID = 2**31 - 1
+#: Nothing is sold further ahead than this (airlines open about 330 days out). Dates
+#: beyond it are refused up front rather than met by date arithmetic near year 9999.
+MAX_DAYS_AHEAD: Final = 366
 _HOTEL = re.compile(r"^HT-([A-Z0-9]{2,20})-(\d{8})-(\d{8})$")
 
 
@@ -63,6 +70,8 @@ def parse_offer_id(offer_id: str) -> OfferRef:
     match = _FLIGHT.match(text)
     if match:
         ids = tuple(int(g) for g in match.groups() if g is not None)
+        if any(not 1 <= i <= MAX_ROW_ID for i in ids):
+            raise ValidationFailed(f"Malformed offer id {offer_id!r}", field="offer_id")
         return FlightOfferRef(ids)
     match = _HOTEL.match(text)
     if match:
@@ -75,3 +84,12 @@ def parse_offer_id(offer_id: str) -> OfferRef:
             raise ValidationFailed(f"Malformed offer id {offer_id!r}", field="offer_id")
         return HotelOfferRef(match.group(1), check_in, check_out)
     raise ValidationFailed(f"Malformed offer id {offer_id!r}", field="offer_id")
+
+
+def check_sale_window(day: date, today: date, *, field: str) -> None:
+    """Refuse a travel date more than :data:`MAX_DAYS_AHEAD` days after ``today``."""
+    if (day - today).days > MAX_DAYS_AHEAD:
+        raise ValidationFailed(
+            f"{day.isoformat()} is more than a year ahead; nothing is on sale that far out",
+            field=field,
+        )

@@ -29,7 +29,12 @@ class SupplierTimeoutError(SupplierError):
 
 
 class CircuitOpenError(SupplierTransientError):
-    """The breaker is open; we did not call."""
+    """The breaker is open; we did not call. ``retry_after``: whole seconds until it lets
+    a call through again."""
+
+    def __init__(self, message: str, *, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -109,6 +110,17 @@ class CircuitBreaker:
         """Consecutive failures counted while closed."""
         return self._failures
 
+    def retry_after(self) -> int | None:
+        """Whole seconds (at least 1) until a call would be let through; ``None`` when one
+        would be now. Asks without taking the half-open trial."""
+        state = self.state
+        if state is BreakerState.CLOSED:
+            return None
+        if state is BreakerState.HALF_OPEN and not self._trial_in_flight:
+            return None
+        remaining = self._opened_at + self.reset_timeout - self._clock()
+        return max(1, math.ceil(remaining))
+
     def acquire(self) -> Permit:
         """Allow one call, or raise :class:`CircuitOpenError` without calling."""
         state = self.state
@@ -119,7 +131,8 @@ class CircuitBreaker:
             return Permit(trial=True)
         retry_in = max(0.0, self._opened_at + self.reset_timeout - self._clock())
         raise CircuitOpenError(
-            f"{self.name}: circuit open, not calling (retry in {retry_in:.1f}s)"
+            f"{self.name}: circuit open, not calling (retry in {retry_in:.1f}s)",
+            retry_after=max(1, math.ceil(retry_in)),
         )
 
     def record_success(self, permit: Permit) -> None:
@@ -273,3 +286,10 @@ class ResilientSupplier:
             raise
         self.breaker.record_success(permit)
         return result
+
+
+def circuit_retry_after(supplier: Supplier) -> int | None:
+    """Seconds until ``supplier``'s open circuit lets a call through; ``None`` when calls
+    go through now (or the supplier has no breaker)."""
+    breaker = getattr(supplier, "breaker", None)
+    return breaker.retry_after() if isinstance(breaker, CircuitBreaker) else None
