@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +19,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.errors import NotFound, ValidationFailed
 from core.ids import new_id
 from core.inventory.holds import HoldLine
-from core.models import Booking, Flight, RoomInventory, Segment, SegmentKind, SegmentStatus
+from core.models import (
+    Airport,
+    Booking,
+    Flight,
+    Hotel,
+    RoomInventory,
+    Segment,
+    SegmentKind,
+    SegmentStatus,
+)
 from core.policy.engine import Verdict, evaluate
 from core.policy.items import PolicyItem
 from core.policy.service import get_rules
@@ -76,9 +86,23 @@ async def plan_hotel(
     session: AsyncSession, ref: HotelOfferRef, rooms: int, booking_id: str, position: int,
     now: datetime,
 ) -> PlannedSegment:
-    # A day of slack for time zones west of UTC, where "today" is still yesterday here.
-    if ref.check_in < (now - timedelta(days=1)).date():
-        raise ValidationFailed("Check-in is in the past", field="offer_id")
+    # "Today" is the hotel's own date: a stay that began yesterday there cannot be held,
+    # while one that begins tonight in New York can, though UTC is already tomorrow.
+    place = (
+        await session.execute(
+            select(Hotel.city, Airport.tz)
+            .join(Airport, Airport.code == Hotel.airport_code)
+            .where(Hotel.id == ref.hotel_id)
+        )
+    ).first()
+    if place is not None:  # an unknown hotel is load_hotel_offer's NotFound below
+        today_there = now.astimezone(ZoneInfo(place.tz)).date()
+        if ref.check_in < today_there:
+            raise ValidationFailed(
+                f"Check-in {ref.check_in.isoformat()} is in the past in {place.city} "
+                f"(today there is {today_there.isoformat()})",
+                field="offer_id",
+            )
     # The offer refuses stays with a night not on sale, so every night has a row below.
     offer = await load_hotel_offer(session, ref, rooms)
     night_ids = (

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -32,6 +32,7 @@ from core.models import (
 )
 from core.search.offers import flight_offer_id, hotel_offer_id
 from tests.core.booking_world import AVA, GUS, MIA, build_world
+from tests.factories import make_hotel
 
 
 async def hold(rt, caller, *items, traveler_id=None):
@@ -138,6 +139,25 @@ async def test_malformed_offer_ids_are_validation_errors(runtime, bad):
     await build_world(runtime)
     with pytest.raises(ValidationFailed):
         await hold(runtime, AVA, (bad, 1))
+
+
+async def test_a_stay_that_started_yesterday_in_the_hotels_city_cannot_be_held(runtime, clock):
+    """'In the past' is the hotel's own date, not UTC with a day of slack (issue 14, item 6)."""
+    await build_world(runtime)
+    async with runtime.db.uow() as s:
+        await make_hotel(s, id="LON02", first_night=date(2026, 11, 28), nights=10)
+        await make_hotel(s, id="NYC01", city="New York", airport_code="JFK",
+                         first_night=date(2026, 11, 28), nights=10)
+    # 03:00 UTC on 1 December: already 1 December in London, still 30 November in New York.
+    clock.set(datetime(2026, 12, 1, 3, 0, tzinfo=UTC))
+    started_yesterday = hotel_offer_id("LON02", date(2026, 11, 30), date(2026, 12, 2))
+    with pytest.raises(ValidationFailed, match="in the past"):
+        await hold(runtime, AVA, (started_yesterday, 1))
+    tonight_in_new_york = hotel_offer_id("NYC01", date(2026, 11, 30), date(2026, 12, 2))
+    assert await hold(runtime, AVA, (tonight_in_new_york, 1))
+    # 23:30 UTC: 1 December ends in London, 2 December has begun nowhere near New York.
+    clock.set(datetime(2026, 12, 1, 23, 30, tzinfo=UTC))
+    assert await hold(runtime, AVA, (hotel_offer_id("LON02", date(2026, 12, 1), date(2026, 12, 3)), 1))
 
 
 async def test_unknown_offer_is_not_found(runtime):
