@@ -42,6 +42,17 @@ class Settings(BaseSettings):
     slack_api_base_url: str | None = None
     flight_webhook_secret: str = "dev-flight-webhook-secret"
     hold_ttl_seconds: int = 900
+    # Caps on holds (core.booking.quota), 0 = no cap. Places are seats or rooms (an item's
+    # quantity); "open" counts bookings. Holds awaiting approval are counted on their own.
+    hold_max_places_per_item: int = 9
+    hold_max_places_per_user: int = 20
+    hold_max_places_per_org: int = 200
+    hold_max_open_per_user: int = 10
+    hold_max_open_per_org: int = 100
+    approval_max_places_per_user: int = 20
+    approval_max_places_per_org: int = 200
+    approval_max_open_per_user: int = 10
+    approval_max_open_per_org: int = 100
     approval_hold_deadline_seconds: int = 48 * 3600
     # How long each approver has before their step is escalated to their manager.
     approval_step_sla_seconds: int = 24 * 3600

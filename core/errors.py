@@ -110,6 +110,14 @@ class RateLimited(CoreError):
     title = "Too many requests"
 
 
+class HoldLimitReached(CoreError):
+    """Holding more would pass a cap on places or open bookings (``core.booking.quota``)."""
+
+    code = "HOLD_LIMIT_REACHED"
+    status = 429
+    title = "Too many seats or rooms on hold"
+
+
 class SupplierUnavailable(CoreError):
     code = "SUPPLIER_UNAVAILABLE"
     status = 503

@@ -47,7 +47,7 @@ async def list_tools(caller: CallerDep) -> dict[str, Any]:
 @router.post(
     "/{name}",
     summary="Run one tool",
-    responses=problem_responses(400, 402, 403, 404, 409, 410, 503),
+    responses=problem_responses(400, 402, 403, 404, 409, 410, 429, 503),
 )
 async def run_tool(
     name: ToolName,

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit, outbox
 from core.approval.service import start_workflow
-from core.booking import states
+from core.booking import quota, states
 from core.booking.access import load_visible_booking
 from core.booking.changes import SimulatedCrash as SimulatedCrash
 from core.booking.changes import crash_point
@@ -85,6 +85,12 @@ async def _request_approval(
 ) -> None:
     """Park the booking until the approvers decide; its holds live until the workflow's
     deadline (the approval job expires both together)."""
+    # Holds awaiting approval live up to 48 h: they have caps of their own.
+    await quota.check_caps(
+        session, rt.settings, org_id=booking.org_id, user_id=booking.created_by,
+        booking_id=booking.id, places=await quota.places_of(session, booking.id),
+        bucket="pending_approval", now=now,
+    )
     # The workflow emits approval.requested to its first approver.
     workflow = await start_workflow(
         session, booking=booking, verdict=verdict, now=now, settings=rt.settings

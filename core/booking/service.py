@@ -18,7 +18,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit, outbox
-from core.booking import states
+from core.booking import quota, states
 from core.booking.access import load_visible_booking, resolve_traveler
 from core.booking.items import PlannedSegment, judge, plan_flight, plan_hotel, red_reasons
 from core.clock import utc
@@ -47,16 +47,16 @@ class ItemRequest:
     quantity: int = 1
 
 
-def _validate_items(items: Sequence[ItemRequest]) -> None:
+def _validate_items(items: Sequence[ItemRequest], *, max_quantity: int) -> None:
     if not items:
         raise ValidationFailed("A booking needs at least one item", field="items")
     if len(items) > MAX_ITEMS:
         raise ValidationFailed(f"At most {MAX_ITEMS} items per booking", field="items")
     seen: set[str] = set()
     for item in items:
-        if not 1 <= item.quantity <= MAX_QUANTITY:
+        if not 1 <= item.quantity <= max_quantity:
             raise ValidationFailed(
-                f"Quantity must be between 1 and {MAX_QUANTITY}", field="quantity"
+                f"Quantity must be between 1 and {max_quantity}", field="quantity"
             )
         if item.offer_id in seen:
             raise ValidationFailed(f"Offer {item.offer_id} appears twice", field="items")
@@ -75,7 +75,8 @@ async def hold_booking(
     Red policy verdicts cannot be held (``PolicyBlocked``); amber ones can, and will
     need approval at confirmation.
     """
-    _validate_items(items)
+    per_item = rt.settings.hold_max_places_per_item
+    _validate_items(items, max_quantity=min(MAX_QUANTITY, per_item) if per_item > 0 else MAX_QUANTITY)
     now = rt.clock.now()
     traveler = await resolve_traveler(session, caller, traveler_id)
     org = await session.get(Organization, caller.org_id)
@@ -139,6 +140,13 @@ async def hold_booking(
     )
     # Inventory last: the hot rows stay locked only for the writes below and COMMIT.
     await session.flush()
+    # The caps on what one user and one organization may hold, checked under their locks
+    # (user, then organization, then the inventory rows: one order for every hold).
+    await quota.check_caps(
+        session, rt.settings, org_id=caller.org_id, user_id=caller.user_id,
+        booking_id=booking_id, places=sum(item.quantity for item in items), bucket="held",
+        now=now,
+    )
     lines = [line for p in planned for line in p.lines]
     # The contention lock spans the conditional writes; correctness comes from them alone.
     async with rt.locks.hold([line.lock_key for line in lines]):

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from core.clock import FrozenClock
+from core.runtime import Runtime
 from tests.api.conftest import World
 from tests.api.test_problems import assert_problem
 
@@ -115,7 +116,13 @@ async def test_red_policy_hold_is_403_and_the_error_is_replayed(
     assert assert_problem(again, 403, "POLICY_BLOCKED") == body
 
 
-async def test_sold_out_is_409(api_client: httpx.AsyncClient, seeded: World) -> None:
+async def test_sold_out_is_409(
+    api_client: httpx.AsyncClient, seeded: World, runtime: Runtime
+) -> None:
+    # One user sells the flight out: the caps on holds (tests/core/test_hold_caps.py) are off.
+    runtime.settings = runtime.settings.model_copy(
+        update={"hold_max_places_per_user": 0, "hold_max_open_per_user": 0}
+    )
     response = await _hold(api_client, seeded, seeded.economy_offer, quantity=9, key="a")
     assert response.status_code == 201
     for n in range(15):  # 150 economy seats
@@ -242,3 +249,32 @@ async def test_holds_are_counted_in_metrics(api_client: httpx.AsyncClient, seede
     await _hold(api_client, seeded, seeded.economy_offer)  # replay: not a second hold
     text = (await api_client.get("/metrics")).text
     assert "concierge_holds_total 1.0" in text
+
+
+async def test_the_hoarding_probe_over_http_gets_two_holds_then_429(
+    api_client: httpx.AsyncClient, seeded: World
+) -> None:
+    """Issue 14's probe, under the default rate limits: 18 holds of 9 economy seats by
+    one user. Two are held (18 seats); the rest are 429 HOLD_LIMIT_REACHED with Retry-After."""
+    answers = []
+    for n in range(18):
+        answers.append(
+            await api_client.post(
+                "/v1/bookings",
+                json={"items": [{"offer_id": seeded.economy_offer, "quantity": 9}]},
+                headers={**World.auth("ava"), "Idempotency-Key": f"hoard-{n}"},
+            )
+        )
+    assert [a.status_code for a in answers].count(201) == 2
+    refused = [a for a in answers if a.status_code != 201]
+    assert {a.status_code for a in refused} == {429}
+    assert_problem(refused[0], 429, "HOLD_LIMIT_REACHED")
+    assert refused[0].headers["Retry-After"] == "900"  # the first hold runs out in 15 min
+    assert refused[0].json()["scope"] == "user"
+    # Gus, of another organization, is not held back by Ava's holds.
+    other = await api_client.post(
+        "/v1/bookings",
+        json={"items": [{"offer_id": seeded.economy_offer, "quantity": 9}]},
+        headers={**World.auth("gus"), "Idempotency-Key": "gus-1"},
+    )
+    assert other.status_code == 201, other.text
