@@ -424,10 +424,10 @@ def apply_user(
         d.legs = [
             Leg(
                 _tool_place(leg.origin),
-                _tool_place(leg.destination),
+                _tool_place(leg.destination) if not leg.to_home else home or d.origin,
                 leg.day,
                 _city(leg.origin),
-                _city(leg.destination),
+                _city(leg.destination) if not leg.to_home else (None if home else d.origin_city),
             )
             for leg in u.legs[1:]
         ]

@@ -1042,3 +1042,58 @@ def test_asking_casually_what_waits_on_one_lists_the_approvals(text: str) -> Non
 )
 def test_ones_own_pending_trip_is_no_approvals_list(text: str) -> None:
     assert understand(text, NOW).intent != Intent.APPROVALS
+
+
+# ---------------------------------------------------------------- bare_destination_code
+
+
+@pytest.mark.parametrize(
+    ("text", "destination", "day"),
+    [
+        ("lhr tmrw pls", "LHR", "2026-12-02"),
+        ("ord on the 14th, just me", "ORD", "2026-12-14"),
+        ("pls bos next tue 3 ppl", "BOS", "2026-12-08"),
+        ("atl 12/9", "ATL", "2026-12-09"),
+    ],
+)
+async def test_a_code_alone_with_a_day_is_a_trip_from_home(
+    text: str, destination: str, day: str
+) -> None:
+    d = Dialogue()
+    await d.say(text)
+    search = d.backend.last("search_flights")
+    assert (search["origin"], search["destination"], search["date"]) == ("JFK", destination, day)
+
+
+@pytest.mark.parametrize("text", ["sea fri", "mad today", "the ord fri"])
+def test_an_everyday_word_or_a_code_inside_a_sentence_is_no_destination(text: str) -> None:
+    assert understand(text, NOW).destination is None
+
+
+# ---------------------------------------------------------------- home_as_leg_place
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bos to atl 9th, atl to mia 11th, then home on the 13th",
+        "Boston to Atlanta on Dec 9, Atlanta to Miami Dec 11 and finally Miami back home Dec 13",
+        "bos-atl 9th; atl-mia 11th; home sun 13th",
+    ],
+)
+async def test_a_last_leg_home_flies_to_the_home_airport(text: str) -> None:
+    d = Dialogue()  # home: JFK
+    await d.say(text)
+    searches = [a for n, a in d.backend.calls if n == "search_flights"]
+    assert [(s["date"]) for s in searches] == ["2026-12-09", "2026-12-11", "2026-12-13"]
+    assert searches[-1]["destination"] == "JFK"
+    assert searches[-1]["origin"].lower() in {"mia", "miami"}
+
+
+def test_a_single_leg_and_home_is_a_round_trip_not_legs() -> None:
+    assert understand("jfk to ord 14th, then home 16th", NOW).legs == []
+
+
+def test_home_in_the_middle_is_no_itinerary() -> None:
+    u = understand("bos to atl 9th, then home 11th, then jfk to mia 13th", NOW)
+    assert u.legs == []

@@ -25,11 +25,20 @@ _CLAUSE: Final = re.compile(
 )
 
 
+# "then home on the 18th", "Boston back home on the 11th": a leg to the traveller's home
+# (the dialogue knows where that is; ``LegReading.to_home``).
+_HOME: Final = re.compile(r"\bhome\b")
+
+
 @dataclass(frozen=True)
 class LegReading:
     origin: PlaceMention
-    destination: PlaceMention
+    destination: PlaceMention  # place None: home (``to_home``)
     day: date
+
+    @property
+    def to_home(self) -> bool:
+        return self.destination.place is None
 
 
 def _city(m: PlaceMention) -> str | None:
@@ -44,10 +53,22 @@ def read_legs(text: str, now: datetime, *, month_first: bool = True) -> list[Leg
     legs: list[LegReading] = []
     for clause in clauses:
         places = [p for p in find_places(clause) if p.place is not None]
-        if not places:
+        home = _HOME.search(clause) if legs else None
+        if not places and home is None:
             continue  # "Economy is fine."
         anchor = now if not legs else datetime.combine(legs[-1].day, now.timetz())
         dates = read_dates(clause, anchor, month_first=month_first)
+        if home is not None and len(places) <= 1 and all(p.role != "destination" for p in places):
+            # "then home fri 18th", "Boston back home on the 11th": from where the last leg
+            # landed (or the place named), to home; its one day may read as a return.
+            day = dates.ret if dates.depart is None or dates.depart == legs[-1].day else None
+            day = day or dates.depart
+            if day is None or dates.question or (dates.ret and dates.ret != day):
+                return []
+            start = places[0] if places else legs[-1].destination
+            there = PlaceMention(home.start(), home.end(), home.group(0), None, "destination")
+            legs.append(LegReading(start, there, day))
+            continue
         if dates.depart is None or dates.ret is not None or dates.question:
             return []
         origin, destination = roles(places)
@@ -63,6 +84,8 @@ def read_legs(text: str, now: datetime, *, month_first: bool = True) -> list[Leg
     for before, after in pairwise(legs):
         if _city(after.origin) != _city(before.destination) or after.day < before.day:
             return []
-    if len(legs) == 2 and _city(legs[1].destination) == _city(legs[0].origin):
+    if any(leg.to_home for leg in legs[:-1]):
+        return []  # only the last leg goes home
+    if len(legs) == 2 and (legs[1].to_home or _city(legs[1].destination) == _city(legs[0].origin)):
         return []  # there and back: a round trip, read as one
     return legs

@@ -78,6 +78,14 @@ _CODE_BEFORE: Final = re.compile(r"(?<![\w'’-])(?P<code>[A-Za-z]{3})[ \t]+$")
 _CODE_AFTER: Final = re.compile(r"^[ \t]+(?P<code>[A-Za-z]{3})(?![\w'’-])")
 _JOINER_AFTER: Final = re.compile(r"^\s*(?:-+>?|–|—|→|>|/|to\b|2\b)\s*(?P<next>[A-Za-z]+)")
 _JOINER_BEFORE: Final = re.compile(r"(?:-+>?|–|—|→|>|/|\bto)\s*$")
+# What may come before a code that opens a request ("pls sfo fri", "ok lhr tmrw").
+_OPENING: Final = re.compile(r"\s*(?:(?:ok|okay|pls|please|need|and|also|hi|hey|so)\W*\s*)*")
+# Words that date a trip right after such a code ("sfo on the 4th", "lhr next tue").
+_WHEN_WORDS: Final = frozenset(
+    {"on", "next", "this", "nxt", "tmrw", "tmr", "tmw", "tomorrow", "today", "tonight", "the"}
+    | {w[:3] for w in WEEKDAYS}
+    | {"tues", "thur", "thurs", "weds"}
+)
 _NAME_LEADS: Final = frozenset({"new", "san", "los", "las", "hong", "the", "big"})
 _ARROW: Final = re.compile(r"^\s*(?:-+>?|–|—|→|>|to|2|/)\s*$")
 _WORD: Final = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’.]*|\d+")
@@ -140,10 +148,26 @@ def _acceptable_short(text: str, start: int, token: str) -> bool:
         return True  # "paris > nyc", "boston -> la": the end of a route drawn with an arrow
     if _spaced_pair(text, start, token) is not None:
         return True  # "jfk lhr": two codes side by side
+    if _lone_code_first(text, start, token):
+        return True  # "sfo fri, 2 of us": where to, from home
     after = text[start + len(token) :]
     # "sfo to jfk" and "sfo from jfk": a word on either side of a route names a place.
     arrow = re.match(r"^\s*(?:-+>?|–|—|→|>|to|from)\s*\w", after)
     return token.lower() not in _WORDLIKE_CODES and arrow is not None
+
+
+def _lone_code_first(text: str, start: int, token: str) -> bool:
+    """A code that opens the message, right before when ("sfo fri", "lhr tmrw pls", "ord
+    on the 14th"): where to fly, in shorthand. Never an everyday word ("sea", "mad")."""
+    if token.lower() in _SPACED_WORDLIKE or not _is_code(token):
+        return False
+    if not _OPENING.fullmatch(text[:start]):
+        return False
+    nxt = re.match(r"\s*,?\s*(?P<w>[A-Za-z]+|\d)", text[start + len(token) :])
+    if nxt is None:
+        return False
+    word = nxt.group("w").lower()
+    return word.isdigit() or word in _WHEN_WORDS or _read_elsewhere(word)
 
 
 def _is_code(word: str) -> bool:
