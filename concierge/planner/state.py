@@ -64,6 +64,9 @@ class Draft:
     want_hotel: bool = False
     one_way: bool = False
     round_trip: bool = False  # search the flight home too
+    # ... shown in case it's wanted, but not asked for: "a flight and a hotel, Dec 21–23"
+    # (the stay ends when one flies home, most likely); holding without it is fine.
+    return_optional: bool = False
     started: bool = False  # the user asked for a trip at some point
     price_cap: PriceCap | None = None
     within_policy: bool = False  # "under the policy limit": say which options are in policy
@@ -402,13 +405,24 @@ def apply_user(
         # hotel"); without one, or with "returning"/"round trip", it is a flight home,
         # and so it is when the user asks for "flights" or names it a trip ("Atlanta
         # trip Jan 5–8: flights from LaGuardia + a hotel").
-        d.round_trip = bool(
+        asked = bool(
             u.round_trip
             or dates.explicit_return
             or (u.implied_return and dates.ret is not None and not dates.nights)
             or not d.want_hotel
-            or d.round_trip
         )
+        if asked:
+            d.round_trip, d.return_optional = True, False
+        elif (
+            not d.round_trip
+            and d.want_flight
+            and dates.ret is not None
+            and not dates.nights
+            and not d.one_way
+        ):
+            # "Need flight + hotel for Atlanta, Dec 21–23": the flight home on the stay's
+            # last day is likely, so it is searched too, but held only if picked.
+            d.round_trip = d.return_optional = True
     if u.has_trip_details or u.intent == Intent.SEARCH:
         d.started = True
     if u.book_for:

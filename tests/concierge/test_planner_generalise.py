@@ -1097,3 +1097,46 @@ def test_a_single_leg_and_home_is_a_round_trip_not_legs() -> None:
 def test_home_in_the_middle_is_no_itinerary() -> None:
     u = understand("bos to atl 9th, then home 11th, then jfk to mia 13th", NOW)
     assert u.legs == []
+
+
+# ---------------------------------------------------------------- flight_hotel_no_return
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "out", "back"),
+    [
+        ("flight and a room in Boston Dec 9-11", "Boston", "2026-12-09", "2026-12-11"),
+        (
+            "Need to get to Miami Jan 5 to Jan 8, can you sort a flight and hotel?",
+            "Miami",
+            "2027-01-05",
+            "2027-01-08",
+        ),
+        (
+            "Atlanta 21st-23rd: a flight plus somewhere to stay",
+            "Atlanta",
+            "2026-12-21",
+            "2026-12-23",
+        ),
+    ],
+)
+async def test_a_flight_with_a_hotel_over_a_day_range_shows_the_flight_home(
+    text: str, city: str, out: str, back: str
+) -> None:
+    d = Dialogue()
+    await d.say(text)
+    searches = [a for n, a in d.backend.calls if n == "search_flights"]
+    assert [(a["destination"], a["date"]) for a in searches[:1]] == [(city, out)]
+    assert [(a["origin"], a["destination"], a["date"]) for a in searches[1:]] == [
+        (city, "JFK", back)
+    ]
+    hotel = d.backend.last("search_hotels")
+    assert (hotel["check_in"], hotel["check_out"]) == (out, back)
+    # Shown, not insisted on: the way there and the hotel are a trip of their own.
+    assert await d.say("flight 1 and hotel 1") == "<confirm confirm_booking>"
+
+
+async def test_one_way_with_a_hotel_over_a_day_range_has_no_flight_home() -> None:
+    d = Dialogue()
+    await d.say("one way flight and a hotel in Boston Dec 9-11")
+    assert d.backend.names().count("search_flights") == 1

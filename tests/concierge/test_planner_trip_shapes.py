@@ -69,11 +69,17 @@ async def test_a_trip_or_flights_over_a_day_range_include_the_flight_home(
     assert (hotel["check_in"], hotel["check_out"]) == (searches[0]["date"], searches[1]["date"])
 
 
-async def test_one_flight_over_a_stay_still_offers_the_return_rather_than_searching_it() -> None:
+async def test_one_flight_over_a_stay_shows_the_return_without_asking_for_it() -> None:
+    """A flight and a hotel over a day range: the flight home on the stay's last day is
+    likely, so it is searched too, but only held if picked (the way there is enough)."""
     d = Dialogue()
     reply = await d.say("be in London for the Dec 18–22 offsite, book me a flight and a hotel")
-    assert sorted(d.backend.names()) == ["search_flights", "search_hotels"]
-    assert "add the return flight" in reply
+    back = d.backend.last("search_flights")
+    assert (back["origin"], back["destination"], back["date"]) == ("London", "JFK", "2026-12-22")
+    assert "leave them out to book just the way there" in reply
+    reply = await d.say("flight 1 and hotel 1")
+    assert reply == "<confirm confirm_booking>"
+    assert len(d.backend.last("reserve")["items"]) == 2
 
 
 # ------------------------------------------------------------------ a yes that asks for another option

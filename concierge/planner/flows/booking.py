@@ -94,6 +94,10 @@ def select(
         if ref.both:
             # "option 2 for both", "the cheapest both ways": the same choice in each list.
             kinds = [k for k in available if ref.both == "all" or k != "hotel"]
+            if ref.both == "all" and state.draft.return_optional:
+                # "the cheapest of both": the flight and the hotel asked for, not the
+                # return shown only in case (named, "both ways" or "return 2", it counts).
+                kinds = [k for k in kinds if k != "return"]
             every = True
         else:
             kinds = [ref.kind] if ref.kind in available else []
@@ -138,7 +142,13 @@ def select(
             )
     d = state.draft
     missing = []
-    if "return" in available and ("flight" in chosen) and "return" not in chosen and not d.one_way:
+    if (
+        "return" in available
+        and "flight" in chosen
+        and "return" not in chosen
+        and not d.one_way
+        and not d.return_optional
+    ):
         missing.append("return")
     if (
         "hotel" in available

@@ -366,6 +366,11 @@ def _present_search(state: State, turn: Turn, ctx: Context, asked: str | None = 
         notes.append(
             f'Need a flight back on {spoken_day(d.ret)} too? Just say "add the return flight".'
         )
+    if d.return_optional and any(k == "return" for k, _ in non_empty):
+        notes.append(
+            f"The return flights on {spoken_day(d.ret)} are there in case you fly home then; "
+            "leave them out to book just the way there."
+        )
     if d.price_cap is not None:
         notes.extend(_cap_notes(d.price_cap, non_empty))
     if d.within_policy:
