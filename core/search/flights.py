@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.catalogue.fares import FareBreakdown, combine, flight_fare
 from core.catalogue.hubs import hubs
 from core.catalogue.places import Place, resolve_place
 from core.clock import utc
@@ -84,6 +85,14 @@ class FlightSegment(BaseModel):
     def flight_label(self) -> str:
         return f"{self.carrier} {self.number}"
 
+    @property
+    def fare(self) -> FareBreakdown:
+        """One passenger's ``fare_minor`` split by the catalogue's fare model."""
+        return flight_fare(
+            self.fare_minor, self.currency, origin=self.origin, destination=self.destination,
+            carrier=self.carrier, cabin=self.cabin, distance_km=self.distance_km,
+        )
+
 
 class FlightOffer(BaseModel):
     """A priced itinerary: one or two legs in the same cabin."""
@@ -104,6 +113,7 @@ class FlightOffer(BaseModel):
     flying_minutes: int  # sum of the legs, without layovers
     refundable: bool  # only if every leg is
     change_fee_minor: int  # per passenger, sum of the legs
+    fare: FareBreakdown  # total_minor split into base, taxes and fees (every leg, every passenger)
 
     @property
     def origin(self) -> str:
@@ -180,6 +190,7 @@ def build_offer(segments: Sequence[FlightSegment], passengers: int) -> FlightOff
         flying_minutes=sum(s.duration_minutes for s in segments),
         refundable=all(s.refundable for s in segments),
         change_fee_minor=sum(s.change_fee_minor for s in segments),
+        fare=combine((s.fare.times(passengers) for s in segments), segments[0].currency),
     )
 
 

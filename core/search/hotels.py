@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.catalogue.fares import FareBreakdown, stay_fare
 from core.catalogue.places import Place, resolve_place
 from core.clock import utc
 from core.errors import NotFound, ValidationFailed
@@ -52,6 +53,7 @@ class HotelOffer(BaseModel):
     currency: str
     rooms_left: int  # the fewest over the nights
     refundable: bool
+    fare: FareBreakdown  # total_minor split into base, taxes and fees (every night, every room)
 
     def policy_item(self) -> HotelItem:
         return HotelItem(
@@ -132,6 +134,7 @@ def _offer(hotel: Any, nights: list[Any], check_in: dt.date, check_out: dt.date,
         currency=hotel[7],
         rooms_left=max(0, min(int(n[2]) for n in nights)),
         refundable=bool(hotel[8]),
+        fare=stay_fare(rates, rooms, hotel[7], city=hotel[4], stars=hotel[3]),
     )
 
 
