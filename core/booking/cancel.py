@@ -29,6 +29,7 @@ Refund rules, applied to what was paid (captured minus already refunded):
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
@@ -51,9 +52,11 @@ from core.booking.changes import (
     refund_change,
     release_sold,
 )
+from core.booking.fares import refund_split, segment_fare
 from core.booking.keys import void_key
 from core.booking.service import cancel_unpaid
 from core.booking.views import BookingView, load_booking_view
+from core.catalogue.fares import FareBreakdown
 from core.errors import ConcurrentUpdate, InvalidTransition
 from core.identity import Caller
 from core.ids import new_id
@@ -93,6 +96,7 @@ class RefundQuote:
     paid_minor: int
     refund_minor: int
     rule: str
+    fare: FareBreakdown  # refund_minor as base + taxes + fees (core.booking.fares.refund_split)
 
     @property
     def kept_minor(self) -> int:
@@ -102,16 +106,23 @@ class RefundQuote:
 async def quote_refund(session: AsyncSession, booking: Booking, *, now: datetime) -> RefundQuote:
     """What cancelling ``booking`` now would give back (see the module docstring)."""
     paid = await net_paid(session, booking.id)
-    if booking.confirmed_at is not None and now - booking.confirmed_at <= FREE_CANCELLATION:
-        return RefundQuote(paid, paid, "within_24_hours")
     segments = (
         await session.scalars(
-            select(Segment).where(
-                Segment.booking_id == booking.id, Segment.status == SegmentStatus.BOOKED
-            )
+            select(Segment)
+            .where(Segment.booking_id == booking.id, Segment.status == SegmentStatus.BOOKED)
+            .order_by(Segment.position)
         )
     ).all()
+    fares = {seg.id: await segment_fare(session, seg) for seg in segments}
+
+    def quote(refund: int, rule: str, back: Sequence[Segment] = segments) -> RefundQuote:
+        fare = refund_split((fares[s.id] for s in back), refund, booking.currency)
+        return RefundQuote(paid, refund, rule, fare)
+
+    if booking.confirmed_at is not None and now - booking.confirmed_at <= FREE_CANCELLATION:
+        return quote(paid, "within_24_hours")
     back = 0
+    refunded: list[Segment] = []
     reasons: list[str] = []
     kept_any = False
     for seg in segments:
@@ -129,9 +140,10 @@ async def quote_refund(session: AsyncSession, booking: Booking, *, now: datetime
             kept_any = True
         else:
             back += seg.amount_minor
+            refunded.append(seg)
             reasons.append(reason)
     if segments and reasons and all(r == "airline_cancelled" for r in reasons) and not kept_any:
-        return RefundQuote(paid, paid, "airline_cancelled")
+        return quote(paid, "airline_cancelled")
     refund = min(paid, back)
     if not kept_any and refund == paid:
         rule = reasons[0] if len(set(reasons)) == 1 else "refundable"
@@ -139,7 +151,7 @@ async def quote_refund(session: AsyncSession, booking: Booking, *, now: datetime
         rule = "partial_non_refundable_kept"
     else:
         rule = "non_refundable_kept"
-    return RefundQuote(paid, refund, rule)
+    return quote(refund, rule, refunded)
 
 
 async def cancel_booking(
@@ -246,6 +258,7 @@ async def _decide_paid_cancel(
         refund_minor=quote.refund_minor,
         currency=booking.currency,
         refund_rule=quote.rule,
+        refund_fare=quote.fare.stored(),
         reason=reason[:500] or None,
         created_by=caller.user_id,
         created_at=now,

@@ -7,11 +7,17 @@ from core.finance.exceptions import (
     require_finance,
     resolve_exception,
 )
-from core.finance.reconcile import ReconcileStats, invoice_lines, reconcile
+from core.finance.reconcile import (
+    ReconcileStats,
+    invoice_line_views,
+    invoice_lines,
+    reconcile,
+)
 
 __all__ = [
     "FINANCE_ROLES",
     "ReconcileStats",
+    "invoice_line_views",
     "invoice_lines",
     "list_exceptions",
     "reconcile",

@@ -28,6 +28,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, String, cast, exists, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.booking.fares import segment_fare, with_total
+from core.catalogue.fares import FareBreakdown, empty
+from core.finance.views import InvoiceLineView
 from core.finance.exceptions import record_exception
 from core.models import (
     Booking,
@@ -256,6 +259,7 @@ async def _reconcile_booking(
                 locator=res.locator,
                 amount_minor=seg.amount_minor,
                 currency=seg.currency,
+                fare=(await segment_fare(session, seg)).stored(),
                 finalized_at=now,
             )
         )
@@ -416,11 +420,29 @@ async def invoice_lines(
     )
 
 
+async def invoice_line_views(
+    session: AsyncSession, org_id: str, *, limit: int = 200
+) -> list[InvoiceLineView]:
+    """The organization's invoice lines, newest first, each with its fare split (lines
+    finalized before fares were split take their segment's)."""
+    views: list[InvoiceLineView] = []
+    for line in await invoice_lines(session, org_id, limit=limit):
+        if line.fare:
+            fare = FareBreakdown.from_stored(line.fare)
+        else:
+            seg = await session.get(Segment, line.segment_id)
+            fare = await segment_fare(session, seg) if seg is not None else empty(line.currency)
+            fare = with_total(fare, line.amount_minor)
+        views.append(InvoiceLineView.of(line, fare))
+    return views
+
+
 __all__ = [
     "ReconcileStats",
     "flag_orphan_gateway_captures",
     "flag_orphan_supplier_charges",
     "flag_unrefunded_charges",
+    "invoice_line_views",
     "invoice_lines",
     "reconcile",
     "reconcile_bookings",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
+from core.catalogue.fares import VAT_CODES, FareBreakdown, FareOut
 from core.models import ExceptionKind, InvoiceLine, ReconciliationException, SegmentKind
 from core.money import Money
 from core.views import OffsetTime, View
@@ -55,10 +58,14 @@ class InvoiceLineView(View):
     supplier: str | None
     locator: str | None
     amount: Money
+    fare: FareOut = Field(description="`amount` as base + taxes (by code) + fees, as sold.")
+    vat: Money = Field(description="The value-added tax in `amount` (VAT, GST): reclaimable.")
     finalized_at: OffsetTime
 
     @classmethod
-    def of(cls, row: InvoiceLine) -> InvoiceLineView:
+    def of(cls, row: InvoiceLine, fare: FareBreakdown) -> InvoiceLineView:
+        """``fare``: the line's amount split (:func:`core.finance.reconcile.invoice_line_views`)."""
+        vat = sum(t.amount_minor for t in fare.taxes if t.code in VAT_CODES)
         return cls(
             id=row.id,
             booking_id=row.booking_id,
@@ -68,5 +75,7 @@ class InvoiceLineView(View):
             supplier=row.supplier,
             locator=row.locator,
             amount=Money.of(row.amount_minor, row.currency),
+            fare=fare.out(),
+            vat=Money.of(vat, row.currency),
             finalized_at=row.finalized_at,
         )

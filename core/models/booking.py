@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, UTCDateTime
@@ -81,6 +81,10 @@ class Segment(Base):
     quantity: Mapped[int]
     amount_minor: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
+    # amount_minor split as sold (core.catalogue.fares.FareBreakdown.stored()): kept, not
+    # recomputed, so receipts, invoices and refunds show the split the traveller was quoted.
+    # NULL on rows from before fares were split (read through core.booking.fares).
+    fare: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Flights
     flight_id: Mapped[int | None] = mapped_column(ForeignKey("flights.id"))
     fare_inventory_id: Mapped[int | None] = mapped_column(ForeignKey("fare_inventory.id"))

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, UTCDateTime
@@ -65,6 +65,8 @@ class BookingChange(Base):
     refund_minor: Mapped[int] = mapped_column(default=0)
     currency: Mapped[str] = mapped_column(String(3))
     refund_rule: Mapped[str | None] = mapped_column(String(40))
+    # refund_minor as base + taxes + fees (the refunded segments' fares as sold).
+    refund_fare: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     policy: Mapped[dict[str, Any]] = mapped_column(default=dict)
     approval_id: Mapped[str | None] = mapped_column(String(40))
     suggestion_id: Mapped[str | None] = mapped_column(String(16))

@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, UTCDateTime
@@ -82,6 +82,8 @@ class InvoiceLine(Base):
     locator: Mapped[str | None] = mapped_column(String(12))
     amount_minor: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
+    # amount_minor as base + taxes (VAT among them) + fees: the segment's fare as sold.
+    fare: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     finalized_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -13,6 +13,7 @@ from core.booking.changes import SimulatedCrash
 from core.booking.rebook import complete_stuck_changes
 from core.booking.saga import confirm_booking
 from core.booking.service import ItemRequest, hold_booking
+from core.catalogue.fares import FareBreakdown
 from core.errors import CoreError, InvalidTransition, NotFound
 from core.models import (
     Booking,
@@ -23,6 +24,7 @@ from core.models import (
     Payment,
     Refund,
     ReviewItem,
+    Segment,
     SupplierReservation,
 )
 from core.search.offers import flight_offer_id, hotel_offer_id
@@ -295,3 +297,57 @@ async def test_cancel_drops_a_rebook_waiting_for_approval(runtime, clock):
     assert await inventory(runtime, w.long_inv["economy"].id) == (0, 0)
     assert sorted((c["kind"], c["status"]) for c in cancelled["changes"]) == [
         ("cancel", "done"), ("rebook", "failed")]
+
+
+async def _refund_fare(rt, booking_id):
+    async with rt.db.uow(write=False) as s:
+        change = await s.scalar(select(BookingChange).where(BookingChange.booking_id == booking_id))
+        segments = (
+            await s.scalars(
+                select(Segment).where(Segment.booking_id == booking_id).order_by(Segment.position)
+            )
+        ).all()
+        return FareBreakdown.from_stored(change.refund_fare), [
+            FareBreakdown.from_stored(seg.fare) for seg in segments
+        ]
+
+
+async def test_a_refund_is_made_of_the_refunded_segments_fares(runtime, clock):
+    w = await build_world(runtime)
+    hotel = hotel_offer_id("LON01", date(2026, 12, 18), date(2026, 12, 20))
+    bid = await confirmed(runtime, AVA, (flight_offer_id(w.long_inv["economy"].id), 1), (hotel, 1))
+    clock.advance(days=3)
+    await cancel_booking(runtime, AVA, bid)
+    refund, (_flight_fare, hotel_fare) = await _refund_fare(runtime, bid)
+    # The non-refundable flight is kept; the hotel comes back, VAT and all.
+    assert refund == hotel_fare
+    assert refund.total_minor == 44000
+    assert [t.code for t in refund.taxes] == ["VAT"]
+
+
+async def test_a_full_refund_adds_the_change_fees_paid(runtime, clock):
+    w = await build_world(runtime)
+    bid = await confirmed(runtime, AVA, (flight_offer_id(w.long_inv["economy"].id), 1))
+    async with runtime.db.uow() as s:  # as if a rebook had charged a 75.00 change fee
+        await s.execute(
+            update(Payment).where(Payment.booking_id == bid).values(captured_minor=FARE + 7500)
+        )
+    clock.advance(hours=2)
+    await cancel_booking(runtime, AVA, bid)
+    refund, (flight_fare,) = await _refund_fare(runtime, bid)
+    assert refund.total_minor == FARE + 7500
+    assert refund.base_minor == flight_fare.base_minor
+    assert refund.taxes == flight_fare.taxes
+    assert refund.fees[-1].code == "CHANGE"
+    assert refund.fees[-1].amount_minor == 7500
+
+
+async def test_nothing_refunded_is_an_empty_split(runtime, clock):
+    w = await build_world(runtime)
+    bid = await confirmed(runtime, AVA, (flight_offer_id(w.long_inv["economy"].id), 1))
+    clock.advance(days=2)
+    await cancel_booking(runtime, AVA, bid)
+    refund, _ = await _refund_fare(runtime, bid)
+    assert refund.total_minor == 0
+    assert not refund.taxes
+    assert not refund.fees

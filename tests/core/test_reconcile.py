@@ -9,8 +9,9 @@ from sqlalchemy import select, update
 
 from core.booking.saga import confirm_booking
 from core.booking.service import ItemRequest, hold_booking
+from core.catalogue.fares import FareBreakdown
 from core.errors import Forbidden, NotFound
-from core.finance import list_exceptions, reconcile, resolve_exception
+from core.finance import invoice_line_views, list_exceptions, reconcile, resolve_exception
 from core.identity import Caller
 from core.models import (
     Booking,
@@ -18,6 +19,7 @@ from core.models import (
     InvoiceLine,
     Payment,
     ReconciliationException,
+    Segment,
     SupplierReservation,
 )
 from core.runtime import Runtime
@@ -255,3 +257,38 @@ async def test_finance_sees_only_its_org_and_others_are_refused(runtime, world, 
     async with runtime.db.uow(write=False) as s:
         assert len(await list_exceptions(s, FIN)) == 1
         assert len(await list_exceptions(s, FIN, status="resolved")) == 1
+
+
+async def test_invoice_lines_carry_the_fare_split_as_sold(runtime, world):
+    """Finance reads VAT off the invoice: each line is base + taxes + fees, the split the
+    hold stored on the segment, and a line from before fares were split gets one too."""
+    booking_id = await confirmed(runtime, flight_and_hotel(world))
+    await reconcile(runtime)
+    async with runtime.db.uow(write=False) as s:
+        segments = {
+            seg.id: seg.fare
+            for seg in (await s.scalars(select(Segment).where(Segment.booking_id == booking_id)))
+        }
+        views = {v.segment_id: v for v in await invoice_line_views(s, "acme")}
+    flight, hotel = await lines_of(runtime, booking_id)
+    for line in (flight, hotel):
+        assert line.fare == segments[line.segment_id]  # the split as held, not recomputed
+        fare = FareBreakdown.from_stored(line.fare)
+        assert fare.total_minor == line.amount_minor
+        assert views[line.segment_id].fare == fare.out()
+    flight_fare = FareBreakdown.from_stored(flight.fare)
+    assert {"US", "ZP", "AY", "XF"} <= {t.code for t in flight_fare.taxes}  # JFK→BOS
+    assert views[flight.segment_id].vat.minor() == 0
+    hotel_fare = FareBreakdown.from_stored(hotel.fare)
+    vat = views[hotel.segment_id].vat.minor()
+    assert vat == sum(t.amount_minor for t in hotel_fare.taxes if t.code == "VAT") > 0
+    assert abs(vat - hotel_fare.base_minor * 0.20) < 3  # UK VAT on the London room
+
+    # A line finalized before fares were split: its segment's split, worked out again.
+    async with runtime.db.uow() as s:
+        await s.execute(update(InvoiceLine).where(InvoiceLine.id == hotel.id).values(fare=None))
+        await s.execute(update(Segment).where(Segment.id == hotel.segment_id).values(fare=None))
+    async with runtime.db.uow(write=False) as s:
+        old = {v.segment_id: v for v in await invoice_line_views(s, "acme")}[hotel.segment_id]
+    assert old.fare.total == old.amount
+    assert old.vat.minor() > 0

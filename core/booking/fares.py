@@ -1,0 +1,81 @@
+"""A booking's prices as base + taxes + fees: each segment's fare as sold, and what part
+of them a refund gives back.
+
+Session services (they never commit). A segment keeps the split it was held with
+(``segments.fare``, from the offer the catalogue's fare model priced), so the hold,
+the confirmation, the receipt, the invoice line and a refund all show the same
+parts, adding up to the same amounts. Segments held before fares were split have no
+stored split: theirs is worked out by the same model from what the row knows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.catalogue.fares import Charge, FareBreakdown, combine, empty, flight_fare, stay_fare
+from core.models import Flight, Hotel, Segment
+
+CHANGE_FEE_CODE = "CHANGE"
+
+
+async def segment_fare(session: AsyncSession, seg: Segment) -> FareBreakdown:
+    """``seg.amount_minor`` as base + taxes + fees (the split it was sold with)."""
+    if seg.fare:
+        return FareBreakdown.from_stored(seg.fare)
+    quantity = max(1, seg.quantity)
+    each = seg.amount_minor // quantity
+    fare = empty(seg.currency).model_copy(update={"base_minor": each}).times(quantity)
+    if seg.flight_id is not None:
+        flight = await session.get(Flight, seg.flight_id)
+        if flight is not None:
+            fare = flight_fare(
+                each,
+                seg.currency,
+                origin=flight.origin,
+                destination=flight.destination,
+                carrier=flight.carrier,
+                cabin=seg.cabin or "economy",
+                distance_km=flight.distance_km,
+            ).times(quantity)
+    elif seg.hotel_id is not None and seg.check_in is not None and seg.check_out is not None:
+        hotel = await session.get(Hotel, seg.hotel_id)
+        nights = max(1, (seg.check_out - seg.check_in).days)
+        if hotel is not None:
+            fare = stay_fare(
+                [each // nights] * nights,
+                quantity,
+                seg.currency,
+                city=hotel.city,
+                stars=hotel.stars,
+            )
+    return with_total(fare, seg.amount_minor)
+
+
+async def segments_fare(
+    session: AsyncSession, segments: Sequence[Segment], currency: str
+) -> FareBreakdown:
+    """Several segments' fares as one breakdown (the same code added up)."""
+    return combine([await segment_fare(session, s) for s in segments], currency)
+
+
+def with_total(fare: FareBreakdown, total_minor: int) -> FareBreakdown:
+    """``fare`` made to add up to ``total_minor``: odd cents of a division go to the base."""
+    return fare.model_copy(update={"base_minor": fare.base_minor + total_minor - fare.total_minor})
+
+
+def refund_split(fares: Iterable[FareBreakdown], refund_minor: int, currency: str) -> FareBreakdown:
+    """What a refund of ``refund_minor`` is made of, given the fares of the segments it
+    pays back: their parts in full; in proportion when less is paid back (a refund is
+    capped by what was paid); and, when more is paid back (all of the payment within
+    24 hours, or after the airline cancelled), the rest is change fees paid by rebooks."""
+    whole = combine(list(fares), currency)
+    extra = refund_minor - whole.total_minor
+    if extra <= 0:
+        return whole.scaled_to(refund_minor)
+    fee = Charge(code=CHANGE_FEE_CODE, name="Change fees paid", amount_minor=extra)
+    return whole.model_copy(update={"fees": (*whole.fees, fee)})
+
+
+__all__ = ["CHANGE_FEE_CODE", "refund_split", "segment_fare", "segments_fare", "with_total"]
