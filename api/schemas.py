@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.booking.views import BookingView
+from core.catalogue.fares import FareOut
 from core.errors import ValidationFailed
 from core.models import BookingStatus
 from core.money import Money
@@ -140,6 +141,9 @@ class FlightOfferOut(BaseModel):
     duration_minutes: int
     refundable: bool
     change_fee: Money
+    fare: FareOut = Field(
+        description="`total` as base fare + taxes (by code: US, AY, XF, GB, UB…) + carrier fees."
+    )
     policy: PolicyVerdictOut
 
 
@@ -166,6 +170,9 @@ class HotelOfferOut(BaseModel):
     total: Money = Field(description="All nights, all rooms.")
     rooms_left: int
     refundable: bool
+    fare: FareOut = Field(
+        description="`total` as room rate + taxes (VAT, sales and city taxes) + fees."
+    )
     policy: PolicyVerdictOut
 
 

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.catalogue.fares import FareOut
 from core.errors import ValidationFailed
 from core.money import Money, money_text
 from core.policy.engine import evaluate_offer, format_duration
@@ -95,6 +96,10 @@ class FlightOption(BaseModel):
     seats_left: int
     co2_kg: int = Field(description="Per passenger.")
     refundable: bool
+    fare: FareOut = Field(
+        description="total as base fare + taxes (by code, e.g. US, AY, XF, GB, UB) + carrier "
+        "fees (YQ, YR): what to answer when asked about taxes."
+    )
     policy: PolicyOut
 
 
@@ -141,6 +146,7 @@ def _option(n: int, offer: FlightOffer, rules: PolicyRules, now: dt.datetime) ->
         seats_left=offer.seats_left,
         co2_kg=offer.co2_kg,
         refundable=offer.refundable,
+        fare=offer.fare.out(),
         policy=PolicyOut.of(evaluate_offer(rules, offer.policy_item(), now=now)),
     )
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.catalogue.fares import FareOut
 from core.money import Money
 from core.policy.engine import evaluate_offer
 from core.policy.rules import PolicyRules
@@ -45,6 +46,10 @@ class HotelOption(BaseModel):
     total: MoneyOut = Field(description="All nights, all rooms.")
     rooms_left: int
     refundable: bool
+    fare: FareOut = Field(
+        description="total as room rate + taxes (VAT, sales and city taxes) + fees (service "
+        "charge): what to answer when asked about taxes."
+    )
     policy: PolicyOut
 
 
@@ -78,6 +83,7 @@ def _option(n: int, offer: HotelOffer, rules: PolicyRules, now: dt.datetime) -> 
         total=Money.of(offer.total_minor, offer.currency),
         rooms_left=offer.rooms_left,
         refundable=offer.refundable,
+        fare=offer.fare.out(),
         policy=PolicyOut.of(evaluate_offer(rules, offer.policy_item(), now=now)),
     )
 

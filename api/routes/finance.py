@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from api.auth import CallerDep
 from api.deps import RuntimeDep
 from api.problems import problem_responses
-from core.finance import invoice_lines, list_exceptions, require_finance
+from core.finance import invoice_line_views, list_exceptions, require_finance
 from core.finance import resolve_exception as resolve
 from core.finance.views import ExceptionView, InvoiceLineView
 
@@ -68,8 +68,10 @@ async def get_invoice_lines(
     caller: CallerDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> InvoiceLineListOut:
-    """Segments whose payment and supplier charge matched to the cent, newest first."""
+    """Segments whose payment and supplier charge matched to the cent, newest first, each
+    with its amount split as sold (base, taxes by code, fees) and the VAT in it."""
     require_finance(caller)
     async with runtime.db.uow(write=False) as session:
-        rows = await invoice_lines(session, caller.org_id, limit=limit)
-        return InvoiceLineListOut(lines=[InvoiceLineView.of(r) for r in rows])
+        return InvoiceLineListOut(
+            lines=await invoice_line_views(session, caller.org_id, limit=limit)
+        )

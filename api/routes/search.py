@@ -104,6 +104,7 @@ def _flight_json(offer: FlightOffer, rules: PolicyRules, now: dt.datetime) -> di
         "duration_minutes": offer.duration_minutes,
         "refundable": offer.refundable,
         "change_fee": money_json(offer.change_fee_minor, offer.currency),
+        "fare": offer.fare.as_json(),
         "policy": _policy(verdict),
     }
 
@@ -132,9 +133,10 @@ async def flights(
 ) -> dict[str, Any]:
     """Direct and one-stop flights on one date, priced for `passengers`.
 
-    `price` is per passenger and `total` for all of them; each offer carries the
-    caller's policy verdict (green / amber / red with the reasons). Times are
-    local to each airport, with their UTC offset.
+    `price` is per passenger and `total` for all of them; `fare` splits `total` into
+    base fare, taxes by code and carrier fees. Each offer carries the caller's policy
+    verdict (green / amber / red with the reasons). Times are local to each airport,
+    with their UTC offset.
     """
     now = runtime.clock.now()
     async with runtime.db.uow(write=False) as session:
@@ -182,6 +184,7 @@ def _hotel_json(offer: HotelOffer, rules: PolicyRules, now: dt.datetime) -> dict
         "total": money_json(offer.total_minor, offer.currency),
         "rooms_left": offer.rooms_left,
         "refundable": offer.refundable,
+        "fare": offer.fare.as_json(),
         "policy": _policy(verdict),
     }
 
@@ -205,7 +208,8 @@ async def hotels(
     """Hotels with rooms free on every night of the stay, with the caller's policy verdict.
 
     `nightly` is the highest nightly rate of the stay (what nightly caps are
-    judged on); `total` covers all nights and rooms.
+    judged on); `total` covers all nights and rooms, and `fare` splits it into the
+    room rate, taxes (VAT, city tax…) and fees.
     """
     now = runtime.clock.now()
     async with runtime.db.uow(write=False) as session:

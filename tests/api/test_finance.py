@@ -72,6 +72,16 @@ async def test_the_matched_booking_has_invoice_lines(api_client, books):
     [line] = response.json()["lines"]
     assert line["booking_id"] == books["good"]
     assert line["amount"] == {"amount": "150.00", "currency": "USD"}
+    # The split finance files VAT from: base + taxes + fees = amount, to the cent.
+    fare = line["fare"]
+    assert fare["total"] == line["amount"]
+    assert _cents(fare["base"]) + sum(_cents(c["amount"]) for c in fare["taxes"] + fare["fees"]) == 15000
+    assert {"US", "ZP", "AY", "XF"} <= {t["code"] for t in fare["taxes"]}  # JFK→BOS
+    assert line["vat"] == {"amount": "0.00", "currency": "USD"}  # US flights carry no VAT
+
+
+def _cents(money: dict[str, str]) -> int:
+    return round(float(money["amount"]) * 100)
 
 
 @pytest.mark.parametrize("user", ["ava", "mia"])

@@ -9,6 +9,11 @@ from tests.api.conftest import World
 from tests.api.test_problems import assert_problem
 
 
+def cents(money: dict[str, str]) -> int:
+    assert money["currency"] == "USD"
+    return round(float(money["amount"]) * 100)
+
+
 async def test_flight_search_shape(api_client: httpx.AsyncClient, seeded: World) -> None:
     response = await api_client.get(
         "/v1/flights/search",
@@ -34,6 +39,18 @@ async def test_flight_search_shape(api_client: httpx.AsyncClient, seeded: World)
     assert offer["co2_kg"] > 0
     assert offer["policy"]["status"] == "green"
     assert offer["policy"]["violations"] == []
+    # The total split: base fare + taxes by code + carrier fees, for both passengers.
+    fare = offer["fare"]
+    assert fare["total"] == offer["total"]
+    assert cents(fare["base"]) + sum(cents(c["amount"]) for c in fare["taxes"] + fare["fees"]) == 122480
+    taxes = {t["code"]: t for t in fare["taxes"]}
+    assert set(taxes) == {"US", "AY", "XF"}  # leaving the US
+    assert taxes["AY"] == {
+        "code": "AY",
+        "name": "US September 11th security fee",
+        "amount": {"amount": "11.20", "currency": "USD"},  # 5.60 each
+    }
+    assert {f["code"] for f in fare["fees"]} == {"YQ", "YR"}
     [leg] = offer["segments"]
     assert (leg["carrier"], leg["number"], leg["origin"], leg["destination"]) == (
         "BA",
@@ -132,6 +149,14 @@ async def test_hotel_search_shape(api_client: httpx.AsyncClient, seeded: World) 
     assert offer["total"] == {"amount": "880.00", "currency": "USD"}
     assert (offer["nights"], offer["rooms"], offer["rooms_left"]) == (2, 2, 10)
     assert offer["policy"]["status"] == "green"
+    # London: the room rate and 20 % VAT on it, nothing else.
+    fare = offer["fare"]
+    assert fare["total"] == offer["total"]
+    [vat] = fare["taxes"]
+    assert (vat["code"], vat["name"]) == ("VAT", "UK VAT")
+    assert cents(fare["base"]) + cents(vat["amount"]) == 88000
+    assert abs(cents(vat["amount"]) - cents(fare["base"]) * 0.2) <= 4
+    assert fare["fees"] == []
 
 
 @pytest.mark.parametrize(
