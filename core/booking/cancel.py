@@ -297,6 +297,7 @@ async def _decide_paid_cancel(
             "change_id": change.id,
             "traveler_id": booking.traveler_id,
             "refund_minor": quote.refund_minor,
+            "refund_fare": quote.fare.as_json(),
             "currency": booking.currency,
             "rule": quote.rule,
             "notify": sorted({booking.traveler_id, caller.user_id}),

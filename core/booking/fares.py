@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.catalogue.fares import Charge, FareBreakdown, combine, empty, flight_fare, stay_fare
-from core.models import Flight, Hotel, Segment
+from core.models import Booking, Flight, Hotel, Segment, SegmentStatus
+from core.money import money_text
 
 CHANGE_FEE_CODE = "CHANGE"
 
@@ -60,6 +62,32 @@ async def segments_fare(
     return combine([await segment_fare(session, s) for s in segments], currency)
 
 
+async def booked_fare(session: AsyncSession, booking: Booking) -> FareBreakdown:
+    """What the booking's booked segments cost, split (the receipt's lines)."""
+    segments = (
+        await session.scalars(
+            select(Segment)
+            .where(
+                Segment.booking_id == booking.id,
+                Segment.status == SegmentStatus.BOOKED,
+                Segment.replaced_by.is_(None),
+            )
+            .order_by(Segment.position)
+        )
+    ).all()
+    return await segments_fare(session, segments, booking.currency)
+
+
+def receipt_text(fare: FareBreakdown) -> str:
+    """``612.40 USD (base fare 481.40 USD + taxes 33.00 USD + fees 98.00 USD)``."""
+    parts = [f"base fare {money_text(fare.base_minor, fare.currency)}"]
+    if fare.taxes:
+        parts.append(f"taxes {money_text(fare.taxes_minor, fare.currency)}")
+    if fare.fees:
+        parts.append(f"fees {money_text(fare.fees_minor, fare.currency)}")
+    return f"{money_text(fare.total_minor, fare.currency)} ({' + '.join(parts)})"
+
+
 def with_total(fare: FareBreakdown, total_minor: int) -> FareBreakdown:
     """``fare`` made to add up to ``total_minor``: odd cents of a division go to the base."""
     return fare.model_copy(update={"base_minor": fare.base_minor + total_minor - fare.total_minor})
@@ -78,4 +106,12 @@ def refund_split(fares: Iterable[FareBreakdown], refund_minor: int, currency: st
     return whole.model_copy(update={"fees": (*whole.fees, fee)})
 
 
-__all__ = ["CHANGE_FEE_CODE", "refund_split", "segment_fare", "segments_fare", "with_total"]
+__all__ = [
+    "CHANGE_FEE_CODE",
+    "booked_fare",
+    "receipt_text",
+    "refund_split",
+    "segment_fare",
+    "segments_fare",
+    "with_total",
+]

@@ -26,6 +26,7 @@ from core.booking import quota, states
 from core.booking.access import load_visible_booking
 from core.booking.changes import SimulatedCrash as SimulatedCrash
 from core.booking.changes import crash_point
+from core.booking.fares import booked_fare, receipt_text
 from core.booking.items import judge, policy_items, red_reasons, segment_request
 from core.booking.keys import (
     authorize_key,
@@ -429,10 +430,18 @@ async def _finish(rt: Runtime, booking_id: str, captured: Authorization) -> None
             session, org_id=booking.org_id, actor_id="system", action="booking.confirmed",
             entity="booking", entity_id=booking_id, at=now, total_minor=booking.total_minor,
         )
+        # The receipt: what was paid, split as it was sold.
+        fare = await booked_fare(session, booking)
         outbox.emit(
             session, org_id=booking.org_id, topic="booking.confirmed",
             key=f"booking:{booking_id}:confirmed",
-            payload={"booking_id": booking_id, "traveler_id": booking.traveler_id}, at=now,
+            payload={
+                "booking_id": booking_id,
+                "traveler_id": booking.traveler_id,
+                "fare": fare.as_json(),
+                "message": f"Your booking {booking_id} is confirmed and paid: {receipt_text(fare)}.",
+            },
+            at=now,
         )
 
 
