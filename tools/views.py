@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.approval.views import TripSummary
 from core.booking.views import BookingView, FlightSegmentView, HotelSegmentView, booking_view
+from core.catalogue.fares import FareOut
 from core.catalogue.hubs import hubs
 from core.clock import utc
 from core.models import Booking, FlightStatus, User
@@ -140,6 +141,9 @@ class SegmentOut(BaseModel):
     check_out: str | None = None
     rooms: int | None = None
     price: MoneyOut
+    fare: FareOut | None = Field(
+        default=None, description="price as base + taxes (by code) + fees, as sold."
+    )
     refundable: bool
     locator: str | None = Field(default=None, description="Supplier reference once confirmed.")
 
@@ -148,6 +152,9 @@ class RefundOut(BaseModel):
     refunded: MoneyOut = Field(description="Refunded so far.")
     due: MoneyOut = Field(description="Refund owed in all.")
     status: str = Field(description="pending or refunded.")
+    fare: FareOut | None = Field(
+        default=None, description="due as base + taxes + fees: the refunded parts."
+    )
 
 
 class DisruptionOut(BaseModel):
@@ -165,6 +172,11 @@ class BookingOut(BaseModel):
     traveler_id: str
     traveler: str = Field(description="The traveller's name.")
     total: MoneyOut
+    fare: FareOut | None = Field(
+        default=None,
+        description="total as base fare + taxes (by code) + fees: what to answer when asked "
+        "about taxes.",
+    )
     policy: PolicyOut
     hold_expires_at: str | None = Field(
         default=None, description="UTC time the held seats/rooms are released if not confirmed."
@@ -187,6 +199,7 @@ def _segment(view: FlightSegmentView | HotelSegmentView) -> SegmentOut:
         kind=str(view.kind),
         status=str(view.status),
         price=view.price,
+        fare=view.fare,
         refundable=view.refundable,
         locator=view.locator,
     )
@@ -216,6 +229,7 @@ def _refund(view: BookingView) -> RefundOut | None:
         refunded=Money(amount=view.refund.amount, currency=view.refund.currency),
         due=view.refund.due,
         status=view.refund.status,
+        fare=view.refund.fare,
     )
 
 
@@ -253,6 +267,7 @@ async def _out_of_view(session: AsyncSession, view: BookingView) -> BookingOut:
         traveler_id=view.traveler_id,
         traveler=traveler.name if traveler is not None else view.traveler_id,
         total=view.total,
+        fare=view.fare,
         policy=PolicyOut.of(view.policy),
         hold_expires_at=None if view.hold_expires_at is None else iso_z(view.hold_expires_at),
         approval_id=view.approval_id,

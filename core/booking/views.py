@@ -15,6 +15,8 @@ from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.booking.fares import segment_fare
+from core.catalogue.fares import FareBreakdown, FareOut, combine
 from core.disruption.views import DisruptionFacts
 from core.models import (
     Booking,
@@ -46,6 +48,7 @@ class SegmentView(View):
     kind: SegmentKind
     status: SegmentStatus
     price: Money
+    fare: FareOut = Field(description="`price` as base + taxes (by code) + fees, as sold.")
     refundable: bool
     locator: str | None = Field(description="Supplier reference once booked.")
 
@@ -97,6 +100,7 @@ class ChangeView(View):
     new_segments: list[str] | None = shown_when_set()
     policy_status: str | None = shown_when_set()
     refund_rule: str | None = shown_when_set()
+    refund_fare: FareOut | None = shown_when_set()  # what `refund` gives back, part by part
     approval_id: str | None = shown_when_set()
     failure_reason: str | None = shown_when_set()
 
@@ -106,6 +110,7 @@ class RefundView(Money):
 
     due: Money
     status: Literal["pending", "refunded"]
+    fare: FareOut | None = shown_when_set()  # `due` as base + taxes + fees, when every part is known
 
 
 class DisruptionView(DisruptionFacts):
@@ -126,6 +131,9 @@ class BookingView(View):
     created_by: str
     segments: list[AnySegmentView]
     total: Money
+    fare: FareOut = Field(
+        description="`total` as base + taxes (by code) + fees: the segments' fares added up."
+    )
     policy: dict[str, Any] = Field(
         description="The policy verdict as stored with the booking (status, violations, "
         "approvals_required, notes, total_minor, currency)."
@@ -156,12 +164,19 @@ async def segment_views(
     session: AsyncSession, booking_id: str
 ) -> list[FlightSegmentView | HotelSegmentView]:
     """The booking's itinerary, in order."""
+    return [view for view, _ in await _itinerary(session, booking_id)]
+
+
+async def _itinerary(
+    session: AsyncSession, booking_id: str
+) -> list[tuple[FlightSegmentView | HotelSegmentView, FareBreakdown]]:
+    """The itinerary's segment views, each with its fare as sold."""
     segments = (
         await session.scalars(
             select(Segment).where(Segment.booking_id == booking_id).order_by(Segment.position)
         )
     ).all()
-    views: list[FlightSegmentView | HotelSegmentView] = []
+    views: list[tuple[FlightSegmentView | HotelSegmentView, FareBreakdown]] = []
     booking = await session.get(Booking, booking_id)
     paid = booking is not None and booking.status in (
         BookingStatus.CONFIRMED, BookingStatus.REQUIRES_ATTENTION
@@ -173,17 +188,19 @@ async def segment_views(
             paid and seg.status in (SegmentStatus.HELD, SegmentStatus.RELEASED)
         ):
             continue
-        views.append(await _segment_view(session, seg))
+        fare = await segment_fare(session, seg)
+        views.append((await _segment_view(session, seg, fare), fare))
     return views
 
 
 async def _segment_view(
-    session: AsyncSession, seg: Segment
+    session: AsyncSession, seg: Segment, fare: FareBreakdown
 ) -> FlightSegmentView | HotelSegmentView:
     common: dict[str, Any] = {
         "segment_id": seg.id,
         "status": seg.status,
         "price": Money.of(seg.amount_minor, seg.currency),
+        "fare": fare.out(),
         "refundable": seg.refundable,
         "locator": seg.locator,
     }
@@ -236,6 +253,9 @@ def change_view(change: BookingChange, refunded_minor: int) -> ChangeView:
         new_segments=list(change.new_segment_ids) if rebook else None,
         policy_status=change.policy.get("status") if rebook else None,
         refund_rule=change.refund_rule or None,
+        refund_fare=FareBreakdown.from_stored(change.refund_fare).out()
+        if change.refund_fare
+        else None,
         approval_id=change.approval_id or None,
         failure_reason=change.failure_reason or None,
     )
@@ -274,11 +294,25 @@ async def _changes(
         if c.status != ChangeStatus.FAILED and c.status != ChangeStatus.REJECTED
     )
     total_done = sum(refunded.values())
+    # The split of what is due: each paying change's refund_fare (a rebook's refunded fare
+    # difference has none, and then neither has the total).
+    owing = [
+        c
+        for c in changes
+        if c.refund_minor and c.status not in (ChangeStatus.FAILED, ChangeStatus.REJECTED)
+    ]
+    stored = [c.refund_fare for c in owing]
+    due_fare = (
+        combine([FareBreakdown.from_stored(f) for f in stored if f], booking.currency)
+        if stored and all(stored)
+        else None
+    )
     refund = (
         RefundView(
             **Money.of(total_done, booking.currency).model_dump(),
             due=Money.of(total_due, booking.currency),
             status="refunded" if total_done >= total_due else "pending",
+            fare=due_fare.out() if due_fare is not None else None,
         )
         if total_due
         else None
@@ -308,13 +342,15 @@ async def booking_view(session: AsyncSession, booking: Booking) -> BookingView:
     """The booking as every audience reads it (DESIGN §6)."""
     changes, refund = await _changes(session, booking)
     waiting = booking.status in (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL)
+    itinerary = await _itinerary(session, booking.id)
     return BookingView(
         booking_id=booking.id,
         status=booking.status,
         traveler_id=booking.traveler_id,
         created_by=booking.created_by,
-        segments=await segment_views(session, booking.id),
+        segments=[view for view, _ in itinerary],
         total=Money.of(booking.total_minor, booking.currency),
+        fare=combine([fare for _, fare in itinerary], booking.currency).out(),
         policy=booking.policy,
         hold_expires_at=booking.hold_expires_at if waiting else None,
         created_at=booking.created_at,

@@ -30,8 +30,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking.fares import segment_fare, with_total
 from core.catalogue.fares import FareBreakdown, empty
-from core.finance.views import InvoiceLineView
 from core.finance.exceptions import record_exception
+from core.finance.views import InvoiceLineView
 from core.models import (
     Booking,
     BookingStatus,

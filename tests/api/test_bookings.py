@@ -278,3 +278,36 @@ async def test_the_hoarding_probe_over_http_gets_two_holds_then_429(
         headers={**World.auth("gus"), "Idempotency-Key": "gus-1"},
     )
     assert other.status_code == 201, other.text
+
+
+async def test_the_fare_split_is_the_same_in_search_hold_confirm_and_read(
+    api_client: httpx.AsyncClient, seeded: World
+) -> None:
+    """The contract's `fare` (base + taxes + fees = total) on the offer, the held booking
+    and each segment, the confirmed booking and the booking read back: one split."""
+    search = await api_client.get(
+        "/v1/flights/search",
+        params={"origin": "JFK", "destination": "LHR", "date": seeded.flight_date, "passengers": 2},
+        headers=seeded.auth("ava"),
+    )
+    [offer] = search.json()["offers"]
+    held = (await _hold(api_client, seeded, seeded.economy_offer, quantity=2)).json()
+    assert held["fare"] == offer["fare"]
+    assert held["fare"]["total"] == held["total"] == offer["total"]
+    [segment] = held["segments"]
+    assert segment["fare"] == offer["fare"]
+    assert segment["fare"]["total"] == segment["price"]
+    fare = held["fare"]
+    parts = [fare["base"]] + [c["amount"] for c in fare["taxes"] + fare["fees"]]
+    assert sum(round(float(p["amount"]) * 100) for p in parts) == 122480
+
+    confirmed = await api_client.post(
+        f"/v1/bookings/{held['booking_id']}/confirm", headers=_headers(seeded, key="confirm-1")
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["fare"] == offer["fare"]
+    read = await api_client.get(f"/v1/bookings/{held['booking_id']}", headers=seeded.auth("ava"))
+    assert read.json()["fare"] == offer["fare"]
+    assert read.json()["segments"][0]["fare"] == offer["fare"]
+    listing = await api_client.get("/v1/bookings", headers=seeded.auth("ava"))
+    assert listing.json()["bookings"][0]["fare"] == offer["fare"]

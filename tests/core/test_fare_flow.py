@@ -10,6 +10,7 @@ from sqlalchemy import select
 from core.booking.cancel import cancel_booking
 from core.booking.saga import confirm_booking
 from core.booking.service import ItemRequest, hold_booking
+from core.booking.views import booking_view
 from core.catalogue.fares import FareBreakdown, combine
 from core.finance import invoice_line_views, reconcile
 from core.models import BookingChange, OutboxEvent, Segment
@@ -35,12 +36,22 @@ async def test_the_same_split_from_search_to_refund(runtime, clock):
     assert {"US", "AY", "XF"} <= {t.code for t in quoted.taxes}
     assert "VAT" in {t.code for t in quoted.taxes}
 
-    # Hold: each segment keeps its part of it.
+    # Hold: each segment keeps its part of it, and the booking's JSON shows it.
     async with runtime.db.uow() as s:
         booking = await hold_booking(
             runtime, s, AVA, [ItemRequest(flight_id, 2), ItemRequest(hotel_id, 1)]
         )
         bid = booking.id
+        hold_view = (await booking_view(s, booking)).model_dump(mode="json")
+    assert hold_view["fare"] == quoted.as_json()
+    assert hold_view["fare"]["total"] == hold_view["total"]
+    assert [seg["fare"] for seg in hold_view["segments"]] == [
+        flight.fare.as_json(),
+        hotel.fare.as_json(),
+    ]
+    assert [seg["fare"]["total"] for seg in hold_view["segments"]] == [
+        seg["price"] for seg in hold_view["segments"]
+    ]
     async with runtime.db.uow(write=False) as s:
         segments = (
             await s.scalars(
@@ -53,8 +64,12 @@ async def test_the_same_split_from_search_to_refund(runtime, clock):
     assert [f.total_minor for f in held] == [seg.amount_minor for seg in segments]
 
     # Confirmation: the receipt shows that split.
-    view = await confirm_booking(runtime, AVA, bid)
-    assert _status(view) == "confirmed"
+    view = (await confirm_booking(runtime, AVA, bid)).model_dump(mode="json")
+    assert view["status"] == "confirmed"
+    assert view["fare"] == hold_view["fare"]
+    assert [seg["fare"] for seg in view["segments"]] == [
+        seg["fare"] for seg in hold_view["segments"]
+    ]
     async with runtime.db.uow(write=False) as s:
         event = await s.scalar(select(OutboxEvent).where(OutboxEvent.topic == "booking.confirmed"))
     assert event.payload["fare"] == quoted.as_json()
@@ -69,11 +84,14 @@ async def test_the_same_split_from_search_to_refund(runtime, clock):
     await reconcile(runtime)
     async with runtime.db.uow(write=False) as s:
         lines = sorted(await invoice_line_views(s, "acme"), key=lambda v: v.kind)
-    assert [v.fare for v in lines] == held
+    assert [v.fare for v in lines] == [f.out() for f in held]
 
     # Refund (within 24 hours: everything back): the same parts.
     clock.advance(hours=3)
-    await cancel_booking(runtime, AVA, bid)
+    cancelled_view = (await cancel_booking(runtime, AVA, bid)).model_dump(mode="json")
+    [change_json] = cancelled_view["changes"]
+    assert change_json["refund_fare"] == quoted.as_json()
+    assert change_json["refund_fare"]["total"] == change_json["refund"]
     async with runtime.db.uow(write=False) as s:
         change = await s.scalar(select(BookingChange).where(BookingChange.booking_id == bid))
         cancelled = await s.scalar(
@@ -81,7 +99,3 @@ async def test_the_same_split_from_search_to_refund(runtime, clock):
         )
     assert FareBreakdown.from_stored(change.refund_fare) == quoted
     assert cancelled.payload["refund_fare"] == quoted.as_json()
-
-
-def _status(view: object) -> str:
-    return str(view["status"] if isinstance(view, dict) else view.status)  # type: ignore[attr-defined]

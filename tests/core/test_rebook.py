@@ -51,6 +51,9 @@ async def test_rebook_down_refunds_the_difference_less_the_fee(runtime):
     assert change["refund"]["amount"] == "62.40"  # 612.40 - 400.00 - 150.00 fee
     assert [s["number"] for s in view["segments"]] == ["119"]
     assert view["total"]["amount"] == "400.00"
+    # The booking's split follows its itinerary: the new flight's fare, not the old one's.
+    assert view["fare"] == view["segments"][0]["fare"]
+    assert view["fare"]["total"] == view["total"]
     assert await inventory(runtime, old_inv) == (0, 0)
     assert await inventory(runtime, new_inv) == (0, 1)
     segs = await assert_one_valid_itinerary(runtime, bid)
