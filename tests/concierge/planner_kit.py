@@ -20,6 +20,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from concierge.models.base import ModelRequest
 from concierge.planner import OfflinePlanner, plan
 from concierge.planner.snapshot import STATE_KEY
+from core.catalogue.fares import flight_fare, stay_fare
 from core.identity import Caller
 from core.policy.render import render_policy
 from core.policy.rules import PolicyRules, acme_default
@@ -102,6 +103,7 @@ class FakeBackend:
     """Plausible tool outputs; records every call."""
 
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    outputs: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     policy_status: dict[int, str] = field(default_factory=dict)  # option number -> green/amber/red
     confirm_status: str = "confirmed"
     errors: dict[str, dict[str, str]] = field(default_factory=dict)  # tool -> {code, message}
@@ -124,13 +126,18 @@ class FakeBackend:
         self.calls.append((name, args))
         if name in self.errors:
             return {"error": self.errors[name]}
-        return getattr(self, name)(args)
+        out: dict[str, Any] = getattr(self, name)(args)
+        self.outputs.append((name, out))
+        return out
 
     def names(self) -> list[str]:
         return [n for n, _ in self.calls]
 
     def last(self, name: str) -> dict[str, Any]:
         return next(a for n, a in reversed(self.calls) if n == name)
+
+    def last_output(self, name: str) -> dict[str, Any]:
+        return next(o for n, o in reversed(self.outputs) if n == name)
 
     def search_flights(self, a: dict[str, Any]) -> dict[str, Any]:
         pax = int(a.get("passengers", 1))
@@ -174,6 +181,11 @@ class FakeBackend:
                     "seats_left": 9,
                     "co2_kg": 300,
                     "refundable": False,
+                    "fare": flight_fare(
+                        price * 100, "USD", origin="LHR" if back else "JFK",
+                        destination="JFK" if back else "LHR", carrier=code,
+                        cabin=a.get("cabin", "economy"), distance_km=5540,
+                    ).times(pax).as_json(),
                     "policy": {
                         "status": status,
                         "violations": [] if status == "green" else [f"reason {i}"],
@@ -217,6 +229,10 @@ class FakeBackend:
                     "total": money(nightly * nights * rooms),
                     "rooms_left": 5,
                     "refundable": True,
+                    "fare": stay_fare(
+                        [nightly * 100] * nights, rooms, "USD", city=str(a["city"]),
+                        stars=5 - i + 1,
+                    ).as_json(),
                     "policy": {
                         "status": self.hotel_policy_status.get(i, "green"),
                         "violations": [] if i not in self.hotel_policy_status else [f"rate {i}"],

@@ -7,8 +7,9 @@ right answer must contain (and must not do). Policy answers come from the rules
 backend answers exactly as the real tool would, for Acme's policy or the Standard
 one Globex uses); questions about one's own trips are answered from ``list_trips``
 / ``get_booking``, never with a flight search; questions about what doesn't exist
-yet (seats, taxes, check-in, boarding passes, bags) get an honest answer and
-change nothing.
+yet (seats, check-in, boarding passes, bags) get an honest answer and change
+nothing; what a price is made of (taxes, fees) is read from the option's or booking's
+fare breakdown.
 
 The clock is Tue 2026-12-01 09:00 UTC. Ava (Acme) flies from JFK; Gus (Globex,
 Standard policy: premium economy from 6 h, business from 9 h) from ORD.
@@ -22,8 +23,10 @@ is fixed.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -31,6 +34,8 @@ import pytest
 from concierge.planner import OfflinePlanner
 from concierge.planner.nlu import asks
 from concierge.service import Concierge
+from core.catalogue.fares import combine, flight_fare, stay_fare
+from core.catalogue.network import great_circle_km
 from core.policy.rules import default_rules
 from core.runtime import Runtime
 from core.seed import seed_demo
@@ -472,9 +477,116 @@ async def test_an_aisle_seat_without_a_trip_named() -> None:
     assert "seat" in low(reply), reply
 
 
-async def test_taxes_of_an_option_just_listed() -> None:
-    _, reply = await cant("JFK to London on Dec 18", "how much of option 2 is taxes?")
+# --- what a price is made of: the fare breakdown of the option or booking asked about ----
+
+
+async def fare_question(*texts: str) -> tuple[Dialogue, str]:
+    d = trips_dialogue()
+    reply = ""
+    for text in texts:
+        calls_before = len(d.backend.calls)
+        reply = await d.say(text)
+    new = {n for n, _ in d.backend.calls[calls_before:]}
+    assert not new & (SEARCHES | WRITES), new
+    assert d.pending is None
     assert "tax" in low(reply), reply
+    return d, reply
+
+
+async def test_taxes_of_an_option_just_listed() -> None:
+    d, reply = await fare_question("JFK to London on Dec 18", "how much of option 2 is taxes?")
+    option = next(o for o in d.backend.last_output("search_flights")["options"] if o["option"] == 2)
+    fare = option["fare"]
+    taxes = sum(float(t["amount"]["amount"]) for t in fare["taxes"])
+    assert reply.startswith("Option 2"), reply
+    assert f"{taxes:,.2f} USD of it is taxes" in reply  # the share asked for, first
+    assert f"Base fare {float(fare['base']['amount']):,.2f} USD" in reply
+    # Each tax and fee by name and code, from that option's own breakdown.
+    for charge in fare["taxes"] + fare["fees"]:
+        assert f"({charge['code']}) {float(charge['amount']['amount']):,.2f} USD" in reply
+
+
+async def test_a_fare_question_without_an_option_named_is_about_the_recommended_one() -> None:
+    d, reply = await fare_question("JFK to London on Dec 18", "what are the taxes on that?")
+    found = d.backend.last_output("search_flights")
+    best = next(o for o in found["options"] if o["option"] == found["recommended"])
+    assert reply.startswith(f"Option {best['option']}"), reply
+    assert "any other option" in reply
+
+
+async def test_the_vat_on_a_hotel_named() -> None:
+    _, reply = await fare_question("a hotel in London Dec 18 to 21", "what's the VAT on the Marriott?")
+    assert reply.startswith("Option 2 — Marriott Park Lane"), reply
+    assert "UK VAT" in reply
+    assert "Room rate" in reply
+
+
+def priced(b: dict[str, Any]) -> dict[str, Any]:
+    """``b`` as get_booking answers it now: each segment's fare from the catalogue's model
+    (its price split as sold), the booking's fare their sum, the total that sum."""
+    data = copy.deepcopy(b)
+    fares = []
+    for seg in data["segments"]:
+        minor = round(float(seg["price"]["amount"]) * 100)
+        if seg["kind"] == "flight":
+            fare = flight_fare(
+                minor, "USD", origin=seg["origin"], destination=seg["destination"],
+                carrier=seg["flight"].split()[0], cabin=seg["cabin"],
+                distance_km=great_circle_km(seg["origin"], seg["destination"]),
+            )
+        else:
+            nights = (date.fromisoformat(seg["check_out"]) - date.fromisoformat(seg["check_in"])).days
+            fare = stay_fare([minor // nights] * nights, 1, "USD", city=seg["city"], stars=4)
+            fare = fare.model_copy(update={"base_minor": fare.base_minor + minor - fare.total_minor})
+        seg["fare"] = fare.as_json()
+        fares.append(fare)
+    whole = combine(fares)
+    data["fare"] = whole.as_json()
+    data["total"] = whole.as_json()["total"]
+    return data
+
+
+def priced_trips_dialogue() -> Dialogue:
+    books = [priced(b) for b in (PARIS, BOSTON, LONDON)]
+    return Dialogue(
+        backend=FakeBackend(
+            trips=[trip_row(b) for b in books], bookings={b["booking_id"]: b for b in books}
+        )
+    )
+
+
+async def test_taxes_paid_on_a_booked_trip() -> None:
+    d = priced_trips_dialogue()
+    reply = await d.say("how much of what I paid for the London trip was taxes?")
+    assert "search_flights" not in d.backend.names()
+    assert d.backend.last("get_booking") == {"booking_id": "BK-LON001"}
+    london = d.backend.bookings["BK-LON001"]
+    taxes = sum(float(t["amount"]["amount"]) for t in london["fare"]["taxes"])
+    assert reply.startswith("Your London trip (BK-LON001)"), reply
+    assert f"{taxes:,.2f} USD of it is taxes" in reply
+    # Each part of the trip with its own split: both flights' UK and US taxes, the VAT.
+    assert "✈ BA 117 JFK→LHR" in reply
+    assert "UK air passenger duty (GB)" in reply  # on the way home from Heathrow
+    assert "🏨 Hilton London Canary Wharf" in reply
+    assert "UK VAT" in reply
+
+
+async def test_taxes_on_this_conversations_booking() -> None:
+    d = priced_trips_dialogue()
+    await d.say("show me BK-PAR002")
+    reply = await d.say("what are the taxes on it?")
+    assert reply.startswith("Your Paris trip (BK-PAR002)"), reply
+    assert "France VAT" in reply
+    assert "Paris taxe de séjour" in reply
+    assert "search_hotels" not in d.backend.names()
+
+
+async def test_a_fare_question_with_nothing_to_break_down_says_how_to_get_one() -> None:
+    d = Dialogue()
+    reply = await d.say("what's the breakdown of taxes and fees on a JFK-LHR ticket?")
+    assert d.backend.names() == []
+    assert "tax" in low(reply)
+    assert re.search(r"search|ask me", low(reply)), reply
 
 
 async def test_checking_in() -> None:
@@ -562,8 +674,6 @@ async def test_e2e_questions_about_a_booked_trip(live: Concierge, demo: Runtime)
         ("can I pick a window seat on my London flight?", "seats"),
         ("I'd like an aisle seat", "seats"),
         ("whats the seat map like", "seats"),
-        ("how much of option 2 is taxes?", "taxes"),
-        ("can u break down the fare for me", "taxes"),
         ("check me in for my flight to London please", "check_in"),
         ("can I do online check-in here?", "check_in"),
         ("send me my boarding pass", "boarding_pass"),
@@ -591,6 +701,29 @@ def test_reading_what_cant_be_done_yet(text: str, feature: str) -> None:
 )
 def test_reading_ordinary_requests_as_supported(text: str) -> None:
     assert asks.unsupported(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how much of option 2 is taxes?",
+        "can u break down the fare for me",
+        "what's the VAT on the hotel?",
+        "are there any airport fees in that price?",
+        "how much of what I paid for the London trip was taxes?",
+    ],
+)
+def test_reading_fare_questions(text: str) -> None:
+    assert asks.fare_question(text)
+    assert asks.unsupported(text) is None  # answered now, not "can't yet"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["book me a taxi to the airport", "what's the hotel cap in Paris?", "how much is option 2?"],
+)
+def test_reading_what_is_not_a_fare_question(text: str) -> None:
+    assert not asks.fare_question(text)
 
 
 @pytest.mark.parametrize(

@@ -110,7 +110,7 @@ def trip_line(t: TripOut) -> str:
     return f"**{t.booking_id}** — {where}{days}: {t.summary} · {render.status_text(t.status)}"
 
 
-def _name(b: BookingOut) -> str:
+def trip_name(b: BookingOut) -> str:
     places = trip_places(b)
     return f"your {' and '.join(places)} trip ({b.booking_id})" if places else b.booking_id
 
@@ -161,7 +161,7 @@ def answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
         return _status(b)
     if facet == "cost":
         return TripAnswer(
-            f"{_name(b)[:1].upper()}{_name(b)[1:]} costs {render.money(b.total.model_dump())} in total ({render.status_text(b.status)})."
+            f"{trip_name(b)[:1].upper()}{trip_name(b)[1:]} costs {render.money(b.total.model_dump())} in total ({render.status_text(b.status)})."
         )
     hotel_first = ask.kind == "hotel" or (
         ask.kind is None and facet in {"hotel", "check_in", "check_out", "nights"}
@@ -174,7 +174,7 @@ def answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
     if flight is None:
         if _hotels(b):
             return _hotel(ask, b, "hotel")
-        return TripAnswer(f"{_name(b)[:1].upper()}{_name(b)[1:]} has no flight in it.")
+        return TripAnswer(f"{trip_name(b)[:1].upper()}{trip_name(b)[1:]} has no flight in it.")
     if facet == "terminal":
         return TripAnswer(
             "I don't have terminal or gate information — it isn't in our flight data yet. "
@@ -232,15 +232,15 @@ def _has(ask: TripAsk, b: BookingOut) -> TripAnswer:
     if ask.kind == "hotel" or (ask.kind is None and "hotel" in ask.facets):
         hotels = [h for h in _hotels(b) if ask.city is None or h.city == ask.city]
         if not hotels:
-            return TripAnswer(f"No — there's no hotel in {_name(b)}. Want me to find one?")
+            return TripAnswer(f"No — there's no hotel in {trip_name(b)}. Want me to find one?")
         return _hotel(ask, b, "hotel")
     flights = _flights(b)
     if not flights:
-        return TripAnswer(f"No — there's no flight in {_name(b)}. Want me to find one?")
+        return TripAnswer(f"No — there's no flight in {trip_name(b)}. Want me to find one?")
     lines = "; ".join(
         f"{s.flight} {s.origin}→{s.destination} {render.when(s.depart)}" for s in flights
     )
-    return TripAnswer(f"Yes — {_name(b)} has {lines} ({render.status_text(b.status)}).")
+    return TripAnswer(f"Yes — {trip_name(b)} has {lines} ({render.status_text(b.status)}).")
 
 
 def _next_day(s: SegmentOut) -> str:
@@ -255,7 +255,7 @@ def _hotel(ask: TripAsk, b: BookingOut, facet: str) -> TripAnswer:
     if ask.city is not None:
         hotels = [h for h in hotels if h.city == ask.city] or hotels
     if not hotels:
-        return TripAnswer(f"There's no hotel in {_name(b)}. Want me to find one?")
+        return TripAnswer(f"There's no hotel in {trip_name(b)}. Want me to find one?")
     h = hotels[0]
     if not (h.check_in and h.check_out):
         return TripAnswer(f"You're booked at {h.hotel} in {h.city}.")
@@ -295,7 +295,7 @@ def _who(role: str) -> str:
 
 
 def _status(b: BookingOut) -> TripAnswer:
-    name = _name(b)
+    name = trip_name(b)
     status = b.status
     if status == "confirmed":
         refs = sorted({s.locator for s in b.segments if s.locator})

@@ -140,7 +140,7 @@ def _show_booking(state: State, turn: Turn, ctx: Context, booking_id: str) -> De
     return Reply(text)
 
 
-def _trip_ask(u: Understanding) -> TripAsk:
+def trip_ask(u: Understanding) -> TripAsk:
     city = next(
         (m.place.city for m in (u.destination, *u.places) if m is not None and m.place is not None),
         None,
@@ -161,7 +161,7 @@ def _trip_ask(u: Understanding) -> TripAsk:
 def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     """A question about a booked trip: the trip from ``list_trips`` (matched by its places
     and days), its details from ``get_booking``, the answer from those outputs."""
-    ask = _trip_ask(u)
+    ask = trip_ask(u)
     booking_id = u.booking_id
     named = ask.city is not None or ask.day is not None or ask.flight is not None
     if booking_id is None and not named and state.last_intent == Intent.ASK_TRIP:

@@ -1,5 +1,5 @@
-"""Reading questions: about one's own trips, about the policy, and about what the
-concierge can't do yet.
+"""Reading questions: about one's own trips, about the policy, about what a price is
+made of, and about what the concierge can't do yet.
 
 The phrase tables are data (``asks.yaml``); this module only compiles them and
 reads the few numbers a question carries (a flight length, an amount of money),
@@ -22,13 +22,15 @@ from text_to_num import alpha2digit
 class Unsupported:
     """Something the concierge can't do yet, and the honest answer to give."""
 
-    feature: str  # seats | taxes | check_in | boarding_pass | bags | meals | loyalty
+    feature: str  # seats | check_in | boarding_pass | bags | meals | loyalty | override
     reply: str
 
 
 @dataclass(frozen=True)
 class _Tables:
     unsupported: tuple[tuple[str, re.Pattern[str], str], ...]
+    fare: re.Pattern[str]
+    fare_reply: str
     facets: tuple[tuple[str, re.Pattern[str]], ...]
     own: re.Pattern[str]
     request: re.Pattern[str]
@@ -60,6 +62,8 @@ def tables() -> _Tables:
             (name, _any(entry["cues"]), " ".join(str(entry["reply"]).split()))
             for name, entry in raw["unsupported"].items()
         ),
+        fare=_any(raw["fare"]["cues"]),
+        fare_reply=" ".join(str(raw["fare"]["reply"]).split()),
         facets=tuple((name, _any(cues)) for name, cues in raw["trip_facets"].items()),
         own=_any(raw["own"]),
         request=_any(raw["request"]),
@@ -96,6 +100,17 @@ def unsupported(text: str) -> Unsupported | None:
         if pattern.search(low):
             return Unsupported(name, reply)
     return None
+
+
+def fare_question(text: str) -> bool:
+    """The message asks what a price is made of ("how much of option 2 is taxes?",
+    "what's the VAT on the hotel?", "break the fare down")."""
+    return bool(tables().fare.search(plain(text)))
+
+
+def fare_reply() -> str:
+    """What to say to a fare question when there is no option or booking to break down."""
+    return tables().fare_reply
 
 
 def override(text: str) -> Unsupported | None:

@@ -56,6 +56,7 @@ class Intent(StrEnum):
     DECIDE = "decide"  # approve / reject
     PROFILE = "profile"
     ASK_TRIP = "ask_trip"  # a question about one's own booked trip ("when do I land?")
+    ASK_FARE = "ask_fare"  # what a price is made of: base fare, taxes, fees
     UNSUPPORTED = "unsupported"  # something that doesn't exist yet (seats, check-in, …)
     OUT_OF_SCOPE = "out_of_scope"
     UNKNOWN = "unknown"
@@ -422,11 +423,20 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         return u
     unsupported = asks.override(clean) or asks.unsupported(clean)
     if (
+        asks.fare_question(clean)
+        and (unsupported is None or unsupported.feature != "override")
+        and (not (u.dates.depart and u.destination) or _OWN_BOOKING.search(low))
+    ):
+        # "how much of option 2 is taxes?", "what did the London trip cost in taxes?": the
+        # breakdown of the option or booking in question, never a search for the place named.
+        u.intent = Intent.ASK_FARE
+        return u
+    if (
         unsupported is not None
         and unsupported.feature != "override"
         and u.options
         and not (u.dates.depart or u.places)
-        and not asks.is_question(clean)  # "how much of option 1 is taxes?" asks, picks nothing
+        and not asks.is_question(clean)  # "how much of option 1 is bags?" asks, picks nothing
     ):
         # "The 7:15 one, aisle if you can": a pick with a wish the concierge can't grant —
         # the pick stands (select below), the wish gets its honest answer alongside.
@@ -436,7 +446,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         or not (u.dates.depart and u.destination)
         or _OWN_BOOKING.search(low)
     ):
-        # Seats, taxes, check-in…: an honest answer, not a search for the place named.
+        # Seats, check-in, bags…: an honest answer, not a search for the place named.
         u.intent = Intent.UNSUPPORTED
         u.unsupported = unsupported
         return u
