@@ -142,7 +142,9 @@ class SegmentOut(BaseModel):
     rooms: int | None = None
     price: MoneyOut
     fare: FareOut | None = Field(
-        default=None, description="price as base + taxes (by code) + fees, as sold."
+        default=None,
+        description="price as base + taxes (by code) + fees, as sold: what to answer when "
+        "asked about taxes (the trip's are its segments' added up).",
     )
     refundable: bool
     locator: str | None = Field(default=None, description="Supplier reference once confirmed.")
@@ -172,11 +174,6 @@ class BookingOut(BaseModel):
     traveler_id: str
     traveler: str = Field(description="The traveller's name.")
     total: MoneyOut
-    fare: FareOut | None = Field(
-        default=None,
-        description="total as base fare + taxes (by code) + fees: what to answer when asked "
-        "about taxes.",
-    )
     policy: PolicyOut
     hold_expires_at: str | None = Field(
         default=None, description="UTC time the held seats/rooms are released if not confirmed."
@@ -267,7 +264,6 @@ async def _out_of_view(session: AsyncSession, view: BookingView) -> BookingOut:
         traveler_id=view.traveler_id,
         traveler=traveler.name if traveler is not None else view.traveler_id,
         total=view.total,
-        fare=view.fare,
         policy=PolicyOut.of(view.policy),
         hold_expires_at=None if view.hold_expires_at is None else iso_z(view.hold_expires_at),
         approval_id=view.approval_id,

@@ -162,6 +162,22 @@ class FareBreakdown(BaseModel):
     def from_stored(cls, data: Mapping[str, Any]) -> FareBreakdown:
         return cls.model_validate(data)
 
+    @classmethod
+    def of(cls, out: FareOut) -> FareBreakdown:
+        """Back from the wire form (to add several up with :func:`combine`)."""
+
+        def charges(items: list[ChargeOut]) -> tuple[Charge, ...]:
+            return tuple(
+                Charge(code=c.code, name=c.name, amount_minor=c.amount.minor()) for c in items
+            )
+
+        return cls(
+            currency=out.total.currency,
+            base_minor=out.base.minor(),
+            taxes=charges(out.taxes),
+            fees=charges(out.fees),
+        )
+
 
 def _charge_out(charge: Charge, currency: str) -> ChargeOut:
     return ChargeOut(

@@ -83,12 +83,15 @@ async def test_refundable_fare_comes_back(runtime, clock):
     bid = await confirmed(runtime, AVA, (flight_offer_id(inv), 1))
     clock.advance(days=3)
     view = as_json(await cancel_booking(runtime, AVA, bid))
+    fare = view["refund"].pop("fare")  # what comes back, part by part: the fare as sold
     assert view["refund"] == {
         "amount": "800.00",
         "currency": "USD",
         "due": {"amount": "800.00", "currency": "USD"},
         "status": "refunded",
     }
+    assert fare == view["segments"][0]["fare"]
+    assert fare["total"] == view["refund"]["due"]
     assert view["changes"][0]["refund_rule"] == "refundable_fare"
     assert await paid(runtime, bid) == 0
 

@@ -22,7 +22,7 @@ from concierge.planner.flows.trips import trip_ask
 from concierge.planner.nlu import asks
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.state import State, Turn, typed
-from core.catalogue.fares import FareOut
+from core.catalogue.fares import FareBreakdown, FareOut, combine
 from tools.get_booking import GetBookingOutput
 from tools.list_trips import ListTripsOutput
 from tools.views import BookingOut, SegmentOut
@@ -141,15 +141,16 @@ def _segment_label(seg: SegmentOut) -> str:
 
 
 def _booking_reply(b: BookingOut) -> Reply:
-    fare = b.fare
     name = trip_answers.trip_name(b)
-    if fare is None:
+    priced = [s for s in b.segments if s.fare is not None]
+    if not priced or len(priced) < len(b.segments):
         return Reply(
             f"{name[0].upper()}{name[1:]} costs {render.money(b.total.model_dump())} in all, "
             "taxes and fees included; I don't have its breakdown."
         )
+    # The trip's split is its segments' added up (the same codes on one line).
+    fare = combine([FareBreakdown.of(s.fare) for s in priced if s.fare is not None]).out()
     text = f"{name[0].upper()}{name[1:]}: {fare_answers.taxes_share(fare)}."
-    priced = [s for s in b.segments if s.fare is not None]
     if len(priced) == 1:
         return Reply(text + "\n" + fare_answers.breakdown(fare, kind=priced[0].kind))
     text += "\n" + fare_answers.breakdown(fare, kind="trip").split("\n", 1)[0]
