@@ -1140,3 +1140,48 @@ async def test_one_way_with_a_hotel_over_a_day_range_has_no_flight_home() -> Non
     d = Dialogue()
     await d.say("one way flight and a hotel in Boston Dec 9-11")
     assert d.backend.names().count("search_flights") == 1
+
+
+# ---------------------------------------------------------------- abbreviation
+
+
+@pytest.mark.parametrize(
+    ("text", "nights", "passengers", "depart"),
+    [
+        ("hotel in paris 2nts from the 9th, 2ppl", 2, 2, D(2026, 12, 9)),
+        ("boston tmrw, 4 ppl", None, 4, D(2026, 12, 2)),
+        ("room in london for 5 NTS starting mon nxt wk", 5, None, D(2026, 12, 7)),
+        ("need a htl in madrid 3 nites from fri", 3, None, D(2026, 12, 4)),
+    ],
+)
+def test_shorthand_is_read_as_the_words_it_stands_for(
+    text: str, nights: int | None, passengers: int | None, depart: date
+) -> None:
+    u = understand(text, NOW)
+    assert (u.dates.nights, u.passengers, u.dates.depart) == (nights, passengers, depart)
+
+
+@pytest.mark.parametrize(
+    "text", ["hotel too pls, 4 nts", "and a room for 2 nites", "need somewhere to stay, 4nts"]
+)
+async def test_a_hotel_in_shorthand_after_a_booked_flight_counts_its_nights(text: str) -> None:
+    d = await _booked_flight()
+    await d.say(text)
+    args = d.backend.last("search_hotels")
+    nights = 2 if "2" in text else 4
+    assert (args["check_in"], args["check_out"]) == ("2026-12-18", f"2026-12-{18 + nights}")
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ("approve Ava's trip, note: fine, client mtg tmrw", "Fine, client mtg tmrw"),
+        ("reject Ben's hotel - too pricey, pls pick a cheaper htl", "Too pricey, pls pick a cheaper htl"),
+    ],
+)  # fmt: skip
+def test_a_note_quotes_the_shorthand_as_written(text: str, note: str) -> None:
+    assert understand(text, NOW).note == note
+
+
+def test_shorthand_inside_other_words_is_left_alone() -> None:
+    assert understand("the ntsb report on wkly flights", NOW).dates.nights is None

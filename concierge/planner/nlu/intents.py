@@ -25,7 +25,7 @@ from typing import Any, Final
 
 import yaml
 
-from concierge.planner.nlu import answers, asks, numbers, picks
+from concierge.planner.nlu import answers, asks, numbers, picks, shorthand
 from concierge.planner.nlu.dates import DateReading, read_dates
 from concierge.planner.nlu.legs import LegReading, read_legs
 from concierge.planner.nlu.numbers import word_number
@@ -335,7 +335,9 @@ def understand(text: str, now: datetime, *, month_first: bool = True) -> Underst
 
 @lru_cache(maxsize=2048)
 def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
-    clean = " ".join((text or "").split())
+    said = " ".join((text or "").split())  # the user's own words, for a note quoted back
+    # "3 nts", "nxt wk", "2ppl": written out first, so every reader knows only full words.
+    clean = shorthand.expand(said)
     low = clean.lower().replace("’", "'")
     bare = re.sub(r"[!?.,]+$", "", low).strip()
     u = Understanding(text=clean, intent=Intent.UNKNOWN)
@@ -487,7 +489,9 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         u.intent = Intent.DECIDE
         verb = decide.group("v")
         u.decision = "reject" if verb in _REJECTING else "approve"
-        u.note = _note(clean[decide.end() :])
+        # The note as written ("fine, client mtg"), shorthand and all.
+        written = _DECIDE.search(said.lower().replace("’", "'"))
+        u.note = _note(said[written.end() :] if written else clean[decide.end() :])
         return u
     if _APPROVALS.search(low) and not _POLICY.search(low) and not policy_question:
         u.intent = Intent.APPROVALS

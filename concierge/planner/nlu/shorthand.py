@@ -1,0 +1,55 @@
+"""Shorthand as people type it in a hurry ("3 nts", "2 ppl", "nxt wk", "tmrw"), written
+out in full before any reader sees the message.
+
+The table is data (``data/shorthand.yaml``): whole words only, case-insensitive, and
+units of a count may be glued to their number ("3nts" → "3 nights"). Every reader
+(dates, counts, stays, intents) then only knows the full words, so a new shorthand is a
+line of data, not a pattern in each reader.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[dict[str, str], re.Pattern[str]]:
+    raw: dict[str, Any] = yaml.safe_load(
+        resources.files("concierge.planner.nlu")
+        .joinpath("data")
+        .joinpath("shorthand.yaml")
+        .read_text("utf-8")
+    )
+    words = {str(k).lower(): str(v) for k, v in (raw.get("words") or {}).items()}
+    units = {str(k).lower(): str(v) for k, v in (raw.get("units") or {}).items()}
+    table = {**words, **units}
+
+    def alternation(keys: dict[str, str]) -> str:
+        return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+
+    pattern = re.compile(
+        # a unit glued to its count ("3nts"), or any shorthand as a word of its own
+        rf"(?<![\w/])(?:(?P<n>\d+)(?P<unit>{alternation(units)})|(?P<word>{alternation(table)}))"
+        r"(?![\w/])",
+        re.IGNORECASE,
+    )
+    return table, pattern
+
+
+@lru_cache(maxsize=4096)
+def expand(text: str) -> str:
+    """``text`` with its shorthand written out ("london sometime nxt wk" → "london
+    sometime next week", "3nts" → "3 nights"); everything else unchanged."""
+    table, pattern = _table()
+
+    def full(m: re.Match[str]) -> str:
+        if m.group("n"):
+            return f"{m.group('n')} {table[m.group('unit').lower()]}"
+        return table[m.group("word").lower()]
+
+    return pattern.sub(full, text)
