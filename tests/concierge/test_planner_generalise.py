@@ -1185,3 +1185,108 @@ def test_a_note_quotes_the_shorthand_as_written(text: str, note: str) -> None:
 
 def test_shorthand_inside_other_words_is_left_alone() -> None:
     assert understand("the ntsb report on wkly flights", NOW).dates.nights is None
+
+
+# ---------------------------------------------------------------- flexible_dates
+
+
+@pytest.mark.parametrize(
+    ("text", "window"),
+    [
+        # a range whose days carry their weekdays
+        (
+            "any day from Tuesday 15 to Thursday 17 December, whichever is cheapest",
+            (D(2026, 12, 15), D(2026, 12, 17)),
+        ),
+        ("cheapest day between mon 14th and fri 18th?", (D(2026, 12, 14), D(2026, 12, 18))),
+        ("any of Wed 9 Dec - Fri 11 Dec, whichever's cheapest", (D(2026, 12, 9), D(2026, 12, 11))),
+        # a week named in shorthand or by one of its days
+        ("sometime nxt wk, whichever's cheapest", (D(2026, 12, 7), D(2026, 12, 13))),
+        ("the week of the 21st, any day", (D(2026, 12, 21), D(2026, 12, 27))),
+    ],
+)
+def test_a_flexible_window_is_the_days_named(text: str, window: tuple[date, date]) -> None:
+    assert understand(text, NOW).dates.flexible == window
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        (
+            "Boston to Miami, any day Tue 15 – Thu 17 Dec, whichever is cheapest",
+            ["2026-12-15", "2026-12-16", "2026-12-17"],
+        ),
+        (
+            "I can fly for BOS to ATL any day the week of Dec 7, which is cheapest?",
+            [f"2026-12-{n:02d}" for n in range(7, 14)],
+        ),
+        (
+            "sometime nxt wk from boston to miami, cheapest day pls",
+            [f"2026-12-{n:02d}" for n in range(7, 14)],
+        ),
+    ],
+)
+async def test_a_flexible_window_searches_each_day_one_way_in_the_right_direction(
+    text: str, days: list[str]
+) -> None:
+    d = Dialogue()
+    await d.say(text)
+    searched = [a for n, a in d.backend.calls if n == "search_flights"]
+    assert sorted(a["date"] for a in searched) == days
+    assert {(a["origin"], a["destination"]) for a in searched} in (
+        {("Boston", "Miami")},
+        {("BOS", "ATL")},
+    )
+    assert not any(a.get("leg") == "return" for a in searched)  # no invented way home
+
+
+# ---------------------------------------------------------------- direction
+
+
+@pytest.mark.parametrize(
+    ("text", "origin", "destination"),
+    [
+        ("I'm visiting my parents in Dublin and need to get back to Madrid on the 9th", "Dublin", "Madrid"),
+        ("after the conference in Atlanta I have to fly home to Boston on Friday", "Atlanta", "Boston"),
+        ("currently at the London office, need to head back to NYC tomorrow", "London", "New York"),
+        ("she's in Paris for work and needs to get to Madrid on the 10th", "Paris", "Madrid"),
+    ],
+)  # fmt: skip
+def test_where_someone_is_is_where_the_flight_leaves_from(
+    text: str, origin: str, destination: str
+) -> None:
+    u = understand(text, NOW)
+    assert u.origin is not None
+    assert u.origin.place is not None
+    assert u.destination is not None
+    assert u.destination.place is not None
+    assert (u.origin.place.city, u.destination.place.city) == (origin, destination)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a hotel in Paris and a flight to Paris on the 9th",  # one city: nothing to swap
+        "from JFK to London on the 9th, hotel in London",  # the origin is named
+    ],
+)
+def test_a_stay_in_the_destination_is_not_an_origin(text: str) -> None:
+    u = understand(text, NOW)
+    assert u.destination is not None
+    assert u.destination.text in {"Paris", "London"}
+    assert u.origin is None or u.origin.text == "JFK"
+
+
+@pytest.mark.parametrize(
+    ("text", "passengers"),
+    [
+        ("staying with friends in Dublin, need a flight home to Boston on the 9th", None),
+        ("spending Christmas with my family in Miami, back to Boston on the 28th", None),
+        ("I have a meeting with my boss in London on the 9th, fly me there", None),
+        ("flying with my family to Miami on the 20th", None),  # how many? not said
+        ("travelling with my family of four to Miami on the 20th", 4),
+        ("flying to Paris with 2 colleagues on the 9th", 3),
+    ],
+)
+def test_with_someone_counts_only_people_who_fly(text: str, passengers: int | None) -> None:
+    assert understand(text, NOW).passengers == passengers

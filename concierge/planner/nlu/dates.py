@@ -105,7 +105,8 @@ _MON = r"(?P<{}>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WD = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 _ORDW = "|".join(sorted((re.escape(w) for w in _ORDINAL_WORDS), key=len, reverse=True))
 _DAY = r"(?P<{}>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|" + _ORDW + r")"
-_TO = r"\s*(?:-|–|—|to|until|till|til|through|thru|and)\s*(?:the\s+)?"
+# The second day of a range may carry its weekday: "Monday 14 to Wednesday 16 December".
+_TO = r"\s*(?:-|–|—|to|until|till|til|through|thru|and)\s*(?:(?:" + _WD + r")\.?,?\s+)?(?:the\s+)?"
 _YEAR = r"(?:,?\s*(?P<{}>20\d\d))?"
 
 
@@ -857,7 +858,7 @@ _WEEK_ANCHOR = re.compile(
 )
 _ANY_DAY = re.compile(
     r"\b(?:some ?time|any ?day|any ?time|whichever day|whatever day|(?:the\s+)?cheapest day|flexible|flexi"
-    r"|any of (?:those|these|the) days|whichever is cheapest|which(?:ever)? day is cheapest)\b"
+    r"|any of (?:those|these|the) days|which(?:ever)?(?: day| one)?(?:['’]s| is) (?:the )?cheapest)\b"
 )
 _PLAIN_WEEKDAY = re.compile(r"^(?:on\s+)?[a-z]+\.?$")
 

@@ -69,7 +69,7 @@ _WITH = r"(?:and|\+|&|plus|with|w/|along with|together with)"
 
 _COUNT_PEOPLE = re.compile(rf"\b{_NUM}\s+(?:more\s+|other\s+|extra\s+)?{_PEOPLE}\b")
 _COUNT_ANY = re.compile(rf"\b({_NUM[1:-1]}|a|an)\s+(?:more\s+|other\s+|extra\s+)?{_PEOPLE}\b")
-_PARTY = re.compile(rf"\b(?:party|group|team) of\s+{_NUM}\b")
+_PARTY = re.compile(rf"\b(?:party|group|team|family) of\s+{_NUM}\b")
 _FOR_N = re.compile(
     rf"\bfor\s+{_NUM}\b(?!\s*(?:nights?|days?|weeks?|months?|hours?|h\b|pm|am|:|rooms?|stars?|usd|eur|gbp|\$|%|st|nd|rd|th))"
 )
@@ -120,6 +120,24 @@ def normalize(text: str) -> str:
     return str(alpha2digit(fix_spelling(text.lower()), "en", threshold=0))
 
 
+# "spending the holidays with family", "staying with friends", "a meeting with my boss":
+# the people one stays, celebrates or meets with, not the people one flies with.
+_NOT_TRAVELLING_WITH: Final = re.compile(
+    r"\b(?:stay(?:s|ing|ed)?|spend(?:s|ing)?|spent|liv(?:e|es|ing)|celebrat\w*|meet(?:s|ing)?"
+    r"|dinner|lunch|catch(?:ing)? up)\b[^.,;!?]*$"
+)
+# Companions whose number the word does not say ("with family"): no count.
+_UNCOUNTED: Final = frozenset({"family"})
+
+
+def _travels_with(text: str, match: re.Match[str]) -> bool:
+    """ "flying with 2 colleagues" counts them; "spending Christmas with family in London"
+    and "with family" (how many?) count nobody."""
+    if not match.group("n") and match.group("who") in _UNCOUNTED:
+        return False
+    return _NOT_TRAVELLING_WITH.search(text[: match.start()]) is None
+
+
 def _plural(who: str) -> bool:
     return who in {"children", "people", "kids", "family"} or (
         who.endswith("s") and not who.endswith("ss")
@@ -156,7 +174,7 @@ def passengers(text: str) -> int | None:
         # "two adults and a child": the groups add up.
         return sum(word_number(g.group(1)) or 0 for g in groups) or None
     match = _GOING_WITH.search(text)
-    if match:
+    if match and _travels_with(text, match):
         return 1 + _companions(match)
     for pattern in (_COUNT_PEOPLE, _PARTY):
         match = pattern.search(text)

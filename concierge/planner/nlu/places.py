@@ -57,6 +57,10 @@ _BEFORE_DEST: Final = (
     "reach",
     "near",
 )
+# Destination words that also introduce a route ("for JFK to Chicago") or say where
+# someone is ("in London"), not where they go.
+_WEAK_DEST: Final = ("for", "in", "at", "near")
+_STAYING: Final = ("in", "at", "in the", "at the", "at our", "at my", "at his", "at her")
 _BEFORE_ORIGIN: Final = ("from", "leaving", "departing", "depart", "ex", "out of", "flying out of")
 _CODE_PREPS: Final = ("from", "to", "into", "via", "fly", "flying", "out of")
 # Hub codes that are also everyday words or names: lower-case, they need a from/to.
@@ -363,19 +367,48 @@ def _fuzzy_at(
 
 def _assign_roles(text: str, found: list[PlaceMention]) -> list[PlaceMention]:
     out: list[PlaceMention] = []
+    staying: list[int] = []  # "in London", "at the Chicago office": where someone is
     for k, m in enumerate(found):
         role: Role | None = None
+        routed = k + 1 < len(found) and _ARROW.match(text[m.end : found[k + 1].start])
         if _preceded(text, m.start, _BEFORE_ORIGIN):
             role = "origin"
+        elif _preceded(text, m.start, _WEAK_DEST) and routed:
+            role = "origin"  # "works for JFK to Chicago": the route's first end
         elif _preceded(text, m.start, _BEFORE_DEST):
             role = "destination"
-        elif k + 1 < len(found) and _ARROW.match(text[m.end : found[k + 1].start]):
+        elif routed:
             role = "origin"
         elif k > 0 and _ARROW.match(text[found[k - 1].end : m.start]):
             role = "destination"
         else:
             role = _spaced_pair(text, m.start, m.text)  # "jfk lhr": origin, then destination
+        if role != "origin" and _preceded(text, m.start, _STAYING):
+            staying.append(k)
         out.append(PlaceMention(m.start, m.end, m.text, m.place, role, m.unserved, m.fuzzy))
+    return _from_where_staying(out, staying)
+
+
+def _from_where_staying(found: list[PlaceMention], staying: list[int]) -> list[PlaceMention]:
+    """ "spending the holidays in London and need to get back to Boston", "after his
+    meetings in Chicago he needs to get to New York": with no origin named, the place
+    someone is *in* is where the flight leaves from when another place is where they
+    go *to*."""
+    if not staying or any(m.role == "origin" for m in found):
+        return found
+    going = [
+        m
+        for k, m in enumerate(found)
+        if k not in staying and m.role == "destination" and m.place is not None
+    ]
+    if not going:
+        return found
+    out = list(found)
+    for k in staying:
+        m = found[k]
+        if m.place is not None and all(g.place.city != m.place.city for g in going if g.place):
+            out[k] = PlaceMention(m.start, m.end, m.text, m.place, "origin", m.unserved, m.fuzzy)
+            break
     return out
 
 
@@ -388,6 +421,10 @@ def roles(found: list[PlaceMention]) -> tuple[PlaceMention | None, PlaceMention 
             continue
         if dest is None:
             dest = m
-        elif origin is None:
-            origin = m
+        elif origin is None and not _same_city(m, dest):
+            origin = m  # "a hotel in Paris and a flight to Paris": one place, named twice
     return origin, dest
+
+
+def _same_city(a: PlaceMention, b: PlaceMention) -> bool:
+    return a.place is not None and b.place is not None and a.place.city == b.place.city
