@@ -1290,3 +1290,32 @@ def test_a_stay_in_the_destination_is_not_an_origin(text: str) -> None:
 )
 def test_with_someone_counts_only_people_who_fly(text: str, passengers: int | None) -> None:
     assert understand(text, NOW).passengers == passengers
+
+
+# ---------------------------------------------------------------- on_behalf_request
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you find a flight for my manager from Boston to Chicago on the 9th?",
+        "my director needs to get back to Boston from Atlanta on Friday, what's there?",
+        "can you look up flights for him, Boston to Miami on Friday?",
+    ],
+)
+def test_a_search_for_someone_else_is_a_search(text: str) -> None:
+    u = understand(text, NOW)
+    assert u.intent == Intent.SEARCH
+    assert u.destination is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hold the Delta one for her please",
+        "my boss would like the BA flight",
+        "book the second one for my manager",
+    ],
+)
+def test_a_pick_for_someone_else_is_a_pick(text: str) -> None:
+    assert understand(text, NOW).intent == Intent.SELECT

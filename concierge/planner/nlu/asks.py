@@ -33,6 +33,7 @@ class _Tables:
     fare_reply: str
     facets: tuple[tuple[str, re.Pattern[str]], ...]
     own: re.Pattern[str]
+    others: re.Pattern[str]
     request: re.Pattern[str]
     policy: re.Pattern[str]
     policy_subjects: re.Pattern[str]
@@ -66,6 +67,7 @@ def tables() -> _Tables:
         fare_reply=" ".join(str(raw["fare"]["reply"]).split()),
         facets=tuple((name, _any(cues)) for name, cues in raw["trip_facets"].items()),
         own=_any(raw["own"]),
+        others=_any(raw["others"], bounded=False),
         request=_any(raw["request"]),
         policy=_any(raw["policy"]["cues"]),
         policy_subjects=_any(raw["policy"]["subjects"]),
@@ -129,8 +131,10 @@ def trip_facets(text: str) -> frozenset[str]:
 
 
 def is_own(text: str) -> bool:
-    """The message talks about the traveller's own plans ("my flight", "when do I land")."""
-    return bool(tables().own.search(plain(text)))
+    """The message talks about the traveller's own plans ("my flight", "when do I land"),
+    not someone else's ("when can my boss get back to Boston?")."""
+    t = tables()
+    return bool(t.own.search(t.others.sub(" ", plain(text))))
 
 
 def is_request(text: str) -> bool:
