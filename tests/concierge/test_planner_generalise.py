@@ -15,6 +15,7 @@ from concierge.planner.flows.base import Context
 from concierge.planner.flows.lookup import trip_matches
 from concierge.planner.flows.options import pick
 from concierge.planner.flows.stays import stay_after
+from concierge.planner.nlu import holidays
 from concierge.planner.nlu.answers import Answer, classify
 from concierge.planner.nlu.dates import end_from, read_dates
 from concierge.planner.nlu.intents import Intent, understand
@@ -1319,3 +1320,108 @@ def test_a_search_for_someone_else_is_a_search(text: str) -> None:
 )
 def test_a_pick_for_someone_else_is_a_pick(text: str) -> None:
     assert understand(text, NOW).intent == Intent.SELECT
+
+
+# ---------------------------------------------------------------- holiday_name_as_date
+
+
+@pytest.mark.parametrize(
+    ("text", "depart", "ret"),
+    [
+        ("over Christmas I'm in Boston: flying out Dec 22, back Dec 27", D(2026, 12, 22), D(2026, 12, 27)),
+        ("between Boxing Day and New Year's Eve: Paris on the 27th, home the 30th", D(2026, 12, 27), D(2026, 12, 30)),
+        ("home for the holidays before New Year, flights on 29/12 please", D(2026, 12, 29), None),
+        ("merry xmas! Boston to Miami tomorrow", D(2026, 12, 2), None),
+    ],
+)  # fmt: skip
+def test_a_holiday_named_beside_explicit_dates_is_context(
+    text: str, depart: date, ret: date | None
+) -> None:
+    reading = understand(text, NOW).dates
+    assert (reading.depart, reading.ret, reading.question) == (depart, ret, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "depart", "ret"),
+    [
+        ("fly me to Boston on Christmas Eve", D(2026, 12, 24), None),
+        ("out on Boxing Day, back on the 30th", D(2026, 12, 26), D(2026, 12, 30)),
+        ("Paris Dec 28, back New Year's Day", D(2026, 12, 28), D(2027, 1, 1)),
+        ("christmas eve to the 27th in miami", D(2026, 12, 24), D(2026, 12, 27)),
+        ("London for Easter Monday", D(2027, 3, 29), None),
+    ],
+)
+def test_a_holiday_that_is_the_day_resolves_to_its_date(
+    text: str, depart: date, ret: date | None
+) -> None:
+    reading = read_dates(text, NOW)
+    assert (reading.depart, reading.ret) == (depart, ret)
+
+
+@pytest.mark.parametrize(
+    ("name", "year", "day"),
+    [
+        ("Thanksgiving", 2026, D(2026, 11, 26)),  # the 4th Thursday of November
+        ("black friday", 2027, D(2027, 11, 26)),
+        ("Memorial Day", 2026, D(2026, 5, 25)),  # the last Monday of May
+        ("labour day", 2026, D(2026, 9, 7)),
+        ("Good Friday", 2026, D(2026, 4, 3)),  # Easter Sunday is 5 April 2026
+        ("New Year’s Eve", 2026, D(2026, 12, 31)),
+    ],
+)
+def test_holidays_fall_on_their_real_days(name: str, year: int, day: date) -> None:
+    assert holidays.in_year(name, year) == day
+
+
+def test_a_holiday_already_past_this_year_is_asked_about() -> None:
+    assert read_dates("home to Boston for Thanksgiving", NOW).question is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "stay"),
+    [
+        ("fly on the 28th, back the 31st, hotel for the nights of the 29th and 30th", (D(2026, 12, 29), D(2026, 12, 31))),
+        ("flying to Paris on the 9th, back the 14th, a room for the night of the 10th", (D(2026, 12, 10), D(2026, 12, 11))),
+        ("out Dec 8, hotel for the nights of the 9th to the 11th", (D(2026, 12, 9), D(2026, 12, 12))),
+    ],
+)  # fmt: skip
+def test_the_nights_of_a_stay_end_the_morning_after_the_last(
+    text: str, stay: tuple[date, date]
+) -> None:
+    assert read_dates(text, NOW).stay == stay
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Boston to Miami on the 9th. I need an answer this afternoon please.",
+        "Paris on the 9th, back the 12th. Could you send me options this morning?",
+    ],
+)
+def test_a_part_of_today_in_a_sentence_about_something_else_is_no_time_wish(text: str) -> None:
+    reading = read_dates(text, NOW)
+    assert reading.depart == D(2026, 12, 9)
+    assert (reading.depart_after, reading.depart_before) == (None, None)
+    assert (reading.return_after, reading.return_before) == (None, None)
+
+
+def test_this_evening_said_of_the_flight_is_still_today_in_the_evening() -> None:
+    reading = read_dates("fly out this evening, back on the 9th", NOW)
+    assert (reading.depart, reading.ret, reading.depart_after) == (
+        D(2026, 12, 1),
+        D(2026, 12, 9),
+        "17:00",
+    )
+
+
+async def test_a_trip_between_holidays_searches_its_explicit_days() -> None:
+    d = Dialogue()
+    await d.say(
+        "My director is in London between Christmas and New Year: she flies out of JFK on "
+        "Sunday 27 December, comes back Wednesday the 30th, and needs a hotel for the "
+        "nights of the 27th to the 29th. Flights both ways and a hotel please."
+    )
+    flights = [(a["date"], a.get("leg")) for n, a in d.backend.calls if n == "search_flights"]
+    assert flights == [("2026-12-27", None), ("2026-12-30", "return")]
+    hotel = d.backend.last("search_hotels")
+    assert (hotel["check_in"], hotel["check_out"]) == ("2026-12-27", "2026-12-30")

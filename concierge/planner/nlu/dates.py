@@ -21,6 +21,7 @@ from typing import Final
 
 from dateparser.search import search_dates
 
+from concierge.planner.nlu import holidays
 from concierge.planner.nlu.numbers import nights as read_nights
 from concierge.planner.nlu.numbers import word_number
 from concierge.planner.nlu.spelling import fix as fix_spelling
@@ -211,10 +212,7 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
     ),
     (
         "holiday",
-        re.compile(
-            r"\b(?P<h>christmas eve|christmas day|christmas|xmas|new year'?s eve|new year'?s day|"
-            r"new year'?s|nye|boxing day|halloween|valentine'?s day)\b"
-        ),
+        re.compile(r"\b(?P<h>" + holidays.pattern() + r")\b"),  # data/holidays.yaml
     ),
     (
         "rel",
@@ -508,12 +506,11 @@ def _interpret(kind: str, m: re.Match[str], today: date, month_first: bool) -> M
     if kind == "ord":
         return mk(_day_of_month(today, _day(g.get("d") or g.get("d3") or g["d2"])))
     if kind == "holiday":
-        month_day = _HOLIDAYS[g["h"].replace("'", "")]
-        got = _month_day(today, *month_day, None)
+        got = holidays.next_on_or_after(g["h"], today)
         return mk(got[0], rolled=got[1]) if got else None
     if kind == "rel":
         word = g["w"]
-        if "after" in word or word == "overmorrow":
+        if "day after" in word or word == "overmorrow":  # not "this afternoon"
             return mk(today + timedelta(days=2))
         if word in {
             "today",
@@ -634,19 +631,6 @@ _DATE_HINT = re.compile(
     + _WD
     + r"|week|fortnight|tomorrow|today|now|christmas|new year)\b"
 )
-_HOLIDAYS: Final[dict[str, tuple[int, int]]] = {
-    "christmas eve": (12, 24),
-    "christmas day": (12, 25),
-    "christmas": (12, 25),
-    "xmas": (12, 25),
-    "new years eve": (12, 31),
-    "nye": (12, 31),
-    "new years day": (1, 1),
-    "new years": (1, 1),
-    "boxing day": (12, 26),
-    "halloween": (10, 31),
-    "valentines day": (2, 14),
-}
 _PAST = re.compile(
     r"\b(?:yesterday|last (?:week|night|month|"
     + _WD
@@ -674,12 +658,16 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
     week = _named_week(low, today, mentions)
     if week is not None:
         mentions = _in_week(week, mentions)
-    mentions = _within_ranges(mentions)
     mentions, reading.corrected = _not_negated(low, mentions)
+    mentions = _holidays_as_context(low, mentions)
+    mentions, low = _today_as_context(low, mentions)
     stay = _stay(low, mentions, read_nights(low))
     if stay is not None:
         used, reading.stay = stay
         mentions = [m for m in mentions if m not in used]
+    # After the stay: "out on 27 Dec, a hotel for the nights of the 27th to the 29th" is
+    # a flight day and a stay, not a day labelling a range.
+    mentions = _within_ranges(mentions)
     if (
         len(mentions) == 1
         and mentions[0].kind == "weekday"
@@ -783,6 +771,7 @@ _STAY_WORD = re.compile(
 _NOT_STAY = re.compile(
     r"[.;!?]|\b(?:fl(?:y|ying|ight|ights)|depart\w*|leav\w*|back|return\w*|arriv\w*|land\w*)\b"
 )
+_NIGHTS_OF = re.compile(r"\bnights?\s+of\s+(?:the\s+)?$")
 _STAY_TO = re.compile(
     r"^\s*,?\s*(?:to|until|till|til|'til|through|thru|-|–|—|and|check(?:ing)?[- ]?out(?: on)?)\s*"
     r"(?:(?:on\s+)?(?:" + _WD + r")\.?,?\s*)?$"
@@ -804,10 +793,15 @@ def _stay(
         gap = low[word.end() : first.start]
         if len(gap) > 40 or _NOT_STAY.search(gap):
             continue
+        # "the nights of the 29th and 30th", "the night of the 10th": nights slept, so
+        # the stay ends the morning after the last one.
+        slept = timedelta(days=1 if _NIGHTS_OF.search(gap) else 0)
         if first.last is not None:
-            used, span = [first], (first.first, first.last)
+            used, span = [first], (first.first, first.last + slept)
         elif len(after) > 1 and _STAY_TO.match(low[first.end : after[1].start]):
-            used, span = [first, after[1]], (first.first, after[1].first)
+            used, span = [first, after[1]], (first.first, after[1].first + slept)
+        elif slept:
+            used, span = [first], (first.first, first.first + slept)
         elif nights:
             used, span = [first], (first.first, first.first + timedelta(days=nights))
         else:
@@ -917,6 +911,81 @@ def _within_ranges(mentions: list[Mention]) -> list[Mention]:
         for m in mentions
         if m.last is not None or not any(r.first <= m.first <= r.last for r in ranges)  # type: ignore[operator]
     ]
+
+
+# Dates a traveller gives by the calendar: beside them, a holiday is context.
+_EXPLICIT: Final = frozenset(
+    {"iso", "md", "dm", "md_range", "dm_range", "numeric", "ord", "ord_range", "nth_weekday"}
+    | {"weekday", "week_from", "offset"}
+)
+# A holiday that is itself the day of travel: "on Christmas Eve", "from Boxing Day",
+# "back New Year's Day", "flying out Christmas morning".
+_HOLIDAY_IS_THE_DAY: Final = re.compile(
+    r"\b(?:on|from|leav(?:e|ing)|depart(?:ing)?|fly(?:ing)?(?: out| back| home)?|out|until|till|til"
+    r"|through|thru|back|return(?:ing)?|check(?:ing)?[- ]?(?:in|out)(?: on)?)\s+(?:the\s+)?$"
+)
+_GREETING: Final = re.compile(r"\b(?:happy|merry)\s+$")
+
+
+def _holidays_as_context(low: str, mentions: list[Mention]) -> list[Mention]:
+    """ "between Christmas and New Year ... on Monday 28 December", "over Christmas, the
+    23rd to the 27th": a holiday named beside explicit dates only sets the scene, unless
+    the words make it the day of travel ("out on Christmas Eve, back the 27th") or it is
+    one end of a range with one of them. "Merry Christmas" is never a date."""
+    explicit = [m for m in mentions if m.kind in _EXPLICIT]
+    kept: list[Mention] = []
+    for m in mentions:
+        if m.kind == "holiday":
+            before = low[: m.start]
+            if _GREETING.search(before):
+                continue
+            if (
+                explicit
+                and not _HOLIDAY_IS_THE_DAY.search(before)
+                and not any(_STAY_TO.match(_between(low, m, o)) for o in explicit)
+            ):
+                continue
+        kept.append(m)
+    return kept
+
+
+_PART_OF_TODAY: Final = re.compile(r"^this (?:morning|afternoon|evening)$")
+_SENTENCE: Final = re.compile(r"[^.!?]*(?:[.!?]+|$)")
+_TRAVEL_WORD: Final = re.compile(
+    r"\b(?:fl(?:y|ying|ight|ights|ies)|leav\w*|depart\w*|travel\w*|go|going|head\w*|get (?:to|there|back|home)"
+    r"|back|return\w*|home|arriv\w*|land\w*|hotels?|rooms?|stay\w*|check\w*|trip|book\w*|hold)\b"
+)
+
+
+def _today_as_context(low: str, mentions: list[Mention]) -> tuple[list[Mention], str]:
+    """ "... flights on the 28th. I'd like to put a proposal in front of him this
+    afternoon.": a part of today said in a sentence of its own about something else is
+    when the traveller wants an answer, not a day or time to fly; it is dropped, and
+    blanked from the text the times of day are read from."""
+    dated = [m for m in mentions if m.kind != "rel"]
+    if not dated:
+        return mentions, low
+    kept = []
+    for m in mentions:
+        if m.kind == "rel" and _PART_OF_TODAY.match(m.text.strip()):
+            sentence = next(
+                (s for s in _SENTENCE.finditer(low) if s.start() <= m.start < s.end()), None
+            )
+            if (
+                sentence is not None
+                and not any(sentence.start() <= o.start < sentence.end() for o in dated)
+                and not _TRAVEL_WORD.search(sentence.group(0))
+            ):
+                low = low[: m.start] + " " * (m.end - m.start) + low[m.end :]
+                continue
+        kept.append(m)
+    return kept, low
+
+
+def _between(low: str, a: Mention, b: Mention) -> str:
+    """The text between two mentions, whichever comes first ("" when they overlap)."""
+    first, second = (a, b) if a.start <= b.start else (b, a)
+    return low[first.end : second.start] if first.end <= second.start else "x"
 
 
 def _add_months(day: date, n: int) -> tuple[int, int]:
