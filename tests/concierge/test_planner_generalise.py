@@ -1425,3 +1425,15 @@ async def test_a_trip_between_holidays_searches_its_explicit_days() -> None:
     assert flights == [("2026-12-27", None), ("2026-12-30", "return")]
     hotel = d.backend.last("search_hotels")
     assert (hotel["check_in"], hotel["check_out"]) == ("2026-12-27", "2026-12-30")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He needs to get back to New York on Thursday, December 17th.",
+        "She needs a hotel in Paris from the 9th for 2 nights",
+        "They need flights to Boston on the 9th. You can book the cheapest",
+    ],
+)
+def test_a_pronoun_names_no_traveller(text: str) -> None:
+    assert understand(text, NOW).book_for is None
