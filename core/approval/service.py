@@ -59,7 +59,9 @@ from core.models import (
     ApprovalSubject,
     ApprovalWorkflow,
     Booking,
+    BookingChange,
     BookingStatus,
+    ChangeStatus,
     Flight,
     Hotel,
     Role,
@@ -533,6 +535,45 @@ def _may_decide(caller: Caller, wf: ApprovalWorkflow, step: ApprovalStep) -> boo
     return caller.is_admin or caller.user_id in (step.approver_id, step.escalated_to)
 
 
+def _subject_waits(wf: ApprovalWorkflow) -> ColumnElement[bool]:
+    """The subject still waits for this workflow: its booking in ``pending_approval`` under
+    this very approval, or its rebook still ``pending_approval``."""
+    if wf.subject == ApprovalSubject.BOOKING:
+        return and_(
+            Booking.status == BookingStatus.PENDING_APPROVAL, Booking.approval_id == wf.id
+        )
+    return BookingChange.status == ChangeStatus.PENDING_APPROVAL
+
+
+async def _hold_subject(session: AsyncSession, wf: ApprovalWorkflow, *, now: datetime) -> bool:
+    """The decision's guard on its subject, first of its writes: a conditional UPDATE of the
+    subject's row that succeeds only while :func:`_subject_waits`. The row stays locked
+    until the decision commits, so a cancel either committed first (this decision is
+    refused) or waits for it (and finds the booking already moving). Subject before step
+    before workflow: the order a cancel takes them in too."""
+    if wf.subject == ApprovalSubject.BOOKING:
+        stmt = update(Booking).where(Booking.id == wf.booking_id, _subject_waits(wf))
+    else:
+        stmt = update(BookingChange).where(BookingChange.id == wf.subject_id, _subject_waits(wf))
+    result = await session.execute(
+        stmt.values(updated_at=now).execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def _why_not_waiting(session: AsyncSession, wf: ApprovalWorkflow) -> str:
+    booking = await session.get(Booking, wf.booking_id, populate_existing=True)
+    assert booking is not None
+    if wf.subject == ApprovalSubject.BOOKING:
+        return f"Booking {booking.id} is {booking.status}; nothing left to approve"
+    change = await session.get(BookingChange, wf.subject_id, populate_existing=True)
+    state = change.status if change is not None else "gone"
+    return (
+        f"The change of booking {booking.id} is {state} (the booking is {booking.status}); "
+        "nothing left to approve"
+    )
+
+
 def _step_still_open() -> ColumnElement[bool]:
     """Guard of a decision: nobody decided the step (nor expired it) meanwhile."""
     return ApprovalStep.status.in_(OPEN_STEP_STATUSES)
@@ -621,10 +662,10 @@ async def decide(
                 "before it reaches you"
             )
         raise Forbidden(f"Approval {wf.id} is not waiting on you")
+    if not await _hold_subject(session, wf, now=now):
+        raise ApprovalClosed(await _why_not_waiting(session, wf))
     booking = await session.get(Booking, wf.booking_id, populate_existing=True)
     assert booking is not None
-    if wf.subject == ApprovalSubject.BOOKING and booking.status != BookingStatus.PENDING_APPROVAL:
-        raise ApprovalClosed(f"Booking {booking.id} is {booking.status}; nothing left to approve")
 
     approve = decision == "approve"
     to = StepStatus.APPROVED if approve else StepStatus.REJECTED
@@ -928,8 +969,9 @@ async def expire_overdue(
 
 
 async def cancel_orphaned(session: AsyncSession, *, now: datetime, limit: int = 200) -> int:
-    """Close pending workflows whose booking no longer waits for them (the traveller
-    cancelled it) and tell the approver they need not decide. Nothing to settle."""
+    """Close pending workflows whose booking no longer waits for them (the hold ran out, or
+    a cancel from before cancels closed their approvals) and tell the approver they need
+    not decide. Nothing to settle."""
     rows = (
         await session.scalars(
             select(ApprovalWorkflow)
@@ -945,48 +987,85 @@ async def cancel_orphaned(session: AsyncSession, *, now: datetime, limit: int = 
     ).all()
     closed = 0
     for wf in rows:
-        if not await _end_pending(
-            session,
-            wf.id,
-            ApprovalStatus.CANCELLED,
-            now=now,
-            note="The booking no longer waits for approval",
-            settled_at=now,
-        ):
-            continue
-        closed += 1
-        steps = await _steps(session, wf.id)
-        waiting_on = [
-            a
-            for s in steps
-            if s.status in OPEN_STEP_STATUSES
-            for a in (s.approver_id, s.escalated_to)
-            if a
-        ]
-        await session.execute(
-            update(ApprovalStep)
-            .where(
-                ApprovalStep.workflow_id == wf.id,
-                ApprovalStep.status.in_([*OPEN_STEP_STATUSES, StepStatus.WAITING]),
-            )
-            .values(status=StepStatus.SKIPPED)
-            .execution_options(synchronize_session=False)
-        )
-        summary = await _summary_of(session, wf)
-        outbox.emit(
-            session,
-            org_id=wf.org_id,
-            topic="approval.cancelled",
-            key=f"approval:{wf.id}:cancelled",
-            payload={
-                "approval_id": wf.id,
-                "booking_id": wf.booking_id,
-                "notify": list(dict.fromkeys(waiting_on)),
-                "message": f"{_trip_phrase(summary, wf)} is {summary.status}; no approval needed any more.",
-            },
-            at=now,
-        )
+        if await _close(session, wf, now=now, note="The booking no longer waits for approval"):
+            closed += 1
     return closed
+
+
+async def close_open_for_booking(
+    session: AsyncSession, booking_id: str, *, now: datetime, note: str
+) -> int:
+    """Close every pending workflow of a booking — its own approval or a rebook's — in the
+    caller's transaction (a cancel's), and tell the approvers they need not decide."""
+    rows = (
+        await session.scalars(
+            select(ApprovalWorkflow)
+            .where(
+                ApprovalWorkflow.booking_id == booking_id,
+                ApprovalWorkflow.status == ApprovalStatus.PENDING,
+            )
+            .order_by(ApprovalWorkflow.id)
+        )
+    ).all()
+    closed = 0
+    for wf in rows:
+        if await _close(session, wf, now=now, note=note):
+            closed += 1
+    return closed
+
+
+async def _close(session: AsyncSession, wf: ApprovalWorkflow, *, now: datetime, note: str) -> bool:
+    """End a pending workflow as ``cancelled`` (conditionally: a decision that got there
+    first wins), skip its steps and tell whoever it waited on. Nothing to settle."""
+    if not await _end_pending(
+        session, wf.id, ApprovalStatus.CANCELLED, now=now, note=note, settled_at=now
+    ):
+        return False
+    steps = await _steps(session, wf.id)
+    waiting_on = [
+        a
+        for s in steps
+        if s.status in OPEN_STEP_STATUSES
+        for a in (s.approver_id, s.escalated_to)
+        if a
+    ]
+    await session.execute(
+        update(ApprovalStep)
+        .where(
+            ApprovalStep.workflow_id == wf.id,
+            ApprovalStep.status.in_([*OPEN_STEP_STATUSES, StepStatus.WAITING]),
+        )
+        .values(status=StepStatus.SKIPPED)
+        .execution_options(synchronize_session=False)
+    )
+    summary = await _summary_of(session, wf)
+    what = _trip_phrase(summary, wf)
+    outbox.emit(
+        session,
+        org_id=wf.org_id,
+        topic="approval.cancelled",
+        key=f"approval:{wf.id}:cancelled",
+        payload={
+            "approval_id": wf.id,
+            "booking_id": wf.booking_id,
+            "subject": wf.subject,
+            "subject_id": wf.subject_id,
+            "notify": list(dict.fromkeys(waiting_on)),
+            "message": f"{what} is {summary.status}; no approval needed any more.",
+        },
+        at=now,
+    )
+    audit.record(
+        session,
+        org_id=wf.org_id,
+        actor_id="system",
+        action="approval.cancelled",
+        entity="approval",
+        entity_id=wf.id,
+        at=now,
+        note=note,
+    )
+    return True
 
 
 async def unsettled(session: AsyncSession, *, now: datetime, limit: int = 100) -> list[Finished]:
@@ -1030,6 +1109,7 @@ __all__ = [
     "Finished",
     "approval_view",
     "cancel_orphaned",
+    "close_open_for_booking",
     "decide",
     "escalate_overdue",
     "expire_overdue",

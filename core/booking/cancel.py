@@ -38,6 +38,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit, outbox
+from core.approval.service import close_open_for_booking
 from core.booking import states
 from core.booking.access import load_visible_booking
 from core.booking.changes import (
@@ -221,6 +222,10 @@ async def _decide_paid_cancel(
             status=ChangeStatus.FAILED,
             now=now,
             failure_reason="the booking was cancelled",
+        )
+        # And its approval with it: approving a change of a cancelled booking is refused.
+        await close_open_for_booking(
+            session, booking.id, now=now, note="The booking was cancelled"
         )
     await ensure_no_open_change(session, booking.id)
     quote = await quote_refund(session, booking, now=now)

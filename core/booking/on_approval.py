@@ -2,8 +2,10 @@
 
 ``core.approval`` decides, escalates and expires workflows inside the caller's
 transaction and returns the outcome (:class:`~core.approval.service.Finished`); it
-never imports booking. After that transaction commits, the functions here hand the
-outcome to its subject:
+never imports booking. A decision's subject makes its first move in the decision's
+own transaction (:func:`move_subject`: confirming, cancelled, a rebook running), so
+a cancel is either refused by the decision or refuses it, never in between. After
+the commit, the functions here hand the rest to the subject:
 
 * booking approved → the confirmation saga resumes (authorize, book, capture);
 * booking rejected → cancelled, expired → expired, the inventory given back;
@@ -16,6 +18,8 @@ leaves it empty and :func:`run_expiries` (the approval expiry job) tells it agai
 from __future__ import annotations
 
 import logging
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.approval.service import (
     Finished,
@@ -37,15 +41,19 @@ from core.runtime import Runtime
 log = logging.getLogger(__name__)
 
 
-async def settle(rt: Runtime, done: Finished) -> bool:
+async def settle(rt: Runtime, done: Finished, *, saga_started: bool = False) -> bool:
     """Hand a finished workflow's outcome to its subject, outside any transaction.
 
+    ``saga_started``: the decision's own transaction already moved the booking to
+    ``confirming`` (:func:`decide_approval`); the saga is run from there.
     Returns True once the subject has been told; False leaves ``settled_at`` empty
     for the expiry job to try again (every step it calls is idempotent).
     """
     try:
         if done.subject == ApprovalSubject.BOOKING:
-            if done.status == ApprovalStatus.APPROVED:
+            if done.status == ApprovalStatus.APPROVED and saga_started:
+                await saga.run_saga(rt, done.booking_id)
+            elif done.status == ApprovalStatus.APPROVED:
                 await saga.resume_after_approval(rt, done.booking_id)
             else:
                 why = (
@@ -85,6 +93,7 @@ async def decide_approval(
     Returns the workflow view; its ``booking.status`` shows where the booking got to
     (``confirmed`` after the last approval, ``cancelled`` after a rejection).
     """
+    saga_started = False
     async with rt.db.uow() as session:
         wf, finished = await decide(
             session,
@@ -96,10 +105,35 @@ async def decide_approval(
             settings=rt.settings,
         )
         wf_id = wf.id
+        if finished is not None:
+            saga_started = await move_subject(rt, session, finished)
     if finished is not None:
-        await settle(rt, finished)
+        await settle(rt, finished, saga_started=saga_started)
     async with rt.db.uow(write=False) as session:
         return await approval_view(session, await load_workflow(session, caller.org_id, wf_id))
+
+
+async def move_subject(rt: Runtime, session: AsyncSession, done: Finished) -> bool:
+    """The subject's first move, in the decision's own transaction.
+
+    The decision locked the subject and found it waiting (``_hold_subject``); moving it
+    now, before the commit, leaves no moment in which the workflow is decided while its
+    booking still waits — a cancel in that moment ended ``approved`` on a cancelled
+    booking. Approved booking → ``confirming`` (True: run the saga after the commit);
+    rejected → ``cancelled``; approved rebook → ``running``. What needs the outside (the
+    saga, a rebook's run or its compensation) is left to :func:`settle`.
+    """
+    if done.subject == ApprovalSubject.BOOKING:
+        if done.status == ApprovalStatus.APPROVED:
+            return await saga.begin_after_approval(rt, session, done.booking_id)
+        if done.status == ApprovalStatus.REJECTED:
+            await saga.end_pending_in(
+                rt, session, done.booking_id, to=BookingStatus.CANCELLED,
+                reason=f"Approval rejected: {done.note}",
+            )
+    elif done.status == ApprovalStatus.APPROVED:
+        await rebook.begin_after_approval(rt, session, done.subject_id)
+    return False
 
 
 async def run_expiries(rt: Runtime) -> int:

@@ -779,20 +779,8 @@ async def on_approval_decided(
         elif change.status == ChangeStatus.PENDING_APPROVAL and not approved:
             action = "reject"
         elif change.status == ChangeStatus.PENDING_APPROVAL:
-            moved = await session.execute(
-                update(BookingChange)
-                .where(
-                    BookingChange.id == rebook_id,
-                    BookingChange.status == ChangeStatus.PENDING_APPROVAL,
-                )
-                .values(status=ChangeStatus.RUNNING, updated_at=rt.clock.now())
-                .execution_options(synchronize_session=False)
-            )
-            if moved.rowcount == 1:  # type: ignore[attr-defined]
+            if await begin_after_approval(rt, session, rebook_id):
                 action = "run"
-                await extend_booking_holds(
-                    session, change.booking_id, until=rt.clock.now() + RUNNING_HOLD
-                )
     if action == "reject":
         await compensate(
             rt,
@@ -805,6 +793,28 @@ async def on_approval_decided(
             await run_rebook(rt, rebook_id)
         except CoreError as exc:  # compensated; the traveller is told through the outbox
             log.info("approved rebook %s did not go through: %s", rebook_id, exc)
+
+
+async def begin_after_approval(rt: Runtime, session: AsyncSession, rebook_id: str) -> bool:
+    """The change's side of its approval, in the caller's transaction (the decision's own,
+    so that a cancel of the booking cannot slip in between): ``pending_approval`` →
+    ``running``, its new seats kept for the run. True when this call moved it."""
+    change = await session.get(BookingChange, rebook_id, populate_existing=True)
+    if change is None:
+        return False
+    moved = await session.execute(
+        update(BookingChange)
+        .where(
+            BookingChange.id == rebook_id,
+            BookingChange.status == ChangeStatus.PENDING_APPROVAL,
+        )
+        .values(status=ChangeStatus.RUNNING, updated_at=rt.clock.now())
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    await extend_booking_holds(session, change.booking_id, until=rt.clock.now() + RUNNING_HOLD)
+    return True
 
 
 async def complete_stuck_changes(rt: Runtime, *, limit: int = 50) -> int:

@@ -107,59 +107,75 @@ async def _request_approval(
 async def resume_after_approval(rt: Runtime, booking_id: str) -> BookingView:
     """The last approval came in: run the rest of the confirmation saga.
 
-    Policy is checked again first (the approvers approved what they were shown; a
-    trip that has since turned red, or now needs an approver nobody asked, is not
-    paid for). Safe to call again: only the call that moves the booking out of
-    ``pending_approval`` runs the saga; a saga already under way is left to itself
-    and the completer job.
+    Safe to call again: only the call that moves the booking out of
+    ``pending_approval`` (:func:`begin_after_approval`) runs the saga; a saga already
+    under way is left to itself and the completer job.
     """
-    now = rt.clock.now()
-    run = False
     async with rt.db.uow() as session:
-        booking = await load_fresh(session, Booking, booking_id)
-        if booking.status == S.PENDING_APPROVAL:
-            assert booking.hold_expires_at is not None
-            if booking.hold_expires_at <= now:
-                await _end_pending(session, booking, to=S.EXPIRED, now=now,
-                                   reason="The hold ran out before the approval arrived")
-            else:
-                items = await policy_items(session, booking)
-                verdict = await judge(session, booking.org_id, items, now=now)
-                verdict_dict: dict[str, Any] = verdict.to_dict()
-                granted = set(booking.policy.get("approvals_required", []))
-                missing = [r for r in verdict.approvals_required if r not in granted]
-                if verdict.status == PolicyStatus.RED or missing:
-                    reasons = "; ".join(verdict.red_messages()) or (
-                        "the trip now also needs approval from " + ", ".join(missing)
-                    )
-                    await _end_pending(session, booking, to=S.FAILED, now=now,
-                                       reason=f"Policy: {reasons}", policy=verdict_dict)
-                else:
-                    await states.move(
-                        session, booking.id, expected=S.PENDING_APPROVAL, to=S.CONFIRMING,
-                        now=now, saga_step=STARTED,
-                    )
-                    await extend_booking_holds(session, booking.id, until=now + CONFIRMING_HOLD)
-                    audit.record(
-                        session, org_id=booking.org_id, actor_id="system",
-                        action="booking.confirm_started", entity="booking", entity_id=booking.id,
-                        at=now, approval_id=booking.approval_id,
-                    )
-                    run = True
+        run = await begin_after_approval(rt, session, booking_id)
     if run:
         return await run_saga(rt, booking_id)
     return await load_booking_view(rt, booking_id)
 
 
+async def begin_after_approval(rt: Runtime, session: AsyncSession, booking_id: str) -> bool:
+    """The booking's side of its last approval, in the caller's transaction (the
+    decision's own, so that a cancel cannot slip in between): ``pending_approval`` →
+    ``confirming``, or ``expired`` / ``failed``. True when the saga is to run.
+
+    Policy is checked again first (the approvers approved what they were shown; a
+    trip that has since turned red, or now needs an approver nobody asked, is not
+    paid for). A booking no longer waiting is left as it is.
+    """
+    now = rt.clock.now()
+    booking = await load_fresh(session, Booking, booking_id)
+    if booking.status != S.PENDING_APPROVAL:
+        return False
+    assert booking.hold_expires_at is not None
+    if booking.hold_expires_at <= now:
+        await _end_pending(session, booking, to=S.EXPIRED, now=now,
+                           reason="The hold ran out before the approval arrived")
+        return False
+    items = await policy_items(session, booking)
+    verdict = await judge(session, booking.org_id, items, now=now)
+    verdict_dict: dict[str, Any] = verdict.to_dict()
+    granted = set(booking.policy.get("approvals_required", []))
+    missing = [r for r in verdict.approvals_required if r not in granted]
+    if verdict.status == PolicyStatus.RED or missing:
+        reasons = "; ".join(verdict.red_messages()) or (
+            "the trip now also needs approval from " + ", ".join(missing)
+        )
+        await _end_pending(session, booking, to=S.FAILED, now=now,
+                           reason=f"Policy: {reasons}", policy=verdict_dict)
+        return False
+    await states.move(
+        session, booking.id, expected=S.PENDING_APPROVAL, to=S.CONFIRMING,
+        now=now, saga_step=STARTED,
+    )
+    await extend_booking_holds(session, booking.id, until=now + CONFIRMING_HOLD)
+    audit.record(
+        session, org_id=booking.org_id, actor_id="system",
+        action="booking.confirm_started", entity="booking", entity_id=booking.id,
+        at=now, approval_id=booking.approval_id,
+    )
+    return True
+
+
 async def end_pending_approval(rt: Runtime, booking_id: str, *, to: str, reason: str) -> BookingView:
     """A rejected (→ ``cancelled``) or expired (→ ``expired``) approval: give the seats
     and rooms back. A booking no longer waiting for approval is left as it is."""
-    now = rt.clock.now()
     async with rt.db.uow() as session:
-        booking = await load_fresh(session, Booking, booking_id)
-        if booking.status == S.PENDING_APPROVAL:
-            await _end_pending(session, booking, to=S(to), now=now, reason=reason)
+        await end_pending_in(rt, session, booking_id, to=to, reason=reason)
     return await load_booking_view(rt, booking_id)
+
+
+async def end_pending_in(
+    rt: Runtime, session: AsyncSession, booking_id: str, *, to: str, reason: str
+) -> None:
+    """:func:`end_pending_approval` in the caller's transaction (a rejection's own)."""
+    booking = await load_fresh(session, Booking, booking_id)
+    if booking.status == S.PENDING_APPROVAL:
+        await _end_pending(session, booking, to=S(to), now=rt.clock.now(), reason=reason)
 
 
 async def _end_pending(

@@ -18,6 +18,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit, outbox
+from core.approval.service import close_open_for_booking
 from core.booking import quota, states
 from core.booking.access import load_visible_booking, resolve_traveler
 from core.booking.items import PlannedSegment, judge, plan_flight, plan_hotel, red_reasons
@@ -240,6 +241,11 @@ async def cancel_unpaid(
         cancelled_at=now, failure_reason=(reason or None),
     )
     await release_booking_holds(session, booking_id, now=now)
+    # Its approval ends with it, in this transaction: nobody is left to approve a trip
+    # that is gone, and a decision racing this cancel is refused or waits for it.
+    await close_open_for_booking(
+        session, booking_id, now=now, note="The booking was cancelled"
+    )
     audit.record(
         session, org_id=booking.org_id, actor_id=caller.user_id, action="booking.cancelled",
         entity="booking", entity_id=booking_id, at=now, reason=reason,

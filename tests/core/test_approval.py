@@ -17,7 +17,7 @@ from core.approval.service import (
 )
 from core.booking import rebook, saga
 from core.booking.on_approval import decide_approval, run_expiries, settle
-from core.booking.saga import confirm_booking
+from core.booking.saga import complete_stuck_sagas, confirm_booking
 from core.booking.service import ItemRequest, hold_booking
 from core.booking.views import booking_view
 from core.errors import (
@@ -31,7 +31,15 @@ from core.errors import (
 )
 from core.identity import Caller
 from core.inventory.holds import release_expired_holds, sold_units
-from core.models import ApprovalStep, ApprovalWorkflow, Booking, OutboxEvent, Payment, User
+from core.models import (
+    ApprovalStep,
+    ApprovalWorkflow,
+    Booking,
+    BookingChange,
+    OutboxEvent,
+    Payment,
+    User,
+)
 from core.policy.rules import acme_default
 from core.policy.service import set_rules
 from core.runtime import Runtime
@@ -423,22 +431,30 @@ async def test_expiry_after_the_sweeper_got_there_first(runtime, clock):
     assert (await inventory(runtime, w.short_business))[1] == 0
 
 
-async def test_a_crash_after_the_last_approval_is_settled_by_the_job(runtime, clock, monkeypatch):
+async def test_a_crash_after_the_last_approval_is_finished_by_the_completer(
+    runtime, clock, monkeypatch
+):
+    """The decision moved the booking to ``confirming`` in its own transaction; the
+    process dies before the saga runs. The completer runs it; the expiry job records
+    the workflow as settled."""
     w = await build_approval_world(runtime)
     booking_id, approval_id = await pending_trip(runtime, w.short_business)
 
     async def crash(rt, booking_id):
         raise RuntimeError("process died")
 
-    monkeypatch.setattr(saga, "resume_after_approval", crash)
+    monkeypatch.setattr(saga, "run_saga", crash)
     view = as_json(await decide_approval(runtime, MIA, approval_id, decision="approve"))
-    assert (view["status"], view["booking"]["status"]) == ("approved", "pending_approval")
+    assert (view["status"], view["booking"]["status"]) == ("approved", "confirming")
     monkeypatch.undo()
     assert await run_expiries(runtime) == 0
-    assert (await booking_row(runtime, booking_id)).status == "pending_approval"  # not stale yet
+    assert (await booking_row(runtime, booking_id)).status == "confirming"  # not stale yet
     clock.advance(minutes=2)
+    await complete_stuck_sagas(runtime)
     await run_expiries(runtime)
     assert (await booking_row(runtime, booking_id)).status == "confirmed"
+    async with runtime.db.uow(write=False) as s:
+        assert (await s.get(ApprovalWorkflow, approval_id)).settled_at is not None
 
 
 # -- rebooks (subject "rebook", settled through core.booking.rebook) ---------------------
@@ -466,6 +482,12 @@ async def test_rebook_workflow_is_settled_through_the_rebook_module(runtime, mon
             settings=runtime.settings,
         )
         approval_id = wf.id
+        # The change the workflow is about, still waiting (the decision checks it).
+        s.add(BookingChange(
+            id="CH-1", org_id="acme", booking_id=booking.id, kind="rebook",
+            status="pending_approval", step="held", currency="USD", created_by="ava",
+            created_at=T0, updated_at=T0,
+        ))
     calls = []
 
     async def on_approval_decided(rt, rebook_id, approved, note):

@@ -106,17 +106,18 @@ async def test_concurrent_approve_and_reject_exactly_one_wins(runtime, rounds, m
     booking_id, approval_id = await pending_trip(runtime, w.short_business)
     if not runtime.db.is_sqlite:
         # PostgreSQL: make both transactions read "pending" before either writes, so the
-        # conditional UPDATE (not luck or timing) is what picks the winner. SQLite
-        # serializes write transactions at BEGIN IMMEDIATE, so there the second simply
-        # reads the first's outcome.
+        # conditional UPDATEs (not luck or timing) pick the winner: the first write of a
+        # decision is its guard on the subject (which holds the booking until commit).
+        # SQLite serializes write transactions at BEGIN IMMEDIATE, so there the second
+        # simply reads the first's outcome.
         barrier = asyncio.Barrier(2)
-        real_claim = service._claim_step
+        real_hold = service._hold_subject
 
-        async def claim_after_both_read(*args, **kwargs):
+        async def hold_after_both_read(*args, **kwargs):
             await barrier.wait()
-            return await real_claim(*args, **kwargs)
+            return await real_hold(*args, **kwargs)
 
-        monkeypatch.setattr(service, "_claim_step", claim_after_both_read)
+        monkeypatch.setattr(service, "_hold_subject", hold_after_both_read)
 
     async def attempt(caller, decision: str):
         try:
