@@ -1,9 +1,12 @@
-"""The org chart: who reports to whom, and whose trips a caller may see.
+"""The org chart: who reports to whom, and whose trips a caller may see and act on.
 
 Shared by bookings and approvals (and the traveller-profile tool), so neither has
 to import the other to answer "is this one of my reports?"."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,7 +14,36 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.identity import Caller
 from core.models import ApprovalStep, Role, User
 
-ORG_WIDE_ROLES = frozenset({Role.ADMIN, Role.FINANCE})
+Scope = Literal["own", "reports", "organization"]
+
+
+@dataclass(frozen=True)
+class RoleRights:
+    """Whose trips a role sees, and whose it acts on (books, confirms, cancels, rebooks).
+
+    ``own``: the caller's own trips (as traveller or as the one who booked them);
+    ``reports``: those and the trips of everyone who reports to the caller, at any depth;
+    ``organization``: everyone's in the organization.
+    """
+
+    sees: Scope
+    acts_for: Scope
+
+
+#: The one table of what each role may do (written out in the README, "Roles").
+#: Org-wide reading is not acting: finance reads every trip and acts on its own only;
+#: the admin, the travel administrator, acts for anyone.
+RIGHTS: dict[Role, RoleRights] = {
+    Role.TRAVELER: RoleRights(sees="reports", acts_for="reports"),
+    Role.MANAGER: RoleRights(sees="reports", acts_for="reports"),
+    Role.VP_FINANCE: RoleRights(sees="reports", acts_for="reports"),
+    Role.EXECUTIVE: RoleRights(sees="reports", acts_for="reports"),
+    Role.FINANCE: RoleRights(sees="organization", acts_for="own"),
+    Role.ADMIN: RoleRights(sees="organization", acts_for="organization"),
+}
+_UNKNOWN_ROLE = RoleRights(sees="own", acts_for="own")
+
+ORG_WIDE_ROLES = frozenset(r for r, rights in RIGHTS.items() if rights.sees == "organization")
 # Roles an approval workflow can route a step to whatever the chart says.
 APPROVING_ROLES = frozenset({Role.MANAGER, Role.VP_FINANCE, Role.EXECUTIVE, Role.ADMIN})
 
@@ -35,11 +67,30 @@ async def report_ids(session: AsyncSession, manager: Caller) -> set[str]:
     return found
 
 
-async def visible_traveler_ids(session: AsyncSession, caller: Caller) -> set[str] | None:
-    """``None`` means the whole organization."""
-    if caller.role in ORG_WIDE_ROLES:
+def rights_of(caller: Caller) -> RoleRights:
+    try:
+        return RIGHTS[Role(caller.role)]
+    except ValueError:
+        return _UNKNOWN_ROLE
+
+
+async def _travelers_in(session: AsyncSession, caller: Caller, scope: Scope) -> set[str] | None:
+    if scope == "organization":
         return None
+    if scope == "own":
+        return {caller.user_id}
     return {caller.user_id} | await report_ids(session, caller)
+
+
+async def visible_traveler_ids(session: AsyncSession, caller: Caller) -> set[str] | None:
+    """Whose trips ``caller`` may see. ``None`` means the whole organization."""
+    return await _travelers_in(session, caller, rights_of(caller).sees)
+
+
+async def bookable_traveler_ids(session: AsyncSession, caller: Caller) -> set[str] | None:
+    """Whose trips ``caller`` may book, confirm, cancel or change. ``None``: anyone's in
+    the organization."""
+    return await _travelers_in(session, caller, rights_of(caller).acts_for)
 
 
 async def may_approve(session: AsyncSession, caller: Caller) -> bool:

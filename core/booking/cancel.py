@@ -169,7 +169,9 @@ async def cancel_booking(
     to_void: list[tuple[str, str]] = []
     try:
         async with rt.db.uow() as session:
-            booking = await load_visible_booking(session, caller, booking_id, for_update=True)
+            booking = await load_visible_booking(
+                session, caller, booking_id, for_update=True, to_act=True
+            )
             current = S(booking.status)
             if current in UNPAID:
                 await cancel_unpaid(rt, session, caller, booking, reason=reason)

@@ -177,7 +177,9 @@ async def _start(
     offer_id: str,
     now: datetime,
 ) -> BookingChange:
-    booking = await load_visible_booking(session, caller, booking_id, for_update=True)
+    booking = await load_visible_booking(
+        session, caller, booking_id, for_update=True, to_act=True
+    )
     if booking.status not in PAID:
         raise InvalidTransition(
             f"Booking {booking_id} is {booking.status}; only confirmed bookings can be rebooked"

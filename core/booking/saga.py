@@ -210,7 +210,9 @@ async def confirm_booking(rt: Runtime, caller: Caller, booking_id: str) -> Booki
     failure: Exception | None = None
     run = False
     async with rt.db.uow() as session:
-        booking = await load_visible_booking(session, caller, booking_id, for_update=True)
+        booking = await load_visible_booking(
+            session, caller, booking_id, for_update=True, to_act=True
+        )
         status = S(booking.status)
         if status == S.HELD:
             assert booking.hold_expires_at is not None

@@ -220,7 +220,7 @@ async def cancel_held_booking(
     The status move is conditional, so of two concurrent cancels exactly one wins and
     the inventory is given back exactly once; the loser gets ``InvalidTransition``.
     """
-    booking = await load_visible_booking(session, caller, booking_id)
+    booking = await load_visible_booking(session, caller, booking_id, to_act=True)
     current = BookingStatus(booking.status)
     if current not in (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL):
         states.check_move(current, BookingStatus.CANCELLED, booking_id=booking_id)

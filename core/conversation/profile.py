@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.errors import NotFound
 from core.identity import Caller
 from core.models import Organization, User
-from core.orgchart import report_ids
+from core.orgchart import bookable_traveler_ids
 from core.travellers.service import PersonalProfile, personal_profile
 
 
@@ -56,14 +56,15 @@ async def find_traveller_profile(
     manager = await session.get(User, user.manager_id) if user.manager_id else None
     people: list[Person] = []
     if reports > 0:
-        ids = sorted(await report_ids(session, caller))[:reports]
-        if ids:
-            rows = await session.execute(
-                select(User.id, User.name)
-                .where(User.org_id == caller.org_id, User.id.in_(ids))
-                .order_by(User.name)
-            )
-            people = [Person(user_id=uid, name=name) for uid, name in rows.all()]
+        # Exactly whom the booking core lets this caller book for (core.orgchart.RIGHTS).
+        bookable = await bookable_traveler_ids(session, caller)
+        stmt = select(User.id, User.name).where(
+            User.org_id == caller.org_id, User.id != caller.user_id
+        )
+        if bookable is not None:
+            stmt = stmt.where(User.id.in_(sorted(bookable)))
+        rows = await session.execute(stmt.order_by(User.name, User.id).limit(reports))
+        people = [Person(user_id=uid, name=name) for uid, name in rows.all()]
     return TravellerProfile(
         user_id=user.id,
         name=user.name,
