@@ -1437,3 +1437,48 @@ async def test_a_trip_between_holidays_searches_its_explicit_days() -> None:
 )
 def test_a_pronoun_names_no_traveller(text: str) -> None:
     assert understand(text, NOW).book_for is None
+
+
+# ---------------------------------------------------------------- typo_hotel_keyword
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "hotel", "flight"),
+    [
+        ("hotell in Boston dec 9-11", Intent.SEARCH, True, False),
+        ("need a fligth to miami on the 9th", Intent.SEARCH, False, True),
+        ("flght + hotle for Atlanta Dec 21-23", Intent.SEARCH, True, True),
+        ("pls cancle my trip to London", Intent.CANCEL, None, None),
+        ("whats the travel polcy on business class?", Intent.POLICY, None, None),
+    ],
+)
+def test_misspelt_intent_keywords_are_read(
+    text: str, intent: Intent, hotel: bool | None, flight: bool | None
+) -> None:
+    u = understand(text, NOW)
+    assert u.intent == intent
+    if hotel is not None:
+        assert (bool(u.want_hotel), u.want_flight is not False) == (hotel, flight)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I had a fight with my manager about the police report",  # fight, police: words
+        "a hostel in Dublin on the 9th for 2 nights",
+        "the flight to Brookings on the 9th",  # a town, not "bookings"
+        "repeating the same trip to Boston on the 9th",
+    ],
+)
+def test_ordinary_words_near_a_keyword_stay_as_written(text: str) -> None:
+    assert understand(text, NOW).text == text
+
+
+async def test_a_misspelt_hotel_request_searches_hotels_not_flights() -> None:
+    d = Dialogue()
+    await d.say("hotel in paris 14-17 dec")
+    expected = d.backend.calls
+    d = Dialogue()
+    await d.say("hotle in paris 14-17 dec")
+    assert d.backend.calls == expected
+    assert d.backend.names() == ["search_hotels"]

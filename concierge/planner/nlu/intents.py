@@ -31,7 +31,7 @@ from concierge.planner.nlu.legs import LegReading, read_legs
 from concierge.planner.nlu.numbers import word_number
 from concierge.planner.nlu.picks import OptionRef as OptionRef  # re-exported: flows read it here
 from concierge.planner.nlu.places import STOP, PlaceMention, find_places, roles
-from concierge.planner.nlu.spelling import VOCABULARY
+from concierge.planner.nlu.spelling import VOCABULARY, fix_keywords
 from concierge.planner.nlu.spelling import fix as fix_spelling
 from core.catalogue import CARRIERS
 from core.catalogue.places import lookup_place
@@ -336,8 +336,9 @@ def understand(text: str, now: datetime, *, month_first: bool = True) -> Underst
 @lru_cache(maxsize=2048)
 def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     said = " ".join((text or "").split())  # the user's own words, for a note quoted back
-    # "3 nts", "nxt wk", "2ppl": written out first, so every reader knows only full words.
-    clean = shorthand.expand(said)
+    # "3 nts", "nxt wk", "2ppl": written out first, so every reader knows only full words;
+    # "hotle in atlanta", "fligth to boston": misspelt keywords corrected likewise.
+    clean = fix_keywords(shorthand.expand(said))
     low = clean.lower().replace("’", "'")
     bare = re.sub(r"[!?.,]+$", "", low).strip()
     u = Understanding(text=clean, intent=Intent.UNKNOWN)

@@ -6,15 +6,26 @@ word of five letters or more that is not itself in the vocabulary becomes the
 closest vocabulary word when it keeps its first letter and scores at least
 ``CUTOFF`` (normalised Indel similarity, so one swapped or dropped letter in a
 six-letter word passes and a different word does not).
+
+The intent keywords ("hotel", "flight", "cancel", "approve"…) are data
+(``data/intents.yaml`` keywords) and stricter: ``fix_keywords`` runs on every message
+before any reader, so "hotle in atlanta" is a hotel request; a keyword is reached only
+one typo away (optimal string alignment), never from an ordinary word in the data's
+``keep`` list nor from a place's name.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Final
+from importlib import resources
+from typing import Any, Final
 
+import yaml
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from core.catalogue.places import lookup_place, unserved_places
 
 CUTOFF: Final = 80.0
 
@@ -54,3 +65,57 @@ def correct(word: str) -> str:
 def fix(low: str) -> str:
     """``low`` (lower case) with misspelt vocabulary words corrected."""
     return _WORD.sub(lambda m: correct(m.group(0)), low)
+
+
+@lru_cache(maxsize=1)
+def _keywords() -> tuple[tuple[str, ...], frozenset[str]]:
+    """The intent keywords and the ordinary words kept (``data/intents.yaml`` keywords)."""
+    raw: dict[str, Any] = yaml.safe_load(
+        resources.files("concierge.planner.nlu")
+        .joinpath("data")
+        .joinpath("intents.yaml")
+        .read_text("utf-8")
+    )["keywords"]
+    return tuple(str(w) for w in raw["words"]), frozenset(str(w) for w in raw["keep"])
+
+
+@lru_cache(maxsize=8192)
+def keyword(word: str) -> str:
+    """The intent keyword ``word`` (lower case) misspells ("hotle" → "hotel", "fligth" →
+    "flight"), or ``word`` itself: one typo from five letters, two from eleven (optimal
+    string alignment: a swap is one), same first letter, and only one keyword that close
+    (its forms count as one: "hotell" is "hotel")."""
+    words, keep = _keywords()
+    if len(word) < 5 or word in keep or word in words or word in _KNOWN or not word.isalpha():
+        return word
+    limit = 2 if len(word) >= 11 else 1
+    hits = process.extract(word, words, scorer=OSA.distance, score_cutoff=limit, limit=5)
+    hits = [h for h in hits if h[0][0] == word[0]]
+    if not hits:
+        return word
+    best = min(h[1] for h in hits)
+    closest = sorted({h[0] for h in hits if h[1] == best}, key=len)
+    if not all(other.startswith(closest[0]) for other in closest):
+        return word
+    if lookup_place(word, fuzzy=False) is not None or unserved_places(word):
+        return word  # "Brookings" is a town, not "bookings"
+    return closest[0]  # "hotell": hotel or hotels, one keyword: its plain form
+
+
+_ANY_WORD: Final = re.compile(r"[A-Za-z]{5,}")
+
+
+def fix_keywords(text: str) -> str:
+    """``text`` with misspelt intent keywords corrected, the rest as written (a capital
+    first letter stays one)."""
+
+    def fixed(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if word.isupper() and len(word) > 1 and not word.islower():
+            return word  # "HOTLE" shouting is rare; codes and names are not keywords
+        right = keyword(word.lower())
+        if right == word.lower():
+            return word
+        return right[:1].upper() + right[1:] if word[0].isupper() else right
+
+    return _ANY_WORD.sub(fixed, text)
