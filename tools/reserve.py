@@ -47,23 +47,37 @@ class ReserveInput(BaseModel):
         max_length=40,
         description="Only to book for someone in the profile's can_book_for.",
     )
+    replaces: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description=(
+            "A held booking (not yet confirmed) this hold takes the place of, when the "
+            "traveller changes their pick: released in the same step."
+        ),
+    )
 
 
 class ReserveOutput(BookingOut):
     message: str = Field(description="What happens next.")
 
 
-def next_step(booking: BookingOut) -> str:
+def next_step(booking: BookingOut, replaced: str | None = None) -> str:
+    released = f"{replaced} is released. " if replaced else ""
     if booking.policy.approvals_required:
         return (
-            f"Held until {booking.hold_expires_at}. Confirming will send it for approval by "
-            f"{role_list(booking.policy.approvals_required)} before anything is paid."
+            f"{released}Held until {booking.hold_expires_at}. Confirming will send it for "
+            f"approval by {role_list(booking.policy.approvals_required)} before anything is paid."
         )
-    return f"Held until {booking.hold_expires_at}. Confirm with the traveller, then call confirm_booking."
+    return (
+        f"{released}Held until {booking.hold_expires_at}. Confirm with the traveller, then "
+        "call confirm_booking."
+    )
 
 
 async def run(ctx: ToolContext, data: ReserveInput) -> ReserveOutput:
     items = [ItemRequest(offer_id=i.offer_id, quantity=i.quantity) for i in data.items]
+    replaces = data.replaces.strip() if data.replaces else None
 
     async def hold(idem: IdempotencyContext) -> ReserveOutput:
         async with ctx.rt.db.uow() as session:
@@ -72,10 +86,12 @@ async def run(ctx: ToolContext, data: ReserveInput) -> ReserveOutput:
                 # answering: answer with that booking rather than holding twice.
                 booking = await get_booking(session, ctx.caller, idem.resource_id)
             else:
-                booking = await hold_booking(ctx.rt, session, ctx.caller, items, data.traveler_id)
+                booking = await hold_booking(
+                    ctx.rt, session, ctx.caller, items, data.traveler_id, replaces=replaces
+                )
                 await idem.save_point(session, resource_id=booking.id, point="held")
             out = await booking_out(session, booking)
-        return ReserveOutput(**out.model_dump(), message=next_step(out))
+        return ReserveOutput(**out.model_dump(), message=next_step(out, replaces))
 
     return await run_once(ctx, "reserve", data, ReserveOutput, hold)
 
@@ -84,7 +100,7 @@ TOOL: ToolSpec[ReserveInput, ReserveOutput] = ToolSpec(
     name="reserve",
     description=(
         "Hold a trip's offers together (all or nothing; nothing paid; red refused). "
-        "Returns the booking_id for confirm_booking."
+        "Returns the booking_id for confirm_booking. A changed pick replaces the earlier hold."
     ),
     input_model=ReserveInput,
     output_model=ReserveOutput,

@@ -175,12 +175,6 @@ async def cancel_booking(
             current = S(booking.status)
             if current in UNPAID:
                 await cancel_unpaid(rt, session, caller, booking, reason=reason)
-                await session.execute(
-                    update(Segment)
-                    .where(Segment.booking_id == booking_id, Segment.status == SegmentStatus.HELD)
-                    .values(status=SegmentStatus.RELEASED)
-                    .execution_options(synchronize_session=False)
-                )
                 to_void = [
                     (p.id, p.provider_ref)
                     for p in await payments_of(session, booking_id)

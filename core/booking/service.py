@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit, outbox
@@ -26,11 +26,14 @@ from core.clock import utc
 from core.errors import InvalidTransition, PolicyBlocked, ValidationFailed
 from core.identity import Caller
 from core.ids import booking_reference
-from core.inventory.holds import release_booking_holds, take_holds
+from core.inventory.holds import active_holds, hold_lock_key, release_booking_holds, take_holds
 from core.models import (
     Booking,
     BookingStatus,
+    Hold,
     Organization,
+    Segment,
+    SegmentStatus,
 )
 from core.orgchart import visible_traveler_ids
 from core.policy.engine import PolicyStatus
@@ -70,16 +73,27 @@ async def hold_booking(
     caller: Caller,
     items: Sequence[ItemRequest],
     traveler_id: str | None = None,
+    *,
+    replaces: str | None = None,
 ) -> Booking:
     """Hold every item for one traveller, all or nothing, and return the ``held`` booking.
 
     Red policy verdicts cannot be held (``PolicyBlocked``); amber ones can, and will
     need approval at confirmation.
+
+    ``replaces``: the traveller's hold, not yet confirmed, that this one takes the place
+    of ("yes, but the later flight", "make it two seats"). It is cancelled and what it
+    holds given back in this same transaction: never both held, and if the new hold
+    fails the old one stands. One that expired meanwhile is left as it is; any other
+    status (sent for approval, paid, already cancelled or replaced) is refused.
     """
     per_item = rt.settings.hold_max_places_per_item
     _validate_items(items, max_quantity=min(MAX_QUANTITY, per_item) if per_item > 0 else MAX_QUANTITY)
     now = rt.clock.now()
     traveler = await resolve_traveler(session, caller, traveler_id)
+    replaced = (
+        await _replaceable(session, caller, replaces, traveler.id) if replaces is not None else None
+    )
     org = await session.get(Organization, caller.org_id)
     assert org is not None
     booking_id = booking_reference()
@@ -139,6 +153,15 @@ async def hold_booking(
         session, org_id=caller.org_id, topic="booking.held", key=f"booking:{booking_id}:held",
         payload={"booking_id": booking_id, "traveler_id": traveler.id}, at=now,
     )
+    giving_back: Sequence[Hold] = ()
+    if replaced is not None:
+        # The old booking's conditional move comes before the hot rows (a confirmation
+        # that got there first wins, and this whole hold rolls back); its seats and rooms
+        # go back in the inventory pass below, row by row in the one sorted order.
+        await cancel_unpaid(
+            rt, session, caller, replaced, reason=f"Replaced by {booking_id}", release=False
+        )
+        giving_back = await active_holds(session, replaced.id)
     # Inventory last: the hot rows stay locked only for the writes below and COMMIT.
     await session.flush()
     # The caps on what one user and one organization may hold, checked under their locks
@@ -149,11 +172,35 @@ async def hold_booking(
         now=now,
     )
     lines = [line for p in planned for line in p.lines]
+    keys = [line.lock_key for line in lines] + [hold_lock_key(h) for h in giving_back]
     # The contention lock spans the conditional writes; correctness comes from them alone.
-    async with rt.locks.hold([line.lock_key for line in lines]):
+    async with rt.locks.hold(keys):
         await take_holds(
             session, org_id=caller.org_id, booking_id=booking_id, lines=lines, now=now,
-            expires_at=expires_at,
+            expires_at=expires_at, giving_back=giving_back,
+        )
+    return booking
+
+
+async def _replaceable(
+    session: AsyncSession, caller: Caller, booking_id: str, traveler_id: str
+) -> Booking | None:
+    """The hold a new one replaces; None when it has expired (nothing to give back)."""
+    booking = await load_visible_booking(session, caller, booking_id)
+    if booking.traveler_id != traveler_id:
+        raise ValidationFailed(
+            f"Booking {booking_id} is for another traveller; a hold only replaces one of "
+            "the same traveller",
+            field="replaces",
+        )
+    current = BookingStatus(booking.status)
+    if current == BookingStatus.EXPIRED:
+        return None  # it ran out while the traveller made up their mind
+    if current != BookingStatus.HELD:
+        # Confirmed or waiting for approval: cancel or rebook it; already cancelled: a
+        # second "switch" (a double click) must not hold twice.
+        raise InvalidTransition(
+            f"Booking {booking_id} is {current}; only a hold not yet confirmed can be replaced"
         )
     return booking
 
@@ -230,17 +277,31 @@ async def cancel_held_booking(
 
 
 async def cancel_unpaid(
-    rt: Runtime, session: AsyncSession, caller: Caller, booking: Booking, *, reason: str = ""
+    rt: Runtime,
+    session: AsyncSession,
+    caller: Caller,
+    booking: Booking,
+    *,
+    reason: str = "",
+    release: bool = True,
 ) -> None:
     """The move itself, for a held or pending_approval ``booking`` the caller already
-    loaded (and may see) in this transaction."""
+    loaded (and may see) in this transaction. ``release=False``: the caller gives its
+    holds back itself (a replacing hold, in its own inventory pass)."""
     now = rt.clock.now()
     booking_id, current = booking.id, BookingStatus(booking.status)
     await states.move(
         session, booking_id, expected=current, to=BookingStatus.CANCELLED, now=now,
         cancelled_at=now, failure_reason=(reason or None),
     )
-    await release_booking_holds(session, booking_id, now=now)
+    if release:
+        await release_booking_holds(session, booking_id, now=now)
+    await session.execute(
+        update(Segment)
+        .where(Segment.booking_id == booking_id, Segment.status == SegmentStatus.HELD)
+        .values(status=SegmentStatus.RELEASED)
+        .execution_options(synchronize_session=False)
+    )
     # Its approval ends with it, in this transaction: nobody is left to approve a trip
     # that is gone, and a decision racing this cancel is refused or waits for it.
     await close_open_for_booking(

@@ -48,6 +48,20 @@ class HoldLine:
         return f"inv:{self.kind}:{self.inventory_id}"
 
 
+def _row_of(hold: Hold) -> tuple[str, int]:
+    """(kind, inventory id) of the row a hold takes from, ordered like ``HoldLine``."""
+    if hold.fare_inventory_id is not None:
+        return "fare", hold.fare_inventory_id
+    assert hold.room_inventory_id is not None
+    return "room", hold.room_inventory_id
+
+
+def hold_lock_key(hold: Hold) -> str:
+    """The contention-lock key of the row a hold takes from (as ``HoldLine.lock_key``)."""
+    kind, inventory_id = _row_of(hold)
+    return f"inv:{kind}:{inventory_id}"
+
+
 def _hold_column(kind: str):  # type: ignore[no-untyped-def]
     return Hold.fare_inventory_id if kind == "fare" else Hold.room_inventory_id
 
@@ -155,41 +169,63 @@ async def take_holds(
     lines: Sequence[HoldLine],
     now: datetime,
     expires_at: datetime,
+    giving_back: Sequence[Hold] = (),
 ) -> list[Hold]:
-    """Take every line or none (raise ``SoldOut``; the caller's transaction rolls back)."""
+    """Take every line or none (raise ``SoldOut``; the caller's transaction rolls back).
+
+    ``giving_back``: active holds released in the same pass (a hold that replaces
+    another). Rows are still visited once each, in one sorted order: on each, the old
+    units go back before the new ones are taken, so moving to more seats on the same
+    flight needs only the difference to be free.
+    """
+    back: dict[tuple[str, int], list[Hold]] = {}
+    for old in giving_back:
+        back.setdefault(_row_of(old), []).append(old)
     created: list[Hold] = []
-    for line in sorted(lines):
-        if line.quantity < 1:
-            raise ValueError("hold quantity must be positive")
-        taken = await _conditional_take(session, line)
-        # Only when the row looks full do we look for expired holds to give back, then
-        # try once more: an expired hold never blocks a new one, and a hold on a row
-        # with free seats costs a single statement.
-        if not taken and await release_expired_on_row(session, line, now=now):
-            taken = await _conditional_take(session, line)
-        if not taken:
-            what = "seats" if line.kind == "fare" else "rooms"
-            raise SoldOut(
-                f"Not enough {what} left for {line.quantity}", inventory=line.lock_key
-            )
-        hold = Hold(
-            org_id=org_id,
-            booking_id=booking_id,
-            segment_id=line.segment_id,
-            fare_inventory_id=line.inventory_id if line.kind == "fare" else None,
-            room_inventory_id=line.inventory_id if line.kind == "room" else None,
-            quantity=line.quantity,
-            status=HoldStatus.ACTIVE,
-            expires_at=expires_at,
-            created_at=now,
-        )
-        session.add(hold)
-        created.append(hold)
+    for row in sorted({(line.kind, line.inventory_id) for line in lines} | set(back)):
+        await _release_holds(session, back.get(row, []), now=now)
+        for line in sorted(lines):
+            if (line.kind, line.inventory_id) == row:
+                created.append(await _take_line(session, org_id, booking_id, line, now, expires_at))
     await session.flush()
     return created
 
 
-async def _active_holds(session: AsyncSession, booking_id: str) -> Sequence[Hold]:
+async def _take_line(
+    session: AsyncSession,
+    org_id: str,
+    booking_id: str,
+    line: HoldLine,
+    now: datetime,
+    expires_at: datetime,
+) -> Hold:
+    if line.quantity < 1:
+        raise ValueError("hold quantity must be positive")
+    taken = await _conditional_take(session, line)
+    # Only when the row looks full do we look for expired holds to give back, then
+    # try once more: an expired hold never blocks a new one, and a hold on a row
+    # with free seats costs a single statement.
+    if not taken and await release_expired_on_row(session, line, now=now):
+        taken = await _conditional_take(session, line)
+    if not taken:
+        what = "seats" if line.kind == "fare" else "rooms"
+        raise SoldOut(f"Not enough {what} left for {line.quantity}", inventory=line.lock_key)
+    hold = Hold(
+        org_id=org_id,
+        booking_id=booking_id,
+        segment_id=line.segment_id,
+        fare_inventory_id=line.inventory_id if line.kind == "fare" else None,
+        room_inventory_id=line.inventory_id if line.kind == "room" else None,
+        quantity=line.quantity,
+        status=HoldStatus.ACTIVE,
+        expires_at=expires_at,
+        created_at=now,
+    )
+    session.add(hold)
+    return hold
+
+
+async def active_holds(session: AsyncSession, booking_id: str) -> Sequence[Hold]:
     return (
         await session.scalars(
             select(Hold)
@@ -201,13 +237,13 @@ async def _active_holds(session: AsyncSession, booking_id: str) -> Sequence[Hold
 
 async def release_booking_holds(session: AsyncSession, booking_id: str, *, now: datetime) -> int:
     """Give back everything a booking still holds (cancel, reject, failure)."""
-    return await _release_holds(session, await _active_holds(session, booking_id), now=now)
+    return await _release_holds(session, await active_holds(session, booking_id), now=now)
 
 
 async def convert_booking_holds(session: AsyncSession, booking_id: str, *, now: datetime) -> int:
     """Held → sold for every active hold of a booking (the confirmation commits the seats)."""
     return await _settle_holds(
-        session, await _active_holds(session, booking_id), to=HoldStatus.CONVERTED, now=now
+        session, await active_holds(session, booking_id), to=HoldStatus.CONVERTED, now=now
     )
 
 

@@ -332,3 +332,73 @@ async def test_hold_for_a_report_and_not_for_a_stranger(runtime):
         await hold(runtime, AVA, (flight_offer_id(w.short_inv["economy"].id), 1), traveler_id="mia")
 
 
+
+
+# ---------------------------------------------------------------- a hold that replaces another
+
+
+async def replace(rt, caller, old, *items, traveler_id=None):
+    async with rt.db.uow() as s:
+        booking = await hold_booking(
+            rt, s, caller, [ItemRequest(o, q) for o, q in items], traveler_id=traveler_id,
+            replaces=old,
+        )
+        return booking.id
+
+
+async def test_a_replacing_hold_gives_the_old_one_back_in_the_same_step(runtime):
+    w = await build_world(runtime)
+    first = await hold(runtime, AVA, (flight_offer_id(w.short_inv["economy"].id), 1))
+    second = await replace(runtime, AVA, first, (flight_offer_id(w.long_inv["economy"].id), 1))
+    assert (await status_of(runtime, first), await status_of(runtime, second)) == (
+        "cancelled", "held")
+    async with runtime.db.uow(write=False) as s:
+        assert await sold_units(s, "fare", w.short_inv["economy"].id) == (100, 0, 0)
+        assert await sold_units(s, "fare", w.long_inv["economy"].id) == (150, 1, 0)
+        assert (await s.get(Booking, first)).failure_reason == f"Replaced by {second}"
+
+
+async def test_more_seats_on_the_same_flight_need_only_the_difference(runtime):
+    """The tiny flight has 2 seats: holding 2 beside the 1 held would be sold out, but
+    a hold replacing it gives that seat back first."""
+    w = await build_world(runtime)
+    offer = flight_offer_id(w.tiny_inv["economy"].id)
+    first = await hold(runtime, AVA, (offer, 1))
+    second = await replace(runtime, AVA, first, (offer, 2))
+    async with runtime.db.uow(write=False) as s:
+        assert await sold_units(s, "fare", w.tiny_inv["economy"].id) == (2, 2, 0)
+        active = (await s.scalars(select(Hold).where(Hold.status == "active"))).all()
+        assert [(h.booking_id, h.quantity) for h in active] == [(second, 2)]
+
+
+async def test_a_replacing_hold_that_fails_leaves_the_old_one_held(runtime):
+    w = await build_world(runtime)
+    offer = flight_offer_id(w.tiny_inv["economy"].id)
+    first = await hold(runtime, AVA, (offer, 1))
+    with pytest.raises(SoldOut):
+        await replace(runtime, AVA, first, (offer, 3))
+    assert await status_of(runtime, first) == "held"
+    async with runtime.db.uow(write=False) as s:
+        assert await sold_units(s, "fare", w.tiny_inv["economy"].id) == (2, 1, 0)
+    assert await count(runtime, Booking) == 1
+
+
+async def test_only_a_live_hold_of_the_same_traveller_is_replaced(runtime, clock):
+    w = await build_world(runtime)
+    offer = flight_offer_id(w.short_inv["economy"].id)
+    booked = await hold(runtime, AVA, (offer, 1))
+    await confirm_booking(runtime, AVA, booked)
+    with pytest.raises(InvalidTransition):
+        await replace(runtime, AVA, booked, (offer, 1))  # paid: cancel or rebook it
+    for_ava = await hold(runtime, MIA, (offer, 1), traveler_id="ava")
+    with pytest.raises(ValidationFailed):
+        await replace(runtime, MIA, for_ava, (offer, 1))  # Mia's own hold does not replace Ava's
+    with pytest.raises(NotFound):
+        await replace(runtime, GUS, for_ava, (offer, 1))
+    stale = await hold(runtime, AVA, (offer, 1))
+    clock.advance(seconds=runtime.settings.hold_ttl_seconds + 1)
+    async with runtime.db.uow() as s:
+        await release_expired_holds(s, now=clock.now())
+    fresh = await replace(runtime, AVA, stale, (offer, 1))  # expired: nothing to give back
+    assert (await status_of(runtime, stale), await status_of(runtime, fresh)) == (
+        "expired", "held")

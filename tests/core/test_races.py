@@ -227,3 +227,73 @@ async def test_double_cancel_releases_once(runtime):
     async with runtime.db.uow(write=False) as s:
         inv = await s.get(FareInventory, inv_id)
         assert inv.held == 1
+
+
+# ---------------------------------------------------------------- a hold that replaces another
+
+
+async def _replace(runtime, old: str, offer: str) -> str:
+    async with runtime.db.uow() as s:
+        return (await hold_booking(runtime, s, AVA, [ItemRequest(offer, 1)], replaces=old)).id
+
+
+async def test_a_replace_that_read_the_hold_before_its_confirmation_committed_loses(
+    runtime, monkeypatch
+):
+    """"Yes, but the later flight" racing the confirmation of the first hold: the
+    confirmation got there first, so the replacing hold is refused as a whole — no new
+    booking, and the paid one keeps its seat."""
+    w = await build_world(runtime)
+    inv_id = w.short_inv["economy"].id
+    bid = await _held(runtime, flight_offer_id(inv_id))
+    assert as_json(await confirm_booking(runtime, AVA, bid))["status"] == "confirmed"
+    _stale_read(monkeypatch)
+    with pytest.raises(ConcurrentUpdate):
+        await _replace(runtime, bid, flight_offer_id(w.long_inv["economy"].id))
+    async with runtime.db.uow(write=False) as s:
+        assert (await s.get(Booking, bid)).status == "confirmed"
+        assert await s.scalar(select(func.count()).select_from(Booking)) == 1
+        inv = await s.get(FareInventory, inv_id)
+        assert (inv.held, inv.sold) == (0, 1)
+
+
+async def test_without_the_conditional_move_a_replace_cancels_a_paid_booking(
+    runtime, monkeypatch
+):
+    """The same lost race with the state machine's guard switched off (``WHERE status =
+    :expected`` dropped from the real move): the replacing hold goes through and the
+    booking that was just paid for is marked cancelled, with its payment kept and no
+    refund — the traveller loses a paid seat without being told."""
+    w = await build_world(runtime)
+    bid = await _held(runtime, flight_offer_id(w.short_inv["economy"].id))
+    assert as_json(await confirm_booking(runtime, AVA, bid))["status"] == "confirmed"
+    _stale_read(monkeypatch)
+    monkeypatch.setattr(states, "_still", lambda expected: true())
+    new = await _replace(runtime, bid, flight_offer_id(w.long_inv["economy"].id))
+    async with runtime.db.uow(write=False) as s:
+        assert (await s.get(Booking, bid)).status == "cancelled"
+        assert (await s.get(Booking, new)).status == "held"
+        payment = await s.scalar(select(Payment).where(Payment.booking_id == bid))
+        assert payment is not None
+        assert (payment.captured_minor > 0, payment.refunded_minor) == (True, 0)
+
+
+async def test_two_replaces_of_one_hold_leave_one_new_hold(runtime):
+    """A double click on "switch to the later flight": one replacing hold wins, the
+    other is refused; the old seat is given back once."""
+    w = await build_world(runtime)
+    old_inv, new_inv = w.short_inv["economy"].id, w.long_inv["economy"].id
+    bid = await _held(runtime, flight_offer_id(old_inv))
+
+    async def switch() -> str:
+        try:
+            await _replace(runtime, bid, flight_offer_id(new_inv))
+            return "ok"
+        except (InvalidTransition, ConcurrentUpdate):
+            return "lost"
+
+    results = await asyncio.gather(*(switch() for _ in range(4)))
+    assert results.count("ok") == 1
+    async with runtime.db.uow(write=False) as s:
+        assert (await s.get(FareInventory, old_inv)).held == 0
+        assert (await s.get(FareInventory, new_inv)).held == 1

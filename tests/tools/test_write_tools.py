@@ -71,6 +71,15 @@ async def test_reserve_rerun_of_the_same_call_replays(runtime, world):
     assert await count(runtime, Booking) == 2
 
 
+async def test_reserve_replacing_a_hold_releases_it_and_says_so(runtime, world):
+    first = await reserve(ctx_for(runtime, AVA, call="call-a"), economy(world))
+    second = await reserve(ctx_for(runtime, AVA, call="call-b"), HOTEL, replaces=first["booking_id"])
+    assert second["status"] == "held"
+    assert second["message"].startswith(f"{first['booking_id']} is released.")
+    async with runtime.db.uow(write=False) as s:
+        assert (await s.get(Booking, first["booking_id"])).status == "cancelled"
+
+
 async def test_same_call_id_with_other_arguments_is_refused(runtime, world):
     ctx = ctx_for(runtime, AVA, thread="th-9", call="call-x")
     await reserve(ctx, economy(world))
