@@ -35,6 +35,7 @@ from concierge.planner.state import (
     apply_result,
     apply_user,
     bookable_names,
+    interrupted_confirmation,
     split_turns,
     steps_of,
     text_of,
@@ -125,7 +126,11 @@ def plan(request: ModelRequest) -> AIMessage:
     decision: Decision = Reply("")
     current: Turn | None = None
     action = None
+    interrupted: str | None = None
     for index, (human, rest) in enumerate(turns[start:], start=start + 1):
+        if interrupted is not None:
+            state.changing = interrupted  # this message answered that confirmation
+        interrupted = interrupted_confirmation(rest)
         action = record_of(human)  # a button's turn: its action, never its words
         understanding = (
             understand(text_of(human), request.now, month_first=month_first)

@@ -169,6 +169,9 @@ class State:
     flex_days: dict[str, dict[str, Any]] = field(default_factory=dict)  # date -> that day's search
     flex_batch: str = ""  # which turn's day-by-day searches flex_days holds
     used_up: set[str] = field(default_factory=set)  # lists a booking took, cleared next message
+    # The hold whose confirmation the traveller answered with a change ("yes, but the later
+    # flight", "make it two seats"): the next hold of this trip replaces it.
+    changing: str | None = None
 
 
 @dataclass
@@ -283,8 +286,10 @@ def apply_user(
         )
     )
     if new_trip or u.legs:
-        # A fresh request: nothing from the last trip carries over but the traveller's habits.
+        # A fresh request: nothing from the last trip carries over but the traveller's habits,
+        # and a hold awaiting its yes is no longer being changed (it stays as it is).
         d = state.draft = Draft()
+        state.changing = None
     gone = u.replaced_place.place if u.replaced_place is not None else None
     if (
         gone is not None
@@ -572,6 +577,11 @@ def apply_result(state: State, step: Step) -> None:
             state.current_booking = booking_id
         if name == "reserve" and booking_id:
             _remember_picks(state, str(booking_id), step.args)
+            replaced = step.args.get("replaces")
+            if replaced and replaced != booking_id and replaced in state.bookings:
+                state.bookings[replaced] = {**state.bookings[replaced], "status": "cancelled"}
+            if replaced == state.changing:
+                state.changing = None
         if name == "confirm_booking" and str(out.get("status")) in BOOKED:
             state.used_up.update(state.held_from.get(str(booking_id), []))
         if name == "get_booking" and out.get("suggestions"):
@@ -711,6 +721,20 @@ def split_turns(messages: list[BaseMessage]) -> list[tuple[HumanMessage | None, 
             current[1].append(message)
     turns.append(current)
     return turns
+
+
+def interrupted_confirmation(messages: list[BaseMessage]) -> str | None:
+    """The booking whose confirmation this turn asked for and the traveller's next
+    message declined by saying something else ("yes, but the 21:50 instead"): the turn
+    ends on the declined ``confirm_booking`` with no reply after it (a plain "no" gets one)."""
+    if not messages or not isinstance(messages[-1], ToolMessage):
+        return None
+    steps, _ = steps_of(messages)
+    last = steps[-1] if steps else None
+    if last is None or last.name != "confirm_booking" or not last.declined:
+        return None
+    booking_id = last.args.get("booking_id")
+    return str(booking_id) if booking_id else None
 
 
 def steps_of(messages: list[BaseMessage]) -> tuple[list[Step], int]:

@@ -312,7 +312,14 @@ class FakeBackend:
         }
 
     def reserve(self, a: dict[str, Any]) -> dict[str, Any]:
-        booking = self._booking("BK-TEST01", "held", a["items"])
+        booking_id = "BK-TEST01"
+        if a.get("replaces"):
+            # A hold that replaces another: a new booking, the old one cancelled.
+            old = self.bookings.get(a["replaces"])
+            if old is not None:
+                self.bookings[a["replaces"]] = {**old, "status": "cancelled"}
+            booking_id = f"BK-TEST{len(self.bookings) + 1:02d}"
+        booking = self._booking(booking_id, "held", a["items"])
         if a.get("traveler_id"):
             booking["traveler_id"] = a["traveler_id"]
         self.bookings[booking["booking_id"]] = booking

@@ -1482,3 +1482,101 @@ async def test_a_misspelt_hotel_request_searches_hotels_not_flights() -> None:
     await d.say("hotle in paris 14-17 dec")
     assert d.backend.calls == expected
     assert d.backend.names() == ["search_hotels"]
+
+
+# ---------------------------------------------------------------- yes_but_change
+
+
+async def _held_first_option(first: str = "JFK to London on Dec 18") -> Dialogue:
+    d = Dialogue()
+    await d.say(first)
+    assert await d.say("option 1") == "<confirm confirm_booking>"
+    assert d.backend.last("reserve").get("replaces") is None
+    return d
+
+
+@pytest.mark.parametrize(
+    ("text", "offer"),
+    [
+        ("yes but the 13:05 instead", "FL-103"),
+        ("ok, although could you switch me to the Delta flight?", "FL-104"),
+        ("sure — actually make it the 10:05 American one", "FL-102"),
+        ("yep, but I'd rather take option 4", "FL-104"),
+    ],
+)
+async def test_a_yes_that_picks_another_flight_replaces_the_hold(text: str, offer: str) -> None:
+    d = await _held_first_option()
+    assert await d.say(text) == "<confirm confirm_booking>"
+    held = d.backend.last("reserve")
+    assert ([i["offer_id"] for i in held["items"]], held["replaces"]) == ([offer], "BK-TEST01")
+    assert d.backend.bookings["BK-TEST01"]["status"] == "cancelled"
+    assert d.asked("confirm_booking")["booking_id"] != "BK-TEST01"  # the new hold's yes
+
+
+@pytest.mark.parametrize(
+    ("text", "seats"),
+    [
+        ("yes, but add one more seat", 2),
+        ("ok but it's for 3 of us now", 3),
+        ("yes please — there will be two of us travelling", 2),
+        ("sounds good but book it for 4 people", 4),
+    ],
+)
+async def test_a_yes_that_changes_the_head_count_holds_the_same_flight_again(
+    text: str, seats: int
+) -> None:
+    d = await _held_first_option()
+    assert await d.say(text) == "<confirm confirm_booking>"
+    assert "search_flights" not in d.backend.names()[1:]  # no search again
+    held = d.backend.last("reserve")
+    assert held["items"] == [{"offer_id": "FL-101", "quantity": seats}]
+    assert held["replaces"] == "BK-TEST01"
+
+
+async def test_a_new_pick_after_a_change_that_searched_again_replaces_the_hold() -> None:
+    d = await _held_first_option()
+    await d.say("yes but business class")
+    assert d.backend.last("search_flights")["cabin"] == "business"
+    assert await d.say("option 2") == "<confirm confirm_booking>"
+    assert d.backend.last("reserve")["replaces"] == "BK-TEST01"
+
+
+async def test_a_changed_flight_keeps_the_hotel_of_the_hold() -> None:
+    d = Dialogue()
+    await d.say("JFK to London on Dec 18 for 3 nights with a hotel")
+    assert await d.say("flight 1 and hotel 1") == "<confirm confirm_booking>"
+    first = [i["offer_id"] for i in d.backend.last("reserve")["items"]]
+    assert await d.say("yes, but the 16:05 flight instead") == "<confirm confirm_booking>"
+    held = d.backend.last("reserve")
+    assert [i["offer_id"] for i in held["items"]] == ["FL-104", first[1]]
+    assert held["replaces"] == "BK-TEST01"
+
+
+async def test_another_trip_asked_for_at_the_confirmation_leaves_the_hold_alone() -> None:
+    d = await _held_first_option()
+    await d.say("also Boston to Miami on Dec 20")
+    assert await d.say("option 1") == "<confirm confirm_booking>"
+    assert d.backend.last("reserve").get("replaces") is None
+    assert d.backend.bookings["BK-TEST01"]["status"] == "held"
+
+
+async def test_a_plain_no_then_another_pick_keeps_the_first_hold() -> None:
+    d = await _held_first_option()
+    await d.confirm(approved=False)  # "no": the hold waits, the reply offers to release it
+    await d.say("option 2")
+    assert d.backend.last("reserve").get("replaces") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hold on, I need to double-check the dates with my manager",
+        "wait — let me talk it over with my boss first",
+        "one sec, checking the timing with my colleague",
+    ],
+)
+async def test_someone_consulted_at_the_confirmation_is_no_extra_traveller(text: str) -> None:
+    assert understand(text, NOW).passengers is None
+    d = await _held_first_option()
+    await d.say(text)
+    assert [n for n in d.backend.names() if n == "reserve"] == ["reserve"]

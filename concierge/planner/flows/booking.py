@@ -43,6 +43,9 @@ def select(
     rebooking = turn.last("rebook")
     if rebooking is not None:
         return rebook_flow(state, turn, ctx, rebooking.args)
+    replacing = _replaced_this_turn(state, turn, ctx, u)
+    if replacing is not None:
+        return replacing
     said = modifiers(u.text)
     names = [replace(n, direct=said.direct) for n in name_refs(state, u)]
     refs = _with_names(list(u.options), names)
@@ -66,6 +69,11 @@ def select(
     chosen: dict[str, dict[str, Any]] = {}
     if state.offer is not None and state.offer.kind == "select":
         chosen.update({k: v for k, v in state.offer.args.items() if isinstance(v, dict)})
+    kept = changed_hold_picks(state)
+    if kept and not chosen:
+        # "Yes, but the later flight" of a flight + hotel hold: what it is not asked to
+        # change stays as it was (the new pick below replaces the flight).
+        chosen.update(kept)
     if extra:
         chosen.update(extra)
     order = _kinds(state)
@@ -349,6 +357,9 @@ def _book(
     reserve = turn.last("reserve")
     if reserve is None:
         args: dict[str, Any] = {"items": items}
+        replaced = changed_hold(state)
+        if replaced is not None:
+            args["replaces"] = replaced  # the change is made by replacing that hold
         # Named with the pick ("book option 1 for Ava"), else with the request ("book Ava
         # on a flight to Boston"); "for me" makes it the caller's own.
         name = u.book_for or (None if u.for_self else state.draft.traveller)
@@ -369,12 +380,87 @@ def _book(
     return _confirm_flow(state, turn, ctx, booking_id, reserve.output)
 
 
+def changed_hold(state: State) -> str | None:
+    """The hold the traveller is changing ("yes, but …" at its confirmation), if it is
+    still on hold: a new hold of the trip takes its place (``reserve(replaces=…)``)."""
+    booking = state.bookings.get(state.changing or "")
+    return state.changing if booking and booking.get("status") == "held" else None
+
+
+def changed_hold_picks(state: State) -> dict[str, dict[str, Any]]:
+    """The options the hold being changed took, by kind, from the lists still shown (a
+    list searched again since then has no pick to keep)."""
+    booking_id = changed_hold(state)
+    if booking_id is None:
+        return {}
+    kept: dict[str, dict[str, Any]] = {}
+    for listed in state.held_from.get(booking_id, []):
+        kind = next((k for k in _kinds(state) if _list_of(k) == listed), None)
+        option = state.picked.get(kind or "")
+        shown = state.shown.get(listed)
+        if (
+            kind
+            and option
+            and shown
+            and any(o.get("offer_id") == option.get("offer_id") for o in shown.items)
+        ):
+            kept[kind] = option
+    return kept
+
+
+def _replaced_this_turn(
+    state: State, turn: Turn, ctx: Context, u: Understanding
+) -> Decision | None:
+    """After this turn's hold replaced the one being changed: on to its confirmation (the
+    picks are not read again: the changed hold's are no longer on the table)."""
+    done = turn.last("reserve")
+    if done is None or not done.args.get("replaces"):
+        return None
+    return _book(state, turn, ctx, u, list(done.args["items"]), {})
+
+
+def change_head_count(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision | None:
+    """ "Yes, but make it 2 seats" at a hold's confirmation: the same options held again
+    for the new head count, in place of that hold; None when the message changes more
+    than the count, or the hold's options are no longer on the table."""
+    if not (u.passengers or u.passenger_delta) or turn.calls("search_flights"):
+        return None
+    replacing = _replaced_this_turn(state, turn, ctx, u)
+    if replacing is not None:
+        return replacing
+    if (
+        u.places
+        or u.dates.depart
+        or u.dates.ret
+        or u.dates.flexible
+        or u.dates.nights
+        or u.cabin
+        or u.shift_days
+        or u.price_cap
+        or u.max_stops is not None
+        or u.time_shift
+        or u.dates.depart_after
+        or u.dates.depart_before
+        or u.options
+    ):
+        return None
+    kept = changed_hold_picks(state)
+    booking_id = changed_hold(state)
+    if not kept or booking_id is None or len(kept) < len(state.held_from.get(booking_id, [])):
+        return None
+    passengers = state.draft.passengers  # the message's count, merged (state.apply_user)
+    return _book(state, turn, ctx, u, _items(state, kept, passengers), kept)
+
+
 def _confirm_flow(
     state: State, turn: Turn, ctx: Context, booking_id: str, held: dict[str, Any] | None
 ) -> Decision:
     confirm = turn.last("confirm_booking")
     if confirm is None:
-        return [Call("confirm_booking", {"booking_id": booking_id})]
+        replaced = turn.last("reserve")
+        was = replaced.args.get("replaces") if replaced is not None else None
+        say = f"I've released {was} and put this on hold instead." if was else ""
+        return [Call("confirm_booking", {"booking_id": booking_id}, say=say)]
     booking = state.bookings.get(booking_id) or held or {}
     if confirm.declined:
         return Reply(
@@ -600,6 +686,9 @@ def search_or_pick(state: State, turn: Turn, ctx: Context, u: Understanding) -> 
         or u.price_cap
         or u.shift_days
     )
+    changed = change_head_count(state, turn, ctx, u)
+    if changed is not None:
+        return changed
     if shown and not new_trip and not turn.calls("search_flights"):
         named = name_refs(state, u)
         low = u.text.lower()

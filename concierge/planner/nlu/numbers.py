@@ -84,6 +84,13 @@ _AND_ME = re.compile(
 _GOING_WITH = re.compile(
     rf"\b(?:with|w/|along with|together with|accompanied by|bringing|taking)\s+(?:my\s+)?(?:(?P<n>{_NUM[1:-1]})\s+)?(?P<who>{_COMPANIONS})\b"
 )
+# "double-check the timing with my manager", "talk it over with my boss": someone
+# consulted, not someone travelling (the verb shortly before, in the same clause).
+_CONSULTED = re.compile(
+    r"\b(?:(?:double[- ])?check\w*|confirm\w*|clear\w*|discuss\w*|talk\w*|speak\w*|ask\w*"
+    r"|verify\w*|sync\w*|chat\w*|consult\w*|meet\w*|agree\w*|run\s+\w+\s+by|sort\w*\s+\w+\s+out)"
+    r"\b[^,.;!?]{0,30}$"
+)
 _ME_AND_NAME = re.compile(r"\b(?:me|myself)\s+(?:and|\+|plus)\s+(?!my\b)[a-z]+\b")
 _ROOMS = re.compile(
     rf"\b({_NUM[1:-1]}|an?|single)\s+(?:hotel\s+|double\s+|single\s+|twin\s+|king\s+|queen\s+)?rooms?\b"
@@ -131,11 +138,12 @@ _UNCOUNTED: Final = frozenset({"family"})
 
 
 def _travels_with(text: str, match: re.Match[str]) -> bool:
-    """ "flying with 2 colleagues" counts them; "spending Christmas with family in London"
-    and "with family" (how many?) count nobody."""
+    """ "flying with 2 colleagues" counts them; "spending Christmas with family in London",
+    "with family" (how many?) and "double-check the timing with my manager" count nobody."""
     if not match.group("n") and match.group("who") in _UNCOUNTED:
         return False
-    return _NOT_TRAVELLING_WITH.search(text[: match.start()]) is None
+    before = text[: match.start()]
+    return _NOT_TRAVELLING_WITH.search(before) is None and _CONSULTED.search(before) is None
 
 
 def _plural(who: str) -> bool:
@@ -173,9 +181,9 @@ def passengers(text: str) -> int | None:
     ):
         # "two adults and a child": the groups add up.
         return sum(word_number(g.group(1)) or 0 for g in groups) or None
-    match = _GOING_WITH.search(text)
-    if match and _travels_with(text, match):
-        return 1 + _companions(match)
+    for match in _GOING_WITH.finditer(text):
+        if _travels_with(text, match):
+            return 1 + _companions(match)
     for pattern in (_COUNT_PEOPLE, _PARTY):
         match = pattern.search(text)
         if match:
