@@ -1580,3 +1580,40 @@ async def test_someone_consulted_at_the_confirmation_is_no_extra_traveller(text:
     d = await _held_first_option()
     await d.say(text)
     assert [n for n in d.backend.names() if n == "reserve"] == ["reserve"]
+
+
+# ---------------------------------------------------------------- confirm_no (a wish as a reason)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Actually, don't confirm yet — I want to run it past my manager first.",
+        "not yet, I want to check with finance",
+        "hold off please - I'd prefer to talk to Ben before paying",
+        "no, I want to sleep on it",
+    ],
+)
+def test_a_no_with_a_wish_about_something_else_is_a_no(text: str) -> None:
+    assert understand(text, NOW).intent == Intent.NO
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("no, I want option 2", Intent.SELECT),  # the wish is a choice
+        ("not now, I want to fly on the 9th instead", Intent.SEARCH),  # ... or a new date
+    ],
+)
+def test_a_no_with_a_wish_for_another_option_is_that_request(text: str, intent: Intent) -> None:
+    assert understand(text, NOW).intent == intent
+
+
+async def test_a_no_with_its_reason_at_a_confirmation_leaves_the_hold() -> None:
+    d = Dialogue()
+    await d.say("Boston to Chicago on the 10th")
+    assert await d.say("the second") == "<confirm confirm_booking>"
+    reply = await d.say("don't confirm yet - I want to run it past my boss first")
+    assert "on hold" in reply
+    assert d.backend.names().count("reserve") == 1
+    assert "cancel_booking" not in d.backend.names()

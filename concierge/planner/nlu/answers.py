@@ -279,6 +279,29 @@ _ASKS_FOR: Final = frozenset(
 )
 
 
+# Wishes that ask for something only when what is wished is ("I want option 2", "I'd
+# prefer to change it"); "I want to run it past Mia first" wishes something else.
+_WISHES: Final = frozenset({"want", "prefer"})
+
+
+def _asks(tokens: tuple[str, ...]) -> bool:
+    """The clause asks for something in words: a request word, except a wish to do
+    something that is not one ("I want to check with my boss", "I'd prefer to wait")."""
+    for i, token in enumerate(tokens):
+        if token not in _ASKS_FOR:
+            continue
+        wished = tokens[i + 2] if i + 2 < len(tokens) else None
+        if (
+            token in _WISHES
+            and tokens[i + 1 : i + 2] == ("to",)
+            and wished is not None
+            and wished not in _ASKS_FOR
+        ):
+            continue
+        return True
+    return False
+
+
 def declines(text: str) -> list[str] | None:
     """A no followed by its reasons, over several clauses: "not yet - I need to double
     check the dates with the client first", "her plans have changed, so let's not go
@@ -298,7 +321,7 @@ def declines(text: str) -> list[str] | None:
         if answer == Answer.NO:
             said_no = True
             continue
-        if any(_canonical(t) in _ASKS_FOR for t in _tokens(clause, vocab)):
+        if _asks(tuple(_canonical(t) for t in _tokens(clause, vocab))):
             return None
         reasons.append(clause)
     return reasons if said_no else None
