@@ -113,7 +113,6 @@ class FlightOffer(BaseModel):
     flying_minutes: int  # sum of the legs, without layovers
     refundable: bool  # only if every leg is
     change_fee_minor: int  # per passenger, sum of the legs
-    fare: FareBreakdown  # total_minor split into base, taxes and fees (every leg, every passenger)
 
     @property
     def origin(self) -> str:
@@ -134,6 +133,15 @@ class FlightOffer(BaseModel):
     @property
     def carriers(self) -> tuple[str, ...]:
         return tuple(s.carrier for s in self.segments)
+
+    @property
+    def fare(self) -> FareBreakdown:
+        """``total_minor`` split into base, taxes and fees (every leg, every passenger).
+
+        Worked out when read, not when the offer is built: a search builds every
+        matching itinerary but shows one page, and the split is most of the cost of
+        building one."""
+        return combine((s.fare.times(self.passengers) for s in self.segments), self.currency)
 
     def policy_item(self) -> FlightItem:
         return FlightItem(
@@ -190,7 +198,6 @@ def build_offer(segments: Sequence[FlightSegment], passengers: int) -> FlightOff
         flying_minutes=sum(s.duration_minutes for s in segments),
         refundable=all(s.refundable for s in segments),
         change_fee_minor=sum(s.change_fee_minor for s in segments),
-        fare=combine((s.fare.times(passengers) for s in segments), segments[0].currency),
     )
 
 

@@ -53,7 +53,14 @@ class HotelOffer(BaseModel):
     currency: str
     rooms_left: int  # the fewest over the nights
     refundable: bool
-    fare: FareBreakdown  # total_minor split into base, taxes and fees (every night, every room)
+
+    @property
+    def fare(self) -> FareBreakdown:
+        """``total_minor`` split into base, taxes and fees (every night, every room);
+        worked out when read, so only the offers a page shows pay for it."""
+        return stay_fare(
+            self.night_rates_minor, self.rooms, self.currency, city=self.city, stars=self.stars
+        )
 
     def policy_item(self) -> HotelItem:
         return HotelItem(
@@ -134,7 +141,6 @@ def _offer(hotel: Any, nights: list[Any], check_in: dt.date, check_out: dt.date,
         currency=hotel[7],
         rooms_left=max(0, min(int(n[2]) for n in nights)),
         refundable=bool(hotel[8]),
-        fare=stay_fare(rates, rooms, hotel[7], city=hotel[4], stars=hotel[3]),
     )
 
 
