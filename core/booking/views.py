@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking.fares import segment_fare
 from core.catalogue.fares import FareBreakdown, FareOut, combine
+from core.disruption.suggestions import open_disruption
 from core.disruption.views import DisruptionFacts
 from core.models import (
     Booking,
@@ -24,8 +25,6 @@ from core.models import (
     BookingStatus,
     ChangeKind,
     ChangeStatus,
-    Disruption,
-    DisruptionStatus,
     Flight,
     FlightStatus,
     Hotel,
@@ -321,12 +320,7 @@ async def _changes(
 
 
 async def _open_disruption(session: AsyncSession, booking: Booking) -> DisruptionView | None:
-    disruption = await session.scalar(
-        select(Disruption)
-        .where(Disruption.booking_id == booking.id, Disruption.status == DisruptionStatus.OPEN)
-        .order_by(Disruption.created_at.desc())
-        .limit(1)
-    )
+    disruption = await open_disruption(session, booking.id)
     if disruption is None:
         return None
     return DisruptionView(

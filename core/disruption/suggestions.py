@@ -22,6 +22,17 @@ from core.policy.views import PolicySummary
 from core.search.offers import FlightOfferRef, parse_offer_id
 
 
+async def open_disruption(session: AsyncSession, booking_id: str) -> Disruption | None:
+    """The booking's open disruption (the latest, should there be several): the one its
+    view links to and its suggestions are listed under."""
+    return await session.scalar(
+        select(Disruption)
+        .where(Disruption.booking_id == booking_id, Disruption.status == DisruptionStatus.OPEN)
+        .order_by(Disruption.created_at.desc())
+        .limit(1)
+    )
+
+
 async def _seats_left(session: AsyncSession, offer_id: str) -> int:
     ref = parse_offer_id(offer_id)
     assert isinstance(ref, FlightOfferRef)
@@ -60,12 +71,7 @@ async def list_suggestions(
     """The open disruption of a booking the caller may see, with its open suggestions
     that still have seats for the booking's passengers, best first."""
     booking = await load_visible_booking(session, caller, booking_id)
-    disruption = await session.scalar(
-        select(Disruption)
-        .where(Disruption.booking_id == booking.id, Disruption.status == DisruptionStatus.OPEN)
-        .order_by(Disruption.created_at.desc())
-        .limit(1)
-    )
+    disruption = await open_disruption(session, booking.id)
     if disruption is None:
         return SuggestionsView(booking_id=booking.id, disruption=None, suggestions=[])
     rows = (
