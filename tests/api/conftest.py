@@ -41,8 +41,8 @@ class World:
         return {"Authorization": f"Bearer {TOKENS[user]}"}
 
 
-@pytest.fixture
-async def seeded(runtime: Runtime) -> World:
+async def seed_world(runtime: Runtime) -> World:
+    """The world most API tests run in: Acme (Mia manages Ava), Globex (Gus), a flight, a hotel."""
     async with runtime.db.uow() as session:
         await make_org(session)
         await make_org(session, id="globex", name="Globex")
@@ -66,6 +66,11 @@ async def seeded(runtime: Runtime) -> World:
 
 
 @pytest.fixture
+async def seeded(runtime: Runtime) -> World:
+    return await seed_world(runtime)
+
+
+@pytest.fixture
 def app(runtime: Runtime) -> FastAPI:
     return create_app(runtime=runtime)
 
@@ -76,3 +81,12 @@ async def api_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
         yield client
+    if app.state.turns is not None:  # chat turns still running in the background
+        await app.state.turns.aclose()
+
+
+@pytest.fixture
+async def client(api_client: httpx.AsyncClient, seeded: World) -> httpx.AsyncClient:
+    """``api_client`` on the seeded world: what most API tests take (a module may
+    override ``app`` to configure it)."""
+    return api_client

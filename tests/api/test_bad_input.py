@@ -12,7 +12,7 @@ import hmac
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -42,15 +42,6 @@ def app(runtime: Runtime) -> FastAPI:
         }
     )
     return create_app(runtime=runtime, concierge=ScriptedConcierge(runtime))
-
-
-@pytest.fixture
-async def client(app: FastAPI, seeded: World) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as c:
-        yield c
-    if app.state.turns is not None:
-        await app.state.turns.aclose()
 
 
 async def test_malformed_json_is_a_documented_400_everywhere(client: httpx.AsyncClient) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -24,15 +23,6 @@ def agent() -> ScriptedConcierge:
 @pytest.fixture
 def app(runtime: Runtime, agent: ScriptedConcierge) -> FastAPI:
     return create_app(runtime=runtime, concierge=agent)
-
-
-@pytest.fixture
-async def client(app: FastAPI, seeded: World) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as c:
-        yield c
-    if app.state.turns is not None:
-        await app.state.turns.aclose()
 
 
 async def chat(client: httpx.AsyncClient, body: dict, user: str = "ava") -> httpx.Response:

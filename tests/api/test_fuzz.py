@@ -21,7 +21,6 @@ import json
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -33,19 +32,9 @@ from hypothesis import strategies as st
 from api.app import create_app
 from core.clock import FrozenClock
 from core.config import Settings, normalize_database_url
-from core.identity import hash_token
-from core.runtime import Runtime, build_runtime
-from tests.api.conftest import TOKENS
+from core.runtime import build_runtime
+from tests.api.conftest import TOKENS, seed_world
 from tests.conftest import NOW, PG_URL, REDIS_URL, fresh_database
-from tests.factories import (
-    T0,
-    make_airports,
-    make_carrier,
-    make_flight,
-    make_hotel,
-    make_org,
-    make_user,
-)
 from tests.fakes.scripted_concierge import ScriptedConcierge
 
 MAX_EXAMPLES = 400
@@ -249,19 +238,6 @@ def _param(value: Any) -> str:
 # -- the run ------------------------------------------------------------------------------
 
 
-async def _world(runtime: Runtime) -> None:
-    async with runtime.db.uow() as session:
-        await make_org(session)
-        await make_org(session, id="globex", name="Globex")
-        await make_user(session, id="mia", role="manager", token_hash=hash_token(TOKENS["mia"]))
-        await make_user(session, id="ava", manager_id="mia", token_hash=hash_token(TOKENS["ava"]))
-        await make_user(session, id="gus", org_id="globex", token_hash=hash_token(TOKENS["gus"]))
-        await make_airports(session)
-        await make_carrier(session)
-        await make_flight(session, depart_at=T0 + timedelta(days=17))
-        await make_hotel(session, id="HTLLON1")
-
-
 def test_hostile_values_never_get_a_5xx(tmp_path: Path) -> None:
     loop = asyncio.new_event_loop()
     run = loop.run_until_complete
@@ -290,7 +266,7 @@ def test_hostile_values_never_get_a_5xx(tmp_path: Path) -> None:
     statuses: Counter[int] = Counter()
     server_errors: list[str] = []
     try:
-        run(_world(runtime))
+        run(seed_world(runtime))
         auth = {"Authorization": f"Bearer {TOKENS['ava']}"}
         held = run(client.post(
             "/v1/bookings", json={"items": [{"offer_id": "FL-1"}]},

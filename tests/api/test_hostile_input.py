@@ -16,7 +16,6 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -49,15 +48,6 @@ def app(runtime: Runtime) -> FastAPI:
         }
     )
     return create_app(runtime=runtime, concierge=ScriptedConcierge(runtime))
-
-
-@pytest.fixture
-async def client(app: FastAPI, seeded: World) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as c:
-        yield c
-    if app.state.turns is not None:
-        await app.state.turns.aclose()
 
 
 def ava(key: str | None = None) -> dict[str, str]:

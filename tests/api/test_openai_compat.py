@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import openai
 import pytest
@@ -11,7 +9,7 @@ from fastapi import FastAPI
 
 from api.app import create_app
 from core.runtime import Runtime
-from tests.api.conftest import TOKENS, World
+from tests.api.conftest import TOKENS
 from tests.fakes.scripted_concierge import ScriptedConcierge
 
 
@@ -26,12 +24,8 @@ def app(runtime: Runtime, agent: ScriptedConcierge) -> FastAPI:
 
 
 @pytest.fixture
-async def http(app: FastAPI, seeded: World) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as c:
-        yield c
-    if app.state.turns is not None:
-        await app.state.turns.aclose()
+def http(client: httpx.AsyncClient) -> httpx.AsyncClient:
+    return client  # named apart: in these tests `client` is the OpenAI SDK's
 
 
 def sdk(http: httpx.AsyncClient, user: str = "ava") -> openai.AsyncOpenAI:

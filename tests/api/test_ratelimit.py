@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -64,15 +63,6 @@ def app(runtime: Runtime) -> FastAPI:
     limiter.local = LocalBuckets(clock=lambda: 0.0)
     app.state.ratelimiter = limiter
     return app
-
-
-@pytest.fixture
-async def client(app: FastAPI, seeded: World) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as c:
-        yield c
-    if app.state.turns is not None:
-        await app.state.turns.aclose()
 
 
 async def test_chat_over_the_limit_is_429_with_retry_after(client: httpx.AsyncClient) -> None:

@@ -29,15 +29,6 @@ def app(runtime: Runtime, agent: ScriptedConcierge) -> FastAPI:
 
 
 @pytest.fixture
-async def client(app: FastAPI, seeded: World) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as c:
-        yield c
-    if app.state.turns is not None:
-        await app.state.turns.aclose()
-
-
-@pytest.fixture
 async def live(app: FastAPI, seeded: World) -> AsyncIterator[str]:
     """The app on a real socket (httpx's ASGI transport buffers whole responses)."""
     config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_level="warning")
