@@ -299,12 +299,38 @@ def _uk_apd(distance_km: int, cabin: str) -> int:
     return standard if cabin in _PREMIUM_CABINS else reduced
 
 
+# Countries whose departure taxes are the same fixed amounts on every flight.
+_FLAT_DEPARTURE_TAXES: Final[dict[str, tuple[_Rule, ...]]] = {
+    "NL": (
+        _Rule(TAX, "CJ", "Netherlands security service charge", 1330),
+        _Rule(TAX, "RN", "Netherlands passenger service charge", 2300),
+    ),
+    "ES": (_Rule(TAX, "JD", "Spain airport charge", 1500),),
+    "IT": (
+        _Rule(TAX, "HB", "Italy municipal surcharge", 710),
+        _Rule(TAX, "IT", "Italy embarkation tax", 1200),
+    ),
+    "CH": (_Rule(TAX, "CH", "Switzerland airport charge", 3400),),
+    "KR": (_Rule(TAX, "BP", "Korea departure tax", 750),),
+    "SG": (_Rule(TAX, "SG", "Singapore passenger service and security fee", 5100),),
+    "HK": (
+        _Rule(TAX, "HK", "Hong Kong airport departure tax", 1540),
+        _Rule(TAX, "G3", "Hong Kong passenger security charge", 710),
+    ),
+    "AU": (_Rule(TAX, "AU", "Australia passenger movement charge", 4600),),
+    "AE": (
+        _Rule(TAX, "AE", "UAE passenger service charge", 2040),
+        _Rule(TAX, "F6", "UAE passenger facilities charge", 1230),
+    ),
+}
+
+
 def _departure_taxes(
     origin: str, destination: str, here: str | None, there: str | None, cabin: str, distance_km: int
 ) -> list[_Rule]:
     """Taxes of the country the flight leaves (and the US's on arrival from abroad)."""
     domestic = here is not None and here == there
-    rules: list[_Rule] = []
+    rules: list[_Rule] = list(_FLAT_DEPARTURE_TAXES.get(here or "", ()))
     if here == "US":
         if domestic:
             rules.append(_Rule(TAX, "US", "US transportation tax", rate=0.075))
@@ -336,16 +362,6 @@ def _departure_taxes(
         air_tax = 1690 if distance_km <= SHORT_HAUL_KM else 4280 if distance_km <= 6000 else 7700
         rules.append(_Rule(TAX, "DE", "Germany aviation security charge", 1100))
         rules.append(_Rule(TAX, "RA", "Germany air transport tax", air_tax))
-    elif here == "NL":
-        rules.append(_Rule(TAX, "CJ", "Netherlands security service charge", 1330))
-        rules.append(_Rule(TAX, "RN", "Netherlands passenger service charge", 2300))
-    elif here == "ES":
-        rules.append(_Rule(TAX, "JD", "Spain airport charge", 1500))
-    elif here == "IT":
-        rules.append(_Rule(TAX, "HB", "Italy municipal surcharge", 710))
-        rules.append(_Rule(TAX, "IT", "Italy embarkation tax", 1200))
-    elif here == "CH":
-        rules.append(_Rule(TAX, "CH", "Switzerland airport charge", 3400))
     elif here == "JP":
         if not domestic:
             rules.append(_Rule(TAX, "OI", "Japan international tourist tax", 700))
@@ -353,18 +369,6 @@ def _departure_taxes(
             rules.append(
                 _Rule(TAX, "SW", "Japan passenger service facility charge", _JP_PSFC[origin])
             )
-    elif here == "KR":
-        rules.append(_Rule(TAX, "BP", "Korea departure tax", 750))
-    elif here == "SG":
-        rules.append(_Rule(TAX, "SG", "Singapore passenger service and security fee", 5100))
-    elif here == "HK":
-        rules.append(_Rule(TAX, "HK", "Hong Kong airport departure tax", 1540))
-        rules.append(_Rule(TAX, "G3", "Hong Kong passenger security charge", 710))
-    elif here == "AU":
-        rules.append(_Rule(TAX, "AU", "Australia passenger movement charge", 4600))
-    elif here == "AE":
-        rules.append(_Rule(TAX, "AE", "UAE passenger service charge", 2040))
-        rules.append(_Rule(TAX, "F6", "UAE passenger facilities charge", 1230))
     elif here == "IN":
         rules.append(_Rule(TAX, "IN", "India user development fee", 1000))
         rules.append(_Rule(TAX, "K3", "India GST", rate=0.12 if cabin in _PREMIUM_CABINS else 0.05))
