@@ -7,41 +7,23 @@ signatures with 401; another organization's token sees nothing of a thread.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import re
-import time
 from collections.abc import Callable
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from api.app import create_app
 from core.runtime import Runtime
 from tests.api.conftest import World
+from tests.api.signed import flight_signed, signed_app, slack_signed, stripe_signed
 from tests.api.sse import chunks
-from tests.conftest import NOW
-from tests.fakes.scripted_concierge import ScriptedConcierge
-
-STRIPE_SECRET = "whsec_bad_input"
-SLACK_SECRET = "slack-bad-input"
-FLIGHT_SECRET = "flight-bad-input"
 
 
 @pytest.fixture
 def app(runtime: Runtime) -> FastAPI:
-    runtime.settings = runtime.settings.model_copy(
-        update={
-            "stripe_webhook_secret": STRIPE_SECRET,
-            "slack_signing_secret": SLACK_SECRET,
-            "slack_bot_token": "xoxb-bad-input",
-            "slack_api_base_url": "http://127.0.0.1:9",  # never reached: nothing valid gets in
-            "flight_webhook_secret": FLIGHT_SECRET,
-        }
-    )
-    return create_app(runtime=runtime, concierge=ScriptedConcierge(runtime))
+    return signed_app(runtime)
 
 
 async def test_malformed_json_is_a_documented_400_everywhere(client: httpx.AsyncClient) -> None:
@@ -71,39 +53,37 @@ async def test_malformed_json_is_a_documented_400_everywhere(client: httpx.Async
     assert "/v1/chat/completions" in checked
 
 
+def _signed(
+    path: str, sign: Callable[..., dict[str, str]], signature: str, body: bytes, kind: str
+) -> tuple[str, dict[str, str], bytes]:
+    """``kind``: good, missing, wrong (zeros for the MAC) or stale (signed 10 minutes ago)."""
+    if kind == "missing":
+        return path, {}, body
+    headers = sign(body, age=600 if kind == "stale" else 0)
+    if kind == "wrong":
+        headers[signature] = re.sub("[0-9a-f]{64}$", "0" * 64, headers[signature])
+    return path, headers, body
+
+
 def _flight(kind: str) -> tuple[str, dict[str, str], bytes]:
     body = json.dumps(
         {"carrier": "BA", "number": "117", "date": "2026-12-18", "status": "delayed"}
     ).encode()
-    ts = int(NOW.timestamp()) - (600 if kind == "stale" else 0)  # the feed uses our clock
-    mac = hmac.new(FLIGHT_SECRET.encode(), f"{ts}.".encode() + body, hashlib.sha256).hexdigest()
-    headers = {"X-Concierge-Timestamp": str(ts), "X-Concierge-Signature": f"sha256={mac}"}
-    if kind == "wrong":
-        headers["X-Concierge-Signature"] = "sha256=" + "0" * 64
-    if kind == "missing":
-        headers = {}
-    return "/v1/webhooks/flight-status", headers, body
+    return _signed(
+        "/v1/webhooks/flight-status", flight_signed, "X-Concierge-Signature", body, kind
+    )
 
 
 def _stripe(kind: str) -> tuple[str, dict[str, str], bytes]:
     body = json.dumps(
         {"id": "evt_1", "type": "payment_intent.succeeded", "data": {"object": {}}}
     ).encode()
-    ts = int(time.time()) - (600 if kind == "stale" else 0)  # Stripe's library uses the wall clock
-    mac = hmac.new(STRIPE_SECRET.encode(), f"{ts}.".encode() + body, hashlib.sha256).hexdigest()
-    headers = {"Stripe-Signature": f"t={ts},v1={mac if kind != 'wrong' else '0' * 64}"}
-    return "/v1/webhooks/stripe", ({} if kind == "missing" else headers), body
+    return _signed("/v1/webhooks/stripe", stripe_signed, "Stripe-Signature", body, kind)
 
 
 def _slack(kind: str) -> tuple[str, dict[str, str], bytes]:
     body = json.dumps({"type": "url_verification", "challenge": "c"}).encode()
-    ts = int(time.time()) - (600 if kind == "stale" else 0)  # bolt uses the wall clock
-    mac = hmac.new(SLACK_SECRET.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
-    headers = {
-        "X-Slack-Request-Timestamp": str(ts),
-        "X-Slack-Signature": f"v0={mac if kind != 'wrong' else '0' * 64}",
-    }
-    return "/slack/events", ({} if kind == "missing" else headers), body
+    return _signed("/slack/events", slack_signed, "X-Slack-Signature", body, kind)
 
 
 SIGNED: dict[str, Callable[[str], tuple[str, dict[str, str], bytes]]] = {

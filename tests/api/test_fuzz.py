@@ -15,8 +15,6 @@ The last line printed (``pytest -s``) is the count: cases run, statuses, 5xx see
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
 import time
 from collections import Counter
@@ -34,13 +32,11 @@ from core.clock import FrozenClock
 from core.config import Settings, normalize_database_url
 from core.runtime import build_runtime
 from tests.api.conftest import TOKENS, seed_world
+from tests.api.signed import SIGNED_SETTINGS, flight_signed, stripe_signed
 from tests.conftest import NOW, PG_URL, REDIS_URL, fresh_database
 from tests.fakes.scripted_concierge import ScriptedConcierge
 
 MAX_EXAMPLES = 400
-FLIGHT_SECRET = "flight-fuzz"
-STRIPE_SECRET = "whsec_fuzz"
-SLACK_SECRET = "slack-fuzz"
 
 # -- values ------------------------------------------------------------------------------
 
@@ -101,18 +97,6 @@ class Req:
 
 def _seg(value: Any) -> str:
     return quote(str(value), safe="", errors="surrogatepass")
-
-
-def _flight_signed(body: bytes) -> dict[str, str]:
-    ts = int(NOW.timestamp())
-    mac = hmac.new(FLIGHT_SECRET.encode(), f"{ts}.".encode() + body, hashlib.sha256).hexdigest()
-    return {"X-Concierge-Timestamp": str(ts), "X-Concierge-Signature": f"sha256={mac}"}
-
-
-def _stripe_signed(body: bytes) -> dict[str, str]:
-    ts = int(time.time())
-    mac = hmac.new(STRIPE_SECRET.encode(), f"{ts}.".encode() + body, hashlib.sha256).hexdigest()
-    return {"Stripe-Signature": f"t={ts},v1={mac}"}
 
 
 def _templates(booking_id: str) -> list[tuple[str, list[str], dict[str, Any] | None, Any]]:
@@ -200,11 +184,11 @@ def requests(draw: st.DrawFn, booking_id: str) -> Req:
     if kind == 7:
         raw = draw(raw_bodies)
         return Req("POST", "/v1/webhooks/flight-status",
-                   {**_flight_signed(raw), "Content-Type": "application/json"}, content=raw)
+                   {**flight_signed(raw), "Content-Type": "application/json"}, content=raw)
     if kind == 8:
         raw = draw(raw_bodies)
         return Req("POST", "/v1/webhooks/stripe",
-                   {**_stripe_signed(raw), "Content-Type": "application/json"}, content=raw)
+                   {**stripe_signed(raw), "Content-Type": "application/json"}, content=raw)
     if kind == 9:
         stamp = draw(st.one_of(
             st.sampled_from(["abc", "", "1e9", "-", "9" * 30, str(int(time.time()))]),
@@ -249,11 +233,7 @@ def test_hostile_values_never_get_a_5xx(tmp_path: Path) -> None:
         run_jobs_in_process=False,
         chat_rate_per_minute=0,
         bookings_rate_per_minute=0,
-        flight_webhook_secret=FLIGHT_SECRET,
-        stripe_webhook_secret=STRIPE_SECRET,
-        slack_signing_secret=SLACK_SECRET,
-        slack_bot_token="xoxb-fuzz",
-        slack_api_base_url="http://127.0.0.1:9",
+        **SIGNED_SETTINGS,
     )
     runtime = build_runtime(app_settings, clock=FrozenClock(NOW), db=database)
     agent = ScriptedConcierge(runtime)

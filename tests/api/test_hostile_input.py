@@ -12,10 +12,8 @@ These run on SQLite and, with ``CONCIERGE_TEST_DATABASE_URL`` set, on PostgreSQL
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -23,31 +21,17 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from api.app import create_app
 from core.models import Booking, Hold, HoldStatus, Payment
 from core.runtime import Runtime
 from tests.api.conftest import World
-from tests.conftest import NOW
-from tests.fakes.scripted_concierge import ScriptedConcierge
+from tests.api.signed import flight_signed, signed_app, stripe_signed
 
-STRIPE_SECRET = "whsec_hostile"
-SLACK_SECRET = "slack-hostile"
-FLIGHT_SECRET = "flight-hostile"
 NUL = "\x00"
 
 
 @pytest.fixture
 def app(runtime: Runtime) -> FastAPI:
-    runtime.settings = runtime.settings.model_copy(
-        update={
-            "stripe_webhook_secret": STRIPE_SECRET,
-            "slack_signing_secret": SLACK_SECRET,
-            "slack_bot_token": "xoxb-hostile",
-            "slack_api_base_url": "http://127.0.0.1:9",  # never reached
-            "flight_webhook_secret": FLIGHT_SECRET,
-        }
-    )
-    return create_app(runtime=runtime, concierge=ScriptedConcierge(runtime))
+    return signed_app(runtime)
 
 
 def ava(key: str | None = None) -> dict[str, str]:
@@ -311,40 +295,18 @@ HOSTILE_BODIES = {
 }
 
 
-def _signed_flight(body: bytes) -> dict[str, str]:
-    ts = int(NOW.timestamp())
-    mac = hmac.new(FLIGHT_SECRET.encode(), f"{ts}.".encode() + body, hashlib.sha256).hexdigest()
-    return {"X-Concierge-Timestamp": str(ts), "X-Concierge-Signature": f"sha256={mac}"}
-
-
-def _signed_stripe(body: bytes) -> dict[str, str]:
-    ts = int(time.time())  # Stripe's library checks the wall clock
-    mac = hmac.new(STRIPE_SECRET.encode(), f"{ts}.".encode() + body, hashlib.sha256).hexdigest()
-    return {"Stripe-Signature": f"t={ts},v1={mac}"}
-
-
 @pytest.mark.parametrize("shape", sorted(HOSTILE_BODIES))
-async def test_a_signed_flight_status_message_that_is_not_an_object_is_a_422(
-    client: httpx.AsyncClient, shape: str
+@pytest.mark.parametrize(
+    ("url", "sign"),
+    [("/v1/webhooks/flight-status", flight_signed), ("/v1/webhooks/stripe", stripe_signed)],
+    ids=["flight-status", "stripe"],
+)
+async def test_a_signed_webhook_body_that_is_not_an_object_is_a_422(
+    client: httpx.AsyncClient, url: str, sign: Callable[[bytes], dict[str, str]], shape: str
 ) -> None:
     body = HOSTILE_BODIES[shape]
     response = await client.post(
-        "/v1/webhooks/flight-status",
-        content=body,
-        headers={**_signed_flight(body), "Content-Type": "application/json"},
-    )
-    assert_4xx(response, code="VALIDATION_ERROR")
-
-
-@pytest.mark.parametrize("shape", sorted(HOSTILE_BODIES))
-async def test_a_signed_stripe_event_that_is_not_an_object_is_a_422(
-    client: httpx.AsyncClient, shape: str
-) -> None:
-    body = HOSTILE_BODIES[shape]
-    response = await client.post(
-        "/v1/webhooks/stripe",
-        content=body,
-        headers={**_signed_stripe(body), "Content-Type": "application/json"},
+        url, content=body, headers={**sign(body), "Content-Type": "application/json"}
     )
     assert_4xx(response, code="VALIDATION_ERROR")
 
