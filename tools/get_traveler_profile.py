@@ -84,7 +84,7 @@ async def run(ctx: ToolContext, data: GetTravelerProfileInput) -> GetTravelerPro
         given_name=personal.given_name if personal else None,
         family_name=personal.family_name if personal else None,
         seat_preference=str(personal.seat_preference) if personal else "none",
-        loyalty={m.airline: m.number for m in personal.loyalty} if personal else {},
+        loyalty=dict(personal.loyalty) if personal else {},
         known_traveller_number=personal.known_traveller_number if personal else None,
         documents=[
             DocumentOut(

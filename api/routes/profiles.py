@@ -14,8 +14,7 @@ code (``INVALID_NAME``, ``INVALID_DATE``, ``INVALID_SEAT_PREFERENCE``,
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,12 +27,11 @@ from core.runtime import Runtime
 from core.travellers.service import (
     KEEP,
     DocumentChange,
-    PersonalProfile,
     ProfileChanges,
-    TravellerNames,
     read_profile,
     update_profile,
 )
+from core.travellers.views import PersonalProfile, TravellerNames
 
 router = APIRouter(tags=["profiles"], responses=problem_responses(400, 401, 404, 422, 500))
 
@@ -97,96 +95,29 @@ class ProfilePatch(BaseModel):
         )
 
 
-class DocumentOut(BaseModel):
-    type: str = Field(examples=["passport"])
-    number: str = Field(description="Masked.", examples=["•••••9302"])
-    issuing_country: str = Field(examples=["US"])
-    nationality: str = Field(examples=["US"])
-    expires_on: date
-
-
-class ProfileOut(BaseModel):
-    """The whole profile (the traveller and their organization's admins)."""
-
-    view: Literal["full"] = "full"
-    user_id: str
-    name: str
-    given_name: str | None
-    family_name: str | None
-    date_of_birth: date | None
-    email: str
-    phone: str | None
-    seat_preference: str = Field(examples=["aisle"])
-    known_traveller_number: str | None = Field(description="Masked.", examples=["•••••29QX"])
-    loyalty: dict[str, str] = Field(description="Airline → number, masked.")
-    documents: list[DocumentOut]
-    updated_at: datetime | None
-
-
-class ProfileNamesOut(BaseModel):
-    """What a manager (or finance) sees of someone whose trips they see: names only."""
-
-    view: Literal["names"] = "names"
-    user_id: str
-    name: str
-    given_name: str | None
-    family_name: str | None
-
-
-def _out(profile: PersonalProfile | TravellerNames) -> ProfileOut | ProfileNamesOut:
-    if isinstance(profile, TravellerNames):
-        return ProfileNamesOut(
-            user_id=profile.user_id, name=profile.name,
-            given_name=profile.given_name, family_name=profile.family_name,
-        )
-    return ProfileOut(
-        user_id=profile.user_id,
-        name=profile.name,
-        given_name=profile.given_name,
-        family_name=profile.family_name,
-        date_of_birth=profile.date_of_birth,
-        email=profile.email,
-        phone=profile.phone,
-        seat_preference=str(profile.seat_preference),
-        known_traveller_number=profile.known_traveller_number,
-        loyalty={m.airline: m.number for m in profile.loyalty},
-        documents=[
-            DocumentOut(
-                type=d.type, number=d.number, issuing_country=d.issuing_country,
-                nationality=d.nationality, expires_on=d.expires_on,
-            )
-            for d in profile.documents
-        ],
-        updated_at=profile.updated_at,
-    )
-
-
-async def _read(runtime: Runtime, caller: Caller, user_id: str) -> ProfileOut | ProfileNamesOut:
+async def _read(runtime: Runtime, caller: Caller, user_id: str) -> PersonalProfile | TravellerNames:
     async with runtime.db.uow(write=False) as session:
-        return _out(await read_profile(session, caller, user_id))
+        return await read_profile(session, caller, user_id)
 
 
-async def _patch(runtime: Runtime, caller: Caller, user_id: str, body: ProfilePatch) -> ProfileOut:
+async def _patch(runtime: Runtime, caller: Caller, user_id: str, body: ProfilePatch) -> PersonalProfile:
     async with runtime.db.uow() as session:
-        profile = await update_profile(
+        return await update_profile(
             session, runtime.pii, caller, user_id, body.changes(), now=runtime.clock.now()
         )
-    out = _out(profile)
-    assert isinstance(out, ProfileOut)
-    return out
 
 
-@router.get("/v1/me/profile", summary="My traveller profile", response_model=ProfileOut)
-async def read_my_profile(runtime: RuntimeDep, caller: CallerDep) -> ProfileOut | ProfileNamesOut:
+@router.get("/v1/me/profile", summary="My traveller profile", response_model=PersonalProfile)
+async def read_my_profile(runtime: RuntimeDep, caller: CallerDep) -> PersonalProfile | TravellerNames:
     """Legal names, birth date, contact, seat preference, loyalty and known-traveller
     numbers, passports. Numbers are masked."""
     return await _read(runtime, caller, caller.user_id)
 
 
-@router.patch("/v1/me/profile", summary="Change my traveller profile", response_model=ProfileOut)
+@router.patch("/v1/me/profile", summary="Change my traveller profile", response_model=PersonalProfile)
 async def patch_my_profile(
     body: ProfilePatch, runtime: RuntimeDep, caller: CallerDep
-) -> ProfileOut:
+) -> PersonalProfile:
     """A merge patch (see the module notes); answers the whole profile, masked. 422
     with a code naming what is wrong (`INVALID_NAME`, `INVALID_DATE`,
     `INVALID_SEAT_PREFERENCE`, `INVALID_EMAIL`, `INVALID_PHONE`, `INVALID_COUNTRY`,
@@ -199,11 +130,11 @@ async def patch_my_profile(
 @router.get(
     "/v1/users/{user_id}/profile",
     summary="A person's traveller profile",
-    response_model=ProfileOut | ProfileNamesOut,
+    response_model=PersonalProfile | TravellerNames,
 )
 async def read_user_profile(
     user_id: UserIdPath, runtime: RuntimeDep, caller: CallerDep
-) -> ProfileOut | ProfileNamesOut:
+) -> PersonalProfile | TravellerNames:
     """Admins (and the person) get the whole profile, masked (`view: full`); whoever sees
     the person's trips — their managers up the chart, finance — their names only
     (`view: names`); anyone else 404, as for someone of another organization."""
@@ -213,12 +144,12 @@ async def read_user_profile(
 @router.patch(
     "/v1/users/{user_id}/profile",
     summary="Change a person's traveller profile (admins)",
-    response_model=ProfileOut,
+    response_model=PersonalProfile,
     responses=problem_responses(403),
 )
 async def patch_user_profile(
     user_id: UserIdPath, body: ProfilePatch, runtime: RuntimeDep, caller: CallerDep
-) -> ProfileOut:
+) -> PersonalProfile:
     """As `PATCH /v1/me/profile`, by an admin of the person's organization (or the person).
     A manager gets 403; anyone else 404. The person is told what changed (not the values)."""
     return await _patch(runtime, caller, user_id, body)

@@ -16,7 +16,8 @@ from core.errors import NotFound
 from core.identity import Caller
 from core.models import Organization, User
 from core.orgchart import bookable_traveler_ids
-from core.travellers.service import PersonalProfile, personal_profile
+from core.travellers.service import personal_profile
+from core.travellers.views import PersonalProfile
 
 
 @dataclass(frozen=True)

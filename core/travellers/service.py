@@ -48,6 +48,7 @@ from core.models import (
 from core.orgchart import visible_traveler_ids
 from core.travellers import validate
 from core.travellers.crypto import PiiCipher, mask
+from core.travellers.views import DocumentView, PersonalProfile, TravellerNames
 
 MAX_DOCUMENTS = 5
 MAX_LOYALTY = 20
@@ -65,55 +66,6 @@ KEEP = Keep.KEEP
 class ProfileAccess(StrEnum):
     FULL = "full"
     NAMES = "names"
-
-
-# ----------------------------------------------------------------------------- views
-
-
-@dataclass(frozen=True)
-class LoyaltyView:
-    airline: str
-    number: str  # masked
-
-
-@dataclass(frozen=True)
-class DocumentView:
-    type: str
-    number: str  # masked
-    issuing_country: str
-    nationality: str
-    expires_on: date
-
-    def valid_on(self, day: date) -> bool:
-        return self.expires_on >= day
-
-
-@dataclass(frozen=True)
-class PersonalProfile:
-    """The whole profile as anyone may read it: every number masked."""
-
-    user_id: str
-    name: str
-    given_name: str | None
-    family_name: str | None
-    date_of_birth: date | None
-    email: str
-    phone: str | None
-    seat_preference: SeatPreference
-    known_traveller_number: str | None  # masked
-    loyalty: tuple[LoyaltyView, ...]
-    documents: tuple[DocumentView, ...]
-    updated_at: datetime | None
-
-
-@dataclass(frozen=True)
-class TravellerNames:
-    """What a manager sees of a report's profile."""
-
-    user_id: str
-    name: str
-    given_name: str | None
-    family_name: str | None
 
 
 # --------------------------------------------------------------------------- changes
@@ -224,9 +176,12 @@ async def personal_profile(session: AsyncSession, user: User) -> PersonalProfile
         phone=details.phone if details else None,
         seat_preference=SeatPreference(details.seat_preference) if details else SeatPreference.NONE,
         known_traveller_number=details.known_traveller_masked if details else None,
-        loyalty=tuple(LoyaltyView(m.airline, m.number_masked) for m in memberships),
+        loyalty={m.airline: m.number_masked for m in memberships},
         documents=tuple(
-            DocumentView(d.kind, d.number_masked, d.issuing_country, d.nationality, d.expires_on)
+            DocumentView(
+                type=d.kind, number=d.number_masked, issuing_country=d.issuing_country,
+                nationality=d.nationality, expires_on=d.expires_on,
+            )
             for d in documents
         ),
         updated_at=details.updated_at if details else None,
