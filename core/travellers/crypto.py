@@ -28,6 +28,7 @@ import binascii
 import hashlib
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,17 +125,22 @@ class PiiCipher:
 
 
 def _development_key(path: Path) -> bytes:
-    """Read the local key, or create it once (O_EXCL: two processes starting together
-    agree on whichever file was written first)."""
+    """Read the local key, or create it once. The key is written whole to a private
+    temporary file, then linked into place (which fails if the file exists): two
+    processes starting together agree on whichever link came first, and neither can
+    read a key file that is still being written."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
+        key = new_key()
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
             with os.fdopen(fd, "w") as out:
-                out.write(new_key() + "\n")
+                out.write(key + "\n")
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process linked its key first: read that one
+        finally:
+            os.unlink(temporary)
     return _decode_key(path.read_text(), name=str(path))
 
 

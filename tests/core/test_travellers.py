@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from core.config import Settings
 from core.models import TravelDocument, TravellerDetails, User
 from core.runtime import Runtime, build_runtime
-from core.travellers import service
+from core.travellers import crypto, service
 from core.travellers.crypto import (
     PiiCipher,
     PiiKeyInvalid,
@@ -146,6 +146,31 @@ def test_development_generates_a_private_key_file_once(tmp_path: Path) -> None:
     assert pii_cipher(dev).key_id == first.key_id  # read back, not generated again
     token = first.encrypt(PASSPORT, context="c")
     assert pii_cipher(dev).decrypt(token, context="c") == PASSPORT
+
+
+def test_two_processes_creating_the_development_key_agree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second process starts while the first is writing the key file: it must read
+    a whole key (the first's or its own, the same one both end up with), never an empty
+    file."""
+    path = tmp_path / "var" / "pii.key"
+    dev = Settings(env="development", pii_key_file=path)
+    real_new_key = crypto.new_key
+    seen: list[PiiCipher] = []
+
+    def new_key_while_another_process_starts() -> str:
+        monkeypatch.setattr(crypto, "new_key", real_new_key)
+        seen.append(pii_cipher(dev))  # the other process, in the middle of our write
+        return real_new_key()
+
+    monkeypatch.setattr(crypto, "new_key", new_key_while_another_process_starts)
+    first = pii_cipher(dev)
+
+    assert [c.key_id for c in seen] == [first.key_id]
+    assert pii_cipher(dev).key_id == first.key_id
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in path.parent.iterdir()] == ["pii.key"]  # no temporary file left
 
 
 # ------------------------------------------------------------------------ the service
