@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     approval_hold_deadline_seconds: int = 48 * 3600
     # How long each approver has before their step is escalated to their manager.
     approval_step_sla_seconds: int = 24 * 3600
+    # A disrupted flight's window (core.disruption.alternatives): alternatives are suggested,
+    # and rebooked without the change fee, from this long before its scheduled departure to
+    # this long after it, between the same airports or metro areas.
+    disruption_window_before_hours: int = Field(default=6, ge=0, le=72)
+    disruption_window_after_hours: int = Field(default=30, ge=0, le=7 * 24)
     idempotency_ttl_seconds: int = 24 * 3600
     idempotency_in_flight_seconds: int = 120
     search_cache_ttl_seconds: int = 30

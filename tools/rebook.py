@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.booking.rebook import rebook_booking
 from core.booking.service import get_booking
+from core.disruption.waiver import waiving_disruption
 from core.errors import NotFound, ValidationFailed
 from core.idempotency import IdempotencyContext
 from core.models import ChangeKind, Segment
@@ -129,6 +130,17 @@ async def describe(ctx: ToolContext, data: RebookInput) -> str:
             and seg.replaced_by is None
         ] or [chosen]
         offer = await load_flight_offer(session, ref, chosen.quantity, now=ctx.rt.clock.now())
+        # The core's own rule: a disruption waives the fee for its alternatives only.
+        waived = (
+            await waiving_disruption(
+                session,
+                ctx.rt.settings,
+                booking_id=booking.id,
+                old_legs=legs,
+                new=offer.policy_item(),
+            )
+            is not None
+        )
     old_views = [s for s in out.segments if s.segment_id in {leg.id for leg in legs}]
     old_label = ", ".join(f"{s.flight} {s.origin}→{s.destination}" for s in old_views)
     first = old_views[0] if old_views else None
@@ -139,7 +151,6 @@ async def describe(ctx: ToolContext, data: RebookInput) -> str:
         + f" {offer.origin}→{offer.destination} {spoken_time(offer.depart_at, offer.origin)}"
     )
     difference = offer.total_minor - sum(leg.amount_minor for leg in legs)
-    waived = out.disruption is not None and out.disruption.segment_id in {leg.id for leg in legs}
     fee = 0 if waived else sum(leg.change_fee_minor * leg.quantity for leg in legs)
     sign = "+" if difference >= 0 else "-"
     diff_text = sign + amount_text(Money.of(abs(difference), booking.currency))

@@ -118,7 +118,9 @@ async def rebook(
     """Move one flight of a confirmed booking to another flight, all or nothing.
 
     The fare difference plus the change fee is charged (or the difference refunded);
-    the fee is waived when the airline disrupted the flight. Within policy and not
+    the fee is waived when the airline disrupted the flight and the new flight is one
+    of its alternatives (same airports or metro areas, within the disruption window;
+    see `GET /v1/bookings/{id}/suggestions`), not for any other flight. Within policy and not
     dearer → 200 at once; amber or dearer → 202 with the change pending approval.
     `SOLD_OUT` (409) on a disrupted booking lists the next `suggestions`.
     Requires `Idempotency-Key`.

@@ -30,7 +30,9 @@ Money and approval rules:
 
 * fare difference = new offer total − what the replaced legs cost;
 * change fee = the replaced legs' fare rule fee × passengers, **waived** when the
-  airline disrupted the flight (cancelled or delayed);
+  airline disrupted the flight (cancelled or delayed) and the new flight is one of the
+  alternatives the disruption offers: the same airports or metro areas, leaving within
+  its window (``core.disruption.waiver``); any other flight pays the fee;
 * balance = difference + fee: charged when positive, refunded when negative;
 * approval is needed when the new trip is amber or the new flight costs more than
   the old one (the approvers are the policy's, or its amber approver when the
@@ -67,6 +69,7 @@ from core.booking.keys import change_key, segment_book_key, supplier_cancel_key
 from core.booking.recovery import advance, load_fresh, record_authorization, resume_stale
 from core.booking.views import RebookView, load_booking_view
 from core.disruption.suggestions import list_suggestions
+from core.disruption.waiver import waiving_disruption
 from core.errors import (
     ConcurrentUpdate,
     CoreError,
@@ -108,7 +111,7 @@ from core.models import BookingStatus as S
 from core.money import format_money
 from core.payment.gateway import Authorization
 from core.policy.engine import PolicyStatus, evaluate
-from core.policy.items import PolicyItem
+from core.policy.items import FlightItem, PolicyItem
 from core.policy.service import get_rules
 from core.runtime import Runtime
 from core.search.offers import FlightOfferRef, parse_offer_id
@@ -210,15 +213,17 @@ async def _start(
     if ref.offer_id == chosen.offer_id:
         raise ValidationFailed("That is the flight already booked", field="offer_id")
 
-    # Airline-caused (an open disruption on one of the old legs): no change fee,
-    # no advance-purchase judgement, and the chosen suggestion is remembered.
-    old_flights = [s.flight_id for s in old if s.flight_id is not None]
-    disruption = await session.scalar(
-        select(Disruption).where(
-            Disruption.booking_id == booking_id,
-            Disruption.status == DisruptionStatus.OPEN,
-            Disruption.flight_id.in_(old_flights),
-        )
+    quantity = chosen.quantity
+    position = max(s.position for s in segments) + 1
+    planned = await plan_flight(session, ref, quantity, booking_id, position, now)
+    new_item = planned[0].item
+    assert isinstance(new_item, FlightItem)
+
+    # Airline-caused (one of the alternatives an open disruption of the old legs
+    # offers): no change fee, no advance-purchase judgement, and the chosen suggestion
+    # is remembered. Any other flight is the traveller's own change.
+    disruption = await waiving_disruption(
+        session, rt.settings, booking_id=booking_id, old_legs=old, new=new_item
     )
     involuntary = disruption is not None
     suggestion = None
@@ -230,10 +235,6 @@ async def _start(
                 Suggestion.status == SuggestionStatus.OPEN,
             )
         )
-
-    quantity = chosen.quantity
-    position = max(s.position for s in segments) + 1
-    planned = await plan_flight(session, ref, quantity, booking_id, position, now)
     if any(p.segment.currency != booking.currency for p in planned):
         raise ValidationFailed(f"Offers must be priced in {booking.currency}", field="offer_id")
     new_amount = sum(p.segment.amount_minor for p in planned)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import outbox
 from core.booking import states
 from core.booking.items import other_items
-from core.disruption.alternatives import KEEP, find_alternatives, rank
+from core.disruption.alternatives import KEEP, Window, find_alternatives, rank
 from core.errors import ConcurrentUpdate
 from core.ids import new_id
 from core.models import (
@@ -169,6 +169,7 @@ async def handle_booking(
             passengers=hit.quantity,
             original_depart=first.depart_at,
             avoid_flight_ids=[flight_id],
+            window=Window.of(rt.settings),
             now=now,
         )
     rules = await get_rules(session, booking.org_id)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, true, update
 
 from core.booking.rebook import rebook_booking
 from core.booking.service import ItemRequest, hold_booking
-from core.disruption.alternatives import find_alternatives, rank
+from core.disruption.alternatives import Window, find_alternatives, rank
 from core.disruption.feed import receive_flight_status, sign, verify_signature
 from core.disruption.suggestions import list_suggestions
 from core.errors import ConcurrentUpdate, CoreError, SoldOut, Unauthorized, ValidationFailed
@@ -337,6 +337,7 @@ async def test_each_org_ranks_by_its_own_policy(runtime):
             passengers=1,
             original_depart=LONG_DEPART,
             avoid_flight_ids=[w.long_haul.id],
+            window=Window.of(runtime.settings),
             now=runtime.clock.now(),
         )
     now = runtime.clock.now()

@@ -188,3 +188,26 @@ async def test_disrupted_booking_shows_suggestions_and_rebooks_without_fee(runti
     # Gus (another org) sees nothing of it.
     with pytest.raises(NotFound):
         await invoke(runtime, GUS, "get_booking", booking_id=booking_id)
+
+
+async def test_rebook_quotes_the_change_fee_outside_the_disruptions_alternatives(
+    runtime, clock, world
+):
+    """The question the traveller says yes to names the fee the core will charge: none for
+    a flight the disruption offers, the fare rule's 150.00 for one 80 days later."""
+    booking_id = await confirmed(runtime, AVA, (flight_offer_id(world.long_inv["economy"].id), 1))
+    near = await add_flight(runtime, number="119", fare=50000, hours_later=4)
+    far = await add_flight(runtime, number="121", fare=50000, hours_later=80 * 24)
+    await cancel_flight(runtime, clock)
+    booking = await invoke(runtime, AVA, "get_booking", booking_id=booking_id)
+    segment_id = booking["disruption"]["segment_id"]
+    near_line = await summary(
+        runtime, AVA, "rebook", booking_id=booking_id, segment_id=segment_id,
+        offer_id=flight_offer_id(near),
+    )
+    far_line = await summary(
+        runtime, AVA, "rebook", booking_id=booking_id, segment_id=segment_id,
+        offer_id=flight_offer_id(far),
+    )
+    assert "no change fee (the airline disrupted the flight)" in near_line
+    assert "plus 150.00 USD change fee" in far_line, far_line
