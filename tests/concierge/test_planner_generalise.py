@@ -333,6 +333,28 @@ async def test_put_me_in_a_place_with_days_searches_the_stay_not_flights() -> No
     assert (hotel["check_in"], hotel["check_out"]) == ("2026-12-09", "2026-12-11")
 
 
+@pytest.mark.parametrize(
+    ("text", "flight"),
+    [
+        # a hotel and a place, nothing about getting there: the stay only
+        ("need a hotel, Paris, Dec 10 to 12", False),
+        ("Paris hotel 10-12 December", False),
+        ("busco un hotel en Paris", False),  # a foreign 'in' is still a place to stay
+        ("room for 2 nights, Boston, from the 14th", False),
+        # ... but a trip, an origin or a second place asks how to get there too
+        ("Paris trip Dec 10-12 with a hotel", None),
+        ("hotel in Paris and flights from JFK, Dec 10-12", True),
+        ("Boston to Paris, Dec 10-12, hotel", None),
+        ("a hotel in Paris and a flight there", True),
+    ],
+)
+def test_a_hotel_request_that_says_nothing_of_flying_is_the_stay_only(
+    text: str, flight: bool | None
+) -> None:
+    u = understand(text, NOW)
+    assert (u.want_hotel, u.want_flight) == (True, flight)
+
+
 # ---------------------------------------------------------------- unsupported_wish_in_pick
 
 

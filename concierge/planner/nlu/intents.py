@@ -731,8 +731,18 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         u.want_hotel = True
     if _FLIGHT_WORDS.search(low) or u.cabin or u.max_stops is not None:
         u.want_flight = u.want_flight if u.want_flight is not None else True
-    elif u.want_hotel and _HOTEL_IN.search(low) and not _HOTEL_TOO.search(low):
-        u.want_flight = False  # "a hotel in Paris for 3 nights": only the stay
+    elif (
+        u.want_hotel
+        and not _HOTEL_TOO.search(low)
+        and (
+            _HOTEL_IN.search(low)
+            or not (u.origin or len(u.places) > 1 or _IMPLIED_RETURN.search(low))
+        )
+    ):
+        # "a hotel in Paris for 3 nights", "need a hotel, Paris, Dec 10-12": only the
+        # stay. Nothing says how to get there (no flight word, no origin, no trip), so
+        # no flight is searched; "a Paris trip with a hotel" still gets both.
+        u.want_flight = False
     u.one_way = bool(_ONE_WAY.search(low))
     u.for_booked_trip = bool(u.want_hotel and _FOR_BOOKED_TRIP.search(low))
     u.round_trip = bool(_ROUND.search(low))
