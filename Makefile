@@ -34,7 +34,7 @@ browser-deps:
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy core tools
+	$(BIN)/mypy core tools concierge api evals
 	$(BIN)/lint-imports
 
 # The offline suite (evals/scenarios, k=3); fails under evals/thresholds.toml. Reports: var/evals/.

@@ -410,8 +410,9 @@ def eval_(
         base_url=base_url,
         database_url=database_url,
         app_factory=_eval_app,
-        **({"out_root": out} if out else {}),
     )
+    if out:
+        config.out_root = out
     if model_name != "local":
         config.settings.update(
             openai_base_url=settings.openai_base_url, openai_api_key=settings.openai_api_key

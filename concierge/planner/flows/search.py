@@ -366,7 +366,7 @@ def _present_search(state: State, turn: Turn, ctx: Context, asked: str | None = 
         notes.append(
             f'Need a flight back on {spoken_day(d.ret)} too? Just say "add the return flight".'
         )
-    if d.return_optional and any(k == "return" for k, _ in non_empty):
+    if d.return_optional and d.ret and any(k == "return" for k, _ in non_empty):
         notes.append(
             f"The return flights on {spoken_day(d.ret)} are there in case you fly home then; "
             "leave them out to book just the way there."
