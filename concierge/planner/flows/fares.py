@@ -16,15 +16,14 @@ from typing import Any
 
 from concierge.planner import render
 from concierge.planner.answers import fare_answers, trip_answers
-from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
+from concierge.planner.flows.base import Context, Decision, Handler, Reply
 from concierge.planner.flows.options import name_refs, pick
-from concierge.planner.flows.trips import trip_ask
+from concierge.planner.flows.trips import booked_trip, trip_ask
 from concierge.planner.nlu import asks
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.state import State, Turn, typed
 from core.catalogue.fares import FareBreakdown, FareOut, combine
 from tools.get_booking import GetBookingOutput
-from tools.list_trips import ListTripsOutput
 from tools.views import BookingOut, SegmentOut
 
 # Lists of offers a fare question can be about, and the kind of offer each holds.
@@ -167,23 +166,9 @@ def _booking(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisi
     named = ask.city is not None or ask.day is not None or ask.flight is not None
     if booking_id is None and not named and state.current_booking:
         booking_id = state.current_booking  # "what are the taxes on it?": this conversation's
-    if booking_id is None:
-        listing = turn.last("list_trips")
-        if listing is None:
-            return [Call("list_trips", {"limit": 20})]
-        trips = listing.typed(ListTripsOutput)
-        if trips is None:
-            return Reply(f"I couldn't load your trips: {render.error_text(listing.error or {})}")
-        found = trip_answers.matching(trips.trips, ask, ctx.today)
-        if not found:
-            return Reply(trip_answers.not_found(ask, trips.trips) + "\n\n" + asks.fare_reply())
-        booking_id = found[0].booking_id
-    step = turn.last("get_booking")
-    if step is None:
-        return [Call("get_booking", {"booking_id": booking_id})]
-    booking = step.typed(GetBookingOutput)
-    if booking is None:
-        return Reply(f"I couldn't open {booking_id}: {render.error_text(step.error or {})}")
+    booking = booked_trip(turn, ctx, ask, booking_id, not_found_tail="\n\n" + asks.fare_reply())
+    if not isinstance(booking, GetBookingOutput):
+        return booking
     return _booking_reply(booking)
 
 

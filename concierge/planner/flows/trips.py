@@ -158,15 +158,12 @@ def trip_ask(u: Understanding) -> TripAsk:
     return TripAsk(u.text, u.facets, city, u.dates.depart, u.cabin, kind, flight)
 
 
-def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
-    """A question about a booked trip: the trip from ``list_trips`` (matched by its places
-    and days), its details from ``get_booking``, the answer from those outputs."""
-    ask = trip_ask(u)
-    booking_id = u.booking_id
-    named = ask.city is not None or ask.day is not None or ask.flight is not None
-    if booking_id is None and not named and state.last_intent == Intent.ASK_TRIP:
-        # "and when do I land?" right after a question about a trip: the same trip.
-        booking_id = state.current_booking
+def booked_trip(
+    turn: Turn, ctx: Context, ask: TripAsk, booking_id: str | None, *, not_found_tail: str = ""
+) -> Decision | GetBookingOutput:
+    """The booking a question is about: ``booking_id`` if known, else the trip of
+    ``list_trips`` whose places and days ``ask`` names; its details from ``get_booking``.
+    Returns the next call, a reply when it can't be found, or the booking."""
     if booking_id is None:
         listing = turn.last("list_trips")
         if listing is None:
@@ -176,7 +173,7 @@ def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decis
             return Reply(f"I couldn't load your trips: {render.error_text(listing.error or {})}")
         found = trip_answers.matching(trips.trips, ask, ctx.today)
         if not found:
-            return Reply(trip_answers.not_found(ask, trips.trips))
+            return Reply(trip_answers.not_found(ask, trips.trips) + not_found_tail)
         booking_id = found[0].booking_id
     step = turn.last("get_booking")
     if step is None:
@@ -184,6 +181,21 @@ def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decis
     booking = step.typed(GetBookingOutput)
     if booking is None:
         return Reply(f"I couldn't open {booking_id}: {render.error_text(step.error or {})}")
+    return booking
+
+
+def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    """A question about a booked trip: the trip from ``list_trips`` (matched by its places
+    and days), its details from ``get_booking``, the answer from those outputs."""
+    ask = trip_ask(u)
+    booking_id = u.booking_id
+    named = ask.city is not None or ask.day is not None or ask.flight is not None
+    if booking_id is None and not named and state.last_intent == Intent.ASK_TRIP:
+        # "and when do I land?" right after a question about a trip: the same trip.
+        booking_id = state.current_booking
+    booking = booked_trip(turn, ctx, ask, booking_id)
+    if not isinstance(booking, GetBookingOutput):
+        return booking
     said = trip_answers.answer(ask, booking, ctx.now)
     offer = Offer("confirm", {"booking_id": said.confirm}) if said.confirm else None
     return Reply(said.text, offer)
