@@ -14,27 +14,41 @@ behind them, gateway captures with no payment of ours, and captured payments of
 bookings that never happened (failed / expired) that were not refunded.
 
 Stripe-side discrepancies arrive through webhooks (core.payment.webhooks).
-Rebooked segments are checked against their own supplier record; the payment
-check runs once, on the booking's first reconciliation, because changes add
-their own charges and refunds later.
+
+The money is checked against the booking's **ledger**, on every pass that has
+segments to invoice (the first, and the one after each rebook): every capture on the
+booking (its own payment and each change's) less every refund must equal what the
+booking now costs plus the change fees its rebooks kept. A booking rebooked before
+its first pass (captured 612.40, refunded 62.40 → 550.00 = a 400.00 flight + a 150.00
+fee) is right. While a change is running its money moves ahead of its itinerary (a
+refund still to pay after the swap), so the booking waits for the change to end.
+
+A charge no booking explains is filed under the organization its Stripe customer or
+card belongs to (:func:`core.finance.attribution.org_paying_with`), so that
+organization's finance sees it; a card several organizations share names none.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, String, cast, exists, literal, select
+from sqlalchemy import ColumnElement, String, cast, exists, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking.fares import segment_fare, with_total
 from core.catalogue.fares import FareBreakdown, empty
+from core.finance.attribution import org_paying_with
 from core.finance.exceptions import record_exception
 from core.finance.views import InvoiceLineView
 from core.models import (
     Booking,
+    BookingChange,
     BookingStatus,
+    ChangeKind,
+    ChangeStatus,
     ExceptionKind,
     Flight,
     GatewayIntent,
@@ -91,10 +105,19 @@ async def reconcile_bookings(
     segment_to_invoice = exists().where(
         Segment.booking_id == Booking.id, Segment.status == SegmentStatus.BOOKED, ~invoiced
     )
+    # A running change moves money and segments in several steps: wait for its end.
+    change_running = exists().where(
+        BookingChange.booking_id == Booking.id, BookingChange.status == ChangeStatus.RUNNING
+    )
     bookings = (
         await session.scalars(
             select(Booking)
-            .where(Booking.status.in_(BILLABLE), segment_to_invoice, ~open_exception)
+            .where(
+                Booking.status.in_(BILLABLE),
+                segment_to_invoice,
+                ~open_exception,
+                ~change_running,
+            )
             .order_by(Booking.id)
             .limit(limit)
         )
@@ -130,59 +153,16 @@ async def _reconcile_booking(
 
     payments = (
         await session.scalars(
-            select(Payment).where(Payment.booking_id == booking.id, Payment.purpose == "booking")
+            select(Payment)
+            .where(Payment.booking_id == booking.id)
+            .order_by(Payment.created_at, Payment.id)
         )
     ).all()
     captured = [p for p in payments if p.captured_minor > 0]
-    payment = captured[0] if captured else None
-    if not already:
-        # First look at this booking: the captured money must be exactly its price.
-        total_captured = sum(p.captured_minor for p in captured)
-        if total_captured != booking.total_minor:
-            problems.append(
-                dict(
-                    kind=ExceptionKind.AMOUNT_MISMATCH,
-                    source="gateway",
-                    reference=payment.provider_ref or payment.id if payment else booking.id,
-                    dedupe_key=f"gateway:captured:{booking.id}",
-                    expected_minor=booking.total_minor,
-                    actual_minor=total_captured,
-                    currency=booking.currency,
-                    detail=f"Captured {money_text(total_captured, booking.currency)}, the booking costs "
-                    f"{money_text(booking.total_minor, booking.currency)}",
-                )
-            )
-        for p in captured:
-            if p.currency != booking.currency:
-                problems.append(
-                    dict(
-                        kind=ExceptionKind.CURRENCY_MISMATCH,
-                        source="gateway",
-                        reference=p.id,
-                        dedupe_key=f"gateway:currency:{p.id}",
-                        actual_minor=p.captured_minor,
-                        currency=p.currency,
-                        detail=f"Payment in {p.currency}, booking in {booking.currency}",
-                    )
-                )
-            if p.provider_ref and p.gateway == "local":
-                intent = await session.get(GatewayIntent, p.provider_ref)
-                gateway_amount = intent.amount_captured if intent is not None else 0
-                if gateway_amount != p.captured_minor:
-                    problems.append(
-                        dict(
-                            kind=ExceptionKind.AMOUNT_MISMATCH,
-                            source="gateway",
-                            reference=p.provider_ref,
-                            dedupe_key=f"gateway:intent:{p.provider_ref}",
-                            expected_minor=p.captured_minor,
-                            actual_minor=gateway_amount,
-                            currency=p.currency,
-                            detail=f"The gateway captured {money_text(gateway_amount, p.currency)}, our payment "
-                            f"says {money_text(p.captured_minor, p.currency)}",
-                        )
-                    )
-
+    payment = next((p for p in captured if p.purpose == "booking"), None)
+    problems.extend(await _ledger_problems(session, booking, payments))
+    for p in captured:
+        problems.extend(await _payment_problems(session, booking, p))
     reservations = (
         await session.scalars(
             select(SupplierReservation).where(SupplierReservation.booking_ref == booking.id)
@@ -268,6 +248,101 @@ async def _reconcile_booking(
     return 0, lines
 
 
+async def _ledger_problems(
+    session: AsyncSession, booking: Booking, payments: Sequence[Payment]
+) -> list[dict[str, Any]]:
+    """Captured less refunded, over every payment, against the price plus kept change fees."""
+    captured = sum(p.captured_minor for p in payments)
+    refunded = sum(p.refunded_minor for p in payments)
+    fees = int(
+        await session.scalar(
+            select(func.coalesce(func.sum(BookingChange.change_fee_minor), 0)).where(
+                BookingChange.booking_id == booking.id,
+                BookingChange.kind == ChangeKind.REBOOK,
+                BookingChange.status == ChangeStatus.DONE,
+            )
+        )
+        or 0
+    )
+    expected, net = booking.total_minor + fees, captured - refunded
+    if net == expected:
+        return []
+    first = next((p for p in payments if p.purpose == "booking" and p.captured_minor > 0), None)
+    cur = booking.currency
+    owed = f"the booking costs {money_text(booking.total_minor, cur)}"
+    if fees:
+        owed += f" plus {money_text(fees, cur)} in change fees: {money_text(expected, cur)}"
+    paid = f"Paid {money_text(net, cur)}"
+    if refunded:
+        paid += f" (captured {money_text(captured, cur)}, refunded {money_text(refunded, cur)})"
+    return [
+        dict(
+            kind=ExceptionKind.AMOUNT_MISMATCH,
+            source="gateway",
+            reference=(first.provider_ref or first.id) if first else booking.id,
+            # Per discrepancy: the same one is reported once, a new one (after a
+            # later change) again.
+            dedupe_key=f"gateway:ledger:{booking.id}:{expected}:{net}",
+            expected_minor=expected,
+            actual_minor=net,
+            currency=cur,
+            detail=f"{paid}, {owed}",
+        )
+    ]
+
+
+async def _payment_problems(
+    session: AsyncSession, booking: Booking, p: Payment
+) -> list[dict[str, Any]]:
+    """One captured payment against its currency and, with the local gateway, its intent."""
+    problems: list[dict[str, Any]] = []
+    if p.currency != booking.currency:
+        problems.append(
+            dict(
+                kind=ExceptionKind.CURRENCY_MISMATCH,
+                source="gateway",
+                reference=p.id,
+                dedupe_key=f"gateway:currency:{p.id}",
+                actual_minor=p.captured_minor,
+                currency=p.currency,
+                detail=f"Payment in {p.currency}, booking in {booking.currency}",
+            )
+        )
+    if p.provider_ref and p.gateway == "local":
+        intent = await session.get(GatewayIntent, p.provider_ref)
+        gateway_captured = intent.amount_captured if intent is not None else 0
+        gateway_refunded = intent.amount_refunded if intent is not None else 0
+        if gateway_captured != p.captured_minor:
+            problems.append(
+                dict(
+                    kind=ExceptionKind.AMOUNT_MISMATCH,
+                    source="gateway",
+                    reference=p.provider_ref,
+                    dedupe_key=f"gateway:intent:{p.provider_ref}",
+                    expected_minor=p.captured_minor,
+                    actual_minor=gateway_captured,
+                    currency=p.currency,
+                    detail=f"The gateway captured {money_text(gateway_captured, p.currency)}, our "
+                    f"payment says {money_text(p.captured_minor, p.currency)}",
+                )
+            )
+        elif gateway_refunded != p.refunded_minor:
+            problems.append(
+                dict(
+                    kind=ExceptionKind.REFUND_MISMATCH,
+                    source="gateway",
+                    reference=p.provider_ref,
+                    dedupe_key=f"gateway:intent_refund:{p.provider_ref}:{gateway_refunded}",
+                    expected_minor=p.refunded_minor,
+                    actual_minor=gateway_refunded,
+                    currency=p.currency,
+                    detail=f"The gateway refunded {money_text(gateway_refunded, p.currency)}, our "
+                    f"payment says {money_text(p.refunded_minor, p.currency)}",
+                )
+            )
+    return problems
+
+
 async def _describe(session: AsyncSession, seg: Segment) -> str:
     if seg.flight_id is not None:
         flight = await session.get(Flight, seg.flight_id)
@@ -350,10 +425,13 @@ async def flag_orphan_gateway_captures(
         org_id = None
         if isinstance(booking_id, str):
             org_id = await session.scalar(select(Booking.org_id).where(Booking.id == booking_id))
+        booking_org = org_id
+        if org_id is None:  # no booking of ours named: the organization of the card
+            org_id = await org_paying_with(session, payment_method=intent.payment_method)
         added += await record_exception(
             session,
             org_id=org_id,
-            booking_id=booking_id if org_id else None,
+            booking_id=booking_id if booking_org else None,
             kind=ExceptionKind.UNKNOWN_CHARGE,
             source="gateway",
             reference=intent.id,

@@ -27,6 +27,9 @@ class Organization(Base):
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     # Payment method token the company card is charged with (test numbers in demo).
     payment_method: Mapped[str] = mapped_column(String(100), default="4242424242424242")
+    # The Stripe customer (``cus_…``) the company's cards belong to, when it has one: a
+    # charge on that account that no booking explains is filed under this organization.
+    stripe_customer_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

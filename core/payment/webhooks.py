@@ -11,6 +11,10 @@ one transaction each:
   intent we do not know, becomes a reconciliation exception.
 - ``charge.refunded``: the refunded amount is recorded; more refunded than
   captured, or a refund of an unknown payment, is an exception.
+
+An exception about money on no payment of ours goes to the organization the booking
+in its metadata belongs to, else the one its Stripe customer or payment method
+belongs to (``core.finance.attribution``), so that organization's finance sees it.
 - ``charge.dispute.created``: a ``dispute`` exception, and finance is notified.
 
 Other event types are stored and marked ``ignored``.
@@ -30,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import outbox
 from core.errors import CoreError, Unauthorized, ValidationFailed
+from core.finance.attribution import org_paying_with
 from core.finance.exceptions import record_exception
 from core.jsonbody import load_object
 from core.models import Booking, ExceptionKind, Payment, PaymentStatus, Role, StripeEvent, User
@@ -142,17 +147,30 @@ async def _payment_by_intent(session: AsyncSession, intent_id: Any) -> Payment |
     )
 
 
+def _stripe_id(value: Any) -> str | None:
+    """An id field as Stripe sends it: the id itself, or the expanded object's ``id``."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) and value else None
+
+
 async def _org_of_unknown(
     session: AsyncSession, obj: dict[str, Any]
 ) -> tuple[str | None, str | None]:
-    """Best effort for a charge we have no payment for: the booking its metadata names."""
+    """(organization, booking) of a charge we have no payment for: the booking its
+    metadata names, else the organization of its Stripe customer or payment method."""
     metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
     booking_id = metadata.get("booking_id") if metadata else None
     if isinstance(booking_id, str) and booking_id:
         org_id = await session.scalar(select(Booking.org_id).where(Booking.id == booking_id))
         if org_id:
             return str(org_id), booking_id
-    return None, None
+    org = await org_paying_with(
+        session,
+        customer=_stripe_id(obj.get("customer")),
+        payment_method=_stripe_id(obj.get("payment_method")),
+    )
+    return org, None
 
 
 async def _flag_unknown(

@@ -9,11 +9,17 @@ from typing import Any
 
 import pytest
 import stripe
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from core.booking.saga import confirm_booking
 from core.booking.service import ItemRequest, hold_booking
-from core.models import OutboxEvent, Payment, ReconciliationException, StripeEvent
+from core.models import (
+    Organization,
+    OutboxEvent,
+    Payment,
+    ReconciliationException,
+    StripeEvent,
+)
 from core.payment.webhooks import process_stripe_events
 from core.runtime import Runtime
 from tests.core.booking_world import AVA, build_world
@@ -321,3 +327,42 @@ async def test_race_with_the_claim_concurrent_processors_apply_each_event_once(a
 
     assert sum(counts) == 4
     assert all(row.attempts == 1 for row in await stored(runtime))
+
+
+async def test_an_unknown_charge_belongs_to_the_org_of_its_stripe_customer_or_card(
+    api_client, runtime, paid
+):
+    """Money on an intent we never made is finance's to see: under the organization whose
+    Stripe customer it was charged to, else whose payment method it used (only when one
+    organization uses it); with neither, no organization."""
+    async with runtime.db.uow() as s:
+        await s.execute(
+            update(Organization)
+            .where(Organization.id == "globex")
+            .values(stripe_customer_id="cus_globex", payment_method="pm_globex_card")
+        )
+    for n, extra in enumerate(
+        [{"customer": "cus_globex"}, {"payment_method": "pm_globex_card"}, {"customer": "cus_x"}]
+    ):
+        obj = {"id": f"pi_stray{n}", "amount_received": 500 + n, "currency": "usd", **extra}
+        await post(api_client, event(f"evt_s{n}", "payment_intent.succeeded", obj))
+    await post(
+        api_client,
+        event(
+            "evt_r",
+            "charge.refunded",
+            {"id": "ch_stray", "payment_intent": "pi_gone", "amount_refunded": 300,
+             "currency": "usd", "customer": "cus_globex"},
+        ),
+    )
+
+    await process_stripe_events(runtime)
+
+    found = {(e.reference, e.kind, e.org_id) for e in await exceptions(runtime)}
+    assert found == {
+        ("pi_stray0", "unknown_charge", "globex"),
+        ("pi_stray1", "unknown_charge", "globex"),
+        ("pi_stray2", "unknown_charge", None),
+        ("ch_stray", "refund_mismatch", "globex"),
+    }
+    assert {e.org_id for e in await stored(runtime) if e.event_id != "evt_s2"} == {"globex"}
