@@ -565,6 +565,17 @@ def _after_error_offer(error: dict[str, Any]) -> Offer | None:
     return None
 
 
+def _as_pick(u: Understanding, *, insist: bool | None = None) -> Understanding:
+    """A yes read as the pick it agrees to: who it is for, and whether it insists."""
+    return Understanding(
+        text=u.text,
+        intent=Intent.SELECT,
+        book_for=u.book_for,
+        for_self=u.for_self,
+        insist=u.insist if insist is None else insist,
+    )
+
+
 def yes(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     offer = state.offer
     if u.decision and offer is None and state.last_shown == "approvals":
@@ -573,18 +584,11 @@ def yes(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
         return decide_approval(state, turn, ctx, u)
     if offer is not None:
         if offer.kind == "reserve":
-            insisting = Understanding(
-                text=u.text,
-                intent=Intent.SELECT,
-                insist=True,
-                book_for=u.book_for,
-                for_self=u.for_self,
-            )
             return _book(
                 state,
                 turn,
                 ctx,
-                insisting,
+                _as_pick(u, insist=True),
                 list(offer.args["items"]),
                 dict(offer.args.get("chosen") or {}),
             )
@@ -609,18 +613,7 @@ def yes(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
                 ),
             )
         if offer.kind == "select":
-            return select(
-                state,
-                turn,
-                ctx,
-                Understanding(
-                    text=u.text,
-                    intent=Intent.SELECT,
-                    book_for=u.book_for,
-                    for_self=u.for_self,
-                    insist=u.insist,
-                ),
-            )
+            return select(state, turn, ctx, _as_pick(u))
     if u.thanks:
         # "perfect, thanks" with nothing on offer closes the exchange; it picks nothing.
         return Reply(render.THANKS_TEXT)
@@ -628,18 +621,7 @@ def yes(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     if current and current.get("status") == "held":
         return _confirm_flow(state, turn, ctx, str(current["booking_id"]), current)
     if any(state.shown.get(k) for k in ("flights", "hotels", "returns")):
-        return select(
-            state,
-            turn,
-            ctx,
-            Understanding(
-                text=u.text,
-                intent=Intent.SELECT,
-                book_for=u.book_for,
-                for_self=u.for_self,
-                insist=u.insist,
-            ),
-        )
+        return select(state, turn, ctx, _as_pick(u))
     return Reply(
         "Happy to help — what would you like me to do? For example, search a flight or show your trips."
     )
