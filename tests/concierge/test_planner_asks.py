@@ -454,7 +454,8 @@ async def test_a_trip_that_does_not_exist() -> None:
 # --- what it can't do yet: an honest answer, not another search -----------------------------
 
 
-async def cant(*texts: str) -> tuple[Dialogue, str]:
+async def answered_without_acting(*texts: str) -> tuple[Dialogue, str]:
+    """Says ``texts`` over a dialogue with trips; the last one searches and writes nothing."""
     d = trips_dialogue()
     reply = ""
     for text in texts:
@@ -463,6 +464,11 @@ async def cant(*texts: str) -> tuple[Dialogue, str]:
     new = {n for n, _ in d.backend.calls[calls_before:]}
     assert not new & (SEARCHES | WRITES), new
     assert d.pending is None
+    return d, reply
+
+
+async def cant(*texts: str) -> tuple[Dialogue, str]:
+    d, reply = await answered_without_acting(*texts)
     assert re.search(r"can't|cannot|can not|not able|unable|don't .*yet|not yet", low(reply)), reply
     return d, reply
 
@@ -481,14 +487,7 @@ async def test_an_aisle_seat_without_a_trip_named() -> None:
 
 
 async def fare_question(*texts: str) -> tuple[Dialogue, str]:
-    d = trips_dialogue()
-    reply = ""
-    for text in texts:
-        calls_before = len(d.backend.calls)
-        reply = await d.say(text)
-    new = {n for n, _ in d.backend.calls[calls_before:]}
-    assert not new & (SEARCHES | WRITES), new
-    assert d.pending is None
+    d, reply = await answered_without_acting(*texts)
     assert "tax" in low(reply), reply
     return d, reply
 
