@@ -118,7 +118,7 @@ def test_the_vocabulary_ships_as_package_data() -> None:
 def test_the_intent_tables_ship_as_package_data() -> None:
     data = resources.files("concierge.planner.nlu").joinpath("data").joinpath("intents.yaml")
     tables = yaml.safe_load(data.read_text("utf-8"))
-    assert {"intents", "trip", "not_names"} <= set(tables)  # choices: nlu/picks.yaml
+    assert {"intents", "trip", "not_names"} <= set(tables)  # choices: nlu/data/picks.yaml
     # YAML reads a bare Yes/No as a boolean: the name list must stay strings.
     assert all(isinstance(n, str) for n in tables["not_names"])
     assert understand("hello", NOW).intent == Intent.GREET

@@ -18,12 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Final
 
-import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+
+from concierge.planner.nlu import datafiles
 
 __all__ = ["Answer", "Reading", "classify", "declines", "yes_or_no"]
 
@@ -124,12 +124,7 @@ def _plain(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def vocabulary() -> _Vocabulary:
-    raw: dict[str, Any] = yaml.safe_load(
-        resources.files("concierge.planner.nlu")
-        .joinpath("data")
-        .joinpath("answers.yaml")
-        .read_text("utf-8")
-    )
+    raw: dict[str, Any] = datafiles.load("answers")
     slots: dict[str, list[str]] = {}
     for slot in ("action", "object"):
         slots[slot] = [_plain(p) for pattern in raw[slot] for p in _expand(pattern, slots) if p]

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Final
 
-import yaml
 from text_to_num import alpha2digit
+
+from concierge.planner.nlu import datafiles
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,7 @@ def _any(patterns: list[str], *, bounded: bool = True) -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def tables() -> _Tables:
-    raw: dict[str, Any] = yaml.safe_load(
-        resources.files("concierge.planner.nlu").joinpath("asks.yaml").read_text("utf-8")
-    )
+    raw: dict[str, Any] = datafiles.load("asks")
     return _Tables(
         unsupported=tuple(
             (name, _any(entry["cues"]), " ".join(str(entry["reply"]).split()))

@@ -14,10 +14,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from concierge.planner.nlu import datafiles
 
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _MONTHS = {
@@ -41,12 +40,7 @@ def plain(name: str) -> str:
 @lru_cache(maxsize=1)
 def table() -> dict[str, str]:
     """Holiday name (``plain``) → rule."""
-    raw: dict[str, Any] = yaml.safe_load(
-        resources.files("concierge.planner.nlu")
-        .joinpath("data")
-        .joinpath("holidays.yaml")
-        .read_text("utf-8")
-    )
+    raw: dict[str, Any] = datafiles.load("holidays")
     rules = {plain(str(name)): str(rule) for name, rule in raw.items()}
     for rule in rules.values():
         if not _RULE.match(rule):

@@ -20,12 +20,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Final
 
-import yaml
-
-from concierge.planner.nlu import answers, asks, numbers, picks, shorthand
+from concierge.planner.nlu import answers, asks, datafiles, numbers, picks, shorthand
 from concierge.planner.nlu.dates import DateReading, read_dates
 from concierge.planner.nlu.legs import LegReading, read_legs
 from concierge.planner.nlu.numbers import word_number
@@ -142,16 +139,9 @@ class Understanding:
         )
 
 
-@lru_cache(maxsize=1)
 def _tables() -> dict[str, Any]:
     """The phrase tables (``data/intents.yaml``)."""
-    raw: dict[str, Any] = yaml.safe_load(
-        resources.files("concierge.planner.nlu")
-        .joinpath("data")
-        .joinpath("intents.yaml")
-        .read_text("utf-8")
-    )
-    return raw
+    return datafiles.load("intents")
 
 
 def _rx(section: str, name: str) -> re.Pattern[str]:

@@ -17,11 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Final
 
-import yaml
-
+from concierge.planner.nlu import datafiles
 from concierge.planner.nlu.numbers import ORDINALS, word_number
 
 
@@ -58,9 +56,7 @@ def _any(patterns: list[str]) -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def tables() -> _Tables:
-    raw: dict[str, Any] = yaml.safe_load(
-        resources.files("concierge.planner.nlu").joinpath("picks.yaml").read_text("utf-8")
-    )
+    raw: dict[str, Any] = datafiles.load("picks")
     return _Tables(
         directions=tuple((kind, _any(cues)) for kind, cues in raw["directions"].items()),
         flight_word=_any(raw["flight_word"]),

@@ -11,20 +11,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from concierge.planner.nlu import datafiles
 
 
 @lru_cache(maxsize=1)
 def _table() -> tuple[dict[str, str], re.Pattern[str]]:
-    raw: dict[str, Any] = yaml.safe_load(
-        resources.files("concierge.planner.nlu")
-        .joinpath("data")
-        .joinpath("shorthand.yaml")
-        .read_text("utf-8")
-    )
+    raw: dict[str, Any] = datafiles.load("shorthand")
     words = {str(k).lower(): str(v) for k, v in (raw.get("words") or {}).items()}
     units = {str(k).lower(): str(v) for k, v in (raw.get("units") or {}).items()}
     table = {**words, **units}

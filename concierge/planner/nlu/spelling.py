@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Final
 
-import yaml
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from concierge.planner.nlu import datafiles
 from core.catalogue.places import lookup_place, unserved_places
 
 CUTOFF: Final = 80.0
@@ -70,12 +69,7 @@ def fix(low: str) -> str:
 @lru_cache(maxsize=1)
 def _keywords() -> tuple[tuple[str, ...], frozenset[str]]:
     """The intent keywords and the ordinary words kept (``data/intents.yaml`` keywords)."""
-    raw: dict[str, Any] = yaml.safe_load(
-        resources.files("concierge.planner.nlu")
-        .joinpath("data")
-        .joinpath("intents.yaml")
-        .read_text("utf-8")
-    )["keywords"]
+    raw: dict[str, Any] = datafiles.load("intents")["keywords"]
     return tuple(str(w) for w in raw["words"]), frozenset(str(w) for w in raw["keep"])
 
 
