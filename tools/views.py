@@ -323,11 +323,16 @@ def amount_text(money: Money) -> str:
 
 
 def trip_label(summary: TripSummary) -> str:
-    """``JFK→LHR 18–22 Dec`` from a core ``trip_summary``."""
+    """``New York→London (JFK→LHR) 18–22 Dec`` from a core ``trip_summary``: the cities
+    as people name them, the airports as the airline does."""
     start, end = summary.start_date, summary.end_date
     when = ""
     if start and end and start != end:
         when = day_range(start, end)
     elif start:
         when = spoken_day(start)
-    return " ".join(p for p in (summary.route, when) if p)
+    route = summary.route
+    codes = route.split("→")
+    if len(codes) > 1 and all(code in hubs() for code in codes):
+        route = f"{'→'.join(city_of(code) for code in codes)} ({route})"
+    return " ".join(p for p in (route, when) if p)

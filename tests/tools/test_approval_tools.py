@@ -40,7 +40,7 @@ async def test_manager_lists_and_approves(runtime, world):
     assert item["approval_id"] == trip["approval_id"]
     assert item["booking_id"] == trip["booking_id"]
     assert item["traveler"] == "Ava"
-    assert item["trip"] == "JFK→BOS Fri 18 Dec"
+    assert item["trip"] == "New York→Boston (JFK→BOS) Fri 18 Dec"
     assert item["amount"] == {"amount": "900.00", "currency": "USD"}
     assert (item["your_role"], item["your_step"]) == ("manager", "pending")
     assert any("business" in r.lower() or "economy" in r.lower() for r in item["reasons"])
@@ -48,7 +48,7 @@ async def test_manager_lists_and_approves(runtime, world):
     line = await get_tool("decide_approval").summary(
         ctx_for(runtime, MIA), {"approval_id": trip["approval_id"], "decision": "approve"}
     )
-    assert line == "Approve Ava's trip JFK→BOS Fri 18 Dec, 900.00 USD?"
+    assert line == "Approve Ava's trip New York→Boston (JFK→BOS) Fri 18 Dec, 900.00 USD?"
 
     out = await decide(runtime, MIA, trip["approval_id"], call="call-approve")
     assert out["status"] == "approved"
@@ -87,7 +87,7 @@ async def test_reject_needs_a_reason_and_cancels(runtime, world):
         ctx_for(runtime, MIA),
         {"approval_id": trip["approval_id"], "decision": "reject", "note": "Take economy"},
     )
-    assert line == 'Reject Ava\'s trip JFK→BOS Fri 18 Dec, 900.00 USD (note: "Take economy")?'
+    assert line == 'Reject Ava\'s trip New York→Boston (JFK→BOS) Fri 18 Dec, 900.00 USD (note: "Take economy")?'
     out = await decide(runtime, MIA, trip["approval_id"], decision="reject", note="Take economy")
     assert out["status"] == "rejected"
     assert out["booking_status"] == "cancelled"
