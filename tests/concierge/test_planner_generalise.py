@@ -229,6 +229,32 @@ async def test_approve_it_with_no_list_shown_decides_nothing() -> None:
     assert "decide_approval" not in d.backend.names()
 
 
+# ---------------------------------------------------------------- reject_with_note
+
+
+@pytest.mark.parametrize(
+    ("text", "decision", "chosen"),
+    [
+        # a place in the note is advice to the traveller, not the trip decided on
+        ("Reject Ava's Paris trip please, tell her to fly out of JFK instead.", "reject", "AP-7"),
+        ("decline the London one - she should go via Boston", "reject", "AP-8"),
+        ("approve Ava's London trip, note: next time try Newark", "approve", "AP-8"),
+        ("reject the Paris request, comment: Chicago first, then Paris", "reject", "AP-7"),
+    ],
+)
+async def test_a_place_in_the_note_does_not_choose_the_request(
+    text: str, decision: str, chosen: str
+) -> None:
+    approvals = [
+        _approval("AP-7", "Boston→Paris (BOS→CDG) Thu 10 Dec"),
+        _approval("AP-8", "New York→London (JFK→LHR) Fri 18 Dec"),
+    ]
+    d = Dialogue(profile=dict(MIA), backend=FakeBackend(approvals=approvals))
+    assert await d.say(text) == "<confirm decide_approval>"
+    assert d.asked("decide_approval")["approval_id"] == chosen
+    assert d.asked("decide_approval")["decision"] == decision
+
+
 # ---------------------------------------------------------------- hotel_after_flight
 
 

@@ -73,8 +73,11 @@ def _approval_matches(a: dict[str, Any], u: Understanding) -> bool:
     blob = json.dumps(a, ensure_ascii=False).lower()
     if u.person and u.person.lower() not in blob:
         return False
+    # A place in the decision's note ("... tell her to fly out of JFK instead") is advice
+    # to the traveller, not the trip decided on.
+    note_at = u.text.lower().find(u.note.lower()) if u.note else -1
     for mention in u.places:
-        if mention.place is None:
+        if mention.place is None or 0 <= note_at <= mention.start:
             continue
         codes = [c.lower() for c in mention.place.airports]
         if mention.place.city.lower() not in blob and not any(
