@@ -89,8 +89,13 @@ class FlightSegment(BaseModel):
     def fare(self) -> FareBreakdown:
         """One passenger's ``fare_minor`` split by the catalogue's fare model."""
         return flight_fare(
-            self.fare_minor, self.currency, origin=self.origin, destination=self.destination,
-            carrier=self.carrier, cabin=self.cabin, distance_km=self.distance_km,
+            self.fare_minor,
+            self.currency,
+            origin=self.origin,
+            destination=self.destination,
+            carrier=self.carrier,
+            cabin=self.cabin,
+            distance_km=self.distance_km,
         )
 
 
@@ -194,7 +199,9 @@ def build_offer(segments: Sequence[FlightSegment], passengers: int) -> FlightOff
         currency=segments[0].currency,
         seats_left=min(s.seats_left for s in segments),
         co2_kg=round(sum(s.distance_km for s in segments) * CO2_KG_PER_KM.get(cabin, 0.09)),
-        duration_minutes=int((segments[-1].arrive_at - segments[0].depart_at).total_seconds() // 60),
+        duration_minutes=int(
+            (segments[-1].arrive_at - segments[0].depart_at).total_seconds() // 60
+        ),
         flying_minutes=sum(s.duration_minutes for s in segments),
         refundable=all(s.refundable for s in segments),
         change_fee_minor=sum(s.change_fee_minor for s in segments),
@@ -268,9 +275,13 @@ def _local_day_bounds(day: dt.date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _check_common(cabin: str, passengers: int, max_stops: int, sort: str, limit: int, offset: int) -> None:
+def _check_common(
+    cabin: str, passengers: int, max_stops: int, sort: str, limit: int, offset: int
+) -> None:
     if cabin not in CABINS:
-        raise ValidationFailed(f"Unknown cabin {cabin!r}; choose one of {', '.join(CABINS)}", field="cabin")
+        raise ValidationFailed(
+            f"Unknown cabin {cabin!r}; choose one of {', '.join(CABINS)}", field="cabin"
+        )
     if not 1 <= passengers <= MAX_PASSENGERS:
         raise ValidationFailed(
             f"passengers must be between 1 and {MAX_PASSENGERS}", field="passengers"
@@ -278,7 +289,9 @@ def _check_common(cabin: str, passengers: int, max_stops: int, sort: str, limit:
     if max_stops not in (0, 1):
         raise ValidationFailed("max_stops must be 0 (direct only) or 1", field="max_stops")
     if sort not in SORTS:
-        raise ValidationFailed(f"Unknown sort {sort!r}; choose one of {', '.join(SORTS)}", field="sort")
+        raise ValidationFailed(
+            f"Unknown sort {sort!r}; choose one of {', '.join(SORTS)}", field="sort"
+        )
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationFailed(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
     if offset < 0:
@@ -349,10 +362,53 @@ async def _itineraries(
     return found
 
 
-def _cache_key(origins: Iterable[str], destinations: Iterable[str], day: dt.date, cabin: str,
-               max_stops: int) -> str:
+def _cache_key(
+    origins: Iterable[str], destinations: Iterable[str], day: dt.date, cabin: str, max_stops: int
+) -> str:
     raw = json.dumps([sorted(origins), sorted(destinations), day.isoformat(), cabin, max_stops])
     return "search:flights:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _cacheable(itineraries: Sequence[tuple[FlightSegment, ...]]) -> dict[str, Any]:
+    """What the cache keeps of a search: each leg once, without its seat count (which
+    only the database knows), and the itineraries as lists of fare ids."""
+    legs: dict[str, Any] = {}
+    for itinerary in itineraries:
+        for leg in itinerary:
+            legs.setdefault(
+                str(leg.fare_inventory_id), leg.model_dump(mode="json", exclude={"seats_left"})
+            )
+    return {"legs": legs, "itineraries": [[s.fare_inventory_id for s in it] for it in itineraries]}
+
+
+async def _with_fresh_seats(
+    session: AsyncSession, cached: Any
+) -> list[tuple[FlightSegment, ...]] | None:
+    """The cached itineraries with today's seat counts, read by primary key; an itinerary
+    with a cancelled (or vanished) flight is dropped. ``None`` for an unreadable entry
+    (written by an older version): the caller searches afresh."""
+    if not isinstance(cached, dict) or not isinstance(cached.get("legs"), dict):
+        return None
+    ids = sorted(int(fare_id) for fare_id in cached["legs"])
+    free: dict[int, int] = {}
+    if ids:
+        rows = await session.execute(
+            select(
+                FareInventory.id, FareInventory.capacity - FareInventory.held - FareInventory.sold
+            )
+            .join(Flight, Flight.id == FareInventory.flight_id)
+            .where(FareInventory.id.in_(ids), Flight.status != CANCELLED)
+        )
+        free = {int(fare_id): max(0, int(seats)) for fare_id, seats in rows.all()}
+    legs = {
+        fare_id: FlightSegment.model_validate({**cached["legs"][str(fare_id)], "seats_left": seats})
+        for fare_id, seats in free.items()
+    }
+    return [
+        tuple(legs[fare_id] for fare_id in it)
+        for it in cached["itineraries"]
+        if all(fare_id in legs for fare_id in it)
+    ]
 
 
 _SORT_KEYS: Final = {
@@ -390,9 +446,12 @@ async def search_flights(
     one of them. Only offers with at least ``passengers`` seats on every leg, not
     yet departed at ``now``, are returned.
 
-    With a ``cache``, the unfiltered itineraries (with seat counts) are kept for
-    ``cache_ttl_seconds``: seat counts may lag by that much, which is harmless
-    because the hold re-checks inventory with a conditional write.
+    With a ``cache``, the unfiltered itineraries are kept for ``cache_ttl_seconds``
+    without their seat counts: every search reads the counts (and which flights the
+    airline cancelled) fresh, in one query by primary key, so a hold, a release or a
+    sale shows in the very next search, in every process, with nothing to invalidate.
+    (The hold still re-checks inventory with its conditional write: a search can only
+    be as fresh as the moment it ran.)
     """
     cabin = (cabin or "").strip().lower()
     _check_common(cabin, passengers, max_stops, sort, limit, offset)
@@ -406,7 +465,9 @@ async def search_flights(
         )
     check_sale_window(date, today_there, field="date")
     if depart_after and depart_before and depart_after > depart_before:
-        raise ValidationFailed("depart_after must be earlier than depart_before", field="depart_after")
+        raise ValidationFailed(
+            "depart_after must be earlier than depart_before", field="depart_after"
+        )
     wanted_carriers = {c.strip().upper() for c in carriers} if carriers else None
 
     itineraries: list[tuple[FlightSegment, ...]] | None = None
@@ -414,15 +475,18 @@ async def search_flights(
     if cache is not None:
         cached = await cache.get(key)
         if cached is not None:
-            itineraries = [tuple(FlightSegment.model_validate(s) for s in it) for it in cached]
+            itineraries = await _with_fresh_seats(session, cached)
     if itineraries is None:
         itineraries = await _itineraries(
-            session, origins=src.airports, destinations=dst.airports, day=date, cabin=cabin,
+            session,
+            origins=src.airports,
+            destinations=dst.airports,
+            day=date,
+            cabin=cabin,
             max_stops=max_stops,
         )
         if cache is not None:
-            payload = [[s.model_dump(mode="json") for s in it] for it in itineraries]
-            await cache.set(key, payload, cache_ttl_seconds)
+            await cache.set(key, _cacheable(itineraries), cache_ttl_seconds)
     if not itineraries:
         await _check_horizon(session, src, date)
 
@@ -458,7 +522,9 @@ async def search_flights(
 
 async def _check_horizon(session: AsyncSession, src: Place, day: dt.date) -> None:
     """Explain an empty answer when the date lies beyond the loaded schedule."""
-    last = await session.scalar(select(func.max(Flight.date)).where(Flight.origin.in_(src.airports)))
+    last = await session.scalar(
+        select(func.max(Flight.date)).where(Flight.origin.in_(src.airports))
+    )
     if last is not None and day > last:
         raise ValidationFailed(
             f"Flights from {src.name} are scheduled up to {last.isoformat()}; "
@@ -483,7 +549,9 @@ async def load_flight_offer(
     the hold's conditional write is the judge of availability.
     """
     if not 1 <= passengers <= MAX_PASSENGERS:
-        raise ValidationFailed(f"passengers must be between 1 and {MAX_PASSENGERS}", field="passengers")
+        raise ValidationFailed(
+            f"passengers must be between 1 and {MAX_PASSENGERS}", field="passengers"
+        )
     ids = ref.fare_inventory_ids
     if not 1 <= len(ids) <= 2 or len(set(ids)) != len(ids):
         raise ValidationFailed(f"Offer {ref.offer_id} is not a valid itinerary", field="offer_id")
@@ -497,21 +565,26 @@ async def load_flight_offer(
         if by_id[i][19] == CANCELLED:
             seg = _segment(by_id[i])
             raise ValidationFailed(
-                f"Flight {seg.flight_label} on {seg.date.isoformat()} is cancelled", field="offer_id"
+                f"Flight {seg.flight_label} on {seg.date.isoformat()} is cancelled",
+                field="offer_id",
             )
     if len({s.cabin for s in legs}) != 1:
         raise ValidationFailed(f"Offer {ref.offer_id} mixes cabins", field="offer_id")
     if len(legs) == 2:
         leg1, leg2 = legs
         if leg1.destination != leg2.origin or leg2.destination == leg1.origin:
-            raise ValidationFailed(f"Offer {ref.offer_id}: the flights do not connect", field="offer_id")
+            raise ValidationFailed(
+                f"Offer {ref.offer_id}: the flights do not connect", field="offer_id"
+            )
         if not MIN_CONNECTION <= leg2.depart_at - leg1.arrive_at <= MAX_CONNECTION:
             raise ValidationFailed(
                 f"Offer {ref.offer_id}: the connection at {leg1.destination} is outside 45 min - 6 h",
                 field="offer_id",
             )
     if now is not None and legs[0].depart_at <= utc(now):
-        raise ValidationFailed(f"Flight {legs[0].flight_label} has already departed", field="offer_id")
+        raise ValidationFailed(
+            f"Flight {legs[0].flight_label} has already departed", field="offer_id"
+        )
     return build_offer(legs, passengers)
 
 

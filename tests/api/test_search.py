@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from sqlalchemy import update
 
+from core.models import FareInventory
+from core.runtime import Runtime
 from tests.api.conftest import World
 from tests.api.test_problems import assert_problem
+from tests.conftest import REDIS_URL
+from tests.fakes.cache import DictCache
 
 
 def cents(money: dict[str, str]) -> int:
@@ -42,7 +47,10 @@ async def test_flight_search_shape(api_client: httpx.AsyncClient, seeded: World)
     # The total split: base fare + taxes by code + carrier fees, for both passengers.
     fare = offer["fare"]
     assert fare["total"] == offer["total"]
-    assert cents(fare["base"]) + sum(cents(c["amount"]) for c in fare["taxes"] + fare["fees"]) == 122480
+    assert (
+        cents(fare["base"]) + sum(cents(c["amount"]) for c in fare["taxes"] + fare["fees"])
+        == 122480
+    )
     taxes = {t["code"]: t for t in fare["taxes"]}
     assert set(taxes) == {"US", "AY", "XF"}  # leaving the US
     assert taxes["AY"] == {
@@ -180,3 +188,41 @@ async def test_hotel_search_validation_is_422(
     body = assert_problem(response, 422, "VALIDATION_ERROR")
     if field is not None:
         assert body["field"] == field
+
+
+async def test_seats_held_or_given_back_show_in_the_next_search(
+    api_client: httpx.AsyncClient, seeded: World, runtime: Runtime
+) -> None:
+    """Issue 14 §7: a sold-out flight is never offered again from a cached search
+    (Redis when configured, else an in-process cache standing in for it)."""
+    if REDIS_URL is None:
+        runtime.cache = DictCache()
+    async with runtime.db.uow() as session:
+        await session.execute(
+            update(FareInventory)
+            .where(FareInventory.id == int(seeded.economy_offer.removeprefix("FL-")))
+            .values(capacity=3)
+        )
+    ava = seeded.auth("ava")
+    params = {"origin": "JFK", "destination": "LHR", "date": seeded.flight_date}
+
+    async def seats() -> int | None:
+        response = await api_client.get("/v1/flights/search", params=params, headers=ava)
+        assert response.status_code == 200, response.text
+        offers = {o["offer_id"]: o["seats_left"] for o in response.json()["offers"]}
+        return offers.get(seeded.economy_offer)
+
+    assert await seats() == 3
+    held = await api_client.post(
+        "/v1/bookings",
+        json={"items": [{"offer_id": seeded.economy_offer, "quantity": 3}]},
+        headers={**ava, "Idempotency-Key": "sell-out"},
+    )
+    assert held.status_code == 201, held.text
+    assert await seats() is None
+    cancelled = await api_client.post(
+        f"/v1/bookings/{held.json()['booking_id']}/cancel",
+        headers={**ava, "Idempotency-Key": "give-back"},
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    assert await seats() == 3
