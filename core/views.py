@@ -7,7 +7,8 @@ for every view:
 
 * times are UTC and read ``2026-12-18T09:00:00Z`` in JSON (:data:`UtcTime`; the
   finance answers keep ``+00:00``, :data:`OffsetTime`), dates ``2026-12-18``, money
-  :class:`core.money.Money`;
+  :class:`core.money.Money`; a time on a place's own clock (a departure at its airport)
+  is a :data:`LocalTime`, ``2026-12-18T08:05:00-05:00``, always next to its UTC instant;
 * a field the contract shows only when it applies (``approval_id``, ``refund``…) is
   declared with :func:`shown_when_set` and left out of the JSON while it is empty.
 """
@@ -35,6 +36,17 @@ UtcTime = Annotated[datetime, PlainSerializer(iso_z, return_type=str, when_used=
 OffsetTime = Annotated[
     datetime, PlainSerializer(datetime.isoformat, return_type=str, when_used="json")
 ]
+
+
+def iso_local(moment: datetime) -> str:
+    """``2026-12-18T08:05:00-05:00``: a wall-clock time with its UTC offset."""
+    if moment.tzinfo is None:
+        raise ValueError("a local time needs its zone")
+    return moment.isoformat()
+
+
+#: A time on a place's clock (an airport's, a hotel's), with the UTC offset it had then.
+LocalTime = Annotated[datetime, PlainSerializer(iso_local, return_type=str, when_used="json")]
 
 
 def _is_none(value: Any) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.booking.service import list_bookings
@@ -24,6 +26,17 @@ class ListTripsInput(BaseModel):
     limit: int = Field(default=10, ge=1, le=MAX_TRIPS, strict=True, description="Max bookings.")
 
 
+class TripLegOut(BaseModel):
+    kind: str = Field(description="flight or hotel.")
+    what: str = Field(description="The flight (BA 117 JFK→LHR) or the hotel and its city.")
+    starts: str = Field(
+        description="Departure, or check-in from: local time there, with its UTC offset."
+    )
+    ends: str = Field(
+        description="Arrival, or check-out by: local time there, with its UTC offset."
+    )
+
+
 class TripOut(BaseModel):
     booking_id: str
     status: str
@@ -34,6 +47,10 @@ class TripOut(BaseModel):
         default_factory=list, description="Cities the trip goes to (not where it starts)."
     )
     flights: list[str] = Field(default_factory=list, description="Flight numbers, e.g. BA 117.")
+    legs: list[TripLegOut] = Field(
+        default_factory=list,
+        description="The trip's flights and hotel stays in the order they happen, in local times.",
+    )
     start: str | None = Field(default=None, description="First day (local date).")
     end: str | None = Field(default=None, description="Last day (local date).")
     total: MoneyOut
@@ -78,6 +95,22 @@ def trip_days(booking: BookingOut) -> tuple[str | None, str | None]:
     return (min(days), max(days)) if days else (None, None)
 
 
+def trip_legs(booking: BookingOut) -> list[TripLegOut]:
+    """Flights and stays together, in the order they happen, each on its place's clock."""
+    legs: list[TripLegOut] = []
+    for seg in booking.segments:
+        if seg.kind == "flight" and seg.depart and seg.arrive:
+            what = f"{seg.flight} {seg.origin}→{seg.destination}"
+            legs.append(TripLegOut(kind="flight", what=what, starts=seg.depart, ends=seg.arrive))
+        elif seg.check_in_from and seg.check_out_by:
+            what = f"{seg.hotel}, {seg.city}"
+            legs.append(
+                TripLegOut(kind="hotel", what=what, starts=seg.check_in_from, ends=seg.check_out_by)
+            )
+    # The same instant: the flight that lands first, then the stay it leads to.
+    return sorted(legs, key=lambda leg: (dt.datetime.fromisoformat(leg.starts), leg.kind))
+
+
 def summary_line(booking: BookingOut) -> str:
     """``BA 117 JFK→LHR Fri 18 Dec 08:05; London Grand, London 18–22 Dec``."""
     return "; ".join(segment_phrases(booking, detail=False))
@@ -102,6 +135,7 @@ async def run(ctx: ToolContext, data: ListTripsInput) -> ListTripsOutput:
                 origin=trip_origin(b),
                 places=trip_places(b),
                 flights=[s.flight for s in b.segments if s.flight],
+                legs=trip_legs(b),
                 start=trip_days(b)[0],
                 end=trip_days(b)[1],
                 total=b.total,

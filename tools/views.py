@@ -130,8 +130,12 @@ class SegmentOut(BaseModel):
     flight: str | None = Field(default=None, description="Carrier and number, e.g. BA 117.")
     origin: str | None = None
     destination: str | None = None
-    depart: str | None = Field(default=None, description="Local time at the origin.")
-    arrive: str | None = Field(default=None, description="Local time at the destination.")
+    depart: str | None = Field(
+        default=None, description="Local time at the origin, with its UTC offset."
+    )
+    arrive: str | None = Field(
+        default=None, description="Local time at the destination, with its UTC offset."
+    )
     cabin: str | None = None
     passengers: int | None = None
     flight_status: str | None = Field(default=None, description="scheduled, delayed or cancelled.")
@@ -139,6 +143,12 @@ class SegmentOut(BaseModel):
     city: str | None = None
     check_in: str | None = None
     check_out: str | None = None
+    check_in_from: str | None = Field(
+        default=None, description="When the room is ready: local time at the hotel."
+    )
+    check_out_by: str | None = Field(
+        default=None, description="When the room must be left: local time at the hotel."
+    )
     rooms: int | None = None
     price: MoneyOut
     fare: FareOut | None = Field(
@@ -204,8 +214,8 @@ def _segment(view: FlightSegmentView | HotelSegmentView) -> SegmentOut:
         seg.flight = f"{view.carrier} {view.number}"
         seg.origin = view.origin
         seg.destination = view.destination
-        seg.depart = local_iso(view.depart_at, view.origin)
-        seg.arrive = local_iso(view.arrive_at, view.destination)
+        seg.depart = view.depart_local.isoformat(timespec="minutes")
+        seg.arrive = view.arrive_local.isoformat(timespec="minutes")
         seg.cabin = view.cabin
         seg.passengers = view.quantity
         status = view.flight_status
@@ -215,6 +225,8 @@ def _segment(view: FlightSegmentView | HotelSegmentView) -> SegmentOut:
         seg.city = view.city
         seg.check_in = view.check_in.isoformat()
         seg.check_out = view.check_out.isoformat()
+        seg.check_in_from = view.check_in_from.isoformat(timespec="minutes")
+        seg.check_out_by = view.check_out_by.isoformat(timespec="minutes")
         seg.rooms = view.rooms
     return seg
 

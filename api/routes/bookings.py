@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from api.auth import CallerDep
 from api.deps import IdempotencyKey, MetricsDep, RuntimeDep
@@ -20,6 +20,7 @@ from core.booking.saga import confirm_booking
 from core.booking.service import ItemRequest, get_booking, hold_booking, list_bookings
 from core.booking.views import BookingView, booking_view
 from core.idempotency import IdempotencyContext, IdempotentResult, run_idempotent
+from core.itinerary import MEDIA_TYPE, itinerary_html, itinerary_ics, load_itinerary
 from core.models import BookingStatus
 
 router = APIRouter(
@@ -133,6 +134,63 @@ async def read_booking(
     async with runtime.db.uow(write=False) as session:
         booking = await get_booking(session, caller, booking_id)
         return BookingOut.of(await booking_view(session, booking))
+
+
+# The itinerary page is data only: no script may run in it, nothing is fetched for it.
+_PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+@router.get(
+    "/{booking_id}/itinerary.ics",
+    summary="The itinerary as a calendar file",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "RFC 5545: one event per flight and per hotel stay, in local time "
+            "zones, each with a UID that stays the same for its segment.",
+            "content": {MEDIA_TYPE: {"schema": {"type": "string"}}},
+        },
+        **problem_responses(404),
+    },
+)
+async def read_itinerary_ics(
+    booking_id: BookingId, runtime: RuntimeDep, caller: CallerDep
+) -> Response:
+    """The booking's flights and stays for a calendar. Who may read it: as for the
+    booking (anyone else gets 404)."""
+    async with runtime.db.uow(write=False) as session:
+        itinerary = await load_itinerary(session, caller, booking_id)
+    return Response(
+        itinerary_ics(itinerary),
+        media_type=f"{MEDIA_TYPE}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{itinerary.booking_id}.ics"'},
+    )
+
+
+@router.get(
+    "/{booking_id}/itinerary",
+    summary="The itinerary to read",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "One HTML page: the flights and stays in order, each time local "
+            "with its UTC offset, record locators and travellers.",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        },
+        **problem_responses(404),
+    },
+)
+async def read_itinerary_page(
+    booking_id: BookingId, runtime: RuntimeDep, caller: CallerDep
+) -> HTMLResponse:
+    """The booking as a readable itinerary (the same one the confirmation e-mail
+    carries). Who may read it: as for the booking (anyone else gets 404)."""
+    async with runtime.db.uow(write=False) as session:
+        itinerary = await load_itinerary(session, caller, booking_id)
+    return HTMLResponse(itinerary_html(itinerary), headers=_PAGE_HEADERS)
 
 
 @router.post(

@@ -700,11 +700,59 @@ async function refreshTrips() {
   countdownTimer = setInterval(tickCountdowns, 1000);
 }
 
+// "2026-12-18T22:00:00-05:00" → "UTC-05:00": the offset the place's clock had then.
+function utcOffset(iso) {
+  const match = typeof iso === "string" ? iso.match(/(Z|[+-]\d{2}:\d{2})$/) : null;
+  if (!match) return "";
+  return match[1] === "Z" ? "UTC+00:00" : `UTC${match[1]}`;
+}
+
+// A wall-clock time at its place, with its offset; the day too when it is not `sameDayAs`'s.
+function placeTime(iso, sameDayAs) {
+  if (!iso) return "";
+  const day = sameDayAs && sameDayAs.slice(0, 10) === iso.slice(0, 10) ? "" : `${localDate(iso)} `;
+  return `${day}${localTime(iso)} (${utcOffset(iso)})`;
+}
+
+// Segments with their local times (older answers without them keep the UTC time).
 function segmentLine(s) {
   if (s.kind === "hotel") {
-    return `${s.name || s.hotel_id}, ${s.city || ""} · ${localDate(s.check_in)} → ${localDate(s.check_out)}`;
+    const stay = s.check_in_from && s.check_out_by
+      ? `${placeTime(s.check_in_from)} → ${placeTime(s.check_out_by)}`
+      : `${localDate(s.check_in)} → ${localDate(s.check_out)}`;
+    return `${s.name || s.hotel_id}, ${s.city || ""} · ${stay}`;
   }
-  return `${s.carrier || ""} ${s.number || ""} ${s.origin || ""} → ${s.destination || ""} · ${localDate(s.depart_at || s.date)} ${segmentTime(s.depart_at)}`;
+  const flight = `${s.carrier || ""} ${s.number || ""} ${s.origin || ""} → ${s.destination || ""}`;
+  if (s.depart_local && s.arrive_local) {
+    return `${flight} · ${placeTime(s.depart_local)} → ${placeTime(s.arrive_local, s.depart_local)}`;
+  }
+  return `${flight} · ${localDate(s.depart_at || s.date)} ${segmentTime(s.depart_at)}`;
+}
+
+// A booking's flights and stays in the order they happen.
+function inTimeOrder(segments) {
+  const start = (s) => Date.parse(s.depart_local || s.check_in_from || s.depart_at || s.check_in || "") || 0;
+  return [...segments].sort((a, b) => start(a) - start(b));
+}
+
+// The itinerary page or calendar file, fetched with the caller's token, handed to the browser.
+async function openItinerary(bookingId, calendar) {
+  const path = `/v1/bookings/${encodeURIComponent(bookingId)}/${calendar ? "itinerary.ics" : "itinerary"}`;
+  let response;
+  try {
+    response = await fetch(path, { headers: { Authorization: `Bearer ${state.token}` } });
+  } catch (err) {
+    setStatus(err.message);
+    return;
+  }
+  if (!response.ok) {
+    setStatus((await problemOf(response)).text);
+    return;
+  }
+  const url = URL.createObjectURL(await response.blob());
+  if (calendar) el("a", { href: url, download: `${bookingId}.ics` }).click();
+  else window.open(url, "_blank", "noopener");
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 function renderTrip(b) {
@@ -713,7 +761,7 @@ function renderTrip(b) {
     el("div", { class: "card-head" },
       el("span", { class: "card-title" }, b.booking_id),
       el("span", { class: `trip-status status-${b.status}` }, String(b.status).replaceAll("_", " "))),
-    el("ul", { class: "reasons" }, (b.segments || []).map((s) => el("li", {}, segmentLine(s)))),
+    el("ul", { class: "reasons" }, inTimeOrder(b.segments || []).map((s) => el("li", {}, segmentLine(s)))),
     el("div", { class: "facts" },
       el("span", {}, money(b.total)),
       locators.length ? el("span", {}, `Ref ${locators.join(", ")}`) : null,
@@ -721,14 +769,23 @@ function renderTrip(b) {
   if (HOLDING.has(b.status) && b.hold_expires_at) {
     item.append(el("div", { class: "countdown", "data-expires": b.hold_expires_at }));
   }
+  const actions = el("div", { class: "card-actions" },
+    el("button", {
+      type: "button", class: "btn btn-quiet btn-small", "data-action": "itinerary", "data-booking-id": b.booking_id,
+      onclick: () => openItinerary(b.booking_id, false),
+    }, "Itinerary"),
+    el("button", {
+      type: "button", class: "btn btn-quiet btn-small", "data-action": "calendar", "data-booking-id": b.booking_id,
+      onclick: () => openItinerary(b.booking_id, true),
+    }, "Add to calendar"));
   // Only the traveller's own trips: the concierge cancels what its caller may cancel.
   if (CANCELLABLE.has(b.status) && (!b.traveler_id || b.traveler_id === state.user?.id)) {
-    item.append(el("div", { class: "card-actions" },
-      el("button", {
-        type: "button", class: "btn btn-bad btn-small", "data-action": "cancel-trip", "data-booking-id": b.booking_id,
-        onclick: () => sendAction({ type: "cancel_booking", booking_id: b.booking_id }, `Cancel trip ${b.booking_id}`),
-      }, "Cancel trip")));
+    actions.append(el("button", {
+      type: "button", class: "btn btn-bad btn-small", "data-action": "cancel-trip", "data-booking-id": b.booking_id,
+      onclick: () => sendAction({ type: "cancel_booking", booking_id: b.booking_id }, `Cancel trip ${b.booking_id}`),
+    }, "Cancel trip"));
   }
+  item.append(actions);
   return item;
 }
 

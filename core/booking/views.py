@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking.fares import segment_fare
 from core.catalogue.fares import FareBreakdown, FareOut, combine
+from core.catalogue.zones import airport_zone, hotel_zone, on_clock, stay_times
 from core.disruption.suggestions import open_disruption
 from core.disruption.views import DisruptionFacts
 from core.models import (
@@ -35,7 +36,7 @@ from core.models import (
 )
 from core.money import Money
 from core.runtime import Runtime
-from core.views import UtcTime, View, shown_when_set
+from core.views import LocalTime, UtcTime, View, shown_when_set
 
 # -- segments ----------------------------------------------------------------------------
 
@@ -61,6 +62,14 @@ class FlightSegmentView(SegmentView):
     destination: str
     depart_at: UtcTime
     arrive_at: UtcTime
+    depart_local: LocalTime = Field(
+        description="`depart_at` on the origin airport's clock, with its UTC offset.",
+        examples=["2026-12-18T08:05:00-05:00"],
+    )
+    arrive_local: LocalTime = Field(
+        description="`arrive_at` on the destination airport's clock, with its UTC offset.",
+        examples=["2026-12-18T20:00:00+00:00"],
+    )
     cabin: str | None
     quantity: int = Field(description="Passengers.")
     flight_status: FlightStatus
@@ -71,9 +80,19 @@ class HotelSegmentView(SegmentView):
     kind: Literal[SegmentKind.HOTEL] = SegmentKind.HOTEL
     hotel_id: str
     name: str
+    address: str
     city: str
     check_in: dt.date
     check_out: dt.date
+    check_in_from: LocalTime = Field(
+        description="When the room is ready: `check_in` at 15:00 on the hotel's clock, "
+        "with its UTC offset.",
+        examples=["2026-12-18T15:00:00+00:00"],
+    )
+    check_out_by: LocalTime = Field(
+        description="When the room must be left: `check_out` at 11:00 on the hotel's clock.",
+        examples=["2026-12-22T11:00:00+00:00"],
+    )
     rooms: int
 
 
@@ -216,6 +235,10 @@ async def _segment_view(
             destination=flight.destination,
             depart_at=flight.depart_at,
             arrive_at=flight.arrive_at,
+            depart_local=on_clock(flight.depart_at, await airport_zone(session, flight.origin)),
+            arrive_local=on_clock(
+                flight.arrive_at, await airport_zone(session, flight.destination)
+            ),
             cabin=seg.cabin,
             quantity=seg.quantity,
             flight_status=flight.status,
@@ -226,13 +249,19 @@ async def _segment_view(
     assert hotel is not None
     assert seg.check_in is not None
     assert seg.check_out is not None
+    check_in_from, check_out_by = stay_times(
+        seg.check_in, seg.check_out, await hotel_zone(session, hotel)
+    )
     return HotelSegmentView(
         **common,
         hotel_id=hotel.id,
         name=hotel.name,
+        address=hotel.address,
         city=hotel.city,
         check_in=seg.check_in,
         check_out=seg.check_out,
+        check_in_from=check_in_from,
+        check_out_by=check_out_by,
         rooms=seg.quantity,
     )
 

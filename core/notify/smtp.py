@@ -4,6 +4,10 @@ Configured by ``CONCIERGE_SMTP_URL``: ``smtp://[user:pass@]host[:port]`` (plain,
 port 25 by default), ``smtp+starttls://…`` (STARTTLS, port 587) or ``smtps://…``
 (implicit TLS, port 465). The ``Message-ID`` is derived from the delivery key, so
 a redelivered notification carries the same id and mail systems can drop the copy.
+
+A booking's confirmation (and its rebooking) is the trip to take away: the itinerary
+as text and HTML alternatives with its ``.ics`` attached, read from the database when
+the e-mail is sent (``core.itinerary``). Every other notification is one text part.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from email.utils import formatdate
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from core.itinerary import ItineraryView, itinerary_html, itinerary_ics, itinerary_text
+from core.itinerary.views import org_itinerary
 from core.notify.base import Delivery
 
 if TYPE_CHECKING:
@@ -24,6 +30,10 @@ if TYPE_CHECKING:
     from core.runtime import Runtime
 
 _DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+
+#: The e-mails that carry the trip: text + HTML, and the ``.ics`` to add it to a calendar.
+ITINERARY_TOPICS = frozenset({"booking.confirmed", "booking.rebooked"})
+SIGN_OFF = "— Travel concierge"
 
 
 @dataclass(frozen=True)
@@ -75,7 +85,9 @@ class SmtpNotifier:
             )
         )
 
-    def build(self, delivery: Delivery) -> EmailMessage:
+    def build(self, delivery: Delivery, itinerary: ItineraryView | None = None) -> EmailMessage:
+        """The e-mail: the message as text or, with an itinerary, text and HTML
+        alternatives with the trip's ``.ics`` attached (``multipart/mixed``)."""
         assert delivery.recipient.email
         msg = EmailMessage()
         msg["From"] = self.config.sender
@@ -84,15 +96,33 @@ class SmtpNotifier:
         msg["Date"] = formatdate(usegmt=True)
         msg["Message-ID"] = message_id(delivery)
         msg["X-Concierge-Topic"] = delivery.topic
-        msg.set_content(
-            f"Hello {delivery.recipient.name},\n\n{delivery.message}\n\n— Travel concierge\n"
+        greeting = f"Hello {delivery.recipient.name},"
+        if itinerary is None:
+            msg.set_content(f"{greeting}\n\n{delivery.message}\n\n{SIGN_OFF}\n")
+            return msg
+        msg.set_content(itinerary_text(itinerary, greeting=greeting, message=delivery.message))
+        msg.add_alternative(
+            itinerary_html(itinerary, greeting=greeting, message=delivery.message), subtype="html"
+        )
+        msg.add_attachment(
+            itinerary_ics(itinerary),
+            maintype="text",
+            subtype="calendar",
+            filename=f"{itinerary.booking_id}.ics",
+            params={"method": "PUBLISH", "charset": "utf-8"},
         )
         return msg
 
     async def deliver(self, rt: Runtime, delivery: Delivery) -> None:
         if not delivery.recipient.email:
             return  # nobody to write to; not a failure worth retrying
-        msg = self.build(delivery)
+        itinerary = None
+        booking_id = delivery.payload.get("booking_id")
+        if delivery.topic in ITINERARY_TOPICS and booking_id:
+            # Read when sent, after the change committed: the trip as it stands.
+            async with rt.db.uow(write=False) as session:
+                itinerary = await org_itinerary(session, delivery.org_id, str(booking_id))
+        msg = self.build(delivery, itinerary)
         await asyncio.to_thread(self._send, msg)
 
     def _send(self, msg: EmailMessage) -> None:

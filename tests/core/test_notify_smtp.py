@@ -5,19 +5,26 @@ from __future__ import annotations
 import dataclasses
 import socket
 from collections.abc import Iterator
+from datetime import date
 from email import message_from_bytes
 from email.message import Message
 from typing import Any
 
+import icalendar
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import select
 
 from core import outbox
+from core.booking.saga import confirm_booking
+from core.booking.service import ItemRequest, hold_booking
+from core.models import FareInventory, Flight, Segment
 from core.notify import SmtpNotifier, notifiers_for, relay_outbox
 from core.notify.relay import CLAIM_LEASE, RelayCrash
 from core.notify.smtp import SmtpConfig
 from core.runtime import Runtime
-from tests.core.booking_world import build_world
+from core.search.offers import flight_offer_id, hotel_offer_id
+from tests.core.booking_world import AVA, build_world
 
 
 class Inbox:
@@ -125,6 +132,50 @@ async def test_an_unreachable_server_is_retried_later(runtime, clock):
     stats = await relay_outbox(rt)
 
     assert (stats.delivered, stats.retrying) == (0, 1)
+
+
+async def test_the_confirmation_has_the_itinerary_as_text_html_and_a_calendar_file(
+    mail_runtime, smtp_server
+):
+    inbox, _ = smtp_server
+    async with mail_runtime.db.uow() as s:
+        ba117_economy = await s.scalar(
+            select(FareInventory.id)
+            .join(Flight, Flight.id == FareInventory.flight_id)
+            .where(Flight.number == "117", FareInventory.cabin == "economy")
+        )
+        offers = [
+            flight_offer_id(ba117_economy),
+            hotel_offer_id("LON01", date(2026, 12, 18), date(2026, 12, 20)),
+        ]
+        booking = await hold_booking(mail_runtime, s, AVA, [ItemRequest(o, 1) for o in offers])
+    await confirm_booking(mail_runtime, AVA, booking.id)
+
+    await relay_outbox(mail_runtime)
+
+    [mail] = [m for _, m in inbox.messages if m["X-Concierge-Topic"] == "booking.confirmed"]
+    assert mail.get_content_type() == "multipart/mixed"
+    parts = {part.get_content_type(): part for part in mail.walk() if not part.is_multipart()}
+    assert set(parts) == {"text/plain", "text/html", "text/calendar"}
+    text = parts["text/plain"].get_payload(decode=True).decode()
+    page = parts["text/html"].get_payload(decode=True).decode()
+    # BA 117 leaves JFK at 09:00 UTC on 18 Dec: 04:00 in New York.
+    for body in (text, page):
+        assert f"{booking.id} is confirmed" in body
+        assert "Fri 18 Dec 2026, 04:00 EST (UTC-05:00)" in body
+        assert "London Grand" in body
+    ics = parts["text/calendar"]
+    assert ics.get_filename() == f"{booking.id}.ics"
+    assert ics.get_param("method") == "PUBLISH"
+    events = icalendar.Calendar.from_ical(ics.get_payload(decode=True)).events
+    assert [str(e["SUMMARY"]) for e in events] == ["BA 117 JFK → LHR", "London Grand, London"]
+    async with mail_runtime.db.uow(write=False) as s:
+        segments = (await s.scalars(select(Segment).where(Segment.booking_id == booking.id))).all()
+    assert all(seg.locator and seg.locator in text for seg in segments)
+    # The other messages about the booking stay one plain text.
+    held = [m for _, m in inbox.messages if m["X-Concierge-Topic"] != "booking.confirmed"]
+    assert held
+    assert all(m.get_content_type() == "text/plain" for m in held)
 
 
 def test_smtp_urls():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -15,6 +15,7 @@ from core.search.offers import flight_offer_id, hotel_offer_id
 from core.travellers.service import DocumentChange, ProfileChanges, update_profile
 from tests.conftest import NOW
 from tests.core.booking_world import AVA, MIA
+from tests.factories import make_flight
 from tools.get_policy import GetPolicyOutput, RulesOut
 from tools.registry import TOOLS, get_tool, openai_tools
 
@@ -425,6 +426,34 @@ async def test_list_trips_and_get_booking(runtime, ava, mia, gus, world):
     assert booking["segments"][0]["flight"] == "BA 117"
     assert booking["segments"][1]["hotel"] == "London Grand"
     assert len(json.dumps(booking)) < 2048
+
+
+async def test_list_trips_shows_flights_and_the_stay_in_order_on_local_clocks(runtime, ava, world):
+    """The hotel was asked for first, the return flight before the outbound one: the
+    trip still reads out, stay, back, each time local with its offset."""
+    async with runtime.db.uow() as s:
+        _, back = await make_flight(
+            s,
+            number="178",
+            origin="LHR",
+            destination="JFK",
+            depart_at=datetime(2026, 12, 20, 11, 0, tzinfo=UTC),
+            duration_minutes=470,
+        )
+    booking_id = await held(
+        runtime,
+        AVA,
+        "HT-LON01-20261218-20261220",
+        flight_offer_id(back["economy"].id),
+        flight_offer_id(world.long_inv["economy"].id),
+    )
+    [trip] = (await call(ava, "list_trips"))["trips"]
+    assert trip["booking_id"] == booking_id
+    assert [(leg["kind"], leg["what"], leg["starts"], leg["ends"]) for leg in trip["legs"]] == [
+        ("flight", "BA 117 JFK→LHR", "2026-12-18T04:00-05:00", "2026-12-18T15:55+00:00"),
+        ("hotel", "London Grand, London", "2026-12-18T15:00+00:00", "2026-12-20T11:00+00:00"),
+        ("flight", "BA 178 LHR→JFK", "2026-12-20T11:00+00:00", "2026-12-20T13:50-05:00"),
+    ]
 
 
 async def test_another_orgs_booking_does_not_exist(runtime, gus, world):
