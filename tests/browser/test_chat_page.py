@@ -9,8 +9,11 @@ var/screenshots/ (CI keeps them as artefacts).
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 from typing import Any
 
+import icalendar
 import pytest
 
 pytestmark = pytest.mark.timeout(480)
@@ -144,9 +147,23 @@ def test_round_trip_is_picked_outbound_then_return_as_one_booking(
         timeout=STEP_MS
     )
     lines = trip.locator(".reasons li").all_inner_texts()
-    assert any("→ LHR" in line or "→ LGW" in line for line in lines), lines
-    assert any(("LHR →" in line or "LGW →" in line) for line in lines), lines
+    # Outbound, then home, each on its airports' clocks with their offsets.
+    assert "→ LHR" in lines[0] or "→ LGW" in lines[0], lines
+    assert "LHR →" in lines[1] or "LGW →" in lines[1], lines
+    assert all(len(re.findall(r"\(UTC[+-]\d\d:\d\d\)", line)) == 2 for line in lines), lines
     shoot(page, "round-trip-3-one-booking")
+
+    # The trip to take away: the calendar file and the itinerary page.
+    with page.expect_download() as download:
+        trip.locator("[data-action=calendar]").click()
+    events = icalendar.Calendar.from_ical(Path(download.value.path()).read_bytes()).events
+    assert [str(e["SUMMARY"]) for e in events] == [line.split(" · ")[0] for line in lines]
+    with context.expect_page() as opened:
+        trip.locator("[data-action=itinerary]").click()
+    itinerary = opened.value
+    itinerary.wait_for_load_state()
+    assert f"Itinerary {booking_id}" in itinerary.inner_text("h1")
+    shoot(itinerary, "round-trip-4-itinerary")
     context.close()
 
 
