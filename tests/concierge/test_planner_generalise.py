@@ -1665,3 +1665,27 @@ async def test_a_no_with_its_reason_at_a_confirmation_leaves_the_hold() -> None:
     assert "on hold" in reply
     assert d.backend.names().count("reserve") == 1
     assert "cancel_booking" not in d.backend.names()
+
+
+# ---------------------------------------------------------------- profile_document_question
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("what's my known traveler number?", Intent.PROFILE),
+        ("do you have my passport details?", Intent.PROFILE),
+        ("which frequent flyer numbers have you got for me?", Intent.PROFILE),
+        ("when does my passport expire?", Intent.PROFILE),
+        ("what do you have on file for me?", Intent.PROFILE),
+        ("is my BA executive club number in my profile?", Intent.PROFILE),
+        ("what seat preference do you have for me", Intent.PROFILE),
+        # not about what is on file: travel papers, adding a number, a seat
+        ("Do I need a passport for London?", Intent.OUT_OF_SCOPE),
+        ("I need a passport renewal", Intent.OUT_OF_SCOPE),
+        ("can you add my delta skymiles number to the trip", Intent.UNSUPPORTED),
+        ("I want a window seat", Intent.UNSUPPORTED),
+    ],
+)
+def test_a_question_about_what_is_on_file_reads_the_profile(text: str, intent: Intent) -> None:
+    assert understand(text, NOW).intent == intent

@@ -434,10 +434,15 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # "The 7:15 one, aisle if you can": a pick with a wish the concierge can't grant —
         # the pick stands (select below), the wish gets its honest answer alongside.
         u.unsupported = unsupported
-    elif unsupported is not None and (
-        unsupported.feature == "override"
-        or not (u.dates.depart and u.destination)
-        or _OWN_BOOKING.search(low)
+    elif (
+        unsupported is not None
+        and (
+            unsupported.feature == "override"
+            or not (u.dates.depart and u.destination)
+            or _OWN_BOOKING.search(low)
+        )
+        # "is my executive club number in my profile?": what is on file, the profile's
+        and not (unsupported.feature != "override" and _PROFILE.search(low))
     ):
         # Seats, check-in, bags…: an honest answer, not a search for the place named.
         u.intent = Intent.UNSUPPORTED
