@@ -9,7 +9,8 @@ the database is asked who they are) has one bucket per family — ``chat`` for
 
 With Redis the bucket is one hash updated by a Lua script (atomic, shared by all
 API processes, timed by the Redis server's clock). Without Redis, or while Redis
-is down, each process keeps its own buckets: limits get looser, never wrong.
+is down (``core.redis_health``: logged once per outage, retried every few seconds),
+each process keeps its own buckets: limits get looser, never wrong.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.problems import problem, problem_responses
+from core.redis_health import REDIS_DOWN, RedisHealth
 
 log = logging.getLogger(__name__)
 
@@ -95,9 +97,12 @@ class LocalBuckets:
 
 
 class RateLimiter:
-    def __init__(self, limits: dict[str, Limit], redis: Any | None = None) -> None:
+    def __init__(
+        self, limits: dict[str, Limit], redis: Any | None = None, health: RedisHealth | None = None
+    ) -> None:
         self.limits = limits
         self.redis = redis
+        self.health = health or RedisHealth()
         self.local = LocalBuckets()
         self._script = redis.register_script(TOKEN_BUCKET_SCRIPT) if redis is not None else None
 
@@ -106,14 +111,18 @@ class RateLimiter:
         if limit is None or not limit.enabled:
             return Decision(True)
         key = f"ratelimit:{family}:{subject}"
-        if self._script is not None:
+        if self._script is not None and self.health.should_try():
             try:
                 allowed, wait = await self._script(keys=[key], args=[limit.rate, limit.burst])
+            except REDIS_DOWN as exc:  # Redis down: fall back to this process's buckets.
+                self.health.failed(exc)
+            except Exception as exc:
+                log.warning("redis rate limiter failed (%s); using local buckets", exc)
+            else:
+                self.health.succeeded()
                 if int(allowed):
                     return Decision(True)
                 return Decision(False, retry_after=_seconds(float(wait)))
-            except Exception as exc:  # Redis down: fall back to this process's buckets.
-                log.warning("redis rate limiter unavailable (%s); using local buckets", exc)
         return self.local.take(key, limit)
 
 
@@ -132,13 +141,16 @@ def family_of(method: str, path: str) -> str | None:
     return None
 
 
-def limiter_from_settings(settings: Any, redis: Any | None) -> RateLimiter:
+def limiter_from_settings(
+    settings: Any, redis: Any | None, health: RedisHealth | None = None
+) -> RateLimiter:
     return RateLimiter(
         {
             "chat": Limit(settings.chat_rate_per_minute, settings.chat_rate_burst),
             "bookings": Limit(settings.bookings_rate_per_minute, settings.bookings_rate_burst),
         },
         redis=redis,
+        health=health,
     )
 
 
@@ -202,7 +214,7 @@ def _limiter(scope: Scope) -> RateLimiter | None:
         settings = getattr(state, "settings", None)
         if runtime is None or settings is None:
             return None
-        limiter = limiter_from_settings(settings, runtime.redis)
+        limiter = limiter_from_settings(settings, runtime.redis, runtime.redis_health)
         state.ratelimiter = limiter
     return limiter
 

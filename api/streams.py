@@ -12,6 +12,10 @@ Two backends with one interface:
 - :class:`RedisStreams` — one Redis Stream per turn (``XADD``/``XREAD``), whose
   entry ids (``1733043600000-0``) are the positions.
 
+With Redis configured they are combined by :class:`FallbackStreams`: Redis while it
+answers, memory while it does not (``core.redis_health``), so chat keeps working
+through an outage, in the degraded way embedded mode works (see the class).
+
 Both keep a turn for ``ttl_seconds`` after its last event, remember each turn's
 owner (thread, user, organization) and each thread's latest turn, and keep a
 small key → value map with a TTL (the OpenAI-compatible endpoint's history →
@@ -24,11 +28,14 @@ import asyncio
 import json
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import redis.asyncio as aioredis
+
+from core.redis_health import REDIS_DOWN, RedisHealth
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +160,11 @@ class MemoryStreams:
     async def aclose(self) -> None:
         return None
 
+    def holds(self, turn_id: str) -> bool:
+        """Whether this process still keeps the turn (it is forgotten ``ttl_seconds`` after
+        its last event)."""
+        return turn_id in self._turns
+
 
 def _position(after: str | None) -> int:
     if not after:
@@ -261,6 +273,167 @@ class RedisStreams:
     async def aclose(self) -> None:
         await self.redis.aclose()
 
+    async def drop_connections(self) -> None:
+        """Close every pooled connection (after Redis went away): a transaction pipeline
+        is not retried on a connection the old server closed, so none may outlive it."""
+        try:
+            await self.redis.connection_pool.disconnect()
+        except Exception:  # pragma: no cover - closing dead sockets
+            log.debug("dropping redis connections failed", exc_info=True)
+
+
+# --------------------------------------------------------------- redis, or memory
+
+# Turns this process opened, remembered for a move to memory in the middle of a turn.
+# Those running are the newest; far more than ``chat_max_concurrent_turns`` is plenty.
+MAX_OPENED_REMEMBERED = 4096
+
+
+class FallbackStreams:
+    """Redis Streams while Redis answers; this process's memory while it does not.
+
+    A turn opened while Redis is down lives in memory, and so does the rest of a turn
+    whose append found Redis gone (its readers here carry on from memory; a Redis
+    cursor reads a moved turn from its first event in memory). Such a turn stays in
+    memory when Redis comes back: a turn is never split between the two after that.
+    Readers of a turn this process does not hold, while Redis is down, wait as for a
+    silent writer. Degraded like embedded mode: a turn in memory is readable only on
+    this process. ``core.redis_health`` logs the outage once and paces the retries.
+    """
+
+    def __init__(self, primary: RedisStreams, fallback: MemoryStreams, health: RedisHealth) -> None:
+        self.primary = primary
+        self.fallback = fallback
+        self.health = health
+        self._opened: OrderedDict[str, TurnMeta] = OrderedDict()
+        self._local: set[str] = set()  # turns living in memory
+        self._latest_local: dict[str, str] = {}  # thread → its newest turn, when in memory
+
+    async def _down(self, exc: BaseException) -> None:
+        self.health.failed(exc)
+        await self.primary.drop_connections()
+
+    def _remember(self, meta: TurnMeta) -> None:
+        self._opened[meta.turn_id] = meta
+        while len(self._opened) > MAX_OPENED_REMEMBERED:
+            self._opened.popitem(last=False)
+
+    async def _go_local(self, meta: TurnMeta) -> None:
+        if len(self._local) > MAX_OPENED_REMEMBERED:  # forget the turns memory forgot
+            self._local = {t for t in self._local if self.fallback.holds(t)}
+            self._latest_local = {
+                th: t for th, t in self._latest_local.items() if self.fallback.holds(t)
+            }
+        await self.fallback.open(meta)
+        self._local.add(meta.turn_id)
+        self._latest_local[meta.thread_id] = meta.turn_id
+
+    async def open(self, meta: TurnMeta) -> None:
+        self._remember(meta)
+        if self.health.should_try():
+            try:
+                await self.primary.open(meta)
+            except REDIS_DOWN as exc:
+                await self._down(exc)
+            else:
+                self.health.succeeded()
+                self._latest_local.pop(meta.thread_id, None)
+                return
+        await self._go_local(meta)
+
+    async def append(self, turn_id: str, event: Mapping[str, Any]) -> str:
+        if turn_id not in self._local:
+            if self.health.should_try():
+                try:
+                    entry_id = await self.primary.append(turn_id, event)
+                except REDIS_DOWN as exc:
+                    await self._down(exc)
+                else:
+                    self.health.succeeded()
+                    return entry_id
+            meta = self._opened.get(turn_id)
+            if meta is None:  # only the process that opened a turn writes to it
+                raise KeyError(f"turn {turn_id} was not opened by this process")
+            await self._go_local(meta)  # Redis went away in the middle of this turn
+        return await self.fallback.append(turn_id, event)
+
+    async def read(
+        self, turn_id: str, *, after: str | None = None, block_ms: int = 0
+    ) -> list[tuple[str, dict[str, Any]]]:
+        if turn_id not in self._local and self.health.should_try():
+            try:
+                found = await self.primary.read(turn_id, after=after, block_ms=block_ms)
+            except REDIS_DOWN as exc:
+                await self._down(exc)
+            else:
+                self.health.succeeded()
+                return found
+        # Blocks like a Redis read: wakes when the turn's writer here moves it to memory.
+        return await self.fallback.read(turn_id, after=after, block_ms=block_ms)
+
+    async def last(self, turn_id: str) -> tuple[str, dict[str, Any]] | None:
+        if turn_id not in self._local and self.health.should_try():
+            try:
+                found = await self.primary.last(turn_id)
+            except REDIS_DOWN as exc:
+                await self._down(exc)
+            else:
+                self.health.succeeded()
+                return found
+        return await self.fallback.last(turn_id)
+
+    async def meta(self, turn_id: str) -> TurnMeta | None:
+        if turn_id not in self._local and self.health.should_try():
+            try:
+                found = await self.primary.meta(turn_id)
+            except REDIS_DOWN as exc:
+                await self._down(exc)
+            else:
+                self.health.succeeded()
+                return found
+        return self._opened.get(turn_id) or await self.fallback.meta(turn_id)
+
+    async def latest_turn(self, thread_id: str) -> str | None:
+        local = self._latest_local.get(thread_id)
+        if local is not None:
+            return local
+        if self.health.should_try():
+            try:
+                found = await self.primary.latest_turn(thread_id)
+            except REDIS_DOWN as exc:
+                await self._down(exc)
+            else:
+                self.health.succeeded()
+                return found
+        return None
+
+    async def remember(self, key: str, value: str, ttl_seconds: int) -> None:
+        if self.health.should_try():
+            try:
+                await self.primary.remember(key, value, ttl_seconds)
+            except REDIS_DOWN as exc:
+                await self._down(exc)
+            else:
+                self.health.succeeded()
+                return
+        await self.fallback.remember(key, value, ttl_seconds)
+
+    async def recall(self, key: str) -> str | None:
+        if self.health.should_try():
+            try:
+                found = await self.primary.recall(key)
+            except REDIS_DOWN as exc:
+                await self._down(exc)
+            else:
+                self.health.succeeded()
+                if found is not None:
+                    return found
+        return await self.fallback.recall(key)  # remembered here during an outage
+
+    async def aclose(self) -> None:
+        await self.fallback.aclose()
+        await self.primary.aclose()
+
 
 def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
@@ -272,8 +445,16 @@ def _text(value: Any) -> str:
 STREAM_SOCKET_TIMEOUT_SECONDS = 15.0
 
 
-def build_streams(redis_url: str | None, *, ttl_seconds: int = DEFAULT_TTL_SECONDS) -> TurnStreams:
-    """Redis Streams when Redis is configured (several processes), memory otherwise."""
+def build_streams(
+    redis_url: str | None,
+    *,
+    ttl_seconds: int = DEFAULT_TTL_SECONDS,
+    health: RedisHealth | None = None,
+) -> TurnStreams:
+    """Redis Streams when Redis is configured (several processes), falling back to memory
+    while it is down; memory otherwise. ``health``: the runtime's, shared with the locks,
+    the cache and the rate limiter, so one outage is one log line."""
+    memory = MemoryStreams(ttl_seconds=ttl_seconds)
     if redis_url:
         client = aioredis.from_url(
             redis_url,
@@ -281,5 +462,6 @@ def build_streams(redis_url: str | None, *, ttl_seconds: int = DEFAULT_TTL_SECON
             socket_connect_timeout=2,
             decode_responses=True,
         )
-        return RedisStreams(client, ttl_seconds=ttl_seconds)
-    return MemoryStreams(ttl_seconds=ttl_seconds)
+        primary = RedisStreams(client, ttl_seconds=ttl_seconds)
+        return FallbackStreams(primary, memory, health or RedisHealth())
+    return memory

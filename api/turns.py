@@ -108,7 +108,9 @@ class TurnRunner:
     ) -> None:
         self.rt = rt
         self.streams = streams or build_streams(
-            rt.settings.redis_url, ttl_seconds=rt.settings.chat_stream_ttl_seconds
+            rt.settings.redis_url,
+            ttl_seconds=rt.settings.chat_stream_ttl_seconds,
+            health=rt.redis_health,
         )
         self.idle_seconds = idle_seconds
         self._engine = engine

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     env: Literal["development", "test", "production"] = "development"
     database_url: str = Field(default=f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}")
     redis_url: str | None = None
+    # While a configured Redis is down (core.redis_health), try it again at most this often.
+    redis_retry_seconds: float = 5.0
     model: str = "local"
     openai_base_url: str | None = None
     openai_api_key: str | None = None

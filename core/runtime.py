@@ -20,6 +20,7 @@ from core.locks import InProcessLocks, LockManager, RedisLocks
 from core.payment.gateway import PaymentGateway
 from core.payment.local import LocalGateway
 from core.payment.stripe_gateway import StripeGateway
+from core.redis_health import RedisHealth
 from core.supplier.base import Supplier
 from core.supplier.resilience import ResilientSupplier
 from core.supplier.simulated import SimulatedSupplier
@@ -40,6 +41,8 @@ class Runtime:
     #: Encrypts personal numbers at rest (core.travellers.crypto).
     pii: PiiCipher
     redis: Any | None = None
+    #: Whether Redis answers, shared by everything that uses it (logged once per outage).
+    redis_health: RedisHealth = field(default_factory=RedisHealth)
     extras: dict[str, Any] = field(default_factory=dict)
 
     def supplier_for(self, kind: str) -> Supplier:
@@ -75,15 +78,21 @@ def build_runtime(
     clock = clock or SystemClock()
     db = db or Database(settings.database_url)
     redis = None
+    redis_health = RedisHealth(retry_seconds=settings.redis_retry_seconds)
     cache: Any = NullCache()
     if settings.redis_url:
         redis = aioredis.from_url(
             settings.redis_url, socket_timeout=2, socket_connect_timeout=2, decode_responses=True
         )
-        cache = RedisCache(redis)
+        cache = RedisCache(redis, health=redis_health)
     if locks is None:
         if redis is not None:
-            locks = RedisLocks(redis, lease_ms=settings.lock_lease_ms, wait_ms=settings.lock_wait_ms)
+            locks = RedisLocks(
+                redis,
+                lease_ms=settings.lock_lease_ms,
+                wait_ms=settings.lock_wait_ms,
+                health=redis_health,
+            )
         else:
             locks = InProcessLocks(lease_ms=settings.lock_lease_ms, wait_ms=settings.lock_wait_ms)
     if payments is None:
@@ -112,4 +121,5 @@ def build_runtime(
         suppliers=suppliers,
         pii=pii,
         redis=redis,
+        redis_health=redis_health,
     )

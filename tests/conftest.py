@@ -20,7 +20,7 @@ import atexit
 import os
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from core.config import Settings, normalize_database_url
 from core.db import Database
 from core.models import Base
 from core.runtime import Runtime, build_runtime
+from tests.redis_server import RedisServer
 
 PG_URL = os.environ.get("CONCIERGE_TEST_DATABASE_URL") or None
 REDIS_URL = os.environ.get("CONCIERGE_TEST_REDIS_URL") or None
@@ -108,7 +109,9 @@ def clock() -> FrozenClock:
 def settings(tmp_path: Path) -> Settings:
     return Settings(
         env="test",
-        database_url=normalize_database_url(PG_URL) if PG_URL else f"sqlite+aiosqlite:///{tmp_path / 'test.db'}",
+        database_url=normalize_database_url(PG_URL)
+        if PG_URL
+        else f"sqlite+aiosqlite:///{tmp_path / 'test.db'}",
         redis_url=REDIS_URL,
         supplier_max_attempts=3,
         supplier_timeout_seconds=2.0,
@@ -123,7 +126,9 @@ async def database(tmp_path: Path) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-async def runtime(settings: Settings, database: Database, clock: FrozenClock) -> AsyncIterator[Runtime]:
+async def runtime(
+    settings: Settings, database: Database, clock: FrozenClock
+) -> AsyncIterator[Runtime]:
     if REDIS_URL:
         import redis.asyncio as aioredis
 
@@ -134,3 +139,13 @@ async def runtime(settings: Settings, database: Database, clock: FrozenClock) ->
     yield rt
     if rt.redis is not None:
         await rt.redis.aclose()
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    """A real redis-server of the test's own, to kill and restart (tests.redis_server)."""
+    server = RedisServer()
+    server.start()
+    yield server
+    if server.proc is not None:
+        server.kill()
