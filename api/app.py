@@ -32,6 +32,7 @@ from api.routes import (
     health,
     openai_compat,
     profiles,
+    review,
     search,
     threads,
     webhooks_flight,
@@ -128,6 +129,7 @@ def create_app(
     app.include_router(bookings.router)
     app.include_router(webhooks_stripe.router)
     app.include_router(finance.router)
+    app.include_router(review.router)
     app.include_router(analytics.router)
     app.include_router(chat.router)
     app.include_router(threads.router)

@@ -160,6 +160,12 @@ class ApproverNotFound(CoreError):
     title = "Nobody in the organization can approve this"
 
 
+class ReviewItemClosed(CoreError):
+    code = "REVIEW_ITEM_CLOSED"
+    status = 409
+    title = "This review item is already resolved, or has nothing left to review"
+
+
 # Traveller profiles (core.travellers). Each names the offending ``field``; none ever
 # repeats the value it refused (it may be a passport or loyalty number).
 

@@ -19,7 +19,8 @@ Scope = Literal["own", "reports", "organization"]
 
 @dataclass(frozen=True)
 class RoleRights:
-    """Whose trips a role sees, and whose it acts on (books, confirms, cancels, rebooks).
+    """Whose trips a role sees, and whose it acts on (books, confirms, cancels, rebooks);
+    whether it works the manual-review queue and settles money there.
 
     ``own``: the caller's own trips (as traveller or as the one who booked them);
     ``reports``: those and the trips of everyone who reports to the caller, at any depth;
@@ -28,6 +29,11 @@ class RoleRights:
 
     sees: Scope
     acts_for: Scope
+    #: Works the manual-review queue (``GET /v1/admin/review``): reads it and resolves
+    #: its items with a note.
+    reviews: bool = False
+    #: Settles a reconciliation exception as disputed, written off or adjusted.
+    settles: bool = False
 
 
 #: The one table of what each role may do (written out in the README, "Roles").
@@ -38,8 +44,8 @@ RIGHTS: dict[Role, RoleRights] = {
     Role.MANAGER: RoleRights(sees="reports", acts_for="reports"),
     Role.VP_FINANCE: RoleRights(sees="reports", acts_for="reports"),
     Role.EXECUTIVE: RoleRights(sees="reports", acts_for="reports"),
-    Role.FINANCE: RoleRights(sees="organization", acts_for="own"),
-    Role.ADMIN: RoleRights(sees="organization", acts_for="organization"),
+    Role.FINANCE: RoleRights(sees="organization", acts_for="own", reviews=True, settles=True),
+    Role.ADMIN: RoleRights(sees="organization", acts_for="organization", reviews=True),
 }
 _UNKNOWN_ROLE = RoleRights(sees="own", acts_for="own")
 

@@ -65,7 +65,9 @@ async def move(
     result = await session.execute(
         update(Booking)
         .where(Booking.id == booking_id, _still(expected))
-        .values(status=to, updated_at=now, version=Booking.version + 1, **values)
+        .values(
+            status=to, updated_at=now, status_changed_at=now, version=Booking.version + 1, **values
+        )
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.db import insert_ignoring_duplicates
 from core.errors import Forbidden, NotFound
 from core.identity import Caller
-from core.models import ReconciliationException, Role
+from core.models import ExceptionResolution, ReconciliationException, Role
 
 #: Who may see and resolve an organization's reconciliation exceptions and invoices.
 FINANCE_ROLES = frozenset({Role.FINANCE, Role.ADMIN, Role.VP_FINANCE})
@@ -87,7 +87,9 @@ async def list_exceptions(
 async def resolve_exception(
     session: AsyncSession, caller: Caller, exception_id: int, *, now: datetime
 ) -> ReconciliationException:
-    """Mark an exception handled. Resolving twice is harmless (the first time stands)."""
+    """Mark an exception handled (``resolved``; the review queue, ``core.review``, also
+    takes a note and finance's other outcomes). Resolving twice is harmless (the first
+    time stands)."""
     require_finance(caller)
     row = await session.scalar(
         select(ReconciliationException).where(
@@ -103,7 +105,9 @@ async def resolve_exception(
             ReconciliationException.id == exception_id,
             ReconciliationException.resolved_at.is_(None),
         )
-        .values(resolved_at=now)
+        .values(
+            resolved_at=now, resolution=ExceptionResolution.RESOLVED, resolved_by=caller.user_id
+        )
         .execution_options(synchronize_session=False)
     )
     await session.refresh(row)

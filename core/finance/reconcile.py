@@ -7,7 +7,9 @@ gateway's own intent), and the supplier's record of what it charged
 segments become finalized :class:`~core.models.InvoiceLine` s (one per segment,
 unique, so a re-run adds nothing). When they do not, a
 :class:`~core.models.ReconciliationException` says what differs and by how much,
-and the booking waits until finance resolves it.
+and the booking waits until finance settles it: written off or adjusted, the booking
+is invoiced at our prices; resolved (the cause fixed) but still there on the next
+pass, the exception opens again; disputed, it keeps waiting.
 
 It also looks for money nobody explains: supplier charges with no billable booking
 behind them, gateway captures with no payment of ours, and captured payments of
@@ -35,9 +37,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, String, cast, exists, func, literal, select
+from sqlalchemy import ColumnElement, String, cast, exists, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core import audit
 from core.booking.fares import segment_fare, with_total
 from core.catalogue.fares import FareBreakdown, empty
 from core.finance.attribution import org_paying_with
@@ -50,6 +53,7 @@ from core.models import (
     ChangeKind,
     ChangeStatus,
     ExceptionKind,
+    ExceptionResolution,
     Flight,
     GatewayIntent,
     Hotel,
@@ -72,6 +76,8 @@ NEVER_HAPPENED = (BookingStatus.FAILED, BookingStatus.EXPIRED)
 # Exceptions raised here; an open one holds its booking back from invoicing.
 RECON_SOURCES = ("supplier", "gateway")
 BATCH = 200
+#: Settled differences that no longer hold a booking back from invoicing (core.review).
+ACCEPTED = frozenset({ExceptionResolution.WRITTEN_OFF, ExceptionResolution.ADJUSTED})
 
 
 @dataclass
@@ -216,12 +222,25 @@ async def _reconcile_booking(
                 )
             )
 
+    # What finance settled: a difference written off or adjusted no longer holds the
+    # booking back; one "resolved" (fixed) that is still there is reported again.
+    rows = await session.execute(
+        select(ReconciliationException.dedupe_key, ReconciliationException.resolution).where(
+            ReconciliationException.dedupe_key.in_([p["dedupe_key"] for p in problems]),
+            ReconciliationException.resolved_at.is_not(None),
+        )
+    )
+    settled = {key: resolution for key, resolution in rows.all()}
+    problems = [p for p in problems if settled.get(p["dedupe_key"]) not in ACCEPTED]
     if problems:
         added = 0
         for problem in problems:
-            added += await record_exception(
-                session, org_id=booking.org_id, booking_id=booking.id, now=now, **problem
-            )
+            if problem["dedupe_key"] in settled:
+                added += await _reopen(session, problem["dedupe_key"], now=now)
+            else:
+                added += await record_exception(
+                    session, org_id=booking.org_id, booking_id=booking.id, now=now, **problem
+                )
         return added, 0
 
     lines = 0
@@ -246,6 +265,31 @@ async def _reconcile_booking(
         lines += 1
     await session.flush()
     return 0, lines
+
+
+async def _reopen(session: AsyncSession, dedupe_key: str, *, now: datetime) -> int:
+    """An exception resolved as fixed whose discrepancy is still there: open again."""
+    row = await session.scalar(
+        select(ReconciliationException).where(ReconciliationException.dedupe_key == dedupe_key)
+    )
+    if row is None or row.resolved_at is None:
+        return 0
+    await session.execute(
+        update(ReconciliationException)
+        .where(
+            ReconciliationException.id == row.id,
+            ReconciliationException.resolved_at.is_not(None),
+        )
+        .values(resolved_at=None, resolution=None, resolved_by=None, resolution_note=None)
+        .execution_options(synchronize_session=False)
+    )
+    if row.org_id is not None:
+        audit.record(
+            session, org_id=row.org_id, actor_id="system", action="review.reopened",
+            entity="reconciliation_exception", entity_id=str(row.id), at=now,
+            previous_resolution=row.resolution, previous_resolved_by=row.resolved_by,
+        )
+    return 1
 
 
 async def _ledger_problems(

@@ -24,6 +24,13 @@ class ExceptionView(View):
     detail: str
     created_at: OffsetTime
     resolved_at: OffsetTime | None
+    resolution: str | None = Field(
+        default=None,
+        description="How it was settled: resolved, written_off, adjusted; disputed while "
+        "contested (still open).",
+    )
+    resolution_note: str | None = None
+    resolved_by: str | None = None
 
     @classmethod
     def of(cls, row: ReconciliationException) -> ExceptionView:
@@ -44,6 +51,9 @@ class ExceptionView(View):
             detail=row.detail,
             created_at=row.created_at,
             resolved_at=row.resolved_at,
+            resolution=row.resolution,
+            resolution_note=row.resolution_note,
+            resolved_by=row.resolved_by,
         )
 
 

@@ -54,6 +54,7 @@ from core.models.ops import (
 )
 from core.models.ops_events import (
     ExceptionKind,
+    ExceptionResolution,
     InvoiceLine,
     NotificationDelivery,
     ReconciliationException,
@@ -88,6 +89,7 @@ __all__ = [
     "DisruptionStatus",
     "DocumentType",
     "ExceptionKind",
+    "ExceptionResolution",
     "FareInventory",
     "FeedEvent",
     "Flight",

@@ -66,6 +66,9 @@ class Booking(Base):
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When the booking entered its status (set by core.booking.states.move; NULL: rows from
+    # before it was kept, read as updated_at). The review queue's age and episode.
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -158,10 +161,16 @@ class OutboxEvent(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     # The relay gave up (too many failed attempts); kept for operators, never retried.
     abandoned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A person looked at the abandoned event (core.review): when, who, and what they noted.
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by: Mapped[str | None] = mapped_column(String(40))
+    resolution_note: Mapped[str | None] = mapped_column(String(1000))
 
 
 class ReviewItem(Base):
-    """Manual-review queue (supplier timeouts, unreconcilable states)."""
+    """Why a booking is on the manual-review queue (a supplier timeout, a cancel the
+    supplier refused…), and how it was resolved: by the flow that fixed it
+    (``resolved_by`` NULL) or by a person with a note (core.review)."""
 
     __tablename__ = "review_queue"
     __table_args__ = (UniqueConstraint("booking_id", "reason", name="booking_reason"),)
@@ -173,3 +182,5 @@ class ReviewItem(Base):
     detail: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by: Mapped[str | None] = mapped_column(String(40))
+    resolution_note: Mapped[str | None] = mapped_column(String(1000))

@@ -97,6 +97,16 @@ class ExceptionKind(StrEnum):
     DISPUTE = "dispute"  # the cardholder disputed a charge
 
 
+class ExceptionResolution(StrEnum):
+    """How finance settled an exception (core.review). ``disputed`` keeps it open: the
+    booking stays out of invoicing until it is settled as one of the others."""
+
+    RESOLVED = "resolved"  # the cause was fixed; should it recur, it is reported again
+    DISPUTED = "disputed"  # contested with the supplier or the bank, outcome pending
+    WRITTEN_OFF = "written_off"  # the difference is accepted as a loss
+    ADJUSTED = "adjusted"  # the difference was booked elsewhere (a credit note, a manual entry)
+
+
 class ReconciliationException(Base):
     """Something finance must look at. ``dedupe_key`` keeps a recurring job from
     reporting the same discrepancy twice."""
@@ -119,3 +129,7 @@ class ReconciliationException(Base):
     detail: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # ExceptionResolution; NULL while nobody has settled it.
+    resolution: Mapped[str | None] = mapped_column(String(20))
+    resolution_note: Mapped[str | None] = mapped_column(String(1000))
+    resolved_by: Mapped[str | None] = mapped_column(String(40))

@@ -1,0 +1,1 @@
+"""The manual-review queue: what waits for a person, and what they decided."""
