@@ -166,7 +166,6 @@ async def test_a_disrupted_booking_comes_back_when_it_needs_review_again(runtime
 
 
 async def test_a_supplier_timeout_resolved_by_hand_then_finished_by_the_completer(runtime, clock):
-    runtime.settings = runtime.settings.model_copy(update={"supplier_timeout_seconds": 0.2})
     w = await build_world(runtime)
     faults = runtime.supplier_for("flight").faults
     faults.set(mode="timeout", rate=1.0, times=1)
