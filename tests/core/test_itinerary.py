@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
+from core.booking.cancel import cancel_booking
 from core.booking.saga import confirm_booking
 from core.booking.service import ItemRequest, hold_booking
 from core.booking.views import booking_view
@@ -151,6 +152,18 @@ async def test_a_held_trip_is_tentative(runtime):
         itinerary_ics(await itinerary(runtime, booking_id))
     ).events
     assert [str(e["STATUS"]) for e in events] == ["TENTATIVE", "TENTATIVE"]
+
+
+async def test_a_cancelled_trip_keeps_its_events_marked_cancelled(runtime):
+    """A calendar that imported the trip learns, by the same UIDs, that it is off."""
+    booking_id = await red_eye_and_hotel(runtime)
+    before = icalendar.Calendar.from_ical(itinerary_ics(await itinerary(runtime, booking_id)))
+    await cancel_booking(runtime, AVA, booking_id)
+
+    after = icalendar.Calendar.from_ical(itinerary_ics(await itinerary(runtime, booking_id)))
+
+    assert [str(e["UID"]) for e in after.events] == [str(e["UID"]) for e in before.events]
+    assert [str(e["STATUS"]) for e in after.events] == ["CANCELLED", "CANCELLED"]
 
 
 async def test_the_booking_view_shows_local_times_with_their_offsets(runtime):

@@ -68,10 +68,12 @@ async def mail_runtime(runtime: Runtime, smtp_server: tuple[Inbox, int]) -> Runt
 
 
 async def emit(rt: Runtime, key: str, payload: dict[str, Any]) -> None:
+    await emit_topic(rt, "booking.confirmed", key, payload)
+
+
+async def emit_topic(rt: Runtime, topic: str, key: str, payload: dict[str, Any]) -> None:
     async with rt.db.uow() as s:
-        outbox.emit(
-            s, org_id="acme", topic="booking.confirmed", key=key, payload=payload, at=rt.clock.now()
-        )
+        outbox.emit(s, org_id="acme", topic=topic, key=key, payload=payload, at=rt.clock.now())
 
 
 async def test_an_event_becomes_an_email_to_the_traveller(mail_runtime, smtp_server):
@@ -176,6 +178,21 @@ async def test_the_confirmation_has_the_itinerary_as_text_html_and_a_calendar_fi
     held = [m for _, m in inbox.messages if m["X-Concierge-Topic"] != "booking.confirmed"]
     assert held
     assert all(m.get_content_type() == "text/plain" for m in held)
+
+
+async def test_a_rebooking_sends_the_trip_again_with_its_calendar_file(mail_runtime, smtp_server):
+    inbox, _ = smtp_server
+    async with mail_runtime.db.uow() as s:
+        offer = hotel_offer_id("LON01", date(2026, 12, 18), date(2026, 12, 20))
+        booking = await hold_booking(mail_runtime, s, AVA, [ItemRequest(offer, 1)])
+    await emit_topic(mail_runtime, "booking.rebooked", "r1", {"booking_id": booking.id})
+
+    await relay_outbox(mail_runtime)
+
+    [mail] = [m for _, m in inbox.messages if m["X-Concierge-Topic"] == "booking.rebooked"]
+    [ics] = [p for p in mail.walk() if p.get_content_type() == "text/calendar"]
+    [event] = icalendar.Calendar.from_ical(ics.get_payload(decode=True)).events
+    assert str(event["SUMMARY"]) == "London Grand, London"
 
 
 def test_smtp_urls():
