@@ -361,6 +361,19 @@ def apply_user(
         d.nights = dates.nights
         if dates.ret is None and d.depart is not None:
             d.ret = None
+        elif (
+            dates.ret is not None
+            and d.depart is not None
+            and (dates.ret - d.depart).days != dates.nights
+        ):
+            if dates.explicit_return or u.round_trip:
+                # "back on the 16th, and a hotel for 1 night": the flight home keeps its
+                # day, the stay its own length.
+                dates = replace(dates, stay=(d.depart, d.depart + timedelta(days=dates.nights)))
+            else:
+                # "meetings on the 14th and 15th ... a hotel for two nights": the days
+                # named are the days there, the night count is the stay (no flight home).
+                d.ret = None
     if dates.stay is not None:
         d.stay = dates.stay
     elif dates.depart is not None and u.want_hotel and not u.want_flight:

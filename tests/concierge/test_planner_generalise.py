@@ -1689,3 +1689,52 @@ async def test_a_no_with_its_reason_at_a_confirmation_leaves_the_hold() -> None:
 )
 def test_a_question_about_what_is_on_file_reads_the_profile(text: str, intent: Intent) -> None:
     assert understand(text, NOW).intent == intent
+
+
+# ---------------------------------------------------------------- hotel_night_count
+
+
+@pytest.mark.parametrize(
+    ("text", "stay", "return_day"),
+    [
+        # the days there, then the nights: the night count is the stay, no flight home
+        (
+            "workshop in London the 16th and 17th, flight from JFK on the 16th and a hotel for 3 nights",
+            ("2026-12-16", "2026-12-19"),
+            None,
+        ),
+        (
+            "Conference in Paris Dec 10-11. Need a flight on the 10th plus a hotel, 2 nights.",
+            ("2026-12-10", "2026-12-12"),
+            None,
+        ),
+        # a flight home asked for keeps its day; the stay keeps its nights
+        (
+            "flight to Boston Dec 14, back Dec 16, and a hotel for 1 night",
+            ("2026-12-14", "2026-12-15"),
+            "2026-12-16",
+        ),
+        (
+            "round trip to Paris 10-14 dec, hotel 2 nights",
+            ("2026-12-10", "2026-12-12"),
+            "2026-12-14",
+        ),
+        # when they agree nothing changes
+        (
+            "flight to Boston Dec 14, back Dec 16, hotel 2 nights",
+            ("2026-12-14", "2026-12-16"),
+            "2026-12-16",
+        ),
+    ],
+)
+async def test_a_night_count_is_the_length_of_the_stay(
+    text: str, stay: tuple[str, str], return_day: str | None
+) -> None:
+    d = Dialogue()
+    await d.say(text)
+    hotel = d.backend.last("search_hotels")
+    assert (hotel["check_in"], hotel["check_out"]) == stay
+    returns = [
+        a["date"] for n, a in d.backend.calls if n == "search_flights" and a.get("leg") == "return"
+    ]
+    assert returns == ([return_day] if return_day else [])
