@@ -6,15 +6,19 @@ import asyncio
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, true, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
+from core.booking import cancel as cancel_module
+from core.booking import states
 from core.booking.cancel import cancel_booking
 from core.booking.changes import SimulatedCrash
 from core.booking.rebook import complete_stuck_changes
 from core.booking.saga import confirm_booking
 from core.booking.service import ItemRequest, hold_booking
 from core.catalogue.fares import FareBreakdown
-from core.errors import CoreError, InvalidTransition, NotFound
+from core.errors import ConcurrentUpdate, CoreError, InvalidTransition, NotFound
 from core.models import (
     Booking,
     BookingChange,
@@ -232,24 +236,54 @@ async def test_confirming_bookings_cannot_be_cancelled(runtime):
 # -- race pair: two cancels of one paid booking ----------------------------------------------
 
 
+def _read_before_the_first_cancel_committed(monkeypatch) -> None:
+    """The cancel's read of the booking sees it still ``confirmed``, as when two clicks
+    read before either commits (PostgreSQL, READ COMMITTED; SQLite serializes them)."""
+    real = cancel_module.load_visible_booking
+
+    async def stale(session, caller, booking_id, **kwargs):
+        booking = await real(session, caller, booking_id, **kwargs)
+        set_committed_value(booking, "status", "confirmed")
+        return booking
+
+    monkeypatch.setattr(cancel_module, "load_visible_booking", stale)
+
+
 @pytest.mark.race
-async def test_naive_double_cancel_refunds_twice(runtime):
-    """Unprotected: read 'confirmed', then refund with a fresh key. Two clicks, two refunds."""
+async def test_a_second_cancel_that_read_confirmed_loses_on_the_conditional_move(
+    runtime, monkeypatch
+):
+    """The guard: the move to cancelled is conditional on the status read
+    (``states.move``); a second cancel that read ``confirmed`` before the first one
+    committed is refused, and the booking is refunded once."""
     w = await build_world(runtime)
     bid = await confirmed(runtime, AVA, (flight_offer_id(w.long_inv["economy"].id), 1))
-    async with runtime.db.uow(write=False) as s:
-        ref = (await s.scalar(select(Payment))).provider_ref
-    barrier = asyncio.Barrier(2)
+    await cancel_booking(runtime, AVA, bid)
+    _read_before_the_first_cancel_committed(monkeypatch)
+    with pytest.raises(ConcurrentUpdate, match="no longer confirmed") as refused:
+        await cancel_booking(runtime, AVA, bid)
+    assert refused.value.__cause__ is None  # the state machine refused it, nothing below
+    assert await _count(runtime, GatewayRefund) == 1
+    assert await _count(runtime, BookingChange) == 1
 
-    async def naive(n: int) -> None:
-        async with runtime.db.uow(write=False) as s:
-            status = (await s.get(Booking, bid)).status
-        await barrier.wait()
-        if status == "confirmed":
-            await runtime.payments.refund(ref, amount_minor=30000, idempotency_key=f"naive:{n}")
 
-    await asyncio.gather(naive(1), naive(2))
-    assert await _count(runtime, GatewayRefund) == 2
+@pytest.mark.race
+async def test_without_the_conditional_move_a_second_cancel_gets_past_the_state_machine(
+    runtime, monkeypatch
+):
+    """The same lost race with the real guard switched off (``WHERE status = :expected``
+    dropped from ``states.move``): the second cancel moves the booking again and decides
+    a second cancellation; only the outbox's unique event key stops it, as a database
+    error, not the state machine."""
+    w = await build_world(runtime)
+    bid = await confirmed(runtime, AVA, (flight_offer_id(w.long_inv["economy"].id), 1))
+    await cancel_booking(runtime, AVA, bid)
+    _read_before_the_first_cancel_committed(monkeypatch)
+    monkeypatch.setattr(states, "_still", lambda expected: true())
+    with pytest.raises(ConcurrentUpdate) as stopped:
+        await cancel_booking(runtime, AVA, bid)
+    assert isinstance(stopped.value.__cause__, IntegrityError)
+    assert "outbox" in str(stopped.value.__cause__)
 
 
 @pytest.mark.race
