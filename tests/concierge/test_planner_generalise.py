@@ -913,6 +913,40 @@ def test_a_request_or_a_policy_question_with_those_words_is_not_a_trips_look(tex
     assert understand(text, NOW).intent != Intent.TRIPS
 
 
+# ---------------------------------------------------------------- trips_phrasing (indirect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "remind me where I'm off to in the next few weeks",
+        "tell me what trips we have coming up",
+        "what travel have I got lined up?",
+        "which flights do we have booked?",
+        "can you remind me where we're headed next month",
+    ],
+)
+async def test_ones_own_plans_asked_indirectly_list_the_trips(text: str) -> None:
+    backend = FakeBackend()
+    backend.trips = [trip("BK-TEST01", "BA 101 JFK→LHR Fri 18 Dec 08:05", 450)]
+    d = Dialogue(backend=backend)
+    reply = await d.say(text)
+    assert d.backend.names() == ["list_trips"]
+    assert "BK-TEST01" in reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I need a hotel near where I'm headed in Paris on the 9th",
+        "book me a flight to where I'm headed on the 9th, Boston",
+        "where are we flying to on the 9th and what time?",
+    ],
+)
+def test_a_request_near_where_one_is_headed_is_not_a_trips_list(text: str) -> None:
+    assert understand(text, NOW).intent != Intent.TRIPS
+
+
 # ---------------------------------------------------------------- roundtrip_same_day_return
 
 
