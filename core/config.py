@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_PATH = Path("var") / "concierge.db"
@@ -22,6 +22,16 @@ def normalize_database_url(url: str) -> str:
     if url.startswith("sqlite:///") or url == "sqlite://":
         url = "sqlite+aiosqlite://" + url[len("sqlite://") :]
     return url
+
+
+class CardholderAddress(BaseModel):
+    """The billing address Stripe Issuing requires of a cardholder (an organization)."""
+
+    line1: str = "1 Market Street"
+    city: str = "San Francisco"
+    state: str | None = "CA"
+    postal_code: str = "94105"
+    country: str = "US"
 
 
 class Settings(BaseSettings):
@@ -69,6 +79,13 @@ class Settings(BaseSettings):
     lock_lease_ms: int = 5000
     lock_wait_ms: int = 3000
     company_card: str = "4242424242424242"
+    # Virtual cards (core.booking.cards): on, confirming a booking issues it a single-use
+    # Stripe Issuing card (limit = the booking's total, travel merchants only) that its
+    # suppliers charge; off (the default), the company card is charged and suppliers
+    # invoice us. The cardholder's billing address as JSON, e.g.
+    # CONCIERGE_VIRTUAL_CARD_BILLING='{"line1": "…", "city": "…", "postal_code": "…", "country": "US"}'.
+    virtual_cards: bool = False
+    virtual_card_billing: CardholderAddress = Field(default_factory=CardholderAddress)
     # Simulated supplier fault injection: "none", "5xx", "4xx", "timeout" plus a rate.
     supplier_fault: Literal["none", "5xx", "4xx", "timeout"] = "none"
     supplier_fault_rate: float = 0.0

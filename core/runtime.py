@@ -18,8 +18,11 @@ from core.config import Settings
 from core.db import Database
 from core.locks import InProcessLocks, LockManager, RedisLocks
 from core.payment.gateway import PaymentGateway
+from core.payment.issuing import CardIssuer
 from core.payment.local import LocalGateway
+from core.payment.local_issuing import LocalIssuing
 from core.payment.stripe_gateway import StripeGateway
+from core.payment.stripe_issuing import StripeIssuing
 from core.redis_health import RedisHealth
 from core.supplier.base import Supplier
 from core.supplier.resilience import ResilientSupplier
@@ -40,6 +43,9 @@ class Runtime:
     suppliers: dict[str, Supplier]
     #: Encrypts personal numbers at rest (core.travellers.crypto).
     pii: PiiCipher
+    #: Issues the bookings' virtual cards when ``settings.virtual_cards`` is on
+    #: (Stripe Issuing with a Stripe key, else the local issuer).
+    issuing: CardIssuer
     redis: Any | None = None
     #: Whether Redis answers, shared by everything that uses it (logged once per outage).
     redis_health: RedisHealth = field(default_factory=RedisHealth)
@@ -49,12 +55,13 @@ class Runtime:
         return self.suppliers[kind]
 
     async def close(self) -> None:
-        closer = getattr(self.payments, "aclose", None)
-        if closer is not None:
-            try:
-                await closer()
-            except Exception:  # pragma: no cover - best effort on shutdown
-                log.debug("payment gateway close failed", exc_info=True)
+        for client in (self.payments, self.issuing):
+            closer = getattr(client, "aclose", None)
+            if closer is not None:
+                try:
+                    await closer()
+                except Exception:  # pragma: no cover - best effort on shutdown
+                    log.debug("%s close failed", client.name, exc_info=True)
         if self.redis is not None:
             try:
                 await self.redis.aclose()
@@ -71,6 +78,7 @@ def build_runtime(
     locks: LockManager | None = None,
     payments: PaymentGateway | None = None,
     suppliers: dict[str, Supplier] | None = None,
+    issuing: CardIssuer | None = None,
 ) -> Runtime:
     """Everything a process needs. Raises ``PiiKeyMissing`` in production without
     ``CONCIERGE_PII_KEY``: the API and the workers refuse to start."""
@@ -102,10 +110,19 @@ def build_runtime(
             )
         else:
             payments = LocalGateway(db, clock)
+    if issuing is None:
+        if settings.payments_backend == "stripe":
+            issuing = StripeIssuing(
+                api_key=settings.stripe_api_key or "", api_base=settings.stripe_api_base
+            )
+        else:
+            issuing = LocalIssuing(db, clock)
     if suppliers is None:
         suppliers = {
             kind: ResilientSupplier(
-                SimulatedSupplier(db, clock, name=name, kind=kind, settings=settings),
+                SimulatedSupplier(
+                    db, clock, name=name, kind=kind, settings=settings, card_network=issuing
+                ),
                 max_attempts=settings.supplier_max_attempts,
                 timeout_seconds=settings.supplier_timeout_seconds,
             )
@@ -120,6 +137,7 @@ def build_runtime(
         payments=payments,
         suppliers=suppliers,
         pii=pii,
+        issuing=issuing,
         redis=redis,
         redis_health=redis_health,
     )

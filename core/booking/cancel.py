@@ -11,7 +11,8 @@ outside work follows, each call with our key and recorded when it answers:
 cancel every booked segment at its supplier
 (``booking:{id}:segment:{sid}:cancel``) and refund the payments
 (``booking:{id}:refund``). If anything there fails or the process dies, the
-completer (:func:`core.booking.rebook.complete_stuck_changes`) finishes it.
+completer (:func:`core.booking.rebook.complete_stuck_changes`) finishes it. Last,
+the booking's virtual cards close (``core.booking.cards``).
 
 Refund rules, applied to what was paid (captured minus already refunded):
 
@@ -41,6 +42,7 @@ from core import audit, outbox
 from core.approval.service import close_open_for_booking
 from core.booking import states
 from core.booking.access import load_visible_booking
+from core.booking.cards import close_cards_of
 from core.booking.changes import (
     cancel_at_supplier,
     change_slot,
@@ -330,6 +332,9 @@ async def finish_cancel(rt: Runtime, change_id: str) -> bool:
             now=rt.clock.now(),
             step=SUPPLIER_CANCELLED,
         )
+    # Nothing more will be paid with the booking's virtual cards (the card closer job
+    # retries one the issuer did not close now).
+    await close_cards_of(rt, booking_id)
     return True
 
 

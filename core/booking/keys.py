@@ -40,6 +40,26 @@ def supplier_cancel_key(booking_id: str, segment_id: str) -> str:
     return f"booking:{booking_id}:segment:{segment_id}:cancel"
 
 
+# -- virtual cards (core.booking.cards) -----------------------------------------------------
+
+
+def cardholder_key(org_id: str) -> str:
+    """``org:{id}:cardholder``: the organization's one Issuing cardholder."""
+    return f"org:{org_id}:cardholder"
+
+
+def card_key(booking_id: str, change_id: str | None = None) -> str:
+    """``booking:{id}:card``: the booking's single-use card; a rebook's new legs get
+    ``booking:{id}:rebook:{change}:card``."""
+    if change_id is not None:
+        return change_key(booking_id, change_id, "card")
+    return f"booking:{booking_id}:card"
+
+
+def card_close_key(booking_id: str, card_id: str) -> str:
+    return f"booking:{booking_id}:card:{card_id}:close"
+
+
 # -- changes (cancel, rebook) ------------------------------------------------------------------
 
 

@@ -11,7 +11,10 @@
 2. **authorized**: the fare difference plus change fee, when positive, is
    authorized on the company card (manual capture, ``booking:{id}:rebook:{cid}:authorize``).
 3. **booked**: the new legs are booked at the supplier
-   (``booking:{id}:segment:{sid}:book``) — the point of no return.
+   (``booking:{id}:segment:{sid}:book``) — the point of no return. With virtual cards
+   on, the supplier charges a card of the change's own
+   (``booking:{id}:rebook:{cid}:card``, limited to the new legs' price; closed if the
+   change is undone).
 4. **captured**: the authorization is captured.
 5. **swapped** (one transaction): new seats sold, old seats given back, old legs
    marked replaced, the booking total updated, the booking back to ``confirmed``,
@@ -42,6 +45,7 @@ Money and approval rules:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -55,6 +59,7 @@ from core.approval.service import start_workflow
 from core.booking import states
 from core.booking.access import load_visible_booking
 from core.booking.cancel import finish_cancel
+from core.booking.cards import CardRef, card_to_pay_with, close_cards_of, record_card_payment
 from core.booking.changes import (
     cancel_at_supplier,
     change_slot,
@@ -502,7 +507,24 @@ async def _book_new(rt: Runtime, change_id: str, booking_id: str) -> bool:
             )
         ).all()
         pending = [(s.id, s.kind, await segment_request(session, booking, s)) for s in segs]
+        org_id, currency = booking.org_id, booking.currency
+    # With virtual cards on, the new legs are paid with a card of this change's own.
+    price = sum(request.amount_minor for _, _, request in pending)
+    card: CardRef | None = None
+    if price > 0:
+        try:
+            card = await card_to_pay_with(
+                rt, booking_id, change_id=change_id, amount_minor=price, currency=currency
+            )
+        except CoreError as exc:
+            if exc.extra.get("transient"):
+                log.warning("rebook %s: the card issuer is down; the completer retries", change_id)
+                return False
+            await compensate(rt, change_id, f"The virtual card could not be issued ({exc.code})")
+            raise
     for seg_id, kind, request in pending:
+        if card is not None:
+            request = dataclasses.replace(request, card_ref=card.provider_ref)
         try:
             confirmation = await rt.supplier_for(kind).book(
                 request, idempotency_key=segment_book_key(booking_id, seg_id)
@@ -533,6 +555,11 @@ async def _book_new(rt: Runtime, change_id: str, booking_id: str) -> bool:
                 )
                 .execution_options(synchronize_session=False)
             )
+            if card is not None and confirmation.card_authorization is not None:
+                await record_card_payment(
+                    session, card=card, org_id=org_id, booking_id=booking_id,
+                    segment_id=seg_id, auth=confirmation.card_authorization, now=rt.clock.now(),
+                )
             await session.execute(
                 update(BookingChange)
                 .where(BookingChange.id == change_id)
@@ -717,6 +744,8 @@ async def compensate(
                     .values(status=PaymentStatus.VOIDED, updated_at=rt.clock.now())
                     .execution_options(synchronize_session=False)
                 )
+    # Nothing more will be paid with the change's card (the card closer retries a failure).
+    await close_cards_of(rt, booking_id, change_id=change_id)
     now = rt.clock.now()
     async with rt.db.uow() as session:
         change = await _load(session, change_id)

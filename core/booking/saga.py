@@ -9,10 +9,18 @@ open while we talk to the payment gateway or a supplier, and every outbound call
 carries our deterministic key (``booking:{id}:authorize``, ``booking:{id}:segment:{sid}:book``),
 so re-running the saga from its last recovery point — after a crash, by the
 completer job — never charges or books twice.
+
+With virtual cards on (``settings.virtual_cards``), the suppliers are paid with the
+booking's single-use card, issued between the authorization and the first supplier
+call (``core.booking.cards``; the recorded card is that step's recovery point, and
+``booking:{id}:card`` makes a repeated issue answer the same card); each segment's
+booking records the authorization its supplier's charge obtained. Compensation
+closes the card.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +32,7 @@ from core import audit, outbox
 from core.approval.service import start_workflow
 from core.booking import quota, states
 from core.booking.access import load_visible_booking
+from core.booking.cards import CardRef, card_to_pay_with, close_cards_of, record_card_payment
 from core.booking.changes import SimulatedCrash as SimulatedCrash
 from core.booking.changes import crash_point
 from core.booking.fares import booked_fare, receipt_text
@@ -38,6 +47,7 @@ from core.booking.keys import (
 from core.booking.recovery import advance, load_fresh, record_authorization, resume_stale
 from core.booking.views import BookingView, load_booking_view
 from core.errors import (
+    CoreError,
     HoldExpired,
     InvalidTransition,
     PaymentDeclined,
@@ -331,9 +341,12 @@ async def run_saga(rt: Runtime, booking_id: str) -> BookingView:
         crash_point(rt, "after_authorized")
         step = AUTHORIZED
 
-    # 2. Book each supplier segment: the point of no return.
+    # 2. Book each supplier segment: the point of no return (paid with the booking's
+    #    virtual card when virtual cards are on).
     if step == AUTHORIZED:
-        outcome = await _book_segments(rt, booking_id)
+        card = await _card(rt, booking_id, amount, currency)
+        crash_point(rt, "after_card_issued")
+        outcome = await _book_segments(rt, booking_id, card)
         if outcome is not None:
             return outcome
         async with rt.db.uow() as session:
@@ -374,7 +387,19 @@ async def _record_payment(rt: Runtime, booking_id: str, auth: Authorization) -> 
             )
 
 
-async def _book_segments(rt: Runtime, booking_id: str) -> BookingView | None:
+async def _card(rt: Runtime, booking_id: str, amount: int, currency: str) -> CardRef | None:
+    """The virtual card the suppliers charge (``None``: company-card charging). An issuer
+    that is down leaves the saga to the completer; one that refuses ends it."""
+    try:
+        return await card_to_pay_with(rt, booking_id, amount_minor=amount, currency=currency)
+    except CoreError as exc:
+        if exc.extra.get("transient"):
+            raise
+        await _compensate(rt, booking_id, f"The virtual card could not be issued ({exc.code})")
+        raise
+
+
+async def _book_segments(rt: Runtime, booking_id: str, card: CardRef | None) -> BookingView | None:
     """Book every segment not booked yet. ``None`` when all are booked."""
     async with rt.db.uow(write=False) as session:
         booking = await load_fresh(session, Booking, booking_id)
@@ -388,7 +413,10 @@ async def _book_segments(rt: Runtime, booking_id: str) -> BookingView | None:
             for seg in segments
             if seg.status == SegmentStatus.HELD
         ]
+        org_id = booking.org_id
     for seg_id, kind, request in pending:
+        if card is not None:
+            request = dataclasses.replace(request, card_ref=card.provider_ref)
         supplier = rt.supplier_for(kind)
         try:
             confirmation = await supplier.book(request, idempotency_key=segment_book_key(booking_id, seg_id))
@@ -413,6 +441,11 @@ async def _book_segments(rt: Runtime, booking_id: str) -> BookingView | None:
                         supplier=confirmation.supplier)
                 .execution_options(synchronize_session=False)
             )
+            if card is not None and confirmation.card_authorization is not None:
+                await record_card_payment(
+                    session, card=card, org_id=org_id, booking_id=booking_id,
+                    segment_id=seg_id, auth=confirmation.card_authorization, now=rt.clock.now(),
+                )
             await session.execute(
                 update(Booking).where(Booking.id == booking_id).values(updated_at=rt.clock.now())
                 .execution_options(synchronize_session=False)
@@ -539,6 +572,8 @@ async def _compensate(rt: Runtime, booking_id: str, reason: str) -> None:
             .values(status=SegmentStatus.CANCELLED)
             .execution_options(synchronize_session=False)
         )
+    # Nothing more will be paid with the booking's card (the card closer retries a failure).
+    await close_cards_of(rt, booking_id)
     await _fail(rt, booking_id, reason)
 
 

@@ -33,6 +33,8 @@ from core.models import (
     Segment,
     SegmentKind,
     SegmentStatus,
+    VirtualCard,
+    VirtualCardStatus,
 )
 from core.money import Money
 from core.runtime import Runtime
@@ -131,6 +133,16 @@ class RefundView(Money):
     fare: FareOut | None = shown_when_set()  # `due` as base + taxes + fees, when every part is known
 
 
+class VirtualCardView(View):
+    """A single-use card the booking's suppliers are paid with: never its number."""
+
+    card_id: str = Field(examples=["VC_7Q2M4XK3PA"])
+    last4: str = Field(examples=["4242"])
+    status: VirtualCardStatus
+    spending_limit: Money = Field(description="What the card may be charged in all.")
+    change_id: str | None = shown_when_set()  # the rebook whose new legs it pays
+
+
 class DisruptionView(DisruptionFacts):
     """The booking's open disruption, and where its rebooking suggestions are listed."""
 
@@ -167,6 +179,7 @@ class BookingView(View):
     changes: list[ChangeView] = shown_when_set(default_factory=list)
     refund: RefundView | None = shown_when_set()
     disruption: DisruptionView | None = shown_when_set()
+    virtual_cards: list[VirtualCardView] = shown_when_set(default_factory=list)
 
 
 class RebookView(BookingView):
@@ -384,7 +397,28 @@ async def booking_view(session: AsyncSession, booking: Booking) -> BookingView:
         changes=changes,
         refund=refund,
         disruption=await _open_disruption(session, booking),
+        virtual_cards=await _virtual_cards(session, booking.id),
     )
+
+
+async def _virtual_cards(session: AsyncSession, booking_id: str) -> list[VirtualCardView]:
+    cards = (
+        await session.scalars(
+            select(VirtualCard)
+            .where(VirtualCard.booking_id == booking_id)
+            .order_by(VirtualCard.created_at, VirtualCard.id)
+        )
+    ).all()
+    return [
+        VirtualCardView(
+            card_id=card.id,
+            last4=card.last4,
+            status=VirtualCardStatus(card.status),
+            spending_limit=Money.of(card.spending_limit_minor, card.currency),
+            change_id=card.change_id,
+        )
+        for card in cards
+    ]
 
 
 async def load_booking_view(rt: Runtime, booking_id: str) -> BookingView:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, String, cast, exists, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import insert_ignoring_duplicates
@@ -59,6 +59,13 @@ async def record_exception(
     # RETURNING, not rowcount: psycopg reports no rowcount for ORM-executed inserts.
     added = await session.scalar(stmt.returning(ReconciliationException.id))
     return added is not None
+
+
+def not_flagged(key_prefix: str, row_id: Any) -> ColumnElement[bool]:
+    """No exception filed yet under ``key_prefix`` + the row's id. Checked in the query,
+    so rows flagged on earlier ticks never fill the batch and hide newer ones."""
+    key = literal(key_prefix, String) + cast(row_id, String)
+    return ~exists().where(ReconciliationException.dedupe_key == key)
 
 
 async def list_exceptions(

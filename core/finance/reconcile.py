@@ -25,6 +25,10 @@ its first pass (captured 612.40, refunded 62.40 → 550.00 = a 400.00 flight + a
 fee) is right. While a change is running its money moves ahead of its itinerary (a
 refund still to pay after the swap), so the booking waits for the change to end.
 
+With virtual cards, the suppliers' charges on the booking's cards must pay for each
+segment to invoice, and a charge on them no segment explains is an exception of the
+card's booking (:mod:`core.finance.cards`).
+
 A charge no booking explains is filed under the organization its Stripe customer or
 card belongs to (:func:`core.finance.attribution.org_paying_with`), so that
 organization's finance sees it; a card several organizations share names none.
@@ -37,14 +41,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, String, cast, exists, func, literal, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit
 from core.booking.fares import segment_fare, with_total
 from core.catalogue.fares import FareBreakdown, empty
 from core.finance.attribution import org_paying_with
-from core.finance.exceptions import record_exception
+from core.finance.cards import (
+    card_problems,
+    flag_unmatched_card_authorizations,
+    sync_local_authorizations,
+)
+from core.finance.exceptions import not_flagged, record_exception
 from core.finance.views import InvoiceLineView
 from core.models import (
     Booking,
@@ -74,7 +83,7 @@ BILLABLE = (BookingStatus.CONFIRMED, BookingStatus.REQUIRES_ATTENTION)
 IN_PROGRESS = (BookingStatus.CONFIRMING, BookingStatus.PENDING_CONFIRMATION)
 NEVER_HAPPENED = (BookingStatus.FAILED, BookingStatus.EXPIRED)
 # Exceptions raised here; an open one holds its booking back from invoicing.
-RECON_SOURCES = ("supplier", "gateway")
+RECON_SOURCES = ("supplier", "gateway", "card")
 BATCH = 200
 #: Settled differences that no longer hold a booking back from invoicing (core.review).
 ACCEPTED = frozenset({ExceptionResolution.WRITTEN_OFF, ExceptionResolution.ADJUSTED})
@@ -91,7 +100,11 @@ async def reconcile(rt: Runtime, *, limit: int = BATCH) -> ReconcileStats:
     """The ``reconciliation`` job: one transaction per tick."""
     now = rt.clock.now()
     async with rt.db.uow() as session:
+        await sync_local_authorizations(session, now=now, limit=limit)
         stats = await reconcile_bookings(session, now=now, limit=limit)
+        # After the bookings: a charge on a card that no segment explains does not change
+        # whether the segments were paid right, but holds back what is still to invoice.
+        stats.exceptions += await flag_unmatched_card_authorizations(session, now=now, limit=limit)
         stats.exceptions += await flag_orphan_supplier_charges(session, now=now, limit=limit)
         stats.exceptions += await flag_orphan_gateway_captures(session, now=now, limit=limit)
         stats.exceptions += await flag_unrefunded_charges(session, now=now, limit=limit)
@@ -175,6 +188,7 @@ async def _reconcile_booking(
         )
     ).all()
     by_segment = {str(r.payload.get("segment_id")): r for r in reservations}
+    problems.extend(await card_problems(session, booking, todo))
     for seg in todo:
         res = by_segment.get(seg.id)
         if res is None or res.status != "booked":
@@ -402,13 +416,6 @@ async def _describe(session: AsyncSession, seg: Segment) -> str:
     return f"{seg.kind} {seg.id}"
 
 
-def _not_flagged(key_prefix: str, row_id: Any) -> ColumnElement[bool]:
-    """No exception filed yet under ``key_prefix`` + the row's id. Checked in the query,
-    so rows flagged on earlier ticks never fill the batch and hide newer ones."""
-    key = literal(key_prefix, String) + cast(row_id, String)
-    return ~exists().where(ReconciliationException.dedupe_key == key)
-
-
 async def flag_orphan_supplier_charges(
     session: AsyncSession, *, now: datetime, limit: int = BATCH
 ) -> int:
@@ -420,7 +427,7 @@ async def flag_orphan_supplier_charges(
             .where(
                 SupplierReservation.status == "booked",
                 (Booking.id.is_(None)) | (Booking.status.not_in(BILLABLE + IN_PROGRESS)),
-                _not_flagged("supplier:unknown:", SupplierReservation.id),
+                not_flagged("supplier:unknown:", SupplierReservation.id),
             )
             .order_by(SupplierReservation.id)
             .limit(limit)
@@ -457,7 +464,7 @@ async def flag_orphan_gateway_captures(
             .where(
                 GatewayIntent.amount_captured > 0,
                 Payment.id.is_(None),
-                _not_flagged("gateway:unknown:", GatewayIntent.id),
+                not_flagged("gateway:unknown:", GatewayIntent.id),
             )
             .order_by(GatewayIntent.created_at)
             .limit(limit)
@@ -500,7 +507,7 @@ async def flag_unrefunded_charges(
             .where(
                 Booking.status.in_(NEVER_HAPPENED),
                 Payment.captured_minor > Payment.refunded_minor,
-                _not_flagged("gateway:unrefunded:", Payment.id),
+                not_flagged("gateway:unrefunded:", Payment.id),
             )
             .order_by(Payment.created_at)
             .limit(limit)

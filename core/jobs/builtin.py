@@ -10,6 +10,7 @@ import dataclasses
 from typing import Any
 
 from core.approval.service import run_escalations
+from core.booking.cards import close_finished_cards
 from core.booking.on_approval import run_expiries
 from core.booking.rebook import complete_stuck_changes
 from core.booking.saga import complete_stuck_sagas as complete
@@ -30,6 +31,7 @@ OUTBOX_RELAY_SECONDS = 5.0
 STRIPE_EVENTS_SECONDS = 10.0
 RECONCILE_SECONDS = 300.0
 APPROVAL_SLA_SECONDS = 60.0
+CARD_CLOSER_SECONDS = 600.0
 
 
 async def sweep_expired_holds(rt: Runtime) -> int:
@@ -84,6 +86,11 @@ async def reconcile_payments(rt: Runtime) -> int:
     return count_of(await reconcile(rt))
 
 
+async def close_virtual_cards(rt: Runtime) -> int:
+    """Close the virtual cards of bookings cancelled, failed or expired and of trips over."""
+    return await close_finished_cards(rt)
+
+
 def count_of(result: Any) -> int:
     """A job's figure from whatever its service returns (a count, a summary, None)."""
     if isinstance(result, bool) or result is None:
@@ -108,4 +115,5 @@ def default_jobs() -> list[Job]:
         Job("reconciliation", RECONCILE_SECONDS, reconcile_payments),
         Job("approval_escalator", APPROVAL_SLA_SECONDS, escalate_overdue_approvals),
         Job("approval_expirer", APPROVAL_SLA_SECONDS, expire_overdue_approvals),
+        Job("card_closer", CARD_CLOSER_SECONDS, close_virtual_cards),
     ]

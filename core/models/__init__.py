@@ -42,6 +42,14 @@ from core.models.change import (
     SuggestionStatus,
 )
 from core.models.conversation import Thread, TurnUsage
+from core.models.issuing import (
+    CardAuthorization,
+    IssuerAuthorization,
+    IssuerCard,
+    IssuerCardholder,
+    VirtualCard,
+    VirtualCardStatus,
+)
 from core.models.ops import (
     GatewayIntent,
     GatewayRefund,
@@ -82,6 +90,7 @@ __all__ = [
     "Booking",
     "BookingChange",
     "BookingStatus",
+    "CardAuthorization",
     "Carrier",
     "ChangeKind",
     "ChangeStatus",
@@ -102,6 +111,9 @@ __all__ = [
     "IdempotencyRecord",
     "IdempotencyStatus",
     "InvoiceLine",
+    "IssuerAuthorization",
+    "IssuerCard",
+    "IssuerCardholder",
     "JobLease",
     "LoyaltyMembership",
     "NotificationDelivery",
@@ -130,4 +142,6 @@ __all__ = [
     "TravellerDetails",
     "TurnUsage",
     "User",
+    "VirtualCard",
+    "VirtualCardStatus",
 ]

@@ -91,6 +91,7 @@ class ExceptionKind(StrEnum):
     AMOUNT_MISMATCH = "amount_mismatch"  # supplier or gateway amount differs from ours
     CURRENCY_MISMATCH = "currency_mismatch"
     MISSING_SUPPLIER_CHARGE = "missing_supplier_charge"  # booked segment, no supplier record
+    MISSING_CARD_CHARGE = "missing_card_charge"  # paid by virtual card, no charge on it
     UNKNOWN_CHARGE = "unknown_charge"  # a charge no booking of ours explains
     UNREFUNDED_CHARGE = "unrefunded_charge"  # money kept for a booking that did not happen
     REFUND_MISMATCH = "refund_mismatch"
@@ -120,7 +121,7 @@ class ReconciliationException(Base):
     booking_id: Mapped[str | None] = mapped_column(String(40), index=True)
     segment_id: Mapped[str | None] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(30))
-    source: Mapped[str] = mapped_column(String(20))  # supplier | gateway | stripe
+    source: Mapped[str] = mapped_column(String(20))  # supplier | gateway | stripe | card
     reference: Mapped[str] = mapped_column(String(120))
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     expected_minor: Mapped[int | None]

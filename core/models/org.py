@@ -30,6 +30,9 @@ class Organization(Base):
     # The Stripe customer (``cus_…``) the company's cards belong to, when it has one: a
     # charge on that account that no booking explains is filed under this organization.
     stripe_customer_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # The Stripe Issuing cardholder (``ich_…``) its virtual cards are issued to: created
+    # once, on its first card (core.booking.cards).
+    issuing_cardholder_id: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -105,7 +105,7 @@ class StripeGateway:
         meta = {str(k): str(v) for k, v in (metadata or {}).items()}
         meta[IDEMPOTENCY_METADATA_KEY] = idempotency_key
         try:
-            with _translate_errors():
+            with translate_errors():
                 intent = await self._client.v1.payment_intents.create_async(
                     {
                         "amount": amount_minor,
@@ -135,7 +135,7 @@ class StripeGateway:
         params: stripe.params.PaymentIntentCaptureParams = {"expand": ["latest_charge"]}
         if amount_minor is not None:
             params["amount_to_capture"] = check_amount(amount_minor, what="capture amount")
-        with _translate_errors(ref):
+        with translate_errors(ref):
             intent = await self._client.v1.payment_intents.capture_async(
                 ref, params, {"idempotency_key": idempotency_key}
             )
@@ -143,7 +143,7 @@ class StripeGateway:
 
     async def void(self, ref: str, *, idempotency_key: str) -> Authorization:
         check_idempotency_key(idempotency_key)
-        with _translate_errors(ref):
+        with translate_errors(ref):
             intent = await self._client.v1.payment_intents.cancel_async(
                 ref, {"expand": ["latest_charge"]}, {"idempotency_key": idempotency_key}
             )
@@ -152,7 +152,7 @@ class StripeGateway:
     async def refund(self, ref: str, *, amount_minor: int, idempotency_key: str) -> Refund:
         check_idempotency_key(idempotency_key)
         check_amount(amount_minor, what="refund amount")
-        with _translate_errors(ref):
+        with translate_errors(ref):
             refund = await self._client.v1.refunds.create_async(
                 {
                     "payment_intent": ref,
@@ -166,7 +166,7 @@ class StripeGateway:
     # -- reads ----------------------------------------------------------------------
 
     async def retrieve(self, ref: str) -> Authorization:
-        with _translate_errors(ref):
+        with translate_errors(ref):
             intent = await self._client.v1.payment_intents.retrieve_async(
                 ref, {"expand": ["latest_charge"]}
             )
@@ -182,7 +182,7 @@ class StripeGateway:
         """
         check_idempotency_key(idempotency_key)
         escaped = idempotency_key.replace("\\", "\\\\").replace("'", "\\'")
-        with _translate_errors():
+        with translate_errors():
             result = await self._client.v1.payment_intents.search_async(
                 {
                     "query": f"metadata['{IDEMPOTENCY_METADATA_KEY}']:'{escaped}'",
@@ -202,7 +202,7 @@ class StripeGateway:
 
 
 @contextmanager
-def _translate_errors(ref: str | None = None) -> Iterator[None]:
+def translate_errors(ref: str | None = None) -> Iterator[None]:
     """Turn Stripe's exceptions into our named errors (card errors pass through)."""
     extra: dict[str, Any] = {"payment_ref": ref} if ref else {}
     try:

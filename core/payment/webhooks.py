@@ -16,6 +16,9 @@ An exception about money on no payment of ours goes to the organization the book
 in its metadata belongs to, else the one its Stripe customer or payment method
 belongs to (``core.finance.attribution``), so that organization's finance sees it.
 - ``charge.dispute.created``: a ``dispute`` exception, and finance is notified.
+- ``issuing_authorization.created``: an authorization on one of our virtual cards is
+  recorded (``core.finance.cards``); reconciliation matches it to the card's booking
+  and flags it when no segment explains it. Cards not ours are ignored.
 
 Other event types are stored and marked ``ignored``.
 """
@@ -35,11 +38,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import outbox
 from core.errors import CoreError, Unauthorized, ValidationFailed
 from core.finance.attribution import org_paying_with
+from core.finance.cards import record_card_authorization
 from core.finance.exceptions import record_exception
 from core.jsonbody import load_object
-from core.models import Booking, ExceptionKind, Payment, PaymentStatus, Role, StripeEvent, User
+from core.models import (
+    Booking,
+    ExceptionKind,
+    Payment,
+    PaymentStatus,
+    Role,
+    StripeEvent,
+    User,
+    VirtualCard,
+)
 from core.models import StripeEventStatus as ES
 from core.money import money_text
+from core.payment.stripe_issuing import purchase_authorization
 
 if TYPE_CHECKING:
     from core.runtime import Runtime
@@ -48,7 +62,14 @@ log = logging.getLogger(__name__)
 
 SIGNATURE_TOLERANCE_SECONDS = 300
 MAX_PROCESS_ATTEMPTS = 5
-HANDLED_TYPES = frozenset({"payment_intent.succeeded", "charge.refunded", "charge.dispute.created"})
+HANDLED_TYPES = frozenset(
+    {
+        "payment_intent.succeeded",
+        "charge.refunded",
+        "charge.dispute.created",
+        "issuing_authorization.created",
+    }
+)
 
 
 class StripeSignatureInvalid(Unauthorized):
@@ -347,10 +368,27 @@ async def _on_dispute(
     )
 
 
+async def _on_card_authorization(
+    session: AsyncSession, row: StripeEvent, obj: dict[str, Any], now: datetime
+) -> None:
+    card_ref = _stripe_id(obj.get("card"))
+    if card_ref is None or not isinstance(obj.get("id"), str):
+        return
+    card = await session.scalar(select(VirtualCard).where(VirtualCard.provider_ref == card_ref))
+    if card is None:
+        return  # not a card of ours
+    row.org_id = card.org_id
+    await record_card_authorization(
+        session, card_id=card.id, org_id=card.org_id, booking_id=card.booking_id,
+        auth=purchase_authorization(obj), now=now,
+    )
+
+
 _HANDLERS = {
     "payment_intent.succeeded": _on_intent_succeeded,
     "charge.refunded": _on_charge_refunded,
     "charge.dispute.created": _on_dispute,
+    "issuing_authorization.created": _on_card_authorization,
 }
 
 

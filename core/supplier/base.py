@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from core.payment.issuing import PurchaseAuthorization
+
 
 class SupplierError(Exception):
     pass
@@ -46,6 +48,9 @@ class SegmentRequest:
     amount_minor: int
     currency: str
     details: dict[str, Any] = field(default_factory=dict)
+    # The virtual card (its issuer id, ``ic_…``; never a number) the supplier charges
+    # ``amount_minor`` to; None: the supplier invoices us (company-card charging).
+    card_ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,8 @@ class SupplierConfirmation:
     locator: str
     supplier: str
     raw: dict[str, Any] = field(default_factory=dict)
+    # The authorization the supplier's charge on ``SegmentRequest.card_ref`` obtained.
+    card_authorization: PurchaseAuthorization | None = None
 
 
 class Supplier(Protocol):

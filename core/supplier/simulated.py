@@ -10,6 +10,12 @@ locator and creates nothing.
 Faults (see :mod:`core.supplier.faults`) are applied on arrival, before the
 supplier looks at its records — they model the network and the supplier's
 front door failing, deliberately, whatever the request.
+
+A request that names a virtual card (``SegmentRequest.card_ref``) is paid with it: the
+supplier charges the card through the card network (``card_network``, the issuer's
+merchant side) under its merchant category before it books, with a key derived from
+ours, so a retried book neither books nor charges twice. A declined card is a
+rejection. The reservation keeps the authorization's id, never a card number.
 """
 
 from __future__ import annotations
@@ -27,8 +33,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import Clock
 from core.config import Settings
 from core.db import Database
+from core.errors import CoreError, PaymentError
 from core.ids import random_code
 from core.models import SupplierReservation
+from core.payment.issuing import CATEGORY_OF_KIND, CardIssuer, PurchaseAuthorization
 from core.supplier.base import (
     SegmentRequest,
     SupplierConfirmation,
@@ -65,6 +73,7 @@ class SimulatedSupplier:
         kind: str,
         settings: Settings,
         seed: int | None = None,
+        card_network: CardIssuer | None = None,
     ) -> None:
         if kind not in KINDS:
             raise ValueError(f"supplier kind must be one of {sorted(KINDS)}, got {kind!r}")
@@ -81,14 +90,20 @@ class SimulatedSupplier:
             seed=zlib.crc32(name.encode()) if seed is None else seed,
         )
         self.calls: Counter[str] = Counter()
+        self.card_network = card_network
 
     # -- the Supplier protocol ---------------------------------------------------
 
     async def book(self, request: SegmentRequest, *, idempotency_key: str) -> SupplierConfirmation:
         fault = await self._arrive("book")
         self._validate(request)
+        authorization: PurchaseAuthorization | None = None
+        if request.card_ref is not None and request.amount_minor > 0:
+            # Paid before booked; a replay (the reservation exists) is not charged again.
+            if await self._find(idempotency_key) is None:
+                authorization = await self._charge(request, idempotency_key)
         try:
-            confirmation = await self._book_once(request, idempotency_key)
+            confirmation = await self._book_once(request, idempotency_key, authorization)
         except IntegrityError:
             # A concurrent call with the same key won the unique constraint: answer with
             # the winner's reservation, exactly as if we had been the replay.
@@ -178,7 +193,33 @@ class SimulatedSupplier:
         if request.amount_minor < 0 or len(request.currency) != 3:
             raise SupplierRejectedError("invalid price")
 
-    async def _book_once(self, request: SegmentRequest, key: str) -> SupplierConfirmation:
+    async def _charge(self, request: SegmentRequest, key: str) -> PurchaseAuthorization:
+        """Charge the request's virtual card; a decline is the supplier's refusal."""
+        assert request.card_ref is not None
+        if self.card_network is None:
+            raise SupplierRejectedError(f"{self.name} takes no card payments")
+        try:
+            auth = await self.card_network.authorize_purchase(
+                request.card_ref,
+                amount_minor=request.amount_minor,
+                currency=request.currency,
+                merchant_category=CATEGORY_OF_KIND[self.kind],
+                merchant_name=self.name,
+                idempotency_key=f"{key}:charge",
+            )
+        except PaymentError as exc:
+            raise SupplierTransientError(f"{self.name}: the card could not be charged") from exc
+        except CoreError as exc:
+            raise SupplierRejectedError(f"{self.name}: the card was refused ({exc.code})") from exc
+        if not auth.approved:
+            raise SupplierRejectedError(
+                f"the card was declined ({auth.decline_reason or 'declined'})"
+            )
+        return auth
+
+    async def _book_once(
+        self, request: SegmentRequest, key: str, authorization: PurchaseAuthorization | None = None
+    ) -> SupplierConfirmation:
         async with self._db.uow() as session:
             existing = await self._by_key(session, key)
             if existing is not None:
@@ -198,6 +239,7 @@ class SimulatedSupplier:
                     "segment_id": request.segment_id,
                     "quantity": request.quantity,
                     "details": request.details,
+                    **({"card_authorization": _stored(authorization)} if authorization else {}),
                 },
                 created_at=self._clock.now(),
             )
@@ -244,7 +286,11 @@ class SimulatedSupplier:
             "amount_minor": row.amount_minor,
             "currency": row.currency,
         }
-        return SupplierConfirmation(locator=row.locator, supplier=self.name, raw=raw)
+        paid = row.payload.get("card_authorization")
+        return SupplierConfirmation(
+            locator=row.locator, supplier=self.name, raw=raw,
+            card_authorization=_loaded(paid) if isinstance(paid, dict) else None,
+        )
 
     @staticmethod
     def _check_same_request(
@@ -260,3 +306,22 @@ class SimulatedSupplier:
             raise SupplierRejectedError(
                 f"idempotency key {key!r} was already used for a different request"
             )
+
+
+def _stored(auth: PurchaseAuthorization) -> dict[str, Any]:
+    """What a reservation keeps of the card payment: ids and amounts, no card number."""
+    return {
+        "ref": auth.ref, "card_ref": auth.card_ref, "amount_minor": auth.amount_minor,
+        "currency": auth.currency, "approved": auth.approved,
+        "merchant_category": auth.merchant_category, "merchant_name": auth.merchant_name,
+    }
+
+
+def _loaded(stored: dict[str, Any]) -> PurchaseAuthorization:
+    return PurchaseAuthorization(
+        ref=str(stored["ref"]), card_ref=str(stored["card_ref"]),
+        amount_minor=int(stored["amount_minor"]), currency=str(stored["currency"]),
+        approved=bool(stored["approved"]), decline_reason=None,
+        merchant_category=str(stored.get("merchant_category") or ""),
+        merchant_name=str(stored.get("merchant_name") or ""),
+    )

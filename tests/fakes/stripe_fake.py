@@ -14,6 +14,17 @@ Endpoints: ``POST /v1/payment_intents``, ``GET /v1/payment_intents/{id}``,
 ``POST /v1/refunds``, ``GET /v1/refunds/{id}``, ``GET /v1/payment_intents/search``
 (``metadata['k']:'v'``, ``status:'v'``, ``currency:'v'`` joined by ``AND``).
 
+Issuing: ``POST /v1/issuing/cardholders``, ``GET /v1/issuing/cardholders/{id}``,
+``POST /v1/issuing/cards``, ``GET``/``POST /v1/issuing/cards/{id}`` (a canceled card
+refuses every change), ``GET /v1/issuing/authorizations?card=``,
+``GET /v1/issuing/authorizations/{id}`` and the test helper
+``POST /v1/test_helpers/issuing/authorizations``, which approves or declines as Stripe
+does: the card active, the merchant category allowed, the approved amounts plus this
+one within every ``all_time`` spending limit (declined: ``approved`` false, ``amount``
+0, the reason in ``request_history``). A card has a full test number and CVC, which
+the API shows only when asked (``expand[]=number`` / ``cvc``), as Stripe does;
+``fake.cards[id]["number"]`` lets a test look for it where it must never be.
+
 Usage::
 
     fake = StripeFake().start()
@@ -244,6 +255,9 @@ class StripeFake:
             self.intents: dict[str, dict[str, Any]] = {}
             self.charges: dict[str, dict[str, Any]] = {}
             self.refunds: dict[str, dict[str, Any]] = {}
+            self.cardholders: dict[str, dict[str, Any]] = {}
+            self.cards: dict[str, dict[str, Any]] = {}
+            self.authorizations: dict[str, dict[str, Any]] = {}
             self.events: list[dict[str, Any]] = []
             self.requests: list[RecordedRequest] = []
             self.idempotency: dict[str, _Stored] = {}
@@ -340,6 +354,30 @@ class StripeFake:
                     raise _invalid(f"No such refund: '{m[1]}'", code="resource_missing",
                                    param="id", status=404)
                 return dict(self.refunds[m[1]])
+        if path.startswith(("/v1/issuing/", "/v1/test_helpers/issuing/")):
+            return self._route_issuing(method, path, params)
+        raise _invalid(f"Unrecognized request URL ({method}: {path}).", status=404, stored=False)
+
+    def _route_issuing(self, method: str, path: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "POST" and path == "/v1/issuing/cardholders":
+            return self._create_cardholder(params)
+        if method == "POST" and path == "/v1/issuing/cards":
+            return self._create_card(params)
+        if method == "POST" and path == "/v1/test_helpers/issuing/authorizations":
+            return self._create_authorization(params)
+        if method == "GET" and path == "/v1/issuing/authorizations":
+            return self._list_authorizations(params)
+        if m := re.fullmatch(r"/v1/issuing/(cardholders|cards|authorizations)/([^/]+)", path):
+            kind, obj_id = m[1], m[2]
+            store = {"cardholders": self.cardholders, "cards": self.cards,
+                     "authorizations": self.authorizations}[kind]
+            if obj_id not in store:
+                raise _invalid(f"No such issuing.{kind[:-1]}: '{obj_id}'",
+                               code="resource_missing", param="id", status=404)
+            if method == "GET":
+                return self._issuing_view(kind, store[obj_id], params)
+            if method == "POST" and kind == "cards":
+                return self._update_card(store[obj_id], params)
         raise _invalid(f"Unrecognized request URL ({method}: {path}).", status=404, stored=False)
 
     # -- objects ---------------------------------------------------------------------
@@ -535,6 +573,164 @@ class StripeFake:
         self._event("refund.created", refund)
         return dict(refund)
 
+    # -- issuing ----------------------------------------------------------------------
+
+    def _create_cardholder(self, params: dict[str, Any]) -> dict[str, Any]:
+        name = str(params.get("name") or "").strip()
+        if not name:
+            raise _invalid("Missing required param: name.", code="parameter_missing",
+                           param="name", stored=False)
+        address = ((params.get("billing") or {}).get("address") or {})
+        for part in ("line1", "city", "postal_code", "country"):
+            if not address.get(part):
+                raise _invalid(f"Missing required param: billing[address][{part}].",
+                               code="parameter_missing", param=f"billing[address][{part}]",
+                               stored=False)
+        holder = {
+            "id": self._id("ich"), "object": "issuing.cardholder", "name": name,
+            "type": params.get("type") or "individual", "status": "active",
+            "billing": {"address": dict(address)}, "email": params.get("email"),
+            "metadata": dict(params.get("metadata") or {}), "created": self._created(),
+            "livemode": False,
+        }
+        self.cardholders[holder["id"]] = holder
+        self._event("issuing_cardholder.created", holder)
+        return dict(holder)
+
+    def _create_card(self, params: dict[str, Any]) -> dict[str, Any]:
+        holder_id = params.get("cardholder")
+        if holder_id not in self.cardholders:
+            raise _invalid(f"No such cardholder: '{holder_id}'", code="resource_missing",
+                           param="cardholder", stored=False)
+        currency = str(params.get("currency") or "").lower()
+        if not currency:
+            raise _invalid("Missing required param: currency.", code="parameter_missing",
+                           param="currency", stored=False)
+        if params.get("type") not in ("virtual", "physical"):
+            raise _invalid("Invalid type: must be one of physical or virtual", param="type",
+                           stored=False)
+        controls = params.get("spending_controls") or {}
+        limits = []
+        for limit in controls.get("spending_limits") or []:
+            amount = _as_int(limit, "amount", required=True)
+            if limit.get("interval") not in ("per_authorization", "daily", "weekly", "monthly",
+                                             "yearly", "all_time"):
+                raise _invalid("Invalid interval", param="spending_controls[spending_limits]",
+                               stored=False)
+            limits.append({"amount": amount, "interval": limit["interval"],
+                           "categories": limit.get("categories")})
+        number = _test_card_number(next(self._seq))
+        card = {
+            "id": self._id("ic"), "object": "issuing.card", "brand": "Visa",
+            "cardholder": dict(self.cardholders[holder_id]), "currency": currency,
+            "type": params["type"], "status": params.get("status") or "inactive",
+            "last4": number[-4:], "number": number, "cvc": f"{secrets.randbelow(1000):03d}",
+            "exp_month": 12, "exp_year": 2030, "cancellation_reason": None,
+            "spending_controls": {
+                "allowed_categories": list(controls.get("allowed_categories") or []) or None,
+                "blocked_categories": list(controls.get("blocked_categories") or []) or None,
+                "spending_limits": limits, "spending_limits_currency": currency,
+            },
+            "metadata": dict(params.get("metadata") or {}), "created": self._created(),
+            "livemode": False,
+        }
+        self.cards[card["id"]] = card
+        self._event("issuing_card.created", self._card_view(card, {}))
+        return self._card_view(card, params)
+
+    def _card_view(self, card: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        """A card as the API shows it: its number and CVC only when expanded."""
+        view: dict[str, Any] = json.loads(json.dumps(card))
+        expand = params.get("expand") or []
+        for secret in ("number", "cvc"):
+            if secret not in expand:
+                view.pop(secret, None)
+        return view
+
+    def _update_card(self, card: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        if card["status"] == "canceled":
+            raise _invalid("This card has been canceled and can no longer be updated.",
+                           param="status")
+        status = params.get("status")
+        if status is not None:
+            if status not in ("active", "inactive", "canceled"):
+                raise _invalid(f"Invalid status: {status}", param="status", stored=False)
+            card["status"] = status
+            if status == "canceled":
+                card["cancellation_reason"] = params.get("cancellation_reason")
+        if "metadata" in params:
+            card["metadata"].update(params.get("metadata") or {})
+        self._event("issuing_card.updated", self._card_view(card, {}))
+        return self._card_view(card, params)
+
+    def _create_authorization(self, params: dict[str, Any]) -> dict[str, Any]:
+        card_id = params.get("card")
+        if card_id not in self.cards:
+            raise _invalid(f"No such card: '{card_id}'", code="resource_missing",
+                           param="card", stored=False)
+        card = self.cards[card_id]
+        amount = _as_int(params, "amount", required=True)
+        assert amount is not None
+        currency = str(params.get("currency") or card["currency"]).lower()
+        merchant = params.get("merchant_data") or {}
+        category = merchant.get("category") or "miscellaneous"
+        reason = self._issuing_decline(card, amount, category)
+        approved = reason is None
+        auth = {
+            "id": self._id("iauth"), "object": "issuing.authorization",
+            "amount": amount if approved else 0, "approved": approved,
+            "authorization_method": params.get("authorization_method") or "online",
+            "card": self._card_view(card, {}), "cardholder": card["cardholder"]["id"],
+            "currency": currency, "merchant_amount": amount, "merchant_currency": currency,
+            "merchant_data": {"category": category, "name": merchant.get("name"),
+                              "network_id": "1234567890"},
+            "metadata": {}, "pending_request": None,
+            "request_history": [{
+                "amount": amount, "approved": approved, "currency": currency,
+                "merchant_amount": amount, "merchant_currency": currency,
+                "reason": "card_active" if approved else reason, "created": self._created(),
+            }],
+            "status": "pending" if approved else "closed", "created": self._created(),
+            "livemode": False,
+        }
+        self.authorizations[auth["id"]] = auth
+        self._event("issuing_authorization.created", auth)
+        return dict(auth)
+
+    def _issuing_decline(self, card: dict[str, Any], amount: int, category: str) -> str | None:
+        if card["status"] == "canceled":
+            return "card_canceled"
+        if card["status"] != "active":
+            return "card_inactive"
+        controls = card["spending_controls"]
+        allowed = controls.get("allowed_categories")
+        if allowed and category not in allowed:
+            return "spending_controls"
+        spent = sum(a["amount"] for a in self.authorizations.values()
+                    if a["card"]["id"] == card["id"] and a["approved"]
+                    and a["status"] != "reversed")
+        for limit in controls["spending_limits"]:
+            if limit["interval"] in ("all_time", "per_authorization"):
+                used = 0 if limit["interval"] == "per_authorization" else spent
+                if used + amount > limit["amount"]:
+                    return "spending_controls"
+        return None
+
+    def _list_authorizations(self, params: dict[str, Any]) -> dict[str, Any]:
+        card_id = params.get("card")
+        limit = _as_int(params, "limit") or 10
+        hits = [a for a in self.authorizations.values()
+                if card_id is None or a["card"]["id"] == card_id]
+        hits.reverse()  # newest first, as Stripe lists
+        return {"object": "list", "url": "/v1/issuing/authorizations",
+                "has_more": len(hits) > limit, "data": [dict(a) for a in hits[:limit]]}
+
+    def _issuing_view(self, kind: str, obj: dict[str, Any],
+                      params: dict[str, Any]) -> dict[str, Any]:
+        if kind == "cards":
+            return self._card_view(obj, params)
+        return json.loads(json.dumps(obj))
+
     _CLAUSE = re.compile(
         r"\s*(?:metadata\[(?P<q>['\"])(?P<mkey>.+?)(?P=q)\]|(?P<field>status|currency))"
         r"\s*:\s*'(?P<value>(?:[^'\\]|\\.)*)'\s*"
@@ -559,6 +755,19 @@ class StripeFake:
         data = [self._view(pi, params, expand_prefix="data.") for pi in hits[:limit]]
         return {"object": "search_result", "url": "/v1/payment_intents/search",
                 "has_more": len(hits) > limit, "next_page": None, "data": data}
+
+
+def _test_card_number(seq: int) -> str:
+    """A Luhn-valid 16-digit Visa test number, distinct per card."""
+    body = f"400000{seq:09d}"
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        digit = int(ch)
+        if i % 2 == 0:
+            digit *= 2
+            digit -= 9 if digit > 9 else 0
+        total += digit
+    return body + str((10 - total % 10) % 10)
 
 
 def _clause_test(metadata_key: str | None, field: str | None,
