@@ -23,11 +23,12 @@ from core.booking import cards as cards_module
 from core.booking.cancel import cancel_booking
 from core.booking.cards import close_finished_cards
 from core.booking.changes import SimulatedCrash
+from core.booking.rebook import rebook_booking
 from core.booking.saga import complete_stuck_sagas, confirm_booking
 from core.booking.service import ItemRequest, hold_booking
 from core.booking.views import load_booking_view
 from core.clock import FrozenClock
-from core.errors import SupplierRejected
+from core.errors import PaymentError, SupplierRejected
 from core.finance import reconcile
 from core.models import (
     AuditEntry,
@@ -38,9 +39,11 @@ from core.models import (
     IssuerCardholder,
     Organization,
     OutboxEvent,
+    Payment,
     ReconciliationException,
     Segment,
     StripeEvent,
+    SupplierReservation,
     VirtualCard,
 )
 from core.payment.issuing import HOTELS, SPENDING_CONTROLS, TRAVEL_CATEGORIES
@@ -50,6 +53,7 @@ from core.payment.webhooks import process_stripe_events, store_stripe_event
 from core.runtime import Runtime, build_runtime
 from core.search.offers import flight_offer_id, hotel_offer_id
 from tests.core.booking_world import AVA, GUS, build_world
+from tests.core.changes_world import add_flight, itinerary
 from tests.fakes.stripe_fake import StripeFake
 
 FLIGHT = 61240  # BA 117 economy
@@ -497,3 +501,89 @@ async def test_another_organization_gets_its_own_cardholder(cards_on):
     assert sorted(h.name for h in holders) == ["Acme Corp", "Globex"]
     by_org = {c.org_id: c.cardholder_ref for c in await _rows(rt, VirtualCard)}
     assert by_org["acme"] != by_org["globex"]
+
+
+# -- rebooks, and an issuer that refuses or is down --------------------------------------------
+
+
+async def test_a_rebook_pays_its_new_leg_with_a_card_of_its_own(cards_on):
+    rt = cards_on
+    flight, _ = await _trip(rt)
+    bid = await _hold(rt, flight)
+    await confirm_booking(rt, AVA, bid)
+    [old_seg] = await itinerary(rt, bid)
+    new_inv = await add_flight(rt, number="119", fare=40000)
+    view = await rebook_booking(rt, AVA, bid, old_seg.id, flight_offer_id(new_inv))
+    assert view.status == "confirmed"
+    [new_seg] = await itinerary(rt, bid)
+
+    own, change_card = sorted(await _rows(rt, VirtualCard), key=lambda c: c.change_id or "")
+    assert (own.change_id, own.spending_limit_minor) == (None, FLIGHT)
+    assert change_card.change_id == view.changes[0].change_id
+    assert change_card.spending_limit_minor == 40000
+    [paid_new] = await _rows(rt, CardAuthorization, CardAuthorization.segment_id == new_seg.id)
+    assert (paid_new.card_id, paid_new.amount_minor, paid_new.approved) == (
+        change_card.id,
+        40000,
+        True,
+    )
+    await reconcile(rt)
+    assert await _rows(rt, ReconciliationException) == []
+    assert [line.segment_id for line in await _rows(rt, InvoiceLine)] == [new_seg.id]
+
+
+async def test_a_rebook_the_airline_refuses_closes_its_card_and_keeps_the_booking_s(cards_on):
+    rt = cards_on
+    flight, _ = await _trip(rt)
+    bid = await _hold(rt, flight)
+    await confirm_booking(rt, AVA, bid)
+    [seg] = await itinerary(rt, bid)
+    new_inv = await add_flight(rt, number="119", fare=55000)
+    rt.supplier_for("flight").faults.set(mode="4xx", rate=1.0)
+    with pytest.raises(SupplierRejected):
+        await rebook_booking(rt, AVA, bid, seg.id, flight_offer_id(new_inv))
+    status = {c.change_id is None: c.status for c in await _rows(rt, VirtualCard)}
+    assert status == {True: "active", False: "canceled"}
+
+
+async def test_an_issuer_that_refuses_fails_the_booking_and_releases_the_payment(
+    cards_on, monkeypatch
+):
+    rt = cards_on
+    bid = await _hold(rt, *await _trip(rt))
+
+    async def refuse(**_kw: Any) -> Any:
+        raise PaymentError("Stripe refused the request: Issuing is not enabled", code="x")
+
+    monkeypatch.setattr(rt.issuing, "create_card", refuse)
+    with pytest.raises(PaymentError):
+        await confirm_booking(rt, AVA, bid)
+    async with rt.db.uow(write=False) as s:
+        booking = await s.get(Booking, bid)
+        assert booking.status == "failed"
+        assert "virtual card" in booking.failure_reason
+        assert [p.status for p in (await s.scalars(select(Payment))).all()] == ["voided"]
+    assert await _count(rt, SupplierReservation) == 0
+
+
+async def test_an_issuer_that_is_down_leaves_the_saga_to_the_completer(
+    cards_on, clock: FrozenClock, monkeypatch
+):
+    rt = cards_on
+    bid = await _hold(rt, *await _trip(rt))
+    real = rt.issuing.create_card
+
+    async def down(**_kw: Any) -> Any:
+        raise PaymentError("Stripe is unavailable", transient=True)
+
+    monkeypatch.setattr(rt.issuing, "create_card", down)
+    with pytest.raises(PaymentError):
+        await confirm_booking(rt, AVA, bid)
+    async with rt.db.uow(write=False) as s:
+        assert (await s.get(Booking, bid)).status == "confirming"
+    monkeypatch.setattr(rt.issuing, "create_card", real)
+    clock.advance(minutes=2)
+    assert await complete_stuck_sagas(rt) == 1
+    async with rt.db.uow(write=False) as s:
+        assert (await s.get(Booking, bid)).status == "confirmed"
+    assert await _count(rt, VirtualCard) == 1
