@@ -1772,3 +1772,39 @@ async def test_a_night_count_is_the_length_of_the_stay(
         a["date"] for n, a in d.backend.calls if n == "search_flights" and a.get("leg") == "return"
     ]
     assert returns == ([return_day] if return_day else [])
+
+
+# ---------------------------------------------------------------- impossible_date
+
+
+@pytest.mark.parametrize(
+    ("text", "missing"),
+    [
+        ("book jfk to mia on 31/11", "31 November"),
+        ("flight to boston 11/31 pls", "31 November"),
+        ("hotel in paris feb 30 to mar 2", "30 February"),
+        ("Could I fly to London on the 31st of November?", "31 November"),
+        ("april 31, jfk-lax", "31 April"),
+        ("hotel 29/2 to 3/3", "29 February"),  # 2027 is no leap year
+    ],
+)
+def test_a_day_its_month_lacks_is_asked_about_not_guessed(text: str, missing: str) -> None:
+    reading = read_dates(text, NOW, month_first=False)
+    assert reading.question == f"There's no {missing} — which day do you mean?"
+    assert (reading.depart, reading.ret) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "text", ["flight 31/12", "dec 31", "12/31", "hotel 28 feb - 2 mar", "the 31st"]
+)
+def test_days_months_have_are_read(text: str) -> None:
+    reading = read_dates(text, NOW, month_first=False)
+    assert reading.question is None
+    assert reading.depart is not None
+
+
+async def test_no_search_runs_on_a_day_that_does_not_exist() -> None:
+    d = Dialogue()
+    reply = await d.say("book jfk to mia on 31/11")
+    assert "no 31 November" in reply
+    assert d.backend.names() == []

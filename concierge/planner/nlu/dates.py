@@ -410,7 +410,38 @@ def _by_weekday_label(found: list[Mention], today: date) -> list[Mention]:
     return out
 
 
-def _mentions(text: str, today: date, month_first: bool) -> list[Mention]:
+def _no_such_day(kind: str, m: re.Match[str], month_first: bool) -> str | None:
+    """``"31 November"`` when a date the pattern read names a day its month lacks."""
+    g = m.groupdict()
+    pairs: list[tuple[int, int]] = []
+    if kind in {"md", "dm"}:
+        pairs = [(MONTHS[g["m"]], _day(g["d"]))]
+    elif kind in {"md_range", "dm_range"}:
+        m1 = MONTHS[g["m1"]] if g.get("m1") else None
+        m2 = MONTHS[g["m2"]] if g.get("m2") else None
+        if m1 or m2:
+            pairs = [(m1 or m2, _day(g["d1"])), (m2 or m1, _day(g["d2"]))]  # type: ignore[list-item]
+    elif kind == "numeric":
+        a, b = int(g["a"]), int(g["b"])
+        order = ((a, b), (b, a)) if month_first else ((b, a), (a, b))
+        pairs = [next(((mo, d) for mo, d in order if 1 <= mo <= 12), order[0])]
+    for month, day in pairs:
+        if 1 <= month <= 12 and 1 <= day <= 31 and day > _LONGEST_MONTH[month]:
+            return f"{day} {date(2000, month, 1):%B}"
+    return None
+
+
+# Read only when the date failed: 29 February then fails in the year it would fall in.
+_LONGEST_MONTH: Final = {
+    m: 28 if m == 2 else 30 if m in {4, 6, 9, 11} else 31 for m in range(1, 13)
+}
+
+
+def _mentions(
+    text: str, today: date, month_first: bool, no_such_day: list[str] | None = None
+) -> list[Mention]:
+    """The dates ``text`` names; a date whose month lacks its day ("31/11") is added to
+    ``no_such_day`` and read as nothing else (never as "the 31st")."""
     taken: list[tuple[int, int]] = []
     found: list[Mention] = []
     month_first = _numeric_order(text, month_first)
@@ -424,6 +455,10 @@ def _mentions(text: str, today: date, month_first: bool) -> list[Mention]:
                 continue
             mention = _interpret(kind, m, today, month_first)
             if mention is None:
+                missing = _no_such_day(kind, m, month_first)
+                if missing is not None and no_such_day is not None:
+                    no_such_day.append(missing)
+                    taken.append((m.start(), m.end()))
                 continue
             taken.append((m.start(), m.end()))
             found.append(mention)
@@ -650,7 +685,11 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
     low = fix_spelling(text.lower())
     today = now.date()
     reading = DateReading()
-    mentions = _mentions(low, today, month_first)
+    no_such_day: list[str] = []
+    mentions = _mentions(low, today, month_first, no_such_day)
+    if no_such_day:
+        reading.question = f"There's no {no_such_day[0]} — which day do you mean?"
+        return reading
     if not mentions and not _NEXT_WEEK.search(low) and _DATE_HINT.search(low):
         mentions = _fallback(low, now, month_first)
     mentions = _offsets(low, mentions)
