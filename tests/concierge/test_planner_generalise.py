@@ -138,6 +138,15 @@ async def test_correcting_the_return_day_moves_the_return_only() -> None:
         ),
         # a name is not a clause: "Jasper's" holds no "as ..." note
         ("approve Jasper's trip", None),
+        # a label for whom the note is ("note for her:", "message to Ava -")
+        (
+            "Please reject Ava's Boston–Paris request. Note for her: the visit moved to "
+            "January, so rebook closer to the date.",
+            "The visit moved to January, so rebook closer to the date",
+        ),
+        ("reject it. message to ava: book economy", "Book economy"),
+        ("approve, note to Ava: enjoy the trip", "Enjoy the trip"),
+        ("reject the paris one, comment for the team - re-quote in Jan", "Re-quote in Jan"),
     ],
 )
 def test_an_approval_note_keeps_every_clause(text: str, note: str | None) -> None:

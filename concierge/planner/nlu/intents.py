@@ -225,11 +225,13 @@ _CASUAL_NOT_NAMES: Final = frozenset(
 _CARRIER_WORDS: Final = frozenset(w for c in CARRIERS for w in c.name.split())
 _ANY_DAY: Final = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)  # to ask whether a word is a day
 _PERSON_POSSESSIVE: Final = re.compile(r"\b(?P<name>[A-Z][a-z]+)(?:'s|’s)\b")
-# An approval note: a labelled one ("Note: client visit, fine by me") runs to the end
+# An approval note: a labelled one ("Note: client visit, fine by me", "note for her: ...",
+# "message to Ava - ...") runs to the end
 # of the message, every clause of it; otherwise the clause after "because", a dash or
 # a comma ("reject it - too expensive").
 _NOTE_LABEL: Final = re.compile(
-    r"\b(?:note|reason|comment|message|remark)s?\s*(?::|-|–|—)\s*(?P<note>\S.{3,})",
+    r"\b(?:note|reason|comment|message|remark)s?(?:\s+(?:for|to)\s+(?:the\s+)?[\w']+)?\s*(?::|-|–|—)\s*"
+    r"(?P<note>\S.{3,})",
     re.IGNORECASE | re.DOTALL,
 )
 _NOTE: Final = re.compile(
