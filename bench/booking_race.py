@@ -399,12 +399,15 @@ async def naive_take_holds(
     lines: Sequence[HoldLine],
     now: datetime,
     expires_at: datetime,
+    giving_back: Sequence[Hold] = (),
 ) -> list[Hold]:
     """What an ORM invites: read the row, check in Python, write the value back.
 
     Two transactions that read the same ``held`` both write ``held + 1``: one
-    update is lost and both callers are told they hold a seat.
+    update is lost and both callers are told they hold a seat. (Same signature as
+    ``take_holds``; the bench never replaces a hold, so ``giving_back`` stays empty.)
     """
+    assert not giving_back, "the bench's holds replace nothing"
     created: list[Hold] = []
     for line in sorted(lines):
         inv = await session.get(FareInventory, line.inventory_id)
@@ -730,6 +733,21 @@ def render(cfg: BenchConfig, runs: Sequence[RunResult], console: Console) -> Non
                 console.print(f"  {problem}")
 
 
+def summary_line(runs: Sequence[RunResult]) -> str:
+    """The last line: ``holds: ours/naive hot X.XX spread X.XX; p99 hot N ms; oversell 0``."""
+    by_key = {(r.scenario, r.variant): r for r in runs}
+    ratio = {(s, b): x for s, m, b, x in ratios(runs) if m == "ours"}
+    hot = by_key.get(("hot", "ours"))
+    parts = " ".join(
+        f"{scenario} {ratio[(scenario, 'naive')]:.2f}" if (scenario, "naive") in ratio
+        else f"{scenario} n/a"
+        for scenario in SCENARIOS
+    )
+    p99 = f"{hot.p99_ms:.0f} ms" if hot else "n/a"
+    oversell = sum(r.oversell for r in runs if r.variant in OURS_VARIANTS)
+    return f"holds: ours/naive {parts}; p99 hot {p99}; oversell {oversell}"
+
+
 # --------------------------------------------------------------------------- CLI
 
 
@@ -846,6 +864,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 indent=2,
             )
         )
+    console.print(summary_line(runs), highlight=False)
     broken = [r for r in every_run if r.variant in OURS_VARIANTS and (r.oversell or not r.db_ok)]
     return 1 if broken else 0
 
