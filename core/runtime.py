@@ -31,6 +31,27 @@ from core.travellers.crypto import PiiCipher, pii_cipher
 
 log = logging.getLogger(__name__)
 
+#: Commands the runtime's Redis client has in flight at once; more wait up to
+#: ``REDIS_TIMEOUT_SECONDS`` for a connection. redis-py's default pool *raises* on the
+#: 101st concurrent command instead, which ``RedisHealth`` rightly counts as Redis
+#: failing: a burst of 435 holds switched a healthy process to degraded mode (issue 15).
+REDIS_MAX_CONNECTIONS = 100
+REDIS_TIMEOUT_SECONDS = 2.0
+
+
+def runtime_redis(url: str) -> aioredis.Redis:
+    """The process's client for locks, the cache and rate limits (short commands only:
+    the chat's blocking stream reads have a client of their own, ``api.streams``)."""
+    pool = aioredis.BlockingConnectionPool.from_url(
+        url,
+        max_connections=REDIS_MAX_CONNECTIONS,
+        timeout=REDIS_TIMEOUT_SECONDS,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        decode_responses=True,
+    )
+    return aioredis.Redis.from_pool(pool)
+
 
 @dataclass
 class Runtime:
@@ -89,9 +110,7 @@ def build_runtime(
     redis_health = RedisHealth(retry_seconds=settings.redis_retry_seconds)
     cache: Any = NullCache()
     if settings.redis_url:
-        redis = aioredis.from_url(
-            settings.redis_url, socket_timeout=2, socket_connect_timeout=2, decode_responses=True
-        )
+        redis = runtime_redis(settings.redis_url)
         cache = RedisCache(redis, health=redis_health)
     if locks is None:
         if redis is not None:

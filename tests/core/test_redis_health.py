@@ -18,6 +18,7 @@ import redis.asyncio as aioredis
 from core.cache import RedisCache
 from core.locks import NoLocks, RedisLocks
 from core.redis_health import RedisHealth
+from core.runtime import REDIS_MAX_CONNECTIONS, runtime_redis
 from tests.redis_server import RedisServer, requires_redis_server
 
 
@@ -130,3 +131,42 @@ async def test_locks_and_cache_go_back_to_redis_when_it_returns(
         await client.aclose()
     assert not health.down
     assert [r.levelname for r in caplog.records] == ["WARNING", "INFO"]
+
+
+async def _burst(client: aioredis.Redis, health: RedisHealth, commands: int) -> None:
+    """``commands`` cache reads at once through one client, as a burst of requests does."""
+    cache = RedisCache(client, health=health)
+    await asyncio.gather(*(cache.get(f"burst:{n}") for n in range(commands)))
+
+
+@requires_redis_server
+async def test_a_burst_of_commands_waits_for_a_connection_and_redis_stays_up(
+    redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The runtime's client: 300 commands at once through its 100 connections queue for
+    one; none fails, so a healthy Redis is not taken for down."""
+    caplog.set_level(logging.WARNING, logger="core.redis_health")
+    client, health = runtime_redis(redis_server.url), RedisHealth(retry_seconds=60)
+    try:
+        await _burst(client, health, 3 * REDIS_MAX_CONNECTIONS)
+    finally:
+        await client.aclose()
+    assert not health.down
+    assert caplog.records == []
+
+
+@requires_redis_server
+async def test_with_a_pool_that_refuses_the_burst_redis_is_taken_for_down(
+    redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The same burst through redis-py's default pool (what the runtime used): the 101st
+    concurrent command fails at once, and the process declares an outage."""
+    caplog.set_level(logging.WARNING, logger="core.redis_health")
+    client = aioredis.from_url(redis_server.url, decode_responses=True)
+    try:
+        await _burst(client, RedisHealth(retry_seconds=60), 3 * REDIS_MAX_CONNECTIONS)
+    finally:
+        await client.aclose()
+    assert [r.getMessage()[:50] for r in caplog.records] == [
+        "Redis is unreachable (MaxConnectionsError: Too man"
+    ]
