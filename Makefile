@@ -47,6 +47,8 @@ bench: install
 	$(BIN)/python bench/booking_race.py
 	$(BIN)/python bench/agent_overhead.py
 	$(BIN)/python bench/search_cache.py
+	createdb -h 127.0.0.1 -U postgres concierge_burst 2>/dev/null || true
+	$(BIN)/python bench/hold_burst.py
 
 # Chat load over SSE: 1 vs 2 API processes (wipes its own database, concierge_load).
 bench-chat: install

@@ -25,10 +25,11 @@ Usage::
     python bench/hold_burst.py --database-url sqlite+aiosqlite:///var/burst.db --no-redis
 
 Every round is a fresh flight on the same server; the warm-up (off the clock) holds
-on another flight first. The caps on what one organization may hold
-(``core.booking.quota``) are off, as in ``booking_race.py``: 435 travellers of one
-organization would meet them long before the seats run out (``--org-caps`` keeps them).
-The per-user caps stay on (one hold each never meets them).
+on another flight first. The caps on what users and organizations may hold
+(``core.booking.quota``) are off by default, as in ``booking_race.py``: 435 travellers of
+one organization would meet the organization's long before the seats run out, and while
+any cap is on every hold of the organization queues on its row lock before it reaches
+the flight's row. ``--caps user`` keeps the per-user caps (and so that queue).
 
 The bench drops and recreates the schema of the database it is given: never point it
 at one you care about. It also empties the Redis database it is given.
@@ -254,8 +255,9 @@ def start_server(args: argparse.Namespace, port: int, log_path: Path) -> subproc
     }
     if args.redis_url:
         env["CONCIERGE_REDIS_URL"] = args.redis_url
-    if not args.org_caps:
-        env |= {"CONCIERGE_HOLD_MAX_PLACES_PER_ORG": "0", "CONCIERGE_HOLD_MAX_OPEN_PER_ORG": "0"}
+    env |= {"CONCIERGE_HOLD_MAX_PLACES_PER_ORG": "0", "CONCIERGE_HOLD_MAX_OPEN_PER_ORG": "0"}
+    if args.caps == "off":
+        env |= {"CONCIERGE_HOLD_MAX_PLACES_PER_USER": "0", "CONCIERGE_HOLD_MAX_OPEN_PER_USER": "0"}
     with log_path.open("wb") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "1"],
@@ -433,7 +435,7 @@ def report(args: argparse.Namespace, rounds: list[Round]) -> bool:
     print(
         f"hold burst: {args.requests} concurrent POST /v1/bookings on {args.seats} seats, "
         f"one API process, {args.database_url.split('://', 1)[0]} + "
-        f"{'Redis' if args.redis_url else 'no Redis'}; load average "
+        f"{'Redis' if args.redis_url else 'no Redis'}, caps {args.caps}; load average "
         f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
     print(f"{'round':>5} {'wall s':>7} {'p50 ms':>7} {'p99 ms':>7} {'CPU ms/req':>10}  answers")
@@ -471,20 +473,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=1, help="bursts, each on a fresh flight")
     parser.add_argument(
         "--database-url",
-        default=os.environ.get("CONCIERGE_BENCH_DATABASE_URL")
+        default=os.environ.get("CONCIERGE_BURST_DATABASE_URL")
         or "postgresql+psycopg://postgres@127.0.0.1:5432/concierge_burst",
-        help="database the bench may wipe (env CONCIERGE_BENCH_DATABASE_URL)",
+        help="database the bench may wipe (env CONCIERGE_BURST_DATABASE_URL)",
     )
     parser.add_argument(
         "--redis-url",
-        default=os.environ.get("CONCIERGE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/8"),
-        help="Redis database the bench may empty (env CONCIERGE_BENCH_REDIS_URL)",
+        default=os.environ.get("CONCIERGE_BURST_REDIS_URL", "redis://127.0.0.1:6379/9"),
+        help="Redis database the bench empties (env CONCIERGE_BURST_REDIS_URL; default db 9)",
     )
     parser.add_argument("--no-redis", action="store_true", help="run the server without Redis")
     parser.add_argument(
-        "--org-caps",
-        action="store_true",
-        help="keep the organization's hold caps (default: off, see the docstring)",
+        "--caps",
+        choices=("off", "user"),
+        default="off",
+        help="hold caps: off (default) or the per-user ones only (see the docstring)",
     )
     parser.add_argument("--timeout", type=float, default=120.0, help="per-request HTTP timeout")
     parser.add_argument("--json", type=Path, help="also write the figures here")

@@ -25,7 +25,7 @@ REDIS_DOWN: Final[tuple[type[Exception], ...]] = (RedisError, OSError)
 
 DEGRADED: Final = (
     "Redis is unreachable (%s): until it answers again, chat turn streams, contention "
-    "locks (chat turns, holds), rate limits and the search cache work in this process only. "
+    "locks (chat turns), rate limits and the search cache work in this process only. "
     "Degraded mode: with several API processes, locks and rate limits are per process and a "
     "chat stream can be resumed only on the process that ran the turn; nothing becomes "
     "incorrect, the database's conditional writes still guard inventory, booking states and "

@@ -337,18 +337,17 @@ async def _start(
             },
             at=now,
         )
-    # Inventory last, as in the hold path: the hot rows stay locked only briefly.
+    # Inventory last, as in the hold path (and, like it, without an application lock: the
+    # conditional UPDATE is the guard): the hot rows stay locked only briefly.
     await session.flush()
-    lines = [line for p in planned for line in p.lines]
-    async with rt.locks.hold([line.lock_key for line in lines]):
-        await take_holds(
-            session,
-            org_id=booking.org_id,
-            booking_id=booking_id,
-            lines=lines,
-            now=now,
-            expires_at=hold_until,
-        )
+    await take_holds(
+        session,
+        org_id=booking.org_id,
+        booking_id=booking_id,
+        lines=[line for p in planned for line in p.lines],
+        now=now,
+        expires_at=hold_until,
+    )
     return change
 
 

@@ -26,7 +26,7 @@ from core.clock import utc
 from core.errors import InvalidTransition, PolicyBlocked, ValidationFailed
 from core.identity import Caller
 from core.ids import booking_reference
-from core.inventory.holds import active_holds, hold_lock_key, release_booking_holds, take_holds
+from core.inventory.holds import active_holds, release_booking_holds, take_holds
 from core.models import (
     Booking,
     BookingStatus,
@@ -171,14 +171,15 @@ async def hold_booking(
         booking_id=booking_id, places=sum(item.quantity for item in items), bucket="held",
         now=now,
     )
-    lines = [line for p in planned for line in p.lines]
-    keys = [line.lock_key for line in lines] + [hold_lock_key(h) for h in giving_back]
-    # The contention lock spans the conditional writes; correctness comes from them alone.
-    async with rt.locks.hold(keys):
-        await take_holds(
-            session, org_id=caller.org_id, booking_id=booking_id, lines=lines, now=now,
-            expires_at=expires_at, giving_back=giving_back,
-        )
+    # No application lock around them (ADR 0002): the conditional UPDATE is the guard, and
+    # waiters queue on the row lock, first come first served, until this COMMIT. A Redis
+    # lock in front, released before the COMMIT, added no throughput and turned a burst
+    # into 503 LOCK_TIMEOUTs (issue 15, bench/hold_burst.py).
+    await take_holds(
+        session, org_id=caller.org_id, booking_id=booking_id,
+        lines=[line for p in planned for line in p.lines], now=now, expires_at=expires_at,
+        giving_back=giving_back,
+    )
     return booking
 
 

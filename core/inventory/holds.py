@@ -10,6 +10,10 @@ late in the transaction; when a row looks full we release the expired holds on
 it in the same transaction and try again, so an expired hold never blocks a new one.
 Anything that fails raises, and the caller's transaction rolls back as a whole:
 multi-segment holds are all or nothing.
+
+No application lock is taken around these writes (ADR 0002): concurrent holds on one row
+queue on its row lock (PostgreSQL) or on the single writer (SQLite), in arrival order,
+until the holder commits — the queue a contention lock would add, without its timeouts.
 """
 
 from __future__ import annotations
@@ -44,7 +48,8 @@ class HoldLine:
     segment_id: str = ""
 
     @property
-    def lock_key(self) -> str:
+    def row_key(self) -> str:
+        """The row's name in a ``SoldOut`` error: ``inv:fare:<id>`` or ``inv:room:<id>``."""
         return f"inv:{self.kind}:{self.inventory_id}"
 
 
@@ -54,12 +59,6 @@ def _row_of(hold: Hold) -> tuple[str, int]:
         return "fare", hold.fare_inventory_id
     assert hold.room_inventory_id is not None
     return "room", hold.room_inventory_id
-
-
-def hold_lock_key(hold: Hold) -> str:
-    """The contention-lock key of the row a hold takes from (as ``HoldLine.lock_key``)."""
-    kind, inventory_id = _row_of(hold)
-    return f"inv:{kind}:{inventory_id}"
 
 
 def _hold_column(kind: str):  # type: ignore[no-untyped-def]
@@ -209,7 +208,7 @@ async def _take_line(
         taken = await _conditional_take(session, line)
     if not taken:
         what = "seats" if line.kind == "fare" else "rooms"
-        raise SoldOut(f"Not enough {what} left for {line.quantity}", inventory=line.lock_key)
+        raise SoldOut(f"Not enough {what} left for {line.quantity}", inventory=line.row_key)
     hold = Hold(
         org_id=org_id,
         booking_id=booking_id,
