@@ -19,7 +19,7 @@ from concierge.planner.nlu import holidays
 from concierge.planner.nlu.answers import Answer, classify
 from concierge.planner.nlu.dates import end_from, read_dates
 from concierge.planner.nlu.intents import Intent, understand
-from tests.concierge.planner_kit import NOW, Dialogue, FakeBackend, money, trip
+from tests.concierge.planner_kit import AVA, NOW, Dialogue, FakeBackend, money, trip
 
 D = date
 _CTX = Context(now=NOW)
@@ -840,6 +840,23 @@ async def test_a_trip_asked_for_a_report_is_held_in_their_name(first: str) -> No
     assert "reserve" not in d.backend.names()
     assert await d.say("option 1") == "<confirm confirm_booking>"
     assert d.backend.last("reserve")["traveler_id"] == "u_ava"
+
+
+@pytest.mark.parametrize(
+    ("profile", "said"),
+    [
+        # booked for someone else: whose trip it is, said when it is done
+        (MIA, "✅ Booked for Ava Traveller! The booking reference is **BK-TEST01**"),
+        (AVA, "✅ Booked! Your booking reference is **BK-TEST01**"),
+    ],
+)
+async def test_a_booking_made_for_someone_else_says_whose_it_is(
+    profile: dict[str, str], said: str
+) -> None:
+    d = Dialogue(profile=dict(profile))
+    await d.say("Please get Ava to London on Dec 18" if profile is MIA else "JFK to London Dec 18")
+    assert await d.say("option 1") == "<confirm confirm_booking>"
+    assert said in await d.confirm()
 
 
 async def test_a_name_the_caller_may_not_book_for_gets_a_no_not_a_booking_of_their_own() -> None:

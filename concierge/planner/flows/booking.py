@@ -513,8 +513,15 @@ def _confirmed_text(b: dict[str, Any], ctx: Context) -> str:
     ref = b.get("booking_id")
     lines = render.booking_summary(b)
     total = render.money(b.get("total"))
+    # Booked for someone else ("book Ava on a flight"): say whose trip it is.
+    traveller = str(b.get("traveler") or "")
+    for_other = bool(traveller) and traveller != str(ctx.profile.get("name") or traveller)
     if status == "confirmed":
-        head = f"✅ Booked! Your booking reference is **{ref}** — confirmed, {total} charged to the company card."
+        head = (
+            f"✅ Booked for {traveller}! The booking reference is **{ref}**"
+            if for_other
+            else f"✅ Booked! Your booking reference is **{ref}**"
+        ) + f" — confirmed, {total} charged to the company card."
     elif status == "pending_approval":
         policy = b.get("policy") or {}
         roles = policy.get("approvals_required") or []
@@ -528,7 +535,7 @@ def _confirmed_text(b: dict[str, Any], ctx: Context) -> str:
         reasons = "; ".join(policy.get("violations") or [])
         why = f" ({reasons})" if reasons else ""
         head = (
-            f"📨 I've sent **{ref}** to {whom} for approval{why}. Nothing is paid yet; the seats/rooms stay held "
+            f"📨 I've sent **{ref}**{f' ({traveller}’s trip)' if for_other else ''} to {whom} for approval{why}. Nothing is paid yet; the seats/rooms stay held "
             f"until {render.hold_time(b.get('hold_expires_at'))}. Total {total}. I'll confirm it as soon as it's approved."
         )
     elif status in {"pending_confirmation", "confirming"}:
