@@ -1834,3 +1834,32 @@ async def test_no_search_runs_on_a_day_that_does_not_exist() -> None:
     reply = await d.say("book jfk to mia on 31/11")
     assert "no 31 November" in reply
     assert d.backend.names() == []
+
+
+# ---------------------------------------------------------------- compact_date
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "window"),
+    [
+        ("LGA-ORD 14DEC dep 0700-1000, nonstop only", D(2026, 12, 14), ("07:00", "10:00")),
+        ("jfk lhr 18dec", D(2026, 12, 18), (None, None)),
+        ("need bos-mia dec9 13:00-16:00", D(2026, 12, 9), ("13:00", "16:00")),
+        ("SFO/JFK 05JAN27 after 1pm", D(2027, 1, 5), ("13:00", None)),
+        ("ORD-ATL 11DEC 0615–0900 pls", D(2026, 12, 11), ("06:15", "09:00")),
+    ],
+)
+def test_dates_and_times_as_timetables_write_them(
+    text: str, day: date, window: tuple[str | None, str | None]
+) -> None:
+    u = understand(text, NOW)
+    assert u.dates.depart == day
+    assert (u.dates.depart_after, u.dates.depart_before) == window
+
+
+@pytest.mark.parametrize(
+    "text", ["hotel in paris dec 10-12", "a320 or b737 is fine", "the 2nd one"]
+)
+def test_day_ranges_and_aircraft_are_no_clock_window(text: str) -> None:
+    u = understand(text, NOW)
+    assert (u.dates.depart_after, u.dates.depart_before) == (None, None)

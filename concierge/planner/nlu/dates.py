@@ -1256,8 +1256,19 @@ def _clock(m: re.Match[str], i: int) -> str | None:
 _WORD_TIME = {"noon": "12:00", "midday": "12:00", "lunch": "13:00", "midnight": "23:59"}
 
 
+# A window in 24-hour clock times, as timetables write it: "dep 0700-1000", "13:00–16:00"
+# (four digits or hh:mm on both sides, so a range of days "10-12" is never one).
+_CLOCK_RANGE = re.compile(
+    r"(?<![\d/.:])(?P<h1>[01]\d|2[0-3]):?(?P<m1>[0-5]\d)\s*(?:-|–|to)\s*"
+    r"(?P<h2>[01]\d|2[0-3]):?(?P<m2>[0-5]\d)(?![\d/.:])(?!\s*(?:am|pm)\b)"
+)
+
+
 def _window(text: str) -> tuple[str | None, str | None]:
     after = before = None
+    m = _CLOCK_RANGE.search(text)
+    if m and (m.group("h1"), m.group("m1")) < (m.group("h2"), m.group("m2")):
+        return f"{m.group('h1')}:{m.group('m1')}", f"{m.group('h2')}:{m.group('m2')}"
     m = _BETWEEN.search(text)
     if m:
         a, b = _clock(m, 3), _clock(m, 4)

@@ -17,6 +17,23 @@ from concierge.planner.nlu import datafiles
 
 
 @lru_cache(maxsize=1)
+def _glued_dates() -> re.Pattern[str]:
+    months = "|".join(str(m) for m in datafiles.load("shorthand")["glued_date_months"])
+    return re.compile(
+        rf"(?<![\w/])(?:(?P<d>\d{{1,2}})(?P<m>{months})(?P<y>\d{{2}})?|(?P<m2>{months})(?P<d2>\d{{1,2}}))"
+        r"(?![\w/:])",
+        re.IGNORECASE,
+    )
+
+
+def _glued(m: re.Match[str]) -> str:
+    if m.group("m2"):
+        return f"{m.group('m2')} {m.group('d2')}"
+    year = f" 20{m.group('y')}" if m.group("y") else ""
+    return f"{m.group('d')} {m.group('m')}{year}"
+
+
+@lru_cache(maxsize=1)
 def _table() -> tuple[dict[str, str], re.Pattern[str]]:
     raw: dict[str, Any] = datafiles.load("shorthand")
     words = {str(k).lower(): str(v) for k, v in (raw.get("words") or {}).items()}
@@ -38,7 +55,8 @@ def _table() -> tuple[dict[str, str], re.Pattern[str]]:
 @lru_cache(maxsize=4096)
 def expand(text: str) -> str:
     """``text`` with its shorthand written out ("london sometime nxt wk" → "london
-    sometime next week", "3nts" → "3 nights"); everything else unchanged."""
+    sometime next week", "3nts" → "3 nights", "14DEC" → "14 DEC"); everything else
+    unchanged."""
     table, pattern = _table()
 
     def full(m: re.Match[str]) -> str:
@@ -46,4 +64,4 @@ def expand(text: str) -> str:
             return f"{m.group('n')} {table[m.group('unit').lower()]}"
         return table[m.group("word").lower()]
 
-    return pattern.sub(full, text)
+    return _glued_dates().sub(_glued, pattern.sub(full, text))
