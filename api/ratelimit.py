@@ -132,7 +132,7 @@ def _seconds(wait: float) -> int:
 
 def family_of(method: str, path: str) -> str | None:
     """Which bucket a request draws from, or ``None`` when it is not limited."""
-    if method != "POST":
+    if method not in ("POST", "PUT"):
         return None
     if path in ("/v1/chat", "/v1/chat/completions"):
         return "chat"

@@ -8,10 +8,12 @@ for OpenAPI; a booking is the core's own view (``core.booking.views.BookingView`
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from core.booking.passengers import ItemPassengers, PassengerSpec
+from core.booking.service import ItemRequest
 from core.booking.views import BookingView
 from core.catalogue.fares import FareOut
 from core.errors import ValidationFailed
@@ -50,6 +52,36 @@ BookingStatusParam = BookingStatus
 # -- requests ----------------------------------------------------------------------------
 
 
+def _is_none(value: Any) -> bool:
+    return value is None
+
+
+class PassengerIn(BaseModel):
+    """A colleague by user id (their traveller profile has the legal names), or a guest by
+    given and family name as in their passport."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    traveler_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="A person of your organization you may book for.",
+        examples=["ava"],
+    )
+    # Not bounded here: the core reads names (INVALID_NAME: digits, symbols, over 50).
+    given_name: str | None = Field(default=None, description="A guest's given names.")
+    family_name: str | None = Field(default=None, description="A guest's family name.")
+
+    def spec(self) -> PassengerSpec:
+        return PassengerSpec(
+            traveler_id=self.traveler_id, given_name=self.given_name, family_name=self.family_name
+        )
+
+
+PassengerList = Annotated[list[PassengerIn], Field(min_length=1, max_length=MAX_QUANTITY)]
+
+
 class BookingItemIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -65,8 +97,24 @@ class BookingItemIn(BaseModel):
         ge=1,
         le=MAX_QUANTITY,
         strict=True,
-        description="Seats (flights) or rooms (hotels).",
+        description="Seats (flights) or rooms (hotels). With `passengers`, their number "
+        "when left out.",
     )
+    # Left out of the payload when absent, so a body without it fingerprints as before.
+    passengers: PassengerList | None = Field(
+        default=None,
+        exclude_if=_is_none,
+        description="Flights: who flies, one per seat (confirming needs every seat named; "
+        "a single seat left unnamed is the traveller's).",
+    )
+
+    def request(self) -> ItemRequest:
+        """The core's item: ``quantity`` defaults to the passengers named."""
+        people = [p.spec() for p in self.passengers] if self.passengers is not None else None
+        quantity = self.quantity
+        if people is not None and "quantity" not in self.model_fields_set:
+            quantity = len(people)
+        return ItemRequest(offer_id=self.offer_id, quantity=quantity, passengers=people)
 
     @field_validator("offer_id")
     @classmethod
@@ -91,6 +139,46 @@ class HoldRequest(BaseModel):
         max_length=40,
         description="Book for someone else (managers: their reports). Defaults to the caller.",
     )
+
+
+class ItemPassengersIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    offer_id: str = Field(
+        min_length=1, max_length=80, description="The flight item's offer id.", examples=["FL-1042"]
+    )
+    passengers: PassengerList
+
+
+class PassengersPut(BaseModel):
+    """Who flies: `passengers` for every flight of the booking, or `items` flight by flight."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    passengers: PassengerList | None = Field(
+        default=None, description="The passengers of every flight item, one per seat."
+    )
+    items: list[ItemPassengersIn] | None = Field(
+        default=None, min_length=1, max_length=MAX_ITEMS, description="Per flight item."
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> PassengersPut:
+        if (self.passengers is None) == (self.items is None):
+            raise ValueError("send either `passengers` or `items`")
+        return self
+
+    def named(self) -> list[ItemPassengers]:
+        if self.passengers is not None:
+            return [ItemPassengers(None, [p.spec() for p in self.passengers])]
+        assert self.items is not None
+        return [
+            ItemPassengers(
+                item.offer_id.strip(), [p.spec() for p in item.passengers],
+                field=f"items[{n}].passengers",
+            )
+            for n, item in enumerate(self.items)
+        ]
 
 
 # -- responses ---------------------------------------------------------------------------

@@ -166,6 +166,22 @@ class ReviewItemClosed(CoreError):
     title = "This review item is already resolved, or has nothing left to review"
 
 
+# Passengers (core.booking.passengers).
+
+
+class PassengerDetailsRequired(CoreError):
+    """Confirming needs every seat named, each with legal names; ``missing`` says what is not."""
+
+    code = "PASSENGER_DETAILS_REQUIRED"
+    status = 422
+    title = "Every passenger needs a name before the booking is confirmed"
+
+
+class PassengerCountMismatch(ValidationFailed):
+    code = "PASSENGER_COUNT_MISMATCH"
+    title = "The passengers named do not match the seats held"
+
+
 # Traveller profiles (core.travellers). Each names the offending ``field``; none ever
 # repeats the value it refused (it may be a passport or loyalty number).
 

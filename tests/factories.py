@@ -8,6 +8,8 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.booking.passengers import PassengerSpec
+from core.booking.service import ItemRequest
 from core.models import (
     Airport,
     Carrier,
@@ -16,10 +18,29 @@ from core.models import (
     Hotel,
     Organization,
     RoomInventory,
+    TravellerDetails,
     User,
 )
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+GUEST_FAMILY_NAMES = ("Alder", "Birch", "Cedar", "Dogwood", "Elm", "Fir", "Gum", "Hazel", "Ivy")
+
+
+def guests(n: int) -> list[PassengerSpec]:
+    """``n`` guests with legal names: Guest Alder, Guest Birch, …"""
+    return [PassengerSpec(given_name="Guest", family_name=f) for f in GUEST_FAMILY_NAMES[:n]]
+
+
+def guests_json(n: int) -> list[dict[str, str]]:
+    """``guests(n)`` as the API and the tools take them."""
+    return [{"given_name": "Guest", "family_name": f} for f in GUEST_FAMILY_NAMES[:n]]
+
+
+def named_item(offer_id: str, quantity: int = 1) -> ItemRequest:
+    """A hold's item with every seat named, as confirming needs: a single seat is the
+    traveller's (the core's own default), more seats are guests."""
+    several = offer_id.startswith("FL-") and quantity > 1
+    return ItemRequest(offer_id, quantity, passengers=guests(quantity) if several else None)
 
 
 async def make_org(session: AsyncSession, *, id: str = "acme", name: str = "Acme Corp",
@@ -33,12 +54,20 @@ async def make_org(session: AsyncSession, *, id: str = "acme", name: str = "Acme
 async def make_user(session: AsyncSession, *, id: str = "ava", org_id: str = "acme",
                     role: str = "traveler", manager_id: str | None = None,
                     department: str = "Engineering", home_airport: str | None = "JFK",
-                    token_hash: str | None = None) -> User:
+                    token_hash: str | None = None,
+                    legal_names: tuple[str, str] | None = ("", "Example")) -> User:
+    """``legal_names``: the profile's (given, family), as confirming a flight needs them
+    (an empty given name is the user's own, ``Ava``); None: no profile on file."""
     user = User(id=id, org_id=org_id, name=id.title(), email=f"{id}@example.com", role=role,
                 manager_id=manager_id, department=department, home_airport=home_airport,
                 token_hash=token_hash, preferences={}, created_at=T0)
     session.add(user)
     await session.flush()
+    if legal_names is not None:
+        given, family = legal_names
+        session.add(TravellerDetails(user_id=id, org_id=org_id, given_name=given or id.title(),
+                                     family_name=family, updated_at=T0, updated_by="factory"))
+        await session.flush()
     return user
 
 

@@ -1,4 +1,4 @@
-"""Bookings: hold, read, list, confirm.
+"""Bookings: hold, read, list, name the passengers, confirm.
 
 Every POST that creates or changes a booking runs under ``Idempotency-Key``
 (``core.idempotency.run_idempotent``): the same key and body replay the stored
@@ -15,10 +15,17 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from api.auth import CallerDep
 from api.deps import IdempotencyKey, MetricsDep, RuntimeDep
 from api.problems import REPLAYED_HEADER, problem_responses
-from api.schemas import BookingListOut, BookingOut, BookingStatusParam, HoldRequest
+from api.schemas import (
+    BookingListOut,
+    BookingOut,
+    BookingStatusParam,
+    HoldRequest,
+    PassengersPut,
+)
+from core.booking.passengers import name_passengers
 from core.booking.saga import confirm_booking
-from core.booking.service import ItemRequest, get_booking, hold_booking, list_bookings
-from core.booking.views import BookingView, booking_view
+from core.booking.service import get_booking, hold_booking, list_bookings
+from core.booking.views import BookingView, booking_view, load_booking_view
 from core.idempotency import IdempotencyContext, IdempotentResult, run_idempotent
 from core.itinerary import MEDIA_TYPE, itinerary_html, itinerary_ics, load_itinerary
 from core.models import BookingStatus
@@ -68,7 +75,7 @@ async def create_booking(
     Red policy verdicts are refused (403 `POLICY_BLOCKED`); amber ones are held and
     will need approval at confirmation. Requires `Idempotency-Key` (400 without).
     """
-    items = [ItemRequest(offer_id=i.offer_id, quantity=i.quantity) for i in body.items]
+    items = [item.request() for item in body.items]
 
     async def handler(ctx: IdempotencyContext) -> tuple[int, dict[str, Any]]:
         async with runtime.db.uow() as session:
@@ -193,6 +200,31 @@ async def read_itinerary_page(
     return HTMLResponse(itinerary_html(itinerary), headers=_PAGE_HEADERS)
 
 
+@router.put(
+    "/{booking_id}/passengers",
+    summary="Name a held booking's passengers",
+    response_model=BookingView,
+    responses=problem_responses(400, 403, 404, 409, 410),
+)
+async def put_passengers(
+    booking_id: BookingId, body: PassengersPut, runtime: RuntimeDep, caller: CallerDep
+) -> BookingView:
+    """Who flies on the booking's flights, one passenger per seat: a colleague by
+    `traveler_id` (their profile has the legal names; only people you may book for) or a
+    guest by `given_name` and `family_name`. `passengers` names every flight of the
+    booking; `items` one flight item at a time (the others keep theirs).
+
+    While the booking is `held` (409 `INVALID_TRANSITION` after; 410 `HOLD_EXPIRED`).
+    The same body twice leaves the same passengers, their ids included, so it needs no
+    `Idempotency-Key`. A count other than the item's seats is 422
+    `PASSENGER_COUNT_MISMATCH`; a name with digits or symbols, empty or over 50
+    characters, 422 `INVALID_NAME`; nothing changes on any error.
+    """
+    async with runtime.db.uow() as session:
+        await name_passengers(session, caller, booking_id, body.named(), now=runtime.clock.now())
+    return await load_booking_view(runtime, booking_id)
+
+
 @router.post(
     "/{booking_id}/confirm",
     summary="Confirm a held booking",
@@ -204,6 +236,7 @@ async def read_itinerary_page(
             "description": "Accepted: `pending_approval` (see `approval_id`) or `pending_confirmation`.",
         },
         **problem_responses(400, 402, 403, 404, 409, 410, 502, 503),
+        # 422 (from the router): PASSENGER_DETAILS_REQUIRED as well as malformed input.
     },
 )
 async def confirm(
@@ -214,6 +247,12 @@ async def confirm(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Re-check policy, pay and book with the suppliers.
+
+    Every seat of every flight needs a passenger with legal names first: 422
+    `PASSENGER_DETAILS_REQUIRED` says which are missing (`missing`: unnamed seats per
+    item, colleagues whose profile lacks legal names) and changes nothing; name them
+    (`PUT …/passengers`, or the profile) and confirm with a new `Idempotency-Key`.
+    Confirmed flights carry the airline's `locator` and each passenger's `ticket_number`.
 
     200 when confirmed; 202 when the booking waits for a manager's approval or for
     a supplier's answer. Requires `Idempotency-Key`; a retry with the same key

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.booking.passengers import supplier_passengers
 from core.errors import NotFound, ValidationFailed
 from core.ids import new_id
 from core.inventory.holds import HoldLine
@@ -216,4 +217,5 @@ async def segment_request(session: AsyncSession, booking: Booking, seg: Segment)
     return SegmentRequest(
         booking_ref=booking.id, segment_id=seg.id, kind=seg.kind, quantity=seg.quantity,
         amount_minor=seg.amount_minor, currency=seg.currency, details=details,
+        passengers=await supplier_passengers(session, seg.id) if seg.flight_id else (),
     )

@@ -71,6 +71,7 @@ from core.booking.changes import (
 )
 from core.booking.items import other_items, plan_flight, red_reasons, segment_request
 from core.booking.keys import change_key, segment_book_key, supplier_cancel_key
+from core.booking.passengers import carry_over, record_tickets
 from core.booking.recovery import advance, load_fresh, record_authorization, resume_stale
 from core.booking.views import RebookView, load_booking_view
 from core.disruption.suggestions import list_suggestions
@@ -291,6 +292,8 @@ async def _start(
     session.add(change)
     session.add_all([p.segment for p in planned])
     await session.flush()
+    # The same people fly the new flight; the airline tickets them again when it is booked.
+    await carry_over(session, booking_id, chosen.id, [p.segment.id for p in planned])
     if suggestion is not None:
         suggestion.status = SuggestionStatus.CHOSEN
     hold_until = now + (
@@ -559,6 +562,7 @@ async def _book_new(rt: Runtime, change_id: str, booking_id: str) -> bool:
                     session, card=card, org_id=org_id, booking_id=booking_id,
                     segment_id=seg_id, auth=confirmation.card_authorization, now=rt.clock.now(),
                 )
+            await record_tickets(session, seg_id, confirmation.tickets)
             await session.execute(
                 update(BookingChange)
                 .where(BookingChange.id == change_id)

@@ -44,6 +44,7 @@ from core.booking.keys import (
     supplier_cancel_key,
     void_key,
 )
+from core.booking.passengers import ready_for_ticketing, record_tickets
 from core.booking.recovery import advance, load_fresh, record_authorization, resume_stale
 from core.booking.views import BookingView, load_booking_view
 from core.errors import (
@@ -234,6 +235,9 @@ async def confirm_booking(rt: Runtime, caller: Caller, booking_id: str) -> Booki
                     "search again to book"
                 )
             else:
+                # Names first: nothing is sent for approval or paid for unnamed seats
+                # (raised here, it rolls this transaction back: nothing changes).
+                await ready_for_ticketing(session, booking)
                 items = await policy_items(session, booking)
                 verdict = await judge(session, booking.org_id, items, now=now)
                 verdict_dict: dict[str, Any] = verdict.to_dict()
@@ -446,6 +450,8 @@ async def _book_segments(rt: Runtime, booking_id: str, card: CardRef | None) -> 
                     session, card=card, org_id=org_id, booking_id=booking_id,
                     segment_id=seg_id, auth=confirmation.card_authorization, now=rt.clock.now(),
                 )
+            # The tickets with the locator: one recovery point.
+            await record_tickets(session, seg_id, confirmation.tickets)
             await session.execute(
                 update(Booking).where(Booking.id == booking_id).values(updated_at=rt.clock.now())
                 .execution_options(synchronize_session=False)

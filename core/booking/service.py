@@ -22,6 +22,7 @@ from core.approval.service import close_open_for_booking
 from core.booking import quota, states
 from core.booking.access import load_visible_booking, resolve_traveler
 from core.booking.items import PlannedSegment, judge, plan_flight, plan_hotel, red_reasons
+from core.booking.passengers import ItemPassengers, PassengerSpec, name_held
 from core.clock import utc
 from core.errors import InvalidTransition, PolicyBlocked, ValidationFailed
 from core.identity import Caller
@@ -49,6 +50,9 @@ MAX_QUANTITY = 9
 class ItemRequest:
     offer_id: str
     quantity: int = 1
+    #: Who flies (flights): one per seat, or None to name them later (a single seat with
+    #: no names is the traveller's).
+    passengers: Sequence[PassengerSpec] | None = None
 
 
 def _validate_items(items: Sequence[ItemRequest], *, max_quantity: int) -> None:
@@ -143,6 +147,16 @@ async def hold_booking(
     session.add(booking)
     session.add_all([p.segment for p in planned])
     await session.flush()
+    await name_held(
+        session, caller, booking,
+        [
+            ItemPassengers(item.offer_id, item.passengers, field=f"items[{n}].passengers")
+            for n, item in enumerate(items)
+            if item.passengers is not None
+        ],
+        now=now,
+        replaced=replaced.id if replaced is not None else None,
+    )
 
     audit.record(
         session, org_id=caller.org_id, actor_id=caller.user_id, action="booking.held",

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking.fares import segment_fare
+from core.booking.passengers import Manifest, manifest, unnamed_seats
 from core.catalogue.fares import FareBreakdown, FareOut, combine
 from core.catalogue.zones import airport_zone, hotel_zone, on_clock, stay_times
 from core.disruption.suggestions import open_disruption
@@ -55,6 +56,29 @@ class SegmentView(View):
     locator: str | None = Field(description="Supplier reference once booked.")
 
 
+class SegmentPassengerView(View):
+    """A passenger on one flight: their e-ticket for it, and their seat."""
+
+    passenger_id: str = Field(examples=["PX_7Q2M4XKD"])
+    ticket_number: str | None = Field(
+        description="The 13-digit e-ticket (airline code + serial) once the airline has "
+        "ticketed the flight.",
+        examples=["1252000000120"],
+    )
+    seat: str | None = Field(default=None, description="The seat assigned, when one is.")
+
+
+class PassengerView(View):
+    """Someone flying on the booking: a colleague (``traveler_id``) or a guest."""
+
+    passenger_id: str = Field(examples=["PX_7Q2M4XKD"])
+    traveler_id: str | None = shown_when_set()
+    given_name: str | None = Field(
+        description="Legal names; a colleague's come from their profile (null while it has none)."
+    )
+    family_name: str | None
+
+
 class FlightSegmentView(SegmentView):
     kind: Literal[SegmentKind.FLIGHT] = SegmentKind.FLIGHT
     carrier: str
@@ -74,6 +98,9 @@ class FlightSegmentView(SegmentView):
     )
     cabin: str | None
     quantity: int = Field(description="Passengers.")
+    passengers: list[SegmentPassengerView] = Field(
+        description="The passengers named on this flight, in the booking's order."
+    )
     flight_status: FlightStatus
     change_fee: Money = Field(description="Per passenger.")
 
@@ -159,6 +186,12 @@ class BookingView(View):
     status: BookingStatus
     traveler_id: str
     created_by: str
+    passengers: list[PassengerView] = Field(
+        description="Who flies: one per seat once named (a hold may leave seats unnamed)."
+    )
+    # While held: flight seats nobody is named on yet (confirming needs them named:
+    # PUT /v1/bookings/{id}/passengers); absent when there are none.
+    unnamed_seats: int | None = shown_when_set()
     segments: list[AnySegmentView]
     total: Money
     fare: FareOut = Field(
@@ -195,11 +228,21 @@ async def segment_views(
     session: AsyncSession, booking_id: str
 ) -> list[FlightSegmentView | HotelSegmentView]:
     """The booking's itinerary, in order."""
-    return [view for view, _ in await _itinerary(session, booking_id)]
+    return [view for view, _ in await _itinerary(session, booking_id, await manifest(session, booking_id))]
+
+
+def passenger_views(people: Manifest) -> list[PassengerView]:
+    return [
+        PassengerView(
+            passenger_id=p.id, traveler_id=p.user_id, given_name=p.given_name,
+            family_name=p.family_name,
+        )
+        for p in people.passengers
+    ]
 
 
 async def _itinerary(
-    session: AsyncSession, booking_id: str
+    session: AsyncSession, booking_id: str, people: Manifest
 ) -> list[tuple[FlightSegmentView | HotelSegmentView, FareBreakdown]]:
     """The itinerary's segment views, each with its fare as sold."""
     segments = (
@@ -220,12 +263,12 @@ async def _itinerary(
         ):
             continue
         fare = await segment_fare(session, seg)
-        views.append((await _segment_view(session, seg, fare), fare))
+        views.append((await _segment_view(session, seg, fare, people), fare))
     return views
 
 
 async def _segment_view(
-    session: AsyncSession, seg: Segment, fare: FareBreakdown
+    session: AsyncSession, seg: Segment, fare: FareBreakdown, people: Manifest
 ) -> FlightSegmentView | HotelSegmentView:
     common: dict[str, Any] = {
         "segment_id": seg.id,
@@ -254,6 +297,10 @@ async def _segment_view(
             ),
             cabin=seg.cabin,
             quantity=seg.quantity,
+            passengers=[
+                SegmentPassengerView(passenger_id=link.passenger_id, ticket_number=link.ticket_number)
+                for link in people.by_segment.get(seg.id, [])
+            ],
             flight_status=flight.status,
             change_fee=Money.of(seg.change_fee_minor, seg.currency),
         )
@@ -378,12 +425,17 @@ async def booking_view(session: AsyncSession, booking: Booking) -> BookingView:
     """The booking as every audience reads it (DESIGN §6)."""
     changes, refund = await _changes(session, booking)
     waiting = booking.status in (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL)
-    itinerary = await _itinerary(session, booking.id)
+    people = await manifest(session, booking.id)
+    itinerary = await _itinerary(session, booking.id, people)
     return BookingView(
         booking_id=booking.id,
         status=booking.status,
         traveler_id=booking.traveler_id,
         created_by=booking.created_by,
+        passengers=passenger_views(people),
+        unnamed_seats=(await unnamed_seats(session, booking.id) or None)
+        if booking.status == BookingStatus.HELD
+        else None,
         segments=[view for view, _ in itinerary],
         total=Money.of(booking.total_minor, booking.currency),
         fare=combine([fare for _, fare in itinerary], booking.currency).out(),

@@ -52,35 +52,45 @@ class CarrierInfo:
     name: str
     region: str
     bases: tuple[str, ...]
+    #: The airline's IATA accounting code: the first three digits of its e-tickets.
+    ticket_prefix: str
     low_cost: bool = False
 
 
 CARRIERS: Final[tuple[CarrierInfo, ...]] = (
-    CarrierInfo("AA", "American Airlines", NA, ("DFW", "MIA", "ORD", "LAX", "JFK", "LGA", "DCA")),
-    CarrierInfo("UA", "United Airlines", NA, ("EWR", "ORD", "DEN", "SFO", "IAD", "LAX")),
-    CarrierInfo("DL", "Delta Air Lines", NA, ("ATL", "JFK", "LGA", "SEA", "LAX", "BOS")),
-    CarrierInfo("B6", "JetBlue", NA, ("JFK", "BOS")),
-    CarrierInfo("AC", "Air Canada", NA, ("YYZ",)),
-    CarrierInfo("NK", "Spirit Airlines", NA, (), low_cost=True),
-    CarrierInfo("BA", "British Airways", EU, ("LHR", "LGW")),
-    CarrierInfo("AF", "Air France", EU, ("CDG", "ORY")),
-    CarrierInfo("LH", "Lufthansa", EU, ("FRA",)),
-    CarrierInfo("KL", "KLM Royal Dutch Airlines", EU, ("AMS",)),
-    CarrierInfo("IB", "Iberia", EU, ("MAD",)),
-    CarrierInfo("AZ", "ITA Airways", EU, ("FCO",)),
-    CarrierInfo("LX", "Swiss International Air Lines", EU, ("ZRH",)),
-    CarrierInfo("EI", "Aer Lingus", EU, ("DUB",)),
-    CarrierInfo("FR", "Ryanair", EU, (), low_cost=True),
-    CarrierInfo("JL", "Japan Airlines", AP, ("HND", "NRT")),
-    CarrierInfo("NH", "All Nippon Airways", AP, ("HND", "NRT")),
-    CarrierInfo("KE", "Korean Air", AP, ("ICN",)),
-    CarrierInfo("SQ", "Singapore Airlines", AP, ("SIN",)),
-    CarrierInfo("CX", "Cathay Pacific", AP, ("HKG",)),
-    CarrierInfo("QF", "Qantas", AP, ("SYD",)),
-    CarrierInfo("EK", "Emirates", AP, ("DXB",)),
-    CarrierInfo("AI", "Air India", AP, ("DEL",)),
+    CarrierInfo("AA", "American Airlines", NA, ("DFW", "MIA", "ORD", "LAX", "JFK", "LGA", "DCA"), "001"),
+    CarrierInfo("UA", "United Airlines", NA, ("EWR", "ORD", "DEN", "SFO", "IAD", "LAX"), "016"),
+    CarrierInfo("DL", "Delta Air Lines", NA, ("ATL", "JFK", "LGA", "SEA", "LAX", "BOS"), "006"),
+    CarrierInfo("B6", "JetBlue", NA, ("JFK", "BOS"), "279"),
+    CarrierInfo("AC", "Air Canada", NA, ("YYZ",), "014"),
+    CarrierInfo("NK", "Spirit Airlines", NA, (), "487", low_cost=True),
+    CarrierInfo("BA", "British Airways", EU, ("LHR", "LGW"), "125"),
+    CarrierInfo("AF", "Air France", EU, ("CDG", "ORY"), "057"),
+    CarrierInfo("LH", "Lufthansa", EU, ("FRA",), "220"),
+    CarrierInfo("KL", "KLM Royal Dutch Airlines", EU, ("AMS",), "074"),
+    CarrierInfo("IB", "Iberia", EU, ("MAD",), "075"),
+    CarrierInfo("AZ", "ITA Airways", EU, ("FCO",), "055"),
+    CarrierInfo("LX", "Swiss International Air Lines", EU, ("ZRH",), "724"),
+    CarrierInfo("EI", "Aer Lingus", EU, ("DUB",), "053"),
+    CarrierInfo("FR", "Ryanair", EU, (), "210", low_cost=True),
+    CarrierInfo("JL", "Japan Airlines", AP, ("HND", "NRT"), "131"),
+    CarrierInfo("NH", "All Nippon Airways", AP, ("HND", "NRT"), "205"),
+    CarrierInfo("KE", "Korean Air", AP, ("ICN",), "180"),
+    CarrierInfo("SQ", "Singapore Airlines", AP, ("SIN",), "618"),
+    CarrierInfo("CX", "Cathay Pacific", AP, ("HKG",), "160"),
+    CarrierInfo("QF", "Qantas", AP, ("SYD",), "081"),
+    CarrierInfo("EK", "Emirates", AP, ("DXB",), "176"),
+    CarrierInfo("AI", "Air India", AP, ("DEL",), "098"),
 )
 CARRIER_BY_CODE: Final = {c.code: c for c in CARRIERS}
+
+
+def ticket_prefix(carrier: str) -> str:
+    """The three digits an airline's e-ticket numbers start with. A carrier the catalogue
+    does not know (a test's own) gets a stable one from the unassigned 9xx range."""
+    info = CARRIER_BY_CODE.get(carrier.upper())
+    return info.ticket_prefix if info else f"9{stable_hash('ticket', carrier.upper()) % 100:02d}"
+
 # Who fills in when no carrier is based at either end of a route.
 _REGION_DEFAULTS: Final = {NA: ("AA", "UA", "DL"), EU: ("BA", "AF", "LH"), AP: ("EK", "SQ", "CX")}
 

@@ -70,6 +70,7 @@ from core.models.ops_events import (
     StripeEventStatus,
 )
 from core.models.org import Organization, PolicyDocument, Role, User
+from core.models.passenger import Passenger, SegmentPassenger
 from core.models.traveller import (
     DocumentType,
     LoyaltyMembership,
@@ -119,6 +120,7 @@ __all__ = [
     "NotificationDelivery",
     "Organization",
     "OutboxEvent",
+    "Passenger",
     "Payment",
     "PaymentStatus",
     "PolicyDocument",
@@ -130,6 +132,7 @@ __all__ = [
     "SeatPreference",
     "Segment",
     "SegmentKind",
+    "SegmentPassenger",
     "SegmentStatus",
     "StepStatus",
     "StripeEvent",

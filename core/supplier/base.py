@@ -40,6 +40,15 @@ class CircuitOpenError(SupplierTransientError):
 
 
 @dataclass(frozen=True)
+class SupplierPassenger:
+    """A passenger as the airline tickets them: our reference and the legal names."""
+
+    ref: str
+    given_name: str
+    family_name: str
+
+
+@dataclass(frozen=True)
 class SegmentRequest:
     booking_ref: str
     segment_id: str
@@ -51,6 +60,8 @@ class SegmentRequest:
     # The virtual card (its issuer id, ``ic_…``; never a number) the supplier charges
     # ``amount_minor`` to; None: the supplier invoices us (company-card charging).
     card_ref: str | None = None
+    #: Flights: who flies, one per seat (empty for hotels).
+    passengers: tuple[SupplierPassenger, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,8 @@ class SupplierConfirmation:
     raw: dict[str, Any] = field(default_factory=dict)
     # The authorization the supplier's charge on ``SegmentRequest.card_ref`` obtained.
     card_authorization: PurchaseAuthorization | None = None
+    #: Flights: the e-ticket number issued to each passenger, by their ``ref``.
+    tickets: dict[str, str] = field(default_factory=dict)
 
 
 class Supplier(Protocol):

@@ -30,6 +30,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.catalogue.network import ticket_prefix
 from core.clock import Clock
 from core.config import Settings
 from core.db import Database
@@ -54,6 +55,21 @@ KINDS = frozenset({"flight", "hotel"})
 _UNAVAILABLE_REASON = {"flight": "fare no longer available", "hotel": "room no longer available"}
 # How far past the caller's deadline a simulated timeout hangs by default.
 _HANG_PAST_DEADLINE_SECONDS = 0.5
+
+
+#: Where the simulated ticket serials start: ten digits, never a leading zero.
+_TICKET_SERIAL_BASE = 2_000_000_000
+#: Serials per reservation: one per seat (an item holds at most 9).
+_TICKETS_PER_RESERVATION = 10
+
+
+def _issue_tickets(reservation_id: int, request: SegmentRequest) -> dict[str, str]:
+    """One 13-digit e-ticket per passenger: the airline's three-digit accounting code and
+    a ten-digit serial. The serial comes from the reservation's own row id, so no two
+    reservations share one and a replay of the same reservation answers the same tickets."""
+    prefix = ticket_prefix(str(request.details.get("carrier") or ""))
+    first = _TICKET_SERIAL_BASE + reservation_id * _TICKETS_PER_RESERVATION
+    return {p.ref: f"{prefix}{first + i:010d}" for i, p in enumerate(request.passengers)}
 
 
 class SimulatedSupplier:
@@ -192,6 +208,15 @@ class SimulatedSupplier:
             raise SupplierRejectedError("quantity must be positive")
         if request.amount_minor < 0 or len(request.currency) != 3:
             raise SupplierRejectedError("invalid price")
+        if request.passengers:
+            if request.kind != "flight":
+                raise SupplierRejectedError("passengers are named on flights only")
+            if len(request.passengers) != request.quantity:
+                raise SupplierRejectedError(
+                    f"{len(request.passengers)} passengers named for {request.quantity} seats"
+                )
+            if not all(p.given_name.strip() and p.family_name.strip() for p in request.passengers):
+                raise SupplierRejectedError("every passenger needs a given and a family name")
 
     async def _charge(self, request: SegmentRequest, key: str) -> PurchaseAuthorization:
         """Charge the request's virtual card; a decline is the supplier's refusal."""
@@ -240,11 +265,15 @@ class SimulatedSupplier:
                     "quantity": request.quantity,
                     "details": request.details,
                     **({"card_authorization": _stored(authorization)} if authorization else {}),
+                    "passengers": [p.ref for p in request.passengers],
                 },
                 created_at=self._clock.now(),
             )
             session.add(row)
             await session.flush()  # surfaces the unique-key race here, inside the uow
+            if request.passengers:
+                row.payload = {**row.payload, "tickets": _issue_tickets(row.id, request)}
+                await session.flush()
             confirmation = self._confirmation(row)
         log.info("%s: booked %s for %s", self.name, confirmation.locator, request.booking_ref)
         return confirmation
@@ -278,6 +307,7 @@ class SimulatedSupplier:
 
     def _confirmation(self, row: SupplierReservation) -> SupplierConfirmation:
         raw: dict[str, Any] = {
+            "passengers": row.payload.get("passengers"),
             "status": row.status,
             "booking_ref": row.booking_ref,
             "segment_id": row.payload.get("segment_id"),
@@ -290,6 +320,7 @@ class SimulatedSupplier:
         return SupplierConfirmation(
             locator=row.locator, supplier=self.name, raw=raw,
             card_authorization=_loaded(paid) if isinstance(paid, dict) else None,
+            tickets=dict(row.payload.get("tickets") or {}),
         )
 
     @staticmethod
@@ -298,10 +329,14 @@ class SimulatedSupplier:
     ) -> None:
         """A key names one request; reusing it for another is a client bug (like Stripe's 400)."""
         raw = confirmation.raw
-        stored = (raw["booking_ref"], raw["segment_id"], raw["kind"], raw["quantity"],
+        stored: tuple[Any, ...] = (raw["booking_ref"], raw["segment_id"], raw["kind"], raw["quantity"],
                   raw["amount_minor"], raw["currency"])
-        asked = (request.booking_ref, request.segment_id, request.kind, request.quantity,
+        asked: tuple[Any, ...] = (request.booking_ref, request.segment_id, request.kind, request.quantity,
                  request.amount_minor, request.currency)
+        # Reservations from before passengers were named carry no list to compare.
+        if raw["passengers"] is not None:
+            stored += (tuple(raw["passengers"]),)
+            asked += (tuple(p.ref for p in request.passengers),)
         if stored != asked:
             raise SupplierRejectedError(
                 f"idempotency key {key!r} was already used for a different request"

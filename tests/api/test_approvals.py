@@ -11,7 +11,7 @@ from core.models import User
 from core.runtime import Runtime
 from tests.api.conftest import World
 from tests.api.test_problems import assert_problem
-from tests.factories import make_user
+from tests.factories import guests_json, make_user
 
 TOKENS = {"victor": "tok-victor", "admin": "tok-admin", "ned": "tok-ned"}
 
@@ -44,7 +44,7 @@ async def org(runtime: Runtime, seeded: World) -> World:
 async def pending(client: httpx.AsyncClient, world: World, seats: int) -> tuple[str, str]:
     held = await client.post(
         "/v1/bookings",
-        json={"items": [{"offer_id": world.business_offer, "quantity": seats}]},
+        json={"items": [{"offer_id": world.business_offer, "passengers": guests_json(seats)}]},
         headers=post_headers("ava", f"hold-{seats}"),
     )
     assert held.status_code == 201, held.text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -9,6 +11,7 @@ from core.clock import FrozenClock
 from core.runtime import Runtime
 from tests.api.conftest import World
 from tests.api.test_problems import assert_problem
+from tests.factories import guests_json
 
 
 def _headers(world: World, user: str = "ava", key: str | None = "key-1") -> dict[str, str]:
@@ -26,11 +29,13 @@ async def _hold(
     quantity: int = 1,
     user: str = "ava",
     key: str = "key-1",
+    passengers: list[dict[str, str]] | None = None,
 ) -> httpx.Response:
+    item: dict[str, Any] = {"offer_id": offer, "quantity": quantity}
+    if passengers is not None:
+        item["passengers"] = passengers
     return await client.post(
-        "/v1/bookings",
-        json={"items": [{"offer_id": offer, "quantity": quantity}]},
-        headers=_headers(world, user, key),
+        "/v1/bookings", json={"items": [item]}, headers=_headers(world, user, key)
     )
 
 
@@ -291,7 +296,9 @@ async def test_the_fare_split_is_the_same_in_search_hold_confirm_and_read(
         headers=seeded.auth("ava"),
     )
     [offer] = search.json()["offers"]
-    held = (await _hold(api_client, seeded, seeded.economy_offer, quantity=2)).json()
+    held = (
+        await _hold(api_client, seeded, seeded.economy_offer, quantity=2, passengers=guests_json(2))
+    ).json()
     assert held["fare"] == offer["fare"]
     assert held["fare"]["total"] == held["total"] == offer["total"]
     [segment] = held["segments"]

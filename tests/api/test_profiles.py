@@ -15,7 +15,7 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from pydantic import SecretStr
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from api.app import create_app
 from core.config import Settings
@@ -58,6 +58,8 @@ async def client(api_client: httpx.AsyncClient, seeded: World, runtime: Runtime)
     async with runtime.db.uow() as session:
         await make_user(session, id="admin", role="admin", token_hash=hash_token("tok-admin"))
         await make_carrier(session, code="AA", name="American Airlines")
+        # These tests start from nothing on file (the seeded world gives legal names).
+        await session.execute(delete(TravellerDetails))
     return api_client
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from core.identity import Caller
 from core.models import FareInventory, Flight, Hotel
@@ -36,14 +37,19 @@ class World:
     hotel: Hotel
 
 
-async def build_world(rt: Runtime, *, card: str = "4242424242424242") -> World:
+async def build_world(
+    rt: Runtime, *, card: str = "4242424242424242", profiles: bool = True
+) -> World:
+    """``profiles``: each person with legal names on file (as confirming a flight needs);
+    False: nobody has a traveller profile yet."""
+    names: dict[str, Any] = {} if profiles else {"legal_names": None}
     async with rt.db.uow() as s:
         await make_org(s, payment_method=card)
         await make_org(s, id="globex", name="Globex")
-        await make_user(s, id="victor", role="vp_finance", department="Finance")
-        await make_user(s, id="mia", role="manager", manager_id="victor")
-        await make_user(s, id="ava", manager_id="mia")
-        await make_user(s, id="gus", org_id="globex", home_airport="ORD")
+        await make_user(s, id="victor", role="vp_finance", department="Finance", **names)
+        await make_user(s, id="mia", role="manager", manager_id="victor", **names)
+        await make_user(s, id="ava", manager_id="mia", **names)
+        await make_user(s, id="gus", org_id="globex", home_airport="ORD", **names)
         await set_rules(s, "acme", acme_default(), now=T0)
         await set_rules(s, "globex", default_rules(), now=T0)
         await make_airports(s, ("JFK", "LHR", "BOS"))

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from core.booking.changes import net_paid
 from core.booking.saga import confirm_booking
-from core.booking.service import ItemRequest, hold_booking
+from core.booking.service import hold_booking
 from core.models import (
     Booking,
     BookingChange,
@@ -19,7 +19,7 @@ from core.models import (
     SupplierReservation,
 )
 from core.runtime import Runtime
-from tests.factories import T0, make_flight
+from tests.factories import T0, make_flight, named_item
 
 LONG_DEPART = T0 + timedelta(days=17)
 
@@ -58,7 +58,7 @@ async def add_flight(
 
 async def confirmed(rt: Runtime, caller, *items: tuple[str, int]) -> str:
     async with rt.db.uow() as s:
-        booking = await hold_booking(rt, s, caller, [ItemRequest(o, q) for o, q in items])
+        booking = await hold_booking(rt, s, caller, [named_item(o, q) for o, q in items])
     view = await confirm_booking(rt, caller, booking.id)
     assert view.status == "confirmed", view
     return booking.id

@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from core.analytics import cached_spend_summary, spend_summary
 from core.booking.saga import confirm_booking
-from core.booking.service import ItemRequest, hold_booking
+from core.booking.service import hold_booking
 from core.cache import NullCache, RedisCache
 from core.errors import Forbidden, ValidationFailed
 from core.identity import Caller
@@ -19,7 +19,7 @@ from core.models import Booking
 from core.runtime import Runtime
 from tests.conftest import requires_redis
 from tests.core.booking_world import AVA, GUS, MIA, World, build_world
-from tests.factories import as_json
+from tests.factories import as_json, named_item
 
 FIN = Caller(user_id="fin", org_id="acme", role="finance")
 VICTOR = Caller(user_id="victor", org_id="acme", role="vp_finance")
@@ -27,7 +27,7 @@ VICTOR = Caller(user_id="victor", org_id="acme", role="vp_finance")
 
 async def confirmed(rt: Runtime, caller: Caller, items: list[tuple[str, int]]) -> str:
     async with rt.db.uow() as s:
-        booking = await hold_booking(rt, s, caller, [ItemRequest(o, q) for o, q in items])
+        booking = await hold_booking(rt, s, caller, [named_item(o, q) for o, q in items])
     view = await confirm_booking(rt, caller, booking.id)
     assert view.status == "confirmed", view
     return booking.id

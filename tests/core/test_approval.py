@@ -52,6 +52,7 @@ from tests.factories import (
     make_flight,
     make_org,
     make_user,
+    named_item,
 )
 
 AVA = Caller(user_id="ava", org_id="acme", role="traveler", name="Ava")
@@ -116,7 +117,7 @@ async def pending_trip(rt: Runtime, inventory_id: int, seats: int = 1) -> tuple[
     """Hold and confirm as Ava; the trip waits for approval. (booking id, approval id)."""
     async with rt.db.uow() as s:
         booking = await hold_booking(
-            rt, s, AVA, [ItemRequest(flight_offer_id(inventory_id), seats)]
+            rt, s, AVA, [named_item(flight_offer_id(inventory_id), seats)]
         )
     view = as_json(await confirm_booking(rt, AVA, booking.id))
     assert view["status"] == "pending_approval"

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from core.booking import states
 from core.booking.saga import complete_stuck_sagas, confirm_booking
-from core.booking.service import ItemRequest, get_booking, hold_booking, list_bookings
+from core.booking.service import get_booking, hold_booking, list_bookings
 from core.booking.views import booking_view
 from core.errors import (
     HoldExpired,
@@ -32,12 +32,12 @@ from core.models import (
 )
 from core.search.offers import flight_offer_id, hotel_offer_id
 from tests.core.booking_world import AVA, GUS, MIA, build_world
-from tests.factories import make_hotel
+from tests.factories import make_hotel, named_item
 
 
 async def hold(rt, caller, *items, traveler_id=None):
     async with rt.db.uow() as s:
-        booking = await hold_booking(rt, s, caller, [ItemRequest(o, q) for o, q in items],
+        booking = await hold_booking(rt, s, caller, [named_item(o, q) for o, q in items],
                                      traveler_id=traveler_id)
         return booking.id
 
@@ -340,7 +340,7 @@ async def test_hold_for_a_report_and_not_for_a_stranger(runtime):
 async def replace(rt, caller, old, *items, traveler_id=None):
     async with rt.db.uow() as s:
         booking = await hold_booking(
-            rt, s, caller, [ItemRequest(o, q) for o, q in items], traveler_id=traveler_id,
+            rt, s, caller, [named_item(o, q) for o, q in items], traveler_id=traveler_id,
             replaces=old,
         )
         return booking.id

@@ -34,7 +34,7 @@ from core.models import (
 from core.search.offers import flight_offer_id, hotel_offer_id
 from tests.core.booking_world import AVA, GUS, MIA, build_world
 from tests.core.changes_world import add_flight, confirmed, inventory, live_reservations, paid
-from tests.factories import as_json
+from tests.factories import as_json, named_item
 
 FARE = 61240
 
@@ -139,7 +139,7 @@ async def test_cancel_a_held_booking_releases_the_seats(runtime):
     w = await build_world(runtime)
     inv = w.short_inv["economy"].id
     async with runtime.db.uow() as s:
-        bid = (await hold_booking(runtime, s, AVA, [ItemRequest(flight_offer_id(inv), 2)])).id
+        bid = (await hold_booking(runtime, s, AVA, [named_item(flight_offer_id(inv), 2)])).id
     view = as_json(await cancel_booking(runtime, AVA, bid))
     assert view["status"] == "cancelled"
     assert await inventory(runtime, inv) == (0, 0)

@@ -18,6 +18,7 @@ from core.search.flights import load_flight_offer
 from core.search.hotels import load_hotel_offer
 from core.search.offers import FlightOfferRef, HotelOfferRef, flight_offer_id, hotel_offer_id
 from tests.core.booking_world import AVA, build_world
+from tests.factories import named_item
 
 
 async def test_the_same_split_from_search_to_refund(runtime, clock):
@@ -39,7 +40,7 @@ async def test_the_same_split_from_search_to_refund(runtime, clock):
     # Hold: each segment keeps its part of it, and the booking's JSON shows it.
     async with runtime.db.uow() as s:
         booking = await hold_booking(
-            runtime, s, AVA, [ItemRequest(flight_id, 2), ItemRequest(hotel_id, 1)]
+            runtime, s, AVA, [named_item(flight_id, 2), ItemRequest(hotel_id, 1)]
         )
         bid = booking.id
         hold_view = (await booking_view(s, booking)).model_dump(mode="json")

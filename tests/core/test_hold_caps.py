@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from core.booking import quota
 from core.booking.saga import confirm_booking
-from core.booking.service import ItemRequest, cancel_held_booking, hold_booking
+from core.booking.service import cancel_held_booking, hold_booking
 from core.errors import HoldLimitReached
 from core.identity import Caller
 from core.models import Booking, BookingStatus, FareInventory
@@ -30,7 +30,7 @@ from core.runtime import Runtime
 from core.search.offers import flight_offer_id
 from tests.conftest import PG_URL
 from tests.core.booking_world import AVA, MIA, build_world
-from tests.factories import make_flight, make_user
+from tests.factories import make_flight, make_user, named_item
 
 NED = Caller(user_id="ned", org_id="acme", role="traveler", name="Ned")
 
@@ -46,7 +46,7 @@ async def big_flight(rt: Runtime, seats: int = 161) -> str:
 
 async def hold(rt: Runtime, caller: Caller, offer: str, quantity: int = 1) -> str:
     async with rt.db.uow() as s:
-        return (await hold_booking(rt, s, caller, [ItemRequest(offer, quantity)])).id
+        return (await hold_booking(rt, s, caller, [named_item(offer, quantity)])).id
 
 
 async def try_hold(rt: Runtime, caller: Caller, offer: str, quantity: int) -> bool:

@@ -5,7 +5,7 @@ import asyncio
 import pytest
 from sqlalchemy import func, select
 
-from core.booking.service import ItemRequest, hold_booking
+from core.booking.service import hold_booking
 from core.booking.views import booking_view
 from core.errors import (
     IdempotencyInProgress,
@@ -17,6 +17,7 @@ from core.idempotency import StoredProblem, reap_idempotency_keys, run_idempoten
 from core.models import Booking, IdempotencyRecord
 from core.search.offers import flight_offer_id
 from tests.core.booking_world import AVA, MIA, build_world
+from tests.factories import named_item
 
 
 def hold_handler(rt, offer, qty=1, crash=False):
@@ -25,7 +26,7 @@ def hold_handler(rt, offer, qty=1, crash=False):
             if ctx.resource_id:  # resumed after a crash: the hold is already there
                 booking = await s.get(Booking, ctx.resource_id)
             else:
-                booking = await hold_booking(rt, s, AVA, [ItemRequest(offer, qty)])
+                booking = await hold_booking(rt, s, AVA, [named_item(offer, qty)])
                 await ctx.save_point(s, resource_id=booking.id)
             body = (await booking_view(s, booking)).model_dump(mode="json")
         if crash:

@@ -17,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from sqlalchemy import func, select
 
 from core.booking.saga import confirm_booking
-from core.booking.service import ItemRequest, cancel_held_booking, hold_booking
+from core.booking.service import cancel_held_booking, hold_booking
 from core.clock import FrozenClock
 from core.config import Settings
 from core.errors import CoreError
@@ -27,6 +27,7 @@ from core.runtime import build_runtime
 from core.search.offers import flight_offer_id
 from tests.conftest import NOW, PG_URL, fresh_database
 from tests.core.booking_world import AVA, MIA, build_world
+from tests.factories import named_item
 
 
 class BookingMachine(RuleBasedStateMachine):
@@ -64,7 +65,7 @@ class BookingMachine(RuleBasedStateMachine):
             try:
                 async with self.rt.db.uow() as s:
                     b = await hold_booking(self.rt, s, MIA if manager else AVA,
-                                           [ItemRequest(self.offers[offer], qty)])
+                                           [named_item(self.offers[offer], qty)])
                 self.bookings.append(b.id)
             except CoreError:
                 pass

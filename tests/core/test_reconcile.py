@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from core.booking.saga import confirm_booking
-from core.booking.service import ItemRequest, hold_booking
+from core.booking.service import hold_booking
 from core.catalogue.fares import FareBreakdown
 from core.errors import Forbidden, NotFound
 from core.finance import invoice_line_views, list_exceptions, reconcile, resolve_exception
@@ -24,13 +24,14 @@ from core.models import (
 )
 from core.runtime import Runtime
 from tests.core.booking_world import AVA, GUS, World, build_world
+from tests.factories import named_item
 
 FIN = Caller(user_id="fin", org_id="acme", role="finance", name="Fin")
 
 
 async def confirmed(rt: Runtime, items: list[tuple[str, int]], caller: Caller = AVA) -> str:
     async with rt.db.uow() as s:
-        booking = await hold_booking(rt, s, caller, [ItemRequest(o, q) for o, q in items])
+        booking = await hold_booking(rt, s, caller, [named_item(o, q) for o, q in items])
     view = await confirm_booking(rt, caller, booking.id)
     assert view.status == "confirmed", view
     return booking.id

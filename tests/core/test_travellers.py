@@ -183,7 +183,7 @@ PASSPORT_CHANGE = ProfileChanges(
 
 
 async def test_round_trip_through_the_profile_service(runtime: Runtime) -> None:
-    await build_world(runtime)
+    await build_world(runtime, profiles=False)
     async with runtime.db.uow() as session:
         profile = await update_profile(session, runtime.pii, AVA, "ava", PASSPORT_CHANGE, now=NOW)
     assert profile.documents[0].number == "•••••9302"
@@ -230,7 +230,7 @@ async def test_without_the_lock_two_changes_corrupt_the_profile(runtime, monkeyp
     their reads before either writes: both insert the details row (one dies on the
     primary key — a 500 for that caller)... and had it not, the profile would hold the
     union of two lists that each claimed to be complete."""
-    await build_world(runtime)
+    await build_world(runtime, profiles=False)
     both_read = asyncio.Barrier(2)
 
     async def no_lock(session, user) -> None:
@@ -258,7 +258,7 @@ async def test_with_the_lock_changes_take_turns(runtime, monkeypatch) -> None:
     """Guarded: the same two changes, the first holding the lock a while so the second
     surely queues on it; both succeed, one after the other, and the profile holds
     exactly one of the two lists."""
-    await build_world(runtime)
+    await build_world(runtime, profiles=False)
     real_lock = service.lock_traveller
 
     async def slow_lock(session, user) -> None:

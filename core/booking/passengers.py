@@ -1,0 +1,590 @@
+"""Passengers: who flies on a booking's flights. Session services; they never commit.
+
+A flight item (one offer: all its legs) names one passenger per seat: a person of the
+organization by user id — their traveller profile fills the legal names — or a guest
+by given and family name. Naming a colleague follows who may book for whom
+(``core.orgchart.RIGHTS``, through :func:`core.booking.access.resolve_traveler`): one the
+caller may not book for is refused as a trip for them would be.
+
+A hold may leave seats unnamed (``quantity`` alone); a hold of one seat with no name is
+the booking's traveller's. Confirming needs every seat named, each colleague with legal
+names on file (``PassengerDetailsRequired``, naming what is missing), and copies the
+colleagues' names from their profiles one last time: the airline tickets those names.
+
+Each passenger is linked to every segment of their item (``segment_passengers``); the
+confirmation records there the e-ticket the airline issued, and the seat and check-in
+of that passenger on that flight will live there too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import audit
+from core.booking.access import load_visible_booking, resolve_traveler
+from core.errors import (
+    HoldExpired,
+    InvalidTransition,
+    PassengerCountMismatch,
+    PassengerDetailsRequired,
+    ValidationFailed,
+)
+from core.identity import Caller
+from core.ids import new_id
+from core.models import (
+    Booking,
+    BookingStatus,
+    Passenger,
+    Segment,
+    SegmentKind,
+    SegmentPassenger,
+    SegmentStatus,
+    TravellerDetails,
+    User,
+)
+from core.supplier.base import SupplierPassenger
+from core.travellers.validate import legal_name
+
+MAX_PASSENGERS = 9
+
+
+@dataclass(frozen=True)
+class PassengerSpec:
+    """One passenger as the booker names them: a colleague (``traveler_id``) or a guest
+    (``given_name`` and ``family_name``, as in their passport)."""
+
+    traveler_id: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+
+
+@dataclass(frozen=True)
+class ItemPassengers:
+    """The passengers of one flight item, in seat order. ``offer_id`` None: of every
+    flight of the booking. ``field`` is where they were given, for error messages."""
+
+    offer_id: str | None
+    passengers: Sequence[PassengerSpec]
+    field: str = "passengers"
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One item of a booking: an offer and its segments (a connection has two)."""
+
+    number: int  # 1-based, in the booking's order, hotels counted: "item 2"
+    offer_id: str
+    kind: str
+    quantity: int
+    segment_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Person:
+    key: tuple[str, ...]
+    user_id: str | None
+    given_name: str | None
+    family_name: str | None
+    label: str
+
+
+def _key(row: Passenger) -> tuple[str, ...]:
+    if row.user_id is not None:
+        return ("user", row.user_id)
+    return ("guest", (row.given_name or "").casefold(), (row.family_name or "").casefold())
+
+
+async def _items(session: AsyncSession, booking_id: str) -> list[_Item]:
+    """The booking's items as they stand (not legs a rebook replaced or gave back)."""
+    segments = (
+        await session.scalars(
+            select(Segment)
+            .where(
+                Segment.booking_id == booking_id,
+                Segment.replaced_by.is_(None),
+                Segment.status.in_((SegmentStatus.HELD, SegmentStatus.BOOKED)),
+            )
+            .order_by(Segment.position)
+        )
+    ).all()
+    grouped: dict[str, list[Segment]] = {}
+    for seg in segments:
+        grouped.setdefault(seg.offer_id, []).append(seg)
+    return [
+        _Item(n, offer_id, segs[0].kind, segs[0].quantity, tuple(s.id for s in segs))
+        for n, (offer_id, segs) in enumerate(grouped.items(), start=1)
+    ]
+
+
+# -- naming --------------------------------------------------------------------------------
+
+
+async def name_passengers(
+    session: AsyncSession,
+    caller: Caller,
+    booking_id: str,
+    named: Sequence[ItemPassengers],
+    *,
+    now: datetime,
+) -> Booking:
+    """Name the passengers of a held booking (``PUT /v1/bookings/{id}/passengers``).
+
+    The items named get exactly these passengers (one per seat); the others keep
+    theirs. The same names twice leave the same passengers, ids included. The booking's
+    row lock orders this against a confirmation: once it has left ``held`` the names
+    are the airline's and stay as they are (``InvalidTransition``).
+    """
+    booking = await load_visible_booking(session, caller, booking_id, for_update=True, to_act=True)
+    if booking.status != BookingStatus.HELD:
+        raise InvalidTransition(
+            f"Booking {booking_id} is {booking.status}; passengers are named while it is held"
+        )
+    assert booking.hold_expires_at is not None
+    if booking.hold_expires_at <= now:
+        raise HoldExpired(f"The hold on {booking_id} has expired; search again to book")
+    if not named:
+        raise ValidationFailed("Name the passengers of at least one flight", field="passengers")
+    count = await _assign(session, caller, booking, named, now=now)
+    await session.execute(
+        update(Booking)
+        .where(Booking.id == booking.id)
+        .values(updated_at=now, version=Booking.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    audit.record(
+        session,
+        org_id=booking.org_id,
+        actor_id=caller.user_id,
+        action="booking.passengers_named",
+        entity="booking",
+        entity_id=booking.id,
+        at=now,
+        passengers=count,
+    )
+    return booking
+
+
+async def name_held(
+    session: AsyncSession,
+    caller: Caller,
+    booking: Booking,
+    named: Sequence[ItemPassengers],
+    *,
+    now: datetime,
+    replaced: str | None = None,
+) -> None:
+    """The passengers given with a new hold. A flight item given none carries those of
+    the hold it ``replaced`` ("yes, but the later flight": the same people), when they fill
+    its seats; else a one-seat item is the booking's traveller's."""
+    given = {n.offer_id for n in named}
+    before = await _passengers_of(session, replaced) if replaced is not None else []
+    defaults: list[ItemPassengers] = []
+    for item in await _items(session, booking.id):
+        if item.kind != SegmentKind.FLIGHT or item.offer_id in given:
+            continue
+        if before and len(before) == item.quantity:
+            defaults.append(ItemPassengers(item.offer_id, before))
+        elif item.quantity == 1:
+            defaults.append(
+                ItemPassengers(item.offer_id, [PassengerSpec(traveler_id=booking.traveler_id)])
+            )
+    if named or defaults:
+        await _assign(session, caller, booking, [*named, *defaults], now=now)
+
+
+async def _passengers_of(session: AsyncSession, booking_id: str) -> list[PassengerSpec]:
+    """A booking's passengers as they were named (a colleague by id, a guest by name)."""
+    rows = (
+        await session.scalars(
+            select(Passenger).where(Passenger.booking_id == booking_id).order_by(Passenger.position)
+        )
+    ).all()
+    return [
+        PassengerSpec(traveler_id=p.user_id)
+        if p.user_id
+        else PassengerSpec(given_name=p.given_name, family_name=p.family_name)
+        for p in rows
+    ]
+
+
+async def _assign(
+    session: AsyncSession,
+    caller: Caller,
+    booking: Booking,
+    named: Sequence[ItemPassengers],
+    *,
+    now: datetime,
+) -> int:
+    """Validate everything, then write: each item named gets exactly its passengers.
+    Answers how many passengers the booking has now."""
+    items = await _items(session, booking.id)
+    by_offer = {item.offer_id: item for item in items}
+    flights = [item for item in items if item.kind == SegmentKind.FLIGHT]
+    wanted: dict[str, list[_Person]] = {}
+    for entry in named:
+        if entry.offer_id is None:
+            if len(named) > 1:
+                raise ValidationFailed(
+                    "Name the passengers of every flight at once or item by item, not both",
+                    field=entry.field,
+                )
+            if not flights:
+                raise ValidationFailed(
+                    f"Booking {booking.id} has no flight to name passengers on",
+                    field=entry.field,
+                )
+            targets = flights
+        else:
+            item = by_offer.get(entry.offer_id)
+            if item is None:
+                raise ValidationFailed(
+                    f"Offer {entry.offer_id} is not on booking {booking.id}", field=entry.field
+                )
+            if item.kind != SegmentKind.FLIGHT:
+                raise ValidationFailed(
+                    f"Item {item.number} is a hotel stay; passengers are named on flights",
+                    field=entry.field,
+                )
+            if item.offer_id in wanted:
+                raise ValidationFailed(f"Item {item.number} is named twice", field=entry.field)
+            targets = [item]
+        people = await _resolve(session, caller, booking, entry.passengers, entry.field)
+        for item in targets:
+            if len(people) != item.quantity:
+                raise PassengerCountMismatch(
+                    f"Item {item.number} holds {_seats(item.quantity)}: name "
+                    f"{item.quantity} passenger{_s(item.quantity)}, not {len(people)}",
+                    field=entry.field,
+                )
+            wanted[item.offer_id] = people
+    return await _write(session, booking, items, wanted, now=now)
+
+
+async def _resolve(
+    session: AsyncSession,
+    caller: Caller,
+    booking: Booking,
+    specs: Sequence[PassengerSpec],
+    field: str,
+) -> list[_Person]:
+    if len(specs) > MAX_PASSENGERS:
+        raise ValidationFailed(f"At most {MAX_PASSENGERS} passengers per item", field=field)
+    people: list[_Person] = []
+    for i, spec in enumerate(specs):
+        here = f"{field}[{i}]"
+        if spec.traveler_id is not None:
+            if spec.given_name is not None or spec.family_name is not None:
+                raise ValidationFailed(
+                    "A passenger is a colleague (traveler_id, their profile has the names) "
+                    "or a guest (given_name and family_name), not both",
+                    field=here,
+                )
+            person = await _colleague(session, caller, booking, spec.traveler_id)
+        else:
+            given = legal_name(spec.given_name or "", field=f"{here}.given_name")
+            family = legal_name(spec.family_name or "", field=f"{here}.family_name")
+            person = _Person(
+                ("guest", given.casefold(), family.casefold()),
+                None,
+                given,
+                family,
+                f"{given} {family}",
+            )
+        if any(p.key == person.key for p in people):
+            raise ValidationFailed(f"{person.label} is named twice on one flight", field=here)
+        people.append(person)
+    return people
+
+
+async def _colleague(
+    session: AsyncSession, caller: Caller, booking: Booking, user_id: str
+) -> _Person:
+    """A person of the organization the caller may book for (the booking's own traveller
+    always: whoever may act on the booking may seat them)."""
+    user = await session.get(User, user_id) if user_id == booking.traveler_id else None
+    if user is None or user.org_id != booking.org_id:
+        user = await resolve_traveler(session, caller, user_id)
+    details = await session.get(TravellerDetails, user.id)
+    return _Person(
+        ("user", user.id),
+        user.id,
+        details.given_name if details else None,
+        details.family_name if details else None,
+        f"{user.name} ({user.id})",
+    )
+
+
+@dataclass(frozen=True)
+class _OnFile:
+    """A booking's passengers and their links as read before a change writes."""
+
+    passengers: list[Passenger]
+    links: list[SegmentPassenger]
+
+
+async def _on_file(session: AsyncSession, booking_id: str) -> _OnFile:
+    passengers = (
+        await session.scalars(
+            select(Passenger).where(Passenger.booking_id == booking_id).order_by(Passenger.position)
+        )
+    ).all()
+    links = (
+        await session.scalars(
+            select(SegmentPassenger).where(SegmentPassenger.booking_id == booking_id)
+        )
+    ).all()
+    return _OnFile(list(passengers), list(links))
+
+
+async def _write(
+    session: AsyncSession,
+    booking: Booking,
+    items: Sequence[_Item],
+    wanted: Mapping[str, Sequence[_Person]],
+    *,
+    now: datetime,
+) -> int:
+    """Make the items of ``wanted`` carry exactly those people, from what is on file.
+    What is on file is read once, first: the booking's row lock (taken by every caller
+    that names passengers) keeps it true until this transaction ends."""
+    on_file = await _on_file(session, booking.id)
+    links = on_file.links
+    by_key = {_key(row): row for row in on_file.passengers}
+    ids: dict[str, list[str]] = {}
+    for offer_id, people in wanted.items():
+        ids[offer_id] = []
+        for person in people:
+            row = by_key.get(person.key)
+            if row is None:
+                row = Passenger(
+                    id=new_id("PX", 8),
+                    org_id=booking.org_id,
+                    booking_id=booking.id,
+                    position=0,
+                    user_id=person.user_id,
+                    created_at=now,
+                )
+                session.add(row)
+                by_key[person.key] = row
+            # A guest's spelling as last given; a colleague's names as their profile has them.
+            row.given_name, row.family_name = person.given_name, person.family_name
+            ids[offer_id].append(row.id)
+    await session.flush()  # the passengers before the links to them
+
+    position = {row.id: row.position for row in by_key.values()}
+    order: list[str] = []
+    for item in items:
+        if item.offer_id in ids:
+            chosen = ids[item.offer_id]
+            for seg_id in item.segment_ids:
+                current = {link.passenger_id: link for link in links if link.segment_id == seg_id}
+                for passenger_id, link in current.items():
+                    if passenger_id not in chosen:
+                        await session.delete(link)
+                for passenger_id in chosen:
+                    if passenger_id not in current:
+                        session.add(
+                            SegmentPassenger(
+                                booking_id=booking.id,
+                                segment_id=seg_id,
+                                passenger_id=passenger_id,
+                            )
+                        )
+        else:
+            chosen = sorted(
+                {link.passenger_id for link in links if link.segment_id in item.segment_ids},
+                key=lambda pid: position.get(pid, 0),
+            )
+        order.extend(pid for pid in chosen if pid not in order)
+    await session.flush()  # links gone before the passengers left without one
+
+    kept = 0
+    for row in by_key.values():
+        if row.id in order:
+            row.position = order.index(row.id) + 1
+            kept += 1
+        else:
+            await session.delete(row)
+    await session.flush()
+    return kept
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
+def _seats(n: int) -> str:
+    return f"{n} seat{_s(n)}"
+
+
+# -- confirming ---------------------------------------------------------------------------
+
+
+async def ready_for_ticketing(session: AsyncSession, booking: Booking) -> None:
+    """Before a held booking is sent for approval or paid: every seat of every flight
+    named, each colleague with legal names on file. Copies those names from the
+    profiles (the airline tickets them as they are now). ``PassengerDetailsRequired``
+    names everything missing at once; its ``missing`` lists it for programs."""
+    items = [i for i in await _items(session, booking.id) if i.kind == SegmentKind.FLIGHT]
+    if not items:
+        return
+    links = (
+        await session.execute(
+            select(SegmentPassenger.segment_id, SegmentPassenger.passenger_id).where(
+                SegmentPassenger.booking_id == booking.id
+            )
+        )
+    ).all()
+    problems: list[str] = []
+    missing: list[dict[str, Any]] = []
+    for item in items:
+        named = sum(1 for seg_id, _ in links if seg_id == item.segment_ids[0])
+        if named < item.quantity:
+            unnamed = item.quantity - named
+            problems.append(
+                f"{unnamed} of {item.quantity} passenger{_s(item.quantity)} unnamed "
+                f"on item {item.number}"
+            )
+            missing.append(
+                {
+                    "item": item.number,
+                    "offer_id": item.offer_id,
+                    "unnamed": unnamed,
+                    "quantity": item.quantity,
+                }
+            )
+    rows = (
+        await session.scalars(
+            select(Passenger)
+            .where(Passenger.booking_id == booking.id, Passenger.user_id.is_not(None))
+            .order_by(Passenger.position)
+        )
+    ).all()
+    for row in rows:
+        assert row.user_id is not None
+        details = await session.get(TravellerDetails, row.user_id)
+        row.given_name = details.given_name if details else None
+        row.family_name = details.family_name if details else None
+        fields = [f for f in ("given_name", "family_name") if not getattr(row, f)]
+        if fields:
+            user = await session.get(User, row.user_id)
+            who = f"{user.name} ({user.id})" if user else row.user_id
+            what = "legal names" if len(fields) == 2 else f"legal {fields[0].replace('_', ' ')}"
+            problems.append(f"{who} has no {what} in their traveller profile")
+            missing.append({"passenger_id": row.id, "traveler_id": row.user_id, "fields": fields})
+    if problems:
+        raise PassengerDetailsRequired(
+            f"Booking {booking.id} needs every passenger's legal names before it is "
+            f"confirmed: {'; '.join(problems)}",
+            missing=missing,
+        )
+
+
+async def unnamed_seats(session: AsyncSession, booking_id: str) -> int:
+    """Seats of the booking's flights with nobody named on them yet."""
+    items = [i for i in await _items(session, booking_id) if i.kind == SegmentKind.FLIGHT]
+    if not items:
+        return 0
+    firsts = [item.segment_ids[0] for item in items]
+    named = (
+        await session.scalars(
+            select(SegmentPassenger.segment_id).where(SegmentPassenger.segment_id.in_(firsts))
+        )
+    ).all()
+    return sum(max(item.quantity - named.count(item.segment_ids[0]), 0) for item in items)
+
+
+# -- the airline's side ---------------------------------------------------------------------
+
+
+async def supplier_passengers(
+    session: AsyncSession, segment_id: str
+) -> tuple[SupplierPassenger, ...]:
+    """The segment's passengers as the airline is asked to ticket them, in order."""
+    rows = (
+        await session.scalars(
+            select(Passenger)
+            .join(SegmentPassenger, SegmentPassenger.passenger_id == Passenger.id)
+            .where(SegmentPassenger.segment_id == segment_id)
+            .order_by(Passenger.position)
+        )
+    ).all()
+    return tuple(
+        SupplierPassenger(ref=p.id, given_name=p.given_name or "", family_name=p.family_name or "")
+        for p in rows
+    )
+
+
+async def record_tickets(
+    session: AsyncSession, segment_id: str, tickets: Mapping[str, str]
+) -> None:
+    """The e-tickets the airline issued for ``segment_id``, by passenger (kept if set)."""
+    for passenger_id, number in sorted(tickets.items()):
+        await session.execute(
+            update(SegmentPassenger)
+            .where(
+                SegmentPassenger.segment_id == segment_id,
+                SegmentPassenger.passenger_id == passenger_id,
+                SegmentPassenger.ticket_number.is_(None),
+            )
+            .values(ticket_number=number)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def carry_over(
+    session: AsyncSession, booking_id: str, from_segment_id: str, to_segment_ids: Sequence[str]
+) -> None:
+    """A rebook's new legs carry the passengers of the flight they replace."""
+    passenger_ids = (
+        await session.scalars(
+            select(SegmentPassenger.passenger_id).where(
+                SegmentPassenger.segment_id == from_segment_id
+            )
+        )
+    ).all()
+    session.add_all(
+        SegmentPassenger(booking_id=booking_id, segment_id=seg_id, passenger_id=pid)
+        for seg_id in to_segment_ids
+        for pid in passenger_ids
+    )
+    await session.flush()
+
+
+# -- what the booking shows -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A booking's passengers in order, and each segment's links in that order."""
+
+    passengers: list[Passenger]
+    by_segment: dict[str, list[SegmentPassenger]]
+
+
+async def manifest(session: AsyncSession, booking_id: str) -> Manifest:
+    passengers = list(
+        (
+            await session.scalars(
+                select(Passenger)
+                .where(Passenger.booking_id == booking_id)
+                .order_by(Passenger.position, Passenger.id)
+            )
+        ).all()
+    )
+    rank = {p.id: n for n, p in enumerate(passengers)}
+    links = (
+        await session.scalars(
+            select(SegmentPassenger).where(SegmentPassenger.booking_id == booking_id)
+        )
+    ).all()
+    by_segment: dict[str, list[SegmentPassenger]] = {}
+    for link in sorted(links, key=lambda link: rank.get(link.passenger_id, 0)):
+        by_segment.setdefault(link.segment_id, []).append(link)
+    return Manifest(passengers, by_segment)
