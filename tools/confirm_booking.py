@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.booking.saga import confirm_booking
 from core.booking.service import get_booking
+from core.errors import PassengerDetailsRequired
 from core.idempotency import IdempotencyContext
 from tools.base import Effect, ToolContext, ToolSpec, run_once
 from tools.views import (
@@ -56,7 +57,16 @@ async def run(ctx: ToolContext, data: ConfirmBookingInput) -> ConfirmBookingOutp
     async def confirm(_idem: IdempotencyContext) -> ConfirmBookingOutput:
         # The saga runs its own short transactions around the payment and supplier
         # calls (no transaction spans them) and keeps its own recovery points.
-        view = await confirm_booking(ctx.rt, ctx.caller, booking_id)
+        try:
+            view = await confirm_booking(ctx.rt, ctx.caller, booking_id)
+        except PassengerDetailsRequired as exc:
+            # Nothing was paid or sent: what to do next, for the model.
+            raise PassengerDetailsRequired(
+                f"{exc.detail}. Nothing was paid. Ask the traveller who flies (a colleague "
+                "without legal names on file adds them to their profile) and call "
+                "name_passengers, then confirm_booking again.",
+                **exc.extra,
+            ) from None
         out = await saga_booking_out(ctx.rt, view)
         return ConfirmBookingOutput(**out.model_dump(), message=outcome(out))
 

@@ -12,7 +12,7 @@ from core.errors import ValidationFailed
 from core.idempotency import IdempotencyContext
 from core.search.offers import parse_offer_id
 from tools.base import Effect, ToolContext, ToolSpec, run_once
-from tools.views import BookingOut, booking_out, role_list
+from tools.views import BookingOut, PassengerIn, booking_out, role_list
 
 
 class ReserveItem(BaseModel):
@@ -20,6 +20,13 @@ class ReserveItem(BaseModel):
 
     offer_id: str = Field(min_length=1, max_length=80, description="From a search.")
     quantity: int = Field(default=1, ge=1, le=9, strict=True, description="Seats or rooms.")
+    passengers: list[PassengerIn] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=9,
+        description="Flights: who flies, one per seat, when known (else name them later "
+        "with name_passengers; one seat unnamed is the traveller's).",
+    )
 
     @field_validator("offer_id")
     @classmethod
@@ -64,6 +71,13 @@ class ReserveOutput(BookingOut):
 
 def next_step(booking: BookingOut, replaced: str | None = None) -> str:
     released = f"{replaced} is released. " if replaced else ""
+    if booking.unnamed_seats:
+        seats = f"{booking.unnamed_seats} seat{'s' if booking.unnamed_seats > 1 else ''}"
+        return (
+            f"{released}Held until {booking.hold_expires_at}. {seats} still without a "
+            "passenger: ask the traveller who flies (colleagues by name, guests by their "
+            "legal given and family names) and call name_passengers before confirm_booking."
+        )
     if booking.policy.approvals_required:
         return (
             f"{released}Held until {booking.hold_expires_at}. Confirming will send it for "
@@ -76,7 +90,17 @@ def next_step(booking: BookingOut, replaced: str | None = None) -> str:
 
 
 async def run(ctx: ToolContext, data: ReserveInput) -> ReserveOutput:
-    items = [ItemRequest(offer_id=i.offer_id, quantity=i.quantity) for i in data.items]
+    items = [
+        ItemRequest(
+            offer_id=i.offer_id,
+            # With passengers and no count, the count is theirs.
+            quantity=len(i.passengers)
+            if i.passengers is not None and "quantity" not in i.model_fields_set
+            else i.quantity,
+            passengers=[p.spec() for p in i.passengers] if i.passengers is not None else None,
+        )
+        for i in data.items
+    ]
     replaces = data.replaces.strip() if data.replaces else None
 
     async def hold(idem: IdempotencyContext) -> ReserveOutput:

@@ -12,11 +12,19 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.approval.views import TripSummary
-from core.booking.views import BookingView, FlightSegmentView, HotelSegmentView, booking_view
+from core.booking.passengers import PassengerSpec
+from core.booking.views import (
+    BookingView,
+    FlightSegmentView,
+    HotelSegmentView,
+    PassengerView,
+    booking_view,
+)
 from core.catalogue.fares import FareOut
 from core.catalogue.hubs import hubs
 from core.clock import utc
@@ -158,6 +166,31 @@ class SegmentOut(BaseModel):
     )
     refundable: bool
     locator: str | None = Field(default=None, description="Supplier reference once confirmed.")
+    tickets: dict[str, str] | None = Field(
+        default=None, description="Flights, once confirmed: each passenger's e-ticket number."
+    )
+
+
+class PassengerOut(BaseModel):
+    passenger_id: str
+    name: str = Field(description="Legal names (a colleague's from their profile).")
+    traveler_id: str | None = Field(default=None, description="A colleague's user id.")
+
+
+class PassengerIn(BaseModel):
+    """A colleague (``traveler_id``: the traveller themselves or someone in can_book_for;
+    their profile has the legal names) or a guest (``given_name`` + ``family_name``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    traveler_id: str | None = Field(default=None, min_length=1, max_length=40)
+    given_name: str | None = Field(default=None, max_length=200, description="A guest's.")
+    family_name: str | None = Field(default=None, max_length=200, description="A guest's.")
+
+    def spec(self) -> PassengerSpec:
+        return PassengerSpec(
+            traveler_id=self.traveler_id, given_name=self.given_name, family_name=self.family_name
+        )
 
 
 class RefundOut(BaseModel):
@@ -190,6 +223,12 @@ class BookingOut(BaseModel):
     )
     approval_id: str | None = None
     failure_reason: str | None = None
+    passengers: list[PassengerOut] = Field(default_factory=list, description="Who flies.")
+    unnamed_seats: int | None = Field(
+        default=None,
+        description="Held seats nobody is named on yet: ask the traveller who flies and call "
+        "name_passengers before confirm_booking.",
+    )
     segments: list[SegmentOut]
     refund: RefundOut | None = Field(
         default=None, description="Money given back after a cancel or cheaper rebook."
@@ -200,7 +239,16 @@ class BookingOut(BaseModel):
     )
 
 
-def _segment(view: FlightSegmentView | HotelSegmentView) -> SegmentOut:
+def _name(passenger: PassengerView, users: dict[str, str]) -> str:
+    if passenger.given_name and passenger.family_name:
+        return f"{passenger.given_name} {passenger.family_name}"
+    who = users.get(passenger.traveler_id or "", passenger.traveler_id or "?")
+    return f"{who} (no legal names on file)"
+
+
+def _segment(
+    view: FlightSegmentView | HotelSegmentView, names: dict[str, str] | None = None
+) -> SegmentOut:
     seg = SegmentOut(
         segment_id=view.segment_id,
         kind=str(view.kind),
@@ -218,6 +266,12 @@ def _segment(view: FlightSegmentView | HotelSegmentView) -> SegmentOut:
         seg.arrive = view.arrive_local.isoformat(timespec="minutes")
         seg.cabin = view.cabin
         seg.passengers = view.quantity
+        tickets = {
+            (names or {}).get(p.passenger_id, p.passenger_id): p.ticket_number
+            for p in view.passengers
+            if p.ticket_number
+        }
+        seg.tickets = tickets or None
         status = view.flight_status
         seg.flight_status = None if status == FlightStatus.SCHEDULED else str(status)
     else:
@@ -270,6 +324,14 @@ async def saga_booking_out(rt: Runtime, view: BookingView) -> BookingOut:
 
 async def _out_of_view(session: AsyncSession, view: BookingView) -> BookingOut:
     traveler = await session.get(User, view.traveler_id)
+    colleagues = {p.traveler_id for p in view.passengers if p.traveler_id}
+    users = {
+        u.id: u.name
+        for u in (
+            await session.scalars(select(User).where(User.id.in_(sorted(colleagues))))
+        ).all()
+    } if colleagues else {}
+    names = {p.passenger_id: _name(p, users) for p in view.passengers}
     return BookingOut(
         booking_id=view.booking_id,
         status=str(view.status),
@@ -280,7 +342,13 @@ async def _out_of_view(session: AsyncSession, view: BookingView) -> BookingOut:
         hold_expires_at=None if view.hold_expires_at is None else iso_z(view.hold_expires_at),
         approval_id=view.approval_id,
         failure_reason=view.failure_reason,
-        segments=[_segment(s) for s in view.segments],
+        passengers=[
+            PassengerOut(passenger_id=p.passenger_id, name=names[p.passenger_id],
+                         traveler_id=p.traveler_id)
+            for p in view.passengers
+        ],
+        unnamed_seats=view.unnamed_seats,
+        segments=[_segment(s, names) for s in view.segments],
         refund=_refund(view),
         disruption=_disruption(view),
     )
@@ -312,6 +380,8 @@ def segment_phrases(booking: BookingOut, *, detail: bool) -> list[str]:
             if detail:
                 count = seg.passengers or 1
                 phrase += f", {seg.cabin}, {count} passenger{'s' if count != 1 else ''}"
+                if count > 1 and len(booking.passengers) == count:
+                    phrase += f" ({', '.join(p.name for p in booking.passengers)})"
             parts.append(phrase)
         elif seg.check_in and seg.check_out:
             stay = day_range(

@@ -8,6 +8,7 @@ import httpx
 
 from tests.api.conftest import World
 from tests.api.test_problems import assert_problem
+from tests.factories import guests_json
 
 
 def _headers(world: World, user: str = "ava", key: str | None = None) -> dict[str, str]:
@@ -186,7 +187,7 @@ async def test_gated_tools_run_directly_for_the_human_caller(
     # Two business seats (8,400 USD) go over Acme's 5,000 USD threshold: Mia must approve.
     held = await api_client.post(
         "/v1/tools/reserve",
-        json={"items": [{"offer_id": seeded.business_offer, "quantity": 2}]},
+        json={"items": [{"offer_id": seeded.business_offer, "passengers": guests_json(2)}]},
         headers=_headers(seeded, key="k-hold"),
     )
     booking_id = held.json()["output"]["booking_id"]
