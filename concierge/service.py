@@ -328,6 +328,7 @@ class Concierge:
             rules = await get_rules(session, caller.org_id)
             confirmed_trips = await has_confirmed_trips(session, caller)
         profile: dict[str, Any] = {
+            "user_id": caller.user_id,  # the planner names the caller as a passenger by it
             "name": traveller.name if traveller else caller.name,
             "role": caller.role,
             "department": traveller.department if traveller else None,

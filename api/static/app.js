@@ -755,6 +755,24 @@ async function openItinerary(bookingId, calendar) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
+// Who flies: "Ava Patel · Jo Bloggs", each with their e-ticket once ticketed, and how
+// many seats still wait for a name.
+function passengerLine(b) {
+  const tickets = new Map();
+  for (const s of b.segments || []) {
+    for (const p of s.passengers || []) {
+      if (p.ticket_number && !tickets.has(p.passenger_id)) tickets.set(p.passenger_id, p.ticket_number);
+    }
+  }
+  const names = (b.passengers || []).map((p) => {
+    const name = [p.given_name, p.family_name].filter(Boolean).join(" ") || p.traveler_id || "?";
+    const ticket = tickets.get(p.passenger_id);
+    return ticket ? `${name} (e-ticket ${ticket})` : name;
+  });
+  if (b.unnamed_seats) names.push(`${b.unnamed_seats} seat${b.unnamed_seats > 1 ? "s" : ""} to name`);
+  return names.length ? el("div", { class: "passengers", "data-passengers": names.length }, `👤 ${names.join(" · ")}`) : null;
+}
+
 function renderTrip(b) {
   const locators = (b.segments || []).map((s) => s.locator).filter(Boolean);
   const item = el("li", { class: "trip", "data-booking": b.booking_id, "data-booking-id": b.booking_id, "data-status": b.status },
@@ -762,6 +780,7 @@ function renderTrip(b) {
       el("span", { class: "card-title" }, b.booking_id),
       el("span", { class: `trip-status status-${b.status}` }, String(b.status).replaceAll("_", " "))),
     el("ul", { class: "reasons" }, inTimeOrder(b.segments || []).map((s) => el("li", {}, segmentLine(s)))),
+    passengerLine(b),
     el("div", { class: "facts" },
       el("span", {}, money(b.total)),
       locators.length ? el("span", {}, `Ref ${locators.join(", ")}`) : null,

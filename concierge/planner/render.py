@@ -173,6 +173,11 @@ def booking_summary(b: dict[str, Any]) -> str:
                 f"✈ {seg.get('flight')} {seg.get('origin')}→{seg.get('destination')} {when(seg.get('depart'))}, "
                 f"{seg.get('cabin')}, {seg.get('passengers') or 1} pax{locator}{status}"
             )
+            tickets = seg.get("tickets") or {}
+            if tickets:
+                parts.append(
+                    "🎫 e-tickets: " + " · ".join(f"{name} {number}" for name, number in tickets.items())
+                )
         else:
             ci, co = day_of(seg.get("check_in")), day_of(seg.get("check_out"))
             stay = f"{spoken_day(ci)} – {spoken_day(co)}" if ci and co else ""
@@ -181,6 +186,10 @@ def booking_summary(b: dict[str, Any]) -> str:
             parts.append(
                 f"🏨 {seg.get('hotel')}, {seg.get('city')} {stay}, {rooms} room{'s' if rooms > 1 else ''}{locator}"
             )
+    people = [str(p.get("name")) for p in b.get("passengers") or [] if p.get("name")]
+    ticketed = any((seg.get("tickets") or {}) for seg in b.get("segments") or [])
+    if len(people) > 1 and not ticketed:
+        parts.append("👤 " + ", ".join(people))
     return "\n".join(f"- {p}" for p in parts)
 
 

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from concierge.planner.nlu.dates import end_from
 from concierge.planner.nlu.intents import Intent, PriceCap, Understanding, bookable_person
+from concierge.planner.nlu.people import companions
 from concierge.planner.nlu.places import PlaceMention
 
 M = TypeVar("M", bound=BaseModel)
@@ -78,6 +79,9 @@ class Draft:
     # Someone else the trip is for, as named ("book Ava on a flight"): the hold is theirs
     # if the profile lets the caller book for them (flows.booking), else a clear no.
     traveller: str | None = None
+    # Colleagues flying too ("book me and Erin"), by the profile's names: named as
+    # passengers of the hold with the traveller (flows.booking).
+    companions: list[str] = field(default_factory=list)
 
     @property
     def check_out(self) -> date | None:
@@ -232,10 +236,17 @@ def apply_user(
 ) -> None:
     """Merge what a message says about the trip into the draft (``people``: whom the caller
     may book for, by name; a request naming one of them, in any words, is theirs)."""
+    if u.intent in {Intent.SEARCH, Intent.SELECT, Intent.UNKNOWN}:
+        u.companions = companions(u.text, people, [(p.start, p.end) for p in u.places])
+        if u.book_for is not None and any(
+            c.split()[0].lower() == u.book_for.lower() for c in u.companions
+        ):
+            u.book_for = None  # "me and Erin": Erin flies along, the trip is the speaker's
     if (
         u.intent in {Intent.SEARCH, Intent.SELECT, Intent.UNKNOWN}
         and u.book_for is None
         and not u.for_self
+        and not u.companions
     ):
         u.book_for = bookable_person(u, people)
     # Lists a booking took are done with once the traveller writes again: what is shown
@@ -445,6 +456,9 @@ def apply_user(
         d.started = True
     if u.book_for:
         d.traveller = u.book_for  # a fresh draft above: the new trip is still theirs
+    if u.companions:
+        d.companions = list(u.companions)
+        d.passengers = max(d.passengers, 1 + len(u.companions))
     if u.legs:
         # "JFK → London on the 14th, then London → Dublin on the 17th, ...": one flight per leg.
         first = u.legs[0]
@@ -583,7 +597,9 @@ def apply_result(state: State, step: Step) -> None:
         state.hotels = out
         state.hotel_args = dict(step.args)
         _show(state, "hotels", out.get("options") or [])
-    elif name in {"reserve", "confirm_booking", "get_booking", "cancel_booking", "rebook"}:
+    elif name in {
+        "reserve", "name_passengers", "confirm_booking", "get_booking", "cancel_booking", "rebook"
+    }:
         booking_id = out.get("booking_id")
         if booking_id:
             state.bookings[booking_id] = out

@@ -194,7 +194,9 @@ async def test_declining_keeps_the_hold_and_yes_then_releases_it(
     search = ava.output("search_flights")
     assert search["passengers"] == 2
     assert all(o["stops"] == 0 for o in search["options"])
-    await ava.say("the cheapest one")
+    reply = await ava.say("the cheapest one")
+    assert "who's flying" in reply  # two seats: whose names does the airline ticket?
+    await ava.say("me and Jo Bloggs")
     booking_id = ava.confirmation.action["args"]["booking_id"]  # type: ignore[union-attr]
     reply = await ava.answer(False)
     assert "haven't booked it" in reply

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from concierge.planner import render
+from concierge.planner.flows import passengers
 from concierge.planner.flows.approvals import decide_approval
 from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.changes import rebook_flow, select_rebook
@@ -15,6 +16,7 @@ from concierge.planner.flows.search import search
 from concierge.planner.flows.stays import stay_after
 from concierge.planner.flows.trips import cancel_flow, select_trip
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
+from concierge.planner.nlu.people import PeopleAnswer
 from concierge.planner.nlu.picks import is_pick, modifiers
 from concierge.planner.state import BOOKED, Offer, State, Turn
 from tools.views import day_range, spoken_day
@@ -363,6 +365,7 @@ def _book(
         # Named with the pick ("book option 1 for Ava"), else with the request ("book Ava
         # on a flight to Boston"); "for me" makes it the caller's own.
         name = u.book_for or (None if u.for_self else state.draft.traveller)
+        who: str | Call | Reply = ""
         if name:
             who = _traveler_for(state, turn, name, chosen)
             if isinstance(who, Call):
@@ -371,6 +374,17 @@ def _book(
                 return who
             if who:
                 args["traveler_id"] = who
+        # "Book me and Erin": the seats in their names (each one the caller may book for).
+        people = passengers.party(
+            state, ctx, who if isinstance(who, str) else "",
+            lambda n: _traveler_for(state, turn, n, chosen),
+        )
+        if isinstance(people, Call):
+            return [people]
+        if isinstance(people, Reply):
+            return people
+        if people:
+            args["items"] = passengers.with_passengers(items, people)
         return [Call("reserve", args, say=note)]
     if reserve.error:
         return Reply(_booking_error(reserve.error, chosen, ctx), _after_error_offer(reserve.error))
@@ -456,6 +470,9 @@ def _confirm_flow(
     state: State, turn: Turn, ctx: Context, booking_id: str, held: dict[str, Any] | None
 ) -> Decision:
     confirm = turn.last("confirm_booking")
+    current = state.bookings.get(booking_id) or held or {}
+    if confirm is None and current.get("status") == "held" and current.get("unnamed_seats"):
+        return passengers.ask_names(current, ctx)  # the airline tickets names, not seats
     if confirm is None:
         replaced = turn.last("reserve")
         was = replaced.args.get("replaces") if replaced is not None else None
@@ -469,6 +486,8 @@ def _confirm_flow(
             Offer("cancel", {"booking_id": booking_id}),
         )
     if confirm.error:
+        if confirm.error.get("code") == "PASSENGER_DETAILS_REQUIRED":
+            return passengers.details_missing(confirm.error, booking)
         return Reply(_booking_error(confirm.error, {}, ctx), _after_error_offer(confirm.error))
     text = _confirmed_text(confirm.output or {}, ctx)
     hotel = hotel_after_flight(state, confirm.output or {})
@@ -632,6 +651,24 @@ def yes(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     return Reply(
         "Happy to help — what would you like me to do? For example, search a flight or show your trips."
     )
+
+
+def name_passengers(
+    state: State, turn: Turn, ctx: Context, u: Understanding, answer: PeopleAnswer
+) -> Decision:
+    """The answer to "who's flying?": name them on the hold, then on to its confirmation."""
+    offer = state.offer
+    assert offer is not None
+    booking_id = str(offer.args["booking_id"])
+    named = turn.last("name_passengers")
+    if named is None:
+        return passengers.naming_call(
+            offer, answer, ctx, lambda n: _traveler_for(state, turn, n, {})
+        )
+    failed = passengers.naming_failed(turn, offer)
+    if failed is not None:
+        return failed
+    return _confirm_flow(state, turn, ctx, booking_id, named.output)
 
 
 def _no(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:

@@ -27,7 +27,8 @@ from concierge.planner.flows import (
 )
 from concierge.planner.flows.base import Context, Decision, Handler, Reply
 from concierge.planner.nlu.intents import Intent
-from concierge.planner.state import State, Turn
+from concierge.planner.nlu.people import read_people
+from concierge.planner.state import State, Turn, bookable_names
 
 _HANDLERS: dict[Intent, Handler] = {
     **smalltalk.HANDLERS,
@@ -56,5 +57,18 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         # "and business to Boston?" right after a policy answer is another policy question.
         intent = Intent.POLICY
         u.topic = u.text
+    if state.offer is not None and state.offer.kind == "passengers" and intent in _NAMES_MAY_BE:
+        # The answer to "who's flying?": names, whatever else they may read as.
+        answer = read_people(u.text, bookable_names(ctx.profile))
+        if answer is not None:
+            return booking.name_passengers(state, turn, ctx, u, answer)
     handler = _HANDLERS.get(intent, _HANDLERS[Intent.UNKNOWN])
     return handler(state, turn, ctx, u)
+
+
+# What a list of names may read as to the other readers ("Jo Bloggs" a search for a
+# place, "me and Ava" a trip for Ava, "yes, me and Ava" a yes); a cancellation, a
+# question about trips or policy is never an answer naming people.
+_NAMES_MAY_BE = frozenset(
+    {Intent.UNKNOWN, Intent.SEARCH, Intent.SELECT, Intent.YES, Intent.BOOKING, Intent.GREET}
+)

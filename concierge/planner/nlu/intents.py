@@ -98,6 +98,9 @@ class Understanding:
     status: str | None = None  # a booking named by its status: "the trip awaiting approval"
     book_for: str | None = None  # someone else the trip is for: "book Ava on a flight"
     for_self: bool = False  # the trip is the caller's own: "for me", "book me on it"
+    # Colleagues flying with the speaker, by the profile's names: "book me and Erin"
+    # (state.apply_user reads them: it knows whom the caller may book for).
+    companions: list[str] = field(default_factory=list)
     decision: str | None = None  # approve | reject
     note: str | None = None
     insist: bool = False

@@ -1,0 +1,165 @@
+"""Passengers: who flies on a hold's flights (``reserve``'s ``passengers``,
+``name_passengers``). The booking flow (``flows.booking``) calls these around the hold
+and before ``confirm_booking``: the airline tickets every seat in a passenger's name.
+
+* a request naming colleagues who fly along ("book me and Erin") holds their seats in
+  their names: the traveller first, then each colleague the caller may book for;
+* a hold with seats nobody is named on is not confirmed: the concierge asks who flies
+  (colleagues by name, guests by their legal given and family names);
+* the answer ("me and Jo Bloggs") names them, and on to the confirmation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from concierge.planner import render
+from concierge.planner.flows.base import Call, Context, Decision, Reply
+from concierge.planner.nlu.people import PeopleAnswer
+from concierge.planner.state import Offer, State, Turn
+
+#: A colleague's user id ("" for the caller), the profile call that tells, or a no.
+Resolver = Callable[[str], "str | Call | Reply"]
+
+
+def self_id(ctx: Context, booking: dict[str, Any] | None = None) -> str | None:
+    """The caller's user id: the profile's, else a booking's own traveller's when that is
+    the caller (by name)."""
+    if ctx.profile.get("user_id"):
+        return str(ctx.profile["user_id"])
+    if booking and booking.get("traveler") and booking.get("traveler") == ctx.profile.get("name"):
+        return str(booking.get("traveler_id"))
+    return None
+
+
+def party(
+    state: State, ctx: Context, traveller: str, resolve: Resolver
+) -> list[str] | Call | Reply:
+    """The user ids of everyone a request names as flying — the traveller (``""``: the
+    caller), then the colleagues along — or the profile call / no that stands in the way.
+    Empty when the request named no colleague (or the caller's id is unknown)."""
+    if not state.draft.companions:
+        return []
+    ids: list[str] = []
+    for name in state.draft.companions:
+        who = resolve(name.split()[0])
+        if isinstance(who, (Call, Reply)):
+            return who
+        ids.append(who)
+    me = self_id(ctx)
+    people = [traveller or me, *(i or me for i in ids)]
+    if any(p is None for p in people):
+        return []  # named after the hold, when the caller's id is on the booking
+    return list(dict.fromkeys(str(p) for p in people))
+
+
+def with_passengers(items: list[dict[str, Any]], people: list[str]) -> list[dict[str, Any]]:
+    """The hold's flight items, named: each with as many seats as people."""
+    named = []
+    for item in items:
+        if str(item.get("offer_id", "")).startswith("FL-") and item.get("quantity") == len(people):
+            item = {**item, "passengers": [{"traveler_id": p} for p in people]}
+        named.append(item)
+    return named
+
+
+def seats_per_flight(booking: dict[str, Any]) -> int:
+    flights = [s for s in booking.get("segments") or [] if s.get("kind") == "flight"]
+    return max((int(s.get("passengers") or 1) for s in flights), default=1)
+
+
+def ask_names(booking: dict[str, Any], ctx: Context) -> Reply:
+    """A hold with seats nobody is named on: who flies?"""
+    booking_id = str(booking.get("booking_id"))
+    seats = seats_per_flight(booking)
+    unnamed = int(booking.get("unnamed_seats") or seats)
+    named = [str(p.get("name")) for p in booking.get("passengers") or [] if p.get("name")]
+    summary = render.booking_summary(booking)
+    until = render.hold_time(booking.get("hold_expires_at"))
+    known = f" So far: {', '.join(named)}." if named else ""
+    return Reply(
+        f"I've put this on hold as **{booking_id}** until {until}:\n{summary}\n\n"
+        f"Before I book it, who's flying? The airline needs a name on each of the {seats} "
+        f"seats ({unnamed} still to name).{known} Tell me the colleagues by name and "
+        'guests by their legal given and family names, as in the passport — e.g. "me and '
+        'Jo Bloggs".',
+        Offer("passengers", _offer_args(booking)),
+    )
+
+
+def _offer_args(booking: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "booking_id": str(booking.get("booking_id")),
+        "seats": seats_per_flight(booking),
+        "traveler_id": booking.get("traveler_id"),
+        "traveler": booking.get("traveler"),
+    }
+
+
+def naming_call(offer: Offer, answer: PeopleAnswer, ctx: Context, resolve: Resolver) -> Decision:
+    """``name_passengers`` for the people an answer names (the traveller first when the
+    answer names only the others), or what is still missing."""
+    again = Offer("passengers", dict(offer.args))
+    if answer.first_names_only:
+        who = " and ".join(answer.first_names_only)
+        return Reply(
+            f"I need {who}'s family name too, as in the passport (or, for a colleague, "
+            "their name as I know it). Who's flying?",
+            again,
+        )
+    seats = int(offer.args.get("seats") or 1)
+    traveller = str(offer.args.get("traveler_id") or "")
+    me = self_id(ctx, {"traveler": offer.args.get("traveler"), "traveler_id": traveller})
+    people: list[dict[str, str]] = []
+    for person in answer.people:
+        if person.kind == "self":
+            if me is None:
+                return Reply("I couldn't tell who you are here; name everyone in full.", again)
+            people.append({"traveler_id": me})
+        elif person.kind == "colleague":
+            colleague = resolve(person.name.split()[0])
+            if isinstance(colleague, Call):
+                return [colleague]
+            if isinstance(colleague, Reply):
+                text = colleague.text.replace("so I haven't held anything", "so I can't name them")
+                return Reply(text, again)
+            people.append({"traveler_id": colleague or me or ""})
+        else:
+            people.append(
+                {"given_name": str(person.given_name), "family_name": str(person.family_name)}
+            )
+    if len(people) == seats - 1 and traveller and {"traveler_id": traveller} not in people:
+        people.insert(0, {"traveler_id": traveller})  # "Jo Bloggs": with the traveller
+    if len(people) != seats:
+        return Reply(
+            f"That's {len(people)} name{'s' if len(people) != 1 else ''} for {seats} seats. "
+            'Who\'s flying? Name everyone, e.g. "me, Ava and Jo Bloggs".',
+            again,
+        )
+    return [
+        Call("name_passengers", {"booking_id": str(offer.args["booking_id"]), "passengers": people})
+    ]
+
+
+def naming_failed(turn: Turn, offer: Offer) -> Reply | None:
+    """This turn's ``name_passengers`` was refused: say why, and ask again."""
+    named = turn.last("name_passengers")
+    if named is None or not named.error:
+        return None
+    return Reply(
+        f"I couldn't name them: {render.error_text(named.error)} Who's flying?",
+        Offer("passengers", dict(offer.args)),
+    )
+
+
+def details_missing(error: dict[str, Any], booking: dict[str, Any]) -> Reply:
+    """``confirm_booking`` refused for names (PASSENGER_DETAILS_REQUIRED): what to fix."""
+    message = str(error.get("message") or "").split(". Nothing was paid")[0]
+    reason = message.split(": ", 1)[-1] if ": " in message else message
+    return Reply(
+        f"I can't book it yet — the airline needs every passenger's legal names: {reason}. "
+        "Nothing was charged; the hold stays. Tell me who's flying (a colleague without "
+        "names on file can add them to their profile), and I'll book it.",
+        Offer("passengers", _offer_args(booking)),
+    )
