@@ -107,14 +107,22 @@ def event_uid(booking_id: str, segment_id: str) -> str:
 def _travellers(
     view: BookingView, segment: FlightSegmentView | HotelSegmentView, traveler: str
 ) -> list[ItineraryPassenger]:
-    """Who is on a segment, with their seat and e-ticket.
-
-    The one place where the booking's passengers, seats and tickets enter the itinerary:
-    the booking names its traveller only, so that is who is listed, without seat or
-    ticket, until the booking view carries them per segment.
-    """
-    del view, segment
-    return [ItineraryPassenger(name=traveler)]
+    """Who is on a segment, with their seat and e-ticket: the one place where the
+    booking's passengers, seats and tickets enter the itinerary. A flight lists the
+    passengers named on it (legal names; a seat or ticket once there is one); a stay,
+    or a flight nobody is named on yet, lists the booking's traveller."""
+    if not isinstance(segment, FlightSegmentView) or not segment.passengers:
+        return [ItineraryPassenger(name=traveler)]
+    named = {p.passenger_id: p for p in view.passengers}
+    out = []
+    for link in segment.passengers:
+        person = named.get(link.passenger_id)
+        parts = (person.given_name, person.family_name) if person is not None else ()
+        legal = " ".join(part for part in parts if part)
+        out.append(
+            ItineraryPassenger(name=legal or traveler, seat=link.seat, ticket=link.ticket_number)
+        )
+    return out
 
 
 async def _place(session: AsyncSession, code: str) -> ItineraryPlace:

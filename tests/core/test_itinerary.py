@@ -132,6 +132,23 @@ async def test_seats_and_tickets_are_in_the_description_when_known(runtime):
     assert "Passenger: Ava (seat 12A, e-ticket 1251234567890)" in str(event["DESCRIPTION"])
 
 
+async def test_each_passenger_of_a_flight_is_listed_with_their_e_ticket(runtime):
+    """The booking's own passengers and tickets (issue 11), not a copy made in the test."""
+    booking_id = await red_eye_and_hotel(runtime)
+    async with runtime.db.uow(write=False) as s:
+        view = await booking_view(s, await s.get(Booking, booking_id))
+    [person] = view.passengers
+    [link] = view.segments[0].passengers
+    assert link.ticket_number is not None
+
+    [event, _] = icalendar.Calendar.from_ical(
+        itinerary_ics(await itinerary(runtime, booking_id))
+    ).events
+
+    name = f"{person.given_name} {person.family_name}"
+    assert f"Passenger: {name} (e-ticket {link.ticket_number})" in str(event["DESCRIPTION"])
+
+
 async def test_each_event_keeps_its_uid_from_one_download_to_the_next(runtime, clock):
     booking_id = await red_eye_and_hotel(runtime)
     first = icalendar.Calendar.from_ical(itinerary_ics(await itinerary(runtime, booking_id)))
