@@ -35,6 +35,7 @@ from concierge.events import (
     AgentEvent,
     TurnError,
     TurnFinished,
+    TurnQueued,
     TurnStarted,
     from_dict,
     to_dict,
@@ -117,9 +118,12 @@ class TurnRunner:
         self._close_engine: Callable[[], Awaitable[None]] | None = None
         self._opening = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
-        # Backpressure: past this many running turns a new one waits before it starts,
-        # so a burst queues instead of starving every turn of CPU and connections.
+        # Backpressure: past this many running turns a new one waits before it runs, so
+        # a burst queues instead of starving every turn of CPU and connections. The wait
+        # comes after the turn's start (thread known, claim taken, TurnStarted sent):
+        # the client hears at once which thread and turn it is, and that it is queued.
         self._slots = asyncio.Semaphore(max(1, int(rt.settings.chat_max_concurrent_turns)))
+        self._queued = 0
 
     async def engine(self) -> Engine:
         if self._engine is None:
@@ -147,27 +151,20 @@ class TurnRunner:
 
         Errors the agent raises before its first event (another user's thread →
         ``NotFound``, a turn already running → ``ConcurrentUpdate``) are raised
-        here, so the HTTP answer can still be a plain problem+json.
+        here, so the HTTP answer can still be a plain problem+json. This never waits
+        for a slot: the turn does, after its ``TurnStarted`` (and a ``TurnQueued``
+        when every slot is taken).
         """
         engine = await self.engine()
         # ``action`` only when given: an engine that takes none (a test fake) still works.
         extra = {"action": action} if action is not None else {}
         events = engine.turn(caller, thread_id=thread_id, message=message, confirm=confirm, **extra)
         started: asyncio.Future[TurnHandle] = asyncio.get_running_loop().create_future()
-        task = asyncio.create_task(self._limited(caller, events, started), name="chat-turn")
+        task = asyncio.create_task(self._run(caller, events, started), name="chat-turn")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         # shield: a client that hangs up while we wait must not cancel the turn.
         return await asyncio.shield(started)
-
-    async def _limited(
-        self,
-        caller: Caller,
-        events: AsyncIterator[AgentEvent],
-        started: asyncio.Future[TurnHandle],
-    ) -> None:
-        async with self._slots:
-            await self._run(caller, events, started)
 
     async def _run(
         self,
@@ -211,9 +208,10 @@ class TurnRunner:
 
         finished = False
         try:
-            async for event in iterator:
-                await self.streams.append(handle.turn_id, to_dict(event))
-                finished = finished or isinstance(event, TurnFinished)
+            async with self._slot(handle):
+                async for event in iterator:
+                    await self.streams.append(handle.turn_id, to_dict(event))
+                    finished = finished or isinstance(event, TurnFinished)
         except asyncio.CancelledError:
             raise
         except CoreError as exc:
@@ -229,6 +227,30 @@ class TurnRunner:
                 await self._append_quietly(
                     handle, TurnFinished(thread_id=handle.thread_id, turn_id=handle.turn_id)
                 )
+
+    @contextlib.asynccontextmanager
+    async def _slot(self, handle: TurnHandle) -> AsyncIterator[None]:
+        """One of the process's turn slots for the rest of the turn; while every slot is
+        taken, the turn says so (``TurnQueued``) and waits its turn (asyncio's semaphore
+        serves waiters first come, first served)."""
+        if self._slots.locked():
+            self._queued += 1
+            try:
+                await self._append_quietly(
+                    handle,
+                    TurnQueued(
+                        thread_id=handle.thread_id, turn_id=handle.turn_id, position=self._queued
+                    ),
+                )
+                await self._slots.acquire()
+            finally:
+                self._queued -= 1
+        else:
+            await self._slots.acquire()
+        try:
+            yield
+        finally:
+            self._slots.release()
 
     async def _append_quietly(self, handle: TurnHandle, event: AgentEvent) -> None:
         try:

@@ -12,7 +12,9 @@ users ask for the same route on a handful of days, so seats run short and the
 booking core's conditional writes are exercised under real contention.
 
 Figures per configuration: turns/s over the whole run, time to first event
-(request sent → first SSE event) p50/p99, turn time p50/p99, errors (non-200,
+(request sent → first SSE event: ``start``) p50/p99, time to the turn's first own part
+(past ``start`` and a ``data-queued``: text, a tool call, an error) p50/p99, how many
+turns were told they were queued, turn time p50/p99, errors (non-200,
 ``error`` chunks, transport failures), outcomes (confirmed / sold out / other),
 and from the database after the run: oversell (inventory rows with
 ``held + sold > capacity``) and duplicates (users with more than one confirmed
@@ -160,7 +162,7 @@ def free_port() -> int:
 
 
 def start_server(
-    port: int, processes: int, database_url: str, redis_url: str
+    port: int, processes: int, database_url: str, redis_url: str, slots: int | None = None
 ) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONCIERGE_")} | {
         "CONCIERGE_DATABASE_URL": database_url,
@@ -169,6 +171,8 @@ def start_server(
         "CONCIERGE_RUN_JOBS_IN_PROCESS": "false",
         "CONCIERGE_LOG_LEVEL": "WARNING",
     }
+    if slots is not None:
+        env["CONCIERGE_CHAT_MAX_CONCURRENT_TURNS"] = str(slots)
     return subprocess.Popen(
         [
             sys.executable,
@@ -217,6 +221,8 @@ async def warm_up(base: str, processes: int) -> None:
 @dataclass
 class Stats:
     ttfe: list[float] = field(default_factory=list)
+    first_part: list[float] = field(default_factory=list)
+    queued: int = 0
     turn: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
     outcomes: Counter[str] = field(default_factory=Counter)
@@ -228,6 +234,7 @@ async def one_turn(
 ) -> list[dict[str, Any]]:
     started = time.perf_counter()
     first: float | None = None
+    first_part: float | None = None
     out: list[dict[str, Any]] = []
     try:
         async with aconnect_sse(
@@ -252,6 +259,10 @@ async def one_turn(
                     break
                 chunk = json.loads(sse.data)
                 out.append(chunk)
+                if chunk["type"] == "data-queued":
+                    stats.queued += 1
+                elif first_part is None and chunk["type"] != "start":
+                    first_part = time.perf_counter()
                 if chunk["type"] == "error":
                     stats.errors["error chunk"] += 1
     except Exception as exc:
@@ -261,6 +272,8 @@ async def one_turn(
     stats.turn.append(time.perf_counter() - started)
     if first is not None:
         stats.ttfe.append(first - started)
+    if first_part is not None:
+        stats.first_part.append(first_part - started)
     return out
 
 
@@ -314,7 +327,7 @@ async def run_config(args: argparse.Namespace, processes: int) -> dict[str, Any]
     await prepare(args.database_url, args.redis_url, args.users, args.days)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(port, processes, args.database_url, args.redis_url)
+    server = start_server(port, processes, args.database_url, args.redis_url, args.slots)
     try:
         await wait_healthy(base)
         await warm_up(base, processes)
@@ -345,6 +358,9 @@ async def run_config(args: argparse.Namespace, processes: int) -> dict[str, Any]
         "turns_per_s": round(stats.turns / wall, 2),
         "ttfe_p50_ms": round(pct(stats.ttfe, 0.50) * 1000, 1),
         "ttfe_p99_ms": round(pct(stats.ttfe, 0.99) * 1000, 1),
+        "first_part_p50_ms": round(pct(stats.first_part, 0.50) * 1000, 1),
+        "first_part_p99_ms": round(pct(stats.first_part, 0.99) * 1000, 1),
+        "queued": stats.queued,
         "turn_p50_ms": round(pct(stats.turn, 0.50) * 1000, 1),
         "turn_p99_ms": round(pct(stats.turn, 0.99) * 1000, 1),
         "errors": sum(stats.errors.values()),
@@ -353,6 +369,8 @@ async def run_config(args: argparse.Namespace, processes: int) -> dict[str, Any]
         "oversold_rows": checked["oversold_rows"],
         "duplicates": duplicates,
         "confirmed_in_db": checked["confirmed_bookings"],
+        # The shared machine's load when the run ended: other work skews every time here.
+        "load_1m": round(os.getloadavg()[0], 1),
     }
 
 
@@ -365,11 +383,15 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         ("turns_per_s", "turns/s"),
         ("ttfe_p50_ms", "TTFE p50 ms"),
         ("ttfe_p99_ms", "TTFE p99 ms"),
+        ("first_part_p50_ms", "1st part p50"),
+        ("first_part_p99_ms", "1st part p99"),
+        ("queued", "queued"),
         ("turn_p50_ms", "turn p50 ms"),
         ("turn_p99_ms", "turn p99 ms"),
         ("errors", "errors"),
         ("oversold_rows", "oversell"),
         ("duplicates", "duplicates"),
+        ("load_1m", "load"),
     ]
     widths = [max(len(h), *(len(str(r[k])) for r in rows)) for k, h in cols]
     print("  ".join(h.rjust(w) for (_k, h), w in zip(cols, widths, strict=True)))
@@ -397,6 +419,12 @@ async def main() -> int:
     parser.add_argument("--days", type=int, default=30, help="catalogue days seeded")
     parser.add_argument("--spread-days", type=int, default=3, help="travel days the users share")
     parser.add_argument("--timeout", type=float, default=300.0, help="per-turn HTTP timeout")
+    parser.add_argument(
+        "--slots",
+        type=int,
+        default=None,
+        help="turns one process runs at once (CONCIERGE_CHAT_MAX_CONCURRENT_TURNS; default 16)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     rows = []

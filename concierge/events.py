@@ -24,6 +24,19 @@ class TurnStarted:
 
 
 @dataclass(frozen=True)
+class TurnQueued:
+    """The turn waits for a free slot before it runs (the API's backpressure:
+    ``CONCIERGE_CHAT_MAX_CONCURRENT_TURNS`` turns per process). Not the graph's: the
+    API's turn runner sends it right after ``TurnStarted``, and only when it must wait.
+    ``position``: 1 when it is next, counted when it joined the queue."""
+
+    thread_id: str
+    turn_id: str
+    position: int
+    type: Literal["turn-queued"] = "turn-queued"
+
+
+@dataclass(frozen=True)
 class TextStart:
     """A new assistant text part begins; deltas with the same ``id`` follow."""
 
@@ -102,6 +115,7 @@ class TurnFinished:
 
 AgentEvent = (
     TurnStarted
+    | TurnQueued
     | TextStart
     | TextDelta
     | TextEnd
@@ -116,6 +130,7 @@ _BY_TYPE: dict[str, type[Any]] = {
     str(next(f.default for f in dataclasses.fields(cls) if f.name == "type")): cls
     for cls in (
         TurnStarted,
+        TurnQueued,
         TextStart,
         TextDelta,
         TextEnd,

@@ -33,6 +33,7 @@ from concierge.events import (
     ToolStarted,
     TurnError,
     TurnFinished,
+    TurnQueued,
     TurnStarted,
 )
 from concierge.service import Confirm
@@ -300,6 +301,14 @@ def ui_chunk(event: AgentEvent) -> dict[str, Any] | None:
             "messageId": event.turn_id,
             "messageMetadata": {"thread_id": event.thread_id, "turn_id": event.turn_id},
         }
+    if isinstance(event, TurnQueued):
+        # Transient (AI SDK): told to the client as it streams, never part of the message.
+        return {
+            "type": "data-queued",
+            "id": f"queued-{event.turn_id}",
+            "data": {"turn_id": event.turn_id, "position": event.position},
+            "transient": True,
+        }
     if isinstance(event, TextStart):
         return {"type": "text-start", "id": event.id}
     if isinstance(event, TextDelta):
@@ -395,8 +404,10 @@ SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
         "description": (
             "`text/event-stream`: AI SDK UI message stream v1 (header "
             "`x-vercel-ai-ui-message-stream: v1`). Each event's `data` is one JSON chunk "
-            "(`start`, `text-start`/`text-delta`/`text-end`, `tool-input-available`, "
-            "`tool-output-available`, `data-confirmation`, `error`, `finish`), then `[DONE]`. "
+            "(`start`, `data-queued` while the turn waits for a free slot, "
+            "`text-start`/`text-delta`/`text-end`, `tool-input-available`, "
+            "`tool-output-available`/`tool-output-error`, `data-confirmation`, `error`, "
+            "`finish`), then `[DONE]`. "
             "Event ids resume with `Last-Event-ID` on `GET /v1/threads/{id}/stream`."
         ),
         "content": {"text/event-stream": {"schema": SSE_EVENT_SCHEMA}},
@@ -422,7 +433,9 @@ async def chat(
     """Send a message, answer a confirmation or send a button's action; stream the answer.
 
     The thread id is in the `start` chunk's `messageMetadata` and the
-    `X-Concierge-Thread-Id` header. When the agent needs a yes before a booking,
+    `X-Concierge-Thread-Id` header. `start` comes at once, busy or not; while the
+    process runs as many turns as it may, a transient `data-queued` part
+    (`{turn_id, position}`) follows it, and the turn's own parts come when a slot frees. When the agent needs a yes before a booking,
     payment or cancellation it sends a `data-confirmation` part and finishes; reply
     "yes"/"no" in the same thread, or send `confirm` (or a `confirm` action).
     Buttons send `action` (see the body's shapes): the same tool calls a model would

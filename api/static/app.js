@@ -248,8 +248,33 @@ class TurnView {
     return node;
   }
 
+  // The server runs a few turns at once; this one waits for a free slot. A transient
+  // note: the turn's first own part takes it away.
+  queued(data) {
+    if (!this.queuedNote) {
+      this.queuedNote = el("p", { class: "tool-note queued-note", role: "status" });
+      this.root.append(this.queuedNote);
+    }
+    const ahead = Math.max(0, (Number(data?.position) || 1) - 1);
+    this.queuedNote.textContent = ahead
+      ? `Many people are asking right now: ${ahead} ${ahead === 1 ? "message is" : "messages are"} ahead of yours…`
+      : "Many people are asking right now: yours is next…";
+    setStatus("Waiting for the concierge…");
+  }
+
+  unqueue() {
+    if (!this.queuedNote) return;
+    this.queuedNote.remove();
+    this.queuedNote = null;
+    setStatus("The concierge is working…");
+  }
+
   handle(part) {
+    if (part.type !== "start" && part.type !== "data-queued") this.unqueue();
     switch (part.type) {
+      case "data-queued":
+        this.queued(part.data);
+        break;
       case "start": {
         const threadId = part.messageMetadata?.thread_id || part.messageMetadata?.threadId;
         if (threadId) {

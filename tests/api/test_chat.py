@@ -214,11 +214,17 @@ async def test_failing_turn_ends_with_error_then_finish(client: httpx.AsyncClien
     assert "scripted failure" not in str(data)  # no internals on the wire
 
 
-@pytest.mark.parametrize(("slots", "second_waits"), [(1, True), (2, False)])
-async def test_turns_past_the_process_limit_wait_for_a_slot(
-    runtime: Runtime, seeded: World, slots: int, second_waits: bool
+async def _stream_types(runner: object, turn_id: str) -> list[str]:
+    """What the turn's stream holds right now (no waiting)."""
+    return [data["type"] for _id, data in await runner.streams.read(turn_id)]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("slots", "queued"), [(1, True), (2, False)])
+async def test_turns_past_the_process_limit_start_at_once_then_wait_for_a_slot(
+    runtime: Runtime, seeded: World, slots: int, queued: bool
 ) -> None:
-    """Backpressure: with every slot busy a new turn queues instead of starting."""
+    """Backpressure: with every slot busy a new turn is started and told it is queued
+    (its thread and turn known at once), and runs only when a slot frees."""
     from api.turns import TurnRunner
     from core.identity import Caller
 
@@ -228,12 +234,51 @@ async def test_turns_past_the_process_limit_wait_for_a_slot(
     ava = Caller(user_id="ava", org_id="acme", role="traveler")
     try:
         await runner.start_turn(ava, message="slow")  # holds a slot until the gate opens
-        second = asyncio.create_task(runner.start_turn(ava, message="hi"))
+        second = await asyncio.wait_for(runner.start_turn(ava, message="hi"), 5)
+        assert second.thread_id in agent.threads
         await asyncio.sleep(0.2)
-        assert second.done() is not second_waits
+        waiting = ["turn-start", "turn-queued"] if queued else ["turn-start", "text-start"]
+        assert (await _stream_types(runner, second.turn_id))[:2] == waiting
+        assert ("text-start" in await _stream_types(runner, second.turn_id)) is not queued
         agent.gate.set()
-        handle = await asyncio.wait_for(second, 5)
-        assert handle.thread_id in agent.threads
+        await runner.wait_idle()
+        after = await _stream_types(runner, second.turn_id)
+        assert after[-1] == "turn-finish"
+        assert after.count("turn-queued") == (1 if queued else 0)
     finally:
         agent.gate.set()
         await runner.aclose()
+
+
+async def test_a_queued_turn_streams_start_then_a_transient_queued_part(
+    runtime: Runtime, agent: ScriptedConcierge, client: httpx.AsyncClient
+) -> None:
+    """On the wire: `start` (thread and turn), then `data-queued` with the turn and its
+    place in the queue — transient, so useChat keeps it out of the message — then the
+    turn's own parts once a slot is free."""
+    runtime.settings = runtime.settings.model_copy(update={"chat_max_concurrent_turns": 1})
+    busy = asyncio.create_task(chat(client, {"message": "slow"}))
+    await asyncio.sleep(0.3)
+    assert agent.turns_started == 1  # the slow turn first: it holds the one slot
+    waiting = asyncio.create_task(chat(client, {"message": "hi"}))
+    await asyncio.sleep(0.3)
+    agent.gate.set()
+    await busy
+    data = chunks(await waiting)
+
+    assert types(data) == [
+        "start",
+        "data-queued",
+        "text-start",
+        "text-delta",
+        "text-end",
+        "finish",
+        "[DONE]",
+    ]
+    turn_id = data[0]["messageId"]
+    assert data[1] == {
+        "type": "data-queued",
+        "id": f"queued-{turn_id}",
+        "data": {"turn_id": turn_id, "position": 1},
+        "transient": True,
+    }

@@ -9,6 +9,7 @@ var/screenshots/ (CI keeps them as artefacts).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -273,4 +274,53 @@ def test_a_dropped_stream_resumes_with_last_event_id(
     assert resumed[0], "… with the Last-Event-ID it got"
     assert page.locator(".msg.error").count() == 0
     shoot(page, "resume-after-drop")
+    context.close()
+
+
+def test_a_queued_turn_says_so_until_its_answer_streams(
+    live_server: str, browser_instance: Any, shoot: Any
+) -> None:
+    """A turn that waits for a free slot: the page shows the `data-queued` part (how
+    many are ahead) under the turn, then the answer replaces it. The server's real
+    turn is cut after its `start` and a queued part as the server sends it when busy;
+    the rest comes from the thread's stream once the test lets it through."""
+    context = browser_instance.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _sign_in(page, live_server, "ava")
+    held: list[Any] = []
+
+    def start_then_queued(route: Any) -> None:
+        upstream = route.fetch()
+        events = upstream.text().replace("\r\n", "\n").split("\n\n")
+        start = next(e for e in events if '"type":"start"' in e)
+        turn_id = re.search(r'"messageId":"([^"]+)"', start).group(1)  # type: ignore[union-attr]
+        queued = json.dumps(
+            {
+                "type": "data-queued",
+                "id": f"queued-{turn_id}",
+                "data": {"turn_id": turn_id, "position": 3},
+                "transient": True,
+            },
+            separators=(",", ":"),
+        )
+        route.fulfill(
+            status=200,
+            headers={"content-type": "text/event-stream"},
+            body=f"{start}\n\ndata: {queued}\n\n",
+        )
+
+    page.route("**/v1/chat", start_then_queued)
+    page.route("**/stream", lambda route: held.append(route))  # the slot frees later
+    _ask(page, f"Fly me from New York to London on {_day(16)}")
+    note = page.locator("#log .queued-note")
+    note.wait_for(timeout=STEP_MS)
+    assert "2 messages are ahead of yours" in note.inner_text()
+    shoot(page, "queued-1-waiting")
+    while not held:  # the page asks for the rest of the turn (Last-Event-ID of `start`)
+        page.wait_for_timeout(100)
+    held[0].continue_()
+    page.locator(".card.flight").first.wait_for(timeout=STEP_MS)
+    assert note.count() == 0
+    assert page.locator(".msg.error").count() == 0
+    shoot(page, "queued-2-answered")
     context.close()
