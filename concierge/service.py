@@ -171,7 +171,7 @@ class Concierge:
             # A new thread has no history to check against: refuse before creating it.
             prepared = await prepare_action(self.rt, caller, [], action)
         title = message if action is None else title_of(action)
-        thread, context_parts = await self._prepare(caller, thread_id, title, channel, external_key)
+        thread = await self._own_thread(caller, thread_id, title, channel, external_key)
         settings = self.rt.settings
         turn_id = f"turn_{uuid.uuid4().hex[:20]}"
         async with thread_turn(
@@ -192,11 +192,18 @@ class Concierge:
                 history = (snapshot.values or {}).get("messages", [])
                 prepared = await prepare_action(self.rt, caller, history, action)
             steps = self._plan(snapshot, pending, message, confirm, prepared)
+            # Everything above is the prologue (docs/agent-contract.md): the checks, the
+            # thread and its claim. The API sends `start` as soon as it ends and runs the
+            # rest in a turn slot, so the prompt's facts are read after it.
+            yield TurnStarted(thread_id=thread.id, turn_id=turn_id)
             ctx = TurnContext(
-                rt=self.rt, caller=caller, thread_id=thread.id, turn_id=turn_id, **context_parts
+                rt=self.rt,
+                caller=caller,
+                thread_id=thread.id,
+                turn_id=turn_id,
+                **await self._context_parts(caller),
             )
             usage = _Usage()
-            yield TurnStarted(thread_id=thread.id, turn_id=turn_id)
             try:
                 for graph_input, options in steps:
                     if options.get("as_node"):
@@ -299,26 +306,30 @@ class Concierge:
         steps.append(({"messages": [HumanMessage(content=message)]}, {}))
         return steps
 
-    async def _prepare(
+    async def _own_thread(
         self,
         caller: Caller,
         thread_id: str | None,
         message: str | None,
         channel: str,
         external_key: str | None,
-    ) -> tuple[Thread, dict[str, Any]]:
-        """Own (or create) the thread and gather the prompt's facts, in one short transaction."""
-        now = self.rt.clock.now()
+    ) -> Thread:
+        """The caller's thread (``NotFound`` for anyone else's), or a new one."""
         async with self.rt.db.uow() as session:
-            thread = await open_thread(
+            return await open_thread(
                 session,
                 caller,
                 thread_id=thread_id,
                 channel=channel,
                 external_key=external_key,
                 title=_title(message),
-                now=now,
+                now=self.rt.clock.now(),
             )
+
+    async def _context_parts(self, caller: Caller) -> dict[str, Any]:
+        """The prompt's facts about the caller: profile, policy, the tools offered."""
+        now = self.rt.clock.now()
+        async with self.rt.db.uow(write=False) as session:
             approver = await may_approve(session, caller)
             # A manager's reports by name: the planner tells a trip asked for one of them
             # ("can u book ava jfk-bos") from the manager's own, without a tool call.
@@ -351,7 +362,7 @@ class Concierge:
             Offer.WITH_CONFIRMED_TRIPS: confirmed_trips or caller.is_admin,
         }
         offered = frozenset(name for name, spec in self.tools.items() if applies[spec.offer])
-        return thread, {"system_prompt": prompt, "profile": profile, "offered_tools": offered}
+        return {"system_prompt": prompt, "profile": profile, "offered_tools": offered}
 
     async def _record(self, caller: Caller, thread_id: str, turn_id: str, usage: _Usage) -> None:
         try:
