@@ -8,6 +8,8 @@ one sentence (now = Tue 1 Dec 2026 09:00 UTC).
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,10 +21,37 @@ from concierge.planner.nlu import holidays
 from concierge.planner.nlu.answers import Answer, classify
 from concierge.planner.nlu.dates import end_from, read_dates
 from concierge.planner.nlu.intents import Intent, understand
+from tests.concierge.heldout.harness import Case, Turn, World, build_worlds, run_case
 from tests.concierge.planner_kit import AVA, NOW, Dialogue, FakeBackend, money, trip
 
 D = date
 _CTX = Context(now=NOW)
+
+
+# Some kinds are shown on the real demo data, through the held-out harness (the real
+# Concierge, tools and booking core on a copy of a seeded world): what was held, at what
+# time, from which airport. Each case is a dialogue as the user types it.
+
+
+@pytest.fixture(scope="module")
+def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
+    return build_worlds(tmp_path_factory.mktemp("generalise-worlds"), {"empty", "trips"})
+
+
+def dialogue(
+    *turns: str | tuple[str, dict[str, Any]], world: str = "empty", user: str = "ava", **expect: Any
+) -> Case:
+    """A held-out style case: turns (a message, or a message and what must hold after it)
+    and what must hold after the last one (harness.check's keys)."""
+    said = tuple(Turn(t) if isinstance(t, str) else Turn(t[0], t[1]) for t in turns)
+    return Case(
+        id=said[0].say[:40], intent="generalise", turns=said, expect=expect, world=world, user=user
+    )
+
+
+async def runs_as_expected(case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
+    outcome = await run_case(case, worlds[case.world], tmp_path)
+    assert not outcome.failures, "\n".join(outcome.failures)
 
 
 # ---------------------------------------------------------------- typo_tolerance
@@ -1863,3 +1892,93 @@ def test_dates_and_times_as_timetables_write_them(
 def test_day_ranges_and_aircraft_are_no_clock_window(text: str) -> None:
     u = understand(text, NOW)
     assert (u.dates.depart_after, u.dates.depart_before) == (None, None)
+
+
+# ---------------------------------------------------------------- descriptive_pick (airports, "the nonstop")
+
+
+# On the demo data: New York→Boston Fri 11 Dec lists one Newark flight (DL 1052 16:15);
+# Chicago→New York Tue 15 Dec lists UA 1108 11:20 into Newark and two into LaGuardia
+# (UA 1172 21:30, DL 1172 08:50); Chicago→Miami Thu 10 Dec two direct flights (UA 1182
+# 21:40, AA 1216 05:55); Miami→Boston Thu 10 Dec one (AA 1048); Madrid→London Fri 18 Dec
+# one into Gatwick (AF 1053 + AF 1048 via Orly).
+@pytest.mark.parametrize(
+    "case",
+    [
+        dialogue(
+            "flights from New York to Boston on Dec 11",
+            "I'll take the one out of Newark",
+            "yes please",
+            new_status="confirmed",
+            segments=[{"flight": "DL 1052", "origin": "EWR", "date": "2026-12-11"}],
+        ),
+        dialogue(
+            "Chicago to New York on Dec 15 please",
+            "the 11:20 into Newark",
+            "ok book it",
+            new_status="confirmed",
+            segments=[{"flight": "UA 1108", "destination": "EWR", "date": "2026-12-15"}],
+        ),
+        dialogue(
+            "Miami to Boston, Thursday Dec 10",
+            "the nonstop one pls",
+            "yes",
+            new_status="confirmed",
+            segments=[{"flight": "AA 1048", "date": "2026-12-10"}],
+        ),
+        dialogue(
+            "I need to get from Madrid to London on the 18th of December",
+            "the gatwick one please",
+            "confirm",
+            new_status="confirmed",
+            segments=[
+                {"flight": "AF 1053", "date": "2026-12-18"},
+                {"flight": "AF 1048", "date": "2026-12-18"},
+            ],
+        ),
+        # fitting two options shown, the description asks which, naming them
+        dialogue(
+            "Chicago to New York on Dec 15 please",
+            "the one into LaGuardia",
+            tools_exclude=["search_flights", "reserve"],
+            nothing_changed=True,
+            reply_contains=["UA 1172", "DL 1172"],
+        ),
+        dialogue(
+            "flights from Chicago to Miami on Dec 10",
+            "the nonstop",
+            tools_exclude=["search_flights", "reserve"],
+            nothing_changed=True,
+            reply_contains=["UA 1182", "AA 1216"],
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_a_description_of_an_option_shown_picks_it(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        # asking for another airport's flights, or one no option shown uses, searches
+        dialogue(
+            "flights from New York to Boston on Dec 11",
+            "what about the flights from Newark?",
+            any_call=[{"tool": "search_flights", "args": {"origin": "EWR"}}],
+            nothing_changed=True,
+        ),
+        dialogue(
+            "flights from New York to Boston on Dec 11",
+            "the one from Boston",
+            tools_exclude=["reserve"],
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_a_new_airport_is_still_a_search(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)

@@ -11,7 +11,13 @@ from concierge.planner.flows import passengers
 from concierge.planner.flows.approvals import decide_approval
 from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.changes import rebook_flow, select_rebook
-from concierge.planner.flows.options import name_refs, pick, same_as_before, skipped
+from concierge.planner.flows.options import (
+    fits_airports,
+    name_refs,
+    pick,
+    same_as_before,
+    skipped,
+)
 from concierge.planner.flows.search import search
 from concierge.planner.flows.stays import stay_after
 from concierge.planner.flows.trips import cancel_flow, select_trip
@@ -696,6 +702,53 @@ def _confirm(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisi
 _DEFINITE = re.compile(r"\bthe\b[^.?!]*\b(?:one|ones|flights?|options?|fares?|hotel)\b")
 
 
+# "the one into Heathrow", "the 3pm flight out of Newark": one option, singular.
+_ONE_DESCRIBED = re.compile(r"\bthe\b[^.?!]*?\b(?:one|flight|option)\b(?!s)")
+_ASKS_AGAIN = re.compile(r"\b(?:what|how) about\b|\b(?:any|anything|instead|rather)\b")
+
+
+def _described_by_airport(state: State, u: Understanding) -> list[OptionRef] | None:
+    """The option a message describes by an airport of the flights shown ("the 3pm into
+    Heathrow", "the one out of Newark", "the Gatwick one"): the reference with that
+    airport, or None when the message asks for something new (another day, a place no
+    option shown uses, "what about from Newark?", "the flights from Newark")."""
+    if (
+        len(u.places) != 1
+        or len(u.options) > 1
+        or u.dates.depart
+        or u.dates.flexible
+        or u.dates.question
+        or u.cabin
+        or u.passengers
+        or u.passenger_delta
+        or u.price_cap
+        or u.shift_days
+        or u.text.rstrip().endswith("?")
+        or _ASKS_AGAIN.search(u.text.lower())
+    ):
+        return None
+    ref = u.options[0] if u.options else OptionRef()
+    if not (_ONE_DESCRIBED.search(u.text.lower()) or ref.clock or ref.best):
+        return None
+    place = u.places[0]
+    if place.place is None:
+        return None
+    airports, end = tuple(place.place.airports), place.role
+    lists = [
+        kind
+        for kind in ("flight", "return")
+        if state.shown.get(_list_of(kind))
+        and any(fits_airports(i, airports, end) for i in state.shown[_list_of(kind)].items)
+    ]
+    if not lists or (ref.kind and ref.kind not in lists):
+        return None
+    carrier = ref.carrier
+    if carrier and carrier.lower() in place.text.lower():
+        carrier = None  # "the Gatwick one": the airport, not an airline
+    kind = ref.kind or (lists[0] if len(lists) == 1 else None)
+    return [replace(ref, airports=airports, end=end, kind=kind, carrier=carrier)]
+
+
 def search_or_pick(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     """ "the direct United flight", "I'll take the American nonstop", "the Iberia nonstop
     each way": words that would also narrow a search (direct), said of an airline or
@@ -715,6 +768,12 @@ def search_or_pick(state: State, turn: Turn, ctx: Context, u: Understanding) -> 
     changed = change_head_count(state, turn, ctx, u)
     if changed is not None:
         return changed
+    if shown and not turn.calls("search_flights"):
+        described = _described_by_airport(state, u)
+        if described is not None:
+            # "the 3pm into Heathrow", "the one out of Newark": an option shown, not a
+            # new search narrowed to that airport.
+            return select(state, turn, ctx, replace(u, intent=Intent.SELECT, options=described))
     if shown and not new_trip and not turn.calls("search_flights"):
         named = name_refs(state, u)
         low = u.text.lower()

@@ -172,14 +172,61 @@ def _at_clock(items: list[dict[str, Any]], ref: OptionRef) -> list[dict[str, Any
     return [items[n] for d, n in near if d <= 45 and d == near[0][0]]
 
 
+def fits_airports(item: dict[str, Any], airports: tuple[str, ...], end: str | None) -> bool:
+    """The option leaves from (``end`` "origin") or lands at ("destination") one of
+    ``airports``; either, when the user said neither ("the Gatwick one")."""
+    ends = [end] if end else ["origin", "destination"]
+    return any(str(item.get(e) or "") in airports for e in ends)
+
+
+def _described(item: dict[str, Any], ref: OptionRef) -> bool:
+    """It fits what a description says of it besides names and numbers: the airports."""
+    return not ref.airports or fits_airports(item, ref.airports, ref.end)
+
+
+def _descriptive(ref: OptionRef) -> bool:
+    """The reference only describes ("the nonstop", "the one into Heathrow"): it names
+    no number, time, airline or ranking that would choose one."""
+    return (
+        ref.index is None
+        and ref.carrier is None
+        and ref.clock is None
+        and ref.best in (None, "direct")
+        and (bool(ref.airports) or ref.best == "direct")
+    )
+
+
+def _which(fits: list[dict[str, Any]]) -> str:
+    """A description that fits several options shown: ask which, naming them."""
+    listed = ", ".join(
+        f"{i.get('option') or n + 1}. {' + '.join(i.get('flights') or []) or i.get('name')}"
+        + (
+            f" {i.get('origin')} {render.clock(i.get('depart'))} → {i.get('destination')}"
+            if i.get("depart")
+            else ""
+        )
+        for n, i in enumerate(fits)
+    )
+    return f"{len(fits)} of the options fit that ({listed}) — which one would you like?"
+
+
 def _details(ref: OptionRef) -> str:
     """The details a reference names, as the user would say them back."""
     parts = []
     if ref.best:
-        parts.append(f"the {ref.best}")
+        parts.append("direct" if ref.best == "direct" else f"the {ref.best}")
     if ref.carrier:
         parts.append(ref.carrier)
     parts.append("option")
+    if ref.airports:
+        where = "/".join(ref.airports)
+        parts.append(
+            f"from {where}"
+            if ref.end == "origin"
+            else f"into {where}"
+            if ref.end == "destination"
+            else f"at {where}"
+        )
     if ref.clock:
         later = f"{int(ref.clock[:2]) + 12:02d}{ref.clock[2:]}"
         parts.append(f"at {ref.clock}" + (f" or {later}" if ref.either_half else ""))
@@ -213,6 +260,7 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
     if not items:
         return None
     details = sum(x is not None for x in (ref.index, ref.carrier, ref.clock, ref.best))
+    details += bool(ref.airports)
     if ref.index is not None:
         index = len(items) if ref.index == -1 else ref.index
         if not 1 <= index <= len(items):
@@ -222,8 +270,20 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
             return _ask(items, ref)
         if ref.clock and item not in _at_clock(items, ref):
             return _ask(items, ref)
+        if not _described(item, ref):
+            return _ask(items, ref)
         return item
-    pool = list(items)
+    pool = [i for i in items if _described(i, ref)]
+    if not pool:
+        # "the one into Gatwick" when none lands there: say so and ask.
+        return _ask(items, ref)
+    if _descriptive(ref):
+        # A description picks the one option it fits; fitting several, it asks which.
+        if ref.best == "direct" or ref.direct:
+            pool = [o for o in pool if not o.get("stops")]
+            if not pool:
+                return _ask(items, ref)
+        return pool[0] if len(pool) == 1 else _which(pool)
     if ref.direct and not ref.best:
         # "the Iberia nonstop": the name among the direct options only.
         pool = [i for i in pool if not i.get("stops")] or pool

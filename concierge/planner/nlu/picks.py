@@ -36,6 +36,11 @@ class OptionRef:
     both: str | None = None  # the same choice in several lists: "ways" (out and back) | "all"
     same: bool = False  # the option chosen last time ("same as before")
     direct: bool = False  # among direct flights only ("the cheapest direct one")
+    # Airports it leaves from or lands at ("the 3pm into Heathrow", "the Gatwick one"):
+    # set by the dialogue from the places the message names (nlu.places reads them), with
+    # ``end`` the end of the flight they are ("origin" | "destination"; None: either).
+    airports: tuple[str, ...] = ()
+    end: str | None = None
 
 
 @dataclass(frozen=True)
@@ -324,7 +329,13 @@ def read(text: str) -> list[OptionRef]:
             if not question:
                 found.append((m.start(), OptionRef(best=name, direct=direct)))
     if direct and not any(r.best for _, r in found):
-        alone = re.search(r"\b(?:the\s+)?(?:direct|non-?stop)\s+(?:one|option|flight|fare)\b", low)
+        alone = re.search(
+            r"\b(?:the\s+)?(?:direct|non-?stop)\s+(?:one|option|flight|fare)\b"
+            # "the nonstop", "the direct please": the option without stops, named alone
+            r"|\bthe\s+(?:direct|non-?stop)\b(?!\s*(?:-|flights|ones|options|fares|to|from"
+            r"|between|on|in|into|out of|with|via|[a-z]+ (?:ones?|flights?|options?))\b)",
+            low,
+        )
         if alone:
             found.append((alone.start(), OptionRef(best="direct")))
     same = t.same.search(low)
