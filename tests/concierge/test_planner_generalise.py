@@ -21,6 +21,7 @@ from concierge.planner.nlu import holidays
 from concierge.planner.nlu.answers import Answer, classify
 from concierge.planner.nlu.dates import end_from, read_dates
 from concierge.planner.nlu.intents import Intent, understand
+from concierge.planner.nlu.picks import read as read_picks
 from tests.concierge.heldout.harness import Case, Turn, World, build_worlds, run_case
 from tests.concierge.planner_kit import AVA, NOW, Dialogue, FakeBackend, money, trip
 
@@ -1982,3 +1983,102 @@ async def test_a_new_airport_is_still_a_search(
     case: Case, worlds: dict[str, World], tmp_path: Path
 ) -> None:
     await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- round_trip_part_of_day_pick
+
+
+# Chicago→Miami Thu 10 Dec: one direct flight in the morning (AA 1216 05:55).
+# Boston⇄Atlanta 9/11 Dec: one morning return (B6 1001 06:00). New York⇄Chicago 8/10 Dec:
+# one morning outbound (DL 1171 08:55). London⇄Madrid 15/18 Dec: one outbound before
+# 09:00 (BA 1045 05:45), one afternoon return (BA 1048 16:00), one evening return (IB 1020
+# 21:45). JFK⇄Miami 9/12 Dec: two evening returns (B6 1056 21:30, DL 1070 21:45).
+@pytest.mark.parametrize(
+    "case",
+    [
+        dialogue(
+            "round trip Boston to Atlanta, out dec 9 back dec 11",
+            "the 5:55 out and the morning one back",
+            "yes please",
+            new_status="confirmed",
+            segments=[
+                {"flight": "B6 1002", "date": "2026-12-09"},
+                {"flight": "B6 1001", "date": "2026-12-11"},
+            ],
+        ),
+        dialogue(
+            "New York to Chicago on the 8th, back the 10th",
+            "the morning one there and the 3:10 back",
+            "go ahead",
+            new_status="confirmed",
+            segments=[
+                {"flight": "DL 1171", "date": "2026-12-08"},
+                {"flight": "AA 1204", "date": "2026-12-10"},
+            ],
+        ),
+        dialogue(
+            "London to Madrid Dec 15 returning Dec 18",
+            "BA 1035 out, and the afternoon flight back",
+            "sure",
+            new_status="confirmed",
+            segments=[
+                {"flight": "BA 1035", "date": "2026-12-15"},
+                {"flight": "BA 1048", "date": "2026-12-18"},
+            ],
+        ),
+        dialogue(
+            "London to Madrid Dec 15 returning Dec 18",
+            "early morning flight out and the evening one home",
+            "ok book",
+            new_status="confirmed",
+            segments=[
+                {"flight": "BA 1045", "date": "2026-12-15"},
+                {"flight": "IB 1020", "date": "2026-12-18"},
+            ],
+        ),
+        # a part of the day with another detail, on a one-way list
+        dialogue(
+            "flights from Chicago to Miami on Dec 10",
+            "the direct one in the morning",
+            "go ahead",
+            new_status="confirmed",
+            segments=[{"flight": "AA 1216", "date": "2026-12-10"}],
+        ),
+        # two evening returns: asks which (naming them), keeping the outbound chosen
+        dialogue(
+            "JFK to Miami 12/9 - 12/12 round trip",
+            (
+                "option 1 out and the evening one back",
+                {
+                    "tools_exclude": ["search_flights", "reserve"],
+                    "nothing_changed": True,
+                    "reply_contains": ["B6 1056", "DL 1070"],
+                },
+            ),
+            "the 21:30",
+            "yes",
+            new_status="confirmed",
+            segments=[
+                {"flight": "DL 1141", "date": "2026-12-09"},
+                {"flight": "B6 1056", "date": "2026-12-12"},
+            ],
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_a_part_of_the_day_picks_the_one_option_leaving_then(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "an evening flight please",  # asks for one: a search narrowed to the evening
+        "is there anything in the afternoon?",
+        "at one in the morning",
+    ],
+)
+def test_a_part_of_the_day_without_the_names_no_option(text: str) -> None:
+    assert not [r for r in read_picks(text) if r.window]

@@ -125,7 +125,9 @@ def select(
             items = state.shown[_list_of(kind)].items
             picked = pick(items, _recommended(state, kind, ref))
             if isinstance(picked, str):
-                return Reply(picked)
+                # The question about this list keeps what the message chose in the others
+                # ("the 8:50 out and the evening one back", two evening ones back).
+                return Reply(picked, Offer("select", dict(chosen)) if chosen else None)
             if picked is None:
                 continue
             if kind in now and now[kind] is not picked and not every:
@@ -728,7 +730,7 @@ def _described_by_airport(state: State, u: Understanding) -> list[OptionRef] | N
     ):
         return None
     ref = u.options[0] if u.options else OptionRef()
-    if not (_ONE_DESCRIBED.search(u.text.lower()) or ref.clock or ref.best):
+    if not (_ONE_DESCRIBED.search(u.text.lower()) or ref.clock or ref.best or ref.window):
         return None
     place = u.places[0]
     if place.place is None:

@@ -179,20 +179,29 @@ def fits_airports(item: dict[str, Any], airports: tuple[str, ...], end: str | No
     return any(str(item.get(e) or "") in airports for e in ends)
 
 
+def _in_window(item: dict[str, Any], ref: OptionRef) -> bool:
+    """It leaves in the part of the day named (bounds as a search applies them)."""
+    at = render.clock(item.get("depart"))
+    return (ref.after is None or at >= ref.after) and (ref.before is None or at <= ref.before)
+
+
 def _described(item: dict[str, Any], ref: OptionRef) -> bool:
-    """It fits what a description says of it besides names and numbers: the airports."""
-    return not ref.airports or fits_airports(item, ref.airports, ref.end)
+    """It fits what a description says of it besides names and numbers: the part of the
+    day, the airports."""
+    return (not ref.window or _in_window(item, ref)) and (
+        not ref.airports or fits_airports(item, ref.airports, ref.end)
+    )
 
 
 def _descriptive(ref: OptionRef) -> bool:
-    """The reference only describes ("the nonstop", "the one into Heathrow"): it names
-    no number, time, airline or ranking that would choose one."""
+    """The reference only describes ("the evening one", "the nonstop", "the one into
+    Heathrow"): it names no number, time, airline or ranking that would choose one."""
     return (
         ref.index is None
         and ref.carrier is None
         and ref.clock is None
         and ref.best in (None, "direct")
-        and (bool(ref.airports) or ref.best == "direct")
+        and (ref.window or bool(ref.airports) or ref.best == "direct")
     )
 
 
@@ -227,6 +236,14 @@ def _details(ref: OptionRef) -> str:
             if ref.end == "destination"
             else f"at {where}"
         )
+    if ref.window:
+        parts.append(
+            f"leaving between {ref.after} and {ref.before}"
+            if ref.after and ref.before
+            else f"leaving after {ref.after}"
+            if ref.after
+            else f"leaving before {ref.before}"
+        )
     if ref.clock:
         later = f"{int(ref.clock[:2]) + 12:02d}{ref.clock[2:]}"
         parts.append(f"at {ref.clock}" + (f" or {later}" if ref.either_half else ""))
@@ -260,7 +277,7 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
     if not items:
         return None
     details = sum(x is not None for x in (ref.index, ref.carrier, ref.clock, ref.best))
-    details += bool(ref.airports)
+    details += ref.window + bool(ref.airports)
     if ref.index is not None:
         index = len(items) if ref.index == -1 else ref.index
         if not 1 <= index <= len(items):
@@ -275,7 +292,7 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
         return item
     pool = [i for i in items if _described(i, ref)]
     if not pool:
-        # "the one into Gatwick" when none lands there: say so and ask.
+        # "the evening one" when none leaves in the evening: say so and ask.
         return _ask(items, ref)
     if _descriptive(ref):
         # A description picks the one option it fits; fitting several, it asks which.

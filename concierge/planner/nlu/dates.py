@@ -1264,6 +1264,15 @@ _CLOCK_RANGE = re.compile(
 )
 
 
+def day_part(text: str) -> tuple[str | None, str | None]:
+    """The hours a part of the day names ("evening" -> after 17:00, "early morning" ->
+    before 09:00), the same ones a search narrows to; (None, None) for no such words."""
+    for pattern, a, b in _WORDS:
+        if pattern.search(text):
+            return a, b
+    return None, None
+
+
 def _window(text: str) -> tuple[str | None, str | None]:
     after = before = None
     m = _CLOCK_RANGE.search(text)
@@ -1303,10 +1312,7 @@ def _window(text: str) -> tuple[str | None, str | None]:
         if center:
             hour = int(center[:2])
             return f"{max(hour - 1, 0):02d}:{center[3:]}", f"{min(hour + 1, 23):02d}:{center[3:]}"
-    for pattern, a, b in _WORDS:
-        if pattern.search(text):
-            return a, b
-    return None, None
+    return day_part(text)
 
 
 # A part of the day that is no wish about the flight: a greeting ("good morning"), or the

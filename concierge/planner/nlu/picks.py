@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any, Final
 
 from concierge.planner.nlu import datafiles
+from concierge.planner.nlu.dates import day_part
 from concierge.planner.nlu.numbers import ORDINALS, word_number
 
 
@@ -36,11 +37,18 @@ class OptionRef:
     both: str | None = None  # the same choice in several lists: "ways" (out and back) | "all"
     same: bool = False  # the option chosen last time ("same as before")
     direct: bool = False  # among direct flights only ("the cheapest direct one")
+    # The part of the day it leaves in ("the evening one back"): HH:MM bounds, either open.
+    after: str | None = None
+    before: str | None = None
     # Airports it leaves from or lands at ("the 3pm into Heathrow", "the Gatwick one"):
     # set by the dialogue from the places the message names (nlu.places reads them), with
     # ``end`` the end of the flight they are ("origin" | "destination"; None: either).
     airports: tuple[str, ...] = ()
     end: str | None = None
+
+    @property
+    def window(self) -> bool:
+        return self.after is not None or self.before is not None
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,7 @@ class _Tables:
     direct: re.Pattern[str]
     fillers: re.Pattern[str]
     verbs: re.Pattern[str]
+    parts_of_day: str  # an alternation, for the patterns below
 
 
 def _any(patterns: list[str]) -> re.Pattern[str]:
@@ -71,7 +80,24 @@ def tables() -> _Tables:
         direct=_any(raw["direct"]),
         fillers=_any(raw["fillers"]),
         verbs=_any(raw["verbs"]),
+        parts_of_day="|".join(f"(?:{p})" for p in raw["parts_of_day"]),
     )
+
+
+@lru_cache(maxsize=1)
+def _part_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """ "the evening one", "the morning flight back", "early morning flight out" (before
+    the noun) and "the one in the afternoon", "the flight that leaves at night" (after it)."""
+    parts = tables().parts_of_day
+    before_noun = re.compile(
+        rf"\b(?P<the>the\s+(?:[\w-]+\s+){{0,2}}?)?(?P<p>{parts})\s+(?:[\w-]+\s+)?"
+        r"(?:one|ones|flight|option|departure)\b"
+    )
+    after_noun = re.compile(
+        r"\b(?P<the>the\s+(?:[\w-]+\s+)?)?(?:one|flight|option)\s+(?:(?:that|which)\s+(?:leaves|departs|goes)\s+)?"
+        rf"(?:in the|at|this)\s+(?P<p>{parts})\b"
+    )
+    return before_noun, after_noun
 
 
 _NUMBER_WORD: Final = r"\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
@@ -105,6 +131,8 @@ _SPOKEN_CLOCK: Final = re.compile(
     rf"|(?P<h2>{_HOUR})(?:\s+(?P<mins>thirty|fifteen|forty[- ]five))?(?P<oclock>\s+o'?clock)?)"
     rf"(?:\s+{_PART})?\b"
 )
+# "at one in the morning": the hour; "the direct one in the morning": the pronoun.
+_AT_HOUR: Final = re.compile(r"\b(?:at|around|about|by|before|after|until|till|til)\s+$")
 # A clause that names an option: "the BA one", "the one that leaves …", "the flight at …".
 _NAMES_AN_OPTION: Final = re.compile(
     r"\bthe\s+(?:[\w&'-]+\s+){0,3}?(?:one|ones|flight|option)\b|\b(?:one|flight) (?:that|which)\b"
@@ -315,6 +343,12 @@ def read(text: str) -> list[OptionRef]:
     for m in _SPOKEN_CLOCK.finditer(low):
         if any(a <= m.start() < b for a, b in clocks) or any(a <= m.start() < b for a, b in owned):
             continue
+        if (
+            m.group("h2") == "one"
+            and not m.group("oclock")
+            and not _AT_HOUR.search(low[: m.start()])
+        ):
+            continue  # "the direct one in the morning": the pronoun, not 1 am
         spoken = _spoken_clock(m)
         if spoken is None:
             continue
@@ -322,6 +356,15 @@ def read(text: str) -> list[OptionRef]:
         if not names_an_option(m.start(), the, low[m.end() :]):
             continue
         found.append((m.start(), OptionRef(clock=spoken[0], either_half=spoken[1])))
+    for pattern in _part_patterns():
+        for m in pattern.finditer(low):
+            clause = clause_of(m.start())
+            labelled = any(p.search(low[clause[0] : clause[1]]) for _, p in t.directions)
+            if not (m.group("the") or labelled):
+                continue  # "an evening flight" asks for one; "the evening one" names it
+            after, before = day_part(m.group("p"))
+            if after or before:
+                found.append((m.start(), OptionRef(after=after, before=before)))
     direct = bool(t.direct.search(low))
     question = bool(_QUESTION.match(low))
     for name, pattern in t.best:
@@ -382,7 +425,7 @@ def read(text: str) -> list[OptionRef]:
     return refs
 
 
-_DETAILS: Final = ("index", "carrier", "clock", "best")
+_DETAILS: Final = ("index", "carrier", "clock", "best", "after", "before")
 
 
 def _merge(a: OptionRef, b: OptionRef) -> OptionRef | None:
