@@ -2082,3 +2082,94 @@ async def test_a_part_of_the_day_picks_the_one_option_leaving_then(
 )
 def test_a_part_of_the_day_without_the_names_no_option(text: str) -> None:
     assert not [r for r in read_picks(text) if r.window]
+
+
+# ---------------------------------------------------------------- hotel_after_flight (flight told about)
+
+
+# The trips world: Ava's Boston→Paris flight of Thu 3 Dec (BOS 18:10, lands at Orly Fri 4
+# Dec), waiting for Mia's approval, and her London trip (BA 19 JFK→LHR Mon 14 Dec 22:30,
+# lands Tue 15 Dec; BA 18 home Fri 18 Dec).
+@pytest.mark.parametrize(
+    "case",
+    [
+        dialogue(
+            "I'm heading to Paris on the 3rd, can you find me somewhere to stay for 3 nights once I land?",
+            world="trips",
+            calls=[
+                {
+                    "tool": "search_hotels",
+                    "args": {"city": "paris", "check_in": "2026-12-04", "check_out": "2026-12-07"},
+                }
+            ],
+            tools_exclude=["search_flights"],
+        ),
+        dialogue(
+            "Need a hotel in Paris from when my flight gets in, two nights please",
+            world="trips",
+            calls=[
+                {
+                    "tool": "search_hotels",
+                    "args": {"city": "paris", "check_in": "2026-12-04", "check_out": "2026-12-06"},
+                }
+            ],
+            tools_exclude=["search_flights"],
+        ),
+        dialogue(
+            "I fly out to Paris this Thursday. Hotel for 2 nights after the flight lands?",
+            world="trips",
+            calls=[
+                {
+                    "tool": "search_hotels",
+                    "args": {"city": "paris", "check_in": "2026-12-04", "check_out": "2026-12-06"},
+                }
+            ],
+            tools_exclude=["search_flights"],
+        ),
+        dialogue(
+            "I'm flying to London on Monday the 14th; could you look for a hotel for 1 night from my arrival?",
+            world="trips",
+            calls=[
+                {
+                    "tool": "search_hotels",
+                    "args": {"city": "london", "check_in": "2026-12-15", "check_out": "2026-12-16"},
+                }
+            ],
+            tools_exclude=["search_flights"],
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_a_hotel_from_landing_with_the_flight_told_about_is_dated_by_the_booking(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        # a flight asked for is searched, booked one or not
+        dialogue(
+            "book me a flight to Paris on Thursday and a hotel from when I land, 2 nights",
+            world="trips",
+            any_call=[{"tool": "search_flights", "args": {"destination": "paris"}}],
+        ),
+        # no booked flight there that day: the flight told about is searched, as before
+        dialogue(
+            "I'm flying to Paris on the 20th, can you get me a hotel for 2 nights from when I arrive?",
+            world="trips",
+            any_call=[{"tool": "search_flights", "args": {"date": "2026-12-20"}}],
+        ),
+        dialogue(
+            "I'm flying to London on Friday the 18th, a hotel for 2 nights from when I arrive please",
+            world="trips",
+            any_call=[{"tool": "search_flights", "args": {"date": "2026-12-18"}}],
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_a_flight_asked_for_or_not_booked_is_still_searched(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)

@@ -103,7 +103,14 @@ def search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
     if problem and not turn.steps:
         return Reply(problem)
     dated_by_trip = False
-    if u.for_booked_trip and d.want_hotel and not d.want_flight and d.depart is None:
+    if (
+        u.for_booked_trip
+        and d.want_hotel
+        and (not d.want_flight or not u.flight_asked)
+        and (d.depart is None or d.ret is None)
+    ):
+        # "a hotel from when I land", and "I'm flying to Paris on Thursday — a hotel from
+        # when I arrive": the flight told about is the one booked (that day, if named).
         found = _stay_for_booked_trip(state, turn, ctx)
         if isinstance(found, list):
             return found
@@ -263,6 +270,8 @@ def _stay_for_booked_trip(state: State, turn: Turn, ctx: Context) -> list[Call] 
         return False
     today = ctx.today.isoformat()
     city = d.destination_city
+    # A day named ("flying on Thursday", "when I get in on Friday") is one of the trip's.
+    day = d.depart.isoformat() if d.depart is not None else None
     rows = sorted(
         (
             t
@@ -270,6 +279,7 @@ def _stay_for_booked_trip(state: State, turn: Turn, ctx: Context) -> list[Call] 
             if t.status not in INACTIVE
             and (city is None or city in t.places)
             and (t.end or t.start or today) >= today
+            and (day is None or (t.start or day) <= day <= (t.end or t.start or day))
         ),
         key=lambda t: t.start or "",
     )
@@ -281,6 +291,8 @@ def _stay_for_booked_trip(state: State, turn: Turn, ctx: Context) -> list[Call] 
     stay = stay_after(step.output) if step.output else None
     if stay is None or (city is not None and stay.city != city):
         return False
+    if day is not None and not (rows[0].start or day) <= day <= stay.check_in.isoformat():
+        return False  # the day named is later in that trip: not its flight there
     if d.destination is None:
         d.destination = stay.city
     d.destination_city = stay.city

@@ -87,6 +87,7 @@ class Understanding:
     want_hotel: bool | None = None
     no_hotel: bool = False
     for_booked_trip: bool = False  # "a hotel for my trip", "from when I land"
+    flight_asked: bool = False  # a flight asked for ("a flight to Paris"), not told of
     replaced_place: PlaceMention | None = None  # "New York instead of Boston": Boston
     one_way: bool = False
     round_trip: bool = False
@@ -179,6 +180,7 @@ _HOTEL_TOO: Final = _rx("trip", "hotel_too")
 _NO_HOTEL: Final = _rx("trip", "no_hotel")
 _ONE_WAY: Final = _rx("trip", "one_way")
 _FOR_BOOKED_TRIP: Final = _rx("trip", "for_booked_trip")
+_FLIGHT_ASKED: Final = _rx("trip", "flight_asked")
 _ROUND: Final = _rx("trip", "round_trip")
 _DIRECT: Final = _rx("trip", "direct")
 _IMPLIED_RETURN: Final = _rx("trip", "implied_return")
@@ -745,6 +747,7 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         u.want_flight = False
     u.one_way = bool(_ONE_WAY.search(low))
     u.for_booked_trip = bool(u.want_hotel and _FOR_BOOKED_TRIP.search(low))
+    u.flight_asked = bool(_FLIGHT_ASKED.search(low))
     u.round_trip = bool(_ROUND.search(low))
     u.implied_return = bool(_IMPLIED_RETURN.search(low))
     u.clear_time = bool(_CLEAR_TIME.search(low))
