@@ -82,6 +82,9 @@ class Draft:
     # Colleagues flying too ("book me and Erin"), by the profile's names: named as
     # passengers of the hold with the traveller (flows.booking).
     companions: list[str] = field(default_factory=list)
+    # Guests flying too, named in full with the request ("for me plus Tom Reed"): their
+    # seats are held in those names (flows.passengers), as given, then family name.
+    guests: list[str] = field(default_factory=list)
 
     @property
     def check_out(self) -> date | None:
@@ -459,6 +462,13 @@ def apply_user(
     if u.companions:
         d.companions = list(u.companions)
         d.passengers = max(d.passengers, 1 + len(u.companions))
+    if u.party:
+        # Named in full and no colleague: a guest ("Tom Reed"); a lone first name is a seat
+        # whose name the concierge asks for before the booking.
+        colleagues = {c.split()[0].lower() for c in u.companions}
+        d.guests = [
+            n for n in u.party if len(n.split()) >= 2 and n.split()[0].lower() not in colleagues
+        ]
     if u.legs:
         # "JFK → London on the 14th, then London → Dublin on the 17th, ...": one flight per leg.
         first = u.legs[0]
@@ -598,7 +608,12 @@ def apply_result(state: State, step: Step) -> None:
         state.hotel_args = dict(step.args)
         _show(state, "hotels", out.get("options") or [])
     elif name in {
-        "reserve", "name_passengers", "confirm_booking", "get_booking", "cancel_booking", "rebook"
+        "reserve",
+        "name_passengers",
+        "confirm_booking",
+        "get_booking",
+        "cancel_booking",
+        "rebook",
     }:
         booking_id = out.get("booking_id")
         if booking_id:

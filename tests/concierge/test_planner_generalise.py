@@ -2173,3 +2173,79 @@ async def test_a_flight_asked_for_or_not_booked_is_still_searched(
     case: Case, worlds: dict[str, World], tmp_path: Path
 ) -> None:
     await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- passenger_names_count
+
+
+@pytest.mark.parametrize(
+    ("text", "passengers"),
+    [
+        ("Flights JFK to Atlanta on Dec 15 for myself, Dana Cole and Luis Ortega", 3),
+        ("Need to get me, Sarah Kim, and Ben Ortiz from Boston to Miami on the 10th", 3),
+        ("book London to Paris 12 Dec for me and Jamie Fox", 2),
+        ("NYC to Chicago on Dec 8 for me along with Hannah Lee, Omar Said and Kate Moss", 4),
+        ("Tom Reed, Priya Shah and I need to fly from New York to Boston on Dec 11", 3),
+        ("Mary Ann de Souza and I fly to Paris Dec 9", 2),
+        # places, days and airlines in a list are no one
+        ("Can I fly Boston to Chicago on Monday and Tuesday?", None),
+        ("book me on the Delta and United flights", None),
+        ("me and two colleagues need to fly JFK to Atlanta on Dec 15", 3),
+    ],
+)
+def test_people_named_in_a_list_with_the_speaker_each_take_a_seat(
+    text: str, passengers: int | None
+) -> None:
+    assert understand(text, NOW).passengers == passengers
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        # named in full: the seats are held in their names, so the yes books them
+        dialogue(
+            (
+                "Tom Reed, Priya Shah and I need to fly from New York to Boston on Dec 11",
+                {
+                    "calls": [
+                        {
+                            "tool": "search_flights",
+                            "args": {
+                                "destination": "boston",
+                                "date": "2026-12-11",
+                                "passengers": 3,
+                            },
+                        }
+                    ]
+                },
+            ),
+            "option 2",
+            "yes go ahead",
+            new_status="confirmed",
+            reply_contains=["Tom Reed", "Priya Shah"],
+            segments=[{"flight": "AA 1044", "date": "2026-12-11", "passengers": 3}],
+        ),
+        dialogue(
+            "Need to get me, Sarah Kim, and Ben Ortiz from Boston to Miami on the 10th",
+            "option 1",
+            "sounds good",
+            new_status="confirmed",
+            reply_contains=["Sarah Kim", "Ben Ortiz"],
+        ),
+        # a first name alone is a seat whose name is asked for before booking
+        dialogue(
+            "book London to Paris 12 Dec for me and Jamie",
+            "option 1",
+            (
+                "yes",
+                {"pending": None, "reply_contains": "who's flying"},
+            ),
+            segments=[{"date": "2026-12-12", "passengers": 2}],
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_a_party_named_up_front_is_searched_and_held_in_their_names(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)

@@ -35,11 +35,12 @@ def self_id(ctx: Context, booking: dict[str, Any] | None = None) -> str | None:
 
 def party(
     state: State, ctx: Context, traveller: str, resolve: Resolver
-) -> list[str] | Call | Reply:
-    """The user ids of everyone a request names as flying — the traveller (``""``: the
-    caller), then the colleagues along — or the profile call / no that stands in the way.
-    Empty when the request named no colleague (or the caller's id is unknown)."""
-    if not state.draft.companions:
+) -> list[dict[str, str]] | Call | Reply:
+    """Everyone a request names as flying, as ``reserve`` names passengers — the traveller
+    (``""``: the caller), then the colleagues along by user id, then the guests named in
+    full by given and family name — or the profile call / no that stands in the way.
+    Empty when the request named no one along (or the caller's id is unknown)."""
+    if not state.draft.companions and not state.draft.guests:
         return []
     ids: list[str] = []
     for name in state.draft.companions:
@@ -51,15 +52,21 @@ def party(
     people = [traveller or me, *(i or me for i in ids)]
     if any(p is None for p in people):
         return []  # named after the hold, when the caller's id is on the booking
-    return list(dict.fromkeys(str(p) for p in people))
+    named = [{"traveler_id": str(p)} for p in dict.fromkeys(str(p) for p in people)]
+    for guest in state.draft.guests:
+        words = guest.split()
+        named.append({"given_name": " ".join(words[:-1]), "family_name": words[-1]})
+    return named
 
 
-def with_passengers(items: list[dict[str, Any]], people: list[str]) -> list[dict[str, Any]]:
+def with_passengers(
+    items: list[dict[str, Any]], people: list[dict[str, str]]
+) -> list[dict[str, Any]]:
     """The hold's flight items, named: each with as many seats as people."""
     named = []
     for item in items:
         if str(item.get("offer_id", "")).startswith("FL-") and item.get("quantity") == len(people):
-            item = {**item, "passengers": [{"traveler_id": p} for p in people]}
+            item = {**item, "passengers": [dict(p) for p in people]}
         named.append(item)
     return named
 

@@ -102,6 +102,9 @@ class Understanding:
     # Colleagues flying with the speaker, by the profile's names: "book me and Erin"
     # (state.apply_user reads them: it knows whom the caller may book for).
     companions: list[str] = field(default_factory=list)
+    # Everyone named flying with the speaker, as written ("for me plus Tom Reed and Priya
+    # Shah"): each a seat; the ones not colleagues are guests (state.apply_user).
+    party: list[str] = field(default_factory=list)
     decision: str | None = None  # approve | reject
     note: str | None = None
     insist: bool = False
@@ -556,6 +559,39 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     return u
 
 
+_PARTY: Final = _tables()["traveller"]["party"]
+_PARTY_SELF: Final = re.compile(_PARTY["self"])
+_PARTY_LIST: Final = re.compile(
+    rf"(?:{_PARTY['self']}|{_PARTY['name']})(?:(?:{_PARTY['join']})(?:{_PARTY['self']}|{_PARTY['name']}))+"
+)
+_PARTY_MEMBER: Final = re.compile(rf"{_PARTY['self']}|{_PARTY['name']}")
+
+
+def named_party(clean: str, places: list[PlaceMention]) -> list[str]:
+    """The people a message names as flying with the speaker, in one list with them ("for
+    me plus Tom Reed and Priya Shah", "Tom Reed, Priya Shah and I"): their names as
+    written, [] when no such list. A place, an airline or a word in not_names is no one."""
+    text = clean.replace("’", "'")
+    named = {p.text.lower() for p in places}
+    for m in _PARTY_LIST.finditer(text):
+        members = [x.group(0) for x in _PARTY_MEMBER.finditer(m.group(0))]
+        if not any(_PARTY_SELF.fullmatch(x) for x in members):
+            continue
+        people = [x for x in members if not _PARTY_SELF.fullmatch(x)]
+        if people and all(_a_name(x, named) for x in people):
+            return people
+    return []
+
+
+def _a_name(words: str, places: set[str]) -> bool:
+    return not (
+        any(w in _NOT_NAMES or w in _CARRIER_WORDS for w in words.split())
+        or words.lower() in places
+        or any(w.lower() in places for w in words.split())
+        or lookup_place(words, fuzzy=False) is not None
+    )
+
+
 def _traveller(clean: str, places: list[PlaceMention]) -> str | None:
     """The person someone else's trip is for, by name ("book Ava on a flight", "Ava needs
     a flight to Boston", "a hotel for Ava"); None when the message names no one. Whether
@@ -703,6 +739,9 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
             break
     u.cabin = _cabin(fix_spelling(low))  # "busines class", "premuim economy"
     u.passengers = numbers.passengers(low)
+    u.party = named_party(clean, u.places)
+    if u.party and (u.passengers or 0) < 1 + len(u.party):
+        u.passengers = 1 + len(u.party)  # "for me plus Tom Reed and Priya Shah": three
     counted = numbers.normalize(low)  # number words as digits: "add two" -> "add 2"
     more = _PASSENGER_DELTA.search(counted)
     if more and not re.search(r"\bme and\b", counted):
