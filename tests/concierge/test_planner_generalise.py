@@ -2249,3 +2249,24 @@ async def test_a_party_named_up_front_is_searched_and_held_in_their_names(
     case: Case, worlds: dict[str, World], tmp_path: Path
 ) -> None:
     await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- trips_phrasing (anything booked)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("do i have anything booked atm", Intent.TRIPS),
+        ("do i have anything booked at the moment", Intent.TRIPS),
+        ("do I have anything booked right now?", Intent.TRIPS),
+        ("anything booked for me?", Intent.TRIPS),
+        ("is anything on hold for me?", Intent.TRIPS),
+        # something to book, not a question about what is booked
+        ("I need something booked to Paris on Friday", Intent.SEARCH),
+        ("I need something booked at the Marriott in London on the 14th", Intent.SEARCH),
+        ("can you get something booked from JFK to LHR", Intent.SEARCH),
+    ],
+)
+def test_anything_booked_asks_for_ones_trips(text: str, intent: Intent) -> None:
+    assert understand(text, NOW).intent == intent
