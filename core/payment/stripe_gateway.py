@@ -53,6 +53,28 @@ _UNAUTHORIZED_STATUSES = frozenset(
 )
 
 
+def stripe_client(
+    who: str,
+    api_key: str,
+    api_base: str | None,
+    max_network_retries: int,
+    timeout_seconds: float,
+) -> tuple[stripe.HTTPXClient, stripe.StripeClient]:
+    """The SDK client every Stripe face uses (payments, Issuing), and its HTTP client to
+    close; ``api_base`` points it elsewhere (the test fake)."""
+    if not api_key:
+        raise ValueError(f"{who} needs an API key (CONCIERGE_STRIPE_API_KEY)")
+    http = stripe.HTTPXClient(timeout=timeout_seconds)
+    client = stripe.StripeClient(
+        api_key,
+        base_addresses={"api": api_base.rstrip("/")} if api_base else None,
+        http_client=http,
+        # Safe because every POST carries an idempotency key (ours, or the SDK's).
+        max_network_retries=max_network_retries,
+    )
+    return http, client
+
+
 class StripeGateway:
     """Stripe (test or live keys). ``api_base`` points the SDK elsewhere (the test fake)."""
 
@@ -66,15 +88,8 @@ class StripeGateway:
         max_network_retries: int = 2,
         timeout_seconds: float = 30.0,
     ) -> None:
-        if not api_key:
-            raise ValueError("StripeGateway needs an API key (CONCIERGE_STRIPE_API_KEY)")
-        self._http = stripe.HTTPXClient(timeout=timeout_seconds)
-        self._client = stripe.StripeClient(
-            api_key,
-            base_addresses={"api": api_base.rstrip("/")} if api_base else None,
-            http_client=self._http,
-            # Safe because every POST carries an idempotency key (ours, or the SDK's).
-            max_network_retries=max_network_retries,
+        self._http, self._client = stripe_client(
+            "StripeGateway", api_key, api_base, max_network_retries, timeout_seconds
         )
 
     async def aclose(self) -> None:

@@ -26,7 +26,7 @@ from core.payment.issuing import (
     check_categories,
 )
 from core.payment.service import check_amount, check_idempotency_key, normalize_currency
-from core.payment.stripe_gateway import translate_errors
+from core.payment.stripe_gateway import stripe_client, translate_errors
 
 
 class StripeIssuing:
@@ -42,14 +42,8 @@ class StripeIssuing:
         max_network_retries: int = 2,
         timeout_seconds: float = 30.0,
     ) -> None:
-        if not api_key:
-            raise ValueError("StripeIssuing needs an API key (CONCIERGE_STRIPE_API_KEY)")
-        self._http = stripe.HTTPXClient(timeout=timeout_seconds)
-        self._client = stripe.StripeClient(
-            api_key,
-            base_addresses={"api": api_base.rstrip("/")} if api_base else None,
-            http_client=self._http,
-            max_network_retries=max_network_retries,  # safe: every POST carries our key
+        self._http, self._client = stripe_client(
+            "StripeIssuing", api_key, api_base, max_network_retries, timeout_seconds
         )
 
     async def aclose(self) -> None:
