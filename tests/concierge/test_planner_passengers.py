@@ -4,37 +4,21 @@ answer read, and the core's refusal explained."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy import select
 
-from concierge.planner import OfflinePlanner
 from concierge.planner.nlu.people import companions, read_people
 from concierge.service import Concierge
 from core.models import Booking, Passenger, SegmentPassenger, TravellerDetails
 from core.runtime import Runtime
-from core.seed import seed_demo
-from tests.concierge.test_planner_e2e import HUBS, Chat, booking_status, caller
-from tests.conftest import NOW
+from tests.concierge import test_planner_e2e as e2e
+from tests.concierge.test_planner_e2e import Chat, booking_status, caller
+
+# The demo world and the offline concierge over it: the e2e module's fixtures.
+demo = e2e.demo
+concierge = e2e.concierge
 
 PEOPLE = ["Ava Patel", "Erin Walsh", "Mia Chen"]
-
-
-@pytest.fixture
-async def demo(runtime: Runtime) -> Runtime:
-    async with runtime.db.uow() as session:
-        await seed_demo(
-            session, today=NOW.date(), days_ahead=30, hubs=HUBS, settings=runtime.settings, now=NOW
-        )
-    return runtime
-
-
-@pytest.fixture
-async def concierge(demo: Runtime) -> AsyncIterator[Concierge]:
-    c = await Concierge.open(demo, OfflinePlanner())
-    yield c
-    await c.aclose()
 
 
 async def passengers_of(rt: Runtime, booking_id: str) -> list[tuple[str | None, str, str]]:
