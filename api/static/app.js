@@ -20,6 +20,7 @@ const state = {
   user: JSON.parse(localStorage.getItem(STORE_USER) || "null"),
   threadId: null,
   busy: false,
+  turnAbort: null, // the running turn's AbortController (signing out cuts it off)
   // booking id → {status, expires}: what the trips panel last said (a confirmation
   // card for a hold that expired or moved on becomes inert).
   bookings: new Map(),
@@ -171,8 +172,28 @@ function signOut() {
   state.threadId = null;
   $("#app").hidden = true;
   $("#who").hidden = true;
+  clearSignedInContent();
   $("#signin").hidden = false;
   loadDemoUsers();
+}
+
+// Hiding is not enough: the next person at this browser must find nothing of the
+// last one in the document (screen readers and "view source" read hidden nodes too).
+// A turn still streaming is cut off so that none of its parts land after this.
+function clearSignedInContent() {
+  state.turnAbort?.abort();
+  state.turnAbort = null;
+  state.bookings.clear();
+  clearInterval(countdownTimer);
+  countdownTimer = null;
+  resetLog();
+  $("#who-name").textContent = "";
+  $("#composer-input").value = "";
+  $("#trips").replaceChildren();
+  $("#trips-empty").hidden = false;
+  $("#approvals").replaceChildren();
+  $("#approvals-empty").hidden = false;
+  setStatus("");
 }
 
 function showApp() {
@@ -627,9 +648,12 @@ async function streamTurn(body, { answering = null } = {}) {
   setStatus("The concierge is working…");
   const turn = new TurnView();
   const progress = { finished: false, lastEventId: null, dropped: null };
+  const abort = new AbortController();
+  state.turnAbort = abort;
   try {
     const response = await fetch("/v1/chat", {
       method: "POST",
+      signal: abort.signal,
       headers: {
         Authorization: `Bearer ${state.token}`,
         "Content-Type": "application/json",
@@ -651,13 +675,14 @@ async function streamTurn(body, { answering = null } = {}) {
     // The turn runs on the server whatever happens to this connection: pick the
     // stream up again after the last event we saw (Last-Event-ID), a few times.
     for (let attempt = 1; !progress.finished && attempt <= RESUME_ATTEMPTS; attempt++) {
-      if (!state.threadId || !progress.lastEventId) break;
+      if (abort.signal.aborted || !state.threadId || !progress.lastEventId) break;
       setStatus("Reconnecting…");
       await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
       let resumed;
       try {
         resumed = await fetch(`/v1/threads/${encodeURIComponent(state.threadId)}/stream`, {
           headers: { Authorization: `Bearer ${state.token}`, Accept: "text/event-stream", "Last-Event-ID": progress.lastEventId },
+          signal: abort.signal,
         });
       } catch {
         continue;
@@ -667,25 +692,31 @@ async function streamTurn(body, { answering = null } = {}) {
       setStatus("The concierge is working…");
       await pump(resumed, turn, progress);
     }
+    if (abort.signal.aborted) return result; // signed out: the turn's page is gone
     if (!progress.finished) {
       const why = progress.dropped ? ` (${progress.dropped.message})` : "";
       turn.handle({ type: "error", errorText: `The connection dropped${why}. Your trips panel shows what was done.` });
     }
   } catch (err) {
-    turn.handle({ type: "error", errorText: `The connection dropped (${err.message}).` });
+    if (!abort.signal.aborted) turn.handle({ type: "error", errorText: `The connection dropped (${err.message}).` });
   } finally {
     turn.root.removeAttribute("aria-busy");
     turn.root.dataset.lastEventId = progress.lastEventId || "";
     state.busy = false;
     $("#send").disabled = false;
-    setStatus("");
-    refreshTrips();
-    if (APPROVER_ROLES.has(state.user?.role)) refreshApprovals();
-    // Keep the keyboard where the next step is: a pending confirmation, else the box.
-    const pending = turn.root.querySelector(".card.confirm[data-state=pending] [data-action=confirm]");
-    (pending || $("#composer-input")).focus();
+    if (state.turnAbort === abort) state.turnAbort = null;
+    if (!abort.signal.aborted) afterTurn(turn);
   }
   return result;
+}
+
+function afterTurn(turn) {
+  setStatus("");
+  refreshTrips();
+  if (APPROVER_ROLES.has(state.user?.role)) refreshApprovals();
+  // Keep the keyboard where the next step is: a pending confirmation, else the box.
+  const pending = turn.root.querySelector(".card.confirm[data-state=pending] [data-action=confirm]");
+  (pending || $("#composer-input")).focus();
 }
 
 function parseSseBlock(block) {
