@@ -21,11 +21,19 @@ and from the database after the run: oversell (inventory rows with
 booking, or more confirmed bookings than users who were told "confirmed"). Both
 must be 0. Then the 2-vs-1 ratio of turns/s.
 
+With ``--model-latency SECONDS`` the server runs an OpenAI-compatible model instead
+of the offline planner: ``tests/fakes/openai_fake.py`` in this process, answering
+every call after that delay (a remote model's time to first token) with the calls a
+model makes for this conversation (``booking_model``: search, list, reserve, confirm,
+say what happened). A turn then spends most of its time waiting on the model, which
+is what sizing the turn slots by Little's law is about.
+
 Usage::
 
     createdb -h 127.0.0.1 -U postgres concierge_load
     python bench/chat_load.py                       # K=100, 1 vs 2 processes
     python bench/chat_load.py --users 50 --processes 1,2,4
+    python bench/chat_load.py --users 40 --processes 1 --model-latency 1.0
 
 The bench drops and recreates the schema of the database it is given (default
 ``concierge_load``) before each configuration: never point it at one you care about.
@@ -37,6 +45,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -52,6 +61,9 @@ from httpx_sse import aconnect_sse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.hold_burst import process_tree_cpu  # noqa: E402
+from tests.fakes.openai_fake import OpenAIFake, Scripted  # noqa: E402
 
 DEFAULT_DB = os.environ.get(
     "CONCIERGE_LOAD_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/concierge_load"
@@ -74,6 +86,7 @@ async def prepare(database_url: str, redis_url: str, users: int, days: int) -> N
     from core.db import Database
     from core.identity import hash_token
     from core.models import User
+    from core.models.traveller import TravellerDetails
     from core.seed import seed_demo
 
     db = Database(database_url)
@@ -110,6 +123,17 @@ async def prepare(database_url: str, redis_url: str, users: int, days: int) -> N
                         token_hash=hash_token(f"token-{name}"),
                         preferences={},
                         created_at=now,
+                    )
+                )
+                # Legal names on file, so "yes" pays without asking who flies.
+                session.add(
+                    TravellerDetails(
+                        user_id=name,
+                        org_id="acme",
+                        given_name="Load",
+                        family_name=f"Tester{n:03d}",
+                        updated_at=now,
+                        updated_by="bench",
                     )
                 )
     finally:
@@ -151,6 +175,72 @@ async def audit(database_url: str) -> dict[str, int]:
     }
 
 
+# ------------------------------------------------------------------ the remote model
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_OFFER = re.compile(r"FL-\d+(?:-\d+)?")
+_BOOKING = re.compile(r"BK-[A-Z0-9]{4,}")
+
+
+def _content(message: dict[str, Any]) -> str:
+    content = message.get("content") or ""
+    if isinstance(content, list):
+        return " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    return str(content)
+
+
+def _found(pattern: re.Pattern[str], messages: list[dict[str, Any]], tool: str) -> str | None:
+    """The first id ``pattern`` finds in the newest result of ``tool``."""
+    names = {
+        call["id"]: call["function"]["name"] for m in messages for call in m.get("tool_calls") or ()
+    }
+    for m in reversed(messages):
+        if m.get("role") == "tool" and names.get(m.get("tool_call_id", "")) == tool:
+            hit = pattern.search(_content(m))
+            return hit.group(0) if hit else None
+    return None
+
+
+def booking_model(body: dict[str, Any]) -> Scripted:
+    """What a model answers at each step of the load's conversation (the fake's responder).
+
+    It reads the request as a model would (the last message, earlier tool results)
+    and calls the same tools with the same arguments the offline planner does.
+    """
+    messages: list[dict[str, Any]] = body.get("messages") or []
+    last = messages[-1] if messages else {}
+    said = _content(last)
+    n = len(messages)
+    if last.get("role") == "tool":
+        names = {
+            c["id"]: c["function"]["name"] for m in messages for c in m.get("tool_calls") or ()
+        }
+        tool = names.get(last.get("tool_call_id", ""), "")
+        if tool == "reserve":
+            booking = _BOOKING.search(said)
+            if booking is None:
+                return Scripted(text="Sorry, that flight is sold out now.")
+            return Scripted(
+                tool_calls=[(f"call_{n}", "confirm_booking", {"booking_id": booking.group(0)})]
+            )
+        if tool == "search_flights":
+            return Scripted(text="Here are the flights I found. Option 1 is the cheapest.")
+        if tool == "confirm_booking":
+            return Scripted(text="Done: your booking is confirmed.")
+        return Scripted(text="OK.")
+    lowered = said.lower()
+    if "flight from" in lowered and (day := _DAY.search(said)):
+        args = {"origin": "New York", "destination": "London", "date": day.group(0)}
+        return Scripted(tool_calls=[(f"call_{n}", "search_flights", args | {"cabin": "economy"})])
+    if "book option" in lowered and (offer := _found(_OFFER, messages, "search_flights")):
+        return Scripted(
+            tool_calls=[(f"call_{n}", "reserve", {"items": [{"offer_id": offer, "quantity": 1}]})]
+        )
+    if "confirm" in lowered and (booking := _found(_BOOKING, messages, "reserve")):
+        return Scripted(tool_calls=[(f"call_{n}", "confirm_booking", {"booking_id": booking})])
+    return Scripted(text="Hello! Where would you like to go?")
+
+
 # ------------------------------------------------------------------ the server
 
 
@@ -162,7 +252,12 @@ def free_port() -> int:
 
 
 def start_server(
-    port: int, processes: int, database_url: str, redis_url: str, slots: int | None = None
+    port: int,
+    processes: int,
+    database_url: str,
+    redis_url: str,
+    slots: int | None = None,
+    model_url: str | None = None,
 ) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONCIERGE_")} | {
         "CONCIERGE_DATABASE_URL": database_url,
@@ -171,6 +266,12 @@ def start_server(
         "CONCIERGE_RUN_JOBS_IN_PROCESS": "false",
         "CONCIERGE_LOG_LEVEL": "WARNING",
     }
+    if model_url is not None:
+        env |= {
+            "CONCIERGE_MODEL": "gpt-test",
+            "CONCIERGE_OPENAI_BASE_URL": model_url,
+            "CONCIERGE_OPENAI_API_KEY": "sk-bench",
+        }
     if slots is not None:
         env["CONCIERGE_CHAT_MAX_CONCURRENT_TURNS"] = str(slots)
     return subprocess.Popen(
@@ -327,7 +428,17 @@ async def run_config(args: argparse.Namespace, processes: int) -> dict[str, Any]
     await prepare(args.database_url, args.redis_url, args.users, args.days)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(port, processes, args.database_url, args.redis_url, args.slots)
+    model = None
+    if args.model_latency is not None:
+        model = OpenAIFake(latency=args.model_latency, responder=booking_model).start()
+    server = start_server(
+        port,
+        processes,
+        args.database_url,
+        args.redis_url,
+        args.slots,
+        model.url if model is not None else None,
+    )
     try:
         await wait_healthy(base)
         await warm_up(base, processes)
@@ -337,7 +448,9 @@ async def run_config(args: argparse.Namespace, processes: int) -> dict[str, Any]
         limits = httpx.Limits(max_connections=args.users * 2, max_keepalive_connections=args.users)
         async with httpx.AsyncClient(timeout=args.timeout, limits=limits) as client:
             started = time.perf_counter()
+            cpu_before = process_tree_cpu(server.pid)
             await asyncio.gather(*(user(client, base, n, days, stats) for n in range(args.users)))
+            cpu = process_tree_cpu(server.pid) - cpu_before
             wall = time.perf_counter() - started
     finally:
         server.terminate()
@@ -345,6 +458,8 @@ async def run_config(args: argparse.Namespace, processes: int) -> dict[str, Any]
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
+        if model is not None:
+            model.stop()
     checked = await audit(args.database_url)
     told_confirmed = stats.outcomes.get("confirmed", 0)
     duplicates = checked["users_with_2plus"] + max(
@@ -363,6 +478,8 @@ async def run_config(args: argparse.Namespace, processes: int) -> dict[str, Any]
         "queued": stats.queued,
         "turn_p50_ms": round(pct(stats.turn, 0.50) * 1000, 1),
         "turn_p99_ms": round(pct(stats.turn, 0.99) * 1000, 1),
+        # The server's own CPU (its process tree, from /proc) per answered turn.
+        "cpu_ms_per_turn": round(cpu * 1000 / max(1, stats.turns), 1),
         "errors": sum(stats.errors.values()),
         "error_kinds": dict(stats.errors),
         "outcomes": dict(stats.outcomes),
@@ -388,6 +505,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         ("queued", "queued"),
         ("turn_p50_ms", "turn p50 ms"),
         ("turn_p99_ms", "turn p99 ms"),
+        ("cpu_ms_per_turn", "cpu ms/turn"),
         ("errors", "errors"),
         ("oversold_rows", "oversell"),
         ("duplicates", "duplicates"),
@@ -408,6 +526,17 @@ def print_table(rows: list[dict[str, Any]]) -> None:
                 f"ratio turns/s {r['processes']} vs {base['processes']} process(es): "
                 f"{r['turns_per_s'] / base['turns_per_s']:.2f}x"
             )
+    print(
+        "chat: "
+        + "; ".join(
+            f"{r['processes']}p ttfe p99 {r['ttfe_p99_ms']:.0f} ms "
+            f"cpu_ms_per_turn {r['cpu_ms_per_turn']:.0f}"
+            for r in rows
+        )
+        + f"; errors {sum(r['errors'] for r in rows)}"
+        + f" oversell {sum(r['oversold_rows'] for r in rows)}"
+        + f" duplicates {sum(r['duplicates'] for r in rows)}"
+    )
 
 
 async def main() -> int:
@@ -424,6 +553,14 @@ async def main() -> int:
         type=int,
         default=None,
         help="turns one process runs at once (CONCIERGE_CHAT_MAX_CONCURRENT_TURNS; default 16)",
+    )
+    parser.add_argument(
+        "--model-latency",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="run an OpenAI-compatible model (the local fake) answering after this delay, "
+        "instead of the offline planner",
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()

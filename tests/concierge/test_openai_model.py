@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -14,7 +16,7 @@ from concierge.models.factory import build_model
 from concierge.models.openai_model import OpenAIChatModel
 from core.config import Settings
 from tests.core.booking_world import AVA
-from tests.fakes.openai_fake import OpenAIFake
+from tests.fakes.openai_fake import OpenAIFake, Scripted
 
 TOOLS = [
     {
@@ -216,3 +218,37 @@ async def test_a_turn_through_the_graph_on_the_endpoint_records_the_api_usage(
         25,
     )
     assert row.counted_prompt_tokens > 0  # our own count sits next to the API figure
+
+
+async def test_latency_delays_each_answer_and_answers_overlap() -> None:
+    """The fake's latency is a remote model's time to first token; parallel calls wait
+    side by side, as they do on a real endpoint (what bench/chat_load.py relies on)."""
+    server = OpenAIFake(latency=0.3).start()
+    try:
+        model = model_for(server)
+        started = time.perf_counter()
+        results = await asyncio.gather(*(model.generate(request()) for _ in range(4)))
+        elapsed = time.perf_counter() - started
+        await model.aclose()
+    finally:
+        server.stop()
+    assert [r.message.content for r in results] == ["OK."] * 4
+    assert 0.3 <= elapsed < 1.0
+
+
+async def test_a_responder_answers_what_the_script_does_not() -> None:
+    def responder(body: dict) -> Scripted:
+        said = body["messages"][-1]["content"]
+        return Scripted(tool_calls=[("call_9", "search_flights", {"origin": said})])
+
+    server = OpenAIFake(responder=responder).start()
+    try:
+        server.reply("scripted first")
+        model = model_for(server)
+        first = await model.generate(request())
+        second = await model.generate(request(SystemMessage("sys"), HumanMessage("JFK")))
+        await model.aclose()
+    finally:
+        server.stop()
+    assert first.message.content == "scripted first"
+    assert second.message.tool_calls[0]["args"] == {"origin": "JFK"}

@@ -18,7 +18,11 @@ Usage::
     fake.requests[-1]["messages"]           # what the client sent
     fake.stop()
 
-An empty script answers "OK.".
+An empty script answers "OK.", or asks ``responder`` (the request body in, a
+``Scripted`` out) when one is given: a bench drives whole conversations that way.
+``latency`` (seconds) passes before each answer's first byte, as a remote model's
+time to first token does; answers wait in parallel (one thread per request), so
+the fake stands in for an endpoint with plenty of capacity and a fixed delay.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -41,8 +46,13 @@ class Scripted:
     break_stream: bool = False  # drop the connection after the first chunk
 
 
+Responder = Callable[[dict[str, Any]], Scripted]
+
+
 class OpenAIFake:
-    def __init__(self) -> None:
+    def __init__(self, *, latency: float = 0.0, responder: Responder | None = None) -> None:
+        self.latency = latency
+        self.responder = responder
         self.script: list[Scripted] = []
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
@@ -106,7 +116,15 @@ class OpenAIFake:
                 with fake._lock:
                     fake.requests.append(body)
                     fake.headers.append({k.lower(): v for k, v in self.headers.items()})
-                    step = fake.script.pop(0) if fake.script else Scripted(text="OK.")
+                    scripted = fake.script.pop(0) if fake.script else None
+                if scripted is not None:
+                    step = scripted
+                elif fake.responder is not None:
+                    step = fake.responder(body)
+                else:
+                    step = Scripted(text="OK.")
+                if fake.latency > 0:
+                    time.sleep(fake.latency)
                 if not self.path.rstrip("/").endswith("/chat/completions"):
                     fake._json(
                         self,
