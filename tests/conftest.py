@@ -12,6 +12,11 @@ Every test starts from an empty, current schema, built once per session:
   tables in it across tests.
 
 Redis-backed tests run when ``CONCIERGE_TEST_REDIS_URL`` is set.
+
+``CONCIERGE_TEST_SCHEMA=per-test`` restores the former way, kept only to measure the
+difference on the same suite and machine (issue 13): SQLite runs ``create_all`` on a
+new file per test, PostgreSQL truncates every table (``TRUNCATE … RESTART IDENTITY
+CASCADE``) per test.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from tests.redis_server import RedisServer
 
 PG_URL = os.environ.get("CONCIERGE_TEST_DATABASE_URL") or None
 REDIS_URL = os.environ.get("CONCIERGE_TEST_REDIS_URL") or None
+SCHEMA_PER_TEST = os.environ.get("CONCIERGE_TEST_SCHEMA") == "per-test"
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 requires_postgres = pytest.mark.skipif(PG_URL is None, reason="CONCIERGE_TEST_DATABASE_URL not set")
@@ -92,10 +98,18 @@ async def fresh_database(tmp_path: Path) -> Database:
     if PG_URL:
         db = Database(normalize_database_url(PG_URL), pool_size=20)
         reset = await _postgres_reset_sql(db)
+        if SCHEMA_PER_TEST:
+            names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+            reset = f"TRUNCATE {names} RESTART IDENTITY CASCADE"
         async with db.engine.begin() as conn:
             await conn.exec_driver_sql(reset)
         return db
     path = tmp_path / "test.db"
+    if SCHEMA_PER_TEST:
+        db = Database(f"sqlite+aiosqlite:///{path}")
+        async with db.engine.begin() as conn:
+            await conn.run_sync(Base.metadata.create_all)
+        return db
     shutil.copyfile(await _sqlite_schema_file(), path)
     return Database(f"sqlite+aiosqlite:///{path}")
 
