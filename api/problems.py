@@ -23,6 +23,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -292,8 +293,26 @@ async def pool_timeout_handler(request: Request, exc: Exception) -> ProblemRespo
     )
 
 
+async def database_error_handler(request: Request, exc: Exception) -> ProblemResponse:
+    """A pooled connection the database had closed (a restart, a failover): SQLAlchemy has
+    invalidated the pool, so a retry gets a fresh connection (503, ``Retry-After``; no pool
+    pre-ping, ``core.db``). Any other database error is a bug: a 500, as before."""
+    assert isinstance(exc, DBAPIError)
+    if not exc.connection_invalidated:
+        raise exc
+    log.warning("%s %s → 503: database connection lost", request.method, request.url.path)
+    return problem(
+        503,
+        "DATABASE_UNAVAILABLE",
+        "The database connection was lost; please retry.",
+        title="Database unavailable",
+        headers={"Retry-After": "1"},
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(PoolTimeout, pool_timeout_handler)
+    app.add_exception_handler(DBAPIError, database_error_handler)
     app.add_exception_handler(CoreError, core_error_handler)
     app.add_exception_handler(StoredProblem, stored_problem_handler)
     app.add_exception_handler(RequestValidationError, request_validation_handler)

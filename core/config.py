@@ -39,6 +39,9 @@ class Settings(BaseSettings):
 
     env: Literal["development", "test", "production"] = "development"
     database_url: str = Field(default=f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}")
+    # Ping each pooled PostgreSQL connection before use (a round trip per transaction);
+    # off: keepalives, recycling and pool invalidation cover dead connections (core.db).
+    database_pre_ping: bool = False
     redis_url: str | None = None
     # While a configured Redis is down (core.redis_health), try it again at most this often.
     redis_retry_seconds: float = 5.0

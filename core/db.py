@@ -7,6 +7,17 @@ SQLite: WAL, a busy timeout, and ``BEGIN IMMEDIATE`` for write transactions so
 that two writers serialize at BEGIN instead of failing at COMMIT (SQLAlchemy
 renders no ``FOR UPDATE`` there). PostgreSQL: psycopg 3, READ COMMITTED, row locks
 with ``FOR UPDATE`` where the services ask for them.
+
+No pool pre-ping on PostgreSQL by default (issue 15): it is a ``SELECT 1`` round trip
+before every transaction, a third of a hold's. What it guarded against is covered
+otherwise: libpq's TCP keepalives find a dead server or a dropped idle connection
+(the kernel probes it, the socket errors), ``pool_recycle`` retires connections before
+any idle-timeout on the way can cut them, and a connection that still turns out dead
+fails its first statement, which makes SQLAlchemy invalidate the whole pool (every
+connection opened before that moment is replaced) and the API answer that one request
+503 ``DATABASE_UNAVAILABLE`` with ``Retry-After`` (an ``Idempotency-Key`` makes the
+retry safe). ``CONCIERGE_DATABASE_PRE_PING=true`` turns the ping back on for networks
+that cut idle connections silently and faster than the keepalives notice.
 """
 
 from __future__ import annotations
@@ -59,8 +70,22 @@ def _sqlite_path(url: str) -> Path | None:
     return None
 
 
+#: libpq keepalives: an idle pooled connection to a dead peer is found in ~60 s.
+_KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+}
+
+
 def create_engine(
-    url: str, *, pool_size: int = 10, echo: bool = False, lock_timeout_ms: int = 5000
+    url: str,
+    *,
+    pool_size: int = 10,
+    echo: bool = False,
+    lock_timeout_ms: int = 5000,
+    pre_ping: bool = False,
 ) -> AsyncEngine:
     if url.startswith("sqlite"):
         path = _sqlite_path(url)
@@ -77,10 +102,11 @@ def create_engine(
         url,
         echo=echo,
         # Row-lock waits are bounded for every transaction (DESIGN §4: locks with a timeout).
-        connect_args={"options": f"-c lock_timeout={lock_timeout_ms}"},
+        connect_args={"options": f"-c lock_timeout={lock_timeout_ms}", **_KEEPALIVES},
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
+        pool_recycle=1800,
         pool_timeout=30,
     )
 
@@ -121,9 +147,11 @@ def insert_ignoring_duplicates(
 class Database:
     """The engine plus the unit-of-work factory used at every edge."""
 
-    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
+    def __init__(
+        self, url: str, *, pool_size: int = 10, echo: bool = False, pre_ping: bool = False
+    ) -> None:
         self.url = url
-        self.engine = create_engine(url, pool_size=pool_size, echo=echo)
+        self.engine = create_engine(url, pool_size=pool_size, echo=echo, pre_ping=pre_ping)
         self.is_sqlite = url.startswith("sqlite")
         self._writer = async_sessionmaker(self.engine, expire_on_commit=False)
         reader_bind = (

@@ -105,7 +105,7 @@ def build_runtime(
     ``CONCIERGE_PII_KEY``: the API and the workers refuse to start."""
     pii = pii_cipher(settings)
     clock = clock or SystemClock()
-    db = db or Database(settings.database_url)
+    db = db or Database(settings.database_url, pre_ping=settings.database_pre_ping)
     redis = None
     redis_health = RedisHealth(retry_seconds=settings.redis_retry_seconds)
     cache: Any = NullCache()

@@ -1,0 +1,145 @@
+"""How many database round trips a hold and a chat turn cost, so they cannot creep back.
+
+A round trip is a statement, a BEGIN, COMMIT or ROLLBACK, or a pool ping
+(``tests.roundtrips``); on a 2-core box each costs about 1 ms of client CPU
+(issue 15). The budgets are today's counts: lower them when the path gets cheaper,
+never raise them without saying why in the commit. The chat turns also count the
+conversation checkpointer's calls (it has its own connections).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from api.app import create_app
+from core.runtime import Runtime
+from core.seed import seed_demo
+from tests.api.conftest import World
+from tests.api.sse import chunks
+from tests.conftest import NOW
+from tests.roundtrips import count_round_trips
+
+#: POST /v1/bookings, one seat, a fresh Idempotency-Key (authentication included).
+#: PostgreSQL: 4 transactions (authentication, the key, the hold, the stored answer),
+#: 39 statements; SQLite the same, its BEGINs being statements.
+HOLD_BUDGET = 47
+#: The chat turns of a booking on the offline planner (the booking database's round
+#: trips; the same on both databases at 6359952), and the checkpointer's calls for both.
+BOOK_TURN_BUDGET = 85
+YES_TURN_BUDGET = 134
+CHECKPOINT_CALL_BUDGET = 20
+
+DEMO_AVA = {"Authorization": "Bearer demo-ava"}
+HUBS = ("JFK", "LGA", "EWR", "BOS", "LHR", "LGW", "CDG", "ORD")
+
+
+async def test_a_hold_over_http_stays_within_its_round_trips(
+    client: httpx.AsyncClient, seeded: World, runtime: Runtime
+) -> None:
+    # The first request warms what a process keeps (the policy, the offer's statics).
+    warm = await client.post(
+        "/v1/bookings",
+        json={"items": [{"offer_id": seeded.business_offer, "quantity": 1}]},
+        headers=seeded.auth("ava") | {"Idempotency-Key": "warm-up"},
+    )
+    assert warm.status_code == 201, warm.text
+
+    with count_round_trips(runtime.db.engine) as seen:
+        held = await client.post(
+            "/v1/bookings",
+            json={"items": [{"offer_id": seeded.economy_offer, "quantity": 1}]},
+            headers=seeded.auth("ava") | {"Idempotency-Key": "counted"},
+        )
+
+    assert held.status_code == 201, held.text
+    assert seen.kinds["ping"] == 0, "no pool pre-ping (core.db)"
+    assert seen.total <= HOLD_BUDGET, str(seen)
+
+
+# -- chat turns ------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def demo(runtime: Runtime) -> Runtime:
+    async with runtime.db.uow() as session:
+        await seed_demo(
+            session, today=NOW.date(), days_ahead=30, hubs=HUBS, settings=runtime.settings, now=NOW
+        )
+    return runtime
+
+
+@pytest.fixture
+async def chat_app(demo: Runtime) -> AsyncIterator[FastAPI]:
+    app = create_app(runtime=demo)
+    yield app
+    if app.state.turns is not None:
+        await app.state.turns.aclose()
+
+
+@pytest.fixture
+async def chat(chat_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=chat_app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://api.test", timeout=60) as c:
+        yield c
+
+
+@contextmanager
+def count_checkpoint_calls(saver: Any) -> Iterator[Counter[str]]:
+    calls: Counter[str] = Counter()
+    names = ("aget_tuple", "aput", "aput_writes", "alist", "adelete_thread")
+    originals = {name: getattr(saver, name) for name in names}
+
+    def counted(name: str) -> Any:
+        original = originals[name]
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            calls[name] += 1
+            return original(*args, **kwargs)
+
+        return call
+
+    for name in names:
+        setattr(saver, name, counted(name))
+    try:
+        yield calls
+    finally:
+        for name in names:
+            delattr(saver, name)
+
+
+async def test_a_chat_booking_stays_within_its_round_trips(
+    chat: httpx.AsyncClient, chat_app: FastAPI, demo: Runtime
+) -> None:
+    first = chunks(
+        await chat.post(
+            "/v1/chat",
+            json={"message": "I need a flight from New York to London on 2026-12-18, economy"},
+            headers=DEMO_AVA,
+        )
+    )
+    thread_id = first[0]["messageMetadata"]["thread_id"]
+    # A turn's task ends a little after its [DONE] (it lets go of the thread then).
+    await chat_app.state.turns.wait_idle()
+    saver = (await chat_app.state.turns.engine()).graph.checkpointer
+    counted: dict[str, tuple[int, int, str]] = {}
+    for say in ("book option 1", "yes"):
+        with count_round_trips(demo.db.engine) as seen, count_checkpoint_calls(saver) as calls:
+            turn = chunks(
+                await chat.post(
+                    "/v1/chat", json={"thread_id": thread_id, "message": say}, headers=DEMO_AVA
+                )
+            )
+            await chat_app.state.turns.wait_idle()
+        assert not [c for c in turn if c != "[DONE]" and c["type"] == "error"], turn
+        counted[say] = (seen.total, sum(calls.values()), f"{seen}\ncheckpointer: {dict(calls)}")
+    book, yes = counted["book option 1"], counted["yes"]
+    assert book[0] <= BOOK_TURN_BUDGET, book[2]
+    assert yes[0] <= YES_TURN_BUDGET, yes[2]
+    assert book[1] + yes[1] <= CHECKPOINT_CALL_BUDGET, (book[2], yes[2])
