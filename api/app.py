@@ -34,6 +34,7 @@ from api.routes import (
     profiles,
     review,
     search,
+    seats,
     threads,
     webhooks_flight,
     webhooks_stripe,
@@ -127,6 +128,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(search.router)
     app.include_router(bookings.router)
+    app.include_router(seats.router)
     app.include_router(webhooks_stripe.router)
     app.include_router(finance.router)
     app.include_router(review.router)

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from core.booking.passengers import ItemPassengers, PassengerSpec
+from core.booking.seats import MAX_ASSIGNMENTS, SeatChoice
 from core.booking.service import ItemRequest
 from core.booking.views import BookingView
 from core.catalogue.fares import FareOut
@@ -181,6 +182,39 @@ class PassengersPut(BaseModel):
         ]
 
 
+class SeatAssignmentIn(BaseModel):
+    """One passenger's seat on one of the booking's flights."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    segment_id: str = Field(
+        min_length=1, max_length=40, description="A flight segment of the booking.",
+        examples=["SG_7Q2M4XKD"],
+    )
+    passenger_id: str = Field(
+        min_length=1, max_length=40, description="A passenger on that flight.",
+        examples=["PX_7Q2M4XKD"],
+    )
+    # Not bounded to the seat's form here: the core names a seat it does not know
+    # (UNKNOWN_SEAT) like one of the wrong cabin.
+    seat: str = Field(min_length=1, max_length=8, description="The seat, row and letter.",
+                      examples=["12C"])
+
+    def choice(self) -> SeatChoice:
+        return SeatChoice(self.segment_id.strip(), self.passenger_id.strip(), self.seat)
+
+
+class SeatsPut(BaseModel):
+    """Seats for several passengers at once: all of them or none."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    assignments: list[SeatAssignmentIn] = Field(min_length=1, max_length=MAX_ASSIGNMENTS)
+
+    def choices(self) -> list[SeatChoice]:
+        return [a.choice() for a in self.assignments]
+
+
 # -- responses ---------------------------------------------------------------------------
 
 #: One server-sent event, as OpenAPI before 3.2 documents a ``text/event-stream``:
@@ -289,3 +323,4 @@ class BookingListOut(BaseModel):
     @classmethod
     def of(cls, views: list[BookingView], next_cursor: str | None) -> BookingListOut:
         return cls(bookings=[BookingOut.of(v) for v in views], next_cursor=next_cursor)
+

@@ -244,3 +244,37 @@ class UnknownAirline(ValidationFailed):
 class InvalidKnownTravellerNumber(ValidationFailed):
     code = "INVALID_KNOWN_TRAVELLER_NUMBER"
     title = "Invalid known-traveller number"
+
+
+# Seats (core.booking.seats). ``seats`` lists the seats concerned, for programs.
+
+
+class SeatTaken(CoreError):
+    """Somebody sits there already (another booking, or a race just lost)."""
+
+    code = "SEAT_TAKEN"
+    status = 409
+    title = "The seat is taken"
+
+
+class SeatRequiresPayment(CoreError):
+    """A seat with a fee (extra legroom): not sold through seat choice yet."""
+
+    code = "SEAT_REQUIRES_PAYMENT"
+    status = 409
+    title = "The seat has a fee"
+
+
+class UnknownSeat(ValidationFailed):
+    code = "UNKNOWN_SEAT"
+    title = "No such seat on the aircraft"
+
+
+class SeatNotInCabin(ValidationFailed):
+    code = "SEAT_NOT_IN_CABIN"
+    title = "The seat is in another cabin"
+
+
+class PassengerNotOnSegment(ValidationFailed):
+    code = "PASSENGER_NOT_ON_SEGMENT"
+    title = "The passenger does not fly on that segment"

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.booking.keys import refund_key, supplier_cancel_key
 from core.errors import ConcurrentUpdate
 from core.ids import new_id
+from core.inventory.seats import give_back_seats
 from core.models import (
     Booking,
     BookingChange,
@@ -102,7 +103,8 @@ async def ensure_no_open_change(session: AsyncSession, booking_id: str) -> None:
 async def release_sold(
     session: AsyncSession, booking_id: str, segment_ids: Sequence[str], *, now: datetime
 ) -> int:
-    """Give the sold seats and room-nights of these segments back to inventory.
+    """Give the sold seats and room-nights of these segments back to inventory (the
+    passengers' seats on those flights go with them).
 
     Each converted hold is flipped to released with a conditional UPDATE first, so
     however often this runs (a retry, a racing completer) a unit returns once.
@@ -131,6 +133,7 @@ async def release_sold(
         table: type[FareInventory] | type[RoomInventory]
         if hold.fare_inventory_id is not None:
             table, inv_id = FareInventory, hold.fare_inventory_id
+            await give_back_seats(session, [hold.segment_id])
         else:
             assert hold.room_inventory_id is not None
             table, inv_id = RoomInventory, hold.room_inventory_id

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking.fares import segment_fare
 from core.booking.passengers import Manifest, manifest, unnamed_seats
+from core.catalogue.aircraft import SeatFeature, SeatPosition
 from core.catalogue.fares import FareBreakdown, FareOut, combine
 from core.catalogue.zones import airport_zone, hotel_zone, on_clock, stay_times
 from core.disruption.suggestions import open_disruption
@@ -65,7 +66,12 @@ class SegmentPassengerView(View):
         "ticketed the flight.",
         examples=["1252000000120"],
     )
-    seat: str | None = Field(default=None, description="The seat assigned, when one is.")
+    seat: str | None = Field(
+        default=None,
+        description="The seat (`12C`) chosen (`PUT /v1/bookings/{id}/seats`) or assigned at "
+        "check-in; null while there is none.",
+        examples=["12C"],
+    )
 
 
 class PassengerView(View):
@@ -215,6 +221,55 @@ class BookingView(View):
     virtual_cards: list[VirtualCardView] = shown_when_set(default_factory=list)
 
 
+# -- seat maps ---------------------------------------------------------------------------
+
+
+class SeatView(View):
+    """One seat of a cabin."""
+
+    seat: str = Field(examples=["12C"])
+    available: bool = Field(description="Nobody sits there (on any booking).")
+    position: SeatPosition
+    features: list[SeatFeature] = Field(
+        description="`bulkhead`, `exit`, `extra_legroom` (the seats with a fee)."
+    )
+    price: Money = Field(description="Its fee per passenger; 0 for a free seat.")
+    # On a booking's map: which of its passengers sits there.
+    passenger_id: str | None = shown_when_set()
+
+
+class SeatRowView(View):
+    row: int = Field(examples=[12])
+    seats: list[SeatView] = Field(description="Left to right; a short row lacks some letters.")
+
+
+class SegmentSeatMapView(View):
+    """The seats of one flight's cabin: the one the offer or booking flies in."""
+
+    segment_id: str | None = shown_when_set()  # on a booking's map
+    carrier: str
+    number: str
+    date: dt.date
+    origin: str
+    destination: str
+    aircraft: str = Field(examples=["A320neo"])
+    cabin: str
+    columns: str = Field(
+        description="The letters of a full row, a space for each aisle.", examples=["ABC DEF"]
+    )
+    seats_free: int = Field(description="Seats of this cabin nobody sits in.")
+    passengers: list[SegmentPassengerView] | None = shown_when_set()  # on a booking's map
+    rows: list[SeatRowView]
+
+
+class SeatMapView(View):
+    """`GET /v1/offers/{offer_id}/seatmap` and `GET /v1/bookings/{id}/seatmap`."""
+
+    offer_id: str | None = shown_when_set()
+    booking_id: str | None = shown_when_set()
+    segments: list[SegmentSeatMapView]
+
+
 class RebookView(BookingView):
     """A rebook's answer: the booking, and this request's change apart from its history."""
 
@@ -298,7 +353,11 @@ async def _segment_view(
             cabin=seg.cabin,
             quantity=seg.quantity,
             passengers=[
-                SegmentPassengerView(passenger_id=link.passenger_id, ticket_number=link.ticket_number)
+                SegmentPassengerView(
+                    passenger_id=link.passenger_id,
+                    ticket_number=link.ticket_number,
+                    seat=link.seat,
+                )
                 for link in people.by_segment.get(seg.id, [])
             ],
             flight_status=flight.status,

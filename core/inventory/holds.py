@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking import states
 from core.errors import SoldOut
+from core.inventory.seats import give_back_seats
 from core.models import Booking, FareInventory, Hold, HoldStatus, RoomInventory
 from core.models import BookingStatus as S
 
@@ -74,8 +75,9 @@ async def set_lock_timeout(session: AsyncSession, seconds: float) -> None:
 async def _settle_holds(
     session: AsyncSession, holds: Sequence[Hold], *, to: HoldStatus, now: datetime
 ) -> int:
-    """Flip each active hold to ``to`` and move its units: back to free (released) or
-    to sold (converted). The flip is conditional, so a hold is settled exactly once."""
+    """Flip each active hold to ``to`` and move its units: back to free (released, and
+    their seats with them) or to sold (converted). The flip is conditional, so a hold is
+    settled exactly once."""
     settled = 0
     for hold in holds:
         flipped = await session.execute(
@@ -91,6 +93,8 @@ async def _settle_holds(
         values = {"held": table.held - hold.quantity}
         if to == HoldStatus.CONVERTED:
             values["sold"] = table.sold + hold.quantity
+        elif hold.fare_inventory_id is not None:
+            await give_back_seats(session, [hold.segment_id])
         await session.execute(
             update(table)
             .where(table.id == inv_id)

@@ -19,6 +19,9 @@ from core.models.base import Base, UTCDateTime
 NAME_LENGTH = 50
 #: Three digits of the airline's accounting code and a ten-digit serial.
 TICKET_LENGTH = 13
+#: ``12C``, ``104K``.
+SEAT_LENGTH = 4
+SEAT_INDEX = "ux_segment_passengers_flight_seat"
 
 
 class Passenger(Base):
@@ -55,6 +58,11 @@ class SegmentPassenger(Base):
             name="ticket_number_length",
         ),
         Index("ix_segment_passengers_passenger", "passenger_id"),
+        # The seat guard: one passenger per seat per flight, whichever booking they are on
+        # (core.inventory.seats). An index rather than a table constraint, so that the race
+        # test can drop it and watch two bookings sit in one seat.
+        Index(SEAT_INDEX, "flight_id", "seat", unique=True),
+        CheckConstraint("(seat IS NULL) = (flight_id IS NULL)", name="seat_on_flight"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -63,3 +71,7 @@ class SegmentPassenger(Base):
     passenger_id: Mapped[str] = mapped_column(ForeignKey("passengers.id"))
     #: Set when the airline tickets the segment (the confirmation saga).
     ticket_number: Mapped[str | None] = mapped_column(String(TICKET_LENGTH))
+    #: The seat (``12C``) and, with it, the flight it is on: set together, cleared together
+    #: when the places are given back (core.inventory.seats).
+    seat: Mapped[str | None] = mapped_column(String(SEAT_LENGTH))
+    flight_id: Mapped[int | None] = mapped_column(ForeignKey("flights.id"))

@@ -1,8 +1,12 @@
-"""Property test: random holds, confirms, expiries and cancels never break the books.
+"""Property test: random holds, confirms, expiries, cancels, seat choices and check-in
+seating never break the books.
 
 After every step: for every inventory row ``held + sold <= capacity``, ``held`` and
 ``sold`` equal what the hold rows say, every charge maps to exactly one booking, and
-every confirmed booking has exactly one captured payment.
+every confirmed booking has exactly one captured payment. Seats agree with the places:
+no seat is assigned twice on a flight, the seats assigned on a cabin never exceed its
+``held + sold`` nor a segment's its places, a seat is in its segment's cabin, and a
+segment whose places went back has no seats.
 """
 
 from __future__ import annotations
@@ -17,12 +21,23 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from sqlalchemy import func, select
 
 from core.booking.saga import confirm_booking
+from core.booking.seats import SeatChoice, assign_remaining_seats, choose_seats, flight_seat_plan
 from core.booking.service import cancel_held_booking, hold_booking
 from core.clock import FrozenClock
 from core.config import Settings
 from core.errors import CoreError
 from core.inventory.holds import release_expired_holds
-from core.models import Booking, FareInventory, GatewayIntent, Hold, Payment
+from core.models import (
+    Booking,
+    FareInventory,
+    Flight,
+    GatewayIntent,
+    Hold,
+    Payment,
+    Segment,
+    SegmentPassenger,
+    SegmentStatus,
+)
 from core.runtime import build_runtime
 from core.search.offers import flight_offer_id
 from tests.conftest import NOW, PG_URL, fresh_database
@@ -96,6 +111,46 @@ class BookingMachine(RuleBasedStateMachine):
                 pass
         self.run(go())
 
+    @rule(pick=st.integers(0, 50), seat=st.integers(0, 400), who=st.integers(0, 8))
+    def choose_seat(self, pick: int, seat: int, who: int) -> None:
+        if not self.bookings:
+            return
+        bid = self.bookings[pick % len(self.bookings)]
+        async def go():
+            async with self.rt.db.uow(write=False) as s:
+                links = (await s.scalars(select(SegmentPassenger).where(
+                    SegmentPassenger.booking_id == bid).order_by(SegmentPassenger.id))).all()
+                if not links:
+                    return
+                link = links[who % len(links)]
+                segment = await s.get(Segment, link.segment_id)
+                plan = await flight_seat_plan(s, await s.get(Flight, segment.flight_id))
+                cabin = plan.cabin(segment.cabin)
+                seats = [spec.seat for row in cabin.rows for spec in row]
+            try:
+                async with self.rt.db.uow() as s:
+                    await choose_seats(s, MIA, bid, [SeatChoice(
+                        link.segment_id, link.passenger_id, seats[seat % len(seats)])],
+                        now=self.clock.now())
+            except CoreError:
+                pass
+        self.run(go())
+
+    @rule(pick=st.integers(0, 50))
+    def seat_the_rest(self, pick: int) -> None:
+        if not self.bookings:
+            return
+        bid = self.bookings[pick % len(self.bookings)]
+        async def go():
+            try:
+                async with self.rt.db.uow() as s:
+                    for seg_id in (await s.scalars(select(Segment.id).where(
+                            Segment.booking_id == bid, Segment.status.in_(("held", "booked"))))).all():
+                        await assign_remaining_seats(s, bid, seg_id, now=self.clock.now())
+            except CoreError:
+                pass
+        self.run(go())
+
     @rule(minutes=st.integers(1, 15), sweep=st.booleans())
     def time_passes(self, minutes: int, sweep: bool) -> None:
         self.clock.advance(minutes=minutes)
@@ -123,11 +178,36 @@ class BookingMachine(RuleBasedStateMachine):
                 assert len({p.booking_id for p in payments}) == len(payments)
                 intents = await s.scalar(select(func.count()).select_from(GatewayIntent))
                 assert intents == len([p for p in payments if p.provider_ref])
+                await self._seats_agree_with_places(s)
                 for b in (await s.scalars(select(Booking).where(Booking.status == "confirmed"))).all():
                     captured = [p for p in payments if p.booking_id == b.id and p.status == "captured"]
                     assert len(captured) == 1
                     assert captured[0].captured_minor == b.total_minor
         self.run(go())
+
+
+    async def _seats_agree_with_places(self, s) -> None:
+        seated = (await s.execute(
+            select(SegmentPassenger, Segment).join(Segment, Segment.id == SegmentPassenger.segment_id)
+            .where(SegmentPassenger.seat.is_not(None)))).all()
+        taken = [(link.flight_id, link.seat) for link, _ in seated]
+        assert len(taken) == len(set(taken)), "a seat assigned twice"
+        per_row: dict[int, int] = {}
+        per_segment: dict[str, int] = {}
+        for link, segment in seated:
+            assert link.flight_id == segment.flight_id
+            assert segment.status in (SegmentStatus.HELD, SegmentStatus.BOOKED), "a seat outlived its place"
+            plan = await flight_seat_plan(s, await s.get(Flight, segment.flight_id))
+            spec = plan.seat(link.seat)
+            assert spec is not None
+            assert spec.cabin == segment.cabin
+            per_row[segment.fare_inventory_id] = per_row.get(segment.fare_inventory_id, 0) + 1
+            per_segment[segment.id] = per_segment.get(segment.id, 0) + 1
+        for inv_id, count in per_row.items():
+            inv = await s.get(FareInventory, inv_id)
+            assert count <= inv.held + inv.sold
+        for seg_id, count in per_segment.items():
+            assert count <= (await s.get(Segment, seg_id)).quantity
 
 
 BookingMachine.TestCase.settings = settings(
