@@ -46,6 +46,7 @@ from concierge.events import (
 )
 from concierge.models.base import ChatModel, ModelRequest
 from concierge.state import AgentState, ToolTask, TurnContext, UsageReport
+from concierge.ui_messages import confirmation_record
 from core.errors import CoreError
 from tools.base import ToolContext, ToolSpec, error_payload
 
@@ -165,9 +166,13 @@ def build_graph(
         call = task["call"]
         call_id, name, args = call["id"] or "", call["name"], dict(call["args"])
 
+        # On a gated call: what was asked and the answer, kept on the reply so that the
+        # thread shows the confirmation and its outcome later (concierge.ui_messages).
+        asked: dict[str, Any] | None = None
+
         def error(payload: dict[str, str]) -> dict[str, Any]:
             write(ToolFinished(call_id=call_id, name=name, output=None, error=payload))
-            return _reply(call_id, name, {"error": payload}, status="error")
+            return _reply(call_id, name, {"error": payload}, status="error", artifact=asked)
 
         spec = tools.get(name)
         if spec is None:
@@ -183,16 +188,21 @@ def build_graph(
             except CoreError as exc:
                 return error(error_payload(exc))
             interrupt_id = confirmation_id(ctx.thread_id, call_id, args)
+            action = {"tool": name, "args": args}
             answer = interrupt(
                 {
                     "interrupt_id": interrupt_id,
-                    "action": {"tool": name, "args": args},
+                    "action": action,
                     "summary": summary,
                     "call_id": call_id,
                 }
             )
-            if not is_approval(answer, interrupt_id):
-                return _reply(call_id, name, {"declined": True, "message": DECLINED_MESSAGE})
+            approved = is_approval(answer, interrupt_id)
+            asked = confirmation_record(interrupt_id, action, summary, approved=approved)
+            if not approved:
+                return _reply(
+                    call_id, name, {"declined": True, "message": DECLINED_MESSAGE}, artifact=asked
+                )
 
         write(ToolStarted(call_id=call_id, name=name, args=args))
         try:
@@ -206,7 +216,7 @@ def build_graph(
             )
             return error({"code": "INTERNAL", "message": TOOL_FAILED_MESSAGE})
         write(ToolFinished(call_id=call_id, name=name, output=output))
-        return _reply(call_id, name, output)
+        return _reply(call_id, name, output, artifact=asked)
 
     graph = StateGraph(AgentState, context_schema=TurnContext)
     graph.add_node("agent", agent)
@@ -218,12 +228,19 @@ def build_graph(
 
 
 def _reply(
-    call_id: str, name: str, body: dict[str, Any], *, status: str = "success"
+    call_id: str,
+    name: str,
+    body: dict[str, Any],
+    *,
+    status: str = "success",
+    artifact: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     content = json.dumps(body, separators=(",", ":"), ensure_ascii=False, default=str)
-    return {
-        "messages": [ToolMessage(content=content, tool_call_id=call_id, name=name, status=status)]
-    }
+    # The artifact is ours (the thread's view), never sent to the model.
+    reply = ToolMessage(
+        content=content, tool_call_id=call_id, name=name, status=status, artifact=artifact
+    )
+    return {"messages": [reply]}
 
 
 def _say(write: Any, text: str) -> AIMessage:

@@ -18,11 +18,12 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.errors import GraphRecursionError
 from langgraph.types import Command
+from pydantic import BaseModel, ConfigDict
 
-from concierge.actions import Action, ActionTurn, record_of, title_of
+from concierge.actions import Action, ActionTurn, title_of
 from concierge.actions import prepare as prepare_action
 from concierge.checkpoint import open_checkpointer
 from concierge.context import ContextBudget, system_prompt
@@ -40,16 +41,19 @@ from concierge.models import ChatModel
 from concierge.models.factory import build_model
 from concierge.planner.nlu.answers import yes_or_no
 from concierge.state import TurnContext, UsageReport
-from concierge.tokens import TokenCounter, content_text, encoding_for_model
+from concierge.tokens import TokenCounter, encoding_for_model
+from concierge.ui_messages import UIMessage, ui_messages
 from core.booking.access import has_confirmed_trips
 from core.conversation.profile import find_traveller_profile
 from core.conversation.threads import open_thread, own_thread
+from core.conversation.views import ThreadSummary
 from core.errors import CoreError, ValidationFailed
 from core.identity import Caller
 from core.models import Thread, TurnUsage
 from core.orgchart import may_approve
 from core.policy.service import get_rules
 from core.runtime import Runtime
+from core.views import UtcTime
 from tools.base import Offer, ToolSpec
 from tools.get_traveler_profile import MAX_REPORTS
 from tools.registry import TOOLS
@@ -69,12 +73,28 @@ class Confirm:
     approved: bool
 
 
-@dataclass(frozen=True)
-class ThreadView:
+class PendingConfirmation(BaseModel):
+    """The confirmation a thread waits for: answer it with its ``interrupt_id``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    interrupt_id: str
+    action: dict[str, Any]
+    summary: str
+
+
+class ThreadView(BaseModel):
+    """One conversation as its owner saw it (``GET /v1/threads/{id}``)."""
+
+    model_config = ConfigDict(frozen=True)
+
     thread_id: str
-    messages: list[dict[str, Any]]
-    pending_confirmation: dict[str, Any] | None = None
     title: str | None = None
+    channel: str = "web"
+    created_at: UtcTime | None = None
+    last_activity_at: UtcTime | None = None
+    messages: list[UIMessage]
+    pending_confirmation: PendingConfirmation | None = None
 
 
 @dataclass
@@ -386,20 +406,29 @@ class Concierge:
     # -- reading a thread -----------------------------------------------------------
 
     async def thread(self, caller: Caller, thread_id: str) -> ThreadView:
-        """The conversation as the caller saw it, and the confirmation it waits for."""
+        """The conversation as the caller saw it (every part: text, tools, confirmations
+        and their outcome, :mod:`concierge.ui_messages`), and the confirmation it waits for."""
         async with self.rt.db.uow(write=False) as session:
-            title = (await own_thread(session, caller, thread_id)).title
+            row = await own_thread(session, caller, thread_id)
+            summary = ThreadSummary.of(row)
         snapshot = await self.graph.aget_state({"configurable": {"thread_id": thread_id}})
-        messages = [
-            view for m in (snapshot.values or {}).get("messages", []) if (view := _message_view(m))
-        ]
         pending = _pending(snapshot)
+        messages = ui_messages(
+            (snapshot.values or {}).get("messages", []), [p.value for p in pending]
+        )
         confirmation = None
         if pending:
-            value = pending[0].value
-            confirmation = {k: value[k] for k in ("interrupt_id", "action", "summary")}
+            confirmation = PendingConfirmation.model_validate(
+                {k: pending[0].value[k] for k in ("interrupt_id", "action", "summary")}
+            )
         return ThreadView(
-            thread_id=thread_id, messages=messages, pending_confirmation=confirmation, title=title
+            thread_id=thread_id,
+            title=summary.title,
+            channel=summary.channel,
+            created_at=summary.created_at,
+            last_activity_at=summary.last_activity_at,
+            messages=messages,
+            pending_confirmation=confirmation,
         )
 
 
@@ -440,33 +469,6 @@ def _pending(snapshot: Any) -> list[_Pending]:
         if isinstance(value, dict) and "interrupt_id" in value:
             found.append(_Pending(graph_id=item.id, value=value))
     return found
-
-
-def _message_view(message: BaseMessage) -> dict[str, Any] | None:
-    if isinstance(message, HumanMessage):
-        record = record_of(message)
-        if record is None:
-            return {"role": "user", "content": content_text(message)}
-        return {
-            "role": "user",
-            "content": content_text(message),
-            "action": record.model_dump(exclude_defaults=True),
-        }
-    if isinstance(message, AIMessage):
-        view: dict[str, Any] = {"role": "assistant", "content": content_text(message)}
-        if message.tool_calls:
-            view["tool_calls"] = [
-                {"id": c["id"], "name": c["name"], "args": c["args"]} for c in message.tool_calls
-            ]
-        return view
-    if isinstance(message, ToolMessage):
-        return {
-            "role": "tool",
-            "name": message.name,
-            "tool_call_id": message.tool_call_id,
-            "content": content_text(message),
-        }
-    return None  # system messages (the prompt, the summary) are not part of the conversation
 
 
 def _title(message: str | None) -> str | None:

@@ -1,7 +1,8 @@
-"""Threads: a conversation's history and pending confirmation, and its live stream.
+"""Threads: the caller's conversations — listed, read in full, renamed, deleted — and a
+conversation's live stream.
 
-A thread belongs to the user who started it; anybody else — including a
-colleague in the same organization — gets 404, as if it did not exist.
+A thread belongs to the user who started it; anybody else — including a colleague in
+the same organization — gets 404, as if it did not exist, and so does a deleted one.
 """
 
 from __future__ import annotations
@@ -9,16 +10,25 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Request
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sse_starlette import EventSourceResponse
 
 from api.auth import CallerDep
+from api.deps import RuntimeDep
 from api.problems import problem_responses
 from api.routes.chat import SSE_RESPONSE, parse_event_id, ui_stream_response
 from api.turns import TurnHandle, turns_of
+from concierge.service import ThreadView
+from core.conversation.threads import (
+    TITLE_MAX,
+    delete_thread,
+    list_threads,
+    rename_thread,
+)
+from core.conversation.views import ThreadPage, ThreadSummary
 from core.errors import NotFound
 
 router = APIRouter(
@@ -31,29 +41,14 @@ ThreadIdPath = Annotated[
 ]
 
 
-class ThreadMessage(BaseModel):
-    model_config = ConfigDict(extra="allow")
+class ThreadPatch(BaseModel):
+    """What the owner may change about a conversation: its title."""
 
-    role: str = Field(examples=["assistant"])
-    content: str = Field(examples=["Here are three options…"])
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"title": "Offsite"}]}
+    )
 
-
-class PendingConfirmation(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-    interrupt_id: str
-    action: dict[str, Any]
-    summary: str
-
-
-class ThreadOut(BaseModel):
-    """A thread's history (user and assistant messages, tool calls) and what waits for a yes."""
-
-    model_config = ConfigDict(extra="allow")
-
-    thread_id: str
-    messages: list[ThreadMessage]
-    pending_confirmation: PendingConfirmation | None = None
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
 
 
 def _plain(view: Any) -> dict[str, Any]:
@@ -67,11 +62,61 @@ def _plain(view: Any) -> dict[str, Any]:
     return plain
 
 
-@router.get("/{thread_id}", summary="Thread history", response_model=ThreadOut)
+@router.get("", summary="The caller's conversations", response_model=ThreadPage)
+async def get_threads(
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 20,
+    cursor: Annotated[
+        str | None, Query(max_length=200, description="`next_cursor` of the previous page.")
+    ] = None,
+) -> JSONResponse:
+    """The caller's conversations (web, Slack, the OpenAI-compatible face), last activity
+    first: `{threads: [{thread_id, title, channel, created_at, last_activity_at}],
+    next_cursor}`. `next_cursor` is absent on the last page; a malformed one → 422."""
+    async with runtime.db.uow(write=False) as session:
+        page = await list_threads(session, caller, limit=limit, cursor=cursor or None)
+    return JSONResponse(page.model_dump(mode="json"))
+
+
+@router.get("/{thread_id}", summary="One conversation", response_model=ThreadView)
 async def get_thread(request: Request, thread_id: ThreadIdPath, caller: CallerDep) -> JSONResponse:
-    """The thread's messages and its pending confirmation, if the agent waits for a yes."""
+    """The conversation as its owner saw it, as AI SDK `UIMessage`s (`{id, role, parts,
+    metadata}`): `text` parts, `tool-<name>` parts with their `input` and `output` (the
+    cards are drawn from them) or `errorText`, and `data-confirmation` parts
+    (`{interrupt_id, action, summary, outcome: pending|approved|declined}`) where the
+    concierge asked for a yes. One `user` message per message sent (a button's carries
+    `metadata.action`), one `assistant` message for everything until the next. Also the
+    confirmation it waits for now (`pending_confirmation`), its title and last activity."""
     view = await turns_of(request.app.state).thread(caller, thread_id)
     return JSONResponse(_plain(view))
+
+
+@router.patch("/{thread_id}", summary="Rename a conversation", response_model=ThreadSummary)
+async def patch_thread(
+    runtime: RuntimeDep, caller: CallerDep, thread_id: ThreadIdPath, body: ThreadPatch
+) -> JSONResponse:
+    """Set the conversation's title (one line; blank → 422). Its last activity stays."""
+    async with runtime.db.uow() as session:
+        summary = await rename_thread(session, caller, thread_id, body.title)
+    return JSONResponse(summary.model_dump(mode="json"))
+
+
+@router.delete(
+    "/{thread_id}",
+    summary="Delete a conversation",
+    status_code=204,
+    response_class=Response,
+)
+async def remove_thread(
+    runtime: RuntimeDep, caller: CallerDep, thread_id: ThreadIdPath
+) -> Response:
+    """Delete the conversation (soft): from then on it is a 404 — listed nowhere, read by
+    nobody, no turn runs on it; a second delete is a 404 too. A Slack thread's next
+    message starts a new conversation."""
+    async with runtime.db.uow() as session:
+        await delete_thread(session, caller, thread_id, now=runtime.clock.now())
+    return Response(status_code=204)
 
 
 @router.get(

@@ -193,6 +193,10 @@ function clearSignedInContent() {
   $("#trips-empty").hidden = false;
   $("#approvals").replaceChildren();
   $("#approvals-empty").hidden = false;
+  $("#threads").replaceChildren();
+  $("#threads-empty").hidden = false;
+  $("#threads-more").hidden = true;
+  threadsCursor = null;
   setStatus("");
 }
 
@@ -204,6 +208,7 @@ function showApp() {
   state.threadId = localStorage.getItem(threadKey(state.user.id));
   resetLog();
   if (state.threadId) restoreThread(state.threadId);
+  refreshThreads();
   $("#approvals-panel").hidden = !APPROVER_ROLES.has(state.user.role);
   refreshTrips();
   if (APPROVER_ROLES.has(state.user.role)) refreshApprovals();
@@ -232,16 +237,66 @@ function scrollLog() {
   log.scrollTop = log.scrollHeight;
 }
 
+// A conversation from the server (GET /v1/threads/{id}: AI SDK UIMessages) drawn by
+// the same code as a live turn: every part goes through TurnView.handle as the chunk
+// the stream sent for it, so a reload or another device shows the same cards.
 async function restoreThread(threadId) {
+  let view;
   try {
-    const view = await api(`/v1/threads/${encodeURIComponent(threadId)}`);
-    for (const m of view.messages || []) {
-      if ((m.role === "user" || m.role === "assistant") && m.content) appendMessage(m.role, m.content);
-    }
-    if (view.pending_confirmation) renderConfirmation(view.pending_confirmation, null);
+    view = await api(`/v1/threads/${encodeURIComponent(threadId)}`);
   } catch {
     // The thread is gone or not ours any more: start afresh.
     forgetThread();
+    markCurrentThread();
+    return;
+  }
+  if (state.threadId !== threadId) return; // another conversation was opened meanwhile
+  resetLog();
+  let pendingShown = false;
+  for (const message of view.messages || []) {
+    if (message.role === "user") {
+      const said = (message.parts || []).filter((p) => p.type === "text").map((p) => p.text).join("\n");
+      const action = message.metadata?.action;
+      if (action?.type === "select_offer" && action.offer_id) {
+        const cards = document.querySelectorAll(`#log .card[data-offer-id="${CSS.escape(action.offer_id)}"]`);
+        if (cards.length) markChosen(cards[cards.length - 1]);
+      }
+      appendMessage("user", action ? actionLabel(action, said) : said);
+      continue;
+    }
+    const turn = new TurnView({ replay: true });
+    for (const part of message.parts || []) {
+      if (part.type === "data-confirmation" && part.data?.outcome === "pending") pendingShown = true;
+      replayPart(turn, part);
+    }
+    turn.handle({ type: "finish" });
+  }
+  if (view.pending_confirmation && !pendingShown) renderConfirmation(view.pending_confirmation, null);
+  scrollLog();
+}
+
+// One stored UIMessage part as the stream chunk(s) that drew it live.
+function replayPart(turn, part) {
+  if (part.type === "text") {
+    const id = `replay-${turn.texts.size}`;
+    turn.handle({ type: "text-start", id });
+    turn.handle({ type: "text-delta", id, delta: part.text || "" });
+    turn.handle({ type: "text-end", id });
+  } else if (part.type?.startsWith("tool-")) {
+    const toolName = part.type.slice("tool-".length);
+    turn.handle({ type: "tool-input-available", toolCallId: part.toolCallId, toolName, input: part.input || {} });
+    if (part.state === "output-available") {
+      turn.handle({ type: "tool-output-available", toolCallId: part.toolCallId, toolName, output: part.output });
+    } else if (part.state === "output-error") {
+      turn.handle({ type: "tool-output-error", toolCallId: part.toolCallId, errorText: part.errorText });
+    }
+  } else if (part.type === "data-confirmation") {
+    const { outcome, ...data } = part.data || {};
+    turn.handle({ type: "data-confirmation", data });
+    if (outcome && outcome !== "pending") {
+      const card = turn.root.querySelector(`.card.confirm[data-interrupt-id="${CSS.escape(data.interrupt_id || "")}"]`);
+      if (card) retire(card, "answered", outcome === "approved" ? "You confirmed." : "You declined.");
+    }
   }
 }
 
@@ -252,10 +307,13 @@ function forgetThread() {
 
 // One assistant turn: text parts, tool notes, cards and confirmations land in it.
 class TurnView {
-  constructor() {
+  // `replay`: drawing a stored conversation, not a live turn (no refreshes, no focus).
+  constructor({ replay = false } = {}) {
+    this.replay = replay;
     this.root = el("div", { class: "msg assistant", "aria-busy": "true" });
     this.texts = new Map();
     this.tools = new Map();
+    this.notes = new Map(); // tool call id → its note: the call's cards go right under it
     $("#log").append(this.root);
   }
 
@@ -298,9 +356,10 @@ class TurnView {
         break;
       case "start": {
         const threadId = part.messageMetadata?.thread_id || part.messageMetadata?.threadId;
-        if (threadId) {
+        if (threadId && threadId !== state.threadId) {
           state.threadId = threadId;
           localStorage.setItem(threadKey(state.user.id), threadId);
+          markCurrentThread();
         }
         break;
       }
@@ -316,15 +375,21 @@ class TurnView {
       case "tool-input-available": {
         this.tools.set(part.toolCallId, part.toolName);
         const note = el("p", { class: "tool-note", "data-tool": part.toolName }, toolNote(part.toolName, part.input));
+        this.notes.set(part.toolCallId, note);
         this.root.append(note);
         break;
       }
       case "tool-output-available": {
         const name = part.toolName || this.tools.get(part.toolCallId);
         const card = renderToolOutput(name, part.output);
-        if (card) this.root.append(card);
+        // Under its own call's note: searches that run side by side land in the order
+        // they were asked for, live and when the conversation is drawn again.
+        const note = this.notes.get(part.toolCallId);
+        if (card && note?.isConnected) note.after(card);
+        else if (card) this.root.append(card);
         // The searches run side by side: whichever lands second labels the pair.
         if (this.root.querySelector(".option-group[data-leg=return]")) labelOutbound(this.root);
+        if (this.replay) break;
         if (BOOKING_TOOLS.has(name) && part.output?.booking_id) noteBooking(part.output);
         if (BOOKING_TOOLS.has(name)) refreshTrips();
         if (name === "decide_approval") refreshApprovals();
@@ -349,7 +414,7 @@ class TurnView {
       default:
         break;
     }
-    scrollLog();
+    if (!this.replay) scrollLog();
   }
 }
 
@@ -413,7 +478,7 @@ function renderHotelGroup(output) {
 
 // A Book button sends the offer itself (select_offer), never a sentence to re-parse.
 // A red option has none: it says why it can't be booked instead.
-function bookAction(option, index, label) {
+function bookAction(option, index) {
   const n = option.option ?? index + 1;
   if (option.policy?.status === "red") {
     // The reasons are listed just above, under the badge.
@@ -425,17 +490,41 @@ function bookAction(option, index, label) {
     "data-offer-id": option.offer_id,
     onclick: (event) => {
       const card = event.currentTarget.closest(".card");
-      const outbound = card.closest(".option-group")?.querySelector(".group-title")?.textContent.startsWith("Outbound");
-      const said = `Book ${label}`.replace("(flight)", outbound ? "(outbound)" : "(flight)");
-      if (!sendAction({ type: "select_offer", offer_id: option.offer_id }, said)) return;
-      for (const other of card.parentElement.querySelectorAll(".card.selected")) {
-        other.classList.remove("selected");
-        other.querySelector(".chosen")?.remove();
-      }
-      card.classList.add("selected");
-      card.querySelector(".card-head").append(el("span", { class: "chosen" }, "Chosen"));
+      if (!sendAction({ type: "select_offer", offer_id: option.offer_id }, cardLabel(card))) return;
+      markChosen(card);
     },
   }, `Book option ${n}`);
+}
+
+// What the log says for a click: made from the card or the action alone, so that the
+// same words come back when the conversation is drawn again from the server.
+function cardLabel(card) {
+  const leg = card.dataset.leg;
+  const outbound = card.closest(".option-group")?.querySelector(".group-title")?.textContent.startsWith("Outbound");
+  const kind = leg === "hotel" ? "hotel" : leg === "return" ? "return" : outbound ? "outbound" : "flight";
+  return `Book ${card.dataset.label || card.dataset.offerId} (${kind})`;
+}
+
+function actionLabel(action, fallback = "") {
+  if (action?.type === "select_offer") {
+    const cards = document.querySelectorAll(`#log .card[data-offer-id="${CSS.escape(action.offer_id || "")}"]`);
+    return cards.length ? cardLabel(cards[cards.length - 1]) : fallback || `Book ${action.offer_id}`;
+  }
+  if (action?.type === "cancel_booking") return `Cancel trip ${action.booking_id}`;
+  if (action?.type === "decide_approval") {
+    return `${action.decision === "reject" ? "Reject" : "Approve"} ${action.approval_id}${action.note ? `: ${action.note}` : ""}`;
+  }
+  return fallback;
+}
+
+// The option picked in its group (one per group: a later pick replaces it).
+function markChosen(card) {
+  for (const other of card.parentElement.querySelectorAll(".card.selected")) {
+    other.classList.remove("selected");
+    other.querySelector(".chosen")?.remove();
+  }
+  card.classList.add("selected");
+  card.querySelector(".card-head").append(el("span", { class: "chosen" }, "Chosen"));
 }
 
 // Takes the search_flights tool's options ({flights, carrier, origin, depart, ...})
@@ -466,8 +555,10 @@ function renderFlightCards(options, leg = "outbound", note = "") {
   if (!options.length) return el("p", { class: "tool-note" }, note || "No flights match.");
   return el("ol", { class: "cards", "aria-label": leg === "return" ? "Return flight options" : "Flight options" }, options.map((o, i) => {
     const f = flightFacts(o);
-    const label = `${f.title} ${localTime(f.depart)} (${leg === "return" ? "return" : "flight"})`;
-    return el("li", { class: "card flight", "data-offer-id": o.offer_id, "data-leg": leg, "data-policy": o.policy?.status },
+    return el("li", {
+      class: "card flight", "data-offer-id": o.offer_id, "data-leg": leg, "data-policy": o.policy?.status,
+      "data-label": `${f.title} ${localTime(f.depart)}`,
+    },
       el("div", { class: "card-head" },
         el("span", { class: "card-title" }, `${o.option ?? i + 1}. ${f.title}`, f.airline ? el("span", { class: "muted" }, ` · ${f.airline}`) : null),
         el("span", { class: "price" }, money(o.total || o.price))),
@@ -480,14 +571,17 @@ function renderFlightCards(options, leg = "outbound", note = "") {
         o.co2_kg !== undefined ? el("span", {}, `${o.co2_kg} kg CO₂`) : null,
         o.seats_left !== undefined ? el("span", {}, `${o.seats_left} seats left`) : null),
       policyBadge(o.policy),
-      el("div", { class: "card-actions" }, bookAction(o, i, label)));
+      el("div", { class: "card-actions" }, bookAction(o, i)));
   }));
 }
 
 function renderHotelCards(options, search = {}) {
   if (!options.length) return el("p", { class: "tool-note" }, search.note || "No hotels match.");
   return el("ol", { class: "cards", "aria-label": "Hotel options" }, options.map((o, i) =>
-    el("li", { class: "card hotel", "data-offer-id": o.offer_id, "data-leg": "hotel", "data-policy": o.policy?.status },
+    el("li", {
+      class: "card hotel", "data-offer-id": o.offer_id, "data-leg": "hotel", "data-policy": o.policy?.status,
+      "data-label": o.name || o.hotel_id,
+    },
       el("div", { class: "card-head" },
         el("span", { class: "card-title" }, `${o.option ?? i + 1}. ${o.name || o.hotel_id}`),
         el("span", { class: "price" }, money(o.total))),
@@ -499,7 +593,7 @@ function renderHotelCards(options, search = {}) {
         o.nightly ? el("span", {}, `${money(o.nightly)} / night`) : null,
         o.rooms_left !== undefined ? el("span", {}, `${o.rooms_left} rooms left`) : null),
       policyBadge(o.policy),
-      el("div", { class: "card-actions" }, bookAction(o, i, `${o.name || o.hotel_id} (hotel)`)))));
+      el("div", { class: "card-actions" }, bookAction(o, i)))));
 }
 
 // A confirmation card answers exactly one interrupt. Once it is no longer pending —
@@ -534,7 +628,7 @@ function renderConfirmation(data, turn) {
       el("button", { type: "button", class: "btn btn-bad", "data-action": "decline", onclick: () => answer(false) }, "Cancel")));
   if (!turn) $("#log").append(card);
   // The decision is the next thing to do: put the keyboard on it.
-  queueMicrotask(() => confirmBtn.focus());
+  if (!turn?.replay) queueMicrotask(() => confirmBtn.focus());
   return card;
 }
 
@@ -581,8 +675,8 @@ function sendMessage(text) {
 }
 
 // A button's structured action (DESIGN §6.1): what was clicked, never text to re-parse.
-// `label` is only what the log shows for it.
-function sendAction(action, label) {
+// `label` is only what the log shows for it (by default, actionLabel's).
+function sendAction(action, label = actionLabel(action)) {
   if (state.busy) return false;
   appendMessage("user", label);
   const body = { action };
@@ -712,6 +806,7 @@ async function streamTurn(body, { answering = null } = {}) {
 
 function afterTurn(turn) {
   setStatus("");
+  refreshThreads();
   refreshTrips();
   if (APPROVER_ROLES.has(state.user?.role)) refreshApprovals();
   // Keep the keyboard where the next step is: a pending confirmation, else the box.
@@ -732,6 +827,121 @@ function parseSseBlock(block) {
   }
   event.data = data.join("\n");
   return event;
+}
+
+// ---------------------------------------------------------------- conversations
+
+let threadsCursor = null;
+
+function newThread() {
+  if (state.busy) return;
+  forgetThread();
+  resetLog();
+  markCurrentThread();
+  $("#composer-input").focus();
+}
+
+function openThread(threadId) {
+  if (state.busy || !state.user) return;
+  state.threadId = threadId;
+  localStorage.setItem(threadKey(state.user.id), threadId);
+  markCurrentThread();
+  resetLog();
+  restoreThread(threadId);
+}
+
+function markCurrentThread() {
+  for (const item of document.querySelectorAll("#threads .thread")) {
+    item.setAttribute("aria-current", String(item.dataset.threadId === state.threadId));
+  }
+}
+
+function when(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  const sameDay = date.toDateString() === new Date().toDateString();
+  return sameDay
+    ? date.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" })
+    : date.toLocaleDateString("en-GB", { day: "numeric", month: "short" });
+}
+
+// The caller's conversations from the server, newest activity first; "Show older"
+// follows the cursor.
+async function refreshThreads({ more = false } = {}) {
+  if (!state.token) return;
+  const token = state.token;
+  const query = more && threadsCursor ? `&cursor=${encodeURIComponent(threadsCursor)}` : "";
+  let page;
+  try {
+    page = await api(`/v1/threads?limit=30${query}`);
+  } catch (err) {
+    setStatus(err.message);
+    return;
+  }
+  if (state.token !== token) return; // signed out meanwhile
+  const items = (page.threads || []).map(renderThreadItem);
+  if (more) $("#threads").append(...items);
+  else $("#threads").replaceChildren(...items);
+  threadsCursor = page.next_cursor || null;
+  $("#threads-more").hidden = !threadsCursor;
+  $("#threads-empty").hidden = $("#threads").children.length > 0;
+  markCurrentThread();
+}
+
+function renderThreadItem(t) {
+  const title = t.title || "Untitled conversation";
+  const item = el("li", { class: "thread", "data-thread-id": t.thread_id });
+  const open = el("button", {
+    type: "button", class: "thread-open", "data-action": "open-thread", title,
+    onclick: () => openThread(t.thread_id),
+  }, el("span", { class: "thread-title" }, title), el("span", { class: "thread-when" }, when(t.last_activity_at)));
+  const rename = el("button", {
+    type: "button", class: "btn btn-quiet", "data-action": "rename-thread", "aria-label": `Rename “${title}”`,
+    onclick: () => startRename(item, t),
+  }, "Rename");
+  const remove = el("button", {
+    type: "button", class: "btn btn-quiet", "data-action": "delete-thread", "aria-label": `Delete “${title}”`,
+    onclick: () => deleteThread(t),
+  }, "Delete");
+  item.append(open, el("span", { class: "thread-tools" }, rename, remove));
+  return item;
+}
+
+function startRename(item, t) {
+  const input = el("input", {
+    class: "thread-rename", type: "text", maxlength: "200", value: t.title || "",
+    "aria-label": "New title",
+  });
+  const finish = async (save) => {
+    input.disabled = true;
+    if (save && input.value.trim() && input.value.trim() !== t.title) {
+      try {
+        await api(`/v1/threads/${encodeURIComponent(t.thread_id)}`, { method: "PATCH", body: { title: input.value } });
+      } catch (err) {
+        setStatus(err.message);
+      }
+    }
+    refreshThreads();
+  };
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") finish(true);
+    else if (event.key === "Escape") finish(false);
+  });
+  input.addEventListener("blur", () => { if (!input.disabled) finish(true); });
+  item.replaceChildren(input);
+  input.focus();
+  input.select();
+}
+
+async function deleteThread(t) {
+  if (!window.confirm(`Delete “${t.title || "this conversation"}”? It can't be opened again.`)) return;
+  try {
+    await api(`/v1/threads/${encodeURIComponent(t.thread_id)}`, { method: "DELETE" });
+  } catch (err) {
+    setStatus(err.message);
+  }
+  if (state.threadId === t.thread_id) newThread();
+  refreshThreads();
 }
 
 // ---------------------------------------------------------------- trips
@@ -857,7 +1067,7 @@ function renderTrip(b) {
   if (CANCELLABLE.has(b.status) && (!b.traveler_id || b.traveler_id === state.user?.id)) {
     actions.append(el("button", {
       type: "button", class: "btn btn-bad btn-small", "data-action": "cancel-trip", "data-booking-id": b.booking_id,
-      onclick: () => sendAction({ type: "cancel_booking", booking_id: b.booking_id }, `Cancel trip ${b.booking_id}`),
+      onclick: () => sendAction({ type: "cancel_booking", booking_id: b.booking_id }),
     }, "Cancel trip"));
   }
   item.append(actions);
@@ -913,12 +1123,10 @@ function renderApproval(a) {
       due ? el("span", {}, `due ${new Date(due).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}`) : null),
     reasons.length ? el("ul", { class: "reasons" }, reasons.map((r) => el("li", {}, reasonText(r)))) : null);
   // The decision goes through the concierge like any other: it asks for a yes first.
-  const decide = (decision) => sendAction(
-    {
-      type: "decide_approval", approval_id: id, decision,
-      note: decision === "approve" ? "Approved in the web inbox" : "Rejected in the web inbox",
-    },
-    `${decision === "approve" ? "Approve" : "Reject"} ${traveller ? `${traveller}'s ` : ""}${bookingId || id}`);
+  const decide = (decision) => sendAction({
+    type: "decide_approval", approval_id: id, decision,
+    note: decision === "approve" ? "Approved in the web inbox" : "Rejected in the web inbox",
+  });
   item.append(el("div", { class: "card-actions" },
     el("button", { type: "button", class: "btn btn-good", "data-action": "approve", onclick: () => decide("approve") }, "Approve"),
     el("button", { type: "button", class: "btn btn-bad", "data-action": "reject", onclick: () => decide("reject") }, "Reject")));
@@ -946,11 +1154,9 @@ function init() {
     }
   });
   $("#sign-out").addEventListener("click", signOut);
-  $("#new-thread").addEventListener("click", () => {
-    forgetThread();
-    resetLog();
-    $("#composer-input").focus();
-  });
+  $("#new-thread").addEventListener("click", newThread);
+  $("#threads-new").addEventListener("click", newThread);
+  $("#threads-more").addEventListener("click", () => refreshThreads({ more: true }));
   $("#trips-refresh").addEventListener("click", refreshTrips);
   $("#approvals-refresh").addEventListener("click", refreshApprovals);
   // Other tabs (or the manager's decision) change trips: refresh when we come back.

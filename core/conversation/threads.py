@@ -1,5 +1,6 @@
 """The one owner of ``threads`` rows: find the caller's thread, find one by its channel
-key (a Slack thread, an OpenAI-endpoint history), create one, re-key one.
+key (a Slack thread, an OpenAI-endpoint history), create one, re-key one; list the
+caller's conversations, rename one, delete one (soft).
 
 Services take a session and never commit; ``thread_for_key`` and ``rekey`` own their
 short transactions because the unique (org, channel, external_key) constraint is how
@@ -8,19 +9,25 @@ two racing requests agree on one row.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import unicodedata
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.errors import NotFound
+from core.clock import utc
+from core.conversation.views import ThreadPage, ThreadSummary
+from core.errors import NotFound, ValidationFailed
 from core.identity import Caller
 from core.models import Thread
 from core.runtime import Runtime
 
 TITLE_MAX = 200
+PAGE_MAX = 100
 
 
 def new_thread_id() -> str:
@@ -43,11 +50,105 @@ def _new_thread(
 
 
 async def own_thread(session: AsyncSession, caller: Caller, thread_id: str) -> Thread:
-    """The caller's own thread; anyone else's (or none) is a 404."""
+    """The caller's own thread; anyone else's, a deleted one (or none) is a 404."""
     thread = await session.get(Thread, thread_id)
-    if thread is None or thread.org_id != caller.org_id or thread.user_id != caller.user_id:
+    if (
+        thread is None
+        or thread.org_id != caller.org_id
+        or thread.user_id != caller.user_id
+        or thread.deleted_at is not None
+    ):
         raise NotFound("Conversation not found")
     return thread
+
+
+def _encode_cursor(thread: Thread) -> str:
+    raw = f"{thread.updated_at.isoformat()}|{thread.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        moment, thread_id = base64.urlsafe_b64decode(padded.encode()).decode().split("|", 1)
+        return utc(datetime.fromisoformat(moment)), thread_id
+    except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
+        raise ValidationFailed("Malformed cursor", field="cursor") from exc
+
+
+async def list_threads(
+    session: AsyncSession, caller: Caller, *, limit: int = 20, cursor: str | None = None
+) -> ThreadPage:
+    """The caller's conversations on every channel, last activity first, ``limit`` a page.
+
+    Keyset pagination on (updated_at, id) walks ``ix_threads_org_user_activity`` from
+    the cursor on, so page 500 of 10,000 threads costs what page 1 does. A conversation
+    that moves (a new turn) between two pages can show on both or neither: the cursor
+    is a place in the order, not a snapshot.
+    """
+    if not 1 <= limit <= PAGE_MAX:
+        raise ValidationFailed(f"limit must be between 1 and {PAGE_MAX}", field="limit")
+    stmt = select(Thread).where(
+        Thread.org_id == caller.org_id,
+        Thread.user_id == caller.user_id,
+        Thread.deleted_at.is_(None),
+    )
+    if cursor:
+        moment, last_id = _decode_cursor(cursor)
+        # A row value, not an OR: PostgreSQL makes it the index scan's start.
+        stmt = stmt.where(tuple_(Thread.updated_at, Thread.id) < tuple_(moment, last_id))
+    stmt = stmt.order_by(Thread.updated_at.desc(), Thread.id.desc()).limit(limit + 1)
+    rows = list((await session.scalars(stmt)).all())
+    next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return ThreadPage(
+        threads=[ThreadSummary.of(row) for row in rows[:limit]], next_cursor=next_cursor
+    )
+
+
+def clean_title(title: str) -> str:
+    """A title as people will see it: one line, no control characters, 1–200 characters."""
+    text = " ".join(
+        "".join(" " if unicodedata.category(c).startswith("C") else c for c in title).split()
+    )
+    if not text:
+        raise ValidationFailed("title: must not be blank", field="title")
+    if len(text) > TITLE_MAX:
+        raise ValidationFailed(f"title: at most {TITLE_MAX} characters", field="title")
+    return text
+
+
+async def rename_thread(
+    session: AsyncSession, caller: Caller, thread_id: str, title: str
+) -> ThreadSummary:
+    """Give the caller's conversation a title of their own (last activity unchanged)."""
+    thread = await own_thread(session, caller, thread_id)
+    thread.title = clean_title(title)
+    await session.flush()
+    return ThreadSummary.of(thread)
+
+
+async def delete_thread(
+    session: AsyncSession, caller: Caller, thread_id: str, *, now: datetime
+) -> None:
+    """Soft-delete the caller's conversation: from now on it is a 404 to everyone.
+
+    Its channel key is let go, so the next message in that Slack thread (or the same
+    OpenAI-endpoint history) starts a new conversation instead of reaching the deleted
+    one. The conditional UPDATE makes a second delete a 404, like a read.
+    """
+    deleted = await session.execute(
+        update(Thread)
+        .where(
+            Thread.id == thread_id,
+            Thread.org_id == caller.org_id,
+            Thread.user_id == caller.user_id,
+            Thread.deleted_at.is_(None),
+        )
+        .values(deleted_at=now, external_key=None)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(deleted, "rowcount", 0) != 1:
+        raise NotFound("Conversation not found")
 
 
 async def find_by_key(
@@ -146,6 +247,7 @@ async def rekey(rt: Runtime, caller: Caller, thread_id: str, *, channel: str, ke
                     Thread.id == thread_id,
                     Thread.org_id == caller.org_id,
                     Thread.user_id == caller.user_id,
+                    Thread.deleted_at.is_(None),
                 )
                 .values(channel=channel, external_key=key)
             )

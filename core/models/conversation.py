@@ -18,7 +18,9 @@ from core.models.base import Base, UTCDateTime
 class Thread(Base):
     __tablename__ = "threads"
     __table_args__ = (
-        Index("ix_threads_org_user", "org_id", "user_id", "updated_at"),
+        # The caller's conversations, last activity first, keyset-paginated on
+        # (updated_at, id): one index range scan per page however many there are.
+        Index("ix_threads_org_user_activity", "org_id", "user_id", "updated_at", "id"),
         # One conversation per channel key (e.g. a Slack thread ts) within an org.
         UniqueConstraint("org_id", "channel", "external_key", name="org_channel_key"),
     )
@@ -35,6 +37,9 @@ class Thread(Base):
     # two API processes never run turns of one conversation at once, Redis or not.
     turn_id: Mapped[str | None] = mapped_column(String(40))
     turn_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Soft delete: the owner no longer sees it (404 like any other missing thread);
+    # the checkpoint and the usage rows stay for audit and accounting.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class TurnUsage(Base):

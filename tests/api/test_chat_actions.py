@@ -154,7 +154,7 @@ async def test_two_select_offer_clicks_hold_one_round_trip_then_confirm_action(
     assert await booking_count(demo) == 1
     # The thread view shows what each click was.
     view = (await client.get(f"/v1/threads/{thread}", headers=AVA)).json()
-    clicked = [m["action"] for m in view["messages"] if m.get("action")]
+    clicked = [m["metadata"]["action"] for m in view["messages"] if m.get("metadata")]
     assert [a["type"] for a in clicked] == ["select_offer", "select_offer"]
     assert clicked[-1]["held"] is True
 

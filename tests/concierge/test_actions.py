@@ -94,7 +94,8 @@ async def test_the_action_rides_on_the_user_message(concierge: Concierge, demo: 
     records = [r for m in snapshot.values["messages"] if (r := record_of(m))]
     assert [(r.type, r.offer_id, r.held) for r in records] == [("select_offer", offer, True)]
     view = await concierge.thread(ava.who, str(ava.thread_id))
-    assert [m["action"]["offer_id"] for m in view.messages if m.get("action")] == [offer]
+    clicked = [m.metadata["action"] for m in view.messages if m.metadata]
+    assert [a["offer_id"] for a in clicked] == [offer]
 
 
 async def test_refusals_hold_nothing(concierge: Concierge, demo: Runtime) -> None:

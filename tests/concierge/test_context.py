@@ -233,7 +233,7 @@ async def test_a_thirty_turn_conversation_through_the_graph_respects_the_budget(
         )
         # The full history is still in the checkpoint: only the model's view was compacted.
         view = await concierge.thread(AVA, thread_id)
-        assert len([m for m in view.messages if m["role"] == "user"]) == 30
+        assert len([m for m in view.messages if m.role == "user"]) == 30
         async with world_rt.db.uow(write=False) as s:
             rows = (
                 await s.scalars(select(TurnUsage).where(TurnUsage.thread_id == thread_id))

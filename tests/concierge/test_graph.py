@@ -65,7 +65,7 @@ async def test_a_text_turn_streams_typed_events_in_order_and_records_usage(
     assert rows[0].counted_prompt_tokens > 0
 
     view = await concierge.thread(AVA, events[0].thread_id)
-    assert [m["role"] for m in view.messages] == ["user", "assistant"]
+    assert [m.role for m in view.messages] == ["user", "assistant"]
     assert view.pending_confirmation is None
 
 
@@ -103,11 +103,18 @@ async def test_gated_tool_pauses_before_any_effect_and_runs_once_on_yes(
     assert asked.summary == "Pay 612.40 USD for BK-1 on the company card?"
     assert asked.interrupt_id == confirmation_id(thread_id, "call_pay", {"booking_id": "BK-1"})
     view = await concierge.thread(AVA, thread_id)
-    assert view.pending_confirmation == {
+    assert view.pending_confirmation is not None
+    assert view.pending_confirmation.model_dump() == {
         "interrupt_id": asked.interrupt_id,
         "action": asked.action,
         "summary": asked.summary,
     }
+    # The thread shows the question where the call was made, waiting.
+    parts = view.messages[-1].parts
+    assert [(p.type, getattr(p, "data", None) and p.data.outcome) for p in parts][-1] == (
+        "data-confirmation",
+        "pending",
+    )
 
     model.script = [say("Paid.")]
     events = await collect(
@@ -117,7 +124,25 @@ async def test_gated_tool_pauses_before_any_effect_and_runs_once_on_yes(
     assert [e.name for e in of(events, ToolStarted)] == ["pay"]
     assert of(events, ToolFinished)[0].output["status"] == "confirmed"
     assert events[-1].awaiting_confirmation is False
-    assert (await concierge.thread(AVA, thread_id)).pending_confirmation is None
+    view = await concierge.thread(AVA, thread_id)
+    assert view.pending_confirmation is None
+    # … and later the answer, the tool's output and the reply: what the stream showed.
+    parts = [p.model_dump(exclude_none=True) for p in view.messages[-1].parts]
+    asked_part = next(p for p in parts if p["type"] == "data-confirmation")
+    assert asked_part["data"] == {
+        "interrupt_id": asked.interrupt_id,
+        "action": asked.action,
+        "summary": asked.summary,
+        "outcome": "approved",
+    }
+    assert [p["type"] for p in parts[parts.index(asked_part) :]] == [
+        "data-confirmation",
+        "tool-pay",
+        "text",
+    ]
+    assert parts[-2]["state"] == "output-available"
+    assert parts[-2]["output"]["status"] == "confirmed"
+    assert parts[-1]["text"] == "Paid."
 
     # A second yes has nothing to resume, and the effect never runs twice.
     with pytest.raises(ConfirmationNotPending):

@@ -81,7 +81,7 @@ async def test_with_both_the_second_turn_waits_and_the_history_is_consistent(
         view = await concierge.thread(AVA, thread_id)
     finally:
         await concierge.aclose()
-    assert [m["role"] for m in view.messages] == ["user", "assistant"] * 3
+    assert [m.role for m in view.messages] == ["user", "assistant"] * 3
     async with world_rt.db.uow(write=False) as s:
         row = await s.scalar(select(Thread).where(Thread.id == thread_id))
     assert row.turn_id is None  # released after the turns

@@ -46,6 +46,11 @@ class _Thread:
     pending: ConfirmationRequested | None = None
 
 
+def _ui(role: str, text: str, index: int) -> dict[str, Any]:
+    """A text-only UIMessage, as ``GET /v1/threads/{id}`` answers."""
+    return {"id": f"msg_{index}", "role": role, "parts": [{"type": "text", "text": text}]}
+
+
 class ScriptedConcierge:
     """Pass ``rt`` to get ``threads`` rows too, as the real agent writes them."""
 
@@ -99,7 +104,7 @@ class ScriptedConcierge:
         self.turns_started += 1
         yield TurnStarted(thread_id=thread_id, turn_id=turn_id)
         if message is not None:
-            thread.messages.append({"role": "user", "content": message})
+            thread.messages.append(_ui("user", message, len(thread.messages)))
         answer: bool | None = None
         if thread.pending is not None:
             if confirm is not None and confirm.interrupt_id == thread.pending.interrupt_id:
@@ -143,7 +148,7 @@ class ScriptedConcierge:
                 await self.gate.wait()
             yield TextDelta(id=text_id, delta=piece)
         yield TextEnd(id=text_id)
-        thread.messages.append({"role": "assistant", "content": "".join(pieces)})
+        thread.messages.append(_ui("assistant", "".join(pieces), len(thread.messages)))
 
     async def _book(self, thread: _Thread, turn_id: str) -> AsyncIterator[AgentEvent]:
         args = {"origin": "New York", "destination": "London", "date": "2026-12-18"}
