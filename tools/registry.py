@@ -7,11 +7,13 @@ from typing import Any
 from core.errors import NotFound
 from tools import (
     cancel_booking,
+    choose_seats,
     confirm_booking,
     decide_approval,
     evaluate_policy,
     get_booking,
     get_policy,
+    get_seat_map,
     get_traveler_profile,
     list_approvals,
     list_trips,
@@ -34,6 +36,8 @@ _ALL: tuple[ToolSpec[Any, Any], ...] = (
     list_approvals.TOOL,
     reserve.TOOL,
     name_passengers.TOOL,
+    get_seat_map.TOOL,
+    choose_seats.TOOL,
     confirm_booking.TOOL,
     cancel_booking.TOOL,
     rebook.TOOL,

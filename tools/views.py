@@ -169,6 +169,9 @@ class SegmentOut(BaseModel):
     tickets: dict[str, str] | None = Field(
         default=None, description="Flights, once confirmed: each passenger's e-ticket number."
     )
+    seats: dict[str, str] | None = Field(
+        default=None, description="Flights: each seated passenger's seat (choose_seats)."
+    )
 
 
 class PassengerOut(BaseModel):
@@ -272,6 +275,12 @@ def _segment(
             if p.ticket_number
         }
         seg.tickets = tickets or None
+        seats = {
+            (names or {}).get(p.passenger_id, p.passenger_id): p.seat
+            for p in view.passengers
+            if p.seat
+        }
+        seg.seats = seats or None
         status = view.flight_status
         seg.flight_status = None if status == FlightStatus.SCHEDULED else str(status)
     else:

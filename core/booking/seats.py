@@ -268,6 +268,43 @@ def _conflicts(
     ]
 
 
+async def _open_for_seats(
+    session: AsyncSession, caller: Caller, booking_id: str, *, now: datetime
+) -> Booking:
+    """The booking, row-locked, if the caller may act on it and its seats may be chosen."""
+    booking = await load_visible_booking(session, caller, booking_id, for_update=True, to_act=True)
+    if booking.status not in CHOOSABLE:
+        raise InvalidTransition(
+            f"Booking {booking_id} is {booking.status}; seats are chosen while it is held "
+            "or once it is confirmed"
+        )
+    if booking.status in states.HOLDING:
+        assert booking.hold_expires_at is not None
+        if booking.hold_expires_at <= now:
+            raise HoldExpired(f"The hold on {booking_id} has expired; search again to book")
+    return booking
+
+
+async def _targets(session: AsyncSession, booking_id: str) -> dict[str, _Target]:
+    targets: dict[str, _Target] = {}
+    for seg in await _flights_of(session, booking_id):
+        assert seg.flight_id is not None
+        flight = await session.get(Flight, seg.flight_id)
+        assert flight is not None
+        targets[seg.id] = _Target(seg, flight, await flight_seat_plan(session, flight))
+    return targets
+
+
+async def _links_index(
+    session: AsyncSession, booking_id: str
+) -> dict[tuple[str, str], SegmentPassenger]:
+    return {
+        (link.segment_id, link.passenger_id): link
+        for group in (await _links_by_segment(session, booking_id)).values()
+        for link in group
+    }
+
+
 async def choose_seats(
     session: AsyncSession,
     caller: Caller,
@@ -287,33 +324,24 @@ async def choose_seats(
     booking's row lock orders this against its confirmation, cancellation and another
     choice; seats of several bookings meet at the unique index.
     """
-    booking = await load_visible_booking(session, caller, booking_id, for_update=True, to_act=True)
-    if booking.status not in CHOOSABLE:
-        raise InvalidTransition(
-            f"Booking {booking_id} is {booking.status}; seats are chosen while it is held "
-            "or once it is confirmed"
-        )
-    if booking.status in states.HOLDING:
-        assert booking.hold_expires_at is not None
-        if booking.hold_expires_at <= now:
-            raise HoldExpired(f"The hold on {booking_id} has expired; search again to book")
+    booking = await _open_for_seats(session, caller, booking_id, now=now)
+    return await _choose(session, caller, booking, choices, now=now)
+
+
+async def _choose(
+    session: AsyncSession,
+    caller: Caller,
+    booking: Booking,
+    choices: Sequence[SeatChoice],
+    *,
+    now: datetime,
+) -> Booking:
     if not choices:
         raise ValidationFailed("Choose at least one seat", field="assignments")
     if len(choices) > MAX_ASSIGNMENTS:
         raise ValidationFailed(f"At most {MAX_ASSIGNMENTS} seats at once", field="assignments")
-
-    targets: dict[str, _Target] = {}
-    for seg in await _flights_of(session, booking.id):
-        assert seg.flight_id is not None
-        flight = await session.get(Flight, seg.flight_id)
-        assert flight is not None
-        targets[seg.id] = _Target(seg, flight, await flight_seat_plan(session, flight))
-    links = {
-        (link.segment_id, link.passenger_id): link
-        for group in (await _links_by_segment(session, booking.id)).values()
-        for link in group
-    }
-
+    targets = await _targets(session, booking.id)
+    links = await _links_index(session, booking.id)
     writes: list[SeatWrite] = []
     seen: set[tuple[str, str]] = set()
     for i, choice in enumerate(choices):
@@ -383,6 +411,81 @@ async def choose_seats(
         seats=sorted(w.seat for w in writes),
     )
     return booking
+
+
+@dataclass(frozen=True)
+class SeatWish:
+    """A passenger on one of the booking's flights who wants a window or an aisle seat
+    (``position`` None: any seat, beside the rest of the party)."""
+
+    segment_id: str
+    passenger_id: str
+    position: SeatPosition | None = None
+
+
+async def choose_seats_by_position(
+    session: AsyncSession,
+    caller: Caller,
+    booking_id: str,
+    wishes: Sequence[SeatWish],
+    *,
+    now: datetime,
+) -> list[SeatChoice]:
+    """"An aisle seat", "window seats for both of us": free seats (no fee) that meet
+    every wish, the passengers of one flight in one row when a row has them all (else as
+    near each other as can be), then chosen as :func:`choose_seats` does. Answers the
+    seats chosen. No seat fits: ``SeatTaken`` (``seats`` empty) saying what is missing."""
+    booking = await _open_for_seats(session, caller, booking_id, now=now)
+    targets = await _targets(session, booking.id)
+    links = await _links_index(session, booking.id)
+    by_segment: dict[str, list[SeatWish]] = {}
+    for i, wish in enumerate(wishes):
+        if wish.segment_id not in targets:
+            raise ValidationFailed(
+                f"Segment {wish.segment_id!r} is not a flight of booking {booking.id}",
+                field=f"assignments[{i}].segment_id",
+            )
+        if (wish.segment_id, wish.passenger_id) not in links:
+            raise PassengerNotOnSegment(
+                f"Passenger {wish.passenger_id!r} does not fly on that flight of this booking",
+                field=f"assignments[{i}].passenger_id",
+            )
+        by_segment.setdefault(wish.segment_id, []).append(wish)
+    choices: list[SeatChoice] = []
+    for segment_id, group in by_segment.items():
+        target = targets[segment_id]
+        layout = target.plan.cabin(target.segment.cabin or "")
+        assert layout is not None
+        party = {w.passenger_id for w in group}
+        occupied = await taken_seats(session, target.flight.id)
+        mine = {
+            link.id for (seg, pid), link in links.items() if seg == segment_id and pid in party
+        }
+        free = {
+            spec.seat
+            for row in layout.rows
+            for spec in row
+            if not spec.price_minor and occupied.get(spec.seat, 0) in (0, *mine)
+        }
+        seated = [
+            int(str(link.seat)[:-1])
+            for (seg, pid), link in links.items()
+            if seg == segment_id and pid not in party and link.seat is not None
+        ]
+        seats = seats_wished(layout, free, [w.position for w in group], seated)
+        if seats is None:
+            wanted = ", ".join(sorted({str(w.position or "any") for w in group}))
+            raise SeatTaken(
+                f"No free seats left for {len(group)} ({wanted}) on "
+                f"{target.flight.carrier}{target.flight.number}; choose seats from the map",
+                seats=[],
+            )
+        choices.extend(
+            SeatChoice(segment_id, wish.passenger_id, spec.seat)
+            for wish, spec in zip(group, seats, strict=True)
+        )
+    await _choose(session, caller, booking, choices, now=now)
+    return choices
 
 
 async def _write_seats(
@@ -493,6 +596,62 @@ def seat_party(
     if len(ordered) < n:
         return None
     return _match(ordered[:n], prefs)[0]
+
+
+def seats_wished(
+    layout: CabinLayout,
+    free: set[str],
+    wishes: Sequence[SeatPosition | None],
+    near_rows: Sequence[int] = (),
+) -> list[SeatSpec] | None:
+    """Seats for wishes said out loud: every wish met, all in one row when a row has them
+    (side by side first, nearest the party's seated members, then the front); else each
+    in the row nearest the first one's. None when some wish cannot be met at all."""
+    if all(w is None for w in wishes):
+        return seat_party(layout, free, wishes, near_rows)
+    best: tuple[tuple[int, ...], list[SeatSpec]] | None = None
+    for row in layout.rows:
+        left = [s for s in row if s.seat in free]
+        picked: list[SeatSpec] = []
+        for wish in wishes:
+            spec = next((s for s in left if wish is not None and s.position == wish), None)
+            if spec is not None:
+                picked.append(spec)
+                left.remove(spec)
+        for i, wish in enumerate(wishes):
+            if wish is None and left:  # beside the others: the free seat nearest them
+                at = row.index(picked[0] if picked else left[0])
+                spec = min(left, key=lambda s: abs(row.index(s) - at))
+                picked.insert(i, spec)
+                left.remove(spec)
+        if len(picked) != len(wishes):
+            continue
+        indexes = sorted(row.index(s) for s in picked)
+        score = (
+            indexes[-1] - indexes[0],  # how far apart
+            min((abs(row[0].row - r) for r in near_rows), default=0),
+            row[0].row,
+        )
+        if best is None or score < best[0]:
+            best = (score, picked)
+    if best is not None:
+        return best[1]
+    out: list[SeatSpec] = []
+    taken: set[str] = set()
+    for wish in wishes:
+        candidates = [
+            s
+            for r in layout.rows
+            for s in r
+            if s.seat in free and s.seat not in taken and (wish is None or s.position == wish)
+        ]
+        if not candidates:
+            return None
+        base = out[0].row if out else (near_rows[0] if near_rows else 0)
+        spec = min(candidates, key=lambda s: (abs(s.row - base), s.row, s.letter))
+        out.append(spec)
+        taken.add(spec.seat)
+    return out
 
 
 async def _preferences(

@@ -9,7 +9,15 @@ from sqlalchemy import select, update
 from core.booking.cancel import cancel_booking
 from core.booking.passengers import PassengerSpec
 from core.booking.saga import confirm_booking
-from core.booking.seats import SeatChoice, assign_remaining_seats, choose_seats, seat_party
+from core.booking.seats import (
+    SeatChoice,
+    SeatWish,
+    assign_remaining_seats,
+    choose_seats,
+    choose_seats_by_position,
+    seat_party,
+    seats_wished,
+)
 from core.booking.service import ItemRequest, cancel_held_booking, hold_booking
 from core.catalogue.aircraft import SeatFeature, SeatPosition, body_of, normalise_seat, seat_plan
 from core.catalogue.network import schedule
@@ -268,3 +276,41 @@ async def test_a_seat_taken_by_a_live_booking_is_seat_taken(runtime) -> None:
     with pytest.raises(SeatTaken) as caught:
         await _choose(runtime, second, "16a", caller=MIA)
     assert caught.value.extra["seats"] == ["16A"]
+
+
+# -- seats by position ------------------------------------------------------------------------
+
+
+def test_window_seats_for_two_are_the_two_windows_of_one_row() -> None:
+    layout = seat_plan("A320", [("economy", 60)], 300).cabin("economy")
+    free = {s.seat for row in layout.rows for s in row if not s.price_minor} - {"2A"}
+    seats = seats_wished(layout, free, [SeatPosition.WINDOW, SeatPosition.WINDOW])
+    assert [s.seat for s in seats] == ["3A", "3F"]  # row 1 is extra legroom; 2A is taken
+    aisle_and_any = seats_wished(layout, free, [SeatPosition.AISLE, None])
+    assert [s.seat for s in aisle_and_any] == ["2C", "2B"]
+    assert seats_wished(layout, {"4B", "4E"}, [SeatPosition.WINDOW]) is None
+
+
+async def test_choosing_by_position_seats_a_held_party(runtime) -> None:
+    w = await build_world(runtime)
+    booking = await _hold(runtime, flight_offer_id(w.short_inv["economy"].id), n=2)
+    links = await _links(runtime, booking)
+    async with runtime.db.uow() as s:
+        chosen = await choose_seats_by_position(
+            s, AVA, booking,
+            [SeatWish(link.segment_id, link.passenger_id, SeatPosition.WINDOW) for link in links],
+            now=runtime.clock.now(),
+        )
+    assert [c.seat for c in chosen] == await _seats(runtime, booking)
+    plan = seat_plan("A320", [("economy", 100), ("business", 10)], 5540)
+    specs = [plan.seat(c.seat) for c in chosen]
+    assert {s.position for s in specs} == {SeatPosition.WINDOW}
+    assert specs[0].row == specs[1].row
+    # Asked again, they stay where they are (their own seats count as free to them).
+    async with runtime.db.uow() as s:
+        again = await choose_seats_by_position(
+            s, AVA, booking,
+            [SeatWish(link.segment_id, link.passenger_id, SeatPosition.WINDOW) for link in links],
+            now=runtime.clock.now(),
+        )
+    assert again == chosen

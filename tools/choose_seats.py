@@ -1,0 +1,133 @@
+"""choose_seats: seat passengers on a booking's flights, by seat number or by position.
+
+Moves no money (seats with a fee are refused: SEAT_REQUIRES_PAYMENT) and can be changed
+again, so it runs without a confirmation, on a held or a confirmed booking alike. All
+seats or none; a seat somebody has is SEAT_TAKEN naming it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from core.booking.seats import (
+    SeatChoice,
+    SeatWish,
+    choose_seats,
+    choose_seats_by_position,
+)
+from core.booking.service import get_booking
+from core.catalogue.aircraft import SeatPosition
+from core.errors import ValidationFailed
+from core.idempotency import IdempotencyContext
+from tools.base import Effect, ToolContext, ToolSpec, run_once
+from tools.views import BookingOut, booking_out
+
+
+class SeatAssignmentIn(BaseModel):
+    """One passenger's seat: a seat number, or a position to pick a free one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    passenger_id: str = Field(min_length=1, max_length=40, description="From the booking.")
+    segment_id: str | None = Field(
+        default=None, min_length=1, max_length=40,
+        description="The flight segment (default: every flight of the booking).",
+    )
+    seat: str | None = Field(default=None, min_length=1, max_length=8, description="E.g. 12C.")
+    position: Literal["window", "aisle", "any"] | None = Field(
+        default=None, description="Instead of seat: a free window / aisle seat beside the party.",
+    )
+
+    @model_validator(mode="after")
+    def _one(self) -> SeatAssignmentIn:
+        if (self.seat is None) == (self.position is None):
+            raise ValueError("give seat or position")
+        return self
+
+
+class ChooseSeatsInput(BaseModel):
+    """Seats for passengers of one booking."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    booking_id: str = Field(min_length=1, max_length=40, description="A held or confirmed booking.")
+    assignments: list[SeatAssignmentIn] = Field(
+        min_length=1, max_length=36, description="One per passenger (and flight)."
+    )
+
+
+class SeatChosenOut(BaseModel):
+    segment_id: str
+    passenger_id: str
+    seat: str
+
+
+class ChooseSeatsOutput(BookingOut):
+    seats: list[SeatChosenOut] = Field(description="The seats chosen by this call.")
+    message: str
+
+
+def _segments(booking: BookingOut, given: str | None) -> list[str]:
+    flights = [s.segment_id for s in booking.segments if s.kind == "flight"
+               and s.status in ("held", "booked")]
+    if given is not None:
+        return [given.strip()]
+    if not flights:
+        raise ValidationFailed(f"Booking {booking.booking_id} has no flight to seat",
+                               field="assignments")
+    return flights
+
+
+async def run(ctx: ToolContext, data: ChooseSeatsInput) -> ChooseSeatsOutput:
+    booking_id = data.booking_id.strip()
+
+    async def choose(_idem: IdempotencyContext) -> ChooseSeatsOutput:
+        async with ctx.rt.db.uow() as session:
+            before = await booking_out(session, await get_booking(session, ctx.caller, booking_id))
+            numbered: list[SeatChoice] = []
+            wishes: list[SeatWish] = []
+            for a in data.assignments:
+                for segment_id in _segments(before, a.segment_id):
+                    if a.seat is not None:
+                        numbered.append(SeatChoice(segment_id, a.passenger_id.strip(), a.seat))
+                    else:
+                        position = None if a.position == "any" else SeatPosition(str(a.position))
+                        wishes.append(SeatWish(segment_id, a.passenger_id.strip(), position))
+            now = ctx.rt.clock.now()
+            if numbered and wishes:
+                raise ValidationFailed("Give seat numbers or positions in one call, not both",
+                                       field="assignments")
+            if numbered:
+                await choose_seats(session, ctx.caller, booking_id, numbered, now=now)
+                chosen = numbered
+            else:
+                chosen = await choose_seats_by_position(
+                    session, ctx.caller, booking_id, wishes, now=now
+                )
+        async with ctx.rt.db.uow(write=False) as session:
+            out = await booking_out(session, await get_booking(session, ctx.caller, booking_id))
+        seats = [SeatChosenOut(segment_id=c.segment_id, passenger_id=c.passenger_id,
+                               seat=c.seat.strip().upper()) for c in chosen]
+        return ChooseSeatsOutput(
+            **out.model_dump(), seats=seats,
+            message="Seats chosen: " + ", ".join(s.seat for s in seats) + ".",
+        )
+
+    return await run_once(ctx, "choose_seats", data, ChooseSeatsOutput, choose)
+
+
+TOOL: ToolSpec[ChooseSeatsInput, ChooseSeatsOutput] = ToolSpec(
+    name="choose_seats",
+    description=(
+        "Choose seats on a held or confirmed booking: per passenger_id a seat number (12C) "
+        "or a position (window / aisle / any: a free one, the party together). All or none; "
+        "a taken seat is SEAT_TAKEN, a seat with a fee SEAT_REQUIRES_PAYMENT."
+    ),
+    input_model=ChooseSeatsInput,
+    output_model=ChooseSeatsOutput,
+    effect=Effect.WRITE,
+    needs_confirmation=False,
+    run=run,
+)
