@@ -498,7 +498,8 @@ async def _write_seats(
     """Check the seats are free (after giving back expired holds' seats), then write."""
     moving = {w.link_id for w in writes}
     flights = [w.flight_id for w in writes]
-    taken = _conflicts(writes, await _occupied(session, flights), moving)
+    occupied = await _occupied(session, flights)
+    taken = _conflicts(writes, occupied, moving)
     if taken:
         # As on the hold path: an expired hold never blocks. Give back the expired holds
         # of these cabins (and so their seats), then look again.
@@ -513,14 +514,16 @@ async def _write_seats(
         for row in rows:
             released += await release_expired_on_row(session, HoldLine("fare", row, 0), now=now)
         if released:
-            taken = _conflicts(writes, await _occupied(session, flights), moving)
+            occupied = await _occupied(session, flights)
+            taken = _conflicts(writes, occupied, moving)
     if taken:
         raise SeatTaken(
             f"Seat{'s' if len(taken) > 1 else ''} {', '.join(sorted(taken))} "
             f"{'are' if len(taken) > 1 else 'is'} taken; choose another",
             seats=sorted(taken),
         )
-    await clear_seats(session, moving)  # a party swapping seats frees them all first
+    # Those moving leave their seats first (a party may swap seats in one request).
+    await clear_seats(session, moving & set(occupied.values()))
     await take_seats(session, writes)
 
 
