@@ -146,6 +146,7 @@ class TurnRunner:
         message: str | None = None,
         confirm: Any | None = None,
         action: Any | None = None,
+        cards: bool = False,
     ) -> TurnHandle:
         """Start a turn in the background; return once it has a thread and turn id.
 
@@ -156,8 +157,11 @@ class TurnRunner:
         when every slot is taken).
         """
         engine = await self.engine()
-        # ``action`` only when given: an engine that takes none (a test fake) still works.
-        extra = {"action": action} if action is not None else {}
+        # ``action`` and ``cards`` only when given: an engine that takes neither (a test
+        # fake) still works.
+        extra: dict[str, Any] = {"action": action} if action is not None else {}
+        if cards:
+            extra["cards"] = True
         events = engine.turn(caller, thread_id=thread_id, message=message, confirm=confirm, **extra)
         started: asyncio.Future[TurnHandle] = asyncio.get_running_loop().create_future()
         task = asyncio.create_task(self._run(caller, events, started), name="chat-turn")

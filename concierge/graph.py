@@ -106,6 +106,7 @@ def build_graph(
             caller=ctx.caller,
             profile=ctx.profile,
             history=tuple(state["messages"]),
+            cards=ctx.cards,
         )
         text_id = f"txt_{uuid.uuid4().hex[:12]}"
         streamed = False

@@ -23,6 +23,7 @@ from langgraph.errors import GraphRecursionError
 from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict
 
+import prompts
 from concierge.actions import Action, ActionTurn, title_of
 from concierge.actions import prepare as prepare_action
 from concierge.checkpoint import open_checkpointer
@@ -172,11 +173,13 @@ class Concierge:
         action: Action | None = None,
         channel: str = "web",
         external_key: str | None = None,
+        cards: bool = False,
     ) -> AsyncIterator[AgentEvent]:
         """Run one turn and yield its events: first ``TurnStarted``, last ``TurnFinished``.
 
         Exactly one of ``message`` / ``confirm`` / ``action`` (a button's structured
-        action, :mod:`concierge.actions`). ``thread_id=None`` starts a thread (or,
+        action, :mod:`concierge.actions`). ``cards``: the client draws search results
+        as cards, so the reply does not list them again in text. ``thread_id=None`` starts a thread (or,
         with ``external_key``, reuses the caller's thread for that channel key).
         Problems a client can cause (another user's thread, a stale confirmation,
         a turn already running, an action the thread or the core refuses) raise
@@ -216,12 +219,16 @@ class Concierge:
             # thread and its claim. The API sends `start` as soon as it ends and runs the
             # rest in a turn slot, so the prompt's facts are read after it.
             yield TurnStarted(thread_id=thread.id, turn_id=turn_id)
+            parts = await self._context_parts(caller)
+            if cards:
+                parts["system_prompt"] += "\n\n" + prompts.load("cards")
             ctx = TurnContext(
                 rt=self.rt,
                 caller=caller,
                 thread_id=thread.id,
                 turn_id=turn_id,
-                **await self._context_parts(caller),
+                cards=cards,
+                **parts,
             )
             usage = _Usage()
             try:

@@ -40,6 +40,8 @@ class TurnContext:
     # The tools offered to the model this turn (None: all). Only what is offered is
     # narrowed: a call to any tool still runs, and the core checks it.
     offered_tools: frozenset[str] | None = None
+    # The client draws search results as cards (``ModelRequest.cards``).
+    cards: bool = False
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ left off. Every SSE ``data`` is JSON (a UI message chunk), then ``[DONE]``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -185,6 +186,14 @@ class ChatRequest(BaseModel):
     action: ActionIn | None = None
     id: str | None = Field(default=None, min_length=1, max_length=200)
     messages: list[UIMessageIn] | None = Field(default=None, max_length=500)
+    cards: bool = Field(
+        default=False,
+        strict=True,
+        description=(
+            "The client draws tool outputs (search results) as cards, so the reply's text "
+            "does not list the options again. Leave it off for text-only clients."
+        ),
+    )
 
     @model_validator(mode="after")
     def _one_shape(self) -> ChatRequest:
@@ -209,6 +218,7 @@ class TurnInput:
     confirm: Any | None
     client_chat_id: str | None = None  # useChat's own id, when the body came from useChat
     action: Any | None = None
+    cards: bool = False  # the client draws search results as cards
 
 
 def make_confirm(interrupt_id: str, approved: bool) -> Confirm:
@@ -240,6 +250,10 @@ def check_message_size(text: str) -> None:
 
 
 def turn_input(body: ChatRequest) -> TurnInput:
+    return dataclasses.replace(_turn_input(body), cards=body.cards)
+
+
+def _turn_input(body: ChatRequest) -> TurnInput:
     thread_id = body.thread_id or body.id
     if isinstance(body.action, ConfirmActionIn):
         confirm = make_confirm(body.action.interrupt_id, body.action.approved)
@@ -276,16 +290,21 @@ async def start(runner: TurnRunner, caller: Caller, turn: TurnInput) -> TurnHand
             message=turn.message,
             confirm=turn.confirm,
             action=turn.action,
+            cards=turn.cards,
         )
     key = f"usechat:{caller.org_id}:{caller.user_id}:{turn.client_chat_id}"
     known = await runner.streams.recall(key)
     candidate = known or turn.client_chat_id
     try:
-        return await runner.start_turn(caller, thread_id=candidate, message=turn.message)
+        return await runner.start_turn(
+            caller, thread_id=candidate, message=turn.message, cards=turn.cards
+        )
     except NotFound:
         if known is not None:
             raise
-    handle = await runner.start_turn(caller, thread_id=None, message=turn.message)
+    handle = await runner.start_turn(
+        caller, thread_id=None, message=turn.message, cards=turn.cards
+    )
     await runner.streams.remember(key, handle.thread_id, _USECHAT_KEY_TTL)
     return handle
 

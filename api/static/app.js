@@ -467,7 +467,7 @@ function renderFlightGroup(output) {
   const leg = output.leg === "return" ? "return" : "outbound";
   const route = [placeName(output.origin), placeName(output.destination)].filter(Boolean).join(" → ");
   const heading = `${leg === "return" ? "Return flights" : "Flights"}${route ? ` · ${route}` : ""}${output.date ? ` · ${localDate(output.date)}` : ""}`;
-  return optionGroup("flights", leg, heading, renderFlightCards(optionsOf(output), leg, output.note));
+  return optionGroup("flights", leg, heading, renderFlightCards(optionsOf(output), leg, output.note, output.recommended ?? null));
 }
 
 function renderHotelGroup(output) {
@@ -551,9 +551,47 @@ function flightFacts(o) {
   };
 }
 
-function renderFlightCards(options, leg = "outbound", note = "") {
+// How many options a group shows before "Show more".
+const SHOWN_OPTIONS = 3;
+const POLICY_RANK = { green: 0, amber: 1, red: 2 };
+
+// The tool's options, [option, index] pairs: the recommended one first (unless it can't
+// be booked), then in policy, needing approval, out of policy — each in the tool's
+// order. Cards keep the tool's numbers, so "option 3" typed still means the same one.
+function compliantFirst(options, recommended) {
+  const rank = ([o, i]) => {
+    const status = o.policy?.status;
+    if (recommended != null && (o.option ?? i + 1) === recommended && status !== "red") return -1;
+    return POLICY_RANK[status] ?? 1;
+  };
+  return options.map((o, i) => [o, i]).sort((a, b) => rank(a) - rank(b) || a[1] - b[1]);
+}
+
+function recommendedBadge(o, i, recommended) {
+  if (recommended == null || (o.option ?? i + 1) !== recommended) return null;
+  return el("span", { class: "badge badge-recommended", "data-recommended": "true" }, "Recommended");
+}
+
+// The first SHOWN_OPTIONS cards, and a button that shows the rest.
+function cardList(label, cards) {
+  const list = el("ol", { class: "cards", "aria-label": label }, cards);
+  const rest = cards.slice(SHOWN_OPTIONS);
+  if (!rest.length) return list;
+  for (const card of rest) card.hidden = true;
+  const more = el("button", {
+    type: "button", class: "link show-more", "data-action": "show-more", "aria-expanded": "false",
+    onclick: () => {
+      for (const card of rest) card.hidden = false;
+      more.remove();
+      rest[0].querySelector("button, [tabindex]")?.focus();
+    },
+  }, `Show ${rest.length} more`);
+  return [list, more];
+}
+
+function renderFlightCards(options, leg = "outbound", note = "", recommended = null) {
   if (!options.length) return el("p", { class: "tool-note" }, note || "No flights match.");
-  return el("ol", { class: "cards", "aria-label": leg === "return" ? "Return flight options" : "Flight options" }, options.map((o, i) => {
+  return cardList(leg === "return" ? "Return flight options" : "Flight options", compliantFirst(options, recommended).map(([o, i]) => {
     const f = flightFacts(o);
     return el("li", {
       class: "card flight", "data-offer-id": o.offer_id, "data-leg": leg, "data-policy": o.policy?.status,
@@ -561,6 +599,7 @@ function renderFlightCards(options, leg = "outbound", note = "") {
     },
       el("div", { class: "card-head" },
         el("span", { class: "card-title" }, `${o.option ?? i + 1}. ${f.title}`, f.airline ? el("span", { class: "muted" }, ` · ${f.airline}`) : null),
+        recommendedBadge(o, i, recommended),
         el("span", { class: "price" }, money(o.total || o.price))),
       el("div", { class: "facts" },
         el("span", {}, f.route),
@@ -577,13 +616,15 @@ function renderFlightCards(options, leg = "outbound", note = "") {
 
 function renderHotelCards(options, search = {}) {
   if (!options.length) return el("p", { class: "tool-note" }, search.note || "No hotels match.");
-  return el("ol", { class: "cards", "aria-label": "Hotel options" }, options.map((o, i) =>
+  const recommended = search.recommended ?? null;
+  return cardList("Hotel options", compliantFirst(options, recommended).map(([o, i]) =>
     el("li", {
       class: "card hotel", "data-offer-id": o.offer_id, "data-leg": "hotel", "data-policy": o.policy?.status,
       "data-label": o.name || o.hotel_id,
     },
       el("div", { class: "card-head" },
         el("span", { class: "card-title" }, `${o.option ?? i + 1}. ${o.name || o.hotel_id}`),
+        recommendedBadge(o, i, recommended),
         el("span", { class: "price" }, money(o.total))),
       el("div", { class: "facts" },
         o.stars ? el("span", {}, "★".repeat(o.stars)) : null,
@@ -753,7 +794,8 @@ async function streamTurn(body, { answering = null } = {}) {
         "Content-Type": "application/json",
         Accept: "text/event-stream",
       },
-      body: JSON.stringify(body),
+      // This page draws search results as cards: the reply's text need not list them.
+      body: JSON.stringify({ ...body, cards: true }),
     });
     if (!response.ok || !response.body) {
       const problem = await problemOf(response);

@@ -31,6 +31,10 @@ class ModelRequest:
     caller: Caller
     profile: dict[str, Any] = field(default_factory=dict)
     history: Sequence[BaseMessage] = ()
+    # The client draws tool outputs (search results) as cards: the reply's text must
+    # not list them again (issue 12). Text-only clients (Slack text, the
+    # OpenAI-compatible face, plain SSE) leave it off and get the lists in words.
+    cards: bool = False
 
 
 @dataclass(frozen=True)

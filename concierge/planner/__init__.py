@@ -113,7 +113,9 @@ def _month_first(profile: dict[str, Any]) -> bool:
 def plan(request: ModelRequest) -> AIMessage:
     """The next assistant message for this conversation."""
     profile = dict(request.profile or {})
-    ctx = Context(now=request.now, profile=profile, tools=_tool_names(request.tools))
+    ctx = Context(
+        now=request.now, profile=profile, tools=_tool_names(request.tools), cards=request.cards
+    )
     home = profile.get("home_airport") or None
     month_first = _month_first(profile)
     # The whole checkpointed conversation when the graph gives it (tool results in full);

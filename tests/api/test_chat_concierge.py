@@ -149,3 +149,32 @@ async def test_booking_through_the_openai_sdk(client: httpx.AsyncClient, demo: R
     async with demo.db.uow(write=False) as session:
         statuses = list(await session.scalars(select(Booking.status)))
     assert [str(s) for s in statuses] == ["confirmed"]
+
+
+async def test_a_client_that_draws_cards_gets_no_list_in_words(client: httpx.AsyncClient) -> None:
+    """One rendering of results (issue 12): the page sends `cards: true` and the reply
+    does not list the options its cards show; a text-only client gets them in words."""
+
+    async def ask(cards: bool) -> tuple[str, list[dict[str, Any]]]:
+        body: dict[str, Any] = {"message": FIRST}
+        if cards:
+            body["cards"] = True
+        data = chunks(await client.post("/v1/chat", json=body, headers=AVA))
+        text = "".join(c["delta"] for c in _of(data, "text-delta"))
+        [output] = [c["output"] for c in _of(data, "tool-output-available")]
+        return text, output["options"]
+
+    words, options = await ask(cards=False)
+    drawn, same_options = await ask(cards=True)
+
+    assert [o["offer_id"] for o in same_options] == [o["offer_id"] for o in options]
+    flights = [" + ".join(o["flights"]) for o in options]
+    assert all(f in words for f in flights), words
+    assert not any(f in drawn for f in flights), drawn
+    assert drawn.strip(), "the reply still says what to do next"
+    assert len(drawn) < len(words) / 3
+
+
+async def test_cards_must_be_a_json_boolean(client: httpx.AsyncClient) -> None:
+    response = await client.post("/v1/chat", json={"message": FIRST, "cards": "yes"}, headers=AVA)
+    assert response.status_code == 422

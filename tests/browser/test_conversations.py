@@ -134,3 +134,45 @@ def test_a_round_trip_survives_a_reload_and_opens_on_another_device(
     assert page.locator(f"#threads .thread[data-thread-id='{thread_id}']").count() == 0
     other.close()
     context.close()
+
+
+def test_results_show_once_as_grouped_cards(
+    live_server: str, browser_instance: Any, shoot: Any
+) -> None:
+    """One rendering (issue 12): cards, never the same list again in words; each group
+    labelled, compliant options first, the recommended one marked, the rest behind
+    "Show more"."""
+    context = browser_instance.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _sign_in(page, live_server, "ava")
+    _ask(page, f"Fly me from New York to London on {_day(12)}, returning {_day(15)}")
+    page.locator(".option-group[data-leg=return] .card").first.wait_for(timeout=STEP_MS)
+    _idle(page)
+    groups = page.locator("#log .option-group")
+    titles = groups.locator(".group-title").all_inner_texts()
+    assert [t.split(" · ")[0] for t in titles] == ["Outbound flights", "Return flights"], titles
+
+    reply = " ".join(page.locator("#log .msg.assistant .text").all_inner_texts())
+    for title in page.locator("#log .card .card-title").all_inner_texts():
+        flight = title.split(". ", 1)[1].split(" · ")[0]
+        assert flight not in reply, (flight, reply)
+
+    assert page.locator("#log .card [data-recommended]").count() >= 1
+    rank = {"green": 0, "amber": 1, "red": 2}
+    for group in groups.all():
+        policies = [
+            rank.get(p or "", 1)
+            for p in group.locator(".card").evaluate_all("(cs) => cs.map((c) => c.dataset.policy)")
+        ]
+        recommended = group.locator(".card:has([data-recommended])")
+        assert recommended.count() <= 1
+        rest = policies[1:] if recommended.count() else policies
+        assert rest == sorted(rest), policies
+        shown = group.locator(".card:visible").count()
+        total = group.locator(".card").count()
+        assert shown == min(total, 3)
+        if total > shown:
+            group.locator("[data-action=show-more]").click()
+            assert group.locator(".card:visible").count() == total
+    shoot(page, "results-once-as-cards")
+    context.close()

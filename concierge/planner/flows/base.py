@@ -55,6 +55,8 @@ class Context:
     now: datetime
     profile: dict[str, Any] = field(default_factory=dict)
     tools: frozenset[str] = frozenset()
+    # The client draws search results as cards: replies name no option list again.
+    cards: bool = False
 
     @property
     def today(self) -> date:

@@ -256,9 +256,10 @@ def _change(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
     state.last_shown = "changes"
     if not options:
         return Reply(out.get("note") or f"No flights on {spoken_day(new_day)} — try another date?")
+    listed = "" if ctx.cards else "\n" + render.flights_block(out, "New flights").split("\n", 1)[1]
     return Reply(
-        f"Options to move {seg.get('flight')} to {spoken_day(new_day)} ({b.get('booking_id')}):\n"
-        + render.flights_block(out, "New flights").split("\n", 1)[1]
+        f"Options to move {seg.get('flight')} to {spoken_day(new_day)} ({b.get('booking_id')}):"
+        + listed
         + "\n\nWhich one should I switch you to? Any fare difference and change fee follow the fare rules."
     )
 

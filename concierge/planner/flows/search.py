@@ -362,7 +362,9 @@ def _present_search(state: State, turn: Turn, ctx: Context, asked: str | None = 
                     render.flights_block(out, "Return flights" if kind == "return" else "Flights")
                 )
             shown_lists.append((kind, out.get("options") or []))
-    text = "\n\n".join(blocks)
+    # A client that draws the results as cards shows them right under this reply: the
+    # lists in words would show every option twice.
+    text = "" if ctx.cards else "\n\n".join(blocks)
     if problems:
         text = (
             (text + "\n\n" if text else "") + "I couldn't search everything: " + " ".join(problems)
