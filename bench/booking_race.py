@@ -15,6 +15,11 @@ Each scenario runs with these variants (``--variants``):
     Redis contention lock it had until issue 15 added no throughput, a worse p99 and
     ``LockTimeout``s: ``ours`` vs the old ``ours-nolocks``, 36 vs 38 holds/s, p99
     2.5 s vs 0.8 s, median of 3 hot runs).
+``ours-rows``
+    the same ``hold_booking`` with ``hold_one_statement`` off: the booking path row by
+    row (statics read in the transaction, one statement per row), as it was before
+    issue 15's one-statement hold and as it still is on SQLite. ``ours`` vs
+    ``ours-rows`` is that change's before/after in one run.
 ``naive``
     the classic read-then-write an ORM invites, at READ COMMITTED: read the
     inventory row, check it in Python, write ``held = <value read> + 1`` back (no
@@ -112,10 +117,10 @@ from core.runtime import Runtime, build_runtime
 from core.search.offers import flight_offer_id
 
 SCENARIOS = ("hot", "spread")
-VARIANTS = ("ours", "naive", "naive-full")
-DEFAULT_VARIANTS = ("ours", "naive", "naive-full")
+VARIANTS = ("ours", "ours-rows", "naive", "naive-full")
+DEFAULT_VARIANTS = ("ours", "ours-rows", "naive", "naive-full")
 NAIVE_VARIANTS = frozenset({"naive", "naive-full"})
-OURS_VARIANTS = frozenset({"ours"})
+OURS_VARIANTS = frozenset({"ours", "ours-rows"})
 GOAL_RATIO = 0.8
 
 ORG_ID = "acme"
@@ -472,6 +477,9 @@ async def _run_job(job: WorkerJob, barrier: Any) -> WorkerResult:
         # measures the inventory's conditional write, so they are off here.
         hold_max_places_per_user=0, hold_max_places_per_org=0,
         hold_max_open_per_user=0, hold_max_open_per_org=0,
+        # ours-rows is the hold before issue 15's one statement (row by row, as on SQLite);
+        # naive-full swaps the row-by-row path's inventory step, so it takes that path too.
+        hold_one_statement=job.variant == "ours",
     )
     rt = build_runtime(settings)
     swap = contextlib.ExitStack()

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     slack_api_base_url: str | None = None
     flight_webhook_secret: str = "dev-flight-webhook-secret"
     hold_ttl_seconds: int = 900
+    # The common hold (one direct flight, for the caller) in one statement on PostgreSQL
+    # (core.booking.one_statement); off: every hold row by row, as on SQLite.
+    hold_one_statement: bool = True
     # Caps on holds (core.booking.quota), 0 = no cap. Places are seats or rooms (an item's
     # quantity); "open" counts bookings. Holds awaiting approval are counted on their own.
     hold_max_places_per_item: int = 9

@@ -50,6 +50,15 @@ class SoldOut(CoreError):
     title = "Not enough seats or rooms left"
 
 
+class OfferChanged(CoreError):
+    """The offer's price or terms moved since they were read: nothing was held; the
+    problem carries the new price (``price``, ``total``) to show before trying again."""
+
+    code = "OFFER_CHANGED"
+    status = 409
+    title = "The offer has changed"
+
+
 class HoldExpired(CoreError):
     code = "HOLD_EXPIRED"
     status = 410

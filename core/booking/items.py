@@ -33,7 +33,7 @@ from core.models import (
 from core.policy.engine import Verdict, evaluate
 from core.policy.items import PolicyItem
 from core.policy.service import get_rules
-from core.search.flights import load_flight_offer
+from core.search.flights import FlightOffer, load_flight_offer
 from core.search.hotels import load_hotel_offer
 from core.search.offers import FlightOfferRef, HotelOfferRef, parse_offer_id
 from core.supplier.base import SegmentRequest
@@ -56,6 +56,14 @@ async def plan_flight(
 ) -> list[PlannedSegment]:
     """One segment per leg, priced from the offer (which also refuses cancelled or departed flights)."""
     offer = await load_flight_offer(session, ref, quantity, now=now)
+    return plan_offer(offer, booking_id, position, now)
+
+
+def plan_offer(
+    offer: FlightOffer, booking_id: str, position: int, now: datetime
+) -> list[PlannedSegment]:
+    """A priced flight offer's legs as segments about to be held (no I/O)."""
+    quantity = offer.passengers
     item = offer.policy_item()
     planned: list[PlannedSegment] = []
     for leg_no, leg in enumerate(offer.segments):
@@ -75,7 +83,7 @@ async def plan_flight(
             cabin=leg.cabin,
             refundable=leg.refundable,
             change_fee_minor=leg.change_fee_minor,
-            offer_id=ref.offer_id,
+            offer_id=offer.offer_id,
             created_at=now,
         )
         planned.append(

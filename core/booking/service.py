@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit, outbox
 from core.approval.service import close_open_for_booking
-from core.booking import quota, states
+from core.booking import one_statement, quota, states
 from core.booking.access import load_visible_booking, resolve_traveler
 from core.booking.items import PlannedSegment, judge, plan_flight, plan_hotel, red_reasons
 from core.booking.passengers import ItemPassengers, PassengerSpec, name_held
@@ -93,6 +93,16 @@ async def hold_booking(
     """
     per_item = rt.settings.hold_max_places_per_item
     _validate_items(items, max_quantity=min(MAX_QUANTITY, per_item) if per_item > 0 else MAX_QUANTITY)
+    refs = [parse_offer_id(item.offer_id) for item in items]
+    if one_statement.applies(
+        session, rt, caller, refs,
+        passengers_named=any(item.passengers is not None for item in items),
+        traveler_id=traveler_id, replaces=replaces,
+    ):
+        assert isinstance(refs[0], FlightOfferRef)
+        held = await one_statement.hold_one_statement(rt, session, caller, refs[0], items[0].quantity)
+        if held is not None:
+            return held
     now = rt.clock.now()
     traveler = await resolve_traveler(session, caller, traveler_id)
     replaced = (
@@ -103,8 +113,7 @@ async def hold_booking(
     booking_id = booking_reference()
     planned: list[PlannedSegment] = []
     position = 0
-    for item in items:
-        ref = parse_offer_id(item.offer_id)
+    for item, ref in zip(items, refs, strict=True):
         if isinstance(ref, FlightOfferRef):
             segs = await plan_flight(session, ref, item.quantity, booking_id, position, now)
             planned.extend(segs)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import ColumnElement, and_, select, text, update
+from sqlalchemy import ColumnElement, ScalarSelect, and_, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking import states
@@ -139,6 +139,22 @@ async def _expired_holds_query(
     return list((await session.scalars(stmt)).all())
 
 
+def expired_holds_on(kind: InventoryKind, inventory_id: int, *, now: datetime) -> ScalarSelect[int]:
+    """How many holds on one row have run out and may be given back (a scalar subquery
+    for a diagnostic read; the same holds :func:`release_expired_on_row` releases)."""
+    return (
+        select(func.count(Hold.id))
+        .join(Booking, Booking.id == Hold.booking_id)
+        .where(
+            Hold.status == HoldStatus.ACTIVE,
+            Hold.expires_at <= now,
+            Booking.status.in_(sorted(states.HOLDING | states.TERMINAL)),
+            _hold_column(kind) == inventory_id,
+        )
+        .scalar_subquery()
+    )
+
+
 async def release_expired_on_row(session: AsyncSession, line: HoldLine, *, now: datetime) -> int:
     holds = await _expired_holds_query(session, now=now, kind=line.kind, inventory_id=line.inventory_id)
     if not holds:
@@ -148,7 +164,7 @@ async def release_expired_on_row(session: AsyncSession, line: HoldLine, *, now: 
     return released
 
 
-def _fits(table: type[FareInventory] | type[RoomInventory], quantity: int) -> ColumnElement[bool]:
+def fits(table: type[FareInventory] | type[RoomInventory], quantity: int) -> ColumnElement[bool]:
     """The guard of every hold: the units fit beside what is already held and sold."""
     return table.held + table.sold + quantity <= table.capacity
 
@@ -157,7 +173,7 @@ async def _conditional_take(session: AsyncSession, line: HoldLine) -> bool:
     table = _TABLES[line.kind]
     result = await session.execute(
         update(table)
-        .where(table.id == line.inventory_id, _fits(table, line.quantity))
+        .where(table.id == line.inventory_id, fits(table, line.quantity))
         .values(held=table.held + line.quantity)
         .execution_options(synchronize_session=False)
     )

@@ -31,6 +31,11 @@ _cache_lock = threading.Lock()
 
 async def get_rules(session: AsyncSession, org_id: str) -> PolicyRules:
     """The organization's policy; an organization without one gets :func:`default_rules`."""
+    return (await get_versioned_rules(session, org_id))[1]
+
+
+async def get_versioned_rules(session: AsyncSession, org_id: str) -> tuple[int, PolicyRules]:
+    """The organization's policy and its version (0: none stored, :func:`default_rules`)."""
     row = (
         await session.execute(
             select(PolicyDocument.version, PolicyDocument.rules).where(
@@ -39,18 +44,18 @@ async def get_rules(session: AsyncSession, org_id: str) -> PolicyRules:
         )
     ).one_or_none()
     if row is None:
-        return default_rules()
+        return 0, default_rules()
     version, raw = int(row[0]), dict(row[1] or {})
     key = (org_id, version)
     cached = _cache.get(key)
     if cached is not None and cached[0] == raw:
-        return cached[1]
+        return version, cached[1]
     rules = _parse(raw)
     with _cache_lock:
         if len(_cache) >= _CACHE_MAX:
             _cache.clear()  # policies change rarely; a full reset is simpler than LRU
         _cache[key] = (raw, rules)
-    return rules
+    return version, rules
 
 
 async def get_rules_version(session: AsyncSession, org_id: str) -> int:

@@ -270,7 +270,7 @@ async def test_without_the_conditional_write_the_last_seat_loser_hears_no_option
         bid: (await _listed(runtime, c, bid))["suggestions"][0]["segment_id"]
         for c, bid in ((AVA, ava_bid), (MIA, mia_bid))
     }
-    monkeypatch.setattr(holds, "_fits", lambda table, quantity: true())
+    monkeypatch.setattr(holds, "fits", lambda table, quantity: true())
 
     async def choose(caller, bid):
         try:

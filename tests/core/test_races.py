@@ -38,13 +38,18 @@ NO_CAPS = {
 }
 
 
-async def test_without_the_conditional_write_holds_pass_capacity(runtime, monkeypatch):
+# Both hold paths: one statement (PostgreSQL's common hold) and row by row (the rest).
+hold_paths = pytest.mark.parametrize("one_statement", [True, False], ids=["one-statement", "rows"])
+
+
+@hold_paths
+async def test_without_the_conditional_write_holds_pass_capacity(runtime, monkeypatch, one_statement):
     """The real hold path with its guard switched off (``held + sold + n <= capacity``
     dropped from the UPDATE): nobody is told SOLD_OUT any more. Every hold takes its
     seat until the table's CHECK, the last line of defence, fails the third with a
     database error — a 500 for that caller instead of a 409."""
     w = await build_world(runtime)
-    monkeypatch.setattr(holds, "_fits", lambda table, quantity: true())
+    monkeypatch.setattr(holds, "fits", lambda table, quantity: true())
     offer = flight_offer_id(w.tiny_inv["economy"].id)  # 2 seats
 
     async def attempt(i: int) -> bool:
@@ -64,7 +69,8 @@ async def test_without_the_conditional_write_holds_pass_capacity(runtime, monkey
     assert all(isinstance(o, IntegrityError) for o in outcomes if o is not True)
 
 
-async def test_conditional_write_never_oversells(runtime):
+@hold_paths
+async def test_conditional_write_never_oversells(runtime, one_statement):
     """Protected: many concurrent holds on the last seats — exactly capacity succeed and
     every other one hears SOLD_OUT. The hold path takes no application lock (ADR 0002), so
     even a contention lock that gives up after 1 ms times nobody out (LOCK_TIMEOUT was a
@@ -72,7 +78,9 @@ async def test_conditional_write_never_oversells(runtime):
     holds of one organization before they reach the inventory."""
     w = await build_world(runtime)
     runtime.locks = InProcessLocks(wait_ms=1)
-    runtime.settings = runtime.settings.model_copy(update=NO_CAPS)
+    runtime.settings = runtime.settings.model_copy(
+        update=NO_CAPS | {"hold_one_statement": one_statement}
+    )
     offer = flight_offer_id(w.tiny_inv["economy"].id)
 
     async def attempt(i: int) -> bool:

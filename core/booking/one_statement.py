@@ -1,0 +1,380 @@
+"""The hold in one statement (PostgreSQL, issue 15): the common hold — one direct flight,
+for the caller, no passengers named, replacing nothing — written by a single round trip.
+
+Everything that can be known before the transaction is read from memory: the offer's
+static leg and price by fare row, the organization's currency, its policy rules and
+their version (:class:`HoldStatics`, one per database, filled on first use). The policy
+verdict is made in Python, and a red one is refused before the database is touched.
+Then one statement::
+
+    WITH inv AS (UPDATE fare_inventory SET held = held + :n
+                  WHERE id = :id AND held + sold + :n <= capacity      -- the guard (ADR 0002)
+                    AND fare, currency, refundable, change fee = what we priced
+                    AND the flight is not cancelled and leaves when we think
+                    AND the organization's currency and policy version = what we judged
+                 RETURNING id),
+         booking AS (INSERT INTO bookings … SELECT … FROM inv),
+         segment, passenger (names from traveller_details), link, hold, audit, outbox …
+    SELECT count(*) FROM inv
+
+Every row comes FROM ``inv``: when the guard fails nothing is written. Then one
+diagnostic read says why: sold out (``SoldOut``, as the row-by-row path says it);
+the price moved (``OfferChanged``, 409 with the new price, never a silent different
+charge); expired holds on the row, a changed policy, currency or flight (the statics
+are forgotten and the row-by-row path of :func:`core.booking.service.hold_booking` runs
+in the same transaction: it releases expired holds and tries once more, and judges
+with fresh rules). SQLite and every other hold take that path, with the same semantics.
+
+The caps on what one user and one organization may hold stay where they were: their
+locks and counts (``core.booking.quota``) come before the write, user, organization,
+then the inventory row, the one order of every hold.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, func, insert, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.sql.expression import CTE
+
+from core.booking import quota
+from core.booking.items import plan_offer, red_reasons
+from core.db import Database
+from core.errors import OfferChanged, PolicyBlocked, SoldOut, ValidationFailed
+from core.identity import Caller
+from core.ids import booking_reference, new_id
+from core.inventory import holds
+from core.models import (
+    AuditEntry,
+    Base,
+    Booking,
+    BookingStatus,
+    FareInventory,
+    Flight,
+    Hold,
+    HoldStatus,
+    Organization,
+    OutboxEvent,
+    Passenger,
+    PolicyDocument,
+    SegmentPassenger,
+    TravellerDetails,
+)
+from core.models.catalogue import FlightStatus
+from core.money import format_money, money_json
+from core.policy.engine import PolicyStatus, evaluate
+from core.policy.rules import PolicyRules
+from core.policy.service import get_versioned_rules
+from core.runtime import Runtime
+from core.search.flights import FlightSegment, build_offer, load_flight_offer
+from core.search.offers import FlightOfferRef
+
+_MAX_LEGS = 50_000  # fare rows remembered per process; past that, start again
+
+
+@dataclass
+class HoldStatics:
+    """What a hold reads that sales do not move, remembered per database. Each entry is
+    checked by the write that relies on it; a failed check forgets it."""
+
+    legs: dict[int, FlightSegment] = field(default_factory=dict)
+    currencies: dict[str, str] = field(default_factory=dict)
+    rules: dict[str, tuple[int, PolicyRules]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def remember_leg(self, leg: FlightSegment) -> None:
+        with self.lock:
+            if len(self.legs) >= _MAX_LEGS:
+                self.legs.clear()
+            self.legs[leg.fare_inventory_id] = leg
+
+    def forget(self, *, org_id: str, fare_id: int) -> None:
+        with self.lock:
+            self.legs.pop(fare_id, None)
+            self.currencies.pop(org_id, None)
+            self.rules.pop(org_id, None)
+
+
+_statics: weakref.WeakKeyDictionary[Database, HoldStatics] = weakref.WeakKeyDictionary()
+_statics_lock = threading.Lock()
+
+
+def statics_for(db: Database) -> HoldStatics:
+    with _statics_lock:
+        found = _statics.get(db)
+        if found is None:
+            found = _statics[db] = HoldStatics()
+        return found
+
+
+def applies(
+    session: AsyncSession,
+    rt: Runtime,
+    caller: Caller,
+    refs: list[Any],
+    *,
+    passengers_named: bool,
+    traveler_id: str | None,
+    replaces: str | None,
+) -> bool:
+    """Whether a hold is the common one this module writes in one statement."""
+    return (
+        rt.settings.hold_one_statement
+        and session.get_bind().dialect.name == "postgresql"
+        and len(refs) == 1
+        and isinstance(refs[0], FlightOfferRef)
+        and len(refs[0].fare_inventory_ids) == 1
+        and not passengers_named
+        and replaces is None
+        and traveler_id in (None, caller.user_id)
+    )
+
+
+async def hold_one_statement(
+    rt: Runtime, session: AsyncSession, caller: Caller, ref: FlightOfferRef, quantity: int
+) -> Booking | None:
+    """The held booking, or ``None`` when the row-by-row path must decide (nothing was
+    written). Raises ``SoldOut``, ``OfferChanged``, ``PolicyBlocked``, ``HoldLimitReached``."""
+    now = rt.clock.now()
+    statics = statics_for(rt.db)
+    (fare_id,) = ref.fare_inventory_ids
+    leg = statics.legs.get(fare_id)
+    if leg is None:
+        # Refuses a cancelled or departed flight, an unknown fare, as the hold always has.
+        leg = (await load_flight_offer(session, ref, quantity, now=now)).segments[0]
+        statics.remember_leg(leg)
+    elif leg.depart_at <= now:
+        return None  # departed: the row-by-row path says so
+    currency = statics.currencies.get(caller.org_id)
+    if currency is None:
+        currency = await session.scalar(
+            select(Organization.currency).where(Organization.id == caller.org_id)
+        )
+        assert currency is not None
+        statics.currencies[caller.org_id] = currency
+    versioned = statics.rules.get(caller.org_id)
+    if versioned is None:
+        versioned = await get_versioned_rules(session, caller.org_id)
+        statics.rules[caller.org_id] = versioned
+    version, rules = versioned
+
+    offer = build_offer([leg], quantity)
+    if offer.currency != currency:
+        raise ValidationFailed(f"Offers must be priced in {currency}")
+    booking_id = booking_reference()
+    (planned,) = plan_offer(offer, booking_id, 0, now)
+    verdict = evaluate(rules, [planned.item], now=now)
+    verdict_dict: dict[str, Any] = verdict.to_dict()
+    if verdict.status == PolicyStatus.RED:
+        raise PolicyBlocked(
+            f"The travel policy does not allow this: {red_reasons(verdict_dict)}",
+            policy=verdict_dict,
+        )
+    await quota.check_caps(
+        session, rt.settings, org_id=caller.org_id, user_id=caller.user_id,
+        booking_id=booking_id, places=quantity, bucket="held", now=now,
+    )
+
+    expires_at = now + timedelta(seconds=rt.settings.hold_ttl_seconds)
+    segment = planned.segment
+    booking = Booking(
+        id=booking_id,
+        org_id=caller.org_id,
+        traveler_id=caller.user_id,
+        created_by=caller.user_id,
+        status=BookingStatus.HELD,
+        total_minor=segment.amount_minor,
+        currency=currency,
+        policy_status=verdict.status,
+        policy=verdict_dict,
+        hold_expires_at=expires_at,
+        created_at=now,
+        updated_at=now,
+    )
+    rows: list[Base] = [
+        booking,
+        segment,
+        Hold(
+            org_id=caller.org_id, booking_id=booking_id, segment_id=segment.id,
+            fare_inventory_id=fare_id, quantity=quantity, status=HoldStatus.ACTIVE,
+            expires_at=expires_at, created_at=now,
+        ),
+        AuditEntry(
+            org_id=caller.org_id, actor_id=caller.user_id, action="booking.held",
+            entity="booking", entity_id=booking_id, at=now,
+            data={"total_minor": booking.total_minor, "traveler_id": caller.user_id},
+        ),
+        OutboxEvent(
+            org_id=caller.org_id, topic="booking.held", key=f"booking:{booking_id}:held",
+            payload={"booking_id": booking_id, "traveler_id": caller.user_id},
+            created_at=now, available_at=now,
+        ),
+    ]
+    passenger: Passenger | None = None
+    if quantity == 1:
+        # One seat with no name is the traveller's (core.booking.passengers.name_held):
+        # their legal names as their profile has them now, read by the statement.
+        passenger = Passenger(
+            id=new_id("PX", 8), org_id=caller.org_id, booking_id=booking_id, position=1,
+            user_id=caller.user_id, created_at=now,
+        )
+        rows.append(
+            SegmentPassenger(booking_id=booking_id, segment_id=segment.id, passenger_id=passenger.id)
+        )
+
+    inv = (
+        update(FareInventory)
+        .where(
+            FareInventory.id == fare_id,
+            holds.fits(FareInventory, quantity),  # the guard (ADR 0002)
+            FareInventory.fare_minor == leg.fare_minor,
+            FareInventory.currency == leg.currency,
+            FareInventory.refundable == leg.refundable,
+            FareInventory.change_fee_minor == leg.change_fee_minor,
+            exists().where(
+                Flight.id == leg.flight_id,
+                Flight.status != FlightStatus.CANCELLED,
+                Flight.depart_at == leg.depart_at,
+            ),
+            exists().where(Organization.id == caller.org_id, Organization.currency == currency),
+            _policy_is(caller.org_id, version),
+        )
+        .values(held=FareInventory.held + quantity)
+        .returning(FareInventory.id)
+        .cte("inv")
+    )
+    writes = [_insert_from(inv, row, f"w{n}") for n, row in enumerate(rows)]
+    if passenger is not None:
+        writes.append(_insert_passenger(inv, passenger))
+    taken = await session.scalar(select(func.count()).select_from(inv).add_cte(*writes))
+    if taken == 1:
+        for row in (booking, segment):
+            # In the session as if just read back: every column as written, nothing to flush.
+            for key, value in _values(row).items():
+                setattr(row, key, value)
+            make_transient_to_detached(row)
+            session.add(row)
+        return booking
+    await _diagnose(session, statics, caller, leg, quantity, version, currency, now)
+    return None
+
+
+def _policy_is(org_id: str, version: int) -> ColumnElement[bool]:
+    stored = exists().where(PolicyDocument.org_id == org_id)
+    if version == 0:
+        return ~stored
+    return exists().where(PolicyDocument.org_id == org_id, PolicyDocument.version == version)
+
+
+def _values(row: Base) -> dict[str, Any]:
+    """A new row's column values as a flush would write them (Python defaults applied;
+    an unset autoincrement key or server default left to the database)."""
+    table = row.__table__
+    state = row.__dict__
+    values: dict[str, Any] = {}
+    for column in table.columns:
+        value = state.get(column.key)
+        if value is None and column.default is not None and column.default.is_scalar:
+            value = column.default.arg
+        elif value is None and column.default is not None and column.default.is_callable:
+            value = column.default.arg(None)
+        if value is None and (column.primary_key or column.server_default is not None):
+            continue
+        values[column.key] = value
+    return values
+
+
+def _insert_from(inv: CTE, row: Base, name: str) -> CTE:
+    table = row.__table__
+    values = _values(row)
+    columns = [table.c[key] for key in values]
+    chosen = select(*(literal(values[c.key], type_=c.type) for c in columns)).select_from(inv)
+    return insert(type(row)).from_select([c.key for c in columns], chosen).cte(name)
+
+
+def _insert_passenger(inv: CTE, passenger: Passenger) -> CTE:
+    values = _values(passenger)
+    table = Passenger.__table__
+    names = {"given_name": TravellerDetails.given_name, "family_name": TravellerDetails.family_name}
+    keys = [k for k in values if k not in names] + list(names)
+    chosen = select(
+        *(literal(values[k], type_=table.c[k].type) for k in keys if k not in names),
+        *names.values(),
+    ).select_from(
+        inv.outerjoin(TravellerDetails, TravellerDetails.user_id == passenger.user_id)
+    )
+    return insert(Passenger).from_select(keys, chosen).cte("passenger")
+
+
+async def _diagnose(
+    session: AsyncSession,
+    statics: HoldStatics,
+    caller: Caller,
+    leg: FlightSegment,
+    quantity: int,
+    version: int,
+    currency: str,
+    now: datetime,
+) -> None:
+    """Why the write took nothing, in one read: raise ``SoldOut`` or ``OfferChanged``, or
+    return for the row-by-row path (expired holds to release, something else changed)."""
+    fare_id = leg.fare_inventory_id
+    row = (
+        await session.execute(
+            select(
+                FareInventory.capacity,
+                FareInventory.held,
+                FareInventory.sold,
+                FareInventory.fare_minor,
+                FareInventory.currency,
+                FareInventory.refundable,
+                FareInventory.change_fee_minor,
+                Flight.status,
+                Flight.depart_at,
+                holds.expired_holds_on("fare", fare_id, now=now),
+                select(func.coalesce(func.max(PolicyDocument.version), 0))
+                .where(PolicyDocument.org_id == caller.org_id)
+                .scalar_subquery(),
+                select(Organization.currency)
+                .where(Organization.id == caller.org_id)
+                .scalar_subquery(),
+            )
+            .join(Flight, Flight.id == FareInventory.flight_id)
+            .where(FareInventory.id == fare_id)
+        )
+    ).one_or_none()
+    if row is None:
+        statics.forget(org_id=caller.org_id, fare_id=fare_id)
+        return
+    (capacity, held, sold, fare, fare_currency, refundable, fee, status, depart_at,
+     expired, policy_version, org_currency) = row
+    moved = (fare, fare_currency) != (leg.fare_minor, leg.currency)
+    if (
+        moved
+        or (refundable, fee) != (leg.refundable, leg.change_fee_minor)
+        or status == FlightStatus.CANCELLED
+        or depart_at != leg.depart_at
+        or policy_version != version
+        or org_currency != currency
+    ):
+        statics.forget(org_id=caller.org_id, fare_id=fare_id)
+        if moved and status != FlightStatus.CANCELLED:
+            raise OfferChanged(
+                f"The fare of {leg.flight_label} is now {format_money(fare, fare_currency)} "
+                f"a seat (it was {format_money(leg.fare_minor, leg.currency)}); nothing was "
+                "held. Search again, or hold it at the new price.",
+                offer_id=f"FL-{fare_id}",
+                price=money_json(fare, fare_currency),
+                total=money_json(fare * quantity, fare_currency),
+            )
+        return
+    if held + sold + quantity > capacity and not expired:
+        raise SoldOut(f"Not enough seats left for {quantity}", inventory=f"inv:fare:{fare_id}")
+    # Expired holds to give back first, or seats freed since: the row-by-row path
+    # releases and tries once more.
