@@ -32,13 +32,25 @@ then the inventory row, the one order of every hold.
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, insert, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.sql.expression import CTE
@@ -63,6 +75,7 @@ from core.models import (
     OutboxEvent,
     Passenger,
     PolicyDocument,
+    Segment,
     SegmentPassenger,
     TravellerDetails,
 )
@@ -228,31 +241,30 @@ async def hold_one_statement(
             SegmentPassenger(booking_id=booking_id, segment_id=segment.id, passenger_id=passenger.id)
         )
 
-    inv = (
-        update(FareInventory)
-        .where(
-            FareInventory.id == fare_id,
-            holds.fits(FareInventory, quantity),  # the guard (ADR 0002)
-            FareInventory.fare_minor == leg.fare_minor,
-            FareInventory.currency == leg.currency,
-            FareInventory.refundable == leg.refundable,
-            FareInventory.change_fee_minor == leg.change_fee_minor,
-            exists().where(
-                Flight.id == leg.flight_id,
-                Flight.status != FlightStatus.CANCELLED,
-                Flight.depart_at == leg.depart_at,
-            ),
-            exists().where(Organization.id == caller.org_id, Organization.currency == currency),
-            _policy_is(caller.org_id, version),
-        )
-        .values(held=FareInventory.held + quantity)
-        .returning(FareInventory.id)
-        .cte("inv")
-    )
-    writes = [_insert_from(inv, row, f"w{n}") for n, row in enumerate(rows)]
+    params: dict[str, Any] = {
+        "guard_fare_id": fare_id,
+        "guard_quantity": quantity,
+        "guard_fare_minor": leg.fare_minor,
+        "guard_fare_currency": leg.currency,
+        "guard_refundable": leg.refundable,
+        "guard_change_fee_minor": leg.change_fee_minor,
+        "guard_flight_id": leg.flight_id,
+        "guard_depart_at": leg.depart_at,
+        "guard_org_id": caller.org_id,
+        "guard_currency": currency,
+        "guard_policy_version": version,
+    }
+    for row in rows:
+        values = _values(row)
+        for column in _columns(type(row)):
+            params[_param(column)] = values.get(column.key)
     if passenger is not None:
-        writes.append(_insert_passenger(inv, passenger))
-    taken = await session.scalar(select(func.count()).select_from(inv).add_cte(*writes))
+        values = _values(passenger)
+        for column in _columns(Passenger):
+            if column.key not in _PROFILE_NAMES:
+                params[_param(column)] = values.get(column.key)
+    statement = _statement(holds.fits, version > 0, passenger is not None)
+    taken = await session.scalar(statement, params)
     if taken == 1:
         for row in (booking, segment):
             # In the session as if just read back: every column as written, nothing to flush.
@@ -265,51 +277,96 @@ async def hold_one_statement(
     return None
 
 
-def _policy_is(org_id: str, version: int) -> ColumnElement[bool]:
-    stored = exists().where(PolicyDocument.org_id == org_id)
-    if version == 0:
-        return ~stored
-    return exists().where(PolicyDocument.org_id == org_id, PolicyDocument.version == version)
+_WRITTEN: tuple[type[Base], ...] = (Booking, Segment, Hold, AuditEntry, OutboxEvent, SegmentPassenger)
+#: A passenger's legal names come from their profile, read by the statement itself.
+_PROFILE_NAMES = ("given_name", "family_name")
+
+
+def _columns(model: type[Base]) -> list[Any]:
+    """The columns a new row is written with: all but an integer key the database numbers."""
+    table = model.__table__
+    return [c for c in table.columns if not (c.primary_key and isinstance(c.type, Integer))]
+
+
+def _param(column: Any) -> str:
+    return f"{column.table.name}__{column.key}"
 
 
 def _values(row: Base) -> dict[str, Any]:
-    """A new row's column values as a flush would write them (Python defaults applied;
-    an unset autoincrement key or server default left to the database)."""
-    table = row.__table__
+    """A new row's column values as a flush would write them (Python defaults applied)."""
     state = row.__dict__
     values: dict[str, Any] = {}
-    for column in table.columns:
+    for column in row.__table__.columns:
         value = state.get(column.key)
         if value is None and column.default is not None and column.default.is_scalar:
             value = column.default.arg
         elif value is None and column.default is not None and column.default.is_callable:
             value = column.default.arg(None)
-        if value is None and (column.primary_key or column.server_default is not None):
-            continue
         values[column.key] = value
     return values
 
 
-def _insert_from(inv: CTE, row: Base, name: str) -> CTE:
-    table = row.__table__
-    values = _values(row)
-    columns = [table.c[key] for key in values]
-    chosen = select(*(literal(values[c.key], type_=c.type) for c in columns)).select_from(inv)
-    return insert(type(row)).from_select([c.key for c in columns], chosen).cte(name)
-
-
-def _insert_passenger(inv: CTE, passenger: Passenger) -> CTE:
-    values = _values(passenger)
-    table = Passenger.__table__
-    names = {"given_name": TravellerDetails.given_name, "family_name": TravellerDetails.family_name}
-    keys = [k for k in values if k not in names] + list(names)
-    chosen = select(
-        *(literal(values[k], type_=table.c[k].type) for k in keys if k not in names),
-        *names.values(),
-    ).select_from(
-        inv.outerjoin(TravellerDetails, TravellerDetails.user_id == passenger.user_id)
+@functools.lru_cache(maxsize=16)
+def _statement(
+    fits: Callable[[type[FareInventory], Any], ColumnElement[bool]],
+    policy_stored: bool,
+    with_passenger: bool,
+) -> Select[int]:
+    """The hold's one statement, built once (its bound values vary, not its shape); keyed
+    by ``holds.fits`` too, so a race test that switches the guard off gets its own."""
+    stored = exists().where(PolicyDocument.org_id == bindparam("guard_org_id"))
+    inv = (
+        update(FareInventory)
+        .where(
+            FareInventory.id == bindparam("guard_fare_id"),
+            fits(FareInventory, bindparam("guard_quantity", type_=Integer())),  # ADR 0002
+            FareInventory.fare_minor == bindparam("guard_fare_minor"),
+            FareInventory.currency == bindparam("guard_fare_currency"),
+            FareInventory.refundable == bindparam("guard_refundable"),
+            FareInventory.change_fee_minor == bindparam("guard_change_fee_minor"),
+            exists().where(
+                Flight.id == bindparam("guard_flight_id"),
+                Flight.status != FlightStatus.CANCELLED,
+                Flight.depart_at == bindparam("guard_depart_at"),
+            ),
+            exists().where(
+                Organization.id == bindparam("guard_org_id"),
+                Organization.currency == bindparam("guard_currency"),
+            ),
+            stored.where(PolicyDocument.version == bindparam("guard_policy_version"))
+            if policy_stored
+            else ~stored,
+        )
+        .values(held=FareInventory.held + bindparam("guard_quantity", type_=Integer()))
+        .returning(FareInventory.id)
+        .cte("inv")
     )
-    return insert(Passenger).from_select(keys, chosen).cte("passenger")
+    writes: list[CTE] = []
+    for model in _WRITTEN:
+        if model is SegmentPassenger and not with_passenger:
+            continue
+        columns = _columns(model)
+        chosen = select(*(bindparam(_param(c), type_=c.type) for c in columns)).select_from(inv)
+        writes.append(
+            insert(model).from_select([c.key for c in columns], chosen).cte(model.__tablename__)
+        )
+    if with_passenger:
+        columns = [c for c in _columns(Passenger) if c.key not in _PROFILE_NAMES]
+        chosen = select(
+            *(bindparam(_param(c), type_=c.type) for c in columns),
+            TravellerDetails.given_name,
+            TravellerDetails.family_name,
+        ).select_from(
+            inv.outerjoin(
+                TravellerDetails, TravellerDetails.user_id == bindparam("passengers__user_id")
+            )
+        )
+        writes.append(
+            insert(Passenger)
+            .from_select([*(c.key for c in columns), *_PROFILE_NAMES], chosen)
+            .cte("passengers")
+        )
+    return select(func.count()).select_from(inv).add_cte(*writes)
 
 
 async def _diagnose(
