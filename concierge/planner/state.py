@@ -614,6 +614,7 @@ def apply_result(state: State, step: Step) -> None:
         "get_booking",
         "cancel_booking",
         "rebook",
+        "choose_seats",
     }:
         booking_id = out.get("booking_id")
         if booking_id:

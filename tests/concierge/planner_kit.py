@@ -349,6 +349,23 @@ class FakeBackend:
             return self.bookings[a["booking_id"]]
         return {"error": {"code": "NOT_FOUND", "message": f"Booking {a['booking_id']} not found"}}
 
+    def choose_seats(self, a: dict[str, Any]) -> dict[str, Any]:
+        """Seats as asked: a number as given, a window 21A, an aisle 21C, any 21B."""
+        booking = self.bookings.get(a["booking_id"]) or {"booking_id": a["booking_id"]}
+        by_position = {"window": "21A", "aisle": "21C"}
+        seats = [
+            {
+                "segment_id": x.get("segment_id") or "SG-1",
+                "passenger_id": x["passenger_id"],
+                "seat": x.get("seat") or by_position.get(str(x.get("position")), "21B"),
+            }
+            for x in a["assignments"]
+        ]
+        return {**booking, "seats": seats, "message": "Seats chosen."}
+
+    def get_seat_map(self, a: dict[str, Any]) -> dict[str, Any]:
+        return {"booking_id": a.get("booking_id"), "segments": []}
+
     def list_trips(self, a: dict[str, Any]) -> dict[str, Any]:
         return {"trips": self.trips, "more": False}
 

@@ -473,14 +473,19 @@ async def cant(*texts: str) -> tuple[Dialogue, str]:
     return d, reply
 
 
-async def test_choosing_a_seat() -> None:
-    _, reply = await cant("can I pick a window seat on my London flight?")
+async def test_choosing_a_seat_on_the_trip_named() -> None:
+    # Seats are chosen on a held or booked flight (tests/concierge/test_planner_seats.py):
+    # "my London flight" is found among the trips, nothing is searched or held.
+    d, reply = await answered_without_acting("can I pick a window seat on my London flight?")
+    assert ("get_booking", {"booking_id": "BK-LON001"}) in d.backend.calls
     assert "seat" in low(reply), reply
 
 
-async def test_an_aisle_seat_without_a_trip_named() -> None:
-    _, reply = await cant("I want an aisle seat please")
-    assert "seat" in low(reply), reply
+async def test_an_aisle_seat_without_a_trip_named_asks_which() -> None:
+    d, reply = await answered_without_acting("I want an aisle seat please")
+    assert "choose_seats" not in {n for n, _ in d.backend.calls}
+    assert "which trip" in low(reply), reply
+    assert "BK-LON001" in reply, reply
 
 
 # --- what a price is made of: the fare breakdown of the option or booking asked about ----

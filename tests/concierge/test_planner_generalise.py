@@ -430,11 +430,11 @@ async def test_a_pick_with_a_seat_wish_holds_the_pick_and_answers_the_wish() -> 
     assert reply == "<confirm confirm_booking>"
     assert [i["offer_id"] for i in d.backend.last("reserve")["items"]] == ["FL-102"]
     said = " ".join(str(m.content) for m in d.messages[-4:] if hasattr(m, "content"))
-    assert "can't choose seats" in said
+    assert 'say "a window seat"' in said  # seats are chosen once it is held
 
 
-def test_a_seat_wish_alone_is_still_the_honest_answer() -> None:
-    assert understand("window seat please", NOW).intent == Intent.UNSUPPORTED
+def test_a_seat_wish_alone_is_a_wish_for_seats() -> None:
+    assert understand("window seat please", NOW).intent == Intent.SEATS
 
 
 # ---------------------------------------------------------------- descriptive_pick (carrier + nonstop)
@@ -1774,7 +1774,7 @@ async def test_a_no_with_its_reason_at_a_confirmation_leaves_the_hold() -> None:
         ("Do I need a passport for London?", Intent.OUT_OF_SCOPE),
         ("I need a passport renewal", Intent.OUT_OF_SCOPE),
         ("can you add my delta skymiles number to the trip", Intent.UNSUPPORTED),
-        ("I want a window seat", Intent.UNSUPPORTED),
+        ("I want a window seat", Intent.SEATS),
     ],
 )
 def test_a_question_about_what_is_on_file_reads_the_profile(text: str, intent: Intent) -> None:

@@ -22,6 +22,7 @@ from concierge.planner.flows import (
     policy_questions,
     profile,
     search,
+    seats,
     smalltalk,
     trips,
 )
@@ -40,6 +41,7 @@ _HANDLERS: dict[Intent, Handler] = {
     **policy_questions.HANDLERS,
     **profile.HANDLERS,
     **approvals.HANDLERS,
+    **seats.HANDLERS,
 }
 
 

@@ -22,7 +22,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Final
 
-from concierge.planner.nlu import answers, asks, datafiles, numbers, picks, shorthand
+from concierge.planner.nlu import answers, asks, datafiles, numbers, picks, seats, shorthand
 from concierge.planner.nlu.dates import DateReading, read_dates
 from concierge.planner.nlu.legs import LegReading, read_legs
 from concierge.planner.nlu.numbers import word_number
@@ -54,6 +54,7 @@ class Intent(StrEnum):
     PROFILE = "profile"
     ASK_TRIP = "ask_trip"  # a question about one's own booked trip ("when do I land?")
     ASK_FARE = "ask_fare"  # what a price is made of: base fare, taxes, fees
+    SEATS = "seats"  # seats on a booked flight: "12C", "an aisle seat", "the seat map"
     UNSUPPORTED = "unsupported"  # something that doesn't exist yet (seats, check-in, …)
     OUT_OF_SCOPE = "out_of_scope"
     UNKNOWN = "unknown"
@@ -116,6 +117,7 @@ class Understanding:
     within_policy: bool = False  # "a hotel ... under the policy limit": a filter, not a question
     facets: frozenset[str] = frozenset()  # what a trip question asks (asks.yaml)
     unsupported: asks.Unsupported | None = None
+    seat_request: seats.SeatRequest | None = None  # seats wished for (flows/seats.py)
     answer: answers.Answer | None = None  # the message answers a yes/no question
     thanks: bool = False  # ... and thanks too ("perfect, thanks")
 
@@ -370,6 +372,12 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         u.intent = Intent.THANKS
         return u
 
+    if seats.seat_numbers(clean):
+        # "12C", "put me in 14A", "12C and 12D please": seats on the booked flight.
+        u.intent = Intent.SEATS
+        u.seat_request = seats.read(clean)
+        return u
+
     u.price_cap, masked = _price_cap(low)
     if u.price_cap is not None:
         # Same length, so positions in ``clean`` and ``low`` still line up.
@@ -412,6 +420,8 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # allowed to book": a choice among the options shown, whatever else it says.
         u.intent = Intent.SELECT
         u.unsupported = asks.unsupported(clean)
+        if u.unsupported is not None and u.unsupported.feature == "seats":
+            u.seat_request = seats.read(clean)
         return u
     reasons = answers.declines(clean)
     if reasons is not None and not any(
@@ -441,9 +451,12 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         and not (u.dates.depart or u.places)
         and not asks.is_question(clean)  # "how much of option 1 is bags?" asks, picks nothing
     ):
-        # "The 7:15 one, aisle if you can": a pick with a wish the concierge can't grant —
-        # the pick stands (select below), the wish gets its honest answer alongside.
+        # "The 7:15 one, aisle if you can": a pick with a wish the concierge can't grant
+        # yet — the pick stands (select below), the wish gets its answer alongside (seats:
+        # chosen once the flight is held).
         u.unsupported = unsupported
+        if unsupported.feature == "seats":
+            u.seat_request = seats.read(clean)
     elif (
         unsupported is not None
         and (
@@ -454,7 +467,12 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # "is my executive club number in my profile?": what is on file, the profile's
         and not (unsupported.feature != "override" and _PROFILE.search(low))
     ):
-        # Seats, check-in, bags…: an honest answer, not a search for the place named.
+        if unsupported.feature == "seats":
+            # "an aisle seat", "window seats for both of us", "show me the seat map".
+            u.intent = Intent.SEATS
+            u.seat_request = seats.read(clean)
+            return u
+        # Check-in, bags…: an honest answer, not a search for the place named.
         u.intent = Intent.UNSUPPORTED
         u.unsupported = unsupported
         return u

@@ -1,0 +1,86 @@
+"""Seat wishes: seat numbers ("12C", "12C and 12D"), positions ("an aisle seat", "window
+seats for both of us"), and asking to see the seats ("show me the seat map").
+
+The phrases are data (``data/seats.yaml``); what the concierge does with a wish is
+``flows/seats.py``'s.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from concierge.planner.nlu import datafiles
+
+
+@dataclass(frozen=True)
+class SeatRequest:
+    seats: tuple[str, ...] = ()  # "12C", in the order written
+    position: str | None = None  # window | aisle
+    everyone: bool = False  # for every passenger of the booking, not only the speaker
+    show_map: bool = False
+
+
+@dataclass(frozen=True)
+class _Tables:
+    seat_number: re.Pattern[str]
+    seat_words: re.Pattern[str]
+    filler: re.Pattern[str]
+    positions: tuple[tuple[str, re.Pattern[str]], ...]
+    everyone: re.Pattern[str]
+    show_map: re.Pattern[str]
+
+
+def _join(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+@cache
+def _tables() -> _Tables:
+    raw: dict[str, Any] = datafiles.load("seats")
+    return _Tables(
+        seat_number=re.compile(raw["seat_number"]),
+        seat_words=_join(raw["seat_words"]),
+        filler=re.compile(raw["filler"], re.IGNORECASE),
+        positions=tuple((name, _join(p)) for name, p in raw["positions"].items()),
+        everyone=_join(raw["everyone"]),
+        show_map=_join(raw["show_map"]),
+    )
+
+
+def _plain(text: str) -> str:
+    return (text or "").replace("’", "'")
+
+
+def seat_numbers(text: str) -> tuple[str, ...]:
+    """The seat numbers a message names: written in capitals ("12C"), or in any case
+    beside a word about seats ("seat 12c"); none when the message is about something
+    else and merely holds a token like one."""
+    t = _tables()
+    plain = _plain(text)
+    found = list(t.seat_number.finditer(plain))
+    if not found:
+        return ()
+    rest = t.seat_number.sub(" ", plain)
+    about_seats = bool(t.seat_words.search(plain)) or bool(t.filler.match(rest))
+    if not about_seats:
+        return ()
+    capital = [m for m in found if m.group("letter").isupper()]
+    chosen = found if t.seat_words.search(plain) else capital
+    return tuple(dict.fromkeys(f"{m.group('row')}{m.group('letter').upper()}" for m in chosen))
+
+
+def read(text: str) -> SeatRequest:
+    """What a message about seats asks for (it may ask for nothing but the seats' map)."""
+    t = _tables()
+    plain = _plain(text)
+    numbers = seat_numbers(plain)
+    position = next((name for name, rx in t.positions if rx.search(plain)), None)
+    return SeatRequest(
+        seats=numbers,
+        position=None if numbers else position,
+        everyone=bool(t.everyone.search(plain)),
+        show_map=not numbers and bool(t.show_map.search(plain)),
+    )
