@@ -24,8 +24,12 @@ run: install
 	$(BIN)/concierge seed --demo
 	$(BIN)/concierge serve
 
+# The tests run in parallel worker processes (pytest-xdist), one per core by
+# default; each test file stays on one worker (module-scoped servers start once).
+# TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # Browser tests drive Debian's chromium with Playwright (no `playwright install`);
 # the tests install it themselves when run as root, this does it up front.

@@ -13,6 +13,11 @@ Every test starts from an empty, current schema, built once per session:
 
 Redis-backed tests run when ``CONCIERGE_TEST_REDIS_URL`` is set.
 
+Under pytest-xdist (``make test`` runs ``-n auto``) each worker process gets its own
+PostgreSQL database (``<name>_gw0``, … created on first use) and its own Redis
+database number, set in the environment before anything reads it, so servers the
+tests start inherit them.
+
 ``CONCIERGE_TEST_SCHEMA=per-test`` restores the former way, kept only to measure the
 difference on the same suite and machine (issue 13): SQLite runs ``create_all`` on a
 new file per test, PostgreSQL truncates every table (``TRUNCATE … RESTART IDENTITY
@@ -29,8 +34,9 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from core.clock import FrozenClock
 from core.config import Settings, normalize_database_url
@@ -39,6 +45,31 @@ from core.models import Base
 from core.runtime import Runtime, build_runtime
 from tests.redis_server import RedisServer
 
+
+
+def _own_services_per_worker() -> None:
+    """Give this xdist worker its own PostgreSQL database and Redis database number."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    index = int(worker.removeprefix("gw"))
+    if pg := os.environ.get("CONCIERGE_TEST_DATABASE_URL"):
+        base = make_url(normalize_database_url(pg))
+        name = f"{base.database}_{worker}"
+        admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+                conn.execute(f'CREATE DATABASE "{name}"')
+        own = base.set(database=name).render_as_string(hide_password=False)
+        os.environ["CONCIERGE_TEST_DATABASE_URL"] = own
+    if redis_url := os.environ.get("CONCIERGE_TEST_REDIS_URL"):
+        head, _, db = redis_url.rstrip("/").rpartition("/")
+        if not db.isdigit():  # no database number in the URL: 0
+            head, db = redis_url.rstrip("/"), "0"
+        os.environ["CONCIERGE_TEST_REDIS_URL"] = f"{head}/{(int(db) - index) % 16}"
+
+
+_own_services_per_worker()
 PG_URL = os.environ.get("CONCIERGE_TEST_DATABASE_URL") or None
 REDIS_URL = os.environ.get("CONCIERGE_TEST_REDIS_URL") or None
 SCHEMA_PER_TEST = os.environ.get("CONCIERGE_TEST_SCHEMA") == "per-test"

@@ -122,7 +122,9 @@ def test_production_without_a_key_refuses_to_start(tmp_path: Path) -> None:
         pii_cipher(blank)
 
 
-@pytest.mark.parametrize("bad", ["short", "x" * 44, new_key()[:-4]])
+@pytest.mark.parametrize(
+    "bad", ["short", "x" * 44, new_key()[:-4]], ids=["short", "not-base64", "truncated"]
+)
 def test_a_malformed_key_is_refused_in_every_environment(bad: str) -> None:
     for env in ("production", "development", "test"):
         with pytest.raises(PiiKeyInvalid) as refused:
