@@ -46,7 +46,6 @@ from core.runtime import Runtime, build_runtime
 from tests.redis_server import RedisServer
 
 
-
 def _own_services_per_worker() -> None:
     """Give this xdist worker its own PostgreSQL database and Redis database number."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
@@ -58,7 +57,10 @@ def _own_services_per_worker() -> None:
         name = f"{base.database}_{worker}"
         admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
         with psycopg.connect(admin, autocommit=True) as conn:
-            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            if (
+                conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+                is None
+            ):
                 conn.execute(f'CREATE DATABASE "{name}"')
         own = base.set(database=name).render_as_string(hide_password=False)
         os.environ["CONCIERGE_TEST_DATABASE_URL"] = own

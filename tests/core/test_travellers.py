@@ -74,8 +74,9 @@ def test_another_key_cannot_read_and_a_rotation_keeps_old_tokens_readable() -> N
 
     with pytest.raises(PiiUnreadable):
         pii_cipher(Settings(env="production", pii_key=SecretStr(new))).decrypt(token, context="c")
-    rotated = pii_cipher(Settings(env="production", pii_key=SecretStr(new),
-                                  pii_previous_keys=SecretStr(f" {old} ")))
+    rotated = pii_cipher(
+        Settings(env="production", pii_key=SecretStr(new), pii_previous_keys=SecretStr(f" {old} "))
+    )
     assert rotated.decrypt(token, context="c") == PASSPORT
     assert rotated.encrypt(PASSPORT, context="c").split(".")[1] == rotated.key_id != before.key_id
 
@@ -100,8 +101,14 @@ def test_the_key_never_shows_in_a_repr() -> None:
 
 @pytest.mark.parametrize(
     ("number", "masked"),
-    [("547819302", "•••••9302"), ("TT4F2K9QX", "•••••K9QX"), ("8JW2M71", "•••••M71"),
-     ("AB12", "•••••12"), ("7", "•••••"), ("", "•••••")],
+    [
+        ("547819302", "•••••9302"),
+        ("TT4F2K9QX", "•••••K9QX"),
+        ("8JW2M71", "•••••M71"),
+        ("AB12", "•••••12"),
+        ("7", "•••••"),
+        ("", "•••••"),
+    ],
 )
 def test_the_mask_shows_at_most_four_and_never_half(number: str, masked: str) -> None:
     assert mask(number) == masked
@@ -134,7 +141,10 @@ def test_a_malformed_key_is_refused_in_every_environment(bad: str) -> None:
 
 def test_test_runs_derive_one_fixed_key() -> None:
     assert _cipher().key_id == _cipher().key_id
-    assert _cipher().current != pii_cipher(Settings(env="production", pii_key=SecretStr(new_key()))).current
+    assert (
+        _cipher().current
+        != pii_cipher(Settings(env="production", pii_key=SecretStr(new_key()))).current
+    )
 
 
 def test_development_generates_a_private_key_file_once(tmp_path: Path) -> None:
@@ -179,8 +189,11 @@ def test_two_processes_creating_the_development_key_agree(
 
 
 PASSPORT_CHANGE = ProfileChanges(
-    documents=[DocumentChange(issuing_country="US", number=PASSPORT, nationality="US",
-                              expires_on="2031-06-30")],
+    documents=[
+        DocumentChange(
+            issuing_country="US", number=PASSPORT, nationality="US", expires_on="2031-06-30"
+        )
+    ],
 )
 
 
@@ -196,9 +209,10 @@ async def test_round_trip_through_the_profile_service(runtime: Runtime) -> None:
         assert row is not None
         assert ava is not None
         assert PASSPORT not in row.number_token
-        assert runtime.pii.decrypt(
-            row.number_token, context=document_context("ava", "passport", "US")
-        ) == PASSPORT
+        assert (
+            runtime.pii.decrypt(row.number_token, context=document_context("ava", "passport", "US"))
+            == PASSPORT
+        )
         assert await clear_document_number(session, runtime.pii, ava, "US") == PASSPORT
         assert await clear_document_number(session, runtime.pii, ava, "GB") is None
 
@@ -209,8 +223,17 @@ async def test_round_trip_through_the_profile_service(runtime: Runtime) -> None:
 def _contenders() -> list[ProfileChanges]:
     """Two changes that each say "these are all my passports": one US, one GB."""
     return [
-        ProfileChanges(given_name="Ava", documents=[DocumentChange(
-            issuing_country=country, number=number, nationality=country, expires_on="2031-06-30")])
+        ProfileChanges(
+            given_name="Ava",
+            documents=[
+                DocumentChange(
+                    issuing_country=country,
+                    number=number,
+                    nationality=country,
+                    expires_on="2031-06-30",
+                )
+            ],
+        )
         for country, number in (("US", PASSPORT), ("GB", "533817264"))
     ]
 
@@ -225,8 +248,11 @@ async def _race(runtime: Runtime) -> list[BaseException | None]:
 
 
 @pytest.mark.race
-@pytest.mark.skipif(PG_URL is None, reason="SQLite writers are serialized by BEGIN IMMEDIATE "
-                    "whatever the guard does; the race needs PostgreSQL's concurrent writers")
+@pytest.mark.skipif(
+    PG_URL is None,
+    reason="SQLite writers are serialized by BEGIN IMMEDIATE "
+    "whatever the guard does; the race needs PostgreSQL's concurrent writers",
+)
 async def test_without_the_lock_two_changes_corrupt_the_profile(runtime, monkeypatch) -> None:
     """The real change path with ``lock_traveller`` switched off, both changes past
     their reads before either writes: both insert the details row (one dies on the
@@ -248,10 +274,12 @@ async def test_without_the_lock_two_changes_corrupt_the_profile(runtime, monkeyp
 
 def _after_barrier(apply, barrier):
     """Read everything first (as apply_changes does), then wait for the other change."""
+
     async def reads_then_waits(session, cipher, user, changes, *, now, actor_id):
         await session.get(TravellerDetails, user.id)
         await barrier.wait()
         return await apply(session, cipher, user, changes, now=now, actor_id=actor_id)
+
     return reads_then_waits
 
 
