@@ -25,6 +25,7 @@ from api.ratelimit import RateLimitMiddleware, document_rate_limits
 from api.routes import (
     analytics,
     approvals,
+    boarding_passes,
     bookings,
     changes,
     chat,
@@ -129,6 +130,7 @@ def create_app(
     app.include_router(search.router)
     app.include_router(bookings.router)
     app.include_router(seats.router)
+    app.include_router(boarding_passes.router)
     app.include_router(webhooks_stripe.router)
     app.include_router(finance.router)
     app.include_router(review.router)

@@ -324,3 +324,12 @@ class BookingListOut(BaseModel):
     def of(cls, views: list[BookingView], next_cursor: str | None) -> BookingListOut:
         return cls(bookings=[BookingOut.of(v) for v in views], next_cursor=next_cursor)
 
+
+class CheckInRequest(BaseModel):
+    """Which flight of the booking to check in (every passenger named on it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    segment_id: str = Field(
+        min_length=1, max_length=40, description="A flight segment of the booking."
+    )

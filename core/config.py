@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     # this long after it, between the same airports or metro areas.
     disruption_window_before_hours: int = Field(default=6, ge=0, le=72)
     disruption_window_after_hours: int = Field(default=30, ge=0, le=7 * 24)
+    # Online check-in (core.checkin): opens this long before departure, closes this long before.
+    checkin_opens_hours_before: int = Field(default=24, ge=1, le=7 * 24)
+    checkin_closes_minutes_before: int = Field(default=60, ge=0, le=24 * 60)
     idempotency_ttl_seconds: int = 24 * 3600
     idempotency_in_flight_seconds: int = 120
     search_cache_ttl_seconds: int = 30

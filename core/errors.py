@@ -287,3 +287,45 @@ class SeatNotInCabin(ValidationFailed):
 class PassengerNotOnSegment(ValidationFailed):
     code = "PASSENGER_NOT_ON_SEGMENT"
     title = "The passenger does not fly on that segment"
+
+
+# Check-in and boarding passes (core.checkin). None ever repeats a document number.
+
+
+class CheckinNotOpen(CoreError):
+    """Before the window opens (``opens_at`` says when)."""
+
+    code = "CHECKIN_NOT_OPEN"
+    status = 409
+    title = "Check-in for this flight is not open yet"
+
+
+class CheckinClosed(CoreError):
+    code = "CHECKIN_CLOSED"
+    status = 409
+    title = "Check-in for this flight has closed"
+
+
+class BookingNotConfirmed(CoreError):
+    """Check-in needs a confirmed, paid booking (not held, cancelled, disrupted…)."""
+
+    code = "BOOKING_NOT_CONFIRMED"
+    status = 409
+    title = "Only a confirmed booking can be checked in"
+
+
+class DocumentsRequired(CoreError):
+    """An international flight needs a passport valid on the travel date for every
+    passenger checked in; ``missing`` names who (never a number)."""
+
+    code = "DOCUMENTS_REQUIRED"
+    status = 422
+    title = "A valid passport is needed for every passenger on this flight"
+
+
+class BoardingPassVoid(CoreError):
+    """The pass was issued, but its booking was cancelled or its flight changed since."""
+
+    code = "BOARDING_PASS_VOID"
+    status = 410
+    title = "This boarding pass is no longer valid"

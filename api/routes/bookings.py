@@ -19,6 +19,7 @@ from api.schemas import (
     BookingListOut,
     BookingOut,
     BookingStatusParam,
+    CheckInRequest,
     HoldRequest,
     PassengersPut,
 )
@@ -26,6 +27,8 @@ from core.booking.passengers import name_passengers
 from core.booking.saga import confirm_booking
 from core.booking.service import get_booking, hold_booking, list_bookings
 from core.booking.views import BookingView, booking_view, load_booking_view
+from core.checkin.service import check_in
+from core.checkin.views import CheckInView
 from core.idempotency import IdempotencyContext, IdempotentResult, run_idempotent
 from core.itinerary import MEDIA_TYPE, itinerary_html, itinerary_ics, load_itinerary
 from core.models import BookingStatus
@@ -36,6 +39,7 @@ router = APIRouter(
 
 HOLD_SCOPE = "POST /v1/bookings"
 CONFIRM_SCOPE = "POST /v1/bookings/{id}/confirm"
+CHECK_IN_SCOPE = "POST /v1/bookings/{id}/check-in"
 
 BookingId = Annotated[
     str,
@@ -275,4 +279,63 @@ async def confirm(
     )
     if result.status_code < 400 and not result.replayed:
         metrics.confirmations.labels(str(result.body.get("status", "unknown"))).inc()
+    return _respond(result)
+
+
+@router.post(
+    "/{booking_id}/check-in",
+    summary="Check in a flight",
+    response_model=CheckInView,
+    responses={
+        200: {
+            "description": "Every passenger of the flight checked in, each with a boarding "
+            "pass. Replays carry `Idempotent-Replayed: true`.",
+            "headers": {"Idempotent-Replayed": {"schema": {"type": "string"}}},
+        },
+        **problem_responses(400, 403, 404, 409, 410),
+        # 422 (from the router): DOCUMENTS_REQUIRED as well as malformed input.
+    },
+)
+async def check_in_flight(
+    booking_id: BookingId,
+    body: CheckInRequest,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Check in every passenger named on one flight of a confirmed booking and answer
+    their boarding passes: the IATA BCBP string each barcode encodes, and where its
+    image (`png`) and printable pass (`pdf`) are.
+
+    Online check-in opens 24 h and closes 60 min before departure (409
+    `CHECKIN_NOT_OPEN` with `opens_at`, 409 `CHECKIN_CLOSED`). A flight between two
+    countries needs a passport valid on the travel date on each passenger's profile:
+    422 `DOCUMENTS_REQUIRED` names who (`missing`), never a number. A booking that is not
+    confirmed (held, cancelled, disrupted…) is 409 `BOOKING_NOT_CONFIRMED`; a segment not
+    on the booking 404, a hotel stay 422. Nothing changes on any error.
+
+    A passenger checked in keeps their pass: checking in again answers the same passes.
+    Requires `Idempotency-Key`; the same key and body replay the first answer.
+    """
+
+    async def handler(_ctx: IdempotencyContext) -> tuple[int, dict[str, Any]]:
+        async with runtime.db.uow() as session:
+            view = await check_in(
+                session,
+                caller,
+                booking_id,
+                body.segment_id.strip(),
+                now=runtime.clock.now(),
+                settings=runtime.settings,
+            )
+        return 200, view.model_dump(mode="json")
+
+    result = await run_idempotent(
+        runtime,
+        caller,
+        scope=CHECK_IN_SCOPE,
+        key=idempotency_key or None,
+        payload={"booking_id": booking_id, **body.model_dump(mode="json")},
+        handler=handler,
+    )
     return _respond(result)

@@ -63,6 +63,11 @@ class ProfilePatch(BaseModel):
     email: str | None = None
     phone: str | None = Field(default=None, examples=["+1 212 555 0142"])
     seat_preference: str | None = Field(default=None, description="`aisle`, `window` or `none`.")
+    auto_check_in: bool | None = Field(
+        default=None,
+        description="Check in automatically when check-in opens and e-mail the boarding "
+        "pass (`null` is `false`).",
+    )
     known_traveller_number: str | None = None
     loyalty: dict[str, str | None] | None = Field(
         default=None,
@@ -87,6 +92,7 @@ class ProfilePatch(BaseModel):
             email=self.email if "email" in sent else KEEP,
             phone=self.phone if "phone" in sent else KEEP,
             seat_preference=self.seat_preference if "seat_preference" in sent else KEEP,
+            auto_check_in=bool(self.auto_check_in) if "auto_check_in" in sent else KEEP,
             known_traveller_number=(
                 self.known_traveller_number if "known_traveller_number" in sent else KEEP
             ),

@@ -23,6 +23,7 @@ from core.catalogue.zones import airport_zone, hotel_zone, on_clock, stay_times
 from core.disruption.suggestions import open_disruption
 from core.disruption.views import DisruptionFacts
 from core.models import (
+    BoardingPass,
     Booking,
     BookingChange,
     BookingStatus,
@@ -72,6 +73,7 @@ class SegmentPassengerView(View):
         "check-in; null while there is none.",
         examples=["12C"],
     )
+    boarding_pass_id: str | None = shown_when_set()  # once checked in on this flight
 
 
 class PassengerView(View):
@@ -310,6 +312,7 @@ async def _itinerary(
     paid = booking is not None and booking.status in (
         BookingStatus.CONFIRMED, BookingStatus.REQUIRES_ATTENTION
     )
+    passes = await _boarding_passes(session, booking_id) if paid else {}
     for seg in segments:
         # The itinerary only: not legs a rebook replaced, nor a rebook's new legs
         # before they are booked (or after it failed and gave them back).
@@ -318,12 +321,26 @@ async def _itinerary(
         ):
             continue
         fare = await segment_fare(session, seg)
-        views.append((await _segment_view(session, seg, fare, people), fare))
+        views.append((await _segment_view(session, seg, fare, people, passes), fare))
     return views
 
 
+async def _boarding_passes(session: AsyncSession, booking_id: str) -> dict[int, str]:
+    """The booking's boarding pass ids (core.checkin), by ``segment_passengers`` row."""
+    rows = await session.execute(
+        select(BoardingPass.segment_passenger_id, BoardingPass.id).where(
+            BoardingPass.booking_id == booking_id
+        )
+    )
+    return {int(link_id): pass_id for link_id, pass_id in rows.all()}
+
+
 async def _segment_view(
-    session: AsyncSession, seg: Segment, fare: FareBreakdown, people: Manifest
+    session: AsyncSession,
+    seg: Segment,
+    fare: FareBreakdown,
+    people: Manifest,
+    passes: dict[int, str],
 ) -> FlightSegmentView | HotelSegmentView:
     common: dict[str, Any] = {
         "segment_id": seg.id,
@@ -357,6 +374,7 @@ async def _segment_view(
                     passenger_id=link.passenger_id,
                     ticket_number=link.ticket_number,
                     seat=link.seat,
+                    boarding_pass_id=passes.get(link.id),
                 )
                 for link in people.by_segment.get(seg.id, [])
             ],

@@ -15,6 +15,7 @@ from core.booking.on_approval import run_expiries
 from core.booking.rebook import complete_stuck_changes
 from core.booking.saga import complete_stuck_sagas as complete
 from core.catalogue.seed import seed_catalogue
+from core.checkin.auto import auto_check_in as check_in_due
 from core.finance.reconcile import reconcile
 from core.idempotency import reap_idempotency_keys as reap
 from core.inventory.holds import release_expired_holds
@@ -32,6 +33,7 @@ STRIPE_EVENTS_SECONDS = 10.0
 RECONCILE_SECONDS = 300.0
 APPROVAL_SLA_SECONDS = 60.0
 CARD_CLOSER_SECONDS = 600.0
+AUTO_CHECKIN_SECONDS = 60.0
 
 
 async def sweep_expired_holds(rt: Runtime) -> int:
@@ -91,6 +93,12 @@ async def close_virtual_cards(rt: Runtime) -> int:
     return await close_finished_cards(rt)
 
 
+async def auto_check_in(rt: Runtime) -> int:
+    """Check in, when their flight's check-in opens, the travellers who asked for it
+    (profile ``auto_check_in``); each pass is e-mailed through the outbox."""
+    return await check_in_due(rt)
+
+
 def count_of(result: Any) -> int:
     """A job's figure from whatever its service returns (a count, a summary, None)."""
     if isinstance(result, bool) or result is None:
@@ -116,4 +124,5 @@ def default_jobs() -> list[Job]:
         Job("approval_escalator", APPROVAL_SLA_SECONDS, escalate_overdue_approvals),
         Job("approval_expirer", APPROVAL_SLA_SECONDS, expire_overdue_approvals),
         Job("card_closer", CARD_CLOSER_SECONDS, close_virtual_cards),
+        Job("auto_check_in", AUTO_CHECKIN_SECONDS, auto_check_in),
     ]

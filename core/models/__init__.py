@@ -41,6 +41,7 @@ from core.models.change import (
     Suggestion,
     SuggestionStatus,
 )
+from core.models.checkin import BoardingPass, CheckinCounter
 from core.models.conversation import Thread, TurnUsage
 from core.models.issuing import (
     CardAuthorization,
@@ -88,6 +89,7 @@ __all__ = [
     "ApprovalWorkflow",
     "AuditEntry",
     "Base",
+    "BoardingPass",
     "Booking",
     "BookingChange",
     "BookingStatus",
@@ -95,6 +97,7 @@ __all__ = [
     "Carrier",
     "ChangeKind",
     "ChangeStatus",
+    "CheckinCounter",
     "Disruption",
     "DisruptionStatus",
     "DocumentType",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, UTCDateTime
@@ -47,6 +47,8 @@ class TravellerDetails(Base):
     seat_preference: Mapped[str] = mapped_column(String(10), default=SeatPreference.NONE)
     known_traveller_token: Mapped[str | None] = mapped_column(String(TOKEN_LENGTH))
     known_traveller_masked: Mapped[str | None] = mapped_column(String(MASKED_LENGTH))
+    #: Check in by oneself when check-in opens, and send the boarding pass (core.checkin.auto).
+    auto_check_in: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_by: Mapped[str] = mapped_column(String(40))
 

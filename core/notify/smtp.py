@@ -7,7 +7,9 @@ a redelivered notification carries the same id and mail systems can drop the cop
 
 A booking's confirmation (and its rebooking) is the trip to take away: the itinerary
 as text and HTML alternatives with its ``.ics`` attached, read from the database when
-the e-mail is sent (``core.itinerary``). Every other notification is one text part.
+the e-mail is sent (``core.itinerary``). A boarding pass issued (``checkin.completed``)
+comes with the printable pass attached as a PDF, if it is still valid when sent. Every
+other notification is one text part.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from email.utils import formatdate
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from core.checkin.render import boarding_pass_pdf
+from core.checkin.service import ISSUED_TOPIC, org_boarding_pass
+from core.checkin.views import BoardingPassView
 from core.itinerary import ItineraryView, itinerary_html, itinerary_ics, itinerary_text
 from core.itinerary.views import org_itinerary
 from core.notify.base import Delivery
@@ -85,9 +90,15 @@ class SmtpNotifier:
             )
         )
 
-    def build(self, delivery: Delivery, itinerary: ItineraryView | None = None) -> EmailMessage:
+    def build(
+        self,
+        delivery: Delivery,
+        itinerary: ItineraryView | None = None,
+        boarding_pass: BoardingPassView | None = None,
+    ) -> EmailMessage:
         """The e-mail: the message as text or, with an itinerary, text and HTML
-        alternatives with the trip's ``.ics`` attached (``multipart/mixed``)."""
+        alternatives with the trip's ``.ics`` attached (``multipart/mixed``); with a
+        boarding pass, the text and the pass as a PDF."""
         assert delivery.recipient.email
         msg = EmailMessage()
         msg["From"] = self.config.sender
@@ -99,6 +110,14 @@ class SmtpNotifier:
         greeting = f"Hello {delivery.recipient.name},"
         if itinerary is None:
             msg.set_content(f"{greeting}\n\n{delivery.message}\n\n{SIGN_OFF}\n")
+            if boarding_pass is not None:
+                msg.add_attachment(
+                    boarding_pass_pdf(boarding_pass),
+                    maintype="application",
+                    subtype="pdf",
+                    filename=f"boarding-pass-{boarding_pass.carrier}{boarding_pass.number}-"
+                    f"{boarding_pass.pass_id}.pdf",
+                )
             return msg
         msg.set_content(itinerary_text(itinerary, greeting=greeting, message=delivery.message))
         msg.add_alternative(
@@ -117,12 +136,19 @@ class SmtpNotifier:
         if not delivery.recipient.email:
             return  # nobody to write to; not a failure worth retrying
         itinerary = None
+        boarding_pass = None
         booking_id = delivery.payload.get("booking_id")
+        pass_id = delivery.payload.get("pass_id")
         if delivery.topic in ITINERARY_TOPICS and booking_id:
             # Read when sent, after the change committed: the trip as it stands.
             async with rt.db.uow(write=False) as session:
                 itinerary = await org_itinerary(session, delivery.org_id, str(booking_id))
-        msg = self.build(delivery, itinerary)
+        elif delivery.topic == ISSUED_TOPIC and pass_id:
+            async with rt.db.uow(write=False) as session:
+                boarding_pass = await org_boarding_pass(
+                    session, delivery.org_id, str(pass_id), settings=rt.settings
+                )
+        msg = self.build(delivery, itinerary, boarding_pass)
         await asyncio.to_thread(self._send, msg)
 
     def _send(self, msg: EmailMessage) -> None:

@@ -91,6 +91,7 @@ class ProfileChanges:
     email: str | Keep | None = KEEP
     phone: str | Keep | None = KEEP
     seat_preference: str | Keep | None = KEEP
+    auto_check_in: bool | Keep = KEEP
     known_traveller_number: str | Keep | None = KEEP
     #: ``None`` drops every loyalty number; a ``None`` number drops that airline's.
     loyalty: Mapping[str, str | None] | Keep | None = KEEP
@@ -175,6 +176,7 @@ async def personal_profile(session: AsyncSession, user: User) -> PersonalProfile
         email=user.email,
         phone=details.phone if details else None,
         seat_preference=SeatPreference(details.seat_preference) if details else SeatPreference.NONE,
+        auto_check_in=bool(details.auto_check_in) if details else False,
         known_traveller_number=details.known_traveller_masked if details else None,
         loyalty={m.airline: m.number_masked for m in memberships},
         documents=tuple(
@@ -285,6 +287,7 @@ _LABELS = {
     "email": "e-mail",
     "phone": "phone",
     "seat_preference": "seat preference",
+    "auto_check_in": "automatic check-in",
     "known_traveller_number": "known-traveller number",
     "loyalty": "loyalty numbers",
     "documents": "travel documents",
@@ -349,6 +352,8 @@ async def apply_changes(
         put("phone", clean.phone)
     if not isinstance(clean.seat_preference, Keep):
         put("seat_preference", str(clean.seat_preference))
+    if not isinstance(changes.auto_check_in, Keep):
+        put("auto_check_in", bool(changes.auto_check_in))
     if not isinstance(clean.known_traveller_number, Keep):
         number = clean.known_traveller_number
         if number is None:

@@ -33,6 +33,11 @@ class PersonalProfile(View):
     email: str
     phone: str | None
     seat_preference: SeatPreference = Field(examples=["aisle"])
+    auto_check_in: bool = Field(
+        default=False,
+        description="Check in automatically when each flight's check-in opens; the "
+        "boarding pass is e-mailed.",
+    )
     known_traveller_number: str | None = Field(description="Masked.", examples=["•••••29QX"])
     loyalty: dict[str, str] = Field(description="Airline → number, masked.")
     documents: tuple[DocumentView, ...]

@@ -1,0 +1,382 @@
+"""Check-in: session services; they never commit.
+
+``check_in`` checks in the passengers of one flight segment of a confirmed booking and
+answers every boarding pass the segment has. It runs under the booking's row lock
+(taken by :func:`core.booking.access.load_visible_booking`), which orders it against a
+second check-in, a cancellation and a rebook of the same booking: a passenger checked
+in once keeps the pass they got (same id, seat and sequence number), so checking in
+again — another request, the job, a retry — answers the same passes.
+
+A flight's check-in sequence numbers come from :func:`take_sequence`, one conditional
+``UPDATE`` of the flight's counter row; ``UNIQUE (flight_id, sequence_number)`` stands
+behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import audit, outbox
+from core.booking.access import load_visible_booking
+from core.booking.seats import assign_remaining_seats
+from core.catalogue.zones import airport_zone, on_clock
+from core.checkin.bcbp import Leg, encode
+from core.checkin.documents import (
+    display_name,
+    documents_required,
+    is_international,
+    missing_documents,
+)
+from core.checkin.views import BoardingPassView, CheckInView
+from core.checkin.window import checkin_window, require_open
+from core.config import Settings
+from core.db import insert_ignoring_duplicates
+from core.errors import (
+    BoardingPassVoid,
+    BookingNotConfirmed,
+    NotFound,
+    PassengerDetailsRequired,
+    ValidationFailed,
+)
+from core.identity import Caller
+from core.ids import new_id
+from core.models import (
+    BoardingPass,
+    Booking,
+    BookingStatus,
+    CheckinCounter,
+    Flight,
+    FlightStatus,
+    Passenger,
+    Segment,
+    SegmentKind,
+    SegmentPassenger,
+    SegmentStatus,
+)
+
+#: Who checked in when the job did, on the traveller's standing opt-in.
+AUTO = "auto"
+#: The outbox topic of a boarding pass issued (the e-mail carries the pass).
+ISSUED_TOPIC = "checkin.completed"
+
+
+async def check_in(
+    session: AsyncSession,
+    caller: Caller,
+    booking_id: str,
+    segment_id: str,
+    *,
+    now: datetime,
+    settings: Settings,
+) -> CheckInView:
+    """Check in every passenger of ``segment_id`` (``POST /v1/bookings/{id}/check-in``).
+    Whoever may act on the booking may check it in; nothing changes on any error."""
+    booking = await load_visible_booking(session, caller, booking_id, for_update=True, to_act=True)
+    passes = await check_in_segment(
+        session, booking, segment_id, now=now, settings=settings, actor=caller.user_id
+    )
+    return CheckInView(
+        booking_id=booking.id,
+        segment_id=segment_id,
+        boarding_passes=[await boarding_pass_view(session, bp, settings) for bp in passes],
+    )
+
+
+async def check_in_segment(
+    session: AsyncSession,
+    booking: Booking,
+    segment_id: str,
+    *,
+    now: datetime,
+    settings: Settings,
+    actor: str,
+    only: Collection[str] | None = None,
+) -> list[BoardingPass]:
+    """Check in the passengers of ``segment_id`` (``only``: these passenger ids) and
+    answer their passes, in the booking's order. The caller holds the booking's row lock."""
+    if booking.status != BookingStatus.CONFIRMED:
+        raise BookingNotConfirmed(
+            f"Booking {booking.id} is {str(booking.status).replace('_', ' ')}; "
+            "only a confirmed booking is checked in"
+        )
+    segment = await _flight_segment(session, booking, segment_id)
+    assert segment.flight_id is not None
+    flight = await session.get(Flight, segment.flight_id)
+    assert flight is not None
+    rows = (
+        await session.execute(
+            select(SegmentPassenger, Passenger)
+            .join(Passenger, Passenger.id == SegmentPassenger.passenger_id)
+            .where(SegmentPassenger.segment_id == segment.id)
+            .order_by(Passenger.position, Passenger.id)
+        )
+    ).all()
+    wanted = [(link, p) for link, p in rows if only is None or p.id in only]
+    if not rows:
+        raise PassengerDetailsRequired(
+            f"Booking {booking.id} has no named passengers on this flight; the airline "
+            "checks in named, ticketed passengers only"
+        )
+    issued = {
+        bp.segment_passenger_id: bp
+        for bp in await session.scalars(
+            select(BoardingPass).where(BoardingPass.segment_id == segment.id)
+        )
+    }
+    todo = [(link, p) for link, p in wanted if link.id not in issued]
+    if todo:
+        require_open(flight, settings, now)
+        if await is_international(session, flight):
+            travel_date = flight.arrive_at.date()
+            missing = await missing_documents(session, [p for _, p in todo], travel_date=travel_date)
+            if missing:
+                raise documents_required(flight, missing, travel_date)
+        seats = await seats_for_check_in(session, segment, [link for link, _ in todo], now=now)
+        first = await take_sequence(session, flight.id, len(todo))
+        new: list[BoardingPass] = []
+        for n, (link, passenger) in enumerate(todo):
+            seat = seats.get(link.id)
+            bp = BoardingPass(
+                id=new_id("BP", 10),
+                org_id=booking.org_id,
+                booking_id=booking.id,
+                segment_id=segment.id,
+                passenger_id=passenger.id,
+                segment_passenger_id=link.id,
+                flight_id=flight.id,
+                seat=seat,
+                sequence_number=first + n,
+                bcbp=encode(
+                    Leg(
+                        family_name=passenger.family_name or "",
+                        given_name=passenger.given_name or "",
+                        pnr=segment.locator or "",
+                        origin=flight.origin,
+                        destination=flight.destination,
+                        carrier=flight.carrier,
+                        flight_number=flight.number,
+                        flight_date=flight.date,
+                        cabin=segment.cabin or "economy",
+                        seat=seat,
+                        sequence=first + n,
+                    )
+                ),
+                checked_in_by=actor,
+                issued_at=now,
+            )
+            session.add(bp)
+            issued[link.id] = bp
+            new.append(bp)
+        await session.flush()
+        audit.record(
+            session,
+            org_id=booking.org_id,
+            actor_id=actor,
+            action="booking.checked_in",
+            entity="booking",
+            entity_id=booking.id,
+            at=now,
+            segment_id=segment.id,
+            passengers=len(new),
+        )
+        for bp, (_, passenger) in zip(new, todo, strict=True):
+            _tell(session, booking, flight, bp, passenger, now=now)
+    return [issued[link.id] for link, _ in wanted if link.id in issued]
+
+
+async def _flight_segment(session: AsyncSession, booking: Booking, segment_id: str) -> Segment:
+    segment = await session.scalar(
+        select(Segment).where(Segment.id == segment_id, Segment.booking_id == booking.id)
+    )
+    if segment is not None and segment.kind != SegmentKind.FLIGHT:
+        raise ValidationFailed(
+            f"Segment {segment_id} is a hotel stay; only flights are checked in",
+            field="segment_id",
+        )
+    if segment is None or segment.replaced_by is not None or segment.status != SegmentStatus.BOOKED:
+        raise NotFound(f"Flight segment {segment_id} is not on booking {booking.id}")
+    return segment
+
+
+async def seats_for_check_in(
+    session: AsyncSession, segment: Segment, links: Sequence[SegmentPassenger], *, now: datetime
+) -> dict[int, str | None]:
+    """The seat each passenger checked in sits in, by their ``segment_passengers`` id:
+    the one they chose, else one given now by their seat preference with the party
+    together (:func:`core.booking.seats.assign_remaining_seats`, under the booking's row
+    lock the caller holds). ``None`` (allocated at the gate) only if a seat is missing."""
+    seats = await assign_remaining_seats(session, segment.booking_id, segment.id, now=now)
+    return {link.id: seats.get(link.passenger_id) for link in links}
+
+
+async def take_sequence(
+    session: AsyncSession, flight_id: int, count: int, *, guarded: bool = True
+) -> int:
+    """Reserve ``count`` consecutive check-in sequence numbers on the flight; answers
+    the first. One ``UPDATE … SET last_sequence = last_sequence + :n … RETURNING``: the
+    row lock it takes orders concurrent check-ins on the flight, each reads what the
+    one before it wrote. ``guarded=False`` reads and then writes the value read, which
+    two concurrent check-ins both read the same; it exists only so the race tests can
+    show what the single statement prevents."""
+    await session.execute(
+        insert_ignoring_duplicates(session, CheckinCounter).values(
+            flight_id=flight_id, last_sequence=0
+        )
+    )
+    if guarded:
+        last = await session.scalar(
+            update(CheckinCounter)
+            .where(CheckinCounter.flight_id == flight_id)
+            .values(last_sequence=CheckinCounter.last_sequence + count)
+            .returning(CheckinCounter.last_sequence)
+            .execution_options(synchronize_session=False)
+        )
+    else:
+        read = await session.scalar(
+            select(CheckinCounter.last_sequence).where(CheckinCounter.flight_id == flight_id)
+        )
+        last = int(read or 0) + count
+        await session.execute(
+            update(CheckinCounter)
+            .where(CheckinCounter.flight_id == flight_id)
+            .values(last_sequence=last)
+            .execution_options(synchronize_session=False)
+        )
+    assert last is not None
+    return int(last) - count + 1
+
+
+def _tell(
+    session: AsyncSession,
+    booking: Booking,
+    flight: Flight,
+    bp: BoardingPass,
+    passenger: Passenger,
+    *,
+    now: datetime,
+) -> None:
+    """The pass goes to the passenger (a colleague) and to the booking's traveller; the
+    e-mail carries it (core.notify.smtp)."""
+    notify = list(dict.fromkeys(u for u in (passenger.user_id, booking.traveler_id) if u))
+    seat = f"seat {bp.seat}" if bp.seat else "seat at the gate"
+    name = display_name(passenger)
+    outbox.emit(
+        session,
+        org_id=booking.org_id,
+        topic=ISSUED_TOPIC,
+        key=f"boarding_pass:{bp.id}",
+        payload={
+            "booking_id": booking.id,
+            "segment_id": bp.segment_id,
+            "pass_id": bp.id,
+            "notify": notify,
+            "subject": f"Boarding pass: {flight.carrier} {flight.number} "
+            f"{flight.origin}→{flight.destination}",
+            "message": f"{name} is checked in on {flight.carrier} {flight.number} "
+            f"{flight.origin}→{flight.destination} on {flight.date.isoformat()} ({seat}, "
+            f"sequence {bp.sequence_number}). The boarding pass is attached and at "
+            f"/v1/boarding-passes/{bp.id}.pdf.",
+        },
+        at=now,
+    )
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+async def boarding_pass_view(
+    session: AsyncSession, bp: BoardingPass, settings: Settings
+) -> BoardingPassView:
+    passenger = await session.get(Passenger, bp.passenger_id)
+    segment = await session.get(Segment, bp.segment_id)
+    flight = await session.get(Flight, bp.flight_id)
+    link = await session.get(SegmentPassenger, bp.segment_passenger_id)
+    assert passenger is not None
+    assert segment is not None
+    assert flight is not None
+    return BoardingPassView(
+        pass_id=bp.id,
+        booking_id=bp.booking_id,
+        segment_id=bp.segment_id,
+        passenger_id=bp.passenger_id,
+        traveler_id=passenger.user_id,
+        passenger=display_name(passenger),
+        given_name=passenger.given_name or "",
+        family_name=passenger.family_name or "",
+        carrier=flight.carrier,
+        number=flight.number,
+        date=flight.date,
+        origin=flight.origin,
+        destination=flight.destination,
+        depart_at=flight.depart_at,
+        depart_local=on_clock(flight.depart_at, await airport_zone(session, flight.origin)),
+        cabin=segment.cabin or "economy",
+        seat=bp.seat,
+        sequence_number=bp.sequence_number,
+        locator=segment.locator or "",
+        ticket_number=link.ticket_number if link is not None else None,
+        bcbp=bp.bcbp,
+        checkin_closes_at=checkin_window(flight, settings).closes_at,
+        issued_at=bp.issued_at,
+        png=f"/v1/boarding-passes/{bp.id}.png",
+        pdf=f"/v1/boarding-passes/{bp.id}.pdf",
+    )
+
+
+async def read_boarding_pass(
+    session: AsyncSession, caller: Caller, pass_id: str, *, settings: Settings
+) -> BoardingPassView:
+    """A pass, for its passenger, the booking's traveller and whoever booked it; anyone
+    else — a manager who sees the trip included — gets ``NotFound``. A pass whose booking
+    was cancelled or whose flight was changed or cancelled since is ``BoardingPassVoid``."""
+    bp = await session.scalar(
+        select(BoardingPass).where(BoardingPass.id == pass_id, BoardingPass.org_id == caller.org_id)
+    )
+    if bp is None:
+        raise NotFound(f"Boarding pass {pass_id} not found")
+    booking = await session.get(Booking, bp.booking_id)
+    passenger = await session.get(Passenger, bp.passenger_id)
+    assert booking is not None
+    assert passenger is not None
+    if caller.user_id not in {booking.traveler_id, booking.created_by, passenger.user_id}:
+        raise NotFound(f"Boarding pass {pass_id} not found")
+    await _still_valid(session, bp, booking)
+    return await boarding_pass_view(session, bp, settings)
+
+
+async def org_boarding_pass(
+    session: AsyncSession, org_id: str, pass_id: str, *, settings: Settings
+) -> BoardingPassView | None:
+    """A pass of the organization, still valid, for a notifier (no caller): None otherwise."""
+    bp = await session.scalar(
+        select(BoardingPass).where(BoardingPass.id == pass_id, BoardingPass.org_id == org_id)
+    )
+    booking = await session.get(Booking, bp.booking_id) if bp is not None else None
+    if bp is None or booking is None:
+        return None
+    try:
+        await _still_valid(session, bp, booking)
+    except BoardingPassVoid:
+        return None
+    return await boarding_pass_view(session, bp, settings)
+
+
+async def _still_valid(session: AsyncSession, bp: BoardingPass, booking: Booking) -> None:
+    segment = await session.get(Segment, bp.segment_id)
+    flight = await session.get(Flight, bp.flight_id)
+    assert segment is not None
+    assert flight is not None
+    if (
+        booking.status != BookingStatus.CONFIRMED
+        or segment.status != SegmentStatus.BOOKED
+        or segment.replaced_by is not None
+        or flight.status == FlightStatus.CANCELLED
+    ):
+        raise BoardingPassVoid(
+            f"Boarding pass {bp.id} is void: booking {booking.id} is "
+            f"{str(booking.status).replace('_', ' ')} or its flight changed"
+        )

@@ -1,0 +1,138 @@
+"""Race pairs for check-in (STYLE: pretix's concurrency tests): each guard switched off
+in the real code and seen to break, then seen to hold.
+
+- The flight's check-in sequence: one conditional UPDATE of its counter row
+  (``core.checkin.service.take_sequence``). Without it, check-ins on one flight read the
+  same last number and print it twice — ``UNIQUE (flight_id, sequence_number)`` turns the
+  second into a database error (a 500) instead of the next number.
+- One booking checked in twice at once: the booking's row lock. Without it both find
+  nobody checked in and both issue a pass — the second fails on
+  ``UNIQUE (segment_passenger_id)`` instead of answering the same pass.
+
+The breaking halves need real concurrent transactions (PostgreSQL); SQLite serializes
+every write transaction at BEGIN IMMEDIATE, so there nothing can interleave.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from core.booking.saga import confirm_booking
+from core.booking.service import ItemRequest, hold_booking
+from core.checkin import service as checkin_service
+from core.checkin.service import check_in
+from core.checkin.views import CheckInView
+from core.models import BoardingPass, Segment
+from core.runtime import Runtime
+from core.search.offers import flight_offer_id
+from tests.conftest import requires_postgres
+from tests.core.booking_world import AVA, build_world
+
+pytestmark = pytest.mark.race
+
+CONTENDERS = 6
+
+
+async def _confirmed_bookings(rt: Runtime, n: int) -> list[str]:
+    """``n`` confirmed one-seat bookings of Ava's on the JFK→BOS flight; the clock moved
+    into its check-in window."""
+    w = await build_world(rt)
+    offer = flight_offer_id(w.short_inv["economy"].id)
+    ids = []
+    for _ in range(n):
+        async with rt.db.uow() as s:
+            booking = await hold_booking(rt, s, AVA, [ItemRequest(offer, 1)])
+        view = await confirm_booking(rt, AVA, booking.id)
+        ids.append(view.booking_id)
+    rt.clock.set(w.short_haul.depart_at - timedelta(hours=2))  # type: ignore[attr-defined]
+    return ids
+
+
+async def _segment_of(rt: Runtime, booking_id: str) -> str:
+    async with rt.db.uow(write=False) as s:
+        return str(await s.scalar(select(Segment.id).where(Segment.booking_id == booking_id)))
+
+
+async def _check_in(rt: Runtime, booking_id: str) -> CheckInView:
+    segment_id = await _segment_of(rt, booking_id)
+    async with rt.db.uow() as s:
+        return await check_in(s, AVA, booking_id, segment_id, now=rt.clock.now(), settings=rt.settings)
+
+
+async def _passes(rt: Runtime) -> int:
+    async with rt.db.uow(write=False) as s:
+        return int(await s.scalar(select(func.count()).select_from(BoardingPass)) or 0)
+
+
+@requires_postgres
+async def test_without_the_conditional_update_two_check_ins_print_one_sequence_number(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = await _confirmed_bookings(runtime, CONTENDERS + 1)
+    await _check_in(runtime, ids[0])  # the flight's counter row exists from here on
+    real = functools.partial(checkin_service.take_sequence, guarded=False)
+    everyone_read = asyncio.Barrier(CONTENDERS)
+
+    async def unguarded(*args: Any, **kwargs: Any) -> int:
+        await everyone_read.wait()  # all in their transactions before anyone writes
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(checkin_service, "take_sequence", unguarded)
+
+    outcomes = await asyncio.gather(*(_check_in(runtime, b) for b in ids[1:]), return_exceptions=True)
+
+    failed = [o for o in outcomes if isinstance(o, BaseException)]
+    assert failed, "without the guard, check-ins on one flight print the same number"
+    assert all(isinstance(o, IntegrityError) for o in failed)
+    assert await _passes(runtime) == 1 + CONTENDERS - len(failed)
+
+
+async def test_concurrent_check_ins_on_one_flight_number_their_passes_one_to_n(runtime: Runtime) -> None:
+    ids = await _confirmed_bookings(runtime, CONTENDERS)
+
+    outcomes = await asyncio.gather(*(_check_in(runtime, b) for b in ids))
+
+    numbers = sorted(o.boarding_passes[0].sequence_number for o in outcomes)
+    assert numbers == list(range(1, CONTENDERS + 1))
+    assert {o.boarding_passes[0].bcbp[52:57] for o in outcomes} == {
+        f"{n:04d} " for n in range(1, CONTENDERS + 1)
+    }
+
+
+@requires_postgres
+async def test_without_the_booking_lock_a_double_check_in_issues_two_passes(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    [booking_id] = await _confirmed_bookings(runtime, 1)
+    real = checkin_service.load_visible_booking
+    both_read = asyncio.Barrier(2)
+
+    async def unlocked(session: Any, caller: Any, bid: str, **kwargs: Any) -> Any:
+        booking = await real(session, caller, bid, **{**kwargs, "for_update": False})
+        await both_read.wait()
+        return booking
+
+    monkeypatch.setattr(checkin_service, "load_visible_booking", unlocked)
+
+    outcomes = await asyncio.gather(
+        _check_in(runtime, booking_id), _check_in(runtime, booking_id), return_exceptions=True
+    )
+
+    assert [type(o) for o in outcomes].count(IntegrityError) == 1, outcomes
+    assert await _passes(runtime) == 1
+
+
+async def test_a_double_check_in_answers_the_same_pass_twice(runtime: Runtime) -> None:
+    [booking_id] = await _confirmed_bookings(runtime, 1)
+
+    first, second = await asyncio.gather(_check_in(runtime, booking_id), _check_in(runtime, booking_id))
+
+    assert first == second
+    assert await _passes(runtime) == 1
