@@ -27,7 +27,7 @@ from core.booking.passengers import name_passengers
 from core.booking.saga import confirm_booking
 from core.booking.service import get_booking, hold_booking, list_bookings
 from core.booking.views import BookingView, booking_view, load_booking_view
-from core.checkin.service import check_in
+from core.checkin.flow import check_in_flight
 from core.checkin.views import CheckInView
 from core.idempotency import IdempotencyContext, IdempotentResult, run_idempotent
 from core.itinerary import MEDIA_TYPE, itinerary_html, itinerary_ics, load_itinerary
@@ -296,7 +296,7 @@ async def confirm(
         # 422 (from the router): DOCUMENTS_REQUIRED as well as malformed input.
     },
 )
-async def check_in_flight(
+async def post_check_in(
     booking_id: BookingId,
     body: CheckInRequest,
     runtime: RuntimeDep,
@@ -319,15 +319,7 @@ async def check_in_flight(
     """
 
     async def handler(_ctx: IdempotencyContext) -> tuple[int, dict[str, Any]]:
-        async with runtime.db.uow() as session:
-            view = await check_in(
-                session,
-                caller,
-                booking_id,
-                body.segment_id.strip(),
-                now=runtime.clock.now(),
-                settings=runtime.settings,
-            )
+        view = await check_in_flight(runtime, caller, booking_id, body.segment_id.strip())
         return 200, view.model_dump(mode="json")
 
     result = await run_idempotent(

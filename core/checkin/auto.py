@@ -12,6 +12,7 @@ enough.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,6 +21,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import outbox
+from core.checkin.flow import in_check_in_transaction
 from core.checkin.service import AUTO, check_in_segment
 from core.checkin.window import checkin_window
 from core.errors import CoreError, DocumentsRequired
@@ -107,20 +109,7 @@ async def auto_check_in(rt: Runtime) -> int:
     issued = 0
     for due in await _due(rt):
         try:
-            async with rt.db.uow() as session:
-                booking = await session.scalar(
-                    select(Booking)
-                    .where(Booking.id == due.booking_id)
-                    .with_for_update()
-                    .execution_options(populate_existing=True)
-                )
-                assert booking is not None
-                before = await _has_pass(session, due)
-                passes = await check_in_segment(
-                    session, booking, due.segment_id, now=rt.clock.now(), settings=rt.settings,
-                    actor=AUTO, only={due.passenger_id},
-                )
-                issued += 0 if before else len(passes)
+            issued += await in_check_in_transaction(rt, functools.partial(_check_in_one, rt, due))
         except DocumentsRequired:
             await _tell_documents_missing(rt, due)
         except CoreError as exc:
@@ -128,6 +117,24 @@ async def auto_check_in(rt: Runtime) -> int:
             log.info("auto check-in of %s on %s skipped: %s", due.passenger_id, due.segment_id,
                      exc.code)
     return issued
+
+
+async def _check_in_one(rt: Runtime, due: _Due, session: AsyncSession) -> int:
+    """One passenger, under the booking's row lock; answers 1 for a pass issued now."""
+    booking = await session.scalar(
+        select(Booking)
+        .where(Booking.id == due.booking_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert booking is not None
+    if await _has_pass(session, due):
+        return 0
+    passes = await check_in_segment(
+        session, booking, due.segment_id, now=rt.clock.now(), settings=rt.settings,
+        actor=AUTO, only={due.passenger_id},
+    )
+    return len(passes)
 
 
 async def _has_pass(session: AsyncSession, due: _Due) -> bool:

@@ -6,8 +6,11 @@
 last sequence number given on each flight; ``traveller_details.auto_check_in``: the
 traveller's standing opt-in to be checked in when check-in opens.
 
+It follows 0014 (the thread list), which reached main first: the numbers were handed
+out ahead, the chain is the order they landed in.
+
 Revision ID: 0013
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-04 15:24:54.485515
 """
 
@@ -20,7 +23,7 @@ from alembic import op
 
 
 revision: str = '0013'
-down_revision: str | Sequence[str] | None = '0012'
+down_revision: str | Sequence[str] | None = '0014'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
