@@ -375,11 +375,12 @@ async def start_turn(
     message: str | None = None,
     confirm: Any | None = None,
     action: Any | None = None,
+    cards: bool = False,
 ) -> TurnHandle:
     """Start a turn (exactly one of ``message``/``confirm``/``action``); see
     :meth:`TurnRunner.start_turn`."""
     return await turns_of(app_state).start_turn(
-        caller, thread_id=thread_id, message=message, confirm=confirm, action=action
+        caller, thread_id=thread_id, message=message, confirm=confirm, action=action, cards=cards
     )
 
 

@@ -372,6 +372,9 @@ class SlackBot:
                 message=message,
                 confirm=confirm,
                 action=action,
+                # The answer's option blocks (Book buttons) are its cards: the text
+                # does not list the same options again.
+                cards=True,
             )
         except NotFound as exc:
             if clicker is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -332,6 +333,10 @@ async def test_search_replies_in_the_thread_with_option_sections(slack: Slack) -
     text = _all_text(reply)
     assert "JFK" in text or "EWR" in text or "LGA" in text
     assert "in policy" in text or "needs approval" in text
+    # One rendering (issue 12): the options are the blocks; the words don't list them again.
+    shown = re.findall(r"^\*\d+\. ([^*]+)\*", text, flags=re.MULTILINE)
+    assert shown
+    assert not any(flight in reply.params["text"] for flight in shown), reply.params["text"]
 
 
 async def test_book_then_confirm_by_click_confirms_the_trip(slack: Slack) -> None:
