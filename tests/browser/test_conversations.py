@@ -69,6 +69,13 @@ def test_a_round_trip_survives_a_reload_and_opens_on_another_device(
     confirm = page.locator(".card.confirm[data-state=pending]")
     confirm.wait_for(timeout=STEP_MS)
     booking_id = confirm.get_attribute("data-booking-id")
+    interrupt_id = confirm.get_attribute("data-interrupt-id")
+    # A reload while it waits for a yes: the same question, still answerable.
+    page.reload()
+    confirm = page.locator(f".card.confirm[data-state=pending][data-interrupt-id='{interrupt_id}']")
+    confirm.wait_for(timeout=STEP_MS)
+    assert confirm.get_attribute("data-booking-id") == booking_id
+    assert page.locator(".card.confirm[data-state=pending]").count() == 1
     confirm.locator("[data-action=confirm]").click()
     _idle(page)
     page.locator(f"#trips .trip[data-booking-id='{booking_id}'][data-status=confirmed]").wait_for(
