@@ -80,7 +80,31 @@ class DecideApproval:
     note: str = ""
 
 
-Action = SelectOffer | CancelBooking | DecideApproval
+@dataclass(frozen=True)
+class SeatChoice:
+    """One passenger's seat, as a seat map's click names it."""
+
+    segment_id: str
+    passenger_id: str
+    seat: str
+
+
+@dataclass(frozen=True)
+class ChooseSeats:
+    """Seat these passengers of *this* booking (a click on a seat map)."""
+
+    booking_id: str
+    assignments: tuple[SeatChoice, ...]
+
+
+@dataclass(frozen=True)
+class ShowSeatMap:
+    """Show the seats of *this* booking's flights (a "Choose seats" button)."""
+
+    booking_id: str
+
+
+Action = SelectOffer | CancelBooking | DecideApproval | ChooseSeats | ShowSeatMap
 
 
 # ---------------------------------------------------------------- what the thread keeps
@@ -98,7 +122,7 @@ class Pick(BaseModel):
 class ActionRecord(BaseModel):
     """The action on its user message (``additional_kwargs[ACTION_KEY]``)."""
 
-    type: Literal["select_offer", "cancel_booking", "decide_approval"]
+    type: Literal["select_offer", "cancel_booking", "decide_approval", "choose_seats", "seat_map"]
     offer_id: str | None = None
     booking_id: str | None = None  # cancel_booking; select_offer: the booking it rebooks
     approval_id: str | None = None
@@ -140,6 +164,8 @@ def title_of(action: Action) -> str:
         return f"Cancel {action.booking_id}"
     if isinstance(action, DecideApproval):
         return f"{action.decision.title()} {action.approval_id}"
+    if isinstance(action, ChooseSeats | ShowSeatMap):
+        return f"Seats on {action.booking_id}"
     return f"Book {action.offer_id}"
 
 
@@ -151,6 +177,8 @@ async def prepare(
         return await _select(rt, caller, list(messages), action)
     if isinstance(action, CancelBooking):
         return await _cancel(rt, caller, action)
+    if isinstance(action, ChooseSeats | ShowSeatMap):
+        return await _seats(rt, caller, action)
     return await _decide(rt, caller, action)
 
 
@@ -386,6 +414,45 @@ async def _cancel(rt: Runtime, caller: Caller, action: CancelBooking) -> ActionT
     return ActionTurn(
         message=_message(f"Cancel my booking {booking_id}.", record),
         calls=[_call("cancel_booking", {"booking_id": booking_id})],
+    )
+
+
+# ---------------------------------------------------------------- choose_seats, seat_map
+
+
+async def _seats(rt: Runtime, caller: Caller, action: ChooseSeats | ShowSeatMap) -> ActionTurn:
+    """A seat clicked on a booking's map (``choose_seats``, which checks every seat in the
+    core: all or none), or the map asked for (``get_seat_map``). Another user's booking:
+    ``NotFound`` before anything runs."""
+    booking_id = action.booking_id.strip()
+    async with rt.db.uow(write=False) as session:
+        booking = await booking_out(session, await get_booking(session, caller, booking_id))
+    if booking.status in _CLOSED:
+        raise InvalidTransition(f"Booking {booking_id} is {booking.status}; it has no seats to choose.")
+    if isinstance(action, ShowSeatMap):
+        record = ActionRecord(type="seat_map", booking_id=booking_id)
+        return ActionTurn(
+            message=_message(f"Show me the seats of booking {booking_id}.", record),
+            calls=[_call("get_seat_map", {"booking_id": booking_id})],
+        )
+    names = {p.passenger_id: p.name for p in booking.passengers}
+    flights = {s.segment_id: s.flight or "" for s in booking.segments}
+    said = _and([
+        f"{names.get(a.passenger_id, 'me')} in {a.seat.strip().upper()}"
+        + (f" on {flights[a.segment_id]}" if flights.get(a.segment_id) else "")
+        for a in action.assignments
+    ])
+    record = ActionRecord(type="choose_seats", booking_id=booking_id)
+    args = {
+        "booking_id": booking_id,
+        "assignments": [
+            {"passenger_id": a.passenger_id, "segment_id": a.segment_id, "seat": a.seat}
+            for a in action.assignments
+        ],
+    }
+    return ActionTurn(
+        message=_message(f"Seat {said} (booking {booking_id}).", record),
+        calls=[_call("choose_seats", args)],
     )
 
 

@@ -38,6 +38,9 @@ class SeatRowOut(BaseModel):
     free: str = Field(description="Letters of the free seats in this row, e.g. 'ACDF'.")
     fee: MoneyOut | None = Field(default=None, description="Extra legroom: each seat's fee.")
     exit: bool = False
+    seats: str | None = Field(
+        default=None, description="A short row (at the back): the letters it has."
+    )
 
 
 class SeatedOut(BaseModel):
@@ -69,7 +72,9 @@ class GetSeatMapOutput(BaseModel):
 
 def _segment(view: SegmentSeatMapView, names: dict[str, str]) -> SeatMapSegmentOut:
     rows = []
+    full = view.columns.replace(" ", "")
     for row in view.rows:
+        letters = "".join(s.seat[-1] for s in row.seats)
         features = row.seats[0].features if row.seats else []
         fee = row.seats[0].price if row.seats and row.seats[0].price.minor() else None
         rows.append(SeatRowOut(
@@ -77,6 +82,7 @@ def _segment(view: SegmentSeatMapView, names: dict[str, str]) -> SeatMapSegmentO
             free="".join(s.seat[-1] for s in row.seats if s.available),
             fee=fee,
             exit=SeatFeature.EXIT in features,
+            seats=letters if letters != full else None,
         ))
     return SeatMapSegmentOut(
         segment_id=view.segment_id,

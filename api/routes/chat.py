@@ -109,8 +109,41 @@ class DecideApprovalIn(BaseModel):
     note: str = Field(default="", max_length=500, description="Required to reject.")
 
 
+class SeatClickIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    segment_id: str = Field(min_length=1, max_length=40)
+    passenger_id: str = Field(min_length=1, max_length=40)
+    seat: str = Field(min_length=1, max_length=8, examples=["21A"])
+
+
+class ChooseSeatsIn(BaseModel):
+    """Seat passengers of *this* booking (a click on its seat map): the core checks every
+    seat, all or none (`SEAT_TAKEN` is said in the reply, nothing changes)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["choose_seats"]
+    booking_id: str = Field(min_length=1, max_length=40)
+    assignments: list[SeatClickIn] = Field(min_length=1, max_length=9)
+
+
+class SeatMapIn(BaseModel):
+    """Show the seats of *this* booking's flights (a "Choose seats" button)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["seat_map"]
+    booking_id: str = Field(min_length=1, max_length=40)
+
+
 ActionIn = Annotated[
-    SelectOfferIn | ConfirmActionIn | CancelBookingIn | DecideApprovalIn,
+    SelectOfferIn
+    | ConfirmActionIn
+    | CancelBookingIn
+    | DecideApprovalIn
+    | ChooseSeatsIn
+    | SeatMapIn,
     Field(discriminator="type"),
 ]
 
@@ -143,7 +176,9 @@ class ChatRequest(BaseModel):
       confirmation (a message "yes" / "no" does the same);
     - `{"thread_id", "action": {"type", ...}}` — a button's structured action, never
       text to re-parse: `select_offer {offer_id}`, `confirm {interrupt_id, approved}`,
-      `cancel_booking {booking_id}`, `decide_approval {approval_id, decision, note?}`.
+      `cancel_booking {booking_id}`, `decide_approval {approval_id, decision, note?}`,
+      `choose_seats {booking_id, assignments: [{segment_id, passenger_id, seat}]}`,
+      `seat_map {booking_id}`.
       Each becomes the tool calls a model would make, through the same confirmation
       gate. `thread_id` is required for `select_offer` and `confirm`; without it
       the other two start a new thread. A refused action is a problem+json 4xx and
@@ -226,12 +261,23 @@ def make_confirm(interrupt_id: str, approved: bool) -> Confirm:
     return Confirm(interrupt_id=interrupt_id, approved=approved)
 
 
-def make_action(action: SelectOfferIn | CancelBookingIn | DecideApprovalIn) -> actions.Action:
+def make_action(
+    action: SelectOfferIn | CancelBookingIn | DecideApprovalIn | ChooseSeatsIn | SeatMapIn,
+) -> actions.Action:
     """The agent's action (``concierge.actions``)."""
     if isinstance(action, SelectOfferIn):
         return actions.SelectOffer(offer_id=action.offer_id)
     if isinstance(action, CancelBookingIn):
         return actions.CancelBooking(booking_id=action.booking_id)
+    if isinstance(action, ChooseSeatsIn):
+        return actions.ChooseSeats(
+            booking_id=action.booking_id,
+            assignments=tuple(
+                actions.SeatChoice(a.segment_id, a.passenger_id, a.seat) for a in action.assignments
+            ),
+        )
+    if isinstance(action, SeatMapIn):
+        return actions.ShowSeatMap(booking_id=action.booking_id)
     return actions.DecideApproval(
         approval_id=action.approval_id, decision=action.decision, note=action.note
     )

@@ -15,6 +15,8 @@ const APPROVER_ROLES = new Set(["manager", "vp_finance", "executive", "admin"]);
 // Statuses whose hold is still ticking (the server only sends hold_expires_at then).
 const HOLDING = new Set(["held", "pending_approval"]);
 const CANCELLABLE = new Set(["held", "pending_approval", "confirmed"]);
+// Statuses whose seats may be chosen (PUT /v1/bookings/{id}/seats).
+const SEATABLE = new Set(["held", "pending_approval", "confirmed"]);
 // Tools whose output is a booking (its status and hold expiry).
 const BOOKING_TOOLS = new Set(["reserve", "confirm_booking", "cancel_booking", "rebook"]);
 
@@ -423,6 +425,8 @@ function toolNote(name, input = {}) {
     case "confirm_booking": return "Confirming and paying…";
     case "cancel_booking": return "Cancelling…";
     case "decide_approval": return "Recording the decision…";
+    case "get_seat_map": return "Reading the seat map…";
+    case "choose_seats": return "Choosing seats…";
     default: return `Using ${String(name || "a tool").replaceAll("_", " ")}…`;
   }
 }
@@ -436,7 +440,85 @@ function optionsOf(output) {
 function renderToolOutput(name, output) {
   if (name === "search_flights") return renderFlightGroup(output || {});
   if (name === "search_hotels") return renderHotelGroup(output || {});
+  if (name === "get_seat_map") return renderSeatMap(output || {});
   return null;
+}
+
+// ---------------------------------------------------------------- seat maps
+
+// A booking's seat map (get_seat_map): a grid per flight, each free seat a button that
+// sends the seat itself (choose_seats {booking_id, assignments}), never a sentence.
+// With several passengers, "Seat for" says whose seat a click chooses.
+function renderSeatMap(output) {
+  const segments = output.segments || [];
+  if (!segments.length) return null;
+  return el("section", { class: "seatmaps", "data-booking-id": output.booking_id || "", "aria-label": "Seat map" },
+    segments.map((segment) => renderSeatSegment(output.booking_id, segment)));
+}
+
+function seatPosition(columns, letter) {
+  const letters = columns.replaceAll(" ", "");
+  if (letter === letters[0] || letter === letters[letters.length - 1]) return "window";
+  const blocks = columns.split(" ");
+  const aisle = blocks.some((b, i) => (i > 0 && b[0] === letter) || (i < blocks.length - 1 && b[b.length - 1] === letter));
+  return aisle ? "aisle" : "middle";
+}
+
+function renderSeatSegment(bookingId, segment) {
+  const passengers = segment.passengers || [];
+  const picker = passengers.length > 1
+    ? el("label", { class: "seat-for" }, "Seat for ",
+      el("select", { "data-role": "seat-for" },
+        passengers.map((p) => el("option", { value: p.passenger_id }, `${p.name}${p.seat ? ` (${p.seat})` : ""}`))))
+    : null;
+  const seated = new Map(passengers.filter((p) => p.seat).map((p) => [p.seat, p]));
+  const blocks = (segment.columns || "").split(" ");
+  const grid = el("div", { class: "seat-grid", role: "group", "aria-label": `Seats on ${segment.flight}` },
+    (segment.rows || []).map((row) => el("div", { class: `seat-row${row.exit ? " exit" : ""}`, "data-row": row.row },
+      el("span", { class: "row-no" }, String(row.row)),
+      blocks.flatMap((block, b) => [
+        b > 0 ? el("span", { class: "aisle", "aria-hidden": "true" }) : null,
+        ...[...block].map((letter) => seatButton(row, letter)),
+      ]))));
+  return el("div", {
+    class: "card seatmap", "data-booking-id": bookingId || "", "data-segment-id": segment.segment_id || "",
+  },
+    el("div", { class: "card-head" },
+      el("span", { class: "card-title" }, `${segment.flight} ${segment.origin} → ${segment.destination}`),
+      el("span", { class: "muted small" }, `${segment.aircraft} · ${segment.cabin} · ${segment.seats_free} free`)),
+    picker,
+    grid,
+    el("p", { class: "muted small seat-legend" },
+      "Free seats are buttons. Seats with extra legroom have a fee and can't be chosen here yet."));
+
+  function seatButton(row, letter) {
+    // A short row (towards the tail) lacks some letters: a gap, not a taken seat.
+    if (row.seats && !row.seats.includes(letter)) return el("span", { class: "no-seat", "aria-hidden": "true" });
+    const seat = `${row.row}${letter}`;
+    const mine = seated.get(seat);
+    const free = (row.free || "").includes(letter);
+    const position = seatPosition(segment.columns || "", letter);
+    const paid = !!row.fee;
+    const label = `${seat}, ${position}${paid ? `, extra legroom ${money(row.fee)}` : ""}${mine ? `, ${mine.name}` : free ? ", free" : ", taken"}`;
+    return el("button", {
+      type: "button", class: `seat ${position}${mine ? " mine" : free ? (paid ? " paid" : " free") : " taken"}`,
+      "data-seat": seat, "data-segment-id": segment.segment_id || "", "data-position": position,
+      "data-action": "choose-seat", "aria-label": label, title: label,
+      disabled: !free || paid || !bookingId || !segment.segment_id,
+      onclick: (event) => {
+        const card = event.currentTarget.closest(".seatmap");
+        const who = card.querySelector("[data-role=seat-for]")?.value || passengers[0]?.passenger_id;
+        if (!who) return;
+        const name = passengers.find((p) => p.passenger_id === who)?.name || "me";
+        const action = {
+          type: "choose_seats", booking_id: bookingId,
+          assignments: [{ segment_id: segment.segment_id, passenger_id: who, seat }],
+        };
+        if (!sendAction(action, `Seat ${name} in ${seat} on ${segment.flight}`)) return;
+        for (const b of card.querySelectorAll("button.seat")) b.disabled = true;
+      },
+    }, letter);
+  }
 }
 
 // Outbound and return options are separate, labelled groups. A group without a leg is
@@ -508,6 +590,10 @@ function actionLabel(action, fallback = "") {
     return cards.length ? cardLabel(cards[cards.length - 1]) : fallback || `Book ${action.offer_id}`;
   }
   if (action?.type === "cancel_booking") return `Cancel trip ${action.booking_id}`;
+  if (action?.type === "seat_map") return `Choose seats on ${action.booking_id}`;
+  if (action?.type === "choose_seats") {
+    return fallback || `Seat ${(action.assignments || []).map((a) => a.seat).join(", ")} on ${action.booking_id}`;
+  }
   if (action?.type === "decide_approval") {
     return `${action.decision === "reject" ? "Reject" : "Approve"} ${action.approval_id}${action.note ? `: ${action.note}` : ""}`;
   }
@@ -1102,6 +1188,12 @@ function renderTrip(b) {
       type: "button", class: "btn btn-quiet btn-small", "data-action": "calendar", "data-booking-id": b.booking_id,
       onclick: () => openItinerary(b.booking_id, true),
     }, "Add to calendar"));
+  if (SEATABLE.has(b.status) && (b.segments || []).some((s) => s.kind === "flight")) {
+    actions.append(el("button", {
+      type: "button", class: "btn btn-quiet btn-small", "data-action": "seat-map", "data-booking-id": b.booking_id,
+      onclick: () => sendAction({ type: "seat_map", booking_id: b.booking_id }),
+    }, "Choose seats"));
+  }
   // Only the traveller's own trips: the concierge cancels what its caller may cancel.
   if (CANCELLABLE.has(b.status) && (!b.traveler_id || b.traveler_id === state.user?.id)) {
     actions.append(el("button", {

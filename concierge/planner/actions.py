@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from concierge.actions import DIRECTIONS, ActionRecord, Pick
+from concierge.planner.flows import seats
 from concierge.planner.flows.approvals import decide_approval
 from concierge.planner.flows.base import Context, Decision, Reply
 from concierge.planner.flows.booking import _after_error_offer, _booking_error, _confirm_flow
@@ -20,6 +21,7 @@ from concierge.planner.flows.changes import rebook_flow
 from concierge.planner.flows.trips import cancel_flow
 from concierge.planner.nlu.intents import Intent, Understanding
 from concierge.planner.state import Offer, State, Turn
+from tools.get_seat_map import GetSeatMapOutput
 
 # The planner's names for the lists it shows (state.shown) and the choices it keeps.
 _CHOICE = {"outbound": "flight", "return": "return", "hotel": "hotel"}
@@ -29,6 +31,14 @@ _SHOWN = {"outbound": "flights", "return": "returns", "hotel": "hotels"}
 def decide_action(state: State, turn: Turn, ctx: Context, record: ActionRecord) -> Decision:
     if record.type == "cancel_booking":
         return cancel_flow(state, turn, ctx, str(record.booking_id))
+    if record.type == "choose_seats":
+        seated = turn.last("choose_seats")
+        return seats.after_choice(seated.output if seated else None, seated.error if seated else None)
+    if record.type == "seat_map":
+        shown = turn.last("get_seat_map")
+        return seats.after_map(
+            shown.typed(GetSeatMapOutput) if shown else None, shown.error if shown else None
+        )
     if record.type == "decide_approval":
         understood = Understanding(
             text="", intent=Intent.DECIDE, decision=record.decision, note=record.note

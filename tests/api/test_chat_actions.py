@@ -343,3 +343,42 @@ async def test_cancel_actions_on_bookings_not_yours_or_closed(
     )
     assert cancelled.status_code == 200, cancelled.text
     problem(await act(client, cancel), 409, "INVALID_TRANSITION")
+
+
+async def test_seat_map_and_seat_click_actions_choose_a_seat(
+    client: httpx.AsyncClient, demo: Runtime
+) -> None:
+    search = await say(client, ONE_WAY)
+    held = Turn(
+        chunks(
+            await act(
+                client, {"type": "select_offer", "offer_id": bookable(search)}, search.thread_id
+            )
+        )
+    )
+    booking_id = held.outputs()[0]["booking_id"]
+
+    shown = Turn(chunks(await act(client, {"type": "seat_map", "booking_id": booking_id})))
+    assert shown.tools() == ["get_seat_map"]
+    (segment,) = shown.outputs()[0]["segments"]
+    free_row = next(r for r in segment["rows"] if "fee" not in r and r["free"])
+    seat = f"{free_row['row']}{free_row['free'][0]}"
+    (passenger,) = segment["passengers"]
+
+    click = {
+        "type": "choose_seats",
+        "booking_id": booking_id,
+        "assignments": [
+            {"segment_id": segment["segment_id"], "passenger_id": passenger["passenger_id"], "seat": seat}
+        ],
+    }
+    chosen = Turn(chunks(await act(client, click, shown.thread_id)))
+
+    assert chosen.tools() == ["choose_seats"]
+    assert chosen.confirmation is None  # a free seat moves no money
+    assert seat in chosen.text()
+    read = (await client.get(f"/v1/bookings/{booking_id}", headers=AVA)).json()
+    assert read["segments"][0]["passengers"][0]["seat"] == seat
+    # Another organization's booking, or none: 404 before anything runs.
+    problem(await act(client, click, headers=GUS), 404, "NOT_FOUND")
+    problem(await act(client, {"type": "seat_map", "booking_id": "BK-NOPE00"}), 404, "NOT_FOUND")

@@ -324,3 +324,35 @@ def test_a_queued_turn_says_so_until_its_answer_streams(
     assert page.locator(".msg.error").count() == 0
     shoot(page, "queued-2-answered")
     context.close()
+
+
+def test_a_seat_is_chosen_by_clicking_the_seat_map(
+    live_server: str, browser_instance: Any, shoot: Any
+) -> None:
+    context = browser_instance.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _sign_in(page, live_server, "ava")
+    _ask(page, f"Fly me from New York to Boston on {_day(12)}")
+    page.locator(".card.flight:not([data-policy=red]) [data-action=book]").first.click()
+    page.locator(".card.confirm[data-state=pending]").last.wait_for(timeout=STEP_MS)
+    _idle(page)
+
+    trip = page.locator("#trips .trip[data-status=held]").first
+    trip.wait_for(timeout=STEP_MS)
+    booking_id = trip.get_attribute("data-booking-id")
+    trip.locator("[data-action=seat-map]").click()
+    seatmap = page.locator(f".card.seatmap[data-booking-id='{booking_id}']").last
+    seatmap.wait_for(timeout=STEP_MS)
+    _idle(page)
+    assert seatmap.locator("button.seat.paid").count() > 0  # extra legroom: shown, not clickable
+    free = seatmap.locator("button.seat.free:not([disabled])").first
+    seat = free.get_attribute("data-seat")
+    assert re.fullmatch(r"\d{1,2}[A-K]", seat or "")
+    shoot(page, "ava-seat-1-map")
+
+    free.click()
+    page.locator("#log .msg.user", has_text=f"in {seat}").last.wait_for(timeout=STEP_MS)
+    _idle(page)
+    assert seat in page.locator("#log").inner_text().split(f"in {seat}", 1)[1]
+    shoot(page, "ava-seat-2-chosen")
+    context.close()

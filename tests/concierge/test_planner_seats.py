@@ -4,6 +4,7 @@ core's refusals explained; and the reading of seat wishes in other words."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -84,6 +85,7 @@ async def test_the_seat_map_is_summed_up_and_a_taken_seat_explained(
 
     reply = await mia.say("what seats are free?")
     assert mia.tools() == ["get_seat_map"]
+    assert re.search(r"costs \d+\.\d\d USD a seat", reply), reply  # extra legroom's fee
     assert "free" in reply
     assert "window" in reply.lower()
 

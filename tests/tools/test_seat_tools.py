@@ -39,6 +39,8 @@ async def test_get_seat_map_of_an_offer_lists_free_letters_and_fees(runtime, mia
     assert segment["rows"][0] == {"row": 4, "free": "ABCDEF", "fee": {"amount": "85.00", "currency": "USD"}, "exit": False}
     assert segment["rows"][1] == {"row": 5, "free": "ABCDEF", "exit": False}
     assert any(r["exit"] for r in segment["rows"])
+    assert segment["rows"][-1]["seats"] == segment["rows"][-1]["free"] == "ACDF"  # 100 = 16×6 + 4
+    assert all("seats" not in r for r in segment["rows"][:-1])
     assert "passengers" not in segment or segment["passengers"] == []
 
 

@@ -68,10 +68,10 @@ def seats(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     request = u.seat_request or seat_words.read(u.text)
     chosen = turn.last("choose_seats")
     if chosen is not None and chosen.done:
-        return _after_choice(chosen.output, chosen.error)
+        return after_choice(chosen.output, chosen.error)
     shown = turn.last("get_seat_map")
     if shown is not None and shown.done:
-        return _after_map(shown.typed(GetSeatMapOutput), shown.error)
+        return after_map(shown.typed(GetSeatMapOutput), shown.error)
     if u.booking_id and u.booking_id not in state.bookings:
         fetched = turn.last("get_booking")
         if fetched is None:
@@ -121,7 +121,7 @@ def seats(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     return [Call("choose_seats", {"booking_id": booking_id, "assignments": assignments})]
 
 
-def _after_choice(out: dict[str, Any] | None, error: dict[str, Any] | None) -> Reply:
+def after_choice(out: dict[str, Any] | None, error: dict[str, Any] | None) -> Reply:
     if error is not None:
         code = str(error.get("code"))
         base = render.error_text(error)
@@ -172,12 +172,13 @@ def _describe(segment: SeatMapSegmentOut) -> str:
     if paid:
         text += (
             f" Extra legroom (rows {_row_list([r.row for r in paid])}) costs "
-            f"{render.money(paid[0].fee)} a seat, which I can't take yet."
+            f"{render.money(paid[0].fee.model_dump() if paid[0].fee else None)} a seat, "
+            "which I can't take yet."
         )
     return text
 
 
-def _after_map(out: GetSeatMapOutput | None, error: dict[str, Any] | None) -> Reply:
+def after_map(out: GetSeatMapOutput | None, error: dict[str, Any] | None) -> Reply:
     if error is not None or out is None:
         return Reply(f"I couldn't read the seat map: {render.error_text(error or {})}")
     lines = [_describe(s) for s in out.segments]
