@@ -7,10 +7,12 @@ from typing import Any
 from core.errors import NotFound
 from tools import (
     cancel_booking,
+    check_in,
     choose_seats,
     confirm_booking,
     decide_approval,
     evaluate_policy,
+    get_boarding_pass,
     get_booking,
     get_policy,
     get_seat_map,
@@ -38,6 +40,8 @@ _ALL: tuple[ToolSpec[Any, Any], ...] = (
     name_passengers.TOOL,
     get_seat_map.TOOL,
     choose_seats.TOOL,
+    check_in.TOOL,
+    get_boarding_pass.TOOL,
     confirm_booking.TOOL,
     cancel_booking.TOOL,
     rebook.TOOL,

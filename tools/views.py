@@ -27,6 +27,7 @@ from core.booking.views import (
 )
 from core.catalogue.fares import FareOut
 from core.catalogue.hubs import hubs
+from core.checkin.views import BoardingPassView
 from core.clock import utc
 from core.models import Booking, FlightStatus, User
 from core.money import Money, money_text
@@ -172,6 +173,9 @@ class SegmentOut(BaseModel):
     seats: dict[str, str] | None = Field(
         default=None, description="Flights: each seated passenger's seat (choose_seats)."
     )
+    checked_in: list[str] | None = Field(
+        default=None, description="Flights: who is checked in (get_boarding_pass shows the passes)."
+    )
 
 
 class PassengerOut(BaseModel):
@@ -281,6 +285,12 @@ def _segment(
             if p.seat
         }
         seg.seats = seats or None
+        checked_in = [
+            (names or {}).get(p.passenger_id, p.passenger_id)
+            for p in view.passengers
+            if p.boarding_pass_id
+        ]
+        seg.checked_in = checked_in or None
         status = view.flight_status
         seg.flight_status = None if status == FlightStatus.SCHEDULED else str(status)
     else:
@@ -427,3 +437,39 @@ def trip_label(summary: TripSummary) -> str:
     if len(codes) > 1 and all(code in hubs() for code in codes):
         route = f"{'→'.join(city_of(code) for code in codes)} ({route})"
     return " ".join(p for p in (route, when) if p)
+
+
+class BoardingPassOut(BaseModel):
+    """A boarding pass, as the traveller is told of it (the barcode is in the files)."""
+
+    pass_id: str
+    booking_id: str
+    segment_id: str
+    passenger: str = Field(description="Legal names.")
+    flight: str = Field(description="Carrier and number, e.g. BA 117.")
+    origin: str
+    destination: str
+    depart: str = Field(description="Local time at the origin, with its UTC offset.")
+    seat: str | None = Field(default=None, description="Null: allocated at the gate.")
+    sequence_number: int = Field(description="The flight's check-in sequence number.")
+    locator: str = Field(description="The airline's record locator for this flight.")
+    pdf: str = Field(description="The printable pass (GET, the caller's token).")
+    png: str = Field(description="The barcode image (GET, the caller's token).")
+
+
+def boarding_pass_out(view: BoardingPassView) -> BoardingPassOut:
+    return BoardingPassOut(
+        pass_id=view.pass_id,
+        booking_id=view.booking_id,
+        segment_id=view.segment_id,
+        passenger=view.passenger,
+        flight=f"{view.carrier} {view.number}",
+        origin=view.origin,
+        destination=view.destination,
+        depart=view.depart_local.isoformat(timespec="minutes"),
+        seat=view.seat,
+        sequence_number=view.sequence_number,
+        locator=view.locator,
+        pdf=view.pdf,
+        png=view.png,
+    )

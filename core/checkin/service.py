@@ -15,7 +15,7 @@ behind it.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,6 +38,7 @@ from core.db import insert_ignoring_duplicates
 from core.errors import (
     BoardingPassVoid,
     BookingNotConfirmed,
+    CheckinClosed,
     NotFound,
     PassengerDetailsRequired,
     ValidationFailed,
@@ -380,3 +381,95 @@ async def _still_valid(session: AsyncSession, bp: BoardingPass, booking: Booking
             f"Boarding pass {bp.id} is void: booking {booking.id} is "
             f"{str(booking.status).replace('_', ' ')} or its flight changed"
         )
+
+
+# -- which flight, which passes ------------------------------------------------------------
+
+
+async def next_flight_to_check_in(
+    session: AsyncSession, caller: Caller, booking_id: str, *, now: datetime, settings: Settings
+) -> str:
+    """The flight of the booking a plain "check me in" means: the first one (in time
+    order) whose check-in has not closed and that still has someone to check in; else
+    the first whose check-in has not closed (checking in again shows its passes).
+    ``CheckinClosed`` when every flight's check-in has closed; ``BookingNotConfirmed``
+    for a booking that is not confirmed."""
+    booking = await load_visible_booking(session, caller, booking_id)
+    if booking.status != BookingStatus.CONFIRMED:
+        raise BookingNotConfirmed(
+            f"Booking {booking.id} is {str(booking.status).replace('_', ' ')}; "
+            "only a confirmed booking is checked in"
+        )
+    rows = (
+        await session.execute(
+            select(Segment, Flight)
+            .join(Flight, Flight.id == Segment.flight_id)
+            .where(
+                Segment.booking_id == booking.id,
+                Segment.kind == SegmentKind.FLIGHT,
+                Segment.status == SegmentStatus.BOOKED,
+                Segment.replaced_by.is_(None),
+            )
+            .order_by(Flight.depart_at, Segment.position)
+        )
+    ).all()
+    open_ones = [
+        seg for seg, flight in rows
+        if flight.status != FlightStatus.CANCELLED and now < checkin_window(flight, settings).closes_at
+    ]
+    if not open_ones:
+        raise CheckinClosed(f"Booking {booking.id} has no flight left to check in")
+    for seg in open_ones:
+        links = set(
+            await session.scalars(
+                select(SegmentPassenger.id).where(SegmentPassenger.segment_id == seg.id)
+            )
+        )
+        issued = set(
+            await session.scalars(
+                select(BoardingPass.segment_passenger_id).where(BoardingPass.segment_id == seg.id)
+            )
+        )
+        if links - issued:
+            return seg.id
+    return open_ones[0].id
+
+
+async def list_boarding_passes(
+    session: AsyncSession,
+    caller: Caller,
+    *,
+    now: datetime,
+    settings: Settings,
+    booking_id: str | None = None,
+) -> list[BoardingPassView]:
+    """The valid passes the caller may read (theirs as passenger, traveller or booker),
+    of flights still to leave, soonest first; ``booking_id``: of that booking only."""
+    stmt = (
+        select(BoardingPass)
+        .join(Booking, Booking.id == BoardingPass.booking_id)
+        .join(Passenger, Passenger.id == BoardingPass.passenger_id)
+        .join(Flight, Flight.id == BoardingPass.flight_id)
+        .where(
+            BoardingPass.org_id == caller.org_id,
+            Booking.status == BookingStatus.CONFIRMED,
+            (Booking.traveler_id == caller.user_id)
+            | (Booking.created_by == caller.user_id)
+            | (Passenger.user_id == caller.user_id),
+            Flight.depart_at > now - timedelta(hours=1),
+        )
+        .order_by(Flight.depart_at, BoardingPass.booking_id, Passenger.position)
+    )
+    if booking_id is not None:
+        await load_visible_booking(session, caller, booking_id)  # someone else's: NotFound
+        stmt = stmt.where(BoardingPass.booking_id == booking_id)
+    views = []
+    for bp in await session.scalars(stmt):
+        booking = await session.get(Booking, bp.booking_id)
+        assert booking is not None
+        try:
+            await _still_valid(session, bp, booking)
+        except BoardingPassVoid:
+            continue
+        views.append(await boarding_pass_view(session, bp, settings))
+    return views
