@@ -37,7 +37,7 @@ import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -57,7 +57,8 @@ from sqlalchemy.sql.expression import CTE
 
 from core.booking import quota
 from core.booking.items import plan_offer, red_reasons
-from core.db import Database
+from core.clock import utc
+from core.db import Database, UTCDateTime
 from core.errors import OfferChanged, PolicyBlocked, SoldOut, ValidationFailed
 from core.identity import Caller
 from core.ids import booking_reference, new_id
@@ -190,8 +191,14 @@ async def hold_one_statement(
             policy=verdict_dict,
         )
     await quota.check_caps(
-        session, rt.settings, org_id=caller.org_id, user_id=caller.user_id,
-        booking_id=booking_id, places=quantity, bucket="held", now=now,
+        session,
+        rt.settings,
+        org_id=caller.org_id,
+        user_id=caller.user_id,
+        booking_id=booking_id,
+        places=quantity,
+        bucket="held",
+        now=now,
     )
 
     expires_at = now + timedelta(seconds=rt.settings.hold_ttl_seconds)
@@ -214,19 +221,31 @@ async def hold_one_statement(
         booking,
         segment,
         Hold(
-            org_id=caller.org_id, booking_id=booking_id, segment_id=segment.id,
-            fare_inventory_id=fare_id, quantity=quantity, status=HoldStatus.ACTIVE,
-            expires_at=expires_at, created_at=now,
+            org_id=caller.org_id,
+            booking_id=booking_id,
+            segment_id=segment.id,
+            fare_inventory_id=fare_id,
+            quantity=quantity,
+            status=HoldStatus.ACTIVE,
+            expires_at=expires_at,
+            created_at=now,
         ),
         AuditEntry(
-            org_id=caller.org_id, actor_id=caller.user_id, action="booking.held",
-            entity="booking", entity_id=booking_id, at=now,
+            org_id=caller.org_id,
+            actor_id=caller.user_id,
+            action="booking.held",
+            entity="booking",
+            entity_id=booking_id,
+            at=now,
             data={"total_minor": booking.total_minor, "traveler_id": caller.user_id},
         ),
         OutboxEvent(
-            org_id=caller.org_id, topic="booking.held", key=f"booking:{booking_id}:held",
+            org_id=caller.org_id,
+            topic="booking.held",
+            key=f"booking:{booking_id}:held",
             payload={"booking_id": booking_id, "traveler_id": caller.user_id},
-            created_at=now, available_at=now,
+            created_at=now,
+            available_at=now,
         ),
     ]
     passenger: Passenger | None = None
@@ -234,11 +253,17 @@ async def hold_one_statement(
         # One seat with no name is the traveller's (core.booking.passengers.name_held):
         # their legal names as their profile has them now, read by the statement.
         passenger = Passenger(
-            id=new_id("PX", 8), org_id=caller.org_id, booking_id=booking_id, position=1,
-            user_id=caller.user_id, created_at=now,
+            id=new_id("PX", 8),
+            org_id=caller.org_id,
+            booking_id=booking_id,
+            position=1,
+            user_id=caller.user_id,
+            created_at=now,
         )
         rows.append(
-            SegmentPassenger(booking_id=booking_id, segment_id=segment.id, passenger_id=passenger.id)
+            SegmentPassenger(
+                booking_id=booking_id, segment_id=segment.id, passenger_id=passenger.id
+            )
         )
 
     params: dict[str, Any] = {
@@ -263,21 +288,35 @@ async def hold_one_statement(
         for column in _columns(Passenger):
             if column.key not in _PROFILE_NAMES:
                 params[_param(column)] = values.get(column.key)
+    params["guard_now"] = now
     statement = _statement(holds.fits, version > 0, passenger is not None)
-    taken = await session.scalar(statement, params)
-    if taken == 1:
-        for row in (booking, segment):
+    result = (await session.execute(statement, params)).one_or_none()
+    if result is not None and result[-1] == 1:
+        for written in (booking, segment):
             # In the session as if just read back: every column as written, nothing to flush.
-            for key, value in _values(row).items():
-                setattr(row, key, value)
-            make_transient_to_detached(row)
-            session.add(row)
+            for key, value in _values(written).items():
+                setattr(written, key, value)
+            make_transient_to_detached(written)
+            session.add(written)
         return booking
-    await _diagnose(session, statics, caller, leg, quantity, version, currency, now)
+    # Nothing taken. The statement also read the row as it stood when it began: enough to
+    # tell sold out or a moved price at once, the usual case under contention.
+    seen = result[:-1] if result is not None else None
+    if _why(seen, statics, caller, leg, quantity, version, currency) == "fits":
+        # Seats were free as the statement began, so the row changed under it: read again.
+        fresh = (await session.execute(_state(caller.org_id, fare_id, now))).one_or_none()
+        _why(fresh, statics, caller, leg, quantity, version, currency)
     return None
 
 
-_WRITTEN: tuple[type[Base], ...] = (Booking, Segment, Hold, AuditEntry, OutboxEvent, SegmentPassenger)
+_WRITTEN: tuple[type[Base], ...] = (
+    Booking,
+    Segment,
+    Hold,
+    AuditEntry,
+    OutboxEvent,
+    SegmentPassenger,
+)
 #: A passenger's legal names come from their profile, read by the statement itself.
 _PROFILE_NAMES = ("given_name", "family_name")
 
@@ -311,7 +350,7 @@ def _statement(
     fits: Callable[[type[FareInventory], Any], ColumnElement[bool]],
     policy_stored: bool,
     with_passenger: bool,
-) -> Select[int]:
+) -> Select[*tuple[Any, ...]]:
     """The hold's one statement, built once (its bound values vary, not its shape); keyed
     by ``holds.fits`` too, so a race test that switches the guard off gets its own."""
     stored = exists().where(PolicyDocument.org_id == bindparam("guard_org_id"))
@@ -348,7 +387,9 @@ def _statement(
         columns = _columns(model)
         chosen = select(*(bindparam(_param(c), type_=c.type) for c in columns)).select_from(inv)
         writes.append(
-            insert(model).from_select([c.key for c in columns], chosen).cte(model.__tablename__)
+            insert(model)
+            .from_select([c.key for c in columns], chosen)
+            .cte(f"new_{model.__tablename__}")
         )
     if with_passenger:
         columns = [c for c in _columns(Passenger) if c.key not in _PROFILE_NAMES]
@@ -364,59 +405,78 @@ def _statement(
         writes.append(
             insert(Passenger)
             .from_select([*(c.key for c in columns), *_PROFILE_NAMES], chosen)
-            .cte("passengers")
+            .cte("new_passengers")
         )
-    return select(func.count()).select_from(inv).add_cte(*writes)
+    taken = select(func.count()).select_from(inv).scalar_subquery()
+    state = _state(
+        bindparam("guard_org_id"),
+        bindparam("guard_fare_id"),
+        bindparam("guard_now", type_=UTCDateTime()),
+    )
+    return state.add_columns(taken).add_cte(*writes)
 
 
-async def _diagnose(
-    session: AsyncSession,
+def _state(org_id: Any, fare_id: Any, now: Any) -> Select[*tuple[Any, ...]]:
+    """A fare row as a hold's guard sees it: seats, price and terms, its flight, the expired
+    holds on it, and the organization's policy version and currency."""
+    return (
+        select(
+            FareInventory.capacity,
+            FareInventory.held,
+            FareInventory.sold,
+            FareInventory.fare_minor,
+            FareInventory.currency,
+            FareInventory.refundable,
+            FareInventory.change_fee_minor,
+            Flight.status,
+            Flight.depart_at,
+            holds.expired_holds_on("fare", fare_id, now=now),
+            select(func.coalesce(func.max(PolicyDocument.version), 0))
+            .where(PolicyDocument.org_id == org_id)
+            .scalar_subquery(),
+            select(Organization.currency).where(Organization.id == org_id).scalar_subquery(),
+        )
+        .join(Flight, Flight.id == FareInventory.flight_id)
+        .where(FareInventory.id == fare_id)
+    )
+
+
+def _why(
+    row: Any,
     statics: HoldStatics,
     caller: Caller,
     leg: FlightSegment,
     quantity: int,
     version: int,
     currency: str,
-    now: datetime,
-) -> None:
-    """Why the write took nothing, in one read: raise ``SoldOut`` or ``OfferChanged``, or
-    return for the row-by-row path (expired holds to release, something else changed)."""
+) -> str:
+    """Why the write took nothing: raise ``SoldOut`` or ``OfferChanged``; answer "rows" for
+    the row-by-row path (expired holds to release, something else changed: the statics are
+    forgotten) or "fits" when this state would have let the hold through."""
     fare_id = leg.fare_inventory_id
-    row = (
-        await session.execute(
-            select(
-                FareInventory.capacity,
-                FareInventory.held,
-                FareInventory.sold,
-                FareInventory.fare_minor,
-                FareInventory.currency,
-                FareInventory.refundable,
-                FareInventory.change_fee_minor,
-                Flight.status,
-                Flight.depart_at,
-                holds.expired_holds_on("fare", fare_id, now=now),
-                select(func.coalesce(func.max(PolicyDocument.version), 0))
-                .where(PolicyDocument.org_id == caller.org_id)
-                .scalar_subquery(),
-                select(Organization.currency)
-                .where(Organization.id == caller.org_id)
-                .scalar_subquery(),
-            )
-            .join(Flight, Flight.id == FareInventory.flight_id)
-            .where(FareInventory.id == fare_id)
-        )
-    ).one_or_none()
     if row is None:
         statics.forget(org_id=caller.org_id, fare_id=fare_id)
-        return
-    (capacity, held, sold, fare, fare_currency, refundable, fee, status, depart_at,
-     expired, policy_version, org_currency) = row
+        return "rows"
+    (
+        capacity,
+        held,
+        sold,
+        fare,
+        fare_currency,
+        refundable,
+        fee,
+        status,
+        depart_at,
+        expired,
+        policy_version,
+        org_currency,
+    ) = row
     moved = (fare, fare_currency) != (leg.fare_minor, leg.currency)
     if (
         moved
         or (refundable, fee) != (leg.refundable, leg.change_fee_minor)
         or status == FlightStatus.CANCELLED
-        or depart_at != leg.depart_at
+        or utc(depart_at) != leg.depart_at
         or policy_version != version
         or org_currency != currency
     ):
@@ -430,8 +490,9 @@ async def _diagnose(
                 price=money_json(fare, fare_currency),
                 total=money_json(fare * quantity, fare_currency),
             )
-        return
-    if held + sold + quantity > capacity and not expired:
-        raise SoldOut(f"Not enough seats left for {quantity}", inventory=f"inv:fare:{fare_id}")
-    # Expired holds to give back first, or seats freed since: the row-by-row path
-    # releases and tries once more.
+        return "rows"
+    if held + sold + quantity <= capacity:
+        return "fits"
+    if expired:
+        return "rows"  # expired holds to give back first: released, then one more try
+    raise SoldOut(f"Not enough seats left for {quantity}", inventory=f"inv:fare:{fare_id}")

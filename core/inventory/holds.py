@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, ScalarSelect, and_, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -139,7 +139,7 @@ async def _expired_holds_query(
     return list((await session.scalars(stmt)).all())
 
 
-def expired_holds_on(kind: InventoryKind, inventory_id: int, *, now: datetime) -> ScalarSelect[int]:
+def expired_holds_on(kind: InventoryKind, inventory_id: Any, *, now: Any) -> ScalarSelect[int]:
     """How many holds on one row have run out and may be given back (a scalar subquery
     for a diagnostic read; the same holds :func:`release_expired_on_row` releases)."""
     return (

@@ -180,3 +180,14 @@ async def test_the_row_by_row_path_still_holds_when_switched_to(runtime, world) 
     with count_round_trips(runtime.db.engine) as seen:
         await _hold(runtime, offer)
     assert seen.kinds["statement"] > 5
+
+
+@requires_postgres
+async def test_a_sold_out_answer_is_the_same_one_statement(runtime, world) -> None:
+    """The statement also reads the row as it stood when it began: a flight sold out
+    before then needs no second read to say so."""
+    offer = flight_offer_id(world.tiny_inv["economy"].id)
+    await _hold(runtime, offer, 2)
+    with count_round_trips(runtime.db.engine) as seen, pytest.raises(SoldOut):
+        await _hold(runtime, offer, caller=MIA)
+    assert seen.kinds["statement"] == 1, str(seen)
