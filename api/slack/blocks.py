@@ -1,5 +1,6 @@
 """Block Kit for the concierge's answers: text, options with Book buttons,
-Confirm / Cancel for a paused action, Approve / Reject for a manager.
+Confirm / Cancel for a paused action, Approve / Reject for a manager, a short choice
+of seats.
 
 Every button carries what it means (DESIGN §6.1), never a sentence to re-parse: Book
 holds the option's ``offer_id``, Confirm / Cancel the ``interrupt_id``, Approve /
@@ -28,6 +29,10 @@ ACTION_CONFIRM = "confirm_action"
 ACTION_DECLINE = "decline_action"
 ACTION_APPROVE = "approval_approve"
 ACTION_REJECT = "approval_reject"
+# prefix; the full id is choose_seat:<flight n>:<passenger n>:<choice n>
+ACTION_SEAT = "choose_seat"
+#: A seat map in Slack is a short choice: this many seats per passenger.
+SEAT_CHOICES = 4
 
 _BADGE = {
     "green": ":large_green_circle: in policy",
@@ -228,6 +233,79 @@ def decided(message_text: str, outcome: str) -> list[dict[str, Any]]:
     ]
 
 
+def _short_choice(segment: dict[str, Any]) -> list[tuple[str, str]]:
+    """A few free seats without a fee, nearest the front: two windows and two aisles
+    (``("Window", "6A")``…), from the tool's rows (free letters per row)."""
+    columns = str(segment.get("columns") or "")
+    letters = columns.replace(" ", "")
+    if not letters:
+        return []
+    blocks_ = columns.split(" ")
+    windows = {letters[0], letters[-1]}
+    aisles = {b[-1] for b in blocks_[:-1]} | {b[0] for b in blocks_[1:]}
+    found: dict[str, list[str]] = {"Window": [], "Aisle": []}
+    for row in segment.get("rows") or []:
+        if row.get("fee"):
+            continue
+        for letter in str(row.get("free") or ""):
+            kind = "Window" if letter in windows else "Aisle" if letter in aisles else None
+            if kind and len(found[kind]) < SEAT_CHOICES // 2:
+                found[kind].append(f"{row.get('row')}{letter}")
+    return [(kind, seat) for kind in ("Window", "Aisle") for seat in found[kind]]
+
+
+def seat_choices(output: dict[str, Any]) -> list[dict[str, Any]]:
+    """A booking's seat map (``get_seat_map``) as a short choice: per passenger (three at
+    most) a few seat buttons, each carrying the seat itself (a ``choose_seats`` action)."""
+    booking_id = output.get("booking_id")
+    if not booking_id:
+        return []
+    out: list[dict[str, Any]] = []
+    for si, segment in enumerate(output.get("segments") or []):
+        picks = _short_choice(segment)
+        if not segment.get("segment_id") or not picks:
+            continue
+        for pi, person in enumerate((segment.get("passengers") or [])[:3]):
+            now = f" (now {person['seat']})" if person.get("seat") else ""
+            out.append(section(
+                f"Seat for *{escape(str(person.get('name') or ''))}* on "
+                f"{escape(str(segment.get('flight') or ''))}{now}:"
+            ))
+            out.append({
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "text": {"type": "plain_text", "text": f"{kind} {seat}"},
+                        "action_id": f"{ACTION_SEAT}:{si}:{pi}:{n}",
+                        "value": json.dumps({
+                            "booking_id": booking_id,
+                            "segment_id": segment["segment_id"],
+                            "passenger_id": person.get("passenger_id"),
+                            "seat": seat,
+                        }),
+                    }
+                    for n, (kind, seat) in enumerate(picks)
+                ],
+            })
+    return out
+
+
+def seat_of(value: str | None) -> dict[str, str] | None:
+    """What a seat button carries: booking, segment, passenger and seat (None for
+    anything else)."""
+    try:
+        data = json.loads(value or "")
+    except ValueError:
+        return None
+    keys = ("booking_id", "segment_id", "passenger_id", "seat")
+    if not isinstance(data, dict) or not all(
+        isinstance(data.get(k), str) and 0 < len(data[k]) <= 40 for k in keys
+    ):
+        return None
+    return {k: data[k] for k in keys}
+
+
 def tool_blocks(name: str, output: dict[str, Any] | None) -> list[dict[str, Any]]:
     if not output:
         return []
@@ -235,6 +313,8 @@ def tool_blocks(name: str, output: dict[str, Any] | None) -> list[dict[str, Any]
         return flight_options(output)
     if name == "search_hotels":
         return hotel_options(output)
+    if name == "get_seat_map":
+        return seat_choices(output)
     return []
 
 

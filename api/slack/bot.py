@@ -36,7 +36,7 @@ from api.slack.notifier import SlackDMNotifier
 from api.slack.threads import find_thread, thread_for
 from api.slack.users import NOT_LINKED, caller_for_slack_user
 from api.turns import read_events, start_turn
-from concierge.actions import DecideApproval, SelectOffer, prepare
+from concierge.actions import ChooseSeats, DecideApproval, SeatChoice, SelectOffer, prepare
 from concierge.events import (
     ConfirmationRequested,
     TextDelta,
@@ -171,6 +171,40 @@ class SlackBot:
                     # A double click would hold twice (and decline the first hold's
                     # question): each Book button counts once.
                     event_id=f"click:{where['channel']}:{message_ts}:{action['action_id']}",
+                    team_id=str((body.get("team") or {}).get("id") or ""),
+                    **where,
+                )
+            )
+
+        @app.action(re.compile(f"^{blocks.ACTION_SEAT}:"))
+        async def on_seat(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+            await ack()
+            where = _where(body)
+            slack_user = body["user"]["id"]
+            seat = blocks.seat_of(action.get("value"))
+            if seat is None:  # not a button we posted
+                self.spawn(
+                    self.ephemeral(
+                        where["channel"], slack_user, "That button doesn't name a seat.",
+                        where["thread_ts"],
+                    )
+                )
+                return
+            message_ts = (body.get("message") or {}).get("ts") or where["thread_ts"]
+            choice = ChooseSeats(
+                booking_id=seat["booking_id"],
+                assignments=(SeatChoice(seat["segment_id"], seat["passenger_id"], seat["seat"]),),
+            )
+            self.spawn(
+                self._converse(
+                    slack_user=slack_user,
+                    action=choice,
+                    only_known_thread=True,
+                    # Each person's click on a seat counts once (someone else's click,
+                    # refused, must not use up the traveller's).
+                    event_id=(
+                        f"click:{where['channel']}:{message_ts}:{action['action_id']}:{slack_user}"
+                    ),
                     team_id=str((body.get("team") or {}).get("id") or ""),
                     **where,
                 )

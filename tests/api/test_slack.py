@@ -24,7 +24,7 @@ from api.slack import blocks
 from api.slack.threads import thread_for
 from core.config import Settings
 from core.identity import Caller
-from core.models import Booking
+from core.models import Booking, SegmentPassenger
 from core.models.conversation import Thread
 from core.notify.relay import relay_outbox
 from core.runtime import Runtime
@@ -665,3 +665,29 @@ async def test_a_double_click_on_book_holds_once(slack: Slack) -> None:
             select(func.count()).select_from(Booking).where(Booking.traveler_id == "ava")
         )
     assert held == 1
+
+
+async def test_seats_are_a_short_choice_and_a_click_chooses_one(slack: Slack) -> None:
+    reply, ts = await _search(slack)
+    await slack.click("U0AVA", reply, f"{blocks.ACTION_BOOK}:flight:1")
+    await slack.fake.wait_for("chat.postMessage", count=2)
+    await slack.idle()
+    await slack.message("U0AVA", "show me the seat map", thread_ts=ts)
+    posts = await slack.fake.wait_for("chat.postMessage", count=3)
+    choice = posts[-1]
+    seat_ids = [i for i in _action_ids(choice) if i.startswith(f"{blocks.ACTION_SEAT}:")]
+    assert 1 <= len(seat_ids) <= blocks.SEAT_CHOICES  # a short choice, not the whole cabin
+    button = _find_action(choice.params["blocks"], seat_ids[0])
+    assert button["text"]["text"].startswith("Window ")
+    seat = button["text"]["text"].split()[-1]
+
+    await slack.click("U0MIA", choice, seat_ids[0])  # not Mia's conversation
+    [warning] = await slack.fake.wait_for("chat.postEphemeral")
+    assert warning.params["user"] == "U0MIA"
+    await slack.click("U0AVA", choice, seat_ids[0])
+    posts = await slack.fake.wait_for("chat.postMessage", count=4)
+    await slack.idle()
+    assert seat in _all_text(posts[-1])
+    async with slack.runtime.db.uow(write=False) as session:
+        seats = list(await session.scalars(select(SegmentPassenger.seat)))
+    assert seats == [seat]
