@@ -223,7 +223,7 @@ function resetLog() {
 
 function appendMessage(role, text) {
   const body = el("div", { class: "text" });
-  if (role === "assistant") body.replaceChildren(renderMarkdown(text || ""));
+  if (role === "assistant") body.replaceChildren(replyText(text || ""));
   else body.textContent = text || "";
   const msg = el("div", { class: `msg ${role}` }, body);
   $("#log").append(msg);
@@ -313,7 +313,17 @@ class TurnView {
     this.texts = new Map();
     this.tools = new Map();
     this.notes = new Map(); // tool call id → its note: the call's cards go right under it
+    this.raw = new Map(); // text id → its markdown so far
+    this.dirty = new Set(); // text ids to draw again
+    this.frame = 0;
     $("#log").append(this.root);
+  }
+
+  draw() {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    for (const id of this.dirty) this.texts.get(id)?.replaceChildren(replyText(this.raw.get(id)));
+    this.dirty.clear();
   }
 
   text(id) {
@@ -366,11 +376,18 @@ class TurnView {
         this.text(part.id);
         break;
       case "text-delta": {
-        const node = this.text(part.id);
-        node.dataset.raw = (node.dataset.raw || "") + (part.delta || "");
-        node.replaceChildren(renderMarkdown(node.dataset.raw));
+        this.text(part.id);
+        this.raw.set(part.id, (this.raw.get(part.id) || "") + (part.delta || ""));
+        this.dirty.add(part.id);
+        // Drawn at most once a frame: a long reply in many deltas never re-parses
+        // its markdown once per delta.
+        if (this.replay) this.draw();
+        else if (!this.frame) this.frame = requestAnimationFrame(() => this.draw());
         break;
       }
+      case "text-end":
+        this.draw();
+        break;
       case "tool-input-available": {
         this.tools.set(part.toolCallId, part.toolName);
         const note = el("p", { class: "tool-note", "data-tool": part.toolName }, toolNote(part.toolName, part.input));
@@ -408,6 +425,7 @@ class TurnView {
         this.root.append(el("div", { class: "msg error", role: "alert" }, part.errorText || "Something went wrong."));
         break;
       case "finish":
+        this.draw();
         this.root.removeAttribute("aria-busy");
         break;
       default:
@@ -415,6 +433,17 @@ class TurnView {
     }
     if (!this.replay) scrollLog();
   }
+}
+
+// Past this, a reply is shown cut, with a note, rather than freeze the page.
+const REPLY_LIMIT = 100_000;
+
+function replyText(markdown) {
+  if (markdown.length <= REPLY_LIMIT) return renderMarkdown(markdown);
+  const kb = Math.round((markdown.length - REPLY_LIMIT) / 1024);
+  const shown = renderMarkdown(markdown.slice(0, REPLY_LIMIT));
+  shown.append(el("p", { class: "tool-note", "data-truncated": "true" }, `… the rest of this reply (${kb} KB) is too long to show here.`));
+  return shown;
 }
 
 function toolNote(name, input = {}) {

@@ -6,6 +6,7 @@ the page's real turn code."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -42,13 +43,17 @@ code block
 ✅ Booked! ⭐ recommended"""
 
 
-def _stream(text: str) -> str:
+def _stream(text: str, pieces: int = 2) -> str:
+    """The reply as a model streams it: in ``pieces`` deltas."""
+    size = -(-len(text) // pieces)
+    deltas = [
+        {"type": "text-delta", "id": "t1", "delta": text[i : i + size]}
+        for i in range(0, len(text), size)
+    ]
     chunks = [
         {"type": "start", "messageId": "turn_md", "messageMetadata": {"thread_id": "th_md"}},
         {"type": "text-start", "id": "t1"},
-        # In two deltas, as a model streams: the page renders the markdown as it grows.
-        {"type": "text-delta", "id": "t1", "delta": text[: len(text) // 2]},
-        {"type": "text-delta", "id": "t1", "delta": text[len(text) // 2 :]},
+        *deltas,
         {"type": "text-end", "id": "t1"},
         {"type": "finish", "messageMetadata": {"thread_id": "th_md", "turn_id": "turn_md"}},
     ]
@@ -108,4 +113,42 @@ def test_markdown_renders_and_hostile_markup_is_inert(
     assert {"check", "star"} <= set(marks), marks
     assert not any(e in text.inner_text() for e in ("🟢", "🟠", "🔴", "✅", "⭐"))
     shoot(page, "markdown-rendered")
+    context.close()
+
+
+def test_a_megabyte_reply_is_cut_not_a_freeze(
+    live_server: str, browser_instance: Any, shoot: Any
+) -> None:
+    """1 MB of markdown in 1,000 deltas: drawn at most once a frame and cut at 100,000
+    characters with a note. Prints the time from Enter to the drawn reply."""
+    context = browser_instance.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _sign_in(page, live_server, "ava")
+    line = "- **BA 117** JFK → LHR 612.40 USD 🟢 in policy, with a [link](https://example.com)\n"
+    huge = line * (1_000_000 // len(line))
+    page.route(
+        "**/v1/chat",
+        lambda route: route.fulfill(
+            status=200,
+            headers={"content-type": "text/event-stream"},
+            body=_stream(huge, pieces=1000),
+        ),
+    )
+    page.route("**/v1/threads/th_md", lambda route: route.fulfill(status=404, body="{}"))
+    started = time.perf_counter()
+    _ask(page, "a very long answer")
+    note = page.locator("#log .msg.assistant [data-truncated]")
+    note.wait_for(timeout=STEP_MS)
+    _idle(page)
+    seconds = time.perf_counter() - started
+    print(f"\n1 MB reply in 1,000 deltas: drawn and idle {seconds:.2f} s after Enter")
+    assert "too long to show here" in note.inner_text()
+    items = page.locator("#log .msg.assistant .text li").count()
+    assert 0 < items <= 100_000 // len(line) + 1
+    # The page still answers at once.
+    before = time.perf_counter()
+    assert page.evaluate("1 + 1") == 2
+    assert time.perf_counter() - before < 1
+    assert seconds < 30
+    shoot(page, "markdown-1mb-cut")
     context.close()
