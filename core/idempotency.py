@@ -55,6 +55,39 @@ class IdempotencyContext:
     key: str
     resource_id: str | None = None
     recovery_point: str | None = None
+    #: The answer was stored by :meth:`finish`, in the handler's own transaction.
+    finished: bool = False
+
+    async def finish(
+        self,
+        session: AsyncSession,
+        status: int,
+        body: dict[str, Any],
+        *,
+        resource_id: str | None = None,
+        now: datetime,
+    ) -> None:
+        """Store the answer inside the handler's own transaction, atomic with its work: a
+        crash before its COMMIT leaves the key in flight with nothing done (a retry redoes
+        it), one after replays this answer. Saves the recovery point's UPDATE and the
+        separate transaction that would store the answer (issue 15)."""
+        values: dict[str, Any] = {
+            "status": IdempotencyStatus.DONE,
+            "response_status": status,
+            "response_body": body,
+            "locked_until": None,
+            "updated_at": now,
+        }
+        if resource_id is not None:
+            values["resource_id"] = resource_id
+            self.resource_id = resource_id
+        await session.execute(
+            update(IdempotencyRecord)
+            .where(IdempotencyRecord.id == self.record_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        self.finished = True
 
     async def save_point(
         self, session: AsyncSession, *, resource_id: str | None = None, point: str | None = None
@@ -226,7 +259,8 @@ async def run_idempotent(
         # lapses and a retry resumes. Nothing is replayed from a crash.
         log.warning("idempotent request %s/%s ended abnormally; retry will resume", scope, key)
         raise
-    await _store(rt, ctx.record_id, status, body)
+    if not ctx.finished:
+        await _store(rt, ctx.record_id, status, body)
     return IdempotentResult(status, body, replayed=False)
 
 

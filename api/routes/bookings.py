@@ -87,10 +87,16 @@ async def create_booking(
                 # An earlier attempt with this key committed its hold and then died
                 # before answering: answer with that booking instead of holding twice.
                 booking = await get_booking(session, caller, ctx.resource_id)
-            else:
-                booking = await hold_booking(runtime, session, caller, items, body.traveler_id)
-                await ctx.save_point(session, resource_id=booking.id, point="held")
-            return 201, (await booking_view(session, booking)).model_dump(mode="json")
+                return 201, (await booking_view(session, booking)).model_dump(mode="json")
+            booking = await hold_booking(runtime, session, caller, items, body.traveler_id)
+            view = await booking_view(session, booking, fresh=True)
+            answer = view.model_dump(mode="json")
+            # The answer is stored with the hold, in its transaction (no recovery point
+            # needed between them).
+            await ctx.finish(
+                session, 201, answer, resource_id=booking.id, now=runtime.clock.now()
+            )
+            return 201, answer
 
     result = await run_idempotent(
         runtime,

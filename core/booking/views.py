@@ -498,9 +498,14 @@ async def _open_disruption(session: AsyncSession, booking: Booking) -> Disruptio
     )
 
 
-async def booking_view(session: AsyncSession, booking: Booking) -> BookingView:
-    """The booking as every audience reads it (DESIGN §6)."""
-    changes, refund = await _changes(session, booking)
+async def booking_view(
+    session: AsyncSession, booking: Booking, *, fresh: bool = False
+) -> BookingView:
+    """The booking as every audience reads it (DESIGN §6).
+
+    ``fresh``: held in this very transaction, so nothing has happened to it yet (no
+    change, disruption or virtual card to read)."""
+    changes, refund = ([], None) if fresh else await _changes(session, booking)
     waiting = booking.status in (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL)
     people = await manifest(session, booking.id)
     itinerary = await _itinerary(session, booking.id, people)
@@ -525,8 +530,8 @@ async def booking_view(session: AsyncSession, booking: Booking) -> BookingView:
         confirmed_at=booking.confirmed_at or None,
         changes=changes,
         refund=refund,
-        disruption=await _open_disruption(session, booking),
-        virtual_cards=await _virtual_cards(session, booking.id),
+        disruption=None if fresh else await _open_disruption(session, booking),
+        virtual_cards=[] if fresh else await _virtual_cards(session, booking.id),
     )
 
 

@@ -27,11 +27,11 @@ from tests.conftest import NOW, PG_URL
 from tests.roundtrips import count_round_trips
 
 #: POST /v1/bookings, one seat, a fresh Idempotency-Key (authentication included).
-#: 4 transactions (authentication, the key, the hold, the stored answer). PostgreSQL:
+#: 3 transactions (authentication, the key, the hold with its stored answer). PostgreSQL:
 #: the hold in one statement (core.booking.one_statement) after the caps' locks and
-#: counts and, the first time, the offer's leg; 51 before issue 15, 31 now. SQLite:
-#: row by row, its BEGINs being statements.
-HOLD_BUDGET = 31 if PG_URL else 47
+#: counts and, the first time, the offer's leg; 51 before issue 15, 25 now. SQLite:
+#: row by row, its BEGINs being statements (47 before, 41 now).
+HOLD_BUDGET = 25 if PG_URL else 41
 #: The chat turns of a booking on the offline planner (the booking database's round
 #: trips; the same on both databases at 6359952), and the checkpointer's calls for both.
 BOOK_TURN_BUDGET = 85

@@ -132,3 +132,40 @@ async def test_keys_are_reaped_after_their_ttl(runtime, clock):
     async with runtime.db.uow() as s:
         assert await reap_idempotency_keys(s, now=clock.now(), ttl_seconds=86400) == 1
         assert await s.scalar(select(func.count()).select_from(IdempotencyRecord)) == 0
+
+
+def finishing_handler(rt, offer, crash_before_commit=False):
+    """Stores its answer with its work (``ctx.finish``), as POST /v1/bookings does."""
+    async def handler(ctx):
+        async with rt.db.uow() as s:
+            booking = await hold_booking(rt, s, AVA, [named_item(offer, 1)])
+            body = (await booking_view(s, booking, fresh=True)).model_dump(mode="json")
+            await ctx.finish(s, 201, body, resource_id=booking.id, now=rt.clock.now())
+            if crash_before_commit:
+                raise ConnectionResetError("process died before its COMMIT")
+        return 201, body
+    return handler
+
+
+async def test_an_answer_stored_with_the_work_is_replayed_and_a_crash_before_it_redoes(
+    runtime, clock
+):
+    """Crash injection at the one point left: before the COMMIT that holds and answers
+    together nothing happened (the retry holds once); after it, the answer is replayed."""
+    w = await build_world(runtime)
+    offer = flight_offer_id(w.short_inv["economy"].id)
+    with pytest.raises(ConnectionResetError):
+        await run_idempotent(runtime, AVA, scope="s", key="k", payload={},
+                             handler=finishing_handler(runtime, offer, crash_before_commit=True))
+    assert await bookings(runtime) == 0
+    clock.advance(seconds=runtime.settings.idempotency_in_flight_seconds + 1)
+    first = await run_idempotent(runtime, AVA, scope="s", key="k", payload={},
+                                 handler=finishing_handler(runtime, offer))
+    again = await run_idempotent(runtime, AVA, scope="s", key="k", payload={},
+                                 handler=finishing_handler(runtime, offer))
+    assert (first.replayed, again.replayed) == (False, True)
+    assert again.body == first.body
+    assert await bookings(runtime) == 1
+    async with runtime.db.uow(write=False) as s:
+        record = await s.scalar(select(IdempotencyRecord))
+        assert (record.status, record.resource_id) == ("done", first.body["booking_id"])
