@@ -210,6 +210,11 @@ class SeatsPut(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     assignments: list[SeatAssignmentIn] = Field(min_length=1, max_length=MAX_ASSIGNMENTS)
+    accept_fees: bool = Field(
+        default=False,
+        description="Agree to the fee of seats with extra legroom: on a held booking it joins "
+        "the total, paid when the booking is confirmed.",
+    )
 
     def choices(self) -> list[SeatChoice]:
         return [a.choice() for a in self.assignments]

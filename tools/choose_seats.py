@@ -1,8 +1,10 @@
 """choose_seats: seat passengers on a booking's flights, by seat number or by position.
 
-Moves no money (seats with a fee are refused: SEAT_REQUIRES_PAYMENT) and can be changed
-again, so it runs without a confirmation, on a held or a confirmed booking alike. All
-seats or none; a seat somebody has is SEAT_TAKEN naming it.
+Moves no money itself, so it runs without a confirmation, on a held or a confirmed
+booking alike: a seat with a fee (extra legroom) is SEAT_REQUIRES_PAYMENT unless the
+traveller agreed to it (``accept_fees``), and then only on a held booking, whose total
+grows by the fee — paid through confirm_booking, which asks the human first. All seats
+or none; a seat somebody has is SEAT_TAKEN naming it.
 """
 
 from __future__ import annotations
@@ -56,6 +58,11 @@ class ChooseSeatsInput(BaseModel):
     assignments: list[SeatAssignmentIn] = Field(
         min_length=1, max_length=36, description="One per passenger (and flight)."
     )
+    accept_fees: bool = Field(
+        default=False,
+        description="The traveller agreed to the extra-legroom fee: added to a held booking's "
+        "total, paid at confirmation. Never without their yes.",
+    )
 
 
 class SeatChosenOut(BaseModel):
@@ -100,7 +107,10 @@ async def run(ctx: ToolContext, data: ChooseSeatsInput) -> ChooseSeatsOutput:
                 raise ValidationFailed("Give seat numbers or positions in one call, not both",
                                        field="assignments")
             if numbered:
-                await choose_seats(session, ctx.caller, booking_id, numbered, now=now)
+                await choose_seats(
+                    session, ctx.caller, booking_id, numbered, now=now,
+                    accept_fees=data.accept_fees,
+                )
                 chosen = numbered
             else:
                 chosen = await choose_seats_by_position(
@@ -123,7 +133,8 @@ TOOL: ToolSpec[ChooseSeatsInput, ChooseSeatsOutput] = ToolSpec(
     description=(
         "Choose seats on a held or confirmed booking: per passenger_id a seat number (12C) "
         "or a position (window / aisle / any: a free one, the party together). All or none; "
-        "a taken seat is SEAT_TAKEN, a seat with a fee SEAT_REQUIRES_PAYMENT."
+        "a taken seat is SEAT_TAKEN, a seat with a fee SEAT_REQUIRES_PAYMENT unless "
+        "accept_fees (held bookings; paid at confirmation)."
     ),
     input_model=ChooseSeatsInput,
     output_model=ChooseSeatsOutput,

@@ -71,12 +71,17 @@ async def put_seats(
 
     A seat somebody sits in is 409 `SEAT_TAKEN` naming it (`seats`); of two bookings
     choosing one seat at the same moment exactly one gets it. A seat with a fee (extra
-    legroom) is 409 `SEAT_REQUIRES_PAYMENT` (not sold here yet). 422: `UNKNOWN_SEAT`
+    legroom) needs `accept_fees: true` on a held booking — the fee joins the fare (a
+    `SEAT` fee line) and the total, paid when the booking is confirmed — and is 409
+    `SEAT_REQUIRES_PAYMENT` without it or once the booking is confirmed. 422: `UNKNOWN_SEAT`
     (not on the aircraft), `SEAT_NOT_IN_CABIN`, `PASSENGER_NOT_ON_SEGMENT`,
     `VALIDATION_ERROR` (a segment not on the booking, a seat or passenger given twice).
     Nothing changes on any error. The same body twice leaves the same seats, so it needs
     no `Idempotency-Key`.
     """
     async with runtime.db.uow() as session:
-        await choose_seats(session, caller, booking_id, body.choices(), now=runtime.clock.now())
+        await choose_seats(
+            session, caller, booking_id, body.choices(), now=runtime.clock.now(),
+            accept_fees=body.accept_fees,
+        )
     return await load_booking_view(runtime, booking_id)

@@ -518,7 +518,7 @@ function renderSeatSegment(bookingId, segment) {
     picker,
     grid,
     el("p", { class: "muted small seat-legend" },
-      "Free seats are buttons. Seats with extra legroom have a fee and can't be chosen here yet."));
+      "Free seats are buttons. A seat with extra legroom has a fee: the concierge asks before adding it to the trip's price."));
 
   function seatButton(row, letter) {
     // A short row (towards the tail) lacks some letters: a gap, not a taken seat.
@@ -533,7 +533,7 @@ function renderSeatSegment(bookingId, segment) {
       type: "button", class: `seat ${position}${mine ? " mine" : free ? (paid ? " paid" : " free") : " taken"}`,
       "data-seat": seat, "data-segment-id": segment.segment_id || "", "data-position": position,
       "data-action": "choose-seat", "aria-label": label, title: label,
-      disabled: !free || paid || !bookingId || !segment.segment_id,
+      disabled: !free || !bookingId || !segment.segment_id,
       onclick: (event) => {
         const card = event.currentTarget.closest(".seatmap");
         const who = card.querySelector("[data-role=seat-for]")?.value || passengers[0]?.passenger_id;

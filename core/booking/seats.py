@@ -12,8 +12,10 @@ on that flight, written through ``core.inventory.seats`` (the unique index on
 * :func:`assign_remaining_seats`: the passengers of one flight with no seat get one, by
   their seat preference and keeping the party together (check-in calls it).
 
-Seats with a fee (extra legroom) are not sold here yet: choosing one is
-``SEAT_REQUIRES_PAYMENT``; check-in may still give one away when nothing else is left.
+Seats with a fee (extra legroom) are bought with a held booking when the fee is agreed
+to (``accept_fees``): a ``SEAT`` fee line on the flight's fare and the booking's total,
+paid at confirmation; otherwise ``SEAT_REQUIRES_PAYMENT``. Check-in may give one away
+at no charge when nothing else is left.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import audit
 from core.booking import states
 from core.booking.access import load_visible_booking
+from core.booking.fares import segment_fare
 from core.booking.views import (
     SeatMapView,
     SeatRowView,
@@ -43,6 +46,7 @@ from core.catalogue.aircraft import (
     normalise_seat,
     seat_plan,
 )
+from core.catalogue.fares import Charge
 from core.errors import (
     HoldExpired,
     InvalidTransition,
@@ -312,8 +316,16 @@ async def choose_seats(
     choices: Sequence[SeatChoice],
     *,
     now: datetime,
+    accept_fees: bool = False,
 ) -> Booking:
     """Seat the passengers named, all or none (``PUT /v1/bookings/{id}/seats``).
+
+    A seat with a fee (extra legroom) is bought with the booking: while it is held (or
+    waiting for approval) and ``accept_fees`` says the fee is agreed to, the fee joins
+    the flight's fare (a ``SEAT`` fee line) and the booking's total, and is paid with the
+    rest when the booking is confirmed — through the confirmation gate and the payment.
+    Without ``accept_fees``, or once the booking is confirmed, it is
+    ``SEAT_REQUIRES_PAYMENT``. Leaving a seat with a fee before confirming drops its fee.
 
     Every choice is checked before anything is written: a segment that is not one of the
     booking's flights, a passenger not on it (``PASSENGER_NOT_ON_SEGMENT``), a seat the
@@ -325,7 +337,7 @@ async def choose_seats(
     choice; seats of several bookings meet at the unique index.
     """
     booking = await _open_for_seats(session, caller, booking_id, now=now)
-    return await _choose(session, caller, booking, choices, now=now)
+    return await _choose(session, caller, booking, choices, now=now, accept_fees=accept_fees)
 
 
 async def _choose(
@@ -335,6 +347,7 @@ async def _choose(
     choices: Sequence[SeatChoice],
     *,
     now: datetime,
+    accept_fees: bool = False,
 ) -> Booking:
     if not choices:
         raise ValidationFailed("Choose at least one seat", field="assignments")
@@ -343,6 +356,7 @@ async def _choose(
     targets = await _targets(session, booking.id)
     links = await _links_index(session, booking.id)
     writes: list[SeatWrite] = []
+    fees: list[_FeeMove] = []
     seen: set[tuple[str, str]] = set()
     for i, choice in enumerate(choices):
         here = f"assignments[{i}]"
@@ -384,20 +398,35 @@ async def _choose(
         if link.seat == spec.seat:
             continue  # already there
         if spec.price_minor:
-            raise SeatRequiresPayment(
-                f"Seat {spec.seat} has extra legroom for "
-                f"{format_money(spec.price_minor, target.segment.currency)}; seats with a fee "
-                "cannot be bought yet — choose a free seat",
-                seats=[spec.seat],
-            )
+            fee = format_money(spec.price_minor, target.segment.currency)
+            if booking.status not in states.HOLDING:
+                raise SeatRequiresPayment(
+                    f"Seat {spec.seat} has extra legroom for {fee}; seats with a fee are "
+                    "bought with the booking, before it is confirmed — choose a free seat",
+                    seats=[spec.seat],
+                )
+            if not accept_fees:
+                raise SeatRequiresPayment(
+                    f"Seat {spec.seat} has extra legroom for {fee}: agree to the fee "
+                    "(accept_fees) to add it to the booking's total, paid when it is confirmed",
+                    seats=[spec.seat],
+                )
+        old = target.plan.seat(link.seat) if link.seat else None
+        if booking.status in states.HOLDING and (spec.price_minor or (old and old.price_minor)):
+            fees.append(_FeeMove(target.segment, old, spec))
         writes.append(SeatWrite(target.flight.id, spec.seat, link.id))
 
     if writes:
         await _write_seats(session, writes, targets.values(), now=now)
+    added = await _reprice(session, fees)
     await session.execute(
         update(Booking)
         .where(Booking.id == booking.id)
-        .values(updated_at=now, version=Booking.version + 1)
+        .values(
+            updated_at=now,
+            version=Booking.version + 1,
+            total_minor=Booking.total_minor + added,
+        )
         .execution_options(synchronize_session=False)
     )
     audit.record(
@@ -409,8 +438,59 @@ async def _choose(
         entity_id=booking.id,
         at=now,
         seats=sorted(w.seat for w in writes),
+        fees_minor=added,
     )
     return booking
+
+
+@dataclass(frozen=True)
+class _FeeMove:
+    """A passenger of a held booking leaving ``old`` for ``new``, one of them with a fee."""
+
+    segment: Segment
+    old: SeatSpec | None
+    new: SeatSpec
+
+
+SEAT_FEE_CODE = "SEAT"
+
+
+def _fee_name(spec: SeatSpec) -> str:
+    return f"Seat {spec.seat} (extra legroom)"
+
+
+async def _reprice(session: AsyncSession, moves: Sequence[_FeeMove]) -> int:
+    """The seat fees of a held booking's flights after these moves: each paid seat one
+    ``SEAT`` fee line on its segment's fare (and its amount); answers the change to the
+    booking's total. Fees of seats left go before those of seats taken (a swap)."""
+    added = 0
+    for segment_id in dict.fromkeys(m.segment.id for m in moves):
+        group = [m for m in moves if m.segment.id == segment_id]
+        seg = group[0].segment
+        fare = await segment_fare(session, seg)
+        lines = list(fare.fees)
+        for move in group:
+            if move.old is not None and move.old.price_minor:
+                name = _fee_name(move.old)
+                at = next((i for i, c in enumerate(lines) if c.code == SEAT_FEE_CODE and c.name == name), None)
+                if at is not None:
+                    lines.pop(at)
+        for move in group:
+            if move.new.price_minor:
+                lines.append(
+                    Charge(code=SEAT_FEE_CODE, name=_fee_name(move.new), amount_minor=move.new.price_minor)
+                )
+        priced = fare.model_copy(update={"fees": tuple(lines)})
+        delta = priced.total_minor - fare.total_minor
+        if delta or priced != fare:
+            await session.execute(
+                update(Segment)
+                .where(Segment.id == seg.id)
+                .values(fare=priced.stored(), amount_minor=Segment.amount_minor + delta)
+                .execution_options(synchronize_session=False)
+            )
+        added += delta
+    return added
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import httpx
 from sqlalchemy import func, select
 
-from core.models import AuditEntry, SegmentPassenger
+from core.models import AuditEntry, Payment, SegmentPassenger
 from core.runtime import Runtime
 from tests.api.conftest import World
 from tests.api.test_problems import assert_problem
@@ -223,3 +224,56 @@ async def test_seats_are_chosen_on_a_confirmed_booking(client: httpx.AsyncClient
     passenger = chosen.json()["segments"][0]["passengers"][0]
     assert passenger["seat"] == "30D"
     assert passenger["ticket_number"]  # the ticket stays
+
+
+async def test_a_seat_with_a_fee_joins_a_held_bookings_total_and_is_paid_on_confirming(
+    client: httpx.AsyncClient, seeded: World, runtime: Runtime
+) -> None:
+    booking = await hold(client, seeded, [{"traveler_id": "ava"}])
+    bid = booking["booking_id"]
+    before = Decimal(booking["total"]["amount"])
+
+    chosen = await client.put(
+        f"/v1/bookings/{bid}/seats",
+        json={"assignments": assignments(booking, "8A"), "accept_fees": True},
+        headers=seeded.auth("ava"),
+    )
+
+    assert chosen.status_code == 200, chosen.text
+    body = chosen.json()
+    assert body["segments"][0]["passengers"][0]["seat"] == "8A"
+    assert Decimal(body["total"]["amount"]) == before + Decimal("85.00")
+    seat_fees = [f for f in body["segments"][0]["fare"]["fees"] if f["code"] == "SEAT"]
+    assert seat_fees == [
+        {"code": "SEAT", "name": "Seat 8A (extra legroom)", "amount": {"amount": "85.00", "currency": "USD"}}
+    ]
+    assert body["fare"]["total"] == body["total"]
+    # Moving to a free seat drops the fee again; back to 8A adds it once.
+    moved = (await put_seats(client, seeded, bid, assignments(booking, "22A"))).json()
+    assert Decimal(moved["total"]["amount"]) == before
+    assert not [f for f in moved["segments"][0]["fare"]["fees"] if f["code"] == "SEAT"]
+    again = await client.put(
+        f"/v1/bookings/{bid}/seats",
+        json={"assignments": assignments(booking, "8A"), "accept_fees": True},
+        headers=seeded.auth("ava"),
+    )
+    assert Decimal(again.json()["total"]["amount"]) == before + Decimal("85.00")
+
+    done = await client.post(
+        f"/v1/bookings/{bid}/confirm", headers={**seeded.auth("ava"), "Idempotency-Key": "k-1"}
+    )
+    assert done.status_code == 200, done.text
+    assert done.json()["total"] == again.json()["total"]
+    async with runtime.db.uow(write=False) as session:
+        captured = await session.scalar(select(Payment.captured_minor).where(Payment.booking_id == bid))
+    assert captured == int((before + Decimal("85.00")) * 100)
+    # Once confirmed, seats with a fee are not sold any more.
+    assert_problem(
+        await client.put(
+            f"/v1/bookings/{bid}/seats",
+            json={"assignments": assignments(booking, "8B"), "accept_fees": True},
+            headers=seeded.auth("ava"),
+        ),
+        409,
+        "SEAT_REQUIRES_PAYMENT",
+    )

@@ -344,7 +344,7 @@ def test_a_seat_is_chosen_by_clicking_the_seat_map(
     seatmap = page.locator(f".card.seatmap[data-booking-id='{booking_id}']").last
     seatmap.wait_for(timeout=STEP_MS)
     _idle(page)
-    assert seatmap.locator("button.seat.paid").count() > 0  # extra legroom: shown, not clickable
+    assert seatmap.locator("button.seat.paid").count() > 0  # extra legroom, with its fee
     free = seatmap.locator("button.seat.free:not([disabled])").first
     seat = free.get_attribute("data-seat")
     assert re.fullmatch(r"\d{1,2}[A-K]", seat or "")

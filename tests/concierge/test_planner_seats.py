@@ -142,3 +142,29 @@ def test_seat_wishes_are_the_seats_intent(text: str) -> None:
 def test_trip_requests_with_numbers_are_not_seats(text: str) -> None:
     assert understand(text, NOW).intent != Intent.SEATS
 
+
+
+async def test_a_seat_with_a_fee_is_added_to_the_hold_after_a_yes(
+    concierge: Concierge, demo: Runtime
+) -> None:
+    ava = Chat(concierge, await caller(demo, "ava"))
+    booking_id = await _held(ava, "New York to Boston on Dec 17, direct")
+    total = ava.output("reserve")["total"]
+    await ava.say("show me the seat map")
+    paid_row = next(r for r in ava.output("get_seat_map")["segments"][0]["rows"] if r.get("fee"))
+    seat = f"{paid_row['row']}{paid_row['free'][0]}"
+
+    asked = await ava.say(f"{seat} please")
+    assert "extra legroom" in asked
+    assert "Shall I add it?" in asked
+    assert await seats_of(demo, booking_id) == [None]
+
+    done = await ava.say("yes")
+
+    assert ava.tools() == ["choose_seats"]
+    assert await seats_of(demo, booking_id) == [seat]
+    assert seat in done
+    after = ava.output("choose_seats")["total"]
+    fee = float(paid_row["fee"]["amount"])
+    assert float(after["amount"]) == pytest.approx(float(total["amount"]) + fee)
+    assert ava.confirmation is None  # paying is confirm_booking's, behind its own yes

@@ -3,7 +3,8 @@ seating never break the books.
 
 After every step: for every inventory row ``held + sold <= capacity``, ``held`` and
 ``sold`` equal what the hold rows say, every charge maps to exactly one booking, and
-every confirmed booking has exactly one captured payment. Seats agree with the places:
+every confirmed booking has exactly one captured payment (its total, seat fees
+included). Seats agree with the places:
 no seat is assigned twice on a flight, the seats assigned on a cabin never exceed its
 ``held + sold`` nor a segment's its places, a seat is in its segment's cabin, and a
 segment whose places went back has no seats.
@@ -111,8 +112,9 @@ class BookingMachine(RuleBasedStateMachine):
                 pass
         self.run(go())
 
-    @rule(pick=st.integers(0, 50), seat=st.integers(0, 400), who=st.integers(0, 8))
-    def choose_seat(self, pick: int, seat: int, who: int) -> None:
+    @rule(pick=st.integers(0, 50), seat=st.integers(0, 400), who=st.integers(0, 8),
+          fees=st.booleans())
+    def choose_seat(self, pick: int, seat: int, who: int, fees: bool) -> None:
         if not self.bookings:
             return
         bid = self.bookings[pick % len(self.bookings)]
@@ -131,7 +133,7 @@ class BookingMachine(RuleBasedStateMachine):
                 async with self.rt.db.uow() as s:
                     await choose_seats(s, MIA, bid, [SeatChoice(
                         link.segment_id, link.passenger_id, seats[seat % len(seats)])],
-                        now=self.clock.now())
+                        now=self.clock.now(), accept_fees=fees)
             except CoreError:
                 pass
         self.run(go())

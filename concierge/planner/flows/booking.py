@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from concierge.planner import render
-from concierge.planner.flows import passengers
+from concierge.planner.flows import passengers, seats
 from concierge.planner.flows.approvals import decide_approval
 from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.changes import rebook_flow, select_rebook
@@ -632,6 +632,8 @@ def yes(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
             return _confirm_flow(state, turn, ctx, str(offer.args["booking_id"]), None)
         if offer.kind == "rebook":
             return rebook_flow(state, turn, ctx, offer.args)
+        if offer.kind == "seat_fee":
+            return seats.pay_fee(state, turn, ctx, offer)
         if offer.kind == "search":
             return search(
                 state, turn, ctx, Understanding(text=u.text, intent=Intent.SEARCH, want_flight=None)

@@ -9,6 +9,7 @@ a position is the speaker's, or everyone's when the wish says so ("for both of u
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from concierge.planner import render
@@ -16,7 +17,7 @@ from concierge.planner.flows.base import Call, Context, Decision, Reply
 from concierge.planner.flows.passengers import self_id
 from concierge.planner.nlu import seats as seat_words
 from concierge.planner.nlu.intents import Intent, Understanding
-from concierge.planner.state import State, Turn
+from concierge.planner.state import Offer, State, Turn
 from tools.get_seat_map import GetSeatMapOutput, SeatMapSegmentOut
 
 #: Bookings whose seats may be chosen (core.booking.seats.CHOOSABLE).
@@ -68,7 +69,7 @@ def seats(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     request = u.seat_request or seat_words.read(u.text)
     chosen = turn.last("choose_seats")
     if chosen is not None and chosen.done:
-        return after_choice(chosen.output, chosen.error)
+        return after_choice(chosen.output, chosen.error, chosen.args)
     shown = turn.last("get_seat_map")
     if shown is not None and shown.done:
         return after_map(shown.typed(GetSeatMapOutput), shown.error)
@@ -121,12 +122,24 @@ def seats(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     return [Call("choose_seats", {"booking_id": booking_id, "assignments": assignments})]
 
 
-def after_choice(out: dict[str, Any] | None, error: dict[str, Any] | None) -> Reply:
+def after_choice(
+    out: dict[str, Any] | None,
+    error: dict[str, Any] | None,
+    args: dict[str, Any] | None = None,
+) -> Reply:
     if error is not None:
         code = str(error.get("code"))
         base = render.error_text(error)
         if code == "SEAT_TAKEN":
             return Reply(f"Sorry — {base} Name another seat, or say \"show me the seat map\".")
+        if code == "SEAT_REQUIRES_PAYMENT" and args and "accept_fees" in str(error.get("message")):
+            # A held booking: the fee can join the trip's price, with the traveller's yes.
+            fee = _fee_of(str(error.get("message")))
+            return Reply(
+                f"That seat has extra legroom for {fee}. Shall I add it? Say yes and the fee "
+                "joins the trip's price, paid when you confirm — or name a free seat instead.",
+                Offer("seat_fee", {"call": {**args, "accept_fees": True}}),
+            )
         if code == "SEAT_REQUIRES_PAYMENT":
             return Reply(f"{base} Shall I find you a free one nearby? Say \"a window seat\" or \"an aisle seat\".")
         return Reply(f"I couldn't choose that seat: {base}")
@@ -144,6 +157,19 @@ def after_choice(out: dict[str, Any] | None, error: dict[str, Any] | None) -> Re
         "Done: " + ", ".join(parts) + (f" on {where}" if where else "") + ". "
         "Tell me if you'd like different seats."
     )
+
+
+def _fee_of(message: str) -> str:
+    found = re.search(r"for (\d[\d,]*\.\d\d [A-Z]{3})", message)
+    return found.group(1) if found else "a fee"
+
+
+def pay_fee(state: State, turn: Turn, ctx: Context, offer: Offer) -> Decision:
+    """The traveller said yes to a seat's fee: choose it again, the fee agreed to."""
+    chosen = turn.last("choose_seats")
+    if chosen is not None and chosen.done:
+        return after_choice(chosen.output, chosen.error)
+    return [Call("choose_seats", dict(offer.args["call"]))]
 
 
 def _row_list(rows: list[int]) -> str:
@@ -173,7 +199,7 @@ def _describe(segment: SeatMapSegmentOut) -> str:
         text += (
             f" Extra legroom (rows {_row_list([r.row for r in paid])}) costs "
             f"{render.money(paid[0].fee.model_dump() if paid[0].fee else None)} a seat, "
-            "which I can't take yet."
+            "added to the trip's price before you confirm."
         )
     return text
 
