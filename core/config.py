@@ -117,6 +117,14 @@ class Settings(BaseSettings):
     # How long a chat turn's events stay readable for reconnects (Last-Event-ID).
     chat_stream_ttl_seconds: int = 3600
     # Turns one API process runs at once; more wait their turn (backpressure, not errors).
+    # Size it by Little's law: slots = turns/s the process can serve x seconds a turn holds
+    # its slot. Turns/s is capped by CPU: one free core / CPU per turn (~0.1 s measured,
+    # bench/chat_load.py) = ~10/s. A turn holds its slot for its model calls (~1.7 a turn x
+    # the model's latency) plus its own CPU: ~0.1 s with the offline planner (2 slots would
+    # carry the CPU's 10/s; 16 keeps short turns from queueing behind long ones), ~1.8 s
+    # with a 1 s remote model (about 18). More slots than that add no throughput, only
+    # CPU sharing: every running turn gets slower and so does time to first event (issue 15:
+    # 48 slots vs 16 at 40 users, 1 s model: same turns/s, TTFE p99 4.5 s vs 2.7 s).
     chat_max_concurrent_turns: int = 16
     run_jobs_in_process: bool = True
     # The agent (concierge/): model endpoint behaviour, context budget, turn limits.
