@@ -4,6 +4,7 @@ document — not on screen, not in hidden nodes (issue 12)."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pytest
@@ -81,16 +82,27 @@ def test_switch_user_leaves_nothing_of_the_previous_user(
 def test_signing_out_mid_turn_leaves_nothing_behind(
     live_server: str, browser_instance: Any
 ) -> None:
-    """The turn runs on; its parts must not land in the signed-out page."""
+    """The turn runs on; its parts must not land in the signed-out page. The answer is
+    held back until after "Switch user", then delivered: the page must ignore it."""
     context = browser_instance.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     _sign_in(page, live_server, "ava")
+    held: list[Any] = []
+    page.route("**/v1/chat", lambda route: held.append(route))
     said = f"Fly me from Boston to Paris on {_day(18)}"
     _ask(page, said)
-    page.locator("#log [aria-busy=true]").wait_for(timeout=STEP_MS)
+    while not held:
+        page.wait_for_timeout(50)
+    assert page.locator("#log [aria-busy=true]").count() == 1  # the turn is under way
     page.click("#sign-out")
-    page.wait_for_timeout(3000)  # long enough for the search's cards, had they come
+    page.locator("#signin-users button").first.wait_for()
+    upstream = held[0].fetch()  # the real turn, with its option cards
+    assert "tool-output-available" in upstream.text()
+    with contextlib.suppress(Exception):  # the page gave up on this request
+        held[0].fulfill(response=upstream)
+    page.wait_for_timeout(1500)
     document = page.evaluate(_DOCUMENT_BUT_SIGNIN)
     assert said not in document
     assert "data-offer-id" not in document
+    assert page.evaluate("localStorage.getItem('concierge.thread.ava')") is None
     context.close()
