@@ -22,10 +22,12 @@ from typing import Any, TypeVar
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel, ValidationError
 
-from concierge.planner.nlu.dates import end_from
+from concierge.planner.nlu import picks
+from concierge.planner.nlu.dates import DateReading, end_from
 from concierge.planner.nlu.intents import Intent, PriceCap, Understanding, bookable_person
 from concierge.planner.nlu.people import companions
 from concierge.planner.nlu.places import PlaceMention
+from core.catalogue.places import lookup_place
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -259,6 +261,13 @@ def apply_user(
         if state.last_shown == kind:
             state.last_shown = next(iter(state.shown), None)
     state.used_up.clear()
+    if u.intent == Intent.SELECT and u.dates.depart is not None and picks.bare(u.text):
+        # "1st", "the 2nd": an ordinal alone is an option when options are on the table
+        # (never the 1st of the month), and a day of the month when none are.
+        if any(shown.items for shown in state.shown.values()):
+            u.dates = DateReading()
+        else:
+            u.intent, u.options = Intent.SEARCH, []
     if u.intent in {Intent.SEARCH, Intent.SELECT, Intent.UNKNOWN, Intent.YES}:
         if u.book_for:
             state.draft.traveller = u.book_for
@@ -272,6 +281,7 @@ def apply_user(
     if u.intent == Intent.SEARCH and state.last_intent == Intent.POLICY and u.dates.depart is None:
         return  # a policy follow-up ("and business to Boston?"), not a trip
     d = state.draft
+    _home_first(u, home, d.origin_city)
     dates = u.dates
     after_flight = _stay_after_flight(state, u)
     if after_flight and dates.depart is not None:
@@ -489,6 +499,20 @@ def apply_user(
         ]
     if d.origin is None and home and d.destination is not None:
         d.origin, d.origin_city = home, None
+
+
+def _home_first(u: Understanding, home: str | None, origin_city: str | None) -> None:
+    """ "flights between Paris and New York" from a New York traveller: a route named both
+    ways goes out from home (else from where the trip being planned starts), then from
+    the place named first."""
+    a, b = u.origin, u.destination
+    if not (a and b and a.between and b.between and a.place and b.place):
+        return
+    place = lookup_place(home, fuzzy=False) if home else None
+    start = place.city if place is not None else origin_city
+    if start is not None and b.place.city == start != a.place.city:
+        u.origin = replace(b, role="origin")
+        u.destination = replace(a, role="destination")
 
 
 FLEX_DAYS = 7  # at most a week of days is compared

@@ -9,15 +9,22 @@ from collections.abc import Callable
 from typing import Any
 
 from concierge.planner import render
+from concierge.planner.nlu import picks
 from concierge.planner.nlu.intents import OptionRef, Understanding
 from concierge.planner.state import State
 
 
 def name_refs(state: State, u: Understanding) -> list[OptionRef]:
-    """Options named by carrier or hotel name ("the Hilton", "BA") without "the X one"."""
+    """Options named by carrier or hotel name ("the Hilton", "BA") without "the X one".
+    A name said in a clause with a direction ("the 9:30pm delta back") is looked for in
+    that list only."""
     refs: list[OptionRef] = []
-    words = re.findall(r"[A-Za-z][A-Za-z&'-]+|\b[A-Z0-9]{2}\b", u.text)
-    lowered = {w.lower() for w in words if len(w) >= 2}
+    text = " ".join(u.text.replace("’", "'").split())  # the offsets of picks.plain
+    words = [
+        (m.group(0).lower(), picks.direction_at(text, m.start()))
+        for m in re.finditer(r"[A-Za-z][A-Za-z&'-]+|\b[A-Z0-9]{2}\b", text)
+        if len(m.group(0)) >= 2
+    ]
     stop = {
         "the",
         "one",
@@ -56,17 +63,22 @@ def name_refs(state: State, u: Understanding) -> list[OptionRef]:
         shown = state.shown.get(kind)
         if shown is None:
             continue
+        listed = _LIST_KIND[kind]
+        lowered = {w for w, direction in words if direction in (None, listed)}
         for option in shown.items:
             names = _option_names(option)
             if names & (lowered - stop):
                 refs.append(
                     OptionRef(
                         carrier=next(iter(sorted(names & (lowered - stop)))),
-                        kind=kind.rstrip("s") if kind != "returns" else "return",
+                        kind=listed,
                     )
                 )
                 break
     return refs
+
+
+_LIST_KIND = {"flights": "flight", "returns": "return", "hotels": "hotel"}
 
 
 def _option_names(option: dict[str, Any]) -> set[str]:

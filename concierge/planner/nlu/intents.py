@@ -175,6 +175,7 @@ _CANCEL: Final = _rx("intents", "cancel")
 _DISRUPTED: Final = _rx("intents", "disrupted")
 _CHANGE: Final = _rx("intents", "change")
 _TRIPS: Final = _rx("intents", "trips")
+_OWN_TRIPS_REQUEST: Final = _rx("intents", "own_trips_request")
 _PROFILE: Final = _rx("intents", "profile")
 _POLICY: Final = _rx("intents", "policy")
 _FLIGHT_WORDS: Final = _rx("trip", "flight_words")
@@ -191,6 +192,7 @@ _DIRECT: Final = _rx("trip", "direct")
 _IMPLIED_RETURN: Final = _rx("trip", "implied_return")
 _ALLOW_STOPS: Final = _rx("trip", "allow_stops")
 _INSIST: Final = _rx("intents", "insist")
+_COURTESY: Final = re.compile("|".join(_tables()["intents"]["courtesy"]), re.IGNORECASE)
 _EARLIER_LATER: Final = _rx("trip", "earlier_later")
 _CLEAR_TIME: Final = _rx("trip", "clear_time")
 _OTHER_OPTION: Final = _rx("trip", "other_option")
@@ -326,6 +328,15 @@ def _note(text: str) -> str | None:
     return note[:1].upper() + note[1:] if note else None
 
 
+def _without_courtesy(text: str) -> str:
+    """``text`` without courtesy that asks for nothing ("Thank you in advance."), unless
+    that is all it says."""
+    kept = _COURTESY.sub(" ", text.replace("’", "'"))
+    if kept == text.replace("’", "'") or not re.search(r"\w", kept):
+        return text
+    return " ".join(re.sub(r"\s+([.!?,])", r"\1", kept).split()).strip(" ,")
+
+
 def understand(text: str, now: datetime, *, month_first: bool = True) -> Understanding:
     """Read one user message (``now`` anchors relative dates).
 
@@ -340,7 +351,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     said = " ".join((text or "").split())  # the user's own words, for a note quoted back
     # "3 nts", "nxt wk", "2ppl": written out first, so every reader knows only full words;
     # "hotle in atlanta", "fligth to boston": misspelt keywords corrected likewise.
-    clean = fix_keywords(shorthand.expand(said))
+    clean = _without_courtesy(fix_keywords(shorthand.expand(said)))
     low = clean.lower().replace("’", "'")
     bare = re.sub(r"[!?.,]+$", "", low).strip()
     u = Understanding(text=clean, intent=Intent.UNKNOWN)
@@ -531,6 +542,15 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         return u
     if _PROFILE.search(low):
         u.intent = Intent.PROFILE
+        return u
+    if (
+        _TRIPS.search(low)
+        and _OWN_TRIPS_REQUEST.search(low)
+        and not (policy_question or _POLICY_WORDS.search(low))
+    ):
+        # "an overview of my upcoming bookings, so I can plan ahead of time": one's own
+        # trips asked for; a word of the policy's in passing asks nothing about it.
+        u.intent = Intent.TRIPS
         return u
     if (
         (_POLICY.search(low) or policy_question)

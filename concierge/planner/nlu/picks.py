@@ -115,8 +115,10 @@ _ORDINAL: Final = re.compile(
     r"(?:\s+(?P<k>one|ones|option|flight|hotel|choice|result|return(?: flight)?|outbound|itinerary|offer|of (?:those|them|these)))"
     r"|\b(?P<o2>first|second|third|last|top)\s+(?:one|option)\b"
 )
+# An ordinal alone ("the first", "2nd", "the 3rd one"): with options shown it picks one
+# (a day of the month otherwise: the dialogue decides, state.apply_user).
 _BARE_ORDINAL: Final = re.compile(
-    r"^\W*(?:the\s+)?(?P<o>first|second|third|fourth|fifth|last|top)\W*$"
+    r"^\W*(?:the\s+)?(?P<o>first|second|third|fourth|fifth|last|top|1st|2nd|3rd|[4-9]th)\W*$"
 )
 _CLOCK: Final = re.compile(
     r"\b(?:the\s+)?(?P<h>[01]?\d|2[0-3])[:.h](?P<m>[0-5]\d)(?!\d)(?:\s*(?P<ap>am|pm)\b)?"
@@ -224,6 +226,19 @@ def _clause_kind(low: str, span: tuple[int, int], taken: list[tuple[int, int]]) 
     if found:
         return min(found)[1]
     return "flight" if tables().flight_word.search(text) else None
+
+
+def direction_at(text: str, at: int) -> str | None:
+    """The list ("flight", "return", "hotel") the direction word of the clause around
+    offset ``at`` of ``plain(text)`` names ("the 9:30pm delta back": the return), or None
+    when the clause has none."""
+    low = plain(text)
+    span = next((s for s in _clauses(low) if s[0] <= at <= s[1]), (0, len(low)))
+    clause = low[span[0] : span[1]]
+    found = [
+        (m.start(), kind) for kind, pattern in tables().directions for m in pattern.finditer(clause)
+    ]
+    return min(found)[1] if found else None
 
 
 def _labelled_kind(label: str) -> str | None:
@@ -505,7 +520,9 @@ def bare(text: str) -> bool:
     for _, pattern in t.directions:
         rest = pattern.sub(" ", rest)
     rest = re.sub(
-        rf"\b(?:{_NUMBER_WORD}|first|second|third|fourth|fifth|last|top|ones?)\b|[\W_]+", " ", rest
+        rf"\b(?:{_NUMBER_WORD}|first|second|third|fourth|fifth|last|top|ones?|1st|2nd|3rd|[4-9]th)\b|[\W_]+",
+        " ",
+        rest,
     )
     return not rest.strip()
 

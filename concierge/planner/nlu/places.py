@@ -104,6 +104,9 @@ class PlaceMention:
     role: Role | None
     unserved: tuple[str, ...] = ()
     fuzzy: bool = False
+    # One end of a route named both ways ("between New York and Paris"): origin, then
+    # destination, as written; the dialogue may turn it round (the speaker's home).
+    between: bool = False
 
 
 _READ_ELSEWHERE: Final = (
@@ -365,12 +368,29 @@ def _fuzzy_at(
     return None
 
 
+# "between New York and Paris", "flights between BOS & ORD": a route with no direction.
+_BETWEEN: Final = re.compile(r"\bbetween\s*$", re.IGNORECASE)
+_BETWEEN_AND: Final = re.compile(r"^\s*(?:and|&|\+)\s*$", re.IGNORECASE)
+
+
 def _assign_roles(text: str, found: list[PlaceMention]) -> list[PlaceMention]:
     out: list[PlaceMention] = []
     staying: list[int] = []  # "in London", "at the Chicago office": where someone is
+    pairs = {
+        k
+        for k in range(len(found) - 1)
+        if _BETWEEN.search(text[: found[k].start])
+        and _BETWEEN_AND.match(text[found[k].end : found[k + 1].start])
+    }
     for k, m in enumerate(found):
         role: Role | None = None
         routed = k + 1 < len(found) and _ARROW.match(text[m.end : found[k + 1].start])
+        if k in pairs or k - 1 in pairs:
+            role = "origin" if k in pairs else "destination"
+            out.append(
+                PlaceMention(m.start, m.end, m.text, m.place, role, m.unserved, m.fuzzy, True)
+            )
+            continue
         if _preceded(text, m.start, _BEFORE_ORIGIN):
             role = "origin"
         elif _preceded(text, m.start, _WEAK_DEST) and routed:
