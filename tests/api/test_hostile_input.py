@@ -413,6 +413,7 @@ async def test_idempotency_key_is_documented_as_required_where_it_is(
         "POST /v1/bookings/{booking_id}/confirm": True,
         "POST /v1/bookings/{booking_id}/cancel": True,
         "POST /v1/bookings/{booking_id}/rebook": True,
+        "POST /v1/bookings/{booking_id}/check-in": True,
         "POST /v1/approvals/{approval_id}/decision": True,
         "POST /v1/tools/{name}": False,  # WRITE tools only: said in its description
     }
