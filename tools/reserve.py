@@ -109,13 +109,19 @@ async def run(ctx: ToolContext, data: ReserveInput) -> ReserveOutput:
                 # An earlier run with this key committed the hold and died before
                 # answering: answer with that booking rather than holding twice.
                 booking = await get_booking(session, ctx.caller, idem.resource_id)
-            else:
-                booking = await hold_booking(
-                    ctx.rt, session, ctx.caller, items, data.traveler_id, replaces=replaces
-                )
-                await idem.save_point(session, resource_id=booking.id, point="held")
-            out = await booking_out(session, booking)
-        return ReserveOutput(**out.model_dump(), message=next_step(out, replaces))
+                out = await booking_out(session, booking)
+                return ReserveOutput(**out.model_dump(), message=next_step(out, replaces))
+            booking = await hold_booking(
+                ctx.rt, session, ctx.caller, items, data.traveler_id, replaces=replaces
+            )
+            out = await booking_out(session, booking, fresh=True)
+            answer = ReserveOutput(**out.model_dump(), message=next_step(out, replaces))
+            # The answer is stored with the hold, in its transaction (as POST /v1/bookings).
+            await idem.finish(
+                session, 200, answer.model_dump(mode="json"), resource_id=booking.id,
+                now=ctx.rt.clock.now(),
+            )
+            return answer
 
     return await run_once(ctx, "reserve", data, ReserveOutput, hold)
 

@@ -325,9 +325,12 @@ def _disruption(view: BookingView) -> DisruptionOut | None:
     )
 
 
-async def booking_out(session: AsyncSession, booking: Booking) -> BookingOut:
-    """The compact booking for a prompt, from the core's own view of it."""
-    view = await booking_view(session, booking)
+async def booking_out(
+    session: AsyncSession, booking: Booking, *, fresh: bool = False
+) -> BookingOut:
+    """The compact booking for a prompt, from the core's own view of it (``fresh``: held
+    in this very transaction, see :func:`core.booking.views.booking_view`)."""
+    view = await booking_view(session, booking, fresh=fresh)
     return await _out_of_view(session, view)
 
 
