@@ -52,6 +52,8 @@ _CANT = {
     "decide_approval": "record approval decisions",
     "list_approvals": "list approvals",
     "get_policy": "read the travel policy",
+    "check_in": "check you in",
+    "get_boarding_pass": "show boarding passes",
 }
 
 # Tools offered only when they can apply to the caller (tools.base.Offer).

@@ -130,7 +130,7 @@ async def check_in_segment(
     }
     todo = [(link, p) for link, p in wanted if link.id not in issued]
     if todo:
-        require_open(flight, settings, now)
+        require_open(flight, settings, now, zone=await airport_zone(session, flight.origin))
         if await is_international(session, flight):
             travel_date = flight.arrive_at.date()
             missing = await missing_documents(session, [p for _, p in todo], travel_date=travel_date)

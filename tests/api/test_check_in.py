@@ -109,6 +109,8 @@ async def test_check_in_in_the_window_issues_a_pass_whose_barcode_reads_back_its
     early = await check_in(client, seeded, booking, key="ci-early")
     body = assert_problem(early, 409, "CHECKIN_NOT_OPEN")
     assert body["opens_at"] == "2026-12-17T09:00:00Z"
+    # On the departure airport's clock too: 09:00 UTC is 04:00 in New York.
+    assert body["detail"] == "Check-in for BA 117 opens on Thu 17 Dec at 04:00 at JFK (2026-12-17T09:00:00Z)"
 
     clock.set(DEPARTS - timedelta(hours=3))
     done = await check_in(client, seeded, booking, key="ci-1")

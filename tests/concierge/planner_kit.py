@@ -50,6 +50,8 @@ TOOLS = [
     "cancel_booking",
     "rebook",
     "decide_approval",
+    "check_in",
+    "get_boarding_pass",
 ]
 GATED = {"confirm_booking", "cancel_booking", "rebook", "decide_approval"}
 CARRIERS = [
@@ -121,6 +123,7 @@ class FakeBackend:
     offers: dict[str, dict[str, Any]] = field(default_factory=dict)  # every option seen
     rules: PolicyRules = field(default_factory=acme_default)  # what get_policy answers from
     home_airport: str = "JFK"  # get_policy's default origin (the caller's home)
+    passes: list[dict[str, Any]] = field(default_factory=list)  # check_in's, for get_boarding_pass
 
     def __call__(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
         self.calls.append((name, args))
@@ -368,6 +371,38 @@ class FakeBackend:
 
     def list_trips(self, a: dict[str, Any]) -> dict[str, Any]:
         return {"trips": self.trips, "more": False}
+
+    def check_in(self, a: dict[str, Any]) -> dict[str, Any]:
+        """Ava checked in on the booking's first flight, in 21A, first to check in."""
+        booking = self.bookings.get(a["booking_id"]) or {}
+        flight = next(
+            (s for s in booking.get("segments") or [] if s.get("kind") == "flight"), {}
+        )
+        boarding_pass = {
+            "pass_id": "BP_FAKE000001",
+            "booking_id": a["booking_id"],
+            "segment_id": flight.get("segment_id") or "SG-1",
+            "passenger": "Ava Example",
+            "flight": flight.get("flight") or "BA 117",
+            "origin": flight.get("origin") or "JFK",
+            "destination": flight.get("destination") or "LHR",
+            "depart": flight.get("depart") or "2026-12-18T08:05-05:00",
+            "seat": "21A",
+            "sequence_number": 1,
+            "locator": flight.get("locator") or "X7Y8Z9",
+            "pdf": "/v1/boarding-passes/BP_FAKE000001.pdf",
+            "png": "/v1/boarding-passes/BP_FAKE000001.png",
+        }
+        self.passes = [boarding_pass]
+        return {
+            "booking_id": a["booking_id"],
+            "segment_id": boarding_pass["segment_id"],
+            "boarding_passes": [boarding_pass],
+            "message": "Checked in.",
+        }
+
+    def get_boarding_pass(self, a: dict[str, Any]) -> dict[str, Any]:
+        return {"boarding_passes": list(self.passes)}
 
     def cancel_booking(self, a: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -18,6 +18,7 @@ from concierge.planner.flows import (
     approvals,
     booking,
     changes,
+    checkin,
     fares,
     policy_questions,
     profile,
@@ -42,6 +43,7 @@ _HANDLERS: dict[Intent, Handler] = {
     **profile.HANDLERS,
     **approvals.HANDLERS,
     **seats.HANDLERS,
+    **checkin.HANDLERS,
 }
 
 

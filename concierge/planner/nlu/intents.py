@@ -55,9 +55,15 @@ class Intent(StrEnum):
     ASK_TRIP = "ask_trip"  # a question about one's own booked trip ("when do I land?")
     ASK_FARE = "ask_fare"  # what a price is made of: base fare, taxes, fees
     SEATS = "seats"  # seats on a booked flight: "12C", "an aisle seat", "the seat map"
+    CHECK_IN = "check_in"  # "check me in", "check in for my London flight"
+    BOARDING_PASS = "boarding_pass"  # "show my boarding pass"
     UNSUPPORTED = "unsupported"  # something that doesn't exist yet (seats, check-in, …)
     OUT_OF_SCOPE = "out_of_scope"
     UNKNOWN = "unknown"
+
+
+#: Features the asks tables recognise that are done on one's own booked trip.
+_OWN_FEATURES = {"check_in": Intent.CHECK_IN, "boarding_pass": Intent.BOARDING_PASS}
 
 
 @dataclass(frozen=True)
@@ -482,6 +488,10 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
             # "an aisle seat", "window seats for both of us", "show me the seat map".
             u.intent = Intent.SEATS
             u.seat_request = seats.read(clean)
+            return u
+        if unsupported.feature in _OWN_FEATURES:
+            # "check me in", "show my boarding pass": done on one's own booked trip.
+            u.intent = _OWN_FEATURES[unsupported.feature]
             return u
         # Check-in, bags…: an honest answer, not a search for the place named.
         u.intent = Intent.UNSUPPORTED

@@ -1,0 +1,131 @@
+"""Check-in and boarding passes on one's own booked flights: "check me in", "check in for
+my London flight", "show my boarding pass" (``check_in``, ``get_boarding_pass``).
+
+The booking is the one named (``BK-…``), the confirmed one this conversation last read,
+or — from the traveller's trips, as for their other questions about their own trips —
+the confirmed trip with flights to the city named, else the soonest one. The core says
+which of its flights is next, whether check-in is open, and who lacks a passport.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from concierge.planner import render
+from concierge.planner.flows.base import Call, Context, Decision, Reply
+from concierge.planner.nlu.intents import Intent, Understanding
+from concierge.planner.state import State, Turn
+from tools.check_in import CheckInOutput
+from tools.get_boarding_pass import GetBoardingPassOutput
+from tools.views import BoardingPassOut
+
+#: Bookings that are checked in (core.checkin: only a confirmed one).
+CHECKABLE = frozenset({"confirmed"})
+_WHERE = "They're in your e-mail too, and under Boarding pass in your trips panel."
+
+
+def _booking(state: State, turn: Turn, ctx: Context, u: Understanding) -> str | Decision:
+    if u.booking_id:
+        return u.booking_id
+    current = state.bookings.get(state.current_booking or "")
+    if current is not None and str(current.get("status")) in CHECKABLE:
+        return str(state.current_booking)
+    listed = turn.last("list_trips")
+    if listed is None:
+        return [Call("list_trips", {})]
+    trips = [
+        t
+        for t in (listed.output or {}).get("trips") or []
+        if str(t.get("status")) in CHECKABLE and t.get("flights")
+    ]
+    city = u.destination.place.city if u.destination and u.destination.place else None
+    if city:
+        trips = [t for t in trips if city in (t.get("places") or [])] or trips
+    if not trips:
+        return Reply(
+            "You have no confirmed flight to check in for. Once a trip is booked, check-in "
+            "opens 24 hours before departure."
+        )
+    today = ctx.today.isoformat()
+    coming = sorted(
+        (t for t in trips if str(t.get("end") or t.get("start") or "") >= today),
+        key=lambda t: str(t.get("start") or ""),
+    )
+    return str((coming or trips)[0]["booking_id"])
+
+
+def check_in(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    done = turn.last("check_in")
+    if done is not None and done.done:
+        return _after_check_in(done.typed(CheckInOutput), done.error)
+    found = _booking(state, turn, ctx, u)
+    if not isinstance(found, str):
+        return found
+    return [Call("check_in", {"booking_id": found})]
+
+
+def _lower(message: str) -> str:
+    return message[:1].lower() + message[1:]
+
+
+def _pass_line(p: BoardingPassOut) -> str:
+    seat = f"seat {p.seat}" if p.seat else "seat given at the gate"
+    return f"{p.passenger}, {seat} (boarding pass {p.pass_id}, sequence {p.sequence_number})"
+
+
+def _flight_of(p: BoardingPassOut) -> str:
+    return f"{p.flight} {p.origin}→{p.destination}, leaving {render.when(p.depart)}"
+
+
+def _after_check_in(out: CheckInOutput | None, error: dict[str, Any] | None) -> Reply:
+    if error is not None:
+        code = str(error.get("code"))
+        message = str(error.get("message") or "").rstrip(".")
+        if code == "CHECKIN_NOT_OPEN":
+            return Reply(
+                f"I can't check you in yet — {_lower(message)}, 24 hours before departure. "
+                "Ask me then, or turn on automatic check-in in your profile and I'll do it "
+                "and e-mail your boarding pass."
+            )
+        if code == "CHECKIN_CLOSED":
+            return Reply(
+                f"I can't check you in online any more — {_lower(message)}. The airline's "
+                "desk at the airport can still help."
+            )
+        if code == "DOCUMENTS_REQUIRED":
+            return Reply(
+                f"I couldn't check you in — that flight crosses a border: {message}."
+            )
+        return Reply(f"I couldn't check you in: {render.error_text(error)}")
+    if out is None or not out.boarding_passes:
+        return Reply("The check-in didn't go through. Shall I try again?")
+    first = out.boarding_passes[0]
+    people = "; ".join(_pass_line(p) for p in out.boarding_passes)
+    return Reply(f"You're checked in on {_flight_of(first)}: {people}. {_WHERE}")
+
+
+def boarding_pass(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    got = turn.last("get_boarding_pass")
+    if got is not None and got.done:
+        return _after_passes(got.typed(GetBoardingPassOutput), got.error)
+    return [Call("get_boarding_pass", {"booking_id": u.booking_id} if u.booking_id else {})]
+
+
+def _after_passes(out: GetBoardingPassOutput | None, error: dict[str, Any] | None) -> Reply:
+    if error is not None or out is None:
+        return Reply(f"I couldn't read your boarding passes: {render.error_text(error or {})}")
+    if not out.boarding_passes:
+        return Reply(
+            "You have no boarding pass yet — you get one when you're checked in. Say "
+            '"check me in" once check-in opens, 24 hours before departure.'
+        )
+    flights: dict[str, list[BoardingPassOut]] = {}
+    for p in out.boarding_passes:
+        flights.setdefault(p.segment_id, []).append(p)
+    lines = [
+        f"{_flight_of(ps[0])}: " + "; ".join(_pass_line(p) for p in ps) for ps in flights.values()
+    ]
+    return Reply("Your boarding passes — " + " · ".join(lines) + f". {_WHERE}")
+
+
+HANDLERS = {Intent.CHECK_IN: check_in, Intent.BOARDING_PASS: boarding_pass}
