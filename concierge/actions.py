@@ -104,7 +104,16 @@ class ShowSeatMap:
     booking_id: str
 
 
-Action = SelectOffer | CancelBooking | DecideApproval | ChooseSeats | ShowSeatMap
+@dataclass(frozen=True)
+class CheckIn:
+    """Check in *this* booking's flight (a "Check in" button); its next one without
+    ``segment_id``."""
+
+    booking_id: str
+    segment_id: str | None = None
+
+
+Action = SelectOffer | CancelBooking | DecideApproval | ChooseSeats | ShowSeatMap | CheckIn
 
 
 # ---------------------------------------------------------------- what the thread keeps
@@ -122,7 +131,9 @@ class Pick(BaseModel):
 class ActionRecord(BaseModel):
     """The action on its user message (``additional_kwargs[ACTION_KEY]``)."""
 
-    type: Literal["select_offer", "cancel_booking", "decide_approval", "choose_seats", "seat_map"]
+    type: Literal[
+        "select_offer", "cancel_booking", "decide_approval", "choose_seats", "seat_map", "check_in"
+    ]
     offer_id: str | None = None
     booking_id: str | None = None  # cancel_booking; select_offer: the booking it rebooks
     approval_id: str | None = None
@@ -166,6 +177,8 @@ def title_of(action: Action) -> str:
         return f"{action.decision.title()} {action.approval_id}"
     if isinstance(action, ChooseSeats | ShowSeatMap):
         return f"Seats on {action.booking_id}"
+    if isinstance(action, CheckIn):
+        return f"Check in {action.booking_id}"
     return f"Book {action.offer_id}"
 
 
@@ -179,6 +192,8 @@ async def prepare(
         return await _cancel(rt, caller, action)
     if isinstance(action, ChooseSeats | ShowSeatMap):
         return await _seats(rt, caller, action)
+    if isinstance(action, CheckIn):
+        return await _check_in(rt, caller, action)
     return await _decide(rt, caller, action)
 
 
@@ -453,6 +468,29 @@ async def _seats(rt: Runtime, caller: Caller, action: ChooseSeats | ShowSeatMap)
     return ActionTurn(
         message=_message(f"Seat {said} (booking {booking_id}).", record),
         calls=[_call("choose_seats", args)],
+    )
+
+
+# ---------------------------------------------------------------- check_in
+
+
+async def _check_in(rt: Runtime, caller: Caller, action: CheckIn) -> ActionTurn:
+    """A "Check in" click: the ``check_in`` tool on that booking (the core says whether
+    check-in is open and who lacks a passport, in the reply). Another user's booking:
+    ``NotFound``; one not confirmed: ``InvalidTransition``, before anything runs."""
+    booking_id = action.booking_id.strip()
+    async with rt.db.uow(write=False) as session:
+        booking = await get_booking(session, caller, booking_id)
+        status = str(booking.status)
+    if status != "confirmed":
+        raise InvalidTransition(f"Booking {booking_id} is {status}; only a confirmed one is checked in.")
+    args: dict[str, Any] = {"booking_id": booking_id}
+    if action.segment_id:
+        args["segment_id"] = action.segment_id.strip()
+    record = ActionRecord(type="check_in", booking_id=booking_id)
+    return ActionTurn(
+        message=_message(f"Check me in for booking {booking_id}.", record),
+        calls=[_call("check_in", args)],
     )
 
 

@@ -137,13 +137,25 @@ class SeatMapIn(BaseModel):
     booking_id: str = Field(min_length=1, max_length=40)
 
 
+class CheckInIn(BaseModel):
+    """Check in *this* booking's flight (a "Check in" button): its next flight still to
+    check in, or `segment_id`. Whether check-in is open is said in the reply."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["check_in"]
+    booking_id: str = Field(min_length=1, max_length=40)
+    segment_id: str | None = Field(default=None, min_length=1, max_length=40)
+
+
 ActionIn = Annotated[
     SelectOfferIn
     | ConfirmActionIn
     | CancelBookingIn
     | DecideApprovalIn
     | ChooseSeatsIn
-    | SeatMapIn,
+    | SeatMapIn
+    | CheckInIn,
     Field(discriminator="type"),
 ]
 
@@ -178,7 +190,7 @@ class ChatRequest(BaseModel):
       text to re-parse: `select_offer {offer_id}`, `confirm {interrupt_id, approved}`,
       `cancel_booking {booking_id}`, `decide_approval {approval_id, decision, note?}`,
       `choose_seats {booking_id, assignments: [{segment_id, passenger_id, seat}]}`,
-      `seat_map {booking_id}`.
+      `seat_map {booking_id}`, `check_in {booking_id, segment_id?}`.
       Each becomes the tool calls a model would make, through the same confirmation
       gate. `thread_id` is required for `select_offer` and `confirm`; without it
       the other two start a new thread. A refused action is a problem+json 4xx and
@@ -262,7 +274,12 @@ def make_confirm(interrupt_id: str, approved: bool) -> Confirm:
 
 
 def make_action(
-    action: SelectOfferIn | CancelBookingIn | DecideApprovalIn | ChooseSeatsIn | SeatMapIn,
+    action: SelectOfferIn
+    | CancelBookingIn
+    | DecideApprovalIn
+    | ChooseSeatsIn
+    | SeatMapIn
+    | CheckInIn,
 ) -> actions.Action:
     """The agent's action (``concierge.actions``)."""
     if isinstance(action, SelectOfferIn):
@@ -278,6 +295,8 @@ def make_action(
         )
     if isinstance(action, SeatMapIn):
         return actions.ShowSeatMap(booking_id=action.booking_id)
+    if isinstance(action, CheckInIn):
+        return actions.CheckIn(booking_id=action.booking_id, segment_id=action.segment_id)
     return actions.DecideApproval(
         approval_id=action.approval_id, decision=action.decision, note=action.note
     )

@@ -620,6 +620,7 @@ function actionLabel(action, fallback = "") {
   }
   if (action?.type === "cancel_booking") return `Cancel trip ${action.booking_id}`;
   if (action?.type === "seat_map") return `Choose seats on ${action.booking_id}`;
+  if (action?.type === "check_in") return `Check in ${action.booking_id}`;
   if (action?.type === "choose_seats") {
     return fallback || `Seat ${(action.assignments || []).map((a) => a.seat).join(", ")} on ${action.booking_id}`;
   }
@@ -1143,10 +1144,12 @@ function segmentLine(s) {
     return `${s.name || s.hotel_id}, ${s.city || ""} · ${stay}`;
   }
   const flight = `${s.carrier || ""} ${s.number || ""} ${s.origin || ""} → ${s.destination || ""}`;
+  // Each flight has its own airline record locator (a connection's legs each theirs).
+  const ref = s.locator ? ` · Ref ${s.locator}` : "";
   if (s.depart_local && s.arrive_local) {
-    return `${flight} · ${placeTime(s.depart_local)} → ${placeTime(s.arrive_local, s.depart_local)}`;
+    return `${flight} · ${placeTime(s.depart_local)} → ${placeTime(s.arrive_local, s.depart_local)}${ref}`;
   }
-  return `${flight} · ${localDate(s.depart_at || s.date)} ${segmentTime(s.depart_at)}`;
+  return `${flight} · ${localDate(s.depart_at || s.date)} ${segmentTime(s.depart_at)}${ref}`;
 }
 
 // A booking's flights and stays in the order they happen.
@@ -1193,8 +1196,39 @@ function passengerLine(b) {
   return names.length ? el("div", { class: "passengers", "data-passengers": names.length }, withMarks(`👤 ${names.join(" · ")}`)) : null;
 }
 
+// A boarding pass's printable PDF, fetched with the caller's token, opened in a new tab.
+async function openBoardingPass(passId) {
+  let response;
+  try {
+    response = await fetch(`/v1/boarding-passes/${encodeURIComponent(passId)}.pdf`, {
+      headers: { Authorization: `Bearer ${state.token}` },
+    });
+  } catch (err) {
+    setStatus(err.message);
+    return;
+  }
+  if (!response.ok) {
+    setStatus((await problemOf(response)).text);
+    return;
+  }
+  const url = URL.createObjectURL(await response.blob());
+  window.open(url, "_blank", "noopener");
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+// The boarding passes a trip shows, flight by flight: [{passId, flight, name}].
+function boardingPasses(b) {
+  const names = new Map((b.passengers || []).map((p) => [p.passenger_id, p.given_name || p.traveler_id || ""]));
+  const passes = [];
+  for (const s of b.segments || []) {
+    for (const p of s.passengers || []) {
+      if (p.boarding_pass_id) passes.push({ passId: p.boarding_pass_id, flight: `${s.carrier || ""} ${s.number || ""}`, name: names.get(p.passenger_id) || "" });
+    }
+  }
+  return passes;
+}
+
 function renderTrip(b) {
-  const locators = (b.segments || []).map((s) => s.locator).filter(Boolean);
   const item = el("li", { class: "trip", "data-booking": b.booking_id, "data-booking-id": b.booking_id, "data-status": b.status },
     el("div", { class: "card-head" },
       el("span", { class: "card-title" }, b.booking_id),
@@ -1203,7 +1237,6 @@ function renderTrip(b) {
     passengerLine(b),
     el("div", { class: "facts" },
       el("span", {}, money(b.total)),
-      locators.length ? el("span", {}, `Ref ${locators.join(", ")}`) : null,
       b.traveler_id && b.traveler_id !== state.user?.id ? el("span", {}, `for ${b.traveler_id}`) : null));
   if (HOLDING.has(b.status) && b.hold_expires_at) {
     item.append(el("div", { class: "countdown", "data-expires": b.hold_expires_at }));
@@ -1222,6 +1255,24 @@ function renderTrip(b) {
       type: "button", class: "btn btn-quiet btn-small", "data-action": "seat-map", "data-booking-id": b.booking_id,
       onclick: () => sendAction({ type: "seat_map", booking_id: b.booking_id }),
     }, "Choose seats"));
+  }
+  // Check-in: a confirmed trip with someone on a flight not checked in yet (the core
+  // says whether check-in is open, in the reply); then each boarding pass to open.
+  const flights = (b.segments || []).filter((s) => s.kind === "flight" && s.status === "booked");
+  if (b.status === "confirmed" && flights.some((s) => (s.passengers || []).some((p) => !p.boarding_pass_id))) {
+    actions.append(el("button", {
+      type: "button", class: "btn btn-quiet btn-small", "data-action": "check-in", "data-booking-id": b.booking_id,
+      onclick: () => sendAction({ type: "check_in", booking_id: b.booking_id }),
+    }, "Check in"));
+  }
+  const passes = b.status === "confirmed" ? boardingPasses(b) : [];
+  for (const p of passes) {
+    const label = passes.length > 1 ? `Boarding pass ${p.flight}${p.name ? ` · ${p.name}` : ""}` : "Boarding pass";
+    actions.append(el("button", {
+      type: "button", class: "btn btn-quiet btn-small", "data-action": "boarding-pass",
+      "data-booking-id": b.booking_id, "data-pass-id": p.passId,
+      onclick: () => openBoardingPass(p.passId),
+    }, label));
   }
   // Only the traveller's own trips: the concierge cancels what its caller may cancel.
   if (CANCELLABLE.has(b.status) && (!b.traveler_id || b.traveler_id === state.user?.id)) {

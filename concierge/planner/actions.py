@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from concierge.actions import DIRECTIONS, ActionRecord, Pick
-from concierge.planner.flows import seats
+from concierge.planner.flows import checkin, seats
 from concierge.planner.flows.approvals import decide_approval
 from concierge.planner.flows.base import Context, Decision, Reply
 from concierge.planner.flows.booking import _after_error_offer, _booking_error, _confirm_flow
@@ -21,6 +21,7 @@ from concierge.planner.flows.changes import rebook_flow
 from concierge.planner.flows.trips import cancel_flow
 from concierge.planner.nlu.intents import Intent, Understanding
 from concierge.planner.state import Offer, State, Turn
+from tools.check_in import CheckInOutput
 from tools.get_seat_map import GetSeatMapOutput
 
 # The planner's names for the lists it shows (state.shown) and the choices it keeps.
@@ -38,6 +39,11 @@ def decide_action(state: State, turn: Turn, ctx: Context, record: ActionRecord) 
         shown = turn.last("get_seat_map")
         return seats.after_map(
             shown.typed(GetSeatMapOutput) if shown else None, shown.error if shown else None
+        )
+    if record.type == "check_in":
+        done = turn.last("check_in")
+        return checkin.after_check_in(
+            done.typed(CheckInOutput) if done else None, done.error if done else None
         )
     if record.type == "decide_approval":
         understood = Understanding(

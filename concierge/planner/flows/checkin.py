@@ -57,7 +57,7 @@ def _booking(state: State, turn: Turn, ctx: Context, u: Understanding) -> str | 
 def check_in(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     done = turn.last("check_in")
     if done is not None and done.done:
-        return _after_check_in(done.typed(CheckInOutput), done.error)
+        return after_check_in(done.typed(CheckInOutput), done.error)
     found = _booking(state, turn, ctx, u)
     if not isinstance(found, str):
         return found
@@ -77,7 +77,7 @@ def _flight_of(p: BoardingPassOut) -> str:
     return f"{p.flight} {p.origin}→{p.destination}, leaving {render.when(p.depart)}"
 
 
-def _after_check_in(out: CheckInOutput | None, error: dict[str, Any] | None) -> Reply:
+def after_check_in(out: CheckInOutput | None, error: dict[str, Any] | None) -> Reply:
     if error is not None:
         code = str(error.get("code"))
         message = str(error.get("message") or "").rstrip(".")
