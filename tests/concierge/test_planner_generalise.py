@@ -21,6 +21,7 @@ from concierge.planner.nlu import holidays
 from concierge.planner.nlu.answers import Answer, classify
 from concierge.planner.nlu.dates import end_from, read_dates
 from concierge.planner.nlu.intents import Intent, understand
+from concierge.planner.nlu.picks import best_in_request
 from concierge.planner.nlu.picks import read as read_picks
 from tests.concierge.heldout.harness import Case, Turn, World, build_worlds, run_case
 from tests.concierge.planner_kit import AVA, NOW, Dialogue, FakeBackend, money, trip
@@ -2473,6 +2474,94 @@ def test_a_route_named_between_two_places_starts_at_the_first(
     ids=lambda c: c.id,
 )
 async def test_a_route_between_home_and_elsewhere_goes_out_from_home(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- pick_in_request
+
+
+@pytest.mark.parametrize(
+    ("text", "best", "direct"),
+    [
+        ("please book me the cheapest flight from Boston to Chicago on Dec 9", "cheapest", False),
+        ("Can you reserve the latest direct flight from ORD to Atlanta on the 10th?", "latest", True),
+        ("put me on the first nonstop out of Chicago tomorrow", "earliest", True),
+        ("reserve the least expensive hotel in Boston for Dec 14 to 16", "cheapest", False),
+        ("book Ava on the quickest flight to Miami on Friday", "fastest", False),
+    ],
+)  # fmt: skip
+def test_a_superlative_booked_in_the_request_names_one_option(
+    text: str, best: str, direct: bool
+) -> None:
+    ref = best_in_request(text)
+    assert ref is not None
+    assert (ref.best, ref.direct) == (best, direct)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "find the cheapest flight to Boston on the 9th",  # shows them: nothing to book yet
+        "what's the earliest flight to Boston on the 9th?",
+        "book me an early flight to Boston on the 9th",  # a wish, not one option
+        "book me on the first flight out on the 9th and the last one back on the 11th",
+        "book me a first class flight to London on the 9th",
+    ],
+)
+def test_a_search_or_a_wish_names_no_option_to_book(text: str) -> None:
+    assert best_in_request(text) is None
+
+
+# Boston→Chicago Wed 9 Dec: the cheapest is AA 1049 06:10 (143.00 USD), Chicago→Boston Fri
+# 11 Dec UA 1170 + AA 1046 12:00 (220.10 USD); ORD→Atlanta Thu 10 Dec: the latest direct is
+# AA 1028 21:15; Boston hotels 14–16 Dec: the cheapest is the Novotel Boston Downtown.
+@pytest.mark.parametrize(
+    "case",
+    [
+        dialogue(
+            (
+                "please book me the cheapest flight from Boston to Chicago on Dec 9",
+                {"pending": "confirm_booking", "segments": [{"flight": "AA 1049"}]},
+            ),
+            "yes",
+            new_status="confirmed",
+            segments=[{"flight": "AA 1049", "date": "2026-12-09"}],
+        ),
+        dialogue(
+            "Can you reserve the latest direct flight from ORD to Atlanta on the 10th?",
+            "go ahead",
+            new_status="confirmed",
+            segments=[{"flight": "AA 1028", "date": "2026-12-10"}],
+        ),
+        dialogue(
+            "book me the cheapest flights from Boston to Chicago, out Dec 9 back Dec 11",
+            "yes please",
+            new_status="confirmed",
+            segments=[
+                {"flight": "AA 1049", "date": "2026-12-09"},
+                {"flight": "UA 1170", "date": "2026-12-11"},
+                {"flight": "AA 1046", "date": "2026-12-11"},
+            ],
+        ),
+        dialogue(
+            "reserve the cheapest hotel in Boston for Dec 14 to 16",
+            "ok",
+            new_status="confirmed",
+            segments=[{"city": "Boston"}],
+        ),
+        # asking which is the cheapest still only shows them, and says which
+        dialogue(
+            "what's the cheapest flight from Boston to Chicago on Dec 9?",
+            tools_exclude=["reserve"],
+            reply_contains=["AA 1049"],
+            nothing_changed=True,
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_a_request_booking_the_best_option_holds_it_for_one_yes(
     case: Case, worlds: dict[str, World], tmp_path: Path
 ) -> None:
     await runs_as_expected(case, worlds, tmp_path)

@@ -18,12 +18,12 @@ from concierge.planner.flows.options import (
     same_as_before,
     skipped,
 )
-from concierge.planner.flows.search import search
+from concierge.planner.flows.search import search, shown_text
 from concierge.planner.flows.stays import stay_after
 from concierge.planner.flows.trips import cancel_flow, select_trip
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.nlu.people import PeopleAnswer
-from concierge.planner.nlu.picks import is_pick, modifiers
+from concierge.planner.nlu.picks import best_in_request, is_pick, modifiers
 from concierge.planner.state import BOOKED, Offer, State, Turn
 from tools.views import day_range, spoken_day
 
@@ -788,7 +788,43 @@ def search_or_pick(state: State, turn: Turn, ctx: Context, u: Understanding) -> 
         )
         if named and (is_pick(u.text, named) or definite):
             return select(state, turn, ctx, u)
-    return search(state, turn, ctx, u)
+    found = search(state, turn, ctx, u)
+    if isinstance(found, Reply):
+        return _hold_the_best_asked(state, turn, ctx, u) or found
+    return found
+
+
+def _hold_the_best_asked(
+    state: State, turn: Turn, ctx: Context, u: Understanding
+) -> Decision | None:
+    """ "Book me on the earliest direct flight to Boston on the 16th": once this turn's
+    search is shown, the option the request named by a superlative is held and its
+    confirmation asked — one yes books it, not a pick and then a yes. None when the
+    request names no such option, or the search found nothing to hold."""
+    ref = best_in_request(u.text)
+    searched = turn.calls("search_flights") + turn.calls("search_hotels")
+    if ref is None or not searched or state.draft.flex or state.draft.legs:
+        return None
+    lists = [k for k in _KIND_LIST.values() if state.shown.get(k) and state.shown[k].items]
+    if not lists:
+        return None
+    if len(lists) > 1:
+        ref = replace(ref, both="all")  # "book the cheapest flights and hotel": each list
+    pick_it = Understanding(
+        text="", intent=Intent.SELECT, options=[ref], book_for=u.book_for, for_self=u.for_self
+    )
+    decided = select(state, turn, ctx, pick_it)
+    if turn.last("reserve") is not None:
+        return decided  # held already: on to its confirmation
+    if isinstance(decided, list) and decided[0].name != "reserve":
+        return decided  # who the traveller is first: the words go with the hold
+    listed = shown_text(state, turn, ctx, ref.best)
+    if isinstance(decided, Reply):
+        return Reply("\n\n".join(p for p in (listed, decided.text) if p), decided.offer)
+    return [
+        replace(call, say="\n\n".join(p for p in (listed, call.say) if p)) if n == 0 else call
+        for n, call in enumerate(decided)
+    ]
 
 
 HANDLERS: dict[Intent, Handler] = {

@@ -311,7 +311,15 @@ def _same_metro(a: str | None, b: str | None) -> bool:
     return pa is not None and pb is not None and pa.city == pb.city
 
 
-def _present_search(state: State, turn: Turn, ctx: Context, asked: str | None = None) -> Reply:
+def shown_text(state: State, turn: Turn, ctx: Context, asked: str | None) -> str:
+    """What the search of this turn found, in words, and the ``asked`` superlative's
+    answer, without asking which option: the words said with a hold of that option."""
+    return _present_search(state, turn, ctx, asked, ask_which=False).text
+
+
+def _present_search(
+    state: State, turn: Turn, ctx: Context, asked: str | None = None, *, ask_which: bool = True
+) -> Reply:
     blocks: list[str] = []
     problems: list[str] = []
     searches = turn.calls("search_flights") + turn.calls("search_hotels")
@@ -373,7 +381,7 @@ def _present_search(state: State, turn: Turn, ctx: Context, asked: str | None = 
     if not non_empty:
         return Reply(text + "\n\nWould you like to try another date, time or cabin?")
     statuses = [str((o.get("policy") or {}).get("status")) for _, opts in non_empty for o in opts]
-    closing = _closing(non_empty)
+    closing = _closing(non_empty) if ask_which else ""
     notes = []
     d = state.draft
     if d.want_flight and d.want_hotel and d.ret and not d.round_trip and not d.one_way:

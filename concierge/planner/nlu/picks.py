@@ -501,6 +501,36 @@ def modifiers(text: str) -> Modifiers:
     return Modifiers(direct=bool(t.direct.search(low)), best=best)
 
 
+@lru_cache(maxsize=1)
+def _book_best() -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]]:
+    raw: dict[str, Any] = datafiles.load("picks")["book_best"]
+    measures = tuple(
+        (str(name), re.compile(rf"\b(?:{'|'.join(words)})\b"))
+        for name, words in raw["superlatives"].items()
+    )
+    every = "|".join(w for words in raw["superlatives"].values() for w in words)
+    request = re.compile(
+        rf"\b(?:{'|'.join(raw['verbs'])})\b(?:\s+[\w'-]+){{0,3}}?\s+the\s+(?:very\s+)?"
+        rf"(?P<best>{every})\s+(?:[\w-]+\s+){{0,3}}?(?:{'|'.join(raw['nouns'])})\b"
+    )
+    return request, measures
+
+
+def best_in_request(text: str) -> OptionRef | None:
+    """The option a request books by a superlative before any is shown ("book me on the
+    earliest direct flight to Boston on the 16th"): its measure, direct only when said;
+    None when the request names none, or several measures ("the first flight out and the
+    last one back": one pick per list, left to the traveller)."""
+    low = plain(text)
+    request, measures = _book_best()
+    if request.search(low) is None:
+        return None
+    named = {name for name, pattern in measures if pattern.search(low)}
+    if len(named) != 1:
+        return None
+    return OptionRef(best=named.pop(), direct=bool(tables().direct.search(low)))
+
+
 def is_pick(text: str, refs: list[OptionRef]) -> bool:
     """The message chooses among the options shown (not a question): it names one by
     number, time or "same as before", or with a booking verb."""
