@@ -18,7 +18,7 @@ const CANCELLABLE = new Set(["held", "pending_approval", "confirmed"]);
 // Statuses whose seats may be chosen (PUT /v1/bookings/{id}/seats).
 const SEATABLE = new Set(["held", "pending_approval", "confirmed"]);
 // Tools whose output is a booking (its status and hold expiry).
-const BOOKING_TOOLS = new Set(["reserve", "confirm_booking", "cancel_booking", "rebook"]);
+const BOOKING_TOOLS = new Set(["check_in", "reserve", "confirm_booking", "cancel_booking", "rebook"]);
 
 const state = {
   token: localStorage.getItem(STORE_TOKEN),

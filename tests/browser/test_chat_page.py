@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import icalendar
 import pytest
 
@@ -355,4 +357,89 @@ def test_a_seat_is_chosen_by_clicking_the_seat_map(
     _idle(page)
     assert seat in page.locator("#log").inner_text().split(f"in {seat}", 1)[1]
     shoot(page, "ava-seat-2-chosen")
+    context.close()
+
+
+def _confirmed_flight_leaving_soon(base: str) -> str:
+    """A confirmed JFK→BOS booking of Ava's on a flight whose check-in is open now (the
+    live server runs on the system clock): held, approved by Mia (it is booked fewer than
+    7 days ahead), confirmed. Answers its id."""
+    ava = {"Authorization": "Bearer demo-ava"}
+    now = dt.datetime.now(dt.UTC)
+    offer = None
+    for day in (now.date(), now.date() + dt.timedelta(days=1)):
+        found = httpx.get(
+            f"{base}/v1/flights/search",
+            params={"origin": "JFK", "destination": "BOS", "date": day.isoformat(), "max_stops": 0},
+            headers=ava,
+            timeout=60,
+        ).json()
+        offer = next(
+            (
+                o
+                for o in found["offers"]
+                if o["policy"]["status"] != "red"
+                and now + dt.timedelta(hours=2)
+                < dt.datetime.fromisoformat(o["segments"][0]["depart_at"].replace("Z", "+00:00"))
+                < now + dt.timedelta(hours=23)
+            ),
+            None,
+        )
+        if offer:
+            break
+    assert offer is not None, "no JFK→BOS flight leaving in 2–23 hours"
+    key = f"browser-checkin-{now.timestamp()}"
+    held = httpx.post(
+        f"{base}/v1/bookings",
+        json={"items": [{"offer_id": offer["offer_id"]}]},
+        headers={**ava, "Idempotency-Key": f"{key}-hold"},
+        timeout=60,
+    ).json()
+    booking_id = held["booking_id"]
+    asked = httpx.post(
+        f"{base}/v1/bookings/{booking_id}/confirm",
+        headers={**ava, "Idempotency-Key": f"{key}-confirm"},
+        timeout=60,
+    ).json()
+    if asked["status"] != "confirmed":
+        decided = httpx.post(
+            f"{base}/v1/approvals/{asked['approval_id']}/decision",
+            json={"decision": "approve", "note": "ok"},
+            headers={"Authorization": "Bearer demo-mia", "Idempotency-Key": f"{key}-approve"},
+            timeout=60,
+        )
+        assert decided.status_code < 300, decided.text
+    for _ in range(60):
+        status = httpx.get(f"{base}/v1/bookings/{booking_id}", headers=ava, timeout=60).json()["status"]
+        if status == "confirmed":
+            return str(booking_id)
+        time.sleep(0.5)
+    raise AssertionError(f"{booking_id} is {status}, not confirmed")
+
+
+def test_check_in_from_the_trips_panel_and_open_the_boarding_pass(
+    live_server: str, browser_instance: Any, shoot: Any
+) -> None:
+    booking_id = _confirmed_flight_leaving_soon(live_server)
+    context = browser_instance.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _sign_in(page, live_server, "ava")
+    trip = page.locator(f"#trips .trip[data-booking-id='{booking_id}']")
+    trip.wait_for(timeout=STEP_MS)
+    assert re.search(r"Ref [A-Z0-9]{6}", trip.inner_text())  # the flight's own locator
+    shoot(page, "ava-checkin-1-trip")
+
+    trip.locator("[data-action=check-in]").click()
+    page.locator("#log .msg", has_text="You're checked in").last.wait_for(timeout=STEP_MS)
+    _idle(page)
+    button = trip.locator("[data-action=boarding-pass]")
+    button.wait_for(timeout=STEP_MS)
+    assert trip.locator("[data-action=check-in]").count() == 0  # nobody left to check in
+    assert re.fullmatch(r"BP_[A-Z0-9]+", button.get_attribute("data-pass-id") or "")
+    shoot(page, "ava-checkin-2-checked-in")
+
+    with context.expect_page(timeout=STEP_MS) as opened:
+        button.click()
+    pdf_tab = opened.value
+    assert pdf_tab.url.startswith("blob:")
     context.close()
