@@ -35,6 +35,8 @@ test: install
 # the tests install it themselves when run as root, this does it up front.
 browser-deps:
 	test -x /usr/bin/chromium || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
+	# pdftoppm: the tests read the printed boarding pass's barcode back from its PDF.
+	test -x /usr/bin/pdftoppm || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q poppler-utils)
 
 # The chat page's JavaScript libraries (marked, DOMPurify) as pinned ES modules with
 # their licences, from the npm registry's tarballs, sha512-checked against
