@@ -306,6 +306,25 @@ def seat_of(value: str | None) -> dict[str, str] | None:
     return {k: data[k] for k in keys}
 
 
+def boarding_passes(output: dict[str, Any]) -> list[dict[str, Any]]:
+    """Boarding passes (``check_in``, ``get_boarding_pass``) as one card each: flight,
+    passenger, seat, sequence number and the pass's id (the printable pass and its barcode
+    are at ``/v1/boarding-passes/{id}.pdf`` / ``.png``, behind the caller's token)."""
+    blocks: list[dict[str, Any]] = []
+    for p in output.get("boarding_passes") or []:
+        route = f"{p.get('origin', '')} → {p.get('destination', '')}"
+        seat = f"seat {p['seat']}" if p.get("seat") else "seat at the gate"
+        blocks.append(
+            section(
+                f"*🎫 {escape(str(p.get('flight', '')))}* · {escape(route)} · "
+                f"{_clock(p.get('depart'))}\n{escape(str(p.get('passenger', '')))} · "
+                f"{escape(seat)} · sequence {int(p.get('sequence_number') or 0)} · "
+                f"`{escape(str(p.get('pass_id', '')))}`"
+            )
+        )
+    return blocks
+
+
 def tool_blocks(name: str, output: dict[str, Any] | None) -> list[dict[str, Any]]:
     if not output:
         return []
@@ -315,6 +334,8 @@ def tool_blocks(name: str, output: dict[str, Any] | None) -> list[dict[str, Any]
         return hotel_options(output)
     if name == "get_seat_map":
         return seat_choices(output)
+    if name in ("check_in", "get_boarding_pass"):
+        return boarding_passes(output)
     return []
 
 
