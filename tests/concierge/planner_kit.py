@@ -52,6 +52,8 @@ TOOLS = [
     "decide_approval",
     "check_in",
     "get_boarding_pass",
+    "get_seat_map",
+    "choose_seats",
 ]
 GATED = {"confirm_booking", "cancel_booking", "rebook", "decide_approval"}
 CARRIERS = [
@@ -311,6 +313,9 @@ class FakeBackend:
             "hold_expires_at": "2026-12-01T09:15:00+00:00",
             "approval_id": None,
             "failure_reason": None,
+            "passengers": [
+                {"passenger_id": "PX-1", "name": "Ava Traveller", "traveler_id": "u_ava"}
+            ],
             "segments": segments,
         }
 

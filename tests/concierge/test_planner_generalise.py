@@ -424,14 +424,18 @@ def test_a_hotel_request_that_says_nothing_of_flying_is_the_stay_only(
 # ---------------------------------------------------------------- unsupported_wish_in_pick
 
 
-async def test_a_pick_with_a_seat_wish_holds_the_pick_and_answers_the_wish() -> None:
+async def test_a_pick_with_a_seat_wish_holds_the_pick_and_chooses_the_seat() -> None:
     d = Dialogue()
     await d.say("JFK to London on Dec 18")
     reply = await d.say("the 10:05 flight, and a window seat would be great")
     assert reply == "<confirm confirm_booking>"
     assert [i["offer_id"] for i in d.backend.last("reserve")["items"]] == ["FL-102"]
-    said = " ".join(str(m.content) for m in d.messages[-4:] if hasattr(m, "content"))
-    assert 'say "a window seat"' in said  # seats are chosen once it is held
+    said = " ".join(str(m.content) for m in d.messages[-6:] if hasattr(m, "content"))
+    # The wish is granted on the hold, before the confirmation is asked for.
+    seated = d.backend.last("choose_seats")
+    assert [a["position"] for a in seated["assignments"]] == ["window"]
+    assert d.backend.names()[-2:] == ["reserve", "choose_seats"]  # then the yes is asked for
+    assert "21A" in said
 
 
 def test_a_seat_wish_alone_is_a_wish_for_seats() -> None:

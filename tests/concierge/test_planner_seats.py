@@ -168,3 +168,21 @@ async def test_a_seat_with_a_fee_is_added_to_the_hold_after_a_yes(
     fee = float(paid_row["fee"]["amount"])
     assert float(after["amount"]) == pytest.approx(float(total["amount"]) + fee)
     assert ava.confirmation is None  # paying is confirm_booking's, behind its own yes
+
+
+async def test_a_pick_with_an_aisle_wish_is_held_seated_then_put_for_a_yes(
+    concierge: Concierge, demo: Runtime
+) -> None:
+    ava = Chat(concierge, await caller(demo, "ava"))
+    await ava.say("New York to Boston on Dec 17, direct")
+    said = await ava.say("option 1, and an aisle seat if you can")
+
+    assert ava.tools() == ["reserve", "choose_seats"], said  # then confirm_booking waits for a yes
+    booking_id = ava.output("reserve")["booking_id"]
+    (seat,) = await seats_of(demo, booking_id)
+    assert seat is not None
+    assert seat[-1] in "CD"  # the aisles of a 3-3 row
+    assert seat in said
+    asked = ava.confirmation
+    assert asked is not None
+    assert asked.action["tool"] == "confirm_booking"

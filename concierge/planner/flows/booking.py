@@ -143,7 +143,7 @@ def select(
                 notes.append(_skipped_text(kind, ref, picked, passed))
             if not every:
                 break
-    if chosen and u.unsupported is not None:
+    if chosen and u.unsupported is not None and not _seats_wished(u):
         notes.append(u.unsupported.reply)  # the wish that came with the pick ("aisle if you can")
     if not chosen:
         if (
@@ -197,8 +197,8 @@ def select(
         )
     red = [(k, v) for k, v in chosen.items() if (v.get("policy") or {}).get("status") == "red"]
     items = _items(state, chosen, u.passengers)
-    if u.unsupported is not None:
-        notes.append(u.unsupported.reply)  # "…aisle if you can": held, and honest about seats
+    if u.unsupported is not None and not _seats_wished(u):
+        notes.append(u.unsupported.reply)  # "…bags included?": held, and honest about the rest
     if red and not u.insist:
         reasons = (
             "; ".join(
@@ -482,9 +482,21 @@ def _confirm_flow(
     if confirm is None and current.get("status") == "held" and current.get("unnamed_seats"):
         return passengers.ask_names(current, ctx)  # the airline tickets names, not seats
     if confirm is None:
+        # "the 10:05, and a window seat would be great": the seat is chosen on the hold
+        # first, then the confirmation (its total then includes nothing unasked for: a
+        # wish picks free seats only).
+        wish = turn.understanding.seat_request if turn.understanding else None
+        seated = turn.last("choose_seats")
+        offered = not ctx.tools or "choose_seats" in ctx.tools
+        if wish is not None and seated is None and offered and current.get("status") == "held":
+            call = seats.wish_call(current, ctx, wish)
+            if call is not None and not wish.seats:
+                return [call]
         replaced = turn.last("reserve")
         was = replaced.args.get("replaces") if replaced is not None else None
         say = f"I've released {was} and put this on hold instead." if was else ""
+        if seated is not None and seated.done:
+            say = f"{say} {seats.after_choice(seated.output, seated.error).text}".strip()
         return [Call("confirm_booking", {"booking_id": booking_id}, say=say)]
     booking = state.bookings.get(booking_id) or held or {}
     if confirm.declined:
@@ -502,6 +514,11 @@ def _confirm_flow(
     if hotel is not None:
         return Reply(text + "\n\n" + hotel.text, hotel.offer)
     return Reply(text)
+
+
+def _seats_wished(u: Understanding) -> bool:
+    """A pick that asks for a window or an aisle: chosen on the hold (``_confirm_flow``)."""
+    return u.seat_request is not None and u.seat_request.position is not None
 
 
 def hotel_after_flight(state: State, booking: dict[str, Any]) -> Reply | None:

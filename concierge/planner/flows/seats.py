@@ -72,7 +72,9 @@ def seats(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
         return after_choice(chosen.output, chosen.error, chosen.args)
     shown = turn.last("get_seat_map")
     if shown is not None and shown.done:
-        return after_map(shown.typed(GetSeatMapOutput), shown.error)
+        meant = state.bookings.get(str(shown.args.get("booking_id")))
+        only = {str(f["segment_id"]) for f in _meant(_flights(meant), u)} if meant else None
+        return after_map(shown.typed(GetSeatMapOutput), shown.error, only)
     if u.booking_id and u.booking_id not in state.bookings:
         fetched = turn.last("get_booking")
         if fetched is None:
@@ -98,28 +100,61 @@ def seats(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
         return Reply(
             "First tell me who flies on it (names for every seat); then I can choose their seats."
         )
+    if len(request.seats) > len(people):
+        return Reply(
+            f"You named {len(request.seats)} seats but {len(people)} "
+            f"{'person flies' if len(people) == 1 else 'people fly'} on {booking_id}: "
+            "one seat each, please."
+        )
+    call = wish_call(booking, ctx, request, _meant(flights, u))
+    return [call] if call is not None else Reply(f"Booking {booking_id} has no flight to seat.")
+
+
+def _meant(flights: list[dict[str, Any]], u: Understanding) -> list[dict[str, Any]]:
+    """The flights a wish is about: the one on the day named ("on the 14th"), else those
+    to the place named ("my London flight"), else all."""
+    day = u.dates.depart.isoformat() if u.dates.depart else None
+    on_day = [f for f in flights if day and str(f.get("depart") or "").startswith(day)]
+    if on_day:
+        return on_day
+    place = u.destination.place if u.destination else None
+    airports = set(place.airports) if place is not None else set()
+    return [f for f in flights if f.get("destination") in airports] or flights
+
+
+def wish_call(
+    booking: dict[str, Any],
+    ctx: Context,
+    request: seat_words.SeatRequest,
+    flights: list[dict[str, Any]] | None = None,
+) -> Call | None:
+    """``choose_seats`` for a wish on a booking: seat numbers for the speaker (several: the
+    passengers in order) on the first flight meant, or a position for the speaker or
+    everyone on each flight meant (default: all). None when there is nothing to seat."""
+    people = list(booking.get("passengers") or [])
+    flights = flights if flights is not None else _flights(booking)
+    if not people or not flights or not (request.seats or request.position):
+        return None
+    booking_id = booking.get("booking_id")
     if request.seats:
-        if len(request.seats) > len(people):
-            return Reply(
-                f"You named {len(request.seats)} seats but {len(people)} "
-                f"{'person flies' if len(people) == 1 else 'people fly'} on {booking_id}: "
-                "one seat each, please."
-            )
         who = [_speaker(booking, ctx)] if len(request.seats) == 1 else people[: len(request.seats)]
         first = flights[0]
         assignments = [
             {"passenger_id": p["passenger_id"], "segment_id": first["segment_id"], "seat": seat}
-            for p, seat in zip(who, request.seats, strict=True)
+            for p, seat in zip(who, request.seats, strict=False)
             if p is not None
         ]
-        return [Call("choose_seats", {"booking_id": booking_id, "assignments": assignments})]
-    who = people if request.everyone else [_speaker(booking, ctx)]
-    assignments = [
-        {"passenger_id": p["passenger_id"], "position": request.position}
-        for p in who
-        if p is not None
-    ]
-    return [Call("choose_seats", {"booking_id": booking_id, "assignments": assignments})]
+    else:
+        who = people if request.everyone else [_speaker(booking, ctx)]
+        everywhere = len(flights) == len(_flights(booking))
+        assignments = [
+            {"passenger_id": p["passenger_id"], "position": request.position}
+            | ({} if everywhere else {"segment_id": f["segment_id"]})
+            for f in (flights[:1] if everywhere else flights)
+            for p in who
+            if p is not None
+        ]
+    return Call("choose_seats", {"booking_id": booking_id, "assignments": assignments})
 
 
 def after_choice(
@@ -204,10 +239,16 @@ def _describe(segment: SeatMapSegmentOut) -> str:
     return text
 
 
-def after_map(out: GetSeatMapOutput | None, error: dict[str, Any] | None) -> Reply:
+def after_map(
+    out: GetSeatMapOutput | None,
+    error: dict[str, Any] | None,
+    only: set[str] | None = None,
+) -> Reply:
+    """The seat map in words: the flights meant (``only``: their segment ids), else all."""
     if error is not None or out is None:
         return Reply(f"I couldn't read the seat map: {render.error_text(error or {})}")
-    lines = [_describe(s) for s in out.segments]
+    segments = [s for s in out.segments if not only or s.segment_id in only] or out.segments
+    lines = [_describe(s) for s in segments]
     return Reply(" ".join(lines) + f" To choose, {_HOW}.")
 
 

@@ -77,7 +77,10 @@ def read(text: str) -> SeatRequest:
     t = _tables()
     plain = _plain(text)
     numbers = seat_numbers(plain)
-    position = next((name for name, rx in t.positions if rx.search(plain)), None)
+    # The position named first is the one asked for: "an aisle seat — window seats are
+    # hard on overnight flights", "aisle, not a window".
+    found = [(m.start(), name) for name, rx in t.positions if (m := rx.search(plain))]
+    position = min(found)[1] if found else None
     return SeatRequest(
         seats=numbers,
         position=None if numbers else position,
