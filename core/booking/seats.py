@@ -764,7 +764,7 @@ async def assign_remaining_seats(
     taking the booking's row lock. Seats given back by expired holds are freed first;
     ``SeatTaken`` means another booking took a chosen seat in the same instant (the
     transaction is spoiled: run it again). ``NotFound`` when the segment is not one of
-    the booking's flights; ``SoldOut``-like shortage cannot happen (a cabin has a seat for
+    the booking's flights; ``InvalidTransition`` / ``HoldExpired`` when its places are gone; ``SoldOut``-like shortage cannot happen (a cabin has a seat for
     every place), so a full cabin raises ``SeatTaken`` naming none.
     """
     seg = await session.get(Segment, segment_id)
@@ -776,6 +776,19 @@ async def assign_remaining_seats(
         or seg.cabin is None
     ):
         raise NotFound(f"Segment {segment_id} is not a flight of booking {booking_id}")
+    # Seats follow places: a booking whose places are gone (or whose hold has run out,
+    # swept or not) has none to seat.
+    booking = await session.get(Booking, booking_id, populate_existing=True)
+    assert booking is not None
+    if booking.status not in CHOOSABLE or seg.status not in (
+        SegmentStatus.HELD,
+        SegmentStatus.BOOKED,
+    ):
+        raise InvalidTransition(f"Booking {booking_id} is {booking.status}; it has no seats to assign")
+    if booking.status in states.HOLDING and (
+        booking.hold_expires_at is None or booking.hold_expires_at <= now
+    ):
+        raise HoldExpired(f"The hold on {booking_id} has expired")
     flight = await session.get(Flight, seg.flight_id)
     assert flight is not None
     plan = await flight_seat_plan(session, flight)

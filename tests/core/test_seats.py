@@ -21,7 +21,7 @@ from core.booking.seats import (
 from core.booking.service import ItemRequest, cancel_held_booking, hold_booking
 from core.catalogue.aircraft import SeatFeature, SeatPosition, body_of, normalise_seat, seat_plan
 from core.catalogue.network import schedule
-from core.errors import HoldExpired, NotFound, SeatTaken
+from core.errors import HoldExpired, InvalidTransition, NotFound, SeatTaken
 from core.inventory.holds import release_expired_holds
 from core.models import Segment, SegmentPassenger, TravellerDetails
 from core.runtime import Runtime
@@ -314,3 +314,20 @@ async def test_choosing_by_position_seats_a_held_party(runtime) -> None:
             now=runtime.clock.now(),
         )
     assert again == chosen
+
+
+async def test_check_in_seats_nobody_on_a_hold_that_ran_out(runtime) -> None:
+    """Found by the stateful test: a hold expired but not swept had its passenger seated
+    with no place held (seats on the cabin > held + sold)."""
+    w = await build_world(runtime)
+    booking = await _hold(runtime, flight_offer_id(w.tiny_inv["economy"].id))
+    runtime.clock.advance(seconds=runtime.settings.hold_ttl_seconds + 1)
+
+    with pytest.raises(HoldExpired):
+        await _assign(runtime, booking)
+
+    assert await _seats(runtime, booking) == [None]
+    async with runtime.db.uow() as s:
+        await release_expired_holds(s, now=runtime.clock.now())
+    with pytest.raises(InvalidTransition):
+        await _assign(runtime, booking)
