@@ -23,14 +23,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit
 from core.booking.access import load_visible_booking, resolve_traveler
 from core.errors import (
+    Forbidden,
     HoldExpired,
     InvalidTransition,
+    NotFound,
     PassengerCountMismatch,
     PassengerDetailsRequired,
     ValidationFailed,
@@ -289,17 +291,42 @@ async def _resolve(
         else:
             given = legal_name(spec.given_name or "", field=f"{here}.given_name")
             family = legal_name(spec.family_name or "", field=f"{here}.family_name")
-            person = _Person(
-                ("guest", given.casefold(), family.casefold()),
-                None,
-                given,
-                family,
-                f"{given} {family}",
-            )
+            person = await _guest(session, caller, booking, given, family)
         if any(p.key == person.key for p in people):
             raise ValidationFailed(f"{person.label} is named twice on one flight", field=here)
         people.append(person)
     return people
+
+
+async def _guest(
+    session: AsyncSession, caller: Caller, booking: Booking, given: str, family: str
+) -> _Person:
+    """A guest by name, unless the name is a colleague's (their profile's legal names, or
+    their account name): then the passenger is that colleague, under the same rules of who
+    may book for whom as by id. Typing a colleague's name books nobody one may not book for."""
+    member = await session.scalar(
+        select(TravellerDetails.user_id)
+        .where(
+            TravellerDetails.org_id == booking.org_id,
+            func.lower(TravellerDetails.given_name) == given.lower(),
+            func.lower(TravellerDetails.family_name) == family.lower(),
+        )
+        .limit(1)
+    ) or await session.scalar(
+        select(User.id)
+        .where(User.org_id == booking.org_id, func.lower(User.name) == f"{given} {family}".lower())
+        .limit(1)
+    )
+    if member is None:
+        return _Person(
+            ("guest", given.casefold(), family.casefold()), None, given, family, f"{given} {family}"
+        )
+    try:
+        return await _colleague(session, caller, booking, member)
+    except (NotFound, Forbidden):
+        raise Forbidden(
+            f"{given} {family} is a colleague you may not book for, by name or otherwise"
+        ) from None
 
 
 async def _colleague(

@@ -244,6 +244,30 @@ async def test_a_colleague_seen_but_not_bookable_is_forbidden(runtime) -> None:
         await hold(runtime, fin, economy(w), 2, [colleague("fin"), colleague("ava")])
 
 
+async def test_a_colleague_named_as_a_guest_is_that_colleague_under_the_same_rules(
+    runtime,
+) -> None:
+    """Typing a colleague's legal names (or account name) instead of their id books them as
+    the colleague they are: refused where their id would be, their profile where allowed."""
+    w = await build_world(runtime)
+    async with runtime.db.uow() as s:
+        await make_user(s, id="fin", role="finance")
+    fin = Caller(user_id="fin", org_id="acme", role="finance", name="Fin")
+    for caller, people in (
+        (AVA, [colleague("ava"), guest("Mia", "Example")]),  # her manager: out of her sight
+        (AVA, [colleague("ava"), guest("mia", "EXAMPLE")]),
+        (fin, [colleague("fin"), guest("Ava", "Example")]),  # seen, not bookable
+    ):
+        with pytest.raises(Forbidden, match="colleague you may not book for"):
+            await hold(runtime, caller, economy(w), 2, people)
+    assert await count(runtime, Booking) == 0
+
+    bid = await hold(runtime, MIA, economy(w), 2, [colleague("mia"), guest("Ava", "Example")])
+    assert [p.traveler_id for p in (await view(runtime, bid)).passengers] == ["mia", "ava"]
+    other_org = await hold(runtime, GUS, economy(w), 2, [colleague("gus"), guest("Ava", "Example")])
+    assert [p.traveler_id for p in (await view(runtime, other_org)).passengers] == ["gus", None]
+
+
 async def test_a_hold_replacing_another_keeps_its_passengers(runtime) -> None:
     """ "Yes, but the later flight": the same people fly it."""
     w = await build_world(runtime)
