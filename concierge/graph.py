@@ -185,7 +185,7 @@ def build_graph(
         if spec.needs_confirmation:
             try:
                 # READ-only: validates the arguments and phrases the question.
-                summary = await spec.summary(tool_ctx, args)
+                question = await spec.question(tool_ctx, args)
             except CoreError as exc:
                 return error(error_payload(exc))
             interrupt_id = confirmation_id(ctx.thread_id, call_id, args)
@@ -194,12 +194,17 @@ def build_graph(
                 {
                     "interrupt_id": interrupt_id,
                     "action": action,
-                    "summary": summary,
+                    "summary": question.text,
+                    # What a yes may restate and still agree ("yes, book it for her").
+                    "about": {
+                        "traveller": question.traveller,
+                        "needs_approval": question.needs_approval,
+                    },
                     "call_id": call_id,
                 }
             )
             approved = is_approval(answer, interrupt_id)
-            asked = confirmation_record(interrupt_id, action, summary, approved=approved)
+            asked = confirmation_record(interrupt_id, action, question.text, approved=approved)
             if not approved:
                 return _reply(
                     call_id, name, {"declined": True, "message": DECLINED_MESSAGE}, artifact=asked

@@ -40,7 +40,7 @@ from concierge.graph import STEP_LIMIT_TEXT, build_graph
 from concierge.locks import thread_turn
 from concierge.models import ChatModel
 from concierge.models.factory import build_model
-from concierge.planner.nlu.answers import yes_or_no
+from concierge.planner.nlu.answers import Asked, yes_or_no
 from concierge.state import TurnContext, UsageReport
 from concierge.tokens import TokenCounter, encoding_for_model
 from concierge.ui_messages import UIMessage, ui_messages
@@ -319,7 +319,13 @@ class Concierge:
                 asked.get("tool") == "decide_approval"
                 and (asked.get("args") or {}).get("decision") == "reject"
             )
-            verdict = yes_or_no(message, cancelling=cancelling)
+            # What the question is about: a yes may restate it ("yes, book it for her").
+            about = first.value.get("about") or {}
+            asked = Asked(
+                traveller=about.get("traveller") or None,
+                needs_approval=bool(about.get("needs_approval")),
+            )
+            verdict = yes_or_no(message, cancelling=cancelling, asked=asked)
             if verdict is not None:
                 answer = {"interrupt_id": first.value["interrupt_id"], "approved": verdict}
                 steps.append((Command(resume={first.graph_id: answer}), {}))

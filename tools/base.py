@@ -77,6 +77,17 @@ class ToolContext:
 
 
 @dataclass(frozen=True)
+class Question:
+    """A gated call's question to the human: the line shown, and facts about it that an
+    answer may restate without changing what it agrees to ("yes, book it for her" when
+    the trip is hers; "yes, send it for approval" when confirming asks for one)."""
+
+    text: str
+    traveller: str | None = None  # whose trip it is, when not the caller's own
+    needs_approval: bool = False  # saying yes sends it for approval first
+
+
+@dataclass(frozen=True)
 class ToolSpec(Generic[I, O]):
     name: str
     description: str  # written for a model
@@ -85,8 +96,9 @@ class ToolSpec(Generic[I, O]):
     effect: Effect
     needs_confirmation: bool  # confirm_booking, cancel_booking, rebook, decide_approval
     run: Callable[[ToolContext, I], Awaitable[O]]
-    # Human one-line summary shown before a gated tool runs; READ-only.
-    describe: Callable[[ToolContext, I], Awaitable[str]] | None = None
+    # Human one-line summary shown before a gated tool runs (with the facts an answer
+    # may restate, when it declares them); READ-only.
+    describe: Callable[[ToolContext, I], Awaitable[str | Question]] | None = None
     offer: Offer = Offer.ALWAYS
 
     def input_schema(self) -> dict[str, Any]:
@@ -129,10 +141,17 @@ class ToolSpec(Generic[I, O]):
 
     async def summary(self, ctx: ToolContext, args: Mapping[str, Any] | BaseModel | None) -> str:
         """The confirmation line for a gated call (a generic one when none is declared)."""
+        return (await self.question(ctx, args)).text
+
+    async def question(
+        self, ctx: ToolContext, args: Mapping[str, Any] | BaseModel | None
+    ) -> Question:
+        """The question a gated call asks: its line and the facts it is about."""
         data = self.parse(args)
         if self.describe is None:
-            return f"Run {self.name} with {data.model_dump_json(exclude_none=True)}?"
-        return await self.describe(ctx, data)
+            return Question(f"Run {self.name} with {data.model_dump_json(exclude_none=True)}?")
+        asked = await self.describe(ctx, data)
+        return asked if isinstance(asked, Question) else Question(asked)
 
 
 # Keywords that only validation needs: the input model still enforces them (a model

@@ -11,7 +11,7 @@ from core.booking.saga import confirm_booking
 from core.booking.service import get_booking
 from core.errors import PassengerDetailsRequired
 from core.idempotency import IdempotencyContext
-from tools.base import Effect, ToolContext, ToolSpec, run_once
+from tools.base import Effect, Question, ToolContext, ToolSpec, run_once
 from tools.views import (
     BookingOut,
     amount_text,
@@ -73,16 +73,21 @@ async def run(ctx: ToolContext, data: ConfirmBookingInput) -> ConfirmBookingOutp
     return await run_once(ctx, "confirm_booking", data, ConfirmBookingOutput, confirm)
 
 
-async def describe(ctx: ToolContext, data: ConfirmBookingInput) -> str:
+async def describe(ctx: ToolContext, data: ConfirmBookingInput) -> Question:
     """``Confirm BA 117 JFK→LHR Fri 18 Dec 08:05, economy, 1 passenger, 612.40 USD on the company card?``"""
     async with ctx.rt.db.uow(write=False) as session:
         booking = await get_booking(session, ctx.caller, data.booking_id.strip())
         out = await booking_out(session, booking)
-    whose = "" if out.traveler_id == ctx.caller.user_id else f"{out.traveler}'s "
+    someone_else = out.traveler_id != ctx.caller.user_id
+    whose = f"{out.traveler}'s " if someone_else else ""
     line = f"Confirm {whose}{trip_phrase(out)}, {amount_text(out.total)} on the company card"
     if out.policy.approvals_required:
         line += f" (needs approval by {role_list(out.policy.approvals_required)} first)"
-    return line + "?"
+    return Question(
+        line + "?",
+        traveller=out.traveler if someone_else else None,
+        needs_approval=bool(out.policy.approvals_required),
+    )
 
 
 TOOL: ToolSpec[ConfirmBookingInput, ConfirmBookingOutput] = ToolSpec(

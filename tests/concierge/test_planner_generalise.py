@@ -18,7 +18,7 @@ from concierge.planner.flows.lookup import trip_matches
 from concierge.planner.flows.options import pick
 from concierge.planner.flows.stays import stay_after
 from concierge.planner.nlu import holidays
-from concierge.planner.nlu.answers import Answer, classify
+from concierge.planner.nlu.answers import Answer, Asked, classify
 from concierge.planner.nlu.dates import end_from, read_dates
 from concierge.planner.nlu.intents import Intent, understand
 from concierge.planner.nlu.picks import best_in_request
@@ -2567,6 +2567,73 @@ def test_a_search_or_a_wish_names_no_option_to_book(text: str) -> None:
     ids=lambda c: c.id,
 )
 async def test_a_request_booking_the_best_option_holds_it_for_one_yes(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- confirm_phrase (a yes that restates)
+
+# A yes may say again what the pending action does; those words agree only when they
+# are true of the question (the gated tool's facts), never with any other action.
+FOR_APPROVAL = Asked(needs_approval=True)
+FOR_AVA = Asked(traveller="Ava Traveller")
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "answer"),
+    [
+        ("ok, submit it for sign off", FOR_APPROVAL, Answer.YES),
+        ("yep go ahead and get it approved", FOR_APPROVAL, Answer.YES),
+        ("sure - pass it up to my manager", FOR_APPROVAL, Answer.YES),
+        ("yes please, and ask for approval", FOR_APPROVAL, Answer.YES),
+        ("sure, confirm it on her behalf", FOR_AVA, Answer.YES),
+        ("go ahead, in Ava's name", FOR_AVA, Answer.YES),
+        ("yeah, lock in Ava's flight", FOR_AVA, Answer.YES),
+        ("yep for him", Asked(traveller="Leo Park"), Answer.YES),
+        # words that are not true of the question change it: not a yes
+        ("ok, submit it for sign off", None, None),
+        ("yes, book it for Gus instead", FOR_AVA, None),
+        ("yes, book it for Gus", FOR_AVA, None),
+        ("sure, confirm it on her behalf", FOR_APPROVAL, None),
+        ("yes, get it approved", FOR_AVA, None),
+        ("no, don't send it for approval", FOR_APPROVAL, Answer.NO),
+    ],
+)
+def test_a_yes_may_restate_what_the_confirmation_does(
+    text: str, asked: Asked | None, answer: Answer | None
+) -> None:
+    assert classify(text, asked=asked).answer == answer
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        dialogue(
+            "I need a flight to Boston tomorrow",
+            "option 1",
+            "ok, submit it for sign off please",
+            new_status="pending_approval",
+        ),
+        dialogue(
+            "Please get Ava on a flight from JFK to Chicago on Friday the 11th",
+            "option 1",
+            "Sure, confirm it on her behalf.",
+            user="mia",
+            new_status="confirmed",
+            reply_contains="Ava",
+        ),
+        dialogue(
+            "Please get Ava on a flight from JFK to Chicago on Friday the 11th",
+            "option 1",
+            "yes, book it for Gus",
+            user="mia",
+            new_status="held",
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_a_yes_restating_the_pending_action_confirms_it(
     case: Case, worlds: dict[str, World], tmp_path: Path
 ) -> None:
     await runs_as_expected(case, worlds, tmp_path)

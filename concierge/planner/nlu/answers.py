@@ -8,6 +8,11 @@ it changes the request, and goes on as a new message. Misspellings are matched w
 ``rapidfuzz`` (optimal string alignment: one typo in a word of five letters or more,
 two from eight, same first letter, never towards two words at once); shorter ones
 only through the data's list of typos.
+
+At a pending confirmation, a yes may also restate what it agrees to ("yes, send it for
+approval", "yes, book it for her"): those details (``restates`` in the data) count only
+when they are true of the question asked (:class:`Asked`), so they never turn a change
+("yes, book it for Bob" when the trip is Ava's) into a yes.
 """
 
 from __future__ import annotations
@@ -25,12 +30,20 @@ from rapidfuzz.distance import OSA
 
 from concierge.planner.nlu import datafiles
 
-__all__ = ["Answer", "Reading", "classify", "declines", "yes_or_no"]
+__all__ = ["Answer", "Asked", "Reading", "classify", "declines", "yes_or_no"]
 
 
 class Answer(StrEnum):
     YES = "yes"
     NO = "no"
+
+
+@dataclass(frozen=True)
+class Asked:
+    """Facts of the question pending (the gated tool's ``Question``) that a yes may restate."""
+
+    traveller: str | None = None  # whose trip it is, when not the caller's own
+    needs_approval: bool = False  # saying yes sends it for approval first
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,7 @@ _CATEGORIES: Final = (
     "thanks",
     "decline_reasons",
     "filler",
+    "restates",
 )
 _EMOJI_TOKEN: Final = {"yes": "emojiyes", "no": "emojino", "thanks": "emojithanks"}
 _MIN_FUZZY: Final = 5  # vocabulary words shorter than this are never matched by similarity
@@ -61,6 +75,8 @@ class _Vocabulary:
     typos: dict[str, str]
     keep: frozenset[str]
     symbols: tuple[tuple[str, str], ...]  # emoji or shortcode → token, longest first
+    slots: dict[str, list[str]]  # {action}, {object}: for the restating phrases
+    restates: dict[str, tuple[str, ...]]  # fact → its patterns (data's ``restates``)
 
 
 def _expand(pattern: str, slots: dict[str, list[str]]) -> Iterator[str]:
@@ -130,7 +146,7 @@ def vocabulary() -> _Vocabulary:
         slots[slot] = [_plain(p) for pattern in raw[slot] for p in _expand(pattern, slots) if p]
     by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     seen: set[tuple[tuple[str, ...], str]] = set()
-    for category in _CATEGORIES:
+    for category in _CATEGORIES[:-1]:  # "restates" only with a question's facts
         for pattern in raw[category]:
             for phrase in _expand(_plain(pattern), slots):
                 tokens = tuple(phrase.split())
@@ -159,7 +175,52 @@ def vocabulary() -> _Vocabulary:
         typos={_plain(str(k)): _plain(str(v)) for k, v in raw["typos"].items()},
         keep=frozenset(_plain(str(w)) for w in raw["keep"]),
         symbols=tuple(sorted(symbols, key=lambda s: -len(s[0]))),
+        slots=slots,
+        restates={
+            str(fact): tuple(_plain(str(p)) for p in patterns)
+            for fact, patterns in raw["restates"].items()
+        },
     )
+
+
+_RANK: Final = {c: n for n, c in enumerate(_CATEGORIES)}
+
+
+_Phrases = dict[str, tuple[tuple[tuple[str, ...], str], ...]]
+
+
+@lru_cache(maxsize=64)
+def _phrases(asked: Asked | None) -> tuple[_Phrases, frozenset[str]]:
+    """The vocabulary's phrases, plus those restating what ``asked`` is true of; and the
+    words only those have (the traveller's name), never to be "mended" into another."""
+    vocab = vocabulary()
+    if asked is None:
+        return vocab.phrases, frozenset()
+    slots = dict(vocab.slots)
+    facts: list[str] = []
+    if asked.needs_approval:
+        facts.append("approval")
+    if asked.traveller:
+        name = _plain(asked.traveller).split()
+        named = [name[0], " ".join(name)] if name else []
+        slots["them"] = ["her", "him", "them", *named]
+        slots["their"] = ["her", "his", "their", *(f"{n}s" for n in named)]
+        facts.append("someone_else")
+    if not facts:
+        return vocab.phrases, frozenset()
+    by_first = {first: list(entries) for first, entries in vocab.phrases.items()}
+    for fact in facts:
+        for pattern in vocab.restates[fact]:
+            for phrase in _expand(pattern, slots):
+                tokens = tuple(phrase.split())
+                if tokens and (tokens, "restates") not in by_first.get(tokens[0], []):
+                    by_first.setdefault(tokens[0], []).append((tokens, "restates"))
+    phrases = {
+        first: tuple(sorted(entries, key=lambda e: (-len(e[0]), _RANK[e[1]])))
+        for first, entries in by_first.items()
+    }
+    own = {w for entries in phrases.values() for p, _ in entries for w in p} - vocab.words
+    return phrases, frozenset(own)
 
 
 # Skin tones, variation selectors and joiners only decorate an emoji.
@@ -206,7 +267,7 @@ def _canonical(token: str) -> str:
     return closest.pop() if len(closest) == 1 else token
 
 
-def _segmentations(tokens: tuple[str, ...], vocab: _Vocabulary) -> Iterator[list[str]]:
+def _segmentations(tokens: tuple[str, ...], phrases: _Phrases) -> Iterator[list[str]]:
     """Ways to read all of the tokens as vocabulary phrases: their categories, in order."""
     dead: set[int] = set()  # positions from which the rest can't be read at all
 
@@ -217,7 +278,7 @@ def _segmentations(tokens: tuple[str, ...], vocab: _Vocabulary) -> Iterator[list
         if start in dead:
             return
         found = False
-        for words, category in vocab.phrases.get(tokens[start], ()):
+        for words, category in phrases.get(tokens[start], ()):
             end = start + len(words)
             if tokens[start:end] == words:
                 for rest in walk(end):
@@ -245,18 +306,22 @@ def _verdict(categories: list[str], *, cancelling: bool | None) -> Answer | None
 
 
 @lru_cache(maxsize=4096)
-def classify(text: str, *, cancelling: bool | None = False) -> Reading:
+def classify(
+    text: str, *, cancelling: bool | None = False, asked: Asked | None = None
+) -> Reading:
     """Read a message as an answer to a yes/no question.
 
     ``cancelling``: True when the question is whether to cancel something ("cancel it"
     agrees), False when it is about anything else ("cancel" declines), None when
-    cancelling words are a request of their own rather than an answer.
+    cancelling words are a request of their own rather than an answer. ``asked``: what
+    the question is about, which a yes may restate.
     """
     vocab = vocabulary()
-    tokens = tuple(_canonical(t) for t in _tokens(text or "", vocab))
+    phrases, own = _phrases(asked)
+    tokens = tuple(t if t in own else _canonical(t) for t in _tokens(text or "", vocab))
     if not tokens or len(tokens) > 24:
         return Reading(None)
-    for categories in _segmentations(tokens, vocab):
+    for categories in _segmentations(tokens, phrases):
         answer = _verdict(categories, cancelling=cancelling)
         if answer is not None:
             return Reading(answer, thanks="thanks" in categories)
@@ -322,7 +387,9 @@ def declines(text: str) -> list[str] | None:
     return reasons if said_no else None
 
 
-def yes_or_no(text: str, *, cancelling: bool | None = False) -> bool | None:
+def yes_or_no(
+    text: str, *, cancelling: bool | None = False, asked: Asked | None = None
+) -> bool | None:
     """True for yes, False for no, None when the message is something else."""
-    answer = classify(text, cancelling=cancelling).answer
+    answer = classify(text, cancelling=cancelling, asked=asked).answer
     return None if answer is None else answer == Answer.YES
