@@ -105,11 +105,16 @@ def _tool_names(tools: list[dict[str, Any]]) -> frozenset[str]:
     return frozenset(names)
 
 
+# Where dates are written month first (3/12 = March 12); everywhere else day first.
+_MONTH_FIRST_COUNTRIES = frozenset({"US", "CA", "PH", "PR", "GU", "FM", "MH", "PW", "AS", "VI"})
+
+
 def _month_first(profile: dict[str, Any]) -> bool:
-    """US-style dates (3/12 = March 12) for travellers based in North America."""
+    """The traveller's habit for numeric dates, from the country of their home airport
+    (month first when unknown: the default organization is American)."""
     home = profile.get("home_airport")
     place = lookup_place(str(home), fuzzy=False) if home else None
-    return place is None or place.region == "NA"
+    return place is None or place.country in _MONTH_FIRST_COUNTRIES
 
 
 def plan(request: ModelRequest) -> AIMessage:
@@ -119,7 +124,7 @@ def plan(request: ModelRequest) -> AIMessage:
         now=request.now, profile=profile, tools=_tool_names(request.tools), cards=request.cards
     )
     home = profile.get("home_airport") or None
-    month_first = _month_first(profile)
+    home_order = _month_first(profile)
     # The whole checkpointed conversation when the graph gives it (tool results in full);
     # the messages themselves otherwise (a direct caller, already complete).
     messages = list(request.history) or list(request.messages)
@@ -136,11 +141,15 @@ def plan(request: ModelRequest) -> AIMessage:
             state.changing = interrupted  # this message answered that confirmation
         interrupted = interrupted_confirmation(rest)
         action = record_of(human)  # a button's turn: its action, never its words
+        # Numeric dates: the order the traveller already showed, else their home's.
+        month_first = home_order if state.month_first is None else state.month_first
         understanding = (
             understand(text_of(human), request.now, month_first=month_first)
             if human is not None and action is None
             else None
         )
+        if understanding is not None and understanding.dates.month_first is not None:
+            state.month_first = understanding.dates.month_first
         prior = {
             "flights": state.flight_args,
             "returns": state.return_args,

@@ -181,6 +181,9 @@ class State:
     # The hold whose confirmation the traveller answered with a change ("yes, but the later
     # flight", "make it two seats"): the next hold of this trip replaces it.
     changing: str | None = None
+    # The numeric date order the traveller showed ("28/12" → day first), which reads
+    # their later dates ("09/12") before their home's habit does.
+    month_first: bool | None = None
 
 
 @dataclass

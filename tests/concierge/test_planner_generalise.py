@@ -2637,3 +2637,238 @@ async def test_a_yes_restating_the_pending_action_confirms_it(
     case: Case, worlds: dict[str, World], tmp_path: Path
 ) -> None:
     await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- date_order (a reading in the past)
+
+# Of a numeric date's two readings, one already past and one still ahead, the one ahead
+# is meant, whatever the traveller's habit; the reply says which day was taken.
+
+
+@pytest.mark.parametrize(
+    ("text", "month_first", "day"),
+    [
+        ("Chicago on 11/12/2026 please", True, D(2026, 12, 11)),  # 12 Nov has passed
+        ("to Miami, 10/12/2026", True, D(2026, 12, 10)),
+        ("a room in Paris from 14.12.2026 for two nights", True, D(2026, 12, 14)),
+        ("flying 12/10/2026", False, D(2026, 12, 10)),  # 12 Oct has passed (day first)
+        # both ahead: the traveller's habit decides
+        ("fly to Dublin on 02/01/2027", True, D(2027, 2, 1)),
+        ("fly to Dublin on 02/01/2027", False, D(2027, 1, 2)),
+    ],
+)
+def test_of_two_readings_the_one_still_ahead_is_meant(
+    text: str, month_first: bool, day: date
+) -> None:
+    assert read_dates(text, NOW, month_first=month_first).depart == day
+
+
+def test_a_price_or_a_time_with_dots_is_no_date() -> None:
+    assert read_dates("anything under 12.50 leaving at 9.15", NOW).depart is None
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "day"),
+    [
+        # "28/12" showed day first: the later "02/01/2027" is 2 January, for Ava in New York
+        ("what's there from JFK to Dublin on 28/12?", "and on 02/01/2027?", "2027-01-02"),
+        # and "12/28" month first: 1 February, for a traveller based in London
+        ("London to Boston on 12/28 please", "and on 02/01/2027?", "2027-02-01"),
+    ],
+)
+async def test_the_order_a_traveller_showed_reads_their_next_dates(
+    first: str, then: str, day: str
+) -> None:
+    d = Dialogue(profile={**AVA, "home_airport": "LHR"} if "12/28" in first else dict(AVA))
+    await d.say(first)
+    await d.say(then)
+    assert d.backend.last("search_flights")["date"] == day
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        dialogue(
+            "Flights JFK to Chicago 10/12/2026 please",
+            calls=[{"tool": "search_flights", "args": {"date": "2026-12-10"}}],
+            reply_contains="10/12/2026 as Thu 10 Dec",
+        ),
+        dialogue(
+            "anything from Newark to Atlanta on 07/01/2027?",
+            calls=[{"tool": "search_flights", "args": {"date": "2027-01-07"}}],
+            reply_contains=["07/01/2027 as Thu 7 Jan", "not Thu 1 Jul"],
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_the_reply_says_which_reading_of_a_numeric_date_was_taken(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- hotel_dates (the nights named)
+
+# "The nights of X and Y" are nights slept: check in on X, check out the morning after
+# the last night named, however the nights are listed.
+
+
+@pytest.mark.parametrize(
+    ("text", "check_in", "check_out"),
+    [
+        ("a room in Chicago for the nights of the 14th and 15th", D(2026, 12, 14), D(2026, 12, 16)),
+        ("hotel Dublin nights of Dec 20, 21 and 22", D(2026, 12, 20), D(2026, 12, 23)),
+        ("somewhere to stay the night of Friday the 11th", D(2026, 12, 11), D(2026, 12, 12)),
+        ("book me in for the nights of Monday & Tuesday", D(2026, 12, 7), D(2026, 12, 9)),
+        ("Madrid hotel for the nights of 3 to 5 January", D(2027, 1, 3), D(2027, 1, 6)),
+    ],
+)  # fmt: skip
+def test_the_nights_named_check_out_the_morning_after_the_last(
+    text: str, check_in: date, check_out: date
+) -> None:
+    reading = read_dates(text, NOW)
+    assert (reading.depart, reading.ret) == (check_in, check_out)
+
+
+def test_nights_named_beside_a_flight_day_are_the_stay_alone() -> None:
+    reading = read_dates("flying out Jan 4, a hotel the nights of the 5th, 6th and 7th", NOW)
+    assert (reading.depart, reading.stay) == (D(2027, 1, 4), (D(2027, 1, 5), D(2027, 1, 8)))
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        dialogue(
+            "Can you find me a hotel in Chicago for the nights of the 14th and 15th?",
+            calls=[
+                {
+                    "tool": "search_hotels",
+                    "args": {"city": "chicago", "check_in": "2026-12-14", "check_out": "2026-12-16"},
+                }
+            ],
+        ),
+        dialogue(
+            "We need 3 rooms in Boston, nights of Dec 20, 21 and 22",
+            calls=[
+                {
+                    "tool": "search_hotels",
+                    "args": {
+                        "city": "boston",
+                        "check_in": "2026-12-20",
+                        "check_out": "2026-12-23",
+                        "rooms": 3,
+                    },
+                }
+            ],
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_a_hotel_for_the_nights_named_searches_every_night(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- correction (a weekday alone)
+
+# A weekday named alone after a dated search corrects that date: it is read in the week
+# of the day being corrected, not in today's (unless that one has already passed).
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "day"),
+    [
+        ("Flights to Chicago on Tuesday the 15th please", "could we do Friday instead?", "2026-12-18"),
+        ("JFK to Miami on Dec 23", "hmm, Monday works better", "2026-12-21"),
+        ("a flight to Boston on the 10th", "sorry, I meant Wednesday", "2026-12-09"),
+        ("Atlanta on the 29th", "change that to thursday", "2026-12-31"),
+        # that week's Monday has passed: the coming one
+        ("flight to Boston tomorrow", "make it Monday", "2026-12-07"),
+    ],
+)  # fmt: skip
+async def test_a_weekday_alone_moves_the_day_within_its_week(
+    first: str, then: str, day: str
+) -> None:
+    d = Dialogue()
+    await d.say(first)
+    await d.say(then)
+    assert d.backend.last("search_flights")["date"] == day
+
+
+async def test_a_weekday_alone_moves_a_hotel_check_in_within_its_week() -> None:
+    d = Dialogue()
+    await d.say("hotel in Paris checking in Monday the 14th for two nights")
+    await d.say("actually, switch it to Wednesday")
+    args = d.backend.last("search_hotels")
+    assert (args["check_in"], args["check_out"]) == ("2026-12-16", "2026-12-18")
+
+
+# ---------------------------------------------------------------- approval_note (in the sentences after)
+
+# The note of a decision is the rest of the message: the sentences after the decision
+# give the reason or the message for the traveller, without the words that only pass it
+# on; a question or another request ends it.
+
+
+@pytest.mark.parametrize(
+    ("text", "decision", "note"),
+    [
+        (
+            "I'm going to decline Leo's Chicago hotel. Tell him the dates clash with the offsite.",
+            "reject",
+            "The dates clash with the offsite",
+        ),
+        (
+            "Decline Ava's London request. Could you let her know that Q1 travel is frozen? Thanks!",
+            "reject",
+            "Q1 travel is frozen",
+        ),
+        (
+            "Approve Ava's trip. The customer is paying for it.",
+            "approve",
+            "The customer is paying for it",
+        ),
+        (
+            "I'll sign off on the Boston one. Can you ask her to keep the receipts?",
+            "approve",
+            "Ask her to keep the receipts",
+        ),
+        # another request or a bare thanks is no part of the note
+        ("Reject the Paris trip. Is that the only one?", "reject", None),
+        ("Reject the Paris trip. Then find me a flight to Boston.", "reject", None),
+        ("please approve Ava's trip. Cheers", "approve", None),
+    ],
+)
+def test_a_decisions_note_is_taken_from_the_sentences_after_it(
+    text: str, decision: str, note: str | None
+) -> None:
+    u = understand(text, NOW)
+    assert (u.intent, u.decision, u.note) == (Intent.DECIDE, decision, note)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        dialogue(
+            (
+                "Unfortunately I have to reject Ava's trip to Paris. Let her know the client "
+                "has moved the meeting online.",
+                {
+                    "pending": "decide_approval",
+                    "pending_args": {"decision": "reject"},
+                    "pending_args_contains": {"note": "moved the meeting online"},
+                },
+            ),
+            "yes",
+            user="mia",
+            world="trips",
+            booking_status={"paris": "cancelled"},
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_a_rejection_carries_the_message_given_after_it(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)

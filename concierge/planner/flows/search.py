@@ -384,6 +384,22 @@ def _present_search(
     closing = _closing(non_empty) if ask_which else ""
     notes = []
     d = state.draft
+    u = turn.understanding
+    if u is not None and u.dates.read_as and searches:
+        # "09/12/2026" reads two ways: say which day was searched, and the other.
+        notes.append(
+            "I read "
+            + " and ".join(
+                f"{text} as {spoken_day(day)}"
+                + (
+                    f" ({other:%-d %b} has passed)"
+                    if other < ctx.now.date()
+                    else f", not {spoken_day(other)} — just say if you meant that"
+                )
+                for text, day, other in u.dates.read_as
+            )
+            + "."
+        )
     if d.want_flight and d.want_hotel and d.ret and not d.round_trip and not d.one_way:
         notes.append(
             f'Need a flight back on {spoken_day(d.ret)} too? Just say "add the return flight".'

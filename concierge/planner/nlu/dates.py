@@ -269,6 +269,9 @@ class Mention:
     rolled: bool = False  # a day/month that had passed, moved a year on
     weekday: int | None = None  # for "returning Sunday": the Sunday after departure
     kind: str = ""  # which pattern read it ("ord" = a bare day of the month)
+    # A numeric date both orders could read ("09/12/2026"), nothing in the message
+    # settling which: the other day it could be (the reply says which was taken).
+    other: date | None = None
 
 
 @dataclass
@@ -291,12 +294,18 @@ class DateReading:
     flexible: tuple[date, date] | None = None
     any_day: bool = False  # the message says any day will do ("I'm flexible, any day that week")
     corrected: date | None = None  # "the 10th, not the 8th": the day corrected away (the 8th)
-    # "make it the Friday": a weekday named as one of the trip's week (Friday = 4), which
-    # the dialogue places in the week of the date already chosen.
+    # "make it Friday", "the Friday": a plain weekday alone, read as one of the trip's
+    # week (Friday = 4) when the dialogue has a date already chosen.
     definite_weekday: int | None = None
     # "flying on the 15th ... a hotel from the 16th until the 19th": the stay's own first
     # night and check-out day, named apart from the flights' dates (which ignore them).
     stay: tuple[date, date] | None = None
+    # Numeric dates read one way of two ("09/12/2026" → 9 Dec, not 12 Sep): as written,
+    # the day taken and the other.
+    read_as: list[tuple[str, date, date]] = field(default_factory=list)
+    # The order the message's own numeric dates settle ("28/12": day first → False), to
+    # read the writer's later messages the same way; None when nothing settles it.
+    month_first: bool | None = None
 
 
 def _day(text: str) -> int:
@@ -370,18 +379,19 @@ def _year(text: str | None) -> int | None:
 _NUMERIC: Final = re.compile(r"(?<![\d/.:])(\d{1,2})/(\d{1,2})(?:/(?:\d{2}|\d{4}))?(?![\d/])")
 
 
-def _numeric_order(text: str, month_first: bool) -> bool:
-    """The order of the numeric dates in one message: a writer uses one order, so a
-    date only one order can read ("28/12") settles the others ("28/12 to 02/01" ends
-    on 2 Jan, not 1 Feb); with no such date, the traveller's region decides."""
+def _numeric_order(text: str, month_first: bool) -> tuple[bool, bool]:
+    """The order of the numeric dates in one message, and whether the message settles
+    it: a writer uses one order, so a date only one order can read ("28/12") settles
+    the others ("28/12 to 02/01" ends on 2 Jan, not 1 Feb); with no such date, the
+    traveller's region decides (unsettled)."""
     day_first = month_first_seen = False
     for m in _NUMERIC.finditer(text):
         a, b = int(m.group(1)), int(m.group(2))
         day_first |= a > 12 >= b
         month_first_seen |= b > 12 >= a
     if day_first != month_first_seen:
-        return month_first_seen
-    return month_first
+        return month_first_seen, True
+    return month_first, False
 
 
 def _next_to(a: Mention, b: Mention) -> bool:
@@ -406,6 +416,8 @@ def _by_weekday_label(found: list[Mention], today: date) -> list[Mention]:
                 if got is not None and got[0].weekday() == label.weekday:
                     m = replace(m, first=got[0], rolled=got[1])
                     break
+        if label is not None:
+            m = replace(m, other=None)  # the weekday written beside it settles it
         out.append(m)
     return out
 
@@ -444,7 +456,7 @@ def _mentions(
     ``no_such_day`` and read as nothing else (never as "the 31st")."""
     taken: list[tuple[int, int]] = []
     found: list[Mention] = []
-    month_first = _numeric_order(text, month_first)
+    month_first, settled = _numeric_order(text, month_first)
 
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in taken)
@@ -461,7 +473,7 @@ def _mentions(
                     taken.append((m.start(), m.end()))
                 continue
             taken.append((m.start(), m.end()))
-            found.append(mention)
+            found.append(replace(mention, other=None) if settled else mention)
     found.sort(key=lambda x: x.start)
     found = _by_weekday_label(found, today)
     # "Wednesday 9th December", "Dec 9 (Wed)": the weekday only labels the date next to it.
@@ -521,18 +533,25 @@ def _interpret(kind: str, m: re.Match[str], today: date, month_first: bool) -> M
                     readings.append(got)
         if not readings:
             return None
-        # The traveller's own order (month first in North America) wins, unless only
+        both = [r[0] for r in readings] if len(readings) == 2 and a != b else []
+        # With its year written, a reading can lie in the past: "09/12/2026" from New
+        # York on 1 Dec 2026 is not 12 Sep (passed) but 9 Dec, the reading still ahead.
+        ahead = [r for r in readings if r[0] >= today]
+        if ahead and len(ahead) < len(readings):
+            readings = ahead
+        # The order the traveller writes in (their home's, or one they showed) wins, unless only
         # the other reading falls inside the schedule (about 90 days out): "3/12" from
         # New York in December is the 3rd. The reply always states the date in words.
         first, rolled = readings[0]
         if (
-            year is None
-            and len(readings) == 2
+            len(readings) == 2
             and (first - today).days > SCHEDULE_DAYS
             and (readings[1][0] - today).days <= SCHEDULE_DAYS
         ):
             first, rolled = readings[1]
-        return mk(first, rolled=rolled)
+        made = mk(first, rolled=rolled)
+        other = next((day for day in both if day != first), None)
+        return replace(made, other=other) if made is not None else None
     if kind == "ord_range":
         start_day = _day_of_month(today, _day(g["d1"]))
         if start_day is None:
@@ -680,11 +699,18 @@ _BARE_MONTH = re.compile(
 _NEXT_WEEK = re.compile(r"\b(?:next|this|the following) week\b|\bnext month\b")
 
 
+# "09.12.2026": dots with a year are a date (never a price or a time, which have no
+# second dot); read like "09/12/2026" (same length, so every position stays).
+_DOTTED: Final = re.compile(r"(?<![\d.:$£€])(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?![\d]|\.\d)")
+
+
 def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateReading:
     """Everything a message says about dates; ``text`` may be in any case."""
-    low = fix_spelling(text.lower())
+    low = _DOTTED.sub(r"\1/\2/\3", fix_spelling(text.lower()))
     today = now.date()
     reading = DateReading()
+    order, settled = _numeric_order(low, month_first)
+    reading.month_first = order if settled else None
     no_such_day: list[str] = []
     mentions = _mentions(low, today, month_first, no_such_day)
     if no_such_day:
@@ -700,6 +726,7 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
     mentions, reading.corrected = _not_negated(low, mentions)
     mentions = _holidays_as_context(low, mentions)
     mentions, low = _today_as_context(low, mentions)
+    mentions = _nights_named(low, mentions)
     stay = _stay(low, mentions, read_nights(low))
     if stay is not None:
         used, reading.stay = stay
@@ -711,12 +738,15 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
         len(mentions) == 1
         and mentions[0].kind == "weekday"
         and _PLAIN_WEEKDAY.match(mentions[0].text.strip())
-        and re.search(r"\b(?:the|that|this)\s+$", low[: mentions[0].start])
+        and not re.search(r"\b(?:next|coming|following|last)\s+$", low[: mentions[0].start])
     ):
+        # "make it Thursday", "the Friday would be better": a weekday alone corrects the
+        # day already chosen, so the dialogue reads it in that day's week, not today's.
         reading.definite_weekday = mentions[0].weekday
     reading.any_day = _ANY_DAY.search(low) is not None
     reading.flexible = _flexible(low, today, week, mentions, reading.any_day)
     reading.mentions = mentions
+    reading.read_as = [(m.text.strip(), m.first, m.other) for m in mentions if m.other]
     reading.nights = read_nights(low)
     reading.explicit_return = _RETURN_CLAUSE.search(low) is not None
     _times(low, reading)
@@ -810,7 +840,59 @@ _STAY_WORD = re.compile(
 _NOT_STAY = re.compile(
     r"[.;!?]|\b(?:fl(?:y|ying|ight|ights)|depart\w*|leav\w*|back|return\w*|arriv\w*|land\w*)\b"
 )
-_NIGHTS_OF = re.compile(r"\bnights?\s+of\s+(?:the\s+)?$")
+_NIGHTS_OF = re.compile(
+    r"\bnights?\s+of\s+(?:the\s+)?(?:(?:" + _WD + r")\.?,?\s+(?:the\s+)?)?$"
+)
+# Between two nights of one list: "the 8th and 9th", "14th, 15th and 16th", "Mon to Wed".
+_JOIN_NIGHT = r"\s*(?:,\s*(?:and\s+|&\s*)?|and|&|to|through|thru|until|till|-|–|—)\s*(?:the\s+)?"
+_NEXT_NIGHT = re.compile("^" + _JOIN_NIGHT + "$")
+# "Dec 20, 21 and 22": further nights of the same month, written as bare numbers.
+_MORE_NIGHTS = re.compile(_JOIN_NIGHT + r"(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b(?!\s*[:.]\d|\s*(?:am|pm)\b)")
+
+
+def _nights_named(low: str, mentions: list[Mention]) -> list[Mention]:
+    """ "the nights of the 8th and 9th", "the night of the 10th", "the nights of Monday to
+    Wednesday": nights slept, so the stay checks out the morning after the last one. The
+    days listed become one range from the first night to the check-out day."""
+    out: list[Mention] = []
+    i = 0
+    while i < len(mentions):
+        first = mentions[i]
+        if not _NIGHTS_OF.search(low[max(0, first.start - 20) : first.start]):
+            out.append(first)
+            i += 1
+            continue
+        chain = [first]
+        while i + len(chain) < len(mentions):
+            after = mentions[i + len(chain)]
+            last_night = chain[-1].last or chain[-1].first
+            if not _NEXT_NIGHT.match(low[chain[-1].end : after.start]) or after.first <= last_night:
+                break
+            chain.append(after)
+        last_night = chain[-1].last or chain[-1].first
+        end = chain[-1].end
+        while more := _MORE_NIGHTS.match(low, end):
+            try:
+                night = last_night.replace(day=int(more.group("d")))
+            except ValueError:
+                break
+            if night <= last_night:
+                break
+            last_night, end = night, more.end()
+        out.append(
+            Mention(
+                first.start,
+                end,
+                first.first,
+                last_night + timedelta(days=1),
+                low[first.start : end],
+                first.rolled,
+                # bare days stay bare ("Jan 4, staying the nights of the 5th and 6th")
+                kind="ord_range" if first.kind in {"ord", "ord_range"} else "nights",
+            )
+        )
+        i += len(chain)
+    return out
 _STAY_TO = re.compile(
     r"^\s*,?\s*(?:to|until|till|til|'til|through|thru|-|–|—|and|check(?:ing)?[- ]?out(?: on)?)\s*"
     r"(?:(?:on\s+)?(?:" + _WD + r")\.?,?\s*)?$"
@@ -832,15 +914,11 @@ def _stay(
         gap = low[word.end() : first.start]
         if len(gap) > 40 or _NOT_STAY.search(gap):
             continue
-        # "the nights of the 29th and 30th", "the night of the 10th": nights slept, so
-        # the stay ends the morning after the last one.
-        slept = timedelta(days=1 if _NIGHTS_OF.search(gap) else 0)
+        # ("the nights of the 29th and 30th" is already one range, to the check-out day.)
         if first.last is not None:
-            used, span = [first], (first.first, first.last + slept)
+            used, span = [first], (first.first, first.last)
         elif len(after) > 1 and _STAY_TO.match(low[first.end : after[1].start]):
-            used, span = [first, after[1]], (first.first, after[1].first + slept)
-        elif slept:
-            used, span = [first], (first.first, first.first + slept)
+            used, span = [first, after[1]], (first.first, after[1].first)
         elif nights:
             used, span = [first], (first.first, first.first + timedelta(days=nights))
         else:

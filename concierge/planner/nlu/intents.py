@@ -326,11 +326,36 @@ def _cabin(low: str) -> str | None:
     return None
 
 
+_SENTENCE_END: Final = re.compile(r"(?<=[.!?])\s+")
+_RELAY: Final = _rx("approval_note", "relay")
+_RELAY_ASK: Final = _rx("approval_note", "relay_ask")
+_NOT_NOTE: Final = _rx("approval_note", "not_note")
+
+
 def _note(text: str) -> str | None:
-    m = _NOTE_LABEL.search(text) or _NOTE.search(text)
-    if not m:
+    """The note of a decision, from the text after its verb: a labelled note, else the
+    clause after "because" / a dash / a comma, and the sentences after it that give the
+    traveller a reason or a message ("... Please let her know the budget is spent")."""
+    m = _NOTE_LABEL.search(text)
+    if m:
+        parts = [m.group("note")]
+    else:
+        head, *tail = _SENTENCE_END.split(text.strip())
+        clause = _NOTE.search(head)
+        parts = [clause.group("note")] if clause else []
+        for sentence in tail:
+            asked = _RELAY_ASK.match(sentence.lower())
+            if asked:
+                sentence = sentence[asked.end() :].rstrip(" ?")
+            elif sentence.rstrip().endswith("?") or _NOT_NOTE.search(sentence.lower()):
+                break
+            relay = _RELAY.match(sentence.lower())
+            parts.append(sentence[relay.end() :] if relay else sentence)
+    parts = [p.strip(" .") for p in parts if p.strip(" .")]
+    if not parts:
         return None
-    note = _NOTE_SIGN_OFF.sub("", m.group("note")).strip(" .")
+    parts = [p[:1].upper() + p[1:] for p in parts]
+    note = _NOTE_SIGN_OFF.sub("", ". ".join(parts)).strip(" .")
     return note[:1].upper() + note[1:] if note else None
 
 
