@@ -2743,7 +2743,11 @@ def test_nights_named_beside_a_flight_day_are_the_stay_alone() -> None:
             calls=[
                 {
                     "tool": "search_hotels",
-                    "args": {"city": "chicago", "check_in": "2026-12-14", "check_out": "2026-12-16"},
+                    "args": {
+                        "city": "chicago",
+                        "check_in": "2026-12-14",
+                        "check_out": "2026-12-16",
+                    },
                 }
             ],
         ),

@@ -306,9 +306,7 @@ def _verdict(categories: list[str], *, cancelling: bool | None) -> Answer | None
 
 
 @lru_cache(maxsize=4096)
-def classify(
-    text: str, *, cancelling: bool | None = False, asked: Asked | None = None
-) -> Reading:
+def classify(text: str, *, cancelling: bool | None = False, asked: Asked | None = None) -> Reading:
     """Read a message as an answer to a yes/no question.
 
     ``cancelling``: True when the question is whether to cancel something ("cancel it"

@@ -840,14 +840,14 @@ _STAY_WORD = re.compile(
 _NOT_STAY = re.compile(
     r"[.;!?]|\b(?:fl(?:y|ying|ight|ights)|depart\w*|leav\w*|back|return\w*|arriv\w*|land\w*)\b"
 )
-_NIGHTS_OF = re.compile(
-    r"\bnights?\s+of\s+(?:the\s+)?(?:(?:" + _WD + r")\.?,?\s+(?:the\s+)?)?$"
-)
+_NIGHTS_OF = re.compile(r"\bnights?\s+of\s+(?:the\s+)?(?:(?:" + _WD + r")\.?,?\s+(?:the\s+)?)?$")
 # Between two nights of one list: "the 8th and 9th", "14th, 15th and 16th", "Mon to Wed".
 _JOIN_NIGHT = r"\s*(?:,\s*(?:and\s+|&\s*)?|and|&|to|through|thru|until|till|-|–|—)\s*(?:the\s+)?"
 _NEXT_NIGHT = re.compile("^" + _JOIN_NIGHT + "$")
 # "Dec 20, 21 and 22": further nights of the same month, written as bare numbers.
-_MORE_NIGHTS = re.compile(_JOIN_NIGHT + r"(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b(?!\s*[:.]\d|\s*(?:am|pm)\b)")
+_MORE_NIGHTS = re.compile(
+    _JOIN_NIGHT + r"(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b(?!\s*[:.]\d|\s*(?:am|pm)\b)"
+)
 
 
 def _nights_named(low: str, mentions: list[Mention]) -> list[Mention]:
@@ -893,6 +893,8 @@ def _nights_named(low: str, mentions: list[Mention]) -> list[Mention]:
         )
         i += len(chain)
     return out
+
+
 _STAY_TO = re.compile(
     r"^\s*,?\s*(?:to|until|till|til|'til|through|thru|-|–|—|and|check(?:ing)?[- ]?out(?: on)?)\s*"
     r"(?:(?:on\s+)?(?:" + _WD + r")\.?,?\s*)?$"
