@@ -368,6 +368,22 @@ def apply_user(
         week_day = d.depart + timedelta(days=dates.definite_weekday - d.depart.weekday())
         if week_day > dates.depart - timedelta(days=7):
             dates = replace(dates, depart=week_day)
+    if (
+        dates.return_weekday is not None
+        and dates.depart is None
+        and not new_trip
+        and d.depart is not None
+        and u.destination is None
+    ):
+        # "come back Thursday instead" after Mon 14 – Wed 16: that return's week's Thursday,
+        # and never on or before the way out (then the first one after it).
+        anchor = d.ret or d.depart
+        week_day = anchor + timedelta(days=dates.return_weekday - anchor.weekday())
+        if week_day <= d.depart:
+            week_day = d.depart + timedelta(
+                days=(dates.return_weekday - d.depart.weekday()) % 7 or 7
+            )
+        dates = replace(dates, ret=week_day)
     window = _flex_window(d, u)
     if window is not None:
         # "sometime the week of the 14th", "cheapest day between the 14th and the 17th":

@@ -2876,3 +2876,23 @@ async def test_a_rejection_carries_the_message_given_after_it(
     case: Case, worlds: dict[str, World], tmp_path: Path
 ) -> None:
     await runs_as_expected(case, worlds, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("then", "back"),
+    [
+        ("actually, come back Thursday", "2026-12-17"),
+        ("I'd rather fly back on Sunday", "2026-12-20"),
+        ("make the return Tuesday", "2026-12-15"),
+        # that week's Monday is the way out: the one after it
+        ("return Monday", "2026-12-21"),
+    ],
+)
+async def test_a_weekday_alone_for_the_way_home_moves_the_return_within_its_week(
+    then: str, back: str
+) -> None:
+    d = Dialogue()
+    await d.say("round trip JFK to London out Monday the 14th back Wednesday the 16th")
+    await d.say(then)
+    dates = [a["date"] for n, a in d.backend.calls[-2:] if n == "search_flights"]
+    assert dates == ["2026-12-14", back]

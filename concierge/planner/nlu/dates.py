@@ -297,6 +297,9 @@ class DateReading:
     # "make it Friday", "the Friday": a plain weekday alone, read as one of the trip's
     # week (Friday = 4) when the dialogue has a date already chosen.
     definite_weekday: int | None = None
+    # "actually, come back Thursday": a plain weekday for the way home alone, which the
+    # dialogue reads in the week of the return it corrects (after the departure).
+    return_weekday: int | None = None
     # "flying on the 15th ... a hotel from the 16th until the 19th": the stay's own first
     # night and check-out day, named apart from the flights' dates (which ignore them).
     stay: tuple[date, date] | None = None
@@ -817,6 +820,15 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
     back = cued_return[0] if cued_return else (plain[1] if len(plain) > 1 else None)
     if back is not None and back.weekday is not None and reading.depart is not None:
         reading.ret = _weekday(reading.depart, back.weekday, None, None)
+    elif (
+        back is not None
+        and back.kind == "weekday"
+        and back.weekday is not None
+        and _PLAIN_WEEKDAY.match(back.text.strip())
+        and not re.search(r"\b(?:next|coming|following|last)\s+$", low[: back.start])
+    ):
+        # "come back Thursday" alone: the dialogue reads it after the trip's departure.
+        reading.return_weekday = back.weekday
     if reading.ret is not None and reading.depart is not None and reading.ret < reading.depart:
         if back is not None and back.kind == "ord":
             # "returning the 2nd" after a late-month departure means next month.
