@@ -381,11 +381,11 @@ CASES: dict[str, Case] = {
     ),
     "c-how-about-friday": Case(
         ("flights to boston on dec 10", "how about friday instead"),
-        out={"destination": "Boston", "date": "2026-12-04"},
-        known_gap="conflicts with batch 19's correction rule (b19_corr_make_it_thursday, issue "
-        "10): a weekday alone corrects the date already chosen within its week, so this "
-        "now searches Fri 11 Dec, not this week's Fri 4 Dec; kept as written for the "
-        "issue owner to decide which reading stands",
+        # Expectation corrected (stop 19, issue owner's decision): "friday instead" of
+        # Thu 10 Dec is the Friday of that week, Fri 11 Dec, as batch 19's correction rule
+        # (b19_corr_make_it_thursday) reads it; the earlier expectation, this week's
+        # Fri 4 Dec, moved the trip back six days away from the date being corrected.
+        out={"destination": "Boston", "date": "2026-12-11"},
     ),
     "c-how-much-return-trip": Case(
         ("how much would a return trip to chicago be, leaving the 9th and back on the 11th",),
