@@ -2896,3 +2896,278 @@ async def test_a_weekday_alone_for_the_way_home_moves_the_return_within_its_week
     await d.say(then)
     dates = [a["date"] for n, a in d.backend.calls[-2:] if n == "search_flights"]
     assert dates == ["2026-12-14", back]
+
+
+# ---------------------------------------------------------------- policy_words_in_request (courtesy)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # courtesy that asks for nothing is no policy question ("in advance", "ahead of time")
+        ("Could you send me a list of my upcoming trips? Many thanks in advance.", Intent.TRIPS),
+        ("Please share a summary of my bookings. I appreciate your help in advance!", Intent.TRIPS),
+        ("Would you mind showing me my reservations? Thanking you in advance.", Intent.TRIPS),
+        ("what have I got coming up? thanks ahead of time", Intent.TRIPS),
+        # asking to be shown one's own trips wins over a policy word said in passing
+        ("Can you give me a rundown of my bookings so I can plan ahead of time?", Intent.TRIPS),
+        ("Thanks in advance!", Intent.THANKS),
+        # ... but the rules asked about are still a policy question
+        ("how far in advance must I book a flight? thanks in advance", Intent.POLICY),
+        ("show my trips and tell me whether they are within policy", Intent.POLICY),
+    ],
+)
+def test_courtesy_in_a_request_is_no_policy_question(text: str, intent: Intent) -> None:
+    assert understand(text, NOW).intent == intent
+
+
+async def test_a_formal_request_for_ones_trips_lists_them(
+    worlds: dict[str, World], tmp_path: Path
+) -> None:
+    case = dialogue(
+        "Dear concierge, kindly list all of my current travel arrangements. "
+        "With thanks in advance for your assistance.",
+        world="trips",
+        reply_contains=["BA 19"],
+        nothing_changed=True,
+    )
+    await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- ordinal_pick (numeric ordinals)
+
+
+# Boston→Chicago Wed 9 Dec lists AA 1049 06:10, DL 1071 13:50, UA 1027 21:30, ...;
+# Chicago→Atlanta Thu 10 Dec lists DL 1034, UA 1016, AA 1026 05:40, ...
+@pytest.mark.parametrize(
+    "case",
+    [
+        dialogue(
+            "boston to chicago dec 9",
+            ("2nd", {"pending": "confirm_booking", "segments": [{"flight": "DL 1071"}]}),
+            "yes",
+            new_status="confirmed",
+            segments=[{"flight": "DL 1071", "date": "2026-12-09"}],
+        ),
+        dialogue(
+            "ord to atlanta on the 10th",
+            "3rd pls",
+            "go ahead",
+            new_status="confirmed",
+            segments=[{"flight": "AA 1026", "date": "2026-12-10"}],
+        ),
+        dialogue(
+            "Chicago to Atlanta, Thursday the 10th",
+            "the 1st",
+            "ok",
+            new_status="confirmed",
+            segments=[{"flight": "DL 1034", "date": "2026-12-10"}],
+        ),
+        # nothing shown yet: the ordinal answers "which date?"
+        dialogue(
+            "I need a flight from Boston to Chicago",
+            "the 3rd",
+            calls=[
+                {
+                    "tool": "search_flights",
+                    "args": {"origin": "BOS", "destination": "Chicago", "date": "2026-12-03"},
+                }
+            ],
+            tools_exclude=["reserve"],
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_an_ordinal_alone_after_a_list_picks_that_option(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- round_trip_part_pick (names per part)
+
+
+# Boston⇄Chicago 9/11 Dec: out AA 1049 06:10, DL 1071 13:50, UA 1027 21:30; back UA 1170
+# + AA 1046 12:00, AA 1050 06:05, UA 1028 21:25. Chicago⇄Atlanta 10/14 Dec: out DL 1034
+# 10:55, UA 1016 16:40, AA 1026 05:40; back DL 1033 11:05, AA 1027 21:45, UA 1015 16:10.
+# Each airline named for one part is on both lists: it belongs to the part it is said of.
+@pytest.mark.parametrize(
+    "case",
+    [
+        dialogue(
+            "boston to chicago dec 9, back dec 11",
+            "the 6:10 out and the united back at 9:25pm",
+            "yes",
+            new_status="confirmed",
+            segments=[
+                {"flight": "AA 1049", "date": "2026-12-09"},
+                {"flight": "UA 1028", "date": "2026-12-11"},
+            ],
+        ),
+        dialogue(
+            "Boston to Chicago on the 9th, returning the 11th",
+            "13:50 delta going, 6:05 american coming back",
+            "go ahead",
+            new_status="confirmed",
+            segments=[
+                {"flight": "DL 1071", "date": "2026-12-09"},
+                {"flight": "AA 1050", "date": "2026-12-11"},
+            ],
+        ),
+        dialogue(
+            "ord to atlanta dec 10 returning the 14th",
+            "the delta one out and the 4:10pm united home",
+            "sure",
+            new_status="confirmed",
+            segments=[
+                {"flight": "DL 1034", "date": "2026-12-10"},
+                {"flight": "UA 1015", "date": "2026-12-14"},
+            ],
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_a_name_said_of_one_part_of_a_round_trip_picks_in_that_part(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- direction (between A and B)
+
+
+@pytest.mark.parametrize(
+    ("text", "origin", "destination"),
+    [
+        ("flights between Boston and Chicago on the 9th", "Boston", "Chicago"),
+        ("a shuttle between ORD & ATL tomorrow", "Chicago", "Atlanta"),
+        ("travelling between Madrid and Dublin, 10th to the 12th", "Madrid", "Dublin"),
+    ],
+)
+def test_a_route_named_between_two_places_starts_at_the_first(
+    text: str, origin: str, destination: str
+) -> None:
+    u = understand(text, NOW)
+    assert u.origin is not None
+    assert u.origin.place is not None
+    assert u.destination is not None
+    assert u.destination.place is not None
+    assert (u.origin.place.city, u.destination.place.city) == (origin, destination)
+
+
+# Ava's home airport is JFK: a route between New York and somewhere starts at home.
+@pytest.mark.parametrize(
+    "case",
+    [
+        dialogue(
+            "return flights between Miami and New York, the 9th to the 12th",
+            calls=[
+                {
+                    "tool": "search_flights",
+                    "args": {"origin": "New York", "destination": "Miami", "date": "2026-12-09"},
+                },
+                {
+                    "tool": "search_flights",
+                    "args": {"origin": "Miami", "destination": "New York", "date": "2026-12-12"},
+                },
+            ],
+        ),
+        dialogue(
+            "I'm going back and forth between London & NYC: out on Dec 15, back Dec 18",
+            calls=[
+                {
+                    "tool": "search_flights",
+                    "args": {"origin": "New York", "destination": "London", "date": "2026-12-15"},
+                },
+                {
+                    "tool": "search_flights",
+                    "args": {"origin": "London", "destination": "New York", "date": "2026-12-18"},
+                },
+            ],
+        ),
+        # neither end is home: the place named first is where it starts
+        dialogue(
+            "a flight between Chicago and Boston on Dec 10",
+            calls=[
+                {
+                    "tool": "search_flights",
+                    "args": {"origin": "Chicago", "destination": "Boston", "date": "2026-12-10"},
+                }
+            ],
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_a_route_between_home_and_elsewhere_goes_out_from_home(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- descriptive_pick (plural "nonstops")
+
+
+@pytest.mark.parametrize(
+    ("text", "carrier", "both"),
+    [
+        ("the Delta nonstops both ways", "Delta", "ways"),
+        ("I'll take the United non-stops", "United", None),
+        ("the American directs please", "American", None),
+        ("the BA direct options, out and back", "BA", "ways"),
+    ],
+)
+def test_plural_nonstops_are_a_direct_only_pick(text: str, carrier: str, both: str | None) -> None:
+    (ref,) = read_picks(text)
+    assert (ref.carrier, ref.direct, ref.both) == (carrier, True, both)
+
+
+@pytest.mark.parametrize(
+    ("text", "both"),
+    [
+        ("the nonstops both ways", "ways"),
+        ("the directs there and back", "ways"),
+        ("the nonstops please", None),
+    ],
+)
+def test_the_nonstops_alone_name_the_direct_options(text: str, both: str | None) -> None:
+    (ref,) = read_picks(text)
+    assert (ref.best, ref.both) == ("direct", both)
+
+
+def test_the_nonstops_to_a_place_are_no_pick() -> None:
+    assert read_picks("the nonstops to Boston") == []
+
+
+# Boston⇄London 9/13 Dec: Delta's only direct flights are DL 21 out and DL 22 back (DL 16
+# also shows, in a connection back via Paris).
+@pytest.mark.parametrize(
+    "case",
+    [
+        dialogue(
+            "round trip Boston to London, out Dec 9 back Dec 13",
+            "the Delta nonstops both ways",
+            "yes",
+            new_status="confirmed",
+            segments=[
+                {"flight": "DL 21", "origin": "BOS", "date": "2026-12-09"},
+                {"flight": "DL 22", "destination": "BOS", "date": "2026-12-13"},
+            ],
+        ),
+        dialogue(
+            "round trip Boston to London, out Dec 9 back Dec 13",
+            "I'd like the Delta directs, out and back",
+            "go ahead",
+            new_status="confirmed",
+            segments=[
+                {"flight": "DL 21", "origin": "BOS", "date": "2026-12-09"},
+                {"flight": "DL 22", "destination": "BOS", "date": "2026-12-13"},
+            ],
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_plural_nonstops_pick_the_direct_flight_of_each_list(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+

@@ -143,10 +143,10 @@ _NAMES_AN_OPTION: Final = re.compile(
 # nonstop", "the direct United one" (that carrier's flight without stops).
 _THE_X_ONE: Final = re.compile(
     r"\bthe\s+(?P<w>(?:[\w&':.-]+\s+){1,5}?)"
-    r"(?:one|ones|flights?|option|hotel|(?P<d>direct|non-?stop)(?![\w-]))\b",
+    r"(?:one|ones|flights?|options?|hotel|(?P<d>directs?|non-?stops?)(?![\w-]))\b",
     re.I,
 )
-_DIRECT_WORD: Final = re.compile(r"^(?:direct|non-?stop)$")
+_DIRECT_WORD: Final = re.compile(r"^(?:directs?|non-?stops?)$")
 # Words of "the … one" that describe an option without naming it: times and clock words.
 _TIME_WORD: Final = re.compile(
     r"^(?:\d{1,2}(?:[:.h]\d\d)?(?:am|pm)?|am|pm|a\.m\.|p\.m\.|o'?clock|half|quarter|past|to|at"
@@ -390,7 +390,7 @@ def read(text: str) -> list[OptionRef]:
         alone = re.search(
             r"\b(?:the\s+)?(?:direct|non-?stop)\s+(?:one|option|flight|fare)\b"
             # "the nonstop", "the direct please": the option without stops, named alone
-            r"|\bthe\s+(?:direct|non-?stop)\b(?!\s*(?:-|flights|ones|options|fares|to|from"
+            r"|\bthe\s+(?:directs?|non-?stops?)\b(?!\s*(?:-|flights|ones|options|fares|to|from"
             r"|between|on|in|into|out of|with|via|[a-z]+ (?:ones?|flights?|options?))\b)",
             low,
         )
@@ -421,6 +421,8 @@ def read(text: str) -> list[OptionRef]:
         found.append((m.start(), OptionRef(carrier=" ".join(kept), direct=nonstop)))
 
     both = next((scope for scope, pattern in t.both if pattern.search(low)), None)
+    # "there and back", "out and back": the direction words of a "both" phrase name no list.
+    owned += [m.span() for _, pattern in t.both for m in pattern.finditer(low)]
     refs: list[OptionRef] = []
     last_clause: tuple[int, int] | None = None
     for at, ref in sorted(found, key=lambda f: f[0]):
