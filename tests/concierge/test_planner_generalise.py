@@ -3171,3 +3171,67 @@ async def test_plural_nonstops_pick_the_direct_flight_of_each_list(
 ) -> None:
     await runs_as_expected(case, worlds, tmp_path)
 
+
+# ---------------------------------------------------------------- own_trips (a booking already made, asked about)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("where did you put me up in London?", Intent.ASK_TRIP),
+        ("what flight have you put me on to London?", Intent.ASK_TRIP),
+        ("did you get me a hotel in Paris?", Intent.ASK_TRIP),
+        ("which hotel in London did you book for me?", Intent.ASK_TRIP),
+        ("have you found us a room in Paris yet?", Intent.ASK_TRIP),
+        ("which hotel did I book in London?", Intent.ASK_TRIP),
+        ("what have you booked for me?", Intent.TRIPS),
+        # asking for a booking is still a request
+        ("can you book me a hotel in London?", Intent.SEARCH),
+        ("could you get me a room in Paris for the 14th?", Intent.SEARCH),
+        ("please find me a hotel in London", Intent.SEARCH),
+    ],
+)
+def test_a_booking_already_made_asked_about_is_no_request(text: str, intent: Intent) -> None:
+    assert understand(text, NOW).intent == intent
+
+
+# The trips world: Ava's London trip has the Holiday Inn Express London Tower Bridge
+# (15–18 Dec) and BA 19 out on Mon 14 Dec; her Paris trip has no hotel.
+@pytest.mark.parametrize(
+    "case",
+    [
+        dialogue(
+            "where did you put me up in London?",
+            world="trips",
+            reply_contains="Holiday Inn",
+            tools_exclude=["search_hotels"],
+            nothing_changed=True,
+        ),
+        dialogue(
+            "which hotel in London did you book for me?",
+            world="trips",
+            reply_contains="Holiday Inn",
+            tools_exclude=["search_hotels"],
+            nothing_changed=True,
+        ),
+        dialogue(
+            "what flight have you put me on to London?",
+            world="trips",
+            reply_contains="BA 19",
+            tools_exclude=["search_flights"],
+            nothing_changed=True,
+        ),
+        dialogue(
+            "did you get me a hotel in Paris?",
+            world="trips",
+            reply_contains="no hotel",
+            tools_exclude=["search_hotels"],
+            nothing_changed=True,
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_a_booking_already_made_is_answered_from_the_trips(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)

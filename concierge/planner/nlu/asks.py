@@ -35,6 +35,8 @@ class _Tables:
     own: re.Pattern[str]
     others: re.Pattern[str]
     request: re.Pattern[str]
+    done: re.Pattern[str]
+    done_for_me: re.Pattern[str]
     policy: re.Pattern[str]
     policy_subjects: re.Pattern[str]
     question: re.Pattern[str]
@@ -67,6 +69,8 @@ def tables() -> _Tables:
         own=_any(raw["own"]),
         others=_any(raw["others"], bounded=False),
         request=_any(raw["request"]),
+        done=_any(raw["done"]),
+        done_for_me=_any(raw["done_for_me"]),
         policy=_any(raw["policy"]["cues"]),
         policy_subjects=_any(raw["policy"]["subjects"]),
         question=_any(raw["question"], bounded=False),
@@ -129,15 +133,21 @@ def trip_facets(text: str) -> frozenset[str]:
 
 
 def is_own(text: str) -> bool:
-    """The message talks about the traveller's own plans ("my flight", "when do I land"),
-    not someone else's ("when can my boss get back to Boston?")."""
+    """The message talks about the traveller's own plans ("my flight", "when do I land",
+    "which hotel did you book me in?"), not someone else's ("when can my boss get back to
+    Boston?")."""
     t = tables()
-    return bool(t.own.search(t.others.sub(" ", plain(text))))
+    low = t.others.sub(" ", plain(text))
+    if t.own.search(low):
+        return True
+    return any(t.done_for_me.search(m.group(0)) for m in t.done.finditer(low))
 
 
 def is_request(text: str) -> bool:
-    """The message asks for something to be searched or booked."""
-    return bool(tables().request.search(plain(text)))
+    """The message asks for something to be searched or booked (a booking already made,
+    asked about — "which hotel did you book me in?" — is none)."""
+    t = tables()
+    return bool(t.request.search(t.done.sub(" ", plain(text))))
 
 
 def is_policy_question(text: str) -> bool:
