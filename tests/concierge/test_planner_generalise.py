@@ -3235,3 +3235,83 @@ async def test_a_booking_already_made_is_answered_from_the_trips(
     case: Case, worlds: dict[str, World], tmp_path: Path
 ) -> None:
     await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- descriptive_pick (by price)
+
+
+@pytest.mark.parametrize(
+    ("text", "price", "per"),
+    [
+        ("the $530 one please", 530.0, None),
+        ("I'll take the one for 189 dollars", 189.0, None),
+        ("book the hotel at £180 per night", 180.0, "night"),
+        ("the 310-a-night hotel is fine", 310.0, "night"),
+        ("the one that's $612.40 pp", 612.4, "person"),
+    ],
+)
+def test_a_price_said_of_an_option_picks_by_price(text: str, price: float, per: str | None) -> None:
+    u = understand(text, NOW)
+    assert u.intent == Intent.SELECT
+    assert [(r.price, r.per) for r in u.options] == [(price, per)]
+    assert u.dates.nights is None  # "a night" of a price is no length of stay
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the one at 10",  # a time
+        "the one under $200 a night",  # a cap on a new search
+        "hotel in Paris for 2 nights from the 10th",
+    ],
+)
+def test_a_number_that_is_no_price_of_an_option_picks_nothing_by_price(text: str) -> None:
+    assert all(r.price is None for r in understand(text, NOW).options)
+
+
+# Boston→London Wed 9 Dec: DL 21 at 527.80, B6 9 at 529.10; London→Boston Sun 13 Dec: DL 22
+# at 606.60. Paris hotels 15–18 Dec: Hilton Paris Montparnasse at 283 a night, none at 300.
+@pytest.mark.parametrize(
+    "case",
+    [
+        dialogue(
+            "Boston to London on Dec 9",
+            "I'll take the $530 one",
+            "yes",
+            new_status="confirmed",
+            segments=[{"flight": "B6 9", "date": "2026-12-09"}],
+        ),
+        dialogue(
+            "hotels in Paris from 15 to 18 December",
+            "the one at 283 dollars a night please",
+            "yes",
+            new_status="confirmed",
+            segments=[
+                {
+                    "hotel": "Hilton Paris Montparnasse",
+                    "check_in": "2026-12-15",
+                    "check_out": "2026-12-18",
+                }
+            ],
+        ),
+        dialogue(
+            "round trip Boston to London, out Dec 9 back Dec 13",
+            "the $529 one out and the $606.60 one back",
+            new_status="held",
+            segments=[{"flight": "B6 9"}, {"flight": "DL 22"}],
+        ),
+        # no option at that price: asked, nothing held or searched
+        dialogue(
+            "hotels in Paris from 15 to 18 December",
+            "the one at $300 a night",
+            tools_exclude=["search_hotels", "reserve"],
+            nothing_changed=True,
+            reply_contains="$300 a night",
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_a_price_said_of_an_option_picks_the_one_shown_at_it(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)

@@ -197,23 +197,43 @@ def _in_window(item: dict[str, Any], ref: OptionRef) -> bool:
     return (ref.after is None or at >= ref.after) and (ref.before is None or at <= ref.before)
 
 
+# Which of an option's prices a price said of it may be: per night (hotels), per person
+# (flights), or any, the total included.
+_PRICES = {"night": ("nightly",), "person": ("price",), None: ("nightly", "price", "total")}
+
+
+def _at_price(item: dict[str, Any], ref: OptionRef, *, exact: bool = False) -> bool:
+    """It is shown at the price named ("the one at $255 a night"), as people round it: to
+    the unit (``exact``), or within 1 %."""
+    assert ref.price is not None
+    within = 1.0 if exact else max(1.0, ref.price / 100)
+    return any(
+        abs(amount_of(item.get(key)) - ref.price) <= within
+        for key in _PRICES.get(ref.per, _PRICES[None])
+        if isinstance(item.get(key), dict)
+    )
+
+
 def _described(item: dict[str, Any], ref: OptionRef) -> bool:
     """It fits what a description says of it besides names and numbers: the part of the
-    day, the airports."""
-    return (not ref.window or _in_window(item, ref)) and (
-        not ref.airports or fits_airports(item, ref.airports, ref.end)
+    day, the airports, the price."""
+    return (
+        (not ref.window or _in_window(item, ref))
+        and (not ref.airports or fits_airports(item, ref.airports, ref.end))
+        and (ref.price is None or _at_price(item, ref))
     )
 
 
 def _descriptive(ref: OptionRef) -> bool:
     """The reference only describes ("the evening one", "the nonstop", "the one into
-    Heathrow"): it names no number, time, airline or ranking that would choose one."""
+    Heathrow", "the one at $255 a night"): it names no number, time, airline or ranking
+    that would choose one."""
     return (
         ref.index is None
         and ref.carrier is None
         and ref.clock is None
         and ref.best in (None, "direct")
-        and (ref.window or bool(ref.airports) or ref.best == "direct")
+        and (ref.window or bool(ref.airports) or ref.best == "direct" or ref.price is not None)
     )
 
 
@@ -248,6 +268,8 @@ def _details(ref: OptionRef) -> str:
             if ref.end == "destination"
             else f"at {where}"
         )
+    if ref.price_said:
+        parts.append(f"at {ref.price_said}")  # the price as the user wrote it
     if ref.window:
         parts.append(
             f"leaving between {ref.after} and {ref.before}"
@@ -289,7 +311,7 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
     if not items:
         return None
     details = sum(x is not None for x in (ref.index, ref.carrier, ref.clock, ref.best))
-    details += ref.window + bool(ref.airports)
+    details += ref.window + bool(ref.airports) + (ref.price is not None)
     if ref.index is not None:
         index = len(items) if ref.index == -1 else ref.index
         if not 1 <= index <= len(items):
@@ -306,6 +328,9 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
     if not pool:
         # "the evening one" when none leaves in the evening: say so and ask.
         return _ask(items, ref)
+    if ref.price is not None:
+        # "the $530 one" beside 527.80 and 529.10: the one it rounds from, when one does.
+        pool = [i for i in pool if _at_price(i, ref, exact=True)] or pool
     if _descriptive(ref):
         # A description picks the one option it fits; fitting several, it asks which.
         if ref.best == "direct" or ref.direct:

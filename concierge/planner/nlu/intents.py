@@ -421,12 +421,24 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         return u
 
     u.price_cap, masked = _price_cap(low)
-    if u.price_cap is not None:
+    # "the one at $255 a night": a price said of an option shown picks it (picks.read); no
+    # other reader sees it, so "a night" is no length of stay nor "255" a date.
+    said_prices = picks.price_mentions(masked)
+    picked = masked
+    for start, end, *_ in said_prices:
+        masked = masked[:start] + " " * (end - start) + masked[end:]
+    if masked != low:
         # Same length, so positions in ``clean`` and ``low`` still line up.
         clean = "".join(
             c if m != " " or c == " " else " " for c, m in zip(clean, masked, strict=True)
         )
         _slots(u, clean, masked, now, month_first)
+        if said_prices:
+            u.options = picks.read(
+                "".join(
+                    c if m != " " or c == " " else " " for c, m in zip(u.text, picked, strict=True)
+                )
+            )
         clean = u.text
     else:
         _slots(u, clean, low, now, month_first)

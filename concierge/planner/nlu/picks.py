@@ -45,6 +45,11 @@ class OptionRef:
     # ``end`` the end of the flight they are ("origin" | "destination"; None: either).
     airports: tuple[str, ...] = ()
     end: str | None = None
+    # The price it is shown at ("the one at $255 a night", "the $530 one"), in major
+    # units; ``per`` the price it is ("night" | "person"; None: any price shown of it).
+    price: float | None = None
+    per: str | None = None
+    price_said: str | None = None  # ... as the user wrote it ("$255 a night")
 
     @property
     def window(self) -> bool:
@@ -146,6 +151,49 @@ _THE_X_ONE: Final = re.compile(
     r"(?:one|ones|flights?|options?|hotel|(?P<d>directs?|non-?stops?)(?![\w-]))\b",
     re.I,
 )
+# An amount of money said of an option ("the one at $255 a night", "the $530 one", "the
+# one for 189 dollars", "the 310-a-night hotel"): a currency or a "per" is what makes the
+# number a price (not a time, a day or an option number).
+_CURRENCY_WORDS: Final = r"usd|dollars?|bucks|eur|euros?|gbp|pounds?|quid"
+_PRICE: Final = re.compile(
+    r"(?:(?P<cur>[$£€])\s?(?P<n>\d[\d,]*(?:\.\d\d)?)(?![\d,])"
+    rf"(?:\s*(?:{_CURRENCY_WORDS})\b)?"
+    rf"|(?<![\w$£€.:/-])(?P<n2>\d[\d,]*(?:\.\d\d)?)(?![\d,:])(?:\s*(?P<word>{_CURRENCY_WORDS})\b)?)"
+    r"(?P<per>[\s-]*(?:a|per|/|each|an)[\s-]*(?:night|nt|person|head|pp|ticket|seat)\b|\s*pp\b)?"
+)
+# ... said of an option: "the one at …", "the hotel for …", "the one that's …" before the
+# amount, or "the … one" around it.
+_PRICE_BEFORE: Final = re.compile(
+    r"\b(?:the\s+)?(?:one|ones|option|hotel|flight|room|fare|deal)\s+"
+    r"(?:at|for|costing|priced at|that(?:'s| is| costs?| comes to)|which (?:is|costs?))\s+(?:about\s+|around\s+)?$"
+)
+_PRICE_AFTER: Final = re.compile(r"^[\s-]*(?:one|ones|option|hotel|flight|room|fare|deal)\b")
+_THE_BEFORE: Final = re.compile(r"\bthe\s+(?:[\w-]+\s+){0,2}?$")
+
+
+def price_mentions(low: str) -> list[tuple[int, int, float, str | None]]:
+    """The prices a message says of an option, as (start, end, amount, per): "the one at
+    $255 a night" → 255.0 per night. ``low`` is lower case (as ``plain`` gives it)."""
+    found: list[tuple[int, int, float, str | None]] = []
+    for m in _PRICE.finditer(low):
+        number = m.group("n") or m.group("n2")
+        if m.group("n2") and not (m.group("word") or m.group("per")):
+            continue  # a bare number: an option, a day or a time, never a price
+        amount = float(number.replace(",", ""))
+        if amount < 20 and not m.group("cur"):
+            continue
+        before, after = low[: m.start()], low[m.end() :]
+        if not (
+            _PRICE_BEFORE.search(before)
+            or (_THE_BEFORE.search(before) and _PRICE_AFTER.match(after))
+        ):
+            continue
+        per_text = (m.group("per") or "").strip()
+        per = "night" if per_text.endswith(("night", "nt")) else "person" if per_text else None
+        found.append((m.start(), m.end(), amount, per))
+    return found
+
+
 _DIRECT_WORD: Final = re.compile(r"^(?:directs?|non-?stops?)$")
 # Words of "the … one" that describe an option without naming it: times and clock words.
 _TIME_WORD: Final = re.compile(
@@ -399,6 +447,8 @@ def read(text: str) -> list[OptionRef]:
     same = t.same.search(low)
     if same:
         found.append((same.start(), OptionRef(same=True)))
+    for start, end, amount, per in price_mentions(low):
+        found.append((start, OptionRef(price=amount, per=per, price_said=low[start:end].strip())))
     cased = " ".join((text or "").replace("’", "'").split())  # same offsets as ``low``
     for m in _THE_X_ONE.finditer(cased):
         words = m.group("w").split()
@@ -442,7 +492,7 @@ def read(text: str) -> list[OptionRef]:
     return refs
 
 
-_DETAILS: Final = ("index", "carrier", "clock", "best", "after", "before")
+_DETAILS: Final = ("index", "carrier", "clock", "best", "after", "before", "price")
 
 
 def _merge(a: OptionRef, b: OptionRef) -> OptionRef | None:
