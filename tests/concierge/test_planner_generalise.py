@@ -3315,3 +3315,57 @@ async def test_a_price_said_of_an_option_picks_the_one_shown_at_it(
     case: Case, worlds: dict[str, World], tmp_path: Path
 ) -> None:
     await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- hotel_request_read_as_flight
+
+
+@pytest.mark.parametrize(
+    ("text", "want_flight"),
+    [
+        ("we'll be in Chicago Dec 9-11, could you sort out a hotel?", False),
+        ("I'm heading to London on the 14th for 3 nights, book me a hotel", False),
+        ("I need to be in Paris from the 10th to the 12th — hotel please", False),
+        # a word for the flight itself, an origin, a trip or "and a hotel" still asks for one
+        ("I'll be in Atlanta next week, flights and a hotel please", True),
+        ("I need to be in London for the Dec 17-21 offsite, book me a flight and a hotel", True),
+        ("I will be in Boston from Chicago Dec 9-11, hotel too", True),
+        ("I need to be in Miami on the 15th", True),
+    ],
+)
+def test_being_somewhere_beside_a_hotel_asked_for_asks_for_no_flight(
+    text: str, want_flight: bool
+) -> None:
+    assert understand(text, NOW).want_flight is want_flight
+
+
+# Chicago 9–11 Dec: the cheapest hotel is option 1; Paris 10–12 Dec likewise.
+@pytest.mark.parametrize(
+    "case",
+    [
+        dialogue(
+            "we'll be in Chicago Dec 9-11, could you sort out a hotel?",
+            ("the cheapest", {"pending": "confirm_booking"}),
+            "yes",
+            tools_exclude=["search_flights"],
+            new_status="confirmed",
+            segments=[{"check_in": "2026-12-09", "check_out": "2026-12-11"}],
+        ),
+        dialogue(
+            "I'm heading to Paris on the 10th for 2 nights, can you book me a hotel?",
+            tools_exclude=["search_flights"],
+            any_call=[
+                {
+                    "tool": "search_hotels",
+                    "args": {"city": "paris", "check_in": "2026-12-10", "check_out": "2026-12-12"},
+                }
+            ],
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_a_hotel_asked_for_by_someone_who_will_be_there_is_only_the_hotel(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+

@@ -185,6 +185,7 @@ _OWN_TRIPS_REQUEST: Final = _rx("intents", "own_trips_request")
 _PROFILE: Final = _rx("intents", "profile")
 _POLICY: Final = _rx("intents", "policy")
 _FLIGHT_WORDS: Final = _rx("trip", "flight_words")
+_TRAVEL_WORDS: Final = _rx("trip", "travel_words")
 _HOTEL_WORDS: Final = _rx("trip", "hotel_words")
 _HOTEL_ONLY: Final = _rx("trip", "hotel_only")
 _HOTEL_IN: Final = _rx("trip", "hotel_in")
@@ -855,7 +856,9 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         r"\b(?:hotels?|rooms?|accommodation|somewhere to stay|place to stay)\b", low
     ):
         u.want_hotel = True
-    if _FLIGHT_WORDS.search(low) or u.cabin or u.max_stops is not None:
+    # "I'll be in Boston Dec 15-17, can you find a hotel?": being somewhere is no flight
+    # asked for when a hotel is (below); a word for the flight itself still is one.
+    if _FLIGHT_WORDS.search(_TRAVEL_WORDS.sub(" ", low)) or u.cabin or u.max_stops is not None:
         u.want_flight = u.want_flight if u.want_flight is not None else True
     elif (
         u.want_hotel
@@ -869,6 +872,8 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         # stay. Nothing says how to get there (no flight word, no origin, no trip), so
         # no flight is searched; "a Paris trip with a hotel" still gets both.
         u.want_flight = False
+    elif _FLIGHT_WORDS.search(low):
+        u.want_flight = u.want_flight if u.want_flight is not None else True
     u.one_way = bool(_ONE_WAY.search(low))
     u.for_booked_trip = bool(u.want_hotel and _FOR_BOOKED_TRIP.search(low))
     u.flight_asked = bool(_FLIGHT_ASKED.search(low))
