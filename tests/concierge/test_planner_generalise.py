@@ -3369,3 +3369,66 @@ async def test_a_hotel_asked_for_by_someone_who_will_be_there_is_only_the_hotel(
 ) -> None:
     await runs_as_expected(case, worlds, tmp_path)
 
+
+# ---------------------------------------------------------------- context_place (where one is, beside the route)
+
+
+@pytest.mark.parametrize(
+    ("text", "origin", "destination"),
+    [
+        (
+            "I am in London for work, need a flight from Heathrow to Boston on Friday",
+            "Heathrow",
+            "Boston",
+        ),
+        ("at the Paris office next week; book me from CDG to Madrid on the 9th", "CDG", "Madrid"),
+        (
+            "we're at a trade show in Chicago — flights out of O'Hare to Atlanta on Dec 10?",
+            "O'Hare",
+            "Atlanta",
+        ),
+        # no origin named: the place one is in is where the flight leaves from (f576d85)
+        (
+            "I'm in Chicago for a workshop, need to get back to Boston on Dec 10",
+            "Chicago",
+            "Boston",
+        ),
+    ],
+)
+def test_the_place_one_is_in_beside_the_origin_is_no_destination(
+    text: str, origin: str, destination: str
+) -> None:
+    u = understand(text, NOW)
+    assert u.origin is not None and u.destination is not None
+    assert (u.origin.text, u.destination.text) == (origin, destination)
+
+
+# London→Boston Fri 11 Dec: DL 22 (17:20) is the cheapest; Chicago→Atlanta Thu 10 Dec
+# searched from O'Hare.
+@pytest.mark.parametrize(
+    "case",
+    [
+        dialogue(
+            "I am in London for work, need a flight from Heathrow to Boston on Friday the 11th",
+            "the cheapest please",
+            "yes",
+            new_status="confirmed",
+            segments=[{"flight": "DL 22", "origin": "LHR", "destination": "BOS"}],
+        ),
+        dialogue(
+            "we're at a trade show in Chicago — flights out of O'Hare to Atlanta on Dec 10?",
+            calls=[
+                {
+                    "tool": "search_flights",
+                    "args": {"origin": "ORD", "destination": "ATL", "date": "2026-12-10"},
+                }
+            ],
+            nothing_changed=True,
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_the_place_one_is_in_leaves_the_route_as_named(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)

@@ -414,8 +414,11 @@ def _from_where_staying(found: list[PlaceMention], staying: list[int]) -> list[P
     meetings in Chicago he needs to get to New York": with no origin named, the place
     someone is *in* is where the flight leaves from when another place is where they
     go *to*."""
-    if not staying or any(m.role == "origin" for m in found):
+    if not staying:
         return found
+    origin = next((m for m in found if m.role == "origin"), None)
+    if origin is not None:
+        return _staying_at_origin(found, staying, origin)
     going = [
         m
         for k, m in enumerate(found)
@@ -429,6 +432,27 @@ def _from_where_staying(found: list[PlaceMention], staying: list[int]) -> list[P
         if m.place is not None and all(g.place.city != m.place.city for g in going if g.place):
             out[k] = PlaceMention(m.start, m.end, m.text, m.place, "origin", m.unserved, m.fuzzy)
             break
+    return out
+
+
+def _staying_at_origin(
+    found: list[PlaceMention], staying: list[int], origin: PlaceMention
+) -> list[PlaceMention]:
+    """ "I'm at a conference in SF — flights from SFO back to New York": the place someone
+    is *in*, in the city the flight leaves from, is that origin told again, not where they
+    go, when another place is where they go *to*."""
+    going = [
+        m
+        for k, m in enumerate(found)
+        if k not in staying and m.role == "destination" and not _same_city(m, origin)
+    ]
+    if not going:
+        return found
+    out = list(found)
+    for k in staying:
+        m = found[k]
+        if m.role == "destination" and _same_city(m, origin):
+            out[k] = PlaceMention(m.start, m.end, m.text, m.place, None, m.unserved, m.fuzzy)
     return out
 
 
