@@ -3432,3 +3432,98 @@ async def test_the_place_one_is_in_leaves_the_route_as_named(
     case: Case, worlds: dict[str, World], tmp_path: Path
 ) -> None:
     await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- rebook_direction, context_weekday (a change request)
+
+
+@pytest.mark.parametrize(
+    ("text", "moved_to"),
+    [
+        # the day after "to", not a day told in another sentence
+        (
+            "The conference ends Tuesday. Could you change my flight back from London to Wednesday 16 Dec?",
+            D(2026, 12, 16),
+        ),
+        (
+            "My client moved our meeting to Monday. Can you move my flight from London to the 16th?",
+            D(2026, 12, 16),
+        ),
+        # a day said "instead", never the day moved from
+        ("please change my flight home, I want Saturday the 19th instead", D(2026, 12, 19)),
+        ("switch my return to the 16th rather than the 18th", D(2026, 12, 16)),
+        # "bring ... forward", "push ... back" ask for the change
+        ("could you bring my flight home forward to Wednesday 16 Dec?", D(2026, 12, 16)),
+        ("Please push my return from London back to Saturday the 19th", D(2026, 12, 19)),
+        # no day for the change: asked, not guessed from the context
+        ("My offsite ends on Tuesday. Please move my flight home.", None),
+    ],
+)
+def test_a_change_request_moves_to_the_day_it_asks_for(text: str, moved_to: date | None) -> None:
+    u = understand(text, NOW)
+    assert u.intent == Intent.CHANGE
+    assert u.moved_to == moved_to
+
+
+def test_a_day_early_is_no_part_of_the_day() -> None:
+    u = understand("We finish two days early, can you move my flight home to the 16th?", NOW)
+    assert (u.dates.depart_before, u.moved_to) == (None, D(2026, 12, 16))
+    assert understand("an early flight to Boston on the 9th", NOW).dates.depart_before == "09:00"
+
+
+# The trips world: Ava's London trip flies out on BA 19 JFK→LHR Mon 14 Dec and home on BA 18
+# LHR→JFK Fri 18 Dec. LHR→JFK Wed 16 Dec and Sat 19 Dec, JFK→LHR Sun 13 Dec are searched for
+# the change; on Thu 17 Dec B6 20 (LHR 13:00) is among the options.
+@pytest.mark.parametrize(
+    "case",
+    [
+        dialogue(
+            "The conference ends Tuesday. Could you change my flight back from London to Wednesday 16 Dec?",
+            world="trips",
+            calls=[
+                {
+                    "tool": "search_flights",
+                    "args": {"origin": "LHR", "destination": "JFK", "date": "2026-12-16"},
+                }
+            ],
+            nothing_changed=True,
+        ),
+        dialogue(
+            "Please push my return from London back to Saturday the 19th",
+            world="trips",
+            calls=[
+                {
+                    "tool": "search_flights",
+                    "args": {"origin": "LHR", "destination": "JFK", "date": "2026-12-19"},
+                }
+            ],
+            nothing_changed=True,
+        ),
+        dialogue(
+            "I need to switch my outbound flight to London to Sunday 13 Dec",
+            world="trips",
+            calls=[
+                {
+                    "tool": "search_flights",
+                    "args": {"origin": "JFK", "destination": "LHR", "date": "2026-12-13"},
+                }
+            ],
+            nothing_changed=True,
+        ),
+        dialogue(
+            "My client moved our meeting to Monday. Can you move my flight from London to the 17th?",
+            ("B6 20 please", {"pending": "rebook"}),
+            "go ahead",
+            world="trips",
+            tools_include=["rebook"],
+            new_bookings=0,
+            booking_status={"london": "confirmed"},
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_a_change_request_searches_the_leg_and_day_it_names(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+

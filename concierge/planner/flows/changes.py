@@ -13,6 +13,7 @@ from concierge.planner.flows.lookup import find_booking, trip_matches
 from concierge.planner.flows.options import amount_of, pick
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.state import Offer, Shown, State, Turn
+from core.catalogue.places import lookup_place
 from tools.views import spoken_day
 
 
@@ -198,6 +199,40 @@ def rebook_flow(state: State, turn: Turn, ctx: Context, args: dict[str, Any]) ->
     return Reply(text)
 
 
+# The flight back of a trip: "my return", "the flight home", "my way back", "inbound".
+_HOMEWARD = re.compile(r"\b(?:return(?:ing)?|back|home(?:ward|bound)?|inbound)\b")
+_OUTWARD = re.compile(r"\b(?:outbound|outward|(?:flight|leg|way) (?:out|there)\b(?! of))")
+
+
+def _leg_named(flights: list[dict[str, Any]], u: Understanding, ctx: Context) -> dict[str, Any]:
+    """The flight of a booking a change request names: the one home ("my flight home",
+    "the return", "my way back": the last, or the one into the home airport's city), the
+    one out, or the one from or to a place named ("my flight from London"); else the first."""
+    if len(flights) == 1:
+        return flights[0]
+    low = u.text.lower()
+    home = lookup_place(str(ctx.profile.get("home_airport") or ""), fuzzy=False)
+    if _HOMEWARD.search(low):
+        into_home = [s for s in flights if home and _in_city(s.get("destination"), home.city)]
+        return into_home[-1] if into_home else flights[-1]
+    if _OUTWARD.search(low):
+        return flights[0]
+    for mention in u.places:
+        if mention.place is None:
+            continue
+        ends = ("origin",) if mention.role == "origin" else ("destination",) if mention.role else ()
+        for end in ends or ("origin", "destination"):
+            found = [s for s in flights if _in_city(s.get(end), mention.place.city)]
+            if found:
+                return found[0]
+    return flights[0]
+
+
+def _in_city(code: Any, city: str) -> bool:
+    place = lookup_place(str(code or ""), fuzzy=False)
+    return place is not None and place.city == city
+
+
 def _change(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     looked = turn.last("get_booking")
     if looked is None:
@@ -216,12 +251,8 @@ def _change(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         return Reply(
             f"{b.get('booking_id')} has no flight to change. For a hotel change I'd cancel and rebook it — shall I search new hotel dates?"
         )
-    seg = (
-        flights[-1]
-        if re.search(r"\breturn|\bback\b", u.text.lower()) and len(flights) > 1
-        else flights[0]
-    )
-    new_day = u.dates.depart
+    seg = _leg_named(flights, u, ctx)
+    new_day = u.moved_to
     if new_day is None and u.shift_days:
         old = render.day_of(seg.get("depart"))
         new_day = old and old.fromordinal(old.toordinal() + u.shift_days)

@@ -705,6 +705,40 @@ _NEXT_WEEK = re.compile(r"\b(?:next|this|the following) week\b|\bnext month\b")
 # "09.12.2026": dots with a year are a date (never a price or a time, which have no
 # second dot); read like "09/12/2026" (same length, so every position stays).
 _DOTTED: Final = re.compile(r"(?<![\d.:$£€])(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?![\d]|\.\d)")
+# The day a change moves a booking to: "move it to Thursday 17 Dec", "bring my return
+# forward to the 17th", "switch it for Friday"; never the day it moves from ("instead of
+# the Friday", "from Monday").
+_MOVED_TO: Final = re.compile(
+    r"\b(?:to|for|onto|until|till|til)\s+(?:(?:the|this|next|that)\s+)?"
+    r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?,?\s+)?(?:the\s+)?$"
+)
+_MOVED_FROM: Final = re.compile(
+    r"\b(?:instead of|rather than|not|from|off|in place of)\s+(?:(?:the|my|this|that)\s+)?"
+    r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?,?\s+)?(?:the\s+)?$"
+)
+_SENTENCE_END: Final = re.compile(r"[.!?;](?:\s|$)")
+
+
+def moved_to(text: str, reading: DateReading, cue: int) -> date | None:
+    """The day a change request moves a booking to: a day said "instead", or after "to"
+    ("move my flight home to Thursday the 17th"), else a day in the sentence that asks for
+    the change (``cue``: where its verb is) or after it; never a day told as context in an
+    earlier sentence ("My meetings wrap up on Wednesday.", "The meeting moved to the
+    16th.") nor the day moved from ("instead of the Friday")."""
+    low = fix_spelling(text.lower())
+    begin = max([0] + [m.end() for m in _SENTENCE_END.finditer(low) if m.end() <= cue])
+    mentions = [
+        m for m in reading.mentions if m.start >= begin and not _MOVED_FROM.search(low[: m.start])
+    ]
+    ranked = (
+        [m for m in mentions if re.match(r"[\s,]*instead\b", low[m.end :])],
+        [m for m in mentions if _MOVED_TO.search(low[: m.start])],
+        mentions,
+    )
+    chosen = next((group[0] for group in ranked if group), None)
+    if chosen is not None:
+        return chosen.first
+    return reading.depart if not reading.mentions else None
 
 
 def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateReading:
@@ -1290,7 +1324,9 @@ _AROUND = re.compile(
 _WORDS: Final[list[tuple[re.Pattern[str], str | None, str | None]]] = [
     (
         re.compile(
-            r"\bfirst thing\b|\bearly(?:[- ]morning)?\b(?!\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|next))"
+            # "a day early", "two hours early": a length of time, no part of the day
+            r"\bfirst thing\b|(?<!\bday )(?<!\bdays )(?<!\bweek )(?<!\bweeks )(?<!\bhour )(?<!\bhours )"
+            r"\bearly(?:[- ]morning)?\b(?!\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|next))"
         ),
         None,
         "09:00",

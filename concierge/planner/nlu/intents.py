@@ -17,13 +17,13 @@ import copy
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Final
 
 from concierge.planner.nlu import answers, asks, datafiles, numbers, picks, seats, shorthand
-from concierge.planner.nlu.dates import DateReading, read_dates
+from concierge.planner.nlu.dates import DateReading, moved_to, read_dates
 from concierge.planner.nlu.legs import LegReading, read_legs
 from concierge.planner.nlu.numbers import word_number
 from concierge.planner.nlu.picks import OptionRef as OptionRef  # re-exported: flows read it here
@@ -84,6 +84,7 @@ class Understanding:
     destination: PlaceMention | None = None
     dates: DateReading = field(default_factory=DateReading)
     shift_days: int | None = None  # "the day after" / "a day earlier"
+    moved_to: date | None = None  # a change request: the day the booking moves to
     cabin: str | None = None
     passengers: int | None = None
     passenger_delta: int | None = None
@@ -585,8 +586,10 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     if _CANCEL.search(low) and not re.search(r"\bcancell?ation polic|\brefund polic", low):
         u.intent = Intent.CANCEL
         return u
-    if _CHANGE.search(low) and (u.booking_id or re.search(r"\bmy\b|\bbooked\b|\bbooking\b", low)):
+    change = _CHANGE.search(low)
+    if change and (u.booking_id or re.search(r"\bmy\b|\bbooked\b|\bbooking\b", low)):
         u.intent = Intent.CHANGE
+        u.moved_to = moved_to(clean, u.dates, change.start())
         return u
     if _PROFILE.search(low):
         u.intent = Intent.PROFILE
