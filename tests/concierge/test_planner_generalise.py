@@ -3527,3 +3527,36 @@ async def test_a_change_request_searches_the_leg_and_day_it_names(
 ) -> None:
     await runs_as_expected(case, worlds, tmp_path)
 
+
+# ---------------------------------------------------------------- a flight number picks the option carrying it
+
+
+@pytest.mark.parametrize(
+    ("text", "flight"),
+    [
+        ("AA 1040 please", "AA 1040"),
+        ("ba20 pls", "BA 20"),
+        ("the UA 8", "UA 8"),
+        ("B6 1053, that one", "B6 1053"),
+    ],
+)
+def test_a_flight_number_is_a_pick(text: str, flight: str) -> None:
+    u = understand(text, NOW)
+    assert u.intent == Intent.SELECT
+    assert [r.carrier for r in u.options] == [flight]
+
+
+@pytest.mark.parametrize(
+    "text", ["is BA 117 delayed?", "I need 2 seats", "Paris on the 20th", "we are 4 people"]
+)
+def test_a_question_or_a_count_is_no_flight_number_pick(text: str) -> None:
+    assert all(r.carrier is None or " " not in r.carrier for r in understand(text, NOW).options)
+
+
+def test_a_flight_number_fits_that_flight_only() -> None:
+    options = [
+        {"option": 1, "flights": ["BA 201"], "carrier": "British Airways"},
+        {"option": 2, "flights": ["BA 20"], "carrier": "British Airways"},
+    ]
+    (ref,) = read_picks("BA 20 please")
+    assert pick(options, ref) == options[1]

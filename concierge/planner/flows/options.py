@@ -11,6 +11,7 @@ from typing import Any
 from concierge.planner import render
 from concierge.planner.nlu import picks
 from concierge.planner.nlu.intents import OptionRef, Understanding
+from concierge.planner.nlu.picks import flight_number
 from concierge.planner.state import State
 
 
@@ -160,6 +161,11 @@ def skipped(
 
 def _carrier_fits(item: dict[str, Any], carrier: str) -> bool:
     word = carrier.lower()
+    if flight_number(word):
+        # "BA 20": that flight exactly, never BA 201
+        return word.replace(" ", "") in {
+            str(f).lower().replace(" ", "") for f in item.get("flights") or []
+        }
     names = _option_names(item)
     blob = json.dumps({k: item.get(k) for k in ("flights", "carrier", "name")}).lower()
     return word in names or word.replace(" ", "") in names or (len(word) >= 4 and word in blob)

@@ -22,6 +22,7 @@ from typing import Any, Final
 from concierge.planner.nlu import datafiles
 from concierge.planner.nlu.dates import day_part
 from concierge.planner.nlu.numbers import ORDINALS, word_number
+from core.catalogue import CARRIERS
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,21 @@ def price_mentions(low: str) -> list[tuple[int, int, float, str | None]]:
         per = "night" if per_text.endswith(("night", "nt")) else "person" if per_text else None
         found.append((m.start(), m.end(), amount, per))
     return found
+
+
+# A flight named by its number ("BA 20 please", "ua1187", "the DL 1071"): the option
+# carrying it. The code must be an airline's; a time or a count after it is no number.
+_CARRIER_CODES: Final = frozenset(c.code.lower() for c in CARRIERS)
+_FLIGHT_NUMBER: Final = re.compile(
+    r"(?<![\w:./-])(?P<code>[a-z][a-z0-9]|[0-9][a-z])\s?(?P<n>\d{1,4})(?![\w:.,]\d|\w)"
+    r"(?!\s*(?:am|pm|people|passengers?|nights?|rooms?|seats?|days?|h\b|hours?))"
+)
+
+
+def flight_number(word: str) -> bool:
+    """ "ba 20", "ua1187": a flight's number, as ``read`` gives it in ``OptionRef.carrier``."""
+    m = _FLIGHT_NUMBER.fullmatch(word.lower())
+    return m is not None and m.group("code") in _CARRIER_CODES
 
 
 _DIRECT_WORD: Final = re.compile(r"^(?:directs?|non-?stops?)$")
@@ -447,6 +463,11 @@ def read(text: str) -> list[OptionRef]:
     same = t.same.search(low)
     if same:
         found.append((same.start(), OptionRef(same=True)))
+    for m in _FLIGHT_NUMBER.finditer(low if not low.rstrip().endswith("?") else ""):
+        # (a question naming a flight, "is BA 117 delayed?", asks about it: no pick)
+        if m.group("code") in _CARRIER_CODES:
+            number = f"{m.group('code').upper()} {m.group('n')}"
+            found.append((m.start(), OptionRef(carrier=number)))
     for start, end, amount, per in price_mentions(low):
         found.append((start, OptionRef(price=amount, per=per, price_said=low[start:end].strip())))
     cased = " ".join((text or "").replace("’", "'").split())  # same offsets as ``low``
