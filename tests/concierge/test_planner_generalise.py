@@ -3560,3 +3560,47 @@ def test_a_flight_number_fits_that_flight_only() -> None:
     ]
     (ref,) = read_picks("BA 20 please")
     assert pick(options, ref) == options[1]
+
+
+# ---------------------------------------------------------------- a person's name that is also an airport code
+
+
+@pytest.mark.parametrize(
+    ("text", "party"),
+    [
+        ("Mia and I need to fly to Boston on the 9th", ["Mia"]),
+        ("flights to Chicago on Dec 10 for me and Del", ["Del"]),
+        ("Sam Lee, Mia and I to Paris on the 14th", ["Sam Lee", "Mia"]),
+    ],
+)
+def test_a_code_written_as_a_name_beside_the_speaker_is_a_person(
+    text: str, party: list[str]
+) -> None:
+    u = understand(text, NOW)
+    assert u.party == party
+    assert u.passengers == 1 + len(party)
+    assert all(p.text not in party for p in u.places)
+
+
+@pytest.mark.parametrize(
+    "text", ["JFK to MIA on the 9th for me", "me and my colleague fly to Mia on the 9th"]
+)
+def test_the_code_as_a_place_is_still_the_airport(text: str) -> None:
+    u = understand(text, NOW)
+    assert u.destination is not None and u.destination.place is not None
+    assert u.destination.place.city == "Miami"
+    assert u.party == []
+
+
+# On the demo data: JFK→Boston Wed 9 Dec, option 1 is B6 1022; two seats held, the names asked.
+async def test_a_code_written_as_a_name_takes_a_seat(
+    worlds: dict[str, World], tmp_path: Path
+) -> None:
+    case = dialogue(
+        "Mia and I need to fly to Boston on the 9th",
+        "the first one",
+        segments=[{"flight": "B6 1022", "passengers": 2}],
+        reply_contains="who's flying",
+    )
+    await runs_as_expected(case, worlds, tmp_path)
+

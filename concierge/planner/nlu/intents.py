@@ -677,7 +677,16 @@ def _a_name(words: str, places: set[str]) -> bool:
         any(w in _NOT_NAMES or w in _CARRIER_WORDS for w in words.split())
         or words.lower() in places
         or any(w.lower() in places for w in words.split())
-        or lookup_place(words, fuzzy=False) is not None
+        or (lookup_place(words, fuzzy=False) is not None and not _written_as_name(words))
+    )
+
+
+def _written_as_name(words: str) -> bool:
+    """ "Mia", "Del": an airport code written as a name is one, in a list of people with
+    the speaker ("Mia and I", "me, Del Ross and Sam") when no reader took it for a place
+    ("MIA", "to Mia" are the airport)."""
+    return all(
+        len(w) == 3 and w[:1].isupper() and w[1:].islower() and w.isalpha() for w in words.split()
     )
 
 
