@@ -121,7 +121,11 @@ def plan(request: ModelRequest) -> AIMessage:
     """The next assistant message for this conversation."""
     profile = dict(request.profile or {})
     ctx = Context(
-        now=request.now, profile=profile, tools=_tool_names(request.tools), cards=request.cards
+        now=request.now,
+        profile=profile,
+        tools=_tool_names(request.tools),
+        cards=request.cards,
+        user_id=request.caller.user_id,
     )
     home = profile.get("home_airport") or None
     home_order = _month_first(profile)

@@ -520,6 +520,14 @@ class Dialogue:
     tools: list[str] = field(default_factory=lambda: list(TOOLS))
     pending: AIMessage | None = None  # a gated call waiting for yes/no
 
+    def caller(self) -> Caller:
+        """The authenticated caller the profile is of: its ``user_id``, else ``u_<first
+        name>`` ("Ava Traveller" is u_ava, as the backend's bookings say)."""
+        name = str(self.profile.get("name") or "Ava")
+        user_id = str(self.profile.get("user_id") or f"u_{name.split()[0].lower()}")
+        role = str(self.profile.get("role") or "traveler")
+        return Caller(user_id=user_id, org_id="acme", role=role, name=name.split()[0])
+
     def request(self) -> ModelRequest:
         return ModelRequest(
             messages=list(self.messages),
@@ -528,7 +536,7 @@ class Dialogue:
                 for n in self.tools
             ],
             now=self.now,
-            caller=Caller(user_id="u_ava", org_id="acme", role="traveler", name="Ava"),
+            caller=self.caller(),
             profile=self.profile,
         )
 

@@ -3604,3 +3604,30 @@ async def test_a_code_written_as_a_name_takes_a_seat(
     )
     await runs_as_expected(case, worlds, tmp_path)
 
+
+# ---------------------------------------------------------------- whose booking it is, by user id
+
+
+async def test_ones_own_booking_is_known_by_the_user_id_not_the_name() -> None:
+    # the profile spells the caller's name otherwise than the booking does
+    d = Dialogue(profile={**AVA, "name": "Ava T.", "user_id": "u_ava"})
+    await d.say("JFK to London Dec 18")
+    assert await d.say("option 1") == "<confirm confirm_booking>"
+    assert "✅ Booked! Your booking reference is **BK-TEST01**" in await d.confirm()
+
+
+async def test_a_namesakes_booking_is_someone_elses() -> None:
+    # a manager who shares her report's name books for her report
+    boss = {
+        "name": "Ava Traveller",
+        "role": "manager",
+        "home_airport": "JFK",
+        "currency": "USD",
+        "user_id": "u_boss",
+        "can_book_for": [{"user_id": "u_ava", "name": "Ava Traveller"}],
+    }
+    d = Dialogue(profile=boss)
+    await d.say("Please get my report Ava to London on Dec 18")
+    assert await d.say("option 1") == "<confirm confirm_booking>"
+    assert d.backend.last("reserve")["traveler_id"] == "u_ava"
+    assert "✅ Booked for Ava Traveller!" in await d.confirm()

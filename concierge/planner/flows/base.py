@@ -57,6 +57,7 @@ class Context:
     tools: frozenset[str] = frozenset()
     # The client draws search results as cards: replies name no option list again.
     cards: bool = False
+    user_id: str = ""  # the authenticated caller's (never from the conversation)
 
     @property
     def today(self) -> date:

@@ -557,9 +557,15 @@ def _confirmed_text(b: dict[str, Any], ctx: Context) -> str:
     ref = b.get("booking_id")
     lines = render.booking_summary(b)
     total = render.money(b.get("total"))
-    # Booked for someone else ("book Ava on a flight"): say whose trip it is.
+    # Booked for someone else ("book Ava on a flight"): say whose trip it is. Who the
+    # caller is is their user id (two people may share a name); by name only when the
+    # booking or the context lacks it.
     traveller = str(b.get("traveler") or "")
-    for_other = bool(traveller) and traveller != str(ctx.profile.get("name") or traveller)
+    traveller_id = str(b.get("traveler_id") or "")
+    if traveller_id and ctx.user_id:
+        for_other = bool(traveller) and traveller_id != ctx.user_id
+    else:
+        for_other = bool(traveller) and traveller != str(ctx.profile.get("name") or traveller)
     if status == "confirmed":
         head = (
             f"✅ Booked for {traveller}! The booking reference is **{ref}**"

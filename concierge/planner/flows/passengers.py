@@ -24,8 +24,10 @@ Resolver = Callable[[str], "str | Call | Reply"]
 
 
 def self_id(ctx: Context, booking: dict[str, Any] | None = None) -> str | None:
-    """The caller's user id: the profile's, else a booking's own traveller's when that is
-    the caller (by name)."""
+    """The caller's user id: the authenticated caller's, else the profile's, else a
+    booking's own traveller's when that is the caller (by name)."""
+    if ctx.user_id:
+        return ctx.user_id
     if ctx.profile.get("user_id"):
         return str(ctx.profile["user_id"])
     if booking and booking.get("traveler") and booking.get("traveler") == ctx.profile.get("name"):
