@@ -3631,3 +3631,52 @@ async def test_a_namesakes_booking_is_someone_elses() -> None:
     assert await d.say("option 1") == "<confirm confirm_booking>"
     assert d.backend.last("reserve")["traveler_id"] == "u_ava"
     assert "✅ Booked for Ava Traveller!" in await d.confirm()
+
+
+# ---------------------------------------------------------------- chat spelling ("whats", "u") and "my outbound"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("whats the checkout date at my hotel in london", Intent.ASK_TRIP),
+        ("wheres my hotel in london", Intent.ASK_TRIP),
+        ("whats my flight number to london?", Intent.ASK_TRIP),
+        ("can u find me a hotel in Paris dec 10-12", Intent.SEARCH),
+        ("can u push my inbound back to sat the 19th", Intent.CHANGE),
+        ("pls move my outbound to the 13th", Intent.CHANGE),
+    ],
+)
+def test_chat_spelling_and_the_legs_by_name_are_read(text: str, intent: Intent) -> None:
+    assert understand(text, NOW).intent == intent
+
+
+# The trips world: BA 19 JFK→LHR Mon 14 Dec out, BA 18 LHR→JFK Fri 18 Dec home.
+@pytest.mark.parametrize(
+    "case",
+    [
+        dialogue(
+            "can u push my inbound from london back to sat the 19th",
+            world="trips",
+            calls=[
+                {
+                    "tool": "search_flights",
+                    "args": {"origin": "LHR", "destination": "JFK", "date": "2026-12-19"},
+                }
+            ],
+            nothing_changed=True,
+        ),
+        dialogue(
+            "wheres my hotel in london",
+            world="trips",
+            reply_contains="Holiday Inn Express",
+            tools_exclude=["search_hotels"],
+            nothing_changed=True,
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_chat_spelling_asks_about_and_changes_ones_trip(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
