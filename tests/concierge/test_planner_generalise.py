@@ -3399,7 +3399,8 @@ def test_the_place_one_is_in_beside_the_origin_is_no_destination(
     text: str, origin: str, destination: str
 ) -> None:
     u = understand(text, NOW)
-    assert u.origin is not None and u.destination is not None
+    assert u.origin is not None
+    assert u.destination is not None
     assert (u.origin.text, u.destination.text) == (origin, destination)
 
 
@@ -3587,7 +3588,8 @@ def test_a_code_written_as_a_name_beside_the_speaker_is_a_person(
 )
 def test_the_code_as_a_place_is_still_the_airport(text: str) -> None:
     u = understand(text, NOW)
-    assert u.destination is not None and u.destination.place is not None
+    assert u.destination is not None
+    assert u.destination.place is not None
     assert u.destination.place.city == "Miami"
     assert u.party == []
 
@@ -3677,6 +3679,82 @@ def test_chat_spelling_and_the_legs_by_name_are_read(text: str, intent: Intent) 
     ids=lambda c: c.id,
 )
 async def test_chat_spelling_asks_about_and_changes_ones_trip(
+    case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- context_date (an event's day beside the travel day)
+
+
+@pytest.mark.parametrize(
+    ("text", "depart", "ret"),
+    [
+        (
+            "Our offsite in Boston starts on the 15th. Could you book me on a flight from JFK on the 14th?",
+            D(2026, 12, 14),
+            None,
+        ),
+        (
+            "The client meeting is on Thursday 10 Dec. Please look for flights to Chicago on "
+            "Wednesday the 9th and a hotel for one night.",
+            D(2026, 12, 9),
+            None,
+        ),
+        (
+            "I'm giving a talk in Paris on the 17th! Any flights from Newark on Tuesday 15 Dec?",
+            D(2026, 12, 15),
+            None,
+        ),
+        # a sentence that dates a leg of the trip is no context
+        ("Flights to Paris on Monday the 14th. Back on Friday.", D(2026, 12, 14), D(2026, 12, 18)),
+        # the only day named stays the trip's
+        ("My meeting is on the 10th. I need a flight to Boston.", D(2026, 12, 10), None),
+    ],
+)
+def test_an_events_day_in_its_own_sentence_is_context(
+    text: str, depart: date, ret: date | None
+) -> None:
+    d = understand(text, NOW).dates
+    assert (d.depart, d.ret, d.question) == (depart, ret, None)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        dialogue(
+            "I'm giving a talk in Paris on the 17th! Any flights from Newark on Tuesday 15 Dec?",
+            calls=[
+                {
+                    "tool": "search_flights",
+                    "args": {"origin": "EWR", "destination": "paris", "date": "2026-12-15"},
+                }
+            ],
+            nothing_changed=True,
+        ),
+        dialogue(
+            "The client meeting is on Thursday 10 Dec. Please look for flights to Chicago on "
+            "Wednesday the 9th and a hotel for one night.",
+            calls=[
+                {
+                    "tool": "search_flights",
+                    "args": {"destination": "chicago", "date": "2026-12-09"},
+                },
+                {
+                    "tool": "search_hotels",
+                    "args": {
+                        "city": "chicago",
+                        "check_in": "2026-12-09",
+                        "check_out": "2026-12-10",
+                    },
+                },
+            ],
+            nothing_changed=True,
+        ),
+    ],
+    ids=lambda c: c.id,
+)
+async def test_the_trip_is_searched_on_the_day_asked_not_the_events(
     case: Case, worlds: dict[str, World], tmp_path: Path
 ) -> None:
     await runs_as_expected(case, worlds, tmp_path)

@@ -14,6 +14,7 @@ that are not names) are data, ``data/intents.yaml``; yes/no answers are read by
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -817,6 +818,49 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
     )
 
 
+# Sentences: after "?" or "!", or after a full stop that ends a word ("Dec. 14" goes on).
+_SENTENCE: Final = re.compile(r"(?<=[!?])\s+|(?<=[a-z]{2}\.)\s+(?=[A-Za-z])|(?<=\d\.)\s+(?=[A-Z])")
+
+
+def _trip_dates(clean: str, low: str, now: datetime, month_first: bool) -> DateReading:
+    """When the trip is: the days a message names, except those of a sentence that only
+    tells of something else ("I'm presenting in San Francisco on the 10th.", "I need to
+    be in London on the 22nd for a team dinner.") when another sentence asks for the
+    flight or hotel on a day of its own ("Can you look at flights out of O'Hare on
+    Wednesday the 9th?"): that day is the trip's, the event's is context."""
+    reading = read_dates(clean, now, month_first=month_first)
+    if len(reading.mentions) < 2:
+        return reading
+    bounds = [0, *(m.end() for m in _SENTENCE.finditer(clean)), len(clean)]
+    sentences = [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+    if len(sentences) < 2:
+        return reading
+
+    def dated(span: tuple[int, int]) -> bool:
+        return any(span[0] <= m.start < span[1] for m in reading.mentions)
+
+    def asks(span: tuple[int, int]) -> bool:
+        text = low[span[0] : span[1]]
+        return bool(_FLIGHT_WORDS.search(_TRAVEL_WORDS.sub(" ", text)) or _HOTEL_WORDS.search(text))
+
+    context = [
+        s for s in sentences if dated(s) and not asks(s) and not _TRIP_LEG.search(low[s[0] : s[1]])
+    ]
+    if not context or not any(dated(s) and asks(s) for s in sentences):
+        return reading
+    kept = list(clean)
+    for a, b in context:
+        kept[a:b] = " " * (b - a)
+    return read_dates("".join(kept), now, month_first=month_first)
+
+
+# Words of a sentence that dates a part of the trip even without a flight or hotel word
+# ("Back on Friday.", "Leaving Monday.", "Home by the 20th."): never context.
+_TRIP_LEG: Final = re.compile(
+    r"\b(?:back|return\w*|home|leav\w*|depart\w*|outbound|arriv\w*|land\w*|until|till|til|through)\b"
+)
+
+
 def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: bool) -> None:
     u.places = find_places(clean)
     replaced = [m for m in u.places if _REPLACED.search(low[: m.start])]
@@ -826,7 +870,7 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         u.replaced_place = replaced[0]
         u.places = [m for m in u.places if m not in replaced]
     u.origin, u.destination = roles(u.places)
-    u.dates = read_dates(clean, now, month_first=month_first)
+    u.dates = _trip_dates(clean, low, now, month_first)
     if len(u.places) >= 3:
         u.legs = read_legs(clean, now, month_first=month_first)
     for delta, pattern in _SHIFT:
