@@ -3758,3 +3758,56 @@ async def test_the_trip_is_searched_on_the_day_asked_not_the_events(
     case: Case, worlds: dict[str, World], tmp_path: Path
 ) -> None:
     await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- approval_decision_phrasing (said as it is done)
+
+
+@pytest.mark.parametrize(
+    ("text", "decision", "note"),
+    [
+        (
+            "I'm declining the Paris one — no budget left this quarter",
+            "reject",
+            "No budget left this quarter",
+        ),
+        ("Approving Ava's trip to Boston - client visit", "approve", "Client visit"),
+        (
+            "we are turning down Ava's request, the dates clash with the audit",
+            "reject",
+            "The dates clash with the audit",
+        ),
+        # a count in the reason is no option number
+        ("decline it - she should book 14+ days ahead", "reject", "She should book 14+ days ahead"),
+    ],
+)
+def test_a_decision_said_as_it_is_done_is_a_decision(text: str, decision: str, note: str) -> None:
+    u = understand(text, NOW)
+    assert (u.intent, u.decision, u.note) == (Intent.DECIDE, decision, note)
+    assert all(r.index is None for r in u.options)
+
+
+@pytest.mark.parametrize("text", ["who is approving my trip?", "is anyone rejecting it?"])
+def test_asking_who_decides_is_no_decision(text: str) -> None:
+    assert understand(text, NOW).intent != Intent.DECIDE
+
+
+# The trips world: Ava's Boston→Paris flight of 3 Dec waits for Mia's approval.
+async def test_a_rejection_said_as_it_is_done_rejects_with_its_reason(
+    worlds: dict[str, World], tmp_path: Path
+) -> None:
+    case = dialogue(
+        (
+            "I'm declining Ava's Paris trip — the budget for this quarter is spent",
+            {
+                "pending": "decide_approval",
+                "pending_args": {"decision": "reject"},
+                "pending_args_contains": {"note": "budget"},
+            },
+        ),
+        "yes",
+        world="trips",
+        user="mia",
+        booking_status={"paris": "cancelled"},
+    )
+    await runs_as_expected(case, worlds, tmp_path)

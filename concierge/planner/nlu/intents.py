@@ -318,6 +318,11 @@ _REJECTING: Final = frozenset(
         "don't approve",
         "dont approve",
         "do not approve",
+        "rejecting",
+        "declining",
+        "denying",
+        "refusing",
+        "turning down",
     }
 )
 

@@ -113,7 +113,7 @@ _LABELLED: Final = re.compile(
 )
 _VERB_NUMBER: Final = re.compile(
     r"\b(?:take|book|choose|pick|want|select|prefer|go with|like|do|reserve|hold|get)\s+(?:the\s+)?"
-    r"#?(?P<n>\d{1,2})(?![\d:/.]|\s*(?:people|passengers?|nights?|rooms?|pm|am|h\b|days?|weeks?"
+    r"#?(?P<n>\d{1,2})(?![\d:/.+]|\s*(?:people|passengers?|nights?|rooms?|pm|am|h\b|days?|weeks?"
     r"|stars?|st|nd|rd|th|seats?|adults?|of us|travell?ers?))\b"
 )
 _ORDINAL: Final = re.compile(
