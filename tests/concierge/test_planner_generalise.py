@@ -3811,3 +3811,41 @@ async def test_a_rejection_said_as_it_is_done_rejects_with_its_reason(
         booking_status={"paris": "cancelled"},
     )
     await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- passenger_names_up_front (who they are, before their names)
+
+
+@pytest.mark.parametrize(
+    ("text", "party", "seats"),
+    [
+        ("flights to Boston on the 15th for me and my teammate Dana Cole", ["Dana Cole"], 2),
+        ("me and my wife Ana Silva to Miami on the 20th", ["Ana Silva"], 2),
+        (
+            "Atlanta on Dec 11 for myself and three clients: Li Wei, Omar Haddad and Sara Berg",
+            ["Li Wei", "Omar Haddad", "Sara Berg"],
+            4,
+        ),
+        # who they are without names: the count only
+        ("me and my boss to Paris on the 14th", [], 2),
+    ],
+)
+def test_who_someone_is_before_their_name_keeps_them_in_the_party(
+    text: str, party: list[str], seats: int
+) -> None:
+    u = understand(text, NOW)
+    assert (u.party, u.passengers) == (party, seats)
+
+
+# JFK→Boston Tue 15 Dec: the cheapest is AA 1040 (also option 1 of the default list).
+async def test_guests_named_after_who_they_are_are_booked_in_their_names(
+    worlds: dict[str, World], tmp_path: Path
+) -> None:
+    case = dialogue(
+        "JFK to Boston on Dec 15 for me and my teammate Dana Cole",
+        ("the cheapest", {"pending": "confirm_booking"}),
+        "yes",
+        new_status="confirmed",
+        segments=[{"flight": "AA 1040", "passengers": 2}],
+    )
+    await runs_as_expected(case, worlds, tmp_path)

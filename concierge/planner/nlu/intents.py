@@ -657,7 +657,8 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
 _PARTY: Final = _tables()["traveller"]["party"]
 _PARTY_SELF: Final = re.compile(_PARTY["self"])
 _PARTY_LIST: Final = re.compile(
-    rf"(?:{_PARTY['self']}|{_PARTY['name']})(?:(?:{_PARTY['join']})(?:{_PARTY['self']}|{_PARTY['name']}))+"
+    rf"(?:{_PARTY['self']}|{_PARTY['name']})"
+    rf"(?:(?:{_PARTY['join']})(?:{_PARTY['self']}|(?:{_PARTY['lead']})?{_PARTY['name']}))+"
 )
 _PARTY_MEMBER: Final = re.compile(rf"{_PARTY['self']}|{_PARTY['name']}")
 
