@@ -3849,3 +3849,11 @@ async def test_guests_named_after_who_they_are_are_booked_in_their_names(
         segments=[{"flight": "AA 1040", "passengers": 2}],
     )
     await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- a flight number in an ask the concierge can't do
+
+
+@pytest.mark.parametrize("text", ["check me in for BA 19 pls", "can you check me in on UA 8?"])
+def test_a_flight_number_in_an_unsupported_ask_is_the_booked_flight(text: str) -> None:
+    assert understand(text, NOW).intent == Intent.UNSUPPORTED

@@ -512,6 +512,8 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         and u.options
         and not (u.dates.depart or u.places)
         and not asks.is_question(clean)  # "how much of option 1 is bags?" asks, picks nothing
+        # "check me in for BA 19": a flight named by its number is the booked one asked about
+        and not all(picks.flight_number(r.carrier or "") for r in u.options)
     ):
         # "The 7:15 one, aisle if you can": a pick with a wish the concierge can't grant
         # yet — the pick stands (select below), the wish gets its answer alongside (seats:
