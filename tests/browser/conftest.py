@@ -69,6 +69,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         # extender's first tick writes the missing days while the test waits on the lock.
         "CONCIERGE_CATALOGUE_DAYS_AHEAD": str(DAYS_AHEAD),
         "CONCIERGE_LOG_LEVEL": "INFO",
+        # Every test of the module talks as Ava within a minute or so: the per-user chat
+        # budget (burst 10) is for people, not for a whole module of scripted tests.
+        "CONCIERGE_CHAT_RATE_PER_MINUTE": "600",
+        "CONCIERGE_CHAT_RATE_BURST": "200",
         "TIKTOKEN_CACHE_DIR": os.environ.get("TIKTOKEN_CACHE_DIR", str(ROOT / "var" / "tiktoken")),
         # The code under test: the package may be installed (editable) from another checkout.
         "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),

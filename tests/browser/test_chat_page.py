@@ -336,12 +336,14 @@ def test_a_seat_is_chosen_by_clicking_the_seat_map(
     _sign_in(page, live_server, "ava")
     _ask(page, f"Fly me from New York to Boston on {_day(12)}")
     page.locator(".card.flight:not([data-policy=red]) [data-action=book]").first.click()
-    page.locator(".card.confirm[data-state=pending]").last.wait_for(timeout=STEP_MS)
+    confirm = page.locator(".card.confirm[data-state=pending][data-booking-id]").last
+    confirm.wait_for(timeout=STEP_MS)
     _idle(page)
 
-    trip = page.locator("#trips .trip[data-status=held]").first
+    # The trip just held (earlier tests of the module may have left Ava other held trips).
+    booking_id = confirm.get_attribute("data-booking-id")
+    trip = page.locator(f"#trips .trip[data-status=held][data-booking-id='{booking_id}']")
     trip.wait_for(timeout=STEP_MS)
-    booking_id = trip.get_attribute("data-booking-id")
     trip.locator("[data-action=seat-map]").click()
     seatmap = page.locator(f".card.seatmap[data-booking-id='{booking_id}']").last
     seatmap.wait_for(timeout=STEP_MS)
