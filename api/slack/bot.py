@@ -36,7 +36,14 @@ from api.slack.notifier import SlackDMNotifier
 from api.slack.threads import find_thread, thread_for
 from api.slack.users import NOT_LINKED, caller_for_slack_user
 from api.turns import read_events, start_turn
-from concierge.actions import ChooseSeats, DecideApproval, SeatChoice, SelectOffer, prepare
+from concierge.actions import (
+    Action,
+    ChooseSeats,
+    DecideApproval,
+    SeatChoice,
+    SelectOffer,
+    prepare,
+)
 from concierge.events import (
     ConfirmationRequested,
     TextDelta,
@@ -149,65 +156,33 @@ class SlackBot:
         @app.action(re.compile(f"^{blocks.ACTION_BOOK}:"))
         async def on_book(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
             await ack()
-            where = _where(body)
-            slack_user = body["user"]["id"]
             offer_id = blocks.offer_of(action.get("value"))
-            if offer_id is None:  # not a button we posted
-                self.spawn(
-                    self.ephemeral(
-                        where["channel"],
-                        slack_user,
-                        "That button doesn't name an option.",
-                        where["thread_ts"],
-                    )
-                )
-                return
-            message_ts = (body.get("message") or {}).get("ts") or where["thread_ts"]
-            self.spawn(
-                self._converse(
-                    slack_user=slack_user,
-                    action=SelectOffer(offer_id=offer_id),
-                    only_known_thread=True,
-                    # A double click would hold twice (and decline the first hold's
-                    # question): each Book button counts once.
-                    event_id=f"click:{where['channel']}:{message_ts}:{action['action_id']}",
-                    team_id=str((body.get("team") or {}).get("id") or ""),
-                    **where,
-                )
+            # A double click would hold twice (and decline the first hold's question):
+            # each Book button counts once.
+            self._clicked(
+                body,
+                action,
+                None if offer_id is None else SelectOffer(offer_id=offer_id),
+                refusal="That button doesn't name an option.",
+                per_clicker=False,
             )
 
         @app.action(re.compile(f"^{blocks.ACTION_SEAT}:"))
         async def on_seat(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
             await ack()
-            where = _where(body)
-            slack_user = body["user"]["id"]
             seat = blocks.seat_of(action.get("value"))
-            if seat is None:  # not a button we posted
-                self.spawn(
-                    self.ephemeral(
-                        where["channel"], slack_user, "That button doesn't name a seat.",
-                        where["thread_ts"],
-                    )
-                )
-                return
-            message_ts = (body.get("message") or {}).get("ts") or where["thread_ts"]
-            choice = ChooseSeats(
-                booking_id=seat["booking_id"],
-                assignments=(SeatChoice(seat["segment_id"], seat["passenger_id"], seat["seat"]),),
-            )
-            self.spawn(
-                self._converse(
-                    slack_user=slack_user,
-                    action=choice,
-                    only_known_thread=True,
-                    # Each person's click on a seat counts once (someone else's click,
-                    # refused, must not use up the traveller's).
-                    event_id=(
-                        f"click:{where['channel']}:{message_ts}:{action['action_id']}:{slack_user}"
+            choice = None
+            if seat is not None:
+                choice = ChooseSeats(
+                    booking_id=seat["booking_id"],
+                    assignments=(
+                        SeatChoice(seat["segment_id"], seat["passenger_id"], seat["seat"]),
                     ),
-                    team_id=str((body.get("team") or {}).get("id") or ""),
-                    **where,
                 )
+            # Each person's click on a seat counts once (someone else's click, refused,
+            # must not use up the traveller's).
+            self._clicked(
+                body, action, choice, refusal="That button doesn't name a seat.", per_clicker=True
             )
 
         @app.action(blocks.ACTION_CONFIRM)
@@ -257,6 +232,35 @@ class SlackBot:
         )
 
     # ---------------------------------------------------------------- the work
+
+    def _clicked(
+        self,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        chosen: Action | None,
+        *,
+        refusal: str,
+        per_clicker: bool,
+    ) -> None:
+        """Run the turn a button of ours asks for, once per click (``per_clicker``: once
+        per person clicking); a button that names nothing gets ``refusal``, privately."""
+        where = _where(body)
+        slack_user = body["user"]["id"]
+        if chosen is None:  # not a button we posted
+            self.spawn(self.ephemeral(where["channel"], slack_user, refusal, where["thread_ts"]))
+            return
+        message_ts = (body.get("message") or {}).get("ts") or where["thread_ts"]
+        event_id = f"click:{where['channel']}:{message_ts}:{action['action_id']}"
+        self.spawn(
+            self._converse(
+                slack_user=slack_user,
+                action=chosen,
+                only_known_thread=True,
+                event_id=f"{event_id}:{slack_user}" if per_clicker else event_id,
+                team_id=str((body.get("team") or {}).get("id") or ""),
+                **where,
+            )
+        )
 
     async def _converse(
         self,
