@@ -329,3 +329,10 @@ class BoardingPassVoid(CoreError):
     code = "BOARDING_PASS_VOID"
     status = 410
     title = "This boarding pass is no longer valid"
+
+
+class BoardingPassSuperseded(BoardingPassVoid):
+    """A seat change issued the pass again: ``superseded_by`` names the pass to use."""
+
+    code = "BOARDING_PASS_SUPERSEDED"
+    title = "This boarding pass was replaced by a new one"

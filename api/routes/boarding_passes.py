@@ -2,7 +2,8 @@
 
 Only the passenger, the booking's traveller and whoever booked it may read a pass;
 everyone else, in the organization or not, gets 404. A pass of a booking cancelled or
-a flight changed since is 410 `BOARDING_PASS_VOID`.
+a flight changed since is 410 `BOARDING_PASS_VOID`; a pass a seat change replaced is 410
+`BOARDING_PASS_SUPERSEDED` naming the new one (`superseded_by`).
 """
 
 from __future__ import annotations

@@ -47,6 +47,7 @@ from core.catalogue.aircraft import (
     seat_plan,
 )
 from core.catalogue.fares import Charge
+from core.checkin.passes import reissue_moved_passes
 from core.errors import (
     HoldExpired,
     InvalidTransition,
@@ -440,6 +441,9 @@ async def _choose(
         seats=sorted(w.seat for w in writes),
         fees_minor=added,
     )
+    if booking.status == BookingStatus.CONFIRMED and writes:
+        # A passenger checked in holds a pass with the old seat on it: issue it again.
+        await reissue_moved_passes(session, booking.id, now=now, actor=caller.user_id)
     return booking
 
 

@@ -329,7 +329,8 @@ async def _boarding_passes(session: AsyncSession, booking_id: str) -> dict[int, 
     """The booking's boarding pass ids (core.checkin), by ``segment_passengers`` row."""
     rows = await session.execute(
         select(BoardingPass.segment_passenger_id, BoardingPass.id).where(
-            BoardingPass.booking_id == booking_id
+            BoardingPass.booking_id == booking_id,
+            BoardingPass.superseded_at.is_(None),  # a pass a seat change replaced is not shown
         )
     )
     return {int(link_id): pass_id for link_id, pass_id in rows.all()}

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import outbox
 from core.checkin.flow import in_check_in_transaction
+from core.checkin.passes import CURRENT
 from core.checkin.service import AUTO, check_in_segment
 from core.checkin.window import checkin_window
 from core.errors import CoreError, DocumentsRequired
@@ -77,7 +78,8 @@ async def _due(rt: Runtime) -> list[_Due]:
                 .join(Passenger, Passenger.id == SegmentPassenger.passenger_id)
                 .join(TravellerDetails, TravellerDetails.user_id == Passenger.user_id)
                 .outerjoin(
-                    BoardingPass, BoardingPass.segment_passenger_id == SegmentPassenger.id
+                    BoardingPass,
+                    (BoardingPass.segment_passenger_id == SegmentPassenger.id) & CURRENT,
                 )
                 .where(
                     Booking.status == BookingStatus.CONFIRMED,
@@ -140,7 +142,9 @@ async def _check_in_one(rt: Runtime, due: _Due, session: AsyncSession) -> int:
 async def _has_pass(session: AsyncSession, due: _Due) -> bool:
     found = await session.scalar(
         select(BoardingPass.id).where(
-            BoardingPass.segment_id == due.segment_id, BoardingPass.passenger_id == due.passenger_id
+            BoardingPass.segment_id == due.segment_id,
+            BoardingPass.passenger_id == due.passenger_id,
+            CURRENT,
         )
     )
     return found is not None

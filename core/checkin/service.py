@@ -17,25 +17,25 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import audit, outbox
+from core import audit
 from core.booking.access import load_visible_booking
 from core.booking.seats import assign_remaining_seats
 from core.catalogue.zones import airport_zone, on_clock
-from core.checkin.bcbp import Leg, encode
 from core.checkin.documents import (
     display_name,
     documents_required,
     is_international,
     missing_documents,
 )
+from core.checkin.passes import CURRENT, ISSUED_TOPIC, new_pass, take_sequence, tell
 from core.checkin.views import BoardingPassView, CheckInView
 from core.checkin.window import checkin_window, require_open
 from core.config import Settings
-from core.db import insert_ignoring_duplicates
 from core.errors import (
+    BoardingPassSuperseded,
     BoardingPassVoid,
     BookingNotConfirmed,
     CheckinClosed,
@@ -44,12 +44,10 @@ from core.errors import (
     ValidationFailed,
 )
 from core.identity import Caller
-from core.ids import new_id
 from core.models import (
     BoardingPass,
     Booking,
     BookingStatus,
-    CheckinCounter,
     Flight,
     FlightStatus,
     Passenger,
@@ -61,8 +59,8 @@ from core.models import (
 
 #: Who checked in when the job did, on the traveller's standing opt-in.
 AUTO = "auto"
-#: The outbox topic of a boarding pass issued (the e-mail carries the pass).
-ISSUED_TOPIC = "checkin.completed"
+
+__all__ = ["AUTO", "ISSUED_TOPIC", "check_in", "check_in_segment", "take_sequence"]
 
 
 async def check_in(
@@ -125,7 +123,7 @@ async def check_in_segment(
     issued = {
         bp.segment_passenger_id: bp
         for bp in await session.scalars(
-            select(BoardingPass).where(BoardingPass.segment_id == segment.id)
+            select(BoardingPass).where(BoardingPass.segment_id == segment.id, CURRENT)
         )
     }
     todo = [(link, p) for link, p in wanted if link.id not in issued]
@@ -140,34 +138,9 @@ async def check_in_segment(
         first = await take_sequence(session, flight.id, len(todo))
         new: list[BoardingPass] = []
         for n, (link, passenger) in enumerate(todo):
-            seat = seats.get(link.id)
-            bp = BoardingPass(
-                id=new_id("BP", 10),
-                org_id=booking.org_id,
-                booking_id=booking.id,
-                segment_id=segment.id,
-                passenger_id=passenger.id,
-                segment_passenger_id=link.id,
-                flight_id=flight.id,
-                seat=seat,
-                sequence_number=first + n,
-                bcbp=encode(
-                    Leg(
-                        family_name=passenger.family_name or "",
-                        given_name=passenger.given_name or "",
-                        pnr=segment.locator or "",
-                        origin=flight.origin,
-                        destination=flight.destination,
-                        carrier=flight.carrier,
-                        flight_number=flight.number,
-                        flight_date=flight.date,
-                        cabin=segment.cabin or "economy",
-                        seat=seat,
-                        sequence=first + n,
-                    )
-                ),
-                checked_in_by=actor,
-                issued_at=now,
+            bp = new_pass(
+                booking, segment, flight, link, passenger,
+                seat=seats.get(link.id), sequence=first + n, actor=actor, now=now,
             )
             session.add(bp)
             issued[link.id] = bp
@@ -185,7 +158,7 @@ async def check_in_segment(
             passengers=len(new),
         )
         for bp, (_, passenger) in zip(new, todo, strict=True):
-            _tell(session, booking, flight, bp, passenger, now=now)
+            tell(session, booking, flight, bp, passenger, now=now)
     return [issued[link.id] for link, _ in wanted if link.id in issued]
 
 
@@ -212,78 +185,6 @@ async def seats_for_check_in(
     lock the caller holds). ``None`` (allocated at the gate) only if a seat is missing."""
     seats = await assign_remaining_seats(session, segment.booking_id, segment.id, now=now)
     return {link.id: seats.get(link.passenger_id) for link in links}
-
-
-async def take_sequence(
-    session: AsyncSession, flight_id: int, count: int, *, guarded: bool = True
-) -> int:
-    """Reserve ``count`` consecutive check-in sequence numbers on the flight; answers
-    the first. One ``UPDATE … SET last_sequence = last_sequence + :n … RETURNING``: the
-    row lock it takes orders concurrent check-ins on the flight, each reads what the
-    one before it wrote. ``guarded=False`` reads and then writes the value read, which
-    two concurrent check-ins both read the same; it exists only so the race tests can
-    show what the single statement prevents."""
-    await session.execute(
-        insert_ignoring_duplicates(session, CheckinCounter).values(
-            flight_id=flight_id, last_sequence=0
-        )
-    )
-    if guarded:
-        last = await session.scalar(
-            update(CheckinCounter)
-            .where(CheckinCounter.flight_id == flight_id)
-            .values(last_sequence=CheckinCounter.last_sequence + count)
-            .returning(CheckinCounter.last_sequence)
-            .execution_options(synchronize_session=False)
-        )
-    else:
-        read = await session.scalar(
-            select(CheckinCounter.last_sequence).where(CheckinCounter.flight_id == flight_id)
-        )
-        last = int(read or 0) + count
-        await session.execute(
-            update(CheckinCounter)
-            .where(CheckinCounter.flight_id == flight_id)
-            .values(last_sequence=last)
-            .execution_options(synchronize_session=False)
-        )
-    assert last is not None
-    return int(last) - count + 1
-
-
-def _tell(
-    session: AsyncSession,
-    booking: Booking,
-    flight: Flight,
-    bp: BoardingPass,
-    passenger: Passenger,
-    *,
-    now: datetime,
-) -> None:
-    """The pass goes to the passenger (a colleague) and to the booking's traveller; the
-    e-mail carries it (core.notify.smtp)."""
-    notify = list(dict.fromkeys(u for u in (passenger.user_id, booking.traveler_id) if u))
-    seat = f"seat {bp.seat}" if bp.seat else "seat at the gate"
-    name = display_name(passenger)
-    outbox.emit(
-        session,
-        org_id=booking.org_id,
-        topic=ISSUED_TOPIC,
-        key=f"boarding_pass:{bp.id}",
-        payload={
-            "booking_id": booking.id,
-            "segment_id": bp.segment_id,
-            "pass_id": bp.id,
-            "notify": notify,
-            "subject": f"Boarding pass: {flight.carrier} {flight.number} "
-            f"{flight.origin}→{flight.destination}",
-            "message": f"{name} is checked in on {flight.carrier} {flight.number} "
-            f"{flight.origin}→{flight.destination} on {flight.date.isoformat()} ({seat}, "
-            f"sequence {bp.sequence_number}). The boarding pass is attached and at "
-            f"/v1/boarding-passes/{bp.id}.pdf.",
-        },
-        at=now,
-    )
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -367,6 +268,11 @@ async def org_boarding_pass(
 
 
 async def _still_valid(session: AsyncSession, bp: BoardingPass, booking: Booking) -> None:
+    if bp.superseded_by is not None:
+        raise BoardingPassSuperseded(
+            f"Boarding pass {bp.id} was issued again for a new seat: use {bp.superseded_by}",
+            superseded_by=bp.superseded_by,
+        )
     segment = await session.get(Segment, bp.segment_id)
     flight = await session.get(Flight, bp.flight_id)
     assert segment is not None
@@ -427,7 +333,9 @@ async def next_flight_to_check_in(
         )
         issued = set(
             await session.scalars(
-                select(BoardingPass.segment_passenger_id).where(BoardingPass.segment_id == seg.id)
+                select(BoardingPass.segment_passenger_id).where(
+                    BoardingPass.segment_id == seg.id, CURRENT
+                )
             )
         )
         if links - issued:
@@ -457,6 +365,7 @@ async def list_boarding_passes(
             | (Booking.created_by == caller.user_id)
             | (Passenger.user_id == caller.user_id),
             Flight.depart_at > now - timedelta(hours=1),
+            CURRENT,
         )
         .order_by(Flight.depart_at, BoardingPass.booking_id, Passenger.position)
     )

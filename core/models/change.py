@@ -15,6 +15,8 @@ from core.models.base import Base, UTCDateTime
 class ChangeKind(StrEnum):
     CANCEL = "cancel"
     REBOOK = "rebook"
+    #: Seats with a fee bought on a confirmed booking (core.booking.seat_purchase).
+    SEATS = "seats"
 
 
 class ChangeStatus(StrEnum):
@@ -56,6 +58,8 @@ class BookingChange(Base):
     step: Mapped[str] = mapped_column(String(20))
     old_segment_ids: Mapped[list[Any]] = mapped_column(default=list)
     new_segment_ids: Mapped[list[Any]] = mapped_column(default=list)
+    #: A seat purchase's assignments: ``[{segment_id, passenger_id, seat, price_minor}]``.
+    seats: Mapped[list[Any] | None] = mapped_column(JSON)
     offer_id: Mapped[str | None] = mapped_column(String(80))
     quantity: Mapped[int] = mapped_column(default=0)
     old_amount_minor: Mapped[int] = mapped_column(default=0)

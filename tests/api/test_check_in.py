@@ -398,3 +398,65 @@ async def test_the_profile_carries_the_auto_check_in_opt_in(client: httpx.AsyncC
     assert (await client.get("/v1/me/profile", headers=auth(seeded))).json()["auto_check_in"] is True
     bad = await client.patch("/v1/me/profile", json={"auto_check_in": "maybe"}, headers=auth(seeded))
     assert_problem(bad, 422, "VALIDATION_ERROR")
+
+
+async def test_a_seat_changed_after_check_in_issues_the_pass_again_with_the_new_seat(
+    client: httpx.AsyncClient, seeded: World, runtime: Runtime, clock: FrozenClock
+) -> None:
+    async with runtime.db.uow() as session:
+        _, inv = await make_flight(session, number="2102", origin="JFK", destination="BOS",
+                                   duration_minutes=75, cabins={"economy": (150, 12000)})
+    booking = await confirmed(client, seeded, f"FL-{inv['economy'].id}", key="1")
+    segment_id = booking["segments"][0]["segment_id"]
+    ava = booking["passengers"][0]["passenger_id"]
+    clock.set(DEPARTS - timedelta(hours=2))
+    [old] = (await check_in(client, seeded, booking, key="ci-1")).json()["boarding_passes"]
+    new_seat = "22F" if old["seat"] != "22F" else "23F"
+
+    moved = await client.put(
+        f"/v1/bookings/{booking['booking_id']}/seats",
+        json={"assignments": [{"segment_id": segment_id, "passenger_id": ava, "seat": new_seat}]},
+        headers=auth(seeded),
+    )
+
+    assert moved.status_code == 200, moved.text
+    [seated] = moved.json()["segments"][0]["passengers"]
+    assert seated["seat"] == new_seat
+    assert seated["boarding_pass_id"] != old["pass_id"]
+    new = (await client.get(f"/v1/boarding-passes/{seated['boarding_pass_id']}", headers=auth(seeded))).json()
+    assert new["seat"] == new_seat
+    assert new["sequence_number"] == old["sequence_number"] + 1  # the flight's next number
+    fields = decode(new["bcbp"])
+    assert fields["seat"] == new_seat.rjust(4, "0")
+    assert fields["sequence"] == f"{new['sequence_number']:04d} "
+    png = await client.get(new["png"], headers=auth(seeded))
+    assert png.status_code == 200
+    assert read_barcode(png.content) == new["bcbp"]
+    assert decode(read_barcode(png.content))["seat"] == new_seat.rjust(4, "0")
+
+    # The old pass is void, and says which pass replaced it.
+    for path in (f"/v1/boarding-passes/{old['pass_id']}", old["png"], old["pdf"]):
+        gone = assert_problem(await client.get(path, headers=auth(seeded)), 410, "BOARDING_PASS_SUPERSEDED")
+        assert gone["superseded_by"] == new["pass_id"]
+    # Checking in again answers the new pass, not a third one; only one pass is listed.
+    again = (await check_in(client, seeded, booking, key="ci-2")).json()["boarding_passes"]
+    assert [p["pass_id"] for p in again] == [new["pass_id"]]
+    assert await pass_count(runtime) == 2
+    async with runtime.db.uow(write=False) as session:
+        sent = (
+            await session.scalars(
+                select(OutboxEvent).where(OutboxEvent.topic == "checkin.completed").order_by(OutboxEvent.id)
+            )
+        ).all()
+    assert [e.payload["pass_id"] for e in sent] == [old["pass_id"], new["pass_id"]]
+    assert new_seat in sent[1].payload["message"]
+
+    # The same seat again changes nothing: no new pass.
+    same = await client.put(
+        f"/v1/bookings/{booking['booking_id']}/seats",
+        json={"assignments": [{"segment_id": segment_id, "passenger_id": ava, "seat": new_seat}]},
+        headers=auth(seeded),
+    )
+    assert same.status_code == 200
+    assert same.json()["segments"][0]["passengers"][0]["boarding_pass_id"] == new["pass_id"]
+    assert await pass_count(runtime) == 2

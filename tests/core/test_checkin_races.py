@@ -7,7 +7,12 @@ in the real code and seen to break, then seen to hold.
   second into a database error (a 500) instead of the next number.
 - One booking checked in twice at once: the booking's row lock. Without it both find
   nobody checked in and both issue a pass — the second fails on
-  ``UNIQUE (segment_passenger_id)`` instead of answering the same pass.
+  the partial unique index ``boarding_pass_current`` (one current pass per passenger)
+  instead of answering the same pass.
+- A checked-in passenger's seat changed twice at once: re-issuing adds no lock of its
+  own (it runs under the booking's row lock that ``choose_seats`` takes, and the seat
+  write's row lock orders the two even without it); the test shows each change
+  re-issues in turn and the one current pass carries the last seat.
 
 The breaking halves need real concurrent transactions (PostgreSQL); SQLite serializes
 every write transaction at BEGIN IMMEDIATE, so there nothing can interleave.
@@ -24,13 +29,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from core.booking import seats as seats_module
 from core.booking.saga import confirm_booking
-from core.booking.seats import assign_remaining_seats
+from core.booking.seats import SeatChoice, assign_remaining_seats, choose_seats
 from core.booking.service import ItemRequest, hold_booking
 from core.checkin import service as checkin_service
 from core.checkin.flow import check_in_flight
 from core.checkin.views import CheckInView
-from core.models import BoardingPass, Segment
+from core.models import BoardingPass, Passenger, Segment
 from core.runtime import Runtime
 from core.search.offers import flight_offer_id
 from tests.conftest import requires_postgres
@@ -139,7 +145,7 @@ async def test_without_the_booking_lock_a_double_check_in_issues_two_passes(
     )
 
     assert [type(o) for o in outcomes].count(IntegrityError) == 1, outcomes
-    assert "boarding_pass_segment_passenger" in str(next(o for o in outcomes if isinstance(o, IntegrityError)))
+    assert "boarding_pass_current" in str(next(o for o in outcomes if isinstance(o, IntegrityError)))
     assert await _passes(runtime) == 1
 
 
@@ -150,3 +156,67 @@ async def test_a_double_check_in_answers_the_same_pass_twice(runtime: Runtime) -
 
     assert first == second
     assert await _passes(runtime) == 1
+
+
+async def _change_seat(rt: Runtime, booking_id: str, seat: str) -> None:
+    segment_id = await _segment_of(rt, booking_id)
+    async with rt.db.uow() as s:
+        passenger_id = str(
+            await s.scalar(select(Passenger.id).where(Passenger.booking_id == booking_id))
+        )
+        await choose_seats(
+            s, AVA, booking_id, [SeatChoice(segment_id, passenger_id, seat)], now=rt.clock.now()
+        )
+
+
+async def _two_free_seats(rt: Runtime, booking_id: str) -> tuple[str, str]:
+    async with rt.db.uow(write=False) as s:
+        seat_map = await seats_module.booking_seat_map(s, AVA, booking_id)
+    free = [
+        seat.seat
+        for row in seat_map.segments[0].rows
+        for seat in row.seats
+        if seat.available and not seat.price.minor()
+    ]
+    return free[-1], free[-2]
+
+
+async def _current_passes(rt: Runtime, booking_id: str) -> list[BoardingPass]:
+    async with rt.db.uow(write=False) as s:
+        return list(
+            (
+                await s.scalars(
+                    select(BoardingPass).where(
+                        BoardingPass.booking_id == booking_id, BoardingPass.superseded_at.is_(None)
+                    )
+                )
+            ).all()
+        )
+
+
+async def test_two_seat_changes_at_once_reissue_in_turn_and_the_pass_shows_the_last_seat(
+    runtime: Runtime,
+) -> None:
+    [booking_id] = await _confirmed_bookings(runtime, 1)
+    first = (await _check_in(runtime, booking_id)).boarding_passes[0]
+    one, other = await _two_free_seats(runtime, booking_id)
+
+    await asyncio.gather(
+        _change_seat(runtime, booking_id, one), _change_seat(runtime, booking_id, other)
+    )
+
+    [current] = await _current_passes(runtime, booking_id)
+    async with runtime.db.uow(write=False) as s:
+        seat = await s.scalar(
+            select(BoardingPass.seat).where(BoardingPass.id == current.id)
+        )
+        link_seat = await s.scalar(
+            select(seats_module.SegmentPassenger.seat).where(
+                seats_module.SegmentPassenger.booking_id == booking_id
+            )
+        )
+    assert seat == link_seat
+    assert seat in (one, other)
+    assert current.bcbp[48:52] == seat.rjust(4, "0")
+    assert await _passes(runtime) == 3  # the first pass and one re-issue per change
+    assert current.sequence_number == first.sequence_number + 2
