@@ -37,6 +37,7 @@ from api.routes import (
     search,
     seats,
     threads,
+    trips,
     webhooks_flight,
     webhooks_stripe,
 )
@@ -141,6 +142,7 @@ def create_app(
     app.include_router(approvals.router)
     app.include_router(profiles.router)
     app.include_router(changes.router)
+    app.include_router(trips.router)
     app.include_router(webhooks_flight.router)
     app.include_router(tool_routes.router)
     mount_page(app)

@@ -5,18 +5,14 @@
 // AI SDK UI message stream (v1) over SSE, read here with fetch + ReadableStream
 // because EventSource cannot POST or send an Authorization header.
 
+import { $, el } from "/static/dom.js";
 import { renderMarkdown, withMarks } from "/static/markdown.js";
+import { clearTrips, initTrips, refreshTrips } from "/static/trips.js";
 
-const $ = (sel) => document.querySelector(sel);
 const STORE_TOKEN = "concierge.token";
 const STORE_USER = "concierge.user";
 const threadKey = (userId) => `concierge.thread.${userId}`;
 const APPROVER_ROLES = new Set(["manager", "vp_finance", "executive", "admin"]);
-// Statuses whose hold is still ticking (the server only sends hold_expires_at then).
-const HOLDING = new Set(["held", "pending_approval"]);
-const CANCELLABLE = new Set(["held", "pending_approval", "confirmed"]);
-// Statuses whose seats may be chosen (PUT /v1/bookings/{id}/seats).
-const SEATABLE = new Set(["held", "pending_approval", "confirmed"]);
 // Tools whose output is a booking (its status and hold expiry).
 const BOOKING_TOOLS = new Set(["check_in", "reserve", "confirm_booking", "cancel_booking", "rebook"]);
 
@@ -32,22 +28,6 @@ const state = {
 };
 
 // ---------------------------------------------------------------- helpers
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
 
 function money(m) {
   if (!m) return "";
@@ -65,12 +45,6 @@ function localTime(iso) {
   if (!iso || typeof iso !== "string") return "";
   const match = iso.match(/T(\d{2}:\d{2})/);
   return match ? match[1] : iso;
-}
-
-// Booking segments carry UTC instants: say so rather than pass them off as the airport's clock.
-function segmentTime(iso) {
-  const time = localTime(iso);
-  return time && /(Z|[+-]00:00)$/.test(iso || "") ? `${time} UTC` : time;
 }
 
 
@@ -183,13 +157,10 @@ function clearSignedInContent() {
   state.turnAbort?.abort();
   state.turnAbort = null;
   state.bookings.clear();
-  clearInterval(countdownTimer);
-  countdownTimer = null;
+  clearTrips();
   resetLog();
   $("#who-name").textContent = "";
   $("#composer-input").value = "";
-  $("#trips").replaceChildren();
-  $("#trips-empty").hidden = false;
   $("#approvals").replaceChildren();
   $("#approvals-empty").hidden = false;
   $("#threads").replaceChildren();
@@ -1099,205 +1070,12 @@ async function deleteThread(t) {
   refreshThreads();
 }
 
-// ---------------------------------------------------------------- trips
+// ---------------------------------------------------------------- trips (trips.js)
 
-let countdownTimer = null;
-
-async function refreshTrips() {
-  if (!state.token) return;
-  let bookings = [];
-  try {
-    bookings = (await api("/v1/bookings")).bookings || [];
-  } catch (err) {
-    setStatus(err.message);
-    return;
-  }
-  for (const b of bookings) noteBooking(b);
-  const list = $("#trips");
-  list.replaceChildren(...bookings.map(renderTrip));
-  $("#trips-empty").hidden = bookings.length > 0;
-  tickCountdowns();
-  clearInterval(countdownTimer);
-  countdownTimer = setInterval(tickCountdowns, 1000);
-}
-
-// "2026-12-18T22:00:00-05:00" → "UTC-05:00": the offset the place's clock had then.
-function utcOffset(iso) {
-  const match = typeof iso === "string" ? iso.match(/(Z|[+-]\d{2}:\d{2})$/) : null;
-  if (!match) return "";
-  return match[1] === "Z" ? "UTC+00:00" : `UTC${match[1]}`;
-}
-
-// A wall-clock time at its place, with its offset; the day too when it is not `sameDayAs`'s.
-function placeTime(iso, sameDayAs) {
-  if (!iso) return "";
-  const day = sameDayAs && sameDayAs.slice(0, 10) === iso.slice(0, 10) ? "" : `${localDate(iso)} `;
-  return `${day}${localTime(iso)} (${utcOffset(iso)})`;
-}
-
-// Segments with their local times (older answers without them keep the UTC time).
-function segmentLine(s) {
-  if (s.kind === "hotel") {
-    const stay = s.check_in_from && s.check_out_by
-      ? `${placeTime(s.check_in_from)} → ${placeTime(s.check_out_by)}`
-      : `${localDate(s.check_in)} → ${localDate(s.check_out)}`;
-    return `${s.name || s.hotel_id}, ${s.city || ""} · ${stay}`;
-  }
-  const flight = `${s.carrier || ""} ${s.number || ""} ${s.origin || ""} → ${s.destination || ""}`;
-  // Each flight has its own airline record locator (a connection's legs each theirs).
-  const ref = s.locator ? ` · Ref ${s.locator}` : "";
-  if (s.depart_local && s.arrive_local) {
-    return `${flight} · ${placeTime(s.depart_local)} → ${placeTime(s.arrive_local, s.depart_local)}${ref}`;
-  }
-  return `${flight} · ${localDate(s.depart_at || s.date)} ${segmentTime(s.depart_at)}${ref}`;
-}
-
-// A booking's flights and stays in the order they happen.
-function inTimeOrder(segments) {
-  const start = (s) => Date.parse(s.depart_local || s.check_in_from || s.depart_at || s.check_in || "") || 0;
-  return [...segments].sort((a, b) => start(a) - start(b));
-}
-
-// The itinerary page or calendar file, fetched with the caller's token, handed to the browser.
-async function openItinerary(bookingId, calendar) {
-  const path = `/v1/bookings/${encodeURIComponent(bookingId)}/${calendar ? "itinerary.ics" : "itinerary"}`;
-  let response;
-  try {
-    response = await fetch(path, { headers: { Authorization: `Bearer ${state.token}` } });
-  } catch (err) {
-    setStatus(err.message);
-    return;
-  }
-  if (!response.ok) {
-    setStatus((await problemOf(response)).text);
-    return;
-  }
-  const url = URL.createObjectURL(await response.blob());
-  if (calendar) el("a", { href: url, download: `${bookingId}.ics` }).click();
-  else window.open(url, "_blank", "noopener");
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
-// Who flies: "Ava Patel · Jo Bloggs", each with their e-ticket once ticketed, and how
-// many seats still wait for a name.
-function passengerLine(b) {
-  const tickets = new Map();
-  for (const s of b.segments || []) {
-    for (const p of s.passengers || []) {
-      if (p.ticket_number && !tickets.has(p.passenger_id)) tickets.set(p.passenger_id, p.ticket_number);
-    }
-  }
-  const names = (b.passengers || []).map((p) => {
-    const name = [p.given_name, p.family_name].filter(Boolean).join(" ") || p.traveler_id || "?";
-    const ticket = tickets.get(p.passenger_id);
-    return ticket ? `${name} (e-ticket ${ticket})` : name;
-  });
-  if (b.unnamed_seats) names.push(`${b.unnamed_seats} seat${b.unnamed_seats > 1 ? "s" : ""} to name`);
-  return names.length ? el("div", { class: "passengers", "data-passengers": names.length }, withMarks(`👤 ${names.join(" · ")}`)) : null;
-}
-
-// A boarding pass's printable PDF, fetched with the caller's token, opened in a new tab.
-async function openBoardingPass(passId) {
-  let response;
-  try {
-    response = await fetch(`/v1/boarding-passes/${encodeURIComponent(passId)}.pdf`, {
-      headers: { Authorization: `Bearer ${state.token}` },
-    });
-  } catch (err) {
-    setStatus(err.message);
-    return;
-  }
-  if (!response.ok) {
-    setStatus((await problemOf(response)).text);
-    return;
-  }
-  const url = URL.createObjectURL(await response.blob());
-  window.open(url, "_blank", "noopener");
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
-// The boarding passes a trip shows, flight by flight: [{passId, flight, name}].
-function boardingPasses(b) {
-  const names = new Map((b.passengers || []).map((p) => [p.passenger_id, p.given_name || p.traveler_id || ""]));
-  const passes = [];
-  for (const s of b.segments || []) {
-    for (const p of s.passengers || []) {
-      if (p.boarding_pass_id) passes.push({ passId: p.boarding_pass_id, flight: `${s.carrier || ""} ${s.number || ""}`, name: names.get(p.passenger_id) || "" });
-    }
-  }
-  return passes;
-}
-
-function renderTrip(b) {
-  const item = el("li", { class: "trip", "data-booking": b.booking_id, "data-booking-id": b.booking_id, "data-status": b.status },
-    el("div", { class: "card-head" },
-      el("span", { class: "card-title" }, b.booking_id),
-      el("span", { class: `trip-status status-${b.status}` }, String(b.status).replaceAll("_", " "))),
-    el("ul", { class: "reasons" }, inTimeOrder(b.segments || []).map((s) => el("li", {}, segmentLine(s)))),
-    passengerLine(b),
-    el("div", { class: "facts" },
-      el("span", {}, money(b.total)),
-      b.traveler_id && b.traveler_id !== state.user?.id ? el("span", {}, `for ${b.traveler_id}`) : null));
-  if (HOLDING.has(b.status) && b.hold_expires_at) {
-    item.append(el("div", { class: "countdown", "data-expires": b.hold_expires_at }));
-  }
-  const actions = el("div", { class: "card-actions" },
-    el("button", {
-      type: "button", class: "btn btn-quiet btn-small", "data-action": "itinerary", "data-booking-id": b.booking_id,
-      onclick: () => openItinerary(b.booking_id, false),
-    }, "Itinerary"),
-    el("button", {
-      type: "button", class: "btn btn-quiet btn-small", "data-action": "calendar", "data-booking-id": b.booking_id,
-      onclick: () => openItinerary(b.booking_id, true),
-    }, "Add to calendar"));
-  if (SEATABLE.has(b.status) && (b.segments || []).some((s) => s.kind === "flight")) {
-    actions.append(el("button", {
-      type: "button", class: "btn btn-quiet btn-small", "data-action": "seat-map", "data-booking-id": b.booking_id,
-      onclick: () => sendAction({ type: "seat_map", booking_id: b.booking_id }),
-    }, "Choose seats"));
-  }
-  // Check-in: a confirmed trip with someone on a flight not checked in yet (the core
-  // says whether check-in is open, in the reply); then each boarding pass to open.
-  const flights = (b.segments || []).filter((s) => s.kind === "flight" && s.status === "booked");
-  if (b.status === "confirmed" && flights.some((s) => (s.passengers || []).some((p) => !p.boarding_pass_id))) {
-    actions.append(el("button", {
-      type: "button", class: "btn btn-quiet btn-small", "data-action": "check-in", "data-booking-id": b.booking_id,
-      onclick: () => sendAction({ type: "check_in", booking_id: b.booking_id }),
-    }, "Check in"));
-  }
-  const passes = b.status === "confirmed" ? boardingPasses(b) : [];
-  for (const p of passes) {
-    const label = passes.length > 1 ? `Boarding pass ${p.flight}${p.name ? ` · ${p.name}` : ""}` : "Boarding pass";
-    actions.append(el("button", {
-      type: "button", class: "btn btn-quiet btn-small", "data-action": "boarding-pass",
-      "data-booking-id": b.booking_id, "data-pass-id": p.passId,
-      onclick: () => openBoardingPass(p.passId),
-    }, label));
-  }
-  // Only the traveller's own trips: the concierge cancels what its caller may cancel.
-  if (CANCELLABLE.has(b.status) && (!b.traveler_id || b.traveler_id === state.user?.id)) {
-    actions.append(el("button", {
-      type: "button", class: "btn btn-bad btn-small", "data-action": "cancel-trip", "data-booking-id": b.booking_id,
-      onclick: () => sendAction({ type: "cancel_booking", booking_id: b.booking_id }),
-    }, "Cancel trip"));
-  }
-  item.append(actions);
-  return item;
-}
-
-function tickCountdowns() {
-  expireConfirmations();
-  for (const node of document.querySelectorAll(".countdown[data-expires]")) {
-    const left = Math.floor((Date.parse(node.dataset.expires) - Date.now()) / 1000);
-    if (left <= 0) {
-      node.textContent = "Hold expired";
-      continue;
-    }
-    const h = Math.floor(left / 3600);
-    const m = Math.floor((left % 3600) / 60);
-    const s = left % 60;
-    node.textContent = `Hold expires in ${h ? `${h}h ` : ""}${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
-  }
+// What the trips panels last said of each booking (a confirmation card for a hold
+// that expired or moved on becomes inert).
+function noteTrips(trips) {
+  for (const t of trips) noteBooking({ booking_id: t.booking_id, status: t.status, hold_expires_at: t.hold?.expires_at });
 }
 
 // ---------------------------------------------------------------- approvals
@@ -1347,6 +1125,12 @@ function renderApproval(a) {
 // ---------------------------------------------------------------- wiring
 
 function init() {
+  initTrips({
+    api, sendAction, setStatus,
+    token: () => state.token,
+    onTrips: noteTrips,
+    onTick: expireConfirmations,
+  });
   const hintDay = new Date(Date.now() + 21 * 86400000).toISOString().slice(0, 10);
   $("#hint-date").textContent = hintDay;
 

@@ -12,7 +12,7 @@ import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,7 +36,7 @@ from core.models import (
     Segment,
     SegmentStatus,
 )
-from core.orgchart import visible_traveler_ids
+from core.orgchart import report_ids, visible_traveler_ids
 from core.policy.engine import PolicyStatus
 from core.policy.items import PolicyItem
 from core.runtime import Runtime
@@ -233,6 +233,10 @@ async def get_booking(session: AsyncSession, caller: Caller, booking_id: str) ->
     return await load_visible_booking(session, caller, booking_id)
 
 
+#: Which of the bookings a caller sees a list shows (:func:`list_bookings`).
+Whose = Literal["visible", "mine", "team"]
+
+
 def _encode_cursor(booking: Booking) -> str:
     raw = f"{booking.created_at.isoformat()}|{booking.id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -254,16 +258,33 @@ async def list_bookings(
     limit: int = 20,
     cursor: str | None = None,
     status: str | None = None,
+    whose: Whose = "visible",
 ) -> tuple[list[Booking], str | None]:
-    """The caller's bookings (managers: also their reports'), newest first."""
+    """The caller's bookings (managers: also their reports'), newest first.
+
+    ``whose`` narrows them: ``"mine"`` — the caller travels, or booked the trip for
+    someone who does not report to them; ``"team"`` — someone reporting to the caller
+    (at any depth) travels. The two never share a booking."""
     if not 1 <= limit <= 100:
         raise ValidationFailed("limit must be between 1 and 100", field="limit")
     stmt = select(Booking).where(Booking.org_id == caller.org_id)
-    visible = await visible_traveler_ids(session, caller)
-    if visible is not None:
-        stmt = stmt.where(
-            or_(Booking.traveler_id.in_(sorted(visible)), Booking.created_by == caller.user_id)
-        )
+    if whose == "visible":
+        visible = await visible_traveler_ids(session, caller)
+        if visible is not None:
+            stmt = stmt.where(
+                or_(Booking.traveler_id.in_(sorted(visible)), Booking.created_by == caller.user_id)
+            )
+    else:
+        reports = sorted(await report_ids(session, caller) - {caller.user_id})
+        if whose == "team":
+            stmt = stmt.where(Booking.traveler_id.in_(reports))
+        else:
+            stmt = stmt.where(
+                or_(
+                    Booking.traveler_id == caller.user_id,
+                    and_(Booking.created_by == caller.user_id, Booking.traveler_id.not_in(reports)),
+                )
+            )
     if status is not None:
         try:
             stmt = stmt.where(Booking.status == BookingStatus(status))

@@ -149,18 +149,19 @@ def test_round_trip_is_picked_outbound_then_return_as_one_booking(
     page.locator(f"#trips .trip[data-booking-id='{booking_id}'][data-status=confirmed]").wait_for(
         timeout=STEP_MS
     )
-    lines = trip.locator(".reasons li").all_inner_texts()
+    titles = trip.locator(".segments .entry-title").all_inner_texts()
+    times = trip.locator(".segments .entry-when").all_inner_texts()
     # Outbound, then home, each on its airports' clocks with their offsets.
-    assert "→ LHR" in lines[0] or "→ LGW" in lines[0], lines
-    assert "LHR →" in lines[1] or "LGW →" in lines[1], lines
-    assert all(len(re.findall(r"\(UTC[+-]\d\d:\d\d\)", line)) == 2 for line in lines), lines
+    assert "→ LHR" in titles[0] or "→ LGW" in titles[0], titles
+    assert "LHR →" in titles[1] or "LGW →" in titles[1], titles
+    assert all(len(re.findall(r"\(UTC[+-]\d\d:\d\d\)", line)) == 2 for line in times), times
     shoot(page, "round-trip-3-one-booking")
 
     # The trip to take away: the calendar file and the itinerary page.
     with page.expect_download() as download:
         trip.locator("[data-action=calendar]").click()
     events = icalendar.Calendar.from_ical(Path(download.value.path()).read_bytes()).events
-    assert [str(e["SUMMARY"]) for e in events] == [line.split(" · ")[0] for line in lines]
+    assert [str(e["SUMMARY"]) for e in events] == titles
     with context.expect_page() as opened:
         trip.locator("[data-action=itinerary]").click()
     itinerary = opened.value
@@ -229,8 +230,10 @@ def test_manager_approves_a_trip_in_the_inbox(
     gate.locator("[data-action=confirm]").click()
     item.wait_for(state="detached", timeout=STEP_MS)
 
-    # Managers see their reports' trips: the approved trip goes on to be confirmed.
-    trip = page.locator(f"#trips .trip[data-booking='{booking_id}']")
+    # Managers see their reports' trips under Team trips, never in their own: the
+    # approved trip goes on to be confirmed.
+    assert page.locator(f"#trips .trip[data-booking='{booking_id}']").count() == 0
+    trip = page.locator(f"#team-trips .trip[data-booking='{booking_id}']")
     for _ in range(30):
         if trip.get_attribute("data-status") == "confirmed":
             break
