@@ -29,6 +29,7 @@ from api.routes import (
     bookings,
     changes,
     chat,
+    events,
     finance,
     health,
     openai_compat,
@@ -140,6 +141,7 @@ def create_app(
     app.include_router(threads.router)
     app.include_router(openai_compat.router)
     app.include_router(approvals.router)
+    app.include_router(events.router)
     app.include_router(profiles.router)
     app.include_router(changes.router)
     app.include_router(trips.router)

@@ -42,6 +42,7 @@ from core.errors import (
     InvalidTransition,
     NotFound,
     PolicyBlocked,
+    RejectionNoteRequired,
     ValidationFailed,
 )
 from core.identity import Caller
@@ -507,7 +508,9 @@ async def _decide(rt: Runtime, caller: Caller, action: DecideApproval) -> Action
     except ValidationError as exc:
         raise ValidationFailed(f"Invalid decision: {exc.errors()[0]['msg']}") from None
     if data.decision == "reject" and not data.note:
-        raise ValidationFailed("Say why when you reject: the traveller is told.", field="note")
+        raise RejectionNoteRequired(
+            "Say why when you reject: the traveller is told.", field="note"
+        )
     async with rt.db.uow(write=False) as session:
         wf = await get_approval(session, caller, data.approval_id)  # not theirs to see: NotFound
         waiting = await list_approvals(session, caller, status="pending", limit=200)

@@ -114,6 +114,11 @@ class Settings(BaseSettings):
     chat_rate_burst: int = 10
     bookings_rate_per_minute: int = 60
     bookings_rate_burst: int = 30
+    # GET /v1/events (core.events): how often a stream reads the outbox when nothing woke
+    # it — without Redis (or while it is down), and with Redis as a safety net (pub/sub
+    # delivers at most once).
+    events_poll_seconds: float = 1.0
+    events_redis_poll_seconds: float = 15.0
     # How long a chat turn's events stay readable for reconnects (Last-Event-ID).
     chat_stream_ttl_seconds: int = 3600
     # Turns one API process runs at once; more wait their turn (backpressure, not errors).

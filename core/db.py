@@ -22,7 +22,8 @@ that cut idle connections silently and faster than the keepalives notice.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
@@ -40,6 +41,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.types import TypeDecorator
 
 from core.clock import utc
+
+log = logging.getLogger(__name__)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -158,6 +161,11 @@ class Database:
             self.engine.execution_options(sqlite_begin="DEFERRED") if self.is_sqlite else self.engine
         )
         self._reader = async_sessionmaker(reader_bind, expire_on_commit=False)
+        #: Called with a unit of work's ``session.info`` once it has committed (never on a
+        #: rollback), when something was noted there (``core.outbox`` notes the
+        #: organizations it wrote events for; ``core.events`` wakes the streams). A
+        #: listener's failure is logged, never raised: the transaction is already done.
+        self.commit_listeners: list[Callable[[Mapping[str, Any]], Awaitable[None]]] = []
 
     @asynccontextmanager
     async def uow(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
@@ -168,11 +176,20 @@ class Database:
                 yield session
                 if write:
                     await session.commit()
+                    if self.commit_listeners and session.info:
+                        await self._committed(dict(session.info))
                 # A read-only unit ends with close(): the connection rolls back, and loaded
                 # objects stay readable (a session rollback would expire them).
             except BaseException:
                 await session.rollback()
                 raise
+
+    async def _committed(self, info: Mapping[str, Any]) -> None:
+        for listener in list(self.commit_listeners):
+            try:
+                await listener(info)
+            except Exception:
+                log.warning("a commit listener failed", exc_info=True)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

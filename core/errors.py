@@ -26,6 +26,13 @@ class ValidationFailed(CoreError):
     title = "Invalid request"
 
 
+class RejectionNoteRequired(ValidationFailed):
+    """A rejection without a note: the traveller is told why, so there has to be a why."""
+
+    code = "REJECTION_NOTE_REQUIRED"
+    title = "A rejection needs a note"
+
+
 class NotFound(CoreError):
     code = "NOT_FOUND"
     status = 404

@@ -16,6 +16,7 @@ from core.cache import NullCache, RedisCache
 from core.clock import Clock, SystemClock
 from core.config import Settings
 from core.db import Database
+from core.events.wakeups import EventWakeups
 from core.locks import InProcessLocks, LockManager, RedisLocks
 from core.payment.gateway import PaymentGateway
 from core.payment.issuing import CardIssuer
@@ -71,11 +72,15 @@ class Runtime:
     #: Whether Redis answers, shared by everything that uses it (logged once per outage).
     redis_health: RedisHealth = field(default_factory=RedisHealth)
     extras: dict[str, Any] = field(default_factory=dict)
+    #: Wakes the live event streams (GET /v1/events) when a commit wrote outbox rows.
+    events: EventWakeups | None = None
 
     def supplier_for(self, kind: str) -> Supplier:
         return self.suppliers[kind]
 
     async def close(self) -> None:
+        if self.events is not None:
+            await self.events.aclose()
         for client in (self.payments, self.issuing):
             closer = getattr(client, "aclose", None)
             if closer is not None:
@@ -147,7 +152,10 @@ def build_runtime(
             )
             for kind, name in (("flight", "sim-gds"), ("hotel", "sim-hotels"))
         }
+    events = EventWakeups(settings, redis=redis, health=redis_health)
+    db.commit_listeners.append(events.committed)
     return Runtime(
+        events=events,
         settings=settings,
         db=db,
         clock=clock,

@@ -48,6 +48,7 @@ from core.errors import (
     ApproverNotFound,
     Forbidden,
     NotFound,
+    RejectionNoteRequired,
     ValidationFailed,
 )
 from core.identity import Caller
@@ -524,7 +525,7 @@ def _checked_note(decision: str, note: str | None) -> str:
     if len(text) > NOTE_MAX:
         raise ValidationFailed(f"The note is longer than {NOTE_MAX} characters", field="note")
     if decision == "reject" and not text:
-        raise ValidationFailed("Say why when you reject: the traveller is told", field="note")
+        raise RejectionNoteRequired("Say why when you reject: the traveller is told", field="note")
     return text
 
 
@@ -782,6 +783,7 @@ async def _emit_decided(
     now: datetime,
 ) -> None:
     summary = await trip_summary(session, booking)
+    steps = await _steps(session, wf.id)
     who = caller.name or caller.user_id
     if wf.status == ApprovalStatus.APPROVED:
         message = f"{_trip_phrase(summary, wf)} was approved by {who}; booking it now."
@@ -801,6 +803,10 @@ async def _emit_decided(
             "decided_by": caller.user_id,
             "note": wf.note,
             "notify": _audience(wf),
+            # Not told, but their open inbox changes (core.events: the pending count).
+            "watchers": sorted(
+                {who for s in steps for who in (s.approver_id, s.escalated_to) if who}
+            ),
             "message": message,
         },
         at=now,

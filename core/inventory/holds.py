@@ -26,6 +26,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, ScalarSelect, and_, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core import outbox
 from core.booking import states
 from core.errors import SoldOut
 from core.inventory.seats import give_back_seats
@@ -111,9 +112,22 @@ async def _release_holds(session: AsyncSession, holds: Sequence[Hold], *, now: d
 
 async def _expire_bookings(session: AsyncSession, booking_ids: set[str], *, now: datetime) -> None:
     """A booking still waiting (held / pending approval) whose holds ran out is expired —
-    through the state machine's table and its conditional move, like every status move."""
+    through the state machine's table and its conditional move, like every status move —
+    and its traveller told (``booking.expired``: the open page says so at once)."""
     for booking_id in sorted(booking_ids):
-        await states.move_from_any(session, booking_id, among=states.HOLDING, to=S.EXPIRED, now=now)
+        if await states.move_from_any(
+            session, booking_id, among=states.HOLDING, to=S.EXPIRED, now=now
+        ):
+            org_id = await session.scalar(select(Booking.org_id).where(Booking.id == booking_id))
+            if org_id is not None:
+                outbox.emit(
+                    session,
+                    org_id=org_id,
+                    topic="booking.expired",
+                    key=f"booking:{booking_id}:expired",
+                    payload={"booking_id": booking_id},
+                    at=now,
+                )
 
 
 async def _expired_holds_query(

@@ -88,28 +88,39 @@ def compose(topic: str, payload: dict[str, Any]) -> tuple[str, str]:
     return (str(payload.get("subject") or subject), default)
 
 
+def names_audience(payload: dict[str, Any]) -> bool:
+    """Whether the payload says whom to tell (``notify``), so no booking need be read."""
+    notify = payload.get("notify")
+    return isinstance(notify, list) or (isinstance(notify, str) and bool(notify))
+
+
+def audience(payload: dict[str, Any], traveler_id: str | None) -> list[str]:
+    """Whom an event is for: ``notify`` when the payload says, else ``traveler_id`` (the
+    booking's traveller, looked up by the caller), else the payload's ``traveler_id``."""
+    notify = payload.get("notify")
+    if isinstance(notify, list):
+        return [str(u) for u in notify if u]
+    if isinstance(notify, str) and notify:
+        return [notify]
+    if traveler_id:
+        return [traveler_id]
+    if payload.get("traveler_id"):
+        return [str(payload["traveler_id"])]
+    return []
+
+
 async def recipients(session: AsyncSession, event: OutboxEvent) -> list[Recipient]:
     """The users to tell, always within the event's organization."""
     payload = event.payload or {}
-    notify = payload.get("notify")
-    user_ids: list[str]
-    if isinstance(notify, list):
-        user_ids = [str(u) for u in notify if u]
-    elif isinstance(notify, str) and notify:
-        user_ids = [notify]
-    else:
-        user_ids = []
-        booking_id = payload.get("booking_id")
-        if booking_id:
-            traveler = await session.scalar(
-                select(Booking.traveler_id).where(
-                    Booking.id == str(booking_id), Booking.org_id == event.org_id
-                )
+    traveler: str | None = None
+    booking_id = payload.get("booking_id")
+    if booking_id and not names_audience(payload):
+        traveler = await session.scalar(
+            select(Booking.traveler_id).where(
+                Booking.id == str(booking_id), Booking.org_id == event.org_id
             )
-            if traveler:
-                user_ids = [traveler]
-        if not user_ids and payload.get("traveler_id"):
-            user_ids = [str(payload["traveler_id"])]
+        )
+    user_ids = audience(payload, traveler)
     if not user_ids:
         return []
     users = (

@@ -128,7 +128,7 @@ async def test_reject_needs_a_note_and_cancels(api_client: httpx.AsyncClient, or
     assert_problem(
         await decide(api_client, approval_id, "mia", "r0", decision="reject"),
         422,
-        "VALIDATION_ERROR",
+        "REJECTION_NOTE_REQUIRED",
     )
     assert_problem(
         await decide(api_client, approval_id, "mia", "r1", decision="maybe"),

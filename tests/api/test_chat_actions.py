@@ -213,7 +213,7 @@ async def test_decide_approval_action_by_the_manager(
     problem(await act(client, decide, headers=AVA), 403, "FORBIDDEN")
     problem(await act(client, decide, headers=GUS), 404, "NOT_FOUND")
     problem(
-        await act(client, {**decide, "decision": "reject"}, headers=MIA), 422, "VALIDATION_ERROR"
+        await act(client, {**decide, "decision": "reject"}, headers=MIA), 422, "REJECTION_NOTE_REQUIRED"
     )  # a rejection says why
 
     gate = Turn(chunks(await act(client, decide, headers=MIA)))

@@ -1,0 +1,118 @@
+"""The caller's events, read from the outbox: who sees which event, and how it reads.
+
+An event is the caller's when the notification would be theirs (the outbox payload's
+``notify``, else the booking's traveller: ``core.notify.messages.audience``) or when
+the payload names them among its ``watchers`` (the approvers of a decided approval,
+whose pending count just changed). Always within the caller's organization.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.identity import Caller
+from core.models import Booking, OutboxEvent
+from core.notify.messages import audience, compose, names_audience
+from core.views import UtcTime, View
+
+#: Topics a person's open page cares about (outbox topics starting with these).
+LIVE_TOPICS = ("booking.", "approval.", "disruption.", "rebook.", "flight.")
+#: Rows read per query; a stream that gets a full batch reads again at once.
+BATCH = 100
+
+
+class LiveEvent(View):
+    """One change, as the page and any SSE client read it (``data:`` of ``GET /v1/events``)."""
+
+    id: int = Field(description="The event's place in the feed: send it back as `Last-Event-ID`.")
+    topic: str = Field(examples=["approval.decided"])
+    booking_id: str | None = None
+    approval_id: str | None = None
+    status: str | None = Field(
+        default=None,
+        description="What it came to: the booking's new status (`confirmed`, `expired`…), "
+        "an approval's decision (`approved` / `rejected`), a disruption's kind (`cancelled` / "
+        "`delayed`).",
+    )
+    note: str | None = Field(default=None, description="The approver's note, on a decision.")
+    message: str = Field(description="One sentence for the person (the notification's words).")
+    at: UtcTime
+
+
+def _status(topic: str, payload: dict[str, Any]) -> str | None:
+    if topic == "approval.decided":
+        return str(payload.get("decision") or "") or None
+    if topic.startswith("disruption.") or topic.startswith("flight."):
+        return str(payload.get("kind") or topic.split(".", 1)[1])
+    return topic.split(".", 1)[1]
+
+
+async def latest_event_id(session: AsyncSession, caller: Caller) -> int:
+    """Where a stream opened without ``Last-Event-ID`` starts: after everything so far."""
+    found = await session.scalar(
+        select(func.max(OutboxEvent.id)).where(OutboxEvent.org_id == caller.org_id)
+    )
+    return int(found or 0)
+
+
+async def events_after(
+    session: AsyncSession, caller: Caller, *, after: int, limit: int = BATCH
+) -> tuple[list[LiveEvent], int]:
+    """The caller's events with an id above ``after``, oldest first, and the id read up to
+    (the next ``after``: past the other people's events of the batch too)."""
+    rows = (
+        await session.execute(
+            select(OutboxEvent.id, OutboxEvent.topic, OutboxEvent.payload, OutboxEvent.created_at)
+            .where(
+                OutboxEvent.org_id == caller.org_id,
+                OutboxEvent.id > after,
+                or_(*(OutboxEvent.topic.startswith(t) for t in LIVE_TOPICS)),
+            )
+            .order_by(OutboxEvent.id)
+            .limit(limit)
+        )
+    ).all()
+    if not rows:
+        return [], after
+    wanted = {
+        str(p["booking_id"])
+        for _, _, p, _ in rows
+        if p and p.get("booking_id") and not names_audience(p)
+    }
+    travellers: dict[str, str] = {}
+    if wanted:
+        travellers = dict(
+            (
+                await session.execute(
+                    select(Booking.id, Booking.traveler_id).where(
+                        Booking.id.in_(wanted), Booking.org_id == caller.org_id
+                    )
+                )
+            ).all()
+        )
+    mine: list[LiveEvent] = []
+    for event_id, topic, payload, created_at in rows:
+        payload = payload or {}
+        booking_id = str(payload.get("booking_id") or "") or None
+        people = audience(payload, travellers.get(booking_id or ""))
+        watchers = [str(w) for w in payload.get("watchers") or []]
+        if caller.user_id not in people and caller.user_id not in watchers:
+            continue
+        note = payload.get("note") if topic == "approval.decided" else None
+        mine.append(
+            LiveEvent(
+                id=event_id,
+                topic=topic,
+                booking_id=booking_id,
+                approval_id=str(payload.get("approval_id") or "") or None,
+                status=_status(topic, payload),
+                note=str(note) if note else None,
+                message=compose(topic, payload)[1],
+                at=created_at,
+            )
+        )
+    return mine, int(rows[-1][0])

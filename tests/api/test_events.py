@@ -1,0 +1,304 @@
+"""GET /v1/events: the caller's own changes, live, from any API process.
+
+The stream is served by a real uvicorn socket (httpx's ASGI transport buffers whole
+responses). "Another process" is a second runtime with its own database engine and
+its own app, as a second API process has: its commits wake no stream of the first
+one directly, so what reaches the first stream came through the database poll (no
+Redis) or through Redis pub/sub.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from httpx_sse import aconnect_sse
+
+from api.app import create_app
+from core.clock import FrozenClock
+from core.config import Settings
+from core.db import Database
+from core.identity import hash_token
+from core.jobs.builtin import sweep_expired_holds
+from core.runtime import Runtime, build_runtime
+from tests.api.conftest import TOKENS, World
+from tests.api.test_problems import assert_problem
+from tests.conftest import REDIS_URL
+from tests.factories import guests_json, make_user
+
+NED = "tok-ned"
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    # Without Redis a stream reads the outbox every 0.2 s here (1 s by default).
+    return settings.model_copy(update={"events_poll_seconds": 0.2})
+
+
+@pytest.fixture
+def app(runtime: Runtime) -> FastAPI:
+    return create_app(runtime=runtime)
+
+
+@pytest.fixture
+async def live(app: FastAPI, seeded: World, runtime: Runtime) -> AsyncIterator[str]:
+    async with runtime.db.uow() as s:
+        await make_user(s, id="ned", manager_id="mia", token_hash=hash_token(NED))
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_level="warning")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110 - uvicorn exposes a flag, not an event
+        await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await task
+
+
+@contextlib.asynccontextmanager
+async def other_process(
+    settings: Settings, clock: FrozenClock, **changes: Any
+) -> AsyncIterator[tuple[Runtime, httpx.AsyncClient]]:
+    """A second API process on the same database (and the same Redis, if any)."""
+    rt = build_runtime(
+        settings.model_copy(update=changes), clock=clock, db=Database(settings.database_url)
+    )
+    transport = httpx.ASGITransport(app=create_app(runtime=rt), raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
+        yield rt, client
+    await rt.close()
+
+
+def auth(user: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {NED if user == 'ned' else TOKENS[user]}"}
+
+
+class Stream:
+    """One open ``GET /v1/events``: its events land in a queue as they arrive."""
+
+    def __init__(self) -> None:
+        self.events: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
+        self.opened = asyncio.Event()
+
+    async def next(self, within: float = 2.0) -> tuple[str, dict[str, Any]]:
+        return await asyncio.wait_for(self.events.get(), within)
+
+    async def nothing_within(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            got = await asyncio.wait_for(self.events.get(), seconds)
+            raise AssertionError(f"unexpected event {got}")
+
+
+@contextlib.asynccontextmanager
+async def stream(base: str, user: str, **headers: str) -> AsyncIterator[Stream]:
+    out = Stream()
+
+    async def read() -> None:
+        async with (
+            httpx.AsyncClient(base_url=base, timeout=None) as client,
+            aconnect_sse(client, "GET", "/v1/events", headers={**auth(user), **headers}) as sse,
+        ):
+            assert sse.response.status_code == 200
+            out.opened.set()
+            async for event in sse.aiter_sse():
+                await out.events.put((event.id, json.loads(event.data)))
+
+    task = asyncio.create_task(read())
+    await asyncio.wait_for(out.opened.wait(), 5)
+    await asyncio.sleep(0.1)  # past the opening read of "where the feed is now"
+    try:
+        yield out
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def send_for_approval(client: httpx.AsyncClient, world: World, key: str) -> tuple[str, str]:
+    """Ava holds one business seat (amber: her manager Mia approves) and confirms it."""
+    held = await client.post(
+        "/v1/bookings",
+        json={"items": [{"offer_id": world.business_offer, "passengers": guests_json(1)}]},
+        headers={**auth("ava"), "Idempotency-Key": f"hold-{key}"},
+    )
+    assert held.status_code == 201, held.text
+    booking_id = held.json()["booking_id"]
+    sent = await client.post(
+        f"/v1/bookings/{booking_id}/confirm",
+        headers={**auth("ava"), "Idempotency-Key": f"confirm-{key}"},
+    )
+    assert sent.status_code == 202, sent.text
+    return booking_id, sent.json()["approval_id"]
+
+
+async def decide(
+    client: httpx.AsyncClient, approval_id: str, decision: str, note: str = ""
+) -> httpx.Response:
+    return await client.post(
+        f"/v1/approvals/{approval_id}/decision",
+        json={"decision": decision, "note": note},
+        headers={**auth("mia"), "Idempotency-Key": f"decide-{approval_id}-{decision}-{len(note)}"},
+    )
+
+
+@pytest.mark.skipif(REDIS_URL is not None, reason="the database-polling backend (no Redis)")
+async def test_events_from_another_process_arrive_by_polling_the_database(
+    live: str, seeded: World, settings: Settings, clock: FrozenClock
+) -> None:
+    async with (
+        other_process(settings, clock) as (_rt, other),
+        stream(live, "ava") as ava,
+        stream(live, "mia") as mia,
+    ):
+        booking_id, approval_id = await send_for_approval(other, seeded, "poll")
+        _id, asked = await mia.next()
+        assert (asked["topic"], asked["approval_id"], asked["booking_id"]) == (
+            "approval.requested", approval_id, booking_id
+        )
+        assert "needs your approval" in asked["message"]
+
+        _id, held = await ava.next()
+        assert (held["topic"], held["booking_id"]) == ("booking.held", booking_id)
+
+        decided = await decide(other, approval_id, "approve", "Offsite budget")
+        assert decided.status_code == 200, decided.text
+        seen = [await ava.next() for _ in range(2)]
+        topics = [(e["topic"], e["status"]) for _id, e in seen]
+        assert topics == [("approval.decided", "approved"), ("booking.confirmed", "confirmed")]
+        assert seen[0][1]["note"] == "Offsite budget"
+        assert "was approved by" in seen[0][1]["message"]
+        # Ids only grow: they are the places to resume from.
+        assert int(seen[0][0]) < int(seen[1][0])
+        # Mia's inbox changed (she watches the decision) and nothing else of Ava's reaches her.
+        _id, watched = await mia.next()
+        assert watched["topic"] == "approval.decided"
+        await mia.nothing_within(0.5)
+
+
+@pytest.mark.skipif(REDIS_URL is None, reason="needs CONCIERGE_TEST_REDIS_URL")
+async def test_events_from_another_process_arrive_through_redis(
+    runtime: Runtime, seeded: World, settings: Settings, clock: FrozenClock
+) -> None:
+    """Polls an hour apart on both processes: only Redis pub/sub can carry it within 2 s."""
+    slow = {"events_poll_seconds": 3600.0, "events_redis_poll_seconds": 3600.0}
+    served = build_runtime(settings.model_copy(update=slow), clock=clock, db=runtime.db)
+    app = create_app(runtime=served)
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_level="warning")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110
+        await asyncio.sleep(0.01)
+    base = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    try:
+        async with other_process(settings, clock, **slow) as (other_rt, other):
+            async with stream(base, "mia") as mia:
+                assert served.events is not None
+                assert served.events.subscribed
+                _booking_id, approval_id = await send_for_approval(other, seeded, "redis")
+                _id, asked = await mia.next(within=2.0)
+                assert asked["approval_id"] == approval_id
+
+                # The same move with the other process's publishing off: nothing comes.
+                assert other_rt.events is not None
+                other_rt.events.publish_enabled = False
+                await send_for_approval(other, seeded, "redis-muted")
+                await mia.nothing_within(2.0)
+    finally:
+        server.should_exit = True
+        await task
+        if served.redis is not None:
+            await served.redis.aclose()
+
+
+async def test_nobody_gets_another_persons_events(
+    live: str, seeded: World, api_client: httpx.AsyncClient
+) -> None:
+    async with (
+        stream(live, "ava") as ava,
+        stream(live, "ned") as ned,  # Ava's colleague, same manager
+        stream(live, "gus") as gus,  # another organization
+    ):
+        _booking_id, approval_id = await send_for_approval(api_client, seeded, "mine")
+        rejected = await decide(api_client, approval_id, "reject", "Take economy")
+        assert rejected.status_code == 200, rejected.text
+        # Ava's: her hold and the decision — not the request that waited on Mia.
+        seen = [(await ava.next())[1] for _ in range(2)]
+        assert [(e["topic"], e["status"]) for e in seen] == [
+            ("booking.held", "held"),
+            ("approval.decided", "rejected"),
+        ]
+        assert seen[1]["note"] == "Take economy"
+        await ned.nothing_within(1.0)
+        await gus.nothing_within(0.1)
+
+
+async def test_last_event_id_resumes_exactly_after_it(
+    live: str, seeded: World, api_client: httpx.AsyncClient
+) -> None:
+    async with stream(live, "ava") as ava:
+        _b, approval_id = await send_for_approval(api_client, seeded, "resume")
+        assert (await decide(api_client, approval_id, "approve")).status_code == 200
+        seen = [await ava.next() for _ in range(3)]
+    assert [e["topic"] for _id, e in seen] == [
+        "booking.held", "approval.decided", "booking.confirmed"
+    ]
+    async with stream(live, "ava", **{"Last-Event-ID": seen[1][0]}) as resumed:
+        assert await resumed.next() == seen[2]
+        await resumed.nothing_within(0.5)
+    async with stream(live, "ava", **{"Last-Event-ID": "0"}) as replay:
+        # Ava's own only: the request that waited on Mia is not among them.
+        assert [await replay.next() for _ in range(3)] == seen
+        await replay.nothing_within(0.3)
+
+
+@pytest.mark.parametrize("bad", ["abc", "-3", "1.5"])
+async def test_a_malformed_last_event_id_is_a_problem(
+    client: httpx.AsyncClient, bad: str
+) -> None:
+    response = await client.get("/v1/events", headers={**auth("ava"), "Last-Event-ID": bad})
+    assert_problem(response, 422, "VALIDATION_ERROR")
+
+
+async def test_events_need_a_caller(client: httpx.AsyncClient) -> None:
+    response = await client.get("/v1/events")
+    assert response.status_code == 401
+
+
+async def test_rejecting_without_a_note_is_a_named_problem(
+    client: httpx.AsyncClient, seeded: World
+) -> None:
+    _booking_id, approval_id = await send_for_approval(client, seeded, "note")
+    for note in ("", "   "):
+        response = await decide(client, approval_id, "reject", note)
+        assert_problem(response, 422, "REJECTION_NOTE_REQUIRED")
+    # Nothing was decided: the approval still waits on Mia.
+    listing = await client.get("/v1/approvals?status=pending", headers=auth("mia"))
+    assert [a["approval_id"] for a in listing.json()["approvals"]] == [approval_id]
+
+
+
+async def test_a_hold_that_runs_out_is_told_live(
+    live: str, seeded: World, api_client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
+) -> None:
+    held = await api_client.post(
+        "/v1/bookings",
+        json={"items": [{"offer_id": seeded.economy_offer, "quantity": 1}]},
+        headers={**auth("ava"), "Idempotency-Key": "hold-expiring"},
+    )
+    assert held.status_code == 201, held.text
+    async with stream(live, "ava") as ava:
+        clock.advance(timedelta(seconds=runtime.settings.hold_ttl_seconds + 1))
+        assert await sweep_expired_holds(runtime) == 1
+        _id, event = await ava.next()
+        assert (event["topic"], event["status"], event["booking_id"]) == (
+            "booking.expired", "expired", held.json()["booking_id"]
+        )
+        assert "ran out" in event["message"]
