@@ -10,7 +10,8 @@ from api.auth import CallerDep
 from api.deps import RuntimeDep
 from api.problems import problem_responses
 from api.schemas import SeatsPut
-from core.booking.seats import booking_seat_map, choose_seats, offer_seat_map
+from core.booking.seat_purchase import choose_or_buy_seats
+from core.booking.seats import booking_seat_map, offer_seat_map
 from core.booking.views import BookingView, SeatMapView, load_booking_view
 
 router = APIRouter(tags=["seats"], responses=problem_responses(401, 422, 500))
@@ -60,7 +61,7 @@ async def read_booking_seat_map(
     "/v1/bookings/{booking_id}/seats",
     summary="Choose seats",
     response_model=BookingView,
-    responses=problem_responses(400, 403, 404, 409, 410),
+    responses=problem_responses(400, 402, 403, 404, 409, 410),
 )
 async def put_seats(
     booking_id: BookingId, body: SeatsPut, runtime: RuntimeDep, caller: CallerDep
@@ -71,17 +72,20 @@ async def put_seats(
 
     A seat somebody sits in is 409 `SEAT_TAKEN` naming it (`seats`); of two bookings
     choosing one seat at the same moment exactly one gets it. A seat with a fee (extra
-    legroom) needs `accept_fees: true` on a held booking — the fee joins the fare (a
-    `SEAT` fee line) and the total, paid when the booking is confirmed — and is 409
-    `SEAT_REQUIRES_PAYMENT` without it or once the booking is confirmed. 422: `UNKNOWN_SEAT`
+    legroom) needs `accept_fees: true` (409 `SEAT_REQUIRES_PAYMENT` without it). On a held
+    booking the fee joins the fare (a `SEAT` fee line) and the total, paid when the booking
+    is confirmed. On a confirmed booking it is charged at once as a payment of its own
+    (the booking's `changes` show it, kind `seats`; 402 `PAYMENT_DECLINED` seats nobody),
+    then joins the fare and the total; a seat taken between the charge's authorization
+    and the seating voids the authorization (409 `SEAT_TAKEN`), so nobody pays for a seat
+    they did not get. A passenger already checked in gets a new boarding pass with the
+    new seat. 422: `UNKNOWN_SEAT`
     (not on the aircraft), `SEAT_NOT_IN_CABIN`, `PASSENGER_NOT_ON_SEGMENT`,
     `VALIDATION_ERROR` (a segment not on the booking, a seat or passenger given twice).
     Nothing changes on any error. The same body twice leaves the same seats, so it needs
     no `Idempotency-Key`.
     """
-    async with runtime.db.uow() as session:
-        await choose_seats(
-            session, caller, booking_id, body.choices(), now=runtime.clock.now(),
-            accept_fees=body.accept_fees,
-        )
-    return await load_booking_view(runtime, booking_id)
+    chosen = await choose_or_buy_seats(
+        runtime, caller, booking_id, body.choices(), accept_fees=body.accept_fees
+    )
+    return await load_booking_view(runtime, chosen.booking_id)

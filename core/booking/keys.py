@@ -74,3 +74,11 @@ def refund_key(booking_id: str, change: BookingChange, payment: Payment) -> str:
     if change.kind == ChangeKind.CANCEL and payment.idempotency_key == authorize_key(booking_id):
         return payment_idempotency_key(booking_id, "refund")
     return f"booking:{booking_id}:change:{change.id}:refund:{payment.id}"
+
+
+# -- seats bought on a confirmed booking (core.booking.seat_purchase) ----------------------
+
+
+def seat_purchase_key(booking_id: str, change_id: str, step: str) -> str:
+    """``booking:{id}:seats:{change}:{step}``: a seat purchase's authorize / capture / void."""
+    return f"booking:{booking_id}:seats:{change_id}:{step}"

@@ -73,6 +73,7 @@ from core.booking.items import other_items, plan_flight, red_reasons, segment_re
 from core.booking.keys import change_key, segment_book_key, supplier_cancel_key
 from core.booking.passengers import carry_over, record_tickets
 from core.booking.recovery import advance, load_fresh, record_authorization, resume_stale
+from core.booking.seat_purchase import run_seat_purchase
 from core.booking.views import RebookView, load_booking_view
 from core.disruption.suggestions import list_suggestions
 from core.disruption.waiver import waiving_disruption
@@ -853,11 +854,13 @@ async def begin_after_approval(rt: Runtime, session: AsyncSession, rebook_id: st
 
 
 async def complete_stuck_changes(rt: Runtime, *, limit: int = 50) -> int:
-    """Resume cancellations and rebooks left half-way (a crash, a timeout, a failed call)."""
+    """Resume cancellations, rebooks and seat purchases left half-way (a crash, a timeout, a failed call)."""
 
     async def resume(row: Row[Any]) -> None:
         if row.kind == ChangeKind.REBOOK:
             await run_rebook(rt, row.id)
+        elif row.kind == ChangeKind.SEATS:
+            await run_seat_purchase(rt, row.id)
         else:
             await finish_cancel(rt, row.id)
 

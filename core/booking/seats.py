@@ -318,6 +318,7 @@ async def choose_seats(
     *,
     now: datetime,
     accept_fees: bool = False,
+    paid: Sequence[SeatFee] = (),
 ) -> Booking:
     """Seat the passengers named, all or none (``PUT /v1/bookings/{id}/seats``).
 
@@ -325,8 +326,11 @@ async def choose_seats(
     waiting for approval) and ``accept_fees`` says the fee is agreed to, the fee joins
     the flight's fare (a ``SEAT`` fee line) and the booking's total, and is paid with the
     rest when the booking is confirmed — through the confirmation gate and the payment.
-    Without ``accept_fees``, or once the booking is confirmed, it is
-    ``SEAT_REQUIRES_PAYMENT``. Leaving a seat with a fee before confirming drops its fee.
+    Once the booking is confirmed, a seat with a fee is bought as a payment of its own
+    (``core.booking.seat_purchase``, which calls this with the fees it has authorized in
+    ``paid``; the fee joins the flight's fare as sold); without that, or without
+    ``accept_fees`` on a held booking, it is ``SEAT_REQUIRES_PAYMENT``. Leaving a seat
+    with a fee before confirming drops its fee.
 
     Every choice is checked before anything is written: a segment that is not one of the
     booking's flights, a passenger not on it (``PASSENGER_NOT_ON_SEGMENT``), a seat the
@@ -338,26 +342,36 @@ async def choose_seats(
     choice; seats of several bookings meet at the unique index.
     """
     booking = await _open_for_seats(session, caller, booking_id, now=now)
-    return await _choose(session, caller, booking, choices, now=now, accept_fees=accept_fees)
+    return await _choose(
+        session, caller.user_id, booking, choices, now=now, accept_fees=accept_fees, paid=paid
+    )
 
 
-async def _choose(
-    session: AsyncSession,
-    caller: Caller,
-    booking: Booking,
-    choices: Sequence[SeatChoice],
-    *,
-    now: datetime,
-    accept_fees: bool = False,
-) -> Booking:
+@dataclass(frozen=True)
+class _Checked:
+    """One choice, checked: the passenger's row on the flight and the seat wanted."""
+
+    target: _Target
+    link: SegmentPassenger
+    spec: SeatSpec
+
+    @property
+    def moves(self) -> bool:
+        return self.link.seat != self.spec.seat
+
+
+async def _check(
+    session: AsyncSession, booking: Booking, choices: Sequence[SeatChoice]
+) -> tuple[dict[str, _Target], list[_Checked]]:
+    """Every choice checked against the booking's flights and their aircraft before
+    anything is written (see :func:`choose_seats`); fees are the caller's to judge."""
     if not choices:
         raise ValidationFailed("Choose at least one seat", field="assignments")
     if len(choices) > MAX_ASSIGNMENTS:
         raise ValidationFailed(f"At most {MAX_ASSIGNMENTS} seats at once", field="assignments")
     targets = await _targets(session, booking.id)
     links = await _links_index(session, booking.id)
-    writes: list[SeatWrite] = []
-    fees: list[_FeeMove] = []
+    checked: list[_Checked] = []
     seen: set[tuple[str, str]] = set()
     for i, choice in enumerate(choices):
         here = f"assignments[{i}]"
@@ -396,17 +410,130 @@ async def _choose(
             if key in seen:
                 raise ValidationFailed(f"{what} on {label}", field=here)
             seen.add(key)
-        if link.seat == spec.seat:
+        checked.append(_Checked(target, link, spec))
+    return targets, checked
+
+
+@dataclass(frozen=True)
+class SeatFee:
+    """A seat with a fee a passenger would move to: what buying it costs."""
+
+    segment_id: str
+    passenger_id: str
+    seat: str
+    price_minor: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class SeatQuote:
+    """Seat choices on a booking, checked: its status and the fees of the seats wanted."""
+
+    booking_id: str
+    status: BookingStatus
+    fees: list[SeatFee]
+
+    @property
+    def total_minor(self) -> int:
+        return sum(f.price_minor for f in self.fees)
+
+
+async def quote_seats(
+    session: AsyncSession,
+    caller: Caller,
+    booking_id: str,
+    choices: Sequence[SeatChoice],
+    *,
+    now: datetime,
+) -> SeatQuote:
+    """Check the choices as :func:`choose_seats` does (the booking row-locked, nothing
+    written) and answer the fees of the seats with a fee someone moves to. A seat taken
+    now is ``SEAT_TAKEN`` already, before anyone is charged for it."""
+    booking = await _open_for_seats(session, caller, booking_id, now=now)
+    _, checked = await _check(session, booking, choices)
+    moving = [c for c in checked if c.moves]
+    if moving:
+        occupied = await _occupied(session, [c.target.flight.id for c in moving])
+        writes = [SeatWrite(c.target.flight.id, c.spec.seat, c.link.id) for c in moving]
+        taken = _conflicts(writes, occupied, {w.link_id for w in writes})
+        if taken:
+            raise SeatTaken(
+                f"Seat{'s' if len(taken) > 1 else ''} {', '.join(sorted(taken))} "
+                f"{'are' if len(taken) > 1 else 'is'} taken; choose another",
+                seats=sorted(taken),
+            )
+    return SeatQuote(
+        booking_id=booking.id,
+        status=BookingStatus(booking.status),
+        fees=[
+            SeatFee(
+                c.target.segment.id, c.link.passenger_id, c.spec.seat, c.spec.price_minor,
+                c.target.segment.currency,
+            )
+            for c in moving
+            if c.spec.price_minor
+        ],
+    )
+
+
+async def give_bought_seats(
+    session: AsyncSession,
+    booking_id: str,
+    choices: Sequence[SeatChoice],
+    paid: Sequence[SeatFee],
+    *,
+    now: datetime,
+    actor: str,
+) -> Booking:
+    """The seat purchase's seating step (``core.booking.seat_purchase``, which may run it
+    from the completer, with no caller): the booking row-locked and still confirmed, the
+    choices checked again and written with their authorized fees, or nothing written
+    (``SEAT_TAKEN`` for a seat taken since the quote)."""
+    booking = await session.scalar(
+        select(Booking)
+        .where(Booking.id == booking_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert booking is not None
+    if booking.status != BookingStatus.CONFIRMED:
+        raise InvalidTransition(
+            f"Booking {booking_id} is {booking.status}; the seats were not given"
+        )
+    return await _choose(session, actor, booking, choices, now=now, paid=paid)
+
+
+async def _choose(
+    session: AsyncSession,
+    actor: str,
+    booking: Booking,
+    choices: Sequence[SeatChoice],
+    *,
+    now: datetime,
+    accept_fees: bool = False,
+    paid: Sequence[SeatFee] = (),
+) -> Booking:
+    """``paid``: seats with a fee on a confirmed booking whose fee the seat purchase
+    (``core.booking.seat_purchase``) has authorized; each joins its flight's fare."""
+    targets, checked = await _check(session, booking, choices)
+    bought = {(f.segment_id, f.passenger_id, f.seat): f for f in paid}
+    writes: list[SeatWrite] = []
+    fees: list[_FeeMove] = []
+    for c in checked:
+        if not c.moves:
             continue  # already there
+        spec, target, link = c.spec, c.target, c.link
         if spec.price_minor:
             fee = format_money(spec.price_minor, target.segment.currency)
             if booking.status not in states.HOLDING:
-                raise SeatRequiresPayment(
-                    f"Seat {spec.seat} has extra legroom for {fee}; seats with a fee are "
-                    "bought with the booking, before it is confirmed — choose a free seat",
-                    seats=[spec.seat],
-                )
-            if not accept_fees:
+                if (target.segment.id, link.passenger_id, spec.seat) not in bought:
+                    raise SeatRequiresPayment(
+                        f"Seat {spec.seat} has extra legroom for {fee}: on a confirmed booking "
+                        "it is bought as a payment of its own — agree to the fee (accept_fees) "
+                        "and it is charged to the company card",
+                        seats=[spec.seat],
+                    )
+            elif not accept_fees:
                 raise SeatRequiresPayment(
                     f"Seat {spec.seat} has extra legroom for {fee}: agree to the fee "
                     "(accept_fees) to add it to the booking's total, paid when it is confirmed",
@@ -415,6 +542,10 @@ async def _choose(
         old = target.plan.seat(link.seat) if link.seat else None
         if booking.status in states.HOLDING and (spec.price_minor or (old and old.price_minor)):
             fees.append(_FeeMove(target.segment, old, spec))
+        elif booking.status not in states.HOLDING and spec.price_minor:
+            # Bought after confirmation: the fee joins the fare as sold (a fee paid for a
+            # seat left later is kept, like a change fee).
+            fees.append(_FeeMove(target.segment, None, spec))
         writes.append(SeatWrite(target.flight.id, spec.seat, link.id))
 
     if writes:
@@ -433,7 +564,7 @@ async def _choose(
     audit.record(
         session,
         org_id=booking.org_id,
-        actor_id=caller.user_id,
+        actor_id=actor,
         action="booking.seats_chosen",
         entity="booking",
         entity_id=booking.id,
@@ -443,7 +574,7 @@ async def _choose(
     )
     if booking.status == BookingStatus.CONFIRMED and writes:
         # A passenger checked in holds a pass with the old seat on it: issue it again.
-        await reissue_moved_passes(session, booking.id, now=now, actor=caller.user_id)
+        await reissue_moved_passes(session, booking.id, now=now, actor=actor)
     return booking
 
 
@@ -568,7 +699,7 @@ async def choose_seats_by_position(
             SeatChoice(segment_id, wish.passenger_id, spec.seat)
             for wish, spec in zip(group, seats, strict=True)
         )
-    await _choose(session, caller, booking, choices, now=now)
+    await _choose(session, caller.user_id, booking, choices, now=now)
     return choices
 
 

@@ -140,7 +140,7 @@ AnySegmentView = Annotated[FlightSegmentView | HotelSegmentView, Field(discrimin
 
 
 class ChangeView(View):
-    """One cancellation or rebooking of the booking."""
+    """One cancellation, rebooking or seat purchase (kind ``seats``) of the booking."""
 
     change_id: str
     kind: ChangeKind
@@ -158,6 +158,8 @@ class ChangeView(View):
     refund_fare: FareOut | None = shown_when_set()  # what `refund` gives back, part by part
     approval_id: str | None = shown_when_set()
     failure_reason: str | None = shown_when_set()
+    # A seat purchase's seats ("8A"), in the order asked; `charge` is their fees.
+    seats: list[str] | None = shown_when_set()
 
 
 class RefundView(Money):
@@ -424,6 +426,9 @@ def change_view(change: BookingChange, refunded_minor: int) -> ChangeView:
         else None,
         approval_id=change.approval_id or None,
         failure_reason=change.failure_reason or None,
+        seats=[str(s["seat"]) for s in change.seats if s.get("price_minor")]
+        if change.kind == ChangeKind.SEATS and change.seats
+        else None,
     )
 
 

@@ -460,3 +460,32 @@ async def test_a_seat_changed_after_check_in_issues_the_pass_again_with_the_new_
     assert same.status_code == 200
     assert same.json()["segments"][0]["passengers"][0]["boarding_pass_id"] == new["pass_id"]
     assert await pass_count(runtime) == 2
+
+
+async def test_a_seat_bought_after_check_in_is_charged_and_printed_on_a_new_pass(
+    client: httpx.AsyncClient, seeded: World, runtime: Runtime, clock: FrozenClock
+) -> None:
+    await give_passport(runtime, "ava")
+    booking = await confirmed(client, seeded, seeded.economy_offer, key="1")
+    segment_id = booking["segments"][0]["segment_id"]
+    ava = booking["passengers"][0]["passenger_id"]
+    clock.set(DEPARTS - timedelta(hours=3))
+    [old] = (await check_in(client, seeded, booking, key="ci-1")).json()["boarding_passes"]
+
+    bought = await client.put(
+        f"/v1/bookings/{booking['booking_id']}/seats",
+        json={"assignments": [{"segment_id": segment_id, "passenger_id": ava, "seat": "8A"}],
+              "accept_fees": True},
+        headers=auth(seeded),
+    )
+
+    assert bought.status_code == 200, bought.text
+    [seated] = bought.json()["segments"][0]["passengers"]
+    assert seated["seat"] == "8A"
+    new = (await client.get(f"/v1/boarding-passes/{seated['boarding_pass_id']}", headers=auth(seeded))).json()
+    assert new["seat"] == "8A"
+    png = await client.get(new["png"], headers=auth(seeded))
+    assert decode(read_barcode(png.content))["seat"] == "008A"
+    assert_problem(await client.get(old["png"], headers=auth(seeded)), 410, "BOARDING_PASS_SUPERSEDED")
+    assert bought.json()["changes"][0]["charge"]["amount"] == "85.00"
+    assert PASSPORT not in bought.text

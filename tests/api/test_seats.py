@@ -267,13 +267,48 @@ async def test_a_seat_with_a_fee_joins_a_held_bookings_total_and_is_paid_on_conf
     async with runtime.db.uow(write=False) as session:
         captured = await session.scalar(select(Payment.captured_minor).where(Payment.booking_id == bid))
     assert captured == int((before + Decimal("85.00")) * 100)
-    # Once confirmed, seats with a fee are not sold any more.
-    assert_problem(
+    # Once confirmed, a seat with a fee is a payment of its own: never without the yes.
+    refused = assert_problem(
         await client.put(
             f"/v1/bookings/{bid}/seats",
-            json={"assignments": assignments(booking, "8B"), "accept_fees": True},
+            json={"assignments": assignments(booking, "8B")},
             headers=seeded.auth("ava"),
         ),
         409,
         "SEAT_REQUIRES_PAYMENT",
     )
+    assert refused["seats"] == ["8B"]
+
+
+async def test_a_seat_with_a_fee_on_a_confirmed_booking_is_a_payment_of_its_own(
+    client: httpx.AsyncClient, seeded: World, runtime: Runtime
+) -> None:
+    booking = await hold(client, seeded, [{"traveler_id": "ava"}])
+    bid = booking["booking_id"]
+    done = await client.post(
+        f"/v1/bookings/{bid}/confirm", headers={**seeded.auth("ava"), "Idempotency-Key": "k-1"}
+    )
+    assert done.status_code == 200, done.text
+    before = Decimal(done.json()["total"]["amount"])
+    body = {"assignments": assignments(booking, "8A"), "accept_fees": True}
+
+    bought = await client.put(f"/v1/bookings/{bid}/seats", json=body, headers=seeded.auth("ava"))
+    again = await client.put(f"/v1/bookings/{bid}/seats", json=body, headers=seeded.auth("ava"))
+
+    assert bought.status_code == again.status_code == 200, bought.text
+    out = bought.json()
+    assert out["status"] == "confirmed"
+    assert out["segments"][0]["passengers"][0]["seat"] == "8A"
+    assert Decimal(out["total"]["amount"]) == before + Decimal("85.00")
+    assert [f["amount"]["amount"] for f in out["segments"][0]["fare"]["fees"] if f["code"] == "SEAT"] == ["85.00"]
+    [change] = out["changes"]
+    assert (change["kind"], change["status"], change["charge"]["amount"]) == ("seats", "done", "85.00")
+    assert change["seats"] == ["8A"]
+    assert again.json()["total"] == out["total"]  # the retry charged nothing
+    async with runtime.db.uow(write=False) as session:
+        rows = (
+            await session.execute(
+                select(Payment.purpose, Payment.captured_minor).where(Payment.booking_id == bid)
+            )
+        ).all()
+    assert sorted(rows) == sorted([("booking", int(before * 100)), ("seat", 8500)])

@@ -1,0 +1,246 @@
+"""Seats with a fee on a confirmed booking (issue 11): a payment of its own, through the
+gateway with our keys, recorded in the booking's ledger; a decline or a seat taken
+meanwhile charges nothing; a crash is resumed without charging twice; two purchases at
+once charge once (the race pair: the booking's one open-change slot switched off, then on).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, update
+
+from core.booking import seat_purchase as purchase_module
+from core.booking.changes import SimulatedCrash
+from core.booking.rebook import complete_stuck_changes
+from core.booking.seat_purchase import choose_or_buy_seats
+from core.booking.seats import SeatChoice, booking_seat_map, choose_seats
+from core.booking.service import hold_booking
+from core.booking.views import load_booking_view
+from core.errors import ConcurrentUpdate, CoreError, PaymentDeclined, SeatRequiresPayment, SeatTaken
+from core.models import (
+    BookingChange,
+    GatewayIntent,
+    Organization,
+    Payment,
+    Segment,
+    SegmentPassenger,
+)
+from core.runtime import Runtime
+from core.search.offers import flight_offer_id
+from tests.core.booking_world import AVA, MIA, build_world
+from tests.core.changes_world import booking, confirmed, paid
+from tests.factories import named_item
+
+
+async def _world(rt: Runtime) -> tuple[str, str, str, str, str]:
+    """A confirmed one-passenger booking on the long-haul flight: (booking, segment,
+    passenger, a free seat with a fee, a free seat without)."""
+    w = await build_world(rt)
+    bid = await confirmed(rt, AVA, (flight_offer_id(w.long_inv["economy"].id), 1))
+    async with rt.db.uow(write=False) as s:
+        link = await s.scalar(select(SegmentPassenger).where(SegmentPassenger.booking_id == bid))
+        seat_map = await booking_seat_map(s, AVA, bid)
+    assert link is not None
+    seats = [seat for row in seat_map.segments[0].rows for seat in row.seats if seat.available]
+    with_fee = next(seat.seat for seat in seats if seat.price.minor())
+    free = next(seat.seat for seat in reversed(seats) if not seat.price.minor())
+    return bid, link.segment_id, link.passenger_id, with_fee, free
+
+
+async def _payments(rt: Runtime, bid: str) -> list[Payment]:
+    async with rt.db.uow(write=False) as s:
+        return list(
+            (await s.scalars(select(Payment).where(Payment.booking_id == bid).order_by(Payment.created_at, Payment.id))).all()
+        )
+
+
+async def _seat(rt: Runtime, bid: str) -> str | None:
+    async with rt.db.uow(write=False) as s:
+        return await s.scalar(select(SegmentPassenger.seat).where(SegmentPassenger.booking_id == bid))
+
+
+async def _fee_of(rt: Runtime, bid: str, seat: str) -> int:
+    async with rt.db.uow(write=False) as s:
+        seat_map = await booking_seat_map(s, AVA, bid)
+    return next(x.price.minor() for row in seat_map.segments[0].rows for x in row.seats if x.seat == seat)
+
+
+async def test_a_seat_with_a_fee_on_a_confirmed_booking_is_charged_and_joins_the_ledger(
+    runtime: Runtime,
+) -> None:
+    bid, seg, pax, with_fee, _ = await _world(runtime)
+    before = (await booking(runtime, bid)).total_minor
+    fee = await _fee_of(runtime, bid, with_fee)
+    choice = [SeatChoice(seg, pax, with_fee)]
+
+    with pytest.raises(SeatRequiresPayment) as refused:
+        await choose_or_buy_seats(runtime, AVA, bid, choice)
+    assert refused.value.extra["seats"] == [with_fee]
+    assert len(await _payments(runtime, bid)) == 1  # nothing charged without the yes
+
+    chosen = await choose_or_buy_seats(runtime, AVA, bid, choice, accept_fees=True)
+
+    assert chosen.change_id is not None
+    assert chosen.charged_minor == fee
+    assert await _seat(runtime, bid) == with_fee
+    [extra] = [p for p in await _payments(runtime, bid) if p.purpose == "seat"]
+    assert (extra.purpose, extra.status, extra.amount_minor, extra.captured_minor) == ("seat", "captured", fee, fee)
+    assert extra.idempotency_key == f"booking:{bid}:seats:{chosen.change_id}:authorize"
+    after = await booking(runtime, bid)
+    assert after.total_minor == before + fee
+    assert await paid(runtime, bid) == after.total_minor  # the ledger balances
+    view = await load_booking_view(runtime, bid)
+    seat_lines = [f for f in view.segments[0].fare.fees if f.code == "SEAT"]  # type: ignore[union-attr]
+    assert [line.amount.minor() for line in seat_lines] == [fee]
+    [change] = view.changes or []
+    assert (change.kind, change.status, change.charge.minor()) == ("seats", "done", fee)
+
+    # The same request again: the seat is already hers, nothing is charged twice.
+    again = await choose_or_buy_seats(runtime, AVA, bid, choice, accept_fees=True)
+    assert again.change_id is None
+    assert len(await _payments(runtime, bid)) == 2
+    assert (await booking(runtime, bid)).total_minor == before + fee
+
+
+async def test_a_declined_card_seats_nobody_and_charges_nothing(runtime: Runtime) -> None:
+    bid, seg, pax, with_fee, _ = await _world(runtime)
+    old_seat = await _seat(runtime, bid)
+    before = (await booking(runtime, bid)).total_minor
+    async with runtime.db.uow() as s:
+        await s.execute(update(Organization).where(Organization.id == "acme").values(payment_method="4000000000000002"))
+
+    with pytest.raises(PaymentDeclined):
+        await choose_or_buy_seats(runtime, AVA, bid, [SeatChoice(seg, pax, with_fee)], accept_fees=True)
+
+    assert await _seat(runtime, bid) == old_seat
+    assert (await booking(runtime, bid)).total_minor == before
+    assert await paid(runtime, bid) == before
+    async with runtime.db.uow(write=False) as s:
+        change = await s.scalar(select(BookingChange).where(BookingChange.booking_id == bid))
+    assert change is not None
+    assert (change.status, change.active_booking_id) == ("failed", None)
+
+
+async def test_a_seat_taken_after_the_authorization_voids_it_and_seats_nobody(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bid, seg, pax, with_fee, _ = await _world(runtime)
+    old_seat = await _seat(runtime, bid)
+    before = (await booking(runtime, bid)).total_minor
+    async with runtime.db.uow(write=False) as s:
+        segment = await s.get(Segment, seg)
+        assert segment is not None
+        w_offer = flight_offer_id(int(segment.fare_inventory_id or 0))
+    real = runtime.payments.authorize
+
+    async def authorize_then_someone_takes_the_seat(**kwargs: Any) -> Any:
+        auth = await real(**kwargs)
+        # Mia holds the same flight and sits in the seat while Ava's card is charged.
+        async with runtime.db.uow() as s:
+            held = await hold_booking(runtime, s, MIA, [named_item(w_offer, 1)])
+        async with runtime.db.uow() as s:
+            link = await s.scalar(select(SegmentPassenger).where(SegmentPassenger.booking_id == held.id))
+            assert link is not None
+            await choose_seats(
+                s, MIA, held.id, [SeatChoice(link.segment_id, link.passenger_id, with_fee)],
+                now=runtime.clock.now(), accept_fees=True,
+            )
+        return auth
+
+    monkeypatch.setattr(runtime.payments, "authorize", authorize_then_someone_takes_the_seat)
+
+    with pytest.raises(SeatTaken):
+        await choose_or_buy_seats(runtime, AVA, bid, [SeatChoice(seg, pax, with_fee)], accept_fees=True)
+
+    assert await _seat(runtime, bid) == old_seat
+    assert (await booking(runtime, bid)).total_minor == before
+    [extra] = [p for p in await _payments(runtime, bid) if p.purpose == "seat"]
+    assert (extra.status, extra.captured_minor) == ("voided", 0)
+    assert await paid(runtime, bid) == before
+    async with runtime.db.uow(write=False) as s:
+        change = await s.scalar(select(BookingChange).where(BookingChange.booking_id == bid))
+    assert change is not None
+    assert change.status == "failed"
+    assert "SEAT_TAKEN" in (change.failure_reason or "")
+
+
+@pytest.mark.parametrize("crash_at", ["after_seat_authorize_call", "after_seat_seated", "after_seat_capture_call"])
+async def test_a_crash_is_resumed_by_the_completer_without_charging_twice(runtime: Runtime, crash_at: str) -> None:
+    bid, seg, pax, with_fee, _ = await _world(runtime)
+    before = (await booking(runtime, bid)).total_minor
+    fee = await _fee_of(runtime, bid, with_fee)
+    runtime.extras["crash_at"] = crash_at
+
+    with pytest.raises(SimulatedCrash):
+        await choose_or_buy_seats(runtime, AVA, bid, [SeatChoice(seg, pax, with_fee)], accept_fees=True)
+
+    runtime.clock.advance(timedelta(minutes=5))  # type: ignore[attr-defined]
+    assert await complete_stuck_changes(runtime) == 1
+    assert await _seat(runtime, bid) == with_fee
+    assert (await booking(runtime, bid)).total_minor == before + fee
+    assert await paid(runtime, bid) == before + fee
+    payments = await _payments(runtime, bid)
+    assert sorted(p.purpose for p in payments) == ["booking", "seat"]
+    async with runtime.db.uow(write=False) as s:
+        intents = await s.scalar(select(func.count()).select_from(GatewayIntent))
+    assert intents == 2  # the booking's and the seat's: the resumed call was replayed
+
+
+# -- race pair: two purchases on one booking at once ----------------------------------------
+
+
+async def _two_purchases(runtime: Runtime, bid: str, seg: str, pax: str, with_fee: str, *, barrier: bool) -> list[Any]:
+    real = runtime.payments.authorize
+    both_started = asyncio.Barrier(2)
+
+    async def authorize(**kwargs: Any) -> Any:
+        if barrier:
+            await both_started.wait()  # both past the open-change check before either pays
+        return await real(**kwargs)
+
+    runtime.payments.authorize = authorize  # type: ignore[method-assign]
+
+    async def attempt() -> Any:
+        try:
+            return await choose_or_buy_seats(runtime, AVA, bid, [SeatChoice(seg, pax, with_fee)], accept_fees=True)
+        except CoreError as exc:
+            return exc
+
+    try:
+        return list(await asyncio.gather(attempt(), attempt()))
+    finally:
+        runtime.payments.authorize = real  # type: ignore[method-assign]
+
+
+@pytest.mark.race
+async def test_without_the_open_change_slot_two_purchases_charge_the_seat_twice(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(purchase_module, "change_slot", lambda booking_id: None)
+    bid, seg, pax, with_fee, _ = await _world(runtime)
+    fee = await _fee_of(runtime, bid, with_fee)
+
+    results = await _two_purchases(runtime, bid, seg, pax, with_fee, barrier=True)
+
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    seat_payments = [p for p in await _payments(runtime, bid) if p.purpose == "seat"]
+    assert [p.captured_minor for p in seat_payments] == [fee, fee]  # charged twice for one seat
+
+
+@pytest.mark.race
+async def test_two_purchases_at_once_charge_the_seat_once(runtime: Runtime) -> None:
+    bid, seg, pax, with_fee, _ = await _world(runtime)
+    fee = await _fee_of(runtime, bid, with_fee)
+
+    results = await _two_purchases(runtime, bid, seg, pax, with_fee, barrier=False)
+
+    assert all(isinstance(r, ConcurrentUpdate) or r.change_id is None or r.charged_minor == fee for r in results), results
+    seat_payments = [p for p in await _payments(runtime, bid) if p.purpose == "seat"]
+    assert [p.captured_minor for p in seat_payments] == [fee]
+    assert await _seat(runtime, bid) == with_fee
+    assert await paid(runtime, bid) == (await booking(runtime, bid)).total_minor
+
