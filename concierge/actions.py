@@ -114,7 +114,19 @@ class CheckIn:
     segment_id: str | None = None
 
 
-Action = SelectOffer | CancelBooking | DecideApproval | ChooseSeats | ShowSeatMap | CheckIn
+@dataclass(frozen=True)
+class ChangeFlight:
+    """Find flights on ``date`` to replace *this* flight of *this* booking (a "Change
+    flight" button): a search for the booking's new flight, whose options rebook it."""
+
+    booking_id: str
+    segment_id: str
+    date: dt.date
+
+
+Action = (
+    SelectOffer | CancelBooking | DecideApproval | ChooseSeats | ShowSeatMap | CheckIn | ChangeFlight
+)
 
 
 # ---------------------------------------------------------------- what the thread keeps
@@ -133,10 +145,17 @@ class ActionRecord(BaseModel):
     """The action on its user message (``additional_kwargs[ACTION_KEY]``)."""
 
     type: Literal[
-        "select_offer", "cancel_booking", "decide_approval", "choose_seats", "seat_map", "check_in"
+        "select_offer",
+        "cancel_booking",
+        "decide_approval",
+        "choose_seats",
+        "seat_map",
+        "check_in",
+        "change_flight",
     ]
     offer_id: str | None = None
     booking_id: str | None = None  # cancel_booking; select_offer: the booking it rebooks
+    segment_id: str | None = None  # change_flight: the flight to replace
     approval_id: str | None = None
     decision: Literal["approve", "reject"] | None = None
     note: str | None = None
@@ -180,6 +199,8 @@ def title_of(action: Action) -> str:
         return f"Seats on {action.booking_id}"
     if isinstance(action, CheckIn):
         return f"Check in {action.booking_id}"
+    if isinstance(action, ChangeFlight):
+        return f"Change {action.booking_id}"
     return f"Book {action.offer_id}"
 
 
@@ -195,6 +216,8 @@ async def prepare(
         return await _seats(rt, caller, action)
     if isinstance(action, CheckIn):
         return await _check_in(rt, caller, action)
+    if isinstance(action, ChangeFlight):
+        return await _change_flight(rt, caller, action)
     return await _decide(rt, caller, action)
 
 
@@ -492,6 +515,58 @@ async def _check_in(rt: Runtime, caller: Caller, action: CheckIn) -> ActionTurn:
     return ActionTurn(
         message=_message(f"Check me in for booking {booking_id}.", record),
         calls=[_call("check_in", args)],
+    )
+
+
+# ---------------------------------------------------------------- change_flight
+
+_CHANGEABLE = frozenset({"confirmed", "requires_attention"})
+
+
+async def _change_flight(rt: Runtime, caller: Caller, action: ChangeFlight) -> ActionTurn:
+    """A "Change flight" click: ``search_flights`` for the booking's new flight on that
+    day (``rebooking``), the same route, cabin and passengers. A Book click on one of its
+    options is then a ``rebook`` (gated). Another user's booking or a flight not on it:
+    ``NotFound``; one not paid: ``InvalidTransition``; a day gone: ``ValidationFailed`` —
+    before anything runs."""
+    booking_id = action.booking_id.strip()
+    async with rt.db.uow(write=False) as session:
+        booking = await booking_out(session, await get_booking(session, caller, booking_id))
+    if booking.status not in _CHANGEABLE:
+        raise InvalidTransition(
+            f"Booking {booking_id} is {booking.status}; only a confirmed trip's flight is changed."
+        )
+    segment = next(
+        (
+            s
+            for s in booking.segments
+            if s.segment_id == action.segment_id.strip() and s.kind == "flight"
+        ),
+        None,
+    )
+    if segment is None or segment.status != "booked" or not segment.origin:
+        raise NotFound(f"Flight {action.segment_id} is not a booked flight of {booking_id}")
+    if action.date < rt.clock.now().date():
+        raise ValidationFailed("Pick a day that has not passed", field="date")
+    args: dict[str, Any] = {
+        "origin": segment.origin,
+        "destination": segment.destination,
+        "date": action.date.isoformat(),
+        "cabin": segment.cabin or "economy",
+        "passengers": segment.passengers or 1,
+        "limit": 5,
+        "rebooking": booking_id,
+    }
+    record = ActionRecord(
+        type="change_flight", booking_id=booking_id, segment_id=segment.segment_id
+    )
+    return ActionTurn(
+        message=_message(
+            f"Change {segment.flight} ({segment.origin} → {segment.destination}) of my booking "
+            f"{booking_id} to a flight on {spoken_day(action.date)}.",
+            record,
+        ),
+        calls=[_call("search_flights", args)],
     )
 
 

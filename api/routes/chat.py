@@ -9,6 +9,7 @@ left off. Every SSE ``data`` is JSON (a UI message chunk), then ``[DONE]``.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -148,6 +149,19 @@ class CheckInIn(BaseModel):
     segment_id: str | None = Field(default=None, min_length=1, max_length=40)
 
 
+class ChangeFlightIn(BaseModel):
+    """Find flights on `date` to replace *this* flight (`segment_id`) of *this* confirmed
+    booking (a "Change flight" button): the options come as cards, and a Book click on
+    one of them rebooks the flight after a yes (fare difference and change fee quoted)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["change_flight"]
+    booking_id: str = Field(min_length=1, max_length=40)
+    segment_id: str = Field(min_length=1, max_length=40)
+    date: dt.date = Field(description="The local day to fly instead, YYYY-MM-DD.")
+
+
 ActionIn = Annotated[
     SelectOfferIn
     | ConfirmActionIn
@@ -155,7 +169,8 @@ ActionIn = Annotated[
     | DecideApprovalIn
     | ChooseSeatsIn
     | SeatMapIn
-    | CheckInIn,
+    | CheckInIn
+    | ChangeFlightIn,
     Field(discriminator="type"),
 ]
 
@@ -190,7 +205,8 @@ class ChatRequest(BaseModel):
       text to re-parse: `select_offer {offer_id}`, `confirm {interrupt_id, approved}`,
       `cancel_booking {booking_id}`, `decide_approval {approval_id, decision, note?}`,
       `choose_seats {booking_id, assignments: [{segment_id, passenger_id, seat}]}`,
-      `seat_map {booking_id}`, `check_in {booking_id, segment_id?}`.
+      `seat_map {booking_id}`, `check_in {booking_id, segment_id?}`,
+      `change_flight {booking_id, segment_id, date}`.
       Each becomes the tool calls a model would make, through the same confirmation
       gate. `thread_id` is required for `select_offer` and `confirm`; without it
       the other two start a new thread. A refused action is a problem+json 4xx and
@@ -279,7 +295,8 @@ def make_action(
     | DecideApprovalIn
     | ChooseSeatsIn
     | SeatMapIn
-    | CheckInIn,
+    | CheckInIn
+    | ChangeFlightIn,
 ) -> actions.Action:
     """The agent's action (``concierge.actions``)."""
     if isinstance(action, SelectOfferIn):
@@ -297,6 +314,10 @@ def make_action(
         return actions.ShowSeatMap(booking_id=action.booking_id)
     if isinstance(action, CheckInIn):
         return actions.CheckIn(booking_id=action.booking_id, segment_id=action.segment_id)
+    if isinstance(action, ChangeFlightIn):
+        return actions.ChangeFlight(
+            booking_id=action.booking_id, segment_id=action.segment_id, date=action.date
+        )
     return actions.DecideApproval(
         approval_id=action.approval_id, decision=action.decision, note=action.note
     )

@@ -119,6 +119,8 @@ function tripView(t, wasOpen) {
     el("ul", { class: "segments" }, t.entries.map(entryView)),
     policyView(t),
     el("p", { class: "payment", "data-payment": t.payment.state }, t.payment.text),
+    t.change ? el("p", { class: "change-note" }, t.change) : null,
+    t.disrupted ? el("p", { class: "change-note" }, "The airline changed a flight of this trip: ask the concierge for alternatives.") : null,
     actionsView(t));
   return el("details", {
     class: "trip", open: open || null,
@@ -181,8 +183,7 @@ const DATA_ACTION = {
 function actionsView(t) {
   const row = el("div", { class: "card-actions trip-actions" });
   const forms = el("div", { class: "trip-forms" });
-  // change_flight waits for the chat's own `change_flight` action (next change).
-  for (const a of t.actions.filter((x) => x.action !== "change_flight")) {
+  for (const a of t.actions) {
     const button = el("button", {
       type: "button",
       class: `btn btn-small ${a.action === "cancel" ? "btn-bad" : "btn-quiet"}`,

@@ -2,7 +2,8 @@
 
 The user message of such a turn carries the action itself; the planner reads that
 record — never the words, which are there for a remote model — and carries on as
-it would after its own tool calls: after a hold it asks ``confirm_booking``, after
+it would after its own tool calls: after a hold it asks ``confirm_booking``, after a
+change search it lists the new flights (a pick among them rebooks), after
 a first pick of a round trip it asks for the other direction (remembering the
 pick, so a typed "return 2" completes it as well as a second click does), after a
 cancellation or an approval decision it says what happened.
@@ -10,6 +11,7 @@ cancellation or an approval decision it says what happened.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from concierge.actions import DIRECTIONS, ActionRecord, Pick
@@ -17,7 +19,7 @@ from concierge.planner.flows import checkin, seats
 from concierge.planner.flows.approvals import decide_approval
 from concierge.planner.flows.base import Context, Decision, Reply
 from concierge.planner.flows.booking import _after_error_offer, _booking_error, _confirm_flow
-from concierge.planner.flows.changes import rebook_flow
+from concierge.planner.flows.changes import change_options, rebook_flow
 from concierge.planner.flows.trips import cancel_flow
 from concierge.planner.nlu.intents import Intent, Understanding
 from concierge.planner.state import Offer, State, Turn
@@ -44,6 +46,18 @@ def decide_action(state: State, turn: Turn, ctx: Context, record: ActionRecord) 
         done = turn.last("check_in")
         return checkin.after_check_in(
             done.typed(CheckInOutput) if done else None, done.error if done else None
+        )
+    if record.type == "change_flight":
+        searched = turn.last("search_flights")
+        args = searched.args if searched is not None else {}
+        return change_options(
+            state,
+            ctx,
+            searched,
+            str(record.booking_id),
+            str(record.segment_id),
+            f"your {args.get('origin', '')} → {args.get('destination', '')} flight",
+            dt.date.fromisoformat(str(args.get("date") or ctx.today.isoformat())),
         )
     if record.type == "decide_approval":
         understood = Understanding(

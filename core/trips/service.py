@@ -29,6 +29,8 @@ from core.itinerary.views import ItineraryFlight, ItineraryStay, itinerary_of
 from core.models import (
     Booking,
     BookingStatus,
+    ChangeKind,
+    ChangeStatus,
     Flight,
     FlightStatus,
     PaymentStatus,
@@ -59,6 +61,12 @@ _PAID = (S.CONFIRMED, S.REQUIRES_ATTENTION)
 _CANCELLABLE = (S.HELD, S.PENDING_APPROVAL, S.CONFIRMED)
 _SEATABLE = (S.HELD, S.PENDING_APPROVAL, S.CONFIRMED)
 _CLOSED = (S.CANCELLED, S.EXPIRED, S.FAILED)
+_OPEN_CHANGE = (ChangeStatus.PENDING_APPROVAL, ChangeStatus.RUNNING)
+_CHANGE_WORDS = {
+    ChangeKind.REBOOK: "flight change",
+    ChangeKind.CANCEL: "cancellation",
+    ChangeKind.SEATS: "seat purchase",
+}
 
 STATUS_TEXT: dict[BookingStatus, str] = {
     S.HELD: "Held, not paid yet",
@@ -196,6 +204,17 @@ def _trip_flight(
     )
 
 
+def _open_change(view: BookingView) -> str | None:
+    """A cancellation or rebooking under way, in words (one at a time per booking)."""
+    for change in view.changes:
+        if change.status in _OPEN_CHANGE:
+            what = _CHANGE_WORDS.get(change.kind, "change")
+            if change.status == ChangeStatus.PENDING_APPROVAL:
+                return f"A {what} is waiting for approval ({change.approval_id})"
+            return f"A {what} is under way"
+    return None
+
+
 def _actions(
     view: BookingView,
     flights: list[tuple[TripFlight, FlightSegmentView, Flight]],
@@ -208,6 +227,7 @@ def _actions(
     bid = view.booking_id
     out: list[TripAction] = []
     live = view.status not in _HOLDING or hold_live
+    changing = _open_change(view) is not None  # the core takes one change at a time
     ahead = [
         (trip, seg, flight)
         for trip, seg, flight in flights
@@ -227,7 +247,7 @@ def _actions(
                 )
         if view.status in _SEATABLE and ahead:
             out.append(TripAction(action="choose_seats", label="Choose seats"))
-        if view.status in _PAID and not view.disruption:
+        if view.status in _PAID and not view.disruption and not changing:
             for trip, seg, _ in booked:
                 out.append(
                     TripAction(
@@ -260,7 +280,7 @@ def _actions(
         out.append(
             TripAction(action="itinerary", label="Itinerary", href=f"/v1/bookings/{bid}/itinerary")
         )
-    if may_act and live and view.status in _CANCELLABLE:
+    if may_act and live and view.status in _CANCELLABLE and not changing:
         out.append(TripAction(action="cancel", label="Cancel trip"))
     return out
 
@@ -354,6 +374,7 @@ async def trip_of(
         payment=await _payment(session, view),
         approval_id=view.approval_id,
         disrupted=view.disruption is not None,
+        change=_open_change(view),
         actions=_actions(view, flights, may_act=may_act, hold_live=hold_live, now=now),
         updated_at=view.updated_at,
     )

@@ -128,6 +128,7 @@ class TripView(View):
     payment: TripPayment
     approval_id: str | None = shown_when_set()
     disrupted: bool = False
+    change: str | None = shown_when_set()  # a cancellation or rebooking still under way, in words
     actions: list[TripAction]
     updated_at: UtcTime
 

@@ -140,3 +140,41 @@ def test_the_trip_and_its_buttons_fit_a_phone(
     trip.locator("[data-action=cancel-trip]").scroll_into_view_if_needed()
     shoot(page, "trips-5-phone")
     context.close()
+
+
+def test_change_flight_finds_new_flights_and_a_pick_asks_before_rebooking(
+    live_server: str, browser_instance: Any, shoot: Any
+) -> None:
+    booking_id = _hold(live_server, "ava", 15, "trips-change")
+    confirmed = httpx.post(
+        f"{live_server}/v1/bookings/{booking_id}/confirm",
+        headers={"Authorization": "Bearer demo-ava", "Idempotency-Key": f"{booking_id}-c"},
+        timeout=60,
+    )
+    assert confirmed.json()["status"] == "confirmed", confirmed.text
+    context = browser_instance.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _sign_in(page, live_server, "ava")
+    trip = page.locator(f"#trips .trip[data-booking-id='{booking_id}'][data-status=confirmed]")
+    trip.wait_for(timeout=STEP_MS)
+    assert "Paid " in trip.locator(".payment").inner_text()
+    assert trip.locator(".countdown").count() == 0  # paid: no hold to count down
+    # Fifteen days out: check-in is not open, so there is no button for it.
+    assert trip.locator("[data-action=check-in]").count() == 0
+
+    trip.locator("[data-action=change-flight]").click()
+    form = trip.locator("form.change-form")
+    day = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=16)).isoformat()
+    form.locator("input[type=date]").fill(day)
+    shoot(page, "trips-6-change-form")
+    form.locator("[data-action=find-flights]").click()
+    cards = page.locator("#log .card.flight:not([data-policy=red]) [data-action=book]")
+    cards.first.wait_for(timeout=STEP_MS)
+    _idle(page)
+    cards.first.click()
+    gate = page.locator(".card.confirm[data-state=pending][data-tool=rebook]").last
+    gate.wait_for(timeout=STEP_MS)
+    _idle(page)
+    assert "change fee" in gate.inner_text() or "fare difference" in gate.inner_text()
+    shoot(page, "trips-7-change-gate")
+    context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
@@ -12,7 +13,7 @@ from concierge.planner.flows.base import INACTIVE, Call, Context, Decision, Hand
 from concierge.planner.flows.lookup import find_booking, trip_matches
 from concierge.planner.flows.options import amount_of, pick
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
-from concierge.planner.state import Offer, Shown, State, Turn
+from concierge.planner.state import Offer, Shown, State, Step, Turn
 from core.catalogue.places import lookup_place
 from tools.views import spoken_day
 
@@ -276,20 +277,35 @@ def _change(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         if u.dates.depart_before:
             args["depart_before"] = u.dates.depart_before
         return [Call("search_flights", args, tag="chg")]
-    step = search[-1]
-    if step.error:
-        return Reply(f"I couldn't search new flights: {render.error_text(step.error)}")
+    return change_options(
+        state, ctx, search[-1], str(b.get("booking_id")), str(seg.get("segment_id")),
+        str(seg.get("flight")), new_day,
+    )
+
+
+def change_options(
+    state: State,
+    ctx: Context,
+    step: Step | None,
+    booking_id: str,
+    segment_id: str,
+    flight: str,
+    new_day: dt.date,
+) -> Decision:
+    """The new flights a change search found for one flight of a booking: remembered as
+    the "changes" list (so "option 2" or a Book click rebooks that flight), then shown."""
+    if step is None or step.error:
+        why = render.error_text(step.error) if step is not None and step.error else "no answer"
+        return Reply(f"I couldn't search new flights: {why}")
     out = step.output or {}
     options = out.get("options") or []
-    state.shown["changes"] = Shown(
-        "changes", options, str(b.get("booking_id")), str(seg.get("segment_id"))
-    )
+    state.shown["changes"] = Shown("changes", options, booking_id, segment_id)
     state.last_shown = "changes"
     if not options:
         return Reply(out.get("note") or f"No flights on {spoken_day(new_day)} — try another date?")
     listed = "" if ctx.cards else "\n" + render.flights_block(out, "New flights").split("\n", 1)[1]
     return Reply(
-        f"Options to move {seg.get('flight')} to {spoken_day(new_day)} ({b.get('booking_id')}):"
+        f"Options to move {flight} to {spoken_day(new_day)} ({booking_id}):"
         + listed
         + "\n\nWhich one should I switch you to? Any fare difference and change fee follow the fare rules."
     )
