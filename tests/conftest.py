@@ -18,6 +18,12 @@ PostgreSQL database (``<name>_gw0``, … created on first use) and its own Redis
 database number, set in the environment before anything reads it, so servers the
 tests start inherit them.
 
+``CONCIERGE_TEST_BACKENDS_ONLY=1`` (CI's second pass, with the URLs set) runs only the
+tests that reach PostgreSQL or Redis: a test whose fixtures never open the test
+database or read the service URLs (the planner's unit tests, the held-out cases on
+their own SQLite worlds, the browser tests on their own SQLite server) would only
+repeat the first pass. See ``uses_backends``.
+
 ``CONCIERGE_TEST_SCHEMA=per-test`` restores the former way, kept only to measure the
 difference on the same suite and machine (issue 13): SQLite runs ``create_all`` on a
 new file per test, PostgreSQL truncates every table (``TRUNCATE … RESTART IDENTITY
@@ -29,6 +35,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -75,6 +82,7 @@ _own_services_per_worker()
 PG_URL = os.environ.get("CONCIERGE_TEST_DATABASE_URL") or None
 REDIS_URL = os.environ.get("CONCIERGE_TEST_REDIS_URL") or None
 SCHEMA_PER_TEST = os.environ.get("CONCIERGE_TEST_SCHEMA") == "per-test"
+BACKENDS_ONLY = os.environ.get("CONCIERGE_TEST_BACKENDS_ONLY") == "1"
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 requires_postgres = pytest.mark.skipif(PG_URL is None, reason="CONCIERGE_TEST_DATABASE_URL not set")
@@ -145,6 +153,36 @@ async def fresh_database(tmp_path: Path) -> Database:
         return db
     shutil.copyfile(await _sqlite_schema_file(), path)
     return Database(f"sqlite+aiosqlite:///{path}")
+
+
+# A test reaches the services under test when it asks for one of these fixtures, or when
+# its module or one of its fixtures' modules holds one of these names (they read the
+# URLs, or open the test database themselves).
+BACKEND_FIXTURES = frozenset({"settings", "database", "runtime"})
+BACKEND_NAMES = frozenset(
+    {"PG_URL", "REDIS_URL", "requires_postgres", "requires_redis", "fresh_database"}
+)
+
+
+def uses_backends(item: pytest.Item) -> bool:
+    """Whether ``item`` can behave differently with PostgreSQL or Redis configured."""
+    if BACKEND_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    modules = [getattr(item, "module", None)]
+    info = getattr(item, "_fixtureinfo", None)
+    for defs in (info.name2fixturedefs.values() if info is not None else ()):
+        modules += [sys.modules.get(getattr(d.func, "__module__", "")) for d in defs]
+    return any(m is not None and BACKEND_NAMES & set(vars(m)) for m in modules)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not (BACKENDS_ONLY and (PG_URL or REDIS_URL)):
+        return
+    keep = [item for item in items if uses_backends(item)]
+    if len(keep) < len(items):
+        kept = set(map(id, keep))
+        config.hook.pytest_deselected(items=[i for i in items if id(i) not in kept])
+        items[:] = keep
 
 
 @pytest.fixture
