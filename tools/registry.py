@@ -6,6 +6,7 @@ from typing import Any
 
 from core.errors import NotFound
 from tools import (
+    buy_seats,
     cancel_booking,
     check_in,
     choose_seats,
@@ -40,6 +41,7 @@ _ALL: tuple[ToolSpec[Any, Any], ...] = (
     name_passengers.TOOL,
     get_seat_map.TOOL,
     choose_seats.TOOL,
+    buy_seats.TOOL,
     check_in.TOOL,
     get_boarding_pass.TOOL,
     confirm_booking.TOOL,

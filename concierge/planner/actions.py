@@ -35,7 +35,13 @@ def decide_action(state: State, turn: Turn, ctx: Context, record: ActionRecord) 
     if record.type == "cancel_booking":
         return cancel_flow(state, turn, ctx, str(record.booking_id))
     if record.type == "choose_seats":
+        bought = turn.last("buy_seats")
+        if bought is not None and bought.done:  # a seat with a fee, clicked on a paid trip
+            return seats.after_purchase(bought.output, bought.error)
         seated = turn.last("choose_seats")
+        purchase = seats.purchase_call(state, seated.args, seated.error) if seated else None
+        if purchase is not None:
+            return [purchase]
         return seats.after_choice(seated.output if seated else None, seated.error if seated else None)
     if record.type == "seat_map":
         shown = turn.last("get_seat_map")

@@ -529,8 +529,8 @@ async def _choose(
                 if (target.segment.id, link.passenger_id, spec.seat) not in bought:
                     raise SeatRequiresPayment(
                         f"Seat {spec.seat} has extra legroom for {fee}: on a confirmed booking "
-                        "it is bought as a payment of its own — agree to the fee (accept_fees) "
-                        "and it is charged to the company card",
+                        "it is bought as a payment of its own, charged to the company card "
+                        "once the traveller agrees to the fee",
                         seats=[spec.seat],
                     )
             elif not accept_fees:

@@ -186,3 +186,33 @@ async def test_a_pick_with_an_aisle_wish_is_held_seated_then_put_for_a_yes(
     asked = ava.confirmation
     assert asked is not None
     assert asked.action["tool"] == "confirm_booking"
+
+
+async def test_a_seat_with_a_fee_on_a_confirmed_booking_is_bought_after_a_yes(
+    concierge: Concierge, demo: Runtime
+) -> None:
+    ava = Chat(concierge, await caller(demo, "ava"))
+    await ava.say("New York to Boston on Dec 17, direct")
+    await ava.say("book option 1")
+    await ava.answer(True)
+    booked = ava.output("confirm_booking")
+    assert booked["status"] == "confirmed"
+    booking_id = str(booked["booking_id"])
+    await ava.say("show me the seat map")
+    paid_row = next(r for r in ava.output("get_seat_map")["segments"][0]["rows"] if r.get("fee"))
+    seat = f"{paid_row['row']}{paid_row['free'][0]}"
+
+    await ava.say(f"{seat} please")
+
+    assert ava.tools() == ["choose_seats"]
+    assert ava.confirmation is not None  # it charges the card: the gate asks first
+    assert "charged to the company card now?" in ava.confirmation.summary
+    assert await seats_of(demo, booking_id) != [seat]
+
+    done = await ava.answer(True)
+
+    assert "buy_seats" in ava.tools()
+    assert await seats_of(demo, booking_id) == [seat]
+    assert "was charged to the company card" in done
+    fee = float(paid_row["fee"]["amount"])
+    assert float(ava.output("buy_seats")["charged"]["amount"]) == pytest.approx(fee)

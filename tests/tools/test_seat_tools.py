@@ -97,3 +97,28 @@ async def test_choose_seats_refuses_taken_paid_and_mixed_calls(runtime, mia, ava
         await run(ctx_for(runtime, ava.caller), "choose_seats", {
             "booking_id": mine["booking_id"], "assignments": [{"passenger_id": ava_pid}],
         })
+
+
+async def test_buy_seats_asks_with_the_fee_then_charges_a_confirmed_booking_once(runtime, mia, world) -> None:
+    held = await _held(mia, world)
+    people = [p["passenger_id"] for p in held["passengers"]]
+    confirmed = await run(ctx_for(runtime, mia.caller), "confirm_booking", {"booking_id": held["booking_id"]})
+    assert confirmed["status"] == "confirmed"
+    args = {"booking_id": held["booking_id"], "assignments": [{"passenger_id": people[0], "seat": "4A"}]}
+
+    with pytest.raises(SeatRequiresPayment):  # choose_seats never charges: buy_seats does
+        await run(ctx_for(runtime, mia.caller), "choose_seats", {**args, "accept_fees": True})
+    spec = get_tool("buy_seats")
+    question = await spec.question(mia, args)
+    assert question.text.startswith(f"Buy seat 4A on {held['booking_id']} (")
+    assert "for 85.00 USD, charged to the company card now?" in question.text
+    assert spec.needs_confirmation
+
+    ctx = ctx_for(runtime, mia.caller)
+    out = await run(ctx, "buy_seats", args)
+    replay = await run(ctx, "buy_seats", args)  # the same call again: replayed, not charged
+
+    assert out["charged"] == {"amount": "85.00", "currency": "USD"}
+    assert out["segments"][0]["seats"]["Mia Example"] == "4A"
+    assert replay == out
+    assert float(out["total"]["amount"]) == float(confirmed["total"]["amount"]) + 85.0

@@ -67,8 +67,14 @@ def _speaker(booking: dict[str, Any], ctx: Context) -> dict[str, Any] | None:
 
 def seats(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     request = u.seat_request or seat_words.read(u.text)
+    bought = turn.last("buy_seats")
+    if bought is not None and bought.done:
+        return after_purchase(bought.output, bought.error)
     chosen = turn.last("choose_seats")
     if chosen is not None and chosen.done:
+        purchase = purchase_call(state, chosen.args, chosen.error)
+        if purchase is not None:
+            return [purchase]
         return after_choice(chosen.output, chosen.error, chosen.args)
     shown = turn.last("get_seat_map")
     if shown is not None and shown.done:
@@ -155,6 +161,44 @@ def wish_call(
             if p is not None
         ]
     return Call("choose_seats", {"booking_id": booking_id, "assignments": assignments})
+
+
+def purchase_call(
+    state: State, args: dict[str, Any] | None, error: dict[str, Any] | None
+) -> Call | None:
+    """Seat numbers with a fee on a confirmed booking: ``buy_seats``, which asks the
+    traveller first (it charges the company card at once). None otherwise."""
+    if error is None or str(error.get("code")) != "SEAT_REQUIRES_PAYMENT" or not args:
+        return None
+    booking = state.bookings.get(str(args.get("booking_id")))
+    if booking is None or str(booking.get("status")) != "confirmed":
+        return None
+    wanted = [a for a in args.get("assignments") or [] if a.get("seat")]
+    if not wanted:
+        return None
+    return Call(
+        "buy_seats",
+        {
+            "booking_id": args["booking_id"],
+            "assignments": [
+                {k: a[k] for k in ("passenger_id", "segment_id", "seat") if a.get(k)}
+                for a in wanted
+            ],
+        },
+    )
+
+
+def after_purchase(out: dict[str, Any] | None, error: dict[str, Any] | None) -> Reply:
+    if error is not None:
+        if str(error.get("code")) == "SEAT_TAKEN":
+            return Reply(
+                f"Sorry — {render.error_text(error)} Nothing was charged. Name another seat, "
+                'or say "show me the seat map".'
+            )
+        return Reply(f"I couldn't buy that seat: {render.error_text(error)}")
+    if out is None or out.get("declined"):
+        return Reply("All right, your seat stays as it is and nothing was charged.")
+    return Reply(f"Done: {out.get('message')} Tell me if you'd like different seats.")
 
 
 def after_choice(
