@@ -87,6 +87,11 @@ class Draft:
     # Guests flying too, named in full with the request ("for me plus Tom Reed"): their
     # seats are held in those names (flows.passengers), as given, then family name.
     guests: list[str] = field(default_factory=list)
+    # The booking this trip's flights were confirmed as, in this conversation: asking
+    # for another flight of the same trip now ("move it to Friday", "an earlier one that
+    # day") changes that booking (flows.changes.booked_in_thread), never books a second.
+    # A new trip (a fresh draft) forgets it.
+    booked: str | None = None
 
     @property
     def check_out(self) -> date | None:
@@ -671,7 +676,10 @@ def apply_result(state: State, step: Step) -> None:
             if replaced == state.changing:
                 state.changing = None
         if name == "confirm_booking" and str(out.get("status")) in BOOKED:
-            state.used_up.update(state.held_from.get(str(booking_id), []))
+            lists = state.held_from.get(str(booking_id), [])
+            state.used_up.update(lists)
+            if {"flights", "returns"} & set(lists):
+                state.draft.booked = str(booking_id)
         if name == "get_booking" and out.get("suggestions"):
             seg = _disrupted_segment(out)
             state.shown["suggestions"] = Shown(

@@ -234,16 +234,99 @@ def _in_city(code: Any, city: str) -> bool:
     return place is not None and place.city == city
 
 
+def booked_in_thread(state: State, turn: Turn, u: Understanding) -> str | None:
+    """The booking a request for another flight of the trip changes, when this
+    conversation has already booked that trip's flights: "can I move it to Friday the
+    18th?", "an earlier flight that same day?", "switch me to the 4:40pm United instead"
+    right after the yes are changes of that booking (``rebook``), never a second one
+    paid for beside it. A new trip (another place, another day named with its place)
+    started a fresh draft, which knows no booking; a hotel asked for, a flight home the
+    booking has no leg for, or a list still on the table to choose from keep their own
+    flows."""
+    if u.intent not in {Intent.SEARCH, Intent.SELECT}:
+        return None
+    booking_id = state.draft.booked
+    booking = state.bookings.get(booking_id or "") or {}
+    if booking_id is None or booking.get("status") != "confirmed":
+        return None
+    if any(s.id.endswith("_chg") for s in turn.calls("search_flights")):
+        return booking_id  # this turn's change, under way
+    if u.want_hotel or any(
+        shown.items
+        for kind, shown in state.shown.items()
+        if kind in {"flights", "returns", "changes", "suggestions"} or kind.startswith("leg")
+    ):
+        return None
+    flights = [s for s in booking.get("segments") or [] if s.get("kind") == "flight"]
+    cities = {
+        place.city
+        for seg in flights
+        for end in ("origin", "destination")
+        if (place := lookup_place(str(seg.get(end) or ""), fuzzy=False)) is not None
+    }
+    if any(m.place is not None and m.place.city not in cities for m in u.places):
+        return None  # another place: another trip
+    if (u.round_trip or u.dates.ret is not None or _HOMEWARD.search(u.text.lower())) and not any(
+        _in_city(s.get("destination"), state.draft.origin_city or "")
+        or s.get("destination") == state.draft.origin
+        for s in flights
+    ):
+        return None  # "and a flight back on Friday" after a one-way: the flight home, anew
+    wants_other_flight = (
+        u.dates.depart is not None
+        or u.shift_days
+        or u.time_shift
+        or u.other_option
+        or u.dates.depart_after
+        or u.dates.depart_before
+        or _named_flight(u)
+    )
+    return booking_id if wants_other_flight else None
+
+
+def _named_flight(u: Understanding) -> list[OptionRef]:
+    """The flight a message names by its time or airline ("the 4:40pm United"): in a
+    change request, the one to switch to once that day's flights are found."""
+    return [r for r in u.options if r.clock or r.carrier]
+
+
+def change_booked(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    """A change of the booking this conversation made (``booked_in_thread``)."""
+    return _change_booking(state, turn, ctx, u, state.draft.booked)
+
+
 def _change(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    return _change_booking(state, turn, ctx, u, None)
+
+
+def _clock_plus(clock: str, minutes: int) -> str:
+    hours, mins = divmod(
+        max(0, min(23 * 60 + 59, int(clock[:2]) * 60 + int(clock[3:5]) + minutes)), 60
+    )
+    return f"{hours:02d}:{mins:02d}"
+
+
+def _change_booking(
+    state: State, turn: Turn, ctx: Context, u: Understanding, booking_id: str | None
+) -> Decision:
     looked = turn.last("get_booking")
     if looked is None:
-        hint = Understanding(
-            text=u.text, intent=u.intent, places=u.places, booking_id=u.booking_id, person=u.person
-        )
-        found = find_booking(state, turn, ctx, hint, "change")
-        if not isinstance(found, str):
-            return found
-        return [Call("get_booking", {"booking_id": found})]
+        if booking_id is None:
+            hint = Understanding(
+                text=u.text,
+                intent=u.intent,
+                places=u.places,
+                booking_id=u.booking_id,
+                person=u.person,
+            )
+            homeward = bool(_HOMEWARD.search(u.text.lower())) and not _OUTWARD.search(
+                u.text.lower()
+            )
+            found = find_booking(state, turn, ctx, hint, "change", homeward=homeward)
+            if not isinstance(found, str):
+                return found
+            booking_id = found
+        return [Call("get_booking", {"booking_id": booking_id})]
     if looked.error or not looked.output:
         return Reply(f"I couldn't load that booking: {render.error_text(looked.error or {})}")
     b = looked.output
@@ -253,10 +336,23 @@ def _change(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
             f"{b.get('booking_id')} has no flight to change. For a hotel change I'd cancel and rebook it — shall I search new hotel dates?"
         )
     seg = _leg_named(flights, u, ctx)
-    new_day = u.moved_to
-    if new_day is None and u.shift_days:
-        old = render.day_of(seg.get("depart"))
-        new_day = old and old.fromordinal(old.toordinal() + u.shift_days)
+    old = render.day_of(seg.get("depart"))
+    new_day = u.moved_to if u.intent == Intent.CHANGE else u.moved_to or u.dates.depart
+    if new_day is None and u.shift_days and old is not None:
+        new_day = old.fromordinal(old.toordinal() + u.shift_days)
+    named = _named_flight(u)
+    after, before = u.dates.depart_after, u.dates.depart_before
+    leaves = render.clock(seg.get("depart"))
+    if u.time_shift == "earlier" and before is None and re.fullmatch(r"\d\d:\d\d", leaves):
+        before = _clock_plus(leaves, -1)  # "an earlier flight": earlier than the one booked
+    elif u.time_shift == "later" and after is None and re.fullmatch(r"\d\d:\d\d", leaves):
+        after = _clock_plus(leaves, 1)
+    clocks = [r.clock for r in named if r.clock]
+    if clocks:
+        # "switch me to the 4:40pm": that day's flights leaving about then.
+        after, before = _clock_plus(clocks[0], -30), _clock_plus(clocks[0], 30)
+    if new_day is None and (after or before or named) and old is not None:
+        new_day = old  # another time, or another flight, the same day
     if new_day is None:
         return Reply(
             f"Which date would you like to move {seg.get('flight')} ({seg.get('origin')}→{seg.get('destination')}) to?"
@@ -272,14 +368,27 @@ def _change(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
             "limit": 5,
             "rebooking": b.get("booking_id"),  # a Book click on an option rebooks, not holds anew
         }
-        if u.dates.depart_after:
-            args["depart_after"] = u.dates.depart_after
-        if u.dates.depart_before:
-            args["depart_before"] = u.dates.depart_before
+        if after:
+            args["depart_after"] = after
+        if before:
+            args["depart_before"] = before
         return [Call("search_flights", args, tag="chg")]
+    step = search[-1]
+    options = [] if step.error else (step.output or {}).get("options") or []
+    if named and isinstance(pick(options, named[-1]), dict):
+        # The flight to switch to was named with the request: that one, once found.
+        shown = Shown("changes", options, str(b.get("booking_id")), str(seg.get("segment_id")))
+        state.shown["changes"] = shown
+        state.last_shown = "changes"
+        return select_rebook(state, turn, ctx, u, named[-1:], shown)
     return change_options(
-        state, ctx, search[-1], str(b.get("booking_id")), str(seg.get("segment_id")),
-        str(seg.get("flight")), new_day,
+        state,
+        ctx,
+        step,
+        str(b.get("booking_id")),
+        str(seg.get("segment_id")),
+        str(seg.get("flight")),
+        new_day,
     )
 
 

@@ -66,6 +66,9 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         answer = read_people(u.text, bookable_names(ctx.profile))
         if answer is not None:
             return booking.name_passengers(state, turn, ctx, u, answer)
+    if changes.booked_in_thread(state, turn, u) is not None:
+        # Another flight for the trip this conversation booked: a change of that booking.
+        return changes.change_booked(state, turn, ctx, u)
     handler = _HANDLERS.get(intent, _HANDLERS[Intent.UNKNOWN])
     return handler(state, turn, ctx, u)
 

@@ -10,7 +10,9 @@ from concierge.planner.flows.base import INACTIVE, Call, Context, Reply
 from concierge.planner.flows.options import pick
 from concierge.planner.nlu.intents import Understanding
 from concierge.planner.state import State, Turn, typed
+from core.catalogue.places import lookup_place
 from tools.list_trips import TripOut
+from tools.views import city_of
 
 
 def trip_matches(trip: dict[str, Any], u: Understanding, ctx: Context) -> bool:
@@ -41,14 +43,48 @@ def trip_matches(trip: dict[str, Any], u: Understanding, ctx: Context) -> bool:
     return True
 
 
+_ROUTE = re.compile(r"\b([A-Z]{3})→([A-Z]{3})\b")
+
+
+def home_city(ctx: Context) -> str | None:
+    place = lookup_place(str(ctx.profile.get("home_airport") or ""), fuzzy=False)
+    return place.city if place is not None else None
+
+
+def flies_home(trip: TripOut, home: str | None) -> bool:
+    """Whether a trip has a flight home: one into the traveller's home city, or back to
+    the city the trip starts from, from somewhere else (a one-way trip has none)."""
+    back_to = {c for c in (home, trip.origin) if c}
+    for leg in trip.legs:
+        route = _ROUTE.search(leg.what) if leg.kind == "flight" else None
+        if route and city_of(route.group(2)) in back_to and city_of(route.group(1)) not in back_to:
+            return True
+    return False
+
+
+def with_flight_home(trips: list[TripOut], home: str | None) -> list[TripOut]:
+    """The trips "my flight home", "the return" can mean: those with one, when any has."""
+    return [t for t in trips if flies_home(t, home)] or trips
+
+
 _IT = re.compile(
     r"\b(?:it|that|this|the hold|the booking|this booking|that booking|the reservation)\b"
 )
 
 
 def find_booking(
-    state: State, turn: Turn, ctx: Context, u: Understanding, purpose: str
+    state: State,
+    turn: Turn,
+    ctx: Context,
+    u: Understanding,
+    purpose: str,
+    *,
+    homeward: bool = False,
 ) -> str | Reply | list[Call]:
+    """The booking a request is about: named, picked from the trips list, "it" (the one
+    in this conversation), else the one trip of ``list_trips`` the message fits; a reply
+    listing the candidates when several or none do. ``homeward``: the request is about a
+    flight home ("move my return flight"), which only a trip with one can mean."""
     if u.booking_id:
         return u.booking_id
     index_refs = [r for r in u.options if r.index is not None]
@@ -74,6 +110,11 @@ def find_booking(
         return Reply(f"I couldn't load your trips: {render.error_text(listing.error)}")
     rows = [t for t in (state.trips or []) if t.get("status") not in INACTIVE]
     matches = [t for t in rows if trip_matches(t, u, ctx)]
+    if homeward and len(matches) > 1:
+        typed_rows = {t.booking_id: t for t in (typed(TripOut, r) for r in matches) if t}
+        home = home_city(ctx)
+        kept = {t.booking_id for t in with_flight_home(list(typed_rows.values()), home)}
+        matches = [r for r in matches if r.get("booking_id") in kept]
     if len(matches) == 1:
         return str(matches[0]["booking_id"])
     where = ""

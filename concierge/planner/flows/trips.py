@@ -11,7 +11,7 @@ from concierge.planner.answers import trip_answers
 from concierge.planner.answers.trip_answers import TripAsk
 from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.changes import suggestions_text
-from concierge.planner.flows.lookup import find_booking, trip_lines
+from concierge.planner.flows.lookup import find_booking, home_city, trip_lines, with_flight_home
 from concierge.planner.flows.options import pick
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.state import Offer, State, Turn
@@ -172,6 +172,8 @@ def booked_trip(
         if trips is None:
             return Reply(f"I couldn't load your trips: {render.error_text(listing.error or {})}")
         found = trip_answers.matching(trips.trips, ask, ctx.today)
+        if "return" in ask.facets and ask.city is None and ask.flight is None:
+            found = with_flight_home(found, home_city(ctx))  # "my flight home": a trip with one
         if not found:
             return Reply(trip_answers.not_found(ask, trips.trips) + not_found_tail)
         booking_id = found[0].booking_id

@@ -1324,8 +1324,9 @@ _AROUND = re.compile(
 _WORDS: Final[list[tuple[re.Pattern[str], str | None, str | None]]] = [
     (
         re.compile(
-            # "a day early", "two hours early": a length of time, no part of the day
-            r"\bfirst thing\b|(?<!\bday )(?<!\bdays )(?<!\bweek )(?<!\bweeks )(?<!\bhour )(?<!\bhours )"
+            # "a day early", "two hours early": a length of time, no part of the day;
+            # "that's too early": what was shown or booked, no wish for the morning
+            r"\bfirst thing\b|(?<!\bday )(?<!\bdays )(?<!\bweek )(?<!\bweeks )(?<!\bhour )(?<!\bhours )(?<!\btoo )"
             r"\bearly(?:[- ]morning)?\b(?!\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|next))"
         ),
         None,
