@@ -9,9 +9,18 @@ import { $, el } from "/static/dom.js";
 let deps = null; // {api, token, sendAction, setStatus, onTrips, onTick}
 let skewMs = 0; // the server's clock minus this browser's, at the last refresh
 let timer = null;
+const PAGE = 20;
+// Each list's `next_cursor` (GET /v1/trips is paged, newest first).
+const lists = {
+  mine: { list: "#trips", empty: "#trips-empty", more: "#trips-more", cursor: null },
+  team: { list: "#team-trips", empty: "#team-trips-empty", more: "#team-trips-more", cursor: null },
+};
 
 export function initTrips(options) {
   deps = options;
+  for (const scope of Object.keys(lists)) {
+    $(lists[scope].more).addEventListener("click", () => showOlder(scope));
+  }
 }
 
 // ---------------------------------------------------------------- words and clocks
@@ -58,16 +67,16 @@ export async function refreshTrips() {
   let mine;
   let team = null;
   try {
-    mine = await deps.api("/v1/trips?limit=50");
-    if (mine.has_team) team = await deps.api("/v1/trips?scope=team&limit=50");
+    mine = await deps.api(`/v1/trips?limit=${PAGE}`);
+    if (mine.has_team) team = await deps.api(`/v1/trips?scope=team&limit=${PAGE}`);
   } catch (err) {
     deps.setStatus(err.message);
     return;
   }
   skewMs = Date.parse(mine.now) - Date.now();
-  drawList($("#trips"), $("#trips-empty"), mine.trips);
+  drawList("mine", mine, false);
   $("#team-trips-panel").hidden = !mine.has_team;
-  drawList($("#team-trips"), $("#team-trips-empty"), team ? team.trips : []);
+  drawList("team", team || { trips: [], next_cursor: null }, false);
   deps.onTrips([...mine.trips, ...(team ? team.trips : [])]);
   tick();
   clearInterval(timer);
@@ -77,18 +86,39 @@ export async function refreshTrips() {
 export function clearTrips() {
   clearInterval(timer);
   timer = null;
-  $("#trips").replaceChildren();
-  $("#trips-empty").hidden = false;
-  $("#team-trips").replaceChildren();
-  $("#team-trips-empty").hidden = false;
+  for (const l of Object.values(lists)) {
+    $(l.list).replaceChildren();
+    $(l.empty).hidden = false;
+    $(l.more).hidden = true;
+    l.cursor = null;
+  }
   $("#team-trips-panel").hidden = true;
 }
 
-function drawList(list, empty, trips) {
+async function showOlder(scope) {
+  const l = lists[scope];
+  if (!l.cursor) return;
+  try {
+    const page = await deps.api(`/v1/trips?scope=${scope}&limit=${PAGE}&cursor=${encodeURIComponent(l.cursor)}`);
+    drawList(scope, page, true);
+    deps.onTrips(page.trips);
+    tick();
+  } catch (err) {
+    deps.setStatus(err.message);
+  }
+}
+
+function drawList(scope, page, append) {
+  const l = lists[scope];
+  const list = $(l.list);
   // A trip the reader had opened or closed stays so across refreshes.
   const was = new Map([...list.querySelectorAll(".trip")].map((t) => [t.dataset.bookingId, t.open]));
-  list.replaceChildren(...trips.map((t) => tripView(t, was.get(t.booking_id))));
-  empty.hidden = trips.length > 0;
+  const views = page.trips.map((t) => tripView(t, was.get(t.booking_id)));
+  if (append) list.append(...views);
+  else list.replaceChildren(...views);
+  l.cursor = page.next_cursor || null;
+  $(l.more).hidden = !l.cursor;
+  $(l.empty).hidden = list.children.length > 0;
 }
 
 function tick() {

@@ -292,3 +292,21 @@ async def test_the_calendar_file_reads_back_on_local_clocks_with_their_zones(
 )
 def test_spans_are_said_in_words(seconds: int, words: str) -> None:
     assert in_words(seconds) == words
+
+
+async def test_trips_are_paged_newest_first(
+    client: httpx.AsyncClient, seeded: World, clock: FrozenClock
+) -> None:
+    held = []
+    for i in range(3):
+        held.append(await _hold(client, f"tv-page-{i}", seeded.economy_offer))
+        clock.advance(seconds=1)
+
+    first = (await client.get("/v1/trips?limit=2", headers=A("ava"))).json()
+    second = (
+        await client.get(f"/v1/trips?limit=2&cursor={first['next_cursor']}", headers=A("ava"))
+    ).json()
+
+    assert [t["booking_id"] for t in first["trips"]] == held[:0:-1]
+    assert [t["booking_id"] for t in second["trips"]] == held[:1]
+    assert second["next_cursor"] is None
