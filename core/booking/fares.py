@@ -22,6 +22,10 @@ from core.money import money_text
 CHANGE_FEE_CODE = "CHANGE"
 
 
+#: The fee line a seat with a fee adds to its flight's fare (core.booking.seats).
+SEAT_FEE_CODE = "SEAT"
+
+
 async def segment_fare(session: AsyncSession, seg: Segment) -> FareBreakdown:
     """``seg.amount_minor`` as base + taxes + fees (the split it was sold with)."""
     if seg.fare:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.booking.fares import SEAT_FEE_CODE, segment_fare
 from core.booking.passengers import supplier_passengers
 from core.errors import NotFound, ValidationFailed
 from core.ids import new_id
@@ -31,7 +32,7 @@ from core.models import (
     SegmentStatus,
 )
 from core.policy.engine import Verdict, evaluate
-from core.policy.items import PolicyItem
+from core.policy.items import PolicyItem, SeatFeesItem
 from core.policy.service import get_rules
 from core.search.flights import FlightOffer, load_flight_offer
 from core.search.hotels import load_hotel_offer
@@ -171,14 +172,47 @@ async def _offer_item(session: AsyncSession, offer_id: str, quantity: int) -> Po
 
 
 async def policy_items(session: AsyncSession, booking: Booking) -> list[PolicyItem]:
-    """The booking's offers as the policy sees them today (one item per offer)."""
+    """The booking's offers as the policy sees them today (one item per offer), and the
+    seats with a fee chosen on its flights (one item, when there are any)."""
     segments = (
         await session.scalars(
-            select(Segment).where(Segment.booking_id == booking.id).order_by(Segment.position)
+            select(Segment)
+            .where(Segment.booking_id == booking.id)
+            .order_by(Segment.position)
+            .execution_options(populate_existing=True)  # fares a seat choice just changed
         )
     ).all()
     quantities = {seg.offer_id: seg.quantity for seg in segments}  # ordered, one per offer
-    return [await _offer_item(session, offer_id, q) for offer_id, q in quantities.items()]
+    items: list[PolicyItem] = [
+        await _offer_item(session, offer_id, q) for offer_id, q in quantities.items()
+    ]
+    seats = await seat_fees_item(
+        session,
+        [s for s in segments if s.replaced_by is None and s.status != SegmentStatus.RELEASED],
+        booking.currency,
+    )
+    if seats is not None:
+        items.append(seats)
+    return items
+
+
+async def seat_fees_item(
+    session: AsyncSession, segments: Sequence[Segment], currency: str, extra: Sequence[int] = ()
+) -> SeatFeesItem | None:
+    """The seat fees on these segments' fares (``SEAT`` lines), plus ``extra`` fees about
+    to be bought, as the policy sees them; None when there are none."""
+    fees = [
+        line.amount_minor
+        for seg in segments
+        if seg.kind == SegmentKind.FLIGHT
+        for line in (await segment_fare(session, seg)).fees
+        if line.code == SEAT_FEE_CODE
+    ] + list(extra)
+    if not fees:
+        return None
+    return SeatFeesItem(
+        seats=len(fees), highest_fee_minor=max(fees), amount_minor=sum(fees), currency=currency
+    )
 
 
 async def other_items(

@@ -32,9 +32,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking.changes import (
     change_slot,
@@ -42,6 +44,7 @@ from core.booking.changes import (
     crash_point,
     ensure_no_open_change,
 )
+from core.booking.items import red_reasons, seat_fees_item
 from core.booking.keys import seat_purchase_key
 from core.booking.recovery import advance, load_fresh, record_authorization
 from core.booking.seats import (
@@ -51,7 +54,7 @@ from core.booking.seats import (
     give_bought_seats,
     quote_seats,
 )
-from core.errors import CoreError, PaymentDeclined, SeatRequiresPayment
+from core.errors import CoreError, PaymentDeclined, PolicyBlocked, SeatRequiresPayment
 from core.identity import Caller
 from core.ids import new_id
 from core.models import (
@@ -63,8 +66,13 @@ from core.models import (
     Organization,
     Payment,
     PaymentStatus,
+    Segment,
+    SegmentStatus,
 )
 from core.money import format_money
+from core.policy.engine import PolicyStatus, Severity, Verdict, approvals_for, evaluate
+from core.policy.render import role_label
+from core.policy.service import get_rules
 from core.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -121,6 +129,7 @@ async def choose_or_buy_seats(
         await ensure_no_open_change(session, quote.booking_id)
         booking = await session.get(Booking, quote.booking_id)
         assert booking is not None
+        verdict = await _judge_purchase(session, booking, quote.fees, now=now)
         fees = {(f.segment_id, f.passenger_id, f.seat): f.price_minor for f in quote.fees}
         change = BookingChange(
             id=new_id("CH", 10),
@@ -143,6 +152,7 @@ async def choose_or_buy_seats(
             ],
             charge_minor=quote.total_minor,
             currency=booking.currency,
+            policy=verdict,
             created_by=caller.user_id,
             created_at=now,
             updated_at=now,
@@ -151,6 +161,66 @@ async def choose_or_buy_seats(
         change_id = change.id
     await run_seat_purchase(rt, change_id)
     return SeatsChosen(booking_id=quote.booking_id, change_id=change_id, charged_minor=quote.total_minor)
+
+
+async def _judge_purchase(
+    session: AsyncSession, booking: Booking, fees: Sequence[SeatFee], *, now: datetime
+) -> dict[str, Any]:
+    """The paid trip with these seats as the policy sees it: its total grows by their
+    fees and a paid-seat rule judges every seat fee on it. A red finding, or an approval
+    the trip did not have when it was confirmed (a threshold crossed, an amber seat), is
+    ``POLICY_BLOCKED``: nobody can approve a seat after the trip is paid, so it is
+    refused before anyone is charged. Answers the trip's verdict with the seats."""
+    rules = await get_rules(session, booking.org_id)
+    segments = (
+        await session.scalars(
+            select(Segment).where(
+                Segment.booking_id == booking.id,
+                Segment.status == SegmentStatus.BOOKED,
+                Segment.replaced_by.is_(None),
+            )
+        )
+    ).all()
+    item = await seat_fees_item(
+        session, segments, booking.currency, extra=[f.price_minor for f in fees]
+    )
+    assert item is not None
+    seats = evaluate(rules, [item], now=now)
+    before = Verdict.from_dict(booking.policy) if booking.policy else None
+    total = booking.total_minor + sum(f.price_minor for f in fees)
+    violations = (*(before.violations if before else ()), *seats.violations)
+    roles = approvals_for(
+        rules, total, has_amber=any(v.severity is Severity.AMBER for v in violations)
+    )
+    status = max(
+        (before.status if before else PolicyStatus.GREEN, seats.status),
+        key=lambda s: (PolicyStatus.GREEN, PolicyStatus.AMBER, PolicyStatus.RED).index(s),
+    )
+    verdict = Verdict(
+        status=status,
+        violations=violations,
+        approvals_required=roles,
+        notes=before.notes if before else (),
+        total_minor=total,
+        currency=rules.currency,
+    ).to_dict()
+    if seats.is_blocked:
+        raise PolicyBlocked(
+            f"The travel policy does not allow this: {red_reasons(verdict)}", policy=verdict
+        )
+    granted = set(before.approvals_required) if before else set()
+    missing = [r for r in roles if r not in granted]
+    if missing:
+        reasons = "; ".join(v.message for v in seats.violations) or (
+            f"the trip would come to {format_money(total, booking.currency)}"
+        )
+        raise PolicyBlocked(
+            f"The travel policy would need {', '.join(role_label(r) for r in missing)} to "
+            f"approve this ({reasons}), and a paid trip's seats cannot wait for an approval: "
+            "choose a seat without a fee",
+            policy=verdict,
+        )
+    return verdict
 
 
 async def _set_step(rt: Runtime, change_id: str, *, expected: str, step: str, **values: Any) -> bool:
@@ -188,6 +258,7 @@ async def run_seat_purchase(rt: Runtime, change_id: str) -> None:
         org_id = booking.org_id
         charge, currency, payment_method = change.charge_minor, change.currency, org.payment_method
         choices, paid = _choices(change)
+        verdict = dict(change.policy or {})
 
     if step == STARTED:
         auth = await rt.payments.authorize(
@@ -226,6 +297,13 @@ async def run_seat_purchase(rt: Runtime, change_id: str) -> None:
                 await give_bought_seats(
                     session, booking_id, choices, paid, now=rt.clock.now(), actor=actor
                 )
+                if verdict:  # the trip's verdict now counts these seats' fees
+                    await session.execute(
+                        update(Booking)
+                        .where(Booking.id == booking_id)
+                        .values(policy=verdict, policy_status=verdict["status"])
+                        .execution_options(synchronize_session=False)
+                    )
                 moved = await advance(
                     session, BookingChange, change_id,
                     active=BookingChange.status == ChangeStatus.RUNNING,

@@ -30,7 +30,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import audit
 from core.booking import states
 from core.booking.access import load_visible_booking
-from core.booking.fares import segment_fare
+from core.booking.fares import SEAT_FEE_CODE, segment_fare
+from core.booking.items import judge, policy_items, red_reasons
 from core.booking.views import (
     SeatMapView,
     SeatRowView,
@@ -53,6 +54,7 @@ from core.errors import (
     InvalidTransition,
     NotFound,
     PassengerNotOnSegment,
+    PolicyBlocked,
     SeatNotInCabin,
     SeatRequiresPayment,
     SeatTaken,
@@ -551,6 +553,10 @@ async def _choose(
     if writes:
         await _write_seats(session, writes, targets.values(), now=now)
     added = await _reprice(session, fees)
+    if fees and booking.status in states.HOLDING:
+        # The trip as the policy sees it now counts the seat fees (and any paid-seat
+        # rule): judged again, refused here if red, else stored for the confirmation.
+        await _judge_again(session, booking, now=now)
     await session.execute(
         update(Booking)
         .where(Booking.id == booking.id)
@@ -578,6 +584,22 @@ async def _choose(
     return booking
 
 
+async def _judge_again(session: AsyncSession, booking: Booking, *, now: datetime) -> None:
+    verdict = await judge(session, booking.org_id, await policy_items(session, booking), now=now)
+    verdict_dict = verdict.to_dict()
+    if verdict.is_blocked:
+        raise PolicyBlocked(
+            f"The travel policy does not allow this: {red_reasons(verdict_dict)}",
+            policy=verdict_dict,
+        )
+    await session.execute(
+        update(Booking)
+        .where(Booking.id == booking.id)
+        .values(policy=verdict_dict, policy_status=verdict.status)
+        .execution_options(synchronize_session=False)
+    )
+
+
 @dataclass(frozen=True)
 class _FeeMove:
     """A passenger of a held booking leaving ``old`` for ``new``, one of them with a fee."""
@@ -585,9 +607,6 @@ class _FeeMove:
     segment: Segment
     old: SeatSpec | None
     new: SeatSpec
-
-
-SEAT_FEE_CODE = "SEAT"
 
 
 def _fee_name(spec: SeatSpec) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 from core.errors import ValidationFailed
 from core.money import format_money
-from core.policy.items import FlightItem, HotelItem, PolicyItem
+from core.policy.items import FlightItem, HotelItem, PolicyItem, SeatFeesItem
 from core.policy.rules import CabinRule, PolicyRules, cabin_label
 
 
@@ -40,6 +40,7 @@ class ViolationCode(StrEnum):
     HOTEL_OVER_CAP = "HOTEL_OVER_CAP"
     BLOCKED_AIRLINE = "BLOCKED_AIRLINE"
     BLOCKED_HOTEL_CHAIN = "BLOCKED_HOTEL_CHAIN"
+    PAID_SEAT = "PAID_SEAT"
 
 
 NOTE_PREFERRED_VENDOR = "PREFERRED_VENDOR"
@@ -151,8 +152,10 @@ def evaluate(rules: PolicyRules, items: Sequence[PolicyItem], *, now: datetime) 
         total += item.amount_minor
         if isinstance(item, FlightItem):
             _check_flight(rules, item, index, violations, notes)
-        else:
+        elif isinstance(item, HotelItem):
             _check_hotel(rules, item, index, violations, notes)
+        else:
+            _check_seats(rules, item, index, violations)
     advance = _check_advance_purchase(rules, items, now)
     if advance is not None:
         violations.append(advance)
@@ -281,6 +284,26 @@ def _check_hotel(
         )
 
 
+def _check_seats(
+    rules: PolicyRules, item: SeatFeesItem, index: int, violations: list[Violation]
+) -> None:
+    """Seat fees always count in the trip total; a paid-seat rule may also judge them."""
+    rule = rules.paid_seats
+    if rule is None or item.highest_fee_minor <= rule.max_fee_minor:
+        return
+    fees = f"{item.seats} seat{'s' if item.seats > 1 else ''} with a fee, " + format_money(
+        item.amount_minor, rules.currency
+    )
+    limit = (
+        "the travel policy does not pay for seat fees"
+        if rule.max_fee_minor == 0
+        else f"the travel policy pays up to {format_money(rule.max_fee_minor, rules.currency)} a seat"
+    )
+    violations.append(
+        Violation(ViolationCode.PAID_SEAT, Severity(rule.severity), f"Paid seats ({fees}): {limit}", index)
+    )
+
+
 def _check_advance_purchase(
     rules: PolicyRules, items: Sequence[PolicyItem], now: datetime
 ) -> Violation | None:
@@ -298,6 +321,8 @@ def _check_advance_purchase(
         days = (first.depart_at - now).days
     else:
         hotels = [(i, it) for i, it in enumerate(items) if isinstance(it, HotelItem)]
+        if not hotels:  # seat fees judged on their own (a seat bought after confirmation)
+            return None
         index, first_hotel = min(hotels, key=lambda pair: pair[1].check_in)
         days = (first_hotel.check_in - now.date()).days
     if days >= rules.advance_purchase_days:

@@ -39,4 +39,15 @@ class HotelItem:
     kind: str = field(default="hotel", init=False)
 
 
-PolicyItem = FlightItem | HotelItem
+@dataclass(frozen=True)
+class SeatFeesItem:
+    """Seats with a fee (extra legroom) bought with the trip, on any of its flights."""
+
+    seats: int
+    highest_fee_minor: int
+    amount_minor: int  # every seat fee together
+    currency: str
+    kind: str = field(default="seats", init=False)
+
+
+PolicyItem = FlightItem | HotelItem | SeatFeesItem

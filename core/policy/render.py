@@ -85,6 +85,14 @@ def render_policy(rules: PolicyRules) -> str:
     else:
         lines.append("There is no advance-purchase rule.")
 
+    if rules.paid_seats is not None:
+        over = (
+            "any seat with a fee"
+            if rules.paid_seats.max_fee_minor == 0
+            else f"a seat whose fee is over {money_text(rules.paid_seats.max_fee_minor, cur)}"
+        )
+        lines += ["", "## Seats", "", f"Seat fees count in the trip total; {over} is "
+                  f"**{rules.paid_seats.severity}**."]
     lines += [
         "",
         "## Hotels",
@@ -187,4 +195,13 @@ def answer_facts(rules: PolicyRules) -> dict[str, Any]:
         ],
         "amber_requires": rules.amber_requires,
         "approval_chain": list(rules.approval_chain),
-    }
+    } | (
+        {
+            "paid_seats": {
+                "max_fee": money(rules.paid_seats.max_fee_minor),
+                "severity": rules.paid_seats.severity,
+            }
+        }
+        if rules.paid_seats is not None
+        else {}
+    )

@@ -108,6 +108,14 @@ class ApprovalThreshold(_Frozen):
     role: str = Field(min_length=1)
 
 
+class PaidSeatRule(_Frozen):
+    """Seats with a fee (extra legroom): a seat whose fee is over ``max_fee_minor`` (0:
+    any fee) is ``severity`` — amber needs ``amber_requires``'s approval, red is refused."""
+
+    max_fee_minor: int = Field(0, ge=0)
+    severity: str = Field("amber", pattern="^(amber|red)$")
+
+
 class PolicyRules(_Frozen):
     name: str = "Travel policy"
     currency: str = Field("USD", min_length=3, max_length=3)
@@ -119,6 +127,8 @@ class PolicyRules(_Frozen):
     advance_purchase_days: int = Field(7, ge=0)
     hotel_caps: HotelCaps
     blocked_airlines: tuple[Vendor, ...] = ()
+    # None: seat fees only count in the trip total, like any other price.
+    paid_seats: PaidSeatRule | None = None
     blocked_hotel_chains: tuple[Vendor, ...] = ()
     preferred_airlines: tuple[Vendor, ...] = ()
     preferred_hotel_chains: tuple[Vendor, ...] = ()

@@ -13,15 +13,25 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
+from core.approval.service import approval_view
 from core.booking import seat_purchase as purchase_module
 from core.booking.changes import SimulatedCrash
 from core.booking.rebook import complete_stuck_changes
+from core.booking.saga import confirm_booking
 from core.booking.seat_purchase import choose_or_buy_seats
 from core.booking.seats import SeatChoice, booking_seat_map, choose_seats
 from core.booking.service import hold_booking
 from core.booking.views import load_booking_view
-from core.errors import ConcurrentUpdate, CoreError, PaymentDeclined, SeatRequiresPayment, SeatTaken
+from core.errors import (
+    ConcurrentUpdate,
+    CoreError,
+    PaymentDeclined,
+    PolicyBlocked,
+    SeatRequiresPayment,
+    SeatTaken,
+)
 from core.models import (
+    ApprovalWorkflow,
     BookingChange,
     GatewayIntent,
     Organization,
@@ -29,11 +39,16 @@ from core.models import (
     Segment,
     SegmentPassenger,
 )
+from core.policy.engine import evaluate
+from core.policy.items import SeatFeesItem
+from core.policy.render import render_policy
+from core.policy.rules import acme_default
+from core.policy.service import set_rules
 from core.runtime import Runtime
 from core.search.offers import flight_offer_id
 from tests.core.booking_world import AVA, MIA, build_world
 from tests.core.changes_world import booking, confirmed, paid
-from tests.factories import named_item
+from tests.factories import T0, named_item
 
 
 async def _world(rt: Runtime) -> tuple[str, str, str, str, str]:
@@ -244,3 +259,120 @@ async def test_two_purchases_at_once_charge_the_seat_once(runtime: Runtime) -> N
     assert await _seat(runtime, bid) == with_fee
     assert await paid(runtime, bid) == (await booking(runtime, bid)).total_minor
 
+
+
+# -- the policy counts seat fees -----------------------------------------------------------
+
+
+async def _paid_seat_rule(rt: Runtime, severity: str, max_fee_minor: int = 0) -> None:
+    async with rt.db.uow() as s:
+        rules = acme_default().model_copy(
+            update={"paid_seats": {"max_fee_minor": max_fee_minor, "severity": severity}}
+        )
+        await set_rules(s, "acme", rules, now=T0)
+
+
+def test_the_engine_counts_seat_fees_and_applies_the_paid_seat_rule() -> None:
+    seats = SeatFeesItem(seats=2, highest_fee_minor=8500, amount_minor=17000, currency="USD")
+    free_hand = evaluate(acme_default(), [seats], now=T0)
+    assert (free_hand.status, free_hand.total_minor, free_hand.violations) == ("green", 17000, ())
+
+    capped = acme_default().model_copy(update={"paid_seats": {"max_fee_minor": 5000, "severity": "amber"}})
+    verdict = evaluate(capped, [seats], now=T0)
+    assert verdict.status == "amber"
+    [finding] = verdict.violations
+    assert finding.code == "PAID_SEAT"
+    assert finding.message == "Paid seats (2 seats with a fee, 170.00 USD): the travel policy pays up to 50.00 USD a seat"
+    assert verdict.approvals_required == ("manager",)
+    assert evaluate(capped, [SeatFeesItem(1, 4500, 4500, "USD")], now=T0).status == "green"
+    assert "## Seats" in render_policy(capped)
+    assert "## Seats" not in render_policy(acme_default())
+
+
+async def test_a_held_bookings_seat_fee_counts_in_its_policy_and_a_red_rule_refuses_it(runtime: Runtime) -> None:
+    w = await build_world(runtime)
+    async with runtime.db.uow() as s:
+        held = await hold_booking(runtime, s, AVA, [named_item(flight_offer_id(w.long_inv["economy"].id), 1)])
+    bid = held.id
+    async with runtime.db.uow(write=False) as s:
+        link = await s.scalar(select(SegmentPassenger).where(SegmentPassenger.booking_id == bid))
+        seat_map = await booking_seat_map(s, AVA, bid)
+    assert link is not None
+    paid_seats = [x for row in seat_map.segments[0].rows for x in row.seats if x.available and x.price.minor()]
+    before = await booking(runtime, bid)
+
+    async with runtime.db.uow() as s:
+        await choose_seats(
+            s, AVA, bid, [SeatChoice(link.segment_id, link.passenger_id, paid_seats[0].seat)],
+            now=runtime.clock.now(), accept_fees=True,
+        )
+    after = await booking(runtime, bid)
+    fee = paid_seats[0].price.minor()
+    assert after.total_minor == before.total_minor + fee
+    assert after.policy["total_minor"] == before.policy["total_minor"] + fee
+
+    await _paid_seat_rule(runtime, "red")
+    with pytest.raises(PolicyBlocked, match="does not pay for seat fees"):
+        async with runtime.db.uow() as s:
+            await choose_seats(
+                s, AVA, bid, [SeatChoice(link.segment_id, link.passenger_id, paid_seats[1].seat)],
+                now=runtime.clock.now(), accept_fees=True,
+            )
+    assert await _seat(runtime, bid) == paid_seats[0].seat  # nothing changed
+    assert (await booking(runtime, bid)).total_minor == after.total_minor
+
+
+async def test_an_amber_paid_seat_on_a_held_booking_is_sent_for_approval_with_its_fee(runtime: Runtime) -> None:
+    w = await build_world(runtime)
+    await _paid_seat_rule(runtime, "amber")
+    async with runtime.db.uow() as s:
+        held = await hold_booking(runtime, s, AVA, [named_item(flight_offer_id(w.long_inv["economy"].id), 1)])
+    async with runtime.db.uow(write=False) as s:
+        link = await s.scalar(select(SegmentPassenger).where(SegmentPassenger.booking_id == held.id))
+        seat_map = await booking_seat_map(s, AVA, held.id)
+    assert link is not None
+    paid_seat = next(x for row in seat_map.segments[0].rows for x in row.seats if x.available and x.price.minor())
+    async with runtime.db.uow() as s:
+        await choose_seats(
+            s, AVA, held.id, [SeatChoice(link.segment_id, link.passenger_id, paid_seat.seat)],
+            now=runtime.clock.now(), accept_fees=True,
+        )
+
+    view = await confirm_booking(runtime, AVA, held.id)
+
+    assert view.status == "pending_approval"
+    after = await booking(runtime, held.id)
+    async with runtime.db.uow(write=False) as s:
+        wf = await s.get(ApprovalWorkflow, view.approval_id)
+        assert wf is not None
+        card = await approval_view(s, wf)
+    assert wf.amount_minor == after.total_minor  # the fee is in the total approvers see
+    assert card.amount.minor() == after.total_minor
+    assert any(v["code"] == "PAID_SEAT" for v in after.policy["violations"])
+
+
+@pytest.mark.parametrize(("severity", "words"), [("red", "does not allow"), ("amber", "would need")])
+async def test_a_paid_seat_rule_refuses_a_seat_on_a_paid_trip_before_charging(
+    runtime: Runtime, severity: str, words: str
+) -> None:
+    bid, seg, pax, with_fee, _ = await _world(runtime)
+    await _paid_seat_rule(runtime, severity)
+    old_seat = await _seat(runtime, bid)
+
+    with pytest.raises(PolicyBlocked, match=words):
+        await choose_or_buy_seats(runtime, AVA, bid, [SeatChoice(seg, pax, with_fee)], accept_fees=True)
+
+    assert await _seat(runtime, bid) == old_seat
+    assert [p.purpose for p in await _payments(runtime, bid)] == ["booking"]
+
+
+async def test_a_seat_bought_on_a_paid_trip_joins_its_policy_total(runtime: Runtime) -> None:
+    bid, seg, pax, with_fee, _ = await _world(runtime)
+    before = await booking(runtime, bid)
+    fee = await _fee_of(runtime, bid, with_fee)
+
+    await choose_or_buy_seats(runtime, AVA, bid, [SeatChoice(seg, pax, with_fee)], accept_fees=True)
+
+    after = await booking(runtime, bid)
+    assert after.policy["total_minor"] == before.total_minor + fee == after.total_minor
+    assert after.policy_status == before.policy_status
