@@ -7,7 +7,7 @@
 
 import { $, el } from "/static/dom.js";
 import { renderMarkdown, withMarks } from "/static/markdown.js";
-import { clearTrips, initTrips, refreshTrips } from "/static/trips.js";
+import { clearTrips, dayMarker, initTrips, refreshTrips } from "/static/trips.js";
 
 const STORE_TOKEN = "concierge.token";
 const STORE_USER = "concierge.user";
@@ -687,7 +687,8 @@ function renderFlightCards(options, leg = "outbound", note = "", recommended = n
         el("span", { class: "price" }, money(o.total || o.price))),
       el("div", { class: "facts" },
         el("span", {}, f.route),
-        el("span", { class: "times" }, `${localDate(f.depart)} ${localTime(f.depart)} → ${localTime(f.arrive)}`),
+        el("span", { class: "times" }, `${localDate(f.depart)} ${localTime(f.depart)} → ${localTime(f.arrive)}`,
+          o.depart && o.arrive && dayMarker(o.depart, o.arrive) ? el("span", { class: "day-marker", title: "arrives on a later day" }, ` ${dayMarker(o.depart, o.arrive)}`) : null),
         el("span", {}, f.stops === 0 ? "Direct" : `${f.stops} stop${f.stops > 1 ? "s" : ""}`),
         f.duration ? el("span", {}, f.duration) : null,
         el("span", {}, f.cabin),

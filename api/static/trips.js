@@ -36,6 +36,16 @@ export function inWords(seconds) {
   return `${Math.floor(seconds / 86400 + 0.5)} days`;
 }
 
+// The ticket's "+1": how many local dates a flight's arrival is after its departure,
+// from two local times with their offsets (a search option's `depart` and `arrive`);
+// "" on the same day.
+export function dayMarker(departLocal, arriveLocal) {
+  const day = (iso) => Date.parse(`${(iso || "").slice(0, 10)}T00:00:00Z`);
+  const days = Math.round((day(arriveLocal) - day(departLocal)) / 86_400_000);
+  if (!Number.isFinite(days) || days === 0) return "";
+  return days > 0 ? `+${days}` : `${days}`;
+}
+
 function holdText(expiresAt) {
   const left = (Date.parse(expiresAt) - (Date.now() + skewMs)) / 1000;
   return left > 0 ? `Hold expires in ${inWords(left)}` : "Hold expired";
@@ -124,7 +134,8 @@ function drawList(scope, page, append) {
 function tick() {
   deps?.onTick();
   for (const node of document.querySelectorAll(".trip .countdown[data-expires]")) {
-    node.textContent = holdText(node.dataset.expires);
+    const text = holdText(node.dataset.expires);
+    if (node.textContent !== text) node.textContent = text;
   }
 }
 

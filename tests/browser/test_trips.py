@@ -178,3 +178,31 @@ def test_change_flight_finds_new_flights_and_a_pick_asks_before_rebooking(
     assert "change fee" in gate.inner_text() or "fare difference" in gate.inner_text()
     shoot(page, "trips-7-change-gate")
     context.close()
+
+
+def test_flight_cards_mark_an_arrival_on_a_later_day(
+    live_server: str, browser_instance: Any, shoot: Any
+) -> None:
+    context = browser_instance.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _sign_in(page, live_server, "ava")
+    day = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=17)).isoformat()
+    box = page.locator("#composer-input")
+    box.fill(f"Fly me from New York to London on {day}")
+    box.press("Enter")
+    page.locator(".card.flight").first.wait_for(timeout=STEP_MS)
+    _idle(page)
+    more = page.locator("#log [data-action=show-more]")
+    if more.count():
+        more.first.click()  # every option, not only the first three
+    overnight = 0
+    for times in page.locator("#log .card.flight .times").all_inner_texts():
+        leaves, lands = re.findall(r"\b(\d\d:\d\d)\b", times)[:2]
+        if lands < leaves:  # on the clock, before it left: the next day (flights < 24 h)
+            overnight += 1
+            assert times.rstrip().endswith("+1"), times
+        else:
+            assert "+1" not in times, times
+    assert overnight, "New York → London has evening flights landing the next morning"
+    shoot(page, "trips-8-cards-plus-one")
+    context.close()
