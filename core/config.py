@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     # Slack Web API base (tests point it at a local fake); unset = https://slack.com/api/.
     slack_api_base_url: str | None = None
     flight_webhook_secret: str = "dev-flight-webhook-secret"
+    # Signed barcode links for viewers without a token (Slack's image blocks,
+    # core.checkin.links); unset: no such link is made or opened.
+    signed_url_secret: SecretStr | None = None
+    # The API's address as Slack and e-mail readers reach it (links in cards): e.g.
+    # https://concierge.example.com; unset: cards carry no links to this API.
+    public_base_url: str | None = None
     hold_ttl_seconds: int = 900
     # The common hold (one direct flight, for the caller) in one statement on PostgreSQL
     # (core.booking.one_statement); off: every hold row by row, as on SQLite.
@@ -155,7 +161,7 @@ class Settings(BaseSettings):
     def _normalize(cls, value: str) -> str:
         return normalize_database_url(value)
 
-    @field_validator("pii_key", "pii_previous_keys")
+    @field_validator("pii_key", "pii_previous_keys", "signed_url_secret")
     @classmethod
     def _blank_key_is_none(cls, value: SecretStr | None) -> SecretStr | None:
         return value if value is not None and value.get_secret_value().strip() else None

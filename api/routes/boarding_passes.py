@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from api.auth import CallerDep
@@ -22,7 +22,7 @@ from core.checkin.render import (
     boarding_pass_pdf,
     boarding_pass_png,
 )
-from core.checkin.service import read_boarding_pass
+from core.checkin.service import read_boarding_pass, signed_boarding_pass
 from core.checkin.views import BoardingPassView
 
 router = APIRouter(
@@ -52,6 +52,28 @@ async def read_pass_png(pass_id: PassId, runtime: RuntimeDep, caller: CallerDep)
     """The PDF417 barcode (IATA Resolution 792) a gate scanner reads."""
     async with runtime.db.uow(write=False) as session:
         view = await read_boarding_pass(session, caller, pass_id, settings=runtime.settings)
+    return Response(boarding_pass_png(view), media_type=PNG_MEDIA_TYPE, headers=_HEADERS)
+
+
+@router.get("/{pass_id}/barcode.png", summary="A boarding pass's barcode, by signed link",
+            response_class=Response,
+            responses={200: {"description": "PDF417 encoding the pass's BCBP string.",
+                             "content": {PNG_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}})
+async def read_signed_pass_png(
+    pass_id: PassId,
+    runtime: RuntimeDep,
+    exp: Annotated[int, Query(ge=0, description="Unix time the link expires.")],
+    sig: Annotated[str, Query(pattern=r"^[0-9a-f]{64}$", description="The link's HMAC-SHA256.")],
+) -> Response:
+    """The same barcode for a viewer without a token (Slack's image blocks): the link,
+    made by the API for one pass (`core.checkin.links`, `CONCIERGE_SIGNED_URL_SECRET`),
+    opens it for 24 hours. A wrong, foreign or expired link is 404; a pass voided or
+    superseded since is 410."""
+    async with runtime.db.uow(write=False) as session:
+        view = await signed_boarding_pass(
+            session, pass_id, expires=exp, signature=sig, now=runtime.clock.now(),
+            settings=runtime.settings,
+        )
     return Response(boarding_pass_png(view), media_type=PNG_MEDIA_TYPE, headers=_HEADERS)
 
 

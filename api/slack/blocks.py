@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
+from core.checkin.links import signed_barcode_path
+from core.config import Settings
 from core.money import money_text, read_money
 
 SECTION_LIMIT = 3000
@@ -306,10 +309,44 @@ def seat_of(value: str | None) -> dict[str, str] | None:
     return {k: data[k] for k in keys}
 
 
-def boarding_passes(output: dict[str, Any]) -> list[dict[str, Any]]:
+#: A pass id → the absolute signed URL of its barcode image, or None (not configured).
+BarcodeUrl = Callable[[str], str | None]
+
+
+def barcode_url(settings: Settings, now: dt.datetime) -> BarcodeUrl:
+    """Signed links to passes' barcodes (``core.checkin.links``) as Slack fetches them:
+    absolute, on ``CONCIERGE_PUBLIC_BASE_URL``; None for every pass when that or
+    ``CONCIERGE_SIGNED_URL_SECRET`` is not set (the card then shows the pass in words)."""
+    base, secret = settings.public_base_url, settings.signed_url_secret
+
+    def url(pass_id: str) -> str | None:
+        if not base or secret is None or not pass_id:
+            return None
+        return base.rstrip("/") + signed_barcode_path(
+            pass_id, secret=secret.get_secret_value(), now=now
+        )
+
+    return url
+
+
+def barcode_image(url: str, flight: str, seat: str | None) -> dict[str, Any]:
+    """The pass's PDF417 barcode as an image block a gate scanner can read off the phone."""
+    return {
+        "type": "image",
+        "image_url": url,
+        "alt_text": "Boarding pass barcode"
+        + (f", {flight}" if flight else "")
+        + (f", seat {seat}" if seat else ""),
+    }
+
+
+def boarding_passes(
+    output: dict[str, Any], barcode: BarcodeUrl | None = None
+) -> list[dict[str, Any]]:
     """Boarding passes (``check_in``, ``get_boarding_pass``) as one card each: flight,
-    passenger, seat, sequence number and the pass's id (the printable pass and its barcode
-    are at ``/v1/boarding-passes/{id}.pdf`` / ``.png``, behind the caller's token)."""
+    passenger, seat, sequence number and the pass's id, then its barcode image when
+    ``barcode`` makes a signed link for it (the printable pass and the barcode are also at
+    ``/v1/boarding-passes/{id}.pdf`` / ``.png``, behind the caller's token)."""
     blocks: list[dict[str, Any]] = []
     for p in output.get("boarding_passes") or []:
         route = f"{p.get('origin', '')} → {p.get('destination', '')}"
@@ -322,10 +359,15 @@ def boarding_passes(output: dict[str, Any]) -> list[dict[str, Any]]:
                 f"`{escape(str(p.get('pass_id', '')))}`"
             )
         )
+        url = barcode(str(p.get("pass_id") or "")) if barcode is not None else None
+        if url:
+            blocks.append(barcode_image(url, str(p.get("flight", "")), p.get("seat")))
     return blocks
 
 
-def tool_blocks(name: str, output: dict[str, Any] | None) -> list[dict[str, Any]]:
+def tool_blocks(
+    name: str, output: dict[str, Any] | None, *, barcode: BarcodeUrl | None = None
+) -> list[dict[str, Any]]:
     if not output:
         return []
     if name == "search_flights":
@@ -335,7 +377,7 @@ def tool_blocks(name: str, output: dict[str, Any] | None) -> list[dict[str, Any]
     if name == "get_seat_map":
         return seat_choices(output)
     if name in ("check_in", "get_boarding_pass"):
-        return boarding_passes(output)
+        return boarding_passes(output, barcode)
     return []
 
 

@@ -460,7 +460,12 @@ class SlackBot:
                         blocks.section(f":warning: {blocks.escape(event.error.get('message', ''))}")
                     )
                 else:
-                    cards.extend(blocks.tool_blocks(event.name, event.output))
+                    cards.extend(
+                        blocks.tool_blocks(
+                            event.name, event.output,
+                            barcode=blocks.barcode_url(self.rt.settings, self.rt.clock.now()),
+                        )
+                    )
             elif isinstance(event, ConfirmationRequested):
                 summary = event.summary
                 pause = blocks.confirmation(event.interrupt_id, event.summary)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from slack_sdk.web.async_client import AsyncWebClient
 
 from api.slack import blocks
+from core.checkin.passes import ISSUED_TOPIC
 from core.notify.base import Delivery
 
 if TYPE_CHECKING:
@@ -42,6 +43,12 @@ class SlackDMNotifier:
             body = blocks.approval_request(str(approval_id), delivery.message)
         else:
             body = [blocks.section(blocks.escape(delivery.message))]
+        pass_id = delivery.payload.get("pass_id")
+        if delivery.topic == ISSUED_TOPIC and pass_id:
+            # The boarding pass itself: its barcode, by a signed link Slack can fetch.
+            url = blocks.barcode_url(rt.settings, rt.clock.now())(str(pass_id))
+            if url:
+                body.append(blocks.barcode_image(url, "", None))
         await self.client.chat_postMessage(
             channel=channel,
             text=delivery.message,

@@ -30,6 +30,7 @@ from core.checkin.documents import (
     is_international,
     missing_documents,
 )
+from core.checkin.links import signature_holds
 from core.checkin.passes import CURRENT, ISSUED_TOPIC, new_pass, take_sequence, tell
 from core.checkin.views import BoardingPassView, CheckInView
 from core.checkin.window import checkin_window, require_open
@@ -245,6 +246,29 @@ async def read_boarding_pass(
     assert booking is not None
     assert passenger is not None
     if caller.user_id not in {booking.traveler_id, booking.created_by, passenger.user_id}:
+        raise NotFound(f"Boarding pass {pass_id} not found")
+    await _still_valid(session, bp, booking)
+    return await boarding_pass_view(session, bp, settings)
+
+
+async def signed_boarding_pass(
+    session: AsyncSession,
+    pass_id: str,
+    *,
+    expires: int,
+    signature: str,
+    now: datetime,
+    settings: Settings,
+) -> BoardingPassView:
+    """A pass opened by a signed link (``core.checkin.links``) instead of a caller: the
+    link must be ours, for this pass and not expired, else ``NotFound`` (a guessed or
+    stale link learns nothing); a void or superseded pass is ``BoardingPassVoid``."""
+    secret = settings.signed_url_secret.get_secret_value() if settings.signed_url_secret else ""
+    if not signature_holds(pass_id, expires, signature, secret=secret, now=now):
+        raise NotFound(f"Boarding pass {pass_id} not found")
+    bp = await session.get(BoardingPass, pass_id)
+    booking = await session.get(Booking, bp.booking_id) if bp is not None else None
+    if bp is None or booking is None:
         raise NotFound(f"Boarding pass {pass_id} not found")
     await _still_valid(session, bp, booking)
     return await boarding_pass_view(session, bp, settings)

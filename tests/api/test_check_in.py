@@ -17,8 +17,10 @@ import httpx
 import pytest
 import zxingcpp
 from PIL import Image
+from pydantic import SecretStr
 from sqlalchemy import func, select
 
+from api.slack.blocks import barcode_url
 from core.checkin.bcbp import decode
 from core.clock import FrozenClock
 from core.models import BoardingPass, OutboxEvent, User
@@ -489,3 +491,47 @@ async def test_a_seat_bought_after_check_in_is_charged_and_printed_on_a_new_pass
     assert_problem(await client.get(old["png"], headers=auth(seeded)), 410, "BOARDING_PASS_SUPERSEDED")
     assert bought.json()["changes"][0]["charge"]["amount"] == "85.00"
     assert PASSPORT not in bought.text
+
+
+async def test_a_signed_link_opens_one_pass_barcode_for_a_viewer_without_a_token(
+    client: httpx.AsyncClient, seeded: World, runtime: Runtime, clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(runtime.settings, "signed_url_secret", SecretStr("test-link-secret"))
+    monkeypatch.setattr(runtime.settings, "public_base_url", "https://concierge.example/")
+    async with runtime.db.uow() as session:
+        _, inv = await make_flight(session, number="2103", origin="JFK", destination="BOS",
+                                   duration_minutes=75, cabins={"economy": (150, 12000)})
+    booking = await confirmed(client, seeded, f"FL-{inv['economy'].id}", key="1")
+    clock.set(DEPARTS - timedelta(hours=2))
+    [bp] = (await check_in(client, seeded, booking, key="ci-1")).json()["boarding_passes"]
+    url = barcode_url(runtime.settings, clock.now())(bp["pass_id"])
+    assert url is not None
+    assert url.startswith(f"https://concierge.example/v1/boarding-passes/{bp['pass_id']}/barcode.png?exp=")
+    path = url.removeprefix("https://concierge.example")
+
+    opened = await client.get(path)  # no Authorization header: the link is the proof
+
+    assert opened.status_code == 200, opened.text
+    assert opened.headers["cache-control"] == "private, no-store"
+    assert read_barcode(opened.content) == bp["bcbp"]
+    sig = path.rsplit("sig=", 1)[1]
+    other = "BP_" + "0" * 10
+    for bad in (
+        path.replace(sig, "0" * 64),  # a forged signature
+        path.replace(bp["pass_id"], other),  # another pass with this link's signature
+    ):
+        assert_problem(await client.get(bad), 404, "NOT_FOUND")
+    clock.set(clock.now() + timedelta(hours=25))  # expired
+    assert_problem(await client.get(path), 404, "NOT_FOUND")
+    clock.set(DEPARTS - timedelta(hours=2))
+    # A seat change supersedes the pass: its old link says so.
+    seat = "22F" if bp["seat"] != "22F" else "23F"
+    moved = await client.put(
+        f"/v1/bookings/{booking['booking_id']}/seats",
+        json={"assignments": [{"segment_id": booking["segments"][0]["segment_id"],
+                               "passenger_id": booking["passengers"][0]["passenger_id"], "seat": seat}]},
+        headers=auth(seeded),
+    )
+    assert moved.status_code == 200
+    assert_problem(await client.get(path), 410, "BOARDING_PASS_SUPERSEDED")

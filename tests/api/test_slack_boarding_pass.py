@@ -37,3 +37,23 @@ def test_no_pass_no_card_and_a_pass_without_seat_says_the_gate() -> None:
     assert tool_blocks("get_boarding_pass", {"boarding_passes": []}) == []
     [card] = tool_blocks("check_in", {"boarding_passes": [{**PASS, "seat": None}]})
     assert "seat at the gate" in card["text"]["text"]
+
+
+def test_a_pass_card_carries_its_barcode_image_when_a_signed_link_can_be_made() -> None:
+    made: list[str] = []
+
+    def barcode(pass_id: str) -> str:
+        made.append(pass_id)
+        return f"https://concierge.example/v1/boarding-passes/{pass_id}/barcode.png?exp=1&sig=ab"
+
+    card, image = tool_blocks("check_in", {"boarding_passes": [PASS]}, barcode=barcode)
+
+    assert made == ["BP_7Q2M4XKDPA"]
+    assert image == {
+        "type": "image",
+        "image_url": "https://concierge.example/v1/boarding-passes/BP_7Q2M4XKDPA/barcode.png?exp=1&sig=ab",
+        "alt_text": "Boarding pass barcode, BA 117, seat 12C",
+    }
+    assert "BP_7Q2M4XKDPA" in card["text"]["text"]
+    # Not configured (no public address or no secret): the card in words only.
+    assert tool_blocks("check_in", {"boarding_passes": [PASS]}, barcode=lambda _: None) == [card]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from pydantic import SecretStr
 from slack_sdk.web.async_client import AsyncWebClient
 
 from api.slack import blocks
@@ -85,3 +86,23 @@ async def test_a_slack_error_raises_so_the_relay_retries(runtime: Runtime, fake:
         await notifier.deliver(
             runtime, _delivery("booking.confirmed", slack_user_id="U0MIA", payload={})
         )
+
+
+async def test_a_boarding_pass_dm_shows_its_barcode_by_a_signed_link(
+    runtime: Runtime, fake: SlackFake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notifier = SlackDMNotifier(AsyncWebClient(token=TOKEN, base_url=fake.base_url))
+    pass_dm = _delivery("checkin.completed", slack_user_id="U0MIA",
+                        payload={"pass_id": "BP_7Q2M4XKDPA", "booking_id": "BK-1"})
+    await notifier.deliver(runtime, pass_dm)  # no public address configured: words only
+    monkeypatch.setattr(runtime.settings, "signed_url_secret", SecretStr("test-link-secret"))
+    monkeypatch.setattr(runtime.settings, "public_base_url", "https://concierge.example")
+    await notifier.deliver(runtime, pass_dm)
+
+    plain, with_image = fake.calls_to("chat.postMessage")
+    assert [b["type"] for b in plain.params["blocks"]] == ["section"]
+    image = with_image.params["blocks"][-1]
+    assert image["type"] == "image"
+    assert image["image_url"].startswith(
+        "https://concierge.example/v1/boarding-passes/BP_7Q2M4XKDPA/barcode.png?exp="
+    )
