@@ -194,7 +194,18 @@ function entryView(e) {
     el("div", { class: "entry-meta muted" },
       [e.carrier_name, e.cabin ? e.cabin[0].toUpperCase() + e.cabin.slice(1) : null, span(e.duration_minutes),
         e.flight_status !== "scheduled" ? `flight ${e.flight_status}` : null].filter(Boolean).join(" · ")),
+    cancelled || e.status !== "booked" ? null : checkInNote(e.check_in),
     peopleView(e.passengers));
+}
+
+// When online check-in opens, or until when it is open, on the departure airport's clock.
+function checkInNote(c) {
+  if (!c) return null;
+  const now = Date.now() + skewMs;
+  const at = (iso) => `${dayLabel(iso)} ${wallTime(iso)}`;
+  if (c.open) return el("div", { class: "entry-checkin" }, `Check-in open until ${at(c.closes_local)}`);
+  if (Date.parse(c.opens_at) > now) return el("div", { class: "entry-checkin muted" }, `Check-in opens ${at(c.opens_local)}`);
+  return null;
 }
 
 function peopleView(people) {

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +22,7 @@ from core.booking.access import load_visible_booking
 from core.booking.changes import payments_of
 from core.booking.service import list_bookings
 from core.booking.views import BookingView, FlightSegmentView, booking_view
+from core.catalogue.zones import on_clock
 from core.checkin.window import checkin_window, departure
 from core.config import Settings
 from core.errors import Forbidden
@@ -194,6 +196,8 @@ def _trip_flight(
         check_in=TripCheckIn(
             opens_at=window.opens_at,
             closes_at=window.closes_at,
+            opens_local=on_clock(window.opens_at, ZoneInfo(entry.origin.tz)),
+            closes_local=on_clock(window.closes_at, ZoneInfo(entry.origin.tz)),
             open=window.is_open(now) and flight.status != FlightStatus.CANCELLED,
         ),
         boarding_passes=[

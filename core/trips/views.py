@@ -16,7 +16,7 @@ from pydantic import Field
 from core.itinerary.views import ItineraryFlight, ItineraryStay
 from core.models import BookingStatus
 from core.money import Money
-from core.views import UtcTime, View, shown_when_set
+from core.views import LocalTime, UtcTime, View, shown_when_set
 
 #: Whose trip it is to the reader: their own, a report's (a manager's "Team trips"), or
 #: one they only see because they read the whole organization (finance, admin).
@@ -50,6 +50,8 @@ class TripCheckIn(View):
 
     opens_at: UtcTime
     closes_at: UtcTime
+    opens_local: LocalTime = Field(description="`opens_at` on the departure airport's clock.")
+    closes_local: LocalTime = Field(description="`closes_at` on the departure airport's clock.")
     open: bool = Field(description="Open now.")
 
 

@@ -153,6 +153,9 @@ async def test_a_confirmed_trip_shows_locators_payment_and_check_in_only_in_its_
     actions = _actions(trip)
     assert "check_in" not in actions  # 17 days before: check-in is not open
     assert flight["check_in"]["open"] is False
+    # It opens 24 h before 18:30 in New York, and the trip says so on New York's clock.
+    assert flight["check_in"]["opens_local"] == "2026-12-17T18:30:00-05:00"
+    assert flight["check_in"]["closes_local"] == "2026-12-18T17:30:00-05:00"
     change = next(a for a in trip["actions"] if a["action"] == "change_flight")
     assert (change["segment_id"], change["date"]) == (flight["segment_id"], "2026-12-18")
 

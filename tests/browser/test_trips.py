@@ -159,8 +159,11 @@ def test_change_flight_finds_new_flights_and_a_pick_asks_before_rebooking(
     trip.wait_for(timeout=STEP_MS)
     assert "Paid " in trip.locator(".payment").inner_text()
     assert trip.locator(".countdown").count() == 0  # paid: no hold to count down
-    # Fifteen days out: check-in is not open, so there is no button for it.
+    # Fifteen days out: check-in is not open, so there is no button for it, only when.
     assert trip.locator("[data-action=check-in]").count() == 0
+    assert re.fullmatch(
+        r"Check-in opens \w{3} \d{1,2} \w{3} \d\d:\d\d", trip.locator(".entry-checkin").inner_text()
+    )
 
     trip.locator("[data-action=change-flight]").click()
     form = trip.locator("form.change-form")
