@@ -234,7 +234,7 @@ async def get_booking(session: AsyncSession, caller: Caller, booking_id: str) ->
 
 
 #: Which of the bookings a caller sees a list shows (:func:`list_bookings`).
-Whose = Literal["visible", "mine", "team"]
+ListedFor = Literal["visible", "mine", "team"]
 
 
 def _encode_cursor(booking: Booking) -> str:
@@ -258,7 +258,7 @@ async def list_bookings(
     limit: int = 20,
     cursor: str | None = None,
     status: str | None = None,
-    whose: Whose = "visible",
+    whose: ListedFor = "visible",
 ) -> tuple[list[Booking], str | None]:
     """The caller's bookings (managers: also their reports'), newest first.
 
