@@ -18,7 +18,8 @@ from core.errors import ValidationFailed
 from core.idempotency import IdempotencyContext
 from core.money import Money
 from tools.base import Effect, Offer, ToolContext, ToolSpec, run_once
-from tools.views import BookingOut, amount_text, booking_out, trip_phrase
+from tools.choose_seats import new_passes, passes_of, reissued_text
+from tools.views import BoardingPassOut, BookingOut, amount_text, booking_out, trip_phrase
 
 
 class SeatToBuyIn(BaseModel):
@@ -45,6 +46,9 @@ class BuySeatsInput(BaseModel):
 
 class BuySeatsOutput(BookingOut):
     charged: Money | None = Field(default=None, description="What the seats cost, charged now.")
+    new_boarding_passes: list[BoardingPassOut] | None = Field(
+        default=None, description="Passes issued again with the new seats (checked in already)."
+    )
     message: str
 
 
@@ -64,11 +68,16 @@ async def _choices(ctx: ToolContext, data: BuySeatsInput) -> tuple[str, list[Sea
 async def run(ctx: ToolContext, data: BuySeatsInput) -> BuySeatsOutput:
     async def buy(_idem: IdempotencyContext) -> BuySeatsOutput:
         booking_id, choices = await _choices(ctx, data)
+        async with ctx.rt.db.uow(write=False) as session:
+            before = await passes_of(
+                ctx, session, await booking_out(session, await get_booking(session, ctx.caller, booking_id))
+            )
         chosen = await choose_or_buy_seats(
             ctx.rt, ctx.caller, booking_id, choices, accept_fees=True
         )
         async with ctx.rt.db.uow(write=False) as session:
             out = await booking_out(session, await get_booking(session, ctx.caller, booking_id))
+            reissued = await new_passes(ctx, session, out, before)
         seats = ", ".join(c.seat.strip().upper() for c in choices)
         charged = Money.of(chosen.charged_minor, out.total.currency) if chosen.charged_minor else None
         message = (
@@ -76,7 +85,10 @@ async def run(ctx: ToolContext, data: BuySeatsInput) -> BuySeatsOutput:
             if charged is not None
             else f"Seats {seats} are yours; nothing was charged."
         )
-        return BuySeatsOutput(**out.model_dump(), charged=charged, message=message)
+        return BuySeatsOutput(
+            **out.model_dump(), charged=charged, new_boarding_passes=reissued,
+            message=message + reissued_text(reissued),
+        )
 
     return await run_once(ctx, "buy_seats", data, BuySeatsOutput, buy)
 

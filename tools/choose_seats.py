@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking.seats import (
     SeatChoice,
@@ -21,10 +22,11 @@ from core.booking.seats import (
 )
 from core.booking.service import get_booking
 from core.catalogue.aircraft import SeatPosition
+from core.checkin.service import list_boarding_passes
 from core.errors import ValidationFailed
 from core.idempotency import IdempotencyContext
 from tools.base import Effect, ToolContext, ToolSpec, run_once
-from tools.views import BookingOut, booking_out
+from tools.views import BoardingPassOut, BookingOut, boarding_pass_out, booking_out
 
 
 class SeatAssignmentIn(BaseModel):
@@ -73,7 +75,51 @@ class SeatChosenOut(BaseModel):
 
 class ChooseSeatsOutput(BookingOut):
     seats: list[SeatChosenOut] = Field(description="The seats chosen by this call.")
+    new_boarding_passes: list[BoardingPassOut] | None = Field(
+        default=None,
+        description="Passengers already checked in: their passes issued again with the new "
+        "seat (the old ones no longer valid).",
+    )
     message: str
+
+
+async def passes_of(ctx: ToolContext, session: AsyncSession, booking: BookingOut) -> set[str]:
+    """The current boarding pass ids of a confirmed booking (none before it is paid)."""
+    if booking.status != "confirmed":
+        return set()
+    return {
+        p.pass_id
+        for p in await list_boarding_passes(
+            session, ctx.caller, now=ctx.rt.clock.now(), settings=ctx.rt.settings,
+            booking_id=booking.booking_id,
+        )
+    }
+
+
+async def new_passes(
+    ctx: ToolContext, session: AsyncSession, booking: BookingOut, before: set[str]
+) -> list[BoardingPassOut] | None:
+    """The passes a seat change issued again (those not current ``before`` it)."""
+    if booking.status != "confirmed" or not before:
+        return None
+    fresh = [
+        boarding_pass_out(p)
+        for p in await list_boarding_passes(
+            session, ctx.caller, now=ctx.rt.clock.now(), settings=ctx.rt.settings,
+            booking_id=booking.booking_id,
+        )
+        if p.pass_id not in before
+    ]
+    return fresh or None
+
+
+def reissued_text(passes: list[BoardingPassOut] | None) -> str:
+    if not passes:
+        return ""
+    return " " + " ".join(
+        f"New boarding pass for {p.passenger} on {p.flight}, seat {p.seat} ({p.pass_id}); "
+        "the old one is no longer valid." for p in passes
+    )
 
 
 def _segments(booking: BookingOut, given: str | None) -> list[str]:
@@ -93,6 +139,7 @@ async def run(ctx: ToolContext, data: ChooseSeatsInput) -> ChooseSeatsOutput:
     async def choose(_idem: IdempotencyContext) -> ChooseSeatsOutput:
         async with ctx.rt.db.uow() as session:
             before = await booking_out(session, await get_booking(session, ctx.caller, booking_id))
+            passes_before = await passes_of(ctx, session, before)
             numbered: list[SeatChoice] = []
             wishes: list[SeatWish] = []
             for a in data.assignments:
@@ -118,11 +165,13 @@ async def run(ctx: ToolContext, data: ChooseSeatsInput) -> ChooseSeatsOutput:
                 )
         async with ctx.rt.db.uow(write=False) as session:
             out = await booking_out(session, await get_booking(session, ctx.caller, booking_id))
+            reissued = await new_passes(ctx, session, out, passes_before)
         seats = [SeatChosenOut(segment_id=c.segment_id, passenger_id=c.passenger_id,
                                seat=c.seat.strip().upper()) for c in chosen]
         return ChooseSeatsOutput(
-            **out.model_dump(), seats=seats,
-            message="Seats chosen: " + ", ".join(s.seat for s in seats) + ".",
+            **out.model_dump(), seats=seats, new_boarding_passes=reissued,
+            message="Seats chosen: " + ", ".join(s.seat for s in seats) + "."
+            + reissued_text(reissued),
         )
 
     return await run_once(ctx, "choose_seats", data, ChooseSeatsOutput, choose)

@@ -382,3 +382,47 @@ async def test_seat_map_and_seat_click_actions_choose_a_seat(
     # Another organization's booking, or none: 404 before anything runs.
     problem(await act(client, click, headers=GUS), 404, "NOT_FOUND")
     problem(await act(client, {"type": "seat_map", "booking_id": "BK-NOPE00"}), 404, "NOT_FOUND")
+
+
+async def test_a_click_on_a_seat_with_a_fee_on_a_paid_trip_asks_then_buys_it(
+    client: httpx.AsyncClient, demo: Runtime
+) -> None:
+    search = await say(client, ONE_WAY)
+    held = Turn(
+        chunks(await act(client, {"type": "select_offer", "offer_id": bookable(search)}, search.thread_id))
+    )
+    asked = held.confirmation
+    assert asked is not None
+    assert asked["action"]["tool"] == "confirm_booking"
+    booking_id = asked["action"]["args"]["booking_id"]
+    yes = {"type": "confirm", "interrupt_id": asked["interrupt_id"], "approved": True}
+    Turn(chunks(await act(client, yes, search.thread_id)))
+    before = (await client.get(f"/v1/bookings/{booking_id}", headers=AVA)).json()
+    assert before["status"] == "confirmed"
+    shown = Turn(chunks(await act(client, {"type": "seat_map", "booking_id": booking_id}, search.thread_id)))
+    (segment,) = shown.outputs()[0]["segments"]
+    paid_row = next(r for r in segment["rows"] if "fee" in r and r["free"])
+    seat = f"{paid_row['row']}{paid_row['free'][0]}"
+    (passenger,) = segment["passengers"]
+    click = {
+        "type": "choose_seats",
+        "booking_id": booking_id,
+        "assignments": [
+            {"segment_id": segment["segment_id"], "passenger_id": passenger["passenger_id"], "seat": seat}
+        ],
+    }
+
+    clicked = Turn(chunks(await act(client, click, shown.thread_id)))
+
+    buy = clicked.confirmation
+    assert buy is not None  # it charges the card: the gate asks first
+    assert buy["action"]["tool"] == "buy_seats"
+    assert "charged to the company card now?" in buy["summary"]
+    bought = Turn(chunks(await act(
+        client, {"type": "confirm", "interrupt_id": buy["interrupt_id"], "approved": True}, shown.thread_id
+    )))
+    assert "buy_seats" in bought.tools()
+    after = (await client.get(f"/v1/bookings/{booking_id}", headers=AVA)).json()
+    assert after["segments"][0]["passengers"][0]["seat"] == seat
+    assert float(after["total"]["amount"]) == float(before["total"]["amount"]) + float(paid_row["fee"]["amount"])
+    assert [c["kind"] for c in after["changes"]] == ["seats"]

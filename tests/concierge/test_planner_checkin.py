@@ -108,3 +108,26 @@ def test_boarding_pass_requests_in_other_words(text: str) -> None:
 )
 def test_a_hotels_check_in_is_not_a_flight_check_in(text: str) -> None:
     assert understand(text, NOW).intent not in (Intent.CHECK_IN, Intent.BOARDING_PASS)
+
+
+async def test_a_seat_changed_after_check_in_says_the_pass_was_issued_again(
+    concierge: Concierge, demo: Runtime
+) -> None:
+    ava = Chat(concierge, await caller(demo, "ava"))
+    booking = await _booked(ava, "New York to Boston on Dec 10, direct")
+    [flight] = booking["segments"]  # type: ignore[misc]
+    depart = datetime.fromisoformat(str(flight["depart"]))
+    demo.clock.set(depart.astimezone(UTC) - timedelta(hours=3))  # type: ignore[attr-defined]
+    await ava.say("check me in")
+    [old] = ava.output("check_in")["boarding_passes"]
+    seat = "21C" if old["seat"] != "21C" else "21D"
+
+    reply = await ava.say(f"{seat} please")
+
+    assert ava.tools() == ["choose_seats"]
+    [new] = ava.output("choose_seats")["new_boarding_passes"]
+    assert new["seat"] == seat
+    assert new["pass_id"] != old["pass_id"]
+    assert "issued again with the new seat" in reply
+    assert new["pass_id"] in reply
+    assert ava.confirmation is None

@@ -232,9 +232,19 @@ def after_choice(
         for s in out.get("seats") or []
     ]
     where = next(iter(flights.values()), None) if len(flights) == 1 else None
+    reissued = [
+        f"{p.get('passenger')} ({p.get('flight')}, seat {p.get('seat')}, {p.get('pass_id')})"
+        for p in out.get("new_boarding_passes") or []
+    ]
+    passes = (
+        " Your boarding pass was issued again with the new seat — the old one no longer "
+        "works: " + "; ".join(reissued) + "."
+        if reissued
+        else ""
+    )
     return Reply(
-        "Done: " + ", ".join(parts) + (f" on {where}" if where else "") + ". "
-        "Tell me if you'd like different seats."
+        "Done: " + ", ".join(parts) + (f" on {where}" if where else "") + "."
+        + passes + " Tell me if you'd like different seats."
     )
 
 
