@@ -73,7 +73,8 @@ function span(minutes) {
 // ---------------------------------------------------------------- loading
 
 export async function refreshTrips() {
-  if (!deps || !deps.token()) return;
+  const token = deps?.token();
+  if (!token) return;
   let mine;
   let team = null;
   try {
@@ -83,6 +84,8 @@ export async function refreshTrips() {
     deps.setStatus(err.message);
     return;
   }
+  // Signed out (or in as someone else) meanwhile: these trips are not for this page.
+  if (deps.token() !== token) return;
   skewMs = Date.parse(mine.now) - Date.now();
   drawList("mine", mine, false);
   $("#team-trips-panel").hidden = !mine.has_team;
@@ -107,9 +110,11 @@ export function clearTrips() {
 
 async function showOlder(scope) {
   const l = lists[scope];
-  if (!l.cursor) return;
+  const token = deps.token();
+  if (!l.cursor || !token) return;
   try {
     const page = await deps.api(`/v1/trips?scope=${scope}&limit=${PAGE}&cursor=${encodeURIComponent(l.cursor)}`);
+    if (deps.token() !== token) return;
     drawList(scope, page, true);
     deps.onTrips(page.trips);
     tick();

@@ -209,3 +209,25 @@ def test_flight_cards_mark_an_arrival_on_a_later_day(
     assert overnight, "New York → London has evening flights landing the next morning"
     shoot(page, "trips-8-cards-plus-one")
     context.close()
+
+
+def test_trips_answered_after_signing_out_are_not_drawn(
+    live_server: str, browser_instance: Any
+) -> None:
+    booking_id = _hold(live_server, "ava", 14, "trips-signout")
+    context = browser_instance.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _sign_in(page, live_server, "ava")
+    page.locator(f"#trips .trip[data-booking-id='{booking_id}']").wait_for(timeout=STEP_MS)
+    held: list[Any] = []
+    page.route("**/v1/trips?*", lambda route: held.append(route))
+    page.click("#trips-refresh")
+    while not held:  # Ava's trips are on their way…
+        page.wait_for_timeout(50)
+    page.click("#sign-out")  # …when she signs out
+    page.wait_for_selector("#signin:not([hidden])")
+    held[0].continue_()
+    page.wait_for_timeout(1500)
+    assert page.locator(".trip").count() == 0
+    assert booking_id not in page.content()
+    context.close()
