@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from langchain_core.messages import AIMessage
 
 from concierge.planner.flows.base import Context
 from concierge.planner.flows.lookup import trip_matches
@@ -898,6 +899,9 @@ async def test_a_booking_made_for_someone_else_says_whose_it_is(
 async def test_a_name_the_caller_may_not_book_for_gets_a_no_not_a_booking_of_their_own() -> None:
     d = Dialogue(profile=dict(MIA))
     await d.say("Book Victor on a flight to London on Dec 18")
+    # Up front, before the options: the profile tool says whom she may book for.
+    assert "can't book for Victor" in _said(d)
+    assert d.backend.names() == ["get_traveler_profile", "search_flights"]
     reply = await d.say("option 1")
     assert "can't book for Victor" in reply
     assert "Ava Traveller" in reply  # whom the caller may book for
@@ -908,6 +912,11 @@ async def test_a_name_the_caller_may_not_book_for_gets_a_no_not_a_booking_of_the
     # The caller says the trip is theirs: the same choice, in their own name.
     assert await d.say("book it for me") == "<confirm confirm_booking>"
     assert "traveler_id" not in d.backend.last("reserve")
+
+
+def _said(d: Dialogue) -> str:
+    """Everything the planner said in the conversation, with its tool calls too."""
+    return "\n".join(str(m.content) for m in d.messages if isinstance(m, AIMessage))
 
 
 # ---------------------------------------------------------------- policy_threshold_question
@@ -1151,6 +1160,7 @@ async def test_a_bookable_person_named_anywhere_is_whom_the_hold_is_for(first: s
 async def test_a_name_in_shorthand_the_caller_may_not_book_for_holds_nothing() -> None:
     d = Dialogue(profile=dict(MIA_WITH_REPORTS))
     await d.say("can u book sam jfk-lhr 12/18")
+    assert "can't book for Sam" in _said(d)  # up front
     reply = await d.say("1")
     assert "can't book for Sam" in reply
     assert "reserve" not in d.backend.names()
@@ -3659,3 +3669,81 @@ def test_a_flight_number_in_an_ask_is_the_booked_flight_not_a_pick(
     text: str, intent: Intent
 ) -> None:
     assert understand(text, NOW).intent == intent
+
+
+# ---------------------------------------------------------------- book_for_not_allowed
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # a family name after the first: the trip is still someone else's
+        ("Please get Omar Haddad on the 8am to Boston tomorrow", "Omar"),
+        ("could you reserve my colleague Lena Voss a seat to Paris on the 9th?", "Lena"),
+        ("Priya Shah needs a flight to Chicago on Friday", "Priya"),
+        ("sort out Tom Reed's flights to Atlanta for the 12th", "Tom"),
+        # two capitalised words that are a place name no one
+        ("book San Francisco flights for Dec 15", None),
+        ("Find Hong Kong hotels on the 15th", None),
+        ("Book Los Angeles to Boston on Dec 15", None),
+    ],
+)
+def test_a_full_name_names_whom_the_trip_is_for(text: str, name: str | None) -> None:
+    assert understand(text, NOW).book_for == name
+
+
+def test_a_day_after_for_names_no_one() -> None:
+    for text in (
+        "Can you find me flights to Chicago for Mon 14 Dec, back Thu 17 Dec?",
+        "a hotel for Tues in Boston",
+        "flights to Paris for Thanksgiving",
+    ):
+        assert understand(text, NOW).book_for is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please get Omar Haddad on the 8am to Boston tomorrow",
+        "Priya Shah needs a flight to Chicago on Friday",
+        "book my boss Victor on a flight to London on Dec 18",
+    ],
+)
+async def test_someone_the_caller_may_not_book_for_is_refused_before_any_option(text: str) -> None:
+    d = Dialogue(profile=dict(MIA))  # the profile tool lists Ava Traveller only
+    await d.say(text)
+    said = _said(d)
+    assert "can't book for" in said
+    assert "yourself and Ava Traveller" in said  # the core's list, as the tool gives it
+    assert said.index("can't book for") < said.index("**Flights")  # the no comes first
+    assert d.backend.names() == ["get_traveler_profile", "search_flights"]
+    # Taken as the caller's own, the option is held in their name.
+    assert await d.say("option 1 for me") == "<confirm confirm_booking>"
+    assert "traveler_id" not in d.backend.last("reserve")
+
+
+async def test_someone_the_prompt_profile_lists_is_searched_for_without_asking_the_tool() -> None:
+    d = Dialogue(profile=dict(MIA_WITH_REPORTS))
+    await d.say("Please get Ava Traveller on a flight to Boston on Dec 15")
+    assert d.backend.names() == ["search_flights"]
+
+
+@pytest.mark.parametrize(
+    ("user", "text"),
+    [
+        ("fin", "Could you get Mia Chen on a flight from JFK to Miami on Dec 16?"),  # own only
+        ("ava", "Erin Walsh needs a flight to Chicago on the 16th"),  # a colleague, not a report
+        ("gus", "book Mia Chen on the ORD to Boston flight Dec 16 pls"),  # another organization
+    ],
+)
+async def test_whom_the_caller_may_not_book_for_is_refused_up_front_and_at_the_pick(
+    worlds: dict[str, World], tmp_path: Path, user: str, text: str
+) -> None:
+    case = dialogue(
+        (text, {"reply_contains": ["can't book for"], "tools_include": ["search_flights"]}),
+        ("option 1", {"reply_contains": ["can't book for"], "tools_exclude": ["reserve"]}),
+        user=user,
+        tools_exclude=["reserve"],
+        nothing_changed=True,
+    )
+    await runs_as_expected(case, worlds, tmp_path)

@@ -323,36 +323,12 @@ def _items(
     return items
 
 
-def _traveler_for(
-    state: State, turn: Turn, name: str, chosen: dict[str, Any]
-) -> str | Call | Reply:
-    """The user id of ``name`` among the people the caller may book for ("" for the caller
-    themself), the profile call that tells, or a clear no — never the caller instead."""
-    again = Offer("select", dict(chosen))  # "book it for me" then holds the same choice
-    if state.profile is None:
-        if turn.last("get_traveler_profile") is None:
-            return Call("get_traveler_profile", {})
-        return Reply(
-            f"I couldn't check whether you can book for {name}, so I haven't held anything.", again
-        )
-    people = state.profile.get("can_book_for") or []
-    for person in people:
-        if (
-            str(person.get("name", "")).lower().split()[:1] == [name.lower()]
-            or str(person.get("name", "")).lower() == name.lower()
-        ):
-            return str(person["user_id"])
-    if str(state.profile.get("name", "")).lower().split()[:1] == [name.lower()]:
-        return ""
-    if people:
-        allowed = "yourself and " + ", ".join(str(p.get("name")) for p in people)
-    else:
-        allowed = "yourself only"
-    return Reply(
-        f"I can't book for {name}: you can book for {allowed}, so I haven't held anything. "
-        'If the trip is yours, say "book it for me".',
-        again,
-    )
+# A no to naming someone on a hold's seats.
+_NAMING = ("so I can't name them", 'If the trip is yours, say "book it for me".')
+
+
+def _again(chosen: dict[str, Any]) -> Offer:
+    return Offer("select", dict(chosen))  # "book it for me" then holds the same choice
 
 
 def _book(
@@ -375,7 +351,7 @@ def _book(
         name = u.book_for or (None if u.for_self else state.draft.traveller)
         who: str | Call | Reply = ""
         if name:
-            who = _traveler_for(state, turn, name, chosen)
+            who = passengers.traveler_for(state, turn, name, _again(chosen))
             if isinstance(who, Call):
                 return [who]
             if isinstance(who, Reply):
@@ -384,8 +360,10 @@ def _book(
                 args["traveler_id"] = who
         # "Book me and Erin": the seats in their names (each one the caller may book for).
         people = passengers.party(
-            state, ctx, who if isinstance(who, str) else "",
-            lambda n: _traveler_for(state, turn, n, chosen),
+            state,
+            ctx,
+            who if isinstance(who, str) else "",
+            lambda n: passengers.traveler_for(state, turn, n, _again(chosen)),
         )
         if isinstance(people, Call):
             return [people]
@@ -696,7 +674,10 @@ def name_passengers(
     named = turn.last("name_passengers")
     if named is None:
         return passengers.naming_call(
-            offer, answer, ctx, lambda n: _traveler_for(state, turn, n, {})
+            offer,
+            answer,
+            ctx,
+            lambda n: passengers.traveler_for(state, turn, n, _again({}), said=_NAMING),
         )
     failed = passengers.naming_failed(turn, offer)
     if failed is not None:

@@ -12,7 +12,7 @@ and before ``confirm_booking``: the airline tickets every seat in a passenger's 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from concierge.planner import render
 from concierge.planner.flows.base import Call, Context, Decision, Reply
@@ -33,6 +33,61 @@ def self_id(ctx: Context, booking: dict[str, Any] | None = None) -> str | None:
     if booking and booking.get("traveler") and booking.get("traveler") == ctx.profile.get("name"):
         return str(booking.get("traveler_id"))
     return None
+
+
+def _is(person: dict[str, Any], name: str) -> bool:
+    """Whether a profile's person is the one ``name`` names (first or full name)."""
+    full = str(person.get("name", "")).lower()
+    return full.split()[:1] == [name.lower()] or full == name.lower()
+
+
+_HELD: Final = ("so I haven't held anything", 'If the trip is yours, say "book it for me".')
+
+
+def traveler_for(
+    state: State,
+    turn: Turn,
+    name: str,
+    again: Offer | None,
+    *,
+    said: tuple[str, str] = _HELD,
+) -> str | Call | Reply:
+    """The user id of ``name`` among the people the caller may book for ("" for the caller
+    themself), the profile call that tells, or a clear no — never the caller instead.
+    Whom the caller may book for is the booking core's rule (``core.orgchart``), as the
+    profile's ``can_book_for`` lists it; ``said``: what a no says was not done, and how
+    to go on."""
+    done, hint = said
+    if state.profile is None:
+        if turn.last("get_traveler_profile") is None:
+            return Call("get_traveler_profile", {})
+        return Reply(f"I couldn't check whether you can book for {name}, {done}.", again)
+    people = state.profile.get("can_book_for") or []
+    for person in people:
+        if _is(person, name):
+            return str(person["user_id"])
+    if _is({"name": state.profile.get("name", "")}, name):
+        return ""
+    if people:
+        allowed = "yourself and " + ", ".join(str(p.get("name")) for p in people)
+    else:
+        allowed = "yourself only"
+    return Reply(f"I can't book for {name}: you can book for {allowed}, {done}. {hint}", again)
+
+
+def may_book_for(state: State, turn: Turn, ctx: Context, name: str) -> Call | Reply | None:
+    """Before searching for someone else's trip ("book Mia Chen on a flight to Boston"):
+    None when the caller may book for them — the profile the prompt carries lists them,
+    else the profile tool says so —, the profile call that tells, or the clear no to say
+    up front, before the options (which the caller may still take as their own)."""
+    if any(_is(p, name) for p in ctx.profile.get("can_book_for") or []):
+        return None
+    said = (
+        "so nothing will be held in their name",
+        'If the trip is yours, pick an option "for me" (e.g. "option 1 for me").',
+    )
+    who = traveler_for(state, turn, name, None, said=said)
+    return who if isinstance(who, (Call, Reply)) else None
 
 
 def party(
@@ -131,8 +186,7 @@ def naming_call(offer: Offer, answer: PeopleAnswer, ctx: Context, resolve: Resol
             if isinstance(colleague, Call):
                 return [colleague]
             if isinstance(colleague, Reply):
-                text = colleague.text.replace("so I haven't held anything", "so I can't name them")
-                return Reply(text, again)
+                return Reply(colleague.text, again)
             people.append({"traveler_id": colleague or me or ""})
         else:
             people.append(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 from concierge.planner import render
+from concierge.planner.flows import passengers
 from concierge.planner.flows.base import INACTIVE, Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.options import amount_of, pick, skipped
 from concierge.planner.flows.stays import stay_after
@@ -102,6 +104,25 @@ def search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
     problem = _place_problem(u)
     if problem and not turn.steps:
         return Reply(problem)
+    if not d.traveller:
+        return _search(state, turn, ctx, u)
+    # Someone else's trip: whether the caller may book for them is the core's to say, and
+    # a no is said first, before any option; the trip is still searched (options for the
+    # caller, who may take one "for me"), and nothing is ever held in that name.
+    refused = passengers.may_book_for(state, turn, ctx, d.traveller)
+    if isinstance(refused, Call):
+        return [refused]
+    decision = _search(state, turn, ctx, u)
+    if refused is None or turn.last("search_flights") or turn.last("search_hotels"):
+        return decision  # allowed, or said already with this turn's first search
+    if isinstance(decision, Reply):
+        return Reply(f"{refused.text}\n\n{decision.text}", decision.offer)
+    first, *rest = decision
+    return [replace(first, say="\n\n".join(p for p in (refused.text, first.say) if p)), *rest]
+
+
+def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    d = state.draft
     dated_by_trip = False
     if (
         u.for_booked_trip

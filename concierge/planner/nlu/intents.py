@@ -705,10 +705,19 @@ def _traveller(clean: str, places: list[PlaceMention]) -> str | None:
     the caller may book for them is the profile's to say (flows.booking)."""
     text = clean.replace("’", "'")
     named = {p.text.lower() for p in places}
+    spans = [(p.start, p.end) for p in places]
     for pattern in _TRAVELLER_OTHER:
         for m in pattern.finditer(text):
             name = m.group("name")
-            if name in _NOT_NAMES or name in _CARRIER_WORDS or name.lower() in named:
+            if (
+                name in _NOT_NAMES
+                or name in _CARRIER_WORDS
+                or name.lower() in named
+                or any(start <= m.start("name") < end for start, end in spans)
+                or read_dates(name, _ANY_DAY).depart is not None
+            ):
+                # "book San Francisco flights": a place's first word names no one, nor
+                # does a day ("flights to Chicago for Mon 14 Dec").
                 continue
             return name
     low = text.lower()
