@@ -107,8 +107,13 @@ class Case:
     batch: str = ""
 
 
+# libyaml's parser when PyYAML was built with it: the pure-Python one spends seconds on
+# the 23 batches, and every test process reads them at collection and again for the worlds.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_batch(path: Path) -> list[Case]:
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     cases = []
     for raw in doc["cases"]:
         turns = []
