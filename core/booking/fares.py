@@ -16,7 +16,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.catalogue.fares import Charge, FareBreakdown, combine, empty, flight_fare, stay_fare
-from core.models import Booking, Flight, Hotel, Segment, SegmentStatus
+from core.models import (
+    Booking,
+    BookingChange,
+    ChangeKind,
+    ChangeStatus,
+    Flight,
+    Hotel,
+    Segment,
+    SegmentStatus,
+)
 from core.money import money_text
 
 CHANGE_FEE_CODE = "CHANGE"
@@ -24,6 +33,27 @@ CHANGE_FEE_CODE = "CHANGE"
 
 #: The fee line a seat with a fee adds to its flight's fare (core.booking.seats).
 SEAT_FEE_CODE = "SEAT"
+
+
+async def sold_after_ticketing(session: AsyncSession, booking_id: str) -> dict[str, int]:
+    """Seat fees bought on the paid booking (``core.booking.seat_purchase``), by segment:
+    part of the segment's price as we sold it, never part of what the airline charged
+    when it ticketed the flight (the supplier interface sells no seats after booking), so
+    reconciliation compares the supplier's charge with the price less these."""
+    out: dict[str, int] = {}
+    changes = await session.scalars(
+        select(BookingChange).where(
+            BookingChange.booking_id == booking_id,
+            BookingChange.kind == ChangeKind.SEATS,
+            (BookingChange.status == ChangeStatus.DONE) | (BookingChange.step == "seated"),
+        )
+    )
+    for change in changes:
+        for row in change.seats or []:
+            out[str(row["segment_id"])] = out.get(str(row["segment_id"]), 0) + int(
+                row.get("price_minor") or 0
+            )
+    return out
 
 
 async def segment_fare(session: AsyncSession, seg: Segment) -> FareBreakdown:

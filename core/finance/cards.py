@@ -20,7 +20,7 @@ Exceptions name a card by our id and its last four digits only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -121,10 +121,15 @@ async def sync_local_authorizations(
 
 
 async def card_problems(
-    session: AsyncSession, booking: Booking, segments: Sequence[Segment]
+    session: AsyncSession,
+    booking: Booking,
+    segments: Sequence[Segment],
+    *,
+    after_sale: Mapping[str, int] | None = None,
 ) -> list[dict[str, Any]]:
     """Each segment to invoice of a booking paid by card against the approved
-    authorizations its supplier obtained; nothing for a booking with no card."""
+    authorizations its supplier obtained; nothing for a booking with no card.
+    ``after_sale``: seat fees bought after ticketing, by segment (not the airline's)."""
     has_card = await session.scalar(
         select(VirtualCard.id).where(VirtualCard.booking_id == booking.id).limit(1)
     )
@@ -143,6 +148,7 @@ async def card_problems(
     for seg in segments:
         paid = [a for a in approved if a.segment_id == seg.id]
         total = sum(a.amount_minor for a in paid)
+        airline_minor = seg.amount_minor - (after_sale or {}).get(seg.id, 0)
         if not paid:
             problems.append(
                 dict(
@@ -157,7 +163,7 @@ async def card_problems(
                     "virtual card pays for it",
                 )
             )
-        elif total != seg.amount_minor or any(a.currency != seg.currency for a in paid):
+        elif total != airline_minor or any(a.currency != seg.currency for a in paid):
             currency = paid[0].currency
             problems.append(
                 dict(
@@ -166,12 +172,12 @@ async def card_problems(
                     reference=paid[0].provider_ref,
                     segment_id=seg.id,
                     dedupe_key=f"card:amount:{seg.id}:{total}{currency}",
-                    expected_minor=seg.amount_minor,
+                    expected_minor=airline_minor,
                     actual_minor=total,
                     currency=currency,
                     detail=f"The supplier charged {money_text(total, currency)} on the virtual "
                     f"card for segment {seg.id}, we priced it "
-                    f"{money_text(seg.amount_minor, seg.currency)}",
+                    f"{money_text(airline_minor, seg.currency)}",
                 )
             )
     return problems

@@ -45,7 +45,7 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit
-from core.booking.fares import segment_fare, with_total
+from core.booking.fares import segment_fare, sold_after_ticketing, with_total
 from core.catalogue.fares import FareBreakdown, empty
 from core.finance.attribution import org_paying_with
 from core.finance.cards import (
@@ -188,8 +188,10 @@ async def _reconcile_booking(
         )
     ).all()
     by_segment = {str(r.payload.get("segment_id")): r for r in reservations}
-    problems.extend(await card_problems(session, booking, todo))
+    after_sale = await sold_after_ticketing(session, booking.id)
+    problems.extend(await card_problems(session, booking, todo, after_sale=after_sale))
     for seg in todo:
+        airline_minor = seg.amount_minor - after_sale.get(seg.id, 0)
         res = by_segment.get(seg.id)
         if res is None or res.status != "booked":
             state = "no record" if res is None else f"status {res.status}"
@@ -220,7 +222,7 @@ async def _reconcile_booking(
                     detail=f"The supplier charged in {res.currency}, the segment is in {seg.currency}",
                 )
             )
-        elif res.amount_minor != seg.amount_minor:
+        elif res.amount_minor != airline_minor:
             problems.append(
                 dict(
                     kind=ExceptionKind.AMOUNT_MISMATCH,
@@ -228,11 +230,11 @@ async def _reconcile_booking(
                     reference=f"{res.supplier}:{res.locator}",
                     segment_id=seg.id,
                     dedupe_key=f"supplier:amount:{res.id}:{res.amount_minor}",
-                    expected_minor=seg.amount_minor,
+                    expected_minor=airline_minor,
                     actual_minor=res.amount_minor,
                     currency=res.currency,
                     detail=f"The supplier charged {money_text(res.amount_minor, res.currency)} for "
-                    f"segment {seg.id}, we priced it {money_text(seg.amount_minor, seg.currency)}",
+                    f"segment {seg.id}, we priced it {money_text(airline_minor, seg.currency)}",
                 )
             )
 

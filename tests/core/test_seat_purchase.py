@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 
 from core.approval.service import approval_view
 from core.booking import seat_purchase as purchase_module
+from core.booking.cancel import cancel_booking
 from core.booking.changes import SimulatedCrash
 from core.booking.rebook import complete_stuck_changes
 from core.booking.saga import confirm_booking
@@ -30,12 +31,14 @@ from core.errors import (
     SeatRequiresPayment,
     SeatTaken,
 )
+from core.finance.reconcile import reconcile
 from core.models import (
     ApprovalWorkflow,
     BookingChange,
     GatewayIntent,
     Organization,
     Payment,
+    ReconciliationException,
     Segment,
     SegmentPassenger,
 )
@@ -376,3 +379,28 @@ async def test_a_seat_bought_on_a_paid_trip_joins_its_policy_total(runtime: Runt
     after = await booking(runtime, bid)
     assert after.policy["total_minor"] == before.total_minor + fee == after.total_minor
     assert after.policy_status == before.policy_status
+
+
+async def test_cancelling_the_trip_refunds_the_seat_fee_with_the_fare(runtime: Runtime) -> None:
+    bid, seg, pax, with_fee, _ = await _world(runtime)
+    fee = await _fee_of(runtime, bid, with_fee)
+    await choose_or_buy_seats(runtime, AVA, bid, [SeatChoice(seg, pax, with_fee)], accept_fees=True)
+
+    view = await cancel_booking(runtime, AVA, bid)  # within 24 h of purchase: all back
+
+    assert view.status == "cancelled"
+    assert await paid(runtime, bid) == 0
+    refunded = {p.purpose: p.refunded_minor for p in await _payments(runtime, bid)}
+    assert refunded["seat"] == fee
+    assert await _seat(runtime, bid) is None  # seats follow the places
+
+
+async def test_a_seat_bought_on_a_paid_trip_reconciles(runtime: Runtime) -> None:
+    bid, seg, pax, with_fee, _ = await _world(runtime)
+    await choose_or_buy_seats(runtime, AVA, bid, [SeatChoice(seg, pax, with_fee)], accept_fees=True)
+
+    stats = await reconcile(runtime)
+
+    assert stats.exceptions == 0  # captured - refunded = the total with the seat fee
+    async with runtime.db.uow(write=False) as s:
+        assert await s.scalar(select(func.count()).select_from(ReconciliationException)) == 0
