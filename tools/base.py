@@ -8,10 +8,12 @@ organization field, and ``extra="forbid"`` refuses one smuggled in.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -102,7 +104,7 @@ class ToolSpec(Generic[I, O]):
     offer: Offer = Offer.ALWAYS
 
     def input_schema(self) -> dict[str, Any]:
-        schema = self.input_model.model_json_schema()
+        schema = _json_schema(self.input_model)
         schema.pop("title", None)
         return schema
 
@@ -117,7 +119,7 @@ class ToolSpec(Generic[I, O]):
             "function": {
                 "name": self.name,
                 "description": self.description,
-                "parameters": model_facing(self.input_model.model_json_schema()),
+                "parameters": model_facing(_json_schema(self.input_model)),
             },
         }
 
@@ -160,6 +162,20 @@ class ToolSpec(Generic[I, O]):
 _VALIDATION_ONLY = frozenset(
     {"title", "minLength", "maxLength", "pattern", "format", "minItems", "maxItems"}
 )
+
+
+@cache
+def _model_schema(model: type[BaseModel]) -> dict[str, Any]:
+    return model.model_json_schema()
+
+
+def _json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """``model.model_json_schema()``, built once per model class, a copy per caller.
+
+    pydantic builds it anew on every call (about 5 ms a tool); every graph, so every
+    evaluation trial and test conversation, asked for all of them.
+    """
+    return copy.deepcopy(_model_schema(model))
 
 
 def model_facing(schema: dict[str, Any]) -> dict[str, Any]:
