@@ -158,13 +158,13 @@ class SlackBot:
             await ack()
             offer_id = blocks.offer_of(action.get("value"))
             # A double click would hold twice (and decline the first hold's question):
-            # each Book button counts once.
+            # each person's click on a Book button counts once — a colleague's click,
+            # refused, must not use up the traveller's.
             self._clicked(
                 body,
                 action,
                 None if offer_id is None else SelectOffer(offer_id=offer_id),
                 refusal="That button doesn't name an option.",
-                per_clicker=False,
             )
 
         @app.action(re.compile(f"^{blocks.ACTION_SEAT}:"))
@@ -181,9 +181,7 @@ class SlackBot:
                 )
             # Each person's click on a seat counts once (someone else's click, refused,
             # must not use up the traveller's).
-            self._clicked(
-                body, action, choice, refusal="That button doesn't name a seat.", per_clicker=True
-            )
+            self._clicked(body, action, choice, refusal="That button doesn't name a seat.")
 
         @app.action(blocks.ACTION_CONFIRM)
         @app.action(blocks.ACTION_DECLINE)
@@ -240,10 +238,9 @@ class SlackBot:
         chosen: Action | None,
         *,
         refusal: str,
-        per_clicker: bool,
     ) -> None:
-        """Run the turn a button of ours asks for, once per click (``per_clicker``: once
-        per person clicking); a button that names nothing gets ``refusal``, privately."""
+        """Run the turn a button of ours asks for, once per person clicking it; a button
+        that names nothing gets ``refusal``, privately."""
         where = _where(body)
         slack_user = body["user"]["id"]
         if chosen is None:  # not a button we posted
@@ -256,7 +253,7 @@ class SlackBot:
                 slack_user=slack_user,
                 action=chosen,
                 only_known_thread=True,
-                event_id=f"{event_id}:{slack_user}" if per_clicker else event_id,
+                event_id=f"{event_id}:{slack_user}",
                 team_id=str((body.get("team") or {}).get("id") or ""),
                 **where,
             )

@@ -526,6 +526,15 @@ async def test_someone_else_cannot_click_book(slack: Slack) -> None:
     assert warning.params["user"] == "U0MIA"
     async with slack.runtime.db.uow(write=False) as session:
         assert await session.scalar(select(func.count()).select_from(Booking)) == 0
+    # Mia's refused click did not use up the button: Ava's own click still holds.
+    await slack.click("U0AVA", reply, f"{blocks.ACTION_BOOK}:flight:1")
+    await slack.fake.wait_for("chat.postMessage", count=2)
+    await slack.idle()
+    async with slack.runtime.db.uow(write=False) as session:
+        held = await session.scalar(
+            select(func.count()).select_from(Booking).where(Booking.traveler_id == "ava")
+        )
+    assert held == 1
 
 
 async def test_a_tampered_book_button_is_refused_privately(slack: Slack) -> None:
