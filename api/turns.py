@@ -59,6 +59,13 @@ _TRANSIENT: tuple[type[Exception], ...] = (
 DEFAULT_IDLE_SECONDS = 300.0
 READ_BLOCK_MS = 1000
 SHUTDOWN_GRACE_SECONDS = 5.0
+# How often a running turn looks for a stop asked on another API process.
+STOP_POLL_SECONDS = 0.5
+STOP_KEY_TTL_SECONDS = 600
+
+
+def _stop_key(turn_id: str) -> str:
+    return f"stop:{turn_id}"
 
 
 class Engine(Protocol):
@@ -72,6 +79,7 @@ class Engine(Protocol):
         message: str | None = None,
         confirm: Any | None = None,
         action: Any | None = None,
+        stop: asyncio.Event | None = None,
     ) -> AsyncIterator[AgentEvent]: ...
 
     async def thread(self, caller: Caller, thread_id: str) -> Any: ...
@@ -124,6 +132,8 @@ class TurnRunner:
         # the client hears at once which thread and turn it is, and that it is queued.
         self._slots = asyncio.Semaphore(max(1, int(rt.settings.chat_max_concurrent_turns)))
         self._queued = 0
+        # Running turns of this process → their stop flag (``stop_turn``).
+        self._stops: dict[str, asyncio.Event] = {}
 
     async def engine(self) -> Engine:
         if self._engine is None:
@@ -162,9 +172,12 @@ class TurnRunner:
         extra: dict[str, Any] = {"action": action} if action is not None else {}
         if cards:
             extra["cards"] = True
-        events = engine.turn(caller, thread_id=thread_id, message=message, confirm=confirm, **extra)
+        stop = asyncio.Event()
+        events = engine.turn(
+            caller, thread_id=thread_id, message=message, confirm=confirm, stop=stop, **extra
+        )
         started: asyncio.Future[TurnHandle] = asyncio.get_running_loop().create_future()
-        task = asyncio.create_task(self._run(caller, events, started), name="chat-turn")
+        task = asyncio.create_task(self._run(caller, events, started, stop), name="chat-turn")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         # shield: a client that hangs up while we wait must not cancel the turn.
@@ -175,6 +188,7 @@ class TurnRunner:
         caller: Caller,
         events: AsyncIterator[AgentEvent],
         started: asyncio.Future[TurnHandle],
+        stop: asyncio.Event | None = None,
     ) -> None:
         iterator = aiter(events)
         try:
@@ -210,6 +224,9 @@ class TurnRunner:
             return
         started.set_result(handle)
 
+        stop = stop or asyncio.Event()
+        self._stops[handle.turn_id] = stop
+        watcher = asyncio.create_task(self._watch_stop(handle.turn_id, stop), name="turn-stop")
         finished = False
         try:
             async with self._slot(handle):
@@ -226,11 +243,45 @@ class TurnRunner:
                 handle, TurnError(message="Something went wrong on our side; please try again.")
             )
         finally:
+            watcher.cancel()
+            self._stops.pop(handle.turn_id, None)
             if not finished:
                 # Readers stop at TurnFinished; a turn that died without one must still end.
                 await self._append_quietly(
-                    handle, TurnFinished(thread_id=handle.thread_id, turn_id=handle.turn_id)
+                    handle,
+                    TurnFinished(
+                        thread_id=handle.thread_id, turn_id=handle.turn_id, stopped=stop.is_set()
+                    ),
                 )
+
+    async def _watch_stop(self, turn_id: str, stop: asyncio.Event) -> None:
+        """Sets ``stop`` when another API process was asked to stop this turn."""
+        while not stop.is_set():
+            await asyncio.sleep(STOP_POLL_SECONDS)
+            try:
+                if await self.streams.recall(_stop_key(turn_id)) is not None:
+                    stop.set()
+            except Exception:  # a Redis hiccup: look again next time
+                log.debug("looking for a stop of turn %s failed", turn_id, exc_info=True)
+
+    async def stop_turn(self, caller: Caller, turn_id: str) -> bool:
+        """Ask the caller's turn to stop; False when it has already finished.
+
+        The turn stops between effects (``concierge.graph``): a tool already running
+        finishes, nothing after it starts, and the turn ends with ``stopped``. Works from
+        any API process: the flag is also left in the streams' store, which the
+        process running the turn looks at every ``STOP_POLL_SECONDS``.
+        """
+        await self.turn_for(caller, turn_id)  # NotFound when not the caller's
+        last = await self.streams.last(turn_id)
+        if last is not None and last[1].get("type") == "turn-finish":
+            return False
+        local = self._stops.get(turn_id)
+        if local is not None:
+            local.set()
+        else:
+            await self.streams.remember(_stop_key(turn_id), "1", STOP_KEY_TTL_SECONDS)
+        return True
 
     @contextlib.asynccontextmanager
     async def _slot(self, handle: TurnHandle) -> AsyncIterator[None]:

@@ -110,6 +110,8 @@ class TurnFinished:
     turn_id: str
     usage: dict[str, int] = field(default_factory=dict)  # prompt_tokens, completion_tokens
     awaiting_confirmation: bool = False
+    # The user stopped the turn (``POST /v1/threads/{id}/stop``) before it ended.
+    stopped: bool = False
     type: Literal["turn-finish"] = "turn-finish"
 
 

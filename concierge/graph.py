@@ -14,6 +14,11 @@
   a ``CoreError`` goes back to the model as ``{"error": {code, message}}``; anything
   else is logged, reported to the user as a stream ``error`` and reaches the model
   only as a generic message — never a traceback.
+- A stop (``TurnContext.stop``, the page's Stop button) is honoured between effects,
+  never inside one: a model call in flight is abandoned (it has none), a tool already
+  running finishes and is recorded, a tool not yet started is skipped with a
+  ``{"stopped": true}`` reply, and the next ``agent`` step ends the turn with
+  :data:`STOPPED_TEXT`. Every tool call of the checkpoint keeps its reply.
 
 Streaming goes through LangGraph's custom stream (``runtime.stream_writer``): the
 nodes write :mod:`concierge.events` objects, which the service passes on in order.
@@ -21,6 +26,8 @@ nodes write :mod:`concierge.events` objects, which the service passes on in orde
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -64,6 +71,31 @@ TOOL_FAILED_MESSAGE = (
     "The tool failed unexpectedly. Nothing more is known; tell the user and suggest trying again."
 )
 DECLINED_MESSAGE = "The traveller said no."
+STOPPED_TEXT = "Stopped. Nothing more was done after you pressed stop."
+STOPPED_MESSAGE = "The traveller pressed stop before this ran; it did not run."
+
+
+def _stopped(ctx: TurnContext) -> bool:
+    return ctx.stop is not None and ctx.stop.is_set()
+
+
+async def _unless_stopped(ctx: TurnContext, work: Any) -> tuple[bool, Any]:
+    """``(False, result)`` of ``work``, or ``(True, None)`` when the turn is stopped
+    first (``work`` is then cancelled: only for calls without effects)."""
+    if ctx.stop is None:
+        return False, await work
+    task = asyncio.ensure_future(work)
+    waiter = asyncio.ensure_future(ctx.stop.wait())
+    try:
+        await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiter.cancel()
+    if task.done():
+        return False, task.result()
+    task.cancel()
+    with contextlib.suppress(BaseException):
+        await task
+    return True, None
 
 
 def confirmation_id(thread_id: str, call_id: str, args: Mapping[str, Any]) -> str:
@@ -96,6 +128,8 @@ def build_graph(
     async def agent(state: AgentState, runtime: GraphRuntime[TurnContext]) -> dict[str, Any]:
         ctx = runtime.context
         write = runtime.stream_writer
+        if _stopped(ctx):
+            return {"messages": [_say(write, STOPPED_TEXT)]}
         offered = ctx.offered_tools
         tool_schemas = [s for n, s in schemas.items() if offered is None or n in offered]
         prompt = budget.fit(ctx.system_prompt, state["messages"], tool_schemas)
@@ -121,7 +155,8 @@ def build_graph(
             write(TextDelta(id=text_id, delta=delta))
 
         try:
-            result = await model.generate(request, on_text=on_text)
+            # The model call has no effects: a stop abandons it at once.
+            stopped, result = await _unless_stopped(ctx, model.generate(request, on_text=on_text))
         except Exception:
             log.exception("model call failed (thread %s)", ctx.thread_id)
             write(
@@ -132,6 +167,10 @@ def build_graph(
             if streamed:
                 write(TextEnd(id=text_id))
             return {"messages": [_say(write, MODEL_FAILED_TEXT)]}
+        if stopped:
+            if streamed:
+                write(TextEnd(id=text_id))
+            return {"messages": [_say(write, STOPPED_TEXT)]}
 
         usage = result.usage or {}
         write(
@@ -175,6 +214,9 @@ def build_graph(
             write(ToolFinished(call_id=call_id, name=name, output=None, error=payload))
             return _reply(call_id, name, {"error": payload}, status="error", artifact=asked)
 
+        if _stopped(ctx):
+            # Not started: skipped, with a reply so the checkpoint stays whole.
+            return _reply(call_id, name, {"stopped": True, "message": STOPPED_MESSAGE})
         spec = tools.get(name)
         if spec is None:
             return error({"code": "UNKNOWN_TOOL", "message": f"There is no tool named {name!r}."})

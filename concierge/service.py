@@ -11,6 +11,7 @@ tool opening its own transaction).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator, Mapping
@@ -174,12 +175,15 @@ class Concierge:
         channel: str = "web",
         external_key: str | None = None,
         cards: bool = False,
+        stop: asyncio.Event | None = None,
     ) -> AsyncIterator[AgentEvent]:
         """Run one turn and yield its events: first ``TurnStarted``, last ``TurnFinished``.
 
         Exactly one of ``message`` / ``confirm`` / ``action`` (a button's structured
         action, :mod:`concierge.actions`). ``cards``: the client draws search results
-        as cards, so the reply does not list them again in text. ``thread_id=None`` starts a thread (or,
+        as cards, so the reply does not list them again in text. ``stop``: set it to stop
+        the turn between effects (``concierge.graph``); it then ends ``stopped``.
+        ``thread_id=None`` starts a thread (or,
         with ``external_key``, reuses the caller's thread for that channel key).
         Problems a client can cause (another user's thread, a stale confirmation,
         a turn already running, an action the thread or the core refuses) raise
@@ -228,6 +232,7 @@ class Concierge:
                 thread_id=thread.id,
                 turn_id=turn_id,
                 cards=cards,
+                stop=stop,
                 **parts,
             )
             usage = _Usage()
@@ -281,6 +286,7 @@ class Concierge:
                     "model_calls": usage.model_calls,
                 },
                 awaiting_confirmation=bool(after),
+                stopped=stop is not None and stop.is_set(),
             )
 
     def _plan(

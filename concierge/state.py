@@ -7,6 +7,7 @@ a checkpoint never carries a caller a later turn could be tricked into reusing.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypedDict
 
@@ -42,6 +43,8 @@ class TurnContext:
     offered_tools: frozenset[str] | None = None
     # The client draws search results as cards (``ModelRequest.cards``).
     cards: bool = False
+    # Set when the user pressed stop (``concierge.graph``: honoured between effects).
+    stop: asyncio.Event | None = None
 
 
 @dataclass(frozen=True)

@@ -457,6 +457,7 @@ def ui_chunk(event: AgentEvent) -> dict[str, Any] | None:
                 "thread_id": event.thread_id,
                 "turn_id": event.turn_id,
                 "awaiting_confirmation": event.awaiting_confirmation,
+                "stopped": event.stopped,
                 "usage": event.usage,
             },
         }

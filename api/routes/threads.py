@@ -157,3 +157,39 @@ async def stream_thread(
     if latest is None:
         raise NotFound("No turn of this thread to stream.")
     return ui_stream_response(runner, TurnHandle(thread_id, latest.turn_id))
+
+
+class TurnStop(BaseModel):
+    """The answer to a stop: which turn, and whether it was still running."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"turn_id": "turn_4f2a", "stopping": True}]}
+    )
+
+    turn_id: str
+    stopping: bool = Field(
+        description="True: the turn was running and will end `stopped`; false: it had "
+        "already finished."
+    )
+
+
+@router.post(
+    "/{thread_id}/stop",
+    summary="Stop the thread's running turn",
+    status_code=202,
+    response_model=TurnStop,
+)
+async def stop_thread(request: Request, thread_id: ThreadIdPath, caller: CallerDep) -> TurnStop:
+    """The Stop button: the thread's latest turn stops between effects, from any API
+    process. A model call in flight is abandoned; a tool already running (a booking, a
+    payment) finishes and is recorded, so nothing is left half-made; no later step
+    starts. The stream then ends with `finish` whose `messageMetadata.stopped` is
+    true. Stopping a finished turn is harmless (`stopping: false`). 404 when the
+    thread has no turn kept or is not the caller's.
+    """
+    runner = turns_of(request.app.state)
+    latest = await runner.latest_turn(caller, thread_id)
+    if latest is None:
+        raise NotFound("No turn of this thread to stop.")
+    stopping = await runner.stop_turn(caller, latest.turn_id)
+    return TurnStop(turn_id=latest.turn_id, stopping=stopping)

@@ -46,6 +46,16 @@ class _Thread:
     pending: ConfirmationRequested | None = None
 
 
+async def _first(gate: asyncio.Event, stop: asyncio.Event | None) -> None:
+    """Wait for the test's gate, or for a stop (the scripted turn honours it like the agent)."""
+    waits = [asyncio.ensure_future(gate.wait())]
+    if stop is not None:
+        waits.append(asyncio.ensure_future(stop.wait()))
+    _done, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+
+
 def _ui(role: str, text: str, index: int) -> dict[str, Any]:
     """A text-only UIMessage, as ``GET /v1/threads/{id}`` answers."""
     return {"id": f"msg_{index}", "role": role, "parts": [{"type": "text", "text": text}]}
@@ -76,13 +86,19 @@ class ScriptedConcierge:
         message: str | None = None,
         confirm: Any | None = None,
         action: Any | None = None,
+        stop: asyncio.Event | None = None,
     ) -> AsyncIterator[AgentEvent]:
         if action is not None:  # a button: said back like a message
             message = f"action {type(action).__name__}"
-        return self._turn(caller, thread_id, message, confirm)
+        return self._turn(caller, thread_id, message, confirm, stop)
 
     async def _turn(
-        self, caller: Caller, thread_id: str | None, message: str | None, confirm: Any | None
+        self,
+        caller: Caller,
+        thread_id: str | None,
+        message: str | None,
+        confirm: Any | None,
+        stop: asyncio.Event | None = None,
     ) -> AsyncIterator[AgentEvent]:
         if thread_id is None:
             thread_id = f"TH-{next(self._ids):04d}"
@@ -120,7 +136,7 @@ class ScriptedConcierge:
                 yield event
         elif message is not None and "slow" in message.lower():
             async for event in self._say(
-                thread, turn_id, ["one ", "two ", "three ", "four"], slow=True
+                thread, turn_id, ["one ", "two ", "three ", "four"], slow=True, stop=stop
             ):
                 yield event
         elif message is not None and "boom" in message.lower():
@@ -136,16 +152,26 @@ class ScriptedConcierge:
             turn_id=turn_id,
             usage={"prompt_tokens": 11, "completion_tokens": 7},
             awaiting_confirmation=thread.pending is not None,
+            stopped=stop is not None and stop.is_set(),
         )
 
     async def _say(
-        self, thread: _Thread, turn_id: str, pieces: list[str], *, slow: bool = False
+        self,
+        thread: _Thread,
+        turn_id: str,
+        pieces: list[str],
+        *,
+        slow: bool = False,
+        stop: asyncio.Event | None = None,
     ) -> AsyncIterator[AgentEvent]:
         text_id = f"{turn_id}-t{len(thread.messages)}"
         yield TextStart(id=text_id)
         for piece in pieces:
             if slow:
-                await self.gate.wait()
+                await _first(self.gate, stop)
+                if stop is not None and stop.is_set():
+                    pieces = pieces[: pieces.index(piece)]
+                    break
             yield TextDelta(id=text_id, delta=piece)
         yield TextEnd(id=text_id)
         thread.messages.append(_ui("assistant", "".join(pieces), len(thread.messages)))
