@@ -452,18 +452,11 @@ async def quote_seats(
     written) and answer the fees of the seats with a fee someone moves to. A seat taken
     now is ``SEAT_TAKEN`` already, before anyone is charged for it."""
     booking = await _open_for_seats(session, caller, booking_id, now=now)
-    _, checked = await _check(session, booking, choices)
+    targets, checked = await _check(session, booking, choices)
     moving = [c for c in checked if c.moves]
     if moving:
-        occupied = await _occupied(session, [c.target.flight.id for c in moving])
         writes = [SeatWrite(c.target.flight.id, c.spec.seat, c.link.id) for c in moving]
-        taken = _conflicts(writes, occupied, {w.link_id for w in writes})
-        if taken:
-            raise SeatTaken(
-                f"Seat{'s' if len(taken) > 1 else ''} {', '.join(sorted(taken))} "
-                f"{'are' if len(taken) > 1 else 'is'} taken; choose another",
-                seats=sorted(taken),
-            )
+        await _free_or_taken(session, writes, targets.values(), now=now)
     return SeatQuote(
         booking_id=booking.id,
         status=BookingStatus(booking.status),
@@ -731,6 +724,22 @@ async def _write_seats(
 ) -> None:
     """Check the seats are free (after giving back expired holds' seats), then write."""
     moving = {w.link_id for w in writes}
+    occupied = await _free_or_taken(session, writes, targets, now=now)
+    # Those moving leave their seats first (a party may swap seats in one request).
+    await clear_seats(session, moving & set(occupied.values()))
+    await take_seats(session, writes)
+
+
+async def _free_or_taken(
+    session: AsyncSession,
+    writes: Sequence[SeatWrite],
+    targets: Iterable[_Target],
+    *,
+    now: datetime,
+) -> dict[tuple[int, str], int]:
+    """Who sits where on the flights written to, once ``SEAT_TAKEN`` is ruled out: a seat
+    somebody else sits in (after giving back the seats of expired holds) is refused."""
+    moving = {w.link_id for w in writes}
     flights = [w.flight_id for w in writes]
     occupied = await _occupied(session, flights)
     taken = _conflicts(writes, occupied, moving)
@@ -756,9 +765,7 @@ async def _write_seats(
             f"{'are' if len(taken) > 1 else 'is'} taken; choose another",
             seats=sorted(taken),
         )
-    # Those moving leave their seats first (a party may swap seats in one request).
-    await clear_seats(session, moving & set(occupied.values()))
-    await take_seats(session, writes)
+    return occupied
 
 
 # -- assigning at check-in -----------------------------------------------------------------

@@ -34,8 +34,10 @@ from core.errors import (
 from core.finance.reconcile import reconcile
 from core.models import (
     ApprovalWorkflow,
+    Booking,
     BookingChange,
     GatewayIntent,
+    Hold,
     Organization,
     Payment,
     ReconciliationException,
@@ -404,3 +406,29 @@ async def test_a_seat_bought_on_a_paid_trip_reconciles(runtime: Runtime) -> None
     assert stats.exceptions == 0  # captured - refunded = the total with the seat fee
     async with runtime.db.uow(write=False) as s:
         assert await s.scalar(select(func.count()).select_from(ReconciliationException)) == 0
+
+
+async def test_the_put_path_gives_back_a_seat_an_expired_hold_sat_in(runtime: Runtime) -> None:
+    """choose_or_buy_seats checks seats before anything else (to charge nobody for a taken
+    seat): a seat of an expired, unswept hold is free there too, as on the hold path."""
+    w = await build_world(runtime)
+    offer = flight_offer_id(w.short_inv["economy"].id)
+    holds = []
+    for who in (AVA, MIA):
+        async with runtime.db.uow() as s:
+            held = await hold_booking(runtime, s, who, [named_item(offer, 1)])
+        async with runtime.db.uow(write=False) as s:
+            link = await s.scalar(select(SegmentPassenger).where(SegmentPassenger.booking_id == held.id))
+        assert link is not None
+        holds.append((held.id, link))
+    (first, first_link), (second, second_link) = holds
+    await choose_or_buy_seats(runtime, AVA, first, [SeatChoice(first_link.segment_id, first_link.passenger_id, "15C")])
+    async with runtime.db.uow() as s:  # the first hold ran out (its rows say so), unswept
+        past = runtime.clock.now() - timedelta(seconds=1)
+        await s.execute(update(Booking).where(Booking.id == first).values(hold_expires_at=past))
+        await s.execute(update(Hold).where(Hold.booking_id == first).values(expires_at=past))
+
+    await choose_or_buy_seats(runtime, MIA, second, [SeatChoice(second_link.segment_id, second_link.passenger_id, "15C")])
+
+    assert await _seat(runtime, second) == "15C"
+    assert await _seat(runtime, first) is None
