@@ -54,6 +54,7 @@ from core.booking.seats import (
     give_bought_seats,
     quote_seats,
 )
+from core.catalogue.aircraft import normalise_seat
 from core.errors import CoreError, PaymentDeclined, PolicyBlocked, SeatRequiresPayment
 from core.identity import Caller
 from core.ids import new_id
@@ -143,12 +144,12 @@ async def choose_or_buy_seats(
                 {
                     "segment_id": c.segment_id,
                     "passenger_id": c.passenger_id,
-                    "seat": c.seat.strip().upper(),
-                    "price_minor": fees.get(
-                        (c.segment_id, c.passenger_id, c.seat.strip().upper()), 0
-                    ),
+                    "seat": seat,
+                    "price_minor": fees.get((c.segment_id, c.passenger_id, seat), 0),
                 }
                 for c in choices
+                # As the quote names it ("08a" is 8A), so the fee is found again.
+                for seat in [normalise_seat(c.seat) or c.seat.strip().upper()]
             ],
             charge_minor=quote.total_minor,
             currency=booking.currency,

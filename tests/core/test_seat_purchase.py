@@ -432,3 +432,16 @@ async def test_the_put_path_gives_back_a_seat_an_expired_hold_sat_in(runtime: Ru
 
     assert await _seat(runtime, second) == "15C"
     assert await _seat(runtime, first) is None
+
+
+async def test_a_seat_number_as_typed_is_bought_as_the_map_names_it(runtime: Runtime) -> None:
+    bid, seg, pax, with_fee, _ = await _world(runtime)
+    fee = await _fee_of(runtime, bid, with_fee)
+
+    chosen = await choose_or_buy_seats(
+        runtime, AVA, bid, [SeatChoice(seg, pax, f" {with_fee.lower()} ")], accept_fees=True
+    )
+
+    assert chosen.charged_minor == fee
+    assert await _seat(runtime, bid) == with_fee
+    assert await paid(runtime, bid) == (await booking(runtime, bid)).total_minor
