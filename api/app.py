@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from api.deps import ApiMetrics, MetricsMiddleware, document_required_headers
+from api.notices import ConversationNotifier
 from api.problems import (
     BodySizeLimitMiddleware,
     UnhandledErrorMiddleware,
@@ -48,6 +49,7 @@ from api.slack import mount_slack
 from api.text_guard import BadTextGuard
 from core.config import Settings, get_settings
 from core.jobs import start_in_process, stop_in_process
+from core.notify import register_notifier
 from core.runtime import Runtime, build_runtime
 
 log = logging.getLogger(__name__)
@@ -87,6 +89,7 @@ def create_app(
         if app.state.runtime is None:
             owned = build_runtime(settings)
             app.state.runtime = owned
+            register_notifier(ConversationNotifier(app.state), rt=owned)
         jobs = _InProcessJobs.start(app.state.runtime) if settings.run_jobs_in_process else None
         try:
             yield
@@ -116,6 +119,9 @@ def create_app(
     app.state.runtime = runtime
     app.state.settings = settings
     app.state.concierge = concierge
+    if runtime is not None:
+        # Decisions on a trip are told in the conversation it came from (api.notices).
+        register_notifier(ConversationNotifier(app.state), rt=runtime)
     app.state.turns = None
     app.state.metrics = metrics = ApiMetrics()
 

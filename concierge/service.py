@@ -424,6 +424,46 @@ class Concierge:
 
     # -- reading a thread -----------------------------------------------------------
 
+    async def tell(self, thread_id: str, text: str, *, message_id: str) -> bool:
+        """Add the concierge's own line to a conversation between turns — an approver's
+        decision, a disruption — so that a reload or another device shows it where it
+        happened. Once per ``message_id`` (the relay delivers at least once).
+
+        False, and nothing written, when the thread waits on a confirmation or stopped
+        mid-step (a line there would stand between a question and its answer) or has no
+        history; the live event and the notification still carry it. A turn running
+        now is waited for as another turn would be (``TurnInProgress`` after the wait:
+        the relay tries again later).
+        """
+        settings = self.rt.settings
+        async with thread_turn(
+            self.rt,
+            thread_id,
+            f"tell_{uuid.uuid4().hex[:20]}",
+            lease_ms=settings.turn_lock_lease_ms,
+            wait_ms=settings.turn_lock_wait_ms,
+            claims=self.turn_claims,
+        ):
+            config: dict[str, Any] = {"configurable": {"thread_id": thread_id}}
+            snapshot = await self.graph.aget_state(config)
+            messages = (snapshot.values or {}).get("messages", [])
+            if not messages or snapshot.next or _pending(snapshot):
+                return False
+            if any(getattr(m, "id", None) == message_id for m in messages):
+                return True
+            # It carries the notes of the reply before it (the offline planner's offer and
+            # state), so the conversation reads on as it did: the line tells, it asks nothing.
+            last = messages[-1]
+            notes = (
+                dict(last.additional_kwargs or {})
+                if isinstance(last, AIMessage) and not last.tool_calls
+                else {}
+            )
+            line = AIMessage(content=text, id=message_id, additional_kwargs=notes)
+            # As the agent's own reply: the graph routes it to its end, nothing runs.
+            await self.graph.aupdate_state(config, {"messages": [line]}, as_node="agent")
+            return True
+
     async def thread(self, caller: Caller, thread_id: str) -> ThreadView:
         """The conversation as the caller saw it (every part: text, tools, confirmations
         and their outcome, :mod:`concierge.ui_messages`), and the confirmation it waits for."""

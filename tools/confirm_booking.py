@@ -28,6 +28,12 @@ class ConfirmBookingInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     booking_id: str = Field(min_length=1, max_length=40, description="The held booking.")
+    purpose: str | None = Field(
+        default=None,
+        max_length=300,
+        description="What the trip is for, in the traveller's words, when they said "
+        "(the approver sees it with the request). Ask for it when the trip needs approval.",
+    )
 
 
 class ConfirmBookingOutput(BookingOut):
@@ -58,7 +64,9 @@ async def run(ctx: ToolContext, data: ConfirmBookingInput) -> ConfirmBookingOutp
         # The saga runs its own short transactions around the payment and supplier
         # calls (no transaction spans them) and keeps its own recovery points.
         try:
-            view = await confirm_booking(ctx.rt, ctx.caller, booking_id)
+            view = await confirm_booking(
+                ctx.rt, ctx.caller, booking_id, purpose=data.purpose, thread_id=ctx.thread_id
+            )
         except PassengerDetailsRequired as exc:
             # Nothing was paid or sent: what to do next, for the model.
             raise PassengerDetailsRequired(

@@ -25,6 +25,7 @@ from tools import (
     reserve,
     search_flights,
     search_hotels,
+    set_trip_purpose,
 )
 from tools.base import ToolSpec
 
@@ -39,6 +40,7 @@ _ALL: tuple[ToolSpec[Any, Any], ...] = (
     list_approvals.TOOL,
     reserve.TOOL,
     name_passengers.TOOL,
+    set_trip_purpose.TOOL,
     get_seat_map.TOOL,
     choose_seats.TOOL,
     buy_seats.TOOL,

@@ -229,6 +229,9 @@ class BookingOut(BaseModel):
         default=None, description="UTC time the held seats/rooms are released if not confirmed."
     )
     approval_id: str | None = None
+    purpose: str | None = Field(
+        default=None, description="What the trip is for, as the traveller said (approvers see it)."
+    )
     failure_reason: str | None = None
     passengers: list[PassengerOut] = Field(default_factory=list, description="Who flies.")
     unnamed_seats: int | None = Field(
@@ -363,6 +366,7 @@ async def _out_of_view(session: AsyncSession, view: BookingView) -> BookingOut:
         policy=PolicyOut.of(view.policy),
         hold_expires_at=None if view.hold_expires_at is None else iso_z(view.hold_expires_at),
         approval_id=view.approval_id,
+        purpose=view.purpose,
         failure_reason=view.failure_reason,
         passengers=[
             PassengerOut(passenger_id=p.passenger_id, name=names[p.passenger_id],

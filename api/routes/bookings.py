@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Body, Path, Query
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import CallerDep
 from api.deps import IdempotencyKey, MetricsDep, RuntimeDep
@@ -235,6 +236,20 @@ async def put_passengers(
     return await load_booking_view(runtime, booking_id)
 
 
+class ConfirmIn(BaseModel):
+    """Optional: what the trip is for, for the approver."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=300,
+        description="What the trip is for; the approver sees it with the request.",
+        examples=["London offsite with the platform team"],
+    )
+
+
 @router.post(
     "/{booking_id}/confirm",
     summary="Confirm a held booking",
@@ -254,6 +269,7 @@ async def confirm(
     runtime: RuntimeDep,
     caller: CallerDep,
     metrics: MetricsDep,
+    body: Annotated[ConfirmIn | None, Body()] = None,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Re-check policy, pay and book with the suppliers.
@@ -266,13 +282,15 @@ async def confirm(
 
     200 when confirmed; 202 when the booking waits for a manager's approval or for
     a supplier's answer. Requires `Idempotency-Key`; a retry with the same key
-    returns the first answer instead of paying twice.
+    returns the first answer instead of paying twice. An optional body
+    `{"purpose": "…"}` says what the trip is for: the approver sees it with the request.
     """
+    purpose = body.purpose if body is not None else None
 
     async def handler(_ctx: IdempotencyContext) -> tuple[int, dict[str, Any]]:
         # The saga keeps its own recovery points (the booking's saga step), and runs its
         # own short transactions around the outside calls.
-        view = await confirm_booking(runtime, caller, booking_id)
+        view = await confirm_booking(runtime, caller, booking_id, purpose=purpose)
         return (200 if view.status == BookingStatus.CONFIRMED else 202), view.model_dump(mode="json")
 
     result = await run_idempotent(
@@ -280,7 +298,7 @@ async def confirm(
         caller,
         scope=CONFIRM_SCOPE,
         key=idempotency_key or None,
-        payload={"booking_id": booking_id},
+        payload={"booking_id": booking_id, **({"purpose": purpose} if purpose else {})},
         handler=handler,
     )
     if result.status_code < 400 and not result.replayed:

@@ -20,6 +20,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from core.approval.views import ApprovalView
 from core.checkin.links import signed_barcode_path
 from core.config import Settings
 from core.money import money_text, read_money
@@ -202,9 +203,48 @@ def confirmation(interrupt_id: str, summary: str) -> list[dict[str, Any]]:
     ]
 
 
-def approval_request(approval_id: str, message: str) -> list[dict[str, Any]]:
+def approval_facts(view: ApprovalView) -> list[dict[str, Any]]:
+    """The facts an approver judges with, as the web page's approval card shows them:
+    traveller, route, dates, cabin, total, every policy reason and the stated purpose."""
+    trip = view.booking
+    dates = ""
+    if trip.start_date is not None:
+        dates = f"{trip.start_date:%a %d %b %Y}"
+        if trip.end_date is not None and trip.end_date != trip.start_date:
+            dates += f" → {trip.end_date:%a %d %b %Y}"
+    fields = [
+        ("Traveller", trip.traveler.name or trip.traveler.id),
+        ("Trip", f"{trip.route} · {trip.booking_id}" if trip.route else trip.booking_id),
+        ("Dates", dates),
+        ("Cabin", (trip.cabin or "").replace("_", " ")),
+        ("Total", trip.total_text or money_text(view.amount.minor(), view.amount.currency)),
+    ]
+    out: list[dict[str, Any]] = [
+        {
+            "type": "section",
+            "fields": [
+                {"type": "mrkdwn", "text": f"*{label}*\n{escape(value)}"}
+                for label, value in fields
+                if value
+            ],
+        }
+    ]
+    purpose = trip.purpose or "_not given_"
+    out.append(section(f"*Purpose*\n{escape(purpose) if trip.purpose else purpose}"))
+    if view.reasons:
+        out.append(
+            section("*Why it needs approval*\n" + "\n".join(f"• {escape(r)}" for r in view.reasons))
+        )
+    return out
+
+
+def approval_request(
+    approval_id: str, message: str, view: ApprovalView | None = None
+) -> list[dict[str, Any]]:
+    """The request with Approve / Reject; with the workflow's ``view``, its facts too."""
     return [
         section(f":inbox_tray: {escape(message)}"),
+        *(approval_facts(view) if view is not None else []),
         {
             "type": "actions",
             "block_id": "approval",

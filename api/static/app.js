@@ -8,6 +8,8 @@
 import { $, el } from "/static/dom.js";
 import { renderMarkdown, withMarks } from "/static/markdown.js";
 import { clearTrips, dayMarker, initTrips, refreshTrips } from "/static/trips.js";
+import { clearApprovals, initApprovals, refreshApprovals } from "/static/approvals.js";
+import { noticeFor, startEvents, stopEvents } from "/static/events.js";
 
 const STORE_TOKEN = "concierge.token";
 const STORE_USER = "concierge.user";
@@ -161,8 +163,8 @@ function clearSignedInContent() {
   resetLog();
   $("#who-name").textContent = "";
   $("#composer-input").value = "";
-  $("#approvals").replaceChildren();
-  $("#approvals-empty").hidden = false;
+  stopEvents();
+  clearApprovals();
   $("#threads").replaceChildren();
   $("#threads-empty").hidden = false;
   $("#threads-more").hidden = true;
@@ -182,6 +184,7 @@ function showApp() {
   $("#approvals-panel").hidden = !APPROVER_ROLES.has(state.user.role);
   refreshTrips();
   if (APPROVER_ROLES.has(state.user.role)) refreshApprovals();
+  startEvents({ token: state.token, onEvent: onLiveEvent });
   $("#composer-input").focus();
 }
 
@@ -1079,53 +1082,28 @@ function noteTrips(trips) {
   for (const t of trips) noteBooking({ booking_id: t.booking_id, status: t.status, hold_expires_at: t.hold?.expires_at });
 }
 
-// ---------------------------------------------------------------- approvals
+// ---------------------------------------------------------------- live updates (events.js)
 
-async function refreshApprovals() {
-  if (!state.token || !APPROVER_ROLES.has(state.user?.role)) return;
-  let approvals = [];
-  try {
-    approvals = (await api("/v1/approvals?status=pending")).approvals || [];
-  } catch (err) {
-    setStatus(err.message);
-    return;
+// A change pushed by the server (GET /v1/events): the lists it moves are drawn again,
+// and what it tells the person lands in the conversation.
+function onLiveEvent(event) {
+  if (event.topic.startsWith("approval.") && APPROVER_ROLES.has(state.user?.role)) refreshApprovals();
+  if (event.booking_id && !event.watching) refreshTrips();
+  const notice = noticeFor(event);
+  if (notice && !document.querySelector(`#log [data-event-id="${CSS.escape(String(event.id))}"]`)) {
+    $("#log").append(notice);
+    scrollLog();
   }
-  $("#approvals").replaceChildren(...approvals.map(renderApproval));
-  $("#approvals-empty").hidden = approvals.length > 0;
-}
-
-function renderApproval(a) {
-  const id = a.approval_id || a.id;
-  const trip = a.booking || {};
-  const bookingId = trip.booking_id || a.booking_id || "";
-  const reasons = a.reasons || a.policy?.violations || [];
-  const traveller = trip.traveler?.name || trip.traveler?.id || a.traveler_id || a.requested_by || "";
-  const dates = trip.start_date ? `${localDate(trip.start_date)}${trip.end_date && trip.end_date !== trip.start_date ? ` → ${localDate(trip.end_date)}` : ""}` : "";
-  const due = a.step?.due_at || a.due_at;
-  const item = el("li", { class: "approval", "data-approval": id, "data-approval-id": id, "data-booking": bookingId, "data-booking-id": bookingId },
-    el("div", { class: "card-head" },
-      el("span", { class: "card-title" }, `${traveller} · ${bookingId}`),
-      el("span", { class: "price" }, money(a.amount || trip.total))),
-    el("div", { class: "facts" },
-      trip.route ? el("span", {}, trip.route) : null,
-      dates ? el("span", {}, dates) : null,
-      a.step?.role ? el("span", {}, `as ${a.step.role.replaceAll("_", " ")}`) : null,
-      due ? el("span", {}, `due ${new Date(due).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}`) : null),
-    reasons.length ? el("ul", { class: "reasons" }, reasons.map((r) => el("li", {}, reasonText(r)))) : null);
-  // The decision goes through the concierge like any other: it asks for a yes first.
-  const decide = (decision) => sendAction({
-    type: "decide_approval", approval_id: id, decision,
-    note: decision === "approve" ? "Approved in the web inbox" : "Rejected in the web inbox",
-  });
-  item.append(el("div", { class: "card-actions" },
-    el("button", { type: "button", class: "btn btn-good", "data-action": "approve", onclick: () => decide("approve") }, "Approve"),
-    el("button", { type: "button", class: "btn btn-bad", "data-action": "reject", onclick: () => decide("reject") }, "Reject")));
-  return item;
 }
 
 // ---------------------------------------------------------------- wiring
 
 function init() {
+  initApprovals({
+    api, setStatus,
+    token: () => state.token,
+    canApprove: () => APPROVER_ROLES.has(state.user?.role),
+  });
   initTrips({
     api, sendAction, setStatus,
     token: () => state.token,

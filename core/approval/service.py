@@ -71,7 +71,7 @@ from core.models import (
     StepStatus,
     User,
 )
-from core.money import Money, format_money
+from core.money import Money, format_money, money_text
 from core.orgchart import ORG_WIDE_ROLES, report_ids
 from core.policy.views import PolicySummary
 from core.runtime import Runtime
@@ -301,7 +301,10 @@ async def trip_summary(session: AsyncSession, booking: Booking) -> TripSummary:
     stops: list[str] = []
     dates: list[date] = []
     hotels: list[str] = []
+    cabins: list[str] = []
     for seg in segments:
+        if seg.kind == SegmentKind.FLIGHT and seg.cabin and seg.cabin not in cabins:
+            cabins.append(seg.cabin)
         if seg.kind == SegmentKind.FLIGHT and seg.flight_id is not None:
             flight = await session.get(Flight, seg.flight_id)
             if flight is None:
@@ -327,7 +330,10 @@ async def trip_summary(session: AsyncSession, booking: Booking) -> TripSummary:
         hotels=hotels,
         start_date=min(dates) if dates else None,
         end_date=max(dates) if dates else None,
+        cabin=" / ".join(cabins) or None,
         total=Money.of(booking.total_minor, booking.currency),
+        total_text=money_text(booking.total_minor, booking.currency),
+        purpose=booking.purpose,
     )
 
 
@@ -764,10 +770,39 @@ async def _emit_requested(
             "message": (
                 f"{_trip_phrase(summary, wf)} needs your approval as "
                 f"{role_label(step.role)} by {_when(step.due_at)}."
+                + (f" Purpose: {summary.purpose}" if summary.purpose else "")
             ),
         },
         at=now,
     )
+
+
+async def tell_purpose(session: AsyncSession, booking: Booking, *, now: datetime) -> bool:
+    """The traveller said what a trip waiting for approval is for: tell whoever it waits on
+    now (``approval.purpose_added``; their inbox shows it). False when nothing waits."""
+    if booking.approval_id is None or booking.status != BookingStatus.PENDING_APPROVAL:
+        return False
+    wf = await load_workflow(session, booking.org_id, booking.approval_id)
+    open_step = next(
+        (s for s in await _steps(session, wf.id) if s.status in OPEN_STEP_STATUSES), None
+    )
+    if wf.status != ApprovalStatus.PENDING or open_step is None:
+        return False
+    summary = await trip_summary(session, booking)
+    outbox.emit(
+        session,
+        org_id=wf.org_id,
+        topic="approval.purpose_added",
+        key=f"approval:{wf.id}:purpose:{now.timestamp():.0f}",
+        payload={
+            "approval_id": wf.id,
+            "booking_id": wf.booking_id,
+            "notify": [p for p in (open_step.approver_id, open_step.escalated_to) if p],
+            "message": f"{_trip_phrase(summary, wf)}: the purpose is {summary.purpose}",
+        },
+        at=now,
+    )
+    return True
 
 
 def _audience(wf: ApprovalWorkflow) -> list[str]:

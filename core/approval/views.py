@@ -32,7 +32,14 @@ class TripSummary(View):
     hotels: list[str]
     start_date: dt.date | None
     end_date: dt.date | None
+    cabin: str | None = Field(
+        default=None, description="The flights' cabin (`business`; `economy / business` when mixed)."
+    )
     total: Money
+    total_text: str = Field(default="", description="The total as people read it: `8,231.10 USD`.")
+    purpose: str | None = Field(
+        default=None, description="What the traveller says the trip is for, when they said."
+    )
 
 
 class StepView(View):

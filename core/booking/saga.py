@@ -45,6 +45,7 @@ from core.booking.keys import (
     void_key,
 )
 from core.booking.passengers import ready_for_ticketing, record_tickets
+from core.booking.purpose import note_request
 from core.booking.recovery import advance, load_fresh, record_authorization, resume_stale
 from core.booking.views import BookingView, load_booking_view
 from core.errors import (
@@ -93,7 +94,12 @@ CONFIRMING_HOLD = timedelta(hours=2)
 
 
 async def _request_approval(
-    rt: Runtime, session: AsyncSession, booking: Booking, verdict: dict[str, Any], now: datetime
+    rt: Runtime,
+    session: AsyncSession,
+    booking: Booking,
+    verdict: dict[str, Any],
+    now: datetime,
+    noted: dict[str, str],
 ) -> None:
     """Park the booking until the approvers decide; its holds live until the workflow's
     deadline (the approval job expires both together)."""
@@ -110,7 +116,7 @@ async def _request_approval(
     await states.move(
         session, booking.id, expected=S.HELD, to=S.PENDING_APPROVAL, now=now,
         hold_expires_at=workflow.deadline, policy=verdict, policy_status=verdict["status"],
-        approval_id=workflow.id,
+        approval_id=workflow.id, **noted,
     )
     await extend_booking_holds(session, booking.id, until=workflow.deadline)
 
@@ -211,8 +217,18 @@ async def _end_pending(
     )
 
 
-async def confirm_booking(rt: Runtime, caller: Caller, booking_id: str) -> BookingView:
+async def confirm_booking(
+    rt: Runtime,
+    caller: Caller,
+    booking_id: str,
+    *,
+    purpose: str | None = None,
+    thread_id: str | None = None,
+) -> BookingView:
     """Confirm a held booking: approval, or payment + supplier booking + capture.
+
+    ``purpose`` (what the trip is for) goes to the approver with the request;
+    ``thread_id`` is the conversation it was confirmed from, where a decision is told.
 
     Returns the booking view; its status is ``confirmed``, or ``pending_approval`` /
     ``pending_confirmation`` / ``confirming`` when the outcome is still on its way.
@@ -238,6 +254,7 @@ async def confirm_booking(rt: Runtime, caller: Caller, booking_id: str) -> Booki
                 # Names first: nothing is sent for approval or paid for unnamed seats
                 # (raised here, it rolls this transaction back: nothing changes).
                 await ready_for_ticketing(session, booking)
+                noted = note_request(booking, purpose=purpose, thread_id=thread_id)
                 items = await policy_items(session, booking)
                 verdict = await judge(session, booking.org_id, items, now=now)
                 verdict_dict: dict[str, Any] = verdict.to_dict()
@@ -251,7 +268,7 @@ async def confirm_booking(rt: Runtime, caller: Caller, booking_id: str) -> Booki
                     )
                     failure = PolicyBlocked(f"The travel policy does not allow this: {reasons}")
                 elif verdict_dict.get("approvals_required"):
-                    await _request_approval(rt, session, booking, verdict_dict, now)
+                    await _request_approval(rt, session, booking, verdict_dict, now, noted)
                 elif (retry_after := await _open_circuit(rt, session, booking.id)) is not None:
                     # Nothing is called, authorized or released: the booking stays held
                     # and the client is told when to try again.
@@ -265,6 +282,7 @@ async def confirm_booking(rt: Runtime, caller: Caller, booking_id: str) -> Booki
                     await states.move(
                         session, booking.id, expected=S.HELD, to=S.CONFIRMING, now=now,
                         saga_step=STARTED, policy=verdict_dict, policy_status=verdict.status,
+                        **noted,
                     )
                     await extend_booking_holds(session, booking.id, until=now + CONFIRMING_HOLD)
                     audit.record(

@@ -217,6 +217,8 @@ class BookingView(View):
     created_at: UtcTime
     updated_at: UtcTime
     approval_id: str | None = shown_when_set()
+    # What the traveller says the trip is for (the approver sees it).
+    purpose: str | None = shown_when_set()
     failure_reason: str | None = shown_when_set()
     confirmed_at: UtcTime | None = shown_when_set()
     changes: list[ChangeView] = shown_when_set(default_factory=list)
@@ -532,6 +534,7 @@ async def booking_view(
         created_at=booking.created_at,
         updated_at=booking.updated_at,
         approval_id=booking.approval_id or None,
+        purpose=booking.purpose or None,
         failure_reason=booking.failure_reason or None,
         confirmed_at=booking.confirmed_at or None,
         changes=changes,

@@ -23,7 +23,7 @@ from core.clock import utc
 from core.conversation.views import ThreadPage, ThreadSummary
 from core.errors import NotFound, ValidationFailed
 from core.identity import Caller
-from core.models import Thread
+from core.models import Booking, Thread
 from core.runtime import Runtime
 
 TITLE_MAX = 200
@@ -47,6 +47,20 @@ def _new_thread(
         created_at=now,
         updated_at=now,
     )
+
+
+async def booking_thread(session: AsyncSession, org_id: str, booking_id: str) -> Thread | None:
+    """The conversation a trip was confirmed from (``bookings.thread_id``), if it still
+    stands: where what happens to the trip is told."""
+    thread_id = await session.scalar(
+        select(Booking.thread_id).where(Booking.id == booking_id, Booking.org_id == org_id)
+    )
+    if not thread_id:
+        return None
+    thread = await session.get(Thread, thread_id)
+    if thread is None or thread.org_id != org_id or thread.deleted_at is not None:
+        return None
+    return thread
 
 
 async def own_thread(session: AsyncSession, caller: Caller, thread_id: str) -> Thread:

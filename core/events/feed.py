@@ -39,6 +39,11 @@ class LiveEvent(View):
         "`delayed`).",
     )
     note: str | None = Field(default=None, description="The approver's note, on a decision.")
+    watching: bool = Field(
+        default=False,
+        description="Not the caller's to be told, only their inbox changed (an approver's "
+        "view of a decision).",
+    )
     message: str = Field(description="One sentence for the person (the notification's words).")
     at: UtcTime
 
@@ -100,7 +105,8 @@ async def events_after(
         booking_id = str(payload.get("booking_id") or "") or None
         people = audience(payload, travellers.get(booking_id or ""))
         watchers = [str(w) for w in payload.get("watchers") or []]
-        if caller.user_id not in people and caller.user_id not in watchers:
+        told = caller.user_id in people
+        if not told and caller.user_id not in watchers:
             continue
         note = payload.get("note") if topic == "approval.decided" else None
         mine.append(
@@ -111,6 +117,7 @@ async def events_after(
                 approval_id=str(payload.get("approval_id") or "") or None,
                 status=_status(topic, payload),
                 note=str(note) if note else None,
+                watching=not told,
                 message=compose(topic, payload)[1],
                 at=created_at,
             )

@@ -59,6 +59,10 @@ class Booking(Base):
     hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approval_id: Mapped[str | None] = mapped_column(String(40))
     payment_id: Mapped[str | None] = mapped_column(String(40))
+    # What the traveller says the trip is for (the approver sees it), and the conversation
+    # it was confirmed from (where the approver's decision is told): core.booking.purpose.
+    purpose: Mapped[str | None] = mapped_column(String(300))
+    thread_id: Mapped[str | None] = mapped_column(String(40))
     # Saga progress: the last recovery point reached (see core.booking.saga).
     saga_step: Mapped[str | None] = mapped_column(String(32))
     saga_attempts: Mapped[int] = mapped_column(default=0)

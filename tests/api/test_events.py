@@ -179,7 +179,8 @@ async def test_events_from_another_process_arrive_by_polling_the_database(
         assert int(seen[0][0]) < int(seen[1][0])
         # Mia's inbox changed (she watches the decision) and nothing else of Ava's reaches her.
         _id, watched = await mia.next()
-        assert watched["topic"] == "approval.decided"
+        assert (watched["topic"], watched["watching"]) == ("approval.decided", True)
+        assert seen[0][1]["watching"] is False
         await mia.nothing_within(0.5)
 
 

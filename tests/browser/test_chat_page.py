@@ -222,12 +222,11 @@ def test_manager_approves_a_trip_in_the_inbox(
     item.wait_for(timeout=STEP_MS)
     shoot(page, "approval-mia-1-inbox")
     item.locator("[data-action=approve]").click()
-    # The click goes through the concierge's gate like any decision: a yes first.
-    gate = page.locator(".card.confirm[data-state=pending][data-tool=decide_approval]")
-    gate.wait_for(timeout=STEP_MS)
-    _idle(page)
+    # A decision takes a confirm step on the card itself: a yes first.
+    yes = item.locator("[data-action=confirm-approve]")
+    yes.wait_for(timeout=STEP_MS)
     shoot(page, "approval-mia-2-confirm")
-    gate.locator("[data-action=confirm]").click()
+    yes.click()
     item.wait_for(state="detached", timeout=STEP_MS)
 
     # Managers see their reports' trips under Team trips, never in their own: the

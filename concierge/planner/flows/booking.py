@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from concierge.planner import render
-from concierge.planner.flows import passengers, seats
+from concierge.planner.flows import passengers, purpose, seats
 from concierge.planner.flows.approvals import decide_approval
 from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.changes import rebook_flow, select_rebook
@@ -488,10 +488,17 @@ def _confirm_flow(
             return passengers.details_missing(confirm.error, booking)
         return Reply(_booking_error(confirm.error, {}, ctx), _after_error_offer(confirm.error))
     text = _confirmed_text(confirm.output or {}, ctx)
+    # Sent for approval: what is it for? (the approver sees the answer).
+    ask, offer = purpose.question(confirm.output or {}, _approver(confirm.output or {}, ctx))
     hotel = hotel_after_flight(state, confirm.output or {})
     if hotel is not None:
+        if offer is not None:
+            return Reply(
+                text + ask + "\n\n" + hotel.text,
+                purpose.also_asking(hotel.offer, str(offer.args["booking_id"])),
+            )
         return Reply(text + "\n\n" + hotel.text, hotel.offer)
-    return Reply(text)
+    return Reply(text + ask, offer)
 
 
 def _seats_wished(u: Understanding) -> bool:
@@ -552,14 +559,7 @@ def _confirmed_text(b: dict[str, Any], ctx: Context) -> str:
         ) + f" — confirmed, {total} charged to the company card."
     elif status == "pending_approval":
         policy = b.get("policy") or {}
-        roles = policy.get("approvals_required") or []
-        manager = ctx.profile.get("manager")
-        who = (
-            manager
-            if manager and (not roles or roles[0] in {"manager", "traveller's manager"})
-            else None
-        )
-        whom = who or (", ".join(str(r) for r in roles) if roles else "your approver")
+        whom = _approver(b, ctx)
         reasons = "; ".join(policy.get("violations") or [])
         why = f" ({reasons})" if reasons else ""
         head = (
@@ -573,6 +573,15 @@ def _confirmed_text(b: dict[str, Any], ctx: Context) -> str:
             f" {b.get('failure_reason')}" if b.get("failure_reason") else ""
         )
     return head + ("\n" + lines if lines else "")
+
+
+def _approver(b: dict[str, Any], ctx: Context) -> str:
+    """Who the trip waits on, as the traveller calls them: their manager by name."""
+    roles = (b.get("policy") or {}).get("approvals_required") or []
+    manager = ctx.profile.get("manager")
+    if manager and (not roles or roles[0] in {"manager", "traveller's manager"}):
+        return str(manager)
+    return ", ".join(str(r) for r in roles) if roles else "your approver"
 
 
 def _booking_error(error: dict[str, Any], chosen: dict[str, Any], ctx: Context) -> str:

@@ -22,6 +22,7 @@ from concierge.planner.flows import (
     fares,
     policy_questions,
     profile,
+    purpose,
     search,
     seats,
     smalltalk,
@@ -66,6 +67,12 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         answer = read_people(u.text, bookable_names(ctx.profile))
         if answer is not None:
             return booking.name_passengers(state, turn, ctx, u, answer)
+    trip = purpose.asked_for(state.offer)
+    if trip is not None:
+        # The answer to "what's the trip for?", when it reads as one.
+        said = purpose.answer_of(u)
+        if said is not None:
+            return purpose.record(turn, ctx, trip, said)
     if changes.booked_in_thread(state, turn, u) is not None:
         # Another flight for the trip this conversation booked: a change of that booking.
         return changes.change_booked(state, turn, ctx, u)
