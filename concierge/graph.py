@@ -55,7 +55,7 @@ from concierge.models.base import ChatModel, ModelRequest
 from concierge.state import AgentState, ToolTask, TurnContext, UsageReport
 from concierge.ui_messages import confirmation_record
 from core.errors import CoreError
-from tools.base import ToolContext, ToolSpec, error_payload
+from tools.base import Effect, Question, ToolContext, ToolSpec, error_payload
 
 log = logging.getLogger(__name__)
 
@@ -221,16 +221,24 @@ def build_graph(
         if spec is None:
             return error({"code": "UNKNOWN_TOOL", "message": f"There is no tool named {name!r}."})
         tool_ctx = ToolContext.for_call(
-            ctx.rt, ctx.caller, thread_id=ctx.thread_id, tool_call_id=call_id
+            ctx.rt, ctx.caller, thread_id=ctx.thread_id, tool_call_id=call_id,
+            turn_memo=ctx.tool_memo,
         )
 
         if spec.needs_confirmation:
-            try:
-                # READ-only: validates the arguments and phrases the question.
-                question = await spec.question(tool_ctx, args)
-            except CoreError as exc:
-                return error(error_payload(exc))
             interrupt_id = confirmation_id(ctx.thread_id, call_id, args)
+            summary = ctx.asked.get(interrupt_id)
+            if summary is not None:
+                # Resuming: the question was phrased (and its arguments validated) when
+                # the call paused, and the answer is bound to these exact arguments; the
+                # tool checks everything again when it runs.
+                question = Question(summary)
+            else:
+                try:
+                    # READ-only: validates the arguments and phrases the question.
+                    question = await spec.question(tool_ctx, args)
+                except CoreError as exc:
+                    return error(error_payload(exc))
             action = {"tool": name, "args": args}
             answer = interrupt(
                 {
@@ -253,6 +261,8 @@ def build_graph(
                 )
 
         write(ToolStarted(call_id=call_id, name=name, args=args))
+        if spec.effect is Effect.WRITE:
+            ctx.tool_memo.clear()  # what this call changes must not be recalled as it was
         try:
             output = await spec.invoke(tool_ctx, args)
         except CoreError as exc:

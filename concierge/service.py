@@ -233,6 +233,7 @@ class Concierge:
                 turn_id=turn_id,
                 cards=cards,
                 stop=stop,
+                asked=_answered(pending, steps),
                 **parts,
             )
             usage = _Usage()
@@ -519,6 +520,19 @@ def _action_steps(pending: list[_Pending], action: ActionTurn) -> list[tuple[Any
     else:
         steps.append(({"messages": [action.message]}, {}))
     return steps
+
+
+def _answered(pending: list[_Pending], steps: list[tuple[Any, dict[str, Any]]]) -> dict[str, str]:
+    """The line each confirmation this turn answers was asked with, by interrupt id."""
+    resumed: set[str] = set()
+    for graph_input, _options in steps:
+        if isinstance(graph_input, Command) and isinstance(graph_input.resume, dict):
+            resumed.update(graph_input.resume)
+    return {
+        p.value["interrupt_id"]: str(p.value["summary"])
+        for p in pending
+        if p.graph_id in resumed and isinstance(p.value.get("summary"), str)
+    }
 
 
 def _pending(snapshot: Any) -> list[_Pending]:

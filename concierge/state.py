@@ -8,12 +8,14 @@ a checkpoint never carries a caller a later turn could be tricked into reusing.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypedDict
 
 from langchain_core.messages import AnyMessage, ToolCall
 from langgraph.graph.message import add_messages
 from langgraph.managed import RemainingSteps
+from pydantic import BaseModel
 
 from core.identity import Caller
 from core.runtime import Runtime
@@ -45,6 +47,12 @@ class TurnContext:
     cards: bool = False
     # Set when the user pressed stop (``concierge.graph``: honoured between effects).
     stop: asyncio.Event | None = None
+    # The confirmations this turn answers: their line as asked, by interrupt id. A gated
+    # call that resumes takes its question from here instead of phrasing it again
+    # (which read the booking and its view a second time, ~15 statements; issue 15).
+    asked: Mapping[str, str] = field(default_factory=dict)
+    # The tools' memo for this turn (``ToolContext.turn_memo``).
+    tool_memo: dict[str, BaseModel] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

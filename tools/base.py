@@ -63,10 +63,22 @@ class ToolContext:
     # f"{thread_id}:{tool_call_id}" from the graph, the Idempotency-Key header from
     # POST /v1/tools/{name}: a re-run of the same call replays instead of repeating.
     idempotency_key: str | None = None
+    # What the calls of one chat turn built, for a later call of the same turn (the graph
+    # hands each of them the turn's dict; None elsewhere): the booking reserve just held
+    # and answered, which confirm_booking's question would otherwise read again. The
+    # graph empties it before every WRITE call, so nothing recalled predates a change
+    # made in this turn.
+    turn_memo: dict[str, BaseModel] | None = None
 
     @classmethod
     def for_call(
-        cls, rt: Runtime, caller: Caller, *, thread_id: str, tool_call_id: str
+        cls,
+        rt: Runtime,
+        caller: Caller,
+        *,
+        thread_id: str,
+        tool_call_id: str,
+        turn_memo: dict[str, BaseModel] | None = None,
     ) -> ToolContext:
         """The context of one tool call inside a conversation (key = thread + call id)."""
         return cls(
@@ -75,7 +87,16 @@ class ToolContext:
             thread_id=thread_id,
             tool_call_id=tool_call_id,
             idempotency_key=f"{thread_id}:{tool_call_id}",
+            turn_memo=turn_memo,
         )
+
+    def remember(self, key: str, value: BaseModel) -> None:
+        if self.turn_memo is not None:
+            self.turn_memo[key] = value
+
+    def recall(self, key: str, kind: type[O]) -> O | None:
+        value = None if self.turn_memo is None else self.turn_memo.get(key)
+        return value if isinstance(value, kind) else None
 
 
 @dataclass(frozen=True)

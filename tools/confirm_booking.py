@@ -15,6 +15,7 @@ from tools.base import Effect, Question, ToolContext, ToolSpec, run_once
 from tools.views import (
     BookingOut,
     amount_text,
+    booked_key,
     booking_out,
     role_list,
     saga_booking_out,
@@ -83,9 +84,13 @@ async def run(ctx: ToolContext, data: ConfirmBookingInput) -> ConfirmBookingOutp
 
 async def describe(ctx: ToolContext, data: ConfirmBookingInput) -> Question:
     """``Confirm BA 117 JFK→LHR Fri 18 Dec 08:05, economy, 1 passenger, 612.40 USD on the company card?``"""
-    async with ctx.rt.db.uow(write=False) as session:
-        booking = await get_booking(session, ctx.caller, data.booking_id.strip())
-        out = await booking_out(session, booking)
+    booking_id = data.booking_id.strip()
+    # Held by reserve earlier in this turn: the view it answered with, not a second read.
+    out = ctx.recall(booked_key(booking_id), BookingOut)
+    if out is None:
+        async with ctx.rt.db.uow(write=False) as session:
+            booking = await get_booking(session, ctx.caller, booking_id)
+            out = await booking_out(session, booking)
     someone_else = out.traveler_id != ctx.caller.user_id
     whose = f"{out.traveler}'s " if someone_else else ""
     line = f"Confirm {whose}{trip_phrase(out)}, {amount_text(out.total)} on the company card"

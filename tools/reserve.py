@@ -11,8 +11,8 @@ from core.booking.service import ItemRequest, get_booking, hold_booking
 from core.errors import ValidationFailed
 from core.idempotency import IdempotencyContext
 from core.search.offers import parse_offer_id
-from tools.base import Effect, ToolContext, ToolSpec, run_once
-from tools.views import BookingOut, PassengerIn, booking_out, role_list
+from tools.base import Effect, ToolContext, ToolSpec, last_run_replayed, run_once
+from tools.views import BookingOut, PassengerIn, booked_key, booking_out, role_list
 
 
 class ReserveItem(BaseModel):
@@ -123,7 +123,11 @@ async def run(ctx: ToolContext, data: ReserveInput) -> ReserveOutput:
             )
             return answer
 
-    return await run_once(ctx, "reserve", data, ReserveOutput, hold)
+    answer = await run_once(ctx, "reserve", data, ReserveOutput, hold)
+    if not last_run_replayed():
+        # Committed with its hold: confirm_booking's question in this turn reads it here.
+        ctx.remember(booked_key(answer.booking_id), answer)
+    return answer
 
 
 TOOL: ToolSpec[ReserveInput, ReserveOutput] = ToolSpec(

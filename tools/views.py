@@ -337,6 +337,11 @@ async def booking_out(
     return await _out_of_view(session, view)
 
 
+def booked_key(booking_id: str) -> str:
+    """The turn memo's key (``ToolContext.turn_memo``) of a booking's compact view."""
+    return f"booking:{booking_id}"
+
+
 async def saga_booking_out(rt: Runtime, view: BookingView) -> BookingOut:
     """:func:`booking_out` for a view the core already built (a flow's answer).
 

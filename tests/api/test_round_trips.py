@@ -35,9 +35,11 @@ HOLD_BUDGET = 25 if PG_URL else 41
 #: The chat turns of a booking on the offline planner (the booking database's round
 #: trips; 85 on both databases at 6359952), and the checkpointer's calls for both.
 #: "book option 1": the reserve tool's answer stored with its hold, the one-statement
-#: hold on PostgreSQL.
-BOOK_TURN_BUDGET = 65 if PG_URL else 79
-YES_TURN_BUDGET = 135  # 134 until 5fe7c98 (issues 11 and 12 landed one more)
+#: hold on PostgreSQL. Issue 15: confirm_booking's question takes the booking reserve
+#: just answered with (the turn's tool memo) instead of reading it again (65 / 79 before);
+#: "yes" takes the question as asked instead of phrasing it again (135 before).
+BOOK_TURN_BUDGET = 49 if PG_URL else 66
+YES_TURN_BUDGET = 119 if PG_URL else 128  # 134 until 5fe7c98 (issues 11 and 12 landed one more)
 CHECKPOINT_CALL_BUDGET = 20
 
 DEMO_AVA = {"Authorization": "Bearer demo-ava"}

@@ -93,6 +93,7 @@ class Result(BaseModel):
 class Counters:
     lookups: list[str] = field(default_factory=list)
     payments: list[tuple[str, str | None]] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)  # booking ids pay's question was phrased for
 
 
 def make_tools(counters: Counters) -> dict[str, ToolSpec[Any, Any]]:
@@ -114,6 +115,7 @@ def make_tools(counters: Counters) -> dict[str, ToolSpec[Any, Any]]:
         )
 
     async def describe_pay(ctx: ToolContext, data: PayIn) -> str:
+        counters.questions.append(data.booking_id)
         return f"Pay {data.amount} for {data.booking_id} on the company card?"
 
     return {

@@ -152,6 +152,44 @@ async def test_gated_tool_pauses_before_any_effect_and_runs_once_on_yes(
     assert len(counters.payments) == 1
 
 
+async def test_a_resumed_call_keeps_its_question_as_asked_without_phrasing_it_again(
+    concierge: Concierge, model: ScriptedModel, counters: Counters
+) -> None:
+    """Issue 15: phrasing a question reads the database (confirm_booking: the booking
+    and its view); the answer is bound to the call's arguments, so the resumed call takes
+    the line it asked from the checkpoint."""
+    thread_id, asked = await _pause_on_pay(concierge, model)
+    assert counters.questions == ["BK-1"]
+    model.script = [say("Paid.")]
+    await collect(concierge.turn(AVA, thread_id=thread_id, message="yes"))
+    assert counters.questions == ["BK-1"]  # not phrased again
+    assert len(counters.payments) == 1
+    parts = (await concierge.thread(AVA, thread_id)).messages[-1].parts
+    record = next(p for p in parts if p.type == "data-confirmation")
+    assert (record.data.summary, record.data.outcome) == (asked.summary, "approved")
+
+
+async def test_a_call_still_waiting_asks_its_question_again(
+    concierge: Concierge, model: ScriptedModel, counters: Counters
+) -> None:
+    """Only the answered confirmation skips its question: the one still waiting is
+    phrased anew (the facts may have moved since)."""
+    model.script = [
+        calls(
+            call("pay", {"booking_id": "BK-A"}, id="a"), call("pay", {"booking_id": "BK-B"}, id="b")
+        )
+    ]
+    events = await collect(concierge.turn(AVA, message="pay both"))
+    first = of(events, ConfirmationRequested)[0]
+    phrased = len(counters.questions)
+    events = await collect(concierge.turn(AVA, thread_id=events[0].thread_id, message="yes"))
+    (second,) = of(events, ConfirmationRequested)
+    answered = first.action["args"]["booking_id"]
+    waiting = second.action["args"]["booking_id"]
+    assert {answered, waiting} == {"BK-A", "BK-B"}
+    assert counters.questions[phrased:] == [waiting]
+
+
 async def test_no_declines_and_the_model_is_told(
     concierge: Concierge, model: ScriptedModel, counters: Counters
 ) -> None:

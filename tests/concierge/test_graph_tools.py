@@ -67,3 +67,75 @@ def _confirm(interrupt_id: str):
     from concierge.service import Confirm
 
     return Confirm(interrupt_id, True)
+
+
+async def _questions_that_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    import tools.confirm_booking as confirm_tool
+
+    read: list[str] = []
+    original = confirm_tool.get_booking
+
+    async def counted(session, caller, booking_id):  # type: ignore[no-untyped-def]
+        read.append(booking_id)
+        return await original(session, caller, booking_id)
+
+    monkeypatch.setattr(confirm_tool, "get_booking", counted)
+    return read
+
+
+async def test_the_question_after_a_hold_uses_the_hold_s_answer(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15: reserve answered with the booking a moment ago, in this turn; the
+    question reads it from the turn's memo, not from the database again."""
+    world = await build_world(runtime)
+    offer = flight_offer_id(world.long_inv["economy"].id)
+    read = await _questions_that_read(monkeypatch)
+    model = ScriptedModel(
+        script=[
+            calls(call("reserve", {"items": [{"offer_id": offer, "quantity": 1}]}, id="call_hold")),
+            confirm_what_was_held,
+        ]
+    )
+    concierge = await Concierge.open(runtime, model, tools=TOOLS)
+    try:
+        events = await collect(concierge.turn(AVA, message="book BA 117 on the 18th"))
+        (asked,) = [e for e in events if isinstance(e, ConfirmationRequested)]
+        assert "BA 117" in asked.summary
+        assert "612.40 USD on the company card?" in asked.summary
+        assert read == []
+    finally:
+        await concierge.aclose()
+
+
+async def test_a_write_between_the_hold_and_the_question_makes_it_read_again(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any WRITE call empties the turn's memo: here a second hold replaces the first,
+    and confirming the first phrases its question from the database (it is released)."""
+    world = await build_world(runtime)
+    economy = flight_offer_id(world.long_inv["economy"].id)
+    business = flight_offer_id(world.long_inv["business"].id)
+    read = await _questions_that_read(monkeypatch)
+
+    def replace_then_confirm_the_first(request: ModelRequest) -> AIMessage:
+        held = next(m for m in reversed(request.messages) if isinstance(m, ToolMessage))
+        first = json.loads(held.content)["booking_id"]
+        model.script.insert(
+            0, calls(call("confirm_booking", {"booking_id": first}, id="call_confirm"))
+        )
+        items = [{"offer_id": business, "quantity": 1}]
+        return calls(call("reserve", {"items": items, "replaces": first}, id="call_hold_2"))
+
+    model = ScriptedModel(
+        script=[
+            calls(call("reserve", {"items": [{"offer_id": economy, "quantity": 1}]}, id="call_hold")),
+            replace_then_confirm_the_first,
+        ]
+    )
+    concierge = await Concierge.open(runtime, model, tools=TOOLS)
+    try:
+        await collect(concierge.turn(AVA, message="book BA 117, then business instead"))
+        assert len(read) == 1
+    finally:
+        await concierge.aclose()
