@@ -3747,3 +3747,265 @@ async def test_whom_the_caller_may_not_book_for_is_refused_up_front_and_at_the_p
         nothing_changed=True,
     )
     await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- team_trips
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "whose", "team"),
+    [
+        ("What time does Ava land in London?", Intent.ASK_TRIP, "Ava", False),
+        ("where is Priya staying in Paris?", Intent.ASK_TRIP, "Priya", False),
+        ("what did Tom Reed's Boston trip cost?", Intent.ASK_TRIP, "Tom Reed", False),
+        ("Is Omar back from Chicago yet?", Intent.ASK_TRIP, "Omar", False),
+        ("Is Mia flying business on her London trip?", Intent.ASK_TRIP, "Mia", False),
+        ("any of my reports flying to Paris next week?", Intent.TRIPS, None, True),
+        ("Who from my team is in Boston this week?", Intent.TRIPS, None, True),
+        # one's own trip, a place, a brand, an airline: no one else's
+        ("when does my flight to London land?", Intent.ASK_TRIP, None, False),
+        ("is the Hilton's room refundable?", None, None, False),
+        ("When does Delta fly to Boston?", None, None, False),
+    ],
+)
+def test_a_question_about_someone_elses_trip_names_them(
+    text: str, intent: Intent | None, whose: str | None, team: bool
+) -> None:
+    u = understand(text, NOW)
+    if intent is not None:
+        assert u.intent == intent
+    assert (u.whose, u.team) == (whose, team)
+
+
+@pytest.mark.parametrize(
+    ("user", "text", "says"),
+    [
+        ("mia", "What time does Ava land in London?", ["Ava Patel", "lands at LHR"]),
+        ("victor", "Where is Ava staying in London?", ["Holiday Inn Express"]),
+        ("admin", "what did Ava's London trip cost?", ["1,944.90"]),
+        ("mia", "Is anybody from my team in Paris this week?", ["Ava Patel", "Paris"]),
+        ("victor", "Is anyone on my team going to Boston next month?", ["don't see"]),
+        # a traveller of another organization sees none of Acme's trips
+        ("gus", "When does Ava fly back from London?", ["don't see"]),
+    ],
+)
+async def test_a_managers_question_about_a_reports_trip_is_answered_from_list_trips(
+    worlds: dict[str, World], tmp_path: Path, user: str, text: str, says: list[str]
+) -> None:
+    case = dialogue(
+        text,
+        world="trips",
+        user=user,
+        tools_include=["list_trips"],
+        tools_exclude=["search_flights", "search_hotels"],
+        nothing_changed=True,
+        reply_contains=says,
+    )
+    await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- approvals_query_phrasing
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What is Ava asking me to approve, how much does it cost and why does it need my sign-off?",
+        "what does Omar want me to sign off, and how much is it?",
+        "How much is the trip Priya is asking me to approve?",
+        "what has Tom requested my approval for and what does it cost?",
+    ],
+)
+def test_a_request_put_to_the_caller_is_the_queue_not_the_thresholds(text: str) -> None:
+    assert understand(text, NOW).intent == Intent.APPROVALS
+
+
+def test_a_threshold_question_is_still_about_the_policy() -> None:
+    text = "how much can a trip cost before it needs my sign-off?"
+    assert understand(text, NOW).intent == Intent.POLICY
+
+
+# ---------------------------------------------------------------- approval_note (joined)
+
+
+@pytest.mark.parametrize(
+    ("text", "decision", "note"),
+    [
+        (
+            "Decline it and tell him to rebook once the agenda is final.",
+            "reject",
+            "Rebook once the agenda is final",
+        ),
+        ("approve it but ask her to fly economy next time", "approve", "Fly economy next time"),
+        (
+            "reject Omar's trip and let him know the budget is spent",
+            "reject",
+            "The budget is spent",
+        ),
+        ("approve it and remind Priya that receipts are due", "approve", "Receipts are due"),
+    ],
+)
+def test_a_message_joined_to_the_decision_is_its_note(text: str, decision: str, note: str) -> None:
+    u = understand(text, NOW)
+    assert (u.intent, u.decision, u.note) == (Intent.DECIDE, decision, note)
+
+
+# ---------------------------------------------------------------- trips_phrasing (holds)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("what have I got on hold right now?", Intent.TRIPS),
+        ("what do we have held at the moment?", Intent.TRIPS),
+        ("what's currently on hold?", Intent.TRIPS),
+        ("which of my trips are held?", Intent.TRIPS),
+        # a pick or a hold asked for stays what it is
+        ("hold the cheapest", Intent.SELECT),
+    ],
+)
+def test_asking_what_is_on_hold_lists_the_trips(text: str, intent: Intent) -> None:
+    assert understand(text, NOW).intent == intent
+
+
+# ---------------------------------------------------------------- pick_read_as_policy
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Cheapest one is fine for her.", Intent.SELECT),
+        ("option 2 is ok for him", Intent.SELECT),
+        ("the earliest is fine for me", Intent.SELECT),
+        # asked, it is a question about the policy
+        ("is the cheapest one ok for her?", Intent.POLICY),
+        ("is option 2 allowed?", Intent.POLICY),
+    ],
+)
+def test_an_option_said_fine_for_someone_is_a_choice(text: str, intent: Intent) -> None:
+    assert understand(text, NOW).intent == intent
+
+
+# ---------------------------------------------------------------- policy_answer (others, cities)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can my engineers fly business class to London or is it economy only?",
+        "could my team take premium economy to Paris?",
+        "may our consultants fly business to Tokyo?",
+    ],
+)
+def test_what_the_callers_people_may_fly_is_a_policy_question(text: str) -> None:
+    assert understand(text, NOW).intent == Intent.POLICY
+
+
+async def test_the_hotel_caps_of_every_city_named_are_given() -> None:
+    for text, cities in (
+        ("What's the nightly hotel cap in Paris and in Tokyo?", ["Paris", "Tokyo"]),
+        (
+            "Remind me of the hotel caps for London, for Paris and for Tokyo.",
+            ["London", "Paris", "Tokyo"],
+        ),
+    ):
+        d = Dialogue()
+        reply = await d.say(text)
+        assert d.backend.names() == ["get_policy"]
+        lines = [line for line in reply.splitlines() if line.startswith("- ")]
+        assert [line[2:].split(":")[0] for line in lines] == cities
+
+
+# ---------------------------------------------------------------- context_words_as_place
+
+
+@pytest.mark.parametrize(
+    ("text", "origin", "destination"),
+    [
+        # an unknown name beside a known place for the same end of the trip
+        (
+            "Two of us from Procurement flying to Boston on the 9th, from Chicago please",
+            "Chicago",
+            "Boston",
+        ),
+        # an unknown name in a sentence that asks for no travel
+        ("I work at Initech. Flights from Boston to Miami on Friday please", "Boston", "Miami"),
+        ("Hello, Sam from Hooli here. Can I get a flight to Paris on the 14th?", None, "Paris"),
+    ],
+)
+def test_a_name_no_reader_knows_is_context_beside_a_known_place(
+    text: str, origin: str | None, destination: str
+) -> None:
+    u = understand(text, NOW)
+    assert [m.text for m in u.places if m.place is None] == []
+    assert (u.origin.place.city if u.origin and u.origin.place else None) == origin
+    assert u.destination is not None
+    assert u.destination.place is not None
+    assert u.destination.place.city == destination
+
+
+def test_an_unknown_place_asked_for_alone_is_still_asked_about() -> None:
+    u = understand("flights to Initech on Friday", NOW)
+    assert [m.text for m in u.places] == ["Initech"]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        (
+            "I joined the team on Monday. My offsite is in Boston on Thursday 10 December. Flights that day?",
+            D(2026, 12, 10),
+        ),
+        ("We moved offices last Friday. I need a flight to Miami on the 9th.", D(2026, 12, 9)),
+    ],
+)
+def test_a_day_of_what_already_happened_is_not_the_trips(text: str, day: date) -> None:
+    assert understand(text, NOW).dates.depart == day
+
+
+# ---------------------------------------------------------------- capabilities_question
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what exactly can you do for me?",
+        "what else could you help me with?",
+        "can you do hotels as well?",
+        "Is this only for flights or hotels too?",
+    ],
+)
+def test_asking_what_the_concierge_can_do_gets_the_help(text: str) -> None:
+    assert understand(text, NOW).intent == Intent.HELP
+
+
+# ---------------------------------------------------------------- own_trips (told as booked)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I booked a hotel in Paris last week, is it confirmed?",
+        "We've reserved flights to Boston — have they been approved?",
+        "I requested a trip to London on Monday; has it gone through yet?",
+    ],
+)
+def test_a_trip_told_as_booked_then_asked_about_is_ones_own(text: str) -> None:
+    assert understand(text, NOW).intent == Intent.ASK_TRIP
+
+
+# ---------------------------------------------------------------- passenger_names_up_front
+
+
+@pytest.mark.parametrize(
+    ("text", "party"),
+    [
+        ("me and another new starter, Jordan Lee, to Boston on the 10th", ["Jordan Lee"]),
+        ("me and a fellow intern, Sam Ortiz, to Chicago on Friday", ["Sam Ortiz"]),
+        ("me and the other new hire Dana Cole to Miami on the 9th", ["Dana Cole"]),
+    ],
+)
+def test_who_a_newcomer_is_before_their_name_keeps_them_in_the_party(
+    text: str, party: list[str]
+) -> None:
+    assert understand(text, NOW).party == party

@@ -29,6 +29,7 @@ class PolicyAsk:
     text: str
     cabin: str | None = None  # economy | premium | business | first
     city: str | None = None  # a place named (its city)
+    cities: tuple[str, ...] = ()  # every city named, in order ("Paris and New York")
     minutes: int | None = None  # a flight length said ("a 7h flight")
     amount_major: float | None = None  # an amount of money said
     per_night: bool = False  # the amount is a nightly rate
@@ -214,6 +215,17 @@ def _hotel_answer(rules: PolicyRules, ask: PolicyAsk) -> str:
         return (
             f"Hotel caps per room per night:\n{caps}\n- Anywhere else: {default}\n\n"
             f"A night over the cap is 🟠 amber: bookable with {_approver(rules)}'s approval."
+        )
+    if len(ask.cities) > 1 and not (ask.amount_major is not None and ask.per_night):
+        # "the hotel caps for Paris and for New York": each city's, in the order named.
+        lines = []
+        for city in ask.cities:
+            cap, entry = rules.hotel_cap_for(city)
+            own = "" if entry is not None else " (no cap of its own, so the default)"
+            lines.append(f"- {city}: **{_money(rules, cap)}**{own}")
+        return (
+            "Hotel caps per room per night:\n" + "\n".join(lines) + "\n\nA hotel above the "
+            f"cap isn't forbidden: it's 🟠 amber and needs {_approver(rules)}'s approval."
         )
     cap, entry = rules.hotel_cap_for(ask.city)
     where = ask.city if entry is not None else f"{ask.city} (no cap of its own, so the default)"

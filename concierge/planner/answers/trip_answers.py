@@ -1,4 +1,6 @@
-"""Questions about one's own trips, answered from ``list_trips`` and ``get_booking``.
+"""Questions about one's own trips — or, for a manager, finance or the admin, about the
+trips of someone they may see ("when does Ava fly back?") — answered from ``list_trips``
+(which lists exactly the trips the booking core lets the caller see) and ``get_booking``.
 
 A trip is matched by its structured ``places`` and days (never by searching the
 summary text); the answer reads the booking's segments (``BookingOut``): times
@@ -51,6 +53,46 @@ class TripAsk:
     cabin: str | None = None  # "am I flying economy?"
     kind: str | None = None  # flight | hotel, when the question names one
     flight: str | None = None  # a flight number named ("BA 19")
+    whose: str | None = None  # someone else taking the trip, as named ("Ava", "Ava Patel")
+
+
+@dataclass(frozen=True)
+class _Voice:
+    """Who the answer talks about: "you", or the traveller named in the question."""
+
+    name: str = ""  # "" for the caller
+
+    @property
+    def subject(self) -> str:  # "You fly out of", "Ava Patel flies out of"
+        return self.name or "You"
+
+    @property
+    def be(self) -> str:  # "You're staying", "Ava Patel is staying"
+        return f"{self.name} is" if self.name else "You're"
+
+    @property
+    def s(self) -> str:  # "You land" / "Ava Patel lands"
+        return "s" if self.name else ""
+
+    @property
+    def possessive(self) -> str:
+        return f"{self.name}'s" if self.name else "your"
+
+
+def _voice(ask: TripAsk, b: BookingOut) -> _Voice:
+    return _Voice(b.traveler if ask.whose else "")
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def is_traveller(t: TripOut, name: str) -> bool:
+    """Whether a trip is taken by the person a question names: their full name, or one
+    of its words ("Ava", "Patel" for Ava Patel)."""
+    said = name.lower().split()
+    theirs = t.traveler.lower().split()
+    return said == theirs or (len(said) == 1 and said[0] in theirs)
 
 
 @dataclass(frozen=True)
@@ -67,6 +109,8 @@ def matching(trips: list[TripOut], ask: TripAsk, today: dt.date) -> list[TripOut
     """The active trips the question can mean, soonest first (upcoming before past)."""
     active = [t for t in trips if t.status not in INACTIVE]
     found = active
+    if ask.whose is not None:
+        found = [t for t in found if is_traveller(t, ask.whose)]
     if ask.city is not None:
         found = [t for t in found if ask.city in t.places]
     if ask.flight is not None:
@@ -95,6 +139,15 @@ def not_found(ask: TripAsk, trips: list[TripOut]) -> str:
     where = f" on {ask.flight}" if ask.flight else f" to {ask.city}" if ask.city else ""
     when = f" on {spoken_day(ask.day)}" if ask.day else ""
     active = [t for t in trips if t.status not in INACTIVE]
+    if ask.whose is not None:
+        theirs = [t for t in active if is_traveller(t, ask.whose)]
+        if not theirs:
+            return (
+                f"I don't see any active trip for {ask.whose}{where}{when} among the trips "
+                "you can see."
+            )
+        lines = "\n".join(f"- {trip_line(t)}" for t in theirs[:5])
+        return f"I don't see a trip{where}{when} for {ask.whose}. Their trips:\n{lines}"
     if not active:
         return f"I don't see any trip{where}{when} — you have no active bookings right now."
     lines = "\n".join(f"- {trip_line(t)}" for t in active[:5])
@@ -110,9 +163,10 @@ def trip_line(t: TripOut) -> str:
     return f"**{t.booking_id}** — {where}{days}: {t.summary} · {render.status_text(t.status)}"
 
 
-def trip_name(b: BookingOut) -> str:
+def trip_name(b: BookingOut, ask: TripAsk | None = None) -> str:
     places = trip_places(b)
-    return f"your {' and '.join(places)} trip ({b.booking_id})" if places else b.booking_id
+    whose = _voice(ask, b).possessive if ask is not None else "your"
+    return f"{whose} {' and '.join(places)} trip ({b.booking_id})" if places else b.booking_id
 
 
 def _flights(b: BookingOut) -> list[SegmentOut]:
@@ -155,13 +209,16 @@ def _lands(s: SegmentOut) -> str:
 
 def answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
     facet = main_facet(ask)
+    v = _voice(ask, b)
+    name = trip_name(b, ask)
     if facet == "have":
         return _has(ask, b)
     if facet == "status":
-        return _status(b)
+        return _status(b, ask)
     if facet == "cost":
         return TripAnswer(
-            f"{trip_name(b)[:1].upper()}{trip_name(b)[1:]} costs {render.money(b.total.model_dump())} in total ({render.status_text(b.status)})."
+            f"{_cap(name)} costs {render.money(b.total.model_dump())} in total "
+            f"({render.status_text(b.status)})."
         )
     hotel_first = ask.kind == "hotel" or (
         ask.kind is None and facet in {"hotel", "check_in", "check_out", "nights"}
@@ -174,7 +231,7 @@ def answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
     if flight is None:
         if _hotels(b):
             return _hotel(ask, b, "hotel")
-        return TripAnswer(f"{trip_name(b)[:1].upper()}{trip_name(b)[1:]} has no flight in it.")
+        return TripAnswer(f"{_cap(name)} has no flight in it.")
     if facet == "terminal":
         return TripAnswer(
             "I don't have terminal or gate information — it isn't in our flight data yet. "
@@ -185,7 +242,7 @@ def answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
         if flight.locator:
             return TripAnswer(
                 f"The airline reference for {flight.flight} is **{flight.locator}** "
-                f"(your booking is {b.booking_id})."
+                f"({v.possessive} booking is {b.booking_id})."
             )
         return TripAnswer(
             f"There's no airline reference yet — {b.booking_id} is "
@@ -199,23 +256,27 @@ def answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
         )
     if facet == "cabin":
         cabin = flight.cabin or "economy"
+        flying = f"{v.be} flying" if v.name else "you're flying"
         if ask.cabin is None or ask.cabin == cabin:
-            yes = "Yes — y" if ask.cabin else "Y"
+            said = f"Yes — {flying}" if ask.cabin else _cap(flying)
             return TripAnswer(
-                f"{yes}ou're flying {cabin} on {flight.flight} ({flight.origin}→{flight.destination})."
+                f"{said} {cabin} on {flight.flight} ({flight.origin}→{flight.destination})."
             )
-        return TripAnswer(f"No — you're flying {cabin} on {flight.flight}, not {ask.cabin}.")
+        return TripAnswer(f"No — {flying} {cabin} on {flight.flight}, not {ask.cabin}.")
     if facet == "airport":
         return TripAnswer(
-            f"You fly out of **{flight.origin}** ({city_of(flight.origin or '')}): {_leaves(flight)} "
+            f"{v.subject} fl{'ies' if v.name else 'y'} out of **{flight.origin}** "
+            f"({city_of(flight.origin or '')}): {_leaves(flight)} "
             f"and lands at {flight.destination}."
         )
     if facet == "arrive":
-        return TripAnswer(f"You land on {render.when(flight.arrive)}: {_lands(flight)}.")
+        return TripAnswer(
+            f"{v.subject} land{v.s} on {render.when(flight.arrive)}: {_lands(flight)}."
+        )
     # time, depart, return or no facet at all: when the flight leaves (and lands).
     status = render.status_text(b.status)
     return TripAnswer(
-        f"Your flight {flight.flight} leaves {flight.origin} at **{render.clock(flight.depart)}** "
+        f"{_cap(v.possessive)} flight {flight.flight} leaves {flight.origin} at **{render.clock(flight.depart)}** "
         f"on {_day(flight.depart)} (local time) and lands at {flight.destination} at "
         f"{render.clock(flight.arrive)}{_next_day(flight)} — {status[:1].upper()}{status[1:]}, "
         f"booking {b.booking_id}."
@@ -232,15 +293,15 @@ def _has(ask: TripAsk, b: BookingOut) -> TripAnswer:
     if ask.kind == "hotel" or (ask.kind is None and "hotel" in ask.facets):
         hotels = [h for h in _hotels(b) if ask.city is None or h.city == ask.city]
         if not hotels:
-            return TripAnswer(f"No — there's no hotel in {trip_name(b)}. Want me to find one?")
+            return TripAnswer(f"No — there's no hotel in {trip_name(b, ask)}. Want me to find one?")
         return _hotel(ask, b, "hotel")
     flights = _flights(b)
     if not flights:
-        return TripAnswer(f"No — there's no flight in {trip_name(b)}. Want me to find one?")
+        return TripAnswer(f"No — there's no flight in {trip_name(b, ask)}. Want me to find one?")
     lines = "; ".join(
         f"{s.flight} {s.origin}→{s.destination} {render.when(s.depart)}" for s in flights
     )
-    return TripAnswer(f"Yes — {trip_name(b)} has {lines} ({render.status_text(b.status)}).")
+    return TripAnswer(f"Yes — {trip_name(b, ask)} has {lines} ({render.status_text(b.status)}).")
 
 
 def _next_day(s: SegmentOut) -> str:
@@ -255,18 +316,19 @@ def _hotel(ask: TripAsk, b: BookingOut, facet: str) -> TripAnswer:
     if ask.city is not None:
         hotels = [h for h in hotels if h.city == ask.city] or hotels
     if not hotels:
-        return TripAnswer(f"There's no hotel in {trip_name(b)}. Want me to find one?")
+        return TripAnswer(f"There's no hotel in {trip_name(b, ask)}. Want me to find one?")
+    v = _voice(ask, b)
     h = hotels[0]
     if not (h.check_in and h.check_out):
-        return TripAnswer(f"You're booked at {h.hotel} in {h.city}.")
+        return TripAnswer(f"{v.be} booked at {h.hotel} in {h.city}.")
     ci, co = dt.date.fromisoformat(h.check_in), dt.date.fromisoformat(h.check_out)
     if facet == "check_out":
         return TripAnswer(
-            f"You check out of {h.hotel} on **{spoken_day(co)}** (checked in {spoken_day(ci)})."
+            f"{v.subject} check{v.s} out of {h.hotel} on **{spoken_day(co)}** (checked in {spoken_day(ci)})."
         )
     if facet == "check_in":
         return TripAnswer(
-            f"You check in at {h.hotel} on **{spoken_day(ci)}** and out on {spoken_day(co)}."
+            f"{v.subject} check{v.s} in at {h.hotel} on **{spoken_day(ci)}** and out on {spoken_day(co)}."
         )
     if facet == "refundable":
         return TripAnswer(
@@ -284,7 +346,7 @@ def _hotel(ask: TripAsk, b: BookingOut, facet: str) -> TripAnswer:
         )
     nights = (co - ci).days
     return TripAnswer(
-        f"You're staying at **{h.hotel}** in {h.city} from {spoken_day(ci)} to "
+        f"{v.be} staying at **{h.hotel}** in {h.city} from {spoken_day(ci)} to "
         f"{spoken_day(co)} ({nights} night{'s' if nights != 1 else ''}; "
         f"{render.status_text(b.status)}, booking {b.booking_id})."
     )
@@ -294,8 +356,8 @@ def _who(role: str) -> str:
     return "your manager" if role == "manager" else role_label(role)
 
 
-def _status(b: BookingOut) -> TripAnswer:
-    name = trip_name(b)
+def _status(b: BookingOut, ask: TripAsk) -> TripAnswer:
+    name = trip_name(b, ask)
     status = b.status
     if status == "confirmed":
         refs = sorted({s.locator for s in b.segments if s.locator})

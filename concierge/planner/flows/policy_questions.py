@@ -50,10 +50,12 @@ def _ask(u: Understanding) -> PolicyAsk:
         None,
     )
     said = asks.amount(u.text)
+    cities = (m.place.city for m in u.places if m.place is not None)
     return PolicyAsk(
         text=u.text,
         cabin=u.cabin,
         city=city,
+        cities=tuple(dict.fromkeys(cities)),
         minutes=asks.flight_minutes(u.text),
         amount_major=said.major if said else None,
         per_night=bool(said and said.per_night),

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -17,8 +18,8 @@ from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.state import Offer, State, Turn
 from tools.cancel_booking import CancelBookingOutput
 from tools.get_booking import GetBookingOutput
-from tools.list_trips import ListTripsOutput
-from tools.views import RefundOut
+from tools.list_trips import MAX_TRIPS, ListTripsOutput
+from tools.views import RefundOut, spoken_day
 
 
 def _cancel(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
@@ -80,12 +81,15 @@ def _refund_text(refund: RefundOut | None) -> str:
 def _trips(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     step = turn.last("list_trips")
     if step is None:
-        return [Call("list_trips", {"limit": 10})]
+        # Someone's or the team's trips are picked out of all the caller may see.
+        return [Call("list_trips", {"limit": MAX_TRIPS if u.whose or u.team else 10})]
     if step.error:
         return Reply(f"I couldn't load your trips: {render.error_text(step.error)}")
     listing = step.typed(ListTripsOutput)
     if listing is None:
         return Reply("I couldn't read your trips; ask me again in a moment.")
+    if u.whose or u.team:
+        return Reply(_others_trips(listing, ctx, u))
     if not listing.trips:
         return Reply("You have no trips yet. Where would you like to go?")
     more = (
@@ -99,6 +103,66 @@ def _trips(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
         + more
         + "\n\nWant details on one, or to change or cancel it?"
     )
+
+
+def _window(text: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The days "this month", "next month", "this week" or "next week" span."""
+    low = text.lower()
+    m = re.search(r"\b(this|next) (month|week)\b", low)
+    if m is None:
+        return None
+    if m.group(2) == "week":
+        monday = today - dt.timedelta(days=today.weekday())
+        if m.group(1) == "next":
+            monday += dt.timedelta(days=7)
+        return monday, monday + dt.timedelta(days=6)
+    first = today.replace(day=1)
+    if m.group(1) == "next":
+        first = (first + dt.timedelta(days=32)).replace(day=1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return first, last
+
+
+def _others_trips(listing: ListTripsOutput, ctx: Context, u: Understanding) -> str:
+    """Someone's trips ("What trips does Ava have coming up?") or the team's ("Is anyone on
+    my team travelling to London this month?"): the upcoming ones among those list_trips
+    shows the caller (the core's org chart decides whose), by traveller, filtered by the
+    place and the days the question names."""
+    today = ctx.today
+    trips = [
+        t
+        for t in listing.trips
+        if t.status not in trip_answers.INACTIVE
+        and (t.end is None or dt.date.fromisoformat(t.end) >= today)
+    ]
+    me = str(ctx.profile.get("name") or "")
+    if u.whose:
+        trips = [t for t in trips if trip_answers.is_traveller(t, u.whose)]
+    elif me:
+        trips = [t for t in trips if t.traveler != me]  # the team: everyone but the caller
+    cities = [m.place.city for m in u.places if m.place is not None]
+    if cities:
+        trips = [t for t in trips if any(c in t.places for c in cities)]
+    days = _window(u.text, today)
+    if days is None and u.dates.depart is not None:
+        days = (u.dates.depart, u.dates.ret or u.dates.depart)
+    if days is not None:
+        trips = [
+            t
+            for t in trips
+            if t.start
+            and t.end
+            and dt.date.fromisoformat(t.start) <= days[1]
+            and dt.date.fromisoformat(t.end) >= days[0]
+        ]
+    where = f" to {' or '.join(cities)}" if cities else ""
+    when = f" between {spoken_day(days[0])} and {spoken_day(days[1])}" if days else ""
+    who = u.whose or "anyone on your team"
+    if not trips:
+        return f"I don't see any upcoming trip{where}{when} for {who} among the trips you can see."
+    lines = "\n".join(f"- {t.traveler}: {trip_answers.trip_line(t)}" for t in trips)
+    head = f"{u.whose}'s upcoming trips" if u.whose else "Your team's upcoming trips"
+    return f"{head}{where}{when}:\n{lines}"
 
 
 def select_trip(
@@ -155,7 +219,7 @@ def trip_ask(u: Understanding) -> TripAsk:
     )
     named = re.search(r"\b([A-Z]{2}|[A-Z]\d|\d[A-Z]) ?(\d{1,4})\b", u.text)
     flight = f"{named.group(1)} {named.group(2)}" if named else None
-    return TripAsk(u.text, u.facets, city, u.dates.depart, u.cabin, kind, flight)
+    return TripAsk(u.text, u.facets, city, u.dates.depart, u.cabin, kind, flight, u.whose)
 
 
 def booked_trip(
@@ -191,7 +255,7 @@ def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decis
     and days), its details from ``get_booking``, the answer from those outputs."""
     ask = trip_ask(u)
     booking_id = u.booking_id
-    named = ask.city is not None or ask.day is not None or ask.flight is not None
+    named = ask.city is not None or ask.day is not None or ask.flight is not None or bool(ask.whose)
     if booking_id is None and not named and state.last_intent == Intent.ASK_TRIP:
         # "and when do I land?" right after a question about a trip: the same trip.
         booking_id = state.current_booking

@@ -34,6 +34,8 @@ class _Tables:
     facets: tuple[tuple[str, re.Pattern[str]], ...]
     own: re.Pattern[str]
     others: re.Pattern[str]
+    someone: tuple[re.Pattern[str], ...]
+    team: re.Pattern[str]
     request: re.Pattern[str]
     done: re.Pattern[str]
     done_for_me: re.Pattern[str]
@@ -68,6 +70,8 @@ def tables() -> _Tables:
         facets=tuple((name, _any(cues)) for name, cues in raw["trip_facets"].items()),
         own=_any(raw["own"]),
         others=_any(raw["others"], bounded=False),
+        someone=tuple(re.compile(rf"\b{p}") for p in raw["someone"]),
+        team=_any(raw["team"]),
         request=_any(raw["request"]),
         done=_any(raw["done"]),
         done_for_me=_any(raw["done_for_me"]),
@@ -141,6 +145,25 @@ def is_own(text: str) -> bool:
     if t.own.search(low):
         return True
     return any(t.done_for_me.search(m.group(0)) for m in t.done.finditer(low))
+
+
+def someone(text: str) -> list[tuple[int, str]]:
+    """Who a question about a booked trip names as taking it, when not the speaker
+    ("When does Ava fly back?", "Ava Patel's London booking"): (where, the name as
+    written) for each candidate, first first; the caller checks that each is a name."""
+    plain_quotes = (text or "").replace("’", "'")
+    found = [
+        (m.start("name"), m.group("name"))
+        for pattern in tables().someone
+        for m in pattern.finditer(plain_quotes)
+    ]
+    return sorted(found)
+
+
+def about_team(text: str) -> bool:
+    """The message asks about the travel of the caller's team or reports ("is anyone on my
+    team travelling to London?"), not about one person's trip."""
+    return bool(tables().team.search(plain(text)))
 
 
 def is_request(text: str) -> bool:

@@ -105,6 +105,10 @@ class Understanding:
     options: list[OptionRef] = field(default_factory=list)
     booking_id: str | None = None
     person: str | None = None  # "Ava's trip", "book this for Ava"
+    # Whose booked trip a question is about when not the speaker's ("when does Ava fly
+    # back?"), as written; ``team``: the travel of the caller's team ("anyone on my team").
+    whose: str | None = None
+    team: bool = False
     status: str | None = None  # a booking named by its status: "the trip awaiting approval"
     book_for: str | None = None  # someone else the trip is for: "book Ava on a flight"
     for_self: bool = False  # the trip is the caller's own: "for me", "book me on it"
@@ -337,6 +341,7 @@ def _cabin(low: str) -> str | None:
 _SENTENCE_END: Final = re.compile(r"(?<=[.!?])\s+")
 _RELAY: Final = _rx("approval_note", "relay")
 _RELAY_ASK: Final = _rx("approval_note", "relay_ask")
+_RELAY_JOINED: Final = _rx("approval_note", "relay_joined")
 _NOT_NOTE: Final = _rx("approval_note", "not_note")
 
 
@@ -350,7 +355,13 @@ def _note(text: str) -> str | None:
     else:
         head, *tail = _SENTENCE_END.split(text.strip())
         clause = _NOTE.search(head)
-        parts = [clause.group("note")] if clause else []
+        joined = _RELAY_JOINED.search(head.lower())
+        if clause:
+            parts = [clause.group("note")]
+        elif joined:
+            parts = [head[joined.end() :]]  # "... and tell her to rebook once it's final"
+        else:
+            parts = []
         for sentence in tail:
             asked = _RELAY_ASK.match(sentence.lower())
             if asked:
@@ -616,9 +627,17 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         and not _INSIST.search(low)
         and not (u.other_option and not _POLICY_WORDS.search(low))
         and not (u.dates.depart and u.destination and not re.search(r"\bpolicy\b|\ballowed\b", low))
+        # "Cheapest one is fine for her.": an option named and nothing asked is a choice
+        # ("fine for" says whom it suits), not a question about the policy.
+        and not (u.options and not asks.is_question(clean) and not _POLICY_WORDS.search(low))
     ):
         u.intent = Intent.POLICY
         u.topic = clean
+        return u
+    if asks.about_team(clean) and asks.is_question(clean) and not asks.is_request(clean):
+        # "Is anyone on my team travelling to London this month?": the trips the caller
+        # may see (list_trips), whoever takes them.
+        u.intent, u.team = Intent.TRIPS, True
         return u
     if u.booking_id and re.search(r"\bconfirm\b", low):
         # "Confirm BK-…": the confirmation gate still asks the human first.
@@ -629,6 +648,8 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         return u
     if _TRIPS.search(low):
         u.intent = Intent.TRIPS
+        if asks.is_question(clean):
+            u.whose = _whose(clean, u.places)  # "What trips does Ava have coming up?"
         return u
     if _asks_about_a_trip(u, clean):
         u.intent = Intent.ASK_TRIP
@@ -828,11 +849,36 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
         return False
     if asks.is_own(clean) or u.booking_id or _FLIGHT_NUMBER.search(clean):
         return True
+    # "When does Ava fly back from London?": someone else's booked trip (a manager's
+    # report's, say); list_trips shows the caller the trips they may see.
+    u.whose = _whose(clean, u.places)
+    if u.whose:
+        return True
     # "the Paris hotel", "the London flight": a booking named by its place.
     return bool(
         u.places
         and re.search(r"\bthe (?:[\w-]+ ){1,2}(?:hotel|flight|trip|booking|stay)\b", clean.lower())
     )
+
+
+def _whose(clean: str, places: list[PlaceMention]) -> str | None:
+    """The person a question about a booked trip names as taking it ("does Ava fly",
+    "Ava Patel's booking"), as written; None when it names no one: a place ("does London
+    ..."), an airline, a word in not_names, or a brand after "the" ("the Hilton's room")."""
+    spans = [(p.start, p.end) for p in places]
+    for start, name in asks.someone(clean):
+        words = name.split()
+        if (
+            words[0] in _NOT_NAMES
+            or any(w in _CARRIER_WORDS for w in words)
+            or any(a <= start < b for a, b in spans)
+            or re.search(r"\bthe\s*$", clean[:start], re.IGNORECASE)
+            or read_dates(words[0], _ANY_DAY).depart is not None
+            or (lookup_place(name, fuzzy=False) is not None and not _written_as_name(name))
+        ):
+            continue
+        return name
+    return None
 
 
 # Sentences: after "?" or "!", or after a full stop that ends a word ("Dec. 14" goes on).
@@ -863,12 +909,26 @@ def _trip_dates(clean: str, low: str, now: datetime, month_first: bool) -> DateR
     context = [
         s for s in sentences if dated(s) and not asks(s) and not _TRIP_LEG.search(low[s[0] : s[1]])
     ]
-    if not context or not any(dated(s) and asks(s) for s in sentences):
+    if context and not any(dated(s) and asks(s) for s in sentences):
+        # No sentence asks on a day of its own: only what already happened is context
+        # ("I started in sales at Globex on Monday."), when a day is left to travel on.
+        context = [s for s in context if _PAST.search(low[s[0] : s[1]])]
+        if len(context) == len([s for s in sentences if dated(s)]):
+            return reading
+    if not context:
         return reading
     kept = list(clean)
     for a, b in context:
         kept[a:b] = " " * (b - a)
     return read_dates("".join(kept), now, month_first=month_first)
+
+
+# A sentence telling of what already happened ("I started at Globex on Monday", "we moved
+# offices last week"): its day is never the trip's.
+_PAST: Final = re.compile(
+    r"\b(?:i|we|he|she|they)(?:'ve| have| had)?\s+(?:just\s+|only\s+)?"
+    r"(?:started|joined|began|moved|transferred|switched|was|were|met|spoke|talked|heard)\b"
+)
 
 
 # Words of a sentence that dates a part of the trip even without a flight or hotel word
@@ -878,8 +938,38 @@ _TRIP_LEG: Final = re.compile(
 )
 
 
+def _without_context_names(clean: str, found: list[PlaceMention]) -> list[PlaceMention]:
+    """A name no reader knows as a place ("at Globex", "from Finance") is context, not an
+    end of the trip, when the message names a known place for the same part of it ("three
+    of us from Finance going to Chicago ... flights from New York"), or when it is told in
+    a sentence that asks for no flight nor hotel ("Hi, I'm Gus from Globex sales.") while
+    another sentence names a known place. Alone, it stays: "flights to Globex" is asked
+    about ("I don't recognise Globex")."""
+    known = [m for m in found if m.place is not None or m.unserved]
+    if not known or len(known) == len(found):
+        return found
+    bounds = [0, *(m.end() for m in _SENTENCE.finditer(clean)), len(clean)]
+
+    def sentence(m: PlaceMention) -> tuple[int, int]:
+        return next((a, b) for a, b in itertools.pairwise(bounds) if a <= m.start < b)
+
+    kept = []
+    for m in found:
+        if m.place is None and not m.unserved:
+            if m.role is not None and any(k.role == m.role and k.place for k in known):
+                continue
+            a, b = sentence(m)
+            said = clean[a:b].lower()
+            if not (_FLIGHT_WORDS.search(said) or _HOTEL_WORDS.search(said)) and not any(
+                a <= k.start < b for k in known
+            ):
+                continue
+        kept.append(m)
+    return kept
+
+
 def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: bool) -> None:
-    u.places = find_places(clean)
+    u.places = _without_context_names(clean, find_places(clean))
     replaced = [m for m in u.places if _REPLACED.search(low[: m.start])]
     if replaced and len(replaced) < len(u.places):
         # "New York instead of Boston", "to Dublin, not London": the place corrected away
