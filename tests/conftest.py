@@ -33,6 +33,7 @@ CASCADE``) per test.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import sys
@@ -56,7 +57,9 @@ from tests.redis_server import RedisServer
 def _own_services_per_worker() -> None:
     """Give this xdist worker its own PostgreSQL database and Redis database number."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not worker:
+    # Processes a test starts inherit both the worker's name and its rewritten URLs:
+    # rewriting them again would point them at "<name>_gw0_gw0".
+    if not worker or os.environ.get("CONCIERGE_TEST_SERVICES_OF") == worker:
         return
     index = int(worker.removeprefix("gw"))
     if pg := os.environ.get("CONCIERGE_TEST_DATABASE_URL"):
@@ -68,7 +71,9 @@ def _own_services_per_worker() -> None:
                 conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
                 is None
             ):
-                conn.execute(f'CREATE DATABASE "{name}"')
+                # Another process of this worker may create it at the same moment.
+                with contextlib.suppress(psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
+                    conn.execute(f'CREATE DATABASE "{name}"')
         own = base.set(database=name).render_as_string(hide_password=False)
         os.environ["CONCIERGE_TEST_DATABASE_URL"] = own
     if redis_url := os.environ.get("CONCIERGE_TEST_REDIS_URL"):
@@ -76,6 +81,7 @@ def _own_services_per_worker() -> None:
         if not db.isdigit():  # no database number in the URL: 0
             head, db = redis_url.rstrip("/"), "0"
         os.environ["CONCIERGE_TEST_REDIS_URL"] = f"{head}/{(int(db) - index) % 16}"
+    os.environ["CONCIERGE_TEST_SERVICES_OF"] = worker
 
 
 _own_services_per_worker()

@@ -7,7 +7,9 @@ next poll, and a hint too many costs one empty read.
 * A commit that wrote outbox rows (``core.outbox`` notes their organizations in
   ``session.info``; ``Database.commit_listeners`` calls :meth:`EventWakeups.committed`)
   wakes this process's streams of those organizations at once, and publishes each
-  organization's id on one Redis channel.
+  organization's id on one Redis channel (per Redis database number: pub/sub channels
+  belong to the whole server, so deployments — or test workers — that keep their keys
+  in separate databases of one Redis would otherwise wake each other's streams).
 * One subscription per process (started with its first stream, stopped with its last)
   turns those messages into the same local wake-ups: a decision taken on one API process
   reaches a page open on another within a round trip.
@@ -33,6 +35,12 @@ log = logging.getLogger(__name__)
 CHANNEL = "concierge:events"
 
 
+def channel_of(redis: Any | None) -> str:
+    """``concierge:events:<db>``: the channel of the Redis database ``redis`` uses."""
+    kwargs = getattr(getattr(redis, "connection_pool", None), "connection_kwargs", None) or {}
+    return f"{CHANNEL}:{kwargs.get('db', 0)}"
+
+
 class EventWakeups:
     """The wake-ups of one runtime's event streams (one per process)."""
 
@@ -40,6 +48,7 @@ class EventWakeups:
         self.settings = settings
         self.redis = redis
         self.health = health
+        self.channel = channel_of(redis)
         self._waiting: dict[str, set[asyncio.Event]] = {}
         self._listener: asyncio.Task[None] | None = None
         #: Whether this process's Redis subscription is live (streams may poll slowly).
@@ -62,7 +71,7 @@ class EventWakeups:
             return
         try:
             for org in orgs:
-                await self.redis.publish(CHANNEL, org)
+                await self.redis.publish(self.channel, org)
         except REDIS_DOWN as exc:
             self.health.failed(exc)
         else:
@@ -105,7 +114,7 @@ class EventWakeups:
         while True:
             pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
             try:
-                await pubsub.subscribe(CHANNEL)
+                await pubsub.subscribe(self.channel)
                 self.subscribed = True
                 self.health.succeeded()
                 while True:
