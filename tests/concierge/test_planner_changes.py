@@ -5,12 +5,17 @@ for beside it), and a new trip, a hotel or a flight home the booking lacks do no
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import pytest
 
 from concierge.planner.flows.lookup import flies_home, with_flight_home
-from tests.concierge.planner_kit import Dialogue, FakeBackend, trip
+from concierge.planner.nlu.answers import Answer, classify
+from concierge.planner.nlu.dates import day_part, read_dates
+from concierge.planner.nlu.intents import understand
+from concierge.planner.nlu.parts import read_part
+from tests.concierge.planner_kit import NOW, Dialogue, FakeBackend, trip
 from tools.list_trips import TripOut
 
 
@@ -161,3 +166,205 @@ async def test_a_question_about_the_flight_home_is_about_the_trip_that_has_one()
     d = Dialogue(backend=backend)
     await d.say("what's my flight home?")
     assert d.backend.last("get_booking") == {"booking_id": "BK-LON001"}
+
+
+@pytest.mark.parametrize(
+    ("message", "kind", "leg", "only", "kept_kinds"),
+    [
+        (
+            "cancel just the hotel in London please. keep the flights",
+            "hotel",
+            None,
+            True,
+            {"flight"},
+        ),
+        ("could you cancel just the return leg?", "flight", "home", True, set()),
+        (
+            "drop my flight back from Paris, leave the hotel as it is",
+            "flight",
+            "home",
+            False,
+            {"hotel"},
+        ),
+        ("cancel only the outbound", "flight", "out", True, set()),
+        ("cancel the paris flight but keep london as is", "flight", None, False, set()),
+        ("cancel my london trip", None, None, False, set()),
+    ],
+)
+def test_the_part_of_a_trip_a_message_names_and_what_it_keeps(
+    message: str, kind: str | None, leg: str | None, only: bool, kept_kinds: set[str]
+) -> None:
+    part = read_part(message)
+    assert (part.kind, part.leg, part.only, set(part.kept_kinds)) == (kind, leg, only, kept_kinds)
+
+
+def test_a_place_said_to_be_kept_is_inside_what_is_kept() -> None:
+    text = "cancel the paris flight but keep london as is"
+    part = read_part(text)
+    assert part.in_kept(text.index("london"))
+    assert not part.in_kept(text.index("paris"))
+
+
+LONDON_FULL = {
+    **LONDON_RETURN,
+    "legs": [
+        LONDON_RETURN["legs"][0],
+        {"kind": "hotel", "what": "Hilton, London", "starts": "", "ends": ""},
+        LONDON_RETURN["legs"][1],
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "cancel just the hotel in London please, I'll stay with a friend. keep the flights",
+        "I shan't need the flight back from London after all - could you cancel just the return leg?",
+        "please cancel only my London hotel",
+        "cancel the flights to london but keep the hotel",
+    ],
+)
+async def test_cancelling_part_of_a_booking_cancels_nothing_and_says_why(message: str) -> None:
+    d = Dialogue(backend=FakeBackend(trips=[PARIS_ONE_WAY, LONDON_FULL]))
+    reply = await d.say(message)
+    assert "cancel_booking" not in d.backend.names()
+    assert "BK-LON001" in reply
+    assert "haven't cancelled anything" in reply
+
+
+@pytest.mark.parametrize(
+    ("message", "booking_id"),
+    [
+        ("cancel the paris flight but keep london as is", "BK-PAR001"),
+        ("keep London, but cancel my Paris flight", "BK-PAR001"),
+        ("cancel my london trip", "BK-LON001"),
+        ("cancel the whole london booking, hotel and flights", "BK-LON001"),
+    ],
+)
+async def test_a_cancellation_of_a_whole_booking_asks_for_the_yes(
+    message: str, booking_id: str
+) -> None:
+    d = Dialogue(backend=FakeBackend(trips=[PARIS_ONE_WAY, LONDON_FULL]))
+    assert await d.say(message) == "<confirm cancel_booking>"
+    assert d.asked("cancel_booking") == {"booking_id": booking_id}
+
+
+@pytest.mark.parametrize(
+    ("message", "window"),
+    [
+        (
+            "can I get a later flight home on the 18th? something after 5pm",
+            {"depart_after": "17:00"},
+        ),
+        ("is there an earlier flight back on the 18th, before noon?", {"depart_before": "12:00"}),
+    ],
+)
+async def test_another_time_for_a_booked_leg_with_nothing_planned_here_is_a_change(
+    message: str, window: dict[str, str]
+) -> None:
+    backend = FakeBackend(trips=[PARIS_ONE_WAY, LONDON_RETURN])
+    backend.bookings["BK-LON001"] = backend._booking(
+        "BK-LON001", "confirmed", [{"offer_id": "FL-101", "quantity": 1}]
+    )
+    d = Dialogue(backend=backend)
+    await d.say(message)
+    assert d.backend.names() == ["list_trips", "get_booking", "search_flights"]
+    assert d.backend.last("get_booking") == {"booking_id": "BK-LON001"}
+    search = d.backend.last("search_flights")
+    assert (search["date"], search["rebooking"]) == ("2026-12-18", "BK-LON001")
+    assert {k: search.get(k) for k in window} == window
+
+
+async def test_a_day_moved_of_a_booked_flight_with_nothing_planned_here_is_a_change() -> None:
+    backend = FakeBackend(trips=[PARIS_ONE_WAY, LONDON_RETURN])
+    backend.bookings["BK-LON001"] = backend._booking(
+        "BK-LON001", "confirmed", [{"offer_id": "FL-101", "quantity": 1}]
+    )
+    d = Dialogue(backend=backend)
+    await d.say(
+        "The London office wants me a day later. Could I fly out on Saturday the 19th "
+        "instead of Friday the 18th?"
+    )
+    assert d.backend.names() == ["list_trips", "get_booking", "search_flights"]
+    search = d.backend.last("search_flights")
+    assert (search["date"], search["rebooking"]) == ("2026-12-19", "BK-LON001")
+    assert "reserve" not in d.backend.names()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Now I need to get back on the 22nd, late afternoon or evening.",
+        "and I'll fly home on Tuesday the 22nd",
+    ],
+)
+async def test_the_flight_back_after_a_booked_way_there_searches_the_return_only(
+    message: str,
+) -> None:
+    d = await _booked_london()
+    before = len(d.backend.names())
+    await d.say(message)
+    searched = d.backend.names()[before:]
+    assert searched == ["search_flights"]
+    search = d.backend.last("search_flights")
+    assert (search["origin"], search["date"], search.get("leg")) == (
+        "London",
+        "2026-12-22",
+        "return",
+    )
+    assert "rebooking" not in search
+
+
+def test_parts_of_the_day_offered_as_alternatives_span_them_all() -> None:
+    assert day_part("late afternoon or evening") == ("15:00", None)
+    assert day_part("late morning or lunchtime") == ("09:00", "14:00")
+    assert day_part("late afternoon") == ("15:00", "18:00")
+    assert day_part("first thing in the morning") == (None, "09:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "corrected"),
+    [
+        ("Could I fly out on Tuesday the 15th instead of Monday the 14th?", 15, 14),
+        ("the 12th rather than Wed the 9th", 12, 9),
+        ("I meant the 10th, not the 8th", 10, 8),
+    ],
+)
+def test_a_day_corrected_away_with_its_weekday_is_no_range_end(
+    text: str, day: int, corrected: int
+) -> None:
+    reading = read_dates(text, NOW)
+    assert reading.question is None
+    assert (reading.depart, reading.corrected) == (date(2026, 12, day), date(2026, 12, corrected))
+
+
+def test_too_early_or_too_late_complains_and_names_no_flight_nor_hours() -> None:
+    u = understand("thats way too early actually, switch me to the 4:40pm instead", NOW)
+    assert (u.dates.depart_after, u.dates.depart_before) == (None, None)
+    assert [r.best for r in u.options] == [None]
+    assert understand("the late one", NOW).options[0].best == "latest"
+    assert understand("something late afternoon", NOW).options == []
+
+
+@pytest.mark.parametrize("text", ["yep, book that too", "book it as well", "yes, that one too"])
+def test_agreeing_to_a_second_booking_like_the_first_is_a_yes(text: str) -> None:
+    assert classify(text, cancelling=None).answer == Answer.YES
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("Yes please — and do I need to do anything else after this?", Answer.YES),
+        ("yes - what happens next?", Answer.YES),
+        ("yep. anything else I should know?", Answer.YES),
+        # A question that may need its answer before the yes, or asks for something: no yes.
+        ("yes, is it refundable?", None),
+        ("yes — but is there anything cheaper after this?", None),
+        ("Yes please, and can you book a hotel too? what next?", None),
+        ("no — what happens next?", None),
+    ],
+)
+def test_a_yes_then_a_question_about_what_comes_next_is_a_yes(
+    text: str, answer: Answer | None
+) -> None:
+    assert classify(text, cancelling=False).answer == answer

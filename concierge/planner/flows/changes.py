@@ -218,6 +218,11 @@ def _leg_named(flights: list[dict[str, Any]], u: Understanding, ctx: Context) ->
         return into_home[-1] if into_home else flights[-1]
     if _OUTWARD.search(low):
         return flights[0]
+    if u.dates.corrected is not None:
+        # "on the 15th instead of the 14th": the flight that leaves on the day moved from.
+        leaving = [s for s in flights if render.day_of(s.get("depart")) == u.dates.corrected]
+        if leaving:
+            return leaving[0]
     for mention in u.places:
         if mention.place is None:
             continue
@@ -284,6 +289,27 @@ def booked_in_thread(state: State, turn: Turn, u: Understanding) -> str | None:
     return booking_id if wants_other_flight else None
 
 
+def changes_booked_leg(state: State, turn: Turn, u: Understanding) -> bool:
+    """Whether a request for another flight names a leg of a booked trip while no trip
+    is being planned here: "can I get a later flight home on the 18th?" compares with a
+    flight one has ("later", "earlier", "another"), and with no draft nor options in this
+    conversation that is a booked one — a change of it, not a new search."""
+    compares = bool(u.time_shift or u.other_option)
+    # "Could I fly out on Tuesday the 15th instead of Monday the 14th?": a day of one's
+    # trip moved (the day corrected away is the booked flight's).
+    moves = u.dates.corrected is not None and u.dates.depart is not None
+    if u.intent not in {Intent.SEARCH, Intent.SELECT} or not (compares or moves):
+        return False
+    if any(s.id.endswith("_chg") for s in turn.calls("search_flights")):
+        return True  # this turn's change, under way
+    offers = (s for kind, s in state.shown.items() if kind not in {"trips", "approvals"})
+    # Nothing searched here yet (the draft may hold this very message's places and days).
+    if state.flight_args or state.hotel_args or any(s.items for s in offers):
+        return False
+    low = u.text.lower()
+    return bool(_HOMEWARD.search(low) or _OUTWARD.search(low) or (moves and u.want_flight))
+
+
 def _named_flight(u: Understanding) -> list[OptionRef]:
     """The flight a message names by its time or airline ("the 4:40pm United"): in a
     change request, the one to switch to once that day's flights are found."""
@@ -337,11 +363,16 @@ def _change_booking(
         )
     seg = _leg_named(flights, u, ctx)
     old = render.day_of(seg.get("depart"))
-    new_day = u.moved_to if u.intent == Intent.CHANGE else u.moved_to or u.dates.depart
+    new_day = (
+        u.moved_to if u.intent == Intent.CHANGE else u.moved_to or u.dates.depart or u.dates.ret
+    )
     if new_day is None and u.shift_days and old is not None:
         new_day = old.fromordinal(old.toordinal() + u.shift_days)
-    named = _named_flight(u)
-    after, before = u.dates.depart_after, u.dates.depart_before
+    # A window said of the flight ("something after 5pm", of a flight home read as the
+    # return's): the hours to search; its clock names no flight.
+    after = u.dates.depart_after or u.dates.return_after
+    before = u.dates.depart_before or u.dates.return_before
+    named = [r for r in _named_flight(u) if r.carrier or r.clock not in {after, before}]
     leaves = render.clock(seg.get("depart"))
     if u.time_shift == "earlier" and before is None and re.fullmatch(r"\d\d:\d\d", leaves):
         before = _clock_plus(leaves, -1)  # "an earlier flight": earlier than the one booked

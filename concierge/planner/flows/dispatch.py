@@ -76,6 +76,9 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
     if changes.booked_in_thread(state, turn, u) is not None:
         # Another flight for the trip this conversation booked: a change of that booking.
         return changes.change_booked(state, turn, ctx, u)
+    if changes.changes_booked_leg(state, turn, u):
+        # "a later flight home on the 18th?" with no trip planned here: one's booked trip.
+        intent = Intent.CHANGE
     handler = _HANDLERS.get(intent, _HANDLERS[Intent.UNKNOWN])
     return handler(state, turn, ctx, u)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from concierge.planner import render
 from concierge.planner.flows.base import INACTIVE, Call, Context, Reply
 from concierge.planner.flows.options import pick
 from concierge.planner.nlu.intents import Understanding
+from concierge.planner.nlu.parts import TripPart
 from concierge.planner.state import State, Turn, typed
 from core.catalogue.places import lookup_place
 from tools.list_trips import TripOut
@@ -147,3 +149,57 @@ def trip_lines(trips: list[TripOut]) -> str:
             f"{render.status_text(t.status)}{expiry}"
         )
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class BookedPart:
+    """A flight or a stay of a booking, as a request about part of it sees it."""
+
+    kind: str  # flight | hotel
+    origin: str | None = None  # a flight's airports
+    destination: str | None = None
+
+
+def booking_parts(state: State, booking_id: str) -> list[BookedPart]:
+    """The live flights and stays of a booking, in order: from its last ``get_booking`` or
+    ``reserve`` output in this conversation, else from its ``list_trips`` row."""
+    booking = state.bookings.get(booking_id) or {}
+    segments = [s for s in booking.get("segments") or [] if s.get("status") not in INACTIVE]
+    if segments:
+        return [
+            BookedPart(str(s.get("kind")), s.get("origin"), s.get("destination")) for s in segments
+        ]
+    row = next((t for t in state.trips or [] if t.get("booking_id") == booking_id), None)
+    trip = typed(TripOut, row)
+    parts = []
+    for leg in trip.legs if trip is not None else []:
+        route = _ROUTE.search(leg.what) if leg.kind == "flight" else None
+        parts.append(
+            BookedPart(
+                leg.kind, route.group(1) if route else None, route.group(2) if route else None
+            )
+        )
+    return parts
+
+
+def parts_named(
+    parts: list[BookedPart], part: TripPart, home: str | None
+) -> list[BookedPart] | None:
+    """The parts of a booking a request names ("just the hotel", "the return leg", "the
+    flights, keep the hotel"); None when it names the booking as a whole."""
+    flights = [p for p in parts if p.kind == "flight"]
+    if part.kind == "hotel":
+        return [p for p in parts if p.kind == "hotel"]
+    if part.leg == "out":
+        return flights[:1]
+    if part.leg == "home":
+        start = city_of(flights[0].origin) if flights and flights[0].origin else None
+        back_to = {c for c in (home, start) if c}
+        return [
+            p
+            for p in flights
+            if city_of(p.destination or "") in back_to and city_of(p.origin or "") not in back_to
+        ]
+    if part.kind == "flight" and part.rest_stays:
+        return flights
+    return None

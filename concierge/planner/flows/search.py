@@ -195,7 +195,9 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         for s in turn.calls("search_flights")
     }
     # "add the return flight" asks for the flight home only; "and a hotel" for the hotel only.
-    return_only = u.round_trip and not (
+    # So does a flight back asked for once the way there is booked in this conversation
+    # ("Now I need to get back on Thursday the 10th"): the outbound is not searched again.
+    return_only = (u.round_trip or (d.booked is not None and u.dates.ret is not None)) and not (
         u.places or u.dates.depart or u.cabin or u.passengers or u.passenger_delta or u.want_hotel
     )
     fresh_flight_request = (u.want_flight is True or not u.want_hotel) and not return_only
@@ -562,6 +564,8 @@ def _closing(lists: list[tuple[str, list[dict[str, Any]]]]) -> str:
         return 'Which ones shall I book? Say e.g. "flight 1, return 2 and hotel 1".'
     if "hotel" in kinds:
         return 'Which flight and hotel shall I book? Say e.g. "flight 1 and hotel 2".'
+    if kinds == ["return"]:
+        return "Which return flight would you like to book?"
     if "return" in kinds:
         return 'Which outbound and return flights shall I book? Say e.g. "1 and return 2".'
     return "Which option would you like to book?"

@@ -12,9 +12,17 @@ from concierge.planner.answers import trip_answers
 from concierge.planner.answers.trip_answers import TripAsk
 from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.changes import suggestions_text
-from concierge.planner.flows.lookup import find_booking, home_city, trip_lines, with_flight_home
+from concierge.planner.flows.lookup import (
+    booking_parts,
+    find_booking,
+    home_city,
+    parts_named,
+    trip_lines,
+    with_flight_home,
+)
 from concierge.planner.flows.options import pick
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
+from concierge.planner.nlu.parts import TripPart, read_part
 from concierge.planner.state import Offer, State, Turn
 from tools.cancel_booking import CancelBookingOutput
 from tools.get_booking import GetBookingOutput
@@ -39,10 +47,62 @@ def _cancel(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
             "No problem — nothing was booked, so there's nothing to cancel. "
             "If you meant a trip you booked earlier, tell me which one."
         )
-    found = find_booking(state, turn, ctx, u, "cancel")
+    part = read_part(u.text)
+    # "cancel the paris flight but keep london as is": a place said to be kept names a
+    # trip that stays, not the one to cancel.
+    u.places = [m for m in u.places if not part.in_kept(m.start)]
+    found = find_booking(state, turn, ctx, u, "cancel", homeward=part.leg == "home")
     if not isinstance(found, str):
         return found
+    if turn.last("cancel_booking") is None:
+        kept = _part_kept(state, ctx, found, part)
+        if kept is not None:
+            return kept
     return cancel_flow(state, turn, ctx, found, reason=None)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return "" if n == 0 else one if n == 1 else f"{n} {many}"
+
+
+_PART_NAMES = {"hotel": "the hotel", "home": "the flight home", "out": "the flight out"}
+
+
+def _part_kept(state: State, ctx: Context, booking_id: str, part: TripPart) -> Reply | None:
+    """The answer when a cancellation names part of a booking that holds more ("just the
+    hotel, keep the flights", "just the return leg"): ``cancel_booking`` cancels a
+    booking as a whole, so nothing is cancelled and the traveller hears what can be done.
+    None when the part is the whole booking (a booking of that hotel alone) or when no
+    part is named."""
+    parts = booking_parts(state, booking_id)
+    named = parts_named(parts, part, home_city(ctx))
+    if named is None or not parts:
+        return None
+    what = _PART_NAMES.get(part.leg or part.kind or "", "the flights")
+    if not named:
+        return Reply(
+            f"**{booking_id}** has no {what.removeprefix('the ')} to cancel; it stays as it is."
+        )
+    if len(named) == len(parts):
+        return None
+    flights = sum(p.kind == "flight" for p in parts)
+    hotels = len(parts) - flights
+    holds = " and ".join(
+        x
+        for x in (
+            _count(flights, "a flight", "flights"),
+            _count(hotels, "a hotel stay", "hotel stays"),
+        )
+        if x
+    )
+    instead = (
+        " or move that flight to another day" if part.kind == "flight" and len(named) == 1 else ""
+    )
+    return Reply(
+        f"**{booking_id}** holds {holds} in one booking, and I can only cancel a booking as a "
+        f"whole — not {what} on its own. So I haven't cancelled anything: your trip stays as "
+        f"it is. If you'd like, I can cancel the whole booking{instead}."
+    )
 
 
 def cancel_flow(

@@ -323,7 +323,33 @@ def classify(text: str, *, cancelling: bool | None = False, asked: Asked | None 
         answer = _verdict(categories, cancelling=cancelling)
         if answer is not None:
             return Reading(answer, thanks="thanks" in categories)
-    return Reading(None)
+    return _yes_then_next_steps(text or "", cancelling=cancelling, asked=asked)
+
+
+def _yes_then_next_steps(text: str, *, cancelling: bool | None, asked: Asked | None) -> Reading:
+    """ "Yes please — and do I need to do anything else after this?": a yes, then a
+    question about what comes after it (``next_steps`` in the data) that asks for nothing
+    in words, is a yes; any other question after a yes ("yes — is it refundable?") may
+    be one to answer first, and is not."""
+    clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
+    if len(clauses) < 2 or not text.rstrip().endswith("?"):
+        return Reading(None)
+    first = classify(clauses[0], cancelling=cancelling, asked=asked)
+    rest = " ".join(clauses[1:]).lower()
+    vocab = vocabulary()
+    if (
+        first.answer != Answer.YES
+        or not any(re.search(p, rest) for p in _next_steps())
+        or _asks(tuple(_canonical(t) for t in _tokens(rest, vocab)))
+        or re.search(r"\d", rest)
+    ):
+        return Reading(None)
+    return first
+
+
+@lru_cache(maxsize=1)
+def _next_steps() -> tuple[str, ...]:
+    return tuple(str(p) for p in datafiles.load("answers").get("next_steps") or ())
 
 
 # Where one clause of a longer message ends: punctuation, a spaced dash, "so", "because".

@@ -1051,7 +1051,11 @@ def _offsets(low: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-_NEGATED: Final = re.compile(r"\b(?:not|instead of|rather than|in place of)\s+(?:on\s+)?$")
+# ... also with the day's weekday ("instead of Monday the 14th").
+_NEGATED: Final = re.compile(
+    r"\b(?:not|instead of|rather than|in place of)\s+(?:on\s+)?(?:(?:the|my|this|that)\s+)?"
+    r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?,?\s+)?(?:the\s+)?$"
+)
 
 
 def _not_negated(low: str, mentions: list[Mention]) -> tuple[list[Mention], date | None]:
@@ -1395,11 +1399,23 @@ _CLOCK_RANGE = re.compile(
 
 def day_part(text: str) -> tuple[str | None, str | None]:
     """The hours a part of the day names ("evening" -> after 17:00, "early morning" ->
-    before 09:00), the same ones a search narrows to; (None, None) for no such words."""
+    before 09:00), the same ones a search narrows to; (None, None) for no such words.
+    Parts offered as alternatives ("late afternoon or evening") span them all."""
+    found: list[tuple[str | None, str | None]] = []
     for pattern, a, b in _WORDS:
-        if pattern.search(text):
-            return a, b
-    return None, None
+        m = pattern.search(text)
+        if m:
+            found.append((a, b))
+            text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    if not found:
+        return None, None
+    if len(found) == 1 or not re.search(r"\bor\b", text):
+        return found[0]
+    afters, befores = [a for a, _ in found], [b for _, b in found]
+    return (
+        None if None in afters else min(a for a in afters if a),
+        None if None in befores else max(b for b in befores if b),
+    )
 
 
 def _window(text: str) -> tuple[str | None, str | None]:
