@@ -368,3 +368,18 @@ def test_a_yes_then_a_question_about_what_comes_next_is_a_yes(
     text: str, answer: Answer | None
 ) -> None:
     assert classify(text, cancelling=False).answer == answer
+
+
+@pytest.mark.parametrize(
+    ("message", "day"),
+    [("I also need a flight on the 22nd", "2026-12-22"), ("and one on the 23rd too", "2026-12-23")],
+)
+async def test_a_flight_asked_for_on_top_of_the_booked_one_is_a_new_search(
+    message: str, day: str
+) -> None:
+    d = await _booked_london()
+    await d.say(message)
+    search = d.backend.last("search_flights")
+    assert search["date"] == day
+    assert "rebooking" not in search
+    assert "get_booking" not in d.backend.names()

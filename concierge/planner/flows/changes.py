@@ -277,6 +277,8 @@ def booked_in_thread(state: State, turn: Turn, u: Understanding) -> str | None:
         for s in flights
     ):
         return None  # "and a flight back on Friday" after a one-way: the flight home, anew
+    if _ONE_MORE.search(u.text.lower()):
+        return None  # "I also need a flight on the 22nd": one more booking, asked as such
     wants_other_flight = (
         u.dates.depart is not None
         or u.shift_days
@@ -287,6 +289,12 @@ def booked_in_thread(state: State, turn: Turn, u: Understanding) -> str | None:
         or _named_flight(u)
     )
     return booking_id if wants_other_flight else None
+
+
+# A flight asked for on top of the one booked, not instead of it.
+_ONE_MORE = re.compile(
+    r"\b(?:also|additional|extra|second|one more)\b|\b(?:too|as well)\s*(?:[.!?,]|$)"
+)
 
 
 def changes_booked_leg(state: State, turn: Turn, u: Understanding) -> bool:
