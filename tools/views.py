@@ -353,20 +353,16 @@ async def saga_booking_out(rt: Runtime, view: BookingView) -> BookingOut:
 
 
 async def _out_of_view(session: AsyncSession, view: BookingView) -> BookingOut:
-    traveler = await session.get(User, view.traveler_id)
-    colleagues = {p.traveler_id for p in view.passengers if p.traveler_id}
-    users = {
-        u.id: u.name
-        for u in (
-            await session.scalars(select(User).where(User.id.in_(sorted(colleagues))))
-        ).all()
-    } if colleagues else {}
-    names = {p.passenger_id: _name(p, users) for p in view.passengers}
+    # The traveller and the colleagues flying, in one read.
+    people = {view.traveler_id} | {p.traveler_id for p in view.passengers if p.traveler_id}
+    found = await session.execute(select(User.id, User.name).where(User.id.in_(sorted(people))))
+    names_of: dict[str, str] = dict(found.tuples().all())
+    names = {p.passenger_id: _name(p, names_of) for p in view.passengers}
     return BookingOut(
         booking_id=view.booking_id,
         status=str(view.status),
         traveler_id=view.traveler_id,
-        traveler=traveler.name if traveler is not None else view.traveler_id,
+        traveler=names_of.get(view.traveler_id, view.traveler_id),
         total=view.total,
         policy=PolicyOut.of(view.policy),
         hold_expires_at=None if view.hold_expires_at is None else iso_z(view.hold_expires_at),

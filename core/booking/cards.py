@@ -87,11 +87,11 @@ async def card_to_pay_with(
         issued = await session.scalar(select(VirtualCard).where(VirtualCard.idempotency_key == key))
         if issued is not None:
             return _ref(issued)
+        if not rt.settings.virtual_cards:
+            return None
         booking = await session.get(Booking, booking_id)
         assert booking is not None
         org_id = booking.org_id
-    if not rt.settings.virtual_cards:
-        return None
     holder = await ensure_cardholder(rt, org_id)
     card = await rt.issuing.create_card(
         cardholder_ref=holder,

@@ -236,6 +236,7 @@ async def confirm_booking(
     now = rt.clock.now()
     failure: Exception | None = None
     run = False
+    started: SagaStart | None = None
     async with rt.db.uow() as session:
         booking = await load_visible_booking(
             session, caller, booking_id, for_update=True, to_act=True
@@ -290,6 +291,12 @@ async def confirm_booking(
                         action="booking.confirm_started", entity="booking", entity_id=booking.id,
                         at=now,
                     )
+                    org = await session.get(Organization, booking.org_id)
+                    assert org is not None
+                    started = SagaStart(
+                        payment_method=org.payment_method, amount_minor=booking.total_minor,
+                        currency=booking.currency,
+                    )
                     run = True
         elif status == S.EXPIRED:
             failure = HoldExpired(f"The hold on {booking.id} has expired; search again to book")
@@ -300,7 +307,7 @@ async def confirm_booking(
         raise failure
     if run:
         crash_point(rt, "after_start")
-        return await run_saga(rt, booking_id)
+        return await run_saga(rt, booking_id, started=started)
     return await load_booking_view(rt, booking_id)
 
 
@@ -332,18 +339,41 @@ async def _set_step(
     )
 
 
-async def run_saga(rt: Runtime, booking_id: str) -> BookingView:
-    """Run (or resume) the saga of a booking in ``confirming`` / ``pending_confirmation``."""
-    async with rt.db.uow(write=False) as session:
-        booking = await load_fresh(session, Booking, booking_id)
-        org = await session.get(Organization, booking.org_id)
-        assert org is not None
-        payment_method = org.payment_method
-        step = booking.saga_step
-        status = booking.status
-        amount, currency = booking.total_minor, booking.currency
+@dataclasses.dataclass(frozen=True)
+class SagaStart:
+    """What the transaction that started a saga (``confirming`` at ``started``) read and
+    committed, so that the run it starts does not read it back."""
+
+    payment_method: str
+    amount_minor: int
+    currency: str
+
+
+async def run_saga(
+    rt: Runtime, booking_id: str, *, started: SagaStart | None = None
+) -> BookingView:
+    """Run (or resume) the saga of a booking in ``confirming`` / ``pending_confirmation``.
+
+    ``started``: the saga was started just now by the caller's committed transaction
+    (:func:`confirm_booking`); a resumed one reads where it stands."""
+    step: str | None
+    status: str
+    if started is not None:
+        payment_method, step, status = started.payment_method, STARTED, S.CONFIRMING
+        amount, currency = started.amount_minor, started.currency
+    else:
+        async with rt.db.uow(write=False) as session:
+            booking = await load_fresh(session, Booking, booking_id)
+            org = await session.get(Organization, booking.org_id)
+            assert org is not None
+            payment_method = org.payment_method
+            step = booking.saga_step
+            status = booking.status
+            amount, currency = booking.total_minor, booking.currency
     if status not in SAGA_ACTIVE:
         return await load_booking_view(rt, booking_id)
+    # The authorization's reference, once this run has recorded it (capture needs it).
+    ref: str | None = None
 
     # 1. Authorize (manual capture).
     if step == STARTED:
@@ -359,7 +389,7 @@ async def run_saga(rt: Runtime, booking_id: str) -> BookingView:
                 f"The company card was declined ({auth.decline_code or 'card_declined'}); "
                 "nothing was booked or charged"
             )
-        await _record_payment(rt, booking_id, auth)
+        ref = await _record_payment(rt, booking_id, auth)
         crash_point(rt, "after_authorized")
         step = AUTHORIZED
 
@@ -371,19 +401,18 @@ async def run_saga(rt: Runtime, booking_id: str) -> BookingView:
         outcome = await _book_segments(rt, booking_id, card)
         if outcome is not None:
             return outcome
-        async with rt.db.uow() as session:
-            await _set_step(session, booking_id, expected_step=AUTHORIZED, step=BOOKED, now=rt.clock.now())
-        step = BOOKED
+        step = BOOKED  # recorded with the last segment (or here, when none was left)
 
     # 3. Capture, then confirmed + outbox event, in one transaction.
     if step == BOOKED:
-        async with rt.db.uow(write=False) as session:
-            payment = await session.scalar(
-                select(Payment).where(Payment.idempotency_key == authorize_key(booking_id))
-            )
-            assert payment is not None
-            assert payment.provider_ref is not None
-            ref = payment.provider_ref
+        if ref is None:
+            async with rt.db.uow(write=False) as session:
+                payment = await session.scalar(
+                    select(Payment).where(Payment.idempotency_key == authorize_key(booking_id))
+                )
+                assert payment is not None
+                assert payment.provider_ref is not None
+                ref = payment.provider_ref
         try:
             captured = await rt.payments.capture(ref, idempotency_key=capture_key(booking_id))
         except Exception:
@@ -394,7 +423,8 @@ async def run_saga(rt: Runtime, booking_id: str) -> BookingView:
     return await load_booking_view(rt, booking_id)
 
 
-async def _record_payment(rt: Runtime, booking_id: str, auth: Authorization) -> None:
+async def _record_payment(rt: Runtime, booking_id: str, auth: Authorization) -> str | None:
+    """Record the authorization (and the step past it); its reference as stored."""
     now = rt.clock.now()
     async with rt.db.uow() as session:
         booking = await load_fresh(session, Booking, booking_id)
@@ -407,6 +437,7 @@ async def _record_payment(rt: Runtime, booking_id: str, auth: Authorization) -> 
                 session, booking_id, expected_step=STARTED, step=AUTHORIZED, now=now,
                 payment_id=payment.id,
             )
+        return payment.provider_ref
 
 
 async def _card(rt: Runtime, booking_id: str, amount: int, currency: str) -> CardRef | None:
@@ -422,7 +453,8 @@ async def _card(rt: Runtime, booking_id: str, amount: int, currency: str) -> Car
 
 
 async def _book_segments(rt: Runtime, booking_id: str, card: CardRef | None) -> BookingView | None:
-    """Book every segment not booked yet. ``None`` when all are booked."""
+    """Book every segment not booked yet and record the saga's ``booked`` step with the
+    last one (in its transaction). ``None`` when all are booked."""
     async with rt.db.uow(write=False) as session:
         booking = await load_fresh(session, Booking, booking_id)
         segments = (
@@ -436,7 +468,13 @@ async def _book_segments(rt: Runtime, booking_id: str, card: CardRef | None) -> 
             if seg.status == SegmentStatus.HELD
         ]
         org_id = booking.org_id
-    for seg_id, kind, request in pending:
+    if not pending:  # a run that stopped after the last segment's answer was recorded
+        async with rt.db.uow() as session:
+            await _set_step(
+                session, booking_id, expected_step=AUTHORIZED, step=BOOKED, now=rt.clock.now()
+            )
+        return None
+    for index, (seg_id, kind, request) in enumerate(pending):
         if card is not None:
             request = dataclasses.replace(request, card_ref=card.provider_ref)
         supplier = rt.supplier_for(kind)
@@ -470,10 +508,18 @@ async def _book_segments(rt: Runtime, booking_id: str, card: CardRef | None) -> 
                 )
             # The tickets with the locator: one recovery point.
             await record_tickets(session, seg_id, confirmation.tickets)
-            await session.execute(
-                update(Booking).where(Booking.id == booking_id).values(updated_at=rt.clock.now())
-                .execution_options(synchronize_session=False)
-            )
+            if index == len(pending) - 1:
+                # Every segment booked: the saga's next step, in the same commit.
+                await _set_step(
+                    session, booking_id, expected_step=AUTHORIZED, step=BOOKED,
+                    now=rt.clock.now(),
+                )
+            else:
+                await session.execute(
+                    update(Booking).where(Booking.id == booking_id)
+                    .values(updated_at=rt.clock.now())
+                    .execution_options(synchronize_session=False)
+                )
     return None
 
 

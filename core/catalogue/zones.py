@@ -9,7 +9,8 @@ services; they only read.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Final
+import weakref
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,10 +24,24 @@ CHECK_IN_FROM: Final = dt.time(15, 0)
 CHECK_OUT_BY: Final = dt.time(11, 0)
 
 
+#: Airports' zones by database (its connection pool), remembered once read: an airport's
+#: ``tz`` is the catalogue's (``airportsdata``), written by the seed and never changed, and
+#: every booking view asked for two of them per flight (issue 15). A code not found is
+#: not remembered (it may be seeded later).
+_zones: weakref.WeakKeyDictionary[Any, dict[str, ZoneInfo]] = weakref.WeakKeyDictionary()
+
+
 async def airport_zone(session: AsyncSession, code: str) -> ZoneInfo:
     """The airport's time zone (UTC for a code the catalogue does not know)."""
-    airport = await session.get(Airport, code)
-    return ZoneInfo(airport.tz if airport is not None else "UTC")
+    bind = session.bind
+    known = _zones.setdefault(bind.sync_engine.pool, {}) if bind is not None else {}
+    zone = known.get(code)
+    if zone is None:
+        airport = await session.get(Airport, code)
+        if airport is None:
+            return ZoneInfo("UTC")
+        zone = known[code] = ZoneInfo(airport.tz)
+    return zone
 
 
 async def hotel_zone(session: AsyncSession, hotel: Hotel) -> ZoneInfo:
