@@ -10,6 +10,11 @@ import { renderMarkdown, withMarks } from "/static/markdown.js";
 import { clearTrips, dayMarker, initTrips, refreshTrips } from "/static/trips.js";
 import { clearApprovals, initApprovals, refreshApprovals } from "/static/approvals.js";
 import { noticeFor, startEvents, stopEvents } from "/static/events.js";
+import { initTheme } from "/static/theme.js";
+import {
+  ConnectionNote, RECONNECT_DELAYS, labelCards, newProgress, pause, pump, showStop, trimOptions, truncatedCard,
+  typingIndicator,
+} from "/static/turns.js";
 
 const STORE_TOKEN = "concierge.token";
 const STORE_USER = "concierge.user";
@@ -24,6 +29,7 @@ const state = {
   threadId: null,
   busy: false,
   turnAbort: null, // the running turn's AbortController (signing out cuts it off)
+  turn: null, // the running turn: {view, started, stopWanted} (the Stop button)
   // booking id → {status, expires}: what the trips panel last said (a confirmation
   // card for a hold that expired or moved on becomes inert).
   bookings: new Map(),
@@ -291,6 +297,14 @@ class TurnView {
     this.dirty = new Set(); // text ids to draw again
     this.frame = 0;
     $("#log").append(this.root);
+    // Live: "typing…" until the turn's first own part.
+    this.typing = replay ? null : typingIndicator();
+    if (this.typing) this.root.append(this.typing);
+  }
+
+  idle() {
+    this.typing?.remove();
+    this.typing = null;
   }
 
   draw() {
@@ -332,7 +346,10 @@ class TurnView {
   }
 
   handle(part) {
-    if (part.type !== "start" && part.type !== "data-queued") this.unqueue();
+    if (part.type !== "start" && part.type !== "data-queued") {
+      this.unqueue();
+      this.idle();
+    }
     switch (part.type) {
       case "data-queued":
         this.queued(part.data);
@@ -343,6 +360,10 @@ class TurnView {
           state.threadId = threadId;
           localStorage.setItem(threadKey(state.user.id), threadId);
           markCurrentThread();
+        }
+        if (!this.replay && state.turn?.view === this) {
+          state.turn.started = true;
+          if (state.turn.stopWanted) stopTurn();
         }
         break;
       }
@@ -371,9 +392,16 @@ class TurnView {
       }
       case "tool-output-available": {
         const name = part.toolName || this.tools.get(part.toolCallId);
-        const card = renderToolOutput(name, part.output);
+        // A huge output is shown cut (its first options, or its start as text).
+        const { output, cut } = trimOptions(part.output);
+        let card = truncatedCard(name, output) || renderToolOutput(name, output);
+        if (card && cut) {
+          card = el("div", { class: "trimmed" }, card,
+            el("p", { class: "tool-note", "data-truncated": "true" }, `${cut} more options are not shown; ask me to narrow the search.`));
+        }
         // Under its own call's note: searches that run side by side land in the order
         // they were asked for, live and when the conversation is drawn again.
+        if (card) labelCards(card);
         const note = this.notes.get(part.toolCallId);
         if (card && note?.isConnected) note.after(card);
         else if (card) this.root.append(card);
@@ -390,6 +418,7 @@ class TurnView {
         break;
       case "data-confirmation": {
         const card = renderConfirmation(part.data || {}, this);
+        labelCards(card);
         // Only the newest confirmation is pending: older cards stop taking clicks.
         retireConfirmations("superseded", "A newer confirmation replaced this one.", card);
         this.root.append(card);
@@ -400,7 +429,9 @@ class TurnView {
         break;
       case "finish":
         this.draw();
+        this.idle();
         this.root.removeAttribute("aria-busy");
+        if (part.messageMetadata?.stopped) this.root.dataset.stopped = "true";
         break;
       default:
         break;
@@ -526,9 +557,12 @@ function renderSeatSegment(bookingId, segment) {
 
 // Outbound and return options are separate, labelled groups. A group without a leg is
 // "Flights" until a return group lands in the same turn, which makes it "Outbound".
+// Named by its heading (aria-labelledby), so the name is read once, not twice.
+let groupIds = 0;
 function optionGroup(kind, leg, heading, cards) {
-  return el("section", { class: `option-group ${kind}`, "data-leg": leg, "aria-label": heading },
-    el("h3", { class: "group-title" }, heading), cards);
+  const id = `group-${++groupIds}`;
+  return el("section", { class: `option-group ${kind}`, "data-leg": leg, "aria-labelledby": id },
+    el("h3", { class: "group-title", id }, heading), cards);
 }
 
 function labelOutbound(root) {
@@ -536,7 +570,6 @@ function labelOutbound(root) {
     const title = group.querySelector(".group-title");
     if (title && title.textContent.startsWith("Flights")) {
       title.textContent = title.textContent.replace(/^Flights/, "Outbound flights");
-      group.setAttribute("aria-label", title.textContent);
     }
   }
 }
@@ -794,12 +827,14 @@ function noteBooking(b) {
 
 // ---------------------------------------------------------------- streaming
 
+// The message shows at once (optimistic), marked pending until the server takes it.
 function sendMessage(text) {
   if (state.busy) return false;
-  appendMessage("user", text);
+  const sent = appendMessage("user", text);
+  sent.dataset.pending = "true";
   const body = { message: text };
   if (state.threadId) body.thread_id = state.threadId;
-  streamTurn(body);
+  streamTurn(body, { sent });
   return true;
 }
 
@@ -807,14 +842,13 @@ function sendMessage(text) {
 // `label` is only what the log shows for it (by default, actionLabel's).
 function sendAction(action, label = actionLabel(action)) {
   if (state.busy) return false;
-  appendMessage("user", label);
+  const sent = appendMessage("user", label);
+  sent.dataset.pending = "true";
   const body = { action };
   if (state.threadId) body.thread_id = state.threadId;
-  streamTurn(body);
+  streamTurn(body, { sent });
   return true;
 }
-
-const RESUME_ATTEMPTS = 3;
 
 async function problemOf(response) {
   let text = `${response.status} ${response.statusText}`;
@@ -827,111 +861,161 @@ async function problemOf(response) {
   return { text, code };
 }
 
-// Read one SSE response into the turn view. Returns whether the turn finished and
-// the last event id seen (to resume from if the connection dropped first).
-async function pump(response, turn, progress) {
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value.replace(/\r\n/g, "\n");
-      let cut;
-      while ((cut = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        const event = parseSseBlock(block);
-        if (event.id) progress.lastEventId = event.id;
-        if (!event.data) continue;
-        if (event.data === "[DONE]") {
-          progress.finished = true;
-          continue;
-        }
-        try {
-          const part = JSON.parse(event.data);
-          if (part.type === "finish") progress.finished = true;
-          turn.handle(part);
-        } catch (err) {
-          console.warn("unreadable stream part", event.data, err);
-        }
-      }
-    }
-  } catch (err) {
-    progress.dropped = err;
-  }
-}
+const SSE_HEADERS = () => ({ Authorization: `Bearer ${state.token}`, Accept: "text/event-stream" });
 
 // Returns {ok, code}: whether the turn started, and the problem's code if it did not.
-async function streamTurn(body, { answering = null } = {}) {
+// The turn runs on the server whatever happens to this connection: when it drops, the
+// page picks the stream up again after the last event it saw (Last-Event-ID), waiting
+// out a restart; a turn the server no longer has (it restarted) is replaced by what the
+// conversation saved. Retry sends the same body again.
+async function streamTurn(body, { answering = null, sent = null } = {}) {
   if (state.busy) return { ok: false, code: "BUSY" };
   state.busy = true;
   let result = { ok: false, code: null };
   $("#send").disabled = true;
+  showStop(true);
   setStatus("The concierge is working…");
   const turn = new TurnView();
-  const progress = { finished: false, lastEventId: null, dropped: null };
+  const link = new ConnectionNote(turn.root);
+  const progress = newProgress();
   const abort = new AbortController();
   state.turnAbort = abort;
+  state.turn = { view: turn, started: false, stopWanted: false };
+  const retry = () => {
+    turn.root.remove();
+    sent?.removeAttribute("data-unsent");
+    streamTurn(body, { answering, sent });
+  };
   try {
-    const response = await fetch("/v1/chat", {
-      method: "POST",
-      signal: abort.signal,
-      headers: {
-        Authorization: `Bearer ${state.token}`,
-        "Content-Type": "application/json",
-        Accept: "text/event-stream",
-      },
-      // This page draws search results as cards: the reply's text need not list them.
-      body: JSON.stringify({ ...body, cards: true }),
-    });
+    let response;
+    try {
+      response = await fetch("/v1/chat", {
+        method: "POST",
+        signal: abort.signal,
+        headers: { ...SSE_HEADERS(), "Content-Type": "application/json" },
+        // This page draws search results as cards: the reply's text need not list them.
+        body: JSON.stringify({ ...body, cards: true }),
+      });
+    } catch (err) {
+      if (abort.signal.aborted) return result;
+      // Not even an answer: the message may not have reached the server.
+      turn.idle();
+      sent?.setAttribute("data-unsent", "true");
+      link.lost("Couldn't reach the concierge. Your message was not answered.", retry);
+      return result;
+    }
     if (!response.ok || !response.body) {
       const problem = await problemOf(response);
       result = { ok: false, code: problem.code };
       if (response.status === 404 && body.thread_id && !body.action) forgetThread();
       turn.handle({ type: "error", errorText: problem.text });
+      if (response.status >= 500 || response.status === 429) link.lost("The concierge could not take your message just now.", retry);
       return result;
     }
     result = { ok: true, code: null };
+    sent?.removeAttribute("data-pending");
     // The turn started: anything else still waiting for a yes was declined by it.
     if (!answering) retireConfirmations("superseded", "No longer pending: your next message declined it.");
-    await pump(response, turn, progress);
-    // The turn runs on the server whatever happens to this connection: pick the
-    // stream up again after the last event we saw (Last-Event-ID), a few times.
-    for (let attempt = 1; !progress.finished && attempt <= RESUME_ATTEMPTS; attempt++) {
-      if (abort.signal.aborted || !state.threadId || !progress.lastEventId) break;
-      setStatus("Reconnecting…");
-      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
-      let resumed;
-      try {
-        resumed = await fetch(`/v1/threads/${encodeURIComponent(state.threadId)}/stream`, {
-          headers: { Authorization: `Bearer ${state.token}`, Accept: "text/event-stream", "Last-Event-ID": progress.lastEventId },
-          signal: abort.signal,
-        });
-      } catch {
-        continue;
-      }
-      if (!resumed.ok || !resumed.body) break;
-      progress.dropped = null;
-      setStatus("The concierge is working…");
-      await pump(resumed, turn, progress);
-    }
+    await pump(response, (part) => turn.handle(part), progress);
+    await reconnect(turn, link, progress, abort);
     if (abort.signal.aborted) return result; // signed out: the turn's page is gone
     if (!progress.finished) {
-      const why = progress.dropped ? ` (${progress.dropped.message})` : "";
-      turn.handle({ type: "error", errorText: `The connection dropped${why}. Your trips panel shows what was done.` });
+      turn.idle();
+      // Retry: pick the turn up again where it was; one that never started is sent again.
+      const again = progress.lastEventId && state.threadId ? () => resume(turn, link, progress) : retry;
+      link.lost("Lost the connection to the concierge. Your trips panel shows what was done.", again);
     }
-  } catch (err) {
-    if (!abort.signal.aborted) turn.handle({ type: "error", errorText: `The connection dropped (${err.message}).` });
   } finally {
+    turn.idle();
     turn.root.removeAttribute("aria-busy");
     turn.root.dataset.lastEventId = progress.lastEventId || "";
     state.busy = false;
+    state.turn = null;
+    showStop(false);
     $("#send").disabled = false;
     if (state.turnAbort === abort) state.turnAbort = null;
     if (!abort.signal.aborted) afterTurn(turn);
   }
   return result;
+}
+
+// After a drop: resume from the last event seen, with growing waits. Returns when the
+// turn finished, the page gave up, or the server no longer has the turn (it restarted:
+// then the conversation is drawn again from what it saved).
+async function reconnect(turn, link, progress, abort) {
+  for (let attempt = 1; !progress.finished && attempt <= RECONNECT_DELAYS.length; attempt++) {
+    if (abort.signal.aborted || !state.threadId) return;
+    link.reconnecting(attempt);
+    setStatus("Reconnecting…");
+    await pause(RECONNECT_DELAYS[attempt - 1], abort.signal, link.skip);
+    if (abort.signal.aborted) return;
+    let resumed;
+    try {
+      const headers = SSE_HEADERS();
+      if (progress.lastEventId) headers["Last-Event-ID"] = progress.lastEventId;
+      resumed = await fetch(`/v1/threads/${encodeURIComponent(state.threadId)}/stream`, { headers, signal: abort.signal });
+    } catch {
+      continue; // the server is still away
+    }
+    if (resumed.status === 404) {
+      // The server restarted and forgot the turn: show what the conversation kept.
+      link.clear();
+      setStatus("");
+      await restoreThread(state.threadId);
+      progress.finished = true;
+      const note = new ConnectionNote($("#log"));
+      note.show("restarted", "The concierge restarted while answering; this is what was saved. Ask again if something is missing.");
+      return;
+    }
+    if (resumed.status === 401) return signOut();
+    if (!resumed.ok || !resumed.body) continue; // 5xx while it starts: try again
+    link.clear();
+    progress.dropped = null;
+    setStatus("The concierge is working…");
+    await pump(resumed, (part) => turn.handle(part), progress);
+  }
+  link.clear();
+}
+
+// "Retry" after the page gave up reconnecting: the same, once more.
+async function resume(turn, link, progress) {
+  if (state.busy) return;
+  state.busy = true;
+  const abort = new AbortController();
+  state.turnAbort = abort;
+  $("#send").disabled = true;
+  showStop(true);
+  try {
+    await reconnect(turn, link, progress, abort);
+    if (!progress.finished && !abort.signal.aborted) {
+      link.lost("Still no connection to the concierge.", () => resume(turn, link, progress));
+    }
+  } finally {
+    state.busy = false;
+    showStop(false);
+    $("#send").disabled = false;
+    if (state.turnAbort === abort) state.turnAbort = null;
+    if (!abort.signal.aborted && progress.finished) afterTurn(turn);
+  }
+}
+
+// The Stop button: the server stops the turn between effects (a payment already under
+// way finishes); the stream then ends with `finish` marked stopped.
+async function stopTurn() {
+  const running = state.turn;
+  if (!running) return;
+  $("#stop").disabled = true;
+  setStatus("Stopping…");
+  if (!running.started || !state.threadId) {
+    running.stopWanted = true; // sent as soon as the turn has a thread
+    return;
+  }
+  try {
+    await api(`/v1/threads/${encodeURIComponent(state.threadId)}/stop`, { method: "POST" });
+  } catch (err) {
+    setStatus(`Could not stop: ${err.message}`);
+    $("#stop").disabled = false;
+  }
 }
 
 function afterTurn(turn) {
@@ -942,21 +1026,6 @@ function afterTurn(turn) {
   // Keep the keyboard where the next step is: a pending confirmation, else the box.
   const pending = turn.root.querySelector(".card.confirm[data-state=pending] [data-action=confirm]");
   (pending || $("#composer-input")).focus();
-}
-
-function parseSseBlock(block) {
-  const event = { data: "", id: null };
-  const data = [];
-  for (const line of block.split("\n")) {
-    if (line.startsWith(":")) continue; // comment / keep-alive
-    const sep = line.indexOf(":");
-    const field = sep < 0 ? line : line.slice(0, sep);
-    const value = sep < 0 ? "" : line.slice(sep + 1).replace(/^ /, "");
-    if (field === "data") data.push(value);
-    else if (field === "id") event.id = value;
-  }
-  event.data = data.join("\n");
-  return event;
 }
 
 // ---------------------------------------------------------------- conversations
@@ -1099,6 +1168,7 @@ function onLiveEvent(event) {
 // ---------------------------------------------------------------- wiring
 
 function init() {
+  initTheme();
   initApprovals({
     api, setStatus,
     token: () => state.token,
@@ -1128,6 +1198,11 @@ function init() {
     }
   });
   $("#sign-out").addEventListener("click", signOut);
+  $("#stop").addEventListener("click", stopTurn);
+  // Escape stops the running turn from anywhere in the conversation.
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && state.turn && !$("#stop").hidden) stopTurn();
+  });
   $("#new-thread").addEventListener("click", newThread);
   $("#threads-new").addEventListener("click", newThread);
   $("#threads-more").addEventListener("click", () => refreshThreads({ more: true }));

@@ -24,14 +24,25 @@ async def test_root_serves_the_page_with_its_module(api_client: httpx.AsyncClien
 
 async def test_page_loads_nothing_from_other_hosts(api_client: httpx.AsyncClient) -> None:
     # No CDN: the page must work with no network beyond this server.
-    for path in ("/", "/static/app.js", "/static/trips.js", "/static/dom.js", "/static/app.css"):
+    for path in (
+        "/",
+        "/static/app.js",
+        "/static/trips.js",
+        "/static/dom.js",
+        "/static/turns.js",
+        "/static/theme.js",
+        "/static/app.css",
+        "/static/theme.css",
+    ):
         body = (await api_client.get(path)).text
         assert not re.search(r"""(src|href)=["']https?://""", body), path
         assert not re.search(r"""(import|fetch)\(?\s*["']https?://""", body), path
 
 
 async def test_the_stream_reader_speaks_the_ai_sdk_parts(api_client: httpx.AsyncClient) -> None:
+    # The page's module and the stream reader it imports (turns.js).
     script = (await api_client.get("/static/app.js")).text
+    script += (await api_client.get("/static/turns.js")).text
     for part in (
         "text-delta",
         "tool-input-available",
