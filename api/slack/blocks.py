@@ -427,3 +427,89 @@ def limit(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if len(blocks) <= MAX_BLOCKS:
         return blocks
     return blocks[: MAX_BLOCKS - 3] + blocks[-3:]
+
+
+# ------------------------------------------------------------------------ trips
+
+# Tools whose output names a booking that changed: the answer shows its trip card.
+TRIP_TOOLS = frozenset(
+    {"reserve", "confirm_booking", "cancel_booking", "rebook", "check_in", "choose_seats"}
+)
+MAX_TRIP_CARDS = 3
+
+
+def _people(people: list[dict[str, Any]]) -> str:
+    said = []
+    for p in people:
+        bits = [escape(str(p.get("name", "")))]
+        if p.get("seat"):
+            bits.append(f"seat {escape(str(p['seat']))}")
+        if p.get("ticket"):
+            bits.append(f"e-ticket {escape(str(p['ticket']))}")
+        said.append(" · ".join(bits))
+    return "; ".join(said)
+
+
+def _entry_line(e: dict[str, Any]) -> str:
+    ref = f" · Ref `{escape(str(e['locator']))}`" if e.get("locator") else ""
+    if e.get("kind") == "hotel":
+        nights = int(e.get("nights") or 0)
+        line = (
+            f":hotel: *{escape(str(e.get('title', '')))}*{ref}\n"
+            f"{_clock(e.get('start'))} → {_clock(e.get('end'))} · "
+            f"{nights} night{'s' if nights != 1 else ''}"
+        )
+        people = _people(e.get("guests") or [])
+    else:
+        origin, destination = e.get("origin") or {}, e.get("destination") or {}
+        marker = f" {e['day_marker']}" if e.get("day_marker") else ""
+        end = str(e.get("end") or "")
+        arrive = end[11:16] if "T" in end else end
+        cabin = str(e.get("cabin") or "").capitalize()
+        status = e.get("flight_status")
+        extra = [str(e.get("carrier_name") or ""), cabin]
+        if status and status != "scheduled":
+            extra.append(f"flight {status}")
+        cancelled = e.get("status") == "cancelled" or status == "cancelled"
+        title = escape(str(e.get("title", "")))
+        line = (
+            f":airplane: {'~' + title + '~' if cancelled else '*' + title + '*'}{ref}\n"
+            f"{_clock(e.get('start'))} {escape(str(origin.get('city', '')))} → "
+            f"{arrive}{marker} {escape(str(destination.get('city', '')))}"
+            f" · {' · '.join(x for x in extra if x)}"
+        )
+        people = _people(e.get("passengers") or [])
+    return line + (f"\n{people}" if people else "")
+
+
+def trip_card(trip: dict[str, Any]) -> list[dict[str, Any]]:
+    """One booking as the page's trip view shows it (``GET /v1/trips``' ``TripView``):
+    title and status, the booking id and total, every flight and stay in local times
+    with the ``+1`` day marker, locators, passengers and seats, the policy verdict, the
+    hold in words, the payment, and any change still under way."""
+    head = (
+        f"*{escape(str(trip.get('title', '')))}* — {escape(str(trip.get('status_text', '')))}\n"
+        f"`{escape(str(trip.get('booking_id', '')))}` · {escape(str(trip.get('total_text', '')))}"
+    )
+    if trip.get("whose") != "mine" and trip.get("traveler"):
+        head += f" · for {escape(str(trip['traveler'].get('name', '')))}"
+    out: list[dict[str, Any]] = [{"type": "divider"}, section(head)]
+    out.extend(section(_entry_line(e)) for e in trip.get("entries") or [])
+    policy = trip.get("policy") or {}
+    facts = [f"{_BADGE.get(str(policy.get('status')), 'policy unknown').split(' ', 1)[0]} "
+             f"{escape(str(policy.get('label', '')))}"]
+    facts += [escape(str(r)) for r in policy.get("reasons") or []]
+    if trip.get("hold"):
+        facts.append(escape(str(trip["hold"].get("text", ""))))
+    facts.append(escape(str((trip.get("payment") or {}).get("text", ""))))
+    if trip.get("change"):
+        facts.append(escape(str(trip["change"])))
+    if trip.get("disrupted"):
+        facts.append("The airline changed a flight of this trip: ask me for alternatives.")
+    out.append(
+        {
+            "type": "context",
+            "elements": [{"type": "mrkdwn", "text": f[:SECTION_LIMIT]} for f in facts if f][:10],
+        }
+    )
+    return out

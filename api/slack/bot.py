@@ -33,6 +33,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from api.slack import blocks
 from api.slack.dedupe import claim_event
 from api.slack.notifier import SlackDMNotifier
+from api.slack.streaming import WORKING, StreamedReply
 from api.slack.threads import find_thread, thread_for
 from api.slack.users import NOT_LINKED, caller_for_slack_user
 from api.turns import read_events, start_turn
@@ -57,6 +58,7 @@ from core.errors import ConcurrentUpdate, CoreError, NotFound, Unauthorized
 from core.identity import Caller
 from core.notify import register_notifier
 from core.runtime import Runtime
+from core.trips.service import load_trip
 
 log = logging.getLogger(__name__)
 
@@ -446,38 +448,67 @@ class SlackBot:
         cards: list[dict[str, Any]] = []
         pause: list[dict[str, Any]] = []
         summary = ""
-        async for _event_id, event in read_events(self.app_state, handle.turn_id):
-            if isinstance(event, TextStart):
-                texts.setdefault(event.id, "")
-            elif isinstance(event, TextDelta):
-                texts[event.id] = texts.get(event.id, "") + event.delta
-            elif isinstance(event, ToolFinished):
-                if event.error:
-                    cards.append(
-                        blocks.section(f":warning: {blocks.escape(event.error.get('message', ''))}")
-                    )
-                else:
-                    cards.extend(
-                        blocks.tool_blocks(
-                            event.name, event.output,
-                            barcode=blocks.barcode_url(self.rt.settings, self.rt.clock.now()),
+        changed: dict[str, None] = {}  # bookings the turn changed, in order: their trip cards
+        # Streamed: posted after a moment, then edited as parts arrive (paced).
+        reply = StreamedReply(self.client, channel, thread_ts)
+        try:
+            async for _event_id, event in read_events(self.app_state, handle.turn_id):
+                if isinstance(event, TextStart):
+                    texts.setdefault(event.id, "")
+                elif isinstance(event, TextDelta):
+                    texts[event.id] = texts.get(event.id, "") + event.delta
+                elif isinstance(event, ToolFinished):
+                    if event.error:
+                        said = blocks.escape(event.error.get("message", ""))
+                        cards.append(blocks.section(f":warning: {said}"))
+                    else:
+                        booking_id = (event.output or {}).get("booking_id")
+                        if event.name in blocks.TRIP_TOOLS and isinstance(booking_id, str):
+                            changed[booking_id] = None
+                        cards.extend(
+                            blocks.tool_blocks(
+                                event.name, event.output,
+                                barcode=blocks.barcode_url(self.rt.settings, self.rt.clock.now()),
+                            )
                         )
-                    )
-            elif isinstance(event, ConfirmationRequested):
-                summary = event.summary
-                pause = blocks.confirmation(event.interrupt_id, event.summary)
-            elif isinstance(event, TurnError):
-                cards.append(blocks.section(f":warning: {blocks.escape(event.message)}"))
+                elif isinstance(event, ConfirmationRequested):
+                    summary = event.summary
+                    pause = blocks.confirmation(event.interrupt_id, event.summary)
+                elif isinstance(event, TurnError):
+                    cards.append(blocks.section(f":warning: {blocks.escape(event.message)}"))
+                so_far = "\n\n".join(t.strip() for t in texts.values() if t.strip())
+                shown = slack_text(so_far) + " …" if so_far else WORKING
+                reply.progress(shown, blocks.limit([blocks.section(shown), *cards]))
+        except BaseException:
+            await reply.abandon()
+            raise
+        cards += await self.trip_cards(caller, list(changed)[-blocks.MAX_TRIP_CARDS :])
         text = "\n\n".join(t.strip() for t in texts.values() if t.strip())
         body = ([blocks.section(slack_text(text))] if text else []) + cards + pause
         if not body:
             body = [blocks.section("Done.")]
-        await self.client.chat_postMessage(
-            channel=channel,
-            thread_ts=thread_ts,
-            text=slack_text(text) if text else (summary or "Here you go."),
-            blocks=blocks.limit(body),
+        await reply.finish(
+            slack_text(text) if text else (summary or "Here you go."), blocks.limit(body)
         )
+
+    async def trip_cards(self, caller: Caller, booking_ids: list[str]) -> list[dict[str, Any]]:
+        """The trip view of each booking (``core.trips``, as ``GET /v1/trips`` answers it
+        to the page), as Slack blocks; one that cannot be read is left out."""
+        out: list[dict[str, Any]] = []
+        for booking_id in booking_ids:
+            try:
+                async with self.rt.db.uow(write=False) as session:
+                    trip = await load_trip(
+                        session,
+                        caller,
+                        booking_id,
+                        settings=self.rt.settings,
+                        now=self.rt.clock.now(),
+                    )
+            except CoreError:
+                continue
+            out += blocks.trip_card(trip.model_dump(mode="json"))
+        return out
 
     # ---------------------------------------------------------------- posting
 

@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from api.app import create_app
-from api.slack import blocks
+from api.slack import blocks, streaming
 from api.slack.threads import thread_for
 from core.config import Settings
 from core.identity import Caller
@@ -182,7 +182,12 @@ def _all_text(call: SlackCall) -> str:
 
 
 @pytest.fixture
-async def slack(runtime: Runtime, settings: Settings) -> AsyncIterator[Slack]:
+async def slack(
+    runtime: Runtime, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Slack]:
+    # These tests read each answer's one message: no edits while it streams (timing on a
+    # busy machine would decide how many there are). Streaming: test_slack_streaming.py.
+    monkeypatch.setattr(streaming, "UPDATE_SECONDS", 3600.0)
     fake = SlackFake(token=TOKEN).start()
     async with runtime.db.uow() as session:
         await seed_demo(

@@ -43,6 +43,7 @@ class SlackCall:
     method: str
     params: dict[str, Any]
     token: str | None
+    at: float = field(default_factory=time.monotonic)  # when it arrived (pacing tests)
 
 
 @dataclass
