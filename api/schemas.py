@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from core.booking.guest_documents import GuestDocument
 from core.booking.passengers import ItemPassengers, PassengerSpec
 from core.booking.seats import MAX_ASSIGNMENTS, SeatChoice
 from core.booking.service import ItemRequest
@@ -202,6 +203,22 @@ class SeatAssignmentIn(BaseModel):
 
     def choice(self) -> SeatChoice:
         return SeatChoice(self.segment_id.strip(), self.passenger_id.strip(), self.seat)
+
+
+class GuestDocumentPut(BaseModel):
+    """A guest passenger's passport; every field but `date_of_birth` is required."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: str = Field(default="passport", max_length=20, description="Only `passport` for now.")
+    number: str = Field(min_length=1, max_length=40, description="5 to 20 letters or digits.")
+    issuing_country: str = Field(min_length=1, max_length=8, examples=["GB"])
+    nationality: str = Field(min_length=1, max_length=8, examples=["GB"])
+    expires_on: str = Field(max_length=20, description="YYYY-MM-DD", examples=["2031-06-30"])
+    date_of_birth: str | None = Field(default=None, max_length=20, description="YYYY-MM-DD")
+
+    def document(self) -> GuestDocument:
+        return GuestDocument(**self.model_dump())
 
 
 class SeatsPut(BaseModel):

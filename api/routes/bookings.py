@@ -21,9 +21,11 @@ from api.schemas import (
     BookingOut,
     BookingStatusParam,
     CheckInRequest,
+    GuestDocumentPut,
     HoldRequest,
     PassengersPut,
 )
+from core.booking.guest_documents import clear_guest_document, set_guest_document
 from core.booking.passengers import name_passengers
 from core.booking.saga import confirm_booking
 from core.booking.service import get_booking, hold_booking, list_bookings
@@ -45,6 +47,10 @@ CHECK_IN_SCOPE = "POST /v1/bookings/{id}/check-in"
 BookingId = Annotated[
     str,
     Path(min_length=1, max_length=40, description="Booking reference, e.g. `BK-7Q2M4X`."),
+]
+PassengerId = Annotated[
+    str,
+    Path(min_length=1, max_length=40, description="A passenger of the booking, e.g. `PX_7Q2M4XKD`."),
 ]
 
 
@@ -236,6 +242,59 @@ async def put_passengers(
     return await load_booking_view(runtime, booking_id)
 
 
+@router.put(
+    "/{booking_id}/passengers/{passenger_id}/documents",
+    summary="Store a guest passenger's passport",
+    response_model=BookingView,
+    responses=problem_responses(400, 404, 409),
+)
+async def put_guest_document(
+    booking_id: BookingId,
+    passenger_id: PassengerId,
+    body: GuestDocumentPut,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+) -> BookingView:
+    """A guest's passport (a passenger named by name, not a person of the organization),
+    so that an international flight can check them in online. Encrypted at rest as a
+    traveller profile's; every read shows the number masked (`•••••1234`, in the
+    passenger's `document`). Replaces the one on file.
+
+    The booking's booker, its traveller or an admin of the organization; anyone else 404.
+    422: `INVALID_DOCUMENT` (not a passport; the passenger is a colleague, whose passport
+    belongs on their profile), `INVALID_DOCUMENT_NUMBER`, `INVALID_COUNTRY`
+    (`issuing_country`, `nationality`), `INVALID_DATE`, `DOCUMENT_EXPIRED` (expired, or
+    expiring before the passenger's last flight of the booking lands); each names its
+    `field`, none repeats the number. 409 `INVALID_TRANSITION` on a cancelled, expired or
+    failed booking. Nothing changes on any error. The same body twice leaves the same
+    passport, so it needs no `Idempotency-Key` (which would keep a digest of the number).
+    """
+    async with runtime.db.uow() as session:
+        await set_guest_document(
+            session, runtime.pii, caller, booking_id, passenger_id, body.document(),
+            now=runtime.clock.now(),
+        )
+    return await load_booking_view(runtime, booking_id)
+
+
+@router.delete(
+    "/{booking_id}/passengers/{passenger_id}/documents",
+    summary="Forget a guest passenger's passport",
+    response_model=BookingView,
+    responses=problem_responses(404, 409),
+)
+async def delete_guest_document(
+    booking_id: BookingId, passenger_id: PassengerId, runtime: RuntimeDep, caller: CallerDep
+) -> BookingView:
+    """Forget the guest's passport and date of birth; deleting twice is deleting once.
+    Who may: as for `PUT`."""
+    async with runtime.db.uow() as session:
+        await clear_guest_document(
+            session, caller, booking_id, passenger_id, now=runtime.clock.now()
+        )
+    return await load_booking_view(runtime, booking_id)
+
+
 class ConfirmIn(BaseModel):
     """Optional: what the trip is for, for the approver."""
 
@@ -333,7 +392,8 @@ async def post_check_in(
 
     Online check-in opens 24 h and closes 60 min before departure (409
     `CHECKIN_NOT_OPEN` with `opens_at`, 409 `CHECKIN_CLOSED`). A flight between two
-    countries needs a passport valid on the travel date on each passenger's profile:
+    countries needs a passport valid on the travel date for each passenger (a colleague's
+    on their profile, a guest's on the booking: `PUT …/passengers/{id}/documents`):
     422 `DOCUMENTS_REQUIRED` names who (`missing`), never a number. A booking that is not
     confirmed (held, cancelled, disrupted…) is 409 `BOOKING_NOT_CONFIRMED`; a segment not
     on the booking 404, a hotel stay 422. Nothing changes on any error.

@@ -32,6 +32,7 @@ from core.models import (
     Flight,
     FlightStatus,
     Hotel,
+    Passenger,
     Refund,
     Segment,
     SegmentKind,
@@ -76,6 +77,16 @@ class SegmentPassengerView(View):
     boarding_pass_id: str | None = shown_when_set()  # once checked in on this flight
 
 
+class GuestDocumentView(View):
+    """A guest's passport on file (``PUT …/passengers/{id}/documents``): the number masked."""
+
+    type: str = Field(default="passport", examples=["passport"])
+    number: str = Field(description="Masked.", examples=["•••••9302"])
+    issuing_country: str = Field(examples=["GB"])
+    nationality: str = Field(examples=["GB"])
+    expires_on: dt.date
+
+
 class PassengerView(View):
     """Someone flying on the booking: a colleague (``traveler_id``) or a guest."""
 
@@ -85,6 +96,8 @@ class PassengerView(View):
         description="Legal names; a colleague's come from their profile (null while it has none)."
     )
     family_name: str | None
+    #: A guest's passport, masked (a colleague's is on their traveller profile).
+    document: GuestDocumentView | None = shown_when_set()
 
 
 class FlightSegmentView(SegmentView):
@@ -292,11 +305,26 @@ async def segment_views(
     return [view for view, _ in await _itinerary(session, booking_id, await manifest(session, booking_id))]
 
 
+def _guest_document(p: Passenger) -> GuestDocumentView | None:
+    """Built from the mask stored beside the token: nothing is decrypted."""
+    if (
+        p.passport_masked is None
+        or p.passport_issuing_country is None
+        or p.passport_nationality is None
+        or p.passport_expires_on is None
+    ):
+        return None
+    return GuestDocumentView(
+        number=p.passport_masked, issuing_country=p.passport_issuing_country,
+        nationality=p.passport_nationality, expires_on=p.passport_expires_on,
+    )
+
+
 def passenger_views(people: Manifest) -> list[PassengerView]:
     return [
         PassengerView(
             passenger_id=p.id, traveler_id=p.user_id, given_name=p.given_name,
-            family_name=p.family_name,
+            family_name=p.family_name, document=_guest_document(p),
         )
         for p in people.passengers
     ]

@@ -3,8 +3,9 @@
 A flight between two countries needs, for each passenger checked in, a passport on
 file that is still valid on the day the flight lands. A colleague's passports are on
 their traveller profile (``travel_documents``, ADR 0007); a guest has no profile, so
-a guest checks in at the airport. What is missing is said by name and reason, never
-with a number: the check reads the expiry dates only and decrypts nothing.
+their passport is kept on their passenger (``core.booking.guest_documents``), and a
+guest without one is refused (reason ``guest``). What is missing is said by name and
+reason, never with a number: the check reads the expiry dates only and decrypts nothing.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class MissingDocument:
 _SAID = {
     "no_passport": "has no passport on file",
     "passport_expired": "has no passport valid on {day}",
-    "guest": "is a guest with no travel profile (they check in at the airport)",
+    "guest": "is a guest with no passport on file (add it to the booking's passenger)",
 }
 
 
@@ -69,7 +70,10 @@ async def missing_documents(
     missing: list[MissingDocument] = []
     for p in passengers:
         if p.user_id is None:
-            missing.append(MissingDocument(p.id, display_name(p), "guest"))
+            if p.passport_expires_on is None:
+                missing.append(MissingDocument(p.id, display_name(p), "guest"))
+            elif p.passport_expires_on < travel_date:
+                missing.append(MissingDocument(p.id, display_name(p), "passport_expired"))
         elif not expiries.get(p.user_id):
             missing.append(MissingDocument(p.id, display_name(p), "no_passport"))
         elif max(expiries[p.user_id]) < travel_date:
@@ -83,6 +87,7 @@ def documents_required(flight: Flight, missing: Sequence[MissingDocument], trave
     )
     return DocumentsRequired(
         f"{flight.carrier} {flight.number} {flight.origin}→{flight.destination} crosses a "
-        f"border: {who}. Add a passport to the traveller profile and check in again.",
+        f"border: {who}. Add a passport to the traveller profile (a guest's to their passenger "
+        "on the booking) and check in again.",
         missing=[m.as_json() for m in missing],
     )

@@ -8,9 +8,9 @@ where the seat and check-in of that passenger on that flight will live.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, UTCDateTime
@@ -22,6 +22,9 @@ TICKET_LENGTH = 13
 #: ``12C``, ``104K``.
 SEAT_LENGTH = 4
 SEAT_INDEX = "ux_segment_passengers_flight_seat"
+#: As ``travel_documents``' token and mask (core.models.traveller).
+PII_TOKEN_LENGTH = 255
+PII_MASKED_LENGTH = 16
 
 
 class Passenger(Base):
@@ -31,6 +34,16 @@ class Passenger(Base):
     __table_args__ = (
         # A colleague is on a booking once; guests (no user_id) are told apart by name.
         UniqueConstraint("booking_id", "user_id", name="booking_user"),
+        # A guest's passport: all of it or none of it, and only on a guest (a colleague's
+        # passports are on their traveller profile). Migration 0017.
+        CheckConstraint(
+            "(passport_token IS NULL) = (passport_masked IS NULL) "
+            "AND (passport_token IS NULL) = (passport_issuing_country IS NULL) "
+            "AND (passport_token IS NULL) = (passport_nationality IS NULL) "
+            "AND (passport_token IS NULL) = (passport_expires_on IS NULL)",
+            name="guest_passport_complete",
+        ),
+        CheckConstraint("passport_token IS NULL OR user_id IS NULL", name="guest_passport_only"),
     )
 
     id: Mapped[str] = mapped_column(String(16), primary_key=True)
@@ -44,6 +57,16 @@ class Passenger(Base):
     given_name: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
     family_name: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: A guest's passport (``core.booking.guest_documents``): the number as a ``pii1`` token
+    #: bound to this passenger (``core.travellers.crypto``) and its mask; reads show the mask.
+    passport_token: Mapped[str | None] = mapped_column(String(PII_TOKEN_LENGTH))
+    passport_masked: Mapped[str | None] = mapped_column(String(PII_MASKED_LENGTH))
+    passport_issuing_country: Mapped[str | None] = mapped_column(String(2))
+    passport_nationality: Mapped[str | None] = mapped_column(String(2))
+    passport_expires_on: Mapped[date | None] = mapped_column(Date)
+    #: A guest's date of birth, given with their passport (optional).
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    document_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class SegmentPassenger(Base):

@@ -14,17 +14,18 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from api.app import create_app
 from concierge.service import Concierge
-from core.models import Base
+from core.models import Base, FareInventory, Flight
 from core.notify.relay import relay_outbox
 from core.runtime import Runtime
 from core.seed import seed_demo
@@ -188,3 +189,84 @@ async def test_a_planted_passport_number_is_found_nowhere(
             assert secret not in answer, f"{secret} in an answer: {answer[:300]}"
         assert secret not in stored, f"{secret} in clear in the database"
     assert Base.metadata.tables["outbox"] is not None  # events are in `stored` (outbox rows)
+
+
+GUEST_PASSPORT = "G58213377"
+GUEST_NAME = "Quixotina"  # the guest's given name, stored in clear on purpose
+
+
+async def _international_offer(rt: Runtime) -> str:
+    async with rt.db.uow(write=False) as session:
+        inventory_id = await session.scalar(
+            select(FareInventory.id)
+            .join(Flight, Flight.id == FareInventory.flight_id)
+            .where(Flight.origin == "JFK", Flight.destination == "LHR", FareInventory.cabin == "economy",
+                   Flight.depart_at > NOW + timedelta(days=1))
+            .order_by(Flight.depart_at)
+            .limit(1)
+        )
+    assert inventory_id is not None
+    return f"FL-{inventory_id}"
+
+
+async def test_a_planted_guest_passport_number_is_found_nowhere(
+    client: httpx.AsyncClient, demo: Runtime, model: ScriptedModel,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The same search for a guest's passport, kept on the booking's passenger."""
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine")
+    answers: list[str] = []
+    held = await client.post(
+        "/v1/bookings", headers={**AVA, "Idempotency-Key": "guest-hold"},
+        json={"items": [{"offer_id": await _international_offer(demo), "passengers": [
+            {"traveler_id": "ava"}, {"given_name": GUEST_NAME, "family_name": "Bloggs"}]}]},
+    )
+    assert held.status_code == 201, held.text
+    booking_id = held.json()["booking_id"]
+    [guest] = [p["passenger_id"] for p in held.json()["passengers"] if "traveler_id" not in p]
+    url = f"/v1/bookings/{booking_id}/passengers/{guest}/documents"
+    good = {"number": GUEST_PASSPORT, "issuing_country": "GB", "nationality": "GB",
+            "expires_on": "2032-01-31", "date_of_birth": "1990-02-03"}
+
+    planted = await client.put(url, headers=AVA, json=good)
+    assert planted.status_code == 200, planted.text
+    answers.append(planted.text)
+    for bad in ({"expires_on": "2020-01-31"}, {"issuing_country": "QQ"},
+                {"number": f"{GUEST_PASSPORT}#"}, {"number": GUEST_PASSPORT * 3}):
+        refused = await client.put(url, headers=AVA, json={**good, **bad})
+        assert refused.status_code == 422, refused.text
+        answers.append(refused.text)
+    refused = await client.put(url, headers=AVA, json={**good, "passport_number": GUEST_PASSPORT})
+    assert refused.status_code == 422, refused.text
+    answers.append(refused.text)
+    answers.append((await client.get(f"/v1/bookings/{booking_id}", headers=AVA)).text)
+    answers.append((await client.get(f"/v1/bookings/{booking_id}", headers=ADMIN)).text)
+    # The booking through a tool, directly and in a chat turn on a recording model.
+    tool = await client.post("/v1/tools/get_booking", headers=AVA, json={"booking_id": booking_id})
+    assert tool.status_code == 200, tool.text
+    answers.append(tool.text)
+    model.script = [calls(call("get_booking", {"booking_id": booking_id}, id="call_booking")),
+                    say("Your guest is on the booking.")]
+    turn = await client.post("/v1/chat", headers=AVA, json={"message": f"show {booking_id}"})
+    assert turn.status_code == 200, turn.text
+    answers.append(turn.text)
+
+    await relay_outbox(demo, guarded=False)
+
+    logs = caplog.text + "\n".join(repr(r.args) for r in caplog.records)
+    prompts = _prompts(model)
+    stored = await _database_text(demo)
+
+    # Positive controls: each search can find what is there.
+    assert "UPDATE passengers SET passport_token" in logs, "the SQL is in the captured logs"
+    assert "•••••3377" in logs, "with their parameters"
+    assert "•••••3377" in planted.text
+    assert GUEST_NAME in prompts, "the booking reached the model"
+    assert GUEST_NAME in stored, "the database search reads the passengers table"
+
+    assert GUEST_PASSPORT not in logs, "in the logs"
+    assert GUEST_PASSPORT not in prompts, "in a model prompt"
+    for answer in answers:
+        assert GUEST_PASSPORT not in answer, f"in an answer: {answer[:300]}"
+    assert GUEST_PASSPORT not in stored, "in clear in the database"
