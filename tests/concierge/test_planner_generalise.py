@@ -4009,3 +4009,91 @@ def test_who_a_newcomer_is_before_their_name_keeps_them_in_the_party(
     text: str, party: list[str]
 ) -> None:
     assert understand(text, NOW).party == party
+
+
+# ---------------------------------------------------------------- part_of_day ("that morning")
+
+
+@pytest.mark.parametrize(
+    ("text", "after", "before"),
+    [
+        (
+            "My meeting is in Boston on the 9th. Can you find flights from New York that morning?",
+            None,
+            "12:00",
+        ),
+        (
+            "The dinner is in Miami on Friday; flights from Boston that evening please",
+            "17:00",
+            None,
+        ),
+        # the time of something else, not of the flight
+        ("a flight to Boston on the 9th, I have a meeting that morning", None, None),
+        ("flights to Boston for a dinner that evening on the 9th", None, None),
+    ],
+)
+def test_a_flight_asked_for_that_part_of_the_day_is_a_time_wish(
+    text: str, after: str | None, before: str | None
+) -> None:
+    d = understand(text, NOW).dates
+    assert (d.depart_after, d.depart_before) == (after, before)
+
+
+# ---------------------------------------------------------------- context_date / context_place
+
+
+@pytest.mark.parametrize(
+    ("text", "depart", "ret"),
+    [
+        (
+            "Flights to Paris on the 14th please - my boss only told me about it today",
+            D(2026, 12, 14),
+            None,
+        ),
+        ("Boston on Friday, sorry for the rush, they emailed me yesterday", D(2026, 12, 4), None),
+        # a return is still a return
+        ("fly out Monday, back Friday", D(2026, 12, 7), D(2026, 12, 11)),
+    ],
+)
+def test_a_day_told_of_in_passing_is_not_the_return(
+    text: str, depart: date, ret: date | None
+) -> None:
+    d = understand(text, NOW).dates
+    assert (d.depart, d.ret) == (depart, ret)
+
+
+def test_where_one_moved_from_is_not_the_origin() -> None:
+    u = understand(
+        "I've just moved over from the Paris office. Flights to Boston on Friday? "
+        "I'm based in the Chicago office now.",
+        NOW,
+    )
+    assert u.destination is not None
+    assert u.destination.text == "Boston"
+    assert u.origin is not None
+    assert "Chicago" in u.origin.text
+
+
+# ---------------------------------------------------------------- overnight flight, "all three"
+
+
+@pytest.mark.parametrize(
+    ("text", "nights"),
+    [
+        ("fly to London on the 14th, overnight if possible, back on the 18th, plus a hotel", None),
+        ("an overnight flight to Paris on Monday and a hotel till Friday", None),
+        ("a hotel in Boston overnight on the 9th", 1),
+    ],
+)
+def test_an_overnight_flight_is_no_nights_stay(text: str, nights: int | None) -> None:
+    assert understand(text, NOW).dates.nights == nights
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Option 1 for all three is fine.", "number 2 across the board", "option 3 on all of them"],
+)
+def test_one_option_for_all_lists_is_picked_in_each(text: str) -> None:
+    u = understand(text, NOW)
+    assert u.intent == Intent.SELECT
+    assert u.options[0].both == "all"

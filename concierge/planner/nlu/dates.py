@@ -1470,8 +1470,23 @@ _NOT_A_TIME_WISH = re.compile(
 )
 
 
+# ... unless the flight itself goes then: "flights from Chicago that morning", "fly out
+# to Boston that evening" (the flight, where from or to, and that part of the day).
+_FLIGHT_THEN = re.compile(
+    r"\b(?:flights?|fly|flying|fly out|leave|leaving|depart(?:ing)?|head(?:ing)? out)"
+    r"(?:\s+(?:from|to|out of|into|back to)\s+[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)*\s+$"
+)
+
+
+def _not_a_wish(low: str, m: re.Match[str]) -> str:
+    said = m.group(0)
+    if not said.startswith("good") and _FLIGHT_THEN.search(low[: m.start()]):
+        return said
+    return " "
+
+
 def _times(low: str, reading: DateReading) -> None:
-    low = _NOT_A_TIME_WISH.sub(" ", low)
+    low = _NOT_A_TIME_WISH.sub(lambda m: _not_a_wish(low, m), low)
     clause = _RETURN_CLAUSE.search(low)
     outbound, inbound = (low[: clause.start()], low[clause.start() :]) if clause else (low, "")
     reading.depart_after, reading.depart_before = _window(outbound)

@@ -894,6 +894,27 @@ def _trip_dates(clean: str, low: str, now: datetime, month_first: bool) -> DateR
     reading = read_dates(clean, now, month_first=month_first)
     if len(reading.mentions) < 2:
         return reading
+    # A clause telling of what already happened ("I started at Globex on Monday", "my
+    # manager only told me about the meeting today"): its day is never the trip's, when
+    # another day is left to travel on.
+    cuts = [0, *(m.end() for m in _CLAUSE.finditer(clean)), len(clean)]
+    past = [
+        (a, b)
+        for a, b in itertools.pairwise(cuts)
+        if any(a <= m.start < b for m in reading.mentions)
+        and _PAST.search(low[a:b])
+        and not _TRIP_LEG.search(low[a:b])
+        and not _FLIGHT_WORDS.search(_TRAVEL_WORDS.sub(" ", low[a:b]))
+    ]
+    if past and any(not any(a <= m.start < b for a, b in past) for m in reading.mentions):
+        kept = list(clean)
+        for a, b in past:
+            kept[a:b] = " " * (b - a)
+        clean = "".join(kept)
+        low = clean.lower()
+        reading = read_dates(clean, now, month_first=month_first)
+        if len(reading.mentions) < 2:
+            return reading
     bounds = [0, *(m.end() for m in _SENTENCE.finditer(clean)), len(clean)]
     sentences = [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
     if len(sentences) < 2:
@@ -909,13 +930,7 @@ def _trip_dates(clean: str, low: str, now: datetime, month_first: bool) -> DateR
     context = [
         s for s in sentences if dated(s) and not asks(s) and not _TRIP_LEG.search(low[s[0] : s[1]])
     ]
-    if context and not any(dated(s) and asks(s) for s in sentences):
-        # No sentence asks on a day of its own: only what already happened is context
-        # ("I started in sales at Globex on Monday."), when a day is left to travel on.
-        context = [s for s in context if _PAST.search(low[s[0] : s[1]])]
-        if len(context) == len([s for s in sentences if dated(s)]):
-            return reading
-    if not context:
+    if not context or not any(dated(s) and asks(s) for s in sentences):
         return reading
     kept = list(clean)
     for a, b in context:
@@ -928,7 +943,10 @@ def _trip_dates(clean: str, low: str, now: datetime, month_first: bool) -> DateR
 _PAST: Final = re.compile(
     r"\b(?:i|we|he|she|they)(?:'ve| have| had)?\s+(?:just\s+|only\s+)?"
     r"(?:started|joined|began|moved|transferred|switched|was|were|met|spoke|talked|heard)\b"
+    r"|\b(?:told|informed|emailed|messaged|texted|called|warned|reminded) (?:me|us)\b"
 )
+# Clauses: sentences, and the parts a dash, a semicolon or a comma sets apart.
+_CLAUSE: Final = re.compile(r"(?<=[.!?])\s+|\s+[—–-]\s+|[;,]\s*")
 
 
 # Words of a sentence that dates a part of the trip even without a flight or hotel word
@@ -939,12 +957,26 @@ _TRIP_LEG: Final = re.compile(
 
 
 def _without_context_names(clean: str, found: list[PlaceMention]) -> list[PlaceMention]:
-    """A name no reader knows as a place ("at Globex", "from Finance") is context, not an
-    end of the trip, when the message names a known place for the same part of it ("three
+    """The places of a message that are ends of the trip. A place in a clause telling of
+    what already happened ("I've just moved over from the London team") is none, when
+    the message names another. A name no reader knows as a place ("at Globex", "from
+    Finance") is context when the message names a known place for the same end ("three
     of us from Finance going to Chicago ... flights from New York"), or when it is told in
     a sentence that asks for no flight nor hotel ("Hi, I'm Gus from Globex sales.") while
     another sentence names a known place. Alone, it stays: "flights to Globex" is asked
     about ("I don't recognise Globex")."""
+    low = clean.lower()
+    cuts = [0, *(m.end() for m in _CLAUSE.finditer(clean)), len(clean)]
+
+    def told(m: PlaceMention) -> bool:
+        # "I've just moved over from the London team": where one was, not where one goes
+        a, b = next((a, b) for a, b in itertools.pairwise(cuts) if a <= m.start < b)
+        said = low[a:b]
+        return bool(_PAST.search(said)) and not _FLIGHT_WORDS.search(_TRAVEL_WORDS.sub(" ", said))
+
+    past = [m for m in found if told(m)]
+    if past and len(past) < len(found):
+        found = [m for m in found if m not in past]
     known = [m for m in found if m.place is not None or m.unserved]
     if not known or len(known) == len(found):
         return found

@@ -225,6 +225,16 @@ def nights(text: str) -> int | None:
         return 7 * (word_number(raw) or 1)
     if re.search(r"\bfor a fortnight\b|\ba fortnight'?s? stay\b", text):
         return 14
-    if re.search(r"\b(?:overnight|1 night|a night)\b", text):
+    if re.search(r"\b(?:1 night|a night)\b", text) or (
+        re.search(r"\bovernight\b", text) and not _OVERNIGHT_FLIGHT.search(text)
+    ):
         return 1
     return None
+
+
+# "fly out on Monday, overnight if possible", "an overnight flight": how the flight goes,
+# not a night's stay.
+_OVERNIGHT_FLIGHT = re.compile(
+    r"\b(?:fly|flying|flights?|depart\w*|leav(?:e|ing)|red[- ]?eye)\b[^.!?]{0,60}\bovernight\b"
+    r"|\bovernight (?:flights?|ones?|red[- ]?eyes?)\b"
+)
