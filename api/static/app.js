@@ -30,6 +30,7 @@ const state = {
   busy: false,
   turnAbort: null, // the running turn's AbortController (signing out cuts it off)
   turn: null, // the running turn: {view, started, stopWanted} (the Stop button)
+  nextAction: null, // a button clicked while the turn was finishing: {action, label}
   // booking id → {status, expires}: what the trips panel last said (a confirmation
   // card for a hold that expired or moved on becomes inert).
   bookings: new Map(),
@@ -841,7 +842,14 @@ function sendMessage(text) {
 // A button's structured action (DESIGN §6.1): what was clicked, never text to re-parse.
 // `label` is only what the log shows for it (by default, actionLabel's).
 function sendAction(action, label = actionLabel(action)) {
-  if (state.busy) return false;
+  if (state.busy) {
+    // A click while the answer is still finishing (its cards are already drawn): sent as
+    // soon as the answer ends, not dropped. One at a time.
+    if (!state.turn || state.nextAction) return false;
+    state.nextAction = { action, label };
+    setStatus("Your choice goes as soon as this answer ends…");
+    return true;
+  }
   const sent = appendMessage("user", label);
   sent.dataset.pending = "true";
   const body = { action };
@@ -935,6 +943,9 @@ async function streamTurn(body, { answering = null, sent = null } = {}) {
     $("#send").disabled = false;
     if (state.turnAbort === abort) state.turnAbort = null;
     if (!abort.signal.aborted) afterTurn(turn);
+    const next = state.nextAction;
+    state.nextAction = null;
+    if (next && !abort.signal.aborted && progress.finished) queueMicrotask(() => sendAction(next.action, next.label));
   }
   return result;
 }

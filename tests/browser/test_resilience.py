@@ -377,3 +377,40 @@ def test_a_1mb_tool_output_is_a_truncated_card_and_the_page_stays_responsive(
     assert "more options are not shown" in page.locator("#log").inner_text()
     _shot(page, "huge-output")
     context.close()
+
+
+def test_a_book_click_while_the_answer_finishes_is_sent_after_it(
+    server: Server, browser_instance: Any
+) -> None:
+    """The cards are drawn before the answer's last part: a Book click then is queued
+    and sent when the turn ends, not dropped (it used to be ignored silently)."""
+    context = browser_instance.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _sign_in(page, server.base, "ava")
+    held: list[Any] = []
+
+    def all_but_the_finish(route: Any) -> None:
+        events = route.fetch().text().replace("\r\n", "\n").split("\n\n")
+        kept = [e for e in events if e and '"type":"finish"' not in e and "[DONE]" not in e]
+        route.fulfill(
+            status=200,
+            headers={"content-type": "text/event-stream"},
+            body="\n\n".join(kept) + "\n\n",
+        )
+
+    page.route("**/v1/chat", all_but_the_finish)
+    page.route("**/stream", lambda route: held.append(route))  # the finish comes later
+    _ask(page, f"Fly me from New York to London on {_day(8)}")
+    book = page.locator(".card.flight:not([data-policy=red]) [data-action=book]").first
+    book.wait_for(timeout=STEP_MS)
+    page.unroute("**/v1/chat")
+    assert page.locator("#send").is_disabled()  # the turn is still running
+    book.click()
+    assert "as soon as this answer ends" in page.locator("#status").inner_text()
+    while not held:
+        page.wait_for_timeout(100)
+    held[0].continue_()
+    page.locator(".card.confirm[data-state=pending]").last.wait_for(timeout=STEP_MS)
+    _idle(page)
+    assert page.locator(".msg.error").count() == 0
+    context.close()
