@@ -163,6 +163,7 @@ function tripView(t, wasOpen) {
       t.whose !== "mine" ? el("span", {}, `for ${t.traveler.name}`) : null,
       t.booked_by ? el("span", {}, `booked by ${t.booked_by.name}`) : null),
     el("ul", { class: "segments" }, t.entries.map(entryView)),
+    guestsView(t),
     policyView(t),
     el("p", { class: "payment", "data-payment": t.payment.state }, t.payment.text),
     t.change ? el("p", { class: "change-note" }, t.change) : null,
@@ -228,6 +229,120 @@ function policyView(t) {
       ? el("span", { class: "muted small" }, ` ${p.approvals_required?.length ? `Approval by ${p.approvals_required.join(", ")}` : "Approval"} (${t.approval_id})`)
       : null,
     p.reasons.length ? el("ul", { class: "reasons" }, p.reasons.map((r) => el("li", {}, r))) : null);
+}
+
+// ---------------------------------------------------------------- guests' passports
+
+// A guest (named by name, with no traveller profile) keeps their passport on the booking
+// (PUT /v1/bookings/{id}/passengers/{passenger_id}/documents). The server says who needs
+// one (a flight between two countries), who may add it, and the passport on file with its
+// number masked. What is typed here is only sent: once stored, the form is emptied and
+// the trip redrawn from the server, so the page only ever shows the mask.
+function guestsView(t) {
+  const shown = (t.guests || []).filter((g) => g.passport || g.passport_needed);
+  if (!shown.length) return null;
+  return el("ul", { class: "guests" }, shown.map((g) => guestView(t, g)));
+}
+
+function guestView(t, g) {
+  const p = g.passport;
+  const item = el("li", { class: "guest", "data-passenger-id": g.passenger_id },
+    el("span", { class: "guest-name" }, g.name),
+    p ? el("span", { class: "passport-on-file", "data-masked": p.number },
+      ` · passport ${p.number} (${p.issuing_country}, expires ${p.expires_on})`) : null,
+    p && g.may_edit && !g.passport_needed
+      ? el("button", {
+        type: "button", class: "btn btn-small btn-quiet", "data-action": "remove-passport",
+        onclick: () => sendDocument(t, g, "DELETE", null, item),
+      }, "Remove passport")
+      : null,
+    g.passport_needed ? el("p", { class: "passport-needed" }, "Passport needed for online check-in") : null,
+    g.passport_needed && g.may_edit ? passportForm(t, g) : null);
+  return item;
+}
+
+function passportForm(t, g) {
+  const id = (name) => `passport-${g.passenger_id}-${name}`;
+  const today = new Date(Date.now() + skewMs).toISOString().slice(0, 10);
+  const field = (name, label, attrs) => el("label", { class: "passport-field", for: id(name) }, label,
+    el("input", { id: id(name), name, ...attrs }));
+  const country = { type: "text", required: true, pattern: "[A-Za-z]{2}", maxlength: 2, size: 3,
+    autocapitalize: "characters", spellcheck: "false", title: "Two-letter country code, e.g. GB" };
+  const form = el("form", { class: "passport-form", "data-passenger-id": g.passenger_id },
+    field("number", "Passport number", {
+      type: "text", required: true, autocomplete: "off", spellcheck: "false", autocapitalize: "characters",
+      pattern: "[A-Za-z0-9 ]{5,24}", maxlength: 24, title: "5 to 20 letters or digits",
+    }),
+    field("issuing_country", "Issuing country", { ...country, autocomplete: "off" }),
+    field("nationality", "Nationality", { ...country, autocomplete: "off" }),
+    field("expires_on", "Expires", { type: "date", required: true, min: today }),
+    field("date_of_birth", "Date of birth (optional)", { type: "date", max: today, autocomplete: "off" }),
+    el("button", { type: "submit", class: "btn btn-primary btn-small", "data-action": "add-passport" }, "Add passport"),
+    el("p", { class: "field-error", role: "alert", hidden: true }));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!form.reportValidity()) return;
+    const value = (name) => form.elements[name].value.trim();
+    const body = {
+      number: value("number"),
+      issuing_country: value("issuing_country").toUpperCase(),
+      nationality: value("nationality").toUpperCase(),
+      expires_on: value("expires_on"),
+    };
+    if (value("date_of_birth")) body.date_of_birth = value("date_of_birth");
+    sendDocument(t, g, "PUT", body, form);
+  });
+  return form;
+}
+
+// PUT or DELETE a guest's passport; a refusal (problem+json) is said next to the form,
+// on its field; a success redraws the trips from the server.
+async function sendDocument(t, g, method, body, near) {
+  const token = deps.token();
+  const form = near.tagName === "FORM" ? near : null;
+  const error = form?.querySelector(".field-error");
+  const buttons = near.querySelectorAll("button");
+  for (const b of buttons) b.disabled = true;
+  const say = (text, field) => {
+    if (!error) {
+      deps.setStatus(text);
+      return;
+    }
+    error.textContent = text;
+    error.hidden = false;
+    for (const input of form.querySelectorAll("input")) input.removeAttribute("aria-invalid");
+    const bad = field ? form.elements[field] : null;
+    if (bad instanceof HTMLInputElement) {
+      bad.setAttribute("aria-invalid", "true");
+      bad.focus();
+    }
+  };
+  let response;
+  try {
+    response = await fetch(
+      `/v1/bookings/${encodeURIComponent(t.booking_id)}/passengers/${encodeURIComponent(g.passenger_id)}/documents`,
+      {
+        method,
+        headers: { Authorization: `Bearer ${token}`, ...(body ? { "Content-Type": "application/json" } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+  } catch (err) {
+    for (const b of buttons) b.disabled = false;
+    say(err.message, null);
+    return;
+  }
+  if (deps.token() !== token) return;
+  if (!response.ok) {
+    for (const b of buttons) b.disabled = false;
+    let problem = {};
+    try {
+      problem = await response.json();
+    } catch { /* not JSON */ }
+    say(problem.detail || problem.title || `${response.status} ${response.statusText}`, problem.field);
+    return;
+  }
+  form?.reset(); // the number typed leaves the page; the trip shows the server's mask
+  await refreshTrips();
 }
 
 // ---------------------------------------------------------------- actions

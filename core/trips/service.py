@@ -29,6 +29,7 @@ from core.errors import Forbidden
 from core.identity import Caller
 from core.itinerary.views import ItineraryFlight, ItineraryStay, itinerary_of
 from core.models import (
+    Airport,
     Booking,
     BookingStatus,
     ChangeKind,
@@ -48,6 +49,7 @@ from core.trips.views import (
     TripBoardingPass,
     TripCheckIn,
     TripFlight,
+    TripGuest,
     TripHold,
     TripList,
     TripPayment,
@@ -289,6 +291,48 @@ def _actions(
     return out
 
 
+async def _guests(
+    session: AsyncSession, caller: Caller, view: BookingView, flights: dict[str, Flight]
+) -> list[TripGuest]:
+    """The booking's guests and their passports (masked): whether a flight between two
+    countries needs one they lack — what check-in's document check would refuse
+    (``core.checkin.documents``: valid until that flight lands) — and whether the reader
+    may add it (``core.booking.guest_documents``: booker, traveller or an admin)."""
+    guests = [p for p in view.passengers if p.traveler_id is None]
+    if not guests:
+        return []
+    codes = sorted({code for f in flights.values() for code in (f.origin, f.destination)})
+    rows = await session.execute(
+        select(Airport.code, Airport.country).where(Airport.code.in_(codes))
+    )
+    countries = dict(rows.tuples().all())
+    lands: dict[str, dt.date] = {}  # a passenger's last landing across a border
+    for seg in view.segments:
+        if not isinstance(seg, FlightSegmentView) or seg.status == SegmentStatus.CANCELLED:
+            continue
+        if countries.get(seg.origin) == countries.get(seg.destination):
+            continue
+        day = seg.arrive_at.date()
+        for link in seg.passengers:
+            lands[link.passenger_id] = max(day, lands.get(link.passenger_id, day))
+    live = view.status not in _CLOSED
+    may_edit = live and (caller.user_id in (view.traveler_id, view.created_by) or caller.is_admin)
+    out = []
+    for p in guests:
+        ends = lands.get(p.passenger_id)
+        lacking = p.document is None or (ends is not None and p.document.expires_on < ends)
+        out.append(
+            TripGuest(
+                passenger_id=p.passenger_id,
+                name=" ".join(n for n in (p.given_name, p.family_name) if n) or p.passenger_id,
+                passport=p.document,
+                passport_needed=live and ends is not None and lacking,
+                may_edit=may_edit,
+            )
+        )
+    return out
+
+
 async def _names(session: AsyncSession, ids: set[str]) -> dict[str, str]:
     rows = await session.execute(select(User.id, User.name).where(User.id.in_(sorted(ids))))
     return {uid: name for uid, name in rows.tuples().all()}
@@ -371,6 +415,7 @@ async def trip_of(
             else None
         ),
         entries=entries,
+        guests=await _guests(session, caller, view, rows),
         total=view.total,
         total_text=_money_text(view.total),
         policy=_policy(view.policy),

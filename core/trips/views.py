@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from core.booking.views import GuestDocumentView
 from core.itinerary.views import ItineraryFlight, ItineraryStay
 from core.models import BookingStatus
 from core.money import Money
@@ -97,6 +98,20 @@ class TripPayment(View):
     refund_due: Money | None = shown_when_set()
 
 
+class TripGuest(View):
+    """A guest passenger (named by name, with no traveller profile): their passport is kept
+    on the booking (`PUT /v1/bookings/{id}/passengers/{passenger_id}/documents`)."""
+
+    passenger_id: str = Field(examples=["PX_7Q2M4XKD"])
+    name: str = Field(examples=["Jo Bloggs"])
+    passport: GuestDocumentView | None = shown_when_set()  # on file, the number masked
+    passport_needed: bool = Field(
+        description="On a flight of this trip between two countries without a passport "
+        "valid until its last such flight lands: online check-in would refuse them."
+    )
+    may_edit: bool = Field(description="The reader may add or replace the passport now.")
+
+
 class TripAction(View):
     """Something the reader may do with the trip now. Changes to money or bookings are
     sent as the chat's structured actions (`POST /v1/chat` `action`), through its
@@ -123,6 +138,7 @@ class TripView(View):
     traveler: TripPerson
     booked_by: TripPerson | None = shown_when_set()  # when someone else booked it
     entries: list[TripEntry] = Field(description="Flights and stays in the order they happen.")
+    guests: list[TripGuest] = shown_when_set(default_factory=list)
     total: Money
     total_text: str = Field(examples=["6,120.00 USD"])
     policy: TripPolicy

@@ -193,3 +193,48 @@ async def test_only_the_booker_the_traveller_or_an_admin_may_and_others_get_404(
     by_admin = await client.put(url(booking, guest), json=document(), headers=ADMIN)
     assert by_admin.status_code == 200, by_admin.text
     assert await count(runtime, OutboxEvent) == events  # no event carries it
+
+
+async def test_the_trip_says_which_guest_needs_a_passport_and_shows_only_its_mask(
+    client: httpx.AsyncClient, seeded: World, runtime: Runtime
+) -> None:
+    await give_passport(runtime, "ava")
+    booking = await party(client, seeded, "1")
+    guest = guest_id(booking)
+    trip_url = f"/v1/trips/{booking['booking_id']}"
+
+    before = await client.get(trip_url, headers=auth(seeded))
+
+    assert before.status_code == 200, before.text
+    # Only the guest: Ava's passport is on her profile, never on the trip.
+    assert before.json()["guests"] == [
+        {"passenger_id": guest, "name": "Jo Bloggs", "passport_needed": True, "may_edit": True}
+    ]
+    # Her manager sees the trip but may not write a guest's passport (the PUT is 404 to her).
+    [as_manager] = (await client.get(trip_url, headers=auth(seeded, "mia"))).json()["guests"]
+    assert as_manager["passport_needed"] is True
+    assert as_manager["may_edit"] is False
+
+    stored = await client.put(url(booking, guest), json=document(), headers=auth(seeded))
+    assert stored.status_code == 200, stored.text
+    after = await client.get(trip_url, headers=auth(seeded))
+
+    [on_file] = after.json()["guests"]
+    assert on_file["passport_needed"] is False
+    assert on_file["passport"] == {
+        "type": "passport", "number": MASKED, "issuing_country": "GB", "nationality": "GB",
+        "expires_on": "2030-03-31",
+    }
+    assert GUEST_PASSPORT not in after.text
+    listed = await client.get("/v1/trips", headers=auth(seeded))
+    assert MASKED in listed.text
+    assert GUEST_PASSPORT not in listed.text
+
+    # Cancelled: nobody flies, so nothing is needed and nothing may be written.
+    gone = await client.post(
+        f"/v1/bookings/{booking['booking_id']}/cancel", headers=auth(seeded, key="cancel-1")
+    )
+    assert gone.status_code == 200, gone.text
+    [cancelled] = (await client.get(trip_url, headers=auth(seeded))).json()["guests"]
+    assert cancelled["passport_needed"] is False
+    assert cancelled["may_edit"] is False

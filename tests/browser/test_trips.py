@@ -231,3 +231,68 @@ def test_trips_answered_after_signing_out_are_not_drawn(
     assert page.locator(".trip").count() == 0
     assert booking_id not in page.content()
     context.close()
+
+
+def test_a_guests_passport_is_added_on_the_trip_and_only_its_mask_is_shown(
+    live_server: str, browser_instance: Any, shoot: Any
+) -> None:
+    number, masked = "GB4471930", "•••••1930"
+    auth = {"Authorization": "Bearer demo-ava"}
+    day = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=18)).isoformat()
+    found = httpx.get(
+        f"{live_server}/v1/flights/search",
+        params={"origin": "JFK", "destination": "LHR", "date": day, "max_stops": 0, "passengers": 2},
+        headers=auth,
+        timeout=60,
+    ).json()
+    offer = next(o for o in found["offers"] if o["policy"]["status"] != "red")
+    held = httpx.post(
+        f"{live_server}/v1/bookings",
+        json={"items": [{"offer_id": offer["offer_id"], "passengers": [
+            {"traveler_id": "ava"}, {"given_name": "Jo", "family_name": "Bloggs"}]}]},
+        headers={**auth, "Idempotency-Key": f"trips-guest-{time.time()}"},
+        timeout=60,
+    )
+    assert held.status_code == 201, held.text
+    booking_id = held.json()["booking_id"]
+
+    context = browser_instance.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _sign_in(page, live_server, "ava")
+    trip = page.locator(f"#trips .trip[data-booking-id='{booking_id}']")
+    trip.wait_for(timeout=STEP_MS)
+    guest = trip.locator(".guest")
+    assert guest.count() == 1  # the guest only: Ava's passport is on her profile
+    assert "Jo Bloggs" in guest.inner_text()
+    assert guest.locator(".passport-needed").inner_text() == "Passport needed for online check-in"
+    form = guest.locator("form.passport-form")
+    field = form.locator("input[name=number]")
+    assert field.get_attribute("autocomplete") == "off"
+    assert form.locator("input[name=expires_on]").get_attribute("type") == "date"
+    assert form.locator("input[name=date_of_birth]").get_attribute("required") is None
+
+    # A refusal (problem+json) is said next to the form, on its field, and keeps the form.
+    field.fill(number)
+    form.locator("input[name=issuing_country]").fill("XX")
+    form.locator("input[name=nationality]").fill("GB")
+    form.locator("input[name=expires_on]").fill("2030-03-31")
+    form.locator("[data-action=add-passport]").click()
+    error = form.locator(".field-error")
+    error.wait_for(state="visible", timeout=STEP_MS)
+    assert "country" in error.inner_text()
+    assert form.locator("input[name=issuing_country]").get_attribute("aria-invalid") == "true"
+    assert number not in page.content()
+    shoot(page, "trips-9-passport-refused")
+
+    form.locator("input[name=issuing_country]").fill("GB")
+    form.locator("[data-action=add-passport]").click()
+    on_file = trip.locator(".guest .passport-on-file")
+    on_file.wait_for(timeout=STEP_MS)
+    assert masked in on_file.inner_text()
+    assert trip.locator(".passport-needed").count() == 0
+    assert trip.locator("form.passport-form").count() == 0
+    # Only the mask: the number typed is nowhere in the page, not even in an input.
+    assert number not in page.content()
+    assert page.evaluate(f"[...document.querySelectorAll('input')].every(i => !i.value.includes('{number}'))")
+    shoot(page, "trips-9-passport-masked")
+    context.close()
