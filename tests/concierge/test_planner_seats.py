@@ -10,13 +10,16 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from concierge.planner.flows import seats as seat_flow
 from concierge.planner.nlu.intents import Intent, understand
 from concierge.planner.nlu.seats import read
+from concierge.planner.state import State, Step, Turn
 from concierge.service import Concierge
 from core.models import SegmentPassenger
 from core.runtime import Runtime
 from tests.concierge import test_planner_e2e as e2e
 from tests.concierge.test_planner_e2e import Chat, caller
+from tools.get_seat_map import GetSeatMapOutput, SeatMapSegmentOut
 
 demo = e2e.demo
 concierge = e2e.concierge
@@ -216,3 +219,105 @@ async def test_a_seat_with_a_fee_on_a_confirmed_booking_is_bought_after_a_yes(
     assert "was charged to the company card" in done
     fee = float(paid_row["fee"]["amount"])
     assert float(ava.output("buy_seats")["charged"]["amount"]) == pytest.approx(fee)
+
+
+# --------------------------------------------------------------------------- which trip
+# Two trips, as ``list_trips`` gives them: London out and back (BA 19 Mon 14 Dec, BA 18
+# Fri 18 Dec home to New York) and a one-way Boston→Paris (DL 15 Thu 3 Dec).
+_LONDON = {
+    "booking_id": "BK-LONDON", "status": "confirmed", "traveler": "Ava Patel",
+    "summary": "BA 19 JFK→LHR; BA 18 LHR→JFK", "origin": "New York", "places": ["London"],
+    "flights": ["BA 19", "BA 18"], "start": "2026-12-14", "end": "2026-12-18",
+    "total": {"amount": "1000.00", "currency": "USD"},
+    "legs": [
+        {"kind": "flight", "what": "BA 19 JFK→LHR", "starts": "2026-12-14T22:30:00-05:00",
+         "ends": "2026-12-15T10:55:00+00:00"},
+        {"kind": "flight", "what": "BA 18 LHR→JFK", "starts": "2026-12-18T08:45:00+00:00",
+         "ends": "2026-12-18T11:10:00-05:00"},
+    ],
+}
+_PARIS = {
+    "booking_id": "BK-PARIS", "status": "pending_approval", "traveler": "Ava Patel",
+    "summary": "DL 15 BOS→CDG", "origin": "Boston", "places": ["Paris"], "flights": ["DL 15"],
+    "start": "2026-12-03", "end": "2026-12-04", "total": {"amount": "700.00", "currency": "USD"},
+    "legs": [
+        {"kind": "flight", "what": "DL 15 BOS→CDG", "starts": "2026-12-03T22:10:00-05:00",
+         "ends": "2026-12-04T11:35:00+01:00"},
+    ],
+}
+_LONDON_FLIGHTS = [
+    {"segment_id": "s1", "kind": "flight", "flight": "BA 19", "origin": "JFK",
+     "destination": "LHR", "depart": "2026-12-14T22:30:00-05:00"},
+    {"segment_id": "s2", "kind": "flight", "flight": "BA 18", "origin": "LHR",
+     "destination": "JFK", "depart": "2026-12-18T08:45:00+00:00"},
+]
+_CTX = seat_flow.Context(now=NOW, profile={"home_airport": "JFK"})
+
+
+def _trip_for(text: str) -> object:
+    turn = Turn(
+        understanding=None,
+        steps=[Step("t1", "list_trips", {}, {"trips": [_LONDON, _PARIS], "more": False}, done=True)],
+        index=1,
+        ai_messages=0,
+    )
+    return seat_flow._from_trips(State(), turn, _CTX, understand(text, NOW))
+
+
+@pytest.mark.parametrize(
+    ("text", "booking", "flight"),
+    [
+        ("window seat on DL 15 please", "BK-PARIS", None),  # by flight number
+        ("put me by the aisle on BA18", "BK-LONDON", "BA 18"),
+        ("aisle on the return leg please", "BK-LONDON", "BA 18"),  # by leg: a trip with one home
+        ("a window for my homeward flight", "BK-LONDON", "BA 18"),
+        ("aisle on the outbound, thanks", "BK-LONDON", "BA 19"),
+        ("window on friday's flight", "BK-LONDON", "BA 18"),  # by weekday
+        ("an aisle on the thursday flight", "BK-PARIS", None),
+        ("a window seat on the 18th", "BK-LONDON", "BA 18"),  # by day
+        ("aisle on my flight from London", "BK-LONDON", "BA 18"),  # by place (the origin)
+    ],
+)
+def test_a_seat_wish_names_its_trip_and_flight(text: str, booking: str, flight: str | None) -> None:
+    assert _trip_for(text) == booking
+    if flight is not None:
+        meant = seat_flow._meant(_LONDON_FLIGHTS, understand(text, NOW), _CTX)
+        assert [f["flight"] for f in meant] == [flight]
+
+
+def test_a_seat_wish_naming_neither_trip_still_asks_which() -> None:
+    said = _trip_for("an aisle seat please")
+    assert isinstance(said, seat_flow.Reply)
+    assert "Which trip" in said.text
+
+
+@pytest.mark.parametrize(
+    "text", ["aisle seats on my London flights, out and back", "window both ways to London"]
+)
+def test_both_legs_named_seat_both_flights(text: str) -> None:
+    assert _trip_for(text) == "BK-LONDON"
+    meant = seat_flow._meant(_LONDON_FLIGHTS, understand(text, NOW), _CTX)
+    assert [f["flight"] for f in meant] == ["BA 19", "BA 18"]
+
+
+def test_what_seat_one_has_is_answered_not_the_map() -> None:
+    segment = SeatMapSegmentOut(
+        segment_id="s2", flight="BA 18", origin="LHR", destination="JFK", date="2026-12-18",
+        aircraft="787-9", cabin="economy", columns="ABC DEFG HJK", seats_free=100,
+        passengers=[{"passenger_id": "p1", "name": "Ava Patel", "seat": None}],
+        rows=[{"row": 14, "free": "ACK"}],
+    )
+    out = GetSeatMapOutput(booking_id="BK-LONDON", segments=[segment])
+    said = seat_flow.after_map(out, None, None, "what's my seat number and gate on BA 18?")
+    assert "no seat is chosen yet" in said.text
+    assert "gate" in said.text
+    assert "free" not in said.text.split("To choose")[0]  # not the map's free rows
+    seated = segment.model_copy(
+        update={"passengers": [segment.passengers[0].model_copy(update={"seat": "14K"})]}
+    )
+    said = seat_flow.after_map(
+        GetSeatMapOutput(segments=[seated]), None, None, "which seat did I get on the way home?"
+    )
+    assert "Ava Patel 14K" in said.text
+    # Not a question for one's seat: the map in words.
+    assert "free" in seat_flow.after_map(out, None, None, "show me the seat map").text

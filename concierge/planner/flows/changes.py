@@ -205,7 +205,17 @@ _HOMEWARD = re.compile(r"\b(?:return(?:ing)?|back|home(?:ward|bound)?|inbound)\b
 _OUTWARD = re.compile(r"\b(?:outbound|outward|(?:flight|leg|way) (?:out|there)\b(?! of))")
 
 
-def _leg_named(flights: list[dict[str, Any]], u: Understanding, ctx: Context) -> dict[str, Any]:
+def leg_word(text: str) -> str | None:
+    """The leg a message names by word: "home" ("my flight home", "the return", "the way
+    back"), "out" ("the flight out", "outbound"), else None; "there and back" names both."""
+    low = text.lower()
+    home, out = _HOMEWARD.search(low), _OUTWARD.search(low)
+    if home and (out or re.search(r"\b(?:there|out) and back\b|\bboth ways\b|\beach way\b", low)):
+        return None
+    return "home" if home else "out" if out else None
+
+
+def leg_named(flights: list[dict[str, Any]], u: Understanding, ctx: Context) -> dict[str, Any]:
     """The flight of a booking a change request names: the one home ("my flight home",
     "the return", "my way back": the last, or the one into the home airport's city), the
     one out, or the one from or to a place named ("my flight from London"); else the first."""
@@ -369,7 +379,7 @@ def _change_booking(
         return Reply(
             f"{b.get('booking_id')} has no flight to change. For a hotel change I'd cancel and rebook it — shall I search new hotel dates?"
         )
-    seg = _leg_named(flights, u, ctx)
+    seg = leg_named(flights, u, ctx)
     old = render.day_of(seg.get("depart"))
     new_day = (
         u.moved_to if u.intent == Intent.CHANGE else u.moved_to or u.dates.depart or u.dates.ret

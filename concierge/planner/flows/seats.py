@@ -1,7 +1,10 @@
 """Seats on a held or booked flight: "12C", "an aisle seat", "window seats for both of us",
 "show me the seat map" (``get_seat_map``, ``choose_seats``).
 
-The booking is the one named (``BK-…``) or the one this conversation last held or read.
+The booking is the one named (``BK-…``), the one this conversation last held or read, or
+the trip of ``list_trips`` the message names (by place, flight number, day or weekday, or
+leg: "22K on BA 19", "Monday's flight", "the flight home"); the flight is the one named
+the same way (``changes.leg_named`` for legs), else every flight of the booking.
 A seat number is the speaker's (several numbers: the passengers in the booking's order);
 a position is the speaker's, or everyone's when the wish says so ("for both of us",
 "window seats"). The core picks the free seats that fit and keeps the party in one row.
@@ -9,25 +12,32 @@ a position is the speaker's, or everyone's when the wish says so ("for both of u
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from concierge.planner import render
 from concierge.planner.flows.base import Call, Context, Decision, Reply
+from concierge.planner.flows.changes import leg_named, leg_word
+from concierge.planner.flows.lookup import home_city, trip_matches, with_flight_home
 from concierge.planner.flows.passengers import self_id
 from concierge.planner.nlu import seats as seat_words
 from concierge.planner.nlu.intents import Intent, Understanding
-from concierge.planner.state import Offer, State, Turn
+from concierge.planner.state import Offer, State, Turn, typed
 from tools.get_seat_map import GetSeatMapOutput, SeatMapSegmentOut
+from tools.list_trips import TripOut
 
 #: Bookings whose seats may be chosen (core.booking.seats.CHOOSABLE).
 SEATABLE = frozenset({"held", "pending_approval", "confirmed"})
 _HOW = 'say a seat number like 12C, "an aisle seat" or "window seats for both of us"'
 
 
-def _from_trips(state: State, turn: Turn, u: Understanding) -> str | Decision:
-    """No booking in this conversation yet: the traveller's trips say which one ("my
-    London flight"; the only one that can be seated) — or the question which."""
+def _from_trips(state: State, turn: Turn, ctx: Context, u: Understanding) -> str | Decision:
+    """No booking in this conversation yet: the traveller's trips say which one, matched
+    as a change or a question about one's trip is (``trip_matches``: places, traveller,
+    flight numbers: "22K on BA 19", "my London flight"), then by the day or weekday one
+    of its flights leaves ("Monday's flight") and by the leg named ("the flight home",
+    "the way out": a trip with a flight home) — or the question which."""
     listed = turn.last("list_trips")
     if listed is None:
         return [Call("list_trips", {})]
@@ -36,9 +46,16 @@ def _from_trips(state: State, turn: Turn, u: Understanding) -> str | Decision:
         for t in (listed.output or {}).get("trips") or []
         if str(t.get("status")) in SEATABLE and t.get("flights")
     ]
-    city = u.destination.place.city if u.destination and u.destination.place else None
-    if city:
-        trips = [t for t in trips if city in (t.get("places") or [])] or trips
+    # The days are the flights' own (below), not the trip's span.
+    hint = Understanding(text=u.text, intent=u.intent, places=u.places, person=u.person)
+    trips = [t for t in trips if trip_matches(t, hint, ctx)] or trips
+    days, weekdays = _days_named(u)
+    if len(trips) > 1 and (days or weekdays):
+        trips = [t for t in trips if _leaves_on(t, days, weekdays)] or trips
+    if len(trips) > 1 and leg_word(u.text):
+        rows = {t.booking_id: t for t in (typed(TripOut, r) for r in trips) if t is not None}
+        kept = {t.booking_id for t in with_flight_home(list(rows.values()), home_city(ctx))}
+        trips = [t for t in trips if t.get("booking_id") in kept]
     if len(trips) == 1:
         return str(trips[0]["booking_id"])
     if not trips:
@@ -48,6 +65,33 @@ def _from_trips(state: State, turn: Turn, u: Understanding) -> str | Decision:
         )
     listing = "; ".join(f"{t['booking_id']} ({t.get('summary')})" for t in trips[:5])
     return Reply(f"Which trip are the seats for? {listing}. Say its reference (BK-…) and the seat.")
+
+
+_WEEKDAY = re.compile(r"\b(mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?(?:'?s)?\b")
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _days_named(u: Understanding) -> tuple[set[dt.date], set[int]]:
+    """The days a message names (dates) and its bare weekdays ("Monday's flight": any
+    Monday, the reading's next Monday being perhaps not the trip's)."""
+    days = {m.first for m in u.dates.mentions if m.kind != "weekday"}
+    if u.dates.depart is not None:
+        days.add(u.dates.depart)
+    weekdays = {m.first.weekday() for m in u.dates.mentions if m.kind == "weekday"}
+    weekdays |= {_WEEKDAYS.index(w[:3]) for w in _WEEKDAY.findall(u.text.lower())}
+    return days, weekdays
+
+
+def _on_day(iso: Any, days: set[dt.date], weekdays: set[int]) -> bool:
+    day = render.day_of(str(iso or ""))
+    return day is not None and (day in days or day.weekday() in weekdays)
+
+
+def _leaves_on(trip: dict[str, Any], days: set[dt.date], weekdays: set[int]) -> bool:
+    t = typed(TripOut, trip)
+    return t is not None and any(
+        leg.kind == "flight" and _on_day(leg.starts, days, weekdays) for leg in t.legs
+    )
 
 
 def _flights(booking: dict[str, Any]) -> list[dict[str, Any]]:
@@ -79,8 +123,8 @@ def seats(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     shown = turn.last("get_seat_map")
     if shown is not None and shown.done:
         meant = state.bookings.get(str(shown.args.get("booking_id")))
-        only = {str(f["segment_id"]) for f in _meant(_flights(meant), u)} if meant else None
-        return after_map(shown.typed(GetSeatMapOutput), shown.error, only)
+        only = {str(f["segment_id"]) for f in _meant(_flights(meant), u, ctx)} if meant else None
+        return after_map(shown.typed(GetSeatMapOutput), shown.error, only, u.text)
     if u.booking_id and u.booking_id not in state.bookings:
         fetched = turn.last("get_booking")
         if fetched is None:
@@ -90,7 +134,7 @@ def seats(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     booking_id = u.booking_id or state.current_booking
     booking = state.bookings.get(booking_id or "")
     if booking is None or str(booking.get("status")) not in SEATABLE:
-        found = _from_trips(state, turn, u)
+        found = _from_trips(state, turn, ctx, u)
         if not isinstance(found, str):
             return found
         booking_id, booking = found, state.bookings.get(found)
@@ -112,20 +156,37 @@ def seats(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
             f"{'person flies' if len(people) == 1 else 'people fly'} on {booking_id}: "
             "one seat each, please."
         )
-    call = wish_call(booking, ctx, request, _meant(flights, u))
+    call = wish_call(booking, ctx, request, _meant(flights, u, ctx))
     return [call] if call is not None else Reply(f"Booking {booking_id} has no flight to seat.")
 
 
-def _meant(flights: list[dict[str, Any]], u: Understanding) -> list[dict[str, Any]]:
-    """The flights a wish is about: the one on the day named ("on the 14th"), else those
-    to the place named ("my London flight"), else all."""
-    day = u.dates.depart.isoformat() if u.dates.depart else None
-    on_day = [f for f in flights if day and str(f.get("depart") or "").startswith(day)]
+def _meant(flights: list[dict[str, Any]], u: Understanding, ctx: Context) -> list[dict[str, Any]]:
+    """The flights a wish is about: the one named by number ("22K on BA 19"), those on the
+    day or weekday named ("on the 14th", "Monday's flight"), the leg named ("the flight
+    home", "the way out": ``leg_named``, as a change finds it), else those to the place
+    named ("my London flight"), else all ("there and back")."""
+    numbers = {"".join(c).upper() for c in _FLIGHT_NO.findall(u.text)}
+    named = [f for f in flights if str(f.get("flight") or "").replace(" ", "").upper() in numbers]
+    if named:
+        return named
+    days, weekdays = _days_named(u)
+    on_day = [f for f in flights if (days or weekdays) and _on_day(f.get("depart"), days, weekdays)]
     if on_day:
         return on_day
+    if leg_word(u.text) and len(flights) > 1:
+        return [leg_named(flights, u, ctx)]
+    if re.search(r"\bboth\b|\b(?:there|out) and back\b|\beach way\b", u.text.lower()):
+        return flights
+    leaving = [m.place for m in u.places if m.role == "origin" and m.place is not None]
+    from_there = [f for f in flights if leaving and f.get("origin") in leaving[0].airports]
+    if from_there:
+        return from_there  # "my flight from London"
     place = u.destination.place if u.destination else None
     airports = set(place.airports) if place is not None else set()
     return [f for f in flights if f.get("destination") in airports] or flights
+
+
+_FLIGHT_NO = re.compile(r"\b([A-Z]{2}|[A-Z]\d|\d[A-Z])\s?(\d{1,4})\b")
 
 
 def wish_call(
@@ -293,15 +354,49 @@ def _describe(segment: SeatMapSegmentOut) -> str:
     return text
 
 
+# "Which seat am I in?", "what's my seat", "what seat did I get": the seat one has.
+_MY_SEAT = re.compile(
+    r"\b(?:which|what)(?:'s| is)? (?:seats?|seat number) (?:am i|are we|do i|did i|have i|i'?m)\b"
+    r"|\b(?:what|which)(?:'s| is| are)? (?:my|our) seats?\b|\bwhats my seat"
+)
+
+
+def _seats_held(segments: list[SeatMapSegmentOut]) -> str:
+    """Who sits where on the flights meant, and who has no seat yet."""
+    lines = []
+    for s in segments:
+        seated = [f"{p.name} {p.seat}" for p in s.passengers if p.seat]
+        unseated = [p.name for p in s.passengers if not p.seat]
+        if seated:
+            lines.append(f"On {s.flight}: " + ", ".join(seated) + ".")
+        if unseated:
+            lines.append(
+                f"On {s.flight} no seat is chosen yet for {', '.join(unseated)} — pick one now, "
+                "or the airline assigns one at check-in."
+            )
+    return " ".join(lines)
+
+
 def after_map(
     out: GetSeatMapOutput | None,
     error: dict[str, Any] | None,
     only: set[str] | None = None,
+    asked: str = "",
 ) -> Reply:
-    """The seat map in words: the flights meant (``only``: their segment ids), else all."""
+    """The seat map in words: the flights meant (``only``: their segment ids), else all;
+    a question for one's seat ("which seat am I in on BA 19?") answered first."""
     if error is not None or out is None:
         return Reply(f"I couldn't read the seat map: {render.error_text(error or {})}")
     segments = [s for s in out.segments if not only or s.segment_id in only] or out.segments
+    low = asked.lower()
+    if _MY_SEAT.search(low):
+        text = _seats_held(segments)
+        if re.search(r"\bgates?\b", low):
+            text += (
+                " I don't have gate information — it isn't in our flight data; the airline's "
+                "app and the airport screens show the gate on the day."
+            )
+        return Reply(text + f" To choose a seat, {_HOW}.")
     lines = [_describe(s) for s in segments]
     return Reply(" ".join(lines) + f" To choose, {_HOW}.")
 
