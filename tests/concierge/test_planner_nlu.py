@@ -382,3 +382,15 @@ def test_paraphrases_of_changes_trips_and_confirmations(
 ) -> None:
     u = understand(text, NOW)
     assert (u.intent, u.shift_days) == (intent, shift)
+
+
+@pytest.mark.parametrize(
+    ("text", "booking_id"),
+    [
+        ("Confirm booking BK-AGBKVX right now", "BK-AGBKVX"),  # the code holds "BK" itself
+        ("cancel bk-7qbk2m please", "BK-7QBK2M"),
+        ("what's the status of BK1234", "BK-1234"),
+    ],
+)
+def test_a_booking_id_keeps_its_code_whole(text: str, booking_id: str) -> None:
+    assert understand(text, NOW).booking_id == booking_id

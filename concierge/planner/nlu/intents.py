@@ -234,7 +234,7 @@ _NOT_NAMES: Final = frozenset(_tables()["not_names"])
 _OWN_BOOKING: Final = re.compile(
     r"\b(?:my|our) (?:\w+ )?(?:flights?|bookings?|trips?|reservations?)\b"
 )
-_BOOKING_ID: Final = re.compile(r"\bBK-?[A-Z0-9]{4,10}\b", re.IGNORECASE)
+_BOOKING_ID: Final = re.compile(r"\bBK-?(?P<code>[A-Z0-9]{4,10})\b", re.IGNORECASE)
 _APPROVAL_ID: Final = re.compile(r"\bAPR?-[A-Z0-9]{1,12}\b", re.IGNORECASE)
 # Who a trip is for (data/intents.yaml "traveller"): case-sensitive, the name capitalised.
 _TRAVELLER_OTHER: Final = [re.compile(p) for p in _tables()["traveller"]["other"]]
@@ -463,9 +463,8 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         _slots(u, clean, low, now, month_first)
 
     booking = _BOOKING_ID.search(clean)
-    u.booking_id = (
-        booking.group(0).upper().replace("BK", "BK-").replace("BK--", "BK-") if booking else None
-    )
+    # Only the prefix is normalised: a random code may itself hold "BK" (BK-AGBKVX).
+    u.booking_id = f"BK-{booking.group('code').upper()}" if booking else None
     person = _PERSON_POSSESSIVE.search(clean)
     if person and person.group("name") not in _NOT_NAMES:
         u.person = person.group("name")
