@@ -31,6 +31,7 @@ from core.models import (
     Hold,
     HoldStatus,
     Payment,
+    PaymentStatus,
     Refund,
     ReviewItem,
     RoomInventory,
@@ -211,6 +212,35 @@ async def cancel_at_supplier(rt: Runtime, booking_id: str, segment_ids: Sequence
                         )
                     )
     return all_done
+
+
+async def capture_payment(
+    rt: Runtime, payment_id: str, ref: str, *, key: str, crash_at: str, flow: str
+) -> bool:
+    """Capture an authorized change payment under ``key`` and record it as captured.
+
+    False (logged) when the gateway call failed: the flow stays at its step and the
+    completer runs it again with the same key. ``crash_at`` is the crash-injection
+    point right after the gateway call.
+    """
+    try:
+        captured = await rt.payments.capture(ref, idempotency_key=key)
+    except Exception as exc:
+        log.warning("%s: capture failed, the completer retries: %s", flow, exc)
+        return False
+    crash_point(rt, crash_at)
+    async with rt.db.uow() as session:
+        await session.execute(
+            update(Payment)
+            .where(Payment.id == payment_id)
+            .values(
+                status=PaymentStatus.CAPTURED,
+                captured_minor=captured.amount_captured or captured.amount_minor,
+                updated_at=rt.clock.now(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+    return True
 
 
 async def refund_change(rt: Runtime, change_id: str) -> bool:

@@ -62,6 +62,7 @@ from core.booking.cancel import finish_cancel
 from core.booking.cards import CardRef, card_to_pay_with, close_cards_of, record_card_payment
 from core.booking.changes import (
     cancel_at_supplier,
+    capture_payment,
     change_slot,
     close_change,
     crash_point,
@@ -582,26 +583,14 @@ async def _capture(rt: Runtime, change_id: str, booking_id: str) -> bool:
         ref = payment.provider_ref
         payment_id = payment.id
     assert ref is not None
-    try:
-        captured = await rt.payments.capture(
-            ref, idempotency_key=change_key(booking_id, change_id, "capture")
-        )
-    except Exception as exc:
-        log.warning("rebook %s: capture failed, the completer retries: %s", change_id, exc)
-        return False
-    crash_point(rt, "after_rebook_capture_call")
-    async with rt.db.uow() as session:
-        await session.execute(
-            update(Payment)
-            .where(Payment.id == payment_id)
-            .values(
-                status=PaymentStatus.CAPTURED,
-                captured_minor=captured.amount_captured or captured.amount_minor,
-                updated_at=rt.clock.now(),
-            )
-            .execution_options(synchronize_session=False)
-        )
-    return True
+    return await capture_payment(
+        rt,
+        payment_id,
+        ref,
+        key=change_key(booking_id, change_id, "capture"),
+        crash_at="after_rebook_capture_call",
+        flow=f"rebook {change_id}",
+    )
 
 
 async def _swap(rt: Runtime, change_id: str) -> None:

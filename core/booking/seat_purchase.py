@@ -39,6 +39,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking.changes import (
+    capture_payment,
     change_slot,
     close_change,
     crash_point,
@@ -352,26 +353,14 @@ async def _capture(rt: Runtime, change_id: str) -> bool:
     if status == PaymentStatus.CAPTURED:
         return True
     assert ref is not None
-    try:
-        captured = await rt.payments.capture(
-            ref, idempotency_key=seat_purchase_key(booking_id, change_id, "capture")
-        )
-    except Exception as exc:
-        log.warning("seat purchase %s: capture failed, the completer retries: %s", change_id, exc)
-        return False
-    crash_point(rt, "after_seat_capture_call")
-    async with rt.db.uow() as session:
-        await session.execute(
-            update(Payment)
-            .where(Payment.id == payment_id)
-            .values(
-                status=PaymentStatus.CAPTURED,
-                captured_minor=captured.amount_captured or captured.amount_minor,
-                updated_at=rt.clock.now(),
-            )
-            .execution_options(synchronize_session=False)
-        )
-    return True
+    return await capture_payment(
+        rt,
+        payment_id,
+        ref,
+        key=seat_purchase_key(booking_id, change_id, "capture"),
+        crash_at="after_seat_capture_call",
+        flow=f"seat purchase {change_id}",
+    )
 
 
 async def _void(rt: Runtime, change_id: str) -> None:
