@@ -54,13 +54,14 @@ from core.booking.changes import (
     payments_of,
     refund_change,
     release_sold,
+    void_payment,
 )
 from core.booking.fares import refund_split, segment_fare
 from core.booking.keys import void_key
 from core.booking.service import cancel_unpaid
 from core.booking.views import BookingView, load_booking_view
 from core.catalogue.fares import FareBreakdown
-from core.errors import ConcurrentUpdate, InvalidTransition
+from core.errors import ConcurrentUpdate
 from core.identity import Caller
 from core.ids import new_id
 from core.inventory.holds import release_booking_holds
@@ -73,7 +74,6 @@ from core.models import (
     DisruptionStatus,
     Flight,
     FlightStatus,
-    Payment,
     PaymentStatus,
     Segment,
     SegmentKind,
@@ -340,18 +340,4 @@ async def finish_cancel(rt: Runtime, change_id: str) -> bool:
 
 async def _void(rt: Runtime, booking_id: str, payment_id: str, ref: str) -> None:
     """Release an uncaptured authorization of a booking cancelled before payment."""
-    try:
-        await rt.payments.void(ref, idempotency_key=void_key(booking_id))
-    except InvalidTransition:
-        log.info("payment %s of %s was not voidable any more", ref, booking_id)
-        return
-    except Exception as exc:
-        log.warning("void of %s for %s failed: %s", ref, booking_id, exc)
-        return
-    async with rt.db.uow() as session:
-        await session.execute(
-            update(Payment)
-            .where(Payment.id == payment_id, Payment.status == PaymentStatus.AUTHORIZED)
-            .values(status=PaymentStatus.VOIDED, updated_at=rt.clock.now())
-            .execution_options(synchronize_session=False)
-        )
+    await void_payment(rt, payment_id, ref, key=void_key(booking_id), flow=f"cancel {booking_id}")

@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking.keys import refund_key, supplier_cancel_key
-from core.errors import ConcurrentUpdate
+from core.errors import ConcurrentUpdate, InvalidTransition
 from core.ids import new_id
 from core.inventory.seats import give_back_seats
 from core.models import (
@@ -238,6 +238,31 @@ async def capture_payment(
                 captured_minor=captured.amount_captured or captured.amount_minor,
                 updated_at=rt.clock.now(),
             )
+            .execution_options(synchronize_session=False)
+        )
+    return True
+
+
+async def void_payment(rt: Runtime, payment_id: str, ref: str, *, key: str, flow: str) -> bool:
+    """Void an uncaptured authorization under ``key`` and record it as voided.
+
+    False (logged) when the gateway refused or failed: an uncaptured authorization
+    lapses on its own at the bank, and the review queue sees the failed flow. The
+    row changes only while it is still ``authorized``.
+    """
+    try:
+        await rt.payments.void(ref, idempotency_key=key)
+    except InvalidTransition:
+        log.info("%s: payment %s was not voidable any more", flow, ref)
+        return False
+    except Exception as exc:
+        log.warning("%s: void of %s failed: %s", flow, ref, exc)
+        return False
+    async with rt.db.uow() as session:
+        await session.execute(
+            update(Payment)
+            .where(Payment.id == payment_id, Payment.status == PaymentStatus.AUTHORIZED)
+            .values(status=PaymentStatus.VOIDED, updated_at=rt.clock.now())
             .execution_options(synchronize_session=False)
         )
     return True

@@ -69,6 +69,7 @@ from core.booking.changes import (
     ensure_no_open_change,
     refund_change,
     release_sold,
+    void_payment,
 )
 from core.booking.items import other_items, plan_flight, red_reasons, segment_request
 from core.booking.keys import change_key, segment_book_key, supplier_cancel_key
@@ -724,19 +725,11 @@ async def compensate(
                 )
             except Exception:
                 log.exception("rebook %s: compensating cancel of %s failed", change_id, locator)
-    if void_ref is not None:
-        try:
-            await rt.payments.void(void_ref, idempotency_key=change_key(booking_id, change_id, "void"))
-        except Exception:
-            log.exception("rebook %s: void failed", change_id)
-        else:
-            async with rt.db.uow() as session:
-                await session.execute(
-                    update(Payment)
-                    .where(Payment.id == payment_id)
-                    .values(status=PaymentStatus.VOIDED, updated_at=rt.clock.now())
-                    .execution_options(synchronize_session=False)
-                )
+    if void_ref is not None and payment_id is not None:
+        await void_payment(
+            rt, payment_id, void_ref, key=change_key(booking_id, change_id, "void"),
+            flow=f"rebook {change_id}",
+        )
     # Nothing more will be paid with the change's card (the card closer retries a failure).
     await close_cards_of(rt, booking_id, change_id=change_id)
     now = rt.clock.now()

@@ -34,7 +34,7 @@ from core.booking import quota, states
 from core.booking.access import load_visible_booking
 from core.booking.cards import CardRef, card_to_pay_with, close_cards_of, record_card_payment
 from core.booking.changes import SimulatedCrash as SimulatedCrash
-from core.booking.changes import crash_point
+from core.booking.changes import crash_point, void_payment
 from core.booking.fares import booked_fare, receipt_text
 from core.booking.items import judge, policy_items, red_reasons, segment_request
 from core.booking.keys import (
@@ -617,6 +617,7 @@ async def _compensate(rt: Runtime, booking_id: str, reason: str) -> None:
             select(Payment).where(Payment.idempotency_key == authorize_key(booking_id))
         )
         payment_ref = payment.provider_ref if payment and payment.status == PaymentStatus.AUTHORIZED else None
+        payment_id = payment.id if payment is not None else None
     for seg_id, kind, locator in to_cancel:
         if locator:
             try:
@@ -624,18 +625,8 @@ async def _compensate(rt: Runtime, booking_id: str, reason: str) -> None:
             except Exception:
                 log.exception("compensation: cancelling %s failed", locator)
                 await _needs_review(rt, booking_id, "compensation_failed", f"cancel {locator} failed")
-    if payment_ref:
-        try:
-            await rt.payments.void(payment_ref, idempotency_key=void_key(booking_id))
-        except Exception:
-            log.exception("compensation: void failed for %s", booking_id)
-        else:
-            async with rt.db.uow() as session:
-                await session.execute(
-                    update(Payment).where(Payment.idempotency_key == authorize_key(booking_id))
-                    .values(status=PaymentStatus.VOIDED, updated_at=rt.clock.now())
-                    .execution_options(synchronize_session=False)
-                )
+    if payment_ref and payment_id is not None:
+        await void_payment(rt, payment_id, payment_ref, key=void_key(booking_id), flow=f"compensation of {booking_id}")
     async with rt.db.uow() as session:
         await session.execute(
             update(Segment).where(Segment.booking_id == booking_id, Segment.status == SegmentStatus.BOOKED)

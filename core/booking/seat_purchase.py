@@ -44,6 +44,7 @@ from core.booking.changes import (
     close_change,
     crash_point,
     ensure_no_open_change,
+    void_payment,
 )
 from core.booking.items import red_reasons, seat_fees_item
 from core.booking.keys import seat_purchase_key
@@ -370,20 +371,10 @@ async def _void(rt: Runtime, change_id: str) -> None:
     booking_id, payment_id, ref, status = found
     if ref is None or status != PaymentStatus.AUTHORIZED:
         return
-    try:
-        await rt.payments.void(ref, idempotency_key=seat_purchase_key(booking_id, change_id, "void"))
-    except Exception:
-        # An uncaptured authorization lapses on its own at the bank; the review queue
-        # sees the failed change.
-        log.exception("seat purchase %s: void failed", change_id)
-        return
-    async with rt.db.uow() as session:
-        await session.execute(
-            update(Payment)
-            .where(Payment.id == payment_id, Payment.status == PaymentStatus.AUTHORIZED)
-            .values(status=PaymentStatus.VOIDED, updated_at=rt.clock.now())
-            .execution_options(synchronize_session=False)
-        )
+    await void_payment(
+        rt, payment_id, ref, key=seat_purchase_key(booking_id, change_id, "void"),
+        flow=f"seat purchase {change_id}",
+    )
 
 
 async def _fail(rt: Runtime, change_id: str, reason: str, **values: Any) -> None:
