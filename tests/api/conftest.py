@@ -13,6 +13,9 @@ from fastapi import FastAPI
 from api.app import create_app
 from core.identity import hash_token
 from core.runtime import Runtime
+from core.seed import seed_demo
+from tests.api.inprocess import client_of
+from tests.conftest import NOW
 from tests.factories import (
     T0,
     make_airports,
@@ -90,3 +93,31 @@ async def client(api_client: httpx.AsyncClient, seeded: World) -> httpx.AsyncCli
     """``api_client`` on the seeded world: what most API tests take (a module may
     override ``app`` to configure it)."""
     return api_client
+
+
+# -- the demo data (the chat tests: the real planner needs real routes) ---------------
+
+DEMO_HUBS = ("JFK", "LGA", "EWR", "BOS", "LHR", "LGW", "CDG", "ORD")
+
+
+@pytest.fixture
+def demo_hubs() -> tuple[str, ...]:
+    """The airports ``demo`` seeds; a module overrides this fixture to seed fewer."""
+    return DEMO_HUBS
+
+
+@pytest.fixture
+async def demo(runtime: Runtime, demo_hubs: tuple[str, ...]) -> Runtime:
+    """``runtime`` with the demo data (``core.seed``): 30 days of flights between ``demo_hubs``."""
+    async with runtime.db.uow() as session:
+        await seed_demo(
+            session, today=NOW.date(), days_ahead=30, hubs=demo_hubs, settings=runtime.settings, now=NOW
+        )
+    return runtime
+
+
+@pytest.fixture
+async def demo_client(demo: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+    """A client on the app (real agent: Concierge + offline planner + tools) over ``demo``."""
+    async with client_of(create_app(runtime=demo)) as c:
+        yield c

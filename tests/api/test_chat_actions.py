@@ -4,20 +4,15 @@ refusal as a problem+json 4xx that holds and charges nothing."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from api.app import create_app
 from core.models import Booking
 from core.runtime import Runtime
-from core.seed import seed_demo
 from tests.api.sse import chunks
-from tests.conftest import NOW
 
 AVA = {"Authorization": "Bearer demo-ava"}
 MIA = {"Authorization": "Bearer demo-mia"}
@@ -28,27 +23,13 @@ ONE_WAY = "Fly me from New York to London on 2026-12-18"
 
 
 @pytest.fixture
-async def demo(runtime: Runtime) -> Runtime:
-    async with runtime.db.uow() as session:
-        await seed_demo(
-            session, today=NOW.date(), days_ahead=30, hubs=HUBS, settings=runtime.settings, now=NOW
-        )
-    return runtime
+def demo_hubs() -> tuple[str, ...]:
+    return HUBS
 
 
 @pytest.fixture
-async def app(demo: Runtime) -> AsyncIterator[FastAPI]:
-    app = create_app(runtime=demo)
-    yield app
-    if app.state.turns is not None:
-        await app.state.turns.aclose()
-
-
-@pytest.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://api.test", timeout=60) as c:
-        yield c
+def client(demo_client: httpx.AsyncClient) -> httpx.AsyncClient:
+    return demo_client
 
 
 class Turn:

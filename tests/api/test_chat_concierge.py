@@ -4,52 +4,27 @@ part → "yes" → confirmed, and the same through the OpenAI-compatible endpoin
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import openai
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from api.app import create_app
 from core.models import Booking
 from core.runtime import Runtime
-from core.seed import seed_demo
 from tests.api.sse import chunks, types
-from tests.conftest import NOW
 
 AVA = {"Authorization": "Bearer demo-ava"}
 GUS = {"Authorization": "Bearer demo-gus"}
-HUBS = ("JFK", "LGA", "EWR", "BOS", "LHR", "LGW", "CDG", "ORD")
 FIRST = "I need a flight from New York to London on 2026-12-18, economy"
 # What a traveller says after seeing options; the planner takes the first it understands.
 FOLLOW_UPS = ("book option 1", "confirm it")
 
 
 @pytest.fixture
-async def demo(runtime: Runtime) -> Runtime:
-    async with runtime.db.uow() as session:
-        await seed_demo(
-            session, today=NOW.date(), days_ahead=30, hubs=HUBS, settings=runtime.settings, now=NOW
-        )
-    return runtime
-
-
-@pytest.fixture
-async def app(demo: Runtime) -> AsyncIterator[FastAPI]:
-    app = create_app(runtime=demo)
-    yield app
-    if app.state.turns is not None:
-        await app.state.turns.aclose()
-
-
-@pytest.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://api.test", timeout=60) as c:
-        yield c
+def client(demo_client: httpx.AsyncClient) -> httpx.AsyncClient:
+    return demo_client
 
 
 def _of(data: list[Any], kind: str) -> list[dict[str, Any]]:

@@ -16,7 +16,6 @@ from typing import Any
 import httpx
 import openai
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import select
 
 from api.app import create_app
@@ -26,6 +25,7 @@ from core.db import Database
 from core.models import Booking
 from core.runtime import Runtime, build_runtime
 from core.seed import seed_demo
+from tests.api.inprocess import client_of
 from tests.api.sse import chunks, types
 from tests.conftest import NOW
 from tests.redis_server import RedisServer, requires_redis_server
@@ -56,17 +56,8 @@ async def rt(
 
 
 @pytest.fixture
-async def app(rt: Runtime) -> AsyncIterator[FastAPI]:
-    app = create_app(runtime=rt)
-    yield app
-    if app.state.turns is not None:
-        await app.state.turns.aclose()
-
-
-@pytest.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://api.test", timeout=60) as c:
+async def client(rt: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_of(create_app(runtime=rt)) as c:
         yield c
 
 

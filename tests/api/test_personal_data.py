@@ -20,7 +20,6 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import select, text
 
 from api.app import create_app
@@ -29,6 +28,7 @@ from core.models import Base, FareInventory, Flight
 from core.notify.relay import relay_outbox
 from core.runtime import Runtime
 from core.seed import seed_demo
+from tests.api.inprocess import client_of
 from tests.api.sse import chunks
 from tests.concierge.scripted import ScriptedModel, call, calls, say
 from tests.conftest import NOW, PG_URL
@@ -58,20 +58,12 @@ def model() -> ScriptedModel:
     return ScriptedModel()
 
 
-async def _client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://api.test", timeout=60) as c:
-        yield c
-    if app.state.turns is not None:
-        await app.state.turns.aclose()
-
-
 @pytest.fixture
 async def client(demo: Runtime, model: ScriptedModel) -> AsyncIterator[httpx.AsyncClient]:
     """The app on a scripted model that records every request it is sent."""
     concierge = await Concierge.open(demo, model, tools=TOOLS)
     try:
-        async for c in _client(create_app(runtime=demo, concierge=concierge)):
+        async with client_of(create_app(runtime=demo, concierge=concierge)) as c:
             yield c
     finally:
         await concierge.aclose()
@@ -80,7 +72,7 @@ async def client(demo: Runtime, model: ScriptedModel) -> AsyncIterator[httpx.Asy
 @pytest.fixture
 async def planner_client(demo: Runtime) -> AsyncIterator[httpx.AsyncClient]:
     """The app as shipped: the offline planner behind the chat."""
-    async for c in _client(create_app(runtime=demo)):
+    async with client_of(create_app(runtime=demo)) as c:
         yield c
 
 
