@@ -19,7 +19,8 @@ through an outage, in the degraded way embedded mode works (see the class).
 Both keep a turn for ``ttl_seconds`` after its last event, remember each turn's
 owner (thread, user, organization) and each thread's latest turn, and keep a
 small key → value map with a TTL (the OpenAI-compatible endpoint's history →
-thread lookup).
+thread lookup). A deleted thread is forgotten at once (``forget_thread``): its turns'
+events, owners and latest-turn pointer go, so no replay outlives the delete.
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ MAX_BLOCK_MS = 1000
 MAX_EVENTS_PER_TURN = 10_000
 
 
+class TurnForgotten(KeyError):
+    """An append to a turn the store does not keep: its thread was deleted while it ran
+    (``forget_thread``), or it was never opened here."""
+
+
 @dataclass(frozen=True)
 class TurnMeta:
     """Who a turn belongs to: checked before anyone may read its events."""
@@ -64,6 +70,7 @@ class TurnStreams(Protocol):
     async def last(self, turn_id: str) -> tuple[str, dict[str, Any]] | None: ...
     async def meta(self, turn_id: str) -> TurnMeta | None: ...
     async def latest_turn(self, thread_id: str) -> str | None: ...
+    async def forget_thread(self, thread_id: str) -> None: ...
     async def remember(self, key: str, value: str, ttl_seconds: int) -> None: ...
     async def recall(self, key: str) -> str | None: ...
     async def aclose(self) -> None: ...
@@ -105,7 +112,9 @@ class MemoryStreams:
         self._latest[meta.thread_id] = meta.turn_id
 
     async def append(self, turn_id: str, event: Mapping[str, Any]) -> str:
-        turn = self._turns[turn_id]
+        turn = self._turns.get(turn_id)
+        if turn is None:
+            raise TurnForgotten(turn_id)
         turn.events.append(json.dumps(event, separators=(",", ":")))
         turn.touched = time.monotonic()
         async with self._changed:
@@ -148,6 +157,13 @@ class MemoryStreams:
     async def latest_turn(self, thread_id: str) -> str | None:
         return self._latest.get(thread_id)
 
+    async def forget_thread(self, thread_id: str) -> None:
+        for turn_id in [t for t, turn in self._turns.items() if turn.meta.thread_id == thread_id]:
+            del self._turns[turn_id]
+        self._latest.pop(thread_id, None)
+        async with self._changed:  # a reader blocked on a forgotten turn looks again
+            self._changed.notify_all()
+
     async def remember(self, key: str, value: str, ttl_seconds: int) -> None:
         self._kv[key] = (value, time.monotonic() + ttl_seconds)
 
@@ -178,6 +194,16 @@ def _position(after: str | None) -> int:
 # ------------------------------------------------------------------------- redis
 
 
+# XADD and refresh both TTLs, only while the turn's meta hash exists; nil otherwise.
+_APPEND_SCRIPT = """
+if redis.call('EXISTS', KEYS[2]) == 0 then return false end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+return id
+"""
+
+
 class RedisStreams:
     """One Redis Stream per turn (``chat:turn:{id}``), shared by every API process."""
 
@@ -187,6 +213,7 @@ class RedisStreams:
         self.redis = redis
         self.ttl_seconds = ttl_seconds
         self.prefix = prefix
+        self._append_script = redis.register_script(_APPEND_SCRIPT)
 
     def _events(self, turn_id: str) -> str:
         return f"{self.prefix}turn:{turn_id}"
@@ -196,6 +223,9 @@ class RedisStreams:
 
     def _latest(self, thread_id: str) -> str:
         return f"{self.prefix}thread:{thread_id}:latest"
+
+    def _thread_turns(self, thread_id: str) -> str:
+        return f"{self.prefix}thread:{thread_id}:turns"
 
     async def open(self, meta: TurnMeta) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
@@ -209,20 +239,20 @@ class RedisStreams:
             )
             pipe.expire(self._meta(meta.turn_id), self.ttl_seconds)
             pipe.set(self._latest(meta.thread_id), meta.turn_id, ex=self.ttl_seconds)
+            # The thread's turns, for forget_thread (outlives each of them by design).
+            pipe.sadd(self._thread_turns(meta.thread_id), meta.turn_id)
+            pipe.expire(self._thread_turns(meta.thread_id), self.ttl_seconds)
             await pipe.execute()
 
     async def append(self, turn_id: str, event: Mapping[str, Any]) -> str:
-        key = self._events(turn_id)
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.xadd(
-                key,
-                {"e": json.dumps(event, separators=(",", ":"))},
-                maxlen=MAX_EVENTS_PER_TURN,
-                approximate=True,
-            )
-            pipe.expire(key, self.ttl_seconds)
-            pipe.expire(self._meta(turn_id), self.ttl_seconds)
-            entry_id, *_ = await pipe.execute()
+        # Only while the turn's owner record is kept: after its thread was deleted
+        # (forget_thread) an XADD would bring the turn's events back for an hour.
+        entry_id = await self._append_script(
+            keys=[self._events(turn_id), self._meta(turn_id)],
+            args=[json.dumps(event, separators=(",", ":")), MAX_EVENTS_PER_TURN, self.ttl_seconds],
+        )
+        if entry_id is None:
+            raise TurnForgotten(turn_id)
         return _text(entry_id)
 
     async def read(
@@ -262,6 +292,14 @@ class RedisStreams:
     async def latest_turn(self, thread_id: str) -> str | None:
         value = await self.redis.get(self._latest(thread_id))
         return _text(value) if value is not None else None
+
+    async def forget_thread(self, thread_id: str) -> None:
+        turns = {_text(t) for t in await self.redis.smembers(self._thread_turns(thread_id))}
+        latest = await self.redis.get(self._latest(thread_id))
+        if latest is not None:  # a turn opened before the thread's set was kept
+            turns.add(_text(latest))
+        keys = [k for t in sorted(turns) for k in (self._events(t), self._meta(t))]
+        await self.redis.delete(*keys, self._latest(thread_id), self._thread_turns(thread_id))
 
     async def remember(self, key: str, value: str, ttl_seconds: int) -> None:
         await self.redis.set(f"{self.prefix}kv:{key}", value, ex=ttl_seconds)
@@ -406,6 +444,22 @@ class FallbackStreams:
                 self.health.succeeded()
                 return found
         return None
+
+    async def forget_thread(self, thread_id: str) -> None:
+        """Forget it in memory and on Redis. Redis down: its keys there stay until their
+        TTL, unread — the thread's reads check the database's delete first."""
+        for turn_id in [t for t, m in self._opened.items() if m.thread_id == thread_id]:
+            del self._opened[turn_id]
+            self._local.discard(turn_id)
+        self._latest_local.pop(thread_id, None)
+        await self.fallback.forget_thread(thread_id)
+        if self.health.should_try():
+            try:
+                await self.primary.forget_thread(thread_id)
+            except REDIS_DOWN as exc:
+                await self._down(exc)
+            else:
+                self.health.succeeded()
 
     async def remember(self, key: str, value: str, ttl_seconds: int) -> None:
         if self.health.should_try():

@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -30,7 +31,7 @@ from typing import Any, Protocol
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from api.streams import TurnMeta, TurnStreams, build_streams
+from api.streams import TurnForgotten, TurnMeta, TurnStreams, build_streams
 from concierge.events import (
     AgentEvent,
     TurnError,
@@ -61,6 +62,7 @@ READ_BLOCK_MS = 1000
 SHUTDOWN_GRACE_SECONDS = 5.0
 # How often a running turn looks for a stop asked on another API process.
 STOP_POLL_SECONDS = 0.5
+MAX_FORGOTTEN_REMEMBERED = 1024
 STOP_KEY_TTL_SECONDS = 600
 
 
@@ -134,6 +136,9 @@ class TurnRunner:
         self._queued = 0
         # Running turns of this process → their stop flag (``stop_turn``).
         self._stops: dict[str, asyncio.Event] = {}
+        # Turns whose thread was deleted through this process: their readers here end
+        # at once (elsewhere they end when the writer's silence passes ``idle_seconds``).
+        self._forgotten: OrderedDict[str, None] = OrderedDict()
 
     async def engine(self) -> Engine:
         if self._engine is None:
@@ -228,10 +233,20 @@ class TurnRunner:
         self._stops[handle.turn_id] = stop
         watcher = asyncio.create_task(self._watch_stop(handle.turn_id, stop), name="turn-stop")
         finished = False
+        forgotten = False  # its thread was deleted: the rest of the turn is told nobody
         try:
             async with self._slot(handle):
                 async for event in iterator:
-                    await self.streams.append(handle.turn_id, to_dict(event))
+                    if forgotten:
+                        continue
+                    try:
+                        await self.streams.append(handle.turn_id, to_dict(event))
+                    except TurnForgotten:
+                        # Let the turn end between effects, as a Stop does; what it
+                        # still says is dropped, not kept for a replay.
+                        forgotten = finished = True
+                        stop.set()
+                        continue
                     finished = finished or isinstance(event, TurnFinished)
         except asyncio.CancelledError:
             raise
@@ -310,6 +325,8 @@ class TurnRunner:
     async def _append_quietly(self, handle: TurnHandle, event: AgentEvent) -> None:
         try:
             await self.streams.append(handle.turn_id, to_dict(event))
+        except TurnForgotten:
+            pass
         except Exception:
             log.warning("could not append %s to turn %s", event.type, handle.turn_id, exc_info=True)
 
@@ -344,6 +361,9 @@ class TurnRunner:
                 yield event_id, event
                 if isinstance(event, TurnFinished):
                     return
+            if not batch and turn_id in self._forgotten:
+                yield "", TurnFinished(thread_id="", turn_id=turn_id, stopped=True)
+                return
             if not batch and cursor is not None:
                 # Resuming after the last event of a finished turn: nothing more will come.
                 last = await self.streams.last(turn_id)
@@ -372,6 +392,19 @@ class TurnRunner:
         if meta is None or meta.user_id != caller.user_id or meta.org_id != caller.org_id:
             return None
         return meta
+
+    async def forget_thread(self, caller: Caller, thread_id: str) -> None:
+        """The caller deleted the thread: its running turn is stopped (between effects,
+        from any process) and the streams forget its turns, so neither a replay nor a
+        resume with ``Last-Event-ID`` finds them."""
+        latest = await self.latest_turn(caller, thread_id)
+        if latest is not None:
+            with contextlib.suppress(NotFound):
+                await self.stop_turn(caller, latest.turn_id)
+            self._forgotten[latest.turn_id] = None
+            while len(self._forgotten) > MAX_FORGOTTEN_REMEMBERED:
+                self._forgotten.popitem(last=False)
+        await self.streams.forget_thread(thread_id)
 
     async def thread(self, caller: Caller, thread_id: str) -> Any:
         engine = await self.engine()

@@ -27,9 +27,12 @@ from core.conversation.threads import (
     delete_thread,
     list_threads,
     rename_thread,
+    was_deleted,
 )
 from core.conversation.views import ThreadPage, ThreadSummary
 from core.errors import NotFound
+from core.identity import Caller
+from core.runtime import Runtime
 
 router = APIRouter(
     prefix="/v1/threads", tags=["chat"], responses=problem_responses(400, 401, 404, 422, 500)
@@ -109,14 +112,22 @@ async def patch_thread(
     response_class=Response,
 )
 async def remove_thread(
-    runtime: RuntimeDep, caller: CallerDep, thread_id: ThreadIdPath
+    request: Request, runtime: RuntimeDep, caller: CallerDep, thread_id: ThreadIdPath
 ) -> Response:
     """Delete the conversation (soft): from then on it is a 404 — listed nowhere, read by
-    nobody, no turn runs on it; a second delete is a 404 too. A Slack thread's next
-    message starts a new conversation."""
+    nobody, its stream not replayed, no turn runs on it (a running one stops between
+    effects); a second delete is a 404 too. A Slack thread's next message starts a new
+    conversation."""
     async with runtime.db.uow() as session:
         await delete_thread(session, caller, thread_id, now=runtime.clock.now())
+    await turns_of(request.app.state).forget_thread(caller, thread_id)
     return Response(status_code=204)
+
+
+async def _not_deleted(runtime: Runtime, caller: Caller, thread_id: str) -> None:
+    async with runtime.db.uow(write=False) as session:
+        if await was_deleted(session, caller, thread_id):
+            raise NotFound("Conversation not found")
 
 
 @router.get(
@@ -127,6 +138,7 @@ async def remove_thread(
 )
 async def stream_thread(
     request: Request,
+    runtime: RuntimeDep,
     thread_id: ThreadIdPath,
     caller: CallerDep,
     last_event_id: Annotated[
@@ -143,8 +155,10 @@ async def stream_thread(
     With `Last-Event-ID` only the events after it are sent (ending with `finish`
     and `[DONE]`), from whichever API process serves the request. Without it the
     latest turn is replayed from the start. 404 when no turn of the thread is
-    still kept (turns are kept for an hour) or the thread is not the caller's.
+    still kept (turns are kept for an hour), the thread is not the caller's or was
+    deleted.
     """
+    await _not_deleted(runtime, caller, thread_id)
     runner = turns_of(request.app.state)
     resume = parse_event_id(last_event_id)
     if resume is not None:
@@ -179,14 +193,17 @@ class TurnStop(BaseModel):
     status_code=202,
     response_model=TurnStop,
 )
-async def stop_thread(request: Request, thread_id: ThreadIdPath, caller: CallerDep) -> TurnStop:
+async def stop_thread(
+    request: Request, runtime: RuntimeDep, thread_id: ThreadIdPath, caller: CallerDep
+) -> TurnStop:
     """The Stop button: the thread's latest turn stops between effects, from any API
     process. A model call in flight is abandoned; a tool already running (a booking, a
     payment) finishes and is recorded, so nothing is left half-made; no later step
     starts. The stream then ends with `finish` whose `messageMetadata.stopped` is
     true. Stopping a finished turn is harmless (`stopping: false`). 404 when the
-    thread has no turn kept or is not the caller's.
+    thread has no turn kept, is not the caller's or was deleted.
     """
+    await _not_deleted(runtime, caller, thread_id)
     runner = turns_of(request.app.state)
     latest = await runner.latest_turn(caller, thread_id)
     if latest is None:

@@ -1168,7 +1168,9 @@ function noteTrips(trips) {
 // and what it tells the person lands in the conversation.
 function onLiveEvent(event) {
   if (event.topic.startsWith("approval.") && APPROVER_ROLES.has(state.user?.role)) refreshApprovals();
-  if (event.booking_id && !event.watching) refreshTrips();
+  // A trip's own move redraws the trips even when only watched (a rejection's
+  // "cancelled": the decision already said so in the conversation).
+  if (event.booking_id && (!event.watching || event.topic.startsWith("booking."))) refreshTrips();
   const notice = noticeFor(event);
   if (notice && !document.querySelector(`#log [data-event-id="${CSS.escape(String(event.id))}"]`)) {
     $("#log").append(notice);

@@ -192,11 +192,20 @@ async def end_pending_in(
     """:func:`end_pending_approval` in the caller's transaction (a rejection's own)."""
     booking = await load_fresh(session, Booking, booking_id)
     if booking.status == S.PENDING_APPROVAL:
-        await _end_pending(session, booking, to=S(to), now=rt.clock.now(), reason=reason)
+        await _end_pending(
+            session, booking, to=S(to), now=rt.clock.now(), reason=reason, told=True
+        )
 
 
 async def _end_pending(
-    session: AsyncSession, booking: Booking, *, to: S, now: datetime, reason: str, **values: Any
+    session: AsyncSession,
+    booking: Booking,
+    *,
+    to: S,
+    now: datetime,
+    reason: str,
+    told: bool = False,
+    **values: Any,
 ) -> None:
     await release_booking_holds(session, booking.id, now=now)
     await session.execute(
@@ -214,6 +223,21 @@ async def _end_pending(
     audit.record(
         session, org_id=booking.org_id, actor_id="system", action=f"booking.{to}",
         entity="booking", entity_id=booking.id, at=now, reason=reason,
+    )
+    # The booking's own move, as every other move of it writes one: an open page (and
+    # any feed reader) sees it leave "pending approval" at once. After a rejection or an
+    # approval that ran out the traveller was just told by the approval's event: this one
+    # only moves their lists (``watchers``), no second message. A trip that fails or
+    # runs out after its approval is news, told like any other.
+    payload: dict[str, Any] = {
+        "booking_id": booking.id, "traveler_id": booking.traveler_id, "reason": reason[:500],
+    }
+    if told:
+        payload["notify"] = []
+        payload["watchers"] = sorted({booking.traveler_id, booking.created_by})
+    outbox.emit(
+        session, org_id=booking.org_id, topic=f"booking.{to}", key=f"booking:{booking.id}:{to}",
+        payload=payload, at=now,
     )
 
 

@@ -76,6 +76,16 @@ async def own_thread(session: AsyncSession, caller: Caller, thread_id: str) -> T
     return thread
 
 
+async def was_deleted(session: AsyncSession, caller: Caller, thread_id: str) -> bool:
+    """Whether the caller's organization holds this thread, deleted: what a stream store
+    may still keep of its turns (another process's memory during a Redis outage) is
+    then no one's to read."""
+    deleted_at = await session.scalar(
+        select(Thread.deleted_at).where(Thread.id == thread_id, Thread.org_id == caller.org_id)
+    )
+    return deleted_at is not None
+
+
 def _encode_cursor(thread: Thread) -> str:
     raw = f"{thread.updated_at.isoformat()}|{thread.id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")

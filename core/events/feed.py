@@ -41,8 +41,9 @@ class LiveEvent(View):
     note: str | None = Field(default=None, description="The approver's note, on a decision.")
     watching: bool = Field(
         default=False,
-        description="Not the caller's to be told, only their inbox changed (an approver's "
-        "view of a decision).",
+        description="Not the caller's to be told, only a list of theirs changed (an "
+        "approver's view of a decision; a trip's `booking.cancelled` after the rejection "
+        "the traveller was told).",
     )
     message: str = Field(description="One sentence for the person (the notification's words).")
     at: UtcTime

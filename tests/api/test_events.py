@@ -21,6 +21,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from httpx_sse import aconnect_sse
+from sqlalchemy import select
 
 from api.app import create_app
 from core.clock import FrozenClock
@@ -28,6 +29,8 @@ from core.config import Settings
 from core.db import Database
 from core.identity import hash_token
 from core.jobs.builtin import sweep_expired_holds
+from core.models import OutboxEvent
+from core.notify.messages import recipients
 from core.runtime import Runtime, build_runtime
 from tests.api.conftest import TOKENS, World
 from tests.api.test_problems import assert_problem
@@ -230,15 +233,49 @@ async def test_nobody_gets_another_persons_events(
         _booking_id, approval_id = await send_for_approval(api_client, seeded, "mine")
         rejected = await decide(api_client, approval_id, "reject", "Take economy")
         assert rejected.status_code == 200, rejected.text
-        # Ava's: her hold and the decision — not the request that waited on Mia.
-        seen = [(await ava.next())[1] for _ in range(2)]
+        # Ava's: her hold, the decision and the trip leaving "pending" — not the request
+        # that waited on Mia.
+        seen = [(await ava.next())[1] for _ in range(3)]
         assert [(e["topic"], e["status"]) for e in seen] == [
             ("booking.held", "held"),
             ("approval.decided", "rejected"),
+            ("booking.cancelled", "cancelled"),
         ]
         assert seen[1]["note"] == "Take economy"
         await ned.nothing_within(1.0)
         await gus.nothing_within(0.1)
+
+
+async def test_a_rejection_moves_the_trip_out_of_pending_at_once(
+    live: str, seeded: World, api_client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """The rejection's own transaction cancels the booking, and says so: a
+    ``booking.cancelled`` right after the decision, which Ava (told already by the
+    decision) and the booker watch; the relay tells nobody a second time."""
+    async with stream(live, "ava") as ava, stream(live, "mia") as mia:
+        booking_id, approval_id = await send_for_approval(api_client, seeded, "rejected")
+        assert (await ava.next())[1]["topic"] == "booking.held"
+        assert (await mia.next())[1]["topic"] == "approval.requested"
+        rejected = await decide(api_client, approval_id, "reject", "Take economy")
+        assert rejected.status_code == 200, rejected.text
+        (decided_id, decided), (cancelled_id, cancelled) = [await ava.next() for _ in range(2)]
+        assert (decided["topic"], decided["watching"]) == ("approval.decided", False)
+        assert int(decided_id) < int(cancelled_id)
+        assert {k: cancelled[k] for k in ("topic", "booking_id", "status", "watching")} == {
+            "topic": "booking.cancelled", "booking_id": booking_id, "status": "cancelled",
+            "watching": True,
+        }
+        # Mia, who decided, watches the decision only; the trip is not hers.
+        assert (await mia.next())[1]["topic"] == "approval.decided"
+        await mia.nothing_within(0.5)
+    trip = await api_client.get(f"/v1/bookings/{booking_id}", headers=auth("ava"))
+    assert trip.json()["status"] == "cancelled"
+    async with runtime.db.uow(write=False) as session:
+        row = await session.scalar(
+            select(OutboxEvent).where(OutboxEvent.key == f"booking:{booking_id}:cancelled")
+        )
+        assert row is not None
+        assert await recipients(session, row) == []  # told once, by the decision
 
 
 async def test_last_event_id_resumes_exactly_after_it(

@@ -264,6 +264,11 @@ async def test_reject_mid_chain_cancels_releases_and_tells_the_traveller(runtime
     decided = await events(runtime, "approval.decided")
     assert decided[-1]["notify"] == ["ava"]
     assert "Fly economy, it is a 7h day flight" in decided[-1]["message"]
+    # The booking's own move is written too (an open page sees it leave "pending"); Ava
+    # was told by the decision, so this one only moves her lists.
+    (cancelled,) = await events(runtime, "booking.cancelled")
+    assert cancelled["booking_id"] == booking_id
+    assert (cancelled["notify"], cancelled["watchers"]) == ([], ["ava"])
     async with runtime.db.uow(write=False) as s:
         assert await s.scalar(select(Payment).where(Payment.booking_id == booking_id)) is None
     # Erin's step was never reached; now the workflow is over.
@@ -414,6 +419,8 @@ async def test_expiry_releases_inventory_and_the_sweeper_waits_for_the_deadline(
     assert [st for _, _, st in await steps_of(runtime, approval_id)] == ["expired", "skipped"]
     expired = await events(runtime, "approval.expired")
     assert expired[0]["notify"] == ["ava", "mia"]
+    (moved,) = await events(runtime, "booking.expired")
+    assert (moved["booking_id"], moved["notify"], moved["watchers"]) == (booking_id, [], ["ava"])
     with pytest.raises(ApprovalClosed):
         await decide_approval(runtime, MIA, approval_id, decision="approve")
 
@@ -523,3 +530,20 @@ async def test_the_default_jobs_escalate_and_expire(runtime, clock):
     assert await jobs["approval_expirer"].run(runtime) == 1
     assert [st for _, _, st in await steps_of(runtime, approval_id)] == ["expired"]
     assert (await booking_row(runtime, booking_id)).status == "expired"
+
+
+async def test_an_approval_that_comes_after_the_hold_ran_out_tells_the_traveller(runtime, clock):
+    """The approval's "approved" is not the end of it: the trip expired, and Ava hears so."""
+    w = await build_approval_world(runtime)
+    booking_id, approval_id = await pending_trip(runtime, w.short_business)
+    async with runtime.db.uow() as s:
+        booking = await s.get(Booking, booking_id)
+        assert booking is not None
+        booking.hold_expires_at = clock.now() + timedelta(minutes=1)
+    clock.advance(seconds=120)
+    view = as_json(await decide_approval(runtime, MIA, approval_id, decision="approve"))
+    assert view["booking"]["status"] == "expired"
+    (moved,) = await events(runtime, "booking.expired")
+    assert moved["booking_id"] == booking_id
+    assert "notify" not in moved  # the traveller is told: news after "approved"
+    assert "ran out" in moved["reason"]
