@@ -21,6 +21,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import outbox
+from core.checkin.apis import send_documents
 from core.checkin.flow import in_check_in_transaction
 from core.checkin.passes import CURRENT
 from core.checkin.service import AUTO, check_in_segment
@@ -111,6 +112,7 @@ async def auto_check_in(rt: Runtime) -> int:
     issued = 0
     for due in await _due(rt):
         try:
+            await send_documents(rt, due.booking_id, due.segment_id, only={due.passenger_id})
             issued += await in_check_in_transaction(rt, functools.partial(_check_in_one, rt, due))
         except DocumentsRequired:
             await _tell_documents_missing(rt, due)

@@ -19,6 +19,7 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.checkin.apis import send_documents
 from core.checkin.service import check_in
 from core.checkin.views import CheckInView
 from core.errors import SeatTaken
@@ -51,7 +52,10 @@ async def check_in_flight(
     rt: Runtime, caller: Caller, booking_id: str, segment_id: str
 ) -> CheckInView:
     """Check in every passenger of one flight of the booking (``POST …/check-in``, the
-    ``check_in`` tool): the service in its own transaction, retried on a seat race."""
+    ``check_in`` tool): on a flight between two countries the airline is first given
+    their passports (:func:`core.checkin.apis.send_documents`, no transaction open), then
+    the service runs in its own transaction, retried on a seat race."""
+    await send_documents(rt, booking_id, segment_id, caller=caller)
 
     async def work(session: AsyncSession) -> CheckInView:
         return await check_in(

@@ -9,6 +9,7 @@ booking with its reason), timeout (unknown outcome: manual review).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Protocol
 
 from core.payment.issuing import PurchaseAuthorization
@@ -75,6 +76,34 @@ class SupplierConfirmation:
     tickets: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ApisPassenger:
+    """A passenger's advance passenger information (APIS, the passport as the airline's
+    ``SSR DOCS`` carries it): the one place a document number leaves us in clear. It is
+    kept out of ``repr`` so a logged request never prints it."""
+
+    ref: str
+    given_name: str
+    family_name: str
+    issuing_country: str
+    nationality: str
+    expires_on: date
+    date_of_birth: date | None
+    document_number: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ApisRequest:
+    """The travel documents of the passengers about to be checked in on one flight of a
+    ticketed reservation (``locator``), sent before the boarding passes are issued."""
+
+    booking_ref: str
+    segment_id: str
+    locator: str
+    details: dict[str, Any]
+    passengers: tuple[ApisPassenger, ...]
+
+
 class Supplier(Protocol):
     name: str
 
@@ -84,4 +113,11 @@ class Supplier(Protocol):
 
     async def lookup(self, idempotency_key: str) -> SupplierConfirmation | None:
         """Did a booking with this key reach the supplier? (for the completer)"""
+        ...
+
+    async def send_apis(self, request: ApisRequest, *, idempotency_key: str) -> None:
+        """Give the airline the passengers' passports (APIS) for one flight before they
+        are checked in; a replay with the same key is accepted once. A refusal (a
+        document the airline will not take) is :class:`SupplierRejectedError`, whose
+        message names the passenger by reference, never by number."""
         ...

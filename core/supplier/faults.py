@@ -40,7 +40,7 @@ class FaultMode(StrEnum):
     TIMEOUT_AFTER_WRITE = "timeout_after_write"
 
 
-OPERATIONS: frozenset[str] = frozenset({"book", "cancel", "lookup"})
+OPERATIONS: frozenset[str] = frozenset({"book", "cancel", "lookup", "send_apis"})
 
 
 @dataclass(frozen=True)

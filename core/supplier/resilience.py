@@ -38,6 +38,7 @@ from tenacity import (
 )
 
 from core.supplier.base import (
+    ApisRequest,
     CircuitOpenError,
     SegmentRequest,
     Supplier,
@@ -231,6 +232,13 @@ class ResilientSupplier:
             return await self.inner.lookup(idempotency_key)
 
         return await self._call("lookup", attempt, retry_on=_retry_transient_or_timeout)
+
+    async def send_apis(self, request: ApisRequest, *, idempotency_key: str) -> None:
+        async def attempt() -> None:
+            await self.inner.send_apis(request, idempotency_key=idempotency_key)
+
+        # Idempotent by our key: a timeout is safe to try again.
+        await self._call("send_apis", attempt, retry_on=_retry_transient_or_timeout)
 
     async def _call(
         self,

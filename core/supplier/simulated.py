@@ -16,6 +16,13 @@ supplier charges the card through the card network (``card_network``, the issuer
 merchant side) under its merchant category before it books, with a key derived from
 ours, so a retried book neither books nor charges twice. A declined card is a
 rejection. The reservation keeps the authorization's id, never a card number.
+
+Before check-in on a flight between two countries the airline is sent each passenger's
+passport (``send_apis``). A real airline keeps those numbers in its own systems; this one
+lives in our database, which never holds a document number in clear, so the reservation
+records what it was sent without the number (country, nationality, expiry, the key),
+and the numbers themselves stay in this object's memory (``documents``) — where the
+tests read what reached the airline.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ from core.ids import random_code
 from core.models import SupplierReservation
 from core.payment.issuing import CATEGORY_OF_KIND, CardIssuer, PurchaseAuthorization
 from core.supplier.base import (
+    ApisRequest,
     SegmentRequest,
     SupplierConfirmation,
     SupplierRejectedError,
@@ -107,6 +115,9 @@ class SimulatedSupplier:
         )
         self.calls: Counter[str] = Counter()
         self.card_network = card_network
+        #: The document numbers the airline holds, by (locator, passenger ref): memory
+        #: only, like the airline's own systems (never our database).
+        self.documents: dict[tuple[str, str], str] = {}
 
     # -- the Supplier protocol ---------------------------------------------------
 
@@ -172,6 +183,57 @@ class SimulatedSupplier:
         # Nothing was written, so a "timeout after write" is just a timeout here.
         await self._after_write(fault, "lookup")
         return found
+
+    async def send_apis(self, request: ApisRequest, *, idempotency_key: str) -> None:
+        fault = await self._arrive("send_apis")
+        if self.kind != "flight":
+            raise SupplierRejectedError(f"{self.name} books {self.kind}s; APIS is for flights")
+        flight_date = str(request.details.get("date") or "")
+        for p in request.passengers:
+            number = p.document_number.strip()
+            if not (number.isalnum() and 5 <= len(number) <= 20):
+                raise SupplierRejectedError(f"passenger {p.ref}: the document number is not valid")
+            if flight_date and p.expires_on.isoformat() < flight_date:
+                raise SupplierRejectedError(f"passenger {p.ref}: the passport expires before the flight")
+            if not (p.given_name.strip() and p.family_name.strip()):
+                raise SupplierRejectedError(f"passenger {p.ref}: the names are missing")
+        async with self._db.uow() as session:
+            row = (
+                await session.scalars(
+                    select(SupplierReservation)
+                    .where(
+                        SupplierReservation.supplier == self.name,
+                        SupplierReservation.locator == request.locator,
+                    )
+                    .order_by(SupplierReservation.id)
+                    .limit(1)
+                    .with_for_update()
+                )
+            ).first()
+            if row is None or row.status != BOOKED:
+                raise SupplierRejectedError(f"no ticketed reservation with locator {request.locator}")
+            ticketed = set(row.payload.get("passengers") or ())
+            if stray := [p.ref for p in request.passengers if p.ref not in ticketed]:
+                raise SupplierRejectedError(f"passengers {stray} are not on {request.locator}")
+            sent = dict(row.payload.get("apis") or {})
+            if idempotency_key not in set(row.payload.get("apis_keys") or ()):
+                for p in request.passengers:
+                    sent[p.ref] = {
+                        "issuing_country": p.issuing_country,
+                        "nationality": p.nationality,
+                        "expires_on": p.expires_on.isoformat(),
+                        "date_of_birth": p.date_of_birth.isoformat() if p.date_of_birth else None,
+                    }
+                row.payload = {
+                    **row.payload,
+                    "apis": sent,
+                    "apis_keys": [*(row.payload.get("apis_keys") or ()), idempotency_key],
+                }
+        for p in request.passengers:
+            self.documents[(request.locator, p.ref)] = p.document_number
+        log.info("%s: APIS for %d passengers on %s", self.name, len(request.passengers),
+                 request.locator)
+        await self._after_write(fault, "send_apis")
 
     # -- internals -------------------------------------------------------------
 

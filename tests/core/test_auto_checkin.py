@@ -25,6 +25,8 @@ from core.models import BoardingPass, FareInventory, Flight, OutboxEvent, Travel
 from core.notify import relay_outbox
 from core.runtime import Runtime
 from core.search.offers import flight_offer_id
+from core.supplier.resilience import ResilientSupplier
+from core.supplier.simulated import SimulatedSupplier
 from core.travellers.service import DocumentChange, ProfileChanges, apply_changes
 from tests.core.booking_world import AVA, MIA, World, build_world
 from tests.core.test_notify_smtp import Inbox, mail_runtime, smtp_server  # noqa: F401 - fixtures
@@ -114,6 +116,13 @@ async def test_a_missing_passport_is_said_once_and_the_passport_added_is_enough(
     assert await tick(runtime) == 1
     [bp] = await passes(runtime)
     assert PASSPORT not in bp.bcbp
+    # The airline was given the passport before the pass was issued, once.
+    airline = runtime.supplier_for("flight")
+    sim = airline.inner if isinstance(airline, ResilientSupplier) else airline
+    assert isinstance(sim, SimulatedSupplier)
+    assert list(sim.documents.values()) == [PASSPORT]
+    assert await tick(runtime) == 0
+    assert sim.calls["send_apis"] == 1
 
 
 async def test_the_job_runs_under_the_runner_and_leaves_a_closed_window_alone(runtime: Runtime) -> None:

@@ -130,15 +130,22 @@ async def test_without_the_booking_lock_a_double_check_in_issues_two_passes(
 ) -> None:
     [booking_id] = await _confirmed_bookings(runtime, 1)
     await _seat_everyone(runtime, [booking_id])
-    real = checkin_service.load_visible_booking
-    both_read = asyncio.Barrier(2)
+    real_load = checkin_service.load_visible_booking
+    real_take = checkin_service.take_sequence
+    both_looked = asyncio.Barrier(2)
 
     async def unlocked(session: Any, caller: Any, bid: str, **kwargs: Any) -> Any:
-        booking = await real(session, caller, bid, **{**kwargs, "for_update": False})
-        await both_read.wait()
-        return booking
+        return await real_load(session, caller, bid, **{**kwargs, "for_update": False})
+
+    async def after_both_looked(*args: Any, **kwargs: Any) -> int:
+        # Both transactions have read "nobody on this flight has a pass" (the read that
+        # decides whom to check in comes before the first write): neither has written
+        # yet, so neither can see the other's pass whatever the scheduler does next.
+        await asyncio.wait_for(both_looked.wait(), timeout=30)
+        return await real_take(*args, **kwargs)
 
     monkeypatch.setattr(checkin_service, "load_visible_booking", unlocked)
+    monkeypatch.setattr(checkin_service, "take_sequence", after_both_looked)
 
     outcomes = await asyncio.gather(
         _check_in(runtime, booking_id), _check_in(runtime, booking_id), return_exceptions=True

@@ -15,6 +15,7 @@ from core.db import Database
 from core.ids import ALPHABET
 from core.models import SupplierReservation
 from core.supplier.base import (
+    ApisRequest,
     CircuitOpenError,
     SegmentRequest,
     SupplierConfirmation,
@@ -75,6 +76,10 @@ class RecordingSupplier:
     async def lookup(self, idempotency_key: str) -> SupplierConfirmation | None:
         self.keys.append(idempotency_key)
         return await self.inner.lookup(idempotency_key)
+
+    async def send_apis(self, request: ApisRequest, *, idempotency_key: str) -> None:
+        self.keys.append(idempotency_key)
+        await self.inner.send_apis(request, idempotency_key=idempotency_key)
 
 
 @pytest.fixture
