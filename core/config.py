@@ -125,6 +125,11 @@ class Settings(BaseSettings):
     # delivers at most once).
     events_poll_seconds: float = 1.0
     events_redis_poll_seconds: float = 15.0
+    # PostgreSQL commits outbox ids out of order: a stream reads no further than an id a
+    # transaction may still commit (core.events.horizon). This long at most, when a
+    # transaction open elsewhere on the server keeps it from knowing (normally the gap
+    # is filled or known rolled back within a second).
+    events_gap_grace_seconds: float = 30.0
     # How long a chat turn's events stay readable for reconnects (Last-Event-ID).
     chat_stream_ttl_seconds: int = 3600
     # Turns one API process runs at once; more wait their turn (backpressure, not errors).

@@ -22,7 +22,8 @@ from api.auth import CallerDep
 from api.deps import RuntimeDep
 from api.problems import problem_responses
 from core.errors import ValidationFailed
-from core.events.feed import BATCH, LiveEvent, events_after, latest_event_id
+from core.events.feed import LiveEvent, events_after
+from core.events.horizon import FeedCursor
 from core.events.wakeups import EventWakeups
 from core.identity import Caller
 from core.runtime import Runtime
@@ -30,6 +31,8 @@ from core.runtime import Runtime
 router = APIRouter(prefix="/v1/events", tags=["events"], responses=problem_responses(401, 422, 500))
 
 PING_SECONDS = 15
+#: How often a stream held at a gap reads again (the commit that fills it may wake nobody).
+HOLDING_POLL_SECONDS = 0.2
 
 EVENTS_RESPONSE: dict[int | str, dict[str, object]] = {
     200: {
@@ -62,23 +65,36 @@ def _cursor(last_event_id: str | None, after: int | None) -> int | None:
 async def live_events(
     runtime: Runtime, wakeups: EventWakeups, caller: Caller, *, after: int | None
 ) -> AsyncIterator[ServerSentEvent]:
-    """The caller's events past ``after`` (or from now), until the client leaves."""
+    """The caller's events past ``after`` (or from now), until the client leaves.
+
+    Read only up to the feed's horizon (``core.events.horizon``): an id a transaction
+    may still commit holds the ids above it back, so a later commit of a lower id is
+    never skipped and ``Last-Event-ID`` stays a place every earlier event is behind."""
+    horizon = wakeups.horizon
     async with wakeups.watch(caller.org_id) as woken:
         if after is None:
             async with runtime.db.uow(write=False) as session:
-                after = await latest_event_id(session, caller)
+                cursor = await horizon.start(session)
             # An opening comment: the client knows the stream is live from here on.
             yield ServerSentEvent(comment="live")
+        else:
+            cursor = FeedCursor(after=after)
         while True:
             woken.clear()  # before reading: a commit during the read wakes the next wait
             async with runtime.db.uow(write=False) as session:
-                mine, after = await events_after(session, caller, after=after)
+                reach = await horizon.reach(session, cursor.after)
+                mine, cursor.after, full = await events_after(
+                    session, caller, cursor=cursor, upto=reach.upto
+                )
             for event in mine:
                 yield ServerSentEvent(id=str(event.id), data=event.model_dump_json())
-            if len(mine) == BATCH:
+            if full or reach.more:
                 continue
+            wait = wakeups.poll_seconds()
+            if reach.holding:  # a gap another organization's commit may fill: look soon
+                wait = min(wait, HOLDING_POLL_SECONDS)
             try:
-                await asyncio.wait_for(woken.wait(), timeout=wakeups.poll_seconds())
+                await asyncio.wait_for(woken.wait(), timeout=wait)
             except TimeoutError:
                 pass
 

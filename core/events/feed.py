@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.events.horizon import FeedCursor
 from core.identity import Caller
 from core.models import Booking, OutboxEvent
 from core.notify.messages import audience, compose, names_audience
@@ -57,33 +58,38 @@ def _status(topic: str, payload: dict[str, Any]) -> str | None:
     return topic.split(".", 1)[1]
 
 
-async def latest_event_id(session: AsyncSession, caller: Caller) -> int:
-    """Where a stream opened without ``Last-Event-ID`` starts: after everything so far."""
-    found = await session.scalar(
-        select(func.max(OutboxEvent.id)).where(OutboxEvent.org_id == caller.org_id)
-    )
-    return int(found or 0)
-
-
 async def events_after(
-    session: AsyncSession, caller: Caller, *, after: int, limit: int = BATCH
-) -> tuple[list[LiveEvent], int]:
-    """The caller's events with an id above ``after``, oldest first, and the id read up to
-    (the next ``after``: past the other people's events of the batch too)."""
-    rows = (
-        await session.execute(
-            select(OutboxEvent.id, OutboxEvent.topic, OutboxEvent.payload, OutboxEvent.created_at)
-            .where(
-                OutboxEvent.org_id == caller.org_id,
-                OutboxEvent.id > after,
-                or_(*(OutboxEvent.topic.startswith(t) for t in LIVE_TOPICS)),
-            )
-            .order_by(OutboxEvent.id)
-            .limit(limit)
+    session: AsyncSession,
+    caller: Caller,
+    *,
+    cursor: FeedCursor,
+    upto: int | None = None,
+    limit: int = BATCH,
+) -> tuple[list[LiveEvent], int, bool]:
+    """The caller's events past ``cursor.after`` up to ``upto`` (the horizon: no id a
+    transaction may still commit — ``core.events.horizon``), oldest first; the id read up
+    to (the next ``after``: past the other people's events too); whether the batch was
+    full (read again at once)."""
+    after = cursor.after
+    stmt = (
+        select(OutboxEvent.id, OutboxEvent.topic, OutboxEvent.payload, OutboxEvent.created_at)
+        .where(
+            OutboxEvent.org_id == caller.org_id,
+            OutboxEvent.id > after,
+            or_(*(OutboxEvent.topic.startswith(t) for t in LIVE_TOPICS)),
         )
-    ).all()
+        .order_by(OutboxEvent.id)
+        .limit(limit)
+    )
+    if upto is not None:
+        stmt = stmt.where(OutboxEvent.id <= upto)
+    rows = list((await session.execute(stmt)).all())
+    full = len(rows) == limit
+    # Past a short batch, everything up to the horizon is read (the rest is not ours).
+    read_to = int(rows[-1][0]) if full or (rows and upto is None) else (upto or after)
+    rows = [row for row in rows if cursor.wanted(int(row[0]))]
     if not rows:
-        return [], after
+        return [], max(read_to, after), full
     wanted = {
         str(p["booking_id"])
         for _, _, p, _ in rows
@@ -123,4 +129,4 @@ async def events_after(
                 at=created_at,
             )
         )
-    return mine, int(rows[-1][0])
+    return mine, max(read_to, after), full

@@ -27,6 +27,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import Any
 
 from core.config import Settings
+from core.events.horizon import CommitHorizon
 from core.outbox import EMITTED_FOR
 from core.redis_health import REDIS_DOWN, RedisHealth
 
@@ -55,6 +56,9 @@ class EventWakeups:
         self.subscribed = False
         #: Tests switch the publishing off to show what it carries.
         self.publish_enabled = True
+        #: How far the streams may read (``core.events.horizon``): one per process, so a
+        #: gap all its streams see is timed once.
+        self.horizon = CommitHorizon(grace_seconds=settings.events_gap_grace_seconds)
 
     # -- writers ----------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from httpx_sse import aconnect_sse
 from sqlalchemy import select
 
 from api.app import create_app
+from core import outbox
 from core.clock import FrozenClock
 from core.config import Settings
 from core.db import Database
@@ -34,7 +35,7 @@ from core.notify.messages import recipients
 from core.runtime import Runtime, build_runtime
 from tests.api.conftest import TOKENS, World
 from tests.api.test_problems import assert_problem
-from tests.conftest import REDIS_URL
+from tests.conftest import REDIS_URL, requires_postgres
 from tests.factories import guests_json, make_user
 
 NED = "tok-ned"
@@ -340,3 +341,89 @@ async def test_a_hold_that_runs_out_is_told_live(
             "booking.expired", "expired", held.json()["booking_id"]
         )
         assert "ran out" in event["message"]
+
+
+# ------------------------------------------------ ids that commit out of order (PostgreSQL)
+
+
+def _event_for_ava(session: Any, runtime: Runtime, name: str) -> None:
+    outbox.emit(
+        session, org_id="acme", topic="booking.held", key=f"test:{name}",
+        payload={"booking_id": f"BK-{name.upper()}", "notify": ["ava"]},
+        at=runtime.clock.now(),
+    )
+
+
+async def _id_of(session: Any, name: str) -> int:
+    await session.flush()
+    found = await session.scalar(select(OutboxEvent.id).where(OutboxEvent.key == f"test:{name}"))
+    assert found is not None
+    return int(found)
+
+
+@requires_postgres
+async def test_an_id_that_commits_after_a_higher_one_is_not_skipped(
+    live: str, runtime: Runtime
+) -> None:
+    """Two real transactions: T1 takes id n, T2 takes n+1 and commits first. The stream
+    holds n+1 back while n may still come, then sends n, n+1 in order; resuming after n
+    gives n+1 only."""
+    async with stream(live, "ava") as ava:
+        async with runtime.db.uow() as first:
+            _event_for_ava(first, runtime, "first")
+            low = await _id_of(first, "first")
+            async with runtime.db.uow() as second:
+                _event_for_ava(second, runtime, "second")
+                high = await _id_of(second, "second")
+            assert high > low  # committed: visible, and its commit woke the stream
+            await ava.nothing_within(1.0)  # held back: `low` is still in flight
+        got = [await ava.next() for _ in range(2)]
+        assert [int(i) for i, _e in got] == [low, high]
+        assert [e["booking_id"] for _i, e in got] == ["BK-FIRST", "BK-SECOND"]
+        await ava.nothing_within(0.3)
+    async with stream(live, "ava", **{"Last-Event-ID": str(low)}) as resumed:
+        assert int((await resumed.next())[0]) == high
+        await resumed.nothing_within(0.3)
+
+
+@requires_postgres
+async def test_a_stream_opened_while_an_id_is_in_flight_gets_it_when_it_commits(
+    live: str, runtime: Runtime
+) -> None:
+    """Opened without Last-Event-ID: what committed before is not news, the id still in
+    flight then is."""
+    in_flight = runtime.db.uow()
+    first = await in_flight.__aenter__()
+    _event_for_ava(first, runtime, "inflight")
+    low = await _id_of(first, "inflight")
+    async with runtime.db.uow() as second:
+        _event_for_ava(second, runtime, "before")
+        await _id_of(second, "before")
+    async with stream(live, "ava") as ava:
+        await ava.nothing_within(0.5)
+        await in_flight.__aexit__(None, None, None)  # commits, with the stream open
+        event_id, event = await ava.next()
+        assert (int(event_id), event["booking_id"]) == (low, "BK-INFLIGHT")
+        await ava.nothing_within(0.5)
+
+
+@requires_postgres
+async def test_an_id_rolled_back_holds_nothing_for_long(live: str, runtime: Runtime) -> None:
+    """A gap left by a rollback (or a failed insert) is settled once every transaction
+    that may own it has ended — 0.5–0.7 s measured here; at most ``grace`` seconds when a
+    transaction open elsewhere on the server keeps that from being known."""
+    settings_grace = 4.0
+    assert runtime.events is not None
+    runtime.events.horizon.grace_seconds = settings_grace
+    async with stream(live, "ava") as ava:
+        with contextlib.suppress(RuntimeError):
+            async with runtime.db.uow() as doomed:
+                _event_for_ava(doomed, runtime, "doomed")
+                await _id_of(doomed, "doomed")
+                raise RuntimeError("rolled back")
+        async with runtime.db.uow() as after:
+            _event_for_ava(after, runtime, "after")
+        started = asyncio.get_running_loop().time()
+        _id, event = await ava.next(within=settings_grace + 2)
+        assert event["booking_id"] == "BK-AFTER"
+        assert asyncio.get_running_loop().time() - started < settings_grace + 1
