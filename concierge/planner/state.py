@@ -189,6 +189,10 @@ class State:
     # The numeric date order the traveller showed ("28/12" → day first), which reads
     # their later dates ("09/12") before their home's habit does.
     month_first: bool | None = None
+    # The flights the last seat wish was for (segment ids), chosen, refused or declined:
+    # the next wish that names no flight ("no thanks — just any free window seat") is for
+    # them too.
+    seat_segments: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -619,6 +623,9 @@ def _tool_place(mention: PlaceMention) -> str:
 
 def apply_result(state: State, step: Step) -> None:
     """Fold one finished tool call into the state."""
+    if step.name in {"choose_seats", "buy_seats"}:
+        named = [str(a.get("segment_id")) for a in step.args.get("assignments") or []]
+        state.seat_segments = list(dict.fromkeys(s for s in named if s != "None"))
     if step.output is None:
         return
     out = step.output

@@ -170,7 +170,12 @@ async def test_a_seat_with_a_fee_is_added_to_the_hold_after_a_yes(
     after = ava.output("choose_seats")["total"]
     fee = float(paid_row["fee"]["amount"])
     assert float(after["amount"]) == pytest.approx(float(total["amount"]) + fee)
-    assert ava.confirmation is None  # paying is confirm_booking's, behind its own yes
+    # Paying is confirm_booking's, behind its own yes: the hold's confirmation, put aside
+    # for the seat, is asked again with the new total.
+    asked = ava.confirmation
+    assert asked is not None
+    assert asked.action["tool"] == "confirm_booking"
+    assert await seats_of(demo, booking_id) == [seat]
 
 
 async def test_a_pick_with_an_aisle_wish_is_held_seated_then_put_for_a_yes(

@@ -19,6 +19,7 @@ from tools.list_trips import TripOut, trip_places
 from tools.views import BookingOut, SegmentOut, city_of, day_range, spoken_day
 
 INACTIVE = frozenset({"cancelled", "expired", "failed"})
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 # The order facets are answered in when a question carries several ("what terminal does
 # my flight leave from" is about the terminal, "when do I land" about the landing).
@@ -54,6 +55,10 @@ class TripAsk:
     kind: str | None = None  # flight | hotel, when the question names one
     flight: str | None = None  # a flight number named ("BA 19")
     whose: str | None = None  # someone else taking the trip, as named ("Ava", "Ava Patel")
+    # A weekday said alone ("Monday's flight"): any such day of the trip, not only the
+    # next one ("day" is then None).
+    weekday: int | None = None
+    into: bool = False  # the city is named as where a flight goes ("home into New York")
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,13 @@ def matching(trips: list[TripOut], ask: TripAsk, today: dt.date) -> list[TripOut
     if ask.whose is not None:
         found = [t for t in found if is_traveller(t, ask.whose)]
     if ask.city is not None:
-        found = [t for t in found if ask.city in t.places]
+        # "my flight home into New York": the city a flight home goes to is where the
+        # trip starts, not one of its places.
+        found = [
+            t
+            for t in found
+            if ask.city in t.places or ("return" in ask.facets and ask.city == t.origin)
+        ]
     if ask.flight is not None:
         found = [t for t in found if _squeeze(ask.flight) in {_squeeze(f) for f in t.flights}]
     if ask.day is not None:
@@ -123,6 +134,13 @@ def matching(trips: list[TripOut], ask: TripAsk, today: dt.date) -> list[TripOut
             and t.end is not None
             and dt.date.fromisoformat(t.start) <= ask.day <= dt.date.fromisoformat(t.end)
         ]
+    if ask.weekday is not None:
+        # "my Friday flight": a trip with a flight (or a stay) starting on a Friday, else
+        # one that spans a Friday.
+        starting = [t for t in found if any(d.weekday() == ask.weekday for d in _starts(t, ask))]
+        found = starting or [
+            t for t in found if any(d.weekday() == ask.weekday for d in _days_of(t))
+        ]
 
     def soon(t: TripOut) -> tuple[int, str]:
         ended = t.end is not None and dt.date.fromisoformat(t.end) < today
@@ -131,13 +149,35 @@ def matching(trips: list[TripOut], ask: TripAsk, today: dt.date) -> list[TripOut
     return sorted(found, key=soon)
 
 
+def _days_of(t: TripOut) -> list[dt.date]:
+    """Every day a trip spans, first to last."""
+    if t.start is None or t.end is None:
+        return []
+    first, last = dt.date.fromisoformat(t.start), dt.date.fromisoformat(t.end)
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _starts(t: TripOut, ask: TripAsk) -> list[dt.date]:
+    """The days a trip's flights leave (its stays begin, when the question is about a
+    hotel)."""
+    kind = "hotel" if ask.kind == "hotel" else "flight"
+    days = [render.day_of(leg.starts) for leg in t.legs if leg.kind == kind]
+    return [d for d in days if d is not None]
+
+
 def _squeeze(flight: str) -> str:
     return flight.replace(" ", "").upper()
 
 
 def not_found(ask: TripAsk, trips: list[TripOut]) -> str:
     where = f" on {ask.flight}" if ask.flight else f" to {ask.city}" if ask.city else ""
-    when = f" on {spoken_day(ask.day)}" if ask.day else ""
+    when = (
+        f" on {spoken_day(ask.day)}"
+        if ask.day
+        else f" on a {_WEEKDAYS[ask.weekday]}"
+        if ask.weekday is not None
+        else ""
+    )
     active = [t for t in trips if t.status not in INACTIVE]
     if ask.whose is not None:
         theirs = [t for t in active if is_traveller(t, ask.whose)]
@@ -187,7 +227,16 @@ def _flight(b: BookingOut, ask: TripAsk, now: dt.datetime) -> SegmentOut | None:
             return named[0]
     if "return" in ask.facets:
         leaving = [s for s in flights if ask.city and city_of(s.origin or "") == ask.city]
-        return leaving[-1] if leaving else flights[-1]
+        into = [s for s in flights if ask.city and city_of(s.destination or "") == ask.city]
+        if ask.into and into:
+            return into[-1]  # "my flight home into New York"
+        return leaving[-1] if leaving else into[-1] if into else flights[-1]
+    if ask.weekday is not None:
+        on_day = [
+            s for s in flights if (d := render.day_of(s.depart)) and d.weekday() == ask.weekday
+        ]
+        if on_day:
+            return on_day[0]
     if ask.city is not None:
         going = [s for s in flights if city_of(s.destination or "") == ask.city]
         if going:

@@ -643,7 +643,14 @@ def yes(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
         if offer.kind == "rebook":
             return rebook_flow(state, turn, ctx, offer.args)
         if offer.kind == "seat_fee":
-            return seats.pay_fee(state, turn, ctx, offer)
+            paid = seats.pay_fee(state, turn, ctx, offer)
+            seated = turn.last("choose_seats")
+            held = (seated.output or {}) if seated is not None and seated.done else {}
+            if isinstance(paid, Reply) and held.get("status") == "held" and seated is not None:
+                # The fee joined the hold's price: its confirmation, put aside for the
+                # seat, is asked again with the new total.
+                return _confirm_flow(state, turn, ctx, str(held["booking_id"]), held)
+            return paid
         if offer.kind == "search":
             return search(
                 state, turn, ctx, Understanding(text=u.text, intent=Intent.SEARCH, want_flight=None)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from concierge.planner import render
-from concierge.planner.flows.base import Call, Context, Decision, Reply
+from concierge.planner.flows import seats
+from concierge.planner.flows.base import INACTIVE, Call, Context, Decision, Reply
 from concierge.planner.nlu.intents import Intent, Understanding
 from concierge.planner.state import State, Turn
 from tools.check_in import CheckInOutput
@@ -25,22 +26,35 @@ _WHERE = "They're in your e-mail too, and under Boarding pass in your trips pane
 
 
 def _booking(state: State, turn: Turn, ctx: Context, u: Understanding) -> str | Decision:
+    """The booking to check in: the one named, the confirmed one of this conversation when
+    the message names no other trip, else the traveller's trip the message names (by
+    place, day or weekday, flight number) — one not confirmed yet is said to be so, never
+    swapped for another — else their soonest confirmed trip."""
     if u.booking_id:
         return u.booking_id
     current = state.bookings.get(state.current_booking or "")
+    named = bool(u.places or u.dates.mentions or seats.flight_numbers(u.text))
     if current is not None and str(current.get("status")) in CHECKABLE:
-        return str(state.current_booking)
+        if not named or seats.flights_meant(seats.booked_flights(current), u, ctx, strict=True):
+            return str(state.current_booking)
     listed = turn.last("list_trips")
     if listed is None:
         return [Call("list_trips", {})]
-    trips = [
+    active = [
         t
         for t in (listed.output or {}).get("trips") or []
-        if str(t.get("status")) in CHECKABLE and t.get("flights")
+        if str(t.get("status")) not in INACTIVE and t.get("flights")
     ]
-    city = u.destination.place.city if u.destination and u.destination.place else None
-    if city:
-        trips = [t for t in trips if city in (t.get("places") or [])] or trips
+    meant = seats.trips_named(active, u, ctx) if named else []
+    if meant and not any(str(t.get("status")) in CHECKABLE for t in meant):
+        trip = meant[0]
+        return Reply(
+            f"{trip.get('booking_id')} ({trip.get('summary')}) is "
+            f"{render.status_text(str(trip.get('status')))}, so it can't be checked in yet: "
+            "check-in opens 24 hours before departure once the booking is confirmed"
+            + (" — that is, once it's approved." if trip.get("status") == "pending_approval" else ".")
+        )
+    trips = [t for t in (meant or active) if str(t.get("status")) in CHECKABLE]
     if not trips:
         return Reply(
             "You have no confirmed flight to check in for. Once a trip is booked, check-in "
@@ -61,7 +75,21 @@ def check_in(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisi
     found = _booking(state, turn, ctx, u)
     if not isinstance(found, str):
         return found
-    return [Call("check_in", {"booking_id": found})]
+    if not seats.names_a_flight(u):
+        return [Call("check_in", {"booking_id": found})]
+    # "the flight home on the 18th", "BA 18", "the way out": that flight of the booking.
+    booking = state.bookings.get(found)
+    if booking is None or not booking.get("segments"):
+        fetched = turn.last("get_booking")
+        if fetched is None:
+            return [Call("get_booking", {"booking_id": found})]
+        booking = fetched.output or {}
+    flights = seats.booked_flights(booking)
+    meant = seats.flights_meant(flights, u, ctx, strict=True) if len(flights) > 1 else []
+    args = {"booking_id": found}
+    if len(meant) == 1:
+        args["segment_id"] = str(meant[0]["segment_id"])
+    return [Call("check_in", args)]
 
 
 def _lower(message: str) -> str:

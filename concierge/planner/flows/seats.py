@@ -124,7 +124,10 @@ def seats(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     if shown is not None and shown.done:
         meant = state.bookings.get(str(shown.args.get("booking_id")))
         only = {str(f["segment_id"]) for f in _meant(_flights(meant), u, ctx)} if meant else None
-        return after_map(shown.typed(GetSeatMapOutput), shown.error, only, u.text)
+        seat_map = shown.typed(GetSeatMapOutput)
+        if request.feature and meant is not None and seat_map is not None:
+            return with_feature(meant, ctx, request, seat_map, only, u.text)
+        return after_map(seat_map, shown.error, only, u.text)
     if u.booking_id and u.booking_id not in state.bookings:
         fetched = turn.last("get_booking")
         if fetched is None:
@@ -144,7 +147,7 @@ def seats(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     if not flights:
         return Reply(f"Booking {booking_id} has no flight to choose seats on.")
     people = list(booking.get("passengers") or [])
-    if request.show_map or not (request.seats or request.position):
+    if request.show_map or request.feature or not (request.seats or request.position):
         return [Call("get_seat_map", {"booking_id": booking_id})]
     if not people:
         return Reply(
@@ -156,22 +159,35 @@ def seats(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
             f"{'person flies' if len(people) == 1 else 'people fly'} on {booking_id}: "
             "one seat each, please."
         )
-    call = wish_call(booking, ctx, request, _meant(flights, u, ctx))
+    wished_for = flights_meant(flights, u, ctx)
+    if not wished_for and state.last_intent == Intent.SEATS and state.seat_segments:
+        # "no thanks — just any free window seat" right after a wish for one flight.
+        wished_for = [f for f in flights if str(f.get("segment_id")) in state.seat_segments]
+    call = wish_call(booking, ctx, request, wished_for or flights)
     return [call] if call is not None else Reply(f"Booking {booking_id} has no flight to seat.")
 
 
 def _meant(flights: list[dict[str, Any]], u: Understanding, ctx: Context) -> list[dict[str, Any]]:
-    """The flights a wish is about: the one named by number ("22K on BA 19"), those on the
-    day or weekday named ("on the 14th", "Monday's flight"), the leg named ("the flight
-    home", "the way out": ``leg_named``, as a change finds it), else those to the place
-    named ("my London flight"), else all ("there and back")."""
-    numbers = {"".join(c).upper() for c in _FLIGHT_NO.findall(u.text)}
+    """The flights a wish is about (``flights_meant``), else all ("there and back")."""
+    return flights_meant(flights, u, ctx) or flights
+
+
+def flights_meant(
+    flights: list[dict[str, Any]], u: Understanding, ctx: Context, *, strict: bool = False
+) -> list[dict[str, Any]]:
+    """The flights of a booking a message names: the one named by number ("22K on BA 19"),
+    those on the day or weekday named ("on the 14th", "Monday's flight"), the leg named
+    ("the flight home", "the way out": ``leg_named``, as a change finds it), every one for
+    "both ways", else those from or to the place named ("my flight from London", "my
+    London flight"); [] when it names none of them (``strict``: when what it names fits
+    none of them either, rather than every flight)."""
+    numbers = flight_numbers(u.text)
     named = [f for f in flights if str(f.get("flight") or "").replace(" ", "").upper() in numbers]
-    if named:
+    if named or (strict and numbers):
         return named
     days, weekdays = _days_named(u)
     on_day = [f for f in flights if (days or weekdays) and _on_day(f.get("depart"), days, weekdays)]
-    if on_day:
+    if on_day or (strict and (days or weekdays)):
         return on_day
     if leg_word(u.text) and len(flights) > 1:
         return [leg_named(flights, u, ctx)]
@@ -183,7 +199,43 @@ def _meant(flights: list[dict[str, Any]], u: Understanding, ctx: Context) -> lis
         return from_there  # "my flight from London"
     place = u.destination.place if u.destination else None
     airports = set(place.airports) if place is not None else set()
-    return [f for f in flights if f.get("destination") in airports] or flights
+    going = [f for f in flights if f.get("destination") in airports]
+    if going or (strict and u.places):
+        return going
+    return []
+
+
+def names_a_flight(u: Understanding) -> bool:
+    """The message names one flight of a trip: by number, day, weekday or leg."""
+    days, weekdays = _days_named(u)
+    return bool(flight_numbers(u.text) or days or weekdays or leg_word(u.text))
+
+
+def flight_numbers(text: str) -> set[str]:
+    """The flight numbers a message names ("BA 19", "ua1187"), squeezed ("BA19")."""
+    return {"".join(c).upper() for c in _FLIGHT_NO.findall(text)}
+
+
+def booked_flights(booking: dict[str, Any]) -> list[dict[str, Any]]:
+    """The live flights of a booking (``get_booking`` / ``reserve`` output), in order."""
+    return _flights(booking)
+
+
+def trips_named(trips: list[dict[str, Any]], u: Understanding, ctx: Context) -> list[dict[str, Any]]:
+    """The ``list_trips`` rows a message names, as a seat wish finds its trip: by places,
+    traveller and flight numbers (``trip_matches``), by the day or weekday one of its
+    flights leaves ("Monday's flight", "on the 18th"), and by the leg named ("the flight
+    home": a trip with one); [] when none fits."""
+    hint = Understanding(text=u.text, intent=u.intent, places=u.places, person=u.person)
+    found = [t for t in trips if trip_matches(t, hint, ctx)]
+    days, weekdays = _days_named(u)
+    if days or weekdays:
+        found = [t for t in found if _leaves_on(t, days, weekdays)]
+    if len(found) > 1 and leg_word(u.text):
+        rows = {t.booking_id: t for t in (typed(TripOut, r) for r in found) if t is not None}
+        kept = {t.booking_id for t in with_flight_home(list(rows.values()), home_city(ctx))}
+        found = [t for t in found if t.get("booking_id") in kept]
+    return found
 
 
 _FLIGHT_NO = re.compile(r"\b([A-Z]{2}|[A-Z]\d|\d[A-Z])\s?(\d{1,4})\b")
@@ -212,16 +264,125 @@ def wish_call(
             if p is not None
         ]
     else:
-        who = people if request.everyone else [_speaker(booking, ctx)]
         everywhere = len(flights) == len(_flights(booking))
+        wished = _per_person(booking, ctx, request) or [
+            (p, str(request.position))
+            for p in (people if request.everyone else [_speaker(booking, ctx)])
+        ]
         assignments = [
-            {"passenger_id": p["passenger_id"], "position": request.position}
+            {"passenger_id": p["passenger_id"], "position": position}
             | ({} if everywhere else {"segment_id": f["segment_id"]})
             for f in (flights[:1] if everywhere else flights)
-            for p in who
+            for p, position in wished
             if p is not None
         ]
     return Call("choose_seats", {"booking_id": booking_id, "assignments": assignments})
+
+
+_ME = frozenset({"me", "i", "myself", "mine"})
+
+
+def _per_person(
+    booking: dict[str, Any], ctx: Context, request: seat_words.SeatRequest
+) -> list[tuple[dict[str, Any] | None, str]]:
+    """Each person's own position ("window for me and the aisle for Sam"): the speaker for
+    "me", else the passenger one of whose names is the word said; [] unless the wish names
+    someone of the booking other than the speaker."""
+    people = list(booking.get("passengers") or [])
+    me = _speaker(booking, ctx)
+    pairs: list[tuple[dict[str, Any] | None, str]] = []
+    for who, position in request.per_person:
+        word = who.lower()
+        person = me if word in _ME else next(
+            (p for p in people if word in str(p.get("name") or "").lower().split()), None
+        )
+        if person is not None and all(person is not p for p, _ in pairs):
+            pairs.append((person, position))
+    if not any(p is not me for p, _ in pairs):
+        return []
+    return pairs
+
+
+# A question about what a seat costs ("how much?", "what do they cost?"): answered, and the
+# seat offered for a yes; otherwise a wish for a seat with a fee asks for the seat.
+_COST = re.compile(r"\b(?:how much|cost|costs|price|prices|pricing|fee|fees|charge|what would)\b")
+
+
+def with_feature(
+    booking: dict[str, Any],
+    ctx: Context,
+    request: seat_words.SeatRequest,
+    seat_map: GetSeatMapOutput,
+    only: set[str] | None,
+    asked: str,
+) -> Decision:
+    """A seat with extra legroom (an exit row, a bulkhead): the first free one with a fee
+    on each flight meant (the position wished for when one is, the party side by side) for
+    the speaker or everyone. Asked what it costs: the map in words and that seat offered
+    for a yes; asked for it: ``choose_seats`` with it, whose fee the core then puts to the
+    traveller (``after_choice``, ``purchase_call``)."""
+    segments = [s for s in seat_map.segments if not only or s.segment_id in only]
+    speaker = _speaker(booking, ctx)
+    everyone = request.everyone or bool(request.per_person)
+    who = [str(p.passenger_id) for p in (segments[0].passengers if segments else [])]
+    if not everyone and speaker is not None:
+        who = [str(speaker["passenger_id"])]
+    assignments = []
+    for segment in segments:
+        seats = _paid_seats(segment, len(who), request.position, exit=request.feature == "exit")
+        if seats is None or segment.segment_id is None:
+            continue
+        assignments += [
+            {"passenger_id": pid, "segment_id": segment.segment_id, "seat": seat}
+            for pid, seat in zip(who, seats, strict=True)
+        ]
+    if not assignments:
+        text = after_map(seat_map, None, only, asked).text
+        return Reply("There's no free seat with extra legroom left on that flight. " + text)
+    call = {"booking_id": booking.get("booking_id"), "assignments": assignments}
+    if not _COST.search(asked.lower()):
+        return [Call("choose_seats", call)]
+    listed = ", ".join(a["seat"] for a in assignments)
+    text = after_map(seat_map, None, only, "").text.split(" To choose,")[0]
+    return Reply(
+        f"{text} I can give you {listed} with extra legroom. Shall I add it? Say yes, or name "
+        "a free seat instead.",
+        Offer("seat_fee", {"call": {**call, "accept_fees": True}}),
+    )
+
+
+def _paid_seats(
+    segment: SeatMapSegmentOut, n: int, position: str | None, *, exit: bool = False
+) -> list[str] | None:
+    """``n`` free seats with a fee side by side in one row (the first at the position
+    wished for when a row has one; in an exit row when one is wished for and has them),
+    front first; None when no row has them."""
+    if exit and any(r.exit and r.fee is not None for r in segment.rows):
+        exits = segment.model_copy(update={"rows": [r for r in segment.rows if r.exit]})
+        found = _paid_seats(exits, n, position)
+        if found is not None:
+            return found
+    columns = segment.columns.replace(" ", "")
+    blocks = segment.columns.split(" ")
+    sides = {
+        "window": {columns[0], columns[-1]},
+        "aisle": {b[-1] for b in blocks[:-1]} | {b[0] for b in blocks[1:]},
+    }
+    best: list[str] | None = None
+    for row in segment.rows:
+        if row.fee is None:
+            continue
+        free = [c for c in columns if c in row.free]
+        for i in range(len(free) - n + 1):
+            run = free[i : i + n]
+            if "".join(run) not in segment.columns:
+                continue  # not side by side (the aisle is a space)
+            seats = [f"{row.row}{c}" for c in run]
+            if position in sides and not (sides[position] & set(run)):
+                best = best or seats
+                continue
+            return seats
+    return best
 
 
 def purchase_call(
@@ -315,9 +476,16 @@ def _fee_of(message: str) -> str:
 
 
 def pay_fee(state: State, turn: Turn, ctx: Context, offer: Offer) -> Decision:
-    """The traveller said yes to a seat's fee: choose it again, the fee agreed to."""
+    """The traveller said yes to a seat's fee: choose it again, the fee agreed to (on a
+    confirmed booking the core asks for the purchase instead: ``buy_seats``)."""
+    bought = turn.last("buy_seats")
+    if bought is not None and bought.done:
+        return after_purchase(bought.output, bought.error)
     chosen = turn.last("choose_seats")
     if chosen is not None and chosen.done:
+        purchase = purchase_call(state, chosen.args, chosen.error)
+        if purchase is not None:
+            return [purchase]
         return after_choice(chosen.output, chosen.error)
     return [Call("choose_seats", dict(offer.args["call"]))]
 

@@ -279,7 +279,17 @@ def trip_ask(u: Understanding) -> TripAsk:
     )
     named = re.search(r"\b([A-Z]{2}|[A-Z]\d|\d[A-Z]) ?(\d{1,4})\b", u.text)
     flight = f"{named.group(1)} {named.group(2)}" if named else None
-    return TripAsk(u.text, u.facets, city, u.dates.depart, u.cabin, kind, flight, u.whose)
+    into = bool(u.destination and u.destination.place and u.destination.place.city == city)
+    # "Monday's flight": a weekday said alone is any Monday of the trip, not only the next.
+    weekdays = {m.first.weekday() for m in u.dates.mentions if m.kind == "weekday"}
+    bare = len(weekdays) == 1 and all(m.kind == "weekday" for m in u.dates.mentions)
+    if bare and not re.search(r"\b(?:this|next|coming|last)\s+\w+day\b", low):
+        return TripAsk(
+            u.text, u.facets, city, None, u.cabin, kind, flight, u.whose, weekdays.pop(), into
+        )
+    return TripAsk(
+        u.text, u.facets, city, u.dates.depart, u.cabin, kind, flight, u.whose, into=into
+    )
 
 
 def booked_trip(
@@ -315,7 +325,13 @@ def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decis
     and days), its details from ``get_booking``, the answer from those outputs."""
     ask = trip_ask(u)
     booking_id = u.booking_id
-    named = ask.city is not None or ask.day is not None or ask.flight is not None or bool(ask.whose)
+    named = (
+        ask.city is not None
+        or ask.day is not None
+        or ask.weekday is not None
+        or ask.flight is not None
+        or bool(ask.whose)
+    )
     if booking_id is None and not named and state.last_intent == Intent.ASK_TRIP:
         # "and when do I land?" right after a question about a trip: the same trip.
         booking_id = state.current_booking

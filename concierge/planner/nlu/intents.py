@@ -434,7 +434,10 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         return u
 
     if seats.seat_numbers(clean):
-        # "12C", "put me in 14A", "12C and 12D please": seats on the booked flight.
+        # "12C", "put me in 14A", "12C and 12D please": seats on the booked flight; the
+        # day, place or leg said with them ("22K on the 18th", "14A on my flight to
+        # London") names that flight, so they are read too, the seat numbers left out.
+        _slots(u, seats.without_numbers(clean), seats.without_numbers(low), now, month_first)
         u.intent = Intent.SEATS
         u.seat_request = seats.read(clean)
         return u
@@ -497,7 +500,9 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         return u
     reasons = answers.declines(clean)
     if reasons is not None and not any(
-        _asks_for_a_trip(_understand(r, now, month_first)) or _CANCEL.search(r.lower())
+        _asks_for_a_trip(_understand(r, now, month_first))
+        or _understand(r, now, month_first).intent in _ASKS_OF_ITS_OWN
+        or _CANCEL.search(r.lower())
         for r in reasons
     ):
         # "not yet - I need to check the dates with the client first": a no and its
@@ -537,6 +542,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
             unsupported.feature == "override"
             or not (u.dates.depart and u.destination)
             or _OWN_BOOKING.search(low)
+            or _on_own_trip(unsupported, clean, low)
         )
         # "is my executive club number in my profile?": what is on file, the profile's
         and not (unsupported.feature != "override" and _PROFILE.search(low))
@@ -801,6 +807,12 @@ def _choosing(u: Understanding, clean: str, low: str) -> bool:
     )
 
 
+# What a clause after a no may ask for on its own ("no thanks, not paying for that — just
+# any free window seat", "nah, just check me in"): the no declines what was proposed, and
+# the request is acted on.
+_ASKS_OF_ITS_OWN: Final = frozenset({Intent.SEATS, Intent.CHECK_IN, Intent.BOARDING_PASS})
+
+
 # "rather not book it", "let's not go ahead", "please don't book this": not an accept.
 _NEGATION: Final = re.compile(
     r"\b(?:not|never|dont|don't|do not|no need to|let's not|lets not)\s+(?:\w+\s+){0,2}$"
@@ -827,6 +839,25 @@ def _asks_for_a_trip(u: Understanding) -> bool:
         or u.person
         or u.book_for
     )
+
+
+# "my Boston to Paris flight", "our London return flight": a booked one, named by its
+# route, when nothing in the message asks for a new trip.
+_OWN_BOOKING_NAMED: Final = re.compile(
+    r"\b(?:my|our) (?:[\w-]+ ){1,4}?(?:flights?|bookings?|trips?|reservations?)\b"
+)
+
+
+def _on_own_trip(unsupported: asks.Unsupported, clean: str, low: str) -> bool:
+    """A wish done on a booked flight ("check me in for Paris Thursday", "an aisle seat on
+    my Boston to Paris flight on Thursday"): its place and day name that flight, not a new
+    trip to search, unless the message asks for one ("find flights to Paris on Thursday
+    with a window seat")."""
+    if asks.is_request(clean) or (re.search(r"\bflights\b", low) and not _OWN_BOOKING.search(low)):
+        return False
+    if unsupported.feature in _OWN_FEATURES:
+        return True  # check-in and boarding passes exist only for a booked flight
+    return unsupported.feature == "seats" and bool(_OWN_BOOKING_NAMED.search(low))
 
 
 _REPLACED: Final = re.compile(

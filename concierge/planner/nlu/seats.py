@@ -21,6 +21,10 @@ class SeatRequest:
     position: str | None = None  # window | aisle
     everyone: bool = False  # for every passenger of the booking, not only the speaker
     show_map: bool = False
+    feature: str | None = None  # legroom: a seat with a fee, chosen by its feature
+    # A position for each person named ("window for me and the aisle for Sam"): (who as
+    # written, position); the flow matches "who" against the passengers' names.
+    per_person: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,11 @@ class _Tables:
     positions: tuple[tuple[str, re.Pattern[str]], ...]
     everyone: re.Pattern[str]
     show_map: re.Pattern[str]
+    avoid: re.Pattern[str]
+    instead: tuple[str, ...]
+    any_seat: re.Pattern[str]
+    features: tuple[tuple[str, re.Pattern[str]], ...]
+    per_person: tuple[re.Pattern[str], ...]
 
 
 def _join(patterns: list[str]) -> re.Pattern[str]:
@@ -47,6 +56,11 @@ def _tables() -> _Tables:
         positions=tuple((name, _join(p)) for name, p in raw["positions"].items()),
         everyone=_join(raw["everyone"]),
         show_map=_join(raw["show_map"]),
+        avoid=re.compile(raw["avoid"], re.IGNORECASE),
+        instead=tuple(raw["instead"]),
+        any_seat=_join(raw["any_seat"]),
+        features=tuple((name, _join(p)) for name, p in raw["features"].items()),
+        per_person=tuple(re.compile(p, re.IGNORECASE) for p in raw["per_person"]),
     )
 
 
@@ -72,18 +86,42 @@ def seat_numbers(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f"{m.group('row')}{m.group('letter').upper()}" for m in chosen))
 
 
+def without_numbers(text: str) -> str:
+    """``text`` with its seat numbers blanked out (same length), for the other readers."""
+    return _tables().seat_number.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def read(text: str) -> SeatRequest:
     """What a message about seats asks for (it may ask for nothing but the seats' map)."""
     t = _tables()
     plain = _plain(text)
     numbers = seat_numbers(plain)
     # The position named first is the one asked for: "an aisle seat — window seats are
-    # hard on overnight flights", "aisle, not a window".
-    found = [(m.start(), name) for name, rx in t.positions if (m := rx.search(plain))]
-    position = min(found)[1] if found else None
+    # hard on overnight flights", "aisle, not a window"; one said to be avoided ("just not
+    # a middle one") is not, and asks for another when no other is named.
+    found = sorted(
+        (m.start(), name, bool(t.avoid.search(plain[: m.start()])))
+        for name, rx in t.positions
+        for m in rx.finditer(plain)
+    )
+    avoided = {name for _, name, no in found if no}
+    wanted = [name for _, name, no in found if not no and name not in avoided]
+    position = next((p for p in wanted if p != "middle"), None)
+    if position is None and avoided:
+        position = next((p for p in t.instead if p not in avoided), None)
+    if position is None and t.any_seat.search(plain):
+        position = "any"
+    feature = next((name for name, rx in t.features if rx.search(plain)), None)
+    pairs = tuple(
+        (m.group("who"), m.group("position").lower())
+        for rx in t.per_person
+        for m in rx.finditer(plain)
+    )
     return SeatRequest(
         seats=numbers,
         position=None if numbers else position,
         everyone=bool(t.everyone.search(plain)),
-        show_map=not numbers and bool(t.show_map.search(plain)),
+        show_map=not numbers and not feature and bool(t.show_map.search(plain)),
+        feature=None if numbers else feature,
+        per_person=() if numbers else pairs,
     )

@@ -1,0 +1,339 @@
+"""After booking, in words other than the held-out batch 24's: seats for the whole party or
+each person, a position avoided, extra legroom by its feature (asked its price: offered
+for a yes; asked for: bought), a no that also asks for something, check-in questions and
+which trip and flight they mean, a trip named by a weekday or by its flight home, the
+boarding group said honestly, and a seat number said with a day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from concierge.planner.answers import trip_answers
+from concierge.planner.flows import checkin
+from concierge.planner.flows import seats as seat_flow
+from concierge.planner.flows.trips import trip_ask
+from concierge.planner.nlu.intents import Intent, understand
+from concierge.planner.nlu.seats import read
+from concierge.planner.state import State, Step, Turn
+from concierge.service import Concierge
+from core.runtime import Runtime
+from tests.concierge import test_planner_e2e as e2e
+from tests.concierge.test_planner_e2e import Chat, caller
+from tests.concierge.test_planner_seats import _LONDON, _LONDON_FLIGHTS, _PARIS, seats_of
+from tools.get_seat_map import GetSeatMapOutput, SeatMapSegmentOut
+from tools.list_trips import TripOut
+
+demo = e2e.demo
+concierge = e2e.concierge
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+_CTX = seat_flow.Context(now=NOW, profile={"home_airport": "JFK"})
+
+
+# --------------------------------------------------------------------------- reading
+@pytest.mark.parametrize(
+    ("text", "position", "everyone", "feature", "per_person"),
+    [
+        # a position avoided asks for another
+        ("avoid the middle please", "aisle", False, None, ()),
+        ("I'd rather not be in the middle", "aisle", False, None, ()),
+        ("anything except an aisle seat", "window", False, None, ()),
+        # any free seat, the party together
+        ("can the two of us be seated side by side?", "any", True, None, ()),
+        ("put all three of us together", "any", True, None, ()),
+        ("whatever seat is going", "any", False, None, ()),
+        # one position per person
+        ("aisle for Priya, window for me", "aisle", False, None,
+         (("Priya", "aisle"), ("me", "window"))),
+        ("me by the window and Tom on the aisle", "window", False, None,
+         (("me", "window"), ("Tom", "aisle"))),
+        # a seat with a fee, by its feature
+        ("is there an exit row seat free?", None, False, "exit", ()),
+        ("a bulkhead seat please", None, False, "legroom", ()),
+        ("somewhere with extra legroom", None, False, "legroom", ()),
+    ],
+)
+def test_seat_wishes_read_their_position_party_and_feature(
+    text: str, position: str | None, everyone: bool, feature: str | None, per_person: tuple
+) -> None:
+    request = read(text)
+    assert (request.position, request.everyone, request.feature) == (position, everyone, feature)
+    assert tuple(p for p in request.per_person if p[0] != "not") == per_person
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # seats, whatever else the message counts or names
+        ("can we all sit together on the flight?", Intent.SEATS),
+        ("seats side by side for the four of us", Intent.SEATS),
+        ("Anything but a middle seat on my flight back from London", Intent.SEATS),
+        ("window seat on my New York to Miami flight on the 11th", Intent.SEATS),
+        ("nope, not paying extra — an aisle seat will do", Intent.SEATS),
+        # check-in asked about, no hotel named: the flight's
+        ("am I able to check in now?", Intent.CHECK_IN),
+        ("how soon can we check in?", Intent.CHECK_IN),
+        ("is check-in open yet?", Intent.CHECK_IN),
+        ("check us in for the Madrid flight on Friday", Intent.CHECK_IN),
+        ("no thanks — just check me in", Intent.CHECK_IN),
+        ("boarding pass for tuesday's flight to Chicago", Intent.BOARDING_PASS),
+        # what the airline decides at the airport: said honestly
+        ("which zone do I board in on UA 27?", Intent.UNSUPPORTED),
+        ("do I have priority boarding?", Intent.UNSUPPORTED),
+        # a fee agreed to
+        ("ok, add it", Intent.YES),
+        ("go on, add that", Intent.YES),
+        # still what they were
+        ("find flights to Paris on Thursday, window seat please", Intent.SEARCH),
+        ("no, not now", Intent.NO),
+    ],
+)
+def test_after_booking_requests_in_other_words(text: str, intent: Intent) -> None:
+    assert understand(text, NOW).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text", ["what time can we check in to the room?", "can I check in at the hotel early?"]
+)
+def test_a_hotel_check_in_question_is_no_flight_check_in(text: str) -> None:
+    assert understand(text, NOW).intent != Intent.CHECK_IN
+
+
+@pytest.mark.parametrize(
+    ("text", "seat", "day"),
+    [
+        ("I'll take 21C on the 18th", "21C", dt.date(2026, 12, 18)),
+        ("put me in 30K for friday's flight", "30K", dt.date(2026, 12, 4)),
+        ("seat 9F on the 14/12 flight", "9F", dt.date(2026, 12, 14)),
+        ("give me 31A on Dec 14, thanks", "31A", dt.date(2026, 12, 14)),
+    ],
+)
+def test_a_seat_number_keeps_the_day_said_with_it(text: str, seat: str, day: dt.date) -> None:
+    u = understand(text, NOW, month_first=False)
+    assert u.intent == Intent.SEATS
+    assert u.seat_request is not None
+    assert u.seat_request.seats == (seat,)
+    assert u.dates.depart == day
+
+
+@pytest.mark.parametrize(
+    ("text", "flight"),
+    [("I'll take 21C on the 18th", "BA 18"), ("give me 31A on Dec 14, thanks", "BA 19")],
+)
+def test_the_day_said_with_a_seat_number_names_its_flight(text: str, flight: str) -> None:
+    meant = seat_flow._meant(_LONDON_FLIGHTS, understand(text, NOW), _CTX)
+    assert [f["flight"] for f in meant] == [flight]
+
+
+# --------------------------------------------------------------------------- check-in
+def _listed(extra: list[Step] | None = None) -> Turn:
+    steps = [Step("t1", "list_trips", {}, {"trips": [_LONDON, _PARIS], "more": False}, done=True)]
+    return Turn(understanding=None, steps=steps + (extra or []), index=1, ai_messages=0)
+
+
+_BOOKING = {
+    "booking_id": "BK-LONDON", "status": "confirmed", "passengers": [],
+    "segments": [{**f, "status": "booked"} for f in _LONDON_FLIGHTS],
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "segment"),
+    [
+        ("please check me in for BA 18", "s2"),
+        ("check in for the way back on friday", "s2"),
+        ("can you check me in for my return flight?", "s2"),
+        ("check me in for the 14th's flight", "s1"),
+        ("check me in for london", None),  # the trip only: the core takes its next flight
+    ],
+)
+def test_check_in_goes_to_the_flight_named(text: str, segment: str | None) -> None:
+    u = understand(text, NOW)
+    assert u.intent == Intent.CHECK_IN
+    turn = _listed([Step("t2", "get_booking", {}, _BOOKING, done=True)])
+    calls = checkin.check_in(State(), turn, _CTX, u)
+    assert isinstance(calls, list)
+    assert calls[0].name == "check_in"
+    assert calls[0].args.get("booking_id") == "BK-LONDON"
+    assert calls[0].args.get("segment_id") == segment
+
+
+@pytest.mark.parametrize(
+    "text", ["check in for thursday's Paris flight please", "check us in for DL 15"]
+)
+def test_check_in_for_a_trip_not_confirmed_says_so(text: str) -> None:
+    said = checkin.check_in(State(), _listed(), _CTX, understand(text, NOW))
+    assert isinstance(said, checkin.Reply), said
+    assert "BK-PARIS" in said.text
+    assert "approv" in said.text
+
+
+# --------------------------------------------------------------------------- the booked trip
+def _trips() -> list[TripOut]:
+    return [t for t in (TripOut.model_validate(r) for r in (_LONDON, _PARIS))]
+
+
+@pytest.mark.parametrize(
+    ("text", "booking"),
+    [
+        ("when does my friday flight leave?", "BK-LONDON"),  # Fri 18 Dec, not Fri 4 Dec
+        ("what time is my Thursday flight?", "BK-PARIS"),
+        ("when does my return flight land back in New York?", "BK-LONDON"),
+        ("what time does my flight back to NYC arrive?", "BK-LONDON"),
+    ],
+)
+def test_a_trip_named_by_a_weekday_or_its_flight_home(text: str, booking: str) -> None:
+    ask = trip_ask(understand(text, NOW))
+    found = trip_answers.matching(_trips(), ask, NOW.date())
+    assert [t.booking_id for t in found][:1] == [booking]
+
+
+# --------------------------------------------------------------------------- paid and party seats
+def _segment(**kw: Any) -> SeatMapSegmentOut:
+    base: dict[str, Any] = {
+        "segment_id": "s1", "flight": "AA 1", "origin": "JFK", "destination": "BOS",
+        "date": "2026-12-10", "aircraft": "737-800", "cabin": "economy", "columns": "ABC DEF",
+        "seats_free": 100, "passengers": [], "rows": [],
+    }
+    return SeatMapSegmentOut.model_validate(base | kw)
+
+
+_FEE = {"amount": "25.00", "currency": "USD"}
+
+
+@pytest.mark.parametrize(
+    ("rows", "n", "position", "exit", "seats"),
+    [
+        ([{"row": 5, "free": "ABCDEF", "fee": _FEE}], 1, None, False, ["5A"]),
+        ([{"row": 5, "free": "ABCDEF", "fee": _FEE}], 1, "aisle", False, ["5C"]),
+        # an exit row wished for, over a bulkhead in front of it
+        ([{"row": 5, "free": "ABCDEF", "fee": _FEE},
+          {"row": 16, "free": "DEF", "fee": _FEE, "exit": True}], 1, None, True, ["16D"]),
+        # two side by side: never across the aisle
+        ([{"row": 5, "free": "CD", "fee": _FEE}, {"row": 6, "free": "EF", "fee": _FEE}],
+         2, None, False, ["6E", "6F"]),
+        ([{"row": 7, "free": "ABC"}], 1, None, False, None),  # no fee, no legroom
+    ],
+)
+def test_a_legroom_wish_finds_free_paid_seats(rows, n, position, exit, seats) -> None:
+    assert seat_flow._paid_seats(_segment(rows=rows), n, position, exit=exit) == seats
+
+
+_PARTY = {
+    "booking_id": "BK-2", "status": "confirmed",
+    "passengers": [
+        {"passenger_id": "p1", "name": "Ava Patel", "traveler_id": "ava"},
+        {"passenger_id": "p2", "name": "Priya Shah"},
+        {"passenger_id": "p3", "name": "Tom Reed"},
+    ],
+    "segments": [{"segment_id": "s1", "kind": "flight", "status": "booked", "flight": "AA 1"}],
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("aisle for Priya, window for me", {"p2": "aisle", "p1": "window"}),
+        ("me by the window and Tom on the aisle", {"p1": "window", "p3": "aisle"}),
+        ("window seats for the three of us", {"p1": "window", "p2": "window", "p3": "window"}),
+        ("can the three of us sit side by side?", {"p1": "any", "p2": "any", "p3": "any"}),
+    ],
+)
+def test_party_seat_wishes_seat_each_person(text: str, wanted: dict[str, str]) -> None:
+    ctx = seat_flow.Context(now=NOW, profile={"home_airport": "JFK"}, user_id="ava")
+    call = seat_flow.wish_call(_PARTY, ctx, read(text))
+    assert call is not None
+    got = {a["passenger_id"]: a["position"] for a in call.args["assignments"]}
+    assert got == wanted
+
+
+def test_a_legroom_price_question_offers_the_seat_for_a_yes() -> None:
+    segment = _segment(rows=[{"row": 16, "free": "ABC", "fee": _FEE, "exit": True}],
+                       passengers=[{"passenger_id": "p1", "name": "Ava Patel"}])
+    booking = {"booking_id": "BK-1", "status": "held",
+               "passengers": [{"passenger_id": "p1", "name": "Ava Patel", "traveler_id": "ava"}]}
+    ctx = seat_flow.Context(now=NOW, user_id="ava")
+    seat_map = GetSeatMapOutput(booking_id="BK-1", segments=[segment])
+    asked = seat_flow.with_feature(booking, ctx, read("exit row?"), seat_map, None,
+                                   "what's the fee for an exit row?")
+    assert isinstance(asked, seat_flow.Reply)
+    assert "16A" in asked.text
+    assert "25.00 USD" in asked.text
+    assert asked.offer is not None
+    assert asked.offer.kind == "seat_fee"
+    assert asked.offer.args["call"]["accept_fees"] is True
+    wanted = seat_flow.with_feature(booking, ctx, read("exit row please"), seat_map, None,
+                                    "put me in an exit row please")
+    assert isinstance(wanted, list)
+    assert wanted[0].name == "choose_seats"
+    assert wanted[0].args["assignments"][0]["seat"] == "16A"
+
+
+# --------------------------------------------------------------------------- end to end
+async def _held(chat: Chat, request: str) -> str:
+    await chat.say(request)
+    await chat.say("option 1")
+    return str(chat.output("reserve")["booking_id"])
+
+
+async def test_side_by_side_for_the_two_of_us_after_a_hold(
+    concierge: Concierge, demo: Runtime
+) -> None:
+    admin = Chat(concierge, await caller(demo, "admin"))
+    booking_id = await _held(admin, "book me and Erin on a flight from New York to Boston on Dec 17, direct")
+
+    reply = await admin.say("could the two of us sit next to each other?")
+
+    assert admin.tools() == ["choose_seats"], reply
+    seats = await seats_of(demo, booking_id)
+    assert None not in seats
+    assert len(seats) == 2
+    assert seats[0][:-1] == seats[1][:-1], "one row"
+
+
+async def test_extra_legroom_priced_then_added_then_the_hold_confirmed(
+    concierge: Concierge, demo: Runtime
+) -> None:
+    ava = Chat(concierge, await caller(demo, "ava"))
+    booking_id = await _held(ava, "New York to Boston on Dec 17, direct")
+
+    quoted = await ava.say("how much would a seat with extra legroom be?")
+    assert ava.tools() == ["get_seat_map"]
+    assert "Shall I add it?" in quoted
+    assert await seats_of(demo, booking_id) == [None]
+
+    await ava.say("ok, add it")
+    assert ava.tools() == ["choose_seats"]
+    (seat,) = await seats_of(demo, booking_id)
+    assert seat is not None
+    asked = ava.confirmation  # the fee joined the price: the confirmation comes back
+    assert asked is not None
+    assert asked.action["tool"] == "confirm_booking"
+
+    await ava.answer(True)
+    assert await e2e.booking_status(demo, booking_id) == "confirmed"
+
+
+async def test_a_no_to_a_paid_seat_that_asks_for_a_free_one_seats_it(
+    concierge: Concierge, demo: Runtime
+) -> None:
+    ava = Chat(concierge, await caller(demo, "ava"))
+    await ava.say("New York to Boston on Dec 17, direct")
+    await ava.say("book option 1")
+    await ava.answer(True)
+    booking_id = str(ava.output("confirm_booking")["booking_id"])
+    await ava.say("show me the seat map")
+    paid_row = next(r for r in ava.output("get_seat_map")["segments"][0]["rows"] if r.get("fee"))
+    await ava.say(f"can I have {paid_row['row']}{paid_row['free'][0]}?")
+    assert ava.confirmation is not None  # buy_seats asks first
+
+    reply = await ava.say("nah, not worth it — an aisle seat is fine")
+
+    assert "choose_seats" in ava.tools(), reply
+    assert "buy_seats" not in ava.tools()
+    (seat,) = await seats_of(demo, booking_id)
+    assert seat is not None
+    assert seat[-1] in "CD"
