@@ -9,7 +9,7 @@ import { $, el } from "/static/dom.js";
 import { renderMarkdown, withMarks } from "/static/markdown.js";
 import { clearTrips, dayMarker, initTrips, refreshTrips } from "/static/trips.js";
 import { clearApprovals, initApprovals, refreshApprovals } from "/static/approvals.js";
-import { noticeFor, startEvents, stopEvents } from "/static/events.js";
+import { initNotifyButton, noticeFor, notifyIfHidden, startEvents, stopEvents } from "/static/events.js";
 import { initTheme } from "/static/theme.js";
 import {
   ConnectionNote, RECONNECT_DELAYS, labelCards, newProgress, pause, pump, showStop, trimOptions, truncatedCard,
@@ -1176,12 +1176,14 @@ function onLiveEvent(event) {
     $("#log").append(notice);
     scrollLog();
   }
+  notifyIfHidden(event);
 }
 
 // ---------------------------------------------------------------- wiring
 
 function init() {
   initTheme();
+  initNotifyButton($("#notify-toggle"));
   initApprovals({
     api, setStatus,
     token: () => state.token,

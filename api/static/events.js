@@ -121,3 +121,61 @@ export function noticeFor(event) {
       ? el("span", { class: "notice-note" }, ` Note: “${event.note}”`)
       : null));
 }
+
+// ---------------------------------------------------------------- system notifications
+
+// What reaches the person while the page is in a background tab: a decision on their
+// trip, a disruption, a request waiting on them (approvers). A system notification
+// (Notification API) only when they allowed it — the page asks from the "Notify me"
+// button, never by itself — and only while the tab is hidden: a visible page already
+// says it in the conversation.
+const NOTIFIED = new Set([
+  "approval.decided", "approval.expired", "approval.requested",
+  "disruption.detected", "flight.delayed",
+]);
+
+export function notificationsAvailable() {
+  return typeof window.Notification === "function";
+}
+
+export function notifyIfHidden(event) {
+  if (event.watching || !NOTIFIED.has(event.topic) || !TOLD[event.topic]) return null;
+  if (!notificationsAvailable() || window.Notification.permission !== "granted") return null;
+  if (document.visibilityState !== "hidden") return null;
+  const [, label] = TOLD[event.topic](event);
+  const note = event.note && event.topic === "approval.decided" && !event.message.includes(event.note)
+    ? ` Note: “${event.note}”` : "";
+  try {
+    const shown = new window.Notification(`${label}${event.booking_id ? ` · ${event.booking_id}` : ""}`, {
+      body: `${event.message}${note}`,
+      tag: `concierge-event-${event.id}`, // one per event, however many tabs tell it
+    });
+    shown.onclick = () => {
+      window.focus();
+      shown.close();
+    };
+    return shown;
+  } catch (err) {
+    // Some browsers allow notifications from a service worker only: the conversation
+    // still says it.
+    console.warn("notification not shown", err);
+    return null;
+  }
+}
+
+// The "Notify me" button: shown while the browser has not been asked; asking is the
+// person's click (browsers refuse a request that no gesture made).
+export function initNotifyButton(button) {
+  if (!button) return;
+  const draw = () => {
+    button.hidden = !notificationsAvailable() || window.Notification.permission !== "default";
+  };
+  button.addEventListener("click", async () => {
+    try {
+      await window.Notification.requestPermission();
+    } finally {
+      draw();
+    }
+  });
+  draw();
+}

@@ -149,7 +149,10 @@ function tick() {
 const ACTIVE = new Set(["held", "pending_approval", "confirming", "pending_confirmation", "confirmed", "requires_attention"]);
 
 function tripView(t, wasOpen) {
-  const open = wasOpen ?? (ACTIVE.has(t.status) && (t.ends || "9999") >= new Date(Date.now() + skewMs).toISOString().slice(0, 10));
+  // Open at first: one's own trips still to come; of a team's, only those waiting for a
+  // decision (a manager's list is long, and what waits on them is in the inbox above).
+  const upcoming = ACTIVE.has(t.status) && (t.ends || "9999") >= new Date(Date.now() + skewMs).toISOString().slice(0, 10);
+  const open = wasOpen ?? (t.whose === "team" ? upcoming && t.status === "pending_approval" : upcoming);
   const dates = t.starts ? `${dayLabel(t.starts)}${t.ends && t.ends !== t.starts ? ` – ${dayLabel(t.ends)}` : ""}` : "";
   const summary = el("summary", { class: "trip-summary" },
     el("span", { class: "trip-title" }, t.title),

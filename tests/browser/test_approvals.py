@@ -112,3 +112,111 @@ def test_manager_approves_with_a_note_and_the_travellers_open_page_shows_it(
     shoot(ava, "approvals-5-trip-confirmed")
     ava_ctx.close()
     mia_ctx.close()
+
+
+# Records what the page asks the Notification API to show, and lets the test say whether
+# the tab is hidden (a headless tab is always "visible"). The permission is the real one,
+# granted or not by the browser context.
+RECORD_NOTIFICATIONS = """
+(() => {
+  const Real = window.Notification;
+  window.__notes = [];
+  window.__hidden = false;
+  class Recorded {
+    constructor(title, options = {}) {
+      window.__notes.push({ title, body: options.body, tag: options.tag });
+    }
+    close() {}
+    static get permission() { return Real.permission; }
+    static requestPermission() { return Real.requestPermission(); }
+  }
+  window.Notification = Recorded;
+  Object.defineProperty(document, "visibilityState", {
+    configurable: true, get: () => (window.__hidden ? "hidden" : "visible"),
+  });
+})();
+"""
+
+
+def _send_for_approval(base: str, key: str) -> tuple[str, str]:
+    booking_id = _hold(base, "ava", 3, key)
+    asked = httpx.post(
+        f"{base}/v1/bookings/{booking_id}/confirm",
+        json={"purpose": PURPOSE},
+        headers={"Authorization": "Bearer demo-ava", "Idempotency-Key": f"{booking_id}-c"},
+        timeout=60,
+    )
+    assert asked.status_code == 202, asked.text
+    return booking_id, str(asked.json()["approval_id"])
+
+
+def _decide(base: str, approval_id: str, decision: str, note: str) -> None:
+    decided = httpx.post(
+        f"{base}/v1/approvals/{approval_id}/decision",
+        json={"decision": decision, "note": note},
+        headers={"Authorization": "Bearer demo-mia", "Idempotency-Key": f"{approval_id}-d"},
+        timeout=60,
+    )
+    assert decided.status_code == 200, decided.text
+
+
+def test_a_rejection_reaches_a_hidden_tab_as_a_notification_and_the_trip_leaves_pending(
+    live_server: str, browser_instance: Any, shoot: Any
+) -> None:
+    """Issue 12: the decision appears "as a notification" — the system's (Notification
+    API), only with the person's permission and only while the tab is in the background —
+    and the rejected trip leaves "Waiting for approval" on the open page at once
+    (``booking.cancelled``)."""
+    ctx = browser_instance.new_context(
+        viewport={"width": 1280, "height": 900}, permissions=["notifications"]
+    )
+    ctx.add_init_script(RECORD_NOTIFICATIONS)
+    booking_id, approval_id = _send_for_approval(live_server, "notify-hidden")
+    ava = ctx.new_page()
+    _sign_in(ava, live_server, "ava")
+    assert ava.locator("#notify-toggle").is_hidden()  # already granted: nothing to ask
+
+    # In the background: the rejection is a notification, and the trip is cancelled live.
+    trip = ava.locator(f"#trips .trip[data-booking-id='{booking_id}']")
+    ava.locator(f"#trips .trip[data-booking-id='{booking_id}'][data-status=pending_approval]").wait_for(
+        timeout=STEP_MS
+    )
+    ava.evaluate("window.__hidden = true")
+    _decide(live_server, approval_id, "reject", "Take the train")
+    ava.wait_for_function(
+        "(id) => window.__notes.some((n) => n.title.includes(id))", arg=booking_id, timeout=STEP_MS
+    )
+    (note,) = [n for n in ava.evaluate("window.__notes") if booking_id in n["title"]]
+    assert note["title"].startswith("Rejected")
+    assert "Take the train" in note["body"]
+    ava.locator(f"#trips .trip[data-booking-id='{booking_id}'][data-status=cancelled]").wait_for(
+        timeout=STEP_MS
+    )
+    assert "Cancelled" in trip.locator(".trip-status").inner_text()
+    shoot(ava, "approvals-6-rejected-live")
+
+    # In view: the conversation says it, no system notification on top.
+    ava.evaluate("window.__hidden = false")
+    seen = len(ava.evaluate("window.__notes"))
+    booking_two, approval_two = _send_for_approval(live_server, "notify-visible")
+    _decide(live_server, approval_two, "approve", "")
+    ava.locator(
+        f"#log .notice[data-topic='approval.decided'][data-booking-id='{booking_two}']"
+    ).wait_for(timeout=STEP_MS)
+    assert len(ava.evaluate("window.__notes")) == seen
+    ctx.close()
+
+    # Without the permission: nothing shown, and the page offers to ask.
+    plain = browser_instance.new_context(viewport={"width": 1280, "height": 900})
+    plain.add_init_script(RECORD_NOTIFICATIONS)
+    page = plain.new_page()
+    _sign_in(page, live_server, "ava")
+    assert page.locator("#notify-toggle").is_visible()
+    page.evaluate("window.__hidden = true")
+    booking_three, approval_three = _send_for_approval(live_server, "notify-denied")
+    _decide(live_server, approval_three, "reject", "Not this week")
+    page.locator(
+        f"#log .notice[data-topic='approval.decided'][data-booking-id='{booking_three}']"
+    ).wait_for(timeout=STEP_MS)
+    assert page.evaluate("window.__notes") == []
+    plain.close()

@@ -44,6 +44,7 @@ class Scripted:
     status: int = 200
     chunk_chars: int = 4
     break_stream: bool = False  # drop the connection after the first chunk
+    chunk_delay: float = 0.0  # seconds between text chunks, as a model's tokens come
 
 
 Responder = Callable[[dict[str, Any]], Scripted]
@@ -70,9 +71,12 @@ class OpenAIFake:
         usage: tuple[int, int] | None = (42, 7),
         chunk_chars: int = 4,
         break_stream: bool = False,
+        chunk_delay: float = 0.0,
     ) -> OpenAIFake:
         self.script.append(
-            Scripted(text, list(tool_calls or []), usage, 200, chunk_chars, break_stream)
+            Scripted(
+                text, list(tool_calls or []), usage, 200, chunk_chars, break_stream, chunk_delay
+            )
         )
         return self
 
@@ -254,6 +258,8 @@ class OpenAIFake:
             handler.close_connection = True
             return
         for i in range(0, len(step.text), n):
+            if i and step.chunk_delay:
+                time.sleep(step.chunk_delay)
             chunk({"content": step.text[i : i + n]})
         # Tool calls: headers first (id + name), then argument fragments interleaved
         # across calls, as parallel tool calls arrive from real endpoints.
