@@ -332,7 +332,7 @@ def _check_advance_purchase(
     return Violation(
         ViolationCode.ADVANCE_PURCHASE,
         Severity.AMBER,
-        f"Booked {shown} {unit} ahead; policy asks for {rules.advance_purchase_days}",
+        f"Booked {shown} {unit} ahead; policy asks for {rules.advance_purchase_days} days",
         index,
     )
 

@@ -152,12 +152,15 @@ def test_results_show_once_as_grouped_cards(
     context = browser_instance.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     _sign_in(page, live_server, "ava")
-    _ask(page, f"Fly me from New York to London on {_day(12)}, returning {_day(15)}")
+    _ask(page, f"Fly me from New York to London on {_day(12)}, returning {_day(15)}, with a hotel")
     page.locator(".option-group[data-leg=return] .card").first.wait_for(timeout=STEP_MS)
+    page.locator(".option-group[data-leg=hotel] .card").first.wait_for(timeout=STEP_MS)
     _idle(page)
     groups = page.locator("#log .option-group")
     titles = groups.locator(".group-title").all_inner_texts()
-    assert [t.split(" · ")[0] for t in titles] == ["Outbound flights", "Return flights"], titles
+    assert [t.split(" · ")[0] for t in titles] == [
+        "Outbound flights", "Return flights", "Hotels in London"
+    ], titles
 
     reply = " ".join(page.locator("#log .msg.assistant .text").all_inner_texts())
     for title in page.locator("#log .card .card-title").all_inner_texts():

@@ -164,10 +164,10 @@ def test_advance_purchase_message_and_measured_to_first_departure() -> None:
     back = flight(days_ahead=12)
     verdict = judge(back, outbound)
     assert codes(verdict) == ["ADVANCE_PURCHASE"]
-    assert verdict.violations[0].message == "Booked 3 days ahead; policy asks for 7"
+    assert verdict.violations[0].message == "Booked 3 days ahead; policy asks for 7 days"
     assert verdict.violations[0].item == 1
     one_day = judge(flight(days_ahead=1.5))
-    assert one_day.violations[0].message == "Booked 1 day ahead; policy asks for 7"
+    assert one_day.violations[0].message == "Booked 1 day ahead; policy asks for 7 days"
 
 
 def test_hotel_only_trip_measures_to_check_in_date() -> None:
