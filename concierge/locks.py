@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import or_, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import ConcurrentUpdate, LockTimeout
 from core.models import Thread
@@ -54,12 +56,36 @@ async def claim_turn(rt: Runtime, thread_id: str, turn_id: str, *, lease_ms: int
 async def release_turn(rt: Runtime, thread_id: str, turn_id: str) -> None:
     """Give the thread back, only if this turn still holds it."""
     async with rt.db.uow() as session:
-        await session.execute(
-            update(Thread)
-            .where(Thread.id == thread_id, Thread.turn_id == turn_id)
-            .values(turn_id=None, turn_lease_until=None)
-            .execution_options(synchronize_session=False)
-        )
+        await _release(session, thread_id, turn_id)
+
+
+async def _release(session: AsyncSession, thread_id: str, turn_id: str) -> None:
+    await session.execute(
+        update(Thread)
+        .where(Thread.id == thread_id, Thread.turn_id == turn_id)
+        .values(turn_id=None, turn_lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+@dataclass
+class TurnClaim:
+    """The turn's hold on its thread, as :func:`thread_turn` yields it."""
+
+    thread_id: str
+    turn_id: str
+    claimed: bool
+    released: bool = False
+
+    async def release_with(self, rt: Runtime, write: Callable[[AsyncSession], Awaitable[None]]) -> None:
+        """Run ``write`` and give the thread back in one transaction, once the turn has
+        written its last (issue 15: the turn's usage row). When it fails, nothing is
+        given back here and :func:`thread_turn` gives the thread back on its way out."""
+        async with rt.db.uow() as session:
+            await write(session)
+            if self.claimed and not self.released:
+                await _release(session, self.thread_id, self.turn_id)
+        self.released = True
 
 
 @asynccontextmanager
@@ -71,7 +97,7 @@ async def thread_turn(
     lease_ms: int,
     wait_ms: int,
     claims: bool = True,
-) -> AsyncIterator[None]:
+) -> AsyncIterator[TurnClaim]:
     """Hold the thread for one turn (``claims=False`` only for the race tests)."""
     deadline = time.monotonic() + wait_ms / 1000
     try:
@@ -88,10 +114,11 @@ async def thread_turn(
                     raise TurnInProgress()
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 0.2)
+        claim = TurnClaim(thread_id, turn_id, claimed=claims)
         try:
-            yield
+            yield claim
         finally:
-            if claims:
+            if claims and not claim.released:
                 await asyncio.shield(release_turn(rt, thread_id, turn_id))
     except BaseException as exc:
         if not await cm.__aexit__(type(exc), exc, exc.__traceback__):

@@ -23,6 +23,7 @@ from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.errors import GraphRecursionError
 from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.ext.asyncio import AsyncSession
 
 import prompts
 from concierge.actions import Action, ActionTurn, title_of
@@ -38,22 +39,19 @@ from concierge.events import (
     text_part,
 )
 from concierge.graph import STEP_LIMIT_TEXT, build_graph
-from concierge.locks import thread_turn
+from concierge.locks import TurnClaim, thread_turn
 from concierge.models import ChatModel
 from concierge.models.factory import build_model
 from concierge.planner.nlu.answers import Asked, yes_or_no
 from concierge.state import TurnContext, UsageReport
 from concierge.tokens import TokenCounter, encoding_for_model
 from concierge.ui_messages import UIMessage, ui_messages
-from core.booking.access import has_confirmed_trips
-from core.conversation.profile import find_traveller_profile
+from core.conversation.profile import prompt_facts
 from core.conversation.threads import open_thread, own_thread
 from core.conversation.views import ThreadSummary
 from core.errors import CoreError, ValidationFailed
 from core.identity import Caller
 from core.models import Thread, TurnUsage
-from core.orgchart import may_approve
-from core.policy.service import get_rules
 from core.runtime import Runtime
 from core.views import UtcTime
 from tools.base import Offer, ToolSpec
@@ -208,7 +206,7 @@ class Concierge:
             lease_ms=settings.turn_lock_lease_ms,
             wait_ms=settings.turn_lock_wait_ms,
             claims=self.turn_claims,
-        ):
+        ) as claim:
             config: dict[str, Any] = {
                 "configurable": {"thread_id": thread.id},
                 "recursion_limit": settings.agent_recursion_limit,
@@ -277,7 +275,9 @@ class Concierge:
                     action=first["action"],
                     summary=first["summary"],
                 )
-            await self._record(caller, thread.id, turn_id, usage)
+            # The usage row and the thread given back in one transaction: nothing of the
+            # turn is written after it.
+            await self._record(caller, thread.id, turn_id, usage, claim)
             yield TurnFinished(
                 thread_id=thread.id,
                 turn_id=turn_id,
@@ -370,14 +370,12 @@ class Concierge:
         """The prompt's facts about the caller: profile, policy, the tools offered."""
         now = self.rt.clock.now()
         async with self.rt.db.uow(write=False) as session:
-            approver = await may_approve(session, caller)
-            # A manager's reports by name: the planner tells a trip asked for one of them
-            # ("can u book ava jfk-bos") from the manager's own, without a tool call.
-            traveller = await find_traveller_profile(
-                session, caller, reports=MAX_REPORTS if approver else 0
-            )
-            rules = await get_rules(session, caller.org_id)
-            confirmed_trips = await has_confirmed_trips(session, caller)
+            # One statement (issue 15). A manager's reports by name: the planner tells a
+            # trip asked for one of them ("can u book ava jfk-bos") from the manager's own,
+            # without a tool call.
+            facts = await prompt_facts(session, caller, reports=MAX_REPORTS)
+        traveller, approver, rules = facts.traveller, facts.approver, facts.rules
+        confirmed_trips = facts.confirmed_trips
         profile: dict[str, Any] = {
             "user_id": caller.user_id,  # the planner names the caller as a passenger by it
             "name": traveller.name if traveller else caller.name,
@@ -404,22 +402,27 @@ class Concierge:
         offered = frozenset(name for name, spec in self.tools.items() if applies[spec.offer])
         return {"system_prompt": prompt, "profile": profile, "offered_tools": offered}
 
-    async def _record(self, caller: Caller, thread_id: str, turn_id: str, usage: _Usage) -> None:
-        try:
-            async with self.rt.db.uow() as session:
-                session.add(
-                    TurnUsage(
-                        org_id=caller.org_id,
-                        thread_id=thread_id,
-                        turn_id=turn_id,
-                        model=self.model.name[:100],
-                        model_calls=usage.model_calls,
-                        prompt_tokens=usage.prompt_tokens,
-                        completion_tokens=usage.completion_tokens,
-                        counted_prompt_tokens=usage.counted_prompt_tokens,
-                        created_at=self.rt.clock.now(),
-                    )
+    async def _record(
+        self, caller: Caller, thread_id: str, turn_id: str, usage: _Usage, claim: TurnClaim
+    ) -> None:
+        async def write(session: AsyncSession) -> None:
+            session.add(
+                TurnUsage(
+                    org_id=caller.org_id,
+                    thread_id=thread_id,
+                    turn_id=turn_id,
+                    model=self.model.name[:100],
+                    model_calls=usage.model_calls,
+                    prompt_tokens=usage.prompt_tokens,
+                    completion_tokens=usage.completion_tokens,
+                    counted_prompt_tokens=usage.counted_prompt_tokens,
+                    created_at=self.rt.clock.now(),
                 )
+            )
+            await session.flush()
+
+        try:
+            await claim.release_with(self.rt, write)
         except Exception:  # accounting must not cost the user their answer
             log.exception("could not record usage of turn %s", turn_id)
 

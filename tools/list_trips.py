@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from core.booking.service import list_bookings
 from core.models import BookingStatus
 from tools.base import Effect, ToolContext, ToolSpec
-from tools.views import BookingOut, MoneyOut, booking_out, city_of, segment_phrases
+from tools.views import BookingOut, MoneyOut, bookings_out, city_of, segment_phrases
 
 MAX_TRIPS = 20
 
@@ -124,7 +124,7 @@ async def run(ctx: ToolContext, data: ListTripsInput) -> ListTripsOutput:
             limit=data.limit,
             status=data.status.value if data.status is not None else None,
         )
-        bookings = [await booking_out(session, row) for row in rows]
+        bookings = await bookings_out(session, rows)
     return ListTripsOutput(
         trips=[
             TripOut(

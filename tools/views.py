@@ -24,6 +24,7 @@ from core.booking.views import (
     HotelSegmentView,
     PassengerView,
     booking_view,
+    booking_views,
 )
 from core.catalogue.fares import FareOut
 from core.catalogue.hubs import hubs
@@ -337,6 +338,13 @@ async def booking_out(
     return await _out_of_view(session, view)
 
 
+async def bookings_out(session: AsyncSession, bookings: Sequence[Booking]) -> list[BookingOut]:
+    """:func:`booking_out` of each booking, read together (a list of trips)."""
+    views = await booking_views(session, bookings)
+    names_of = await _names_of(session, views)
+    return [_out(view, names_of) for view in views]
+
+
 def booked_key(booking_id: str) -> str:
     """The turn memo's key (``ToolContext.turn_memo``) of a booking's compact view."""
     return f"booking:{booking_id}"
@@ -352,11 +360,23 @@ async def saga_booking_out(rt: Runtime, view: BookingView) -> BookingOut:
         return await _out_of_view(session, view)
 
 
-async def _out_of_view(session: AsyncSession, view: BookingView) -> BookingOut:
-    # The traveller and the colleagues flying, in one read.
-    people = {view.traveler_id} | {p.traveler_id for p in view.passengers if p.traveler_id}
+async def _names_of(session: AsyncSession, views: Sequence[BookingView]) -> dict[str, str]:
+    """The travellers and the colleagues flying, in one read."""
+    people = {
+        person
+        for view in views
+        for person in (view.traveler_id, *(p.traveler_id for p in view.passengers))
+        if person
+    }
     found = await session.execute(select(User.id, User.name).where(User.id.in_(sorted(people))))
-    names_of: dict[str, str] = dict(found.tuples().all())
+    return dict(found.tuples().all())
+
+
+async def _out_of_view(session: AsyncSession, view: BookingView) -> BookingOut:
+    return _out(view, await _names_of(session, [view]))
+
+
+def _out(view: BookingView, names_of: dict[str, str]) -> BookingOut:
     names = {p.passenger_id: _name(p, names_of) for p in view.passengers}
     return BookingOut(
         booking_id=view.booking_id,

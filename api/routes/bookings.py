@@ -29,7 +29,7 @@ from core.booking.guest_documents import clear_guest_document, set_guest_documen
 from core.booking.passengers import name_passengers
 from core.booking.saga import confirm_booking
 from core.booking.service import get_booking, hold_booking, list_bookings
-from core.booking.views import BookingView, booking_view, load_booking_view
+from core.booking.views import BookingView, booking_view, booking_views, load_booking_view
 from core.checkin.flow import check_in_flight
 from core.checkin.views import CheckInView
 from core.idempotency import IdempotencyContext, IdempotentResult, run_idempotent
@@ -141,7 +141,7 @@ async def list_my_bookings(
             cursor=cursor or None,
             status=status.value if status is not None else None,
         )
-        views = [await booking_view(session, row) for row in rows]
+        views = await booking_views(session, rows)
     return BookingListOut.of(views, next_cursor)
 
 

@@ -5,7 +5,7 @@ Who sees whom (org chart, org-wide roles) is ``core.orgchart``'s."""
 
 from __future__ import annotations
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import Forbidden, NotFound
@@ -63,10 +63,14 @@ async def load_visible_booking(
 async def has_confirmed_trips(session: AsyncSession, caller: Caller) -> bool:
     """Whether ``caller`` travels on, or booked, a booking that can be changed
     (confirmed, or disrupted by the airline)."""
+    return bool(await session.scalar(select(confirmed_trips_clause(caller))))
+
+
+def confirmed_trips_clause(caller: Caller) -> ColumnElement[bool]:
+    """:func:`has_confirmed_trips` as a column, to read with other facts in one statement."""
     changeable = (BookingStatus.CONFIRMED, BookingStatus.REQUIRES_ATTENTION)
-    found = exists().where(
+    return exists().where(
         Booking.org_id == caller.org_id,
         or_(Booking.traveler_id == caller.user_id, Booking.created_by == caller.user_id),
         Booking.status.in_(changeable),
     )
-    return bool(await session.scalar(select(found)))

@@ -115,6 +115,11 @@ async def _items(session: AsyncSession, booking_id: str) -> list[_Item]:
             .order_by(Segment.position)
         )
     ).all()
+    return _grouped(segments)
+
+
+def _grouped(segments: Sequence[Segment]) -> list[_Item]:
+    """Segments in position order (those :func:`_items` reads) as the booking's items."""
     grouped: dict[str, list[Segment]] = {}
     for seg in segments:
         grouped.setdefault(seg.offer_id, []).append(seg)
@@ -527,6 +532,21 @@ async def unnamed_seats(session: AsyncSession, booking_id: str) -> int:
     return sum(max(item.quantity - named.count(item.segment_ids[0]), 0) for item in items)
 
 
+def unnamed_seats_of(segments: Sequence[Segment], people: Manifest) -> int:
+    """:func:`unnamed_seats` from a booking's segments in position order and its
+    manifest, already read (the batched views of ``core.booking.views``)."""
+    standing = [
+        seg
+        for seg in segments
+        if seg.replaced_by is None and seg.status in (SegmentStatus.HELD, SegmentStatus.BOOKED)
+    ]
+    items = [i for i in _grouped(standing) if i.kind == SegmentKind.FLIGHT]
+    return sum(
+        max(item.quantity - len(people.by_segment.get(item.segment_ids[0], [])), 0)
+        for item in items
+    )
+
+
 # -- the airline's side ---------------------------------------------------------------------
 
 
@@ -596,22 +616,27 @@ class Manifest:
 
 
 async def manifest(session: AsyncSession, booking_id: str) -> Manifest:
-    passengers = list(
-        (
-            await session.scalars(
-                select(Passenger)
-                .where(Passenger.booking_id == booking_id)
-                .order_by(Passenger.position, Passenger.id)
-            )
-        ).all()
-    )
-    rank = {p.id: n for n, p in enumerate(passengers)}
-    links = (
+    return (await manifests(session, [booking_id]))[booking_id]
+
+
+async def manifests(session: AsyncSession, booking_ids: Sequence[str]) -> dict[str, Manifest]:
+    """:func:`manifest` of several bookings in two reads (a list of trips)."""
+    ids = sorted(set(booking_ids))
+    passengers = (
         await session.scalars(
-            select(SegmentPassenger).where(SegmentPassenger.booking_id == booking_id)
+            select(Passenger)
+            .where(Passenger.booking_id.in_(ids))
+            .order_by(Passenger.booking_id, Passenger.position, Passenger.id)
         )
     ).all()
-    by_segment: dict[str, list[SegmentPassenger]] = {}
+    links = (
+        await session.scalars(select(SegmentPassenger).where(SegmentPassenger.booking_id.in_(ids)))
+    ).all()
+    theirs: dict[str, list[Passenger]] = {booking_id: [] for booking_id in ids}
+    for p in passengers:
+        theirs[p.booking_id].append(p)
+    rank = {p.id: n for people in theirs.values() for n, p in enumerate(people)}
+    by_segment: dict[str, dict[str, list[SegmentPassenger]]] = {b: {} for b in ids}
     for link in sorted(links, key=lambda link: rank.get(link.passenger_id, 0)):
-        by_segment.setdefault(link.segment_id, []).append(link)
-    return Manifest(passengers, by_segment)
+        by_segment[link.booking_id].setdefault(link.segment_id, []).append(link)
+    return {b: Manifest(theirs[b], by_segment[b]) for b in ids}

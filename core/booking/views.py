@@ -9,18 +9,19 @@ short read-only transaction of its own, after a flow's step has committed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
 
 from core.booking.fares import segment_fare
-from core.booking.passengers import Manifest, manifest, unnamed_seats
+from core.booking.passengers import Manifest, manifests, unnamed_seats_of
 from core.catalogue.aircraft import SeatFeature, SeatPosition
 from core.catalogue.fares import FareBreakdown, FareOut, combine
 from core.catalogue.zones import airport_zone, hotel_zone, on_clock, stay_times
-from core.disruption.suggestions import open_disruption
 from core.disruption.views import DisruptionFacts
 from core.models import (
     BoardingPass,
@@ -29,6 +30,8 @@ from core.models import (
     BookingStatus,
     ChangeKind,
     ChangeStatus,
+    Disruption,
+    DisruptionStatus,
     Flight,
     FlightStatus,
     Hotel,
@@ -296,13 +299,18 @@ class RebookView(BookingView):
 
 
 # -- building them -----------------------------------------------------------------------
+#
+# A list of trips reads its bookings' rows together: one read per table for all of them
+# (``booking_views``), not one per booking (issue 15). One booking is a list of one.
 
 
 async def segment_views(
     session: AsyncSession, booking_id: str
 ) -> list[FlightSegmentView | HotelSegmentView]:
     """The booking's itinerary, in order."""
-    return [view for view, _ in await _itinerary(session, booking_id, await manifest(session, booking_id))]
+    booking = await session.get(Booking, booking_id)
+    assert booking is not None
+    return (await booking_view(session, booking, fresh=True)).segments
 
 
 def _guest_document(p: Passenger) -> GuestDocumentView | None:
@@ -330,21 +338,54 @@ def passenger_views(people: Manifest) -> list[PassengerView]:
     ]
 
 
+def _paid(booking: Booking) -> bool:
+    return booking.status in (BookingStatus.CONFIRMED, BookingStatus.REQUIRES_ATTENTION)
+
+
+async def _rows_by_id(session: AsyncSession, model: type[Any], ids: set[Any]) -> dict[Any, Any]:
+    """Rows by primary key in one read, those the session already holds without one.
+    The caller keeps the answer: the session's identity map holds rows only weakly, and
+    ``session.get`` (``segment_fare``) answers these from it while they live."""
+    held = session.sync_session.identity_map
+    found: dict[Any, Any] = {}
+    missing = []
+    for key in sorted(ids):
+        row = held.get(identity_key(model, key))
+        if row is None:
+            missing.append(key)
+        else:
+            found[key] = row
+    if missing:
+        for row in (await session.scalars(select(model).where(model.id.in_(missing)))).all():
+            found[row.id] = row
+    return found
+
+
+async def _boarding_passes(session: AsyncSession, booking_ids: list[str]) -> dict[int, str]:
+    """The bookings' boarding pass ids (core.checkin), by ``segment_passengers`` row."""
+    if not booking_ids:
+        return {}
+    rows = await session.execute(
+        select(BoardingPass.segment_passenger_id, BoardingPass.id).where(
+            BoardingPass.booking_id.in_(booking_ids),
+            BoardingPass.superseded_at.is_(None),  # a pass a seat change replaced is not shown
+        )
+    )
+    return {int(link_id): pass_id for link_id, pass_id in rows.all()}
+
+
 async def _itinerary(
-    session: AsyncSession, booking_id: str, people: Manifest
+    session: AsyncSession,
+    booking: Booking,
+    segments: list[Segment],
+    people: Manifest,
+    passes: dict[int, str],
+    flights: dict[int, Flight],
+    hotels: dict[str, Hotel],
 ) -> list[tuple[FlightSegmentView | HotelSegmentView, FareBreakdown]]:
     """The itinerary's segment views, each with its fare as sold."""
-    segments = (
-        await session.scalars(
-            select(Segment).where(Segment.booking_id == booking_id).order_by(Segment.position)
-        )
-    ).all()
+    paid = _paid(booking)
     views: list[tuple[FlightSegmentView | HotelSegmentView, FareBreakdown]] = []
-    booking = await session.get(Booking, booking_id)
-    paid = booking is not None and booking.status in (
-        BookingStatus.CONFIRMED, BookingStatus.REQUIRES_ATTENTION
-    )
-    passes = await _boarding_passes(session, booking_id) if paid else {}
     for seg in segments:
         # The itinerary only: not legs a rebook replaced, nor a rebook's new legs
         # before they are booked (or after it failed and gave them back).
@@ -353,19 +394,10 @@ async def _itinerary(
         ):
             continue
         fare = await segment_fare(session, seg)
-        views.append((await _segment_view(session, seg, fare, people, passes), fare))
-    return views
-
-
-async def _boarding_passes(session: AsyncSession, booking_id: str) -> dict[int, str]:
-    """The booking's boarding pass ids (core.checkin), by ``segment_passengers`` row."""
-    rows = await session.execute(
-        select(BoardingPass.segment_passenger_id, BoardingPass.id).where(
-            BoardingPass.booking_id == booking_id,
-            BoardingPass.superseded_at.is_(None),  # a pass a seat change replaced is not shown
+        views.append(
+            (await _segment_view(session, seg, fare, people, passes, flights, hotels), fare)
         )
-    )
-    return {int(link_id): pass_id for link_id, pass_id in rows.all()}
+    return views
 
 
 async def _segment_view(
@@ -374,6 +406,8 @@ async def _segment_view(
     fare: FareBreakdown,
     people: Manifest,
     passes: dict[int, str],
+    flights: dict[int, Flight],
+    hotels: dict[str, Hotel],
 ) -> FlightSegmentView | HotelSegmentView:
     common: dict[str, Any] = {
         "segment_id": seg.id,
@@ -385,8 +419,7 @@ async def _segment_view(
     }
     if seg.kind == SegmentKind.FLIGHT:
         assert seg.flight_id is not None
-        flight = await session.get(Flight, seg.flight_id)
-        assert flight is not None
+        flight = flights[seg.flight_id]
         return FlightSegmentView(
             **common,
             carrier=flight.carrier,
@@ -415,8 +448,7 @@ async def _segment_view(
             change_fee=Money.of(seg.change_fee_minor, seg.currency),
         )
     assert seg.hotel_id is not None
-    hotel = await session.get(Hotel, seg.hotel_id)
-    assert hotel is not None
+    hotel = hotels[seg.hotel_id]
     assert seg.check_in is not None
     assert seg.check_out is not None
     check_in_from, check_out_by = stay_times(
@@ -463,16 +495,19 @@ def change_view(change: BookingChange, refunded_minor: int) -> ChangeView:
 
 
 async def _changes(
-    session: AsyncSession, booking: Booking
-) -> tuple[list[ChangeView], RefundView | None]:
-    """The cancel / rebook history, oldest first, and the money given back so far and still due."""
-    changes = (
+    session: AsyncSession, bookings: list[Booking]
+) -> dict[str, tuple[list[ChangeView], RefundView | None]]:
+    """Each booking's cancel / rebook history, oldest first, and the money given back so
+    far and still due."""
+    ids = [b.id for b in bookings]
+    every = (
         await session.scalars(
             select(BookingChange)
-            .where(BookingChange.booking_id == booking.id)
+            .where(BookingChange.booking_id.in_(ids))
             # Oldest first; at equal times (a frozen clock) finished ones before the open one,
             # so the last entry is the change still in flight.
             .order_by(
+                BookingChange.booking_id,
                 BookingChange.created_at,
                 BookingChange.completed_at.is_(None),
                 BookingChange.completed_at,
@@ -480,21 +515,34 @@ async def _changes(
             )
         )
     ).all()
-    if not changes:
-        return [], None
+    theirs: dict[str, list[BookingChange]] = {}
+    for change in every:
+        theirs.setdefault(change.booking_id, []).append(change)
     refunded: dict[str, int] = {}
-    for change_id, amount in (
-        await session.execute(
-            select(Refund.change_id, Refund.amount_minor).where(Refund.booking_id == booking.id)
-        )
-    ).all():
-        refunded[change_id] = refunded.get(change_id, 0) + int(amount)
+    if theirs:
+        for change_id, amount in (
+            await session.execute(
+                select(Refund.change_id, Refund.amount_minor).where(
+                    Refund.booking_id.in_(sorted(theirs))
+                )
+            )
+        ).all():
+            refunded[change_id] = refunded.get(change_id, 0) + int(amount)
+    return {
+        b.id: _history(b, theirs[b.id], refunded) if b.id in theirs else ([], None)
+        for b in bookings
+    }
+
+
+def _history(
+    booking: Booking, changes: list[BookingChange], refunded: dict[str, int]
+) -> tuple[list[ChangeView], RefundView | None]:
     total_due = sum(
         c.refund_minor
         for c in changes
         if c.status != ChangeStatus.FAILED and c.status != ChangeStatus.REJECTED
     )
-    total_done = sum(refunded.values())
+    total_done = sum(refunded.get(c.id, 0) for c in changes)
     # The split of what is due: each paying change's refund_fare (a rebook's refunded fare
     # difference has none, and then neither has the total).
     owing = [
@@ -521,17 +569,51 @@ async def _changes(
     return [change_view(c, refunded.get(c.id, 0)) for c in changes], refund
 
 
-async def _open_disruption(session: AsyncSession, booking: Booking) -> DisruptionView | None:
-    disruption = await open_disruption(session, booking.id)
-    if disruption is None:
-        return None
-    return DisruptionView(
-        disruption_id=disruption.id,
-        kind=disruption.kind,
-        delay_minutes=disruption.delay_minutes,
-        segment_id=disruption.segment_id,
-        suggestions=f"/v1/bookings/{booking.id}/suggestions",
-    )
+async def _open_disruptions(session: AsyncSession, ids: list[str]) -> dict[str, DisruptionView]:
+    """Each booking's open disruption (the latest, should there be several: the one
+    ``core.disruption.suggestions.open_disruption`` finds)."""
+    rows = (
+        await session.scalars(
+            select(Disruption)
+            .where(Disruption.booking_id.in_(ids), Disruption.status == DisruptionStatus.OPEN)
+            .order_by(Disruption.created_at.desc())
+        )
+    ).all()
+    found: dict[str, DisruptionView] = {}
+    for disruption in rows:
+        if disruption.booking_id in found:
+            continue
+        found[disruption.booking_id] = DisruptionView(
+            disruption_id=disruption.id,
+            kind=disruption.kind,
+            delay_minutes=disruption.delay_minutes,
+            segment_id=disruption.segment_id,
+            suggestions=f"/v1/bookings/{disruption.booking_id}/suggestions",
+        )
+    return found
+
+
+async def _virtual_cards(session: AsyncSession, ids: list[str]) -> dict[str, list[VirtualCardView]]:
+    cards = (
+        await session.scalars(
+            select(VirtualCard)
+            .where(VirtualCard.booking_id.in_(ids))
+            .order_by(VirtualCard.booking_id, VirtualCard.created_at, VirtualCard.id)
+        )
+    ).all()
+    found: dict[str, list[VirtualCardView]] = {}
+    for card in cards:
+        assert card.booking_id is not None
+        found.setdefault(card.booking_id, []).append(
+            VirtualCardView(
+                card_id=card.id,
+                last4=card.last4,
+                status=VirtualCardStatus(card.status),
+                spending_limit=Money.of(card.spending_limit_minor, card.currency),
+                change_id=card.change_id,
+            )
+        )
+    return found
 
 
 async def booking_view(
@@ -541,55 +623,73 @@ async def booking_view(
 
     ``fresh``: held in this very transaction, so nothing has happened to it yet (no
     change, disruption or virtual card to read)."""
-    changes, refund = ([], None) if fresh else await _changes(session, booking)
-    waiting = booking.status in (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL)
-    people = await manifest(session, booking.id)
-    itinerary = await _itinerary(session, booking.id, people)
-    return BookingView(
-        booking_id=booking.id,
-        status=booking.status,
-        traveler_id=booking.traveler_id,
-        created_by=booking.created_by,
-        passengers=passenger_views(people),
-        unnamed_seats=(await unnamed_seats(session, booking.id) or None)
-        if booking.status == BookingStatus.HELD
-        else None,
-        segments=[view for view, _ in itinerary],
-        total=Money.of(booking.total_minor, booking.currency),
-        fare=combine([fare for _, fare in itinerary], booking.currency).out(),
-        policy=booking.policy,
-        hold_expires_at=booking.hold_expires_at if waiting else None,
-        created_at=booking.created_at,
-        updated_at=booking.updated_at,
-        approval_id=booking.approval_id or None,
-        purpose=booking.purpose or None,
-        failure_reason=booking.failure_reason or None,
-        confirmed_at=booking.confirmed_at or None,
-        changes=changes,
-        refund=refund,
-        disruption=None if fresh else await _open_disruption(session, booking),
-        virtual_cards=[] if fresh else await _virtual_cards(session, booking.id),
-    )
+    return (await booking_views(session, [booking], fresh=fresh))[0]
 
 
-async def _virtual_cards(session: AsyncSession, booking_id: str) -> list[VirtualCardView]:
-    cards = (
+async def booking_views(
+    session: AsyncSession, bookings: Sequence[Booking], *, fresh: bool = False
+) -> list[BookingView]:
+    """:func:`booking_view` of each booking, in their order, read together: one read per
+    table for the lot (a list of trips costs what one trip does)."""
+    if not bookings:
+        return []
+    rows = list(bookings)
+    ids = sorted({b.id for b in rows})
+    history = {} if fresh else await _changes(session, rows)
+    people = await manifests(session, ids)
+    every = (
         await session.scalars(
-            select(VirtualCard)
-            .where(VirtualCard.booking_id == booking_id)
-            .order_by(VirtualCard.created_at, VirtualCard.id)
+            select(Segment)
+            .where(Segment.booking_id.in_(ids))
+            .order_by(Segment.booking_id, Segment.position)
         )
     ).all()
-    return [
-        VirtualCardView(
-            card_id=card.id,
-            last4=card.last4,
-            status=VirtualCardStatus(card.status),
-            spending_limit=Money.of(card.spending_limit_minor, card.currency),
-            change_id=card.change_id,
+    segments: dict[str, list[Segment]] = {b: [] for b in ids}
+    for seg in every:
+        segments[seg.booking_id].append(seg)
+    passes = await _boarding_passes(session, sorted({b.id for b in rows if _paid(b)}))
+    flights = await _rows_by_id(
+        session, Flight, {s.flight_id for s in every if s.flight_id is not None}
+    )
+    hotels = await _rows_by_id(session, Hotel, {s.hotel_id for s in every if s.hotel_id is not None})
+    disruptions = {} if fresh else await _open_disruptions(session, ids)
+    cards = {} if fresh else await _virtual_cards(session, ids)
+    views: list[BookingView] = []
+    for booking in rows:
+        changes, refund = history.get(booking.id, ([], None))
+        waiting = booking.status in (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL)
+        manifest = people[booking.id]
+        itinerary = await _itinerary(
+            session, booking, segments[booking.id], manifest, passes, flights, hotels
         )
-        for card in cards
-    ]
+        views.append(
+            BookingView(
+                booking_id=booking.id,
+                status=booking.status,
+                traveler_id=booking.traveler_id,
+                created_by=booking.created_by,
+                passengers=passenger_views(manifest),
+                unnamed_seats=(unnamed_seats_of(segments[booking.id], manifest) or None)
+                if booking.status == BookingStatus.HELD
+                else None,
+                segments=[view for view, _ in itinerary],
+                total=Money.of(booking.total_minor, booking.currency),
+                fare=combine([fare for _, fare in itinerary], booking.currency).out(),
+                policy=booking.policy,
+                hold_expires_at=booking.hold_expires_at if waiting else None,
+                created_at=booking.created_at,
+                updated_at=booking.updated_at,
+                approval_id=booking.approval_id or None,
+                purpose=booking.purpose or None,
+                failure_reason=booking.failure_reason or None,
+                confirmed_at=booking.confirmed_at or None,
+                changes=changes,
+                refund=refund,
+                disruption=disruptions.get(booking.id),
+                virtual_cards=cards.get(booking.id, []),
+            )
+        )
+    return views
 
 
 async def load_booking_view(rt: Runtime, booking_id: str) -> BookingView:

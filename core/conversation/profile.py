@@ -9,13 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
+from core.booking.access import confirmed_trips_clause, has_confirmed_trips
 from core.errors import NotFound
 from core.identity import Caller
-from core.models import Organization, User
-from core.orgchart import bookable_traveler_ids
+from core.models import Organization, PolicyDocument, User
+from core.orgchart import bookable_traveler_ids, may_approve, may_approve_clause
+from core.policy.rules import PolicyRules
+from core.policy.service import get_rules, versioned_rules
 from core.travellers.service import personal_profile
 from core.travellers.views import PersonalProfile
 
@@ -50,11 +54,76 @@ async def find_traveller_profile(
     """The caller's profile, or ``None`` if their user or organization row is gone.
     ``reports`` > 0 also lists up to that many people they may book for, by name;
     ``personal`` adds the travel details (masked)."""
-    user = await session.get(User, caller.user_id)
-    org = await session.get(Organization, caller.org_id)
-    if user is None or org is None or user.org_id != caller.org_id:
+    row = (await session.execute(_profile_rows(caller))).one_or_none()
+    if row is None:
         return None
-    manager = await session.get(User, user.manager_id) if user.manager_id else None
+    return await _profile(session, caller, row[0], row[1], row[2], reports, personal)
+
+
+def _profile_rows(caller: Caller, *facts: Any) -> Select[Any]:
+    """The caller's user, organization and manager (None when out of their organization)
+    in one statement, and ``facts`` (columns) with them; no row when the user or the
+    organization is gone."""
+    manager = aliased(User)
+    return (
+        select(User, Organization, manager, *facts)
+        .join(Organization, Organization.id == User.org_id)
+        .outerjoin(manager, and_(manager.id == User.manager_id, manager.org_id == User.org_id))
+        .where(User.id == caller.user_id, User.org_id == caller.org_id)
+    )
+
+
+@dataclass(frozen=True)
+class PromptFacts:
+    """What the concierge's prompt says about the caller (``concierge.service``)."""
+
+    traveller: TravellerProfile | None
+    approver: bool  # approval requests can wait on them (core.orgchart.may_approve)
+    rules: PolicyRules
+    confirmed_trips: bool  # they have a booking that can be changed
+
+
+async def prompt_facts(session: AsyncSession, caller: Caller, *, reports: int) -> PromptFacts:
+    """The caller's profile (with up to ``reports`` people they may book for when they
+    approve trips), whether they approve, their organization's policy and whether they
+    have confirmed trips: one statement (two for an approver with ``reports``)."""
+    approver = may_approve_clause(caller).label("approver")
+    confirmed = confirmed_trips_clause(caller).label("confirmed")
+    policy = select(PolicyDocument.version, PolicyDocument.rules).where(
+        PolicyDocument.org_id == caller.org_id
+    )
+    version = policy.with_only_columns(PolicyDocument.version).scalar_subquery()
+    rules = policy.with_only_columns(PolicyDocument.rules).scalar_subquery()
+    row = (
+        await session.execute(_profile_rows(caller, approver, confirmed, version, rules))
+    ).one_or_none()
+    if row is None:  # the user or the organization is gone: the facts one by one
+        return PromptFacts(
+            traveller=None,
+            approver=await may_approve(session, caller),
+            rules=await get_rules(session, caller.org_id),
+            confirmed_trips=await has_confirmed_trips(session, caller),
+        )
+    user, org, manager, may, has_confirmed, policy_version, raw_rules = row
+    return PromptFacts(
+        traveller=await _profile(
+            session, caller, user, org, manager, reports if may else 0, personal=False
+        ),
+        approver=bool(may),
+        rules=versioned_rules(caller.org_id, (policy_version, raw_rules))[1],
+        confirmed_trips=bool(has_confirmed),
+    )
+
+
+async def _profile(
+    session: AsyncSession,
+    caller: Caller,
+    user: User,
+    org: Organization,
+    manager: User | None,
+    reports: int,
+    personal: bool,
+) -> TravellerProfile:
     people: list[Person] = []
     if reports > 0:
         # Exactly whom the booking core lets this caller book for (core.orgchart.RIGHTS).
@@ -75,9 +144,7 @@ async def find_traveller_profile(
         company=org.name,
         currency=org.currency,
         home_airport=user.home_airport,
-        manager=Person(user_id=manager.id, name=manager.name)
-        if manager is not None and manager.org_id == caller.org_id
-        else None,
+        manager=Person(user_id=manager.id, name=manager.name) if manager is not None else None,
         preferences=dict(user.preferences or {}),
         can_book_for=people,
         personal=await personal_profile(session, user) if personal else None,

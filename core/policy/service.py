@@ -43,7 +43,13 @@ async def get_versioned_rules(session: AsyncSession, org_id: str) -> tuple[int, 
             )
         )
     ).one_or_none()
-    if row is None:
+    return versioned_rules(org_id, None if row is None else (row[0], row[1]))
+
+
+def versioned_rules(org_id: str, row: tuple[Any, Any] | None) -> tuple[int, PolicyRules]:
+    """:func:`get_versioned_rules` from the ``(version, rules)`` of the organization's
+    ``policies`` row read elsewhere (None: it has none)."""
+    if row is None or row[0] is None:
         return 0, default_rules()
     version, raw = int(row[0]), dict(row[1] or {})
     key = (org_id, version)

@@ -6,10 +6,14 @@ import asyncio
 
 import pytest
 
-from core.conversation.profile import find_traveller_profile, traveller_profile
+from core.booking.access import has_confirmed_trips
+from core.conversation.profile import find_traveller_profile, prompt_facts, traveller_profile
 from core.conversation.threads import find_thread_for_key, open_thread, rekey, thread_for_key
 from core.errors import NotFound
 from core.identity import Caller
+from core.orgchart import may_approve
+from core.policy.rules import default_rules
+from core.policy.service import get_rules, set_rules
 from tests.factories import make_org, make_user
 
 AVA = Caller(user_id="ava", org_id="acme", role="traveler", name="Ava")
@@ -77,3 +81,30 @@ async def test_the_profile_names_the_manager_and_the_reports(runtime):
     assert ava.can_book_for == []
     assert [p.user_id for p in mia.can_book_for] == ["ava"]
     assert mia.manager is None
+
+
+async def test_the_prompts_facts_in_one_read_are_those_read_one_by_one(runtime, clock):
+    """``prompt_facts`` (issue 15: one statement for the concierge's prompt) answers what
+    the profile, the org chart, the policy and the bookings answer, each on its own."""
+    await people(runtime)
+    async with runtime.db.uow() as s:
+        await make_user(s, id="zed", manager_id="gus")  # a manager in another organization
+        await set_rules(s, "acme", {**default_rules().to_document(), "advance_purchase_days": 3},
+                        clock.now())
+    zed = Caller(user_id="zed", org_id="acme", role="traveler", name="Zed")
+    ghost = Caller(user_id="ghost", org_id="acme", role="traveler", name="Ghost")
+    for caller in (AVA, MIA, GUS, zed, ghost):
+        async with runtime.db.uow(write=False) as s:
+            facts = await prompt_facts(s, caller, reports=25)
+        async with runtime.db.uow(write=False) as s:
+            approver = await may_approve(s, caller)
+            assert facts.approver == approver
+            assert facts.traveller == await find_traveller_profile(
+                s, caller, reports=25 if approver else 0
+            )
+            assert facts.rules == await get_rules(s, caller.org_id)
+            assert facts.confirmed_trips == await has_confirmed_trips(s, caller)
+    async with runtime.db.uow(write=False) as s:
+        assert (await prompt_facts(s, MIA, reports=25)).traveller.can_book_for[0].user_id == "ava"
+        assert (await prompt_facts(s, AVA, reports=25)).rules.advance_purchase_days == 3
+        assert (await prompt_facts(s, ghost, reports=25)).traveller is None
