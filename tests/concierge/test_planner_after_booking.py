@@ -73,12 +73,15 @@ def test_seat_wishes_read_their_position_party_and_feature(
         ("Anything but a middle seat on my flight back from London", Intent.SEATS),
         ("window seat on my New York to Miami flight on the 11th", Intent.SEATS),
         ("nope, not paying extra — an aisle seat will do", Intent.SEATS),
+        ("could you seat us together please", Intent.SEATS),
+        ("I need an aisle, I've got long legs", Intent.SEATS),
         # check-in asked about, no hotel named: the flight's
         ("am I able to check in now?", Intent.CHECK_IN),
         ("how soon can we check in?", Intent.CHECK_IN),
         ("is check-in open yet?", Intent.CHECK_IN),
         ("check us in for the Madrid flight on Friday", Intent.CHECK_IN),
         ("no thanks — just check me in", Intent.CHECK_IN),
+        ("check in for tomorrow's flight", Intent.CHECK_IN),
         ("boarding pass for tuesday's flight to Chicago", Intent.BOARDING_PASS),
         # what the airline decides at the airport: said honestly
         ("which zone do I board in on UA 27?", Intent.UNSUPPORTED),
@@ -88,6 +91,7 @@ def test_seat_wishes_read_their_position_party_and_feature(
         ("go on, add that", Intent.YES),
         # still what they were
         ("find flights to Paris on Thursday, window seat please", Intent.SEARCH),
+        ("I prefer window seats, can you find flights to Boston on Friday", Intent.SEARCH),
         ("no, not now", Intent.NO),
     ],
 )
@@ -265,8 +269,14 @@ def test_a_legroom_price_question_offers_the_seat_for_a_yes() -> None:
     assert asked.offer is not None
     assert asked.offer.kind == "seat_fee"
     assert asked.offer.args["call"]["accept_fees"] is True
-    wanted = seat_flow.with_feature(booking, ctx, read("exit row please"), seat_map, None,
-                                    "put me in an exit row please")
+    # asked for, the fee not named yet: offered the same way (nothing chosen unasked)
+    offered = seat_flow.with_feature(booking, ctx, read("put me in an exit row please"),
+                                     seat_map, None, "put me in an exit row please")
+    assert isinstance(offered, seat_flow.Reply)
+    assert offered.offer is not None
+    # asked for, the fee said to be fine: chosen (the core then puts the fee to them)
+    said = "an exit row please, happy to pay the fee"
+    wanted = seat_flow.with_feature(booking, ctx, read(said), seat_map, None, said)
     assert isinstance(wanted, list)
     assert wanted[0].name == "choose_seats"
     assert wanted[0].args["assignments"][0]["seat"] == "16A"
@@ -337,3 +347,18 @@ async def test_a_no_to_a_paid_seat_that_asks_for_a_free_one_seats_it(
     (seat,) = await seats_of(demo, booking_id)
     assert seat is not None
     assert seat[-1] in "CD"
+
+
+async def test_check_in_asked_after_booking_a_hotel_alone_is_the_hotels(
+    concierge: Concierge, demo: Runtime
+) -> None:
+    ava = Chat(concierge, await caller(demo, "ava"))
+    await ava.say("a hotel in Boston from Dec 17 to Dec 19")
+    await ava.say("option 1")
+    await ava.answer(True)
+
+    reply = await ava.say("when can I check in?")
+
+    assert "check_in" not in ava.tools(), reply
+    assert "check" in reply.lower()
+    assert "17 Dec" in reply or "Dec 17" in reply, reply

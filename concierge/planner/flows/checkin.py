@@ -9,10 +9,11 @@ which of its flights is next, whether check-in is open, and who lacks a passport
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from concierge.planner import render
-from concierge.planner.flows import seats
+from concierge.planner.flows import seats, trips
 from concierge.planner.flows.base import INACTIVE, Call, Context, Decision, Reply
 from concierge.planner.nlu.intents import Intent, Understanding
 from concierge.planner.state import State, Turn
@@ -72,6 +73,17 @@ def check_in(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisi
     done = turn.last("check_in")
     if done is not None and done.done:
         return after_check_in(done.typed(CheckInOutput), done.error)
+    current = state.bookings.get(state.current_booking or "") or {}
+    kinds = {str(s.get("kind")) for s in current.get("segments") or []}
+    if not u.booking_id and "hotel" in kinds and not seats.booked_flights(current):
+        # "when can I check in?" right after booking a hotel alone: the hotel's check-in.
+        hotel = replace(
+            u,
+            intent=Intent.ASK_TRIP,
+            facets=frozenset({"check_in", "time"}),
+            booking_id=state.current_booking,
+        )
+        return trips.HANDLERS[Intent.ASK_TRIP](state, turn, ctx, hotel)
     found = _booking(state, turn, ctx, u)
     if not isinstance(found, str):
         return found

@@ -303,11 +303,6 @@ def _per_person(
     return pairs
 
 
-# A question about what a seat costs ("how much?", "what do they cost?"): answered, and the
-# seat offered for a yes; otherwise a wish for a seat with a fee asks for the seat.
-_COST = re.compile(r"\b(?:how much|cost|costs|price|prices|pricing|fee|fees|charge|what would)\b")
-
-
 def with_feature(
     booking: dict[str, Any],
     ctx: Context,
@@ -318,9 +313,10 @@ def with_feature(
 ) -> Decision:
     """A seat with extra legroom (an exit row, a bulkhead): the first free one with a fee
     on each flight meant (the position wished for when one is, the party side by side) for
-    the speaker or everyone. Asked what it costs: the map in words and that seat offered
-    for a yes; asked for it: ``choose_seats`` with it, whose fee the core then puts to the
-    traveller (``after_choice``, ``purchase_call``)."""
+    the speaker or everyone. Asked for, the fee said to be fine ("I don't mind paying"):
+    ``choose_seats`` with it, whose fee the core then puts to the traveller
+    (``after_choice``, ``purchase_call``); otherwise (asked what it costs, or the fee not
+    known yet): the map in words and that seat offered for a yes."""
     segments = [s for s in seat_map.segments if not only or s.segment_id in only]
     speaker = _speaker(booking, ctx)
     everyone = request.everyone or bool(request.per_person)
@@ -340,7 +336,7 @@ def with_feature(
         text = after_map(seat_map, None, only, asked).text
         return Reply("There's no free seat with extra legroom left on that flight. " + text)
     call = {"booking_id": booking.get("booking_id"), "assignments": assignments}
-    if not _COST.search(asked.lower()):
+    if request.pay_ok:
         return [Call("choose_seats", call)]
     listed = ", ".join(a["seat"] for a in assignments)
     text = after_map(seat_map, None, only, "").text.split(" To choose,")[0]

@@ -25,6 +25,7 @@ class SeatRequest:
     # A position for each person named ("window for me and the aisle for Sam"): (who as
     # written, position); the flow matches "who" against the passengers' names.
     per_person: tuple[tuple[str, str], ...] = ()
+    pay_ok: bool = False  # the fee is fine already ("I don't mind paying")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class _Tables:
     any_seat: re.Pattern[str]
     features: tuple[tuple[str, re.Pattern[str]], ...]
     per_person: tuple[re.Pattern[str], ...]
+    pay_ok: re.Pattern[str]
 
 
 def _join(patterns: list[str]) -> re.Pattern[str]:
@@ -61,6 +63,7 @@ def _tables() -> _Tables:
         any_seat=_join(raw["any_seat"]),
         features=tuple((name, _join(p)) for name, p in raw["features"].items()),
         per_person=tuple(re.compile(p, re.IGNORECASE) for p in raw["per_person"]),
+        pay_ok=_join(raw["pay_ok"]),
     )
 
 
@@ -124,4 +127,5 @@ def read(text: str) -> SeatRequest:
         show_map=not numbers and not feature and bool(t.show_map.search(plain)),
         feature=None if numbers else feature,
         per_person=() if numbers else pairs,
+        pay_ok=bool(t.pay_ok.search(plain)),
     )
