@@ -119,6 +119,19 @@ async def _request_approval(
         approval_id=workflow.id, **noted,
     )
     await extend_booking_holds(session, booking.id, until=workflow.deadline)
+    # The booking's own move, watched like the end of its approval (``_end_pending``): a
+    # page open elsewhere (the trip confirmed from Slack) stops counting a hold down.
+    outbox.emit(
+        session, org_id=booking.org_id, topic="booking.pending_approval",
+        key=f"booking:{booking.id}:pending_approval:{workflow.id}",
+        payload={
+            "booking_id": booking.id, "traveler_id": booking.traveler_id,
+            "approval_id": workflow.id, "notify": [],
+            "watchers": sorted({booking.traveler_id, booking.created_by}),
+            "message": f"Booking {booking.id} is waiting for approval.",
+        },
+        at=now,
+    )
 
 
 async def resume_after_approval(rt: Runtime, booking_id: str) -> BookingView:

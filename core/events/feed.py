@@ -43,8 +43,8 @@ class LiveEvent(View):
     watching: bool = Field(
         default=False,
         description="Not the caller's to be told, only a list of theirs changed (an "
-        "approver's view of a decision; a trip's `booking.cancelled` after the rejection "
-        "the traveller was told).",
+        "approver's view of a decision; a trip's `booking.pending_approval`, or its "
+        "`booking.cancelled` after the rejection the traveller was told).",
     )
     message: str = Field(description="One sentence for the person (the notification's words).")
     at: UtcTime

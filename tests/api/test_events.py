@@ -171,6 +171,11 @@ async def test_events_from_another_process_arrive_by_polling_the_database(
 
         _id, held = await ava.next()
         assert (held["topic"], held["booking_id"]) == ("booking.held", booking_id)
+        # Her trip's move to "waiting for approval": watched (she asked for it herself).
+        _id, parked = await ava.next()
+        assert (parked["topic"], parked["status"], parked["watching"]) == (
+            "booking.pending_approval", "pending_approval", True
+        )
 
         decided = await decide(other, approval_id, "approve", "Offsite budget")
         assert decided.status_code == 200, decided.text
@@ -236,13 +241,14 @@ async def test_nobody_gets_another_persons_events(
         assert rejected.status_code == 200, rejected.text
         # Ava's: her hold, the decision and the trip leaving "pending" — not the request
         # that waited on Mia.
-        seen = [(await ava.next())[1] for _ in range(3)]
+        seen = [(await ava.next())[1] for _ in range(4)]
         assert [(e["topic"], e["status"]) for e in seen] == [
             ("booking.held", "held"),
+            ("booking.pending_approval", "pending_approval"),
             ("approval.decided", "rejected"),
             ("booking.cancelled", "cancelled"),
         ]
-        assert seen[1]["note"] == "Take economy"
+        assert seen[2]["note"] == "Take economy"
         await ned.nothing_within(1.0)
         await gus.nothing_within(0.1)
 
@@ -256,6 +262,7 @@ async def test_a_rejection_moves_the_trip_out_of_pending_at_once(
     async with stream(live, "ava") as ava, stream(live, "mia") as mia:
         booking_id, approval_id = await send_for_approval(api_client, seeded, "rejected")
         assert (await ava.next())[1]["topic"] == "booking.held"
+        assert (await ava.next())[1]["topic"] == "booking.pending_approval"
         assert (await mia.next())[1]["topic"] == "approval.requested"
         rejected = await decide(api_client, approval_id, "reject", "Take economy")
         assert rejected.status_code == 200, rejected.text
@@ -285,16 +292,16 @@ async def test_last_event_id_resumes_exactly_after_it(
     async with stream(live, "ava") as ava:
         _b, approval_id = await send_for_approval(api_client, seeded, "resume")
         assert (await decide(api_client, approval_id, "approve")).status_code == 200
-        seen = [await ava.next() for _ in range(3)]
+        seen = [await ava.next() for _ in range(4)]
     assert [e["topic"] for _id, e in seen] == [
-        "booking.held", "approval.decided", "booking.confirmed"
+        "booking.held", "booking.pending_approval", "approval.decided", "booking.confirmed"
     ]
-    async with stream(live, "ava", **{"Last-Event-ID": seen[1][0]}) as resumed:
-        assert await resumed.next() == seen[2]
+    async with stream(live, "ava", **{"Last-Event-ID": seen[2][0]}) as resumed:
+        assert await resumed.next() == seen[3]
         await resumed.nothing_within(0.5)
     async with stream(live, "ava", **{"Last-Event-ID": "0"}) as replay:
         # Ava's own only: the request that waited on Mia is not among them.
-        assert [await replay.next() for _ in range(3)] == seen
+        assert [await replay.next() for _ in range(4)] == seen
         await replay.nothing_within(0.3)
 
 

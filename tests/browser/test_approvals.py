@@ -171,10 +171,13 @@ def test_a_rejection_reaches_a_hidden_tab_as_a_notification_and_the_trip_leaves_
         viewport={"width": 1280, "height": 900}, permissions=["notifications"]
     )
     ctx.add_init_script(RECORD_NOTIFICATIONS)
-    booking_id, approval_id = _send_for_approval(live_server, "notify-hidden")
     ava = ctx.new_page()
     _sign_in(ava, live_server, "ava")
     assert ava.locator("#notify-toggle").is_hidden()  # already granted: nothing to ask
+
+    # Sent for approval elsewhere (the API, as Slack would): the open page follows the
+    # trip from held to waiting without a reload (booking.held, booking.pending_approval).
+    booking_id, approval_id = _send_for_approval(live_server, "notify-hidden")
 
     # In the background: the rejection is a notification, and the trip is cancelled live.
     trip = ava.locator(f"#trips .trip[data-booking-id='{booking_id}']")
