@@ -16,8 +16,7 @@ from tests.api.sse import chunks
 from tests.api.test_chat_actions import AVA, GUS, Turn, act, problem
 from tests.api.test_chat_check_in import _booking
 
-demo = chat.demo
-app = chat.app
+demo_hubs = chat.demo_hubs
 client = chat.client
 
 

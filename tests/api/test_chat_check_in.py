@@ -14,8 +14,7 @@ from tests.api import test_chat_actions as chat
 from tests.api.sse import chunks
 from tests.api.test_chat_actions import AVA, GUS, Turn, act, problem
 
-demo = chat.demo
-app = chat.app
+demo_hubs = chat.demo_hubs
 client = chat.client
 
 

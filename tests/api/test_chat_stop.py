@@ -29,9 +29,7 @@ from tests.api.test_chat_concierge import (  # noqa: F401 - the real agent's fix
     GUS,
     _of,
     _until_confirmation,
-    app,
     client,
-    demo,
 )
 from tests.conftest import REDIS_URL
 from tests.fakes.scripted_concierge import ScriptedConcierge
@@ -72,7 +70,7 @@ async def _stop(client: httpx.AsyncClient, thread_id: str) -> dict[str, Any]:  #
 
 async def test_stop_while_a_booking_is_paid_finishes_the_booking_then_stops(
     client: httpx.AsyncClient,  # noqa: F811
-    demo: Runtime,  # noqa: F811
+    demo: Runtime,
     monkeypatch: pytest.MonkeyPatch,
     model_calls: list[int],
 ) -> None:
