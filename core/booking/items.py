@@ -38,6 +38,7 @@ from core.search.flights import FlightOffer, load_flight_offer
 from core.search.hotels import load_hotel_offer
 from core.search.offers import FlightOfferRef, HotelOfferRef, parse_offer_id
 from core.supplier.base import SegmentRequest
+from core.travellers.crypto import PiiCipher
 
 # -- planning: offers into segments and inventory lines ------------------------------------
 
@@ -240,8 +241,12 @@ async def other_items(
 # -- the supplier's view of a segment ----------------------------------------------------------
 
 
-async def segment_request(session: AsyncSession, booking: Booking, seg: Segment) -> SegmentRequest:
-    """What the supplier is asked to book for ``seg`` (the same on every retry)."""
+async def segment_request(
+    session: AsyncSession, booking: Booking, seg: Segment, *, cipher: PiiCipher | None = None
+) -> SegmentRequest:
+    """What the supplier is asked to book for ``seg`` (the same on every retry); with
+    ``cipher``, a flight's passengers carry their frequent-flyer numbers with its carrier
+    and their known-traveller numbers."""
     details: dict[str, Any] = {}
     if seg.flight_id is not None:
         flight = await session.get(Flight, seg.flight_id)
@@ -259,5 +264,11 @@ async def segment_request(session: AsyncSession, booking: Booking, seg: Segment)
     return SegmentRequest(
         booking_ref=booking.id, segment_id=seg.id, kind=seg.kind, quantity=seg.quantity,
         amount_minor=seg.amount_minor, currency=seg.currency, details=details,
-        passengers=await supplier_passengers(session, seg.id) if seg.flight_id else (),
+        passengers=(
+            await supplier_passengers(
+                session, seg.id, carrier=str(details.get("carrier") or ""), cipher=cipher
+            )
+            if seg.flight_id
+            else ()
+        ),
     )

@@ -51,6 +51,8 @@ from core.models import (
     User,
 )
 from core.supplier.base import SupplierPassenger
+from core.travellers.crypto import PiiCipher
+from core.travellers.service import clear_airline_numbers
 from core.travellers.validate import legal_name
 
 MAX_PASSENGERS = 9
@@ -551,9 +553,15 @@ def unnamed_seats_of(segments: Sequence[Segment], people: Manifest) -> int:
 
 
 async def supplier_passengers(
-    session: AsyncSession, segment_id: str
+    session: AsyncSession,
+    segment_id: str,
+    *,
+    carrier: str | None = None,
+    cipher: PiiCipher | None = None,
 ) -> tuple[SupplierPassenger, ...]:
-    """The segment's passengers as the airline is asked to ticket them, in order."""
+    """The segment's passengers as the airline is asked to ticket them, in order; with
+    ``cipher``, a colleague's frequent-flyer number with ``carrier`` and known-traveller
+    number go with them (decrypted for the airline only)."""
     rows = (
         await session.scalars(
             select(Passenger)
@@ -562,10 +570,18 @@ async def supplier_passengers(
             .order_by(Passenger.position)
         )
     ).all()
-    return tuple(
-        SupplierPassenger(ref=p.id, given_name=p.given_name or "", family_name=p.family_name or "")
-        for p in rows
-    )
+    out = []
+    for p in rows:
+        loyalty = known = None
+        if cipher is not None and carrier and p.user_id is not None:
+            loyalty, known = await clear_airline_numbers(session, cipher, p.user_id, carrier)
+        out.append(
+            SupplierPassenger(
+                ref=p.id, given_name=p.given_name or "", family_name=p.family_name or "",
+                loyalty_number=loyalty, known_traveller_number=known,
+            )
+        )
+    return tuple(out)
 
 
 async def record_tickets(

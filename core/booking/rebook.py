@@ -511,7 +511,10 @@ async def _book_new(rt: Runtime, change_id: str, booking_id: str) -> bool:
                 .order_by(Segment.position)
             )
         ).all()
-        pending = [(s.id, s.kind, await segment_request(session, booking, s)) for s in segs]
+        pending = [
+            (s.id, s.kind, await segment_request(session, booking, s, cipher=rt.pii))
+            for s in segs
+        ]
         org_id, currency = booking.org_id, booking.currency
     # With virtual cards on, the new legs are paid with a card of this change's own.
     price = sum(request.amount_minor for _, _, request in pending)

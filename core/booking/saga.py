@@ -500,7 +500,7 @@ async def _book_segments(rt: Runtime, booking_id: str, card: CardRef | None) -> 
             )
         ).all()
         pending = [
-            (seg.id, seg.kind, await segment_request(session, booking, seg))
+            (seg.id, seg.kind, await segment_request(session, booking, seg, cipher=rt.pii))
             for seg in segments
             if seg.status == SegmentStatus.HELD
         ]

@@ -42,11 +42,15 @@ class CircuitOpenError(SupplierTransientError):
 
 @dataclass(frozen=True)
 class SupplierPassenger:
-    """A passenger as the airline tickets them: our reference and the legal names."""
+    """A passenger as the airline tickets them: our reference and the legal names, and a
+    colleague's frequent-flyer number with this airline and known-traveller number when
+    on file (in clear, for the airline only: kept out of ``repr``)."""
 
     ref: str
     given_name: str
     family_name: str
+    loyalty_number: str | None = field(default=None, repr=False)
+    known_traveller_number: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

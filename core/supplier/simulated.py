@@ -22,7 +22,9 @@ passport (``send_apis``). A real airline keeps those numbers in its own systems;
 lives in our database, which never holds a document number in clear, so the reservation
 records what it was sent without the number (country, nationality, expiry, the key),
 and the numbers themselves stay in this object's memory (``documents``) — where the
-tests read what reached the airline.
+tests read what reached the airline. Frequent-flyer and known-traveller numbers come
+with the ticketing request and are kept the same way (``loyalty``, ``known_travellers``;
+the reservation lists only who had one).
 """
 
 from __future__ import annotations
@@ -118,6 +120,9 @@ class SimulatedSupplier:
         #: The document numbers the airline holds, by (locator, passenger ref): memory
         #: only, like the airline's own systems (never our database).
         self.documents: dict[tuple[str, str], str] = {}
+        #: The frequent-flyer and known-traveller numbers ticketed with, likewise.
+        self.loyalty: dict[tuple[str, str], str] = {}
+        self.known_travellers: dict[tuple[str, str], str] = {}
 
     # -- the Supplier protocol ---------------------------------------------------
 
@@ -328,6 +333,9 @@ class SimulatedSupplier:
                     "details": request.details,
                     **({"card_authorization": _stored(authorization)} if authorization else {}),
                     "passengers": [p.ref for p in request.passengers],
+                    # Which passengers came with a frequent-flyer / known-traveller number
+                    # (the numbers themselves: memory only, see ``loyalty``).
+                    **_numbered(request),
                 },
                 created_at=self._clock.now(),
             )
@@ -337,6 +345,11 @@ class SimulatedSupplier:
                 row.payload = {**row.payload, "tickets": _issue_tickets(row.id, request)}
                 await session.flush()
             confirmation = self._confirmation(row)
+            for p in request.passengers:
+                if p.loyalty_number:
+                    self.loyalty[(row.locator, p.ref)] = p.loyalty_number
+                if p.known_traveller_number:
+                    self.known_travellers[(row.locator, p.ref)] = p.known_traveller_number
         log.info("%s: booked %s for %s", self.name, confirmation.locator, request.booking_ref)
         return confirmation
 
@@ -403,6 +416,14 @@ class SimulatedSupplier:
             raise SupplierRejectedError(
                 f"idempotency key {key!r} was already used for a different request"
             )
+
+
+def _numbered(request: SegmentRequest) -> dict[str, list[str]]:
+    out = {
+        "frequent_flyer": [p.ref for p in request.passengers if p.loyalty_number],
+        "known_traveller": [p.ref for p in request.passengers if p.known_traveller_number],
+    }
+    return {k: v for k, v in out.items() if v}
 
 
 def _stored(auth: PurchaseAuthorization) -> dict[str, Any]:

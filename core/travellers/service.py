@@ -229,6 +229,31 @@ async def clear_document_number(
     return cipher.decrypt(row.number_token, context=document_context(user.id, kind, issuing_country))
 
 
+async def clear_airline_numbers(
+    session: AsyncSession, cipher: PiiCipher, user_id: str, airline: str
+) -> tuple[str | None, str | None]:
+    """The frequent-flyer number with ``airline`` and the known-traveller number, in
+    clear, for that airline's ticketing (``SSR FQTV`` / ``SSR DOCO``) and nothing else:
+    never log them, show them, or hand them to the model."""
+    membership = await session.scalar(
+        select(LoyaltyMembership).where(
+            LoyaltyMembership.user_id == user_id, LoyaltyMembership.airline == airline
+        )
+    )
+    details = await session.get(TravellerDetails, user_id)
+    loyalty = (
+        cipher.decrypt(membership.number_token, context=loyalty_context(user_id, airline))
+        if membership is not None
+        else None
+    )
+    known = (
+        cipher.decrypt(details.known_traveller_token, context=known_traveller_context(user_id))
+        if details is not None and details.known_traveller_token is not None
+        else None
+    )
+    return loyalty, known
+
+
 # --------------------------------------------------------------------------- writes
 
 

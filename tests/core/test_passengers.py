@@ -4,6 +4,8 @@ record locator and e-tickets (core.booking.passengers, the saga, the simulated G
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import re
 from datetime import timedelta
 
@@ -37,9 +39,12 @@ from core.models import (
     SegmentPassenger,
     SupplierReservation,
     TravellerDetails,
+    User,
 )
 from core.runtime import Runtime
 from core.search.offers import flight_offer_id, hotel_offer_id
+from core.supplier.simulated import SimulatedSupplier
+from core.travellers.service import ProfileChanges, apply_changes
 from tests.conftest import PG_URL
 from tests.core.booking_world import AVA, GUS, MIA, World, build_world
 from tests.core.changes_world import add_flight
@@ -419,6 +424,46 @@ async def test_confirming_tickets_the_names_the_profile_has_then(runtime) -> Non
         reservation = await s.scalar(select(SupplierReservation))
     assert reservation is not None
     assert reservation.payload["passengers"] == [done.passengers[0].passenger_id]
+
+
+async def test_ticketing_gives_the_airline_its_frequent_flyer_and_known_traveller_numbers(
+    runtime, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A colleague's frequent-flyer number with the flight's airline (BA here, not their
+    B6 one) and their known-traveller number go to the airline with the ticketing request,
+    decrypted for it alone: the reservation row lists who had one, never the number."""
+    caplog.set_level(logging.DEBUG)
+    w = await build_world(runtime)
+    async with runtime.db.uow() as s:
+        ava = await s.get(User, "ava")
+        assert ava is not None
+        await apply_changes(
+            s, runtime.pii, ava,
+            ProfileChanges(loyalty={"BA": "BA7712093", "B6": "B65550012"},
+                           known_traveller_number="KTN449120"),
+            now=runtime.clock.now(), actor_id="ava",
+        )
+    bid = await hold(runtime, AVA, economy(w), 2, [colleague("ava"), guest("Jo", "Bloggs")])
+
+    done = await confirm_booking(runtime, AVA, bid)
+
+    me, jo = (p.passenger_id for p in done.passengers)
+    locator = done.segments[0].locator
+    airline = runtime.supplier_for("flight")
+    sim = getattr(airline, "inner", airline)
+    assert isinstance(sim, SimulatedSupplier)
+    assert sim.loyalty == {(locator, me): "BA7712093"}
+    assert sim.known_travellers == {(locator, me): "KTN449120"}
+    async with runtime.db.uow(write=False) as s:
+        reservation = await s.scalar(select(SupplierReservation))
+    assert reservation is not None
+    assert reservation.payload["frequent_flyer"] == [me]
+    assert reservation.payload["known_traveller"] == [me]
+    assert jo in reservation.payload["passengers"]
+    for number in ("BA7712093", "B65550012", "KTN449120"):
+        assert number not in json.dumps(reservation.payload)
+        assert number not in caplog.text
+        assert number not in done.model_dump_json()
 
 
 async def test_every_leg_of_a_connection_is_ticketed_for_every_passenger(runtime) -> None:
