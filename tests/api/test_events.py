@@ -34,6 +34,8 @@ from core.models import OutboxEvent
 from core.notify.messages import recipients
 from core.runtime import Runtime, build_runtime
 from tests.api.conftest import TOKENS, World
+from tests.api.test_changes import _confirmed, _flight
+from tests.api.test_flight_webhook import _body, _post
 from tests.api.test_problems import assert_problem
 from tests.conftest import REDIS_URL, requires_postgres
 from tests.factories import guests_json, make_user
@@ -434,3 +436,27 @@ async def test_an_id_rolled_back_holds_nothing_for_long(live: str, runtime: Runt
         _id, event = await ava.next(within=settings_grace + 2)
         assert event["booking_id"] == "BK-AFTER"
         assert asyncio.get_running_loop().time() - started < settings_grace + 1
+
+
+async def test_a_cancelled_flight_reaches_the_travellers_open_page(
+    live: str, seeded: World, api_client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
+) -> None:
+    """Issue 12: "your flight was cancelled — here are alternatives", live: the airline's
+    signed feed cancels Ava's flight and her open stream says so, with the booking."""
+    booking_id = await _confirmed(api_client, seeded, seeded.economy_offer)
+    await _flight(runtime, "119", 40000)  # an alternative to suggest
+    async with stream(live, "ava") as ava, stream(live, "gus") as gus:
+        clock.advance(timedelta(hours=1))
+        fed = await _post(api_client, _body(seeded), int(clock.now().timestamp()))
+        assert fed.json()["affected_bookings"] == 1
+        seen: list[dict[str, Any]] = []
+        while not any(e["topic"] == "disruption.detected" for e in seen):
+            seen.append((await ava.next(within=3.0))[1])
+        (told,) = [e for e in seen if e["topic"] == "disruption.detected"]
+        assert (told["booking_id"], told["status"], told["watching"]) == (
+            booking_id, "cancelled", False
+        )
+        # The alternatives come with it: the feed's sentence lists them.
+        assert "is cancelled" in told["message"]
+        assert "Options to rebook" in told["message"] and "BA 119" in told["message"]
+        await gus.nothing_within(0.3)  # another organization hears nothing of it
