@@ -458,5 +458,6 @@ async def test_a_cancelled_flight_reaches_the_travellers_open_page(
         )
         # The alternatives come with it: the feed's sentence lists them.
         assert "is cancelled" in told["message"]
-        assert "Options to rebook" in told["message"] and "BA 119" in told["message"]
+        assert "Options to rebook" in told["message"]
+        assert "BA 119" in told["message"]
         await gus.nothing_within(0.3)  # another organization hears nothing of it
