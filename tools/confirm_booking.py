@@ -6,9 +6,11 @@ Gated: the graph pauses and the traveller says yes to :func:`describe`'s line fi
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking.saga import confirm_booking
 from core.booking.service import get_booking
+from core.booking.views import BookingView
 from core.errors import PassengerDetailsRequired
 from core.idempotency import IdempotencyContext
 from tools.base import Effect, Question, ToolContext, ToolSpec, run_once
@@ -20,6 +22,7 @@ from tools.views import (
     role_list,
     saga_booking_out,
     trip_phrase,
+    view_out,
 )
 
 
@@ -61,12 +64,27 @@ def outcome(booking: BookingOut) -> str:
 async def run(ctx: ToolContext, data: ConfirmBookingInput) -> ConfirmBookingOutput:
     booking_id = data.booking_id.strip()
 
-    async def confirm(_idem: IdempotencyContext) -> ConfirmBookingOutput:
+    async def confirm(idem: IdempotencyContext) -> ConfirmBookingOutput:
+        answered: list[ConfirmBookingOutput] = []
+
+        async def answer(session: AsyncSession, view: BookingView) -> None:
+            # The answer stored in the transaction that confirmed the booking and read its
+            # view (issue 15): no transaction of its own after it, nor one for the names.
+            out = await view_out(session, view)
+            result = ConfirmBookingOutput(**out.model_dump(), message=outcome(out))
+            await idem.finish(session, 200, result.model_dump(mode="json"), now=ctx.rt.clock.now())
+            answered.append(result)
+
         # The saga runs its own short transactions around the payment and supplier
         # calls (no transaction spans them) and keeps its own recovery points.
         try:
             view = await confirm_booking(
-                ctx.rt, ctx.caller, booking_id, purpose=data.purpose, thread_id=ctx.thread_id
+                ctx.rt,
+                ctx.caller,
+                booking_id,
+                purpose=data.purpose,
+                thread_id=ctx.thread_id,
+                answer=answer,
             )
         except PassengerDetailsRequired as exc:
             # Nothing was paid or sent: what to do next, for the model.
@@ -76,6 +94,8 @@ async def run(ctx: ToolContext, data: ConfirmBookingInput) -> ConfirmBookingOutp
                 "name_passengers, then confirm_booking again.",
                 **exc.extra,
             ) from None
+        if answered:
+            return answered[0]
         out = await saga_booking_out(ctx.rt, view)
         return ConfirmBookingOutput(**out.model_dump(), message=outcome(out))
 

@@ -335,7 +335,7 @@ async def booking_out(
     """The compact booking for a prompt, from the core's own view of it (``fresh``: held
     in this very transaction, see :func:`core.booking.views.booking_view`)."""
     view = await booking_view(session, booking, fresh=fresh)
-    return await _out_of_view(session, view)
+    return await view_out(session, view)
 
 
 async def bookings_out(session: AsyncSession, bookings: Sequence[Booking]) -> list[BookingOut]:
@@ -357,7 +357,7 @@ async def saga_booking_out(rt: Runtime, view: BookingView) -> BookingOut:
     in a short read-only one of our own.
     """
     async with rt.db.uow(write=False) as session:
-        return await _out_of_view(session, view)
+        return await view_out(session, view)
 
 
 async def _names_of(session: AsyncSession, views: Sequence[BookingView]) -> dict[str, str]:
@@ -372,8 +372,10 @@ async def _names_of(session: AsyncSession, views: Sequence[BookingView]) -> dict
     return dict(found.tuples().all())
 
 
-async def _out_of_view(session: AsyncSession, view: BookingView) -> BookingOut:
+async def view_out(session: AsyncSession, view: BookingView) -> BookingOut:
+    """:func:`booking_out` of a view a flow built, in the caller's transaction."""
     return _out(view, await _names_of(session, [view]))
+
 
 
 def _out(view: BookingView, names_of: dict[str, str]) -> BookingOut:

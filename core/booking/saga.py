@@ -47,7 +47,7 @@ from core.booking.keys import (
 from core.booking.passengers import ready_for_ticketing, record_tickets
 from core.booking.purpose import note_request
 from core.booking.recovery import advance, load_fresh, record_authorization, resume_stale
-from core.booking.views import BookingView, load_booking_view
+from core.booking.views import Answer, BookingView, booking_view, load_booking_view
 from core.errors import (
     CoreError,
     HoldExpired,
@@ -261,11 +261,15 @@ async def confirm_booking(
     *,
     purpose: str | None = None,
     thread_id: str | None = None,
+    answer: Answer | None = None,
 ) -> BookingView:
     """Confirm a held booking: approval, or payment + supplier booking + capture.
 
     ``purpose`` (what the trip is for) goes to the approver with the request;
     ``thread_id`` is the conversation it was confirmed from, where a decision is told.
+    ``answer``: written with the view the flow answers, in the transaction that read it
+    (for a confirmed booking, the one that confirmed it); not called when the flow ends
+    another way (an error, a supplier's answer still to come).
 
     Returns the booking view; its status is ``confirmed``, or ``pending_approval`` /
     ``pending_confirmation`` / ``confirming`` when the outcome is still on its way.
@@ -344,8 +348,8 @@ async def confirm_booking(
         raise failure
     if run:
         crash_point(rt, "after_start")
-        return await run_saga(rt, booking_id, started=started)
-    return await load_booking_view(rt, booking_id)
+        return await run_saga(rt, booking_id, started=started, answer=answer)
+    return await load_booking_view(rt, booking_id, answer=answer)
 
 
 async def _open_circuit(rt: Runtime, session: AsyncSession, booking_id: str) -> int | None:
@@ -387,12 +391,17 @@ class SagaStart:
 
 
 async def run_saga(
-    rt: Runtime, booking_id: str, *, started: SagaStart | None = None
+    rt: Runtime,
+    booking_id: str,
+    *,
+    started: SagaStart | None = None,
+    answer: Answer | None = None,
 ) -> BookingView:
     """Run (or resume) the saga of a booking in ``confirming`` / ``pending_confirmation``.
 
     ``started``: the saga was started just now by the caller's committed transaction
-    (:func:`confirm_booking`); a resumed one reads where it stands."""
+    (:func:`confirm_booking`); a resumed one reads where it stands. ``answer``: see
+    :func:`confirm_booking`."""
     step: str | None
     status: str
     if started is not None:
@@ -408,7 +417,7 @@ async def run_saga(
             status = booking.status
             amount, currency = booking.total_minor, booking.currency
     if status not in SAGA_ACTIVE:
-        return await load_booking_view(rt, booking_id)
+        return await load_booking_view(rt, booking_id, answer=answer)
     # The authorization's reference, once this run has recorded it (capture needs it).
     ref: str | None = None
 
@@ -456,8 +465,10 @@ async def run_saga(
             log.exception("capture failed for %s; the completer will retry", booking_id)
             return await load_booking_view(rt, booking_id)
         crash_point(rt, "after_capture_call")
-        await _finish(rt, booking_id, captured)
-    return await load_booking_view(rt, booking_id)
+        confirmed = await _finish(rt, booking_id, captured, answer)
+        if confirmed is not None:
+            return confirmed
+    return await load_booking_view(rt, booking_id, answer=answer)
 
 
 async def _record_payment(rt: Runtime, booking_id: str, auth: Authorization) -> str | None:
@@ -560,12 +571,17 @@ async def _book_segments(rt: Runtime, booking_id: str, card: CardRef | None) -> 
     return None
 
 
-async def _finish(rt: Runtime, booking_id: str, captured: Authorization) -> None:
+async def _finish(
+    rt: Runtime, booking_id: str, captured: Authorization, answer: Answer | None
+) -> BookingView | None:
+    """Captured: the booking confirmed, with its outbox event, in one transaction, and its
+    view read (and ``answer`` written) in it too, not in one more after it (issue 15).
+    ``None`` when another run had finished it already."""
     now = rt.clock.now()
     async with rt.db.uow() as session:
         booking = await load_fresh(session, Booking, booking_id)
         if booking.status not in SAGA_ACTIVE:
-            return
+            return None
         await session.execute(
             update(Payment)
             .where(Payment.idempotency_key == authorize_key(booking_id))
@@ -601,6 +617,10 @@ async def _finish(rt: Runtime, booking_id: str, captured: Authorization) -> None
             },
             at=now,
         )
+        view = await booking_view(session, await load_fresh(session, Booking, booking_id))
+        if answer is not None:
+            await answer(session, view)
+        return view
 
 
 async def _needs_review(rt: Runtime, booking_id: str, reason: str, detail: str) -> None:

@@ -9,7 +9,7 @@ short read-only transaction of its own, after a flow's step has committed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -692,9 +692,20 @@ async def booking_views(
     return views
 
 
-async def load_booking_view(rt: Runtime, booking_id: str) -> BookingView:
-    """The booking's view read fresh in its own transaction (after a flow's step committed)."""
-    async with rt.db.uow(write=False) as session:
+#: What a flow's caller writes with the view it answers, in the transaction that read it
+#: (a tool's stored answer: ``core.idempotency.IdempotencyContext.finish``).
+Answer = Callable[[AsyncSession, BookingView], Awaitable[None]]
+
+
+async def load_booking_view(
+    rt: Runtime, booking_id: str, *, answer: Answer | None = None
+) -> BookingView:
+    """The booking's view read fresh in its own transaction (after a flow's step committed);
+    with ``answer``, a write transaction that ``answer`` writes in too."""
+    async with rt.db.uow(write=answer is not None) as session:
         booking = await session.get(Booking, booking_id, populate_existing=True)
         assert booking is not None
-        return await booking_view(session, booking)
+        view = await booking_view(session, booking)
+        if answer is not None:
+            await answer(session, view)
+        return view
