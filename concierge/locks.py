@@ -22,7 +22,8 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,18 +40,25 @@ class TurnInProgress(ConcurrentUpdate):
 
 async def claim_turn(rt: Runtime, thread_id: str, turn_id: str, *, lease_ms: int) -> bool:
     """Claim the thread for ``turn_id``; False when another live turn holds it."""
-    now = rt.clock.now()
     async with rt.db.uow() as session:
-        result = await session.execute(
-            update(Thread)
-            .where(
-                Thread.id == thread_id,
-                or_(Thread.turn_id.is_(None), Thread.turn_lease_until < now),
-            )
-            .values(turn_id=turn_id, turn_lease_until=now + timedelta(milliseconds=lease_ms))
-            .execution_options(synchronize_session=False)
+        return await claim_in(session, thread_id, turn_id, lease_ms=lease_ms, now=rt.clock.now())
+
+
+async def claim_in(
+    session: AsyncSession, thread_id: str, turn_id: str, *, lease_ms: int, now: datetime
+) -> bool:
+    """:func:`claim_turn` in the caller's transaction: the turn's first try, with the
+    thread's own read (``concierge.service``), then :func:`thread_turn` with ``claimed``."""
+    result = await session.execute(
+        update(Thread)
+        .where(
+            Thread.id == thread_id,
+            or_(Thread.turn_id.is_(None), Thread.turn_lease_until < now),
         )
-        return bool(getattr(result, "rowcount", 0) == 1)
+        .values(turn_id=turn_id, turn_lease_until=now + timedelta(milliseconds=lease_ms))
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
 
 
 async def release_turn(rt: Runtime, thread_id: str, turn_id: str) -> None:
@@ -66,6 +74,15 @@ async def _release(session: AsyncSession, thread_id: str, turn_id: str) -> None:
         .values(turn_id=None, turn_lease_until=None)
         .execution_options(synchronize_session=False)
     )
+
+
+#: How long a turn that holds its claim already tries the contention lock (thread_turn).
+CLAIMED_LOCK_WAIT_MS = 20
+
+
+class _NoLock:
+    async def __aexit__(self, *_exc: object) -> bool:
+        return False
 
 
 @dataclass
@@ -97,16 +114,36 @@ async def thread_turn(
     lease_ms: int,
     wait_ms: int,
     claims: bool = True,
+    claimed: bool = False,
 ) -> AsyncIterator[TurnClaim]:
-    """Hold the thread for one turn (``claims=False`` only for the race tests)."""
+    """Hold the thread for one turn (``claims=False`` only for the race tests).
+
+    ``claimed``: the caller's transaction has claimed it already (:func:`claim_in`). The
+    contention lock is then only tried, briefly: a turn that lost the claim may hold it
+    while it waits for this one's (and a claimed turn waiting on it would wait for a
+    turn that waits for it); without it, that turn polls the claim instead of sleeping.
+    """
     deadline = time.monotonic() + wait_ms / 1000
+    cm: Any = None
     try:
-        cm = rt.locks.hold([f"thread-turn:{thread_id}"], lease_ms=lease_ms, wait_ms=wait_ms)
+        cm = rt.locks.hold(
+            [f"thread-turn:{thread_id}"],
+            lease_ms=lease_ms,
+            wait_ms=CLAIMED_LOCK_WAIT_MS if claimed else wait_ms,
+        )
         await cm.__aenter__()
     except LockTimeout as exc:
-        raise TurnInProgress() from exc
+        if not claimed:
+            raise TurnInProgress() from exc
+        cm = None
+    except BaseException:
+        if claimed:
+            await asyncio.shield(release_turn(rt, thread_id, turn_id))
+        raise
+    if cm is None:
+        cm = _NoLock()
     try:
-        if claims:
+        if claims and not claimed:
             delay = 0.01
             while not await claim_turn(rt, thread_id, turn_id, lease_ms=lease_ms):
                 # Held by a turn in another process (no shared lock between us).

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage
@@ -39,7 +40,7 @@ from concierge.events import (
     text_part,
 )
 from concierge.graph import STEP_LIMIT_TEXT, build_graph
-from concierge.locks import TurnClaim, thread_turn
+from concierge.locks import TurnClaim, claim_in, thread_turn
 from concierge.models import ChatModel
 from concierge.models.factory import build_model
 from concierge.planner.nlu.answers import Asked, yes_or_no
@@ -196,9 +197,11 @@ class Concierge:
             # A new thread has no history to check against: refuse before creating it.
             prepared = await prepare_action(self.rt, caller, [], action)
         title = message if action is None else title_of(action)
-        thread = await self._own_thread(caller, thread_id, title, channel, external_key)
         settings = self.rt.settings
         turn_id = f"turn_{uuid.uuid4().hex[:20]}"
+        thread, claimed = await self._own_thread(
+            caller, thread_id, title, channel, external_key, claim_for=turn_id
+        )
         async with thread_turn(
             self.rt,
             thread.id,
@@ -206,6 +209,7 @@ class Concierge:
             lease_ms=settings.turn_lock_lease_ms,
             wait_ms=settings.turn_lock_wait_ms,
             claims=self.turn_claims,
+            claimed=claimed,
         ) as claim:
             config: dict[str, Any] = {
                 "configurable": {"thread_id": thread.id},
@@ -353,18 +357,32 @@ class Concierge:
         message: str | None,
         channel: str,
         external_key: str | None,
-    ) -> Thread:
-        """The caller's thread (``NotFound`` for anyone else's), or a new one."""
+        *,
+        claim_for: str,
+    ) -> tuple[Thread, bool]:
+        """The caller's thread (``NotFound`` for anyone else's), or a new one, and whether
+        it was claimed for the turn ``claim_for`` in the same transaction (issue 15: one
+        transaction fewer a turn; ``concierge.locks.thread_turn`` takes it from there)."""
+        now = self.rt.clock.now()
+        lease_ms = self.rt.settings.turn_lock_lease_ms
         async with self.rt.db.uow() as session:
-            return await open_thread(
+            thread = await open_thread(
                 session,
                 caller,
                 thread_id=thread_id,
                 channel=channel,
                 external_key=external_key,
                 title=_title(message),
-                now=self.rt.clock.now(),
+                now=now,
             )
+            if not self.turn_claims:
+                return thread, False
+            if thread in session.new:  # created now: it is born claimed
+                thread.turn_id = claim_for
+                thread.turn_lease_until = now + timedelta(milliseconds=lease_ms)
+                return thread, True
+            claimed = await claim_in(session, thread.id, claim_for, lease_ms=lease_ms, now=now)
+        return thread, claimed
 
     async def _context_parts(self, caller: Caller) -> dict[str, Any]:
         """The prompt's facts about the caller: profile, policy, the tools offered."""

@@ -617,7 +617,7 @@ async def _finish(
             },
             at=now,
         )
-        view = await booking_view(session, await load_fresh(session, Booking, booking_id))
+        view = await booking_view(session, booking)  # as moved (states.move refreshes it)
         if answer is not None:
             await answer(session, view)
         return view

@@ -62,21 +62,22 @@ async def move(
 ) -> None:
     """Move ``booking_id`` from ``expected`` to ``to`` or raise ``ConcurrentUpdate``."""
     check_move(expected, to, booking_id=booking_id)
-    result = await session.execute(
+    # The row as written comes back with the UPDATE (RETURNING), and refreshes an
+    # instance the session already holds: no read after it (issue 15).
+    moved = await session.scalar(
         update(Booking)
         .where(Booking.id == booking_id, _still(expected))
         .values(
             status=to, updated_at=now, status_changed_at=now, version=Booking.version + 1, **values
         )
-        .execution_options(synchronize_session=False)
+        .returning(Booking)
+        .execution_options(synchronize_session=False, populate_existing=True)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if moved is None:
         raise ConcurrentUpdate(
             f"Booking {booking_id} is no longer {expected}; another request changed it",
             expected=expected,
         )
-    # Keep an already-loaded instance in step with the row we just wrote.
-    await session.get(Booking, booking_id, populate_existing=True)
 
 
 async def move_from_any(

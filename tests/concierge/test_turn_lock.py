@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from concierge.locks import TurnInProgress, claim_turn
+from concierge.locks import TurnInProgress, claim_in, claim_turn, thread_turn
 from concierge.service import Concierge
 from core.locks import NoLocks
 from core.models import Thread
@@ -113,3 +113,33 @@ async def test_a_claim_left_by_a_dead_process_lapses_after_its_lease(
     clock.advance(timedelta(seconds=61))
     events = await collect(concierge.turn(AVA, thread_id=thread_id, message="now?"))
     assert events[-1].type == "turn-finish"
+
+
+async def test_a_turn_claimed_with_its_thread_does_not_wait_on_a_lock_its_rival_holds(
+    world_rt: Runtime, concierge: Concierge
+) -> None:
+    """The claim is taken in the transaction that reads the thread (issue 15), the lock
+    after it. A rival that lost the claim may hold the lock meanwhile, waiting for that
+    claim: the claimed turn then goes on without the lock (the claim is the truth) instead
+    of waiting for a turn that waits for it; the rival gets the thread after it."""
+    events = await collect(concierge.turn(AVA, message="hi"))
+    thread_id = events[0].thread_id
+    world_rt.settings.turn_lock_wait_ms = 2_000
+    async with world_rt.db.uow() as s:
+        assert await claim_in(s, thread_id, "turn_first", lease_ms=60_000, now=world_rt.clock.now())
+
+    async def rival() -> str:
+        async with thread_turn(world_rt, thread_id, "turn_rival", lease_ms=60_000, wait_ms=2_000):
+            return "rival ran"
+
+    waiting = asyncio.create_task(rival())  # takes the lock, then polls the claim
+    await asyncio.sleep(0.05)
+    started = asyncio.get_running_loop().time()
+    async with thread_turn(
+        world_rt, thread_id, "turn_first", lease_ms=60_000, wait_ms=2_000, claimed=True
+    ):
+        assert asyncio.get_running_loop().time() - started < 1.0
+        assert not waiting.done()
+    assert await asyncio.wait_for(waiting, 5) == "rival ran"
+    async with world_rt.db.uow(write=False) as s:
+        assert (await s.scalar(select(Thread).where(Thread.id == thread_id))).turn_id is None
