@@ -486,7 +486,7 @@ def trip_card(trip: dict[str, Any]) -> list[dict[str, Any]]:
     """One booking as the page's trip view shows it (``GET /v1/trips``' ``TripView``):
     title and status, the booking id and total, every flight and stay in local times
     with the ``+1`` day marker, locators, passengers and seats, the policy verdict, the
-    hold in words, the payment, and any change still under way."""
+    hold in words, the payment, any change still under way, and how an approval ended it."""
     head = (
         f"*{escape(str(trip.get('title', '')))}* — {escape(str(trip.get('status_text', '')))}\n"
         f"`{escape(str(trip.get('booking_id', '')))}` · {escape(str(trip.get('total_text', '')))}"
@@ -504,6 +504,8 @@ def trip_card(trip: dict[str, Any]) -> list[dict[str, Any]]:
     facts.append(escape(str((trip.get("payment") or {}).get("text", ""))))
     if trip.get("change"):
         facts.append(escape(str(trip["change"])))
+    if trip.get("outcome"):
+        facts.append(escape(str(trip["outcome"])))
     if trip.get("disrupted"):
         facts.append("The airline changed a flight of this trip: ask me for alternatives.")
     out.append(

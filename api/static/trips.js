@@ -170,6 +170,7 @@ function tripView(t, wasOpen) {
     policyView(t),
     el("p", { class: "payment", "data-payment": t.payment.state }, t.payment.text),
     t.change ? el("p", { class: "change-note" }, t.change) : null,
+    t.outcome ? el("p", { class: "change-note", "data-outcome": "" }, t.outcome) : null,
     t.disrupted ? el("p", { class: "change-note" }, "The airline changed a flight of this trip: ask the concierge for alternatives.") : null,
     actionsView(t));
   return el("details", {

@@ -30,6 +30,8 @@ from core.identity import Caller
 from core.itinerary.views import ItineraryFlight, ItineraryStay, itinerary_of
 from core.models import (
     Airport,
+    ApprovalStatus,
+    ApprovalWorkflow,
     Booking,
     BookingStatus,
     ChangeKind,
@@ -424,9 +426,28 @@ async def trip_of(
         approval_id=view.approval_id,
         disrupted=view.disruption is not None,
         change=_open_change(view),
+        outcome=await _approval_outcome(session, view),
         actions=_actions(view, flights, may_act=may_act, hold_live=hold_live, now=now),
         updated_at=view.updated_at,
     )
+
+
+async def _approval_outcome(session: AsyncSession, view: BookingView) -> str | None:
+    """A trip its approval ended (rejected → cancelled, ran out → expired), in words: the
+    trip says why, as the conversation did when it happened."""
+    if view.approval_id is None or view.status not in (S.CANCELLED, S.EXPIRED):
+        return None
+    wf = await session.get(ApprovalWorkflow, view.approval_id)
+    if wf is None or wf.booking_id != view.booking_id:
+        return None
+    if wf.status == ApprovalStatus.REJECTED:
+        names = await _names(session, {wf.decided_by}) if wf.decided_by else {}
+        who = names.get(wf.decided_by or "")
+        said = f"Rejected by {who}" if who else "Rejected"
+        return f"{said}: “{wf.note}”" if wf.note else said
+    if wf.status == ApprovalStatus.EXPIRED:
+        return "Nobody approved it before the deadline; its seats and rooms were let go"
+    return None
 
 
 async def _rights(session: AsyncSession, caller: Caller) -> tuple[set[str], set[str] | None]:

@@ -147,6 +147,9 @@ class TripView(View):
     approval_id: str | None = shown_when_set()
     disrupted: bool = False
     change: str | None = shown_when_set()  # a cancellation or rebooking still under way, in words
+    # How its approval ended the trip: who rejected it and their note, or that nobody
+    # approved it in time ("Rejected by Mia Chen: “Take the train”").
+    outcome: str | None = shown_when_set()
     actions: list[TripAction]
     updated_at: UtcTime
 

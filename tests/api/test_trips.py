@@ -136,6 +136,26 @@ async def test_a_trip_waiting_for_approval_is_held_for_days_said_in_days(
     assert "cancel" in _actions(trip)
 
 
+async def test_a_rejected_trip_says_who_rejected_it_and_why(
+    client: httpx.AsyncClient, seeded: World
+) -> None:
+    booking_id = await _hold(client, "tv-rejected", seeded.business_offer)
+    asked = await _confirm(client, booking_id)
+    assert "outcome" not in await _trip(client, booking_id)  # still waiting
+    decided = await client.post(
+        f"/v1/approvals/{asked['approval_id']}/decision",
+        json={"decision": "reject", "note": "Economy is fine for 2 hours"},
+        headers={**World.auth("mia"), "Idempotency-Key": "tv-rejected-decision"},
+    )
+    assert decided.status_code == 200, decided.text
+
+    trip = await _trip(client, booking_id)
+
+    assert trip["status_text"] == "Cancelled"
+    assert trip["outcome"] == "Rejected by Mia: “Economy is fine for 2 hours”"  # her name here
+    assert (await _trip(client, booking_id, who="mia"))["outcome"] == trip["outcome"]
+
+
 async def test_a_confirmed_trip_shows_locators_payment_and_check_in_only_in_its_window(
     client: httpx.AsyncClient, seeded: World, runtime: Runtime, clock: FrozenClock
 ) -> None:

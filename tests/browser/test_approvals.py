@@ -196,6 +196,8 @@ def test_a_rejection_reaches_a_hidden_tab_as_a_notification_and_the_trip_leaves_
         timeout=STEP_MS
     )
     assert "Cancelled" in trip.locator(".trip-status").inner_text()
+    # The trip says why, as the conversation did.
+    assert trip.locator("[data-outcome]").inner_text() == "Rejected by Mia Chen: “Take the train”"
     shoot(ava, "approvals-6-rejected-live")
 
     # In view: the conversation says it, no system notification on top.
