@@ -408,6 +408,9 @@ class Concierge:
             profile["can_book_for"] = [
                 {"user_id": p.user_id, "name": p.name} for p in traveller.can_book_for
             ]
+            if traveller.can_book_for_partial:
+                # more than the list holds: get_traveler_profile(named=…) tells about anyone
+                profile["can_book_for_partial"] = True
         org_name = traveller.company if traveller else caller.org_id
         prompt = system_prompt(org_name=org_name, now=now, profile=profile, rules=rules)
         # Tools that can't apply to this caller are not offered (~380 prompt tokens a

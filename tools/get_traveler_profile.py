@@ -16,9 +16,18 @@ from tools.views import city_of
 
 
 class GetTravelerProfileInput(BaseModel):
-    """No arguments: the profile is always the signed-in caller's."""
+    """The profile is always the signed-in caller's."""
 
     model_config = ConfigDict(extra="forbid")
+
+    named: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="Someone the caller wants to book for, by full or first name: "
+        "can_book_for then lists only the people of that name the caller may book for, "
+        "however long the whole list is.",
+    )
 
 
 class PersonOut(BaseModel):
@@ -57,6 +66,11 @@ class GetTravelerProfileOutput(BaseModel):
         default_factory=list,
         description="People this caller may book for (reserve's traveler_id), besides themselves.",
     )
+    can_book_for_partial: bool = Field(
+        default=False,
+        description="can_book_for is not everyone (it stops at 25 people, or lists only those "
+        "named): for someone not in it, ask again with `named`.",
+    )
 
 
 MAX_REPORTS = 25
@@ -65,7 +79,7 @@ MAX_REPORTS = 25
 async def run(ctx: ToolContext, data: GetTravelerProfileInput) -> GetTravelerProfileOutput:
     async with ctx.rt.db.uow(write=False) as session:
         profile = await traveller_profile(
-            session, ctx.caller, reports=MAX_REPORTS, personal=True
+            session, ctx.caller, reports=MAX_REPORTS, personal=True, named=data.named
         )
     personal = profile.personal
     return GetTravelerProfileOutput(
@@ -95,6 +109,7 @@ async def run(ctx: ToolContext, data: GetTravelerProfileInput) -> GetTravelerPro
         ],
         preferences=profile.preferences,
         can_book_for=[PersonOut(user_id=p.user_id, name=p.name) for p in profile.can_book_for],
+        can_book_for_partial=profile.can_book_for_partial,
     )
 
 

@@ -78,6 +78,10 @@ class Draft:
     # The hotel's own first night and check-out, when the request dates it apart from the
     # flights ("flying on the 15th, a hotel from the 16th until the 19th").
     stay: tuple[date, date] | None = None
+    # (the outbound's day, the day the flights shown for it land) when they land a day or
+    # more later (an overnight flight): a stay dated by the trip starts when one lands.
+    # Read only while the outbound's day is still the first (a new day forgets it).
+    landed: tuple[date, date] | None = None
     # Someone else the trip is for, as named ("book Ava on a flight"): the hold is theirs
     # if the profile lets the caller book for them (flows.booking), else a clear no.
     traveller: str | None = None
@@ -106,6 +110,11 @@ class Draft:
         """(check-in, check-out): the stay's own dates, else the trip's."""
         if self.stay is not None:
             return self.stay
+        if self.landed is not None and self.landed[0] == self.depart:
+            landing = self.landed[1]
+            out = self.ret if self.ret is not None else landing + timedelta(days=self.nights or 0)
+            if out > landing:
+                return landing, out
         return self.depart, self.check_out
 
     @property
@@ -704,7 +713,14 @@ def apply_result(state: State, step: Step) -> None:
         if state.approvals is not None:
             state.approvals = [a for a in state.approvals if a.get("approval_id") != approval_id]
     elif name == "get_traveler_profile":
-        state.profile = out
+        if step.args.get("named") and state.profile is not None:
+            # Someone looked up by name joins the people already known (the list is partial).
+            known = list(state.profile.get("can_book_for") or [])
+            ids = {p.get("user_id") for p in known}
+            more = [p for p in out.get("can_book_for") or [] if p.get("user_id") not in ids]
+            state.profile = {**state.profile, "can_book_for": known + more}
+        else:
+            state.profile = out
     elif name == "get_policy" and step.args.get("destination"):
         # "and premium economy?" after "business to London?" is about the same route.
         state.policy_route = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -44,20 +44,29 @@ class TravellerProfile:
     preferences: dict[str, Any] = field(default_factory=dict)
     #: People this caller may book for besides themselves (only when asked for).
     can_book_for: list[Person] = field(default_factory=list)
+    #: ``can_book_for`` is not everyone the caller may book for: it stopped at the number
+    #: asked for, or lists only the people of the name asked about.
+    can_book_for_partial: bool = False
     #: Travel details, numbers masked (only when asked for).
     personal: PersonalProfile | None = None
 
 
 async def find_traveller_profile(
-    session: AsyncSession, caller: Caller, *, reports: int = 0, personal: bool = False
+    session: AsyncSession,
+    caller: Caller,
+    *,
+    reports: int = 0,
+    personal: bool = False,
+    named: str | None = None,
 ) -> TravellerProfile | None:
     """The caller's profile, or ``None`` if their user or organization row is gone.
-    ``reports`` > 0 also lists up to that many people they may book for, by name;
-    ``personal`` adds the travel details (masked)."""
+    ``reports`` > 0 also lists up to that many people they may book for, by name — with
+    ``named``, only those of that full or first name ("Zoe", "Zoe Young"), wherever they
+    stand in the whole list; ``personal`` adds the travel details (masked)."""
     row = (await session.execute(_profile_rows(caller))).one_or_none()
     if row is None:
         return None
-    return await _profile(session, caller, row[0], row[1], row[2], reports, personal)
+    return await _profile(session, caller, row[0], row[1], row[2], reports, personal, named=named)
 
 
 def _profile_rows(caller: Caller, *facts: Any) -> Select[Any]:
@@ -123,8 +132,11 @@ async def _profile(
     manager: User | None,
     reports: int,
     personal: bool,
+    *,
+    named: str | None = None,
 ) -> TravellerProfile:
     people: list[Person] = []
+    partial = False
     if reports > 0:
         # Exactly whom the booking core lets this caller book for (core.orgchart.RIGHTS).
         bookable = await bookable_traveler_ids(session, caller)
@@ -133,8 +145,15 @@ async def _profile(
         )
         if bookable is not None:
             stmt = stmt.where(User.id.in_(sorted(bookable)))
-        rows = await session.execute(stmt.order_by(User.name, User.id).limit(reports))
-        people = [Person(user_id=uid, name=name) for uid, name in rows.all()]
+        said = " ".join((named or "").lower().split())
+        if said:
+            like = said.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            lowered = func.lower(User.name)
+            stmt = stmt.where(or_(lowered == said, lowered.like(f"{like} %", escape="\\")))
+        # One more than asked for tells whether the list stops short.
+        rows = (await session.execute(stmt.order_by(User.name, User.id).limit(reports + 1))).all()
+        people = [Person(user_id=uid, name=name) for uid, name in rows[:reports]]
+        partial = bool(said) or len(rows) > reports
     return TravellerProfile(
         user_id=user.id,
         name=user.name,
@@ -147,15 +166,23 @@ async def _profile(
         manager=Person(user_id=manager.id, name=manager.name) if manager is not None else None,
         preferences=dict(user.preferences or {}),
         can_book_for=people,
+        can_book_for_partial=partial,
         personal=await personal_profile(session, user) if personal else None,
     )
 
 
 async def traveller_profile(
-    session: AsyncSession, caller: Caller, *, reports: int = 0, personal: bool = False
+    session: AsyncSession,
+    caller: Caller,
+    *,
+    reports: int = 0,
+    personal: bool = False,
+    named: str | None = None,
 ) -> TravellerProfile:
     """``find_traveller_profile`` or ``NotFound``."""
-    profile = await find_traveller_profile(session, caller, reports=reports, personal=personal)
+    profile = await find_traveller_profile(
+        session, caller, reports=reports, personal=personal, named=named
+    )
     if profile is None:
         raise NotFound("Your profile was not found")
     return profile

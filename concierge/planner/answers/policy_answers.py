@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from core.catalogue import CARRIERS
 from core.money import from_major, money_text
 from core.policy.engine import approvals_for, hours_phrase
 from core.policy.render import role_label
@@ -83,6 +84,13 @@ def answer(ask: PolicyAsk, out: GetPolicyOutput) -> str:
         r"\bblock|\bban|\bnot allowed|\bcan'?t|\bcannot|\bavoid|\bprefer|\bwhich\b", low
     ):
         return _airlines_answer(rules, low)
+    airline = _airline_named(low)
+    if airline is not None and _MAY_WE.search(low):
+        # "can we book Delta?": an airline the policy neither blocks nor prefers
+        return (
+            f"Yes — {airline} isn't blocked by the travel policy, so its flights can be booked; "
+            "the usual cabin, price and approval rules apply to them."
+        )
     if re.search(r"\bchains?\b", low):
         return _chains_answer(rules)
     if ask.amount_major is not None:
@@ -276,6 +284,23 @@ def _named_vendor(rules: PolicyRules, low: str) -> str | None:
                 f"Yes — {vendor.display} is a preferred {kind}{why}. The usual cabin, cap and "
                 "approval rules still apply."
             )
+    return None
+
+
+_MAY_WE = re.compile(
+    r"\b(?:can|could|may|might)\b|\b(?:allowed|permitted|ok|okay|fine|acceptable|banned|blocked)\b"
+)
+
+
+def _airline_named(low: str) -> str | None:
+    """The catalogue airline a question names, by its name or the first word of it."""
+    said = normalize_name(low)
+    for carrier in CARRIERS:
+        name = normalize_name(carrier.name)
+        first = name.split()[0]
+        words = [name] + ([first] if len(first) >= 5 else [])
+        if any(re.search(rf"\b{re.escape(w)}\b", said) for w in words):
+            return carrier.name
     return None
 
 

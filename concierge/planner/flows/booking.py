@@ -11,6 +11,7 @@ from concierge.planner.flows import passengers, purpose, seats
 from concierge.planner.flows.approvals import decide_approval
 from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.changes import rebook_flow, select_rebook
+from concierge.planner.flows.lookup import home_city
 from concierge.planner.flows.options import (
     fits_airports,
     name_refs,
@@ -490,7 +491,7 @@ def _confirm_flow(
     text = _confirmed_text(confirm.output or {}, ctx)
     # Sent for approval: what is it for? (the approver sees the answer).
     ask, offer = purpose.question(confirm.output or {}, _approver(confirm.output or {}, ctx))
-    hotel = hotel_after_flight(state, confirm.output or {})
+    hotel = hotel_after_flight(state, confirm.output or {}, home_city(ctx))
     if hotel is not None:
         if offer is not None:
             return Reply(
@@ -506,9 +507,14 @@ def _seats_wished(u: Understanding) -> bool:
     return u.seat_request is not None and u.seat_request.position is not None
 
 
-def hotel_after_flight(state: State, booking: dict[str, Any]) -> Reply | None:
+def hotel_after_flight(
+    state: State, booking: dict[str, Any], home: str | None = None
+) -> Reply | None:
     """Flights booked without a hotel: offer one in the destination for the nights between
-    landing and flying home ("Also need a hotel in London for 18–21 Dec?")."""
+    landing and flying home ("Also need a hotel in London for 18–21 Dec?"). The flight home
+    booked apart from the way there ("now I need to get back on the 10th") dates the stay
+    with it, where the trip went; a stay is never offered in ``home``, the traveller's own
+    city."""
     if str(booking.get("status")) not in BOOKED:
         return None
     segments = [s for s in booking.get("segments") or [] if isinstance(s, dict)]
@@ -518,6 +524,20 @@ def hotel_after_flight(state: State, booking: dict[str, Any]) -> Reply | None:
     if state.shown.get("hotels"):
         return None  # hotels were on the table for this trip and none was chosen
     stay = stay_after(booking)
+    if stay is not None and home is not None and stay.city == home:
+        # the flight home: the trip's stay is where the flights booked here before it went
+        earlier = [
+            s
+            for b in state.bookings.values()
+            if b.get("booking_id") != booking.get("booking_id") and str(b.get("status")) in BOOKED
+            for s in b.get("segments") or []
+            if isinstance(s, dict)
+        ]
+        if any(s.get("kind") == "hotel" for s in earlier):
+            return None
+        stay = stay_after({"segments": earlier + segments})
+        if stay is not None and (stay.city == home or stay.check_out is None):
+            stay = None
     if stay is None:
         return None
     city, check_in, check_out = stay.city, stay.check_in, stay.check_out

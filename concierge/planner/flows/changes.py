@@ -12,10 +12,11 @@ from concierge.planner import render
 from concierge.planner.flows.base import INACTIVE, Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.lookup import find_booking, trip_matches
 from concierge.planner.flows.options import amount_of, pick
+from concierge.planner.flows.stays import stay_after
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.state import Offer, Shown, State, Step, Turn
 from core.catalogue.places import lookup_place
-from tools.views import spoken_day
+from tools.views import day_range, spoken_day
 
 
 def _suggestion_line(i: int, s: dict[str, Any]) -> str:
@@ -197,7 +198,80 @@ def rebook_flow(state: State, turn: Turn, ctx: Context, args: dict[str, Any]) ->
         lines = render.booking_summary(out)
         if lines:
             text += "\n" + lines
+        stale = _stay_out_of_step(out)
+        if stale is not None:
+            return Reply(text + "\n\n" + stale[0], stale[1])
     return Reply(text)
+
+
+def _stay_out_of_step(booking: dict[str, Any]) -> tuple[str, Offer | None] | None:
+    """After a flight moved to another day: the booking's hotel, when its nights no longer
+    match the flights (one now lands after its first night, or before it; flies home before
+    its last morning, or after it). Said plainly: nights no longer needed stay booked and
+    paid for (a part of a booking is never changed nor cancelled alone), and a room for the
+    nights the stay now lacks is offered."""
+    live = [
+        s
+        for s in booking.get("segments") or []
+        if isinstance(s, dict) and s.get("status") not in ("cancelled", "released")
+    ]
+    hotel = next(
+        (s for s in live if s.get("kind") == "hotel" and s.get("check_in") and s.get("check_out")),
+        None,
+    )
+    stay = stay_after({"segments": live})
+    if hotel is None or stay is None:
+        return None
+    booked_in = dt.date.fromisoformat(str(hotel["check_in"]))
+    booked_out = dt.date.fromisoformat(str(hotel["check_out"]))
+    wanted_in, wanted_out = stay.check_in, stay.check_out or booked_out
+    if (wanted_in, wanted_out) == (booked_in, booked_out) or wanted_out <= wanted_in:
+        return None
+    name = hotel.get("hotel") or "the hotel"
+    text = (
+        f"Heads-up: your hotel, {name}, is booked for {day_range(booked_in, booked_out)}, "
+        f"and with the new flight you're there {day_range(wanted_in, wanted_out)}."
+    )
+    unused = [
+        booked_in + dt.timedelta(days=i)
+        for i in range((booked_out - booked_in).days)
+        if not wanted_in <= booked_in + dt.timedelta(days=i) < wanted_out
+    ]
+    if unused:
+        text += (
+            f" T{_nights_text(unused)[1:]} {'is' if len(unused) == 1 else 'are'} no "
+            "longer needed, but I can't change a hotel on its own inside a booking, so the "
+            "stay remains booked and paid for as it is."
+        )
+    missing = (
+        (wanted_in, min(booked_in, wanted_out))
+        if wanted_in < booked_in
+        else (max(booked_out, wanted_in), wanted_out)
+        if wanted_out > booked_out
+        else None
+    )
+    if missing is None or missing[1] <= missing[0]:
+        return text, None
+    nights = [missing[0] + dt.timedelta(days=i) for i in range((missing[1] - missing[0]).days)]
+    city = str(hotel.get("city") or stay.city)
+    text += (
+        f" You have no room for {_nights_text(nights)}: shall I find one in {city} for "
+        f"{day_range(*missing)}? Just say yes."
+    )
+    args = {
+        "city": city,
+        "check_in": missing[0].isoformat(),
+        "check_out": missing[1].isoformat(),
+        "rooms": int(hotel.get("rooms") or 1),
+    }
+    return text, Offer("hotel", args)
+
+
+def _nights_text(nights: list[dt.date]) -> str:
+    """ "the night of 15 Dec", "the nights of 15–16 Dec"."""
+    if len(nights) == 1:
+        return f"the night of {nights[0].day} {nights[0]:%b}"
+    return f"the nights of {day_range(nights[0], nights[-1])}"
 
 
 # The flight back of a trip: "my return", "the flight home", "my way back", "inbound".
@@ -287,8 +361,11 @@ def booked_in_thread(state: State, turn: Turn, u: Understanding) -> str | None:
         for s in flights
     ):
         return None  # "and a flight back on Friday" after a one-way: the flight home, anew
-    if _ONE_MORE.search(u.text.lower()):
-        return None  # "I also need a flight on the 22nd": one more booking, asked as such
+    low = u.text.lower()
+    if _ONE_MORE.search(low) or (_ANOTHER.search(low) and not _INSTEAD.search(low)):
+        # "I also need a flight on the 22nd", "I need another flight next week": one more
+        # booking, asked as such ("another flight instead, a later one" is still a change)
+        return None
     wants_other_flight = (
         u.dates.depart is not None
         or u.shift_days
@@ -304,6 +381,13 @@ def booked_in_thread(state: State, turn: Turn, u: Understanding) -> str | None:
 # A flight asked for on top of the one booked, not instead of it.
 _ONE_MORE = re.compile(
     r"\b(?:also|additional|extra|second|one more)\b|\b(?:too|as well)\s*(?:[.!?,]|$)"
+)
+# "another flight", "another trip to Boston": one more too, unless the words ask for it in
+# place of the booked one ("another flight instead", "switch me to another one, later").
+_ANOTHER = re.compile(r"\banother\s+(?:[\w-]+\s+)?(?:flights?|trips?|tickets?|bookings?|one)\b")
+_INSTEAD = re.compile(
+    r"\b(?:instead|rather|in place|switch|swap|change|move|rebook|earlier|later|sooner"
+    r"|same day|that day|that morning|that evening)\b"
 )
 
 

@@ -68,6 +68,18 @@ def traveler_for(
             return str(person["user_id"])
     if _is({"name": state.profile.get("name", "")}, name):
         return ""
+    partial = bool(state.profile.get("can_book_for_partial"))
+    if partial and not any(
+        str(s.args.get("named", "")).lower() == name.lower()
+        for s in turn.calls("get_traveler_profile")
+    ):
+        # The list stops short (a long one is cut): ask about this person by name.
+        return Call("get_traveler_profile", {"named": name})
+    if partial:
+        return Reply(
+            f"I can't book for {name}: they aren't among the people you may book for, {done}. {hint}",
+            again,
+        )
     if people:
         allowed = "yourself and " + ", ".join(str(p.get("name")) for p in people)
     else:

@@ -41,8 +41,11 @@ def _profile(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisi
     if p.get("manager"):
         lines.append(f"Manager (approves your trips when needed): {p['manager'].get('name')}")
     if p.get("can_book_for"):
+        more = " and others (ask for anyone by name)" if p.get("can_book_for_partial") else ""
         lines.append(
-            "You can also book for: " + ", ".join(str(x.get("name")) for x in p["can_book_for"])
+            "You can also book for: "
+            + ", ".join(str(x.get("name")) for x in p["can_book_for"])
+            + more
         )
     lines.append(f"Prices are in {p.get('currency')}.")
     return Reply("\n".join(lines))

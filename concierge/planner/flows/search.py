@@ -138,6 +138,10 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         dated_by_trip = found
     if u.dates.question and not turn.steps and not dated_by_trip:
         return Reply(u.dates.question)
+    if u.dates.overnight_out and d.depart is not None and u.dates.stay is None:
+        # "flying out Monday, overnight": one lands on Tuesday, when a stay dated by the
+        # trip starts (Draft.landed)
+        d.landed = (d.depart, d.depart + timedelta(days=1))
     if u.passengers and u.passengers > 9 and not turn.steps:
         return Reply(
             f"I can book at most 9 travellers in one booking, and you asked for {u.passengers}. "
@@ -431,6 +435,13 @@ def _present_search(
         notes.append(
             f"The return flights on {spoken_day(d.ret)} are there in case you fly home then; "
             "leave them out to book just the way there."
+        )
+    check_in = d.hotel_dates[0]
+    landing = check_in if d.stay is None and d.depart and check_in != d.depart else None
+    if landing is not None and searches and any(k == "hotel" for k, _ in non_empty):
+        notes.append(
+            f"The hotel starts on {spoken_day(landing)}, the day the flight there lands "
+            "(it flies overnight); say if you need the night before too."
         )
     if d.price_cap is not None:
         notes.extend(_cap_notes(d.price_cap, non_empty))

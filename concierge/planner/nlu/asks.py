@@ -16,6 +16,7 @@ from typing import Any, Final
 from text_to_num import alpha2digit
 
 from concierge.planner.nlu import datafiles
+from core.catalogue import CARRIERS
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def tables() -> _Tables:
         done=_any(raw["done"]),
         done_for_me=_any(raw["done_for_me"]),
         policy=_any(raw["policy"]["cues"]),
-        policy_subjects=_any(raw["policy"]["subjects"]),
+        policy_subjects=_any([*raw["policy"]["subjects"], *_airline_names()]),
         question=_any(raw["question"], bounded=False),
         injection=_any(raw["override"]["injection"]),
         bulk=_any(raw["override"]["bulk"]),
@@ -90,6 +91,25 @@ def tables() -> _Tables:
         threshold_queue=_any(raw["approval_threshold"]["queue"]),
         roles=tuple((str(role), _any(words)) for role, words in raw["approver_roles"].items()),
     )
+
+
+# First words of airlines' names that are also places or peoples ("fly to Japan").
+_PLACE_WORDS: Final = frozenset({"british", "japan", "singapore", "korean", "china", "swiss"})
+
+
+def _airline_names() -> list[str]:
+    """An airline named is what a policy question may be about ("can we book Ryanair?",
+    "is Spirit ok?"): each airline's name, and its first word when it is one of its own
+    ("Delta", "JetBlue"; never a short or common word such as "Air")."""
+    names: list[str] = []
+    for carrier in CARRIERS:
+        name = carrier.name.lower()
+        first = name.split()[0]
+        names.append(re.escape(name))
+        if len(first) >= 5 and first not in _PLACE_WORDS:
+            # ("United" alone, not "the United States")
+            names.append(re.escape(first) + r"(?! (?:states|kingdom|nations|arab))")
+    return names
 
 
 def plain(text: str) -> str:

@@ -303,6 +303,9 @@ class DateReading:
     # "flying on the 15th ... a hotel from the 16th until the 19th": the stay's own first
     # night and check-out day, named apart from the flights' dates (which ignore them).
     stay: tuple[date, date] | None = None
+    # The flight out is said to fly overnight ("fly out Monday, overnight if possible", "a
+    # red-eye there"): it lands the next day, when a stay dated by the trip starts.
+    overnight_out: bool = False
     # Numeric dates read one way of two ("09/12/2026" → 9 Dec, not 12 Sep): as written,
     # the day taken and the other.
     read_as: list[tuple[str, date, date]] = field(default_factory=list)
@@ -719,6 +722,15 @@ _MOVED_FROM: Final = re.compile(
 _SENTENCE_END: Final = re.compile(r"[.!?;](?:\s|$)")
 
 
+# A flight said to fly through the night: "a red-eye", "the night flight", "flying out on
+# the 14th, overnight" (a flight word, then "overnight" in the same sentence). "A room
+# overnight" is a one-night stay, no flight.
+_OVERNIGHT_OUT: Final = re.compile(
+    r"\b(?:red[- ]?eye|night flight|overnight flight|overnighter)\b"
+    r"|\b(?:fly|flying|flight|flights|fly out|out|leav\w*|depart\w*)\b[^.;!?]{0,60}?\bovernight\b"
+)
+
+
 def moved_to(text: str, reading: DateReading, cue: int) -> date | None:
     """The day a change request moves a booking to: a day said "instead", or after "to"
     ("move my flight home to Thursday the 17th"), else a day in the sentence that asks for
@@ -749,6 +761,12 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
     order, settled = _numeric_order(low, month_first)
     reading.month_first = order if settled else None
     no_such_day: list[str] = []
+    period = _month_week(low, today)
+    if period is not None:
+        # "the first week of January": its "first" is no day of the month (what is left,
+        # "of January", anchors the month's bare days: "back on the 8th")
+        a, b = period.span
+        low = low[:a] + " " * (b - a) + low[b:]
     mentions = _mentions(low, today, month_first, no_such_day)
     if no_such_day:
         reading.question = f"There's no {no_such_day[0]} — which day do you mean?"
@@ -757,9 +775,13 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
         mentions = _fallback(low, now, month_first)
     mentions = _offsets(low, mentions)
     mentions = _in_named_month(low, today, mentions)
-    week = _named_week(low, today, mentions)
-    if week is not None:
-        mentions = _in_week(week, mentions)
+    if period is not None:
+        week: date | None = period.monday
+        mentions = _in_week(period.monday, mentions, period.floor)
+    else:
+        week = _named_week(low, today, mentions)
+        if week is not None:
+            mentions = _in_week(week, mentions)
     mentions, reading.corrected = _not_negated(low, mentions)
     mentions = _holidays_as_context(low, mentions)
     mentions, low = _today_as_context(low, mentions)
@@ -786,10 +808,19 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
     reading.read_as = [(m.text.strip(), m.first, m.other) for m in mentions if m.other]
     reading.nights = read_nights(low)
     reading.explicit_return = _RETURN_CLAUSE.search(low) is not None
+    overnight = _OVERNIGHT_OUT.search(low)
+    homeward = _RETURN_CLAUSE.search(low)
+    reading.overnight_out = overnight is not None and (
+        homeward is None or overnight.start() < homeward.start()
+    )
     _times(low, reading)
 
     if not mentions and reading.flexible is not None:
         return reading  # "sometime next week": any day of it, nothing to ask
+    if not mentions and period is not None:
+        start, end = max(period.monday, period.floor, today), period.monday + timedelta(days=6)
+        reading.question = f"Which day that week ({spoken_day(start)} to {spoken_day(end)})?"
+        return reading
     if not mentions:
         past = _PAST.search(low)
         if past:
@@ -1223,14 +1254,61 @@ def _named_week(low: str, today: date, mentions: list[Mention]) -> date | None:
     return this_monday + timedelta(days=0 if "this" in rel else 7)
 
 
-def _in_week(monday: date, mentions: list[Mention]) -> list[Mention]:
-    """Bare weekdays fall in the week named ("the week of the 14th, Monday through Thursday")."""
+def _in_week(monday: date, mentions: list[Mention], floor: date | None = None) -> list[Mention]:
+    """Bare weekdays fall in the week named ("the week of the 14th, Monday through Thursday");
+    one that would fall before ``floor`` (the first day of the month a week of it starts
+    before: "the first week of December, the Monday") is the next one."""
     out: list[Mention] = []
     for m in mentions:
         if m.kind == "weekday" and m.weekday is not None and _PLAIN_WEEKDAY.match(m.text.strip()):
-            m = replace(m, first=monday + timedelta(days=m.weekday))
+            day = monday + timedelta(days=m.weekday)
+            m = replace(m, first=day + timedelta(days=7) if floor and day < floor else day)
         out.append(m)
     return out
+
+
+# A week named by its place in a month: "the first week of January", "the 2nd week in
+# February", "the last full week of next month".
+_NTH_WEEK: Final = re.compile(
+    r"\b(?:the\s+)?(?:(?P<nth>first|1st|second|2nd|third|3rd|fourth|4th)|(?P<last>last|final))"
+    r"\s+(?:full\s+|whole\s+|working\s+|work\s+)?week\s+(?P<of>of|in)\s+(?:(?P<rel>the|this|next|the following)\s+month\b|"
+    + _p(_MON, "m")
+    + r"\b)"
+)
+
+
+@dataclass(frozen=True)
+class _Period:
+    """A week the message names by its place in a month: its Monday, the month's first day
+    (no weekday of it is earlier), and where the words stand."""
+
+    monday: date
+    floor: date
+    span: tuple[int, int]  # "the first week " (its month, "of January", is read as one)
+
+
+def _month_week(low: str, today: date) -> _Period | None:
+    """ "the first week of January": weeks are counted Monday to Sunday, the first being
+    the one that holds most of its days in the month (its Thursday, as ISO 8601 counts
+    them), the last likewise; a weekday of it is on or after the month's first day."""
+    m = _NTH_WEEK.search(low)
+    if m is None:
+        return None
+    if m.group("m"):
+        month = MONTHS[m.group("m")]
+        year = today.year if month >= today.month else today.year + 1
+    else:
+        year, month = _add_months(today, 0 if m.group("rel") == "this" else 1)
+    first = date(year, month, 1)
+    if m.group("last"):
+        end = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+        thursday = end - timedelta(days=(end.weekday() - 3) % 7)
+    else:
+        nth = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}.get(
+            m.group("nth"), 4
+        )
+        thursday = first + timedelta(days=(3 - first.weekday()) % 7 + 7 * (nth - 1))
+    return _Period(thursday - timedelta(days=3), first, (m.start(), m.start("of")))
 
 
 def _flexible(

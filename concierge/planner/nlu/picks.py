@@ -64,6 +64,7 @@ class _Tables:
     both: tuple[tuple[str, re.Pattern[str]], ...]
     same: re.Pattern[str]
     best: tuple[tuple[str, re.Pattern[str]], ...]
+    comparatives: tuple[tuple[str, re.Pattern[str]], ...]
     direct: re.Pattern[str]
     fillers: re.Pattern[str]
     verbs: re.Pattern[str]
@@ -72,6 +73,27 @@ class _Tables:
 
 def _any(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(rf"\b(?:{p})\b" for p in patterns))
+
+
+# What makes a comparative name an option shown (picks.yaml ``comparatives``): "the" before
+# it and a noun, "of", a direction word or the end after it ("the cheaper one", "the
+# earlier Delta flight", "the quicker of the two", "the later one back", "the cheaper
+# please"), or "whichever" / "the one that's" before it ("whichever is cheaper", "the
+# one that leaves earlier").
+_COMPARED_NOUN: Final = (
+    r"(?:\s+[\w&'-]+){0,2}?\s+(?:ones?|flights?|options?|hotels?|fares?|deals?|departures?"
+    r"|rooms?|itinerar(?:y|ies)|of\b|out\b|back\b|there\b|home\b|return\b)"
+    r"|\s*(?:please|pls|plz|thanks|thx|[.!,;]|$)"
+)
+
+
+def _comparative(words: list[str]) -> re.Pattern[str]:
+    said = "|".join(f"(?:{w})" for w in words)
+    return re.compile(
+        rf"\bthe\s+(?:(?!and\b|or\b)[\w&'-]+\s+){{0,2}}?(?P<c1>{said})\b(?={_COMPARED_NOUN})"
+        rf"|\b(?:which ?ever|whatever)(?:\s+(?:one|flight|option|hotel))?\s*(?:'s|is|was|are)\s+(?P<c2>{said})\b"
+        rf"|\bthe\s+(?:one|ones|flight|option|hotel)\s+(?:that|which)(?:'s|\s+is|\s+(?:leaves|departs|goes|gets in|lands|arrives|costs))?\s+(?P<c3>{said})\b"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -83,6 +105,9 @@ def tables() -> _Tables:
         both=tuple((scope, _any(cues)) for scope, cues in raw["both"].items()),
         same=_any(raw["same"]),
         best=tuple((name, _any(cues)) for name, cues in raw["best"].items()),
+        comparatives=tuple(
+            (name, _comparative(cues)) for name, cues in raw["comparatives"].items()
+        ),
         direct=_any(raw["direct"]),
         fillers=_any(raw["fillers"]),
         verbs=_any(raw["verbs"]),
@@ -450,6 +475,12 @@ def read(text: str) -> list[OptionRef]:
         for m in pattern.finditer(low):
             if not question:
                 found.append((m.start(), OptionRef(best=name, direct=direct)))
+    compared: list[tuple[int, int]] = []  # "the less expensive one" names no airline
+    for name, pattern in t.comparatives:
+        for m in pattern.finditer(low):
+            compared += [m.span(g) for g in ("c1", "c2", "c3") if m.group(g)]
+            if not question:
+                found.append((m.start(), OptionRef(best=name, direct=direct)))
     if direct and not any(r.best for _, r in found):
         alone = re.search(
             r"\b(?:the\s+)?(?:direct|non-?stop)\s+(?:one|option|flight|fare)\b"
@@ -471,6 +502,8 @@ def read(text: str) -> list[OptionRef]:
     for start, end, amount, per in price_mentions(low):
         found.append((start, OptionRef(price=amount, per=per, price_said=low[start:end].strip())))
     cased = " ".join((text or "").replace("’", "'").split())  # same offsets as ``low``
+    for a, b in compared:
+        cased = cased[:a] + " " * (b - a) + cased[b:]
     for m in _THE_X_ONE.finditer(cased):
         words = m.group("w").split()
         first = words[0].lower()
