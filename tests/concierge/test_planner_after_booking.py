@@ -75,6 +75,7 @@ def test_seat_wishes_read_their_position_party_and_feature(
         ("nope, not paying extra — an aisle seat will do", Intent.SEATS),
         ("could you seat us together please", Intent.SEATS),
         ("I need an aisle, I've got long legs", Intent.SEATS),
+        ("can you sit me and Jo together", Intent.SEATS),
         # check-in asked about, no hotel named: the flight's
         ("am I able to check in now?", Intent.CHECK_IN),
         ("how soon can we check in?", Intent.CHECK_IN),
@@ -82,6 +83,7 @@ def test_seat_wishes_read_their_position_party_and_feature(
         ("check us in for the Madrid flight on Friday", Intent.CHECK_IN),
         ("no thanks — just check me in", Intent.CHECK_IN),
         ("check in for tomorrow's flight", Intent.CHECK_IN),
+        ("check-in opens when?", Intent.CHECK_IN),
         ("boarding pass for tuesday's flight to Chicago", Intent.BOARDING_PASS),
         # what the airline decides at the airport: said honestly
         ("which zone do I board in on UA 27?", Intent.UNSUPPORTED),
@@ -100,7 +102,12 @@ def test_after_booking_requests_in_other_words(text: str, intent: Intent) -> Non
 
 
 @pytest.mark.parametrize(
-    "text", ["what time can we check in to the room?", "can I check in at the hotel early?"]
+    "text",
+    [
+        "what time can we check in to the room?",
+        "can I check in at the hotel early?",
+        "when does check-in open at the Marriott hotel?",
+    ],
 )
 def test_a_hotel_check_in_question_is_no_flight_check_in(text: str) -> None:
     assert understand(text, NOW).intent != Intent.CHECK_IN

@@ -30,6 +30,7 @@ class Unsupported:
 @dataclass(frozen=True)
 class _Tables:
     unsupported: tuple[tuple[str, re.Pattern[str], str], ...]
+    unless: dict[str, re.Pattern[str]]  # a feature's cues don't count beside these words
     fare: re.Pattern[str]
     fare_reply: str
     facets: tuple[tuple[str, re.Pattern[str]], ...]
@@ -66,6 +67,11 @@ def tables() -> _Tables:
             (name, _any(entry["cues"]), " ".join(str(entry["reply"]).split()))
             for name, entry in raw["unsupported"].items()
         ),
+        unless={
+            name: _any(entry["unless"])
+            for name, entry in raw["unsupported"].items()
+            if entry.get("unless")
+        },
         fare=_any(raw["fare"]["cues"]),
         fare_reply=" ".join(str(raw["fare"]["reply"]).split()),
         facets=tuple((name, _any(cues)) for name, cues in raw["trip_facets"].items()),
@@ -124,8 +130,9 @@ def plain(text: str) -> str:
 def unsupported(text: str) -> Unsupported | None:
     """The feature a message asks for that doesn't exist yet, if any."""
     low = plain(text)
-    for name, pattern, reply in tables().unsupported:
-        if pattern.search(low):
+    t = tables()
+    for name, pattern, reply in t.unsupported:
+        if pattern.search(low) and not (name in t.unless and t.unless[name].search(low)):
             return Unsupported(name, reply)
     return None
 
