@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import outbox
 from core.booking import states
 from core.booking.items import other_items
+from core.catalogue.zones import airport_zone, on_clock
 from core.disruption.alternatives import KEEP, Window, find_alternatives, rank
 from core.errors import ConcurrentUpdate
 from core.ids import new_id
@@ -53,12 +54,17 @@ async def affected_bookings(session: AsyncSession, flight_id: int) -> list[str]:
     return sorted(rows)
 
 
-def offer_summary(offer: FlightOffer) -> str:
+async def offer_summary(session: AsyncSession, offer: FlightOffer) -> str:
+    """One line for a suggested flight, on the airports' own clocks (as the trips and
+    the chat show times): departure on the origin's, arrival on the destination's."""
     legs = " + ".join(f"{s.carrier} {s.number}" for s in offer.segments)
     via = f" via {offer.segments[0].destination}" if offer.stops else ""
+    departs = on_clock(offer.depart_at, await airport_zone(session, offer.origin))
+    arrives = on_clock(offer.arrive_at, await airport_zone(session, offer.destination))
     return (
         f"{legs} {offer.origin}→{offer.destination}{via}, departs "
-        f"{offer.depart_at:%a %d %b %H:%M} UTC, arrives {offer.arrive_at:%a %d %b %H:%M} UTC"
+        f"{departs:%a %d %b %H:%M} {offer.origin} time, arrives "
+        f"{arrives:%a %d %b %H:%M} {offer.destination} time"
     )[:200]
 
 
@@ -186,7 +192,7 @@ async def handle_booking(
             segment_id=hit.id,
             rank=position,
             offer_id=offer.offer_id,
-            summary=offer_summary(offer),
+            summary=await offer_summary(session, offer),
             depart_at=offer.depart_at,
             arrive_at=offer.arrive_at,
             stops=offer.stops,

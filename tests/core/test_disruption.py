@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select, true, update
@@ -158,6 +159,13 @@ async def test_cancelled_flight_with_many_travellers(runtime):
         # (both JetBlue hops reach BA 243; same arrival and price, so by offer id).
         assert numbers == ["BA 121", "BA 119", "B6 1001 + BA 243", "B6 1003 + BA 243"]
         assert listed["suggestions"][2]["stops"] == 1
+        # Times on the airports' own clocks, as the trips and the chat show them.
+        first = listed["suggestions"][0]
+        departs = datetime.fromisoformat(first["depart_at"]).astimezone(ZoneInfo("America/New_York"))
+        arrives = datetime.fromisoformat(first["arrive_at"]).astimezone(ZoneInfo("Europe/London"))
+        assert f"departs {departs:%a %d %b %H:%M} JFK time" in first["summary"], first["summary"]
+        assert f"arrives {arrives:%a %d %b %H:%M} LHR time" in first["summary"], first["summary"]
+        assert "UTC" not in first["summary"]
     assert (await booking(runtime, untouched)).status == "confirmed"
     async with runtime.db.uow(write=False) as s:
         events = (
