@@ -74,7 +74,19 @@ def load(data: Any) -> State | None:
     return state if isinstance(state, State) else None
 
 
+#: Leaves JSON carries as they are (exact types: an enum of str or int is not one). Tested
+#: first: nearly every value in a state is one of these, inside a search's options.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _encode(value: Any) -> Any:
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {str(k): _encode(v) for k, v in value.items()}
+    if kind is list:
+        return [_encode(v) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: dict[str, Any] = {}
         for f in dataclasses.fields(value):

@@ -72,6 +72,18 @@ class CardRef:
 # -- issuing ---------------------------------------------------------------------------------
 
 
+async def issued_card(
+    session: AsyncSession, booking_id: str, change_id: str | None = None
+) -> CardRef | None:
+    """The card issued already for this booking (or rebook), in the caller's transaction:
+    what :func:`card_to_pay_with` answers when virtual cards are off (a card issued while
+    they were on is still the one its suppliers charge)."""
+    issued = await session.scalar(
+        select(VirtualCard).where(VirtualCard.idempotency_key == card_key(booking_id, change_id))
+    )
+    return None if issued is None else _ref(issued)
+
+
 async def card_to_pay_with(
     rt: Runtime,
     booking_id: str,
@@ -84,9 +96,9 @@ async def card_to_pay_with(
     already, else a new one when virtual cards are on; ``None``: company-card charging."""
     key = card_key(booking_id, change_id)
     async with rt.db.uow(write=False) as session:
-        issued = await session.scalar(select(VirtualCard).where(VirtualCard.idempotency_key == key))
+        issued = await issued_card(session, booking_id, change_id)
         if issued is not None:
-            return _ref(issued)
+            return issued
         if not rt.settings.virtual_cards:
             return None
         booking = await session.get(Booking, booking_id)

@@ -32,7 +32,13 @@ from core import audit, outbox
 from core.approval.service import start_workflow
 from core.booking import quota, states
 from core.booking.access import load_visible_booking
-from core.booking.cards import CardRef, card_to_pay_with, close_cards_of, record_card_payment
+from core.booking.cards import (
+    CardRef,
+    card_to_pay_with,
+    close_cards_of,
+    issued_card,
+    record_card_payment,
+)
 from core.booking.changes import SimulatedCrash as SimulatedCrash
 from core.booking.changes import crash_point, void_payment
 from core.booking.fares import booked_fare, receipt_text
@@ -442,9 +448,12 @@ async def run_saga(
     # 2. Book each supplier segment: the point of no return (paid with the booking's
     #    virtual card when virtual cards are on).
     if step == AUTHORIZED:
-        card = await _card(rt, booking_id, amount, currency)
+        # With virtual cards off nothing is issued: a card issued while they were on is
+        # read with the segments (issue 15: one transaction fewer).
+        issuing = rt.settings.virtual_cards
+        card = await _card(rt, booking_id, amount, currency) if issuing else None
         crash_point(rt, "after_card_issued")
-        outcome = await _book_segments(rt, booking_id, card)
+        outcome = await _book_segments(rt, booking_id, card, read_card=not issuing)
         if outcome is not None:
             return outcome
         step = BOOKED  # recorded with the last segment (or here, when none was left)
@@ -500,10 +509,15 @@ async def _card(rt: Runtime, booking_id: str, amount: int, currency: str) -> Car
         raise
 
 
-async def _book_segments(rt: Runtime, booking_id: str, card: CardRef | None) -> BookingView | None:
+async def _book_segments(
+    rt: Runtime, booking_id: str, card: CardRef | None, *, read_card: bool = False
+) -> BookingView | None:
     """Book every segment not booked yet and record the saga's ``booked`` step with the
-    last one (in its transaction). ``None`` when all are booked."""
+    last one (in its transaction). ``None`` when all are booked. ``read_card``: the card
+    is the one issued already, if any, read here with the segments."""
     async with rt.db.uow(write=False) as session:
+        if read_card:
+            card = await issued_card(session, booking_id)
         booking = await load_fresh(session, Booking, booking_id)
         segments = (
             await session.scalars(
