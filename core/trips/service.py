@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.booking.access import load_visible_booking
 from core.booking.changes import payments_of
 from core.booking.service import list_bookings
-from core.booking.views import BookingView, FlightSegmentView, booking_view
+from core.booking.views import BookingView, FlightSegmentView, booking_view, booking_views
 from core.catalogue.zones import on_clock
 from core.checkin.window import checkin_window, departure
 from core.config import Settings
@@ -349,9 +349,12 @@ async def trip_of(
     now: dt.datetime,
     reports: set[str],
     bookable: set[str] | None,
+    view: BookingView | None = None,
 ) -> TripView:
-    """One visible booking as a trip, for ``caller`` (``reports``, ``bookable``: theirs)."""
-    view = await booking_view(session, booking)
+    """One visible booking as a trip, for ``caller`` (``reports``, ``bookable``: theirs;
+    ``view``: the booking's, read already with a list's others)."""
+    if view is None:
+        view = await booking_view(session, booking)
     itinerary = await itinerary_of(session, view)
     people = await _names(session, {view.traveler_id, view.created_by})
     passenger_names = {
@@ -486,11 +489,20 @@ async def list_trips(
     rows, next_cursor = await list_bookings(
         session, caller, limit=limit, cursor=cursor, whose=scope
     )
+    # The bookings' views in one read per table (issue 15), then each trip's own extras.
+    views = await booking_views(session, rows)
     trips = [
         await trip_of(
-            session, caller, row, settings=settings, now=now, reports=reports, bookable=bookable
+            session,
+            caller,
+            row,
+            settings=settings,
+            now=now,
+            reports=reports,
+            bookable=bookable,
+            view=view,
         )
-        for row in rows
+        for row, view in zip(rows, views, strict=True)
     ]
     return TripList(
         scope=scope, now=now, has_team=bool(reports), trips=trips, next_cursor=next_cursor

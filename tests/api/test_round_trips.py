@@ -56,6 +56,9 @@ CHECKPOINT_CALL_BUDGET = 20
 #: one read per table for the page), so the list costs the same for 1 booking or 20; it was
 #: 9-11 round trips per booking before.
 LIST_BUDGET = 17
+#: GET /v1/trips, the same 5 bookings: their views read together, each trip's itinerary,
+#: names, payments and flights on its own (78 with a view read per trip).
+TRIPS_BUDGET = 51
 
 DEMO_AVA = {"Authorization": "Bearer demo-ava"}
 HUBS = ("JFK", "LGA", "EWR", "BOS", "LHR", "LGW", "CDG", "ORD")
@@ -127,6 +130,17 @@ async def test_a_list_of_bookings_reads_them_together_and_as_each_reads_alone(
         assert alone.json() == booking
     assert seen.total <= LIST_BUDGET, str(seen)
     assert seen.total <= one.total + 11, (str(one), str(seen))
+
+    # "My trips": the same views read together, then each trip's own extras.
+    with count_round_trips(runtime.db.engine) as trips_seen:
+        trips = await client.get("/v1/trips", headers=ava)
+    assert trips.status_code == 200, trips.text
+    listed = trips.json()["trips"]
+    assert len(listed) == 5
+    for trip in listed:
+        alone = await client.get(f"/v1/trips/{trip['booking_id']}", headers=ava)
+        assert alone.json() == trip
+    assert trips_seen.total <= TRIPS_BUDGET, str(trips_seen)
 
 
 # -- chat turns ------------------------------------------------------------------------
