@@ -331,10 +331,24 @@ def apply_user(
         )
     )
     if new_trip or u.legs:
+        # "and a flight back to Chicago on Friday" after Chicago → Atlanta: the way back
+        # starts where the trip went (never from where it started, to the same place).
+        back_from = (
+            (d.destination, d.destination_city)
+            if u.origin is None
+            and not u.legs
+            and u.destination is not None
+            and u.destination.place is not None
+            and d.destination_city
+            and u.destination.place.city == d.origin_city != d.destination_city
+            else None
+        )
         # A fresh request: nothing from the last trip carries over but the traveller's habits,
         # and a hold awaiting its yes is no longer being changed (it stays as it is).
         d = state.draft = Draft()
         state.changing = None
+        if back_from is not None:
+            d.origin, d.origin_city = back_from
     gone = u.replaced_place.place if u.replaced_place is not None else None
     if (
         gone is not None

@@ -448,3 +448,64 @@ async def test_a_rebooked_flight_says_what_becomes_of_the_hotel(
         steps.append("yes")
         expect["calls"] = [then]
     await runs_as_expected(dialogue(*steps, world="trips", **expect), worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- way_back_to_the_start
+# Noticed in use: "and a flight back to Chicago on Friday" after a flight Chicago → Atlanta
+# was searched from Chicago to Chicago ("ORD and Chicago are in the same city"). A flight
+# to where the trip started, with no origin said, leaves from where the trip went.
+
+
+@pytest.mark.parametrize(
+    ("user", "turns", "route"),
+    [
+        (
+            "gus",
+            [
+                "ORD to Atlanta on the 9th",
+                "the cheapest",
+                "yes",
+                "and a flight back to Chicago on Friday the 11th",
+            ],
+            ("atlanta", "chicago", "2026-12-11"),
+        ),
+        (
+            "ava",
+            [
+                "JFK to Miami on the 8th",
+                "option 1",
+                "yes",
+                "I also need a flight home to New York on the 12th",
+            ],
+            ("miami", "new york", "2026-12-12"),
+        ),
+        (
+            "ava",
+            ["Boston to Paris on the 10th", "then to Boston again on the 15th"],
+            ("paris", "boston", "2026-12-15"),
+        ),
+    ],
+)
+async def test_a_flight_to_where_the_trip_started_leaves_from_where_it_went(
+    user: str,
+    turns: list[str],
+    route: tuple[str, str, str],
+    worlds: dict[str, World],
+    tmp_path: Path,
+) -> None:
+    origin, destination, day = route
+    await runs_as_expected(
+        dialogue(
+            *turns,
+            user=user,
+            calls=[
+                {
+                    "tool": "search_flights",
+                    "args": {"origin": origin, "destination": destination, "date": day},
+                }
+            ],
+            reply_not_contains="same city",
+        ),
+        worlds,
+        tmp_path,
+    )
