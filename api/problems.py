@@ -28,6 +28,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.db import is_lock_timeout, lock_timeout_error
 from core.errors import CoreError
 from core.idempotency import IdempotentResult, StoredProblem
 
@@ -296,8 +297,12 @@ async def pool_timeout_handler(request: Request, exc: Exception) -> ProblemRespo
 async def database_error_handler(request: Request, exc: Exception) -> ProblemResponse:
     """A pooled connection the database had closed (a restart, a failover): SQLAlchemy has
     invalidated the pool, so a retry gets a fresh connection (503, ``Retry-After``; no pool
-    pre-ping, ``core.db``). Any other database error is a bug: a 500, as before."""
+    pre-ping, ``core.db``). A lock waited for past its timeout outside a unit of work
+    (``Database.uow`` raises those as ``LockTimeout`` itself) is the same 503
+    ``LOCK_TIMEOUT``. Any other database error is a bug: a 500, as before."""
     assert isinstance(exc, DBAPIError)
+    if is_lock_timeout(exc):
+        return await core_error_handler(request, lock_timeout_error())
     if not exc.connection_invalidated:
         raise exc
     log.warning("%s %s → 503: database connection lost", request.method, request.url.path)

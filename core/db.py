@@ -18,6 +18,11 @@ connection opened before that moment is replaced) and the API answer that one re
 503 ``DATABASE_UNAVAILABLE`` with ``Retry-After`` (an ``Idempotency-Key`` makes the
 retry safe). ``CONCIERGE_DATABASE_PRE_PING=true`` turns the ping back on for networks
 that cut idle connections silently and faster than the keepalives notice.
+
+A row-lock wait that runs out (PostgreSQL's ``lock_timeout``, SQLite's busy timeout) is
+contention, not a fault: :meth:`Database.uow` raises it as ``LockTimeout`` (503
+``LOCK_TIMEOUT`` with ``Retry-After`` in the API, a "try again" for the agent), never as
+the driver's ``OperationalError``.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from typing import Any
 from sqlalchemy import DateTime, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -41,6 +47,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.types import TypeDecorator
 
 from core.clock import utc
+from core.errors import LockTimeout
 
 log = logging.getLogger(__name__)
 
@@ -147,14 +154,48 @@ def insert_ignoring_duplicates(
     return sqlite.insert(model).on_conflict_do_nothing()
 
 
+#: PostgreSQL's SQLSTATE for a lock wait past ``lock_timeout`` (``lock_not_available``).
+_PG_LOCK_NOT_AVAILABLE = "55P03"
+#: SQLite's primary result codes for a database another connection keeps locked past
+#: the busy timeout (``SQLITE_BUSY``, ``SQLITE_LOCKED``).
+_SQLITE_BUSY_CODES = frozenset({5, 6})
+
+
+def is_lock_timeout(error: BaseException) -> bool:
+    """Whether ``error`` is a row or database lock waited for past its timeout."""
+    if not isinstance(error, OperationalError):
+        return False
+    driver_error = error.orig
+    if getattr(driver_error, "sqlstate", None) == _PG_LOCK_NOT_AVAILABLE:
+        return True
+    code = getattr(driver_error, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _SQLITE_BUSY_CODES
+
+
+def lock_timeout_error() -> LockTimeout:
+    """What a lock wait past its timeout is raised as (:func:`is_lock_timeout`)."""
+    return LockTimeout(
+        "Another request is changing the same records; please try again in a moment.",
+        retry_after=1,
+    )
+
+
 class Database:
     """The engine plus the unit-of-work factory used at every edge."""
 
     def __init__(
-        self, url: str, *, pool_size: int = 10, echo: bool = False, pre_ping: bool = False
+        self,
+        url: str,
+        *,
+        pool_size: int = 10,
+        echo: bool = False,
+        pre_ping: bool = False,
+        lock_timeout_ms: int = 5000,
     ) -> None:
         self.url = url
-        self.engine = create_engine(url, pool_size=pool_size, echo=echo, pre_ping=pre_ping)
+        self.engine = create_engine(
+            url, pool_size=pool_size, echo=echo, pre_ping=pre_ping, lock_timeout_ms=lock_timeout_ms
+        )
         self.is_sqlite = url.startswith("sqlite")
         self._writer = async_sessionmaker(self.engine, expire_on_commit=False)
         reader_bind = (
@@ -169,7 +210,11 @@ class Database:
 
     @asynccontextmanager
     async def uow(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
-        """One transaction: committed when the block ends cleanly, rolled back otherwise."""
+        """One transaction: committed when the block ends cleanly, rolled back otherwise.
+
+        A lock waited for past its timeout, in the block or at COMMIT, is raised as
+        ``LockTimeout`` (:func:`is_lock_timeout`), after the rollback.
+        """
         factory = self._writer if write else self._reader
         async with factory() as session:
             try:
@@ -180,8 +225,10 @@ class Database:
                         await self._committed(dict(session.info))
                 # A read-only unit ends with close(): the connection rolls back, and loaded
                 # objects stay readable (a session rollback would expire them).
-            except BaseException:
+            except BaseException as exc:
                 await session.rollback()
+                if is_lock_timeout(exc):
+                    raise lock_timeout_error() from exc
                 raise
 
     async def _committed(self, info: Mapping[str, Any]) -> None:

@@ -51,6 +51,7 @@ from core.config import Settings, normalize_database_url
 from core.db import Database
 from core.models import Base
 from core.runtime import Runtime, build_runtime
+from core.supplier.resilience import ResilientSupplier
 from tests.redis_server import RedisServer
 
 
@@ -140,10 +141,11 @@ async def _postgres_reset_sql(db: Database) -> str:
     return _pg_reset_sql
 
 
-async def fresh_database(tmp_path: Path) -> Database:
-    """A database with an empty, current schema."""
+async def fresh_database(tmp_path: Path, *, lock_timeout_ms: int = 5000) -> Database:
+    """A database with an empty, current schema (``lock_timeout_ms``: PostgreSQL's row-lock
+    wait, ``core.db``)."""
     if PG_URL:
-        db = Database(normalize_database_url(PG_URL), pool_size=20)
+        db = Database(normalize_database_url(PG_URL), pool_size=20, lock_timeout_ms=lock_timeout_ms)
         reset = await _postgres_reset_sql(db)
         if SCHEMA_PER_TEST:
             names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
@@ -205,8 +207,28 @@ def settings(tmp_path: Path) -> Settings:
         else f"sqlite+aiosqlite:///{tmp_path / 'test.db'}",
         redis_url=REDIS_URL,
         supplier_max_attempts=3,
-        supplier_timeout_seconds=2.0,
+        # Far past any simulated call, however loaded the machine: a booking that should
+        # go through is never timed out (a 202 pending_confirmation). A test of a timeout
+        # makes one call time out with ``supplier_times_out``.
+        supplier_timeout_seconds=30.0,
     )
+
+
+@contextlib.contextmanager
+def supplier_times_out(rt: Runtime, kind: str = "flight", *, deadline: float = 0.5) -> Iterator[None]:
+    """The ``kind`` supplier's calls in the block hang, past a deadline of ``deadline``
+    seconds (the runtime's supplier wrapper, ``core.supplier.resilience``): a timeout.
+    Outside it the supplier is healthy again, on the settings' deadline."""
+    supplier = rt.supplier_for(kind)
+    assert isinstance(supplier, ResilientSupplier)
+    usual = supplier.timeout_seconds
+    supplier.timeout_seconds = deadline
+    supplier.faults.set(mode="timeout", rate=1.0)
+    try:
+        yield
+    finally:
+        supplier.faults.set(mode="none")
+        supplier.timeout_seconds = usual
 
 
 @pytest.fixture

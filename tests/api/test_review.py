@@ -22,17 +22,11 @@ from core.finance import reconcile
 from core.identity import hash_token
 from core.models import OutboxEvent, ReconciliationException, SupplierReservation, User
 from core.runtime import Runtime
+from tests.conftest import supplier_times_out
 from tests.core.booking_world import AVA, GUS, build_world
 from tests.factories import make_user
 
 URL = "/v1/admin/review"
-
-
-@pytest.fixture
-def settings(settings):
-    """A supplier timeout in a second, not two (one booking times out in every test here);
-    shorter, a loaded machine times out the bookings that should go through."""
-    return settings.model_copy(update={"supplier_timeout_seconds": 1.0})
 
 
 def auth(user: str) -> dict[str, str]:
@@ -85,10 +79,8 @@ async def queue(runtime: Runtime, clock) -> dict[str, str]:
     await reconcile(runtime)  # matches: invoiced, nothing to review
 
     clock.advance(minutes=10)
-    faults = runtime.supplier_for("flight").faults
-    faults.set(mode="timeout", rate=1.0, times=1)
-    stuck = await _confirmed(runtime, AVA, f"FL-{world.short_inv['economy'].id}")
-    faults.set(mode="none")
+    with supplier_times_out(runtime):
+        stuck = await _confirmed(runtime, AVA, f"FL-{world.short_inv['economy'].id}")
     items["pending"] = f"booking:{stuck}"
 
     clock.advance(minutes=10)

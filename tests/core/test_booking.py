@@ -31,6 +31,7 @@ from core.models import (
     SupplierReservation,
 )
 from core.search.offers import flight_offer_id, hotel_offer_id
+from tests.conftest import supplier_times_out
 from tests.core.booking_world import AVA, GUS, MIA, build_world
 from tests.factories import make_hotel, named_item
 
@@ -271,12 +272,10 @@ async def test_supplier_outage_is_503_and_compensated(runtime):
 async def test_supplier_timeout_goes_to_review_then_completer_finishes(runtime, clock):
     w = await build_world(runtime)
     bid = await hold(runtime, AVA, (flight_offer_id(w.short_inv["economy"].id), 1))
-    faults = runtime.supplier_for("flight").faults
-    faults.set(mode="timeout", rate=1.0, times=1)
-    view = await confirm_booking(runtime, AVA, bid)
+    with supplier_times_out(runtime):
+        view = await confirm_booking(runtime, AVA, bid)
     assert view.status == "pending_confirmation"
     assert await count(runtime, ReviewItem) == 1
-    faults.set(mode="none")
     clock.advance(minutes=5)
     assert await complete_stuck_sagas(runtime) == 1
     assert await status_of(runtime, bid) == "confirmed"

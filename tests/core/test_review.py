@@ -26,6 +26,7 @@ from core.models import (
 from core.review import service
 from core.review.service import list_review_items, resolve_review_item
 from core.search.offers import flight_offer_id
+from tests.conftest import supplier_times_out
 from tests.core.booking_world import AVA, build_world
 from tests.core.changes_world import add_flight, itinerary
 
@@ -167,10 +168,8 @@ async def test_a_disrupted_booking_comes_back_when_it_needs_review_again(runtime
 
 async def test_a_supplier_timeout_resolved_by_hand_then_finished_by_the_completer(runtime, clock):
     w = await build_world(runtime)
-    faults = runtime.supplier_for("flight").faults
-    faults.set(mode="timeout", rate=1.0, times=1)
-    bid = await _confirmed(runtime, flight_offer_id(w.short_inv["economy"].id))
-    faults.set(mode="none")
+    with supplier_times_out(runtime):
+        bid = await _confirmed(runtime, flight_offer_id(w.short_inv["economy"].id))
     item = f"booking:{bid}"
     [listed] = (await _listed(runtime)).items
     assert (listed.item_id, listed.cause, listed.booking_status) == (
