@@ -85,6 +85,9 @@ def test_seat_wishes_read_their_position_party_and_feature(
         ("check in for tomorrow's flight", Intent.CHECK_IN),
         ("check-in opens when?", Intent.CHECK_IN),
         ("boarding pass for tuesday's flight to Chicago", Intent.BOARDING_PASS),
+        ("am I checked in?", Intent.BOARDING_PASS),  # the passes say whether one is
+        ("have we checked in for the flight yet?", Intent.BOARDING_PASS),
+        ("do I have a seat yet on the monday flight?", Intent.SEATS),
         # what the airline decides at the airport: said honestly
         ("which zone do I board in on UA 27?", Intent.UNSUPPORTED),
         ("do I have priority boarding?", Intent.UNSUPPORTED),
@@ -194,6 +197,7 @@ def _trips() -> list[TripOut]:
         ("what time is my Thursday flight?", "BK-PARIS"),
         ("when does my return flight land back in New York?", "BK-LONDON"),
         ("what time does my flight back to NYC arrive?", "BK-LONDON"),
+        ("what time do I land back in New York?", "BK-LONDON"),
     ],
 )
 def test_a_trip_named_by_a_weekday_or_its_flight_home(text: str, booking: str) -> None:

@@ -522,6 +522,7 @@ def _describe(segment: SeatMapSegmentOut) -> str:
 _MY_SEAT = re.compile(
     r"\b(?:which|what)(?:'s| is)? (?:seats?|seat number) (?:am i|are we|do i|did i|have i|i'?m)\b"
     r"|\b(?:what|which)(?:'s| is| are)? (?:my|our) seats?\b|\bwhats my seat"
+    r"|\b(?:do|did) (?:i|we) (?:have|get|already have) (?:a |my |our |any )?seats?\b"
 )
 
 
