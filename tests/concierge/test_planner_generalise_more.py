@@ -406,8 +406,9 @@ async def test_a_flight_home_alone_offers_no_hotel_at_home(
 
 # ---------------------------------------------------------------- rebook_moves_the_stay
 # Noticed in use: a flight rebooked to another day said nothing of the booking's hotel.
-# The nights it no longer needs are named (they stay booked: a part of a booking is never
-# changed alone), and a room for the nights it now lacks is offered.
+# Before: the hotel doesn't move with the flight. After: the nights it no longer needs are
+# named (they stay booked: a part of a booking is never changed alone), and a room for the
+# nights it now lacks is offered.
 
 
 @pytest.mark.parametrize(
@@ -440,7 +441,11 @@ async def test_a_rebooked_flight_says_what_becomes_of_the_hotel(
     tmp_path: Path,
 ) -> None:
     steps: list[str | tuple[str, dict[str, Any]]] = [
-        *turns[:-1],
+        (
+            turns[0],
+            {"reply_contains": "stays booked for 15–18 Dec: it doesn't move with the flight"},
+        ),
+        *turns[1:-1],
         (turns[-1], {"reply_contains": says}),
     ]
     expect: dict[str, Any] = {}

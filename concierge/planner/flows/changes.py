@@ -522,6 +522,35 @@ def _change_booking(
         str(seg.get("segment_id")),
         str(seg.get("flight")),
         new_day,
+        stay_note=_stay_stays(b, seg, new_day),
+    )
+
+
+def _stay_stays(booking: dict[str, Any], seg: dict[str, Any], new_day: dt.date) -> str:
+    """Said before a flight of a booking with a hotel moves to another day: the hotel does
+    not move with it (what that leaves unused or uncovered is said once it has moved)."""
+    was = render.day_of(seg.get("depart"))
+    hotel = next(
+        (
+            s
+            for s in booking.get("segments") or []
+            if isinstance(s, dict)
+            and s.get("kind") == "hotel"
+            and s.get("status") not in ("cancelled", "released")
+            and s.get("check_in")
+            and s.get("check_out")
+        ),
+        None,
+    )
+    if hotel is None or was is None or was == new_day:
+        return ""
+    nights = day_range(
+        dt.date.fromisoformat(str(hotel["check_in"])),
+        dt.date.fromisoformat(str(hotel["check_out"])),
+    )
+    return (
+        f"\n\nYour hotel, {hotel.get('hotel') or 'the hotel'}, stays booked for {nights}: "
+        "it doesn't move with the flight."
     )
 
 
@@ -533,9 +562,12 @@ def change_options(
     segment_id: str,
     flight: str,
     new_day: dt.date,
+    *,
+    stay_note: str = "",
 ) -> Decision:
     """The new flights a change search found for one flight of a booking: remembered as
-    the "changes" list (so "option 2" or a Book click rebooks that flight), then shown."""
+    the "changes" list (so "option 2" or a Book click rebooks that flight), then shown
+    (``stay_note``: what becomes of the booking's hotel)."""
     if step is None or step.error:
         why = render.error_text(step.error) if step is not None and step.error else "no answer"
         return Reply(f"I couldn't search new flights: {why}")
@@ -549,6 +581,7 @@ def change_options(
     return Reply(
         f"Options to move {flight} to {spoken_day(new_day)} ({booking_id}):"
         + listed
+        + stay_note
         + "\n\nWhich one should I switch you to? Any fare difference and change fee follow the fare rules."
     )
 
