@@ -172,17 +172,29 @@ async def _offer_item(session: AsyncSession, offer_id: str, quantity: int) -> Po
     return (await load_hotel_offer(session, ref, quantity)).policy_item()
 
 
-async def policy_items(session: AsyncSession, booking: Booking) -> list[PolicyItem]:
+async def booking_segments(session: AsyncSession, booking_id: str) -> list[Segment]:
+    """All the booking's segments in position order, as committed now (fares a seat
+    choice just changed): what :func:`policy_items` reads, for a caller to share."""
+    return list(
+        (
+            await session.scalars(
+                select(Segment)
+                .where(Segment.booking_id == booking_id)
+                .order_by(Segment.position)
+                .execution_options(populate_existing=True)
+            )
+        ).all()
+    )
+
+
+async def policy_items(
+    session: AsyncSession, booking: Booking, *, segments: Sequence[Segment] | None = None
+) -> list[PolicyItem]:
     """The booking's offers as the policy sees them today (one item per offer), and the
-    seats with a fee chosen on its flights (one item, when there are any)."""
-    segments = (
-        await session.scalars(
-            select(Segment)
-            .where(Segment.booking_id == booking.id)
-            .order_by(Segment.position)
-            .execution_options(populate_existing=True)  # fares a seat choice just changed
-        )
-    ).all()
+    seats with a fee chosen on its flights (one item, when there are any). ``segments``:
+    :func:`booking_segments`, read already in this transaction."""
+    if segments is None:
+        segments = await booking_segments(session, booking.id)
     quantities = {seg.offer_id: seg.quantity for seg in segments}  # ordered, one per offer
     items: list[PolicyItem] = [
         await _offer_item(session, offer_id, q) for offer_id, q in quantities.items()

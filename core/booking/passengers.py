@@ -460,12 +460,16 @@ def _seats(n: int) -> str:
 # -- confirming ---------------------------------------------------------------------------
 
 
-async def ready_for_ticketing(session: AsyncSession, booking: Booking) -> None:
+async def ready_for_ticketing(
+    session: AsyncSession, booking: Booking, *, segments: Sequence[Segment] | None = None
+) -> None:
     """Before a held booking is sent for approval or paid: every seat of every flight
     named, each colleague with legal names on file. Copies those names from the
     profiles (the airline tickets them as they are now). ``PassengerDetailsRequired``
-    names everything missing at once; its ``missing`` lists it for programs."""
-    items = [i for i in await _items(session, booking.id) if i.kind == SegmentKind.FLIGHT]
+    names everything missing at once; its ``missing`` lists it for programs.
+    ``segments``: all the booking's, in position order, read already by the caller."""
+    standing = await _items(session, booking.id) if segments is None else _standing(segments)
+    items = [i for i in standing if i.kind == SegmentKind.FLIGHT]
     if not items:
         return
     links = (
@@ -534,15 +538,22 @@ async def unnamed_seats(session: AsyncSession, booking_id: str) -> int:
     return sum(max(item.quantity - named.count(item.segment_ids[0]), 0) for item in items)
 
 
+def _standing(segments: Sequence[Segment]) -> list[_Item]:
+    """:func:`_items` from all a booking's segments in position order, read already."""
+    return _grouped(
+        [
+            seg
+            for seg in segments
+            if seg.replaced_by is None
+            and seg.status in (SegmentStatus.HELD, SegmentStatus.BOOKED)
+        ]
+    )
+
+
 def unnamed_seats_of(segments: Sequence[Segment], people: Manifest) -> int:
     """:func:`unnamed_seats` from a booking's segments in position order and its
     manifest, already read (the batched views of ``core.booking.views``)."""
-    standing = [
-        seg
-        for seg in segments
-        if seg.replaced_by is None and seg.status in (SegmentStatus.HELD, SegmentStatus.BOOKED)
-    ]
-    items = [i for i in _grouped(standing) if i.kind == SegmentKind.FLIGHT]
+    items = [i for i in _standing(segments) if i.kind == SegmentKind.FLIGHT]
     return sum(
         max(item.quantity - len(people.by_segment.get(item.segment_ids[0], [])), 0)
         for item in items

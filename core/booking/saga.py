@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -42,7 +43,13 @@ from core.booking.cards import (
 from core.booking.changes import SimulatedCrash as SimulatedCrash
 from core.booking.changes import crash_point, void_payment
 from core.booking.fares import booked_fare, receipt_text
-from core.booking.items import judge, policy_items, red_reasons, segment_request
+from core.booking.items import (
+    booking_segments,
+    judge,
+    policy_items,
+    red_reasons,
+    segment_request,
+)
 from core.booking.keys import (
     authorize_key,
     capture_key,
@@ -301,9 +308,11 @@ async def confirm_booking(
             else:
                 # Names first: nothing is sent for approval or paid for unnamed seats
                 # (raised here, it rolls this transaction back: nothing changes).
-                await ready_for_ticketing(session, booking)
+                # The segments read once for the names, the policy and the suppliers.
+                segments = await booking_segments(session, booking.id)
+                await ready_for_ticketing(session, booking, segments=segments)
                 noted = note_request(booking, purpose=purpose, thread_id=thread_id)
-                items = await policy_items(session, booking)
+                items = await policy_items(session, booking, segments=segments)
                 verdict = await judge(session, booking.org_id, items, now=now)
                 verdict_dict: dict[str, Any] = verdict.to_dict()
                 if verdict.status == PolicyStatus.RED:
@@ -317,7 +326,7 @@ async def confirm_booking(
                     failure = PolicyBlocked(f"The travel policy does not allow this: {reasons}")
                 elif verdict_dict.get("approvals_required"):
                     await _request_approval(rt, session, booking, verdict_dict, now, noted)
-                elif (retry_after := await _open_circuit(rt, session, booking.id)) is not None:
+                elif (retry_after := _open_circuit(rt, segments)) is not None:
                     # Nothing is called, authorized or released: the booking stays held
                     # and the client is told when to try again.
                     failure = SupplierUnavailable(
@@ -358,16 +367,10 @@ async def confirm_booking(
     return await load_booking_view(rt, booking_id, answer=answer)
 
 
-async def _open_circuit(rt: Runtime, session: AsyncSession, booking_id: str) -> int | None:
+def _open_circuit(rt: Runtime, segments: Sequence[Segment]) -> int | None:
     """Seconds until every supplier of the booking's held segments takes calls again;
     ``None`` when they all do now."""
-    kinds = (
-        await session.scalars(
-            select(Segment.kind)
-            .where(Segment.booking_id == booking_id, Segment.status == SegmentStatus.HELD)
-            .distinct()
-        )
-    ).all()
+    kinds = {seg.kind for seg in segments if seg.status == SegmentStatus.HELD}
     waits = [circuit_retry_after(rt.supplier_for(kind)) for kind in sorted(kinds)]
     return max((w for w in waits if w is not None), default=None)
 
