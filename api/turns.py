@@ -140,6 +140,11 @@ class TurnRunner:
         # at once (elsewhere they end when the writer's silence passes ``idle_seconds``).
         self._forgotten: OrderedDict[str, None] = OrderedDict()
 
+    @property
+    def queued(self) -> int:
+        """How many turns of this process are waiting for a slot now."""
+        return self._queued
+
     async def engine(self) -> Engine:
         if self._engine is None:
             async with self._opening:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
 from api.app import create_app
+from api.turns import turns_of
 from core.runtime import Runtime
 from tests.api.conftest import World
 from tests.api.sse import chunks, parse_sse, types
@@ -214,6 +216,20 @@ async def test_failing_turn_ends_with_error_then_finish(client: httpx.AsyncClien
     assert "scripted failure" not in str(data)  # no internals on the wire
 
 
+async def _until(condition: Callable[[], bool], seconds: float = 30) -> None:
+    """Wait for ``condition``, however loaded the machine (a deadline, not a pace)."""
+    async with asyncio.timeout(seconds):
+        while not condition():  # noqa: ASYNC110 - a count or a stream, not an event
+            await asyncio.sleep(0.01)
+
+
+async def _until_async(read: Callable[[], Awaitable[list[str]]], part: str, seconds: float = 30) -> None:
+    """Wait until what ``read`` answers holds ``part``."""
+    async with asyncio.timeout(seconds):
+        while part not in await read():  # noqa: ASYNC110 - a stream's contents, not an event
+            await asyncio.sleep(0.01)
+
+
 async def _stream_types(runner: object, turn_id: str) -> list[str]:
     """What the turn's stream holds right now (no waiting)."""
     return [data["type"] for _id, data in await runner.streams.read(turn_id)]  # type: ignore[attr-defined]
@@ -234,10 +250,13 @@ async def test_turns_past_the_process_limit_start_at_once_then_wait_for_a_slot(
     ava = Caller(user_id="ava", org_id="acme", role="traveler")
     try:
         await runner.start_turn(ava, message="slow")  # holds a slot until the gate opens
-        second = await asyncio.wait_for(runner.start_turn(ava, message="hi"), 5)
+        await asyncio.wait_for(agent.at_gate.wait(), 30)
+        second = await asyncio.wait_for(runner.start_turn(ava, message="hi"), 30)
         assert second.thread_id in agent.threads
-        await asyncio.sleep(0.2)
         waiting = ["turn-start", "turn-queued"] if queued else ["turn-start", "text-start"]
+        # Queued, it can go no further until the gate opens; with a slot, it runs to its end.
+        until = "turn-queued" if queued else "turn-finish"
+        await _until_async(lambda: _stream_types(runner, second.turn_id), until)
         assert (await _stream_types(runner, second.turn_id))[:2] == waiting
         assert ("text-start" in await _stream_types(runner, second.turn_id)) is not queued
         agent.gate.set()
@@ -251,17 +270,17 @@ async def test_turns_past_the_process_limit_start_at_once_then_wait_for_a_slot(
 
 
 async def test_a_queued_turn_streams_start_then_a_transient_queued_part(
-    runtime: Runtime, agent: ScriptedConcierge, client: httpx.AsyncClient
+    runtime: Runtime, agent: ScriptedConcierge, app: FastAPI, client: httpx.AsyncClient
 ) -> None:
     """On the wire: `start` (thread and turn), then `data-queued` with the turn and its
     place in the queue — transient, so useChat keeps it out of the message — then the
     turn's own parts once a slot is free."""
     runtime.settings = runtime.settings.model_copy(update={"chat_max_concurrent_turns": 1})
     busy = asyncio.create_task(chat(client, {"message": "slow"}))
-    await asyncio.sleep(0.3)
-    assert agent.turns_started == 1  # the slow turn first: it holds the one slot
+    await asyncio.wait_for(agent.at_gate.wait(), 30)  # the slow turn holds the one slot
+    assert agent.turns_started == 1
     waiting = asyncio.create_task(chat(client, {"message": "hi"}))
-    await asyncio.sleep(0.3)
+    await _until(lambda: turns_of(app.state).queued == 1)  # "hi" waits for it
     agent.gate.set()
     await busy
     data = chunks(await waiting)

@@ -55,20 +55,64 @@ def _start(port: int, *extra: str, env: dict[str, str]) -> subprocess.Popen[byte
     )
 
 
-def _wait_healthy(base: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(
-                f"server exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}"
-            )
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
+#: A server starts on ~3.5 s of CPU (with ``--workers 2``, ~7 s for its processes).
+STARTUP_CPU_SECONDS = 60.0
+#: A server whose processes got no CPU at all for this long is stuck, not slow.
+STALLED_SECONDS = 60.0
+#: Without /proc (not Linux), wall-clock time is all there is to go by.
+STARTUP_WALL_SECONDS = 180.0
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time used so far by ``pid`` and its live children (uvicorn's workers), from
+    /proc; None where there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            kids = [int(k) for k in children.read().split()]
+    except (OSError, ValueError):
+        return None
+    # utime and stime (fields 14 and 15 of stat, counted after the command's ")").
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(_cpu_seconds(kid) or 0.0 for kid in kids)
+
+
+def _wait_healthy(servers: dict[str, subprocess.Popen[bytes]]) -> None:
+    """Wait until every server answers ``/healthz``.
+
+    Measured in the CPU time the servers spend starting, not in wall-clock time: on a
+    loaded machine (CI beside other jobs) a start only takes longer. A server fails
+    when it exits, when it has used ``STARTUP_CPU_SECONDS`` without answering, or when
+    it got no CPU for ``STALLED_SECONDS`` (stuck).
+    """
+    started = time.monotonic()
+    progress = {base: (started, 0.0) for base in servers}  # last time its CPU time grew
+    while servers:
+        for base, proc in list(servers.items()):
+            if proc.poll() is not None:
+                raise RuntimeError(
+                    f"server exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}"
+                )
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    del servers[base]
+                    continue
+            except httpx.HTTPError:
+                pass
+            now, cpu = time.monotonic(), _cpu_seconds(proc.pid)
+            if cpu is None:
+                if now - started > STARTUP_WALL_SECONDS:
+                    raise TimeoutError(f"{base} did not become healthy in {STARTUP_WALL_SECONDS:g} s")
+                continue
+            since, before = progress[base]
+            if cpu > before:
+                progress[base] = (now, cpu)
+            elif now - since > STALLED_SECONDS:
+                raise TimeoutError(f"{base} got no CPU for {STALLED_SECONDS:g} s while starting")
+            if cpu > STARTUP_CPU_SECONDS:
+                raise TimeoutError(f"{base} used {cpu:.0f} s of CPU and did not become healthy")
         time.sleep(0.2)
-    raise TimeoutError(f"{base} did not become healthy")
 
 
 @pytest.fixture
@@ -103,8 +147,7 @@ def processes() -> Iterator[tuple[str, str]]:
     procs = [_start(ports[0], "--workers", "2", env=env), _start(ports[1], env=env)]
     bases = tuple(f"http://127.0.0.1:{p}" for p in ports)
     try:
-        for base, proc in zip(bases, procs, strict=True):
-            _wait_healthy(base, proc)
+        _wait_healthy(dict(zip(bases, procs, strict=True)))
         yield bases[0], bases[1]
     finally:
         for proc in procs:

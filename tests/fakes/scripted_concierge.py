@@ -6,7 +6,8 @@ tested on their own. Messages steer it:
 
 - containing "book": a search tool call, options text, then a confirmation pause;
 - "yes"/"no" (or ``confirm``) while paused: the confirm tool runs or is declined;
-- "slow": a few text deltas, each after ``gate`` is set (tests control the pace);
+- "slow": a few text deltas, each after ``gate`` is set (tests control the pace;
+  ``at_gate`` is set once a slow turn waits there, inside its turn slot);
 - "boom": the turn fails after its first text;
 - anything else: an echo.
 """
@@ -46,8 +47,9 @@ class _Thread:
     pending: ConfirmationRequested | None = None
 
 
-async def _first(gate: asyncio.Event, stop: asyncio.Event | None) -> None:
+async def _first(gate: asyncio.Event, stop: asyncio.Event | None, at_gate: asyncio.Event) -> None:
     """Wait for the test's gate, or for a stop (the scripted turn honours it like the agent)."""
+    at_gate.set()
     waits = [asyncio.ensure_future(gate.wait())]
     if stop is not None:
         waits.append(asyncio.ensure_future(stop.wait()))
@@ -69,6 +71,7 @@ class ScriptedConcierge:
         self.threads: dict[str, _Thread] = {}
         self._ids = itertools.count(1)
         self.gate = asyncio.Event()
+        self.at_gate = asyncio.Event()
         self.turns_started = 0
         self.turns_finished = 0
 
@@ -168,7 +171,7 @@ class ScriptedConcierge:
         yield TextStart(id=text_id)
         for piece in pieces:
             if slow:
-                await _first(self.gate, stop)
+                await _first(self.gate, stop, self.at_gate)
                 if stop is not None and stop.is_set():
                     pieces = pieces[: pieces.index(piece)]
                     break
