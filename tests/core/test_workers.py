@@ -1,7 +1,8 @@
 """Concurrent workers never run one tick twice — across processes, on SQLite and PostgreSQL.
 
 Each child process is a real ``JobRunner`` on its own engine (as ``concierge worker``
-would be), released at the same instant; a probe job writes one audit row per run.
+would be), released at the same instant; a probe job writes one audit row per run. The
+children are started once for the module and run both races.
 The race pair: with the lease condition switched off every worker runs the tick;
 with it, exactly one does.
 """
@@ -10,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
 import subprocess
 import sys
-import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,7 +48,8 @@ async def probe(rt: Runtime) -> int:
     return 1
 
 
-async def _child(url: str, owner: str, guarded: bool, gate: Path) -> None:
+async def _round(url: str, owner: str, guarded: bool) -> None:
+    """One race in the child: ``ready`` once warmed up, then one tick on the parent's ``go``."""
     from tests.conftest import NOW
 
     settings = Settings(env="test", database_url=url)
@@ -57,51 +60,102 @@ async def _child(url: str, owner: str, guarded: bool, gate: Path) -> None:
         # Warm the connection pool so the race is between claims, not connects.
         async with rt.db.uow(write=False) as session:
             await session.scalar(select(func.count()).select_from(JobLease))
-        (gate / f"ready-{owner}").touch()
+        print("ready", flush=True)
         await asyncio.to_thread(sys.stdin.readline)  # the parent's "go", to all at once
         [outcome] = await runner.run_once()
-        print(f"{owner} ran={outcome.ran} error={outcome.error}")
+        print(f"{owner} ran={outcome.ran} error={outcome.error}", flush=True)
     finally:
         await rt.close()
 
 
-def run_workers(url: str, gate: Path, *, guarded: bool) -> list[str]:
-    procs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tests.core.test_workers",
-                url,
-                f"w{i}",
-                str(guarded),
-                str(gate),
-            ],
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for i in range(WORKERS)
-    ]
-    deadline = time.monotonic() + 120
-    while len(list(gate.glob("ready-*"))) < WORKERS:
-        if time.monotonic() > deadline or any(p.poll() not in (None, 0) for p in procs):
-            for p in procs:
+def _child(owner: str) -> None:
+    """A worker process, started once for the module: a race per ``<url> <guarded>`` line
+    (each test has its own database), until its stdin closes."""
+    print("up", flush=True)
+    for line in sys.stdin:
+        url, guarded = line.split()
+        asyncio.run(_round(url, owner, guarded == "True"))
+    # Every round closed its runtime: skip the interpreter's teardown of the modules
+    # (~0.5 s of CPU a child).
+    os._exit(0)
+
+
+class WorkerProcesses:
+    """``WORKERS`` child processes, each a real ``JobRunner`` on its own engine per race.
+
+    Started once for the module: the two halves of the race pair run in the same
+    processes (a child's start, importing the core, is most of a race's cost).
+    """
+
+    def __init__(self, logs: Path) -> None:
+        self.logs = [logs / f"w{i}.log" for i in range(WORKERS)]
+        self._stderr = [log.open("w") for log in self.logs]
+        self.procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "tests.core.test_workers", f"w{i}"],
+                cwd=ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                text=True,
+            )
+            for i, stderr in enumerate(self._stderr)
+        ]
+        self._expect("up")
+
+    def _send(self, line: str) -> None:
+        for p in self.procs:
+            assert p.stdin is not None
+            p.stdin.write(f"{line}\n")
+            p.stdin.flush()
+
+    def _lines(self) -> list[str]:
+        """One line from each child (a child that died: its stderr)."""
+        out = []
+        for p, log in zip(self.procs, self.logs, strict=True):
+            assert p.stdout is not None
+            line = p.stdout.readline()
+            if not line:
+                p.wait(timeout=30)
+                raise AssertionError(f"worker exited ({p.returncode}): {log.read_text()[-3000:]}")
+            out.append(line.strip())
+        return out
+
+    def _expect(self, word: str) -> None:
+        lines = self._lines()
+        assert lines == [word] * WORKERS, lines
+
+    def race(self, url: str, *, guarded: bool) -> list[str]:
+        """Every child warms up on ``url``, then all are released at the same instant."""
+        self._send(f"{url} {guarded}")
+        self._expect("ready")
+        self._send("go")
+        return self._lines()
+
+    def close(self) -> None:
+        for p in self.procs:
+            assert p.stdin is not None
+            p.stdin.close()
+        for p in self.procs:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
                 p.kill()
-            raise AssertionError([p.communicate() for p in procs])
-        time.sleep(0.01)
-    for p in procs:
-        assert p.stdin is not None
-        p.stdin.write("go\n")
-        p.stdin.flush()
-    outputs = []
-    for p in procs:
-        out, err = p.communicate(timeout=120)
-        assert p.returncode == 0, err
-        outputs.append(out.strip())
-    return outputs
+                p.wait()
+        for p in self.procs:
+            assert p.stdout is not None
+            p.stdout.close()
+        for stderr in self._stderr:
+            stderr.close()
+
+
+@pytest.fixture(scope="module")
+def workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkerProcesses]:
+    pool = WorkerProcesses(tmp_path_factory.mktemp("workers"))
+    try:
+        yield pool
+    finally:
+        pool.close()
 
 
 async def probe_runs(db: Database) -> int:
@@ -118,9 +172,9 @@ async def probe_runs(db: Database) -> int:
 
 @pytest.mark.race
 async def test_race_without_the_lease_condition_every_worker_process_runs_the_tick(
-    database, tmp_path
+    database, workers
 ):
-    outputs = await asyncio.to_thread(run_workers, database.url, tmp_path, guarded=False)
+    outputs = await asyncio.to_thread(workers.race, database.url, guarded=False)
 
     assert sum("ran=True" in line for line in outputs) == WORKERS
     assert await probe_runs(database) == WORKERS
@@ -128,9 +182,9 @@ async def test_race_without_the_lease_condition_every_worker_process_runs_the_ti
 
 @pytest.mark.race
 async def test_race_with_the_lease_condition_exactly_one_worker_process_runs_the_tick(
-    database, tmp_path
+    database, workers
 ):
-    outputs = await asyncio.to_thread(run_workers, database.url, tmp_path, guarded=True)
+    outputs = await asyncio.to_thread(workers.race, database.url, guarded=True)
 
     assert sum("ran=True" in line for line in outputs) == 1, outputs
     assert all("error=None" in line for line in outputs), outputs
@@ -158,5 +212,4 @@ async def test_concurrent_runners_of_the_default_jobs_run_each_job_once_per_tick
 
 
 if __name__ == "__main__":
-    _, url, owner, guarded, gate = sys.argv
-    asyncio.run(_child(url, owner, guarded == "True", Path(gate)))
+    _child(sys.argv[1])
