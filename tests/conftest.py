@@ -215,10 +215,11 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @contextlib.contextmanager
-def supplier_times_out(rt: Runtime, kind: str = "flight", *, deadline: float = 0.5) -> Iterator[None]:
+def supplier_times_out(rt: Runtime, kind: str = "flight", *, deadline: float = 0.1) -> Iterator[None]:
     """The ``kind`` supplier's calls in the block hang, past a deadline of ``deadline``
-    seconds (the runtime's supplier wrapper, ``core.supplier.resilience``): a timeout.
-    Outside it the supplier is healthy again, on the settings' deadline."""
+    seconds (the runtime's supplier wrapper, ``core.supplier.resilience``): a timeout,
+    however short the deadline (the fault is drawn as the call arrives, before any await).
+    Outside the block the supplier is healthy again, on the settings' deadline."""
     supplier = rt.supplier_for(kind)
     assert isinstance(supplier, ResilientSupplier)
     usual = supplier.timeout_seconds
