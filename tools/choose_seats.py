@@ -40,8 +40,9 @@ class SeatAssignmentIn(BaseModel):
         description="The flight segment (default: every flight of the booking).",
     )
     seat: str | None = Field(default=None, min_length=1, max_length=8, description="E.g. 12C.")
-    position: Literal["window", "aisle", "any"] | None = Field(
-        default=None, description="Instead of seat: a free window / aisle seat beside the party.",
+    position: Literal["window", "aisle", "middle", "any"] | None = Field(
+        default=None,
+        description="Instead of seat: a free window / aisle / middle seat beside the party.",
     )
 
     @model_validator(mode="after")
@@ -181,7 +182,7 @@ TOOL: ToolSpec[ChooseSeatsInput, ChooseSeatsOutput] = ToolSpec(
     name="choose_seats",
     description=(
         "Choose seats on a held or confirmed booking: per passenger_id a seat number (12C) "
-        "or a position (window / aisle / any: a free one, the party together). All or none; "
+        "or a position (window / aisle / middle / any: a free one, the party together). All or none; "
         "a taken seat is SEAT_TAKEN, a seat with a fee SEAT_REQUIRES_PAYMENT unless "
         "accept_fees (held bookings; paid at confirmation)."
     ),

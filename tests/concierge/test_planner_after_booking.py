@@ -2,7 +2,10 @@
 each person, a position avoided, extra legroom by its feature (asked its price: offered
 for a yes; asked for: bought), a no that also asks for something, check-in questions and
 which trip and flight they mean, a trip named by a weekday or by its flight home, the
-boarding group said honestly, and a seat number said with a day."""
+boarding group said honestly, and a seat number said with a day. Issue 10's seat cases:
+the party together asked as a question, a position per person (the first implied by "I'll
+take", family names, the middle), a position per leg, only the people named seated
+together; and a flight's status asked, answered from the trip, never a disruption told."""
 
 from __future__ import annotations
 
@@ -13,8 +16,9 @@ from typing import Any
 import pytest
 
 from concierge.planner.answers import trip_answers
-from concierge.planner.flows import checkin
+from concierge.planner.flows import changes, checkin
 from concierge.planner.flows import seats as seat_flow
+from concierge.planner.flows.base import Call, Reply
 from concierge.planner.flows.trips import trip_ask
 from concierge.planner.nlu.intents import Intent, understand
 from concierge.planner.nlu.seats import read
@@ -373,3 +377,148 @@ async def test_check_in_asked_after_booking_a_hotel_alone_is_the_hotels(
     assert "check_in" not in ava.tools(), reply
     assert "check" in reply.lower()
     assert "17 Dec" in reply or "Dec 17" in reply, reply
+
+
+# --------------------------------------------------------------------------- issue 10's seat cases
+# A party of four (Sam Lee too) on a round trip, out (s1) and home (s2).
+_FOUR = {
+    "booking_id": "BK-4", "status": "confirmed",
+    "passengers": [*_PARTY["passengers"], {"passenger_id": "p4", "name": "Sam Lee"}],
+    "segments": [{**f, "status": "booked"} for f in _LONDON_FLIGHTS],
+}
+_AVA = seat_flow.Context(now=NOW, profile={"home_airport": "JFK"}, user_id="ava")
+
+
+def _wished(booking: dict[str, Any], text: str) -> list[dict[str, Any]]:
+    call = seat_flow.wish_call(booking, _AVA, read(text))
+    assert call is not None, text
+    return list(call.args["assignments"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "could the two of us sit side by side?",
+        "would it be possible for us to be next to each other?",
+        "can the four of us sit beside each other?",
+        "is there any way Sam and I could sit in the same row?",
+    ],
+)
+def test_a_party_together_asked_as_a_question_is_a_seat_wish(text: str) -> None:
+    u = understand(text, NOW)
+    assert u.intent == Intent.SEATS
+    assert u.seat_request is not None
+    assert u.seat_request.position == "any"
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        # the first person implied by the verb, the second's verb left out
+        ("I'll take the aisle and Sam the window", {"p1": "aisle", "p4": "window"}),
+        ("I'd go for the window and Priya an aisle", {"p1": "window", "p2": "aisle"}),
+        ("Tom can have the window, I'll take the aisle", {"p3": "window", "p1": "aisle"}),
+        # family names, and the middle as a position
+        ("a window seat for Shah and the middle for Sam", {"p2": "window", "p4": "middle"}),
+        ("middle for Reed, aisle for Lee please", {"p3": "middle", "p4": "aisle"}),
+        ("Patel by the window and Shah in the middle", {"p1": "window", "p2": "middle"}),
+        # only those named sit together, not the whole booking
+        ("Seat Tom and Priya together", {"p3": "any", "p2": "any"}),
+        ("can Sam and me sit side by side?", {"p4": "any", "p1": "any"}),
+        ("put Priya, Tom and Sam next to each other please", {"p2": "any", "p3": "any", "p4": "any"}),
+    ],
+)
+def test_each_person_named_gets_their_own_position(text: str, wanted: dict[str, str]) -> None:
+    got = {a["passenger_id"]: a["position"] for a in _wished(_FOUR, text)}
+    assert got == wanted
+
+
+@pytest.mark.parametrize(
+    ("text", "out", "home"),
+    [
+        ("window on the way out and an aisle on the way back", "window", "aisle"),
+        ("aisle going out, window on the return", "aisle", "window"),
+        ("on the outbound the middle is fine, but coming home a window", "middle", "window"),
+        ("an aisle seat for the flight home and a window for the flight out", "window", "aisle"),
+    ],
+)
+def test_a_position_per_leg_goes_on_that_flight(text: str, out: str, home: str) -> None:
+    me = {**_FOUR, "passengers": _FOUR["passengers"][:1]}
+    got = {a["segment_id"]: a["position"] for a in _wished(me, text)}
+    assert got == {"s1": out, "s2": home}
+
+
+# --------------------------------------------------------------------------- a flight's status asked
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("Is my flight on time?", True),
+        ("will my flight home leave on time?", True),
+        ("has BA 19 been delayed?", True),
+        ("is the Paris flight still going ahead?", True),
+        # a disruption told: its options, as before
+        ("my flight was cancelled, what are my options?", False),
+        ("the flight home is delayed", False),
+        ("I missed my connection", False),
+    ],
+)
+def test_a_flight_status_question_is_no_disruption_told(text: str, question: bool) -> None:
+    u = understand(text, NOW)
+    assert u.intent == Intent.DISRUPTION
+    assert u.status_question is question
+
+
+def _status_of(booking: dict[str, Any], text: str) -> Any:
+    turn = Turn(
+        understanding=None,
+        steps=[Step("t1", "get_booking", {"booking_id": booking["booking_id"]}, booking, done=True)],
+        index=1,
+        ai_messages=0,
+    )
+    return changes.HANDLERS[Intent.DISRUPTION](State(), turn, _CTX, understand(text, NOW))
+
+
+def _london(**seg: Any) -> dict[str, Any]:
+    segments = [{**f, "status": "booked", "destination": f["destination"]} for f in _LONDON_FLIGHTS]
+    segments[0] |= seg
+    return {"booking_id": "BK-LONDON", "status": "confirmed", "segments": segments}
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Is my flight on time?", "BA 19 JFK→LHR on Mon 14 Dec 22:30 (BK-LONDON) is on schedule"),
+        ("is my flight home still on?", "BA 18 LHR→JFK on Fri 18 Dec 08:45 (BK-LONDON) is on schedule"),
+        ("any idea if BA 19 is running on time?", "BA 19 JFK→LHR"),
+    ],
+)
+def test_a_status_question_answers_the_flight_asked_from_the_trip(text: str, said: str) -> None:
+    reply = _status_of(_london(), text)
+    assert isinstance(reply, Reply)
+    assert said in reply.text
+    assert reply.offer is None  # nothing proposed, nothing changed
+
+
+@pytest.mark.parametrize(
+    ("seg", "disruption", "said"),
+    [
+        ({"flight_status": "delayed"}, {"kind": "delayed", "delay_minutes": 45}, "delayed by 45 minutes"),
+        ({"flight_status": "cancelled"}, {"kind": "cancelled"}, "cancelled by the airline"),
+    ],
+)
+def test_a_status_question_says_a_delay_or_cancellation_as_the_data_has_it(
+    seg: dict[str, Any], disruption: dict[str, Any], said: str
+) -> None:
+    booking = _london(**seg) | {"disruption": disruption | {"segment_id": "s1"}}
+    reply = _status_of(booking, "is my flight on time?")
+    assert isinstance(reply, Reply)
+    assert said in reply.text
+    assert "BA 19" in reply.text
+
+
+def test_a_status_question_looks_at_the_next_booked_flight() -> None:
+    turn = _listed()
+    state = State()
+    state.trips = [_LONDON, _PARIS]
+    calls = changes.HANDLERS[Intent.DISRUPTION](state, turn, _CTX, understand("is my flight on time?", NOW))
+    assert calls == [Call("get_booking", {"booking_id": "BK-LONDON"})]  # Paris awaits approval

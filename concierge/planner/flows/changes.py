@@ -67,6 +67,8 @@ def _disruption(state: State, turn: Turn, ctx: Context, u: Understanding) -> Dec
         if b.get("suggestions") or any(seg.get("flight_status") for seg in b.get("segments") or [])
     ]
     if not disrupted:
+        if outputs and u.status_question:
+            return _on_schedule(outputs, u, ctx)
         if outputs:
             refs = ", ".join(str(b.get("booking_id")) for b in outputs)
             return Reply(
@@ -113,6 +115,53 @@ def _disruption(state: State, turn: Turn, ctx: Context, u: Understanding) -> Dec
     return Reply(head + "\n\n" + suggestions_text(b), offer)
 
 
+def _first_flight_after(legs: list[dict[str, Any]], now: dt.datetime) -> dt.datetime | None:
+    starts = []
+    for leg in legs:
+        try:
+            start = dt.datetime.fromisoformat(str(leg.get("starts") or leg.get("depart") or ""))
+        except ValueError:
+            continue
+        if leg.get("kind", "flight") == "flight" and start.tzinfo is not None and start >= now:
+            starts.append(start)
+    return min(starts, default=None)
+
+
+def _next_flying(trips: list[dict[str, Any]], now: dt.datetime) -> list[dict[str, Any]]:
+    """The trips with a flight still to leave, the next to leave first (booked trips
+    before those still waiting)."""
+    timed = [(t, _first_flight_after(list(t.get("legs") or []), now)) for t in trips]
+    ahead = [(t, at) for t, at in timed if at is not None]
+    ahead.sort(key=lambda pair: (pair[0].get("status") != "confirmed", pair[1]))
+    return [t for t, _ in ahead] or trips
+
+
+def _on_schedule(outputs: list[dict[str, Any]], u: Understanding, ctx: Context) -> Reply:
+    """A question how a flight stands, the airline having reported nothing: the flight
+    asked about (the leg named, else the next to leave) said to be on schedule, as
+    ``get_booking`` has it. Nothing is changed."""
+    b = outputs[0]
+    flights = [
+        s
+        for s in b.get("segments") or []
+        if s.get("kind") == "flight" and s.get("status") in ("held", "booked")
+    ]
+    if not flights:
+        return Reply(f"{b.get('booking_id')} has no flight still booked to check.")
+    ahead = [s for s in flights if _first_flight_after([s], ctx.now) is not None] or flights
+    flight = leg_named(ahead, u, ctx) if leg_word(u.text) else ahead[0]
+    status = str(b.get("status") or "")
+    waiting = (
+        f" (the trip itself is {render.status_text(status)})" if status != "confirmed" else ""
+    )
+    return Reply(
+        f"{flight.get('flight', 'Your flight')} {flight.get('origin')}→"
+        f"{flight.get('destination')} on {render.when(flight.get('depart'))} "
+        f"({b.get('booking_id')}) is on schedule{waiting}: the airline has reported no delay "
+        "or cancellation for it."
+    )
+
+
 def _seg_id(b: dict[str, Any]) -> str | None:
     disruption = b.get("disruption")
     if isinstance(disruption, dict) and disruption.get("segment_id"):
@@ -137,6 +186,10 @@ def _find_disrupted(
     matches = [t for t in trips if trip_matches(t, u, ctx)] or trips
     flagged = [t for t in matches if re.search(r"cancel|delay|disrupt", json.dumps(t).lower())]
     picks = (flagged or matches)[:3]
+    if u.status_question and not flagged:
+        # "Is my flight on time?": the trip of the next flight asked about, a booked one
+        # before one still waiting (for approval, payment).
+        picks = _next_flying(matches, ctx.now)[:1]
     if not picks:
         return Reply("I can't find an active trip to check. What's the booking reference?")
     return [Call("get_booking", {"booking_id": str(t["booking_id"])}) for t in picks]

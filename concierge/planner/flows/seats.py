@@ -52,7 +52,8 @@ def _from_trips(state: State, turn: Turn, ctx: Context, u: Understanding) -> str
     days, weekdays = _days_named(u)
     if len(trips) > 1 and (days or weekdays):
         trips = [t for t in trips if _leaves_on(t, days, weekdays)] or trips
-    if len(trips) > 1 and leg_word(u.text):
+    per_leg = (u.seat_request or seat_words.read(u.text)).per_leg
+    if len(trips) > 1 and (leg_word(u.text) or per_leg):
         rows = {t.booking_id: t for t in (typed(TripOut, r) for r in trips) if t is not None}
         kept = {t.booking_id for t in with_flight_home(list(rows.values()), home_city(ctx))}
         trips = [t for t in trips if t.get("booking_id") in kept]
@@ -263,6 +264,8 @@ def wish_call(
             for p, seat in zip(who, request.seats, strict=False)
             if p is not None
         ]
+    elif request.per_leg and len(flights) > 1:
+        assignments = _per_leg(booking, ctx, request, flights)
     else:
         everywhere = len(flights) == len(_flights(booking))
         wished = _per_person(booking, ctx, request) or [
@@ -279,23 +282,64 @@ def wish_call(
     return Call("choose_seats", {"booking_id": booking_id, "assignments": assignments})
 
 
+def _per_leg(
+    booking: dict[str, Any],
+    ctx: Context,
+    request: seat_words.SeatRequest,
+    flights: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """A position per leg ("window on the way out and an aisle on the way back"): on the
+    flight out (the first) and the flight home (``leg_named``: the one into the home city,
+    else the last) each its own, for the people the wish is for (those named, everyone, or
+    the speaker); the other flights meant take the first position said."""
+    people = list(booking.get("passengers") or [])
+    named = [p for p, _ in _per_person(booking, ctx, request)]
+    who = named or (people if request.everyone else [_speaker(booking, ctx)])
+    chosen: dict[str, str] = {}
+    for leg, position in request.per_leg:
+        said = Understanding(text=f"the flight {leg}", intent=Intent.SEATS)
+        flight = flights[0] if leg == "out" else leg_named(flights, said, ctx)
+        chosen.setdefault(str(flight["segment_id"]), position)
+    first = request.per_leg[0][1]
+    return [
+        {
+            "passenger_id": p["passenger_id"],
+            "segment_id": f["segment_id"],
+            "position": chosen.get(str(f["segment_id"]), first),
+        }
+        for f in flights
+        for p in who
+        if p is not None
+    ]
+
+
 _ME = frozenset({"me", "i", "myself", "mine"})
+
+
+def _person_named(people: list[dict[str, Any]], me: dict[str, Any] | None, who: str) -> Any:
+    """The passenger a word or two said names: the speaker for "me", else the one one of
+    whose names, given or family, is a word said ("Shah", "Tom", "Jo Bloggs")."""
+    words = who.lower().split()
+    if any(w in _ME for w in words):
+        return me
+    return next(
+        (p for p in people if set(words) & set(str(p.get("name") or "").lower().split())),
+        None,
+    )
 
 
 def _per_person(
     booking: dict[str, Any], ctx: Context, request: seat_words.SeatRequest
 ) -> list[tuple[dict[str, Any] | None, str]]:
-    """Each person's own position ("window for me and the aisle for Sam"): the speaker for
-    "me", else the passenger one of whose names is the word said; [] unless the wish names
-    someone of the booking other than the speaker."""
+    """Each person's own position ("window for me and the aisle for Sam", "a window for
+    Shah": a family name), or "any" for each of a few seated together ("seat Tom and Priya
+    together": only they): the speaker for "me", else the passenger one of whose names is
+    the word said; [] unless the wish names someone of the booking other than the speaker."""
     people = list(booking.get("passengers") or [])
     me = _speaker(booking, ctx)
     pairs: list[tuple[dict[str, Any] | None, str]] = []
     for who, position in request.per_person:
-        word = who.lower()
-        person = me if word in _ME else next(
-            (p for p in people if word in str(p.get("name") or "").lower().split()), None
-        )
+        person = _person_named(people, me, who)
         if person is not None and all(person is not p for p, _ in pairs):
             pairs.append((person, position))
     if not any(p is not me for p, _ in pairs):

@@ -132,6 +132,9 @@ class Understanding:
     seat_request: seats.SeatRequest | None = None  # seats wished for (flows/seats.py)
     answer: answers.Answer | None = None  # the message answers a yes/no question
     thanks: bool = False  # ... and thanks too ("perfect, thanks")
+    # A disruption intent that only asks how the flight stands ("is my flight on time?"):
+    # answered from the trip, whatever its status, rather than taken as a disruption told.
+    status_question: bool = False
 
     @property
     def has_trip_details(self) -> bool:
@@ -185,6 +188,7 @@ _APPROVALS: Final = _rx("intents", "approvals")
 _APPROVALS_LISTING: Final = _rx("intents", "approvals_listing")
 _CANCEL: Final = _rx("intents", "cancel")
 _DISRUPTED: Final = _rx("intents", "disrupted")
+_DISRUPTION_REPORT: Final = _rx("intents", "disruption_report")
 _CHANGE: Final = _rx("intents", "change")
 _TRIPS: Final = _rx("intents", "trips")
 _OWN_TRIPS_REQUEST: Final = _rx("intents", "own_trips_request")
@@ -606,6 +610,8 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         return u
     if _DISRUPTED.search(low) and not re.search(r"\bcancel (?:my|the|it|this|that)\b", low):
         u.intent = Intent.DISRUPTION
+        # "Is my flight on time?": a question for the flight's status, no disruption told.
+        u.status_question = asks.is_question(clean) and not _DISRUPTION_REPORT.search(low)
         return u
     if _CANCEL.search(low) and not re.search(r"\bcancell?ation polic|\brefund polic", low):
         u.intent = Intent.CANCEL

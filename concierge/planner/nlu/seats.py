@@ -18,13 +18,17 @@ from concierge.planner.nlu import datafiles
 @dataclass(frozen=True)
 class SeatRequest:
     seats: tuple[str, ...] = ()  # "12C", in the order written
-    position: str | None = None  # window | aisle
+    position: str | None = None  # window | aisle | middle | any
     everyone: bool = False  # for every passenger of the booking, not only the speaker
     show_map: bool = False
     feature: str | None = None  # legroom: a seat with a fee, chosen by its feature
-    # A position for each person named ("window for me and the aisle for Sam"): (who as
-    # written, position); the flow matches "who" against the passengers' names.
+    # A position for each person named ("window for me and the aisle for Sam"; "any" for
+    # each of a few named together: "seat Tom and Priya together"): (who as written,
+    # position); the flow matches "who" against the passengers' names.
     per_person: tuple[tuple[str, str], ...] = ()
+    # A position for each leg of a round trip ("window on the way out and an aisle on the
+    # way back"): ("out" | "home", position), two legs or more named, else ().
+    per_leg: tuple[tuple[str, str], ...] = ()
     pay_ok: bool = False  # the fee is fine already ("I don't mind paying")
 
 
@@ -41,6 +45,9 @@ class _Tables:
     any_seat: re.Pattern[str]
     features: tuple[tuple[str, re.Pattern[str]], ...]
     per_person: tuple[re.Pattern[str], ...]
+    not_who: frozenset[str]
+    together_named: re.Pattern[str]
+    legs: tuple[tuple[str, re.Pattern[str]], ...]
     pay_ok: re.Pattern[str]
 
 
@@ -63,6 +70,9 @@ def _tables() -> _Tables:
         any_seat=_join(raw["any_seat"]),
         features=tuple((name, _join(p)) for name, p in raw["features"].items()),
         per_person=tuple(re.compile(p, re.IGNORECASE) for p in raw["per_person"]),
+        not_who=frozenset(str(w) for w in raw["not_who"]),
+        together_named=re.compile(raw["together_named"], re.IGNORECASE),
+        legs=tuple((name, _join(p)) for name, p in raw["legs"].items()),
         pay_ok=_join(raw["pay_ok"]),
     )
 
@@ -109,7 +119,7 @@ def read(text: str) -> SeatRequest:
     )
     avoided = {name for _, name, no in found if no}
     wanted = [name for _, name, no in found if not no and name not in avoided]
-    position = next((p for p in wanted if p != "middle"), None)
+    position = next(iter(wanted), None)
     if position is None and avoided:
         position = next((p for p in t.instead if p not in avoided), None)
     if position is None and t.any_seat.search(plain):
@@ -119,7 +129,11 @@ def read(text: str) -> SeatRequest:
         (m.group("who"), m.group("position").lower())
         for rx in t.per_person
         for m in rx.finditer(plain)
+        if m.group("who").lower() not in t.not_who
+        and not t.avoid.search(plain[: m.start("position")])  # "rather not be in the middle"
     )
+    if not pairs:
+        pairs = _together_named(plain)
     return SeatRequest(
         seats=numbers,
         position=None if numbers else position,
@@ -127,5 +141,55 @@ def read(text: str) -> SeatRequest:
         show_map=not numbers and not feature and bool(t.show_map.search(plain)),
         feature=None if numbers else feature,
         per_person=() if numbers else pairs,
+        per_leg=() if numbers else _per_leg(plain),
         pay_ok=bool(t.pay_ok.search(plain)),
     )
+
+
+def _together_named(plain: str) -> tuple[tuple[str, str], ...]:
+    """A few people named, then sitting together ("seat Tom and Priya together"): each
+    of them with position "any" (the core keeps them in one row); () when none is."""
+    t = _tables()
+    found = t.together_named.search(plain)
+    if found is None:
+        return ()
+    items = [w.strip() for w in re.split(r"\s*(?:,|&|\band\b)\s*", found.group("who"))]
+    named = [
+        " ".join(w for w in item.split() if w.lower() not in t.not_who)
+        for item in items
+    ]
+    return tuple((who, "any") for who in named if who)
+
+
+_CLAUSE = re.compile(r"[,;:]|\s[—–-]\s|\b(?:and|but|then|while|whereas)\b", re.IGNORECASE)
+
+
+def _per_leg(plain: str) -> tuple[tuple[str, str], ...]:
+    """Each leg named beside a position wished for ("window on the way out and an aisle
+    on the way back"): a leg word takes the position said in its own clause (clauses end
+    at commas, "and", "but"...), else the nearest one said (on a tie, the one before it);
+    a leg beside a position avoided takes none. Only when two legs or more are named."""
+    t = _tables()
+    positions = sorted(
+        (m.start(), m.end(), name, bool(t.avoid.search(plain[: m.start()])))
+        for name, rx in t.positions
+        for m in rx.finditer(plain)
+    )
+    legs = sorted((m.start(), m.end(), leg) for leg, rx in t.legs for m in rx.finditer(plain))
+    if not positions or len({leg for *_, leg in legs}) < 2:
+        return ()
+    cuts = [0, *(m.start() for m in _CLAUSE.finditer(plain)), len(plain)]
+
+    def clause(at: int) -> int:
+        return max(i for i, cut in enumerate(cuts) if cut <= at)
+
+    pairs: dict[str, str] = {}
+    for start, end, leg in legs:
+
+        def gap(p: tuple[int, int, str, bool], s: int = start, e: int = end) -> tuple[int, ...]:
+            return (clause(p[0]) != clause(s), max(p[0] - e, s - p[1]), p[0] > s)
+
+        _, _, name, avoided = min(positions, key=gap)
+        if not avoided:
+            pairs.setdefault(leg, name)
+    return tuple(pairs.items()) if len(pairs) > 1 else ()
