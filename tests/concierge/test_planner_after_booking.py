@@ -429,6 +429,7 @@ def test_a_party_together_asked_as_a_question_is_a_seat_wish(text: str) -> None:
     ],
 )
 def test_each_person_named_gets_their_own_position(text: str, wanted: dict[str, str]) -> None:
+    assert understand(text, NOW).intent == Intent.SEATS
     got = {a["passenger_id"]: a["position"] for a in _wished(_FOUR, text)}
     assert got == wanted
 
@@ -443,6 +444,7 @@ def test_each_person_named_gets_their_own_position(text: str, wanted: dict[str, 
     ],
 )
 def test_a_position_per_leg_goes_on_that_flight(text: str, out: str, home: str) -> None:
+    assert understand(text, NOW).intent == Intent.SEATS
     me = {**_FOUR, "passengers": _FOUR["passengers"][:1]}
     got = {a["segment_id"]: a["position"] for a in _wished(me, text)}
     assert got == {"s1": out, "s2": home}
@@ -522,3 +524,18 @@ def test_a_status_question_looks_at_the_next_booked_flight() -> None:
     state.trips = [_LONDON, _PARIS]
     calls = changes.HANDLERS[Intent.DISRUPTION](state, turn, _CTX, understand("is my flight on time?", NOW))
     assert calls == [Call("get_booking", {"booking_id": "BK-LONDON"})]  # Paris awaits approval
+
+
+async def test_the_window_for_me_and_the_middle_for_a_colleague_after_a_hold(
+    concierge: Concierge, demo: Runtime
+) -> None:
+    admin = Chat(concierge, await caller(demo, "admin"))
+    booking_id = await _held(admin, "book me and Erin on a flight from New York to Boston on Dec 17, direct")
+
+    reply = await admin.say("I'll have the window and Erin the middle")
+
+    assert admin.tools() == ["choose_seats"], reply
+    mine, erins = await seats_of(demo, booking_id)
+    assert mine is not None and erins is not None
+    assert mine[-1] in "AF" and erins[-1] in "BE", (mine, erins)  # a 3-3 row's window, middle
+    assert mine[:-1] == erins[:-1], "one row"
