@@ -541,3 +541,22 @@ async def test_the_window_for_me_and_the_middle_for_a_colleague_after_a_hold(
     assert mine[-1] in "AF", mine  # a 3-3 row's window
     assert erins[-1] in "BE", erins  # and its middle
     assert mine[:-1] == erins[:-1], "one row"
+
+
+@pytest.mark.parametrize(
+    ("text", "stranger"),
+    [
+        ("Seat Tom and Bob together", "Bob"),
+        ("a window seat for Shah and the middle for Kim", "Kim"),
+        ("I'll take the aisle and Jo the window", "Jo"),
+    ],
+)
+def test_a_name_no_passenger_has_is_asked_about_not_left_out(text: str, stranger: str) -> None:
+    state = State()
+    state.bookings = {"BK-4": _FOUR}
+    state.current_booking = "BK-4"
+    turn = Turn(understanding=None, steps=[], index=1, ai_messages=0)
+    said = seat_flow.seats(state, turn, _AVA, understand(text, NOW))
+    assert isinstance(said, Reply), said
+    assert f"can't find {stranger}" in said.text
+    assert "Sam Lee" in said.text

@@ -160,6 +160,13 @@ def seats(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
             f"{'person flies' if len(people) == 1 else 'people fly'} on {booking_id}: "
             "one seat each, please."
         )
+    strangers = _not_on_booking(booking, ctx, request, u.text)
+    if strangers:
+        names = ", ".join(str(p.get("name")) for p in people)
+        return Reply(
+            f"I can't find {' or '.join(strangers)} among the passengers of {booking_id} "
+            f"({names}). Whose seats are they? Name them as on the booking."
+        )
     wished_for = flights_meant(flights, u, ctx)
     if not wished_for and state.last_intent == Intent.SEATS and state.seat_segments:
         # "no thanks — just any free window seat" right after a wish for one flight.
@@ -326,6 +333,25 @@ def _person_named(people: list[dict[str, Any]], me: dict[str, Any] | None, who: 
         (p for p in people if set(words) & set(str(p.get("name") or "").lower().split())),
         None,
     )
+
+
+def _not_on_booking(
+    booking: dict[str, Any], ctx: Context, request: seat_words.SeatRequest, text: str
+) -> list[str]:
+    """The names a per-person wish gives that are no passenger's ("seat Tom and Bob
+    together" on a booking without a Bob): written with a capital, past the message's
+    first word (a sentence's first word may be no name: "Preferably on the aisle")."""
+    people = list(booking.get("passengers") or [])
+    me = _speaker(booking, ctx)
+    first = text.strip().split(" ", 1)[0] if text.strip() else ""
+    return [
+        who
+        for who, _ in request.per_person
+        if who[:1].isupper()
+        and who != first
+        and who.lower() not in _ME
+        and _person_named(people, me, who) is None
+    ]
 
 
 def _per_person(
