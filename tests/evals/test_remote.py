@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from api.app import create_app
 from api.cli import app
 from core import migrations
-from core.config import Settings
+from core.config import Settings, get_settings
 from core.db import Database
 from core.seed import seed_demo
 
@@ -77,7 +77,20 @@ def server(tmp_path: Path) -> Iterator[tuple[str, str]]:
     thread.join(timeout=10)
 
 
-def test_eval_against_a_running_server(server: tuple[str, str], tmp_path: Path) -> None:
+@pytest.fixture
+def runner_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The runner reads its own settings (``get_settings``): the same environment as the
+    server's, so both seal and open personal data with the same key (ticketing opens the
+    travellers' loyalty numbers)."""
+    monkeypatch.setenv("CONCIERGE_ENV", "test")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_eval_against_a_running_server(
+    server: tuple[str, str], tmp_path: Path, runner_env: None
+) -> None:
     base, db_url = server
     args = [
         "eval", "--via", "http", "--base-url", base, "--database-url", db_url,
