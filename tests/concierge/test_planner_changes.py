@@ -383,3 +383,58 @@ async def test_a_flight_asked_for_on_top_of_the_booked_one_is_a_new_search(
     assert search["date"] == day
     assert "rebooking" not in search
     assert "get_booking" not in d.backend.names()
+
+
+def _london_booked() -> FakeBackend:
+    backend = FakeBackend(trips=[PARIS_ONE_WAY, LONDON_RETURN])
+    backend.bookings["BK-LON001"] = backend._booking(
+        "BK-LON001", "confirmed", [{"offer_id": "FL-101", "quantity": 1}]
+    )
+    return backend
+
+
+@pytest.mark.parametrize(
+    ("message", "day"),
+    [
+        # a weekday alone: the one nearest the flight moved (Fri 18 Dec), not next from today
+        ("could you shift my flight home to wednesday?", "2026-12-16"),
+        ("push my return back to sunday please", "2026-12-20"),
+        ("please change my return flight to tuesday", "2026-12-15"),
+    ],
+)
+async def test_a_weekday_for_a_booked_flight_is_the_one_of_the_trip(message: str, day: str) -> None:
+    d = Dialogue(backend=_london_booked())
+    await d.say(message)
+    search = d.backend.last("search_flights")
+    assert (search["date"], search["rebooking"]) == (day, "BK-LON001")
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "day"),
+    [("hmm, make that sunday", "2026-12-20"), ("no wait, the 21st instead", "2026-12-21")],
+)
+async def test_another_day_after_the_change_options_searches_that_day_instead(
+    follow_up: str, day: str
+) -> None:
+    d = Dialogue(backend=_london_booked())
+    await d.say("move my return flight to the 19th please")
+    await d.say(follow_up)
+    search = d.backend.last("search_flights")
+    assert (search["date"], search["rebooking"]) == (day, "BK-LON001")
+    assert "reserve" not in d.backend.names()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "switch my flight back to DL 7 on the 19th",
+        "could you switch my return onto the AA 100 on the 19th",
+    ],
+)
+async def test_a_flight_number_switched_to_names_no_trip(message: str) -> None:
+    d = Dialogue(backend=_london_booked())
+    await d.say(message)
+    assert d.backend.last("get_booking") == {"booking_id": "BK-LON001"}
+    search = d.backend.last("search_flights")
+    assert search["date"] == "2026-12-19"
+    assert search["limit"] == 10  # enough options to hold the flight named

@@ -14,8 +14,10 @@ from concierge.planner.flows.lookup import find_booking, trip_matches
 from concierge.planner.flows.options import amount_of, pick
 from concierge.planner.flows.stays import stay_after
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
+from concierge.planner.nlu.picks import flight_number
 from concierge.planner.state import Offer, Shown, State, Step, Turn
 from core.catalogue.places import lookup_place
+from tools.search_flights import MAX_OPTIONS
 from tools.views import day_range, spoken_day
 
 
@@ -151,9 +153,7 @@ def _on_schedule(outputs: list[dict[str, Any]], u: Understanding, ctx: Context) 
     ahead = [s for s in flights if _first_flight_after([s], ctx.now) is not None] or flights
     flight = leg_named(ahead, u, ctx) if leg_word(u.text) else ahead[0]
     status = str(b.get("status") or "")
-    waiting = (
-        f" (the trip itself is {render.status_text(status)})" if status != "confirmed" else ""
-    )
+    waiting = f" (the trip itself is {render.status_text(status)})" if status != "confirmed" else ""
     return Reply(
         f"{flight.get('flight', 'Your flight')} {flight.get('origin')}→"
         f"{flight.get('destination')} on {render.when(flight.get('depart'))} "
@@ -234,8 +234,9 @@ def rebook_flow(state: State, turn: Turn, ctx: Context, args: dict[str, Any]) ->
     cost = f" ({', '.join(money)})" if money else " (no extra cost)"
     if status == "pending_approval":
         manager = ctx.profile.get("manager")
+        moved = _moved_to_text(state, args.get("offer_id"))
         text = (
-            f"📨 The change to **{booking_id}**{cost} needs approval"
+            f"📨 The change to **{booking_id}**{moved}{cost} needs approval"
             + (f" from {manager}" if manager else "")
             + " before it takes effect; your current booking stays as it is meanwhile."
         )
@@ -255,6 +256,21 @@ def rebook_flow(state: State, turn: Turn, ctx: Context, args: dict[str, Any]) ->
         if stale is not None:
             return Reply(text + "\n\n" + stale[0], stale[1])
     return Reply(text)
+
+
+def _moved_to_text(state: State, offer_id: Any) -> str:
+    """The flight a change waiting for approval moves to (" — onto BA 19 JFK→LHR Sun 13
+    Dec 22:30"), from the options shown for it; "" when not among them."""
+    for shown in state.shown.values():
+        for o in shown.items:
+            if offer_id and isinstance(o, dict) and o.get("offer_id") == offer_id:
+                flights = " + ".join(o.get("flights") or []) or str(o.get("flight") or "")
+                if flights and o.get("depart"):
+                    return (
+                        f" — onto {flights} {o.get('origin', '')}→{o.get('destination', '')} "
+                        f"{render.when(o.get('depart'))}"
+                    )
+    return ""
 
 
 def _stay_out_of_step(booking: dict[str, Any]) -> tuple[str, Offer | None] | None:
@@ -480,6 +496,32 @@ def _change(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
     return _change_booking(state, turn, ctx, u, None)
 
 
+def other_day_of_change(
+    state: State, turn: Turn, ctx: Context, u: Understanding
+) -> Decision | None:
+    """Another day said right after the options to move a booked flight ("actually make it
+    Saturday", "the 19th instead"): the same flight of the same booking, moved to that day
+    instead (a new change search), not a new trip. None when the message is anything else."""
+    shown = state.shown.get("changes")
+    if (
+        state.last_shown != "changes"
+        or shown is None
+        or not shown.booking_id
+        or u.intent not in {Intent.SEARCH, Intent.CHANGE}
+        or u.places
+        or u.options
+        or (u.moved_to or u.dates.depart) is None
+    ):
+        return None
+    return _change_booking(state, turn, ctx, u, shown.booking_id, segment_id=shown.segment_id)
+
+
+# A flight number a change moves to ("to BA 20", "onto the UA 1187"), not one of the trip's.
+_SWITCHED_TO = re.compile(
+    r"\b(?:to|onto|on to|for)\s+(?:the\s+)?(?:[A-Za-z]{2}|[A-Za-z]\d|\d[A-Za-z])\s?\d{1,4}\b"
+)
+
+
 def _clock_plus(clock: str, minutes: int) -> str:
     hours, mins = divmod(
         max(0, min(23 * 60 + 59, int(clock[:2]) * 60 + int(clock[3:5]) + minutes)), 60
@@ -488,13 +530,20 @@ def _clock_plus(clock: str, minutes: int) -> str:
 
 
 def _change_booking(
-    state: State, turn: Turn, ctx: Context, u: Understanding, booking_id: str | None
+    state: State,
+    turn: Turn,
+    ctx: Context,
+    u: Understanding,
+    booking_id: str | None,
+    *,
+    segment_id: str | None = None,
 ) -> Decision:
     looked = turn.last("get_booking")
     if looked is None:
         if booking_id is None:
             hint = Understanding(
-                text=u.text,
+                # "switch my return to BA 20": the flight switched to names no booked one.
+                text=_SWITCHED_TO.sub(" ", u.text),
                 intent=u.intent,
                 places=u.places,
                 booking_id=u.booking_id,
@@ -516,11 +565,23 @@ def _change_booking(
         return Reply(
             f"{b.get('booking_id')} has no flight to change. For a hotel change I'd cancel and rebook it — shall I search new hotel dates?"
         )
-    seg = leg_named(flights, u, ctx)
+    seg = next((s for s in flights if segment_id and s.get("segment_id") == segment_id), None)
+    seg = seg or leg_named(flights, u, ctx)
     old = render.day_of(seg.get("depart"))
     new_day = (
         u.moved_to if u.intent == Intent.CHANGE else u.moved_to or u.dates.depart or u.dates.ret
     )
+    if (
+        new_day is not None
+        and old is not None
+        and u.dates.definite_weekday is not None
+        and new_day.weekday() == u.dates.definite_weekday
+    ):
+        # "move my flight home to Thursday": a weekday alone names a day of the trip, the
+        # one nearest the flight it moves (the Thursday before Friday's flight home), not
+        # the next Thursday from today.
+        ahead = (u.dates.definite_weekday - old.weekday()) % 7
+        new_day = old + dt.timedelta(days=ahead if ahead <= 3 else ahead - 7)
     if new_day is None and u.shift_days and old is not None:
         new_day = old.fromordinal(old.toordinal() + u.shift_days)
     # A window said of the flight ("something after 5pm", of a flight home read as the
@@ -551,7 +612,8 @@ def _change_booking(
             "date": new_day.isoformat(),
             "cabin": seg.get("cabin") or "economy",
             "passengers": int(seg.get("passengers") or 1),
-            "limit": 5,
+            # A flight named by its number ("same flight, BA 19"): enough options to hold it.
+            "limit": MAX_OPTIONS if any(flight_number(r.carrier or "") for r in named) else 5,
             "rebooking": b.get("booking_id"),  # a Book click on an option rebooks, not holds anew
         }
         if after:

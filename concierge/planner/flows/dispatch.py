@@ -73,6 +73,9 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         said = purpose.answer_of(u)
         if said is not None:
             return purpose.record(turn, ctx, trip, said)
+    moved = changes.other_day_of_change(state, turn, ctx, u)
+    if moved is not None:
+        return moved
     if changes.booked_in_thread(state, turn, u) is not None:
         # Another flight for the trip this conversation booked: a change of that booking.
         return changes.change_booked(state, turn, ctx, u)
