@@ -418,7 +418,11 @@ class Concierge:
         applies = {
             Offer.ALWAYS: True,
             Offer.TO_APPROVERS: approver,
-            Offer.WITH_CONFIRMED_TRIPS: confirmed_trips or caller.is_admin,
+            # Someone who books for others may change their confirmed trips too ("Ava's
+            # flight home needs to move"): the core says whose.
+            Offer.WITH_CONFIRMED_TRIPS: confirmed_trips
+            or caller.is_admin
+            or bool(traveller and traveller.can_book_for),
         }
         offered = frozenset(name for name, spec in self.tools.items() if applies[spec.offer])
         return {"system_prompt": prompt, "profile": profile, "offered_tools": offered}

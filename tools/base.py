@@ -49,7 +49,8 @@ class Offer(StrEnum):
 
     ALWAYS = "always"
     TO_APPROVERS = "to_approvers"  # people approval requests can wait on
-    WITH_CONFIRMED_TRIPS = "with_confirmed_trips"  # callers with a confirmed booking to change
+    # callers with a confirmed booking to change, or who book for others (theirs, maybe)
+    WITH_CONFIRMED_TRIPS = "with_confirmed_trips"
 
 
 @dataclass(frozen=True)

@@ -371,6 +371,10 @@ def leg_named(flights: list[dict[str, Any]], u: Understanding, ctx: Context) -> 
         return into_home[-1] if into_home else flights[-1]
     if _OUTWARD.search(low):
         return flights[0]
+    clocks = {r.clock for r in u.options if r.clock}
+    timed = [s for s in flights if render.clock(s.get("depart")) in clocks]
+    if timed:
+        return timed[0]  # "the 10:30pm gets me in too late": the flight leaving then
     if u.dates.corrected is not None:
         # "on the 15th instead of the 14th": the flight that leaves on the day moved from.
         leaving = [s for s in flights if render.day_of(s.get("depart")) == u.dates.corrected]
@@ -465,7 +469,7 @@ def changes_booked_leg(state: State, turn: Turn, u: Understanding) -> bool:
     is being planned here: "can I get a later flight home on the 18th?" compares with a
     flight one has ("later", "earlier", "another"), and with no draft nor options in this
     conversation that is a booked one — a change of it, not a new search."""
-    compares = bool(u.time_shift or u.other_option)
+    compares = bool(u.time_shift or u.other_option) or names_own_flight(u)
     # "Could I fly out on Tuesday the 15th instead of Monday the 14th?": a day of one's
     # trip moved (the day corrected away is the booked flight's).
     moves = u.dates.corrected is not None and u.dates.depart is not None
@@ -478,7 +482,21 @@ def changes_booked_leg(state: State, turn: Turn, u: Understanding) -> bool:
     if state.flight_args or state.hotel_args or any(s.items for s in offers):
         return False
     low = u.text.lower()
-    return bool(_HOMEWARD.search(low) or _OUTWARD.search(low) or (moves and u.want_flight))
+    return bool(
+        _HOMEWARD.search(low)
+        or _OUTWARD.search(low)
+        or (moves and u.want_flight)
+        or names_own_flight(u)
+    )
+
+
+def names_own_flight(u: Understanding) -> bool:
+    """A flight said by its time with other hours asked for ("the 10:30pm on the 14th
+    gets me in too late — anything that leaves in the afternoon that day?"): with no list
+    shown to pick from, that flight is one the traveller has, and the hours are its change."""
+    clocks = {r.clock for r in u.options if r.clock and not r.carrier and r.index is None}
+    window = {u.dates.depart_after, u.dates.depart_before} - {None}
+    return bool(clocks and window and not clocks & window and u.dates.depart and not u.places)
 
 
 def _named_flight(u: Understanding) -> list[OptionRef]:
@@ -549,6 +567,8 @@ def _change_booking(
                 booking_id=u.booking_id,
                 person=u.person,
             )
+            if names_own_flight(u):
+                hint.dates = u.dates  # "the 10:30pm on the 14th": the trip flying that day
             homeward = bool(_HOMEWARD.search(u.text.lower())) and not _OUTWARD.search(
                 u.text.lower()
             )
@@ -588,8 +608,14 @@ def _change_booking(
     # return's): the hours to search; its clock names no flight.
     after = u.dates.depart_after or u.dates.return_after
     before = u.dates.depart_before or u.dates.return_before
-    named = [r for r in _named_flight(u) if r.carrier or r.clock not in {after, before}]
     leaves = render.clock(seg.get("depart"))
+    # "8:45 is way too early", "the 10:30pm gets me in too late": the booked flight, said
+    # by its time, is the one moved away from, never the one to switch to.
+    named = [
+        r
+        for r in _named_flight(u)
+        if r.carrier or (r.clock not in {after, before} and r.clock != leaves)
+    ]
     if u.time_shift == "earlier" and before is None and re.fullmatch(r"\d\d:\d\d", leaves):
         before = _clock_plus(leaves, -1)  # "an earlier flight": earlier than the one booked
     elif u.time_shift == "later" and after is None and re.fullmatch(r"\d\d:\d\d", leaves):
@@ -616,6 +642,8 @@ def _change_booking(
             "limit": MAX_OPTIONS if any(flight_number(r.carrier or "") for r in named) else 5,
             "rebooking": b.get("booking_id"),  # a Book click on an option rebooks, not holds anew
         }
+        if u.max_stops is not None:
+            args["max_stops"] = u.max_stops
         if after:
             args["depart_after"] = after
         if before:

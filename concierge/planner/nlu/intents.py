@@ -617,7 +617,12 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         u.intent = Intent.CANCEL
         return u
     change = _CHANGE.search(low)
-    if change and (u.booking_id or re.search(r"\bmy\b|\bbooked\b|\bbooking\b", low)):
+    if change and (
+        u.booking_id
+        or re.search(r"\bmy\b|\bbooked\b|\bbooking\b", low)
+        # "Ava's flight home needs to move": a booked flight of someone one books for.
+        or (u.person and re.search(r"\w's (?:flights?|trips?|return|outbound)\b", low))
+    ):
         u.intent = Intent.CHANGE
         u.moved_to = moved_to(clean, u.dates, change.start())
         return u
