@@ -438,3 +438,57 @@ async def test_a_flight_number_switched_to_names_no_trip(message: str) -> None:
     search = d.backend.last("search_flights")
     assert search["date"] == "2026-12-19"
     assert search["limit"] == 10  # enough options to hold the flight named
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "any later flight back on the 18th? 08:05 is far too early",
+        "can I get something later home on the 18th, the 8:05am is too early",
+    ],
+)
+async def test_the_booked_flight_said_by_its_time_is_the_one_moved_away_from(
+    message: str,
+) -> None:
+    d = Dialogue(backend=_london_booked())
+    await d.say(message)
+    search = d.backend.last("search_flights")
+    assert (search["date"], search["rebooking"]) == ("2026-12-18", "BK-LON001")
+    assert search.get("depart_after") == "08:06"
+    assert "depart_before" not in search
+
+
+@pytest.mark.parametrize(
+    ("message", "window"),
+    [
+        (
+            "the 8:05am on the 18th is painfully early. anything leaving after 5pm that day?",
+            ("depart_after", "17:00"),
+        ),
+        (
+            "the 08:05 on the 18th doesn't suit me, anything nonstop in the afternoon that day?",
+            ("depart_after", "12:00"),
+        ),
+    ],
+)
+async def test_a_booked_flight_named_by_its_time_with_other_hours_asked_is_a_change(
+    message: str, window: tuple[str, str]
+) -> None:
+    d = Dialogue(backend=_london_booked())
+    await d.say(message)
+    assert d.backend.names() == ["list_trips", "get_booking", "search_flights"]
+    search = d.backend.last("search_flights")
+    assert (search["date"], search["rebooking"]) == ("2026-12-18", "BK-LON001")
+    assert search.get(window[0]) == window[1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tom's flight out on the 14th has to move to the 15th, please",
+        "could you change Priya's return to the 20th?",
+    ],
+)
+def test_moving_someone_elses_flight_is_a_change(text: str) -> None:
+    u = understand(text, NOW)
+    assert u.intent.value == "change"
