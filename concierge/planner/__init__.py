@@ -36,6 +36,7 @@ from concierge.planner.state import (
     apply_user,
     bookable_names,
     interrupted_confirmation,
+    interrupted_rejection,
     split_turns,
     steps_of,
     text_of,
@@ -140,10 +141,13 @@ def plan(request: ModelRequest) -> AIMessage:
     current: Turn | None = None
     action = None
     interrupted: str | None = None
+    rejection: str | None = None
     for index, (human, rest) in enumerate(turns[start:], start=start + 1):
         if interrupted is not None:
             state.changing = interrupted  # this message answered that confirmation
+        state.rejecting = rejection  # ... or that rejection's, with its reason
         interrupted = interrupted_confirmation(rest)
+        rejection = interrupted_rejection(rest)
         action = record_of(human)  # a button's turn: its action, never its words
         # Numeric dates: the order the traveller already showed, else their home's.
         month_first = home_order if state.month_first is None else state.month_first

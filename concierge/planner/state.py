@@ -195,6 +195,10 @@ class State:
     # The hold whose confirmation the traveller answered with a change ("yes, but the later
     # flight", "make it two seats"): the next hold of this trip replaces it.
     changing: str | None = None
+    # The approval whose rejection the approver answered, at its confirmation, with
+    # something other than yes or no ("decline it", then "too pricey, she can fly out
+    # friday instead"): that message is the reason, the rejection's note.
+    rejecting: str | None = None
     # The numeric date order the traveller showed ("28/12" → day first), which reads
     # their later dates ("09/12") before their home's habit does.
     month_first: bool | None = None
@@ -868,6 +872,22 @@ def interrupted_confirmation(messages: list[BaseMessage]) -> str | None:
         return None
     booking_id = last.args.get("booking_id")
     return str(booking_id) if booking_id else None
+
+
+def interrupted_rejection(messages: list[BaseMessage]) -> str | None:
+    """The approval whose rejection this turn asked to confirm and the approver's next
+    message declined by saying something else (the reason, as often as not): the turn
+    ends on the declined ``decide_approval`` of a rejection with no reply after it."""
+    if not messages or not isinstance(messages[-1], ToolMessage):
+        return None
+    steps, _ = steps_of(messages)
+    last = steps[-1] if steps else None
+    if last is None or last.name != "decide_approval" or not last.declined:
+        return None
+    if not str(last.args.get("decision", "")).startswith("reject"):
+        return None
+    approval_id = last.args.get("approval_id")
+    return str(approval_id) if approval_id else None
 
 
 def steps_of(messages: list[BaseMessage]) -> tuple[list[Step], int]:

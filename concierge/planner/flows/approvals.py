@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 from concierge.planner import render
@@ -108,7 +109,9 @@ def _own_trip_approval_text(ctx: Context) -> str:
     )
 
 
-def decide_approval(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+def decide_approval(
+    state: State, turn: Turn, ctx: Context, u: Understanding, approval_id: str | None = None
+) -> Decision:
     decision = u.decision or "approve"
     decided = turn.last("decide_approval")
     if decided is None and (refusal := _not_an_approver(ctx, u)) is not None:
@@ -134,8 +137,7 @@ def decide_approval(state: State, turn: Turn, ctx: Context, u: Understanding) ->
             text += f" {out['message']}"
         return Reply(text)
     listing = turn.last("list_approvals")
-    approval_id = None
-    m = re.search(r"\bAPR?-[A-Z0-9]{1,12}\b", u.text, re.I)
+    m = None if approval_id else re.search(r"\bAPR?-[A-Z0-9]{1,12}\b", u.text, re.I)
     if m:
         approval_id = m.group(0).upper()
     if approval_id is None:
@@ -180,6 +182,19 @@ def decide_approval(state: State, turn: Turn, ctx: Context, u: Understanding) ->
     return [
         Call("decide_approval", {"approval_id": approval_id, "decision": decision, "note": note})
     ]
+
+
+def reject_with_reason(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    """The reason for the rejection the approver was asked to confirm ("decline it", then
+    "too pricey, she can fly out friday instead"): the same rejection, with it as its note."""
+    reason = u.text.strip()
+    return decide_approval(
+        state,
+        turn,
+        ctx,
+        replace(u, intent=Intent.DECIDE, decision="reject", note=reason),
+        approval_id=state.rejecting,
+    )
 
 
 HANDLERS: dict[Intent, Handler] = {

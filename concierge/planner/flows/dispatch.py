@@ -73,6 +73,10 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         said = purpose.answer_of(u)
         if said is not None:
             return purpose.record(turn, ctx, trip, said)
+    if state.rejecting is not None and intent in _REASON_MAY_BE and not (u.places or u.booking_id):
+        # "decline it", then at its confirmation "too pricey, she can fly out friday
+        # instead": the reason for that rejection, not a new request.
+        return approvals.reject_with_reason(state, turn, ctx, u)
     moved = changes.other_day_of_change(state, turn, ctx, u)
     if moved is not None:
         return moved
@@ -84,6 +88,12 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         intent = Intent.CHANGE
     handler = _HANDLERS.get(intent, _HANDLERS[Intent.UNKNOWN])
     return handler(state, turn, ctx, u)
+
+
+# What a rejection's reason may read as ("too pricey, she can fly out friday instead" a
+# search, "way over the hotel cap" a policy question); a yes, a no, another decision or
+# any named request is none.
+_REASON_MAY_BE = frozenset({Intent.UNKNOWN, Intent.SEARCH, Intent.POLICY, Intent.GREET})
 
 
 # What a list of names may read as to the other readers ("Jo Bloggs" a search for a

@@ -1417,17 +1417,17 @@ _WORDS: Final[list[tuple[re.Pattern[str], str | None, str | None]]] = [
     (re.compile(r"\blate[- ]morning\b"), "09:00", "12:00"),
     (
         re.compile(
-            r"\b(?:morning|a\.?m\.? flight|(?:today|tomorrow|tmrw|day|" + _WD + r")\s+am)\b"
+            r"\b(?:mornings?|a\.?m\.? flight|(?:today|tomorrow|tmrw|day|" + _WD + r")\s+am)\b"
         ),
         None,
         "12:00",
     ),
     (re.compile(r"\b(?:midday|noon|lunch ?time|around lunch)\b"), "11:00", "14:00"),
     (re.compile(r"\blate[- ]afternoon\b"), "15:00", "18:00"),
-    (re.compile(r"\bafternoon\b"), "12:00", "17:00"),
+    (re.compile(r"\bafternoons?\b"), "12:00", "17:00"),
     (
         re.compile(
-            r"\b(?:evening|after work|p\.?m\.? flight|(?:today|tomorrow|tmrw|day|"
+            r"\b(?:evenings?|after work|p\.?m\.? flight|(?:today|tomorrow|tmrw|day|"
             + _WD
             + r")\s+pm)\b"
         ),

@@ -645,7 +645,13 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         and not (u.dates.depart and u.destination and not re.search(r"\bpolicy\b|\ballowed\b", low))
         # "Cheapest one is fine for her.": an option named and nothing asked is a choice
         # ("fine for" says whom it suits), not a question about the policy.
-        and not (u.options and not asks.is_question(clean) and not _POLICY_WORDS.search(low))
+        # "the cheapest compliant one": words saying the option meant is one the policy
+        # allows describe it (picks.without_policy_fit); they ask nothing either.
+        and not (
+            u.options
+            and not asks.is_question(clean)
+            and not _POLICY_WORDS.search(picks.without_policy_fit(low))
+        )
     ):
         u.intent = Intent.POLICY
         u.topic = clean

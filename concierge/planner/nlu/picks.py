@@ -68,6 +68,7 @@ class _Tables:
     direct: re.Pattern[str]
     fillers: re.Pattern[str]
     verbs: re.Pattern[str]
+    policy_fit: re.Pattern[str]
     parts_of_day: str  # an alternation, for the patterns below
 
 
@@ -111,6 +112,7 @@ def tables() -> _Tables:
         direct=_any(raw["direct"]),
         fillers=_any(raw["fillers"]),
         verbs=_any(raw["verbs"]),
+        policy_fit=_any(raw["policy_fit"]),
         parts_of_day="|".join(f"(?:{p})" for p in raw["parts_of_day"]),
     )
 
@@ -292,6 +294,13 @@ def plain(text: str) -> str:
     return " ".join((text or "").lower().replace("’", "'").split())
 
 
+def without_policy_fit(low: str) -> str:
+    """``low`` with the words that say an option is one the policy allows blanked out
+    ("the cheapest compliant one", "cheapest one that's within policy"): the choice is
+    made among the bookable options anyway, so they describe it and name no airline."""
+    return tables().policy_fit.sub(lambda m: " " * len(m.group(0)), low)
+
+
 def _clauses(low: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
@@ -362,7 +371,8 @@ def _bare_number(low: str, span: tuple[int, int]) -> tuple[int, int] | None:
 
 def read(text: str) -> list[OptionRef]:
     """The options a message names, in the order it names them."""
-    low = plain(text)
+    low = without_policy_fit(plain(text))
+    fit = [m.span() for m in tables().policy_fit.finditer(plain(text))]
     t = tables()
     found: list[tuple[int, OptionRef]] = []
     owned: list[tuple[int, int]] = []  # label + number spans: "return 2" is not a direction
@@ -502,7 +512,7 @@ def read(text: str) -> list[OptionRef]:
     for start, end, amount, per in price_mentions(low):
         found.append((start, OptionRef(price=amount, per=per, price_said=low[start:end].strip())))
     cased = " ".join((text or "").replace("’", "'").split())  # same offsets as ``low``
-    for a, b in compared:
+    for a, b in compared + fit:
         cased = cased[:a] + " " * (b - a) + cased[b:]
     for m in _THE_X_ONE.finditer(cased):
         words = m.group("w").split()

@@ -157,6 +157,8 @@ def _acceptable_short(text: str, start: int, token: str) -> bool:
         return True  # "jfk lhr": two codes side by side
     if _lone_code_first(text, start, token):
         return True  # "sfo fri, 2 of us": where to, from home
+    if _code_in_then_when(text, start, token):
+        return True  # "a hotel in nyc dec 15-17": where to stay, then when
     after = text[start + len(token) :]
     # "sfo to jfk" and "sfo from jfk": a word on either side of a route names a place.
     arrow = re.match(r"^\s*(?:-+>?|–|—|→|>|to|from)\s*\w", after)
@@ -171,6 +173,24 @@ def _lone_code_first(text: str, start: int, token: str) -> bool:
     if not _OPENING.fullmatch(text[:start]):
         return False
     nxt = re.match(r"\s*,?\s*(?P<w>[A-Za-z]+|\d)", text[start + len(token) :])
+    if nxt is None:
+        return False
+    word = nxt.group("w").lower()
+    return word.isdigit() or word in _WHEN_WORDS or _read_elsewhere(word)
+
+
+def _code_in_then_when(text: str, start: int, token: str) -> bool:
+    """A code right after "in" or "at", then when or nothing more ("a hotel in nyc dec
+    15-17", "room at sfo tonight", "hotel in nyc"): where to stay. Never an everyday
+    word ("in sea", "at par")."""
+    if token.lower() in _SPACED_WORDLIKE or not _is_code(token):
+        return False
+    if not _preceded(text, start, ("in", "at")):
+        return False
+    rest = text[start + len(token) :]
+    if re.fullmatch(r"\s*[.!?]*\s*", rest):
+        return True
+    nxt = re.match(r"\s*,?\s*(?P<w>[A-Za-z]+|\d)", rest)
     if nxt is None:
         return False
     word = nxt.group("w").lower()
