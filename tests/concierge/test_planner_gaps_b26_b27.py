@@ -213,3 +213,43 @@ async def test_a_reason_after_a_rejection_is_its_note(
         worlds,
         tmp_path,
     )
+
+
+# ---------------------------------------------------------------- book_for_not_allowed
+# batch 27 b27_bfn_ava_for_mia ("can you book mia chen on the same london flights as
+# me?"): a first name and surname typed in lower case name the traveller, even when the
+# first name is also an airport code; whether the caller may book for them is the
+# profile's to say, before any date is asked.
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("could u book sam lee on the 9am to boston", "Sam"),
+        ("pls put mia chen onto the paris flight", "Mia"),
+        ("get dan ortiz a seat to chicago friday", "Dan"),
+    ],
+)
+def test_a_lower_case_full_name_after_book_is_the_traveller(text: str, person: str) -> None:
+    assert understand(text, NOW).book_for == person
+
+
+def test_an_airport_code_alone_after_book_stays_a_place() -> None:
+    assert understand("book mia lhr fri", NOW).book_for is None
+
+
+async def test_booking_for_someone_one_may_not_is_refused_up_front(
+    worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(
+        dialogue(
+            "pls book mia chen onto my london flights too",
+            world="trips",
+            tools_exclude=["reserve"],
+            pending=None,
+            reply_matches="(can't|cannot|not able to|unable to|not allowed|only book)",
+            nothing_changed=True,
+        ),
+        worlds,
+        tmp_path,
+    )

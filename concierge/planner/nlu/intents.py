@@ -28,7 +28,13 @@ from concierge.planner.nlu.dates import DateReading, moved_to, read_dates
 from concierge.planner.nlu.legs import LegReading, read_legs
 from concierge.planner.nlu.numbers import word_number
 from concierge.planner.nlu.picks import OptionRef as OptionRef  # re-exported: flows read it here
-from concierge.planner.nlu.places import STOP, PlaceMention, find_places, roles
+from concierge.planner.nlu.places import (
+    STOP,
+    WORDLIKE_CODES,
+    PlaceMention,
+    find_places,
+    roles,
+)
 from concierge.planner.nlu.spelling import VOCABULARY, fix_keywords
 from concierge.planner.nlu.spelling import fix as fix_spelling
 from core.catalogue import CARRIERS
@@ -768,12 +774,22 @@ def _traveller(clean: str, places: list[PlaceMention]) -> str | None:
     for pattern in _TRAVELLER_CASUAL:
         for m in pattern.finditer(low):
             word = m.group("name")
-            if not _casual_name(word, named):
+            after = low[m.end("name") :]
+            # "book mia chen on the same flights": a surname, typed in lower case too; with
+            # one, even a word that is also an airport code ("mia", "sea") is a first name.
+            surname = re.match(r"\s+(?P<w>[a-z]{2,})(?=\s)", after)
+            has_surname = (
+                "goes_on" in pattern.groupindex
+                and surname is not None
+                and _casual_name(surname.group("w"), named)
+            )
+            if not (_casual_name(word, named) or (has_surname and word in WORDLIKE_CODES)):
                 continue
             if "goes_on" in pattern.groupindex:
                 # "book ava jfk-bos", "get sam on the 8am": the trip goes on after the name.
-                after = low[m.end("name") :]
                 gap = len(after) - len(after.lstrip())
+                if has_surname and surname is not None:
+                    after = after[surname.end() :]
                 if not (_CASUAL_NEXT.match(after) or m.end("name") + gap in starts):
                     continue
             return word.capitalize()

@@ -67,6 +67,8 @@ _CODE_PREPS: Final = ("from", "to", "into", "via", "fly", "flying", "out of")
 _WORDLIKE_CODES: Final = frozenset(
     {"sea", "mad", "sin", "den", "mia", "del", "dub", "ams", "la", "ny", "sf", "dc", "hk"}
 )
+# ... also read by others ("book mia chen on ...": with a surname, a first name).
+WORDLIKE_CODES: Final = _WORDLIKE_CODES
 # A code written just before, joined to this one by a hyphen or an arrow ("lhr-jfk").
 _JOINED_CODE: Final = re.compile(r"(?<![\w-])(?P<code>[A-Za-z]{3})\s*(?:-+>?|–|—|→|>)\s*$")
 # Any place name written just before, joined by an arrow ("paris > nyc", "boston → sf").
