@@ -253,3 +253,30 @@ async def test_booking_for_someone_one_may_not_is_refused_up_front(
         worlds,
         tmp_path,
     )
+
+
+# ---------------------------------------------------------------- which_trip_answer
+# batch 27 b27_co_cancel_which_one ("cancel my trip" → which one? → "the london one"):
+# naming one of the trips listed answers which trip to cancel, not a new request.
+
+
+@pytest.mark.parametrize(
+    ("answer", "label"),
+    [
+        ("the paris one please", "paris"),
+        ("the London trip", "london"),
+        ("that paris booking", "paris"),
+    ],
+)
+async def test_naming_a_listed_trip_answers_which_one_to_cancel(
+    answer: str, label: str, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(
+        dialogue(
+            ("I need to cancel a booking", {"pending": None, "nothing_changed": True}),
+            (answer, {"pending": "cancel_booking", "pending_args": {"booking_id": f"@{label}"}}),
+            world="trips",
+        ),
+        worlds,
+        tmp_path,
+    )

@@ -77,6 +77,16 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         # "decline it", then at its confirmation "too pricey, she can fly out friday
         # instead": the reason for that rejection, not a new request.
         return approvals.reject_with_reason(state, turn, ctx, u)
+    if (
+        state.last_intent == Intent.CANCEL
+        and state.last_shown == "trips"
+        and intent in _WHICH_TRIP_MAY_BE
+        and (u.options or (u.places and re.search(r"\b(?:trip|booking)\b", u.text.lower())))
+        and not (u.dates.depart or u.dates.ret or u.booking_id)
+    ):
+        # "cancel my trip" → "which one?" → "the london one", "the Paris trip", "the second
+        # one": the trip meant, named by where it goes or its place in the list.
+        intent = Intent.CANCEL
     moved = changes.other_day_of_change(state, turn, ctx, u)
     if moved is not None:
         return moved
@@ -88,6 +98,10 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         intent = Intent.CHANGE
     handler = _HANDLERS.get(intent, _HANDLERS[Intent.UNKNOWN])
     return handler(state, turn, ctx, u)
+
+
+# What naming one of the trips listed may read as ("the london one" a search).
+_WHICH_TRIP_MAY_BE = frozenset({Intent.UNKNOWN, Intent.SEARCH, Intent.SELECT})
 
 
 # What a rejection's reason may read as ("too pricey, she can fly out friday instead" a
