@@ -280,3 +280,45 @@ async def test_naming_a_listed_trip_answers_which_one_to_cancel(
         worlds,
         tmp_path,
     )
+
+
+# ---------------------------------------------------------------- hotel_for_report_trip
+# batch 27 b27_ah_mia_hotel_for_avas_paris (a manager: "Ava needs a hotel in Paris for her
+# trip this week, two nights from when she lands"): someone else's booked trip dates the
+# stay as one's own does, from when their flight there lands.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a hotel in Paris for Ava during her trip, 2 nights",
+        "Ava needs a room in Paris once she arrives, two nights",
+        "book Ava a hotel in Paris from when she gets in, 2 nights",
+    ],
+)
+def test_a_hotel_for_someone_elses_trip_is_for_their_booked_trip(text: str) -> None:
+    u = understand(text, NOW)
+    assert u.for_booked_trip
+    assert u.book_for == "Ava"
+
+
+async def test_a_managers_hotel_for_her_reports_trip_starts_when_it_lands(
+    worlds: dict[str, World], tmp_path: Path
+) -> None:
+    # Ava's Paris flight (DL 15, Thu 3 Dec 22:10 from Boston) lands on Fri 4 Dec.
+    await runs_as_expected(
+        dialogue(
+            "Ava needs a room in Paris during her trip, 2 nights from when she arrives",
+            world="trips",
+            user="mia",
+            calls=[
+                {
+                    "tool": "search_hotels",
+                    "args": {"city": "Paris", "check_in": "2026-12-04", "check_out": "2026-12-06"},
+                }
+            ],
+            nothing_changed=True,
+        ),
+        worlds,
+        tmp_path,
+    )

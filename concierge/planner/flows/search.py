@@ -307,6 +307,8 @@ def _stay_for_booked_trip(state: State, turn: Turn, ctx: Context) -> list[Call] 
             and (city is None or city in t.places)
             and (t.end or t.start or today) >= today
             and (day is None or (t.start or day) <= day <= (t.end or t.start or day))
+            # Someone else's trip ("Ava needs a hotel for her trip"): theirs, by first name.
+            and (not d.traveller or t.traveler.split()[:1] == [d.traveller.split()[0]])
         ),
         key=lambda t: t.start or "",
     )
