@@ -785,6 +785,8 @@ def _traveller(clean: str, places: list[PlaceMention]) -> str | None:
             )
             if not (_casual_name(word, named) or (has_surname and word in WORDLIKE_CODES)):
                 continue
+            if any(start <= m.start("name") < end for start, end in spans):
+                continue  # "book san francisco flights": a place's first word names no one
             if "goes_on" in pattern.groupindex:
                 # "book ava jfk-bos", "get sam on the 8am": the trip goes on after the name.
                 gap = len(after) - len(after.lstrip())
