@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from concierge.planner.nlu.dates import read_dates
 from concierge.planner.nlu.intents import Intent, understand
 from concierge.planner.nlu.places import find_places
-from tests.concierge.heldout.harness import Case, Turn, World, build_worlds, run_case
+from tests.concierge.heldout.harness import (
+    World,
+    build_worlds,
+    dialogue,
+    runs_as_expected,
+)
 from tests.concierge.planner_kit import NOW
 
 D = date
@@ -26,19 +30,6 @@ D = date
 def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
     return build_worlds(tmp_path_factory.mktemp("gaps-b26-b27-worlds"), {"empty", "trips"})
 
-
-def dialogue(
-    *turns: str | tuple[str, dict[str, Any]], world: str = "empty", user: str = "ava", **expect: Any
-) -> Case:
-    said = tuple(Turn(t) if isinstance(t, str) else Turn(t[0], t[1]) for t in turns)
-    return Case(
-        id=said[0].say[:40], intent="generalise", turns=said, expect=expect, world=world, user=user
-    )
-
-
-async def runs_as_expected(case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
-    outcome = await run_case(case, worlds[case.world], tmp_path)
-    assert not outcome.failures, "\n".join(outcome.failures)
 
 
 # ---------------------------------------------------------------- time_preference

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from langchain_core.messages import AIMessage
@@ -24,7 +23,13 @@ from concierge.planner.nlu.dates import end_from, read_dates
 from concierge.planner.nlu.intents import Intent, understand
 from concierge.planner.nlu.picks import best_in_request
 from concierge.planner.nlu.picks import read as read_picks
-from tests.concierge.heldout.harness import Case, Turn, World, build_worlds, run_case
+from tests.concierge.heldout.harness import (
+    Case,
+    World,
+    build_worlds,
+    dialogue,
+    runs_as_expected,
+)
 from tests.concierge.planner_kit import AVA, NOW, Dialogue, FakeBackend, money, trip
 
 D = date
@@ -40,21 +45,6 @@ _CTX = Context(now=NOW)
 def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
     return build_worlds(tmp_path_factory.mktemp("generalise-worlds"), {"empty", "trips"})
 
-
-def dialogue(
-    *turns: str | tuple[str, dict[str, Any]], world: str = "empty", user: str = "ava", **expect: Any
-) -> Case:
-    """A held-out style case: turns (a message, or a message and what must hold after it)
-    and what must hold after the last one (harness.check's keys)."""
-    said = tuple(Turn(t) if isinstance(t, str) else Turn(t[0], t[1]) for t in turns)
-    return Case(
-        id=said[0].say[:40], intent="generalise", turns=said, expect=expect, world=world, user=user
-    )
-
-
-async def runs_as_expected(case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
-    outcome = await run_case(case, worlds[case.world], tmp_path)
-    assert not outcome.failures, "\n".join(outcome.failures)
 
 
 # ---------------------------------------------------------------- typo_tolerance

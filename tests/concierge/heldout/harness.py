@@ -351,6 +351,23 @@ async def run_case(case: Case, world: World, workdir: Path) -> Outcome:
     return outcome
 
 
+def dialogue(
+    *turns: str | tuple[str, dict[str, Any]], world: str = "empty", user: str = "ava", **expect: Any
+) -> Case:
+    """A held-out style case written inline in a planner test: turns (a message, or a
+    message and what must hold after it) and what must hold after the last one
+    (``check``'s keys)."""
+    said = tuple(Turn(t) if isinstance(t, str) else Turn(t[0], t[1]) for t in turns)
+    return Case(
+        id=said[0].say[:40], intent="generalise", turns=said, expect=expect, world=world, user=user
+    )
+
+
+async def runs_as_expected(case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
+    outcome = await run_case(case, worlds[case.world], tmp_path)
+    assert not outcome.failures, "\n".join(outcome.failures)
+
+
 # --------------------------------------------------------------------------- checks
 
 
