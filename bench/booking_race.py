@@ -63,6 +63,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import math
 import multiprocessing as mp
@@ -87,8 +88,10 @@ if __package__ in (None, ""):
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import event, func, select, text
+from sqlalchemy.engine.default import CACHE_HIT, CACHE_MISS, CACHING_DISABLED, NO_CACHE_KEY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.booking.one_statement import fare_state
 from core.cache import RedisCache
 from core.config import Settings, normalize_database_url
 from core.db import Database
@@ -147,6 +150,7 @@ class BenchConfig:
     seed: int
     json_path: str | None
     repeat: int = 1
+    phases: bool = False
 
     @property
     def total_attempts(self) -> int:
@@ -164,6 +168,8 @@ class World:
     hot_fare_id: int
     spread_fare_ids: tuple[int, ...]
     warmup_fare_id: int
+    #: A flight with no seats: every variant's warm-up meets a sold-out answer too.
+    full_fare_id: int
     capacities: dict[int, int]
     users: tuple[str, ...]
     # (booking id, segment id) per worker: the parent rows of the bare baseline's holds.
@@ -183,10 +189,12 @@ class WorkerJob:
     user_id: str
     fare_ids: tuple[int, ...]
     warmup_fare_id: int
+    full_fare_id: int
     naive_parent: tuple[str, str]
     attempts: int
     seconds: float
     seed: int
+    phases: bool = False
 
 
 @dataclass
@@ -204,6 +212,10 @@ class WorkerResult:
     finished: float = 0.0
     hit_deadline: bool = False
     fatal: str | None = None
+    #: With ``--phases``: per answered attempt, ms in each phase (see ``PhaseClock``).
+    phases: dict[str, list[float]] = field(default_factory=dict)
+    #: With ``--phases``: statements by compiled-cache outcome (hit, miss, ...).
+    cache: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -226,6 +238,9 @@ class RunResult:
     statements_per_attempt: float
     cpu_ms_per_attempt: float
     hit_deadline: bool
+    #: With ``--phases``: phase → (mean over all attempts, mean over the slowest 1 %) in ms.
+    phases: dict[str, tuple[float, float]] = field(default_factory=dict)
+    cache: dict[str, int] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- world
@@ -286,6 +301,7 @@ async def reset_world(cfg: BenchConfig) -> World:
 
             hot = await flight("100", 0, cfg.seats)
             warmup = await flight("99", 5, cfg.workers * WARMUP_ATTEMPTS * 2)
+            full = await flight("98", 6, 0)
             spread = tuple(
                 [await flight(str(1000 + i), 10 + i, cfg.spread_seats) for i in range(cfg.flights)]
             )
@@ -317,7 +333,7 @@ async def reset_world(cfg: BenchConfig) -> World:
                 await RedisCache(redis).delete_prefix("")
             finally:
                 await redis.aclose()
-        return World(hot, spread, warmup, capacities, users, tuple(parents))
+        return World(hot, spread, warmup, full, capacities, users, tuple(parents))
     finally:
         await db.dispose()
 
@@ -463,6 +479,92 @@ def _percentile(sorted_values: Sequence[float], q: float) -> float:
     return sorted_values[min(rank, len(sorted_values) - 1)]
 
 
+# --------------------------------------------------------------------------- phases
+
+
+_CACHE_OUTCOMES: dict[Any, str] = {CACHE_HIT: "hit", CACHE_MISS: "miss", CACHING_DISABLED: "disabled",
+                   NO_CACHE_KEY: "no_key"}
+PHASES = ("checkout", "before", "sql", "between", "after", "end", "total")
+
+
+class PhaseClock:
+    """Where one attempt's wall time goes (``--phases``), from the engine's own events:
+
+    ``checkout``  waiting for and getting a pooled connection (``Engine.raw_connection``);
+    ``before``    client Python before the first statement (statics, policy, parameters,
+                  compiling or finding the compiled statement), checkout excluded;
+    ``sql``       inside the driver's execute: the round trips, the server's work and any
+                  row-lock wait (BEGIN is sent by psycopg with the first statement);
+    ``between``   client Python between statements (results, the next statement);
+    ``after``     client Python from the last result to COMMIT/ROLLBACK (objects, session);
+    ``end``       COMMIT or ROLLBACK and giving the connection back;
+    ``total``     the attempt, as its latency is measured.
+    """
+
+    def __init__(self, engine: Any) -> None:
+        self.cache: Counter[str] = Counter()
+        self.start()
+        sync_engine = engine.sync_engine
+        raw_connection = sync_engine.raw_connection
+
+        def timed_raw_connection(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return raw_connection(*args, **kwargs)
+            finally:
+                self.checkout += time.perf_counter() - t0
+
+        sync_engine.raw_connection = timed_raw_connection
+        event.listen(sync_engine, "before_cursor_execute", self._before)
+        event.listen(sync_engine, "after_cursor_execute", self._after)
+        event.listen(sync_engine, "commit", self._end)
+        event.listen(sync_engine, "rollback", self._end)
+
+    def start(self) -> None:
+        self.t0 = time.perf_counter()
+        self.checkout = self.sql = 0.0
+        self.first: float | None = None
+        self.last: float | None = None
+        self.ending: float | None = None
+        self._exec = 0.0
+
+    def _before(self, *_args: Any) -> None:
+        now = time.perf_counter()
+        self._exec = now
+        if self.first is None:
+            self.first = now
+
+    def _after(self, _conn: Any, _cursor: Any, _stmt: str, _params: Any, context: Any, _many: Any) -> None:
+        now = time.perf_counter()
+        self.sql += now - self._exec
+        self.last = now
+        if context is not None and getattr(context, "compiled", None) is not None:
+            hit = getattr(context, "cache_hit", None)
+            name = _CACHE_OUTCOMES.get(hit, "other")
+            self.cache[name] += 1
+        else:
+            self.cache["text"] += 1
+
+    def _end(self, *_args: Any) -> None:
+        if self.ending is None:
+            self.ending = time.perf_counter()
+
+    def stop(self, into: dict[str, list[float]]) -> None:
+        now = time.perf_counter()
+        total = now - self.t0
+        ending = self.ending or now
+        first = self.first if self.first is not None else ending
+        last = self.last if self.last is not None else first
+        before = max(0.0, first - self.t0 - self.checkout)
+        after = max(0.0, ending - last)
+        end = now - ending
+        between = max(0.0, total - self.checkout - before - self.sql - after - end)
+        for name, value in zip(
+            PHASES, (self.checkout, before, self.sql, between, after, end, total), strict=True
+        ):
+            into.setdefault(name, []).append(1000 * value)
+
+
 # --------------------------------------------------------------------------- workers
 
 
@@ -496,14 +598,25 @@ async def _run_job(job: WorkerJob, barrier: Any) -> WorkerResult:
 
     try:
         attempt = make_attempt(rt, job)
-        # Warm up pools, lazy imports and statement caches off the clock, on a
-        # flight nobody measures.
-        for _ in range(WARMUP_ATTEMPTS):
+        # Warm up pools, lazy imports and statement caches off the clock, on flights
+        # nobody measures, and the same way for every variant: holds that succeed, one
+        # that is sold out, and (ours) the read a hold makes when its statement waited for
+        # the row and took nothing. Without it every worker of `ours` compiled that read
+        # on the clock, right when the hot flight sold out: 6-70 ms each, in the p99.
+        for fare_id in (job.warmup_fare_id,) * WARMUP_ATTEMPTS + (job.full_fare_id,):
             try:
-                await attempt(job.warmup_fare_id)
-            except Exception:  # e.g. a pool timeout while 16 cold workers pile up: not measured
+                await attempt(fare_id)
+            except Exception:  # sold out; or a pool timeout while 16 cold workers pile up
                 continue
+        if job.variant == "ours":
+            async with rt.db.uow(write=False) as s:
+                await fare_state(s, ORG_ID, job.full_fare_id, rt.clock.now())
+        # What the warm-up and the imports left is not the measured attempts' garbage.
+        gc.collect()
+        gc.freeze()
         event.listen(rt.db.engine.sync_engine, "before_cursor_execute", count)
+        clock = PhaseClock(rt.db.engine) if job.phases else None
+        phases: dict[str, list[float]] = {}
         rng = random.Random(job.seed)
         per_fare: Counter[int] = Counter()
         errors: Counter[str] = Counter()
@@ -516,6 +629,8 @@ async def _run_job(job: WorkerJob, barrier: Any) -> WorkerResult:
                 result.hit_deadline = True
                 break
             fare_id = job.fare_ids[0] if len(job.fare_ids) == 1 else rng.choice(job.fare_ids)
+            if clock is not None:
+                clock.start()
             t0 = time.perf_counter()
             try:
                 await attempt(fare_id)
@@ -528,14 +643,19 @@ async def _run_job(job: WorkerJob, barrier: Any) -> WorkerResult:
                 result.successes += 1
                 per_fare[fare_id] += 1
                 result.latencies_ms.append((time.perf_counter() - t0) * 1000)
+            if clock is not None:
+                clock.stop(phases)
             result.attempts += 1
         result.finished = time.monotonic()
         result.cpu_s = time.process_time() - cpu_started
         result.per_fare = dict(per_fare)
         result.errors = dict(errors)
         result.statements = statements
+        result.phases = phases
+        result.cache = dict(clock.cache) if clock is not None else {}
         return result
     finally:
+        gc.unfreeze()
         swap.close()
         await rt.close()
 
@@ -606,8 +726,9 @@ def run_scenario(
                 index=i, scenario=scenario, variant=variant, database_url=cfg.database_url,
                 redis_url=cfg.redis_url, user_id=world.users[i],
                 fare_ids=world.fares_for(scenario), warmup_fare_id=world.warmup_fare_id,
+                full_fare_id=world.full_fare_id,
                 naive_parent=world.naive_parents[i], attempts=cfg.attempts_per_worker,
-                seconds=cfg.seconds, seed=cfg.seed * 1000 + i,
+                seconds=cfg.seconds, seed=cfg.seed * 1000 + i, phases=cfg.phases,
             )
             for i in range(cfg.workers)
         ]
@@ -654,6 +775,23 @@ def summarize(
             problems.append(f"fare {fare}: held {held} != {won} successful holds")
         if units != won:
             problems.append(f"fare {fare}: {units} units in active holds != {won} successes")
+    phase_summary: dict[str, tuple[float, float]] = {}
+    cache: Counter[str] = Counter()
+    if all(r.phases for r in results):
+        rows = [
+            dict(zip(PHASES, values, strict=True))
+            for r in results
+            for values in zip(*(r.phases[name] for name in PHASES), strict=True)
+        ]
+        rows.sort(key=lambda row: row["total"])
+        tail = rows[-max(1, len(rows) // 100) :]
+        for name in PHASES:
+            phase_summary[name] = (
+                sum(row[name] for row in rows) / len(rows),
+                sum(row[name] for row in tail) / len(tail),
+            )
+        for r in results:
+            cache.update(r.cache)
     return RunResult(
         scenario=scenario, variant=variant, attempts=attempts, answered=answered,
         successes=successes, sold_out=sold_out, errors=dict(errors), wall_s=wall,
@@ -663,6 +801,7 @@ def summarize(
         statements_per_attempt=sum(r.statements for r in results) / attempts if attempts else 0.0,
         cpu_ms_per_attempt=1000 * sum(r.cpu_s for r in results) / attempts if attempts else 0.0,
         hit_deadline=any(r.hit_deadline for r in results),
+        phases=phase_summary, cache=dict(cache),
     )
 
 
@@ -727,6 +866,15 @@ def render(cfg: BenchConfig, runs: Sequence[RunResult], console: Console) -> Non
         "SQL/attempt excludes BEGIN/COMMIT; CPU ms/attempt is the workers' own (client-side) CPU, "
         "a figure that machine load disturbs less than holds/s. * = stopped by the --seconds bound."
     )
+    for r in runs:
+        if r.phases:
+            console.print(
+                f"phases {r.scenario}/{r.variant} ms, mean (slowest 1 %): "
+                + ", ".join(f"{k} {a:.1f} ({b:.1f})" for k, (a, b) in r.phases.items())
+                + "; statements by compiled cache: "
+                + ", ".join(f"{k} {v}" for k, v in sorted(r.cache.items())),
+                highlight=False,
+            )
     for scenario, mine, base, ratio in ratios(runs):
         verdict = "[green]meets[/green]" if ratio >= GOAL_RATIO else "[yellow]below[/yellow]"
         console.print(
@@ -793,8 +941,11 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
                         f"(default {','.join(DEFAULT_VARIANTS)})")
     parser.add_argument("--quick", action="store_true", help="a short run")
     parser.add_argument("--repeat", type=int, default=1,
-                        help="run every scenario/variant N times, interleaved; report medians")
+                        help="run every scenario/variant N times, interleaved, each round "
+                        "starting with the next variant; report medians")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--phases", action="store_true",
+                        help="time each attempt's phases (checkout, Python, SQL, commit)")
     parser.add_argument("--json", dest="json_path", default=None, help="also write results here")
     args = parser.parse_args(argv)
 
@@ -803,7 +954,7 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
     database_url = normalize_database_url(args.database_url)
     redis_url = None if args.no_redis else (args.redis_url or _default_redis(database_url))
     if args.variants:
-        variants = tuple(v.strip() for v in args.variants.split(",") if v.strip())
+        variants = tuple(dict.fromkeys(v.strip() for v in args.variants.split(",") if v.strip()))
     else:
         variants = DEFAULT_VARIANTS
     scenarios = tuple(s.strip() for s in args.scenarios.split(",") if s.strip())
@@ -818,7 +969,7 @@ def parse_args(argv: Sequence[str] | None = None) -> BenchConfig:
         database_url=database_url, redis_url=redis_url, workers=args.workers,
         attempts_per_worker=attempts, seconds=seconds, seats=args.seats, flights=args.flights,
         spread_seats=spread_seats, scenarios=scenarios, variants=variants, seed=args.seed,
-        json_path=args.json_path, repeat=args.repeat,
+        json_path=args.json_path, repeat=args.repeat, phases=args.phases,
     )
 
 
@@ -836,8 +987,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     pool = WorkerPool(cfg.workers)
     try:
         for round_no in range(1, cfg.repeat + 1):
+            # Each round starts with the next variant, so none always runs first (in
+            # fresh worker processes) or right after the same neighbour: medians of
+            # --repeat 3 see every variant in every position once with three variants.
+            shift = (round_no - 1) % len(cfg.variants)
+            order = cfg.variants[shift:] + cfg.variants[:shift]
             for scenario in cfg.scenarios:
-                for variant in cfg.variants:
+                for variant in order:
                     started = time.monotonic()
                     run = run_scenario(cfg, pool, scenario, variant)
                     console.print(

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, func, select, text, update
+from sqlalchemy import ColumnElement, ScalarSelect, and_, func, literal_column, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import outbox
@@ -153,6 +153,14 @@ async def _expired_holds_query(
     return list((await session.scalars(stmt)).all())
 
 
+#: Booking statuses whose active holds may have run out (``expired_holds_on``), as SQL
+#: constants (plain status names, so quoting them is safe).
+_EXPIRABLE_SQL: tuple[ColumnElement[str], ...] = tuple(
+    literal_column(f"'{status}'") for status in sorted(states.HOLDING | states.TERMINAL)
+)
+assert all(str(status).isidentifier() for status in states.HOLDING | states.TERMINAL)
+
+
 def expired_holds_on(kind: InventoryKind, inventory_id: Any, *, now: Any) -> ScalarSelect[int]:
     """How many holds on one row have run out and may be given back (a scalar subquery
     for a diagnostic read; the same holds :func:`release_expired_on_row` releases)."""
@@ -162,7 +170,9 @@ def expired_holds_on(kind: InventoryKind, inventory_id: Any, *, now: Any) -> Sca
         .where(
             Hold.status == HoldStatus.ACTIVE,
             Hold.expires_at <= now,
-            Booking.status.in_(sorted(states.HOLDING | states.TERMINAL)),
+            # Constants written into the SQL: an expanding IN of bound values would be
+            # rendered again at every execution of a statement compiled once.
+            Booking.status.in_(_EXPIRABLE_SQL),
             _hold_column(kind) == inventory_id,
         )
         .scalar_subquery()
