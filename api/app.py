@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from api.deps import ApiMetrics, MetricsMiddleware, document_required_headers
+from api.heap import HeapFreezer, freeze_at_startup
 from api.notices import ConversationNotifier
 from api.problems import (
     BodySizeLimitMiddleware,
@@ -90,6 +91,9 @@ def create_app(
             owned = build_runtime(settings)
             app.state.runtime = owned
             register_notifier(ConversationNotifier(app.state), rt=owned)
+            # A serving process (not a test's app): keep full collections short (api.heap).
+            app.state.heap = HeapFreezer()
+            freeze_at_startup()
         jobs = _InProcessJobs.start(app.state.runtime) if settings.run_jobs_in_process else None
         try:
             yield
@@ -123,6 +127,7 @@ def create_app(
         # Decisions on a trip are told in the conversation it came from (api.notices).
         register_notifier(ConversationNotifier(app.state), rt=runtime)
     app.state.turns = None
+    app.state.heap = None
     app.state.metrics = metrics = ApiMetrics()
 
     install_problem_handlers(app)

@@ -63,6 +63,10 @@ class TurnMeta:
 
 class TurnStreams(Protocol):
     async def open(self, meta: TurnMeta) -> None: ...
+    async def start(self, meta: TurnMeta, event: Mapping[str, Any]) -> str:
+        """``open`` and the turn's first ``append`` together (one round trip on Redis)."""
+        ...
+
     async def append(self, turn_id: str, event: Mapping[str, Any]) -> str: ...
     async def read(
         self, turn_id: str, *, after: str | None = None, block_ms: int = 0
@@ -110,6 +114,10 @@ class MemoryStreams:
         self._sweep()
         self._turns.setdefault(meta.turn_id, _MemoryTurn(meta))
         self._latest[meta.thread_id] = meta.turn_id
+
+    async def start(self, meta: TurnMeta, event: Mapping[str, Any]) -> str:
+        await self.open(meta)
+        return await self.append(meta.turn_id, event)
 
     async def append(self, turn_id: str, event: Mapping[str, Any]) -> str:
         turn = self._turns.get(turn_id)
@@ -229,20 +237,38 @@ class RedisStreams:
 
     async def open(self, meta: TurnMeta) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hset(
-                self._meta(meta.turn_id),
-                mapping={
-                    "thread_id": meta.thread_id,
-                    "user_id": meta.user_id,
-                    "org_id": meta.org_id,
-                },
-            )
-            pipe.expire(self._meta(meta.turn_id), self.ttl_seconds)
-            pipe.set(self._latest(meta.thread_id), meta.turn_id, ex=self.ttl_seconds)
-            # The thread's turns, for forget_thread (outlives each of them by design).
-            pipe.sadd(self._thread_turns(meta.thread_id), meta.turn_id)
-            pipe.expire(self._thread_turns(meta.thread_id), self.ttl_seconds)
+            self._open_in(pipe, meta)
             await pipe.execute()
+
+    async def start(self, meta: TurnMeta, event: Mapping[str, Any]) -> str:
+        """The owner record and the first event in one MULTI: one round trip before a
+        chat's ``start`` can be sent (issue 15)."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            self._open_in(pipe, meta)
+            pipe.xadd(
+                self._events(meta.turn_id),
+                {"e": json.dumps(event, separators=(",", ":"))},
+                maxlen=MAX_EVENTS_PER_TURN,
+                approximate=True,
+            )
+            pipe.expire(self._events(meta.turn_id), self.ttl_seconds)
+            replies = await pipe.execute()
+        return _text(replies[-2])
+
+    def _open_in(self, pipe: Any, meta: TurnMeta) -> None:
+        pipe.hset(
+            self._meta(meta.turn_id),
+            mapping={
+                "thread_id": meta.thread_id,
+                "user_id": meta.user_id,
+                "org_id": meta.org_id,
+            },
+        )
+        pipe.expire(self._meta(meta.turn_id), self.ttl_seconds)
+        pipe.set(self._latest(meta.thread_id), meta.turn_id, ex=self.ttl_seconds)
+        # The thread's turns, for forget_thread (outlives each of them by design).
+        pipe.sadd(self._thread_turns(meta.thread_id), meta.turn_id)
+        pipe.expire(self._thread_turns(meta.thread_id), self.ttl_seconds)
 
     async def append(self, turn_id: str, event: Mapping[str, Any]) -> str:
         # Only while the turn's owner record is kept: after its thread was deleted
@@ -378,6 +404,20 @@ class FallbackStreams:
                 self._latest_local.pop(meta.thread_id, None)
                 return
         await self._go_local(meta)
+
+    async def start(self, meta: TurnMeta, event: Mapping[str, Any]) -> str:
+        self._remember(meta)
+        if self.health.should_try():
+            try:
+                entry_id = await self.primary.start(meta, event)
+            except REDIS_DOWN as exc:
+                await self._down(exc)
+            else:
+                self.health.succeeded()
+                self._latest_local.pop(meta.thread_id, None)
+                return entry_id
+        await self._go_local(meta)
+        return await self.fallback.append(meta.turn_id, event)
 
     async def append(self, turn_id: str, event: Mapping[str, Any]) -> str:
         if turn_id not in self._local:

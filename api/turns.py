@@ -25,13 +25,15 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from api.heap import HeapFreezer
 from api.streams import TurnForgotten, TurnMeta, TurnStreams, build_streams
+from concierge.cpu_gate import CpuGate
 from concierge.events import (
     AgentEvent,
     TurnError,
@@ -91,6 +93,9 @@ class Engine(Protocol):
 class TurnHandle:
     thread_id: str
     turn_id: str
+    # The turn's first event and its stream position, when this process started it: a
+    # reader sends it without reading it back (one round trip fewer before `start`).
+    started: tuple[str, AgentEvent] | None = field(default=None, compare=False)
 
 
 class TurnServiceUnavailable(CoreError):
@@ -116,8 +121,11 @@ class TurnRunner:
         engine: Engine | None = None,
         streams: TurnStreams | None = None,
         idle_seconds: float = DEFAULT_IDLE_SECONDS,
+        heap: HeapFreezer | None = None,
     ) -> None:
         self.rt = rt
+        # A serving process freezes what its first turns loaded (api.heap); None in tests.
+        self.heap = heap
         self.streams = streams or build_streams(
             rt.settings.redis_url,
             ttl_seconds=rt.settings.chat_stream_ttl_seconds,
@@ -133,6 +141,10 @@ class TurnRunner:
         # comes after the turn's start (thread known, claim taken, TurnStarted sent):
         # the client hears at once which thread and turn it is, and that it is queued.
         self._slots = asyncio.Semaphore(max(1, int(rt.settings.chat_max_concurrent_turns)))
+        # Of the turns in a slot, how many compute at once (concierge.cpu_gate): the rest
+        # wait out of the event loop's way, so a new request's `start` is not queued
+        # behind every running turn's CPU.
+        self.cpu = CpuGate(rt.settings.chat_max_computing_turns)
         self._queued = 0
         # Running turns of this process → their stop flag (``stop_turn``).
         self._stops: dict[str, asyncio.Event] = {}
@@ -214,17 +226,14 @@ class TurnRunner:
         if not isinstance(first, TurnStarted):
             started.set_exception(RuntimeError(f"a turn must start with TurnStarted, got {first}"))
             return
-        handle = TurnHandle(thread_id=first.thread_id, turn_id=first.turn_id)
+        meta = TurnMeta(
+            turn_id=first.turn_id,
+            thread_id=first.thread_id,
+            user_id=caller.user_id,
+            org_id=caller.org_id,
+        )
         try:
-            await self.streams.open(
-                TurnMeta(
-                    turn_id=handle.turn_id,
-                    thread_id=handle.thread_id,
-                    user_id=caller.user_id,
-                    org_id=caller.org_id,
-                )
-            )
-            await self.streams.append(handle.turn_id, to_dict(first))
+            entry_id = await self.streams.start(meta, to_dict(first))
         except BaseException as exc:
             started.set_exception(exc)
             with contextlib.suppress(BaseException):
@@ -232,6 +241,7 @@ class TurnRunner:
             if isinstance(exc, asyncio.CancelledError):
                 raise
             return
+        handle = TurnHandle(first.thread_id, first.turn_id, started=(entry_id, first))
         started.set_result(handle)
 
         stop = stop or asyncio.Event()
@@ -240,7 +250,7 @@ class TurnRunner:
         finished = False
         forgotten = False  # its thread was deleted: the rest of the turn is told nobody
         try:
-            async with self._slot(handle):
+            async with self._slot(handle), self.cpu.turn():
                 async for event in iterator:
                     if forgotten:
                         continue
@@ -265,6 +275,8 @@ class TurnRunner:
         finally:
             watcher.cancel()
             self._stops.pop(handle.turn_id, None)
+            if self.heap is not None:
+                self.heap.turn_finished()
             if not finished:
                 # Readers stop at TurnFinished; a turn that died without one must still end.
                 await self._append_quietly(
@@ -451,7 +463,11 @@ def turns_of(app_state: Any) -> TurnRunner:
         runtime: Runtime | None = getattr(app_state, "runtime", None)
         if runtime is None:  # pragma: no cover - only if the lifespan did not run
             raise RuntimeError("the application runtime is not started")
-        runner = TurnRunner(runtime, engine=getattr(app_state, "concierge", None))
+        runner = TurnRunner(
+            runtime,
+            engine=getattr(app_state, "concierge", None),
+            heap=getattr(app_state, "heap", None),
+        )
         app_state.turns = runner
     return runner
 

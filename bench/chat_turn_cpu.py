@@ -52,6 +52,28 @@ HUBS = ("JFK", "LGA", "EWR", "BOS", "LHR", "LGW", "CDG", "ORD")
 KINDS = ("search", "book", "yes", "question")
 
 
+class StartClock:
+    """Wraps the app: the process's CPU time and the round trips counted so far when a
+    response sends its ``start`` chunk (the turn's prologue, issue 15)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.seen: Any = None
+        self.at: tuple[float, int] | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        async def timed(message: Any) -> None:
+            if (
+                self.at is None
+                and message["type"] == "http.response.body"
+                and b'"type":"start"' in message.get("body", b"")
+            ):
+                self.at = (time.process_time(), self.seen.total if self.seen is not None else 0)
+            await send(message)
+
+        await self.app(scope, receive, timed)
+
+
 def script(day: int) -> list[tuple[str, str]]:
     date = (NOW + timedelta(days=day)).date().isoformat()
     return [
@@ -97,9 +119,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     app = create_app(runtime=rt)
     cpu: dict[str, list[float]] = {k: [] for k in KINDS}
     trips: dict[str, list[int]] = {k: [] for k in KINDS}
+    start_cpu: dict[str, list[float]] = {k: [] for k in KINDS}
+    start_trips: dict[str, list[int]] = {k: [] for k in KINDS}
     profiler = cProfile.Profile(time.process_time) if args.profile else None
     headers = {"Authorization": "Bearer demo-ava"}
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    clock_app = StartClock(app)
+    transport = httpx.ASGITransport(app=clock_app, raise_app_exceptions=False)
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://api.test", timeout=120) as c:
             for n in range(args.warmup + args.conversations):
@@ -110,6 +135,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                         body["thread_id"] = thread_id
                     profiling = profiler is not None and kind == args.profile and n >= args.warmup
                     with count_round_trips(rt.db.engine) as seen:
+                        clock_app.seen, clock_app.at = seen, None
                         if profiling:
                             profiler.enable()  # type: ignore[union-attr]
                         t0 = time.process_time()
@@ -133,6 +159,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     if n >= args.warmup:
                         cpu[kind].append(spent * 1000)
                         trips[kind].append(seen.total)
+                        if clock_app.at is not None:
+                            start_cpu[kind].append((clock_app.at[0] - t0) * 1000)
+                            start_trips[kind].append(clock_app.at[1])
     finally:
         if app.state.turns is not None:
             await app.state.turns.aclose()
@@ -144,6 +173,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "cpu_ms": {k: statistics.median(v) for k, v in cpu.items()},
         "round_trips": {k: statistics.median(v) for k, v in trips.items()},
+        # Up to the `start` chunk: the request, authentication and the turn's prologue.
+        "start_cpu_ms": {k: statistics.median(v) for k, v in start_cpu.items()},
+        "start_round_trips": {k: statistics.median(v) for k, v in start_trips.items()},
     }
 
 
@@ -190,6 +222,13 @@ def main() -> None:
             print(json.dumps(result))
             return
         cpu, rts = result["cpu_ms"], result["round_trips"]
+        scpu, srts = result["start_cpu_ms"], result["start_round_trips"]
+        print(
+            "before start: cpu_ms "
+            + " ".join(f"{k} {scpu[k]:.1f}" for k in KINDS)
+            + "; round trips "
+            + " ".join(f"{k} {srts[k]:.0f}" for k in KINDS)
+        )
         print(
             "chat turns: cpu_ms "
             + " ".join(f"{k} {cpu[k]:.0f}" for k in KINDS)
@@ -219,6 +258,13 @@ def main() -> None:
             print(
                 f"{k:10} {b:12.1f} {o:12.1f} {o / b:6.2f} "
                 f"{med(base, 'round_trips', k):8.0f} {med(ours, 'round_trips', k):8.0f}"
+            )
+        print(f"{'to start':10} {'cpu ms base':>12} {'cpu ms ours':>12} {'ratio':>6} {'rt base':>8} {'rt ours':>8}")
+        for k in KINDS:
+            b, o = med(base, "start_cpu_ms", k), med(ours, "start_cpu_ms", k)
+            print(
+                f"{k:10} {b:12.1f} {o:12.1f} {o / b:6.2f} "
+                f"{med(base, 'start_round_trips', k):8.0f} {med(ours, 'start_round_trips', k):8.0f}"
             )
         tb = sum(med(base, "cpu_ms", k) for k in KINDS)
         to = sum(med(ours, "cpu_ms", k) for k in KINDS)

@@ -10,6 +10,7 @@ process that started it.
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import AsyncExitStack
 from pathlib import Path
 
@@ -20,6 +21,27 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from core.config import Settings
+
+#: The checkpointer's own connections (PostgreSQL): a turn's checkpoint reads and writes
+#: run on them side by side, up to this many at once.
+CHECKPOINT_POOL_SIZE = 10
+
+
+class PooledPostgresSaver(AsyncPostgresSaver):
+    """``AsyncPostgresSaver`` that uses its pool side by side.
+
+    LangGraph's saver runs every read and write under one ``asyncio.Lock`` per saver
+    (langgraph#7259, open upstream): right for the single connection it guards, but on a
+    pool it queued the whole process's checkpoint traffic behind one connection. At 40
+    chat users on one API process, a new turn's checkpoint read — before its ``start``
+    event — waited 260 ms (p50) behind the running turns' writes (issue 15). Each call
+    takes its own pooled connection here; the semaphore only keeps callers from
+    outnumbering the pool (they would queue in the pool instead, up to its timeout).
+    """
+
+    def __init__(self, pool: AsyncConnectionPool, *, concurrency: int) -> None:
+        super().__init__(pool)  # type: ignore[arg-type]
+        self.lock = asyncio.Semaphore(concurrency)  # type: ignore[assignment]
 
 
 def sqlite_checkpoint_path(database_url: str) -> str:
@@ -50,7 +72,7 @@ async def open_checkpointer(settings: Settings, stack: AsyncExitStack) -> BaseCh
     pool: AsyncConnectionPool = AsyncConnectionPool(
         postgres_conninfo(settings.database_url),
         min_size=1,
-        max_size=10,
+        max_size=CHECKPOINT_POOL_SIZE,
         open=False,
         # What the saver needs: autocommit, dict rows, no server-side prepared
         # statements (safe behind PgBouncer in transaction mode).
@@ -58,6 +80,6 @@ async def open_checkpointer(settings: Settings, stack: AsyncExitStack) -> BaseCh
     )
     await pool.open(wait=True, timeout=30)
     stack.push_async_callback(pool.close)
-    pg_saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
+    pg_saver = PooledPostgresSaver(pool, concurrency=CHECKPOINT_POOL_SIZE)
     await pg_saver.setup()
     return pg_saver

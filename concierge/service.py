@@ -16,7 +16,7 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -40,7 +40,7 @@ from concierge.events import (
     text_part,
 )
 from concierge.graph import STEP_LIMIT_TEXT, build_graph
-from concierge.locks import TurnClaim, claim_in, thread_turn
+from concierge.locks import TurnClaim, claim_in, claim_own_in, thread_turn
 from concierge.models import ChatModel
 from concierge.models.factory import build_model
 from concierge.planner.nlu.answers import Asked, yes_or_no
@@ -50,9 +50,9 @@ from concierge.ui_messages import UIMessage, ui_messages
 from core.conversation.profile import prompt_facts
 from core.conversation.threads import open_thread, own_thread
 from core.conversation.views import ThreadSummary
-from core.errors import CoreError, ValidationFailed
+from core.errors import CoreError, NotFound, ValidationFailed
 from core.identity import Caller
-from core.models import Thread, TurnUsage
+from core.models import TurnUsage
 from core.runtime import Runtime
 from core.views import UtcTime
 from tools.base import Offer, ToolSpec
@@ -199,12 +199,12 @@ class Concierge:
         title = message if action is None else title_of(action)
         settings = self.rt.settings
         turn_id = f"turn_{uuid.uuid4().hex[:20]}"
-        thread, claimed = await self._own_thread(
+        thread_id, claimed, created = await self._own_thread(
             caller, thread_id, title, channel, external_key, claim_for=turn_id
         )
         async with thread_turn(
             self.rt,
-            thread.id,
+            thread_id,
             turn_id,
             lease_ms=settings.turn_lock_lease_ms,
             wait_ms=settings.turn_lock_wait_ms,
@@ -212,10 +212,11 @@ class Concierge:
             claimed=claimed,
         ) as claim:
             config: dict[str, Any] = {
-                "configurable": {"thread_id": thread.id},
+                "configurable": {"thread_id": thread_id},
                 "recursion_limit": settings.agent_recursion_limit,
             }
-            snapshot = await self.graph.aget_state(config)
+            # A thread created now has no checkpoint yet: nothing to read before `start`.
+            snapshot = _NO_CHECKPOINT if created else await self.graph.aget_state(config)
             pending = _pending(snapshot)
             if action is not None and prepared is None:
                 history = (snapshot.values or {}).get("messages", [])
@@ -224,14 +225,14 @@ class Concierge:
             # Everything above is the prologue (docs/agent-contract.md): the checks, the
             # thread and its claim. The API sends `start` as soon as it ends and runs the
             # rest in a turn slot, so the prompt's facts are read after it.
-            yield TurnStarted(thread_id=thread.id, turn_id=turn_id)
+            yield TurnStarted(thread_id=thread_id, turn_id=turn_id)
             parts = await self._context_parts(caller)
             if cards:
                 parts["system_prompt"] += "\n\n" + prompts.load("cards")
             ctx = TurnContext(
                 rt=self.rt,
                 caller=caller,
-                thread_id=thread.id,
+                thread_id=thread_id,
                 turn_id=turn_id,
                 cards=cards,
                 stop=stop,
@@ -261,10 +262,10 @@ class Concierge:
                         else:
                             yield event
             except GraphRecursionError:
-                log.warning("thread %s hit the recursion limit", thread.id)
+                log.warning("thread %s hit the recursion limit", thread_id)
                 yield TurnError(message=STEP_LIMIT_TEXT, code="STEP_LIMIT")
             except Exception:
-                log.exception("turn %s failed (thread %s)", turn_id, thread.id)
+                log.exception("turn %s failed (thread %s)", turn_id, thread_id)
                 yield TurnError(
                     message="Something went wrong on our side; please try again.", code="INTERNAL"
                 )
@@ -281,9 +282,9 @@ class Concierge:
                 )
             # The usage row and the thread given back in one transaction: nothing of the
             # turn is written after it.
-            await self._record(caller, thread.id, turn_id, usage, claim)
+            await self._record(caller, thread_id, turn_id, usage, claim)
             yield TurnFinished(
-                thread_id=thread.id,
+                thread_id=thread_id,
                 turn_id=turn_id,
                 usage={
                     "prompt_tokens": usage.prompt_tokens,
@@ -359,13 +360,22 @@ class Concierge:
         external_key: str | None,
         *,
         claim_for: str,
-    ) -> tuple[Thread, bool]:
-        """The caller's thread (``NotFound`` for anyone else's), or a new one, and whether
-        it was claimed for the turn ``claim_for`` in the same transaction (issue 15: one
-        transaction fewer a turn; ``concierge.locks.thread_turn`` takes it from there)."""
+    ) -> tuple[str, bool, bool]:
+        """The caller's thread (``NotFound`` for anyone else's), or a new one: its id;
+        whether it
+        was claimed for the turn ``claim_for`` in the same transaction (issue 15: one
+        transaction fewer a turn; ``concierge.locks.thread_turn`` takes it from there),
+        and whether it was created now."""
         now = self.rt.clock.now()
         lease_ms = self.rt.settings.turn_lock_lease_ms
         async with self.rt.db.uow() as session:
+            if thread_id is not None and self.turn_claims:
+                claimed = await claim_own_in(
+                    session, caller, thread_id, claim_for, lease_ms=lease_ms, now=now
+                )
+                if claimed is None:
+                    raise NotFound("Conversation not found")
+                return thread_id, claimed, False
             thread = await open_thread(
                 session,
                 caller,
@@ -375,14 +385,15 @@ class Concierge:
                 title=_title(message),
                 now=now,
             )
+            created = thread in session.new
             if not self.turn_claims:
-                return thread, False
-            if thread in session.new:  # created now: it is born claimed
+                return thread.id, False, created
+            if created:  # it is born claimed
                 thread.turn_id = claim_for
                 thread.turn_lease_until = now + timedelta(milliseconds=lease_ms)
-                return thread, True
+                return thread.id, True, True
             claimed = await claim_in(session, thread.id, claim_for, lease_ms=lease_ms, now=now)
-        return thread, claimed
+        return thread.id, claimed, False
 
     async def _context_parts(self, caller: Caller) -> dict[str, Any]:
         """The prompt's facts about the caller: profile, policy, the tools offered."""
@@ -561,6 +572,18 @@ def _answered(pending: list[_Pending], steps: list[tuple[Any, dict[str, Any]]]) 
         for p in pending
         if p.graph_id in resumed and isinstance(p.value.get("summary"), str)
     }
+
+
+@dataclass(frozen=True)
+class _NoCheckpoint:
+    """What ``aget_state`` answers for a thread never run: no values, nothing next."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    next: tuple[str, ...] = ()
+    interrupts: tuple[Any, ...] = ()
+
+
+_NO_CHECKPOINT = _NoCheckpoint()
 
 
 def _pending(snapshot: Any) -> list[_Pending]:

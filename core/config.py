@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     # off: keepalives, recycling and pool invalidation cover dead connections (core.db).
     database_pre_ping: bool = False
     redis_url: str | None = None
+    # An API process remembers who a bearer token is this long (api.auth.CallerCache): a
+    # token revoked (its user's token_hash cleared or replaced), a user removed or a role
+    # changed is honoured by every process within this many seconds. 0: read every time.
+    auth_cache_seconds: float = 10.0
     # While a configured Redis is down (core.redis_health), try it again at most this often.
     redis_retry_seconds: float = 5.0
     model: str = "local"
@@ -142,6 +146,12 @@ class Settings(BaseSettings):
     # CPU sharing: every running turn gets slower and so does time to first event (issue 15:
     # 48 slots vs 16 at 40 users, 1 s model: same turns/s, TTFE p99 4.5 s vs 2.7 s).
     chat_max_concurrent_turns: int = 16
+    # Of those, how many compute at once (concierge.cpu_gate); a turn waiting on a remote
+    # model does not count. The rest wait off the event loop's ready queue, so a new
+    # request's `start` does not wait behind every running turn's CPU (issue 15). A
+    # process has one core: a few suffice to overlap one turn's database round trips
+    # with another's Python.
+    chat_max_computing_turns: int = 4
     run_jobs_in_process: bool = True
     # The agent (concierge/): model endpoint behaviour, context budget, turn limits.
     openai_timeout_seconds: float = 60.0

@@ -478,15 +478,32 @@ def parse_event_id(value: str | None) -> tuple[str, str] | None:
     return turn_id, entry_id
 
 
+def _sse(turn_id: str, entry_id: str, event: AgentEvent) -> ServerSentEvent | None:
+    chunk = ui_chunk(event)
+    if chunk is None:
+        return None
+    event_id = sse_event_id(turn_id, entry_id) if entry_id else None
+    return ServerSentEvent(data=json.dumps(chunk, separators=(",", ":")), id=event_id)
+
+
 async def ui_stream(
-    runner: TurnRunner, turn_id: str, *, after: str | None = None
+    runner: TurnRunner,
+    turn_id: str,
+    *,
+    after: str | None = None,
+    started: tuple[str, AgentEvent] | None = None,
 ) -> AsyncIterator[ServerSentEvent]:
+    """The turn's events as SSE; ``started``: its first event, already known (not read
+    back from the stream), then what follows it."""
+    if started is not None and after is None:
+        after, event = started
+        first = _sse(turn_id, after, event)
+        if first is not None:
+            yield first
     async for entry_id, event in runner.read_events(turn_id, after=after):
-        chunk = ui_chunk(event)
-        if chunk is None:
-            continue
-        event_id = sse_event_id(turn_id, entry_id) if entry_id else None
-        yield ServerSentEvent(data=json.dumps(chunk, separators=(",", ":")), id=event_id)
+        sse = _sse(turn_id, entry_id, event)
+        if sse is not None:
+            yield sse
     yield ServerSentEvent(data="[DONE]")
 
 
@@ -494,7 +511,7 @@ def ui_stream_response(
     runner: TurnRunner, handle: TurnHandle, *, after: str | None = None
 ) -> EventSourceResponse:
     return EventSourceResponse(
-        ui_stream(runner, handle.turn_id, after=after),
+        ui_stream(runner, handle.turn_id, after=after, started=handle.started),
         ping=PING_SECONDS,
         headers={
             UI_STREAM_HEADER: "v1",

@@ -18,6 +18,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, convert_to_openai_messages
 from openai import AsyncOpenAI
 
+from concierge.cpu_gate import waiting_elsewhere
 from concierge.models.base import ModelRequest, ModelResult, TextSink
 from core.config import Settings
 
@@ -68,6 +69,11 @@ class OpenAIChatModel:
         await self.client.close()
 
     async def generate(self, request: ModelRequest, on_text: TextSink | None = None) -> ModelResult:
+        # Seconds of waiting on the endpoint: out of the turns' CPU gate meanwhile.
+        async with waiting_elsewhere():
+            return await self._generate(request, on_text)
+
+    async def _generate(self, request: ModelRequest, on_text: TextSink | None) -> ModelResult:
         params: dict[str, Any] = {
             "model": self.name,
             "messages": convert_to_openai_messages(request.messages),
