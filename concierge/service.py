@@ -327,15 +327,18 @@ class Concierge:
             first = pending[0]
             # A cancellation or a rejection waits: "yes, cancel it" / "yes, reject it" agree.
             asked = first.value.get("action") or {}
-            cancelling = asked.get("tool") == "cancel_booking" or (
+            rejecting = (
                 asked.get("tool") == "decide_approval"
                 and (asked.get("args") or {}).get("decision") == "reject"
             )
-            # What the question is about: a yes may restate it ("yes, book it for her").
+            cancelling = asked.get("tool") == "cancel_booking" or rejecting
+            # What the question is about: a yes may restate it ("yes, book it for her");
+            # a no that finds fault with the trip rejected is the rejection's reason.
             about = first.value.get("about") or {}
             asked = Asked(
                 traveller=about.get("traveller") or None,
                 needs_approval=bool(about.get("needs_approval")),
+                rejecting=rejecting,
             )
             verdict = yes_or_no(message, cancelling=cancelling, asked=asked)
             if verdict is not None:

@@ -184,10 +184,11 @@ def decide_approval(
     ]
 
 
-def reject_with_reason(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+def reject_with_reason(
+    state: State, turn: Turn, ctx: Context, u: Understanding, reason: str
+) -> Decision:
     """The reason for the rejection the approver was asked to confirm ("decline it", then
     "too pricey, she can fly out friday instead"): the same rejection, with it as its note."""
-    reason = u.text.strip()
     return decide_approval(
         state,
         turn,

@@ -89,6 +89,16 @@ def select(
     available = [
         k for k in order if state.shown.get(_list_of(k)) and state.shown[_list_of(k)].items
     ]
+    booked = booked_again(state) if not available and u.book_for else {}
+    if booked and any(r.same for r in refs):
+        # "can you book the same flight for Ava as well?" after one's own booking: what
+        # that booking took, held again in that person's name (whether the caller may book
+        # for them is the core's rule: a clear no otherwise, nothing held).
+        items = [
+            {"offer_id": o["offer_id"], "quantity": int(o.get("rooms") or 1) if k == "hotel" else 1}
+            for k, o in booked.items()
+        ]
+        return _book(state, turn, ctx, u, items, booked)
     if not available:
         if u.has_trip_details or u.intent == Intent.SEARCH:
             return search(state, turn, ctx, u)
@@ -225,6 +235,14 @@ def select(
             Offer("reserve", {"items": items, "chosen": chosen}),
         )
     return _book(state, turn, ctx, u, items, chosen, " ".join(notes))
+
+
+def booked_again(state: State) -> dict[str, dict[str, Any]]:
+    """The options the last hold of this conversation took, by kind, once their lists are
+    done with: what "the same for Ava" holds again (a hold of them again took no list)."""
+    lists = next((x for x in reversed(state.held_from.values()) if x), [])
+    kinds = [{"flights": "flight", "returns": "return", "hotels": "hotel"}.get(x, x) for x in lists]
+    return {k: state.picked[k] for k in _kinds(state) if k in kinds and k in state.picked}
 
 
 def _with_names(refs: list[OptionRef], names: list[OptionRef]) -> list[OptionRef]:

@@ -12,6 +12,7 @@ about, and if the user insists the core is asked anyway and its refusal explaine
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from concierge.planner import render
 from concierge.planner.flows import (
@@ -29,7 +30,7 @@ from concierge.planner.flows import (
     trips,
 )
 from concierge.planner.flows.base import Context, Decision, Handler, Reply
-from concierge.planner.nlu.intents import Intent
+from concierge.planner.nlu.intents import Intent, rejection_reason
 from concierge.planner.nlu.people import read_people
 from concierge.planner.state import State, Turn, bookable_names
 
@@ -73,10 +74,12 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         said = purpose.answer_of(u)
         if said is not None:
             return purpose.record(turn, ctx, trip, said)
-    if state.rejecting is not None and intent in _REASON_MAY_BE and not (u.places or u.booking_id):
+    reason = rejection_reason(replace(u, intent=intent)) if state.rejecting is not None else None
+    if reason is not None:
         # "decline it", then at its confirmation "too pricey, she can fly out friday
-        # instead": the reason for that rejection, not a new request.
-        return approvals.reject_with_reason(state, turn, ctx, u)
+        # instead", "go via Boston instead", "no, too pricey": the reason for that
+        # rejection, not a new request.
+        return approvals.reject_with_reason(state, turn, ctx, u, reason)
     if (
         state.last_intent == Intent.CANCEL
         and state.last_shown == "trips"
@@ -102,12 +105,6 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
 
 # What naming one of the trips listed may read as ("the london one" a search).
 _WHICH_TRIP_MAY_BE = frozenset({Intent.UNKNOWN, Intent.SEARCH, Intent.SELECT})
-
-
-# What a rejection's reason may read as ("too pricey, she can fly out friday instead" a
-# search, "way over the hotel cap" a policy question); a yes, a no, another decision or
-# any named request is none.
-_REASON_MAY_BE = frozenset({Intent.UNKNOWN, Intent.SEARCH, Intent.POLICY, Intent.GREET})
 
 
 # What a list of names may read as to the other readers ("Jo Bloggs" a search for a

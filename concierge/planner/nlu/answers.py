@@ -44,6 +44,7 @@ class Asked:
 
     traveller: str | None = None  # whose trip it is, when not the caller's own
     needs_approval: bool = False  # saying yes sends it for approval first
+    rejecting: bool = False  # the question is whether to reject an approval request
 
 
 @dataclass(frozen=True)
@@ -411,9 +412,27 @@ def declines(text: str) -> list[str] | None:
     return reasons if said_no else None
 
 
+@lru_cache(maxsize=1)
+def _faults() -> re.Pattern[str]:
+    raw: dict[str, Any] = datafiles.load("answers")
+    return re.compile("|".join(f"(?:{p})" for p in raw["faults"]), re.IGNORECASE)
+
+
+def fault_found(text: str) -> str | None:
+    """A no whose reasons find fault with the trip ("no, too pricey", "nope - way over
+    budget"): those reasons, as said; None for anything else (a hesitation, a plain no)."""
+    reasons = declines(text)
+    if not reasons or not _faults().search(" ".join(reasons)):
+        return None
+    return ", ".join(r.strip() for r in reasons)
+
+
 def yes_or_no(
     text: str, *, cancelling: bool | None = False, asked: Asked | None = None
 ) -> bool | None:
-    """True for yes, False for no, None when the message is something else."""
+    """True for yes, False for no, None when the message is something else — at a
+    rejection's question, a no that finds fault with the trip is its reason."""
     answer = classify(text, cancelling=cancelling, asked=asked).answer
+    if answer == Answer.NO and asked is not None and asked.rejecting and fault_found(text):
+        return None
     return None if answer is None else answer == Answer.YES

@@ -247,10 +247,16 @@ _OWN_BOOKING: Final = re.compile(
 _BOOKING_ID: Final = re.compile(r"\bBK-?(?P<code>[A-Z0-9]{4,10})\b", re.IGNORECASE)
 _APPROVAL_ID: Final = re.compile(r"\bAPR?-[A-Z0-9]{1,12}\b", re.IGNORECASE)
 # Who a trip is for (data/intents.yaml "traveller"): case-sensitive, the name capitalised.
-_TRAVELLER_OTHER: Final = [re.compile(p) for p in _tables()["traveller"]["other"]]
+# "{who}": who someone is to the speaker, before their name ("my VP Victor").
+_WHO: Final = str(_tables()["traveller"]["who"])
+_TRAVELLER_OTHER: Final = [
+    re.compile(p.replace("{who}", _WHO)) for p in _tables()["traveller"]["other"]
+]
 _TRAVELLER_SELF: Final = _join(_tables()["traveller"]["self"])
 # ... and in chat shorthand, the name in lower case ("can u book ava jfk-bos").
-_TRAVELLER_CASUAL: Final = [re.compile(p) for p in _tables()["traveller"]["casual"]]
+_TRAVELLER_CASUAL: Final = [
+    re.compile(p.replace("{who}", _WHO)) for p in _tables()["traveller"]["casual"]
+]
 _CASUAL_NEXT: Final = re.compile(_tables()["traveller"]["casual_next"])
 _CASUAL_NOT_NAMES: Final = frozenset(
     [str(w).lower() for w in _tables()["traveller"]["casual_not_names"]]
@@ -321,6 +327,16 @@ def _price_cap(low: str) -> tuple[PriceCap | None, str]:
     ]
 
 
+def _rejects(verb: str) -> bool:
+    """A decision verb that rejects: "decline", "say no to", "can't sign off on"."""
+    return verb in _REJECTING or bool(_NEGATED_APPROVAL.match(verb))
+
+
+# "can't approve", "won't sign off on", "not going to okay": an approval said not to be.
+_NEGATED_APPROVAL: Final = re.compile(
+    r"(?:don'?t|do not|can'?t|cannot|can not|won'?t|will not|couldn'?t|could not"
+    r"|(?:am |are )?not going to|unable to)\s"
+)
 _REJECTING: Final = frozenset(
     {
         "reject",
@@ -353,6 +369,30 @@ _RELAY: Final = _rx("approval_note", "relay")
 _RELAY_ASK: Final = _rx("approval_note", "relay_ask")
 _RELAY_JOINED: Final = _rx("approval_note", "relay_joined")
 _NOT_NOTE: Final = _rx("approval_note", "not_note")
+_REASON: Final = _rx("approval_note", "reason")
+# What a rejection's reason may read as ("too pricey, she can fly out friday instead" a
+# search, "way over the hotel cap" a policy question); a yes, another decision or any
+# request of one's own is none.
+_REASON_MAY_BE: Final = frozenset({Intent.UNKNOWN, Intent.SEARCH, Intent.POLICY, Intent.GREET})
+
+
+def rejection_reason(u: Understanding) -> str | None:
+    """At a rejection's confirmation ("decline it" → "Reject …?"), the reason a message
+    gives for it, its note: what it says when it asks for nothing else ("too pricey, she
+    can fly out friday instead"), names a place only as the traveller's alternative ("go
+    via Boston instead"), or opens with a no only to find fault with the trip ("no, too
+    pricey"). None for a yes, a plain no or a hesitation ("no, I need to talk to her
+    first"), a booking named, or a request of its own ("flights to Boston friday")."""
+    text = u.text.strip()
+    low = text.lower().replace("’", "'")
+    if u.booking_id:
+        return None
+    fault = answers.fault_found(text)
+    if u.intent == Intent.NO or u.intent not in _REASON_MAY_BE:
+        return fault if u.intent == Intent.NO else None
+    if u.places and (asks.is_request(text) or not (_REASON.search(low) or fault)):
+        return None
+    return fault or text
 
 
 def _note(text: str) -> str | None:
@@ -369,13 +409,19 @@ def _note(text: str) -> str | None:
         if clause:
             parts = [clause.group("note")]
         elif joined:
-            parts = [head[joined.end() :]]  # "... and tell her to rebook once it's final"
+            # "... and tell her to rebook once it's final"
+            parts = [head[joined.end() :].rstrip(" ?")]
         else:
             parts = []
         for sentence in tail:
             asked = _RELAY_ASK.match(sentence.lower())
+            again = _RELAY_JOINED.search(sentence.lower())
             if asked:
                 sentence = sentence[asked.end() :].rstrip(" ?")
+            elif again and _DECIDE.search(sentence[: again.start()].lower().replace("’", "'")):
+                # "I'll have to say no to Ava's trip. Can you reject it and tell her to book
+                # with more notice?": the decision asked for again, with its message.
+                sentence = sentence[again.end() :].rstrip(" ?")
             elif sentence.rstrip().endswith("?") or _NOT_NOTE.search(sentence.lower()):
                 break
             relay = _RELAY.match(sentence.lower())
@@ -431,9 +477,12 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
             u.for_self = u.book_for is None and bool(_TRAVELLER_SELF.search(low))
             # "ok approve it", "yes approve": a yes at a confirmation, and after a list of
             # requests an approval of the one meant (flows.booking.yes decides which).
-            if any(m.group("v") not in {"okay", *_REJECTING} for m in _DECIDE.finditer(low)):
+            if any(
+                not (m.group("v") == "okay" or _rejects(m.group("v")))
+                for m in _DECIDE.finditer(low)
+            ):
                 u.decision = "approve"
-        elif any(m.group("v") in _REJECTING for m in _DECIDE.finditer(low)):
+        elif any(_rejects(m.group("v")) for m in _DECIDE.finditer(low)):
             u.decision = "reject"  # "nope, decline it": likewise a rejection of the one meant
         return u
     if _GREET.match(bare):
@@ -518,7 +567,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # "not yet - I need to check the dates with the client first": a no and its
         # reasons, over several clauses; nothing in it asks for anything else.
         u.intent, u.answer = Intent.NO, answers.Answer.NO
-        if any(m.group("v") in _REJECTING for m in _DECIDE.finditer(low)):
+        if any(_rejects(m.group("v")) for m in _DECIDE.finditer(low)):
             u.decision = "reject"  # "nope, decline it": a rejection of the one meant
         return u
     unsupported = asks.override(clean) or asks.unsupported(clean)
@@ -606,7 +655,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     ):
         u.intent = Intent.DECIDE
         verb = decide.group("v")
-        u.decision = "reject" if verb in _REJECTING else "approve"
+        u.decision = "reject" if _rejects(verb) else "approve"
         # The note as written ("fine, client mtg"), shorthand and all.
         written = _DECIDE.search(said.lower().replace("’", "'"))
         u.note = _note(said[written.end() :] if written else clean[decide.end() :])
@@ -783,7 +832,9 @@ def _traveller(clean: str, places: list[PlaceMention]) -> str | None:
                 and surname is not None
                 and _casual_name(surname.group("w"), named)
             )
-            if not (_casual_name(word, named) or (has_surname and word in WORDLIKE_CODES)):
+            # After who they are ("my boss mia"), a word no reader but places owns is a name.
+            led = "who" in pattern.groupindex and bool(m.group("who"))
+            if not (_casual_name(word, named) or ((has_surname or led) and word in WORDLIKE_CODES)):
                 continue
             if any(start <= m.start("name") < end for start, end in spans):
                 continue  # "book san francisco flights": a place's first word names no one

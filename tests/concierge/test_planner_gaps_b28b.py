@@ -1,0 +1,228 @@
+"""Mechanisms behind held-out gaps of batch 28 (second half: booking for someone else and
+approval notes), on OTHER phrasings of the same kind (issue 10; now = Tue 1 Dec 2026
+09:00 UTC).
+
+First try of these phrasings, on main at 5eafc5c before any fix: 2/21 —
+book_same_for_colleague 0/6, book_for_not_allowed 0/7, approval_note 2/4, a rejection's
+reason naming a place or opening with a no 0/4.
+
+Each held-out case a fix closed stays in tests/concierge/heldout/ as a regression case;
+these tests show the fix reads a kind of phrase, not one sentence.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.concierge.heldout.harness import (
+    World,
+    build_worlds,
+    dialogue,
+    runs_as_expected,
+)
+
+
+@pytest.fixture(scope="module")
+def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
+    return build_worlds(tmp_path_factory.mktemp("gaps-b28b-worlds"), {"empty", "trips"})
+
+
+_REFUSED = [["can't", "can’t", "cannot", "not able", "unable", "not allowed", "only book"]]
+
+
+# ---------------------------------------------------------------- book_same_for_colleague
+# batch 28 b28_bf_mia_same_flight_for_ava ("can you book the same flight for Ava as
+# well?"): after a booking, "the same" for someone the caller may book for holds the
+# options that booking took again, in that person's name.
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "could you put Ava on that same flight too?",
+        "book ava on the same flight pls",
+        "Same flight for Ava as well please",
+        "and the same for Ava",
+        "Can you do the same booking for Ava Patel? She's joining me.",
+        "ava is coming too, get her on the same one",
+    ],
+)
+async def test_the_same_for_a_colleague_holds_the_booked_options_in_their_name(
+    ask: str, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(
+        dialogue(
+            "boston on the 10th please",
+            "option 1",
+            "yes",
+            (
+                ask,
+                {
+                    "calls": [{"tool": "reserve", "args": {"traveler_id": "ava"}}],
+                    "pending": "confirm_booking",
+                },
+            ),
+            "yes",
+            user="mia",
+            new_bookings=2,
+            new_status="confirmed",
+        ),
+        worlds,
+        tmp_path,
+    )
+
+
+# ---------------------------------------------------------------- book_for_not_allowed
+# batch 28 b28_bn_ava_same_for_manager_mia ("could you book the same for Mia too?") and
+# b28_bn_ava_for_vp_victor ("My VP Victor needs to get to Miami…, can you book him…"):
+# someone the caller may not book for (core.orgchart: a traveller books for no one above
+# them) is refused up front with the reason, and nothing is held — however they are
+# named: after "the same", or behind who they are ("my VP", "my boss", "our CFO").
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "can you get Mia on that same flight too?",
+        "same for victor please",
+        "Could you book the same one for my manager Mia as well?",
+    ],
+)
+async def test_the_same_for_someone_one_may_not_book_for_is_refused(
+    ask: str, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(
+        dialogue(
+            "boston on the 10th please",
+            "option 1",
+            "yes",
+            ask,
+            tools_exclude=["reserve"],
+            pending=None,
+            new_bookings=1,
+            reply_contains_any=_REFUSED,
+        ),
+        worlds,
+        tmp_path,
+    )
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "My manager Mia has to be in Chicago on the 15th. Could you book her on the morning flight?",
+        "please book my boss mia on a flight to boston on dec 17",
+        "Our COO Erin needs a hotel in London from the 15th to the 17th, can you sort it?",
+        "my director Victor is flying to Atlanta on the 9th - book him the cheapest one",
+    ],
+)
+async def test_someone_named_by_who_they_are_whom_one_may_not_book_for_is_refused(
+    ask: str, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(
+        dialogue(
+            ask,
+            tools_exclude=["reserve"],
+            pending=None,
+            nothing_changed=True,
+            reply_contains_any=_REFUSED,
+        ),
+        worlds,
+        tmp_path,
+    )
+
+
+# ---------------------------------------------------------------- approval_note
+# batch 28 b28_ap_mia_reject_more_notice_uk ("…Can you reject it and tell her to book
+# with more notice next time?"): a message to the traveller joined to the decision, in
+# whatever sentence the decision is asked for (a question too), is the decision's note.
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "Sorry, I can't sign off on Ava's Paris trip. Could you decline it and let her "
+            "know the fare is too high?",
+            "fare is too high",
+        ),
+        (
+            "Ava's paris request isn't going to work. Would you reject it and remind her to "
+            "book two weeks ahead?",
+            "two weeks ahead",
+        ),
+        (
+            "Not this one. Pls turn down Ava's Paris booking and ask her to find a cheaper hotel.",
+            "cheaper hotel",
+        ),
+        (
+            "I have to say no to the Paris trip. can u reject it + tell her to check with "
+            "me before booking?",
+            "check with me",
+        ),
+    ],
+)
+async def test_a_message_joined_to_a_rejection_asked_for_is_its_note(
+    text: str, said: str, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(
+        dialogue(
+            (
+                text,
+                {
+                    "pending": "decide_approval",
+                    "pending_args": {"decision": "reject"},
+                    "pending_args_contains": {"note": said},
+                },
+            ),
+            "yes",
+            world="trips",
+            user="mia",
+            booking_status={"paris": "cancelled"},
+        ),
+        worlds,
+        tmp_path,
+    )
+
+
+# ---------------------------------------------------------------- reject_reason_followup
+# Also noticed on batch 28: at a rejection's confirmation, a reason that names a place
+# ("go via Boston instead") or opens with a no ("no, too pricey") is still the reason for
+# that rejection, its note — not a new search, not a no to the rejection.
+
+
+@pytest.mark.parametrize(
+    ("reason", "said"),
+    [
+        ("go via Boston instead", "Boston"),
+        ("she can fly out of Newark instead, it's cheaper", "Newark"),
+        ("no, too pricey", "too pricey"),
+        ("nope - way over budget, London would have been fine", "over budget"),
+    ],
+)
+async def test_a_reason_with_a_place_or_a_no_is_the_rejections_note(
+    reason: str, said: str, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(
+        dialogue(
+            "anything waiting for my approval?",
+            "reject it",
+            (
+                reason,
+                {
+                    "pending": "decide_approval",
+                    "pending_args": {"decision": "reject"},
+                    "pending_args_contains": {"note": said},
+                    "tools_exclude": ["search_flights"],
+                },
+            ),
+            "yes",
+            world="trips",
+            user="mia",
+            booking_status={"paris": "cancelled"},
+        ),
+        worlds,
+        tmp_path,
+    )
