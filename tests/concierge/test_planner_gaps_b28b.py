@@ -4,7 +4,8 @@ approval notes), on OTHER phrasings of the same kind (issue 10; now = Tue 1 Dec 
 
 First try of these phrasings, on main at 5eafc5c before any fix: 2/21 —
 book_same_for_colleague 0/6, book_for_not_allowed 0/7, approval_note 2/4, a rejection's
-reason naming a place or opening with a no 0/4.
+reason naming a place or opening with a no 0/4; then, on main + 589b48b: asking whether
+check-in is open 0/8, asking about delays on one's own flight 0/4.
 
 Each held-out case a fix closed stays in tests/concierge/heldout/ as a regression case;
 these tests show the fix reads a kind of phrase, not one sentence.
@@ -16,12 +17,17 @@ from pathlib import Path
 
 import pytest
 
+from concierge.planner.flows.base import Context, Reply
+from concierge.planner.flows.dispatch import decide
+from concierge.planner.nlu.intents import Intent, understand
+from concierge.planner.state import State, Turn
 from tests.concierge.heldout.harness import (
     World,
     build_worlds,
     dialogue,
     runs_as_expected,
 )
+from tests.concierge.planner_kit import NOW
 
 
 @pytest.fixture(scope="module")
@@ -222,6 +228,126 @@ async def test_a_reason_with_a_place_or_a_no_is_the_rejections_note(
             world="trips",
             user="mia",
             booking_status={"paris": "cancelled"},
+        ),
+        worlds,
+        tmp_path,
+    )
+
+
+# ---------------------------------------------------------------- checkin_question
+# Also noticed on batch 28: "can I check in yet?" checked in whenever the window was
+# open. Asking whether or when check-in is open is answered from the booked flight (when
+# it opens, or that it is open and a yes checks in); nothing is done.
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "is online check-in open for this flight?",
+        "when can I check in?",
+        "has check-in opened yet",
+        "am I able to check in already?",
+        "When does check in open for my Boston flight?",
+    ],
+)
+async def test_asking_whether_check_in_is_open_answers_when_and_does_nothing(
+    ask: str, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    # B6 1024 JFK→BOS leaves Thu 10 Dec 18:20: check-in opens Wed 9 Dec 18:20.
+    await runs_as_expected(
+        dialogue(
+            "boston on the 10th please",
+            "option 1",
+            "yes",
+            ask,
+            tools_exclude=["check_in"],
+            reply_contains_any=[["9 Dec"], ["18:20"]],
+            segments=[{"flight": "B6 1024", "date": "2026-12-10"}],
+        ),
+        worlds,
+        tmp_path,
+    )
+
+
+def _booked_today() -> tuple[State, Context]:
+    booking = {
+        "booking_id": "BK-TODAY1",
+        "status": "confirmed",
+        "segments": [
+            {
+                "segment_id": "SG-1",
+                "kind": "flight",
+                "status": "booked",
+                "flight": "DL 1060",
+                "origin": "JFK",
+                "destination": "BOS",
+                "depart": "2026-12-01T21:50:00-05:00",
+            }
+        ],
+    }
+    state = State(bookings={"BK-TODAY1": booking}, current_booking="BK-TODAY1")
+    return state, Context(now=NOW, user_id="ava")
+
+
+@pytest.mark.parametrize(
+    "ask", ["can I check in yet?", "is check-in open?", "can we check in now?"]
+)
+def test_asking_while_check_in_is_open_offers_it_and_a_yes_does_it(ask: str) -> None:
+    state, ctx = _booked_today()
+    u = understand(ask, NOW)
+    assert u.intent is Intent.CHECK_IN
+    assert u.status_question
+    asked = decide(state, Turn(u, [], 1, 0), ctx)
+    assert isinstance(asked, Reply)
+    assert "open now" in asked.text
+    assert asked.offer is not None
+    assert asked.offer.kind == "check_in"
+    state.offer = asked.offer
+    yes = understand("yes please", NOW)
+    done = decide(state, Turn(yes, [], 2, 0), ctx)
+    assert isinstance(done, list)
+    assert [c.name for c in done] == ["check_in"]
+    assert done[0].args == {"booking_id": "BK-TODAY1", "segment_id": "SG-1"}
+
+
+@pytest.mark.parametrize(
+    "ask", ["check me in please", "can you check me in?", "check in for my flight"]
+)
+def test_asking_to_be_checked_in_checks_in(ask: str) -> None:
+    state, ctx = _booked_today()
+    u = understand(ask, NOW)
+    assert u.intent is Intent.CHECK_IN
+    assert not u.status_question
+    done = decide(state, Turn(u, [], 1, 0), ctx)
+    assert isinstance(done, list)
+    assert [c.name for c in done] == ["check_in"]
+
+
+# ---------------------------------------------------------------- own_flight_status
+# Also noticed on batch 28: "any delays on my flight to London?" searched flights to
+# London. Asking whether one's own flight is delayed or cancelled, in any words, is
+# answered from the booked trip's status.
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "any delays on my flight to London?",
+        "is my london flight delayed?",
+        "Any news on cancellations for our BA flight on the 14th?",
+        "is my flight to london on monday running late",
+    ],
+)
+async def test_asking_about_delays_on_ones_flight_answers_from_the_trip(
+    ask: str, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(
+        dialogue(
+            ask,
+            world="trips",
+            tools_exclude=["search_flights"],
+            reply_contains_any=[["BA 19"], ["on schedule", "no delay", "on time"]],
+            nothing_changed=True,
         ),
         worlds,
         tmp_path,

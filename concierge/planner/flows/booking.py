@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from concierge.planner import render
-from concierge.planner.flows import passengers, purpose, seats
+from concierge.planner.flows import checkin, passengers, purpose, seats
 from concierge.planner.flows.approvals import decide_approval
 from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.changes import rebook_flow, select_rebook
@@ -689,6 +689,8 @@ def yes(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
                 # seat, is asked again with the new total.
                 return _confirm_flow(state, turn, ctx, str(held["booking_id"]), held)
             return paid
+        if offer.kind == "check_in":
+            return checkin.check_in_offered(turn, offer.args)
         if offer.kind == "search":
             return search(
                 state, turn, ctx, Understanding(text=u.text, intent=Intent.SEARCH, want_flight=None)

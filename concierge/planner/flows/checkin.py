@@ -10,13 +10,15 @@ which of its flights is next, whether check-in is open, and who lacks a passport
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from concierge.planner import render
 from concierge.planner.flows import seats, trips
 from concierge.planner.flows.base import INACTIVE, Call, Context, Decision, Reply
 from concierge.planner.nlu.intents import Intent, Understanding
-from concierge.planner.state import State, Turn
+from concierge.planner.state import Offer, State, Turn
+from core.config import Settings
 from tools.check_in import CheckInOutput
 from tools.get_boarding_pass import GetBoardingPassOutput
 from tools.views import BoardingPassOut
@@ -87,6 +89,8 @@ def check_in(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisi
     found = _booking(state, turn, ctx, u)
     if not isinstance(found, str):
         return found
+    if u.status_question:
+        return _window_answer(state, turn, ctx, u, found)
     if not seats.names_a_flight(u):
         return [Call("check_in", {"booking_id": found})]
     # "the flight home on the 18th", "BA 18", "the way out": that flight of the booking.
@@ -102,6 +106,76 @@ def check_in(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisi
     if len(meant) == 1:
         args["segment_id"] = str(meant[0]["segment_id"])
     return [Call("check_in", args)]
+
+
+# When online check-in is open, before departure: the core's defaults (core.config,
+# core.checkin.window), as the check_in tool describes them. Asked to check in, the core
+# itself says whether it is open (CHECKIN_NOT_OPEN / CHECKIN_CLOSED).
+_OPENS = timedelta(hours=Settings.model_fields["checkin_opens_hours_before"].default)
+_CLOSES = timedelta(minutes=Settings.model_fields["checkin_closes_minutes_before"].default)
+
+
+def _window_answer(
+    state: State, turn: Turn, ctx: Context, u: Understanding, booking_id: str
+) -> Decision:
+    """ "can I check in yet?", "when does check-in open?": whether online check-in for the
+    booking's flight (the one named, else its next one) is open, and when it opens or
+    closes — an answer, nothing done; when it is open, a yes then checks in."""
+    booking = state.bookings.get(booking_id)
+    if booking is None or not booking.get("segments"):
+        fetched = turn.last("get_booking")
+        if fetched is None:
+            return [Call("get_booking", {"booking_id": booking_id})]
+        booking = fetched.output or {}
+    flights = seats.booked_flights(booking)
+    if seats.names_a_flight(u) and len(flights) > 1:
+        flights = seats.flights_meant(flights, u, ctx, strict=True) or flights
+    coming = [(at, f) for f in flights if (at := _leaves(f)) is not None and at > ctx.now]
+    if not coming:
+        return Reply(f"{booking_id} has no flight still to leave, so there is nothing to check in.")
+    leaves, flight = coming[0]
+    opens, closes = leaves - _OPENS, leaves - _CLOSES
+    what = f"{flight.get('flight')} {flight.get('origin')}→{flight.get('destination')}"
+    hours = int(_OPENS.total_seconds() // 3600)
+    if str(booking.get("status")) not in CHECKABLE:
+        return Reply(
+            f"Not yet: {booking_id} is {render.status_text(str(booking.get('status')))}, and "
+            f"check-in opens {hours} hours before departure once it's confirmed."
+        )
+    if ctx.now < opens:
+        return Reply(
+            f"Not yet — online check-in for {what} opens {render.when(opens.isoformat())}, "
+            f"{hours} hours before it leaves at {render.when(flight.get('depart'))}. Ask me "
+            "then and I'll check you in."
+        )
+    if ctx.now >= closes:
+        return Reply(
+            f"Online check-in for {what} has closed (it leaves at "
+            f"{render.clock(flight.get('depart'))}); the airline's desk at the airport can help."
+        )
+    if flight.get("checked_in") or flight.get("boarding_passes"):
+        return Reply(f"You're already checked in on {what}. {_WHERE}")
+    args = {"booking_id": booking_id, "segment_id": str(flight.get("segment_id"))}
+    return Reply(
+        f"Yes — online check-in for {what} (leaving {render.when(flight.get('depart'))}) is "
+        f"open now, until {render.clock(closes.isoformat())}. Shall I check you in?",
+        Offer("check_in", args),
+    )
+
+
+def _leaves(flight: dict[str, Any]) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(flight.get("depart")))
+    except ValueError:
+        return None
+
+
+def check_in_offered(turn: Turn, args: dict[str, Any]) -> Decision:
+    """The yes to "Shall I check you in?": that flight checked in."""
+    done = turn.last("check_in")
+    if done is not None and done.done:
+        return after_check_in(done.typed(CheckInOutput), done.error)
+    return [Call("check_in", dict(args))]
 
 
 def _lower(message: str) -> str:

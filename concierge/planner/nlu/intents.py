@@ -370,6 +370,7 @@ _RELAY_ASK: Final = _rx("approval_note", "relay_ask")
 _RELAY_JOINED: Final = _rx("approval_note", "relay_joined")
 _NOT_NOTE: Final = _rx("approval_note", "not_note")
 _REASON: Final = _rx("approval_note", "reason")
+_CHECKIN_QUESTION: Final = _rx("intents", "checkin_question")
 # What a rejection's reason may read as ("too pricey, she can fly out friday instead" a
 # search, "way over the hotel cap" a policy question); a yes, another decision or any
 # request of one's own is none.
@@ -614,6 +615,8 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         if unsupported.feature in _OWN_FEATURES:
             # "check me in", "show my boarding pass": done on one's own booked trip.
             u.intent = _OWN_FEATURES[unsupported.feature]
+            # "can I check in yet?": whether (and when) it is open, asked; nothing done.
+            u.status_question = u.intent == Intent.CHECK_IN and bool(_CHECKIN_QUESTION.search(low))
             return u
         # Check-in, bags…: an honest answer, not a search for the place named.
         u.intent = Intent.UNSUPPORTED
