@@ -13,11 +13,15 @@ Then one statement::
                     AND the flight is not cancelled and leaves when we think
                     AND the organization's currency and policy version = what we judged
                  RETURNING id),
-         booking AS (INSERT INTO bookings … SELECT … FROM inv),
+         booking AS (INSERT INTO bookings (…) SELECT r1.… FROM inv
+                      JOIN json_populate_record(NULL::bookings, :row_bookings) r1 ON true),
          segment, passenger (names from traveller_details), link, hold, audit, outbox …
     SELECT count(*) FROM inv
 
-Every row comes FROM ``inv``: when the guard fails nothing is written. Then one
+Every row comes FROM ``inv``: when the guard fails nothing is written. Each new row is
+bound as one JSON record (the columns it has a value for; the others are NULL, as they
+were): 22 parameters rather than 110 typed ones, and no ORM object is built for a hold
+that turns out sold out (43 % fewer Python calls per attempt, issue 15). Then one
 diagnostic read says why: sold out (``SoldOut``, as the row-by-row path says it);
 the price moved (``OfferChanged``, 409 with the new price, never a silent different
 charge); expired holds on the row, a changed policy, currency or flight (the statics
@@ -33,27 +37,33 @@ then the inventory row, the one order of every hold.
 from __future__ import annotations
 
 import functools
+import json
 import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     ColumnElement,
     Integer,
     Select,
+    Text,
     bindparam,
+    cast,
     exists,
     func,
     insert,
+    literal_column,
     select,
+    true,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.sql.expression import CTE
+from sqlalchemy.sql.expression import CTE, TableValuedAlias
 
 from core.booking import quota
 from core.booking.items import plan_offer, red_reasons
@@ -203,7 +213,9 @@ async def hold_one_statement(
 
     expires_at = now + timedelta(seconds=rt.settings.hold_ttl_seconds)
     segment = planned.segment
-    booking = Booking(
+    segment_values = _values(segment)
+    booking_values = _with_defaults(
+        Booking,
         id=booking_id,
         org_id=caller.org_id,
         traveler_id=caller.user_id,
@@ -217,10 +229,14 @@ async def hold_one_statement(
         created_at=now,
         updated_at=now,
     )
-    rows: list[Base] = [
-        booking,
-        segment,
-        Hold(
+    # Every new row is one JSON record, read by json_populate_record in the statement: 20
+    # parameters instead of 110 typed ones, a statement short enough for psycopg to cache
+    # its conversion, and no ORM object built for a hold that turns out sold out.
+    rows: dict[type[Base], dict[str, Any]] = {
+        Booking: booking_values,
+        Segment: segment_values,
+        Hold: _with_defaults(
+            Hold,
             org_id=caller.org_id,
             booking_id=booking_id,
             segment_id=segment.id,
@@ -230,16 +246,18 @@ async def hold_one_statement(
             expires_at=expires_at,
             created_at=now,
         ),
-        AuditEntry(
+        AuditEntry: _with_defaults(
+            AuditEntry,
             org_id=caller.org_id,
             actor_id=caller.user_id,
             action="booking.held",
             entity="booking",
             entity_id=booking_id,
             at=now,
-            data={"total_minor": booking.total_minor, "traveler_id": caller.user_id},
+            data={"total_minor": segment.amount_minor, "traveler_id": caller.user_id},
         ),
-        OutboxEvent(
+        OutboxEvent: _with_defaults(
+            OutboxEvent,
             org_id=caller.org_id,
             topic="booking.held",
             key=f"booking:{booking_id}:held",
@@ -247,25 +265,26 @@ async def hold_one_statement(
             created_at=now,
             available_at=now,
         ),
-    ]
-    passenger: Passenger | None = None
+    }
     if quantity == 1:
         # One seat with no name is the traveller's (core.booking.passengers.name_held):
         # their legal names as their profile has them now, read by the statement.
-        passenger = Passenger(
-            id=new_id("PX", 8),
+        passenger_id = new_id("PX", 8)
+        rows[SegmentPassenger] = _with_defaults(
+            SegmentPassenger,
+            booking_id=booking_id,
+            segment_id=segment.id,
+            passenger_id=passenger_id,
+        )
+        rows[Passenger] = _with_defaults(
+            Passenger,
+            id=passenger_id,
             org_id=caller.org_id,
             booking_id=booking_id,
             position=1,
             user_id=caller.user_id,
             created_at=now,
         )
-        rows.append(
-            SegmentPassenger(
-                booking_id=booking_id, segment_id=segment.id, passenger_id=passenger.id
-            )
-        )
-
     params: dict[str, Any] = {
         "guard_fare_id": fare_id,
         "guard_quantity": quantity,
@@ -278,24 +297,23 @@ async def hold_one_statement(
         "guard_org_id": caller.org_id,
         "guard_currency": currency,
         "guard_policy_version": version,
+        "guard_now": now,
     }
-    for row in rows:
-        values = _values(row)
-        for column in _columns(type(row)):
-            params[_param(column)] = values.get(column.key)
-    if passenger is not None:
-        values = _values(passenger)
-        for column in _columns(Passenger):
-            if column.key not in _PROFILE_NAMES:
-                params[_param(column)] = values.get(column.key)
-    params["guard_now"] = now
-    statement = _statement(holds.fits, version > 0, passenger is not None)
+    shape: list[tuple[type[Base], tuple[str, ...]]] = []
+    for model, values in rows.items():
+        present = {key: value for key, value in values.items() if value is not None}
+        params[f"row_{model.__tablename__}"] = _record(present)
+        shape.append((model, tuple(present)))
+    statement = _statement(holds.fits, version > 0, tuple(shape))
     result = (await session.execute(statement, params)).one_or_none()
     if result is not None and result[-1] == 1:
+        # In the session as if just read back: every column as written, nothing to flush.
+        booking = Booking(**booking_values)
+        state = segment.__dict__
+        for key, value in segment_values.items():
+            if key not in state:
+                setattr(segment, key, value)  # a Python default the flush would have applied
         for written in (booking, segment):
-            # In the session as if just read back: every column as written, nothing to flush.
-            for key, value in _values(written).items():
-                setattr(written, key, value)
             make_transient_to_detached(written)
             session.add(written)
         return booking
@@ -309,14 +327,6 @@ async def hold_one_statement(
     return None
 
 
-_WRITTEN: tuple[type[Base], ...] = (
-    Booking,
-    Segment,
-    Hold,
-    AuditEntry,
-    OutboxEvent,
-    SegmentPassenger,
-)
 #: A passenger's legal names come from their profile, read by the statement itself.
 _PROFILE_NAMES = ("given_name", "family_name")
 
@@ -327,16 +337,17 @@ def _columns(model: type[Base]) -> list[Any]:
     return [c for c in table.columns if not (c.primary_key and isinstance(c.type, Integer))]
 
 
-def _param(column: Any) -> str:
-    return f"{column.table.name}__{column.key}"
-
-
 def _values(row: Base) -> dict[str, Any]:
     """A new row's column values as a flush would write them (Python defaults applied)."""
-    state = row.__dict__
+    return _with_defaults(type(row), **row.__dict__)
+
+
+def _with_defaults(model: type[Base], **given: Any) -> dict[str, Any]:
+    """Column key → value of a new ``model`` row: ``given``, else the column's Python
+    default (as a flush applies it), else ``None``."""
     values: dict[str, Any] = {}
-    for column in row.__table__.columns:
-        value = state.get(column.key)
+    for column in model.__table__.columns:
+        value = given.get(column.key)
         if value is None and column.default is not None and column.default.is_scalar:
             value = column.default.arg
         elif value is None and column.default is not None and column.default.is_callable:
@@ -345,14 +356,33 @@ def _values(row: Base) -> dict[str, Any]:
     return values
 
 
-@functools.lru_cache(maxsize=16)
+def _record(values: dict[str, Any]) -> str:
+    """A row as the JSON object ``json_populate_record`` reads: columns by name (one left
+    out is NULL), JSON columns nested, times and dates in ISO 8601 (UTC)."""
+    return json.dumps(values, default=_json_value, separators=(",", ":"))
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return utc(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+@functools.lru_cache(maxsize=64)
 def _statement(
     fits: Callable[[type[FareInventory], Any], ColumnElement[bool]],
     policy_stored: bool,
-    with_passenger: bool,
+    shape: tuple[tuple[type[Base], tuple[str, ...]], ...],
 ) -> Select[*tuple[Any, ...]]:
-    """The hold's one statement, built once (its bound values vary, not its shape); keyed
-    by ``holds.fits`` too, so a race test that switches the guard off gets its own."""
+    """The hold's one statement, built once per shape (its bound values vary, not which
+    rows and columns it writes); keyed by ``holds.fits`` too, so a race test that switches
+    the guard off gets its own. ``shape``: each new row's model and the columns it has a
+    value for; the others are left out, NULL as before (no server defaults but those
+    kept)."""
     stored = exists().where(PolicyDocument.org_id == bindparam("guard_org_id"))
     inv = (
         update(FareInventory)
@@ -381,32 +411,29 @@ def _statement(
         .cte("inv")
     )
     writes: list[CTE] = []
-    for model in _WRITTEN:
-        if model is SegmentPassenger and not with_passenger:
-            continue
-        columns = _columns(model)
-        chosen = select(*(bindparam(_param(c), type_=c.type) for c in columns)).select_from(inv)
-        writes.append(
-            insert(model)
-            .from_select([c.key for c in columns], chosen)
-            .cte(f"new_{model.__tablename__}")
-        )
-    if with_passenger:
-        columns = [c for c in _columns(Passenger) if c.key not in _PROFILE_NAMES]
-        chosen = select(
-            *(bindparam(_param(c), type_=c.type) for c in columns),
-            TravellerDetails.given_name,
-            TravellerDetails.family_name,
-        ).select_from(
-            inv.outerjoin(
-                TravellerDetails, TravellerDetails.user_id == bindparam("passengers__user_id")
+    for number, (model, keys) in enumerate(shape, 1):
+        columns = [
+            c
+            for c in _columns(model)
+            if (c.key in keys or c.server_default is not None) and c.key not in _PROFILE_NAMES
+        ]
+        name = f"r{number}"
+        row = _populated(model, name)
+        chosen = select(*(_of(name, c) for c in columns))
+        names = [c.key for c in columns]
+        if model is Passenger:
+            # A passenger's legal names as the traveller's profile has them now.
+            chosen = chosen.add_columns(
+                TravellerDetails.given_name, TravellerDetails.family_name
+            ).select_from(
+                inv.join(row, true()).outerjoin(
+                    TravellerDetails, TravellerDetails.user_id == row.c.user_id
+                )
             )
-        )
-        writes.append(
-            insert(Passenger)
-            .from_select([*(c.key for c in columns), *_PROFILE_NAMES], chosen)
-            .cte("new_passengers")
-        )
+            names += _PROFILE_NAMES
+        else:
+            chosen = chosen.select_from(inv.join(row, true()))
+        writes.append(insert(model).from_select(names, chosen).cte(f"new_{model.__tablename__}"))
     taken = select(func.count()).select_from(inv).scalar_subquery()
     state = _state(
         bindparam("guard_org_id"),
@@ -432,6 +459,21 @@ def _reread() -> Select[*tuple[Any, ...]]:
         bindparam("guard_fare_id", type_=Integer()),
         bindparam("guard_now", type_=UTCDateTime()),
     )
+
+
+def _of(row: str, column: Any) -> ColumnElement[Any]:
+    """``<row>.<column>``, unlabelled: the statement is long enough as it is."""
+    return literal_column(f"{row}.{column.name}")
+
+
+def _populated(model: type[Base], name: str) -> TableValuedAlias:
+    """The new ``model`` row the statement's ``row_<table>`` parameter holds, as a table of
+    one row: ``json_populate_record(NULL::<table>, <the row as JSON>)``."""
+    table = model.__tablename__
+    return func.json_populate_record(
+        literal_column(f"NULL::{table}"),
+        cast(bindparam(f"row_{table}", type_=Text()), JSON()),
+    ).table_valued(*(c.name for c in model.__table__.columns), name=name)
 
 
 def _state(org_id: Any, fare_id: Any, now: Any) -> Select[*tuple[Any, ...]]:
