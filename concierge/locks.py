@@ -130,13 +130,21 @@ async def release_turn(rt: Runtime, thread_id: str, turn_id: str) -> None:
         await _release(session, thread_id, turn_id)
 
 
-async def _release(session: AsyncSession, thread_id: str, turn_id: str) -> None:
-    await session.execute(
-        update(Thread)
-        .where(Thread.id == thread_id, Thread.turn_id == turn_id)
+def _release_statement() -> Any:
+    table: Table = Thread.__table__  # type: ignore[assignment]
+    return (
+        update(table)
+        .where(table.c.id == bindparam("b_thread"), table.c.turn_id == bindparam("b_turn"))
         .values(turn_id=None, turn_lease_until=None)
-        .execution_options(synchronize_session=False)
     )
+
+
+_RELEASE = _release_statement()
+
+
+async def _release(session: AsyncSession, thread_id: str, turn_id: str) -> None:
+    connection = await session.connection()
+    await connection.execute(_RELEASE, {"b_thread": thread_id, "b_turn": turn_id})
 
 
 #: How long a turn that holds its claim already tries the contention lock (thread_turn).

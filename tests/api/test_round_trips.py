@@ -50,8 +50,10 @@ HOLD_BUDGET = 25 if PG_URL else 41
 #: reads the travellers' airline numbers; then 88: with virtual cards off, a card issued
 #: already is read with the segments to book, not in a transaction of its own; then 86:
 #: the confirmation reads the booking's segments once for names, policy and suppliers.
-BOOK_TURN_BUDGET = 37 if PG_URL else 51
-YES_TURN_BUDGET = 86  # 134 until 5fe7c98 (issues 11 and 12 landed one more)
+#: Then (perfchat) the thread's ownership check, touch and claim in one UPDATE ...
+#: RETURNING (concierge.locks.claim_own_in: 37 / 51 and 86 before).
+BOOK_TURN_BUDGET = 33 if PG_URL else 47
+YES_TURN_BUDGET = 82  # 134 until 5fe7c98 (issues 11 and 12 landed one more)
 CHECKPOINT_CALL_BUDGET = 20
 #: GET /v1/bookings: the caller's bookings read together (core.booking.views.booking_views:
 #: one read per table for the page), so the list costs the same for 1 booking or 20; it was
