@@ -534,10 +534,12 @@ def apply_user(
         d.guests = [
             n for n in u.party if len(n.split()) >= 2 and n.split()[0].lower() not in colleagues
         ]
-    if u.legs:
-        # "JFK → London on the 14th, then London → Dublin on the 17th, ...": one flight per leg.
+    if u.legs and (home or not u.legs[0].from_home):
+        # "JFK → London on the 14th, then London → Dublin on the 17th, ...": one flight per leg
+        # ("London on the 14th, then ...": the first from home).
         first = u.legs[0]
-        d.origin, d.origin_city = _tool_place(first.origin), _city(first.origin)
+        start = home if first.from_home and home else _tool_place(first.origin)
+        d.origin, d.origin_city = start, None if first.from_home else _city(first.origin)
         d.destination, d.destination_city = _tool_place(first.destination), _city(first.destination)
         d.depart, d.ret, d.nights = first.day, None, None
         d.round_trip = d.one_way = False
@@ -545,7 +547,7 @@ def apply_user(
         d.legs = [
             Leg(
                 _tool_place(leg.origin),
-                _tool_place(leg.destination) if not leg.to_home else home or d.origin,
+                _tool_place(leg.destination) if not leg.to_home else home or start,
                 leg.day,
                 _city(leg.origin),
                 _city(leg.destination) if not leg.to_home else (None if home else d.origin_city),

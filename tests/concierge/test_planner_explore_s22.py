@@ -8,17 +8,48 @@ can't do. Every flight, time, carrier and hotel named was checked against the re
 search tools at the harness clock (Tue 2026-12-01 09:00 UTC; ava flies from JFK / New
 York, gus from ORD; bookings 7+ days ahead so a yes confirms).
 
-First try (run once at 01:40 UTC on main 5eafc5c, before any fix): see FIRST_TRY below.
+Round 1 (CASES, 82 phrasings), run once at 01:18 UTC on main 5eafc5c before any fix:
+**77/82 = 94 %** first try. By area: one-way 7/7, round trip 5/6, hotel 6/7, flight +
+hotel 4/4, party 6/6, dates 14/14, preferences 8/8, picks 8/8, confirmations 7/8,
+policy 3/3, flexible 2/2, multi-city 1/2, small talk 3/3, can't do 3/4. One failure
+was an invalid expectation (a changed choice before the yes leaves the first hold
+cancelled, not only a confirmed booking; corrected with a comment), 4 were gaps: "what are
+my options?" after a trip named read as a disruption; a day range sharing one numeric
+month ("21-23/12"); a multi-city trip whose first leg names only where it goes ("go
+london on the 14th, then paris ..."); a train ticket between two cities searched flights.
+
+Round 2 (ROUND_2, 54 harder phrasings: context first, non-native, typos, European and
+shorthand dates), written after round 1 ran and run once at 01:26 UTC before any fix for
+them (round 1's fixes in the tree): **45/54 = 83 %** first try. By area: one-way 3/4,
+round trip 4/4, hotel 4/4, flight + hotel 1/2, party 4/4, dates 8/10, preferences 3/3,
+picks 3/4, confirmations 7/7, policy 3/3, flexible 2/2, multi-city 0/2, small talk 2/2,
+can't do 1/3. One failure was an invalid expectation ("tuesday week" said on a Tuesday
+is either of two Tuesdays; corrected with a comment), 8 were gaps: a place in what one
+was told to do ("my manager told me I have to attend the onboarding in Chicago") dropped
+as past context; "a hotel for the night" not read as one night; a pick of one of each
+kind ("cheapest flight and cheapest hotel") stuck behind that; the European "21.12";
+a description fitting one bookable and one blocked option asked which; multi-city with
+arrows ("JFK > BOS 10 dec > ORD 12 dec > JFK 14 dec") or "and home" without a comma; a
+yes/no question about a pet or lounge access searched or misread a place.
+
+After the fixes: 136/136 (both rounds).
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from concierge.planner.nlu.dates import read_dates
+from concierge.planner.nlu.intents import Intent, understand
+from concierge.planner.nlu.legs import read_legs
 from tests.concierge.heldout.harness import Case, World, build_worlds, dialogue, runs_as_expected
+from tests.concierge.planner_kit import NOW
+
+D = date
 
 HONEST = [["can't", "cannot", "not able", "unable", "don't", "isn't something", "not something"]]
 
@@ -485,8 +516,11 @@ CASES: list[tuple[str, Case]] = [
             "the earliest",
             "actually make it the 12:05 instead",
             "yes",
-            new_status="confirmed",
-            segments=[{"flight": "DL 1058"}],
+            # Invalid first expectation (new_status: confirmed): the first hold is a new
+            # booking the reserve tool's `replaces` cancels, as README's batch 09/11 note
+            # says; what was meant is that only the 12:05 stands, confirmed.
+            not_new_status="held",
+            segments=[{"flight": "DL 1058", "status": "booked"}],
         ),
     ),
     (
@@ -670,6 +704,439 @@ CASES: list[tuple[str, Case]] = [
 ]
 
 
+# Round 2, written after round 1 passed 94 % on first try and before any fix for these:
+# harder register (context first, non-native, typos, UK/European forms, shorthand).
+ROUND_2: list[tuple[str, Case]] = [
+    # ------------------------------------------------------------ one-way
+    (
+        "ow",
+        dialogue(
+            "So my manager just told me I have to attend the onboarding in Chicago, it starts "
+            "on Tuesday the 8th at 9, so I guess I should fly the day before. From JFK.",
+            calls=[_leg("JFK", "Chicago", "2026-12-07")],
+        ),
+    ),
+    (
+        "ow",
+        dialogue(
+            "Good morning, please I want a flight for going to Atlanta, the date is 9 december, "
+            "only going, not return.",
+            calls=[_fs("Atlanta", "2026-12-09")],
+            tools_exclude=["search_hotels"],
+        ),
+    ),
+    ("ow", dialogue("fligths to bostn 10 dec", calls=[_fs("Boston", "2026-12-10")])),
+    # ------------------------------------------------------------ round trips
+    (
+        "rt",
+        dialogue(
+            "atlanta wed 9th, fly back fri",
+            calls=[_fs("Atlanta", "2026-12-09"), _leg("Atlanta", "New York", "2026-12-11")],
+        ),
+    ),
+    (
+        "rt",
+        dialogue(
+            "I'll be in SF from the 15th until the 18th, need flights",
+            calls=[
+                _fs("San Francisco", "2026-12-15"),
+                _leg("San Francisco", "New York", "2026-12-18"),
+            ],
+        ),
+    ),
+    (
+        "rt",
+        dialogue(
+            "heading to Dublin jan 5, coming back the 9th",
+            calls=[_fs("Dublin", "2027-01-05"), _leg("Dublin", "New York", "2027-01-09")],
+        ),
+    ),
+    (
+        "rt",
+        dialogue(
+            "chicago, out on the 8th and back two days later",
+            calls=[_fs("Chicago", "2026-12-08"), _leg("Chicago", "New York", "2026-12-10")],
+        ),
+    ),
+    # ------------------------------------------------------------ hotels
+    (
+        "ho",
+        dialogue(
+            "hotel in boston 4th-6th of jan",
+            calls=[_hotel("Boston", "2027-01-04", "2027-01-06")],
+        ),
+    ),
+    (
+        "ho",
+        dialogue(
+            "We have an offsite in Paris, I need a room Dec 30th thru Jan 2nd",
+            calls=[_hotel("Paris", "2026-12-30", "2027-01-02")],
+        ),
+    ),
+    (
+        "ho",
+        dialogue(
+            "hotel in london 15th to 18th",
+            "the Novotel",
+            "yes",
+            new_status="confirmed",
+            segments=[{"city": "London"}],
+            reply_not_contains="?.",
+        ),
+    ),
+    (
+        "ho",
+        dialogue(
+            "hotel in chicago 10-12 dec",
+            "cheapest one",
+            "go ahead",
+            new_status="confirmed",
+            segments=[{"city": "Chicago"}],
+        ),
+    ),
+    # ------------------------------------------------------------ flight + hotel
+    (
+        "fh",
+        dialogue(
+            "boston on the 10th with a hotel for the night",
+            "cheapest flight and cheapest hotel",
+            "yes",
+            new_status="confirmed",
+            segments=[{"flight": "B6 1024"}, {"city": "Boston"}],
+        ),
+    ),
+    (
+        "fh",
+        dialogue(
+            "Hi! Going to Atlanta for a client workshop, 9th to 11th December. Can you find "
+            "me flights and somewhere to stay near downtown?",
+            calls=[
+                _fs("Atlanta", "2026-12-09"),
+                _leg("Atlanta", "New York", "2026-12-11"),
+                _hotel("Atlanta", "2026-12-09", "2026-12-11"),
+            ],
+        ),
+    ),
+    # ------------------------------------------------------------ party sizes
+    (
+        "px",
+        dialogue("boston 10th dec for me + 2", calls=[_fs("Boston", "2026-12-10", passengers=3)]),
+    ),
+    (
+        "px",
+        dialogue(
+            "a team of 5 going to chicago on the 8th",
+            calls=[_fs("Chicago", "2026-12-08", passengers=5)],
+        ),
+    ),
+    (
+        "px",
+        dialogue(
+            "me, Tom and Priya to Boston on the 10th",
+            calls=[_fs("Boston", "2026-12-10", passengers=3)],
+        ),
+    ),
+    ("px", dialogue("2 adults to miami 11 dec", calls=[_fs("Miami", "2026-12-11", passengers=2)])),
+    # ------------------------------------------------------------ dates
+    ("dt", dialogue("flight to boston next tuesday", calls=[_fs("Boston", "2026-12-08")])),
+    ("dt", dialogue("flight to atlanta this coming monday", calls=[_fs("Atlanta", "2026-12-07")])),
+    (
+        "dt",
+        dialogue("flight to chicago a fortnight from today", calls=[_fs("Chicago", "2026-12-15")]),
+    ),
+    ("dt", dialogue("fly to madrid 21.12", calls=[_fs("Madrid", "2026-12-21")])),
+    ("dt", dialogue("London, Monday 14/12 please", calls=[_fs("London", "2026-12-14")])),
+    ("dt", dialogue("boston wed next week", calls=[_fs("Boston", "2026-12-09")])),
+    (
+        "dt",
+        dialogue(
+            "flight to boston end of next week",
+            calls=[_fs("Boston", {"between": ["2026-12-10", "2026-12-13"]})],
+        ),
+    ),
+    ("dt", dialogue("miami on the 3rd", calls=[_fs("Miami", "2026-12-03")])),
+    (
+        "dt",
+        dialogue(
+            "paris tuesday week",
+            # Invalid first expectation (2026-12-08 only): said on a Tuesday, "Tuesday week"
+            # is a week from today for some and a week after next Tuesday for others
+            # (the planner reads the latter, as British usage does); either day is right.
+            calls=[_fs("Paris", {"between": ["2026-12-08", "2026-12-15"]})],
+        ),
+    ),
+    (
+        "dt",
+        dialogue(
+            "first thing monday to boston",
+            calls=[_fs("Boston", "2026-12-07")],
+            options={"depart_before": "12:00"},
+        ),
+    ),
+    # ------------------------------------------------------------ preferences
+    (
+        "pf",
+        dialogue(
+            "nonstop to atlanta on the 9th, afternoon pls",
+            calls=[_fs("Atlanta", "2026-12-09", max_stops=0)],
+            options={"depart_after": "12:00"},
+        ),
+    ),
+    (
+        "pf",
+        dialogue(
+            "I'd like to fly JetBlue to Boston on the 10th if possible",
+            calls=[_fs("Boston", "2026-12-10")],
+            reply_contains="B6 1024",
+        ),
+    ),
+    (
+        "pf",
+        dialogue(
+            "miami 11th, nothing after 6pm",
+            calls=[_fs("Miami", "2026-12-11")],
+            options={"depart_before": "18:00"},
+        ),
+    ),
+    # ------------------------------------------------------------ picks
+    (
+        "pk",
+        dialogue(
+            "boston 10th back 11th",
+            "out: 2, back: 1",
+            "yes",
+            new_status="confirmed",
+            segments=[{"flight": "AA 1038"}, {"flight": "DL 1059"}],
+        ),
+    ),
+    (
+        "pk",
+        dialogue(
+            "boston 10th back 11th",
+            "earliest out, latest back",
+            "yes",
+            new_status="confirmed",
+            segments=[{"flight": "AA 1038"}, {"flight": "DL 1059"}],
+        ),
+    ),
+    (
+        "pk",
+        dialogue(
+            "flights to atlanta on the 9th",
+            "the afternoon one",
+            "yes",
+            new_status="confirmed",
+            segments=[{"flight": "B6 1006"}],
+        ),
+    ),
+    (
+        "pk",
+        dialogue(
+            "flights to boston on the 10th",
+            "number 3 pls",
+            "yes",
+            new_status="confirmed",
+            segments=[{"flight": "DL 1058"}],
+        ),
+    ),
+    (
+        "ow",
+        dialogue(
+            "flights to chicago on the 10th",
+            user="gus",
+            # gus flies from ORD: Chicago is home, so the search needs another origin
+            reply_contains_any=[["where", "from", "which city", "origin"]],
+        ),
+    ),
+    # ------------------------------------------------------------ confirmations
+    (
+        "cf",
+        dialogue(
+            "flight to boston on the 10th",
+            "cheapest",
+            "yeah go for it",
+            new_status="confirmed",
+        ),
+    ),
+    ("cf", dialogue("flight to boston on the 10th", "cheapest", "do it", new_status="confirmed")),
+    (
+        "cf",
+        dialogue(
+            "flight to boston on the 10th", "cheapest", "alright then", new_status="confirmed"
+        ),
+    ),
+    (
+        "cf",
+        dialogue(
+            "flight to boston on the 10th",
+            "cheapest",
+            "please proceed with the booking",
+            new_status="confirmed",
+        ),
+    ),
+    (
+        "cf",
+        dialogue(
+            "flight to boston on the 10th",
+            "cheapest",
+            "hold on a sec",
+            not_new_status="confirmed",
+        ),
+    ),
+    (
+        "cf",
+        dialogue(
+            "flight to boston on the 10th",
+            "cheapest",
+            "no thanks",
+            not_new_status="confirmed",
+        ),
+    ),
+    (
+        "cf",
+        dialogue(
+            "flight to boston on the 10th",
+            "the earliest",
+            "actually I'd prefer the 6:15pm one",
+            "yes",
+            not_new_status="held",
+            segments=[{"flight": "B6 1024", "status": "booked"}],
+        ),
+    ),
+    # ------------------------------------------------------------ policy
+    (
+        "pl",
+        dialogue(
+            "do I need approval for a trip to london?",
+            tools_include=["get_policy"],
+            tools_exclude=["search_flights"],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "pl",
+        dialogue(
+            "what's the nightly cap for hotels in SF?",
+            tools_include=["get_policy"],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "pl",
+        dialogue(
+            "is JetBlue ok to book?",
+            tools_include=["get_policy"],
+            nothing_changed=True,
+        ),
+    ),
+    # ------------------------------------------------------------ flexible
+    (
+        "fx",
+        dialogue(
+            "sometime between 14 and 18 dec to boston, whichever day is cheapest",
+            calls=[
+                {
+                    "tool": "search_flights",
+                    "args": {
+                        "destination": "Boston",
+                        "date": {"between": ["2026-12-14", "2026-12-18"]},
+                    },
+                    "count_at_least": 3,
+                    "distinct": "date",
+                }
+            ],
+        ),
+    ),
+    (
+        "fx",
+        dialogue(
+            "what's the cheapest day to fly to miami the week of the 14th?",
+            calls=[
+                {
+                    "tool": "search_flights",
+                    "args": {
+                        "destination": "Miami",
+                        "date": {"between": ["2026-12-13", "2026-12-20"]},
+                    },
+                    "count_at_least": 3,
+                    "distinct": "date",
+                }
+            ],
+        ),
+    ),
+    # ------------------------------------------------------------ multi-city
+    (
+        "mc",
+        dialogue(
+            "JFK > BOS 10 dec > ORD 12 dec > JFK 14 dec",
+            calls=[
+                _leg("JFK", "Boston", "2026-12-10"),
+                _leg("Boston", "Chicago", "2026-12-12"),
+                _leg("Chicago", "JFK", "2026-12-14"),
+            ],
+        ),
+    ),
+    (
+        "mc",
+        dialogue(
+            "fly to chicago on the 8th, on to atlanta on the 10th and home on the 12th",
+            calls=[
+                _fs("Chicago", "2026-12-08"),
+                _leg("Chicago", "Atlanta", "2026-12-10"),
+                _leg("Atlanta", "New York", "2026-12-12"),
+            ],
+        ),
+    ),
+    # ------------------------------------------------------------ small talk
+    (
+        "st",
+        dialogue(
+            "hello! I'd like to book a flight",
+            reply_contains_any=[["where", "which city", "destination"]],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "st",
+        dialogue(
+            "flight to boston on the 10th",
+            "great, thanks! I'll take the 9:15 one",
+            "yes",
+            new_status="confirmed",
+            segments=[{"flight": "B6 1022"}],
+        ),
+    ),
+    # ------------------------------------------------------------ can't do
+    (
+        "cd",
+        dialogue(
+            "can I bring my dog on the flight to boston on the 10th?",
+            reply_contains_any=HONEST,
+            tools_exclude=["reserve"],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "cd",
+        dialogue(
+            "book me an uber to the airport tomorrow morning",
+            reply_contains_any=HONEST,
+            tools_exclude=["search_flights", "search_hotels"],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "cd",
+        dialogue(
+            "can you get me lounge access at JFK?",
+            reply_contains_any=HONEST,
+            tools_exclude=["search_flights", "search_hotels"],
+            nothing_changed=True,
+        ),
+    ),
+]
+
+
 @pytest.fixture(scope="module")
 def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
     return build_worlds(tmp_path_factory.mktemp("explore-s22-worlds"), {"empty"})
@@ -677,9 +1144,126 @@ def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
 
 @pytest.mark.parametrize(
     "case",
-    [pytest.param(c, id=f"{area}-{i:02d}-{c.id[:30]}") for i, (area, c) in enumerate(CASES)],
+    [
+        *(pytest.param(c, id=f"{area}-{i:02d}-{c.id[:30]}") for i, (area, c) in enumerate(CASES)),
+        *(
+            pytest.param(c, id=f"r2-{area}-{i:02d}-{c.id[:30]}")
+            for i, (area, c) in enumerate(ROUND_2)
+        ),
+    ],
 )
 async def test_a_first_request_runs_as_a_user_means_it(
     case: Case, worlds: dict[str, World], tmp_path: Path
 ) -> None:
     await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- mechanisms, directly
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("hotel madrid 21-23/12", D(2026, 12, 21), D(2026, 12, 23)),
+        ("a room in boston 12/21-23", D(2026, 12, 21), D(2026, 12, 23)),
+        ("paris 4 - 6/1 please", D(2027, 1, 4), D(2027, 1, 6)),
+        ("chicago 17/12 - 20/12", D(2026, 12, 17), D(2026, 12, 20)),
+    ],
+)
+def test_a_day_range_sharing_one_numeric_month(text: str, first: date, last: date) -> None:
+    reading = read_dates(text, NOW)
+    assert (reading.depart, reading.ret) == (first, last)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("madrid 21.12", D(2026, 12, 21)), ("dublin on 5.1.2027", D(2027, 1, 5))],
+)
+def test_a_european_dotted_date(text: str, day: date) -> None:
+    assert read_dates(text, NOW).depart == day
+
+
+@pytest.mark.parametrize(
+    "text", ["under $21.12 a night", "leave at 10.11 on the 14th", "9.45am on the 10th"]
+)
+def test_a_price_or_a_clock_with_a_dot_is_no_date(text: str) -> None:
+    reading = read_dates(text, NOW)
+    assert reading.depart in (None, D(2026, 12, 14), D(2026, 12, 10))
+    assert all(m.kind != "dotted" for m in reading.mentions)
+
+
+@pytest.mark.parametrize(
+    ("text", "route"),
+    [
+        ("BOS > ORD 12 dec > ATL 14 dec", [("BOS", "ORD"), ("ORD", "ATL")]),
+        (
+            "chicago on the 8th, then atlanta on the 10th and home on the 12th",
+            [("", "chicago"), ("chicago", "atlanta"), ("atlanta", "home")],
+        ),
+        (
+            "dublin 5 jan → london 7 jan → back on the 9th",
+            [("", "dublin"), ("dublin", "london"), ("london", "back")],
+        ),
+    ],
+)
+def test_legs_chained_by_arrows_and_from_home(text: str, route: list[tuple[str, str]]) -> None:
+    legs = read_legs(text, NOW)
+    assert [(leg.origin.text.lower(), leg.destination.text.lower()) for leg in legs] == [
+        (a.lower(), b.lower()) for a, b in route
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["london on the 14th and back on the 18th", "NYC > LON 14 dec > NYC 18 dec"],
+)
+def test_there_and_back_stays_a_round_trip(text: str) -> None:
+    assert read_legs(text, NOW) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a train from boston to new york on the 11th",
+        "can we go by bus to atlanta on the 9th?",
+        "I need a rental car in miami on the 11th",
+    ],
+)
+def test_a_ground_journey_is_out_of_scope(text: str) -> None:
+    assert understand(text, NOW).intent is Intent.OUT_OF_SCOPE
+
+
+def test_a_flight_beside_a_train_is_still_searched() -> None:
+    assert understand("flight to boston on the 10th, then a train to nyc", NOW).intent is (
+        Intent.SEARCH
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is there wifi on the flight to london on the 14th?",
+        "can my cat come on the flight to miami on the 11th?",
+    ],
+)
+def test_a_yes_no_question_about_a_missing_feature_is_answered(text: str) -> None:
+    assert understand(text, NOW).intent is Intent.UNSUPPORTED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dubai? no. My boss told me I need to be in Boston on the 10th, flights please",
+        "she told us to go to Atlanta on the 9th - can you find flights?",
+    ],
+)
+def test_where_one_was_told_to_go_is_the_trip(text: str) -> None:
+    u = understand(text, NOW)
+    assert u.destination is not None
+    assert u.destination.place is not None
+    assert u.destination.place.city in {"Boston", "Atlanta"}
+
+
+def test_my_options_after_a_disruption_stays_a_disruption() -> None:
+    u = understand("my flight to london on the 14th was cancelled, what are my options?", NOW)
+    assert u.intent is Intent.DISRUPTION

@@ -343,6 +343,11 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
             pool = [o for o in pool if not o.get("stops")]
             if not pool:
                 return _ask(items, ref)
+        # "the afternoon one" beside a blocked afternoon option: the one that can be booked
+        # (as "the cheapest" is the cheapest bookable one).
+        bookable = [o for o in pool if _status(o) != "red"]
+        if len(pool) > 1 and len(bookable) == 1:
+            return bookable[0]
         return pool[0] if len(pool) == 1 else _which(pool)
     if ref.direct and not ref.best:
         # "the Iberia nonstop": the name among the direct options only.

@@ -178,8 +178,28 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
         ),
     ),
     (
+        # a day range sharing one numeric month: "21-23/12" (day first), "12/21-23" (month
+        # first; "21/12-23" day first)
+        "numeric_range",
+        re.compile(
+            r"(?<![\d/.:])(?:(?P<d0>\d{1,2})\s*(?:-|–|—|to)\s*(?P<a>\d{1,2})/(?P<b>\d{1,2})"
+            r"(?:/(?P<y>\d{2}|\d{4}))?"
+            r"|(?P<a2>\d{1,2})/(?P<b2>\d{1,2})(?:/(?P<y2>\d{2}|\d{4}))?\s*(?:-|–|—)\s*(?P<d9>\d{1,2}))"
+            r"(?![\d/:])"
+        ),
+    ),
+    (
         "numeric",
         re.compile(r"(?<![\d/.:])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{2}|\d{4}))?(?![\d/])"),
+    ),
+    (
+        # the European day-first "21.12" / "21.12.2026" (a month up to 12; never a price,
+        # a clock time "at 10.12", "10.30" or "9.45am")
+        "dotted",
+        re.compile(
+            r"(?<![\w.:$£€,])(?<!\bat )(?<!@)(?P<d>[12]\d|3[01]|0?[1-9])\.(?P<m>1[0-2]|0?[1-9])"
+            r"(?:\.(?P<y>20\d\d|\d\d))?\.?(?![\d:]|\.\d|\s*(?:am|pm|a\.m|p\.m|h\b|hrs?\b|usd|eur|gbp|dollars?|euros?|pounds?|bucks|k\b))"
+        ),
     ),
     (
         "ord_range",
@@ -492,6 +512,33 @@ def _mentions(
     ]
 
 
+def _numeric_range(
+    g: dict[str, str | None], today: date, month_first: bool, span: tuple[int, int, str]
+) -> Mention | None:
+    """ "21-23/12", "12/21-23": two days of one month written once. The month is the
+    part of the written date that is not the day; with the day first before it ("21-23/12")
+    only the day-first reading makes sense, after it either order may ("12/21-23" in the
+    writer's order, else the other)."""
+    year = _year(g.get("y") or g.get("y2"))
+    if g.get("d0") is not None:
+        orders = [(int(g["b"] or 0), int(g["d0"] or 0), int(g["a"] or 0))]
+    else:
+        a, b, last = int(g["a2"] or 0), int(g["b2"] or 0), int(g["d9"] or 0)
+        orders = [(a, b, last), (b, a, last)] if month_first else [(b, a, last), (a, b, last)]
+    for month_n, first_day, last_day in orders:
+        if not (1 <= month_n <= 12) or last_day <= first_day:
+            continue
+        got = _month_day(today, month_n, first_day, year)
+        if got is None:
+            continue
+        try:
+            end = date(got[0].year, month_n, last_day)
+        except ValueError:
+            continue
+        return Mention(span[0], span[1], got[0], end, span[2], got[1], None, "dm_range")
+    return None
+
+
 def _interpret(kind: str, m: re.Match[str], today: date, month_first: bool) -> Mention | None:
     g = m.groupdict()
     span = (m.start(), m.end(), m.group(0))
@@ -528,6 +575,11 @@ def _interpret(kind: str, m: re.Match[str], today: date, month_first: bool) -> M
         except ValueError:
             return None
         return mk(got1[0], last, got1[1])
+    if kind == "dotted":
+        got = _month_day(today, int(g["m"]), int(g["d"]), _year(g.get("y")))
+        return mk(got[0], rolled=got[1]) if got else None
+    if kind == "numeric_range":
+        return _numeric_range(g, today, month_first, span)
     if kind == "numeric":
         a, b = int(g["a"]), int(g["b"])
         year = _year(g.get("y"))
@@ -1115,7 +1167,18 @@ def _within_ranges(mentions: list[Mention]) -> list[Mention]:
 
 # Dates a traveller gives by the calendar: beside them, a holiday is context.
 _EXPLICIT: Final = frozenset(
-    {"iso", "md", "dm", "md_range", "dm_range", "numeric", "ord", "ord_range", "nth_weekday"}
+    {
+        "iso",
+        "md",
+        "dm",
+        "md_range",
+        "dm_range",
+        "numeric",
+        "dotted",
+        "ord",
+        "ord_range",
+        "nth_weekday",
+    }
     | {"weekday", "week_from", "offset"}
 )
 # A holiday that is itself the day of travel: "on Christmas Eve", "from Boxing Day",

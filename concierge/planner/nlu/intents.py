@@ -194,6 +194,9 @@ _APPROVALS: Final = _rx("intents", "approvals")
 _APPROVALS_LISTING: Final = _rx("intents", "approvals_listing")
 _CANCEL: Final = _rx("intents", "cancel")
 _DISRUPTED: Final = _rx("intents", "disrupted")
+_OPTIONS_ASKED: Final = _rx("intents", "options_asked")
+_GROUND_TRIP: Final = _rx("intents", "ground_trip")
+_AIR_WORDS: Final = _rx("intents", "air_words")
 _DISRUPTION_REPORT: Final = _rx("intents", "disruption_report")
 _CHANGE: Final = _rx("intents", "change")
 _TRIPS: Final = _rx("intents", "trips")
@@ -603,6 +606,9 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
             or not (u.dates.depart and u.destination)
             or _OWN_BOOKING.search(low)
             or _on_own_trip(unsupported, clean, low)
+            # "can I bring my dog on the flight to Boston on the 10th?": a yes/no question
+            # about the feature asks nothing to be searched; its place and day are context
+            or (_POLAR.match(low) and asks.is_question(clean) and not asks.is_request(clean))
         )
         # "is my executive club number in my profile?": what is on file, the profile's
         and not (unsupported.feature != "override" and _PROFILE.search(low))
@@ -666,7 +672,11 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     if _APPROVALS.search(low) and not _POLICY.search(low) and not policy_question:
         u.intent = Intent.APPROVALS
         return u
-    if _DISRUPTED.search(low) and not re.search(r"\bcancel (?:my|the|it|this|that)\b", low):
+    if (
+        _DISRUPTED.search(low)
+        and not re.search(r"\bcancel (?:my|the|it|this|that)\b", low)
+        and not _options_for_a_new_trip(u, low)
+    ):
         u.intent = Intent.DISRUPTION
         # "Is my flight on time?": a question for the flight's status, no disruption told.
         u.status_question = asks.is_question(clean) and not _DISRUPTION_REPORT.search(low)
@@ -739,7 +749,10 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     ):
         u.intent = Intent.SELECT
         return u
-    if _OUT_OF_SCOPE.search(low) and not (u.places and _FLIGHT_WORDS.search(low)):
+    if _OUT_OF_SCOPE.search(low) and (
+        not (u.places and _FLIGHT_WORDS.search(low))
+        or (_GROUND_TRIP.search(low) and not _AIR_WORDS.search(low))
+    ):
         u.intent = Intent.OUT_OF_SCOPE
         return u
     if _HELP.search(low):
@@ -755,6 +768,19 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     if accept and not _NEGATION.search(low[: accept.start()]):
         u.intent = Intent.YES
     return u
+
+
+def _options_for_a_new_trip(u: Understanding, low: str) -> bool:
+    """ "Flying to London on the 14th and home on the 18th — what are my options?": options
+    asked for beside a new trip (a place and a day), with no disruption told and no booked
+    flight named, are that trip's flights."""
+    return bool(
+        u.destination
+        and u.dates.depart
+        and _OPTIONS_ASKED.search(low)
+        and not _DISRUPTED.search(_OPTIONS_ASKED.sub(" ", low))
+        and not _OWN_BOOKING.search(low)
+    )
 
 
 _PARTY: Final = _tables()["traveller"]["party"]
@@ -937,6 +963,12 @@ _OWN_BOOKING_NAMED: Final = re.compile(
 )
 
 
+# A yes/no question: "can I ...", "is there ...", "do they ...".
+_POLAR: Final = re.compile(
+    r"^\s*(?:\w+[,!]\s+)?(?:can|could|may|do|does|is|are|will|would|am|should)\s+(?:i|we|you|they|it|there|my|our|the|a|he|she)\b"
+)
+
+
 def _on_own_trip(unsupported: asks.Unsupported, clean: str, low: str) -> bool:
     """A wish done on a booked flight ("check me in for Paris Thursday", "an aisle seat on
     my Boston to Paris flight on Thursday"): its place and day name that flight, not a new
@@ -1062,7 +1094,10 @@ def _trip_dates(clean: str, low: str, now: datetime, month_first: bool) -> DateR
 _PAST: Final = re.compile(
     r"\b(?:i|we|he|she|they)(?:'ve| have| had)?\s+(?:just\s+|only\s+)?"
     r"(?:started|joined|began|moved|transferred|switched|was|were|met|spoke|talked|heard)\b"
+    # ... but what one was told to do is still ahead: "my manager just told me I have to
+    # attend the onboarding in Chicago", "she asked me to go to Boston"
     r"|\b(?:told|informed|emailed|messaged|texted|called|warned|reminded) (?:me|us)\b"
+    r"(?!\s+(?:that\s+)?(?:to\b|(?:i|we)(?:'ll|'m|'re| will| am| are| have to| need to| must| should| gotta)\b))"
 )
 # Clauses: sentences, and the parts a dash, a semicolon or a comma sets apart.
 _CLAUSE: Final = re.compile(r"(?<=[.!?])\s+|\s+[—–-]\s+|[;,]\s*")
@@ -1129,7 +1164,7 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         u.places = [m for m in u.places if m not in replaced]
     u.origin, u.destination = roles(u.places)
     u.dates = _trip_dates(clean, low, now, month_first)
-    if len(u.places) >= 3:
+    if len(u.places) >= 2:
         u.legs = read_legs(clean, now, month_first=month_first)
     for delta, pattern in _SHIFT:
         if u.dates.relative_return:

@@ -6,13 +6,15 @@ The message is cut into clauses at the words that chain legs ("then", "after tha
 a place to fly to and one day is a leg. Each clause is read by the same place and
 date readers as a whole message; a bare day counts from the previous leg ("on the
 17th" after 14 Jan is 17 Jan). It is an itinerary only when the legs chain on
-(each starts where the last one landed) and are not simply there and back.
+(each starts where the last one landed) and are not simply there and back. A first leg
+naming only where it goes leaves from home ("London on the 14th, then Paris on the 17th,
+then back on the 20th").
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import pairwise
 from typing import Final
@@ -21,13 +23,19 @@ from concierge.planner.nlu.dates import read_dates
 from concierge.planner.nlu.places import PlaceMention, find_places, roles
 
 _CLAUSE: Final = re.compile(
-    r"(?:;|\.\s|,?\s*\b(?:and then|then|after that|afterwards|followed by|and finally|finally)\b|,\s*and\b|,)"
+    r"(?:;|\.\s|,?\s*\b(?:and then|then|after that|afterwards|followed by|and finally|finally)\b|,\s*and\b|,"
+    # arrows chaining stops ("JFK > BOS 10 dec > ORD 12 dec"), and "and" before the way on
+    # or home ("on to Atlanta on the 10th and home on the 12th")
+    r"|\s*(?:>|→|->|=>|⇒|➡️?)\s*"
+    r"|\s+and\s+(?=(?:(?:fly|flying|head|heading|go|going|come|coming)\s+)?(?:back|home|on\s*to)\b))"
 )
 
 
-# "then home on the 18th", "Boston back home on the 11th": a leg to the traveller's home
-# (the dialogue knows where that is; ``LegReading.to_home``).
+# "then home on the 18th", "Boston back home on the 11th", "and back on the 20th" (no place
+# named): a leg to the traveller's home (the dialogue knows where that is;
+# ``LegReading.to_home``).
 _HOME: Final = re.compile(r"\bhome\b")
+_BACK: Final = re.compile(r"\bback\b")
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,12 @@ class LegReading:
     def to_home(self) -> bool:
         return self.destination.place is None
 
+    @property
+    def from_home(self) -> bool:
+        """ "London on the 14th, then Paris on the 17th, ...": the first leg names only where
+        it goes, so it leaves from the traveller's home."""
+        return self.origin.place is None
+
 
 def _city(m: PlaceMention) -> str | None:
     return m.place.city if m.place is not None else None
@@ -51,13 +65,20 @@ def read_legs(text: str, now: datetime, *, month_first: bool = True) -> list[Leg
     if len(clauses) < 2:
         return []
     legs: list[LegReading] = []
+    stop: PlaceMention | None = None  # a stop named alone, where the next leg leaves from
     for clause in clauses:
         places = [p for p in find_places(clause) if p.place is not None]
-        home = _HOME.search(clause) if legs else None
+        home = (
+            (_HOME.search(clause) or (None if places else _BACK.search(clause))) if legs else None
+        )
         if not places and home is None:
             continue  # "Economy is fine."
         anchor = now if not legs else datetime.combine(legs[-1].day, now.timetz())
         dates = read_dates(clause, anchor, month_first=month_first)
+        if home is None and len(places) == 1 and dates.depart is None and not dates.question:
+            # "JFK > BOS 10 dec > ...": the first stop, named with no day
+            stop = replace(places[0], role="origin")
+            continue
         if home is not None and len(places) <= 1 and all(p.role != "destination" for p in places):
             # "then home fri 18th", "Boston back home on the 11th": from where the last leg
             # landed (or the place named), to home; its one day may read as a return.
@@ -72,13 +93,19 @@ def read_legs(text: str, now: datetime, *, month_first: bool = True) -> list[Leg
         if dates.depart is None or dates.ret is not None or dates.question:
             return []
         origin, destination = roles(places)
-        if origin is None and legs and destination is not None:
+        if origin is None and stop is not None and destination is not None:
+            origin = stop  # "... > BOS 10 dec": from the stop named before it
+        elif origin is None and legs and destination is not None:
             origin = legs[-1].destination  # "then on to Dublin on the 17th"
+        elif origin is None and not legs and destination is not None and len(places) == 1:
+            # "I need to go london on the 14th, then ...": from home
+            origin = PlaceMention(destination.start, destination.start, "", None, "origin")
         if origin is None or destination is None or len(places) > 2:
             return []
         if _city(origin) == _city(destination):
             return []  # a clause whose second place went unread is no flight
         legs.append(LegReading(origin, destination, dates.depart))
+        stop = None
     if len(legs) < 2:
         return []
     for before, after in pairwise(legs):

@@ -225,9 +225,10 @@ def nights(text: str) -> int | None:
         return 7 * (word_number(raw) or 1)
     if re.search(r"\bfor a fortnight\b|\ba fortnight'?s? stay\b", text):
         return 14
-    if re.search(r"\b(?:1 night|a night)\b", text) or (
-        re.search(r"\bovernight\b", text) and not _OVERNIGHT_FLIGHT.search(text)
-    ):
+    # "a hotel for the night": the one night there (not "the night before / of the 9th")
+    if re.search(
+        r"\b(?:1 night|a night|for the night\b(?! (?:before|after|of|flight)))\b", text
+    ) or (re.search(r"\bovernight\b", text) and not _OVERNIGHT_FLIGHT.search(text)):
         return 1
     return None
 
