@@ -32,7 +32,18 @@ a description fitting one bookable and one blocked option asked which; multi-cit
 arrows ("JFK > BOS 10 dec > ORD 12 dec > JFK 14 dec") or "and home" without a comma; a
 yes/no question about a pet or lounge access searched or misread a place.
 
-After the fixes: 136/136 (both rounds).
+Round 3 (ROUND_3, 32 phrasings: the booking flow end to end, holidays, counts of days,
+everyday yeses and nos), written after round 2's fixes and run once at 01:48 UTC before
+any fix for them: **26/32 = 81 %** first try. By area: dates 5/5, round trip 2/2, picks
+1/3, flight + hotel 1/2, hotel 1/1, party 2/3, confirmations 8/9, policy 1/2, small talk
+1/1, can't do 2/2, one-way 2/2. One failure was an invalid expectation ("show me the
+morning ones instead" at a confirmation is answered from the list shown, naming both;
+corrected with a comment), 5 were gaps: "1 and 1" for a round trip kept one pick; "the
+last flight back" also read as the last option out; "the cheapest of everything" chose in
+one list; "the 3 of us" read as the 3rd of a month; "max hotel rate in paris?" searched
+hotels.
+
+After the fixes: all 168 pass.
 """
 
 from __future__ import annotations
@@ -1137,6 +1148,222 @@ ROUND_2: list[tuple[str, Case]] = [
 ]
 
 
+# Round 3, written after round 2's fixes landed in the branch and run once before any fix
+# for them: the booking flow end to end, holidays and counts of days, everyday yeses.
+ROUND_3: list[tuple[str, Case]] = [
+    ("dt", dialogue("miami christmas eve", calls=[_fs("Miami", "2026-12-24")])),
+    (
+        "rt",
+        dialogue(
+            "miami xmas eve, back boxing day",
+            calls=[_fs("Miami", "2026-12-24"), _leg("Miami", "New York", "2026-12-26")],
+        ),
+    ),
+    ("dt", dialogue("flight to chicago in 10 days", calls=[_fs("Chicago", "2026-12-11")])),
+    ("dt", dialogue("chicago this friday", calls=[_fs("Chicago", "2026-12-04")])),
+    ("dt", dialogue("Chicago, Friday 11th please", calls=[_fs("Chicago", "2026-12-11")])),
+    (
+        "dt",
+        dialogue(
+            "flights to chicago the week after next, any day is fine, cheapest",
+            calls=[
+                {
+                    "tool": "search_flights",
+                    "args": {
+                        "destination": "Chicago",
+                        "date": {"between": ["2026-12-14", "2026-12-20"]},
+                    },
+                    "count_at_least": 3,
+                    "distinct": "date",
+                }
+            ],
+        ),
+    ),
+    (
+        "rt",
+        dialogue(
+            "Hey, could you help me book a return trip to Chicago? I'd go Friday the 11th and "
+            "come back Sunday the 13th. Economy is fine.",
+            calls=[_fs("Chicago", "2026-12-11"), _leg("Chicago", "New York", "2026-12-13")],
+        ),
+    ),
+    (
+        "pk",
+        dialogue(
+            "chicago fri 11th back sun 13th",
+            "the 11:10 united both ways",
+            "yes",
+            new_status="confirmed",
+            segments=[
+                {"flight": "UA 1149", "date": "2026-12-11"},
+                {"flight": "UA 1150", "date": "2026-12-13"},
+            ],
+        ),
+    ),
+    (
+        "pk",
+        dialogue(
+            "chicago fri 11th back sun 13th",
+            "1 and 1",
+            "yes",
+            new_status="confirmed",
+            segments=[{"flight": "UA 1149"}, {"flight": "DL 1144"}],
+        ),
+    ),
+    (
+        "pk",
+        dialogue(
+            "chicago fri 11th back sun 13th",
+            "first option out, the last flight back",
+            "yes",
+            new_status="confirmed",
+            segments=[{"flight": "UA 1149"}, {"flight": "DL 1144"}],
+        ),
+    ),
+    (
+        "fh",
+        dialogue(
+            "miami 11th to 13th, flights and hotel, hotel under $200 a night",
+            calls=[
+                _fs("Miami", "2026-12-11"),
+                _leg("Miami", "New York", "2026-12-13"),
+                _hotel("Miami", "2026-12-11", "2026-12-13"),
+            ],
+            reply_contains="citizenM Miami",
+        ),
+    ),
+    (
+        "fh",
+        dialogue(
+            "miami 11th to 13th, flights and hotel",
+            "cheapest of everything",
+            "yes",
+            new_status="confirmed",
+            segments=[{"flight": "B6 1055"}, {"flight": "B6 1054"}, {"city": "Miami"}],
+        ),
+    ),
+    (
+        "ho",
+        dialogue(
+            "miami hotel 11th-13th",
+            "the hyatt",
+            "yup",
+            new_status="confirmed",
+            segments=[{"city": "Miami"}],
+        ),
+    ),
+    (
+        "px",
+        dialogue("miami 11 dec for the 3 of us", calls=[_fs("Miami", "2026-12-11", passengers=3)]),
+    ),
+    (
+        "px",
+        dialogue(
+            "myself plus one to miami 11 dec", calls=[_fs("Miami", "2026-12-11", passengers=2)]
+        ),
+    ),
+    (
+        "px",
+        dialogue(
+            "need flights for six people to chicago on the 11th",
+            calls=[_fs("Chicago", "2026-12-11", passengers=6)],
+        ),
+    ),
+    ("cf", dialogue("miami 11th", "cheapest", "yup", new_status="confirmed")),
+    ("cf", dialogue("miami 11th", "cheapest", "ok do it", new_status="confirmed")),
+    ("cf", dialogue("miami 11th", "cheapest", "Yes, thanks!", new_status="confirmed")),
+    ("cf", dialogue("miami 11th", "cheapest", "book it pls", new_status="confirmed")),
+    ("cf", dialogue("miami 11th", "cheapest", "confirm", new_status="confirmed")),
+    ("cf", dialogue("miami 11th", "cheapest", "let me think about it", not_new_status="confirmed")),
+    ("cf", dialogue("miami 11th", "cheapest", "not now", not_new_status="confirmed")),
+    (
+        "cf",
+        dialogue(
+            "miami 11th",
+            "cheapest",
+            "actually can you show me the morning ones instead",
+            # Invalid first expectation (`options` of a new search before noon): the
+            # concierge answers from the list already shown, naming both morning flights
+            # (06:15 and 11:15) and asking which, which is what was asked.
+            reply_contains=["06:15", "11:15"],
+            not_new_status="confirmed",
+        ),
+    ),
+    (
+        "cf",
+        dialogue(
+            "miami 11th",
+            "cheapest",
+            "actually make it 2 seats",
+            not_new_status="confirmed",
+            reply_not_contains="Sorry, I didn't",
+        ),
+    ),
+    (
+        "pl",
+        dialogue(
+            "what class can I fly to london?",
+            tools_include=["get_policy"],
+            reply_contains="economy",
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "pl",
+        dialogue(
+            "max hotel rate in paris?",
+            tools_include=["get_policy"],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "st",
+        dialogue(
+            "miami 11th",
+            "hmm ok",
+            "the 6:15 please",
+            "yes",
+            new_status="confirmed",
+            segments=[{"flight": "B6 1053"}],
+        ),
+    ),
+    (
+        "cd",
+        dialogue(
+            "can you reserve a restaurant in miami for the 11th?",
+            reply_contains_any=HONEST,
+            tools_exclude=["search_flights", "search_hotels"],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "cd",
+        dialogue(
+            "do I need a visa for london?",
+            reply_contains_any=HONEST,
+            tools_exclude=["search_flights", "search_hotels"],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "ow",
+        dialogue(
+            "Hello, I am from the Madrid office and I must travel to New York on the 21st of "
+            "December for a training. Please help me find a flight from Madrid.",
+            calls=[_leg("Madrid", "New York", "2026-12-21")],
+        ),
+    ),
+    (
+        "ow",
+        dialogue(
+            "sfo saturday 12th, morning, nonstop only",
+            calls=[_fs("San Francisco", "2026-12-12", max_stops=0)],
+            options={"depart_before": "12:00"},
+        ),
+    ),
+]
+
+
 @pytest.fixture(scope="module")
 def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
     return build_worlds(tmp_path_factory.mktemp("explore-s22-worlds"), {"empty"})
@@ -1149,6 +1376,10 @@ def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
         *(
             pytest.param(c, id=f"r2-{area}-{i:02d}-{c.id[:30]}")
             for i, (area, c) in enumerate(ROUND_2)
+        ),
+        *(
+            pytest.param(c, id=f"r3-{area}-{i:02d}-{c.id[:30]}")
+            for i, (area, c) in enumerate(ROUND_3)
         ),
     ],
 )
@@ -1267,3 +1498,42 @@ def test_where_one_was_told_to_go_is_the_trip(text: str) -> None:
 def test_my_options_after_a_disruption_stays_a_disruption() -> None:
     u = understand("my flight to london on the 14th was cancelled, what are my options?", NOW)
     assert u.intent is Intent.DISRUPTION
+
+
+@pytest.mark.parametrize(
+    ("text", "refs"),
+    [
+        ("2 and 2", [(2, None), (2, None)]),
+        ("option 3 out, the last flight home", [(3, None), (None, "latest")]),
+    ],
+)
+def test_round_trip_picks_name_one_option_per_list(
+    text: str, refs: list[tuple[int | None, str | None]]
+) -> None:
+    assert [(o.index, o.best) for o in understand(text, NOW).options] == refs
+
+
+def test_everything_chooses_in_every_list() -> None:
+    assert [o.both for o in understand("the earliest of everything", NOW).options] == ["all"]
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [("boston on the 10th for the 4 of us", 4), ("the 2 colleagues and me, atlanta 9 dec", 3)],
+)
+def test_a_head_count_after_the_is_no_day(text: str, people: int) -> None:
+    u = understand(text, NOW)
+    assert u.passengers == people
+    assert all(m.first.month == 12 and m.first.day in (9, 10) for m in u.dates.mentions)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "maximum nightly rate in london?",
+        "what's the max fare to paris",
+        "max price per night in SF",
+    ],
+)
+def test_the_most_one_may_spend_is_a_policy_question(text: str) -> None:
+    assert understand(text, NOW).intent is Intent.POLICY

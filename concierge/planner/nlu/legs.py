@@ -24,11 +24,29 @@ from concierge.planner.nlu.places import PlaceMention, find_places, roles
 
 _CLAUSE: Final = re.compile(
     r"(?:;|\.\s|,?\s*\b(?:and then|then|after that|afterwards|followed by|and finally|finally)\b|,\s*and\b|,"
-    # arrows chaining stops ("JFK > BOS 10 dec > ORD 12 dec"), and "and" before the way on
-    # or home ("on to Atlanta on the 10th and home on the 12th")
-    r"|\s*(?:>|→|->|=>|⇒|➡️?)\s*"
+    # "and" before the way on or home ("on to Atlanta on the 10th and home on the 12th")
     r"|\s+and\s+(?=(?:(?:fly|flying|head|heading|go|going|come|coming)\s+)?(?:back|home|on\s*to)\b))"
 )
+
+
+# An arrow between two stops ("JFK > BOS 10 dec > ORD 12 dec > JFK 14 dec").
+_ARROW: Final = re.compile(r"\s*(?:->|=>|→|⇒|➡️?|>)\s*")
+
+
+def _arrow_chain(clause: str, now: datetime, month_first: bool) -> list[str]:
+    """ "JFK > BOS 10 dec > ORD 12 dec > JFK 14 dec", one clause drawn as a chain: cut
+    before each arrow that follows a day, so each part is one leg ("> ORD 12 dec", read
+    from where the last leg landed)."""
+    arrows = list(_ARROW.finditer(clause))
+    if len(arrows) < 2:
+        return [clause]
+    parts, begin = [], 0
+    for arrow in arrows:
+        if read_dates(clause[begin : arrow.start()], now, month_first=month_first).depart:
+            parts.append(clause[begin : arrow.start()])
+            begin = arrow.start()
+    parts.append(clause[begin:])
+    return parts
 
 
 # "then home on the 18th", "Boston back home on the 11th", "and back on the 20th" (no place
@@ -61,12 +79,21 @@ def _city(m: PlaceMention) -> str | None:
 
 def read_legs(text: str, now: datetime, *, month_first: bool = True) -> list[LegReading]:
     """The legs of a multi-city trip in ``text``, or [] when it is not one."""
-    clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
+    clauses = [
+        part
+        for c in _CLAUSE.split(text)
+        if c and c.strip()
+        for part in _arrow_chain(c, now, month_first)
+    ]
     if len(clauses) < 2:
         return []
     legs: list[LegReading] = []
     stop: PlaceMention | None = None  # a stop named alone, where the next leg leaves from
-    for clause in clauses:
+    for said in clauses:
+        arrow = _ARROW.match(said)
+        # "> ORD 12 dec": from where the last leg landed, named so the arrow reads as a route
+        homeward = _HOME.search(said) or _BACK.search(said)
+        clause = f"{legs[-1].destination.text}{said}" if arrow and legs and not homeward else said
         places = [p for p in find_places(clause) if p.place is not None]
         home = (
             (_HOME.search(clause) or (None if places else _BACK.search(clause))) if legs else None

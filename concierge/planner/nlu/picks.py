@@ -413,6 +413,8 @@ def read(text: str) -> list[OptionRef]:
         if not index:
             continue
         kind_word = (m.group("k") or "") if m.group("o") else ""
+        if word == "last" and kind_word == "flight":
+            continue  # "the last flight back": the latest one (picks.yaml best), no index
         kind = (
             "hotel"
             if "hotel" in kind_word
@@ -551,7 +553,8 @@ def read(text: str) -> list[OptionRef]:
                 refs[-1] = merged
                 continue
         last_clause = clause
-        if ref not in refs:
+        # "1 and 1" (round trip): a number said again in its own clause is the next list's
+        if ref not in refs or (ref.index is not None and ref.kind is None and ref.both is None):
             refs.append(ref)
     return refs
 
