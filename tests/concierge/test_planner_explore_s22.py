@@ -1537,3 +1537,38 @@ def test_a_head_count_after_the_is_no_day(text: str, people: int) -> None:
 )
 def test_the_most_one_may_spend_is_a_policy_question(text: str) -> None:
     assert understand(text, NOW).intent is Intent.POLICY
+
+
+# ---------------------------------------------------------------- a weekend beside a day
+# Probed after round 3 (understand() on everyday date forms): "the weekend of the 12th"
+# and "a long weekend from fri 11th" were read as this weekend.
+
+
+@pytest.mark.parametrize(
+    ("text", "out", "back"),
+    [
+        ("miami for the weekend of the 12th", D(2026, 12, 12), D(2026, 12, 13)),
+        ("boston the weekend of the 19th", D(2026, 12, 19), D(2026, 12, 20)),
+        ("miami for a long weekend from fri 11th", D(2026, 12, 11), D(2026, 12, 14)),
+        ("a weekend in miami from the 11th", D(2026, 12, 11), D(2026, 12, 13)),
+        ("fly to chicago this weekend", D(2026, 12, 5), D(2026, 12, 6)),
+    ],
+)
+def test_a_weekend_beside_a_day_is_that_days_weekend_or_a_length(
+    text: str, out: date, back: date
+) -> None:
+    reading = read_dates(text, NOW)
+    assert (reading.depart, reading.ret) == (out, back)
+
+
+async def test_a_long_weekend_from_a_day_searches_there_and_back(
+    worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(
+        dialogue(
+            "miami for a long weekend from fri 11th",
+            calls=[_fs("Miami", "2026-12-11"), _leg("Miami", "New York", "2026-12-14")],
+        ),
+        worlds,
+        tmp_path,
+    )

@@ -827,6 +827,7 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
         mentions = _fallback(low, now, month_first)
     mentions = _offsets(low, mentions)
     mentions = _in_named_month(low, today, mentions)
+    mentions, weekend_nights = _weekend_beside_a_day(low, mentions)
     if period is not None:
         week: date | None = period.monday
         mentions = _in_week(period.monday, mentions, period.floor)
@@ -858,7 +859,7 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
     reading.flexible = _flexible(low, today, week, mentions, reading.any_day)
     reading.mentions = mentions
     reading.read_as = [(m.text.strip(), m.first, m.other) for m in mentions if m.other]
-    reading.nights = read_nights(low)
+    reading.nights = read_nights(low) or weekend_nights
     reading.explicit_return = _RETURN_CLAUSE.search(low) is not None
     overnight = _OVERNIGHT_OUT.search(low)
     homeward = _RETURN_CLAUSE.search(low)
@@ -1150,6 +1151,50 @@ def _not_negated(low: str, mentions: list[Mention]) -> tuple[list[Mention], date
         return mentions, None
     dropped = next(m for m in mentions if m not in kept)
     return kept, dropped.first
+
+
+_WEEKEND_OF: Final = re.compile(r"^\s*of\s+$")
+_A_WEEKEND: Final = re.compile(r"\ba(?:\s+(?P<long>long))?\s*$")
+
+
+def _weekend_beside_a_day(low: str, mentions: list[Mention]) -> tuple[list[Mention], int | None]:
+    """A weekend said beside a day of the calendar: "the weekend of the 12th" is that
+    day's weekend (its Saturday and Sunday); "a (long) weekend from Friday the 11th" is a
+    length, two nights (three when long) from that day. Alone, a weekend keeps its own
+    dates ("this weekend"). Returns the mentions and the nights a length gives."""
+    days = [m for m in mentions if m.kind not in {"weekend", "weekday"} and m.last is None]
+    if not days or all(m.kind != "weekend" for m in mentions):
+        return mentions, None
+    out: list[Mention] = []
+    nights: int | None = None
+    for m in mentions:
+        if m.kind != "weekend":
+            out.append(m)
+            continue
+        after = next((d for d in days if d.start >= m.end), None)
+        if after is not None and _WEEKEND_OF.match(low[m.end : after.start]):
+            saturday = after.first + timedelta(days=(5 - after.first.weekday()) % 7)
+            if after.first.weekday() == 6:
+                saturday = after.first - timedelta(days=1)
+            span = Mention(
+                m.start, after.end, saturday, saturday + timedelta(days=1), low[m.start : after.end]
+            )
+            span = replace(span, kind="weekend")
+            out = [o for o in out if o is not after]
+            out.append(span)
+            days = [d for d in days if d is not after]
+            continue
+        said = _A_WEEKEND.search(low[: m.start])
+        if said is not None and len(days) == 1:
+            # a length: the day named starts it, and the trip ends that many nights on
+            nights = 3 if said.group("long") else 2
+            day = days[0]
+            out = [o for o in out if o is not day]
+            out.append(replace(day, last=day.first + timedelta(days=nights), kind="ord_range"))
+            days = []
+            continue
+        out.append(m)
+    return sorted(out, key=lambda x: x.start), nights
 
 
 def _within_ranges(mentions: list[Mention]) -> list[Mention]:
