@@ -324,7 +324,37 @@ def classify(text: str, *, cancelling: bool | None = False, asked: Asked | None 
         answer = _verdict(categories, cancelling=cancelling)
         if answer is not None:
             return Reading(answer, thanks="thanks" in categories)
-    return _yes_then_next_steps(text or "", cancelling=cancelling, asked=asked)
+    steps = _yes_then_next_steps(text or "", cancelling=cancelling, asked=asked)
+    if steps.answer is not None:
+        return steps
+    return _yes_with_assurance(text or "", cancelling=cancelling, asked=asked)
+
+
+def _yes_with_assurance(text: str, *, cancelling: bool | None, asked: Asked | None) -> Reading:
+    """ "ok go ahead, my manager knows about it", "yep, it's urgent, the client is waiting":
+    clauses that say yes, and clauses that are each wholly an assurance (``assurances`` in
+    the data: someone knows or approved, it is urgent), make a yes; any other clause (a
+    change, a question) makes it none."""
+    clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
+    if len(clauses) < 2 or text.rstrip().endswith("?"):
+        return Reading(None)
+    said_yes = assured = thanks = False
+    for clause in clauses:
+        if any(p.fullmatch(" ".join(_NOT_WORD.sub(" ", _plain(clause)).split())) for p in _assurances()):
+            assured = True
+            continue
+        reading = classify(clause, cancelling=cancelling, asked=asked)
+        if reading.answer != Answer.YES:
+            return Reading(None)
+        said_yes, thanks = True, thanks or reading.thanks
+    return Reading(Answer.YES, thanks=thanks) if said_yes and assured else Reading(None)
+
+
+@lru_cache(maxsize=1)
+def _assurances() -> tuple[re.Pattern[str], ...]:
+    raw = datafiles.load("answers")
+    who = str(raw["assurance_who"])
+    return tuple(re.compile(str(p).replace("{who}", who)) for p in raw.get("assurances") or ())
 
 
 def _yes_then_next_steps(text: str, *, cancelling: bool | None, asked: Asked | None) -> Reading:

@@ -483,11 +483,13 @@ def read(text: str) -> list[OptionRef]:
                 found.append((m.start(), OptionRef(after=after, before=before)))
     direct = bool(t.direct.search(low))
     question = bool(_QUESTION.match(low))
+    # "the less expensive one", "the lowest priced option": a measure names no airline
+    compared: list[tuple[int, int]] = []
     for name, pattern in t.best:
         for m in pattern.finditer(low):
+            compared.append(m.span())
             if not question:
                 found.append((m.start(), OptionRef(best=name, direct=direct)))
-    compared: list[tuple[int, int]] = []  # "the less expensive one" names no airline
     for name, pattern in t.comparatives:
         for m in pattern.finditer(low):
             compared += [m.span(g) for g in ("c1", "c2", "c3") if m.group(g)]
@@ -536,6 +538,7 @@ def read(text: str) -> list[OptionRef]:
         nonstop = bool(m.group("d")) or any(_DIRECT_WORD.match(w.lower()) for w in words)
         found.append((m.start(), OptionRef(carrier=" ".join(kept), direct=nonstop)))
 
+    found = _not_turned_down(low, found)
     both = next((scope for scope, pattern in t.both if pattern.search(low)), None)
     # "there and back", "out and back": the direction words of a "both" phrase name no list.
     owned += [m.span() for _, pattern in t.both for m in pattern.finditer(low)]
@@ -557,6 +560,35 @@ def read(text: str) -> list[OptionRef]:
         if ref not in refs or (ref.index is not None and ref.kind is None and ref.both is None):
             refs.append(ref)
     return refs
+
+
+# An option given up for another ("not the 5:50, the 2pm instead", "instead of the Delta
+# one ...", "option 1 doesn't work for me, make it option 3"): right after a word that
+# turns it away, or in a clause that says it does not suit.
+_TURNED_AWAY: Final = re.compile(
+    r"\b(?:not|instead of|rather than|in place of|other than|scrap|drop|forget)\s+"
+    r"(?:(?:the|that|this)\s+)?$"
+)
+_DOES_NOT_SUIT: Final = re.compile(
+    r"\btoo (?:early|late|expensive|pricey|dear|long|short|tight)\b"
+    r"|\b(?:does ?n[o']?t|do ?n[o']?t|won'?t|will not|would ?n'?t|can'?t|cannot) (?:work|suit|do)\b"
+    r"|\b(?:no good|not (?:good|great|ideal|ok|okay)|(?:i )?(?:can'?t|cannot) make (?:it|that))\b"
+)
+_SUIT_CLAUSE: Final = re.compile(r"[,;.!?]+|\s[-–—]+\s|\bbut\b")
+
+
+def _not_turned_down(low: str, found: list[tuple[int, OptionRef]]) -> list[tuple[int, OptionRef]]:
+    """``found`` without the options the message turns down, when it names another."""
+    cuts = [0, *(m.end() for m in _SUIT_CLAUSE.finditer(low)), len(low) + 1]
+
+    def turned_down(at: int) -> bool:
+        if _TURNED_AWAY.search(low[:at]):
+            return True
+        a, b = next((a, b) for a, b in zip(cuts, cuts[1:], strict=False) if a <= at < b)
+        return bool(_DOES_NOT_SUIT.search(low[a:b]))
+
+    kept = [(at, ref) for at, ref in found if not turned_down(at)]
+    return kept if kept and len(kept) < len(found) else found
 
 
 _DETAILS: Final = ("index", "carrier", "clock", "best", "after", "before", "price")
