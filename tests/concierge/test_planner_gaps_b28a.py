@@ -182,8 +182,16 @@ async def test_a_same_day_return_around_a_meeting_searches_both_ways(
             "2026-12-17",
             None,
         ),
-        ("Board meeting in Chicago Tuesday 15th Dec. Find me a flight on the Monday pls", "2026-12-14", None),
-        ("Client workshop in Miami on Wednesday 16th. Flying on the Sunday before.", "2026-12-13", None),
+        (
+            "Board meeting in Chicago Tuesday 15th Dec. Find me a flight on the Monday pls",
+            "2026-12-14",
+            None,
+        ),
+        (
+            "Client workshop in Miami on Wednesday 16th. Flying on the Sunday before.",
+            "2026-12-13",
+            None,
+        ),
         (
             "My conference in Madrid is Monday the 14th; I'd like to fly out on the Saturday, "
             "returning the Tuesday",

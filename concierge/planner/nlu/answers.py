@@ -340,7 +340,9 @@ def _yes_with_assurance(text: str, *, cancelling: bool | None, asked: Asked | No
         return Reading(None)
     said_yes = assured = thanks = False
     for clause in clauses:
-        if any(p.fullmatch(" ".join(_NOT_WORD.sub(" ", _plain(clause)).split())) for p in _assurances()):
+        if any(
+            p.fullmatch(" ".join(_NOT_WORD.sub(" ", _plain(clause)).split())) for p in _assurances()
+        ):
             assured = True
             continue
         reading = classify(clause, cancelling=cancelling, asked=asked)

@@ -14,6 +14,7 @@ dialogue can ask.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -274,7 +275,9 @@ _RETURN_CUE = re.compile(
     r"(?:(?:" + _WD + r")\.?,?\s+(?:the\s+)?)?$"  # "until Friday the 18th"
 )
 _RETURN_CLAUSE = re.compile(
-    r"\b(?:return(?:ing)?|(?:come|coming|fly|flying|head|heading|get|getting)\s+back|(?:fly|flying|head|heading|go|going)\s+home|back\s+(?:on|by|home)|and back|round ?trip back"
+    r"\b(?:return(?:ing)?|(?:come|coming|fly|flying|head|heading|get|getting|be|being)\s+back|(?:fly|flying|head|heading|go|going|be|get|getting)\s+home|back\s+(?:on|by|home)|and back|round ?trip back"
+    # "one back in the evening", "an evening one home": the flight home
+    r"|(?:one|flights?)\s+(?:back|home)"
     r"|(?:back|home)(?=\s+(?:on\s+)?(?:\d|the\b|next\b|" + "|".join(MONTHS) + "|" + _WD + r")))\b"
 )
 
@@ -805,8 +808,12 @@ def moved_to(text: str, reading: DateReading, cue: int) -> date | None:
     return reading.depart if not reading.mentions else None
 
 
-def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateReading:
-    """Everything a message says about dates; ``text`` may be in any case."""
+def read_dates(
+    text: str, now: datetime, *, month_first: bool = True, anchor: date | None = None
+) -> DateReading:
+    """Everything a message says about dates; ``text`` may be in any case. ``anchor``: the
+    day of an event told in a sentence left out of ``text`` (its context), by which "the
+    Wednesday" is read."""
     low = _DOTTED.sub(r"\1/\2/\3", fix_spelling(text.lower()))
     today = now.date()
     reading = DateReading()
@@ -846,6 +853,7 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
     # After the stay: "out on 27 Dec, a hotel for the nights of the 27th to the 29th" is
     # a flight day and a stay, not a day labelling a range.
     mentions = _within_ranges(mentions)
+    mentions, anchored = _by_event_day(low, mentions, anchor)
     if (
         len(mentions) == 1
         and mentions[0].kind == "weekday"
@@ -907,7 +915,7 @@ def read_dates(text: str, now: datetime, *, month_first: bool = True) -> DateRea
             # "back that evening": the part of the day is the return's (no context here)
             reading.return_after, reading.return_before = _window(f"in the {part}")
         return _sane_length(reading)
-    if relative and first.last is None and len(mentions) == 1:
+    if relative and first.last is None and len(mentions) == 1 and not anchored:
         # "a meeting on the 9th, I need to get there the night before"
         shift = -1 if relative.group(1) == "before" else 1
         reading.depart = first.first + timedelta(days=shift)
@@ -1210,6 +1218,63 @@ def _within_ranges(mentions: list[Mention]) -> list[Mention]:
     ]
 
 
+# "the Wednesday", "that Monday": a weekday said as one of a known week.
+_DEFINITE: Final = re.compile(r"\b(?:the|that)\s+$")
+_CLAUSE_CUT: Final = re.compile(r"[,;:.!?]+(?:\s|$)|\s[-–—]+\s")
+_ANCHOR_KINDS: Final = frozenset({"iso", "md", "dm", "numeric", "ord", "nth_weekday"})
+
+
+def _clause_around(low: str, at: int) -> str:
+    cuts = [0, *(m.end() for m in _CLAUSE_CUT.finditer(low)), len(low) + 1]
+    a, b = next((a, b) for a, b in itertools.pairwise(cuts) if a <= at < b)
+    return low[a:b]
+
+
+def _by_event_day(
+    low: str, mentions: list[Mention], anchor: date | None
+) -> tuple[list[Mention], bool]:
+    """ "a client meeting on Tuesday the 8th ... on the Monday evening", "presenting on
+    Thursday 17th December. A flight out on the Wednesday": "the <weekday>" beside the
+    day of an event the message tells of (a date in a clause with no travel word, or
+    ``anchor``, told in a sentence left out) is the one nearest that day ("the Sunday
+    before": the one before it), and the event's day is no day of travel. A weekday for
+    the way home ("back on the Friday") is left to count from the departure."""
+    events = [
+        m
+        for m in mentions
+        if m.kind in _ANCHOR_KINDS
+        and m.last is None
+        and not _RETURN_CUE.search(low[: m.start])
+        and not _TRAVEL_WORD.search(_clause_around(low, m.start))
+    ]
+    day = anchor if anchor is not None else (events[0].first if events else None)
+    if day is None:
+        return mentions, False
+    out: list[Mention] = []
+    moved = False
+    for m in mentions:
+        if (
+            m.kind == "weekday"
+            and m.weekday is not None
+            and _PLAIN_WEEKDAY.match(m.text.strip())
+            and _DEFINITE.search(low[: m.start])
+            and not _RETURN_CUE.search(low[: m.start])
+        ):
+            after = (m.weekday - day.weekday()) % 7 or 7
+            before = 7 - after
+            side = re.match(r"\s+(before|after)\b", low[m.end :])
+            if side is not None:
+                shift = -before if side.group(1) == "before" else after
+            else:
+                shift = after if after <= before else -before
+            m = replace(m, first=day + timedelta(days=shift), weekday=None, kind="anchored")
+            moved = True
+        out.append(m)
+    if not moved:
+        return mentions, False
+    return [m for m in out if m not in events], True
+
+
 # Dates a traveller gives by the calendar: beside them, a holiday is context.
 _EXPLICIT: Final = frozenset(
     {
@@ -1442,7 +1507,7 @@ def _flexible(
 _REL_RETURN = re.compile(
     r"\b(?:back|return(?:ing)?|fly(?:ing)? home|head(?:ing)? home|home)"
     # "fly back to Chicago that evening": the place flown back to may stand in between
-    r"(?:\s+(?:home\s+)?to\s+(?!the\b|that\b|same\b)[a-z][\w.'-]*(?:\s+[a-z][\w.'-]*){0,2}?(?=\s+(?:on\s+|in\s+|by\s+)?(?:the\s+)?(?:same|that|later|next|following)\b))?"
+    r"(?:\s+(?:home\s+)?(?:to|in|at)\s+(?!the\b|that\b|same\b)[a-z][\w.'-]*(?:\s+[a-z][\w.'-]*){0,2}?(?=\s+(?:on\s+|in\s+|by\s+)?(?:the\s+)?(?:same|that|later|next|following)\b))?"
     r"\s+(?:on\s+)?(?:the\s+)?"
     r"(?:(?P<next>next|following)\s+(?:day|morning|afternoon|evening|night)|day after|same day"
     # the day of the outbound: "back that evening", "home the same night", "later that day"
@@ -1660,6 +1725,7 @@ _NOT_A_TIME_WISH = re.compile(
 # to Boston that evening" (the flight, where from or to, and that part of the day).
 _FLIGHT_THEN = re.compile(
     r"\b(?:flights?|fly|flying|fly out|leave|leaving|depart(?:ing)?|head(?:ing)? out)"
+    r"(?:\s+(?:out|up|down|over|there))?"  # "a flight out that morning"
     r"(?:\s+(?:from|to|out of|into|back to)\s+[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)*\s+$"
 )
 
@@ -1671,10 +1737,49 @@ def _not_a_wish(low: str, m: re.Match[str]) -> str:
     return " "
 
 
+# Something the traveller tells of, not a flight: "a client meeting first thing", "I'm
+# meeting a prospect ... at 2pm", "presentation at 9am". Its time is when it happens.
+_EVENT: Final = re.compile(
+    r"\b(?:meetings?|meet(?:ing)?|presentation|presenting|conference|summit|interview|appointment"
+    r"|calls?|dinner|lunch|breakfast|workshop|training|session|talk|keynote|pitch|demo"
+    r"|kick-?off|kicks? off|offsite|off-site|event|wedding|ceremony|starts?|begins?"
+    r"|seeing|visiting|clients?|customers?|prospects?|suppliers?)\b"
+)
+# Clauses of a message: punctuation, and the words that join two of them.
+_TIME_CLAUSE: Final = re.compile(r"[,;:.!?]+(?:\s|$)|\s[-–—]+\s|\s(?:and|but|so|then)\s(?!\d)")
+# A clause about the flight out, after one about the way home ("... back the same night.
+# A flight out that morning and one back in the evening").
+_OUT_CLAUSE: Final = re.compile(
+    r"\b(?:flights?|fly|flying|one|head(?:ing)?|go(?:ing)?|get(?:ting)?)\s+(?:me\s+)?"
+    r"(?:out|up|down|over|there)\b|\boutbound\b|\bway (?:out|there)\b"
+)
+
+
+def _without_events(low: str) -> str:
+    """``low`` with the clauses that tell of an event and nothing of travel blanked: the
+    time of a meeting is not when to fly."""
+    cuts = [0, *(m.end() for m in _TIME_CLAUSE.finditer(low)), len(low)]
+    for a, b in itertools.pairwise(cuts):
+        said = low[a:b]
+        if _EVENT.search(said) and not _TRAVEL_WORD.search(said):
+            low = low[:a] + " " * (b - a) + low[b:]
+    return low
+
+
 def _times(low: str, reading: DateReading) -> None:
     low = _NOT_A_TIME_WISH.sub(lambda m: _not_a_wish(low, m), low)
+    low = _without_events(low)
     clause = _RETURN_CLAUSE.search(low)
     outbound, inbound = (low[: clause.start()], low[clause.start() :]) if clause else (low, "")
+    if clause is not None:
+        # A clause about the flight out after the way home was named belongs to the way out.
+        start = clause.start()
+        cuts = [start, *(m.end() for m in _TIME_CLAUSE.finditer(low, start)), len(low)]
+        for a, b in itertools.pairwise(cuts):
+            said = low[a:b]
+            if _OUT_CLAUSE.search(said) and not _RETURN_CLAUSE.search(said):
+                outbound += " " + said
+                inbound = inbound[: a - start] + " " * (b - a) + inbound[b - start :]
     reading.depart_after, reading.depart_before = _window(outbound)
     if inbound:
         reading.return_after, reading.return_before = _window(inbound)

@@ -1076,7 +1076,13 @@ def _trip_dates(clean: str, low: str, now: datetime, month_first: bool) -> DateR
 
     def asks(span: tuple[int, int]) -> bool:
         text = low[span[0] : span[1]]
-        return bool(_FLIGHT_WORDS.search(_TRAVEL_WORDS.sub(" ", text)) or _HOTEL_WORDS.search(text))
+        return bool(
+            _FLIGHT_WORDS.search(_TRAVEL_WORDS.sub(" ", text))
+            or _HOTEL_WORDS.search(text)
+            # "Could you see what's available from New York on the Monday evening?": a
+            # question or a request is asked, never told as context
+            or _REQUEST_SENTENCE.search(text)
+        )
 
     context = [
         s for s in sentences if dated(s) and not asks(s) and not _TRIP_LEG.search(low[s[0] : s[1]])
@@ -1086,7 +1092,16 @@ def _trip_dates(clean: str, low: str, now: datetime, month_first: bool) -> DateR
     kept = list(clean)
     for a, b in context:
         kept[a:b] = " " * (b - a)
-    return read_dates("".join(kept), now, month_first=month_first)
+    # The event's day still says which "the Wednesday" is meant ("presenting on Thursday
+    # 17th December. A flight out on the Wednesday").
+    anchor = next(m.first for m in reading.mentions if any(a <= m.start < b for a, b in context))
+    return read_dates("".join(kept), now, month_first=month_first, anchor=anchor)
+
+
+# A sentence that asks: a question, or a request made of the concierge.
+_REQUEST_SENTENCE: Final = re.compile(
+    r"\?\s*$|\b(?:could|can|would|will) (?:you|u)\b|\b(?:please|pls|plz)\b"
+)
 
 
 # A sentence telling of what already happened ("I started at Globex on Monday", "we moved

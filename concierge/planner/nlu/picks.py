@@ -14,6 +14,7 @@ references. ``read`` never looks at the conversation.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -584,7 +585,7 @@ def _not_turned_down(low: str, found: list[tuple[int, OptionRef]]) -> list[tuple
     def turned_down(at: int) -> bool:
         if _TURNED_AWAY.search(low[:at]):
             return True
-        a, b = next((a, b) for a, b in zip(cuts, cuts[1:], strict=False) if a <= at < b)
+        a, b = next((a, b) for a, b in itertools.pairwise(cuts) if a <= at < b)
         return bool(_DOES_NOT_SUIT.search(low[a:b]))
 
     kept = [(at, ref) for at, ref in found if not turned_down(at)]
