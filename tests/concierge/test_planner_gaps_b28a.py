@@ -6,7 +6,7 @@ these tests show the fix reads a kind of phrase, not one sentence. First try, on
 5eafc5c before any fix (unit and dialogue tests together, by kind):
 part_of_day 1/5, context_time 0/5, context_weekday 1/6 (+1 that must keep working),
 confirm_phrase 0/7 (+2 that must stay no yes passed), yes_but_change 0/6,
-cheapest_words 0/4.
+cheapest_words 0/4, multi_city_from_home 0/5 (+1 that must stay a round trip passed).
 """
 
 from __future__ import annotations
@@ -329,3 +329,82 @@ async def test_turning_down_the_held_option_for_another_holds_that_one(
 )
 def test_price_superlatives_name_no_airline(text: str) -> None:
     assert [(r.best, r.carrier) for r in read(text)] == [("cheapest", None)]
+
+
+# ---------------------------------------------------------------- multi_city_from_home
+# noticed in batch 28: a chain whose first leg names only where it goes ("fly to London on
+# the 14th, then on to Paris on the 17th ...") leaves from home, and the next leg from
+# where the first one landed, not from home.
+
+
+def _legs(text: str) -> list[tuple[str, str, str]]:
+    return [
+        (
+            leg.origin.place.city if leg.origin.place else "home",
+            leg.destination.place.city if leg.destination.place else "home",
+            leg.day.isoformat(),
+        )
+        for leg in understand(text, NOW).legs
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "legs"),
+    [
+        (
+            "I need to fly to London on the 14th, then on to Paris on the 17th and back home "
+            "to New York on the 20th",
+            [
+                ("home", "London", "2026-12-14"),
+                ("London", "Paris", "2026-12-17"),
+                ("Paris", "New York", "2026-12-20"),
+            ],
+        ),
+        (
+            "flights to chicago on the 9th, then miami on the 11th",
+            [("home", "Chicago", "2026-12-09"), ("Chicago", "Miami", "2026-12-11")],
+        ),
+        (
+            "Going to Boston Dec 9 then Atlanta Dec 11, then home on the 13th",
+            [
+                ("home", "Boston", "2026-12-09"),
+                ("Boston", "Atlanta", "2026-12-11"),
+                ("Atlanta", "home", "2026-12-13"),
+            ],
+        ),
+        (
+            "fly me to Madrid on 14 Dec and on to Dublin on the 16th",
+            [("home", "Madrid", "2026-12-14"), ("Madrid", "Dublin", "2026-12-16")],
+        ),
+    ],
+)
+def test_a_chain_starting_from_home_goes_on_from_each_landing(
+    text: str, legs: list[tuple[str, str, str]]
+) -> None:
+    assert _legs(text) == legs
+
+
+def test_there_and_back_from_home_stays_a_round_trip() -> None:
+    assert _legs("to chicago on the 9th and back to new york on the 11th") == []
+
+
+async def test_a_chain_from_home_searches_each_leg_from_the_last_landing(
+    worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(
+        dialogue(
+            "flights to chicago on the 9th, then on to miami on the 11th",
+            calls=[
+                {
+                    "tool": "search_flights",
+                    "args": {"origin": "New York", "destination": "Chicago", "date": "2026-12-09"},
+                },
+                {
+                    "tool": "search_flights",
+                    "args": {"origin": "Chicago", "destination": "Miami", "date": "2026-12-11"},
+                },
+            ],
+        ),
+        worlds,
+        tmp_path,
+    )

@@ -1746,7 +1746,10 @@ _EVENT: Final = re.compile(
     r"|seeing|visiting|clients?|customers?|prospects?|suppliers?)\b"
 )
 # Clauses of a message: punctuation, and the words that join two of them.
-_TIME_CLAUSE: Final = re.compile(r"[,;:.!?]+(?:\s|$)|\s[-–—]+\s|\s(?:and|but|so|then)\s(?!\d)")
+_TIME_CLAUSE: Final = re.compile(
+    r"[,;:.!?]+(?:\s|$)|\s[-–—]+\s"
+    r"|\s(?:and|but|so|then|as|because|since|while|cos|coz)\s(?!\d)"
+)
 # A clause about the flight out, after one about the way home ("... back the same night.
 # A flight out that morning and one back in the evening").
 _OUT_CLAUSE: Final = re.compile(
