@@ -1745,6 +1745,9 @@ _EVENT: Final = re.compile(
     r"|kick-?off|kicks? off|offsite|off-site|event|wedding|ceremony|starts?|begins?"
     r"|seeing|visiting|clients?|customers?|prospects?|suppliers?)\b"
 )
+_RELATIVE_TO: Final = re.compile(
+    r"\b(?:after|before|around|by|until|till|til|past|from|about|ahead of)\s+(?:the\s+|my\s+|our\s+|a\s+)?$"
+)
 # Clauses of a message: punctuation, and the words that join two of them.
 _TIME_CLAUSE: Final = re.compile(
     r"[,;:.!?]+(?:\s|$)|\s[-–—]+\s"
@@ -1764,7 +1767,9 @@ def _without_events(low: str) -> str:
     cuts = [0, *(m.end() for m in _TIME_CLAUSE.finditer(low)), len(low)]
     for a, b in itertools.pairwise(cuts):
         said = low[a:b]
-        if _EVENT.search(said) and not _TRAVEL_WORD.search(said):
+        # "something after lunch", "before my meeting": the event tells the flight's time
+        told = [e for e in _EVENT.finditer(said) if not _RELATIVE_TO.search(said[: e.start()])]
+        if told and not _TRAVEL_WORD.search(said):
             low = low[:a] + " " * (b - a) + low[b:]
     return low
 
