@@ -57,6 +57,8 @@ class IdempotencyContext:
     recovery_point: str | None = None
     #: The answer was stored by :meth:`finish`, in the handler's own transaction.
     finished: bool = False
+    #: The business error stored as the answer by :meth:`refuse` (raised once committed).
+    refusal: CoreError | None = None
 
     async def finish(
         self,
@@ -89,6 +91,15 @@ class IdempotencyContext:
         )
         self.finished = True
 
+    async def refuse(self, session: AsyncSession, error: CoreError, *, now: datetime) -> None:
+        """Store ``error`` (a business error, :func:`stores_error`) as the answer inside the
+        handler's own transaction, which wrote nothing else and then commits; the handler
+        raises it after the commit. Saves the ROLLBACK and the transaction that would store
+        it afterwards (issue 15: most answers of a burst on a sold-out flight)."""
+        assert stores_error(error)
+        await self.finish(session, error.status, problem_body(error), now=now)
+        self.refusal = error
+
     async def save_point(
         self, session: AsyncSession, *, resource_id: str | None = None, point: str | None = None
     ) -> None:
@@ -110,6 +121,13 @@ class IdempotencyContext:
 
 
 Handler = Callable[[IdempotencyContext], Awaitable[tuple[int, dict[str, Any]]]]
+
+
+def stores_error(error: CoreError) -> bool:
+    """Whether ``error`` is the request's answer, stored and replayed like a success (a
+    business error, 4xx), rather than transient (5xx, a conflict in flight): the key is
+    then released for a retry."""
+    return error.status < 500 and error.code not in {"IDEMPOTENCY_IN_PROGRESS", "LOCK_TIMEOUT"}
 
 
 def fingerprint(payload: Any) -> str:
@@ -249,9 +267,9 @@ async def run_idempotent(
     try:
         status, body = await handler(ctx)
     except CoreError as exc:
-        if exc.status >= 500 or exc.code in {"IDEMPOTENCY_IN_PROGRESS", "LOCK_TIMEOUT"}:
+        if not stores_error(exc):
             await _release(rt, ctx.record_id)
-        else:
+        elif exc is not ctx.refusal:  # else stored, and committed, by the handler (refuse)
             await _store(rt, ctx.record_id, exc.status, problem_body(exc))
         raise
     except BaseException:

@@ -26,13 +26,20 @@ from api.schemas import (
     PassengersPut,
 )
 from core.booking.guest_documents import clear_guest_document, set_guest_document
+from core.booking.one_statement import refused_before_writing
 from core.booking.passengers import name_passengers
 from core.booking.saga import confirm_booking
 from core.booking.service import get_booking, hold_booking, list_bookings
 from core.booking.views import BookingView, booking_view, booking_views, load_booking_view
 from core.checkin.flow import check_in_flight
 from core.checkin.views import CheckInView
-from core.idempotency import IdempotencyContext, IdempotentResult, run_idempotent
+from core.errors import CoreError
+from core.idempotency import (
+    IdempotencyContext,
+    IdempotentResult,
+    run_idempotent,
+    stores_error,
+)
 from core.itinerary import MEDIA_TYPE, itinerary_html, itinerary_ics, load_itinerary
 from core.models import BookingStatus
 
@@ -89,21 +96,34 @@ async def create_booking(
     items = [item.request() for item in body.items]
 
     async def handler(ctx: IdempotencyContext) -> tuple[int, dict[str, Any]]:
+        refused: CoreError | None = None
         async with runtime.db.uow() as session:
             if ctx.resource_id is not None:
                 # An earlier attempt with this key committed its hold and then died
                 # before answering: answer with that booking instead of holding twice.
                 booking = await get_booking(session, caller, ctx.resource_id)
                 return 201, (await booking_view(session, booking)).model_dump(mode="json")
-            booking = await hold_booking(runtime, session, caller, items, body.traveler_id)
-            view = await booking_view(session, booking, fresh=True)
-            answer = view.model_dump(mode="json")
-            # The answer is stored with the hold, in its transaction (no recovery point
-            # needed between them).
-            await ctx.finish(
-                session, 201, answer, resource_id=booking.id, now=runtime.clock.now()
-            )
-            return 201, answer
+            try:
+                booking = await hold_booking(runtime, session, caller, items, body.traveler_id)
+            except CoreError as exc:
+                if not (refused_before_writing(session) and stores_error(exc)):
+                    raise  # rolled back; run_idempotent stores or releases the key
+                # Refused with nothing written (sold out, most of a burst): the refusal is
+                # stored as the answer in this transaction, one COMMIT instead of a
+                # ROLLBACK and a second transaction (issue 15).
+                await ctx.refuse(session, exc, now=runtime.clock.now())
+                refused = exc
+            else:
+                view = await booking_view(session, booking, fresh=True)
+                answer = view.model_dump(mode="json")
+                # The answer is stored with the hold, in its transaction (no recovery point
+                # needed between them).
+                await ctx.finish(
+                    session, 201, answer, resource_id=booking.id, now=runtime.clock.now()
+                )
+                return 201, answer
+        assert refused is not None
+        raise refused  # committed with its stored answer
 
     result = await run_idempotent(
         runtime,

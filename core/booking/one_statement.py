@@ -69,7 +69,7 @@ from core.booking import quota
 from core.booking.items import plan_offer, red_reasons
 from core.clock import utc
 from core.db import Database, UTCDateTime
-from core.errors import OfferChanged, PolicyBlocked, SoldOut, ValidationFailed
+from core.errors import CoreError, OfferChanged, PolicyBlocked, SoldOut, ValidationFailed
 from core.identity import Caller
 from core.ids import booking_reference, new_id
 from core.inventory import holds
@@ -160,11 +160,34 @@ def applies(
     )
 
 
+#: ``session.info`` key: the one-statement hold refused (raised) without writing anything.
+_REFUSED = "core.booking.one_statement.refused"
+
+
+def refused_before_writing(session: AsyncSession) -> bool:
+    """Whether the hold just attempted in this transaction was refused by this path with
+    nothing written (sold out, a moved price, red policy, a cap): the transaction is as
+    its caller left it, so the caller may still write (e.g. store the refusal as the
+    idempotent answer) and commit. Reading it forgets it."""
+    return bool(session.info.pop(_REFUSED, False))
+
+
 async def hold_one_statement(
     rt: Runtime, session: AsyncSession, caller: Caller, ref: FlightOfferRef, quantity: int
 ) -> Booking | None:
     """The held booking, or ``None`` when the row-by-row path must decide (nothing was
-    written). Raises ``SoldOut``, ``OfferChanged``, ``PolicyBlocked``, ``HoldLimitReached``."""
+    written). Raises ``SoldOut``, ``OfferChanged``, ``PolicyBlocked``, ``HoldLimitReached``,
+    ``ValidationFailed``, having written nothing (:func:`refused_before_writing`)."""
+    try:
+        return await _hold(rt, session, caller, ref, quantity)
+    except CoreError:
+        session.info[_REFUSED] = True
+        raise
+
+
+async def _hold(
+    rt: Runtime, session: AsyncSession, caller: Caller, ref: FlightOfferRef, quantity: int
+) -> Booking | None:
     now = rt.clock.now()
     statics = statics_for(rt.db)
     (fare_id,) = ref.fare_inventory_ids

@@ -133,7 +133,12 @@ async def test_sold_out_is_409(
     for n in range(15):  # 150 economy seats
         await _hold(api_client, seeded, seeded.economy_offer, quantity=9, key=f"b{n}")
     response = await _hold(api_client, seeded, seeded.economy_offer, quantity=9, key="last")
-    assert_problem(response, 409, "SOLD_OUT")
+    body = assert_problem(response, 409, "SOLD_OUT")
+    # The refusal is the key's answer (on PostgreSQL stored in the hold's own transaction,
+    # core.booking.one_statement.refused_before_writing): the same key replays it.
+    again = await _hold(api_client, seeded, seeded.economy_offer, quantity=9, key="last")
+    assert again.headers["idempotent-replayed"] == "true"
+    assert assert_problem(again, 409, "SOLD_OUT") == body
 
 
 async def test_confirm_answers_200_confirmed(api_client: httpx.AsyncClient, seeded: World) -> None:

@@ -32,6 +32,10 @@ from tests.roundtrips import count_round_trips
 #: counts and, the first time, the offer's leg; 51 before issue 15, 25 now. SQLite:
 #: row by row, its BEGINs being statements (47 before, 41 now).
 HOLD_BUDGET = 25 if PG_URL else 41
+#: The same request refused (here a red policy verdict; sold out is the same path): on
+#: PostgreSQL the refusal is stored as the key's answer in the hold's own transaction
+#: (no ROLLBACK and fourth transaction, issue 15: 12 before on PostgreSQL).
+REFUSED_HOLD_BUDGET = 7 if PG_URL else 12
 #: The chat turns of a booking on the offline planner (the booking database's round
 #: trips; 85 on both databases at 6359952), and the checkpointer's calls for both.
 #: "book option 1": the reserve tool's answer stored with its hold, the one-statement
@@ -88,6 +92,27 @@ async def test_a_hold_over_http_stays_within_its_round_trips(
     assert held.status_code == 201, held.text
     assert seen.kinds["ping"] == 0, "no pool pre-ping (core.db)"
     assert seen.total <= HOLD_BUDGET, str(seen)
+
+
+async def test_a_refused_hold_over_http_stays_within_its_round_trips(
+    client: httpx.AsyncClient, seeded: World, runtime: Runtime
+) -> None:
+    warm = await client.post(
+        "/v1/bookings",
+        json={"items": [{"offer_id": seeded.business_offer, "quantity": 1}]},
+        headers=seeded.auth("ava") | {"Idempotency-Key": "warm-up"},
+    )
+    assert warm.status_code == 201, warm.text
+
+    with count_round_trips(runtime.db.engine) as seen:
+        refused = await client.post(
+            "/v1/bookings",
+            json={"items": [{"offer_id": seeded.first_offer, "quantity": 1}]},
+            headers=seeded.auth("ava") | {"Idempotency-Key": "refused"},
+        )
+
+    assert refused.status_code == 403, refused.text
+    assert seen.total <= REFUSED_HOLD_BUDGET, str(seen)
 
 
 async def test_a_list_of_bookings_reads_them_together_and_as_each_reads_alone(
