@@ -822,6 +822,22 @@ def pick_medians(cfg: BenchConfig, every_run: Sequence[RunResult]) -> list[RunRe
     return picked
 
 
+def paired_ratios(cfg: BenchConfig, every_run: Sequence[RunResult]) -> str:
+    """ours/naive holds/s of each round, the two runs minutes apart rather than the
+    medians of runs far apart: on a shared box the load drifts between rounds."""
+    parts: list[str] = []
+    for scenario in cfg.scenarios:
+        ours = [r for r in every_run if r.scenario == scenario and r.variant == "ours"]
+        naive = [r for r in every_run if r.scenario == scenario and r.variant == "naive"]
+        paired = sorted(
+            a.holds_per_s / b.holds_per_s for a, b in zip(ours, naive, strict=False) if b.holds_per_s
+        )
+        if paired:
+            each = " ".join(f"{x:.2f}" for x in paired)
+            parts.append(f"{scenario} {each} (median {paired[len(paired) // 2]:.2f})")
+    return "ours/naive round by round: " + ("; ".join(parts) or "n/a")
+
+
 def ratios(runs: Sequence[RunResult]) -> list[tuple[str, str, str, float]]:
     """(scenario, ours variant, baseline variant, ours/baseline holds/s)."""
     by_key = {(r.scenario, r.variant): r for r in runs}
@@ -1007,6 +1023,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         pool.close()
     runs = pick_medians(cfg, every_run)
     render(cfg, runs, console)
+    if cfg.repeat > 1:
+        console.print(paired_ratios(cfg, every_run), highlight=False)
     if cfg.json_path:
         Path(cfg.json_path).write_text(
             json.dumps(
