@@ -92,6 +92,7 @@ from core.models import (
 )
 from core.models.catalogue import FlightStatus
 from core.money import format_money, money_json
+from core.outbox import note_emitted
 from core.policy.engine import PolicyStatus, evaluate
 from core.policy.rules import PolicyRules
 from core.policy.service import get_versioned_rules
@@ -339,6 +340,9 @@ async def _hold(
         for written in (booking, segment):
             make_transient_to_detached(written)
             session.add(written)
+        # The statement wrote the outbox row itself: once this commits, the organization's
+        # event streams are woken as for any other event (``core.outbox.emit``).
+        note_emitted(session, caller.org_id)
         return booking
     # Nothing taken. The statement also read the row as it stood when it began: enough to
     # tell sold out or a moved price at once, the usual case under contention.

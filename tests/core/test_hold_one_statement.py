@@ -17,6 +17,7 @@ from core.booking.service import ItemRequest, hold_booking
 from core.errors import OfferChanged, PolicyBlocked, SoldOut, ValidationFailed
 from core.models import AuditEntry, Booking, FareInventory, Flight, Hold, OutboxEvent, Passenger
 from core.models.passenger import SegmentPassenger
+from core.outbox import EMITTED_FOR
 from core.policy.rules import Vendor, acme_default
 from core.policy.service import set_rules
 from core.runtime import Runtime
@@ -191,3 +192,22 @@ async def test_a_sold_out_answer_is_the_same_one_statement(runtime, world) -> No
     with count_round_trips(runtime.db.engine) as seen, pytest.raises(SoldOut):
         await _hold(runtime, offer, caller=MIA)
     assert seen.kinds["statement"] == 1, str(seen)
+
+
+async def test_a_hold_wakes_its_organizations_event_streams(runtime, world) -> None:
+    """The hold's outbox row is written by the statement itself, not by ``emit``: it is
+    noted all the same, so the open pages of the organization hear of it at once rather
+    than at their next poll."""
+    woken: list[set[str]] = []
+
+    async def listener(info) -> None:
+        woken.append(set(info.get(EMITTED_FOR) or ()))
+
+    offer = flight_offer_id(world.short_inv["economy"].id)
+    await _hold(runtime, offer)  # the statics remembered: the next hold is one statement
+    runtime.db.commit_listeners.append(listener)
+    try:
+        await _hold(runtime, offer)
+    finally:
+        runtime.db.commit_listeners.remove(listener)
+    assert woken == [{"acme"}]
