@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from concierge.planner.nlu import picks
 from concierge.planner.nlu.dates import DateReading, end_from
 from concierge.planner.nlu.intents import Intent, PriceCap, Understanding, bookable_person
+from concierge.planner.nlu.legs import LegReading
 from concierge.planner.nlu.people import companions
 from concierge.planner.nlu.places import PlaceMention
 from core.catalogue.places import lookup_place
@@ -534,7 +535,7 @@ def apply_user(
         d.guests = [
             n for n in u.party if len(n.split()) >= 2 and n.split()[0].lower() not in colleagues
         ]
-    if u.legs and (home or not u.legs[0].from_home):
+    if u.legs and (home or not u.legs[0].from_home) and not _there_and_back(u.legs, home):
         # "JFK → London on the 14th, then London → Dublin on the 17th, ...": one flight per leg
         # ("London on the 14th, then ...": the first from home).
         first = u.legs[0]
@@ -556,6 +557,16 @@ def apply_user(
         ]
     if d.origin is None and home and d.destination is not None:
         d.origin, d.origin_city = home, None
+
+
+def _there_and_back(legs: Sequence[LegReading], home: str | None) -> bool:
+    """ "to chicago on the 9th and back to new york on the 11th", said by a New York
+    traveller: two legs, the first from home and the second back to it, are a round trip
+    (the legs reader cannot tell, as it does not know where home is)."""
+    if len(legs) != 2 or not legs[0].from_home or not home:
+        return False
+    place = lookup_place(home, fuzzy=False)
+    return place is not None and _city(legs[1].destination) == place.city
 
 
 def _home_first(u: Understanding, home: str | None, origin_city: str | None) -> None:

@@ -428,7 +428,56 @@ def _assign_roles(text: str, found: list[PlaceMention]) -> list[PlaceMention]:
         if role != "origin" and _preceded(text, m.start, _STAYING):
             staying.append(k)
         out.append(PlaceMention(m.start, m.end, m.text, m.place, role, m.unserved, m.fuzzy))
-    return _from_where_staying(out, staying)
+    return _from_where_staying(_back_to_the_start(text, out, staying), staying)
+
+
+# "back to", "returning to", "flying home to": where the way back goes
+_BACK_TO: Final = (
+    "back to",
+    "back into",
+    "returning to",
+    "return to",
+    "home to",
+    "coming back to",
+    "flying back to",
+)
+
+
+_THEN: Final = re.compile(r",|;|\.\s|\b(?:and|then)\b")
+
+
+def _back_to_the_start(
+    text: str, found: list[PlaceMention], staying: list[int]
+) -> list[PlaceMention]:
+    """ "london on the 14th, returning to new york on the 18th": with no origin named, the
+    place the way back goes to is where the trip starts, and the place named before it,
+    where the traveller goes (not someone *in* that place: "I'm in London and need to get
+    back to Boston" is one flight to Boston; "Dublin back to New York" is a route)."""
+    if any(m.role == "origin" for m in found):
+        return found
+    for k, m in enumerate(found):
+        if m.place is None or not _preceded(text, m.start, _BACK_TO):
+            continue
+        going = [
+            j
+            for j, g in enumerate(found[:k])
+            if j not in staying
+            and g.place is not None
+            and not _same_city(g, m)
+            # "Dublin back to New York", "Miami back to JFK on Wednesday": a route from
+            # the place before, not a way back said after the way there
+            and _THEN.search(text[g.end : m.start])
+        ]
+        if not going:
+            return found
+        out = list(found)
+        out[k] = PlaceMention(m.start, m.end, m.text, m.place, "origin", m.unserved, m.fuzzy)
+        g = found[going[0]]
+        out[going[0]] = PlaceMention(
+            g.start, g.end, g.text, g.place, "destination", g.unserved, g.fuzzy
+        )
+        return out
+    return found
 
 
 def _from_where_staying(found: list[PlaceMention], staying: list[int]) -> list[PlaceMention]:
