@@ -336,6 +336,11 @@ def _rejects(verb: str) -> bool:
 
 
 # "can't approve", "won't sign off on", "not going to okay": an approval said not to be.
+# A question about how or why to decide, not a decision.
+_HOW_TO_DECIDE: Final = re.compile(
+    r"\b(?:why|how come|how (?:do|can|would|should|to)(?: (?:i|we))?|where (?:do|can) (?:i|we))\b"
+    r"[^.?!]{0,40}?\b(?:approve|reject|decline|deny|sign off|authori[sz]e)\b"
+)
 _NEGATED_APPROVAL: Final = re.compile(
     r"(?:don'?t|do not|can'?t|cannot|can not|won'?t|will not|couldn'?t|could not"
     r"|(?:am |are )?not going to|unable to)\s"
@@ -652,6 +657,11 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         low = _WITHIN_POLICY.sub(lambda m: " " * len(m.group(0)), low)
         clean = "".join(c if m != " " else " " for c, m in zip(clean, low, strict=True))
     policy_question = asks.is_policy_question(clean)
+    if _HOW_TO_DECIDE.search(low) and not policy_question:
+        # "why can't I approve Ava's trip?", "how do I reject the paris one?": a question
+        # about deciding, answered with what waits on the caller, never a decision.
+        u.intent = Intent.APPROVALS
+        return u
     decide = _DECIDE.search(low)
     if (
         decide
