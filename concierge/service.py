@@ -241,6 +241,7 @@ class Concierge:
                 **parts,
             )
             usage = _Usage()
+            paused = False
             try:
                 for graph_input, options in steps:
                     if options.get("as_node"):
@@ -248,13 +249,19 @@ class Concierge:
                             config, graph_input, as_node=options["as_node"]
                         )
                         continue
-                    async for event in self.graph.astream(
+                    async for mode, event in self.graph.astream(
                         graph_input,
                         config,
                         context=ctx,
-                        stream_mode="custom",
+                        stream_mode=["custom", "updates"],
                         interrupt_before=options.get("interrupt_before"),
                     ):
+                        if mode == "updates":
+                            # A pause (a gated call's interrupt(), or interrupt_before):
+                            # the checkpoint is read after the run for what is pending.
+                            if isinstance(event, dict) and "__interrupt__" in event:
+                                paused = True
+                            continue
                         if isinstance(event, UsageReport):
                             usage.model_calls += 1
                             usage.prompt_tokens += event.prompt_tokens
@@ -263,9 +270,11 @@ class Concierge:
                         else:
                             yield event
             except GraphRecursionError:
+                paused = True  # whatever is pending, read it back
                 log.warning("thread %s hit the recursion limit", thread_id)
                 yield TurnError(message=STEP_LIMIT_TEXT, code="STEP_LIMIT")
             except Exception:
+                paused = True
                 log.exception("turn %s failed (thread %s)", turn_id, thread_id)
                 yield TurnError(
                     message="Something went wrong on our side; please try again.", code="INTERNAL"
@@ -273,7 +282,10 @@ class Concierge:
                 for part in text_part("Sorry, something went wrong on our side. Please try again."):
                     yield part
 
-            after = _pending(await self.graph.aget_state(config))
+            # The graph reports every pause on the stream; without one nothing waits for
+            # an answer, and the checkpoint is not read back (issue 15: a checkpoint read
+            # and its decoding a turn).
+            after = _pending(await self.graph.aget_state(config)) if paused else []
             if after:
                 first = after[0].value
                 yield ConfirmationRequested(
