@@ -107,8 +107,15 @@ export class ConnectionNote {
   }
 
   reconnecting(attempt) {
+    const text = attempt > 1 ? `Reconnecting… (attempt ${attempt})` : "Reconnecting…";
+    if (this.node?.isConnected && this.node.dataset.connection === "reconnecting") {
+      // The next attempt: the words change, the note and its button stay, so a click on
+      // "Retry now" is never lost to a redraw.
+      this.node.querySelector(".connection-text").textContent = text;
+      return this.node;
+    }
     const now = el("button", { type: "button", class: "btn btn-small", "data-action": "retry-now", onclick: () => this.skip.dispatchEvent(new Event("skip")) }, "Retry now");
-    return this.show("reconnecting", attempt > 1 ? `Reconnecting… (attempt ${attempt})` : "Reconnecting…", now);
+    return this.show("reconnecting", text, now);
   }
 
   lost(text, onRetry) {
