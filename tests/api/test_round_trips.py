@@ -73,24 +73,30 @@ DEMO_AVA = {"Authorization": "Bearer demo-ava"}
 HUBS = ("JFK", "LGA", "EWR", "BOS", "LHR", "LGW", "CDG", "ORD")
 
 
-async def test_a_hold_over_http_stays_within_its_round_trips(
-    client: httpx.AsyncClient, seeded: World, runtime: Runtime
-) -> None:
-    # The first request warms what a process keeps (the policy, the offer's statics).
+async def _counted_hold(
+    client: httpx.AsyncClient, seeded: World, runtime: Runtime, offer_id: str, key: str
+) -> tuple[httpx.Response, Any]:
+    """One hold over HTTP after a warm-up hold (which fills what a process keeps: the
+    policy, the offer's statics), and the round trips the second one made."""
     warm = await client.post(
         "/v1/bookings",
         json={"items": [{"offer_id": seeded.business_offer, "quantity": 1}]},
         headers=seeded.auth("ava") | {"Idempotency-Key": "warm-up"},
     )
     assert warm.status_code == 201, warm.text
-
     with count_round_trips(runtime.db.engine) as seen:
-        held = await client.post(
+        answer = await client.post(
             "/v1/bookings",
-            json={"items": [{"offer_id": seeded.economy_offer, "quantity": 1}]},
-            headers=seeded.auth("ava") | {"Idempotency-Key": "counted"},
+            json={"items": [{"offer_id": offer_id, "quantity": 1}]},
+            headers=seeded.auth("ava") | {"Idempotency-Key": key},
         )
+    return answer, seen
 
+
+async def test_a_hold_over_http_stays_within_its_round_trips(
+    client: httpx.AsyncClient, seeded: World, runtime: Runtime
+) -> None:
+    held, seen = await _counted_hold(client, seeded, runtime, seeded.economy_offer, "counted")
     assert held.status_code == 201, held.text
     assert seen.kinds["ping"] == 0, "no pool pre-ping (core.db)"
     assert seen.total <= HOLD_BUDGET, str(seen)
@@ -99,20 +105,7 @@ async def test_a_hold_over_http_stays_within_its_round_trips(
 async def test_a_refused_hold_over_http_stays_within_its_round_trips(
     client: httpx.AsyncClient, seeded: World, runtime: Runtime
 ) -> None:
-    warm = await client.post(
-        "/v1/bookings",
-        json={"items": [{"offer_id": seeded.business_offer, "quantity": 1}]},
-        headers=seeded.auth("ava") | {"Idempotency-Key": "warm-up"},
-    )
-    assert warm.status_code == 201, warm.text
-
-    with count_round_trips(runtime.db.engine) as seen:
-        refused = await client.post(
-            "/v1/bookings",
-            json={"items": [{"offer_id": seeded.first_offer, "quantity": 1}]},
-            headers=seeded.auth("ava") | {"Idempotency-Key": "refused"},
-        )
-
+    refused, seen = await _counted_hold(client, seeded, runtime, seeded.first_offer, "refused")
     assert refused.status_code == 403, refused.text
     assert seen.total <= REFUSED_HOLD_BUDGET, str(seen)
 
