@@ -192,6 +192,7 @@ _OUT_OF_SCOPE: Final = _rx("intents", "out_of_scope")
 _DECIDE: Final = _rx("intents", "decide")
 _APPROVALS: Final = _rx("intents", "approvals")
 _APPROVALS_LISTING: Final = _rx("intents", "approvals_listing")
+_HOW_TO_DECIDE: Final = _rx("intents", "decide_question")
 _CANCEL: Final = _rx("intents", "cancel")
 _DISRUPTED: Final = _rx("intents", "disrupted")
 _OPTIONS_ASKED: Final = _rx("intents", "options_asked")
@@ -336,11 +337,6 @@ def _rejects(verb: str) -> bool:
 
 
 # "can't approve", "won't sign off on", "not going to okay": an approval said not to be.
-# A question about how or why to decide, not a decision.
-_HOW_TO_DECIDE: Final = re.compile(
-    r"\b(?:why|how come|how (?:do|can|would|should|to)(?: (?:i|we))?|where (?:do|can) (?:i|we))\b"
-    r"[^.?!]{0,40}?\b(?:approve|reject|decline|deny|sign off|authori[sz]e)\b"
-)
 _NEGATED_APPROVAL: Final = re.compile(
     r"(?:don'?t|do not|can'?t|cannot|can not|won'?t|will not|couldn'?t|could not"
     r"|(?:am |are )?not going to|unable to)\s"
