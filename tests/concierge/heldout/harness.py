@@ -274,6 +274,13 @@ class TurnResult:
         return [(e, done.get(e.call_id)) for e in self.events if isinstance(e, ToolStarted)]
 
     @property
+    def shown(self) -> str:
+        """What the person reads after the turn: the reply and, when the turn ends at a
+        confirmation, its question (the chat page's and Slack's confirmation card)."""
+        asked = self.confirmation
+        return f"{self.text}\n\n{asked.summary}" if asked else self.text
+
+    @property
     def confirmation(self) -> ConfirmationRequested | None:
         found = [e for e in self.events if isinstance(e, ConfirmationRequested)]
         return found[-1] if found else None
@@ -456,7 +463,7 @@ def _segment_ok(spec: dict[str, Any], seg: dict[str, Any]) -> bool:
 
 def check(expect: dict[str, Any], result: TurnResult, outcome: Outcome) -> list[str]:
     problems: list[str] = []
-    text = result.text
+    text = result.shown
     low = text.lower()
     calls = result.calls()
     names = [s.name for s, _ in calls]
