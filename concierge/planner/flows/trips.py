@@ -58,7 +58,7 @@ def _cancel(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         kept = _part_kept(state, ctx, found, part)
         if kept is not None:
             return kept
-    return cancel_flow(state, turn, ctx, found, reason=None)
+    return cancel_flow(state, turn, ctx, found, reason=u.note)
 
 
 def _count(n: int, one: str, many: str) -> str:

@@ -35,6 +35,7 @@ from concierge.planner.nlu.places import (
     find_places,
     roles,
 )
+from concierge.planner.nlu.reasons import cancel_reason
 from concierge.planner.nlu.spelling import VOCABULARY, fix_keywords
 from concierge.planner.nlu.spelling import fix as fix_spelling
 from core.catalogue import CARRIERS
@@ -689,6 +690,25 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         return u
     if _CANCEL.search(low) and not re.search(r"\bcancell?ation polic|\brefund polic", low):
         u.intent = Intent.CANCEL
+        # "cancel the Paris flight, the client pushed the meeting to January": why, in
+        # the traveller's own words (cancel_booking's reason).
+        verb = _CANCEL.search(said.lower())
+        u.note = (
+            cancel_reason(said, verb.end())
+            if verb
+            else cancel_reason(clean, _CANCEL.search(low).end())  # type: ignore[union-attr]
+        )
+        at = low.find(u.note.lower().replace("’", "'")) if u.note else -1
+        if u.note and at >= _CANCEL.search(low).end():  # type: ignore[union-attr]
+            # "cancel Ava's London trip, the project was put on hold": a reason told after
+            # the request names no trip by its words (a status, or a place beside the
+            # one the request names); context told before it may ("I don't need the
+            # hotel in London anymore ... cancel just the hotel").
+            span = (at, at + len(u.note))
+            rest = low[: span[0]] + low[span[1] :]
+            u.status = next((n for n, pattern in _TRIP_STATUS if pattern.search(rest)), None)
+            outside = [m for m in u.places if not span[0] <= m.start < span[1]]
+            u.places = outside or u.places
         return u
     change = _CHANGE.search(low)
     if change and (
