@@ -150,6 +150,7 @@ class SegmentOut(BaseModel):
     passengers: int | None = None
     flight_status: str | None = Field(default=None, description="scheduled, delayed or cancelled.")
     hotel: str | None = None
+    address: str | None = Field(default=None, description="Hotels: the street address.")
     city: str | None = None
     check_in: str | None = None
     check_out: str | None = None
@@ -299,6 +300,7 @@ def _segment(
         seg.flight_status = None if status == FlightStatus.SCHEDULED else str(status)
     else:
         seg.hotel = view.name
+        seg.address = view.address
         seg.city = view.city
         seg.check_in = view.check_in.isoformat()
         seg.check_out = view.check_out.isoformat()
@@ -377,7 +379,6 @@ async def view_out(session: AsyncSession, view: BookingView) -> BookingOut:
     return _out(view, await _names_of(session, [view]))
 
 
-
 def _out(view: BookingView, names_of: dict[str, str]) -> BookingOut:
     names = {p.passenger_id: _name(p, names_of) for p in view.passengers}
     return BookingOut(
@@ -392,8 +393,9 @@ def _out(view: BookingView, names_of: dict[str, str]) -> BookingOut:
         purpose=view.purpose,
         failure_reason=view.failure_reason,
         passengers=[
-            PassengerOut(passenger_id=p.passenger_id, name=names[p.passenger_id],
-                         traveler_id=p.traveler_id)
+            PassengerOut(
+                passenger_id=p.passenger_id, name=names[p.passenger_id], traveler_id=p.traveler_id
+            )
             for p in view.passengers
         ],
         unnamed_seats=view.unnamed_seats,

@@ -36,6 +36,9 @@ class PolicyAsk:
     per_night: bool = False  # the amount is a nightly rate
     roles: tuple[str, ...] = ()  # approval roles named ("the VP Finance", "my boss")
     threshold: bool = False  # asks at what trip cost someone must approve
+    above: bool = False  # the amount is a bound passed ("more than $10k")
+    besides_me: bool = False  # "who has to sign it off apart from me?"
+    caller_role: str | None = None  # the asker's role ("manager"): left out when besides_me
 
 
 def _money(rules: PolicyRules, minor: int) -> str:
@@ -164,21 +167,14 @@ def _cabin_answer(rules: PolicyRules, ask: PolicyAsk, route: RouteOut | None) ->
             alt = f" {cabin_label(better[0])} is allowed on flights from {hours_phrase(start or 0)} of flying."
         return f"No — {label} is 🔴 not allowed under the policy, whatever the flight length.{alt}"
     from_minutes = _first_minutes_allowing(rules, cabin)
-    if ask.minutes is not None:
-        rule = rules.cabin_rule_for(ask.minutes)
-        length = hours_phrase(ask.minutes)
-        if cabin in rule.allowed_cabins:
-            return f"Yes — on a {length} flight, {label} is {BADGE['green']}."
-        return (
-            f"Not without approval — {label} is allowed from "
-            f"{hours_phrase(from_minutes or 0)} of flying; on a {length} flight "
-            f"{_within(rule.allowed_cabins)}, and {label} is 🟠 amber: bookable, but "
-            f"{_approver(rules)} must approve it."
-        )
     if route is not None:
         verdict = next((c for c in route.cabins if str(c.cabin) == cabin), None)
         where = f"{route.origin} to {route.destination}"
         flies = f"{where} flies {route.duration} ({route.airports})"
+        # The catalogue's flying time decides, not a length the traveller guessed
+        # ("it's nearly 6 hours"): said back when they differ.
+        if ask.minutes is not None and ask.minutes != route.flying_minutes:
+            flies += f", not {hours_phrase(ask.minutes)}"
         if verdict is not None and verdict.status == "green":
             return (
                 f"Yes — {flies}, and {label} is {BADGE['green']} from "
@@ -200,6 +196,17 @@ def _cabin_answer(rules: PolicyRules, ask: PolicyAsk, route: RouteOut | None) ->
                 f"{_within(allowed)}, and {label} is 🟠 amber — bookable, but "
                 f"{_approver(rules)} must approve it."
             )
+    if ask.minutes is not None:
+        rule = rules.cabin_rule_for(ask.minutes)
+        length = hours_phrase(ask.minutes)
+        if cabin in rule.allowed_cabins:
+            return f"Yes — on a {length} flight, {label} is {BADGE['green']}."
+        return (
+            f"Not without approval — {label} is allowed from "
+            f"{hours_phrase(from_minutes or 0)} of flying; on a {length} flight "
+            f"{_within(rule.allowed_cabins)}, and {label} is 🟠 amber: bookable, but "
+            f"{_approver(rules)} must approve it."
+        )
     if from_minutes is None:
         return f"{label[:1].upper()}{label[1:]} is 🟠 amber on every flight (it needs {_approver(rules)}'s approval).\n\n{_cabin_rules_text(rules)}"
     if from_minutes == 0:
@@ -376,7 +383,17 @@ def _approval_answer(rules: PolicyRules, ask: PolicyAsk) -> str:
         return "Approvals under the travel policy:\n" + _thresholds_text(rules)
     total = _minor(rules, ask.amount_major)
     said = _money(rules, total)
-    roles = approvals_for(rules, total, has_amber=False)
+    # "more than $10k": any cost past it, so the 10k threshold is passed.
+    roles = approvals_for(rules, total + 1 if ask.above else total, has_amber=False)
+    if ask.besides_me and ask.caller_role in roles:
+        others = [r for r in roles if r != ask.caller_role]
+        trip = f"a trip over {said}" if ask.above else f"a {said} trip"
+        you = "the traveller's manager" if ask.caller_role == "manager" else _who(ask.caller_role)
+        if not others:
+            return f"No one else — {trip} needs only {you}'s approval, and that's you."
+        return f"Apart from you ({you}), {trip} also needs {_roles(others)} to approve it."
+    if ask.above and roles:
+        return f"A trip over {said} needs {_roles(roles)} to approve it (in that order)."
     if not roles:
         lowest = min((t.over_minor for t in rules.approval_thresholds), default=None)
         limit = f" (approval starts above {_money(rules, lowest)})" if lowest is not None else ""

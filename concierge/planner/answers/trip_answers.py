@@ -30,6 +30,7 @@ _ORDER = (
     "refundable",
     "cost",
     "status",
+    "address",
     "check_out",
     "check_in",
     "nights",
@@ -40,7 +41,9 @@ _ORDER = (
     "depart",
     "time",
     "return",
+    "overview",
 )
+_HOTEL_FACETS = frozenset({"hotel", "address", "check_in", "check_out", "nights"})
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class TripAsk:
     # next one ("day" is then None).
     weekday: int | None = None
     into: bool = False  # the city is named as where a flight goes ("home into New York")
+    # ... or as where a flight leaves ("which terminal does my flight leave from at JFK?")
+    out_of: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,11 +124,14 @@ def matching(trips: list[TripOut], ask: TripAsk, today: dt.date) -> list[TripOut
     if ask.city is not None:
         # "my flight home into New York": the city a flight home goes to is where the
         # trip starts, not one of its places.
-        found = [
+        # ... and a city named as where a flight leaves ("my flight out of JFK") is where
+        # the trip starts, when no trip goes there.
+        going = [
             t
             for t in found
             if ask.city in t.places or ("return" in ask.facets and ask.city == t.origin)
         ]
+        found = going or [t for t in found if ask.out_of and ask.city == t.origin]
     if ask.flight is not None:
         found = [t for t in found if _squeeze(ask.flight) in {_squeeze(f) for f in t.flights}]
     if ask.day is not None:
@@ -142,9 +150,13 @@ def matching(trips: list[TripOut], ask: TripAsk, today: dt.date) -> list[TripOut
             t for t in found if any(d.weekday() == ask.weekday for d in _days_of(t))
         ]
 
-    def soon(t: TripOut) -> tuple[int, str]:
+    # A question about the hotel (the flight) means a trip that has one, when it names none.
+    kind = ask.kind or ("hotel" if ask.facets & _HOTEL_FACETS else None)
+
+    def soon(t: TripOut) -> tuple[int, int, str]:
         ended = t.end is not None and dt.date.fromisoformat(t.end) < today
-        return (1 if ended else 0, t.start or "9999")
+        lacks = kind is not None and not any(leg.kind == kind for leg in t.legs)
+        return (1 if ended else 0, 1 if lacks else 0, t.start or "9999")
 
     return sorted(found, key=soon)
 
@@ -239,6 +251,9 @@ def _flight(b: BookingOut, ask: TripAsk, now: dt.datetime) -> SegmentOut | None:
             return on_day[0]
     if ask.city is not None:
         going = [s for s in flights if city_of(s.destination or "") == ask.city]
+        leaving = [s for s in flights if city_of(s.origin or "") == ask.city]
+        if ask.out_of and leaving:
+            return leaving[0]
         if going:
             return going[0]
     upcoming = [s for s in flights if s.depart and dt.datetime.fromisoformat(s.depart) >= now]
@@ -264,17 +279,20 @@ def answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
         return _has(ask, b)
     if facet == "status":
         return _status(b, ask)
+    if facet == "overview":
+        # "tell me about my London trip": the whole booking, as get_booking gives it.
+        data = b.model_dump(mode="json", exclude_none=True)
+        return TripAnswer(
+            f"{_cap(name)} — {render.status_text(b.status)}, total "
+            f"{render.money(data['total'])}:\n{render.booking_summary(data)}"
+        )
     if facet == "cost":
         return TripAnswer(
             f"{_cap(name)} costs {render.money(b.total.model_dump())} in total "
             f"({render.status_text(b.status)})."
         )
-    hotel_first = ask.kind == "hotel" or (
-        ask.kind is None and facet in {"hotel", "check_in", "check_out", "nights"}
-    )
-    if facet in {"hotel", "check_in", "check_out", "nights"} or (
-        hotel_first and facet in {"refundable", "locator"}
-    ):
+    hotel_first = ask.kind == "hotel" or (ask.kind is None and facet in _HOTEL_FACETS)
+    if facet in _HOTEL_FACETS or (hotel_first and facet in {"refundable", "locator"}):
         return _hotel(ask, b, facet or "hotel")
     flight = _flight(b, ask, now)
     if flight is None:
@@ -360,6 +378,11 @@ def _next_day(s: SegmentOut) -> str:
     return ""
 
 
+def _at(iso: str | None) -> str:
+    """ " by 11:00" / " from 15:00": a stay's time on the hotel's clock, when known."""
+    return f"**{render.clock(iso)}**" if iso else ""
+
+
 def _hotel(ask: TripAsk, b: BookingOut, facet: str) -> TripAnswer:
     hotels = _hotels(b)
     if ask.city is not None:
@@ -371,13 +394,28 @@ def _hotel(ask: TripAsk, b: BookingOut, facet: str) -> TripAnswer:
     if not (h.check_in and h.check_out):
         return TripAnswer(f"{v.be} booked at {h.hotel} in {h.city}.")
     ci, co = dt.date.fromisoformat(h.check_in), dt.date.fromisoformat(h.check_out)
+    # The hotel's own times (SegmentOut.check_in_from / check_out_by, its local clock).
     if facet == "check_out":
+        by = f" by {_at(h.check_out_by)} (hotel time)" if h.check_out_by else ""
         return TripAnswer(
-            f"{v.subject} check{v.s} out of {h.hotel} on **{spoken_day(co)}** (checked in {spoken_day(ci)})."
+            f"{v.subject} check{v.s} out of {h.hotel} on **{spoken_day(co)}**{by} "
+            f"(checked in {spoken_day(ci)})."
         )
     if facet == "check_in":
+        since = f" from {_at(h.check_in_from)} (hotel time)" if h.check_in_from else ""
+        until = f" by {render.clock(h.check_out_by)}" if h.check_out_by else ""
         return TripAnswer(
-            f"{v.subject} check{v.s} in at {h.hotel} on **{spoken_day(ci)}** and out on {spoken_day(co)}."
+            f"{v.subject} check{v.s} in at {h.hotel} on **{spoken_day(ci)}**{since}, "
+            f"and out on {spoken_day(co)}{until}."
+        )
+    if facet == "address":
+        where = (
+            f"**{h.address}**" if h.address else f"in {h.city} (I don't have its street address)"
+        )
+        staying = v.be if v.name else "you're"
+        return TripAnswer(
+            f"{h.hotel} is at {where} — {staying} staying there "
+            f"{spoken_day(ci)}–{spoken_day(co)} (booking {b.booking_id})."
         )
     if facet == "refundable":
         return TripAnswer(

@@ -10,8 +10,8 @@ from typing import Any
 from concierge.planner import render
 from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply, fit
 from concierge.planner.flows.options import pick
-from concierge.planner.nlu.intents import Intent, Understanding
-from concierge.planner.state import State, Turn
+from concierge.planner.nlu.intents import Intent, Understanding, no_reason, rejection_reason
+from concierge.planner.state import Offer, State, Turn
 from tools.decide_approval import DecideApprovalInput
 
 
@@ -110,7 +110,13 @@ def _own_trip_approval_text(ctx: Context) -> str:
 
 
 def decide_approval(
-    state: State, turn: Turn, ctx: Context, u: Understanding, approval_id: str | None = None
+    state: State,
+    turn: Turn,
+    ctx: Context,
+    u: Understanding,
+    approval_id: str | None = None,
+    *,
+    ask_why: bool = True,
 ) -> Decision:
     decision = u.decision or "approve"
     decided = turn.last("decide_approval")
@@ -174,6 +180,13 @@ def decide_approval(
         if chosen is None:
             return Reply("Which request do you mean?\n" + _approval_lines(items))
         approval_id = str(chosen.get("approval_id"))
+        if decision == "reject" and not u.note and ask_why:
+            return _ask_why(approval_id, chosen)
+    elif decision == "reject" and not u.note and ask_why:
+        known = next(
+            (a for a in state.approvals or [] if a.get("approval_id") == approval_id), None
+        )
+        return _ask_why(approval_id, known)
     note = fit(
         DecideApprovalInput,
         "note",
@@ -182,6 +195,58 @@ def decide_approval(
     return [
         Call("decide_approval", {"approval_id": approval_id, "decision": decision, "note": note})
     ]
+
+
+def _ask_why(approval_id: str, item: dict[str, Any] | None) -> Reply:
+    """A rejection with no reason ("reject it"): the traveller is told why, so the
+    approver is asked for it first; nothing is decided yet."""
+    who = str((item or {}).get("traveler") or (item or {}).get("traveller") or "")
+    trip = str((item or {}).get("trip") or (item or {}).get("summary") or "")
+    what = f"{who}'s request" if who else "this request"
+    if trip:
+        what += f" ({trip})"
+    return Reply(
+        f"Why are you rejecting {what}? Your reason goes to "
+        f"{who.split()[0] if who else 'the traveller'} as the note with the rejection — "
+        'or say "reject it without a note".',
+        Offer("reject_reason", {"approval_id": approval_id}),
+    )
+
+
+def reason_given(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision | None:
+    """The answer to "why are you rejecting it?": the reason (the rejection's note), a
+    yes or "just reject it" (rejected with no reason of the approver's), or a no (nothing
+    decided). None when the message is about something else."""
+    offer = state.offer
+    if offer is None or offer.kind != "reject_reason":
+        return None
+    approval_id = str(offer.args.get("approval_id") or "")
+    if not approval_id or u.booking_id:
+        return None
+    if u.decision == "approve" and u.intent in {Intent.YES, Intent.DECIDE}:
+        # "actually, approve it": the same request, approved after all.
+        return decide_approval(
+            state, turn, ctx, replace(u, intent=Intent.DECIDE), approval_id=approval_id
+        )
+    rejected = replace(u, intent=Intent.DECIDE, decision="reject", note=None)
+    if (
+        u.intent == Intent.YES
+        or (u.intent == Intent.DECIDE and u.decision == "reject")
+        or no_reason(u.text)
+    ):
+        return decide_approval(state, turn, ctx, rejected, approval_id=approval_id, ask_why=False)
+    reason = rejection_reason(u)
+    if reason is None:
+        if u.intent == Intent.NO:
+            return Reply("OK — I haven't rejected it; it's still waiting for your decision.")
+        return None
+    return decide_approval(
+        state,
+        turn,
+        ctx,
+        replace(rejected, note=fit(DecideApprovalInput, "note", reason)),
+        approval_id=approval_id,
+    )
 
 
 def reject_with_reason(

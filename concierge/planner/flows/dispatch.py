@@ -30,6 +30,7 @@ from concierge.planner.flows import (
     trips,
 )
 from concierge.planner.flows.base import Context, Decision, Handler, Reply
+from concierge.planner.nlu import asks
 from concierge.planner.nlu.intents import Intent, rejection_reason
 from concierge.planner.nlu.people import read_people
 from concierge.planner.state import State, Turn, bookable_names
@@ -63,6 +64,17 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         # "and business to Boston?" right after a policy answer is another policy question.
         intent = Intent.POLICY
         u.topic = u.text
+    if (
+        intent == Intent.UNKNOWN
+        and u.facets
+        and state.current_booking is not None
+        and state.last_intent in trips.FOLLOWS_A_TRIP
+        and asks.is_question(u.text)
+        and not asks.is_request(u.text)
+    ):
+        # "and is that approved already?", "what's the total on it?" right after a question
+        # about one booked trip: the same trip, asked about again.
+        intent = Intent.ASK_TRIP
     if state.offer is not None and state.offer.kind == "passengers" and intent in _NAMES_MAY_BE:
         # The answer to "who's flying?": names, whatever else they may read as.
         answer = read_people(u.text, bookable_names(ctx.profile))
@@ -74,6 +86,10 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         said = purpose.answer_of(u)
         if said is not None:
             return purpose.record(turn, ctx, trip, said)
+    said_why = approvals.reason_given(state, turn, ctx, replace(u, intent=intent))
+    if said_why is not None:
+        # "reject it" → "why?" → "too expensive for a one-day visit": that rejection's note.
+        return said_why
     reason = rejection_reason(replace(u, intent=intent)) if state.rejecting is not None else None
     if reason is not None:
         # "decline it", then at its confirmation "too pricey, she can fly out friday

@@ -139,13 +139,16 @@ def find_booking(
     )
 
 
-def trip_lines(trips: list[TripOut]) -> str:
+def trip_lines(trips: list[TripOut], me: str = "") -> str:
+    """The trips, numbered as listed; a trip someone else takes (a manager's report's)
+    says whose it is, when ``me`` (the caller's name) is given."""
     lines = []
     for i, t in enumerate(trips, start=1):
         expiry = f", hold until {render.hold_time(t.hold_expires_at)}" if t.status == "held" else ""
         where = f"{' and '.join(t.places)}: " if t.places else ""
+        whose = f"{t.traveler} — " if me and t.traveler and t.traveler != me else ""
         lines.append(
-            f"{i}. **{t.booking_id}** — {where}{t.summary} · {render.money(t.total.model_dump())} · "
+            f"{i}. {whose}**{t.booking_id}** — {where}{t.summary} · {render.money(t.total.model_dump())} · "
             f"{render.status_text(t.status)}{expiry}"
         )
     return "\n".join(lines)

@@ -44,7 +44,12 @@ def _route_args(state: State, u: Understanding) -> dict[str, Any]:
     return {"destination": destination, **({"origin": origin} if origin else {})}
 
 
-def _ask(u: Understanding) -> PolicyAsk:
+def _named(u: Understanding) -> set[str]:
+    """The places the message itself names, as the tool is given them."""
+    return {p for m in (u.destination, u.origin, *u.places) if (p := _tool_place(m))}
+
+
+def _ask(u: Understanding, role: object = None) -> PolicyAsk:
     city = next(
         (m.place.city for m in (u.destination, *u.places) if m is not None and m.place is not None),
         None,
@@ -61,6 +66,9 @@ def _ask(u: Understanding) -> PolicyAsk:
         per_night=bool(said and said.per_night),
         roles=asks.approver_roles(u.text),
         threshold=asks.is_threshold_question(u.text),
+        above=bool(said and said.above),
+        besides_me=asks.besides_me(u.text),
+        caller_role=str(role) if role else None,
     )
 
 
@@ -82,13 +90,16 @@ def _policy(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
     step = turn.last("get_policy")
     if step is None:
         args: dict[str, Any] = {"topic": _topic(u.topic or u.text)}
-        if asks.flight_minutes(u.text) is None:
-            args.update(_route_args(state, u))
+        # A route named is asked about even when a length is said too ("business to SF?
+        # it's nearly 6 hours"): the catalogue's flying time is the one the policy uses.
+        route = _route_args(state, u)
+        if asks.flight_minutes(u.text) is None or route.get("destination") in _named(u):
+            args.update(route)
         return [Call("get_policy", args)]
     out = step.typed(GetPolicyOutput)
     if out is None:
         return Reply(f"I couldn't read the travel policy: {render.error_text(step.error or {})}")
-    return Reply(answer(_ask(u), out))
+    return Reply(answer(_ask(u, ctx.profile.get("role")), out))
 
 
 HANDLERS: dict[Intent, Handler] = {

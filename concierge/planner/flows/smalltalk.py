@@ -11,6 +11,7 @@ from concierge.planner.flows.search import search
 from concierge.planner.nlu.answers import Answer
 from concierge.planner.nlu.intents import Intent, Understanding
 from concierge.planner.state import State, Turn
+from tools.views import spoken_day
 
 
 def _greet(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
@@ -40,6 +41,8 @@ def _out_of_scope(state: State, turn: Turn, ctx: Context, u: Understanding) -> D
         ("weather", "weather forecasts"),
         ("car", "car rentals"),
         ("rent", "car rentals"),
+        ("eurostar", "train tickets (the Eurostar included)"),
+        ("amtrak", "train tickets (Amtrak included)"),
         ("train", "train tickets"),
         ("rail", "train tickets"),
         ("taxi", "taxis"),
@@ -57,6 +60,14 @@ def _out_of_scope(state: State, turn: Turn, ctx: Context, u: Understanding) -> D
         if word in low:
             what = label
             break
+    if u.origin and u.destination and u.origin.place and u.destination.place:
+        # A journey by another way (a train, a bus): said honestly, with what can be done.
+        day = f" on {spoken_day(u.dates.depart)}" if u.dates.depart else ""
+        return Reply(
+            f"Sorry, I can't book {what} — I only book flights and hotels. If flying works "
+            f"for you, I can look for flights from {u.origin.place.city} to "
+            f"{u.destination.place.city}{day}; just ask."
+        )
     return Reply(
         f"Sorry, I can't help with {what}. I can help with flights, hotels, trips, policy and approvals — "
         'for example "find me a flight to Paris next Tuesday" or "what\'s the hotel cap in London?"'

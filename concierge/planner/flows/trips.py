@@ -157,9 +157,19 @@ def _trips(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
         if listing.more
         else ""
     )
-    return Reply(
+    me = str(ctx.profile.get("name") or "")
+    theirs = {t.traveler for t in listing.trips if me and t.traveler != me}
+    # A manager sees their reports' trips too: those are never called "your trips".
+    head = (
         "Your trips:\n"
-        + trip_lines(listing.trips)
+        if not theirs
+        else "Trips you can see (yours and " + ", ".join(sorted(theirs)) + "'s):\n"
+        if any(t.traveler == me for t in listing.trips)
+        else "You have no trips of your own. Trips of people you can see:\n"
+    )
+    return Reply(
+        head
+        + trip_lines(listing.trips, me)
         + more
         + "\n\nWant details on one, or to change or cancel it?"
     )
@@ -280,16 +290,52 @@ def trip_ask(u: Understanding) -> TripAsk:
     named = re.search(r"\b([A-Z]{2}|[A-Z]\d|\d[A-Z]) ?(\d{1,4})\b", u.text)
     flight = f"{named.group(1)} {named.group(2)}" if named else None
     into = bool(u.destination and u.destination.place and u.destination.place.city == city)
+    # "leave from at JFK", "my flight out of Heathrow": the city is where a flight leaves.
+    said = next(
+        (m for m in (u.origin, u.destination, *u.places) if m and m.place and m.place.city == city),
+        None,
+    )
+    out_of = bool(
+        said is not None and (said is u.origin or _LEAVES_FROM.search(u.text[: said.start].lower()))
+    )
+    if out_of:
+        into = False
     # "Monday's flight": a weekday said alone is any Monday of the trip, not only the next.
     weekdays = {m.first.weekday() for m in u.dates.mentions if m.kind == "weekday"}
     bare = len(weekdays) == 1 and all(m.kind == "weekday" for m in u.dates.mentions)
     if bare and not re.search(r"\b(?:this|next|coming|last)\s+\w+day\b", low):
         return TripAsk(
-            u.text, u.facets, city, None, u.cabin, kind, flight, u.whose, weekdays.pop(), into
+            u.text,
+            u.facets,
+            city,
+            None,
+            u.cabin,
+            kind,
+            flight,
+            u.whose,
+            weekdays.pop(),
+            into,
+            out_of,
         )
     return TripAsk(
-        u.text, u.facets, city, u.dates.depart, u.cabin, kind, flight, u.whose, into=into
+        u.text,
+        u.facets,
+        city,
+        u.dates.depart,
+        u.cabin,
+        kind,
+        flight,
+        u.whose,
+        into=into,
+        out_of=out_of,
     )
+
+
+# Words before a place that make it where a flight leaves ("leave from at JFK", "fly out
+# of Heathrow", "departing Boston").
+_LEAVES_FROM = re.compile(
+    r"\b(?:from|out of|leaves?|leaving|departs?|departing)\b(?:\s+(?:at|the|in))?\s*$"
+)
 
 
 def booked_trip(
@@ -332,7 +378,7 @@ def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decis
         or ask.flight is not None
         or bool(ask.whose)
     )
-    if booking_id is None and not named and state.last_intent == Intent.ASK_TRIP:
+    if booking_id is None and not named and state.last_intent in FOLLOWS_A_TRIP:
         # "and when do I land?" right after a question about a trip: the same trip.
         booking_id = state.current_booking
     booking = booked_trip(turn, ctx, ask, booking_id)
@@ -341,6 +387,10 @@ def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decis
     said = trip_answers.answer(ask, booking, ctx.now)
     offer = Offer("confirm", {"booking_id": said.confirm}) if said.confirm else None
     return Reply(said.text, offer)
+
+
+# After these, a question naming no trip is about the one just talked of.
+FOLLOWS_A_TRIP = frozenset({Intent.ASK_TRIP, Intent.BOOKING})
 
 
 HANDLERS: dict[Intent, Handler] = {

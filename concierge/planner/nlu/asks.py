@@ -52,6 +52,8 @@ class _Tables:
     threshold_approval: re.Pattern[str]
     threshold_queue: re.Pattern[str]
     roles: tuple[tuple[str, re.Pattern[str]], ...]
+    above: re.Pattern[str]
+    besides_me: re.Pattern[str]
 
 
 def _any(patterns: list[str], *, bounded: bool = True) -> re.Pattern[str]:
@@ -96,6 +98,8 @@ def tables() -> _Tables:
         threshold_approval=_any(raw["approval_threshold"]["approval"]),
         threshold_queue=_any(raw["approval_threshold"]["queue"]),
         roles=tuple((str(role), _any(words)) for role, words in raw["approver_roles"].items()),
+        above=re.compile(rf"(?:{'|'.join(raw['amount_above'])})\s*$"),
+        besides_me=_any(raw["besides_me"]),
     )
 
 
@@ -223,6 +227,11 @@ def is_threshold_question(text: str) -> bool:
     )
 
 
+def besides_me(text: str) -> bool:
+    """The question leaves the speaker out ("who has to sign it off apart from me?")."""
+    return bool(tables().besides_me.search(plain(text)))
+
+
 def approver_roles(text: str) -> tuple[str, ...]:
     """The approval roles a message names ("the VP Finance", "my boss"), as role ids."""
     low = plain(text)
@@ -279,6 +288,7 @@ _AMOUNT: Final = re.compile(
 class Amount:
     major: float  # in the currency's major units
     per_night: bool = False
+    above: bool = False  # said as a bound passed ("more than $10k", "over 10 grand")
 
 
 def amount(text: str) -> Amount | None:
@@ -292,5 +302,6 @@ def amount(text: str) -> Amount | None:
         value = float(m.group("n").replace(",", ""))
         if m.group("mult"):
             value *= 1000
-        return Amount(value, per_night=bool(m.group("night")))
+        above = bool(tables().above.search(low[: m.start()]))
+        return Amount(value, per_night=bool(m.group("night")), above=above)
     return None

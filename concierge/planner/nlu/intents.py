@@ -199,6 +199,7 @@ _DISRUPTED: Final = _rx("intents", "disrupted")
 _OPTIONS_ASKED: Final = _rx("intents", "options_asked")
 _GROUND_TRIP: Final = _rx("intents", "ground_trip")
 _AIR_WORDS: Final = _rx("intents", "air_words")
+_AIR_REFUSED: Final = _rx("intents", "air_refused")
 _DISRUPTION_REPORT: Final = _rx("intents", "disruption_report")
 _CHANGE: Final = _rx("intents", "change")
 _TRIPS: Final = _rx("intents", "trips")
@@ -380,6 +381,15 @@ _CHECKIN_QUESTION: Final = _rx("intents", "checkin_question")
 # search, "way over the hotel cap" a policy question); a yes, another decision or any
 # request of one's own is none.
 _REASON_MAY_BE: Final = frozenset({Intent.UNKNOWN, Intent.SEARCH, Intent.POLICY, Intent.GREET})
+
+
+_NO_REASON: Final = _rx("approval_note", "no_reason")
+
+
+def no_reason(text: str) -> bool:
+    """Asked why a request is rejected, the approver gives none ("no reason", "just
+    reject it without a note", "doesn't matter")."""
+    return bool(_NO_REASON.search(text.lower().replace("’", "'")))
 
 
 def rejection_reason(u: Understanding) -> str | None:
@@ -720,7 +730,9 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         u.intent = Intent.CHANGE
         u.moved_to = moved_to(clean, u.dates, change.start())
         return u
-    if _PROFILE.search(low):
+    if _PROFILE.search(low) and not (policy_question and asks.amount(clean)):
+        # ("who approves trips over 10 grand?" asks the policy's thresholds, not who one's
+        # own approver is)
         u.intent = Intent.PROFILE
         return u
     if (
@@ -750,7 +762,11 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         u.intent = Intent.POLICY
         u.topic = clean
         return u
-    if asks.about_team(clean) and asks.is_question(clean) and not asks.is_request(clean):
+    if (
+        asks.about_team(clean)
+        and (asks.is_question(clean) or _OWN_TRIPS_REQUEST.search(low))
+        and not asks.is_request(clean)
+    ):
         # "Is anyone on my team travelling to London this month?": the trips the caller
         # may see (list_trips), whoever takes them.
         u.intent, u.team = Intent.TRIPS, True
@@ -775,9 +791,10 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     ):
         u.intent = Intent.SELECT
         return u
+    flying = _AIR_REFUSED.sub(" ", low)  # flying said as what is not wanted isn't asked
     if _OUT_OF_SCOPE.search(low) and (
-        not (u.places and _FLIGHT_WORDS.search(low))
-        or (_GROUND_TRIP.search(low) and not _AIR_WORDS.search(low))
+        not (u.places and _FLIGHT_WORDS.search(flying))
+        or (_GROUND_TRIP.search(low) and not _AIR_WORDS.search(flying))
     ):
         u.intent = Intent.OUT_OF_SCOPE
         return u
