@@ -18,7 +18,14 @@ is that one confirmed?" after a trip question not understood; a bare "reject" re
 at once with a stock note instead of asking why; "who has to sign off on a trip over
 $10,000" answered with the manager only (and "over 10 grand" with the profile); "my
 team's upcoming travel" / "what's my team got booked" not understood; "can I ever fly
-first class?" asked where to go.
+first class?" asked where to go. After the fixes: 36/36.
+
+GUARDS (22 phrasings) were written AFTER the fixes, as guards of the same kinds, and are
+no first-try figure: on their first run 18/20 of the first 20 passed ("could I ever book
+first on a long haul?" — "first" after a verb of booking not read as the cabin; "need
+an exec to sign it off" not read as a policy question), fixed the same way; the last 2
+("who has to sign off my London booking?", "who's approving my paris trip?": that
+trip's status, not the policy's thresholds) were written with their fix.
 """
 
 from __future__ import annotations
@@ -333,6 +340,189 @@ CASES: list[tuple[str, Case]] = [
 ]
 
 
+# Guards, written AFTER the fixes (not first-try figures): other phrasings of each kind.
+GUARDS: list[tuple[str, Case]] = [
+    # ------------------------------------------------------------ own_trip
+    (
+        "own_trip",
+        _trip(
+            "where's my hotel in london? need the address for the cab",
+            reply_contains="Holiday Inn Express",
+            reply_not_contains="don't have",
+        ),
+    ),
+    (
+        "own_trip",
+        _trip("what time can i get into my room in london on the 15th", reply_contains="15:00"),
+    ),
+    (
+        "own_trip",
+        _trip(
+            "which terminal am I flying home from at Heathrow?",
+            reply_contains="terminal",
+            reply_contains_any=[["BA 18", "08:45"]],
+        ),
+    ),
+    ("own_trip", _trip("when do I land in Paris?", reply_contains="11:35")),
+    (
+        "own_trip",
+        _trip(
+            "what's the plan for my London trip",
+            "how much did it come to?",
+            reply_contains="1,944.90",
+        ),
+    ),
+    (
+        "own_trip",
+        _trip(
+            "when's my flight to paris",
+            "has that been signed off yet?",
+            reply_contains_any=[["waiting", "pending", "not yet"]],
+        ),
+    ),
+    # ------------------------------------------------------------ approvals
+    (
+        "approvals",
+        dialogue(
+            "pending approvals pls",
+            ("decline", {"pending": None, **QUIET}),
+            "she should book a week ahead like everyone else",
+            world="trips",
+            user="mia",
+            pending="decide_approval",
+            pending_args={"decision": "reject"},
+            pending_args_contains={"note": "week ahead"},
+        ),
+    ),
+    (
+        "approvals",
+        dialogue(
+            "anything for me to sign off?",
+            "reject 1",
+            "no reason",
+            world="trips",
+            user="mia",
+            pending="decide_approval",
+            pending_args={"decision": "reject"},
+        ),
+    ),
+    (
+        "approvals",
+        dialogue(
+            "what approvals do I have",
+            "reject it",
+            "actually approve it",
+            world="trips",
+            user="mia",
+            pending="decide_approval",
+            pending_args={"decision": "approve"},
+        ),
+    ),
+    (
+        "approvals",
+        _trip(
+            "who has to sign off my London booking?",
+            reply_contains="confirmed",
+            tools_exclude=["get_policy"],
+        ),
+    ),
+    (
+        "approvals",
+        _trip(
+            "so who's approving my paris trip then?",
+            reply_contains_any=[["waiting", "pending"]],
+            reply_contains="manager",
+        ),
+    ),
+    (
+        "approvals",
+        _trip(
+            "show me my trips", user="victor", reply_contains="Ava", reply_not_contains="Your trips"
+        ),
+    ),
+    (
+        "approvals",
+        _trip("are any of my people travelling in december?", user="mia", reply_contains="Ava"),
+    ),
+    # ------------------------------------------------------------ policy
+    (
+        "policy",
+        dialogue(
+            "is business class ok on the flight to San Francisco? pretty sure it's about 6 hrs",
+            **QUIET,
+            **NO_SEARCH,
+            reply_contains=["economy", "5h40"],
+        ),
+    ),
+    (
+        "policy",
+        dialogue(
+            "who else needs to approve a 12k trip besides me?",
+            user="mia",
+            **QUIET,
+            **NO_SEARCH,
+            reply_contains="VP Finance",
+        ),
+    ),
+    (
+        "policy",
+        dialogue(
+            "max nightly rate for a hotel in london?", **QUIET, **NO_SEARCH, reply_contains="350"
+        ),
+    ),
+    (
+        "policy",
+        dialogue(
+            "could I ever book first on a long haul?",
+            **QUIET,
+            **NO_SEARCH,
+            reply_contains="not allowed",
+        ),
+    ),
+    (
+        "policy",
+        dialogue(
+            "does a trip above 15 grand need an exec to sign it off?",
+            **QUIET,
+            **NO_SEARCH,
+            reply_contains="executive",
+        ),
+    ),
+    # ------------------------------------------------------------ cant_answer
+    (
+        "cant_answer",
+        dialogue(
+            "can you get me eurostar tickets london to paris on dec 16? don't want to fly",
+            **QUIET,
+            **NO_SEARCH,
+            reply_contains="train",
+        ),
+    ),
+    (
+        "cant_answer",
+        dialogue(
+            "I'd rather go by amtrak from new york to boston on the 10th, can u sort that?",
+            **QUIET,
+            **NO_SEARCH,
+            reply_contains="train",
+        ),
+    ),
+    (
+        "cant_answer",
+        dialogue(
+            "can you rent me a car in Boston on the 10th?",
+            **QUIET,
+            **NO_SEARCH,
+            reply_contains="car",
+        ),
+    ),
+    (
+        "cant_answer",
+        dialogue("do I need a visa for France?", **QUIET, **NO_SEARCH, reply_contains="visa"),
+    ),
+]
+
+
 @pytest.fixture(scope="module")
 def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
     return build_worlds(tmp_path_factory.mktemp("trips23-worlds"), {"empty", "trips"})
@@ -340,7 +530,13 @@ def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
 
 @pytest.mark.parametrize(
     "case",
-    [pytest.param(c, id=f"{kind}-{i:02d}-{c.id[:30]}") for i, (kind, c) in enumerate(CASES)],
+    [
+        *(pytest.param(c, id=f"{kind}-{i:02d}-{c.id[:30]}") for i, (kind, c) in enumerate(CASES)),
+        *(
+            pytest.param(c, id=f"guard-{kind}-{i:02d}-{c.id[:30]}")
+            for i, (kind, c) in enumerate(GUARDS)
+        ),
+    ],
 )
 async def test_a_question_about_trips_approvals_or_policy_is_answered(
     case: Case, worlds: dict[str, World], tmp_path: Path

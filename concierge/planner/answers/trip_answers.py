@@ -11,6 +11,7 @@ Terminals and gates are not in the catalogue, and the answer says so.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from concierge.planner import render
@@ -443,13 +444,18 @@ def _who(role: str) -> str:
     return "your manager" if role == "manager" else role_label(role)
 
 
+_WHO = re.compile(r"\W*who\b", re.IGNORECASE)
+
+
 def _status(b: BookingOut, ask: TripAsk) -> TripAnswer:
     name = trip_name(b, ask)
     status = b.status
     if status == "confirmed":
         refs = sorted({s.locator for s in b.segments if s.locator})
         ref = f" (references {', '.join(refs)})" if refs else ""
-        return TripAnswer(f"Yes — {name} is confirmed{ref}.")
+        # "who has to sign off my London booking?" when it needs no one any more
+        lead = "No one — " if _WHO.match(ask.text) else "Yes — "
+        return TripAnswer(f"{lead}{name} is confirmed{ref}.")
     if status == "pending_approval":
         who = b.policy.approvals_required
         by = f" from {' and '.join(_who(r) for r in who)}" if who else ""

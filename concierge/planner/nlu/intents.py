@@ -200,6 +200,7 @@ _OPTIONS_ASKED: Final = _rx("intents", "options_asked")
 _GROUND_TRIP: Final = _rx("intents", "ground_trip")
 _AIR_WORDS: Final = _rx("intents", "air_words")
 _AIR_REFUSED: Final = _rx("intents", "air_refused")
+_WHO_APPROVES_MINE: Final = _rx("intents", "who_approves_mine")
 _DISRUPTION_REPORT: Final = _rx("intents", "disruption_report")
 _CHANGE: Final = _rx("intents", "change")
 _TRIPS: Final = _rx("intents", "trips")
@@ -639,6 +640,11 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # Check-in, bags…: an honest answer, not a search for the place named.
         u.intent = Intent.UNSUPPORTED
         u.unsupported = unsupported
+        return u
+    if _WHO_APPROVES_MINE.search(low) and (u.places or u.booking_id) and not asks.amount(clean):
+        # "who needs to approve my paris trip?": where that booked trip stands, and who
+        # it waits on, not the policy's thresholds.
+        u.intent, u.facets = Intent.ASK_TRIP, frozenset({"status"})
         return u
     if asks.is_threshold_question(clean):
         # "At what trip cost does the VP Finance need to sign off?": the policy's
