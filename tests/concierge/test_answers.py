@@ -20,7 +20,7 @@ _DATA: dict[str, Any] = yaml.safe_load(
     (Path(__file__).parent / "data" / "answers.yaml").read_text("utf-8")
 )
 _MISSES = set(_DATA.pop("known_misses"))
-_WANT: dict[str, Any] = {"yes": True, "no": False, "change": None, "other": None}
+_WANT: dict[str, Any] = {"yes": True, "no": False, "wait": None, "change": None, "other": None}
 _ROWS = [
     pytest.param(
         kind,
@@ -49,6 +49,9 @@ def test_the_planner_reads_the_same_answer(kind: str, text: str) -> None:
         assert u.intent == Intent.CANCEL  # "cancel that": the planner's cancel flow
     elif kind == "no":
         assert u.intent == Intent.NO
+    elif kind == "wait":
+        assert u.answer == Answer.WAIT
+        assert u.intent == Intent.WAIT
     else:
         assert u.answer is None
         assert u.intent not in {Intent.YES, Intent.NO}

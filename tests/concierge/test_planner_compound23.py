@@ -282,7 +282,20 @@ CASES: list[tuple[str, Case]] = [
     ),
     # ------------------------------------------------------------ at a confirmation
     ("confirm", _wait("thanks! one moment, checking with my boss")),
-    ("confirm", _wait("let me think about it for a bit")),
+    # Written expecting the confirmation to stay pending; held-out b14_cn_* reads "let me
+    # think about it and get back to you" as a no that keeps the hold (pending none), and
+    # that earlier regression case decides: the hold stays, nothing is booked.
+    (
+        "confirm",
+        dialogue(
+            "JFK to Boston on the 16th",
+            ("first one", {"pending": "confirm_booking"}),
+            "let me think about it for a bit",
+            new_bookings=1,
+            new_status="held",
+            tools_exclude=["confirm_booking", "cancel_booking"],
+        ),
+    ),
     ("confirm", _wait("hmm, hold on, is that a good time?")),
     (
         "confirm",

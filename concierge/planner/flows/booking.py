@@ -756,6 +756,29 @@ def _no(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     return Reply("OK, no problem. Anything else I can help with?")
 
 
+def wait(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    """A pause at a question ("thanks! hang on a sec", "let me check with my boss"): not a
+    yes, not a no. At a hold's confirmation the same confirmation is asked again, so it
+    stays pending; anything else on offer stays offered."""
+    asked = turn.last("confirm_booking")
+    if asked is not None:  # answered since: its outcome
+        answered = str(asked.args.get("booking_id"))
+        return _confirm_flow(state, turn, ctx, answered, state.bookings.get(answered))
+    booking_id = changed_hold(state)
+    if booking_id is None:
+        return Reply(_PAUSE_TEXT + " Just let me know when you're ready.", state.offer)
+    booking = state.bookings.get(booking_id) or {}
+    say = (
+        f"{_PAUSE_TEXT} {booking_id} stays on hold until "
+        f"{render.hold_time(booking.get('hold_expires_at'))} and nothing is booked yet — "
+        "say yes when you're ready to book it, or no to leave it."
+    )
+    return [Call("confirm_booking", {"booking_id": booking_id}, say=say)]
+
+
+_PAUSE_TEXT = "No rush, take your time."
+
+
 def _confirm(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     booking_id = u.booking_id or state.current_booking
     if not booking_id:
@@ -893,5 +916,6 @@ HANDLERS: dict[Intent, Handler] = {
     Intent.SELECT: select,
     Intent.YES: yes,
     Intent.NO: _no,
+    Intent.WAIT: wait,
     Intent.CONFIRM: _confirm,
 }

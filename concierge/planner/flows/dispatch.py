@@ -106,6 +106,9 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         # "cancel my trip" → "which one?" → "the london one", "the Paris trip", "the second
         # one": the trip meant, named by where it goes or its place in the list.
         intent = Intent.CANCEL
+    if intent in _SMALL_TALK and booking.changed_hold(state) is not None:
+        # "thanks!", "morning!" at a hold's confirmation: a pause, the question stays open.
+        return booking.wait(state, turn, ctx, u)
     moved = changes.other_day_of_change(state, turn, ctx, u)
     if moved is not None:
         return moved
@@ -117,6 +120,10 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         intent = Intent.CHANGE
     handler = _HANDLERS.get(intent, _HANDLERS[Intent.UNKNOWN])
     return handler(state, turn, ctx, u)
+
+
+# Small talk at a confirmation: neither a yes nor a no.
+_SMALL_TALK = frozenset({Intent.THANKS, Intent.GREET})
 
 
 # What naming one of the trips listed may read as ("the london one" a search).

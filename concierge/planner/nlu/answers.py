@@ -36,6 +36,7 @@ __all__ = ["Answer", "Asked", "Reading", "classify", "declines", "yes_or_no"]
 class Answer(StrEnum):
     YES = "yes"
     NO = "no"
+    WAIT = "wait"  # a pause ("hang on a sec", "let me check with my boss"): still asked
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Reading:
 _CATEGORIES: Final = (
     "no",
     "cancel",
+    "wait",
     "yes",
     "soft_yes",
     "thanks",
@@ -301,6 +303,8 @@ def _verdict(categories: list[str], *, cancelling: bool | None) -> Answer | None
         return None
     if no:
         return Answer.NO
+    if "wait" in found:
+        return Answer.WAIT  # "ok, one sec": nothing agreed yet
     if (yes or "soft_yes" in found) and "decline_reasons" not in found:
         return Answer.YES
     return None
@@ -327,7 +331,60 @@ def classify(text: str, *, cancelling: bool | None = False, asked: Asked | None 
     steps = _yes_then_next_steps(text or "", cancelling=cancelling, asked=asked)
     if steps.answer is not None:
         return steps
-    return _yes_with_assurance(text or "", cancelling=cancelling, asked=asked)
+    assured = _yes_with_assurance(text or "", cancelling=cancelling, asked=asked)
+    if assured.answer is not None:
+        return assured
+    if _pausing(text or ""):
+        return Reading(Answer.WAIT)
+    return _pause(text or "", cancelling=cancelling)
+
+
+def _pausing(clause: str) -> bool:
+    """The clause is wholly one of the data's longer pauses ("let me check with my boss",
+    "just checking my calendar"), after any filler opening it ("actually", "ok")."""
+    words = _NOT_WORD.sub(" ", _plain(clause)).split()
+    while words and words[0] in _LEADING_AGREEMENT | {"hmm", "um", "oh", "ah", "er"}:
+        words = words[1:]
+    said = " ".join(words)
+    return len(words) > 1 and any(p.fullmatch(said) for p in _pauses())
+
+
+@lru_cache(maxsize=1)
+def _pauses() -> tuple[re.Pattern[str], ...]:
+    raw = datafiles.load("answers")
+    who = str(raw["assurance_who"])
+    lead = str(raw["pause_lead"])
+    return tuple(
+        re.compile(str(p).replace("{who}", who).replace("{lead}", lead))
+        for p in raw.get("pauses") or ()
+    )
+
+
+def _pause(text: str, *, cancelling: bool | None) -> Reading:
+    """ "thanks! hang on a sec, just checking my calendar", "great thanks, one moment -
+    need to ask my manager": clauses that pause (``wait`` in the data) or only thank, and
+    none that agrees, declines or asks for anything in words, are a pause."""
+    clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
+    if len(clauses) < 2:
+        return Reading(None)
+    vocab = vocabulary()
+    paused = thanks = False
+    for clause in clauses:
+        reading = classify(clause, cancelling=cancelling)
+        if reading.answer == Answer.WAIT:
+            paused, thanks = True, thanks or reading.thanks
+            continue
+        if reading.answer == Answer.YES and reading.thanks:
+            thanks = True  # "great, thanks": courtesy, agreeing to nothing asked yet
+            continue
+        if reading.answer is not None:
+            return Reading(None)
+        tokens = tuple(_canonical(t) for t in _tokens(clause, vocab))
+        if all(t in vocab.words for t in tokens):
+            thanks = True  # only thanks and filler ("thanks!", "great thanks")
+            continue
+        return Reading(None)
+    return Reading(Answer.WAIT, thanks=thanks) if paused else Reading(None)
 
 
 def _yes_with_assurance(text: str, *, cancelling: bool | None, asked: Asked | None) -> Reading:
@@ -340,9 +397,12 @@ def _yes_with_assurance(text: str, *, cancelling: bool | None, asked: Asked | No
         return Reading(None)
     said_yes = assured = thanks = False
     for clause in clauses:
-        if any(
-            p.fullmatch(" ".join(_NOT_WORD.sub(" ", _plain(clause)).split())) for p in _assurances()
-        ):
+        words = _NOT_WORD.sub(" ", _plain(clause)).split()
+        if words and words[0] in _LEADING_AGREEMENT and len(words) > 1:
+            # "ok she's fine with it": the agreement word leads the assurance
+            said_yes = said_yes or words[0] not in _LEADING_FILLER
+            words = words[1:]
+        if any(p.fullmatch(" ".join(words)) for p in _assurances()):
             assured = True
             continue
         reading = classify(clause, cancelling=cancelling, asked=asked)
@@ -350,6 +410,13 @@ def _yes_with_assurance(text: str, *, cancelling: bool | None, asked: Asked | No
             return Reading(None)
         said_yes, thanks = True, thanks or reading.thanks
     return Reading(Answer.YES, thanks=thanks) if said_yes and assured else Reading(None)
+
+
+# Words that may open an assurance ("right, she's happy with it", "ok she's fine with it").
+_LEADING_FILLER: Final = frozenset({"so", "and", "well", "actually", "oh"})
+_LEADING_AGREEMENT: Final = _LEADING_FILLER | frozenset(
+    {"ok", "okay", "right", "alright", "yes", "yeah", "yep", "great", "good", "cool", "perfect"}
+)
 
 
 @lru_cache(maxsize=1)
@@ -438,6 +505,8 @@ def declines(text: str) -> list[str] | None:
         if answer == Answer.NO:
             said_no = True
             continue
+        if answer == Answer.WAIT:
+            continue  # "no - hang on, I need to ask my boss": the no decides
         if _asks(tuple(_canonical(t) for t in _tokens(clause, vocab))):
             return None
         reasons.append(clause)
@@ -467,4 +536,6 @@ def yes_or_no(
     answer = classify(text, cancelling=cancelling, asked=asked).answer
     if answer == Answer.NO and asked is not None and asked.rejecting and fault_found(text):
         return None
-    return None if answer is None else answer == Answer.YES
+    if answer is None or answer == Answer.WAIT:
+        return None  # a pause goes on as a message: the planner asks again
+    return answer == Answer.YES

@@ -48,6 +48,7 @@ class Intent(StrEnum):
     HELP = "help"
     YES = "yes"
     NO = "no"
+    WAIT = "wait"  # a pause at a question ("hang on a sec"): still asked
     SEARCH = "search"  # a new trip, or a change to the one being planned
     SELECT = "select"  # pick an option shown ("option 2", "the BA one")
     CANCEL = "cancel"
@@ -485,6 +486,9 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     # Cancelling words are a request here ("cancel it" → the cancel flow), not an answer.
     reading = answers.classify(clean, cancelling=None)
     u.answer, u.thanks = reading.answer, reading.thanks
+    if reading.answer == answers.Answer.WAIT:
+        u.intent = Intent.WAIT
+        return u
     if reading.answer is not None and not (reading.thanks and _THANKS.match(bare)):
         u.intent = Intent.YES if reading.answer == answers.Answer.YES else Intent.NO
         u.insist = u.intent == Intent.YES and bool(_INSIST.search(low))
