@@ -262,6 +262,17 @@ def bookable_names(profile: dict[str, Any]) -> list[str]:
     return [str(p.get("name")) for p in people if isinstance(p, dict) and p.get("name")]
 
 
+def _in_month(day: date, month: int) -> date | None:
+    """``day``'s day of the month in ``month``, the occurrence nearest to ``day``."""
+    found = []
+    for year in (day.year - 1, day.year, day.year + 1):
+        try:
+            found.append(date(year, month, day.day))
+        except ValueError:
+            continue
+    return min(found, key=lambda d: abs((d - day).days)) if found else None
+
+
 def apply_user(
     state: State, u: Understanding, home: str | None, people: Sequence[str] = ()
 ) -> None:
@@ -393,6 +404,12 @@ def apply_user(
     ):
         # "I meant the 14th, not the 12th" when the 12th is the way home: the return moves.
         dates = replace(dates, depart=None, ret=dates.depart)
+    if dates.month_alone is not None and dates.depart is None and d.depart is not None:
+        # "oops — January, not December": the same days in the month meant (the nearest).
+        moved = _in_month(d.depart, dates.month_alone)
+        if moved is not None:
+            shift = moved - d.depart
+            dates = replace(dates, depart=moved, ret=d.ret + shift if d.ret else None)
     if (
         dates.definite_weekday is not None
         and dates.depart is not None

@@ -22,7 +22,7 @@ from typing import Final
 
 from dateparser.search import search_dates
 
-from concierge.planner.nlu import holidays
+from concierge.planner.nlu import datafiles, holidays
 from concierge.planner.nlu.numbers import nights as read_nights
 from concierge.planner.nlu.numbers import word_number
 from concierge.planner.nlu.spelling import fix as fix_spelling
@@ -317,6 +317,9 @@ class DateReading:
     flexible: tuple[date, date] | None = None
     any_day: bool = False  # the message says any day will do ("I'm flexible, any day that week")
     corrected: date | None = None  # "the 10th, not the 8th": the day corrected away (the 8th)
+    # "oops — January, not December": a month alone, no day (1-12): the trip's month
+    # corrected, its days kept (the dialogue moves them).
+    month_alone: int | None = None
     # "make it Friday", "the Friday": a plain weekday alone, read as one of the trip's
     # week (Friday = 4) when the dialogue has a date already chosen.
     definite_weekday: int | None = None
@@ -843,6 +846,7 @@ def read_dates(
         if week is not None:
             mentions = _in_week(week, mentions)
     mentions, reading.corrected = _not_negated(low, mentions)
+    mentions = _corrected_in_place(low, mentions)
     mentions = _holidays_as_context(low, mentions)
     mentions, low = _today_as_context(low, mentions)
     mentions = _nights_named(low, mentions)
@@ -883,6 +887,10 @@ def read_dates(
         reading.question = f"Which day that week ({spoken_day(start)} to {spoken_day(end)})?"
         return reading
     if not mentions:
+        # ("mid-December", "in January" are a part of the month: which day is asked)
+        reading.month_alone = None if _BARE_MONTH.search(low) else _month_alone(low)
+        if reading.month_alone is not None:
+            return reading
         past = _PAST.search(low)
         if past:
             reading.question = (
@@ -1159,6 +1167,46 @@ def _not_negated(low: str, mentions: list[Mention]) -> tuple[list[Mention], date
         return mentions, None
     dropped = next(m for m in mentions if m not in kept)
     return kept, dropped.first
+
+
+_CORRECTIONS: Final = datafiles.load("corrections")
+_CORRECTED_BY: Final = re.compile(_CORRECTIONS["between"])
+_NOT_CORRECTED_BY: Final = re.compile(_CORRECTIONS["not_between"])
+
+
+def _corrected_in_place(low: str, mentions: list[Mention]) -> list[Mention]:
+    """ "the 14th — actually no, make that the 15th", "Dec 17th - scratch that, Dec 18th":
+    a day followed by a correction and another day is corrected away as it is said, never
+    a return or the end of a range (nor a booked day moved: that is "not the 8th")."""
+    for a, b in itertools.pairwise(mentions):
+        between = low[a.end : b.start]
+        if (
+            len(between) <= 48
+            and _CORRECTED_BY.search(between)
+            and not _NOT_CORRECTED_BY.search(between)
+        ):
+            return [m for m in mentions if m is not a]
+    return mentions
+
+
+_MONTH_WORD: Final = re.compile(
+    r"\b(?P<month>"
+    + "|".join(sorted((m for m in MONTHS if len(m) >= 3 and m not in {"may", "mar"}), key=len, reverse=True))
+    + r")\b\.?"
+)
+
+
+def _month_alone(low: str) -> int | None:
+    """The one month a short message names with no day ("oops — January, not December",
+    "sorry I meant Feb"), a month said not to be meant left out."""
+    if len(low.split()) > int(_CORRECTIONS["month_alone_words"]) or re.search(r"\d", low):
+        return None
+    named = {
+        MONTHS[m.group("month")]
+        for m in _MONTH_WORD.finditer(low)
+        if not _NEGATED.search(low[: m.start()])
+    }
+    return named.pop() if len(named) == 1 else None
 
 
 _WEEKEND_OF: Final = re.compile(r"^\s*of\s+$")

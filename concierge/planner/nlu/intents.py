@@ -168,6 +168,7 @@ class Understanding:
             or self.price_cap
             or d.flexible
             or d.any_day
+            or d.month_alone
         )
 
 
