@@ -370,6 +370,21 @@ CASES: list[tuple[str, Case]] = [
 ]
 
 
-@pytest.mark.parametrize(("kind", "case"), CASES, ids=[f"{k}{i:02d}-{c.turns[-1].say[:30]}" for i, (k, c) in enumerate(CASES)])
+# Still failing (strict xfail: a fix that makes one pass must take its number out).
+GAPS = {1, 2, 3, 12, 15, 17, 18, 19, 34, 35}
+
+
+@pytest.mark.parametrize(
+    ("kind", "case"),
+    [
+        pytest.param(
+            k,
+            c,
+            id=f"{k}{i:02d}-{c.turns[-1].say[:30]}",
+            marks=[pytest.mark.xfail(strict=True, reason="known gap")] if i in GAPS else [],
+        )
+        for i, (k, c) in enumerate(CASES)
+    ],
+)
 async def test_compound23(kind: str, case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
     await runs_as_expected(case, worlds, tmp_path)
