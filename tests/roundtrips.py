@@ -4,7 +4,8 @@ Every exchange with the server counts once: each statement (an ``executemany``
 too), each BEGIN the driver sends (psycopg sends one before a transaction's first
 statement; SQLite's ``BEGIN IMMEDIATE`` is a statement here), each COMMIT or
 ROLLBACK, each pool pre-ping. ``kinds`` says which, ``statements`` keeps the SQL
-so a failing test shows what crept in.
+(and ``-- BEGIN`` / ``-- COMMIT`` / ``-- ROLLBACK`` where a transaction starts and ends)
+so a failing test shows what crept in and in which transaction.
 """
 
 from __future__ import annotations
@@ -47,12 +48,15 @@ def count_round_trips(engine: AsyncEngine) -> Iterator[RoundTrips]:
     def on_begin(_conn: Any) -> None:
         if postgres:  # SQLite's BEGIN is a statement (core.db's begin hook)
             seen.kinds["begin"] += 1
+            seen.statements.append("-- BEGIN")
 
     def on_commit(_conn: Any) -> None:
         seen.kinds["commit"] += 1
+        seen.statements.append("-- COMMIT")
 
     def on_rollback(_conn: Any) -> None:
         seen.kinds["rollback"] += 1
+        seen.statements.append("-- ROLLBACK")
 
     ping = sync.dialect.do_ping
 

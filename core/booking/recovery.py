@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Row, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -73,11 +74,20 @@ async def record_authorization(
     now: datetime,
     purpose: str | None = None,
 ) -> Payment:
-    """The payment row of an authorization, once per key (a re-run finds the first)."""
-    payment = await session.scalar(select(Payment).where(Payment.idempotency_key == key))
-    if payment is None:
-        extra: dict[str, Any] = {"purpose": purpose} if purpose is not None else {}
-        payment = Payment(
+    """The payment row of an authorization, once per key (a re-run finds the first).
+
+    One ``INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING`` (issue 15: a
+    read before the insert on every first run); the key's row is read only when the
+    insert found one already there."""
+    extra: dict[str, Any] = {"purpose": purpose} if purpose is not None else {}
+    insert = (
+        postgresql.insert(Payment)
+        if session.get_bind().dialect.name == "postgresql"
+        else sqlite.insert(Payment)
+    )
+    payment: Payment | None = await session.scalar(
+        insert
+        .values(
             id=new_id("PAY"),
             org_id=org_id,
             booking_id=booking_id,
@@ -92,8 +102,12 @@ async def record_authorization(
             updated_at=now,
             **extra,
         )
-        session.add(payment)
-        await session.flush()
+        .on_conflict_do_nothing(index_elements=[Payment.idempotency_key])
+        .returning(Payment)
+    )
+    if payment is None:
+        payment = await session.scalar(select(Payment).where(Payment.idempotency_key == key))
+        assert payment is not None
     return payment
 
 

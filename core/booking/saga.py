@@ -86,6 +86,7 @@ from core.payment.gateway import Authorization
 from core.policy.engine import PolicyStatus
 from core.runtime import Runtime
 from core.supplier.base import (
+    SegmentRequest,
     SupplierRejectedError,
     SupplierTimeoutError,
     SupplierTransientError,
@@ -351,7 +352,10 @@ async def confirm_booking(
                     assert org is not None
                     started = SagaStart(
                         payment_method=org.payment_method, amount_minor=booking.total_minor,
-                        currency=booking.currency,
+                        currency=booking.currency, org_id=booking.org_id,
+                        # What each supplier is asked, read here with the names just
+                        # copied, not in a transaction of its own before the calls.
+                        requests=await _requests(rt, session, booking, segments),
                     )
                     run = True
         elif status == S.EXPIRED:
@@ -389,14 +393,36 @@ async def _set_step(
     )
 
 
+#: A held segment to book: its id, kind and what its supplier is asked.
+_Pending = tuple[str, str, SegmentRequest]
+
+
+async def _requests(
+    rt: Runtime, session: AsyncSession, booking: Booking, segments: Sequence[Segment]
+) -> tuple[_Pending, ...]:
+    """What each supplier is asked for the booking's held segments, in position order."""
+    return tuple([
+        (seg.id, seg.kind, await segment_request(session, booking, seg, cipher=rt.pii))
+        for seg in segments
+        if seg.status == SegmentStatus.HELD
+    ])
+
+
 @dataclasses.dataclass(frozen=True)
 class SagaStart:
     """What the transaction that started a saga (``confirming`` at ``started``) read and
-    committed, so that the run it starts does not read it back."""
+    committed, so that the run it starts does not read it back (issue 15: the suppliers'
+    requests and the organization were read again, in two transactions more).
+
+    A saga started just now has no payment, card or booked segment yet: every held
+    segment is still to book, with no card (one is issued only after the authorization
+    this run makes). A resumed saga reads where it stands instead."""
 
     payment_method: str
     amount_minor: int
     currency: str
+    org_id: str
+    requests: tuple[_Pending, ...]
 
 
 async def run_saga(
@@ -438,13 +464,17 @@ async def run_saga(
         )
         crash_point(rt, "after_authorize_call")
         if auth.declined:
-            await _record_payment(rt, booking_id, auth)
+            await _record_payment(
+                rt, booking_id, auth, org_id=started.org_id if started is not None else None
+            )
             await _fail(rt, booking_id, f"Payment declined ({auth.decline_code or 'card_declined'})")
             raise PaymentDeclined(
                 f"The company card was declined ({auth.decline_code or 'card_declined'}); "
                 "nothing was booked or charged"
             )
-        ref = await _record_payment(rt, booking_id, auth)
+        ref = await _record_payment(
+            rt, booking_id, auth, org_id=started.org_id if started is not None else None
+        )
         crash_point(rt, "after_authorized")
         step = AUTHORIZED
 
@@ -456,7 +486,10 @@ async def run_saga(
         issuing = rt.settings.virtual_cards
         card = await _card(rt, booking_id, amount, currency) if issuing else None
         crash_point(rt, "after_card_issued")
-        outcome = await _book_segments(rt, booking_id, card, read_card=not issuing)
+        outcome = await _book_segments(
+            rt, booking_id, card, read_card=not issuing,
+            known=(started.org_id, started.requests) if started is not None else None,
+        )
         if outcome is not None:
             return outcome
         step = BOOKED  # recorded with the last segment (or here, when none was left)
@@ -483,13 +516,18 @@ async def run_saga(
     return await load_booking_view(rt, booking_id, answer=answer)
 
 
-async def _record_payment(rt: Runtime, booking_id: str, auth: Authorization) -> str | None:
-    """Record the authorization (and the step past it); its reference as stored."""
+async def _record_payment(
+    rt: Runtime, booking_id: str, auth: Authorization, *, org_id: str | None = None
+) -> str | None:
+    """Record the authorization (and the step past it); its reference as stored.
+    ``org_id``: the booking's, when the caller knows it (the step's guard checks the
+    booking is still where the saga left it)."""
     now = rt.clock.now()
     async with rt.db.uow() as session:
-        booking = await load_fresh(session, Booking, booking_id)
+        if org_id is None:
+            org_id = (await load_fresh(session, Booking, booking_id)).org_id
         payment = await record_authorization(
-            session, key=authorize_key(booking_id), org_id=booking.org_id, booking_id=booking_id,
+            session, key=authorize_key(booking_id), org_id=org_id, booking_id=booking_id,
             gateway=rt.payments.name, auth=auth, amount_minor=auth.amount_minor, now=now,
         )
         if not auth.declined:
@@ -513,26 +551,37 @@ async def _card(rt: Runtime, booking_id: str, amount: int, currency: str) -> Car
 
 
 async def _book_segments(
-    rt: Runtime, booking_id: str, card: CardRef | None, *, read_card: bool = False
+    rt: Runtime,
+    booking_id: str,
+    card: CardRef | None,
+    *,
+    read_card: bool = False,
+    known: tuple[str, Sequence[_Pending]] | None = None,
 ) -> BookingView | None:
     """Book every segment not booked yet and record the saga's ``booked`` step with the
     last one (in its transaction). ``None`` when all are booked. ``read_card``: the card
-    is the one issued already, if any, read here with the segments."""
-    async with rt.db.uow(write=False) as session:
-        if read_card:
-            card = await issued_card(session, booking_id)
-        booking = await load_fresh(session, Booking, booking_id)
-        segments = (
-            await session.scalars(
-                select(Segment).where(Segment.booking_id == booking_id).order_by(Segment.position)
+    is the one issued already, if any, read here with the segments. ``known``: the
+    booking's organization and its held segments' requests, from the transaction that
+    started the saga just now (nothing booked or issued since): nothing is read."""
+    pending: Sequence[_Pending]
+    if known is not None:
+        org_id, pending = known
+    else:
+        async with rt.db.uow(write=False) as session:
+            if read_card:
+                card = await issued_card(session, booking_id)
+            booking = await load_fresh(session, Booking, booking_id)
+            org_id = booking.org_id
+            pending = await _requests(
+                rt, session, booking,
+                (
+                    await session.scalars(
+                        select(Segment)
+                        .where(Segment.booking_id == booking_id)
+                        .order_by(Segment.position)
+                    )
+                ).all(),
             )
-        ).all()
-        pending = [
-            (seg.id, seg.kind, await segment_request(session, booking, seg, cipher=rt.pii))
-            for seg in segments
-            if seg.status == SegmentStatus.HELD
-        ]
-        org_id = booking.org_id
     if not pending:  # a run that stopped after the last segment's answer was recorded
         async with rt.db.uow() as session:
             await _set_step(
@@ -634,7 +683,9 @@ async def _finish(
             },
             at=now,
         )
-        view = await booking_view(session, booking)  # as moved (states.move refreshes it)
+        # As moved (states.move refreshes it); a booking confirmed only now has no
+        # disruption to read.
+        view = await booking_view(session, booking, confirming=True)
         if answer is not None:
             await answer(session, view)
         return view

@@ -617,17 +617,23 @@ async def _virtual_cards(session: AsyncSession, ids: list[str]) -> dict[str, lis
 
 
 async def booking_view(
-    session: AsyncSession, booking: Booking, *, fresh: bool = False
+    session: AsyncSession, booking: Booking, *, fresh: bool = False, confirming: bool = False
 ) -> BookingView:
     """The booking as every audience reads it (DESIGN §6).
 
     ``fresh``: held in this very transaction, so nothing has happened to it yet (no
-    change, disruption or virtual card to read)."""
-    return (await booking_views(session, [booking], fresh=fresh))[0]
+    change, disruption or virtual card to read). ``confirming``: confirmed in this very
+    transaction, out of its saga: it was never confirmed before, and a disruption is
+    only ever recorded on a confirmed booking (``core.disruption.detect``): none to read."""
+    return (await booking_views(session, [booking], fresh=fresh, confirming=confirming))[0]
 
 
 async def booking_views(
-    session: AsyncSession, bookings: Sequence[Booking], *, fresh: bool = False
+    session: AsyncSession,
+    bookings: Sequence[Booking],
+    *,
+    fresh: bool = False,
+    confirming: bool = False,
 ) -> list[BookingView]:
     """:func:`booking_view` of each booking, in their order, read together: one read per
     table for the lot (a list of trips costs what one trip does)."""
@@ -652,7 +658,7 @@ async def booking_views(
         session, Flight, {s.flight_id for s in every if s.flight_id is not None}
     )
     hotels = await _rows_by_id(session, Hotel, {s.hotel_id for s in every if s.hotel_id is not None})
-    disruptions = {} if fresh else await _open_disruptions(session, ids)
+    disruptions = {} if fresh or confirming else await _open_disruptions(session, ids)
     cards = {} if fresh else await _virtual_cards(session, ids)
     views: list[BookingView] = []
     for booking in rows:

@@ -280,14 +280,55 @@ async def active_holds(session: AsyncSession, booking_id: str) -> Sequence[Hold]
 
 async def release_booking_holds(session: AsyncSession, booking_id: str, *, now: datetime) -> int:
     """Give back everything a booking still holds (cancel, reject, failure)."""
-    return await _release_holds(session, await active_holds(session, booking_id), now=now)
+    return await _settle_booking_holds(session, booking_id, to=HoldStatus.RELEASED, now=now)
 
 
 async def convert_booking_holds(session: AsyncSession, booking_id: str, *, now: datetime) -> int:
     """Held → sold for every active hold of a booking (the confirmation commits the seats)."""
-    return await _settle_holds(
-        session, await active_holds(session, booking_id), to=HoldStatus.CONVERTED, now=now
+    return await _settle_booking_holds(session, booking_id, to=HoldStatus.CONVERTED, now=now)
+
+
+async def _settle_booking_holds(
+    session: AsyncSession, booking_id: str, *, to: HoldStatus, now: datetime
+) -> int:
+    """:func:`_settle_holds` for every active hold of one booking: the holds flipped in
+    one conditional ``UPDATE … RETURNING`` (issue 15: a read, then an update per hold),
+    then their units moved row by row in the order holds take rows (fare rows, then
+    room rows, by id). A hold another flow settled first is not among those returned."""
+    flipped = (
+        await session.execute(
+            update(Hold)
+            .where(Hold.booking_id == booking_id, Hold.status == HoldStatus.ACTIVE)
+            .values(status=to, released_at=now)
+            .returning(
+                Hold.fare_inventory_id, Hold.room_inventory_id, Hold.quantity, Hold.segment_id
+            )
+            .execution_options(synchronize_session=False)
+        )
+    ).all()
+    rows = sorted(
+        (
+            ("fare", fare_id, quantity, segment_id)
+            if fare_id is not None
+            else ("room", room_id, quantity, segment_id)
+            for fare_id, room_id, quantity, segment_id in flipped
+        ),
+        key=lambda row: (row[0], row[1]),
     )
+    for kind, inv_id, quantity, segment_id in rows:
+        table = _TABLES[kind]
+        values = {"held": table.held - quantity}
+        if to == HoldStatus.CONVERTED:
+            values["sold"] = table.sold + quantity
+        elif kind == "fare":
+            await give_back_seats(session, [segment_id])
+        await session.execute(
+            update(table)
+            .where(table.id == inv_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+    return len(rows)
 
 
 async def extend_booking_holds(session: AsyncSession, booking_id: str, *, until: datetime) -> None:

@@ -55,9 +55,13 @@ REFUSED_HOLD_BUDGET = 7 if PG_URL else 12
 #: already is read with the segments to book, not in a transaction of its own; then 86:
 #: the confirmation reads the booking's segments once for names, policy and suppliers.
 #: Then (perfchat) the thread's ownership check, touch and claim in one UPDATE ...
-#: RETURNING (concierge.locks.claim_own_in: 37 / 51 and 86 before).
+#: RETURNING (concierge.locks.claim_own_in: 37 / 51 and 86 before). Then (perf23) "yes"
+#: 82 -> 73: the suppliers' requests read in the transaction that starts the saga (not in
+#: a read of their own after the authorization), the payment recorded by one INSERT … ON
+#: CONFLICT DO NOTHING RETURNING, the booking's holds settled by one UPDATE … RETURNING
+#: (not a read, then an update each), no disruption read for a booking confirmed just now.
 BOOK_TURN_BUDGET = 33 if PG_URL else 47
-YES_TURN_BUDGET = 82  # 134 until 5fe7c98 (issues 11 and 12 landed one more)
+YES_TURN_BUDGET = 73  # 134 until 5fe7c98 (issues 11 and 12 landed one more)
 #: 20 until perfchat: a turn that ends without a pause no longer reads the checkpoint back
 #: for pending confirmations ("yes": 3 reads -> 2).
 CHECKPOINT_CALL_BUDGET = 19
