@@ -8,7 +8,7 @@ from core.booking.service import get_booking
 from core.disruption.suggestions import list_suggestions
 from core.views import iso_z
 from tools.base import Effect, ToolContext, ToolSpec
-from tools.views import BookingOut, MoneyOut, PolicyOut, booking_out
+from tools.views import BookingOut, MoneyOut, PolicyOut, booked_key, booking_out
 
 MAX_SUGGESTIONS = 5
 
@@ -42,8 +42,18 @@ class GetBookingOutput(BookingOut):
 
 
 async def run(ctx: ToolContext, data: GetBookingInput) -> GetBookingOutput:
+    booking_id = data.booking_id.strip()
+    # Read in this turn already, by a call that may see it (list_trips, reserve), and
+    # nothing written since (the graph empties the memo before every write): answered
+    # from there (issue 15: a read of the booking and its view). A disrupted one is read
+    # again with its suggestions.
+    known = ctx.recall(booked_key(booking_id), BookingOut)
+    if known is not None and known.disruption is None:
+        return GetBookingOutput(
+            **known.model_dump(include=set(BookingOut.model_fields)), suggestions=[]
+        )
     async with ctx.rt.db.uow(write=False) as session:
-        booking = await get_booking(session, ctx.caller, data.booking_id.strip())
+        booking = await get_booking(session, ctx.caller, booking_id)
         out = await booking_out(session, booking)
         found = (
             (await list_suggestions(session, ctx.caller, booking.id)).suggestions

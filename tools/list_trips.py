@@ -9,7 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from core.booking.service import list_bookings
 from core.models import BookingStatus
 from tools.base import Effect, ToolContext, ToolSpec
-from tools.views import BookingOut, MoneyOut, bookings_out, city_of, segment_phrases
+from tools.views import (
+    BookingOut,
+    MoneyOut,
+    booked_key,
+    bookings_out,
+    city_of,
+    segment_phrases,
+)
 
 MAX_TRIPS = 20
 
@@ -125,6 +132,10 @@ async def run(ctx: ToolContext, data: ListTripsInput) -> ListTripsOutput:
             status=data.status.value if data.status is not None else None,
         )
         bookings = await bookings_out(session, rows)
+    for b in bookings:
+        # A question about one of them in this turn ("what time does my flight leave?":
+        # get_booking next) takes it from here instead of reading it again (issue 15).
+        ctx.remember(booked_key(b.booking_id), b)
     return ListTripsOutput(
         trips=[
             TripOut(

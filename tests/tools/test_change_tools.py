@@ -13,6 +13,7 @@ from core.search.offers import flight_offer_id
 from tests.core.booking_world import AVA, GUS
 from tests.core.changes_world import add_flight, confirmed
 from tests.tools.conftest import ctx_for
+from tools.base import ToolContext
 from tools.registry import get_tool
 
 pytestmark = pytest.mark.usefixtures("world")
@@ -188,6 +189,25 @@ async def test_disrupted_booking_shows_suggestions_and_rebooks_without_fee(runti
     # Gus (another org) sees nothing of it.
     with pytest.raises(NotFound):
         await invoke(runtime, GUS, "get_booking", booking_id=booking_id)
+
+
+async def test_a_disrupted_booking_listed_in_the_turn_is_read_again_for_its_suggestions(
+    runtime, clock, world
+):
+    """get_booking after list_trips in one turn answers from the list (issue 15), except
+    for a disrupted booking: its rebooking suggestions are read as when asked alone."""
+    booking_id = await confirmed(runtime, AVA, (flight_offer_id(world.long_inv["economy"].id), 1))
+    await add_flight(runtime, number="119", fare=61240)
+    await cancel_flight(runtime, clock)
+    memo: dict = {}
+    ctx = ToolContext.for_call(runtime, AVA, thread_id="th-1", tool_call_id="c1", turn_memo=memo)
+    await get_tool("list_trips").invoke(ctx, {})
+    assert memo, "list_trips leaves its bookings for the turn"
+    ctx = ToolContext.for_call(runtime, AVA, thread_id="th-1", tool_call_id="c2", turn_memo=memo)
+    booking = await get_tool("get_booking").invoke(ctx, {"booking_id": booking_id})
+    assert booking["disruption"]["kind"] == "cancelled"
+    assert booking["suggestions"], booking
+    assert booking == await invoke(runtime, AVA, "get_booking", booking_id=booking_id)
 
 
 async def test_rebook_quotes_the_change_fee_outside_the_disruptions_alternatives(

@@ -16,6 +16,8 @@ from core.travellers.service import DocumentChange, ProfileChanges, update_profi
 from tests.conftest import NOW
 from tests.core.booking_world import AVA, MIA
 from tests.factories import make_flight
+from tests.roundtrips import count_round_trips
+from tools.base import ToolContext
 from tools.get_policy import GetPolicyOutput, RulesOut
 from tools.registry import TOOLS, get_tool, openai_tools
 
@@ -426,6 +428,33 @@ async def test_list_trips_and_get_booking(runtime, ava, mia, gus, world):
     assert booking["segments"][0]["flight"] == "BA 117"
     assert booking["segments"][1]["hotel"] == "London Grand"
     assert len(json.dumps(booking)) < 2048
+
+
+async def test_get_booking_after_list_trips_in_the_same_turn_reads_nothing_again(
+    runtime, ava, world
+):
+    """A question about a trip (list_trips, then get_booking of one, as the planner asks
+    "what time does my flight leave?") reads the booking once a turn: the same answer, no
+    round trip for the second call (issue 15). Another turn (its own memo) reads it."""
+    booking_id = await held(
+        runtime, AVA, flight_offer_id(world.long_inv["economy"].id), "HT-LON01-20261218-20261220"
+    )
+    alone = await call(ava, "get_booking", booking_id=booking_id)
+    memo: dict = {}
+
+    def in_turn():
+        return ToolContext.for_call(
+            runtime, AVA, thread_id="th-1", tool_call_id=f"call-{len(memo)}", turn_memo=memo
+        )
+
+    await call(in_turn(), "list_trips")
+    with count_round_trips(runtime.db.engine) as seen:
+        recalled = await call(in_turn(), "get_booking", booking_id=booking_id)
+    assert recalled == alone
+    assert seen.total == 0, str(seen)
+    with count_round_trips(runtime.db.engine) as seen:
+        assert await call(ava, "get_booking", booking_id=booking_id) == alone
+    assert seen.total > 0
 
 
 async def test_list_trips_shows_flights_and_the_stay_in_order_on_local_clocks(runtime, ava, world):
