@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from core.booking.one_statement import refused_before_writing
 from core.booking.service import ItemRequest, get_booking, hold_booking
-from core.errors import ValidationFailed
-from core.idempotency import IdempotencyContext
+from core.errors import CoreError, ValidationFailed
+from core.idempotency import IdempotencyContext, stores_error
 from core.search.offers import parse_offer_id
 from tools.base import Effect, ToolContext, ToolSpec, last_run_replayed, run_once
 from tools.views import BookingOut, PassengerIn, booked_key, booking_out, role_list
@@ -104,6 +105,7 @@ async def run(ctx: ToolContext, data: ReserveInput) -> ReserveOutput:
     replaces = data.replaces.strip() if data.replaces else None
 
     async def hold(idem: IdempotencyContext) -> ReserveOutput:
+        refused: CoreError | None = None
         async with ctx.rt.db.uow() as session:
             if idem.resource_id is not None:
                 # An earlier run with this key committed the hold and died before
@@ -111,17 +113,30 @@ async def run(ctx: ToolContext, data: ReserveInput) -> ReserveOutput:
                 booking = await get_booking(session, ctx.caller, idem.resource_id)
                 out = await booking_out(session, booking)
                 return ReserveOutput(**out.model_dump(), message=next_step(out, replaces))
-            booking = await hold_booking(
-                ctx.rt, session, ctx.caller, items, data.traveler_id, replaces=replaces
-            )
-            out = await booking_out(session, booking, fresh=True)
-            answer = ReserveOutput(**out.model_dump(), message=next_step(out, replaces))
-            # The answer is stored with the hold, in its transaction (as POST /v1/bookings).
-            await idem.finish(
-                session, 200, answer.model_dump(mode="json"), resource_id=booking.id,
-                now=ctx.rt.clock.now(),
-            )
-            return answer
+            try:
+                booking = await hold_booking(
+                    ctx.rt, session, ctx.caller, items, data.traveler_id, replaces=replaces
+                )
+            except CoreError as exc:
+                if not (refused_before_writing(session) and stores_error(exc)):
+                    raise  # rolled back; run_idempotent stores or releases the key
+                # Refused with nothing written (sold out, a moved price, red policy, a
+                # cap): the refusal is stored as the call's answer in this transaction, one
+                # COMMIT instead of a ROLLBACK and a transaction more (issue 15, as
+                # POST /v1/bookings does).
+                await idem.refuse(session, exc, now=ctx.rt.clock.now())
+                refused = exc
+            else:
+                out = await booking_out(session, booking, fresh=True)
+                answer = ReserveOutput(**out.model_dump(), message=next_step(out, replaces))
+                # The answer is stored with the hold, in its transaction (as POST /v1/bookings).
+                await idem.finish(
+                    session, 200, answer.model_dump(mode="json"), resource_id=booking.id,
+                    now=ctx.rt.clock.now(),
+                )
+                return answer
+        assert refused is not None
+        raise refused  # committed with its stored answer
 
     answer = await run_once(ctx, "reserve", data, ReserveOutput, hold)
     if not last_run_replayed():

@@ -15,7 +15,9 @@ from core.errors import (
 from core.idempotency import StoredProblem
 from core.models import Booking, Payment
 from core.search.offers import flight_offer_id
+from tests.conftest import PG_URL
 from tests.core.booking_world import AVA, GUS, MIA
+from tests.roundtrips import count_round_trips
 from tests.tools.conftest import ctx_for
 from tools.base import ToolContext, error_payload
 from tools.registry import get_tool
@@ -137,6 +139,24 @@ async def test_reserve_sold_out(runtime, world):
     )
     with pytest.raises(SoldOut):
         await reserve(ctx_for(runtime, GUS), tiny)
+
+
+async def test_a_refused_reserve_stores_its_refusal_in_the_holds_own_transaction(runtime, world):
+    """Sold out with nothing written (PostgreSQL's one-statement hold): the refusal is the
+    call's stored answer, committed by the hold's transaction (no ROLLBACK, no transaction
+    more to store it, issue 15), and a re-run of the call replays it."""
+    tiny = flight_offer_id(world.tiny_inv["economy"].id)
+    await get_tool("reserve").invoke(
+        ctx_for(runtime, AVA), {"items": [{"offer_id": tiny, "quantity": 2}]}
+    )
+    with count_round_trips(runtime.db.engine) as seen, pytest.raises(SoldOut) as caught:
+        await reserve(ctx_for(runtime, GUS, call="call-sold-out"), tiny)
+    with pytest.raises(StoredProblem) as replayed:
+        await reserve(ctx_for(runtime, GUS, call="call-sold-out"), tiny)
+    assert error_payload(replayed.value) == {"code": "SOLD_OUT", "message": caught.value.detail}
+    if PG_URL:
+        # The key claimed, then the hold and its answer: two transactions, both committed.
+        assert (seen.kinds["commit"], seen.kinds["rollback"]) == (2, 0), str(seen)
 
 
 async def test_reserve_rejects_ids_that_are_not_offers(ava):
