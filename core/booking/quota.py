@@ -22,11 +22,12 @@ single writer (``BEGIN IMMEDIATE``). Two holds by one user can no longer both co
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
@@ -81,16 +82,16 @@ async def lock_holders(session: AsyncSession, *, org_id: str, user_id: str) -> N
     )
 
 
-async def usage(
-    session: AsyncSession,
+def _usage_columns(
     *,
     org_id: str,
     bucket: Bucket,
     now: datetime,
     user_id: str | None = None,
     excluding: str | None = None,
-) -> Usage:
-    """What the organization (or one user of it) holds in ``bucket`` now."""
+) -> tuple[ScalarSelect[Any], ScalarSelect[Any], ScalarSelect[Any]]:
+    """Places, open bookings and the first expiry the organization (or one user of it)
+    holds in ``bucket`` now, as three scalar subqueries of one statement."""
     status = BookingStatus.HELD if bucket == "held" else BookingStatus.PENDING_APPROVAL
     live = [
         Booking.org_id == org_id,
@@ -109,13 +110,52 @@ async def usage(
         .group_by(Segment.booking_id, Segment.offer_id)
         .subquery()
     )
-    places = await session.scalar(select(func.coalesce(func.sum(items.c.quantity), 0)))
-    count, first = (
-        await session.execute(
-            select(func.count(bookings.c.id), func.min(bookings.c.hold_expires_at))
-        )
-    ).one()
+    return (
+        select(func.coalesce(func.sum(items.c.quantity), 0)).scalar_subquery(),
+        select(func.count(bookings.c.id)).scalar_subquery(),
+        select(func.min(bookings.c.hold_expires_at)).scalar_subquery(),
+    )
+
+
+def _usage(row: Sequence[Any]) -> Usage:
+    places, count, first = row
     return Usage(places=int(places or 0), bookings=int(count or 0), first_expiry=first)
+
+
+async def usage(
+    session: AsyncSession,
+    *,
+    org_id: str,
+    bucket: Bucket,
+    now: datetime,
+    user_id: str | None = None,
+    excluding: str | None = None,
+) -> Usage:
+    """What the organization (or one user of it) holds in ``bucket`` now."""
+    columns = _usage_columns(
+        org_id=org_id, bucket=bucket, now=now, user_id=user_id, excluding=excluding
+    )
+    return _usage((await session.execute(select(*columns))).one())
+
+
+async def usages(
+    session: AsyncSession,
+    *,
+    org_id: str,
+    user_id: str,
+    bucket: Bucket,
+    now: datetime,
+    excluding: str | None = None,
+) -> tuple[Usage, Usage]:
+    """:func:`usage` of the user and of the organization, read by one statement (issue
+    15: four before). It runs after the holders' locks, so it sees every hold they
+    serialized (READ COMMITTED: a statement's snapshot is taken when it starts)."""
+    mine = _usage_columns(
+        org_id=org_id, bucket=bucket, now=now, user_id=user_id, excluding=excluding
+    )
+    org = _usage_columns(org_id=org_id, bucket=bucket, now=now, excluding=excluding)
+    row = (await session.execute(select(*mine, *org))).one()
+    return _usage(row[:3]), _usage(row[3:])
 
 
 def over_cap(
@@ -153,10 +193,9 @@ async def check_caps(
     if max(caps.places_per_user, caps.places_per_org, caps.open_per_user, caps.open_per_org) <= 0:
         return  # every cap off: nothing to count, nothing to serialize
     await lock_holders(session, org_id=org_id, user_id=user_id)
-    mine = await usage(
-        session, org_id=org_id, bucket=bucket, now=now, user_id=user_id, excluding=booking_id
+    mine, org = await usages(
+        session, org_id=org_id, user_id=user_id, bucket=bucket, now=now, excluding=booking_id
     )
-    org = await usage(session, org_id=org_id, bucket=bucket, now=now, excluding=booking_id)
     over = over_cap(caps, mine=mine, org=org, places=places)
     if over is None:
         return

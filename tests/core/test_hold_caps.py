@@ -219,14 +219,14 @@ async def test_with_the_cap_check_concurrent_holds_never_pass_the_cap(runtime: R
 def _slow_count(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every count waits a little before the hold goes on: the window a second hold by the
     same user would need to read "18 held" too, before the first commits."""
-    real = quota.usage
+    real = quota.usages  # the user's and the organization's counts, one statement
 
-    async def slow(*args: Any, **kwargs: Any) -> quota.Usage:
+    async def slow(*args: Any, **kwargs: Any) -> tuple[quota.Usage, quota.Usage]:
         found = await real(*args, **kwargs)
         await asyncio.sleep(0.2)
         return found
 
-    monkeypatch.setattr(quota, "usage", slow)
+    monkeypatch.setattr(quota, "usages", slow)
 
 
 @pytest.mark.race
