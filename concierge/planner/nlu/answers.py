@@ -363,16 +363,20 @@ def _pauses() -> tuple[re.Pattern[str], ...]:
 def _pause(text: str, *, cancelling: bool | None) -> Reading:
     """ "thanks! hang on a sec, just checking my calendar", "great thanks, one moment -
     need to ask my manager": clauses that pause (``wait`` in the data) or only thank, and
-    none that agrees, declines or asks for anything in words, are a pause."""
+    none that agrees or asks for anything in words, are a pause — a no with them ("not
+    yet, I need to ask my boss first") a no."""
     clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
     if len(clauses) < 2:
         return Reading(None)
     vocab = vocabulary()
-    paused = thanks = False
+    paused = thanks = said_no = False
     for clause in clauses:
         reading = classify(clause, cancelling=cancelling)
         if reading.answer == Answer.WAIT:
             paused, thanks = True, thanks or reading.thanks
+            continue
+        if reading.answer == Answer.NO:
+            said_no = True  # "not yet, I need to ask my boss first": a no, and why
             continue
         if reading.answer == Answer.YES and reading.thanks:
             thanks = True  # "great, thanks": courtesy, agreeing to nothing asked yet
@@ -384,6 +388,8 @@ def _pause(text: str, *, cancelling: bool | None) -> Reading:
             thanks = True  # only thanks and filler ("thanks!", "great thanks")
             continue
         return Reading(None)
+    if said_no:
+        return Reading(Answer.NO, thanks=thanks) if paused else Reading(None)
     return Reading(Answer.WAIT, thanks=thanks) if paused else Reading(None)
 
 

@@ -509,7 +509,8 @@ def _mentions(
     found.sort(key=lambda x: x.start)
     found = _by_weekday_label(found, today)
     # "Wednesday 9th December", "Dec 9 (Wed)": the weekday only labels the date next to it.
-    dated = [m for m in found if m.kind != "weekday"]
+    # (A weekend labels no weekday: "this weekend, Friday and Saturday night" names both.)
+    dated = [m for m in found if m.kind not in {"weekday", "weekend"}]
     return [
         m
         for m in found
@@ -1000,6 +1001,7 @@ def _nights_named(low: str, mentions: list[Mention]) -> list[Mention]:
     """ "the nights of the 8th and 9th", "the night of the 10th", "the nights of Monday to
     Wednesday": nights slept, so the stay checks out the morning after the last one. The
     days listed become one range from the first night to the check-out day."""
+    mentions = _weekend_nights(low, mentions)
     out: list[Mention] = []
     i = 0
     while i < len(mentions):
@@ -1039,6 +1041,48 @@ def _nights_named(low: str, mentions: list[Mention]) -> list[Mention]:
         )
         i += len(chain)
     return out
+
+
+_NIGHTS_AFTER = re.compile(r"\s*nights?\b")
+
+
+def _weekend_nights(low: str, mentions: list[Mention]) -> list[Mention]:
+    """ "this weekend. Friday and Saturday night", "next weekend - fri & sat nights", "the
+    11th and 12th nights": two or more days listed, then "night(s)", are nights slept — one
+    range to the morning after the last. A weekend said beside them is their week (its
+    Friday to Sunday) and only labels them."""
+    weekend = next((m for m in mentions if m.kind == "weekend"), None)
+    for i, first in enumerate(mentions):
+        chain = [first]
+        for after in mentions[i + 1 :]:
+            if not _NEXT_NIGHT.match(low[chain[-1].end : after.start]):
+                break
+            chain.append(after)
+        if len(chain) < 2 or any(m.last is not None for m in chain):
+            continue
+        if not _NIGHTS_AFTER.match(low, chain[-1].end):
+            continue
+        days = [m.first for m in chain]
+        if weekend is not None and all(
+            m.kind == "weekday" and m.weekday in (4, 5, 6) for m in chain
+        ):
+            saturday = weekend.first - timedelta(days=(weekend.first.weekday() - 5) % 7)
+            days = [saturday + timedelta(days=(m.weekday or 5) - 5) for m in chain]
+        if any(b != a + timedelta(days=1) for a, b in itertools.pairwise(days)):
+            continue
+        stay = Mention(
+            first.start,
+            chain[-1].end,
+            days[0],
+            days[-1] + timedelta(days=1),
+            low[first.start : chain[-1].end],
+            kind="nights",
+        )
+        return sorted(
+            [m for m in mentions if m not in chain and m is not weekend] + [stay],
+            key=lambda m: m.start,
+        )
+    return mentions
 
 
 _STAY_TO = re.compile(
@@ -1117,8 +1161,13 @@ _WEEK_ANCHOR = re.compile(
 )
 _ANY_DAY = re.compile(
     r"\b(?:some ?time|any ?day|any ?time|whichever day|whatever day|(?:the\s+)?cheapest day|flexible|flexi"
-    r"|any of (?:those|these|the) days|which(?:ever)?(?: day| one)?(?:['’]s| is) (?:the )?cheapest)\b"
+    r"|any of (?:those|these|the) days|which(?:ever)?(?: day| one)?(?:['’]s| is) (?:the )?cheapest"
+    # "tues or weds, whichever's cheaper", "the 9th or the 10th, cheaper one please"
+    r"|which(?:ever)?(?: day| one)?(?:['’]s| is)? (?:the )?cheaper|(?:the )?cheaper (?:one|day|option|fare)"
+    r"|either (?:day|one)(?: is fine| works| will do)?)\b"
 )
+# Two days joined by "or" ("tues or weds", "the 9th or the 10th").
+_OR_DAYS: Final = re.compile(r"\s*,?\s*(?:or|or maybe|or else|/)\s*(?:on\s+)?(?:the\s+)?")
 _PLAIN_WEEKDAY = re.compile(r"^(?:on\s+)?[a-z]+\.?$")
 
 
@@ -1191,7 +1240,11 @@ def _corrected_in_place(low: str, mentions: list[Mention]) -> list[Mention]:
 
 _MONTH_WORD: Final = re.compile(
     r"\b(?P<month>"
-    + "|".join(sorted((m for m in MONTHS if len(m) >= 3 and m not in {"may", "mar"}), key=len, reverse=True))
+    + "|".join(
+        sorted(
+            (m for m in MONTHS if len(m) >= 3 and m not in {"may", "mar"}), key=len, reverse=True
+        )
+    )
     + r")\b\.?"
 )
 
@@ -1542,6 +1595,16 @@ def _flexible(
         named_of = _WEEK_ANCHOR.search(low)
         if any_day or (named_of is not None and named_of.group("of") and len(dated) <= 1):
             return max(week, today), week + timedelta(days=6)
+    if (
+        (any_day or re.search(r"\beither\b", low))
+        and len(mentions) == 2
+        and all(m.last is None for m in mentions)
+        and _OR_DAYS.fullmatch(low[mentions[0].end : mentions[1].start])
+    ):
+        # "tues or weds next week, whichever's cheaper": those days compared
+        a, b = sorted((mentions[0].first, mentions[1].first))
+        if 0 < (b - a).days <= 7:
+            return a, b
     if not any_day:
         return None
     if len(mentions) == 1 and mentions[0].last is not None:

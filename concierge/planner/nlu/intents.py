@@ -759,7 +759,14 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         (_POLICY.search(low) or policy_question)
         and not _INSIST.search(low)
         and not (u.other_option and not _POLICY_WORDS.search(low))
-        and not (u.dates.depart and u.destination and not re.search(r"\bpolicy\b|\ballowed\b", low))
+        # "Boston to Miami on the 14th, the cheapest fare I'm allowed to book": a trip
+        # asked for, the policy words only saying which option is meant.
+        and not (
+            u.dates.depart
+            and u.destination
+            and not re.search(r"\bpolicy\b", low)
+            and not re.search(r"\ballowed\b", picks.without_policy_fit(low))
+        )
         # "Cheapest one is fine for her.": an option named and nothing asked is a choice
         # ("fine for" says whom it suits), not a question about the policy.
         # "the cheapest compliant one": words saying the option meant is one the policy
