@@ -35,7 +35,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from langchain_core.messages import AIMessage, ToolMessage
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime as GraphRuntime
@@ -53,6 +53,7 @@ from concierge.events import (
 )
 from concierge.models.base import ChatModel, ModelRequest
 from concierge.state import AgentState, ToolTask, TurnContext, UsageReport
+from concierge.tokens import content_text
 from concierge.ui_messages import confirmation_record
 from core.errors import CoreError
 from tools.base import Effect, Question, ToolContext, ToolSpec, error_payload
@@ -144,6 +145,10 @@ def build_graph(
         )
         text_id = f"txt_{uuid.uuid4().hex[:12]}"
         streamed = False
+        # A text said earlier in this turn (a word beside a tool call: "I can't book for
+        # Victor…"): this part opens a new paragraph, so a client that joins the parts'
+        # deltas never runs the two together.
+        gap = "\n\n" if _said_this_turn(state["messages"]) else ""
 
         async def on_text(delta: str) -> None:
             nonlocal streamed
@@ -152,6 +157,8 @@ def build_graph(
             if not streamed:
                 write(TextStart(id=text_id))
                 streamed = True
+                if gap and not delta[:1].isspace():
+                    write(TextDelta(id=text_id, delta=gap))
             write(TextDelta(id=text_id, delta=delta))
 
         try:
@@ -190,7 +197,8 @@ def build_graph(
             return {"messages": [_say(write, STEP_LIMIT_TEXT)]}
         if not streamed and text:
             # A model that does not stream still shows up as one text part.
-            for event in text_part(text, text_id):
+            said = gap + text if gap and not text[:1].isspace() else text
+            for event in text_part(said, text_id):
                 write(event)
         return {"messages": [_with_unique_call_ids(message, state)]}
 
@@ -299,6 +307,17 @@ def _reply(
         content=content, tool_call_id=call_id, name=name, status=status, artifact=artifact
     )
     return {"messages": [reply]}
+
+
+def _said_this_turn(messages: list[Any]) -> bool:
+    """Whether an answer of this turn already said something: an AI message with text
+    after the turn's message (the last one from the user)."""
+    for message in reversed(messages):
+        if isinstance(message, HumanMessage):
+            return False
+        if isinstance(message, AIMessage) and content_text(message).strip():
+            return True
+    return False
 
 
 def _say(write: Any, text: str) -> AIMessage:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.booking.service import get_booking
+from core.checkin.window import checkin_window_at
 from core.disruption.suggestions import list_suggestions
 from core.views import iso_z
 from tools.base import Effect, ToolContext, ToolSpec
@@ -34,11 +37,46 @@ class SuggestionOut(BaseModel):
     seats_left: int
 
 
+class CheckInWindowOut(BaseModel):
+    segment_id: str
+    opens: str = Field(description="When online check-in opens: local time at the origin.")
+    closes: str = Field(description="When it closes: local time at the origin.")
+    open: bool = Field(description="Open now (a cancelled flight never is).")
+
+
 class GetBookingOutput(BookingOut):
     suggestions: list[SuggestionOut] = Field(
         default_factory=list,
         description="Alternatives for the disrupted flight, best first (only when disrupted).",
     )
+    check_in: list[CheckInWindowOut] = Field(
+        default_factory=list,
+        description="Each flight's online check-in window, as the core applies it.",
+    )
+
+
+def check_in_windows(booking: BookingOut, ctx: ToolContext) -> list[CheckInWindowOut]:
+    """Each flight's online check-in window as the core applies it (core.checkin.window,
+    the runtime's settings), counted from its departure as it stands (a delay included)."""
+    out = []
+    now = ctx.rt.clock.now()
+    late = booking.disruption
+    for seg in booking.segments:
+        if seg.kind != "flight" or not seg.depart:
+            continue
+        leaves = dt.datetime.fromisoformat(seg.depart)
+        if late is not None and late.segment_id == seg.segment_id:
+            leaves += dt.timedelta(minutes=late.delay_minutes)
+        window = checkin_window_at(leaves, ctx.rt.settings)
+        out.append(
+            CheckInWindowOut(
+                segment_id=seg.segment_id,
+                opens=window.opens_at.isoformat(timespec="minutes"),
+                closes=window.closes_at.isoformat(timespec="minutes"),
+                open=window.is_open(now) and seg.flight_status != "cancelled",
+            )
+        )
+    return out
 
 
 async def run(ctx: ToolContext, data: GetBookingInput) -> GetBookingOutput:
@@ -50,7 +88,9 @@ async def run(ctx: ToolContext, data: GetBookingInput) -> GetBookingOutput:
     known = ctx.recall(booked_key(booking_id), BookingOut)
     if known is not None and known.disruption is None:
         return GetBookingOutput(
-            **known.model_dump(include=set(BookingOut.model_fields)), suggestions=[]
+            **known.model_dump(include=set(BookingOut.model_fields)),
+            suggestions=[],
+            check_in=check_in_windows(known, ctx),
         )
     async with ctx.rt.db.uow(write=False) as session:
         booking = await get_booking(session, ctx.caller, booking_id)
@@ -78,7 +118,9 @@ async def run(ctx: ToolContext, data: GetBookingInput) -> GetBookingOutput:
         )
         for n, s in enumerate(found[:MAX_SUGGESTIONS], start=1)
     ]
-    return GetBookingOutput(**out.model_dump(), suggestions=suggestions)
+    return GetBookingOutput(
+        **out.model_dump(), suggestions=suggestions, check_in=check_in_windows(out, ctx)
+    )
 
 
 TOOL: ToolSpec[GetBookingInput, GetBookingOutput] = ToolSpec(

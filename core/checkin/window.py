@@ -29,7 +29,11 @@ def departure(flight: Flight) -> datetime:
 
 
 def checkin_window(flight: Flight, settings: Settings) -> CheckinWindow:
-    leaves = departure(flight)
+    return checkin_window_at(departure(flight), settings)
+
+
+def checkin_window_at(leaves: datetime, settings: Settings) -> CheckinWindow:
+    """The window of a flight leaving at ``leaves`` (its departure as it stands)."""
     return CheckinWindow(
         opens_at=leaves - timedelta(hours=settings.checkin_opens_hours_before),
         closes_at=leaves - timedelta(minutes=settings.checkin_closes_minutes_before),

@@ -131,3 +131,31 @@ async def test_a_seat_changed_after_check_in_says_the_pass_was_issued_again(
     assert "issued again with the new seat" in reply
     assert new["pass_id"] in reply
     assert ava.confirmation is None
+
+
+async def test_when_check_in_opens_is_the_window_the_core_applies(
+    concierge: Concierge, demo: Runtime
+) -> None:
+    """explore23: "when can I check in?" was answered from the settings' default (24 h);
+    it reads the booking's window (``get_booking``'s ``check_in``), here set to 48 hours
+    and closing 2 hours before departure."""
+    ava = Chat(concierge, await caller(demo, "ava"))
+    booking = await _booked(ava, "New York to Boston on Dec 10, direct")
+    [flight] = booking["segments"]  # type: ignore[misc]
+    depart = datetime.fromisoformat(str(flight["depart"]))
+    demo.settings = demo.settings.model_copy(
+        update={"checkin_opens_hours_before": 48, "checkin_closes_minutes_before": 120}
+    )
+
+    early = await ava.say("when can I check in for my boston flight?")
+    assert "get_booking" in ava.tools()
+    opens = depart - timedelta(hours=48)
+    assert "2 days before" in early
+    assert f"{opens:%a} {opens.day} {opens:%b} {opens:%H:%M}" in early
+    assert "24 hours" not in early
+
+    demo.clock.set(depart.astimezone(UTC) - timedelta(hours=30))  # type: ignore[attr-defined]
+    now_open = await ava.say("can I check in yet?")
+    closes = depart - timedelta(minutes=120)
+    assert "open now" in now_open
+    assert f"until {closes:%H:%M}" in now_open

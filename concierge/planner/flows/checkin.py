@@ -18,9 +18,9 @@ from concierge.planner.flows import seats, trips
 from concierge.planner.flows.base import INACTIVE, Call, Context, Decision, Reply
 from concierge.planner.nlu.intents import Intent, Understanding
 from concierge.planner.state import Offer, State, Turn
-from core.config import Settings
 from tools.check_in import CheckInOutput
 from tools.get_boarding_pass import GetBoardingPassOutput
+from tools.get_booking import GetBookingOutput
 from tools.views import BoardingPassOut
 
 #: Bookings that are checked in (core.checkin: only a confirmed one).
@@ -108,25 +108,21 @@ def check_in(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisi
     return [Call("check_in", args)]
 
 
-# When online check-in is open, before departure: the core's defaults (core.config,
-# core.checkin.window), as the check_in tool describes them. Asked to check in, the core
-# itself says whether it is open (CHECKIN_NOT_OPEN / CHECKIN_CLOSED).
-_OPENS = timedelta(hours=Settings.model_fields["checkin_opens_hours_before"].default)
-_CLOSES = timedelta(minutes=Settings.model_fields["checkin_closes_minutes_before"].default)
-
-
 def _window_answer(
     state: State, turn: Turn, ctx: Context, u: Understanding, booking_id: str
 ) -> Decision:
     """ "can I check in yet?", "when does check-in open?": whether online check-in for the
     booking's flight (the one named, else its next one) is open, and when it opens or
-    closes — an answer, nothing done; when it is open, a yes then checks in."""
-    booking = state.bookings.get(booking_id)
-    if booking is None or not booking.get("segments"):
-        fetched = turn.last("get_booking")
-        if fetched is None:
-            return [Call("get_booking", {"booking_id": booking_id})]
-        booking = fetched.output or {}
+    closes — the window the core applies to that flight (``get_booking``'s ``check_in``),
+    an answer, nothing done; when it is open, a yes then checks in."""
+    fetched = turn.last("get_booking")
+    if fetched is None or str((fetched.output or {}).get("booking_id")) != booking_id:
+        return [Call("get_booking", {"booking_id": booking_id})]
+    out = fetched.typed(GetBookingOutput)
+    if out is None:
+        return Reply(f"I couldn't read {booking_id}: {render.error_text(fetched.error or {})}")
+    booking = out.model_dump(mode="json")
+    windows = {w.segment_id: w for w in out.check_in}
     flights = seats.booked_flights(booking)
     if seats.names_a_flight(u) and len(flights) > 1:
         flights = seats.flights_meant(flights, u, ctx, strict=True) or flights
@@ -134,21 +130,28 @@ def _window_answer(
     if not coming:
         return Reply(f"{booking_id} has no flight still to leave, so there is nothing to check in.")
     leaves, flight = coming[0]
-    opens, closes = leaves - _OPENS, leaves - _CLOSES
+    window = windows.get(str(flight.get("segment_id")))
+    if window is None:  # no window read: say nothing about when rather than guess
+        return Reply(
+            f"I couldn't read when online check-in opens for {flight.get('flight')}; "
+            'say "check me in" and the airline will tell.'
+        )
+    opens, closes = datetime.fromisoformat(window.opens), datetime.fromisoformat(window.closes)
     what = f"{flight.get('flight')} {flight.get('origin')}→{flight.get('destination')}"
-    hours = int(_OPENS.total_seconds() // 3600)
+    ahead = _ahead(leaves - opens)
     if str(booking.get("status")) not in CHECKABLE:
         return Reply(
             f"Not yet: {booking_id} is {render.status_text(str(booking.get('status')))}, and "
-            f"check-in opens {hours} hours before departure once it's confirmed."
+            f"check-in for {what} opens {render.when(window.opens)} ({ahead} before it "
+            "leaves) once it's confirmed."
         )
     if ctx.now < opens:
         return Reply(
-            f"Not yet — online check-in for {what} opens {render.when(opens.isoformat())}, "
-            f"{hours} hours before it leaves at {render.when(flight.get('depart'))}. Ask me "
+            f"Not yet — online check-in for {what} opens {render.when(window.opens)}, "
+            f"{ahead} before it leaves at {render.when(flight.get('depart'))}. Ask me "
             "then and I'll check you in."
         )
-    if ctx.now >= closes:
+    if ctx.now >= closes or not window.open:
         return Reply(
             f"Online check-in for {what} has closed (it leaves at "
             f"{render.clock(flight.get('depart'))}); the airline's desk at the airport can help."
@@ -158,9 +161,20 @@ def _window_answer(
     args = {"booking_id": booking_id, "segment_id": str(flight.get("segment_id"))}
     return Reply(
         f"Yes — online check-in for {what} (leaving {render.when(flight.get('depart'))}) is "
-        f"open now, until {render.clock(closes.isoformat())}. Shall I check you in?",
+        f"open now, until {render.clock(window.closes)}. Shall I check you in?",
         Offer("check_in", args),
     )
+
+
+def _ahead(span: timedelta) -> str:
+    """ "24 hours", "2 days", "90 minutes": how long before departure a window opens."""
+    minutes = int(span.total_seconds() // 60)
+    if minutes % (24 * 60) == 0 and minutes >= 48 * 60:
+        return f"{minutes // (24 * 60)} days"
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minutes"
 
 
 def _leaves(flight: dict[str, Any]) -> datetime | None:
@@ -197,7 +211,7 @@ def after_check_in(out: CheckInOutput | None, error: dict[str, Any] | None) -> R
         message = str(error.get("message") or "").rstrip(".")
         if code == "CHECKIN_NOT_OPEN":
             return Reply(
-                f"I can't check you in yet — {_lower(message)}, 24 hours before departure. "
+                f"I can't check you in yet — {_lower(message)}. "
                 "Ask me then, or turn on automatic check-in in your profile and I'll do it "
                 "and e-mail your boarding pass."
             )

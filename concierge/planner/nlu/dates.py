@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
 from datetime import date, datetime, timedelta
 from typing import Final
 
@@ -764,6 +765,34 @@ _BARE_MONTH = re.compile(
 _NEXT_WEEK = re.compile(r"\b(?:next|this|the following) week\b|\bnext month\b")
 
 
+@cache
+def _month_part_pattern() -> re.Pattern[str]:
+    parts = sorted(datafiles.load("month_parts"), key=len, reverse=True)
+    return re.compile(
+        r"\b(?P<part>"
+        + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)
+        + r")[\s-]+(?P<month>"
+        + "|".join(sorted(MONTHS, key=len, reverse=True))
+        + r")\b"
+    )
+
+
+def _month_part(low: str, today: date) -> tuple[date, date] | None:
+    """ "mid-December", "early Jan", "the end of December" (``data/month_parts.yaml``):
+    the days of that part of the month's next occurrence, from today on; None when none
+    is named or it is all past."""
+    m = _month_part_pattern().search(low)
+    if m is None:
+        return None
+    month = MONTHS[m.group("month")]
+    year = today.year if month >= today.month else today.year + 1
+    first_day, last_day = datafiles.load("month_parts")[re.sub(r"\s+", " ", m.group("part"))]
+    days_in_month = ((date(year + month // 12, month % 12 + 1, 1)) - timedelta(days=1)).day
+    start = max(date(year, month, min(first_day, days_in_month)), today)
+    end = date(year, month, min(last_day, days_in_month))
+    return (start, end) if start <= end else None
+
+
 # "09.12.2026": dots with a year are a date (never a price or a time, which have no
 # second dot); read like "09/12/2026" (same length, so every position stays).
 _DOTTED: Final = re.compile(r"(?<![\d.:$£€])(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?![\d]|\.\d)")
@@ -897,6 +926,11 @@ def read_dates(
             reading.question = (
                 f"{past.group(0).capitalize()} is in the past — which date do you want to travel?"
             )
+            return reading
+        part = _month_part(low, today)
+        if part is not None:
+            # "mid-December": any day of that part of the month; compare them, ask nothing
+            reading.flexible = part
             return reading
         bare = _BARE_MONTH.search(low)
         if bare:
@@ -1263,16 +1297,30 @@ def _month_alone(low: str) -> int | None:
 
 
 _WEEKEND_OF: Final = re.compile(r"^\s*of\s+$")
-_A_WEEKEND: Final = re.compile(r"\ba(?:\s+(?P<long>long))?\s*$")
+# "a weekend", "a long weekend", "long weekend in Miami": a length, not a calendar weekend.
+_A_WEEKEND: Final = re.compile(r"(?:\ba(?:\s+(?P<long>long))?|\b(?P<bare_long>long))\s*$")
 
 
 def _weekend_beside_a_day(low: str, mentions: list[Mention]) -> tuple[list[Mention], int | None]:
     """A weekend said beside a day of the calendar: "the weekend of the 12th" is that
     day's weekend (its Saturday and Sunday); "a (long) weekend from Friday the 11th" is a
-    length, two nights (three when long) from that day. Alone, a weekend keeps its own
-    dates ("this weekend"). Returns the mentions and the nights a length gives."""
-    days = [m for m in mentions if m.kind not in {"weekend", "weekday"} and m.last is None]
-    if not days or all(m.kind != "weekend" for m in mentions):
+    length, two nights (three when long) from that day, and "a long weekend, back Monday
+    the 14th" the same length up to that day; "this weekend, back Monday the 7th" leaves
+    on the weekend and comes back on the day named. Alone, a weekend keeps its own dates
+    ("this weekend"). Returns the mentions and the nights a length gives."""
+    if all(m.kind != "weekend" for m in mentions):
+        return mentions, None
+    backs = [
+        m
+        for m in mentions
+        if m.kind != "weekend" and m.last is None and _RETURN_CUE.search(low[: m.start])
+    ]
+    days = [
+        m
+        for m in mentions
+        if m.kind not in {"weekend", "weekday"} and m.last is None and m not in backs
+    ]
+    if not days and not backs:
         return mentions, None
     out: list[Mention] = []
     nights: int | None = None
@@ -1294,13 +1342,26 @@ def _weekend_beside_a_day(low: str, mentions: list[Mention]) -> tuple[list[Menti
             days = [d for d in days if d is not after]
             continue
         said = _A_WEEKEND.search(low[: m.start])
-        if said is not None and len(days) == 1:
-            # a length: the day named starts it, and the trip ends that many nights on
-            nights = 3 if said.group("long") else 2
+        length = 3 if said is not None and (said.group("long") or said.group("bare_long")) else 2
+        if (said is not None or m.text.strip() in {"weekend", "the weekend"}) and len(days) == 1:
+            # a length (a weekend no "this" or "next" places): the day named starts it,
+            # and the trip ends that many nights on
+            nights = length
             day = days[0]
             out = [o for o in out if o is not day]
             out.append(replace(day, last=day.first + timedelta(days=nights), kind="ord_range"))
             days = []
+            continue
+        if backs and not days:
+            back = backs[0]
+            if said is not None and back.kind != "weekday":
+                # "a long weekend in Miami, back Monday the 14th": out that many nights before
+                nights = length
+                start = back.first - timedelta(days=length)
+                out.append(replace(m, first=start, last=None, kind="ord"))
+            else:
+                # "this weekend, back Monday the 7th": out on the weekend, back on that day
+                out.append(replace(m, last=None))
             continue
         out.append(m)
     return sorted(out, key=lambda x: x.start), nights
@@ -1687,6 +1748,9 @@ _BETWEEN = re.compile(r"\bbetween\s+" + _CLOCK.format(3) + r"\s+and\s+" + _CLOCK
 _AROUND = re.compile(
     r"\b(?:around|about|at|ish|approximately|roughly)\s+" + _CLOCK.format(5) + r"(?=\s|$|[,.!?])"
 )
+# "12/10 am", "the 10th pm": a part of the day after a date (never a clock time: the
+# number before is a day, by its slash or its ordinal ending).
+_DATE_THEN: Final = r"|(?<=\d)(?:/\d{{1,2}}(?:/\d{{2,4}})?|st|nd|rd|th)\s+{}\b"
 _WORDS: Final[list[tuple[re.Pattern[str], str | None, str | None]]] = [
     (
         re.compile(
@@ -1702,6 +1766,8 @@ _WORDS: Final[list[tuple[re.Pattern[str], str | None, str | None]]] = [
     (
         re.compile(
             r"\b(?:mornings?|a\.?m\.? flight|(?:today|tomorrow|tmrw|day|" + _WD + r")\s+am)\b"
+            # a day written as a date, then "am": "jfk-bos 12/10 am", "the 10th am"
+            + _DATE_THEN.format("am")
         ),
         None,
         "12:00",
@@ -1714,6 +1780,7 @@ _WORDS: Final[list[tuple[re.Pattern[str], str | None, str | None]]] = [
             r"\b(?:evenings?|after work|p\.?m\.? flight|(?:today|tomorrow|tmrw|day|"
             + _WD
             + r")\s+pm)\b"
+            + _DATE_THEN.format("pm")
         ),
         "17:00",
         None,

@@ -869,6 +869,41 @@ def named_party(clean: str, places: list[PlaceMention]) -> list[str]:
     return []
 
 
+_OTHERS: Final = _tables()["traveller"]["others"]
+_OTHERS_LIST: Final = re.compile(
+    rf"(?i:{_OTHERS['lead']})(?P<list>{_OTHERS['name']}(?:(?i:{_OTHERS['join']}){_OTHERS['name']})+)"
+    rf"(?=(?i:{_OTHERS['cue']}))"
+)
+_OTHERS_MEMBER: Final = re.compile(_OTHERS["name"])
+_KEYWORDS: Final = frozenset(
+    [str(w).lower() for w in _tables()["keywords"]["words"]]
+    + [str(w).lower() for w in _tables()["keywords"].get("keep", [])]
+)
+
+
+def others_party(clean: str, places: list[PlaceMention]) -> list[str]:
+    """People named without the speaker, flying together ("tom and priya together by the
+    window", "Ana and Raj both need to be in Boston"): their names, capitalised, or []
+    when the message opens with no such list (data/intents.yaml traveller.others). A
+    place, an airline, a keyword or a word in not_names is no one."""
+    text = clean.replace("’", "'")
+    m = _OTHERS_LIST.match(text)
+    if m is None:
+        return []
+    named = {p.text.lower() for p in places}
+    members = [
+        x.group(0) for x in _OTHERS_MEMBER.finditer(m.group("list")) if x.group(0).lower() != "and"
+    ]
+    if len(members) < 2 or any(x.lower() in {"me", "myself", "i"} for x in members):
+        return []  # the speaker is in it: named_party's, not this one's
+    people = [x[:1].upper() + x[1:] for x in members]
+    if any(x.lower() in _KEYWORDS or x.lower() in _OTHERS["not_people"] for x in members):
+        return []
+    if not all(_a_name(x, named) for x in people):
+        return []
+    return people
+
+
 def _a_name(words: str, places: set[str]) -> bool:
     return not (
         any(w in _NOT_NAMES or w in _CARRIER_WORDS for w in words.split())
@@ -1253,6 +1288,9 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
     u.party = named_party(clean, u.places)
     if u.party and (u.passengers or 0) < 1 + len(u.party):
         u.passengers = 1 + len(u.party)  # "for me plus Tom Reed and Priya Shah": three
+    others = [] if u.party or u.passengers else others_party(clean, u.places)
+    if others:
+        u.passengers = len(others)  # "tom and priya together": two, not the speaker
     counted = numbers.normalize(low)  # number words as digits: "add two" -> "add 2"
     more = _PASSENGER_DELTA.search(counted)
     if more and not re.search(r"\bme and\b", counted):

@@ -428,7 +428,7 @@ def _assign_roles(text: str, found: list[PlaceMention]) -> list[PlaceMention]:
         if role != "origin" and _preceded(text, m.start, _STAYING):
             staying.append(k)
         out.append(PlaceMention(m.start, m.end, m.text, m.place, role, m.unserved, m.fuzzy))
-    return _from_where_staying(_back_to_the_start(text, out, staying), staying)
+    return _from_where_staying(text, _back_to_the_start(text, out, staying), staying)
 
 
 # "back to", "returning to", "flying home to": where the way back goes
@@ -480,20 +480,33 @@ def _back_to_the_start(
     return found
 
 
-def _from_where_staying(found: list[PlaceMention], staying: list[int]) -> list[PlaceMention]:
+# The speaker says where they are now: "I'm in the London office this week", "we're
+# currently in Paris", "based in Chicago at the moment".
+_SPEAKER_IS: Final = re.compile(
+    r"\b(?:i'?m|i am|we'?re|we are|currently|based|stuck|working|sitting)\b[^,.;!?]{0,25}$"
+)
+
+
+def _from_where_staying(
+    text: str, found: list[PlaceMention], staying: list[int]
+) -> list[PlaceMention]:
     """ "spending the holidays in London and need to get back to Boston", "after his
     meetings in Chicago he needs to get to New York": with no origin named, the place
     someone is *in* is where the flight leaves from when another place is where they
-    go *to*."""
+    go *to* — or, when the speaker says they are there now ("boston 11/12 please, I'm
+    in the London office this week"), any other place named."""
     if not staying:
         return found
     origin = next((m for m in found if m.role == "origin"), None)
     if origin is not None:
         return _staying_at_origin(found, staying, origin)
+    here = any(_SPEAKER_IS.search(text[: found[k].start].lower()) for k in staying)
     going = [
         m
         for k, m in enumerate(found)
-        if k not in staying and m.role == "destination" and m.place is not None
+        if k not in staying
+        and (m.role == "destination" or (here and m.role is None))
+        and m.place is not None
     ]
     if not going:
         return found
@@ -502,6 +515,12 @@ def _from_where_staying(found: list[PlaceMention], staying: list[int]) -> list[P
         m = found[k]
         if m.place is not None and all(g.place.city != m.place.city for g in going if g.place):
             out[k] = PlaceMention(m.start, m.end, m.text, m.place, "origin", m.unserved, m.fuzzy)
+            for g in going:  # "boston 11/12, I'm in London": the other place is where to
+                if g.role is None:
+                    j = found.index(g)
+                    out[j] = PlaceMention(
+                        g.start, g.end, g.text, g.place, "destination", g.unserved, g.fuzzy
+                    )
             break
     return out
 
