@@ -17,8 +17,8 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field, replace
-from functools import cache
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Final
 
 from dateparser.search import search_dates
@@ -927,10 +927,10 @@ def read_dates(
                 f"{past.group(0).capitalize()} is in the past — which date do you want to travel?"
             )
             return reading
-        part = _month_part(low, today)
-        if part is not None:
+        in_month = _month_part(low, today)
+        if in_month is not None:
             # "mid-December": any day of that part of the month; compare them, ask nothing
-            reading.flexible = part
+            reading.flexible = in_month
             return reading
         bare = _BARE_MONTH.search(low)
         if bare:
