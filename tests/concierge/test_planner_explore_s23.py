@@ -304,6 +304,10 @@ def test_a_part_of_a_month_is_days_to_compare_not_a_question(
         ("Ana and Raj both need to be in Boston on the 10th", 2),
         ("book sam, kim and lee together to chicago 8th", 3),
         ("flight and hotel together to boston 10th", None),
+        ("me, mia and erin to boston 10th", 3),
+        ("Sam and Jo are both going to Miami on the 11th", 2),
+        ("mia and erin to boston 10th", None),
+        ("Boston and Chicago are both options", None),
         ("window and aisle together pls", None),
         ("boston and chicago both on the 10th", None),
     ],
@@ -319,6 +323,8 @@ def test_people_named_without_the_speaker_are_the_seats(text: str, people: int |
         ("jfk-bos 12/10 pm", "17:00", None),
         ("boston the 10th am", None, "12:00"),
         ("boston 12/10 at 10 am", "09:00", "11:00"),
+        ("lga-mia 16 dec pm", "17:00", None),
+        ("boston 10 dec am", None, "12:00"),
     ],
 )
 def test_am_or_pm_after_a_date_is_a_part_of_the_day(

@@ -1750,7 +1750,11 @@ _AROUND = re.compile(
 )
 # "12/10 am", "the 10th pm": a part of the day after a date (never a clock time: the
 # number before is a day, by its slash or its ordinal ending).
-_DATE_THEN: Final = r"|(?<=\d)(?:/\d{{1,2}}(?:/\d{{2,4}})?|st|nd|rd|th)\s+{}\b"
+_DATE_THEN: Final = (
+    r"|(?<=\d)(?:/\d{{1,2}}(?:/\d{{2,4}})?|st|nd|rd|th)\s+{0}\b"
+    # "16 dec pm", "dec 16th am": after a month's name (a bare "10 pm" stays a clock time)
+    r"|\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+{0}\b"
+)
 _WORDS: Final[list[tuple[re.Pattern[str], str | None, str | None]]] = [
     (
         re.compile(

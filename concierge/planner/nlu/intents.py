@@ -872,7 +872,7 @@ def named_party(clean: str, places: list[PlaceMention]) -> list[str]:
 _OTHERS: Final = _tables()["traveller"]["others"]
 _OTHERS_LIST: Final = re.compile(
     rf"(?i:{_OTHERS['lead']})(?P<list>{_OTHERS['name']}(?:(?i:{_OTHERS['join']}){_OTHERS['name']})+)"
-    rf"(?=(?i:{_OTHERS['cue']}))"
+    rf"(?P<cue>(?=(?i:{_OTHERS['cue']})))?"
 )
 _OTHERS_MEMBER: Final = re.compile(_OTHERS["name"])
 _KEYWORDS: Final = frozenset(
@@ -881,27 +881,39 @@ _KEYWORDS: Final = frozenset(
 )
 
 
-def others_party(clean: str, places: list[PlaceMention]) -> list[str]:
-    """People named without the speaker, flying together ("tom and priya together by the
-    window", "Ana and Raj both need to be in Boston"): their names, capitalised, or []
+@dataclass(frozen=True)
+class Listed:
+    """The people a list opening a message names, and whether the speaker is one of them."""
+
+    people: list[str]
+    with_speaker: bool
+
+
+def others_party(clean: str, places: list[PlaceMention]) -> Listed | None:
+    """People named as flying together in a list that opens the message, in any case
+    ("tom and priya together by the window", "Ana and Raj both need to be in Boston",
+    "me, mia and erin to boston"): the names besides the speaker, capitalised, or None
     when the message opens with no such list (data/intents.yaml traveller.others). A
     place, an airline, a keyword or a word in not_names is no one."""
     text = clean.replace("’", "'")
     m = _OTHERS_LIST.match(text)
     if m is None:
-        return []
+        return None
     named = {p.text.lower() for p in places}
     members = [
         x.group(0) for x in _OTHERS_MEMBER.finditer(m.group("list")) if x.group(0).lower() != "and"
     ]
-    if len(members) < 2 or any(x.lower() in {"me", "myself", "i"} for x in members):
-        return []  # the speaker is in it: named_party's, not this one's
-    people = [x[:1].upper() + x[1:] for x in members]
+    speaker = [x for x in members if x.lower() in {"me", "myself", "i"}]
+    if len(speaker) > 1 or (not speaker and m.group("cue") is None):
+        return None
+    people = [x[:1].upper() + x[1:] for x in members if x not in speaker]
+    if len(people) < (1 if speaker else 2):
+        return None
     if any(x.lower() in _KEYWORDS or x.lower() in _OTHERS["not_people"] for x in members):
-        return []
+        return None
     if not all(_a_name(x, named) for x in people):
-        return []
-    return people
+        return None
+    return Listed(people, bool(speaker))
 
 
 def _a_name(words: str, places: set[str]) -> bool:
@@ -1288,9 +1300,10 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
     u.party = named_party(clean, u.places)
     if u.party and (u.passengers or 0) < 1 + len(u.party):
         u.passengers = 1 + len(u.party)  # "for me plus Tom Reed and Priya Shah": three
-    others = [] if u.party or u.passengers else others_party(clean, u.places)
-    if others:
-        u.passengers = len(others)  # "tom and priya together": two, not the speaker
+    listed = None if u.party or u.passengers else others_party(clean, u.places)
+    if listed is not None:
+        # "tom and priya together": two, not the speaker; "me, mia and erin": three
+        u.passengers = len(listed.people) + (1 if listed.with_speaker else 0)
     counted = numbers.normalize(low)  # number words as digits: "add two" -> "add 2"
     more = _PASSENGER_DELTA.search(counted)
     if more and not re.search(r"\bme and\b", counted):
