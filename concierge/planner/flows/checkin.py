@@ -50,13 +50,8 @@ def _booking(state: State, turn: Turn, ctx: Context, u: Understanding) -> str | 
     ]
     meant = seats.trips_named(active, u, ctx) if named else []
     if meant and not any(str(t.get("status")) in CHECKABLE for t in meant):
-        trip = meant[0]
-        return Reply(
-            f"{trip.get('booking_id')} ({trip.get('summary')}) is "
-            f"{render.status_text(str(trip.get('status')))}, so it can't be checked in yet: "
-            "check-in opens 24 hours before departure once the booking is confirmed"
-            + (" — that is, once it's approved." if trip.get("status") == "pending_approval" else ".")
-        )
+        # Not confirmed yet: when its check-in would open, from the booking's own window.
+        return _window_answer(state, turn, ctx, u, str(meant[0].get("booking_id")))
     trips = [t for t in (meant or active) if str(t.get("status")) in CHECKABLE]
     if not trips:
         return Reply(
@@ -140,10 +135,11 @@ def _window_answer(
     what = f"{flight.get('flight')} {flight.get('origin')}→{flight.get('destination')}"
     ahead = _ahead(leaves - opens)
     if str(booking.get("status")) not in CHECKABLE:
+        once = "approved" if booking.get("status") == "pending_approval" else "confirmed"
         return Reply(
-            f"Not yet: {booking_id} is {render.status_text(str(booking.get('status')))}, and "
-            f"check-in for {what} opens {render.when(window.opens)} ({ahead} before it "
-            "leaves) once it's confirmed."
+            f"Not yet: {booking_id} is {render.status_text(str(booking.get('status')))}, so it "
+            f"can't be checked in yet — check-in for {what} opens {render.when(window.opens)} "
+            f"({ahead} before it leaves) once it's {once}."
         )
     if ctx.now < opens:
         return Reply(
