@@ -230,6 +230,10 @@ DEFECTS: list[tuple[str, Case]] = [
     ("nl", dialogue("Book Victor on a flight to boston on the 10th",
                     calls=[_fs("Boston", "2026-12-10")],
                     reply_matches=r"can't book for Victor.*\.\n\n\*\*Flights")),
+    # Check-in for a trip waiting for approval: when it would open, from its own window.
+    ("ci", dialogue("check me in for my paris flight", world="trips",
+                    tools_exclude=["check_in"], nothing_changed=True,
+                    reply_contains=["approv", "DL 15", "Wed 2 Dec 22:10"])),
 ]
 
 
