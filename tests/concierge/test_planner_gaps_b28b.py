@@ -20,7 +20,7 @@ import pytest
 from concierge.planner.flows.base import Context, Reply
 from concierge.planner.flows.dispatch import decide
 from concierge.planner.nlu.intents import Intent, understand
-from concierge.planner.state import State, Turn
+from concierge.planner.state import State, Step, Turn
 from tests.concierge.heldout.harness import (
     World,
     build_worlds,
@@ -297,9 +297,22 @@ def test_asking_while_check_in_is_open_offers_it_and_a_yes_does_it(ask: str) -> 
     u = understand(ask, NOW)
     assert u.intent is Intent.CHECK_IN
     assert u.status_question
-    asked = decide(state, Turn(u, [], 1, 0), ctx)
+    # The window is the booking's own, read with it (get_booking's check_in; explore23).
+    read = decide(state, Turn(u, [], 1, 0), ctx)
+    assert isinstance(read, list)
+    assert [(c.name, c.args) for c in read] == [("get_booking", {"booking_id": "BK-TODAY1"})]
+    window = {
+        "segment_id": "SG-1",
+        "opens": "2026-11-30T21:50-05:00",
+        "closes": "2026-12-01T20:50-05:00",
+        "open": True,
+    }
+    booking = {**state.bookings["BK-TODAY1"], "check_in": [window]}
+    got = Step("g1", "get_booking", {}, booking, done=True)
+    asked = decide(state, Turn(u, [got], 1, 0), ctx)
     assert isinstance(asked, Reply)
     assert "open now" in asked.text
+    assert "until 20:50" in asked.text
     assert asked.offer is not None
     assert asked.offer.kind == "check_in"
     state.offer = asked.offer

@@ -17,10 +17,10 @@ from concierge.planner import render
 from concierge.planner.flows import seats, trips
 from concierge.planner.flows.base import INACTIVE, Call, Context, Decision, Reply
 from concierge.planner.nlu.intents import Intent, Understanding
-from concierge.planner.state import Offer, State, Turn
+from concierge.planner.state import Offer, State, Turn, typed
 from tools.check_in import CheckInOutput
 from tools.get_boarding_pass import GetBoardingPassOutput
-from tools.get_booking import GetBookingOutput
+from tools.get_booking import CheckInWindowOut
 from tools.views import BoardingPassOut
 
 #: Bookings that are checked in (core.checkin: only a confirmed one).
@@ -113,11 +113,14 @@ def _window_answer(
     fetched = turn.last("get_booking")
     if fetched is None or str((fetched.output or {}).get("booking_id")) != booking_id:
         return [Call("get_booking", {"booking_id": booking_id})]
-    out = fetched.typed(GetBookingOutput)
-    if out is None:
+    booking = fetched.output or {}
+    if fetched.error is not None or not booking.get("segments"):
         return Reply(f"I couldn't read {booking_id}: {render.error_text(fetched.error or {})}")
-    booking = out.model_dump(mode="json")
-    windows = {w.segment_id: w for w in out.check_in}
+    windows = {
+        w.segment_id: w
+        for w in (typed(CheckInWindowOut, raw) for raw in booking.get("check_in") or [])
+        if w is not None
+    }
     flights = seats.booked_flights(booking)
     if seats.names_a_flight(u) and len(flights) > 1:
         flights = seats.flights_meant(flights, u, ctx, strict=True) or flights
