@@ -18,6 +18,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from langchain_core.messages import (
@@ -459,12 +460,14 @@ class ContextBudget:
         return head, body, self.counter.count_messages(head[1:] + body)
 
 
+@lru_cache(maxsize=512)
 def tabulate(content: str) -> str:
     """A tool result as the model reads it: the same facts with each list of records
     as one table (``{"columns": [...], "rows": [[...], ...]}``, nested fields as
     ``policy.status``), money as ``"612.40 USD"`` and empty fields left out — about
     half the tokens of the raw JSON, which the checkpoint (and the offline planner)
-    keeps as it was."""
+    keeps as it was. Memoised: a conversation's tool results are tabulated again for
+    every model call after them (a pure function of the text)."""
     try:
         data = json.loads(content)
     except (TypeError, ValueError):

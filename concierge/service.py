@@ -49,7 +49,7 @@ from concierge.state import TurnContext, UsageReport
 from concierge.tokens import TokenCounter, encoding_for_model
 from concierge.ui_messages import UIMessage, ui_messages
 from core.conversation.profile import prompt_facts
-from core.conversation.threads import open_thread, own_thread
+from core.conversation.threads import create_thread, open_thread, own_thread
 from core.conversation.views import ThreadSummary
 from core.errors import CoreError, NotFound, ValidationFailed
 from core.identity import Caller
@@ -385,6 +385,14 @@ class Concierge:
         now = self.rt.clock.now()
         lease_ms = self.rt.settings.turn_lock_lease_ms
         async with self.rt.db.uow() as session:
+            if thread_id is None and external_key is None and self.turn_claims:
+                # A new thread, born claimed: one INSERT, no ORM object (issue 15: the
+                # first burst of new conversations is what is left of TTFE's p99).
+                created_id = await create_thread(
+                    session, caller, channel=channel, title=_title(message), now=now,
+                    turn_id=claim_for, lease_until=now + timedelta(milliseconds=lease_ms),
+                )
+                return created_id, True, True
             if thread_id is not None and self.turn_claims:
                 claimed = await claim_own_in(
                     session, caller, thread_id, claim_for, lease_ms=lease_ms, now=now
