@@ -25,7 +25,10 @@ no first-try figure: on their first run 18/20 of the first 20 passed ("could I e
 first on a long haul?" — "first" after a verb of booking not read as the cabin; "need
 an exec to sign it off" not read as a policy question), fixed the same way; the last 2
 ("who has to sign off my London booking?", "who's approving my paris trip?": that
-trip's status, not the policy's thresholds) were written with their fix.
+trip's status, not the policy's thresholds) were written with their fix, as were the
+round-2 guards (a flight's length, the airport one lands at, a hotel named by its
+brand, a hotel's extras, expenses outside the policy, Global Entry numbers) after a
+probe of further phrasings.
 """
 
 from __future__ import annotations
@@ -380,6 +383,26 @@ GUARDS: list[tuple[str, Case]] = [
             reply_contains_any=[["waiting", "pending", "not yet"]],
         ),
     ),
+    # (round 2 of guards, written with their fixes: a flight's length, where one lands,
+    # a hotel named by its brand, what a hotel offers)
+    ("own_trip", _trip("how long is my flight to london?", reply_contains="7h25")),
+    (
+        "own_trip",
+        _trip(
+            "Which airport do I fly back into?",
+            reply_contains="JFK",
+            reply_not_contains="fly out of",
+        ),
+    ),
+    ("own_trip", _trip("what time is check-in at the holiday inn?", reply_contains="15:00")),
+    (
+        "own_trip",
+        _trip(
+            "is breakfast included at my hotel in london?",
+            reply_contains="breakfast",
+            tools_exclude=["search_hotels"],
+        ),
+    ),
     # ------------------------------------------------------------ approvals
     (
         "approvals",
@@ -486,6 +509,23 @@ GUARDS: list[tuple[str, Case]] = [
             **QUIET,
             **NO_SEARCH,
             reply_contains="executive",
+        ),
+    ),
+    (
+        "policy",
+        dialogue(
+            "can I expense a taxi from the airport?",
+            **QUIET,
+            **NO_SEARCH,
+            reply_contains="taxi",
+            reply_not_contains="# Acme",
+        ),
+    ),
+    (
+        "cant_answer",
+        _trip(
+            "can you add my global entry number to the booking?",
+            reply_contains="Global Entry",
         ),
     ),
     # ------------------------------------------------------------ cant_answer

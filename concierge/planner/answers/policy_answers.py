@@ -39,6 +39,7 @@ class PolicyAsk:
     above: bool = False  # the amount is a bound passed ("more than $10k")
     besides_me: bool = False  # "who has to sign it off apart from me?"
     caller_role: str | None = None  # the asker's role ("manager"): left out when besides_me
+    outside: str | None = None  # something the policy doesn't rule on ("taxi", "meals")
 
 
 def _money(rules: PolicyRules, minor: int) -> str:
@@ -113,6 +114,13 @@ def answer(ask: PolicyAsk, out: GetPolicyOutput) -> str:
         return _hotel_answer(rules, ask)
     if re.search(r"\bcabin|\bclass\b|\bfly\b|\bflights?\b", low):
         return "Here's the flights part of the travel policy:\n\n" + _cabin_rules_text(rules)
+    if ask.outside is not None:
+        # "can I expense a taxi from the airport?": not something the policy rules on.
+        return (
+            f"The travel policy I work from covers flights and hotels only — cabins, hotel "
+            f"caps, airlines, booking ahead and approvals — and says nothing about "
+            f"{ask.outside}. Your finance team can tell you what can be expensed."
+        )
     return "Here's the travel policy:\n\n" + out.text.strip()
 
 

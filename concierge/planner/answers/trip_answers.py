@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from concierge.planner import render
+from core.policy.engine import format_duration
 from core.policy.render import role_label
 from tools.list_trips import TripOut, trip_places
 from tools.views import BookingOut, SegmentOut, city_of, day_range, spoken_day
@@ -38,6 +39,7 @@ _ORDER = (
     "hotel",
     "cabin",
     "airport",
+    "duration",
     "arrive",
     "depart",
     "time",
@@ -331,6 +333,20 @@ def answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
                 f"{said} {cabin} on {flight.flight} ({flight.origin}→{flight.destination})."
             )
         return TripAnswer(f"No — {flying} {cabin} on {flight.flight}, not {ask.cabin}.")
+    if facet == "duration":
+        took = _flying(flight)
+        return TripAnswer(
+            f"{flight.flight} {flight.origin}→{flight.destination} "
+            + (f"is **{took}** in the air: " if took else "")
+            + f"it leaves at {render.when(flight.depart)} and lands at "
+            f"{render.when(flight.arrive)} (local times)."
+        )
+    if facet == "airport" and _INTO.search(ask.text):
+        # "which airport do I fly back into?": where the flight lands
+        return TripAnswer(
+            f"{v.subject} land{v.s} at **{flight.destination}** "
+            f"({city_of(flight.destination or '')}): {_lands(flight)}."
+        )
     if facet == "airport":
         return TripAnswer(
             f"{v.subject} fl{'ies' if v.name else 'y'} out of **{flight.origin}** "
@@ -349,6 +365,25 @@ def answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
         f"{render.clock(flight.arrive)}{_next_day(flight)} — {status[:1].upper()}{status[1:]}, "
         f"booking {b.booking_id}."
     )
+
+
+_INTO = re.compile(r"\b(?:into|land|lands|landing|arrive|arrives|arriving|arrival)\b", re.I)
+
+
+def _flying(s: SegmentOut) -> str | None:
+    """How long a flight is in the air, from its local times with their offsets."""
+    if not (s.depart and s.arrive):
+        return None
+    try:
+        minutes = int(
+            (
+                dt.datetime.fromisoformat(s.arrive) - dt.datetime.fromisoformat(s.depart)
+            ).total_seconds()
+            // 60
+        )
+    except ValueError:
+        return None
+    return format_duration(minutes) if minutes > 0 else None
 
 
 def _day(iso: str | None) -> str:

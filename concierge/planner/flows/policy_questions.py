@@ -69,6 +69,7 @@ def _ask(u: Understanding, role: object = None) -> PolicyAsk:
         above=bool(said and said.above),
         besides_me=asks.besides_me(u.text),
         caller_role=str(role) if role else None,
+        outside=asks.outside_policy(u.text),
     )
 
 

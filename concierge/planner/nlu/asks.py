@@ -54,6 +54,7 @@ class _Tables:
     roles: tuple[tuple[str, re.Pattern[str]], ...]
     above: re.Pattern[str]
     besides_me: re.Pattern[str]
+    policy_outside: tuple[re.Pattern[str], ...]
 
 
 def _any(patterns: list[str], *, bounded: bool = True) -> re.Pattern[str]:
@@ -100,6 +101,7 @@ def tables() -> _Tables:
         roles=tuple((str(role), _any(words)) for role, words in raw["approver_roles"].items()),
         above=re.compile(rf"(?:{'|'.join(raw['amount_above'])})\s*$"),
         besides_me=_any(raw["besides_me"]),
+        policy_outside=tuple(_any([p]) for p in raw["policy_outside"]),
     )
 
 
@@ -225,6 +227,16 @@ def is_threshold_question(text: str) -> bool:
         and bool(t.threshold.search(low) and t.threshold_approval.search(low))
         and not t.threshold_queue.search(low)
     )
+
+
+def outside_policy(text: str) -> str | None:
+    """What a policy question asks about that the travel policy doesn't rule on ("can I
+    expense a taxi?" → "taxi"), as written; None when it asks about flights or hotels."""
+    low = plain(text)
+    # The first line that matches: the things (taxis, meals) come before "expense".
+    found = (m for pattern in tables().policy_outside if (m := pattern.search(low)))
+    m = next(found, None)
+    return m.group(0) if m else None
 
 
 def besides_me(text: str) -> bool:

@@ -203,6 +203,7 @@ _GROUND_TRIP: Final = _rx("intents", "ground_trip")
 _AIR_WORDS: Final = _rx("intents", "air_words")
 _AIR_REFUSED: Final = _rx("intents", "air_refused")
 _WHO_APPROVES_MINE: Final = _rx("intents", "who_approves_mine")
+_STAY_WORD: Final = re.compile(r"\b(?:hotel|inn|room|stay|suites?|lodge|resort)\b")
 _DISRUPTION_REPORT: Final = _rx("intents", "disruption_report")
 _CHANGE: Final = _rx("intents", "change")
 _TRIPS: Final = _rx("intents", "trips")
@@ -1107,6 +1108,9 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
     if not u.facets:
         return False
     if asks.is_own(clean) or u.booking_id or _FLIGHT_NUMBER.search(clean):
+        return True
+    if u.facets & {"check_in", "check_out"} and _STAY_WORD.search(clean.lower()):
+        # "what time is check-in at the holiday inn?": the times of the stay one booked
         return True
     # "When does Ava fly back from London?": someone else's booked trip (a manager's
     # report's, say); list_trips shows the caller the trips they may see.
