@@ -27,8 +27,9 @@ an exec to sign it off" not read as a policy question), fixed the same way; the 
 ("who has to sign off my London booking?", "who's approving my paris trip?": that
 trip's status, not the policy's thresholds) were written with their fix, as were the
 round-2 guards (a flight's length, the airport one lands at, a hotel named by its
-brand, a hotel's extras, expenses outside the policy, Global Entry numbers) after a
-probe of further phrasings.
+brand, a hotel's extras, expenses outside the policy, Global Entry numbers) and round 3
+(a report's name or a flight number in lower case, asked by the manager) after a probe
+of further phrasings.
 """
 
 from __future__ import annotations
@@ -466,6 +467,21 @@ GUARDS: list[tuple[str, Case]] = [
     (
         "approvals",
         _trip("are any of my people travelling in december?", user="mia", reply_contains="Ava"),
+    ),
+    # (round 3, written with the fix: a report named in chat lower case, a flight number
+    # in lower case, asked by the manager)
+    (
+        "approvals",
+        _trip("how much is ava's paris flight?", user="mia", reply_contains="732.10"),
+    ),
+    (
+        "approvals",
+        _trip(
+            "what time does ba 19 land?",
+            user="mia",
+            reply_contains=["10:55", "Ava"],
+            reply_not_contains="You land",
+        ),
     ),
     # ------------------------------------------------------------ policy
     (

@@ -67,6 +67,7 @@ class TripAsk:
     into: bool = False  # the city is named as where a flight goes ("home into New York")
     # ... or as where a flight leaves ("which terminal does my flight leave from at JFK?")
     out_of: bool = False
+    me: str = ""  # the caller's name: a trip someone else takes is told as theirs
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,10 @@ class _Voice:
 
 
 def _voice(ask: TripAsk, b: BookingOut) -> _Voice:
-    return _Voice(b.traveler if ask.whose else "")
+    # ("what time does BA 19 land?" asked by a manager of her report's flight: "Ava
+    # Patel lands", never "you land")
+    theirs = bool(ask.me and b.traveler and b.traveler != ask.me)
+    return _Voice(b.traveler if ask.whose or theirs else "")
 
 
 def _cap(text: str) -> str:

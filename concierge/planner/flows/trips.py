@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from typing import Any
 
 from concierge.planner import render
@@ -24,10 +25,13 @@ from concierge.planner.flows.options import pick
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.nlu.parts import TripPart, read_part
 from concierge.planner.state import Offer, State, Turn
+from core.catalogue import CARRIERS
 from tools.cancel_booking import CancelBookingOutput
 from tools.get_booking import GetBookingOutput
 from tools.list_trips import MAX_TRIPS, ListTripsOutput
 from tools.views import RefundOut, spoken_day
+
+CARRIER_CODES = frozenset(c.code for c in CARRIERS)
 
 
 def _cancel(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
@@ -287,8 +291,15 @@ def trip_ask(u: Understanding) -> TripAsk:
         if re.search(r"\bflights?\b|\bfare\b", low)
         else None
     )
-    named = re.search(r"\b([A-Z]{2}|[A-Z]\d|\d[A-Z]) ?(\d{1,4})\b", u.text)
-    flight = f"{named.group(1)} {named.group(2)}" if named else None
+    named = re.search(r"\b([A-Z]{2}|[A-Z]\d|\d[A-Z]) ?(\d{1,4})\b", u.text) or next(
+        (
+            m
+            for m in re.finditer(r"\b([a-z]{2}) ?(\d{1,4})\b", u.text, re.IGNORECASE)
+            if m.group(1).upper() in CARRIER_CODES
+        ),
+        None,
+    )  # "BA 19", or "ba 19" when "ba" is an airline's code
+    flight = f"{named.group(1).upper()} {named.group(2)}" if named else None
     into = bool(u.destination and u.destination.place and u.destination.place.city == city)
     # "leave from at JFK", "my flight out of Heathrow": the city is where a flight leaves.
     said = next(
@@ -369,7 +380,7 @@ def booked_trip(
 def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     """A question about a booked trip: the trip from ``list_trips`` (matched by its places
     and days), its details from ``get_booking``, the answer from those outputs."""
-    ask = trip_ask(u)
+    ask = replace(trip_ask(u), me=str(ctx.profile.get("name") or ""))
     booking_id = u.booking_id
     named = (
         ask.city is not None

@@ -37,6 +37,8 @@ class _Tables:
     own: re.Pattern[str]
     others: re.Pattern[str]
     someone: tuple[re.Pattern[str], ...]
+    someone_casual: tuple[re.Pattern[str], ...]
+    not_someone: frozenset[str]
     team: re.Pattern[str]
     request: re.Pattern[str]
     done: re.Pattern[str]
@@ -81,6 +83,8 @@ def tables() -> _Tables:
         own=_any(raw["own"]),
         others=_any(raw["others"], bounded=False),
         someone=tuple(re.compile(rf"\b{p}") for p in raw["someone"]),
+        someone_casual=tuple(re.compile(rf"\b{p}", re.IGNORECASE) for p in raw["someone"]),
+        not_someone=frozenset(str(w).lower() for w in raw["not_someone"]),
         team=_any(raw["team"]),
         request=_any(raw["request"]),
         done=_any(raw["done"]),
@@ -191,6 +195,21 @@ def someone(text: str) -> list[tuple[int, str]]:
         for m in pattern.finditer(plain_quotes)
     ]
     return sorted(found)
+
+
+def someone_casual(text: str) -> list[tuple[int, str]]:
+    """The same in chat lower case ("when does ava land?", "how much is ava's paris
+    flight?"): (where, the first word of the name as written), never a word of
+    ``not_someone``; the caller checks the rest as for ``someone``."""
+    plain_quotes = (text or "").replace("’", "'")
+    # Both ends of what was matched: "is ava's" (the last word), "ava fly" (the first).
+    found = [
+        (m.start("name"), word)
+        for pattern in tables().someone_casual
+        for m in pattern.finditer(plain_quotes)
+        for word in dict.fromkeys((m.group("name").split()[0], m.group("name").split()[-1]))
+    ]
+    return sorted((at, w) for at, w in found if w.lower() not in tables().not_someone)
 
 
 def about_team(text: str) -> bool:

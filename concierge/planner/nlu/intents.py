@@ -1097,6 +1097,9 @@ _REPLACED: Final = re.compile(
 
 # A flight named by its number ("BA 19", "UA2104"): a question about it is about a booking.
 _FLIGHT_NUMBER: Final = re.compile(r"\b(?:[A-Z]{2}|[A-Z]\d|\d[A-Z]) ?\d{1,4}\b")
+# ... in any case, when the two letters are an airline's code ("ba 19", "dl15")
+_FLIGHT_NUMBER_ANY: Final = re.compile(r"\b([a-z]{2}) ?\d{1,4}\b", re.IGNORECASE)
+_CARRIER_CODES: Final = frozenset(c.code for c in CARRIERS)
 
 
 def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
@@ -1109,6 +1112,8 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
         return False
     if asks.is_own(clean) or u.booking_id or _FLIGHT_NUMBER.search(clean):
         return True
+    if any(m.group(1).upper() in _CARRIER_CODES for m in _FLIGHT_NUMBER_ANY.finditer(clean)):
+        return True  # "what time does ba 19 land?": an airline's code, typed in lower case
     if u.facets & {"check_in", "check_out"} and _STAY_WORD.search(clean.lower()):
         # "what time is check-in at the holiday inn?": the times of the stay one booked
         return True
@@ -1141,6 +1146,21 @@ def _whose(clean: str, places: list[PlaceMention]) -> str | None:
         ):
             continue
         return name
+    for start, word in asks.someone_casual(clean):
+        # ... in chat lower case ("when does ava land?"): one word, checked the same way
+        if (
+            len(word) < 3
+            or word.lower() in _CASUAL_NOT_NAMES
+            or word.title() in _CARRIER_WORDS
+            or any(a <= start < b for a, b in spans)
+            or re.search(
+                r"\b(?:the|my|our|your|his|her|their|a|an|this|that)\s*$", clean[:start], re.I
+            )
+            or read_dates(word, _ANY_DAY).depart is not None
+            or lookup_place(word, fuzzy=False) is not None
+        ):
+            continue
+        return word.title()
     return None
 
 
