@@ -227,8 +227,6 @@ def _approval(approval_id: str, trip_text: str) -> dict[str, object]:
         ("yes approve", "approve"),
         ("okay, sign off on that please", "approve"),
         ("go ahead and approve it 👍", "approve"),
-        ("reject that one", "reject"),
-        ("nope, decline it", "reject"),
     ],
 )
 async def test_a_decision_by_pronoun_after_a_list_of_one_is_about_that_one(
@@ -239,6 +237,21 @@ async def test_a_decision_by_pronoun_after_a_list_of_one_is_about_that_one(
     assert await d.say(text) == "<confirm decide_approval>"
     assert d.asked("decide_approval")["approval_id"] == "AP-7"
     assert d.asked("decide_approval")["decision"] == decision
+
+
+# A rejection said with no reason asks for one first (batch 30 b30_ap_reject_asks_reason:
+# the traveller is told why); the reason then rejects that same request, as its note.
+@pytest.mark.parametrize("text", ["reject that one", "nope, decline it"])
+async def test_a_rejection_by_pronoun_after_a_list_of_one_asks_why_then_rejects_that_one(
+    text: str,
+) -> None:
+    d = Dialogue(backend=FakeBackend(approvals=[_approval("AP-7", "AF 7 JFK→CDG Thu 10 Dec")]))
+    assert "1 request" in await d.say("anything waiting on me?")
+    assert "Why are you rejecting" in await d.say(text)
+    assert await d.say("booked far too late for a trip like this") == "<confirm decide_approval>"
+    assert d.asked("decide_approval")["approval_id"] == "AP-7"
+    assert d.asked("decide_approval")["decision"] == "reject"
+    assert "far too late" in d.asked("decide_approval")["note"]
 
 
 async def test_a_decision_by_pronoun_after_a_list_of_two_asks_which() -> None:
