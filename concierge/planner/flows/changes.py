@@ -6,17 +6,25 @@ import datetime as dt
 import json
 import math
 import re
+from functools import cache
 from typing import Any
 
 from concierge.planner import render
 from concierge.planner.flows.base import INACTIVE, Call, Context, Decision, Handler, Reply
-from concierge.planner.flows.lookup import find_booking, trip_matches
+from concierge.planner.flows.lookup import (
+    find_booking,
+    home_city,
+    trip_matches,
+    with_flight_home,
+)
 from concierge.planner.flows.options import amount_of, pick
 from concierge.planner.flows.stays import stay_after
+from concierge.planner.nlu import datafiles
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.nlu.picks import flight_number
-from concierge.planner.state import Offer, Shown, State, Step, Turn
+from concierge.planner.state import Offer, Shown, State, Step, Turn, typed
 from core.catalogue.places import lookup_place
+from tools.list_trips import TripOut
 from tools.search_flights import MAX_OPTIONS
 from tools.views import day_range, spoken_day
 
@@ -364,22 +372,29 @@ def leg_named(flights: list[dict[str, Any]], u: Understanding, ctx: Context) -> 
     one out, or the one from or to a place named ("my flight from London"); else the first."""
     if len(flights) == 1:
         return flights[0]
-    low = u.text.lower()
     home = lookup_place(str(ctx.profile.get("home_airport") or ""), fuzzy=False)
-    if _HOMEWARD.search(low):
+    homeward, outward = legs_said(u.text)
+    if homeward:
         into_home = [s for s in flights if home and _in_city(s.get("destination"), home.city)]
         return into_home[-1] if into_home else flights[-1]
-    if _OUTWARD.search(low):
+    if outward:
         return flights[0]
     clocks = {r.clock for r in u.options if r.clock}
     timed = [s for s in flights if render.clock(s.get("depart")) in clocks]
     if timed:
         return timed[0]  # "the 10:30pm gets me in too late": the flight leaving then
     if u.dates.corrected is not None:
-        # "on the 15th instead of the 14th": the flight that leaves on the day moved from.
+        # "on the 15th instead of the 14th": the flight that leaves on the day moved from;
+        # "instead of Monday": the one flight leaving on a Monday.
         leaving = [s for s in flights if render.day_of(s.get("depart")) == u.dates.corrected]
-        if leaving:
-            return leaving[0]
+        weekday = u.dates.corrected.weekday()
+        that_weekday = [
+            s
+            for s in flights
+            if (day := render.day_of(s.get("depart"))) is not None and day.weekday() == weekday
+        ]
+        if leaving or len(that_weekday) == 1:
+            return (leaving or that_weekday)[0]
     for mention in u.places:
         if mention.place is None:
             continue
@@ -389,6 +404,12 @@ def leg_named(flights: list[dict[str, Any]], u: Understanding, ctx: Context) -> 
             if found:
                 return found[0]
     return flights[0]
+
+
+def _city_of(code: Any) -> Any:
+    """The city of an airport ("EWR" → "New York"), for a search over all its airports."""
+    place = lookup_place(str(code or ""), fuzzy=False)
+    return place.city if place is not None else code
 
 
 def _in_city(code: Any, city: str) -> bool:
@@ -518,26 +539,35 @@ def other_day_of_change(
     state: State, turn: Turn, ctx: Context, u: Understanding
 ) -> Decision | None:
     """Another day said right after the options to move a booked flight ("actually make it
-    Saturday", "the 19th instead"): the same flight of the same booking, moved to that day
-    instead (a new change search), not a new trip. None when the message is anything else."""
+    Saturday", "the 19th instead", "put me on UA 28 on the 17th instead"): the same flight
+    of the same booking, moved to that day instead (a new change search), not a new trip;
+    a flight named by its number that the options shown lack ("the BA 13", leaving from
+    another airport of the city): that day's flights searched again for it. None when the
+    message is anything else."""
     shown = state.shown.get("changes")
-    if (
-        state.last_shown != "changes"
-        or shown is None
-        or not shown.booking_id
-        or u.intent not in {Intent.SEARCH, Intent.CHANGE}
-        or u.places
-        or u.options
-        or (u.moved_to or u.dates.depart) is None
-    ):
+    if state.last_shown != "changes" or shown is None or not shown.booking_id or u.places:
         return None
-    return _change_booking(state, turn, ctx, u, shown.booking_id, segment_id=shown.segment_id)
+    numbers = [r for r in u.options if r.carrier and flight_number(r.carrier)]
+    if len(numbers) != len(u.options):
+        return None  # "option 2", "the 8pm one": a pick among those shown
+    day = u.moved_to or u.dates.depart or u.dates.ret
+    if day is not None and u.intent in {Intent.SEARCH, Intent.CHANGE, Intent.SELECT}:
+        return _change_booking(state, turn, ctx, u, shown.booking_id, segment_id=shown.segment_id)
+    if day is None and numbers and not any(isinstance(pick(shown.items, r), dict) for r in numbers):
+        listed = render.day_of(shown.items[0].get("depart")) if shown.items else None
+        return _change_booking(
+            state, turn, ctx, u, shown.booking_id, segment_id=shown.segment_id, day=listed
+        )
+    return None
 
 
 # A flight number a change moves to ("to BA 20", "onto the UA 1187"), not one of the trip's.
 _SWITCHED_TO = re.compile(
     r"\b(?:to|onto|on to|for)\s+(?:the\s+)?(?:[A-Za-z]{2}|[A-Za-z]\d|\d[A-Za-z])\s?\d{1,4}\b"
 )
+
+
+_FLIGHT_CODE = re.compile(r"\b([A-Za-z]{2}|[A-Za-z]\d|\d[A-Za-z])\s?(\d{1,4})\b")
 
 
 def _clock_plus(clock: str, minutes: int) -> str:
@@ -555,7 +585,9 @@ def _change_booking(
     booking_id: str | None,
     *,
     segment_id: str | None = None,
+    day: dt.date | None = None,
 ) -> Decision:
+    """``day``: the day to search when the message says none (that of the options shown)."""
     looked = turn.last("get_booking")
     if looked is None:
         if booking_id is None:
@@ -588,8 +620,14 @@ def _change_booking(
     seg = next((s for s in flights if segment_id and s.get("segment_id") == segment_id), None)
     seg = seg or leg_named(flights, u, ctx)
     old = render.day_of(seg.get("depart"))
+    home_leg = len(flights) > 1 and seg is flights[-1]
     new_day = (
-        u.moved_to if u.intent == Intent.CHANGE else u.moved_to or u.dates.depart or u.dates.ret
+        u.moved_to
+        if u.intent == Intent.CHANGE
+        # "come home on Saturday the 19th": the flight home's day is the one said of a return.
+        else u.moved_to or u.dates.ret or u.dates.depart
+        if home_leg
+        else u.moved_to or u.dates.depart or u.dates.ret
     )
     if (
         new_day is not None
@@ -602,6 +640,8 @@ def _change_booking(
         # the next Thursday from today.
         ahead = (u.dates.definite_weekday - old.weekday()) % 7
         new_day = old + dt.timedelta(days=ahead if ahead <= 3 else ahead - 7)
+    if new_day is None and day is not None:
+        new_day = day
     if new_day is None and u.shift_days and old is not None:
         new_day = old.fromordinal(old.toordinal() + u.shift_days)
     # A window said of the flight ("something after 5pm", of a flight home read as the
@@ -616,9 +656,22 @@ def _change_booking(
         for r in _named_flight(u)
         if r.carrier or (r.clock not in {after, before} and r.clock != leaves)
     ]
-    if u.time_shift == "earlier" and before is None and re.fullmatch(r"\d\d:\d\d", leaves):
+    if not any(r.carrier for r in named):
+        # "can you move my flight home to BA 14 on the 16th?": a flight number asked in a
+        # question is still the one to switch to (one of the booking's is not).
+        own = {str(s.get("flight") or "").replace(" ", "").upper() for s in flights}
+        for m in _FLIGHT_CODE.finditer(u.text):
+            code = f"{m.group(1).upper()} {m.group(2)}"
+            if code.replace(" ", "") not in own and flight_number(code):
+                named.append(OptionRef(carrier=code))
+    if after and before and after >= before:
+        # "a session on Saturday morning ... Sunday the 20th instead? Evening is fine":
+        # hours that contradict each other say no window for the flight.
+        after = before = None
+    shift = compared(u)
+    if shift == "earlier" and before is None and re.fullmatch(r"\d\d:\d\d", leaves):
         before = _clock_plus(leaves, -1)  # "an earlier flight": earlier than the one booked
-    elif u.time_shift == "later" and after is None and re.fullmatch(r"\d\d:\d\d", leaves):
+    elif shift == "later" and after is None and re.fullmatch(r"\d\d:\d\d", leaves):
         after = _clock_plus(leaves, 1)
     clocks = [r.clock for r in named if r.clock]
     if clocks:
@@ -632,14 +685,19 @@ def _change_booking(
         )
     search = [s for s in turn.calls("search_flights") if s.id.endswith("_chg")]
     if not search:
+        by_number = any(flight_number(r.carrier or "") for r in named)
         args: dict[str, Any] = {
-            "origin": seg.get("origin"),
-            "destination": seg.get("destination"),
+            # A flight named by its number may leave from or land at another airport of
+            # the same cities ("UA 28" into Newark for a flight booked into JFK).
+            "origin": _city_of(seg.get("origin")) if by_number else seg.get("origin"),
+            "destination": (
+                _city_of(seg.get("destination")) if by_number else seg.get("destination")
+            ),
             "date": new_day.isoformat(),
             "cabin": seg.get("cabin") or "economy",
             "passengers": int(seg.get("passengers") or 1),
             # A flight named by its number ("same flight, BA 19"): enough options to hold it.
-            "limit": MAX_OPTIONS if any(flight_number(r.carrier or "") for r in named) else 5,
+            "limit": MAX_OPTIONS if by_number else 5,
             "rebooking": b.get("booking_id"),  # a Book click on an option rebooks, not holds anew
         }
         if u.max_stops is not None:
@@ -733,3 +791,156 @@ HANDLERS: dict[Intent, Handler] = {
     Intent.DISRUPTION: _disruption,
     Intent.CHANGE: _change,
 }
+
+
+# ------------------------------------------------------------------ a booked flight moved
+
+
+@cache
+def _table() -> dict[str, re.Pattern[str]]:
+    return {name: re.compile(p) for name, p in datafiles.load("changes").items()}
+
+
+def legs_said(text: str) -> tuple[bool, bool]:
+    """Whether a message names the flight home, and the flight out ("fly out Tuesday the
+    15th instead of Monday", "come home on Saturday"); "my meetings got pushed back a
+    day" names no flight home."""
+    low = _table()["not_home"].sub(" ", text.lower().replace("’", "'"))
+    return bool(_table()["home"].search(low)), bool(_table()["out"].search(low))
+
+
+def compared(u: Understanding) -> str | None:
+    """ "earlier" / "later": the flight asked for, compared with the one booked ("an
+    earlier flight to London on Monday the 14th, an afternoon departure")."""
+    if u.time_shift:
+        return u.time_shift
+    m = _table()["compare"].search(u.text.lower())
+    return m.group("w").replace("sooner", "earlier") if m else None
+
+
+# What a change of a booked flight may read as to the other readers: a search ("can i
+# come home on saturday the 19th instead of friday?"), a policy question ("can i fly back
+# on wed the 16th instead?"), a question about one's trip, a rebooking ("rebook me on AA
+# 22 home on saturday", no disruption told).
+_MAY_BE_CHANGE = frozenset(
+    {Intent.SEARCH, Intent.POLICY, Intent.ASK_TRIP, Intent.DISRUPTION, Intent.UNKNOWN}
+)
+_BARE_COMPARE = frozenset({"earlier", "later", "sooner"})
+
+
+def sounds_like_change(state: State, turn: Turn, u: Understanding) -> bool:
+    """Whether a message asks to move a flight one has to another day or time, with no
+    trip planned here: a word of replacing ("instead", "rather than", "not Monday",
+    "move", "an earlier flight") or a day corrected, something naming a flight one has
+    (the flight home or out, "my flight", "her flight", a place, a person), and when to
+    fly instead. Whether a booked trip fits is ``change_of_booked``'s to say."""
+    if any(s.id.endswith("_chg") for s in turn.calls("search_flights")):
+        return True  # this turn's change, under way
+    if u.intent not in _MAY_BE_CHANGE or u.booking_id:
+        return False
+    low = u.text.lower().replace("’", "'")
+    table = _table()
+    homeward, outward = legs_said(low)
+    if u.want_hotel and not (homeward or outward or re.search(r"\bflights?\b", low)):
+        return False  # "a hotel in London instead"
+    if u.intent == Intent.DISRUPTION and table["disrupted"].search(low):
+        return False
+    offers = (s for kind, s in state.shown.items() if kind not in {"trips", "approvals"})
+    if state.flight_args or state.hotel_args or any(s.items for s in offers):
+        return False
+    window = (
+        u.dates.depart_after or u.dates.depart_before or u.dates.return_after
+    ) or u.dates.return_before
+    numbered = any(flight_number(r.carrier or "") for r in u.options)
+    if not (u.dates.depart or u.dates.ret or u.shift_days or window or numbered or compared(u)):
+        return False
+    own = bool(table["own"].search(low)) or u.person is not None
+    words = {m.group(0) for m in table["change"].finditer(low)}
+    strong = (
+        bool(words - _BARE_COMPARE)
+        or u.dates.corrected is not None
+        or bool(table["compare"].search(low))
+    )
+    if not (strong or (words and (homeward or outward or own))):
+        return False
+    return homeward or outward or own or bool(u.places)
+
+
+def _new_day_hint(u: Understanding) -> dt.date | None:
+    return u.moved_to or u.dates.ret or u.dates.depart
+
+
+def change_of_booked(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision | None:
+    """A booked flight moved, said as a request for flights ("can i come home on saturday
+    the 19th instead of friday?"): the trip it fits among one's active trips (by its
+    places, traveller, a flight home when the flight home is meant, else the one whose
+    days are nearest the new day), then a change search for that flight. None when no
+    booked trip fits: the message is then a request of its own (a new search)."""
+    if u.booking_id:
+        return None  # the booking named: the change flow's
+    listing = turn.last("list_trips")
+    if listing is None:
+        if turn.last("get_booking") is not None:
+            return _change_booking(state, turn, ctx, u, None)
+        return [Call("list_trips", {"limit": 20})]
+    rows = [
+        t
+        for t in (typed(TripOut, r) for r in state.trips or [])
+        if t is not None and t.status not in INACTIVE and t.flights
+    ]
+    if not rows:
+        return None
+    booked = {f.replace(" ", "").upper() for t in rows for f in t.flights}
+    # A flight number that is none of the trips' is the one to switch to ("rebook me on
+    # AA 22"), not a flight the trip is named by.
+    text = re.sub(
+        r"\b([A-Z]{2}|[A-Z]\d|\d[A-Z])\s?(\d{1,4})\b",
+        lambda m: m.group(0) if (m.group(1) + m.group(2)).upper() in booked else " ",
+        u.text,
+    )
+    hint = Understanding(
+        text=text, intent=u.intent, places=u.places, person=u.person, booking_id=None
+    )
+    matches = [t for t in rows if trip_matches(t.model_dump(mode="json"), hint, ctx)]
+    homeward, outward = legs_said(u.text)
+    if homeward and not outward and len(matches) > 1:
+        matches = with_flight_home(matches, home_city(ctx)) or matches
+    if not matches:
+        return None
+    if len(matches) > 1 and u.dates.corrected is not None:
+        # "instead of Monday": the trip with a flight on that weekday.
+        weekday = u.dates.corrected.weekday()
+        on_it = [t for t in matches if _flies_on_weekday(t, weekday)]
+        matches = on_it or matches
+    day = _new_day_hint(u)
+    if len(matches) > 1 and day is not None:
+        # The trip whose days are nearest the new one ("fly out on Sunday 13th").
+        gaps = [(_gap(t, day), t) for t in matches]
+        least = min(g for g, _ in gaps)
+        nearest = [t for g, t in gaps if g == least]
+        matches = nearest if len(nearest) == 1 else matches
+    if len(matches) > 1:
+        return _change_booking(state, turn, ctx, u, None)
+    return _change_booking(state, turn, ctx, u, matches[0].booking_id)
+
+
+def _flies_on_weekday(trip: TripOut, weekday: int) -> bool:
+    for leg in trip.legs:
+        try:
+            start = dt.datetime.fromisoformat(str(leg.starts))
+        except (TypeError, ValueError):
+            continue
+        if leg.kind == "flight" and start.weekday() == weekday:
+            return True
+    return False
+
+
+def _gap(trip: TripOut, day: dt.date) -> int:
+    try:
+        start = dt.date.fromisoformat(str(trip.start)[:10])
+        end = dt.date.fromisoformat(str(trip.end)[:10])
+    except ValueError:
+        return 10_000
+    if start <= day <= end:
+        return 0
+    return min(abs((day - start).days), abs((day - end).days))
