@@ -898,10 +898,14 @@ def change_of_booked(state: State, turn: Turn, ctx: Context, u: Understanding) -
         lambda m: m.group(0) if (m.group(1) + m.group(2)).upper() in booked else " ",
         u.text,
     )
-    hint = Understanding(
-        text=text, intent=u.intent, places=u.places, person=u.person, booking_id=None
-    )
-    matches = [t for t in rows if trip_matches(t.model_dump(mode="json"), hint, ctx)]
+
+    def fits(t: TripOut) -> bool:
+        # "get back to NYC on the 17th": where the trip starts is a place of it too.
+        places = [m for m in u.places if m.place is None or m.place.city != t.origin]
+        hint = Understanding(text=text, intent=u.intent, places=places, person=u.person)
+        return trip_matches(t.model_dump(mode="json"), hint, ctx)
+
+    matches = [t for t in rows if fits(t)]
     homeward, outward = legs_said(u.text)
     if homeward and not outward and len(matches) > 1:
         matches = with_flight_home(matches, home_city(ctx)) or matches

@@ -127,6 +127,10 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         moving = changes.change_of_booked(state, turn, ctx, u)
         if moving is not None:
             return moving
+    if intent == Intent.SEATS and turn.last("confirm_booking") is not None:
+        # Seats chosen on a hold, its confirmation asked again and answered: what became
+        # of the booking is the booking flow's to tell.
+        intent = Intent.CONFIRM
     handler = _HANDLERS.get(intent, _HANDLERS[Intent.UNKNOWN])
     return handler(state, turn, ctx, u)
 

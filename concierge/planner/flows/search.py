@@ -326,8 +326,17 @@ def _stay_for_booked_trip(state: State, turn: Turn, ctx: Context) -> list[Call] 
         d.destination = stay.city
     d.destination_city = stay.city
     d.depart, d.stay = stay.check_in, None
+    said = turn.understanding
     if d.nights is None and d.ret is None:
         d.ret = stay.check_out
+    elif (
+        d.ret is not None
+        and d.ret <= stay.check_in
+        and said is not None
+        and said.dates.definite_weekday is not None
+    ):
+        # "until monday morning" of a trip weeks away: the Monday after one lands there.
+        d.ret += timedelta(days=7 * ((stay.check_in - d.ret).days // 7 + 1))
     d.rooms = d.rooms or stay.rooms
     d.want_hotel, d.want_flight, d.round_trip = True, False, False
     return True

@@ -120,7 +120,20 @@ def seats(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
         purchase = purchase_call(state, chosen.args, chosen.error)
         if purchase is not None:
             return [purchase]
-        return after_choice(chosen.output, chosen.error, chosen.args)
+        done = after_choice(chosen.output, chosen.error, chosen.args)
+        held = str(chosen.args.get("booking_id") or "")
+        if (
+            chosen.error is None
+            and done.offer is None
+            and str((state.bookings.get(held) or {}).get("status")) == "held"
+            and turn.last("confirm_booking") is None
+            and (not ctx.tools or "confirm_booking" in ctx.tools)
+        ):
+            # Seats chosen on a hold waiting for its yes ("can we sit together?" at the
+            # confirmation): the confirmation is asked again, so that the next yes ("yes
+            # please book it") books it.
+            return [Call("confirm_booking", {"booking_id": held}, say=done.text)]
+        return done
     shown = turn.last("get_seat_map")
     if shown is not None and shown.done:
         meant = state.bookings.get(str(shown.args.get("booking_id")))

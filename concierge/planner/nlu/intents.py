@@ -219,6 +219,7 @@ _HOTEL_TOO: Final = _rx("trip", "hotel_too")
 _NO_HOTEL: Final = _rx("trip", "no_hotel")
 _ONE_WAY: Final = _rx("trip", "one_way")
 _FOR_BOOKED_TRIP: Final = _rx("trip", "for_booked_trip")
+_HOTEL_REQUEST: Final = _rx("trip", "hotel_request")
 _FLIGHT_ASKED: Final = _rx("trip", "flight_asked")
 _ROUND: Final = _rx("trip", "round_trip")
 _DIRECT: Final = _rx("trip", "direct")
@@ -1107,6 +1108,8 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
     "when do I land?", "is the Paris hotel refundable?"), not a request for a new one."""
     if not asks.is_question(clean) or asks.is_request(clean):
         return False
+    if u.for_booked_trip and _HOTEL_REQUEST.search(clean.lower()):
+        return False  # "can you add a hotel to my paris trip?": one asked for
     u.facets = asks.trip_facets(clean)
     if not u.facets:
         return False
@@ -1265,7 +1268,18 @@ def _without_context_names(clean: str, found: list[PlaceMention]) -> list[PlaceM
     of us from Finance going to Chicago ... flights from New York"), or when it is told in
     a sentence that asks for no flight nor hotel ("Hi, I'm Gus from Globex sales.") while
     another sentence names a known place. Alone, it stays: "flights to Globex" is asked
-    about ("I don't recognise Globex")."""
+    about ("I don't recognise Globex"). A name no reader knows written as someone's ("add a
+    hotel to Ava's paris trip") is a person's, never a place."""
+    found = [
+        m
+        for m in found
+        if not (
+            m.place is None
+            and not m.unserved
+            and re.search(r"['’]s$", m.text)
+            and re.match(r"\s+\w", clean[m.end :])
+        )
+    ]
     low = clean.lower()
     cuts = [0, *(m.end() for m in _CLAUSE.finditer(clean)), len(clean)]
 
