@@ -54,7 +54,10 @@ async def test_a_seat_number_after_a_hold_seats_the_speaker(concierge: Concierge
     assert ava.tools() == ["choose_seats"]
     assert await seats_of(demo, booking_id) == ["21C"]
     assert "21C" in reply
-    assert ava.confirmation is None  # a free seat moves no money: no yes needed
+    # A free seat moves no money: choosing it needs no yes (it ran above). The hold's own
+    # confirmation is asked again, so that the next yes books the trip.
+    assert ava.confirmation is not None
+    assert ava.confirmation.action["tool"] == "confirm_booking"
 
 
 async def test_an_aisle_seat_then_window_seats_for_both_of_us(concierge: Concierge, demo: Runtime) -> None:

@@ -685,7 +685,13 @@ def _change_booking(
         )
     search = [s for s in turn.calls("search_flights") if s.id.endswith("_chg")]
     if not search:
-        by_number = any(flight_number(r.carrier or "") for r in named)
+        # (the booked flight itself, "same flight, BA 19", leaves from the same airports)
+        by_number = any(
+            flight_number(r.carrier or "")
+            and (r.carrier or "").replace(" ", "").upper()
+            != str(seg.get("flight") or "").replace(" ", "").upper()
+            for r in named
+        )
         args: dict[str, Any] = {
             # A flight named by its number may leave from or land at another airport of
             # the same cities ("UA 28" into Newark for a flight booked into JFK).
@@ -697,7 +703,7 @@ def _change_booking(
             "cabin": seg.get("cabin") or "economy",
             "passengers": int(seg.get("passengers") or 1),
             # A flight named by its number ("same flight, BA 19"): enough options to hold it.
-            "limit": MAX_OPTIONS if by_number else 5,
+            "limit": MAX_OPTIONS if any(flight_number(r.carrier or "") for r in named) else 5,
             "rebooking": b.get("booking_id"),  # a Book click on an option rebooks, not holds anew
         }
         if u.max_stops is not None:
