@@ -893,6 +893,12 @@ def _hold_the_best_asked(
         return None
     if len(lists) > 1:
         ref = replace(ref, both="all")  # "book the cheapest flights and hotel": each list
+    cap = state.draft.price_cap
+    if cap is not None:
+        # "nonstop, under $250. book the earliest one that fits": within the budget
+        ref = replace(ref, under=cap.amount, under_per=cap.per, under_currency=cap.currency)
+    if state.draft.max_stops == 0:
+        ref = replace(ref, direct=True)
     pick_it = Understanding(
         text="", intent=Intent.SELECT, options=[ref], book_for=u.book_for, for_self=u.for_self
     )

@@ -140,8 +140,25 @@ def _best(options: list[dict[str, Any]], best: str) -> dict[str, Any]:
 
 
 def _pool(items: list[dict[str, Any]], ref: OptionRef) -> list[dict[str, Any]]:
-    """The options a superlative ranks: direct ones only when the traveller said so."""
-    return [o for o in items if not o.get("stops")] if ref.direct else list(items)
+    """The options a superlative ranks: direct ones only when the traveller said so, and
+    within the budget asked for when one was."""
+    pool = [o for o in items if not o.get("stops")] if ref.direct else list(items)
+    return [o for o in pool if _within(o, ref)] if ref.under is not None else pool
+
+
+def _within(option: dict[str, Any], ref: OptionRef) -> bool:
+    """The option's price fits the budget (per night for a hotel, per person for a
+    flight); priced in another currency than the one said, it is not compared."""
+    hotel = "nightly" in option
+    if (ref.under_per == "night" and not hotel) or (ref.under_per == "person" and hotel):
+        return True
+    price = option.get("nightly" if hotel else "price")
+    if not isinstance(price, dict):
+        return True
+    currency = price.get("currency")
+    if ref.under_currency and currency and ref.under_currency != currency:
+        return True
+    return amount_of(price) <= float(ref.under or 0)
 
 
 def skipped(

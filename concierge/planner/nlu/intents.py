@@ -555,6 +555,8 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     if person and person.group("name") not in _NOT_NAMES:
         u.person = person.group("name")
     u.book_for = _traveller(clean, u.places)
+    if u.book_for and any(u.book_for.split()[0] == p.split()[0] for p in u.party):
+        u.book_for = None  # "my colleague Tom Reed is coming too": Tom flies with the speaker
     u.for_self = u.book_for is None and bool(_TRAVELLER_SELF.search(low))
 
     u.status = next((name for name, pattern in _TRIP_STATUS if pattern.search(low)), None)
@@ -853,6 +855,14 @@ _PARTY_LIST: Final = re.compile(
     rf"(?:(?:{_PARTY['join']})(?:{_PARTY['self']}|(?:{_PARTY['lead']})?{_PARTY['name']}))+"
 )
 _PARTY_MEMBER: Final = re.compile(rf"{_PARTY['self']}|{_PARTY['name']}")
+_PARTY_NAMES: Final = (
+    rf"(?:{_PARTY['lead']})?(?P<list>{_PARTY['name']}"
+    rf"(?:(?:{_PARTY['join']})(?:{_PARTY['lead']})?{_PARTY['name']})*)"
+)
+_PARTY_JOINERS: Final = (
+    re.compile(rf"{_PARTY_NAMES}(?={_PARTY['joins']})"),
+    re.compile(rf"{_PARTY['adds'][0]}{_PARTY_NAMES}(?={_PARTY['adds'][1]})"),
+)
 
 
 def named_party(clean: str, places: list[PlaceMention]) -> list[str]:
@@ -868,6 +878,16 @@ def named_party(clean: str, places: list[PlaceMention]) -> list[str]:
         people = [x for x in members if not _PARTY_SELF.fullmatch(x)]
         if people and all(_a_name(x, named) for x in people):
             return people
+    for joiner in _PARTY_JOINERS:
+        # "my colleague Tom Reed is coming too", "add Jo Blake to that": joining the speaker
+        for m in joiner.finditer(text):
+            people = [
+                x.group(0)
+                for x in _PARTY_MEMBER.finditer(m.group("list"))
+                if not _PARTY_SELF.fullmatch(x.group(0))
+            ]
+            if people and all(_a_name(x, named) for x in people):
+                return people
     return []
 
 
@@ -876,7 +896,7 @@ _OTHERS_LIST: Final = re.compile(
     rf"(?i:{_OTHERS['lead']})(?P<list>{_OTHERS['name']}(?:(?i:{_OTHERS['join']}){_OTHERS['name']})+)"
     rf"(?P<cue>(?=(?i:{_OTHERS['cue']})))?"
 )
-_OTHERS_MEMBER: Final = re.compile(_OTHERS["name"])
+_OTHERS_JOIN: Final = re.compile(rf"(?i:{_OTHERS['join']})")
 _KEYWORDS: Final = frozenset(
     [str(w).lower() for w in _tables()["keywords"]["words"]]
     + [str(w).lower() for w in _tables()["keywords"].get("keep", [])]
@@ -902,16 +922,18 @@ def others_party(clean: str, places: list[PlaceMention]) -> Listed | None:
     if m is None:
         return None
     named = {p.text.lower() for p in places}
-    members = [
-        x.group(0) for x in _OTHERS_MEMBER.finditer(m.group("list")) if x.group(0).lower() != "and"
-    ]
+    members = [x.strip() for x in _OTHERS_JOIN.split(m.group("list")) if x.strip()]
     speaker = [x for x in members if x.lower() in {"me", "myself", "i"}]
     if len(speaker) > 1 or (not speaker and m.group("cue") is None):
         return None
     people = [x[:1].upper() + x[1:] for x in members if x not in speaker]
     if len(people) < (1 if speaker else 2):
         return None
-    if any(x.lower() in _KEYWORDS or x.lower() in _OTHERS["not_people"] for x in members):
+    if any(
+        w.lower() in _KEYWORDS or w.lower() in _OTHERS["not_people"]
+        for x in members
+        for w in x.split()
+    ):
         return None
     if not all(_a_name(x, named) for x in people):
         return None

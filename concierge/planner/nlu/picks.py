@@ -52,6 +52,12 @@ class OptionRef:
     price: float | None = None
     per: str | None = None
     price_said: str | None = None  # ... as the user wrote it ("$255 a night")
+    # A budget the option must fit ("nonstop, under $250. book the earliest one that
+    # fits"): the most it may cost, in major units, per night | person | None (either),
+    # and the currency said (an option priced in another is not compared).
+    under: float | None = None
+    under_per: str | None = None
+    under_currency: str | None = None
 
     @property
     def window(self) -> bool:
@@ -654,7 +660,9 @@ def modifiers(text: str) -> Modifiers:
 
 
 @lru_cache(maxsize=1)
-def _book_best() -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]]:
+def _book_best() -> tuple[
+    re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...], re.Pattern[str]
+]:
     raw: dict[str, Any] = datafiles.load("picks")["book_best"]
     measures = tuple(
         (str(name), re.compile(rf"\b(?:{'|'.join(words)})\b"))
@@ -665,7 +673,13 @@ def _book_best() -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ..
         rf"\b(?:{'|'.join(raw['verbs'])})\b(?:\s+[\w'-]+){{0,3}}?\s+the\s+(?:very\s+)?"
         rf"(?P<best>{every})\s+(?:[\w-]+\s+){{0,3}}?(?:{'|'.join(raw['nouns'])})\b"
     )
-    return request, measures
+    fits = "|".join(raw["any_fits"])
+    verbs = "|".join(raw["verbs"])
+    any_fits = re.compile(
+        rf"\b(?:{verbs})\b(?:\s+[\w'-]+){{0,2}}?\s+(?:{fits})\b"
+        rf"|\b(?:{fits})\b\s*(?:,\s*)?(?:and|then|&)\s+(?:just\s+)?(?:{verbs})\s+(?:it|that)\b"
+    )
+    return request, measures, any_fits
 
 
 def best_in_request(text: str) -> OptionRef | None:
@@ -674,9 +688,14 @@ def best_in_request(text: str) -> OptionRef | None:
     None when the request names none, or several measures ("the first flight out and the
     last one back": one pick per list, left to the traveller)."""
     low = plain(text)
-    request, measures = _book_best()
+    request, measures, any_fits = _book_best()
     if request.search(low) is None:
-        return None
+        # "just book whatever fits": of the options meeting what was asked, the cheapest
+        return (
+            OptionRef(best="cheapest", direct=bool(tables().direct.search(low)))
+            if any_fits.search(low)
+            else None
+        )
     named = {name for name, pattern in measures if pattern.search(low)}
     if len(named) != 1:
         return None
