@@ -84,6 +84,9 @@ def answer(ask: PolicyAsk, out: GetPolicyOutput) -> str:
         and (ask.city or re.search(r"\bcaps?\b|\blimit|\bmax|\bbudget|\bmost\b|\bspend", low))
     ):
         return _hotel_answer(rules, ask)
+    if re.search(r"\bairlines?\b|\bcarriers?\b", low) and re.search(r"\bchains?\b", low):
+        # "which airlines or hotel chains are we meant to use?": both lists.
+        return _airlines_answer(rules, low) + "\n\n" + _chains_answer(rules)
     if re.search(r"\bairlines?\b|\bcarriers?\b", low) and re.search(
         r"\bblock|\bban|\bnot allowed|\bcan'?t|\bcannot|\bavoid|\bprefer|\bwhich\b", low
     ):

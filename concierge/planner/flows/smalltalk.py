@@ -56,6 +56,13 @@ def _out_of_scope(state: State, turn: Turn, ctx: Context, u: Understanding) -> D
         ("bus", "bus tickets"),
         ("ferry", "ferries"),
         ("cruise", "cruises"),
+        ("rain", "weather forecasts"),
+        ("snow", "weather forecasts"),
+        ("sunny", "weather forecasts"),
+        ("forecast", "weather forecasts"),
+        ("temperature", "weather forecasts"),
+        ("spend", "travel spend reports"),
+        ("spent", "travel spend reports"),
     ):
         if word in low:
             what = label

@@ -339,6 +339,12 @@ def classify(text: str, *, cancelling: bool | None = False, asked: Asked | None 
     return _pause(text or "", cancelling=cancelling)
 
 
+def _praising(clause: str) -> bool:
+    """The clause is wholly praise ("lovely", "nice one"), the data's ``praise``."""
+    said = " ".join(_NOT_WORD.sub(" ", _plain(clause)).split())
+    return re.fullmatch(str(datafiles.load("answers")["praise"]), said) is not None
+
+
 def _pausing(clause: str) -> bool:
     """The clause is wholly one of the data's longer pauses ("let me check with my boss",
     "just checking my calendar"), after any filler opening it ("actually", "ok")."""
@@ -378,8 +384,8 @@ def _pause(text: str, *, cancelling: bool | None) -> Reading:
         if reading.answer == Answer.NO:
             said_no = True  # "not yet, I need to ask my boss first": a no, and why
             continue
-        if reading.answer == Answer.YES and reading.thanks:
-            thanks = True  # "great, thanks": courtesy, agreeing to nothing asked yet
+        if reading.answer == Answer.YES and (reading.thanks or _praising(clause)):
+            thanks = True  # "great, thanks", "lovely": courtesy, agreeing to nothing yet
             continue
         if reading.answer is not None:
             return Reading(None)

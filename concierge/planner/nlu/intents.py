@@ -190,6 +190,10 @@ _CABINS: Final[list[tuple[str, re.Pattern[str]]]] = [
 ]
 _GREET: Final = _rx("intents", "greet")
 _THANKS: Final = _rx("intents", "thanks")
+_PLEASANTRY: Final = re.compile("|".join(_tables()["intents"]["pleasantry"]))
+_HELLO: Final = re.compile(_tables()["intents"]["pleasantry"][0])  # the greeting comes first
+_NO_DATA: Final = _rx("intents", "no_data")
+_PLEASANTRY_CLAUSE: Final = re.compile(r"[,;:.!?…]+|\s[-–—]+\s|[–—]+")
 _HELP: Final = _rx("intents", "help")
 _OUT_OF_SCOPE: Final = _rx("intents", "out_of_scope")
 _DECIDE: Final = _rx("intents", "decide")
@@ -455,6 +459,19 @@ def _note(text: str) -> str | None:
     return note[:1].upper() + note[1:] if note else None
 
 
+def _pleasantries(low: str) -> Intent | None:
+    """GREET or THANKS when every clause of ``low`` is wholly a pleasantry (the data's
+    ``pleasantry``: greetings, thanks, praise, sign-offs), emoji and emoticons aside."""
+    clauses = []
+    for part in _PLEASANTRY_CLAUSE.split(low.replace("'", "")):
+        words = re.sub(r"[^a-z0-9 ]+", " ", part).split()
+        if words:
+            clauses.append(" ".join(words))
+    if not clauses or not all(_PLEASANTRY.fullmatch(c) for c in clauses):
+        return None
+    return Intent.GREET if _HELLO.fullmatch(clauses[0]) else Intent.THANKS
+
+
 def _without_courtesy(text: str) -> str:
     """``text`` without courtesy that asks for nothing ("Thank you in advance."), unless
     that is all it says."""
@@ -514,6 +531,15 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         return u
     if _THANKS.match(bare):
         u.intent = Intent.THANKS
+        return u
+    pleasant = _pleasantries(low)
+    if pleasant is not None:
+        u.intent = pleasant
+        return u
+    if _NO_DATA.search(low):
+        # "will it rain in London while I'm there?", "what did Engineering spend on
+        # travel?": nothing to look up — the honest answer, never a search or a list.
+        u.intent = Intent.OUT_OF_SCOPE
         return u
 
     if seats.seat_numbers(clean):
