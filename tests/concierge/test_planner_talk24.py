@@ -69,8 +69,10 @@ def _pause_then_yes(pause: str, yes: str) -> Case:
     return dialogue(
         "JFK to Boston on the 16th",
         ("first one", {"pending": "confirm_booking"}),
-        (pause, {"new_status": "held", "pending": "confirm_booking",
-                 "reply_not_contains": NOT_GOT}),
+        (
+            pause,
+            {"new_status": "held", "pending": "confirm_booking", "reply_not_contains": NOT_GOT},
+        ),
         yes,
         new_bookings=1,
         new_status="confirmed",
@@ -107,42 +109,91 @@ CASES: list[tuple[str, Case]] = [
     ("small_talk", _after_search("ooh that was fast, thanks!")),
     ("small_talk", _after_search("brilliant, ta very much")),
     ("small_talk", _after_search("thx!! you're a star")),
-    ("small_talk", dialogue("Hello there, how are you today?", no_tools=True,
-                            nothing_changed=True, reply_not_contains=NOT_GOT)),
-    ("small_talk", dialogue("good afternoon :) hope your day's going well", no_tools=True,
-                            nothing_changed=True, reply_not_contains=NOT_GOT)),
+    (
+        "small_talk",
+        dialogue(
+            "Hello there, how are you today?",
+            no_tools=True,
+            nothing_changed=True,
+            reply_not_contains=NOT_GOT,
+        ),
+    ),
+    (
+        "small_talk",
+        dialogue(
+            "good afternoon :) hope your day's going well",
+            no_tools=True,
+            nothing_changed=True,
+            reply_not_contains=NOT_GOT,
+        ),
+    ),
     ("thanks", _after_booking("cheers, that's everything for now")),
     ("thanks", _after_booking("perfect, thank you so much — that's all I needed")),
     ("thanks", _after_booking("great stuff, ta! all done for today")),
     ("thanks", _after_booking("many thanks, have a good one")),
     # ------------------------------------------------------------ pause at a confirmation
-    ("pause", _pause_then_yes("lovely, cheers — give me a sec to check with my wife",
-                              "all good, go ahead and book it")),
-    ("pause", _pause_then_yes("nice one, thanks! just a sec while I check my calendar",
-                              "ok all fine, book it please")),
-    ("pause", _pause_then_yes("great, ta — hang on a moment, checking with my manager",
-                              "she says yes, go ahead")),
-    ("pause", _pause_then_yes("perfect thank you, bear with me a minute",
-                              "right, all good - confirm it")),
+    (
+        "pause",
+        _pause_then_yes(
+            "lovely, cheers — give me a sec to check with my wife", "all good, go ahead and book it"
+        ),
+    ),
+    (
+        "pause",
+        _pause_then_yes(
+            "nice one, thanks! just a sec while I check my calendar", "ok all fine, book it please"
+        ),
+    ),
+    (
+        "pause",
+        _pause_then_yes(
+            "great, ta — hang on a moment, checking with my manager", "she says yes, go ahead"
+        ),
+    ),
+    (
+        "pause",
+        _pause_then_yes("perfect thank you, bear with me a minute", "right, all good - confirm it"),
+    ),
     # ------------------------------------------------------------ can't answer
-    ("cant", _cant("what's the weather going to be like in Paris next week?",
-                   "weather", "forecast")),
+    (
+        "cant",
+        _cant("what's the weather going to be like in Paris next week?", "weather", "forecast"),
+    ),
     ("cant", _cant("is it going to snow in Boston while I'm there?", "weather", "forecast")),
     ("cant", _cant("How much did my team spend on travel last month?")),
-    ("cant", _cant("what's our total travel spend for the Sales department this year?",
-                   user="victor")),
-    ("cant", _cant("Will it be sunny in London during my trip?", "weather", "forecast",
-                   world="trips")),
+    (
+        "cant",
+        _cant("what's our total travel spend for the Sales department this year?", user="victor"),
+    ),
+    (
+        "cant",
+        _cant("Will it be sunny in London during my trip?", "weather", "forecast", world="trips"),
+    ),
     # ------------------------------------------------------------ policy with a day as background
-    ("policy", _policy("I started at Acme on Monday - which airlines should I be using?",
-                       "British Airways")),
-    ("policy", _policy("New here since last week! which hotel chains do we prefer?",
-                       any_of=["Marriott", "Hilton"])),
+    (
+        "policy",
+        _policy(
+            "I started at Acme on Monday - which airlines should I be using?", "British Airways"
+        ),
+    ),
+    (
+        "policy",
+        _policy(
+            "New here since last week! which hotel chains do we prefer?",
+            any_of=["Marriott", "Hilton"],
+        ),
+    ),
     ("policy", _policy("Can I fly first class to Paris next month?", "first", any_of=NEVER)),
-    ("policy", _policy("could Mia go first class to London in January? she's senior",
-                       "first", user="victor", any_of=NEVER)),
-    ("policy", _policy("flying to London next Tuesday - am I allowed business class?",
-                       "business")),
+    (
+        "policy",
+        _policy(
+            "could Mia go first class to London in January? she's senior",
+            "first",
+            user="victor",
+            any_of=NEVER,
+        ),
+    ),
+    ("policy", _policy("flying to London next Tuesday - am I allowed business class?", "business")),
 ]
 
 # Still failing (strict xfail): 11 "she says yes, go ahead" after a pause reads as a yes
