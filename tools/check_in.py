@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from core.checkin.flow import check_in_flight
 from core.checkin.service import next_flight_to_check_in
 from core.idempotency import IdempotencyContext
-from tools.base import Effect, ToolContext, ToolSpec, run_once
+from tools.base import Effect, Offer, ToolContext, ToolSpec, run_once
 from tools.views import BoardingPassOut, boarding_pass_out
 
 
@@ -73,5 +73,9 @@ TOOL: ToolSpec[CheckInInput, CheckInOutput] = ToolSpec(
     output_model=CheckInOutput,
     effect=Effect.WRITE,
     needs_confirmation=False,
+    # Check-in exists only for confirmed flights (161 prompt tokens a call for a traveller
+    # with none; issue 10's token figure). get_boarding_pass stays: "where do I get my
+    # boarding pass" is answered from it.
+    offer=Offer.WITH_CONFIRMED_TRIPS,
     run=run,
 )

@@ -63,6 +63,10 @@ _NOT_OFFERED = {
         "I can only change a confirmed flight, and you don't have one booked yet. "
         'A trip on hold can be released and booked again — say "show my trips" to see it.'
     ),
+    "check_in": (
+        "Check-in opens only for a confirmed flight, and you don't have one booked yet. "
+        'Once a trip is confirmed I can check you in — say "show my trips" to see yours.'
+    ),
 }
 
 

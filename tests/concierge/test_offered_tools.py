@@ -114,3 +114,21 @@ async def test_asking_to_change_a_flight_with_nothing_confirmed_gets_the_reason(
     reply = "".join(e.delta for e in events if isinstance(e, TextDelta))
     assert "Sorry, I can't" not in reply
     assert reply  # a real answer: the reason, or a new search for the 19th
+
+
+async def test_check_in_is_offered_once_the_caller_has_a_confirmed_booking(
+    planner_and_concierge: tuple[RecordingPlanner, Concierge], demo: Runtime
+) -> None:
+    model, c = planner_and_concierge
+    ava = await _caller(demo, "ava")
+    thread, events = await _turn(c, ava, None, message="check me in for my flight please")
+    assert "check_in" not in model.offered[-1]
+    reply = "".join(e.delta for e in events if isinstance(e, TextDelta))
+    assert "confirmed flight" in reply
+    assert "Sorry, I can't" not in reply
+    thread, _ = await _turn(c, ava, thread, message="fly me from New York to London on the 18th")
+    thread, events = await _turn(c, ava, thread, message="book the first one")
+    asked = next(e for e in events if isinstance(e, ConfirmationRequested))
+    await _turn(c, ava, thread, confirm=Confirm(asked.interrupt_id, True))
+    await _turn(c, ava, thread, message="show my trips")
+    assert "check_in" in model.offered[-1]
