@@ -89,21 +89,30 @@ async def _settle_holds(
         )
         if flipped.rowcount != 1:  # type: ignore[attr-defined]
             continue  # somebody else released or converted it first
-        table = _TABLES["fare" if hold.fare_inventory_id is not None else "room"]
-        inv_id = hold.fare_inventory_id if hold.fare_inventory_id is not None else hold.room_inventory_id
-        values = {"held": table.held - hold.quantity}
-        if to == HoldStatus.CONVERTED:
-            values["sold"] = table.sold + hold.quantity
-        elif hold.fare_inventory_id is not None:
-            await give_back_seats(session, [hold.segment_id])
-        await session.execute(
-            update(table)
-            .where(table.id == inv_id)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
+        kind, inv_id = _row_of(hold)
+        await _move_units(session, kind, inv_id, hold.quantity, hold.segment_id, to=to)
         settled += 1
     return settled
+
+
+async def _move_units(
+    session: AsyncSession, kind: str, inv_id: int | None, quantity: int, segment_id: str, *,
+    to: HoldStatus,
+) -> None:
+    """A settled hold's units: from held to sold (converted), or back to free with its
+    seats (released)."""
+    table = _TABLES[kind]
+    values = {"held": table.held - quantity}
+    if to == HoldStatus.CONVERTED:
+        values["sold"] = table.sold + quantity
+    elif kind == "fare":
+        await give_back_seats(session, [segment_id])
+    await session.execute(
+        update(table)
+        .where(table.id == inv_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def _release_holds(session: AsyncSession, holds: Sequence[Hold], *, now: datetime) -> int:
@@ -316,18 +325,7 @@ async def _settle_booking_holds(
         key=lambda row: (row[0], row[1]),
     )
     for kind, inv_id, quantity, segment_id in rows:
-        table = _TABLES[kind]
-        values = {"held": table.held - quantity}
-        if to == HoldStatus.CONVERTED:
-            values["sold"] = table.sold + quantity
-        elif kind == "fare":
-            await give_back_seats(session, [segment_id])
-        await session.execute(
-            update(table)
-            .where(table.id == inv_id)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
+        await _move_units(session, kind, inv_id, quantity, segment_id, to=to)
     return len(rows)
 
 
