@@ -62,7 +62,7 @@ from httpx_sse import aconnect_sse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.hold_burst import process_tree_cpu  # noqa: E402
+from bench.hold_burst import _children, process_tree_cpu  # noqa: E402
 from tests.fakes.openai_fake import OpenAIFake, Scripted  # noqa: E402
 
 DEFAULT_DB = os.environ.get(
@@ -171,6 +171,7 @@ async def audit(database_url: str) -> dict[str, int]:
     return {
         "oversold_rows": int(oversold_fares or 0) + int(oversold_rooms or 0),
         "users_with_2plus": sum(1 for _u, c in per_user if c > 1),
+        "most_per_user": max((c for _u, c in per_user), default=0),
         "confirmed_bookings": sum(c for _u, c in per_user),
     }
 
@@ -322,6 +323,10 @@ async def warm_up(base: str, processes: int) -> None:
 @dataclass
 class Stats:
     ttfe: list[float] = field(default_factory=list)
+    # TTFE by wave and by the turn's place: a user's first turn (a new thread, the burst
+    # of ``--users`` first messages) or a follow-up on its thread.
+    ttfe_first: dict[int, list[float]] = field(default_factory=dict)
+    ttfe_next: dict[int, list[float]] = field(default_factory=dict)
     first_part: list[float] = field(default_factory=list)
     queued: int = 0
     turn: list[float] = field(default_factory=list)
@@ -331,7 +336,12 @@ class Stats:
 
 
 async def one_turn(
-    client: httpx.AsyncClient, base: str, token: str, body: dict[str, Any], stats: Stats
+    client: httpx.AsyncClient,
+    base: str,
+    token: str,
+    body: dict[str, Any],
+    stats: Stats,
+    wave: int = 0,
 ) -> list[dict[str, Any]]:
     started = time.perf_counter()
     first: float | None = None
@@ -373,22 +383,34 @@ async def one_turn(
     stats.turn.append(time.perf_counter() - started)
     if first is not None:
         stats.ttfe.append(first - started)
+        by_place = stats.ttfe_next if "thread_id" in body else stats.ttfe_first
+        by_place.setdefault(wave, []).append(first - started)
     if first_part is not None:
         stats.first_part.append(first_part - started)
     return out
 
 
 async def user(
-    client: httpx.AsyncClient, base: str, n: int, days: list[date], stats: Stats
+    client: httpx.AsyncClient,
+    base: str,
+    n: int,
+    days: list[date],
+    stats: Stats,
+    *,
+    wave: int = 0,
+    delay: float = 0.0,
 ) -> None:
     token = f"token-load{n:03d}"
     day = days[n % len(days)]
+    if delay:
+        await asyncio.sleep(delay)
     turn = await one_turn(
         client,
         base,
         token,
         {"message": f"I need a flight from New York to London on {day.isoformat()}, economy"},
         stats,
+        wave,
     )
     if not turn:
         stats.outcomes["failed"] += 1
@@ -397,7 +419,9 @@ async def user(
     for say in FOLLOW_UPS:
         if any(c["type"] == "data-confirmation" for c in turn):
             break
-        turn = await one_turn(client, base, token, {"thread_id": thread_id, "message": say}, stats)
+        turn = await one_turn(
+            client, base, token, {"thread_id": thread_id, "message": say}, stats, wave
+        )
     if not any(c["type"] == "data-confirmation" for c in turn):
         errors = [c.get("errorText", "") for c in turn if c["type"] == "tool-output-error"]
         said = "".join(c.get("delta", "") for c in turn if c["type"] == "text-delta").lower()
@@ -408,13 +432,28 @@ async def user(
         else:
             stats.outcomes[f"no confirmation: {said[-60:]!r}"] += 1
         return
-    done = await one_turn(client, base, token, {"thread_id": thread_id, "message": "yes"}, stats)
+    done = await one_turn(
+        client, base, token, {"thread_id": thread_id, "message": "yes"}, stats, wave
+    )
     statuses = [
         c["output"].get("status")
         for c in done
         if c["type"] == "tool-output-available" and isinstance(c.get("output"), dict)
     ]
     stats.outcomes[statuses[-1] if statuses else "no status"] += 1
+
+
+def server_threads(pid: int) -> int:
+    """OS threads of ``pid`` and its descendants (``/proc/<pid>/task``)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            total += len(os.listdir(f"/proc/{current}/task"))
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        todo.extend(_children(current))
+    return total
 
 
 def pct(values: list[float], q: float) -> float:
@@ -449,7 +488,25 @@ async def run_config(args: argparse.Namespace, processes: int) -> dict[str, Any]
         async with httpx.AsyncClient(timeout=args.timeout, limits=limits) as client:
             started = time.perf_counter()
             cpu_before = process_tree_cpu(server.pid)
-            await asyncio.gather(*(user(client, base, n, days, stats) for n in range(args.users)))
+            threads = [server_threads(server.pid)]
+            for wave in range(args.waves):
+                # Each wave: every user's conversation again, on a new thread of theirs,
+                # after the last wave has ended (the process warm from it).
+                await asyncio.gather(
+                    *(
+                        user(
+                            client,
+                            base,
+                            n,
+                            days,
+                            stats,
+                            wave=wave,
+                            delay=args.ramp * n / max(1, args.users),
+                        )
+                        for n in range(args.users)
+                    )
+                )
+                threads.append(server_threads(server.pid))
             cpu = process_tree_cpu(server.pid) - cpu_before
             wall = time.perf_counter() - started
     finally:
@@ -462,9 +519,13 @@ async def run_config(args: argparse.Namespace, processes: int) -> dict[str, Any]
             model.stop()
     checked = await audit(args.database_url)
     told_confirmed = stats.outcomes.get("confirmed", 0)
-    duplicates = checked["users_with_2plus"] + max(
-        0, checked["confirmed_bookings"] - told_confirmed
+    # A user books once a wave.
+    more = (
+        checked["users_with_2plus"]
+        if args.waves == 1
+        else int(checked["most_per_user"] > args.waves)
     )
+    duplicates = more + max(0, checked["confirmed_bookings"] - told_confirmed)
     return {
         "processes": processes,
         "users": args.users,
@@ -476,6 +537,19 @@ async def run_config(args: argparse.Namespace, processes: int) -> dict[str, Any]
         "first_part_p50_ms": round(pct(stats.first_part, 0.50) * 1000, 1),
         "first_part_p99_ms": round(pct(stats.first_part, 0.99) * 1000, 1),
         "queued": stats.queued,
+        # TTFE of the users' first turns (new threads, all sent at once unless --ramp)
+        # against their follow-ups, per wave: what the first burst costs.
+        "ttfe_by_wave": [
+            {
+                "first_p50_ms": round(pct(stats.ttfe_first.get(w, []), 0.50) * 1000, 1),
+                "first_p99_ms": round(pct(stats.ttfe_first.get(w, []), 0.99) * 1000, 1),
+                "next_p50_ms": round(pct(stats.ttfe_next.get(w, []), 0.50) * 1000, 1),
+                "next_p99_ms": round(pct(stats.ttfe_next.get(w, []), 0.99) * 1000, 1),
+            }
+            for w in range(args.waves)
+        ],
+        # The server's OS threads before the first wave and after each.
+        "server_threads": threads,
         "turn_p50_ms": round(pct(stats.turn, 0.50) * 1000, 1),
         "turn_p99_ms": round(pct(stats.turn, 0.99) * 1000, 1),
         # The server's own CPU (its process tree, from /proc) per answered turn.
@@ -519,6 +593,13 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         print(
             f"  {r['processes']} process(es): outcomes {r['outcomes']}, errors {r['error_kinds']}"
         )
+        for w, t in enumerate(r["ttfe_by_wave"]):
+            print(
+                f"  {r['processes']} process(es), wave {w + 1}: TTFE first turns p50 "
+                f"{t['first_p50_ms']:.0f} p99 {t['first_p99_ms']:.0f} ms, follow-ups p50 "
+                f"{t['next_p50_ms']:.0f} p99 {t['next_p99_ms']:.0f} ms"
+            )
+        print(f"  {r['processes']} process(es): server threads {r['server_threads']}")
     if len(rows) >= 2 and rows[0]["turns_per_s"]:
         base = rows[0]
         for r in rows[1:]:
@@ -561,6 +642,20 @@ async def main() -> int:
         metavar="SECONDS",
         help="run an OpenAI-compatible model (the local fake) answering after this delay, "
         "instead of the offline planner",
+    )
+    parser.add_argument(
+        "--waves",
+        type=int,
+        default=1,
+        help="run every user's conversation this many times, one wave after the other "
+        "(TTFE is printed per wave: the first meets a process that served only the warm-up)",
+    )
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="start the users evenly over this many seconds instead of all at once",
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()

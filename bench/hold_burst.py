@@ -258,14 +258,38 @@ def start_server(args: argparse.Namespace, port: int, log_path: Path) -> subproc
     env |= {"CONCIERGE_HOLD_MAX_PLACES_PER_ORG": "0", "CONCIERGE_HOLD_MAX_OPEN_PER_ORG": "0"}
     if args.caps == "off":
         env |= {"CONCIERGE_HOLD_MAX_PLACES_PER_USER": "0", "CONCIERGE_HOLD_MAX_OPEN_PER_USER": "0"}
+    serve = ["serve", "--port", str(port), "--workers", "1"]
+    command = [sys.executable, "-m", "api.cli", *serve]
+    if args.profile is not None:
+        # The server's event loop (its main thread) under cProfile with a CPU clock, the
+        # statistics written when it stops (uvicorn returns on SIGTERM).
+        command = [sys.executable, "-c", _PROFILED, str(args.profile.resolve()), *serve]
     with log_path.open("wb") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "1"],
+            command,
             cwd=ROOT,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+
+
+_PROFILED = """
+import cProfile, signal, sys, time
+out, sys.argv = sys.argv[1], ["concierge", *sys.argv[2:]]
+from api.cli import app
+# uvicorn raises the signal again once it has shut down: exit through the finally below.
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+profiler = cProfile.Profile(time.process_time)
+profiler.enable()
+try:
+    app()
+except SystemExit:
+    pass
+finally:
+    profiler.disable()
+    profiler.dump_stats(out)
+"""
 
 
 def _children(pid: int) -> list[int]:
@@ -491,6 +515,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--timeout", type=float, default=120.0, help="per-request HTTP timeout")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="run the server under cProfile (CPU clock, warm-up included) and write its "
+        "statistics here (read them with python -m pstats); the CPU figures then include "
+        "the profiler's own cost",
+    )
     args = parser.parse_args(argv)
     args.database_url = normalize_database_url(args.database_url)
     if args.no_redis:

@@ -83,10 +83,14 @@ def _encode(value: Any) -> Any:
     kind = type(value)
     if kind in _PLAIN:
         return value
+    # A plain leaf is kept without a call of its own: a search's options are thousands.
     if kind is dict:
-        return {str(k): _encode(v) for k, v in value.items()}
+        return {
+            k if type(k) is str else str(k): v if type(v) in _PLAIN else _encode(v)
+            for k, v in value.items()
+        }
     if kind is list:
-        return [_encode(v) for v in value]
+        return [v if type(v) in _PLAIN else _encode(v) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: dict[str, Any] = {}
         for f in dataclasses.fields(value):
