@@ -67,6 +67,7 @@ from sqlalchemy.sql.expression import CTE, TableValuedAlias
 
 from core.booking import quota
 from core.booking.items import plan_offer, red_reasons
+from core.booking.views import note_held
 from core.clock import utc
 from core.db import Database, UTCDateTime
 from core.errors import CoreError, OfferChanged, PolicyBlocked, SoldOut, ValidationFailed
@@ -340,6 +341,7 @@ async def _hold(
         for written in (booking, segment):
             make_transient_to_detached(written)
             session.add(written)
+        note_held(session, booking_id, [segment])
         # The statement wrote the outbox row itself: once this commits, the organization's
         # event streams are woken as for any other event (``core.outbox.emit``).
         note_emitted(session, caller.org_id)

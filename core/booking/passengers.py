@@ -462,16 +462,21 @@ def _seats(n: int) -> str:
 
 async def ready_for_ticketing(
     session: AsyncSession, booking: Booking, *, segments: Sequence[Segment] | None = None
-) -> None:
+) -> list[TravellerDetails]:
     """Before a held booking is sent for approval or paid: every seat of every flight
     named, each colleague with legal names on file. Copies those names from the
     profiles (the airline tickets them as they are now). ``PassengerDetailsRequired``
     names everything missing at once; its ``missing`` lists it for programs.
-    ``segments``: all the booking's, in position order, read already by the caller."""
+    ``segments``: all the booking's, in position order, read already by the caller.
+
+    Returns the profiles read: a caller that keeps them has them answered from the
+    session (``session.get``) for the rest of the transaction, as the suppliers' requests
+    are (the identity map holds unchanged rows only weakly: issue 15, read twice before)."""
     standing = await _items(session, booking.id) if segments is None else _standing(segments)
     items = [i for i in standing if i.kind == SegmentKind.FLIGHT]
+    profiles: list[TravellerDetails] = []
     if not items:
-        return
+        return profiles
     links = (
         await session.execute(
             select(SegmentPassenger.segment_id, SegmentPassenger.passenger_id).where(
@@ -507,6 +512,8 @@ async def ready_for_ticketing(
     for row in rows:
         assert row.user_id is not None
         details = await session.get(TravellerDetails, row.user_id)
+        if details is not None:
+            profiles.append(details)
         row.given_name = details.given_name if details else None
         row.family_name = details.family_name if details else None
         fields = [f for f in ("given_name", "family_name") if not getattr(row, f)]
@@ -522,6 +529,7 @@ async def ready_for_ticketing(
             f"confirmed: {'; '.join(problems)}",
             missing=missing,
         )
+    return profiles
 
 
 async def unnamed_seats(session: AsyncSession, booking_id: str) -> int:

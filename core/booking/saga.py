@@ -42,7 +42,7 @@ from core.booking.cards import (
 )
 from core.booking.changes import SimulatedCrash as SimulatedCrash
 from core.booking.changes import crash_point, void_payment
-from core.booking.fares import booked_fare, receipt_text
+from core.booking.fares import receipt_text, segments_fare
 from core.booking.items import (
     booking_segments,
     judge,
@@ -311,7 +311,9 @@ async def confirm_booking(
                 # (raised here, it rolls this transaction back: nothing changes).
                 # The segments read once for the names, the policy and the suppliers.
                 segments = await booking_segments(session, booking.id)
-                await ready_for_ticketing(session, booking, segments=segments)
+                # The profiles kept, so the suppliers' requests below find them in the
+                # session instead of reading them again.
+                profiles = await ready_for_ticketing(session, booking, segments=segments)
                 noted = note_request(booking, purpose=purpose, thread_id=thread_id)
                 items = await policy_items(session, booking, segments=segments)
                 verdict = await judge(session, booking.org_id, items, now=now)
@@ -357,6 +359,7 @@ async def confirm_booking(
                         # copied, not in a transaction of its own before the calls.
                         requests=await _requests(rt, session, booking, segments),
                     )
+                    del profiles  # kept until the requests were read
                     run = True
         elif status == S.EXPIRED:
             failure = HoldExpired(f"The hold on {booking.id} has expired; search again to book")
@@ -670,8 +673,18 @@ async def _finish(
             session, org_id=booking.org_id, actor_id="system", action="booking.confirmed",
             entity="booking", entity_id=booking_id, at=now, total_minor=booking.total_minor,
         )
-        # The receipt: what was paid, split as it was sold.
-        fare = await booked_fare(session, booking)
+        # The receipt: what was paid, split as it was sold. The segments read once, for
+        # it and for the view below (issue 15: read twice before).
+        segments = await booking_segments(session, booking_id)
+        fare = await segments_fare(
+            session,
+            [
+                seg
+                for seg in segments
+                if seg.status == SegmentStatus.BOOKED and seg.replaced_by is None
+            ],
+            booking.currency,
+        )
         outbox.emit(
             session, org_id=booking.org_id, topic="booking.confirmed",
             key=f"booking:{booking_id}:confirmed",
@@ -685,7 +698,7 @@ async def _finish(
         )
         # As moved (states.move refreshes it); a booking confirmed only now has no
         # disruption to read.
-        view = await booking_view(session, booking, confirming=True)
+        view = await booking_view(session, booking, confirming=True, segments=segments)
         if answer is not None:
             await answer(session, view)
         return view

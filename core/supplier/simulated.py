@@ -313,7 +313,7 @@ class SimulatedSupplier:
         self, request: SegmentRequest, key: str, authorization: PurchaseAuthorization | None = None
     ) -> SupplierConfirmation:
         async with self._db.uow() as session:
-            existing = await self._by_key(session, key)
+            existing, locator = await self._by_key_or_free_locator(session, key)
             if existing is not None:
                 confirmation = self._confirmation(existing)
                 self._check_same_request(confirmation, request, key)
@@ -321,7 +321,7 @@ class SimulatedSupplier:
             row = SupplierReservation(
                 supplier=self.name,
                 idempotency_key=key,
-                locator=await self._free_locator(session),
+                locator=locator,
                 booking_ref=request.booking_ref,
                 kind=request.kind,
                 status=BOOKED,
@@ -353,17 +353,25 @@ class SimulatedSupplier:
         log.info("%s: booked %s for %s", self.name, confirmation.locator, request.booking_ref)
         return confirmation
 
-    async def _free_locator(self, session: AsyncSession) -> str:
+    async def _by_key_or_free_locator(
+        self, session: AsyncSession, key: str
+    ) -> tuple[SupplierReservation | None, str]:
+        """The reservation booked with ``key`` already, or none and a locator no reservation
+        of this supplier has; one read for both (issue 15: two before)."""
         while True:
             locator = random_code(6)
-            taken = await session.scalar(
-                select(SupplierReservation.id).where(
-                    SupplierReservation.supplier == self.name,
-                    SupplierReservation.locator == locator,
+            rows = (
+                await session.scalars(
+                    select(SupplierReservation).where(
+                        SupplierReservation.supplier == self.name,
+                        (SupplierReservation.idempotency_key == key)
+                        | (SupplierReservation.locator == locator),
+                    )
                 )
-            )
-            if taken is None:
-                return locator
+            ).all()
+            booked = next((row for row in rows if row.idempotency_key == key), None)
+            if booked is not None or not rows:
+                return booked, locator
 
     async def _find(self, key: str) -> SupplierConfirmation | None:
         async with self._db.uow(write=False) as session:
