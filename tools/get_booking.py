@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.approval.service import waiting_on
 from core.booking.service import get_booking
 from core.checkin.window import checkin_window_at
 from core.disruption.suggestions import list_suggestions
@@ -44,7 +45,18 @@ class CheckInWindowOut(BaseModel):
     open: bool = Field(description="Open now (a cancelled flight never is).")
 
 
+class WaitingOnOut(BaseModel):
+    name: str = Field(description="Who decides the approval step open now.")
+    role: str = Field(description="The role they approve as (manager, vp_finance, ...).")
+    you: bool = Field(description="Whether that is the caller.")
+
+
 class GetBookingOutput(BookingOut):
+    waiting_on: WaitingOnOut | None = Field(
+        default=None,
+        description="pending_approval only: whose decision it waits on now (a VP asked to "
+        "approve a step that is the manager's is told it is theirs).",
+    )
     suggestions: list[SuggestionOut] = Field(
         default_factory=list,
         description="Alternatives for the disrupted flight, best first (only when disrupted).",
@@ -86,7 +98,7 @@ async def run(ctx: ToolContext, data: GetBookingInput) -> GetBookingOutput:
     # from there (issue 15: a read of the booking and its view). A disrupted one is read
     # again with its suggestions.
     known = ctx.recall(booked_key(booking_id), BookingOut)
-    if known is not None and known.disruption is None:
+    if known is not None and known.disruption is None and known.status != "pending_approval":
         return GetBookingOutput(
             **known.model_dump(include=set(BookingOut.model_fields)),
             suggestions=[],
@@ -99,6 +111,11 @@ async def run(ctx: ToolContext, data: GetBookingInput) -> GetBookingOutput:
             (await list_suggestions(session, ctx.caller, booking.id)).suggestions
             if out.disruption is not None
             else []
+        )
+        waiting = (
+            await waiting_on(session, ctx.caller.org_id, out.approval_id)
+            if out.status == "pending_approval" and out.approval_id
+            else None
         )
     suggestions = [
         SuggestionOut(
@@ -119,7 +136,14 @@ async def run(ctx: ToolContext, data: GetBookingInput) -> GetBookingOutput:
         for n, s in enumerate(found[:MAX_SUGGESTIONS], start=1)
     ]
     return GetBookingOutput(
-        **out.model_dump(), suggestions=suggestions, check_in=check_in_windows(out, ctx)
+        **out.model_dump(),
+        waiting_on=None
+        if waiting is None
+        else WaitingOnOut(
+            name=waiting.name, role=waiting.role, you=waiting.user_id == ctx.caller.user_id
+        ),
+        suggestions=suggestions,
+        check_in=check_in_windows(out, ctx),
     )
 
 

@@ -38,6 +38,7 @@ from core.approval.views import (
     StepView,
     TravelerRef,
     TripSummary,
+    WaitingOn,
 )
 from core.clock import utc
 from core.config import Settings
@@ -449,6 +450,31 @@ async def get_approval(session: AsyncSession, caller: Caller, approval_id: str) 
     if wf.traveler_id in await report_ids(session, caller):
         return wf
     raise NotFound(f"Approval {approval_id} not found")
+
+
+async def waiting_on(session: AsyncSession, org_id: str, approval_id: str) -> WaitingOn | None:
+    """Whose decision a pending workflow waits on now (its current open step), or None
+    when it is decided, expired or unknown. The caller has already been allowed to see
+    the booking it belongs to."""
+    wf = await session.scalar(
+        select(ApprovalWorkflow).where(
+            ApprovalWorkflow.id == approval_id, ApprovalWorkflow.org_id == org_id
+        )
+    )
+    if wf is None or wf.status != ApprovalStatus.PENDING:
+        return None
+    step = await session.scalar(
+        select(ApprovalStep).where(
+            ApprovalStep.workflow_id == wf.id,
+            ApprovalStep.ordinal == wf.current_step,
+            ApprovalStep.status.in_(OPEN_STEP_STATUSES),
+        )
+    )
+    if step is None:
+        return None
+    who = step.escalated_to or step.approver_id
+    name = await session.scalar(select(User.name).where(User.id == who))
+    return WaitingOn(user_id=who, name=name or who, role=step.role)
 
 
 def _still_wanted() -> ColumnElement[bool]:

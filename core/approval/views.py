@@ -22,6 +22,15 @@ class TravelerRef(View):
     name: str
 
 
+class WaitingOn(View):
+    """Whose decision a pending approval waits on now: the open step's approver (or the
+    one it was escalated to) and the role they approve as."""
+
+    user_id: str
+    name: str
+    role: str = Field(examples=["manager"])
+
+
 class TripSummary(View):
     """What an approver needs to judge a trip: who, where, when, how much."""
 

@@ -100,3 +100,22 @@ async def test_reject_needs_a_reason_and_cancels(runtime, world):
 async def test_decision_must_be_approve_or_reject(runtime, world):
     with pytest.raises(ValidationFailed, match="decision"):
         await decide(runtime, MIA, "AP-X", decision="maybe")
+
+
+async def test_get_booking_says_whose_decision_a_pending_trip_waits_on(runtime, world):
+    """A pending trip's booking names the approver whose step is open (Mia, the
+    manager), for the traveller and for Mia herself; decided, it names no one."""
+    trip = await pending_trip(runtime, world)
+    mine = await get_tool("get_booking").invoke(
+        ctx_for(runtime, AVA), {"booking_id": trip["booking_id"]}
+    )
+    assert mine["waiting_on"] == {"name": "Mia", "role": "manager", "you": False}
+    hers = await get_tool("get_booking").invoke(
+        ctx_for(runtime, MIA), {"booking_id": trip["booking_id"]}
+    )
+    assert hers["waiting_on"]["you"] is True
+    await decide(runtime, MIA, trip["approval_id"])
+    done = await get_tool("get_booking").invoke(
+        ctx_for(runtime, AVA), {"booking_id": trip["booking_id"]}
+    )
+    assert "waiting_on" not in done

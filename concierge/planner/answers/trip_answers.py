@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from concierge.planner import render
 from core.policy.engine import format_duration
 from core.policy.render import role_label
+from tools.get_booking import GetBookingOutput
 from tools.list_trips import TripOut, trip_places
 from tools.views import BookingOut, SegmentOut, city_of, day_range, spoken_day
 
@@ -68,6 +69,7 @@ class TripAsk:
     # ... or as where a flight leaves ("which terminal does my flight leave from at JFK?")
     out_of: bool = False
     me: str = ""  # the caller's name: a trip someone else takes is told as theirs
+    manager: str = ""  # the caller's manager's name: who "your manager" is
 
 
 @dataclass(frozen=True)
@@ -322,6 +324,17 @@ def answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
             f"There's no airline reference yet — {b.booking_id} is "
             f"{render.status_text(b.status)}; the airline gives one once it's confirmed."
         )
+    if (
+        facet == "refundable"
+        and ask.flight is None
+        and "return" not in ask.facets
+        and (ask.kind != "flight" or _EVERY.search(ask.text))
+    ):
+        # "are my London flights refundable?": every flight of the trip (and its stay,
+        # when the question names no kind), never the first one alone.
+        every = [s for s in b.segments if ask.kind is None or s.kind == ask.kind]
+        if len(every) > 1:
+            return TripAnswer(_refundability(every, name))
     if facet == "refundable":
         return TripAnswer(
             f"Yes — the {flight.flight} fare is refundable."
@@ -371,6 +384,27 @@ def answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
     )
 
 
+def _refundability(segments: list[SegmentOut], name: str) -> str:
+    """Whether each part of a trip is refundable, one line each."""
+    lines = [
+        f"- {s.flight or s.hotel}"
+        + (f" ({s.origin}→{s.destination})" if s.kind == "flight" else "")
+        + f": {'refundable' if s.refundable else 'non-refundable'}"
+        for s in segments
+    ]
+    flags = {s.refundable for s in segments}
+    lead = (
+        "All refundable"
+        if flags == {True}
+        else "None of it is refundable"
+        if flags == {False}
+        else "Partly refundable"
+    )
+    return f"{lead} — {name}:\n" + "\n".join(lines)
+
+
+# "my flights", "both flights", "the whole trip": every part asked about, not one flight
+_EVERY = re.compile(r"\b(?:flights|both|all|each|every|trip|booking)\b", re.IGNORECASE)
 _INTO = re.compile(r"\b(?:into|land|lands|landing|arrive|arrives|arriving|arrival)\b", re.I)
 
 
@@ -479,11 +513,19 @@ def _hotel(ask: TripAsk, b: BookingOut, facet: str) -> TripAnswer:
     )
 
 
-def _who(role: str) -> str:
-    return "your manager" if role == "manager" else role_label(role)
+def _who(role: str, ask: TripAsk, b: BookingOut) -> str:
+    """Who a step waits on, as the asker hears it: the manager by name on one's own
+    trip ("Mia Chen, your manager"), else the role."""
+    if role != "manager":
+        return role_label(role)
+    if ask.manager and not _voice(ask, b).name:
+        return f"{ask.manager}, your manager"
+    return "your manager" if not _voice(ask, b).name else "their manager"
 
 
 _WHO = re.compile(r"\W*who\b", re.IGNORECASE)
+# "why does my paris trip need approval?": the rule it broke comes first
+_WHY = re.compile(r"\b(?:why|how come|reason)\b", re.IGNORECASE)
 
 
 def _status(b: BookingOut, ask: TripAsk) -> TripAnswer:
@@ -497,7 +539,24 @@ def _status(b: BookingOut, ask: TripAsk) -> TripAnswer:
         return TripAnswer(f"{lead}{name} is confirmed{ref}.")
     if status == "pending_approval":
         who = b.policy.approvals_required
-        by = f" from {' and '.join(_who(r) for r in who)}" if who else ""
+        by = f" from {' and '.join(_who(r, ask, b) for r in who)}" if who else ""
+        now = b.waiting_on if isinstance(b, GetBookingOutput) else None
+        if now is not None:
+            # get_booking says whose decision it waits on now: that person, by name.
+            theirs = _voice(ask, b).name
+            role = (
+                ("your manager" if not theirs else f"{theirs.split()[0]}'s manager")
+                if now.role == "manager"
+                else role_label(now.role)
+            )
+            by = " from you" if now.you else f" from {now.name}, {role}"
+        if _WHY.search(ask.text) and b.policy.violations:
+            rules = "; ".join(v[:1].lower() + v[1:] for v in b.policy.violations)
+            return TripAnswer(
+                f"{_cap(name)} needs approval because it's outside the travel policy: "
+                f"{rules}. It's waiting for approval{by}, and it's confirmed as soon as "
+                "it's approved."
+            )
         why = f" ({'; '.join(b.policy.violations)})" if b.policy.violations else ""
         return TripAnswer(
             f"Not yet — {name} is waiting for approval{by}{why}. It's confirmed as soon as it's approved."

@@ -8,11 +8,15 @@ from dataclasses import replace
 from typing import Any
 
 from concierge.planner import render
+from concierge.planner.answers.trip_answers import is_traveller
 from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply, fit
 from concierge.planner.flows.options import pick
 from concierge.planner.nlu.intents import Intent, Understanding, no_reason, rejection_reason
 from concierge.planner.state import Offer, State, Turn
+from core.policy.render import role_label
 from tools.decide_approval import DecideApprovalInput
+from tools.get_booking import GetBookingOutput
+from tools.list_trips import MAX_TRIPS, ListTripsOutput
 
 
 def _approval_lines(items: list[dict[str, Any]]) -> str:
@@ -152,6 +156,12 @@ def decide_approval(
         if listing.error:
             return Reply(f"I couldn't load approvals: {render.error_text(listing.error)}")
         items = list(state.approvals or [])
+        if not any(_approval_matches(a, u) for a in items) and not u.options:
+            # "Approve Ava Patel's Paris trip." from a VP whose turn it isn't: the request
+            # named waits on someone else, and the answer names them.
+            elsewhere = _waits_on_another(turn, ctx, u)
+            if elsewhere is not None:
+                return elsewhere
         if not items:
             if _asks_about_own_trip(u.text):
                 return Reply(_own_trip_approval_text(ctx))
@@ -195,6 +205,51 @@ def decide_approval(
     return [
         Call("decide_approval", {"approval_id": approval_id, "decision": decision, "note": note})
     ]
+
+
+def _waits_on_another(turn: Turn, ctx: Context, u: Understanding) -> Decision | None:
+    """A decision asked on a trip named (by its traveller, place or booking) that waits for
+    approval on someone other than the caller: found among the trips the caller may see
+    (``list_trips``), its open step's approver read from ``get_booking`` (``waiting_on``),
+    and said — nothing is decided. None when no such trip is named."""
+    if not (u.person or u.places or u.booking_id) or _asks_about_own_trip(u.text):
+        return None
+    listing = turn.last("list_trips")
+    if listing is None:
+        return [Call("list_trips", {"limit": MAX_TRIPS})]
+    trips = listing.typed(ListTripsOutput)
+    if trips is None:
+        return None
+    cities = {m.place.city for m in u.places if m.place is not None}
+    me = str(ctx.profile.get("name") or "")
+    pending = [
+        t
+        for t in trips.trips
+        if t.status == "pending_approval"
+        and t.traveler != me
+        and (u.booking_id is None or t.booking_id == u.booking_id)
+        and (not u.person or is_traveller(t, u.person))
+        and (not cities or cities & set(t.places))
+    ]
+    if len(pending) != 1:
+        return None
+    trip = pending[0]
+    step = turn.last("get_booking")
+    if step is None:
+        return [Call("get_booking", {"booking_id": trip.booking_id})]
+    booking = step.typed(GetBookingOutput)
+    if booking is None or booking.waiting_on is None or booking.waiting_on.you:
+        return None
+    who = booking.waiting_on
+    first = trip.traveler.split()[0] if trip.traveler else "the traveller"
+    role = f"{first}'s manager" if who.role == "manager" else role_label(who.role)
+    where = " and ".join(trip.places)
+    return Reply(
+        f"{trip.traveler}'s {where} trip ({trip.booking_id}) isn't waiting on you: its "
+        f"approval is with **{who.name}** ({role}), so only {who.name.split()[0]} can approve "
+        "or reject it now. I haven't decided anything; if it comes to you, it will show up "
+        "in your approvals."
+    )
 
 
 def _ask_why(approval_id: str, item: dict[str, Any] | None) -> Reply:

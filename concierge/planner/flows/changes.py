@@ -372,6 +372,11 @@ def leg_named(flights: list[dict[str, Any]], u: Understanding, ctx: Context) -> 
     one out, or the one from or to a place named ("my flight from London"); else the first."""
     if len(flights) == 1:
         return flights[0]
+    # "switch me from BA 18 to DL 40": the booked flight named by its number
+    said = {m.group(1).upper() + m.group(2) for m in _FLIGHT_CODE.finditer(u.text)}
+    numbered = [s for s in flights if str(s.get("flight") or "").replace(" ", "").upper() in said]
+    if numbered:
+        return numbered[0]
     home = lookup_place(str(ctx.profile.get("home_airport") or ""), fuzzy=False)
     homeward, outward = legs_said(u.text)
     if homeward:
@@ -490,7 +495,7 @@ def changes_booked_leg(state: State, turn: Turn, u: Understanding) -> bool:
     is being planned here: "can I get a later flight home on the 18th?" compares with a
     flight one has ("later", "earlier", "another"), and with no draft nor options in this
     conversation that is a booked one — a change of it, not a new search."""
-    compares = bool(u.time_shift or u.other_option) or names_own_flight(u)
+    compares = bool(u.time_shift or u.other_option) or names_own_flight(u) or switches(u)
     # "Could I fly out on Tuesday the 15th instead of Monday the 14th?": a day of one's
     # trip moved (the day corrected away is the booked flight's).
     moves = u.dates.corrected is not None and u.dates.depart is not None
@@ -508,7 +513,20 @@ def changes_booked_leg(state: State, turn: Turn, u: Understanding) -> bool:
         or _OUTWARD.search(low)
         or (moves and u.want_flight)
         or names_own_flight(u)
+        or switches(u)
     )
+
+
+def switches(u: Understanding) -> bool:
+    """A flight named by its number with words of replacing ("switch me from BA 18 to DL
+    40", "swap my BA 18 for the DL 40", "put me on DL 40 instead"): with no list shown to
+    pick from, a booked flight moved onto that one."""
+    low = u.text.lower().replace("’", "'")
+    words = {m.group(0) for m in _table()["change"].finditer(low)} - _BARE_COMPARE
+    numbered = any(flight_number(r.carrier or "") for r in u.options) or any(
+        flight_number(f"{m.group(1)} {m.group(2)}") for m in _FLIGHT_CODE.finditer(u.text)
+    )
+    return bool(words and numbered)
 
 
 def names_own_flight(u: Understanding) -> bool:
@@ -656,6 +674,16 @@ def _change_booking(
         for r in _named_flight(u)
         if r.carrier or (r.clock not in {after, before} and r.clock != leaves)
     ]
+    own_numbers = {str(s.get("flight") or "").replace(" ", "").upper() for s in flights}
+    others = [
+        r
+        for r in named
+        if flight_number(r.carrier or "")
+        and (r.carrier or "").replace(" ", "").upper() not in own_numbers
+    ]
+    if others:
+        # "change me onto DL 40 instead of BA 18": the booked one is what is left
+        named = [r for r in named if (r.carrier or "").replace(" ", "").upper() not in own_numbers]
     if not any(r.carrier for r in named):
         # "can you move my flight home to BA 14 on the 16th?": a flight number asked in a
         # question is still the one to switch to (one of the booking's is not).
@@ -708,6 +736,10 @@ def _change_booking(
         }
         if u.max_stops is not None:
             args["max_stops"] = u.max_stops
+        elif by_number:
+            # One flight number is one nonstop flight: the connections only crowd it out
+            # of the options ("switch me from BA 18 to DL 40").
+            args["max_stops"] = 0
         if after:
             args["depart_after"] = after
         if before:
@@ -857,7 +889,7 @@ def sounds_like_change(state: State, turn: Turn, u: Understanding) -> bool:
     window = (
         u.dates.depart_after or u.dates.depart_before or u.dates.return_after
     ) or u.dates.return_before
-    numbered = any(flight_number(r.carrier or "") for r in u.options)
+    numbered = any(flight_number(r.carrier or "") for r in u.options) or switches(u)
     if not (u.dates.depart or u.dates.ret or u.shift_days or window or numbered or compared(u)):
         return False
     own = bool(table["own"].search(low)) or u.person is not None
@@ -869,7 +901,7 @@ def sounds_like_change(state: State, turn: Turn, u: Understanding) -> bool:
     )
     if not (strong or (words and (homeward or outward or own))):
         return False
-    return homeward or outward or own or bool(u.places)
+    return homeward or outward or own or bool(u.places) or switches(u)
 
 
 def _new_day_hint(u: Understanding) -> dt.date | None:

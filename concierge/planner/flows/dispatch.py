@@ -65,6 +65,19 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         intent = Intent.POLICY
         u.topic = u.text
     if (
+        intent == Intent.SEARCH
+        and u.facets
+        and state.current_booking is not None
+        and state.last_intent in trips.FOLLOWS_A_TRIP
+        and _THAT_TRIP.search(u.text)
+        and not (u.places or u.dates.depart or u.dates.ret or u.options)
+        and asks.is_question(u.text)
+        and not asks.is_request(u.text)
+    ):
+        # "and how much is her flight?" right after a question about Ava's trip: that
+        # trip, the person named before ("her") — nothing to search.
+        intent = Intent.ASK_TRIP
+    if (
         intent == Intent.UNKNOWN
         and u.facets
         and state.current_booking is not None
@@ -133,6 +146,10 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         intent = Intent.CONFIRM
     handler = _HANDLERS.get(intent, _HANDLERS[Intent.UNKNOWN])
     return handler(state, turn, ctx, u)
+
+
+# Words that point back at the trip or the person just talked of.
+_THAT_TRIP = re.compile(r"\b(?:her|his|their|that|this|the same)\b", re.IGNORECASE)
 
 
 # Small talk at a confirmation: neither a yes nor a no.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from concierge.planner import render
@@ -19,7 +19,7 @@ from core.catalogue.places import lookup_place, resolve_place, served_cities
 from core.errors import ValidationFailed
 from core.money import from_major, money_text
 from tools.list_trips import ListTripsOutput
-from tools.views import spoken_day
+from tools.views import BookingOut, spoken_day
 
 
 def _place_problem(u: Understanding) -> str | None:
@@ -124,8 +124,15 @@ def search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
 def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     d = state.draft
     dated_by_trip = False
+    if u.extend_nights and not turn.prior.get("hotels"):
+        # "two more nights after that": from the booked hotel's check-out, in its city.
+        extended = _stay_extended(state, turn, ctx, u.extend_nights)
+        if isinstance(extended, list):
+            return extended
+        dated_by_trip = extended
     if (
-        u.for_booked_trip
+        not dated_by_trip
+        and u.for_booked_trip
         and d.want_hotel
         and (not d.want_flight or not u.flight_asked)
         and (d.depart is None or d.ret is None)
@@ -338,6 +345,60 @@ def _stay_for_booked_trip(state: State, turn: Turn, ctx: Context) -> list[Call] 
         # "until monday morning" of a trip weeks away: the Monday after one lands there.
         d.ret += timedelta(days=7 * ((stay.check_in - d.ret).days // 7 + 1))
     d.rooms = d.rooms or stay.rooms
+    d.want_hotel, d.want_flight, d.round_trip = True, False, False
+    return True
+
+
+def _stay_extended(state: State, turn: Turn, ctx: Context, nights: int) -> list[Call] | bool:
+    """More nights after a hotel one has booked ("my London hotel ends on the 18th; I need
+    two more nights after that"): the upcoming trip with a hotel in the city named
+    (``list_trips``), its last stay there (``get_booking``), and a stay searched from that
+    check-out for the nights asked. False when no booked hotel fits: the usual questions
+    follow."""
+    d = state.draft
+    listing = turn.last("list_trips")
+    if listing is None:
+        return [Call("list_trips", {"limit": 20})]
+    trips = listing.typed(ListTripsOutput)
+    if trips is None:
+        return False
+    today = ctx.today.isoformat()
+    city = d.destination_city
+    rows = sorted(
+        (
+            t
+            for t in trips.trips
+            if t.status not in INACTIVE
+            and any(leg.kind == "hotel" for leg in t.legs)
+            and (city is None or city in t.places)
+            and (t.end or t.start or today) >= today
+            and (not d.traveller or t.traveler.split()[:1] == [d.traveller.split()[0]])
+        ),
+        key=lambda t: t.start or "",
+    )
+    if not rows:
+        return False
+    step = turn.last("get_booking")
+    if step is None:
+        return [Call("get_booking", {"booking_id": rows[0].booking_id})]
+    booking = step.typed(BookingOut)
+    stays = [
+        s
+        for s in (booking.segments if booking is not None else [])
+        if s.kind == "hotel"
+        and s.status not in ("cancelled", "released")
+        and s.check_out
+        and (city is None or s.city == city)
+    ]
+    if not stays:
+        return False
+    last = max(stays, key=lambda s: str(s.check_out))
+    out = date.fromisoformat(str(last.check_out))
+    d.destination = d.destination or last.city
+    d.destination_city = last.city or city
+    d.depart, d.ret, d.nights = out, out + timedelta(days=nights), None
+    d.stay = (d.depart, d.ret)
+    d.rooms = d.rooms or last.rooms
     d.want_hotel, d.want_flight, d.round_trip = True, False, False
     return True
 

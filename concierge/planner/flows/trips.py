@@ -377,10 +377,18 @@ def booked_trip(
     return booking
 
 
+def manager_name(ctx: Context) -> str:
+    """The caller's manager's name, from their profile ("" when none is on file)."""
+    manager = ctx.profile.get("manager")
+    if isinstance(manager, dict):
+        manager = manager.get("name")
+    return str(manager).strip() if isinstance(manager, str) else ""
+
+
 def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     """A question about a booked trip: the trip from ``list_trips`` (matched by its places
     and days), its details from ``get_booking``, the answer from those outputs."""
-    ask = replace(trip_ask(u), me=str(ctx.profile.get("name") or ""))
+    ask = replace(trip_ask(u), me=str(ctx.profile.get("name") or ""), manager=manager_name(ctx))
     booking_id = u.booking_id
     named = (
         ask.city is not None

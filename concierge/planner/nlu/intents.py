@@ -104,6 +104,8 @@ class Understanding:
     want_hotel: bool | None = None
     no_hotel: bool = False
     for_booked_trip: bool = False  # "a hotel for my trip", "from when I land"
+    # "two more nights after that" of one's booked hotel: the nights added after it
+    extend_nights: int | None = None
     flight_asked: bool = False  # a flight asked for ("a flight to Paris"), not told of
     replaced_place: PlaceMention | None = None  # "New York instead of Boston": Boston
     one_way: bool = False
@@ -223,6 +225,11 @@ _HOTEL_TOO: Final = _rx("trip", "hotel_too")
 _NO_HOTEL: Final = _rx("trip", "no_hotel")
 _ONE_WAY: Final = _rx("trip", "one_way")
 _FOR_BOOKED_TRIP: Final = _rx("trip", "for_booked_trip")
+_EXTEND_NIGHTS: Final = [re.compile(p) for p in _tables()["trip"]["extend_stay"]["nights"]]
+_EXTEND_BOOKED: Final = _join(_tables()["trip"]["extend_stay"]["booked"])
+_EXTEND_COUNTS: Final[dict[str, int]] = {
+    str(k): int(v) for k, v in _tables()["trip"]["extend_counts"].items()
+}
 _HOTEL_REQUEST: Final = _rx("trip", "hotel_request")
 _FLIGHT_ASKED: Final = _rx("trip", "flight_asked")
 _ROUND: Final = _rx("trip", "round_trip")
@@ -284,14 +291,16 @@ _PERSON_POSSESSIVE: Final = re.compile(r"\b(?P<name>[A-Z][a-z]+)(?:'s|’s)\b")
 # An approval note: a labelled one ("Note: client visit, fine by me", "note for her: ...",
 # "message to Ava - ...") runs to the end
 # of the message, every clause of it; otherwise the clause after "because", a dash or
-# a comma ("reject it - too expensive").
+# a comma, a colon or a semicolon ("reject it - too expensive", "Reject Ava's Paris trip: she
+# should have booked a week ahead").
 _NOTE_LABEL: Final = re.compile(
     r"\b(?:note|reason|comment|message|remark)s?(?:\s+(?:for|to)\s+(?:the\s+)?[\w']+)?\s*(?::|-|–|—)\s*"
     r"(?P<note>\S.{3,})",
     re.IGNORECASE | re.DOTALL,
 )
 _NOTE: Final = re.compile(
-    r"(?:\b(?:because|since|as)\b|\s-\s|—|–|,)\s*(?P<note>[^.?!]{4,})", re.IGNORECASE
+    r"(?:\b(?:because|since|as)\b|\s-\s|—|–|,|(?<!\d)[:;](?!\d))\s*(?P<note>[^.?!]{4,})",
+    re.IGNORECASE,
 )
 _NOTE_SIGN_OFF: Final = re.compile(
     r"(?:[.!,;]\s*|\s+)(?:thanks?|thank you|thx|cheers|ta|please|pls)(?: (?:so much|a lot))?[.!\s]*$",
@@ -761,6 +770,13 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
             outside = [m for m in u.places if not span[0] <= m.start < span[1]]
             u.places = outside or u.places
         return u
+    more = extended_stay(low)
+    if more is not None and not u.want_flight:
+        # "my London hotel ends on the 18th; I need two more nights after that": a stay in
+        # the same city from the booked one's check-out (flows.search), not a new trip.
+        u.intent, u.extend_nights = Intent.SEARCH, more
+        u.want_hotel, u.want_flight, u.for_booked_trip = True, False, True
+        return u
     change = _CHANGE.search(low)
     if change and (
         u.booking_id
@@ -859,6 +875,22 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     if accept and not _NEGATION.search(low[: accept.start()]):
         u.intent = Intent.YES
     return u
+
+
+def extended_stay(low: str) -> int | None:
+    """The nights added to one's booked hotel ("two more nights after that", "extend my
+    hotel by one night"), or None when the message adds none."""
+    if not _EXTEND_BOOKED.search(low):
+        return None
+    for pattern in _EXTEND_NIGHTS:
+        m = pattern.search(low)
+        if m is None:
+            continue
+        said = (m.group("n") or "").strip()
+        if said.isdigit():
+            return int(said) or None
+        return _EXTEND_COUNTS.get(said, 1)
+    return None
 
 
 def _options_for_a_new_trip(u: Understanding, low: str) -> bool:
@@ -1154,14 +1186,21 @@ _CARRIER_CODES: Final = frozenset(c.code for c in CARRIERS)
 def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
     """A question about a trip already booked ("what time is my flight to London?",
     "when do I land?", "is the Paris hotel refundable?"), not a request for a new one."""
-    if not asks.is_question(clean) or asks.is_request(clean):
+    if asks.is_request(clean):
+        return False
+    facets = asks.trip_facets(clean)
+    # A booking reference exists only for a booking made: "I need the hotel reservation
+    # reference, the front desk is asking" asks for one's own, question mark or not.
+    if not asks.is_question(clean) and "locator" not in facets:
         return False
     if u.for_booked_trip and _HOTEL_REQUEST.search(clean.lower()):
         return False  # "can you add a hotel to my paris trip?": one asked for
-    u.facets = asks.trip_facets(clean)
+    u.facets = facets
     if not u.facets:
         return False
     if asks.is_own(clean) or u.booking_id or _FLIGHT_NUMBER.search(clean):
+        return True
+    if "locator" in u.facets and not _whose(clean, u.places):
         return True
     if any(m.group(1).upper() in _CARRIER_CODES for m in _FLIGHT_NUMBER_ANY.finditer(clean)):
         return True  # "what time does ba 19 land?": an airline's code, typed in lower case

@@ -593,7 +593,7 @@ def check(expect: dict[str, Any], result: TurnResult, outcome: Outcome) -> list[
         if outcome.after.approvals != outcome.before.approvals:
             problems.append("an approval changed")
 
-    for s in _listify(expect.get("reply_contains")):
+    for s in (_world_value(v, outcome) for v in _listify(expect.get("reply_contains"))):
         if s.lower() not in low:
             problems.append(f"reply lacks {s!r}: {text[:300]!r}")
     for group in expect.get("reply_contains_any", []):
@@ -606,6 +606,21 @@ def check(expect: dict[str, Any], result: TurnResult, outcome: Outcome) -> list[
     if "reply_matches" in expect and not re.search(expect["reply_matches"], text, re.I | re.S):
         problems.append(f"reply does not match /{expect['reply_matches']}/: {text[:300]!r}")
     return problems
+
+
+def _world_value(said: str, outcome: Outcome) -> str:
+    """``@london.hotel.locator``: a value of a world booking that is made anew with every
+    world (the supplier's locator comes from the random booking id) — the first
+    ``hotel`` (or ``flight``) segment's ``locator`` of the booking labelled ``london``, as
+    it stood before the case. Any other string is itself."""
+    m = re.fullmatch(r"@(\w+)\.(flight|hotel)\.(\w+)", said)
+    if m is None:
+        return said
+    label, kind, field_name = m.groups()
+    assert outcome.before is not None
+    booking = outcome.before.bookings[outcome.labels[label]]
+    seg = next(s for s in booking["segments"] if s["kind"] == kind)
+    return str(seg[field_name])
 
 
 def _listify(value: Any) -> list[str]:
