@@ -322,3 +322,153 @@ GAPS = {1, 18, 27, 29}
 )
 async def test_after24(kind: str, case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
     await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- guards (written after the fix)
+# Other phrasings of the kinds fixed, written after the fixes as guards, run once on
+# a42e086. First try 14/15: own trips 4/5, change 3/3, hotel 2/2, reject 2/2, manager 3/3.
+# Still failing: 0 "what was the grand total for london, hotel and flights together?" (no
+# "my", no "the London trip": read as a new trip to London).
+GUARDS: list[tuple[str, Case]] = [
+    (
+        "own",
+        _ask(
+            "what was the grand total for london, hotel and flights together?",
+            reply_contains_any=COST,
+        ),
+    ),
+    (
+        "own",
+        _ask("hotel confirmation code for London please", reply_contains=["@london.hotel.locator"]),
+    ),
+    (
+        "own",
+        _ask("what's the reason my paris booking is pending approval?", reply_contains_any=WHY),
+    ),
+    ("own", _ask("why's the Paris flight stuck waiting for sign off?", reply_contains_any=WHY)),
+    ("own", _ask("is my London trip refundable?", reply_contains=["BA 19", "BA 18"])),
+    (
+        "change",
+        dialogue(
+            "my flight back from London on Friday is too early. anything later that day?",
+            world="trips",
+            nothing_changed=True,
+            calls=[_fs("London", "New York", "2026-12-18")],
+            options={"depart_after": "08:45"},
+        ),
+    ),
+    (
+        "change",
+        dialogue(
+            "switch my BA 19 to BA 17 on the 15th",
+            world="trips",
+            pending="rebook",
+            pending_args={"booking_id": "@london"},
+            booking_status={"london": "confirmed"},
+        ),
+    ),
+    (
+        "change",
+        dialogue(
+            "could you move me from BA 18 onto DL 40?",
+            world="trips",
+            pending="rebook",
+            pending_args={"booking_id": "@london"},
+            booking_status={"london": "confirmed"},
+        ),
+    ),
+    (
+        "hotel",
+        dialogue(
+            "add 3 more nights to my London hotel",
+            world="trips",
+            nothing_changed=True,
+            calls=[_hs("london", "2026-12-18", "2026-12-21")],
+        ),
+    ),
+    (
+        "hotel",
+        dialogue(
+            "I'll stay on in London for another night after my hotel ends",
+            world="trips",
+            nothing_changed=True,
+            calls=[_hs("london", "2026-12-18", "2026-12-19")],
+        ),
+    ),
+    (
+        "reject",
+        dialogue(
+            "reject ava's paris trip; she can dial in instead",
+            user="mia",
+            world="trips",
+            pending="decide_approval",
+            pending_args={"decision": "reject"},
+            pending_args_contains={"note": "dial in"},
+        ),
+    ),
+    (
+        "reject",
+        dialogue(
+            "Decline the Boston-Paris request: not in this quarter's budget",
+            user="mia",
+            world="trips",
+            pending="decide_approval",
+            pending_args={"decision": "reject"},
+            pending_args_contains={"note": "budget"},
+        ),
+    ),
+    (
+        "manager",
+        dialogue(
+            "reject Ava's Paris flight, too late to book",
+            user="victor",
+            world="trips",
+            pending="none",
+            nothing_changed=True,
+            reply_contains=["Mia"],
+        ),
+    ),
+    (
+        "manager",
+        dialogue(
+            "is Ava's Paris trip approved yet?",
+            user="victor",
+            world="trips",
+            nothing_changed=True,
+            tools_exclude=["search_flights"],
+            reply_contains=["Mia"],
+        ),
+    ),
+    (
+        "manager",
+        dialogue(
+            "when does Ava fly to Paris?",
+            "and what does her trip cost?",
+            user="mia",
+            world="trips",
+            nothing_changed=True,
+            tools_exclude=["search_flights"],
+            reply_contains=["732.10"],
+        ),
+    ),
+]
+
+GUARD_GAPS = {0}
+
+
+@pytest.mark.parametrize(
+    ("kind", "case"),
+    [
+        pytest.param(
+            k,
+            c,
+            id=f"guard-{k}{i:02d}-{c.turns[-1].say[:30]}",
+            marks=[pytest.mark.xfail(strict=True, reason="known gap")] if i in GUARD_GAPS else [],
+        )
+        for i, (k, c) in enumerate(GUARDS)
+    ],
+)
+async def test_after24_guards(
+    kind: str, case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
