@@ -19,6 +19,7 @@ from tools.views import (
     amount_text,
     booked_key,
     booking_out,
+    caller_name,
     role_list,
     saga_booking_out,
     trip_phrase,
@@ -70,7 +71,7 @@ async def run(ctx: ToolContext, data: ConfirmBookingInput) -> ConfirmBookingOutp
         async def answer(session: AsyncSession, view: BookingView) -> None:
             # The answer stored in the transaction that confirmed the booking and read its
             # view (issue 15): no transaction of its own after it, nor one for the names.
-            out = await view_out(session, view)
+            out = await view_out(session, view, known=caller_name(ctx.caller))
             result = ConfirmBookingOutput(**out.model_dump(), message=outcome(out))
             await idem.finish(session, 200, result.model_dump(mode="json"), now=ctx.rt.clock.now())
             answered.append(result)

@@ -13,7 +13,14 @@ from core.errors import CoreError, ValidationFailed
 from core.idempotency import IdempotencyContext, stores_error
 from core.search.offers import parse_offer_id
 from tools.base import Effect, ToolContext, ToolSpec, last_run_replayed, run_once
-from tools.views import BookingOut, PassengerIn, booked_key, booking_out, role_list
+from tools.views import (
+    BookingOut,
+    PassengerIn,
+    booked_key,
+    booking_out,
+    caller_name,
+    role_list,
+)
 
 
 class ReserveItem(BaseModel):
@@ -127,7 +134,9 @@ async def run(ctx: ToolContext, data: ReserveInput) -> ReserveOutput:
                 await idem.refuse(session, exc, now=ctx.rt.clock.now())
                 refused = exc
             else:
-                out = await booking_out(session, booking, fresh=True)
+                out = await booking_out(
+                    session, booking, fresh=True, known=caller_name(ctx.caller)
+                )
                 answer = ReserveOutput(**out.model_dump(), message=next_step(out, replaces))
                 # The answer is stored with the hold, in its transaction (as POST /v1/bookings).
                 await idem.finish(

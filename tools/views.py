@@ -8,7 +8,7 @@ else (no internal ids, no audit data, never another organization's rows).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -30,6 +30,7 @@ from core.catalogue.fares import FareOut
 from core.catalogue.hubs import hubs
 from core.checkin.views import BoardingPassView
 from core.clock import utc
+from core.identity import Caller
 from core.models import Booking, FlightStatus, User
 from core.money import Money, money_text
 from core.policy.engine import Verdict
@@ -332,12 +333,17 @@ def _disruption(view: BookingView) -> DisruptionOut | None:
 
 
 async def booking_out(
-    session: AsyncSession, booking: Booking, *, fresh: bool = False
+    session: AsyncSession,
+    booking: Booking,
+    *,
+    fresh: bool = False,
+    known: Mapping[str, str] | None = None,
 ) -> BookingOut:
     """The compact booking for a prompt, from the core's own view of it (``fresh``: held
-    in this very transaction, see :func:`core.booking.views.booking_view`)."""
+    in this very transaction, see :func:`core.booking.views.booking_view`; ``known``: see
+    :func:`view_out`)."""
     view = await booking_view(session, booking, fresh=fresh)
-    return await view_out(session, view)
+    return await view_out(session, view, known=known)
 
 
 async def bookings_out(session: AsyncSession, bookings: Sequence[Booking]) -> list[BookingOut]:
@@ -362,21 +368,36 @@ async def saga_booking_out(rt: Runtime, view: BookingView) -> BookingOut:
         return await view_out(session, view)
 
 
-async def _names_of(session: AsyncSession, views: Sequence[BookingView]) -> dict[str, str]:
-    """The travellers and the colleagues flying, in one read."""
+async def _names_of(
+    session: AsyncSession, views: Sequence[BookingView], known: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The travellers and the colleagues flying, in one read (none when ``known`` names
+    them all)."""
     people = {
         person
         for view in views
         for person in (view.traveler_id, *(p.traveler_id for p in view.passengers))
         if person
     }
+    names = {person: known[person] for person in people if known and known.get(person)}
+    if len(names) == len(people):
+        return names
     found = await session.execute(select(User.id, User.name).where(User.id.in_(sorted(people))))
     return dict(found.tuples().all())
 
 
-async def view_out(session: AsyncSession, view: BookingView) -> BookingOut:
-    """:func:`booking_out` of a view a flow built, in the caller's transaction."""
-    return _out(view, await _names_of(session, [view]))
+def caller_name(caller: Caller) -> dict[str, str]:
+    """The caller's name as authentication read it, for ``known`` (issue 15: a traveller
+    booking for themselves is not read again for the answer's name)."""
+    return {caller.user_id: caller.name} if caller.name else {}
+
+
+async def view_out(
+    session: AsyncSession, view: BookingView, *, known: Mapping[str, str] | None = None
+) -> BookingOut:
+    """:func:`booking_out` of a view a flow built, in the caller's transaction. ``known``:
+    names of people by user id already known (:func:`caller_name`), not read again."""
+    return _out(view, await _names_of(session, [view], known))
 
 
 def _out(view: BookingView, names_of: dict[str, str]) -> BookingOut:
