@@ -26,7 +26,7 @@ from concierge.planner.nlu import picks
 from concierge.planner.nlu.dates import DateReading, end_from
 from concierge.planner.nlu.intents import Intent, PriceCap, Understanding, bookable_person
 from concierge.planner.nlu.legs import LegReading
-from concierge.planner.nlu.people import companions
+from concierge.planner.nlu.people import colleague, companions
 from concierge.planner.nlu.places import PlaceMention
 from core.catalogue.places import lookup_place
 
@@ -42,6 +42,16 @@ class Leg:
     day: date
     origin_city: str | None = None
     destination_city: str | None = None
+
+
+@dataclass
+class Stay:
+    """A further hotel stay of a trip with hotels in several cities (the first is the
+    draft's own)."""
+
+    city: str
+    check_in: date
+    check_out: date
 
 
 @dataclass
@@ -76,6 +86,10 @@ class Draft:
     within_policy: bool = False  # "under the policy limit": say which options are in policy
     flex: tuple[date, date] | None = None  # any day in this window: compare the days
     legs: list[Leg] = field(default_factory=list)  # multi-city: the flights after the first
+    stays: list[Stay] = field(default_factory=list)  # hotels in more cities: after the first
+    # Either airport will do ("LHR or Gatwick to Dublin"): each searched, compared in one list.
+    origin_choices: list[str] = field(default_factory=list)
+    destination_choices: list[str] = field(default_factory=list)
     # The hotel's own first night and check-out, when the request dates it apart from the
     # flights ("flying on the 15th, a hotel from the 16th until the 19th").
     stay: tuple[date, date] | None = None
@@ -192,6 +206,8 @@ class State:
     held_from: dict[str, list[str]] = field(default_factory=dict)  # booking -> lists it came from
     flex_days: dict[str, dict[str, Any]] = field(default_factory=dict)  # date -> that day's search
     flex_batch: str = ""  # which turn's day-by-day searches flex_days holds
+    either_found: dict[str, dict[str, Any]] = field(default_factory=dict)  # route -> its search
+    either_batch: str = ""  # which turn's airport-by-airport searches either_found holds
     used_up: set[str] = field(default_factory=set)  # lists a booking took, cleared next message
     # The hold whose confirmation the traveller answered with a change ("yes, but the later
     # flight", "make it two seats"): the next hold of this trip replaces it.
@@ -284,6 +300,13 @@ def apply_user(
             c.split()[0].lower() == u.book_for.lower() for c in u.companions
         ):
             u.book_for = None  # "me and Erin": Erin flies along, the trip is the speaker's
+    if u.intent in {Intent.SEARCH, Intent.SELECT, Intent.UNKNOWN} and u.listed and not u.companions:
+        # "book Mia Chen and Ava Patel on the same flight": colleagues the caller may book
+        # for, flying together — one hold, the first its traveller, the others named on it.
+        found = [colleague(name, people) for name in u.listed]
+        if all(found) and len(set(found)) == len(found):
+            u.book_for = str(found[0]).split()[0]
+            u.companions = [str(name) for name in found[1:]]
     if (
         u.intent in {Intent.SEARCH, Intent.SELECT, Intent.UNKNOWN}
         and u.book_for is None
@@ -572,6 +595,14 @@ def apply_user(
             )
             for leg in u.legs[1:]
         ]
+    if u.origin_choices or u.destination_choices:
+        d.origin_choices = list(u.origin_choices)
+        d.destination_choices = list(u.destination_choices)
+    elif u.origin is not None or u.destination is not None or u.legs:
+        d.origin_choices, d.destination_choices = [], []
+    if u.stays:
+        # "Madrid 14–16 Dec, then Paris 16–18 Dec, a hotel in both": one search per city.
+        d.stays = [Stay(s.city, s.check_in, s.check_out) for s in u.stays]
     if d.origin is None and home and d.destination is not None:
         d.origin, d.origin_city = home, None
 
@@ -703,6 +734,8 @@ def apply_result(state: State, step: Step) -> None:
         state.last_shown = "changes"
     elif name == "search_flights" and step.id.endswith("_flex"):
         _add_flex_day(state, step)
+    elif name == "search_flights" and step.id.endswith("_either"):
+        _add_either_airport(state, step)
     elif name == "search_flights" and re.search(r"_leg\d+$", step.id):
         kind = step.id.rsplit("_", 1)[-1]  # "leg2": a further leg of a multi-city trip
         _show(state, kind, out.get("options") or [])
@@ -793,6 +826,59 @@ def _add_flex_day(state: State, step: Step) -> None:
     _show(state, "flights", merged["options"])
     d = state.draft
     d.passengers = int(merged.get("passengers") or d.passengers)
+
+
+def _add_either_airport(state: State, step: Step) -> None:
+    """One airport of "LHR or Gatwick": the outbound list becomes both searches' options in
+    one list, bookable ones first, then by price (what "the cheapest" then points at)."""
+    batch = "_".join(step.id.split("_")[:3])
+    if batch != state.either_batch:
+        state.either_batch, state.either_found = batch, {}
+    assert step.output is not None
+    route = f"{step.args.get('origin')}-{step.args.get('destination')}"
+    state.either_found[route] = step.output
+    merged = either_airport(state.either_found)
+    state.flights = merged
+    state.flight_args = dict(step.args)
+    _show(state, "flights", merged["options"])
+
+
+def either_airport(found: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Searches of each airport said ("LHR or Gatwick") folded into one list: bookable
+    options first, then by price; renumbered. Origin and destination name both airports."""
+    options = [
+        dict(o) for out in found.values() for o in out.get("options") or [] if isinstance(o, dict)
+    ]
+    options.sort(
+        key=lambda o: (_RANK.get(str((o.get("policy") or {}).get("status")), 1), _price(o))
+    )
+    for n, option in enumerate(options, start=1):
+        option["option"] = n
+    outs = list(found.values())
+    first = outs[0] if outs else {}
+
+    def end(key: str) -> dict[str, Any]:
+        names = list(dict.fromkeys(str((o.get(key) or {}).get("name") or "") for o in outs))
+        airports = list(
+            dict.fromkeys(a for o in outs for a in (o.get(key) or {}).get("airports") or [])
+        )
+        return {"name": " or ".join(n for n in names if n), "airports": airports}
+
+    return {
+        **first,
+        "origin": end("origin"),
+        "destination": end("destination"),
+        "options": options,
+        "matches": sum(int(o.get("matches") or 0) for o in outs),
+        "recommended": options[0]["option"] if options else None,
+    }
+
+
+def _price(option: dict[str, Any]) -> float:
+    try:
+        return float(str((option.get("total") or option.get("price") or {}).get("amount")))
+    except (TypeError, ValueError, AttributeError):
+        return float("inf")
 
 
 _RANK = {"green": 0, "amber": 1, "red": 2}

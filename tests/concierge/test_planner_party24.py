@@ -78,7 +78,7 @@ TWO_NAMED = [
         ),
         "the first one",
         user="victor",
-        note="open",
+        # closed by compound24 (two colleagues listed: one hold, the first its traveller)
         segments=_two({"destination": "BOS"}),
         **HELD_TWO,
     ),

@@ -885,6 +885,10 @@ def _hold_the_best_asked(
     confirmation asked — one yes books it, not a pick and then a yes. None when the
     request names no such option, or the search found nothing to hold."""
     ref = best_in_request(u.text)
+    if ref is None and any(r.same for r in u.options) and state.picked:
+        # "boston again the 21st to the 23rd, same hotel as before": the option held last
+        # time, found again in this turn's search, is held.
+        ref = OptionRef(same=True)
     searched = turn.calls("search_flights") + turn.calls("search_hotels")
     if ref is None or not searched or state.draft.flex or state.draft.legs:
         return None

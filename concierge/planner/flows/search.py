@@ -222,6 +222,15 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
                 Call("search_flights", {**_flight_args(state), "date": day}, tag="flex")
                 for day in days
             ]
+    elif (d.origin_choices or d.destination_choices) and d.want_flight and not d.legs:
+        # "LHR or Gatwick to Dublin": one search per airport, then compared in one list.
+        if "out" not in searched and "either" not in searched:
+            args = _flight_args(state)
+            calls += [
+                Call("search_flights", {**args, "origin": o, "destination": t}, tag="either")
+                for o in d.origin_choices or [args["origin"]]
+                for t in d.destination_choices or [args["destination"]]
+            ]
     elif (
         d.want_flight
         and "out" not in searched
@@ -252,6 +261,20 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         )
     ):
         calls.append(Call("search_hotels", _hotel_args(state)))
+        # Hotels in more cities: one search per further stay, beside the first.
+        calls += [
+            Call(
+                "search_hotels",
+                {
+                    **_hotel_args(state),
+                    "city": stay.city,
+                    "check_in": stay.check_in.isoformat(),
+                    "check_out": stay.check_out.isoformat(),
+                },
+                tag=f"stay{n}",
+            )
+            for n, stay in enumerate(d.stays, start=2)
+        ]
     if calls:
         return calls
     return _present_search(state, turn, ctx, modifiers(u.text).best)
@@ -435,6 +458,10 @@ def _present_search(
         if step.name == "search_hotels":
             blocks.append(render.hotels_block(step.output))
             shown_lists.append(("hotel", step.output.get("options") or []))
+        elif step.id.endswith("_either"):
+            if not any(k == "flight" for k, _ in shown_lists) and state.flights is not None:
+                blocks.append(render.flights_block(state.flights, "Flights"))
+                shown_lists.append(("flight", state.flights.get("options") or []))
         elif step.id.endswith("_flex"):
             if not any(k == "flight" for k, _ in shown_lists) and state.flights is not None:
                 blocks.append(render.days_block(state.flights))

@@ -28,7 +28,7 @@ from typing import Any, Final
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from concierge.planner.nlu import datafiles
+from concierge.planner.nlu import datafiles, foreign
 
 __all__ = ["Answer", "Asked", "Reading", "classify", "declines", "yes_or_no"]
 
@@ -577,6 +577,7 @@ def yes_or_no(
 ) -> bool | None:
     """True for yes, False for no, None when the message is something else — at a
     rejection's question, a no that finds fault with the trip is its reason."""
+    text = foreign.in_english(text)  # "sí, por favor" as the planner reads it
     answer = classify(text, cancelling=cancelling, asked=asked).answer
     if answer == Answer.NO and asked is not None and asked.rejecting and fault_found(text):
         return None

@@ -1956,9 +1956,18 @@ def _without_events(low: str) -> str:
     return low
 
 
+# Days of a month said as a range or a list ("from 15 to 18 December", "15-18 Dec", "the 15th
+# or 16th of Jan"): days, never a clock ("from 15" is no 15:00).
+_DAY_SPAN = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s*(?:to|-|–|—|until|till|through|thru|or|and)\s*(?:the\s+)?"
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_NAMES})\b"
+)
+
+
 def _times(low: str, reading: DateReading) -> None:
     low = _NOT_A_TIME_WISH.sub(lambda m: _not_a_wish(low, m), low)
     low = _without_events(low)
+    low = _DAY_SPAN.sub(lambda m: " " * len(m.group(0)), low)
     clause = _RETURN_CLAUSE.search(low)
     outbound, inbound = (low[: clause.start()], low[clause.start() :]) if clause else (low, "")
     if clause is not None:

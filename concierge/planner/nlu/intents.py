@@ -17,15 +17,24 @@ import copy
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Final
 
-from concierge.planner.nlu import answers, asks, datafiles, numbers, picks, seats, shorthand
+from concierge.planner.nlu import (
+    answers,
+    asks,
+    datafiles,
+    foreign,
+    numbers,
+    picks,
+    seats,
+    shorthand,
+)
 from concierge.planner.nlu.dates import DateReading, moved_to, read_dates
-from concierge.planner.nlu.legs import LegReading, read_legs
+from concierge.planner.nlu.legs import LegReading, StayReading, read_legs, read_stays
 from concierge.planner.nlu.numbers import word_number
 from concierge.planner.nlu.picks import OptionRef as OptionRef  # re-exported: flows read it here
 from concierge.planner.nlu.places import (
@@ -36,6 +45,7 @@ from concierge.planner.nlu.places import (
     roles,
 )
 from concierge.planner.nlu.reasons import cancel_reason
+from concierge.planner.nlu.restated import restated
 from concierge.planner.nlu.spelling import VOCABULARY, fix_keywords
 from concierge.planner.nlu.spelling import fix as fix_spelling
 from core.catalogue import CARRIERS
@@ -111,6 +121,13 @@ class Understanding:
     one_way: bool = False
     round_trip: bool = False
     legs: list[LegReading] = field(default_factory=list)  # a multi-city trip, leg by leg
+    # Hotels in several cities ("Madrid 14–16 Dec, then Paris 16–18 Dec"): the stays after
+    # the first (which is read as the request's own place and dates).
+    stays: list[StayReading] = field(default_factory=list)
+    # Two airports of one city, either will do ("LHR or Gatwick to Dublin", "into CDG or
+    # Orly"): each searched, the options compared (codes, in the order said).
+    origin_choices: list[str] = field(default_factory=list)
+    destination_choices: list[str] = field(default_factory=list)
     implied_return: bool = False  # "flights", "a trip": with a date range, a flight home too
     options: list[OptionRef] = field(default_factory=list)
     booking_id: str | None = None
@@ -128,6 +145,10 @@ class Understanding:
     # Everyone named flying with the speaker, as written ("for me plus Tom Reed and Priya
     # Shah"): each a seat; the ones not colleagues are guests (state.apply_user).
     party: list[str] = field(default_factory=list)
+    # Two or more people named as flying together, the speaker not among them ("book Mia
+    # Chen and Ava Patel on the same flight"), as written (state.apply_user: colleagues
+    # the caller may book for make one hold, the first its traveller).
+    listed: list[str] = field(default_factory=list)
     decision: str | None = None  # approve | reject
     note: str | None = None
     insist: bool = False
@@ -504,7 +525,9 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     said = " ".join((text or "").split())  # the user's own words, for a note quoted back
     # "3 nts", "nxt wk", "2ppl": written out first, so every reader knows only full words;
     # "hotle in atlanta", "fligth to boston": misspelt keywords corrected likewise.
-    clean = _without_courtesy(fix_keywords(shorthand.expand(said)))
+    # "necesito un vuelo ... el 15 de diciembre": a few words of another language in English.
+    # "3 nights, no wait, 4 nights": the count or place corrected away is dropped.
+    clean = _without_courtesy(fix_keywords(restated(shorthand.expand(foreign.in_english(said)))))
     low = clean.lower().replace("’", "'")
     bare = re.sub(r"[!?.,]+$", "", low).strip()
     u = Understanding(text=clean, intent=Intent.UNKNOWN)
@@ -1402,6 +1425,63 @@ def _without_context_names(clean: str, found: list[PlaceMention]) -> list[PlaceM
     return kept
 
 
+# What joins two airports either of which will do: "LHR or Gatwick", "JFK/Newark".
+_EITHER_AIRPORT: Final = re.compile(r"^\s*(?:,\s*)?(?:or|/)\s*(?:from\s+|to\s+|into\s+|in\s+)?$")
+
+
+def _airport_choices(u: Understanding, low: str) -> None:
+    """Two airports of one city joined by "or" ("LHR or Gatwick to Dublin", "London to
+    Madrid, Heathrow or Gatwick", "into CDG or Orly"): that end of the trip is either, so
+    both are searched (``u.origin_choices`` / ``u.destination_choices``); the route's
+    other end is the place of another city."""
+    found = u.places
+    for a, b in itertools.pairwise(found):
+        if (
+            a.place is None
+            or b.place is None
+            or a.place.kind != "airport"
+            or b.place.kind != "airport"
+            or a.place.city != b.place.city
+            or a.place.airports[0] == b.place.airports[0]
+            or not _EITHER_AIRPORT.match(low[a.end : b.start])
+        ):
+            continue
+        city = a.place.city
+        others = [m for m in found if m.place is not None and m.place.city != city]
+        if len(others) != 1:
+            return
+        other = others[0]
+        same = [m for m in found if m.place is not None and m.place.city == city]
+        choices = [a.place.airports[0], b.place.airports[0]]
+        said_from = a.role == "origin" or b.role == "origin" or other.role == "destination"
+        said_to = a.role == "destination" or b.role == "destination" or other.role == "origin"
+        leaving = not said_to and (said_from or a.start < other.start)
+        # One mention for the city's end (the first said), the other place the route's end.
+        here = replace(a, role="origin" if leaving else "destination")
+        there = replace(other, role="destination" if leaving else "origin")
+        u.places = [m for m in found if m not in same or m is a]
+        u.places = [here if m is a else there if m is other else m for m in u.places]
+        if leaving:
+            u.origin, u.destination, u.origin_choices = here, there, choices
+        else:
+            u.origin, u.destination, u.destination_choices = there, here, choices
+        return
+
+
+def _read_stays(u: Understanding, clean: str, now: datetime, month_first: bool) -> None:
+    """Hotels in two or more cities, each with its nights ("I'll be in Madrid 14–16 Dec and
+    then Paris 16–18 Dec, need a hotel in both"): the first stay is the request's place and
+    dates, the others ride along (``u.stays``); no flight, no route between the cities."""
+    stays = read_stays(clean, now, month_first=month_first)
+    if not stays:
+        return
+    first = replace(stays[0].place, role="destination")
+    u.stays = stays[1:]
+    u.places, u.origin, u.destination, u.legs = [first], None, first, []
+    u.dates = DateReading(depart=stays[0].check_in, ret=stays[0].check_out)
+    u.want_hotel, u.want_flight = True, False
+
+
 def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: bool) -> None:
     u.places = _without_context_names(clean, find_places(clean))
     replaced = [m for m in u.places if _REPLACED.search(low[: m.start])]
@@ -1411,6 +1491,7 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         u.replaced_place = replaced[0]
         u.places = [m for m in u.places if m not in replaced]
     u.origin, u.destination = roles(u.places)
+    _airport_choices(u, low)
     u.dates = _trip_dates(clean, low, now, month_first)
     if len(u.places) >= 2:
         u.legs = read_legs(clean, now, month_first=month_first)
@@ -1429,6 +1510,8 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
     if listed is not None:
         # "tom and priya together": two, not the speaker; "me, mia and erin": three
         u.passengers = len(listed.people) + (1 if listed.with_speaker else 0)
+        if not listed.with_speaker:
+            u.listed = list(listed.people)
     counted = numbers.normalize(low)  # number words as digits: "add two" -> "add 2"
     more = _PASSENGER_DELTA.search(counted)
     if more and not re.search(r"\bme and\b", counted):
@@ -1475,6 +1558,13 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         u.want_flight = False
     elif _FLIGHT_WORDS.search(low):
         u.want_flight = u.want_flight if u.want_flight is not None else True
+    if (
+        u.want_hotel
+        and u.want_flight is not True
+        and len(u.places) >= 2
+        and not _FLIGHT_WORDS.search(_TRAVEL_WORDS.sub(" ", low))
+    ):
+        _read_stays(u, clean, now, month_first)
     u.one_way = bool(_ONE_WAY.search(low))
     u.for_booked_trip = bool(u.want_hotel and _FOR_BOOKED_TRIP.search(low))
     u.flight_asked = bool(_FLIGHT_ASKED.search(low))

@@ -53,6 +53,13 @@ def _arrow_chain(clause: str, now: datetime, month_first: bool) -> list[str]:
 # named): a leg to the traveller's home (the dialogue knows where that is;
 # ``LegReading.to_home``).
 _HOME: Final = re.compile(r"\bhome\b")
+# The way home left to the traveller ("I'll sort out getting home myself", "no need for a
+# flight back"): a remark after the legs, not a leg without a day.
+_OWN_WAY: Final = re.compile(
+    r"\b(?:myself|my own|own way|sort(?:ing)? (?:\w+ )?out|no need|(?:do not|don't|won't|"
+    r"will not) need|not needed|one[- ]way)\b",
+    re.IGNORECASE,
+)
 _BACK: Final = re.compile(r"\bback\b")
 
 
@@ -100,6 +107,8 @@ def read_legs(text: str, now: datetime, *, month_first: bool = True) -> list[Leg
         )
         if not places and home is None:
             continue  # "Economy is fine."
+        if not places and legs and _OWN_WAY.search(clause):
+            continue  # "I'll sort out getting home myself": no leg, the trip ends there
         anchor = now if not legs else datetime.combine(legs[-1].day, now.timetz())
         dates = read_dates(clause, anchor, month_first=month_first)
         if home is None and len(places) == 1 and dates.depart is None and not dates.question:
@@ -143,3 +152,50 @@ def read_legs(text: str, now: datetime, *, month_first: bool = True) -> list[Leg
     if len(legs) == 2 and (legs[1].to_home or _city(legs[1].destination) == _city(legs[0].origin)):
         return []  # there and back: a round trip, read as one
     return legs
+
+
+_AND: Final = re.compile(r"\s+and\s+")
+
+
+@dataclass(frozen=True)
+class StayReading:
+    """One city's stay of a trip with hotels in several ("Madrid 14–16 Dec, then Paris
+    16–18 Dec")."""
+
+    place: PlaceMention
+    check_in: date
+    check_out: date
+
+    @property
+    def city(self) -> str:
+        assert self.place.place is not None
+        return self.place.place.city
+
+
+def read_stays(text: str, now: datetime, *, month_first: bool = True) -> list[StayReading]:
+    """The stays of a request for hotels in two or more cities, each with its own nights
+    ("I'll be in Madrid 14–16 Dec and then Paris 16–18 Dec, need a hotel in both", "hotels:
+    dublin 14th-16th, london 16th-18th"), in order; [] when it is not one. Cut into clauses
+    like legs; a clause naming one city and a first and last night is a stay, a clause
+    naming none is the rest of the request ("need a hotel in both please")."""
+    stays: list[StayReading] = []
+    # "... London 22-24 Dec and Dublin 24-27 Dec": each stay names its own nights, so a
+    # plain "and" parts two of them too.
+    for clause in (c for part in _CLAUSE.split(text) if part for c in _AND.split(part)):
+        if not clause or not clause.strip():
+            continue
+        places = [p for p in find_places(clause) if p.place is not None]
+        if not places:
+            continue
+        if len(places) > 1:
+            return []
+        anchor = now if not stays else datetime.combine(stays[-1].check_in, now.timetz())
+        dates = read_dates(clause, anchor, month_first=month_first)
+        if dates.depart is None or dates.ret is None or dates.ret <= dates.depart:
+            return []
+        stays.append(StayReading(places[0], dates.depart, dates.ret))
+    if len(stays) < 2 or len({s.city for s in stays}) < len(stays):
+        return []
+    if any(after.check_in < before.check_in for before, after in pairwise(stays)):
+        return []
+    return stays

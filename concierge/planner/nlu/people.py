@@ -71,6 +71,11 @@ def _colleague(words: str, people: Sequence[str]) -> str | None:
     return None
 
 
+def colleague(words: str, people: Sequence[str]) -> str | None:
+    """The profile's name of the colleague ``words`` names (first name or in full), if any."""
+    return _colleague(words, people)
+
+
 def companions(
     text: str, people: Sequence[str], taken: Sequence[tuple[int, int]] = ()
 ) -> list[str]:

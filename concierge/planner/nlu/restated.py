@@ -1,0 +1,65 @@
+"""A count or a place said and corrected in the same breath ("a hotel for 3 nights, no
+wait, 4 nights", "2 nights - actually make that 3", "for 2 people, sorry, 3", "flights
+from Boston, no, from Chicago, to Atlanta"): the one corrected away is dropped before
+the readers see the message, so each reads only what the user meant.
+
+What may stand between the two is data (``data/corrections.yaml``: ``restated_words``,
+``restated_units``); days corrected so are dates.py's (``between``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from concierge.planner.nlu import datafiles
+
+_NUMBER = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    raw = datafiles.load("corrections")
+    words, unit = raw["restated_words"], raw["restated_units"]
+    punct = r"[\s,;:.!…—–()-]"
+    gap = rf"{punct}*(?:{words}{punct}*)+"
+    count = re.compile(
+        rf"\b(?P<n1>{_NUMBER})(?:\s+(?P<u1>{unit}))?(?P<gap>{gap})"
+        rf"(?P<n2>{_NUMBER})(?:\s+(?P<u2>{unit}))?\b",
+        re.IGNORECASE,
+    )
+    place = re.compile(
+        rf"\b(?P<prep>from|to)\s+(?P<a>[A-Za-z][\w'.]*(?:\s+[A-Za-z][\w'.]*){{0,2}}?)"
+        rf"(?P<gap>{gap})(?P=prep)\s+",
+        re.IGNORECASE,
+    )
+    return count, place
+
+
+def _has_word(gap: str) -> bool:
+    return bool(re.search(r"[a-z]", gap, re.IGNORECASE))
+
+
+@lru_cache(maxsize=4096)
+def restated(text: str) -> str:
+    """``text`` with a count or place corrected in the same message said once, as meant."""
+    count, place = _patterns()
+
+    def one_count(m: re.Match[str]) -> str:
+        unit = m.group("u2") or m.group("u1")
+        if unit is None or not _has_word(m.group("gap")):
+            return m.group(0)
+        if (
+            m.group("u1")
+            and m.group("u2")
+            and m.group("u1")[:4].lower() != m.group("u2")[:4].lower()
+        ):
+            return m.group(0)  # "2 rooms, no, 3 nights": two different things
+        return f"{m.group('n2')} {unit}"
+
+    def one_place(m: re.Match[str]) -> str:
+        if not _has_word(m.group("gap")):
+            return m.group(0)
+        return f"{m.group('prep')} "
+
+    return place.sub(one_place, count.sub(one_count, text))
