@@ -1,0 +1,408 @@
+"""A mixed help-desk day (now = Tue 1 Dec 2026): managers, a policy question then an
+action, booking for several named colleagues, corrections, small talk and thanks in the
+middle of a flow, phone shorthand, UK dates, clock times, everyday answers at a
+confirmation, things the product can't do, check-in questions and bad input.
+
+Phrasings written from the user's side before reading the planner code (only the
+held-out harness, compound23's module, the seed's people/policy and the tools' input
+models were read), run once on main 2beee8b unchanged. First try, by kind:
+managers 6/7 ("find her a hotel" after the manager's approvals list booked it for the
+manager herself), policy then an action 2/4 ("find me one under that", "get me a room
+there" after a cap answer searched nothing), several colleagues 3/4 ("i and tom" read as
+one seat), corrections 4/4, small talk at a hold 2/4 ("how's your day going?" and a
+weather question dropped the pending confirmation), phone shorthand 5/6 ("atlnta" not
+read: searched from home), UK dates 2/3 ("3/1" read as 1 March, beyond the schedule),
+clock times 1/3 ("16th 10am" ignored; "10 am" read as "morning"), answers at a
+confirmation 3/4 ("she says yes, go ahead" after "let me check with my manager" offered
+to cancel), can't-do 1/2 ("email me the itinerary": "didn't quite get that"), check-in
+1/2 ("what time can I get into my hotel room" answered with the hotel cap), bad input
+2/2 — 31/45 as run; one invalid expectation (a search checked on the wrong turn) was
+corrected, so 32/45 = 71 %.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.concierge.heldout.harness import Case, World, build_worlds, dialogue, runs_as_expected
+
+
+@pytest.fixture(scope="module")
+def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
+    return build_worlds(tmp_path_factory.mktemp("explore24-worlds"), {"empty", "trips"})
+
+
+def _fs(origin: str, dest: str, date: Any, **args: Any) -> dict[str, Any]:
+    return {
+        "tool": "search_flights",
+        "args": {"origin": origin, "destination": dest, "date": date, **args},
+    }
+
+
+def _hs(city: str, check_in: str, check_out: str) -> dict[str, Any]:
+    return {
+        "tool": "search_hotels",
+        "args": {"city": city, "check_in": check_in, "check_out": check_out},
+    }
+
+
+NO_BOOK = ["reserve", "confirm_booking"]
+NO_SEARCH = ["search_flights", "search_hotels", "reserve", "confirm_booking"]
+HELD = {"pending": "confirm_booking", "new_bookings": 1, "new_status": "held"}
+BOOKED = {"new_bookings": 1, "new_status": "confirmed", "pending": "none"}
+CANT = [["can't", "cannot", "not able", "unable", "don't", "isn't something"]]
+
+
+def _at_hold(*after: str | tuple[str, dict[str, Any]], **expect: Any) -> Case:
+    """JFK→Boston on the 16th, the first option held, then ``after``."""
+    return dialogue(
+        "JFK to Boston on the 16th",
+        ("first one", {"pending": "confirm_booking"}),
+        *after,
+        **expect,
+    )
+
+
+def _wait(*after: str | tuple[str, dict[str, Any]]) -> Case:
+    return _at_hold(
+        *after,
+        tools_exclude=["confirm_booking", "cancel_booking", "reserve", "search_flights"],
+        **HELD,
+    )
+
+
+CASES: list[tuple[str, Case]] = [
+    # ------------------------------------------------------------ managers
+    (
+        "manager",
+        dialogue(
+            "anything waiting on me?",
+            user="mia",
+            world="trips",
+            tools_include=["list_approvals"],
+            nothing_changed=True,
+            reply_contains=["Paris"],
+        ),
+    ),
+    (
+        "manager",
+        dialogue(
+            "what needs my approval today",
+            user="mia",
+            world="trips",
+            nothing_changed=True,
+            reply_contains=["Ava"],
+        ),
+    ),
+    (
+        "manager",
+        dialogue(
+            "approve ava's paris trip pls",
+            user="mia",
+            world="trips",
+            pending="decide_approval",
+            pending_args={"decision": "approve"},
+        ),
+    ),
+    (
+        "manager",
+        dialogue(
+            "whats pending for me?",
+            "reject it - not enough notice",
+            user="mia",
+            world="trips",
+            pending="decide_approval",
+            pending_args={"decision": "reject"},
+        ),
+    ),
+    (
+        "manager",
+        dialogue(
+            (
+                "book Ava on JFK to Boston on the 16th",
+                {"calls": [_fs("JFK", "Boston", "2026-12-16")]},
+            ),
+            "first one",
+            user="mia",
+            any_call=[{"tool": "reserve", "args": {"traveler_id": "ava"}}],
+        ),
+    ),
+    (
+        "manager",
+        dialogue(
+            "Can you find Ava Patel a hotel in London 14-16 Dec",
+            "the first please",
+            user="mia",
+            any_call=[{"tool": "reserve", "args": {"traveler_id": "ava"}}],
+        ),
+    ),
+    (
+        "manager",
+        dialogue(
+            "what's waiting for me?",
+            "ok and find her a hotel in Paris from the 3rd to the 5th",
+            "first one",
+            user="mia",
+            world="trips",
+            any_call=[{"tool": "reserve", "args": {"traveler_id": "ava"}}],
+        ),
+    ),
+    # ------------------------------------------------------------ policy, then an action
+    (
+        "policy_then_act",
+        dialogue(
+            ("ok so what's the cap in Paris for hotels?", {"reply_contains": ["300"]}),
+            "fine, find me one under that for 14-16 dec",
+            calls=[_hs("paris", "2026-12-14", "2026-12-16")],
+            tools_exclude=NO_BOOK,
+        ),
+    ),
+    (
+        "policy_then_act",
+        dialogue(
+            ("whats the nightly limit for london", {"reply_contains": ["350"]}),
+            "ok get me a room there for the 9th-11th",
+            calls=[_hs("london", "2026-12-09", "2026-12-11")],
+            tools_exclude=NO_BOOK,
+        ),
+    ),
+    (
+        "policy_then_act",
+        dialogue(
+            ("how far ahead do I have to book flights?", {"reply_contains": ["7"]}),
+            "ok then JFK to Miami on the 20th",
+            calls=[_fs("JFK", "Miami", "2026-12-20")],
+            tools_exclude=NO_BOOK,
+        ),
+    ),
+    (
+        "policy_then_act",
+        dialogue(
+            "what's the hotel cap in paris",
+            user="gus",
+            reply_contains=["275"],
+            nothing_changed=True,
+            tools_exclude=NO_SEARCH,
+        ),
+    ),
+    # ------------------------------------------------------------ several named colleagues
+    (
+        "colleagues",
+        dialogue(
+            "JFK to Boston on the 16th for me, Fin and Mia",
+            calls=[_fs("JFK", "Boston", "2026-12-16", passengers=3)],
+        ),
+    ),
+    (
+        "colleagues",
+        dialogue(
+            "flights NYC to Chicago on the 10th for me and tom",
+            calls=[_fs("New York", "Chicago", "2026-12-10", passengers=2)],
+        ),
+    ),
+    (
+        "colleagues",
+        dialogue(
+            "i and tom need to get to miami from jfk on the 15th",
+            calls=[_fs("JFK", "Miami", "2026-12-15", passengers=2)],
+        ),
+    ),
+    (
+        "colleagues",
+        dialogue(
+            "Fin and Mia Chen need flights JFK to Boston on the 16th, together please",
+            "first one",
+            any_call=[{"tool": "reserve", "args": {"items": [{"quantity": 2}]}}],
+            not_new_status="confirmed",
+        ),
+    ),
+    # ------------------------------------------------------------ corrections
+    (
+        "correction",
+        dialogue(
+            "JFK to Atlanta tue 8 dec",
+            "sorry, thursday not tuesday",
+            calls=[_fs("JFK", "Atlanta", "2026-12-10")],
+            tools_exclude=NO_BOOK,
+        ),
+    ),
+    (
+        "correction",
+        dialogue(
+            "hotel in paris 14-16 dec",
+            "oops I meant london",
+            calls=[_hs("london", "2026-12-14", "2026-12-16")],
+            tools_exclude=NO_BOOK,
+        ),
+    ),
+    (
+        "correction",
+        dialogue(
+            "Boston to Miami on the 18th for 2 people",
+            "actually it's just me",
+            calls=[_fs("Boston", "Miami", "2026-12-18", passengers=1)],
+            tools_exclude=NO_BOOK,
+        ),
+    ),
+    (
+        "correction",
+        dialogue(
+            "ORD to SFO on the 9th",
+            "hmm sorry I meant the 19th",
+            user="gus",
+            calls=[_fs("Chicago", "San Francisco", "2026-12-19")],
+            tools_exclude=NO_BOOK,
+        ),
+    ),
+    # ------------------------------------------------------------ small talk mid-flow
+    ("small_talk", _wait("thanks so much, you're a star")),
+    ("small_talk", _wait("haha nice. how's your day going?")),
+    ("small_talk", _at_hold("cheers", "yes book it", **BOOKED)),
+    (
+        "small_talk",
+        _at_hold(
+            "oh what's the weather like in boston that week?",
+            tools_exclude=["confirm_booking", "cancel_booking", "search_flights"],
+            reply_contains_any=CANT,
+            **HELD,
+        ),
+    ),
+    # ------------------------------------------------------------ phone shorthand
+    ("shorthand", dialogue("jfk to bos tmrw pls", calls=[_fs("JFK", "Boston", "2026-12-02")])),
+    (
+        "shorthand",
+        dialogue(
+            "nxt wk tues lhr to cdg 2 ppl",
+            calls=[_fs("LHR", "Paris", "2026-12-08", passengers=2)],
+        ),
+    ),
+    (
+        "shorthand",
+        dialogue("flts nyc to chicgo fri", calls=[_fs("New York", "Chicago", "2026-12-04")]),
+    ),
+    (
+        "shorthand",
+        dialogue(
+            "hotel in bostn 2 nts from the 12th", calls=[_hs("boston", "2026-12-12", "2026-12-14")]
+        ),
+    ),
+    ("shorthand", dialogue("jfk to mia on the 15th", "opt 2 pls", pending="confirm_booking")),
+    ("shorthand", dialogue("atlnta to miami thurs", calls=[_fs("Atlanta", "Miami", "2026-12-03")])),
+    # ------------------------------------------------------------ UK dates
+    (
+        "uk_dates",
+        dialogue("London to Dublin on 12/12", calls=[_fs("London", "Dublin", "2026-12-12")]),
+    ),
+    (
+        "uk_dates",
+        dialogue("Madrid to London, 3/1 please", calls=[_fs("Madrid", "London", "2027-01-03")]),
+    ),
+    (
+        "uk_dates",
+        dialogue(
+            "hotel in London from 21/12 to 23/12", calls=[_hs("london", "2026-12-21", "2026-12-23")]
+        ),
+    ),
+    # ------------------------------------------------------------ clock times
+    (
+        "times",
+        dialogue(
+            "JFK to Boston on the 16th 10am",
+            calls=[_fs("JFK", "Boston", "2026-12-16", depart_after={"le": "10:00"})],
+        ),
+    ),
+    (
+        "times",
+        dialogue(
+            "JFK to Boston 16th, 10 am flight pls",
+            calls=[_fs("JFK", "Boston", "2026-12-16", depart_after={"le": "10:00"})],
+        ),
+    ),
+    (
+        "times",
+        dialogue(
+            "ORD to SFO dec 9 around 6pm",
+            user="gus",
+            calls=[_fs("Chicago", "San Francisco", "2026-12-09", depart_before={"ge": "18:00"})],
+        ),
+    ),
+    # ------------------------------------------------------------ answers at a confirmation
+    ("confirm", _at_hold("yeah go on then", **BOOKED)),
+    ("confirm", _wait("hang on")),
+    ("confirm", _at_hold("nope", not_new_status="confirmed", pending="none")),
+    (
+        "confirm",
+        _at_hold(
+            ("let me check with my manager", {"pending": "confirm_booking"}),
+            "she says yes, go ahead",
+            **BOOKED,
+        ),
+    ),
+    # ------------------------------------------------------------ can't do
+    (
+        "cant_do",
+        dialogue(
+            "can you email me the itinerary?",
+            world="trips",
+            tools_exclude=NO_SEARCH,
+            nothing_changed=True,
+            reply_contains_any=CANT,
+        ),
+    ),
+    (
+        "cant_do",
+        dialogue(
+            "book me a table at a nice restaurant in paris",
+            tools_exclude=NO_SEARCH,
+            nothing_changed=True,
+            reply_contains_any=CANT,
+        ),
+    ),
+    # ------------------------------------------------------------ check-in questions
+    (
+        "check_in",
+        dialogue(
+            "when can I check in?",
+            world="trips",
+            tools_exclude=NO_SEARCH,
+            nothing_changed=True,
+            reply_contains_any=[["13 Dec", "Dec 13", "Sun 13", "24 hours", "15:00"]],
+        ),
+    ),
+    (
+        "check_in",
+        dialogue(
+            "what time can I get into my hotel room in london?",
+            world="trips",
+            tools_exclude=NO_SEARCH,
+            nothing_changed=True,
+            reply_contains=["15:00"],
+        ),
+    ),
+    # ------------------------------------------------------------ bad input
+    ("bad_input", dialogue("asdfgh jkl", tools_exclude=NO_SEARCH, nothing_changed=True)),
+    ("bad_input", dialogue("JFK to JFK tomorrow", tools_exclude=NO_BOOK, nothing_changed=True)),
+]
+
+
+# Still failing (strict xfail: a fix that makes one pass must take its number out).
+GAPS = {6, 7, 8, 13, 20, 22, 28, 30, 32, 33, 38, 39, 42}
+
+
+@pytest.mark.parametrize(
+    ("kind", "case"),
+    [
+        pytest.param(
+            k,
+            c,
+            id=f"{k}{i:02d}-{c.turns[-1].say[:30]}",
+            marks=[pytest.mark.xfail(strict=True, reason="known gap")] if i in GAPS else [],
+        )
+        for i, (k, c) in enumerate(CASES)
+    ],
+)
+async def test_explore24(kind: str, case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
