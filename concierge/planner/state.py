@@ -24,7 +24,13 @@ from pydantic import BaseModel, ValidationError
 
 from concierge.planner.nlu import picks
 from concierge.planner.nlu.dates import DateReading, end_from
-from concierge.planner.nlu.intents import Intent, PriceCap, Understanding, bookable_person
+from concierge.planner.nlu.intents import (
+    Intent,
+    PriceCap,
+    Understanding,
+    asks_about_hotels,
+    bookable_person,
+)
 from concierge.planner.nlu.legs import LegReading
 from concierge.planner.nlu.people import colleague, companions
 from concierge.planner.nlu.places import PlaceMention
@@ -202,6 +208,10 @@ class State:
     offer: Offer | None = None
     last_intent: str | None = None  # the previous turn's intent (follow-up questions)
     policy_route: dict[str, Any] | None = None  # the last get_policy's destination/origin
+    # The city the last policy question named, and whether it asked about hotels ("what's
+    # the cap in Paris?"): "fine, find me one under that" next is a hotel there.
+    policy_city: PlaceMention | None = None
+    policy_hotel: bool = False
     picked: dict[str, dict[str, Any]] = field(default_factory=dict)  # kind -> option last held
     held_from: dict[str, list[str]] = field(default_factory=dict)  # booking -> lists it came from
     flex_days: dict[str, dict[str, Any]] = field(default_factory=dict)  # date -> that day's search
@@ -289,6 +299,20 @@ def _in_month(day: date, month: int) -> date | None:
     return min(found, key=lambda d: abs((d - day).days)) if found else None
 
 
+def _person_meant(state: State, people: Sequence[str]) -> str | None:
+    """Whom "her" or "him" in a request means: the traveller of the trip being planned,
+    else the one traveller of the approval requests last listed, when the caller may
+    book for them (their first name, as ``bookable_person`` gives it)."""
+    if state.draft.traveller:
+        return state.draft.traveller
+    named = {str(a.get("traveler") or "").split(" ")[0] for a in state.approvals or []}
+    named.discard("")
+    if len(named) != 1:
+        return None
+    (first,) = named
+    return first if any(p.split(" ")[0].lower() == first.lower() for p in people) else None
+
+
 def apply_user(
     state: State, u: Understanding, home: str | None, people: Sequence[str] = ()
 ) -> None:
@@ -314,6 +338,8 @@ def apply_user(
         and not u.companions
     ):
         u.book_for = bookable_person(u, people)
+        if u.book_for is None and u.for_them:
+            u.book_for = _person_meant(state, people)
     # Lists a booking took are done with once the traveller writes again: what is shown
     # next (a hotel for the same trip, say) is what "the cheapest" or "option 2" means.
     for kind in state.used_up:
@@ -336,10 +362,26 @@ def apply_user(
     if u.intent == Intent.YES and state.offer is not None and state.offer.kind == "hotel":
         _hotel_draft(state, state.offer.args)
         return
+    if u.intent == Intent.POLICY:
+        state.policy_city = next((m for m in u.places if m.place is not None), None)
+        state.policy_hotel = bool(state.policy_city and asks_about_hotels(u.text))
     if u.intent not in {Intent.SEARCH, Intent.SELECT, Intent.UNKNOWN}:
         return
     if u.intent == Intent.SEARCH and state.last_intent == Intent.POLICY and u.dates.depart is None:
         return  # a policy follow-up ("and business to Boston?"), not a trip
+    if (
+        u.intent == Intent.SEARCH
+        and state.last_intent == Intent.POLICY
+        and state.policy_city is not None
+        and not u.places
+    ):
+        # "what's the hotel cap in Paris?" → "fine, find me one under that for the 14th to
+        # the 16th", "ok get me a room there": the city asked about, and (a cap asked of
+        # hotels) a hotel there.
+        u.destination = replace(state.policy_city, role="destination")
+        u.places = [u.destination]
+        if state.policy_hotel and u.want_flight is None and not u.flight_asked:
+            u.want_hotel, u.want_flight = True, False
     d = state.draft
     _home_first(u, home, d.origin_city)
     dates = u.dates

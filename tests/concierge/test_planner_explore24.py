@@ -18,6 +18,9 @@ to cancel), can't-do 1/2 ("email me the itinerary": "didn't quite get that"), ch
 1/2 ("what time can I get into my hotel room" answered with the hotel cap), bad input
 2/2 — 31/45 as run; one invalid expectation (a search checked on the wrong turn) was
 corrected, so 32/45 = 71 %.
+
+After the fixes (explore24): 44/45. Still open: "Madrid to London, 3/1" (a numeric date
+read month-first for a US traveller though the route is European).
 """
 
 from __future__ import annotations
@@ -27,7 +30,10 @@ from typing import Any
 
 import pytest
 
+from concierge.planner.nlu.answers import yes_or_no
+from concierge.planner.nlu.intents import Intent, understand
 from tests.concierge.heldout.harness import Case, World, build_worlds, dialogue, runs_as_expected
+from tests.concierge.planner_kit import NOW
 
 
 @pytest.fixture(scope="module")
@@ -389,7 +395,7 @@ CASES: list[tuple[str, Case]] = [
 
 
 # Still failing (strict xfail: a fix that makes one pass must take its number out).
-GAPS = {6, 7, 8, 13, 20, 22, 28, 30, 32, 33, 38, 39, 42}
+GAPS = {30}
 
 
 @pytest.mark.parametrize(
@@ -405,4 +411,103 @@ GAPS = {6, 7, 8, 13, 20, 22, 28, 30, 32, 33, 38, 39, 42}
     ],
 )
 async def test_explore24(kind: str, case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- guards (written after the fix)
+# Other phrasings of the kinds fixed, written after the fixes as guards: a pronoun for the
+# person last named, someone's yes reported, laughter, sending by e-mail, a question in
+# passing at a hold, a follow-up to a cap, "x and i", a clock time alone, a misspelt start.
+# First try: 21/22 — "lol cheers" was still not small talk (laughter was read only
+# before praise words); laughter is now read before any pleasantry. One guard, "the 7 am
+# to london on the 14th", was reworded ("london on the 14th, 7 am please") once the held-
+# out suite showed "the <time>" names a flight shown or booked (b27), not a wish.
+
+
+@pytest.mark.parametrize(
+    ("text", "them"),
+    [
+        ("can you book him on the 8am to boston tomorrow", True),
+        ("she needs a hotel in london 14-16 dec", True),
+        ("send it to her for approval", False),
+    ],
+)
+def test_a_pronoun_names_someone_else(text: str, them: bool) -> None:
+    assert understand(text, NOW).for_them is them
+
+
+@pytest.mark.parametrize("text", ["my boss said yes, book it", "he gave it the ok - go ahead"])
+def test_a_yes_reported_is_a_yes(text: str) -> None:
+    assert yes_or_no(text) is True
+
+
+@pytest.mark.parametrize("text", ["lol cheers", "hahaha great stuff"])
+def test_laughter_is_small_talk(text: str) -> None:
+    assert understand(text, NOW).intent == Intent.THANKS
+
+
+@pytest.mark.parametrize(
+    "text", ["could you email the confirmation to my assistant?", "text me the trip details pls"]
+)
+def test_sending_by_email_is_honestly_not_done(text: str) -> None:
+    u = understand(text, NOW)
+    assert u.intent == Intent.UNSUPPORTED
+    assert u.unsupported is not None
+    assert u.unsupported.feature == "send_out"
+
+
+@pytest.mark.parametrize(
+    ("text", "seats"), [("me and sam to chicago tmrw", 2), ("sam and i are flying to boston", 2)]
+)
+def test_someone_and_i_are_two(text: str, seats: int) -> None:
+    assert understand(text, NOW).passengers == seats
+
+
+def test_a_stay_for_days_is_no_party() -> None:
+    assert understand("hotel in dublin for 9-11 jan", NOW).passengers is None
+
+
+@pytest.mark.parametrize(
+    ("text", "window"),
+    [
+        ("bos to jfk 8.30pm on the 12th", ("19:30", "21:30")),
+        ("london on the 14th, 7 am please", ("06:00", "08:00")),
+    ],
+)
+def test_a_clock_time_alone_is_about_then(text: str, window: tuple[str, str]) -> None:
+    d = understand(text, NOW).dates
+    assert (d.depart_after, d.depart_before) == window
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [("chicgo to atlanta on the 9th", "Chicago"), ("miammi - boston 12 dec", "Miami")],
+)
+def test_a_misspelt_start_of_a_route(text: str, city: str) -> None:
+    u = understand(text, NOW)
+    assert u.origin is not None
+    assert u.origin.place is not None
+    assert u.origin.place.city == city
+
+
+GUARD_DIALOGUES = [
+    dialogue(
+        "anything for me to approve?",
+        "book her on JFK to Boston on the 16th",
+        "first one",
+        user="mia",
+        world="trips",
+        any_call=[{"tool": "reserve", "args": {"traveler_id": "ava"}}],
+    ),
+    _wait("is it going to rain in boston on the 16th?"),
+    dialogue(
+        ("what's the hotel limit in Dublin?", {"reply_contains": ["Dublin"]}),
+        "ok find me a room there 21-23 dec",
+        calls=[_hs("dublin", "2026-12-21", "2026-12-23")],
+    ),
+]
+
+
+@pytest.mark.parametrize("case", GUARD_DIALOGUES, ids=lambda c: c.turns[-1].say[:30])
+async def test_guard_dialogues(case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
     await runs_as_expected(case, worlds, tmp_path)

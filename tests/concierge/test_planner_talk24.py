@@ -196,10 +196,10 @@ CASES: list[tuple[str, Case]] = [
     ("policy", _policy("flying to London next Tuesday - am I allowed business class?", "business")),
 ]
 
-# Still failing (strict xfail): 11 "she says yes, go ahead" after a pause reads as a yes
-# but leaves the hold unconfirmed; 18 "I started at Acme on Monday - which airlines ..."
-# reads as a search (the day and "at Acme" win over the question).
-GAPS = {11, 18}
+# Still failing (strict xfail): 18 "I started at Acme on Monday - which airlines ..."
+# reads as a search (the day and "at Acme" win over the question). (11, "she says yes, go
+# ahead" after a pause, closed by explore24: someone's yes reported is an assurance.)
+GAPS = {18}
 
 
 @pytest.mark.parametrize(

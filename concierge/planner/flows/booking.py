@@ -756,10 +756,11 @@ def _no(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     return Reply("OK, no problem. Anything else I can help with?")
 
 
-def wait(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+def wait(state: State, turn: Turn, ctx: Context, u: Understanding, aside: str = "") -> Decision:
     """A pause at a question ("thanks! hang on a sec", "let me check with my boss"): not a
     yes, not a no. At a hold's confirmation the same confirmation is asked again, so it
-    stays pending; anything else on offer stays offered."""
+    stays pending; anything else on offer stays offered. ``aside``: the answer to a
+    question asked in passing ("what's the weather like there?"), said first."""
     asked = turn.last("confirm_booking")
     if asked is not None:  # answered since: its outcome
         answered = str(asked.args.get("booking_id"))
@@ -769,7 +770,7 @@ def wait(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
         return Reply(_PAUSE_TEXT + " Just let me know when you're ready.", state.offer)
     booking = state.bookings.get(booking_id) or {}
     say = (
-        f"{_PAUSE_TEXT} {booking_id} stays on hold until "
+        f"{aside + chr(10) * 2 if aside else _PAUSE_TEXT + ' '}{booking_id} stays on hold until "
         f"{render.hold_time(booking.get('hold_expires_at'))} and nothing is booked yet — "
         "say yes when you're ready to book it, or no to leave it."
     )

@@ -119,9 +119,17 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         # "cancel my trip" → "which one?" → "the london one", "the Paris trip", "the second
         # one": the trip meant, named by where it goes or its place in the list.
         intent = Intent.CANCEL
-    if intent in _SMALL_TALK and booking.changed_hold(state) is not None:
+    # (the confirmation asked again this turn, once answered, tells what became of it)
+    at_hold = booking.changed_hold(state) is not None or turn.last("confirm_booking") is not None
+    if intent in _SMALL_TALK and at_hold:
         # "thanks!", "morning!" at a hold's confirmation: a pause, the question stays open.
         return booking.wait(state, turn, ctx, u)
+    if intent in _ASIDES and at_hold and not u.has_trip_details:
+        # "what's the weather like there?", "can you email me the itinerary?" at a hold's
+        # confirmation: answered, and the question stays open.
+        aside = _HANDLERS[intent](state, turn, ctx, u)
+        if isinstance(aside, Reply):
+            return booking.wait(state, turn, ctx, u, aside=aside.text.removesuffix(_MORE))
     moved = changes.other_day_of_change(state, turn, ctx, u)
     if moved is not None:
         return moved
@@ -154,6 +162,11 @@ _THAT_TRIP = re.compile(r"\b(?:her|his|their|that|this|the same)\b", re.IGNORECA
 
 # Small talk at a confirmation: neither a yes nor a no.
 _SMALL_TALK = frozenset({Intent.THANKS, Intent.GREET})
+
+
+# Questions in passing at a confirmation: answered without touching what is asked.
+_ASIDES = frozenset({Intent.OUT_OF_SCOPE, Intent.UNSUPPORTED, Intent.HELP})
+_MORE = " Anything else I can help with?"
 
 
 # What naming one of the trips listed may read as ("the london one" a search).

@@ -1748,6 +1748,15 @@ _BETWEEN = re.compile(r"\bbetween\s+" + _CLOCK.format(3) + r"\s+and\s+" + _CLOCK
 _AROUND = re.compile(
     r"\b(?:around|about|at|ish|approximately|roughly)\s+" + _CLOCK.format(5) + r"(?=\s|$|[,.!?])"
 )
+# A clock time said on its own with its am/pm ("JFK to Boston on the 16th 10am", "the
+# 10 am flight", "6.30pm"): about then, as "around 10am" (never a day's number: no digit,
+# slash or dot before it).
+_BARE_CLOCK = re.compile(
+    # ("the 10:30pm", "my 8:05am", "that 7am one" name a flight shown or booked: no wish)
+    r"(?<![\d/.:$£€])(?<!\bthe )(?<!\bmy )(?<!\bthat )(?<!\bthis )(?<!\bour )(?<!\byour )"
+    r"\b(?P<h7>1[0-2]|0?[1-9])(?:[:.](?P<m7>[0-5]\d))?\s*(?P<ap7>a\.?m\.?|p\.?m\.?)"
+    r"(?=\s|$|[,.!?])"
+)
 # "12/10 am", "the 10th pm": a part of the day after a date (never a clock time: the
 # number before is a day, by its slash or its ordinal ending).
 _DATE_THEN: Final = (
@@ -1887,6 +1896,12 @@ def _window(text: str) -> tuple[str | None, str | None]:
     m = _AROUND.search(text)
     if m and (m.group("ap5") or m.group("m5")):
         center = _clock(m, 5)
+        if center:
+            hour = int(center[:2])
+            return f"{max(hour - 1, 0):02d}:{center[3:]}", f"{min(hour + 1, 23):02d}:{center[3:]}"
+    m = _BARE_CLOCK.search(text)
+    if m:
+        center = _clock(m, 7)
         if center:
             hour = int(center[:2])
             return f"{max(hour - 1, 0):02d}:{center[3:]}", f"{min(hour + 1, 23):02d}:{center[3:]}"

@@ -139,6 +139,8 @@ class Understanding:
     status: str | None = None  # a booking named by its status: "the trip awaiting approval"
     book_for: str | None = None  # someone else the trip is for: "book Ava on a flight"
     for_self: bool = False  # the trip is the caller's own: "for me", "book me on it"
+    # someone else's, by a pronoun ("find her a hotel"): whom the conversation last named
+    for_them: bool = False
     # Colleagues flying with the speaker, by the profile's names: "book me and Erin"
     # (state.apply_user reads them: it knows whom the caller may book for).
     companions: list[str] = field(default_factory=list)
@@ -216,6 +218,7 @@ _THANKS: Final = _rx("intents", "thanks")
 _PLEASANTRY: Final = re.compile("|".join(_tables()["intents"]["pleasantry"]))
 _HELLO: Final = re.compile(_tables()["intents"]["pleasantry"][0])  # the greeting comes first
 _NO_DATA: Final = _rx("intents", "no_data")
+_LAUGHTER: Final = re.compile(str(_tables()["intents"]["laughter"]))
 _PLEASANTRY_CLAUSE: Final = re.compile(r"[,;:.!?…]+|\s[-–—]+\s|[–—]+")
 _HELP: Final = _rx("intents", "help")
 _OUT_OF_SCOPE: Final = _rx("intents", "out_of_scope")
@@ -296,6 +299,7 @@ _TRAVELLER_OTHER: Final = [
     re.compile(p.replace("{who}", _WHO)) for p in _tables()["traveller"]["other"]
 ]
 _TRAVELLER_SELF: Final = _join(_tables()["traveller"]["self"])
+_TRAVELLER_PRONOUN: Final = _join(_tables()["traveller"]["pronoun"])
 # ... and in chat shorthand, the name in lower case ("can u book ava jfk-bos").
 _TRAVELLER_CASUAL: Final = [
     re.compile(p.replace("{who}", _WHO)) for p in _tables()["traveller"]["casual"]
@@ -495,8 +499,13 @@ def _pleasantries(low: str) -> Intent | None:
     clauses = []
     for part in _PLEASANTRY_CLAUSE.split(low.replace("'", "")):
         words = re.sub(r"[^a-z0-9 ]+", " ", part).split()
+        laughing = bool(words) and _LAUGHTER.fullmatch(words[0]) is not None
+        while words and _LAUGHTER.fullmatch(words[0]):
+            words.pop(0)
         if words:
             clauses.append(" ".join(words))
+        elif laughing:
+            clauses.append("ok")  # "haha", "lol": a pleasantry on its own
     if not clauses or not all(_PLEASANTRY.fullmatch(c) for c in clauses):
         return None
     return Intent.GREET if _HELLO.fullmatch(clauses[0]) else Intent.THANKS
@@ -616,6 +625,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     if u.book_for and any(u.book_for.split()[0] == p.split()[0] for p in u.party):
         u.book_for = None  # "my colleague Tom Reed is coming too": Tom flies with the speaker
     u.for_self = u.book_for is None and bool(_TRAVELLER_SELF.search(low))
+    u.for_them = u.book_for is None and not u.for_self and bool(_TRAVELLER_PRONOUN.search(low))
 
     u.status = next((name for name, pattern in _TRIP_STATUS if pattern.search(low)), None)
     if (
@@ -1104,6 +1114,15 @@ def _casual_name(word: str, places: set[str]) -> bool:
         or read_dates(word, _ANY_DAY).depart is not None
         or numbers.normalize(word) != word
     )
+
+
+def asks_about_hotels(text: str) -> bool:
+    """A policy question about hotels: a hotel word, or a city's nightly cap."""
+    low = text.lower()
+    return bool(_HOTEL_WORDS.search(low) or _HOTEL_CAP.search(low))
+
+
+_HOTEL_CAP: Final = re.compile(r"\b(?:caps?|nightly|per night|a night)\b")
 
 
 def bookable_person(u: Understanding, people: Sequence[str]) -> str | None:

@@ -72,6 +72,8 @@ _COUNT_ANY = re.compile(rf"\b({_NUM[1:-1]}|a|an)\s+(?:more\s+|other\s+|extra\s+)
 _PARTY = re.compile(rf"\b(?:party|group|team|family) of\s+{_NUM}\b")
 _FOR_N = re.compile(
     rf"\bfor\s+{_NUM}\b(?!\s*(?:nights?|days?|weeks?|months?|hours?|h\b|pm|am|:|rooms?|stars?|usd|eur|gbp|\$|%|st|nd|rd|th))"
+    # ... never a day: "a hotel for 14-16 dec", "for 12 Dec", "for 3/1"
+    r"(?!\s*(?:[-–/.]|to\b)\s*\d|\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)"
 )
 # "me and 2 colleagues", "myself plus 2", "I and five teammates", "me + my boss".
 _ME_AND = re.compile(
@@ -91,7 +93,13 @@ _CONSULTED = re.compile(
     r"|verify\w*|sync\w*|chat\w*|consult\w*|meet\w*|agree\w*|run\s+\w+\s+by|sort\w*\s+\w+\s+out)"
     r"\b[^,.;!?]{0,30}$"
 )
-_ME_AND_NAME = re.compile(r"\b(?:me|myself)\s+(?:and|\+|plus)\s+(?!my\b)[a-z]+\b")
+# "me and tom", "i and tom" (typed in a hurry), "tom and i need ...": two seats.
+_ME_AND_NAME = re.compile(
+    r"\b(?:me|myself|i)\s+(?:and|\+|plus|&)\s+(?!my\b|i\b|me\b)[a-z]+\b"
+    r"|(?:^|[,.;:!?]\s*)(?!(?:both|you|he|she|they|we|who|which|and|or|so|flights?|hotels?)\b)"
+    r"[a-z]+\s+(?:and|&)\s+"
+    r"(?:i|me|myself)\s+(?:need|want|are|will|would|have|must|fly|flying|travel\w*|go|going)\b"
+)
 _ROOMS = re.compile(
     rf"\b({_NUM[1:-1]}|an?|single)\s+(?:hotel\s+|double\s+|single\s+|twin\s+|king\s+|queen\s+)?rooms?\b"
 )

@@ -339,6 +339,23 @@ def _exact_at(
     return None
 
 
+_TO_NEXT: Final = re.compile(r"\s*(?:to|-|–|>|->|→)\s*$")
+
+
+def _before_a_place(text: str, words: list[tuple[int, int, str]], i: int) -> bool:
+    """ "atlnta to miami": a word right before "to" and a place we know is where the route
+    starts, typed in lower case too."""
+    if i + 2 >= len(words) or not _TO_NEXT.match(text[words[i][1] : words[i + 2][0]]):
+        if i + 1 >= len(words) or not re.fullmatch(
+            r"\s*(?:-|–|>|->|→)\s*", text[words[i][1] : words[i + 1][0]]
+        ):
+            return False
+        nxt = i + 1
+    else:
+        nxt = i + 2
+    return lookup_place(words[nxt][2], fuzzy=False) is not None
+
+
 def _fuzzy_at(
     text: str, words: list[tuple[int, int, str]], i: int
 ) -> tuple[PlaceMention, int] | None:
@@ -358,7 +375,7 @@ def _fuzzy_at(
     in_position = _preceded(
         text, start, tuple(w for w in _BEFORE_DEST if w != "for") + _BEFORE_ORIGIN
     )
-    if not in_position and not token[:1].isupper():
+    if not in_position and not token[:1].isupper() and not _before_a_place(text, words, i):
         return None
     for n in (3, 2, 1):
         if i + n > len(words):
