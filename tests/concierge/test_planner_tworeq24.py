@@ -1,0 +1,378 @@
+"""Two (or more) requests in one message (now = Tue 1 Dec 2026).
+
+Phrasings written from the user's side before reading the planner code (only the
+held-out batch headers and the two_requests gap cases were read, for the demo data),
+run once on main 2beee8b before any fix. First try, by kind:
+two questions 0/6, a search and a question 6/11, a write and a read 0/6 (the cancel or
+approval went to confirmation and the rest of the message was dropped), two writes 0/3,
+one request with an "and" (must not split) 5/5 — 11/31 = 35 %.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.concierge.heldout.harness import Case, World, build_worlds, dialogue, runs_as_expected
+
+
+@pytest.fixture(scope="module")
+def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
+    return build_worlds(tmp_path_factory.mktemp("tworeq24-worlds"), {"empty", "trips"})
+
+
+def _fs(origin: str, dest: str, date: str, **args: Any) -> dict[str, Any]:
+    return {
+        "tool": "search_flights",
+        "args": {"origin": origin, "destination": dest, "date": date, **args},
+    }
+
+
+def _hs(city: str, check_in: str, check_out: str) -> dict[str, Any]:
+    return {
+        "tool": "search_hotels",
+        "args": {"city": city, "check_in": check_in, "check_out": check_out},
+    }
+
+
+NO_BOOK = ["reserve"]
+NO_SEARCH = ["search_flights", "search_hotels"]
+CANCEL_PARIS = {"pending": "cancel_booking", "pending_args": {"booking_id": "@paris"}}
+CANCEL_LONDON = {"pending": "cancel_booking", "pending_args": {"booking_id": "@london"}}
+
+
+CASES: list[tuple[str, Case]] = [
+    # ------------------------------------------------------------ two questions
+    (
+        "questions",
+        dialogue(
+            "what time's my flight out to London, and when do I fly back?",
+            world="trips",
+            tools_exclude=NO_SEARCH,
+            nothing_changed=True,
+            reply_contains=["22:30", "08:45"],
+        ),
+    ),
+    (
+        "questions",
+        dialogue(
+            "which hotel am I in in London and what's the cap there?",
+            world="trips",
+            tools_exclude=NO_SEARCH,
+            nothing_changed=True,
+            reply_contains=["Holiday Inn Express", "350"],
+        ),
+    ),
+    (
+        "questions",
+        dialogue(
+            "whats the status of my paris trip + when does it leave?",
+            world="trips",
+            tools_exclude=NO_SEARCH,
+            nothing_changed=True,
+            reply_contains=["22:10"],
+            reply_contains_any=[["approval", "waiting", "pending"]],
+        ),
+    ),
+    (
+        "questions",
+        dialogue(
+            "Quick ones: what's the hotel limit in Paris, and how many days ahead do I need "
+            "to book flights?",
+            tools_exclude=NO_SEARCH,
+            reply_contains=["300", "7"],
+        ),
+    ),
+    (
+        "questions",
+        dialogue(
+            "what's the hotel cap in san francisco? and can I fly premium economy to Madrid?",
+            user="gus",
+            tools_exclude=NO_SEARCH,
+            reply_contains=["275"],
+            reply_contains_any=[["premium"]],
+        ),
+    ),
+    (
+        "questions",
+        dialogue(
+            "what's my hotel in London called, what's the cap there, and what time do I land?",
+            world="trips",
+            tools_exclude=NO_SEARCH,
+            nothing_changed=True,
+            reply_contains=["Holiday Inn Express", "350"],
+            reply_contains_any=[["10:55", "10.55"]],
+        ),
+    ),
+    # ------------------------------------------------------------ a search and a question
+    (
+        "search_question",
+        dialogue(
+            "JFK to London on the 14th pls, and what cabin am I allowed on that?",
+            tools_exclude=NO_BOOK,
+            calls=[_fs("JFK", "London", "2026-12-14")],
+            reply_contains_any=[["business"]],
+        ),
+    ),
+    (
+        "search_question",
+        dialogue(
+            "Find me a hotel in Paris from the 9th to the 11th. Also what's the nightly cap "
+            "there?",
+            tools_exclude=NO_BOOK,
+            calls=[_hs("paris", "2026-12-09", "2026-12-11")],
+            reply_contains=["300"],
+        ),
+    ),
+    (
+        "search_question",
+        dialogue(
+            "flights boston to atlanta dec 10 - oh and is spirit ok to fly?",
+            tools_exclude=NO_BOOK,
+            calls=[_fs("Boston", "Atlanta", "2026-12-10")],
+            reply_contains_any=[["blocked", "not allowed", "isn't allowed", "not permitted"]],
+        ),
+    ),
+    (
+        "search_question",
+        dialogue(
+            "ORD to SFO on the 9th; what's our hotel cap in SF?",
+            user="gus",
+            tools_exclude=NO_BOOK,
+            calls=[_fs("Chicago", "San Francisco", "2026-12-09")],
+            reply_contains=["275"],
+        ),
+    ),
+    (
+        "search_question",
+        dialogue(
+            "hotel in london 14-16 dec, what's the max per night?",
+            tools_exclude=NO_BOOK,
+            calls=[_hs("london", "2026-12-14", "2026-12-16")],
+            reply_contains=["350"],
+        ),
+    ),
+    (
+        "search_question",
+        dialogue(
+            "Is there a flight from Miami to New York on the 12th? and how far ahead should I "
+            "be booking",
+            tools_exclude=NO_BOOK,
+            calls=[_fs("Miami", "New York", "2026-12-12")],
+            reply_contains=["7"],
+        ),
+    ),
+    (
+        "search_question",
+        dialogue(
+            "when's my London flight? and find me a hotel in Paris from the 18th to the 20th",
+            world="trips",
+            tools_exclude=NO_BOOK,
+            calls=[_hs("paris", "2026-12-18", "2026-12-20")],
+            reply_contains=["22:30"],
+        ),
+    ),
+    (
+        "search_question",
+        dialogue(
+            "what's the Paris hotel cap? and show me hotels there 16-18 Dec",
+            tools_exclude=NO_BOOK,
+            calls=[_hs("paris", "2026-12-16", "2026-12-18")],
+            reply_contains=["300"],
+        ),
+    ),
+    (
+        "search_question",
+        dialogue(
+            "can u check flights lhr to paris 12/12 and also tell me the paris hotel cap",
+            tools_exclude=NO_BOOK,
+            calls=[_fs("LHR", "Paris", "2026-12-12")],
+            reply_contains=["300"],
+        ),
+    ),
+    (
+        "search_question",
+        dialogue(
+            "Find a flight NYC to Atlanta on 9 Dec; separately, do I need approval for business "
+            "class on that?",
+            tools_exclude=NO_BOOK,
+            calls=[_fs("New York", "Atlanta", "2026-12-09")],
+            tools_include=["get_policy"],
+            reply_contains_any=[["economy", "approval", "amber"]],
+        ),
+    ),
+    (
+        "search_question",
+        dialogue(
+            "flights JFK to Miami on the 15th, hotel in Miami 15th-18th, and what's the cap "
+            "there?",
+            tools_exclude=NO_BOOK,
+            calls=[_fs("JFK", "Miami", "2026-12-15"), _hs("miami", "2026-12-15", "2026-12-18")],
+            reply_contains=["250"],
+        ),
+    ),
+    # ------------------------------------------------------------ a write and a read
+    (
+        "write_read",
+        dialogue(
+            "cancel my paris flight, and what time does my london flight leave?",
+            world="trips",
+            booking_status={"paris": "pending_approval", "london": "confirmed"},
+            reply_contains=["22:30"],
+            **CANCEL_PARIS,
+        ),
+    ),
+    (
+        "write_read",
+        dialogue(
+            "Please cancel the Paris booking and search Boston to Paris on the 12th instead",
+            world="trips",
+            booking_status={"paris": "pending_approval"},
+            calls=[_fs("Boston", "Paris", "2026-12-12")],
+            **CANCEL_PARIS,
+        ),
+    ),
+    (
+        "write_read",
+        dialogue(
+            "approve ava's paris request and what's the hotel cap in London?",
+            world="trips",
+            user="mia",
+            pending="decide_approval",
+            pending_args={"decision": "approve"},
+            reply_contains=["350"],
+        ),
+    ),
+    (
+        "write_read",
+        dialogue(
+            "reject Ava's Paris trip - too short notice. Also find me a hotel in Boston 9-11 Dec",
+            world="trips",
+            user="mia",
+            pending="decide_approval",
+            pending_args={"decision": "reject"},
+            calls=[_hs("boston", "2026-12-09", "2026-12-11")],
+        ),
+    ),
+    (
+        "write_read",
+        dialogue(
+            ("cancel my paris trip and look at the 10th instead", CANCEL_PARIS),
+            "yes",
+            world="trips",
+            booking_status={"paris": "cancelled", "london": "confirmed"},
+        ),
+    ),
+    (
+        "write_read",
+        dialogue(
+            "JFK to Boston on the 16th",
+            "hold the first one and find me a hotel in Boston 16-18",
+            pending="confirm_booking",
+            calls=[_hs("boston", "2026-12-16", "2026-12-18")],
+            new_bookings=1,
+            new_status="held",
+        ),
+    ),
+    # ------------------------------------------------------------ two writes, one at a time
+    (
+        "two_writes",
+        dialogue(
+            (
+                "Cancel my Paris flight. Then cancel the London trip too.",
+                {**CANCEL_PARIS, "reply_contains": ["London"]},
+            ),
+            (
+                "yes",
+                {**CANCEL_LONDON, "booking_status": {"paris": "cancelled", "london": "confirmed"}},
+            ),
+            "yes",
+            world="trips",
+            booking_status={"paris": "cancelled", "london": "cancelled"},
+        ),
+    ),
+    (
+        "two_writes",
+        dialogue(
+            ("cancel my paris trip and then cancel london as well", CANCEL_PARIS),
+            "no, keep paris",
+            world="trips",
+            booking_status={"paris": "pending_approval", "london": "confirmed"},
+            **CANCEL_LONDON,
+        ),
+    ),
+    (
+        "two_writes",
+        dialogue(
+            ("please cancel the london trip, and after that the paris one", CANCEL_LONDON),
+            ("go ahead", CANCEL_PARIS),
+            "no",
+            world="trips",
+            booking_status={"paris": "pending_approval", "london": "cancelled"},
+            pending="none",
+        ),
+    ),
+    # ------------------------------------------------------------ one request with an "and"
+    (
+        "not_split",
+        dialogue(
+            "JFK to Boston on the 16th for me and Sam Lee",
+            tools_exclude=NO_BOOK,
+            calls=[_fs("JFK", "Boston", "2026-12-16", passengers=2)],
+        ),
+    ),
+    (
+        "not_split",
+        dialogue(
+            "flight and hotel to Miami from JFK, 15th to 18th",
+            tools_exclude=NO_BOOK,
+            calls=[_fs("JFK", "Miami", "2026-12-15"), _hs("miami", "2026-12-15", "2026-12-18")],
+        ),
+    ),
+    (
+        "not_split",
+        dialogue(
+            "Boston to Chicago on the 10th and back on the 12th",
+            tools_exclude=NO_BOOK,
+            calls=[_fs("Boston", "Chicago", "2026-12-10")],
+        ),
+    ),
+    (
+        "not_split",
+        dialogue(
+            "what are the hotel caps for London and Paris?",
+            tools_exclude=NO_SEARCH,
+            reply_contains=["350", "300"],
+        ),
+    ),
+    (
+        "not_split",
+        dialogue(
+            "a hotel in Atlanta from the 9th to the 11th, cheap and near the airport",
+            tools_exclude=NO_BOOK,
+            calls=[_hs("atlanta", "2026-12-09", "2026-12-11")],
+        ),
+    ),
+]
+
+
+# Still failing (strict xfail: a fix that makes one pass must take its number out).
+GAPS: set[int] = {0, 1, 2, 3, 4, 5, 6, 9, 12, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24, 25}
+
+
+@pytest.mark.parametrize(
+    ("kind", "case"),
+    [
+        pytest.param(
+            k,
+            c,
+            id=f"{k}{i:02d}-{c.turns[0].say[:30]}",
+            marks=[pytest.mark.xfail(strict=True, reason="known gap")] if i in GAPS else [],
+        )
+        for i, (k, c) in enumerate(CASES)
+    ],
+)
+async def test_tworeq24(kind: str, case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
