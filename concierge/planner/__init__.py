@@ -24,6 +24,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from concierge.actions import record_of
 from concierge.models.base import ModelRequest, ModelResult, TextSink
 from concierge.planner.actions import decide_action
+from concierge.planner.flows import several
 from concierge.planner.flows.base import Call, Context, Decision, Reply
 from concierge.planner.flows.dispatch import decide
 from concierge.planner.nlu.intents import understand
@@ -146,12 +147,16 @@ def plan(request: ModelRequest) -> AIMessage:
     action = None
     interrupted: str | None = None
     rejection: str | None = None
+    queued: list[str] = []  # requests waiting for the yes or no of the last turn's question
+    waiting: list[str] = []  # ... and those waiting now, carried on this turn's question
     for index, (human, rest) in enumerate(turns[start:], start=start + 1):
         if interrupted is not None:
             state.changing = interrupted  # this message answered that confirmation
         state.rejecting = rejection  # ... or that rejection's, with its reason
         interrupted = interrupted_confirmation(rest)
         rejection = interrupted_rejection(rest)
+        later = queued
+        queued = several.waiting_after(rest)
         action = record_of(human)  # a button's turn: its action, never its words
         # Numeric dates: the order the traveller already showed, else their home's.
         month_first = home_order if state.month_first is None else state.month_first
@@ -162,19 +167,41 @@ def plan(request: ModelRequest) -> AIMessage:
         )
         if understanding is not None and understanding.dates.month_first is not None:
             state.month_first = understanding.dates.month_first
+        # Several requests in one message ("cancel my paris trip and look at the 10th
+        # instead"): each read, applied and decided in turn (flows/several.py).
+        parts = (
+            several.read(text_of(human), request.now, month_first=month_first, after=later)
+            if understanding is not None and human is not None
+            else None
+        )
+        last = index == len(turns)
+        steps, ai_count = steps_of(rest)
+        if parts is not None and last:
+            decision, current, waiting = several.run(
+                state,
+                parts,
+                steps,
+                index,
+                ai_count,
+                ctx,
+                lambda s, u: apply_user(s, u, home, bookable_names(profile)),
+                _effective_intent,
+                month_first=month_first,
+            )
+            break
         prior = {
             "flights": state.flight_args,
             "returns": state.return_args,
             "hotels": state.hotel_args,
         }
-        if understanding is not None:
+        for part in parts or []:
+            apply_user(state, part.understanding, home, bookable_names(profile))
+        if understanding is not None and parts is None:
             apply_user(state, understanding, home, bookable_names(profile))
-        steps, ai_count = steps_of(rest)
         for step in steps:
             if step.done:
                 apply_result(state, step)
         current = Turn(understanding, steps, index, ai_count, prior)
-        last = index == len(turns)
         if human is None and not last:
             continue
         if last:
@@ -199,6 +226,9 @@ def plan(request: ModelRequest) -> AIMessage:
     if current is None or (current.understanding is None and not current.steps and not action):
         decision = decide(state, Turn(None, [], 0, 0), ctx)
     message = _to_message(decision, messages, current, ctx)
+    if waiting and message.tool_calls:
+        # The requests after the one asked about wait for its yes or no, with the question.
+        message.additional_kwargs[several.WAITING_KEY] = waiting
     if not message.tool_calls:
         # What the replay would know after this turn: its offer and its intent.
         after = replace(

@@ -387,7 +387,7 @@ CASES: list[tuple[str, Case]] = [
 
 
 # Still failing (strict xfail: a fix that makes one pass must take its number out).
-GAPS = {1, 2, 3}  # 18, 19 (hotels in two cities) closed by compound24
+GAPS: set[int] = set()  # 1-3 (two requests) closed by tworeq24, 18, 19 by compound24
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,12 @@ run once on main 2beee8b before any fix. First try, by kind:
 two questions 0/6, a search and a question 6/11, a write and a read 0/6 (the cancel or
 approval went to confirmation and the rest of the message was dropped), two writes 0/3,
 one request with an "and" (must not split) 5/5 — 11/31 = 35 %.
+
+After the fix (flows/several.py, nlu/requests.py + data/requests.yaml: the message cut at
+clause markers, each clause a request only when it stands alone, read in the context of
+the one before it, reads run at once, writes one confirmation at a time with the rest
+waiting): 30/31. Left: "hold the first one and find me a hotel in Boston 16-18" — "16-18"
+with no month is not read as dates (nlu/dates.py), so the clause is no search of its own.
 """
 
 from __future__ import annotations
@@ -119,8 +125,7 @@ CASES: list[tuple[str, Case]] = [
     (
         "search_question",
         dialogue(
-            "Find me a hotel in Paris from the 9th to the 11th. Also what's the nightly cap "
-            "there?",
+            "Find me a hotel in Paris from the 9th to the 11th. Also what's the nightly cap there?",
             tools_exclude=NO_BOOK,
             calls=[_hs("paris", "2026-12-09", "2026-12-11")],
             reply_contains=["300"],
@@ -206,8 +211,7 @@ CASES: list[tuple[str, Case]] = [
     (
         "search_question",
         dialogue(
-            "flights JFK to Miami on the 15th, hotel in Miami 15th-18th, and what's the cap "
-            "there?",
+            "flights JFK to Miami on the 15th, hotel in Miami 15th-18th, and what's the cap there?",
             tools_exclude=NO_BOOK,
             calls=[_fs("JFK", "Miami", "2026-12-15"), _hs("miami", "2026-12-15", "2026-12-18")],
             reply_contains=["250"],
@@ -359,7 +363,7 @@ CASES: list[tuple[str, Case]] = [
 
 
 # Still failing (strict xfail: a fix that makes one pass must take its number out).
-GAPS: set[int] = {0, 1, 2, 3, 4, 5, 6, 9, 12, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24, 25}
+GAPS: set[int] = {22}
 
 
 @pytest.mark.parametrize(
@@ -375,4 +379,162 @@ GAPS: set[int] = {0, 1, 2, 3, 4, 5, 6, 9, 12, 14, 15, 17, 18, 19, 20, 21, 22, 23
     ],
 )
 async def test_tworeq24(kind: str, case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+
+
+# ---------------------------------------------------------------- guards (written after the fix)
+# Other phrasings of each kind, written after the mechanism (flows/several.py) as guards.
+# First try: 14/14 (questions 2/2, search_question 4/4, write_read 3/3, two_writes 1/1,
+# not_split 4/4); a later narrowing of the comma cut broke questions01 once (fixed).
+GUARDS: list[tuple[str, Case]] = [
+    (
+        "questions",
+        dialogue(
+            "when do I check out of the London hotel? and what's the cap in Paris",
+            world="trips",
+            tools_exclude=NO_SEARCH,
+            nothing_changed=True,
+            reply_contains=["300"],
+            reply_contains_any=[["18 Dec", "Dec 18"]],
+        ),
+    ),
+    (
+        "questions",
+        dialogue(
+            "what's my London hotel, when do I fly out, and how many days ahead should I book?",
+            world="trips",
+            tools_exclude=NO_SEARCH,
+            nothing_changed=True,
+            reply_contains=["Holiday Inn Express", "22:30", "7"],
+        ),
+    ),
+    (
+        "search_question",
+        dialogue(
+            "Atlanta to Miami on the 11th please; also is Spirit allowed?",
+            tools_exclude=NO_BOOK,
+            calls=[_fs("Atlanta", "Miami", "2026-12-11")],
+            reply_contains_any=[["blocked", "not allowed", "isn't allowed", "not permitted"]],
+        ),
+    ),
+    (
+        "search_question",
+        dialogue(
+            "how much can I spend on a hotel in New York? also find me one there 20-22 Dec",
+            tools_exclude=NO_BOOK,
+            calls=[_hs("new york", "2026-12-20", "2026-12-22")],
+            reply_contains=["325"],
+        ),
+    ),
+    (
+        "search_question",
+        dialogue(
+            "flights ORD to Madrid on the 12th, and can I fly business on that route?",
+            user="gus",
+            tools_exclude=NO_BOOK,
+            calls=[_fs("Chicago", "Madrid", "2026-12-12")],
+            tools_include=["get_policy"],
+            reply_contains_any=[["premium", "amber", "approval"]],
+        ),
+    ),
+    (
+        "search_question",
+        dialogue(
+            "Could you look for a hotel in Dublin 9-11 Dec — and tell me the nightly limit there?",
+            tools_exclude=NO_BOOK,
+            calls=[_hs("dublin", "2026-12-09", "2026-12-11")],
+            reply_contains=["250"],
+        ),
+    ),
+    (
+        "write_read",
+        dialogue(
+            "please approve Ava's Paris trip; and what's the cap in Boston?",
+            world="trips",
+            user="mia",
+            pending="decide_approval",
+            pending_args={"decision": "approve"},
+            reply_contains=["250"],
+        ),
+    ),
+    (
+        "write_read",
+        dialogue(
+            "cancel the paris booking, then find me flights Boston to Paris on the 14th",
+            world="trips",
+            calls=[_fs("Boston", "Paris", "2026-12-14")],
+            **CANCEL_PARIS,
+        ),
+    ),
+    (
+        "write_read",
+        dialogue(
+            ("Cancel my Paris flight; also, what time do I land in London?", CANCEL_PARIS),
+            "yes",
+            world="trips",
+            booking_status={"paris": "cancelled", "london": "confirmed"},
+        ),
+    ),
+    (
+        "two_writes",
+        dialogue(
+            ("cancel the London trip and then cancel the Paris one too", CANCEL_LONDON),
+            ("yes", CANCEL_PARIS),
+            "yes",
+            world="trips",
+            booking_status={"paris": "cancelled", "london": "cancelled"},
+        ),
+    ),
+    (
+        "not_split",
+        dialogue(
+            "me and Sam Lee need flights JFK to Miami on the 15th",
+            tools_exclude=NO_BOOK,
+            calls=[_fs("JFK", "Miami", "2026-12-15", passengers=2)],
+        ),
+    ),
+    (
+        "not_split",
+        dialogue(
+            "hotel in Paris for the 14th to 16th and a flight there from JFK on the 14th",
+            tools_exclude=NO_BOOK,
+            calls=[_fs("JFK", "Paris", "2026-12-14"), _hs("paris", "2026-12-14", "2026-12-16")],
+        ),
+    ),
+    (
+        "not_split",
+        dialogue(
+            "Hi! Can you find me flights from Boston to Atlanta on the 10th?",
+            tools_exclude=NO_BOOK,
+            calls=[_fs("Boston", "Atlanta", "2026-12-10")],
+        ),
+    ),
+    (
+        "not_split",
+        dialogue(
+            "flights New York to Chicago and back, out the 15th back the 17th",
+            tools_exclude=NO_BOOK,
+            calls=[_fs("New York", "Chicago", "2026-12-15")],
+        ),
+    ),
+]
+
+GUARD_GAPS: set[int] = set()
+
+
+@pytest.mark.parametrize(
+    ("kind", "case"),
+    [
+        pytest.param(
+            k,
+            c,
+            id=f"guard-{k}{i:02d}-{c.turns[0].say[:30]}",
+            marks=[pytest.mark.xfail(strict=True, reason="known gap")] if i in GUARD_GAPS else [],
+        )
+        for i, (k, c) in enumerate(GUARDS)
+    ],
+)
+async def test_tworeq24_guards(
+    kind: str, case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
     await runs_as_expected(case, worlds, tmp_path)
