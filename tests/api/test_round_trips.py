@@ -19,6 +19,7 @@ import pytest
 from fastapi import FastAPI
 
 from api.app import create_app
+from api.auth import CallerCache
 from core.runtime import Runtime
 from core.seed import seed_demo
 from tests.api.conftest import World
@@ -85,6 +86,20 @@ TRIPS_BUDGET = 51
 
 DEMO_AVA = {"Authorization": "Bearer demo-ava"}
 HUBS = ("JFK", "LGA", "EWR", "BOS", "LHR", "LGW", "CDG", "ORD")
+#: The caller stays remembered for the whole test: the counts are the steady state's, and
+#: a box slow enough for a turn to outlast ``auth_cache_seconds`` (10 s) would otherwise
+#: add an authentication read (3 round trips) to whichever request came after it.
+CALLER_SECONDS = 3600.0
+
+
+def _remembering(app: FastAPI) -> FastAPI:
+    app.state.caller_cache = CallerCache(CALLER_SECONDS)
+    return app
+
+
+@pytest.fixture
+def app(runtime: Runtime) -> FastAPI:
+    return _remembering(create_app(runtime=runtime))
 
 
 async def _counted_hold(
@@ -194,7 +209,7 @@ async def demo(runtime: Runtime) -> Runtime:
 
 @pytest.fixture
 async def chat_app(demo: Runtime) -> AsyncIterator[FastAPI]:
-    app = create_app(runtime=demo)
+    app = _remembering(create_app(runtime=demo))
     yield app
     if app.state.turns is not None:
         await app.state.turns.aclose()
