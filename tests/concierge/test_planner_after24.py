@@ -18,12 +18,16 @@ from typing import Any
 
 import pytest
 
-from tests.concierge.heldout.harness import Case, World, build_worlds, dialogue, runs_as_expected
+from tests.concierge.heldout.harness import (
+    Case,
+    World,
+    case_params,
+    dialogue,
+    runs_as_expected,
+    worlds_fixture,
+)
 
-
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("after24-worlds"), {"trips"})
+worlds = worlds_fixture("trips")
 
 
 def _fs(origin: str, dest: str, date: str) -> dict[str, Any]:
@@ -308,18 +312,7 @@ CASES: list[tuple[str, Case]] = [
 GAPS = {1, 18, 27, 29}
 
 
-@pytest.mark.parametrize(
-    ("kind", "case"),
-    [
-        pytest.param(
-            k,
-            c,
-            id=f"{k}{i:02d}-{c.turns[-1].say[:30]}",
-            marks=[pytest.mark.xfail(strict=True, reason="known gap")] if i in GAPS else [],
-        )
-        for i, (k, c) in enumerate(CASES)
-    ],
-)
+@pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
 async def test_after24(kind: str, case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
     await runs_as_expected(case, worlds, tmp_path)
 

@@ -54,7 +54,13 @@ from typing import Any
 
 import pytest
 
-from tests.concierge.heldout.harness import Case, World, build_worlds, dialogue, runs_as_expected
+from tests.concierge.heldout.harness import (
+    Case,
+    World,
+    dialogue,
+    runs_as_expected,
+    worlds_fixture,
+)
 
 
 def _fs(origin: str, destination: str, day: str, **more: Any) -> dict[str, Any]:
@@ -620,9 +626,7 @@ GUARDS: list[tuple[str, Case]] = [
 GAPS: set[int] = set()
 
 
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("changes23-worlds"), {"empty", "trips"})
+worlds = worlds_fixture("empty", "trips")
 
 
 @pytest.mark.parametrize(

@@ -32,13 +32,17 @@ import pytest
 
 from concierge.planner.nlu.answers import yes_or_no
 from concierge.planner.nlu.intents import Intent, understand
-from tests.concierge.heldout.harness import Case, World, build_worlds, dialogue, runs_as_expected
+from tests.concierge.heldout.harness import (
+    Case,
+    World,
+    case_params,
+    dialogue,
+    runs_as_expected,
+    worlds_fixture,
+)
 from tests.concierge.planner_kit import NOW
 
-
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("explore24-worlds"), {"empty", "trips"})
+worlds = worlds_fixture("empty", "trips")
 
 
 def _fs(origin: str, dest: str, date: Any, **args: Any) -> dict[str, Any]:
@@ -398,18 +402,7 @@ CASES: list[tuple[str, Case]] = [
 GAPS = {30}
 
 
-@pytest.mark.parametrize(
-    ("kind", "case"),
-    [
-        pytest.param(
-            k,
-            c,
-            id=f"{k}{i:02d}-{c.turns[-1].say[:30]}",
-            marks=[pytest.mark.xfail(strict=True, reason="known gap")] if i in GAPS else [],
-        )
-        for i, (k, c) in enumerate(CASES)
-    ],
-)
+@pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
 async def test_explore24(kind: str, case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
     await runs_as_expected(case, worlds, tmp_path)
 

@@ -57,7 +57,13 @@ import pytest
 from concierge.planner.nlu.dates import read_dates
 from concierge.planner.nlu.intents import Intent, understand
 from concierge.planner.nlu.legs import read_legs
-from tests.concierge.heldout.harness import Case, World, build_worlds, dialogue, runs_as_expected
+from tests.concierge.heldout.harness import (
+    Case,
+    World,
+    dialogue,
+    runs_as_expected,
+    worlds_fixture,
+)
 from tests.concierge.planner_kit import NOW
 
 D = date
@@ -1364,9 +1370,7 @@ ROUND_3: list[tuple[str, Case]] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("explore-s22-worlds"), {"empty"})
+worlds = worlds_fixture("empty")
 
 
 @pytest.mark.parametrize(

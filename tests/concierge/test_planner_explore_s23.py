@@ -46,7 +46,13 @@ import pytest
 
 from concierge.planner.nlu.dates import read_dates
 from concierge.planner.nlu.intents import understand
-from tests.concierge.heldout.harness import Case, World, build_worlds, dialogue, runs_as_expected
+from tests.concierge.heldout.harness import (
+    Case,
+    World,
+    dialogue,
+    runs_as_expected,
+    worlds_fixture,
+)
 from tests.concierge.planner_kit import NOW
 
 D = date
@@ -244,9 +250,7 @@ DEFECTS: list[tuple[str, Case]] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("explore-s23-worlds"), {"empty", "trips"})
+worlds = worlds_fixture("empty", "trips")
 
 
 @pytest.mark.parametrize(

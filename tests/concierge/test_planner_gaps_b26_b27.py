@@ -17,18 +17,16 @@ from concierge.planner.nlu.intents import Intent, understand
 from concierge.planner.nlu.places import find_places
 from tests.concierge.heldout.harness import (
     World,
-    build_worlds,
     dialogue,
     runs_as_expected,
+    worlds_fixture,
 )
 from tests.concierge.planner_kit import NOW
 
 D = date
 
 
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("gaps-b26-b27-worlds"), {"empty", "trips"})
+worlds = worlds_fixture("empty", "trips")
 
 
 

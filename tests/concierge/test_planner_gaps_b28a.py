@@ -22,16 +22,13 @@ from concierge.planner.nlu.intents import understand
 from concierge.planner.nlu.picks import read
 from tests.concierge.heldout.harness import (
     World,
-    build_worlds,
     dialogue,
     runs_as_expected,
+    worlds_fixture,
 )
 from tests.concierge.planner_kit import NOW
 
-
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("gaps-b28a-worlds"), {"empty"})
+worlds = worlds_fixture("empty")
 
 
 def _when(text: str) -> tuple[str | None, str | None, str | None, str | None, str | None]:

@@ -23,16 +23,13 @@ from concierge.planner.nlu.intents import Intent, understand
 from concierge.planner.state import State, Step, Turn
 from tests.concierge.heldout.harness import (
     World,
-    build_worlds,
     dialogue,
     runs_as_expected,
+    worlds_fixture,
 )
 from tests.concierge.planner_kit import NOW
 
-
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("gaps-b28b-worlds"), {"empty", "trips"})
+worlds = worlds_fixture("empty", "trips")
 
 
 _REFUSED = [["can't", "can’t", "cannot", "not able", "unable", "not allowed", "only book"]]

@@ -26,9 +26,9 @@ from concierge.planner.nlu.picks import read as read_picks
 from tests.concierge.heldout.harness import (
     Case,
     World,
-    build_worlds,
     dialogue,
     runs_as_expected,
+    worlds_fixture,
 )
 from tests.concierge.planner_kit import AVA, NOW, Dialogue, FakeBackend, money, trip
 
@@ -41,9 +41,7 @@ _CTX = Context(now=NOW)
 # time, from which airport. Each case is a dialogue as the user types it.
 
 
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("generalise-worlds"), {"empty", "trips"})
+worlds = worlds_fixture("empty", "trips")
 
 
 

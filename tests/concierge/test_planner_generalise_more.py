@@ -20,18 +20,16 @@ from concierge.planner.nlu.intents import Intent, understand
 from concierge.planner.nlu.picks import read as read_picks
 from tests.concierge.heldout.harness import (
     World,
-    build_worlds,
     dialogue,
     runs_as_expected,
+    worlds_fixture,
 )
 from tests.concierge.planner_kit import NOW
 
 D = date
 
 
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("generalise-more-worlds"), {"empty", "trips"})
+worlds = worlds_fixture("empty", "trips")
 
 
 

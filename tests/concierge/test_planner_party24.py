@@ -22,13 +22,16 @@ import pytest
 from concierge.planner.flows.options import pick
 from concierge.planner.nlu.intents import OptionRef, understand
 from concierge.planner.nlu.picks import best_in_request
-from tests.concierge.heldout.harness import Case, World, build_worlds, dialogue, runs_as_expected
+from tests.concierge.heldout.harness import (
+    Case,
+    World,
+    dialogue,
+    runs_as_expected,
+    worlds_fixture,
+)
 from tests.concierge.planner_kit import NOW
 
-
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("party24-worlds"), {"empty"})
+worlds = worlds_fixture("empty")
 
 
 HELD_TWO = {"not_new_status": "confirmed", "pending": "confirm_booking"}

@@ -15,12 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.concierge.heldout.harness import World, build_worlds, dialogue, runs_as_expected
+from tests.concierge.heldout.harness import (
+    World,
+    dialogue,
+    runs_as_expected,
+    worlds_fixture,
+)
 
-
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("round-trip-back-worlds"), {"empty"})
+worlds = worlds_fixture("empty")
 
 
 def _out_and_back(there: str, out: str, back: str) -> list[dict[str, object]]:

@@ -39,7 +39,13 @@ from typing import Any
 
 import pytest
 
-from tests.concierge.heldout.harness import Case, World, build_worlds, dialogue, runs_as_expected
+from tests.concierge.heldout.harness import (
+    Case,
+    World,
+    dialogue,
+    runs_as_expected,
+    worlds_fixture,
+)
 
 QUIET: dict[str, Any] = {"nothing_changed": True}
 NO_SEARCH: dict[str, Any] = {"tools_exclude": ["search_flights", "search_hotels", "reserve"]}
@@ -579,9 +585,7 @@ GUARDS: list[tuple[str, Case]] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("trips23-worlds"), {"empty", "trips"})
+worlds = worlds_fixture("empty", "trips")
 
 
 @pytest.mark.parametrize(

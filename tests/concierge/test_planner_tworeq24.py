@@ -21,12 +21,15 @@ from typing import Any
 
 import pytest
 
-from tests.concierge.heldout.harness import Case, World, build_worlds, dialogue, runs_as_expected
+from tests.concierge.heldout.harness import (
+    Case,
+    World,
+    dialogue,
+    runs_as_expected,
+    worlds_fixture,
+)
 
-
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("tworeq24-worlds"), {"empty", "trips"})
+worlds = worlds_fixture("empty", "trips")
 
 
 def _fs(origin: str, dest: str, date: str, **args: Any) -> dict[str, Any]:
