@@ -273,6 +273,7 @@ _POLICY_WORDS: Final = re.compile(
 _WITHIN_POLICY: Final = _rx("trip", "within_policy")
 _PASSENGER_DELTA: Final = _rx("trip", "passenger_delta")
 _PASSENGER_LESS: Final = _rx("trip", "passenger_less")
+_PASSENGER_TOTAL: Final = _rx("trip", "passenger_total")
 _ACCEPT: Final = _rx("intents", "accept")
 _TRIP_STATUS: Final[list[tuple[str, re.Pattern[str]]]] = [
     (str(name), _join(alts)) for name, alts in _tables()["trip"]["trip_status"].items()
@@ -1532,8 +1533,11 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         if not listed.with_speaker:
             u.listed = list(listed.people)
     counted = numbers.normalize(low)  # number words as digits: "add two" -> "add 2"
-    more = _PASSENGER_DELTA.search(counted)
-    if more and not re.search(r"\bme and\b", counted):
+    total = _PASSENGER_TOTAL.search(counted)
+    more = None if total else _PASSENGER_DELTA.search(counted)
+    if total:
+        u.passengers = int(total.group("n") or total.group("n2"))
+    elif more and not re.search(r"\bme and\b", counted):
         raw = more.group("n") or more.group("n2")
         u.passenger_delta = 1 if raw in {"a", "an", "another"} else word_number(raw or "1")
         if u.passengers == u.passenger_delta:
