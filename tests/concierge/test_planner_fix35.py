@@ -8,6 +8,8 @@ flight_no 3/4 ("flt # to paris pls?" without "my": asks a date), head_count 1/3 
 4 - Tom and Sam are coming", "make it three, my boss is joining": the joiners' clause read
 one word only), one_more 2/3 ("Priya's coming as well": no space before 's). After
 widening the joiners' clause: 9/10; the bare "flt # to paris" stays a known gap.
+Two more guards for "sort/arrange me a flight ... within policy" (a request), written
+after that fix: first try 2/2.
 """
 
 from __future__ import annotations
@@ -116,6 +118,33 @@ CASES: list[tuple[str, Case]] = [
             "sam is tagging along too",
             user="gus",
             calls=[_fs(2, origin="ORD", destination="boston", date="2026-12-15")],
+            nothing_changed=True,
+        ),
+    ),
+    # asked for with "sort/arrange me", policy words narrowing it: a search, not a policy answer
+    (
+        "request",
+        dialogue(
+            "could you arrange us a hotel in Paris from the 9th to the 12th? within policy please",
+            calls=[
+                {
+                    "tool": "search_hotels",
+                    "args": {"city": "paris", "check_in": "2026-12-09", "check_out": "2026-12-12"},
+                }
+            ],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "request",
+        dialogue(
+            "can you sort me out a flight from Boston to Atlanta on the 16th? cheapest in policy, cheers",
+            calls=[
+                {
+                    "tool": "search_flights",
+                    "args": {"origin": "boston", "destination": "atlanta", "date": "2026-12-16"},
+                }
+            ],
             nothing_changed=True,
         ),
     ),
