@@ -19,12 +19,16 @@ from typing import Any
 
 import pytest
 
-from tests.concierge.heldout.harness import Case, World, build_worlds, dialogue, runs_as_expected
+from tests.concierge.heldout.harness import (
+    Case,
+    World,
+    case_params,
+    dialogue,
+    runs_as_expected,
+    worlds_fixture,
+)
 
-
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("fix35-worlds"), {"empty", "trips"})
+worlds = worlds_fixture("empty", "trips")
 
 
 def _fs(n: int, **args: Any) -> dict[str, Any]:
@@ -153,17 +157,6 @@ CASES: list[tuple[str, Case]] = [
 GAPS: set[int] = {3}  # "flt # to paris pls?": no "my", read as a new search
 
 
-@pytest.mark.parametrize(
-    ("kind", "case"),
-    [
-        pytest.param(
-            k,
-            c,
-            id=f"{k}{i:02d}-{c.turns[-1].say[:30]}",
-            marks=[pytest.mark.xfail(strict=True, reason="known gap")] if i in GAPS else [],
-        )
-        for i, (k, c) in enumerate(CASES)
-    ],
-)
+@pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
 async def test_fix35(kind: str, case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
     await runs_as_expected(case, worlds, tmp_path)
