@@ -508,7 +508,12 @@ def apply_user(
         # "sometime the week of the 14th", "cheapest day between the 14th and the 17th":
         # the window's ends are not a departure and a return.
         d.flex, d.depart = window, window[0]
-        if dates.ret == window[1]:
+        if dates.ret == window[1] or (
+            # "the 21st, 22nd or 23rd": the days named are the days compared
+            dates.ret is not None
+            and window[0] < dates.ret < window[1]
+            and not dates.explicit_return
+        ):
             dates = replace(dates, ret=None)
     elif dates.depart is not None:
         d.flex = None

@@ -113,6 +113,13 @@ _STAR_FACTOR: Final = {3: 0.68, 4: 1.0, 5: 1.55}
 _STAR_MIX: Final = {3: (5, 4, 3), 4: (5, 4, 4, 3), 5: (5, 4, 4, 3, 3)}
 
 
+def hotel_brands() -> tuple[str, ...]:
+    """The names a traveller may ask for a hotel by ("a Hilton in London", "any Marriott"):
+    every brand and chain of the catalogue, longest first."""
+    names = {name for chain, brand, _ in _BRANDS for name in (chain, brand)}
+    return tuple(sorted(names, key=lambda n: (-len(n), n)))
+
+
 @lru_cache(maxsize=1)
 def hotel_plans() -> tuple[HotelPlan, ...]:
     plans: list[HotelPlan] = []

@@ -449,6 +449,7 @@ def _present_search(
         # Nothing new to search: show what is on the table again.
         searches = []
     shown_lists: list[tuple[str, list[dict[str, Any]]]] = []
+    hidden = 0  # hotels left out for being over the nightly budget asked for
     for step in searches:
         if step.error:
             problems.append(render.error_text(step.error))
@@ -456,8 +457,10 @@ def _present_search(
         if step.output is None:
             continue
         if step.name == "search_hotels":
-            blocks.append(render.hotels_block(step.output))
-            shown_lists.append(("hotel", step.output.get("options") or []))
+            listed, over = _within_cap(state.draft.price_cap, step.output)
+            hidden += over
+            blocks.append(render.hotels_block(listed))
+            shown_lists.append(("hotel", listed.get("options") or []))
         elif step.id.endswith("_either"):
             if not any(k == "flight" for k, _ in shown_lists) and state.flights is not None:
                 blocks.append(render.flights_block(state.flights, "Flights"))
@@ -488,8 +491,12 @@ def _present_search(
             if out is None:
                 continue
             if kind == "hotel":
-                blocks.append(render.hotels_block(out))
-            elif out.get("days"):
+                shown, over = _within_cap(state.draft.price_cap, out)
+                hidden += over
+                blocks.append(render.hotels_block(shown))
+                shown_lists.append((kind, shown.get("options") or []))
+                continue
+            if out.get("days"):
                 blocks.append(render.days_block(out))
             else:
                 blocks.append(
@@ -544,6 +551,10 @@ def _present_search(
         )
     if d.price_cap is not None:
         notes.extend(_cap_notes(d.price_cap, non_empty))
+    if hidden:
+        notes.append(
+            f"{hidden} more {'hotel is' if hidden == 1 else 'hotels are'} over it, so not listed."
+        )
     if d.within_policy:
         notes.extend(_policy_notes(non_empty))
     if "red" in statuses:
@@ -591,6 +602,25 @@ def _superlative_answer(asked: str | None, lists: list[tuple[str, list[dict[str,
 
 
 _SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
+
+
+def _within_cap(cap: PriceCap | None, out: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """A hotel search as shown under a nightly budget ("under $250 a night"): only the
+    hotels within it, keeping their option numbers, and how many were left out. Whole
+    when no budget applies, its currency differs, or none fits (the note says so)."""
+    options = out.get("options") or []
+    if cap is None or cap.per == "person":
+        return out, 0
+    priced = [o for o in options if isinstance(o.get("nightly"), dict)]
+    if len(priced) != len(options) or not options:
+        return out, 0
+    currency = str(priced[0]["nightly"].get("currency") or "")
+    if cap.currency and currency and cap.currency != currency:
+        return out, 0
+    fits = [o for o in options if amount_of(o["nightly"]) <= cap.amount]
+    if not fits or len(fits) == len(options):
+        return out, 0
+    return {**out, "options": fits}, len(options) - len(fits)
 
 
 def _cap_notes(cap: PriceCap, lists: list[tuple[str, list[dict[str, Any]]]]) -> list[str]:

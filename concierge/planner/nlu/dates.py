@@ -1202,6 +1202,8 @@ _ANY_DAY = re.compile(
 )
 # Two days joined by "or" ("tues or weds", "the 9th or the 10th").
 _OR_DAYS: Final = re.compile(r"\s*,?\s*(?:or|or maybe|or else|/)\s*(?:on\s+)?(?:the\s+)?")
+# A day listed before the last of several ("the 21st, 22nd or 23rd").
+_LIST_DAYS: Final = re.compile(r"\s*,\s*(?:(?:on\s+)?the\s+)?")
 _PLAIN_WEEKDAY = re.compile(r"^(?:on\s+)?[a-z]+\.?$")
 
 
@@ -1657,13 +1659,19 @@ def _flexible(
         if any_day or (named_of is not None and named_of.group("of") and len(dated) <= 1):
             return max(week, today), week + timedelta(days=6)
     if (
-        (any_day or re.search(r"\beither\b", low))
-        and len(mentions) == 2
+        (any_day or (re.search(r"\beither\b", low) and len(mentions) == 2))
+        and len(mentions) >= 2
         and all(m.last is None for m in mentions)
-        and _OR_DAYS.fullmatch(low[mentions[0].end : mentions[1].start])
+        and all(
+            _OR_DAYS.fullmatch(low[m.end : n.start]) or _LIST_DAYS.fullmatch(low[m.end : n.start])
+            for m, n in itertools.pairwise(mentions)
+        )
+        and _OR_DAYS.fullmatch(low[mentions[-2].end : mentions[-1].start])
     ):
-        # "tues or weds next week, whichever's cheaper": those days compared
-        a, b = sorted((mentions[0].first, mentions[1].first))
+        # "tues or weds next week, whichever's cheaper", "the 21st, 22nd or 23rd,
+        # whichever's cheapest": those days compared (the span from first to last)
+        days = sorted(m.first for m in mentions)
+        a, b = days[0], days[-1]
         if 0 < (b - a).days <= 7:
             return a, b
     if not any_day:

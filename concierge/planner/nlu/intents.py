@@ -49,6 +49,7 @@ from concierge.planner.nlu.restated import restated
 from concierge.planner.nlu.spelling import VOCABULARY, fix_keywords
 from concierge.planner.nlu.spelling import fix as fix_spelling
 from core.catalogue import CARRIERS
+from core.catalogue.hotels import hotel_brands
 from core.catalogue.places import lookup_place
 
 
@@ -246,6 +247,11 @@ _HOTEL_WORDS: Final = _rx("trip", "hotel_words")
 _HOTEL_ONLY: Final = _rx("trip", "hotel_only")
 _HOTEL_IN: Final = _rx("trip", "hotel_in")
 _HOTEL_TOO: Final = _rx("trip", "hotel_too")
+_BRAND_STAY: Final = re.compile(
+    str(_tables()["trip"]["brand_stay"]).replace(
+        "{brand}", "|".join(re.escape(b.lower()) for b in hotel_brands())
+    )
+)
 _NO_HOTEL: Final = _rx("trip", "no_hotel")
 _ONE_WAY: Final = _rx("trip", "one_way")
 _FOR_BOOKED_TRIP: Final = _rx("trip", "for_booked_trip")
@@ -1553,14 +1559,17 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         if pattern.search(low):
             u.sort = name
             break
-    hotel_words = bool(_HOTEL_WORDS.search(low))
+    brand_stay = bool(_BRAND_STAY.search(low))  # "a Hilton in London"
+    hotel_words = bool(_HOTEL_WORDS.search(low)) or brand_stay
     if _HOTEL_ONLY.search(low):
         u.want_hotel, u.want_flight = True, False
     elif _NO_HOTEL.search(low):
         u.no_hotel = True
         u.want_flight = True
-    elif (hotel_words and not re.search(r"\bnights?\b", low)) or re.search(
-        r"\b(?:hotels?|rooms?|accommodation|somewhere to stay|place to stay)\b", low
+    elif (
+        (hotel_words and not re.search(r"\bnights?\b", low))
+        or brand_stay
+        or re.search(r"\b(?:hotels?|rooms?|accommodation|somewhere to stay|place to stay)\b", low)
     ):
         u.want_hotel = True
     # "I'll be in Boston Dec 15-17, can you find a hotel?": being somewhere is no flight
@@ -1572,6 +1581,7 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         and not _HOTEL_TOO.search(low)
         and (
             _HOTEL_IN.search(low)
+            or brand_stay
             or not (u.origin or len(u.places) > 1 or _IMPLIED_RETURN.search(low))
         )
     ):
