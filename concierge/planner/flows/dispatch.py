@@ -124,6 +124,23 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
     if intent in _SMALL_TALK and at_hold:
         # "thanks!", "morning!" at a hold's confirmation: a pause, the question stays open.
         return booking.wait(state, turn, ctx, u)
+    if (
+        at_hold
+        and intent in _PRICE_AT_HOLD
+        and not (u.has_trip_details or u.booking_id or asks.fare_question(u.text))
+        and asks.price_question(u.text)
+    ):
+        # "how much is that all in?" at a hold's confirmation: its total, and the
+        # question stays open (once answered, wait tells what became of it).
+        held = booking.changed_hold(state) or ""
+        total = (state.bookings.get(held) or {}).get("total")
+        if total or turn.last("confirm_booking") is not None:
+            price = (
+                f"{held} comes to {render.money(total)} in all, taxes and fees included."
+                if total
+                else ""
+            )
+            return booking.wait(state, turn, ctx, u, aside=price)
     if intent in _ASIDES and at_hold and not u.has_trip_details:
         # "what's the weather like there?", "can you email me the itinerary?" at a hold's
         # confirmation: answered, and the question stays open.
@@ -167,6 +184,10 @@ _SMALL_TALK = frozenset({Intent.THANKS, Intent.GREET})
 # Questions in passing at a confirmation: answered without touching what is asked.
 _ASIDES = frozenset({Intent.OUT_OF_SCOPE, Intent.UNSUPPORTED, Intent.HELP})
 _MORE = " Anything else I can help with?"
+# What a price question at a hold may read as on its own ("how much is it?" nothing,
+# "what does it cost in total?" a question about one's trips, "how much will that be in
+# total" a search with nothing to search for).
+_PRICE_AT_HOLD = frozenset({Intent.UNKNOWN, Intent.ASK_TRIP, Intent.SEARCH})
 
 
 # What naming one of the trips listed may read as ("the london one" a search).

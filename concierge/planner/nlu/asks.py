@@ -33,6 +33,7 @@ class _Tables:
     unless: dict[str, re.Pattern[str]]  # a feature's cues don't count beside these words
     fare: re.Pattern[str]
     fare_reply: str
+    hold_price: re.Pattern[str]
     facets: tuple[tuple[str, re.Pattern[str]], ...]
     own: re.Pattern[str]
     others: re.Pattern[str]
@@ -79,6 +80,7 @@ def tables() -> _Tables:
         },
         fare=_any(raw["fare"]["cues"]),
         fare_reply=" ".join(str(raw["fare"]["reply"]).split()),
+        hold_price=_any(raw["hold_price"]),
         facets=tuple((name, _any(cues)) for name, cues in raw["trip_facets"].items()),
         own=_any(raw["own"]),
         others=_any(raw["others"], bounded=False),
@@ -151,6 +153,12 @@ def fare_question(text: str) -> bool:
     """The message asks what a price is made of ("how much of option 2 is taxes?",
     "what's the VAT on the hotel?", "break the fare down")."""
     return bool(tables().fare.search(plain(text)))
+
+
+def price_question(text: str) -> bool:
+    """The message asks what something costs in all ("how much is that all in?",
+    "what's the total?"); at a hold's confirmation, the hold's total."""
+    return bool(tables().hold_price.search(plain(text)))
 
 
 def fare_reply() -> str:
