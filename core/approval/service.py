@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit, outbox
@@ -455,26 +455,31 @@ async def get_approval(session: AsyncSession, caller: Caller, approval_id: str) 
 async def waiting_on(session: AsyncSession, org_id: str, approval_id: str) -> WaitingOn | None:
     """Whose decision a pending workflow waits on now (its current open step), or None
     when it is decided, expired or unknown. The caller has already been allowed to see
-    the booking it belongs to."""
-    wf = await session.scalar(
-        select(ApprovalWorkflow).where(
-            ApprovalWorkflow.id == approval_id, ApprovalWorkflow.org_id == org_id
+    the booking it belongs to. One read: the workflow, its open step and the approver's
+    name together."""
+    who = func.coalesce(ApprovalStep.escalated_to, ApprovalStep.approver_id)
+    row = (
+        await session.execute(
+            select(who, User.name, ApprovalStep.role)
+            .select_from(ApprovalWorkflow)
+            .join(
+                ApprovalStep,
+                (ApprovalStep.workflow_id == ApprovalWorkflow.id)
+                & (ApprovalStep.ordinal == ApprovalWorkflow.current_step),
+            )
+            .outerjoin(User, User.id == who)
+            .where(
+                ApprovalWorkflow.id == approval_id,
+                ApprovalWorkflow.org_id == org_id,
+                ApprovalWorkflow.status == ApprovalStatus.PENDING,
+                ApprovalStep.status.in_(OPEN_STEP_STATUSES),
+            )
         )
-    )
-    if wf is None or wf.status != ApprovalStatus.PENDING:
+    ).first()
+    if row is None:
         return None
-    step = await session.scalar(
-        select(ApprovalStep).where(
-            ApprovalStep.workflow_id == wf.id,
-            ApprovalStep.ordinal == wf.current_step,
-            ApprovalStep.status.in_(OPEN_STEP_STATUSES),
-        )
-    )
-    if step is None:
-        return None
-    who = step.escalated_to or step.approver_id
-    name = await session.scalar(select(User.name).where(User.id == who))
-    return WaitingOn(user_id=who, name=name or who, role=step.role)
+    user_id, name, role = row
+    return WaitingOn(user_id=user_id, name=name or user_id, role=role)
 
 
 def _still_wanted() -> ColumnElement[bool]:
