@@ -5,7 +5,16 @@ and trip shapes (back from another city, open-jaw, one way for now).
 
 Phrasings written from the user's side before reading the planner code (only the
 held-out harness, fix36's module for the format, and the tools' own answers at the frozen
-clock were read), run once on main ccf0680 unchanged. First try, by kind: FIRST_TRY.
+clock were read), run once on main ccf0680 unchanged. First try, by kind (04:00 UTC,
+pytest -n 0 tests/concierge/test_planner_explore25.py): dates 11/15 ("Dec 9, 10 or 11"
+and "jan 4, 5 or 6" read only the first day; "mid december" read as the 3rd; "over new
+year" searched nothing), party 6/6, hotel lists 1/6 ("a Marriott ..." then "book it" /
+"that one" held nothing; "the last one" / "option 3" after a nightly budget held a hotel
+hidden by the budget; "the cheapest one with breakfast" held the cheapest without a word
+on breakfast, which the catalogue doesn't know), picks 5/6 ("show me more" not
+understood), trip shapes 2/5 (a return from another city, or home out of another city,
+searched back from the outbound's destination; "fly into Madrid" took London as the
+origin) — 25/38 = 66 %.
 """
 
 from __future__ import annotations
@@ -380,7 +389,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = set()
+GAPS = {4, 5, 9, 10, 21, 22, 24, 25, 26, 32, 33, 34, 36}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
