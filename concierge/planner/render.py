@@ -153,14 +153,26 @@ def days_block(out: dict[str, Any]) -> str:
     return head + "\n" + "\n".join(lines) + "\n" + note
 
 
-def hotels_block(out: dict[str, Any]) -> str:
+def hotels_block(out: dict[str, Any], asked: dict[int, str] | None = None) -> str:
+    """The hotels found; ``asked``: the options the request named by brand or area
+    (option number → those words), each marked as asked for."""
     options = out.get("options") or []
     ci, co = day_of(out.get("check_in")), day_of(out.get("check_out"))
     stay = f"{spoken_day(ci)} – {spoken_day(co)}" if ci and co else ""
     head = f"**Hotels in {out.get('city')}, {stay}**"
     if not options:
         return head + "\n" + (out.get("note") or "No hotel has rooms free on every night.")
-    return head + "\n" + "\n".join(hotel_line(o) + _star(out, o) for o in options)
+    asked = asked or {}
+    return (
+        head
+        + "\n"
+        + "\n".join(
+            hotel_line(o)
+            + _star(out, o)
+            + (f" · 👉 as you asked ({asked[o['option']]})" if o.get("option") in asked else "")
+            for o in options
+        )
+    )
 
 
 def booking_summary(b: dict[str, Any]) -> str:

@@ -89,6 +89,7 @@ class Draft:
     return_optional: bool = False
     started: bool = False  # the user asked for a trip at some point
     price_cap: PriceCap | None = None
+    limit: int = 5  # options listed per search; "show me more": ten
     within_policy: bool = False  # "under the policy limit": say which options are in policy
     flex: tuple[date, date] | None = None  # any day in this window: compare the days
     legs: list[Leg] = field(default_factory=list)  # multi-city: the flights after the first
@@ -552,6 +553,7 @@ def apply_user(
             d.ret += shift
         if d.stay is not None:
             d.stay = (d.stay[0] + shift, d.stay[1] + shift)
+    d.limit = 10 if u.more_options else 5
     if u.price_cap:
         d.price_cap = u.price_cap
     if u.within_policy:
@@ -798,7 +800,10 @@ def apply_result(state: State, step: Step) -> None:
     elif name == "search_hotels":
         state.hotels = out
         state.hotel_args = dict(step.args)
-        _show(state, "hotels", out.get("options") or [])
+        # Over the nightly budget asked for, a hotel is not shown: "the last one" or
+        # "option 3" means one of those listed (numbers as the tool gave them).
+        listed, _ = within_cap(state.draft.price_cap, out)
+        _show(state, "hotels", listed.get("options") or [])
     elif name in {
         "reserve",
         "name_passengers",
@@ -988,6 +993,32 @@ def _remember_picks(state: State, booking_id: str, args: dict[str, Any]) -> None
                 lists.append(key)
                 break
     state.held_from[booking_id] = lists
+
+
+def within_cap(cap: PriceCap | None, out: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """A hotel search as shown under a nightly budget ("under $250 a night"): only the
+    hotels within it, keeping their option numbers, and how many were left out. Whole
+    when no budget applies, its currency differs, or none fits (the note says so)."""
+    options = out.get("options") or []
+    if cap is None or cap.per == "person":
+        return out, 0
+    priced = [o for o in options if isinstance(o.get("nightly"), dict)]
+    if len(priced) != len(options) or not options:
+        return out, 0
+    currency = str(priced[0]["nightly"].get("currency") or "")
+    if cap.currency and currency and cap.currency != currency:
+        return out, 0
+    fits = [o for o in options if _amount(o["nightly"]) <= cap.amount]
+    if not fits or len(fits) == len(options):
+        return out, 0
+    return {**out, "options": fits}, len(options) - len(fits)
+
+
+def _amount(value: Any) -> float:
+    try:
+        return float((value or {}).get("amount") or "inf")
+    except (TypeError, ValueError, AttributeError):
+        return float("inf")
 
 
 def _show(state: State, kind: str, items: list[dict[str, Any]]) -> None:

@@ -164,6 +164,14 @@ def select(
         ):
             for kind in available:
                 chosen[kind] = state.shown[_list_of(kind)].items[0]
+        elif (
+            state.offer is not None
+            and state.offer.kind == "select"
+            and state.offer.args.get("asked")
+            and available == ["hotel"]
+            and (asked := _numbered(state, "hotel", state.offer.args["asked"])) is not None
+        ):
+            chosen["hotel"] = asked  # "is there a Marriott ...?" "book it": that hotel
         else:
             n = len(state.shown[_list_of(available[0])].items)
             return Reply(
@@ -208,7 +216,7 @@ def select(
         )
     red = [(k, v) for k, v in chosen.items() if (v.get("policy") or {}).get("status") == "red"]
     items = _items(state, chosen, u.passengers)
-    if u.unsupported is not None and not _seats_wished(u):
+    if u.unsupported is not None and not _seats_wished(u) and u.unsupported.reply not in notes:
         notes.append(u.unsupported.reply)  # "…bags included?": held, and honest about the rest
     if red and not u.insist:
         reasons = (
@@ -235,6 +243,12 @@ def select(
             Offer("reserve", {"items": items, "chosen": chosen}),
         )
     return _book(state, turn, ctx, u, items, chosen, " ".join(notes))
+
+
+def _numbered(state: State, kind: str, number: Any) -> dict[str, Any] | None:
+    """The shown option of ``kind`` with that number, if it is still shown."""
+    items = state.shown[_list_of(kind)].items if state.shown.get(_list_of(kind)) else []
+    return next((o for o in items if o.get("option") == number), None)
 
 
 def booked_again(state: State) -> dict[str, dict[str, Any]]:

@@ -82,6 +82,42 @@ def name_refs(state: State, u: Understanding) -> list[OptionRef]:
 _LIST_KIND = {"flights": "flight", "returns": "return", "hotels": "hotel"}
 
 
+def _plain(text: str) -> str:
+    """Lower case, apostrophes dropped, hyphens and slashes as spaces: "King's Cross",
+    "kings cross" and "Saint-Germain" / "saint germain" compare alike."""
+    low = re.sub(r"['’`]", "", text.lower())
+    return " ".join(re.sub(r"[-/,.]", " ", low).split())
+
+
+# A brand's first word stands for it ("a Hyatt", "the Radisson"), unless it is an everyday
+# word ("over the holidays").
+_NOT_A_BRAND_WORD = frozenset({"holiday"})
+
+
+def asked_hotels(text: str, options: list[dict[str, Any]]) -> dict[int, str]:
+    """The listed hotels the request named by brand or area ("a Marriott near the
+    Magnificent Mile", "somewhere in Canary Wharf"): option number → the words that named
+    it, as the hotel's name spells them. A hotel's name is its brand, its city and its area
+    ("Marriott Chicago Magnificent Mile")."""
+    low = f" {_plain(text)} "
+    found: dict[int, str] = {}
+    for option in options:
+        name, city = str(option.get("name") or ""), str(option.get("city") or "")
+        brand, sep, area = name.partition(f" {city}")
+        if not sep or not isinstance(option.get("option"), int):
+            continue
+        words = [area.strip(), brand.strip()]
+        first = brand.split()[0] if brand.split() else ""
+        if len(brand.split()) > 1 and len(first) >= 5 and first.lower() not in _NOT_A_BRAND_WORD:
+            words.append(first)
+        said = [w for w in words if w and f" {_plain(w)} " in low]
+        if said:
+            # the brand first, its first word only when the whole brand wasn't said
+            said = [w for w in said if not any(w != o and w in o for o in said)]
+            found[int(option["option"])] = ", ".join(reversed(said))
+    return found
+
+
 def _option_names(option: dict[str, Any]) -> set[str]:
     names: set[str] = set()
     for flight in option.get("flights") or []:

@@ -10,11 +10,12 @@ from typing import Any
 from concierge.planner import render
 from concierge.planner.flows import passengers
 from concierge.planner.flows.base import INACTIVE, Call, Context, Decision, Handler, Reply
-from concierge.planner.flows.options import amount_of, pick, skipped
+from concierge.planner.flows.options import amount_of, asked_hotels, pick, skipped
 from concierge.planner.flows.stays import stay_after
 from concierge.planner.nlu.intents import Intent, OptionRef, PriceCap, Understanding
 from concierge.planner.nlu.picks import modifiers
-from concierge.planner.state import Offer, State, Turn
+from concierge.planner.state import Offer, State, Turn, within_cap
+from core.catalogue.hotels import hotel_brands, hotel_plans
 from core.catalogue.places import lookup_place, resolve_place, served_cities
 from core.errors import ValidationFailed
 from core.money import from_major, money_text
@@ -55,7 +56,7 @@ def _flight_args(state: State) -> dict[str, Any]:
         "passengers": d.passengers,
         "max_stops": d.max_stops,
         "sort": d.sort,
-        "limit": 5,
+        "limit": d.limit,
     }
     if d.depart_after:
         args["depart_after"] = d.depart_after
@@ -90,7 +91,7 @@ def _hotel_args(state: State) -> dict[str, Any]:
         "check_in": check_in.isoformat() if check_in else None,
         "check_out": check_out.isoformat() if check_out else None,
         "rooms": d.hotel_rooms,
-        "limit": 5,
+        "limit": d.limit,
     }
 
 
@@ -450,6 +451,8 @@ def _present_search(
         searches = []
     shown_lists: list[tuple[str, list[dict[str, Any]]]] = []
     hidden = 0  # hotels left out for being over the nightly budget asked for
+    asked_for: dict[int, str] = {}  # hotels the request named by brand or area
+    brands_wanted: list[str] = []  # brands the request named that no listed hotel is
     for step in searches:
         if step.error:
             problems.append(render.error_text(step.error))
@@ -457,9 +460,13 @@ def _present_search(
         if step.output is None:
             continue
         if step.name == "search_hotels":
-            listed, over = _within_cap(state.draft.price_cap, step.output)
+            listed, over = within_cap(state.draft.price_cap, step.output)
             hidden += over
-            blocks.append(render.hotels_block(listed))
+            said = turn.understanding.text if turn.understanding is not None else ""
+            named = asked_hotels(said, listed.get("options") or [])
+            asked_for.update(named)
+            brands_wanted += _brands_named(said) if not named else []
+            blocks.append(render.hotels_block(listed, named))
             shown_lists.append(("hotel", listed.get("options") or []))
         elif step.id.endswith("_either"):
             if not any(k == "flight" for k, _ in shown_lists) and state.flights is not None:
@@ -491,7 +498,7 @@ def _present_search(
             if out is None:
                 continue
             if kind == "hotel":
-                shown, over = _within_cap(state.draft.price_cap, out)
+                shown, over = within_cap(state.draft.price_cap, out)
                 hidden += over
                 blocks.append(render.hotels_block(shown))
                 shown_lists.append((kind, shown.get("options") or []))
@@ -564,15 +571,41 @@ def _present_search(
         notes.append(
             f"Options marked 🟠 can be booked but need approval{f' from {manager}' if manager else ''} first."
         )
+    if brands_wanted:
+        notes.append(f"None of these is a {' or '.join(brands_wanted)}, so here is what there is.")
     offer = None
     if all(len(opts) == 1 for _, opts in non_empty):
         offer = Offer("select", {"single": True})
+    elif len(asked_for) == 1 and [k for k, _ in non_empty] == ["hotel"]:
+        # "is there a Marriott near ...?" then "book it": the hotel asked for.
+        ((number, words),) = asked_for.items()
+        notes.append(f"Option {number} is the one you asked for ({words}).")
+        offer = Offer("select", {"asked": number})
     answer = _superlative_answer(asked, non_empty)
     if answer:
         # "…, what's the cheapest?": answered, and "book that one" then means it.
         notes.append(answer)
         offer = offer or Offer("select", {"best": asked})
     return Reply("\n\n".join(p for p in [text, " ".join(notes), closing] if p), offer)
+
+
+# Brands a hotel's name starts with ("Marriott", "Hyatt"); a group alone ("IHG", "Accor")
+# is in no hotel's name, so it is not looked for among the names listed.
+_BRAND_NAMES = tuple(
+    (b, re.compile(rf"\b{re.escape(b.lower())}s?\b"))
+    for b in hotel_brands()
+    if any(p.name.startswith(b) for p in hotel_plans())
+)
+
+
+def _brands_named(text: str) -> list[str]:
+    """The hotel brands or chains a request names ("a Marriott", "any Hiltons"), longest
+    first, none inside another ("Hyatt Regency", not also "Hyatt")."""
+    low, found = text.lower(), list[str]()
+    for brand, pattern in _BRAND_NAMES:
+        if pattern.search(low) and not any(brand.lower() in f.lower() for f in found):
+            found.append(brand)
+    return found
 
 
 _SUPERLATIVES = ("cheapest", "fastest", "earliest", "latest")
@@ -602,25 +635,6 @@ def _superlative_answer(asked: str | None, lists: list[tuple[str, list[dict[str,
 
 
 _SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
-
-
-def _within_cap(cap: PriceCap | None, out: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """A hotel search as shown under a nightly budget ("under $250 a night"): only the
-    hotels within it, keeping their option numbers, and how many were left out. Whole
-    when no budget applies, its currency differs, or none fits (the note says so)."""
-    options = out.get("options") or []
-    if cap is None or cap.per == "person":
-        return out, 0
-    priced = [o for o in options if isinstance(o.get("nightly"), dict)]
-    if len(priced) != len(options) or not options:
-        return out, 0
-    currency = str(priced[0]["nightly"].get("currency") or "")
-    if cap.currency and currency and cap.currency != currency:
-        return out, 0
-    fits = [o for o in options if amount_of(o["nightly"]) <= cap.amount]
-    if not fits or len(fits) == len(options):
-        return out, 0
-    return {**out, "options": fits}, len(options) - len(fits)
 
 
 def _cap_notes(cap: PriceCap, lists: list[tuple[str, list[dict[str, Any]]]]) -> list[str]:

@@ -860,10 +860,16 @@ def read_dates(
         a, b = period.span
         low = low[:a] + " " * (b - a) + low[b:]
     mentions = _mentions(low, today, month_first, no_such_day)
+    mentions = _bare_days_listed(low, mentions)
     if no_such_day:
         reading.question = f"There's no {no_such_day[0]} — which day do you mean?"
         return reading
-    if not mentions and not _NEXT_WEEK.search(low) and _DATE_HINT.search(low):
+    if (
+        not mentions
+        and not _NEXT_WEEK.search(low)
+        and _DATE_HINT.search(low)
+        and _month_part(low, today) is None  # "mid december, 3 nights": no "December 3"
+    ):
         mentions = _fallback(low, now, month_first)
     mentions = _offsets(low, mentions)
     mentions = _in_named_month(low, today, mentions)
@@ -1029,6 +1035,43 @@ _NEXT_NIGHT = re.compile("^" + _JOIN_NIGHT + "$")
 _MORE_NIGHTS = re.compile(
     _JOIN_NIGHT + r"(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b(?!\s*[:.]\d|\s*(?:am|pm)\b)"
 )
+
+
+# "Dec 9, 10 or 11": further days of the same month as bare numbers, the last one a choice
+# ("or"); never a count ("Dec 9, 2 people"), a clock time or a price.
+_BARE_DAY = re.compile(
+    r"(?P<join>\s*,\s*(?:or\s+(?:maybe\s+)?)?|\s+or\s+(?:maybe\s+)?|\s*/\s*)(?:the\s+)?"
+    r"(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b"
+    r"(?!\s*(?:[:./]\d|am\b|pm\b|a\.m|p\.m|of\b|people|persons?|pax|adults?|passengers?"
+    r"|travell?ers?|guests?|seats?|rooms?|nights?|days?|weeks?|colleagues?|usd|eur|gbp|dollars?"
+    r"|\$|%|k\b|[-–—]\s*\d|to\b))"
+)
+
+
+def _bare_days_listed(low: str, mentions: list[Mention]) -> list[Mention]:
+    """ "Dec 9, 10 or 11", "jan 4, 5 or 6": the bare numbers after a month and day are
+    days of that month (each its own mention, read as "the 10th"), when the list ends
+    with "or" — a choice of days, compared when the message asks for the cheapest."""
+    out = list(mentions)
+    for m in mentions:
+        if m.kind not in {"md", "dm"} or m.last is not None:
+            continue
+        days: list[tuple[int, int, date]] = []
+        end, last, chose = m.end, m.first, False
+        while more := _BARE_DAY.match(low, end):
+            try:
+                day = last.replace(day=int(more.group("d")))
+            except ValueError:
+                break
+            if day <= last or (day - m.first).days > 7:
+                break
+            chose = chose or "or" in more.group("join") or "/" in more.group("join")
+            days.append((more.start("d"), more.end(), day))
+            end, last = more.end(), day
+        if not days or not chose or any(o.start < end and o.end > m.end for o in mentions):
+            continue
+        out += [Mention(a, b, day, None, low[a:b], m.rolled, kind="ord") for a, b, day in days]
+    return sorted(out, key=lambda x: x.start)
 
 
 def _nights_named(low: str, mentions: list[Mention]) -> list[Mention]:
@@ -1482,8 +1525,17 @@ def _holidays_as_context(low: str, mentions: list[Mention]) -> list[Mention]:
                 and not any(_STAY_TO.match(_between(low, m, o)) for o in explicit)
             ):
                 continue
+            if not explicit and m.last is None and _OVER_HOLIDAY.search(before):
+                # "a room over new year", "in Paris over Christmas": there the night before
+                # it and the night of it, away the day after.
+                m = replace(
+                    m, first=m.first - timedelta(days=1), last=m.first + timedelta(days=1)
+                )
         kept.append(m)
     return kept
+
+
+_OVER_HOLIDAY: Final = re.compile(r"\b(?:over|across)\s+(?:the\s+)?$")
 
 
 _PART_OF_TODAY: Final = re.compile(r"^this (?:morning|afternoon|evening)$")

@@ -159,6 +159,7 @@ class Understanding:
     clear_time: bool = False
     time_shift: str | None = None  # "earlier" / "later" than the options shown
     other_option: bool = False  # asks for another option than those shown ("a later one")
+    more_options: bool = False  # "show me more": the same search, more of its options
     price_cap: PriceCap | None = None  # "under 200 a night", "max $300"
     within_policy: bool = False  # "a hotel ... under the policy limit": a filter, not a question
     facets: frozenset[str] = frozenset()  # what a trip question asks (asks.yaml)
@@ -191,6 +192,7 @@ class Understanding:
             or self.sort
             or self.clear_time
             or self.time_shift
+            or self.more_options
             or self.price_cap
             or d.flexible
             or d.any_day
@@ -271,6 +273,7 @@ _COURTESY: Final = re.compile("|".join(_tables()["intents"]["courtesy"]), re.IGN
 _EARLIER_LATER: Final = _rx("trip", "earlier_later")
 _CLEAR_TIME: Final = _rx("trip", "clear_time")
 _OTHER_OPTION: Final = _rx("trip", "other_option")
+_MORE_OPTIONS: Final = _rx("trip", "more_options")
 # Words that make a question about the rules whatever else it asks ("can I get a later
 # one, or is that against policy?").
 _POLICY_WORDS: Final = re.compile(
@@ -1188,6 +1191,7 @@ def _asks_for_a_trip(u: Understanding) -> bool:
         or u.max_stops is not None
         or u.price_cap
         or u.time_shift
+        or u.more_options
         or u.options
         or u.booking_id
         or u.person
@@ -1607,6 +1611,7 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
     shift = _EARLIER_LATER.search(low)
     other = _OTHER_OPTION.search(low)
     u.other_option = other is not None
+    u.more_options = bool(_MORE_OPTIONS.search(low.strip()))
     if shift and not u.dates.depart_after and not u.dates.depart_before and u.shift_days is None:
         u.time_shift = shift.group(1)
     elif (

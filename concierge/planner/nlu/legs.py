@@ -102,8 +102,12 @@ def read_legs(text: str, now: datetime, *, month_first: bool = True) -> list[Leg
         homeward = _HOME.search(said) or _BACK.search(said)
         clause = f"{legs[-1].destination.text}{said}" if arrow and legs and not homeward else said
         places = [p for p in find_places(clause) if p.place is not None]
+        # "coming back from Paris on the 18th": a place flown back from is no destination
+        from_only = all(p.role == "origin" for p in places)
         home = (
-            (_HOME.search(clause) or (None if places else _BACK.search(clause))) if legs else None
+            (_HOME.search(clause) or (_BACK.search(clause) if from_only else None))
+            if legs
+            else None
         )
         if not places and home is None:
             continue  # "Economy is fine."
@@ -145,11 +149,18 @@ def read_legs(text: str, now: datetime, *, month_first: bool = True) -> list[Leg
     if len(legs) < 2:
         return []
     for before, after in pairwise(legs):
-        if _city(after.origin) != _city(before.destination) or after.day < before.day:
+        # Home from another city than the last one landed in ("fly into Madrid ..., home
+        # out of London"): an open jaw, the way between is the traveller's own.
+        open_jaw = after is legs[-1] and after.to_home
+        if (_city(after.origin) != _city(before.destination) and not open_jaw) or (
+            after.day < before.day
+        ):
             return []
     if any(leg.to_home for leg in legs[:-1]):
         return []  # only the last leg goes home
-    if len(legs) == 2 and (legs[1].to_home or _city(legs[1].destination) == _city(legs[0].origin)):
+    if len(legs) == 2 and _city(legs[1].origin) == _city(legs[0].destination) and (
+        legs[1].to_home or _city(legs[1].destination) == _city(legs[0].origin)
+    ):
         return []  # there and back: a round trip, read as one
     return legs
 
