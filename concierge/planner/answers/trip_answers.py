@@ -28,6 +28,8 @@ _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 # my flight leave from" is about the terminal, "when do I land" about the landing).
 _ORDER = (
     "have",
+    "names",
+    "ticket",
     "terminal",
     "locator",
     "refundable",
@@ -308,6 +310,10 @@ def answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
         if _hotels(b):
             return _hotel(ask, b, "hotel")
         return TripAnswer(f"{_cap(name)} has no flight in it.")
+    if facet == "names":
+        return TripAnswer(_names(b, name, ask.text))
+    if facet == "ticket":
+        return TripAnswer(_tickets(b, ask, flight, name))
     if facet == "terminal":
         return TripAnswer(
             "I don't have terminal or gate information — it isn't in our flight data yet. "
@@ -382,6 +388,60 @@ def answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
         f"{render.clock(flight.arrive)}{_next_day(flight)} — {status[:1].upper()}{status[1:]}, "
         f"booking {b.booking_id}."
     )
+
+
+# "my e-ticket numbers for the London trip", "all the tickets": every flight's
+_EVERY_TICKET = re.compile(r"\b(?:tickets|numbers|all|every|each|both)\b", re.IGNORECASE)
+
+
+# "can you add my middle initial to the name on the booking?": a change asked, not a question
+_RENAME = re.compile(
+    r"\b(?:add|change|correct|fix|update|amend|edit|alter|respell|put)\b", re.IGNORECASE
+)
+
+
+def _names(b: BookingOut, name: str, text: str) -> str:
+    """Whose names a booking's tickets carry (the passengers' legal names); a change of
+    them is not something the concierge can make."""
+    people = [p.name for p in b.passengers] or [b.traveler]
+    said = " and ".join(f"**{p}**" for p in people)
+    plural = "s" if len(people) > 1 else ""
+    if _RENAME.search(text):
+        return (
+            f"I can't change the name{plural} on a booking — {name} is booked in the "
+            f"name{plural} of {said}. The airline (or your travel team) can correct a name "
+            "on a ticket; your legal names for new bookings are in your profile."
+        )
+    return (
+        f"{_cap(name)} is booked in the name{plural} of {said} — the name on a ticket "
+        "must match the passport exactly."
+    )
+
+
+def _tickets(b: BookingOut, ask: TripAsk, flight: SegmentOut, name: str) -> str:
+    """The e-ticket numbers: the flight asked about, or every flight of the trip when the
+    question names none of them ("the e-tickets for my London trip")."""
+    named = ask.flight is not None or bool(ask.facets & {"return", "depart", "arrive"})
+    named = named or bool(_OUT.search(ask.text))
+    flights = [flight] if named or not _EVERY_TICKET.search(ask.text) else _flights(b)
+    lines = []
+    for s in flights:
+        route = f"{s.flight} {s.origin}→{s.destination} on {_day(s.depart)}"
+        if s.tickets:
+            numbers = ", ".join(
+                f"**{t}**" + (f" ({who})" if len(s.tickets) > 1 else "")
+                for who, t in s.tickets.items()
+            )
+            lines.append(f"{route}: e-ticket {numbers}")
+        else:
+            lines.append(f"{route}: no e-ticket issued yet ({render.status_text(b.status)})")
+    if len(lines) == 1:
+        return lines[0][:1].upper() + lines[0][1:] + "."
+    return f"The e-tickets on {name}:\n" + "\n".join(f"- {line}" for line in lines)
+
+
+# "the flight out to London", "my outbound": the first leg, not every flight
+_OUT = re.compile(r"\b(?:out(?:bound)?|there|going)\b", re.IGNORECASE)
 
 
 def _refundability(segments: list[SegmentOut], name: str) -> str:

@@ -65,6 +65,12 @@ def _approvals(state: State, turn: Turn, ctx: Context, u: Understanding) -> Deci
     if step.error:
         return Reply(f"I couldn't load approvals: {render.error_text(step.error)}")
     items = (step.output or {}).get("approvals") or []
+    if _ORG_VIEW.search(u.text):
+        # "what's stuck in approval across my org, and who is it waiting on?": the
+        # requests of the people the caller may see, each with whose decision it waits on.
+        org = _org_view(turn, ctx, items)
+        if org is not None:
+            return org
     if not items:
         return Reply("Nothing is waiting for your approval right now. 🎉")
     return Reply(
@@ -72,6 +78,68 @@ def _approvals(state: State, turn: Turn, ctx: Context, u: Understanding) -> Deci
         + _approval_lines(items)
         + '\n\nSay e.g. "approve 1" or "reject Ava\'s trip, too expensive".'
     )
+
+
+# A question about the approvals of one's whole team or org, or whom they wait on.
+_ORG_VIEW = re.compile(
+    r"\b(?:across|in|for|of|throughout)\s+(?:my|our|the)\s+(?:whole\s+|entire\s+)?"
+    r"(?:org|organi[sz]ation|team|department|dept|reports|division|people)\b"
+    r"|\bwho(?:'s|\s+is|\s+are|m)?\s+(?:it|they|those|these|that|each(?:\s+one)?)?\s*"
+    r"(?:waiting|pending|sitting|stuck)\s+(?:on|with)\b"
+    r"|\bwaiting\s+on\s+whom\b|\bwho(?:'s|\s+is)\s+holding\s+(?:up|things)\b"
+    r"|\bwhose\s+(?:desk|court|queue|inbox|plate)\b",
+    re.IGNORECASE,
+)
+
+
+def _org_view(turn: Turn, ctx: Context, mine: list[dict[str, Any]]) -> Decision | None:
+    """The requests waiting for approval among the trips the caller may see (their own
+    queue and their reports'), each with whose decision it waits on now (``get_booking``'s
+    ``waiting_on``). None when the caller sees no one else's pending trip."""
+    listing = turn.last("list_trips")
+    if listing is None:
+        return [Call("list_trips", {"limit": MAX_TRIPS})]
+    trips = listing.typed(ListTripsOutput)
+    if trips is None:
+        return None
+    me = str(ctx.profile.get("name") or "")
+    pending = [t for t in trips.trips if t.status == "pending_approval" and t.traveler != me]
+    if not pending:
+        return None
+    read: dict[str, GetBookingOutput] = {}
+    for step in turn.calls("get_booking"):
+        booking = step.typed(GetBookingOutput)
+        if booking is not None:
+            read[booking.booking_id] = booking
+    for trip in pending:
+        if trip.booking_id not in read and not any(
+            s.args.get("booking_id") == trip.booking_id for s in turn.calls("get_booking")
+        ):
+            return [Call("get_booking", {"booking_id": trip.booking_id})]
+    lines = []
+    for i, trip in enumerate(pending, start=1):
+        booking = read.get(trip.booking_id)
+        who = None if booking is None else booking.waiting_on
+        first = trip.traveler.split()[0] if trip.traveler else "the traveller"
+        if who is None:
+            waits = "whose step I couldn't read"
+        elif who.you:
+            waits = "waiting on **you**"
+        else:
+            role = f"{first}'s manager" if who.role == "manager" else role_label(who.role)
+            waits = f"waiting on **{who.name}** ({role})"
+        where = " and ".join(trip.places) or trip.summary
+        why = ""
+        if booking is not None and booking.policy.violations:
+            why = f" · why: {'; '.join(booking.policy.violations)}"
+        lines.append(
+            f"{i}. **{trip.traveler}** — {where}: {trip.summary} · "
+            f"{render.money(trip.total.model_dump())} · {waits}{why} ({trip.booking_id})"
+        )
+    n = len(pending)
+    head = f"{n} trip{'s' if n != 1 else ''} waiting for approval among the people you can see:"
+    tail = "" if mine else "\n\nNone of them is waiting on you."
+    return Reply(head + "\n" + "\n".join(lines) + tail)
 
 
 def _approval_matches(a: dict[str, Any], u: Understanding) -> bool:

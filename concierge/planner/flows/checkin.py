@@ -234,8 +234,59 @@ def after_check_in(out: CheckInOutput | None, error: dict[str, Any] | None) -> R
 def boarding_pass(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     got = turn.last("get_boarding_pass")
     if got is not None and got.done:
-        return _after_passes(got.typed(GetBoardingPassOutput), got.error)
+        passes = got.typed(GetBoardingPassOutput)
+        if got.error is None and passes is not None and not passes.boarding_passes:
+            # None yet: when check-in opens for the caller's own flight meant (the one
+            # named, else the soonest), from that booking's window.
+            opens = _when_it_opens(state, turn, ctx, u)
+            if opens is not None:
+                return opens
+        return _after_passes(passes, got.error)
     return [Call("get_boarding_pass", {"booking_id": u.booking_id} if u.booking_id else {})]
+
+
+def _when_it_opens(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision | None:
+    """No boarding pass yet: the caller's own trip with a flight still to fly (the one the
+    message names, else the soonest confirmed one), and when its check-in opens (the
+    booking's window, ``_window_answer``). None when the caller has no such trip of their
+    own (a manager who sees only others' trips is not told about theirs)."""
+    listed = turn.last("list_trips")
+    if listed is None:
+        return [Call("list_trips", {})]
+    me = str(ctx.profile.get("name") or "")
+    today = ctx.today.isoformat()
+    own = [
+        t
+        for t in (listed.output or {}).get("trips") or []
+        if str(t.get("status")) not in INACTIVE
+        and t.get("flights")
+        and (not me or str(t.get("traveler") or "") == me)
+        and str(t.get("end") or t.get("start") or "") >= today
+    ]
+    named = bool(u.booking_id or u.places or u.dates.mentions or seats.flight_numbers(u.text))
+    meant = (
+        [t for t in own if t.get("booking_id") == u.booking_id]
+        if u.booking_id
+        else seats.trips_named(own, u, ctx)
+        if named
+        else []
+    )
+    if named and not meant:
+        return None
+    trips = meant or sorted(
+        (t for t in own if str(t.get("status")) in CHECKABLE),
+        key=lambda t: str(t.get("start") or ""),
+    )
+    if not trips:
+        return None
+    answer = _window_answer(state, turn, ctx, u, str(trips[0]["booking_id"]))
+    if isinstance(answer, Reply):
+        return replace(
+            answer,
+            text="You have no boarding pass yet — you get one once you're checked in. "
+            + answer.text,
+        )
+    return answer
 
 
 def _after_passes(out: GetBoardingPassOutput | None, error: dict[str, Any] | None) -> Reply:
