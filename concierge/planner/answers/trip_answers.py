@@ -27,6 +27,7 @@ _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 # The order facets are answered in when a question carries several ("what terminal does
 # my flight leave from" is about the terminal, "when do I land" about the landing).
 _ORDER = (
+    "on_day",
     "have",
     "names",
     "ticket",
@@ -286,6 +287,8 @@ def answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
     facet = main_facet(ask)
     v = _voice(ask, b)
     name = trip_name(b, ask)
+    if facet == "on_day" and (ask.day is not None or ask.weekday is not None):
+        return TripAnswer(_on_day(ask, b, name))
     if facet == "have":
         return _has(ask, b)
     if facet == "status":
@@ -442,6 +445,40 @@ def _tickets(b: BookingOut, ask: TripAsk, flight: SegmentOut, name: str) -> str:
 
 # "the flight out to London", "my outbound": the first leg, not every flight
 _OUT = re.compile(r"\b(?:out(?:bound)?|there|going)\b", re.IGNORECASE)
+
+
+def _on_day(ask: TripAsk, b: BookingOut, name: str) -> str:
+    """What a booking has on the day asked ("anything booked on 14/12?"): the flights
+    leaving or landing that day and the stay that covers it, else the trip itself."""
+
+    def on(iso: str | None) -> bool:
+        d = render.day_of(iso) if iso else None
+        return d is not None and (
+            d == ask.day if ask.day is not None else d.weekday() == ask.weekday
+        )
+
+    lines = []
+    for s in b.segments:
+        if s.status in INACTIVE:
+            continue
+        if s.kind == "flight" and (on(s.depart) or on(s.arrive)):
+            lines.append(
+                f"{s.flight} {s.origin}→{s.destination}, leaving at "
+                f"**{render.clock(s.depart)}** on {_day(s.depart)} and landing at "
+                f"{render.clock(s.arrive)}{_next_day(s)} (local times)"
+            )
+        elif s.kind == "hotel" and s.check_in and s.check_out:
+            first, last = dt.date.fromisoformat(s.check_in), dt.date.fromisoformat(s.check_out)
+            days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+            if any(
+                d == ask.day if ask.day is not None else d.weekday() == ask.weekday for d in days
+            ):
+                lines.append(f"{s.hotel}, {day_range(first, last)}")
+    status = render.status_text(b.status)
+    if not lines:
+        data = b.model_dump(mode="json", exclude_none=True)
+        return f"That day falls in {name} ({status}):\n{render.booking_summary(data)}"
+    return f"Yes — {name}, {status}:\n" + "\n".join(f"- {line}" for line in lines)
 
 
 def _refundability(segments: list[SegmentOut], name: str) -> str:

@@ -692,6 +692,10 @@ def _change_booking(
             code = f"{m.group(1).upper()} {m.group(2)}"
             if code.replace(" ", "") not in own and flight_number(code):
                 named.append(OptionRef(carrier=code))
+    if not any(r.carrier for r in named) and _SAME_FLIGHT.search(u.text) and seg.get("flight"):
+        # "move it to the next day, same flight if there is one": the booked flight's
+        # number on the new day, once found (else the day's options are shown).
+        named.append(OptionRef(carrier=str(seg.get("flight"))))
     if after and before and after >= before:
         # "a session on Saturday morning ... Sunday the 20th instead? Evening is fine":
         # hours that contradict each other say no window for the flight.
@@ -763,6 +767,13 @@ def _change_booking(
         new_day,
         stay_note=_stay_stays(b, seg, new_day),
     )
+
+
+# "same flight", "the same BA 19", "same one", "same time": the booked flight, another day
+_SAME_FLIGHT = re.compile(
+    r"\bsame\s+(?:(?:flight|plane|one|service|departure|time)\b|(?:[A-Z]{2}|[A-Z]\d|\d[A-Z])\s?\d{1,4}\b)",
+    re.IGNORECASE,
+)
 
 
 def _stay_stays(booking: dict[str, Any], seg: dict[str, Any], new_day: dt.date) -> str:

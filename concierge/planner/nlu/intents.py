@@ -1253,6 +1253,8 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
         return False
     if asks.is_own(clean) or u.booking_id or _FLIGHT_NUMBER.search(clean):
         return True
+    if "on_day" in u.facets and u.dates.mentions and not u.places:
+        return True  # "what's on for me on 18/12?": one's bookings of that day
     if "locator" in u.facets and not _whose(clean, u.places):
         return True
     if any(m.group(1).upper() in _CARRIER_CODES for m in _FLIGHT_NUMBER_ANY.finditer(clean)):
