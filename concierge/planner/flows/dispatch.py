@@ -69,7 +69,7 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         and u.facets
         and state.current_booking is not None
         and state.last_intent in trips.FOLLOWS_A_TRIP
-        and _THAT_TRIP.search(u.text)
+        and (_THAT_TRIP.search(u.text) or _AND_THEN.match(u.text))
         and not (u.places or u.dates.depart or u.dates.ret or u.options)
         and asks.is_question(u.text)
         and not asks.is_request(u.text)
@@ -99,6 +99,12 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         said = purpose.answer_of(u)
         if said is not None:
             return purpose.record(turn, ctx, trip, said)
+    told = purpose.stated(u.text) if state.offer is None else None
+    if told is not None and booking.changed_hold(state) is None:
+        # "let Mia know the Paris trip is for the Renault kickoff": that trip's purpose.
+        noted = purpose.record_stated(turn, ctx, u, told)
+        if noted is not None:
+            return noted
     said_why = approvals.reason_given(state, turn, ctx, replace(u, intent=intent))
     if said_why is not None:
         # "reject it" → "why?" → "too expensive for a one-day visit": that rejection's note.
@@ -113,7 +119,7 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         state.last_intent == Intent.CANCEL
         and state.last_shown == "trips"
         and intent in _WHICH_TRIP_MAY_BE
-        and (u.options or (u.places and re.search(r"\b(?:trip|booking)\b", u.text.lower())))
+        and (u.options or (u.places and re.search(r"\b(?:trip|booking|one)\b", u.text.lower())))
         and not (u.dates.depart or u.dates.ret or u.booking_id)
     ):
         # "cancel my trip" → "which one?" → "the london one", "the Paris trip", "the second
@@ -175,6 +181,10 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
 
 # Words that point back at the trip or the person just talked of.
 _THAT_TRIP = re.compile(r"\b(?:her|his|their|that|this|the same)\b", re.IGNORECASE)
+
+
+# A question that goes on from the one before ("and check out?", "what about check-out?").
+_AND_THEN = re.compile(r"\s*(?:and|what about|how about|also)\b", re.IGNORECASE)
 
 
 # Small talk at a confirmation: neither a yes nor a no.

@@ -17,11 +17,14 @@ from tools.list_trips import TripOut
 from tools.views import city_of
 
 
-def trip_matches(trip: dict[str, Any], u: Understanding, ctx: Context) -> bool:
+def trip_matches(
+    trip: dict[str, Any], u: Understanding, ctx: Context, *, from_ok: bool = False
+) -> bool:
     """Whether a ``list_trips`` row is the trip the message names, by its fields: the
     cities it goes to (and, for a place named as where a flight leaves from, the one it
     starts from: "my Boston to Paris flight"), its days, its traveller and its flight
-    numbers."""
+    numbers. ``from_ok``: a place named with no role may be where the trip starts ("the
+    boston one" for the trip from Boston to Paris)."""
     t = typed(TripOut, trip)
     if t is None:
         return False
@@ -29,7 +32,10 @@ def trip_matches(trip: dict[str, Any], u: Understanding, ctx: Context) -> bool:
         if mention.place is None:
             continue
         city = mention.place.city
-        if city not in t.places and not (mention.role == "origin" and city == t.origin):
+        starts = (mention.role == "origin" or (from_ok and mention.role is None)) and (
+            city == t.origin
+        )
+        if city not in t.places and not starts:
             return False
     if u.dates.depart is not None:
         if not (t.start and t.end and t.start <= u.dates.depart.isoformat() <= t.end):
@@ -112,6 +118,9 @@ def find_booking(
         return Reply(f"I couldn't load your trips: {render.error_text(listing.error)}")
     rows = [t for t in (state.trips or []) if t.get("status") not in INACTIVE]
     matches = [t for t in rows if trip_matches(t, u, ctx)]
+    if not matches and u.places:
+        # "the boston one": no trip goes there, the one leaving from there.
+        matches = [t for t in rows if trip_matches(t, u, ctx, from_ok=True)]
     if homeward and len(matches) > 1:
         typed_rows = {t.booking_id: t for t in (typed(TripOut, r) for r in matches) if t}
         home = home_city(ctx)

@@ -17,6 +17,7 @@ from concierge.planner import render
 from concierge.planner.flows.base import Call, Context, Decision, Reply, fit
 from concierge.planner.nlu.intents import Intent, Understanding
 from concierge.planner.state import Offer, Turn
+from tools.list_trips import ListTripsOutput
 from tools.set_trip_purpose import SetTripPurposeInput
 
 KIND = "purpose"
@@ -93,3 +94,78 @@ def record(turn: Turn, ctx: Context, booking_id: str, text: str) -> Decision:
     if out.get("status") == "pending_approval":
         return Reply(f"Thanks — I've added “{out.get('purpose')}” to the approval request for **{booking_id}**.")
     return Reply(f"Noted “{out.get('purpose')}” on **{booking_id}**.")
+
+
+# A trip's purpose told unasked ("Can you let Mia know the Paris trip is for the Renault
+# kickoff?", "the purpose of my Boston flight: a customer visit", "add to my Paris trip that
+# it's for the Q4 review"): the trip named (group "trip") and what it is for ("what").
+_TRIP = r"(?P<trip>(?:the|my|our)\s+(?:[\w-]+\s+){0,3}?(?:trip|flight|booking|travel|request))"
+_STATED = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        rf"\b{_TRIP}\s+(?:is|was|'s)\s+(?:(?:actually|really|all|mainly|mostly)\s+)?for\s+(?P<what>.+)",
+        rf"\bpurpose\s+(?:of|for|on)\s+{_TRIP}\s*(?:is|:|-|—|–)\s*(?P<what>.+)",
+        rf"\b(?:add|note|put)\s+(?:on|to)\s+{_TRIP}\s+that\s+(?:it|this)(?:'s|\s+is)\s+for\s+(?P<what>.+)",
+    )
+)
+# What ends the purpose: the sentence, or what is said of it after a comma ("..., please
+# add that for Mia", "... so she can ok it").
+_WHAT_ENDS = re.compile(
+    r"[.?!;]|,\s*(?:please|pls|so|she|he|they|can|could|would|and|thanks|thank)\b"
+    r"|\s+(?:so|because)\s+(?:she|he|they|my|our|the|it|\w+)\s+(?:can|could|will|needs?|has)\b",
+    re.IGNORECASE,
+)
+# ... and is never a purpose when it is a count, a person, a day or a trip asked for
+_NOT_WHAT = re.compile(
+    r"^(?:me|us|him|her|them|you|my|\d|one|two|three|four|five|a (?:week|night|day|few)|"
+    r"(?:this|next|last|the) (?:week|weekend|month|day)|today|tomorrow|tonight|now|later|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|how|what|when|which|who)\b",
+    re.IGNORECASE,
+)
+
+
+def stated(text: str) -> tuple[int, str] | None:
+    """A trip's purpose told unasked: where the trip is named, and the purpose; None when
+    the message tells none."""
+    for pattern in _STATED:
+        m = pattern.search(text)
+        if m is None:
+            continue
+        what = _WHAT_ENDS.split(m.group("what"), maxsplit=1)[0].strip(" ,:-—–\"'")
+        if len(what) < 4 or _NOT_WHAT.match(what) or _TRAVEL_ASK.search(what):
+            continue
+        return m.start("trip"), what
+    return None
+
+
+def record_stated(
+    turn: Turn, ctx: Context, u: Understanding, said: tuple[int, str]
+) -> Decision | None:
+    """The purpose told of one of the caller's own trips (the one its place names, one
+    waiting for approval first), recorded with ``set_trip_purpose``. None when the
+    caller has no such trip (the message goes on as it would have)."""
+    at, what = said
+    listing = turn.last("list_trips")
+    if listing is None:
+        return [Call("list_trips", {"limit": 20})]
+    trips = listing.typed(ListTripsOutput)
+    if trips is None:
+        return None
+    me = str(ctx.profile.get("name") or "")
+    cities = {m.place.city for m in u.places if m.place is not None and m.start <= at + 60}
+    cities &= {c for t in trips.trips for c in (*t.places, t.origin or "")}
+    own = [
+        t
+        for t in trips.trips
+        if t.status in {"pending_approval", "held", "confirmed"}
+        and (not me or t.traveler == me)
+        and (not cities or cities & {*t.places, t.origin or ""})
+    ]
+    waiting = [t for t in own if t.status == "pending_approval"]
+    meant = waiting if len(waiting) == 1 or (waiting and not cities) else own
+    if not meant:
+        return None
+    if len(meant) > 1:
+        lines = "\n".join(f"- **{t.booking_id}** — {t.summary}" for t in meant[:5])
+        return Reply(f"Which trip is “{what}” for?\n{lines}")
+    return record(turn, ctx, meant[0].booking_id, what)

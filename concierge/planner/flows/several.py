@@ -29,7 +29,7 @@ from datetime import datetime
 
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 
-from concierge.planner.flows import lookup
+from concierge.planner.flows import lookup, purpose
 from concierge.planner.flows.base import Call, Context, Decision, Reply
 from concierge.planner.flows.dispatch import decide
 from concierge.planner.nlu import asks, requests
@@ -84,6 +84,10 @@ def read(
             # then the requests that waited for it.
             waited = [Request(t, understand(t, now, month_first=month_first)) for t in after]
             return [Request(text, answer), *waited]
+    if purpose.stated(text) is not None:
+        # "let Mia know the Paris trip is for the kickoff? She needs that to approve it":
+        # a trip's purpose told, and what is said of it, one request.
+        return None
     said, spans = requests.cut(text)
     if len(spans) < 2 or requests.whole_wins(understand(text, now, month_first=month_first).intent):
         return None
