@@ -14,6 +14,12 @@ follow_up_subject 1/2 ("and check out?" after the hotel's check-in), trip_purpos
 rebook_same_flight 0/3, cancel_one_leg 3/3, extend_stay 0/3, checkin_opening_time 0/2 (the
 boarding pass reply does not say when check-in opens), passenger_details 0/3, approval_reason
 1/2, vp_team_view 0/2 (a VP's org queue answered with his own empty queue), own_trip 2/2.
+
+After the fix 25/31; left as strict xfails: "the one leaving from JFK" at "which trip?"
+(5), "push my London flight back a day" and "Move Ava's London flight to Dec 15" (11, 13:
+the flight home is moved, "back"/"to Dec 15" read as the return), extend_stay (17-19: extra
+nights at the booked hotel are not read as a hotel search from the stay's last night).
+Guards (GUARDS, written after the fix), first try 8/8 (pytest -n 0 -k guards, 04:55 UTC).
 """
 
 from __future__ import annotations
@@ -387,4 +393,108 @@ GAPS = {5, 11, 13, 17, 18, 19}
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
 async def test_after25(kind: str, case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+
+
+# guard, written after the fix
+GUARDS: list[tuple[str, Case]] = [
+    (
+        "vp_team_view",
+        dialogue(
+            "who are the pending approvals in my org waiting on?",
+            world=T,
+            user="victor",
+            nothing_changed=True,
+            reply_contains_any=[["ava"], ["paris", "CDG"], ["mia", "manager"]],
+        ),
+    ),
+    (
+        "approval_reason",
+        dialogue(
+            "what flagged Ava's Paris booking for approval?",
+            world=T,
+            user="mia",
+            nothing_changed=True,
+            reply_contains_any=[["7 days", "seven days", "2 days ahead", "two days ahead"]],
+        ),
+    ),
+    (
+        "passenger_details",
+        dialogue(
+            "what's the ticket number on my flight to London?",
+            world=T,
+            nothing_changed=True,
+            reply_contains="1252000000010",
+        ),
+    ),
+    (
+        "passenger_details",
+        dialogue(
+            "whose name is on Ava's London booking?",
+            world=T,
+            user="mia",
+            nothing_changed=True,
+            reply_contains="Ava Patel",
+        ),
+    ),
+    (
+        "trip_by_date",
+        dialogue(
+            "do we have anything booked on the 18th?",
+            world=T,
+            nothing_changed=True,
+            reply_contains="BA 18",
+            reply_contains_any=[["08:45", "8:45"]],
+        ),
+    ),
+    (
+        "trip_purpose",
+        dialogue(
+            "the London trip is for the Q1 planning offsite, can you note that?",
+            world=T,
+            tools_include=["set_trip_purpose"],
+            booking_status={"london": "confirmed", "paris": "pending_approval"},
+            pending=None,
+        ),
+    ),
+    (
+        "checkin_opening_time",
+        dialogue(
+            "boarding pass for BA 18 please",
+            world=T,
+            nothing_changed=True,
+            reply_contains_any=[["check in", "check-in"], ["17 Dec", "december 17", "dec 17"]],
+        ),
+    ),
+    (
+        "trip_by_origin",
+        dialogue(
+            ("cancel my booking", {"pending": None, "nothing_changed": True}),
+            "the new york one",
+            world=T,
+            pending="cancel_booking",
+            pending_args={"booking_id": "@london"},
+            nothing_changed=True,
+        ),
+    ),
+]
+
+GUARD_GAPS: set[int] = set()
+
+
+@pytest.mark.parametrize(
+    ("kind", "case"),
+    [
+        pytest.param(
+            k,
+            c,
+            id=f"guard-{k}{i:02d}-{c.turns[-1].say[:30]}",
+            marks=[pytest.mark.xfail(strict=True, reason="known gap")] if i in GUARD_GAPS else [],
+        )
+        for i, (k, c) in enumerate(GUARDS)
+    ],
+)
+async def test_after25_guards(
+    kind: str, case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
     await runs_as_expected(case, worlds, tmp_path)
