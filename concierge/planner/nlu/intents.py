@@ -1242,6 +1242,8 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
     if asks.is_request(clean):
         return False
     facets = asks.trip_facets(clean)
+    if not u.dates.mentions:
+        facets -= {"on_day"}  # "anything booked?" names no day: the other facets say
     # A booking reference exists only for a booking made: "I need the hotel reservation
     # reference, the front desk is asking" asks for one's own, question mark or not.
     if not asks.is_question(clean) and "locator" not in facets:
