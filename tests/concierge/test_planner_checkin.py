@@ -66,12 +66,14 @@ async def test_a_fresh_conversation_finds_the_trip_and_no_pass_is_said_plainly(
 
     other = Chat(concierge, await caller(demo, "ava"))
     none = await other.say("where's my boarding pass?")
-    assert other.tools() == ["get_boarding_pass"]
+    # (then the trip's check-in window is read, to say when it opens: nothing written)
+    assert other.tools()[0] == "get_boarding_pass"
+    assert set(other.tools()) <= {"get_boarding_pass", "list_trips", "get_booking"}
     assert "no boarding pass yet" in none
 
     demo.clock.set(datetime(2026, 12, 9, 20, 0, tzinfo=UTC))  # type: ignore[attr-defined]
     reply = await other.say("I'd like to check in for my flight")
-    assert other.tools()[:1] == ["list_trips"]
+    # (the trip was found when the boarding pass was asked for: it is checked in at once)
     assert "check_in" in other.tools()
     assert "You're checked in on" in reply or "can't check you in yet" in reply
 

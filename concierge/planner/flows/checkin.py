@@ -281,10 +281,12 @@ def _when_it_opens(state: State, turn: Turn, ctx: Context, u: Understanding) -> 
         return None
     answer = _window_answer(state, turn, ctx, u, str(trips[0]["booking_id"]))
     if isinstance(answer, Reply):
+        text = answer.text
+        if answer.offer is None:
+            text += ' Say "check me in" then.'
         return replace(
             answer,
-            text="You have no boarding pass yet — you get one once you're checked in. "
-            + answer.text,
+            text="You have no boarding pass yet — you get one once you're checked in. " + text,
         )
     return answer
 
