@@ -1711,8 +1711,9 @@ def _flexible(
         if any_day or (named_of is not None and named_of.group("of") and len(dated) <= 1):
             return max(week, today), week + timedelta(days=6)
     if (
-        (any_day or (re.search(r"\beither\b", low) and len(mentions) == 2))
-        and len(mentions) >= 2
+        # days offered as a choice ("the 9th or 10th", "Dec 9, 10 or 11"): compared, never
+        # a way there and a way back
+        len(mentions) >= 2
         and all(m.last is None for m in mentions)
         and all(
             _OR_DAYS.fullmatch(low[m.end : n.start]) or _LIST_DAYS.fullmatch(low[m.end : n.start])

@@ -128,6 +128,10 @@ def read_legs(text: str, now: datetime, *, month_first: bool = True) -> list[Leg
                 return []
             start = places[0] if places else legs[-1].destination
             there = PlaceMention(home.start(), home.end(), home.group(0), None, "destination")
+            began = legs[0].origin
+            if places and not _HOME.search(clause) and began.place is not None:
+                # "Boston to Madrid Jan 3, back from Dublin Jan 8": back where it began
+                there = replace(began, role="destination")
             legs.append(LegReading(start, there, day))
             continue
         if dates.depart is None or dates.ret is not None or dates.question:
@@ -151,7 +155,9 @@ def read_legs(text: str, now: datetime, *, month_first: bool = True) -> list[Leg
     for before, after in pairwise(legs):
         # Home from another city than the last one landed in ("fly into Madrid ..., home
         # out of London"): an open jaw, the way between is the traveller's own.
-        open_jaw = after is legs[-1] and after.to_home
+        open_jaw = after is legs[-1] and (
+            after.to_home or _city(after.destination) == _city(legs[0].origin)
+        )
         if (_city(after.origin) != _city(before.destination) and not open_jaw) or (
             after.day < before.day
         ):
