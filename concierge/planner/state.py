@@ -212,6 +212,8 @@ class State:
     # The city the last policy question named, and whether it asked about hotels ("what's
     # the cap in Paris?"): "fine, find me one under that" next is a hotel there.
     policy_city: PlaceMention | None = None
+    # the other end of a route a policy question named ("what cabin on Chicago to Madrid?")
+    policy_origin: PlaceMention | None = None
     policy_hotel: bool = False
     picked: dict[str, dict[str, Any]] = field(default_factory=dict)  # kind -> option last held
     held_from: dict[str, list[str]] = field(default_factory=dict)  # booking -> lists it came from
@@ -364,7 +366,16 @@ def apply_user(
         _hotel_draft(state, state.offer.args)
         return
     if u.intent == Intent.POLICY:
-        state.policy_city = next((m for m in u.places if m.place is not None), None)
+        route = (
+            u.destination is not None
+            and u.destination.place is not None
+            and u.origin is not None
+            and u.origin.place is not None
+        )
+        state.policy_city = (
+            u.destination if route else next((m for m in u.places if m.place is not None), None)
+        )
+        state.policy_origin = u.origin if route else None
         state.policy_hotel = bool(state.policy_city and asks_about_hotels(u.text))
     if u.intent not in {Intent.SEARCH, Intent.SELECT, Intent.UNKNOWN}:
         return
@@ -381,6 +392,10 @@ def apply_user(
         # hotels) a hotel there.
         u.destination = replace(state.policy_city, role="destination")
         u.places = [u.destination]
+        if state.policy_origin is not None and not state.policy_hotel:
+            # "ok premium economy then, on the 14th" after the cabin on Chicago to Madrid
+            u.origin = replace(state.policy_origin, role="origin")
+            u.places = [u.origin, u.destination]
         if state.policy_hotel and u.want_flight is None and not u.flight_asked:
             u.want_hotel, u.want_flight = True, False
     d = state.draft

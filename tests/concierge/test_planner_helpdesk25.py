@@ -13,7 +13,22 @@ go, and requests that build on what was just said.
 
 Written from the user's side before reading the planner; every flight, time, carrier,
 price, hotel and policy verdict checked against the real tools at the frozen clock (a
-scratch script outside the repo). First try: see FIRST_TRY below.
+scratch script outside the repo). First try (pytest -n 0 on main ccf0680, 03:58 UTC):
+8/33 — book_direct 0/9, conditional 1/8, follow_up 6/11, rt_pick 1/5. Two failures were
+invalid expectations, corrected with a note (book_direct02: two Delta flights leave near
+6am; rt_pick32 asked the pick's turn for the first turn's search).
+
+After the fix (helpdesk25: a request naming its option holds it once the search shows
+exactly one fitting — picks.yaml book_named, flows/booking._named_in_request; "if so /
+if not" clauses take the route and cabin of the question before them — requests.yaml
+conditional, flows/several.py; "the cheapest allowed X to Y on <day>" is a search within
+policy — intents.yaml allowed_kind; a superlative asked in a question is answered and
+"do that one" takes it; a follow-up of a route's policy answer searches that route —
+state.policy_origin; "I'd rather come back on ..." is a change — changes.yaml): 27/33.
+Left (GAPS): a price condition on a hold ("if it's under $400 book it"), a statement
+about one's trip with a tag question ("...is the 14th isn't it") searches, a policy
+question about one named flight then "book it", and three round-trip picks by part of
+day / airport / time with carrier.
 """
 
 from __future__ import annotations
@@ -75,8 +90,12 @@ CASES: list[tuple[str, Case]] = [
         "book_direct",
         dialogue(
             "can u book the delta 6am LGA to miami dec 12",
-            segments=[_fl("DL 1169", "LGA", "MIA", "2026-12-12")],
-            **HELD,
+            # Corrected after the first try (an invalid expectation, first written as a hold
+            # of DL 1169): two Delta flights leave around 6am (DL 1024 + DL 1031 at 06:00,
+            # DL 1169 at 06:05), so "the delta 6am" names neither alone: both are shown.
+            calls=[_fs("LGA", "miami", "2026-12-12")],
+            tools_exclude=["reserve"],
+            nothing_changed=True,
         ),
     ),
     (
@@ -380,10 +399,16 @@ CASES: list[tuple[str, Case]] = [
     (
         "rt_pick",
         dialogue(
-            "Chicago to San Francisco return, 9th to 11th Dec",
-            "the 1:40 American out and whatever's cheapest back",
+            (
+                "Chicago to San Francisco return, 9th to 11th Dec",
+                {"calls": [_fs("chicago", "san francisco", "2026-12-09")]},
+            ),
+            # Corrected after the first try: the search is the first turn's, not the pick's.
+            (
+                "the 1:40 American out and whatever's cheapest back",
+                {"tools_exclude": ["search_flights"]},
+            ),
             user="gus",
-            calls=[_fs("chicago", "san francisco", "2026-12-09")],
             segments=[
                 _fl("AA 1225", "ORD", "SFO", "2026-12-09"),
                 {"kind": "flight", "date": "2026-12-11"},
@@ -395,7 +420,7 @@ CASES: list[tuple[str, Case]] = [
 
 
 # Still failing (strict xfail: a fix that makes one pass must take its number out).
-GAPS: set[int] = set()
+GAPS: set[int] = {15, 18, 25, 29, 30, 31}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))

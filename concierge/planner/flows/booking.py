@@ -15,6 +15,7 @@ from concierge.planner.flows.lookup import home_city
 from concierge.planner.flows.options import (
     fits_airports,
     name_refs,
+    names_said,
     pick,
     same_as_before,
     skipped,
@@ -24,7 +25,7 @@ from concierge.planner.flows.stays import stay_after
 from concierge.planner.flows.trips import cancel_flow, select_trip
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.nlu.people import PeopleAnswer
-from concierge.planner.nlu.picks import best_in_request, is_pick, modifiers
+from concierge.planner.nlu.picks import best_in_request, is_pick, modifiers, names_in_request
 from concierge.planner.state import BOOKED, Offer, State, Turn
 from tools.views import day_range, spoken_day
 
@@ -905,11 +906,20 @@ def _hold_the_best_asked(
         # time, found again in this turn's search, is held.
         ref = OptionRef(same=True)
     searched = turn.calls("search_flights") + turn.calls("search_hotels")
-    if ref is None or not searched or state.draft.flex or state.draft.legs:
+    if not searched or state.draft.flex or state.draft.legs:
         return None
     lists = [k for k in _KIND_LIST.values() if state.shown.get(k) and state.shown[k].items]
     if not lists:
         return None
+    if state.draft.traveller and passengers.may_book_for(
+        state, turn, ctx, state.draft.traveller
+    ):
+        return None  # someone the caller may not book for: the options only, said so
+    if ref is None:
+        named = _named_in_request(state, u)
+        if not named:
+            return None
+        return _hold_named(state, turn, ctx, u, named)
     if len(lists) > 1:
         ref = replace(ref, both="all")  # "book the cheapest flights and hotel": each list
     cap = state.draft.price_cap
@@ -927,6 +937,60 @@ def _hold_the_best_asked(
     if isinstance(decided, list) and decided[0].name != "reserve":
         return decided  # who the traveller is first: the words go with the hold
     listed = shown_text(state, turn, ctx, ref.best)
+    if isinstance(decided, Reply):
+        return Reply("\n\n".join(p for p in (listed, decided.text) if p), decided.offer)
+    return [
+        replace(call, say="\n\n".join(p for p in (listed, call.say) if p)) if n == 0 else call
+        for n, call in enumerate(decided)
+    ]
+
+
+def _named_in_request(state: State, u: Understanding) -> list[OptionRef]:
+    """The options a request books by name before any was shown ("book me on the 6:05
+    American", "the Hilton if there is one"), one per list, each fitting exactly one
+    option of this turn's search; none when the request names no airline, time or hotel,
+    or what it names fits several options or none (the list is shown, nothing held)."""
+    if not names_in_request(u.text, u.book_for):
+        return []
+    text = u.text
+    for mention in u.places:
+        # "from JFK to Chicago": places, never names of an option
+        text = re.sub(rf"\b{re.escape(mention.text)}\b", " ", text, flags=re.IGNORECASE)
+    names = names_said(state, text)
+    said = [r for r in u.options if r.carrier or r.clock]
+    refs = _with_names(said, names)
+    chosen: list[OptionRef] = []
+    for ref in refs:
+        if not (ref.carrier or ref.clock) or ref.index is not None or ref.best:
+            return []
+        kinds = [ref.kind] if ref.kind else [k for k in _KIND_LIST if k != "return"]
+        fits = [
+            k
+            for k in kinds
+            if state.shown.get(_list_of(k))
+            and isinstance(pick(state.shown[_list_of(k)].items, ref), dict)
+        ]
+        if len(fits) != 1:
+            return []
+        chosen.append(replace(ref, kind=fits[0]))
+    if len({r.kind for r in chosen}) != len(chosen):
+        return []
+    return chosen
+
+
+def _hold_named(
+    state: State, turn: Turn, ctx: Context, u: Understanding, named: list[OptionRef]
+) -> Decision:
+    """The options a request named held at once, with the list they came from."""
+    pick_it = Understanding(
+        text="", intent=Intent.SELECT, options=named, book_for=u.book_for, for_self=u.for_self
+    )
+    decided = select(state, turn, ctx, pick_it)
+    if turn.last("reserve") is not None:
+        return decided
+    if isinstance(decided, list) and decided[0].name != "reserve":
+        return decided
+    listed = shown_text(state, turn, ctx, None)
     if isinstance(decided, Reply):
         return Reply("\n\n".join(p for p in (listed, decided.text) if p), decided.offer)
     return [

@@ -26,40 +26,6 @@ def name_refs(state: State, u: Understanding) -> list[OptionRef]:
         for m in re.finditer(r"[A-Za-z][A-Za-z&'-]+|\b[A-Z0-9]{2}\b", text)
         if len(m.group(0)) >= 2
     ]
-    stop = {
-        "the",
-        "one",
-        "book",
-        "please",
-        "and",
-        "hotel",
-        "flight",
-        "option",
-        "take",
-        "with",
-        "for",
-        "me",
-        "it",
-        "a",
-        "an",
-        "in",
-        "of",
-        "to",
-        "on",
-        "at",
-        "i",
-        "ll",
-        "want",
-        "yes",
-        "that",
-        "this",
-        "grand",
-        "city",
-        "airport",
-        "airlines",
-        "air",
-        "international",
-    }
     for kind in ("flights", "returns", "hotels"):
         shown = state.shown.get(kind)
         if shown is None:
@@ -68,15 +34,51 @@ def name_refs(state: State, u: Understanding) -> list[OptionRef]:
         lowered = {w for w, direction in words if direction in (None, listed)}
         for option in shown.items:
             names = _option_names(option)
-            if names & (lowered - stop):
+            if names & (lowered - _STOP):
                 refs.append(
                     OptionRef(
-                        carrier=next(iter(sorted(names & (lowered - stop)))),
+                        carrier=next(iter(sorted(names & (lowered - _STOP)))),
                         kind=listed,
                     )
                 )
                 break
     return refs
+
+
+_STOP = {
+    "the",
+    "one",
+    "book",
+    "please",
+    "and",
+    "hotel",
+    "flight",
+    "option",
+    "take",
+    "with",
+    "for",
+    "me",
+    "it",
+    "a",
+    "an",
+    "in",
+    "of",
+    "to",
+    "on",
+    "at",
+    "i",
+    "ll",
+    "want",
+    "yes",
+    "that",
+    "this",
+    "grand",
+    "city",
+    "airport",
+    "airlines",
+    "air",
+    "international",
+}
 
 
 _LIST_KIND = {"flights": "flight", "returns": "return", "hotels": "hotel"}
@@ -116,6 +118,28 @@ def asked_hotels(text: str, options: list[dict[str, Any]]) -> dict[int, str]:
             said = [w for w in said if not any(w != o and w in o for o in said)]
             found[int(option["option"])] = ", ".join(reversed(said))
     return found
+
+
+def names_said(state: State, text: str) -> list[OptionRef]:
+    """The options of each list shown that ``text`` names by airline, flight number or
+    hotel name wherever it says it (a request said before the list existed has no
+    clauses of its own for it): one reference per list, by the word that names it. A
+    word in every option of a list (the city in each hotel's name) names none."""
+    words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z&'-]+|\b[A-Z0-9]{2}\b", text)}
+    words -= _STOP
+    refs: list[OptionRef] = []
+    for kind, listed in _LIST_KIND.items():
+        shown = state.shown.get(kind)
+        if shown is None or not shown.items:
+            continue
+        every = set.intersection(*(_option_names(o) for o in shown.items))
+        common = every if len(shown.items) > 1 else set()
+        for option in shown.items:
+            hit = sorted((_option_names(option) - common) & words)
+            if hit:
+                refs.append(OptionRef(carrier=hit[0], kind=listed))
+                break
+    return refs
 
 
 def _option_names(option: dict[str, Any]) -> set[str]:

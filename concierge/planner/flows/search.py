@@ -13,7 +13,7 @@ from concierge.planner.flows.base import INACTIVE, Call, Context, Decision, Hand
 from concierge.planner.flows.options import amount_of, asked_hotels, pick, skipped
 from concierge.planner.flows.stays import stay_after
 from concierge.planner.nlu.intents import Intent, OptionRef, PriceCap, Understanding
-from concierge.planner.nlu.picks import modifiers
+from concierge.planner.nlu.picks import modifiers, superlative_asked
 from concierge.planner.state import Offer, State, Turn, within_cap
 from core.catalogue.hotels import hotel_brands, hotel_plans
 from core.catalogue.places import lookup_place, resolve_place, served_cities
@@ -278,7 +278,8 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         ]
     if calls:
         return calls
-    return _present_search(state, turn, ctx, modifiers(u.text).best)
+    asked = modifiers(u.text).best or superlative_asked(u.text)
+    return _present_search(state, turn, ctx, asked)
 
 
 _LEG_ID = re.compile(r"_leg(\d+)$")

@@ -117,6 +117,7 @@ def read(
     out = [Request(said[a:b], u) for a, b, u in found]
     for earlier, later in itertools.pairwise(out):
         _carry_places(earlier.understanding, later.understanding)
+        _carry_cabin(earlier.understanding, later.understanding)
     return out
 
 
@@ -131,6 +132,8 @@ def _stands_alone(prev: Understanding | None, u: Understanding, text: str) -> bo
     if u.intent == Intent.SEARCH:
         when = u.dates.depart or u.dates.flexible or u.dates.ret
         what = u.flight_asked or u.want_flight or u.want_hotel or _names_a_place(u)
+        if prev is not None and requests.conditional(text) and _names_a_place(prev):
+            what = True  # "…JFK to Heathrow? if so find me something on the 16th": that route
         instead = (
             prev is not None
             and prev.intent in _REPLACED_BY_INSTEAD
@@ -185,7 +188,11 @@ def _carry_places(before: Understanding, u: Understanding) -> None:
     a hotel search, "when do I fly back?" after a question about the London trip."""
     if _names_a_place(u) or not _names_a_place(before):
         return
-    if not (requests.refers_back(u.text) or u.intent in {Intent.POLICY, Intent.ASK_TRIP}):
+    if not (
+        requests.refers_back(u.text)
+        or requests.conditional(u.text)
+        or u.intent in {Intent.POLICY, Intent.ASK_TRIP}
+    ):
         return
     if before.intent in _REPLACED_BY_INSTEAD and u.intent == Intent.SEARCH:
         return  # the trip taken away: its route, read once it is found (_instead_of_booking)
@@ -196,6 +203,19 @@ def _carry_places(before: Understanding, u: Understanding) -> None:
     else:
         # "when do I fly back?" after "my flight out to London": the place, not its role.
         u.places = [replace(m, role=None) for m in before.places]
+
+
+_NEGATED = re.compile(r"\bnot\b|n't\b|\b(?:otherwise|failing that|else|a no)\b", re.I)
+
+
+def _carry_cabin(before: Understanding, u: Understanding) -> None:
+    """ "is premium economy ok for Chicago to Madrid? if yes show me flights on the 15th":
+    the cabin asked about is the one searched when the answer is yes ("if not, ..." asks
+    for the flights without it)."""
+    if u.cabin or not before.cabin or u.intent != Intent.SEARCH:
+        return
+    if requests.conditional(u.text) and not _NEGATED.search(requests.head(u.text)):
+        u.cabin = before.cabin
 
 
 def _part_of(step: Step) -> int:

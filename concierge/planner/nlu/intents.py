@@ -280,6 +280,7 @@ _POLICY_WORDS: Final = re.compile(
     r"\b(?:polic(?:y|ies)|allowed|permitted|approv\w*|in policy|out of policy|compliant|rules?)\b"
 )
 _WITHIN_POLICY: Final = _rx("trip", "within_policy")
+_ALLOWED_KIND: Final = _rx("trip", "allowed_kind")
 _PASSENGER_DELTA: Final = _rx("trip", "passenger_delta")
 _PASSENGER_LESS: Final = _rx("trip", "passenger_less")
 _PASSENGER_TOTAL: Final = _rx("trip", "passenger_total")
@@ -746,7 +747,8 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     ):
         u.intent = Intent.APPROVALS
         return u
-    if (
+    allowed_kind = bool(_ALLOWED_KIND.search(low)) and bool(u.places and u.dates.depart)
+    if allowed_kind or (
         _WITHIN_POLICY.search(low)
         and (u.places or u.dates.depart)
         and (asks.is_request(clean) or not asks.is_question(clean))
@@ -755,6 +757,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # narrow the search; the rest of the message is read without them.
         u.within_policy = True
         low = _WITHIN_POLICY.sub(lambda m: " " * len(m.group(0)), low)
+        low = _ALLOWED_KIND.sub(lambda m: " " * len(m.group(0)), low)
         clean = "".join(c if m != " " else " " for c, m in zip(clean, low, strict=True))
     policy_question = asks.is_policy_question(clean)
     if _HOW_TO_DECIDE.search(low) and not policy_question:

@@ -659,6 +659,16 @@ def modifiers(text: str) -> Modifiers:
     return Modifiers(direct=bool(t.direct.search(low)), best=best)
 
 
+def superlative_asked(text: str) -> str | None:
+    """The measure a question asks the best of ("how much is the cheapest JFK to Chicago
+    on the 10th?", "which is the earliest?"): answered with the search, and "do that one"
+    then means it. A statement's superlative is ``modifiers``'s."""
+    low = plain(text)
+    if not _QUESTION.match(low):
+        return None
+    return next((name for name, pattern in tables().best if pattern.search(low)), None)
+
+
 @lru_cache(maxsize=1)
 def _book_best() -> tuple[
     re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...], re.Pattern[str]
@@ -700,6 +710,36 @@ def best_in_request(text: str) -> OptionRef | None:
     if len(named) != 1:
         return None
     return OptionRef(best=named.pop(), direct=bool(tables().direct.search(low)))
+
+
+@lru_cache(maxsize=1)
+def _book_named() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], frozenset[str]]:
+    raw: dict[str, Any] = datafiles.load("picks")
+    named = raw["book_named"]
+    verbs = "|".join(raw["book_best"]["verbs"])
+    request = re.compile(rf"\b(?:{verbs})\b(?P<between>(?:\s+[\w'-]+){{0,3}}?)\s+the\b")
+    wish = re.compile(rf"\bthe\s+[\w'-]+(?:\s+[\w'-]+){{0,3}}?,?\s+(?:{'|'.join(named['if_there'])})\b")
+    permission = re.compile(rf"\b(?:{'|'.join(named['permission'])})\b")
+    return request, wish, permission, frozenset(str(w) for w in named["between"])
+
+
+def names_in_request(text: str, whom: str | None = None) -> bool:
+    """The request books the option it names, before any is shown ("book me on the 6:05
+    American", "put me on the BA one at 18:30", "..., the Hilton if there is one"); the
+    flow holds it when exactly one option shown fits what is named. Asking whether one
+    may book ("can I book the BA one?") is no request, nor is booking someone not read
+    as the traveller (``whom``, the name the request was read to be for)."""
+    low = plain(text)
+    request, wish, permission, between = _book_named()
+    if permission.search(low):
+        return False
+    allowed = between | set(plain(whom or "").split())
+    for m in request.finditer(low):
+        if set(m.group("between").split()) <= allowed:
+            return True
+    return bool(wish.search(low)) and not any(
+        not set(m.group("between").split()) <= allowed for m in request.finditer(low)
+    )
 
 
 def is_pick(text: str, refs: list[OptionRef]) -> bool:

@@ -21,6 +21,7 @@ class _Tables:
     cut: re.Pattern[str]
     lead: re.Pattern[str]
     refer_back: re.Pattern[str]
+    conditional: re.Pattern[str]
     instead: re.Pattern[str]
     requests: frozenset[str]
     kept_whole: frozenset[tuple[str, str]]
@@ -43,6 +44,7 @@ def tables() -> _Tables:
         cut=re.compile("|".join(f"(?:{c})" for c in cuts), re.I),
         lead=re.compile(str(raw["lead"]), re.I),
         refer_back=re.compile(str(raw["refer_back"]), re.I),
+        conditional=re.compile(str(raw["conditional"]), re.I),
         instead=re.compile(str(raw["instead"]), re.I),
         requests=frozenset(str(i) for i in raw["requests"]),
         kept_whole=frozenset((str(a), str(b)) for a, b in raw["kept_whole"]),
@@ -75,6 +77,11 @@ def cut(text: str) -> tuple[str, list[tuple[int, int]]]:
 def refers_back(text: str) -> bool:
     """The clause points at what an earlier one named ("the cap there", "that route")."""
     return tables().refer_back.search(text or "") is not None
+
+
+def conditional(text: str) -> bool:
+    """The clause starts on the answer to the one before it ("if so, ...", "if not, ...")."""
+    return tables().conditional.match(text or "") is not None
 
 
 def replacing(text: str) -> str | None:
