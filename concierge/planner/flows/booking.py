@@ -25,7 +25,13 @@ from concierge.planner.flows.stays import stay_after
 from concierge.planner.flows.trips import cancel_flow, select_trip
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.nlu.people import PeopleAnswer
-from concierge.planner.nlu.picks import best_in_request, is_pick, modifiers, names_in_request
+from concierge.planner.nlu.picks import (
+    best_in_request,
+    direction_at,
+    is_pick,
+    modifiers,
+    names_in_request,
+)
 from concierge.planner.state import BOOKED, Offer, State, Turn
 from tools.views import day_range, spoken_day
 
@@ -815,6 +821,8 @@ def _described_by_airport(state: State, u: Understanding) -> list[OptionRef] | N
     Heathrow", "the one out of Newark", "the Gatwick one"): the reference with that
     airport, or None when the message asks for something new (another day, a place no
     option shown uses, "what about from Newark?", "the flights from Newark")."""
+    if len(u.options) > 1 and u.places:
+        return _described_each(state, u)
     if (
         len(u.places) != 1
         or len(u.options) > 1
@@ -850,6 +858,46 @@ def _described_by_airport(state: State, u: Understanding) -> list[OptionRef] | N
         carrier = None  # "the Gatwick one": the airport, not an airline
     kind = ref.kind or (lists[0] if len(lists) == 1 else None)
     return [replace(ref, airports=airports, end=end, kind=kind, carrier=carrier)]
+
+
+def _described_each(state: State, u: Understanding) -> list[OptionRef] | None:
+    """A pick in each list of a round trip, one described by an airport of its flights
+    ("the afternoon one from Heathrow going out, and the 10am BA coming back"): each
+    place joins the reference of its clause's direction, when an option of that list
+    uses that airport. None when the message asks for something new."""
+    if (
+        u.dates.depart
+        or u.dates.ret
+        or u.dates.flexible
+        or u.dates.question
+        or u.cabin
+        or u.passengers
+        or u.passenger_delta
+        or u.price_cap
+        or u.shift_days
+        or u.text.rstrip().endswith("?")
+        or _ASKS_AGAIN.search(u.text.lower())
+        or len({r.kind for r in u.options}) != len(u.options)
+        or not all(r.kind in ("flight", "return") for r in u.options)
+    ):
+        return None
+    refs = list(u.options)
+    text = " ".join(u.text.replace("’", "'").split())
+    for place in u.places:
+        if place.place is None:
+            return None
+        m = re.search(rf"\b{re.escape(place.text)}\b", text, re.IGNORECASE)
+        kind = direction_at(text, m.start()) if m else None
+        n = next((i for i, r in enumerate(refs) if r.kind == kind), None)
+        shown = state.shown.get(_list_of(kind or ""))
+        if n is None or shown is None:
+            return None
+        airports = tuple(place.place.airports)
+        end = place.role if any(fits_airports(i, airports, place.role) for i in shown.items) else None
+        if not any(fits_airports(i, airports, end) for i in shown.items):
+            return None
+        refs[n] = replace(refs[n], airports=airports, end=end)
+    return refs
 
 
 def search_or_pick(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:

@@ -717,7 +717,7 @@ def _book_named() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], fr
     raw: dict[str, Any] = datafiles.load("picks")
     named = raw["book_named"]
     verbs = "|".join(raw["book_best"]["verbs"])
-    request = re.compile(rf"\b(?:{verbs})\b(?P<between>(?:\s+[\w'-]+){{0,3}}?)\s+the\b")
+    request = re.compile(rf"\b(?:{verbs})\b(?P<between>(?:\s+[\w'-]+){{0,4}}?)\s+the\b")
     wish = re.compile(rf"\bthe\s+[\w'-]+(?:\s+[\w'-]+){{0,3}}?,?\s+(?:{'|'.join(named['if_there'])})\b")
     permission = re.compile(rf"\b(?:{'|'.join(named['permission'])})\b")
     return request, wish, permission, frozenset(str(w) for w in named["between"])
