@@ -728,11 +728,17 @@ def names_in_request(text: str, whom: str | None = None) -> bool:
     American", "put me on the BA one at 18:30", "..., the Hilton if there is one"); the
     flow holds it when exactly one option shown fits what is named. Asking whether one
     may book ("can I book the BA one?") is no request, nor is booking someone not read
-    as the traveller (``whom``, the name the request was read to be for)."""
+    as the traveller (``whom``, the name the request was read to be for), nor a message
+    with a question of its own besides ("... What's the rate?": answered first)."""
     low = plain(text)
     request, wish, permission, between = _book_named()
     if permission.search(low):
         return False
+    if any(
+        part.rstrip().endswith("?") and not (request.search(part) or wish.search(part))
+        for part in re.split(r"(?<=[.?!])\s+", low)
+    ):
+        return False  # "... the Hilton on Park Lane, Dec 15-17. What's the rate?": asked first
     allowed = between | set(plain(whom or "").split())
     for m in request.finditer(low):
         if set(m.group("between").split()) <= allowed:
