@@ -11,7 +11,19 @@ non-refundable, 161 seats left; JFK→Chicago Wed 9 Dec: option 2 is B6 1057, re
 Ava's London trip was confirmed at the frozen clock, so cancelling it now refunds all of
 1,944.90 USD (within 24 hours); her Paris flight waits for approval, nothing paid.
 
-First try: (recorded below after the one run).
+First try, run once on main ccf0680 unchanged (pytest -n 0 tests/concierge/
+test_planner_confirm25.py, 03:58 UTC): 12/40 = 30 % — yes with something more 0/10 (a yes
+and a question or a can't-do: "Sorry, I didn't quite get that" and nothing booked; a yes and
+a second request: only the request, the hold left unconfirmed), a question at a hold 1/11
+(only "does it have wifi" kept the hold; "money back if I cancel?" offered to cancel the
+hold, the others declined it with "didn't quite get that" or searched again), a no with
+another request 5/6 ("no — cancel the hotel only" at a trip's cancel listed the trips), a
+yes that changes something 3/3, a refund question without a confirmation 1/4 (two proposed
+the cancel, one lost the trip just talked about), the other confirmations 0/4 (a refund
+question at a cancel answered about another booking and dropped it; a price question at an
+approval and a cost question at a rebook declined them; at a reject's reason a question was
+taken as the reason), a reject reply said once 2/2. One expectation was invalid (a reject
+asks for the reason before its confirmation) and was corrected; it still fails.
 """
 
 from __future__ import annotations
@@ -329,13 +341,15 @@ CASES: list[tuple[str, Case]] = [
     (
         "other_confirm",
         dialogue(
-            ("reject ava's paris request", {"pending": "decide_approval"}),
+            # corrected after the run: a reject asks for the reason first (turn 1 had
+            # expected the confirmation); a question there is not the reason
+            "reject ava's paris request",
             "which flight is it?",
             user="mia",
             world="trips",
-            pending="decide_approval",
             nothing_changed=True,
             reply_contains="DL 15",
+            reply_not_contains='note: "which flight',
         ),
     ),
     (
@@ -353,7 +367,7 @@ CASES: list[tuple[str, Case]] = [
 
 
 # Still failing (strict xfail: a fix that makes one pass must take its number out).
-GAPS: set[int] = set()
+GAPS: set[int] = {*range(0, 10), *range(10, 16), *range(17, 21), 26, 30, 31, 33, 34, 35, 36, 37}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
