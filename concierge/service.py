@@ -45,6 +45,7 @@ from concierge.locks import TurnClaim, claim_in, claim_own_in, thread_turn
 from concierge.models import ChatModel
 from concierge.models.factory import build_model
 from concierge.planner.nlu.answers import Asked, yes_or_no
+from concierge.planner.nlu.yes_then import YES_THEN_KEY, yes_then
 from concierge.state import TurnContext, UsageReport
 from concierge.tokens import TokenCounter, encoding_for_model
 from concierge.ui_messages import UIMessage, ui_messages
@@ -357,6 +358,22 @@ class Concierge:
             if verdict is not None:
                 answer = {"interrupt_id": first.value["interrupt_id"], "approved": verdict}
                 steps.append((Command(resume={first.graph_id: answer}), {}))
+                return steps
+            then = (
+                yes_then(message, cancelling=cancelling, asked=asked) if len(pending) == 1 else None
+            )
+            if then is not None:
+                # A yes with a request after it ("yes, and add a hotel there for two
+                # nights"): the action runs on the yes (stopping before the model), then the
+                # message goes on as the next request, what follows the yes marked for the
+                # planner; the model answers both at once.
+                answer = {"interrupt_id": first.value["interrupt_id"], "approved": True}
+                steps.append(
+                    (Command(resume={first.graph_id: answer}), {"interrupt_before": ["agent"]})
+                )
+                said = HumanMessage(content=message, additional_kwargs={YES_THEN_KEY: then})
+                steps.append(({"messages": [said]}, {"as_node": "tool"}))
+                steps.append((None, {}))
                 return steps
             # Something else: every pending action is declined, the declines are
             # recorded (stopping before the model), then the new message goes on.

@@ -7,9 +7,12 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.approval.service import waiting_on
+from core.booking.cancel import UNPAID, quote_refund
 from core.booking.service import get_booking
 from core.checkin.window import checkin_window_at
 from core.disruption.suggestions import list_suggestions
+from core.models import BookingStatus
+from core.money import Money
 from core.views import iso_z
 from tools.base import Effect, ToolContext, ToolSpec
 from tools.views import BookingOut, MoneyOut, PolicyOut, booked_key, booking_out
@@ -23,6 +26,11 @@ class GetBookingInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     booking_id: str = Field(min_length=1, max_length=40, description="E.g. BK-7Q2M4X.")
+    quote_cancel: bool = Field(
+        default=False,
+        description="Also say what cancelling it now would give back (if_cancelled): to "
+        "answer 'would I get a refund if I cancelled?' without cancelling anything.",
+    )
 
 
 class SuggestionOut(BaseModel):
@@ -51,6 +59,21 @@ class WaitingOnOut(BaseModel):
     you: bool = Field(description="Whether that is the caller.")
 
 
+class CancelQuoteOut(BaseModel):
+    paid: MoneyOut = Field(description="Paid so far (captured minus refunded): 0 on a hold.")
+    refund: MoneyOut = Field(description="What cancelling now would give back.")
+    kept: MoneyOut = Field(description="What the fare rules would keep.")
+    rule: str = Field(
+        description="unpaid (nothing paid: a hold or an approval request is released), "
+        "within_24_hours, refundable_fare, refundable_hotel, refundable, airline_cancelled, "
+        "partial_non_refundable_kept or non_refundable_kept."
+    )
+
+
+# The statuses a booking may be cancelled from (core.booking.cancel).
+_CANCELLABLE = frozenset({*UNPAID, BookingStatus.CONFIRMED, BookingStatus.REQUIRES_ATTENTION})
+
+
 class GetBookingOutput(BookingOut):
     waiting_on: WaitingOnOut | None = Field(
         default=None,
@@ -64,6 +87,11 @@ class GetBookingOutput(BookingOut):
     check_in: list[CheckInWindowOut] = Field(
         default_factory=list,
         description="Each flight's online check-in window, as the core applies it.",
+    )
+    if_cancelled: CancelQuoteOut | None = Field(
+        default=None,
+        description="Asked for (quote_cancel) and the booking can be cancelled: what "
+        "cancelling it now would give back, as cancel_booking would.",
     )
 
 
@@ -98,7 +126,12 @@ async def run(ctx: ToolContext, data: GetBookingInput) -> GetBookingOutput:
     # from there (issue 15: a read of the booking and its view). A disrupted one is read
     # again with its suggestions.
     known = ctx.recall(booked_key(booking_id), BookingOut)
-    if known is not None and known.disruption is None and known.status != "pending_approval":
+    if (
+        known is not None
+        and known.disruption is None
+        and known.status != "pending_approval"
+        and not data.quote_cancel
+    ):
         return GetBookingOutput(
             **known.model_dump(include=set(BookingOut.model_fields)),
             suggestions=[],
@@ -117,6 +150,19 @@ async def run(ctx: ToolContext, data: GetBookingInput) -> GetBookingOutput:
             if out.status == "pending_approval" and out.approval_id
             else None
         )
+        if_cancelled: CancelQuoteOut | None = None
+        if data.quote_cancel and booking.status in _CANCELLABLE:
+            zero = Money.of(0, booking.currency)
+            if booking.status in UNPAID:
+                if_cancelled = CancelQuoteOut(paid=zero, refund=zero, kept=zero, rule="unpaid")
+            else:
+                quote = await quote_refund(session, booking, now=ctx.rt.clock.now())
+                if_cancelled = CancelQuoteOut(
+                    paid=Money.of(quote.paid_minor, booking.currency),
+                    refund=Money.of(quote.refund_minor, booking.currency),
+                    kept=Money.of(quote.kept_minor, booking.currency),
+                    rule=quote.rule,
+                )
     suggestions = [
         SuggestionOut(
             option=n,
@@ -144,6 +190,7 @@ async def run(ctx: ToolContext, data: GetBookingInput) -> GetBookingOutput:
         ),
         suggestions=suggestions,
         check_in=check_in_windows(out, ctx),
+        if_cancelled=if_cancelled,
     )
 
 

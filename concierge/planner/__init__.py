@@ -27,15 +27,18 @@ from concierge.planner.actions import decide_action
 from concierge.planner.flows import several
 from concierge.planner.flows.base import Call, Context, Decision, Reply
 from concierge.planner.flows.dispatch import decide
-from concierge.planner.nlu.intents import understand
+from concierge.planner.nlu.intents import Intent, understand
+from concierge.planner.nlu.yes_then import YES_THEN_KEY
 from concierge.planner.snapshot import STATE_KEY, dump, load
 from concierge.planner.state import (
     Offer,
     State,
     Turn,
+    answered_open,
     apply_result,
     apply_user,
     bookable_names,
+    interrupted_call,
     interrupted_confirmation,
     interrupted_rejection,
     split_turns,
@@ -147,21 +150,35 @@ def plan(request: ModelRequest) -> AIMessage:
     action = None
     interrupted: str | None = None
     rejection: str | None = None
+    declined: dict[str, Any] | None = None
     queued: list[str] = []  # requests waiting for the yes or no of the last turn's question
+    # What the confirmation the last turn ended on came to, when this message said yes to
+    # it and asked for more ("yes, and add a hotel there"): said before the rest's answer.
+    outcome: str | None = None
+    came_to: str | None = None
     waiting: list[str] = []  # ... and those waiting now, carried on this turn's question
     for index, (human, rest) in enumerate(turns[start:], start=start + 1):
         if interrupted is not None:
             state.changing = interrupted  # this message answered that confirmation
         state.rejecting = rejection  # ... or that rejection's, with its reason
+        state.declined = declined  # ... or that other confirmation, with a question
         interrupted = interrupted_confirmation(rest)
         rejection = interrupted_rejection(rest)
+        declined = interrupted_call(rest)
         later = queued
         queued = several.waiting_after(rest)
         action = record_of(human)  # a button's turn: its action, never its words
+        outcome, came_to = came_to, None
+        # A yes with a request after it: the yes answered the confirmation (the service
+        # ran it), the request is what follows the yes.
+        then = _yes_then_of(human)
+        if then is None:
+            outcome = None
+        said = then if then is not None else (text_of(human) if human is not None else "")
         # Numeric dates: the order the traveller already showed, else their home's.
         month_first = home_order if state.month_first is None else state.month_first
         understanding = (
-            understand(text_of(human), request.now, month_first=month_first)
+            understand(said, request.now, month_first=month_first)
             if human is not None and action is None
             else None
         )
@@ -170,7 +187,7 @@ def plan(request: ModelRequest) -> AIMessage:
         # Several requests in one message ("cancel my paris trip and look at the 10th
         # instead"): each read, applied and decided in turn (flows/several.py).
         parts = (
-            several.read(text_of(human), request.now, month_first=month_first, after=later)
+            several.read(said, request.now, month_first=month_first, after=later)
             if understanding is not None and human is not None
             else None
         )
@@ -188,6 +205,8 @@ def plan(request: ModelRequest) -> AIMessage:
                 _effective_intent,
                 month_first=month_first,
             )
+            if outcome and ai_count == 0:
+                decision = _said_first(outcome, decision)
             break
         prior = {
             "flights": state.flight_args,
@@ -210,6 +229,8 @@ def plan(request: ModelRequest) -> AIMessage:
                 if action
                 else decide(state, current, ctx)
             )
+            if outcome and ai_count == 0:
+                decision = _said_first(outcome, decision)
             break
         # What that turn's reply offered gives the next "yes"/"no" its meaning: carried
         # on the reply itself, else re-derived (best effort: it never fails the current
@@ -222,7 +243,17 @@ def plan(request: ModelRequest) -> AIMessage:
                 log.debug("could not re-derive the offer of turn %s", index, exc_info=True)
                 past = None
             state.offer = past.offer if isinstance(past, Reply) else None
+            if isinstance(past, Reply) and answered_open(rest):
+                # The next message said yes to this turn's question and more: what the
+                # confirmed action came to is told first, and a question after it ("what
+                # time does it land?") is about what was just booked.
+                came_to = past.text
+                if past.offer is not None and past.offer.kind == "hotel" and "\n\n" in came_to:
+                    # its "Also need a hotel …?": the request after the yes says what's next
+                    came_to = came_to.rsplit("\n\n", 1)[0]
         state.last_intent = _effective_intent(state, understanding)
+        if came_to is not None:
+            state.last_intent = str(Intent.BOOKING)
     if current is None or (current.understanding is None and not current.steps and not action):
         decision = decide(state, Turn(None, [], 0, 0), ctx)
     message = _to_message(decision, messages, current, ctx)
@@ -240,6 +271,26 @@ def plan(request: ModelRequest) -> AIMessage:
         if snapshot is not None:
             message.additional_kwargs[STATE_KEY] = snapshot
     return message
+
+
+def _yes_then_of(human: HumanMessage | None) -> str | None:
+    """What followed the yes of a message that answered a confirmation with a yes and a
+    request ("yes, and add a hotel there"), as the service marked it; None otherwise."""
+    if human is None:
+        return None
+    then = (human.additional_kwargs or {}).get(YES_THEN_KEY)
+    return str(then) if isinstance(then, str) and then.strip() else None
+
+
+def _said_first(text: str, decision: Decision) -> Decision:
+    """``decision`` with ``text`` said before it (its reply, or beside its first call)."""
+    if isinstance(decision, Reply):
+        return replace(decision, text=f"{text}\n\n{decision.text}" if decision.text else text)
+    if not decision:
+        return Reply(text)
+    first = decision[0]
+    said = f"{text}\n\n{first.say}" if first.say else text
+    return [replace(first, say=said), *decision[1:]]
 
 
 def _restore(

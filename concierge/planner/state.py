@@ -35,6 +35,7 @@ from concierge.planner.nlu.legs import LegReading
 from concierge.planner.nlu.people import colleague, companions
 from concierge.planner.nlu.places import PlaceMention
 from core.catalogue.places import lookup_place
+from tools.registry import TOOLS
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -229,6 +230,10 @@ class State:
     # something other than yes or no ("decline it", then "too pricey, she can fly out
     # friday instead"): that message is the reason, the rejection's note.
     rejecting: str | None = None
+    # The confirmation (a cancellation, an approval decision, a rebooking) the traveller
+    # answered with a question ("wait, do I get my money back?"): its call, {name, args},
+    # for the answer to ask it again.
+    declined: dict[str, Any] | None = None
     # The numeric date order the traveller showed ("28/12" → day first), which reads
     # their later dates ("09/12") before their home's habit does.
     month_first: bool | None = None
@@ -1081,6 +1086,34 @@ def interrupted_confirmation(messages: list[BaseMessage]) -> str | None:
         return None
     booking_id = last.args.get("booking_id")
     return str(booking_id) if booking_id else None
+
+
+# The calls the graph asks the traveller to confirm first.
+_GATED = frozenset(name for name, tool in TOOLS.items() if tool.needs_confirmation)
+
+
+def answered_open(messages: list[BaseMessage]) -> bool:
+    """Whether this turn ends on a confirmation the traveller's next message said yes to
+    with a request after it ("yes, and add a hotel there"): the gated call ran on that yes
+    (the service stopped before the reply), so no reply follows its result."""
+    if not messages or not isinstance(messages[-1], ToolMessage):
+        return False
+    steps, _ = steps_of(messages)
+    last = steps[-1] if steps else None
+    return last is not None and last.done and not last.declined and last.name in _GATED
+
+
+def interrupted_call(messages: list[BaseMessage]) -> dict[str, Any] | None:
+    """The gated call (other than a booking's confirmation, see ``interrupted_confirmation``)
+    this turn asked to confirm and the traveller's next message declined by saying
+    something else: {name, args}; the turn ends on it, declined, with no reply after it."""
+    if not messages or not isinstance(messages[-1], ToolMessage):
+        return None
+    steps, _ = steps_of(messages)
+    last = steps[-1] if steps else None
+    if last is None or not last.declined or last.name == "confirm_booking":
+        return None
+    return {"name": last.name, "args": dict(last.args)}
 
 
 def interrupted_rejection(messages: list[BaseMessage]) -> str | None:

@@ -673,3 +673,42 @@ def _status(b: BookingOut, ask: TripAsk) -> TripAnswer:
             f"Not yet — {name} needs attention from our travel team; they'll be in touch."
         )
     return TripAnswer(f"No — {name} is {render.status_text(status)}.")
+
+
+_RULES = {
+    "within_24_hours": "it was booked less than 24 hours ago, so cancelling is free",
+    "refundable_fare": "the fares are refundable",
+    "refundable_hotel": "the hotel is refundable until check-in",
+    "refundable": "everything in it is refundable",
+    "airline_cancelled": "the airline cancelled the flight",
+}
+
+
+def if_cancelled_text(booking: GetBookingOutput) -> str:
+    """What cancelling a booking now would give back, from get_booking's quote."""
+    quote = booking.if_cancelled
+    name = booking.booking_id
+    if quote is None:
+        return (
+            f"{name} is {render.status_text(booking.status)}, so there's nothing to cancel "
+            "or refund."
+        )
+    if quote.rule == "unpaid":
+        return (
+            f"Nothing has been paid for {name} yet ({render.status_text(booking.status)}), "
+            "so cancelling it only releases it — you wouldn't lose anything."
+        )
+    refund = render.money(quote.refund.model_dump(mode="json"))
+    kept = render.money(quote.kept.model_dump(mode="json"))
+    why = _RULES.get(quote.rule)
+    if quote.refund.minor() > 0 and quote.kept.minor() == 0:
+        said = f"Yes — cancelling {name} now would refund all of it, {refund}"
+        said += f" ({why})." if why else "."
+    elif quote.refund.minor() > 0:
+        said = (
+            f"Partly — cancelling {name} now would refund {refund}; {kept} is kept under the "
+            "fare rules (the non-refundable parts)."
+        )
+    else:
+        said = f"No — {name} is non-refundable: cancelling now would refund nothing ({kept} kept)."
+    return said + " I haven't cancelled anything."

@@ -204,15 +204,19 @@ def decide_approval(
         verb = "Approved" if approved else "Rejected"
         whose = f"{out['traveler']}'s " if out.get("traveler") else ""
         text = f"{'✅' if approved else '❌'} {verb} {whose}request {out.get('approval_id', decided.args.get('approval_id'))}"
-        if out.get("booking_id"):
-            text += f" (booking {out['booking_id']})"
+        # The tool's own line says the decision again ("Rejected. Ava Patel is told;
+        # booking BK-… is cancelled."): only what it adds, each thing said once.
+        said = _DECIDED.sub("", str(out.get("message") or "")).strip()
+        booking_id = str(out.get("booking_id") or "")
+        if booking_id and booking_id not in said:
+            text += f" (booking {booking_id})"
         text += "."
         if out.get("status") == "pending" and out.get("next_approver_role"):
             text += f" It now goes to the {out['next_approver_role']} for the next approval."
+        elif said:
+            text += f" {said[:1].upper()}{said[1:]}"
         elif out.get("booking_status"):
             text += f" The booking is now {render.status_text(out['booking_status'])}."
-        if out.get("message"):
-            text += f" {out['message']}"
         return Reply(text)
     listing = turn.last("list_approvals")
     m = None if approval_id else re.search(r"\bAPR?-[A-Z0-9]{1,12}\b", u.text, re.I)
@@ -275,6 +279,10 @@ def decide_approval(
     ]
 
 
+# How decide_approval's line opens: the decision, said already by the reply.
+_DECIDED = re.compile(r"^(?:Approved|Rejected)(?: your step)?\s*[.;:]\s*")
+
+
 def _waits_on_another(turn: Turn, ctx: Context, u: Understanding) -> Decision | None:
     """A decision asked on a trip named (by its traveller, place or booking) that waits for
     approval on someone other than the caller: found among the trips the caller may see
@@ -334,6 +342,13 @@ def _ask_why(approval_id: str, item: dict[str, Any] | None) -> Reply:
         'or say "reject it without a note".',
         Offer("reject_reason", {"approval_id": approval_id}),
     )
+
+
+def why_again(state: State, approval_id: str) -> Reply:
+    """The question why the approver rejects ``approval_id``, asked again (after answering
+    a question of theirs about the request)."""
+    item = next((a for a in state.approvals or [] if a.get("approval_id") == approval_id), None)
+    return _ask_why(approval_id, item)
 
 
 def reason_given(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision | None:

@@ -21,6 +21,7 @@ from concierge.planner.flows import (
     changes,
     checkin,
     fares,
+    hold_questions,
     policy_questions,
     profile,
     purpose,
@@ -105,6 +106,22 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         noted = purpose.record_stated(turn, ctx, u, told)
         if noted is not None:
             return noted
+    if (
+        state.offer is not None
+        and state.offer.kind == "reject_reason"
+        and intent not in _ANSWERS
+        and hold_questions.a_question(u)
+    ):
+        # "reject it" → "why?" → "which flight is it?": not the reason — answered, and
+        # the reason asked for again.
+        approval_id = str(state.offer.args.get("approval_id") or "")
+        booking_id = hold_questions.approval_booking(state, approval_id)
+        about = hold_questions.about_booking(turn, ctx, u, booking_id) if booking_id else None
+        if isinstance(about, str):
+            again = approvals.why_again(state, approval_id)
+            return Reply(f"{about}\n\n{again.text}", again.offer)
+        if about is not None:
+            return about
     said_why = approvals.reason_given(state, turn, ctx, replace(u, intent=intent))
     if said_why is not None:
         # "reject it" → "why?" → "too expensive for a one-day visit": that rejection's note.
@@ -115,6 +132,15 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         # instead", "go via Boston instead", "no, too pricey": the reason for that
         # rejection, not a new request.
         return approvals.reject_with_reason(state, turn, ctx, u, reason)
+    asked = hold_questions.at_confirmation(state, turn, ctx, u)
+    if asked is not None:
+        # "wait, do I get my money back?" at a cancellation's confirmation, "how much is
+        # it?" at an approval's: answered, and the same confirmation asked again.
+        return asked
+    if intent in _REFUND_ASKED_MAY_BE and asks.cancel_refund_question(u.text):
+        # "would I get a refund if I cancelled the London trip?": a question about a trip,
+        # answered from what cancelling it would give back — nothing is cancelled.
+        intent = Intent.ASK_TRIP
     if (
         state.last_intent == Intent.CANCEL
         and state.last_shown == "trips"
@@ -147,6 +173,17 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
                 else ""
             )
             return booking.wait(state, turn, ctx, u, aside=price)
+    asked_again = turn.last("confirm_booking")
+    on_hold = booking.changed_hold(state) or (
+        str(asked_again.args.get("booking_id")) if asked_again is not None else None
+    )
+    if on_hold is not None:
+        # "is it refundable?", "what time does it land?", "how many seats are left" at a
+        # hold's confirmation: answered from the hold, and the question stays open (once
+        # answered, wait tells what became of it).
+        answered = hold_questions.answer(state, ctx, u, on_hold, intent)
+        if answered is not None:
+            return booking.wait(state, turn, ctx, u, aside=answered)
     if intent in _ASIDES and at_hold and not u.has_trip_details:
         # "what's the weather like there?", "can you email me the itinerary?" at a hold's
         # confirmation: answered, and the question stays open.
@@ -198,6 +235,13 @@ _MORE = " Anything else I can help with?"
 # "what does it cost in total?" a question about one's trips, "how much will that be in
 # total" a search with nothing to search for).
 _PRICE_AT_HOLD = frozenset({Intent.UNKNOWN, Intent.ASK_TRIP, Intent.SEARCH})
+
+
+# Answers to a question, never a question of their own.
+_ANSWERS = frozenset({Intent.YES, Intent.NO, Intent.DECIDE})
+# What a question about what cancelling gives back may read as ("if i cancel paris do i
+# lose anything" a cancellation).
+_REFUND_ASKED_MAY_BE = frozenset({Intent.CANCEL, Intent.UNKNOWN, Intent.ASK_TRIP, Intent.SEARCH})
 
 
 # What naming one of the trips listed may read as ("the london one" a search).

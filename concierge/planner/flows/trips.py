@@ -22,6 +22,7 @@ from concierge.planner.flows.lookup import (
     with_flight_home,
 )
 from concierge.planner.flows.options import pick
+from concierge.planner.nlu import asks
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.nlu.parts import TripPart, read_part
 from concierge.planner.state import Offer, State, Turn
@@ -55,7 +56,18 @@ def _cancel(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
     # "cancel the paris flight but keep london as is": a place said to be kept names a
     # trip that stays, not the one to cancel.
     u.places = [m for m in u.places if not part.in_kept(m.start)]
-    found = find_booking(state, turn, ctx, u, "cancel", homeward=part.leg == "home")
+    declined = state.declined or {}
+    if (
+        declined.get("name") == "cancel_booking"
+        and (declined.get("args") or {}).get("booking_id")
+        and (part.kind or part.leg)
+        and not (u.booking_id or u.places or u.dates.depart or u.person)
+    ):
+        # "cancel my london trip" → "no — cancel the hotel only": the trip whose
+        # cancellation that message declined.
+        found: Decision | str = str(declined["args"]["booking_id"])
+    else:
+        found = find_booking(state, turn, ctx, u, "cancel", homeward=part.leg == "home")
     if not isinstance(found, str):
         return found
     if turn.last("cancel_booking") is None:
@@ -350,7 +362,13 @@ _LEAVES_FROM = re.compile(
 
 
 def booked_trip(
-    turn: Turn, ctx: Context, ask: TripAsk, booking_id: str | None, *, not_found_tail: str = ""
+    turn: Turn,
+    ctx: Context,
+    ask: TripAsk,
+    booking_id: str | None,
+    *,
+    not_found_tail: str = "",
+    quote_cancel: bool = False,
 ) -> Decision | GetBookingOutput:
     """The booking a question is about: ``booking_id`` if known, else the trip of
     ``list_trips`` whose places and days ``ask`` names; its details from ``get_booking``.
@@ -370,7 +388,10 @@ def booked_trip(
         booking_id = found[0].booking_id
     step = turn.last("get_booking")
     if step is None:
-        return [Call("get_booking", {"booking_id": booking_id})]
+        args: dict[str, Any] = {"booking_id": booking_id}
+        if quote_cancel:
+            args["quote_cancel"] = True  # what cancelling it would give back, asked
+        return [Call("get_booking", args)]
     booking = step.typed(GetBookingOutput)
     if booking is None:
         return Reply(f"I couldn't open {booking_id}: {render.error_text(step.error or {})}")
@@ -400,9 +421,14 @@ def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decis
     if booking_id is None and not named and state.last_intent in FOLLOWS_A_TRIP:
         # "and when do I land?" right after a question about a trip: the same trip.
         booking_id = state.current_booking
-    booking = booked_trip(turn, ctx, ask, booking_id)
+    # "would I get a refund if I cancelled the London trip?": what cancelling now would
+    # give back, from the core's own quote; nothing is cancelled.
+    refund = asks.cancel_refund_question(u.text)
+    booking = booked_trip(turn, ctx, ask, booking_id, quote_cancel=refund)
     if not isinstance(booking, GetBookingOutput):
         return booking
+    if refund:
+        return Reply(trip_answers.if_cancelled_text(booking))
     said = trip_answers.answer(ask, booking, ctx.now)
     offer = Offer("confirm", {"booking_id": said.confirm}) if said.confirm else None
     return Reply(said.text, offer)

@@ -34,6 +34,7 @@ class _Tables:
     fare: re.Pattern[str]
     fare_reply: str
     hold_price: re.Pattern[str]
+    cancel_refund: re.Pattern[str]
     facets: tuple[tuple[str, re.Pattern[str]], ...]
     own: re.Pattern[str]
     others: re.Pattern[str]
@@ -81,6 +82,7 @@ def tables() -> _Tables:
         fare=_any(raw["fare"]["cues"]),
         fare_reply=" ".join(str(raw["fare"]["reply"]).split()),
         hold_price=_any(raw["hold_price"]),
+        cancel_refund=_any(raw["cancel_refund"]),
         facets=tuple((name, _any(cues)) for name, cues in raw["trip_facets"].items()),
         own=_any(raw["own"]),
         others=_any(raw["others"], bounded=False),
@@ -153,6 +155,24 @@ def fare_question(text: str) -> bool:
     """The message asks what a price is made of ("how much of option 2 is taxes?",
     "what's the VAT on the hotel?", "break the fare down")."""
     return bool(tables().fare.search(plain(text)))
+
+
+def cancel_refund_question(text: str) -> bool:
+    """The message asks what cancelling would give back, without asking to cancel ("would
+    I get a refund if I cancelled the London trip", "money back if I cancel?", "if i cancel
+    paris do i lose anything"): answered from get_booking's quote, nothing cancelled."""
+    low = plain(text)
+    if _DO_CANCEL.match(low):
+        return False  # "cancel it. would I get a refund?": a cancellation asked for
+    asked = is_question(text) or _HYPOTHETICAL.search(low) is not None
+    return asked and bool(tables().cancel_refund.search(low))
+
+
+_DO_CANCEL: Final = re.compile(r"^(?:please |pls |ok |okay )?(?:(?:can|could) you )?cancel\b")
+# "would I ...", "if I cancel paris do i lose anything": asked, without a question mark.
+_HYPOTHETICAL: Final = re.compile(
+    r"^(?:would|and if|so if|if|what if)\b|\b(?:do|would|will|could|can|did) (?:i|we)\b"
+)
 
 
 def price_question(text: str) -> bool:
