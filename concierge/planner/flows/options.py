@@ -21,8 +21,9 @@ def name_refs(state: State, u: Understanding) -> list[OptionRef]:
     that list only."""
     refs: list[OptionRef] = []
     text = " ".join(u.text.replace("’", "'").split())  # the offsets of picks.plain
+    direction_at = picks.directions(text)
     words = [
-        (m.group(0).lower(), picks.direction_at(text, m.start()))
+        (m.group(0).lower(), direction_at(m.start()))
         for m in re.finditer(r"[A-Za-z][A-Za-z&'-]+|\b[A-Z0-9]{2}\b", text)
         if len(m.group(0)) >= 2
     ]

@@ -54,6 +54,10 @@ _PART_ID = re.compile(r"_r(\d+)(?=_|$)")
 _REPLACED_BY_INSTEAD = frozenset({Intent.CANCEL, Intent.CHANGE})
 
 
+# More clauses than a person puts requests in one message: a pasted or forwarded text,
+# read whole (merging its clauses one by one would re-read it once per clause).
+_MOST_CLAUSES = 12
+
 # Requests whose places keep their roles when carried over (a route asked about).
 _ROUTE_ASKED = frozenset({Intent.POLICY, Intent.SEARCH})
 
@@ -89,7 +93,7 @@ def read(
         # a trip's purpose told, and what is said of it, one request.
         return None
     said, spans = requests.cut(text)
-    if len(spans) < 2 or requests.whole_wins(understand(text, now, month_first=month_first).intent):
+    if not 2 <= len(spans) <= _MOST_CLAUSES or requests.whole_wins(understand(text, now, month_first=month_first).intent):
         return None
     found: list[tuple[int, int, Understanding]] = []
     waiting_start: int | None = None  # a leading piece that is no request ("Hi there!")

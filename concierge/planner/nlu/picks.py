@@ -14,8 +14,10 @@ references. ``read`` never looks at the conversation.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final
@@ -337,13 +339,31 @@ def direction_at(text: str, at: int) -> str | None:
     """The list ("flight", "return", "hotel") the direction word of the clause around
     offset ``at`` of ``plain(text)`` names ("the 9:30pm delta back": the return), or None
     when the clause has none."""
+    return directions(text)(at)
+
+
+def directions(text: str) -> Callable[[int], str | None]:
+    """``direction_at`` for many offsets of one text: the text is cut into clauses once and
+    each clause read once (a word-by-word reading of a long message stays linear)."""
     low = plain(text)
-    span = next((s for s in _clauses(low) if s[0] <= at <= s[1]), (0, len(low)))
-    clause = low[span[0] : span[1]]
-    found = [
-        (m.start(), kind) for kind, pattern in tables().directions for m in pattern.finditer(clause)
-    ]
-    return min(found)[1] if found else None
+    spans = _clauses(low)
+    starts = [s for s, _ in spans]
+    read: dict[tuple[int, int], str | None] = {}
+
+    def at(offset: int) -> str | None:
+        i = bisect.bisect_right(starts, offset) - 1
+        span = spans[i] if i >= 0 and offset <= spans[i][1] else (0, len(low))
+        if span not in read:
+            clause = low[span[0] : span[1]]
+            found = [
+                (m.start(), kind)
+                for kind, pattern in tables().directions
+                for m in pattern.finditer(clause)
+            ]
+            read[span] = min(found)[1] if found else None
+        return read[span]
+
+    return at
 
 
 def _labelled_kind(label: str) -> str | None:

@@ -129,8 +129,17 @@ def _words(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
 
 
+# How far before a word the readers below look (a few words: "flying out of", "boston ->"):
+# never the whole text before it, which made a long message cost its length squared.
+_LOOK_BACK: Final = 80
+
+
+def _back(start: int) -> int:
+    return max(0, start - _LOOK_BACK)
+
+
 def _prev(text: str, start: int) -> str:
-    return text[:start].lower().rstrip()
+    return text[_back(start) : start].lower().rstrip()
 
 
 def _preceded(text: str, start: int, words: tuple[str, ...]) -> bool:
@@ -150,10 +159,10 @@ def _acceptable_short(text: str, start: int, token: str) -> bool:
         return False
     if _preceded(text, start, _CODE_PREPS):
         return True
-    joined = _JOINED_CODE.search(text[:start])
+    joined = _JOINED_CODE.search(text, _back(start), start)
     if joined and lookup_place(joined.group("code"), fuzzy=False) is not None:
         return True  # "lhr-jfk", "sfo > ord": the second of two codes joined as a route
-    if _place_before_arrow(text[:start]):
+    if _place_before_arrow(text, start):
         return True  # "paris > nyc", "boston -> la": the end of a route drawn with an arrow
     if _spaced_pair(text, start, token) is not None:
         return True  # "jfk lhr": two codes side by side
@@ -220,7 +229,7 @@ def _spaced_pair(text: str, start: int, token: str) -> Literal["origin", "destin
     after = _CODE_AFTER.match(text[end:])
     if after is not None and _spaced_route(text, start, end, end + after.end()):
         return "origin"
-    before = _CODE_BEFORE.search(text[:start])
+    before = _CODE_BEFORE.search(text, _back(start), start)
     if before is not None and _spaced_route(text, before.start(), before.start() + 3, end):
         return "destination"
     return None
@@ -236,11 +245,13 @@ def _spaced_route(text: str, a_start: int, a_end: int, b_end: int) -> bool:
     place_a, place_b = lookup_place(a, fuzzy=False), lookup_place(b, fuzzy=False)
     if place_a is None or place_b is None or place_a.city == place_b.city:
         return False
-    rest, lead = text[b_end:], text[:a_start]
+    rest = text[b_end:]
     joined = _JOINER_AFTER.match(rest)
-    if (joined and lookup_place(joined.group("next"), fuzzy=False)) or _JOINER_BEFORE.search(lead):
+    if (joined and lookup_place(joined.group("next"), fuzzy=False)) or _JOINER_BEFORE.search(
+        text, _back(a_start), a_start
+    ):
         return False  # "mia jfk-bos": the route is jfk-bos; "mia" is someone
-    nxt, prev = _CODE_AFTER.match(rest), _CODE_BEFORE.search(lead)
+    nxt, prev = _CODE_AFTER.match(rest), _CODE_BEFORE.search(text, _back(a_start), a_start)
     if nxt is not None and _is_code(nxt.group("code")):
         return False  # "jfk lhr cdg": a list of three, not one route
     if (
@@ -252,9 +263,9 @@ def _spaced_route(text: str, a_start: int, a_end: int, b_end: int) -> bool:
     return True
 
 
-def _place_before_arrow(before: str) -> bool:
-    """``before`` ends with a place name (of one to three words) and an arrow."""
-    joined = _JOINED_NAME.search(before)
+def _place_before_arrow(text: str, end: int) -> bool:
+    """The text before ``end`` ends with a place name (of one to three words) and an arrow."""
+    joined = _JOINED_NAME.search(text, _back(end), end)
     if joined is None:
         return False
     words = joined.group("name").split()
