@@ -48,6 +48,7 @@ from api.routes import tools as tool_routes
 from api.routes.page import mount_page
 from api.slack import mount_slack
 from api.text_guard import BadTextGuard
+from api.turns import TurnPrologues
 from core.config import Settings, get_settings
 from core.jobs import start_in_process, stop_in_process
 from core.notify import register_notifier
@@ -138,6 +139,8 @@ def create_app(
     app.add_middleware(RateLimitMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    # Outermost: a chat turn's prologue counts from its arrival (concierge.cpu_gate).
+    app.add_middleware(TurnPrologues)
 
     app.include_router(health.router)
     app.include_router(search.router)

@@ -83,8 +83,7 @@ async def current_caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Caller:
-    """Resolve the caller: from :class:`CallerCache`, else in a read-only unit of work of
-    its own."""
+    """Resolve the caller: from :class:`CallerCache`, else by one read of its own."""
     if credentials is None or not credentials.credentials.strip():
         raise Unauthorized("Missing bearer token")
     token = credentials.credentials.strip()
@@ -96,7 +95,8 @@ async def current_caller(
     if caller is not None:
         return caller
     runtime = get_runtime(request)
-    async with runtime.db.uow(write=False) as session:
+    # One statement: no transaction around it (core.db.Database.single).
+    async with runtime.db.single(write=False) as session:
         caller = await authenticate(session, token)
     cache.put(key, caller)
     return caller

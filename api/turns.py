@@ -456,6 +456,42 @@ async def _aclose(iterator: AsyncIterator[Any]) -> None:
 # ------------------------------------------------------------ per-app access
 
 
+#: Requests that start a chat turn (``TurnPrologues``).
+TURN_STARTS = frozenset({("POST", "/v1/chat")})
+
+
+class TurnPrologues:
+    """ASGI middleware: a request that starts a chat turn is a prologue of the runner's
+    CPU gate (``concierge.cpu_gate``) from its arrival until its response starts (the
+    turn's ``start``, or a problem): the turns computing meanwhile give way at their
+    next step, so forty first messages at once reach ``start`` without queueing behind
+    them at every await (issue 15)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or (scope["method"], scope["path"]) not in TURN_STARTS:
+            await self.app(scope, receive, send)
+            return
+        state = scope["app"].state
+        if getattr(state, "turns", None) is None and getattr(state, "runtime", None) is None:
+            await self.app(scope, receive, send)
+            return
+        end = turns_of(state).cpu.prologue()
+
+        async def sent(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                end()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sent)
+        finally:
+            end()
+
+
+
 def turns_of(app_state: Any) -> TurnRunner:
     """The app's runner, created on first use (tests may skip the lifespan)."""
     runner: TurnRunner | None = getattr(app_state, "turns", None)

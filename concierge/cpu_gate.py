@@ -18,12 +18,22 @@ The gate travels with the turn in a context variable: the runner opens it around
 turn (:meth:`CpuGate.turn`), and the graph's nodes, run in tasks that inherit the
 context, find it there. Code run outside a gated turn (evaluations, tests calling
 the service directly) sees no gate and is never held.
+
+Prologues first (issue 15): while requests that start a turn are still on their way
+to their ``start`` (authentication, the thread, the stream; counted by the API with
+:meth:`CpuGate.prologue`), a turn does not take a place, and a turn that holds one
+gives it back at its next step (:func:`prologues_first`, at the start of each graph
+node, where no transaction is open) until they have all sent ``start`` — for at most
+``prologue_wait`` seconds each time, so a stream of new requests slows the running
+turns but never stops them. Forty first messages at once used to reach ``start``
+together, each step of each one queued behind the computing turns' steps.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -38,12 +48,48 @@ class _Held:
 _current: ContextVar[_Held | None] = ContextVar("concierge_cpu_gate", default=None)
 
 
+#: How long a turn gives way to prologues at one step, at most (seconds).
+PROLOGUE_WAIT_SECONDS = 0.25
+
+
 class CpuGate:
     """At most ``places`` turns compute at once; the others wait, first come first served."""
 
-    def __init__(self, places: int) -> None:
+    def __init__(self, places: int, *, prologue_wait: float = PROLOGUE_WAIT_SECONDS) -> None:
         self.places = max(1, int(places))
+        self.prologue_wait = prologue_wait
         self._sem = asyncio.Semaphore(self.places)
+        self._prologues = 0
+        self._no_prologues = asyncio.Event()
+        self._no_prologues.set()
+
+    @property
+    def prologues(self) -> int:
+        """Requests on their way to a turn's ``start`` now."""
+        return self._prologues
+
+    def prologue(self) -> Callable[[], None]:
+        """Count a request that starts a turn; call what this returns once its ``start``
+        is sent, or it failed (a second call does nothing)."""
+        self._prologues += 1
+        self._no_prologues.clear()
+        ended = False
+
+        def end() -> None:
+            nonlocal ended
+            if ended:
+                return
+            ended = True
+            self._prologues -= 1
+            if self._prologues == 0:
+                self._no_prologues.set()
+
+        return end
+
+    async def _after_prologues(self) -> None:
+        if self._prologues:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._no_prologues.wait(), self.prologue_wait)
 
     @property
     def free(self) -> int:
@@ -56,6 +102,7 @@ class CpuGate:
         held = _Held(self)
         token = _current.set(held)
         try:
+            await self._after_prologues()
             await self._sem.acquire()
             held.holding = True
             yield
@@ -80,4 +127,21 @@ async def waiting_elsewhere() -> AsyncIterator[None]:
         yield
     finally:
         await held.gate._sem.acquire()
+        held.holding = True
+
+
+async def prologues_first() -> None:
+    """At a step of a gated turn with no transaction open: while requests are on their
+    way to their ``start``, give the place back until they are there (at most the
+    gate's ``prologue_wait``), then take one again."""
+    held = _current.get()
+    if held is None or not held.holding or not held.gate._prologues:
+        return
+    gate = held.gate
+    held.holding = False
+    gate._sem.release()
+    try:
+        await gate._after_prologues()
+    finally:
+        await gate._sem.acquire()
         held.holding = True

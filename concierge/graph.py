@@ -42,6 +42,7 @@ from langgraph.runtime import Runtime as GraphRuntime
 from langgraph.types import Checkpointer, Send, interrupt
 
 from concierge.context import ContextBudget
+from concierge.cpu_gate import prologues_first
 from concierge.events import (
     TextDelta,
     TextEnd,
@@ -128,6 +129,7 @@ def build_graph(
 
     async def agent(state: AgentState, runtime: GraphRuntime[TurnContext]) -> dict[str, Any]:
         ctx = runtime.context
+        await prologues_first()  # concierge.cpu_gate: requests' `start` before our CPU
         write = runtime.stream_writer
         if _stopped(ctx):
             return {"messages": [_say(write, STOPPED_TEXT)]}
@@ -210,6 +212,7 @@ def build_graph(
 
     async def tool(task: ToolTask, runtime: GraphRuntime[TurnContext]) -> dict[str, Any]:
         ctx = runtime.context
+        await prologues_first()
         write = runtime.stream_writer
         call = task["call"]
         call_id, name, args = call["id"] or "", call["name"], dict(call["args"])

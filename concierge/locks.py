@@ -125,8 +125,8 @@ async def claim_own_in(
 
 
 async def release_turn(rt: Runtime, thread_id: str, turn_id: str) -> None:
-    """Give the thread back, only if this turn still holds it."""
-    async with rt.db.uow() as session:
+    """Give the thread back, only if this turn still holds it (one statement)."""
+    async with rt.db.single() as session:
         await _release(session, thread_id, turn_id)
 
 
@@ -186,6 +186,7 @@ async def thread_turn(
     wait_ms: int,
     claims: bool = True,
     claimed: bool = False,
+    created: bool = False,
 ) -> AsyncIterator[TurnClaim]:
     """Hold the thread for one turn (``claims=False`` only for the race tests).
 
@@ -193,16 +194,20 @@ async def thread_turn(
     contention lock is then only tried, briefly: a turn that lost the claim may hold it
     while it waits for this one's (and a claimed turn waiting on it would wait for a
     turn that waits for it); without it, that turn polls the claim instead of sleeping.
+    ``created``: the thread was created claimed in that transaction, and its id is told
+    nobody before this turn's ``start``: no other turn can wait on it yet, so no lock is
+    taken (issue 15: a Redis round trip fewer before `start`, and one at the end).
     """
     deadline = time.monotonic() + wait_ms / 1000
     cm: Any = None
     try:
-        cm = rt.locks.hold(
-            [f"thread-turn:{thread_id}"],
-            lease_ms=lease_ms,
-            wait_ms=CLAIMED_LOCK_WAIT_MS if claimed else wait_ms,
-        )
-        await cm.__aenter__()
+        if not (created and claimed):
+            cm = rt.locks.hold(
+                [f"thread-turn:{thread_id}"],
+                lease_ms=lease_ms,
+                wait_ms=CLAIMED_LOCK_WAIT_MS if claimed else wait_ms,
+            )
+            await cm.__aenter__()
     except LockTimeout as exc:
         if not claimed:
             raise TurnInProgress() from exc

@@ -212,6 +212,8 @@ class Concierge:
             wait_ms=settings.turn_lock_wait_ms,
             claims=self.turn_claims,
             claimed=claimed,
+            # A new thread's id is told nobody before `start` (a channel's key is known).
+            created=created and claimed and external_key is None,
         ) as claim:
             config: dict[str, Any] = {
                 "configurable": {"thread_id": thread_id},
@@ -401,22 +403,25 @@ class Concierge:
         and whether it was created now."""
         now = self.rt.clock.now()
         lease_ms = self.rt.settings.turn_lock_lease_ms
-        async with self.rt.db.uow() as session:
-            if thread_id is None and external_key is None and self.turn_claims:
-                # A new thread, born claimed: one INSERT, no ORM object (issue 15: the
-                # first burst of new conversations is what is left of TTFE's p99).
-                created_id = await create_thread(
-                    session, caller, channel=channel, title=_title(message), now=now,
-                    turn_id=claim_for, lease_until=now + timedelta(milliseconds=lease_ms),
-                )
-                return created_id, True, True
-            if thread_id is not None and self.turn_claims:
+        if self.turn_claims and (thread_id is not None or external_key is None):
+            # One statement each, so no transaction around it (core.db.Database.single):
+            # a new thread born claimed, one INSERT and no ORM object (issue 15: the first
+            # burst of new conversations is what is left of TTFE's p99); or the caller's
+            # thread touched and claimed.
+            async with self.rt.db.single() as session:
+                if thread_id is None:
+                    created_id = await create_thread(
+                        session, caller, channel=channel, title=_title(message), now=now,
+                        turn_id=claim_for, lease_until=now + timedelta(milliseconds=lease_ms),
+                    )
+                    return created_id, True, True
                 claimed = await claim_own_in(
                     session, caller, thread_id, claim_for, lease_ms=lease_ms, now=now
                 )
-                if claimed is None:
-                    raise NotFound("Conversation not found")
-                return thread_id, claimed, False
+            if claimed is None:
+                raise NotFound("Conversation not found")
+            return thread_id, claimed, False
+        async with self.rt.db.uow() as session:
             thread = await open_thread(
                 session,
                 caller,

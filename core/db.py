@@ -202,6 +202,16 @@ class Database:
             self.engine.execution_options(sqlite_begin="DEFERRED") if self.is_sqlite else self.engine
         )
         self._reader = async_sessionmaker(reader_bind, expire_on_commit=False)
+        # PostgreSQL in autocommit (``single``): a statement is its own transaction, with
+        # no BEGIN before it and no COMMIT or ROLLBACK after it (two round trips fewer).
+        self._single = (
+            None
+            if self.is_sqlite
+            else async_sessionmaker(
+                self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+                expire_on_commit=False,
+            )
+        )
         #: Called with a unit of work's ``session.info`` once it has committed (never on a
         #: rollback), when something was noted there (``core.outbox`` notes the
         #: organizations it wrote events for; ``core.events`` wakes the streams). A
@@ -225,6 +235,30 @@ class Database:
                         await self._committed(dict(session.info))
                 # A read-only unit ends with close(): the connection rolls back, and loaded
                 # objects stay readable (a session rollback would expire them).
+            except BaseException as exc:
+                await session.rollback()
+                if is_lock_timeout(exc):
+                    raise lock_timeout_error() from exc
+                raise
+
+    @asynccontextmanager
+    async def single(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
+        """A unit of work of ONE statement (a read, or a write that is one statement):
+        on PostgreSQL its connection is in autocommit, so the statement is its own
+        transaction and costs one round trip, not three (BEGIN, it, COMMIT/ROLLBACK;
+        issue 15: authentication's read and a chat turn's thread before `start`). Two
+        statements in it would be two transactions: use :meth:`uow` for those. On
+        SQLite it is :meth:`uow`."""
+        if self._single is None:
+            async with self.uow(write=write) as session:
+                yield session
+            return
+        async with self._single() as session:
+            try:
+                yield session
+                await session.commit()  # nothing open: no round trip
+                if write and self.commit_listeners and session.info:
+                    await self._committed(dict(session.info))
             except BaseException as exc:
                 await session.rollback()
                 if is_lock_timeout(exc):

@@ -35,6 +35,10 @@ class RoundTrips:
         return "\n".join(lines)
 
 
+def _autocommit(conn: Any) -> bool:
+    return bool(conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT")
+
+
 @contextmanager
 def count_round_trips(engine: AsyncEngine) -> Iterator[RoundTrips]:
     sync = engine.sync_engine
@@ -45,16 +49,22 @@ def count_round_trips(engine: AsyncEngine) -> Iterator[RoundTrips]:
         seen.kinds["statement"] += 1
         seen.statements.append(" ".join(statement.split()))
 
-    def on_begin(_conn: Any) -> None:
-        if postgres:  # SQLite's BEGIN is a statement (core.db's begin hook)
+    def on_begin(conn: Any) -> None:
+        # SQLite's BEGIN is a statement (core.db's begin hook); a PostgreSQL connection
+        # in autocommit (core.db.Database.single) sends none.
+        if postgres and not _autocommit(conn):
             seen.kinds["begin"] += 1
             seen.statements.append("-- BEGIN")
 
-    def on_commit(_conn: Any) -> None:
+    def on_commit(conn: Any) -> None:
+        if _autocommit(conn):
+            return  # nothing is open: the driver sends nothing
         seen.kinds["commit"] += 1
         seen.statements.append("-- COMMIT")
 
-    def on_rollback(_conn: Any) -> None:
+    def on_rollback(conn: Any) -> None:
+        if _autocommit(conn):
+            return
         seen.kinds["rollback"] += 1
         seen.statements.append("-- ROLLBACK")
 

@@ -14,20 +14,24 @@ import asyncio
 import gc
 import time
 from contextlib import AsyncExitStack
+from typing import Any
 
 import httpx
 import pytest
+from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy import update
+from starlette.requests import Request
 
-from api.auth import CallerCache
+from api.auth import CallerCache, current_caller
 from api.heap import FREEZE_AFTER_TURNS, HeapFreezer
-from api.turns import TurnRunner
+from api.turns import TurnPrologues, TurnRunner
 from concierge.checkpoint import PooledPostgresSaver, open_checkpointer
-from concierge.cpu_gate import CpuGate, waiting_elsewhere
+from concierge.cpu_gate import CpuGate, prologues_first, waiting_elsewhere
 from core.identity import Caller, hash_token
 from core.models import User
 from core.runtime import Runtime
 from tests.api.conftest import World
+from tests.conftest import PG_URL
 from tests.fakes.scripted_concierge import ScriptedConcierge
 from tests.roundtrips import count_round_trips
 
@@ -119,6 +123,135 @@ async def test_a_remote_models_wait_is_spent_out_of_the_gate() -> None:
 async def test_waiting_elsewhere_outside_a_gated_turn_is_a_no_op() -> None:
     async with waiting_elsewhere():
         pass  # evaluations and tests call the agent without a runner, hence no gate
+
+
+async def _step_while_a_prologue_waits(gate: CpuGate, counted: bool) -> list[str]:
+    """A turn in the gate reaches a step (``prologues_first``) while a request is on its
+    way to its `start`, counted as a prologue or not: the order things happen in."""
+    order: list[str] = []
+    at_step = asyncio.Event()
+    end = gate.prologue() if counted else None
+
+    async def turn() -> None:
+        async with gate.turn():
+            at_step.set()
+            await prologues_first()
+            order.append("turn step")
+
+    async def prologue() -> None:
+        await at_step.wait()
+        await asyncio.sleep(0.05)  # the request's round trips
+        order.append("prologue start sent")
+        if end is not None:
+            end()
+
+    await asyncio.wait_for(asyncio.gather(turn(), prologue()), 10)
+    return order
+
+
+async def test_a_turn_gives_way_to_a_requests_prologue_at_its_next_step() -> None:
+    """The race pair of the prologues' priority (concierge.cpu_gate): counted, the
+    request's `start` goes before the turn's next step, and the turn has its place back
+    after; not counted (the guard off), the turn's step goes first."""
+    gate = CpuGate(1)
+    assert await _step_while_a_prologue_waits(gate, counted=True) == [
+        "prologue start sent",
+        "turn step",
+    ]
+    assert gate.free == 1
+    assert gate.prologues == 0
+    assert await _step_while_a_prologue_waits(CpuGate(1), counted=False) == [
+        "turn step",
+        "prologue start sent",
+    ]
+
+
+async def test_a_turn_gives_way_for_a_bounded_time_only() -> None:
+    """A prologue that never ends (or a stream of them) slows the turns, never stops
+    them: each step waits at most ``prologue_wait``."""
+    gate = CpuGate(1, prologue_wait=0.05)
+    end = gate.prologue()
+    started = time.monotonic()
+    async with gate.turn():  # waits at the door too
+        await prologues_first()
+        assert gate.free == 0
+    assert 0.09 <= time.monotonic() - started < 5
+    end()
+    end()  # a second end is a no-op
+    assert gate.prologues == 0
+    assert gate.free == 1
+
+
+async def test_a_chat_request_is_a_prologue_until_its_response_starts() -> None:
+    """``TurnPrologues`` counts POST /v1/chat from its arrival to its first answer
+    message (the `start` chunk's headers, or a problem), not the rest of the stream;
+    other requests are not counted."""
+    gate = CpuGate(1)
+    state = type("State", (), {"turns": type("Runner", (), {"cpu": gate})()})()
+    seen: list[int] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        seen.append(gate.prologues)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        seen.append(gate.prologues)
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def send(_message: Any) -> None:
+        seen.append(gate.prologues)
+
+    async def receive() -> Any:
+        return {"type": "http.request", "body": b""}
+
+    middleware = TurnPrologues(app)
+    for method, path in (("POST", "/v1/chat"), ("GET", "/v1/bookings")):
+        seen.clear()
+        scope = {
+            "type": "http",
+            "method": method,
+            "path": path,
+            "app": type("App", (), {"state": state})(),
+        }
+        await middleware(scope, receive, send)
+        if path == "/v1/chat":
+            assert seen == [1, 0, 0, 0], seen
+        else:
+            assert seen == [0, 0, 0, 0], seen
+    assert gate.prologues == 0
+
+
+@pytest.mark.skipif(PG_URL is None, reason="PostgreSQL's autocommit path")
+async def test_a_new_threads_turn_reaches_start_in_one_round_trip(
+    runtime: Runtime, seeded: World
+) -> None:
+    """On PostgreSQL a new conversation's turn sends `start` after one statement: its
+    thread, born claimed, INSERTed in autocommit (no BEGIN, no COMMIT), and no contention
+    lock on a thread nobody else knows yet. The turn itself waits at the CPU gate."""
+    runtime.settings = runtime.settings.model_copy(update={"chat_max_computing_turns": 1})
+    runner = TurnRunner(runtime)
+    try:
+        await runner.engine()
+        async with runner.cpu.turn():  # the only place: the turn stops at the gate
+            with count_round_trips(runtime.db.engine) as seen:
+                handle = await runner.start_turn(AVA, message="hello")
+            assert handle.thread_id
+        assert seen.total == 1, str(seen)
+        assert seen.statements[0].startswith("INSERT INTO threads"), str(seen)
+        await runner.wait_idle()
+    finally:
+        await runner.aclose()
+
+
+@pytest.mark.skipif(PG_URL is None, reason="PostgreSQL's autocommit path")
+async def test_a_callers_token_is_read_in_one_round_trip(runtime: Runtime, seeded: World) -> None:
+    app = type("App", (), {"state": type("State", (), {"runtime": runtime})()})()
+    request = Request({"type": "http", "app": app, "headers": []})
+    token = seeded.auth("ava")["Authorization"].removeprefix("Bearer ")
+    with count_round_trips(runtime.db.engine) as seen:
+        caller = await current_caller(
+            request, HTTPAuthorizationCredentials(scheme="Bearer", credentials=token)
+        )
+    assert caller.user_id == "ava"
+    assert seen.total == 1, str(seen)
 
 
 # -- authentication ----------------------------------------------------------------
