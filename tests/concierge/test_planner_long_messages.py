@@ -52,7 +52,8 @@ def test_a_forwarded_thread_is_read_whole_not_clause_by_clause(monkeypatch: pyte
 
 def test_two_requests_in_a_message_are_still_two() -> None:
     found = several.read("flights jfk to paris on the 16th? also whats the hotel cap there", NOW)
-    assert found is not None and len(found) == 2
+    assert found is not None
+    assert len(found) == 2
 
 
 def test_finding_places_grows_with_the_text_not_its_square() -> None:
