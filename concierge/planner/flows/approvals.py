@@ -213,10 +213,13 @@ def decide_approval(
         text += "."
         if out.get("status") == "pending" and out.get("next_approver_role"):
             text += f" It now goes to the {out['next_approver_role']} for the next approval."
-        elif said:
-            text += f" {said[:1].upper()}{said[1:]}"
-        elif out.get("booking_status"):
-            text += f" The booking is now {render.status_text(out['booking_status'])}."
+        else:
+            if said:
+                text += f" {said[:1].upper()}{said[1:]}"
+            status = render.status_text(out.get("booking_status")) if out.get("booking_status") else ""
+            if status and status not in said:
+                # The booking's state is said once, whether or not the tool's line says it.
+                text += f" The booking is now {status}."
         return Reply(text)
     listing = turn.last("list_approvals")
     m = None if approval_id else re.search(r"\bAPR?-[A-Z0-9]{1,12}\b", u.text, re.I)

@@ -56,6 +56,13 @@ def _tables() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     return joiner, changes, anywhere
 
 
+@lru_cache(maxsize=1)
+def _verb_with_object() -> re.Pattern[str]:
+    """A yes ending on a verb, its object right after it with no break between."""
+    raw = datafiles.load("answers")["yes_then"]
+    return re.compile(rf"\b(?:{raw['takes_object']})$", re.I)
+
+
 def _split(text: str, cancelling: bool | None, asked: answers.Asked | None) -> str | None:
     """What follows the longest opening that is wholly an answer, when that answer is a
     yes ("hmm, hold on, is that a good time?" opens with a pause, not with "hmm, hold");
@@ -67,7 +74,13 @@ def _split(text: str, cancelling: bool | None, asked: answers.Asked | None) -> s
             continue
         reading = answers.classify(head, cancelling=cancelling, asked=asked)
         if reading.answer is not None:
-            return rest if reading.answer == answers.Answer.YES else None
+            if reading.answer != answers.Answer.YES:
+                return None
+            if _verb_with_object().search(head) and re.match(r"\s+\w", rest):
+                # "can you add Tom Reed to that?": the verb's object follows, no request of
+                # its own; a shorter yes may still open the message ("yes, and add a hotel").
+                continue
+            return rest
     return None
 
 
