@@ -131,6 +131,12 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         if isinstance(extended, list):
             return extended
         dated_by_trip = extended
+    if u.booked_stay and not dated_by_trip and not turn.prior.get("hotels"):
+        # "anything cheaper than my current London hotel for the same nights?"
+        booked = _stay_of_booked_hotel(state, turn, ctx, cheaper=u.booked_stay == "cheaper")
+        if isinstance(booked, list):
+            return booked
+        dated_by_trip = booked
     if (
         not dated_by_trip
         and u.for_booked_trip
@@ -371,6 +377,85 @@ def _stay_for_booked_trip(state: State, turn: Turn, ctx: Context) -> list[Call] 
         d.ret += timedelta(days=7 * ((stay.check_in - d.ret).days // 7 + 1))
     d.rooms = d.rooms or stay.rooms
     d.want_hotel, d.want_flight, d.round_trip = True, False, False
+    return True
+
+
+def _booked_hotel_booking(
+    state: State, turn: Turn, ctx: Context, *, hotel: bool
+) -> list[Call] | BookingOut | None:
+    """The upcoming booking (``list_trips``, then ``get_booking``) of the traveller named
+    (or the caller) in the city named, with a hotel when ``hotel``; None when none."""
+    d = state.draft
+    listing = turn.last("list_trips")
+    if listing is None:
+        return [Call("list_trips", {"limit": 20})]
+    trips = listing.typed(ListTripsOutput)
+    if trips is None:
+        return None
+    today = ctx.today.isoformat()
+    city = d.destination_city
+    rows = sorted(
+        (
+            t
+            for t in trips.trips
+            if t.status not in INACTIVE
+            and (not hotel or any(leg.kind == "hotel" for leg in t.legs))
+            and (city is None or city in t.places)
+            and (t.end or t.start or today) >= today
+            and (not d.traveller or t.traveler.split()[:1] == [d.traveller.split()[0]])
+        ),
+        key=lambda t: t.start or "",
+    )
+    if not rows:
+        return None
+    step = turn.last("get_booking")
+    if step is None:
+        return [Call("get_booking", {"booking_id": rows[0].booking_id})]
+    return step.typed(BookingOut)
+
+
+def _stay_of_booked_hotel(
+    state: State, turn: Turn, ctx: Context, *, cheaper: bool
+) -> list[Call] | bool:
+    """Other hotels for the nights of one's booked hotel ("anything cheaper than my current
+    London hotel for the same nights?"): its city, check-in and check-out, and when a
+    cheaper one is asked for, under its nightly price (the segment's price over its nights
+    and rooms). False when no booked hotel fits: the usual questions follow."""
+    d = state.draft
+    booking = _booked_hotel_booking(state, turn, ctx, hotel=True)
+    if isinstance(booking, list):
+        return booking
+    city = d.destination_city
+    stays = [
+        s
+        for s in (booking.segments if booking is not None else [])
+        if s.kind == "hotel"
+        and s.status not in ("cancelled", "released")
+        and s.check_in
+        and s.check_out
+        and (city is None or s.city == city)
+    ]
+    if not stays:
+        return False
+    first = min(stays, key=lambda s: str(s.check_in))
+    check_in = date.fromisoformat(str(first.check_in))
+    check_out = date.fromisoformat(str(first.check_out))
+    if check_out <= check_in:
+        return False
+    d.destination = d.destination or first.city
+    d.destination_city = first.city or city
+    d.depart, d.ret, d.nights = check_in, check_out, None
+    d.stay = (check_in, check_out)
+    d.rooms = d.rooms or first.rooms
+    d.want_hotel, d.want_flight, d.round_trip = True, False, False
+    if cheaper and d.price_cap is None:
+        nights, rooms = (check_out - check_in).days, first.rooms or 1
+        try:
+            nightly = float(first.price.amount) / nights / rooms
+        except (TypeError, ValueError, ZeroDivisionError):
+            return True
+        # under its price: the booked rate, to the whole unit below
+        d.price_cap = PriceCap(max(1, int(nightly - 0.01)), "night", first.price.currency)
     return True
 
 

@@ -117,6 +117,9 @@ class Understanding:
     for_booked_trip: bool = False  # "a hotel for my trip", "from when I land"
     # "two more nights after that" of one's booked hotel: the nights added after it
     extend_nights: int | None = None
+    # Another hotel for one's booked hotel's nights ("anything cheaper than my current
+    # London hotel for the same nights?"): "same", or "cheaper" (under its nightly price)
+    booked_stay: str | None = None
     flight_asked: bool = False  # a flight asked for ("a flight to Paris"), not told of
     replaced_place: PlaceMention | None = None  # "New York instead of Boston": Boston
     one_way: bool = False
@@ -259,6 +262,11 @@ _ONE_WAY: Final = _rx("trip", "one_way")
 _FOR_BOOKED_TRIP: Final = _rx("trip", "for_booked_trip")
 _EXTEND_NIGHTS: Final = [re.compile(p) for p in _tables()["trip"]["extend_stay"]["nights"]]
 _EXTEND_BOOKED: Final = _join(_tables()["trip"]["extend_stay"]["booked"])
+_BOOKED_STAY: Final = _tables()["trip"]["booked_stay"]
+_BOOKED_STAY_INSTEAD: Final = _join(_BOOKED_STAY["instead"])
+_BOOKED_STAY_SAME: Final = _join(_BOOKED_STAY["same"])
+_BOOKED_STAY_OWN: Final = _join(_BOOKED_STAY["own"])
+_BOOKED_STAY_CHEAPER: Final = _join(_BOOKED_STAY["cheaper"])
 _EXTEND_COUNTS: Final[dict[str, int]] = {
     str(k): int(v) for k, v in _tables()["trip"]["extend_counts"].items()
 }
@@ -823,6 +831,19 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         u.intent, u.extend_nights = Intent.SEARCH, more
         u.want_hotel, u.want_flight, u.for_booked_trip = True, False, True
         return u
+    same, cheaper = _BOOKED_STAY_SAME.search(low), _BOOKED_STAY_CHEAPER.search(low)
+    if (u.want_hotel or _STAY_WORD.search(low)) and (
+        (_BOOKED_STAY_INSTEAD.search(low) and (same or cheaper))
+        or (_BOOKED_STAY_OWN.search(low) and same and cheaper)
+    ):
+        # "anything cheaper than my current London hotel for the same nights?": other
+        # hotels on the booked one's nights, in its city (flows.search), not a question
+        # about the booked one.
+        u.intent = Intent.SEARCH
+        u.booked_stay = "cheaper" if cheaper else "same"
+        u.want_hotel, u.want_flight, u.for_booked_trip = True, False, True
+        u.facets = frozenset()
+        return u
     change = _CHANGE.search(low)
     if change and (
         u.booking_id
@@ -1239,6 +1260,10 @@ _FLIGHT_NUMBER_ANY: Final = re.compile(r"\b([a-z]{2}) ?\d{1,4}\b", re.IGNORECASE
 _CARRIER_CODES: Final = frozenset(c.code for c in CARRIERS)
 
 
+# What only a booking made has: asked for, it is asked of one's trip, question or not.
+_MADE_ONLY: Final = frozenset({"locator", "ticket"})
+
+
 def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
     """A question about a trip already booked ("what time is my flight to London?",
     "when do I land?", "is the Paris hotel refundable?"), not a request for a new one."""
@@ -1247,9 +1272,10 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
     facets = asks.trip_facets(clean)
     if not u.dates.mentions:
         facets -= {"on_day"}  # "anything booked?" names no day: the other facets say
-    # A booking reference exists only for a booking made: "I need the hotel reservation
-    # reference, the front desk is asking" asks for one's own, question mark or not.
-    if not asks.is_question(clean) and "locator" not in facets:
+    # A booking reference or a ticket number exists only for a booking made: "I need the
+    # hotel reservation reference, the front desk is asking", "ticket number for my flight
+    # home pls" ask for one's own, question mark or not.
+    if not asks.is_question(clean) and not facets & _MADE_ONLY:
         return False
     if u.for_booked_trip and _HOTEL_REQUEST.search(clean.lower()):
         return False  # "can you add a hotel to my paris trip?": one asked for
@@ -1262,6 +1288,8 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
         return True  # "what's on for me on 18/12?": one's bookings of that day
     if "locator" in u.facets and not _whose(clean, u.places):
         return True
+    if {"address", "hotel"} <= u.facets and not u.options and not _whose(clean, u.places):
+        return True  # "hotel address in london?": the address of the hotel one booked
     if any(m.group(1).upper() in _CARRIER_CODES for m in _FLIGHT_NUMBER_ANY.finditer(clean)):
         return True  # "what time does ba 19 land?": an airline's code, typed in lower case
     if u.facets & {"check_in", "check_out"} and _STAY_WORD.search(clean.lower()):
