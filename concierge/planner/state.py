@@ -93,6 +93,7 @@ class Draft:
     limit: int = 5  # options listed per search; "show me more": ten
     within_policy: bool = False  # "under the policy limit": say which options are in policy
     flex: tuple[date, date] | None = None  # any day in this window: compare the days
+    flex_weekdays: bool = False  # ... its Mondays to Fridays only ("any weekday works")
     legs: list[Leg] = field(default_factory=list)  # multi-city: the flights after the first
     stays: list[Stay] = field(default_factory=list)  # hotels in more cities: after the first
     # Either airport will do ("LHR or Gatwick to Dublin"): each searched, compared in one list.
@@ -216,6 +217,10 @@ class State:
     # the other end of a route a policy question named ("what cabin on Chicago to Madrid?")
     policy_origin: PlaceMention | None = None
     policy_hotel: bool = False
+    # The cabin the last policy question asked about, kept while the policy allows it on the
+    # route asked about ("am I allowed business to London?" → yes → "find me one on the
+    # 10th then" is in business).
+    policy_cabin: str | None = None
     picked: dict[str, dict[str, Any]] = field(default_factory=dict)  # kind -> option last held
     held_from: dict[str, list[str]] = field(default_factory=dict)  # booking -> lists it came from
     flex_days: dict[str, dict[str, Any]] = field(default_factory=dict)  # date -> that day's search
@@ -382,6 +387,7 @@ def apply_user(
         )
         state.policy_origin = u.origin if route else None
         state.policy_hotel = bool(state.policy_city and asks_about_hotels(u.text))
+        state.policy_cabin = u.cabin
     if u.intent not in {Intent.SEARCH, Intent.SELECT, Intent.UNKNOWN}:
         return
     if u.intent == Intent.SEARCH and state.last_intent == Intent.POLICY and u.dates.depart is None:
@@ -390,19 +396,29 @@ def apply_user(
         u.intent == Intent.SEARCH
         and state.last_intent == Intent.POLICY
         and state.policy_city is not None
-        and not u.places
+        and (not u.places or (u.destination is None and u.places == [u.origin]))
     ):
         # "what's the hotel cap in Paris?" → "fine, find me one under that for the 14th to
         # the 16th", "ok get me a room there": the city asked about, and (a cap asked of
-        # hotels) a hotel there.
+        # hotels) a hotel there; "get me one from JFK on the 12th": from there to it.
         u.destination = replace(state.policy_city, role="destination")
-        u.places = [u.destination]
-        if state.policy_origin is not None and not state.policy_hotel:
+        u.places = [*u.places, u.destination]
+        if state.policy_origin is not None and not state.policy_hotel and u.origin is None:
             # "ok premium economy then, on the 14th" after the cabin on Chicago to Madrid
             u.origin = replace(state.policy_origin, role="origin")
             u.places = [u.origin, u.destination]
         if state.policy_hotel and u.want_flight is None and not u.flight_asked:
             u.want_hotel, u.want_flight = True, False
+    if (
+        u.intent == Intent.SEARCH
+        and state.last_intent == Intent.POLICY
+        and state.policy_cabin is not None
+        and u.cabin is None
+        and _same_city(state.policy_city, u.destination)
+    ):
+        # "great, find me one JFK to London on the 10th then" after "am I allowed business
+        # class to London?" answered yes: the cabin asked about.
+        u.cabin = state.policy_cabin
     d = state.draft
     _home_first(u, home, d.origin_city)
     dates = u.dates
@@ -528,7 +544,8 @@ def apply_user(
     if window is not None:
         # "sometime the week of the 14th", "cheapest day between the 14th and the 17th":
         # the window's ends are not a departure and a return.
-        d.flex, d.depart = window, window[0]
+        d.flex, d.flex_weekdays = window, u.dates.weekdays_only
+        d.depart = window[0]
         if dates.ret == window[1] or (
             # "the 21st, 22nd or 23rd": the days named are the days compared
             dates.ret is not None
@@ -716,6 +733,12 @@ def _flex_window(d: Draft, u: Understanding) -> tuple[date, date] | None:
     if window is None:
         return None
     start, end = window
+    if u.dates.weekdays_only:
+        # "the week of the 14th, any weekday": from its first working day to its last
+        while start < end and start.weekday() >= 5:
+            start += timedelta(days=1)
+        while end > start and end.weekday() >= 5:
+            end -= timedelta(days=1)
     return start, min(end, start + timedelta(days=FLEX_DAYS - 1))
 
 
@@ -879,6 +902,25 @@ def apply_result(state: State, step: Step) -> None:
         state.policy_route = {
             k: step.args[k] for k in ("destination", "origin") if step.args.get(k)
         }
+        route = out.get("route") or {}
+        verdict = next(
+            (c for c in route.get("cabins") or [] if c.get("cabin") == state.policy_cabin), None
+        )
+        if verdict is None or verdict.get("status") != "green":
+            state.policy_cabin = None  # asked about a cabin the route doesn't allow as is
+    elif name == "get_policy":
+        state.policy_cabin = None  # no route: the answer is the rule, not a yes
+
+
+def _same_city(a: PlaceMention | None, b: PlaceMention | None) -> bool:
+    """Both name the same served city."""
+    return (
+        a is not None
+        and b is not None
+        and a.place is not None
+        and b.place is not None
+        and a.place.city == b.place.city
+    )
 
 
 def _add_flex_day(state: State, step: Step) -> None:

@@ -53,8 +53,9 @@ def answer(state: State, ctx: Context, u: Understanding, held: str, intent: Inte
     booking = state.bookings.get(held) or {}
     text = u.text.strip()
     facts = _asked_facts(text)
-    # ("who am I flying with?" reads as a question about one's profile)
-    if not (intent in _MAY_BE or (intent == Intent.PROFILE and facts)):
+    # ("who am I flying with?" reads as a question about one's profile, "is this within
+    # policy?" as one about the policy)
+    if not (intent in _MAY_BE or (intent in (Intent.PROFILE, Intent.POLICY) and facts)):
         return None
     if not booking.get("segments"):
         return None
@@ -111,7 +112,32 @@ def _options(state: State, out: BookingOut) -> list[dict[str, Any]]:
     return found
 
 
+def _policy_verdict(out: BookingOut) -> str:
+    """The hold's own policy verdict, said plainly ("is this within policy?")."""
+    what = (
+        ", ".join(
+            str(s.flight) if s.kind == "flight" and s.flight else str(s.hotel or "the hotel")
+            for s in out.segments
+        )
+        or out.booking_id
+    )
+    why = "; ".join(out.policy.violations)
+    if out.policy.status == "green":
+        return f"Yes — {what} is within policy, so no approval is needed."
+    if out.policy.status == "amber":
+        roles = out.policy.approvals_required
+        who = " and ".join(f"your {r}" if r == "manager" else r for r in roles) or "an approver"
+        return (
+            f"Not quite — {what} is outside policy"
+            + (f" ({why})" if why else "")
+            + f": it can be booked, but needs approval from {who} before it's confirmed."
+        )
+    return f"No — {what} is not allowed under company policy" + (f" ({why})." if why else ".")
+
+
 def _fact(state: State, out: BookingOut, fact: str) -> str | None:
+    if fact == "policy":
+        return _policy_verdict(out)
     flights = [s for s in out.segments if s.kind == "flight"]
     if not flights:
         return None

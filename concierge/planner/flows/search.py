@@ -312,7 +312,10 @@ def _flex_days(state: State, ctx: Context) -> list[str]:
     if not d.want_flight or d.flex is None:
         return []
     start, end = max(d.flex[0], ctx.today), d.flex[1]
-    return [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    if d.flex_weekdays:
+        days = [day for day in days if day.weekday() < 5] or days  # "any weekday works"
+    return [day.isoformat() for day in days]
 
 
 def _flex_args(state: State, days: list[str]) -> dict[str, Any]:

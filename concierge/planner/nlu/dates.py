@@ -317,6 +317,8 @@ class DateReading:
     # "cheapest day between Dec 14 and 17": the days to compare (first, last).
     flexible: tuple[date, date] | None = None
     any_day: bool = False  # the message says any day will do ("I'm flexible, any day that week")
+    # "any weekday works", "weekdays only": of the days left open, Monday to Friday only
+    weekdays_only: bool = False
     corrected: date | None = None  # "the 10th, not the 8th": the day corrected away (the 8th)
     # "oops — January, not December": a month alone, no day (1-12): the trip's month
     # corrected, its days kept (the dialogue moves them).
@@ -861,6 +863,7 @@ def read_dates(
         low = low[:a] + " " * (b - a) + low[b:]
     mentions = _mentions(low, today, month_first, no_such_day)
     mentions = _bare_days_listed(low, mentions)
+    mentions = _days_before_month(low, mentions)
     if no_such_day:
         reading.question = f"There's no {no_such_day[0]} — which day do you mean?"
         return reading
@@ -904,6 +907,7 @@ def read_dates(
         # day already chosen, so the dialogue reads it in that day's week, not today's.
         reading.definite_weekday = mentions[0].weekday
     reading.any_day = _ANY_DAY.search(low) is not None
+    reading.weekdays_only = _WEEKDAYS_ONLY.search(low) is not None
     reading.flexible = _flexible(low, today, week, mentions, reading.any_day)
     reading.mentions = mentions
     reading.read_as = [(m.text.strip(), m.first, m.other) for m in mentions if m.other]
@@ -1074,6 +1078,37 @@ def _bare_days_listed(low: str, mentions: list[Mention]) -> list[Mention]:
     return sorted(out, key=lambda x: x.start)
 
 
+# Between two days of a list: "the 4th, 5th or 6th", "the 4th and the 5th".
+_LISTED: Final = re.compile(r"\s*(?:,\s*)?(?:(?:or|and|or maybe)\s+)?(?:(?:on\s+)?the\s+)?|\s*/\s*")
+
+
+def _days_before_month(low: str, mentions: list[Mention]) -> list[Mention]:
+    """ "the 4th, 5th or 6th of January", "the 9th and 10th December": the month said
+    after a list of days is the month of every day in it (not the current one)."""
+    out = list(mentions)
+    for i, m in enumerate(mentions):
+        if m.kind != "dm" or m.last is not None:
+            continue
+        j = i
+        while (
+            j > 0
+            and mentions[j - 1].kind == "ord"
+            and mentions[j - 1].last is None
+            and mentions[j - 1].end <= mentions[j].start
+            and _LISTED.fullmatch(low[mentions[j - 1].end : mentions[j].start])
+        ):
+            j -= 1
+        for k in range(j, i):
+            try:
+                day = m.first.replace(day=mentions[k].first.day)
+            except ValueError:
+                break
+            if day > m.first:
+                break  # "the 28th or 2nd of Jan": not one month's list
+            out[k] = replace(mentions[k], first=day, rolled=m.rolled)
+    return out
+
+
 def _nights_named(low: str, mentions: list[Mention]) -> list[Mention]:
     """ "the nights of the 8th and 9th", "the night of the 10th", "the nights of Monday to
     Wednesday": nights slept, so the stay checks out the morning after the last one. The
@@ -1242,6 +1277,12 @@ _ANY_DAY = re.compile(
     # "tues or weds, whichever's cheaper", "the 9th or the 10th, cheaper one please"
     r"|which(?:ever)?(?: day| one)?(?:['’]s| is)? (?:the )?cheaper|(?:the )?cheaper (?:one|day|option|fare)"
     r"|either (?:day|one)(?: is fine| works| will do)?)\b"
+)
+# The days left open are working days only: "any weekday works", "on a weekday", "weekdays
+# only", "not the weekend" (never "weekend" itself).
+_WEEKDAYS_ONLY = re.compile(
+    r"\b(?:any|a|on|only|just|all)\s+(?:(?:of\s+the|the)\s+)?week[- ]?days?\b(?!\s+(?:of|before|after)\b)"
+    r"|\bweek[- ]?days?\s+only\b|\b(?:not|no|never)\s+(?:on\s+)?(?:the\s+|a\s+)?weekends?\b"
 )
 # Two days joined by "or" ("tues or weds", "the 9th or the 10th").
 _OR_DAYS: Final = re.compile(r"\s*,?\s*(?:or|or maybe|or else|/)\s*(?:on\s+)?(?:the\s+)?")

@@ -71,7 +71,8 @@ _COUNT_PEOPLE = re.compile(rf"\b{_NUM}\s+(?:more\s+|other\s+|extra\s+)?{_PEOPLE}
 _COUNT_ANY = re.compile(rf"\b({_NUM[1:-1]}|a|an)\s+(?:more\s+|other\s+|extra\s+)?{_PEOPLE}\b")
 _PARTY = re.compile(rf"\b(?:party|group|team|family) of\s+{_NUM}\b")
 _FOR_N = re.compile(
-    rf"\bfor\s+{_NUM}\b(?!\s*(?:nights?|days?|weeks?|months?|hours?|h\b|pm|am|:|rooms?|stars?|usd|eur|gbp|\$|%|st|nd|rd|th))"
+    # ("for a couple of days" is a stay, "a couple" read without its "of": of a unit too)
+    rf"\bfor\s+{_NUM}\b(?!\s*(?:of\s+)?(?:nights?|days?|weeks?|months?|hours?|h\b|pm|am|:|rooms?|stars?|usd|eur|gbp|\$|%|st|nd|rd|th))"
     # ... never a day: "a hotel for 14-16 dec", "for 12 Dec", "for 3/1"
     r"(?!\s*(?:[-–/.]|to\b)\s*\d|\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)"
 )

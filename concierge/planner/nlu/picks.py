@@ -133,7 +133,7 @@ def _part_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     parts = tables().parts_of_day
     before_noun = re.compile(
         rf"\b(?P<the>the\s+(?:[\w-]+\s+){{0,2}}?)?(?P<p>{parts})\s+(?:[\w-]+\s+)?"
-        r"(?:one|ones|flight|option|departure)\b"
+        r"(?:(?:one|ones|flight|option|departure)\b|(?:directs?|non-?stops?)(?![\w-]))"
     )
     after_noun = re.compile(
         r"\b(?P<the>the\s+(?:[\w-]+\s+)?)?(?:one|flight|option)\s+(?:(?:that|which)\s+(?:leaves|departs|goes)\s+)?"
@@ -247,6 +247,20 @@ def flight_number(word: str) -> bool:
 
 
 _DIRECT_WORD: Final = re.compile(r"^(?:directs?|non-?stops?)$")
+# An airline's name or code alone beside a direct-only wish, without "the": "delta
+# nonstop", "nonstop united pls" (a whole message; only real airlines, since any other
+# word beside "nonstop" may describe a search instead).
+_AIRLINE_WORDS: Final = frozenset(
+    {c.code.lower() for c in CARRIERS}
+    | {c.name.lower() for c in CARRIERS}
+    | {c.name.split()[0].lower() for c in CARRIERS if c.name.split()[0].lower() != "air"}
+)
+_BARE_AIRLINE_DIRECT: Final = re.compile(
+    r"^\W*(?:(?:ok|okay|yes|yeah|ya|hmm|um|then|just)\W+)*(?:"
+    r"(?P<a>[a-z][\w&'.]*(?: [a-z][\w&'.]*){0,3}?)(?: one)? (?:directs?|non-?stops?)"
+    r"|(?:directs?|non-?stops?) (?P<b>[a-z][\w&'.]*(?: [a-z][\w&'.]*){0,3}?)(?: one| flight)?"
+    r")(?: flight| one)?(?:\W+(?:please|pls|plz|thanks|ta))?\W*$"
+)
 # Words of "the … one" that describe an option without naming it: times and clock words.
 _TIME_WORD: Final = re.compile(
     r"^(?:\d{1,2}(?:[:.h]\d\d)?(?:am|pm)?|am|pm|a\.m\.|p\.m\.|o'?clock|half|quarter|past|to|at"
@@ -499,6 +513,7 @@ def read(text: str) -> list[OptionRef]:
         if not names_an_option(m.start(), the, low[m.end() :]):
             continue
         found.append((m.start(), OptionRef(clock=spoken[0], either_half=spoken[1])))
+    direct = bool(t.direct.search(low))
     for pattern in _part_patterns():
         for m in pattern.finditer(low):
             clause = clause_of(m.start())
@@ -507,8 +522,8 @@ def read(text: str) -> list[OptionRef]:
                 continue  # "an evening flight" asks for one; "the evening one" names it
             after, before = day_part(m.group("p"))
             if after or before:
-                found.append((m.start(), OptionRef(after=after, before=before)))
-    direct = bool(t.direct.search(low))
+                # "the evening non-stop": that part of the day, without stops
+                found.append((m.start(), OptionRef(after=after, before=before, direct=direct)))
     question = bool(_QUESTION.match(low))
     # "the less expensive one", "the lowest priced option": a measure names no airline
     compared: list[tuple[int, int]] = []
@@ -565,6 +580,11 @@ def read(text: str) -> list[OptionRef]:
         nonstop = bool(m.group("d")) or any(_DIRECT_WORD.match(w.lower()) for w in words)
         found.append((m.start(), OptionRef(carrier=" ".join(kept), direct=nonstop)))
 
+    bare_direct = _BARE_AIRLINE_DIRECT.match(low)
+    if bare_direct and (bare_direct.group("a") or bare_direct.group("b")) in _AIRLINE_WORDS:
+        if not any(r.carrier for _, r in found):
+            name = bare_direct.group("a") or bare_direct.group("b")
+            found.append((bare_direct.start(), OptionRef(carrier=name, direct=True)))
     found = _not_turned_down(low, found)
     both = next((scope for scope, pattern in t.both if pattern.search(low)), None)
     # "there and back", "out and back": the direction words of a "both" phrase name no list.

@@ -44,7 +44,7 @@ VOCABULARY: Final[tuple[str, ...]] = (
 _KNOWN: Final = frozenset(VOCABULARY)
 # Words close to a vocabulary word that are words in their own right.
 _KEEP: Final = frozenset(
-    {"mouths", "nightly", "weekly", "augusta", "marching", "peoples"}
+    {"mouths", "nightly", "weekly", "augusta", "marching", "peoples", "tight", "tighter"}
     | {"businesses", "businessman", "economic", "premiums"}
 )
 _WORD: Final = re.compile(r"[a-z]{5,}")
