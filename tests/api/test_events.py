@@ -213,7 +213,11 @@ async def test_events_from_another_process_arrive_through_redis(
         async with other_process(settings, clock, **slow) as (other_rt, other):
             async with stream(base, "mia") as mia:
                 assert served.events is not None
-                assert served.events.subscribed
+                # The stream's watch starts the subscription; on a busy machine it may take
+                # longer than the stream's opening read (CI's PostgreSQL pass saw it).
+                async with asyncio.timeout(5):
+                    while not served.events.subscribed:  # noqa: ASYNC110
+                        await asyncio.sleep(0.01)
                 _booking_id, approval_id = await send_for_approval(other, seeded, "redis")
                 _id, asked = await mia.next(within=2.0)
                 assert asked["approval_id"] == approval_id
