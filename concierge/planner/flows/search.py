@@ -469,32 +469,10 @@ def _stay_extended(state: State, turn: Turn, ctx: Context, nights: int) -> list[
     check-out for the nights asked. False when no booked hotel fits: the usual questions
     follow."""
     d = state.draft
-    listing = turn.last("list_trips")
-    if listing is None:
-        return [Call("list_trips", {"limit": 20})]
-    trips = listing.typed(ListTripsOutput)
-    if trips is None:
-        return False
-    today = ctx.today.isoformat()
+    booking = _booked_hotel_booking(state, turn, ctx, hotel=True)
+    if isinstance(booking, list):
+        return booking
     city = d.destination_city
-    rows = sorted(
-        (
-            t
-            for t in trips.trips
-            if t.status not in INACTIVE
-            and any(leg.kind == "hotel" for leg in t.legs)
-            and (city is None or city in t.places)
-            and (t.end or t.start or today) >= today
-            and (not d.traveller or t.traveler.split()[:1] == [d.traveller.split()[0]])
-        ),
-        key=lambda t: t.start or "",
-    )
-    if not rows:
-        return False
-    step = turn.last("get_booking")
-    if step is None:
-        return [Call("get_booking", {"booking_id": rows[0].booking_id})]
-    booking = step.typed(BookingOut)
     stays = [
         s
         for s in (booking.segments if booking is not None else [])
