@@ -75,4 +75,9 @@ def test_directions_reads_each_clause_on_its_own() -> None:
     assert at(low.index("delta")) == "return"
     assert at(low.index("first")) == "flight"
     assert at(low.index("2 please")) == "hotel"
-    assert at(low.index("delta")) == picks.direction_at(text, low.index("delta"))
+    # A clause without a direction word names no list, even between two that do.
+    text = "the 9:30pm delta back, thanks a lot; hotel 2 please"
+    low = picks.plain(text)
+    at = picks.directions(text)
+    assert at(low.index("thanks")) is None
+    assert (at(low.index("delta")), at(low.index("hotel"))) == ("return", "hotel")
