@@ -5,6 +5,15 @@ jaws, flight + hotel, group counts, corrections midway, picks by description, th
 Phrasings written from the user's side before reading the planner code (only the held-out
 README, harness and batch headers were read); flights, times, prices and option order named
 in picks checked against the search tool's own answers in a scratch script.
+
+First try on main b1eedca (commit fcadaf7, 07:23 UTC, pytest -q -n 0
+tests/concierge/test_planner_newtrip26.py): 28/35 = 80 %, by kind: flex_dates 3/5 ("leaving
+the 9th or 10th" searched the 9th only; "the weekend before Christmas" searched Christmas
+day and a return), time_window 4/5 ("land before 2pm" then "the cheapest one that works"
+held one landing at 15:05), budget 1/2 ("the cheaper of those two nonstops" held nothing),
+cabin_nonstop 2/2, round_trip 1/1, open_jaw 1/2 ("flying into London ... coming home from
+Paris" listed trips), flight_hotel 3/3, group 3/3, correction 4/4, pick 3/5 ("the later of
+the two nonstops" held nothing; "the second cheapest" held the cheapest), yes_no 3/3.
 """
 
 from __future__ import annotations
@@ -388,7 +397,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = set()
+GAPS: set[int] = {0, 3, 5, 11, 15, 27, 28}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
