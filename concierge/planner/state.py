@@ -78,6 +78,9 @@ class Draft:
     max_stops: int = 1
     depart_after: str | None = None
     depart_before: str | None = None
+    # "land before 2pm": the latest local arrival of the flight out (the tool filters only
+    # departures, so the options landing later are left out of what is shown).
+    arrive_before: str | None = None
     return_after: str | None = None
     return_before: str | None = None
     sort: str = "price"
@@ -608,11 +611,13 @@ def apply_user(
     if u.sort:
         d.sort = u.sort
     if u.clear_time:
-        d.depart_after = d.depart_before = None
+        d.depart_after = d.depart_before = d.arrive_before = None
     if u.time_shift:
         _shift_time(state, u.time_shift)
+        d.arrive_before = None
     if dates.depart_after or dates.depart_before:
         d.depart_after, d.depart_before = dates.depart_after, dates.depart_before
+        d.arrive_before = dates.arrive_before
     if dates.return_after or dates.return_before:
         d.return_after, d.return_before = dates.return_after, dates.return_before
     if u.want_hotel is not None:
@@ -834,6 +839,8 @@ def apply_result(state: State, step: Step) -> None:
     elif name == "search_flights":
         is_return = step.id.endswith("_ret") or step.args.get("leg") == "return"
         key = "returns" if is_return else "flights"
+        if not is_return:
+            out, _ = arriving_in_time(state.draft, out)  # "land before 2pm": only those
         setattr(state, key, out)
         setattr(state, "return_args" if is_return else "flight_args", dict(step.args))
         _show(state, key, out.get("options") or [])
@@ -1071,6 +1078,25 @@ def within_cap(cap: PriceCap | None, out: dict[str, Any]) -> tuple[dict[str, Any
     if cap.currency and currency and cap.currency != currency:
         return out, 0
     fits = [o for o in options if _amount(o["nightly"]) <= cap.amount]
+    if not fits or len(fits) == len(options):
+        return out, 0
+    return {**out, "options": fits}, len(options) - len(fits)
+
+
+def arriving_in_time(d: Draft, out: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """A search for the flight out as shown under a latest arrival ("I need to land
+    before 2pm"): only the flights landing by then on the day they leave, keeping their
+    option numbers, and how many were left out. Whole when no arrival is asked for or
+    none lands in time (the reply shows what there is)."""
+    options = out.get("options") or []
+    if d.arrive_before is None or not options:
+        return out, 0
+    fits = [
+        o
+        for o in options
+        if str(o.get("arrive", ""))[:10] == str(o.get("depart", ""))[:10]
+        and str(o.get("arrive", ""))[11:16] <= d.arrive_before
+    ]
     if not fits or len(fits) == len(options):
         return out, 0
     return {**out, "options": fits}, len(options) - len(fits)

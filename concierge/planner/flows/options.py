@@ -195,8 +195,13 @@ _MEASURES: dict[str, tuple[Callable[[dict[str, Any]], Any], bool]] = {
 }
 
 
-def _best(options: list[dict[str, Any]], best: str) -> dict[str, Any]:
+def _best(options: list[dict[str, Any]], best: str, rank: int = 1) -> dict[str, Any]:
+    """The best option by the measure, or the ``rank``-th best ("the second cheapest"; the
+    last one when fewer are shown)."""
     key, highest = _MEASURES[best]
+    if rank > 1:
+        ranked = sorted(options, key=key, reverse=highest)
+        return ranked[min(rank, len(ranked)) - 1]
     return max(options, key=key) if highest else min(options, key=key)
 
 
@@ -449,7 +454,7 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
         # The best one that can be booked: a blocked option is only ever the answer
         # when nothing else is left, and then the booking flow explains why not.
         bookable = [o for o in pool if _status(o) != "red"]
-        return _best(bookable or pool, ref.best)
+        return _best(bookable or pool, ref.best, ref.rank)
     pool = _pool(pool, ref)  # "the American nonstop": its flights without stops only
     return pool[0] if pool else None  # "the BA one": the first BA option listed
 

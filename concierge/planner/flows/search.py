@@ -14,7 +14,7 @@ from concierge.planner.flows.options import amount_of, asked_hotels, pick, skipp
 from concierge.planner.flows.stays import stay_after
 from concierge.planner.nlu.intents import Intent, OptionRef, PriceCap, Understanding
 from concierge.planner.nlu.picks import modifiers, superlative_asked
-from concierge.planner.state import Offer, State, Turn, within_cap
+from concierge.planner.state import Offer, State, Turn, arriving_in_time, within_cap
 from core.catalogue.hotels import hotel_brands, hotel_plans
 from core.catalogue.places import lookup_place, resolve_place, served_cities
 from core.errors import ValidationFailed
@@ -62,6 +62,9 @@ def _flight_args(state: State) -> dict[str, Any]:
         args["depart_after"] = d.depart_after
     if d.depart_before:
         args["depart_before"] = d.depart_before
+    if d.arrive_before:
+        # the tool filters departures only: more options, those landing later left out
+        args["limit"] = max(d.limit, 10)
     return args
 
 
@@ -518,6 +521,7 @@ def _present_search(
         searches = []
     shown_lists: list[tuple[str, list[dict[str, Any]]]] = []
     hidden = 0  # hotels left out for being over the nightly budget asked for
+    landing_late = 0  # flights out left out for landing after the time asked for
     asked_for: dict[int, str] = {}  # hotels the request named by brand or area
     brands_wanted: list[str] = []  # brands the request named that no listed hotel is
     for step in searches:
@@ -550,12 +554,12 @@ def _present_search(
         else:
             is_return = step.id.endswith("_ret")
             title = "Leg 1 flights" if state.draft.legs else "Flights"
-            blocks.append(
-                render.flights_block(step.output, "Return flights" if is_return else title)
+            found, late = (
+                (step.output, 0) if is_return else arriving_in_time(state.draft, step.output)
             )
-            shown_lists.append(
-                ("return" if is_return else "flight", step.output.get("options") or [])
-            )
+            landing_late += late
+            blocks.append(render.flights_block(found, "Return flights" if is_return else title))
+            shown_lists.append(("return" if is_return else "flight", found.get("options") or []))
     if not searches:
         for kind, out in (
             ("flight", state.flights),
@@ -625,6 +629,10 @@ def _present_search(
         )
     if d.price_cap is not None:
         notes.extend(_cap_notes(d.price_cap, non_empty))
+    if landing_late and d.arrive_before:
+        notes.append(
+            f"Only flights landing by {d.arrive_before} are listed ({landing_late} more land later)."
+        )
     if hidden:
         notes.append(
             f"{hidden} more {'hotel is' if hidden == 1 else 'hotels are'} over it, so not listed."

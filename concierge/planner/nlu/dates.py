@@ -341,6 +341,9 @@ class DateReading:
     # The order the message's own numeric dates settle ("28/12": day first → False), to
     # read the writer's later messages the same way; None when nothing settles it.
     month_first: bool | None = None
+    # "I need to land before 2pm", "arrive by 9am for a meeting": the latest local arrival
+    # of the flight out, HH:MM (the search tool filters departures only).
+    arrive_before: str | None = None
 
 
 def _day(text: str) -> int:
@@ -513,13 +516,19 @@ def _mentions(
     found = _by_weekday_label(found, today)
     # "Wednesday 9th December", "Dec 9 (Wed)": the weekday only labels the date next to it.
     # (A weekend labels no weekday: "this weekend, Friday and Saturday night" names both.)
+    # Never across a sentence's end ("before Christmas? Saturday or Sunday"), nor beside a
+    # holiday on another weekday ("Christmas, Saturday or Sunday": Christmas is a Friday).
     dated = [m for m in found if m.kind not in {"weekday", "weekend"}]
-    return [
-        m
-        for m in found
-        if m.kind != "weekday"
-        or not any(0 <= o.start - m.end <= 3 or 0 <= m.start - o.end <= 3 for o in dated)
-    ]
+
+    def labels(w: Mention, o: Mention) -> bool:
+        a, b = (w.end, o.start) if w.start < o.start else (o.end, w.start)
+        return (
+            0 <= b - a <= 3
+            and not re.search(r"[.?!;]", text[a:b])
+            and (o.kind != "holiday" or o.first.weekday() == w.weekday)
+        )
+
+    return [m for m in found if m.kind != "weekday" or not any(labels(m, o) for o in dated)]
 
 
 def _numeric_range(
@@ -1382,9 +1391,16 @@ def _month_alone(low: str) -> int | None:
     return named.pop() if len(named) == 1 else None
 
 
-_WEEKEND_OF: Final = re.compile(r"^\s*of\s+$")
+_WEEKEND_OF: Final = re.compile(r"^\s*(?:of|(?:just\s+|right\s+)?(?P<rel>before|after))\s+$")
 # "a weekend", "a long weekend", "long weekend in Miami": a length, not a calendar weekend.
 _A_WEEKEND: Final = re.compile(r"(?:\ba(?:\s+(?P<long>long))?|\b(?P<bare_long>long))\s*$")
+
+
+def _weekend_day(m: Mention) -> int | None:
+    """A plain Friday, Saturday or Sunday, as days from its weekend's Saturday (-1, 0, 1)."""
+    if m.kind == "weekday" and m.weekday in (4, 5, 6) and _PLAIN_WEEKDAY.match(m.text.strip()):
+        return m.weekday - 5
+    return None
 
 
 def _weekend_beside_a_day(low: str, mentions: list[Mention]) -> tuple[list[Mention], int | None]:
@@ -1410,22 +1426,46 @@ def _weekend_beside_a_day(low: str, mentions: list[Mention]) -> tuple[list[Menti
         return mentions, None
     out: list[Mention] = []
     nights: int | None = None
+    placed: dict[int, Mention] = {}  # weekdays put in the weekend named beside a day
+    consumed: set[int] = set()  # the days such weekends were named by
     for m in mentions:
+        if id(m) in consumed:
+            continue
         if m.kind != "weekend":
-            out.append(m)
+            out.append(placed.get(id(m), m))
             continue
         after = next((d for d in days if d.start >= m.end), None)
-        if after is not None and _WEEKEND_OF.match(low[m.end : after.start]):
-            saturday = after.first + timedelta(days=(5 - after.first.weekday()) % 7)
-            if after.first.weekday() == 6:
-                saturday = after.first - timedelta(days=1)
+        said_of = _WEEKEND_OF.match(low[m.end : after.start]) if after is not None else None
+        if after is not None and said_of is not None:
+            named = after.first
+            if said_of.group("rel") == "before":
+                # "the weekend before Christmas": the last one whose Sunday is before the day
+                saturday = named - timedelta(days=((named.weekday() - 6) % 7 or 7) + 1)
+            elif said_of.group("rel") == "after":
+                saturday = named + timedelta(days=(5 - named.weekday()) % 7 or 7)
+            else:
+                saturday = named + timedelta(days=(5 - named.weekday()) % 7)
+                if named.weekday() == 6:
+                    saturday = named - timedelta(days=1)
             span = Mention(
                 m.start, after.end, saturday, saturday + timedelta(days=1), low[m.start : after.end]
             )
             span = replace(span, kind="weekend")
             out = [o for o in out if o is not after]
-            out.append(span)
             days = [d for d in days if d is not after]
+            # "Saturday or Sunday", "out Friday, back Sunday": the days of that weekend
+            # named are the days meant, the weekend only places them.
+            own = {
+                id(o): replace(o, first=saturday + timedelta(days=shift))
+                for o in mentions
+                if (shift := _weekend_day(o)) is not None
+            }
+            if own:
+                placed.update(own)
+                consumed.add(id(after))
+                out = [own.get(id(o), o) for o in out]
+                continue
+            out.append(span)
             continue
         said = _A_WEEKEND.search(low[: m.start])
         length = 3 if said is not None and (said.group("long") or said.group("bare_long")) else 2
@@ -1751,20 +1791,12 @@ def _flexible(
         named_of = _WEEK_ANCHOR.search(low)
         if any_day or (named_of is not None and named_of.group("of") and len(dated) <= 1):
             return max(week, today), week + timedelta(days=6)
-    if (
-        # days offered as a choice ("the 9th or 10th", "Dec 9, 10 or 11"): compared, never
-        # a way there and a way back
-        len(mentions) >= 2
-        and all(m.last is None for m in mentions)
-        and all(
-            _OR_DAYS.fullmatch(low[m.end : n.start]) or _LIST_DAYS.fullmatch(low[m.end : n.start])
-            for m, n in itertools.pairwise(mentions)
-        )
-        and _OR_DAYS.fullmatch(low[mentions[-2].end : mentions[-1].start])
-    ):
+    offered = _offered_days(low, mentions)
+    if offered:
         # "tues or weds next week, whichever's cheaper", "the 21st, 22nd or 23rd,
-        # whichever's cheapest": those days compared (the span from first to last)
-        days = sorted(m.first for m in mentions)
+        # whichever's cheapest", "leaving the 9th or 10th, back on the 14th": those days
+        # compared (the span from first to last)
+        days = sorted(m.first for m in offered)
         a, b = days[0], days[-1]
         if 0 < (b - a).days <= 7:
             return a, b
@@ -1776,6 +1808,29 @@ def _flexible(
         monday = mentions[0].first - timedelta(days=mentions[0].first.weekday())
         return max(monday, today), monday + timedelta(days=6)
     return None
+
+
+def _offered_days(low: str, mentions: list[Mention]) -> list[Mention]:
+    """The days offered as a choice for the way there ("the 9th or 10th", "Dec 9, 10 or
+    11"): compared, never a way there and a way back. They open the message's days, joined
+    by commas and a last "or"; any day after them is the way back's, said as one ("back on
+    the 14th"), which stays the return."""
+    run = 1
+    while run < len(mentions) and (
+        _OR_DAYS.fullmatch(low[mentions[run - 1].end : mentions[run].start])
+        or _LIST_DAYS.fullmatch(low[mentions[run - 1].end : mentions[run].start])
+    ):
+        run += 1
+    offered, rest = mentions[:run], mentions[run:]
+    if (
+        len(offered) < 2
+        or any(m.last is not None for m in offered)
+        or not _OR_DAYS.fullmatch(low[offered[-2].end : offered[-1].start])
+        or (rest and _RETURN_CUE.search(low[: offered[0].start]))
+        or any(not _RETURN_CUE.search(low[: m.start]) for m in rest)
+    ):
+        return []
+    return offered
 
 
 _REL_RETURN = re.compile(
@@ -1839,6 +1894,13 @@ _BEFORE = re.compile(
     r"\b(?:before|by|no later than|not after|earlier than|latest)\s+"
     + _CLOCK.format(2)
     + r"|\b(?:before|by)\s+(?P<w2>noon|midday|lunch|midnight)"
+)
+# A latest arrival: "land before 2pm", "I must arrive by 9am", "get in no later than noon",
+# "need to be there by 10" (a few words may stand between: "land in Chicago before 2").
+_ARRIVE_BY = re.compile(
+    r"\b(?:land(?:s|ing)?|arriv(?:e|es|ing)|gets?\s+in|getting\s+in|be\s+there|be\s+in)\b"
+    r"(?:\s+(?!before\b|by\b|no\b)[\w'.]+){0,3}?\s+(?:before|by|no later than|not after)\s+"
+    r"(?:" + _CLOCK.format(8) + r"|(?P<w8>noon|midday))"
 )
 # "nothing departing after 10am" is a latest time, "nothing before 8" an earliest one.
 _NEGATED_LIMIT = re.compile(
@@ -2097,5 +2159,10 @@ def _times(low: str, reading: DateReading) -> None:
                 outbound += " " + said
                 inbound = inbound[: a - start] + " " * (b - a) + inbound[b - start :]
     reading.depart_after, reading.depart_before = _window(outbound)
+    arrive = _ARRIVE_BY.search(outbound)
+    if arrive is not None:
+        reading.arrive_before = (
+            _WORD_TIME[arrive.group("w8")] if arrive.group("w8") else _clock(arrive, 8)
+        )
     if inbound:
         reading.return_after, reading.return_before = _window(inbound)

@@ -60,6 +60,8 @@ class OptionRef:
     under: float | None = None
     under_per: str | None = None
     under_currency: str | None = None
+    # Which of the best by ``best``'s measure: "the second cheapest", "the next earliest" (2).
+    rank: int = 1
 
     @property
     def window(self) -> bool:
@@ -92,7 +94,7 @@ def _any(patterns: list[str]) -> re.Pattern[str]:
 # one that leaves earlier").
 _COMPARED_NOUN: Final = (
     r"(?:\s+[\w&'-]+){0,2}?\s+(?:ones?|flights?|options?|hotels?|fares?|deals?|departures?"
-    r"|rooms?|itinerar(?:y|ies)|of\b|out\b|back\b|there\b|home\b|return\b)"
+    r"|rooms?|itinerar(?:y|ies)|non-?stops?|directs?|of\b|out\b|back\b|there\b|home\b|return\b)"
     r"|\s*(?:please|pls|plz|thanks|thx|[.!,;]|$)"
 )
 
@@ -306,8 +308,18 @@ _NOT_NAMES: Final = frozenset(
         "earlier",
         "recommended",
         "suggested",
+        "nonstops",
+        "directs",
     }
 )
+# Words no airline or hotel name has: a description holding one ("the later of the two
+# nonstops", "the way back the flight", "the taxes on the first one") names none.
+_FUNCTION_WORDS: Final = frozenset(
+    {"of", "the", "those", "these", "them", "on", "and", "or", "for", "at", "to", "with", "than"}
+)
+# An ordinal before a superlative ranks by its measure: "the second cheapest", "2nd
+# earliest", "the next cheapest one".
+_RANKED: Final = re.compile(r"\b(?P<o>second|2nd|third|3rd|fourth|4th|next)(?:[- ]|\s+most\s+)$")
 # A clause boundary: commas, semicolons and the words that join two choices.
 _SEPARATOR: Final = re.compile(r"[,;+]|\b(?:and|&|plus|then|with|but)\b")
 _QUESTION: Final = re.compile(r"^(?:what|which|how|is|are|do|does|can|could|any)\b.*\?\s*$")
@@ -530,8 +542,13 @@ def read(text: str) -> list[OptionRef]:
     for name, pattern in t.best:
         for m in pattern.finditer(low):
             compared.append(m.span())
+            ranked = _RANKED.search(low[: m.start()])
+            rank = 1
+            if ranked is not None:
+                compared.append(ranked.span())
+                rank = 2 if ranked.group("o") == "next" else ORDINALS.get(ranked.group("o"), 1)
             if not question:
-                found.append((m.start(), OptionRef(best=name, direct=direct)))
+                found.append((m.start(), OptionRef(best=name, direct=direct, rank=rank)))
     for name, pattern in t.comparatives:
         for m in pattern.finditer(low):
             compared += [m.span(g) for g in ("c1", "c2", "c3") if m.group(g)]
@@ -573,6 +590,8 @@ def read(text: str) -> list[OptionRef]:
         # "the 22:30 British Airways one", "the cheapest BA one": the name among the details.
         kept = [w for w in words if w.lower() not in _NOT_NAMES and not _TIME_WORD.match(w.lower())]
         if not kept or len(kept) > 2 or any(not w[0].isalpha() for w in kept):
+            continue
+        if any(w.lower() in _FUNCTION_WORDS for w in kept):
             continue
         hotel = m.group(0).lower().endswith("hotel")
         if hotel:
@@ -652,6 +671,7 @@ def _merge(a: OptionRef, b: OptionRef) -> OptionRef | None:
     for name, value in b.__dict__.items():
         if value not in (None, False):
             fields[name] = value
+    fields["rank"] = max(a.rank, b.rank)
     return OptionRef(**fields)
 
 
