@@ -179,7 +179,18 @@ CASES: list[tuple[str, Case]] = [
             "I'd like to stay an extra night at the Holiday Inn",
             world=T,
             calls=[_hs("London", "2026-12-18", "2026-12-19")],
-            nothing_changed=True,
+            # first written as nothing_changed; the hotel is named, so holding it for a
+            # yes is what the person asked (as b37_add_ava_london_two_nights expects)
+            pending="confirm_booking",
+            segments=[
+                {
+                    "kind": "hotel",
+                    "hotel": "Holiday Inn Express London Tower Bridge",
+                    "check_in": "2026-12-18",
+                    "check_out": "2026-12-19",
+                }
+            ],
+            booking_status={"london": "confirmed"},
         ),
     ),
     (
@@ -444,7 +455,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = {11, 12, 13, 14, 15, 16, 18, 20, 21, 22, 23, 25}
+GAPS: set[int] = {14, 15, 16, 18, 20, 21, 22, 23, 25}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))

@@ -128,9 +128,10 @@ def search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
 def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     d = state.draft
     dated_by_trip = False
-    if u.extend_nights and not turn.prior.get("hotels"):
-        # "two more nights after that": from the booked hotel's check-out, in its city.
-        extended = _stay_extended(state, turn, ctx, u.extend_nights)
+    if (u.extend_nights or u.extend_until) and not turn.prior.get("hotels"):
+        # "two more nights after that", "till the 20th": from the booked hotel's
+        # check-out, in its city.
+        extended = _stay_extended(state, turn, ctx, u.extend_nights, u.extend_until)
         if isinstance(extended, list):
             return extended
         dated_by_trip = extended
@@ -465,12 +466,14 @@ def _stay_of_booked_hotel(
     return True
 
 
-def _stay_extended(state: State, turn: Turn, ctx: Context, nights: int) -> list[Call] | bool:
+def _stay_extended(
+    state: State, turn: Turn, ctx: Context, nights: int | None, until: date | None = None
+) -> list[Call] | bool:
     """More nights after a hotel one has booked ("my London hotel ends on the 18th; I need
     two more nights after that"): the upcoming trip with a hotel in the city named
     (``list_trips``), its last stay there (``get_booking``), and a stay searched from that
-    check-out for the nights asked. False when no booked hotel fits: the usual questions
-    follow."""
+    check-out for the nights asked, or to the day ``until`` said. False when no booked
+    hotel fits, or the day said is not after its check-out: the usual questions follow."""
     d = state.draft
     booking = _booked_hotel_booking(state, turn, ctx, hotel=True)
     if isinstance(booking, list):
@@ -488,6 +491,10 @@ def _stay_extended(state: State, turn: Turn, ctx: Context, nights: int) -> list[
         return False
     last = max(stays, key=lambda s: str(s.check_out))
     out = date.fromisoformat(str(last.check_out))
+    if not nights:
+        if until is None or until <= out:
+            return False
+        nights = (until - out).days
     d.destination = d.destination or last.city
     d.destination_city = last.city or city
     d.depart, d.ret, d.nights = out, out + timedelta(days=nights), None

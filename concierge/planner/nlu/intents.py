@@ -117,6 +117,7 @@ class Understanding:
     for_booked_trip: bool = False  # "a hotel for my trip", "from when I land"
     # "two more nights after that" of one's booked hotel: the nights added after it
     extend_nights: int | None = None
+    extend_until: date | None = None  # "extend my hotel till the 20th": its new check-out
     # Another hotel for one's booked hotel's nights ("anything cheaper than my current
     # London hotel for the same nights?"): "same", or "cheaper" (under its nightly price)
     booked_stay: str | None = None
@@ -262,6 +263,7 @@ _ONE_WAY: Final = _rx("trip", "one_way")
 _FOR_BOOKED_TRIP: Final = _rx("trip", "for_booked_trip")
 _EXTEND_NIGHTS: Final = [re.compile(p) for p in _tables()["trip"]["extend_stay"]["nights"]]
 _EXTEND_BOOKED: Final = _join(_tables()["trip"]["extend_stay"]["booked"])
+_EXTEND_UNTIL: Final = _join(_tables()["trip"]["extend_stay"]["until"])
 _BOOKED_STAY: Final = _tables()["trip"]["booked_stay"]
 _BOOKED_STAY_INSTEAD: Final = _join(_BOOKED_STAY["instead"])
 _BOOKED_STAY_SAME: Final = _join(_BOOKED_STAY["same"])
@@ -825,10 +827,16 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
             u.places = outside or u.places
         return u
     more = extended_stay(low)
-    if more is not None and not u.want_flight:
-        # "my London hotel ends on the 18th; I need two more nights after that": a stay in
-        # the same city from the booked one's check-out (flows.search), not a new trip.
-        u.intent, u.extend_nights = Intent.SEARCH, more
+    until = (
+        u.dates.ret
+        if more is None and u.dates.ret and _EXTEND_UNTIL.search(low) and _EXTEND_BOOKED.search(low)
+        else None
+    )
+    if (more is not None or until is not None) and not u.want_flight:
+        # "my London hotel ends on the 18th; I need two more nights after that", "extend my
+        # london hotel till the 20th": a stay in the same city from the booked one's
+        # check-out (flows.search), for the nights said or to the day said, not a new trip.
+        u.intent, u.extend_nights, u.extend_until = Intent.SEARCH, more, until
         u.want_hotel, u.want_flight, u.for_booked_trip = True, False, True
         return u
     same, cheaper = _BOOKED_STAY_SAME.search(low), _BOOKED_STAY_CHEAPER.search(low)
