@@ -403,8 +403,10 @@ def leg_named(flights: list[dict[str, Any]], u: Understanding, ctx: Context) -> 
     for mention in u.places:
         if mention.place is None:
             continue
+        # A place said with no direction, "my London flight", "Ava's Paris flight", names
+        # the flight by where it goes, so the flight there before the one back from it.
         ends = ("origin",) if mention.role == "origin" else ("destination",) if mention.role else ()
-        for end in ends or ("origin", "destination"):
+        for end in ends or ("destination", "origin"):
             found = [s for s in flights if _in_city(s.get(end), mention.place.city)]
             if found:
                 return found[0]

@@ -141,15 +141,22 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         # "would I get a refund if I cancelled the London trip?": a question about a trip,
         # answered from what cancelling it would give back — nothing is cancelled.
         intent = Intent.ASK_TRIP
+    named_trip = _NAMED_TRIP.search(u.text.lower())
     if (
         state.last_intent == Intent.CANCEL
         and state.last_shown == "trips"
         and intent in _WHICH_TRIP_MAY_BE
-        and (u.options or (u.places and re.search(r"\b(?:trip|booking|one)\b", u.text.lower())))
-        and not (u.dates.depart or u.dates.ret or u.booking_id)
+        and (
+            u.options
+            or named_trip
+            or (u.places and re.search(r"\b(?:trip|booking|one)\b", u.text.lower()))
+        )
+        and not u.booking_id
+        and (named_trip or not (u.dates.depart or u.dates.ret))
     ):
         # "cancel my trip" → "which one?" → "the london one", "the Paris trip", "the second
-        # one": the trip meant, named by where it goes or its place in the list.
+        # one", "the december 14 one", "the one on the 3rd": the trip meant, named by where
+        # it goes, its day or its place in the list.
         intent = Intent.CANCEL
     # (the confirmation asked again this turn, once answered, tells what became of it)
     at_hold = booking.changed_hold(state) is not None or turn.last("confirm_booking") is not None
@@ -242,6 +249,15 @@ _ANSWERS = frozenset({Intent.YES, Intent.NO, Intent.DECIDE})
 # What a question about what cancelling gives back may read as ("if i cancel paris do i
 # lose anything" a cancellation).
 _REFUND_ASKED_MAY_BE = frozenset({Intent.CANCEL, Intent.UNKNOWN, Intent.ASK_TRIP, Intent.SEARCH})
+
+
+# A trip named by what sets it apart, as a person answers "which one?": "the december 14
+# one", "the one on the 3rd", "that trip on Monday" (a day said so names a listed trip,
+# not a new search).
+_NAMED_TRIP = re.compile(
+    r"^\W*(?:(?:the|that)\s+(?:[\w/.-]+\s+){0,3}?(?:one|trip|booking)"
+    r"|(?:the|that)\s+(?:one|trip|booking)\s+(?:on|for|from|of|leaving|starting|in)\b)"
+)
 
 
 # What naming one of the trips listed may read as ("the london one" a search).

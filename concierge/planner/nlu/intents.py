@@ -258,6 +258,20 @@ _BRAND_STAY: Final = re.compile(
         "{brand}", "|".join(re.escape(b.lower()) for b in hotel_brands())
     )
 )
+# A brand as people shorten it too: "the Holiday Inn" for Holiday Inn Express.
+_BRAND_SAID: Final = sorted(
+    {" ".join(b.lower().split()[:n]) for b in hotel_brands() for n in range(2, len(b.split()) + 1)}
+    | {b.lower() for b in hotel_brands()},
+    key=lambda n: (-len(n), n),
+)
+_OWN_HOTEL_NAMED: Final = re.compile(
+    str(_tables()["trip"]["own_hotel_named"]).replace(
+        "{brand}", "|".join(re.escape(b) for b in _BRAND_SAID)
+    )
+)
+# Said of the speaker: with a fact asked to be confirmed ("I fly home friday right?"), the
+# trip is one's own.
+_SPEAKER: Final = re.compile(r"\b(?:i|we|i'm|we're|im|my|our|me|us)\b")
 _NO_HOTEL: Final = _rx("trip", "no_hotel")
 _ONE_WAY: Final = _rx("trip", "one_way")
 _FOR_BOOKED_TRIP: Final = _rx("trip", "for_booked_trip")
@@ -1280,6 +1294,8 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
     facets = asks.trip_facets(clean)
     if not u.dates.mentions:
         facets -= {"on_day"}  # "anything booked?" names no day: the other facets say
+    if _OWN_HOTEL_NAMED.search(clean.lower()):
+        facets |= {"hotel"}  # "am I in the Holiday Inn?": the hotel of one's stay
     # A booking reference or a ticket number exists only for a booking made: "I need the
     # hotel reservation reference, the front desk is asking", "ticket number for my flight
     # home pls" ask for one's own, question mark or not.
@@ -1292,6 +1308,8 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
         return False
     if asks.is_own(clean) or u.booking_id or _FLIGHT_NUMBER.search(clean):
         return True
+    if "check" in u.facets and _SPEAKER.search(clean.lower()):
+        return True  # "just checking - I fly home from london on friday right?"
     if "on_day" in u.facets and u.dates.mentions and not u.places:
         return True  # "what's on for me on 18/12?": one's bookings of that day
     if "locator" in u.facets and not _whose(clean, u.places):
