@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from concierge.planner import render
 from core.policy.engine import format_duration
@@ -283,7 +283,29 @@ def _lands(s: SegmentOut) -> str:
     )
 
 
+# When the flight leaves or lands: asked beside the hotel's hours or address ("what time
+# does my flight land, and from what time can I check in at the hotel?"), both answered.
+_FLIGHT_TIMES = frozenset({"arrive", "depart"})
+_WHOLE_TRIP = frozenset({"on_day", "have", "status", "cost", "overview", "check"})
+
+
 def answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
+    hotel_part = ask.facets & (_HOTEL_FACETS - {"hotel"})
+    if (
+        hotel_part
+        and ask.facets & _FLIGHT_TIMES
+        and ("hotel" in ask.facets or ask.kind == "hotel")
+        and not ask.facets & _WHOLE_TRIP
+        and _flights(b)
+        and _hotels(b)
+    ):
+        flight = _answer(replace(ask, facets=ask.facets - _HOTEL_FACETS, kind="flight"), b, now)
+        stay = _answer(replace(ask, facets=ask.facets - _FLIGHT_TIMES, kind="hotel"), b, now)
+        return TripAnswer(f"{flight.text}\n\n{stay.text}", flight.confirm or stay.confirm)
+    return _answer(ask, b, now)
+
+
+def _answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
     facet = main_facet(ask)
     v = _voice(ask, b)
     name = trip_name(b, ask)

@@ -678,6 +678,12 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         u.intent = Intent.CANCEL
         return u
     u.insist = bool(_INSIST.search(low))
+    shorter = asks.unsupported(clean)
+    if shorter is not None and shorter.feature in _OF_A_BOOKED_STAY:
+        # "I need to leave the hotel a day early": fewer nights at one's booked hotel,
+        # which no tool changes; its day and place name the stay, nothing to search.
+        u.intent, u.unsupported = Intent.UNSUPPORTED, shorter
+        return u
     if _choosing(u, clean, low):
         # "the first", "the 1:40pm one — aisle if you can", "hold the cheapest one I'm
         # allowed to book": a choice among the options shown, whatever else it says.
@@ -1256,6 +1262,10 @@ _OWN_BOOKING_NAMED: Final = re.compile(
 _POLAR: Final = re.compile(
     r"^\s*(?:\w+[,!]\s+)?(?:can|could|may|do|does|is|are|will|would|am|should)\s+(?:i|we|you|they|it|there|my|our|the|a|he|she)\b"
 )
+
+
+# Wishes only a booked stay can have ("check out of my hotel a day early").
+_OF_A_BOOKED_STAY: Final = frozenset({"shorten_stay"})
 
 
 def _on_own_trip(unsupported: asks.Unsupported, clean: str, low: str) -> bool:
