@@ -461,3 +461,114 @@ GAPS: set[int] = set()
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
 async def test_after26(kind: str, case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
     await runs_as_expected(case, worlds, tmp_path)
+
+
+# Written after the fixes, for the same mechanisms, and run once (see the docstring).
+GUARDS: list[tuple[str, Case]] = [
+    (
+        "extend_stay",
+        dialogue(
+            "can I keep my room in london until the 19th?",
+            world=T,
+            calls=[_hs("London", "2026-12-18", "2026-12-19")],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "extend_stay",
+        dialogue(
+            "tack one more night onto my london hotel pls",
+            world=T,
+            calls=[_hs("London", "2026-12-18", "2026-12-19")],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "move_outbound",
+        dialogue(
+            "push Ava's London flight to the 16th please",
+            world=T,
+            user="mia",
+            calls=[_fs(*OUT, "2026-12-16")],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "which_trip",
+        dialogue(
+            ("cancel one of my bookings", {"pending": None, "nothing_changed": True}),
+            "the one leaving on the 3rd",
+            world=T,
+            pending="cancel_booking",
+            pending_args={"booking_id": "@paris"},
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "which_trip",
+        dialogue(
+            ("I want to cancel a trip", {"pending": None, "nothing_changed": True}),
+            "the 18th one",
+            world=T,
+            pending="cancel_booking",
+            pending_args={"booking_id": "@london"},
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "confirm_fact",
+        dialogue(
+            "we land at heathrow tuesday morning, correct?",
+            world=T,
+            nothing_changed=True,
+            reply_contains="10:55",
+            tools_exclude=["search_flights"],
+        ),
+    ),
+    (
+        "confirm_fact",
+        dialogue(
+            "are we at the Holiday Inn Express in London?",
+            world=T,
+            nothing_changed=True,
+            reply_contains="Holiday Inn Express London Tower Bridge",
+            tools_exclude=["search_hotels"],
+        ),
+    ),
+    (
+        "change_hotel",
+        dialogue(
+            "could you switch me to another hotel for my dates in london?",
+            world=T,
+            calls=[_hs("London", "2026-12-15", "2026-12-18")],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "shorten_stay",
+        dialogue(
+            "drop the last night of my london hotel please",
+            world=T,
+            nothing_changed=True,
+            pending=None,
+            reply_contains_any=[CANT],
+        ),
+    ),
+    (
+        "own_details",
+        dialogue(
+            "what time do I leave JFK and what's the hotel's check-out time?",
+            world=T,
+            nothing_changed=True,
+            reply_contains_any=[["22:30"], ["11:00", "11 am", "11am"]],
+        ),
+    ),
+]
+GUARD_GAPS: set[int] = set()
+
+
+@pytest.mark.parametrize(("kind", "case"), case_params(GUARDS, GUARD_GAPS))
+async def test_after26_guards(
+    kind: str, case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
