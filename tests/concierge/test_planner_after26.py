@@ -572,7 +572,7 @@ GUARDS: list[tuple[str, Case]] = [
         ),
     ),
 ]
-GUARD_GAPS: set[int] = {4, 7, 9}
+GUARD_GAPS: set[int] = {4, 9}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(GUARDS, GUARD_GAPS))
