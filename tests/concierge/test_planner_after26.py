@@ -29,9 +29,10 @@ After the fixes 37/37 (extend_stay case 11, "an extra night at the Holiday Inn",
 expected nothing_changed; it names the hotel, so the hold of that hotel for a yes is what
 was asked, as b37_add_ava_london_two_nights expects: corrected after the fix).
 Guards (GUARDS, written after the fixes), first try 7/10 (pytest -n 0 -k guards, 07:52
-UTC); GUARD_GAPS: "the 18th one" at "which trip?" (4), "switch me to another hotel for my
-dates" (7), "what time do I leave JFK and what's the hotel's check-out time?" (9: split
-in two requests, the second one reads JFK as the trip's place).
+UTC). Then fixed: "the 18th one" at "which trip?" (4: an ordinal read as no place in the
+list is a day), "switch me to another hotel for my dates" (7). Left in GUARD_GAPS: "what
+time do I leave JFK and what's the hotel's check-out time?" (9: split in two requests by
+flows.several, the second reads JFK as the trip's place and finds no trip to New York).
 """
 
 from __future__ import annotations
@@ -572,7 +573,22 @@ GUARDS: list[tuple[str, Case]] = [
         ),
     ),
 ]
-GUARD_GAPS: set[int] = {4, 9}
+# Written while fixing guard 4 (a day said as "the 18th one"): a place in the list stays
+# one, whatever day it could name.
+GUARDS.append(
+    (
+        "which_trip",
+        dialogue(
+            ("cancel my trip", {"pending": None, "nothing_changed": True}),
+            "the 2nd one",
+            world=T,
+            pending="cancel_booking",
+            pending_args={"booking_id": "@london"},
+            nothing_changed=True,
+        ),
+    )
+)
+GUARD_GAPS: set[int] = {9}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(GUARDS, GUARD_GAPS))

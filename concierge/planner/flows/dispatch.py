@@ -32,7 +32,7 @@ from concierge.planner.flows import (
 )
 from concierge.planner.flows.base import Context, Decision, Handler, Reply
 from concierge.planner.nlu import asks
-from concierge.planner.nlu.intents import Intent, rejection_reason
+from concierge.planner.nlu.intents import Intent, rejection_reason, understand
 from concierge.planner.nlu.people import read_people
 from concierge.planner.state import State, Turn, bookable_names
 
@@ -152,12 +152,20 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
             or (u.places and re.search(r"\b(?:trip|booking|one)\b", u.text.lower()))
         )
         and not u.booking_id
-        and (named_trip or not (u.dates.depart or u.dates.ret))
+        # ("the 2nd one" is the list's second, whatever day the 2nd is)
+        and (
+            (named_trip and not any(r.index is not None for r in u.options))
+            or not (u.dates.depart or u.dates.ret)
+        )
     ):
         # "cancel my trip" → "which one?" → "the london one", "the Paris trip", "the second
         # one", "the december 14 one", "the one on the 3rd": the trip meant, named by where
         # it goes, its day or its place in the list.
         intent = Intent.CANCEL
+        day = _DAY_ONE.search(u.text.lower())
+        if day and not u.dates.depart and not any(r.index is not None for r in u.options):
+            # "the 18th one": an ordinal read as no place in the list is a day of the month.
+            u.dates = understand(f"the {day.group(1)}{day.group(2)}", ctx.now).dates
     # (the confirmation asked again this turn, once answered, tells what became of it)
     at_hold = booking.changed_hold(state) is not None or turn.last("confirm_booking") is not None
     if intent in _SMALL_TALK and at_hold:
@@ -258,6 +266,10 @@ _NAMED_TRIP = re.compile(
     r"^\W*(?:(?:the|that)\s+(?:[\w/.-]+\s+){0,3}?(?:one|trip|booking)"
     r"|(?:the|that)\s+(?:one|trip|booking)\s+(?:on|for|from|of|leaving|starting|in)\b)"
 )
+
+
+# "the 18th one": an ordinal that may be a place in the list or a day.
+_DAY_ONE = re.compile(r"\b(\d{1,2})(st|nd|rd|th)\s+(?:one|trip|booking)\b")
 
 
 # What naming one of the trips listed may read as ("the london one" a search).
