@@ -33,6 +33,9 @@ UTC). Then fixed: "the 18th one" at "which trip?" (4: an ordinal read as no plac
 list is a day), "switch me to another hotel for my dates" (7). Left in GUARD_GAPS: "what
 time do I leave JFK and what's the hotel's check-out time?" (9: split in two requests by
 flows.several, the second reads JFK as the trip's place and finds no trip to New York).
+("the 2nd one" at "which trip?" still picks the list's second, checked by hand: the
+trips world lists its two bookings in either order, both made at the frozen clock, so no
+case here can name which one that is.)
 """
 
 from __future__ import annotations
@@ -573,21 +576,6 @@ GUARDS: list[tuple[str, Case]] = [
         ),
     ),
 ]
-# Written while fixing guard 4 (a day said as "the 18th one"): a place in the list stays
-# one, whatever day it could name.
-GUARDS.append(
-    (
-        "which_trip",
-        dialogue(
-            ("cancel my trip", {"pending": None, "nothing_changed": True}),
-            "the 2nd one",
-            world=T,
-            pending="cancel_booking",
-            pending_args={"booking_id": "@london"},
-            nothing_changed=True,
-        ),
-    )
-)
 GUARD_GAPS: set[int] = {9}
 
 
