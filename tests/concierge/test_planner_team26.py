@@ -1,0 +1,484 @@
+"""Managers and colleagues (now = Tue 1 Dec 2026; world "trips": ava's confirmed London trip
+BA 19 JFK->LHR Mon 14 Dec 22:30, Holiday Inn Express London Tower Bridge 15-18 Dec, BA 18
+LHR->JFK Fri 18 Dec 08:45 landing 11:10, total 1,944.90 USD; her DL 15 BOS->CDG Thu 3 Dec
+22:10, 732.10 USD, waiting for Mia: "Booked 2 days ahead; policy asks for 7 days").
+
+Users: ava (Acme traveller, manager mia), mia (Acme engineering manager, may book for ava),
+victor (Acme VP Finance above mia; may book for ava, fin, mia), fin (Acme finance analyst,
+reports to victor), gus (Globex, books for nobody). Facts checked with the real tools on a
+copy of the "trips" world (scratch script outside the repo): list_approvals (mia: the Paris
+request AP-…, reasons as above; victor, ava, gus: nothing), list_trips (mia and victor see
+both of ava's trips), get_traveler_profile.can_book_for (mia: ava; victor: ava, fin, mia;
+ava, gus: nobody), New York->Boston 10 Dec x3 (B6 1024 18:20 option 1, green), New York->
+Chicago 9 Dec (AA 1141 16:10 option 1), search_hotels London 15-18 Dec (Holiday Inn Express
+option 1, green).
+
+Phrasings written from the user's side before reading the planner.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.concierge.heldout.harness import (
+    Case,
+    World,
+    case_params,
+    dialogue,
+    runs_as_expected,
+    worlds_fixture,
+)
+
+worlds = worlds_fixture("empty", "trips")
+
+T = "trips"
+NO = ["can't", "cannot", "not able", "unable", "only", "isn't", "aren't", "not allowed"]
+NOTHING = ["nothing", "no pending", "none", "no approvals", "no requests", "all clear", "don't have"]
+
+
+def _approve(decision: str) -> dict[str, Any]:
+    return {"pending": "decide_approval", "pending_args": {"decision": decision}}
+
+
+CASES: list[tuple[str, Case]] = [
+    # ------------------------------------------------------------ the queue
+    (
+        "approvals_queue",
+        dialogue(
+            "anything waiting for me?",
+            world=T,
+            user="mia",
+            tools_include=["list_approvals"],
+            nothing_changed=True,
+            pending=None,
+            reply_contains=["Ava", "Paris"],
+        ),
+    ),
+    (
+        "approvals_queue",
+        dialogue(
+            "hey do i have anything to approve rn",
+            world=T,
+            user="mia",
+            tools_include=["list_approvals"],
+            nothing_changed=True,
+            pending=None,
+            reply_contains="Paris",
+        ),
+    ),
+    (
+        "approvals_queue",
+        dialogue(
+            "Good morning! I was at an offsite all of last week and I'm only now catching up on "
+            "everything. Could you let me know whether any of my team's travel requests are "
+            "sitting with me for sign-off? Thanks so much.",
+            world=T,
+            user="mia",
+            tools_include=["list_approvals"],
+            nothing_changed=True,
+            pending=None,
+            reply_contains=["Ava", "Paris"],
+        ),
+    ),
+    (
+        "approvals_queue",
+        dialogue(
+            "any approvals for me today?",
+            user="mia",
+            tools_include=["list_approvals"],
+            nothing_changed=True,
+            pending=None,
+            reply_contains_any=[NOTHING],
+        ),
+    ),
+    # ------------------------------------------------------------ approve / reject
+    (
+        "approve",
+        dialogue("approve ava's", world=T, user="mia", **_approve("approve")),
+    ),
+    (
+        "approve",
+        dialogue(
+            "anything waiting for me?",
+            "ok approve the paris one",
+            world=T,
+            user="mia",
+            **_approve("approve"),
+        ),
+    ),
+    (
+        "approve",
+        dialogue(
+            "what's waiting on my approval?",
+            "approve all of them",
+            "yep",
+            world=T,
+            user="mia",
+            booking_status={"paris": "confirmed"},
+        ),
+    ),
+    (
+        "approve",
+        dialogue(
+            "approve avas paris trip pls",
+            "yup go for it",
+            world=T,
+            user="mia",
+            booking_status={"paris": "confirmed"},
+        ),
+    ),
+    (
+        "approve",
+        dialogue(
+            "aprove the pending one for ava",
+            "sure thing",
+            world=T,
+            user="mia",
+            booking_status={"paris": "confirmed"},
+        ),
+    ),
+    (
+        "reject",
+        dialogue(
+            ("whats pending for me", {"pending": None}),
+            (
+                "reject it — too late to book, tell her to use the train",
+                {**_approve("reject"), "pending_args_contains": {"note": "train"}},
+            ),
+            "yes do it",
+            world=T,
+            user="mia",
+            booking_status={"paris": "cancelled"},
+        ),
+    ),
+    (
+        "reject",
+        dialogue(
+            "Please decline Ava's Paris flight. She needs to give more notice for trips like "
+            "this one, so let her know to book at least a week ahead next time.",
+            world=T,
+            user="mia",
+            pending="decide_approval",
+            pending_args={"decision": "reject"},
+            pending_args_contains={"note": "week ahead"},
+        ),
+    ),
+    (
+        "reject",
+        dialogue(
+            "reject ava's paris request",
+            "budget's frozen till january",
+            "confirm",
+            world=T,
+            user="mia",
+            booking_status={"paris": "cancelled"},
+        ),
+    ),
+    (
+        "approve_no",
+        dialogue(
+            "approve the paris one",
+            "actually no, hold off for now",
+            world=T,
+            user="mia",
+            nothing_changed=True,
+            pending=None,
+        ),
+    ),
+    (
+        "approve_no",
+        dialogue(
+            "Approve Ava's Paris request please",
+            "hmm wait, not yet — I want to talk to her first",
+            world=T,
+            user="mia",
+            nothing_changed=True,
+            pending=None,
+        ),
+    ),
+    # ------------------------------------------------------------ why / waiting on whom
+    (
+        "waiting_on",
+        dialogue(
+            "what's ava's paris trip waiting on?",
+            world=T,
+            user="victor",
+            nothing_changed=True,
+            reply_contains="Mia",
+        ),
+    ),
+    (
+        "waiting_on",
+        dialogue(
+            "whos ava's paris booking waiting on",
+            world=T,
+            user="victor",
+            nothing_changed=True,
+            reply_contains="Mia",
+        ),
+    ),
+    (
+        "approval_reason",
+        dialogue(
+            "anything waiting for me?",
+            "why does it need my ok?",
+            world=T,
+            user="mia",
+            nothing_changed=True,
+            pending=None,
+            reply_contains_any=[["7 days", "seven days", "2 days ahead", "two days"]],
+        ),
+    ),
+    (
+        "approval_reason",
+        dialogue(
+            "why was ava's paris trip flagged for approval?",
+            world=T,
+            user="mia",
+            nothing_changed=True,
+            pending=None,
+            reply_contains_any=[["7 days", "seven days", "2 days ahead", "two days"]],
+        ),
+    ),
+    # ------------------------------------------------------------ own trip / not the approver
+    (
+        "self_approve",
+        dialogue(
+            "approve my paris trip",
+            world=T,
+            nothing_changed=True,
+            pending=None,
+            reply_contains="Mia",
+        ),
+    ),
+    (
+        "self_approve",
+        dialogue(
+            "mia's on leave this week, can i just approve the paris one myself?",
+            "yes",
+            world=T,
+            nothing_changed=True,
+            booking_status={"paris": "pending_approval"},
+        ),
+    ),
+    (
+        "not_approver",
+        dialogue(
+            "approve ava's paris trip",
+            "yes",
+            world=T,
+            user="victor",
+            nothing_changed=True,
+            booking_status={"paris": "pending_approval"},
+            reply_contains="Mia",
+        ),
+    ),
+    (
+        "vp_view",
+        dialogue(
+            "what's pending approval across my org?",
+            world=T,
+            user="victor",
+            nothing_changed=True,
+            pending=None,
+            reply_contains=["Ava", "Paris"],
+        ),
+    ),
+    (
+        "vp_view",
+        dialogue(
+            "do I have anything to approve?",
+            world=T,
+            user="victor",
+            nothing_changed=True,
+            pending=None,
+            reply_contains_any=[NOTHING],
+        ),
+    ),
+    # ------------------------------------------------------------ the team's trips
+    (
+        "team_trips",
+        dialogue(
+            "who on my team is travelling this month?",
+            world=T,
+            user="mia",
+            tools_exclude=["search_flights", "search_hotels"],
+            nothing_changed=True,
+            reply_contains=["Ava", "London"],
+        ),
+    ),
+    (
+        "team_trips",
+        dialogue(
+            "who on my team is travelling next week?",
+            user="mia",
+            tools_exclude=["search_flights", "search_hotels"],
+            nothing_changed=True,
+            reply_contains_any=[
+                ["nobody", "no one", "no trips", "no upcoming", "nothing", "none", "no travel"]
+            ],
+        ),
+    ),
+    (
+        "team_trips",
+        dialogue(
+            "when's Ava back from London?",
+            world=T,
+            user="mia",
+            tools_exclude=["search_flights", "search_hotels"],
+            nothing_changed=True,
+            reply_contains_any=[["18 Dec", "Dec 18", "18th", "Fri 18", "18 December"]],
+        ),
+    ),
+    (
+        "team_trips",
+        dialogue(
+            "what's ava's london trip costing us?",
+            world=T,
+            user="mia",
+            tools_exclude=["search_flights", "search_hotels"],
+            nothing_changed=True,
+            reply_contains_any=[["1,944.90", "1944.90"]],
+        ),
+    ),
+    (
+        "team_trips",
+        dialogue(
+            "is ava's hotel booked?",
+            world=T,
+            user="mia",
+            tools_exclude=["search_flights", "search_hotels"],
+            nothing_changed=True,
+            reply_contains="Holiday Inn",
+        ),
+    ),
+    (
+        "team_trips",
+        dialogue(
+            "Hi there, quick one: could you remind me which flight Ava is taking out to London? "
+            "I'd like to catch her at the airport before she leaves.",
+            world=T,
+            user="mia",
+            tools_exclude=["search_flights", "search_hotels"],
+            nothing_changed=True,
+            reply_contains="BA 19",
+            reply_contains_any=[["22:30", "10:30 pm", "10:30pm"]],
+        ),
+    ),
+    (
+        "team_trips",
+        dialogue(
+            "whats fin and ava got coming up travel wise",
+            world=T,
+            user="victor",
+            tools_exclude=["search_flights", "search_hotels"],
+            nothing_changed=True,
+            reply_contains="London",
+        ),
+    ),
+    # ------------------------------------------------------------ booking for someone else
+    (
+        "book_for",
+        dialogue(
+            ("get my report a hotel in London 15-18", {
+                "calls": [{"tool": "search_hotels", "args": {
+                    "city": "London", "check_in": "2026-12-15", "check_out": "2026-12-18"}}],
+            }),
+            "first one",
+            world=T,
+            user="mia",
+            calls=[{"tool": "reserve", "args": {"traveler_id": "ava"}}],
+        ),
+    ),
+    (
+        "book_for",
+        dialogue(
+            "Could you please book Ava Patel on a flight from New York to Chicago on Wednesday "
+            "9 December?",
+            "the first one",
+            world=T,
+            user="mia",
+            calls=[{"tool": "reserve", "args": {"traveler_id": "ava"}}],
+        ),
+    ),
+    (
+        "book_for",
+        dialogue(
+            "fly me from new york to chicago on wed the 9th",
+            "option 1",
+            "yes",
+            "now book Ava on the same flight as me",
+            world=T,
+            user="mia",
+            calls=[{"tool": "reserve", "args": {"traveler_id": "ava"}}],
+            segments=[
+                {"kind": "flight", "flight": "AA 1141", "date": "2026-12-09"},
+                {"kind": "flight", "flight": "AA 1141", "date": "2026-12-09"},
+            ],
+        ),
+    ),
+    (
+        "book_for",
+        dialogue(
+            "book fin a hotel in boston 10-12 dec",
+            "cheapest pls",
+            world=T,
+            user="victor",
+            calls=[{"tool": "reserve", "args": {"traveler_id": "fin"}}],
+        ),
+    ),
+    (
+        "book_for_not_allowed",
+        dialogue(
+            "can you book for Ben?",
+            world=T,
+            user="mia",
+            tools_exclude=["reserve", "search_flights", "search_hotels"],
+            nothing_changed=True,
+            reply_contains_any=[NO],
+        ),
+    ),
+    (
+        "book_for_not_allowed",
+        dialogue(
+            "can u book my manager mia a flight to boston on the 10th",
+            world=T,
+            tools_exclude=["reserve"],
+            nothing_changed=True,
+            reply_contains_any=[NO],
+        ),
+    ),
+    # ------------------------------------------------------------ groups with names
+    (
+        "group_names",
+        dialogue(
+            "me, Ava and Tom to Boston on the 10th",
+            world=T,
+            user="mia",
+            calls=[{"tool": "search_flights", "args": {
+                "origin": "new york", "destination": "boston", "date": "2026-12-10",
+                "passengers": 3}}],
+        ),
+    ),
+    (
+        "group_names",
+        dialogue(
+            "need flights for me and ava, nyc to miami dec 16",
+            world=T,
+            user="mia",
+            calls=[{"tool": "search_flights", "args": {
+                "origin": "new york", "destination": "miami", "date": "2026-12-16",
+                "passengers": 2}}],
+        ),
+    ),
+]
+
+GAPS: set[int] = set()
+
+
+@pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
+async def test_team26(kind: str, case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
