@@ -13,7 +13,20 @@ ava, gus: nobody), New York->Boston 10 Dec x3 (B6 1024 18:20 option 1, green), N
 Chicago 9 Dec (AA 1141 16:10 option 1), search_hotels London 15-18 Dec (Holiday Inn Express
 option 1, green).
 
-Phrasings written from the user's side before reading the planner.
+Phrasings written from the user's side before reading the planner, run once on main b1eedca
+(team26's first commit, 07:22 UTC, `pytest -q -n 0 tests/concierge/test_planner_team26.py`):
+first try 29/38 = 76 %, by kind: approvals_queue 3/4 ("hey do i have anything to approve rn"
+proposes approving), approve 5/5, reject 3/3, approve_no 2/2, waiting_on 1/2 ("whos ava's
+paris booking waiting on" asks for a travel date), approval_reason 2/2, self_approve 2/2,
+not_approver 0/1, vp_view 2/2, team_trips 2/6 ("is ava's hotel booked?" answers the status
+without the hotel; "which flight Ava is taking out to London" and "whats fin and ava got
+coming up travel wise" are not read as questions about her trips), book_for 3/4 ("get my
+report a hotel in London 15-18" searches nothing), book_for_not_allowed 1/2 ("can you book
+for Ben?" not understood), group_names 2/2.
+Two failures were invalid expectations, corrected (see their notes): not_approver (the
+right answer, "waiting on Mia Chen", came at the first turn, the "yes" after it has nothing
+to answer) and "who on my team is travelling next week?" ("I don't see any upcoming trip
+... for anyone on your team" is a right answer): 31 pass, 7 gaps.
 """
 
 from __future__ import annotations
@@ -267,13 +280,14 @@ CASES: list[tuple[str, Case]] = [
     (
         "not_approver",
         dialogue(
-            "approve ava's paris trip",
+            # note: first written with reply_contains "Mia" on the "yes"; the right answer
+            # ("isn't waiting on you: its approval is with Mia Chen") comes at the first turn.
+            ("approve ava's paris trip", {"reply_contains": "Mia", "pending": None}),
             "yes",
             world=T,
             user="victor",
             nothing_changed=True,
             booking_status={"paris": "pending_approval"},
-            reply_contains="Mia",
         ),
     ),
     (
@@ -317,8 +331,11 @@ CASES: list[tuple[str, Case]] = [
             user="mia",
             tools_exclude=["search_flights", "search_hotels"],
             nothing_changed=True,
+            # note: "don't see any" added after the first try: "I don't see any upcoming trip
+            # between Mon 7 Dec and Sun 13 Dec for anyone on your team" is a right answer.
             reply_contains_any=[
-                ["nobody", "no one", "no trips", "no upcoming", "nothing", "none", "no travel"]
+                ["nobody", "no one", "no trips", "no upcoming", "nothing", "none", "no travel",
+                 "don't see any"]
             ],
         ),
     ),
@@ -476,7 +493,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = set()
+GAPS: set[int] = {1, 15, 27, 28, 29, 30, 34}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
