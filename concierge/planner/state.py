@@ -315,6 +315,10 @@ def _in_month(day: date, month: int) -> date | None:
     return min(found, key=lambda d: abs((d - day).days)) if found else None
 
 
+# Someone the caller manages, named by that alone ("my report", "my direct report").
+_MY_REPORT = re.compile(r"\b(?:my|our) (?:direct )?report\b(?!s)", re.IGNORECASE)
+
+
 def _person_meant(state: State, people: Sequence[str]) -> str | None:
     """Whom "her" or "him" in a request means: the traveller of the trip being planned,
     else the one traveller of the approval requests last listed, when the caller may
@@ -356,6 +360,9 @@ def apply_user(
         u.book_for = bookable_person(u, people)
         if u.book_for is None and u.for_them:
             u.book_for = _person_meant(state, people)
+        if u.book_for is None and len(people) == 1 and _MY_REPORT.search(u.text):
+            # "get my report a hotel in London": the one person the caller may book for
+            u.book_for = people[0].split(" ")[0]
     # Lists a booking took are done with once the traveller writes again: what is shown
     # next (a hotel for the same trip, say) is what "the cheapest" or "option 2" means.
     for kind in state.used_up:

@@ -27,6 +27,18 @@ Two failures were invalid expectations, corrected (see their notes): not_approve
 right answer, "waiting on Mia Chen", came at the first turn, the "yes" after it has nothing
 to answer) and "who on my team is travelling next week?" ("I don't see any upcoming trip
 ... for anyone on your team" is a right answer): 31 pass, 7 gaps.
+
+After the fix 38/38, by mechanism: chat shorthand written out ("rn" right now, "whos",
+"hows", "abt"); a status question naming the hotel ("is ava's hotel booked?") names the
+hotel and its nights with the status; a name before what the person does ("which flight
+Ava is taking", "what flight is ava on") names whose trip; several people named together
+("fin and ava", "Fin, Mia and Ava") are all whose trips are listed, and those with none are
+said; "can you book for Ben?", "am I allowed to book for Fin?" ask the org chart
+(can_book_for) and say yes or no, never the policy; a bare day range "15-18" (forward, at
+most three weeks, never a count, clock or amount) is days of the month; "my report" is the
+one person a caller may book for when there is one.
+Guards (GUARDS, written after the fix): first try 9/9 (`pytest -q -n 0
+tests/concierge/test_planner_team26.py -k guards`, 07:44 UTC).
 """
 
 from __future__ import annotations
@@ -493,9 +505,120 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = {1, 15, 27, 28, 29, 30, 34}
+GAPS: set[int] = set()
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
 async def test_team26(kind: str, case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+
+
+# Written after the fix, for the same mechanisms (shorthand, the hotel named with a status,
+# a name before what they do, several people named, whom one may book for, a bare day
+# range, "my report"), run once before any change for them.
+GUARDS: list[tuple[str, Case]] = [
+    (
+        "shorthand",
+        dialogue(
+            "anything i need to sign off rn",
+            world=T,
+            user="mia",
+            tools_include=["list_approvals"],
+            nothing_changed=True,
+            pending=None,
+            reply_contains="Ava",
+        ),
+    ),
+    (
+        "shorthand",
+        dialogue(
+            "hows ava's paris trip looking, whos it waiting on",
+            world=T,
+            user="victor",
+            nothing_changed=True,
+            reply_contains="Mia",
+        ),
+    ),
+    (
+        "status_names_hotel",
+        dialogue(
+            "is my london hotel confirmed?",
+            world=T,
+            tools_exclude=["search_hotels", "search_flights"],
+            nothing_changed=True,
+            reply_contains=["Holiday Inn", "confirmed"],
+        ),
+    ),
+    (
+        "name_then_verb",
+        dialogue(
+            "what flight is Ava on coming home from London?",
+            world=T,
+            user="mia",
+            tools_exclude=["search_hotels", "search_flights"],
+            nothing_changed=True,
+            reply_contains="BA 18",
+        ),
+    ),
+    (
+        "several_named",
+        dialogue(
+            "What have Mia and Ava got coming up?",
+            world=T,
+            user="erin",
+            tools_exclude=["search_hotels", "search_flights"],
+            nothing_changed=True,
+            reply_contains=["London", "Mia"],
+        ),
+    ),
+    (
+        "may_book_for",
+        dialogue(
+            "can I book travel for Gus?",
+            world=T,
+            user="victor",
+            tools_exclude=["reserve", "search_flights", "search_hotels", "get_policy"],
+            nothing_changed=True,
+            reply_contains_any=[NO],
+        ),
+    ),
+    (
+        "may_book_for",
+        dialogue(
+            "Could I book a trip for Victor?",
+            world=T,
+            user="erin",
+            tools_exclude=["reserve", "get_policy"],
+            nothing_changed=True,
+            reply_contains_any=[["yes", "you can"]],
+        ),
+    ),
+    (
+        "bare_day_range",
+        dialogue(
+            "need a hotel in paris 20-22 for ava",
+            world=T,
+            user="mia",
+            calls=[{"tool": "search_hotels", "args": {
+                "city": "Paris", "check_in": "2026-12-20", "check_out": "2026-12-22"}}],
+        ),
+    ),
+    (
+        "my_report",
+        dialogue(
+            "can you find my direct report a flight to boston on the 10th",
+            "option 1",
+            world=T,
+            user="mia",
+            calls=[{"tool": "reserve", "args": {"traveler_id": "ava"}}],
+        ),
+    ),
+]
+GUARD_GAPS: set[int] = set()
+
+
+@pytest.mark.parametrize(("kind", "case"), case_params(GUARDS, GUARD_GAPS))
+async def test_team26_guards(
+    kind: str, case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
     await runs_as_expected(case, worlds, tmp_path)

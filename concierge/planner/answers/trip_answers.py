@@ -111,10 +111,19 @@ def _cap(text: str) -> str:
 
 def is_traveller(t: TripOut, name: str) -> bool:
     """Whether a trip is taken by the person a question names: their full name, or one
-    of its words ("Ava", "Patel" for Ava Patel)."""
-    said = name.lower().split()
+    of its words ("Ava", "Patel" for Ava Patel); of several named ("Fin and Ava"), any."""
     theirs = t.traveler.lower().split()
-    return said == theirs or (len(said) == 1 and said[0] in theirs)
+    for one in named(name):
+        said = one.lower().split()
+        if said == theirs or (len(said) == 1 and said[0] in theirs):
+            return True
+    return False
+
+
+def named(name: str) -> list[str]:
+    """The people a question names together ("Fin and Ava", "Ava, Tom and Leo"), each
+    as written."""
+    return [n.strip() for n in re.split(r",|\band\b|&", name) if n.strip()]
 
 
 @dataclass(frozen=True)
@@ -314,7 +323,9 @@ def _answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
     if facet == "have":
         return _has(ask, b)
     if facet == "status":
-        return _status(b, ask)
+        said = _status(b, ask)
+        stay = _stay_asked(ask, b)
+        return replace(said, text=f"{said.text} {stay}") if stay else said
     if facet == "overview":
         # "tell me about my London trip": the whole booking, as get_booking gives it.
         data = b.model_dump(mode="json", exclude_none=True)
@@ -630,6 +641,26 @@ def _hotel(ask: TripAsk, b: BookingOut, facet: str) -> TripAnswer:
         f"{spoken_day(co)} ({nights} night{'s' if nights != 1 else ''}; "
         f"{render.status_text(b.status)}, booking {b.booking_id})."
     )
+
+
+def _stay_asked(ask: TripAsk, b: BookingOut) -> str:
+    """ "is ava's hotel booked?", "is my London hotel confirmed yet?": the status says how
+    the booking stands; the hotel asked about is named with it, and its nights."""
+    if not (ask.kind == "hotel" or "hotel" in ask.facets):
+        return ""
+    hotels = [h for h in _hotels(b) if h.status not in INACTIVE]
+    if ask.city is not None:
+        hotels = [h for h in hotels if h.city == ask.city] or hotels
+    if not hotels:
+        return f"There's no hotel in {trip_name(b, ask)}."
+    h = hotels[0]
+    nights = (
+        f", {spoken_day(dt.date.fromisoformat(h.check_in))}–"
+        f"{spoken_day(dt.date.fromisoformat(h.check_out))}"
+        if h.check_in and h.check_out
+        else ""
+    )
+    return f"The hotel is **{h.hotel}** in {h.city}{nights}."
 
 
 def _who(role: str, ask: TripAsk, b: BookingOut) -> str:

@@ -117,6 +117,17 @@ def search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
     if isinstance(refused, Call):
         return [refused]
     decision = _search(state, turn, ctx, u)
+    if refused is None and isinstance(decision, Reply) and u.book_for and not u.has_trip_details:
+        # "can you book for Fin?": yes, said, and what the trip is asked for
+        full = next(
+            (
+                str(p.get("name"))
+                for p in ctx.profile.get("can_book_for") or []
+                if str(p.get("name") or "").lower().split()[:1] == u.book_for.lower().split()[:1]
+            ),
+            u.book_for,
+        )
+        return Reply(f"Yes — you can book for {full}. {decision.text}", decision.offer)
     if refused is None or turn.last("search_flights") or turn.last("search_hotels"):
         return decision  # allowed, or said already with this turn's first search
     if isinstance(decision, Reply):

@@ -247,8 +247,18 @@ def _others_trips(listing: ListTripsOutput, ctx: Context, u: Understanding) -> s
     if not trips:
         return f"I don't see any upcoming trip{where}{when} for {who} among the trips you can see."
     lines = "\n".join(f"- {t.traveler}: {trip_answers.trip_line(t)}" for t in trips)
-    head = f"{u.whose}'s upcoming trips" if u.whose else "Your team's upcoming trips"
-    return f"{head}{where}{when}:\n{lines}"
+    several = trip_answers.named(u.whose) if u.whose else []
+    head = (
+        f"Upcoming trips for {u.whose}"
+        if len(several) > 1
+        else f"{u.whose}'s upcoming trips"
+        if u.whose
+        else "Your team's upcoming trips"
+    )
+    # Of several people named, those with nothing upcoming are said too.
+    idle = [n for n in several if not any(trip_answers.is_traveller(t, n) for t in trips)]
+    none = f"\n\nNothing upcoming{where}{when} for {' or '.join(idle)}." if idle else ""
+    return f"{head}{where}{when}:\n{lines}{none}"
 
 
 def select_trip(

@@ -235,7 +235,8 @@ def someone_casual(text: str) -> list[tuple[int, str]]:
         (m.start("name"), word)
         for pattern in tables().someone_casual
         for m in pattern.finditer(plain_quotes)
-        for word in dict.fromkeys((m.group("name").split()[0], m.group("name").split()[-1]))
+        for words in (re.findall(r"[^\s,&]+", m.group("name")),)
+        for word in dict.fromkeys((words[0], words[-1]))
     ]
     return sorted((at, w) for at, w in found if w.lower() not in tables().not_someone)
 

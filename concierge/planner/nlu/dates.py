@@ -216,6 +216,19 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
         ),
     ),
     (
+        # "a hotel in London 15-18": two bare days joined by a dash, the second later in
+        # the month and soon after; never a count ("2-3 people", "1-2 stops"), a clock
+        # ("9-11am"), an amount ("$15-20") or part of a longer number or date
+        "ord_range",
+        re.compile(
+            r"(?<![\w$£€./:-])(?P<d1>[12]\d|3[01]|0?[1-9])\s*(?:-|–|—)\s*"
+            r"(?P<d2>[12]\d|3[01]|0?[1-9])(?![\w/.:-]|\s*(?:%|am\b|pm\b|a\.m|p\.m|h\b|hrs?\b|"
+            r"hours?|mins?|minutes?|people|persons?|pax|adults?|passengers?|travell?ers?|"
+            r"guests?|seats?|rooms?|nights?|days?|weeks?|months?|stops?|usd|eur|gbp|dollars?|"
+            r"euros?|pounds?|bucks|k\b|of\b|/))"
+        ),
+    ),
+    (
         "ord",
         re.compile(
             # an ordinal word is a day only after "the": "on second thought" is no date
@@ -633,6 +646,8 @@ def _interpret(kind: str, m: re.Match[str], today: date, month_first: bool) -> M
         start_day = _day_of_month(today, _day(g["d1"]))
         if start_day is None:
             return None
+        if g["d1"].isdigit() and g["d2"].isdigit() and not 0 < int(g["d2"]) - int(g["d1"]) <= 21:
+            return None  # bare numbers ("9-5", "10-30") are days only when they run forward
         return mk(start_day, _day_of_month(start_day, _day(g["d2"])))
     if kind == "ord":
         return mk(_day_of_month(today, _day(g.get("d") or g.get("d3") or g["d2"])))

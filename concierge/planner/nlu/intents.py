@@ -899,6 +899,13 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     if (
         (_POLICY.search(low) or policy_question)
         and not _INSIST.search(low)
+        # "can I book travel for Ben?", "am I allowed to book for Fin?": whom the caller may
+        # book for is the org chart's (the profile's can_book_for), no rule of the policy's
+        and not (
+            u.book_for
+            and _BOOKING_VERB.search(low)
+            and not (u.places or u.dates.depart or u.cabin or u.price_cap)
+        )
         and not (u.other_option and not _POLICY_WORDS.search(low))
         # "Boston to Miami on the 14th, the cheapest fare I'm allowed to book": a trip
         # asked for, the policy words only saying which option is meant.
@@ -960,7 +967,14 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     if _HELP.search(low):
         u.intent = Intent.HELP
         return u
-    if u.has_trip_details or _FLIGHT_WORDS.search(low) or _HOTEL_WORDS.search(low):
+    if (
+        u.has_trip_details
+        or _FLIGHT_WORDS.search(low)
+        or _HOTEL_WORDS.search(low)
+        # "can you book for Ben?", "I need to arrange travel for Ava": a trip for someone,
+        # its details still to ask (and first whether the caller may book for them)
+        or (u.book_for and _BOOKING_VERB.search(low))
+    ):
         u.intent = Intent.SEARCH
         return u
     if u.options:
@@ -986,6 +1000,11 @@ def extended_stay(low: str) -> int | None:
             return int(said) or None
         return _EXTEND_COUNTS.get(said, 1)
     return None
+
+
+_BOOKING_VERB: Final = re.compile(
+    r"\b(?:book|booking|arrange|organi[sz]e|sort out|reserve|travel|trip)\b"
+)
 
 
 def _options_for_a_new_trip(u: Understanding, low: str) -> bool:
@@ -1345,8 +1364,51 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
 
 def _whose(clean: str, places: list[PlaceMention]) -> str | None:
     """The person a question about a booked trip names as taking it ("does Ava fly",
-    "Ava Patel's booking"), as written; None when it names no one: a place ("does London
+    "Ava Patel's booking"), as written, with those named beside them ("what's fin and ava
+    got coming up": "Fin and Ava"); None when it names no one: a place ("does London
     ..."), an airline, a word in not_names, or a brand after "the" ("the Hilton's room")."""
+    found = _whose_first(clean, places)
+    if found is None:
+        return None
+    start, name = found
+    names = [name]
+    spans = [(p.start, p.end) for p in places]
+    rest = clean[start + len(name) :]
+    while m := _ALSO_NAMED.match(rest):
+        if not _casual_person(m.group(1), m.start(1) + len(clean) - len(rest), spans):
+            break
+        names.append(m.group(1).title())
+        rest = rest[m.end() :]
+    before = clean[:start]
+    while m := _NAMED_BEFORE.search(before):
+        if not _casual_person(m.group(1), m.start(1), spans):
+            break
+        names.insert(0, m.group(1).title())
+        before = before[: m.start()]
+    if len(names) == 1:
+        return name
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# Another name beside the one found: "Fin and Ava", "Ava, Tom and Leo".
+_ALSO_NAMED: Final = re.compile(r"(?:\s*,\s*|\s+(?:and|&)\s+)([A-Za-z][a-z]+)\b")
+_NAMED_BEFORE: Final = re.compile(r"\b([A-Za-z][a-z]+)(?:\s*,\s*|\s+(?:and|&)\s+)$")
+
+
+def _casual_person(word: str, start: int, spans: list[tuple[int, int]]) -> bool:
+    """A word beside a name read as another person: none of the words that never are."""
+    return not (
+        len(word) < 3
+        or word.lower() in _CASUAL_NOT_NAMES
+        or word.lower() in {"me", "myself", "and", "or", "but"}
+        or word.title() in _CARRIER_WORDS
+        or any(a <= start < b for a, b in spans)
+        or read_dates(word, _ANY_DAY).depart is not None
+        or lookup_place(word, fuzzy=False) is not None
+    )
+
+
+def _whose_first(clean: str, places: list[PlaceMention]) -> tuple[int, str] | None:
     spans = [(p.start, p.end) for p in places]
     for start, name in asks.someone(clean):
         words = name.split()
@@ -1359,7 +1421,7 @@ def _whose(clean: str, places: list[PlaceMention]) -> str | None:
             or (lookup_place(name, fuzzy=False) is not None and not _written_as_name(name))
         ):
             continue
-        return name
+        return start, name
     for start, word in asks.someone_casual(clean):
         # ... in chat lower case ("when does ava land?"): one word, checked the same way
         if (
@@ -1374,7 +1436,7 @@ def _whose(clean: str, places: list[PlaceMention]) -> str | None:
             or lookup_place(word, fuzzy=False) is not None
         ):
             continue
-        return word.title()
+        return start, word.title()
     return None
 
 
