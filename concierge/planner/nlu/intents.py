@@ -903,7 +903,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # book for is the org chart's (the profile's can_book_for), no rule of the policy's
         and not (
             u.book_for
-            and _BOOKING_VERB.search(low)
+            and _BOOK_FOR_ASKED.search(low)
             and not (u.places or u.dates.depart or u.cabin or u.price_cap)
         )
         and not (u.other_option and not _POLICY_WORDS.search(low))
@@ -1004,6 +1004,12 @@ def extended_stay(low: str) -> int | None:
 
 _BOOKING_VERB: Final = re.compile(
     r"\b(?:book|booking|arrange|organi[sz]e|sort out|reserve|travel|trip)\b"
+)
+# ... asked as whom one may book for, nothing said of the trip ("can I book travel for
+# Ben?", "am I allowed to arrange trips for Fin?"; not "book a 5-star hotel for Tom").
+_BOOK_FOR_ASKED: Final = re.compile(
+    r"\b(?:book|arrange|organi[sz]e|sort out|reserve)\s+(?:(?:travel|trips?|flights?|hotels?|"
+    r"a (?:trip|flight|hotel)|anything|things)\s+)?(?:for|on behalf of)\s+\w+\W*$"
 )
 
 
