@@ -323,9 +323,9 @@ def _answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
     if facet == "have":
         return _has(ask, b)
     if facet == "status":
-        said = _status(b, ask)
+        standing = _status(b, ask)
         stay = _stay_asked(ask, b)
-        return replace(said, text=f"{said.text} {stay}") if stay else said
+        return replace(standing, text=f"{standing.text} {stay}") if stay else standing
     if facet == "overview":
         # "tell me about my London trip": the whole booking, as get_booking gives it.
         data = b.model_dump(mode="json", exclude_none=True)
