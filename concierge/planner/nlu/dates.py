@@ -221,11 +221,14 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
         # ("9-11am"), an amount ("$15-20") or part of a longer number or date
         "ord_range",
         re.compile(
-            r"(?<![\w$£€./:-])(?P<d1>[12]\d|3[01]|0?[1-9])\s*(?:-|–|—)\s*"
+            r"(?<![\w$£€./:-])(?<!option )(?<!options )(?<!row )(?<!rows )(?<!seat )"
+            r"(?<!seats )(?<!gate )(?<!terminal )(?<!top )(?<!between )"
+            r"(?P<d1>[12]\d|3[01]|0?[1-9])\s*(?:-|–|—)\s*"
             r"(?P<d2>[12]\d|3[01]|0?[1-9])(?![\w/.:-]|\s*(?:%|am\b|pm\b|a\.m|p\.m|h\b|hrs?\b|"
             r"hours?|mins?|minutes?|people|persons?|pax|adults?|passengers?|travell?ers?|"
             r"guests?|seats?|rooms?|nights?|days?|weeks?|months?|stops?|usd|eur|gbp|dollars?|"
-            r"euros?|pounds?|bucks|k\b|of\b|/))"
+            r"euros?|pounds?|bucks|k\b|of\b|/|options?|results?|choices?|flights?|hotels?|"
+            r"stars?|bags?|pieces?|kg\b|lbs?\b|x\b))"
         ),
     ),
     (
