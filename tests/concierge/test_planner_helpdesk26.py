@@ -16,6 +16,18 @@ ORD->ATL 18 Dec: option 3 DL 1034 185.60. DUB->London 16 Dec: Aer Lingus EI 1019
 1 DL 1169. NY->DUB 17 Dec: quickest DL 30 6h50 (option 1). BOS->NY 16 Dec: 2 AA 1039 green.
 Policy: hotel caps London 350, Paris 300, San Francisco 300, default 250 (Madrid); economy
 under 6h, business allowed from 6h; first never; 7 days ahead; Spirit and Ryanair blocked.
+
+First try (main b1eedca, cases committed as 3e0e1b0, pytest -q -n 0
+tests/concierge/test_planner_helpdesk26.py, 07:23 UTC): 23/40 = 58 %. By kind:
+conditional_book 2/8 (a condition on price, time or carrier with "book it" in the request
+only searches; "if option 3 is under 150" holds it anyway; "otherwise show me what's there"
+shows nothing), option_question 4/10 ("how long is option 2?", "does the 3rd one stop",
+"the difference between 1 and 2", "which ones the fastest" hold the option; "which one lands
+earliest" searches again; "do I need approval for these?" answers the thresholds, not the
+options' own verdict), policy_question 8/9 ("is first class ever ok?" asks where to),
+policy_then_act 2/2, cant_do 2/4 (a visa, a lounge: start a flight search), small_talk 4/5
+("scrap that, let's start over. <new request>" lists trips), own_trip_check 1/2 ("do I need
+approval for my paris trip?" answers the thresholds).
 """
 
 from __future__ import annotations
@@ -431,7 +443,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = set()
+GAPS: set[int] = {0, 1, 4, 5, 6, 7, 8, 9, 10, 11, 14, 16, 24, 30, 31, 37, 39}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
