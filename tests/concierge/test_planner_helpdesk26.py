@@ -17,7 +17,7 @@ ORD->ATL 18 Dec: option 3 DL 1034 185.60. DUB->London 16 Dec: Aer Lingus EI 1019
 Policy: hotel caps London 350, Paris 300, San Francisco 300, default 250 (Madrid); economy
 under 6h, business allowed from 6h; first never; 7 days ahead; Spirit and Ryanair blocked.
 
-First try (main b1eedca, cases committed as 3e0e1b0, pytest -q -n 0
+First try (main b1eedca, cases committed as 2532b03, pytest -q -n 0
 tests/concierge/test_planner_helpdesk26.py, 07:23 UTC): 23/40 = 58 %. By kind:
 conditional_book 2/8 (a condition on price, time or carrier with "book it" in the request
 only searches; "if option 3 is under 150" holds it anyway; "otherwise show me what's there"
