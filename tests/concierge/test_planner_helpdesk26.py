@@ -17,7 +17,7 @@ ORD->ATL 18 Dec: option 3 DL 1034 185.60. DUB->London 16 Dec: Aer Lingus EI 1019
 Policy: hotel caps London 350, Paris 300, San Francisco 300, default 250 (Madrid); economy
 under 6h, business allowed from 6h; first never; 7 days ahead; Spirit and Ryanair blocked.
 
-First try (main b1eedca, cases committed as 2532b03, pytest -q -n 0
+First try (main b1eedca, cases committed as 2557cc6, pytest -q -n 0
 tests/concierge/test_planner_helpdesk26.py, 07:23 UTC): 23/40 = 58 %. By kind:
 conditional_book 2/8 (a condition on price, time or carrier with "book it" in the request
 only searches; "if option 3 is under 150" holds it anyway; "otherwise show me what's there"
@@ -28,6 +28,30 @@ options' own verdict), policy_question 8/9 ("is first class ever ok?" asks where
 policy_then_act 2/2, cant_do 2/4 (a visa, a lounge: start a flight search), small_talk 4/5
 ("scrap that, let's start over. <new request>" lists trips), own_trip_check 1/2 ("do I need
 approval for my paris trip?" answers the thresholds).
+
+After the fix 40/40 (pytest -q -n 0 tests/concierge/test_planner_helpdesk26.py, 07:59 UTC):
+- a question about the options shown (flows/option_questions.py, phrases in
+  nlu/data/option_questions.yaml) is answered from the search's own output — duration,
+  stops, landing and leaving times, price, policy verdict, airline, seats, refundability,
+  the difference between two, the best by a measure ("which one lands earliest?", offered
+  so "yes" takes it), every option at once ("do I need approval for these?") — and picks
+  or searches nothing; a question naming one flight of a trip not yet searched ("is the
+  6am american from JFK to Chicago on the 10th within policy?") searches, then answers of
+  that option and offers it (flows/booking._named_option_asked);
+- a booking on a condition (nlu/conditions.py, nlu/data/conditions.yaml; flows/
+  conditional.py): the condition's price, time, nonstop and policy words test the option
+  instead of narrowing the search; the cheapest option meeting it is held (the one named,
+  when the request names one), else the options are shown and the reply says none meets
+  it; on a pick of an option shown ("if option 3 is under 150 book it") likewise;
+- "scrap that, let's start over. <request>" drops the words starting over (intents.yaml
+  start_over), "do I need a visa ..." is out of scope (no_data), one wish the concierge
+  can't grant at one place with no flight asked ("the BA lounge at JFK on the 14th") is
+  answered as such, "is first class ever ok?" is a policy question (asks.yaml policy),
+  "do I need approval for my paris trip?" is that trip's status (who_approves_mine), and a
+  tag question ("... is the 14th isn't it", "... right?") is a question (asks.yaml
+  question, trip_facets time).
+Guards (GUARDS, written after the fix): first try 9/10 (07:38 UTC; "whats the diff between
+2 and 3" held option 3: "diff" added to the difference words), now 10/10.
 """
 
 from __future__ import annotations
@@ -443,9 +467,114 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = {0, 1, 4, 5, 6, 7, 8, 9, 10, 11, 14, 16, 24, 30, 31, 37, 39}
+GAPS: set[int] = set()
+
+
+# Written after the fix, before running them (same mechanisms, new words).
+GUARDS: list[tuple[str, Case]] = [
+    (
+        "conditional_book",
+        dialogue(
+            "hotel in london 15-18 dec, if there's one under $250 a night book it",
+            tools_include=["search_hotels", "reserve"],
+            new_status="held",
+            pending="confirm_booking",
+        ),
+    ),
+    (
+        "conditional_book",
+        dialogue(
+            "new york to miami this friday, book the first one if it's within policy",
+            calls=[_fs("new york", "miami", "2026-12-04")],
+            tools_exclude=NO_BOOK,
+            nothing_changed=True,
+            reply_contains_any=[["policy", "approval"]],
+        ),
+    ),
+    (
+        "conditional_book",
+        dialogue(
+            "Heathrow to Dublin on 9/12 please - if Aer Lingus have something before 7 in the "
+            "morning, go ahead and book it",
+            **_held("EI 1016", "2026-12-09"),
+        ),
+    ),
+    (
+        "conditional_book",
+        dialogue(
+            "CHICAGO TO ATLANTA 18 DEC",
+            "IF THE 2ND ONE IS UNDER 200 BOOK IT",
+            **_held("AA 1026", "2026-12-18"),
+        ),
+    ),
+    (
+        "option_question",
+        dialogue(
+            "JFK to Heathrow 14 Dec",
+            "what time does the 2nd one get in?",
+            tools_exclude=NO_BOOK,
+            nothing_changed=True,
+            reply_contains_any=[["05:10", "5:10"]],
+        ),
+    ),
+    (
+        "option_question",
+        dialogue(
+            "boston to dublin on dec 10",
+            "are any of them nonstop?",
+            tools_exclude=NO_BOOK,
+            nothing_changed=True,
+            reply_contains="DL 17",
+        ),
+    ),
+    (
+        "option_question",
+        dialogue(
+            "Dublin to London on the 16th",
+            "which one leaves earliest?",
+            tools_exclude=NO_BOOK,
+            nothing_changed=True,
+            reply_contains="EI 1013",
+        ),
+    ),
+    (
+        "option_question",
+        dialogue(
+            "New York to Dublin, 17th December",
+            "which is the quickest?",
+            "ok book that",
+            **_held("DL 30", "2026-12-17"),
+        ),
+    ),
+    (
+        "option_question",
+        dialogue(
+            "london to paris 17 dec",
+            "whats the diff between 2 and 3",
+            tools_exclude=NO_BOOK,
+            nothing_changed=True,
+            reply_contains=["69.40", "72.30"],
+        ),
+    ),
+    (
+        "small_talk",
+        dialogue(
+            "JFK to Miami 15 Dec",
+            "forget that, start again - boston to new york on 16/12",
+            calls=[_fs("boston", "new york", "2026-12-16")],
+            tools_exclude=NO_BOOK,
+        ),
+    ),
+]
+
+GUARD_GAPS: set[int] = set()
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
 async def test_case(kind: str, case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+
+
+@pytest.mark.parametrize(("kind", "case"), case_params(GUARDS, GUARD_GAPS))
+async def test_guard(kind: str, case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
     await runs_as_expected(case, worlds, tmp_path)

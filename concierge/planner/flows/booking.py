@@ -7,7 +7,14 @@ from dataclasses import replace
 from typing import Any
 
 from concierge.planner import render
-from concierge.planner.flows import checkin, passengers, purpose, seats
+from concierge.planner.flows import (
+    checkin,
+    conditional,
+    option_questions,
+    passengers,
+    purpose,
+    seats,
+)
 from concierge.planner.flows.approvals import decide_approval
 from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.changes import rebook_flow, select_rebook
@@ -113,6 +120,12 @@ def select(
             "I haven't shown you any options yet. Where and when would you like to travel?"
         )
     notes: list[str] = []
+    if not refs and u.condition is not None:
+        # "if anything's under 200 book it" of the options shown: the cheapest that fits
+        fits = conditional.choose(state, u, None)
+        if isinstance(fits, str):
+            return Reply(fits)
+        refs = [fits] if fits is not None else refs
     if not refs and state.offer is not None and state.offer.kind == "select":
         # "ok book that one" after "what's the cheapest?": the option the reply named.
         best = state.offer.args.get("best")
@@ -161,6 +174,10 @@ def select(
                 notes.append(_skipped_text(kind, ref, picked, passed))
             if not every:
                 break
+    unmet = conditional.unmet_picks(now, u.condition)
+    if unmet is not None:
+        # "if option 3 is under 150 book it, if not leave it": it isn't, so nothing held
+        return Reply(unmet)
     if chosen and u.unsupported is not None and not _seats_wished(u):
         notes.append(u.unsupported.reply)  # the wish that came with the pick ("aisle if you can")
     if not chosen:
@@ -893,7 +910,9 @@ def _described_each(state: State, u: Understanding) -> list[OptionRef] | None:
         if n is None or shown is None:
             return None
         airports = tuple(place.place.airports)
-        end = place.role if any(fits_airports(i, airports, place.role) for i in shown.items) else None
+        end = (
+            place.role if any(fits_airports(i, airports, place.role) for i in shown.items) else None
+        )
         if not any(fits_airports(i, airports, end) for i in shown.items):
             return None
         refs[n] = replace(refs[n], airports=airports, end=end)
@@ -937,7 +956,11 @@ def search_or_pick(state: State, turn: Turn, ctx: Context, u: Understanding) -> 
             return select(state, turn, ctx, u)
     found = search(state, turn, ctx, u)
     if isinstance(found, Reply):
-        return _hold_the_best_asked(state, turn, ctx, u) or found
+        return (
+            _hold_the_best_asked(state, turn, ctx, u)
+            or _named_option_asked(state, turn, ctx, u)
+            or found
+        )
     return found
 
 
@@ -959,10 +982,16 @@ def _hold_the_best_asked(
     lists = [k for k in _KIND_LIST.values() if state.shown.get(k) and state.shown[k].items]
     if not lists:
         return None
-    if state.draft.traveller and passengers.may_book_for(
-        state, turn, ctx, state.draft.traveller
-    ):
+    if state.draft.traveller and passengers.may_book_for(state, turn, ctx, state.draft.traveller):
         return None  # someone the caller may not book for: the options only, said so
+    if u.condition is not None:
+        # "if there's anything under $200 book it": held only if an option meets it
+        fits = conditional.choose(state, u, ref)
+        if isinstance(fits, str):
+            listed = shown_text(state, turn, ctx, None)
+            return Reply("\n\n".join(p for p in (listed, fits) if p))
+        if fits is not None:
+            return _hold_named(state, turn, ctx, u, [fits])
     if ref is None:
         named = _named_in_request(state, u)
         if not named:
@@ -991,6 +1020,28 @@ def _hold_the_best_asked(
         replace(call, say="\n\n".join(p for p in (listed, call.say) if p)) if n == 0 else call
         for n, call in enumerate(decided)
     ]
+
+
+def _named_option_asked(state: State, turn: Turn, ctx: Context, u: Understanding) -> Reply | None:
+    """ "is the 6am american from JFK to Chicago on the 10th within policy?": once this
+    turn's search is shown, the question is answered of the one option it names (and that
+    option offered, so "great, book it" takes it). None when the message asks nothing of
+    an option, or what it names fits several options or none."""
+    if not (turn.calls("search_flights") or turn.calls("search_hotels")):
+        return None
+    if not option_questions.asks_of_named(u.text):
+        return None
+    text = u.text
+    for mention in u.places:
+        text = re.sub(rf"\b{re.escape(mention.text)}\b", " ", text, flags=re.IGNORECASE)
+    refs = _with_names([r for r in u.options if r.carrier or r.clock], names_said(state, text))
+    if len(refs) != 1:
+        return None
+    said = option_questions.about_option(state, ctx, u, refs[0])
+    if said is None:
+        return None
+    listed = shown_text(state, turn, ctx, None)
+    return Reply("\n\n".join(p for p in (listed, said.text) if p), said.offer)
 
 
 def _named_in_request(state: State, u: Understanding) -> list[OptionRef]:

@@ -22,6 +22,7 @@ from concierge.planner.flows import (
     checkin,
     fares,
     hold_questions,
+    option_questions,
     policy_questions,
     profile,
     purpose,
@@ -205,6 +206,12 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         aside = _HANDLERS[intent](state, turn, ctx, u)
         if isinstance(aside, Reply):
             return booking.wait(state, turn, ctx, u, aside=aside.text.removesuffix(_MORE))
+    if not at_hold and on_hold is None:
+        # "how long is option 2?", "which one lands earliest?", "do I need approval for
+        # these?": answered from the options shown; nothing picked, nothing searched.
+        about = option_questions.answer(state, turn, ctx, u)
+        if about is not None:
+            return about
     moved = changes.other_day_of_change(state, turn, ctx, u)
     if moved is not None:
         return moved

@@ -26,6 +26,7 @@ from typing import Any, Final
 from concierge.planner.nlu import (
     answers,
     asks,
+    conditions,
     datafiles,
     foreign,
     numbers,
@@ -171,6 +172,9 @@ class Understanding:
     seat_request: seats.SeatRequest | None = None  # seats wished for (flows/seats.py)
     answer: answers.Answer | None = None  # the message answers a yes/no question
     thanks: bool = False  # ... and thanks too ("perfect, thanks")
+    # A booking asked for on a condition ("if it's under $400 book it"): what the option
+    # must meet before it is held (flows/conditional.py)
+    condition: conditions.Condition | None = None
     # A disruption intent that only asks how the flight stands ("is my flight on time?"):
     # answered from the trip, whatever its status, rather than taken as a disruption told.
     status_question: bool = False
@@ -240,6 +244,7 @@ _GROUND_TRIP: Final = _rx("intents", "ground_trip")
 _AIR_WORDS: Final = _rx("intents", "air_words")
 _AIR_REFUSED: Final = _rx("intents", "air_refused")
 _WHO_APPROVES_MINE: Final = _rx("intents", "who_approves_mine")
+_START_OVER: Final = re.compile(_rx("intents", "start_over").pattern, re.IGNORECASE)
 _STAY_WORD: Final = re.compile(r"\b(?:hotel|inn|room|stay|suites?|lodge|resort)\b")
 _DISRUPTION_REPORT: Final = _rx("intents", "disruption_report")
 _CHANGE: Final = _rx("intents", "change")
@@ -572,9 +577,17 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     # "necesito un vuelo ... el 15 de diciembre": a few words of another language in English.
     # "3 nights, no wait, 4 nights": the count or place corrected away is dropped.
     clean = _without_courtesy(fix_keywords(restated(shorthand.expand(foreign.in_english(said)))))
+    # "scrap that, let's start over. NYC to Madrid on the 17th": a new request, the words
+    # starting over no cancellation of anything.
+    clean = _START_OVER.sub("", clean, count=1) or clean
+    # "if there's a nonstop before noon book it": what the condition asks of the option is
+    # a test for it (flows/conditional.py), not part of the request: read without it.
+    condition = conditions.read(clean)
+    if condition is not None and condition.spans:
+        clean = " ".join(conditions.masked(clean, condition).split())
     low = clean.lower().replace("’", "'")
     bare = re.sub(r"[!?.,]+$", "", low).strip()
-    u = Understanding(text=clean, intent=Intent.UNKNOWN)
+    u = Understanding(text=clean, intent=Intent.UNKNOWN, condition=condition)
     if not bare:
         u.intent = Intent.HELP
         return u
@@ -737,6 +750,9 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
             or not (u.dates.depart and u.destination)
             or _OWN_BOOKING.search(low)
             or _on_own_trip(unsupported, clean, low)
+            # "can you get me into the BA lounge at JFK on the 14th": one place, no flight
+            # asked for: the wish itself, not a trip to the place
+            or (u.origin is None and len(u.places) <= 1 and not _FLIGHT_WORDS.search(low))
             # "can I bring my dog on the flight to Boston on the 10th?": a yes/no question
             # about the feature asks nothing to be searched; its place and day are context
             or (_POLAR.match(low) and asks.is_question(clean) and not asks.is_request(clean))
@@ -895,6 +911,18 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # "an overview of my upcoming bookings, so I can plan ahead of time": one's own
         # trips asked for; a word of the policy's in passing asks nothing about it.
         u.intent = Intent.TRIPS
+        return u
+    if (
+        u.dates.depart
+        and u.destination
+        and any(r.clock for r in u.options)
+        and asks.is_question(clean)
+        and not asks.is_request(clean)
+        and not asks.amount(clean)
+    ):
+        # "is the 6am american from JFK to Chicago on the 10th within policy?": a question
+        # about one flight of that day, answered once it is found (flows.booking).
+        u.intent = Intent.SEARCH
         return u
     if (
         (_POLICY.search(low) or policy_question)
