@@ -268,9 +268,11 @@ def _difference(options: list[dict[str, Any]]) -> str:
 
 
 def _amount(value: Any) -> float | None:
+    if not isinstance(value, dict):
+        return None
     try:
-        return float((value or {}).get("amount"))
-    except (TypeError, ValueError, AttributeError):
+        return float(str(value.get("amount")))
+    except ValueError:
         return None
 
 
