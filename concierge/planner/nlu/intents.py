@@ -244,6 +244,9 @@ _GROUND_TRIP: Final = _rx("intents", "ground_trip")
 _AIR_WORDS: Final = _rx("intents", "air_words")
 _AIR_REFUSED: Final = _rx("intents", "air_refused")
 _WHO_APPROVES_MINE: Final = _rx("intents", "who_approves_mine")
+# A flight named by its time ("the 6am american", "the 22:30 BA"), not a time said of
+# something else ("a 2pm meeting").
+_THE_TIMED_ONE: Final = re.compile(r"\bthe (?:\d{1,2}(?::\d\d)?\s*(?:am|pm)|\d{1,2}:\d\d)\b")
 _START_OVER: Final = re.compile(_rx("intents", "start_over").pattern, re.IGNORECASE)
 _STAY_WORD: Final = re.compile(r"\b(?:hotel|inn|room|stay|suites?|lodge|resort)\b")
 _DISRUPTION_REPORT: Final = _rx("intents", "disruption_report")
@@ -916,8 +919,10 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         u.dates.depart
         and u.destination
         and any(r.clock for r in u.options)
+        and _THE_TIMED_ONE.search(low)
         and asks.is_question(clean)
         and not asks.is_request(clean)
+        and not asks.is_own(clean)
         and not asks.amount(clean)
     ):
         # "is the 6am american from JFK to Chicago on the 10th within policy?": a question
