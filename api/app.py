@@ -48,7 +48,7 @@ from api.routes import tools as tool_routes
 from api.routes.page import mount_page
 from api.slack import mount_slack
 from api.text_guard import BadTextGuard
-from api.turns import TurnPrologues
+from api.turns import TurnPrologues, turns_of
 from core.config import Settings, get_settings
 from core.jobs import start_in_process, stop_in_process
 from core.notify import register_notifier
@@ -73,6 +73,16 @@ class _InProcessJobs:
         await stop_in_process(self._task)
 
 
+async def _warm(app: FastAPI) -> None:
+    """Connections and the agent opened before the first request (``Settings.warm_at_startup``,
+    issue 15). A failure is logged: the process serves anyway and opens them on use."""
+    try:
+        await app.state.runtime.warm()
+        await turns_of(app.state).warm()
+    except Exception:
+        log.warning("warming up at startup failed; opening on first use", exc_info=True)
+
+
 def create_app(
     settings: Settings | None = None,
     runtime: Runtime | None = None,
@@ -95,10 +105,20 @@ def create_app(
             # A serving process (not a test's app): keep full collections short (api.heap).
             app.state.heap = HeapFreezer()
             freeze_at_startup()
+        # In the background: the process serves (its health checks answer) meanwhile, and a
+        # first turn that comes sooner waits for the agent as it always did.
+        warming = (
+            asyncio.create_task(_warm(app), name="warm-up")
+            if owned is not None and settings.warm_at_startup
+            else None
+        )
         jobs = _InProcessJobs.start(app.state.runtime) if settings.run_jobs_in_process else None
         try:
             yield
         finally:
+            if warming is not None:
+                warming.cancel()
+                await asyncio.gather(warming, return_exceptions=True)
             turns = getattr(app.state, "turns", None)
             if turns is not None:
                 try:

@@ -32,7 +32,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from api.heap import HeapFreezer
-from api.streams import TurnForgotten, TurnMeta, TurnStreams, build_streams
+from api.streams import FallbackStreams, TurnForgotten, TurnMeta, TurnStreams, build_streams
 from concierge.cpu_gate import CpuGate
 from concierge.events import (
     AgentEvent,
@@ -46,7 +46,7 @@ from concierge.events import (
 from concierge.service import Concierge
 from core.errors import CoreError, NotFound
 from core.identity import Caller
-from core.runtime import Runtime
+from core.runtime import Runtime, warm_redis_pool
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,9 @@ SHUTDOWN_GRACE_SECONDS = 5.0
 STOP_POLL_SECONDS = 0.5
 MAX_FORGOTTEN_REMEMBERED = 1024
 STOP_KEY_TTL_SECONDS = 600
+#: Connections of the turn streams' Redis client opened at startup (``TurnRunner.warm``):
+#: every open SSE response holds one in a blocking read, and appends take more.
+STREAM_WARM_CONNECTIONS = 64
 
 
 def _stop_key(turn_id: str) -> str:
@@ -167,6 +170,20 @@ class TurnRunner:
                         log.warning("concierge.service is not available: %s", exc)
                         raise TurnServiceUnavailable("The agent is not installed.") from exc
         return self._engine
+
+    async def warm(self) -> None:
+        """Open the agent, its checkpointer's connections and the streams' Redis
+        connections now: a serving process does it in its lifespan, so that its first
+        burst of turns waits for none of them before `start` (issue 15; with two
+        processes, one that had served no turn yet opened the agent during the burst)."""
+        engine = await self.engine()
+        jobs: list[Awaitable[Any]] = []
+        warm = getattr(engine, "warm", None)
+        if warm is not None:
+            jobs.append(warm())
+        if isinstance(self.streams, FallbackStreams):
+            jobs.append(warm_redis_pool(self.streams.primary.redis, STREAM_WARM_CONNECTIONS))
+        await asyncio.gather(*jobs)
 
     # ---------------------------------------------------------------- writing
 

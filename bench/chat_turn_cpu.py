@@ -169,6 +169,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         shutil.rmtree(folder, ignore_errors=True)
     if profiler is not None:
         stats = pstats.Stats(profiler)
+        if args.profile_out:
+            stats.dump_stats(args.profile_out)
         stats.sort_stats(args.sort).print_stats(args.top)
     return {
         "cpu_ms": {k: statistics.median(v) for k, v in cpu.items()},
@@ -209,6 +211,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--profile", choices=KINDS, default=None)
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--profile-out", default=None, help="also write the cProfile stats here")
     parser.add_argument("--top", type=int, default=60)
     parser.add_argument("--dump", choices=KINDS, default=None, help="print one turn's SQL")
     parser.add_argument("--json-only", action="store_true")

@@ -11,6 +11,7 @@ process that started it.
 from __future__ import annotations
 
 import asyncio
+import logging
 from contextlib import AsyncExitStack
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from core.config import Settings
+
+log = logging.getLogger(__name__)
 
 #: The checkpointer's own connections (PostgreSQL): a turn's checkpoint reads and writes
 #: run on them side by side, up to this many at once.
@@ -42,6 +45,26 @@ class PooledPostgresSaver(AsyncPostgresSaver):
     def __init__(self, pool: AsyncConnectionPool, *, concurrency: int) -> None:
         super().__init__(pool)  # type: ignore[arg-type]
         self.lock = asyncio.Semaphore(concurrency)  # type: ignore[assignment]
+
+
+async def warm_checkpointer(saver: object, connections: int = CHECKPOINT_POOL_SIZE) -> int:
+    """Open ``connections`` of a pooled PostgreSQL saver's pool now (a serving process at
+    startup, issue 15: the first burst of turns opened them one by one, before their
+    `start`); the pool keeps them while they are used. Returns how many were open; a
+    failure is logged, never raised. Any other saver: nothing."""
+    pool = getattr(saver, "conn", None)
+    if not isinstance(saver, PooledPostgresSaver) or not isinstance(pool, AsyncConnectionPool):
+        return 0
+    got = await asyncio.gather(
+        *(pool.getconn(timeout=30) for _ in range(connections)), return_exceptions=True
+    )
+    ok = [c for c in got if not isinstance(c, BaseException)]
+    for conn in ok:
+        await pool.putconn(conn)
+    if len(ok) < connections:
+        failed = next(c for c in got if isinstance(c, BaseException))
+        log.warning("opened %d of %d checkpointer connections: %r", len(ok), connections, failed)
+    return len(ok)
 
 
 def sqlite_checkpoint_path(database_url: str) -> str:

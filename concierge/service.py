@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import prompts
 from concierge.actions import Action, ActionTurn, title_of
 from concierge.actions import prepare as prepare_action
-from concierge.checkpoint import open_checkpointer
+from concierge.checkpoint import open_checkpointer, warm_checkpointer
 from concierge.context import ContextBudget, system_prompt
 from concierge.events import (
     AgentEvent,
@@ -159,6 +159,10 @@ class Concierge:
             await stack.aclose()
             raise
         return cls(rt, model, tools, stack, graph)
+
+    async def warm(self) -> None:
+        """Open the checkpointer's connections now (a serving process at startup)."""
+        await warm_checkpointer(getattr(self.graph, "checkpointer", None))
 
     async def aclose(self) -> None:
         await self._stack.aclose()

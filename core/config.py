@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     # Ping each pooled PostgreSQL connection before use (a round trip per transaction);
     # off: keepalives, recycling and pool invalidation cover dead connections (core.db).
     database_pre_ping: bool = False
+    # PostgreSQL connections a process keeps (core.db.POOL_SIZE: none open beyond them).
+    database_pool_size: int = 20
+    # A serving API process opens its connections (the database pool, the checkpointer's,
+    # Redis) and the agent in its lifespan, before its first request: a first burst then
+    # opens none of them (issue 15). Off: opened on first use.
+    warm_at_startup: bool = True
     redis_url: str | None = None
     # An API process remembers who a bearer token is this long (api.auth.CallerCache): a
     # token revoked (its user's token_hash cleared or replaced), a user removed or a role

@@ -145,7 +145,12 @@ async def fresh_database(tmp_path: Path, *, lock_timeout_ms: int = 5000) -> Data
     """A database with an empty, current schema (``lock_timeout_ms``: PostgreSQL's row-lock
     wait, ``core.db``)."""
     if PG_URL:
-        db = Database(normalize_database_url(PG_URL), pool_size=20, lock_timeout_ms=lock_timeout_ms)
+        db = Database(
+            normalize_database_url(PG_URL),
+            pool_size=20,
+            max_overflow=20,
+            lock_timeout_ms=lock_timeout_ms,
+        )
         reset = await _postgres_reset_sql(db)
         if SCHEMA_PER_TEST:
             names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)

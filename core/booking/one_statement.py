@@ -63,10 +63,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.expression import CTE, TableValuedAlias
 
 from core.booking import quota
 from core.booking.items import plan_offer, red_reasons
+from core.booking.passengers import Manifest
 from core.booking.views import note_held
 from core.clock import utc
 from core.db import Database, UTCDateTime
@@ -331,24 +333,42 @@ async def _hold(
         shape.append((model, tuple(present)))
     statement = _statement(holds.fits, version > 0, tuple(shape))
     result = (await session.execute(statement, params)).one_or_none()
-    if result is not None and result[-1] == 1:
+    if result is not None and result[_TAKEN] == 1:
         # In the session as if just read back: every column as written, nothing to flush.
         booking = Booking(**booking_values)
         state = segment.__dict__
         for key, value in segment_values.items():
             if key not in state:
                 setattr(segment, key, value)  # a Python default the flush would have applied
-        for written in (booking, segment):
-            make_transient_to_detached(written)
-            session.add(written)
-        note_held(session, booking_id, [segment])
+        written: list[Base] = [booking, segment]
+        # The flight and the passenger as the statement read and wrote them: the answer's
+        # view reads neither back (issue 15: 3 statements fewer an answered hold).
+        extra = list(result[_TAKEN + 1 :])
+        flight_values = dict(zip(_FLIGHT_KEYS, extra[: len(_FLIGHT_KEYS)], strict=True))
+        kept: list[Base] = []
+        if session.sync_session.identity_map.get(identity_key(Flight, leg.flight_id)) is None:
+            flight = Flight(**flight_values)
+            written.append(flight)
+            kept.append(flight)
+        manifest = Manifest([], {})
+        if quantity == 1:
+            given, family, link_id = extra[len(_FLIGHT_KEYS) :]
+            names = {"given_name": given, "family_name": family}
+            passenger = Passenger(**(rows[Passenger] | names))
+            link = SegmentPassenger(**(rows[SegmentPassenger] | {"id": link_id}))
+            written += [passenger, link]
+            manifest = Manifest([passenger], {segment.id: [link]})
+        for row in written:
+            make_transient_to_detached(row)
+            session.add(row)
+        note_held(session, booking_id, [segment], manifest=manifest, rows=kept)
         # The statement wrote the outbox row itself: once this commits, the organization's
         # event streams are woken as for any other event (``core.outbox.emit``).
         note_emitted(session, caller.org_id)
         return booking
     # Nothing taken. The statement also read the row as it stood when it began: enough to
     # tell sold out or a moved price at once, the usual case under contention.
-    seen = result[:-1] if result is not None else None
+    seen = result[:_TAKEN] if result is not None else None
     if _why(seen, statics, caller, leg, quantity, version, currency) == "fits":
         # Seats were free as the statement began, so the row changed under it: read again.
         fresh = await fare_state(session, caller.org_id, fare_id, now)
@@ -440,6 +460,8 @@ def _statement(
         .cte("inv")
     )
     writes: list[CTE] = []
+    written: list[Any] = []
+    links: Any = None
     for number, (model, keys) in enumerate(shape, 1):
         columns = [
             c
@@ -462,14 +484,37 @@ def _statement(
             names += _PROFILE_NAMES
         else:
             chosen = chosen.select_from(inv.join(row, true()))
-        writes.append(insert(model).from_select(names, chosen).cte(f"new_{model.__tablename__}"))
+        write = insert(model).from_select(names, chosen)
+        if model is Passenger:
+            write = write.returning(Passenger.given_name, Passenger.family_name)
+        elif model is SegmentPassenger:
+            write = write.returning(SegmentPassenger.id)
+        new = write.cte(f"new_{model.__tablename__}")
+        writes.append(new)
+        if model is Passenger:
+            written += [
+                select(new.c.given_name).scalar_subquery(),
+                select(new.c.family_name).scalar_subquery(),
+            ]
+        elif model is SegmentPassenger:
+            links = select(new.c.id).scalar_subquery()
     taken = select(func.count()).select_from(inv).scalar_subquery()
     state = _state(
         bindparam("guard_org_id"),
         bindparam("guard_fare_id"),
         bindparam("guard_now", type_=UTCDateTime()),
     )
-    return state.add_columns(taken).add_cte(*writes)
+    # After the guard's state and the count: the flight as the statement read it, then
+    # the passenger's names and link id as written (the answer's view takes them).
+    flight = [Flight.__table__.c[key].label(f"flight_{key}") for key in _FLIGHT_KEYS]
+    tail = written + ([links] if links is not None else [])
+    return state.add_columns(taken, *flight, *tail).add_cte(*writes)
+
+
+#: Where the hold statement's row has its count of inventory rows taken (after the guard's
+#: state, :func:`_state`); the flight's columns and the passenger's follow it.
+_TAKEN = 12
+_FLIGHT_KEYS = tuple(c.key for c in Flight.__table__.columns)
 
 
 async def fare_state(session: AsyncSession, org_id: str, fare_id: int, now: Any) -> Any:

@@ -620,11 +620,21 @@ async def _virtual_cards(session: AsyncSession, ids: list[str]) -> dict[str, lis
 _HELD = "core.booking.views.held_segments"
 
 
-def note_held(session: AsyncSession, booking_id: str, segments: Sequence[Segment]) -> None:
+def note_held(
+    session: AsyncSession,
+    booking_id: str,
+    segments: Sequence[Segment],
+    *,
+    manifest: Manifest | None = None,
+    rows: Sequence[Any] = (),
+) -> None:
     """``segments``: all the booking's, as its hold wrote them just now in this transaction,
     every column known. Its fresh view (``booking_view(..., fresh=True)``) takes them
-    instead of reading them back (issue 15: one statement fewer an answered hold)."""
-    session.info.setdefault(_HELD, {})[booking_id] = list(segments)
+    instead of reading them back (issue 15: one statement fewer an answered hold).
+    ``manifest``: its passengers and their links, as the hold wrote them (two reads fewer);
+    ``rows``: rows the hold put in the session as read (its flight), kept alive here for
+    the view, which finds them in the session's identity map (it holds rows weakly)."""
+    session.info.setdefault(_HELD, {})[booking_id] = (list(segments), manifest, list(rows))
 
 
 async def booking_view(
@@ -666,10 +676,14 @@ async def booking_views(
     rows = list(bookings)
     ids = sorted({b.id for b in rows})
     history = {} if fresh else await _changes(session, rows)
-    people = await manifests(session, ids)
+    noted = session.info.get(_HELD, {}).get(ids[0]) if fresh and len(ids) == 1 else None
+    if noted is not None and noted[1] is not None:
+        people = {ids[0]: noted[1]}
+    else:
+        people = await manifests(session, ids)
     every: Sequence[Segment]
-    if segments is None and fresh and len(ids) == 1:
-        segments = session.info.get(_HELD, {}).get(ids[0])
+    if segments is None and noted is not None:
+        segments = noted[0]
     if segments is not None:
         assert len(ids) == 1
         assert all(s.booking_id == ids[0] for s in segments)

@@ -36,8 +36,10 @@ from tests.roundtrips import count_round_trips
 #: user's and the organization's, in one statement after the holders' locks. Then (perf24)
 #: 14 on PostgreSQL: the one-statement hold's segment is not read back for its answer
 #: (core.booking.views.note_held). Then (perf25) 12: the Idempotency-Key's INSERT in
-#: autocommit (core.db.Database.single: no BEGIN and COMMIT around it).
-HOLD_BUDGET = 12 if PG_URL else 31
+#: autocommit (core.db.Database.single: no BEGIN and COMMIT around it). Then (perf26) 9:
+#: the answer's passenger, its link and the flight come back from the hold's statement
+#: (core.booking.one_statement), not from three reads after it.
+HOLD_BUDGET = 9 if PG_URL else 31
 #: The same request refused (here a red policy verdict; sold out is the same path): on
 #: PostgreSQL the refusal is stored as the key's answer in the hold's own transaction
 #: (no ROLLBACK and fourth transaction, issue 15: 12 before on PostgreSQL); then (perf25)
@@ -75,7 +77,9 @@ REFUSED_HOLD_BUDGET = 5 if PG_URL else 12
 #: answer's traveller name is the caller's as authenticated (tools.views.caller_name).
 #: Then (perf25) on PostgreSQL the thread's claim, one UPDATE, is sent in autocommit
 #: (core.db.Database.single: no BEGIN and COMMIT around it): book 28 -> 26, yes 69 -> 67.
-BOOK_TURN_BUDGET = 26 if PG_URL else 43
+#: Then (perf26) "book option 1" 24 -> 21 on PostgreSQL, as HOLD_BUDGET (the hold's answer
+#: reads nothing back).
+BOOK_TURN_BUDGET = 21 if PG_URL else 43
 YES_TURN_BUDGET = 67 if PG_URL else 69  # 134 until 5fe7c98 (issues 11 and 12 landed one more)
 #: 20 until perfchat: a turn that ends without a pause no longer reads the checkpoint back
 #: for pending confirmations ("yes": 3 reads -> 2).

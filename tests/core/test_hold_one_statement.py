@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from core.booking.service import ItemRequest, hold_booking
+from core.booking.views import booking_view, load_booking_view
 from core.errors import OfferChanged, PolicyBlocked, SoldOut, ValidationFailed
 from core.models import AuditEntry, Booking, FareInventory, Flight, Hold, OutboxEvent, Passenger
 from core.models.passenger import SegmentPassenger
@@ -211,3 +212,26 @@ async def test_a_hold_wakes_its_organizations_event_streams(runtime, world) -> N
     finally:
         runtime.db.commit_listeners.remove(listener)
     assert woken == [{"acme"}]
+
+
+@requires_postgres
+@pytest.mark.parametrize("quantity", [1, 2])
+async def test_the_answer_is_built_from_the_statement_and_equals_the_view_read_back(
+    runtime, world, quantity
+) -> None:
+    """The hold's answer takes its passenger, the link and the flight from the statement's
+    row (issue 15: three reads fewer): nothing is read after the statement, and the view is
+    the one a later read builds."""
+    offer = flight_offer_id(world.short_inv["economy"].id)
+    async with runtime.db.uow() as s:  # the statics and the airports' zones remembered
+        await booking_view(s, await hold_booking(runtime, s, AVA, [ItemRequest(offer, 1)]))
+    with count_round_trips(runtime.db.engine) as seen:
+        async with runtime.db.uow() as s:
+            booking = await hold_booking(runtime, s, MIA, [ItemRequest(offer, quantity)])
+            fresh = await booking_view(s, booking, fresh=True)
+    assert seen.kinds["statement"] == 1, str(seen)
+    again = await load_booking_view(runtime, booking.id)
+    assert fresh.model_dump(mode="json") == again.model_dump(mode="json")
+    names = [(p.given_name, p.family_name) for p in fresh.passengers]
+    assert len(names) == (1 if quantity == 1 else 0)
+    assert all(given and family for given, family in names)
