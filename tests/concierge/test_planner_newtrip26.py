@@ -517,6 +517,38 @@ GUARDS: list[tuple[str, Case]] = [
         ),
     ),
 ]
+# written after the second fix ("early / mid / late next week", any day of it compared)
+GUARDS += [
+    (
+        "flex_dates",
+        dialogue(
+            "nyc to atlanta any day early next week, whichever is cheapest",
+            calls=[
+                {
+                    **_fl("new york", "atlanta", {"between": ["2026-12-07", "2026-12-09"]}),
+                    "count_at_least": 3,
+                    "distinct": "date",
+                }
+            ],
+            reply_contains="Wed 9 Dec",
+            reply_not_contains="Thu 10 Dec",
+        ),
+    ),
+    (
+        "flex_dates",
+        dialogue(
+            "Could you find me the cheapest day late next week to fly Boston to Miami?",
+            calls=[
+                {
+                    **_fl("boston", "miami", {"between": ["2026-12-10", "2026-12-11"]}),
+                    "count_at_least": 2,
+                    "distinct": "date",
+                }
+            ],
+            reply_not_contains="Mon 7 Dec",
+        ),
+    ),
+]
 GUARD_GAPS: set[int] = set()
 
 

@@ -269,7 +269,9 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
     (
         "end_week",
         re.compile(
-            r"\b(?P<edge>end|back end|tail end|start|beginning)\s+of\s+(?:the\s+|this\s+)?(?P<next>next\s+)?week\b"
+            r"\b(?:(?P<edge>end|back end|tail end|start|beginning|middle)\s+of"
+            # "early next week", "late this week", "mid-next week"
+            r"|(?P<edge2>early|late|mid)(?:[\s-]+in)?)[\s-]+(?:the\s+|this\s+)?(?P<next>next\s+)?week\b"
         ),
     ),
     (
@@ -702,7 +704,9 @@ def _interpret(kind: str, m: re.Match[str], today: date, month_first: bool) -> M
         monday = today - timedelta(days=today.weekday())
         if g.get("next"):
             monday += timedelta(days=7)
-        day = monday + timedelta(days=4 if g["edge"] in {"end", "back end", "tail end"} else 0)
+        edge = g["edge"] or g["edge2"]
+        late = edge in {"end", "back end", "tail end", "late"}
+        day = monday + timedelta(days=4 if late else 2 if edge in {"middle", "mid"} else 0)
         return mk(day if day >= today else day + timedelta(days=7))
     if kind == "nth_weekday":
         # "the first Monday in January", "the last Friday of the month"
@@ -1803,6 +1807,12 @@ def _flexible(
     low: str, today: date, week: date | None, mentions: list[Mention], any_day: bool
 ) -> tuple[date, date] | None:
     """The days to compare when the traveller leaves the day open."""
+    if any_day and len(mentions) == 1 and mentions[0].kind == "end_week":
+        # "early next week, whichever day is cheapest": the days of that part of the week
+        # (Monday to Wednesday; mid: Tuesday to Thursday; late, the end: Thursday, Friday)
+        day = mentions[0].first
+        a, b = {0: (0, 2), 2: (-1, 1), 4: (-1, 0)}.get(day.weekday(), (0, 0))
+        return max(day + timedelta(days=a), today), day + timedelta(days=b)
     dated = [m for m in mentions if m.kind != "weekday" or not _PLAIN_WEEKDAY.match(m.text.strip())]
     weekdays = [m for m in mentions if m not in dated]
     if week is not None and not weekdays:
@@ -1952,7 +1962,7 @@ _WORDS: Final[list[tuple[re.Pattern[str], str | None, str | None]]] = [
             # "a day early", "two hours early": a length of time, no part of the day;
             # "that's too early": what was shown or booked, no wish for the morning
             r"\bfirst thing\b|(?<!\bday )(?<!\bdays )(?<!\bweek )(?<!\bweeks )(?<!\bhour )(?<!\bhours )(?<!\btoo )"
-            r"\bearly(?:[- ]morning)?\b(?!\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|next))"
+            r"\bearly(?:[- ]morning)?\b(?!\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|next|this\s+week|(?:in\s+)?the\s+week|week))"
         ),
         None,
         "09:00",
