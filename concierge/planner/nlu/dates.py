@@ -1811,8 +1811,8 @@ def _flexible(
         # "early next week, whichever day is cheapest": the days of that part of the week
         # (Monday to Wednesday; mid: Tuesday to Thursday; late, the end: Thursday, Friday)
         day = mentions[0].first
-        a, b = {0: (0, 2), 2: (-1, 1), 4: (-1, 0)}.get(day.weekday(), (0, 0))
-        return max(day + timedelta(days=a), today), day + timedelta(days=b)
+        lo, hi = {0: (0, 2), 2: (-1, 1), 4: (-1, 0)}.get(day.weekday(), (0, 0))
+        return max(day + timedelta(days=lo), today), day + timedelta(days=hi)
     dated = [m for m in mentions if m.kind != "weekday" or not _PLAIN_WEEKDAY.match(m.text.strip())]
     weekdays = [m for m in mentions if m not in dated]
     if week is not None and not weekdays:
