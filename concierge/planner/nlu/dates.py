@@ -269,9 +269,10 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
     (
         "end_week",
         re.compile(
-            r"\b(?:(?P<edge>end|back end|tail end|start|beginning|middle)\s+of"
-            # "early next week", "late this week", "mid-next week"
-            r"|(?P<edge2>early|late|mid)(?:[\s-]+in)?)[\s-]+(?:the\s+|this\s+)?(?P<next>next\s+)?week\b"
+            r"\b(?:(?P<edge>end|back end|tail end|start|beginning|middle)\s+of[\s-]+"
+            r"(?:the\s+|this\s+)?(?P<next>next\s+)?week"
+            # "early next week", "late this week", "mid-next week" (never "a mid-week flight")
+            r"|(?P<edge2>early|late|mid)(?:[\s-]+in)?[\s-]+(?:the\s+|this\s+|(?P<next2>next\s+))week)\b"
         ),
     ),
     (
@@ -702,7 +703,7 @@ def _interpret(kind: str, m: re.Match[str], today: date, month_first: bool) -> M
     if kind == "end_week":
         # "end of the week" is its Friday, "start of next week" next Monday.
         monday = today - timedelta(days=today.weekday())
-        if g.get("next"):
+        if g.get("next") or g.get("next2"):
             monday += timedelta(days=7)
         edge = g["edge"] or g["edge2"]
         late = edge in {"end", "back end", "tail end", "late"}
