@@ -307,9 +307,10 @@ CASES: list[tuple[str, Case]] = [
 # Still failing (strict xfail: a fix that makes one pass must take its number out): 1 "total
 # spend on the London trip pls" is no question to the readers; 18 "Delta 40" is an airline
 # name, not a flight number; 27 "anything waiting for my approval?" (victor) is honestly
-# nothing, the Paris step being Mia's; 29 "is she flying to paris this week?" reads as a
-# search even with the name ("is Ava flying to Paris this week?").
-GAPS = {1, 18, 27, 29}
+# nothing, the Paris step being Mia's. (29, "is she flying to paris this week?" after "what's
+# Ava got coming up?", passes since stop 26's team26/after26 readers of whose trip a question
+# names.)
+GAPS = {1, 18, 27}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
