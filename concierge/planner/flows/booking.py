@@ -288,7 +288,10 @@ def _with_names(refs: list[OptionRef], names: list[OptionRef]) -> list[OptionRef
     name alone ("BA", "the Hilton"). A name describing the one time or superlative the
     message gives for a flight list ("BA at 22:30") joins it: the pick must fit both."""
     named = {r.kind for r in refs}
+    joined: set[str] = set()  # carriers joined to a time: the same words name no other list
     for name in names:
+        if name.carrier and name.carrier in joined:
+            continue  # "the 3:05 American": that flight, not also an American one back
         if any(
             r.carrier and r.kind in (None, name.kind) and (r.clock or r.best or r.index)
             for r in refs
@@ -310,6 +313,8 @@ def _with_names(refs: list[OptionRef], names: list[OptionRef]) -> list[OptionRef
         if len(joinable) == 1:
             r = refs[joinable[0]]
             refs[joinable[0]] = replace(r, carrier=name.carrier, kind=r.kind or name.kind)
+            if name.carrier:
+                joined.add(name.carrier)
         elif name.kind not in named:
             refs.append(name)
     return refs

@@ -86,6 +86,29 @@ def _return_args(state: State) -> dict[str, Any]:
     return args
 
 
+def _landing_day(state: State, turn: Turn) -> None:
+    """ "a hotel for the nights in between": searched once the flights there are, from the
+    day the first of them (the one recommended) lands, when that is after it leaves."""
+    d = state.draft
+    out = next(
+        (
+            s.output
+            for s in turn.calls("search_flights")
+            if not (s.id.endswith(("_ret", "_chg")) or leg_of(s.id)) and s.output
+        ),
+        None,
+    )
+    options = (out or {}).get("options") or []
+    if not options or d.depart is None:
+        return
+    try:
+        lands = date.fromisoformat(str(options[0].get("arrive", ""))[:10])
+    except ValueError:
+        return
+    if d.ret is not None and d.depart < lands < d.ret:
+        d.landed = (d.depart, lands)
+
+
 def _hotel_args(state: State) -> dict[str, Any]:
     d = state.draft
     check_in, check_out = d.hotel_dates
@@ -273,9 +296,13 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
             for i, n in enumerate(range(2, len(d.legs) + 2))
             if f"leg{n}" not in searched
         ]
+    between = u.stay_between and d.want_flight and d.stay is None and d.ret is not None
+    if between and "out" in searched:
+        _landing_day(state, turn)
     if (
         d.want_hotel
         and not turn.calls("search_hotels")
+        and not (between and any(c.tag == "" and c.name == "search_flights" for c in calls))
         and (
             _hotel_args(state) != turn.prior.get("hotels")
             or u.want_hotel

@@ -896,6 +896,7 @@ def read_dates(
     mentions = _mentions(low, today, month_first, no_such_day)
     mentions = _bare_days_listed(low, mentions)
     mentions = _days_before_month(low, mentions)
+    mentions = _weekdays_offered_together(low, mentions)
     if no_such_day:
         reading.question = f"There's no {no_such_day[0]} — which day do you mean?"
         return reading
@@ -929,6 +930,8 @@ def read_dates(
     # a flight day and a stay, not a day labelling a range.
     mentions = _within_ranges(mentions)
     mentions, anchored = _by_event_day(low, mentions, anchor)
+    if not anchored:
+        mentions = _weekday_as_context(low, mentions)
     if (
         len(mentions) == 1
         and mentions[0].kind == "weekday"
@@ -1304,7 +1307,7 @@ _WEEK_ANCHOR = re.compile(
     r"|(?P<rel>next|the following|following|this|the coming|coming)\s+week\b)"
 )
 _ANY_DAY = re.compile(
-    r"\b(?:some ?time|any ?day|any ?time|whichever day|whatever day|(?:the\s+)?cheapest day|flexible|flexi"
+    r"\b(?:some ?time|any ?day|any ?week[- ]?day|any ?time|whichever day|whatever day|(?:the\s+)?cheapest day|flexible|flexi"
     r"|any of (?:those|these|the) days|which(?:ever)?(?: day| one)?(?:['’]s| is) (?:the )?cheapest"
     # "tues or weds, whichever's cheaper", "the 9th or the 10th, cheaper one please"
     r"|which(?:ever)?(?: day| one)?(?:['’]s| is)? (?:the )?cheaper|(?:the )?cheaper (?:one|day|option|fare)"
@@ -1584,6 +1587,51 @@ def _by_event_day(
     if not moved:
         return mentions, False
     return [m for m in out if m not in events], True
+
+
+def _weekdays_offered_together(low: str, mentions: list[Mention]) -> list[Mention]:
+    """ "next Tuesday or Wednesday", "this Thu or Fri": a weekday offered beside another
+    that carries a word naming its week ("next", "this", "the following") is in that
+    week too, the first on or after the other day, not the nearest one from today."""
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.kind == "weekday"
+            and prev.weekday is not None
+            and not _PLAIN_WEEKDAY.match(prev.text.strip())
+            and m.kind == "weekday"
+            and m.weekday is not None
+            and _PLAIN_WEEKDAY.match(m.text.strip())
+            and _OR_DAYS.fullmatch(low[prev.end : m.start])
+        ):
+            m = replace(m, first=prev.first + timedelta(days=(m.weekday - prev.weekday) % 7))
+        out.append(m)
+    return out
+
+
+def _weekday_as_context(low: str, mentions: list[Mention]) -> list[Mention]:
+    """ "I've got the planning session in our London office on the Wednesday, so could you
+    look at flights ... on Tuesday 15th December": "the <weekday>" told in a clause with no
+    travel word is when something else happens, not a day of travel, when a calendar date
+    in a clause that does speak of travel says when to fly."""
+    if not any(
+        m.kind in _ANCHOR_KINDS and _TRAVEL_WORD.search(_clause_around(low, m.start))
+        for m in mentions
+    ):
+        return mentions
+    return [
+        m
+        for m in mentions
+        if not (
+            m.kind == "weekday"
+            and _PLAIN_WEEKDAY.match(m.text.strip())
+            and _DEFINITE.search(low[: m.start])
+            and not _RETURN_CUE.search(low[: m.start])
+            and not _TRAVEL_WORD.search(_clause_around(low, m.start))
+        )
+    ]
 
 
 # Dates a traveller gives by the calendar: beside them, a holiday is context.

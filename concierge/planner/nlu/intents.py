@@ -135,6 +135,7 @@ class Understanding:
     origin_choices: list[str] = field(default_factory=list)
     destination_choices: list[str] = field(default_factory=list)
     implied_return: bool = False  # "flights", "a trip": with a date range, a flight home too
+    stay_between: bool = False  # "a hotel for the nights in between": from the landing day
     options: list[OptionRef] = field(default_factory=list)
     booking_id: str | None = None
     person: str | None = None  # "Ava's trip", "book this for Ava"
@@ -299,6 +300,7 @@ _FLIGHT_ASKED: Final = _rx("trip", "flight_asked")
 _ROUND: Final = _rx("trip", "round_trip")
 _DIRECT: Final = _rx("trip", "direct")
 _IMPLIED_RETURN: Final = _rx("trip", "implied_return")
+_STAY_BETWEEN: Final = _rx("trip", "stay_between")
 _ALLOW_STOPS: Final = _rx("trip", "allow_stops")
 _INSIST: Final = _rx("intents", "insist")
 _COURTESY: Final = re.compile("|".join(_tables()["intents"]["courtesy"]), re.IGNORECASE)
@@ -1779,6 +1781,7 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
     u.flight_asked = bool(_FLIGHT_ASKED.search(low))
     u.round_trip = bool(_ROUND.search(low))
     u.implied_return = bool(_IMPLIED_RETURN.search(low))
+    u.stay_between = bool(u.want_hotel and _STAY_BETWEEN.search(low))
     u.clear_time = bool(_CLEAR_TIME.search(low))
     shift = _EARLIER_LATER.search(low)
     other = _OTHER_OPTION.search(low)

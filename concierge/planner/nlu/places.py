@@ -70,10 +70,12 @@ _WORDLIKE_CODES: Final = frozenset(
 # ... also read by others ("book mia chen on ...": with a surname, a first name).
 WORDLIKE_CODES: Final = _WORDLIKE_CODES
 # A code written just before, joined to this one by a hyphen or an arrow ("lhr-jfk").
-_JOINED_CODE: Final = re.compile(r"(?<![\w-])(?P<code>[A-Za-z]{3})\s*(?:-+>?|–|—|→|>)\s*$")
+_JOINED_CODE: Final = re.compile(
+    r"(?<![\w-])(?P<code>[A-Za-z]{3})\s*(?:<-+>|<=+>|[⇄⇆↔⟷⟺]|-+>?|–|—|→|>)\s*$"
+)
 # Any place name written just before, joined by an arrow ("paris > nyc", "boston → sf").
 _JOINED_NAME: Final = re.compile(
-    r"(?P<name>[A-Za-zÀ-ÿ'’.]+(?:\s+[A-Za-zÀ-ÿ'’.]+){0,2})\s*(?:-+>|→|>)\s*$"
+    r"(?P<name>[A-Za-zÀ-ÿ'’.]+(?:\s+[A-Za-zÀ-ÿ'’.]+){0,2})\s*(?:<-+>|<=+>|[⇄⇆↔⟷⟺]|-+>|→|>)\s*$"
 )
 # Two codes with only a space between them ("jfk lhr", "JFK LHR fri") are a route, origin
 # first, when both are airport or metro codes and at least one is no everyday word
@@ -82,8 +84,10 @@ _JOINED_NAME: Final = re.compile(
 _SPACED_WORDLIKE: Final = _WORDLIKE_CODES | frozenset({"par", "lax", "chi", "was", "lon", "fra"})
 _CODE_BEFORE: Final = re.compile(r"(?<![\w'’-])(?P<code>[A-Za-z]{3})[ \t]+$")
 _CODE_AFTER: Final = re.compile(r"^[ \t]+(?P<code>[A-Za-z]{3})(?![\w'’-])")
-_JOINER_AFTER: Final = re.compile(r"^\s*(?:-+>?|–|—|→|>|/|to\b|2\b)\s*(?P<next>[A-Za-z]+)")
-_JOINER_BEFORE: Final = re.compile(r"(?:-+>?|–|—|→|>|/|\bto)\s*$")
+_JOINER_AFTER: Final = re.compile(
+    r"^\s*(?:<-+>|<=+>|[⇄⇆↔⟷⟺]|-+>?|–|—|→|>|/|to\b|2\b)\s*(?P<next>[A-Za-z]+)"
+)
+_JOINER_BEFORE: Final = re.compile(r"(?:<-+>|<=+>|[⇄⇆↔⟷⟺]|-+>?|–|—|→|>|/|\bto)\s*$")
 # What may come before a code that opens a request ("pls sfo fri", "ok lhr tmrw").
 _OPENING: Final = re.compile(r"\s*(?:(?:ok|okay|pls|please|need|and|also|hi|hey|so)\W*\s*)*")
 # Words that date a trip right after such a code ("sfo on the 4th", "lhr next tue").
@@ -93,7 +97,8 @@ _WHEN_WORDS: Final = frozenset(
     | {"tues", "thur", "thurs", "weds"}
 )
 _NAME_LEADS: Final = frozenset({"new", "san", "los", "las", "hong", "the", "big"})
-_ARROW: Final = re.compile(r"^\s*(?:-+>?|–|—|→|>|to|2|/)\s*$")
+# A two-way arrow ("NYC ⇄ SF", "jfk <-> lhr") is a round trip's route, written out first.
+_ARROW: Final = re.compile(r"^\s*(?:<-+>|<=+>|[⇄⇆↔⟷⟺]|-+>?|–|—|→|>|to|2|/)\s*$")
 _WORD: Final = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’.]*|\d+")
 
 
