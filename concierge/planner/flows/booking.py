@@ -26,6 +26,7 @@ from concierge.planner.flows.options import (
     pick,
     same_as_before,
     skipped,
+    without_replaced,
 )
 from concierge.planner.flows.search import search, shown_text
 from concierge.planner.flows.stays import stay_after
@@ -1060,6 +1061,8 @@ def _named_in_request(state: State, u: Understanding) -> list[OptionRef]:
     for mention in u.places:
         # "from JFK to Chicago": places, never names of an option
         text = re.sub(rf"\b{re.escape(mention.text)}\b", " ", text, flags=re.IGNORECASE)
+    # "the Hilton on Park Lane instead of the Holiday Inn": what is replaced is not booked
+    text = without_replaced(text)
     names = names_said(state, text)
     said = [r for r in u.options if r.carrier or r.clock]
     refs = _with_names(said, names)

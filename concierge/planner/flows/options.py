@@ -15,12 +15,24 @@ from concierge.planner.nlu.picks import flight_number
 from concierge.planner.state import State
 
 
+_REPLACED = re.compile(
+    r"\b(?:instead of|rather than|in place of|other than)\b[^,.;:!?]*", re.IGNORECASE
+)
+
+
+def without_replaced(text: str) -> str:
+    """``text`` without what it says is replaced ("the Hilton on Park Lane instead of the
+    Holiday Inn": the Holiday Inn names no option wanted), blanked to the same length."""
+    return _REPLACED.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def name_refs(state: State, u: Understanding) -> list[OptionRef]:
     """Options named by carrier or hotel name ("the Hilton", "BA") without "the X one".
     A name said in a clause with a direction ("the 9:30pm delta back") is looked for in
     that list only."""
     refs: list[OptionRef] = []
     text = " ".join(u.text.replace("’", "'").split())  # the offsets of picks.plain
+    text = without_replaced(text)
     direction_at = picks.directions(text)
     words = [
         (m.group(0).lower(), direction_at(m.start()))
