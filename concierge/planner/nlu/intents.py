@@ -304,6 +304,9 @@ _STAY_BETWEEN: Final = _rx("trip", "stay_between")
 _ALLOW_STOPS: Final = _rx("trip", "allow_stops")
 _INSIST: Final = _rx("intents", "insist")
 _COURTESY: Final = re.compile("|".join(_tables()["intents"]["courtesy"]), re.IGNORECASE)
+_CONTEXT_WORDS: Final = re.compile(
+    "|".join(_tables()["intents"]["context_words"]), re.IGNORECASE
+)
 _EARLIER_LATER: Final = _rx("trip", "earlier_later")
 _CLEAR_TIME: Final = _rx("trip", "clear_time")
 _OTHER_OPTION: Final = _rx("trip", "other_option")
@@ -557,9 +560,9 @@ def _pleasantries(low: str) -> Intent | None:
 
 
 def _without_courtesy(text: str) -> str:
-    """``text`` without courtesy that asks for nothing ("Thank you in advance."), unless
-    that is all it says."""
-    kept = _COURTESY.sub(" ", text.replace("’", "'"))
+    """``text`` without courtesy that asks for nothing ("Thank you in advance.") or words
+    saying what the answer is for ("need it for the taxi"), unless that is all it says."""
+    kept = _COURTESY.sub(" ", _CONTEXT_WORDS.sub(" ", text.replace("’", "'")))
     if kept == text.replace("’", "'") or not re.search(r"\w", kept):
         return text
     return " ".join(re.sub(r"\s+([.!?,])", r"\1", kept).split()).strip(" ,")
@@ -1369,7 +1372,12 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
     # A booking reference or a ticket number exists only for a booking made: "I need the
     # hotel reservation reference, the front desk is asking", "ticket number for my flight
     # home pls" ask for one's own, question mark or not.
-    if not asks.is_question(clean) and not facets & _MADE_ONLY:
+    if (
+        not asks.is_question(clean)
+        and not facets & _MADE_ONLY
+        and not ({"address", "hotel"} <= facets and not u.dates.mentions)
+    ):
+        # "hotel address in london pls": an address is only a booked hotel's to give
         return False
     if u.for_booked_trip and _HOTEL_REQUEST.search(clean.lower()):
         return False  # "can you add a hotel to my paris trip?": one asked for
