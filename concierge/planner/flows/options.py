@@ -14,7 +14,6 @@ from concierge.planner.nlu.intents import OptionRef, Understanding
 from concierge.planner.nlu.picks import flight_number
 from concierge.planner.state import State
 
-
 _REPLACED = re.compile(
     r"\b(?:instead of|rather than|in place of|other than)\b[^,.;:!?]*", re.IGNORECASE
 )

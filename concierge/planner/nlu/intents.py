@@ -304,9 +304,7 @@ _STAY_BETWEEN: Final = _rx("trip", "stay_between")
 _ALLOW_STOPS: Final = _rx("trip", "allow_stops")
 _INSIST: Final = _rx("intents", "insist")
 _COURTESY: Final = re.compile("|".join(_tables()["intents"]["courtesy"]), re.IGNORECASE)
-_CONTEXT_WORDS: Final = re.compile(
-    "|".join(_tables()["intents"]["context_words"]), re.IGNORECASE
-)
+_CONTEXT_WORDS: Final = re.compile("|".join(_tables()["intents"]["context_words"]), re.IGNORECASE)
 _EARLIER_LATER: Final = _rx("trip", "earlier_later")
 _CLEAR_TIME: Final = _rx("trip", "clear_time")
 _OTHER_OPTION: Final = _rx("trip", "other_option")

@@ -1,0 +1,160 @@
+"""Guards for the held-out batch 41/42 gaps closed by fixtrips26 (now = Tue 1 Dec 2026,
+world "trips": ava's confirmed London trip — BA 19 out Mon 14 Dec, Holiday Inn Express
+London Tower Bridge 15–18 Dec, BA 18 back Fri 18 Dec 08:45 — and her Paris flight waiting
+for Mia's approval): a hotel request taking its city and nights from the booked stay
+("cheaper than mine", "instead of the Holiday Inn"), the replaced hotel never the one
+held; words saying what the answer is for ("need it for the taxi", "for my expense
+form") left out of the request; "remind me ..." about one's own trip.
+
+Every phrasing here is a guard, written after the fix (the held-out cases themselves are
+in tests/concierge/heldout/batch_41.yaml and batch_42.yaml). First try, run once after the
+fixes on fixtrips26 (pytest -n 0 tests/concierge/test_planner_fixtrips26.py, 09:00 UTC):
+7/10 — booked_hotel_dates 1/3, context_words 4/4, own_trips 2/3. Left in GUARD_GAPS: "anything
+in london cheaper than mine? same dates" (0: no word says a stay — a flight is as likely;
+left), "is there a better rate than mine in London for the same nights?" (2: "nights" and
+"rate" are not read as the stay asked about) and "pls remind me where I'm staying in
+London" (9: "where I'm staying", a question in a statement's order, is no hotel facet).
+2 and 9 are fixed on branch fixtrips26-more (not landed: no held-out run in time).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.concierge.heldout.harness import (
+    Case,
+    World,
+    case_params,
+    dialogue,
+    runs_as_expected,
+    worlds_fixture,
+)
+
+worlds = worlds_fixture("trips")
+
+T = "trips"
+
+
+def _hs(city: str, check_in: str, check_out: str) -> dict[str, Any]:
+    return {
+        "tool": "search_hotels",
+        "args": {"city": city, "check_in": check_in, "check_out": check_out},
+    }
+
+
+GUARDS: list[tuple[str, Case]] = [
+    (
+        "booked_hotel_dates",
+        dialogue(
+            "anything in london cheaper than mine? same dates",
+            world=T,
+            calls=[_hs("london", "2026-12-15", "2026-12-18")],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "booked_hotel_dates",
+        dialogue(
+            "could you book me the Novotel instead of the Holiday Inn Express, same nights?",
+            world=T,
+            segments=[
+                {
+                    "kind": "hotel",
+                    "hotel": "Novotel London Paddington",
+                    "check_in": "2026-12-15",
+                    "check_out": "2026-12-18",
+                }
+            ],
+            new_status="held",
+            pending="confirm_booking",
+        ),
+    ),
+    (
+        "booked_hotel_dates",
+        dialogue(
+            "is there a better rate than mine in London for the same nights?",
+            world=T,
+            calls=[_hs("london", "2026-12-15", "2026-12-18")],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "context_words",
+        dialogue(
+            "booking ref for my paris trip? need it for the expense claim",
+            world=T,
+            reply_matches="BK-[A-Z0-9]{6}",
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "context_words",
+        dialogue(
+            "When does my flight land in London? It's for the car service.",
+            world=T,
+            reply_contains="10:55",
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "context_words",
+        dialogue(
+            "What's the total for my Paris trip? I need the number for my expense report.",
+            world=T,
+            reply_contains_any=[["732.10"]],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "context_words",
+        dialogue(
+            "address of my london hotel please, need it for the uber",
+            world=T,
+            reply_contains="7 Pepys Street",
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "own_trips",
+        dialogue(
+            "remind me what time I land in London",
+            world=T,
+            reply_contains="10:55",
+            tools_exclude=["search_flights"],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "own_trips",
+        dialogue(
+            "can you remind me when my flight home leaves?",
+            world=T,
+            reply_contains_any=[["08:45", "8:45"]],
+            tools_exclude=["search_flights"],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "own_trips",
+        dialogue(
+            "pls remind me where I'm staying in London",
+            world=T,
+            reply_contains="Holiday Inn Express",
+            tools_exclude=["search_hotels", "reserve"],
+            nothing_changed=True,
+        ),
+    ),
+]
+
+# Still failing (strict xfail: a fix that makes one pass must take its number out).
+GUARD_GAPS: set[int] = {0, 2, 9}
+
+
+@pytest.mark.parametrize(("kind", "case"), case_params(GUARDS, GUARD_GAPS))
+async def test_fixtrips26_guard(
+    kind: str, case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
