@@ -11,9 +11,9 @@ process that started it.
 from __future__ import annotations
 
 import asyncio
-import logging
 from contextlib import AsyncExitStack
 from pathlib import Path
+from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
@@ -22,8 +22,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from core.config import Settings
-
-log = logging.getLogger(__name__)
+from core.db import open_pooled
 
 #: The checkpointer's own connections (PostgreSQL): a turn's checkpoint reads and writes
 #: run on them side by side, up to this many at once.
@@ -55,16 +54,11 @@ async def warm_checkpointer(saver: object, connections: int = CHECKPOINT_POOL_SI
     pool = getattr(saver, "conn", None)
     if not isinstance(saver, PooledPostgresSaver) or not isinstance(pool, AsyncConnectionPool):
         return 0
-    got = await asyncio.gather(
-        *(pool.getconn(timeout=30) for _ in range(connections)), return_exceptions=True
-    )
-    ok = [c for c in got if not isinstance(c, BaseException)]
-    for conn in ok:
-        await pool.putconn(conn)
-    if len(ok) < connections:
-        failed = next(c for c in got if isinstance(c, BaseException))
-        log.warning("opened %d of %d checkpointer connections: %r", len(ok), connections, failed)
-    return len(ok)
+
+    async def take() -> Any:
+        return await pool.getconn(timeout=30)
+
+    return await open_pooled(take, pool.putconn, connections, "checkpointer")
 
 
 def sqlite_checkpoint_path(database_url: str) -> str:

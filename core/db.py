@@ -90,6 +90,26 @@ _KEEPALIVES = {
 }
 
 
+async def open_pooled(
+    take: Callable[[], Awaitable[Any]],
+    give_back: Callable[[Any], Awaitable[Any]],
+    connections: int,
+    what: str,
+) -> int:
+    """Take ``connections`` connections from a pool at once and give them back, so that the
+    pool keeps them open (a serving process at startup, issue 15: the database's, the
+    checkpointer's and Redis's pools). Returns how many opened; a failure (the server
+    down) is logged with ``what``, never raised: the pool opens them on use then."""
+    got = await asyncio.gather(*(take() for _ in range(connections)), return_exceptions=True)
+    ok = [c for c in got if not isinstance(c, BaseException)]
+    for conn in ok:
+        await give_back(conn)
+    if len(ok) < connections:
+        failed = next(c for c in got if isinstance(c, BaseException))
+        log.warning("opened %d of %d %s connections: %r", len(ok), connections, what, failed)
+    return len(ok)
+
+
 #: PostgreSQL connections an engine keeps open (issue 15). A burst of chat turns or holds
 #: used up to 20 on one API process; with 10 kept and 10 of overflow, each burst opened
 #: the overflow's 10 and closed them after it (a new backend each: ~1 ms of this process's
@@ -298,17 +318,10 @@ class Database:
             return 0
         wanted = self.pool_size if connections is None else min(connections, self.pool_size)
 
-        async def one() -> Any:
-            return await self.engine.connect()
-
-        opened = await asyncio.gather(*(one() for _ in range(wanted)), return_exceptions=True)
-        ok = [c for c in opened if not isinstance(c, BaseException)]
-        for conn in ok:
+        async def give_back(conn: Any) -> None:
             await conn.close()  # back to the pool, which keeps it
-        if len(ok) < wanted:
-            failed = next(c for c in opened if isinstance(c, BaseException))
-            log.warning("opened %d of %d database connections: %r", len(ok), wanted, failed)
-        return len(ok)
+
+        return await open_pooled(self.engine.connect, give_back, wanted, "database")
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -16,7 +16,7 @@ import redis.asyncio as aioredis
 from core.cache import NullCache, RedisCache
 from core.clock import Clock, SystemClock
 from core.config import Settings
-from core.db import Database
+from core.db import Database, open_pooled
 from core.events.wakeups import EventWakeups
 from core.locks import InProcessLocks, LockManager, RedisLocks
 from core.payment.gateway import PaymentGateway
@@ -65,16 +65,7 @@ async def warm_redis_pool(client: Any, connections: int) -> int:
     """Open ``connections`` of ``client``'s pool now; the pool keeps them. Returns how many
     opened; a failure (Redis down) is logged, never raised."""
     pool = client.connection_pool
-    got = await asyncio.gather(
-        *(pool.get_connection() for _ in range(connections)), return_exceptions=True
-    )
-    ok = [c for c in got if not isinstance(c, BaseException)]
-    for conn in ok:
-        await pool.release(conn)
-    if len(ok) < connections:
-        failed = next(c for c in got if isinstance(c, BaseException))
-        log.warning("opened %d of %d Redis connections: %r", len(ok), connections, failed)
-    return len(ok)
+    return await open_pooled(pool.get_connection, pool.release, connections, "Redis")
 
 
 @dataclass
