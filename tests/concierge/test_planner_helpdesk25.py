@@ -423,7 +423,7 @@ CASES: list[tuple[str, Case]] = [
 
 
 # Still failing (strict xfail: a fix that makes one pass must take its number out).
-GAPS: set[int] = {18, 29}
+GAPS: set[int] = {18}
 
 # guard, written after the fix: other phrasings of each kind. First try (pytest -n 0,
 # 04:36 UTC): 6/7 — "hold me a seat on the 4:25pm jetblue" had four words between the

@@ -422,6 +422,50 @@ def _bare_number(low: str, span: tuple[int, int]) -> tuple[int, int] | None:
     return n, span[0] + m.start()
 
 
+def _undirected(clause: str) -> str:
+    """``clause`` without its direction words ("2nd coming back" → "2nd")."""
+    for _, pattern in tables().directions:
+        clause = pattern.sub(" ", clause)
+    return clause
+
+
+def _ordinal_then_direction(clause: str) -> str:
+    """``clause`` without the direction words after its first word ("2nd coming back" →
+    "2nd"); one before it stays ("back the 3rd" is a day of the month)."""
+    head = re.match(r"\W*(?:the\s+)?\w+", clause)
+    if head is None:
+        return clause
+    return clause[: head.end()] + _undirected(clause[head.end() :])
+
+
+@lru_cache(maxsize=1)
+def _part_word() -> re.Pattern[str]:
+    return re.compile(rf"^(?:{tables().parts_of_day})$")
+
+
+def _airline_clause(clause: str, labelled: bool) -> tuple[str, str | None, str | None] | None:
+    """A clause that names an airline with nothing else but a direction, a "both ways",
+    fillers and a part of the day ("BA out", "Air France back", "American both ways", "the
+    evening aer lingus out"): the airline as said, and the part of the day's bounds. Only
+    when the clause says which list (``labelled``): a bare "delta" may be a search."""
+    if not labelled:
+        return None
+    t = tables()
+    rest = _undirected(clause)
+    for _, pattern in t.both:
+        rest = pattern.sub(" ", rest)
+    rest = t.fillers.sub(" ", rest)
+    words = re.sub(r"[^\w&'\s-]+", " ", rest).split()
+    after = before = None
+    if words and _part_word().match(words[0]):
+        after, before = day_part(words[0])
+        words = words[1:]
+    name = " ".join(words)
+    if not name or name not in _AIRLINE_WORDS:
+        return None
+    return name, after, before
+
+
 def read(text: str) -> list[OptionRef]:
     """The options a message names, in the order it names them."""
     low = without_policy_fit(plain(text))
@@ -453,8 +497,10 @@ def read(text: str) -> list[OptionRef]:
             owned.append((bare[1], bare[1] + 1))
             found.append((bare[1], OptionRef(index=bare[0])))
     for span in spans:
-        # "the first", "second please": an ordinal alone in its clause is an option.
-        ordinal = _BARE_ORDINAL.match(t.fillers.sub(" ", low[span[0] : span[1]]))
+        # "the first", "second please": an ordinal alone in its clause is an option, its
+        # direction word beside it ("2nd coming back", "the first going") saying whose.
+        clause = _ordinal_then_direction(low[span[0] : span[1]])
+        ordinal = _BARE_ORDINAL.match(t.fillers.sub(" ", clause))
         if ordinal and not _ORDINAL.search(low[span[0] : span[1]]):
             word = ordinal.group("o")
             index = -1 if word == "last" else (1 if word == "top" else ORDINALS.get(word))
@@ -588,7 +634,13 @@ def read(text: str) -> list[OptionRef]:
         if first in _NOT_NAMES and len(words) == 1:
             continue
         # "the 22:30 British Airways one", "the cheapest BA one": the name among the details.
-        kept = [w for w in words if w.lower() not in _NOT_NAMES and not _TIME_WORD.match(w.lower())]
+        kept = [
+            w
+            for w in words
+            if w.lower() not in _NOT_NAMES
+            and not _TIME_WORD.match(w.lower())
+            and not _part_word().match(w.lower())  # "the late-morning one"
+        ]
         if not kept or len(kept) > 2 or any(not w[0].isalpha() for w in kept):
             continue
         if any(w.lower() in _FUNCTION_WORDS for w in kept):
@@ -604,6 +656,15 @@ def read(text: str) -> list[OptionRef]:
         if not any(r.carrier for _, r in found):
             name = bare_direct.group("a") or bare_direct.group("b")
             found.append((bare_direct.start(), OptionRef(carrier=name, direct=True)))
+    for span in spans:
+        if not any(span[0] <= at <= span[1] and r.carrier for at, r in found):
+            clause = low[span[0] : span[1]]
+            labelled = any(p.search(clause) for _, p in (*t.directions, *t.both))
+            named = _airline_clause(clause, labelled)
+            if named is not None:
+                start = span[0] + len(clause) - len(clause.lstrip())
+                found = [(at, r) for at, r in found if not (span[0] <= at <= span[1] and r.window)]
+                found.append((start, OptionRef(carrier=named[0], after=named[1], before=named[2])))
     found = _not_turned_down(low, found)
     both = next((scope for scope, pattern in t.both if pattern.search(low)), None)
     # "there and back", "out and back": the direction words of a "both" phrase name no list.
@@ -615,7 +676,9 @@ def read(text: str) -> list[OptionRef]:
         scope = None if kind else both
         ref = OptionRef(**{**ref.__dict__, "kind": kind, "both": scope})
         clause = clause_of(at)
-        if refs and clause == last_clause:
+        if refs and (clause == last_clause or (scope and refs[-1].both == scope)):
+            # ... or in two clauses of one choice for each list ("American both ways, the
+            # cheapest ones").
             # "the 22:30 British Airways one": one option described by several details.
             merged = _merge(refs[-1], ref)
             if merged is not None:
