@@ -499,8 +499,8 @@ def read(text: str) -> list[OptionRef]:
     for span in spans:
         # "the first", "second please": an ordinal alone in its clause is an option, its
         # direction word beside it ("2nd coming back", "the first going") saying whose.
-        clause = _ordinal_then_direction(low[span[0] : span[1]])
-        ordinal = _BARE_ORDINAL.match(t.fillers.sub(" ", clause))
+        lone = _ordinal_then_direction(low[span[0] : span[1]])
+        ordinal = _BARE_ORDINAL.match(t.fillers.sub(" ", lone))
         if ordinal and not _ORDINAL.search(low[span[0] : span[1]]):
             word = ordinal.group("o")
             index = -1 if word == "last" else (1 if word == "top" else ORDINALS.get(word))
@@ -658,11 +658,11 @@ def read(text: str) -> list[OptionRef]:
             found.append((bare_direct.start(), OptionRef(carrier=name, direct=True)))
     for span in spans:
         if not any(span[0] <= at <= span[1] and r.carrier for at, r in found):
-            clause = low[span[0] : span[1]]
-            labelled = any(p.search(clause) for _, p in (*t.directions, *t.both))
-            named = _airline_clause(clause, labelled)
+            piece = low[span[0] : span[1]]
+            labelled = any(p.search(piece) for _, p in (*t.directions, *t.both))
+            named = _airline_clause(piece, labelled)
             if named is not None:
-                start = span[0] + len(clause) - len(clause.lstrip())
+                start = span[0] + len(piece) - len(piece.lstrip())
                 found = [(at, r) for at, r in found if not (span[0] <= at <= span[1] and r.window)]
                 found.append((start, OptionRef(carrier=named[0], after=named[1], before=named[2])))
     found = _not_turned_down(low, found)
