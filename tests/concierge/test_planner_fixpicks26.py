@@ -9,7 +9,8 @@ tests/concierge/heldout/batch_41.yaml and batch_43.yaml). First try, run once af
 fix on fixpicks26 (pytest -n 0 tests/concierge/test_planner_fixpicks26.py, 09:01 UTC): 6/7 —
 multi_pick 2/2, descriptive_pick 4/5: "united both ways please - the earliest ones" is left
 (GAPS 3): " - " is no clause boundary for picks.read, so the airline's clause holds the
-superlative too and is not read as an airline alone.
+superlative too and is not read as an airline alone. Then "the earliest within my budget"
+(a pick within the budget said with the search): 1/1 first try.
 """
 
 from __future__ import annotations
@@ -120,6 +121,15 @@ CASES: list[tuple[str, Case]] = [
                 _fl("BA 19", "JFK", "LHR", "2026-12-14"),
                 _fl("AF 5", "CDG", "JFK", "2026-12-19"),
             ],
+            **HELD,
+        ),
+    ),
+    (
+        "constraint_pick",
+        dialogue(
+            "Boston to Chicago Dec 14, nonstop only, under $240",
+            "ok the earliest within my budget please",
+            segments=[_fl("DL 1071", "BOS", "ORD", "2026-12-14")],
             **HELD,
         ),
     ),

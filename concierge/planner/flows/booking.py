@@ -73,6 +73,15 @@ def select(
     said = modifiers(u.text)
     names = [replace(n, direct=said.direct) for n in name_refs(state, u)]
     refs = _with_names(list(u.options), names)
+    cap = state.draft.price_cap
+    if cap is not None:
+        # "the earliest one that's under budget": within the budget said with the search
+        refs = [
+            replace(r, under=cap.amount, under_per=cap.per, under_currency=cap.currency)
+            if r.in_budget and r.under is None
+            else r
+            for r in refs
+        ]
     last = state.last_shown
     if last in {"suggestions", "changes"} and state.shown.get(last):
         return select_rebook(state, turn, ctx, u, refs, state.shown[last])

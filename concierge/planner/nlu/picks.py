@@ -18,7 +18,7 @@ import bisect
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Final
 
@@ -62,6 +62,9 @@ class OptionRef:
     under_currency: str | None = None
     # Which of the best by ``best``'s measure: "the second cheapest", "the next earliest" (2).
     rank: int = 1
+    # Within the budget said before ("the earliest one that's under budget"): the dialogue
+    # fills ``under`` from it.
+    in_budget: bool = False
 
     @property
     def window(self) -> bool:
@@ -80,6 +83,7 @@ class _Tables:
     fillers: re.Pattern[str]
     verbs: re.Pattern[str]
     policy_fit: re.Pattern[str]
+    in_budget: re.Pattern[str]
     parts_of_day: str  # an alternation, for the patterns below
 
 
@@ -124,6 +128,7 @@ def tables() -> _Tables:
         fillers=_any(raw["fillers"]),
         verbs=_any(raw["verbs"]),
         policy_fit=_any(raw["policy_fit"]),
+        in_budget=_any(raw["in_budget"]),
         parts_of_day="|".join(f"(?:{p})" for p in raw["parts_of_day"]),
     )
 
@@ -666,6 +671,8 @@ def read(text: str) -> list[OptionRef]:
                 found = [(at, r) for at, r in found if not (span[0] <= at <= span[1] and r.window)]
                 found.append((start, OptionRef(carrier=named[0], after=named[1], before=named[2])))
     found = _not_turned_down(low, found)
+    if t.in_budget.search(low):
+        found = [(at, replace(r, in_budget=True)) for at, r in found]
     both = next((scope for scope, pattern in t.both if pattern.search(low)), None)
     # "there and back", "out and back": the direction words of a "both" phrase name no list.
     owned += [m.span() for _, pattern in t.both for m in pattern.finditer(low)]
