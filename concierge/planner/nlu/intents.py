@@ -1209,16 +1209,30 @@ def _traveller(clean: str, places: list[PlaceMention]) -> str | None:
             )
             # After who they are ("my boss mia"), a word no reader but places owns is a name.
             led = "who" in pattern.groupindex and bool(m.group("who"))
-            if not (_casual_name(word, named) or ((has_surname or led) and word in WORDLIKE_CODES)):
+            # "book mia on a flight to boston": a code the places reader left alone, with
+            # the trip going on after it in words ("on", "a", ...), is a first name too.
+            # Not "to"/"from": "book sea to sfo" is a route.
+            goes_on_in_words = (
+                "goes_on" in pattern.groupindex
+                and bool(_CASUAL_NEXT.match(after))
+                and not re.match(r"\s+(?:to|from|out|back|home)\b", after)
+            )
+            if not (
+                _casual_name(word, named)
+                or ((has_surname or led or goes_on_in_words) and word in WORDLIKE_CODES)
+            ):
                 continue
             if any(start <= m.start("name") < end for start, end in spans):
                 continue  # "book san francisco flights": a place's first word names no one
             if "goes_on" in pattern.groupindex:
                 # "book ava jfk-bos", "get sam on the 8am": the trip goes on after the name.
-                gap = len(after) - len(after.lstrip())
+                at = m.end("name")
                 if has_surname and surname is not None:
+                    # "book ava patel jfk to miami": the trip goes on after the surname
+                    at += surname.end()
                     after = after[surname.end() :]
-                if not (_CASUAL_NEXT.match(after) or m.end("name") + gap in starts):
+                at += len(after) - len(after.lstrip())
+                if not (_CASUAL_NEXT.match(after) or at in starts):
                     continue
             return word.capitalize()
     return None
