@@ -9,8 +9,11 @@ tests/concierge/heldout/batch_41.yaml and batch_43.yaml). First try, run once af
 fix on fixpicks26 (pytest -n 0 tests/concierge/test_planner_fixpicks26.py, 09:01 UTC): 6/7 —
 multi_pick 2/2, descriptive_pick 4/5: "united both ways please - the earliest ones" is left
 (GAPS 3): " - " is no clause boundary for picks.read, so the airline's clause holds the
-superlative too and is not read as an airline alone. Then "the earliest within my budget"
-(a pick within the budget said with the search): 1/1 first try.
+superlative too and is not read as an airline alone. Then (second commit) a pick "under
+budget" / "within my budget" within the budget said with the search, "am"/"pm" after a
+date's comma ("bos-ord mon 14th, am please"), and "cheapest is fine" / "the cheapest will
+do" / "happy with the cheapest" in a request as the choice made ahead (held once shown):
+first try 4/5 — "lga to atl 15th dec, pm pls" (a comma after the month's name) fixed, 5/5.
 """
 
 from __future__ import annotations
@@ -37,6 +40,10 @@ def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
 
 def _fl(flight: str, origin: str, dest: str, day: str) -> dict[str, Any]:
     return {"kind": "flight", "flight": flight, "origin": origin, "destination": dest, "date": day}
+
+
+def _fs(origin: str, dest: str, day: str) -> dict[str, Any]:
+    return {"tool": "search_flights", "args": {"origin": origin, "destination": dest, "date": day}}
 
 
 HELD: dict[str, Any] = {"pending": "confirm_booking"}
@@ -131,6 +138,36 @@ CASES: list[tuple[str, Case]] = [
             "ok the earliest within my budget please",
             segments=[_fl("DL 1071", "BOS", "ORD", "2026-12-14")],
             **HELD,
+        ),
+    ),
+    (
+        "part_of_day",
+        dialogue(
+            ("bos-ord mon 14th, am please", {"calls": [_fs("BOS", "ORD", "2026-12-14")]}),
+            options={"depart_before": "12:00"},
+            tools_exclude=["reserve"],
+        ),
+    ),
+    (
+        "part_of_day",
+        dialogue(
+            "lga to atl 15th dec, pm pls",
+            options={"depart_after": "17:00"},
+            tools_exclude=["reserve"],
+        ),
+    ),
+    (
+        "pick_then_confirm",
+        dialogue(
+            "I need a hotel in Boston from 8 to 10 Dec, the cheapest will do",
+            ("yes please", {}),
+            not_new_status="held",
+        ),
+    ),
+    (
+        "pick_then_confirm",
+        dialogue(
+            ("JFK to Miami on the 12th, happy with the cheapest.", {"pending": "confirm_booking"}),
         ),
     ),
 ]

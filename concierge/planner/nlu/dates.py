@@ -2000,10 +2000,17 @@ _BARE_CLOCK = re.compile(
 )
 # "12/10 am", "the 10th pm": a part of the day after a date (never a clock time: the
 # number before is a day, by its slash or its ordinal ending).
+_NOT_THE_VERB: Final = r"(?![\s,]+(?:i|we|flying|going|leaving|free|back)\b)(?!')"
 _DATE_THEN: Final = (
-    r"|(?<=\d)(?:/\d{{1,2}}(?:/\d{{2,4}})?|st|nd|rd|th)\s+{0}\b"
+    # ... or after its comma: "jfk-bos thurs 10th, am pls" (never the verb: "the 10th, am I
+    # right?", "the 10th, am flying back")
+    r"|(?<=\d)(?:/\d{{1,2}}(?:/\d{{2,4}})?|st|nd|rd|th),?\s+{0}\b"
+    + _NOT_THE_VERB
     # "16 dec pm", "dec 16th am": after a month's name (a bare "10 pm" stays a clock time)
-    r"|\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+{0}\b"
+    + r"|\b(?:"
+    + "|".join(sorted(MONTHS, key=len, reverse=True))
+    + r")\.?,?\s+{0}\b"
+    + _NOT_THE_VERB
 )
 _WORDS: Final[list[tuple[re.Pattern[str], str | None, str | None]]] = [
     (

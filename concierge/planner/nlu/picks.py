@@ -801,7 +801,7 @@ def superlative_asked(text: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _book_best() -> tuple[
-    re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...], re.Pattern[str]
+    re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...], re.Pattern[str], re.Pattern[str]
 ]:
     raw: dict[str, Any] = datafiles.load("picks")["book_best"]
     measures = tuple(
@@ -813,13 +813,23 @@ def _book_best() -> tuple[
         rf"\b(?:{'|'.join(raw['verbs'])})\b(?:\s+[\w'-]+){{0,3}}?\s+the\s+(?:very\s+)?"
         rf"(?P<best>{every})\s+(?:[\w-]+\s+){{0,3}}?(?:{'|'.join(raw['nouns'])})\b"
     )
+    nouns = r"(?:\s+(?:one|option|flight|hotel|fare|room|non-?stop|direct)s?)?"
+    # ("the first is fine" may be an option shown: only a measure's own words here)
+    said = "|".join(
+        w for words in raw["superlatives"].values() for w in words if w[:4] not in ("firs", "last")
+    )
+    settled = re.compile(
+        rf"(?:^|[.!?;,:]\s*|\b(?:just|the)\s+)(?:the\s+)?"
+        rf"(?:{said}){nouns}\s+(?:{'|'.join(raw['settled'])})\b(?!\s*\?)"
+        rf"|\b(?:{'|'.join(raw['settled_before'])})\s+(?:the\s+)?(?:{said}){nouns}(?:[.!;,]|$)"
+    )
     fits = "|".join(raw["any_fits"])
     verbs = "|".join(raw["verbs"])
     any_fits = re.compile(
         rf"\b(?:{verbs})\b(?:\s+[\w'-]+){{0,2}}?\s+(?:{fits})\b"
         rf"|\b(?:{fits})\b\s*(?:,\s*)?(?:and|then|&)\s+(?:just\s+)?(?:{verbs})\s+(?:it|that)\b"
     )
-    return request, measures, any_fits
+    return request, measures, any_fits, settled
 
 
 def best_in_request(text: str) -> OptionRef | None:
@@ -828,8 +838,9 @@ def best_in_request(text: str) -> OptionRef | None:
     None when the request names none, or several measures ("the first flight out and the
     last one back": one pick per list, left to the traveller)."""
     low = plain(text)
-    request, measures, any_fits = _book_best()
-    if request.search(low) is None:
+    request, measures, any_fits, settled = _book_best()
+    asks = _QUESTION.match(low) or re.match(r"\W*(?:is|are|would|will|can|could|do|does)\b", low)
+    if request.search(low) is None and (asks or settled.search(low) is None):
         # "just book whatever fits": of the options meeting what was asked, the cheapest
         return (
             OptionRef(best="cheapest", direct=bool(tables().direct.search(low)))
