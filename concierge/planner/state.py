@@ -363,6 +363,8 @@ def apply_user(
         if u.book_for is None and len(people) == 1 and _MY_REPORT.search(u.text):
             # "get my report a hotel in London": the one person the caller may book for
             u.book_for = people[0].split(" ")[0]
+        elif u.book_for is None and len(people) > 1 and _MY_REPORT.search(u.text):
+            u.which_report = list(people)  # several: the search flow asks which of them
     # Lists a booking took are done with once the traveller writes again: what is shown
     # next (a hotel for the same trip, say) is what "the cheapest" or "option 2" means.
     for kind in state.used_up:

@@ -19,6 +19,13 @@ Miami), code_in_route 1/1, may_book_for_lower 0/2 ("can i book for ava", "am i a
 book travel for ava?" answer with the policy), my_report_several 0/1 (victor's "my
 report" searches for himself), options_say_whom 0/2 (options for Ava that do not say so),
 not_allowed 3/3, allowed 1/1.
+
+After the fix 12/12 (09:12 UTC, same command), by mechanism: a code the places reader left
+alone, beside names in a list ("fin, mia and ava"), is a person ("jfk to mia" stays
+Miami); "can i book (travel) for <name>" in lower case asks the org chart, not the policy;
+"my report" when the caller books for several asks which of them (the answer, "fin",
+searches the trip asked for, for them); options for someone else say first whom they are
+for ("For Ava Patel:").
 """
 
 from __future__ import annotations
@@ -178,7 +185,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = {0, 3, 4, 5, 6, 7}
+GAPS: set[int] = set()
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))

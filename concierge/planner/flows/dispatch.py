@@ -90,6 +90,14 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         # "and is that approved already?", "what's the total on it?" right after a question
         # about one booked trip: the same trip, asked about again.
         intent = Intent.ASK_TRIP
+    if (
+        state.offer is not None
+        and state.offer.kind == "whom"
+        and u.book_for
+        and intent in {Intent.UNKNOWN, Intent.SEARCH, Intent.SELECT}
+    ):
+        # The answer to "which of them is it for?" ("fin"): the trip asked for, theirs.
+        intent = Intent.SEARCH
     if state.offer is not None and state.offer.kind == "passengers" and intent in _NAMES_MAY_BE:
         # The answer to "who's flying?": names, whatever else they may read as.
         answer = read_people(u.text, bookable_names(ctx.profile))

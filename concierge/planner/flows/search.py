@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Final
 
 from concierge.planner import render
 from concierge.planner.flows import passengers
@@ -126,11 +126,22 @@ def _dest_name(state: State) -> str:
     return d.destination_city or d.destination or "there"
 
 
+_SEARCHES: Final = frozenset({"search_flights", "search_hotels"})
+
+
 def search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     d = state.draft
     problem = _place_problem(u)
     if problem and not turn.steps:
         return Reply(problem)
+    if u.which_report and not d.traveller and not turn.steps:
+        # "find my report a flight" when the caller may book for several: ask whom
+        *some, last = u.which_report
+        return Reply(
+            f"Which of the people you book for is it for — {', '.join(some)} or {last}? "
+            "Nothing is searched or held until you say.",
+            Offer("whom", {"people": list(u.which_report)}),
+        )
     if not d.traveller:
         return _search(state, turn, ctx, u)
     # Someone else's trip: whether the caller may book for them is the core's to say, and
@@ -140,19 +151,33 @@ def search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
     if isinstance(refused, Call):
         return [refused]
     decision = _search(state, turn, ctx, u)
-    if refused is None and isinstance(decision, Reply) and u.book_for and not u.has_trip_details:
+    full = next(
+        (
+            str(p.get("name"))
+            for p in ctx.profile.get("can_book_for") or []
+            if str(p.get("name") or "").lower().split()[:1] == d.traveller.lower().split()[:1]
+        ),
+        d.traveller,
+    )
+    searched = bool(turn.last("search_flights") or turn.last("search_hotels"))
+    if (
+        refused is None
+        and isinstance(decision, Reply)
+        and u.book_for
+        and not u.has_trip_details
+        and not searched
+    ):
         # "can you book for Fin?": yes, said, and what the trip is asked for
-        full = next(
-            (
-                str(p.get("name"))
-                for p in ctx.profile.get("can_book_for") or []
-                if str(p.get("name") or "").lower().split()[:1] == u.book_for.lower().split()[:1]
-            ),
-            u.book_for,
-        )
         return Reply(f"Yes — you can book for {full}. {decision.text}", decision.offer)
-    if refused is None or turn.last("search_flights") or turn.last("search_hotels"):
-        return decision  # allowed, or said already with this turn's first search
+    if searched:
+        return decision  # said already with this turn's first search
+    if refused is None:
+        # allowed: the options say whom they are for ("get my report a hotel in London")
+        if isinstance(decision, list) and decision and decision[0].name in _SEARCHES:
+            first, *rest = decision
+            said = "\n\n".join(p for p in (f"For {full}:", first.say) if p)
+            return [replace(first, say=said), *rest]
+        return decision
     if isinstance(decision, Reply):
         return Reply(f"{refused.text}\n\n{decision.text}", decision.offer)
     first, *rest = decision

@@ -148,6 +148,8 @@ class Understanding:
     for_self: bool = False  # the trip is the caller's own: "for me", "book me on it"
     # someone else's, by a pronoun ("find her a hotel"): whom the conversation last named
     for_them: bool = False
+    # "my report" when the caller may book for several: the people it may mean (state)
+    which_report: list[str] = field(default_factory=list)
     # Colleagues flying with the speaker, by the profile's names: "book me and Erin"
     # (state.apply_user reads them: it knows whom the caller may book for).
     companions: list[str] = field(default_factory=list)
@@ -932,6 +934,10 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # about one flight of that day, answered once it is found (flows.booking).
         u.intent = Intent.SEARCH
         return u
+    if (_POLICY.search(low) or policy_question) and u.book_for is None:
+        # "can i book for ava", "am i allowed to book travel for mia?": the person asked
+        # about, typed in lower case (even a word that is also an airport code).
+        u.book_for = _asked_for_whom(low, u.places)
     if (
         (_POLICY.search(low) or policy_question)
         and not _INSIST.search(low)
@@ -1041,11 +1047,30 @@ def extended_stay(low: str) -> int | None:
 _BOOKING_VERB: Final = re.compile(
     r"\b(?:book|booking|arrange|organi[sz]e|sort out|reserve|travel|trip)\b"
 )
+
+
+def _asked_for_whom(low: str, places: list[PlaceMention]) -> str | None:
+    """The one lower-case name ending "can i book (travel) for <name>", when the word
+    is no other reader's (a code like "mia" counts: nothing routes after "for" here)."""
+    m = _BOOK_FOR_ASKED.search(low)
+    if m is None:
+        return None
+    word = m.group("whom")
+    if len(word) < 3 or not word.isalpha():
+        return None
+    if any(p.start <= m.start("whom") < p.end for p in places) and word not in WORDLIKE_CODES:
+        return None
+    named = {p.text.lower() for p in places} - WORDLIKE_CODES
+    if not (_casual_name(word, named) or word in WORDLIKE_CODES):
+        return None
+    return word.capitalize()
+
+
 # ... asked as whom one may book for, nothing said of the trip ("can I book travel for
 # Ben?", "am I allowed to arrange trips for Fin?"; not "book a 5-star hotel for Tom").
 _BOOK_FOR_ASKED: Final = re.compile(
     r"\b(?:book|arrange|organi[sz]e|sort out|reserve)\s+(?:(?:travel|trips?|flights?|hotels?|"
-    r"a (?:trip|flight|hotel)|anything|things)\s+)?(?:for|on behalf of)\s+\w+\W*$"
+    r"a (?:trip|flight|hotel)|anything|things)\s+)?(?:for|on behalf of)\s+(?P<whom>\w+)\W*$"
 )
 
 
@@ -1465,7 +1490,9 @@ def _casual_person(word: str, start: int, spans: list[tuple[int, int]]) -> bool:
         or word.title() in _CARRIER_WORDS
         or any(a <= start < b for a, b in spans)
         or read_dates(word, _ANY_DAY).depart is not None
-        or lookup_place(word, fuzzy=False) is not None
+        # a code the places reader left alone, in a list of people ("fin, mia and ava"),
+        # is a name; "jfk to mia" is a place (its span, above)
+        or (lookup_place(word, fuzzy=False) is not None and word.lower() not in WORDLIKE_CODES)
     )
 
 
