@@ -14,7 +14,14 @@ in london cheaper than mine? same dates" (0: no word says a stay — a flight is
 left), "is there a better rate than mine in London for the same nights?" (2: "nights" and
 "rate" are not read as the stay asked about) and "pls remind me where I'm staying in
 London" (9: "where I'm staying", a question in a statement's order, is no hotel facet).
-2 and 9 are fixed on branch fixtrips26-more (not landed: no held-out run in time).
+Then fixed: 2 (a stay's "nights" or "rate" say a hotel is compared) and 9 ("where I'm
+staying" is the hotel facet; "pls remind me" a question).
+
+MORE (the follow-ups, which trip, the same flight moved, two questions in one message):
+written after those fixes, first try 4/6 (09:16 UTC): "same BA flight if it runs that day"
+for a day BA 18 doesn't fly was a wrong expectation (corrected to a day it does; "same
+british airways flight" then needed two words before "flight": fixed), and "what refund do
+I get?" after a cancellation is left in MORE_GAPS.
 """
 
 from __future__ import annotations
@@ -149,8 +156,92 @@ GUARDS: list[tuple[str, Case]] = [
     ),
 ]
 
+
+def _fs(origin: str, destination: str, date: str) -> dict[str, Any]:
+    return {
+        "tool": "search_flights",
+        "args": {"origin": origin, "destination": destination, "date": date},
+    }
+
+
+MORE: list[tuple[str, Case]] = [
+    (
+        "own_trips_which_trip",
+        dialogue(
+            "what's the ticket number on my flight out?",
+            world=T,
+            reply_contains="1252000000010",
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "follow_up_context",
+        dialogue(
+            ("when do I land in London?", {"reply_contains": "10:55"}),
+            "and on the leg home?",
+            world=T,
+            reply_contains="11:10",
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "follow_up_context",
+        dialogue(
+            "I need to cancel my London trip",
+            "yes, cancel it",
+            "what refund do I get?",
+            world=T,
+            booking_status={"london": "cancelled"},
+            reply_contains_any=[["1,944.90", "1944.90"]],
+        ),
+    ),
+    (
+        "own_trips",
+        dialogue(
+            ("has the boston to paris flight been approved?", {"reply_contains": "Mia"}),
+            "why's it pending?",
+            world=T,
+            reply_contains="7 days",
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "rebook_same_flight",
+        dialogue(
+            # Corrected after the first try: BA 18 does not fly on Sat 19 Dec (the day's
+            # options were rightly shown); BA 19 flies every day.
+            "can my flight out move to the 15th? same british airways flight please",
+            world=T,
+            pending="rebook",
+            pending_args={"booking_id": "@london", "offer_id": "FL-15342"},
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "split_questions",
+        dialogue(
+            "when does my flight leave JFK, and what's the hotel address?",
+            world=T,
+            reply_contains_any=[["22:30"], ["7 Pepys Street"]],
+            nothing_changed=True,
+        ),
+    ),
+]
+
+# 2: "what refund do I get?" is not read as a question about one's trip at all ("do I
+# get" is no own-trip cue), so the refund of the cancellation just made is not given.
+MORE_GAPS: set[int] = {2}
+
+
+@pytest.mark.parametrize(("kind", "case"), case_params(MORE, MORE_GAPS))
+async def test_fixtrips26_more(
+    kind: str, case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+
+
 # Still failing (strict xfail: a fix that makes one pass must take its number out).
-GUARD_GAPS: set[int] = {0, 2, 9}
+GUARD_GAPS: set[int] = {0}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(GUARDS, GUARD_GAPS))

@@ -773,7 +773,9 @@ def _change_booking(
 
 # "same flight", "the same BA 19", "same one", "same time": the booked flight, another day
 _SAME_FLIGHT = re.compile(
-    r"\bsame\s+(?:(?:flight|plane|one|service|departure|time)\b|(?:[A-Z]{2}|[A-Z]\d|\d[A-Z])\s?\d{1,4}\b)",
+    r"\bsame\s+(?:(?:flight|plane|one|service|departure|time)\b|(?:[A-Z]{2}|[A-Z]\d|\d[A-Z])\s?\d{1,4}\b"
+    # "same BA flight, just a day later": the airline said before it
+    r"|(?!(?:day|date|week|night|time|hotel|room)\b)(?:[a-z]{2,12}\s+){1,2}(?:flight|plane|service)\b)",
     re.IGNORECASE,
 )
 

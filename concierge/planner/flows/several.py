@@ -198,6 +198,10 @@ def _carry_places(before: Understanding, u: Understanding) -> None:
         or u.intent in {Intent.POLICY, Intent.ASK_TRIP}
     ):
         return
+    if before.intent == u.intent == Intent.ASK_TRIP:
+        # "what time do I leave JFK and what's the hotel's check-out time?": the trip the
+        # first question found (flows.trips follows it), not one at the airport it named
+        return
     if before.intent in _REPLACED_BY_INSTEAD and u.intent == Intent.SEARCH:
         return  # the trip taken away: its route, read once it is found (_instead_of_booking)
     if u.intent in _ROUTE_ASKED:

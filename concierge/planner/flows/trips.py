@@ -371,6 +371,10 @@ _LEAVES_FROM = re.compile(
 )
 
 
+# "my outbound flight", "the flight out", "the way out": a leg said of a round trip
+_OUTBOUND = re.compile(r"\b(?:outbound|out ?bound|(?:flight|leg|way) out|outward)\b", re.IGNORECASE)
+
+
 def booked_trip(
     turn: Turn,
     ctx: Context,
@@ -393,6 +397,9 @@ def booked_trip(
         found = trip_answers.matching(trips.trips, ask, ctx.today)
         if "return" in ask.facets and ask.city is None and ask.flight is None:
             found = with_flight_home(found, home_city(ctx))  # "my flight home": a trip with one
+        elif _OUTBOUND.search(ask.text) and ask.city is None and ask.flight is None:
+            # "my outbound flight": the way out of a trip with a way back, when one has
+            found = with_flight_home(found, home_city(ctx))
         if not found:
             return Reply(trip_answers.not_found(ask, trips.trips) + not_found_tail)
         booking_id = found[0].booking_id
@@ -431,6 +438,14 @@ def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decis
     if booking_id is None and not named and state.last_intent in FOLLOWS_A_TRIP:
         # "and when do I land?" right after a question about a trip: the same trip.
         booking_id = state.current_booking
+    if booking_id is None and not named and _REFUND_ASKED.search(u.text):
+        # "how much am I getting back?" after a cancellation in this conversation: what
+        # that cancellation gives back, not the cost of another trip
+        done = state.bookings.get(state.current_booking or "") or {}
+        if str(done.get("status")) == "cancelled" and isinstance(done.get("refund"), dict):
+            given = RefundOut.model_validate(done["refund"])
+            text = _refund_text(given).strip() or "There is no refund."
+            return Reply(f"**{state.current_booking}** is cancelled. {text}")
     # "would I get a refund if I cancelled the London trip?": what cancelling now would
     # give back, from the core's own quote; nothing is cancelled.
     refund = asks.cancel_refund_question(u.text)
@@ -443,6 +458,9 @@ def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decis
     offer = Offer("confirm", {"booking_id": said.confirm}) if said.confirm else None
     return Reply(said.text, offer)
 
+
+# "how much am I getting back?", "when's the refund coming?": what a cancellation gives back
+_REFUND_ASKED = re.compile(r"\b(?:refund\w*|money back|how much\b.{0,30}\bback)\b", re.IGNORECASE)
 
 # After these, a question naming no trip is about the one just talked of.
 FOLLOWS_A_TRIP = frozenset({Intent.ASK_TRIP, Intent.BOOKING})

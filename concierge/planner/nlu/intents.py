@@ -252,6 +252,8 @@ _WHO_APPROVES_MINE: Final = _rx("intents", "who_approves_mine")
 _THE_TIMED_ONE: Final = re.compile(r"\bthe (?:\d{1,2}(?::\d\d)?\s*(?:am|pm)|\d{1,2}:\d\d)\b")
 _START_OVER: Final = re.compile(_rx("intents", "start_over").pattern, re.IGNORECASE)
 _STAY_WORD: Final = re.compile(r"\b(?:hotel|inn|room|stay|suites?|lodge|resort)\b")
+# "a better rate than mine for the same nights": only a stay has nights and a rate
+_NIGHTS_WORD: Final = re.compile(r"\b(?:nights?|nightly|(?:room )?rates?)\b")
 _DISRUPTION_REPORT: Final = _rx("intents", "disruption_report")
 _CHANGE: Final = _rx("intents", "change")
 _TRIPS: Final = _rx("intents", "trips")
@@ -884,7 +886,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         u.want_hotel, u.want_flight, u.for_booked_trip = True, False, True
         return u
     same, cheaper = _BOOKED_STAY_SAME.search(low), _BOOKED_STAY_CHEAPER.search(low)
-    if (u.want_hotel or _STAY_WORD.search(low)) and (
+    if (u.want_hotel or _STAY_WORD.search(low) or _NIGHTS_WORD.search(low)) and (
         (_BOOKED_STAY_INSTEAD.search(low) and (same or cheaper))
         or (_BOOKED_STAY_OWN.search(low) and same and cheaper)
     ):
@@ -1441,10 +1443,14 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
     u.whose = _whose(clean, u.places)
     if u.whose:
         return True
-    # "the Paris hotel", "the London flight": a booking named by its place.
+    # "the Paris hotel", "the London flight", "the boston to paris flight": a booking
+    # named by its place or its route.
     return bool(
         u.places
-        and re.search(r"\bthe (?:[\w-]+ ){1,2}(?:hotel|flight|trip|booking|stay)\b", clean.lower())
+        and re.search(
+            r"\bthe (?:[\w-]+ ){1,2}(?:to [\w-]+ )?(?:hotel|flight|trip|booking|stay)\b",
+            clean.lower(),
+        )
     )
 
 
