@@ -839,8 +839,7 @@ def best_in_request(text: str) -> OptionRef | None:
     last one back": one pick per list, left to the traveller)."""
     low = plain(text)
     request, measures, any_fits, settled = _book_best()
-    asks = _QUESTION.match(low) or re.match(r"\W*(?:is|are|would|will|can|could|do|does)\b", low)
-    if request.search(low) is None and (asks or settled.search(low) is None):
+    if request.search(low) is None and not _settled_ahead(settled, low):
         # "just book whatever fits": of the options meeting what was asked, the cheapest
         return (
             OptionRef(best="cheapest", direct=bool(tables().direct.search(low)))
@@ -851,6 +850,25 @@ def best_in_request(text: str) -> OptionRef | None:
     if len(named) != 1:
         return None
     return OptionRef(best=named.pop(), direct=bool(tables().direct.search(low)))
+
+
+def _settled_ahead(settled: re.Pattern[str], low: str) -> bool:
+    """ "Cheapest is fine." said in the request: the choice made ahead, unless the sentence
+    that says it asks ("is the cheapest ok?", "would the cheapest do"). A polite request
+    around it ("Could you sort out a hotel in Paris ... Cheapest is fine.", "could you find
+    me one, the cheapest is fine") still counts: only the phrase's own sentence is read."""
+    hit = settled.search(low)
+    if hit is None:
+        return False
+    start = max(low.rfind(mark, 0, hit.start() + 1) for mark in ".!?;") + 1
+    ends = [i for i in (low.find(mark, hit.end()) for mark in ".!?;") if i >= 0]
+    end = min(ends) if ends else len(low)
+    sentence = low[start : end + 1].lstrip(" ,:")
+    return not (
+        sentence.endswith("?")
+        or _QUESTION.match(sentence)
+        or re.match(r"\W*(?:is|are|would|will|do|does)\b", sentence)
+    )
 
 
 @lru_cache(maxsize=1)
