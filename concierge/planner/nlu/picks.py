@@ -861,7 +861,7 @@ def _settled_ahead(settled: re.Pattern[str], low: str) -> bool:
     if hit is None:
         return False
     start = max(low.rfind(mark, 0, hit.start() + 1) for mark in ".!?;") + 1
-    ends = [i for i in (low.find(mark, hit.end()) for mark in ".!?;") if i >= 0]
+    ends = [i for i in (low.find(mark, hit.end() - 1) for mark in ".!?;") if i >= 0]
     end = min(ends) if ends else len(low)
     sentence = low[start : end + 1].lstrip(" ,:")
     return not (
