@@ -3,7 +3,14 @@ requests with dates said every way, budgets, brands and named hotels, picks from
 list, questions about the hotels shown, changing a stay's dates, a hotel after a flight,
 a hotel for someone else and yes/no at the confirmation.
 
-First try: (filled in after the first run).
+First try on main 3694d1a at 10:49 UTC (pytest -q -n 2 tests/concierge/test_planner_hotel27.py),
+no expectation found wrong: dates 8/9, budget 1/2, brand 3/3, pick 5/6, question 2/4,
+change_dates 1/3, after_flight 2/2, someone_else 3/3, confirm_yes 4/4, confirm_no 3/3 —
+total 32/39 = 82 %. Failing (GAPS): "the week of the 14th" (no search), "something in Paris
+... max 200 per night" (flights searched), "the one near Kings Cross" (no hold), "how much is
+the Hilton for all three nights?" (held it), "Can I cancel the Novotel for free" (answered
+with one's trips), "actually make it check out on the 18th" at a held stay (not changed),
+"move my London hotel so I check in on the 14th" (the booking shown, no search).
 """
 
 from __future__ import annotations
@@ -377,7 +384,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = set()
+GAPS: set[int] = {3, 10, 17, 21, 23, 24, 26}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
