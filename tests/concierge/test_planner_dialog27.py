@@ -1,0 +1,422 @@
+"""Whole conversations of 3-5 turns (dialog27): a search, a question about the options, a
+change of mind, a pick, a confirmation answered in everyday words, then a follow-up or a
+correction right after the hold. Worlds "empty" and "trips"; users ava, mia, victor, gus.
+
+First try: see the module's history (filled in after the first run).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.concierge.heldout.harness import (
+    Case,
+    World,
+    build_worlds,
+    case_params,
+    dialogue,
+    runs_as_expected,
+)
+
+
+@pytest.fixture(scope="module")
+def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
+    return build_worlds(tmp_path_factory.mktemp("dialog27-worlds"), {"empty", "trips"})
+
+
+def _fl(flight: str, origin: str, dest: str, day: str, **more: Any) -> dict[str, Any]:
+    return {
+        "kind": "flight",
+        "flight": flight,
+        "origin": origin,
+        "destination": dest,
+        "date": day,
+        **more,
+    }
+
+
+def _fs(origin: str, dest: str, day: str, **more: Any) -> dict[str, Any]:
+    return {
+        "tool": "search_flights",
+        "args": {"origin": origin, "destination": dest, "date": day, **more},
+    }
+
+
+BOOKED: dict[str, Any] = {"new_status": "confirmed", "pending": "none"}
+NOT_BOOKED: dict[str, Any] = {
+    "tools_exclude": ["confirm_booking"],
+    "not_new_status": "confirmed",
+}
+JFK_ORD = "JFK to Chicago on Thursday 10 December"
+AA1171 = _fl("AA 1171", "JFK", "ORD", "2026-12-10")
+
+CASES: list[tuple[str, Case]] = [
+    # ---------------------------------------------------------------- questions on options
+    (
+        "ask_options",
+        dialogue(
+            "Boston to Chicago Thu 10 Dec",
+            "wich one is quickest?",
+            reply_contains_any=[["2h15"]],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "ask_options",
+        dialogue(
+            "New York to London on Friday 11 December please",
+            "any nonstop?",
+            reply_matches=r"\b(no|none|not|n't)\b.{0,60}(direct|non-?stop)",
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "ask_options",
+        dialogue(
+            "NYC to Miami Fri 11 Dec",
+            "is #4 within policy?",
+            reply_matches=r"(spirit|blocked|not (allowed|within|in policy)|out of policy|🔴)",
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "ask_options",
+        dialogue(
+            "I need to get from JFK to Dublin on Tuesday the 15th of December",
+            "are any of those direct?",
+            reply_contains="B6 16",
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "ask_options",
+        dialogue(
+            JFK_ORD,
+            "what's the earliest one?",
+            "ok book that",
+            "yes",
+            segments=[AA1171],
+            **BOOKED,
+        ),
+    ),
+    (
+        "ask_options",
+        dialogue(
+            "NYC to London Mon 14 Dec",
+            "any nonstop?",
+            "great, book the nonstop",
+            "go ahead",
+            user="mia",
+            segments=[_fl("BA 19", "JFK", "LHR", "2026-12-14")],
+            **BOOKED,
+        ),
+    ),
+    (
+        "ask_options",
+        dialogue(
+            "JFK to Madrid Wed 16 Dec business class",
+            "is the first one ok under our policy?",
+            user="victor",
+            reply_contains_any=[["in policy", "within policy", "within our policy"]],
+            reply_not_contains=["out of policy", "not within", "not in policy"],
+            nothing_changed=True,
+        ),
+    ),
+    # ---------------------------------------------------------------- change of mind
+    (
+        "change_mind",
+        dialogue(
+            "NYC to Boston Fri 11 Dec",
+            "actually make it Thursday",
+            calls=[_fs("New York", "Boston", {"between": ["2026-12-03", "2026-12-10"]})],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "change_mind",
+        dialogue(
+            "Newark to Chicago Thu 10 Dec",
+            "2 of us now",
+            calls=[_fs("EWR", "Chicago", "2026-12-10", passengers=2)],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "change_mind",
+        dialogue(
+            "JFK to Paris Mon 14 Dec",
+            "premium economy?",
+            calls=[_fs("JFK", "Paris", "2026-12-14", cabin="premium")],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "change_mind",
+        dialogue(
+            JFK_ORD,
+            "hmm, from Newark instead",
+            calls=[_fs("EWR", "Chicago", "2026-12-10")],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "change_mind",
+        dialogue(
+            JFK_ORD,
+            "the 4:25pm one",
+            "no wait, the 11:10 one",
+            "yes",
+            segments=[_fl("UA 1149", "JFK", "ORD", "2026-12-10")],
+            **BOOKED,
+        ),
+    ),
+    (
+        "change_mind",
+        dialogue(
+            "NYC to Boston Thu 10 Dec",
+            "2nd one",
+            "hmm actually can we do Friday instead",
+            calls=[_fs("New York", "Boston", "2026-12-11")],
+            **NOT_BOOKED,
+        ),
+    ),
+    (
+        "change_mind",
+        dialogue(
+            "Boston to Chicago Thu 10 Dec",
+            "DL 1071 please",
+            "oh actually it's 2 of us",
+            any_call=[
+                {"tool": "search_flights", "args": {"passengers": 2}},
+                {"tool": "reserve", "args": {"items": [{"quantity": 2}]}},
+            ],
+            **NOT_BOOKED,
+        ),
+    ),
+    # ---------------------------------------------------------------- everyday yes
+    (
+        "confirm_yes",
+        dialogue(JFK_ORD, "option 1", "go for it", segments=[AA1171], **BOOKED),
+    ),
+    (
+        "confirm_yes",
+        dialogue(
+            JFK_ORD,
+            "the united one",
+            "👍",
+            segments=[_fl("UA 1149", "JFK", "ORD", "2026-12-10")],
+            **BOOKED,
+        ),
+    ),
+    (
+        "confirm_yes",
+        dialogue(
+            "Newark to Chicago Thu 10 Dec",
+            "2",
+            "yep, do it",
+            segments=[_fl("UA 1107", "EWR", "ORD", "2026-12-10")],
+            **BOOKED,
+        ),
+    ),
+    (
+        "confirm_yes",
+        dialogue(
+            "London to Madrid on Wed 9 Dec",
+            "the direct iberia one",
+            "sure thing",
+            segments=[_fl("IB 1017", "LHR", "MAD", "2026-12-09")],
+            **BOOKED,
+        ),
+    ),
+    (
+        "confirm_yes",
+        dialogue(
+            "NYC to Atlanta Fri 11 Dec",
+            "cheapest",
+            "absolutely, book it",
+            segments=[_fl("DL 1014", "EWR", "ATL", "2026-12-11")],
+            **BOOKED,
+        ),
+    ),
+    (
+        "confirm_yes",
+        dialogue(
+            "New York to San Francisco Wed 16 Dec",
+            "#2",
+            "yes pls",
+            segments=[_fl("DL 1147", "JFK", "SFO", "2026-12-16")],
+            **BOOKED,
+        ),
+    ),
+    (
+        "confirm_yes",
+        dialogue(
+            "chicago to boston 10 dec",
+            "which is the cheapest?",
+            "book that one",
+            "yeh go ahead 👍",
+            user="gus",
+            segments=[_fl("AA 1050", "ORD", "BOS", "2026-12-10")],
+            **BOOKED,
+        ),
+    ),
+    # ---------------------------------------------------------------- a yes that changes something
+    (
+        "yes_but_change",
+        dialogue(
+            JFK_ORD,
+            "1",
+            "sure thing but make it 2 seats",
+            pending="confirm_booking",
+            segments=[{**AA1171, "passengers": 2}],
+        ),
+    ),
+    (
+        "yes_but_change",
+        dialogue(
+            "NYC to Atlanta Fri 11 Dec",
+            "option 2",
+            "ok but can you make it the 4:25pm one",
+            pending="confirm_booking",
+            segments=[_fl("UA 1008", "EWR", "ATL", "2026-12-11")],
+        ),
+    ),
+    # ---------------------------------------------------------------- everyday no / not yet
+    ("confirm_no", dialogue(JFK_ORD, "1", "nah, leave it", **NOT_BOOKED)),
+    ("confirm_no", dialogue(JFK_ORD, "the first one", "hold on", **NOT_BOOKED)),
+    ("confirm_no", dialogue(JFK_ORD, "1", "no thanks, not yet", **NOT_BOOKED)),
+    (
+        "confirm_no",
+        dialogue(
+            "Newark to Chicago Thu 10 Dec",
+            "2",
+            "hmm let me check with my manager first",
+            **NOT_BOOKED,
+        ),
+    ),
+    # ---------------------------------------------------------------- follow-ups
+    (
+        "follow_up",
+        dialogue(
+            JFK_ORD,
+            "1",
+            "yes",
+            "and back on Sunday",
+            calls=[_fs("Chicago", "New York", "2026-12-13")],
+        ),
+    ),
+    (
+        "follow_up",
+        dialogue(
+            JFK_ORD,
+            "1",
+            "yes",
+            "I'll need a hotel there until Sunday",
+            calls=[
+                {
+                    "tool": "search_hotels",
+                    "args": {
+                        "city": "Chicago",
+                        "check_in": "2026-12-10",
+                        "check_out": "2026-12-13",
+                    },
+                }
+            ],
+        ),
+    ),
+    (
+        "follow_up",
+        dialogue(
+            "NYC to Boston Thu 10 Dec",
+            "the first one",
+            "yes",
+            "what did I just book?",
+            world="trips",
+            reply_contains="B6 1024",
+        ),
+    ),
+    (
+        "follow_up",
+        dialogue(
+            "Boston to Chicago Thu 10 Dec",
+            "DL 1071",
+            "yes",
+            "cancel that, plans changed",
+            world="trips",
+            pending="cancel_booking",
+            reply_contains_any=[["DL 1071", "Chicago", "ORD"]],
+        ),
+    ),
+    (
+        "follow_up",
+        dialogue(
+            JFK_ORD,
+            "1",
+            "yes",
+            "and a flight back sunday evening",
+            calls=[_fs("Chicago", "New York", "2026-12-13")],
+            options={"depart_after": "16:00"},
+        ),
+    ),
+    # ---------------------------------------------------------------- correction right after a hold
+    (
+        "correction",
+        dialogue(
+            "NYC to Boston Thu 10 Dec",
+            "the first one",
+            "oops I meant Chicago",
+            calls=[_fs("New York", "Chicago", "2026-12-10")],
+            **NOT_BOOKED,
+        ),
+    ),
+    (
+        "correction",
+        dialogue(
+            JFK_ORD,
+            "1",
+            "wrong day! I need friday",
+            calls=[_fs("JFK", "Chicago", "2026-12-11")],
+            **NOT_BOOKED,
+        ),
+    ),
+    (
+        "correction",
+        dialogue(
+            "Newark to Atlanta Fri 11 Dec",
+            "2",
+            "sorry, wrong airport - from JFK",
+            calls=[_fs("JFK", "Atlanta", "2026-12-11")],
+            **NOT_BOOKED,
+        ),
+    ),
+    (
+        "correction",
+        dialogue(
+            JFK_ORD,
+            "1",
+            "wrong day!",
+            reply_contains_any=[["which day", "what day", "which date", "what date", "when"]],
+            **NOT_BOOKED,
+        ),
+    ),
+    (
+        "correction",
+        dialogue(
+            "JFK to Chicago 10th Dec",
+            "the united flight",
+            "ugh sorry, it should be the 12th",
+            world="trips",
+            calls=[_fs("JFK", "Chicago", "2026-12-12")],
+            **NOT_BOOKED,
+        ),
+    ),
+]
+
+GAPS: set[int] = set()
+
+
+@pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
+async def test_case(kind: str, case: Case, worlds: dict[str, World], tmp_path: Any) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
