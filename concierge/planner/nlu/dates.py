@@ -216,6 +216,23 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
         ),
     ),
     (
+        # "actually make it 16 to 19", "change it to 8 through 10": two bare days joined
+        # by a word, said as the new dates of what is being changed (the same limits as
+        # a dash between them: never a count, a clock or an amount)
+        "ord_range",
+        re.compile(
+            r"(?:(?<=\bmake it )|(?<=\bmake that )|(?<=\bchange it to )|(?<=\bchange that to )"
+            r"|(?<=\bmove it to )|(?<=\bswitch it to )|(?<=\bchange to )|(?<=\bmake them )"
+            r"|(?<=\bmake the dates )|(?<=\bthe dates to ))"
+            r"(?P<d1>[12]\d|3[01]|0?[1-9])\s+(?:to|till|until|through|thru)\s+"
+            r"(?P<d2>[12]\d|3[01]|0?[1-9])(?![\w/.:-]|\s*(?:%|am\b|pm\b|a\.m|p\.m|h\b|hrs?\b|"
+            r"hours?|mins?|minutes?|people|persons?|pax|adults?|passengers?|travell?ers?|"
+            r"guests?|seats?|rooms?|nights?|days?|weeks?|months?|stops?|usd|eur|gbp|dollars?|"
+            r"euros?|pounds?|bucks|k\b|of\b|/|options?|results?|choices?|flights?|hotels?|"
+            r"stars?|bags?|pieces?|kg\b|lbs?\b|x\b|o['’]?clock))"
+        ),
+    ),
+    (
         # "a hotel in London 15-18": two bare days joined by a dash, the second later in
         # the month and soon after; never a count ("2-3 people", "1-2 stops"), a clock
         # ("9-11am"), an amount ("$15-20") or part of a longer number or date
@@ -1320,9 +1337,13 @@ _WEEKDAYS_ONLY = re.compile(
     r"|\bweek[- ]?days?\s+only\b|\b(?:not|no|never)\s+(?:on\s+)?(?:the\s+|a\s+)?weekends?\b"
 )
 # Two days joined by "or" ("tues or weds", "the 9th or the 10th").
-_OR_DAYS: Final = re.compile(r"\s*,?\s*(?:or|or maybe|or else|/)\s*(?:on\s+)?(?:the\s+)?")
+# The second day may carry its weekday ("Monday 14th or Tuesday 15th").
+_OR_DAYS: Final = re.compile(
+    r"\s*,?\s*(?:or|or maybe|or else|/)\s*(?:on\s+)?(?:(?:" + _WD + r")\.?,?\s+)?(?:the\s+)?"
+)
 # A day listed before the last of several ("the 21st, 22nd or 23rd").
-_LIST_DAYS: Final = re.compile(r"\s*,\s*(?:(?:on\s+)?the\s+)?")
+# ("9th 10th or 11th": ordinals listed with spaces alone)
+_LIST_DAYS: Final = re.compile(r"(?:\s*,\s*|\s+)(?:(?:on\s+)?the\s+)?")
 _PLAIN_WEEKDAY = re.compile(r"^(?:on\s+)?[a-z]+\.?$")
 
 
@@ -1981,8 +2002,11 @@ _ARRIVE_BY = re.compile(
 )
 # "nothing departing after 10am" is a latest time, "nothing before 8" an earliest one.
 _NEGATED_LIMIT = re.compile(
-    r"\b(?:nothing|no(?:ne|t| flights?| departures?)?|not anything|never)\s+"
+    r"\b(?:(?:nothing|no(?:ne|t| flights?| departures?)?|not anything|never)\s+"
     r"(?:(?:departing|leaving|going|flying|that (?:leaves|departs|goes))\s+)?"
+    # "I can't leave before 3pm", "we won't be able to fly before 10am"
+    r"|(?:can['’]?t|cannot|can not|couldn['’]?t|won['’]?t(?: be able to)?|unable to|not able to)\s+"
+    r"(?:leave|depart|fly|go|travel|get away|set off|head out)(?:\s+(?:out|home|the office|work))?\s+)"
     r"(?P<dir>after|later than|past|before|earlier than)\s+" + _CLOCK.format(6)
 )
 _BETWEEN = re.compile(r"\bbetween\s+" + _CLOCK.format(3) + r"\s+and\s+" + _CLOCK.format(4))

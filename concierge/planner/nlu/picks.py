@@ -136,7 +136,8 @@ def tables() -> _Tables:
 @lru_cache(maxsize=1)
 def _part_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """ "the evening one", "the morning flight back", "early morning flight out" (before
-    the noun) and "the one in the afternoon", "the flight that leaves at night" (after it)."""
+    the noun) and "the one in the afternoon", "the flight that leaves at night", "the one
+    into Orly around lunchtime" (after it)."""
     parts = tables().parts_of_day
     before_noun = re.compile(
         rf"\b(?P<the>the\s+(?:[\w-]+\s+){{0,2}}?)?(?P<p>{parts})\s+(?:[\w-]+\s+)?"
@@ -144,7 +145,10 @@ def _part_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     )
     after_noun = re.compile(
         r"\b(?P<the>the\s+(?:[\w-]+\s+)?)?(?:one|flight|option)\s+(?:(?:that|which)\s+(?:leaves|departs|goes)\s+)?"
-        rf"(?:in the|at|this)\s+(?P<p>{parts})\b"
+        # where it goes or leaves from may stand before the time ("the one into Orly
+        # around lunchtime", "the flight out of Gatwick in the evening")
+        r"(?:(?:into|to|from|out of|via)\s+[\w-]+(?:\s+[\w-]+)?\s+)?"
+        rf"(?:in the|at|this|around|about|near|close to)\s+(?P<p>{parts})\b"
     )
     return before_noun, after_noun
 

@@ -176,8 +176,8 @@ def _acceptable_short(text: str, start: int, token: str) -> bool:
     if _code_in_then_when(text, start, token):
         return True  # "a hotel in nyc dec 15-17": where to stay, then when
     after = text[start + len(token) :]
-    # "sfo to jfk" and "sfo from jfk": a word on either side of a route names a place.
-    arrow = re.match(r"^\s*(?:-+>?|–|—|→|>|to|from)\s*\w", after)
+    # "sfo to jfk", "jfk into lhr" and "sfo from jfk": a word on either side of a route names a place.
+    arrow = re.match(r"^\s*(?:-+>?|–|—|→|>|to|into|from)\s*\w", after)
     return token.lower() not in _WORDLIKE_CODES and arrow is not None
 
 

@@ -1,0 +1,175 @@
+"""Guards for the held-out gaps closed by gaps46 (batch_46.yaml; now = Tue 1 Dec 2026):
+days offered as a choice for one way ("9th 10th or 11th", "Monday 14th or Tuesday 15th")
+compared, never read as out and back; a time one can't leave before ("I can't leave before
+3pm") as the earliest departure; a lowercase airport code before "into" ("jfk into
+heathrow ...") as where the leg leaves from, so an open jaw is read and one description
+picks both legs; a part of the day after where the option goes ("the one into Orly around
+lunchtime"); new days as two bare numbers joined by a word after "make it" / "change it
+to" ("actually make it 16 to 19").
+
+Every phrasing here is a guard, written after the fix and before running it. First try:
+recorded below each group as it is run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.concierge.heldout.harness import (
+    Case,
+    World,
+    build_worlds,
+    case_params,
+    dialogue,
+    runs_as_expected,
+)
+
+
+@pytest.fixture(scope="module")
+def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
+    return build_worlds(tmp_path_factory.mktemp("gaps46-worlds"), {"empty"})
+
+
+def _fl(flight: str, origin: str, dest: str, day: str) -> dict[str, Any]:
+    return {"kind": "flight", "flight": flight, "origin": origin, "destination": dest, "date": day}
+
+
+def _fs(origin: str, dest: str, day: str) -> dict[str, Any]:
+    return {"tool": "search_flights", "args": {"origin": origin, "destination": dest, "date": day}}
+
+
+def _days(origin: str, dest: str, n: int) -> dict[str, Any]:
+    return {
+        "tool": "search_flights",
+        "args": {"origin": origin, "destination": dest},
+        "distinct": "date",
+        "count_at_least": n,
+    }
+
+
+HELD: dict[str, Any] = {"pending": "confirm_booking"}
+
+CASES: list[tuple[str, Case]] = [
+    # --- days offered as a choice (flexible_dates)
+    (
+        "flexible_dates",
+        dialogue(
+            "lga to atl 14th 15th or 16th dec, whichever day is cheapest",
+            calls=[_days("LGA", "atlanta", 3)],
+            tools_exclude=["reserve"],
+        ),
+    ),
+    (
+        "flexible_dates",
+        dialogue(
+            "Boston to Miami, Wednesday 16th or Thursday 17th December, either is fine",
+            calls=[_fs("boston", "miami", "2026-12-16"), _fs("boston", "miami", "2026-12-17")],
+            tools_exclude=["reserve"],
+        ),
+    ),
+    (
+        "flexible_dates",
+        dialogue(
+            "JFK to Boston, the 14th 15th or 16th of December - cheapest day please",
+            "great, go with that one",
+            **HELD,
+        ),
+    ),
+    # --- a time one can't leave before (time_constraint)
+    (
+        "time_constraint",
+        dialogue(
+            "ORD to Boston on the 11th, we cannot fly before 2pm",
+            user="gus",
+            calls=[_fs("chicago", "boston", "2026-12-11")],
+            options={"depart_after": "14:00"},
+        ),
+    ),
+    (
+        "time_constraint",
+        dialogue(
+            "Atlanta to LaGuardia 15 Dec. I'm unable to leave before 10am",
+            options={"depart_after": "10:00"},
+        ),
+    ),
+    # --- a lowercase airport code before "into" is where from (multi_pick on an open jaw)
+    (
+        "multi_pick",
+        dialogue(
+            (
+                "ewr into boston dec 9, then back from atlanta to ewr on the 11th",
+                {
+                    "calls": [
+                        _fs("EWR", "boston", "2026-12-09"),
+                        _fs("atlanta", "EWR", "2026-12-11"),
+                    ]
+                },
+            ),
+            "the cheapest both ways",
+            **HELD,
+        ),
+    ),
+    (
+        "multi_pick",
+        dialogue(
+            "lga into miami on 18 Dec",
+            calls=[_fs("LGA", "miami", "2026-12-18")],
+            tools_exclude=["reserve"],
+        ),
+    ),
+    # --- a part of the day after where the option goes (descriptive_pick)
+    (
+        "descriptive_pick",
+        dialogue(
+            "London to Paris thu 10 dec",
+            "I'll take the flight into CDG in the morning",
+            user="mia",
+            segments=[_fl("AF 1024", "LHR", "CDG", "2026-12-10")],
+            **HELD,
+        ),
+    ),
+    (
+        "descriptive_pick",
+        dialogue(
+            "London to Paris thu 10 dec",
+            "the one out of Gatwick around lunchtime pls",
+            user="mia",
+            segments=[_fl("BA 1008", "LGW", "CDG", "2026-12-10")],
+            **HELD,
+        ),
+    ),
+    # --- new days as two bare numbers joined by a word (change_mind)
+    (
+        "change_mind",
+        dialogue(
+            "hotel in Boston 8-10 Dec",
+            "hmm can you change it to 8 through 11",
+            calls=[
+                {
+                    "tool": "search_hotels",
+                    "args": {"city": "boston", "check_in": "2026-12-08", "check_out": "2026-12-11"},
+                }
+            ],
+        ),
+    ),
+    (
+        "change_mind",
+        dialogue(
+            "JFK to Miami Dec 14-17 round trip",
+            "make it 15 to 18 instead",
+            calls=[_fs("JFK", "miami", "2026-12-15"), _fs("miami", "JFK", "2026-12-18")],
+        ),
+    ),
+]
+
+GAPS: set[int] = set()
+
+
+@pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
+async def test_gaps46_guard(
+    kind: str, case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
