@@ -11,6 +11,16 @@ booking of its own; two seats ask for the second name before any yes/no. Known g
 "which one is quickest?" holds the quickest instead of answering; "any nonstop?" lists each
 option's stops without saying that none is direct; "is the first one ok under our policy?"
 quotes the whole policy instead of the option's verdict; "wrong day!" alone is not understood.
+
+Fixed by mechanism (second commit): "wich"/"whcih" are slang spellings of "which" (asks.yaml
+slang), so a ranked question is one; an option's policy asked as "ok/fine/allowed under|by|per
+our policy" or "comply with / in line with policy" is the policy fact (option_questions.yaml);
+"any nonstop?" about every option shown says first whether any is nonstop (flows/
+option_questions._nonstop_answer); a part said to be wrong with nothing new ("wrong day!",
+"oops wrong airport", "that's the wrong flight") asks which it should be, and at a hold asks
+the confirmation again so the answer changes that hold (corrections.yaml wrong, nlu/
+restated.wrong_part, flows/corrected.py). Guards written after the fix (guard_ask 5,
+guard_wrong 5): first try 10/10.
 """
 
 from __future__ import annotations
@@ -432,9 +442,111 @@ CASES: list[tuple[str, Case]] = [
             **NOT_BOOKED,
         ),
     ),
+    # ---------------------------------------------------------------- guards (after the fix)
+    (
+        "guard_ask",
+        dialogue(
+            "JFK to Dublin Tue 15 Dec",
+            "whcih one is the fastest?",
+            reply_contains="B6 16",
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "guard_ask",
+        dialogue(
+            "Boston to Chicago Thu 10 Dec",
+            "any direct flights among these?",
+            reply_matches=r"options? 1, 3 and 5",
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "guard_ask",
+        dialogue(
+            "NYC to London Fri 11 Dec",
+            "are any of them non-stop?",
+            reply_matches=r"\b(no|none|not|n't)\b.{0,60}(direct|non-?stop)",
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "guard_ask",
+        dialogue(
+            "NYC to Miami Fri 11 Dec",
+            "is option 2 fine by the travel policy?",
+            reply_contains_any=[["within policy", "in policy"]],
+            reply_not_contains=["not allowed"],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "guard_ask",
+        dialogue(
+            "NYC to Miami Fri 11 Dec",
+            "does #5 comply with company policy?",
+            reply_contains_any=[["not allowed", "blocked"]],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "guard_wrong",
+        dialogue(
+            JFK_ORD,
+            "1",
+            "ugh, wrong date",
+            pending="confirm_booking",
+            reply_contains_any=[["which day", "what day", "which date", "what date"]],
+            **NOT_BOOKED,
+        ),
+    ),
+    (
+        "guard_wrong",
+        dialogue(
+            JFK_ORD,
+            "hmm that's not the right day",
+            "make it the 12th",
+            calls=[_fs("JFK", "Chicago", "2026-12-12")],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "guard_wrong",
+        dialogue(
+            "NYC to Boston Thu 10 Dec",
+            "the first one",
+            "wrong city sorry!!",
+            reply_contains_any=[["where", "which city"]],
+            **NOT_BOOKED,
+        ),
+    ),
+    (
+        "guard_wrong",
+        dialogue(
+            JFK_ORD,
+            "the 4:25pm one",
+            "oops wrong one",
+            "the united one",
+            "yep",
+            segments=[_fl("UA 1149", "JFK", "ORD", "2026-12-10", status="booked")],
+            tools_include=["confirm_booking"],
+            pending="none",
+        ),
+    ),
+    (
+        "guard_wrong",
+        dialogue(
+            "NYC to Atlanta Fri 11 Dec",
+            "2",
+            "wrong airport!",
+            "from JFK please",
+            calls=[_fs("JFK", "Atlanta", "2026-12-11")],
+            **NOT_BOOKED,
+        ),
+    ),
 ]
 
-GAPS: set[int] = {0, 1, 6, 35}
+GAPS: set[int] = set()
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))

@@ -20,6 +20,7 @@ from concierge.planner.flows import (
     booking,
     changes,
     checkin,
+    corrected,
     fares,
     hold_questions,
     option_questions,
@@ -214,6 +215,10 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         aside = _HANDLERS[intent](state, turn, ctx, u)
         if isinstance(aside, Reply):
             return booking.wait(state, turn, ctx, u, aside=aside.text.removesuffix(_MORE))
+    wrong = corrected.ask(state, turn, ctx, u, intent)
+    if wrong is not None:
+        # "wrong day!", "oops, wrong airport": which it should be, asked; a hold stays.
+        return wrong
     if not at_hold and on_hold is None:
         # "how long is option 2?", "which one lands earliest?", "do I need approval for
         # these?": answered from the options shown; nothing picked, nothing searched.

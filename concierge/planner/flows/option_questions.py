@@ -305,7 +305,24 @@ def _about_all(items: list[dict[str, Any]], facts: list[str], ctx: Context) -> s
             verb = verdict if len(group) == 1 else _plural(verdict)
             parts.append(f"{whom} {verb}.")
         return " ".join(parts)
-    return "\n".join(f"- {_about(o, facts, ctx)}" for o in items)
+    listed = "\n".join(f"- {_about(o, facts, ctx)}" for o in items)
+    if facts == ["stops"] and items and not any(o.get("name") for o in items):
+        # "any nonstop?", "are any of those direct?": the answer first, then each option.
+        return f"{_nonstop_answer(items)}\n\n{listed}"
+    return listed
+
+
+def _nonstop_answer(items: list[dict[str, Any]]) -> str:
+    """Which of the flights shown are nonstop, said before each option's stops."""
+    direct = [o for o in items if not o.get("stops")]
+    if not direct:
+        return f"No, none of these {len(items)} options is nonstop:"
+    if len(direct) == len(items):
+        return f"Yes, all {len(items)} options are nonstop." if len(items) > 1 else "Yes."
+    if len(direct) == 1:
+        return f"Only {_label(direct[0])} is nonstop."
+    numbers = ", ".join(str(o.get("option")) for o in direct[:-1])
+    return f"Yes: options {numbers} and {direct[-1].get('option')} are nonstop."
 
 
 def _plural(verdict: str) -> str:

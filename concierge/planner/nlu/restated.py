@@ -63,3 +63,16 @@ def restated(text: str) -> str:
         return f"{m.group('prep')} "
 
     return place.sub(one_place, count.sub(one_count, text))
+
+
+@lru_cache(maxsize=1)
+def _wrong() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    raw = datafiles.load("corrections")["wrong"]
+    return tuple((str(part), re.compile(str(pattern))) for part, pattern in raw.items())
+
+
+def wrong_part(text: str) -> str | None:
+    """The part a message says is wrong ("wrong day!" → ``day``, "oops, wrong airport" →
+    ``airport``), in table order (``data/corrections.yaml`` ``wrong``), or None."""
+    low = " ".join(text.lower().replace("’", "'").split())
+    return next((part for part, pattern in _wrong() if pattern.search(low)), None)
