@@ -93,6 +93,9 @@ class Draft:
     return_optional: bool = False
     started: bool = False  # the user asked for a trip at some point
     price_cap: PriceCap | None = None
+    # An airline wished for with the request ("I'd like to stick to American if I can"):
+    # a pick "of those" after it is among that airline's options (flows.booking.select).
+    airline: str | None = None
     limit: int = 5  # options listed per search; "show me more": ten
     within_policy: bool = False  # "under the policy limit": say which options are in policy
     flex: tuple[date, date] | None = None  # any day in this window: compare the days
@@ -249,6 +252,9 @@ class State:
     # the next wish that names no flight ("no thanks — just any free window seat") is for
     # them too.
     seat_segments: list[str] = field(default_factory=list)
+    # The flight (segment id) of ``current_booking`` the last question about a trip was
+    # answered about ("what time's my flight home?"): the one "that same flight" names next.
+    asked_flight: str | None = None
 
 
 @dataclass
@@ -605,6 +611,8 @@ def apply_user(
     d.limit = 10 if u.more_options else 5
     if u.price_cap:
         d.price_cap = u.price_cap
+    if u.airline:
+        d.airline = u.airline
     if u.within_policy:
         d.within_policy = True
     if u.cabin:

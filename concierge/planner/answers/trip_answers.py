@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from concierge.planner import render
+from core.money import money_json
 from core.policy.engine import format_duration
 from core.policy.render import role_label
 from tools.get_booking import GetBookingOutput
@@ -250,6 +251,16 @@ def _hotels(b: BookingOut) -> list[SegmentOut]:
     return [s for s in b.segments if s.kind == "hotel"]
 
 
+def flight_asked(ask: TripAsk, b: BookingOut, now: dt.datetime) -> SegmentOut | None:
+    """The flight of ``b`` an answer to ``ask`` is about ("what time's my flight home?":
+    the flight home), what "that flight" says next; None when the answer is about the
+    hotel or the whole trip."""
+    facet = main_facet(ask)
+    if ask.kind == "hotel" or facet in _HOTEL_FACETS or facet in _WHOLE_TRIP:
+        return None
+    return _flight(b, ask, now)
+
+
 def _flight(b: BookingOut, ask: TripAsk, now: dt.datetime) -> SegmentOut | None:
     flights = _flights(b)
     if not flights:
@@ -334,6 +345,9 @@ def _answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
             f"{render.money(data['total'])}:\n{render.booking_summary(data)}"
         )
     if facet == "cost":
+        part = _part_cost(ask, b)
+        if part is not None:
+            return TripAnswer(part)
         return TripAnswer(
             f"{_cap(name)} costs {render.money(b.total.model_dump())} in total "
             f"({render.status_text(b.status)})."
@@ -557,6 +571,51 @@ def _flying(s: SegmentOut) -> str | None:
 def _day(iso: str | None) -> str:
     day = render.day_of(iso)
     return spoken_day(day) if day else "?"
+
+
+def _part_cost(ask: TripAsk, b: BookingOut) -> str | None:
+    """ "what's the London hotel costing for the 3 nights?", "how much was the flight
+    alone?", "what did BA 19 cost?": the part of a booking holding more that the question
+    names (the hotel, the flights, a flight by its number), at the price each segment was
+    sold for, with the whole trip's total beside it. None when no part is named or the
+    part is the whole booking (its total answers)."""
+    if ask.flight is not None:
+        parts = [s for s in _flights(b) if _squeeze(s.flight or "") == _squeeze(ask.flight)]
+    elif ask.kind == "hotel":
+        parts = _hotels(b)
+        if ask.city is not None:
+            parts = [h for h in parts if h.city == ask.city] or parts
+    elif ask.kind == "flight":
+        parts = _flights(b)
+    else:
+        return None
+    currencies = {s.price.currency for s in parts}
+    if not parts or len(parts) == len(b.segments) or len(currencies) != 1:
+        return None
+    cost = render.money(
+        money_json(sum(s.price.minor() for s in parts), currencies.pop())
+    )
+    what = "; ".join(_part_label(s) for s in parts)
+    verb = "costs" if len(parts) == 1 else "cost"
+    return (
+        f"{what} {verb} **{cost}** — part of {trip_name(b, ask)}, which is "
+        f"{render.money(b.total.model_dump())} in total ({render.status_text(b.status)})."
+    )
+
+
+def _part_label(s: SegmentOut) -> str:
+    """ "The hotel, Holiday Inn … (3 nights, Tue 15 Dec – Fri 18 Dec)", "BA 19 JFK→LHR on
+    Mon 14 Dec": a segment named as its cost is told."""
+    if s.kind == "hotel":
+        if not (s.check_in and s.check_out):
+            return f"The hotel, {s.hotel},"
+        ci, co = dt.date.fromisoformat(s.check_in), dt.date.fromisoformat(s.check_out)
+        nights = (co - ci).days
+        return (
+            f"The hotel, {s.hotel} ({nights} night{'s' if nights != 1 else ''}, "
+            f"{spoken_day(ci)} – {spoken_day(co)}),"
+        )
+    return f"{s.flight} {s.origin}→{s.destination} on {_day(s.depart)}"
 
 
 def _has(ask: TripAsk, b: BookingOut) -> TripAnswer:

@@ -20,6 +20,7 @@ from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.changes import rebook_flow, select_rebook
 from concierge.planner.flows.lookup import home_city
 from concierge.planner.flows.options import (
+    booked_option,
     fits_airports,
     name_refs,
     names_said,
@@ -40,7 +41,11 @@ from concierge.planner.nlu.picks import (
     modifiers,
     names_in_request,
 )
+from concierge.planner.nlu.picks import (
+    of_those as picks_of_those,
+)
 from concierge.planner.state import BOOKED, Offer, State, Turn
+from tools.list_trips import ListTripsOutput
 from tools.views import day_range, spoken_day
 
 _KIND_LIST = {"flight": "flights", "return": "returns", "hotel": "hotels"}
@@ -79,6 +84,16 @@ def select(
         refs = [
             replace(r, under=cap.amount, under_per=cap.per, under_currency=cap.currency)
             if r.in_budget and r.under is None
+            else r
+            for r in refs
+        ]
+    wished = state.draft.airline
+    if wished and picks_of_those(u.text):
+        # "stick to American if I can, what do they have?" → "the cheaper of those": the
+        # best by that measure among that airline's options
+        refs = [
+            replace(r, carrier=wished)
+            if r.best and r.carrier is None and r.index is None and r.clock is None
             else r
             for r in refs
         ]
@@ -142,6 +157,25 @@ def select(
         refs = [OptionRef(best=str(best))] if best else []
     now: dict[str, dict[str, Any]] = {}  # what this message chose, list by list
     for ref in refs:
+        if ref.booked:
+            # "same hotel as I'm in already": the option of a list shown that one's trips
+            # already hold (list_trips first)
+            listing = turn.last("list_trips")
+            if listing is None:
+                return [Call("list_trips", {"limit": 20})]
+            trips = listing.typed(ListTripsOutput)
+            kinds = [k for k in available if ref.kind in (None, k)]
+            for kind in kinds:
+                again = booked_option(state, kind, trips.trips if trips is not None else [])
+                if again is not None:
+                    chosen[kind] = again
+                    break
+            else:
+                return Reply(
+                    "I couldn't find the one you have booked among these options — "
+                    "which one would you like? Tell me its number."
+                )
+            continue
         if ref.same:
             for kind in available:
                 again = same_as_before(state, kind)

@@ -555,6 +555,52 @@ def _change(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
     return _change_booking(state, turn, ctx, u, None)
 
 
+def same_flight_asked(
+    state: State, turn: Turn, ctx: Context, u: Understanding
+) -> Decision | None:
+    """Right after a question about a booked flight ("what time's my flight home?"), "put
+    me on that same flight the day after instead", "can I move that one to the 20th?":
+    that flight of that booking moved to the day said (the same flight number proposed
+    on it when it flies then, else that day's options). None when the message names
+    another trip, asks nothing of the kind, or no flight was just talked of."""
+    booking_id, segment_id = state.current_booking, state.asked_flight
+    if (
+        booking_id is None
+        or segment_id is None
+        or state.last_intent not in {Intent.ASK_TRIP, Intent.BOOKING}
+        or u.booking_id
+        or u.places
+        or u.intent not in _MOVES_THAT_FLIGHT
+        or not (u.moved_to or u.dates.depart or u.dates.ret or u.shift_days)
+    ):
+        return None
+    low = u.text.lower().replace("’", "'")
+    if not ((_THAT_FLIGHT.search(low) and _table()["change"].search(low)) or _PUT_ON.search(low)):
+        return None
+    return _change_booking(
+        state, turn, ctx, u, booking_id, segment_id=segment_id, same_number=bool(_ONTO.search(low))
+    )
+
+
+# "switch to that flight on the 19th", "put me on that one the day after": the flight just
+# talked of is the one to fly, on the new day
+_ONTO = re.compile(r"\b(?:on|onto|on to|to) (?:that|this|the same) (?:same )?(?:flight|one|plane)\b")
+# What a move of the flight just talked of may read as ("put me on that same flight the
+# day after" a pick of "the same" option).
+_MOVES_THAT_FLIGHT = frozenset(
+    {Intent.SELECT, Intent.SEARCH, Intent.CHANGE, Intent.UNKNOWN, Intent.BOOKING}
+)
+# "that flight", "that same flight", "the same one", "that one", "it"
+_THAT_FLIGHT = re.compile(
+    r"\b(?:(?:that|this|the) (?:same )?(?:flight|one|plane)|same (?:flight|one|plane)|it)\b"
+)
+# "put me on that same flight the day after", "get me on the same one on the 20th"
+_PUT_ON = re.compile(
+    r"\b(?:put|get|book|rebook|switch|move) (?:me|us|her|him|them) (?:on|onto|to) "
+    r"(?:that|this|the) (?:same )?(?:flight|one|plane)\b"
+)
+
+
 def other_day_of_change(
     state: State, turn: Turn, ctx: Context, u: Understanding
 ) -> Decision | None:
@@ -606,8 +652,10 @@ def _change_booking(
     *,
     segment_id: str | None = None,
     day: dt.date | None = None,
+    same_number: bool = False,
 ) -> Decision:
-    """``day``: the day to search when the message says none (that of the options shown)."""
+    """``day``: the day to search when the message says none (that of the options shown);
+    ``same_number``: the message asks for the booked flight itself on the new day."""
     looked = turn.last("get_booking")
     if looked is None:
         if booking_id is None:
@@ -694,7 +742,11 @@ def _change_booking(
             code = f"{m.group(1).upper()} {m.group(2)}"
             if code.replace(" ", "") not in own and flight_number(code):
                 named.append(OptionRef(carrier=code))
-    if not any(r.carrier for r in named) and _SAME_FLIGHT.search(u.text) and seg.get("flight"):
+    if (
+        not any(r.carrier for r in named)
+        and (same_number or _SAME_FLIGHT.search(u.text))
+        and seg.get("flight")
+    ):
         # "move it to the next day, same flight if there is one": the booked flight's
         # number on the new day, once found (else the day's options are shown).
         named.append(OptionRef(carrier=str(seg.get("flight"))))
@@ -742,9 +794,9 @@ def _change_booking(
         }
         if u.max_stops is not None:
             args["max_stops"] = u.max_stops
-        elif by_number:
+        elif any(flight_number(r.carrier or "") for r in named):
             # One flight number is one nonstop flight: the connections only crowd it out
-            # of the options ("switch me from BA 18 to DL 40").
+            # of the options ("switch me from BA 18 to DL 40", "same flight, a day later").
             args["max_stops"] = 0
         if after:
             args["depart_after"] = after

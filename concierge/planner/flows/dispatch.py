@@ -176,6 +176,20 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         if day and not u.dates.depart and not any(r.index is not None for r in u.options):
             # "the 18th one": an ordinal read as no place in the list is a day of the month.
             u.dates = understand(f"the {day.group(1)}{day.group(2)}", ctx.now).dates
+    if (
+        state.last_shown == "trips"
+        and state.last_intent == Intent.TRIPS
+        and intent in _WHICH_TRIP_MAY_BE
+        and u.facets
+        and (u.places or u.dates.depart)
+        and _LISTED_TRIP.search(u.text.lower())
+        and asks.is_question(u.text)
+        and not asks.is_request(u.text)
+    ):
+        # "show my trips" → "who's the paris one waiting on?", "is the london trip
+        # confirmed?", "what time does the december 3 one leave?": a question about a trip
+        # of the list, named by its place or day — nothing to search.
+        intent = Intent.ASK_TRIP
     # (the confirmation asked again this turn, once answered, tells what became of it)
     at_hold = booking.changed_hold(state) is not None or turn.last("confirm_booking") is not None
     if intent in _SMALL_TALK and at_hold:
@@ -225,6 +239,9 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         about = option_questions.answer(state, turn, ctx, u)
         if about is not None:
             return about
+    moved = changes.same_flight_asked(state, turn, ctx, replace(u, intent=intent))
+    if moved is not None:
+        return moved
     moved = changes.other_day_of_change(state, turn, ctx, u)
     if moved is not None:
         return moved
@@ -286,6 +303,11 @@ _NAMED_TRIP = re.compile(
     r"^\W*(?:(?:the|that)\s+(?:[\w/.-]+\s+){0,3}?(?:one|trip|booking)"
     r"|(?:the|that)\s+(?:one|trip|booking)\s+(?:on|for|from|of|leaving|starting|in)\b)"
 )
+
+
+# A trip of a list named inside a question: "who's the paris one waiting on?", "is the
+# london trip confirmed?"
+_LISTED_TRIP = re.compile(r"\b(?:the|that)\s+(?:[\w/.-]+\s+){1,3}?(?:one|trip|booking)\b")
 
 
 # "the 18th one": an ordinal that may be a place in the list or a day.

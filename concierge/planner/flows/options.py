@@ -9,10 +9,12 @@ from collections.abc import Callable
 from typing import Any
 
 from concierge.planner import render
+from concierge.planner.answers.trip_answers import INACTIVE
 from concierge.planner.nlu import picks
 from concierge.planner.nlu.intents import OptionRef, Understanding
 from concierge.planner.nlu.picks import flight_number
 from concierge.planner.state import State
+from tools.list_trips import TripOut
 
 _REPLACED = re.compile(
     r"\b(?:instead of|rather than|in place of|other than)\b[^,.;:!?]*", re.IGNORECASE
@@ -496,4 +498,29 @@ def same_as_before(state: State, kind: str) -> dict[str, Any] | None:
             and render.clock(option.get("depart")) == render.clock(before.get("depart"))
         ):
             return option
+    return None
+
+
+def booked_option(state: State, kind: str, trips: list[TripOut]) -> dict[str, Any] | None:
+    """The option in the list shown now that one of one's active trips already holds
+    ("same hotel as I'm in already"): a hotel by its name, a flight by its numbers."""
+    shown = state.shown.get({"flight": "flights", "return": "returns", "hotel": "hotels"}[kind])
+    if shown is None:
+        return None
+    legs = [
+        leg.what
+        for t in trips
+        if t.status not in INACTIVE
+        for leg in t.legs
+        if leg.kind == ("hotel" if kind == "hotel" else "flight")
+    ]
+    for option in shown.items:
+        if kind == "hotel":
+            name = str(option.get("name") or "")
+            if name and any(what == name or what.startswith(f"{name},") for what in legs):
+                return option
+        else:
+            numbers = [str(n) for n in option.get("flights") or []]
+            if numbers and all(any(what.startswith(f"{n} ") for what in legs) for n in numbers):
+                return option
     return None

@@ -99,13 +99,21 @@ def record(turn: Turn, ctx: Context, booking_id: str, text: str) -> Decision:
 # A trip's purpose told unasked ("Can you let Mia know the Paris trip is for the Renault
 # kickoff?", "the purpose of my Boston flight: a customer visit", "add to my Paris trip that
 # it's for the Q4 review"): the trip named (group "trip") and what it is for ("what").
-_TRIP = r"(?P<trip>(?:the|my|our)\s+(?:[\w-]+\s+){0,3}?(?:trip|flight|booking|travel|request))"
+_TRIP = r"(?P<trip>(?:the|my|our)\s+(?:[\w-]+\s+){0,3}?(?:trip|flight|booking|travel|request|approval))"
+# What a purpose is called: "the purpose", "the reason", "what it's for"
+_WHY = r"(?:purpose|reason|business reason|justification)"
 _STATED = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
         rf"\b{_TRIP}\s+(?:is|was|'s)\s+(?:(?:actually|really|all|mainly|mostly)\s+)?for\s+(?P<what>.+)",
         rf"\bpurpose\s+(?:of|for|on)\s+{_TRIP}\s*(?:is|:|-|—|–)\s*(?P<what>.+)",
         rf"\b(?:add|note|put)\s+(?:on|to)\s+{_TRIP}\s+that\s+(?:it|this)(?:'s|\s+is)\s+for\s+(?P<what>.+)",
+        # "For the Paris approval: the reason is the Renault kickoff", "re my Boston trip -
+        # the purpose is a client visit": the trip named first, then what it is for
+        rf"\b(?:for|on|about|re|regarding)\s+{_TRIP}\s*(?::|,|-|—|–)\s*(?:the\s+)?{_WHY}\s*"
+        rf"(?:is|:|-|—|–)\s*(?P<what>.+)",
+        # "the reason for my Paris trip is the Renault kickoff"
+        rf"\b{_WHY}\s+(?:for|of|behind)\s+{_TRIP}\s*(?:is|:|-|—|–)\s*(?P<what>.+)",
     )
 )
 # What ends the purpose: the sentence, or what is said of it after a comma ("..., please

@@ -20,7 +20,7 @@ from core.catalogue.places import lookup_place, resolve_place, served_cities
 from core.errors import ValidationFailed
 from core.money import from_major, money_text
 from tools.list_trips import ListTripsOutput
-from tools.views import BookingOut, spoken_day
+from tools.views import BookingOut, city_of, spoken_day
 
 
 def _place_problem(u: Understanding) -> str | None:
@@ -200,6 +200,13 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         if isinstance(booked, list):
             return booked
         dated_by_trip = booked
+    if not dated_by_trip and u.want_hotel and not turn.prior.get("hotels"):
+        # "I'm heading up to Boston the day before my Paris flight — a hotel there for that
+        # one night": dated by the booked flight, in the city it leaves from
+        beside = _stay_beside_booked_flight(state, turn, ctx, u)
+        if isinstance(beside, list):
+            return beside
+        dated_by_trip = beside
     if (
         not dated_by_trip
         and u.for_booked_trip
@@ -389,6 +396,81 @@ def _flex_args(state: State, days: list[str]) -> dict[str, Any]:
     """What a day-by-day search is of, as ``state.flight_args`` records it."""
     args = {k: v for k, v in _flight_args(state).items() if k != "date"}
     return {**args, "flex": [days[0], days[-1]]}
+
+
+# A day told by a booked flight or trip: "the day before my Paris flight", "the night
+# before our Boston trip", "two days after my flight to London" (group "what": the words
+# naming it, its place among them).
+_BESIDE_BOOKED: Final = re.compile(
+    r"\b(?:the\s+)?(?P<n>day|night|evening|two days|2 days|three days|3 days)\s+"
+    r"(?P<dir>before|after)\s+(?P<what>(?:my|our)\s+(?:[\w-]+\s+){0,3}?(?:flight|trip|departure)"
+    r"(?:\s+(?:to|from|out of)\s+[\w-]+(?:\s+[\w-]+)?)?)",
+    re.IGNORECASE,
+)
+_DAYS_SAID: Final = {"day": 1, "night": 1, "evening": 1, "two": 2, "2": 2, "three": 3, "3": 3}
+
+
+def _stay_beside_booked_flight(
+    state: State, turn: Turn, ctx: Context, u: Understanding
+) -> list[Call] | bool:
+    """A hotel dated by a booked flight ("I'm heading up to Boston the day before my Paris
+    flight — a hotel there for that one night"): the flight's day (``list_trips``, the trip
+    going to the place named with it, else the next one), the day said before or after it,
+    and the nights asked (one when none is said); in the other place the message names,
+    else where that flight leaves from (before it) or lands (after it). No flight is
+    searched. False when the message says no such day or no booked trip fits."""
+    m = _BESIDE_BOOKED.search(u.text)
+    if m is None:
+        return False
+    listing = turn.last("list_trips")
+    if listing is None:
+        return [Call("list_trips", {"limit": 20})]
+    trips = listing.typed(ListTripsOutput)
+    if trips is None:
+        return False
+    inside = [p for p in u.places if p.place is not None and m.start("what") <= p.start < m.end()]
+    outside = [p for p in u.places if p.place is not None and p not in inside]
+    named = {p.place.city for p in inside if p.place is not None}
+    today = ctx.today.isoformat()
+    d = state.draft
+    rows = sorted(
+        (
+            t
+            for t in trips.trips
+            if t.status not in INACTIVE
+            and t.flights
+            and (t.start or today) >= today
+            and (not named or named & {*t.places, t.origin or ""})
+            and (not d.traveller or t.traveler.split()[:1] == [d.traveller.split()[0]])
+        ),
+        key=lambda t: t.start or "",
+    )
+    legs = [leg for leg in rows[0].legs if leg.kind == "flight"] if rows else []
+    if not legs:
+        return False
+    before = m.group("dir").lower() == "before"
+    leg = legs[0] if before else legs[-1]
+    day = render.day_of(leg.starts if before else leg.ends)
+    if day is None:
+        return False
+    shift = _DAYS_SAID.get(m.group("n").split()[0].lower(), 1)
+    check_in = day - timedelta(days=shift) if before else day + timedelta(days=shift - 1)
+    nights = u.dates.nights or 1
+    codes = re.findall(r"\b([A-Z]{3})\b", leg.what)
+    city = (
+        outside[0].place.city
+        if outside and outside[0].place is not None
+        else city_of(codes[0] if before else codes[-1])
+        if codes
+        else None
+    )
+    if not city:
+        return False
+    d.destination = d.destination if d.destination_city == city else city
+    d.destination_city = city
+    d.depart, d.ret, d.nights, d.stay = check_in, check_in + timedelta(days=nights), None, None
+    d.want_hotel, d.want_flight, d.round_trip = True, False, False
+    return True
 
 
 def _stay_for_booked_trip(state: State, turn: Turn, ctx: Context) -> list[Call] | bool:

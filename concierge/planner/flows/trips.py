@@ -455,6 +455,8 @@ def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decis
     if refund:
         return Reply(trip_answers.if_cancelled_text(booking))
     said = trip_answers.answer(ask, booking, ctx.now)
+    flight = trip_answers.flight_asked(ask, booking, ctx.now)
+    state.asked_flight = flight.segment_id if flight is not None else None
     offer = Offer("confirm", {"booking_id": said.confirm}) if said.confirm else None
     return Reply(said.text, offer)
 

@@ -1996,7 +1996,7 @@ _BEFORE = re.compile(
 # A latest arrival: "land before 2pm", "I must arrive by 9am", "get in no later than noon",
 # "need to be there by 10" (a few words may stand between: "land in Chicago before 2").
 _ARRIVE_BY = re.compile(
-    r"\b(?:land(?:s|ing)?|arriv(?:e|es|ing)|gets?\s+in|getting\s+in|be\s+there|be\s+in)\b"
+    r"\b(?:land(?:s|ing)?|arriv(?:e|es|ing)|gets?\s+in|getting\s+in|be\s+there|be\s+in|be\s+at)\b"
     r"(?:\s+(?!before\b|by\b|no\b)[\w'.]+){0,3}?\s+(?:before|by|no later than|not after)\s+"
     r"(?:" + _CLOCK.format(8) + r"|(?P<w8>noon|midday))"
 )

@@ -169,6 +169,7 @@ class Understanding:
     other_option: bool = False  # asks for another option than those shown ("a later one")
     more_options: bool = False  # "show me more": the same search, more of its options
     price_cap: PriceCap | None = None  # "under 200 a night", "max $300"
+    airline: str | None = None  # an airline wished for ("American if I can"): picks.airline_wished
     within_policy: bool = False  # "a hotel ... under the policy limit": a filter, not a question
     facets: frozenset[str] = frozenset()  # what a trip question asks (asks.yaml)
     unsupported: asks.Unsupported | None = None
@@ -651,6 +652,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         return u
 
     u.price_cap, masked = _price_cap(low)
+    u.airline = picks.airline_wished(clean)
     # "the one at $255 a night": a price said of an option shown picks it (picks.read); no
     # other reader sees it, so "a night" is no length of stay nor "255" a date.
     said_prices = picks.price_mentions(masked)

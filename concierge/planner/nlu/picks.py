@@ -65,6 +65,9 @@ class OptionRef:
     # Within the budget said before ("the earliest one that's under budget"): the dialogue
     # fills ``under`` from it.
     in_budget: bool = False
+    # The option one already has booked ("same hotel as I'm in already"): the dialogue
+    # finds it among one's trips.
+    booked: bool = False
 
     @property
     def window(self) -> bool:
@@ -77,6 +80,9 @@ class _Tables:
     flight_word: re.Pattern[str]
     both: tuple[tuple[str, re.Pattern[str]], ...]
     same: re.Pattern[str]
+    booked: re.Pattern[str]
+    airline_wish: tuple[re.Pattern[str], ...]
+    of_those: re.Pattern[str]
     best: tuple[tuple[str, re.Pattern[str]], ...]
     comparatives: tuple[tuple[str, re.Pattern[str]], ...]
     direct: re.Pattern[str]
@@ -120,6 +126,9 @@ def tables() -> _Tables:
         flight_word=_any(raw["flight_word"]),
         both=tuple((scope, _any(cues)) for scope, cues in raw["both"].items()),
         same=_any(raw["same"]),
+        booked=_any(raw["booked"]),
+        airline_wish=tuple(re.compile(rf"\b(?:{p})\b") for p in raw["airline_wish"]),
+        of_those=_any(raw["of_those"]),
         best=tuple((name, _any(cues)) for name, cues in raw["best"].items()),
         comparatives=tuple(
             (name, _comparative(cues)) for name, cues in raw["comparatives"].items()
@@ -249,6 +258,28 @@ _FLIGHT_NUMBER: Final = re.compile(
     r"(?<![\w:./-])(?P<code>[a-z][a-z0-9]|[0-9][a-z])\s?(?P<n>\d{1,4})(?![\w:.,]\d|\w)"
     r"(?!\s*(?:am|pm|people|passengers?|nights?|rooms?|seats?|days?|h\b|hours?))"
 )
+
+
+def airline_wished(text: str) -> str | None:
+    """The airline a request wishes for without asking for it alone ("I'd like to stick to
+    American if I can", "Delta if possible"), as written in lower case; None when none."""
+    low = " ".join((text or "").lower().replace("’", "'").split())
+    for pattern in tables().airline_wish:
+        for m in pattern.finditer(low):
+            said = m.group("a")
+            for name in (said, said.split()[0]):
+                if name in _AIRLINE_WORDS and name not in _NOT_AIRLINES:
+                    return name
+    return None
+
+
+def of_those(text: str) -> bool:
+    """A pick says it chooses among the options just talked of ("the cheaper of those")."""
+    return bool(tables().of_those.search(" ".join((text or "").lower().split())))
+
+
+# Airline words that are everyday words too ("stick to the plan", "if I can")
+_NOT_AIRLINES: Final = frozenset({"the", "it", "that", "this", "a", "an", "my", "our"})
 
 
 def flight_number(word: str) -> bool:
@@ -619,8 +650,11 @@ def read(text: str) -> list[OptionRef]:
         )
         if alone:
             found.append((alone.start(), OptionRef(best="direct")))
+    booked = t.booked.search(low)
     same = t.same.search(low)
-    if same:
+    if booked:
+        found.append((booked.start(), OptionRef(booked=True)))
+    elif same:
         found.append((same.start(), OptionRef(same=True)))
     for m in _FLIGHT_NUMBER.finditer(low if not low.rstrip().endswith("?") else ""):
         # (a question naming a flight, "is BA 117 delayed?", asks about it: no pick)
