@@ -5,10 +5,18 @@ compared, never read as out and back; a time one can't leave before ("I can't le
 heathrow ...") as where the leg leaves from, so an open jaw is read and one description
 picks both legs; a part of the day after where the option goes ("the one into Orly around
 lunchtime"); new days as two bare numbers joined by a word after "make it" / "change it
-to" ("actually make it 16 to 19").
+to" ("actually make it 16 to 19"). Then the leftovers: the time of what the trip is for
+("for a 9am meeting on the 15th", "a client presentation at 11:30") as an arrival limit;
+"between 1 and 3" as 13-15h; "if there's anything, just book it" holds the cheapest and
+still asks the yes; a dash with spaces around it as a clause boundary of a pick ("delta
+both ways pls — the cheapest ones"; fixpicks26 GAPS 3 closed by it).
 
-Every phrasing here is a guard, written after the fix and before running it. First try:
-recorded below each group as it is run.
+Every phrasing here is a guard, written after the fix and before running it. First try
+(pytest -n 0 / -n 2 on gaps46, 10:50-11:08 UTC, each group run once): flexible_dates 3/3
+and time_constraint 2/2 (-n 2, 88 s); multi_pick 2/2, descriptive_pick 2/2, change_mind
+2/2; meeting / between / book-if-found 4/4; the dash 1/1 (a /tmp probe of the same
+dialogue). "between 1 and 2" and "if you can find something, book it" already worked on
+main (guards only).
 """
 
 from __future__ import annotations
@@ -161,6 +169,48 @@ CASES: list[tuple[str, Case]] = [
             "JFK to Miami Dec 14-17 round trip",
             "make it 15 to 18 instead",
             calls=[_fs("JFK", "miami", "2026-12-15"), _fs("miami", "JFK", "2026-12-18")],
+        ),
+    ),
+    # --- the time of what the trip is for is an arrival limit (time_constraint)
+    (
+        "time_constraint",
+        dialogue(
+            "flying LGA to Atlanta for a 9am meeting on the 15th",
+            calls=[_fs("LGA", "atlanta", "2026-12-15")],
+            options={"depart_before": "09:00"},
+        ),
+    ),
+    (
+        "time_constraint",
+        dialogue(
+            "I need JFK to Chicago on 9 Dec, it's for a client presentation at 11:30",
+            options={"depart_before": "11:30"},
+            reply_contains_any=[["landing by 11:30"]],
+        ),
+    ),
+    (
+        "time_constraint",
+        dialogue(
+            "Boston to Miami 16 Dec, departing between 1 and 3 please",
+            options={"depart_after": "13:00", "depart_before": "15:00"},
+        ),
+    ),
+    # --- "book it if you find one": the cheapest held, the yes still asked (pick_then_confirm)
+    (
+        "pick_then_confirm",
+        dialogue(
+            ("LGA to Chicago on the 11th - if there's anything, just book it", HELD),
+            ("yes", {"new_status": "confirmed"}),
+        ),
+    ),
+    # --- a dash with spaces around it parts the clauses of a pick (descriptive_pick)
+    (
+        "descriptive_pick",
+        dialogue(
+            "LaGuardia to Chicago and back, out Monday 21 Dec, back Wed 23 Dec",
+            "delta both ways pls — the cheapest ones",
+            tools_include=["reserve"],
+            **HELD,
         ),
     ),
 ]

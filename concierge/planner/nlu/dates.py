@@ -2251,7 +2251,42 @@ _DAY_SPAN = re.compile(
 )
 
 
+# Something the trip is for, with its time ("for a 9am meeting", "in time for my 2:30pm
+# presentation", "for a meeting at 10am"): the flight must land before it starts.
+_EVENT_NOUN: Final = (
+    r"(?:meeting|presentation|conference|summit|interview|appointment|workshop|training"
+    r"|session|talk|keynote|pitch|demo|kick-?off|offsite|off-site|event|wedding|ceremony"
+    r"|dinner|lunch|breakfast|review|board meeting|standup|stand-up)"
+)
+_EVENT_CLOCK: Final = (
+    r"(?:(?P<h{0}>1[0-2]|0?[1-9])(?::(?P<m{0}>[0-5]\d))?\s*(?P<ap{0}>a\.?m\.?|p\.?m\.?)"
+    r"|(?P<hh{0}>[01]?\d|2[0-3]):(?P<mm{0}>[0-5]\d)|(?P<w{0}>noon|midday))"
+)
+_FOR_EVENT: Final = re.compile(
+    r"\b(?:for|in time for|to make|to get to|to be at)\s+(?:a|an|my|our|the|his|her|their)\s+"
+    r"(?:" + _EVENT_CLOCK.format(9) + r"\s+(?:[\w-]+\s+){0,2}?" + _EVENT_NOUN
+    + r"|(?:[\w-]+\s+){0,2}?" + _EVENT_NOUN
+    + r"\s+(?:at|starting at|that starts at|which starts at|@)\s+" + _EVENT_CLOCK.format(10)
+    + r")\b"
+)
+
+
+def _event_start(m: re.Match[str]) -> str | None:
+    for i in (9, 10):
+        if m.group(f"w{i}"):
+            return _WORD_TIME[m.group(f"w{i}")]
+        if m.group(f"hh{i}"):
+            return f"{int(m.group(f'hh{i}')):02d}:{m.group(f'mm{i}')}"
+        if m.group(f"h{i}"):
+            return _clock(m, i)
+    return None
+
+
 def _times(low: str, reading: DateReading) -> None:
+    event = _FOR_EVENT.search(low)
+    if event is not None:
+        # its time is no wish about when to leave: blanked before the window is read
+        low = low[: event.start()] + " " * (event.end() - event.start()) + low[event.end() :]
     low = _NOT_A_TIME_WISH.sub(lambda m: _not_a_wish(low, m), low)
     low = _without_events(low)
     low = _DAY_SPAN.sub(lambda m: " " * len(m.group(0)), low)
@@ -2274,3 +2309,13 @@ def _times(low: str, reading: DateReading) -> None:
         )
     if inbound:
         reading.return_after, reading.return_before = _window(inbound)
+    if (
+        event is not None
+        and not (reading.depart_before or reading.arrive_before)
+        and not _AROUND_DATE.search(low)
+    ):
+        # "for a 9am meeting on the 15th": landing by then, as "I need to be there by 9am"
+        # (a flight the day before, "the night before", has no such limit)
+        begins = _event_start(event)
+        if begins is not None:
+            reading.depart_before = reading.arrive_before = begins

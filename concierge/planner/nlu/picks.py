@@ -360,8 +360,9 @@ _FUNCTION_WORDS: Final = frozenset(
 # An ordinal before a superlative ranks by its measure: "the second cheapest", "2nd
 # earliest", "the next cheapest one".
 _RANKED: Final = re.compile(r"\b(?P<o>second|2nd|third|3rd|fourth|4th|next)(?:[- ]|\s+most\s+)$")
-# A clause boundary: commas, semicolons and the words that join two choices.
-_SEPARATOR: Final = re.compile(r"[,;+]|\b(?:and|&|plus|then|with|but)\b")
+# A clause boundary: commas, semicolons, a dash with spaces around it ("united both ways
+# please - the earliest ones") and the words that join two choices.
+_SEPARATOR: Final = re.compile(r"[,;+]|\s[-–—]+\s|\b(?:and|&|plus|then|with|but)\b")
 _QUESTION: Final = re.compile(r"^(?:what|which|how|is|are|do|does|can|could|any)\b.*\?\s*$")
 
 
