@@ -33,8 +33,9 @@ from concierge.planner.flows import (
     trips,
 )
 from concierge.planner.flows.base import Context, Decision, Handler, Reply
+from concierge.planner.flows.options import asked_hotels, plain_name
 from concierge.planner.nlu import asks
-from concierge.planner.nlu.intents import Intent, rejection_reason, understand
+from concierge.planner.nlu.intents import Intent, Understanding, rejection_reason, understand
 from concierge.planner.nlu.people import read_people
 from concierge.planner.state import State, Turn, bookable_names
 
@@ -104,6 +105,11 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         answer = read_people(u.text, bookable_names(ctx.profile))
         if answer is not None:
             return booking.name_passengers(state, turn, ctx, u, answer)
+    if intent in _WHICH_TRIP_MAY_BE and _places_are_hotel_areas(state, u):
+        # "I'd prefer the one near Kings Cross", "the one in Canary Wharf" at a hotel list:
+        # the area in a shown hotel's name says which hotel, it is no place to go to.
+        u.places, u.origin, u.destination = [], None, None
+        intent = u.intent = Intent.SELECT
     trip = purpose.asked_for(state.offer)
     if trip is not None:
         # The answer to "what's the trip for?", when it reads as one.
@@ -266,6 +272,19 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         intent = Intent.CONFIRM
     handler = _HANDLERS.get(intent, _HANDLERS[Intent.UNKNOWN])
     return handler(state, turn, ctx, u)
+
+
+def _places_are_hotel_areas(state: State, u: Understanding) -> bool:
+    """Every place the message names is (part of) the area of a hotel on the list shown
+    last, and the message says nothing else of a trip (no day, no other place)."""
+    shown = state.shown.get("hotels")
+    if state.last_shown != "hotels" or shown is None or not shown.items or not u.places:
+        return False
+    if u.dates.depart or u.dates.ret or u.dates.nights or u.booking_id:
+        return False
+    named = asked_hotels(u.text, shown.items)
+    said = [f" {plain_name(w)} " for words in named.values() for w in words.split(", ")]
+    return bool(said) and all(any(f" {plain_name(p.text)} " in w for w in said) for p in u.places)
 
 
 # Words that point back at the trip or the person just talked of.

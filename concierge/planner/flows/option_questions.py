@@ -18,7 +18,7 @@ from typing import Any
 
 from concierge.planner import render
 from concierge.planner.flows.base import Context, Reply
-from concierge.planner.flows.options import pick
+from concierge.planner.flows.options import name_refs, pick
 from concierge.planner.nlu import asks, conditions, datafiles, picks
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.state import Offer, State, Turn
@@ -60,7 +60,14 @@ def _rank(low: str) -> str | None:
 def answer(state: State, turn: Turn, ctx: Context, u: Understanding) -> Reply | None:
     """The answer to a question about the options shown, or None when the message is no
     such question (a pick, a request, a new search, a question about something else)."""
-    if turn.steps or state.last_shown not in _LISTS or u.intent not in _MAY_BE:
+    if turn.steps or state.last_shown not in _LISTS:
+        return None
+    # Options named by airline or hotel name ("how much is the Hilton for all three
+    # nights?", "is the BA one refundable?"), besides those picks.read names.
+    by_name = [n for n in name_refs(state, u) if not any(r.carrier for r in u.options)]
+    if u.intent not in _MAY_BE and not (u.intent == Intent.CANCEL and by_name):
+        # ("can I cancel the Novotel for free?" with nothing booked here asks of an
+        # option shown, never cancels)
         return None
     if asks.fare_question(u.text):
         return None  # "how much of option 2 is taxes?": the fare's breakdown (flows.fares)
@@ -89,7 +96,8 @@ def answer(state: State, turn: Turn, ctx: Context, u: Understanding) -> Reply | 
         or u.time_shift
         or u.other_option
         or u.more_options
-        or u.want_hotel
+        # ("is the holiday inn cancellable?": a hotel word in a shown hotel's name)
+        or (u.want_hotel and not by_name)
         or u.booking_id
         or u.person
     ):
@@ -101,6 +109,7 @@ def answer(state: State, turn: Turn, ctx: Context, u: Understanding) -> Reply | 
     ):
         return None  # "any that leave after 5?": the search narrowed ("between 1 and 2" isn't)
     named = [r for r in u.options if r.index is not None or r.carrier or r.clock or r.window]
+    named += [n for n in by_name if not any(r.kind in (None, n.kind) for r in named)]
     if rank and not named and _tables()[3].search(low):
         return _ranked(state, ctx, lists, rank, facts)
     if not facts:

@@ -105,6 +105,9 @@ def _plain(text: str) -> str:
     return " ".join(re.sub(r"[-/,.]", " ", low).split())
 
 
+plain_name = _plain  # as the dialogue compares a place said with a hotel's name
+
+
 # A brand's first word stands for it ("a Hyatt", "the Radisson"), unless it is an everyday
 # word ("over the holidays").
 _NOT_A_BRAND_WORD = frozenset({"holiday"})

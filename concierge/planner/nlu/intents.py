@@ -1803,6 +1803,9 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         (hotel_words and not re.search(r"\bnights?\b", low))
         or brand_stay
         or re.search(r"\b(?:hotels?|rooms?|accommodation|somewhere to stay|place to stay)\b", low)
+        # "something in Paris 10-13 Dec, max 200 per night": a budget by the night is a
+        # room's (a fare is never priced by the night)
+        or (u.price_cap is not None and u.price_cap.per == "night")
     ):
         u.want_hotel = True
     # "I'll be in Boston Dec 15-17, can you find a hotel?": being somewhere is no flight
