@@ -24,8 +24,7 @@ from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.errors import GraphRecursionError
 from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Table, insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Table
 
 import prompts
 from concierge.actions import Action, ActionTurn, title_of
@@ -491,26 +490,20 @@ class Concierge:
     async def _record(
         self, caller: Caller, thread_id: str, turn_id: str, usage: _Usage, claim: TurnClaim
     ) -> None:
-        async def write(session: AsyncSession) -> None:
-            # A Core INSERT: the ORM's unit of work cost more CPU than the round trip.
-            connection = await session.connection()
-            await connection.execute(
-                _INSERT_USAGE,
-                {
-                    "org_id": caller.org_id,
-                    "thread_id": thread_id,
-                    "turn_id": turn_id,
-                    "model": self.model.name[:100],
-                    "model_calls": usage.model_calls,
-                    "prompt_tokens": usage.prompt_tokens,
-                    "completion_tokens": usage.completion_tokens,
-                    "counted_prompt_tokens": usage.counted_prompt_tokens,
-                    "created_at": self.rt.clock.now(),
-                },
-            )
-
+        # A Core INSERT: the ORM's unit of work cost more CPU than the round trip.
+        row = {
+            "org_id": caller.org_id,
+            "thread_id": thread_id,
+            "turn_id": turn_id,
+            "model": self.model.name[:100],
+            "model_calls": usage.model_calls,
+            "prompt_tokens": usage.prompt_tokens,
+            "completion_tokens": usage.completion_tokens,
+            "counted_prompt_tokens": usage.counted_prompt_tokens,
+            "created_at": self.rt.clock.now(),
+        }
         try:
-            await claim.release_with(self.rt, write)
+            await claim.release_with(self.rt, _USAGE, row)
         except Exception:  # accounting must not cost the user their answer
             log.exception("could not record usage of turn %s", turn_id)
 
@@ -626,7 +619,7 @@ def _answered(pending: list[_Pending], steps: list[tuple[Any, dict[str, Any]]]) 
     }
 
 
-_INSERT_USAGE = insert(cast(Table, TurnUsage.__table__))
+_USAGE = cast(Table, TurnUsage.__table__)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -210,6 +211,35 @@ def lock_timeout_error() -> LockTimeout:
     )
 
 
+class ReadOnlyViolation(RuntimeError):
+    """A read-only unit of work (``Database.uow(write=False)``) sent a write or a lock."""
+
+
+#: A SELECT's locking clause (``FOR UPDATE``, ``FOR NO KEY UPDATE``, ``FOR
+#: SHARE``, ``FOR KEY SHARE``, with ``OF …``, ``NOWAIT`` or ``SKIP LOCKED`` after it).
+_LOCKING = re.compile(r"\bFOR (?:NO KEY |KEY )?(?:UPDATE|SHARE)\b")
+#: A data-modifying statement inside a ``WITH``.
+_WRITING = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b")
+
+
+def _reads_only(
+    _conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
+) -> None:
+    """A statement of a read-only unit on PostgreSQL (in autocommit): a SELECT that locks
+    nothing. A write there would be committed at once (in a transaction it was rolled
+    back at the unit's end) and a lock released at once: both are refused before they
+    are sent."""
+    head = statement.lstrip()[:6].upper()
+    if head == "SELECT":
+        written = False
+    elif head.startswith("WITH"):  # a SELECT after common table expressions
+        written = _WRITING.search(statement) is not None
+    else:
+        written = True
+    if written or _LOCKING.search(statement):
+        raise ReadOnlyViolation(f"a read-only unit of work sent: {statement[:80]}")
+
+
 class Database:
     """The engine plus the unit-of-work factory used at every edge."""
 
@@ -235,10 +265,23 @@ class Database:
         )
         self.is_sqlite = url.startswith("sqlite")
         self._writer = async_sessionmaker(self.engine, expire_on_commit=False)
-        reader_bind = (
-            self.engine.execution_options(sqlite_begin="DEFERRED") if self.is_sqlite else self.engine
-        )
-        self._reader = async_sessionmaker(reader_bind, expire_on_commit=False)
+        # A read-only unit on PostgreSQL runs in autocommit: no BEGIN before its reads and
+        # no ROLLBACK after them (issue 15: two round trips fewer for every read-only unit,
+        # e.g. a chat turn's prompt facts and its search). At READ COMMITTED each statement
+        # takes its own snapshot inside a transaction too, so its reads see the same; what
+        # a transaction would add, a row lock held to its end or a write rolled back at
+        # its end, a read-only unit must not ask for, and ``_reads_only`` refuses it. An
+        # object changed in it is never flushed (no autoflush), as it was never committed.
+        if self.is_sqlite:
+            self._reader = async_sessionmaker(
+                self.engine.execution_options(sqlite_begin="DEFERRED"), expire_on_commit=False
+            )
+        else:
+            reader_bind = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            event.listen(reader_bind.sync_engine, "before_cursor_execute", _reads_only)
+            self._reader = async_sessionmaker(
+                reader_bind, expire_on_commit=False, autoflush=False
+            )
         # PostgreSQL in autocommit (``single``): a statement is its own transaction, with
         # no BEGIN before it and no COMMIT or ROLLBACK after it (two round trips fewer).
         self._single = (
@@ -258,6 +301,10 @@ class Database:
     @asynccontextmanager
     async def uow(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
         """One transaction: committed when the block ends cleanly, rolled back otherwise.
+
+        ``write=False``: reads only. On PostgreSQL they run in autocommit, each its own
+        transaction (at READ COMMITTED a statement sees its own snapshot either way); a
+        write or a row lock sent there raises ``ReadOnlyViolation``.
 
         A lock waited for past its timeout, in the block or at COMMIT, is raised as
         ``LockTimeout`` (:func:`is_lock_timeout`), after the rollback.

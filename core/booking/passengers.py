@@ -52,7 +52,7 @@ from core.models import (
 )
 from core.supplier.base import SupplierPassenger
 from core.travellers.crypto import PiiCipher
-from core.travellers.service import clear_airline_numbers
+from core.travellers.service import clear_airline_numbers, clear_airline_numbers_of
 from core.travellers.validate import legal_name
 
 MAX_PASSENGERS = 9
@@ -601,6 +601,56 @@ async def supplier_passengers(
             )
         )
     return tuple(out)
+
+
+async def supplier_passengers_of(
+    session: AsyncSession,
+    carriers: Mapping[str, str],
+    *,
+    cipher: PiiCipher | None = None,
+) -> dict[str, tuple[SupplierPassenger, ...]]:
+    """:func:`supplier_passengers` for several flight segments (``carriers``: each
+    segment's carrier, by segment id), read together: their passengers in one read and
+    their numbers in one more (issue 15: those two reads a segment before)."""
+    if not carriers:
+        return {}
+    rows = (
+        await session.execute(
+            select(SegmentPassenger.segment_id, Passenger)
+            .join(SegmentPassenger, SegmentPassenger.passenger_id == Passenger.id)
+            .where(SegmentPassenger.segment_id.in_(sorted(carriers)))
+            .order_by(Passenger.position)
+        )
+    ).all()
+    numbers = (
+        await clear_airline_numbers_of(
+            session,
+            cipher,
+            sorted(
+                {
+                    (p.user_id, carriers[segment_id])
+                    for segment_id, p in rows
+                    if p.user_id is not None and carriers[segment_id]
+                }
+            ),
+        )
+        if cipher is not None
+        else {}
+    )
+    out: dict[str, list[SupplierPassenger]] = {segment_id: [] for segment_id in carriers}
+    for segment_id, p in rows:
+        loyalty, known = (
+            numbers.get((p.user_id, carriers[segment_id]), (None, None))
+            if p.user_id is not None
+            else (None, None)
+        )
+        out[segment_id].append(
+            SupplierPassenger(
+                ref=p.id, given_name=p.given_name or "", family_name=p.family_name or "",
+                loyalty_number=loyalty, known_traveller_number=known,
+            )
+        )
+    return {segment_id: tuple(people) for segment_id, people in out.items()}
 
 
 async def record_tickets(

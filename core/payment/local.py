@@ -99,6 +99,23 @@ class LocalGateway:
                 "metadata": user_metadata,
             }
         )
+        if not self._db.is_sqlite and (
+            outcome_for(payment_method).kind is not CardOutcomeKind.PROCESSING_ERROR
+        ):
+            # PostgreSQL: the INSERT first, alone and autocommitted (issue 15: 1 round
+            # trip, where the read, the INSERT, BEGIN and COMMIT were 4); a key used
+            # already fails it on its unique constraint, and is answered as below.
+            try:
+                async with self._db.single() as session:
+                    intent = self._new_intent(
+                        idempotency_key, amount_minor, currency, payment_method,
+                        user_metadata, fingerprint,
+                    )
+                    session.add(intent)
+                    await session.flush()
+                    return _authorization(intent)
+            except IntegrityError as exc:
+                return await self._authorized_already(idempotency_key, fingerprint, exc)
         try:
             async with self._db.uow() as session:
                 existing = await _intent_by_key(session, idempotency_key)
@@ -110,32 +127,54 @@ class LocalGateway:
                         outcome.message or "the card could not be processed, try again",
                         decline_code=outcome.reason,
                     )
-                declined = outcome.kind is CardOutcomeKind.DECLINED
-                intent = GatewayIntent(
-                    id=new_id(INTENT_PREFIX, 16),
-                    idempotency_key=idempotency_key,
-                    amount_minor=amount_minor,
-                    currency=currency,
-                    status=(IntentStatus.DECLINED if declined else IntentStatus.REQUIRES_CAPTURE).value,
-                    amount_captured=0,
-                    amount_refunded=0,
-                    payment_method=_display_payment_method(payment_method),
-                    decline_code=outcome.reason if declined else None,
-                    extra={"metadata": user_metadata, "fingerprint": fingerprint, "ops": {}},
-                    created_at=self._clock.now(),
+                intent = self._new_intent(
+                    idempotency_key, amount_minor, currency, payment_method, user_metadata,
+                    fingerprint,
                 )
                 session.add(intent)
                 await session.flush()
                 return _authorization(intent)
-        except IntegrityError:
-            # A concurrent authorize with the same key committed first: answer with
-            # its result, as Stripe answers a retried request with the first response.
-            # (Answer inside the block: a read-only unit of work expires its objects.)
-            async with self._db.uow(write=False) as session:
-                winner = await _intent_by_key(session, idempotency_key)
-                if winner is None:  # pragma: no cover - the violation was not the key
-                    raise
-                return _replay_authorize(winner, fingerprint)
+        except IntegrityError as exc:
+            return await self._authorized_already(idempotency_key, fingerprint, exc)
+
+    def _new_intent(
+        self,
+        idempotency_key: str,
+        amount_minor: int,
+        currency: str,
+        payment_method: str,
+        user_metadata: dict[str, str],
+        fingerprint: str,
+    ) -> GatewayIntent:
+        """A new intent for a card that is not a processing error: authorized or declined."""
+        outcome = outcome_for(payment_method)
+        declined = outcome.kind is CardOutcomeKind.DECLINED
+        return GatewayIntent(
+            id=new_id(INTENT_PREFIX, 16),
+            idempotency_key=idempotency_key,
+            amount_minor=amount_minor,
+            currency=currency,
+            status=(IntentStatus.DECLINED if declined else IntentStatus.REQUIRES_CAPTURE).value,
+            amount_captured=0,
+            amount_refunded=0,
+            payment_method=_display_payment_method(payment_method),
+            decline_code=outcome.reason if declined else None,
+            extra={"metadata": user_metadata, "fingerprint": fingerprint, "ops": {}},
+            created_at=self._clock.now(),
+        )
+
+    async def _authorized_already(
+        self, idempotency_key: str, fingerprint: str, error: IntegrityError
+    ) -> Authorization:
+        """The key's INSERT failed on its unique constraint: an authorize with the same key
+        committed first. Answered with its result, as Stripe answers a retried request
+        with the first response (inside the block: a read-only unit of work expires its
+        objects)."""
+        async with self._db.uow(write=False) as session:
+            winner = await _intent_by_key(session, idempotency_key)
+            if winner is None:  # pragma: no cover - the violation was not the key
+                raise error
+            return _replay_authorize(winner, fingerprint)
 
     # -- capture / void --------------------------------------------------------------
 

@@ -35,7 +35,7 @@ import zlib
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -313,7 +313,7 @@ class SimulatedSupplier:
         self, request: SegmentRequest, key: str, authorization: PurchaseAuthorization | None = None
     ) -> SupplierConfirmation:
         async with self._db.uow() as session:
-            existing, locator = await self._by_key_or_free_locator(session, key)
+            existing, locator, new_id = await self._by_key_or_free_locator(session, key)
             if existing is not None:
                 confirmation = self._confirmation(existing)
                 self._check_same_request(confirmation, request, key)
@@ -339,9 +339,15 @@ class SimulatedSupplier:
                 },
                 created_at=self._clock.now(),
             )
+            if new_id is not None:
+                # The id known before the INSERT: the row is written once, with its
+                # tickets (issue 15: an INSERT and an UPDATE before).
+                row.id = new_id
+                if request.passengers:
+                    row.payload = {**row.payload, "tickets": _issue_tickets(new_id, request)}
             session.add(row)
             await session.flush()  # surfaces the unique-key race here, inside the uow
-            if request.passengers:
+            if new_id is None and request.passengers:
                 row.payload = {**row.payload, "tickets": _issue_tickets(row.id, request)}
                 await session.flush()
             confirmation = self._confirmation(row)
@@ -355,23 +361,35 @@ class SimulatedSupplier:
 
     async def _by_key_or_free_locator(
         self, session: AsyncSession, key: str
-    ) -> tuple[SupplierReservation | None, str]:
+    ) -> tuple[SupplierReservation | None, str, int | None]:
         """The reservation booked with ``key`` already, or none and a locator no reservation
-        of this supplier has; one read for both (issue 15: two before)."""
+        of this supplier has; one read for both (issue 15: two before). On PostgreSQL the
+        same read takes the id a new reservation gets from its sequence (``None`` on
+        SQLite, where the INSERT assigns it)."""
+        postgres = session.get_bind().dialect.name == "postgresql"
         while True:
             locator = random_code(6)
-            rows = (
-                await session.scalars(
-                    select(SupplierReservation).where(
-                        SupplierReservation.supplier == self.name,
-                        (SupplierReservation.idempotency_key == key)
-                        | (SupplierReservation.locator == locator),
+            match = (SupplierReservation.supplier == self.name) & (
+                (SupplierReservation.idempotency_key == key)
+                | (SupplierReservation.locator == locator)
+            )
+            new_id: int | None = None
+            if postgres:
+                # One row at least (the outer join from one row), each with a new id.
+                found = (
+                    await session.execute(
+                        select(SupplierReservation, _NEXT_ID)
+                        .select_from(_ONE_ROW)
+                        .outerjoin(SupplierReservation, match)
                     )
-                )
-            ).all()
+                ).all()
+                rows = [row for row, _ in found if row is not None]
+                new_id = int(found[0][1])
+            else:
+                rows = list((await session.scalars(select(SupplierReservation).where(match))).all())
             booked = next((row for row in rows if row.idempotency_key == key), None)
             if booked is not None or not rows:
-                return booked, locator
+                return booked, locator, new_id
 
     async def _find(self, key: str) -> SupplierConfirmation | None:
         async with self._db.uow(write=False) as session:
@@ -424,6 +442,14 @@ class SimulatedSupplier:
             raise SupplierRejectedError(
                 f"idempotency key {key!r} was already used for a different request"
             )
+
+
+#: One row to join the reservations' read to, so that it answers a row when none match.
+_ONE_ROW = select(literal(1).label("one")).subquery("one_row")
+#: The next id of ``supplier_reservations`` (PostgreSQL: its serial's sequence).
+_NEXT_ID = func.nextval(
+    func.pg_get_serial_sequence(SupplierReservation.__tablename__, "id")
+).label("new_id")
 
 
 def _numbered(request: SegmentRequest) -> dict[str, list[str]]:

@@ -254,6 +254,42 @@ async def clear_airline_numbers(
     return loyalty, known
 
 
+async def clear_airline_numbers_of(
+    session: AsyncSession, cipher: PiiCipher, pairs: Collection[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[str | None, str | None]]:
+    """:func:`clear_airline_numbers` for several ``(user_id, airline)`` pairs: their
+    memberships in one read (issue 15: one read a segment's passenger before), the
+    details from the session when it has them. The same rules: the airline's
+    ticketing only, never logged, shown or handed to the model."""
+    if not pairs:
+        return {}
+    users = sorted({user_id for user_id, _ in pairs})
+    airlines = sorted({airline for _, airline in pairs})
+    memberships = {
+        (m.user_id, m.airline): m
+        for m in (
+            await session.scalars(
+                select(LoyaltyMembership).where(
+                    LoyaltyMembership.user_id.in_(users), LoyaltyMembership.airline.in_(airlines)
+                )
+            )
+        ).all()
+    }
+    out: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+    for user_id, airline in pairs:
+        membership = memberships.get((user_id, airline))
+        details = await session.get(TravellerDetails, user_id)
+        out[(user_id, airline)] = (
+            cipher.decrypt(membership.number_token, context=loyalty_context(user_id, airline))
+            if membership is not None
+            else None,
+            cipher.decrypt(details.known_traveller_token, context=known_traveller_context(user_id))
+            if details is not None and details.known_traveller_token is not None
+            else None,
+        )
+    return out
+
+
 # --------------------------------------------------------------------------- writes
 
 

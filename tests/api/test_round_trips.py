@@ -78,19 +78,29 @@ REFUSED_HOLD_BUDGET = 5 if PG_URL else 12
 #: Then (perf25) on PostgreSQL the thread's claim, one UPDATE, is sent in autocommit
 #: (core.db.Database.single: no BEGIN and COMMIT around it): book 28 -> 26, yes 69 -> 67.
 #: Then (perf26) "book option 1" 24 -> 21 on PostgreSQL, as HOLD_BUDGET (the hold's answer
-#: reads nothing back).
-BOOK_TURN_BUDGET = 21 if PG_URL else 43
-YES_TURN_BUDGET = 67 if PG_URL else 69  # 134 until 5fe7c98 (issues 11 and 12 landed one more)
+#: reads nothing back). Then (perf27) on PostgreSQL: a read-only unit of work runs in
+#: autocommit (core.db: no BEGIN and ROLLBACK around its reads), the usage row and the
+#: thread's release are one statement (concierge.locks.TurnClaim.release_with): book
+#: 21 -> 16; "yes" 67 -> 52 with, in its saga, the suppliers' requests read together
+#: (core.booking.items.segment_requests: flights, passengers and their airline numbers
+#: in three reads, not three a segment), a simulated supplier's reservation written once
+#: with its tickets (its id read from its sequence with the key's check), a booked
+#: segment's locator, tickets and step in one autocommitted statement (core.booking.saga.
+#: _segment_booked: 1 round trip, not 5), and the local gateway's authorization one
+#: autocommitted INSERT (the key's unique constraint answers a replay; 4 before).
+BOOK_TURN_BUDGET = 16 if PG_URL else 43
+YES_TURN_BUDGET = 52 if PG_URL else 69  # 134 until 5fe7c98 (issues 11 and 12 landed one more)
 #: 20 until perfchat: a turn that ends without a pause no longer reads the checkpoint back
 #: for pending confirmations ("yes": 3 reads -> 2).
 CHECKPOINT_CALL_BUDGET = 19
 #: GET /v1/bookings: the caller's bookings read together (core.booking.views.booking_views:
 #: one read per table for the page), so the list costs the same for 1 booking or 20; it was
-#: 9-11 round trips per booking before.
-LIST_BUDGET = 17
+#: 9-11 round trips per booking before. PostgreSQL (perf27): 12, its reads in autocommit.
+LIST_BUDGET = 12 if PG_URL else 17
 #: GET /v1/trips, the same 5 bookings: their views read together, each trip's itinerary,
-#: names, payments and flights on its own (78 with a view read per trip).
-TRIPS_BUDGET = 51
+#: names, payments and flights on its own (78 with a view read per trip). PostgreSQL
+#: (perf27): 46, its reads in autocommit.
+TRIPS_BUDGET = 46 if PG_URL else 51
 
 DEMO_AVA = {"Authorization": "Bearer demo-ava"}
 HUBS = ("JFK", "LGA", "EWR", "BOS", "LHR", "LGW", "CDG", "ORD")

@@ -441,22 +441,25 @@ async def test_a_lost_authorize_race_answers_with_the_winner(
 ) -> None:
     """Both requests passed the "key unused?" check: the unique key still decides.
 
-    The pre-check is blinded for the second request, as when two transactions read
-    before either commits (PostgreSQL, READ COMMITTED).
+    SQLite: the pre-check is blinded for the second request, as when two transactions
+    read before either commits. PostgreSQL has no pre-check (the INSERT goes first,
+    issue 15): the unique key decides every second request, read once after it.
     """
     winner = await authorize(gateway)
     real_lookup = local_module._intent_by_key
     blinded = {"calls": 0}
+    prechecked = gateway._db.is_sqlite
 
     async def blind_once(session: Any, key: str) -> GatewayIntent | None:
         blinded["calls"] += 1
-        return None if blinded["calls"] == 1 else await real_lookup(session, key)
+        return None if blinded["calls"] == 1 and prechecked else await real_lookup(session, key)
 
     monkeypatch.setattr(local_module, "_intent_by_key", blind_once)
 
     loser = await authorize(gateway)
 
-    assert blinded["calls"] == 2  # blinded check, then the re-read after the violation
+    # SQLite: the blinded check, then the re-read after the violation; PostgreSQL: the re-read
+    assert blinded["calls"] == (2 if prechecked else 1)
     assert loser.ref == winner.ref
     assert await count_intents() == 1
 
@@ -468,10 +471,11 @@ async def test_a_lost_race_with_other_parameters_is_still_refused(
     await authorize(gateway)
     real_lookup = local_module._intent_by_key
     calls = {"n": 0}
+    prechecked = gateway._db.is_sqlite  # PostgreSQL: no pre-check, the INSERT first
 
     async def blind_once(session: Any, key: str) -> GatewayIntent | None:
         calls["n"] += 1
-        return None if calls["n"] == 1 else await real_lookup(session, key)
+        return None if calls["n"] == 1 and prechecked else await real_lookup(session, key)
 
     monkeypatch.setattr(local_module, "_intent_by_key", blind_once)
 
