@@ -218,6 +218,9 @@ class ReadOnlyViolation(RuntimeError):
 #: A SELECT's locking clause (``FOR UPDATE``, ``FOR NO KEY UPDATE``, ``FOR
 #: SHARE``, ``FOR KEY SHARE``, with ``OF …``, ``NOWAIT`` or ``SKIP LOCKED`` after it).
 _LOCKING = re.compile(r"\bFOR (?:NO KEY |KEY )?(?:UPDATE|SHARE)\b")
+#: How far from a statement's end a locking clause starts, at most (``FOR NO KEY UPDATE OF
+#: …`` naming a few tables, ``SKIP LOCKED``).
+_LOCKING_TAIL = 240
 #: A data-modifying statement inside a ``WITH``.
 _WRITING = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b")
 
@@ -229,14 +232,19 @@ def _reads_only(
     nothing. A write there would be committed at once (in a transaction it was rolled
     back at the unit's end) and a lock released at once: both are refused before they
     are sent."""
-    head = statement.lstrip()[:6].upper()
-    if head == "SELECT":
+    if statement.startswith("SELECT"):  # as SQLAlchemy renders one: the cheap test first
         written = False
-    elif head.startswith("WITH"):  # a SELECT after common table expressions
-        written = _WRITING.search(statement) is not None
     else:
-        written = True
-    if written or _LOCKING.search(statement):
+        head = statement.lstrip()[:6].upper()
+        if head == "SELECT":
+            written = False
+        elif head.startswith("WITH"):  # a SELECT after common table expressions
+            written = _WRITING.search(statement) is not None
+        else:
+            written = True
+    # A locking clause ends the statement: its last characters are enough.
+    tail = statement[-_LOCKING_TAIL:]
+    if written or ("FOR " in tail and _LOCKING.search(tail)):
         raise ReadOnlyViolation(f"a read-only unit of work sent: {statement[:80]}")
 
 
@@ -324,6 +332,20 @@ class Database:
                 if is_lock_timeout(exc):
                     raise lock_timeout_error() from exc
                 raise
+
+    @asynccontextmanager
+    async def dry_run(self) -> AsyncIterator[AsyncSession]:
+        """A transaction that is always rolled back: what a write would find (its row locks
+        taken and its writes made, then undone), for a question asked before the write
+        itself (a quote). A read-only unit refuses those on PostgreSQL
+        (``ReadOnlyViolation``); SQLite's read-only unit is this already (``BEGIN
+        DEFERRED``, rolled back)."""
+        async with (self._reader if self.is_sqlite else self._writer)() as session:
+            try:
+                yield session
+            finally:
+                await session.rollback()
+                # A rolled-back session's objects are expired: nothing is read after it.
 
     @asynccontextmanager
     async def single(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:

@@ -96,7 +96,9 @@ async def run(ctx: ToolContext, data: BuySeatsInput) -> BuySeatsOutput:
 async def describe(ctx: ToolContext, data: BuySeatsInput) -> str:
     """``Buy seat 8A on BK-… (BA 117 …) for 85.00 USD, charged to the company card now?``"""
     booking_id, choices = await _choices(ctx, data)
-    async with ctx.rt.db.uow(write=False) as session:
+    # The quote checks as the purchase will (the booking row-locked, expired holds given
+    # back where they block a seat), then undoes it: not a read-only unit.
+    async with ctx.rt.db.dry_run() as session:
         quote = await quote_seats(session, ctx.caller, booking_id, choices, now=ctx.rt.clock.now())
         out = await booking_out(session, await get_booking(session, ctx.caller, booking_id))
     seats = ", ".join(f.seat for f in quote.fees) or ", ".join(c.seat for c in choices)
