@@ -16,7 +16,10 @@ Every phrasing here is a guard, written after the fix and before running it. Fir
 and time_constraint 2/2 (-n 2, 88 s); multi_pick 2/2, descriptive_pick 2/2, change_mind
 2/2; meeting / between / book-if-found 4/4; the dash 1/1 (a /tmp probe of the same
 dialogue). "between 1 and 2" and "if you can find something, book it" already worked on
-main (guards only).
+main (guards only). Last, "what refund do I get?" after a cancellation (fixtrips26 MORE 2:
+"<refund> do/will I get/receive" is an own-trip cue, asks.yaml own): guard first try 0/1 —
+"ok and what refund will we receive" (no "?", opened by "ok and") was no question; a
+filler before the question word is allowed now (asks.yaml question), 1/1.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from tests.concierge.heldout.harness import (
 
 @pytest.fixture(scope="module")
 def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("gaps46-worlds"), {"empty"})
+    return build_worlds(tmp_path_factory.mktemp("gaps46-worlds"), {"empty", "trips"})
 
 
 def _fl(flight: str, origin: str, dest: str, day: str) -> dict[str, Any]:
@@ -211,6 +214,18 @@ CASES: list[tuple[str, Case]] = [
             "delta both ways pls — the cheapest ones",
             tools_include=["reserve"],
             **HELD,
+        ),
+    ),
+    # --- a refund asked of no trip right after a cancellation is that one's (own_trips)
+    (
+        "follow_up_context",
+        dialogue(
+            "please cancel the london trip",
+            "yes go ahead",
+            "ok and what refund will we receive",
+            world="trips",
+            booking_status={"london": "cancelled"},
+            reply_contains_any=[["1,944.90", "1944.90"]],
         ),
     ),
 ]
