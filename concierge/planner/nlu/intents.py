@@ -248,6 +248,11 @@ _GROUND_TRIP: Final = _rx("intents", "ground_trip")
 _AIR_WORDS: Final = _rx("intents", "air_words")
 _AIR_REFUSED: Final = _rx("intents", "air_refused")
 _WHO_APPROVES_MINE: Final = _rx("intents", "who_approves_mine")
+_MINE_WAITING: Final = _rx("intents", "mine_waiting")
+# Words that ask for something new to be found or booked (never "booked", said of what is).
+_NEW_BOOKING_VERB: Final = re.compile(
+    r"\b(?:book|find|search|reserve|hold|get (?:me|us|a|an|some)|look(?:ing)? for|need|want)\b"
+)
 # A flight named by its time ("the 6am american", "the 22:30 BA"), not a time said of
 # something else ("a 2pm meeting").
 _THE_TIMED_ONE: Final = re.compile(r"\bthe (?:\d{1,2}(?::\d\d)?\s*(?:am|pm)|\d{1,2}:\d\d)\b")
@@ -792,6 +797,11 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # it waits on, not the policy's thresholds.
         u.intent, u.facets = Intent.ASK_TRIP, frozenset({"status"})
         return u
+    if _MINE_WAITING.search(low) and not asks.amount(clean):
+        # "anything of mine still waiting for approval?": where one's own trips stand,
+        # not a decision on them (nor the requests waiting on the caller).
+        u.intent, u.facets = Intent.ASK_TRIP, frozenset({"status"})
+        return u
     if asks.is_threshold_question(clean):
         # "At what trip cost does the VP Finance need to sign off?": the policy's
         # thresholds, not the requests waiting (nor a decision on one).
@@ -977,7 +987,16 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     if (
         asks.about_team(clean)
         and (asks.is_question(clean) or _OWN_TRIPS_REQUEST.search(low))
-        and not asks.is_request(clean)
+        and (
+            not asks.is_request(clean)
+            # "can u pull up what my team has booked": their bookings shown, nothing
+            # searched or booked (no day for a new trip, no verb for one)
+            or (
+                _OWN_TRIPS_REQUEST.search(low)
+                and not u.dates.depart
+                and not _NEW_BOOKING_VERB.search(low)
+            )
+        )
     ):
         # "Is anyone on my team travelling to London this month?": the trips the caller
         # may see (list_trips), whoever takes them.
@@ -1246,9 +1265,13 @@ def _traveller(clean: str, places: list[PlaceMention]) -> str | None:
                 and bool(_CASUAL_NEXT.match(after))
                 and not re.match(r"\s+(?:to|from|out|back|home)\b", after)
             )
+            # "a flight for ava patel": a surname said after "for" (such patterns need one)
+            surnamed = "surname" in pattern.groupindex and _casual_name(m.group("surname"), named)
+            if "surname" in pattern.groupindex and not surnamed:
+                continue  # "a flight for ava tomorrow": a name needs its surname here
             if not (
                 _casual_name(word, named)
-                or ((has_surname or led or goes_on_in_words) and word in WORDLIKE_CODES)
+                or ((has_surname or led or goes_on_in_words or surnamed) and word in WORDLIKE_CODES)
             ):
                 continue
             if any(start <= m.start("name") < end for start, end in spans):
@@ -1397,7 +1420,7 @@ _CARRIER_CODES: Final = frozenset(c.code for c in CARRIERS)
 
 
 # What only a booking made has: asked for, it is asked of one's trip, question or not.
-_MADE_ONLY: Final = frozenset({"locator", "ticket"})
+_MADE_ONLY: Final = frozenset({"locator", "ticket", "hotel_name"})
 
 
 def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
@@ -1431,7 +1454,7 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
         return True  # "just checking - I fly home from london on friday right?"
     if "on_day" in u.facets and u.dates.mentions and not u.places:
         return True  # "what's on for me on 18/12?": one's bookings of that day
-    if "locator" in u.facets and not _whose(clean, u.places):
+    if u.facets & {"locator", "hotel_name"} and not _whose(clean, u.places):
         return True
     if {"address", "hotel"} <= u.facets and not u.options and not _whose(clean, u.places):
         return True  # "hotel address in london?": the address of the hotel one booked
@@ -1447,13 +1470,30 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
         return True
     # "the Paris hotel", "the London flight", "the boston to paris flight": a booking
     # named by its place or its route.
+    # ... or without "the" and taken up by "it" ("paris flight thurs - what time does it
+    # leave boston?"): a flight the question speaks of as one that exists.
     return bool(
         u.places
-        and re.search(
-            r"\bthe (?:[\w-]+ ){1,2}(?:to [\w-]+ )?(?:hotel|flight|trip|booking|stay)\b",
-            clean.lower(),
+        and (
+            re.search(
+                r"\bthe (?:[\w-]+ ){1,2}(?:to [\w-]+ )?(?:hotel|flight|trip|booking|stay)\b",
+                clean.lower(),
+            )
+            or (
+                _PLACE_NAMED_BOOKING.search(clean.lower())
+                and _IT_ASKED.search(clean.lower())
+            )
         )
     )
+
+
+# "paris flight thurs", "boston-paris flight": a booking named by its place, at the start
+# of the message or of a clause.
+_PLACE_NAMED_BOOKING: Final = re.compile(
+    r"(?:^|[-,.;:!?] )(?:[\w-]+ ){1,2}(?:to [\w-]+ )?(?:hotel|flight|trip|booking|stay)\b"
+)
+# "... does it leave", "when is it": the question takes that booking up by "it".
+_IT_ASKED: Final = re.compile(r"\b(?:does|did|is|was|will|do) (?:it|that)\b")
 
 
 def _whose(clean: str, places: list[PlaceMention]) -> str | None:
