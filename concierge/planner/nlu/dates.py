@@ -254,7 +254,7 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
             # an ordinal word is a day only after "the": "on second thought" is no date
             r"\b(?:(?:the|on)\s+(?P<d>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?)"
             r"|the\s+(?P<d3>" + _ORDW + r")"
-            r"|(?P<d2>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)))\b(?![:.]\d)(?!\s*(?:one|option|flight|hotel|choice|cheapest|of (?:those|them|these|us|you)|(?:people|persons|pax|adults|passengers|travell?ers|guests|seats|rooms|nights|colleagues)\b))"
+            r"|(?P<d2>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)))\b(?![:.]\d)(?!\s*(?:one|option|flight|hotel|choice|cheapest|of (?:those|them|these|us|you)|(?:of|in|from|for) (?:each|every|both)\b|(?:people|persons|pax|adults|passengers|travell?ers|guests|seats|rooms|nights|colleagues)\b))"
         ),
     ),
     (

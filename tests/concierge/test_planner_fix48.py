@@ -1,0 +1,73 @@
+"""Guards for the held-out gaps closed by fix48 (now = Tue 1 Dec 2026; cases in
+tests/concierge/heldout/batch_48.yaml): an ordinal before "of each" / "in each" / "for
+both" is a pick in every list, never a day of the month ("the first of each").
+
+Every phrasing here is a guard, written before running it (different words, same
+mechanism). First try (pytest -n 0 tests/concierge/test_planner_fix48.py, 12:18 UTC):
+multi_pick 0/2 with only the dates guard (no day of the month before "of each": the
+message was then no pick at all), 2/2 once picks.read drops a "both"/"of each" cue from
+an ordinal's clause (the cue still applies the pick to every list).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.concierge.heldout.harness import (
+    Case,
+    World,
+    build_worlds,
+    case_params,
+    dialogue,
+    runs_as_expected,
+)
+
+
+@pytest.fixture(scope="module")
+def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
+    return build_worlds(tmp_path_factory.mktemp("fix48-worlds"), {"empty"})
+
+
+def _fl(flight: str, origin: str, dest: str, day: str) -> dict[str, Any]:
+    return {"kind": "flight", "flight": flight, "origin": origin, "destination": dest, "date": day}
+
+
+HELD: dict[str, Any] = {"pending": "confirm_booking", "new_bookings": 1, "new_status": "held"}
+JFK_SFO = "JFK to SFO 16 Dec back 19 Dec"
+
+CASES: list[tuple[str, Case]] = [
+    (
+        "multi_pick",
+        dialogue(
+            JFK_SFO,
+            "the second in each list please",
+            segments=[
+                _fl("DL 1147", "JFK", "SFO", "2026-12-16"),
+                _fl("DL 1148", "SFO", "JFK", "2026-12-19"),
+            ],
+            **HELD,
+        ),
+    ),
+    (
+        "multi_pick",
+        dialogue(
+            JFK_SFO,
+            "ok the 1st of each",
+            segments=[
+                _fl("AA 1175", "JFK", "SFO", "2026-12-16"),
+                _fl("AA 1176", "SFO", "JFK", "2026-12-19"),
+            ],
+            **HELD,
+        ),
+    ),
+]
+
+GAPS: set[int] = set()
+
+
+@pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
+async def test_fix48_guard(kind: str, case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
