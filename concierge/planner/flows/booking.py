@@ -336,6 +336,13 @@ def _with_names(refs: list[OptionRef], names: list[OptionRef]) -> list[OptionRef
     for name in names:
         if name.carrier and name.carrier in joined:
             continue  # "the 3:05 American": that flight, not also an American one back
+        if name.carrier and any(
+            r.carrier
+            and r.carrier.lower() == name.carrier.lower()
+            and r.kind not in (None, name.kind)
+            for r in refs
+        ):
+            continue  # "the outbound — the JetBlue nonstop": that list's, not also one back
         if any(
             r.carrier and r.kind in (None, name.kind) and (r.clock or r.best or r.index)
             for r in refs

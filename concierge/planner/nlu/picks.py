@@ -90,6 +90,7 @@ class _Tables:
     verbs: re.Pattern[str]
     policy_fit: re.Pattern[str]
     in_budget: re.Pattern[str]
+    deferred: re.Pattern[str]
     parts_of_day: str  # an alternation, for the patterns below
 
 
@@ -138,6 +139,7 @@ def tables() -> _Tables:
         verbs=_any(raw["verbs"]),
         policy_fit=_any(raw["policy_fit"]),
         in_budget=_any(raw["in_budget"]),
+        deferred=_any(raw["deferred"]),
         parts_of_day="|".join(f"(?:{p})" for p in raw["parts_of_day"]),
     )
 
@@ -377,6 +379,12 @@ def without_policy_fit(low: str) -> str:
     return tables().policy_fit.sub(lambda m: " " * len(m.group(0)), low)
 
 
+def without_deferred(low: str) -> str:
+    """``low`` with the words that put a list off for later blanked out ("I'll sort the
+    return later", "the hotel can wait"): they name no option and no list to choose from."""
+    return tables().deferred.sub(lambda m: " " * len(m.group(0)), low)
+
+
 def _clauses(low: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
@@ -509,7 +517,7 @@ def _airline_clause(clause: str, labelled: bool) -> tuple[str, str | None, str |
 
 def read(text: str) -> list[OptionRef]:
     """The options a message names, in the order it names them."""
-    low = without_policy_fit(plain(text))
+    low = without_deferred(without_policy_fit(plain(text)))
     fit = [m.span() for m in tables().policy_fit.finditer(plain(text))]
     t = tables()
     found: list[tuple[int, OptionRef]] = []
@@ -717,10 +725,19 @@ def read(text: str) -> list[OptionRef]:
     both = next((scope for scope, pattern in t.both if pattern.search(low)), None)
     # "there and back", "out and back": the direction words of a "both" phrase name no list.
     owned += [m.span() for _, pattern in t.both for m in pattern.finditer(low)]
+
+    def _led(at: int) -> str | None:
+        """The direction of the clause just before, when it names a list and no option
+        ("just the outbound for now — the JetBlue nonstop": the outbound's)."""
+        i = spans.index(clause_of(at)) if clause_of(at) in spans else 0
+        if i == 0 or any(spans[i - 1][0] <= a <= spans[i - 1][1] for a, _ in found):
+            return None
+        return _clause_kind(low, spans[i - 1], owned)
+
     refs: list[OptionRef] = []
     last_clause: tuple[int, int] | None = None
     for at, ref in sorted(found, key=lambda f: f[0]):
-        kind = explicit.get(at) or _clause_kind(low, clause_of(at), owned)
+        kind = explicit.get(at) or _clause_kind(low, clause_of(at), owned) or _led(at)
         scope = None if kind else both
         ref = OptionRef(**{**ref.__dict__, "kind": kind, "both": scope})
         clause = clause_of(at)
@@ -822,7 +839,7 @@ class Modifiers:
 
 
 def modifiers(text: str) -> Modifiers:
-    low = plain(text)
+    low = without_deferred(plain(text))
     t = tables()
     best = None
     if not _QUESTION.match(low):
