@@ -12,6 +12,8 @@ clause naming only a direction leads the next one; a carrier tied to one list is
 a pick in the other), first try 12:23 UTC: 1/2 — "outbound only for now, the Delta one,
 the return can wait" holds DL 1147 but then asks for the return (GAPS 2: only "just the
 outbound ... I'll sort the return later" is read as holding the outbound alone).
+correction_one_leg (a clause opening "not" names what is turned away: no option of any
+list is picked by that name, options.without_replaced), first try 12:27 UTC: 2/2.
 """
 
 from __future__ import annotations
@@ -87,6 +89,37 @@ CASES += [
             "just the return for the moment - the American one. I'll book the flight out separately",
             segments=[_fl("AA 22", "LHR", "JFK", "2026-12-13")],
             **HELD,
+        ),
+    ),
+]
+
+CASES += [
+    (
+        "correction_one_leg",
+        dialogue(
+            "JFK to London 9 Dec back 13 Dec",
+            ("the BA nonstop out and the JetBlue nonstop back", {"pending": "confirm_booking"}),
+            "sorry - Delta out, not BA",
+            not_new_status="confirmed",
+            pending="confirm_booking",
+            segments=[
+                _fl("DL 39", "JFK", "LHR", "2026-12-09"),
+                _fl("B6 20", "LHR", "JFK", "2026-12-13"),
+            ],
+        ),
+    ),
+    (
+        "correction_one_leg",
+        dialogue(
+            JFK_SFO,
+            ("option 1 both ways", {"pending": "confirm_booking"}),
+            "make the return Delta, not American",
+            not_new_status="confirmed",
+            pending="confirm_booking",
+            segments=[
+                _fl("AA 1175", "JFK", "SFO", "2026-12-16"),
+                _fl("DL 1148", "SFO", "JFK", "2026-12-19"),
+            ],
         ),
     ),
 ]

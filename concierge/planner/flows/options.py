@@ -17,7 +17,10 @@ from concierge.planner.state import State
 from tools.list_trips import TripOut
 
 _REPLACED = re.compile(
-    r"\b(?:instead of|rather than|in place of|other than)\b[^,.;:!?]*", re.IGNORECASE
+    r"\b(?:instead of|rather than|in place of|other than)\b[^,.;:!?]*"
+    # "American back, not JetBlue", "the 9pm — not the Delta one": a clause opening "not"
+    r"|(?:^|[,;–—]|\s-\s|\bbut\b)\s*not\s+(?!(?:too|so|that|this|as|really|very)\b)(?:(?!\s-\s)[^,.;:!?–—])*",
+    re.IGNORECASE,
 )
 
 
