@@ -549,8 +549,8 @@ def read(text: str) -> list[OptionRef]:
         # "the first", "second please": an ordinal alone in its clause is an option, its
         # direction word beside it ("2nd coming back", "the first going") saying whose.
         lone = _ordinal_then_direction(low[span[0] : span[1]])
-        for _, same in t.both:  # "the first of each", "2nd both ways": in every list
-            lone = same.sub(" ", lone)
+        for _, cue in t.both:  # "the first of each", "2nd both ways": in every list
+            lone = cue.sub(" ", lone)
         ordinal = _BARE_ORDINAL.match(t.fillers.sub(" ", lone))
         if ordinal and not _ORDINAL.search(low[span[0] : span[1]]):
             word = ordinal.group("o")
