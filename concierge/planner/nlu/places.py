@@ -98,7 +98,8 @@ _WHEN_WORDS: Final = frozenset(
 )
 _NAME_LEADS: Final = frozenset({"new", "san", "los", "las", "hong", "the", "big"})
 # A two-way arrow ("NYC ⇄ SF", "jfk <-> lhr") is a round trip's route, written out first.
-_ARROW: Final = re.compile(r"^\s*(?:<-+>|<=+>|[⇄⇆↔⟷⟺]|-+>?|–|—|→|>|to|2|/)\s*$")
+# ... or "to" between hyphens ("my boston-to-paris booking")
+_ARROW: Final = re.compile(r"^\s*(?:<-+>|<=+>|[⇄⇆↔⟷⟺]|-+>?|–|—|→|>|to|2|/|-to-)\s*$")
 _WORD: Final = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’.]*|\d+")
 
 
