@@ -387,6 +387,15 @@ def _pausing(clause: str) -> bool:
     return len(words) > 1 and any(p.fullmatch(said) for p in _pauses())
 
 
+def _cancel_verbs(vocab: _Vocabulary) -> frozenset[str]:
+    """The words the data's ``cancel`` phrases open with ("cancel", "decline", "drop")."""
+    return frozenset(
+        first
+        for first, entries in vocab.phrases.items()
+        if any(category == "cancel" for _, category in entries)
+    )
+
+
 @lru_cache(maxsize=1)
 def _pauses() -> tuple[re.Pattern[str], ...]:
     raw = datafiles.load("answers")
@@ -422,6 +431,10 @@ def _pause(text: str, *, cancelling: bool | None) -> Reading:
         if reading.answer is not None:
             return Reading(None)
         tokens = tuple(_canonical(t) for t in _tokens(clause, vocab))
+        if cancelling is None and _cancel_verbs(vocab) & set(tokens):
+            # "oh wait, cancel that hotel please": cancelling words are a request of their
+            # own here (``classify``'s None), never filler beside a pause.
+            return Reading(None)
         if all(t in vocab.words for t in tokens):
             thanks = True  # only thanks and filler ("thanks!", "great thanks")
             continue
