@@ -5,11 +5,19 @@ themselves are tests/concierge/heldout/batch_47.yaml and batch_49.yaml):
   (shorthand.yaml words);
 - a pause beside a cancelling request ("oh wait, cancel that hotel please") is the
   request, not a pause: cancelling words are never filler where they are a request
-  (answers._pause).
+  (answers._pause);
+- a round trip's per-leg windows with a bare "out" ("out after 10am, back before 6pm")
+  put the first on the flight out (dates._OUT_CLAUSE);
+- a cabin asked about with a bare "ok?" ("business class jfk-bos ok?") is a policy
+  question (intents.yaml policy).
 
 Every phrasing here is a guard, written before it was run. First try (pytest -q -n 2
 tests/concierge/test_planner_fix49b.py, 12:18 UTC): clipped_part_of_day 2/2,
-pause_then_cancel 2/2.
+pause_then_cancel 2/2. Second commit's guards (12:20 UTC): per_leg_windows 2/2,
+cabin_ok_question 1/2 — "first class lga to chicago fine?" was answered rightly ("No —
+first class is not allowed under the policy, whatever the flight length") but the guard
+wanted "economy", which that answer has no need to say: the guard's expectation was
+wrong and now asks for "not allowed".
 """
 
 from __future__ import annotations
@@ -75,6 +83,73 @@ CASES: list[tuple[str, Case]] = [
             ("yes", {"new_status": "confirmed"}),
             "hmm one sec, actually cancel the booking",
             pending="cancel_booking",
+        ),
+    ),
+    (
+        "per_leg_windows",
+        dialogue(
+            "JFK to Chicago wed 9th, back fri 11th - out before noon, back after 3pm",
+            calls=[
+                {
+                    "tool": "search_flights",
+                    "args": {
+                        "origin": "JFK",
+                        "destination": "chicago",
+                        "date": "2026-12-09",
+                        "depart_before": "12:00",
+                    },
+                },
+                {
+                    "tool": "search_flights",
+                    "args": {
+                        "origin": "chicago",
+                        "destination": "JFK",
+                        "date": "2026-12-11",
+                        "depart_after": "15:00",
+                    },
+                },
+            ],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "per_leg_windows",
+        dialogue(
+            "atlanta to boston on the 14th returning the 16th; out in the morning and back in the evening",
+            calls=[
+                {
+                    "tool": "search_flights",
+                    "args": {
+                        "origin": "ATL",
+                        "destination": "BOS",
+                        "date": "2026-12-14",
+                        "depart_before": "12:00",
+                    },
+                },
+                {
+                    "tool": "search_flights",
+                    "args": {"origin": "BOS", "destination": "ATL", "date": "2026-12-16"},
+                },
+            ],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "cabin_ok_question",
+        dialogue(
+            "first class lga to chicago fine?",
+            tools_exclude=["search_flights", "reserve"],
+            nothing_changed=True,
+            reply_contains_any=[["not allowed"]],
+        ),
+    ),
+    (
+        "cabin_ok_question",
+        dialogue(
+            "is biz class boston to london ok?",
+            tools_exclude=["search_flights", "reserve"],
+            nothing_changed=True,
+            reply_contains_any=[["business"], ["6 h", "6h", "six hours", "6 hours"]],
         ),
     ),
 ]

@@ -2227,6 +2227,9 @@ _TIME_CLAUSE: Final = re.compile(
 _OUT_CLAUSE: Final = re.compile(
     r"\b(?:flights?|fly|flying|one|head(?:ing)?|go(?:ing)?|get(?:ting)?)\s+(?:me\s+)?"
     r"(?:out|up|down|over|there)\b|\boutbound\b|\bway (?:out|there)\b"
+    # a clause opening with a bare "out" and its time ("out after 10am, back before 6pm")
+    r"|^\s*(?:and\s+)?(?:the\s+)?out\b(?=\s*(?:after|before|by|around|at|early|late|in\b|no\s|not\b"
+    r"|morning|afternoon|evening|night|\d))"
 )
 
 
