@@ -9,7 +9,11 @@ themselves are tests/concierge/heldout/batch_47.yaml and batch_49.yaml):
 - a round trip's per-leg windows with a bare "out" ("out after 10am, back before 6pm")
   put the first on the flight out (dates._OUT_CLAUSE);
 - a cabin asked about with a bare "ok?" ("business class jfk-bos ok?") is a policy
-  question (intents.yaml policy).
+  question (intents.yaml policy);
+- a request opening with the option it wants, no verb ("the Holiday Inn Express in
+  Paris, 9 to 11 December please", "and the cheapest hotel in Atlanta till the 10th") is
+  a choice made ahead, held once shown (picks: _OPENING in book_best's request and
+  book_named's wish), never when it asks ("...?").
 
 Every phrasing here is a guard, written before it was run. First try (pytest -q -n 2
 tests/concierge/test_planner_fix49b.py, 12:18 UTC): clipped_part_of_day 2/2,
@@ -17,7 +21,12 @@ pause_then_cancel 2/2. Second commit's guards (12:20 UTC): per_leg_windows 2/2,
 cabin_ok_question 1/2 — "first class lga to chicago fine?" was answered rightly ("No —
 first class is not allowed under the policy, whatever the flight length") but the guard
 wanted "economy", which that answer has no need to say: the guard's expectation was
-wrong and now asks for "not allowed".
+wrong and now asks for "not allowed". Third commit's guards (12:24 UTC): choice_ahead
+1/3, the two failures not of this mechanism, left as strict xfails (GAPS 8, 10): "the
+Hilton in London, 15 to 18 December please" is read as a round trip of flights (a bare
+chain name with no hotel word is no hotel request); "the cheapest hotel in paris 9-11
+dec?" is read as a question about one's own trips (list_trips, nothing held, as wanted,
+but no hotel search).
 """
 
 from __future__ import annotations
@@ -152,9 +161,36 @@ CASES: list[tuple[str, Case]] = [
             reply_contains_any=[["business"], ["6 h", "6h", "six hours", "6 hours"]],
         ),
     ),
+    (
+        "choice_ahead",
+        dialogue(
+            "the Hilton in London, 15 to 18 December please",
+            new_bookings=1,
+            new_status="held",
+            pending="confirm_booking",
+        ),
+    ),
+    (
+        "choice_ahead",
+        dialogue(
+            "ok and the cheapest hotel in Boston from the 15th to the 17th",
+            new_bookings=1,
+            new_status="held",
+            pending="confirm_booking",
+        ),
+    ),
+    (
+        "choice_ahead",
+        dialogue(
+            "the cheapest hotel in paris 9-11 dec?",
+            calls=[{"tool": "search_hotels", "args": {"city": "paris"}}],
+            nothing_changed=True,
+            pending="none",
+        ),
+    ),
 ]
 
-GAPS: set[int] = set()
+GAPS: set[int] = {8, 10}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))

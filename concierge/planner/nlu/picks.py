@@ -857,6 +857,11 @@ def superlative_asked(text: str) -> str | None:
     return next((name for name, pattern in tables().best if pattern.search(low)), None)
 
 
+# What may open a request before the option it wants ("and the cheapest hotel ...",
+# "ok, the Hilton in London ..."): fillers, each followed by a space or a comma.
+_OPENING: Final = r"(?:(?:and|also|plus|then|ok|okay|oh|so|great|perfect|thanks)[\s,]+){0,2}(?:just\s+)?"
+
+
 @lru_cache(maxsize=1)
 def _book_best() -> tuple[
     re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...], re.Pattern[str], re.Pattern[str]
@@ -870,6 +875,10 @@ def _book_best() -> tuple[
     request = re.compile(
         rf"\b(?:{'|'.join(raw['verbs'])})\b(?:\s+[\w'-]+){{0,3}}?\s+the\s+(?:very\s+)?"
         rf"(?P<best>{every})\s+(?:[\w-]+\s+){{0,3}}?(?:{'|'.join(raw['nouns'])})\b"
+        # "and the cheapest hotel in Atlanta till the 10th": the request opening with the
+        # option it wants, no verb before it (a question never: see best_in_request)
+        rf"|^(?:{_OPENING})the\s+(?:very\s+)?(?P<opening>{every})\s+(?:[\w-]+\s+){{0,3}}?"
+        rf"(?:{'|'.join(raw['nouns'])})\b"
     )
     nouns = r"(?:\s+(?:one|option|flight|hotel|fare|room|non-?stop|direct)s?)?"
     # ("the first is fine" may be an option shown: only a measure's own words here)
@@ -897,7 +906,10 @@ def best_in_request(text: str) -> OptionRef | None:
     last one back": one pick per list, left to the traveller)."""
     low = plain(text)
     request, measures, any_fits, settled = _book_best()
-    if request.search(low) is None and not _settled_ahead(settled, low):
+    asked = request.search(low)
+    if asked is not None and asked.group("opening") and low.rstrip().endswith("?"):
+        asked = None  # "the cheapest hotel in Atlanta for those nights?": asked, not chosen
+    if asked is None and not _settled_ahead(settled, low):
         # "just book whatever fits": of the options meeting what was asked, the cheapest
         return (
             OptionRef(best="cheapest", direct=bool(tables().direct.search(low)))
@@ -935,7 +947,12 @@ def _book_named() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], fr
     named = raw["book_named"]
     verbs = "|".join(raw["book_best"]["verbs"])
     request = re.compile(rf"\b(?:{verbs})\b(?P<between>(?:\s+[\w'-]+){{0,4}}?)\s+the\b")
-    wish = re.compile(rf"\bthe\s+[\w'-]+(?:\s+[\w'-]+){{0,3}}?,?\s+(?:{'|'.join(named['if_there'])})\b")
+    wish = re.compile(
+        rf"\bthe\s+[\w'-]+(?:\s+[\w'-]+){{0,3}}?,?\s+(?:{'|'.join(named['if_there'])})\b"
+        # "the Holiday Inn Express in Paris, 9 to 11 December please": the request opening
+        # with the option it wants and where, no verb before it
+        rf"|^(?:{_OPENING})the\s+[\w'&.-]+(?:\s+[\w'&.-]+){{0,4}}?\s+(?:in|at|near)\s"
+    )
     permission = re.compile(rf"\b(?:{'|'.join(named['permission'])})\b")
     return request, wish, permission, frozenset(str(w) for w in named["between"])
 
