@@ -559,6 +559,12 @@ def apply_user(
             )
         dates = replace(dates, ret=week_day)
     window = _flex_window(d, u)
+    stay = _stay_in_window(window, u) if not dates.ret and not dates.nights else None
+    if stay is not None:
+        # "a hotel the week of the 14th": no day to compare for a stay, but the nights of
+        # that week's working days (check-in on its first, out on its Friday).
+        d.flex, window = None, None
+        d.depart, d.ret, d.stay, d.nights = stay[0], stay[1], None, None
     if window is not None:
         # "sometime the week of the 14th", "cheapest day between the 14th and the 17th":
         # the window's ends are not a departure and a return.
@@ -762,6 +768,18 @@ def _flex_window(d: Draft, u: Understanding) -> tuple[date, date] | None:
         while end > start and end.weekday() >= 5:
             end -= timedelta(days=1)
     return start, min(end, start + timedelta(days=FLEX_DAYS - 1))
+
+
+def _stay_in_window(window: tuple[date, date] | None, u: Understanding) -> tuple[date, date] | None:
+    """A hotel alone asked for a week ("the week of the 14th", "sometime next week"): the
+    stay of its working days, checking in on the window's first day and out on its Friday
+    (its last day when the window starts on a Friday or later, or ends before one)."""
+    if window is None or not u.want_hotel or u.want_flight:
+        return None
+    start, end = window
+    friday = start + timedelta(days=4 - start.weekday())
+    out = friday if start < friday <= end else end
+    return (start, out) if out > start else None
 
 
 def _stay_after_flight(state: State, u: Understanding) -> bool:

@@ -1319,7 +1319,10 @@ _MONTH_ANCHOR = re.compile(
     + r"))\b\.?(?!\s*\d)"
 )
 _WEEK_ANCHOR = re.compile(
-    r"\b(?:(?P<of>(?:the|that)\s+week\s+(?:of|beginning|starting|commencing)\s+)"
+    # "the week of the 14th"; "week of the 7th" (no article) only before a date
+    r"\b(?:(?P<of>(?:the|that)\s+week\s+(?:of|beginning|starting|commencing)\s+"
+    r"|week\s+(?:of|beginning|starting|commencing)\s+(?=(?:the\s+)?(?:\d|jan|feb|mar|apr|may|jun"
+    r"|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)))"
     r"|(?P<after>(?:the\s+)?week\s+after\s+next)"
     r"|(?P<rel>next|the following|following|this|the coming|coming)\s+week\b)"
 )
