@@ -1013,11 +1013,27 @@ def search_or_pick(state: State, turn: Turn, ctx: Context, u: Understanding) -> 
     found = search(state, turn, ctx, u)
     if isinstance(found, Reply):
         return (
-            _hold_the_best_asked(state, turn, ctx, u)
+            _replaced_this_turn(state, turn, ctx, u)
+            or _hold_the_best_asked(state, turn, ctx, u)
             or _named_option_asked(state, turn, ctx, u)
             or found
         )
     return found
+
+
+def _stay_moved(state: State, turn: Turn, u: Understanding) -> bool:
+    """The message moves the dates of the stay held and awaiting its yes, and nothing
+    else: this turn searched the hotels again, the held hotel is among them."""
+    booking_id = changed_hold(state)
+    if booking_id is None or state.held_from.get(booking_id) != ["hotels"]:
+        return False
+    if not turn.calls("search_hotels") or turn.calls("search_flights"):
+        return False
+    dated = u.dates.depart or u.dates.ret or u.dates.nights or u.shift_days
+    other = u.options or u.price_cap or u.rooms or u.want_flight
+    if not dated or other:
+        return False
+    return same_as_before(state, "hotel") is not None
 
 
 def _hold_the_best_asked(
@@ -1031,6 +1047,10 @@ def _hold_the_best_asked(
     if ref is None and any(r.same for r in u.options) and state.picked:
         # "boston again the 21st to the 23rd, same hotel as before": the option held last
         # time, found again in this turn's search, is held.
+        ref = OptionRef(same=True)
+    if ref is None and _stay_moved(state, turn, u):
+        # "actually make it check out on the 18th" at a held stay: the same hotel, found
+        # again for the new nights, is held in place of the old hold (and confirmed anew).
         ref = OptionRef(same=True)
     searched = turn.calls("search_flights") + turn.calls("search_hotels")
     if not searched or state.draft.flex or state.draft.legs:
