@@ -17,6 +17,12 @@ instead") and its confirmation asked (flows/booking _stay_moved, _replaced_this_
 a search). First try (12:25 UTC, -n 0 -k held_moved): 1/3. Left as GAPS: 4 "can we push
 check-out to the 12th" (the date is read as a new check-in: "push … to" reads as a move)
 and 5 "I'll be leaving on the 16th" (likewise: "leaving" at a stay is its check-out).
+
+One's booked stay moved to a check-in or check-out said ("move my London hotel so I check in
+on the 14th"): a search of its city for the new nights, the other end kept (nlu/intents
+booked_stay moved, flows/search _stay_of_booked_hotel moved=); the booking is untouched.
+The same hotel is not yet held from that list (only searched). First try (12:34 UTC, -n 0
+-k booked_moved): 3/3.
 """
 
 from __future__ import annotations
@@ -50,6 +56,13 @@ def _week(city: str, check_in: str, friday: str, monday: str) -> dict[str, Any]:
 
 def _stay(hotel: str, check_in: str, check_out: str) -> dict[str, Any]:
     return {"kind": "hotel", "hotel": hotel, "check_in": check_in, "check_out": check_out}
+
+
+def _hs(city: str, check_in: str, check_out: str) -> dict[str, Any]:
+    return {
+        "tool": "search_hotels",
+        "args": {"city": city, "check_in": check_in, "check_out": check_out},
+    }
 
 
 LON_SEARCH = "need a hotel in London from the 14th to the 17th of December"
@@ -108,6 +121,34 @@ CASES: list[tuple[str, Case]] = [
             "wait, I'll be leaving on the 16th",
             segments=[_stay(LON_HIL, "2026-12-14", "2026-12-16")],
             pending="confirm_booking",
+        ),
+    ),
+    # ------------------------------------------------ a booked stay's check-in/out moved
+    (
+        "booked_moved",
+        dialogue(
+            "can you change my London hotel booking so I check out on the 19th",
+            world="trips",
+            calls=[_hs("London", "2026-12-15", "2026-12-19")],
+            booking_status={"london": "confirmed"},
+        ),
+    ),
+    (
+        "booked_moved",
+        dialogue(
+            "I need to shift my hotel in London to check in on the 16th",
+            world="trips",
+            calls=[_hs("London", "2026-12-16", "2026-12-18")],
+            booking_status={"london": "confirmed"},
+        ),
+    ),
+    (
+        "booked_moved",
+        dialogue(
+            "please move my london stay, arriving the 13th now",
+            world="trips",
+            calls=[_hs("London", "2026-12-13", "2026-12-18")],
+            booking_status={"london": "confirmed"},
         ),
     ),
 ]

@@ -196,7 +196,10 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         dated_by_trip = extended
     if u.booked_stay and not dated_by_trip and not turn.prior.get("hotels"):
         # "anything cheaper than my current London hotel for the same nights?"
-        booked = _stay_of_booked_hotel(state, turn, ctx, cheaper=u.booked_stay == "cheaper")
+        moved = (u.dates.depart, u.dates.ret) if u.booked_stay == "moved" else None
+        booked = _stay_of_booked_hotel(
+            state, turn, ctx, cheaper=u.booked_stay == "cheaper", moved=moved
+        )
         if isinstance(booked, list):
             return booked
         dated_by_trip = booked
@@ -567,7 +570,12 @@ def _booked_hotel_booking(
 
 
 def _stay_of_booked_hotel(
-    state: State, turn: Turn, ctx: Context, *, cheaper: bool
+    state: State,
+    turn: Turn,
+    ctx: Context,
+    *,
+    cheaper: bool,
+    moved: tuple[date | None, date | None] | None = None,
 ) -> list[Call] | bool:
     """Other hotels for the nights of one's booked hotel ("anything cheaper than my current
     London hotel for the same nights?"): its city, check-in and check-out, and when a
@@ -592,6 +600,9 @@ def _stay_of_booked_hotel(
     first = min(stays, key=lambda s: str(s.check_in))
     check_in = date.fromisoformat(str(first.check_in))
     check_out = date.fromisoformat(str(first.check_out))
+    if moved is not None:
+        # "move my London hotel so I check in on the 14th": the end said moved, the other kept
+        check_in, check_out = moved[0] or check_in, moved[1] or check_out
     if check_out <= check_in:
         return False
     d.destination = d.destination or first.city

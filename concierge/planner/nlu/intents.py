@@ -302,6 +302,7 @@ _BOOKED_STAY_INSTEAD: Final = _join(_BOOKED_STAY["instead"])
 _BOOKED_STAY_SAME: Final = _join(_BOOKED_STAY["same"])
 _BOOKED_STAY_OWN: Final = _join(_BOOKED_STAY["own"])
 _BOOKED_STAY_CHEAPER: Final = _join(_BOOKED_STAY["cheaper"])
+_BOOKED_STAY_MOVED: Final = _join(_BOOKED_STAY["moved"])
 _EXTEND_COUNTS: Final[dict[str, int]] = {
     str(k): int(v) for k, v in _tables()["trip"]["extend_counts"].items()
 }
@@ -907,6 +908,18 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # about the booked one.
         u.intent = Intent.SEARCH
         u.booked_stay = "cheaper" if cheaper else "same"
+        u.want_hotel, u.want_flight, u.for_booked_trip = True, False, True
+        u.facets = frozenset()
+        return u
+    if (
+        _BOOKED_STAY_OWN.search(low)
+        and _BOOKED_STAY_MOVED.search(low)
+        and (u.dates.depart or u.dates.ret)
+        and not u.want_flight
+    ):
+        # "move my London hotel so I check in on the 14th instead": the booked stay's
+        # nights moved, its other end kept: its city searched for them (flows.search).
+        u.intent, u.booked_stay = Intent.SEARCH, "moved"
         u.want_hotel, u.want_flight, u.for_booked_trip = True, False, True
         u.facets = frozenset()
         return u
