@@ -332,6 +332,7 @@ def _with_names(refs: list[OptionRef], names: list[OptionRef]) -> list[OptionRef
     name alone ("BA", "the Hilton"). A name describing the one time or superlative the
     message gives for a flight list ("BA at 22:30") joins it: the pick must fit both."""
     named = {r.kind for r in refs}
+    said = list(refs)  # what the message itself tied to a list, before names join it
     joined: set[str] = set()  # carriers joined to a time: the same words name no other list
     for name in names:
         if name.carrier and name.carrier in joined:
@@ -340,7 +341,7 @@ def _with_names(refs: list[OptionRef], names: list[OptionRef]) -> list[OptionRef
             r.carrier
             and r.carrier.lower() == name.carrier.lower()
             and r.kind not in (None, name.kind)
-            for r in refs
+            for r in said
         ):
             continue  # "the outbound — the JetBlue nonstop": that list's, not also one back
         if any(
