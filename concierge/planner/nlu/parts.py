@@ -47,7 +47,12 @@ def read_part(text: str) -> TripPart:
     """The part of a trip ``text`` names (case-insensitive; positions are ``text``'s)."""
     low = text.lower().replace("’", "'")
     rx = _patterns()
-    kept = tuple(m.span("what") for m in rx["keep"].finditer(low) if m.group("what").strip())
+    kept = tuple(
+        m.span("what")
+        for name in ("keep", "stays")
+        for m in rx[name].finditer(low)
+        if m.group("what").strip()
+    )
     kept_text = " ".join(low[a:b] for a, b in kept)
     rest = "".join(" " if any(a <= i < b for a, b in kept) else c for i, c in enumerate(low))
     kept_kinds = frozenset(k for k in _KINDS if rx[k].search(kept_text))
