@@ -235,23 +235,8 @@ async def clear_airline_numbers(
     """The frequent-flyer number with ``airline`` and the known-traveller number, in
     clear, for that airline's ticketing (``SSR FQTV`` / ``SSR DOCO``) and nothing else:
     never log them, show them, or hand them to the model."""
-    membership = await session.scalar(
-        select(LoyaltyMembership).where(
-            LoyaltyMembership.user_id == user_id, LoyaltyMembership.airline == airline
-        )
-    )
-    details = await session.get(TravellerDetails, user_id)
-    loyalty = (
-        cipher.decrypt(membership.number_token, context=loyalty_context(user_id, airline))
-        if membership is not None
-        else None
-    )
-    known = (
-        cipher.decrypt(details.known_traveller_token, context=known_traveller_context(user_id))
-        if details is not None and details.known_traveller_token is not None
-        else None
-    )
-    return loyalty, known
+    pair = (user_id, airline)
+    return (await clear_airline_numbers_of(session, cipher, [pair]))[pair]
 
 
 async def clear_airline_numbers_of(
