@@ -23,22 +23,13 @@ from tests.concierge.heldout.harness import (
     World,
     case_params,
     dialogue,
+    flight_search,
+    hotel_search,
     runs_as_expected,
     worlds_fixture,
 )
 
 worlds = worlds_fixture("trips")
-
-
-def _fs(origin: str, dest: str, date: str) -> dict[str, Any]:
-    return {"tool": "search_flights", "args": {"origin": origin, "destination": dest, "date": date}}
-
-
-def _hs(city: str, check_in: str, check_out: str) -> dict[str, Any]:
-    return {
-        "tool": "search_hotels",
-        "args": {"city": city, "check_in": check_in, "check_out": check_out},
-    }
 
 
 READ = {
@@ -117,7 +108,7 @@ CASES: list[tuple[str, Case]] = [
             "the flight back from london on the 18th leaves too early - anything in the afternoon?",
             world="trips",
             nothing_changed=True,
-            calls=[_fs("London", "New York", "2026-12-18")],
+            calls=[flight_search("London", "New York", "2026-12-18")],
             options={"depart_after": "12:00"},
         ),
     ),
@@ -127,7 +118,7 @@ CASES: list[tuple[str, Case]] = [
             "can I get a later flight home on Friday? 8:45 is brutal",
             world="trips",
             nothing_changed=True,
-            calls=[_fs("London", "New York", "2026-12-18")],
+            calls=[flight_search("London", "New York", "2026-12-18")],
             options={"depart_after": "08:45"},
         ),
     ),
@@ -137,7 +128,7 @@ CASES: list[tuple[str, Case]] = [
             "Is there something later in the day for my return on Dec 18?",
             world="trips",
             nothing_changed=True,
-            calls=[_fs("London", "New York", "2026-12-18")],
+            calls=[flight_search("London", "New York", "2026-12-18")],
             options={"depart_after": "08:45"},
         ),
     ),
@@ -178,7 +169,7 @@ CASES: list[tuple[str, Case]] = [
             "I need 2 extra nights at the end of my london hotel stay",
             world="trips",
             nothing_changed=True,
-            calls=[_hs("london", "2026-12-18", "2026-12-20")],
+            calls=[hotel_search("london", "2026-12-18", "2026-12-20")],
         ),
     ),
     (
@@ -187,7 +178,7 @@ CASES: list[tuple[str, Case]] = [
             "can u extend my hotel in London by one night",
             world="trips",
             nothing_changed=True,
-            calls=[_hs("london", "2026-12-18", "2026-12-19")],
+            calls=[hotel_search("london", "2026-12-18", "2026-12-19")],
         ),
     ),
     (
@@ -196,7 +187,7 @@ CASES: list[tuple[str, Case]] = [
             "Staying on in London after the 18th - need a room for another three nights",
             world="trips",
             nothing_changed=True,
-            calls=[_hs("london", "2026-12-18", "2026-12-21")],
+            calls=[hotel_search("london", "2026-12-18", "2026-12-21")],
         ),
     ),
     # ------------------------------------------------------------ approvals with a note
@@ -347,7 +338,7 @@ GUARDS: list[tuple[str, Case]] = [
             "my flight back from London on Friday is too early. anything later that day?",
             world="trips",
             nothing_changed=True,
-            calls=[_fs("London", "New York", "2026-12-18")],
+            calls=[flight_search("London", "New York", "2026-12-18")],
             options={"depart_after": "08:45"},
         ),
     ),
@@ -377,7 +368,7 @@ GUARDS: list[tuple[str, Case]] = [
             "add 3 more nights to my London hotel",
             world="trips",
             nothing_changed=True,
-            calls=[_hs("london", "2026-12-18", "2026-12-21")],
+            calls=[hotel_search("london", "2026-12-18", "2026-12-21")],
         ),
     ),
     (
@@ -386,7 +377,7 @@ GUARDS: list[tuple[str, Case]] = [
             "I'll stay on in London for another night after my hotel ends",
             world="trips",
             nothing_changed=True,
-            calls=[_hs("london", "2026-12-18", "2026-12-19")],
+            calls=[hotel_search("london", "2026-12-18", "2026-12-19")],
         ),
     ),
     (

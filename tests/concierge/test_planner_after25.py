@@ -25,7 +25,6 @@ Guards (GUARDS, written after the fix), first try 8/8 (pytest -n 0 -k guards, 04
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -34,6 +33,7 @@ from tests.concierge.heldout.harness import (
     World,
     case_params,
     dialogue,
+    hotel_search,
     runs_as_expected,
     worlds_fixture,
 )
@@ -42,13 +42,6 @@ worlds = worlds_fixture("empty", "trips")
 
 T = "trips"
 CANT = ["whole", "entire", "all of", "only cancel", "can't", "cannot", "not able", "unable"]
-
-
-def _hs(city: str, check_in: str, check_out: str) -> dict[str, Any]:
-    return {
-        "tool": "search_hotels",
-        "args": {"city": city, "check_in": check_in, "check_out": check_out},
-    }
 
 
 CASES: list[tuple[str, Case]] = [
@@ -239,7 +232,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "add 2 nights to my london hotel",
             world=T,
-            calls=[_hs("london", "2026-12-18", "2026-12-20")],
+            calls=[hotel_search("london", "2026-12-18", "2026-12-20")],
             booking_status={"london": "confirmed"},
         ),
     ),
@@ -248,7 +241,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Can I extend my hotel in London until the 20th? Same place.",
             world=T,
-            calls=[_hs("london", "2026-12-18", "2026-12-20")],
+            calls=[hotel_search("london", "2026-12-18", "2026-12-20")],
             booking_status={"london": "confirmed"},
         ),
     ),

@@ -41,7 +41,6 @@ case here can name which one that is.)
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -50,6 +49,8 @@ from tests.concierge.heldout.harness import (
     World,
     case_params,
     dialogue,
+    flight_search,
+    hotel_search,
     runs_as_expected,
     worlds_fixture,
 )
@@ -58,20 +59,6 @@ worlds = worlds_fixture("empty", "trips")
 
 T = "trips"
 CANT = ["whole", "entire", "all of", "only cancel", "can't", "cannot", "not able", "unable"]
-
-
-def _fs(origin: str, destination: str, date: str) -> dict[str, Any]:
-    return {
-        "tool": "search_flights",
-        "args": {"origin": origin, "destination": destination, "date": date},
-    }
-
-
-def _hs(city: str, check_in: str, check_out: str) -> dict[str, Any]:
-    return {
-        "tool": "search_hotels",
-        "args": {"city": city, "check_in": check_in, "check_out": check_out},
-    }
 
 
 OUT = ("New York", "London")
@@ -84,7 +71,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "can u push my flight to london back a day",
             world=T,
-            calls=[_fs(*OUT, "2026-12-15")],
+            calls=[flight_search(*OUT, "2026-12-15")],
             nothing_changed=True,
         ),
     ),
@@ -93,7 +80,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "move my flight out to the 15th",
             world=T,
-            calls=[_fs(*OUT, "2026-12-15")],
+            calls=[flight_search(*OUT, "2026-12-15")],
             tools_exclude=["search_hotels"],
             nothing_changed=True,
         ),
@@ -103,7 +90,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Can I leave a day earlier for London? Sunday the 13th would be better.",
             world=T,
-            calls=[_fs(*OUT, "2026-12-13")],
+            calls=[flight_search(*OUT, "2026-12-13")],
             nothing_changed=True,
         ),
     ),
@@ -112,7 +99,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "is there an earlier flight to london on the 14th? 10:30pm is really late for me",
             world=T,
-            calls=[_fs(*OUT, "2026-12-14")],
+            calls=[flight_search(*OUT, "2026-12-14")],
             options={"depart_before": "22:30"},
             nothing_changed=True,
         ),
@@ -123,7 +110,7 @@ CASES: list[tuple[str, Case]] = [
             "Hi, quick one. My London trip - I'd rather fly out on 15/12 than the 14th. "
             "Can you move the outbound for me?",
             world=T,
-            calls=[_fs(*OUT, "2026-12-15")],
+            calls=[flight_search(*OUT, "2026-12-15")],
             nothing_changed=True,
         ),
     ),
@@ -133,7 +120,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "come home Thursday instead",
             world=T,
-            calls=[_fs(*HOME, "2026-12-17")],
+            calls=[flight_search(*HOME, "2026-12-17")],
             nothing_changed=True,
         ),
     ),
@@ -142,7 +129,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "can i fly back from london on the 19th instead of the 18th",
             world=T,
-            calls=[_fs(*HOME, "2026-12-19")],
+            calls=[flight_search(*HOME, "2026-12-19")],
             nothing_changed=True,
         ),
     ),
@@ -151,7 +138,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Please move my return flight to Saturday 19 December.",
             world=T,
-            calls=[_fs(*HOME, "2026-12-19")],
+            calls=[flight_search(*HOME, "2026-12-19")],
             nothing_changed=True,
         ),
     ),
@@ -160,7 +147,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "8.45 on the 18th is way too early for me, is there a later flight home that day?",
             world=T,
-            calls=[_fs(*HOME, "2026-12-18")],
+            calls=[flight_search(*HOME, "2026-12-18")],
             options={"depart_after": "08:45"},
             nothing_changed=True,
         ),
@@ -171,7 +158,7 @@ CASES: list[tuple[str, Case]] = [
             "My meetings in London now wrap up on Wednesday the 16th, so there's no point "
             "hanging around. Could you get me on a flight home on the Thursday instead?",
             world=T,
-            calls=[_fs(*HOME, "2026-12-17")],
+            calls=[flight_search(*HOME, "2026-12-17")],
             nothing_changed=True,
         ),
     ),
@@ -181,7 +168,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "can I add two more nights at my hotel in london?",
             world=T,
-            calls=[_hs("London", "2026-12-18", "2026-12-20")],
+            calls=[hotel_search("London", "2026-12-18", "2026-12-20")],
             nothing_changed=True,
         ),
     ),
@@ -190,7 +177,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "I'd like to stay an extra night at the Holiday Inn",
             world=T,
-            calls=[_hs("London", "2026-12-18", "2026-12-19")],
+            calls=[hotel_search("London", "2026-12-18", "2026-12-19")],
             # first written as nothing_changed; the hotel is named, so holding it for a
             # yes is what the person asked (as b37_add_ava_london_two_nights expects)
             pending="confirm_booking",
@@ -210,7 +197,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "extend my london hotel till the 20th pls",
             world=T,
-            calls=[_hs("London", "2026-12-18", "2026-12-20")],
+            calls=[hotel_search("London", "2026-12-18", "2026-12-20")],
             nothing_changed=True,
         ),
     ),
@@ -220,7 +207,7 @@ CASES: list[tuple[str, Case]] = [
             "Could you book me one more night in London at the same hotel, so I check out "
             "on the 19th rather than the 18th?",
             world=T,
-            calls=[_hs("London", "2026-12-18", "2026-12-19")],
+            calls=[hotel_search("London", "2026-12-18", "2026-12-19")],
             nothing_changed=True,
         ),
     ),
@@ -239,7 +226,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Can I switch to a different hotel in London for the same nights?",
             world=T,
-            calls=[_hs("London", "2026-12-15", "2026-12-18")],
+            calls=[hotel_search("London", "2026-12-15", "2026-12-18")],
             nothing_changed=True,
         ),
     ),
@@ -248,7 +235,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "not loving the holiday inn reviews tbh. what else is there in london for my dates?",
             world=T,
-            calls=[_hs("London", "2026-12-15", "2026-12-18")],
+            calls=[hotel_search("London", "2026-12-15", "2026-12-18")],
             nothing_changed=True,
         ),
     ),
@@ -421,7 +408,7 @@ CASES: list[tuple[str, Case]] = [
     (
         "change_yes_no",
         dialogue(
-            ("move my flight home to the 19th", {"calls": [_fs(*HOME, "2026-12-19")]}),
+            ("move my flight home to the 19th", {"calls": [flight_search(*HOME, "2026-12-19")]}),
             ("BA 20 please", {"pending": "rebook", "pending_args": {"booking_id": "@london"}}),
             "yeah go for it",
             world=T,
@@ -432,7 +419,7 @@ CASES: list[tuple[str, Case]] = [
     (
         "change_yes_no",
         dialogue(
-            ("move my flight home to the 19th", {"calls": [_fs(*HOME, "2026-12-19")]}),
+            ("move my flight home to the 19th", {"calls": [flight_search(*HOME, "2026-12-19")]}),
             ("the first one", {"pending": "rebook", "pending_args": {"booking_id": "@london"}}),
             "hmm actually no, leave it as it is",
             world=T,
@@ -482,7 +469,7 @@ GUARDS: list[tuple[str, Case]] = [
         dialogue(
             "can I keep my room in london until the 19th?",
             world=T,
-            calls=[_hs("London", "2026-12-18", "2026-12-19")],
+            calls=[hotel_search("London", "2026-12-18", "2026-12-19")],
             nothing_changed=True,
         ),
     ),
@@ -491,7 +478,7 @@ GUARDS: list[tuple[str, Case]] = [
         dialogue(
             "tack one more night onto my london hotel pls",
             world=T,
-            calls=[_hs("London", "2026-12-18", "2026-12-19")],
+            calls=[hotel_search("London", "2026-12-18", "2026-12-19")],
             nothing_changed=True,
         ),
     ),
@@ -501,7 +488,7 @@ GUARDS: list[tuple[str, Case]] = [
             "push Ava's London flight to the 16th please",
             world=T,
             user="mia",
-            calls=[_fs(*OUT, "2026-12-16")],
+            calls=[flight_search(*OUT, "2026-12-16")],
             nothing_changed=True,
         ),
     ),
@@ -552,7 +539,7 @@ GUARDS: list[tuple[str, Case]] = [
         dialogue(
             "could you switch me to another hotel for my dates in london?",
             world=T,
-            calls=[_hs("London", "2026-12-15", "2026-12-18")],
+            calls=[hotel_search("London", "2026-12-15", "2026-12-18")],
             nothing_changed=True,
         ),
     ),

@@ -58,17 +58,10 @@ from tests.concierge.heldout.harness import (
     Case,
     World,
     dialogue,
+    flight_search,
     runs_as_expected,
     worlds_fixture,
 )
-
-
-def _fs(origin: str, destination: str, day: str, **more: Any) -> dict[str, Any]:
-    return {
-        "tool": "search_flights",
-        "args": {"origin": origin, "destination": destination, "date": day, **more},
-    }
-
 
 HOME = ("london", "new york")
 OUT = ("new york", "london")
@@ -92,7 +85,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             (
                 "can i fly back on wed the 16th instead of friday?",
-                {"calls": [_fs(*HOME, "2026-12-16")]},
+                {"calls": [flight_search(*HOME, "2026-12-16")]},
             ),
             ("option 1", PENDING_REBOOK),
             "yes",
@@ -105,7 +98,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Could you switch my flight home to Sunday?",
             world=T,
-            calls=[_fs(*HOME, "2026-12-20")],
+            calls=[flight_search(*HOME, "2026-12-20")],
             nothing_changed=True,
         ),
     ),
@@ -114,7 +107,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "need to come back from london earlier, on the 16th",
             world=T,
-            calls=[_fs(*HOME, "2026-12-16")],
+            calls=[flight_search(*HOME, "2026-12-16")],
             nothing_changed=True,
         ),
     ),
@@ -123,7 +116,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             (
                 "I'd like to head home on Dec 19 rather than the 18th pls",
-                {"calls": [_fs(*HOME, "2026-12-19")]},
+                {"calls": [flight_search(*HOME, "2026-12-19")]},
             ),
             ("BA 20", PENDING_REBOOK),
             "yep do it",
@@ -138,7 +131,7 @@ CASES: list[tuple[str, Case]] = [
             "a follow-up session on Saturday morning, which is great news but means my current "
             "flight back won't work. Could we do Sunday the 20th instead? Evening is fine.",
             world=T,
-            calls=[_fs(*HOME, "2026-12-20")],
+            calls=[flight_search(*HOME, "2026-12-20")],
             nothing_changed=True,
         ),
     ),
@@ -147,7 +140,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             (
                 "any chance of an earlier flight out to london on the 14th? afternoon would be good",
-                {"calls": [_fs(*OUT, "2026-12-14")]},
+                {"calls": [flight_search(*OUT, "2026-12-14")]},
             ),
             ("option 2", PENDING_REBOOK),
             "ok",
@@ -160,7 +153,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "My flight to Paris — can it be Saturday the 5th instead?",
             world=T,
-            calls=[_fs("boston", "paris", "2026-12-05")],
+            calls=[flight_search("boston", "paris", "2026-12-05")],
             nothing_changed=True,
         ),
     ),
@@ -169,7 +162,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "can u chnage my flight home to the 17th",
             world=T,
-            calls=[_fs(*HOME, "2026-12-17")],
+            calls=[flight_search(*HOME, "2026-12-17")],
             nothing_changed=True,
         ),
     ),
@@ -179,7 +172,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             (
                 "I want to fly out on Sunday 13th instead of Monday",
-                {"calls": [_fs(*OUT, "2026-12-13")]},
+                {"calls": [flight_search(*OUT, "2026-12-13")]},
             ),
             ("the BA 13", PENDING_REBOOK),
             "yes",
@@ -192,7 +185,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Please move my outbound London flight to 15/12",
             world=T,
-            calls=[_fs(*OUT, "2026-12-15")],
+            calls=[flight_search(*OUT, "2026-12-15")],
             nothing_changed=True,
         ),
     ),
@@ -201,7 +194,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Can I leave for London a day later?",
             world=T,
-            calls=[_fs(*OUT, "2026-12-15")],
+            calls=[flight_search(*OUT, "2026-12-15")],
             nothing_changed=True,
         ),
     ),
@@ -210,7 +203,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "push my return back a day",
             world=T,
-            calls=[_fs(*HOME, "2026-12-19")],
+            calls=[flight_search(*HOME, "2026-12-19")],
             nothing_changed=True,
         ),
     ),
@@ -219,7 +212,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             (
                 "Ava needs to fly out to London on Tuesday the 15th instead, can you change it?",
-                {"calls": [_fs(*OUT, "2026-12-15")]},
+                {"calls": [flight_search(*OUT, "2026-12-15")]},
             ),
             ("BA 19", PENDING_REBOOK),
             "yes",
@@ -234,7 +227,7 @@ CASES: list[tuple[str, Case]] = [
             "change Ava's return to Wed 16 Dec",
             world=T,
             user="mia",
-            calls=[_fs(*HOME, "2026-12-16")],
+            calls=[flight_search(*HOME, "2026-12-16")],
             nothing_changed=True,
         ),
     ),
@@ -243,7 +236,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "the departure to London should be on Sunday, not Monday",
             world=T,
-            calls=[_fs(*OUT, "2026-12-13")],
+            calls=[flight_search(*OUT, "2026-12-13")],
             nothing_changed=True,
         ),
     ),
@@ -253,17 +246,17 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "can you move my flight home to BA 14 on the 16th?",
             world=T,
-            calls=[_fs(*HOME, "2026-12-16")],
+            calls=[flight_search(*HOME, "2026-12-16")],
             **PENDING_REBOOK,
         ),
     ),
     (
         "by_number",
         dialogue(
-            ("move my return to the 19th", {"calls": [_fs(*HOME, "2026-12-19")]}),
+            ("move my return to the 19th", {"calls": [flight_search(*HOME, "2026-12-19")]}),
             "actually put me on UA 28 on the 17th instead",
             world=T,
-            calls=[_fs(*HOME, "2026-12-17")],
+            calls=[flight_search(*HOME, "2026-12-17")],
             **PENDING_REBOOK,
         ),
     ),
@@ -272,7 +265,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "switch my outbound to BA 17 on 15 Dec",
             world=T,
-            calls=[_fs(*OUT, "2026-12-15")],
+            calls=[flight_search(*OUT, "2026-12-15")],
             **PENDING_REBOOK,
         ),
     ),
@@ -479,7 +472,7 @@ GUARDS: list[tuple[str, Case]] = [
         dialogue(
             "Need to get back to NYC on the 17th rather than the 18th",
             world=T,
-            calls=[_fs(*HOME, "2026-12-17")],
+            calls=[flight_search(*HOME, "2026-12-17")],
             nothing_changed=True,
         ),
     ),
@@ -488,7 +481,7 @@ GUARDS: list[tuple[str, Case]] = [
         dialogue(
             "hey can my return be thursday instead",
             world=T,
-            calls=[_fs(*HOME, "2026-12-17")],
+            calls=[flight_search(*HOME, "2026-12-17")],
             nothing_changed=True,
         ),
     ),
@@ -497,7 +490,7 @@ GUARDS: list[tuple[str, Case]] = [
         dialogue(
             "I'd prefer to travel out to London on Sunday instead",
             world=T,
-            calls=[_fs(*OUT, "2026-12-13")],
+            calls=[flight_search(*OUT, "2026-12-13")],
             nothing_changed=True,
         ),
     ),
@@ -506,7 +499,7 @@ GUARDS: list[tuple[str, Case]] = [
         dialogue(
             "could I fly home one day earlier?",
             world=T,
-            calls=[_fs(*HOME, "2026-12-17")],
+            calls=[flight_search(*HOME, "2026-12-17")],
             nothing_changed=True,
         ),
     ),
@@ -516,7 +509,7 @@ GUARDS: list[tuple[str, Case]] = [
             "Please move Ava's outbound to 15 December",
             world=T,
             user="mia",
-            calls=[_fs(*OUT, "2026-12-15")],
+            calls=[flight_search(*OUT, "2026-12-15")],
             nothing_changed=True,
         ),
     ),
@@ -525,7 +518,7 @@ GUARDS: list[tuple[str, Case]] = [
         dialogue(
             "push my departure to london back a day",
             world=T,
-            calls=[_fs(*OUT, "2026-12-15")],
+            calls=[flight_search(*OUT, "2026-12-15")],
             nothing_changed=True,
         ),
     ),
@@ -535,7 +528,7 @@ GUARDS: list[tuple[str, Case]] = [
             "She has to come home on Saturday instead, can you sort out Ava's flight?",
             world=T,
             user="mia",
-            calls=[_fs(*HOME, "2026-12-19")],
+            calls=[flight_search(*HOME, "2026-12-19")],
             nothing_changed=True,
         ),
     ),
@@ -553,7 +546,7 @@ GUARDS: list[tuple[str, Case]] = [
         dialogue(
             "can I switch to AA 22 on Sat 19 Dec for my flight home?",
             world=T,
-            calls=[_fs(*HOME, "2026-12-19")],
+            calls=[flight_search(*HOME, "2026-12-19")],
             **PENDING_REBOOK,
         ),
     ),

@@ -24,6 +24,8 @@ from tests.concierge.heldout.harness import (
     World,
     case_params,
     dialogue,
+    flex_search,
+    hotel_search,
     runs_as_expected,
     worlds_fixture,
 )
@@ -37,20 +39,9 @@ def _fs(origin: str, dest: str, date: Any, **more: Any) -> dict[str, Any]:
     return {"tool": "search_flights", "args": args, **more}
 
 
-def _hs(city: str, check_in: str, check_out: str) -> dict[str, Any]:
-    return {
-        "tool": "search_hotels",
-        "args": {"city": city, "check_in": check_in, "check_out": check_out},
-    }
-
-
 NO_BOOK = ["reserve"]
 HELD = {"pending": "confirm_booking", "new_bookings": 1, "new_status": "held"}
 BOOKED = {"new_bookings": 1, "new_status": "confirmed", "pending": "none"}
-
-
-def _flex(origin: str, dest: str, a: str, b: str, n: int) -> dict[str, Any]:
-    return {**_fs(origin, dest, {"between": [a, b]}), "count_at_least": n, "distinct": "date"}
 
 
 def _yes(say: str, user: str = "ava") -> Case:
@@ -84,7 +75,10 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "flight JFK to Miami on the 15th and a hotel there till the 18th",
             tools_exclude=NO_BOOK,
-            calls=[_fs("JFK", "Miami", "2026-12-15"), _hs("miami", "2026-12-15", "2026-12-18")],
+            calls=[
+                _fs("JFK", "Miami", "2026-12-15"),
+                hotel_search("miami", "2026-12-15", "2026-12-18"),
+            ],
         ),
     ),
     (
@@ -126,7 +120,7 @@ CASES: list[tuple[str, Case]] = [
             tools_exclude=NO_BOOK,
             calls=[
                 _fs("Chicago", "Atlanta", "2026-12-10"),
-                _hs("atlanta", "2026-12-10", "2026-12-12"),
+                hotel_search("atlanta", "2026-12-10", "2026-12-12"),
             ],
         ),
     ),
@@ -136,7 +130,7 @@ CASES: list[tuple[str, Case]] = [
             "Can you find a hotel in Paris 9-11 Dec? and how far in advance am I meant to "
             "book flights?",
             tools_exclude=NO_BOOK,
-            calls=[_hs("paris", "2026-12-09", "2026-12-11")],
+            calls=[hotel_search("paris", "2026-12-09", "2026-12-11")],
             reply_contains=["7"],
         ),
     ),
@@ -182,7 +176,7 @@ CASES: list[tuple[str, Case]] = [
             "hotel in london 14-16 dec",
             "make it 4 nights",
             tools_exclude=NO_BOOK,
-            calls=[_hs("london", "2026-12-14", "2026-12-18")],
+            calls=[hotel_search("london", "2026-12-14", "2026-12-18")],
         ),
     ),
     (
@@ -199,7 +193,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "JFK to Miami mon or tue next week, whichever is cheaper",
             tools_exclude=NO_BOOK,
-            calls=[_flex("JFK", "Miami", "2026-12-07", "2026-12-08", 2)],
+            calls=[flex_search("JFK", "Miami", "2026-12-07", "2026-12-08", 2)],
         ),
     ),
     (
@@ -207,7 +201,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Atlanta to Boston any day from the 9th to the 11th, cheapest one I can book",
             tools_exclude=NO_BOOK,
-            calls=[_flex("Atlanta", "Boston", "2026-12-09", "2026-12-11", 3)],
+            calls=[flex_search("Atlanta", "Boston", "2026-12-09", "2026-12-11", 3)],
         ),
     ),
     (
@@ -215,7 +209,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "I'm flexible - sometime the week of the 21st, NYC to Chicago",
             tools_exclude=NO_BOOK,
-            calls=[_flex("New York", "Chicago", "2026-12-21", "2026-12-27", 3)],
+            calls=[flex_search("New York", "Chicago", "2026-12-21", "2026-12-27", 3)],
         ),
     ),
     (
@@ -223,7 +217,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "London to Dublin thurs or fri, whichever's cheapest",
             tools_exclude=NO_BOOK,
-            calls=[_flex("London", "Dublin", "2026-12-03", "2026-12-04", 2)],
+            calls=[flex_search("London", "Dublin", "2026-12-03", "2026-12-04", 2)],
         ),
     ),
     (
@@ -241,7 +235,7 @@ CASES: list[tuple[str, Case]] = [
             "either the 9th or the 10th, ORD to SFO, cheaper one please",
             user="gus",
             tools_exclude=NO_BOOK,
-            calls=[_flex("Chicago", "San Francisco", "2026-12-09", "2026-12-10", 2)],
+            calls=[flex_search("Chicago", "San Francisco", "2026-12-09", "2026-12-10", 2)],
         ),
     ),
     # ------------------------------------------------------------ multi-city
@@ -251,8 +245,8 @@ CASES: list[tuple[str, Case]] = [
             "hotel in London 14-16 Dec then Paris 16-18 Dec",
             tools_exclude=NO_BOOK,
             calls=[
-                _hs("london", "2026-12-14", "2026-12-16"),
-                _hs("paris", "2026-12-16", "2026-12-18"),
+                hotel_search("london", "2026-12-14", "2026-12-16"),
+                hotel_search("paris", "2026-12-16", "2026-12-18"),
             ],
         ),
     ),
@@ -263,8 +257,8 @@ CASES: list[tuple[str, Case]] = [
             "to the 13th",
             tools_exclude=NO_BOOK,
             calls=[
-                _hs("boston", "2026-12-09", "2026-12-11"),
-                _hs("chicago", "2026-12-11", "2026-12-13"),
+                hotel_search("boston", "2026-12-09", "2026-12-11"),
+                hotel_search("chicago", "2026-12-11", "2026-12-13"),
             ],
         ),
     ),
@@ -351,21 +345,21 @@ CASES: list[tuple[str, Case]] = [
         "hotel_dates",
         dialogue(
             "hotel in Boston this weekend, Friday and Saturday nights",
-            calls=[_hs("boston", "2026-12-04", "2026-12-06")],
+            calls=[hotel_search("boston", "2026-12-04", "2026-12-06")],
         ),
     ),
     (
         "hotel_dates",
         dialogue(
             "room in London next weekend pls - fri & sat night",
-            calls=[_hs("london", "2026-12-11", "2026-12-13")],
+            calls=[hotel_search("london", "2026-12-11", "2026-12-13")],
         ),
     ),
     (
         "hotel_dates",
         dialogue(
             "Chicago hotel for the nights of Fri 11 and Sat 12 Dec",
-            calls=[_hs("chicago", "2026-12-11", "2026-12-13")],
+            calls=[hotel_search("chicago", "2026-12-11", "2026-12-13")],
         ),
     ),
     (

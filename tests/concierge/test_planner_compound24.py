@@ -27,7 +27,6 @@ searches both airports anyway — that guard was rewritten).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -38,28 +37,15 @@ from tests.concierge.heldout.harness import (
     World,
     case_params,
     dialogue,
+    flex_search,
+    flight_search,
+    hotel_search,
     runs_as_expected,
     worlds_fixture,
 )
 from tests.concierge.planner_kit import NOW
 
 worlds = worlds_fixture("empty", "trips")
-
-
-def _fs(origin: str, dest: str, date: Any, **more: Any) -> dict[str, Any]:
-    args: dict[str, Any] = {"origin": origin, "destination": dest, "date": date, **more}
-    return {"tool": "search_flights", "args": args}
-
-
-def _hs(city: str, check_in: str, check_out: str) -> dict[str, Any]:
-    return {
-        "tool": "search_hotels",
-        "args": {"city": city, "check_in": check_in, "check_out": check_out},
-    }
-
-
-def _flex(origin: str, dest: str, a: str, b: str, n: int) -> dict[str, Any]:
-    return {**_fs(origin, dest, {"between": [a, b]}), "count_at_least": n, "distinct": "date"}
 
 
 NO_BOOK = ["reserve"]
@@ -76,8 +62,8 @@ CASES: list[tuple[str, Case]] = [
             "Need a hotel in Madrid 9-11 Dec and then one in Paris 11-13 Dec",
             tools_exclude=NO_BOOK,
             calls=[
-                _hs("madrid", "2026-12-09", "2026-12-11"),
-                _hs("paris", "2026-12-11", "2026-12-13"),
+                hotel_search("madrid", "2026-12-09", "2026-12-11"),
+                hotel_search("paris", "2026-12-11", "2026-12-13"),
             ],
         ),
     ),
@@ -87,8 +73,8 @@ CASES: list[tuple[str, Case]] = [
             "hotels pls: dublin 14th-16th, london 16th-18th",
             tools_exclude=NO_BOOK,
             calls=[
-                _hs("dublin", "2026-12-14", "2026-12-16"),
-                _hs("london", "2026-12-16", "2026-12-18"),
+                hotel_search("dublin", "2026-12-14", "2026-12-16"),
+                hotel_search("london", "2026-12-16", "2026-12-18"),
             ],
         ),
     ),
@@ -108,7 +94,10 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "London to Paris on 10 Dec then Paris to Madrid 13 Dec",
             tools_exclude=NO_BOOK,
-            calls=[_fs("London", "Paris", "2026-12-10"), _fs("Paris", "Madrid", "2026-12-13")],
+            calls=[
+                flight_search("London", "Paris", "2026-12-10"),
+                flight_search("Paris", "Madrid", "2026-12-13"),
+            ],
         ),
     ),
     (
@@ -128,7 +117,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "can you get me the same hotel as last time in London, 8-10 January?",
             world="trips",
-            calls=[_hs("london", "2027-01-08", "2027-01-10")],
+            calls=[hotel_search("london", "2027-01-08", "2027-01-10")],
             reply_contains=["Holiday Inn Express"],
         ),
     ),
@@ -139,7 +128,7 @@ CASES: list[tuple[str, Case]] = [
             ("first one", {"pending": "confirm_booking"}),
             ("yes", BOOKED),
             "great - same flight again on the 23rd please",
-            calls=[_fs("JFK", "Boston", "2026-12-23")],
+            calls=[flight_search("JFK", "Boston", "2026-12-23")],
             pending="confirm_booking",
         ),
     ),
@@ -150,7 +139,7 @@ CASES: list[tuple[str, Case]] = [
             ("second one", {"pending": "confirm_booking"}),
             ("no not yet", {"pending": "none"}),
             "ok, same hotel but 14th to 16th instead",
-            calls=[_hs("paris", "2026-12-14", "2026-12-16")],
+            calls=[hotel_search("paris", "2026-12-14", "2026-12-16")],
             pending="confirm_booking",
         ),
     ),
@@ -159,7 +148,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "book me on the same flight as my London one but on Jan 9",
             world="trips",
-            calls=[_fs("JFK", "London", "2027-01-09")],
+            calls=[flight_search("JFK", "London", "2027-01-09")],
             reply_contains=["BA 19"],
         ),
     ),
@@ -169,7 +158,10 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "LHR or Gatwick to Dublin on the 10th, whichever is cheaper",
             tools_exclude=NO_BOOK,
-            calls=[_fs("LHR", "Dublin", "2026-12-10"), _fs("LGW", "Dublin", "2026-12-10")],
+            calls=[
+                flight_search("LHR", "Dublin", "2026-12-10"),
+                flight_search("LGW", "Dublin", "2026-12-10"),
+            ],
         ),
     ),
     (
@@ -177,7 +169,10 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "JFK or Newark to Miami on the 15th - cheapest please",
             tools_exclude=NO_BOOK,
-            calls=[_fs("JFK", "Miami", "2026-12-15"), _fs("EWR", "Miami", "2026-12-15")],
+            calls=[
+                flight_search("JFK", "Miami", "2026-12-15"),
+                flight_search("EWR", "Miami", "2026-12-15"),
+            ],
         ),
     ),
     (
@@ -185,7 +180,10 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "boston to paris dec 12, into CDG or Orly, don't mind which",
             tools_exclude=NO_BOOK,
-            calls=[_fs("Boston", "CDG", "2026-12-12"), _fs("Boston", "ORY", "2026-12-12")],
+            calls=[
+                flight_search("Boston", "CDG", "2026-12-12"),
+                flight_search("Boston", "ORY", "2026-12-12"),
+            ],
         ),
     ),
     (
@@ -193,7 +191,10 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "London to Madrid on the 18th, Heathrow or Gatwick, just the cheaper one",
             tools_exclude=NO_BOOK,
-            calls=[_fs("LHR", "Madrid", "2026-12-18"), _fs("LGW", "Madrid", "2026-12-18")],
+            calls=[
+                flight_search("LHR", "Madrid", "2026-12-18"),
+                flight_search("LGW", "Madrid", "2026-12-18"),
+            ],
         ),
     ),
     # ------------------------------------------------------------ day ranges
@@ -202,7 +203,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "any day from 15 to 18 December, NYC to London, cheapest",
             tools_exclude=NO_BOOK,
-            calls=[_flex("New York", "London", "2026-12-15", "2026-12-18", 4)],
+            calls=[flex_search("New York", "London", "2026-12-15", "2026-12-18", 4)],
         ),
     ),
     (
@@ -210,7 +211,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Boston → Miami sometime between Dec 9 and Dec 12",
             tools_exclude=NO_BOOK,
-            calls=[_flex("Boston", "Miami", "2026-12-09", "2026-12-12", 4)],
+            calls=[flex_search("Boston", "Miami", "2026-12-09", "2026-12-12", 4)],
         ),
     ),
     (
@@ -218,7 +219,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "London to Paris, any day 15-18 Dec, whichever's cheapest",
             tools_exclude=NO_BOOK,
-            calls=[_flex("London", "Paris", "2026-12-15", "2026-12-18", 4)],
+            calls=[flex_search("London", "Paris", "2026-12-15", "2026-12-18", 4)],
         ),
     ),
     (
@@ -227,7 +228,7 @@ CASES: list[tuple[str, Case]] = [
             "Chicago to Atlanta, I can go any time 20th–22nd",
             user="gus",
             tools_exclude=NO_BOOK,
-            calls=[_flex("Chicago", "Atlanta", "2026-12-20", "2026-12-22", 3)],
+            calls=[flex_search("Chicago", "Atlanta", "2026-12-20", "2026-12-22", 3)],
         ),
     ),
     # ------------------------------------------------------------ corrections inside a message
@@ -236,7 +237,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "hotel in Boston from the 9th for 3 nights, no wait, 4 nights",
             tools_exclude=NO_BOOK,
-            calls=[_hs("boston", "2026-12-09", "2026-12-13")],
+            calls=[hotel_search("boston", "2026-12-09", "2026-12-13")],
         ),
     ),
     (
@@ -244,7 +245,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "room in Paris check in 14 Dec, 2 nights - actually make that 3",
             tools_exclude=NO_BOOK,
-            calls=[_hs("paris", "2026-12-14", "2026-12-17")],
+            calls=[hotel_search("paris", "2026-12-14", "2026-12-17")],
         ),
     ),
     (
@@ -252,7 +253,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "JFK to Miami on the 15th for 2 people, sorry, 3",
             tools_exclude=NO_BOOK,
-            calls=[_fs("JFK", "Miami", "2026-12-15", passengers=3)],
+            calls=[flight_search("JFK", "Miami", "2026-12-15", passengers=3)],
         ),
     ),
     (
@@ -260,7 +261,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "flights from Boston, no, from Chicago, to Atlanta on the 10th",
             tools_exclude=NO_BOOK,
-            calls=[_fs("Chicago", "Atlanta", "2026-12-10")],
+            calls=[flight_search("Chicago", "Atlanta", "2026-12-10")],
         ),
     ),
     # ------------------------------------------------------------ Spanish mixed in
@@ -269,7 +270,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Necesito a flight from JFK to Madrid el 15 de diciembre",
             tools_exclude=NO_BOOK,
-            calls=[_fs("JFK", "Madrid", "2026-12-15")],
+            calls=[flight_search("JFK", "Madrid", "2026-12-15")],
         ),
     ),
     (
@@ -277,7 +278,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "hotel in Madrid del 9 al 12 de diciembre por favor",
             tools_exclude=NO_BOOK,
-            calls=[_hs("madrid", "2026-12-09", "2026-12-12")],
+            calls=[hotel_search("madrid", "2026-12-09", "2026-12-12")],
         ),
     ),
     (
@@ -285,7 +286,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "hola! Boston to Miami mañana please",
             tools_exclude=NO_BOOK,
-            calls=[_fs("Boston", "Miami", "2026-12-02")],
+            calls=[flight_search("Boston", "Miami", "2026-12-02")],
         ),
     ),
     (
@@ -303,7 +304,7 @@ CASES: list[tuple[str, Case]] = [
             "gracias! y un hotel en Miami 15-17 dic?",
             tools_exclude=NO_BOOK,
             nothing_changed=True,
-            calls=[_hs("miami", "2026-12-15", "2026-12-17")],
+            calls=[hotel_search("miami", "2026-12-15", "2026-12-17")],
         ),
     ),
     # ------------------------------------------------------------ several named travellers
@@ -340,7 +341,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "3 seats JFK-ATL on the 11th for me, Sam Lee and Jo Park",
             tools_exclude=NO_BOOK,
-            calls=[_fs("JFK", "Atlanta", "2026-12-11", passengers=3)],
+            calls=[flight_search("JFK", "Atlanta", "2026-12-11", passengers=3)],
         ),
     ),
     # ------------------------------------------------------------ cheapest allowed
@@ -524,7 +525,7 @@ GUARD_DIALOGUES: list[Case] = [
         ("yes", BOOKED),
         "and Boston again 16th to 18th please, same hotel as before",
         pending="confirm_booking",
-        calls=[_hs("boston", "2026-12-16", "2026-12-18")],
+        calls=[hotel_search("boston", "2026-12-16", "2026-12-18")],
     ),
     dialogue(
         "Please book Fin Okafor and Ava Patel on the same flight to Boston on the 15th",
@@ -544,7 +545,7 @@ GUARD_DIALOGUES: list[Case] = [
         "actually allowed to take",
         user="victor",
         tools_exclude=["get_policy"],
-        calls=[_fs("LGA", "Miami", "2026-12-18")],
+        calls=[flight_search("LGA", "Miami", "2026-12-18")],
     ),
 ]
 

@@ -49,6 +49,8 @@ from tests.concierge.heldout.harness import (
     World,
     case_params,
     dialogue,
+    flight_search,
+    hotel_search,
     run_case,
     runs_as_expected,
     worlds_fixture,
@@ -60,20 +62,6 @@ PENDING = {"pending": "confirm_booking", "tools_exclude": ["confirm_booking", "c
 BOOKED = {"new_bookings": 1, "new_status": "confirmed", "pending": "none"}
 CANT = ["can't", "cannot", "not able", "unable", "don't", "isn't something", "no way to"]
 NONREF = ["non-refundable", "not refundable", "isn't refundable", "nonrefundable", "no refund"]
-
-
-def _hs(city: str, check_in: str, check_out: str) -> dict[str, Any]:
-    return {
-        "tool": "search_hotels",
-        "args": {"city": city, "check_in": check_in, "check_out": check_out},
-    }
-
-
-def _fs(origin: str, dest: str, date: str, **args: Any) -> dict[str, Any]:
-    return {
-        "tool": "search_flights",
-        "args": {"origin": origin, "destination": dest, "date": date, **args},
-    }
 
 
 DL1058 = {"kind": "flight", "flight": "DL 1058", "origin": "JFK", "destination": "BOS"}
@@ -101,7 +89,7 @@ CASES: list[tuple[str, Case]] = [
         _at_hold(
             "yes pls, and a hotel in boston for 2 nights too",
             tools_include=["confirm_booking"],
-            calls=[_hs("boston", "2026-12-16", "2026-12-18")],
+            calls=[hotel_search("boston", "2026-12-16", "2026-12-18")],
             segments=[{**DL1058, "status": "booked"}],
         ),
     ),
@@ -122,7 +110,7 @@ CASES: list[tuple[str, Case]] = [
         _at_hold(
             "book it and then find me a hotel there till friday",
             tools_include=["confirm_booking"],
-            calls=[_hs("boston", "2026-12-16", "2026-12-18")],
+            calls=[hotel_search("boston", "2026-12-16", "2026-12-18")],
             segments=[{**DL1058, "status": "booked"}],
         ),
     ),
@@ -131,7 +119,7 @@ CASES: list[tuple[str, Case]] = [
         _at_hold(
             "book it, then find me a hotel near the office for 2 nights",
             tools_include=["confirm_booking"],
-            calls=[_hs("boston", "2026-12-16", "2026-12-18")],
+            calls=[hotel_search("boston", "2026-12-16", "2026-12-18")],
             segments=[{**DL1058, "status": "booked"}],
         ),
     ),
@@ -146,7 +134,7 @@ CASES: list[tuple[str, Case]] = [
         _at_hold(
             "ok do it. and find me a flight back on the 18th",
             tools_include=["confirm_booking"],
-            calls=[_fs("boston", "new york", "2026-12-18")],
+            calls=[flight_search("boston", "new york", "2026-12-18")],
             segments=[{**DL1058, "status": "booked"}],
         ),
     ),
@@ -156,7 +144,7 @@ CASES: list[tuple[str, Case]] = [
         _at_hold(
             "Yes please, go ahead and book it. Could you also sort a hotel for 2 nights?",
             tools_include=["confirm_booking"],
-            calls=[_hs("boston", "2026-12-16", "2026-12-18")],
+            calls=[hotel_search("boston", "2026-12-16", "2026-12-18")],
             segments=[{**DL1058, "status": "booked"}],
         ),
     ),
@@ -203,7 +191,7 @@ CASES: list[tuple[str, Case]] = [
         _at_hold(
             "nah make it Thursday instead",
             tools_exclude=["confirm_booking"],
-            calls=[_fs("new york", "boston", "2026-12-17")],
+            calls=[flight_search("new york", "boston", "2026-12-17")],
             not_new_status="confirmed",
         ),
     ),
@@ -212,7 +200,7 @@ CASES: list[tuple[str, Case]] = [
         _at_hold(
             "no, 17/12 instead",
             tools_exclude=["confirm_booking"],
-            calls=[_fs("new york", "boston", "2026-12-17")],
+            calls=[flight_search("new york", "boston", "2026-12-17")],
             not_new_status="confirmed",
         ),
     ),
@@ -221,7 +209,7 @@ CASES: list[tuple[str, Case]] = [
         _at_hold(
             "no thanks, I'd rather go from LGA",
             tools_exclude=["confirm_booking"],
-            calls=[_fs("LGA", "boston", "2026-12-16")],
+            calls=[flight_search("LGA", "boston", "2026-12-16")],
             not_new_status="confirmed",
         ),
     ),
@@ -230,7 +218,7 @@ CASES: list[tuple[str, Case]] = [
         _at_hold(
             "not yet — first find me a hotel in Boston for the 16th to the 18th",
             tools_exclude=["confirm_booking"],
-            calls=[_hs("boston", "2026-12-16", "2026-12-18")],
+            calls=[hotel_search("boston", "2026-12-16", "2026-12-18")],
             not_new_status="confirmed",
         ),
     ),
@@ -251,7 +239,7 @@ CASES: list[tuple[str, Case]] = [
             "yes but in business",
             not_new_status="confirmed",
             tools_exclude=["confirm_booking"],
-            any_call=[_fs("new york", "boston", "2026-12-16", cabin="business")],
+            any_call=[flight_search("new york", "boston", "2026-12-16", cabin="business")],
         ),
     ),
     (
@@ -392,7 +380,7 @@ GUARDS: list[tuple[str, Case]] = [
         _at_hold(
             "sounds good, book it — can you also find me a hotel in boston 16th to 18th?",
             tools_include=["confirm_booking"],
-            calls=[_hs("boston", "2026-12-16", "2026-12-18")],
+            calls=[hotel_search("boston", "2026-12-16", "2026-12-18")],
             segments=[{**DL1058, "status": "booked"}],
         ),
     ),

@@ -32,34 +32,15 @@ import pytest
 from tests.concierge.heldout.harness import (
     Case,
     World,
-    build_worlds,
     case_params,
     dialogue,
+    flight_search,
+    flight_segment,
     runs_as_expected,
+    worlds_fixture,
 )
 
-
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("dialog27-worlds"), {"empty", "trips"})
-
-
-def _fl(flight: str, origin: str, dest: str, day: str, **more: Any) -> dict[str, Any]:
-    return {
-        "kind": "flight",
-        "flight": flight,
-        "origin": origin,
-        "destination": dest,
-        "date": day,
-        **more,
-    }
-
-
-def _fs(origin: str, dest: str, day: str, **more: Any) -> dict[str, Any]:
-    return {
-        "tool": "search_flights",
-        "args": {"origin": origin, "destination": dest, "date": day, **more},
-    }
+worlds = worlds_fixture("empty", "trips")
 
 
 BOOKED: dict[str, Any] = {"new_status": "confirmed", "pending": "none"}
@@ -68,7 +49,7 @@ NOT_BOOKED: dict[str, Any] = {
     "not_new_status": "confirmed",
 }
 JFK_ORD = "JFK to Chicago on Thursday 10 December"
-AA1171 = _fl("AA 1171", "JFK", "ORD", "2026-12-10")
+AA1171 = flight_segment("AA 1171", "JFK", "ORD", "2026-12-10")
 
 CASES: list[tuple[str, Case]] = [
     # ---------------------------------------------------------------- questions on options
@@ -119,8 +100,8 @@ CASES: list[tuple[str, Case]] = [
             # connection via Atlanta (shown once the day is listed by departure), not the
             # earliest of the five cheapest shown first.
             segments=[
-                _fl("DL 1020", "JFK", "ATL", "2026-12-10"),
-                _fl("DL 1033", "ATL", "ORD", "2026-12-10"),
+                flight_segment("DL 1020", "JFK", "ATL", "2026-12-10"),
+                flight_segment("DL 1033", "ATL", "ORD", "2026-12-10"),
             ],
             **BOOKED,
         ),
@@ -133,7 +114,7 @@ CASES: list[tuple[str, Case]] = [
             "great, book the nonstop",
             "go ahead",
             user="mia",
-            segments=[_fl("BA 19", "JFK", "LHR", "2026-12-14")],
+            segments=[flight_segment("BA 19", "JFK", "LHR", "2026-12-14")],
             **BOOKED,
         ),
     ),
@@ -154,7 +135,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "NYC to Boston Fri 11 Dec",
             "actually make it Thursday",
-            calls=[_fs("New York", "Boston", {"between": ["2026-12-03", "2026-12-10"]})],
+            calls=[flight_search("New York", "Boston", {"between": ["2026-12-03", "2026-12-10"]})],
             nothing_changed=True,
         ),
     ),
@@ -163,7 +144,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Newark to Chicago Thu 10 Dec",
             "2 of us now",
-            calls=[_fs("EWR", "Chicago", "2026-12-10", passengers=2)],
+            calls=[flight_search("EWR", "Chicago", "2026-12-10", passengers=2)],
             nothing_changed=True,
         ),
     ),
@@ -172,7 +153,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "JFK to Paris Mon 14 Dec",
             "premium economy?",
-            calls=[_fs("JFK", "Paris", "2026-12-14", cabin="premium")],
+            calls=[flight_search("JFK", "Paris", "2026-12-14", cabin="premium")],
             nothing_changed=True,
         ),
     ),
@@ -181,7 +162,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             JFK_ORD,
             "hmm, from Newark instead",
-            calls=[_fs("EWR", "Chicago", "2026-12-10")],
+            calls=[flight_search("EWR", "Chicago", "2026-12-10")],
             nothing_changed=True,
         ),
     ),
@@ -194,7 +175,7 @@ CASES: list[tuple[str, Case]] = [
             "yes",
             # corrected after the first run: the first hold, released, is a cancelled
             # booking of its own, so "every new booking confirmed" could not hold.
-            segments=[_fl("UA 1149", "JFK", "ORD", "2026-12-10", status="booked")],
+            segments=[flight_segment("UA 1149", "JFK", "ORD", "2026-12-10", status="booked")],
             tools_include=["confirm_booking"],
             pending="none",
         ),
@@ -205,7 +186,7 @@ CASES: list[tuple[str, Case]] = [
             "NYC to Boston Thu 10 Dec",
             "2nd one",
             "hmm actually can we do Friday instead",
-            calls=[_fs("New York", "Boston", "2026-12-11")],
+            calls=[flight_search("New York", "Boston", "2026-12-11")],
             **NOT_BOOKED,
         ),
     ),
@@ -233,7 +214,7 @@ CASES: list[tuple[str, Case]] = [
             JFK_ORD,
             "the united one",
             "👍",
-            segments=[_fl("UA 1149", "JFK", "ORD", "2026-12-10")],
+            segments=[flight_segment("UA 1149", "JFK", "ORD", "2026-12-10")],
             **BOOKED,
         ),
     ),
@@ -243,7 +224,7 @@ CASES: list[tuple[str, Case]] = [
             "Newark to Chicago Thu 10 Dec",
             "2",
             "yep, do it",
-            segments=[_fl("UA 1107", "EWR", "ORD", "2026-12-10")],
+            segments=[flight_segment("UA 1107", "EWR", "ORD", "2026-12-10")],
             **BOOKED,
         ),
     ),
@@ -253,7 +234,7 @@ CASES: list[tuple[str, Case]] = [
             "London to Madrid on Wed 9 Dec",
             "the direct iberia one",
             "sure thing",
-            segments=[_fl("IB 1017", "LHR", "MAD", "2026-12-09")],
+            segments=[flight_segment("IB 1017", "LHR", "MAD", "2026-12-09")],
             **BOOKED,
         ),
     ),
@@ -263,7 +244,7 @@ CASES: list[tuple[str, Case]] = [
             "NYC to Atlanta Fri 11 Dec",
             "cheapest",
             "absolutely, book it",
-            segments=[_fl("DL 1014", "EWR", "ATL", "2026-12-11")],
+            segments=[flight_segment("DL 1014", "EWR", "ATL", "2026-12-11")],
             **BOOKED,
         ),
     ),
@@ -273,7 +254,7 @@ CASES: list[tuple[str, Case]] = [
             "New York to San Francisco Wed 16 Dec",
             "#2",
             "yes pls",
-            segments=[_fl("DL 1147", "JFK", "SFO", "2026-12-16")],
+            segments=[flight_segment("DL 1147", "JFK", "SFO", "2026-12-16")],
             **BOOKED,
         ),
     ),
@@ -285,7 +266,7 @@ CASES: list[tuple[str, Case]] = [
             "book that one",
             "yeh go ahead 👍",
             user="gus",
-            segments=[_fl("AA 1050", "ORD", "BOS", "2026-12-10")],
+            segments=[flight_segment("AA 1050", "ORD", "BOS", "2026-12-10")],
             **BOOKED,
         ),
     ),
@@ -310,7 +291,7 @@ CASES: list[tuple[str, Case]] = [
             "option 2",
             "ok but can you make it the 4:25pm one",
             pending="confirm_booking",
-            segments=[_fl("UA 1008", "EWR", "ATL", "2026-12-11")],
+            segments=[flight_segment("UA 1008", "EWR", "ATL", "2026-12-11")],
         ),
     ),
     # ---------------------------------------------------------------- everyday no / not yet
@@ -334,7 +315,7 @@ CASES: list[tuple[str, Case]] = [
             "1",
             "yes",
             "and back on Sunday",
-            calls=[_fs("Chicago", "New York", "2026-12-13")],
+            calls=[flight_search("Chicago", "New York", "2026-12-13")],
         ),
     ),
     (
@@ -386,7 +367,7 @@ CASES: list[tuple[str, Case]] = [
             "1",
             "yes",
             "and a flight back sunday evening",
-            calls=[_fs("Chicago", "New York", "2026-12-13")],
+            calls=[flight_search("Chicago", "New York", "2026-12-13")],
             options={"depart_after": "16:00"},
         ),
     ),
@@ -397,7 +378,7 @@ CASES: list[tuple[str, Case]] = [
             "NYC to Boston Thu 10 Dec",
             "the first one",
             "oops I meant Chicago",
-            calls=[_fs("New York", "Chicago", "2026-12-10")],
+            calls=[flight_search("New York", "Chicago", "2026-12-10")],
             **NOT_BOOKED,
         ),
     ),
@@ -407,7 +388,7 @@ CASES: list[tuple[str, Case]] = [
             JFK_ORD,
             "1",
             "wrong day! I need friday",
-            calls=[_fs("JFK", "Chicago", "2026-12-11")],
+            calls=[flight_search("JFK", "Chicago", "2026-12-11")],
             **NOT_BOOKED,
         ),
     ),
@@ -417,7 +398,7 @@ CASES: list[tuple[str, Case]] = [
             "Newark to Atlanta Fri 11 Dec",
             "2",
             "sorry, wrong airport - from JFK",
-            calls=[_fs("JFK", "Atlanta", "2026-12-11")],
+            calls=[flight_search("JFK", "Atlanta", "2026-12-11")],
             **NOT_BOOKED,
         ),
     ),
@@ -438,7 +419,7 @@ CASES: list[tuple[str, Case]] = [
             "the united flight",
             "ugh sorry, it should be the 12th",
             world="trips",
-            calls=[_fs("JFK", "Chicago", "2026-12-12")],
+            calls=[flight_search("JFK", "Chicago", "2026-12-12")],
             **NOT_BOOKED,
         ),
     ),
@@ -506,7 +487,7 @@ CASES: list[tuple[str, Case]] = [
             JFK_ORD,
             "hmm that's not the right day",
             "make it the 12th",
-            calls=[_fs("JFK", "Chicago", "2026-12-12")],
+            calls=[flight_search("JFK", "Chicago", "2026-12-12")],
             nothing_changed=True,
         ),
     ),
@@ -528,7 +509,7 @@ CASES: list[tuple[str, Case]] = [
             "oops wrong one",
             "the united one",
             "yep",
-            segments=[_fl("UA 1149", "JFK", "ORD", "2026-12-10", status="booked")],
+            segments=[flight_segment("UA 1149", "JFK", "ORD", "2026-12-10", status="booked")],
             tools_include=["confirm_booking"],
             pending="none",
         ),
@@ -540,7 +521,7 @@ CASES: list[tuple[str, Case]] = [
             "2",
             "wrong airport!",
             "from JFK please",
-            calls=[_fs("JFK", "Atlanta", "2026-12-11")],
+            calls=[flight_search("JFK", "Atlanta", "2026-12-11")],
             **NOT_BOOKED,
         ),
     ),

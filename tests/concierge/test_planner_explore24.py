@@ -37,26 +37,14 @@ from tests.concierge.heldout.harness import (
     World,
     case_params,
     dialogue,
+    flight_search,
+    hotel_search,
     runs_as_expected,
     worlds_fixture,
 )
 from tests.concierge.planner_kit import NOW
 
 worlds = worlds_fixture("empty", "trips")
-
-
-def _fs(origin: str, dest: str, date: Any, **args: Any) -> dict[str, Any]:
-    return {
-        "tool": "search_flights",
-        "args": {"origin": origin, "destination": dest, "date": date, **args},
-    }
-
-
-def _hs(city: str, check_in: str, check_out: str) -> dict[str, Any]:
-    return {
-        "tool": "search_hotels",
-        "args": {"city": city, "check_in": check_in, "check_out": check_out},
-    }
 
 
 NO_BOOK = ["reserve", "confirm_booking"]
@@ -133,7 +121,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             (
                 "book Ava on JFK to Boston on the 16th",
-                {"calls": [_fs("JFK", "Boston", "2026-12-16")]},
+                {"calls": [flight_search("JFK", "Boston", "2026-12-16")]},
             ),
             "first one",
             user="mia",
@@ -166,7 +154,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             ("ok so what's the cap in Paris for hotels?", {"reply_contains": ["300"]}),
             "fine, find me one under that for 14-16 dec",
-            calls=[_hs("paris", "2026-12-14", "2026-12-16")],
+            calls=[hotel_search("paris", "2026-12-14", "2026-12-16")],
             tools_exclude=NO_BOOK,
         ),
     ),
@@ -175,7 +163,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             ("whats the nightly limit for london", {"reply_contains": ["350"]}),
             "ok get me a room there for the 9th-11th",
-            calls=[_hs("london", "2026-12-09", "2026-12-11")],
+            calls=[hotel_search("london", "2026-12-09", "2026-12-11")],
             tools_exclude=NO_BOOK,
         ),
     ),
@@ -184,7 +172,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             ("how far ahead do I have to book flights?", {"reply_contains": ["7"]}),
             "ok then JFK to Miami on the 20th",
-            calls=[_fs("JFK", "Miami", "2026-12-20")],
+            calls=[flight_search("JFK", "Miami", "2026-12-20")],
             tools_exclude=NO_BOOK,
         ),
     ),
@@ -203,21 +191,21 @@ CASES: list[tuple[str, Case]] = [
         "colleagues",
         dialogue(
             "JFK to Boston on the 16th for me, Fin and Mia",
-            calls=[_fs("JFK", "Boston", "2026-12-16", passengers=3)],
+            calls=[flight_search("JFK", "Boston", "2026-12-16", passengers=3)],
         ),
     ),
     (
         "colleagues",
         dialogue(
             "flights NYC to Chicago on the 10th for me and tom",
-            calls=[_fs("New York", "Chicago", "2026-12-10", passengers=2)],
+            calls=[flight_search("New York", "Chicago", "2026-12-10", passengers=2)],
         ),
     ),
     (
         "colleagues",
         dialogue(
             "i and tom need to get to miami from jfk on the 15th",
-            calls=[_fs("JFK", "Miami", "2026-12-15", passengers=2)],
+            calls=[flight_search("JFK", "Miami", "2026-12-15", passengers=2)],
         ),
     ),
     (
@@ -235,7 +223,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "JFK to Atlanta tue 8 dec",
             "sorry, thursday not tuesday",
-            calls=[_fs("JFK", "Atlanta", "2026-12-10")],
+            calls=[flight_search("JFK", "Atlanta", "2026-12-10")],
             tools_exclude=NO_BOOK,
         ),
     ),
@@ -244,7 +232,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "hotel in paris 14-16 dec",
             "oops I meant london",
-            calls=[_hs("london", "2026-12-14", "2026-12-16")],
+            calls=[hotel_search("london", "2026-12-14", "2026-12-16")],
             tools_exclude=NO_BOOK,
         ),
     ),
@@ -253,7 +241,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Boston to Miami on the 18th for 2 people",
             "actually it's just me",
-            calls=[_fs("Boston", "Miami", "2026-12-18", passengers=1)],
+            calls=[flight_search("Boston", "Miami", "2026-12-18", passengers=1)],
             tools_exclude=NO_BOOK,
         ),
     ),
@@ -263,7 +251,7 @@ CASES: list[tuple[str, Case]] = [
             "ORD to SFO on the 9th",
             "hmm sorry I meant the 19th",
             user="gus",
-            calls=[_fs("Chicago", "San Francisco", "2026-12-19")],
+            calls=[flight_search("Chicago", "San Francisco", "2026-12-19")],
             tools_exclude=NO_BOOK,
         ),
     ),
@@ -281,39 +269,53 @@ CASES: list[tuple[str, Case]] = [
         ),
     ),
     # ------------------------------------------------------------ phone shorthand
-    ("shorthand", dialogue("jfk to bos tmrw pls", calls=[_fs("JFK", "Boston", "2026-12-02")])),
+    (
+        "shorthand",
+        dialogue("jfk to bos tmrw pls", calls=[flight_search("JFK", "Boston", "2026-12-02")]),
+    ),
     (
         "shorthand",
         dialogue(
             "nxt wk tues lhr to cdg 2 ppl",
-            calls=[_fs("LHR", "Paris", "2026-12-08", passengers=2)],
+            calls=[flight_search("LHR", "Paris", "2026-12-08", passengers=2)],
         ),
     ),
     (
         "shorthand",
-        dialogue("flts nyc to chicgo fri", calls=[_fs("New York", "Chicago", "2026-12-04")]),
+        dialogue(
+            "flts nyc to chicgo fri", calls=[flight_search("New York", "Chicago", "2026-12-04")]
+        ),
     ),
     (
         "shorthand",
         dialogue(
-            "hotel in bostn 2 nts from the 12th", calls=[_hs("boston", "2026-12-12", "2026-12-14")]
+            "hotel in bostn 2 nts from the 12th",
+            calls=[hotel_search("boston", "2026-12-12", "2026-12-14")],
         ),
     ),
     ("shorthand", dialogue("jfk to mia on the 15th", "opt 2 pls", pending="confirm_booking")),
-    ("shorthand", dialogue("atlnta to miami thurs", calls=[_fs("Atlanta", "Miami", "2026-12-03")])),
+    (
+        "shorthand",
+        dialogue("atlnta to miami thurs", calls=[flight_search("Atlanta", "Miami", "2026-12-03")]),
+    ),
     # ------------------------------------------------------------ UK dates
     (
         "uk_dates",
-        dialogue("London to Dublin on 12/12", calls=[_fs("London", "Dublin", "2026-12-12")]),
-    ),
-    (
-        "uk_dates",
-        dialogue("Madrid to London, 3/1 please", calls=[_fs("Madrid", "London", "2027-01-03")]),
+        dialogue(
+            "London to Dublin on 12/12", calls=[flight_search("London", "Dublin", "2026-12-12")]
+        ),
     ),
     (
         "uk_dates",
         dialogue(
-            "hotel in London from 21/12 to 23/12", calls=[_hs("london", "2026-12-21", "2026-12-23")]
+            "Madrid to London, 3/1 please", calls=[flight_search("Madrid", "London", "2027-01-03")]
+        ),
+    ),
+    (
+        "uk_dates",
+        dialogue(
+            "hotel in London from 21/12 to 23/12",
+            calls=[hotel_search("london", "2026-12-21", "2026-12-23")],
         ),
     ),
     # ------------------------------------------------------------ clock times
@@ -321,14 +323,14 @@ CASES: list[tuple[str, Case]] = [
         "times",
         dialogue(
             "JFK to Boston on the 16th 10am",
-            calls=[_fs("JFK", "Boston", "2026-12-16", depart_after={"le": "10:00"})],
+            calls=[flight_search("JFK", "Boston", "2026-12-16", depart_after={"le": "10:00"})],
         ),
     ),
     (
         "times",
         dialogue(
             "JFK to Boston 16th, 10 am flight pls",
-            calls=[_fs("JFK", "Boston", "2026-12-16", depart_after={"le": "10:00"})],
+            calls=[flight_search("JFK", "Boston", "2026-12-16", depart_after={"le": "10:00"})],
         ),
     ),
     (
@@ -336,7 +338,11 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "ORD to SFO dec 9 around 6pm",
             user="gus",
-            calls=[_fs("Chicago", "San Francisco", "2026-12-09", depart_before={"ge": "18:00"})],
+            calls=[
+                flight_search(
+                    "Chicago", "San Francisco", "2026-12-09", depart_before={"ge": "18:00"}
+                )
+            ],
         ),
     ),
     # ------------------------------------------------------------ answers at a confirmation
@@ -496,7 +502,7 @@ GUARD_DIALOGUES = [
     dialogue(
         ("what's the hotel limit in Dublin?", {"reply_contains": ["Dublin"]}),
         "ok find me a room there 21-23 dec",
-        calls=[_hs("dublin", "2026-12-21", "2026-12-23")],
+        calls=[hotel_search("dublin", "2026-12-21", "2026-12-23")],
     ),
 ]
 

@@ -47,34 +47,14 @@ from tests.concierge.heldout.harness import (
     World,
     case_params,
     dialogue,
+    flex_search,
+    flight_search,
+    hotel_search,
     runs_as_expected,
     worlds_fixture,
 )
 
 worlds = worlds_fixture("empty", "trips")
-
-
-def _fs(origin: str, dest: str, date: Any, **more: Any) -> dict[str, Any]:
-    return {
-        "tool": "search_flights",
-        "args": {"origin": origin, "destination": dest, "date": date, **more},
-    }
-
-
-def _hs(city: str, check_in: Any, check_out: Any, **more: Any) -> dict[str, Any]:
-    return {
-        "tool": "search_hotels",
-        "args": {"city": city, "check_in": check_in, "check_out": check_out, **more},
-    }
-
-
-def _flex(origin: str, dest: str, a: str, b: str, n: int) -> dict[str, Any]:
-    return {
-        "tool": "search_flights",
-        "args": {"origin": origin, "destination": dest, "date": {"between": [a, b]}},
-        "count_at_least": n,
-        "distinct": "date",
-    }
 
 
 NO_BOOK = ["reserve", "confirm_booking"]
@@ -96,7 +76,7 @@ CASES: list[tuple[str, Case]] = [
         "dates",  # a US traveller: month first
         dialogue(
             "need to get from JFK to boston on 1/4",
-            calls=[_fs("JFK", "Boston", "2027-01-04")],
+            calls=[flight_search("JFK", "Boston", "2027-01-04")],
             tools_exclude=NO_BOOK,
         ),
     ),
@@ -113,7 +93,7 @@ CASES: list[tuple[str, Case]] = [
         "dates",  # a European route: day first
         dialogue(
             "madrid to london 4/1 pls",
-            calls=[_fs("Madrid", "London", "2027-01-04")],
+            calls=[flight_search("Madrid", "London", "2027-01-04")],
             tools_exclude=NO_BOOK,
         ),
     ),
@@ -121,7 +101,7 @@ CASES: list[tuple[str, Case]] = [
         "dates",  # UK numeric with a day past 12: day first on both ends
         dialogue(
             "hotel near canary wharf in london 31/12 to 2/1",
-            calls=[_hs("london", "2026-12-31", "2027-01-02")],
+            calls=[hotel_search("london", "2026-12-31", "2027-01-02")],
             reply_contains=["Canary Wharf"],
             tools_exclude=NO_BOOK,
         ),
@@ -130,7 +110,7 @@ CASES: list[tuple[str, Case]] = [
         "dates",  # bare numbers after a month-day: every day named
         dialogue(
             "can you check JFK to Miami on Dec 9, 10 or 11 and tell me the cheapest day",
-            calls=[_flex("JFK", "miami", "2026-12-09", "2026-12-11", 3)],
+            calls=[flex_search("JFK", "miami", "2026-12-09", "2026-12-11", 3)],
             reply_not_contains=["Return flights"],
         ),
     ),
@@ -138,28 +118,28 @@ CASES: list[tuple[str, Case]] = [
         "dates",
         dialogue(
             "boston to chicago jan 4, 5 or 6 — whichever is cheapest",
-            calls=[_flex("boston", "chicago", "2027-01-04", "2027-01-06", 3)],
+            calls=[flex_search("boston", "chicago", "2027-01-04", "2027-01-06", 3)],
         ),
     ),
     (
         "dates",  # the 2nd week of December: Mon 7 – Sun 13
         dialogue(
             "I need to fly JFK to SFO sometime the 2nd week of December, cheapest day",
-            calls=[_flex("JFK", "San Francisco", "2026-12-07", "2026-12-13", 3)],
+            calls=[flex_search("JFK", "San Francisco", "2026-12-07", "2026-12-13", 3)],
         ),
     ),
     (
         "dates",  # Tue 1 Dec: "next mon" is Mon 7 Dec
         dialogue(
             "flight to atlanta next mon",
-            calls=[_fs("New York", "Atlanta", "2026-12-07")],
+            calls=[flight_search("New York", "Atlanta", "2026-12-07")],
         ),
     ),
     (
         "dates",
         dialogue(
             "Chicago on thurs next week, from JFK",
-            calls=[_fs("JFK", "Chicago", "2026-12-10")],
+            calls=[flight_search("JFK", "Chicago", "2026-12-10")],
         ),
     ),
     (
@@ -169,7 +149,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "a hotel in boston mid december, 3 nights",
             calls=[
-                _hs(
+                hotel_search(
                     "boston",
                     {"between": ["2026-12-12", "2026-12-18"]},
                     {"between": ["2026-12-15", "2026-12-21"]},
@@ -183,7 +163,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "need a room in london over new year",
             calls=[
-                _hs(
+                hotel_search(
                     "london",
                     {"between": ["2026-12-29", "2026-12-31"]},
                     {"between": ["2027-01-01", "2027-01-03"]},
@@ -196,28 +176,34 @@ CASES: list[tuple[str, Case]] = [
         "dates",  # Thu 10 Dec out, "the Sunday after" = Sun 13 Dec
         dialogue(
             "JFK to Chicago Thursday the 10th, back the Sunday after",
-            calls=[_fs("JFK", "Chicago", "2026-12-10"), _fs("Chicago", "New York", "2026-12-13")],
+            calls=[
+                flight_search("JFK", "Chicago", "2026-12-10"),
+                flight_search("Chicago", "New York", "2026-12-13"),
+            ],
         ),
     ),
     (
         "dates",
         dialogue(
             "paris hotel for a week from the 14th",
-            calls=[_hs("paris", "2026-12-14", "2026-12-21")],
+            calls=[hotel_search("paris", "2026-12-14", "2026-12-21")],
         ),
     ),
     (
         "dates",  # a day range in words
         dialogue(
             "Miami hotel from the twenty-first till the twenty-third of december",
-            calls=[_hs("miami", "2026-12-21", "2026-12-23")],
+            calls=[hotel_search("miami", "2026-12-21", "2026-12-23")],
         ),
     ),
     (
         "dates",
         dialogue(
             "fly out of JFK to madrid on jan 3rd, coming back the 7th",
-            calls=[_fs("JFK", "Madrid", "2027-01-03"), _fs("Madrid", "New York", "2027-01-07")],
+            calls=[
+                flight_search("JFK", "Madrid", "2027-01-03"),
+                flight_search("Madrid", "New York", "2027-01-07"),
+            ],
         ),
     ),
     # ------------------------------------------------------------ how many
@@ -225,42 +211,42 @@ CASES: list[tuple[str, Case]] = [
         "party",
         dialogue(
             "me and two colleagues need to get from JFK to Chicago on the 15th",
-            calls=[_fs("JFK", "Chicago", "2026-12-15", passengers=3)],
+            calls=[flight_search("JFK", "Chicago", "2026-12-15", passengers=3)],
         ),
     ),
     (
         "party",
         dialogue(
             "3 of us flying boston to miami dec 18",
-            calls=[_fs("Boston", "Miami", "2026-12-18", passengers=3)],
+            calls=[flight_search("Boston", "Miami", "2026-12-18", passengers=3)],
         ),
     ),
     (
         "party",
         dialogue(
             "Looking for flights for a party of four, New York to Atlanta on December 20th.",
-            calls=[_fs("New York", "Atlanta", "2026-12-20", passengers=4)],
+            calls=[flight_search("New York", "Atlanta", "2026-12-20", passengers=4)],
         ),
     ),
     (
         "party",  # a US date with "just me"
         dialogue(
             "just me this time - JFK to SFO 12/17",
-            calls=[_fs("JFK", "San Francisco", "2026-12-17", passengers=1)],
+            calls=[flight_search("JFK", "San Francisco", "2026-12-17", passengers=1)],
         ),
     ),
     (
         "party",
         dialogue(
             "myself + 1 colleague, jfk to boston the 16th",
-            calls=[_fs("JFK", "Boston", "2026-12-16", passengers=2)],
+            calls=[flight_search("JFK", "Boston", "2026-12-16", passengers=2)],
         ),
     ),
     (
         "party",  # rooms for two people
         dialogue(
             "two rooms in dublin 21-23 dec, for me and a coworker",
-            calls=[_hs("dublin", "2026-12-21", "2026-12-23", rooms=2)],
+            calls=[hotel_search("dublin", "2026-12-21", "2026-12-23", rooms=2)],
         ),
     ),
     # ------------------------------------------------------------ hotel lists
@@ -376,7 +362,10 @@ CASES: list[tuple[str, Case]] = [
         "shape",  # back from another city
         dialogue(
             "JFK to London on the 14th, coming back from Paris on the 18th",
-            calls=[_fs("JFK", "London", "2026-12-14"), _fs("Paris", "New York", "2026-12-18")],
+            calls=[
+                flight_search("JFK", "London", "2026-12-14"),
+                flight_search("Paris", "New York", "2026-12-18"),
+            ],
         ),
     ),
     (
@@ -384,8 +373,8 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "fly into Madrid on Jan 4 and home out of London on Jan 8",
             calls=[
-                _fs("New York", "Madrid", "2027-01-04"),
-                _fs("London", "New York", "2027-01-08"),
+                flight_search("New York", "Madrid", "2027-01-04"),
+                flight_search("London", "New York", "2027-01-08"),
             ],
         ),
     ),
@@ -393,7 +382,7 @@ CASES: list[tuple[str, Case]] = [
         "shape",
         dialogue(
             "just one way for now — boston to dublin dec 19",
-            calls=[_fs("Boston", "Dublin", "2026-12-19")],
+            calls=[flight_search("Boston", "Dublin", "2026-12-19")],
             reply_not_contains=["Return flights", "coming back"],
         ),
     ),
@@ -401,7 +390,10 @@ CASES: list[tuple[str, Case]] = [
         "shape",
         dialogue(
             "JFK→BOS on the 8th then home from chicago on the 11th",
-            calls=[_fs("JFK", "Boston", "2026-12-08"), _fs("Chicago", "New York", "2026-12-11")],
+            calls=[
+                flight_search("JFK", "Boston", "2026-12-08"),
+                flight_search("Chicago", "New York", "2026-12-11"),
+            ],
         ),
     ),
     (
@@ -429,28 +421,32 @@ GUARDS: list[tuple[str, Case]] = [
         "dates",
         dialogue(
             "JFK to Atlanta on jan 5, 6 or 7 - cheapest day pls",
-            calls=[_flex("JFK", "Atlanta", "2027-01-05", "2027-01-07", 3)],
+            calls=[flex_search("JFK", "Atlanta", "2027-01-05", "2027-01-07", 3)],
         ),
     ),
     (
         "dates",
         dialogue(
             "could you price boston to miami on dec 20 or 21? whichever's cheaper",
-            calls=[_flex("Boston", "Miami", "2026-12-20", "2026-12-21", 2)],
+            calls=[flex_search("Boston", "Miami", "2026-12-20", "2026-12-21", 2)],
         ),
     ),
     (
         "dates",
         dialogue(
             "somewhere to stay in dublin over christmas",
-            calls=[_hs("dublin", "2026-12-24", "2026-12-26")],
+            calls=[hotel_search("dublin", "2026-12-24", "2026-12-26")],
         ),
     ),
     (
         "dates",
         dialogue(
             "a room in paris mid-december for 2 nights",
-            calls=[_hs("paris", {"between": ["2026-12-12", "2026-12-18"]}, {"le": "2026-12-20"})],
+            calls=[
+                hotel_search(
+                    "paris", {"between": ["2026-12-12", "2026-12-18"]}, {"le": "2026-12-20"}
+                )
+            ],
         ),
     ),
     (
@@ -490,7 +486,7 @@ GUARDS: list[tuple[str, Case]] = [
         "hotel_list",
         dialogue(
             "is there a Marriott in Dublin 21-23 dec",
-            calls=[_hs("dublin", "2026-12-21", "2026-12-23")],
+            calls=[hotel_search("dublin", "2026-12-21", "2026-12-23")],
             reply_contains=["Marriott"],
             reply_not_contains=["Marriott Dublin"],
         ),
@@ -517,14 +513,20 @@ GUARDS: list[tuple[str, Case]] = [
         "shape",
         dialogue(
             "out to Paris on the 14th, flying home from London on the 18th",
-            calls=[_fs("New York", "Paris", "2026-12-14"), _fs("London", "New York", "2026-12-18")],
+            calls=[
+                flight_search("New York", "Paris", "2026-12-14"),
+                flight_search("London", "New York", "2026-12-18"),
+            ],
         ),
     ),
     (
         "shape",
         dialogue(
             "Boston to Madrid Jan 3, back from Dublin Jan 8",
-            calls=[_fs("Boston", "Madrid", "2027-01-03"), _fs("Dublin", "Boston", "2027-01-08")],
+            calls=[
+                flight_search("Boston", "Madrid", "2027-01-03"),
+                flight_search("Dublin", "Boston", "2027-01-08"),
+            ],
         ),
     ),
 ]
@@ -534,7 +536,7 @@ GUARDS.append(
         "dates",
         dialogue(
             "need miami to chicago on the 18th or the 19th",
-            calls=[_flex("Miami", "Chicago", "2026-12-18", "2026-12-19", 2)],
+            calls=[flex_search("Miami", "Chicago", "2026-12-18", "2026-12-19", 2)],
             reply_not_contains=["Return flights"],
         ),
     )

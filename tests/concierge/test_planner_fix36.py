@@ -19,28 +19,17 @@ from typing import Any
 
 import pytest
 
-from tests.concierge.heldout.harness import Case, World, build_worlds, dialogue, runs_as_expected
+from tests.concierge.heldout.harness import (
+    Case,
+    World,
+    dialogue,
+    flex_search,
+    hotel_search,
+    runs_as_expected,
+    worlds_fixture,
+)
 
-
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("fix36-worlds"), {"empty"})
-
-
-def _hs(city: str, check_in: str, check_out: str) -> dict[str, Any]:
-    return {
-        "tool": "search_hotels",
-        "args": {"city": city, "check_in": check_in, "check_out": check_out},
-    }
-
-
-def _flex(origin: str, dest: str, a: str, b: str, n: int) -> dict[str, Any]:
-    return {
-        "tool": "search_flights",
-        "args": {"origin": origin, "destination": dest, "date": {"between": [a, b]}},
-        "count_at_least": n,
-        "distinct": "date",
-    }
+worlds = worlds_fixture("empty")
 
 
 # guard, written after the fix
@@ -48,17 +37,17 @@ CASES: list[Any] = [
     # a hotel by its brand, no hotel word
     dialogue(
         "any Hyatt in Paris 14-16 Dec?",
-        calls=[_hs("paris", "2026-12-14", "2026-12-16")],
+        calls=[hotel_search("paris", "2026-12-14", "2026-12-16")],
         tools_exclude=["search_flights"],
     ),
     dialogue(
         "got an Intercontinental in New York, Dec 15 to 17?",
-        calls=[_hs("new york", "2026-12-15", "2026-12-17")],
+        calls=[hotel_search("new york", "2026-12-15", "2026-12-17")],
         tools_exclude=["search_flights"],
     ),
     dialogue(
         "need a citizenM in Miami for 3 nights from 10 Jan pls",
-        calls=[_hs("miami", "2027-01-10", "2027-01-13")],
+        calls=[hotel_search("miami", "2027-01-10", "2027-01-13")],
         tools_exclude=["search_flights"],
     ),
     dialogue(
@@ -78,25 +67,25 @@ CASES: list[Any] = [
     # a nightly budget decides what is listed
     dialogue(
         "room in Boston, Dec 20 to 22, nothing over 200 a night",
-        calls=[_hs("boston", "2026-12-20", "2026-12-22")],
+        calls=[hotel_search("boston", "2026-12-20", "2026-12-22")],
         reply_contains=["Novotel"],
         reply_not_contains=["Hilton", "Radisson", "Sofitel"],
     ),
     dialogue(
         "hotels in Chicago max $220 per night, 6–8 Jan",
-        calls=[_hs("chicago", "2027-01-06", "2027-01-08")],
+        calls=[hotel_search("chicago", "2027-01-06", "2027-01-08")],
         reply_contains=["Marriott", "Hilton"],
         reply_not_contains=["Sofitel"],
     ),
     # several named days, whichever is cheapest: one way, each day compared
     dialogue(
         "BOS to ATL the 14th, 15th or 16th — whichever is cheapest",
-        calls=[_flex("boston", "atlanta", "2026-12-14", "2026-12-16", 3)],
+        calls=[flex_search("boston", "atlanta", "2026-12-14", "2026-12-16", 3)],
         reply_not_contains=["Return flights"],
     ),
     dialogue(
         "fly JFK to Miami on Dec 9, 10 or 11, cheapest day please",
-        calls=[_flex("JFK", "miami", "2026-12-09", "2026-12-11", 3)],
+        calls=[flex_search("JFK", "miami", "2026-12-09", "2026-12-11", 3)],
         reply_not_contains=["Return flights"],
     ),
     dialogue(

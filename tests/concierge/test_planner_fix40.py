@@ -18,32 +18,20 @@ is the destination when the follow-up names only where from), 11/11 since.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.concierge.heldout.harness import Case, World, build_worlds, dialogue, runs_as_expected
+from tests.concierge.heldout.harness import (
+    Case,
+    World,
+    dialogue,
+    flex_search,
+    flight_search,
+    runs_as_expected,
+    worlds_fixture,
+)
 
-
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("fix40-worlds"), {"empty"})
-
-
-def _fs(origin: str, dest: str, day: str, **more: Any) -> dict[str, Any]:
-    return {
-        "tool": "search_flights",
-        "args": {"origin": origin, "destination": dest, "date": day, **more},
-    }
-
-
-def _flex(origin: str, dest: str, a: str, b: str, n: int) -> dict[str, Any]:
-    return {
-        "tool": "search_flights",
-        "args": {"origin": origin, "destination": dest, "date": {"between": [a, b]}},
-        "distinct": "date",
-        "count_at_least": n,
-    }
+worlds = worlds_fixture("empty")
 
 
 CASES: list[Case] = [
@@ -56,7 +44,7 @@ CASES: list[Case] = [
     ),
     # guard, written after the fix: descriptive_pick
     dialogue(
-        ("ORD to Atlanta on the 14th", {"calls": [_fs("ORD", "atlanta", "2026-12-14")]}),
+        ("ORD to Atlanta on the 14th", {"calls": [flight_search("ORD", "atlanta", "2026-12-14")]}),
         ("united nonstop pls", {"pending": "confirm_booking"}),
         new_status="held",
         segments=[{"kind": "flight", "flight": "UA 1016", "date": "2026-12-14"}],
@@ -80,26 +68,26 @@ CASES: list[Case] = [
     # guard, written after the fix: flexible_weekdays
     dialogue(
         "Boston to Chicago the week of the 14th, weekdays only, whichever day is cheapest",
-        calls=[_flex("boston", "chicago", "2026-12-14", "2026-12-18", 5)],
+        calls=[flex_search("boston", "chicago", "2026-12-14", "2026-12-18", 5)],
     ),
     # guard, written after the fix: flexible_named_days
     dialogue(
         "ORD to SFO on the 5th or 6th of January, cheapest day please",
-        calls=[_flex("ORD", "SFO", "2027-01-05", "2027-01-06", 2)],
+        calls=[flex_search("ORD", "SFO", "2027-01-05", "2027-01-06", 2)],
         user="gus",
     ),
     # guard, written after the fix: flexible_dates
     dialogue(
         "Morning! Quick one - I have a conference in London. I can fly out of JFK any day "
         "between Dec 15 and Dec 17, whichever is cheapest; money is tight this month, thanks",
-        calls=[_flex("JFK", "london", "2026-12-15", "2026-12-17", 3)],
+        calls=[flex_search("JFK", "london", "2026-12-15", "2026-12-17", 3)],
     ),
     # guard, written after the fix: context_count
     dialogue(
         "heading to chicago for a couple of days, out 14 dec back 16 dec from jfk",
         calls=[
-            _fs("JFK", "chicago", "2026-12-14", passengers=1),
-            _fs("chicago", "JFK", "2026-12-16", passengers=1),
+            flight_search("JFK", "chicago", "2026-12-14", passengers=1),
+            flight_search("chicago", "JFK", "2026-12-16", passengers=1),
         ],
     ),
     # guard, written after the fix: question_at_confirmation
@@ -128,7 +116,7 @@ CASES: list[Case] = [
         "can I fly business class to London?",
         (
             "ok then get me one from JFK on the 12th",
-            {"calls": [_fs("JFK", "london", "2026-12-12", cabin="business")]},
+            {"calls": [flight_search("JFK", "london", "2026-12-12", cabin="business")]},
         ),
         user="victor",
     ),

@@ -28,16 +28,13 @@ import pytest
 from tests.concierge.heldout.harness import (
     Case,
     World,
-    build_worlds,
     case_params,
     dialogue,
     runs_as_expected,
+    worlds_fixture,
 )
 
-
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("fix49a-worlds"), {"trips"})
+worlds = worlds_fixture("trips")
 
 
 QUIET = {"tools_exclude": ["search_flights", "search_hotels"], "nothing_changed": True}

@@ -32,27 +32,20 @@ but no hotel search).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.concierge.heldout.harness import (
     Case,
     World,
-    build_worlds,
     case_params,
     dialogue,
+    flight_search,
     runs_as_expected,
+    worlds_fixture,
 )
 
-
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("fix49b-worlds"), {"empty"})
-
-
-def _fs(origin: str, dest: str, day: str) -> dict[str, Any]:
-    return {"tool": "search_flights", "args": {"origin": origin, "destination": dest, "date": day}}
+worlds = worlds_fixture("empty")
 
 
 CASES: list[tuple[str, Case]] = [
@@ -60,7 +53,7 @@ CASES: list[tuple[str, Case]] = [
         "clipped_part_of_day",
         dialogue(
             "need a flite bos to atlanta fri 11th mornin pls",
-            calls=[_fs("BOS", "atlanta", "2026-12-11")],
+            calls=[flight_search("BOS", "atlanta", "2026-12-11")],
             options={"depart_before": "12:00"},
         ),
     ),
@@ -68,7 +61,7 @@ CASES: list[tuple[str, Case]] = [
         "clipped_part_of_day",
         dialogue(
             "chicago to miami mon 14th, mrng flight",
-            calls=[_fs("chicago", "miami", "2026-12-14")],
+            calls=[flight_search("chicago", "miami", "2026-12-14")],
             options={"depart_before": "12:00"},
         ),
     ),

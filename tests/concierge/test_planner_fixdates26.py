@@ -19,88 +19,82 @@ flexible_named_days 2/2, flight_hotel 2/2, implied_return 1/1.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.concierge.heldout.harness import Case, World, build_worlds, dialogue, runs_as_expected
+from tests.concierge.heldout.harness import (
+    Case,
+    World,
+    dialogue,
+    flex_search,
+    flight_search,
+    hotel_search,
+    runs_as_expected,
+    worlds_fixture,
+)
 
-
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("fixdates26-worlds"), {"empty"})
-
-
-def _fs(origin: str, dest: str, day: str, **more: Any) -> dict[str, Any]:
-    return {
-        "tool": "search_flights",
-        "args": {"origin": origin, "destination": dest, "date": day, **more},
-    }
-
-
-def _hs(city: str, check_in: str, check_out: str) -> dict[str, Any]:
-    return {
-        "tool": "search_hotels",
-        "args": {"city": city, "check_in": check_in, "check_out": check_out},
-    }
-
-
-def _flex(origin: str, dest: str, a: str, b: str, n: int) -> dict[str, Any]:
-    return {
-        "tool": "search_flights",
-        "args": {"origin": origin, "destination": dest, "date": {"between": [a, b]}},
-        "distinct": "date",
-        "count_at_least": n,
-    }
+worlds = worlds_fixture("empty")
 
 
 CASES: list[Case] = [
     # guard, written after the fix: route_direction
     dialogue(
         "Boston ↔ Chicago, out Dec 14 and back Dec 16",
-        calls=[_fs("boston", "chicago", "2026-12-14"), _fs("chicago", "boston", "2026-12-16")],
+        calls=[
+            flight_search("boston", "chicago", "2026-12-14"),
+            flight_search("chicago", "boston", "2026-12-16"),
+        ],
     ),
     # guard, written after the fix: route_direction
     dialogue(
         "jfk <-> lhr leaving 15 dec returning 19 dec",
-        calls=[_fs("JFK", "london", "2026-12-15"), _fs("london", "JFK", "2026-12-19")],
+        calls=[
+            flight_search("JFK", "london", "2026-12-15"),
+            flight_search("london", "JFK", "2026-12-19"),
+        ],
     ),
     # guard, written after the fix: context_date
     dialogue(
         "Morning. We've got the board meeting at the Chicago office on the Thursday, so can "
         "you find me flights from Boston to Chicago on Wednesday 16th December?",
-        calls=[_fs("boston", "chicago", "2026-12-16")],
+        calls=[flight_search("boston", "chicago", "2026-12-16")],
         tools_exclude=["list_trips"],
     ),
     # guard, written after the fix: context_date
     dialogue(
         "My team offsite is in Miami on the Friday. Could you look at flights Atlanta to "
         "Miami on 10 Dec please?",
-        calls=[_fs("atlanta", "miami", "2026-12-10")],
+        calls=[flight_search("atlanta", "miami", "2026-12-10")],
     ),
     # guard, written after the fix: flexible_weekdays
     dialogue(
         "Chicago to Boston any weekday next week, cheapest please",
-        calls=[_flex("chicago", "boston", "2026-12-07", "2026-12-11", 5)],
+        calls=[flex_search("chicago", "boston", "2026-12-07", "2026-12-11", 5)],
     ),
     # guard, written after the fix: flexible_named_days
     dialogue(
         "Miami to Atlanta next Monday or Tuesday, whichever's cheapest",
-        calls=[_fs("miami", "atlanta", "2026-12-07"), _fs("miami", "atlanta", "2026-12-08")],
+        calls=[
+            flight_search("miami", "atlanta", "2026-12-07"),
+            flight_search("miami", "atlanta", "2026-12-08"),
+        ],
     ),
     # guard, written after the fix: flexible_named_days
     dialogue(
         "BOS to ATL the following thursday or friday, whichever is cheaper",
-        calls=[_fs("boston", "atlanta", "2026-12-10"), _fs("boston", "atlanta", "2026-12-11")],
+        calls=[
+            flight_search("boston", "atlanta", "2026-12-10"),
+            flight_search("boston", "atlanta", "2026-12-11"),
+        ],
     ),
     # guard, written after the fix: flight_hotel
     dialogue(
         "Paris trip: out of JFK on Monday 14 Dec, back Thursday the 17th, plus a hotel for "
         "the nights in between",
         calls=[
-            _fs("JFK", "paris", "2026-12-14"),
-            _fs("paris", "JFK", "2026-12-17"),
-            _hs("paris", "2026-12-15", "2026-12-17"),
+            flight_search("JFK", "paris", "2026-12-14"),
+            flight_search("paris", "JFK", "2026-12-17"),
+            hotel_search("paris", "2026-12-15", "2026-12-17"),
         ],
     ),
     # guard, written after the fix: flight_hotel
@@ -108,9 +102,9 @@ CASES: list[Case] = [
         "flying Newark to London on the 20th, home on the 23rd, and I need a room between "
         "the flights",
         calls=[
-            _fs("EWR", "london", "2026-12-20"),
-            _fs("london", "EWR", "2026-12-23"),
-            _hs("london", "2026-12-21", "2026-12-23"),
+            flight_search("EWR", "london", "2026-12-20"),
+            flight_search("london", "EWR", "2026-12-23"),
+            hotel_search("london", "2026-12-21", "2026-12-23"),
         ],
     ),
     # guard, written after the fix: implied_return

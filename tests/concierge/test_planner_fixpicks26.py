@@ -27,24 +27,15 @@ import pytest
 from tests.concierge.heldout.harness import (
     Case,
     World,
-    build_worlds,
     case_params,
     dialogue,
+    flight_search,
+    flight_segment,
     runs_as_expected,
+    worlds_fixture,
 )
 
-
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("fixpicks26-worlds"), {"empty"})
-
-
-def _fl(flight: str, origin: str, dest: str, day: str) -> dict[str, Any]:
-    return {"kind": "flight", "flight": flight, "origin": origin, "destination": dest, "date": day}
-
-
-def _fs(origin: str, dest: str, day: str) -> dict[str, Any]:
-    return {"tool": "search_flights", "args": {"origin": origin, "destination": dest, "date": day}}
+worlds = worlds_fixture("empty")
 
 
 HELD: dict[str, Any] = {"pending": "confirm_booking"}
@@ -57,8 +48,8 @@ CASES: list[tuple[str, Case]] = [
             "NYC to Miami, leaving Fri 18 Dec, returning Mon 21 Dec",
             "3rd out, 2nd back",
             segments=[
-                _fl("UA 1105", "EWR", "MIA", "2026-12-18"),
-                _fl("B6 1054", "MIA", "JFK", "2026-12-21"),
+                flight_segment("UA 1105", "EWR", "MIA", "2026-12-18"),
+                flight_segment("B6 1054", "MIA", "JFK", "2026-12-21"),
             ],
             **HELD,
         ),
@@ -69,8 +60,8 @@ CASES: list[tuple[str, Case]] = [
             "NYC to Miami, leaving Fri 18 Dec, returning Mon 21 Dec",
             "the second going out and the first coming home",
             segments=[
-                _fl("AA 1199", "LGA", "MIA", "2026-12-18"),
-                _fl("AA 1200", "MIA", "LGA", "2026-12-21"),
+                flight_segment("AA 1199", "LGA", "MIA", "2026-12-18"),
+                flight_segment("AA 1200", "MIA", "LGA", "2026-12-21"),
             ],
             **HELD,
         ),
@@ -81,8 +72,8 @@ CASES: list[tuple[str, Case]] = [
             LGA_ORD,
             "American out, Delta back",
             segments=[
-                _fl("AA 1201", "LGA", "ORD", "2026-12-21"),
-                _fl("DL 1174", "ORD", "LGA", "2026-12-23"),
+                flight_segment("AA 1201", "LGA", "ORD", "2026-12-21"),
+                flight_segment("DL 1174", "ORD", "LGA", "2026-12-23"),
             ],
             **HELD,
         ),
@@ -93,8 +84,8 @@ CASES: list[tuple[str, Case]] = [
             LGA_ORD,
             "united both ways please - the earliest ones",
             segments=[
-                _fl("UA 1169", "LGA", "ORD", "2026-12-21"),
-                _fl("UA 1170", "ORD", "LGA", "2026-12-23"),
+                flight_segment("UA 1169", "LGA", "ORD", "2026-12-21"),
+                flight_segment("UA 1170", "ORD", "LGA", "2026-12-23"),
             ],
             **HELD,
         ),
@@ -105,8 +96,8 @@ CASES: list[tuple[str, Case]] = [
             LGA_ORD,
             "the american out, and the evening delta back",
             segments=[
-                _fl("AA 1201", "LGA", "ORD", "2026-12-21"),
-                _fl("DL 1174", "ORD", "LGA", "2026-12-23"),
+                flight_segment("AA 1201", "LGA", "ORD", "2026-12-21"),
+                flight_segment("DL 1174", "ORD", "LGA", "2026-12-23"),
             ],
             **HELD,
         ),
@@ -116,7 +107,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "New York to Atlanta on 15 Dec",
             "the late-afternoon one from LaGuardia",
-            segments=[_fl("AA 1016", "LGA", "ATL", "2026-12-15")],
+            segments=[flight_segment("AA 1016", "LGA", "ATL", "2026-12-15")],
             **HELD,
         ),
     ),
@@ -126,8 +117,8 @@ CASES: list[tuple[str, Case]] = [
             "NYC to London 14 Dec, then home from Paris 19 Dec",
             "British Airways out and AF back pls",
             segments=[
-                _fl("BA 19", "JFK", "LHR", "2026-12-14"),
-                _fl("AF 5", "CDG", "JFK", "2026-12-19"),
+                flight_segment("BA 19", "JFK", "LHR", "2026-12-14"),
+                flight_segment("AF 5", "CDG", "JFK", "2026-12-19"),
             ],
             **HELD,
         ),
@@ -137,14 +128,14 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Boston to Chicago Dec 14, nonstop only, under $240",
             "ok the earliest within my budget please",
-            segments=[_fl("DL 1071", "BOS", "ORD", "2026-12-14")],
+            segments=[flight_segment("DL 1071", "BOS", "ORD", "2026-12-14")],
             **HELD,
         ),
     ),
     (
         "part_of_day",
         dialogue(
-            ("bos-ord mon 14th, am please", {"calls": [_fs("BOS", "ORD", "2026-12-14")]}),
+            ("bos-ord mon 14th, am please", {"calls": [flight_search("BOS", "ORD", "2026-12-14")]}),
             options={"depart_before": "12:00"},
             tools_exclude=["reserve"],
         ),

@@ -27,7 +27,6 @@ I get?" after a cancellation is left in MORE_GAPS.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -36,6 +35,7 @@ from tests.concierge.heldout.harness import (
     World,
     case_params,
     dialogue,
+    hotel_search,
     runs_as_expected,
     worlds_fixture,
 )
@@ -45,20 +45,13 @@ worlds = worlds_fixture("trips")
 T = "trips"
 
 
-def _hs(city: str, check_in: str, check_out: str) -> dict[str, Any]:
-    return {
-        "tool": "search_hotels",
-        "args": {"city": city, "check_in": check_in, "check_out": check_out},
-    }
-
-
 GUARDS: list[tuple[str, Case]] = [
     (
         "booked_hotel_dates",
         dialogue(
             "anything in london cheaper than mine? same dates",
             world=T,
-            calls=[_hs("london", "2026-12-15", "2026-12-18")],
+            calls=[hotel_search("london", "2026-12-15", "2026-12-18")],
             nothing_changed=True,
         ),
     ),
@@ -84,7 +77,7 @@ GUARDS: list[tuple[str, Case]] = [
         dialogue(
             "is there a better rate than mine in London for the same nights?",
             world=T,
-            calls=[_hs("london", "2026-12-15", "2026-12-18")],
+            calls=[hotel_search("london", "2026-12-15", "2026-12-18")],
             nothing_changed=True,
         ),
     ),
@@ -155,13 +148,6 @@ GUARDS: list[tuple[str, Case]] = [
         ),
     ),
 ]
-
-
-def _fs(origin: str, destination: str, date: str) -> dict[str, Any]:
-    return {
-        "tool": "search_flights",
-        "args": {"origin": origin, "destination": destination, "date": date},
-    }
 
 
 MORE: list[tuple[str, Case]] = [

@@ -32,24 +32,15 @@ import pytest
 from tests.concierge.heldout.harness import (
     Case,
     World,
-    build_worlds,
     case_params,
     dialogue,
+    flight_search,
+    flight_segment,
     runs_as_expected,
+    worlds_fixture,
 )
 
-
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("gaps46-worlds"), {"empty", "trips"})
-
-
-def _fl(flight: str, origin: str, dest: str, day: str) -> dict[str, Any]:
-    return {"kind": "flight", "flight": flight, "origin": origin, "destination": dest, "date": day}
-
-
-def _fs(origin: str, dest: str, day: str) -> dict[str, Any]:
-    return {"tool": "search_flights", "args": {"origin": origin, "destination": dest, "date": day}}
+worlds = worlds_fixture("empty", "trips")
 
 
 def _days(origin: str, dest: str, n: int) -> dict[str, Any]:
@@ -77,7 +68,10 @@ CASES: list[tuple[str, Case]] = [
         "flexible_dates",
         dialogue(
             "Boston to Miami, Wednesday 16th or Thursday 17th December, either is fine",
-            calls=[_fs("boston", "miami", "2026-12-16"), _fs("boston", "miami", "2026-12-17")],
+            calls=[
+                flight_search("boston", "miami", "2026-12-16"),
+                flight_search("boston", "miami", "2026-12-17"),
+            ],
             tools_exclude=["reserve"],
         ),
     ),
@@ -95,7 +89,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "ORD to Boston on the 11th, we cannot fly before 2pm",
             user="gus",
-            calls=[_fs("chicago", "boston", "2026-12-11")],
+            calls=[flight_search("chicago", "boston", "2026-12-11")],
             options={"depart_after": "14:00"},
         ),
     ),
@@ -114,8 +108,8 @@ CASES: list[tuple[str, Case]] = [
                 "ewr into boston dec 9, then back from atlanta to ewr on the 11th",
                 {
                     "calls": [
-                        _fs("EWR", "boston", "2026-12-09"),
-                        _fs("atlanta", "EWR", "2026-12-11"),
+                        flight_search("EWR", "boston", "2026-12-09"),
+                        flight_search("atlanta", "EWR", "2026-12-11"),
                     ]
                 },
             ),
@@ -127,7 +121,7 @@ CASES: list[tuple[str, Case]] = [
         "multi_pick",
         dialogue(
             "lga into miami on 18 Dec",
-            calls=[_fs("LGA", "miami", "2026-12-18")],
+            calls=[flight_search("LGA", "miami", "2026-12-18")],
             tools_exclude=["reserve"],
         ),
     ),
@@ -138,7 +132,7 @@ CASES: list[tuple[str, Case]] = [
             "London to Paris thu 10 dec",
             "I'll take the flight into CDG in the morning",
             user="mia",
-            segments=[_fl("AF 1024", "LHR", "CDG", "2026-12-10")],
+            segments=[flight_segment("AF 1024", "LHR", "CDG", "2026-12-10")],
             **HELD,
         ),
     ),
@@ -148,7 +142,7 @@ CASES: list[tuple[str, Case]] = [
             "London to Paris thu 10 dec",
             "the one out of Gatwick around lunchtime pls",
             user="mia",
-            segments=[_fl("BA 1008", "LGW", "CDG", "2026-12-10")],
+            segments=[flight_segment("BA 1008", "LGW", "CDG", "2026-12-10")],
             **HELD,
         ),
     ),
@@ -171,7 +165,10 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "JFK to Miami Dec 14-17 round trip",
             "make it 15 to 18 instead",
-            calls=[_fs("JFK", "miami", "2026-12-15"), _fs("miami", "JFK", "2026-12-18")],
+            calls=[
+                flight_search("JFK", "miami", "2026-12-15"),
+                flight_search("miami", "JFK", "2026-12-18"),
+            ],
         ),
     ),
     # --- the time of what the trip is for is an arrival limit (time_constraint)
@@ -179,7 +176,7 @@ CASES: list[tuple[str, Case]] = [
         "time_constraint",
         dialogue(
             "flying LGA to Atlanta for a 9am meeting on the 15th",
-            calls=[_fs("LGA", "atlanta", "2026-12-15")],
+            calls=[flight_search("LGA", "atlanta", "2026-12-15")],
             options={"depart_before": "09:00"},
         ),
     ),

@@ -46,22 +46,13 @@ from tests.concierge.heldout.harness import (
     World,
     case_params,
     dialogue,
+    flight_search,
+    flight_segment,
     runs_as_expected,
     worlds_fixture,
 )
 
 worlds = worlds_fixture("empty", "trips")
-
-
-def _fs(origin: str, dest: str, date: str, **args: Any) -> dict[str, Any]:
-    return {
-        "tool": "search_flights",
-        "args": {"origin": origin, "destination": dest, "date": date, **args},
-    }
-
-
-def _fl(flight: str, origin: str, dest: str, date: str) -> dict[str, Any]:
-    return {"kind": "flight", "flight": flight, "origin": origin, "destination": dest, "date": date}
 
 
 def _ho(hotel: str, check_in: str, check_out: str) -> dict[str, Any]:
@@ -77,7 +68,7 @@ CASES: list[tuple[str, Case]] = [
         "book_direct",
         dialogue(
             "Book me on the 6:05am American from JFK to Chicago on the 10th",
-            segments=[_fl("AA 1171", "JFK", "ORD", "2026-12-10")],
+            segments=[flight_segment("AA 1171", "JFK", "ORD", "2026-12-10")],
             **HELD,
         ),
     ),
@@ -85,7 +76,7 @@ CASES: list[tuple[str, Case]] = [
         "book_direct",
         dialogue(
             "put me on the BA one at 17:20 from heathrow to JFK on 19 Dec please",
-            segments=[_fl("BA 20", "LHR", "JFK", "2026-12-19")],
+            segments=[flight_segment("BA 20", "LHR", "JFK", "2026-12-19")],
             **HELD,
         ),
     ),
@@ -96,7 +87,7 @@ CASES: list[tuple[str, Case]] = [
             # Corrected after the first try (an invalid expectation, first written as a hold
             # of DL 1169): two Delta flights leave around 6am (DL 1024 + DL 1031 at 06:00,
             # DL 1169 at 06:05), so "the delta 6am" names neither alone: both are shown.
-            calls=[_fs("LGA", "miami", "2026-12-12")],
+            calls=[flight_search("LGA", "miami", "2026-12-12")],
             tools_exclude=["reserve"],
             nothing_changed=True,
         ),
@@ -115,7 +106,7 @@ CASES: list[tuple[str, Case]] = [
             "Book Ava on the 11:10 United from JFK to Chicago on Dec 10",
             user="mia",
             calls=[{"tool": "reserve", "args": {"traveler_id": "ava"}}],
-            segments=[_fl("UA 1149", "JFK", "ORD", "2026-12-10")],
+            segments=[flight_segment("UA 1149", "JFK", "ORD", "2026-12-10")],
             **HELD,
         ),
     ),
@@ -131,7 +122,7 @@ CASES: list[tuple[str, Case]] = [
         "book_direct",
         dialogue(
             "pls book the 9:20pm AA from Newark to Miami on 12/12",
-            segments=[_fl("AA 1137", "EWR", "MIA", "2026-12-12")],
+            segments=[flight_segment("AA 1137", "EWR", "MIA", "2026-12-12")],
             **HELD,
         ),
     ),
@@ -150,7 +141,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "get me on the 1:40pm aer lingus heathrow to dublin on the 10th",
             "yes",
-            segments=[_fl("EI 1018", "LHR", "DUB", "2026-12-10")],
+            segments=[flight_segment("EI 1018", "LHR", "DUB", "2026-12-10")],
             new_status="confirmed",
             pending=None,
         ),
@@ -161,7 +152,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "can I book spirit airlines? if not, what's the cheapest allowed from Newark to "
             "Miami on Dec 12",
-            calls=[_fs("EWR", "miami", "2026-12-12")],
+            calls=[flight_search("EWR", "miami", "2026-12-12")],
             reply_contains=["Spirit"],
             tools_exclude=NO_WRITE,
         ),
@@ -172,7 +163,7 @@ CASES: list[tuple[str, Case]] = [
             "Is Spirit ok for us? if it isn't, get me the cheapest allowed LaGuardia-Miami on "
             "12 Dec",
             "ok book that one",
-            segments=[_fl("DL 1169", "LGA", "MIA", "2026-12-12")],
+            segments=[flight_segment("DL 1169", "LGA", "MIA", "2026-12-12")],
             **HELD,
         ),
     ),
@@ -181,7 +172,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "am i allowed business on JFK-Heathrow? if so find me something on the 16th in "
             "business",
-            calls=[_fs("JFK", "LHR", "2026-12-16", cabin="business")],
+            calls=[flight_search("JFK", "LHR", "2026-12-16", cabin="business")],
             reply_contains_any=[["allowed", "within policy", "permitted", "in policy"]],
             nothing_changed=True,
         ),
@@ -191,7 +182,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "is premium economy ok for Chicago to Madrid? if yes show me flights on the 15th",
             user="gus",
-            calls=[_fs("chicago", "madrid", "2026-12-15", cabin="premium")],
+            calls=[flight_search("chicago", "madrid", "2026-12-15", cabin="premium")],
             nothing_changed=True,
         ),
     ),
@@ -200,7 +191,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Can we use Ryanair to get to Dublin? If not, the cheapest allowed London to "
             "Dublin on the 10th please",
-            calls=[_fs("london", "dublin", "2026-12-10")],
+            calls=[flight_search("london", "dublin", "2026-12-10")],
             reply_contains=["Ryanair"],
             tools_exclude=NO_WRITE,
         ),
@@ -209,7 +200,7 @@ CASES: list[tuple[str, Case]] = [
         "conditional",
         dialogue(
             "is business allowed Boston to Chicago? if not economy is fine, flights on Dec 8",
-            calls=[_fs("boston", "chicago", "2026-12-08")],
+            calls=[flight_search("boston", "chicago", "2026-12-08")],
             tools_exclude=NO_WRITE,
             reply_contains_any=[["economy"]],
         ),
@@ -218,7 +209,7 @@ CASES: list[tuple[str, Case]] = [
         "conditional",
         dialogue(
             "find the 6am american JFK to Chicago on the 10th - if it's under $400 book it",
-            segments=[_fl("AA 1171", "JFK", "ORD", "2026-12-10")],
+            segments=[flight_segment("AA 1171", "JFK", "ORD", "2026-12-10")],
             **HELD,
         ),
     ),
@@ -227,7 +218,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "what's the 6am american JFK to Chicago on the 10th going for? if it's under $150 "
             "book it",
-            calls=[_fs("JFK", "chicago", "2026-12-10")],
+            calls=[flight_search("JFK", "chicago", "2026-12-10")],
             tools_exclude=["reserve"],
             nothing_changed=True,
         ),
@@ -242,7 +233,7 @@ CASES: list[tuple[str, Case]] = [
             ),
             "hmm can I come back on Saturday the 19th instead, what is there?",
             world="trips",
-            any_call=[_fs("london", "new york", "2026-12-19")],
+            any_call=[flight_search("london", "new york", "2026-12-19")],
             nothing_changed=True,
         ),
     ),
@@ -255,7 +246,7 @@ CASES: list[tuple[str, Case]] = [
             ),
             "what's there a day earlier?",
             world="trips",
-            any_call=[_fs("new york", "london", "2026-12-13")],
+            any_call=[flight_search("new york", "london", "2026-12-13")],
             nothing_changed=True,
         ),
     ),
@@ -267,7 +258,7 @@ CASES: list[tuple[str, Case]] = [
                 {"nothing_changed": True, "reply_contains_any": [["business"]]},
             ),
             "ok business then, on the 16th please",
-            calls=[_fs("new york", "london", "2026-12-16", cabin="business")],
+            calls=[flight_search("new york", "london", "2026-12-16", cabin="business")],
         ),
     ),
     (
@@ -279,7 +270,7 @@ CASES: list[tuple[str, Case]] = [
             ),
             "fine, premium economy then, the 15th",
             user="gus",
-            calls=[_fs("chicago", "madrid", "2026-12-15", cabin="premium")],
+            calls=[flight_search("chicago", "madrid", "2026-12-15", cabin="premium")],
         ),
     ),
     (
@@ -287,7 +278,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "how much is the cheapest JFK to Chicago on the 10th?",
             "fine, do that one",
-            segments=[_fl("AA 1171", "JFK", "ORD", "2026-12-10")],
+            segments=[flight_segment("AA 1171", "JFK", "ORD", "2026-12-10")],
             **HELD,
         ),
     ),
@@ -296,7 +287,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "flights LGA to Miami on the 12th",
             "same but a day later",
-            calls=[_fs("LGA", "miami", "2026-12-13")],
+            calls=[flight_search("LGA", "miami", "2026-12-13")],
             tools_exclude=NO_WRITE,
         ),
     ),
@@ -305,7 +296,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "flights LGA to Miami on the 12th",
             "and from Newark?",
-            calls=[_fs("EWR", "miami", "2026-12-12")],
+            calls=[flight_search("EWR", "miami", "2026-12-12")],
             tools_exclude=NO_WRITE,
         ),
     ),
@@ -314,7 +305,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Boston to Atlanta Dec 9 please",
             "what about the day after?",
-            calls=[_fs("boston", "atlanta", "2026-12-10")],
+            calls=[flight_search("boston", "atlanta", "2026-12-10")],
             tools_exclude=NO_WRITE,
         ),
     ),
@@ -323,7 +314,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "is the 6am american from JFK to Chicago on the 10th within policy?",
             "great, book it",
-            segments=[_fl("AA 1171", "JFK", "ORD", "2026-12-10")],
+            segments=[flight_segment("AA 1171", "JFK", "ORD", "2026-12-10")],
             **HELD,
         ),
     ),
@@ -346,7 +337,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "JFK to Heathrow on the 16th",
             "same thing in premium economy",
-            calls=[_fs("JFK", "LHR", "2026-12-16", cabin="premium")],
+            calls=[flight_search("JFK", "LHR", "2026-12-16", cabin="premium")],
             tools_exclude=NO_WRITE,
         ),
     ),
@@ -357,8 +348,8 @@ CASES: list[tuple[str, Case]] = [
             "round trip JFK to Chicago, out the 10th back the 12th",
             "the morning American going out and the 4pm JetBlue coming back",
             segments=[
-                _fl("AA 1171", "JFK", "ORD", "2026-12-10"),
-                _fl("B6 1058", "ORD", "JFK", "2026-12-12"),
+                flight_segment("AA 1171", "JFK", "ORD", "2026-12-10"),
+                flight_segment("B6 1058", "ORD", "JFK", "2026-12-12"),
             ],
             **HELD,
         ),
@@ -369,8 +360,8 @@ CASES: list[tuple[str, Case]] = [
             "Could you find me a return Heathrow to Dublin, 10/12 to 12/12?",
             "the evening aer lingus out, and the 17:30 BA back please",
             segments=[
-                _fl("EI 1020", "LHR", "DUB", "2026-12-10"),
-                _fl("BA 1021", "DUB", "LHR", "2026-12-12"),
+                flight_segment("EI 1020", "LHR", "DUB", "2026-12-10"),
+                flight_segment("BA 1021", "DUB", "LHR", "2026-12-12"),
             ],
             **HELD,
         ),
@@ -381,8 +372,8 @@ CASES: list[tuple[str, Case]] = [
             "London to Paris return, 16th to 18th Dec",
             "the afternoon one from Heathrow out and the 6:15pm BA back",
             segments=[
-                _fl("AF 1026", "LHR", "CDG", "2026-12-16"),
-                _fl("BA 1013", "CDG", "LHR", "2026-12-18"),
+                flight_segment("AF 1026", "LHR", "CDG", "2026-12-16"),
+                flight_segment("BA 1013", "CDG", "LHR", "2026-12-18"),
             ],
             **HELD,
         ),
@@ -393,8 +384,8 @@ CASES: list[tuple[str, Case]] = [
             "new york to boston and back, dec 8 to dec 10",
             "the 9:15 from laguardia going, and the 6:45pm jetblue on the way home",
             segments=[
-                _fl("AA 1044", "LGA", "BOS", "2026-12-08"),
-                _fl("B6 1023", "BOS", "JFK", "2026-12-10"),
+                flight_segment("AA 1044", "LGA", "BOS", "2026-12-08"),
+                flight_segment("B6 1023", "BOS", "JFK", "2026-12-10"),
             ],
             **HELD,
         ),
@@ -404,7 +395,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             (
                 "Chicago to San Francisco return, 9th to 11th Dec",
-                {"calls": [_fs("chicago", "san francisco", "2026-12-09")]},
+                {"calls": [flight_search("chicago", "san francisco", "2026-12-09")]},
             ),
             # Corrected after the first try: the search is the first turn's, not the pick's.
             (
@@ -413,7 +404,7 @@ CASES: list[tuple[str, Case]] = [
             ),
             user="gus",
             segments=[
-                _fl("AA 1225", "ORD", "SFO", "2026-12-09"),
+                flight_segment("AA 1225", "ORD", "SFO", "2026-12-09"),
                 {"kind": "flight", "date": "2026-12-11"},
             ],
             **HELD,
@@ -433,7 +424,7 @@ GUARDS: list[tuple[str, Case]] = [
         "book_direct",
         dialogue(
             "hold me a seat on the 4:25pm jetblue JFK to Chicago on December 10th",
-            segments=[_fl("B6 1057", "JFK", "ORD", "2026-12-10")],
+            segments=[flight_segment("B6 1057", "JFK", "ORD", "2026-12-10")],
             **HELD,
         ),
     ),
@@ -449,7 +440,7 @@ GUARDS: list[tuple[str, Case]] = [
         "book_direct",
         dialogue(
             "can I book the united one JFK to Chicago on the 10th?",
-            calls=[_fs("JFK", "chicago", "2026-12-10")],
+            calls=[flight_search("JFK", "chicago", "2026-12-10")],
             tools_exclude=["reserve"],
             nothing_changed=True,
         ),
@@ -459,7 +450,7 @@ GUARDS: list[tuple[str, Case]] = [
         dialogue(
             "Is JetBlue ok for us? if so, find me something BOS to Atlanta on the 9th",
             user="mia",
-            calls=[_fs("boston", "atlanta", "2026-12-09")],
+            calls=[flight_search("boston", "atlanta", "2026-12-09")],
             reply_contains=["JetBlue"],
             nothing_changed=True,
         ),
@@ -470,7 +461,7 @@ GUARDS: list[tuple[str, Case]] = [
             ("what cabin can I fly from Chicago to San Francisco?", {"nothing_changed": True}),
             "alright economy then, on the 9th",
             user="gus",
-            calls=[_fs("chicago", "san francisco", "2026-12-09")],
+            calls=[flight_search("chicago", "san francisco", "2026-12-09")],
         ),
     ),
     (
@@ -482,7 +473,7 @@ GUARDS: list[tuple[str, Case]] = [
             ),
             "I'd prefer to come back on the 19th, what's available?",
             world="trips",
-            any_call=[_fs("london", "new york", "2026-12-19")],
+            any_call=[flight_search("london", "new york", "2026-12-19")],
             nothing_changed=True,
         ),
     ),
@@ -492,8 +483,8 @@ GUARDS: list[tuple[str, Case]] = [
             "return New York to Boston 8th to 10th Dec",
             "the 6:10 from LaGuardia out and the 12:00 delta back",
             segments=[
-                _fl("DL 1064", "LGA", "BOS", "2026-12-08"),
-                _fl("DL 1057", "BOS", "JFK", "2026-12-10"),
+                flight_segment("DL 1064", "LGA", "BOS", "2026-12-08"),
+                flight_segment("DL 1057", "BOS", "JFK", "2026-12-10"),
             ],
             **HELD,
         ),

@@ -68,6 +68,7 @@ from tests.concierge.heldout.harness import (
     World,
     case_params,
     dialogue,
+    flight_search,
     runs_as_expected,
     worlds_fixture,
 )
@@ -77,13 +78,6 @@ worlds = worlds_fixture("empty", "trips")
 T = "trips"
 CANT = ["can't", "cannot", "not able", "unable", "don't", "isn't something", "not something"]
 NO_BOOK = ["reserve", "confirm_booking"]
-
-
-def _fs(origin: str, destination: str, date: str, **more: Any) -> dict[str, Any]:
-    return {
-        "tool": "search_flights",
-        "args": {"origin": origin, "destination": destination, "date": date, **more},
-    }
 
 
 def _held(flight: str, date: str) -> dict[str, Any]:
@@ -109,7 +103,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "boston to dublin on the 10th. if there's a nonstop before noon grab it, otherwise "
             "show me what's there",
-            calls=[_fs("boston", "dublin", "2026-12-10")],
+            calls=[flight_search("boston", "dublin", "2026-12-10")],
             tools_exclude=NO_BOOK,
             nothing_changed=True,
             reply_contains_any=[["DL 17", "BA 3"]],
@@ -119,7 +113,7 @@ CASES: list[tuple[str, Case]] = [
         "conditional_book",
         dialogue(
             "NYC to London Dec 16, book the cheapest if it's under $400",
-            calls=[_fs("new york", "london", "2026-12-16")],
+            calls=[flight_search("new york", "london", "2026-12-16")],
             tools_exclude=NO_BOOK,
             nothing_changed=True,
             reply_contains="485.90",
@@ -358,7 +352,7 @@ CASES: list[tuple[str, Case]] = [
         "policy_then_act",
         dialogue(
             "can I fly business to London? if so look for business on the 14th from JFK",
-            calls=[_fs("JFK", "london", "2026-12-14", cabin="business")],
+            calls=[flight_search("JFK", "london", "2026-12-14", cabin="business")],
             tools_exclude=NO_BOOK,
         ),
     ),
@@ -404,7 +398,7 @@ CASES: list[tuple[str, Case]] = [
         "small_talk",
         dialogue(
             "morning! quick one — boston to chicago on the 14th, whats there?",
-            calls=[_fs("boston", "chicago", "2026-12-14")],
+            calls=[flight_search("boston", "chicago", "2026-12-14")],
             tools_exclude=NO_BOOK,
         ),
     ),
@@ -414,7 +408,7 @@ CASES: list[tuple[str, Case]] = [
             "Hi! Hope you're well. It's been a crazy week here, we just closed the quarter. "
             "Anyway, I need to get to San Francisco from New York on the 16th of December for a "
             "customer visit, nothing fancy. My manager says to keep it cheap. Thanks so much!",
-            calls=[_fs("new york", "san francisco", "2026-12-16")],
+            calls=[flight_search("new york", "san francisco", "2026-12-16")],
             tools_exclude=NO_BOOK,
         ),
     ),
@@ -442,7 +436,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "chicago to atlanta on the 18th",
             "scrap that, let's start over. NYC to Madrid on the 17th",
-            calls=[_fs("new york", "madrid", "2026-12-17")],
+            calls=[flight_search("new york", "madrid", "2026-12-17")],
             tools_exclude=NO_BOOK,
         ),
     ),
@@ -493,7 +487,7 @@ GUARDS: list[tuple[str, Case]] = [
         "conditional_book",
         dialogue(
             "new york to miami this friday, book the first one if it's within policy",
-            calls=[_fs("new york", "miami", "2026-12-04")],
+            calls=[flight_search("new york", "miami", "2026-12-04")],
             tools_exclude=NO_BOOK,
             nothing_changed=True,
             reply_contains_any=[["policy", "approval"]],
@@ -569,7 +563,7 @@ GUARDS: list[tuple[str, Case]] = [
         dialogue(
             "JFK to Miami 15 Dec",
             "forget that, start again - boston to new york on 16/12",
-            calls=[_fs("boston", "new york", "2026-12-16")],
+            calls=[flight_search("boston", "new york", "2026-12-16")],
             tools_exclude=NO_BOOK,
         ),
     ),

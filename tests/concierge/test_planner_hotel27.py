@@ -35,23 +35,14 @@ import pytest
 from tests.concierge.heldout.harness import (
     Case,
     World,
-    build_worlds,
     case_params,
     dialogue,
+    hotel_search,
     runs_as_expected,
+    worlds_fixture,
 )
 
-
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("hotel27-worlds"), {"empty", "trips"})
-
-
-def _hs(city: str, check_in: str, check_out: str) -> dict[str, Any]:
-    return {
-        "tool": "search_hotels",
-        "args": {"city": city, "check_in": check_in, "check_out": check_out},
-    }
+worlds = worlds_fixture("empty", "trips")
 
 
 def _stay(hotel: str, check_in: str, check_out: str) -> dict[str, Any]:
@@ -76,19 +67,21 @@ CASES: list[tuple[str, Case]] = [
         "dates",
         dialogue(
             "hotel in london, 3 nights from the 14th",
-            calls=[_hs("London", "2026-12-14", "2026-12-17")],
+            calls=[hotel_search("London", "2026-12-14", "2026-12-17")],
         ),
     ),
     (
         "dates",
         dialogue(
             "Hi! Could you find me somewhere to stay in Chicago? Checking in thu, out sun.",
-            calls=[_hs("Chicago", "2026-12-03", "2026-12-06")],
+            calls=[hotel_search("Chicago", "2026-12-03", "2026-12-06")],
         ),
     ),
     (
         "dates",
-        dialogue("hotel paris 15/12-18/12 pls", calls=[_hs("Paris", "2026-12-15", "2026-12-18")]),
+        dialogue(
+            "hotel paris 15/12-18/12 pls", calls=[hotel_search("Paris", "2026-12-15", "2026-12-18")]
+        ),
     ),
     (
         "dates",
@@ -110,28 +103,28 @@ CASES: list[tuple[str, Case]] = [
         "dates",
         dialogue(
             "Need a room in NYC Dec 15 through Dec 18.",
-            calls=[_hs("New York", "2026-12-15", "2026-12-18")],
+            calls=[hotel_search("New York", "2026-12-15", "2026-12-18")],
         ),
     ),
     (
         "dates",
         dialogue(
             "hotle in dublin for 2 nights starting wednesday 9 december",
-            calls=[_hs("Dublin", "2026-12-09", "2026-12-11")],
+            calls=[hotel_search("Dublin", "2026-12-09", "2026-12-11")],
         ),
     ),
     (
         "dates",
         dialogue(
             "Can you book accommodation in Miami? Arriving 18th Dec, leaving the 21st.",
-            calls=[_hs("Miami", "2026-12-18", "2026-12-21")],
+            calls=[hotel_search("Miami", "2026-12-18", "2026-12-21")],
         ),
     ),
     (
         "dates",
         dialogue(
             "boston hotel, one night, monday the 7th",
-            calls=[_hs("Boston", "2026-12-07", "2026-12-08")],
+            calls=[hotel_search("Boston", "2026-12-07", "2026-12-08")],
         ),
     ),
     (
@@ -139,7 +132,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "I need a hotel in London.",
             "the 14th to the 17th",
-            calls=[_hs("London", "2026-12-14", "2026-12-17")],
+            calls=[hotel_search("London", "2026-12-14", "2026-12-17")],
         ),
     ),
     # ---------------------------------------------------------------- budgets
@@ -147,7 +140,7 @@ CASES: list[tuple[str, Case]] = [
         "budget",
         dialogue(
             "hotel in London 14-17 Dec, under $250 a night",
-            calls=[_hs("London", "2026-12-14", "2026-12-17")],
+            calls=[hotel_search("London", "2026-12-14", "2026-12-17")],
             reply_contains=[LON_HIX],
             reply_not_contains=[LON_SOF, LON_HYA],
         ),
@@ -156,7 +149,7 @@ CASES: list[tuple[str, Case]] = [
         "budget",
         dialogue(
             "Looking for something in Paris 10-13 December, max 200 per night please",
-            calls=[_hs("Paris", "2026-12-10", "2026-12-13")],
+            calls=[hotel_search("Paris", "2026-12-10", "2026-12-13")],
             reply_contains=["Holiday Inn Express Paris Gare de Lyon"],
             reply_not_contains=["Sofitel Paris Opera", "Hilton Paris"],
         ),
@@ -166,7 +159,7 @@ CASES: list[tuple[str, Case]] = [
         "brand",
         dialogue(
             "Is there a Hilton in London I could stay at 14-17 Dec?",
-            calls=[_hs("London", "2026-12-14", "2026-12-17")],
+            calls=[hotel_search("London", "2026-12-14", "2026-12-17")],
             reply_contains=[LON_HIL],
         ),
     ),
@@ -294,7 +287,7 @@ CASES: list[tuple[str, Case]] = [
             LON_SEARCH,
             "the cheapest",
             "sorry, wrong dates - should be 15th to 18th",
-            calls=[_hs("London", "2026-12-15", "2026-12-18")],
+            calls=[hotel_search("London", "2026-12-15", "2026-12-18")],
         ),
     ),
     (
@@ -302,7 +295,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Can I move my London hotel so I check in on the 14th instead? Same check-out.",
             world="trips",
-            calls=[_hs("London", "2026-12-14", "2026-12-18")],
+            calls=[hotel_search("London", "2026-12-14", "2026-12-18")],
             booking_status={"london": "confirmed"},
         ),
     ),
@@ -313,7 +306,7 @@ CASES: list[tuple[str, Case]] = [
             "fly me from New York to Chicago on the 14th, back on the 17th",
             "cheapest both ways",
             "and a hotel for those nights",
-            calls=[_hs("Chicago", "2026-12-14", "2026-12-17")],
+            calls=[hotel_search("Chicago", "2026-12-14", "2026-12-17")],
         ),
     ),
     (
@@ -321,7 +314,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "I need a hotel in Paris for when my flight lands, till Monday",
             world="trips",
-            calls=[_hs("Paris", "2026-12-04", "2026-12-07")],
+            calls=[hotel_search("Paris", "2026-12-04", "2026-12-07")],
         ),
     ),
     # ---------------------------------------------------------------- for someone else
@@ -351,7 +344,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Mia needs a room in Boston from 7 to 9 December, can you look?",
             user="victor",
-            calls=[_hs("Boston", "2026-12-07", "2026-12-09")],
+            calls=[hotel_search("Boston", "2026-12-07", "2026-12-09")],
         ),
     ),
     # ---------------------------------------------------------------- yes / no at the confirmation
@@ -469,7 +462,7 @@ GUARDS: list[tuple[str, Case]] = [
         "budget",
         dialogue(
             "somewhere in Madrid 16-18 Dec, no more than 150 a night",
-            calls=[_hs("Madrid", "2026-12-16", "2026-12-18")],
+            calls=[hotel_search("Madrid", "2026-12-16", "2026-12-18")],
             reply_contains=["Holiday Inn Express Madrid Chamartin"],
             reply_not_contains=["InterContinental Madrid"],
         ),
@@ -478,7 +471,7 @@ GUARDS: list[tuple[str, Case]] = [
         "budget",
         dialogue(
             "Dublin, 9 to 11 December, under 150 USD per night",
-            calls=[_hs("Dublin", "2026-12-09", "2026-12-11")],
+            calls=[hotel_search("Dublin", "2026-12-09", "2026-12-11")],
             reply_contains=["Novotel Dublin Ballsbridge"],
         ),
     ),

@@ -35,16 +35,14 @@ import pytest
 from tests.concierge.heldout.harness import (
     Case,
     World,
-    build_worlds,
     case_params,
     dialogue,
+    hotel_search,
     runs_as_expected,
+    worlds_fixture,
 )
 
-
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("stay27-worlds"), {"empty", "trips"})
+worlds = worlds_fixture("empty", "trips")
 
 
 def _week(city: str, check_in: str, friday: str, monday: str) -> dict[str, Any]:
@@ -56,13 +54,6 @@ def _week(city: str, check_in: str, friday: str, monday: str) -> dict[str, Any]:
 
 def _stay(hotel: str, check_in: str, check_out: str) -> dict[str, Any]:
     return {"kind": "hotel", "hotel": hotel, "check_in": check_in, "check_out": check_out}
-
-
-def _hs(city: str, check_in: str, check_out: str) -> dict[str, Any]:
-    return {
-        "tool": "search_hotels",
-        "args": {"city": city, "check_in": check_in, "check_out": check_out},
-    }
 
 
 LON_SEARCH = "need a hotel in London from the 14th to the 17th of December"
@@ -129,7 +120,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "can you change my London hotel booking so I check out on the 19th",
             world="trips",
-            calls=[_hs("London", "2026-12-15", "2026-12-19")],
+            calls=[hotel_search("London", "2026-12-15", "2026-12-19")],
             booking_status={"london": "confirmed"},
         ),
     ),
@@ -138,7 +129,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "I need to shift my hotel in London to check in on the 16th",
             world="trips",
-            calls=[_hs("London", "2026-12-16", "2026-12-18")],
+            calls=[hotel_search("London", "2026-12-16", "2026-12-18")],
             booking_status={"london": "confirmed"},
         ),
     ),
@@ -147,7 +138,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "please move my london stay, arriving the 13th now",
             world="trips",
-            calls=[_hs("London", "2026-12-13", "2026-12-18")],
+            calls=[hotel_search("London", "2026-12-13", "2026-12-18")],
             booking_status={"london": "confirmed"},
         ),
     ),

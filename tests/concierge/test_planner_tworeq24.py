@@ -17,7 +17,6 @@ with no month is not read as dates (nlu/dates.py), so the clause is no search of
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -25,25 +24,13 @@ from tests.concierge.heldout.harness import (
     Case,
     World,
     dialogue,
+    flight_search,
+    hotel_search,
     runs_as_expected,
     worlds_fixture,
 )
 
 worlds = worlds_fixture("empty", "trips")
-
-
-def _fs(origin: str, dest: str, date: str, **args: Any) -> dict[str, Any]:
-    return {
-        "tool": "search_flights",
-        "args": {"origin": origin, "destination": dest, "date": date, **args},
-    }
-
-
-def _hs(city: str, check_in: str, check_out: str) -> dict[str, Any]:
-    return {
-        "tool": "search_hotels",
-        "args": {"city": city, "check_in": check_in, "check_out": check_out},
-    }
 
 
 NO_BOOK = ["reserve"]
@@ -121,7 +108,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "JFK to London on the 14th pls, and what cabin am I allowed on that?",
             tools_exclude=NO_BOOK,
-            calls=[_fs("JFK", "London", "2026-12-14")],
+            calls=[flight_search("JFK", "London", "2026-12-14")],
             reply_contains_any=[["business"]],
         ),
     ),
@@ -130,7 +117,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Find me a hotel in Paris from the 9th to the 11th. Also what's the nightly cap there?",
             tools_exclude=NO_BOOK,
-            calls=[_hs("paris", "2026-12-09", "2026-12-11")],
+            calls=[hotel_search("paris", "2026-12-09", "2026-12-11")],
             reply_contains=["300"],
         ),
     ),
@@ -139,7 +126,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "flights boston to atlanta dec 10 - oh and is spirit ok to fly?",
             tools_exclude=NO_BOOK,
-            calls=[_fs("Boston", "Atlanta", "2026-12-10")],
+            calls=[flight_search("Boston", "Atlanta", "2026-12-10")],
             reply_contains_any=[["blocked", "not allowed", "isn't allowed", "not permitted"]],
         ),
     ),
@@ -149,7 +136,7 @@ CASES: list[tuple[str, Case]] = [
             "ORD to SFO on the 9th; what's our hotel cap in SF?",
             user="gus",
             tools_exclude=NO_BOOK,
-            calls=[_fs("Chicago", "San Francisco", "2026-12-09")],
+            calls=[flight_search("Chicago", "San Francisco", "2026-12-09")],
             reply_contains=["275"],
         ),
     ),
@@ -158,7 +145,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "hotel in london 14-16 dec, what's the max per night?",
             tools_exclude=NO_BOOK,
-            calls=[_hs("london", "2026-12-14", "2026-12-16")],
+            calls=[hotel_search("london", "2026-12-14", "2026-12-16")],
             reply_contains=["350"],
         ),
     ),
@@ -168,7 +155,7 @@ CASES: list[tuple[str, Case]] = [
             "Is there a flight from Miami to New York on the 12th? and how far ahead should I "
             "be booking",
             tools_exclude=NO_BOOK,
-            calls=[_fs("Miami", "New York", "2026-12-12")],
+            calls=[flight_search("Miami", "New York", "2026-12-12")],
             reply_contains=["7"],
         ),
     ),
@@ -178,7 +165,7 @@ CASES: list[tuple[str, Case]] = [
             "when's my London flight? and find me a hotel in Paris from the 18th to the 20th",
             world="trips",
             tools_exclude=NO_BOOK,
-            calls=[_hs("paris", "2026-12-18", "2026-12-20")],
+            calls=[hotel_search("paris", "2026-12-18", "2026-12-20")],
             reply_contains=["22:30"],
         ),
     ),
@@ -187,7 +174,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "what's the Paris hotel cap? and show me hotels there 16-18 Dec",
             tools_exclude=NO_BOOK,
-            calls=[_hs("paris", "2026-12-16", "2026-12-18")],
+            calls=[hotel_search("paris", "2026-12-16", "2026-12-18")],
             reply_contains=["300"],
         ),
     ),
@@ -196,7 +183,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "can u check flights lhr to paris 12/12 and also tell me the paris hotel cap",
             tools_exclude=NO_BOOK,
-            calls=[_fs("LHR", "Paris", "2026-12-12")],
+            calls=[flight_search("LHR", "Paris", "2026-12-12")],
             reply_contains=["300"],
         ),
     ),
@@ -206,7 +193,7 @@ CASES: list[tuple[str, Case]] = [
             "Find a flight NYC to Atlanta on 9 Dec; separately, do I need approval for business "
             "class on that?",
             tools_exclude=NO_BOOK,
-            calls=[_fs("New York", "Atlanta", "2026-12-09")],
+            calls=[flight_search("New York", "Atlanta", "2026-12-09")],
             tools_include=["get_policy"],
             reply_contains_any=[["economy", "approval", "amber"]],
         ),
@@ -216,7 +203,10 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "flights JFK to Miami on the 15th, hotel in Miami 15th-18th, and what's the cap there?",
             tools_exclude=NO_BOOK,
-            calls=[_fs("JFK", "Miami", "2026-12-15"), _hs("miami", "2026-12-15", "2026-12-18")],
+            calls=[
+                flight_search("JFK", "Miami", "2026-12-15"),
+                hotel_search("miami", "2026-12-15", "2026-12-18"),
+            ],
             reply_contains=["250"],
         ),
     ),
@@ -237,7 +227,7 @@ CASES: list[tuple[str, Case]] = [
             "Please cancel the Paris booking and search Boston to Paris on the 12th instead",
             world="trips",
             booking_status={"paris": "pending_approval"},
-            calls=[_fs("Boston", "Paris", "2026-12-12")],
+            calls=[flight_search("Boston", "Paris", "2026-12-12")],
             **CANCEL_PARIS,
         ),
     ),
@@ -260,7 +250,7 @@ CASES: list[tuple[str, Case]] = [
             user="mia",
             pending="decide_approval",
             pending_args={"decision": "reject"},
-            calls=[_hs("boston", "2026-12-09", "2026-12-11")],
+            calls=[hotel_search("boston", "2026-12-09", "2026-12-11")],
         ),
     ),
     (
@@ -278,7 +268,7 @@ CASES: list[tuple[str, Case]] = [
             "JFK to Boston on the 16th",
             "hold the first one and find me a hotel in Boston 16-18",
             pending="confirm_booking",
-            calls=[_hs("boston", "2026-12-16", "2026-12-18")],
+            calls=[hotel_search("boston", "2026-12-16", "2026-12-18")],
             new_bookings=1,
             new_status="held",
         ),
@@ -327,7 +317,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "JFK to Boston on the 16th for me and Sam Lee",
             tools_exclude=NO_BOOK,
-            calls=[_fs("JFK", "Boston", "2026-12-16", passengers=2)],
+            calls=[flight_search("JFK", "Boston", "2026-12-16", passengers=2)],
         ),
     ),
     (
@@ -335,7 +325,10 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "flight and hotel to Miami from JFK, 15th to 18th",
             tools_exclude=NO_BOOK,
-            calls=[_fs("JFK", "Miami", "2026-12-15"), _hs("miami", "2026-12-15", "2026-12-18")],
+            calls=[
+                flight_search("JFK", "Miami", "2026-12-15"),
+                hotel_search("miami", "2026-12-15", "2026-12-18"),
+            ],
         ),
     ),
     (
@@ -343,7 +336,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Boston to Chicago on the 10th and back on the 12th",
             tools_exclude=NO_BOOK,
-            calls=[_fs("Boston", "Chicago", "2026-12-10")],
+            calls=[flight_search("Boston", "Chicago", "2026-12-10")],
         ),
     ),
     (
@@ -359,7 +352,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "a hotel in Atlanta from the 9th to the 11th, cheap and near the airport",
             tools_exclude=NO_BOOK,
-            calls=[_hs("atlanta", "2026-12-09", "2026-12-11")],
+            calls=[hotel_search("atlanta", "2026-12-09", "2026-12-11")],
         ),
     ),
 ]
@@ -418,7 +411,7 @@ GUARDS: list[tuple[str, Case]] = [
         dialogue(
             "Atlanta to Miami on the 11th please; also is Spirit allowed?",
             tools_exclude=NO_BOOK,
-            calls=[_fs("Atlanta", "Miami", "2026-12-11")],
+            calls=[flight_search("Atlanta", "Miami", "2026-12-11")],
             reply_contains_any=[["blocked", "not allowed", "isn't allowed", "not permitted"]],
         ),
     ),
@@ -427,7 +420,7 @@ GUARDS: list[tuple[str, Case]] = [
         dialogue(
             "how much can I spend on a hotel in New York? also find me one there 20-22 Dec",
             tools_exclude=NO_BOOK,
-            calls=[_hs("new york", "2026-12-20", "2026-12-22")],
+            calls=[hotel_search("new york", "2026-12-20", "2026-12-22")],
             reply_contains=["325"],
         ),
     ),
@@ -437,7 +430,7 @@ GUARDS: list[tuple[str, Case]] = [
             "flights ORD to Madrid on the 12th, and can I fly business on that route?",
             user="gus",
             tools_exclude=NO_BOOK,
-            calls=[_fs("Chicago", "Madrid", "2026-12-12")],
+            calls=[flight_search("Chicago", "Madrid", "2026-12-12")],
             tools_include=["get_policy"],
             reply_contains_any=[["premium", "amber", "approval"]],
         ),
@@ -447,7 +440,7 @@ GUARDS: list[tuple[str, Case]] = [
         dialogue(
             "Could you look for a hotel in Dublin 9-11 Dec — and tell me the nightly limit there?",
             tools_exclude=NO_BOOK,
-            calls=[_hs("dublin", "2026-12-09", "2026-12-11")],
+            calls=[hotel_search("dublin", "2026-12-09", "2026-12-11")],
             reply_contains=["250"],
         ),
     ),
@@ -467,7 +460,7 @@ GUARDS: list[tuple[str, Case]] = [
         dialogue(
             "cancel the paris booking, then find me flights Boston to Paris on the 14th",
             world="trips",
-            calls=[_fs("Boston", "Paris", "2026-12-14")],
+            calls=[flight_search("Boston", "Paris", "2026-12-14")],
             **CANCEL_PARIS,
         ),
     ),
@@ -495,7 +488,7 @@ GUARDS: list[tuple[str, Case]] = [
         dialogue(
             "me and Sam Lee need flights JFK to Miami on the 15th",
             tools_exclude=NO_BOOK,
-            calls=[_fs("JFK", "Miami", "2026-12-15", passengers=2)],
+            calls=[flight_search("JFK", "Miami", "2026-12-15", passengers=2)],
         ),
     ),
     (
@@ -503,7 +496,10 @@ GUARDS: list[tuple[str, Case]] = [
         dialogue(
             "hotel in Paris for the 14th to 16th and a flight there from JFK on the 14th",
             tools_exclude=NO_BOOK,
-            calls=[_fs("JFK", "Paris", "2026-12-14"), _hs("paris", "2026-12-14", "2026-12-16")],
+            calls=[
+                flight_search("JFK", "Paris", "2026-12-14"),
+                hotel_search("paris", "2026-12-14", "2026-12-16"),
+            ],
         ),
     ),
     (
@@ -511,7 +507,7 @@ GUARDS: list[tuple[str, Case]] = [
         dialogue(
             "Hi! Can you find me flights from Boston to Atlanta on the 10th?",
             tools_exclude=NO_BOOK,
-            calls=[_fs("Boston", "Atlanta", "2026-12-10")],
+            calls=[flight_search("Boston", "Atlanta", "2026-12-10")],
         ),
     ),
     (
@@ -519,7 +515,7 @@ GUARDS: list[tuple[str, Case]] = [
         dialogue(
             "flights New York to Chicago and back, out the 15th back the 17th",
             tools_exclude=NO_BOOK,
-            calls=[_fs("New York", "Chicago", "2026-12-15")],
+            calls=[flight_search("New York", "Chicago", "2026-12-15")],
         ),
     ),
 ]

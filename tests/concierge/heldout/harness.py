@@ -388,6 +388,45 @@ async def run_case(case: Case, world: World, workdir: Path) -> Outcome:
     return outcome
 
 
+def flight_search(origin: str, destination: str, date: Any, **more: Any) -> dict[str, Any]:
+    """A ``calls`` expectation: a ``search_flights`` call with these arguments."""
+    return {
+        "tool": "search_flights",
+        "args": {"origin": origin, "destination": destination, "date": date, **more},
+    }
+
+
+def flex_search(origin: str, destination: str, first: str, last: str, n: int) -> dict[str, Any]:
+    """A ``calls`` expectation: flexible dates, ``n`` or more distinct days between two."""
+    return {
+        **flight_search(origin, destination, {"between": [first, last]}),
+        "count_at_least": n,
+        "distinct": "date",
+    }
+
+
+def hotel_search(city: str, check_in: Any, check_out: Any, **more: Any) -> dict[str, Any]:
+    """A ``calls`` expectation: a ``search_hotels`` call with these arguments."""
+    return {
+        "tool": "search_hotels",
+        "args": {"city": city, "check_in": check_in, "check_out": check_out, **more},
+    }
+
+
+def flight_segment(
+    flight: str, origin: str, destination: str, date: str, **more: Any
+) -> dict[str, Any]:
+    """A ``segments`` expectation: one flight segment of the bookings a case created."""
+    return {
+        "kind": "flight",
+        "flight": flight,
+        "origin": origin,
+        "destination": destination,
+        "date": date,
+        **more,
+    }
+
+
 def dialogue(
     *turns: str | tuple[str, dict[str, Any]], world: str = "empty", user: str = "ava", **expect: Any
 ) -> Case:
