@@ -507,6 +507,17 @@ def apply_user(
     ):
         # The answer to "Where will you be flying from?": a bare place is the origin.
         u.origin, u.destination = lone, None
+    if (
+        lone is not None
+        and lone.role is None
+        and lone.place is not None
+        and d.origin is not None
+        and lone.place.city == d.origin_city != d.destination_city
+        and _tool_place(lone) != d.origin
+    ):
+        # "Newark" (after "wrong airport") when JFK is where the trip starts: another
+        # airport of the origin's city, not the trip turned round.
+        u.origin, u.destination = lone, None
     if u.origin is not None and u.origin.place is not None:
         d.origin, d.origin_city = _tool_place(u.origin), u.origin.place.city
     if u.destination is not None and u.destination.place is not None:

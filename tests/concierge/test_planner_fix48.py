@@ -17,7 +17,10 @@ list is picked by that name, options.without_replaced), first try 12:27 UTC: 2/2
 passengers_after_hold (someone else "needs a seat on that too" is one more passenger:
 intents.yaml passenger_delta; the hold is re-held for two and who flies is asked), first
 try 12:37 UTC: 0/2 (GAPS 6, 7: "my teammate will also need a seat on it", "my boss needs
-a seat on this one as well" keep the one-seat hold; not looked into, deadline).
+a seat on this one as well" keep the one-seat hold; not looked into, deadline). Closed in
+stop 28: the seat words of a count were read as a seat request on the held flight
+(nlu/intents.py: a passenger_delta takes the "seats" wish away), and "this one" had become
+"this 1" by the time passenger_delta is matched.
 """
 
 from __future__ import annotations
@@ -30,20 +33,14 @@ import pytest
 from tests.concierge.heldout.harness import (
     Case,
     World,
-    build_worlds,
     case_params,
     dialogue,
+    flight_segment,
     runs_as_expected,
+    worlds_fixture,
 )
 
-
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
-    return build_worlds(tmp_path_factory.mktemp("fix48-worlds"), {"empty"})
-
-
-def _fl(flight: str, origin: str, dest: str, day: str) -> dict[str, Any]:
-    return {"kind": "flight", "flight": flight, "origin": origin, "destination": dest, "date": day}
+worlds = worlds_fixture("empty")
 
 
 HELD: dict[str, Any] = {"pending": "confirm_booking", "new_bookings": 1, "new_status": "held"}
@@ -56,8 +53,8 @@ CASES: list[tuple[str, Case]] = [
             JFK_SFO,
             "the second in each list please",
             segments=[
-                _fl("DL 1147", "JFK", "SFO", "2026-12-16"),
-                _fl("DL 1148", "SFO", "JFK", "2026-12-19"),
+                flight_segment("DL 1147", "JFK", "SFO", "2026-12-16"),
+                flight_segment("DL 1148", "SFO", "JFK", "2026-12-19"),
             ],
             **HELD,
         ),
@@ -68,8 +65,8 @@ CASES: list[tuple[str, Case]] = [
             JFK_SFO,
             "ok the 1st of each",
             segments=[
-                _fl("AA 1175", "JFK", "SFO", "2026-12-16"),
-                _fl("AA 1176", "SFO", "JFK", "2026-12-19"),
+                flight_segment("AA 1175", "JFK", "SFO", "2026-12-16"),
+                flight_segment("AA 1176", "SFO", "JFK", "2026-12-19"),
             ],
             **HELD,
         ),
@@ -82,7 +79,7 @@ CASES += [
         dialogue(
             JFK_SFO,
             "outbound only for now, the Delta one, the return can wait",
-            segments=[_fl("DL 1147", "JFK", "SFO", "2026-12-16")],
+            segments=[flight_segment("DL 1147", "JFK", "SFO", "2026-12-16")],
             **HELD,
         ),
     ),
@@ -91,7 +88,7 @@ CASES += [
         dialogue(
             "JFK to London 9 Dec back 13 Dec",
             "just the return for the moment - the American one. I'll book the flight out separately",
-            segments=[_fl("AA 22", "LHR", "JFK", "2026-12-13")],
+            segments=[flight_segment("AA 22", "LHR", "JFK", "2026-12-13")],
             **HELD,
         ),
     ),
@@ -107,8 +104,8 @@ CASES += [
             not_new_status="confirmed",
             pending="confirm_booking",
             segments=[
-                _fl("DL 39", "JFK", "LHR", "2026-12-09"),
-                _fl("B6 20", "LHR", "JFK", "2026-12-13"),
+                flight_segment("DL 39", "JFK", "LHR", "2026-12-09"),
+                flight_segment("B6 20", "LHR", "JFK", "2026-12-13"),
             ],
         ),
     ),
@@ -121,8 +118,8 @@ CASES += [
             not_new_status="confirmed",
             pending="confirm_booking",
             segments=[
-                _fl("AA 1175", "JFK", "SFO", "2026-12-16"),
-                _fl("DL 1148", "SFO", "JFK", "2026-12-19"),
+                flight_segment("AA 1175", "JFK", "SFO", "2026-12-16"),
+                flight_segment("DL 1148", "SFO", "JFK", "2026-12-19"),
             ],
         ),
     ),
@@ -130,7 +127,7 @@ CASES += [
 
 
 def _pax(flight: str, origin: str, dest: str, day: str, n: int) -> dict[str, Any]:
-    return {**_fl(flight, origin, dest, day), "passengers": n}
+    return {**flight_segment(flight, origin, dest, day), "passengers": n}
 
 
 CASES += [
@@ -157,7 +154,7 @@ CASES += [
     ),
 ]
 
-GAPS: set[int] = {2, 6, 7}
+GAPS: set[int] = {2}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))

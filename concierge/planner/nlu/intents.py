@@ -737,6 +737,10 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
             u.decision = "reject"  # "nope, decline it": a rejection of the one meant
         return u
     unsupported = asks.override(clean) or asks.unsupported(clean)
+    if unsupported is not None and unsupported.feature == "seats" and (u.passenger_delta or 0) > 0:
+        # "my teammate will also need a seat on it": one more passenger on the flight, not a
+        # seat chosen on it (the seat words are the count's, intents.yaml passenger_delta).
+        unsupported = None
     if (
         asks.fare_question(clean)
         and (unsupported is None or unsupported.feature != "override")
