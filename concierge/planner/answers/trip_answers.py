@@ -18,7 +18,7 @@ from concierge.planner import render
 from core.money import money_json
 from core.policy.engine import format_duration
 from core.policy.render import role_label
-from tools.get_booking import GetBookingOutput
+from tools.get_booking import GetBookingOutput, WaitingOnOut
 from tools.list_trips import TripOut, trip_places
 from tools.views import BookingOut, SegmentOut, city_of, day_range, spoken_day
 
@@ -269,6 +269,12 @@ def _flight(b: BookingOut, ask: TripAsk, now: dt.datetime) -> SegmentOut | None:
         named = [s for s in flights if _squeeze(s.flight or "") == _squeeze(ask.flight)]
         if named:
             return named[0]
+    if ask.day is not None:
+        # "what flight am I on 12/18?": the flight leaving that day, else one landing then
+        leaving = [s for s in flights if render.day_of(s.depart) == ask.day]
+        landing = [s for s in flights if render.day_of(s.arrive) == ask.day]
+        if leaving or landing:
+            return (leaving or landing)[0]
     if "return" in ask.facets:
         leaving = [s for s in flights if ask.city and city_of(s.origin or "") == ask.city]
         into = [s for s in flights if ask.city and city_of(s.destination or "") == ask.city]
@@ -345,7 +351,7 @@ def _answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
             f"{render.money(data['total'])}:\n{render.booking_summary(data)}"
         )
     if facet == "cost":
-        part = _part_cost(ask, b)
+        part = _part_cost(ask, b, now)
         if part is not None:
             return TripAnswer(part)
         return TripAnswer(
@@ -573,34 +579,106 @@ def _day(iso: str | None) -> str:
     return spoken_day(day) if day else "?"
 
 
-def _part_cost(ask: TripAsk, b: BookingOut) -> str | None:
+def _part_cost(ask: TripAsk, b: BookingOut, now: dt.datetime) -> str | None:
     """ "what's the London hotel costing for the 3 nights?", "how much was the flight
-    alone?", "what did BA 19 cost?": the part of a booking holding more that the question
-    names (the hotel, the flights, a flight by its number), at the price each segment was
-    sold for, with the whole trip's total beside it. None when no part is named or the
+    alone?", "what did BA 19 cost?", "what did my flight home cost? and the one out?",
+    "the nightly rate at my hotel?": the part of a booking the question names (the hotel,
+    a flight by its leg, day or number, the flights), at the price each segment was sold
+    for — each flight on its own line when several are asked, a stay also per night when
+    asked so — with the whole trip's total beside it. None when no part is named or the
     part is the whole booking (its total answers)."""
-    if ask.flight is not None:
-        parts = [s for s in _flights(b) if _squeeze(s.flight or "") == _squeeze(ask.flight)]
-    elif ask.kind == "hotel":
-        parts = _hotels(b)
-        if ask.city is not None:
-            parts = [h for h in parts if h.city == ask.city] or parts
-    elif ask.kind == "flight":
-        parts = _flights(b)
-    else:
-        return None
+    if _WHOLE.search(ask.text):
+        return None  # "the whole trip, flights and hotel": its total
+    nightly = ask.kind != "flight" and bool(_PER_NIGHT.search(ask.text))
+    parts = _cost_parts(ask, b, now, nightly)
     currencies = {s.price.currency for s in parts}
-    if not parts or len(parts) == len(b.segments) or len(currencies) != 1:
+    if not parts or len(currencies) != 1:
         return None
-    cost = render.money(
-        money_json(sum(s.price.minor() for s in parts), currencies.pop())
-    )
+    currency = currencies.pop()
+    if len(parts) == len(b.segments) and not nightly:
+        return None
+    whole = f"{render.money(b.total.model_dump())} in total ({render.status_text(b.status)})"
+    of_trip = f"part of {trip_name(b, ask)}, which is {whole}"
+    if len(parts) == len(b.segments):
+        of_trip = f"{trip_name(b, ask)}, {render.status_text(b.status)}"
+    if nightly:
+        lines = []
+        for h in parts:
+            per = _per_night(h)
+            lines.append(
+                f"{_part_label(h)} is **{per} a night**, {render.money(h.price.model_dump())} "
+                "for the stay"
+                if per
+                else f"{_part_label(h)} costs {render.money(h.price.model_dump())}"
+            )
+        return f"{'; '.join(lines)} — {of_trip}."
+    cost = render.money(money_json(sum(s.price.minor() for s in parts), currency))
+    if len(parts) > 1 and all(s.kind == "flight" for s in parts):
+        # "what did each flight cost?", "my flight home? and the one out?": each its own
+        each = "\n".join(
+            f"- {_part_label(s)}: **{render.money(s.price.model_dump())}**" for s in parts
+        )
+        return (
+            f"The flights of {trip_name(b, ask)}:\n{each}\n\n{cost} for the flights — {of_trip}."
+        )
     what = "; ".join(_part_label(s) for s in parts)
     verb = "costs" if len(parts) == 1 else "cost"
-    return (
-        f"{what} {verb} **{cost}** — part of {trip_name(b, ask)}, which is "
-        f"{render.money(b.total.model_dump())} in total ({render.status_text(b.status)})."
-    )
+    return f"{what} {verb} **{cost}** — {of_trip}."
+
+
+def _cost_parts(ask: TripAsk, b: BookingOut, now: dt.datetime, nightly: bool) -> list[SegmentOut]:
+    """The segments a cost question names: a flight by its number, the hotel (asked by
+    name or per night), the flight home or out, the flights of a day, the flights."""
+    flights = _flights(b)
+    if ask.flight is not None:
+        return [s for s in flights if _squeeze(s.flight or "") == _squeeze(ask.flight)]
+    if ask.kind == "hotel" or nightly:
+        hotels = _hotels(b)
+        if ask.city is not None:
+            hotels = [h for h in hotels if h.city == ask.city] or hotels
+        return hotels
+    home = "return" in ask.facets
+    out = bool(_LEG_OUT.search(ask.text))
+    if home != out:
+        # "my flight home from London", "the one out": that leg alone
+        if out:
+            going = [s for s in flights if ask.city and city_of(s.destination or "") == ask.city]
+            leg = going[0] if going else flights[0] if flights else None
+        else:
+            leg = _flight(b, ask, now)
+        return [leg] if leg is not None else []
+    if ask.kind == "flight" or (home and out):
+        if ask.day is not None:
+            that_day = [s for s in flights if render.day_of(s.depart) == ask.day]
+            if that_day and len(that_day) < len(flights):
+                return that_day
+        return flights
+    return []
+
+
+def _per_night(h: SegmentOut) -> str | None:
+    """A stay's price per night ("195.00 USD"), None when its nights aren't known."""
+    if not (h.check_in and h.check_out):
+        return None
+    nights = (dt.date.fromisoformat(h.check_out) - dt.date.fromisoformat(h.check_in)).days
+    if nights < 1:
+        return None
+    return render.money(money_json(round(h.price.minor() / nights), h.price.currency))
+
+
+# "the whole trip", "everything": the booking's total, whatever parts the question names
+_WHOLE = re.compile(r"\b(?:whole|entire|everything|altogether|all in|all together)\b", re.I)
+# "the nightly rate", "per night", "a night", "the room rate": a stay's price for one night
+_PER_NIGHT = re.compile(
+    r"\b(?:nightly|per night|a night|each night|every night|by the night|(?:one|1) night"
+    r"|rates?)\b"
+    r"|/ ?(?:night|nt)\b",
+    re.IGNORECASE,
+)
+# "the flight out", "the one out", "my outbound": the first leg of a trip
+_LEG_OUT = re.compile(
+    r"\b(?:outbound|outward|(?:flights?|legs?|way|one) (?:out|there))\b", re.IGNORECASE
+)
 
 
 def _part_label(s: SegmentOut) -> str:
@@ -752,13 +830,7 @@ def _status(b: BookingOut, ask: TripAsk) -> TripAnswer:
         now = b.waiting_on if isinstance(b, GetBookingOutput) else None
         if now is not None:
             # get_booking says whose decision it waits on now: that person, by name.
-            theirs = _voice(ask, b).name
-            role = (
-                ("your manager" if not theirs else f"{theirs.split()[0]}'s manager")
-                if now.role == "manager"
-                else role_label(now.role)
-            )
-            by = " from you" if now.you else f" from {now.name}, {role}"
+            by = waiting_from(now, _voice(ask, b).name)
         if _WHY.search(ask.text) and b.policy.violations:
             rules = "; ".join(v[:1].lower() + v[1:] for v in b.policy.violations)
             return TripAnswer(
@@ -785,6 +857,65 @@ def _status(b: BookingOut, ask: TripAsk) -> TripAnswer:
             f"Not yet — {name} needs attention from our travel team; they'll be in touch."
         )
     return TripAnswer(f"No — {name} is {render.status_text(status)}.")
+
+
+def waiting_from(now: WaitingOnOut, theirs: str = "") -> str:
+    """ " from Mia Chen, your manager", " from you": whose decision a pending trip waits on
+    now (get_booking's ``waiting_on``); ``theirs`` names the traveller when it isn't the
+    caller ("Ava Patel's manager")."""
+    if now.you:
+        return " from you"
+    role = (
+        ("your manager" if not theirs else f"{theirs.split()[0]}'s manager")
+        if now.role == "manager"
+        else role_label(now.role)
+    )
+    return f" from {now.name}, {role}"
+
+
+# What a trip that isn't settled waits on, by its status (a pending approval says whose).
+_OPEN = {
+    "held": "is on hold, not booked yet — say “confirm {id}” to book it",
+    "confirming": "is being confirmed with the airline or hotel right now",
+    "pending_confirmation": "is being confirmed with the airline or hotel right now",
+    "requires_attention": "needs attention from our travel team; they'll be in touch",
+}
+
+
+def open_steps(
+    trips: list[TripOut], read: dict[str, GetBookingOutput], me: str, today: dt.date
+) -> str:
+    """ "Is anything on my trips still outstanding?": each upcoming trip that isn't settled
+    and what it waits on — a pending approval on whom, by name (``read``: the trips'
+    ``get_booking``), a hold on a yes — or that nothing is."""
+    upcoming = [
+        t
+        for t in trips
+        if t.status not in INACTIVE and (t.end is None or dt.date.fromisoformat(t.end) >= today)
+    ]
+    lines = []
+    for t in upcoming:
+        theirs = t.traveler if me and t.traveler and t.traveler != me else ""
+        where = " and ".join(t.places) or "trip"
+        name = f"{theirs + chr(39) + 's' if theirs else 'Your'} {where} trip (**{t.booking_id}**)"
+        if t.status == "pending_approval":
+            b = read.get(t.booking_id)
+            by = waiting_from(b.waiting_on, theirs) if b is not None and b.waiting_on else ""
+            why = (
+                f" ({'; '.join(b.policy.violations)})"
+                if b is not None and b.policy.violations
+                else ""
+            )
+            lines.append(f"- {name} is waiting for approval{by}{why}.")
+        elif t.status in _OPEN:
+            lines.append(f"- {name} {_OPEN[t.status].format(id=t.booking_id)}.")
+    if not lines:
+        return "Nothing is outstanding — all your upcoming trips are confirmed."
+    settled = len(upcoming) - len(lines)
+    rest = "\nEverything else is confirmed." if settled else ""
+    one = len(lines) == 1
+    head = f"Yes — {'one thing is' if one else f'{len(lines)} things are'} still open:"
+    return head + "\n" + "\n".join(lines) + rest
 
 
 _RULES = {

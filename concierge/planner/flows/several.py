@@ -167,6 +167,15 @@ def _read_after(prev: Understanding, u: Understanding, text: str) -> None:
         and not asks.is_request(text)
     ):
         u.intent = Intent.ASK_TRIP
+        u.facets = asks.trip_facets(text)
+    if prev.intent == u.intent == Intent.ASK_TRIP and not u.facets - _PART_FACETS:
+        # "what did my flight home cost? And the one out?", "when do I land? and the
+        # hotel?": a question naming only another part of the trip asks the same of it.
+        u.facets = u.facets | (prev.facets - _PART_FACETS)
+
+
+# Facets that name a part of a trip (the flight home, the hotel), not what is asked of it.
+_PART_FACETS = frozenset({"return", "hotel", "flight"})
 
 
 def _same_verb(prev: Understanding, u: Understanding) -> None:

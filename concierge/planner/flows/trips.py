@@ -168,6 +168,14 @@ def _trips(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
         return Reply(_others_trips(listing, ctx, u))
     if not listing.trips:
         return Reply("You have no trips yet. Where would you like to go?")
+    lead = ""
+    if asks.open_steps(u.text):
+        # "is anything on my trips still outstanding?": whom each pending trip waits on
+        read = _pending_read(turn, listing)
+        if not isinstance(read, dict):
+            return read
+        me = str(ctx.profile.get("name") or "")
+        lead = trip_answers.open_steps(listing.trips, read, me, ctx.today) + "\n\n"
     more = (
         "\n\n(There are older bookings too — ask me for a booking reference to see it.)"
         if listing.more
@@ -184,11 +192,27 @@ def _trips(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
         else "You have no trips of your own. Trips of people you can see:\n"
     )
     return Reply(
-        head
+        lead
+        + head
         + trip_lines(listing.trips, me)
         + more
         + "\n\nWant details on one, or to change or cancel it?"
     )
+
+
+def _pending_read(turn: Turn, listing: ListTripsOutput) -> Decision | dict[str, GetBookingOutput]:
+    """The ``get_booking`` of each listed trip waiting for approval (whose decision it
+    waits on is only there): the next call, or what was read."""
+    read: dict[str, GetBookingOutput] = {}
+    for step in turn.calls("get_booking"):
+        booking = step.typed(GetBookingOutput)
+        if booking is not None:
+            read[booking.booking_id] = booking
+    asked = {str(s.args.get("booking_id")) for s in turn.calls("get_booking")}
+    for t in listing.trips:
+        if t.status == "pending_approval" and t.booking_id not in asked:
+            return [Call("get_booking", {"booking_id": t.booking_id})]
+    return read
 
 
 def _window(text: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
@@ -350,11 +374,22 @@ def trip_ask(u: Understanding) -> TripAsk:
             into,
             out_of,
         )
+    day = u.dates.depart
+    if (
+        asks.cancel_refund_question(u.text)
+        and u.dates.mentions
+        and all(
+            m.kind == "rel" and not _POSSESSIVE.match(u.text[m.end :]) for m in u.dates.mentions
+        )
+    ):
+        # "if I cancelled the london booking today would I get my money back?": the day
+        # one would cancel, not the trip's (never "tomorrow's flight")
+        day = None
     return TripAsk(
         u.text,
         u.facets,
         city,
-        u.dates.depart,
+        day,
         u.cabin,
         kind,
         flight,
@@ -362,6 +397,9 @@ def trip_ask(u: Understanding) -> TripAsk:
         into=into,
         out_of=out_of,
     )
+
+
+_POSSESSIVE = re.compile(r"['’]s\b")
 
 
 # Words before a place that make it where a flight leaves ("leave from at JFK", "fly out

@@ -37,6 +37,7 @@ class _Tables:
     cancel_refund: re.Pattern[str]
     facets: tuple[tuple[str, re.Pattern[str]], ...]
     own: re.Pattern[str]
+    open_steps: re.Pattern[str]
     others: re.Pattern[str]
     someone: tuple[re.Pattern[str], ...]
     someone_casual: tuple[re.Pattern[str], ...]
@@ -85,6 +86,7 @@ def tables() -> _Tables:
         cancel_refund=_any(raw["cancel_refund"]),
         facets=tuple((name, _any(cues)) for name, cues in raw["trip_facets"].items()),
         own=_any(raw["own"]),
+        open_steps=_any(raw["open_steps"]),
         others=_any(raw["others"], bounded=False),
         someone=tuple(re.compile(rf"\b{p}") for p in raw["someone"]),
         someone_casual=tuple(re.compile(rf"\b{p}", re.IGNORECASE) for p in raw["someone"]),
@@ -210,6 +212,13 @@ def is_own(text: str) -> bool:
     if t.own.search(low):
         return True
     return any(t.done_for_me.search(m.group(0)) for m in t.done.finditer(low))
+
+
+def open_steps(text: str) -> bool:
+    """The message asks whether anything on one's trips is still open ("is anything on my
+    trips still outstanding or needing someone to do something?"): what each unsettled
+    trip waits on, not only the list."""
+    return bool(tables().open_steps.search(plain(text)))
 
 
 def someone(text: str) -> list[tuple[int, str]]:
