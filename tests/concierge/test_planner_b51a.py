@@ -127,7 +127,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = {7}  # lands with the intents.py piece (_IT_ASKED, _PLACE_NAMED_BOOKING)
+GAPS: set[int] = set()
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))

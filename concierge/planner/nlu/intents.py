@@ -1507,10 +1507,11 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
 # "paris flight thurs", "boston-paris flight": a booking named by its place, at the start
 # of the message or of a clause.
 _PLACE_NAMED_BOOKING: Final = re.compile(
-    r"(?:^|[-,.;:!?] )(?:[\w-]+ ){1,2}(?:to [\w-]+ )?(?:hotel|flight|trip|booking|stay)\b"
+    r"(?:^|[-–—,.;:!?] )(?:[\w-]+ ){1,2}(?:to [\w-]+ )?(?:hotel|flight|trip|booking|stay)\b"
 )
-# "... does it leave", "when is it": the question takes that booking up by "it".
-_IT_ASKED: Final = re.compile(r"\b(?:does|did|is|was|will|do) (?:it|that)\b")
+# "... does it leave", "when is it", "who's it waiting on": the question takes that
+# booking up by "it".
+_IT_ASKED: Final = re.compile(r"(?:\b(?:does|did|is|was|will|do)|['’]s) (?:it|that)\b")
 
 
 def _whose(clean: str, places: list[PlaceMention]) -> str | None:
