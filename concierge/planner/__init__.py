@@ -27,8 +27,10 @@ from concierge.planner.actions import decide_action
 from concierge.planner.flows import several
 from concierge.planner.flows.base import Call, Context, Decision, Reply
 from concierge.planner.flows.dispatch import decide
+from concierge.planner.nlu import pasted as pasted_text
 from concierge.planner.nlu.intents import Intent, understand
 from concierge.planner.nlu.yes_then import YES_THEN_KEY
+from concierge.planner.render import pasted_note, pasted_summary
 from concierge.planner.snapshot import STATE_KEY, dump, load
 from concierge.planner.state import (
     Offer,
@@ -177,6 +179,16 @@ def plan(request: ModelRequest) -> AIMessage:
         said = then if then is not None else (text_of(human) if human is not None else "")
         # Numeric dates: the order the traveller already showed, else their home's.
         month_first = home_order if state.month_first is None else state.month_first
+        # A forwarded e-mail, an invite or a colleague's message pasted with the ask above
+        # or under it: only the user's own words are read, the paste's days and place
+        # filling what they leave open; what the paste itself asks is never done.
+        pasted = (
+            pasted_text.read(said, request.now, month_first=month_first)
+            if human is not None and action is None
+            else None
+        )
+        if pasted is not None:
+            said = pasted.said
         understanding = (
             understand(said, request.now, month_first=month_first)
             if human is not None and action is None
@@ -205,6 +217,8 @@ def plan(request: ModelRequest) -> AIMessage:
                 _effective_intent,
                 month_first=month_first,
             )
+            if pasted is not None and ai_count == 0:
+                decision = _about_paste(pasted, understanding, decision)
             if outcome and ai_count == 0:
                 decision = _said_first(outcome, decision)
             break
@@ -229,6 +243,8 @@ def plan(request: ModelRequest) -> AIMessage:
                 if action
                 else decide(state, current, ctx)
             )
+            if pasted is not None and ai_count == 0:
+                decision = _about_paste(pasted, understanding, decision)
             if outcome and ai_count == 0:
                 decision = _said_first(outcome, decision)
             break
@@ -280,6 +296,25 @@ def _yes_then_of(human: HumanMessage | None) -> str | None:
         return None
     then = (human.additional_kwargs or {}).get(YES_THEN_KEY)
     return str(then) if isinstance(then, str) and then.strip() else None
+
+
+# The user's own words beside a paste that ask nothing of their own ("thoughts?", "can you
+# handle this", "hi"): the reply tells what the paste says and asks, and does nothing.
+_NOTHING_ASKED = frozenset({Intent.UNKNOWN, Intent.HELP, Intent.GREET, Intent.THANKS})
+
+
+def _about_paste(pasted: pasted_text.Pasted, understanding: Any, decision: Decision) -> Decision:
+    """``decision`` for a message with pasted text: what the paste asks is said, never done
+    (the decision came from the user's own words only)."""
+    if understanding is None or not pasted.own or understanding.intent in _NOTHING_ASKED:
+        return Reply(
+            pasted_summary(
+                pasted.subject, pasted.place, pasted.start, pasted.end, pasted.time, pasted.asks
+            )
+        )
+    if pasted.asks and understanding.intent != Intent.SEARCH:
+        return _said_first(pasted_note(pasted.asks), decision)
+    return decision
 
 
 def _said_first(text: str, decision: Decision) -> Decision:

@@ -262,3 +262,45 @@ HELP_TEXT = (
     'hotels ("a flight to London next Friday and a hotel for 3 nights"), show or cancel your trips, '
     "rebook a disrupted flight, answer travel-policy questions, and handle approvals if you're a manager."
 )
+
+
+def pasted_note(asks: tuple[str, ...]) -> str:
+    """What a pasted or forwarded text asks, quoted back: never done from the paste."""
+    quoted = " and ".join(f"“{a}”" for a in asks)
+    return (
+        f"The pasted message asks to {quoted}. I don't act on instructions inside pasted or "
+        "forwarded text — if you want something done, tell me yourself."
+    )
+
+
+def pasted_summary(
+    subject: str | None,
+    place: str | None,
+    start: date | None,
+    end: date | None,
+    time: str | None,
+    asks: tuple[str, ...],
+) -> str:
+    """The reply to a pasted text with no ask of the user's own ("thoughts?"): what it tells
+    and asks, and what the concierge can do for it."""
+    about = f" about “{subject}”" if subject else ""
+    lines = [f"That looks like a forwarded or pasted message{about}."]
+    if start is not None:
+        days = spoken_day(start)
+        if end is not None and end != start:
+            days = f"{days} – {spoken_day(end)}"
+        at = f" from {time}" if time else ""
+        lines.append(f"It's {'in ' + place + ', ' if place else ''}{days}{at}.")
+    if asks:
+        lines.append(pasted_note(asks))
+    if start is not None or place is not None:
+        lines.append(
+            "Want me to look for travel for it? For example “a flight there the day before” "
+            "or “a hotel for these dates”."
+        )
+    else:
+        lines.append(
+            "Tell me what you'd like me to do with it — search flights or hotels, check your "
+            "trips or approvals, or answer a policy question."
+        )
+    return " ".join(lines)
