@@ -44,6 +44,7 @@ from concierge.locks import TurnClaim, claim_in, claim_own_in, thread_turn
 from concierge.models import ChatModel
 from concierge.models.factory import build_model
 from concierge.planner.nlu.answers import Asked, yes_or_no
+from concierge.planner.nlu.pasted import own_words
 from concierge.planner.nlu.yes_then import YES_THEN_KEY, yes_then
 from concierge.state import TurnContext, UsageReport
 from concierge.tokens import TokenCounter, encoding_for_model
@@ -359,13 +360,16 @@ class Concierge:
                 needs_approval=bool(about.get("needs_approval")),
                 rejecting=rejecting,
             )
-            verdict = yes_or_no(message, cancelling=cancelling, asked=asked)
+            # A yes or no inside pasted or forwarded text answers nothing: only the user's
+            # own words do ("> yes, confirm it" quoted under "hm?" is no yes).
+            own = own_words(message)
+            verdict = yes_or_no(own, cancelling=cancelling, asked=asked)
             if verdict is not None:
                 answer = {"interrupt_id": first.value["interrupt_id"], "approved": verdict}
                 steps.append((Command(resume={first.graph_id: answer}), {}))
                 return steps
             then = (
-                yes_then(message, cancelling=cancelling, asked=asked) if len(pending) == 1 else None
+                yes_then(own, cancelling=cancelling, asked=asked) if len(pending) == 1 else None
             )
             if then is not None:
                 # A yes with a request after it ("yes, and add a hotel there for two

@@ -81,7 +81,7 @@ def _tables() -> dict[str, Any]:
             "sender",
         )
     }
-    many = {k: [re.compile(p, flags) for p in raw[k]] for k in ("banners", "chat_header", "spans")}
+    many = {k: [re.compile(p, flags) for p in raw[k]] for k in ("banners", "chat_header", "chat_line", "spans")}
     refers = [(re.compile(r["pattern"], flags), r["say"], r.get("needs")) for r in raw["refers"]]
     return {**one, **many, "refers": refers}
 
@@ -127,7 +127,9 @@ def _start(lines: list[str], i: int) -> tuple[int, str] | None:
         kind = _mail_block(lines, k)
         if kind is not None:
             return k, kind
-        if _is("chat_header", line) and k + 1 < len(lines) and not _blank(lines[k + 1]):
+        if _is("chat_line", line) or (
+            _is("chat_header", line) and k + 1 < len(lines) and not _blank(lines[k + 1])
+        ):
             return k, "chat"
         if _is("salutation", line) and all(_blank(x) for x in lines[:k]):
             return k, "letter"
