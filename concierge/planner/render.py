@@ -293,7 +293,7 @@ def pasted_summary(
         lines.append(f"It's {'in ' + place + ', ' if place else ''}{days}{at}.")
     if asks:
         lines.append(pasted_note(asks))
-    if start is not None or place is not None:
+    if start is not None:
         lines.append(
             "Want me to look for travel for it? For example “a flight there the day before” "
             "or “a hotel for these dates”."

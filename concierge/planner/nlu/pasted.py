@@ -81,7 +81,10 @@ def _tables() -> dict[str, Any]:
             "sender",
         )
     }
-    many = {k: [re.compile(p, flags) for p in raw[k]] for k in ("banners", "chat_header", "chat_line", "spans")}
+    many = {
+        k: [re.compile(p, flags) for p in raw[k]]
+        for k in ("banners", "chat_header", "chat_line", "spans")
+    }
     refers = [(re.compile(r["pattern"], flags), r["say"], r.get("needs")) for r in raw["refers"]]
     return {**one, **many, "refers": refers}
 
@@ -367,7 +370,10 @@ def read(text: str, now: datetime, *, month_first: bool = True) -> Pasted | None
     own, pasted = parts
     facts, subject = _facts(pasted)
     reading = read_dates(facts, now, month_first=month_first)
-    mentions = [m for m in reading.mentions if m.kind not in ("ord", "weekday")] or reading.mentions
+    # Days said outright ("Tuesday 15 December", "Jan 4 - Jan 7"); a bare "the 7th" or a
+    # weekday only when nothing else dates it; never "today" or "tomorrow" (the sender's).
+    said_days = [m for m in reading.mentions if m.kind not in ("rel", "offset")]
+    mentions = [m for m in said_days if m.kind not in ("ord", "weekday")] or said_days
     start = min((m.first for m in mentions), default=None)
     end = max((m.last or m.first for m in mentions), default=None)
     clock = _tables()["clock"].search(facts)
