@@ -165,12 +165,10 @@ def _end(lines: list[str], s: int, kind: str, own_before: bool) -> int | None:
         if _is("separator", line) and not (j + 1 < n and _is("fields", lines[j + 1])):
             return j + 1
         if _is("signoff", line):
+            # the signature under it: a name, a title, a company ("Victor Alvarez / VP
+            # Finance"), on the lines right under it
             end = j + 1
-            if (
-                end < n
-                and _is("name_line", lines[end])
-                and (end + 1 == n or _blank(lines[end + 1]))
-            ):
+            while end < min(n, j + 4) and _is("name_line", lines[end]):
                 end += 1
             return end
     if kind == "letter":
