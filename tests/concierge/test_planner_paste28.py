@@ -8,7 +8,18 @@ ask at all, and a plain multi-line message with no paste that must read as befor
 
 Every phrasing here is a guard, written after the fix and before running it (the held-out
 cases themselves are tests/concierge/heldout/batch_52.yaml `forwarded` and batch_50.yaml's
-pasted e-mails). First try: see the end of this docstring.
+pasted e-mails). First try, run once (pytest tests/concierge/test_planner_paste28.py,
+14:28 UTC, on the reader plus two small changes made after the phrasings were committed in
+e859aa8 and before the run: Slack header names case-sensitive, the service's yes/no from the
+own words): 13/13 — outlook_forward, ask_above, slack_paste, invite_time_zone,
+injection_with_ask, injection_thoughts, no_ask, apple_mail_hotel,
+original_message_round_trip, ask_above_quoted, letter_paste, no_paste, injection_approval
+1/1 each. Read after the run (not counted as failures, the expectations held): the replies
+to the pastes with no ask said "It's Tue 1 Dec" for a paste's "today" and suggested a
+flight for an undated approval e-mail — both fixed. A scan of
+every multi-line message in tests/ and evals/ then found a user's own formal letter
+(b41 Victor: "Kind regards, / Victor Alvarez / VP Finance") read as a paste with the
+signature as the own words: fixed (a signature block stays with its sign-off).
 """
 
 from __future__ import annotations
