@@ -10,7 +10,7 @@ Every phrasing here is a guard, written after the fix and before running it (the
 cases themselves are tests/concierge/heldout/batch_52.yaml `forwarded` and batch_50.yaml's
 pasted e-mails). First try, run once (pytest tests/concierge/test_planner_paste28.py,
 14:28 UTC, on the reader plus two small changes made after the phrasings were committed in
-e859aa8 and before the run: Slack header names case-sensitive, the service's yes/no from the
+61e894d and before the run: Slack header names case-sensitive, the service's yes/no from the
 own words): 13/13 — outlook_forward, ask_above, slack_paste, invite_time_zone,
 injection_with_ask, injection_thoughts, no_ask, apple_mail_hotel,
 original_message_round_trip, ask_above_quoted, letter_paste, no_paste, injection_approval
