@@ -345,10 +345,14 @@ def _with_names(refs: list[OptionRef], names: list[OptionRef]) -> list[OptionRef
         ):
             continue  # "the outbound — the JetBlue nonstop": that list's, not also one back
         if any(
-            r.carrier and r.kind in (None, name.kind) and (r.clock or r.best or r.index)
+            r.carrier
+            and r.kind in (None, name.kind)
+            and (r.clock or r.best or r.index or r.window or r.avoids or r.price is not None)
             for r in refs
         ):
-            continue  # the message already names that carrier with more details
+            # the message already names that carrier with more details ("the delta one in
+            # the afternoon": that one, not also any Delta flight of the list)
+            continue
         if any(r.carrier and r.kind in (None, name.kind) for r in refs):
             if name.kind not in named:
                 refs.append(name)
@@ -1009,7 +1013,11 @@ def search_or_pick(state: State, turn: Turn, ctx: Context, u: Understanding) -> 
             for r in named
             if r.carrier
         )
-        if named and (is_pick(u.text, named) or definite):
+        if named and (
+            is_pick(u.text, named)
+            # ("does the american nonstop get in before 10am?" asks of it: no pick)
+            or (definite and not option_questions.asks_of_named(u.text))
+        ):
             return select(state, turn, ctx, u)
     found = search(state, turn, ctx, u)
     if isinstance(found, Reply):

@@ -33,18 +33,36 @@ _MAY_BE = frozenset(
 _LISTS = {"flights": "flight", "returns": "return", "hotels": "hotel"}
 
 
+def _one(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
 @cache
 def _tables() -> tuple[
     dict[str, re.Pattern[str]], dict[str, re.Pattern[str]], re.Pattern[str], re.Pattern[str]
 ]:
     raw: dict[str, Any] = datafiles.load("option_questions")
+    facts = {str(k): _one(v) for k, v in raw["facts"].items()}
+    ranks = {str(k): _one([rf"\b(?:{w})\b" for w in v]) for k, v in raw["ranks"].items()}
+    return facts, ranks, _one(raw["all_options"]), _one(raw["which"])
 
-    def one(patterns: list[str]) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{p})" for p in patterns))
 
-    facts = {str(k): one(v) for k, v in raw["facts"].items()}
-    ranks = {str(k): one([rf"\b(?:{w})\b" for w in v]) for k, v in raw["ranks"].items()}
-    return facts, ranks, one(raw["all_options"]), one(raw["which"])
+@cache
+def _statuses() -> dict[str, re.Pattern[str]]:
+    raw: dict[str, Any] = datafiles.load("option_questions")
+    return {str(k): _one(v) for k, v in raw["statuses"].items()}
+
+
+def _asked_status(low: str) -> str | None:
+    """The policy verdict a question asks about ("over the cap?" amber, "red?" red)."""
+    return next((s for s, pattern in _statuses().items() if pattern.search(low)), None)
+
+
+def _books(low: str) -> bool:
+    """The message asks for a booking: a booking verb outside what a policy question says
+    of one ("which ones can't I book?", "am I allowed to book the BA one?" book nothing)."""
+    policy = _tables()[0]["policy"]
+    return bool(picks.tables().verbs.search(policy.sub(lambda m: " " * len(m.group(0)), low)))
 
 
 def asked_facts(text: str) -> list[str]:
@@ -82,7 +100,7 @@ def answer(state: State, turn: Turn, ctx: Context, u: Understanding) -> Reply | 
     low = asks.plain(text)
     if not (asks.is_question(text) or text.rstrip().endswith("?")):
         return None
-    if conditions.read(text) is not None or picks.tables().verbs.search(low):
+    if conditions.read(text) is not None or _books(low):
         return None  # "... if so book it", "can you book option 2?": a request
     d = u.dates
     if (
@@ -104,8 +122,13 @@ def answer(state: State, turn: Turn, ctx: Context, u: Understanding) -> Reply | 
         return None  # "is there one on the 17th?", "any in business?": a search
     facts = asked_facts(text)
     rank = _rank(low)
+    # "does the american nonstop get in before 10am?": a time asked of the one option
+    # named, not a search narrowed
+    definite = any(r.index is not None or r.carrier or r.clock for r in u.options) and not (
+        _tables()[2].search(low)
+    )
     if (d.depart_after or d.depart_before) and not (
-        "difference" in facts or any(r.index is not None for r in u.options)
+        "difference" in facts or definite or any(r.index is not None for r in u.options)
     ):
         return None  # "any that leave after 5?": the search narrowed ("between 1 and 2" isn't)
     named = [r for r in u.options if r.index is not None or r.carrier or r.clock or r.window]
@@ -123,13 +146,17 @@ def answer(state: State, turn: Turn, ctx: Context, u: Understanding) -> Reply | 
     if chosen is None:
         return None
     if not chosen:
-        if not _tables()[2].search(low):
+        status = _asked_status(low) if "policy" in facts else None
+        # "which of these are over the cap?", "which hotels are red?": every option's verdict
+        if not (_tables()[2].search(low) or (status and _tables()[3].search(low))):
             return None
         _, items = next(((k, i) for k, i in lists if k == state.last_shown), lists[0])
-        return Reply(_about_all(items, facts, ctx))
+        return Reply(_about_all(items, facts, ctx, status))
     if "difference" in facts and len(chosen) >= 2:
         return Reply(_difference([o for _, o in chosen]))
-    said = " ".join(_about(o, facts, ctx) for _, o in chosen)
+    if len(facts) > 1 and "stops" in facts and any(r.direct for r in named):
+        facts = [f for f in facts if f != "stops"]  # "the american nonstop": its name
+    said = " ".join(_bounded(o, facts, d) + _about(o, facts, ctx) for _, o in chosen)
     offer = Offer("select", {_LISTS[chosen[0][0]]: chosen[0][1]}) if len(chosen) == 1 else None
     return Reply(said, offer)
 
@@ -285,24 +312,71 @@ def _amount(value: Any) -> float | None:
         return None
 
 
-def _about_all(items: list[dict[str, Any]], facts: list[str], ctx: Context) -> str:
-    """A question about every option shown ("do I need approval for these?")."""
+def _bounded(option: dict[str, Any], facts: list[str], d: Any) -> str:
+    """ "Yes — " / "No — " before the answer to a time asked against a limit ("does the
+    american nonstop get in before 10am?", "does the BA one leave after 9pm?")."""
+    if option.get("name"):
+        return ""
+    if "arrive" in facts:
+        at, key = _arrive_key(option), "arrive"
+        before = d.arrive_before or d.depart_before
+        after = None if d.arrive_before else d.depart_after
+    elif "depart" in facts:
+        at, key = _depart_key(option), "depart"
+        before, after = d.depart_before, d.depart_after
+    else:
+        return ""
+    if not (before or after) or at == datetime.max.replace(tzinfo=UTC):
+        return ""
+    clock = render.clock(option.get(key))
+    later_day = key == "arrive" and bool(_next_day(option))
+    fits = (before is None or (not later_day and clock <= before)) and (
+        after is None or later_day or clock >= after
+    )
+    return "Yes — " if fits else "No — "
+
+
+# How a verdict's group is named when the question asks about it and none has it.
+_NONE_OF = {
+    "red": "is blocked by company policy",
+    "amber": "goes over a policy limit or needs approval",
+    "green": "is within policy",
+}
+
+
+def _numbers(group: list[dict[str, Any]]) -> str:
+    """ "4 (Hyatt Regency London Kings Cross) and 5 (Sofitel London Canary Wharf)"."""
+    named = [
+        f"{o.get('option')} ({o.get('name') or ' + '.join(o.get('flights') or [])})" for o in group
+    ]
+    return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+
+
+def _about_all(
+    items: list[dict[str, Any]], facts: list[str], ctx: Context, asked: str | None = None
+) -> str:
+    """A question about every option shown ("do I need approval for these?", "which of
+    these are over the cap?": the group asked about first, each option named)."""
     if facts == ["policy"] or "policy" in facts:
         groups: dict[str, list[dict[str, Any]]] = {}
         for o in items:
             groups.setdefault(str((o.get("policy") or {}).get("status") or "green"), []).append(o)
         parts = []
-        for status in ("green", "amber", "red"):
+        if asked and not groups.get(asked):
+            parts.append(f"None of these {len(items)} options {_NONE_OF[asked]}.")
+        order: tuple[str, ...] = ("green", "amber", "red")
+        if asked in order:
+            order = (asked, *(s for s in order if s != asked))
+        for status in order:
             group = groups.get(status) or []
             if not group:
                 continue
-            numbers = ", ".join(str(o.get("option")) for o in group)
             whom = (
                 f"All {len(group)} options"
                 if len(group) == len(items) and len(group) > 1
-                else f"Option {numbers}"
+                else f"Option {_numbers(group)}"
                 if len(group) == 1
-                else f"Options {numbers}"
+                else f"Options {_numbers(group)}"
             )
             verdict = _policy(group[0], ctx)
             if status != "green":
@@ -407,7 +481,7 @@ def asks_of_named(text: str) -> bool:
         (asks.is_question(text) or text.rstrip().endswith("?"))
         and asked_facts(text)
         and conditions.read(text) is None
-        and not picks.tables().verbs.search(low)
+        and not _books(low)
     )
 
 

@@ -301,8 +301,20 @@ def fits_airports(item: dict[str, Any], airports: tuple[str, ...], end: str | No
 
 def _in_window(item: dict[str, Any], ref: OptionRef) -> bool:
     """It leaves in the part of the day named (bounds as a search applies them)."""
+    return _leaves_within(item, ref.after, ref.before)
+
+
+def _leaves_within(item: dict[str, Any], after: str | None, before: str | None) -> bool:
     at = render.clock(item.get("depart"))
-    return (ref.after is None or at >= ref.after) and (ref.before is None or at <= ref.before)
+    return (after is None or at >= after) and (before is None or at <= before)
+
+
+def _not_avoided(item: dict[str, Any], ref: OptionRef) -> bool:
+    """It leaves in none of the parts of the day turned away ("not at the crack of dawn");
+    a hotel has no such hour."""
+    if not item.get("depart"):
+        return True
+    return not any(_leaves_within(item, a, b) for a, b in ref.avoid)
 
 
 # Which of an option's prices a price said of it may be: per night (hotels), per person
@@ -327,6 +339,7 @@ def _described(item: dict[str, Any], ref: OptionRef) -> bool:
     day, the airports, the price."""
     return (
         (not ref.window or _in_window(item, ref))
+        and (not ref.avoids or _not_avoided(item, ref))
         and (not ref.airports or fits_airports(item, ref.airports, ref.end))
         and (ref.price is None or _at_price(item, ref))
     )
@@ -341,7 +354,13 @@ def _descriptive(ref: OptionRef) -> bool:
         and ref.carrier is None
         and ref.clock is None
         and ref.best in (None, "direct")
-        and (ref.window or bool(ref.airports) or ref.best == "direct" or ref.price is not None)
+        and (
+            ref.window
+            or ref.avoids
+            or bool(ref.airports)
+            or ref.best == "direct"
+            or ref.price is not None
+        )
     )
 
 
@@ -386,6 +405,14 @@ def _details(ref: OptionRef) -> str:
             if ref.after
             else f"leaving before {ref.before}"
         )
+    for a, b in ref.avoid:
+        parts.append(
+            f"not leaving between {a} and {b}"
+            if a and b
+            else f"not leaving after {a}"
+            if a
+            else f"not leaving before {b}"
+        )
     if ref.clock:
         later = f"{int(ref.clock[:2]) + 12:02d}{ref.clock[2:]}"
         parts.append(f"at {ref.clock}" + (f" or {later}" if ref.either_half else ""))
@@ -419,7 +446,7 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
     if not items:
         return None
     details = sum(x is not None for x in (ref.index, ref.carrier, ref.clock, ref.best))
-    details += ref.window + bool(ref.airports) + (ref.price is not None)
+    details += ref.window + ref.avoids + bool(ref.airports) + (ref.price is not None)
     if ref.index is not None:
         index = len(items) if ref.index == -1 else ref.index
         if not 1 <= index <= len(items):

@@ -2044,7 +2044,7 @@ _WORDS: Final[list[tuple[re.Pattern[str], str | None, str | None]]] = [
         re.compile(
             # "a day early", "two hours early": a length of time, no part of the day;
             # "that's too early": what was shown or booked, no wish for the morning
-            r"\bfirst thing\b|(?<!\bday )(?<!\bdays )(?<!\bweek )(?<!\bweeks )(?<!\bhour )(?<!\bhours )(?<!\btoo )"
+            r"\bfirst thing\b|\b(?:the )?crack of dawn\b|\bdawn\b|(?<!\bday )(?<!\bdays )(?<!\bweek )(?<!\bweeks )(?<!\bhour )(?<!\bhours )(?<!\btoo )"
             r"\bearly(?:[- ]morning)?\b(?!\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|next|this\s+week|(?:in\s+)?the\s+week|week))"
         ),
         None,
@@ -2075,7 +2075,7 @@ _WORDS: Final[list[tuple[re.Pattern[str], str | None, str | None]]] = [
     ),
     (
         re.compile(
-            r"\b(?:red[- ]?eye|overnight flight|late night|night flight|at night|tonight|(?:tomorrow|tmrw|"
+            r"\b(?:red[- ]?eyes?|overnight flights?|late night|night flight|at night|tonight|(?:tomorrow|tmrw|"
             + _WD
             + r") night)\b"
         ),
@@ -2114,14 +2114,36 @@ _CLOCK_RANGE = re.compile(
 )
 
 
+# Words that turn a part of the day away ("not in the morning", "nothing that leaves at
+# the crack of dawn", "avoiding red-eyes"), up to four words before it in its clause; a
+# limit ("not before the evening") or an "I don't mind" turns nothing away.
+NOT_A_PART: Final = re.compile(
+    r"(?:\b(?:not|no|never|nothing|avoid(?:ing|s)?|except|other than|apart from|anything but"
+    r"|rather than|without)|n[’']t)"
+    r"(?:\s+(?!(?:before|after|until|till|earlier|later|sooner|than|mind|matter|care|problem"
+    r"|worries|sure|fussed|bothered|know|just|only)\b)[\w’'-]+){0,4}?\s+$"
+)
+
+
+def _turned_away(before: str) -> bool:
+    return bool(NOT_A_PART.search(before.lower()))
+
+
 def day_part(text: str) -> tuple[str | None, str | None]:
     """The hours a part of the day names ("evening" -> after 17:00, "early morning" ->
     before 09:00), the same ones a search narrows to; (None, None) for no such words.
-    Parts offered as alternatives ("late afternoon or evening") span them all."""
+    Parts offered as alternatives ("late afternoon or evening") span them all. A part
+    turned away ("not in the morning", "nothing at the crack of dawn") is the rest of the
+    day when that is one window ("not in the morning": after 12:00); none otherwise."""
     found: list[tuple[str | None, str | None]] = []
     for pattern, a, b in _WORDS:
         m = pattern.search(text)
         if m:
+            if _turned_away(text[: m.start()]):
+                a, b = (b, None) if a is None else (None, a) if b is None else (None, None)
+                if a is None and b is None:
+                    text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+                    continue
             found.append((a, b))
             text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
     if not found:

@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any, Final
 
 from concierge.planner.nlu import datafiles
-from concierge.planner.nlu.dates import day_part
+from concierge.planner.nlu.dates import NOT_A_PART, day_part
 from concierge.planner.nlu.numbers import ORDINALS, word_number
 from core.catalogue import CARRIERS
 
@@ -44,6 +44,9 @@ class OptionRef:
     # The part of the day it leaves in ("the evening one back"): HH:MM bounds, either open.
     after: str | None = None
     before: str | None = None
+    # Parts of the day it must not leave in ("the cheapest nonstop that isn't at the crack
+    # of dawn", "not a red-eye"): HH:MM bounds as ``after``/``before``, each either open.
+    avoid: tuple[tuple[str | None, str | None], ...] = ()
     # Airports it leaves from or lands at ("the 3pm into Heathrow", "the Gatwick one"):
     # set by the dialogue from the places the message names (nlu.places reads them), with
     # ``end`` the end of the flight they are ("origin" | "destination"; None: either).
@@ -72,6 +75,15 @@ class OptionRef:
     @property
     def window(self) -> bool:
         return self.after is not None or self.before is not None
+
+    @property
+    def avoids(self) -> bool:
+        return bool(self.avoid)
+
+    @property
+    def only_avoids(self) -> bool:
+        """It says nothing but the parts of the day it must not leave in."""
+        return self.avoids and replace(self, avoid=(), kind=None) == OptionRef()
 
 
 @dataclass(frozen=True)
@@ -487,6 +499,33 @@ def _ordinal_then_direction(clause: str) -> str:
     return clause[: head.end()] + _undirected(clause[head.end() :])
 
 
+def part_window(part: str) -> tuple[str | None, str | None]:
+    """The hours a part of the day said of an option names ("evening", "the night one",
+    "the crack of dawn"): as a search reads it, a bare "night" as "at night"."""
+    found = day_part(part)
+    return found if found != (None, None) else day_part(f"at {part}")
+
+
+@lru_cache(maxsize=1)
+def _avoided_parts() -> re.Pattern[str]:
+    """A part of the day turned away in a pick ("that isn't at the crack of dawn", "but
+    not in the morning", "nothing that leaves at night", "not too early")."""
+    return re.compile(rf"(?:\s+too)?\s+(?P<p>{tables().parts_of_day}|early)\b")
+
+
+def _avoided(low: str) -> list[tuple[int, int, tuple[str | None, str | None]]]:
+    """Where ``low`` turns a part of the day away: (start, end of the part, its hours)."""
+    found = []
+    for m in _avoided_parts().finditer(low):
+        said = NOT_A_PART.search(low[: m.start()] + " ")
+        if said is None:
+            continue
+        hours = part_window(m.group("p"))
+        if hours != (None, None):
+            found.append((said.start(), m.end(), hours))
+    return found
+
+
 @lru_cache(maxsize=1)
 def _part_word() -> re.Pattern[str]:
     return re.compile(rf"^(?:{tables().parts_of_day})$")
@@ -507,7 +546,7 @@ def _airline_clause(clause: str, labelled: bool) -> tuple[str, str | None, str |
     words = re.sub(r"[^\w&'\s-]+", " ", rest).split()
     after = before = None
     if words and _part_word().match(words[0]):
-        after, before = day_part(words[0])
+        after, before = part_window(words[0])
         words = words[1:]
     name = " ".join(words)
     if not name or name not in _AIRLINE_WORDS:
@@ -623,13 +662,19 @@ def read(text: str) -> list[OptionRef]:
             continue
         found.append((m.start(), OptionRef(clock=spoken[0], either_half=spoken[1])))
     direct = bool(t.direct.search(low))
+    avoided = _avoided(low)
+    for start, _end, hours in avoided:
+        # "the cheapest nonstop that isn't at the crack of dawn": not leaving then
+        found.append((start, OptionRef(avoid=(hours,))))
     for pattern in _part_patterns():
         for m in pattern.finditer(low):
+            if any(a <= m.start("p") < b for a, b, _ in avoided):
+                continue  # "not the evening one": turned away, not named
             clause = clause_of(m.start())
             labelled = any(p.search(low[clause[0] : clause[1]]) for _, p in t.directions)
             if not (m.group("the") or labelled):
                 continue  # "an evening flight" asks for one; "the evening one" names it
-            after, before = day_part(m.group("p"))
+            after, before = part_window(m.group("p"))
             if after or before:
                 # "the evening non-stop": that part of the day, without stops
                 found.append((m.start(), OptionRef(after=after, before=before, direct=direct)))
@@ -753,7 +798,29 @@ def read(text: str) -> list[OptionRef]:
         # "1 and 1" (round trip): a number said again in its own clause is the next list's
         if ref not in refs or (ref.index is not None and ref.kind is None and ref.both is None):
             refs.append(ref)
-    return refs
+    return _avoids_joined(refs)
+
+
+def _avoids_joined(refs: list[OptionRef]) -> list[OptionRef]:
+    """A part of the day turned away in a clause of its own ("the cheapest direct one, but
+    not in the morning", "not at the crack of dawn — the cheapest nonstop") says it of the
+    option named beside it: the one before, else the one after."""
+    out: list[OptionRef] = []
+    pending: list[OptionRef] = []
+    for ref in refs:
+        if ref.only_avoids and out:
+            merged = _merge(out[-1], ref)
+            if merged is not None:
+                out[-1] = merged
+                continue
+        if ref.only_avoids:
+            pending.append(ref)
+            continue
+        for early in pending:
+            ref = _merge(ref, early) or ref
+        pending = []
+        out.append(ref)
+    return out + pending
 
 
 # An option given up for another ("not the 5:50, the 2pm instead", "instead of the Delta
@@ -781,7 +848,8 @@ def _not_turned_down(low: str, found: list[tuple[int, OptionRef]]) -> list[tuple
         a, b = next((a, b) for a, b in itertools.pairwise(cuts) if a <= at < b)
         return bool(_DOES_NOT_SUIT.search(low[a:b]))
 
-    kept = [(at, ref) for at, ref in found if not turned_down(at)]
+    # (a part of the day turned away, "not too early", is what is said of the one wanted)
+    kept = [(at, ref) for at, ref in found if ref.only_avoids or not turned_down(at)]
     return kept if kept and len(kept) < len(found) else found
 
 
@@ -800,6 +868,7 @@ def _merge(a: OptionRef, b: OptionRef) -> OptionRef | None:
         if value not in (None, False):
             fields[name] = value
     fields["rank"] = max(a.rank, b.rank)
+    fields["avoid"] = a.avoid + tuple(h for h in b.avoid if h not in a.avoid)
     return OptionRef(**fields)
 
 

@@ -61,6 +61,12 @@ _BEFORE_DEST: Final = (
 # someone is ("in London"), not where they go.
 _WEAK_DEST: Final = ("for", "in", "at", "near")
 _STAYING: Final = ("in", "at", "in the", "at the", "at our", "at my", "at his", "at her")
+# Where someone must be is where they go ("need to be in Miami", "I've got to be at
+# LHR", "we have to be in Paris by ..."): a destination, never where they are.
+_MUST_BE_AT: Final = re.compile(
+    r"\b(?:need|needs|needed|have|has|had|got|gotta|must|should|supposed|meant|due|expected)"
+    r"\s+(?:to\s+)?be\s+(?:back\s+)?(?:in|at)(?:\s+the)?$"
+)
 _BEFORE_ORIGIN: Final = ("from", "leaving", "departing", "depart", "ex", "out of", "flying out of")
 _CODE_PREPS: Final = ("from", "to", "into", "via", "fly", "flying", "out of")
 # Hub codes that are also everyday words or names: lower-case, they need a from/to.
@@ -449,6 +455,10 @@ def _assign_roles(text: str, found: list[PlaceMention]) -> list[PlaceMention]:
             continue
         if _preceded(text, m.start, _BEFORE_ORIGIN):
             role = "origin"
+        elif _MUST_BE_AT.search(_prev(text, m.start)):
+            role = "destination"  # "need to be in Miami": where they go, not where they are
+            out.append(PlaceMention(m.start, m.end, m.text, m.place, role, m.unserved, m.fuzzy))
+            continue
         elif _preceded(text, m.start, _WEAK_DEST) and routed:
             role = "origin"  # "works for JFK to Chicago": the route's first end
         elif _preceded(text, m.start, _BEFORE_DEST):
