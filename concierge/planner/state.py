@@ -535,6 +535,19 @@ def apply_user(
     ):
         # "I meant the 14th, not the 12th" when the 12th is the way home: the return moves.
         dates = replace(dates, depart=None, ret=dates.depart)
+    if (
+        u.leaving
+        and dates.depart is not None
+        and dates.ret is None
+        and not new_trip
+        and d.want_hotel
+        and not d.want_flight
+        and not u.want_flight
+        and d.depart is not None
+        and dates.depart > d.depart
+    ):
+        # "wait, I'll be leaving on the 16th" at a stay with no flight: its check-out.
+        dates = replace(dates, depart=None, ret=dates.depart)
     if dates.month_alone is not None and dates.depart is None and d.depart is not None:
         # "oops — January, not December": the same days in the month meant (the nearest).
         moved = _in_month(d.depart, dates.month_alone)

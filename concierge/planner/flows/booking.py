@@ -20,6 +20,7 @@ from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.changes import rebook_flow, select_rebook
 from concierge.planner.flows.lookup import home_city
 from concierge.planner.flows.options import (
+    asked_hotels,
     booked_option,
     fits_airports,
     name_refs,
@@ -98,7 +99,14 @@ def select(
             for r in refs
         ]
     last = state.last_shown
-    if last in {"suggestions", "changes"} and state.shown.get(last):
+    hotels = state.shown.get("hotels")
+    if (
+        last in {"suggestions", "changes"}
+        and state.shown.get(last)
+        # "book the holiday inn express" after a stay's nights and its flight home's new
+        # options shown together: the hotel list's, not a flight to switch to
+        and not (hotels is not None and hotels.items and asked_hotels(u.text, hotels.items))
+    ):
         return select_rebook(state, turn, ctx, u, refs, state.shown[last])
     if (
         last == "trips"

@@ -503,6 +503,8 @@ def changes_booked_leg(state: State, turn: Turn, u: Understanding) -> bool:
     moves = u.dates.corrected is not None and u.dates.depart is not None
     if u.intent not in {Intent.SEARCH, Intent.SELECT} or not (compares or moves):
         return False
+    if _more_nights(u):
+        return False
     if any(s.id.endswith("_chg") for s in turn.calls("search_flights")):
         return True  # this turn's change, under way
     offers = (s for kind, s in state.shown.items() if kind not in {"trips", "approvals"})
@@ -941,7 +943,7 @@ def sounds_like_change(state: State, turn: Turn, u: Understanding) -> bool:
     fly instead. Whether a booked trip fits is ``change_of_booked``'s to say."""
     if any(s.id.endswith("_chg") for s in turn.calls("search_flights")):
         return True  # this turn's change, under way
-    if u.intent not in _MAY_BE_CHANGE or u.booking_id:
+    if u.intent not in _MAY_BE_CHANGE or u.booking_id or _more_nights(u):
         return False
     low = u.text.lower().replace("’", "'")
     table = _table()
@@ -969,6 +971,13 @@ def sounds_like_change(state: State, turn: Turn, u: Understanding) -> bool:
     if not (strong or (words and (homeward or outward or own))):
         return False
     return homeward or outward or own or bool(u.places) or switches(u)
+
+
+def _more_nights(u: Understanding) -> bool:
+    """More nights at one's booked hotel asked for ("add another night at the holiday inn,
+    I'm moving my flight home anyway"): the stay's search (flows.search), whatever is said
+    of the flight home (moved too, it is a request of its own: flows/several.py)."""
+    return u.intent == Intent.SEARCH and bool(u.extend_nights or u.extend_until)
 
 
 def _new_day_hint(u: Understanding) -> dt.date | None:

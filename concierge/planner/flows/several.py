@@ -33,7 +33,7 @@ from concierge.planner.flows import lookup, purpose
 from concierge.planner.flows.base import Call, Context, Decision, Reply
 from concierge.planner.flows.dispatch import decide
 from concierge.planner.nlu import asks, requests
-from concierge.planner.nlu.intents import Intent, Understanding, understand
+from concierge.planner.nlu.intents import Intent, Understanding, flight_home_moved, understand
 from concierge.planner.state import Offer, State, Step, Turn, apply_result
 from core.catalogue.places import lookup_place
 from tools.base import Effect
@@ -88,12 +88,17 @@ def read(
             # then the requests that waited for it.
             waited = [Request(t, understand(t, now, month_first=month_first)) for t in after]
             return [Request(text, answer), *waited]
+    whole = understand(text, now, month_first=month_first)
+    if whole.flight_home_too:
+        # "I want to stay in London one more night and fly home Sat the 19th instead": the
+        # nights searched from the booked check-out, and the booked flight home moved.
+        return [Request(text, whole), Request(text, flight_home_moved(whole))]
     if purpose.stated(text) is not None:
         # "let Mia know the Paris trip is for the kickoff? She needs that to approve it":
         # a trip's purpose told, and what is said of it, one request.
         return None
     said, spans = requests.cut(text)
-    if not 2 <= len(spans) <= _MOST_CLAUSES or requests.whole_wins(understand(text, now, month_first=month_first).intent):
+    if not 2 <= len(spans) <= _MOST_CLAUSES or requests.whole_wins(whole.intent):
         return None
     found: list[tuple[int, int, Understanding]] = []
     waiting_start: int | None = None  # a leading piece that is no request ("Hi there!")

@@ -119,6 +119,12 @@ class Understanding:
     # "two more nights after that" of one's booked hotel: the nights added after it
     extend_nights: int | None = None
     extend_until: date | None = None  # "extend my hotel till the 20th": its new check-out
+    # "one more night and fly home on the 19th instead": the booked flight home moves too
+    # (to the day said, else by the nights added), beside the nights searched
+    flight_home_too: bool = False
+    # The day said is one of leaving ("I'll be leaving on the 16th"): at a stay being
+    # planned with no flight, its check-out (state.apply_user), else a day to fly
+    leaving: bool = False
     # Another hotel for one's booked hotel's nights ("anything cheaper than my current
     # London hotel for the same nights?"): "same", or "cheaper" (under its nightly price)
     booked_stay: str | None = None
@@ -297,6 +303,9 @@ _FOR_BOOKED_TRIP: Final = _rx("trip", "for_booked_trip")
 _EXTEND_NIGHTS: Final = [re.compile(p) for p in _tables()["trip"]["extend_stay"]["nights"]]
 _EXTEND_BOOKED: Final = _join(_tables()["trip"]["extend_stay"]["booked"])
 _EXTEND_UNTIL: Final = _join(_tables()["trip"]["extend_stay"]["until"])
+_LEAVING: Final = re.compile(str(_tables()["trip"]["leaving"]))
+_EXTEND_FLIGHT_HOME: Final = re.compile(_tables()["trip"]["extend_stay"]["flight_home"])
+_EXTEND_FLIGHT_TOLD: Final = re.compile(_tables()["trip"]["extend_stay"]["flight_told"])
 _BOOKED_STAY: Final = _tables()["trip"]["booked_stay"]
 _BOOKED_STAY_INSTEAD: Final = _join(_BOOKED_STAY["instead"])
 _BOOKED_STAY_SAME: Final = _join(_BOOKED_STAY["same"])
@@ -362,6 +371,8 @@ _TRAVELLER_CASUAL: Final = [
     re.compile(p.replace("{who}", _WHO)) for p in _tables()["traveller"]["casual"]
 ]
 _CASUAL_NEXT: Final = re.compile(_tables()["traveller"]["casual_next"])
+# A name said as the point of reference, not the traveller ("same as Ava").
+_REFERENCE: Final = re.compile(_tables()["traveller"]["reference"])
 _CASUAL_NOT_NAMES: Final = frozenset(
     [str(w).lower() for w in _tables()["traveller"]["casual_not_names"]]
     + [n.lower() for n in _tables()["not_names"]]
@@ -895,11 +906,15 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         if more is None and u.dates.ret and _EXTEND_UNTIL.search(low) and _EXTEND_BOOKED.search(low)
         else None
     )
-    if (more is not None or until is not None) and not u.want_flight:
+    home = bool(u.want_flight and _EXTEND_FLIGHT_HOME.search(low))
+    if (more is not None or until is not None) and (not u.want_flight or home):
         # "my London hotel ends on the 18th; I need two more nights after that", "extend my
         # london hotel till the 20th": a stay in the same city from the booked one's
         # check-out (flows.search), for the nights said or to the day said, not a new trip.
+        # The flight home said beside it moves too ("one more night and fly home Sat the
+        # 19th": flows/several.py), unless only told of ("I'm moving it anyway").
         u.intent, u.extend_nights, u.extend_until = Intent.SEARCH, more, until
+        u.flight_home_too = home and not _EXTEND_FLIGHT_TOLD.search(low)
         u.want_hotel, u.want_flight, u.for_booked_trip = True, False, True
         return u
     same, cheaper = _BOOKED_STAY_SAME.search(low), _BOOKED_STAY_CHEAPER.search(low)
@@ -1066,6 +1081,20 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     if accept and not _NEGATION.search(low[: accept.start()]):
         u.intent = Intent.YES
     return u
+
+
+def flight_home_moved(u: Understanding) -> Understanding:
+    """What a stay made longer asks of the booked flight home said beside it ("one more
+    night and fly home Sat the 19th instead", "two more nights, and move my flight back to
+    match"): a change of that flight, to the day said, else later by the nights added."""
+    moved = copy.deepcopy(u)
+    moved.intent = Intent.CHANGE
+    moved.want_flight, moved.want_hotel, moved.for_booked_trip = True, False, False
+    moved.extend_nights, moved.extend_until, moved.flight_home_too = None, None, False
+    moved.moved_to = u.dates.ret or u.dates.depart or u.extend_until
+    if moved.moved_to is None:
+        moved.shift_days = u.extend_nights
+    return moved
 
 
 def extended_stay(low: str) -> int | None:
@@ -1342,6 +1371,9 @@ def bookable_person(u: Understanding, people: Sequence[str]) -> str | None:
     for m in re.finditer(r"[A-Za-z][A-Za-z'’-]*", u.text):
         word = m.group(0).removesuffix("'s").removesuffix("’s").lower()
         if any(start <= m.start() < end for start, end in taken):
+            continue
+        if _REFERENCE.search(u.text[: m.start()].lower()):
+            # "put her in the Holiday Inn Express, same as Ava": the one compared with
             continue
         for name in people:
             first = name.split()[0] if name.split() else ""
@@ -1810,6 +1842,11 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
     u.origin, u.destination = roles(u.places)
     _airport_choices(u, low)
     u.dates = _trip_dates(clean, low, now, month_first)
+    u.leaving = bool(
+        u.dates.mentions
+        and u.dates.ret is None
+        and _LEAVING.search(low[: u.dates.mentions[0].start])
+    )
     if len(u.places) >= 2:
         u.legs = read_legs(clean, now, month_first=month_first)
     for delta, pattern in _SHIFT:
@@ -1876,7 +1913,10 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         and (
             _HOTEL_IN.search(low)
             or brand_stay
-            or not (u.origin or len(u.places) > 1 or _IMPLIED_RETURN.search(low))
+            # "a hotel for her paris trip too": the trip named is the one booked, no new one
+            or not (
+                u.origin or len(u.places) > 1 or _IMPLIED_RETURN.search(_FOR_BOOKED_TRIP.sub(" ", low))
+            )
         )
     ):
         # "a hotel in Paris for 3 nights", "need a hotel, Paris, Dec 10-12": only the
@@ -1896,7 +1936,9 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
     u.for_booked_trip = bool(u.want_hotel and _FOR_BOOKED_TRIP.search(low))
     u.flight_asked = bool(_FLIGHT_ASKED.search(low))
     u.round_trip = bool(_ROUND.search(low))
-    u.implied_return = bool(_IMPLIED_RETURN.search(low))
+    u.implied_return = bool(
+        _IMPLIED_RETURN.search(_FOR_BOOKED_TRIP.sub(" ", low) if u.want_hotel else low)
+    )
     u.stay_between = bool(u.want_hotel and _STAY_BETWEEN.search(low))
     u.clear_time = bool(_CLEAR_TIME.search(low))
     shift = _EARLIER_LATER.search(low)
