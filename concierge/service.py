@@ -43,7 +43,7 @@ from concierge.graph import STEP_LIMIT_TEXT, build_graph
 from concierge.locks import TurnClaim, claim_in, claim_own_in, thread_turn
 from concierge.models import ChatModel
 from concierge.models.factory import build_model
-from concierge.planner.nlu.answers import Asked, yes_or_no
+from concierge.planner.nlu.answers import Asked, gives_up, yes_or_no
 from concierge.planner.nlu.pasted import own_words
 from concierge.planner.nlu.yes_then import YES_THEN_KEY, yes_then
 from concierge.state import TurnContext, UsageReport
@@ -364,6 +364,11 @@ class Concierge:
             # own words do ("> yes, confirm it" quoted under "hm?" is no yes).
             own = own_words(message)
             verdict = yes_or_no(own, cancelling=cancelling, asked=asked)
+            if verdict is False and not cancelling and gives_up(own):
+                # "scrap that, I don't need it anymore" at "Book it?": declined, and the
+                # words go on as a message (below) — a request to let the hold go, which
+                # the planner asks to confirm like any cancellation.
+                verdict = None
             if verdict is not None:
                 answer = {"interrupt_id": first.value["interrupt_id"], "approved": verdict}
                 steps.append((Command(resume={first.graph_id: answer}), {}))

@@ -96,6 +96,11 @@ class Draft:
     # An airline wished for with the request ("I'd like to stick to American if I can"):
     # a pick "of those" after it is among that airline's options (flows.booking.select).
     airline: str | None = None
+    # Airlines asked for alone ("delta only") or ruled out ("anything but Spirit"), as
+    # carrier codes: the tool has no airline filter, so its flights of other airlines (or
+    # of those) are left out of what is shown, for every flight search of the trip (as_asked).
+    airlines_only: tuple[str, ...] = ()
+    airlines_not: tuple[str, ...] = ()
     limit: int = 5  # options listed per search; "show me more": ten
     within_policy: bool = False  # "under the policy limit": say which options are in policy
     flex: tuple[date, date] | None = None  # any day in this window: compare the days
@@ -643,6 +648,12 @@ def apply_user(
         d.price_cap = u.price_cap
     if u.airline:
         d.airline = u.airline
+    if u.airlines_only:
+        d.airlines_only = u.airlines_only
+        d.airlines_not = tuple(c for c in d.airlines_not if c not in u.airlines_only)
+    if u.airlines_not:
+        d.airlines_not = tuple(dict.fromkeys((*d.airlines_not, *u.airlines_not)))
+        d.airlines_only = tuple(c for c in d.airlines_only if c not in u.airlines_not)
     if u.within_policy:
         d.within_policy = True
     if u.cabin:
@@ -894,12 +905,13 @@ def apply_result(state: State, step: Step) -> None:
         _add_either_airport(state, step)
     elif name == "search_flights" and re.search(r"_leg\d+$", step.id):
         kind = step.id.rsplit("_", 1)[-1]  # "leg2": a further leg of a multi-city trip
+        out, _ = as_asked(state.draft, out, outbound=False)
         _show(state, kind, out.get("options") or [])
     elif name == "search_flights":
         is_return = step.id.endswith("_ret") or step.args.get("leg") == "return"
         key = "returns" if is_return else "flights"
-        if not is_return:
-            out, _ = arriving_in_time(state.draft, out)  # "land before 2pm": only those
+        # "land before 2pm", "delta only", "nothing over $70": only those
+        out, _ = as_asked(state.draft, out, outbound=not is_return)
         setattr(state, key, out)
         setattr(state, "return_args" if is_return else "flight_args", dict(step.args))
         _show(state, key, out.get("options") or [])
@@ -1159,6 +1171,65 @@ def arriving_in_time(d: Draft, out: dict[str, Any]) -> tuple[dict[str, Any], int
     if not fits or len(fits) == len(options):
         return out, 0
     return {**out, "options": fits}, len(options) - len(fits)
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """How many flights a search listed that the request's own limits leave out."""
+
+    late: int = 0  # landing after the time asked for (the flight out)
+    airline: int = 0  # of another airline than asked for, or of one ruled out
+    over: int = 0  # over the price asked for (per person)
+    airline_none: bool = False  # none is of the airline asked for: all are shown
+    over_none: bool = False  # none is within the price: all are shown
+
+
+def as_asked(
+    d: Draft, out: dict[str, Any], outbound: bool = True
+) -> tuple[dict[str, Any], LeftOut]:
+    """A flight search as shown under what the request asked that the tool can't filter:
+    the flights out landing by the time asked for (``arriving_in_time``), the airlines
+    asked for alone or ruled out ("delta only", "anything but Spirit") and a price ceiling
+    per person ("nothing over $70"). The options keep their numbers. When none is of the
+    airline or within the price, that limit leaves nothing out (the reply says so and
+    shows what there is: the nearest)."""
+    found, late = arriving_in_time(d, out) if outbound else (out, 0)
+    options = list(found.get("options") or [])
+    airline = over = 0
+    airline_none = over_none = False
+    if options and (d.airlines_only or d.airlines_not):
+        fits = [o for o in options if _airlines_fit(d, o)]
+        if fits:
+            airline = len(options) - len(fits)
+            options = fits[: d.limit]
+        else:
+            airline_none = True
+            options = options[: d.limit]  # more were asked for, to find the airline's
+    cap = d.price_cap
+    if options and cap is not None and cap.per != "night":
+        priced = [o for o in options if isinstance(o.get("price"), dict)]
+        currency = str(priced[0]["price"].get("currency") or "") if priced else ""
+        if len(priced) == len(options) and not (
+            cap.currency and currency and cap.currency != currency
+        ):
+            fits = [o for o in options if _amount(o["price"]) <= cap.amount]
+            if fits:
+                over = len(options) - len(fits)
+                options = fits
+            else:
+                over_none = True
+    if airline or over or airline_none:
+        found = {**found, "options": options}
+    return found, LeftOut(late, airline, over, airline_none, over_none)
+
+
+def _airlines_fit(d: Draft, option: dict[str, Any]) -> bool:
+    codes = {str(f).split()[0].upper() for f in option.get("flights") or [] if str(f).strip()}
+    if not codes:
+        return True
+    if d.airlines_only and not codes <= set(d.airlines_only):
+        return False
+    return not codes & set(d.airlines_not)
 
 
 def _amount(value: Any) -> float:

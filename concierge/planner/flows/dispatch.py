@@ -34,7 +34,7 @@ from concierge.planner.flows import (
 )
 from concierge.planner.flows.base import Context, Decision, Handler, Reply
 from concierge.planner.flows.options import asked_hotels, plain_name
-from concierge.planner.nlu import asks
+from concierge.planner.nlu import answers, asks
 from concierge.planner.nlu.intents import Intent, Understanding, rejection_reason, understand
 from concierge.planner.nlu.people import read_people
 from concierge.planner.state import State, Turn, bookable_names
@@ -59,6 +59,21 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
     if u is None:
         return Reply(render.HELP_TEXT)
     intent = u.intent
+    if state.offer is not None and state.offer.kind == "cancel" and intent not in _ANSWERS:
+        # "Want me to release the hold now?" — "yes, release it", "drop it", "I don't need
+        # it anymore": cancelling words agree to the release offered (a request of their
+        # own anywhere else), as at a cancellation's confirmation.
+        agreed = answers.classify(u.text, cancelling=True).answer
+        if agreed in (answers.Answer.YES, answers.Answer.NO):
+            intent = u.intent = Intent.YES if agreed == answers.Answer.YES else Intent.NO
+    if u.just_booked and (
+        intent in {Intent.TRIPS, Intent.ASK_TRIP, Intent.UNKNOWN}
+        or (intent == Intent.SEARCH and not u.has_trip_details)
+    ):
+        # "remind me what I just booked?", "what time does the flight I just booked
+        # leave?": a question about the booking just made (flows.trips), never a list of
+        # every trip nor a search.
+        intent = u.intent = Intent.ASK_TRIP
     if (
         intent == Intent.SEARCH
         and state.last_intent == Intent.POLICY

@@ -14,7 +14,8 @@ from concierge.planner.flows.options import amount_of, asked_hotels, pick, skipp
 from concierge.planner.flows.stays import stay_after
 from concierge.planner.nlu.intents import Intent, OptionRef, PriceCap, Understanding
 from concierge.planner.nlu.picks import modifiers, superlative_asked
-from concierge.planner.state import Offer, State, Turn, arriving_in_time, within_cap
+from concierge.planner.state import Draft, LeftOut, Offer, State, Turn, as_asked, within_cap
+from core.catalogue import CARRIERS
 from core.catalogue.hotels import hotel_brands, hotel_plans
 from core.catalogue.places import lookup_place, resolve_place, served_cities
 from core.errors import ValidationFailed
@@ -62,8 +63,9 @@ def _flight_args(state: State) -> dict[str, Any]:
         args["depart_after"] = d.depart_after
     if d.depart_before:
         args["depart_before"] = d.depart_before
-    if d.arrive_before:
-        # the tool filters departures only: more options, those landing later left out
+    if d.arrive_before or d.airlines_only or d.airlines_not:
+        # the tool filters departures only, and no airline: more options, those landing
+        # later or of other airlines left out (state.as_asked)
         args["limit"] = max(d.limit, 10)
     return args
 
@@ -684,7 +686,7 @@ def _present_search(
         searches = []
     shown_lists: list[tuple[str, list[dict[str, Any]]]] = []
     hidden = 0  # hotels left out for being over the nightly budget asked for
-    landing_late = 0  # flights out left out for landing after the time asked for
+    left = list[tuple[str, LeftOut]]()  # flights left out by the limits asked (as_asked)
     asked_for: dict[int, str] = {}  # hotels the request named by brand or area
     brands_wanted: list[str] = []  # brands the request named that no listed hotel is
     for step in searches:
@@ -712,15 +714,15 @@ def _present_search(
                 shown_lists.append(("flight", state.flights.get("options") or []))
         elif leg_of(step.id):
             n = leg_of(step.id)
-            blocks.append(render.flights_block(step.output, f"Leg {n} flights"))
-            shown_lists.append((f"leg{n}", step.output.get("options") or []))
+            found, out_of = as_asked(state.draft, step.output, outbound=False)
+            left.append((f"leg{n}", out_of))
+            blocks.append(render.flights_block(found, f"Leg {n} flights"))
+            shown_lists.append((f"leg{n}", found.get("options") or []))
         else:
             is_return = step.id.endswith("_ret")
             title = "Leg 1 flights" if state.draft.legs else "Flights"
-            found, late = (
-                (step.output, 0) if is_return else arriving_in_time(state.draft, step.output)
-            )
-            landing_late += late
+            found, out_of = as_asked(state.draft, step.output, outbound=not is_return)
+            left.append(("return" if is_return else "flight", out_of))
             blocks.append(render.flights_block(found, "Return flights" if is_return else title))
             shown_lists.append(("return" if is_return else "flight", found.get("options") or []))
     if not searches:
@@ -791,11 +793,14 @@ def _present_search(
             "(it flies overnight); say if you need the night before too."
         )
     if d.price_cap is not None:
-        notes.extend(_cap_notes(d.price_cap, non_empty))
+        priced_out = {kind: n.over for kind, n in left if n.over}
+        notes.extend(_cap_notes(d.price_cap, non_empty, priced_out))
+    landing_late = sum(n.late for _, n in left)
     if landing_late and d.arrive_before:
         notes.append(
             f"Only flights landing by {d.arrive_before} are listed ({landing_late} more land later)."
         )
+    notes.extend(_airline_notes(d, left))
     if hidden:
         notes.append(
             f"{hidden} more {'hotel is' if hidden == 1 else 'hotels are'} over it, so not listed."
@@ -875,11 +880,15 @@ def _superlative_answer(asked: str | None, lists: list[tuple[str, list[dict[str,
 _SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
 
 
-def _cap_notes(cap: PriceCap, lists: list[tuple[str, list[dict[str, Any]]]]) -> list[str]:
+def _cap_notes(
+    cap: PriceCap, lists: list[tuple[str, list[dict[str, Any]]]], over: dict[str, int]
+) -> list[str]:
     """Which options fit the user's price cap ("under 200 a night", "max $300").
 
-    The lists stay whole and numbered as the tools returned them, so "option 3"
-    still means what the user sees; the note says which ones fit.
+    The options keep the numbers the tools gave them, so "option 3" still means what
+    the user sees; flights over the cap are left out (``over``: how many, by list) and
+    hotels over a nightly one (``within_cap``), unless none fits: then all are shown and
+    the note says so, with the cheapest.
     """
     amount, per = cap.amount, cap.per
     notes: list[str] = []
@@ -907,8 +916,14 @@ def _cap_notes(cap: PriceCap, lists: list[tuple[str, list[dict[str, Any]]]]) -> 
             "" if currency in _SYMBOLS else f" {currency}"
         )
         label += " a night" if kind == "hotel" else ""
-        noun = {"hotel": "hotels", "return": "return flights"}.get(kind, "flights")
+        noun = _noun(kind)
         fits = [n for n, p in priced if amount_of(p) <= amount]
+        hidden = over.get(kind, 0)
+        more = (
+            f"; {hidden} more {'is' if hidden == 1 else 'are'} over it, so not listed"
+            if hidden
+            else ""
+        )
         if not fits:
             cheapest = min(amount_of(p) for _, p in priced)
             notes.append(
@@ -918,9 +933,54 @@ def _cap_notes(cap: PriceCap, lists: list[tuple[str, list[dict[str, Any]]]]) -> 
         elif len(fits) < len(priced):
             listed = ", ".join(str(n) for n in fits)
             notes.append(f"Within your {label} budget: {noun} {listed}; the others are over it.")
+        elif hidden:
+            listed = ", ".join(str(n) for n in fits)
+            notes.append(f"Within your {label} budget: {noun} {listed}{more}.")
         else:
             notes.append(f"All of these {noun} are within your {label} budget.")
     return notes
+
+
+def _airline_notes(d: Draft, left: list[tuple[str, LeftOut]]) -> list[str]:
+    """What the airlines asked for alone or ruled out left out of the flights listed, or
+    that a list has none of them (then it is shown whole: the nearest there is)."""
+    if not (d.airlines_only or d.airlines_not):
+        return []
+    only = " or ".join(_airline_name(c) for c in d.airlines_only)
+    ruled_out = " or ".join(_airline_name(c) for c in d.airlines_not)
+    notes: list[str] = []
+    for kind, n in left:
+        if not n.airline_none:
+            continue
+        if d.airlines_only:
+            notes.append(
+                f"There are no {only} {_noun(kind)} on this search, so these are the other "
+                "airlines' — the nearest I have; say if you'd rather try another day or time."
+            )
+        else:
+            notes.append(
+                f"All of these {_noun(kind)} are on {ruled_out}, so here they are anyway; say "
+                "if you'd rather try another day or time."
+            )
+    if any(n.airline for _, n in left):
+        notes.insert(
+            0,
+            f"Only {only} flights are listed, as you asked."
+            if d.airlines_only
+            else f"No {ruled_out} flights are listed, as you asked.",
+        )
+    return notes
+
+
+def _noun(kind: str) -> str:
+    """What a list shown is called in a note: "flights", "return flights", "leg 2 flights"."""
+    if kind.startswith("leg"):
+        return f"leg {kind[3:]} flights"
+    return {"hotel": "hotels", "return": "return flights"}.get(kind, "flights")
+
+
+def _airline_name(code: str) -> str:
+    return next((c.name for c in CARRIERS if c.code == code), code)
 
 
 def _policy_notes(lists: list[tuple[str, list[dict[str, Any]]]]) -> list[str]:

@@ -129,7 +129,10 @@ def cancel_flow(
         args: dict[str, Any] = {"booking_id": booking_id}
         if reason:
             args["reason"] = reason
-        return [Call("cancel_booking", args)]
+        # "scrap that, I don't need it anymore" at the hold's own confirmation: not booked,
+        # and its release asked (the confirmation's no, said first)
+        unbooked = "OK, I haven't booked it." if state.changing == booking_id else ""
+        return [Call("cancel_booking", args, say=unbooked)]
     if step.declined:
         return Reply(f"OK, I haven't cancelled {booking_id}; it stays as it is.")
     if step.error:
@@ -466,6 +469,7 @@ def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decis
     and days), its details from ``get_booking``, the answer from those outputs."""
     ask = replace(trip_ask(u), me=str(ctx.profile.get("name") or ""), manager=manager_name(ctx))
     booking_id = u.booking_id
+    lead = ""
     named = (
         ask.city is not None
         or ask.day is not None
@@ -473,6 +477,19 @@ def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decis
         or ask.flight is not None
         or bool(ask.whose)
     )
+    if booking_id is None and u.just_booked:
+        # "remind me what I just booked?": the most recent booking of this conversation,
+        # else the caller's newest (list_trips lists newest first) — never another trip
+        # the words happen to fit
+        booking_id = just_booked(state)
+        if booking_id is None:
+            newest = _newest_own(turn, ctx)
+            if not isinstance(newest, str):
+                return newest
+            booking_id = newest
+            lead = "Nothing has been booked in this conversation; your most recent booking:\n\n"
+        if not ask.facets:
+            ask = replace(ask, facets=frozenset({"overview"}))
     if booking_id is None and not named and state.last_intent in FOLLOWS_A_TRIP:
         # "and when do I land?" right after a question about a trip: the same trip.
         booking_id = state.current_booking
@@ -496,7 +513,33 @@ def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decis
     flight = trip_answers.flight_asked(ask, booking, ctx.now)
     state.asked_flight = flight.segment_id if flight is not None else None
     offer = Offer("confirm", {"booking_id": said.confirm}) if said.confirm else None
-    return Reply(said.text, offer)
+    return Reply(lead + said.text, offer)
+
+
+def just_booked(state: State) -> str | None:
+    """The booking this conversation made last (held, confirmed or waiting: not one
+    cancelled since), or None when it made none."""
+    made = [
+        b
+        for b in state.held_from
+        if str((state.bookings.get(b) or {}).get("status")) not in {"cancelled", "expired"}
+    ]
+    return made[-1] if made else None
+
+
+def _newest_own(turn: Turn, ctx: Context) -> str | Decision:
+    """The caller's own newest booking, from ``list_trips`` (newest first)."""
+    listing = turn.last("list_trips")
+    if listing is None:
+        return [Call("list_trips", {"limit": 20})]
+    trips = listing.typed(ListTripsOutput)
+    if trips is None:
+        return Reply(f"I couldn't load your trips: {render.error_text(listing.error or {})}")
+    me = str(ctx.profile.get("name") or "")
+    own = [t for t in trips.trips if not me or t.traveler == me] or trips.trips
+    if not own:
+        return Reply("You have no bookings yet. Where would you like to go?")
+    return own[0].booking_id
 
 
 # "how much am I getting back?", "when's the refund coming?": what a cancellation gives back

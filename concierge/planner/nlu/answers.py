@@ -371,6 +371,20 @@ def classify(text: str, *, cancelling: bool | None = False, asked: Asked | None 
     return _pause(text or "", cancelling=cancelling)
 
 
+def gives_up(text: str) -> bool:
+    """A no that says what was asked is not wanted at all ("scrap that, I don't need it
+    anymore", "no, release it"): wholly an answer, with cancelling words in it — at a
+    hold's confirmation the hold is to go, not just wait unbooked."""
+    vocab = vocabulary()
+    tokens = tuple(_canonical(t) for t in _tokens(text or "", vocab))
+    if not tokens or len(tokens) > 24:
+        return False
+    for categories in _segmentations(tokens, _index(None)):
+        if "cancel" in categories and _verdict(categories, cancelling=False) == Answer.NO:
+            return True
+    return False
+
+
 def _praising(clause: str) -> bool:
     """The clause is wholly praise ("lovely", "nice one"), the data's ``praise``."""
     said = " ".join(_NOT_WORD.sub(" ", _plain(clause)).split())

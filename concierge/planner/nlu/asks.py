@@ -36,6 +36,7 @@ class _Tables:
     hold_price: re.Pattern[str]
     cancel_refund: re.Pattern[str]
     facets: tuple[tuple[str, re.Pattern[str]], ...]
+    just_booked: re.Pattern[str]
     own: re.Pattern[str]
     open_steps: re.Pattern[str]
     others: re.Pattern[str]
@@ -85,6 +86,7 @@ def tables() -> _Tables:
         hold_price=_any(raw["hold_price"]),
         cancel_refund=_any(raw["cancel_refund"]),
         facets=tuple((name, _any(cues)) for name, cues in raw["trip_facets"].items()),
+        just_booked=_any(raw["just_booked"]),
         own=_any(raw["own"]),
         open_steps=_any(raw["open_steps"]),
         others=_any(raw["others"], bounded=False),
@@ -201,6 +203,18 @@ def trip_facets(text: str) -> frozenset[str]:
     """What a question about a booked trip asks (depart, arrive, hotel, status, …)."""
     low = plain(text)
     return frozenset(name for name, pattern in tables().facets if pattern.search(low))
+
+
+def just_booked(text: str) -> bool:
+    """The message names the booking just made ("what did I just book?", "remind me what I
+    just booked", "my latest booking")."""
+    return bool(tables().just_booked.search(plain(text)))
+
+
+def without_just_booked(text: str) -> str:
+    """The message with the words naming the booking just made blanked out: "booked" in
+    "what I just booked?" asks nothing of its status."""
+    return tables().just_booked.sub(lambda m: " " * len(m.group(0)), plain(text))
 
 
 def is_own(text: str) -> bool:

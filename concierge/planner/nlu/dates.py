@@ -2211,6 +2211,10 @@ def _window(text: str) -> tuple[str | None, str | None]:
 # morning", "on the morning of the 5th") narrows the search.
 _NOT_A_TIME_WISH = re.compile(
     r"\bgood\s+(?:morning|afternoon|evening|night|day)\b"
+    # "Morning! Could you sort me a one-way …", "evening all, …": a greeting opening the
+    # message, set off by its punctuation
+    r"|^\W*(?:(?:hi|hey|hello)\s+)?(?:morning|afternoon|evening)(?:\s+(?:all|everyone|team|there))?"
+    r"\s*(?:[!,.;:]|\s[-–—])"
     r"|\b(?:that|the same|same)\s+(?:morning|afternoon|evening|night)\b(?!\s+(?:flight|one)s?\b)"
 )
 

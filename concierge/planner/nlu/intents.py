@@ -176,6 +176,10 @@ class Understanding:
     more_options: bool = False  # "show me more": the same search, more of its options
     price_cap: PriceCap | None = None  # "under 200 a night", "max $300"
     airline: str | None = None  # an airline wished for ("American if I can"): picks.airline_wished
+    # airlines asked for alone ("delta only") and ruled out ("anything but Spirit"), as
+    # carrier codes (picks.airlines_restricted): kept on the draft, a filter on its flights
+    airlines_only: tuple[str, ...] = ()
+    airlines_not: tuple[str, ...] = ()
     within_policy: bool = False  # "a hotel ... under the policy limit": a filter, not a question
     facets: frozenset[str] = frozenset()  # what a trip question asks (asks.yaml)
     unsupported: asks.Unsupported | None = None
@@ -185,6 +189,9 @@ class Understanding:
     # A booking asked for on a condition ("if it's under $400 book it"): what the option
     # must meet before it is held (flows/conditional.py)
     condition: conditions.Condition | None = None
+    # It names the booking just made ("what did I just book?", "my latest booking"): the
+    # most recent of this conversation, else the caller's newest (flows/trips.py).
+    just_booked: bool = False
     # A disruption intent that only asks how the flight stands ("is my flight on time?"):
     # answered from the trip, whatever its status, rather than taken as a disruption told.
     status_question: bool = False
@@ -212,6 +219,8 @@ class Understanding:
             or self.time_shift
             or self.more_options
             or self.price_cap
+            or self.airlines_only
+            or self.airlines_not
             or d.flexible
             or d.any_day
             or d.month_alone
@@ -616,6 +625,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     low = clean.lower().replace("’", "'")
     bare = re.sub(r"[!?.,]+$", "", low).strip()
     u = Understanding(text=clean, intent=Intent.UNKNOWN, condition=condition)
+    u.just_booked = asks.just_booked(clean)
     if not bare:
         u.intent = Intent.HELP
         return u
@@ -670,6 +680,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
 
     u.price_cap, masked = _price_cap(low)
     u.airline = picks.airline_wished(clean)
+    u.airlines_only, u.airlines_not = picks.airlines_restricted(clean)
     # "the one at $255 a night": a price said of an option shown picks it (picks.read); no
     # other reader sees it, so "a night" is no length of stay nor "255" a date.
     said_prices = picks.price_mentions(masked)
@@ -788,7 +799,14 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
             or (u.origin is None and len(u.places) <= 1 and not _FLIGHT_WORDS.search(low))
             # "can I bring my dog on the flight to Boston on the 10th?": a yes/no question
             # about the feature asks nothing to be searched; its place and day are context
-            or (_POLAR.match(low) and asks.is_question(clean) and not asks.is_request(clean))
+            # (asked in the question itself: "…? Just hand luggage." beside a trip asked
+            # for is an aside, the trip is what is asked)
+            or (
+                _POLAR.match(low)
+                and asks.is_question(clean)
+                and not asks.is_request(clean)
+                and _asked_in_question(clean, bool(u.dates.depart and u.destination))
+            )
         )
         # "is my executive club number in my profile?": what is on file, the profile's
         and not (unsupported.feature != "override" and _PROFILE.search(low))
@@ -1440,6 +1458,17 @@ _POLAR: Final = re.compile(
 )
 
 
+def _asked_in_question(clean: str, trip: bool) -> bool:
+    """Whether a wish the concierge can't grant (asks.unsupported) is in the message's
+    question ("can I bring my dog on the flight to Boston on the 10th?"), not in a
+    sentence beside a trip asked for ("Could you do London to Madrid on 17/12? Just hand
+    luggage, nothing fancy."): then it is an aside and the trip is what is asked."""
+    if not trip:
+        return True
+    questions = [s for s in re.split(r"(?<=[.?!])\s+", clean) if s.rstrip().endswith("?")]
+    return not questions or any(asks.unsupported(s) is not None for s in questions)
+
+
 # Wishes only a booked stay can have ("check out of my hotel a day early").
 _OF_A_BOOKED_STAY: Final = frozenset({"shorten_stay"})
 
@@ -1477,7 +1506,8 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
     "when do I land?", "is the Paris hotel refundable?"), not a request for a new one."""
     if asks.is_request(clean):
         return False
-    facets = asks.trip_facets(clean)
+    # ("remind me what I just booked?": "booked" names that booking, asks no status)
+    facets = asks.trip_facets(asks.without_just_booked(clean) if u.just_booked else clean)
     if not u.dates.mentions:
         facets -= {"on_day"}  # "anything booked?" names no day: the other facets say
     if _OWN_HOTEL_NAMED.search(clean.lower()):

@@ -94,6 +94,8 @@ class _Tables:
     same: re.Pattern[str]
     booked: re.Pattern[str]
     airline_wish: tuple[re.Pattern[str], ...]
+    airline_only: tuple[re.Pattern[str], ...]
+    airline_not: tuple[re.Pattern[str], ...]
     of_those: re.Pattern[str]
     best: tuple[tuple[str, re.Pattern[str]], ...]
     comparatives: tuple[tuple[str, re.Pattern[str]], ...]
@@ -141,6 +143,8 @@ def tables() -> _Tables:
         same=_any(raw["same"]),
         booked=_any(raw["booked"]),
         airline_wish=tuple(re.compile(rf"\b(?:{p})\b") for p in raw["airline_wish"]),
+        airline_only=_with_airlines(raw["airline_only"]),
+        airline_not=_with_airlines(raw["airline_not"]),
         of_those=_any(raw["of_those"]),
         best=tuple((name, _any(cues)) for name, cues in raw["best"].items()),
         comparatives=tuple(
@@ -287,6 +291,26 @@ def airline_wished(text: str) -> str | None:
     return None
 
 
+def airlines_restricted(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The airlines a request asks for alone ("delta only", "only on United") and those it
+    rules out ("anything but Spirit", "no United please"), as carrier codes; a wish
+    ("Delta if possible") is neither (``airline_wished``)."""
+    low = " ".join((text or "").lower().replace("’", "'").split())
+    only = _airlines_said(tables().airline_only, low)
+    ruled_out = _airlines_said(tables().airline_not, low)
+    return only, tuple(c for c in ruled_out if c not in only)
+
+
+def _airlines_said(patterns: tuple[re.Pattern[str], ...], low: str) -> tuple[str, ...]:
+    found = [
+        (m.start("a") + n.start(), _AIRLINE_CODE[n.group()])
+        for p in patterns
+        for m in p.finditer(low)
+        for n in _ONE_AIRLINE.finditer(m.group("a"))
+    ]
+    return tuple(dict.fromkeys(code for _, code in sorted(found)))
+
+
 def of_those(text: str) -> bool:
     """A pick says it chooses among the options just talked of ("the cheaper of those")."""
     return bool(tables().of_those.search(" ".join((text or "").lower().split())))
@@ -300,6 +324,27 @@ def flight_number(word: str) -> bool:
     """ "ba 20", "ua1187": a flight's number, as ``read`` gives it in ``OptionRef.carrier``."""
     m = _FLIGHT_NUMBER.fullmatch(word.lower())
     return m is not None and m.group("code") in _CARRIER_CODES
+
+
+# Each airline by its name, the name's first word and its code ("delta air lines", "delta",
+# "dl"), for the airline_only / airline_not tables; codes that are everyday words too left out.
+_AIRLINE_CODE: Final = {
+    said: c.code
+    for c in CARRIERS
+    for said in (c.code.lower(), c.name.lower(), c.name.split()[0].lower())
+    if said not in {"air", "ai", "ac", "fr", "ke"}
+}
+_AIRLINE_NAMES: Final = sorted(_AIRLINE_CODE, key=len, reverse=True)
+_ONE_AIRLINE: Final = re.compile(
+    r"\b(?:" + "|".join(re.escape(n) for n in _AIRLINE_NAMES) + r")(?![\w&])"
+)
+
+
+def _with_airlines(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    # one airline or a list of them ("delta or united only", "avoid spirit and frontier")
+    one = "(?:" + "|".join(re.escape(n) for n in _AIRLINE_NAMES) + r")(?:'s)?(?![\w&])"
+    airline = rf"(?P<a>{one}(?:(?:,|,? and|,? or|,? nor| ?/ ?| ?& ?) ?{one})*)"
+    return tuple(re.compile(rf"\b(?:{p.replace('{airline}', airline)})") for p in patterns)
 
 
 _DIRECT_WORD: Final = re.compile(r"^(?:directs?|non-?stops?)$")
