@@ -17,6 +17,7 @@ the ratio printed is this tree / the baseline.
     python bench/chat_turn_cpu.py --baseline main --rounds 3
     python bench/chat_turn_cpu.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/concierge_perf15
     python bench/chat_turn_cpu.py --profile yes                     # cProfile of the "yes" turns
+    python bench/chat_turn_cpu.py --profile all                     # … of every turn
 
 The PostgreSQL database named is emptied (every table dropped and recreated).
 Last line: ``chat turns: cpu_ms search N book N yes N question N; statements … ;
@@ -133,7 +134,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     body: dict[str, Any] = {"message": say}
                     if thread_id:
                         body["thread_id"] = thread_id
-                    profiling = profiler is not None and kind == args.profile and n >= args.warmup
+                    profiling = profiler is not None and args.profile in (kind, "all") and n >= args.warmup
                     with count_round_trips(rt.db.engine) as seen:
                         clock_app.seen, clock_app.at = seen, None
                         if profiling:
@@ -209,7 +210,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--baseline", default=None, help="a git revision to compare with")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--profile", choices=KINDS, default=None)
+    parser.add_argument("--profile", choices=(*KINDS, "all"), default=None)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--profile-out", default=None, help="also write the cProfile stats here")
     parser.add_argument("--top", type=int, default=60)

@@ -29,7 +29,7 @@ from sqlalchemy import Table
 import prompts
 from concierge.actions import Action, ActionTurn, title_of
 from concierge.actions import prepare as prepare_action
-from concierge.checkpoint import open_checkpointer, warm_checkpointer
+from concierge.checkpoint import TurnRead, open_checkpointer, warm_checkpointer, with_turn_read
 from concierge.context import ContextBudget, system_prompt
 from concierge.events import (
     AgentEvent,
@@ -219,10 +219,15 @@ class Concierge:
             # A new thread's id is told nobody before `start` (a channel's key is known).
             created=created and claimed and external_key is None,
         ) as claim:
-            config: dict[str, Any] = {
-                "configurable": {"thread_id": thread_id},
-                "recursion_limit": settings.agent_recursion_limit,
-            }
+            # The checkpoint read before `start` is the one the graph's run begins from
+            # (concierge.checkpoint.TurnRead): one read and decoding a turn, not two.
+            config: dict[str, Any] = with_turn_read(
+                {
+                    "configurable": {"thread_id": thread_id},
+                    "recursion_limit": settings.agent_recursion_limit,
+                },
+                TurnRead(),
+            )
             # A thread created now has no checkpoint yet: nothing to read before `start`.
             snapshot = _NO_CHECKPOINT if created else await self.graph.aget_state(config)
             pending = _pending(snapshot)
