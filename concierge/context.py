@@ -155,8 +155,11 @@ def system_prompt(
 # --- digests and the running summary -------------------------------------------------
 
 
+@lru_cache(maxsize=512)
 def digest(content: str) -> str:
-    """A tool result cut down to ids, statuses and prices (compact JSON)."""
+    """A tool result cut down to ids, statuses and prices (compact JSON). Memoised as
+    ``tabulate`` is: an older turn's results are digested again for every model call
+    after them (a JSON parse and dump each, perf28)."""
     try:
         data = json.loads(content)
     except (TypeError, ValueError):

@@ -254,13 +254,18 @@ class Concierge:
             )
             usage = _Usage()
             paused = False
+            # The last step's pauses as its stream told them: a gated call's interrupt()
+            # comes with its Interrupt, an interrupt_before with none (None here).
+            told: list[Any] | None = None
             try:
                 for graph_input, options in steps:
+                    told = None
                     if options.get("as_node"):
                         await self.graph.aupdate_state(
                             config, graph_input, as_node=options["as_node"]
                         )
                         continue
+                    told = []
                     async for mode, event in self.graph.astream(
                         graph_input,
                         config,
@@ -269,10 +274,10 @@ class Concierge:
                         interrupt_before=options.get("interrupt_before"),
                     ):
                         if mode == "updates":
-                            # A pause (a gated call's interrupt(), or interrupt_before):
-                            # the checkpoint is read after the run for what is pending.
+                            # A pause (a gated call's interrupt(), or interrupt_before).
                             if isinstance(event, dict) and "__interrupt__" in event:
                                 paused = True
+                                told.extend(event["__interrupt__"] or (None,))
                             continue
                         if isinstance(event, UsageReport):
                             usage.model_calls += 1
@@ -282,11 +287,11 @@ class Concierge:
                         else:
                             yield event
             except GraphRecursionError:
-                paused = True  # whatever is pending, read it back
+                paused, told = True, None  # whatever is pending, read it back
                 log.warning("thread %s hit the recursion limit", thread_id)
                 yield TurnError(message=STEP_LIMIT_TEXT, code="STEP_LIMIT")
             except Exception:
-                paused = True
+                paused, told = True, None
                 log.exception("turn %s failed (thread %s)", turn_id, thread_id)
                 yield TurnError(
                     message="Something went wrong on our side; please try again.", code="INTERNAL"
@@ -296,8 +301,16 @@ class Concierge:
 
             # The graph reports every pause on the stream; without one nothing waits for
             # an answer, and the checkpoint is not read back (issue 15: a checkpoint read
-            # and its decoding a turn).
-            after = _pending(await self.graph.aget_state(config)) if paused else []
+            # and its decoding a turn). A turn whose last run paused on one question, and
+            # on nothing else, has it from the stream (perf28: a "book option 1" turn
+            # read its checkpoint back for it); any other pause reads what is pending.
+            single = _told_once(told)
+            if not paused:
+                after = []
+            elif single is not None:
+                after = _pending(single)
+            else:
+                after = _pending(await self.graph.aget_state(config))
             if after:
                 first = after[0].value
                 yield ConfirmationRequested(
@@ -646,6 +659,23 @@ class _NoCheckpoint:
 
 
 _NO_CHECKPOINT = _NoCheckpoint()
+
+
+@dataclass(frozen=True)
+class _Told:
+    """A run's one pause as its stream told it, read like a snapshot's ``interrupts``."""
+
+    interrupts: tuple[Any, ...]
+
+
+def _told_once(told: list[Any] | None) -> _Told | None:
+    """The last run's pause when it was one interrupt() (told once or more), else None:
+    an interrupt_before (None), several questions or an error are read back."""
+    if not told or any(item is None or getattr(item, "id", None) is None for item in told):
+        return None
+    if len({item.id for item in told}) != 1:
+        return None
+    return _Told(interrupts=(told[0],))
 
 
 def _pending(snapshot: Any) -> list[_Pending]:

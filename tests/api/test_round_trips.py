@@ -94,8 +94,10 @@ YES_TURN_BUDGET = 52 if PG_URL else 69  # 134 until 5fe7c98 (issues 11 and 12 la
 #: 20 until perfchat: a turn that ends without a pause no longer reads the checkpoint back
 #: for pending confirmations ("yes": 3 reads -> 2). 19 until perf28: the checkpoint read
 #: before `start` is the one the graph's run begins from (concierge.checkpoint.TurnRead),
-#: one read a turn fewer (book: 3 -> 2 reads, 12 calls; yes: 2 -> 1, 5 calls).
-CHECKPOINT_CALL_BUDGET = 17
+#: one read a turn fewer (book: 3 -> 2 reads, 12 calls; yes: 2 -> 1, 5 calls). Then 16:
+#: a run that paused on one question has it from its stream, not from reading the
+#: checkpoint back (book: 2 -> 1 read, 11 calls).
+CHECKPOINT_CALL_BUDGET = 16
 #: GET /v1/bookings: the caller's bookings read together (core.booking.views.booking_views:
 #: one read per table for the page), so the list costs the same for 1 booking or 20; it was
 #: 9-11 round trips per booking before. PostgreSQL (perf27): 12, its reads in autocommit.
