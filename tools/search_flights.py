@@ -19,6 +19,7 @@ from tools.base import Effect, ToolContext, ToolSpec
 from tools.views import (
     MoneyOut,
     PolicyOut,
+    approvers_of,
     city_of,
     compliant_first,
     local_iso,
@@ -66,6 +67,13 @@ class SearchFlightsInput(BaseModel):
         min_length=1,
         max_length=40,
         description="Looking for a new flight for a booking: its booking_id.",
+    )
+    traveler_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="Who travels when it is not the caller (a colleague they book for): "
+        "the approvers named are that traveller's.",
     )
 
 
@@ -122,6 +130,11 @@ class SearchFlightsOutput(BaseModel):
         description="The option to suggest: the best value that can be booked (None: none can).",
     )
     note: str | None = Field(default=None, description="What to try when nothing matched.")
+    approvers: dict[str, str] = Field(
+        default_factory=dict,
+        description="Who approves, by name, each role the options need (approvals_required), "
+        "for this traveller.",
+    )
 
 
 def _option(n: int, offer: FlightOffer, rules: PolicyRules, now: dt.datetime) -> FlightOption:
@@ -251,7 +264,10 @@ async def run(ctx: ToolContext, data: SearchFlightsInput) -> SearchFlightsOutput
         )
         rules = await get_rules(session, ctx.caller.org_id)
         note = None if result.offers else await _nearest(session, data, now)
-    options = compliant_first([_option(i, o, rules, now) for i, o in enumerate(result.offers, 1)])
+        options = compliant_first(
+            [_option(i, o, rules, now) for i, o in enumerate(result.offers, 1)]
+        )
+        approvers = await approvers_of(session, ctx.caller, data.traveler_id, options)
     return SearchFlightsOutput(
         origin=PlaceOut(name=result.origin_name, airports=list(result.origin)),
         destination=PlaceOut(name=result.destination_name, airports=list(result.destination)),
@@ -264,6 +280,7 @@ async def run(ctx: ToolContext, data: SearchFlightsInput) -> SearchFlightsOutput
         options=options,
         recommended=recommend(options, price=lambda o: o.total.minor(), stops=lambda o: o.stops),
         note=note,
+        approvers=approvers,
     )
 
 

@@ -13,7 +13,7 @@ from core.policy.rules import PolicyRules
 from core.policy.service import get_rules
 from core.search.hotels import HotelOffer, search_hotels
 from tools.base import Effect, ToolContext, ToolSpec
-from tools.views import MoneyOut, PolicyOut, compliant_first, recommend
+from tools.views import MoneyOut, PolicyOut, approvers_of, compliant_first, recommend
 
 MAX_OPTIONS = 10
 
@@ -32,6 +32,13 @@ class SearchHotelsInput(BaseModel):
     check_out: dt.date = Field(description="Departure day, YYYY-MM-DD.")
     rooms: int = Field(default=1, ge=1, le=9, strict=True, description="Rooms.")
     limit: int = Field(default=5, ge=1, le=MAX_OPTIONS, strict=True, description="Max options.")
+    traveler_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="Who travels when it is not the caller (a colleague they book for): "
+        "the approvers named are that traveller's.",
+    )
 
 
 class HotelOption(BaseModel):
@@ -68,6 +75,11 @@ class SearchHotelsOutput(BaseModel):
         description="The option to suggest: the best value that can be booked (None: none can).",
     )
     note: str | None = None
+    approvers: dict[str, str] = Field(
+        default_factory=dict,
+        description="Who approves, by name, each role the options need (approvals_required), "
+        "for this traveller.",
+    )
 
 
 def _option(n: int, offer: HotelOffer, rules: PolicyRules, now: dt.datetime) -> HotelOption:
@@ -101,6 +113,10 @@ async def run(ctx: ToolContext, data: SearchHotelsInput) -> SearchHotelsOutput:
             limit=data.limit,
         )
         rules = await get_rules(session, ctx.caller.org_id)
+        options = compliant_first(
+            [_option(i, o, rules, now) for i, o in enumerate(result.offers, 1)]
+        )
+        approvers = await approvers_of(session, ctx.caller, data.traveler_id, options)
     note = None
     if not result.offers:
         note = (
@@ -108,7 +124,6 @@ async def run(ctx: ToolContext, data: SearchHotelsInput) -> SearchHotelsOutput:
             f"{data.check_in.isoformat()} to {data.check_out.isoformat()}; try fewer rooms, "
             "other dates or a nearby city."
         )
-    options = compliant_first([_option(i, o, rules, now) for i, o in enumerate(result.offers, 1)])
     return SearchHotelsOutput(
         city=result.city,
         check_in=result.check_in.isoformat(),
@@ -117,6 +132,7 @@ async def run(ctx: ToolContext, data: SearchHotelsInput) -> SearchHotelsOutput:
         options=options,
         recommended=recommend(options, price=lambda o: o.total.minor()),
         note=note,
+        approvers=approvers,
     )
 
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.approval.service import approvers_for
 from core.approval.views import TripSummary
 from core.booking.passengers import PassengerSpec
 from core.booking.views import (
@@ -57,6 +58,15 @@ class PolicyOut(BaseModel):
             violations=[str(v["message"]) for v in data.get("violations", ())],
             approvals_required=[str(r) for r in data.get("approvals_required", ())],
         )
+
+
+async def approvers_of(
+    session: AsyncSession, caller: Caller, traveler_id: str | None, options: Sequence[Listed]
+) -> dict[str, str]:
+    """Who the options needing approval would wait on, by name, for their traveller
+    (``traveler_id``, else the caller): as the approval workflow will resolve them."""
+    roles = [r for o in options if o.policy.status == "amber" for r in o.policy.approvals_required]
+    return await approvers_for(session, caller, traveler_id, roles) if roles else {}
 
 
 POLICY_ORDER = {"green": 0, "amber": 1, "red": 2}

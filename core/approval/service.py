@@ -165,6 +165,32 @@ async def resolve_approver(
     return found
 
 
+async def approvers_for(
+    session: AsyncSession, caller: Caller, traveler_id: str | None, roles: list[str]
+) -> dict[str, str]:
+    """Who each of ``roles`` would wait on, by name, for a trip ``caller`` books for
+    ``traveler_id`` (the caller when None): resolved as :func:`start_workflow` will
+    resolve them once the trip is held, so a search's options name the traveller's
+    approver, not the caller's manager (Mia booking for her report Ava: Ava's manager is
+    Mia, who booked it, so it goes up to Victor; an admin booking for Ava: Mia). A role
+    nobody fills is left out. Read only; the caller's right to book for the traveller is
+    checked where the trip is held (``core.booking.access.resolve_traveler``)."""
+    traveler = await session.get(User, traveler_id or caller.user_id)
+    if traveler is None or traveler.org_id != caller.org_id:
+        return {}
+    exclude = {traveler.id, caller.user_id}
+    named: dict[str, str] = {}
+    for role in dict.fromkeys(roles):
+        try:
+            approver = await resolve_approver(
+                session, org_id=caller.org_id, role=role, traveler=traveler, exclude=exclude
+            )
+        except ApproverNotFound:
+            continue
+        named[role] = approver.name
+    return named
+
+
 async def _approval_deadline(
     session: AsyncSession, booking: Booking, *, now: datetime, settings: Settings
 ) -> datetime:

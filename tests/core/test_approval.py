@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from core.approval.service import (
     Finished,
+    approvers_for,
     get_approval,
     list_approvals,
     run_escalations,
@@ -547,3 +548,18 @@ async def test_an_approval_that_comes_after_the_hold_ran_out_tells_the_traveller
     assert moved["booking_id"] == booking_id
     assert "notify" not in moved  # the traveller is told: news after "approved"
     assert "ran out" in moved["reason"]
+
+
+async def test_approvers_for_resolve_as_the_workflow_will(runtime):
+    """approvers_for (left28): who a search's amber options would wait on, for the
+    traveller and the one booking — the traveller's manager, up the chain when that is
+    the booker; a role nobody holds left out."""
+    await build_approval_world(runtime)
+    admin = Caller(user_id="admin", org_id="acme", role="admin", name="Admin")
+    async with runtime.db.uow() as s:
+        assert await approvers_for(s, AVA, None, ["manager"]) == {"manager": "Mia"}
+        assert await approvers_for(s, MIA, "ava", ["manager"]) == {"manager": "Victor"}
+        assert await approvers_for(s, admin, "ava", ["manager"]) == {"manager": "Mia"}
+        both = await approvers_for(s, MIA, "ava", ["manager", "vp_finance"])
+        assert both == {"manager": "Victor", "vp_finance": "Victor"}
+        assert await approvers_for(s, AVA, "nobody", ["manager"]) == {}

@@ -15,7 +15,7 @@ from core.search.offers import flight_offer_id, hotel_offer_id
 from core.travellers.service import DocumentChange, ProfileChanges, update_profile
 from tests.conftest import NOW
 from tests.core.booking_world import AVA, MIA
-from tests.factories import make_flight
+from tests.factories import make_flight, make_hotel
 from tests.roundtrips import count_round_trips
 from tools.base import ToolContext
 from tools.get_policy import GetPolicyOutput, RulesOut
@@ -504,3 +504,20 @@ async def test_manager_sees_report_booking_but_peer_does_not(runtime, mia, world
     with pytest.raises(NotFound):
         await call(ctx_for(runtime, AVA), "get_booking", booking_id=booking_id)
     assert (await call(mia, "get_booking", booking_id=booking_id))["booking_id"] == booking_id
+
+
+async def test_search_hotels_names_the_travellers_approvers(runtime, ava, mia):
+    """The amber options' approvers are resolved for the traveller, as the approval will
+    be: Ava's own search names her manager Mia; Mia searching for Ava (her report) names
+    Victor, since nobody approves a trip they booked (left28: before, the planner named the
+    caller's manager from the profile, whoever travelled)."""
+    async with runtime.db.uow() as s:
+        await make_hotel(s, id="LON02", rate_minor=90000, first_night=date(2026, 12, 18))
+    args = {"city": "London", "check_in": "2026-12-18", "check_out": "2026-12-20"}
+    own = await call(ava, "search_hotels", **args)
+    assert [o["policy"]["status"] for o in own["options"]] == ["green", "amber"]
+    assert own["approvers"] == {"manager": "Mia"}
+    for_ava = await call(mia, "search_hotels", **args, traveler_id="ava")
+    assert for_ava["approvers"] == {"manager": "Victor"}
+    mine = await call(mia, "search_hotels", **args)
+    assert mine["approvers"] == {"manager": "Victor"}
