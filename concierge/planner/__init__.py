@@ -182,6 +182,8 @@ def plan(request: ModelRequest) -> AIMessage:
         # A forwarded e-mail, an invite or a colleague's message pasted with the ask above
         # or under it: only the user's own words are read, the paste's days and place
         # filling what they leave open; what the paste itself asks is never done.
+        if human is not None and action is None:
+            said = pasted_text.unquote_options(said)  # "> 2. DL 1171 …" quoted back to pick it
         pasted = (
             pasted_text.read(said, request.now, month_first=month_first)
             if human is not None and action is None

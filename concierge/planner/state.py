@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any, TypeVar
@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel, ValidationError
 
-from concierge.planner.nlu import picks
+from concierge.planner.nlu import asks, picks
 from concierge.planner.nlu.dates import DateReading, end_from
 from concierge.planner.nlu.intents import (
     Intent,
@@ -81,6 +81,9 @@ class Draft:
     # "land before 2pm": the latest local arrival of the flight out (the tool filters only
     # departures, so the options landing later are left out of what is shown).
     arrive_before: str | None = None
+    # ... on this day, when it is not the day of the flight (no flight of the event's day
+    # lands in time: the day before's are searched, flows.search._day_before_in_time)
+    arrive_day: date | None = None
     return_after: str | None = None
     return_before: str | None = None
     sort: str = "price"
@@ -344,6 +347,29 @@ def _person_meant(state: State, people: Sequence[str]) -> str | None:
     return first if any(p.split(" ")[0].lower() == first.lower() for p in people) else None
 
 
+def _trip_person_meant(state: State, people: Sequence[str]) -> str | None:
+    """Whom "she" or "he" in a question about a booked trip means: the one traveller the
+    conversation last named among those the caller may book for — of the trip being
+    planned, of the trips or approval requests listed, of the booking looked at — else
+    the caller's one report (their name, as ``people`` gives it)."""
+
+    def ours(names: Iterable[Any]) -> list[str]:
+        firsts = {str(n or "").split(" ")[0].lower() for n in names} - {""}
+        return [p for p in people if p.split(" ")[0].lower() in firsts]
+
+    booking = state.bookings.get(state.current_booking or "") or {}
+    for found in (
+        ours([state.draft.traveller]),
+        ours(t.get("traveler") for t in state.trips or []),
+        ours(a.get("traveler") for a in state.approvals or []),
+        ours([booking.get("traveler")]),
+        list(people),
+    ):
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
 def apply_user(
     state: State, u: Understanding, home: str | None, people: Sequence[str] = ()
 ) -> None:
@@ -376,6 +402,9 @@ def apply_user(
             u.book_for = people[0].split(" ")[0]
         elif u.book_for is None and len(people) > 1 and _MY_REPORT.search(u.text):
             u.which_report = list(people)  # several: the search flow asks which of them
+    if u.whose and u.whose.lower() in asks.tables().someone_pronouns:
+        # "where's she staying in paris?": the trip of whom the conversation last named
+        u.whose = _trip_person_meant(state, people) or u.whose
     # Lists a booking took are done with once the traveller writes again: what is shown
     # next (a hotel for the same trip, say) is what "the cheapest" or "option 2" means.
     for kind in state.used_up:
@@ -910,6 +939,13 @@ def apply_result(state: State, step: Step) -> None:
     elif name == "search_flights":
         is_return = step.id.endswith("_ret") or step.args.get("leg") == "return"
         key = "returns" if is_return else "flights"
+        if step.id.endswith("_early"):
+            # none of the event day's flights lands in time: the day before's are the
+            # flights out (flows.search._day_before_in_time), landing by then next day
+            d = state.draft
+            day = date.fromisoformat(str(step.args.get("date")))
+            d.arrive_day, d.depart = day + timedelta(days=1), day
+            d.depart_after = d.depart_before = None
         # "land before 2pm", "delta only", "nothing over $70": only those
         out, _ = as_asked(state.draft, out, outbound=not is_return)
         setattr(state, key, out)
@@ -1154,6 +1190,16 @@ def within_cap(cap: PriceCap | None, out: dict[str, Any]) -> tuple[dict[str, Any
     return {**out, "options": fits}, len(options) - len(fits)
 
 
+def lands_in_time(d: Draft, option: dict[str, Any]) -> bool:
+    """The flight lands by the latest arrival asked for: on the day it leaves, or by then
+    on the day after when the day before is searched for it (``Draft.arrive_day``)."""
+    arrive, depart = str(option.get("arrive", "")), str(option.get("depart", ""))
+    day = depart[:10]
+    if d.depart is not None and d.arrive_day == d.depart + timedelta(days=1):
+        day = d.arrive_day.isoformat()
+    return arrive[:16] <= f"{day}T{d.arrive_before}" if d.arrive_before else True
+
+
 def arriving_in_time(d: Draft, out: dict[str, Any]) -> tuple[dict[str, Any], int]:
     """A search for the flight out as shown under a latest arrival ("I need to land
     before 2pm"): only the flights landing by then on the day they leave, keeping their
@@ -1162,12 +1208,7 @@ def arriving_in_time(d: Draft, out: dict[str, Any]) -> tuple[dict[str, Any], int
     options = out.get("options") or []
     if d.arrive_before is None or not options:
         return out, 0
-    fits = [
-        o
-        for o in options
-        if str(o.get("arrive", ""))[:10] == str(o.get("depart", ""))[:10]
-        and str(o.get("arrive", ""))[11:16] <= d.arrive_before
-    ]
+    fits = [o for o in options if lands_in_time(d, o)]
     if not fits or len(fits) == len(options):
         return out, 0
     return {**out, "options": fits}, len(options) - len(fits)

@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass, replace
 
 from concierge.planner import render
-from core.catalogue import CARRIERS
 from core.money import money_json
 from core.policy.engine import format_duration
 from core.policy.render import role_label
@@ -43,7 +42,6 @@ _ORDER = (
     "check_in",
     "nights",
     "hotel",
-    "airline",
     "cabin",
     "airport",
     "duration",
@@ -300,12 +298,6 @@ def _flight(b: BookingOut, ask: TripAsk, now: dt.datetime) -> SegmentOut | None:
     return upcoming[0] if upcoming else flights[0]
 
 
-def _carrier(flight: str | None) -> str:
-    """ "British Airways" for "BA 19" (the catalogue's carriers), else the flight's code."""
-    code = (flight or "").split(" ")[0].upper()
-    return next((c.name for c in CARRIERS if c.code == code), code or "the airline")
-
-
 def _leaves(s: SegmentOut) -> str:
     return f"{s.flight} leaves {s.origin} ({city_of(s.origin or '')}) at {render.when(s.depart)}"
 
@@ -410,26 +402,6 @@ def _answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
             f"Yes — the {flight.flight} fare is refundable."
             if flight.refundable
             else f"No — the {flight.flight} fare is non-refundable."
-        )
-    if facet == "airline":
-        # "which airline am I on for London?": the carrier by name, then the flight; each
-        # flight's when the trip's flights differ and the question singles none out.
-        fly = f"fl{'ies' if v.name else 'y'}"
-        every = _flights(b)
-        singled = ask.flight or ask.day or ask.weekday is not None or "return" in ask.facets
-        if not singled and len({_carrier(s.flight) for s in every}) > 1:
-            lines = "; ".join(
-                f"{s.flight} {s.origin}→{s.destination} on {_day(s.depart)} is "
-                f"**{_carrier(s.flight)}**"
-                for s in every
-            )
-            return TripAnswer(
-                f"{v.subject} {fly} more than one airline on {name}: {lines} "
-                f"({render.status_text(b.status)}, booking {b.booking_id})."
-            )
-        return TripAnswer(
-            f"{v.subject} {fly} **{_carrier(flight.flight)}**: {_leaves(flight)} and lands at "
-            f"{flight.destination} ({render.status_text(b.status)}, booking {b.booking_id})."
         )
     if facet == "cabin":
         cabin = flight.cabin or "economy"

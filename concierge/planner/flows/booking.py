@@ -1046,7 +1046,14 @@ def _stay_moved(state: State, turn: Turn, u: Understanding) -> bool:
         return False
     if not turn.calls("search_hotels") or turn.calls("search_flights"):
         return False
-    dated = u.dates.depart or u.dates.ret or u.dates.nights or u.shift_days
+    dated = (
+        u.dates.depart
+        or u.dates.ret
+        or u.dates.nights
+        or u.shift_days
+        or u.extend_nights
+        or u.extend_until
+    )
     other = u.options or u.price_cap or u.rooms or u.want_flight
     if not dated or other:
         return False

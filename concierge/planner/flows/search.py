@@ -14,7 +14,16 @@ from concierge.planner.flows.options import amount_of, asked_hotels, pick, skipp
 from concierge.planner.flows.stays import stay_after
 from concierge.planner.nlu.intents import Intent, OptionRef, PriceCap, Understanding
 from concierge.planner.nlu.picks import modifiers, superlative_asked
-from concierge.planner.state import Draft, LeftOut, Offer, State, Turn, as_asked, within_cap
+from concierge.planner.state import (
+    Draft,
+    LeftOut,
+    Offer,
+    State,
+    Turn,
+    as_asked,
+    lands_in_time,
+    within_cap,
+)
 from core.catalogue import CARRIERS
 from core.catalogue.hotels import hotel_brands, hotel_plans
 from core.catalogue.places import lookup_place, resolve_place, served_cities
@@ -153,14 +162,22 @@ def search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
     if isinstance(refused, Call):
         return [refused]
     decision = _search(state, turn, ctx, u)
-    full = next(
+    person = next(
         (
-            str(p.get("name"))
+            p
             for p in ctx.profile.get("can_book_for") or []
             if str(p.get("name") or "").lower().split()[:1] == d.traveller.lower().split()[:1]
         ),
-        d.traveller,
+        None,
     )
+    full = str(person.get("name")) if person else d.traveller
+    if refused is None and person and isinstance(decision, list):
+        # the options' approvers are the traveller's (the tool resolves them for that id)
+        whose = {"traveler_id": str(person.get("user_id"))}
+        decision = [
+            replace(c, args={**c.args, **whose}) if isinstance(c, Call) and c.name in _SEARCHES else c
+            for c in decision
+        ]
     searched = bool(turn.last("search_flights") or turn.last("search_hotels"))
     if (
         refused is None
@@ -186,10 +203,44 @@ def search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
     return [replace(first, say="\n\n".join(p for p in (refused.text, first.say) if p)), *rest]
 
 
+def _plain(step_id: str) -> bool:
+    """The flight out's own search (no tag: not a return, a leg, a day of a window)."""
+    return len(step_id.split("_")) == 5
+
+
+def _day_before_in_time(state: State, turn: Turn) -> Call | None:
+    """"Get me there in time for a 10am meeting" when no flight of that day lands by then
+    (San Francisco to a 10am Boston start): the day before's flights, any of which lands
+    in time; the reply says why (``Draft.arrive_day`` keeps the day it is for)."""
+    d = state.draft
+    if not (d.want_flight and d.arrive_before and d.depart) or d.legs:
+        return None
+    steps = turn.calls("search_flights")
+    if any(s.id.endswith("_early") for s in steps):
+        return None
+    out = next((s for s in reversed(steps) if _plain(s.id) and s.output and not s.error), None)
+    if out is None or out.args.get("date") != d.depart.isoformat():
+        return None
+    options = (out.output or {}).get("options") or []
+    if not options or any(lands_in_time(d, o) for o in options):
+        return None
+    args = {**_flight_args(state), "date": (d.depart - timedelta(days=1)).isoformat()}
+    for key in ("depart_after", "depart_before"):
+        args.pop(key, None)
+    return Call("search_flights", args, tag="early")
+
+
 def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     d = state.draft
     dated_by_trip = False
-    if (u.extend_nights or u.extend_until) and not turn.prior.get("hotels"):
+    if (u.extend_nights or u.extend_until) and _held_stay_extended(
+        state, u.extend_nights, u.extend_until
+    ):
+        # "add another night" at a held stay's confirmation: the stay searched to its new
+        # check-out; the same hotel is then held again in place of the hold (flows.booking
+        # _stay_moved), as for new dates said.
+        dated_by_trip = True
+    elif (u.extend_nights or u.extend_until) and not turn.prior.get("hotels"):
         # "two more nights after that", "till the 20th": from the booked hotel's
         # check-out, in its city.
         extended = _stay_extended(state, turn, ctx, u.extend_nights, u.extend_until)
@@ -319,6 +370,9 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         and (_flight_args(state) != turn.prior.get("flights") or fresh_flight_request)
     ):
         calls.append(Call("search_flights", _flight_args(state)))
+    early = _day_before_in_time(state, turn)
+    if early is not None:
+        calls.append(early)
     need_return = d.want_flight and d.ret is not None and not d.one_way and d.round_trip
     if (
         need_return
@@ -624,6 +678,29 @@ def _stay_of_booked_hotel(
     return True
 
 
+def _held_stay_extended(state: State, nights: int | None, until: date | None) -> bool:
+    """More nights for the stay held and awaiting its yes (the hold being changed, a
+    hotel alone): the draft's stay runs from its check-in to the check-out moved on by
+    ``nights`` or to ``until``. False when no such hold, or the day said is not after
+    its check-out."""
+    booking = state.bookings.get(state.changing or "") or {}
+    if booking.get("status") != "held" or state.held_from.get(state.changing or "") != ["hotels"]:
+        return False
+    stays = [s for s in booking.get("segments") or [] if s.get("kind") == "hotel"]
+    if len(stays) != 1 or not stays[0].get("check_in") or not stays[0].get("check_out"):
+        return False
+    check_in = date.fromisoformat(str(stays[0]["check_in"])[:10])
+    out = date.fromisoformat(str(stays[0]["check_out"])[:10])
+    new_out = until if not nights else out + timedelta(days=nights)
+    if new_out is None or new_out <= out:
+        return False
+    d = state.draft
+    d.depart, d.ret, d.nights = check_in, new_out, None
+    d.stay = (check_in, new_out)
+    d.want_hotel, d.want_flight, d.round_trip = True, False, False
+    return True
+
+
 def _stay_extended(
     state: State, turn: Turn, ctx: Context, nights: int | None, until: date | None = None
 ) -> list[Call] | bool:
@@ -720,6 +797,8 @@ def _present_search(
             shown_lists.append((f"leg{n}", found.get("options") or []))
         else:
             is_return = step.id.endswith("_ret")
+            if not is_return and _plain(step.id) and any(s.id.endswith("_early") for s in searches):
+                continue  # none of that day's lands in time: the day before's are shown
             title = "Leg 1 flights" if state.draft.legs else "Flights"
             found, out_of = as_asked(state.draft, step.output, outbound=not is_return)
             left.append(("return" if is_return else "flight", out_of))
@@ -796,7 +875,12 @@ def _present_search(
         priced_out = {kind: n.over for kind, n in left if n.over}
         notes.extend(_cap_notes(d.price_cap, non_empty, priced_out))
     landing_late = sum(n.late for _, n in left)
-    if landing_late and d.arrive_before:
+    if d.arrive_day and d.depart and any(s.id.endswith("_early") for s in searches):
+        notes.append(
+            f"No flight on {spoken_day(d.arrive_day)} lands by {d.arrive_before}, so these "
+            f"leave the day before, {spoken_day(d.depart)}."
+        )
+    elif landing_late and d.arrive_before:
         notes.append(
             f"Only flights landing by {d.arrive_before} are listed ({landing_late} more land later)."
         )
@@ -810,9 +894,17 @@ def _present_search(
     if "red" in statuses:
         notes.append("Options marked 🔴 can't be booked under company policy.")
     if "amber" in statuses:
-        manager = ctx.profile.get("manager")
+        # whom the search named for the traveller's trip (the tool resolves it as the
+        # approval will: Mia booking for her report goes up to Victor, an admin's to Mia)
+        approvers = [
+            str(n)
+            for s in searches
+            if s.output and not s.error
+            for n in (s.output.get("approvers") or {}).values()
+        ]
+        whom = " and ".join(dict.fromkeys(approvers))
         notes.append(
-            f"Options marked 🟠 can be booked but need approval{f' from {manager}' if manager else ''} first."
+            f"Options marked 🟠 can be booked but need approval{f' from {whom}' if whom else ''} first."
         )
     if brands_wanted:
         notes.append(f"None of these is a {' or '.join(brands_wanted)}, so here is what there is.")

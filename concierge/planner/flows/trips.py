@@ -468,6 +468,9 @@ def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decis
     """A question about a booked trip: the trip from ``list_trips`` (matched by its places
     and days), its details from ``get_booking``, the answer from those outputs."""
     ask = replace(trip_ask(u), me=str(ctx.profile.get("name") or ""), manager=manager_name(ctx))
+    if ask.whose and ask.whose.lower() in asks.tables().someone_pronouns and not turn.steps:
+        # "when does he fly back?" with no one named before it: ask whom, look up nothing
+        return Reply(f'Whose trip do you mean by "{ask.whose}"? Tell me their name and I\'ll look.')
     booking_id = u.booking_id
     lead = ""
     named = (

@@ -43,6 +43,7 @@ class _Tables:
     someone: tuple[re.Pattern[str], ...]
     someone_casual: tuple[re.Pattern[str], ...]
     not_someone: frozenset[str]
+    someone_pronouns: frozenset[str]
     team: re.Pattern[str]
     request: re.Pattern[str]
     done: re.Pattern[str]
@@ -93,6 +94,7 @@ def tables() -> _Tables:
         someone=tuple(re.compile(rf"\b{p}") for p in raw["someone"]),
         someone_casual=tuple(re.compile(rf"\b{p}", re.IGNORECASE) for p in raw["someone"]),
         not_someone=frozenset(str(w).lower() for w in raw["not_someone"]),
+        someone_pronouns=frozenset(str(w).lower() for w in raw["someone_pronouns"]),
         team=_any(raw["team"]),
         request=_any(raw["request"]),
         done=_any(raw["done"]),
@@ -259,9 +261,24 @@ def someone_casual(text: str) -> list[tuple[int, str]]:
         for pattern in tables().someone_casual
         for m in pattern.finditer(plain_quotes)
         for words in (re.findall(r"[^\s,&]+", m.group("name")),)
+        # "she staying", "he fly": a pronoun where the name is, the word after it no name
+        if words[0].lower() not in tables().someone_pronouns
         for word in dict.fromkeys((words[0], words[-1]))
     ]
     return sorted((at, w) for at, w in found if w.lower() not in tables().not_someone)
+
+
+def someone_pronoun(text: str) -> str | None:
+    """The pronoun a question about someone else's booked trip has where the name would
+    be ("where's she staying in paris?", "when does he fly back?"): "she", "he", …;
+    None when there is none."""
+    plain_quotes = (text or "").replace("’", "'")
+    for pattern in tables().someone_casual:
+        for m in pattern.finditer(plain_quotes):
+            first = str(re.findall(r"[^\s,&]+", m.group("name"))[0]).lower()
+            if first in tables().someone_pronouns:
+                return first
+    return None
 
 
 def about_team(text: str) -> bool:

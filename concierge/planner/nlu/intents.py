@@ -1547,6 +1547,11 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
     u.whose = _whose(clean, u.places)
     if u.whose:
         return True
+    # "where's she staying in paris?": someone else's trip, by a pronoun (whose it is the
+    # state says: the person the conversation last named, state.apply_user)
+    u.whose = asks.someone_pronoun(clean)
+    if u.whose:
+        return True
     # "the Paris hotel", "the London flight", "the boston to paris flight": a booking
     # named by its place or its route.
     # ... or without "the" and taken up by "it" ("paris flight thurs - what time does it

@@ -24,7 +24,7 @@ from concierge.planner.nlu.datafiles import load
 from concierge.planner.nlu.dates import read_dates
 from concierge.planner.nlu.places import find_places, roles
 
-__all__ = ["Pasted", "own_words", "read"]
+__all__ = ["Pasted", "own_words", "read", "unquote_options"]
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # A weekday the user names without its day ("the Thursday and Friday night"), not one
@@ -79,6 +79,7 @@ def _tables() -> dict[str, Any]:
             "flight",
             "sent_date",
             "sender",
+            "own_options",
         )
     }
     many = {
@@ -236,6 +237,26 @@ def split(text: str) -> tuple[str, list[str]] | None:
     return own.strip(), pasted
 
 
+def unquote_options(text: str) -> str:
+    """``text`` with its ">" quote marks taken off when every quoted line is one of the
+    concierge's own options quoted back ("> 2. DL 1171 …\nthat one": a pick of option
+    2, no pasted text); as it is otherwise."""
+    lines = text.splitlines()
+    quoted = [x for x in lines if _is("quote", x)]
+    if not quoted or not all(_is("own_options", x) for x in quoted):
+        return text
+    kept = []
+    for line in lines:
+        if _is("quote", line):
+            # the option's number only ("option 2"): its name, times, places and stops
+            # are the list's, not a new request; the list's title goes
+            line = re.sub(r"^\s*>+\s*", "", line)
+            number = re.match(r"\d{1,2}", line)
+            line = f"option {number.group(0)}" if number else ""
+        kept.append(line)
+    return "\n".join(kept)
+
+
 def own_words(text: str) -> str:
     """The user's own words of a message (all of it when nothing is pasted)."""
     parts = split(text)
@@ -342,6 +363,7 @@ def _fill(
 
         said = _WEEKDAY_NIGHTS.sub(nights, said)
         said = _WEEKDAY.sub(weekday, said)
+        said = _days_of_its_month(said, start, now, month_first)
         if not read_dates(said, now, month_first=month_first).mentions:
             span = f"from {_day(start)} to {_day(last)}" if last > start else f"on {_day(start)}"
             for pattern in t["spans"]:
@@ -355,6 +377,43 @@ def _fill(
         ):
             joined = "in" if t["hotel"].search(said) and not t["flight"].search(said) else "to"
             said = f"{said.rstrip(' .!?')}, {joined} {place}"
+    return said
+
+
+def _in_month(day: int, month: date) -> date | None:
+    try:
+        return month.replace(day=day)
+    except ValueError:
+        return None
+
+
+def _days_of_its_month(said: str, start: date, now: datetime, month_first: bool) -> str:
+    """A bare day of the month in the user's own words ("on the 10th", "the 10th to the
+    14th") read against the event's month, or the month before it, when that is nearer
+    the event than the reading by today's month ("on the 10th" beside a 12 January
+    invite is 10 January, not 10 December)."""
+    reading = read_dates(said, now, month_first=month_first)
+    for m in sorted(reading.mentions, key=lambda m: m.start, reverse=True):
+        if m.kind not in ("ord", "ord_range"):
+            continue
+        before = (start.replace(day=1) - timedelta(days=1)).replace(day=1)
+        candidates = [
+            c
+            for month in (start.replace(day=1), before)
+            if (c := _in_month(m.first.day, month)) is not None and c >= now.date()
+        ]
+        best = min(candidates, key=lambda c: abs((c - start).days), default=None)
+        if best is None or abs((best - start).days) >= abs((m.first - start).days):
+            continue
+        shift = (best.year - m.first.year) * 12 + best.month - m.first.month
+        text = _day(best)
+        if m.last is not None and m.last != m.first:
+            y, mo = divmod(m.last.month - 1 + shift, 12)
+            last = _in_month(m.last.day, date(m.last.year + y, mo + 1, 1))
+            if last is None:
+                continue
+            text = f"{_day(best)} to {_day(last)}"
+        said = said[: m.start] + text + said[m.end :]
     return said
 
 
