@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections import Counter
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.catalogue import CARRIERS
 from core.catalogue.fares import FareOut
-from core.errors import ValidationFailed
+from core.errors import UnknownAirline, ValidationFailed
 from core.money import Money, money_text
 from core.policy.engine import evaluate_offer, format_duration
 from core.policy.rules import PolicyRules, cabin_label
@@ -31,6 +35,7 @@ Cabin = Literal["economy", "premium", "business", "first"]
 Leg = Literal["outbound", "return"]
 HH_MM = r"^([01]\d|2[0-3]):[0-5]\d$"
 MAX_OPTIONS = 10
+MAX_AIRLINES = 8
 
 
 class SearchFlightsInput(BaseModel):
@@ -75,6 +80,15 @@ class SearchFlightsInput(BaseModel):
         description="Who travels when it is not the caller (a colleague they book for): "
         "the approvers named are that traveller's.",
     )
+    airlines: list[str] | None = Field(
+        default=None, max_length=MAX_AIRLINES, description="Only these airlines (code or name)."
+    )
+    exclude_airlines: list[str] | None = Field(
+        default=None, max_length=MAX_AIRLINES, description="Not these airlines."
+    )
+    max_price: float | None = Field(
+        default=None, gt=0, description="Most per passenger, in the prices' currency."
+    )
 
 
 class PlaceOut(BaseModel):
@@ -111,6 +125,11 @@ class FlightOption(BaseModel):
     policy: PolicyOut
 
 
+class FilteredOut(BaseModel):
+    airline: int = Field(description="Left out by airlines / exclude_airlines.")
+    price: int = Field(description="Left out by max_price.")
+
+
 class SearchFlightsOutput(BaseModel):
     origin: PlaceOut
     destination: PlaceOut
@@ -128,6 +147,9 @@ class SearchFlightsOutput(BaseModel):
     recommended: int | None = Field(
         default=None,
         description="The option to suggest: the best value that can be booked (None: none can).",
+    )
+    filtered: FilteredOut | None = Field(
+        default=None, description="Flights the filters left out (not in matches)."
     )
     note: str | None = Field(default=None, description="What to try when nothing matched.")
     approvers: dict[str, str] = Field(
@@ -176,6 +198,7 @@ async def _cheapest(
         "max_stops": data.max_stops,
         "depart_after": _hh_mm(data.depart_after),
         "depart_before": _hh_mm(data.depart_before),
+        **_filters(data),
     }
     args.update(changes)
     try:
@@ -235,6 +258,66 @@ async def _nearest(session: AsyncSession, data: SearchFlightsInput, now: dt.date
     return what + " Available " + "; ".join(hints) + "."
 
 
+async def _unfiltered(session: AsyncSession, data: SearchFlightsInput, now: dt.datetime) -> str:
+    """What the airline and price filters left out, when they left nothing."""
+    found = await _cheapest(
+        session, data, now, carriers=None, exclude_carriers=None, max_price=None
+    )
+    what = "No flights match the airline or price filters."
+    if found is None:
+        return what
+    offer = found.offers[0]
+    carriers = " / ".join(dict.fromkeys(s.carrier_name for s in offer.segments))
+    return (
+        f"{what} Without them: {_flights(found.total)}, cheapest "
+        f"{money_text(offer.price_minor, offer.currency)} ({carriers})."
+    )
+
+
+@functools.cache
+def _carrier_names() -> dict[str, str]:
+    """Each airline by its code, its name and, when no other airline shares it, its first
+    word alone or with "airlines"/"airways" ("delta", "delta airlines", "british")."""
+    names: dict[str, str] = {}
+    firsts = Counter(c.name.split()[0].casefold() for c in CARRIERS)
+    for c in CARRIERS:
+        names[c.code.casefold()] = c.code
+        names[c.name.casefold()] = c.code
+        first = c.name.split()[0].casefold()
+        if firsts[first] == 1:
+            for form in (first, f"{first} airlines", f"{first} airways", f"{first} air lines"):
+                names.setdefault(form, c.code)
+    return names
+
+
+def carrier_codes(raw: list[str] | None, field: str) -> tuple[str, ...]:
+    """Airline codes for names or codes, as the catalogue knows them; an unknown one is
+    refused (``UNKNOWN_AIRLINE``) rather than matching nothing."""
+    codes: list[str] = []
+    for text in raw or ():
+        code = _carrier_names().get(" ".join(text.casefold().split()))
+        if code is None:
+            known = ", ".join(f"{c.code} {c.name}" for c in CARRIERS)
+            raise UnknownAirline(f"{field}: no airline {text!r}; one of {known}", field=field)
+        codes.append(code)
+    return tuple(dict.fromkeys(codes))
+
+
+def _filters(data: SearchFlightsInput) -> dict[str, object]:
+    """The airline and price filters as the core search takes them."""
+    only = carrier_codes(data.airlines, "airlines")
+    never = carrier_codes(data.exclude_airlines, "exclude_airlines")
+    if set(only) & set(never):
+        raise ValidationFailed(
+            "airlines and exclude_airlines name the same airline", field="exclude_airlines"
+        )
+    return {
+        "carriers": only or None,
+        "exclude_carriers": never or None,
+        "max_price": None if data.max_price is None else Decimal(str(data.max_price)),
+    }
+
+
 def _flights(n: int) -> str:
     return f"{n} flight" if n == 1 else f"{n} flights"
 
@@ -245,6 +328,7 @@ def _hh_mm(value: str | None) -> dt.time | None:
 
 async def run(ctx: ToolContext, data: SearchFlightsInput) -> SearchFlightsOutput:
     now = ctx.rt.clock.now()
+    filters = _filters(data)
     async with ctx.rt.db.uow(write=False) as session:
         result = await search_flights(
             session,
@@ -261,9 +345,15 @@ async def run(ctx: ToolContext, data: SearchFlightsInput) -> SearchFlightsOutput
             limit=data.limit,
             cache=ctx.rt.cache,
             cache_ttl_seconds=ctx.rt.settings.search_cache_ttl_seconds,
+            **filters,  # type: ignore[arg-type]
         )
         rules = await get_rules(session, ctx.caller.org_id)
-        note = None if result.offers else await _nearest(session, data, now)
+        left_out = result.left_out_airline or result.left_out_price
+        note = (
+            None
+            if result.offers
+            else await (_unfiltered if left_out else _nearest)(session, data, now)
+        )
         options = compliant_first(
             [_option(i, o, rules, now) for i, o in enumerate(result.offers, 1)]
         )
@@ -279,6 +369,11 @@ async def run(ctx: ToolContext, data: SearchFlightsInput) -> SearchFlightsOutput
         matches=result.total,
         options=options,
         recommended=recommend(options, price=lambda o: o.total.minor(), stops=lambda o: o.stops),
+        filtered=(
+            FilteredOut(airline=result.left_out_airline, price=result.left_out_price)
+            if any(v is not None for v in filters.values())
+            else None
+        ),
         note=note,
         approvers=approvers,
     )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.catalogue.fares import FareOut
-from core.money import Money
+from core.money import Money, money_text
 from core.policy.engine import evaluate_offer
 from core.policy.rules import PolicyRules
 from core.policy.service import get_rules
@@ -38,6 +39,9 @@ class SearchHotelsInput(BaseModel):
         max_length=64,
         description="Who travels when it is not the caller (a colleague they book for): "
         "the approvers named are that traveller's.",
+    )
+    max_nightly: float | None = Field(
+        default=None, gt=0, description="Most per room per night, in the rates' currency."
     )
 
 
@@ -73,6 +77,9 @@ class SearchHotelsOutput(BaseModel):
     recommended: int | None = Field(
         default=None,
         description="The option to suggest: the best value that can be booked (None: none can).",
+    )
+    filtered: int | None = Field(
+        default=None, description="Hotels over max_nightly left out (not in matches)."
     )
     note: str | None = None
     approvers: dict[str, str] = Field(
@@ -111,14 +118,35 @@ async def run(ctx: ToolContext, data: SearchHotelsInput) -> SearchHotelsOutput:
             now=now,
             rooms=data.rooms,
             limit=data.limit,
+            max_nightly=None if data.max_nightly is None else Decimal(str(data.max_nightly)),
         )
         rules = await get_rules(session, ctx.caller.org_id)
         options = compliant_first(
             [_option(i, o, rules, now) for i, o in enumerate(result.offers, 1)]
         )
         approvers = await approvers_of(session, ctx.caller, data.traveler_id, options)
+        uncapped = (
+            await search_hotels(
+                session,
+                city=data.city,
+                check_in=data.check_in,
+                check_out=data.check_out,
+                now=now,
+                rooms=data.rooms,
+                limit=1,
+            )
+            if not result.offers and result.left_out_price
+            else None
+        )
     note = None
-    if not result.offers:
+    if uncapped is not None and uncapped.offers:
+        cheapest = uncapped.offers[0]
+        note = (
+            f"No hotel is within max_nightly. Without it: {uncapped.total} "
+            f"{'hotel' if uncapped.total == 1 else 'hotels'}, cheapest "
+            f"{money_text(cheapest.nightly_minor, cheapest.currency)} a night ({cheapest.name})."
+        )
+    elif not result.offers:
         note = (
             f"No hotel in {result.city} has {data.rooms} room(s) free on every night from "
             f"{data.check_in.isoformat()} to {data.check_out.isoformat()}; try fewer rooms, "
@@ -131,6 +159,7 @@ async def run(ctx: ToolContext, data: SearchHotelsInput) -> SearchHotelsOutput:
         matches=result.total,
         options=options,
         recommended=recommend(options, price=lambda o: o.total.minor()),
+        filtered=None if data.max_nightly is None else result.left_out_price,
         note=note,
         approvers=approvers,
     )

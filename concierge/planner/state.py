@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel, ValidationError
@@ -100,8 +100,8 @@ class Draft:
     # a pick "of those" after it is among that airline's options (flows.booking.select).
     airline: str | None = None
     # Airlines asked for alone ("delta only") or ruled out ("anything but Spirit"), as
-    # carrier codes: the tool has no airline filter, so its flights of other airlines (or
-    # of those) are left out of what is shown, for every flight search of the trip (as_asked).
+    # carrier codes: passed to every flight search of the trip (search_flights airlines /
+    # exclude_airlines), so the flights of other airlines (or of those) are not listed.
     airlines_only: tuple[str, ...] = ()
     airlines_not: tuple[str, ...] = ()
     limit: int = 5  # options listed per search; "show me more": ten
@@ -934,7 +934,6 @@ def apply_result(state: State, step: Step) -> None:
         _add_either_airport(state, step)
     elif name == "search_flights" and re.search(r"_leg\d+$", step.id):
         kind = step.id.rsplit("_", 1)[-1]  # "leg2": a further leg of a multi-city trip
-        out, _ = as_asked(state.draft, out, outbound=False)
         _show(state, kind, out.get("options") or [])
     elif name == "search_flights":
         is_return = step.id.endswith("_ret") or step.args.get("leg") == "return"
@@ -946,17 +945,21 @@ def apply_result(state: State, step: Step) -> None:
             day = date.fromisoformat(str(step.args.get("date")))
             d.arrive_day, d.depart = day + timedelta(days=1), day
             d.depart_after = d.depart_before = None
-        # "land before 2pm", "delta only", "nothing over $70": only those
+        # "land before 2pm": only those (the tool filters airlines and prices itself)
         out, _ = as_asked(state.draft, out, outbound=not is_return)
+        args_key = "return_args" if is_return else "flight_args"
+        if not is_retry(getattr(state, args_key), getattr(state, key), dict(step.args)):
+            # a search run again without the filters that left nothing stays the one asked
+            setattr(state, args_key, dict(step.args))
         setattr(state, key, out)
-        setattr(state, "return_args" if is_return else "flight_args", dict(step.args))
         _show(state, key, out.get("options") or [])
         if not is_return:
             d = state.draft
             d.passengers = int(out.get("passengers") or step.args.get("passengers") or d.passengers)
     elif name == "search_hotels":
+        if not is_retry(state.hotel_args, state.hotels, dict(step.args)):
+            state.hotel_args = dict(step.args)
         state.hotels = out
-        state.hotel_args = dict(step.args)
         # Over the nightly budget asked for, a hotel is not shown: "the last one" or
         # "option 3" means one of those listed (numbers as the tool gave them).
         listed, _ = within_cap(state.draft.price_cap, out)
@@ -1172,22 +1175,14 @@ def _remember_picks(state: State, booking_id: str, args: dict[str, Any]) -> None
 
 
 def within_cap(cap: PriceCap | None, out: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """A hotel search as shown under a nightly budget ("under $250 a night"): only the
-    hotels within it, keeping their option numbers, and how many were left out. Whole
-    when no budget applies, its currency differs, or none fits (the note says so)."""
-    options = out.get("options") or []
-    if cap is None or cap.per == "person":
+    """A hotel search as shown under a nightly budget ("under $250 a night"), and how many
+    hotels over it were left out: the tool's own filter (``max_nightly``, its ``filtered``
+    count). When none was within it, the search ran again without it (``unfiltered``):
+    whole, the note says so."""
+    filtered = out.get("filtered")
+    if cap is None or cap.per == "person" or not isinstance(filtered, int):
         return out, 0
-    priced = [o for o in options if isinstance(o.get("nightly"), dict)]
-    if len(priced) != len(options) or not options:
-        return out, 0
-    currency = str(priced[0]["nightly"].get("currency") or "")
-    if cap.currency and currency and cap.currency != currency:
-        return out, 0
-    fits = [o for o in options if _amount(o["nightly"]) <= cap.amount]
-    if not fits or len(fits) == len(options):
-        return out, 0
-    return {**out, "options": fits}, len(options) - len(fits)
+    return out, filtered
 
 
 def lands_in_time(d: Draft, option: dict[str, Any]) -> bool:
@@ -1216,61 +1211,76 @@ def arriving_in_time(d: Draft, out: dict[str, Any]) -> tuple[dict[str, Any], int
 
 @dataclass(frozen=True)
 class LeftOut:
-    """How many flights a search listed that the request's own limits leave out."""
+    """How many flights the request's own limits left out of a search shown."""
 
     late: int = 0  # landing after the time asked for (the flight out)
-    airline: int = 0  # of another airline than asked for, or of one ruled out
-    over: int = 0  # over the price asked for (per person)
-    airline_none: bool = False  # none is of the airline asked for: all are shown
+    airline: int = 0  # of another airline than asked for, or of one ruled out (the tool's count)
+    over: int = 0  # over the price asked for, per person (the tool's count)
+    airline_none: bool = False  # none is of the airline asked for: the others are shown
     over_none: bool = False  # none is within the price: all are shown
 
 
-def as_asked(
-    d: Draft, out: dict[str, Any], outbound: bool = True
-) -> tuple[dict[str, Any], LeftOut]:
-    """A flight search as shown under what the request asked that the tool can't filter:
-    the flights out landing by the time asked for (``arriving_in_time``), the airlines
-    asked for alone or ruled out ("delta only", "anything but Spirit") and a price ceiling
-    per person ("nothing over $70"). The options keep their numbers. When none is of the
-    airline or within the price, that limit leaves nothing out (the reply says so and
-    shows what there is: the nearest)."""
-    found, late = arriving_in_time(d, out) if outbound else (out, 0)
-    options = list(found.get("options") or [])
-    airline = over = 0
-    airline_none = over_none = False
-    if options and (d.airlines_only or d.airlines_not):
-        fits = [o for o in options if _airlines_fit(d, o)]
-        if fits:
-            airline = len(options) - len(fits)
-            options = fits[: d.limit]
-        else:
-            airline_none = True
-            options = options[: d.limit]  # more were asked for, to find the airline's
-    cap = d.price_cap
-    if options and cap is not None and cap.per != "night":
-        priced = [o for o in options if isinstance(o.get("price"), dict)]
-        currency = str(priced[0]["price"].get("currency") or "") if priced else ""
-        if len(priced) == len(options) and not (
-            cap.currency and currency and cap.currency != currency
-        ):
-            fits = [o for o in options if _amount(o["price"]) <= cap.amount]
-            if fits:
-                over = len(options) - len(fits)
-                options = fits
-            else:
-                over_none = True
-    if airline or over or airline_none:
-        found = {**found, "options": options}
-    return found, LeftOut(late, airline, over, airline_none, over_none)
+# The search tools' own filters: search_flights' airlines asked for alone or ruled out
+# and price ceiling, search_hotels' nightly one
+FLIGHT_FILTERS: Final = ("airlines", "exclude_airlines", "max_price")
+SEARCH_FILTERS: Final = (*FLIGHT_FILTERS, "max_nightly")
 
 
-def _airlines_fit(d: Draft, option: dict[str, Any]) -> bool:
-    codes = {str(f).split()[0].upper() for f in option.get("flights") or [] if str(f).strip()}
-    if not codes:
-        return True
-    if d.airlines_only and not codes <= set(d.airlines_only):
+def unfiltered(args: dict[str, Any], out: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A search whose filters left nothing ("delta only" on a day Delta doesn't fly,
+    "nothing over $30", "under $100 a night"): the same search without the filter that
+    did, to show the nearest there is. For flights the price goes first (then the
+    airline's flights exist, all over it), else the airlines. None when the search
+    listed something or no filter left anything out."""
+    filtered = (out or {}).get("filtered")
+    if not out or out.get("options") or not filtered:
+        return None
+    drop: tuple[str, ...] = ()
+    if isinstance(filtered, int):  # search_hotels: how many were over max_nightly
+        drop = ("max_nightly",)
+    elif isinstance(filtered, dict) and filtered.get("price"):
+        drop = ("max_price",)
+    elif isinstance(filtered, dict) and filtered.get("airline"):
+        drop = ("airlines", "exclude_airlines")
+    if not set(drop) & set(args):
+        return None
+    return {k: v for k, v in args.items() if k not in drop}
+
+
+def is_retry(
+    prior: dict[str, Any] | None, prior_out: dict[str, Any] | None, args: dict[str, Any]
+) -> bool:
+    """Whether ``args`` search again what ``prior`` found nothing for, with fewer filters
+    (``unfiltered``, once or twice over): the search asked stays ``prior``."""
+    if not prior or (prior_out or {}).get("options") or not (prior_out or {}).get("filtered"):
         return False
-    return not codes & set(d.airlines_not)
+    gone = set(prior) - set(args)
+    return (
+        bool(gone)
+        and gone <= set(SEARCH_FILTERS)
+        and all(prior.get(k) == v for k, v in args.items())
+    )
+
+
+def as_asked(
+    d: Draft, out: dict[str, Any], outbound: bool = True, dropped: Sequence[str] = ()
+) -> tuple[dict[str, Any], LeftOut]:
+    """A flight search as shown under what the request asked: the flights out landing by
+    the time asked for (``arriving_in_time``: the tool filters departures only), and what
+    the tool's own filters left out (the airlines asked for alone or ruled out, a price
+    ceiling per person: its ``filtered`` counts). ``dropped``: the filters a search that
+    found nothing was run again without (``unfiltered``): what is shown is the nearest."""
+    found, late = arriving_in_time(d, out) if outbound else (out, 0)
+    filtered = out.get("filtered")
+    if not isinstance(filtered, dict):
+        filtered = {}
+    return found, LeftOut(
+        late,
+        int(filtered.get("airline") or 0),
+        int(filtered.get("price") or 0),
+        airline_none="airlines" in dropped or "exclude_airlines" in dropped,
+        over_none="max_price" in dropped,
+    )
 
 
 def _amount(value: Any) -> float:

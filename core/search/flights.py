@@ -19,6 +19,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any, Final, Protocol
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,7 @@ from core.catalogue.places import Place, resolve_place
 from core.clock import utc
 from core.errors import NotFound, ValidationFailed
 from core.models import Carrier, FareInventory, Flight
+from core.money import from_major
 from core.policy.items import FlightItem
 from core.search.offers import FlightOfferRef, check_sale_window, flight_offer_id
 
@@ -178,6 +180,10 @@ class FlightSearchResult(BaseModel):
     cabin: str
     passengers: int
     max_stops: int
+    # matching offers the airline filters (carriers, exclude_carriers) left out, then
+    # of the rest those over max_price: neither is in ``total``
+    left_out_airline: int = 0
+    left_out_price: int = 0
 
     @property
     def has_more(self) -> bool:
@@ -435,6 +441,8 @@ async def search_flights(
     limit: int = 20,
     offset: int = 0,
     carriers: Sequence[str] | None = None,
+    exclude_carriers: Sequence[str] | None = None,
+    max_price: Decimal | None = None,
     cache: SearchCache | None = None,
     cache_ttl_seconds: int = 30,
 ) -> FlightSearchResult:
@@ -443,8 +451,11 @@ async def search_flights(
     ``origin`` and ``destination`` take codes, cities, metros or near-miss
     spellings. ``depart_after``/``depart_before`` bound the first leg's local
     departure time; ``carriers`` keeps itineraries whose every leg is flown by
-    one of them. Only offers with at least ``passengers`` seats on every leg, not
-    yet departed at ``now``, are returned.
+    one of them, ``exclude_carriers`` those with no leg flown by one of them, and
+    ``max_price`` (per passenger, in the offer's currency) those priced at most that;
+    what they leave out is counted (``left_out_airline``, ``left_out_price``). Only
+    offers with at least ``passengers`` seats on every leg, not yet departed at
+    ``now``, are returned.
 
     With a ``cache``, the unfiltered itineraries are kept for ``cache_ttl_seconds``
     without their seat counts: every search reads the counts (and which flights the
@@ -469,6 +480,9 @@ async def search_flights(
             "depart_after must be earlier than depart_before", field="depart_after"
         )
     wanted_carriers = {c.strip().upper() for c in carriers} if carriers else None
+    unwanted_carriers = {c.strip().upper() for c in exclude_carriers or ()}
+    if max_price is not None and max_price <= 0:
+        raise ValidationFailed("max_price must be more than 0", field="max_price")
 
     itineraries: list[tuple[FlightSegment, ...]] | None = None
     key = _cache_key(src.airports, dst.airports, date, cabin, max_stops)
@@ -491,6 +505,7 @@ async def search_flights(
         await _check_horizon(session, src, date)
 
     offers: list[FlightOffer] = []
+    left_out_airline = left_out_price = 0
     for legs in itineraries:
         first = legs[0]
         if first.depart_at <= now or min(s.seats_left for s in legs) < passengers:
@@ -500,7 +515,15 @@ async def search_flights(
             continue
         if depart_before is not None and local > depart_before:
             continue
-        if wanted_carriers is not None and any(s.carrier not in wanted_carriers for s in legs):
+        if (
+            wanted_carriers is not None and any(s.carrier not in wanted_carriers for s in legs)
+        ) or any(s.carrier in unwanted_carriers for s in legs):
+            left_out_airline += 1
+            continue
+        if max_price is not None and sum(s.fare_minor for s in legs) > from_major(
+            max_price, first.currency
+        ):
+            left_out_price += 1
             continue
         offers.append(build_offer(legs, passengers))
     offers.sort(key=_SORT_KEYS[sort])
@@ -517,6 +540,8 @@ async def search_flights(
         cabin=cabin,
         passengers=passengers,
         max_stops=max_stops,
+        left_out_airline=left_out_airline,
+        left_out_price=left_out_price,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,7 @@ from core.catalogue.places import Place, resolve_place
 from core.clock import utc
 from core.errors import NotFound, ValidationFailed
 from core.models import Hotel, RoomInventory
+from core.money import from_major
 from core.policy.items import HotelItem
 from core.search.offers import HotelOfferRef, check_sale_window, hotel_offer_id
 
@@ -88,6 +90,7 @@ class HotelSearchResult(BaseModel):
     check_out: dt.date
     nights: int
     rooms: int
+    left_out_price: int = 0  # hotels over max_nightly: not in ``total``
 
     @property
     def has_more(self) -> bool:
@@ -162,12 +165,13 @@ async def search_hotels(
     limit: int = 20,
     offset: int = 0,
     sort: str = "price",
-    max_nightly_minor: int | None = None,
+    max_nightly: Decimal | None = None,
 ) -> HotelSearchResult:
     """Hotels in ``city`` (any spelling ``resolve_place`` knows, or an airport) for the stay.
 
     Only hotels with ``rooms`` rooms free on every night are offered.
-    ``max_nightly_minor`` drops hotels whose dearest night costs more.
+    ``max_nightly`` (per room, in the hotel's currency) drops hotels whose dearest night
+    costs more; ``left_out_price`` counts them.
     """
     nights = _check_stay(check_in, check_out, rooms)
     if sort not in SORTS:
@@ -176,6 +180,8 @@ async def search_hotels(
         raise ValidationFailed(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
     if offset < 0:
         raise ValidationFailed("offset must not be negative", field="offset")
+    if max_nightly is not None and max_nightly <= 0:
+        raise ValidationFailed("max_nightly must be more than 0", field="max_nightly")
     place = resolve_place(city)
     today_there = utc(now).astimezone(ZoneInfo(place.tz)).date()
     if check_in < today_there:
@@ -208,13 +214,17 @@ async def search_hotels(
         await _check_horizon(session, place, check_out)
 
     offers = []
+    left_out_price = 0
     for hotel_id, hotel_nights in stay.items():
         if len(hotel_nights) != nights:
             continue  # some night is not on sale
         offer = _offer(hotels[hotel_id], hotel_nights, check_in, check_out, rooms)
         if offer.rooms_left < rooms:
             continue
-        if max_nightly_minor is not None and offer.nightly_minor > max_nightly_minor:
+        if max_nightly is not None and offer.nightly_minor > from_major(
+            max_nightly, offer.currency
+        ):
+            left_out_price += 1
             continue
         offers.append(offer)
     offers.sort(key=_SORT_KEYS[sort])
@@ -228,6 +238,7 @@ async def search_hotels(
         check_out=check_out,
         nights=nights,
         rooms=rooms,
+        left_out_price=left_out_price,
     )
 
 

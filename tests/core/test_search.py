@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -370,10 +371,11 @@ async def test_hotel_search_prices_the_stay(db) -> None:
 
 
 async def test_hotel_filters_sorting_and_rooms(db) -> None:
-    capped = await _hotels(db, max_nightly_minor=300_00)
+    capped = await _hotels(db, max_nightly=Decimal("300"))
     assert capped.offers
     assert all(o.nightly_minor <= 300_00 for o in capped.offers)
     assert capped.total < 5
+    assert capped.left_out_price == 5 - capped.total
     stars = await _hotels(db, sort="stars")
     assert [o.stars for o in stars.offers] == sorted((o.stars for o in stars.offers), reverse=True)
     page = await _hotels(db, limit=2, offset=2)

@@ -15,16 +15,20 @@ from concierge.planner.flows.stays import stay_after
 from concierge.planner.nlu.intents import Intent, OptionRef, PriceCap, Understanding
 from concierge.planner.nlu.picks import modifiers, superlative_asked
 from concierge.planner.state import (
+    SEARCH_FILTERS,
     Draft,
     LeftOut,
     Offer,
     State,
+    Step,
     Turn,
     as_asked,
     lands_in_time,
+    unfiltered,
     within_cap,
 )
 from core.catalogue import CARRIERS
+from core.catalogue.fares import FIXED_CURRENCY
 from core.catalogue.hotels import hotel_brands, hotel_plans
 from core.catalogue.places import lookup_place, resolve_place, served_cities
 from core.errors import ValidationFailed
@@ -72,10 +76,18 @@ def _flight_args(state: State) -> dict[str, Any]:
         args["depart_after"] = d.depart_after
     if d.depart_before:
         args["depart_before"] = d.depart_before
-    if d.arrive_before or d.airlines_only or d.airlines_not:
-        # the tool filters departures only, and no airline: more options, those landing
-        # later or of other airlines left out (state.as_asked)
+    if d.arrive_before:
+        # the tool filters departures only: more options, those landing later left out
+        # (state.as_asked)
         args["limit"] = max(d.limit, 10)
+    # "delta only", "anything but Spirit", "nothing over $70": the tool's own filters
+    if d.airlines_only:
+        args["airlines"] = list(d.airlines_only)
+    if d.airlines_not:
+        args["exclude_airlines"] = list(d.airlines_not)
+    cap = d.price_cap
+    if cap is not None and _cap_applies(cap, "night"):
+        args["max_price"] = cap.amount  # per passenger
     return args
 
 
@@ -123,13 +135,23 @@ def _landing_day(state: State, turn: Turn) -> None:
 def _hotel_args(state: State) -> dict[str, Any]:
     d = state.draft
     check_in, check_out = d.hotel_dates
-    return {
+    args: dict[str, Any] = {
         "city": d.destination_city or d.destination,
         "check_in": check_in.isoformat() if check_in else None,
         "check_out": check_out.isoformat() if check_out else None,
         "rooms": d.hotel_rooms,
         "limit": d.limit,
     }
+    cap = d.price_cap
+    if cap is not None and _cap_applies(cap, "person"):
+        args["max_nightly"] = cap.amount  # "under $200 a night"
+    return args
+
+
+def _cap_applies(cap: PriceCap, other: str) -> bool:
+    """Whether a price ceiling is one the search can filter by: not one per ``other``
+    (a nightly one on flights, one per person on hotels), in the catalogue's currency."""
+    return cap.per != other and cap.currency in (None, FIXED_CURRENCY)
 
 
 def _dest_name(state: State) -> str:
@@ -417,8 +439,63 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         ]
     if calls:
         return calls
+    nearest = _unfiltered_calls(turn)
+    if nearest:
+        # a filter left nothing ("delta only", "nothing over $30"): the nearest there is
+        return nearest
     asked = modifiers(u.text).best or superlative_asked(u.text)
     return _present_search(state, turn, ctx, asked)
+
+
+_TAG: Final = re.compile(r"_(ret|early|leg\d+|stay\d+)$")
+
+
+def _tag_of(step_id: str) -> str:
+    """The tag a search was called with ("ret", "leg2", "stay2"; "" for the first)."""
+    m = _TAG.search(step_id)
+    return m.group(1) if m else ""
+
+
+def _searches_shown(turn: Turn) -> list[Step]:
+    """The searches of a trip made this turn (flights out, back and further legs; hotels)."""
+    return [
+        s
+        for s in turn.calls("search_flights") + turn.calls("search_hotels")
+        if not s.id.endswith(("_flex", "_either", "_chg")) and not s.args.get("rebooking")
+    ]
+
+
+def _unfiltered_calls(turn: Turn) -> list[Call]:
+    """Each search whose filters left nothing, again without the one that did
+    (state.unfiltered), once."""
+    steps = _searches_shown(turn)
+    made = [(s.name, s.args) for s in steps]
+    calls: list[Call] = []
+    for step in steps:
+        again = unfiltered(step.args, step.output)
+        if again is not None and (step.name, again) not in made:
+            calls.append(Call(step.name, again, tag=_tag_of(step.id)))
+            made.append((step.name, again))
+    return calls
+
+
+def _superseded(turn: Turn) -> tuple[set[str], dict[str, tuple[str, ...]]]:
+    """The searches run again without a filter (not shown), and for each search that
+    ran again, the filters it was run without."""
+    steps = _searches_shown(turn)
+    hidden: set[str] = set()
+    dropped: dict[str, tuple[str, ...]] = {}
+    for step in steps:
+        again = unfiltered(step.args, step.output)
+        retry = next(
+            (s for s in steps if again is not None and (s.name, s.args) == (step.name, again)),
+            None,
+        )
+        if retry is not None and again is not None:
+            hidden.add(step.id)
+            gone = tuple(k for k in SEARCH_FILTERS if k in step.args and k not in again)
+            dropped[retry.id] = (*dropped.get(step.id, ()), *gone)
+    return hidden, dropped
 
 
 _LEG_ID = re.compile(r"_leg(\d+)$")
@@ -766,11 +843,12 @@ def _present_search(
     left = list[tuple[str, LeftOut]]()  # flights left out by the limits asked (as_asked)
     asked_for: dict[int, str] = {}  # hotels the request named by brand or area
     brands_wanted: list[str] = []  # brands the request named that no listed hotel is
+    superseded, dropped = _superseded(turn)
     for step in searches:
         if step.error:
             problems.append(render.error_text(step.error))
             continue
-        if step.output is None:
+        if step.output is None or step.id in superseded:
             continue
         if step.name == "search_hotels":
             listed, over = within_cap(state.draft.price_cap, step.output)
@@ -791,7 +869,9 @@ def _present_search(
                 shown_lists.append(("flight", state.flights.get("options") or []))
         elif leg_of(step.id):
             n = leg_of(step.id)
-            found, out_of = as_asked(state.draft, step.output, outbound=False)
+            found, out_of = as_asked(
+                state.draft, step.output, outbound=False, dropped=dropped.get(step.id, ())
+            )
             left.append((f"leg{n}", out_of))
             blocks.append(render.flights_block(found, f"Leg {n} flights"))
             shown_lists.append((f"leg{n}", found.get("options") or []))
@@ -800,7 +880,12 @@ def _present_search(
             if not is_return and _plain(step.id) and any(s.id.endswith("_early") for s in searches):
                 continue  # none of that day's lands in time: the day before's are shown
             title = "Leg 1 flights" if state.draft.legs else "Flights"
-            found, out_of = as_asked(state.draft, step.output, outbound=not is_return)
+            found, out_of = as_asked(
+                state.draft,
+                step.output,
+                outbound=not is_return,
+                dropped=dropped.get(step.id, ()),
+            )
             left.append(("return" if is_return else "flight", out_of))
             blocks.append(render.flights_block(found, "Return flights" if is_return else title))
             shown_lists.append(("return" if is_return else "flight", found.get("options") or []))
