@@ -28,7 +28,10 @@ anywhere" was no hotel facet of a trip question — asks.yaml trip_facets hotel 
 "is <someone> staying anywhere/somewhere"; the name form "is ava staying anywhere …" failed
 the same way) and "actually make it two extra nights" at a held stay (no nights added were
 read without a word naming the stay talked of: "make it" now is one, intents.yaml
-extend_stay booked). Both fixed, 15/15.
+extend_stay booked). Both fixed, 15/15. Second round (15:43 UTC): a question about an
+option of a search for someone else ("does the sofitel need approval?" from an admin
+searching for Ava) named the caller's manager; flows/option_questions now takes the
+searches' approvers. One guard, written before running it: first try 1/1 (16/16 in all).
 """
 
 from __future__ import annotations
@@ -219,6 +222,18 @@ CASES: list[tuple[str, Case]] = [
             "hotel in Paris 15-17 Dec",
             user="mia",
             reply_contains=["approval from Victor Alvarez"],
+            nothing_changed=True,
+        ),
+    ),
+    # (second round, after the option answers took the searches' approvers too)
+    (
+        "approver",
+        dialogue(
+            "find Ava Patel a hotel in Paris 15-17 Dec",
+            "does the sofitel need approval?",
+            user="admin",
+            reply_contains=["Mia Chen"],
+            reply_not_contains=["your manager"],
             nothing_changed=True,
         ),
     ),

@@ -12,6 +12,7 @@ asks for something (a new date, a place, a booking verb) is left to the other fl
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -96,6 +97,16 @@ def answer(state: State, turn: Turn, ctx: Context, u: Understanding) -> Reply | 
     ]
     if not lists:
         return None
+    # whom the amber options wait on, as the searches resolved it for their traveller
+    # (Mia asking of her report's options: not her own manager by rule, the tools' names)
+    approvers = [
+        str(n)
+        for out in (state.flights, state.returns, state.hotels)
+        for n in ((out or {}).get("approvers") or {}).values()
+    ]
+    if approvers:
+        whom = " and ".join(dict.fromkeys(approvers))
+        ctx = replace(ctx, profile={**ctx.profile, "approvers": whom})
     text = u.text
     low = asks.plain(text)
     if not (asks.is_question(text) or text.rstrip().endswith("?")):
@@ -224,7 +235,12 @@ def _policy(option: dict[str, Any], ctx: Context) -> str:
         return "is within policy, so no approval is needed"
     if status == "amber":
         manager = ctx.profile.get("manager")
-        who = f"your manager{f' ({manager})' if manager else ''}"
+        named = str(ctx.profile.get("approvers") or "")
+        who = (
+            named
+            if named and named != manager
+            else f"your manager{f' ({manager})' if manager else ''}"
+        )
         return f"needs approval from {who} before it's confirmed" + (f" ({why})" if why else "")
     return "is not allowed under company policy" + (f" ({why})" if why else "")
 
