@@ -315,7 +315,12 @@ _RETURN_CLAUSE = re.compile(
     r"\b(?:return(?:ing)?|(?:come|coming|fly|flying|head|heading|get|getting|be|being)\s+back|(?:fly|flying|head|heading|go|going|be|get|getting)\s+home|back\s+(?:on|by|home)|and back|round ?trip back"
     # "one back in the evening", "an evening one home": the flight home
     r"|(?:one|flights?)\s+(?:back|home)"
-    r"|(?:back|home)(?=\s+(?:on\s+)?(?:\d|the\b|next\b|" + "|".join(MONTHS) + "|" + _WD + r")))\b"
+    r"|(?:back|home)(?=\s+(?:on\s+)?(?:\d|the\b|next\b|" + "|".join(MONTHS) + "|" + _WD + r"))"
+    # a bare "back" with its time, as "out" with its own ("out in the morning, back in the
+    # evening", "back before 6pm", "back late afternoon")
+    r"|back(?=\s+(?:after|before|around|about|early|late|no\s+later|not\s+before|at\s+(?:\d|noon|midday)"
+    r"|in\s+the\s+(?:morning|afternoon|evening|night)|in\s+time\b|(?:(?:the\s+)?same|that)\s+(?:day|morning|afternoon|evening|night)"
+    r"|(?:morning|afternoon|evening|night|tonight)\b)))\b"
 )
 
 
@@ -934,6 +939,7 @@ def read_dates(
         week = _named_week(low, today, mentions)
         if week is not None:
             mentions = _in_week(week, mentions)
+            mentions = _part_of_named_week(low, week, mentions)
     mentions, reading.corrected = _not_negated(low, mentions)
     mentions = _corrected_in_place(low, mentions)
     mentions = _holidays_as_context(low, mentions)
@@ -1010,12 +1016,16 @@ def read_dates(
     relative = _AROUND_DATE.search(low)
     first = mentions[0]
     rel_return = _REL_RETURN.search(low)
-    if rel_return and first.last is None and not _RETURN_CUE.search(low[: first.start]):
-        # "back the next evening", "coming back two days later": counted from departure.
+    same_day = (
+        _SAME_DAY_TRIP.search(low) if rel_return is None and len(mentions) == 1 else None
+    )
+    if (rel_return or same_day) and first.last is None and not _RETURN_CUE.search(low[: first.start]):
+        # "back the next evening", "coming back two days later": counted from departure;
+        # "a day trip to Boston on the 9th": home the same day.
         reading.depart = first.first
-        reading.ret = first.first + timedelta(days=_later_days(rel_return))
+        reading.ret = first.first + timedelta(days=_later_days(rel_return) if rel_return else 0)
         reading.explicit_return = reading.relative_return = True
-        part = rel_return.group("part")
+        part = rel_return.group("part") if rel_return else None
         if part and part != "day" and not (reading.return_after or reading.return_before):
             # "back that evening": the part of the day is the return's (no context here)
             reading.return_after, reading.return_before = _window(f"in the {part}")
@@ -1832,6 +1842,28 @@ def _in_week(monday: date, mentions: list[Mention], floor: date | None = None) -
     return out
 
 
+def _part_of_named_week(low: str, monday: date, mentions: list[Mention]) -> list[Mention]:
+    """A part of "the week" said beside a week named ("the week of the 14th ... early in
+    the week", "week commencing 14/12, towards the end of the week") is that part of the
+    named week, not of this one; the day that named the week then only names it."""
+    parts = [
+        m for m in mentions if m.kind == "end_week" and not re.search(r"\b(?:next|this)\b", m.text)
+    ]
+    if not parts:
+        return mentions
+    anchor = _WEEK_ANCHOR.search(low)
+    named_by = (
+        next((m for m in mentions if m.start >= anchor.end() - 1 and m not in parts), None)
+        if anchor is not None and anchor.group("of")
+        else None
+    )
+    return [
+        replace(m, first=monday + timedelta(days=m.first.weekday())) if m in parts else m
+        for m in mentions
+        if m is not named_by
+    ]
+
+
 # A week named by its place in a month: "the first week of January", "the 2nd week in
 # February", "the last full week of next month".
 _NTH_WEEK: Final = re.compile(
@@ -1880,17 +1912,19 @@ def _flexible(
     low: str, today: date, week: date | None, mentions: list[Mention], any_day: bool
 ) -> tuple[date, date] | None:
     """The days to compare when the traveller leaves the day open."""
-    if any_day and len(mentions) == 1 and mentions[0].kind == "end_week":
-        # "early next week, whichever day is cheapest": the days of that part of the week
-        # (Monday to Wednesday; mid: Tuesday to Thursday; late, the end: Thursday, Friday)
+    named_of = _WEEK_ANCHOR.search(low) if week is not None else None
+    of_week = named_of is not None and bool(named_of.group("of"))
+    if (any_day or of_week) and len(mentions) == 1 and mentions[0].kind == "end_week":
+        # "early next week, whichever day is cheapest", "the week of the 14th, early in the
+        # week ideally": the days of that part of the week (Monday to Wednesday; mid:
+        # Tuesday to Thursday; late, the end: Thursday, Friday)
         day = mentions[0].first
         lo, hi = {0: (0, 2), 2: (-1, 1), 4: (-1, 0)}.get(day.weekday(), (0, 0))
         return max(day + timedelta(days=lo), today), day + timedelta(days=hi)
     dated = [m for m in mentions if m.kind != "weekday" or not _PLAIN_WEEKDAY.match(m.text.strip())]
     weekdays = [m for m in mentions if m not in dated]
     if week is not None and not weekdays:
-        named_of = _WEEK_ANCHOR.search(low)
-        if any_day or (named_of is not None and named_of.group("of") and len(dated) <= 1):
+        if any_day or (of_week and len(dated) <= 1):
             return max(week, today), week + timedelta(days=6)
     offered = _offered_days(low, mentions)
     if offered:
@@ -1938,6 +1972,8 @@ _REL_RETURN = re.compile(
     r"\b(?:back|return(?:ing)?|fly(?:ing)? home|head(?:ing)? home|home)"
     # "fly back to Chicago that evening": the place flown back to may stand in between
     r"(?:\s+(?:home\s+)?(?:to|in|at)\s+(?!the\b|that\b|same\b)[a-z][\w.'-]*(?:\s+[a-z][\w.'-]*){0,2}?(?=\s+(?:on\s+|in\s+|by\s+)?(?:the\s+)?(?:same|that|later|next|following)\b))?"
+    # its time may stand in between: "back before 6pm the same day", "home by 8 that night"
+    r"(?:\s+(?:by|before|after|around|about|at)\s+(?:\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm)?|noon|midday))?"
     r"\s+(?:on\s+)?(?:the\s+)?"
     r"(?:(?P<next>next|following)\s+(?:day|morning|afternoon|evening|night)|day after|same day"
     # the day of the outbound: "back that evening", "home the same night", "later that day"
@@ -1949,6 +1985,8 @@ _REL_RETURN = re.compile(
     r"|(?P<wk>a week) later)\b"
 )
 _NIGHT_AFTER = re.compile(r"\s+night\b")
+# A trip out and home on one day, no day said for the way home (``data/same_day.yaml``).
+_SAME_DAY_TRIP: Final = re.compile("|".join(datafiles.load("same_day")["trip"]))
 
 
 def _later_days(m: re.Match[str]) -> int:
