@@ -318,7 +318,7 @@ _RETURN_CLAUSE = re.compile(
     r"|(?:back|home)(?=\s+(?:on\s+)?(?:\d|the\b|next\b|" + "|".join(MONTHS) + "|" + _WD + r"))"
     # a bare "back" with its time, as "out" with its own ("out in the morning, back in the
     # evening", "back before 6pm", "back late afternoon")
-    r"|back(?=\s+(?:after|before|around|about|early|late|no\s+later|not\s+before|at\s+(?:\d|noon|midday)"
+    r"|(?:back|home)(?=\s+(?:after|before|by|around|about|early|late|no\s+later|not\s+before|at\s+(?:\d|noon|midday)"
     r"|in\s+the\s+(?:morning|afternoon|evening|night)|in\s+time\b|(?:(?:the\s+)?same|that)\s+(?:day|morning|afternoon|evening|night)"
     r"|(?:morning|afternoon|evening|night|tonight)\b)))\b"
 )
@@ -915,7 +915,10 @@ def read_dates(
         # "of January", anchors the month's bare days: "back on the 8th")
         a, b = period.span
         low = low[:a] + " " * (b - a) + low[b:]
-    mentions = _mentions(low, today, month_first, no_such_day)
+    # "Boston to Atlanta and back in a day": the day trip's words name no day
+    same_day = _SAME_DAY_TRIP.search(low)
+    unsaid = low if same_day is None else _SAME_DAY_TRIP.sub(lambda m: " " * len(m.group(0)), low)
+    mentions = _mentions(unsaid, today, month_first, no_such_day)
     mentions = _bare_days_listed(low, mentions)
     mentions = _days_before_month(low, mentions)
     mentions = _weekdays_offered_together(low, mentions)
@@ -1015,10 +1018,8 @@ def read_dates(
 
     relative = _AROUND_DATE.search(low)
     first = mentions[0]
-    rel_return = _REL_RETURN.search(low)
-    same_day = (
-        _SAME_DAY_TRIP.search(low) if rel_return is None and len(mentions) == 1 else None
-    )
+    rel_return = _REL_RETURN.search(unsaid)  # "and back in a day" is no day later
+    same_day = same_day if rel_return is None and len(mentions) == 1 else None
     if (rel_return or same_day) and first.last is None and not _RETURN_CUE.search(low[: first.start]):
         # "back the next evening", "coming back two days later": counted from departure;
         # "a day trip to Boston on the 9th": home the same day.
@@ -2365,7 +2366,16 @@ def _times(low: str, reading: DateReading) -> None:
     if clause is not None:
         # A clause about the flight out after the way home was named belongs to the way out.
         start = clause.start()
-        cuts = [start, *(m.end() for m in _TIME_CLAUSE.finditer(low, start)), len(low)]
+        # "out before 9am back after 5pm": a clause ends where the next one about the way
+        # home begins, said with no comma
+        cuts = sorted(
+            {
+                start,
+                *(m.end() for m in _TIME_CLAUSE.finditer(low, start)),
+                *(m.start() for m in _RETURN_CLAUSE.finditer(low, start + 1)),
+                len(low),
+            }
+        )
         for a, b in itertools.pairwise(cuts):
             said = low[a:b]
             if _OUT_CLAUSE.search(said) and not _RETURN_CLAUSE.search(said):
