@@ -13,7 +13,16 @@ b53_dt_sometime_that_week):
   the week only names it (dates._part_of_named_week); with "the week of" the part's days
   are compared (dates._flexible).
 
-Every phrasing here is a guard, written before it was run. First try: see below.
+Every phrasing here is a guard, written before it was run. First try (pytest -q
+tests/concierge/test_planner_fix53.py, 15:35 UTC, after the first commit's fix): 9/12 —
+day_trip 1/4, per_leg_times 3/3, week_part 5/5. The three failures, fixed by mechanism
+in the second commit (now 12/12): "a same-day return ... out before 9am back after 5pm"
+(the spelling fixer writes "return" as "returning", which the table missed; and with no
+comma between them the two legs' times were one clause, so the way out's went home too:
+a clause now ends where the next one about the way home begins); "Boston to Atlanta and
+back in a day" (its "in a day" was read as tomorrow and as a return one day later: a day
+trip's words name no day); "a daytrip ... home by 10pm" (a bare "home" with its time, and
+"home by", are the way home's, as "back by" was).
 """
 
 from __future__ import annotations

@@ -1020,7 +1020,11 @@ def read_dates(
     first = mentions[0]
     rel_return = _REL_RETURN.search(unsaid)  # "and back in a day" is no day later
     same_day = same_day if rel_return is None and len(mentions) == 1 else None
-    if (rel_return or same_day) and first.last is None and not _RETURN_CUE.search(low[: first.start]):
+    if (
+        (rel_return or same_day)
+        and first.last is None
+        and not _RETURN_CUE.search(low[: first.start])
+    ):
         # "back the next evening", "coming back two days later": counted from departure;
         # "a day trip to Boston on the 9th": home the same day.
         reading.depart = first.first
