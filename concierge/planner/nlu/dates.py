@@ -318,7 +318,9 @@ _RETURN_CLAUSE = re.compile(
     r"|(?:back|home)(?=\s+(?:on\s+)?(?:\d|the\b|next\b|" + "|".join(MONTHS) + "|" + _WD + r"))"
     # a bare "back" with its time, as "out" with its own ("out in the morning, back in the
     # evening", "back before 6pm", "back late afternoon")
-    r"|(?:back|home)(?=\s+(?:after|before|by|around|about|early|late|no\s+later|not\s+before|at\s+(?:\d|noon|midday)"
+    r"|(?:back|home)(?=\s+(?:(?:early|late)\b"
+    # a time, never an event ("my own way back after the workshop")
+    r"|(?:after|before|by|around|about|at|no\s+later\s+than|not\s+before)\s+(?:\d|noon\b|midday\b|midnight\b|lunch\b|dinner\b)"
     r"|in\s+the\s+(?:morning|afternoon|evening|night)|in\s+time\b|(?:(?:the\s+)?same|that)\s+(?:day|morning|afternoon|evening|night)"
     r"|(?:morning|afternoon|evening|night|tonight)\b)))\b"
 )
