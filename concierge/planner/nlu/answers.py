@@ -379,10 +379,17 @@ def gives_up(text: str) -> bool:
     tokens = tuple(_canonical(t) for t in _tokens(text or "", vocab))
     if not tokens or len(tokens) > 24:
         return False
+    if set(tokens) & _rejecting():
+        return False  # "no, reject it": the booking declined, the hold kept
     for categories in _segmentations(tokens, _index(None)):
         if "cancel" in categories and _verdict(categories, cancelling=False) == Answer.NO:
             return True
     return False
+
+
+@lru_cache(maxsize=1)
+def _rejecting() -> frozenset[str]:
+    return frozenset(_plain(str(w)) for w in datafiles.load("answers")["rejecting"])
 
 
 def _praising(clause: str) -> bool:
