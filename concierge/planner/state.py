@@ -263,6 +263,9 @@ class State:
     # The flight (segment id) of ``current_booking`` the last question about a trip was
     # answered about ("what time's my flight home?"): the one "that same flight" names next.
     asked_flight: str | None = None
+    # The days (first, last; ISO) one's own trips were asked for ("what have I got booked
+    # the week of the 14th?"): the trips listed are those, what "the flight" names next.
+    trips_days: list[str] | None = None
 
 
 @dataclass
@@ -405,6 +408,7 @@ def apply_user(
     if u.whose and u.whose.lower() in asks.tables().someone_pronouns:
         # "where's she staying in paris?": the trip of whom the conversation last named
         u.whose = _trip_person_meant(state, people) or u.whose
+    state.trips_days = _trips_days(u) if u.intent == Intent.TRIPS else None
     # Lists a booking took are done with once the traveller writes again: what is shown
     # next (a hotel for the same trip, say) is what "the cheapest" or "option 2" means.
     for kind in state.used_up:
@@ -996,7 +1000,7 @@ def apply_result(state: State, step: Step) -> None:
             )
             state.last_shown = "suggestions"
     elif name == "list_trips":
-        state.trips = list(out.get("trips") or [])
+        state.trips = within_days(list(out.get("trips") or []), state.trips_days)
         _show(state, "trips", state.trips)
     elif name == "list_approvals":
         state.approvals = list(out.get("approvals") or [])
@@ -1288,6 +1292,40 @@ def _amount(value: Any) -> float:
         return float((value or {}).get("amount") or "inf")
     except (TypeError, ValueError, AttributeError):
         return float("inf")
+
+
+def _trips_days(u: Understanding) -> list[str] | None:
+    """The days one's own trips are asked for ("the week of the 14th", "between the 10th
+    and the 20th", "for the 3rd"), first and last; None when none are said (or the trips
+    asked are someone else's, which the trips flow filters itself)."""
+    if u.whose or u.team:
+        return None
+    d = u.dates
+    if d.flexible is not None:
+        return [d.flexible[0].isoformat(), d.flexible[1].isoformat()]
+    if d.depart is not None:
+        return [d.depart.isoformat(), (d.ret or d.depart).isoformat()]
+    return None
+
+
+def within_days(
+    trips: list[dict[str, Any]], days: list[str] | None, *, strict: bool = False
+) -> list[dict[str, Any]]:
+    """The trips (list_trips' outputs) that overlap ``days``; all of them when no days are
+    given or (unless ``strict``) none overlap (the list then says so)."""
+    if not days:
+        return trips
+    first, last = days
+    found = [
+        t
+        for t in trips
+        if t.get("start")
+        and t.get("end")
+        and str(t["start"]) <= last
+        and str(t["end"]) >= first
+        and t.get("status") not in {"cancelled", "expired", "failed"}
+    ]
+    return found if strict else found or trips
 
 
 def _show(state: State, kind: str, items: list[dict[str, Any]]) -> None:

@@ -28,6 +28,7 @@ _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 # The order facets are answered in when a question carries several ("what terminal does
 # my flight leave from" is about the terminal, "when do I land" about the landing).
 _ORDER = (
+    "order",
     "on_day",
     "have",
     "names",
@@ -183,6 +184,41 @@ def matching(trips: list[TripOut], ask: TripAsk, today: dt.date) -> list[TripOut
     return sorted(found, key=soon)
 
 
+_COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
+_COUNT_SAID = re.compile(r"\b(two|three|four|both|[234]) (?:trips|bookings)\b", re.IGNORECASE)
+
+
+def in_order(trips: list[TripOut], ask: TripAsk, today: dt.date) -> str:
+    """Which of one's trips comes first ("which one's first?", "I've got two trips, right?"):
+    the upcoming trips the question can mean, soonest first, the first one named; a count
+    said is confirmed or corrected."""
+    upcoming = [
+        t
+        for t in matching(trips, ask, today)
+        if t.end is None or dt.date.fromisoformat(t.end) >= today
+    ]
+    whose = f"{ask.whose} has" if ask.whose else "You have"
+    if not upcoming:
+        return f"{whose} no upcoming trips."
+    said = _COUNT_SAID.search(ask.text)
+    n = len(upcoming)
+    count = f"{n} upcoming trip{'s' if n > 1 else ''}"
+    lead = (
+        f"{'Yes' if _COUNTS[said.group(1).lower()] == n else 'Actually'} — {whose.lower()} {count}"
+        if said
+        else f"{whose} {count}"
+    )
+    first = upcoming[0]
+    where = " and ".join(first.places) if first.places else first.booking_id
+    head = (
+        f"{lead}; the first is **{where}**:"
+        if n > 1
+        else f"{lead}, **{where}**:"
+    )
+    lines = "\n".join(f"{i}. {trip_line(t)}" for i, t in enumerate(upcoming, start=1))
+    return f"{_cap(head)}\n{lines}"
+
+
 def _days_of(t: TripOut) -> list[dt.date]:
     """Every day a trip spans, first to last."""
     if t.start is None or t.end is None:
@@ -312,7 +348,7 @@ def _lands(s: SegmentOut) -> str:
 # When the flight leaves or lands: asked beside the hotel's hours or address ("what time
 # does my flight land, and from what time can I check in at the hotel?"), both answered.
 _FLIGHT_TIMES = frozenset({"arrive", "depart"})
-_WHOLE_TRIP = frozenset({"on_day", "have", "status", "cost", "overview", "check"})
+_WHOLE_TRIP = frozenset({"order", "on_day", "have", "status", "cost", "overview", "check"})
 
 
 def answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
@@ -531,7 +567,12 @@ def _on_day(ask: TripAsk, b: BookingOut, name: str) -> str:
     if not lines:
         data = b.model_dump(mode="json", exclude_none=True)
         return f"That day falls in {name} ({status}):\n{render.booking_summary(data)}"
-    return f"Yes — {name}, {status}:\n" + "\n".join(f"- {line}" for line in lines)
+    # ("which trip is on Dec 3rd?" is answered by naming it, not with a yes)
+    lead = "That's" if _WHICH.match(ask.text) else "Yes —"
+    return f"{lead} {name}, {status}:\n" + "\n".join(f"- {line}" for line in lines)
+
+
+_WHICH = re.compile(r"\W*(?:which|what)\b", re.IGNORECASE)
 
 
 def _refundability(segments: list[SegmentOut], name: str) -> str:
@@ -811,6 +852,7 @@ def _who(role: str, ask: TripAsk, b: BookingOut) -> str:
 
 
 _WHO = re.compile(r"\W*who\b", re.IGNORECASE)
+_ON_ME = re.compile(r"\b(?:waiting|sitting|stuck|pending) (?:on|with|for) me\b|\bon me\?", re.IGNORECASE)
 # "why does my paris trip need approval?": the rule it broke comes first
 _WHY = re.compile(r"\b(?:why|how come|reason)\b", re.IGNORECASE)
 
@@ -839,8 +881,10 @@ def _status(b: BookingOut, ask: TripAsk) -> TripAnswer:
                 "it's approved."
             )
         why = f" ({'; '.join(b.policy.violations)})" if b.policy.violations else ""
+        # "is it waiting on me?" asked of a step that is someone else's: said first
+        lead = "Not on you — " if now is not None and not now.you and _ON_ME.search(ask.text) else "Not yet — "
         return TripAnswer(
-            f"Not yet — {name} is waiting for approval{by}{why}. It's confirmed as soon as it's approved."
+            f"{lead}{name} is waiting for approval{by}{why}. It's confirmed as soon as it's approved."
         )
     if status == "held":
         until = render.hold_time(b.hold_expires_at)

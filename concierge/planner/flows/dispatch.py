@@ -211,6 +211,23 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         # confirmed?", "what time does the december 3 one leave?": a question about a trip
         # of the list, named by its place or day — nothing to search.
         intent = Intent.ASK_TRIP
+    if (
+        state.last_shown == "trips"
+        and state.last_intent == Intent.TRIPS
+        and intent in _WHICH_TRIP_MAY_BE
+        and u.facets
+        and not (u.places or u.dates.depart or u.dates.ret or u.options or u.booking_id)
+        and _THE_PART.search(u.text)
+        and asks.is_question(u.text)
+        and not asks.is_request(u.text)
+    ):
+        # "what have I got booked the week of the 14th?" → "what time does the flight get
+        # in?": the flight (the hotel) of the trip listed — of the one trip shown, else the
+        # soonest of them; nothing to search.
+        intent = u.intent = Intent.ASK_TRIP
+        listed = [t for t in state.trips or [] if t.get("status") not in _ENDED]
+        if len(listed) == 1:
+            u.booking_id = str(listed[0].get("booking_id"))
     # (the confirmation asked again this turn, once answered, tells what became of it)
     at_hold = booking.changed_hold(state) is not None or turn.last("confirm_booking") is not None
     if intent in _SMALL_TALK and at_hold:
@@ -300,6 +317,15 @@ def _places_are_hotel_areas(state: State, u: Understanding) -> bool:
     named = asked_hotels(u.text, shown.items)
     said = [f" {plain_name(w)} " for words in named.values() for w in words.split(", ")]
     return bool(said) and all(any(f" {plain_name(p.text)} " in w for w in said) for p in u.places)
+
+
+# A part of a trip said as one already known ("the flight", "the hotel", "it").
+_THE_PART = re.compile(
+    r"\b(?:the|that|this) (?:flight|plane|hotel|room|stay|trip|booking|return|outbound)\b"
+    r"|\b(?:does|is|did|will) it\b",
+    re.IGNORECASE,
+)
+_ENDED = frozenset({"cancelled", "expired", "failed"})
 
 
 # Words that point back at the trip or the person just talked of.

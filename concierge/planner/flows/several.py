@@ -130,6 +130,27 @@ def read(
     return out
 
 
+def _say_once(said: list[str], text: str) -> None:
+    """``text`` added to the answers of a message of several questions, unless an answer
+    already holds it: two questions answered alike ("is everything booked for london?
+    flights AND hotel?", "I've got two trips right? which one's first?") are told once,
+    the fuller answer kept."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    for i, earlier in enumerate(said):
+        if text in earlier:
+            return
+        if earlier in text:
+            said[i] = text
+            return
+        told = {line for line in earlier.splitlines() if line.strip()}
+        if len(lines) > 2 and len([line for line in lines if line not in told]) <= 1:
+            return  # the same list again, under another first line
+        if " — " in text and text.split(" — ", 1)[1] == earlier.split(" — ", 1)[-1]:
+            said[i] = text  # the same answer, led for the later question ("Not on you — …")
+            return
+    said.append(text)
+
+
 def _stands_alone(prev: Understanding | None, u: Understanding, text: str) -> bool:
     """Whether a clause is a request of its own, not the context or the detail of its
     neighbour: a search says when and what ("…, and find me a flight to Boston next
@@ -166,17 +187,27 @@ def _read_after(prev: Understanding, u: Understanding, text: str) -> None:
     trip too, unless it asks for something to be searched."""
     if (
         prev.intent == Intent.ASK_TRIP
-        and u.intent in {Intent.UNKNOWN, Intent.SEARCH}
+        and (
+            u.intent in {Intent.UNKNOWN, Intent.SEARCH}
+            # "where is Ava's Paris request at? is it waiting on me?": that booking's step
+            or (u.intent == Intent.APPROVALS and _IT.search(text) and not (u.person or u.places))
+        )
         and u.dates.depart is None
         and asks.is_question(text)
         and not asks.is_request(text)
     ):
         u.intent = Intent.ASK_TRIP
         u.facets = asks.trip_facets(text)
+        if not u.facets and prev.facets == {"status"}:
+            u.facets = prev.facets
     if prev.intent == u.intent == Intent.ASK_TRIP and not u.facets - _PART_FACETS:
         # "what did my flight home cost? And the one out?", "when do I land? and the
         # hotel?": a question naming only another part of the trip asks the same of it.
         u.facets = u.facets | (prev.facets - _PART_FACETS)
+
+
+# A booking taken up by a pronoun ("is it waiting on me?").
+_IT = re.compile(r"\b(?:it|that|this one)\b", re.IGNORECASE)
 
 
 # Facets that name a part of a trip (the flight home, the hotel), not what is asked of it.
@@ -311,7 +342,7 @@ def run(
         if isinstance(decision, Reply):
             ran = [position[id(s)] for s in mine[k]]
             if (max(ran) if ran else -1) >= asked_at:
-                said.append(decision.text)
+                _say_once(said, decision.text)
             offer = decision.offer or offer
             last = turn
             continue

@@ -25,7 +25,7 @@ from concierge.planner.flows.options import pick
 from concierge.planner.nlu import asks
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.nlu.parts import TripPart, read_part
-from concierge.planner.state import Offer, State, Turn
+from concierge.planner.state import Offer, State, Turn, within_days
 from core.catalogue import CARRIERS
 from tools.cancel_booking import CancelBookingOutput
 from tools.get_booking import GetBookingOutput
@@ -172,6 +172,22 @@ def _trips(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
     if not listing.trips:
         return Reply("You have no trips yet. Where would you like to go?")
     lead = ""
+    shown = listing.trips
+    if state.trips_days:
+        # "what have I got booked the week of the 14th?": the trips of those days (as
+        # state.trips, which "the flight" and "the 2nd" then name), else all, said so
+        first, last = (dt.date.fromisoformat(d) for d in state.trips_days)
+        when = (
+            f"on {spoken_day(first)}"
+            if first == last
+            else f"between {spoken_day(first)} and {spoken_day(last)}"
+        )
+        ids = {str(t.get("booking_id")) for t in state.trips or []}
+        within = [t for t in listing.trips if t.booking_id in ids]
+        if within and len(within) < len(listing.trips):
+            shown, lead = within, f"Booked {when}:\n"
+        elif not within_days([t.model_dump() for t in listing.trips], state.trips_days, strict=True):
+            lead = f"Nothing is booked {when}. "
     if asks.open_steps(u.text):
         # "is anything on my trips still outstanding?": whom each pending trip waits on
         read = _pending_read(turn, listing)
@@ -185,19 +201,21 @@ def _trips(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
         else ""
     )
     me = str(ctx.profile.get("name") or "")
-    theirs = {t.traveler for t in listing.trips if me and t.traveler != me}
+    theirs = {t.traveler for t in shown if me and t.traveler != me}
     # A manager sees their reports' trips too: those are never called "your trips".
     head = (
-        "Your trips:\n"
+        ""
+        if shown is not listing.trips
+        else "Your trips:\n"
         if not theirs
         else "Trips you can see (yours and " + ", ".join(sorted(theirs)) + "'s):\n"
-        if any(t.traveler == me for t in listing.trips)
+        if any(t.traveler == me for t in shown)
         else "You have no trips of your own. Trips of people you can see:\n"
     )
     return Reply(
         lead
         + head
-        + trip_lines(listing.trips, me)
+        + trip_lines(shown, me)
         + more
         + "\n\nWant details on one, or to change or cancel it?"
     )
@@ -504,6 +522,16 @@ def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decis
             given = RefundOut.model_validate(done["refund"])
             text = _refund_text(given).strip() or "There is no refund."
             return Reply(f"**{state.current_booking}** is cancelled. {text}")
+    if "order" in ask.facets and booking_id is None and ask.flight is None:
+        # "which one's first?", "I've got two trips booked right?": the trips in order,
+        # from the list, never one booking's details alone
+        listing = turn.last("list_trips")
+        if listing is None:
+            return [Call("list_trips", {"limit": 20})]
+        trips = listing.typed(ListTripsOutput)
+        if trips is None:
+            return Reply(f"I couldn't load your trips: {render.error_text(listing.error or {})}")
+        return Reply(lead + trip_answers.in_order(trips.trips, ask, ctx.today))
     # "would I get a refund if I cancelled the London trip?": what cancelling now would
     # give back, from the core's own quote; nothing is cancelled.
     refund = asks.cancel_refund_question(u.text)

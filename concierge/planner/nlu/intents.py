@@ -831,6 +831,19 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # it waits on, not the policy's thresholds.
         u.intent, u.facets = Intent.ASK_TRIP, frozenset({"status"})
         return u
+    if (
+        person
+        and asks.is_question(clean)
+        and "status" in asks.trip_facets(clean)
+        and not _DECIDE.search(low)
+        and not _HOW_TO_DECIDE.search(low)
+        and _whose(clean, u.places)
+    ):
+        # "where is Ava's Paris request at? is it waiting on me?": where that person's
+        # booking stands and whom it waits on (get_booking), not the caller's own queue.
+        u.intent, u.facets = Intent.ASK_TRIP, frozenset({"status"})
+        u.whose = _whose(clean, u.places)
+        return u
     if _MINE_WAITING.search(low) and not asks.amount(clean):
         # "anything of mine still waiting for approval?": where one's own trips stand,
         # not a decision on them (nor the requests waiting on the caller).
@@ -1533,6 +1546,8 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
         return True  # "just checking - I fly home from london on friday right?"
     if "on_day" in u.facets and u.dates.mentions and not u.places:
         return True  # "what's on for me on 18/12?": one's bookings of that day
+    if "order" in u.facets and _TRIP_WORD.search(clean.lower()):
+        return True  # "which trip is first?": one's trips, in order
     if u.facets & {"locator", "hotel_name"} and not _whose(clean, u.places):
         return True
     if {"address", "hotel"} <= u.facets and not u.options and not _whose(clean, u.places):
@@ -1569,6 +1584,9 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
             )
         )
     )
+
+
+_TRIP_WORD: Final = re.compile(r"\b(?:trips?|bookings?)\b")
 
 
 # "paris flight thurs", "boston-paris flight": a booking named by its place, at the start
