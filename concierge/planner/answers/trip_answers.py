@@ -210,11 +210,7 @@ def in_order(trips: list[TripOut], ask: TripAsk, today: dt.date) -> str:
     )
     first = upcoming[0]
     where = " and ".join(first.places) if first.places else first.booking_id
-    head = (
-        f"{lead}; the first is **{where}**:"
-        if n > 1
-        else f"{lead}, **{where}**:"
-    )
+    head = f"{lead}; the first is **{where}**:" if n > 1 else f"{lead}, **{where}**:"
     lines = "\n".join(f"{i}. {trip_line(t)}" for i, t in enumerate(upcoming, start=1))
     return f"{_cap(head)}\n{lines}"
 
@@ -882,7 +878,8 @@ def _status(b: BookingOut, ask: TripAsk) -> TripAnswer:
             )
         why = f" ({'; '.join(b.policy.violations)})" if b.policy.violations else ""
         # "is it waiting on me?" asked of a step that is someone else's: said first
-        lead = "Not on you — " if now is not None and not now.you and _ON_ME.search(ask.text) else "Not yet — "
+        elsewhere = now is not None and not now.you and _ON_ME.search(ask.text)
+        lead = "Not on you — " if elsewhere else "Not yet — "
         return TripAnswer(
             f"{lead}{name} is waiting for approval{by}{why}. It's confirmed as soon as it's approved."
         )

@@ -145,8 +145,12 @@ def _say_once(said: list[str], text: str) -> None:
         told = {line for line in earlier.splitlines() if line.strip()}
         if len(lines) > 2 and len([line for line in lines if line not in told]) <= 1:
             return  # the same list again, under another first line
-        if " — " in text and text.split(" — ", 1)[1] == earlier.split(" — ", 1)[-1]:
-            said[i] = text  # the same answer, led for the later question ("Not on you — …")
+        lead, _, rest = text.partition(" — ")
+        before, _, after = earlier.partition(" — ")
+        if rest and rest == after and len(lead.split()) <= 3 and len(before.split()) <= 3:
+            # the same answer under another short lead ("Not yet — …", "Not on you — …"):
+            # told once, as led for the later question
+            said[i] = text
             return
     said.append(text)
 

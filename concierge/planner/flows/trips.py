@@ -186,7 +186,9 @@ def _trips(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
         within = [t for t in listing.trips if t.booking_id in ids]
         if within and len(within) < len(listing.trips):
             shown, lead = within, f"Booked {when}:\n"
-        elif not within_days([t.model_dump() for t in listing.trips], state.trips_days, strict=True):
+        elif not within_days(
+            [t.model_dump() for t in listing.trips], state.trips_days, strict=True
+        ):
             lead = f"Nothing is booked {when}. "
     if asks.open_steps(u.text):
         # "is anything on my trips still outstanding?": whom each pending trip waits on

@@ -1546,6 +1546,13 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
         return True  # "just checking - I fly home from london on friday right?"
     if "on_day" in u.facets and u.dates.mentions and not u.places:
         return True  # "what's on for me on 18/12?": one's bookings of that day
+    if (
+        u.facets & {"time", "depart", "arrive"}
+        and u.dates.mentions
+        and not (u.places or u.options)
+        and _THE_FLIGHT.search(clean.lower())
+    ):
+        return True  # "what time is the flight on 14/12?": the flight one has that day
     if "order" in u.facets and _TRIP_WORD.search(clean.lower()):
         return True  # "which trip is first?": one's trips, in order
     if u.facets & {"locator", "hotel_name"} and not _whose(clean, u.places):
@@ -1587,6 +1594,8 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
 
 
 _TRIP_WORD: Final = re.compile(r"\b(?:trips?|bookings?)\b")
+# "the flight on 14/12": a flight spoken of as one that exists
+_THE_FLIGHT: Final = re.compile(r"\bthe (?:flight|plane)\b")
 
 
 # "paris flight thurs", "boston-paris flight": a booking named by its place, at the start
