@@ -21,7 +21,7 @@ from concierge.planner.flows.options import amount_of, pick
 from concierge.planner.flows.stays import stay_after
 from concierge.planner.nlu import datafiles
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
-from concierge.planner.nlu.picks import flight_number
+from concierge.planner.nlu.picks import airlines_asked, flight_number, one_option
 from concierge.planner.state import Offer, Shown, State, Step, Turn, typed
 from core.catalogue.places import lookup_place
 from tools.list_trips import TripOut
@@ -206,8 +206,17 @@ def _find_disrupted(
 def select_rebook(
     state: State, turn: Turn, ctx: Context, u: Understanding, refs: list[OptionRef], shown: Shown
 ) -> Decision:
+    # One list: what the message says in several clauses describes one option ("the same
+    # BA flight as now, the 22:30").
+    ref = one_option(refs)
+    asked = state.offer.args.get("asked") if state.offer and state.offer.kind == "select" else None
     picked = (
-        pick(shown.items, refs[0]) if refs else (shown.items[0] if len(shown.items) == 1 else None)
+        pick(shown.items, ref)
+        if ref
+        # "switch me to that one": the option the question before was about
+        else shown.items[asked - 1]
+        if isinstance(asked, int) and 1 <= asked <= len(shown.items)
+        else (shown.items[0] if len(shown.items) == 1 else None)
     )
     if isinstance(picked, str):
         return Reply(picked)
@@ -822,7 +831,27 @@ def _change_booking(
         str(seg.get("flight")),
         new_day,
         stay_note=_stay_stays(b, seg, new_day),
+        asked=_airline_asked(u.text, options, flights),
     )
+
+
+def _airline_asked(
+    text: str, options: list[dict[str, Any]], flights: list[dict[str, Any]]
+) -> int | None:
+    """The option a change's question asks about by its airline ("is there an American
+    Airlines one on Saturday?"): its number, when one airline other than the booked
+    flights' is asked about and one option is on it, so that "switch me to that one"
+    means it."""
+    booked = {str(s.get("flight") or "")[:2].upper() for s in flights}
+    codes = [c for c in airlines_asked(text) if c not in booked] or list(airlines_asked(text))
+    if len(codes) != 1:
+        return None
+    on_it = [
+        n
+        for n, o in enumerate(options, 1)
+        if all(str(f)[:2].upper() == codes[0] for f in o.get("flights") or ["?"])
+    ]
+    return on_it[0] if len(on_it) == 1 else None
 
 
 # "same flight", "the same BA 19", "same one", "same time": the booked flight, another day
@@ -872,10 +901,12 @@ def change_options(
     new_day: dt.date,
     *,
     stay_note: str = "",
+    asked: int | None = None,
 ) -> Decision:
     """The new flights a change search found for one flight of a booking: remembered as
     the "changes" list (so "option 2" or a Book click rebooks that flight), then shown
-    (``stay_note``: what becomes of the booking's hotel)."""
+    (``stay_note``: what becomes of the booking's hotel; ``asked``: the option the request
+    asked about, which "that one" then means)."""
     if step is None or step.error:
         why = render.error_text(step.error) if step is not None and step.error else "no answer"
         return Reply(f"I couldn't search new flights: {why}")
@@ -886,11 +917,18 @@ def change_options(
     if not options:
         return Reply(out.get("note") or f"No flights on {spoken_day(new_day)} — try another date?")
     listed = "" if ctx.cards else "\n" + render.flights_block(out, "New flights").split("\n", 1)[1]
+    named = ""
+    if asked is not None and 1 <= asked <= len(options):
+        flights = " + ".join(str(f) for f in options[asked - 1].get("flights") or [])
+        leaves = render.clock(options[asked - 1].get("depart"))
+        named = f"\n\nYes — option {asked}, {flights} at {leaves}, is the one you asked about."
     return Reply(
         f"Options to move {flight} to {spoken_day(new_day)} ({booking_id}):"
         + listed
         + stay_note
-        + "\n\nWhich one should I switch you to? Any fare difference and change fee follow the fare rules."
+        + named
+        + "\n\nWhich one should I switch you to? Any fare difference and change fee follow the fare rules.",
+        Offer("select", {"asked": asked}) if named else None,
     )
 
 

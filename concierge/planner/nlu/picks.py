@@ -311,6 +311,20 @@ def _airlines_said(patterns: tuple[re.Pattern[str], ...], low: str) -> tuple[str
     return tuple(dict.fromkeys(code for _, code in sorted(found)))
 
 
+def airlines_asked(text: str) -> tuple[str, ...]:
+    """The airlines a question asks about ("is there an American Airlines one on the
+    19th?", "does Delta fly home that day?"), as carrier codes in the order said; none
+    when the message asks nothing."""
+    low = " ".join((text or "").lower().replace("’", "'").split())
+    if "?" not in low and not _QUESTION_START.match(low):
+        return ()
+    said = [_AIRLINE_CODE[m.group()] for m in _ONE_AIRLINE.finditer(low)]
+    return tuple(dict.fromkeys(said))
+
+
+_QUESTION_START: Final = re.compile(r"^(?:\W*\w+\W+){0,8}?(?:is there|are there|does|do|any)\b")
+
+
 def of_those(text: str) -> bool:
     """A pick says it chooses among the options just talked of ("the cheaper of those")."""
     return bool(tables().of_those.search(" ".join((text or "").lower().split())))
@@ -915,6 +929,30 @@ def _merge(a: OptionRef, b: OptionRef) -> OptionRef | None:
     fields["rank"] = max(a.rank, b.rank)
     fields["avoid"] = a.avoid + tuple(h for h in b.avoid if h not in a.avoid)
     return OptionRef(**fields)
+
+
+def one_option(refs: list[OptionRef]) -> OptionRef | None:
+    """The one option of a single list that several references describe together ("the
+    same BA flight as now, the 22:30": British Airways at 22:30, not the first BA one):
+    every detail said, merged while they agree; a detail that disagrees is dropped for
+    the most precise one said (a number or a time before an airline)."""
+    if not refs:
+        return None
+    whole = refs[0]
+    for ref in refs[1:]:
+        merged = _merge(whole, ref)
+        if merged is None:
+            return max(refs, key=_precision)
+        whole = merged
+    return whole
+
+
+def _precision(ref: OptionRef) -> int:
+    """How closely a reference names one option: a number or a flight number, then a
+    time, then anything else."""
+    if ref.index is not None or flight_number(ref.carrier or ""):
+        return 3
+    return 2 if ref.clock else 1
 
 
 def _spoken_clock(m: re.Match[str]) -> tuple[str, bool] | None:
