@@ -624,6 +624,8 @@ def other_day_of_change(
     shown = state.shown.get("changes")
     if state.last_shown != "changes" or shown is None or not shown.booking_id or u.places:
         return None
+    if u.want_hotel and not u.want_flight:
+        return None  # "… + hotel nights 18th and 19th": a stay asked, not the flight's day
     numbers = [r for r in u.options if r.carrier and flight_number(r.carrier)]
     if len(numbers) != len(u.options):
         return None  # "option 2", "the 8pm one": a pick among those shown

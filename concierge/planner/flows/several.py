@@ -29,6 +29,7 @@ from datetime import datetime
 
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 
+from concierge.planner import render
 from concierge.planner.flows import lookup, purpose
 from concierge.planner.flows.base import Call, Context, Decision, Reply
 from concierge.planner.flows.dispatch import decide
@@ -164,6 +165,8 @@ def _stands_alone(prev: Understanding | None, u: Understanding, text: str) -> bo
     if not requests.is_request(u.intent):
         return False
     if u.intent == Intent.SEARCH:
+        if requests.told(text):
+            return False  # "the client wants me in London through the weekend": context
         when = u.dates.depart or u.dates.flexible or u.dates.ret
         what = u.flight_asked or u.want_flight or u.want_hotel or _names_a_place(u)
         if prev is not None and requests.conditional(text) and _names_a_place(prev):
@@ -329,6 +332,7 @@ def run(
         if k:
             state.offer = None  # the previous reply's offer is for the first request only
             _instead_of_booking(state, parts[k - 1], part, called, ctx.now, month_first)
+            _stay_of_change(state, parts[k - 1], part, ctx.now, month_first)
             u = part.understanding
         prior = {
             "flights": state.flight_args,
@@ -409,6 +413,38 @@ def _instead_of_booking(
         return
     origin, destination = (_city(flight.origin), _city(flight.destination))
     said = f"{rest.rstrip(' ?.!')} from {origin} to {destination}"
+    part.understanding = understand(said, now, month_first=month_first)
+
+
+def _stay_of_change(
+    state: State, before: Request, part: Request, now: datetime, month_first: bool
+) -> None:
+    """Hotel nights naming no place, after a booked flight's change ("move my flight home
+    to Sun 20 Dec + hotel nights 18th and 19th"): a stay in the city of that trip — where
+    the flight leaves from when the nights come before its new day, else where it lands."""
+    u = part.understanding
+    shown = state.shown.get("changes")
+    if (
+        before.understanding.intent != Intent.CHANGE
+        or u.intent != Intent.SEARCH
+        or not u.want_hotel
+        or u.want_flight
+        or _names_a_place(u)
+        or shown is None
+        or not shown.items
+    ):
+        return
+    first = shown.items[0]
+    day = render.day_of(first.get("depart"))
+    check_in = u.dates.depart
+    code = (
+        first.get("origin")
+        if day is not None and check_in is not None and check_in < day
+        else first.get("destination")
+    )
+    if not code:
+        return
+    said = f"{part.text.rstrip(' ?.!')} in {_city(str(code))}"
     part.understanding = understand(said, now, month_first=month_first)
 
 

@@ -1101,6 +1101,15 @@ _NOT_STAY = re.compile(
     r"[.;!?]|\b(?:fl(?:y|ying|ight|ights)|depart\w*|leav\w*|back|return\w*|arriv\w*|land\w*)\b"
 )
 _NIGHTS_OF = re.compile(r"\bnights?\s+of\s+(?:the\s+)?(?:(?:" + _WD + r")\.?,?\s+(?:the\s+)?)?$")
+# "hotel nights for the 18th and 19th", "hotel nights 18th & 19th": the days listed after
+# "nights" (uncounted) are the nights slept too — a list only: "nights 18th to 20th" may
+# say the check-out, and "3 nights from the 18th" or "2 nights on the 18th" count them.
+_NIGHTS_FOR = re.compile(r"\bnights\s+(?:for\s+|on\s+)?(?:the\s+)?$")
+_NIGHTS_COUNTED = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|few|couple of|several)\s+"
+    r"(?:more\s+|extra\s+|additional\s+|further\s+)?(?:hotel\s+|room\s+)?nights\s+\S*\s*\S*$"
+)
+_LIST_JOIN = re.compile(r"\s(?:and|&)\s|,")
 # Between two nights of one list: "the 8th and 9th", "14th, 15th and 16th", "Mon to Wed".
 _JOIN_NIGHT = r"\s*(?:,\s*(?:and\s+|&\s*)?|and|&|to|through|thru|until|till|-|–|—)\s*(?:the\s+)?"
 _NEXT_NIGHT = re.compile("^" + _JOIN_NIGHT + "$")
@@ -1187,7 +1196,14 @@ def _nights_named(low: str, mentions: list[Mention]) -> list[Mention]:
     i = 0
     while i < len(mentions):
         first = mentions[i]
-        if not _NIGHTS_OF.search(low[max(0, first.start - 20) : first.start]):
+        before = low[max(0, first.start - 20) : first.start]
+        listed = (
+            _NIGHTS_FOR.search(before)
+            and not _NIGHTS_COUNTED.search(low[max(0, first.start - 40) : first.start])
+            and first.last is not None
+            and _LIST_JOIN.search(low[first.start : first.end])
+        )
+        if not (_NIGHTS_OF.search(before) or listed):
             out.append(first)
             i += 1
             continue

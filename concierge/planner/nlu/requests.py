@@ -30,6 +30,7 @@ class _Tables:
     whole_wins: frozenset[str]
     questions: frozenset[str]
     asking: re.Pattern[str]
+    told: re.Pattern[str]
 
 
 @cache
@@ -53,6 +54,7 @@ def tables() -> _Tables:
         whole_wins=frozenset(str(i) for i in raw["whole_wins"]),
         questions=frozenset(str(i) for i in raw["questions"]),
         asking=re.compile(str(raw["asking"]), re.I),
+        told=re.compile(str(raw["told"]), re.I),
     )
 
 
@@ -134,3 +136,9 @@ def is_question_kind(intent: str) -> bool:
 def asks(text: str) -> bool:
     """The clause starts the way a question does ("whats the hotel cap there")."""
     return tables().asking.match((text or "").strip()) is not None
+
+
+def told(text: str) -> bool:
+    """A clause that tells what someone else wants of the traveller ("the client wants me
+    in London through the weekend"): the context of the request beside it, not one."""
+    return tables().told.search(text or "") is not None
