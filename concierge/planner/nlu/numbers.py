@@ -104,7 +104,8 @@ _ME_AND_NAME = re.compile(
 _ROOMS = re.compile(
     rf"\b({_NUM[1:-1]}|an?|single)\s+(?:hotel\s+|double\s+|single\s+|twin\s+|king\s+|queen\s+)?rooms?\b"
 )
-_NIGHTS = re.compile(rf"\b{_NUM}\s+nights?\b")
+# ("2 hotel nights", "one room night": the nights of a stay, named by its noun)
+_NIGHTS = re.compile(rf"\b{_NUM}\s+(?:hotel\s+|room\s+)?nights?\b")
 _DAYS = re.compile(rf"\bfor\s+{_NUM}\s+days?\b")
 # "3 of us plus our manager": companions added after a count.
 _PLUS_COMPANIONS = re.compile(
@@ -236,7 +237,7 @@ def nights(text: str) -> int | None:
         return 14
     # "a hotel for the night": the one night there (not "the night before / of the 9th")
     if re.search(
-        r"\b(?:1 night|a night|for the night\b(?! (?:before|after|of|flight)))\b", text
+        r"\b(?:1 (?:hotel |room )?night|an? (?:hotel |room )?night|for the night\b(?! (?:before|after|of|flight)))\b", text
     ) or (re.search(r"\bovernight\b", text) and not _OVERNIGHT_FLIGHT.search(text)):
         return 1
     return None
