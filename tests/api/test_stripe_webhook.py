@@ -20,6 +20,7 @@ from core.models import (
     ReconciliationException,
     StripeEvent,
 )
+from core.payment import webhooks
 from core.payment.webhooks import process_stripe_events
 from core.runtime import Runtime
 from tests.core.booking_world import AVA, build_world
@@ -305,10 +306,25 @@ async def test_concurrent_processors_apply_each_event_once(api_client, runtime, 
 
 
 @pytest.mark.race
-async def test_race_without_the_claim_concurrent_processors_apply_events_twice(api_client, runtime):
+async def test_race_without_the_claim_concurrent_processors_apply_events_twice(
+    api_client, runtime, monkeypatch
+):
     for i in range(4):
         await post(api_client, event(f"evt_n{i}", "invoice.created", {"id": f"in_{i}"}))
 
+    # The race made certain, not left to the machine's load: each processor applies its
+    # first event only once both have read the pending ones.
+    both_read = asyncio.Barrier(2)
+    started: set[asyncio.Task[Any] | None] = set()
+    apply_one = webhooks._process_one
+
+    async def after_both_read(rt: Runtime, event_id: Any, *, guarded: bool) -> bool:
+        if asyncio.current_task() not in started:
+            started.add(asyncio.current_task())
+            await asyncio.wait_for(both_read.wait(), 10)
+        return await apply_one(rt, event_id, guarded=guarded)
+
+    monkeypatch.setattr(webhooks, "_process_one", after_both_read)
     counts = await asyncio.gather(
         *(process_stripe_events(runtime, guarded=False) for _ in range(2))
     )
