@@ -449,12 +449,9 @@ def booked_trip(
     ``list_trips`` whose places and days ``ask`` names; its details from ``get_booking``.
     Returns the next call, a reply when it can't be found, or the booking."""
     if booking_id is None:
-        listing = turn.last("list_trips")
-        if listing is None:
-            return [Call("list_trips", {"limit": 20})]
-        trips = listing.typed(ListTripsOutput)
-        if trips is None:
-            return Reply(f"I couldn't load your trips: {render.error_text(listing.error or {})}")
+        trips = _listed(turn)
+        if not isinstance(trips, ListTripsOutput):
+            return trips
         found = trip_answers.matching(trips.trips, ask, ctx.today)
         if "return" in ask.facets and ask.city is None and ask.flight is None:
             found = with_flight_home(found, home_city(ctx))  # "my flight home": a trip with one
@@ -527,12 +524,9 @@ def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decis
     if "order" in ask.facets and booking_id is None and ask.flight is None:
         # "which one's first?", "I've got two trips booked right?": the trips in order,
         # from the list, never one booking's details alone
-        listing = turn.last("list_trips")
-        if listing is None:
-            return [Call("list_trips", {"limit": 20})]
-        trips = listing.typed(ListTripsOutput)
-        if trips is None:
-            return Reply(f"I couldn't load your trips: {render.error_text(listing.error or {})}")
+        trips = _listed(turn)
+        if not isinstance(trips, ListTripsOutput):
+            return trips
         return Reply(lead + trip_answers.in_order(trips.trips, ask, ctx.today))
     # "would I get a refund if I cancelled the London trip?": what cancelling now would
     # give back, from the core's own quote; nothing is cancelled.
@@ -562,12 +556,9 @@ def just_booked(state: State) -> str | None:
 
 def _newest_own(turn: Turn, ctx: Context) -> str | Decision:
     """The caller's own newest booking, from ``list_trips`` (newest first)."""
-    listing = turn.last("list_trips")
-    if listing is None:
-        return [Call("list_trips", {"limit": 20})]
-    trips = listing.typed(ListTripsOutput)
-    if trips is None:
-        return Reply(f"I couldn't load your trips: {render.error_text(listing.error or {})}")
+    trips = _listed(turn)
+    if not isinstance(trips, ListTripsOutput):
+        return trips
     me = str(ctx.profile.get("name") or "")
     own = [t for t in trips.trips if not me or t.traveler == me] or trips.trips
     if not own:
@@ -588,3 +579,15 @@ HANDLERS: dict[Intent, Handler] = {
     Intent.TRIPS: _trips,
     Intent.BOOKING: _booking,
 }
+
+
+def _listed(turn: Turn) -> ListTripsOutput | Decision:
+    """The caller's trips as this turn's ``list_trips`` gave them; else that call to make,
+    or the reply saying they could not be loaded."""
+    listing = turn.last("list_trips")
+    if listing is None:
+        return [Call("list_trips", {"limit": 20})]
+    trips = listing.typed(ListTripsOutput)
+    if trips is None:
+        return Reply(f"I couldn't load your trips: {render.error_text(listing.error or {})}")
+    return trips
