@@ -23,6 +23,7 @@ from tools.base import Effect, ToolContext, ToolSpec
 from tools.views import (
     MoneyOut,
     PolicyOut,
+    TravellerSearched,
     approvers_of,
     city_of,
     compliant_first,
@@ -73,13 +74,7 @@ class SearchFlightsInput(BaseModel):
         max_length=40,
         description="Looking for a new flight for a booking: its booking_id.",
     )
-    traveler_id: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=64,
-        description="Who travels when it is not the caller (a colleague they book for): "
-        "the approvers named are that traveller's.",
-    )
+    traveler_id: TravellerSearched = None
     airlines: list[str] | None = Field(
         default=None, max_length=MAX_AIRLINES, description="Only these airlines (code or name)."
     )

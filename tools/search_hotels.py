@@ -14,7 +14,14 @@ from core.policy.rules import PolicyRules
 from core.policy.service import get_rules
 from core.search.hotels import HotelOffer, search_hotels
 from tools.base import Effect, ToolContext, ToolSpec
-from tools.views import MoneyOut, PolicyOut, approvers_of, compliant_first, recommend
+from tools.views import (
+    MoneyOut,
+    PolicyOut,
+    TravellerSearched,
+    approvers_of,
+    compliant_first,
+    recommend,
+)
 
 MAX_OPTIONS = 10
 
@@ -33,13 +40,7 @@ class SearchHotelsInput(BaseModel):
     check_out: dt.date = Field(description="Departure day, YYYY-MM-DD.")
     rooms: int = Field(default=1, ge=1, le=9, strict=True, description="Rooms.")
     limit: int = Field(default=5, ge=1, le=MAX_OPTIONS, strict=True, description="Max options.")
-    traveler_id: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=64,
-        description="Who travels when it is not the caller (a colleague they book for): "
-        "the approvers named are that traveller's.",
-    )
+    traveler_id: TravellerSearched = None
     max_nightly: float | None = Field(
         default=None, gt=0, description="Most per room per night, in the rates' currency."
     )

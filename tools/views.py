@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -58,6 +58,19 @@ class PolicyOut(BaseModel):
             violations=[str(v["message"]) for v in data.get("violations", ())],
             approvals_required=[str(r) for r in data.get("approvals_required", ())],
         )
+
+
+# A search's ``traveler_id`` (search_flights, search_hotels): who travels when it is not the
+# caller, so the approvers its options name are that traveller's.
+TravellerSearched = Annotated[
+    str | None,
+    Field(
+        min_length=1,
+        max_length=64,
+        description="Who travels when it is not the caller (a colleague they book for): "
+        "the approvers named are that traveller's.",
+    ),
+]
 
 
 async def approvers_of(
