@@ -8,6 +8,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.approval.service import approvers_for
 from core.booking.saga import confirm_booking
 from core.booking.service import get_booking
 from core.booking.views import BookingView
@@ -16,6 +17,7 @@ from core.idempotency import IdempotencyContext
 from tools.base import Effect, Question, ToolContext, ToolSpec, run_once
 from tools.views import (
     BookingOut,
+    WaitingOnOut,
     amount_text,
     booked_key,
     booking_out,
@@ -24,6 +26,7 @@ from tools.views import (
     saga_booking_out,
     trip_phrase,
     view_out,
+    waiting_out,
 )
 
 
@@ -43,16 +46,25 @@ class ConfirmBookingInput(BaseModel):
 
 class ConfirmBookingOutput(BookingOut):
     message: str = Field(description="What happened, in a sentence for the traveller.")
+    waiting_on: WaitingOnOut | None = Field(
+        default=None,
+        description="pending_approval only: whose decision it waits on now, by name (the "
+        "traveller's approver, not the caller's).",
+    )
 
 
-def outcome(booking: BookingOut) -> str:
+def outcome(booking: BookingOut, waiting: WaitingOnOut | None = None) -> str:
     if booking.status == "confirmed":
         refs = ", ".join(
             f"{s.flight or s.hotel} {s.locator}" for s in booking.segments if s.locator
         )
         return f"Confirmed and paid ({amount_text(booking.total)}). References: {refs}."
     if booking.status == "pending_approval":
-        who = role_list(booking.policy.approvals_required) or "an approver"
+        who = (
+            waiting.name
+            if waiting is not None
+            else role_list(booking.policy.approvals_required) or "an approver"
+        )
         return (
             f"Sent for approval by {who}; nothing is paid yet. The seats and rooms stay held "
             f"until {booking.hold_expires_at}."
@@ -72,7 +84,10 @@ async def run(ctx: ToolContext, data: ConfirmBookingInput) -> ConfirmBookingOutp
             # The answer stored in the transaction that confirmed the booking and read its
             # view (issue 15): no transaction of its own after it, nor one for the names.
             out = await view_out(session, view, known=caller_name(ctx.caller))
-            result = ConfirmBookingOutput(**out.model_dump(), message=outcome(out))
+            waiting = await waiting_out(session, ctx.caller, out)
+            result = ConfirmBookingOutput(
+                **out.model_dump(), message=outcome(out, waiting), waiting_on=waiting
+            )
             await idem.finish(session, 200, result.model_dump(mode="json"), now=ctx.rt.clock.now())
             answered.append(result)
 
@@ -98,7 +113,11 @@ async def run(ctx: ToolContext, data: ConfirmBookingInput) -> ConfirmBookingOutp
         if answered:
             return answered[0]
         out = await saga_booking_out(ctx.rt, view)
-        return ConfirmBookingOutput(**out.model_dump(), message=outcome(out))
+        async with ctx.rt.db.uow(write=False) as session:
+            waiting = await waiting_out(session, ctx.caller, out)
+        return ConfirmBookingOutput(
+            **out.model_dump(), message=outcome(out, waiting), waiting_on=waiting
+        )
 
     return await run_once(ctx, "confirm_booking", data, ConfirmBookingOutput, confirm)
 
@@ -115,8 +134,11 @@ async def describe(ctx: ToolContext, data: ConfirmBookingInput) -> Question:
     someone_else = out.traveler_id != ctx.caller.user_id
     whose = f"{out.traveler}'s " if someone_else else ""
     line = f"Confirm {whose}{trip_phrase(out)}, {amount_text(out.total)} on the company card"
-    if out.policy.approvals_required:
-        line += f" (needs approval by {role_list(out.policy.approvals_required)} first)"
+    if roles := out.policy.approvals_required:
+        async with ctx.rt.db.uow(write=False) as session:
+            named = await approvers_for(session, ctx.caller, out.traveler_id, roles)
+        who = [named.get(r) or role_list([r]) for r in dict.fromkeys(roles)]
+        line += f" (needs approval by {' and then '.join(who)} first)"
     return Question(
         line + "?",
         traveller=out.traveler if someone_else else None,

@@ -6,7 +6,6 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.approval.service import waiting_on
 from core.booking.cancel import UNPAID, quote_refund
 from core.booking.service import get_booking
 from core.checkin.window import checkin_window_at
@@ -15,7 +14,15 @@ from core.models import BookingStatus
 from core.money import Money
 from core.views import iso_z
 from tools.base import Effect, ToolContext, ToolSpec
-from tools.views import BookingOut, MoneyOut, PolicyOut, booked_key, booking_out
+from tools.views import (
+    BookingOut,
+    MoneyOut,
+    PolicyOut,
+    WaitingOnOut,
+    booked_key,
+    booking_out,
+    waiting_out,
+)
 
 MAX_SUGGESTIONS = 5
 
@@ -51,12 +58,6 @@ class CheckInWindowOut(BaseModel):
     opens: str = Field(description="When online check-in opens: local time at the origin.")
     closes: str = Field(description="When it closes: local time at the origin.")
     open: bool = Field(description="Open now (a cancelled flight never is).")
-
-
-class WaitingOnOut(BaseModel):
-    name: str = Field(description="Who decides the approval step open now.")
-    role: str = Field(description="The role they approve as (manager, vp_finance, ...).")
-    you: bool = Field(description="Whether that is the caller.")
 
 
 class CancelQuoteOut(BaseModel):
@@ -145,11 +146,7 @@ async def run(ctx: ToolContext, data: GetBookingInput) -> GetBookingOutput:
             if out.disruption is not None
             else []
         )
-        waiting = (
-            await waiting_on(session, ctx.caller.org_id, out.approval_id)
-            if out.status == "pending_approval" and out.approval_id
-            else None
-        )
+        waiting = await waiting_out(session, ctx.caller, out)
         if_cancelled: CancelQuoteOut | None = None
         if data.quote_cancel and booking.status in _CANCELLABLE:
             zero = Money.of(0, booking.currency)
@@ -183,11 +180,7 @@ async def run(ctx: ToolContext, data: GetBookingInput) -> GetBookingOutput:
     ]
     return GetBookingOutput(
         **out.model_dump(),
-        waiting_on=None
-        if waiting is None
-        else WaitingOnOut(
-            name=waiting.name, role=waiting.role, you=waiting.user_id == ctx.caller.user_id
-        ),
+        waiting_on=waiting,
         suggestions=suggestions,
         check_in=check_in_windows(out, ctx),
         if_cancelled=if_cancelled,

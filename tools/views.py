@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.approval.service import approvers_for
+from core.approval.service import approvers_for, waiting_on
 from core.approval.views import TripSummary
 from core.booking.passengers import PassengerSpec
 from core.booking.views import (
@@ -379,6 +379,24 @@ async def bookings_out(session: AsyncSession, bookings: Sequence[Booking]) -> li
 def booked_key(booking_id: str) -> str:
     """The turn memo's key (``ToolContext.turn_memo``) of a booking's compact view."""
     return f"booking:{booking_id}"
+
+
+class WaitingOnOut(BaseModel):
+    name: str = Field(description="Who decides the approval step open now.")
+    role: str = Field(description="The role they approve as (manager, vp_finance, ...).")
+    you: bool = Field(description="Whether that is the caller.")
+
+
+async def waiting_out(session: AsyncSession, caller: Caller, out: BookingOut) -> WaitingOnOut | None:
+    """Whose decision ``out`` waits on now, by name (pending_approval only): the
+    traveller's approver as the workflow resolved it, never the caller's manager (Mia
+    booking for her report Ava waits on Victor)."""
+    if out.status != "pending_approval" or not out.approval_id:
+        return None
+    now = await waiting_on(session, caller.org_id, out.approval_id)
+    if now is None:
+        return None
+    return WaitingOnOut(name=now.name, role=now.role, you=now.user_id == caller.user_id)
 
 
 async def saga_booking_out(rt: Runtime, view: BookingView) -> BookingOut:

@@ -194,6 +194,9 @@ async def test_confirm_amber_goes_for_approval(runtime, ava, world):
     out = await confirm(ctx_for(runtime, AVA), held["booking_id"])
     assert out["status"] == "pending_approval"
     assert "nothing is paid" in out["message"]
+    # Who it waits on, by name, as the workflow resolved it.
+    assert out["waiting_on"] == {"name": "Mia", "role": "manager", "you": False}
+    assert out["message"].startswith("Sent for approval by Mia;")
     assert await count(runtime, Payment) == 0
 
 
@@ -219,8 +222,12 @@ async def test_confirm_describe_is_the_human_line(runtime, ava, mia, world):
     assert line == (
         "Confirm Ava's B6 1001 JFK→BOS Fri 18 Dec 04:00, business, 1 passenger + London Grand, "
         "London 18–20 Dec, 1 room, 1,340.00 USD on the company card "
-        "(needs approval by the traveller's manager first)?"
+        "(needs approval by Victor first)?"
     )
+    # Mia is Ava's manager and booked it, so it goes up to hers: named as the workflow
+    # will resolve it, never "the traveller's manager".
+    line = await get_tool("confirm_booking").summary(ava, {"booking_id": both["booking_id"]})
+    assert line.endswith("(needs approval by Mia first)?")
     # Describing is READ-only: the bookings are still held.
     assert (await get_tool("get_booking").invoke(ava, {"booking_id": both["booking_id"]}))[
         "status"

@@ -721,7 +721,11 @@ def _confirmed_text(b: dict[str, Any], ctx: Context) -> str:
 
 
 def _approver(b: dict[str, Any], ctx: Context) -> str:
-    """Who the trip waits on, as the traveller calls them: their manager by name."""
+    """Who the trip waits on, by name: the approver the workflow resolved (confirm_booking's
+    ``waiting_on``), else the caller's manager when the first step is a manager's."""
+    now = b.get("waiting_on") or {}
+    if now.get("name"):
+        return "you" if now.get("you") else str(now["name"])
     roles = (b.get("policy") or {}).get("approvals_required") or []
     manager = ctx.profile.get("manager")
     if manager and (not roles or roles[0] in {"manager", "traveller's manager"}):
