@@ -18,9 +18,9 @@ from concierge.planner import render
 from core.money import money_json
 from core.policy.engine import format_duration
 from core.policy.render import role_label
-from tools.get_booking import GetBookingOutput, WaitingOnOut
+from tools.get_booking import GetBookingOutput
 from tools.list_trips import TripOut, trip_places
-from tools.views import BookingOut, SegmentOut, city_of, day_range, spoken_day
+from tools.views import BookingOut, SegmentOut, WaitingOnOut, city_of, day_range, spoken_day
 
 INACTIVE = frozenset({"cancelled", "expired", "failed"})
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
