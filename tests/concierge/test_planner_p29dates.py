@@ -8,7 +8,10 @@ Fri 18, Thu 24, Fri 25, Sat 26, Thu 31; Fri 1 Jan 2027, Mon 4 Jan.
 
 Every phrasing here was written before any planner code, nlu, eval, prompt, held-out
 batch or other planner test was read (times checked only against the demo schedule).
-First try: see below.
+First try (pytest -q tests/concierge/test_planner_p29dates.py -n 2, main at fa31af4,
+17:24 UTC): 35/40 = 88 %. Failed: "late wednesday" and "thurs eve" searched the whole day
+(no evening window); "friday around 3" searched the whole day; "new year's eve, back on
+the 2nd" called no tool; "early next month … whichever day is cheapest" called no tool.
 """
 
 from __future__ import annotations
@@ -410,7 +413,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = set()
+GAPS: set[int] = {8, 9, 10, 27, 35}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
