@@ -833,7 +833,8 @@ def _month_part_pattern() -> re.Pattern[str]:
         + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)
         + r")[\s-]+(?P<month>"
         + "|".join(sorted(MONTHS, key=len, reverse=True))
-        + r")\b"
+        # "early next month", "the end of this month": the month counted from today's
+        + r"|(?P<rel>next|this)\s+month)\b"
     )
 
 
@@ -844,8 +845,11 @@ def _month_part(low: str, today: date) -> tuple[date, date] | None:
     m = _month_part_pattern().search(low)
     if m is None:
         return None
-    month = MONTHS[m.group("month")]
-    year = today.year if month >= today.month else today.year + 1
+    if m.group("rel"):
+        year, month = _add_months(today, 1 if m.group("rel") == "next" else 0)
+    else:
+        month = MONTHS[m.group("month")]
+        year = today.year if month >= today.month else today.year + 1
     first_day, last_day = datafiles.load("month_parts")[re.sub(r"\s+", " ", m.group("part"))]
     days_in_month = ((date(year + month // 12, month % 12 + 1, 1)) - timedelta(days=1)).day
     start = max(date(year, month, min(first_day, days_in_month)), today)
@@ -1734,6 +1738,11 @@ def _holidays_as_context(low: str, mentions: list[Mention]) -> list[Mention]:
                 explicit
                 and not _HOLIDAY_IS_THE_DAY.search(before)
                 and not any(_STAY_TO.match(_between(low, m, o)) for o in explicit)
+                # "nyc to dublin new year's eve, back on the 2nd": every date said after
+                # it is the way home, so the holiday is the way out
+                and not all(
+                    o.start > m.end and _RETURN_CUE.search(low[: o.start]) for o in explicit
+                )
             ):
                 continue
             if not explicit and m.last is None and _OVER_HOLIDAY.search(before):
@@ -2077,7 +2086,18 @@ _NEGATED_LIMIT = re.compile(
 )
 _BETWEEN = re.compile(r"\bbetween\s+" + _CLOCK.format(3) + r"\s+and\s+" + _CLOCK.format(4))
 _AROUND = re.compile(
-    r"\b(?:around|about|at|ish|approximately|roughly)\s+" + _CLOCK.format(5) + r"(?=\s|$|[,.!?])"
+    r"\b(?P<kw>around|about|at|ish|approximately|roughly)\s+"
+    + _CLOCK.format(5)
+    + r"(?=\s|$|[,.!?]|-?ish\b)"
+)
+# An hour said without am/pm after "around"/"about" ("friday around 3", "about 10ish on the
+# 9th") is a clock time when nothing counted follows it (never "about 3 nights", "around 3
+# of us"): the sentence ends, or "ish", "o'clock", "or so", a courtesy or a day follows.
+_ABOUT_HOUR_ENDS: Final = re.compile(
+    r"(?:-?ish\b|\s*o[’']?clock\b)?\s*(?:$|[,.!?;)]|(?:or so|please|pls|plz|thanks?|if\b|on\b|"
+    r"tomorrow\b|today\b|the\s+\d|(?:"
+    + _WD
+    + r")\b))"
 )
 # A clock time said on its own with its am/pm ("JFK to Boston on the 16th 10am", "the
 # 10 am flight", "6.30pm"): about then, as "around 10am" (never a day's number: no digit,
@@ -2130,7 +2150,14 @@ _WORDS: Final[list[tuple[re.Pattern[str], str | None, str | None]]] = [
         re.compile(
             r"\b(?:evenings?|after work|p\.?m\.? flight|(?:today|tomorrow|tmrw|day|"
             + _WD
-            + r")\s+pm)\b"
+            + r")\.?\s+(?:pm|eve))\b"
+            # "late Wednesday", "late on Friday", "Thursday, late": the end of that day
+            # (never "late morning", "late afternoon": those come first)
+            + r"|\blate\s+(?:on\s+)?(?:today|tomorrow|tmrw|"
+            + _WD
+            + r")\b|\b(?:today|tomorrow|tmrw|"
+            + _WD
+            + r")\.?,?\s+late\b(?![- ](?:morning|afternoon))|\blate in the day\b"
             + _DATE_THEN.format("pm")
         ),
         "17:00",
@@ -2254,7 +2281,11 @@ def _window(text: str) -> tuple[str | None, str | None]:
     if after or before:
         return after, before
     m = _AROUND.search(text)
-    if m and (m.group("ap5") or m.group("m5")):
+    if m and (
+        m.group("ap5")
+        or m.group("m5")
+        or (m.group("kw") != "at" and _ABOUT_HOUR_ENDS.match(text, m.end()))
+    ):
         center = _clock(m, 5)
         if center:
             hour = int(center[:2])
