@@ -16,7 +16,13 @@ de Lyon 195, citizenM Saint-Germain 202, Hilton Montparnasse 276, Hyatt Regency 
 204, Hilton River North 209, Sofitel The Loop 321 amber.
 
 Every phrasing here was written before it was run and before reading the planner.
-First try: see the bottom of this docstring.
+First try (pytest -q tests/concierge/test_planner_p29hotel.py -n 2, main at fa31af4,
+17:27 UTC): 32/38 = 84 %. Failed: "somewhere in boston tmrw night, one night only" searched
+flights; "somewhere near Times Square, nyc" took "Times" for a city; "which one is closest to
+Canary Wharf?" after hotel options likewise; "something cheap in NYC for the 14th-17th" asked
+where to fly; "hotel within policy" listed the amber hotels too; "and a hotel until the 18th
+too" after holding an overnight flight searched the return flight and a hotel from the
+departure day.
 """
 
 from __future__ import annotations
@@ -400,7 +406,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = set()
+GAPS: set[int] = {9, 15, 16, 19, 21, 37}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
