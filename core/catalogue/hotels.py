@@ -120,6 +120,17 @@ def hotel_brands() -> tuple[str, ...]:
     return tuple(sorted(names, key=lambda n: (-len(n), n)))
 
 
+def hotel_areas() -> dict[str, tuple[str, ...]]:
+    """The neighbourhoods the catalogue's hotels are in ("Times Square", "Canary Wharf"),
+    longest first, each with the cities it is in ("Downtown" is in several): where a
+    traveller may ask to stay, never a place to fly to."""
+    cities: dict[str, list[str]] = {}
+    for city, (_, spots) in _CITIES.items():
+        for area, _ in spots:
+            cities.setdefault(area, []).append(city)
+    return {a: tuple(cities[a]) for a in sorted(cities, key=lambda n: (-len(n), n))}
+
+
 @lru_cache(maxsize=1)
 def hotel_plans() -> tuple[HotelPlan, ...]:
     plans: list[HotelPlan] = []

@@ -273,6 +273,10 @@ def _fact(option: dict[str, Any], fact: str, ctx: Context) -> str | None:
         return f"is flown by {option.get('carrier')}"
     if fact == "seats_left" and option.get("seats_left") is not None:
         return f"has {option.get('seats_left')} seats left"
+    if fact == "where" and hotel:
+        city = str(option.get("city") or "")
+        area = str(option.get("name")).partition(f" {city} ")[2] if city else ""
+        return f"is in {area}, {city}" if area else f"is in {city}" if city else None
     if fact == "refundable" and option.get("refundable") is not None:
         return "is refundable" if option.get("refundable") else "is non-refundable"
     return None

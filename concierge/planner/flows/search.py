@@ -29,7 +29,7 @@ from concierge.planner.state import (
 )
 from core.catalogue import CARRIERS
 from core.catalogue.fares import FIXED_CURRENCY
-from core.catalogue.hotels import hotel_brands, hotel_plans
+from core.catalogue.hotels import hotel_areas, hotel_brands, hotel_plans
 from core.catalogue.places import lookup_place, resolve_place, served_cities
 from core.errors import ValidationFailed
 from core.money import from_major, money_text
@@ -146,6 +146,23 @@ def _hotel_args(state: State) -> dict[str, Any]:
     if cap is not None and _cap_applies(cap, "person"):
         args["max_nightly"] = cap.amount  # "under $200 a night"
     return args
+
+
+def _area_city(text: str) -> str | None:
+    """The city of the one hotel area ``text`` names ("near Times Square": New York), when
+    that area is in one city only ("Downtown" is in several)."""
+    low = _spaced_words(text)
+    for area, cities in hotel_areas().items():
+        if len(cities) == 1 and _spaced_words(area) in low:
+            return cities[0]
+    return None
+
+
+def _spaced_words(text: str) -> str:
+    return " " + " ".join(_AREA_WORD.findall(text.lower())) + " "
+
+
+_AREA_WORD: Final = re.compile(r"[a-z0-9']+")
 
 
 def _cap_applies(cap: PriceCap, other: str) -> bool:
@@ -311,8 +328,11 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         )
     if not d.want_flight and not d.want_hotel:
         d.want_flight = True
+    hotel_only = not d.want_flight or (u.want_hotel and u.want_flight is None)
+    if d.destination is None and hotel_only and (city := _area_city(u.text)):
+        d.destination = d.destination_city = city  # "a hotel near Canary Wharf": London
     if d.destination is None:
-        if not d.want_flight or (u.want_hotel and u.want_flight is None):
+        if hotel_only:
             return Reply("Which city do you need a hotel in, and for which dates?")
         if d.depart is not None:
             return Reply(f"Where would you like to fly on {spoken_day(d.depart)}?")

@@ -286,6 +286,7 @@ _TRAVEL_WORDS: Final = _rx("trip", "travel_words")
 _HOTEL_WORDS: Final = _rx("trip", "hotel_words")
 _HOTEL_ONLY: Final = _rx("trip", "hotel_only")
 _HOTEL_IN: Final = _rx("trip", "hotel_in")
+_STAY_SOMEWHERE: Final = _rx("trip", "stay_somewhere")
 _HOTEL_TOO: Final = _rx("trip", "hotel_too")
 _BRAND_STAY: Final = re.compile(
     str(_tables()["trip"]["brand_stay"]).replace(
@@ -1950,7 +1951,15 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
             u.sort = name
             break
     brand_stay = bool(_BRAND_STAY.search(low))  # "a Hilton in London"
-    hotel_words = bool(_HOTEL_WORDS.search(low)) or brand_stay
+    journey = bool(_FLIGHT_WORDS.search(_TRAVEL_WORDS.sub(" ", low)))
+    # "somewhere in boston tmrw night, one night only": a place to be in, for nights
+    # counted or a first and last day, with no word of getting there
+    stay_named = brand_stay or bool(
+        not journey
+        and _STAY_SOMEWHERE.search(low)
+        and (u.dates.ret is not None or u.dates.nights is not None)
+    )
+    hotel_words = bool(_HOTEL_WORDS.search(low)) or stay_named
     if _HOTEL_ONLY.search(low):
         u.want_hotel, u.want_flight = True, False
     elif _NO_HOTEL.search(low):
@@ -1958,7 +1967,7 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         u.want_flight = True
     elif (
         (hotel_words and not re.search(r"\bnights?\b", low))
-        or brand_stay
+        or stay_named
         or re.search(r"\b(?:hotels?|rooms?|accommodation|somewhere to stay|place to stay)\b", low)
         # "something in Paris 10-13 Dec, max 200 per night": a budget by the night is a
         # room's (a fare is never priced by the night)
@@ -1967,14 +1976,14 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         u.want_hotel = True
     # "I'll be in Boston Dec 15-17, can you find a hotel?": being somewhere is no flight
     # asked for when a hotel is (below); a word for the flight itself still is one.
-    if _FLIGHT_WORDS.search(_TRAVEL_WORDS.sub(" ", low)) or u.cabin or u.max_stops is not None:
+    if journey or u.cabin or u.max_stops is not None:
         u.want_flight = u.want_flight if u.want_flight is not None else True
     elif (
         u.want_hotel
         and not _HOTEL_TOO.search(low)
         and (
             _HOTEL_IN.search(low)
-            or brand_stay
+            or stay_named
             # "a hotel for her paris trip too": the trip named is the one booked, no new one
             or not (
                 u.origin or len(u.places) > 1 or _IMPLIED_RETURN.search(_FOR_BOOKED_TRIP.sub(" ", low))

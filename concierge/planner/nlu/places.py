@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Final, Literal
 
 from concierge.planner.nlu.dates import MONTHS, WEEKDAYS
 from concierge.planner.nlu.spelling import VOCABULARY
 from concierge.planner.nlu.spelling import correct as correct_spelling
+from core.catalogue.hotels import hotel_areas
 from core.catalogue.places import Place, lookup_place, normalize, unserved_places
 
 Role = Literal["origin", "destination"]
@@ -297,6 +299,9 @@ def find_places(text: str) -> list[PlaceMention]:
     i = 0
     while i < len(words):
         hit = _exact_at(text, words, i)
+        if hit is None and (area := _hotel_area_at(words, i)):
+            i += area  # "near Times Square": where in a city to stay, no city itself
+            continue
         if hit is None:
             hit = _fuzzy_at(text, words, i)
         if hit is None:
@@ -306,6 +311,29 @@ def find_places(text: str) -> list[PlaceMention]:
         found.append(mention)
         i += used
     return _assign_roles(text, found)
+
+
+@cache
+def _areas() -> dict[tuple[str, ...], int]:
+    """The hotel areas of the catalogue that are no place themselves ("Canary Wharf" is,
+    "O'Hare" and "LAX" are airports), as their words, each with its word count."""
+    out: dict[tuple[str, ...], int] = {}
+    for area in hotel_areas():  # longest first
+        key = tuple(w.lower() for w in _WORD.findall(area))
+        if key and lookup_place(area, fuzzy=False) is None:
+            out[key] = len(key)
+    return out
+
+
+def _hotel_area_at(words: list[tuple[int, int, str]], i: int) -> int:
+    """How many words at ``i`` name a hotel area of two words or more ("Times Square",
+    "Kings Cross", "Fisherman's Wharf"), 0 when none does. One-word areas ("Downtown",
+    "Chelsea") are everyday words or names too, left to the other readers."""
+    for n in (4, 3, 2):
+        key = tuple(w.lower() for _, _, w in words[i : i + n])
+        if len(key) == n and _areas().get(key) == n:
+            return n
+    return 0
 
 
 def _span(text: str, words: list[tuple[int, int, str]], i: int, n: int) -> tuple[int, int, str]:
