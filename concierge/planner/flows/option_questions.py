@@ -145,7 +145,7 @@ def answer(state: State, turn: Turn, ctx: Context, u: Understanding) -> Reply | 
     named = [r for r in u.options if r.index is not None or r.carrier or r.clock or r.window]
     named += [n for n in by_name if not any(r.kind in (None, n.kind) for r in named)]
     if rank and not named and _tables()[3].search(low):
-        return _ranked(state, ctx, lists, rank, facts)
+        return _ranked(state, ctx, lists, rank, facts, low)
     if not facts:
         return None
     if "difference" in facts and len(named) < 2:
@@ -462,10 +462,17 @@ def _ranked(
     lists: list[tuple[str, list[dict[str, Any]]]],
     rank: str,
     facts: list[str],
+    low: str,
 ) -> Reply | None:
     """ "which one lands earliest?": the option best by the measure asked, offered."""
     key, items = next(((k, i) for k, i in lists if k == state.last_shown), lists[0])
     hotel = key == "hotels"
+    rated = picks.stars_said(low) if hotel else None
+    if rated is not None:
+        # "what's the cheapest 4 star?": among the hotels of that rating
+        items = [o for o in items if o.get("stars") == rated]
+        if not items:
+            return Reply(f"None of these hotels is {rated}-star.")
     measure: Any
     if rank in ("cheapest", "priciest") or (
         not hotel and "price" in facts and rank in ("earliest", "latest")

@@ -228,6 +228,8 @@ def _pool(items: list[dict[str, Any]], ref: OptionRef) -> list[dict[str, Any]]:
     """The options a superlative ranks: direct ones only when the traveller said so, and
     within the budget asked for when one was."""
     pool = [o for o in items if not o.get("stops")] if ref.direct else list(items)
+    if ref.stars is not None:  # "the cheapest 4 star": among the four-star hotels
+        pool = [o for o in pool if o.get("stars") == ref.stars]
     return [o for o in pool if _within(o, ref)] if ref.under is not None else pool
 
 
@@ -342,6 +344,7 @@ def _described(item: dict[str, Any], ref: OptionRef) -> bool:
         and (not ref.avoids or _not_avoided(item, ref))
         and (not ref.airports or fits_airports(item, ref.airports, ref.end))
         and (ref.price is None or _at_price(item, ref))
+        and (ref.stars is None or item.get("stars") == ref.stars)
     )
 
 
@@ -360,6 +363,7 @@ def _descriptive(ref: OptionRef) -> bool:
             or bool(ref.airports)
             or ref.best == "direct"
             or ref.price is not None
+            or ref.stars is not None
         )
     )
 

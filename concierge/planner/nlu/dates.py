@@ -256,7 +256,7 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
             # one", "the 2nd cheapest option" pick from a list)
             r"\b(?:(?:the|on)\s+(?P<d>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?)"
             r"|the\s+(?P<d3>" + _ORDW + r")"
-            r"|(?P<d2>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)))\b(?![:.]\d)(?!\s*(?:one|option|flight|hotel|choice|cheapest|(?:(?!(?:for|of|at|in|on|to|and|or|with|by|from|until|till|through|back|out|just|only|then|is|are|was|please)\b)[a-z-]+\s+){1,2}(?:ones?|options?|choices?)\b(?![\s-]+(?:way|night|week|day)s?\b)|of (?:those|them|these|us|you)|(?:of|in|from|for) (?:each|every|both)\b|(?:people|persons|pax|adults|passengers|travell?ers|guests|seats|rooms|nights|colleagues)\b))"
+            r"|(?P<d2>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)))\b(?![:.]\d)(?!\s*(?:one|option|flight|hotel|choice|cheapest|(?:(?!(?:for|of|at|in|on|to|and|or|with|by|from|until|till|through|back|out|just|only|then|is|are|was|please)\b)[a-z-]+\s+){1,2}(?:ones?|options?|choices?)\b(?![\s-]+(?:way|night|week|day)s?\b)|of (?:those|them|these|us|you)|(?:of|in|from|for) (?:each|every|both)\b|(?:people|persons|pax|adults|passengers|travell?ers|guests|seats|rooms|nights|colleagues)\b|[- ]?(?:stars?|\*|★)))"
         ),
     ),
     (

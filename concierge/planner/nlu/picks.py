@@ -71,6 +71,9 @@ class OptionRef:
     # The option one already has booked ("same hotel as I'm in already"): the dialogue
     # finds it among one's trips.
     booked: bool = False
+    # The hotel's star rating said of it ("the 4 star one", "the cheapest four-star"):
+    # among the hotels of that rating only.
+    stars: int | None = None
 
     @property
     def window(self) -> bool:
@@ -242,6 +245,12 @@ _PRICE_BEFORE: Final = re.compile(
     r"\b(?:the\s+)?(?:one|ones|option|hotel|flight|room|fare|deal)\s+"
     r"(?:at|for|costing|priced at|that(?:'s| is| costs?| comes to)|which (?:is|costs?))\s+(?:about\s+|around\s+)?$"
 )
+# ... and a bare amount after words that only ever price an option ("the one for 226",
+# "the hotel costing 310"; never "at", which times do too).
+_PRICE_FOR: Final = re.compile(
+    r"\b(?:one|option|hotel|flight|room|fare|deal)\s+(?:for|costing|priced at|that(?:'s| is"
+    r"| costs?| comes to)|which (?:is|costs?))\s+(?:about\s+|around\s+)?$"
+)
 _PRICE_AFTER: Final = re.compile(r"^[\s-]*(?:one|ones|option|hotel|flight|room|fare|deal)\b")
 _THE_BEFORE: Final = re.compile(r"\bthe\s+(?:[\w-]+\s+){0,2}?$")
 
@@ -252,7 +261,11 @@ def price_mentions(low: str) -> list[tuple[int, int, float, str | None]]:
     found: list[tuple[int, int, float, str | None]] = []
     for m in _PRICE.finditer(low):
         number = m.group("n") or m.group("n2")
-        if m.group("n2") and not (m.group("word") or m.group("per")):
+        if (
+            m.group("n2")
+            and not (m.group("word") or m.group("per"))
+            and not _PRICE_FOR.search(low[: m.start()])
+        ):
             continue  # a bare number: an option, a day or a time, never a price
         amount = float(number.replace(",", ""))
         if amount < 20 and not m.group("cur"):
@@ -824,6 +837,13 @@ def read(text: str) -> list[OptionRef]:
                 found = [(at, r) for at, r in found if not (span[0] <= at <= span[1] and r.window)]
                 found.append((start, OptionRef(carrier=named[0], after=named[1], before=named[2])))
     found = _not_turned_down(low, found)
+    rated = stars_said(low)
+    if rated is not None:
+        # "the cheapest 4 star", "the 4-star one under the cap": that rating, with the rest
+        rated_one = _THE_RATED_ONE.search(low)
+        if rated_one and not any(r.best or r.carrier or r.index for _, r in found):
+            found.append((rated_one.start(), OptionRef()))
+        found = [(at, replace(r, stars=rated)) for at, r in found]
     if t.in_budget.search(low):
         found = [(at, replace(r, in_budget=True)) for at, r in found]
     both = next((scope for scope, pattern in t.both if pattern.search(low)), None)
@@ -913,6 +933,22 @@ def _not_turned_down(low: str, found: list[tuple[int, OptionRef]]) -> list[tuple
 
 
 _DETAILS: Final = ("index", "carrier", "clock", "best", "after", "before", "price")
+
+
+_STARS: Final = re.compile(
+    r"\b(?P<n>[1-5]|one|two|three|four|five)(?:\s*-\s*|\s*)(?:stars?|\*|★)(?:\s*-?\s*(?:rated|hotel))?"
+)
+# "the 4 star one", "the four-star hotel", "the 5* please": a hotel named by its rating.
+_THE_RATED_ONE: Final = re.compile(
+    r"\bthe\s+(?:[1-5]|one|two|three|four|five)(?:\s*-\s*|\s*)(?:stars?|\*|★)(?:\s*-?\s*rated)?"
+    r"(?:\s+(?:one|hotel|option|place))?\b"
+)
+
+
+def stars_said(low: str) -> int | None:
+    """The star rating a message names ("4 star", "four-star", "5*"), if one."""
+    m = _STARS.search(low)
+    return word_number(m.group("n")) if m else None
 
 
 def _merge(a: OptionRef, b: OptionRef) -> OptionRef | None:
