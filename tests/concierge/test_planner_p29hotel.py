@@ -483,6 +483,47 @@ GUARDS: list[tuple[str, Case]] = [
     ),
 ]
 
+GUARDS += [
+    (
+        "stars_question",
+        dialogue(
+            LON_ASK,
+            "whats the cheapest 4 star?",
+            reply_contains=["Hilton London Park Lane"],
+            reply_not_contains=[HIE_LON],
+            **NO_BOOK,
+        ),
+    ),
+    (
+        "stars_pick",
+        dialogue(
+            LON_ASK,
+            "book the cheapest four-star",
+            pending="confirm_booking",
+            segments=[_hotel("Hilton London Park Lane", *LON)],
+        ),
+    ),
+    (
+        "stars_pick",
+        dialogue(
+            LON_ASK,
+            "the 5 star please",
+            tools_exclude=["search_hotels"],
+            pending="confirm_booking",
+            segments=[_hotel("Sofitel London Canary Wharf", *LON)],
+        ),
+    ),
+    (
+        "price_pick",
+        dialogue(
+            LON_ASK,
+            "the one for 226",
+            pending="confirm_booking",
+            segments=[_hotel("Novotel London Paddington", *LON)],
+        ),
+    ),
+]
+
 GAPS: set[int] = {21, 37}
 
 
