@@ -13,7 +13,8 @@ round trip ("drop the return, one way is fine", "forget the flight back, outboun
 so the next pick holds the outbound alone; "the cheapest allowed one".
 
 Every phrasing here was written before it was run. First try (pytest -q
-tests/concierge/test_planner_gpick.py, FIRST_TRY_PENDING).
+tests/concierge/test_planner_gpick.py -n 2, 17:13 UTC, main fa31af4): 1/17 (only
+"the first nonstop one", the one direct option of its list, passed).
 """
 
 from __future__ import annotations
@@ -220,7 +221,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = set()
+GAPS: set[int] = {0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
