@@ -6,6 +6,7 @@ import json
 import math
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from concierge.planner import render
@@ -230,6 +231,8 @@ def _pool(items: list[dict[str, Any]], ref: OptionRef) -> list[dict[str, Any]]:
     pool = [o for o in items if not o.get("stops")] if ref.direct else list(items)
     if ref.stars is not None:  # "the cheapest 4 star": among the four-star hotels
         pool = [o for o in pool if o.get("stars") == ref.stars]
+    if ref.stops:
+        pool = [o for o in pool if o.get("stops")]
     return [o for o in pool if _within(o, ref)] if ref.under is not None else pool
 
 
@@ -387,6 +390,8 @@ def _details(ref: OptionRef) -> str:
     parts = []
     if ref.best:
         parts.append("direct" if ref.best == "direct" else f"the {ref.best}")
+    elif ref.direct or ref.stops:
+        parts.append("direct" if ref.direct else "one-stop")
     if ref.carrier:
         parts.append(ref.carrier)
     parts.append("option")
@@ -449,6 +454,11 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
     """
     if not items:
         return None
+    if ref.index is not None and ref.among:
+        # "the first direct one", "the second United flight": the nth of those described
+        fits = fitting(items, replace(ref, index=None, among=False))
+        index = len(fits) if ref.index == -1 else ref.index
+        return fits[index - 1] if 1 <= index <= len(fits) else _ask(items, ref)
     details = sum(x is not None for x in (ref.index, ref.carrier, ref.clock, ref.best))
     details += ref.window + ref.avoids + bool(ref.airports) + (ref.price is not None)
     if ref.index is not None:
@@ -472,8 +482,8 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
         pool = [i for i in pool if _at_price(i, ref, exact=True)] or pool
     if _descriptive(ref):
         # A description picks the one option it fits; fitting several, it asks which.
-        if ref.best == "direct" or ref.direct:
-            pool = [o for o in pool if not o.get("stops")]
+        if ref.best == "direct" or ref.direct or ref.stops:
+            pool = [o for o in pool if bool(o.get("stops")) == ref.stops]
             if not pool:
                 return _ask(items, ref)
         # "the afternoon one" beside a blocked afternoon option: the one that can be booked
@@ -485,6 +495,9 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
     if ref.direct and not ref.best:
         # "the Iberia nonstop": the name among the direct options only.
         pool = [i for i in pool if not i.get("stops")] or pool
+    if ref.stops and not ref.best:
+        # "the 6am one-stop": among the options with a stop only
+        pool = [i for i in pool if i.get("stops")] or pool
     if ref.carrier:
         pool = [i for i in pool if _carrier_fits(i, ref.carrier)]
         if not pool:
@@ -507,6 +520,21 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
         return _best(bookable or pool, ref.best, ref.rank)
     pool = _pool(pool, ref)  # "the American nonstop": its flights without stops only
     return pool[0] if pool else None  # "the BA one": the first BA option listed
+
+
+def fitting(items: list[dict[str, Any]], ref: OptionRef) -> list[dict[str, Any]]:
+    """Every option shown that fits all a reference names but a number or a ranking (its
+    carrier, time, stops, part of the day, airports, price), in list order."""
+    pool = [i for i in items if _described(i, ref)]
+    if ref.best == "direct" or ref.direct:
+        pool = [o for o in pool if not o.get("stops")]
+    if ref.stops:
+        pool = [o for o in pool if o.get("stops")]
+    if ref.carrier:
+        pool = [i for i in pool if _carrier_fits(i, ref.carrier)]
+    if ref.clock:
+        pool = _at_clock(pool, ref) if pool else []
+    return pool
 
 
 def _fits_alone(items: list[dict[str, Any]], ref: OptionRef) -> bool:

@@ -41,6 +41,10 @@ class OptionRef:
     both: str | None = None  # the same choice in several lists: "ways" (out and back) | "all"
     same: bool = False  # the option chosen last time ("same as before")
     direct: bool = False  # among direct flights only ("the cheapest direct one")
+    stops: bool = False  # among flights with a stop only ("the 6am one-stop")
+    # ``index`` counts among the options the rest describes, in list order ("the first
+    # direct one", "the second United one"), not among all of them.
+    among: bool = False
     # The part of the day it leaves in ("the evening one back"): HH:MM bounds, either open.
     after: str | None = None
     before: str | None = None
@@ -103,6 +107,7 @@ class _Tables:
     best: tuple[tuple[str, re.Pattern[str]], ...]
     comparatives: tuple[tuple[str, re.Pattern[str]], ...]
     direct: re.Pattern[str]
+    with_stops: re.Pattern[str]
     fillers: re.Pattern[str]
     verbs: re.Pattern[str]
     policy_fit: re.Pattern[str]
@@ -154,6 +159,7 @@ def tables() -> _Tables:
             (name, _comparative(cues)) for name, cues in raw["comparatives"].items()
         ),
         direct=_any(raw["direct"]),
+        with_stops=_any(raw["with_stops"]),
         fillers=_any(raw["fillers"]),
         verbs=_any(raw["verbs"]),
         policy_fit=_any(raw["policy_fit"]),
@@ -174,7 +180,8 @@ def _part_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         r"(?:(?:one|ones|flight|option|departure)\b|(?:directs?|non-?stops?)(?![\w-]))"
     )
     after_noun = re.compile(
-        r"\b(?P<the>the\s+(?:[\w-]+\s+)?)?(?:one|flight|option)\s+(?:(?:that|which)\s+(?:leaves|departs|goes)\s+)?"
+        r"\b(?P<the>the\s+(?:[\w-]+\s+)?)?(?:one|flight|option|non-?stop|direct)\s+"
+        r"(?:(?:that|which)\s+(?:leaves|departs|goes)\s+)?"
         # where it goes or leaves from may stand before the time ("the one into Orly
         # around lunchtime", "the flight out of Gatwick in the evening")
         r"(?:(?:into|to|from|out of|via)\s+[\w-]+(?:\s+[\w-]+)?\s+)?"
@@ -197,7 +204,27 @@ _ORDINAL: Final = re.compile(
     r"\b(?:the\s+)?(?P<o>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|4th|5th|last|top)"
     r"(?:\s+(?P<k>one|ones|option|flight|hotel|choice|result|return(?: flight)?|outbound|itinerary|offer|of (?:those|them|these)))"
     r"|\b(?P<o2>first|second|third|last|top)\s+(?:one|option)\b"
+    # "the first direct one", "the 2nd united flight", "the third morning option": the nth
+    # of the options the words between describe (``OptionRef.among``)
+    r"|\b(?:the\s+)?(?P<o3>first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+"
+    r"(?P<w>(?:[\w&'-]+\s+){1,2}?)(?:one|option|flight)\b"
 )
+# Words between an ordinal and "one" that make it no nth of a described few: a cabin ("the
+# first class one"), a ranking ("the second cheapest one": ``_RANKED``), a count or a link.
+_NOT_DESCRIBING: Final = frozenset(
+    {"class", "of", "and", "or", "to", "in", "on", "for", "at", "the", "a", "one", "time"}
+)
+
+
+def _ranks(word: str) -> bool:
+    """A word that ranks the options ("cheapest", "earlier", "next"), not one that
+    describes some of them."""
+    t = tables()
+    return word in ("next", "most", "least", "best") or any(
+        p.fullmatch(word) for _, p in (*t.best, *t.comparatives)
+    )
+
+
 # An ordinal alone ("the first", "2nd", "the 3rd one"): with options shown it picks one
 # (a day of the month otherwise: the dialogue decides, state.apply_user).
 _BARE_ORDINAL: Final = re.compile(
@@ -469,12 +496,31 @@ def without_deferred(low: str) -> str:
     return tables().deferred.sub(lambda m: " " * len(m.group(0)), low)
 
 
+_ORDINAL_OR_NUMBER: Final = (
+    r"(?:first|second|third|fourth|fifth|last|top|1st|2nd|3rd|[4-9]th|[1-9])(?![\w:.])"
+)
+
+
+@lru_cache(maxsize=1)
+def _paired() -> re.Pattern[str]:
+    """ "1st out 1st back", "2 there 3 back": a choice and its list, then the next, with
+    nothing between them: a clause ends after each list's word."""
+    lists = "|".join(f"(?:{pattern.pattern})" for _, pattern in tables().directions)
+    return re.compile(
+        rf"\b(?:the\s+)?{_ORDINAL_OR_NUMBER}\s+(?:{lists})(?=\s+(?:the\s+)?{_ORDINAL_OR_NUMBER})"
+    )
+
+
 def _clauses(low: str) -> list[tuple[int, int]]:
+    cuts = [m.span() for m in _SEPARATOR.finditer(low)]
+    cuts += [(m.end(), m.end()) for m in _paired().finditer(low)]
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in _SEPARATOR.finditer(low):
-        spans.append((start, m.start()))
-        start = m.end()
+    for a, b in sorted(cuts):
+        if a < start:
+            continue
+        spans.append((start, a))
+        start = b
     spans.append((start, len(low)))
     return spans
 
@@ -669,9 +715,18 @@ def read(text: str) -> list[OptionRef]:
             if index:
                 found.append((span[0] + low[span[0] : span[1]].find(word), OptionRef(index=index)))
     for m in _ORDINAL.finditer(low):
-        word = m.group("o") or m.group("o2")
+        word = m.group("o") or m.group("o2") or m.group("o3")
         index = -1 if word == "last" else (1 if word == "top" else ORDINALS.get(word))
         if not index:
+            continue
+        if m.group("o3"):
+            between = m.group("w").split()
+            if any(
+                w in _NOT_DESCRIBING or w.isdigit() or _ranks(w) or word_number(w) is not None
+                for w in between
+            ):
+                continue
+            found.append((m.start(), OptionRef(index=index, among=True)))
             continue
         kind_word = (m.group("k") or "") if m.group("o") else ""
         if word == "last" and kind_word == "flight":
@@ -689,6 +744,10 @@ def read(text: str) -> list[OptionRef]:
             explicit[m.start()] = kind
             owned.append((m.start(), m.end()))
         found.append((m.start(), OptionRef(index=index)))
+    # "the 6am nonstop", "the 6:05 one-stop": the stops said narrow a time, a part of the
+    # day or a ranking alike
+    direct = bool(t.direct.search(low))
+    stops = not direct and bool(t.with_stops.search(low))
     clocks: list[tuple[int, int]] = []
     for m in _CLOCK.finditer(low):
         hour = int(m.group("h"))
@@ -698,7 +757,17 @@ def read(text: str) -> list[OptionRef]:
             hour = 0
         clocks.append((m.start(), m.end()))
         either = m.group("ap") is None and 1 <= hour <= 11
-        found.append((m.start(), OptionRef(clock=f"{hour:02d}:{m.group('m')}", either_half=either)))
+        found.append(
+            (
+                m.start(),
+                OptionRef(
+                    clock=f"{hour:02d}:{m.group('m')}",
+                    either_half=either,
+                    direct=direct,
+                    stops=stops,
+                ),
+            )
+        )
 
     def names_an_option(at: int, the: bool, after: str) -> bool:
         clause = clause_of(at)
@@ -716,7 +785,7 @@ def read(text: str) -> list[OptionRef]:
             continue  # "leaving after 5pm" narrows a search; it names no option
         hour = int(m.group("h")) % 12 + (12 if m.group("ap") == "pm" else 0)
         clocks.append((m.start(), m.end()))
-        found.append((m.start(), OptionRef(clock=f"{hour:02d}:00")))
+        found.append((m.start(), OptionRef(clock=f"{hour:02d}:00", direct=direct, stops=stops)))
     for m in _SPOKEN_CLOCK.finditer(low):
         if any(a <= m.start() < b for a, b in clocks) or any(a <= m.start() < b for a, b in owned):
             continue
@@ -732,8 +801,12 @@ def read(text: str) -> list[OptionRef]:
         the = low[: m.start()].endswith("the ")
         if not names_an_option(m.start(), the, low[m.end() :]):
             continue
-        found.append((m.start(), OptionRef(clock=spoken[0], either_half=spoken[1])))
-    direct = bool(t.direct.search(low))
+        found.append(
+            (
+                m.start(),
+                OptionRef(clock=spoken[0], either_half=spoken[1], direct=direct, stops=stops),
+            )
+        )
     avoided = _avoided(low)
     for start, _end, hours in avoided:
         # "the cheapest nonstop that isn't at the crack of dawn": not leaving then
@@ -749,7 +822,12 @@ def read(text: str) -> list[OptionRef]:
             after, before = part_window(m.group("p"))
             if after or before:
                 # "the evening non-stop": that part of the day, without stops
-                found.append((m.start(), OptionRef(after=after, before=before, direct=direct)))
+                found.append(
+                    (
+                        m.start(),
+                        OptionRef(after=after, before=before, direct=direct, stops=stops),
+                    )
+                )
     question = bool(_QUESTION.match(low))
     # "the less expensive one", "the lowest priced option": a measure names no airline
     compared: list[tuple[int, int]] = []
@@ -762,12 +840,14 @@ def read(text: str) -> list[OptionRef]:
                 compared.append(ranked.span())
                 rank = 2 if ranked.group("o") == "next" else ORDINALS.get(ranked.group("o"), 1)
             if not question:
-                found.append((m.start(), OptionRef(best=name, direct=direct, rank=rank)))
+                found.append(
+                    (m.start(), OptionRef(best=name, direct=direct, stops=stops, rank=rank))
+                )
     for name, pattern in t.comparatives:
         for m in pattern.finditer(low):
             compared += [m.span(g) for g in ("c1", "c2", "c3") if m.group(g)]
             if not question:
-                found.append((m.start(), OptionRef(best=name, direct=direct)))
+                found.append((m.start(), OptionRef(best=name, direct=direct, stops=stops)))
     if direct and not any(r.best for _, r in found):
         alone = re.search(
             r"\b(?:the\s+)?(?:direct|non-?stop)\s+(?:one|option|flight|fare)\b"
