@@ -373,6 +373,54 @@ def _trip_person_meant(state: State, people: Sequence[str]) -> str | None:
     return None
 
 
+def _round_trip_shown(state: State) -> bool:
+    """A round trip's lists are on screen, out and back, none of them booked yet."""
+    return all(
+        state.shown.get(k) is not None and state.shown[k].items for k in ("flights", "returns")
+    )
+
+
+def _day_shown(state: State, u: Understanding) -> str | None:
+    """The list ("flight" | "return") whose day a request naming an option gives, and
+    nothing else of a trip ("the united one on the 11th", "the delta one on friday" with
+    Fri 11 Dec shown): None when the day is no list's shown, or the request says more."""
+    d = u.dates
+    if (
+        u.intent != Intent.SEARCH
+        or d.depart is None
+        or d.ret is not None
+        or len(d.mentions) != 1
+        or not any(r.carrier or r.clock or r.index is not None or r.window for r in u.options)
+        or u.places
+        or u.cabin
+        or u.passengers
+        or u.passenger_delta
+        or d.flexible
+        or d.question
+        or u.shift_days
+        or asks.is_question(u.text)
+    ):
+        return None
+    weekday = not re.search(r"\d", d.mentions[0].text)  # "on friday": that weekday shown
+    found = []
+    for kind, args, listed in (
+        ("flight", state.flight_args, "flights"),
+        ("return", state.return_args, "returns"),
+    ):
+        shown = state.shown.get(listed)
+        if not args or shown is None or not shown.items:
+            continue
+        try:
+            day = date.fromisoformat(str(args.get("date")))
+        except ValueError:
+            continue
+        if day == d.depart or (
+            weekday and day.weekday() == d.depart.weekday() and 0 <= (day - d.depart).days < 14
+        ):
+            found.append(kind)
+    return found[0] if len(found) == 1 else None
+
+
 def apply_user(
     state: State, u: Understanding, home: str | None, people: Sequence[str] = ()
 ) -> None:
@@ -416,6 +464,16 @@ def apply_user(
         if state.last_shown == kind:
             state.last_shown = next(iter(state.shown), None)
     state.used_up.clear()
+    if u.intent == Intent.CANCEL and u.one_way and _round_trip_shown(state):
+        # "Scrap the return please, one-way is fine" with a round trip's two lists shown
+        # and nothing held from them: the return dropped from the trip, nothing cancelled.
+        u.intent = Intent.SEARCH
+    shown_day = _day_shown(state, u)
+    if shown_day is not None:
+        # "ok the united one on the 11th", "the delta one on friday" after that day's list:
+        # an option of the list shown, named with its day, not that day searched again.
+        u.intent, u.dates = Intent.SELECT, DateReading()
+        u.options = [r if r.kind else replace(r, kind=shown_day) for r in u.options]
     if u.intent == Intent.SELECT and u.dates.depart is not None and picks.bare(u.text):
         # "1st", "the 2nd": an ordinal alone is an option when options are on the table
         # (never the 1st of the month), and a day of the month when none are.

@@ -1103,6 +1103,8 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # "can you book for Ben?", "I need to arrange travel for Ava": a trip for someone,
         # its details still to ask (and first whether the caller may book for them)
         or (u.book_for and _BOOKING_VERB.search(low))
+        # "just the outbound for now": the trip asked again without its return
+        or u.one_way
     ):
         u.intent = Intent.SEARCH
         return u
