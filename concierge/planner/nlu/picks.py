@@ -214,6 +214,10 @@ _ORDINAL: Final = re.compile(
 _NOT_DESCRIBING: Final = frozenset(
     {"class", "of", "and", "or", "to", "in", "on", "for", "at", "the", "a", "one", "time"}
 )
+# ... nor a month or a weekday ("the 3rd dec flight", "the first monday one": a day).
+_CALENDAR_WORD: Final = re.compile(
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*$"
+)
 
 
 def _ranks(word: str) -> bool:
@@ -722,7 +726,11 @@ def read(text: str) -> list[OptionRef]:
         if m.group("o3"):
             between = m.group("w").split()
             if any(
-                w in _NOT_DESCRIBING or w.isdigit() or _ranks(w) or word_number(w) is not None
+                w in _NOT_DESCRIBING
+                or re.search(r"\d", w)
+                or _CALENDAR_WORD.match(w)
+                or _ranks(w)
+                or word_number(w) is not None
                 for w in between
             ):
                 continue
