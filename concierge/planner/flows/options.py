@@ -492,12 +492,10 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
         if len(pool) > 1 and len(bookable) == 1:
             return bookable[0]
         return pool[0] if len(pool) == 1 else _which(pool)
-    if ref.direct and not ref.best:
+    stops_said = (ref.direct or ref.stops) and not ref.best
+    if stops_said and not ref.clock:
         # "the Iberia nonstop": the name among the direct options only.
-        pool = [i for i in pool if not i.get("stops")] or pool
-    if ref.stops and not ref.best:
-        # "the 6am one-stop": among the options with a stop only
-        pool = [i for i in pool if i.get("stops")] or pool
+        pool = [i for i in pool if bool(i.get("stops")) == ref.stops] or pool
     if ref.carrier:
         pool = [i for i in pool if _carrier_fits(i, ref.carrier)]
         if not pool:
@@ -506,6 +504,11 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
         pool = _at_clock(pool, ref)
         if not pool:
             return _ask(items, ref) if details > 1 and _fits_alone(items, ref) else None
+        if stops_said:
+            # "the 6am nonstop", "the 6:05 one-stop": of those at that time, the one
+            # without (with) a stop — the time said first, so a stops word said of another
+            # list's option ("the 7:40pm out, Delta nonstop back") moves nothing.
+            pool = [i for i in pool if bool(i.get("stops")) == ref.stops] or pool
     if ref.best:
         if ref.best == "green":
             return next((o for o in pool if _status(o) == "green"), None)
