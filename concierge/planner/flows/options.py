@@ -521,7 +521,9 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
         # when nothing else is left, and then the booking flow explains why not.
         bookable = [o for o in pool if _status(o) != "red"]
         return _best(bookable or pool, ref.best, ref.rank)
-    pool = _pool(pool, ref)  # "the American nonstop": its flights without stops only
+    # "the American nonstop": its flights without stops only (with a time said, the stops
+    # word only preferred above: "the 4:10pm out and the United nonstop back")
+    pool = _pool(pool, replace(ref, direct=False, stops=False) if ref.clock else ref)
     return pool[0] if pool else None  # "the BA one": the first BA option listed
 
 
