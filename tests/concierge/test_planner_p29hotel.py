@@ -514,6 +514,15 @@ GUARDS += [
         ),
     ),
     (
+        "stars_pick",
+        dialogue(
+            LON_ASK,
+            "the compliant four-star please",
+            pending="confirm_booking",
+            segments=[_hotel("Hilton London Park Lane", *LON)],
+        ),
+    ),
+    (
         "price_pick",
         dialogue(
             LON_ASK,

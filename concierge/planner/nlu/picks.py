@@ -932,6 +932,9 @@ def read(text: str) -> list[OptionRef]:
         if rated_one and not any(r.best or r.carrier or r.index for _, r in found):
             found.append((rated_one.start(), OptionRef()))
         found = [(at, replace(r, stars=rated)) for at, r in found]
+        if fit and len(found) == 1 and found[0][1].best is None and found[0][1].index is None:
+            # "the 4 star one that's in policy": of that rating, the one within policy
+            found = [(found[0][0], replace(found[0][1], best="green"))]
     if t.in_budget.search(low):
         found = [(at, replace(r, in_budget=True)) for at, r in found]
     both = next((scope for scope, pattern in t.both if pattern.search(low)), None)
