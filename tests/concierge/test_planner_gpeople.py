@@ -16,7 +16,7 @@ Kinds (sibling phrasings of the gaps, never the held-out sentences):
 - reject_phrase: a rejection said as "not approving / not signing off on …", the reason in
   the next sentence.
 
-First try (pytest -q tests/concierge/test_planner_gpeople.py -n 2, 17:35 UTC, main at
+First try (pytest -q tests/concierge/test_planner_gpeople.py -n 2, 17:11 UTC, main at
 fa31af4, before any fix): 0/15 — every guard failed (no second seat; the list shown and
 nothing held; nothing held; no rejection asked).
 """
@@ -266,7 +266,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = set(range(15))
+GAPS: set[int] = set(range(12))
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))

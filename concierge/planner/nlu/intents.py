@@ -462,7 +462,7 @@ def _rejects(verb: str) -> bool:
 # "can't approve", "won't sign off on", "not going to okay": an approval said not to be.
 _NEGATED_APPROVAL: Final = re.compile(
     r"(?:don'?t|do not|can'?t|cannot|can not|won'?t|will not|couldn'?t|could not"
-    r"|(?:am |are )?not going to|unable to)\s"
+    r"|(?:am |are )?not going to|unable to|(?:(?:definitely|certainly|just|simply) )?not)\s"
 )
 _REJECTING: Final = frozenset(
     {
