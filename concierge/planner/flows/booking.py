@@ -38,6 +38,7 @@ from concierge.planner.nlu.people import PeopleAnswer
 from concierge.planner.nlu.picks import (
     best_in_request,
     direction_at,
+    flight_number,
     is_pick,
     modifiers,
     names_in_request,
@@ -342,9 +343,14 @@ def _with_names(refs: list[OptionRef], names: list[OptionRef]) -> list[OptionRef
     named = {r.kind for r in refs}
     said = list(refs)  # what the message itself tied to a list, before names join it
     joined: set[str] = set()  # carriers joined to a time: the same words name no other list
+    numbered = {
+        r.carrier.lower().split()[0][:2] for r in refs if r.carrier and flight_number(r.carrier)
+    }
     for name in names:
         if name.carrier and name.carrier in joined:
             continue  # "the 3:05 American": that flight, not also an American one back
+        if name.carrier and name.carrier.lower() in numbered:
+            continue  # "BA 13": that flight's airline names no other option
         if name.carrier and any(
             r.carrier
             and r.carrier.lower() == name.carrier.lower()
@@ -1097,7 +1103,7 @@ def _hold_the_best_asked(
         if fits is not None:
             return _hold_named(state, turn, ctx, u, [fits])
     if ref is None:
-        named = _named_in_request(state, u)
+        named = _named_in_request(state, u, ctx)
         if not named:
             return None
         return _hold_named(state, turn, ctx, u, named)
@@ -1148,12 +1154,12 @@ def _named_option_asked(state: State, turn: Turn, ctx: Context, u: Understanding
     return Reply("\n\n".join(p for p in (listed, said.text) if p), said.offer)
 
 
-def _named_in_request(state: State, u: Understanding) -> list[OptionRef]:
+def _named_in_request(state: State, u: Understanding, ctx: Context) -> list[OptionRef]:
     """The options a request books by name before any was shown ("book me on the 6:05
     American", "the Hilton if there is one"), one per list, each fitting exactly one
     option of this turn's search; none when the request names no airline, time or hotel,
     or what it names fits several options or none (the list is shown, nothing held)."""
-    if not names_in_request(u.text, u.book_for):
+    if not names_in_request(u.text, _full_name(state, ctx, u.book_for)):
         return []
     text = u.text
     for mention in u.places:
@@ -1181,6 +1187,19 @@ def _named_in_request(state: State, u: Understanding) -> list[OptionRef]:
     if len({r.kind for r in chosen}) != len(chosen):
         return []
     return chosen
+
+
+def _full_name(state: State, ctx: Context, first: str | None) -> str | None:
+    """The full name of the colleague a request was read to be for ("Ava" in "get Ava
+    Patel on the 9:15am"), as the profile lists the people the caller may book for."""
+    if not first:
+        return first
+    people = (state.profile or {}).get("can_book_for") or ctx.profile.get("can_book_for") or []
+    for person in people:
+        name = str(person.get("name") or "")
+        if name.split()[:1] and name.split()[0].lower() == first.lower():
+            return name
+    return first
 
 
 def _hold_named(

@@ -1224,8 +1224,13 @@ def _settled_ahead(settled: re.Pattern[str], low: str) -> bool:
 def _book_named() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], frozenset[str]]:
     raw: dict[str, Any] = datafiles.load("picks")
     named = raw["book_named"]
-    verbs = "|".join(raw["book_best"]["verbs"])
-    request = re.compile(rf"\b(?:{verbs})\b(?P<between>(?:\s+[\w'-]+){{0,4}}?)\s+the\b")
+    verbs = "|".join([*raw["book_best"]["verbs"], *named["verbs"]])
+    # "book me on the 6:05 American", and "put Mia on BA 13 ...": a flight named by its
+    # number needs no "the" before it
+    request = re.compile(
+        rf"\b(?:{verbs})\b(?P<between>(?:\s+[\w'-]+){{0,4}}?)\s+"
+        rf"(?:the\b|(?={_FLIGHT_NUMBER.pattern}))"
+    )
     wish = re.compile(
         rf"\bthe\s+[\w'-]+(?:\s+[\w'-]+){{0,3}}?,?\s+(?:{'|'.join(named['if_there'])})\b"
         # "the Holiday Inn Express in Paris, 9 to 11 December please": the request opening
