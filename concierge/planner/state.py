@@ -129,6 +129,9 @@ class Draft:
     # Guests flying too, named in full with the request ("for me plus Tom Reed"): their
     # seats are held in those names (flows.passengers), as given, then family name.
     guests: list[str] = field(default_factory=list)
+    # The caller flies too on the trip planned for someone else ("put me on it too"): a
+    # seat in their name beside the traveller's (flows.passengers).
+    with_self: bool = False
     # The booking this trip's flights were confirmed as, in this conversation: asking
     # for another flight of the same trip now ("move it to Friday", "an earlier one that
     # day") changes that booking (flows.changes.booked_in_thread), never books a second.
@@ -749,6 +752,12 @@ def apply_user(
         d.within_policy = True
     if u.cabin:
         d.cabin = u.cabin
+    if u.self_joins:
+        # "put me on it too": the caller's seat beside the traveller's, once
+        if d.traveller and not d.with_self:
+            d.with_self = True
+        elif u.passenger_delta == 1 and not u.passengers:
+            u.passenger_delta = None  # their own trip, or on it already: no seat more
     if u.passengers and u.passengers <= 9:
         d.passengers = max(1, u.passengers)
     elif u.passenger_delta:

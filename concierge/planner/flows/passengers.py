@@ -106,23 +106,27 @@ def party(
     state: State, ctx: Context, traveller: str, resolve: Resolver
 ) -> list[dict[str, str]] | Call | Reply:
     """Everyone a request names as flying, as ``reserve`` names passengers — the traveller
-    (``""``: the caller), then the colleagues along by user id, then the guests named in
-    full by given and family name — or the profile call / no that stands in the way.
+    (``""``: the caller), then the colleagues along by user id (and the caller, joining
+    someone else's trip), then the guests named in full by given and family name — or the
+    profile call / no that stands in the way.
     Empty when the request named no one along (or the caller's id is unknown)."""
-    if not state.draft.companions and not state.draft.guests:
+    d = state.draft
+    if not d.companions and not d.guests and not d.with_self:
         return []
     ids: list[str] = []
-    for name in state.draft.companions:
+    for name in d.companions:
         who = resolve(name.split()[0])
         if isinstance(who, (Call, Reply)):
             return who
         ids.append(who)
+    if d.with_self:
+        ids.append("")  # "put me on it too": the caller, beside the traveller
     me = self_id(ctx)
     people = [traveller or me, *(i or me for i in ids)]
     if any(p is None for p in people):
         return []  # named after the hold, when the caller's id is on the booking
     named = [{"traveler_id": str(p)} for p in dict.fromkeys(str(p) for p in people)]
-    for guest in state.draft.guests:
+    for guest in d.guests:
         words = guest.split()
         named.append({"given_name": " ".join(words[:-1]), "family_name": words[-1]})
     return named

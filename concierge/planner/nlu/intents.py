@@ -166,6 +166,9 @@ class Understanding:
     # Chen and Ava Patel on the same flight"), as written (state.apply_user: colleagues
     # the caller may book for make one hold, the first its traveller).
     listed: list[str] = field(default_factory=list)
+    # The speaker joins the trip planned for someone else ("put me on it too, we're going
+    # together", "add me too"): one more seat, theirs (state.apply_user).
+    self_joins: bool = False
     decision: str | None = None  # approve | reject
     note: str | None = None
     insist: bool = False
@@ -713,7 +716,8 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     u.book_for = _traveller(clean, u.places)
     if u.book_for and any(u.book_for.split()[0] == p.split()[0] for p in u.party):
         u.book_for = None  # "my colleague Tom Reed is coming too": Tom flies with the speaker
-    u.for_self = u.book_for is None and bool(_TRAVELLER_SELF.search(low))
+    # "put me on it too": the speaker flies along, the trip stays whose it is
+    u.for_self = u.book_for is None and not u.self_joins and bool(_TRAVELLER_SELF.search(low))
     u.for_them = u.book_for is None and not u.for_self and bool(_TRAVELLER_PRONOUN.search(low))
 
     u.status = next((name for name, pattern in _TRIP_STATUS if pattern.search(low)), None)
@@ -1201,6 +1205,7 @@ _PARTY_NAMES: Final = (
     rf"(?:{_PARTY['lead']})?(?P<list>{_PARTY['name']}"
     rf"(?:(?:{_PARTY['join']})(?:{_PARTY['lead']})?{_PARTY['name']})*)"
 )
+_SELF_JOINS: Final = re.compile("|".join(f"(?:{p})" for p in _PARTY["self_joins"]))
 _PARTY_JOINERS: Final = (
     re.compile(rf"{_PARTY_NAMES}(?={_PARTY['joins']})"),
     re.compile(rf"{_PARTY['adds'][0]}{_PARTY_NAMES}(?={_PARTY['adds'][1]})"),
@@ -1925,6 +1930,7 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
     u.party = named_party(clean, u.places)
     if u.party and (u.passengers or 0) < 1 + len(u.party):
         u.passengers = 1 + len(u.party)  # "for me plus Tom Reed and Priya Shah": three
+    u.self_joins = bool(_SELF_JOINS.search(low.replace("’", "'")))
     listed = None if u.party or u.passengers else others_party(clean, u.places)
     if listed is not None:
         # "tom and priya together": two, not the speaker; "me, mia and erin": three
@@ -1943,6 +1949,8 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
             u.passengers = None  # "add two colleagues": two more, not two in all
     elif _PASSENGER_LESS.search(counted):
         u.passenger_delta = -1
+    if u.self_joins and not u.passengers and not u.passenger_delta:
+        u.passenger_delta = 1  # "add me too": the speaker's seat (none on their own trip)
     u.rooms = numbers.rooms(low)
     if _DIRECT.search(low):
         u.max_stops = 0
