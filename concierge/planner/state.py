@@ -22,7 +22,7 @@ from typing import Any, Final, TypeVar
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel, ValidationError
 
-from concierge.planner.nlu import asks, picks
+from concierge.planner.nlu import asks, colleague_trip, picks
 from concierge.planner.nlu.dates import DateReading, end_from
 from concierge.planner.nlu.intents import (
     Intent,
@@ -456,6 +456,10 @@ def apply_user(
             u.book_for = people[0].split(" ")[0]
         elif u.book_for is None and len(people) > 1 and _MY_REPORT.search(u.text):
             u.which_report = list(people)  # several: the search flow asks which of them
+    if u.trip_of is not None and colleague_trip.is_pronoun(u.trip_of.who):
+        # "put me on her flight": the trip of whom the conversation last named
+        meant = _trip_person_meant(state, people)
+        u.trip_of = replace(u.trip_of, who=meant.split()[0]) if meant else None
     if u.whose and u.whose.lower() in asks.tables().someone_pronouns:
         # "where's she staying in paris?": the trip of whom the conversation last named
         u.whose = _trip_person_meant(state, people) or u.whose

@@ -1101,12 +1101,12 @@ def _hold_the_best_asked(
             listed = shown_text(state, turn, ctx, None)
             return Reply("\n\n".join(p for p in (listed, fits) if p))
         if fits is not None:
-            return _hold_named(state, turn, ctx, u, [fits])
+            return hold_named(state, turn, ctx, u, [fits])
     if ref is None:
         named = _named_in_request(state, u, ctx)
         if not named:
             return None
-        return _hold_named(state, turn, ctx, u, named)
+        return hold_named(state, turn, ctx, u, named)
     if len(lists) > 1:
         ref = replace(ref, both="all")  # "book the cheapest flights and hotel": each list
     cap = state.draft.price_cap
@@ -1202,7 +1202,7 @@ def _full_name(state: State, ctx: Context, first: str | None) -> str | None:
     return first
 
 
-def _hold_named(
+def hold_named(
     state: State, turn: Turn, ctx: Context, u: Understanding, named: list[OptionRef]
 ) -> Decision:
     """The options a request named held at once, with the list they came from."""

@@ -20,6 +20,7 @@ from concierge.planner.flows import (
     booking,
     changes,
     checkin,
+    colleague_trip,
     corrected,
     fares,
     hold_questions,
@@ -66,6 +67,12 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         agreed = answers.classify(u.text, cancelling=True).answer
         if agreed in (answers.Answer.YES, answers.Answer.NO):
             intent = u.intent = Intent.YES if agreed == answers.Answer.YES else Intent.NO
+    if colleague_trip.applies(u, intent) and state.offer is None:
+        # "put me on her flight out on the 14th", "the same hotel as Ava": the colleague's
+        # booked flight or hotel (as the caller may see it), searched and held.
+        joined = colleague_trip.decide(state, turn, ctx, u)
+        if joined is not None:
+            return joined
     if u.just_booked and (
         intent in {Intent.TRIPS, Intent.ASK_TRIP, Intent.UNKNOWN}
         or (intent == Intent.SEARCH and not u.has_trip_details)

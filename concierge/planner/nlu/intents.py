@@ -26,6 +26,7 @@ from typing import Any, Final
 from concierge.planner.nlu import (
     answers,
     asks,
+    colleague_trip,
     conditions,
     datafiles,
     foreign,
@@ -169,6 +170,9 @@ class Understanding:
     # The speaker joins the trip planned for someone else ("put me on it too, we're going
     # together", "add me too"): one more seat, theirs (state.apply_user).
     self_joins: bool = False
+    # Someone's booked trip named as what to book ("put me on her flight out", "the same
+    # hotel as Ava"): whose, which part (flows.colleague_trip; a pronoun: state.apply_user)
+    trip_of: colleague_trip.TripOf | None = None
     decision: str | None = None  # approve | reject
     note: str | None = None
     insist: bool = False
@@ -716,6 +720,9 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     u.book_for = _traveller(clean, u.places)
     if u.book_for and any(u.book_for.split()[0] == p.split()[0] for p in u.party):
         u.book_for = None  # "my colleague Tom Reed is coming too": Tom flies with the speaker
+    u.trip_of = colleague_trip.read(clean, _NOT_NAMES)
+    if u.trip_of is not None and u.book_for and u.book_for.split()[0] == u.trip_of.who:
+        u.book_for = None  # "put me on Ava's flight": Ava's trip is the model, not the traveller
     # "put me on it too": the speaker flies along, the trip stays whose it is
     u.for_self = u.book_for is None and not u.self_joins and bool(_TRAVELLER_SELF.search(low))
     u.for_them = u.book_for is None and not u.for_self and bool(_TRAVELLER_PRONOUN.search(low))
