@@ -32,6 +32,7 @@ class _Tables:
     directions: dict[str, str]
     pronouns: frozenset[str]
     named_before: re.Pattern[str]
+    not_after: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -43,6 +44,7 @@ def _tables() -> _Tables:
         directions={str(w): side for side, words in raw["directions"].items() for w in words},
         pronouns=frozenset(str(p) for p in raw["pronouns"]),
         named_before=re.compile(raw["named_before"]),
+        not_after=re.compile(raw["not_after"], re.IGNORECASE),
     )
 
 
@@ -59,7 +61,7 @@ def read(text: str, not_names: frozenset[str] = frozenset()) -> TripOf | None:
     for pattern in t.patterns:
         for m in pattern.finditer(said):
             who = m.group("who")
-            if who in not_names:
+            if who in not_names or t.not_after.search(said[: m.start()]):
                 continue
             low = who.lower()
             if low in t.pronouns:
