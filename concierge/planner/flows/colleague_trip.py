@@ -6,7 +6,8 @@ for a manager, their reports' — the core's rule, never the planner's). Its fli
 back, or the one of the day said) is searched on its route and day, or its hotel in its
 city for its nights (or the nights said), and the same flight or hotel is held from that
 search for the traveller of the request (the caller, or whom they book for); its
-confirmation is then asked as for any hold. Nothing found: said, nothing held.
+confirmation is then asked as for any hold. No such trip the caller may see: the request
+is read as it reads otherwise (a place and a day said are searched).
 """
 
 from __future__ import annotations
@@ -46,15 +47,10 @@ def decide(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
     out = listing.typed(ListTripsOutput)
     city = _city_said(u)
     trip = _trip(out.trips if out is not None else [], ref, city, u.dates.depart)
-    where = f" to {city}" if city else ""
     if trip is None:
-        return Reply(
-            f"I can't see a trip of {ref.who}'s{where} — I see your own trips and those of "
-            "the people who report to you, so I haven't searched or held anything. Tell me "
-            "where and when, and I'll look."
-        )
+        return None  # no such trip the caller may see: the request as it reads otherwise
     fresh = Draft(
-        traveller=state.draft.traveller if u.book_for else None,
+        traveller=None if u.for_self else state.draft.traveller,
         passengers=state.draft.passengers,
         companions=list(state.draft.companions),
         guests=list(state.draft.guests),
@@ -69,10 +65,7 @@ def decide(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
         target = _flight(trip, ref, city, u.dates.depart, fresh)
         kind, what = "flight", f"{ref.who}'s flight"
     if target is None:
-        return Reply(
-            f"I couldn't find {what}{where} in the trip I can see, so nothing is held. "
-            "Tell me where and when, and I'll search."
-        )
+        return None
     state.draft = fresh
     asked = Understanding(
         text=u.text,
