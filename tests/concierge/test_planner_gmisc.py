@@ -18,7 +18,12 @@ b56_aq_purpose_for_mia, b56_tr_paris_approval_then_home; none of their sentences
 - return_day: "out in the morning, back in the evening" with no day for the way back asks it.
 - number_words: no spelling fixer turns a number word into another word.
 
-Every phrasing here is a guard, written before it was run.
+Every phrasing here is a guard, written before it was run. First try (pytest -q -n 2
+tests/concierge/test_planner_gmisc.py, 17:18 UTC, main fa31af4, before any fix): dialogues
+4/18 — city_abbrev 2/5 ("bos -> sf sat", "ooh la la"), add_hotel_to_hold 2/3 ("and a hotel
+too" searched flights again and the hotel replaced the flight hold), purpose_answer 0/3,
+home_as_place 0/3, which_flight 0/2, return_day 0/2; number words 48/49 ("three" was
+"there" to the answer reader).
 """
 
 from __future__ import annotations
