@@ -28,7 +28,7 @@ from typing import Any, Final
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from concierge.planner.nlu import datafiles, foreign
+from concierge.planner.nlu import datafiles, foreign, spelling
 
 __all__ = ["Answer", "Asked", "Reading", "classify", "declines", "yes_or_no"]
 
@@ -256,8 +256,13 @@ def _canonical(token: str) -> str:
             return squeezed
         if squeezed in vocab.typos:
             return vocab.typos[squeezed]
-    if len(token) < _MIN_FUZZY - 1 or token in vocab.keep or not token.isalpha():
-        return token
+    if (
+        len(token) < _MIN_FUZZY - 1
+        or token in vocab.keep
+        or not token.isalpha()
+        or spelling.number_word(token)
+    ):
+        return token  # ("three" is a count, never "there")
     limit = 2 if len(token) >= 8 else 1
     hits = process.extract(
         token, vocab.fuzzy_targets, scorer=OSA.distance, score_cutoff=limit, limit=3

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Final, Literal
 
+from concierge.planner.nlu import datafiles
 from concierge.planner.nlu.dates import MONTHS, WEEKDAYS
 from concierge.planner.nlu.spelling import VOCABULARY
 from concierge.planner.nlu.spelling import correct as correct_spelling
@@ -77,6 +78,9 @@ _WORDLIKE_CODES: Final = frozenset(
 )
 # ... also read by others ("book mia chen on ...": with a surname, a first name).
 WORDLIKE_CODES: Final = _WORDLIKE_CODES
+# City shorthand that is no everyday word ("sf", "la", "dc", "chi"): the place wherever a
+# place can stand, in lower case too (data/places.yaml).
+_SHORTHAND: Final = frozenset(str(w).lower() for w in datafiles.load("places")["city_shorthand"])
 # A code written just before, joined to this one by a hyphen or an arrow ("lhr-jfk").
 _JOINED_CODE: Final = re.compile(
     r"(?<![\w-])(?P<code>[A-Za-z]{3})\s*(?:<-+>|<=+>|[⇄⇆↔⟷⟺]|-+>?|–|—|→|>)\s*$"
@@ -173,6 +177,9 @@ def _acceptable_short(text: str, start: int, token: str) -> bool:
         return False
     if _preceded(text, start, _CODE_PREPS):
         return True
+    shorthand = _shorthand(token)
+    if shorthand and _preceded(text, start, ("in", "at", "near")):
+        return True  # "a hotel in sf", "room in dc for 3 nights": where to stay
     joined = _JOINED_CODE.search(text, _back(start), start)
     if joined and lookup_place(joined.group("code"), fuzzy=False) is not None:
         return True  # "lhr-jfk", "sfo > ord": the second of two codes joined as a route
@@ -187,13 +194,19 @@ def _acceptable_short(text: str, start: int, token: str) -> bool:
     after = text[start + len(token) :]
     # "sfo to jfk", "jfk into lhr" and "sfo from jfk": a word on either side of a route names a place.
     arrow = re.match(r"^\s*(?:-+>?|–|—|→|>|to|into|from)\s*\w", after)
-    return token.lower() not in _WORDLIKE_CODES and arrow is not None
+    return (shorthand or token.lower() not in _WORDLIKE_CODES) and arrow is not None
+
+
+def _shorthand(token: str) -> bool:
+    """A city's shorthand that is no everyday word ("sf", "la", "chi"), known to the catalogue."""
+    return token.lower() in _SHORTHAND and lookup_place(token, fuzzy=False) is not None
 
 
 def _lone_code_first(text: str, start: int, token: str) -> bool:
     """A code that opens the message, right before when ("sfo fri", "lhr tmrw pls", "ord
-    on the 14th"): where to fly, in shorthand. Never an everyday word ("sea", "mad")."""
-    if token.lower() in _SPACED_WORDLIKE or not _is_code(token):
+    on the 14th", "la fri"): where to fly, in shorthand. Never an everyday word ("sea",
+    "mad")."""
+    if not _shorthand(token) and (token.lower() in _SPACED_WORDLIKE or not _is_code(token)):
         return False
     if not _OPENING.fullmatch(text[:start]):
         return False

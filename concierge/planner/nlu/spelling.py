@@ -22,6 +22,7 @@ from typing import Any, Final
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
+from text_to_num import alpha2digit
 
 from concierge.planner.nlu import datafiles
 from core.catalogue.places import lookup_place, unserved_places
@@ -51,9 +52,17 @@ _WORD: Final = re.compile(r"[a-z]{5,}")
 
 
 @lru_cache(maxsize=8192)
+def number_word(word: str) -> bool:
+    """A number or an ordinal in words ("three", "fourth", "twentieth"), as ``text_to_num``
+    reads them: never corrected into another word ("three" is no "there")."""
+    low = word.lower()
+    return low.isalpha() and alpha2digit(low, "en", threshold=0) != low
+
+
+@lru_cache(maxsize=8192)
 def correct(word: str) -> str:
     """The vocabulary word ``word`` misspells, or ``word`` itself."""
-    if word in _KNOWN or word in _KEEP:
+    if word in _KNOWN or word in _KEEP or number_word(word):
         return word
     hit = process.extractOne(word, VOCABULARY, scorer=fuzz.ratio, score_cutoff=CUTOFF)
     if hit is None or hit[0][0] != word[0]:
@@ -80,7 +89,14 @@ def keyword(word: str) -> str:
     string alignment: a swap is one), same first letter, and only one keyword that close
     (its forms count as one: "hotell" is "hotel")."""
     words, keep = _keywords()
-    if len(word) < 5 or word in keep or word in words or word in _KNOWN or not word.isalpha():
+    if (
+        len(word) < 5
+        or word in keep
+        or word in words
+        or word in _KNOWN
+        or not word.isalpha()
+        or number_word(word)
+    ):
         return word
     limit = 2 if len(word) >= 11 else 1
     hits = process.extract(word, words, scorer=OSA.distance, score_cutoff=limit, limit=5)
