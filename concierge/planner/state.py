@@ -429,6 +429,12 @@ def apply_user(
 ) -> None:
     """Merge what a message says about the trip into the draft (``people``: whom the caller
     may book for, by name; a request naming one of them, in any words, is theirs)."""
+    held = state.bookings.get(state.changing or "")
+    if u.purpose_said and held is not None and held.get("status") == "held":
+        # "it's for a customer visit at Initech" at a hold's confirmation: what the trip on
+        # hold is for (flows.dispatch records it), never a trip asked for.
+        u.intent = Intent.UNKNOWN
+        return
     if u.intent in {Intent.SEARCH, Intent.SELECT, Intent.UNKNOWN}:
         u.companions = companions(u.text, people, [(p.start, p.end) for p in u.places])
         if u.book_for is not None and any(
@@ -542,6 +548,7 @@ def apply_user(
         u.cabin = state.policy_cabin
     d = state.draft
     _home_first(u, home, d.origin_city)
+    _home_as_destination(u, home)
     dates = u.dates
     after_flight = _stay_after_flight(state, u)
     if after_flight and dates.depart is not None:
@@ -882,6 +889,21 @@ def _home_first(u: Understanding, home: str | None, origin_city: str | None) -> 
     if start is not None and b.place.city == start != a.place.city:
         u.origin = replace(b, role="origin")
         u.destination = replace(a, role="destination")
+
+
+def _home_as_destination(u: Understanding, home: str | None) -> None:
+    """ "flights home from Paris on the 6th": with only where from named, the flight goes to
+    the traveller's home airport."""
+    if u.homeward is None or not home or u.destination is not None or u.legs:
+        return
+    if u.origin is None or u.origin.place is None:
+        return
+    place = lookup_place(home, fuzzy=False)
+    if place is None or place.city == u.origin.place.city:
+        return
+    start, end = u.homeward
+    u.destination = PlaceMention(start, end, "home", place, "destination")
+    u.places = [*u.places, u.destination]
 
 
 FLEX_DAYS = 7  # at most a week of days is compared

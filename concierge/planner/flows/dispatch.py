@@ -144,6 +144,18 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         noted = purpose.record_stated(turn, ctx, u, told)
         if noted is not None:
             return noted
+    noted_first = turn.last("set_trip_purpose")
+    held = booking.changed_hold(state) or (
+        # (the confirmation asked again this turn, once answered, tells what became of it)
+        str(noted_first.args.get("booking_id"))
+        if noted_first is not None and turn.last("confirm_booking") is not None
+        else None
+    )
+    if held is not None and u.purpose_said is not None:
+        # "it's for a customer visit at Initech" at a hold's confirmation: what the trip
+        # on hold is for, noted on it (the approver sees it); the question stays open.
+        noted = purpose.record_at_hold(turn, held, u.purpose_said)
+        return booking.wait(state, turn, ctx, u, aside=noted) if isinstance(noted, str) else noted
     if (
         state.offer is not None
         and state.offer.kind == "reject_reason"

@@ -16,16 +16,12 @@ from typing import Any
 from concierge.planner import render
 from concierge.planner.flows.base import Call, Context, Decision, Reply, fit
 from concierge.planner.nlu.intents import Intent, Understanding
+from concierge.planner.nlu.purposes import NOT_WHAT, TRAVEL_ASK, WHAT_ENDS, WHY
 from concierge.planner.state import Offer, Turn
 from tools.list_trips import ListTripsOutput
 from tools.set_trip_purpose import SetTripPurposeInput
 
 KIND = "purpose"
-
-# A message that asks to travel is a new request, not what a trip is for.
-_TRAVEL_ASK = re.compile(
-    r"\b(fly|flights?|book|hotels?|search|find|get me|need to be|return|one[- ]way)\b", re.I
-)
 
 
 def question(booking: dict[str, Any], approver: str) -> tuple[str, Offer | None]:
@@ -76,7 +72,7 @@ def answer_of(u: Understanding) -> str | None:
         and u.dates.nights is None
         and not u.dates.flexible
         and not u.cabin
-        and not _TRAVEL_ASK.search(text)
+        and not TRAVEL_ASK.search(text)
     ):
         return text  # "a customer workshop in London": a place, but no trip asked
     return None
@@ -100,8 +96,6 @@ def record(turn: Turn, ctx: Context, booking_id: str, text: str) -> Decision:
 # kickoff?", "the purpose of my Boston flight: a customer visit", "add to my Paris trip that
 # it's for the Q4 review"): the trip named (group "trip") and what it is for ("what").
 _TRIP = r"(?P<trip>(?:the|my|our)\s+(?:[\w-]+\s+){0,3}?(?:trip|flight|booking|travel|request|approval))"
-# What a purpose is called: "the purpose", "the reason", "what it's for"
-_WHY = r"(?:purpose|reason|business reason|justification)"
 _STATED = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
@@ -110,26 +104,25 @@ _STATED = tuple(
         rf"\b(?:add|note|put)\s+(?:on|to)\s+{_TRIP}\s+that\s+(?:it|this)(?:'s|\s+is)\s+for\s+(?P<what>.+)",
         # "For the Paris approval: the reason is the Renault kickoff", "re my Boston trip -
         # the purpose is a client visit": the trip named first, then what it is for
-        rf"\b(?:for|on|about|re|regarding)\s+{_TRIP}\s*(?::|,|-|—|–)\s*(?:the\s+)?{_WHY}\s*"
+        rf"\b(?:for|on|about|re|regarding)\s+{_TRIP}\s*(?::|,|-|—|–)\s*(?:the\s+)?{WHY}\s*"
         rf"(?:is|:|-|—|–)\s*(?P<what>.+)",
         # "the reason for my Paris trip is the Renault kickoff"
-        rf"\b{_WHY}\s+(?:for|of|behind)\s+{_TRIP}\s*(?:is|:|-|—|–)\s*(?P<what>.+)",
+        rf"\b{WHY}\s+(?:for|of|behind)\s+{_TRIP}\s*(?:is|:|-|—|–)\s*(?P<what>.+)",
     )
 )
-# What ends the purpose: the sentence, or what is said of it after a comma ("..., please
-# add that for Mia", "... so she can ok it").
-_WHAT_ENDS = re.compile(
-    r"[.?!;]|,\s*(?:please|pls|so|she|he|they|can|could|would|and|thanks|thank)\b"
-    r"|\s+(?:so|because)\s+(?:she|he|they|my|our|the|it|\w+)\s+(?:can|could|will|needs?|has)\b",
-    re.IGNORECASE,
-)
-# ... and is never a purpose when it is a count, a person, a day or a trip asked for
-_NOT_WHAT = re.compile(
-    r"^(?:me|us|him|her|them|you|my|\d|one|two|three|four|five|a (?:week|night|day|few)|"
-    r"(?:this|next|last|the) (?:week|weekend|month|day)|today|tomorrow|tonight|now|later|"
-    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|how|what|when|which|who)\b",
-    re.IGNORECASE,
-)
+
+
+def record_at_hold(turn: Turn, booking_id: str, text: str) -> Decision | str:
+    """``set_trip_purpose`` on the hold being confirmed; then what to say of it before the
+    confirmation is asked again (a string), or a reply when it could not be recorded."""
+    done = turn.last("set_trip_purpose")
+    if done is None:
+        purpose = fit(SetTripPurposeInput, "purpose", text)
+        return [Call("set_trip_purpose", {"booking_id": booking_id, "purpose": purpose})]
+    if done.error:
+        return Reply(f"I couldn't note that on the trip: {render.error_text(done.error)}")
+    said = (done.output or {}).get("purpose") or text
+    return f"Noted — “{said}” is what the trip is for; whoever approves it sees that."
 
 
 def stated(text: str) -> tuple[int, str] | None:
@@ -139,8 +132,8 @@ def stated(text: str) -> tuple[int, str] | None:
         m = pattern.search(text)
         if m is None:
             continue
-        what = _WHAT_ENDS.split(m.group("what"), maxsplit=1)[0].strip(" ,:-—–\"'")
-        if len(what) < 4 or _NOT_WHAT.match(what) or _TRAVEL_ASK.search(what):
+        what = WHAT_ENDS.split(m.group("what"), maxsplit=1)[0].strip(" ,:-—–\"'")
+        if len(what) < 4 or NOT_WHAT.match(what) or TRAVEL_ASK.search(what):
             continue
         return m.start("trip"), what
     return None

@@ -32,6 +32,7 @@ from concierge.planner.nlu import (
     foreign,
     numbers,
     picks,
+    purposes,
     seats,
     shorthand,
 )
@@ -130,6 +131,11 @@ class Understanding:
     # London hotel for the same nights?"): "same", or "cheaper" (under its nightly price)
     booked_stay: str | None = None
     flight_asked: bool = False  # a flight asked for ("a flight to Paris"), not told of
+    # What the trip at hand is for, said of it ("it's for a customer visit at Initech"):
+    # at a hold's confirmation, its purpose (state.apply_user, flows.dispatch)
+    purpose_said: str | None = None
+    # Where "home" is said as where a flight goes ("flights home from Paris"): its span
+    homeward: tuple[int, int] | None = None
     replaced_place: PlaceMention | None = None  # "New York instead of Boston": Boston
     one_way: bool = False
     round_trip: bool = False
@@ -316,6 +322,7 @@ _OWN_HOTEL_NAMED: Final = re.compile(
 _SPEAKER: Final = re.compile(r"\b(?:i|we|i'm|we're|im|my|our|me|us)\b")
 _NO_HOTEL: Final = _rx("trip", "no_hotel")
 _ONE_WAY: Final = _rx("trip", "one_way")
+_HOMEWARD: Final = _rx("trip", "homeward")
 _FOR_BOOKED_TRIP: Final = _rx("trip", "for_booked_trip")
 _EXTEND_NIGHTS: Final = [re.compile(p) for p in _tables()["trip"]["extend_stay"]["nights"]]
 _EXTEND_BOOKED: Final = _join(_tables()["trip"]["extend_stay"]["booked"])
@@ -2021,6 +2028,9 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
     ):
         _read_stays(u, clean, now, month_first)
     u.one_way = bool(_ONE_WAY.search(low))
+    u.purpose_said = purposes.said_for(clean)
+    homeward = _HOMEWARD.search(low)
+    u.homeward = (homeward.end() - 4, homeward.end()) if homeward else None
     u.for_booked_trip = bool(u.want_hotel and _FOR_BOOKED_TRIP.search(low))
     u.flight_asked = bool(_FLIGHT_ASKED.search(low))
     u.round_trip = bool(_ROUND.search(low))
