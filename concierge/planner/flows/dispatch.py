@@ -154,8 +154,10 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
     if held is not None and u.purpose_said is not None:
         # "it's for a customer visit at Initech" at a hold's confirmation: what the trip
         # on hold is for, noted on it (the approver sees it); the question stays open.
-        noted = purpose.record_at_hold(turn, held, u.purpose_said)
-        return booking.wait(state, turn, ctx, u, aside=noted) if isinstance(noted, str) else noted
+        purpose_noted = purpose.record_at_hold(turn, held, u.purpose_said)
+        if isinstance(purpose_noted, str):
+            return booking.wait(state, turn, ctx, u, aside=purpose_noted)
+        return purpose_noted
     if (
         state.offer is not None
         and state.offer.kind == "reject_reason"
