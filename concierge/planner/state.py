@@ -550,6 +550,14 @@ def apply_user(
     _home_first(u, home, d.origin_city)
     _home_as_destination(u, home)
     dates = u.dates
+    stay = _hotel_beside_held_flight(state, u)
+    if stay is not None:
+        # "can you add a hotel too? 16th to the 18th" at a flight hold's confirmation: the
+        # hotel alone, in the flight's city, for the nights said; the flight keeps its day
+        # and its hold, which is not being changed (the hotel is held beside it).
+        u.want_hotel, u.want_flight = True, False
+        dates = replace(dates, depart=None, ret=None, nights=None, stay=stay)
+        state.changing = None
     after_flight = _stay_after_flight(state, u)
     if after_flight and dates.depart is not None:
         # "til fri" read as a day to go: a stay can't start before the flight lands, so a
@@ -889,6 +897,33 @@ def _home_first(u: Understanding, home: str | None, origin_city: str | None) -> 
     if start is not None and b.place.city == start != a.place.city:
         u.origin = replace(b, role="origin")
         u.destination = replace(a, role="destination")
+
+
+def _hotel_beside_held_flight(state: State, u: Understanding) -> tuple[date, date] | None:
+    """The nights of a hotel asked for beside the flight on hold ("add a hotel too? 16th to
+    the 18th", "and a room, the 15th for 2 nights") — no flight and no place said, a flight
+    hold of this trip awaiting its yes — or None."""
+    held = state.bookings.get(state.changing or "")
+    d = state.draft
+    if (
+        held is None
+        or held.get("status") != "held"
+        or u.intent != Intent.SEARCH
+        or not u.want_hotel
+        or u.want_flight is False
+        or u.flight_asked
+        or u.places
+        or u.legs
+        or not d.want_flight
+        or d.want_hotel
+        or d.destination_city is None
+    ):
+        return None
+    first = u.dates.depart
+    if first is None:
+        return None
+    last = u.dates.ret or (first + timedelta(days=u.dates.nights) if u.dates.nights else None)
+    return (first, last) if last is not None and last > first else None
 
 
 def _home_as_destination(u: Understanding, home: str | None) -> None:
