@@ -61,6 +61,10 @@ class Stay:
     check_out: date
 
 
+#: The offer of "Which day do you fly back?": the day said next is the way back's.
+RETURN_DAY = "return_day"
+
+
 @dataclass
 class Draft:
     """The trip being planned, slot by slot."""
@@ -546,6 +550,15 @@ def apply_user(
         # "great, find me one JFK to London on the 10th then" after "am I allowed business
         # class to London?" answered yes: the cabin asked about.
         u.cabin = state.policy_cabin
+    if (
+        state.offer is not None
+        and state.offer.kind == RETURN_DAY
+        and u.dates.depart is not None
+        and u.dates.ret is None
+        and not (u.places or u.legs)
+    ):
+        # "Which day do you fly back?" — "the 17th": the way back's day.
+        u.dates = replace(u.dates, depart=None, ret=u.dates.depart, explicit_return=True)
     d = state.draft
     _home_first(u, home, d.origin_city)
     _home_as_destination(u, home)

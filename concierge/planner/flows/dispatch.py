@@ -243,10 +243,20 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         and not asks.is_request(u.text)
     ):
         # "what have I got booked the week of the 14th?" → "what time does the flight get
-        # in?": the flight (the hotel) of the trip listed — of the one trip shown, else the
-        # soonest of them; nothing to search.
+        # in?": the flight (the hotel) of the trip listed — of the one trip shown; of
+        # several, the one trip that has such a part, else which is asked; nothing to search.
         intent = u.intent = Intent.ASK_TRIP
         listed = [t for t in state.trips or [] if t.get("status") not in _ENDED]
+        flying = [t for t in listed if t.get("flights")]
+        if len(listed) > 1 and len(flying) > 1 and _A_FLIGHT.search(u.text):
+            # "what trips do I have?" → "when does the flight leave?": whose flight?
+            u.intent = Intent.TRIPS  # the list stays what "the London one" is read against
+            lines = "\n".join(
+                f"- **{t.get('booking_id')}** — {' / '.join(t.get('places') or [])}: "
+                f"{t.get('summary')}"
+                for t in flying[:5]
+            )
+            return Reply(f"Which trip's flight do you mean?\n{lines}")
         if len(listed) == 1:
             u.booking_id = str(listed[0].get("booking_id"))
     # (the confirmation asked again this turn, once answered, tells what became of it)
@@ -341,6 +351,11 @@ def _places_are_hotel_areas(state: State, u: Understanding) -> bool:
 
 
 # A part of a trip said as one already known ("the flight", "the hotel", "it").
+# ... that part a flight ("the flight", "the plane", "the return")
+_A_FLIGHT = re.compile(
+    r"\b(?:the|that|this) (?:flight|plane|return|outbound)\b|\b(?:take off|land|leave|depart)",
+    re.IGNORECASE,
+)
 _THE_PART = re.compile(
     r"\b(?:the|that|this) (?:flight|plane|hotel|room|stay|trip|booking|return|outbound)\b"
     r"|\b(?:does|is|did|will) it\b",

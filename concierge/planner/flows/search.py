@@ -15,6 +15,7 @@ from concierge.planner.flows.stays import stay_after
 from concierge.planner.nlu.intents import Intent, OptionRef, PriceCap, Understanding
 from concierge.planner.nlu.picks import modifiers, superlative_asked
 from concierge.planner.state import (
+    RETURN_DAY,
     SEARCH_FILTERS,
     Draft,
     LeftOut,
@@ -374,6 +375,15 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         )
     if d.want_hotel and d.hotel_dates[1] is None:
         return Reply(f"How many nights will you stay in {dest} (or what's your check-out date)?")
+    if (
+        d.want_flight
+        and d.ret is None
+        and not (d.one_way or d.legs or d.want_hotel)
+        and (d.return_after or d.return_before)
+        and not turn.steps
+    ):
+        # "out in the morning, back in the evening" with no day for the way back: which.
+        return Reply(f"Which day do you fly back from {dest}?", Offer(RETURN_DAY, {}))
 
     calls: list[Call] = []
     searched = {
