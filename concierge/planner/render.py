@@ -23,6 +23,17 @@ def money(value: Any) -> str:
     return money_text(found.minor(), found.currency).strip()
 
 
+def money_sum(values: list[Any]) -> str:
+    """What tool amounts come to in all, each currency apart (``2,677.00 USD``, or
+    ``1,944.90 USD + 300.00 EUR``); amounts that are no tool's money are left out."""
+    totals: dict[str, int] = {}
+    for value in values:
+        found = read_money(value)
+        if found is not None:
+            totals[found.currency] = totals.get(found.currency, 0) + found.minor()
+    return " + ".join(money_text(n, c).strip() for c, n in totals.items())
+
+
 def clock(iso: str | None) -> str:
     """Local ``HH:MM`` from an ISO time with offset."""
     if not iso:

@@ -7,7 +7,29 @@ confirmed London trip — BA 19 JFK→LHR Mon 14 Dec, Holiday Inn Express London
 
 Every phrasing here is a sibling of a held-out sentence, written before it was run (the
 held-out cases themselves are in tests/concierge/heldout/batch_55.yaml and batch_57.yaml).
-First try: see the note at the end of this docstring.
+Mechanisms: a reason asked ("why's the <hotel> amber", "why r they all yellow") is a
+question (asks.yaml ``question`` has "why"); amber said yellow (option_questions.yaml
+``facts``/``statuses``), "everything", "theyre" ask of every option (``all_options``); the
+facts asked of the option a measure singles out ("how much is the cheapest one", "the
+priciest one", "when does the fastest one land") are answered, not picked
+(option_questions ``_best_asked``); "what's the hotel / flight for <city>" is one's booked
+trip's part (intents.yaml ``part_of_trip_to``, asks.yaml ``flight``); "conf #" / "conf
+code" ask the locator (asks.yaml ``locator``); "is my <city> trip approved, or …" and
+"<A>–<B>" routes with any dash ask that booking's state (intents.yaml
+``who_approves_mine``); an authority claim beside a policy question ("am I allowed first
+class …? I'm a VP lol") still only asks the policy (intents ``_INSIST`` applies to
+requests); a team question asking amounts ("how much has my team got booked for
+December?", "… spending …") lists each trip's total and the sum, within the month named
+(trips ``_others_trips``, ``_window``; intents ``no_data`` gives way to it).
+
+First try (pytest -q tests/concierge/test_planner_gquest.py -n 2, 17:08 UTC, before any
+fix): 12/24. The approval, policy and "my hotel"/"confirmation number" siblings already
+passed; the held-out sentences failed on "why" (no question word), yellow, "the
+cheapest one" read as a pick, "the hotel for <city>", "conf #", an en dash, "I'm a VP"
+and amounts. One guard's expectation was wrong about the world and was corrected, not
+softened: the Paris flight waits for approval and has no airline locator yet (the reply
+said so), so the flight-locator guard asks of the confirmed London flight. After the fix:
+24/24.
 """
 
 from __future__ import annotations
@@ -146,8 +168,8 @@ CASES: list[tuple[str, Case]] = [
     (
         "trip_question_unanswered",
         dialogue(
-            "whats the confirmation # on my paris flight",
-            reply_contains="@paris.flight.locator",
+            "whats the confirmation # on my london flight",
+            reply_contains="@london.flight.locator",
             **T,
         ),
     ),

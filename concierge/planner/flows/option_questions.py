@@ -125,8 +125,9 @@ def answer(state: State, turn: Turn, ctx: Context, u: Understanding) -> Reply | 
         or u.time_shift
         or u.other_option
         or u.more_options
-        # ("is the holiday inn cancellable?": a hotel word in a shown hotel's name)
-        or (u.want_hotel and not by_name)
+        # ("is the holiday inn cancellable?": a hotel word in a shown hotel's name; "how
+        # much is the cheapest hotel?": the kind of option named)
+        or (u.want_hotel and not by_name and not any(r.kind == "hotel" for r in u.options))
         or u.booking_id
         or u.person
     ):
@@ -148,6 +149,10 @@ def answer(state: State, turn: Turn, ctx: Context, u: Understanding) -> Reply | 
         return _ranked(state, ctx, lists, rank, facts, low)
     if not facts:
         return None
+    if rank and not by_name and not _tables()[2].search(low) and _by_measure(u.options):
+        # "how much is the cheapest one?", "when does the fastest one land?": the option
+        # the measure singles out, asked about — never picked
+        return _best_asked(state, ctx, lists, rank, facts)
     if "difference" in facts and len(named) < 2:
         # "the difference between 1 and 2", "1 vs 3": the numbers compared
         numbers = [int(n) for n in _COMPARED.findall(low)]
@@ -498,6 +503,50 @@ def _ranked(
     said = " ".join(_about(o, [fact], ctx) for o in best)
     offer = Offer("select", {_LISTS[key]: best[0]}) if len(best) == 1 else None
     return Reply(said + (" Shall I book it?" if offer else ""), offer)
+
+
+def _by_measure(refs: list[OptionRef]) -> bool:
+    """The options the message names are named by a measure only ("the cheapest one",
+    "the priciest one" — a superlative the pick reader may take for a name)."""
+    return all(
+        r.index is None and r.clock is None and (r.carrier is None or _rank(r.carrier.lower()))
+        for r in refs
+    )
+
+
+# A measure's own order: (the fact it is read from, the highest wins).
+_MEASURE_OF = {
+    "cheapest": ("price", False),
+    "priciest": ("price", True),
+    "fastest": ("duration", False),
+    "longest": ("duration", True),
+    "earliest": ("depart", False),
+    "latest": ("depart", True),
+}
+
+
+def _best_asked(
+    state: State,
+    ctx: Context,
+    lists: list[tuple[str, list[dict[str, Any]]]],
+    rank: str,
+    facts: list[str],
+) -> Reply | None:
+    """The facts asked of the option a measure singles out ("how much is the cheapest
+    one?": its price), offered; the cheapest one is a bookable one, as in a pick."""
+    key, items = next(((k, i) for k, i in lists if k == state.last_shown), lists[0])
+    fact, highest = _MEASURE_OF[rank]
+    hotel = key == "hotels"
+    if hotel and fact != "price":
+        return None
+    measure: Any = {
+        "price": lambda o: _amount(o.get("nightly" if hotel else "price")) or 0.0,
+        "duration": _minutes,
+        "depart": _depart_key,
+    }[fact]
+    bookable = [o for o in items if (o.get("policy") or {}).get("status") != "red"] or items
+    best = (max if highest else min)(bookable, key=measure)
+    return Reply(_about(best, facts, ctx), Offer("select", {_LISTS[key]: best}))
 
 
 def asks_of_named(text: str) -> bool:

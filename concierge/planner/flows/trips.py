@@ -23,6 +23,7 @@ from concierge.planner.flows.lookup import (
 )
 from concierge.planner.flows.options import pick
 from concierge.planner.nlu import asks
+from concierge.planner.nlu.dates import MONTHS
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.nlu.parts import TripPart, read_part
 from concierge.planner.state import Offer, State, Turn, within_days
@@ -238,9 +239,24 @@ def _pending_read(turn: Turn, listing: ListTripsOutput) -> Decision | dict[str, 
     return read
 
 
+# "in December", "for january": a month named (never "may" alone: "may I")
+_IN_MONTH = re.compile(
+    r"\b(?:in|for|during|of|through(?:out)?)\s+("
+    + "|".join(sorted((m for m in MONTHS if m != "may"), key=len, reverse=True))
+    + r"|may(?=\s*[?.!,]|\s*$))\b"
+)
+
+
 def _window(text: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
-    """The days "this month", "next month", "this week" or "next week" span."""
+    """The days "this month", "next month", "this week", "next week" or a month named
+    ("in December": the next one from today, this one included) span."""
     low = text.lower()
+    named = _IN_MONTH.search(low)
+    if named is not None:
+        month = MONTHS[named.group(1)]
+        year = today.year + (month < today.month)
+        first = dt.date(year, month, 1)
+        return first, (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     m = re.search(r"\b(this|next) (month|week)\b", low)
     if m is None:
         return None
@@ -293,7 +309,15 @@ def _others_trips(listing: ListTripsOutput, ctx: Context, u: Understanding) -> s
     who = u.whose or "anyone on your team"
     if not trips:
         return f"I don't see any upcoming trip{where}{when} for {who} among the trips you can see."
-    lines = "\n".join(f"- {t.traveler}: {trip_answers.trip_line(t)}" for t in trips)
+    # "how much has my team got booked for december?": each trip's total, and the sum
+    costs = "cost" in asks.trip_facets(u.text)
+    lines = "\n".join(
+        f"- {t.traveler}: {trip_answers.trip_line(t)}"
+        + (f" · {render.money(t.total.model_dump())}" if costs else "")
+        for t in trips
+    )
+    if costs:
+        lines += f"\n\nIn all: {render.money_sum([t.total.model_dump() for t in trips])}."
     several = trip_answers.named(u.whose) if u.whose else []
     head = (
         f"Upcoming trips for {u.whose}"

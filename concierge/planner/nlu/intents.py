@@ -340,6 +340,7 @@ _EXTEND_COUNTS: Final[dict[str, int]] = {
     str(k): int(v) for k, v in _tables()["trip"]["extend_counts"].items()
 }
 _HOTEL_REQUEST: Final = _rx("trip", "hotel_request")
+_PART_OF_TRIP_TO: Final = _rx("trip", "part_of_trip_to")
 _FLIGHT_ASKED: Final = _rx("trip", "flight_asked")
 _ROUND: Final = _rx("trip", "round_trip")
 _DIRECT: Final = _rx("trip", "direct")
@@ -678,9 +679,10 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     if pleasant is not None:
         u.intent = pleasant
         return u
-    if _NO_DATA.search(low):
+    if _NO_DATA.search(low) and not (asks.about_team(clean) and "cost" in asks.trip_facets(clean)):
         # "will it rain in London while I'm there?", "what did Engineering spend on
-        # travel?": nothing to look up — the honest answer, never a search or a list.
+        # travel?": nothing to look up — the honest answer, never a search or a list
+        # ("how much is my team spending in december?" is what their trips come to).
         u.intent = Intent.OUT_OF_SCOPE
         return u
 
@@ -1036,7 +1038,9 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         u.book_for = _asked_for_whom(low, u.places)
     if (
         (_POLICY.search(low) or policy_question)
-        and not _INSIST.search(low)
+        # ("book it anyway" insists on a request; "am I allowed first class? I'm a VP lol"
+        # still only asks what the policy allows)
+        and not (_INSIST.search(low) and (asks.is_request(clean) or not asks.is_question(clean)))
         # "can I book travel for Ben?", "am I allowed to book for Fin?": whom the caller may
         # book for is the org chart's (the profile's can_book_for), no rule of the policy's
         and not (
@@ -1607,10 +1611,9 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
                 r"\bthe (?:[\w-]+ ){1,2}(?:to [\w-]+ )?(?:hotel|flight|trip|booking|stay)\b",
                 clean.lower(),
             )
-            or (
-                _PLACE_NAMED_BOOKING.search(clean.lower())
-                and _IT_ASKED.search(clean.lower())
-            )
+            or (_PLACE_NAMED_BOOKING.search(clean.lower()) and _IT_ASKED.search(clean.lower()))
+            # "what's the hotel for london?": the part of the trip there, as one that exists
+            or (not u.dates.mentions and _PART_OF_TRIP_TO.search(clean.lower()))
         )
     )
 
