@@ -2008,6 +2008,8 @@ _REL_RETURN = re.compile(
     r"(?:\s+(?:home\s+)?(?:to|in|at)\s+(?!the\b|that\b|same\b)[a-z][\w.'-]*(?:\s+[a-z][\w.'-]*){0,2}?(?=\s+(?:on\s+|in\s+|by\s+)?(?:the\s+)?(?:same|that|later|next|following)\b))?"
     # its time may stand in between: "back before 6pm the same day", "home by 8 that night"
     r"(?:\s+(?:by|before|after|around|about|at)\s+(?:\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm)?|noon|midday))?"
+    # or its part of the day: "back in the evening, same day", "home late afternoon the same day"
+    r"(?:\s+(?:in\s+the\s+|late\s+|early\s+)?(?:morning|afternoon|evening)(?=,?\s+(?:on\s+)?(?:the\s+)?same\b),?)?"
     r"\s+(?:on\s+)?(?:the\s+)?"
     r"(?:(?P<next>next|following)\s+(?:day|morning|afternoon|evening|night)|day after|same day"
     # the day of the outbound: "back that evening", "home the same night", "later that day"
