@@ -9,7 +9,16 @@ whole by ``cancel_booking``; hotel nights cannot be changed on a booked trip, so
 answer says so and changes nothing.
 
 Every phrasing here was written before it was run and before reading the planner.
-First try: see GAPS below.
+First try (``pytest -q tests/concierge/test_planner_p29change.py -n 2``, main at b30d561,
+18:05 UTC): **27/36 = 75 %**. One failure was a too-narrow expectation ("cancel just the
+hotel" answered "I can only cancel a booking as a whole — not the hotel on its own", which
+is the honest answer; "can only" added to the accepted wordings): 28 pass, 8 known gaps —
+a move "instead" to another day or an earlier flight the same day, or a switch of carrier,
+is not read as a change of the booked flight (no search); "fly back a day early … what are
+my options?" answered as a trip question; "I don't need the Paris trip anymore, can you get
+rid of it?" not read as a cancel; "the first one" after the list of trips picked another
+trip than the first listed; what moving a flight costs asked for a date instead of quoting
+the fee; "cancel the hold" after a "no" at a confirmation asks again before releasing.
 """
 
 from __future__ import annotations
@@ -44,7 +53,18 @@ CANCEL_PARIS: dict[str, Any] = {
     "pending": "cancel_booking",
     "pending_args": {"booking_id": "@paris"},
 }
-CANT = [["can't", "cannot", "not able", "unable", "isn't possible", "not possible", "no way to"]]
+CANT = [
+    [
+        "can only",
+        "can't",
+        "cannot",
+        "not able",
+        "unable",
+        "isn't possible",
+        "not possible",
+        "no way to",
+    ]
+]
 
 CASES: list[tuple[str, Case]] = [
     # ---- moving the outbound flight of the London trip
@@ -391,7 +411,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = set()
+GAPS: set[int] = {2, 5, 6, 9, 19, 22, 26, 34}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
