@@ -9,6 +9,11 @@ whole by ``cancel_booking``; hotel nights cannot be changed on a booked trip, so
 answer says so and changes nothing.
 
 Every phrasing here was written before it was run and before reading the planner.
+Fixed since: a day said "instead" after another day in an earlier clause replaces it
+(nlu.dates ``_not_negated``), so a booked flight's move is found; "get rid of", "I don't
+need the <place> trip anymore" cancel (intents.yaml ``cancel``). "the first one" was a
+second invalid expectation (see the case). Siblings added after the first try as guards.
+
 First try (``pytest -q tests/concierge/test_planner_p29change.py -n 2``, main at b30d561,
 18:05 UTC): **27/36 = 75 %**. One failure was a too-narrow expectation ("cancel just the
 hotel" answered "I can only cancel a booking as a whole — not the hotel on its own", which
@@ -130,6 +135,15 @@ CASES: list[tuple[str, Case]] = [
             "I'd rather fly Delta to London, same day if possible - can we switch?",
             calls=[flight_search("new york", "london", "2026-12-14")],
             tools_exclude=["reserve", "cancel_booking", "confirm_booking"],
+            **SAFE,
+        ),
+    ),
+    (
+        "move_flight",
+        dialogue(
+            "can't make the 18th anymore, can I fly home from London on the 17th instead?",
+            calls=[flight_search("london", "new york", "2026-12-17")],
+            tools_exclude=NO_WRITE,
             **SAFE,
         ),
     ),
@@ -261,6 +275,14 @@ CASES: list[tuple[str, Case]] = [
         ),
     ),
     (
+        "cancel",
+        dialogue("we no longer need our London booking", **CANCEL_LONDON, **SAFE),
+    ),
+    (
+        "cancel",
+        dialogue("can you get rid of my boston-paris flight", **CANCEL_PARIS, **SAFE),
+    ),
+    (
         "cancel_which",
         dialogue(
             "I need to cancel my trip",
@@ -274,7 +296,10 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "I need to cancel a trip",
             "the first one",
-            **CANCEL_PARIS,
+            # (corrected: the trips are listed newest booked first and the world books
+            # both at the same frozen instant, so the first listed is either trip; "the
+            # first one" must name the first listed, whichever it is)
+            pending="cancel_booking",
             **SAFE,
         ),
     ),
@@ -411,7 +436,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = {2, 5, 6, 9, 19, 22, 26, 34}
+GAPS: set[int] = {5, 6, 10, 29, 37}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))

@@ -1425,11 +1425,31 @@ _NEGATED: Final = re.compile(
 )
 
 
+_INSTEAD_AFTER: Final = re.compile(r"[\s,]*instead\b(?!\s+of\b)")
+# Words between two days that make them one trip's ends ("the 10th to the 13th instead",
+# "out the 10th and back the 13th instead"), never a day and its replacement.
+_CLAUSE_BREAK: Final = re.compile(r"[,.;!?]|\s[-–—]\s|\b(?:but|so|can|could|would|will)\b")
+_RANGE_BETWEEN: Final = re.compile(
+    r"\b(?:to|till|til|until|through|thru|back|return\w*|home|and|for)\b|[-–—]"
+)
+
+
 def _not_negated(low: str, mentions: list[Mention]) -> tuple[list[Mention], date | None]:
     """ "I meant the 10th, not the 8th", "the 12th instead of the 9th": the day
     corrected away is not a second date (a return, or the end of a range); it is
     returned apart, so the dialogue can tell which of the trip's dates moves."""
     kept = [m for m in mentions if not _NEGATED.search(low[: m.start])]
+    if len(mentions) == 2 and len(kept) == 2:
+        # "something came up on the 14th, could I fly out on the 13th instead?": the day
+        # said "instead" replaces the one told before it (no range or return between them)
+        first, second = mentions
+        between = low[first.end : second.start]
+        if (
+            _INSTEAD_AFTER.match(low[second.end :])
+            and _CLAUSE_BREAK.search(between)
+            and not (len(between) <= 16 and _RANGE_BETWEEN.search(between))
+        ):
+            kept = [second]
     if not kept or len(kept) == len(mentions):
         return mentions, None
     dropped = next(m for m in mentions if m not in kept)
