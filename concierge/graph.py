@@ -39,7 +39,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime as GraphRuntime
-from langgraph.types import Checkpointer, Send, interrupt
+from langgraph.types import Checkpointer, Durability, Interrupt, Send, interrupt
 
 from concierge.context import ContextBudget
 from concierge.cpu_gate import prologues_first
@@ -75,6 +75,28 @@ TOOL_FAILED_MESSAGE = (
 DECLINED_MESSAGE = "The traveller said no."
 STOPPED_TEXT = "Stopped. Nothing more was done after you pressed stop."
 STOPPED_MESSAGE = "The traveller pressed stop before this ran; it did not run."
+
+#: How a run of the graph writes its checkpoints (issue 15): once, when the run ends —
+#: finished, paused on a question, or failed — instead of after every step (LangGraph's
+#: "async": 4-5 checkpoints and write batches a "book" turn, ~12 % of its CPU). What a
+#: crash mid-run must not lose is the tool call whose effect was made: its id is the
+#: effect's idempotency key (``thread:call``), and a model asked again names the call
+#: anew. So a call with an effect never runs from a checkpoint that was not written: a
+#: gated one runs on a "yes" to a pause that was, and any other first pauses to be made
+#: durable (:data:`DURABLE_KEY`), which the service resumes at once. A crash elsewhere
+#: loses what the run did since its last write: the turn is run again from there.
+DURABILITY: Durability = "exit"
+
+#: The value of a tool's pause that only makes its call durable (the service resumes it
+#: at once; it asks nothing).
+DURABLE_KEY = "durable_call"
+
+
+def durable_pause(item: Any) -> str | None:
+    """The id of a run's pause (an ``Interrupt``) when it is one of :data:`DURABLE_KEY`'s."""
+    if isinstance(item, Interrupt) and isinstance(item.value, dict) and DURABLE_KEY in item.value:
+        return item.id
+    return None
 
 
 def _stopped(ctx: TurnContext) -> bool:
@@ -270,6 +292,10 @@ def build_graph(
                 return _reply(
                     call_id, name, {"declined": True, "message": DECLINED_MESSAGE}, artifact=asked
                 )
+        elif spec.effect is Effect.WRITE:
+            # Its effect is keyed by this call's id: the checkpoint that holds the call is
+            # written before the effect is made (DURABILITY). Resumed, this returns.
+            interrupt({DURABLE_KEY: call_id})
 
         write(ToolStarted(call_id=call_id, name=name, args=args))
         if spec.effect is Effect.WRITE:

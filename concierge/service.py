@@ -39,7 +39,7 @@ from concierge.events import (
     TurnStarted,
     text_part,
 )
-from concierge.graph import STEP_LIMIT_TEXT, build_graph
+from concierge.graph import DURABILITY, STEP_LIMIT_TEXT, build_graph, durable_pause
 from concierge.locks import TurnClaim, claim_in, claim_own_in, thread_turn
 from concierge.models import ChatModel
 from concierge.models.factory import build_model
@@ -257,6 +257,7 @@ class Concierge:
             # The last step's pauses as its stream told them: a gated call's interrupt()
             # comes with its Interrupt, an interrupt_before with none (None here).
             told: list[Any] | None = None
+            resumes = 0
             try:
                 for graph_input, options in steps:
                     told = None
@@ -265,27 +266,44 @@ class Concierge:
                             config, graph_input, as_node=options["as_node"]
                         )
                         continue
-                    told = []
-                    async for mode, event in self.graph.astream(
-                        graph_input,
-                        config,
-                        context=ctx,
-                        stream_mode=["custom", "updates"],
-                        interrupt_before=options.get("interrupt_before"),
-                    ):
-                        if mode == "updates":
-                            # A pause (a gated call's interrupt(), or interrupt_before).
-                            if isinstance(event, dict) and "__interrupt__" in event:
-                                paused = True
-                                told.extend(event["__interrupt__"] or (None,))
-                            continue
-                        if isinstance(event, UsageReport):
-                            usage.model_calls += 1
-                            usage.prompt_tokens += event.prompt_tokens
-                            usage.completion_tokens += event.completion_tokens
-                            usage.counted_prompt_tokens += event.counted_prompt_tokens
-                        else:
-                            yield event
+                    while True:
+                        told = []
+                        # Calls paused only to be written before their effect
+                        # (concierge.graph.DURABILITY): resumed at once, in a run of their own.
+                        durable: list[str] = []
+                        async for mode, event in self.graph.astream(
+                            graph_input,
+                            config,
+                            context=ctx,
+                            stream_mode=["custom", "updates"],
+                            interrupt_before=options.get("interrupt_before"),
+                            durability=DURABILITY,
+                        ):
+                            if mode == "updates":
+                                # A pause (a gated call's interrupt(), or interrupt_before).
+                                if isinstance(event, dict) and "__interrupt__" in event:
+                                    for item in event["__interrupt__"] or (None,):
+                                        if (pause := durable_pause(item)) is not None:
+                                            durable.append(pause)
+                                        else:
+                                            paused = True
+                                            told.append(item)
+                                continue
+                            if isinstance(event, UsageReport):
+                                usage.model_calls += 1
+                                usage.prompt_tokens += event.prompt_tokens
+                                usage.completion_tokens += event.completion_tokens
+                                usage.counted_prompt_tokens += event.counted_prompt_tokens
+                            else:
+                                yield event
+                        if not durable:
+                            break
+                        # Each run counts its steps afresh: the turn's limit bounds the
+                        # resumes too (a call with an effect takes 2 steps at least).
+                        resumes += 1
+                        if 2 * resumes > settings.agent_recursion_limit:
+                            raise GraphRecursionError("too many calls with effects in a turn")
+                        graph_input = Command(resume=dict.fromkeys(durable, True))
             except GraphRecursionError:
                 paused, told = True, None  # whatever is pending, read it back
                 log.warning("thread %s hit the recursion limit", thread_id)

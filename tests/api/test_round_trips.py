@@ -96,8 +96,10 @@ YES_TURN_BUDGET = 52 if PG_URL else 69  # 134 until 5fe7c98 (issues 11 and 12 la
 #: before `start` is the one the graph's run begins from (concierge.checkpoint.TurnRead),
 #: one read a turn fewer (book: 3 -> 2 reads, 12 calls; yes: 2 -> 1, 5 calls). Then 16:
 #: a run that paused on one question has it from its stream, not from reading the
-#: checkpoint back (book: 2 -> 1 read, 11 calls).
-CHECKPOINT_CALL_BUDGET = 16
+#: checkpoint back (book: 2 -> 1 read, 11 calls). Then 8: a run writes its checkpoint when
+#: it ends (concierge.graph.DURABILITY, "exit"), and once more before a call with an effect
+#: and no question (book: 2 checkpoints, 2 write batches, 2 reads; yes: 1 read, 1 checkpoint).
+CHECKPOINT_CALL_BUDGET = 8
 #: GET /v1/bookings: the caller's bookings read together (core.booking.views.booking_views:
 #: one read per table for the page), so the list costs the same for 1 booking or 20; it was
 #: 9-11 round trips per booking before. PostgreSQL (perf27): 12, its reads in autocommit.
