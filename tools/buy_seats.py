@@ -13,13 +13,18 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.booking.seat_purchase import choose_or_buy_seats
 from core.booking.seats import SeatChoice, quote_seats
-from core.booking.service import get_booking
 from core.errors import ValidationFailed
 from core.idempotency import IdempotencyContext
 from core.money import Money
 from tools.base import Effect, Offer, ToolContext, ToolSpec, run_once
 from tools.choose_seats import new_passes, passes_of, reissued_text
-from tools.views import BoardingPassOut, BookingOut, amount_text, booking_out, trip_phrase
+from tools.views import (
+    BoardingPassOut,
+    BookingOut,
+    amount_text,
+    own_booking_out,
+    trip_phrase,
+)
 
 
 class SeatToBuyIn(BaseModel):
@@ -55,7 +60,7 @@ class BuySeatsOutput(BookingOut):
 async def _choices(ctx: ToolContext, data: BuySeatsInput) -> tuple[str, list[SeatChoice]]:
     booking_id = data.booking_id.strip()
     async with ctx.rt.db.uow(write=False) as session:
-        out = await booking_out(session, await get_booking(session, ctx.caller, booking_id))
+        out = await own_booking_out(session, ctx.caller, booking_id)
     flights = [s.segment_id for s in out.segments if s.kind == "flight" and s.status == "booked"]
     if not flights:
         raise ValidationFailed(f"Booking {out.booking_id} has no booked flight", field="booking_id")
@@ -70,13 +75,13 @@ async def run(ctx: ToolContext, data: BuySeatsInput) -> BuySeatsOutput:
         booking_id, choices = await _choices(ctx, data)
         async with ctx.rt.db.uow(write=False) as session:
             before = await passes_of(
-                ctx, session, await booking_out(session, await get_booking(session, ctx.caller, booking_id))
+                ctx, session, await own_booking_out(session, ctx.caller, booking_id)
             )
         chosen = await choose_or_buy_seats(
             ctx.rt, ctx.caller, booking_id, choices, accept_fees=True
         )
         async with ctx.rt.db.uow(write=False) as session:
-            out = await booking_out(session, await get_booking(session, ctx.caller, booking_id))
+            out = await own_booking_out(session, ctx.caller, booking_id)
             reissued = await new_passes(ctx, session, out, before)
         seats = ", ".join(c.seat.strip().upper() for c in choices)
         charged = Money.of(chosen.charged_minor, out.total.currency) if chosen.charged_minor else None
@@ -100,7 +105,7 @@ async def describe(ctx: ToolContext, data: BuySeatsInput) -> str:
     # back where they block a seat), then undoes it: not a read-only unit.
     async with ctx.rt.db.dry_run() as session:
         quote = await quote_seats(session, ctx.caller, booking_id, choices, now=ctx.rt.clock.now())
-        out = await booking_out(session, await get_booking(session, ctx.caller, booking_id))
+        out = await own_booking_out(session, ctx.caller, booking_id)
     seats = ", ".join(f.seat for f in quote.fees) or ", ".join(c.seat for c in choices)
     plural = "s" if len(quote.fees) > 1 else ""
     if not quote.fees:

@@ -20,13 +20,12 @@ from core.booking.seats import (
     choose_seats,
     choose_seats_by_position,
 )
-from core.booking.service import get_booking
 from core.catalogue.aircraft import SeatPosition
 from core.checkin.service import list_boarding_passes
 from core.errors import ValidationFailed
 from core.idempotency import IdempotencyContext
 from tools.base import Effect, ToolContext, ToolSpec, run_once
-from tools.views import BoardingPassOut, BookingOut, boarding_pass_out, booking_out
+from tools.views import BoardingPassOut, BookingOut, boarding_pass_out, own_booking_out
 
 
 class SeatAssignmentIn(BaseModel):
@@ -139,7 +138,7 @@ async def run(ctx: ToolContext, data: ChooseSeatsInput) -> ChooseSeatsOutput:
 
     async def choose(_idem: IdempotencyContext) -> ChooseSeatsOutput:
         async with ctx.rt.db.uow() as session:
-            before = await booking_out(session, await get_booking(session, ctx.caller, booking_id))
+            before = await own_booking_out(session, ctx.caller, booking_id)
             passes_before = await passes_of(ctx, session, before)
             numbered: list[SeatChoice] = []
             wishes: list[SeatWish] = []
@@ -165,7 +164,7 @@ async def run(ctx: ToolContext, data: ChooseSeatsInput) -> ChooseSeatsOutput:
                     session, ctx.caller, booking_id, wishes, now=now
                 )
         async with ctx.rt.db.uow(write=False) as session:
-            out = await booking_out(session, await get_booking(session, ctx.caller, booking_id))
+            out = await own_booking_out(session, ctx.caller, booking_id)
             reissued = await new_passes(ctx, session, out, passes_before)
         seats = [SeatChosenOut(segment_id=c.segment_id, passenger_id=c.passenger_id,
                                seat=c.seat.strip().upper()) for c in chosen]

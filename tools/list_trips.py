@@ -14,6 +14,7 @@ from tools.views import (
     MoneyOut,
     booked_key,
     bookings_out,
+    caller_name,
     city_of,
     segment_phrases,
 )
@@ -131,7 +132,7 @@ async def run(ctx: ToolContext, data: ListTripsInput) -> ListTripsOutput:
             limit=data.limit,
             status=data.status.value if data.status is not None else None,
         )
-        bookings = await bookings_out(session, rows)
+        bookings = await bookings_out(session, rows, known=caller_name(ctx.caller))
     for b in bookings:
         # A question about one of them in this turn ("what time does my flight leave?":
         # get_booking next) takes it from here instead of reading it again (issue 15).

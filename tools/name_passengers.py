@@ -10,10 +10,9 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.booking.passengers import ItemPassengers, name_passengers
-from core.booking.service import get_booking
 from core.idempotency import IdempotencyContext
 from tools.base import Effect, ToolContext, ToolSpec, run_once
-from tools.views import BookingOut, PassengerIn, booking_out
+from tools.views import BookingOut, PassengerIn, own_booking_out
 
 
 class NamePassengersInput(BaseModel):
@@ -50,7 +49,7 @@ async def run(ctx: ToolContext, data: NamePassengersInput) -> NamePassengersOutp
         async with ctx.rt.db.uow() as session:
             await name_passengers(session, ctx.caller, booking_id, named, now=ctx.rt.clock.now())
         async with ctx.rt.db.uow(write=False) as session:
-            out = await booking_out(session, await get_booking(session, ctx.caller, booking_id))
+            out = await own_booking_out(session, ctx.caller, booking_id)
         if out.unnamed_seats:
             message = f"{out.unnamed_seats} seat(s) still without a passenger."
         else:

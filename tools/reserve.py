@@ -118,7 +118,7 @@ async def run(ctx: ToolContext, data: ReserveInput) -> ReserveOutput:
                 # An earlier run with this key committed the hold and died before
                 # answering: answer with that booking rather than holding twice.
                 booking = await get_booking(session, ctx.caller, idem.resource_id)
-                out = await booking_out(session, booking)
+                out = await booking_out(session, booking, known=caller_name(ctx.caller))
                 return ReserveOutput(**out.model_dump(), message=next_step(out, replaces))
             try:
                 booking = await hold_booking(

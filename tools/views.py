@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.approval.service import approvers_for, waiting_on
 from core.approval.views import TripSummary
 from core.booking.passengers import PassengerSpec
+from core.booking.service import get_booking
 from core.booking.views import (
     BookingView,
     FlightSegmentView,
@@ -369,11 +370,21 @@ async def booking_out(
     return await view_out(session, view, known=known)
 
 
-async def bookings_out(session: AsyncSession, bookings: Sequence[Booking]) -> list[BookingOut]:
-    """:func:`booking_out` of each booking, read together (a list of trips)."""
+async def bookings_out(
+    session: AsyncSession, bookings: Sequence[Booking], *, known: Mapping[str, str] | None = None
+) -> list[BookingOut]:
+    """:func:`booking_out` of each booking, read together (a list of trips; ``known``: see
+    :func:`view_out`)."""
     views = await booking_views(session, bookings)
-    names_of = await _names_of(session, views)
+    names_of = await _names_of(session, views, known)
     return [_out(view, names_of) for view in views]
+
+
+async def own_booking_out(session: AsyncSession, caller: Caller, booking_id: str) -> BookingOut:
+    """The compact view of a booking the caller may see (``get_booking``), the caller's
+    own name as authenticated (:func:`caller_name`)."""
+    booking = await get_booking(session, caller, booking_id)
+    return await booking_out(session, booking, known=caller_name(caller))
 
 
 def booked_key(booking_id: str) -> str:
@@ -399,14 +410,19 @@ async def waiting_out(session: AsyncSession, caller: Caller, out: BookingOut) ->
     return WaitingOnOut(name=now.name, role=now.role, you=now.user_id == caller.user_id)
 
 
-async def saga_booking_out(rt: Runtime, view: BookingView) -> BookingOut:
+async def saga_booking_out(
+    rt: Runtime, view: BookingView, *, known: Mapping[str, str] | None = None
+) -> BookingOut:
     """:func:`booking_out` for a view the core already built (a flow's answer).
 
-    The flow has committed and closed its transactions; the traveller's name is read
-    in a short read-only one of our own.
+    The flow has committed and closed its transactions; the people's names ``known``
+    does not give (:func:`view_out`) are read in a short read-only one of our own.
     """
+    names = _known_names([view], known)
+    if names is not None:
+        return _out(view, names)
     async with rt.db.uow(write=False) as session:
-        return await view_out(session, view)
+        return await view_out(session, view, known=known)
 
 
 async def _names_of(
@@ -414,17 +430,32 @@ async def _names_of(
 ) -> dict[str, str]:
     """The travellers and the colleagues flying, in one read (none when ``known`` names
     them all)."""
-    people = {
+    names = _known_names(views, known)
+    if names is not None:
+        return names
+    found = await session.execute(
+        select(User.id, User.name).where(User.id.in_(sorted(_people(views))))
+    )
+    return dict(found.tuples().all())
+
+
+def _people(views: Sequence[BookingView]) -> set[str]:
+    """The user ids a booking's answer names: its traveller and the colleagues flying."""
+    return {
         person
         for view in views
         for person in (view.traveler_id, *(p.traveler_id for p in view.passengers))
         if person
     }
+
+
+def _known_names(
+    views: Sequence[BookingView], known: Mapping[str, str] | None
+) -> dict[str, str] | None:
+    """The names of every person of ``views`` when ``known`` has them all, else None."""
+    people = _people(views)
     names = {person: known[person] for person in people if known and known.get(person)}
-    if len(names) == len(people):
-        return names
-    found = await session.execute(select(User.id, User.name).where(User.id.in_(sorted(people))))
-    return dict(found.tuples().all())
+    return names if len(names) == len(people) else None
 
 
 def caller_name(caller: Caller) -> dict[str, str]:

@@ -13,7 +13,7 @@ from core.errors import NotFound, ValidationFailed
 from core.policy.rules import acme_default, default_rules
 from core.search.offers import flight_offer_id, hotel_offer_id
 from core.travellers.service import DocumentChange, ProfileChanges, update_profile
-from tests.conftest import NOW
+from tests.conftest import NOW, PG_URL
 from tests.core.booking_world import AVA, MIA
 from tests.factories import make_flight, make_hotel
 from tests.roundtrips import count_round_trips
@@ -455,6 +455,44 @@ async def test_get_booking_after_list_trips_in_the_same_turn_reads_nothing_again
     with count_round_trips(runtime.db.engine) as seen:
         assert await call(ava, "get_booking", booking_id=booking_id) == alone
     assert seen.total > 0
+
+
+#: list_trips' statements (issue 15): who the caller may see, the bookings, then one read
+#: per table of their views (changes, passengers, their segments, segments, boarding
+#: passes once tickets exist, flights, hotels, disruptions, virtual cards) — however many
+#: trips. The caller's own name is the one authentication read (tools.views.caller_name),
+#: not read again (one statement more before). SQLite's BEGIN is a statement.
+LIST_TRIPS_STATEMENTS = 10 if PG_URL else 11
+
+
+def _names_read(statements: list[str]) -> list[str]:
+    return [s for s in statements if s.startswith("SELECT users.id, users.name FROM users")]
+
+
+async def test_list_trips_statements_do_not_grow_with_the_trips_nor_read_the_callers_name(
+    runtime, ava, mia, world
+):
+    long, short = (flight_offer_id(i["economy"].id) for i in (world.long_inv, world.short_inv))
+    await held(runtime, AVA, long, "HT-LON01-20261218-20261220")
+    await held(runtime, AVA, short)
+    await call(ava, "list_trips")  # the airports' zones, read once a database
+    with count_round_trips(runtime.db.engine) as two:
+        assert len((await call(ava, "list_trips"))["trips"]) == 2
+    await held(runtime, AVA, long)
+    await held(runtime, AVA, short)
+    with count_round_trips(runtime.db.engine) as four:
+        trips = (await call(ava, "list_trips"))["trips"]
+    assert len(trips) == 4
+    assert {t["traveler"] for t in trips} == {"Ava"}
+    assert two.kinds["statement"] == four.kinds["statement"] <= LIST_TRIPS_STATEMENTS, str(four)
+    assert not _names_read(four.statements), str(four)
+
+    # A manager's list names the reports' trips: their names are read, once.
+    with count_round_trips(runtime.db.engine) as managed:
+        trips = (await call(mia, "list_trips"))["trips"]
+    assert {t["traveler"] for t in trips} == {"Ava"}
+    assert len(_names_read(managed.statements)) == 1, str(managed)
+    assert managed.kinds["statement"] <= LIST_TRIPS_STATEMENTS + 1, str(managed)
 
 
 async def test_list_trips_shows_flights_and_the_stay_in_order_on_local_clocks(runtime, ava, world):
