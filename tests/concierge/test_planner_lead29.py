@@ -5,6 +5,9 @@
   the fix the part of the day stood between "back" and "same day", so the way back had no
   day and "Which day do you fly back?" was asked. Found by the lead probing gmisc's
   return_day question (stop 29): first try 0/3, all three below.
+- window_word_end: a window with one end said as a word ("between 7am and noon", "between
+  noon and 4") is that window; "between 7am and noon" was searched as 06:00–08:00 (around
+  7). Found by rec29 probing batch 59; first try 0/2.
 """
 
 from __future__ import annotations
@@ -53,6 +56,28 @@ CASES: list[tuple[str, Case]] = [
             calls=[
                 flight_search("JFK", "Chicago", "2026-12-09"),
                 flight_search("Chicago", "JFK", "2026-12-09"),
+            ],
+        ),
+    ),
+    (
+        "window_word_end",
+        dialogue(
+            "JFK to Boston on 10 Dec, leaving between 7am and noon",
+            calls=[
+                flight_search(
+                    "JFK", "Boston", "2026-12-10", depart_after="07:00", depart_before="12:00"
+                )
+            ],
+        ),
+    ),
+    (
+        "window_word_end",
+        dialogue(
+            "need bos to chicago thu 3rd departing between noon and 4",
+            calls=[
+                flight_search(
+                    "Boston", "Chicago", "2026-12-03", depart_after="12:00", depart_before="16:00"
+                )
             ],
         ),
     ),

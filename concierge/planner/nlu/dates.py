@@ -2107,6 +2107,12 @@ _NEGATED_LIMIT = re.compile(
     r"(?P<dir>after|later than|past|before|earlier than)\s+" + _CLOCK.format(6)
 )
 _BETWEEN = re.compile(r"\bbetween\s+" + _CLOCK.format(3) + r"\s+and\s+" + _CLOCK.format(4))
+# One end said as a word ("between 7am and noon", "between noon and 4", "between lunch and
+# 5pm"): the word's time (_WORD_TIME) on its side, the clock on the other.
+_BETWEEN_WORD = re.compile(
+    r"\bbetween\s+(?:(?P<w3>noon|midday|lunch)|" + _CLOCK.format(3) + r")\s+and\s+"
+    r"(?:(?P<w4>noon|midday|lunch|midnight)\b|" + _CLOCK.format(4) + r")"
+)
 _AROUND = re.compile(
     r"\b(?P<kw>around|about|at|ish|approximately|roughly)\s+"
     + _CLOCK.format(5)
@@ -2289,6 +2295,12 @@ def _window(text: str) -> tuple[str | None, str | None]:
         ):
             a = f"{int(a[:2]) + 12:02d}{a[2:]}"
         return a, b
+    m = _BETWEEN_WORD.search(text)
+    if m and (m.group("w3") or m.group("w4")):
+        a = _WORD_TIME[m.group("w3")] if m.group("w3") else _clock(m, 3)
+        b = _WORD_TIME[m.group("w4")] if m.group("w4") else _clock(m, 4)
+        if a and b and a < b:
+            return a, b
     m = _NEGATED_LIMIT.search(text)
     if m:
         if m.group("dir") in ("before", "earlier than"):
