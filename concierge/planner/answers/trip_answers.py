@@ -854,6 +854,29 @@ _WHY = re.compile(r"\b(?:why|how come|reason)\b", re.IGNORECASE)
 
 
 def _status(b: BookingOut, ask: TripAsk) -> TripAnswer:
+    standing = _standing(b, ask)
+    if "chase" not in ask.facets:
+        return standing
+    # "can you chase Mia about my Paris approval?": no tool sends anyone a message, so
+    # none is sent; where the trip stands (whom it waits on, till when it is held) is told.
+    if b.status != "pending_approval":
+        return replace(standing, text=f"No need to chase anyone: {standing.text}")
+    now = b.waiting_on if isinstance(b, GetBookingOutput) else None
+    who = now.name if now is not None and not now.you else "the approver"
+    told = " They were notified when it was sent for approval." if now is not None else ""
+    until = (
+        f" If it isn't decided by {render.hold_time(b.hold_expires_at)}, the hold is released."
+        if b.hold_expires_at
+        else ""
+    )
+    return replace(
+        standing,
+        text=f"I can't send {who} a reminder from here — I have no way to message people.{told} "
+        f"Where it stands: {standing.text}{until}",
+    )
+
+
+def _standing(b: BookingOut, ask: TripAsk) -> TripAnswer:
     name = trip_name(b, ask)
     status = b.status
     if status == "confirmed":

@@ -165,6 +165,13 @@ def _stands_alone(prev: Understanding | None, u: Understanding, text: str) -> bo
     if not requests.is_request(u.intent):
         return False
     if u.intent == Intent.SEARCH:
+        if (
+            prev is not None
+            and prev.intent == Intent.ASK_TRIP
+            and not _names_a_place(u)
+            and requests.own_day_told(text)
+        ):
+            return False  # "…chase mia about my paris approval? I fly thursday": its day
         if requests.told(text):
             return False  # "the client wants me in London through the weekend": context
         when = u.dates.depart or u.dates.flexible or u.dates.ret

@@ -277,6 +277,8 @@ _AIR_WORDS: Final = _rx("intents", "air_words")
 _AIR_REFUSED: Final = _rx("intents", "air_refused")
 _WHO_APPROVES_MINE: Final = _rx("intents", "who_approves_mine")
 _MINE_WAITING: Final = _rx("intents", "mine_waiting")
+_CHASE_APPROVAL: Final = _rx("intents", "chase_approval")
+_OWN_WORD: Final = re.compile(r"\b(?:my|mine|our|ours)\b")
 # Words that ask for something new to be found or booked (never "booked", said of what is).
 _NEW_BOOKING_VERB: Final = re.compile(
     r"\b(?:book|find|search|reserve|hold|get (?:me|us|a|an|some)|look(?:ing)? for|need|want)\b"
@@ -846,6 +848,11 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # Check-in, bags…: an honest answer, not a search for the place named.
         u.intent = Intent.UNSUPPORTED
         u.unsupported = unsupported
+        return u
+    if _CHASE_APPROVAL.search(low) and (u.places or u.booking_id or _OWN_WORD.search(low)):
+        # "can you chase mia about my paris approval?": where that trip stands and whom it
+        # waits on (trip_answers says no message is sent), not a decision nor a search.
+        u.intent, u.facets = Intent.ASK_TRIP, frozenset({"status", "chase"})
         return u
     if _WHO_APPROVES_MINE.search(low) and (u.places or u.booking_id) and not asks.amount(clean):
         # "who needs to approve my paris trip?": where that booked trip stands, and who

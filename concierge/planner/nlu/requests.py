@@ -31,6 +31,7 @@ class _Tables:
     questions: frozenset[str]
     asking: re.Pattern[str]
     told: re.Pattern[str]
+    own_day_told: re.Pattern[str]
 
 
 @cache
@@ -55,7 +56,14 @@ def tables() -> _Tables:
         questions=frozenset(str(i) for i in raw["questions"]),
         asking=re.compile(str(raw["asking"]), re.I),
         told=re.compile(str(raw["told"]), re.I),
+        own_day_told=re.compile(str(raw["own_day_told"]), re.I),
     )
+
+
+def own_day_told(text: str) -> bool:
+    """A clause telling when the traveller flies ("I fly thursday", "I'm leaving on the
+    3rd"): after a question about a booked trip, that trip's day, told as context."""
+    return tables().own_day_told.search(text or "") is not None
 
 
 def cut(text: str) -> tuple[str, list[tuple[int, int]]]:
