@@ -863,7 +863,7 @@ def _status(b: BookingOut, ask: TripAsk) -> TripAnswer:
         return replace(standing, text=f"No need to chase anyone: {standing.text}")
     now = b.waiting_on if isinstance(b, GetBookingOutput) else None
     who = now.name if now is not None and not now.you else "the approver"
-    told = " They were notified when it was sent for approval." if now is not None else ""
+    told = " They're notified when a trip is sent to them for approval." if now is not None else ""
     until = (
         f" If it isn't decided by {render.hold_time(b.hold_expires_at)}, the hold is released."
         if b.hold_expires_at
@@ -872,7 +872,7 @@ def _status(b: BookingOut, ask: TripAsk) -> TripAnswer:
     return replace(
         standing,
         text=f"I can't send {who} a reminder from here — I have no way to message people.{told} "
-        f"Where it stands: {standing.text}{until}",
+        f"Where it stands: {standing.text[:1].lower()}{standing.text[1:]}{until}",
     )
 
 

@@ -247,6 +247,13 @@ _IN_MONTH = re.compile(
 )
 
 
+# "the next couple of weeks", "the next 3 weeks", "the next fortnight": weeks from today
+_WEEK_COUNTS = {"couple of": 2, "two": 2, "2": 2, "few": 3, "three": 3, "3": 3, "four": 4, "4": 4}
+_WEEKS_AHEAD = re.compile(
+    r"\b(?:the )?(?:next|coming) (?:(couple of|two|2|few|three|3|four|4) weeks|fortnight)\b"
+)
+
+
 def _window(text: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
     """The days "this month", "next month", "this week", "next week" or a month named
     ("in December": the next one from today, this one included) span."""
@@ -257,6 +264,11 @@ def _window(text: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
         year = today.year + (month < today.month)
         first = dt.date(year, month, 1)
         return first, (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    ahead = _WEEKS_AHEAD.search(low)
+    if ahead is not None:
+        # "in the next couple of weeks", "over the next fortnight": from today on
+        weeks = _WEEK_COUNTS.get(ahead.group(1) or "", 2)
+        return today, today + dt.timedelta(days=7 * weeks)
     m = re.search(r"\b(this|next) (month|week)\b", low)
     if m is None:
         return None

@@ -278,6 +278,7 @@ _AIR_REFUSED: Final = _rx("intents", "air_refused")
 _WHO_APPROVES_MINE: Final = _rx("intents", "who_approves_mine")
 _MINE_WAITING: Final = _rx("intents", "mine_waiting")
 _CHASE_APPROVAL: Final = _rx("intents", "chase_approval")
+_SOMEONE_AWAY: Final = _rx("intents", "someone_away")
 _OWN_WORD: Final = re.compile(r"\b(?:my|mine|our|ours)\b")
 # Words that ask for something new to be found or booked (never "booked", said of what is).
 _NEW_BOOKING_VERB: Final = re.compile(
@@ -848,6 +849,19 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # Check-in, bags…: an honest answer, not a search for the place named.
         u.intent = Intent.UNSUPPORTED
         u.unsupported = unsupported
+        return u
+    away = _SOMEONE_AWAY.search(low)
+    asked = _sentence_at(clean, away.start()) if away else ""
+    if (
+        away
+        and asks.is_question(asked)
+        # "…? trying to find a day for a workshop": a request only in its own sentence
+        and not asks.is_request(asked)
+        and (whose := _whose(clean, u.places))
+    ):
+        # "is Ava travelling in the next couple of weeks?": that person's trips (those the
+        # caller may see), within the days asked, not a search nor a booking for them.
+        u.intent, u.whose = Intent.TRIPS, whose
         return u
     if _CHASE_APPROVAL.search(low) and (u.places or u.booking_id or _OWN_WORD.search(low)):
         # "can you chase mia about my paris approval?": where that trip stands and whom it
@@ -1722,6 +1736,12 @@ def _whose_first(clean: str, places: list[PlaceMention]) -> tuple[int, str] | No
 
 # Sentences: after "?" or "!", or after a full stop that ends a word ("Dec. 14" goes on).
 _SENTENCE: Final = re.compile(r"(?<=[!?])\s+|(?<=[a-z]{2}\.)\s+(?=[A-Za-z])|(?<=\d\.)\s+(?=[A-Z])")
+
+
+def _sentence_at(clean: str, at: int) -> str:
+    """The sentence of ``clean`` that holds position ``at``."""
+    bounds = [0, *(m.end() for m in _SENTENCE.finditer(clean)), len(clean)]
+    return next((clean[a:b] for a, b in itertools.pairwise(bounds) if a <= at < b), clean)
 
 
 def _trip_dates(clean: str, low: str, now: datetime, month_first: bool) -> DateReading:
