@@ -15,7 +15,7 @@ tests/concierge/heldout/batch_59.yaml and batch_60.yaml). First try (pytest -q
 tests/concierge/test_planner_f29.py -n 2, 19:00 UTC): 5/11 — failed: "what am I actually holding"
 (not understood), three of four nudges ("can't approve your own trip", one searched
 nothing but asked where to fly), both manager questions (not understood / "you can book
-for Ava").
+for Ava"). After the fix: 11/11.
 """
 
 from __future__ import annotations
