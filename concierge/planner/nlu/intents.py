@@ -344,6 +344,11 @@ _EXTEND_COUNTS: Final[dict[str, int]] = {
 }
 _HOTEL_REQUEST: Final = _rx("trip", "hotel_request")
 _PART_OF_TRIP_TO: Final = _rx("trip", "part_of_trip_to")
+# Money already spent ("how much did my team spend last month?", "what have we spent so
+# far"): a spend report, which no tool holds — unlike what upcoming trips come to.
+_SPENT_ALREADY: Final = re.compile(
+    r"\b(?:did|spent|last (?:week|month|quarter|year)|so far|to date|year to date|ytd)\b"
+)
 _FLIGHT_ASKED: Final = _rx("trip", "flight_asked")
 _ROUND: Final = _rx("trip", "round_trip")
 _DIRECT: Final = _rx("trip", "direct")
@@ -682,7 +687,11 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     if pleasant is not None:
         u.intent = pleasant
         return u
-    if _NO_DATA.search(low) and not (asks.about_team(clean) and "cost" in asks.trip_facets(clean)):
+    if _NO_DATA.search(low) and not (
+        asks.about_team(clean)
+        and "cost" in asks.trip_facets(clean)
+        and not _SPENT_ALREADY.search(low)
+    ):
         # "will it rain in London while I'm there?", "what did Engineering spend on
         # travel?": nothing to look up — the honest answer, never a search or a list
         # ("how much is my team spending in december?" is what their trips come to).
