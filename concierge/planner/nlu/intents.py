@@ -279,6 +279,8 @@ _WHO_APPROVES_MINE: Final = _rx("intents", "who_approves_mine")
 _MINE_WAITING: Final = _rx("intents", "mine_waiting")
 _CHASE_APPROVAL: Final = _rx("intents", "chase_approval")
 _SOMEONE_AWAY: Final = _rx("intents", "someone_away")
+# A wh-word just before "is <name> flying": the question asks a fact of the trip.
+_WH_BEFORE: Final = re.compile(r"\b(?:when|where|what(?: time)?|which|how|why)\s*$")
 _OWN_WORD: Final = re.compile(r"\b(?:my|mine|our|ours)\b")
 # Words that ask for something new to be found or booked (never "booked", said of what is).
 _NEW_BOOKING_VERB: Final = re.compile(
@@ -864,6 +866,8 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     if (
         away
         and asks.is_question(asked)
+        # "when is she flying?", "where is Ava going?": a fact of a trip, not whether
+        and not _WH_BEFORE.search(low, 0, away.start())
         # "…? trying to find a day for a workshop": a request only in its own sentence
         and not asks.is_request(asked)
         and (whose := _whose(clean, u.places))
