@@ -112,9 +112,11 @@ async def run(ctx: ToolContext, data: ConfirmBookingInput) -> ConfirmBookingOutp
             ) from None
         if answered:
             return answered[0]
-        out = await saga_booking_out(ctx.rt, view)
-        async with ctx.rt.db.uow(write=False) as session:
-            waiting = await waiting_out(session, ctx.caller, out)
+        out = await saga_booking_out(ctx.rt, view, known=caller_name(ctx.caller))
+        waiting = None
+        if out.status == "pending_approval":
+            async with ctx.rt.db.uow(write=False) as session:
+                waiting = await waiting_out(session, ctx.caller, out)
         return ConfirmBookingOutput(
             **out.model_dump(), message=outcome(out, waiting), waiting_on=waiting
         )
@@ -127,16 +129,21 @@ async def describe(ctx: ToolContext, data: ConfirmBookingInput) -> Question:
     booking_id = data.booking_id.strip()
     # Held by reserve earlier in this turn: the view it answered with, not a second read.
     out = ctx.recall(booked_key(booking_id), BookingOut)
-    if out is None:
+    named: dict[str, str] = {}
+    if out is None or out.policy.approvals_required:
+        # One read for what is not known yet: the booking, and who its approvers are.
         async with ctx.rt.db.uow(write=False) as session:
-            booking = await get_booking(session, ctx.caller, booking_id)
-            out = await booking_out(session, booking)
+            if out is None:
+                booking = await get_booking(session, ctx.caller, booking_id)
+                out = await booking_out(session, booking)
+            if out.policy.approvals_required:
+                named = await approvers_for(
+                    session, ctx.caller, out.traveler_id, out.policy.approvals_required
+                )
     someone_else = out.traveler_id != ctx.caller.user_id
     whose = f"{out.traveler}'s " if someone_else else ""
     line = f"Confirm {whose}{trip_phrase(out)}, {amount_text(out.total)} on the company card"
     if roles := out.policy.approvals_required:
-        async with ctx.rt.db.uow(write=False) as session:
-            named = await approvers_for(session, ctx.caller, out.traveler_id, roles)
         who = [named.get(r) or role_list([r]) for r in dict.fromkeys(roles)]
         line += f" (needs approval by {' and then '.join(who)} first)"
     return Question(
