@@ -2106,10 +2106,9 @@ _NEGATED_LIMIT = re.compile(
     r"(?:leave|depart|fly|go|travel|get away|set off|head out)(?:\s+(?:out|home|the office|work))?\s+)"
     r"(?P<dir>after|later than|past|before|earlier than)\s+" + _CLOCK.format(6)
 )
-_BETWEEN = re.compile(r"\bbetween\s+" + _CLOCK.format(3) + r"\s+and\s+" + _CLOCK.format(4))
-# One end said as a word ("between 7am and noon", "between noon and 4", "between lunch and
-# 5pm"): the word's time (_WORD_TIME) on its side, the clock on the other.
-_BETWEEN_WORD = re.compile(
+# "between 9 and 11am"; one end may be said as a word ("between 7am and noon", "between
+# noon and 4"): the word's time (_WORD_TIME) on its side.
+_BETWEEN = re.compile(
     r"\bbetween\s+(?:(?P<w3>noon|midday|lunch)|" + _CLOCK.format(3) + r")\s+and\s+"
     r"(?:(?P<w4>noon|midday|lunch|midnight)\b|" + _CLOCK.format(4) + r")"
 )
@@ -2281,7 +2280,12 @@ def _window(text: str) -> tuple[str | None, str | None]:
     if m and (m.group("h1"), m.group("m1")) < (m.group("h2"), m.group("m2")):
         return f"{m.group('h1')}:{m.group('m1')}", f"{m.group('h2')}:{m.group('m2')}"
     m = _BETWEEN.search(text)
-    if m:
+    if m and (m.group("w3") or m.group("w4")):
+        a = _WORD_TIME[m.group("w3")] if m.group("w3") else _clock(m, 3)
+        b = _WORD_TIME[m.group("w4")] if m.group("w4") else _clock(m, 4)
+        if a and b and a < b:
+            return a, b
+    elif m:
         a, b = _clock(m, 3), _clock(m, 4)
         if (
             a
@@ -2295,12 +2299,6 @@ def _window(text: str) -> tuple[str | None, str | None]:
         ):
             a = f"{int(a[:2]) + 12:02d}{a[2:]}"
         return a, b
-    m = _BETWEEN_WORD.search(text)
-    if m and (m.group("w3") or m.group("w4")):
-        a = _WORD_TIME[m.group("w3")] if m.group("w3") else _clock(m, 3)
-        b = _WORD_TIME[m.group("w4")] if m.group("w4") else _clock(m, 4)
-        if a and b and a < b:
-            return a, b
     m = _NEGATED_LIMIT.search(text)
     if m:
         if m.group("dir") in ("before", "earlier than"):

@@ -261,6 +261,7 @@ _THANKS: Final = _rx("intents", "thanks")
 _PLEASANTRY: Final = re.compile("|".join(_tables()["intents"]["pleasantry"]))
 _HELLO: Final = re.compile(_tables()["intents"]["pleasantry"][0])  # the greeting comes first
 _NO_DATA: Final = _rx("intents", "no_data")
+_SPENT_ALREADY: Final = _rx("intents", "spent_already")  # a spend report, not upcoming trips
 _LAUGHTER: Final = re.compile(str(_tables()["intents"]["laughter"]))
 _PLEASANTRY_CLAUSE: Final = re.compile(r"[,;:.!?…]+|\s[-–—]+\s|[–—]+")
 _HELP: Final = _rx("intents", "help")
@@ -346,11 +347,6 @@ _EXTEND_COUNTS: Final[dict[str, int]] = {
 }
 _HOTEL_REQUEST: Final = _rx("trip", "hotel_request")
 _PART_OF_TRIP_TO: Final = _rx("trip", "part_of_trip_to")
-# Money already spent ("how much did my team spend last month?", "what have we spent so
-# far"): a spend report, which no tool holds — unlike what upcoming trips come to.
-_SPENT_ALREADY: Final = re.compile(
-    r"\b(?:did|spent|last (?:week|month|quarter|year)|so far|to date|year to date|ytd)\b"
-)
 _FLIGHT_ASKED: Final = _rx("trip", "flight_asked")
 _ROUND: Final = _rx("trip", "round_trip")
 _DIRECT: Final = _rx("trip", "direct")
