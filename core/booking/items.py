@@ -7,7 +7,7 @@ the rebook and disruption handling.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.booking.fares import SEAT_FEE_CODE, segment_fare
-from core.booking.passengers import supplier_passengers, supplier_passengers_of
+from core.booking.passengers import Manifest, supplier_passengers, supplier_passengers_of
 from core.errors import NotFound, ValidationFailed
 from core.ids import new_id
 from core.inventory.holds import HoldLine
@@ -259,29 +259,38 @@ async def segment_requests(
     segments: Sequence[Segment],
     *,
     cipher: PiiCipher | None = None,
+    flights: Mapping[int, Flight] | None = None,
+    people: Manifest | None = None,
 ) -> list[SegmentRequest]:
     """:func:`segment_request` for each of ``segments``, in their order, read together:
     their flights in one read, their passengers in one and those passengers' airline
-    numbers in one (issue 15: the three reads a flight segment before)."""
-    flight_ids = sorted({seg.flight_id for seg in segments if seg.flight_id is not None})
-    flights = (
-        {f.id: f for f in (await session.scalars(select(Flight).where(Flight.id.in_(flight_ids)))).all()}
-        if flight_ids
-        else {}
-    )
+    numbers in one (issue 15: the three reads a flight segment before). ``flights``
+    (:func:`segment_flights`) and ``people`` (the booking's manifest), read already in
+    this transaction: not read again."""
+    if flights is None:
+        flights = await segment_flights(session, segments)
     carriers = {
         seg.id: flights[seg.flight_id].carrier for seg in segments if seg.flight_id is not None
     }
-    people = await supplier_passengers_of(session, carriers, cipher=cipher)
+    passengers = await supplier_passengers_of(session, carriers, cipher=cipher, people=people)
     return [
         SegmentRequest(
             booking_ref=booking.id, segment_id=seg.id, kind=seg.kind, quantity=seg.quantity,
             amount_minor=seg.amount_minor, currency=seg.currency,
             details=_segment_details(seg, flights.get(seg.flight_id) if seg.flight_id else None),
-            passengers=people.get(seg.id, ()),
+            passengers=passengers.get(seg.id, ()),
         )
         for seg in segments
     ]
+
+
+async def segment_flights(session: AsyncSession, segments: Sequence[Segment]) -> dict[int, Flight]:
+    """The flights of ``segments``, by id, in one read (none for hotels only)."""
+    flight_ids = sorted({seg.flight_id for seg in segments if seg.flight_id is not None})
+    if not flight_ids:
+        return {}
+    rows = await session.scalars(select(Flight).where(Flight.id.in_(flight_ids)))
+    return {f.id: f for f in rows.all()}
 
 
 def _segment_details(seg: Segment, flight: Flight | None) -> dict[str, Any]:

@@ -461,7 +461,11 @@ def _seats(n: int) -> str:
 
 
 async def ready_for_ticketing(
-    session: AsyncSession, booking: Booking, *, segments: Sequence[Segment] | None = None
+    session: AsyncSession,
+    booking: Booking,
+    *,
+    segments: Sequence[Segment] | None = None,
+    people: Manifest | None = None,
 ) -> list[TravellerDetails]:
     """Before a held booking is sent for approval or paid: every seat of every flight
     named, each colleague with legal names on file. Copies those names from the
@@ -471,23 +475,30 @@ async def ready_for_ticketing(
 
     Returns the profiles read: a caller that keeps them has them answered from the
     session (``session.get``) for the rest of the transaction, as the suppliers' requests
-    are (the identity map holds unchanged rows only weakly: issue 15, read twice before)."""
+    are (the identity map holds unchanged rows only weakly: issue 15, read twice before).
+    ``people``: the booking's :func:`manifest`, read already in this transaction: its
+    passengers get the names copied, and nothing is read for them here."""
     standing = await _items(session, booking.id) if segments is None else _standing(segments)
     items = [i for i in standing if i.kind == SegmentKind.FLIGHT]
     profiles: list[TravellerDetails] = []
     if not items:
         return profiles
-    links = (
-        await session.execute(
-            select(SegmentPassenger.segment_id, SegmentPassenger.passenger_id).where(
-                SegmentPassenger.booking_id == booking.id
+    named_on: dict[str, int] = {}
+    if people is not None:
+        named_on = {seg_id: len(links) for seg_id, links in people.by_segment.items()}
+    else:
+        for seg_id, _ in (
+            await session.execute(
+                select(SegmentPassenger.segment_id, SegmentPassenger.passenger_id).where(
+                    SegmentPassenger.booking_id == booking.id
+                )
             )
-        )
-    ).all()
+        ).all():
+            named_on[seg_id] = named_on.get(seg_id, 0) + 1
     problems: list[str] = []
     missing: list[dict[str, Any]] = []
     for item in items:
-        named = sum(1 for seg_id, _ in links if seg_id == item.segment_ids[0])
+        named = named_on.get(item.segment_ids[0], 0)
         if named < item.quantity:
             unnamed = item.quantity - named
             problems.append(
@@ -503,12 +514,16 @@ async def ready_for_ticketing(
                 }
             )
     rows = (
-        await session.scalars(
-            select(Passenger)
-            .where(Passenger.booking_id == booking.id, Passenger.user_id.is_not(None))
-            .order_by(Passenger.position)
-        )
-    ).all()
+        [p for p in people.passengers if p.user_id is not None]
+        if people is not None
+        else (
+            await session.scalars(
+                select(Passenger)
+                .where(Passenger.booking_id == booking.id, Passenger.user_id.is_not(None))
+                .order_by(Passenger.position)
+            )
+        ).all()
+    )
     for row in rows:
         assert row.user_id is not None
         details = await session.get(TravellerDetails, row.user_id)
@@ -608,20 +623,38 @@ async def supplier_passengers_of(
     carriers: Mapping[str, str],
     *,
     cipher: PiiCipher | None = None,
+    people: Manifest | None = None,
 ) -> dict[str, tuple[SupplierPassenger, ...]]:
     """:func:`supplier_passengers` for several flight segments (``carriers``: each
     segment's carrier, by segment id), read together: their passengers in one read and
-    their numbers in one more (issue 15: those two reads a segment before)."""
+    their numbers in one more (issue 15: those two reads a segment before). ``people``:
+    the booking's :func:`manifest` as it stands in this transaction (names copied by
+    :func:`ready_for_ticketing`): the passengers are not read again."""
     if not carriers:
         return {}
-    rows = (
-        await session.execute(
-            select(SegmentPassenger.segment_id, Passenger)
-            .join(SegmentPassenger, SegmentPassenger.passenger_id == Passenger.id)
-            .where(SegmentPassenger.segment_id.in_(sorted(carriers)))
-            .order_by(Passenger.position)
+    rows: Sequence[tuple[str, Passenger]]
+    if people is not None:
+        by_id = {p.id: p for p in people.passengers}
+        rows = sorted(
+            (
+                (segment_id, by_id[link.passenger_id])
+                for segment_id in carriers
+                for link in people.by_segment.get(segment_id, [])
+            ),
+            key=lambda row: row[1].position,
         )
-    ).all()
+    else:
+        rows = [
+            (segment_id, p)
+            for segment_id, p in (
+                await session.execute(
+                    select(SegmentPassenger.segment_id, Passenger)
+                    .join(SegmentPassenger, SegmentPassenger.passenger_id == Passenger.id)
+                    .where(SegmentPassenger.segment_id.in_(sorted(carriers)))
+                    .order_by(Passenger.position)
+                )
+            ).all()
+        ]
     numbers = (
         await clear_airline_numbers_of(
             session,

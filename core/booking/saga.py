@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CTE, Row, String, Update, column, select, update, values
+from sqlalchemy import CTE, Row, String, column, func, select, update, values
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from core import audit, outbox
 from core.approval.service import start_workflow
@@ -48,6 +49,7 @@ from core.booking.items import (
     judge,
     policy_items,
     red_reasons,
+    segment_flights,
     segment_requests,
 )
 from core.booking.keys import (
@@ -57,7 +59,7 @@ from core.booking.keys import (
     supplier_cancel_key,
     void_key,
 )
-from core.booking.passengers import ready_for_ticketing, record_tickets
+from core.booking.passengers import Manifest, manifest, ready_for_ticketing, record_tickets
 from core.booking.purpose import note_request
 from core.booking.recovery import advance, load_fresh, record_authorization, resume_stale
 from core.booking.views import Answer, BookingView, booking_view, load_booking_view
@@ -74,11 +76,13 @@ from core.identity import Caller
 from core.inventory.holds import convert_booking_holds, extend_booking_holds, release_booking_holds
 from core.models import (
     Booking,
+    Flight,
     Organization,
     Payment,
     PaymentStatus,
     ReviewItem,
     Segment,
+    SegmentKind,
     SegmentPassenger,
     SegmentStatus,
 )
@@ -313,9 +317,18 @@ async def confirm_booking(
                 # (raised here, it rolls this transaction back: nothing changes).
                 # The segments read once for the names, the policy and the suppliers.
                 segments = await booking_segments(session, booking.id)
+                # Who flies, read once: for the names, the suppliers' requests and the
+                # confirmed booking's answer (issue 15: read three times before).
+                people = (
+                    await manifest(session, booking.id)
+                    if any(seg.kind == SegmentKind.FLIGHT for seg in segments)
+                    else None
+                )
                 # The profiles kept, so the suppliers' requests below find them in the
                 # session instead of reading them again.
-                profiles = await ready_for_ticketing(session, booking, segments=segments)
+                profiles = await ready_for_ticketing(
+                    session, booking, segments=segments, people=people
+                )
                 noted = note_request(booking, purpose=purpose, thread_id=thread_id)
                 items = await policy_items(session, booking, segments=segments)
                 verdict = await judge(session, booking.org_id, items, now=now)
@@ -354,12 +367,18 @@ async def confirm_booking(
                     )
                     org = await session.get(Organization, booking.org_id)
                     assert org is not None
+                    if people is None:
+                        people = await manifest(session, booking.id)
+                    flights = await segment_flights(session, segments)
                     started = SagaStart(
                         payment_method=org.payment_method, amount_minor=booking.total_minor,
                         currency=booking.currency, org_id=booking.org_id,
                         # What each supplier is asked, read here with the names just
                         # copied, not in a transaction of its own before the calls.
-                        requests=await _requests(rt, session, booking, segments),
+                        requests=await _requests(
+                            rt, session, booking, segments, flights=flights, people=people
+                        ),
+                        segments=tuple(segments), people=people, flights=flights,
                     )
                     del profiles  # kept until the requests were read
                     run = True
@@ -403,12 +422,21 @@ _Pending = tuple[str, str, SegmentRequest]
 
 
 async def _requests(
-    rt: Runtime, session: AsyncSession, booking: Booking, segments: Sequence[Segment]
+    rt: Runtime,
+    session: AsyncSession,
+    booking: Booking,
+    segments: Sequence[Segment],
+    *,
+    flights: Mapping[int, Flight] | None = None,
+    people: Manifest | None = None,
 ) -> tuple[_Pending, ...]:
     """What each supplier is asked for the booking's held segments, in position order
-    (read together: ``core.booking.items.segment_requests``)."""
+    (read together: ``core.booking.items.segment_requests``; ``flights`` and ``people``
+    read already)."""
     held = [seg for seg in segments if seg.status == SegmentStatus.HELD]
-    asked = await segment_requests(session, booking, held, cipher=rt.pii)
+    asked = await segment_requests(
+        session, booking, held, cipher=rt.pii, flights=flights, people=people
+    )
     return tuple((seg.id, seg.kind, request) for seg, request in zip(held, asked, strict=True))
 
 
@@ -420,13 +448,53 @@ class SagaStart:
 
     A saga started just now has no payment, card or booked segment yet: every held
     segment is still to book, with no card (one is issued only after the authorization
-    this run makes). A resumed saga reads where it stands instead."""
+    this run makes). A resumed saga reads where it stands instead.
+
+    ``segments`` (all the booking's, in position order), ``people`` (its manifest, the
+    names copied) and ``flights`` (its segments' flights), as that transaction read and
+    wrote them: while the booking is ``confirming`` nothing but its saga changes them
+    (names and seats are chosen while it is held, check-in and changes once it is
+    confirmed), so the confirmed booking's answer is built from them and what the
+    suppliers answered (:class:`_Booked`), not read back."""
 
     payment_method: str
     amount_minor: int
     currency: str
     org_id: str
     requests: tuple[_Pending, ...]
+    segments: tuple[Segment, ...] = ()
+    people: Manifest | None = None
+    flights: Mapping[int, Flight] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class _Booked:
+    """What this run's supplier bookings wrote, each seen to apply (``written``: the
+    segment's row moved from held to booked by this run's statement)."""
+
+    answers: dict[str, SupplierConfirmation] = dataclasses.field(default_factory=dict)
+    written: set[str] = dataclasses.field(default_factory=set)
+
+    def remembered(self, started: SagaStart) -> tuple[list[Segment], Manifest] | None:
+        """The booking's segments and manifest as they stand once every held segment of
+        ``started`` is booked, from memory (``None`` when one was not written by this
+        run: then they are read). The rows are detached copies' values set in place:
+        no session holds them any more (the transaction that read them ended)."""
+        held = [seg_id for seg_id, _, _ in started.requests]
+        if started.people is None or not started.segments or set(held) != self.written:
+            return None
+        by_id = {seg.id: seg for seg in started.segments}
+        for seg_id in held:
+            answer = self.answers[seg_id]
+            seg = by_id[seg_id]
+            seg.status = SegmentStatus.BOOKED
+            seg.locator = answer.locator
+            seg.supplier = answer.supplier
+            for link in started.people.by_segment.get(seg_id, []):
+                number = answer.tickets.get(link.passenger_id)
+                if link.ticket_number is None and number is not None:
+                    link.ticket_number = number
+        return list(started.segments), started.people
 
 
 async def run_saga(
@@ -482,6 +550,8 @@ async def run_saga(
         crash_point(rt, "after_authorized")
         step = AUTHORIZED
 
+    # What this run booked, for a saga started just now: its answer is built from it.
+    booked: _Booked | None = None
     # 2. Book each supplier segment: the point of no return (paid with the booking's
     #    virtual card when virtual cards are on).
     if step == AUTHORIZED:
@@ -490,9 +560,12 @@ async def run_saga(
         issuing = rt.settings.virtual_cards
         card = await _card(rt, booking_id, amount, currency) if issuing else None
         crash_point(rt, "after_card_issued")
+        # A saga started just now with no card issued (virtual cards off) has none at all.
+        booked = _Booked() if started is not None and card is None else None
         outcome = await _book_segments(
             rt, booking_id, card, read_card=not issuing,
             known=(started.org_id, started.requests) if started is not None else None,
+            booked=booked,
         )
         if outcome is not None:
             return outcome
@@ -514,7 +587,13 @@ async def run_saga(
             log.exception("capture failed for %s; the completer will retry", booking_id)
             return await load_booking_view(rt, booking_id)
         crash_point(rt, "after_capture_call")
-        confirmed = await _finish(rt, booking_id, captured, answer)
+        remembered = (
+            booked.remembered(started) if booked is not None and started is not None else None
+        )
+        confirmed = await _finish(
+            rt, booking_id, captured, answer,
+            known=(*remembered, started.flights) if remembered and started else None,
+        )
         if confirmed is not None:
             return confirmed
     return await load_booking_view(rt, booking_id, answer=answer)
@@ -561,12 +640,14 @@ async def _book_segments(
     *,
     read_card: bool = False,
     known: tuple[str, Sequence[_Pending]] | None = None,
+    booked: _Booked | None = None,
 ) -> BookingView | None:
     """Book every segment not booked yet and record the saga's ``booked`` step with the
     last one (in its transaction). ``None`` when all are booked. ``read_card``: the card
     is the one issued already, if any, read here with the segments. ``known``: the
     booking's organization and its held segments' requests, from the transaction that
-    started the saga just now (nothing booked or issued since): nothing is read."""
+    started the saga just now (nothing booked or issued since): nothing is read.
+    ``booked``: told each supplier's answer, and which segments this run's writes moved."""
     pending: Sequence[_Pending]
     if known is not None:
         org_id, pending = known
@@ -612,22 +693,28 @@ async def _book_segments(
             ) from exc
         crash_point(rt, "after_supplier_call")
         last = index == len(pending) - 1
+        if booked is not None:
+            booked.answers[seg_id] = confirmation
         if card is None and not rt.db.is_sqlite:
             # The segment, its tickets and the booking's step (or its touch) in one
             # statement, its own transaction (issue 15: 1 round trip, not 5).
             async with rt.db.single() as session:
-                await session.execute(
+                moved = await session.scalar(
                     _segment_booked(booking_id, seg_id, confirmation, last=last, now=rt.clock.now())
                 )
+            if booked is not None and moved:
+                booked.written.add(seg_id)
             continue
         async with rt.db.uow() as session:
-            await session.execute(
+            result = await session.execute(
                 update(Segment)
                 .where(Segment.id == seg_id, Segment.status == SegmentStatus.HELD)
                 .values(status=SegmentStatus.BOOKED, locator=confirmation.locator,
                         supplier=confirmation.supplier)
                 .execution_options(synchronize_session=False)
             )
+            if booked is not None and result.rowcount == 1:  # type: ignore[attr-defined]
+                booked.written.add(seg_id)
             if card is not None and confirmation.card_authorization is not None:
                 await record_card_payment(
                     session, card=card, org_id=org_id, booking_id=booking_id,
@@ -637,10 +724,11 @@ async def _book_segments(
             await record_tickets(session, seg_id, confirmation.tickets)
             if last:
                 # Every segment booked: the saga's next step, in the same commit.
-                await _set_step(
+                if not await _set_step(
                     session, booking_id, expected_step=AUTHORIZED, step=BOOKED,
                     now=rt.clock.now(),
-                )
+                ) and booked is not None:
+                    booked.written.discard(seg_id)  # another run is ahead of this one
             else:
                 await session.execute(
                     update(Booking).where(Booking.id == booking_id)
@@ -653,12 +741,14 @@ async def _book_segments(
 def _segment_booked(
     booking_id: str, seg_id: str, confirmation: SupplierConfirmation, *, last: bool,
     now: datetime,
-) -> Update:
+) -> ReturningUpdate[int]:
     """What a segment's booking records, as one PostgreSQL statement: the segment booked
     with its locator (if still held), its passengers' e-tickets (those not set yet), and
     the booking touched or, for the ``last`` segment, moved to the saga's ``booked`` step
     (if still at ``authorized``) — the same writes as the transaction of three statements
-    SQLite runs, data-modifying CTEs of the booking's UPDATE."""
+    SQLite runs, data-modifying CTEs of the booking's UPDATE. It returns how many segments
+    it moved (1, or 0 when the segment was no longer held), with no row when it did not
+    touch the booking (the ``last`` one, another run having moved the step)."""
     booked = (
         update(Segment)
         .where(Segment.id == seg_id, Segment.status == SegmentStatus.HELD)
@@ -690,15 +780,26 @@ def _segment_booked(
         ).values(saga_step=BOOKED, updated_at=now)
     else:
         touched = touched.values(updated_at=now)
-    return touched.add_cte(*ctes).execution_options(synchronize_session=False)
+    return (
+        touched.add_cte(*ctes)
+        .returning(select(func.count()).select_from(booked).scalar_subquery())
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def _finish(
-    rt: Runtime, booking_id: str, captured: Authorization, answer: Answer | None
+    rt: Runtime,
+    booking_id: str,
+    captured: Authorization,
+    answer: Answer | None,
+    *,
+    known: tuple[list[Segment], Manifest, Mapping[int, Flight]] | None = None,
 ) -> BookingView | None:
     """Captured: the booking confirmed, with its outbox event, in one transaction, and its
     view read (and ``answer`` written) in it too, not in one more after it (issue 15).
-    ``None`` when another run had finished it already."""
+    ``None`` when another run had finished it already. ``known``: the booking's segments,
+    manifest and flights as they stand, and no virtual card (a saga started and booked by
+    this run, :meth:`_Booked.remembered`): the view is built from them, nothing read."""
     now = rt.clock.now()
     async with rt.db.uow() as session:
         booking = await load_fresh(session, Booking, booking_id)
@@ -727,8 +828,8 @@ async def _finish(
             entity="booking", entity_id=booking_id, at=now, total_minor=booking.total_minor,
         )
         # The receipt: what was paid, split as it was sold. The segments read once, for
-        # it and for the view below (issue 15: read twice before).
-        segments = await booking_segments(session, booking_id)
+        # it and for the view below (issue 15: read twice before), or known.
+        segments = known[0] if known is not None else await booking_segments(session, booking_id)
         fare = await segments_fare(
             session,
             [
@@ -751,7 +852,14 @@ async def _finish(
         )
         # As moved (states.move refreshes it); a booking confirmed only now has no
         # disruption to read.
-        view = await booking_view(session, booking, confirming=True, segments=segments)
+        view = (
+            await booking_view(
+                session, booking, confirming=True, segments=segments, people=known[1],
+                flights=known[2], cards=[],
+            )
+            if known is not None
+            else await booking_view(session, booking, confirming=True, segments=segments)
+        )
         if answer is not None:
             await answer(session, view)
         return view

@@ -9,7 +9,7 @@ short read-only transaction of its own, after a flow's step has committed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -644,18 +644,27 @@ async def booking_view(
     fresh: bool = False,
     confirming: bool = False,
     segments: Sequence[Segment] | None = None,
+    people: Manifest | None = None,
+    flights: Mapping[int, Flight] | None = None,
+    cards: Sequence[VirtualCardView] | None = None,
 ) -> BookingView:
     """The booking as every audience reads it (DESIGN §6).
 
     ``fresh``: held in this very transaction, so nothing has happened to it yet (no
     change, disruption or virtual card to read). ``confirming``: confirmed in this very
-    transaction, out of its saga: it was never confirmed before, and a disruption is
-    only ever recorded on a confirmed booking (``core.disruption.detect``): none to read.
+    transaction, out of its saga: it was never confirmed before, and a disruption, a
+    change (cancel, rebook, seats bought) and a boarding pass are only ever recorded on a
+    confirmed booking (``core.disruption.detect``, ``core.booking.cancel`` / ``rebook`` /
+    ``seat_purchase``, ``core.checkin``): none to read.
     ``segments``: all the booking's, in position order, read already in this transaction
-    (``core.booking.items.booking_segments``) and not changed since: not read again."""
+    (``core.booking.items.booking_segments``) and not changed since: not read again.
+    ``people``, ``flights``, ``cards``: its manifest, its segments' flights and its virtual
+    cards, known as they stand now (a saga's memory of what it read and wrote: issue 15):
+    not read."""
     return (
         await booking_views(
-            session, [booking], fresh=fresh, confirming=confirming, segments=segments
+            session, [booking], fresh=fresh, confirming=confirming, segments=segments,
+            people=people, flights=flights, cards=cards,
         )
     )[0]
 
@@ -667,20 +676,27 @@ async def booking_views(
     fresh: bool = False,
     confirming: bool = False,
     segments: Sequence[Segment] | None = None,
+    people: Manifest | None = None,
+    flights: Mapping[int, Flight] | None = None,
+    cards: Sequence[VirtualCardView] | None = None,
 ) -> list[BookingView]:
     """:func:`booking_view` of each booking, in their order, read together: one read per
-    table for the lot (a list of trips costs what one trip does). ``segments``: see
-    :func:`booking_view` (one booking only)."""
+    table for the lot (a list of trips costs what one trip does). ``segments``,
+    ``people``, ``flights``, ``cards``: see :func:`booking_view` (one booking only)."""
     if not bookings:
         return []
     rows = list(bookings)
     ids = sorted({b.id for b in rows})
-    history = {} if fresh else await _changes(session, rows)
+    assert len(ids) == 1 or (people is None and flights is None and cards is None)
+    history = {} if fresh or confirming else await _changes(session, rows)
     noted = session.info.get(_HELD, {}).get(ids[0]) if fresh and len(ids) == 1 else None
-    if noted is not None and noted[1] is not None:
-        people = {ids[0]: noted[1]}
+    manifest_of: dict[str, Manifest]
+    if people is not None:
+        manifest_of = {ids[0]: people}
+    elif noted is not None and noted[1] is not None:
+        manifest_of = {ids[0]: noted[1]}
     else:
-        people = await manifests(session, ids)
+        manifest_of = await manifests(session, ids)
     every: Sequence[Segment]
     if segments is None and noted is not None:
         segments = noted[0]
@@ -699,20 +715,30 @@ async def booking_views(
     by_booking: dict[str, list[Segment]] = {b: [] for b in ids}
     for seg in every:
         by_booking[seg.booking_id].append(seg)
-    passes = await _boarding_passes(session, sorted({b.id for b in rows if _paid(b)}))
-    flights = await _rows_by_id(
-        session, Flight, {s.flight_id for s in every if s.flight_id is not None}
+    passes = (
+        {}
+        if confirming
+        else await _boarding_passes(session, sorted({b.id for b in rows if _paid(b)}))
     )
+    flight_ids = {s.flight_id for s in every if s.flight_id is not None}
+    if flights is not None and flight_ids <= flights.keys():
+        flight_of = dict(flights)
+    else:
+        flight_of = await _rows_by_id(session, Flight, flight_ids)
     hotels = await _rows_by_id(session, Hotel, {s.hotel_id for s in every if s.hotel_id is not None})
     disruptions = {} if fresh or confirming else await _open_disruptions(session, ids)
-    cards = {} if fresh else await _virtual_cards(session, ids)
+    cards_of: dict[str, list[VirtualCardView]]
+    if cards is not None:
+        cards_of = {ids[0]: list(cards)}
+    else:
+        cards_of = {} if fresh else await _virtual_cards(session, ids)
     views: list[BookingView] = []
     for booking in rows:
         changes, refund = history.get(booking.id, ([], None))
         waiting = booking.status in (BookingStatus.HELD, BookingStatus.PENDING_APPROVAL)
-        manifest = people[booking.id]
+        manifest = manifest_of[booking.id]
         itinerary = await _itinerary(
-            session, booking, by_booking[booking.id], manifest, passes, flights, hotels
+            session, booking, by_booking[booking.id], manifest, passes, flight_of, hotels
         )
         views.append(
             BookingView(
@@ -738,7 +764,7 @@ async def booking_views(
                 changes=changes,
                 refund=refund,
                 disruption=disruptions.get(booking.id),
-                virtual_cards=cards.get(booking.id, []),
+                virtual_cards=cards_of.get(booking.id, []),
             )
         )
     return views

@@ -89,8 +89,14 @@ REFUSED_HOLD_BUDGET = 5 if PG_URL else 12
 #: segment's locator, tickets and step in one autocommitted statement (core.booking.saga.
 #: _segment_booked: 1 round trip, not 5), and the local gateway's authorization one
 #: autocommitted INSERT (the key's unique constraint answers a replay; 4 before).
+#: Then (perf30) "yes" 52 -> 44 / 69 -> 61: the saga reads who flies once (the manifest,
+#: for the names, the suppliers' requests and the answer) and its segments' flights once,
+#: and the confirmed booking's answer is built from what its first transaction read and
+#: the suppliers answered (core.booking.saga._Booked), not read back (segments,
+#: passengers, their links, flights, virtual cards); a booking confirmed out of its saga
+#: has no change or boarding pass to read (core.booking.views.booking_view ``confirming``).
 BOOK_TURN_BUDGET = 16 if PG_URL else 43
-YES_TURN_BUDGET = 52 if PG_URL else 69  # 134 until 5fe7c98 (issues 11 and 12 landed one more)
+YES_TURN_BUDGET = 44 if PG_URL else 61  # 134 until 5fe7c98 (issues 11 and 12 landed one more)
 #: 20 until perfchat: a turn that ends without a pause no longer reads the checkpoint back
 #: for pending confirmations ("yes": 3 reads -> 2). 19 until perf28: the checkpoint read
 #: before `start` is the one the graph's run begins from (concierge.checkpoint.TurnRead),

@@ -212,6 +212,30 @@ async def test_confirm_green_books_pays_and_sells(runtime):
     again = await confirm_booking(runtime, AVA, bid)
     assert again.status == "confirmed"
     assert await count(runtime, Payment) == 1
+    # The saga's answer is built from what it read and wrote (issue 15), the second one
+    # read back: the same booking.
+    assert again == view
+
+
+async def test_a_confirmed_booking_answers_as_it_reads_back(runtime):
+    """Two seats named (guests, their e-tickets) and a hotel: the view the saga builds from
+    its memory is the view read back afterwards."""
+    w = await build_world(runtime)
+    bid = await hold(
+        runtime, AVA, (flight_offer_id(w.long_inv["economy"].id), 2),
+        (hotel_offer_id("LON01", date(2026, 12, 18), date(2026, 12, 19)), 1),
+    )
+    view = await confirm_booking(runtime, AVA, bid)
+    assert view.status == "confirmed", view
+    flight = view.segments[0]
+    assert flight.kind == "flight"
+    assert len(flight.passengers) == 2
+    assert all(p.ticket_number for p in flight.passengers)
+    assert len(view.segments) == 2
+    assert all(s.locator for s in view.segments)
+    async with runtime.db.uow(write=False) as s:
+        read = await booking_view(s, await s.get(Booking, bid))
+    assert read == view
 
 
 async def test_confirm_amber_waits_for_approval(runtime):
