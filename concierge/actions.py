@@ -50,7 +50,7 @@ from core.runtime import Runtime
 from tools.decide_approval import DecideApprovalInput
 from tools.search_flights import FlightOption, SearchFlightsOutput
 from tools.search_hotels import HotelOption, SearchHotelsOutput
-from tools.views import booking_out, day_range, spoken_day
+from tools.views import day_range, own_booking_out, spoken_day
 
 ACTION_KEY = "concierge_action"
 Kind = Literal["outbound", "return", "hotel"]
@@ -418,7 +418,7 @@ async def _rebook(
 ) -> ActionTurn:
     """An option of a search for a booking's new flight: rebook that flight (gated)."""
     async with rt.db.uow(write=False) as session:
-        booking = await booking_out(session, await get_booking(session, caller, booking_id))
+        booking = await own_booking_out(session, caller, booking_id)
     flights = [s for s in booking.segments if s.kind == "flight"]
     same = [s for s in flights if (s.origin, s.destination) == (option.origin, option.destination)]
     segment = (same or [s for s in flights if s.origin == option.origin] or flights[-1:])[0:1]
@@ -465,7 +465,7 @@ async def _seats(rt: Runtime, caller: Caller, action: ChooseSeats | ShowSeatMap)
     ``NotFound`` before anything runs."""
     booking_id = action.booking_id.strip()
     async with rt.db.uow(write=False) as session:
-        booking = await booking_out(session, await get_booking(session, caller, booking_id))
+        booking = await own_booking_out(session, caller, booking_id)
     if booking.status in _CLOSED:
         raise InvalidTransition(f"Booking {booking_id} is {booking.status}; it has no seats to choose.")
     if isinstance(action, ShowSeatMap):
@@ -531,7 +531,7 @@ async def _change_flight(rt: Runtime, caller: Caller, action: ChangeFlight) -> A
     before anything runs."""
     booking_id = action.booking_id.strip()
     async with rt.db.uow(write=False) as session:
-        booking = await booking_out(session, await get_booking(session, caller, booking_id))
+        booking = await own_booking_out(session, caller, booking_id)
     if booking.status not in _CHANGEABLE:
         raise InvalidTransition(
             f"Booking {booking_id} is {booking.status}; only a confirmed trip's flight is changed."

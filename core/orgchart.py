@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import ColumnElement, exists, or_, select, true
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, exists, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from core.identity import Caller
 from core.models import ApprovalStep, Role, User
@@ -71,6 +72,36 @@ async def report_ids(session: AsyncSession, manager: Caller) -> set[str]:
             found.add(uid)
             stack.extend(children.get(uid, []))
     return found
+
+
+def reports_select(manager: Caller) -> Select[tuple[str]]:
+    """:func:`report_ids` less the manager themself (there only on a chart with a cycle) as
+    a subquery (a recursive CTE down the chart), to read with the rows it narrows in one
+    statement (issue 15: one statement fewer a list of trips). ``UNION`` (not ``UNION
+    ALL``) ends on a chart with a cycle, as the set does."""
+    below = aliased(User)
+    tree = (
+        select(User.id)
+        .where(User.org_id == manager.org_id, User.manager_id == manager.user_id)
+        .cte("reports", recursive=True)
+    )
+    tree = tree.union(
+        select(below.id).where(below.org_id == manager.org_id, below.manager_id == tree.c.id)
+    )
+    return select(tree.c.id).where(tree.c.id != manager.user_id)
+
+
+def visible_clause(
+    caller: Caller, traveler: SQLColumnExpression[str]
+) -> ColumnElement[bool] | None:
+    """:func:`visible_traveler_ids` as a condition on ``traveler`` (a traveller id column),
+    read in the statement it narrows; ``None``: the whole organization."""
+    scope = rights_of(caller).sees
+    if scope == "organization":
+        return None
+    if scope == "own":
+        return traveler == caller.user_id
+    return or_(traveler == caller.user_id, traveler.in_(reports_select(caller)))
 
 
 def rights_of(caller: Caller) -> RoleRights:

@@ -135,7 +135,7 @@ async def describe(ctx: ToolContext, data: ConfirmBookingInput) -> Question:
         async with ctx.rt.db.uow(write=False) as session:
             if out is None:
                 booking = await get_booking(session, ctx.caller, booking_id)
-                out = await booking_out(session, booking)
+                out = await booking_out(session, booking, known=caller_name(ctx.caller))
             if out.policy.approvals_required:
                 named = await approvers_for(
                     session, ctx.caller, out.traveler_id, out.policy.approvals_required

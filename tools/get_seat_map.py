@@ -9,11 +9,10 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from core.booking.seats import booking_seat_map, offer_seat_map
-from core.booking.service import get_booking
 from core.booking.views import SeatMapView, SegmentSeatMapView
 from core.catalogue.aircraft import SeatFeature
 from tools.base import Effect, ToolContext, ToolSpec
-from tools.views import MoneyOut, booking_out
+from tools.views import MoneyOut, own_booking_out
 
 
 class GetSeatMapInput(BaseModel):
@@ -110,7 +109,7 @@ async def run(ctx: ToolContext, data: GetSeatMapInput) -> GetSeatMapOutput:
         if data.booking_id is not None:
             booking_id = data.booking_id.strip()
             view = await booking_seat_map(session, ctx.caller, booking_id)
-            out = await booking_out(session, await get_booking(session, ctx.caller, booking_id))
+            out = await own_booking_out(session, ctx.caller, booking_id)
             names = {p.passenger_id: p.name for p in out.passengers}
         else:
             assert data.offer_id is not None
