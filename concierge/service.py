@@ -14,8 +14,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator, Mapping
-from contextlib import AsyncExitStack
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from contextlib import AsyncExitStack, aclosing
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, cast
@@ -112,6 +112,26 @@ class _Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     counted_prompt_tokens: int = 0
+
+    def add(self, report: UsageReport) -> None:
+        self.model_calls += 1
+        self.prompt_tokens += report.prompt_tokens
+        self.completion_tokens += report.completion_tokens
+        self.counted_prompt_tokens += report.counted_prompt_tokens
+
+
+@dataclass
+class _Runs:
+    """What a turn's graph runs told (``Concierge._run``): their usage, whether one paused
+    for an answer, the last run's pauses as its stream told them (a gated call's
+    interrupt() comes with its Interrupt, an interrupt_before with none: None here;
+    ``None`` for the list: read what is pending back), and how many runs resumed calls
+    paused only to be written."""
+
+    usage: _Usage
+    paused: bool = False
+    told: list[Any] | None = None
+    resumes: int = 0
 
 
 class Concierge:
@@ -253,63 +273,25 @@ class Concierge:
                 **parts,
             )
             usage = _Usage()
-            paused = False
-            # The last step's pauses as its stream told them: a gated call's interrupt()
-            # comes with its Interrupt, an interrupt_before with none (None here).
-            told: list[Any] | None = None
-            resumes = 0
+            runs = _Runs(usage)
             try:
                 for graph_input, options in steps:
-                    told = None
+                    runs.told = None
                     if options.get("as_node"):
                         await self.graph.aupdate_state(
                             config, graph_input, as_node=options["as_node"]
                         )
                         continue
-                    while True:
-                        told = []
-                        # Calls paused only to be written before their effect
-                        # (concierge.graph.DURABILITY): resumed at once, in a run of their own.
-                        durable: list[str] = []
-                        async for mode, event in self.graph.astream(
-                            graph_input,
-                            config,
-                            context=ctx,
-                            stream_mode=["custom", "updates"],
-                            interrupt_before=options.get("interrupt_before"),
-                            durability=DURABILITY,
-                        ):
-                            if mode == "updates":
-                                # A pause (a gated call's interrupt(), or interrupt_before).
-                                if isinstance(event, dict) and "__interrupt__" in event:
-                                    for item in event["__interrupt__"] or (None,):
-                                        if (pause := durable_pause(item)) is not None:
-                                            durable.append(pause)
-                                        else:
-                                            paused = True
-                                            told.append(item)
-                                continue
-                            if isinstance(event, UsageReport):
-                                usage.model_calls += 1
-                                usage.prompt_tokens += event.prompt_tokens
-                                usage.completion_tokens += event.completion_tokens
-                                usage.counted_prompt_tokens += event.counted_prompt_tokens
-                            else:
-                                yield event
-                        if not durable:
-                            break
-                        # Each run counts its steps afresh: the turn's limit bounds the
-                        # resumes too (a call with an effect takes 2 steps at least).
-                        resumes += 1
-                        if 2 * resumes > settings.agent_recursion_limit:
-                            raise GraphRecursionError("too many calls with effects in a turn")
-                        graph_input = Command(resume=dict.fromkeys(durable, True))
+                    run = self._run(graph_input, options, config, ctx, runs)
+                    async with aclosing(run):
+                        async for event in run:
+                            yield event
             except GraphRecursionError:
-                paused, told = True, None  # whatever is pending, read it back
+                runs.paused, runs.told = True, None  # whatever is pending, read it back
                 log.warning("thread %s hit the recursion limit", thread_id)
                 yield TurnError(message=STEP_LIMIT_TEXT, code="STEP_LIMIT")
             except Exception:
-                paused, told = True, None
+                runs.paused, runs.told = True, None
                 log.exception("turn %s failed (thread %s)", turn_id, thread_id)
                 yield TurnError(
                     message="Something went wrong on our side; please try again.", code="INTERNAL"
@@ -322,8 +304,8 @@ class Concierge:
             # and its decoding a turn). A turn whose last run paused on one question, and
             # on nothing else, has it from the stream (perf28: a "book option 1" turn
             # read its checkpoint back for it); any other pause reads what is pending.
-            single = _told_once(told)
-            if not paused:
+            single = _told_once(runs.told)
+            if not runs.paused:
                 after = []
             elif single is not None:
                 after = _pending(single)
@@ -350,6 +332,52 @@ class Concierge:
                 awaiting_confirmation=bool(after),
                 stopped=stop is not None and stop.is_set(),
             )
+
+    async def _run(
+        self,
+        graph_input: Any,
+        options: dict[str, Any],
+        config: dict[str, Any],
+        ctx: TurnContext,
+        runs: _Runs,
+    ) -> AsyncGenerator[AgentEvent, None]:
+        """One step of a turn's plan: a run of the graph from ``graph_input``, then a run
+        resuming the calls it paused only to have them written before their effect
+        (``concierge.graph.DURABILITY``), at once, until a run pauses on none. Yields the
+        runs' events; counts their usage and tells their pauses in ``runs``."""
+        while True:
+            runs.told = []
+            durable: list[str] = []
+            async for mode, event in self.graph.astream(
+                graph_input,
+                config,
+                context=ctx,
+                stream_mode=["custom", "updates"],
+                interrupt_before=options.get("interrupt_before"),
+                durability=DURABILITY,
+            ):
+                if mode == "updates":
+                    # A pause (a gated call's interrupt(), or interrupt_before).
+                    if isinstance(event, dict) and "__interrupt__" in event:
+                        for item in event["__interrupt__"] or (None,):
+                            if (pause := durable_pause(item)) is not None:
+                                durable.append(pause)
+                            else:
+                                runs.paused = True
+                                runs.told.append(item)
+                    continue
+                if isinstance(event, UsageReport):
+                    runs.usage.add(event)
+                else:
+                    yield event
+            if not durable:
+                return
+            # Each run counts its steps afresh: the turn's limit bounds the resumes too
+            # (a call with an effect takes 2 steps at least).
+            runs.resumes += 1
+            if 2 * runs.resumes > self.rt.settings.agent_recursion_limit:
+                raise GraphRecursionError("too many calls with effects in a turn")
+            graph_input = Command(resume=dict.fromkeys(durable, True))
 
     def _plan(
         self,
