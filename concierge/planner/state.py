@@ -203,6 +203,10 @@ class Shown:
     items: list[dict[str, Any]]
     booking_id: str | None = None  # suggestions / changes: the booking being rebooked
     segment_id: str | None = None
+    # Flights: the options of the same trip (route, day, cabin, seats) shown before this
+    # list narrowed it ("anything in the afternoon?"), not in it: "the 6:20 one then" may
+    # name one of them. Never what a number or "the cheapest" points at.
+    earlier: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -1096,8 +1100,11 @@ def apply_result(state: State, step: Step) -> None:
         if not is_retry(getattr(state, args_key), getattr(state, key), dict(step.args)):
             # a search run again without the filters that left nothing stays the one asked
             setattr(state, args_key, dict(step.args))
+        before, searched = state.shown.get(key), getattr(state, key)
         setattr(state, key, out)
         _show(state, key, out.get("options") or [])
+        if before is not None and _same_trip(searched, out):
+            state.shown[key].earlier = _earlier_options(before, state.shown[key].items)
         if not is_return:
             d = state.draft
             d.passengers = int(out.get("passengers") or step.args.get("passengers") or d.passengers)
@@ -1467,6 +1474,37 @@ def within_days(
         and t.get("status") not in {"cancelled", "expired", "failed"}
     ]
     return found if strict else found or trips
+
+
+_TRIP_KEYS: Final = ("date", "cabin", "passengers")
+
+
+def _same_trip(before: dict[str, Any] | None, now: dict[str, Any]) -> bool:
+    """Two search_flights outputs are of one trip: the same places searched (their
+    airports), day, cabin and seats — only the filters differ."""
+    if not before:
+        return False
+
+    def airports(out: dict[str, Any], end: str) -> tuple[str, ...]:
+        return tuple(sorted((out.get(end) or {}).get("airports") or []))
+
+    return all(before.get(k) == now.get(k) for k in _TRIP_KEYS) and all(
+        airports(before, end) == airports(now, end) and airports(now, end)
+        for end in ("origin", "destination")
+    )
+
+
+def _earlier_options(before: Shown, now: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What the list shown before held (and what it had itself narrowed), less the options
+    shown now."""
+    listed = {str(o.get("offer_id")) for o in now}
+    out: list[dict[str, Any]] = []
+    for option in [*before.items, *before.earlier]:
+        offer = str(option.get("offer_id"))
+        if offer not in listed:
+            listed.add(offer)
+            out.append(option)
+    return out
 
 
 def _show(state: State, kind: str, items: list[dict[str, Any]]) -> None:

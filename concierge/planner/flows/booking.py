@@ -21,6 +21,7 @@ from concierge.planner.flows.changes import rebook_flow, select_rebook
 from concierge.planner.flows.lookup import home_city
 from concierge.planner.flows.options import (
     asked_hotels,
+    at_exact_clock,
     booked_option,
     fits_airports,
     name_refs,
@@ -208,6 +209,17 @@ def select(
         for kind in kinds:
             items = state.shown[_list_of(kind)].items
             picked = pick(items, _recommended(state, kind, ref))
+            earlier = state.shown[_list_of(kind)].earlier
+            if earlier and (picked is None or isinstance(picked, dict)) and _names_a_flight(ref):
+                # "the 6:20 one then" after "anything in the afternoon?" left it out: the
+                # one option of the same trip shown before that it names — also over one
+                # shown now only near the time said ("the 9:15" beside a 21:35).
+                before = pick(earlier, ref)
+                if isinstance(before, dict) and (
+                    picked is None
+                    or (at_exact_clock(before, ref) and not at_exact_clock(picked, ref))
+                ):
+                    picked = before
             if isinstance(picked, str):
                 # The question about this list keeps what the message chose in the others
                 # ("the 8:50 out and the evening one back", two evening ones back).
@@ -222,7 +234,7 @@ def select(
                 )
             now[kind] = picked
             chosen[kind] = picked
-            passed = skipped(items, ref, picked)
+            passed = skipped(items, ref, picked) if picked in items else []
             if passed:
                 notes.append(_skipped_text(kind, ref, picked, passed))
             if not every:
@@ -320,6 +332,17 @@ def select(
             Offer("reserve", {"items": items, "chosen": chosen}),
         )
     return _book(state, turn, ctx, u, items, chosen, " ".join(notes))
+
+
+def _names_a_flight(ref: OptionRef) -> bool:
+    """The reference names a flight by what it is (its time, airline or price), never by
+    its place in a list or a ranking ("option 4", "the cheapest")."""
+    return (
+        ref.index is None
+        and ref.best is None
+        and not (ref.same or ref.booked or ref.both)
+        and (ref.clock is not None or ref.carrier is not None or ref.price is not None)
+    )
 
 
 def _numbered(state: State, kind: str, number: Any) -> dict[str, Any] | None:

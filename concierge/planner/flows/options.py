@@ -297,6 +297,17 @@ def _at_clock(items: list[dict[str, Any]], ref: OptionRef) -> list[dict[str, Any
     return [items[n] for d, n in near if d <= 45 and d == near[0][0]]
 
 
+def at_exact_clock(item: dict[str, Any], ref: OptionRef) -> bool:
+    """It leaves at the very minute named (either half of the day when none was said),
+    not only near it."""
+    if ref.clock is None:
+        return False
+    wanted = {ref.clock}
+    if ref.either_half:
+        wanted.add(f"{int(ref.clock[:2]) + 12:02d}{ref.clock[2:]}")
+    return render.clock(item.get("depart")) in wanted
+
+
 def fits_airports(item: dict[str, Any], airports: tuple[str, ...], end: str | None) -> bool:
     """The option leaves from (``end`` "origin") or lands at ("destination") one of
     ``airports``; either, when the user said neither ("the Gatwick one")."""

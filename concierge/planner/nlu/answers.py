@@ -63,6 +63,7 @@ _CATEGORIES: Final = (
     "soft_yes",
     "thanks",
     "decline_reasons",
+    "give_up_reasons",
     "filler",
     "restates",
 )
@@ -338,6 +339,10 @@ def _verdict(categories: list[str], *, cancelling: bool | None) -> Answer | None
     no = "no" in found or (not cancelling and "cancel" in found)
     if yes and no:
         return None
+    if "give_up_reasons" in found and not (no or (yes and cancelling)):
+        # "I'll drive instead" says why the trip is not needed: beside a no, or beside the
+        # yes to a cancellation; alone, or beside a yes to anything else, it is no answer.
+        return None
     if no:
         return Answer.NO
     if "wait" in found:
@@ -388,6 +393,20 @@ def gives_up(text: str) -> bool:
         return False  # "no, reject it": the booking declined, the hold kept
     for categories in _segmentations(tokens, _index(None)):
         if "cancel" in categories and _verdict(categories, cancelling=False) == Answer.NO:
+            return True
+    return False
+
+
+def only_reasons(text: str) -> bool:
+    """The text is wholly why the trip is not needed ("plans changed", "I'll drive
+    instead"), the data's ``give_up_reasons`` with filler or thanks: no request of its own."""
+    vocab = vocabulary()
+    tokens = tuple(_canonical(t) for t in _tokens(text or "", vocab))
+    if not tokens or len(tokens) > 24:
+        return False
+    for categories in _segmentations(tokens, _index(None)):
+        found = set(categories)
+        if "give_up_reasons" in found and found <= {"give_up_reasons", "filler", "thanks"}:
             return True
     return False
 

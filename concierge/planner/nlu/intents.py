@@ -638,7 +638,9 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     clean = _without_courtesy(fix_keywords(restated(shorthand.expand(foreign.in_english(said)))))
     # "scrap that, let's start over. NYC to Madrid on the 17th": a new request, the words
     # starting over no cancellation of anything.
-    clean = _START_OVER.sub("", clean, count=1) or clean
+    # "drop it, plans changed" is no new start: what follows only says why.
+    fresh = _START_OVER.sub("", clean, count=1)
+    clean = fresh if fresh and not answers.only_reasons(fresh) else clean
     # "if there's a nonstop before noon book it": what the condition asks of the option is
     # a test for it (flows/conditional.py), not part of the request: read without it.
     condition = conditions.read(clean)
