@@ -453,6 +453,40 @@ CASES += [
         ),
     ),
 ]
+CASES += [
+    (
+        "book_after_all",
+        dialogue(
+            "JFK to Boston dec 9",
+            "2",
+            "not yet",
+            "ok go ahead and book it now",
+            user="fin",
+            **picked(AA1040),
+        ),
+    ),
+    (
+        "add_flight_home",
+        dialogue(
+            "JFK to London 15 Dec",
+            "1",
+            "can you add my return on the 18th?",
+            calls=[flight_search("london", "new york", "2026-12-18")],
+            tools_exclude=["confirm_booking", "list_trips"],
+            new_status="held",
+        ),
+    ),
+    (
+        "add_traveller",
+        dialogue(
+            "JFK to Boston dec 9",
+            "2",
+            "can I get 2 seats on that instead",
+            tools_exclude=["get_seat_map", "get_policy", "confirm_booking"],
+            segments=[flight_segment("AA 1040", "JFK", "BOS", "2026-12-09", passengers=2)],
+        ),
+    ),
+]
 
 GAPS: set[int] = set()
 

@@ -34,6 +34,7 @@ from concierge.planner.flows.options import (
 from concierge.planner.flows.search import search, shown_text
 from concierge.planner.flows.stays import stay_after
 from concierge.planner.flows.trips import cancel_flow, select_trip
+from concierge.planner.nlu import answers
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.nlu.people import PeopleAnswer
 from concierge.planner.nlu.picks import (
@@ -815,6 +816,11 @@ def yes(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
                 dict(offer.args.get("chosen") or {}),
             )
         if offer.kind == "cancel":
+            held = state.bookings.get(str(offer.args["booking_id"])) or {}
+            if held.get("status") == "held" and answers.books_after_all(u.text):
+                # "Want me to release the hold now?" — "ok go ahead and book it now": the
+                # booking agreed to after all, never the release.
+                return _confirm_flow(state, turn, ctx, str(held["booking_id"]), held)
             return cancel_flow(state, turn, ctx, str(offer.args["booking_id"]))
         if offer.kind == "confirm":
             return _confirm_flow(state, turn, ctx, str(offer.args["booking_id"]), None)

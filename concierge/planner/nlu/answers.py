@@ -411,6 +411,15 @@ def only_reasons(text: str) -> bool:
     return False
 
 
+def books_after_all(text: str) -> bool:
+    """A yes that says to book, with no cancelling word ("ok go ahead and book it now"):
+    at the offer to release a hold, the booking agreed to after all."""
+    low = _plain(text or "")
+    if _cancel_verbs() & set(re.findall(r"[a-z]+", low)):
+        return False
+    return re.search(str(datafiles.load("answers")["books_after_all"]), low) is not None
+
+
 @lru_cache(maxsize=1)
 def _rejecting() -> frozenset[str]:
     return frozenset(_plain(str(w)) for w in datafiles.load("answers")["rejecting"])

@@ -792,6 +792,14 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
             u.decision = "reject"  # "nope, decline it": a rejection of the one meant
         return u
     unsupported = asks.override(clean) or asks.unsupported(clean)
+    if (
+        unsupported is not None
+        and unsupported.feature == "seats"
+        and u.passengers
+        and not seats.read(clean).names_a_seat
+    ):
+        # "can I get 2 seats on that instead": how many fly, no seat chosen on the flight.
+        unsupported = None
     if unsupported is not None and unsupported.feature == "seats" and (u.passenger_delta or 0) > 0:
         # "my teammate will also need a seat on it": one more passenger on the flight, not a
         # seat chosen on it (the seat words are the count's, intents.yaml passenger_delta).

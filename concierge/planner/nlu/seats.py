@@ -31,6 +31,19 @@ class SeatRequest:
     per_leg: tuple[tuple[str, str], ...] = ()
     pay_ok: bool = False  # the fee is fine already ("I don't mind paying")
 
+    @property
+    def names_a_seat(self) -> bool:
+        """It says which seat or what kind ("12C", "an aisle", "legroom", the map): "2
+        seats" alone says how many fly, nothing about where they sit."""
+        return bool(
+            self.seats
+            or self.position
+            or self.show_map
+            or self.feature
+            or self.per_person
+            or self.per_leg
+        )
+
 
 @dataclass(frozen=True)
 class _Tables:
@@ -154,10 +167,7 @@ def _together_named(plain: str) -> tuple[tuple[str, str], ...]:
     if found is None:
         return ()
     items = [w.strip() for w in re.split(r"\s*(?:,|&|\band\b)\s*", found.group("who"))]
-    named = [
-        " ".join(w for w in item.split() if w.lower() not in t.not_who)
-        for item in items
-    ]
+    named = [" ".join(w for w in item.split() if w.lower() not in t.not_who) for item in items]
     return tuple((who, "any") for who in named if who)
 
 
