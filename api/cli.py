@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+import multiprocessing.process
 import os
 import signal
+import socket
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +45,7 @@ db_app = typer.Typer(help="Schema migrations (Alembic, configured in code).", no
 app.add_typer(db_app, name="db")
 
 console = Console()
+log = logging.getLogger(__name__)
 err_console = Console(stderr=True)
 
 
@@ -199,6 +204,9 @@ def serve(
         f"database {_redacted(settings.database_url)} · redis {settings.redis_url or 'off'} · "
         f"model {settings.model} · payments {settings.payments_backend} · jobs {jobs}"
     )
+    if workers > 1 and not reload and hasattr(socket, "SO_REUSEPORT"):
+        _serve_processes(host, port, workers, settings.log_level.lower())
+        return
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -209,6 +217,68 @@ def serve(
         log_level=settings.log_level.lower(),
         proxy_headers=True,
     )
+
+
+def _serve_processes(host: str, port: int, workers: int, log_level: str) -> None:
+    """``workers`` API processes, each listening on a socket of its own bound to the same
+    port (``SO_REUSEPORT``): the kernel spreads new connections over them (issue 15).
+
+    uvicorn's own supervisor hands every process one shared socket, and the first process
+    awake accepts every connection waiting: 40 chat users arriving at once all landed on
+    one of two processes (then stayed there, on keep-alive connections), so a second
+    process did not shorten the first events' wait. A process that dies is started again;
+    SIGINT or SIGTERM stops them all (each shuts down as uvicorn does)."""
+    spawn = multiprocessing.get_context("spawn")
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    def start() -> multiprocessing.process.BaseProcess:
+        process = spawn.Process(
+            target=_serve_one, args=(host, port, log_level), name="concierge-api"
+        )
+        process.start()
+        return process
+
+    running = [start() for _ in range(workers)]
+    while not stop.wait(0.5):
+        for index, process in enumerate(running):
+            if process.is_alive() or stop.is_set():
+                continue
+            if process.exitcode == _STARTUP_FAILURE:  # the same on every start: give up
+                log.error("API process %s failed to start; stopping", process.pid)
+                stop.set()
+                break
+            log.warning(
+                "API process %s died (exit %s); starting another", process.pid, process.exitcode
+            )
+            running[index] = start()
+    for process in running:  # a terminal's Ctrl+C reached them too: let them finish
+        process.join(timeout=1.0)
+    for process in running:
+        if process.is_alive():
+            process.terminate()
+    for process in running:
+        process.join()
+
+
+#: uvicorn's exit code for a process that could not start (its socket, the app).
+_STARTUP_FAILURE = 3
+
+
+def _serve_one(host: str, port: int, log_level: str) -> None:
+    """One API process of :func:`_serve_processes`, on its own ``SO_REUSEPORT`` socket."""
+    import uvicorn  # loaded by the command that serves (pyproject: TID253)
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    config = uvicorn.Config(
+        "api.app:create_app", factory=True, host=host, port=port, log_level=log_level,
+        proxy_headers=True,
+    )
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 # ---------------------------------------------------------------------------- worker

@@ -293,7 +293,7 @@ def start_server(
     )
 
 
-async def wait_healthy(base: str, within_seconds: float = 120) -> None:
+async def wait_healthy(base: str, within_seconds: float = 300) -> None:
     deadline = time.monotonic() + within_seconds
     async with httpx.AsyncClient() as client:
         while time.monotonic() < deadline:
@@ -307,14 +307,20 @@ async def wait_healthy(base: str, within_seconds: float = 120) -> None:
 
 
 async def warm_up(base: str, processes: int) -> None:
-    """One small turn per process, so the agent is open before the clock starts."""
-    async with httpx.AsyncClient(timeout=120) as client:
-        for _ in range(processes * 3):
+    """Small turns on every process, so the agent is open before the clock starts: each on
+    a connection of its own, a few at once (a keep-alive connection stays on one process,
+    and so would every warm-up turn sent on it), in rounds."""
+
+    async def hello() -> None:
+        async with httpx.AsyncClient(timeout=120) as client:
             await client.post(
                 f"{base}/v1/chat",
                 json={"message": "hello"},
                 headers={"Authorization": "Bearer demo-admin"},
             )
+
+    for _ in range(3):
+        await asyncio.gather(*(hello() for _ in range(processes * 2)))
 
 
 # ------------------------------------------------------------------ the users

@@ -93,14 +93,34 @@ def test_serve_runs_the_app_factory(db_url: str, monkeypatch: pytest.MonkeyPatch
     calls: list[tuple[Any, dict[str, Any]]] = []
     monkeypatch.setattr(uvicorn, "run", lambda target, **kw: calls.append((target, kw)))
 
-    result = invoke("serve", "--port", "9123", "--workers", "3")
+    result = invoke("serve", "--port", "9123")
 
     assert result.exit_code == 0, result.output
     [(target, kwargs)] = calls
     assert target == "api.app:create_app"
     assert kwargs["factory"] is True
-    assert (kwargs["host"], kwargs["port"], kwargs["workers"]) == ("127.0.0.1", 9123, 3)
+    assert (kwargs["host"], kwargs["port"], kwargs["workers"]) == ("127.0.0.1", 9123, 1)
     assert "http://127.0.0.1:9123" in result.output
+
+
+def test_serve_with_workers_gives_each_process_its_own_socket(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--workers N``: N processes on SO_REUSEPORT sockets of their own (issue 15), not
+    uvicorn's one shared socket. The processes themselves: test_chat_multiprocess."""
+    import uvicorn
+
+    from api import cli
+
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: pytest.fail("one shared socket"))
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(cli, "_serve_processes", lambda *args: calls.append(args))
+
+    result = invoke("serve", "--port", "9123", "--workers", "3")
+
+    assert result.exit_code == 0, result.output
+    [(host, port, workers, _)] = calls
+    assert (host, port, workers) == ("127.0.0.1", 9123, 3)
 
 
 def test_db_revision_diffs_a_scratch_database(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
