@@ -65,6 +65,15 @@ class Stay:
 RETURN_DAY = "return_day"
 
 
+@dataclass(frozen=True)
+class PolicyCap:
+    """The travel policy's nightly hotel cap in one city (its rules' own figures)."""
+
+    city: str
+    nightly_minor: int
+    currency: str
+
+
 @dataclass
 class Draft:
     """The trip being planned, slot by slot."""
@@ -110,6 +119,10 @@ class Draft:
     airlines_not: tuple[str, ...] = ()
     limit: int = 5  # options listed per search; "show me more": ten
     within_policy: bool = False  # "under the policy limit": say which options are in policy
+    # The policy's nightly hotel cap in a city, read from get_policy's rules when a hotel is
+    # asked for "within the company limit": the hotel search's max_nightly there
+    # (flows.search).
+    policy_cap: PolicyCap | None = None
     flex: tuple[date, date] | None = None  # any day in this window: compare the days
     flex_weekdays: bool = False  # ... its Mondays to Fridays only ("any weekday works")
     legs: list[Leg] = field(default_factory=list)  # multi-city: the flights after the first

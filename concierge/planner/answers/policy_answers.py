@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from core.catalogue import CARRIERS
@@ -19,6 +20,7 @@ from core.policy.engine import approvals_for, hours_phrase
 from core.policy.render import role_label
 from core.policy.rules import Cabin, PolicyRules, Vendor, cabin_label, normalize_name
 from tools.get_policy import GetPolicyOutput, RouteOut
+from tools.views import spoken_day
 
 BADGE = {"green": "🟢 within policy", "amber": "🟠 amber", "red": "🔴 not allowed"}
 
@@ -40,6 +42,10 @@ class PolicyAsk:
     besides_me: bool = False  # "who has to sign it off apart from me?"
     caller_role: str | None = None  # the asker's role ("manager"): left out when besides_me
     outside: str | None = None  # something the policy doesn't rule on ("taxi", "meals")
+    # The day a question about approval flies or checks in ("if I fly out this friday?"),
+    # and today: the advance-booking rule is judged on it.
+    day: date | None = None
+    today: date | None = None
 
 
 def _money(rules: PolicyRules, minor: int) -> str:
@@ -104,6 +110,16 @@ def answer(ask: PolicyAsk, out: GetPolicyOutput) -> str:
         return _approval_answer(rules, ask)
     if ask.threshold:
         return _threshold_answer(rules, ask)
+    if (
+        ask.day is not None
+        and ask.today is not None
+        and ask.day >= ask.today
+        and re.search(
+            r"\bapprov|\bsign[- ]?off|\bsign off|\bok\b|\bokay\b|\bgo-ahead\b|\bpermission\b", low
+        )
+    ):
+        # "do I need approval if I fly out this friday?": the advance-booking rule, that day.
+        return _advance_for_day(rules, ask.day, ask.today)
     if re.search(
         r"\bahead\b|\badvance\b|\bnotice\b|\blast[- ]minute\b|\bweek out\b"
         r"|\b(?:days?|a week|weeks?) (?:before|out|early)\b|\bshort notice\b",
@@ -427,4 +443,32 @@ def _advance_answer(rules: PolicyRules) -> str:
     return (
         f"Book at least {days} days before departure (or check-in, for a hotel-only trip). "
         f"Booking later isn't forbidden: it's 🟠 amber and needs {_approver(rules)}'s approval."
+    )
+
+
+def _advance_for_day(rules: PolicyRules, day: date, today: date) -> str:
+    """Whether travelling on ``day`` needs approval under the advance-booking rule (booked
+    today), and what else would."""
+    need = rules.advance_purchase_days
+    days = (day - today).days
+    away = "today" if days == 0 else f"{days} day{'' if days == 1 else 's'} away"
+    lowest = min((t.over_minor for t in rules.approval_thresholds), default=None)
+    besides = "any 🟠 amber item (a hotel over the cap, a cabin the rules don't allow)" + (
+        f" or a trip over {_money(rules, lowest)}" if lowest is not None else ""
+    )
+    if need <= 0:
+        return (
+            f"Not for the date — there's no advance-booking rule. Approval is only needed for "
+            f"{besides}."
+        )
+    if days < need:
+        return (
+            f"Yes — {spoken_day(day)} is {away}, and the policy asks for bookings at least "
+            f"{need} days before departure (or check-in, for a hotel-only trip). Booking that "
+            f"late isn't forbidden: the trip is 🟠 amber and needs {_approver(rules)}'s approval."
+        )
+    return (
+        f"No — you don't need approval for the date: {spoken_day(day)} is {days} days away, "
+        f"which meets the rule to book at least {need} days ahead. Approval would still be "
+        f"needed for {besides}."
     )

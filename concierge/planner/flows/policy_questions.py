@@ -9,6 +9,7 @@ reading the markdown.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from concierge.planner import render
@@ -49,7 +50,7 @@ def _named(u: Understanding) -> set[str]:
     return {p for m in (u.destination, u.origin, *u.places) if (p := _tool_place(m))}
 
 
-def _ask(u: Understanding, role: object = None) -> PolicyAsk:
+def _ask(u: Understanding, role: object = None, today: date | None = None) -> PolicyAsk:
     city = next(
         (m.place.city for m in (u.destination, *u.places) if m is not None and m.place is not None),
         None,
@@ -70,6 +71,8 @@ def _ask(u: Understanding, role: object = None) -> PolicyAsk:
         besides_me=asks.besides_me(u.text),
         caller_role=str(role) if role else None,
         outside=asks.outside_policy(u.text),
+        day=u.dates.depart,
+        today=today,
     )
 
 
@@ -100,7 +103,7 @@ def _policy(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
     out = step.typed(GetPolicyOutput)
     if out is None:
         return Reply(f"I couldn't read the travel policy: {render.error_text(step.error or {})}")
-    return Reply(answer(_ask(u, ctx.profile.get("role")), out))
+    return Reply(answer(_ask(u, ctx.profile.get("role"), ctx.today), out))
 
 
 HANDLERS: dict[Intent, Handler] = {

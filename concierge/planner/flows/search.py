@@ -20,6 +20,7 @@ from concierge.planner.state import (
     Draft,
     LeftOut,
     Offer,
+    PolicyCap,
     State,
     Step,
     Turn,
@@ -33,7 +34,8 @@ from core.catalogue.fares import FIXED_CURRENCY
 from core.catalogue.hotels import hotel_areas, hotel_brands, hotel_plans
 from core.catalogue.places import lookup_place, resolve_place, served_cities
 from core.errors import ValidationFailed
-from core.money import from_major, money_text
+from core.money import from_major, money_text, to_major_str
+from tools.get_policy import GetPolicyOutput
 from tools.list_trips import ListTripsOutput
 from tools.views import BookingOut, city_of, spoken_day
 
@@ -111,8 +113,9 @@ def _return_args(state: State) -> dict[str, Any]:
 
 
 def _landing_day(state: State, turn: Turn) -> None:
-    """ "a hotel for the nights in between": searched once the flights there are, from the
-    day the first of them (the one recommended) lands, when that is after it leaves."""
+    """ "a hotel for the nights in between", "… for 3 nights from when I land": searched
+    once the flights there are, from the day the first of them (the one recommended)
+    lands, when that is after it leaves (and before the flight home)."""
     d = state.draft
     out = next(
         (
@@ -129,7 +132,7 @@ def _landing_day(state: State, turn: Turn) -> None:
         lands = date.fromisoformat(str(options[0].get("arrive", ""))[:10])
     except ValueError:
         return
-    if d.ret is not None and d.depart < lands < d.ret:
+    if d.depart < lands and (d.ret is None or lands < d.ret):
         d.landed = (d.depart, lands)
 
 
@@ -146,7 +149,32 @@ def _hotel_args(state: State) -> dict[str, Any]:
     cap = d.price_cap
     if cap is not None and _cap_applies(cap, "person"):
         args["max_nightly"] = cap.amount  # "under $200 a night"
+    elif d.within_policy and d.policy_cap is not None and d.policy_cap.city == args["city"]:
+        # "within the company limit": the city's cap (the rates are in the policy's currency)
+        cap_of = d.policy_cap
+        args["max_nightly"] = float(to_major_str(cap_of.nightly_minor, cap_of.currency))
     return args
+
+
+def _policy_cap(state: State, turn: Turn) -> list[Call] | None:
+    """ "a hotel … within the company limit": the city's nightly cap, read from the
+    policy's rules (``get_policy``), bounds the hotel search, so only the hotels within
+    it are listed (the rest are counted in a note)."""
+    d = state.draft
+    city = d.destination_city or d.destination
+    if not (d.within_policy and d.want_hotel and city) or d.price_cap is not None:
+        return None
+    if d.policy_cap is not None and d.policy_cap.city == city:
+        return None
+    step = turn.last("get_policy")
+    if step is None:
+        return [Call("get_policy", {"topic": "hotel caps"})]
+    out = step.typed(GetPolicyOutput)
+    if out is not None:
+        rules = out.rules.to_rules()
+        minor, _ = rules.hotel_cap_for(city)
+        d.policy_cap = PolicyCap(city, minor, rules.currency)
+    return None
 
 
 def _area_city(text: str) -> str | None:
@@ -385,6 +413,9 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         # "out in the morning, back in the evening" with no day for the way back: which.
         return Reply(f"Which day do you fly back from {dest}?", Offer(RETURN_DAY, {}))
 
+    capped = _policy_cap(state, turn)
+    if capped is not None:
+        return capped
     calls: list[Call] = []
     searched = {
         s.id.rsplit("_", 1)[-1] if s.id.endswith(("_ret", "_chg")) or leg_of(s.id) else "out"
@@ -439,7 +470,12 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
             for i, n in enumerate(range(2, len(d.legs) + 2))
             if f"leg{n}" not in searched
         ]
-    between = u.stay_between and d.want_flight and d.stay is None and d.ret is not None
+    # "a hotel for the nights in between", "a flight … and a hotel for 3 nights from when I
+    # land": the stay starts the day the flight there lands, so it is searched after it.
+    between = d.want_flight and d.stay is None and (
+        (u.stay_between and d.ret is not None)
+        or (u.for_booked_trip and u.flight_asked and d.depart is not None)
+    )
     if between and "out" in searched:
         _landing_day(state, turn)
     if (
@@ -870,6 +906,7 @@ def _present_search(
         searches = []
     shown_lists: list[tuple[str, list[dict[str, Any]]]] = []
     hidden = 0  # hotels left out for being over the nightly budget asked for
+    over_policy = 0  # hotels left out for being over the policy's cap ("within the limit")
     left = list[tuple[str, LeftOut]]()  # flights left out by the limits asked (as_asked)
     asked_for: dict[int, str] = {}  # hotels the request named by brand or area
     brands_wanted: list[str] = []  # brands the request named that no listed hotel is
@@ -883,6 +920,8 @@ def _present_search(
         if step.name == "search_hotels":
             listed, over = within_cap(state.draft.price_cap, step.output)
             hidden += over
+            if state.draft.price_cap is None and "max_nightly" in step.args:
+                over_policy += step.output.get("filtered") or 0
             said = turn.understanding.text if turn.understanding is not None else ""
             named = asked_hotels(said, listed.get("options") or [])
             asked_for.update(named)
@@ -1006,6 +1045,12 @@ def _present_search(
         )
     if d.within_policy:
         notes.extend(_policy_notes(non_empty))
+    if over_policy and d.policy_cap is not None:
+        notes.append(
+            f"{over_policy} more {'hotel is' if over_policy == 1 else 'hotels are'} over the "
+            f"{d.policy_cap.city} cap of "
+            f"{money_text(d.policy_cap.nightly_minor, d.policy_cap.currency)} a night, so not listed."
+        )
     if "red" in statuses:
         notes.append("Options marked 🔴 can't be booked under company policy.")
     if "amber" in statuses:

@@ -880,6 +880,8 @@ _SENTENCE_END: Final = re.compile(r"[.!?;](?:\s|$)")
 _OVERNIGHT_OUT: Final = re.compile(
     r"\b(?:red[- ]?eye|night flight|overnight flight|overnighter)\b"
     r"|\b(?:fly|flying|flight|flights|fly out|out|leav\w*|depart\w*)\b[^.;!?]{0,60}?\bovernight\b"
+    # "an overnight from JFK to London": the flight named by how it goes
+    r"|\bovernight\s+(?:from|to|out of|into)\b"
 )
 
 
@@ -963,7 +965,16 @@ def read_dates(
     # After the stay: "out on 27 Dec, a hotel for the nights of the 27th to the 29th" is
     # a flight day and a stay, not a day labelling a range.
     mentions = _within_ranges(mentions)
+    told = mentions
     mentions, anchored = _by_event_day(low, mentions, anchor)
+    # The clause telling of the event whose day anchors the travel day ("they want
+    # everyone there first thing Thursday 10th", "kickoff at 9am Monday 14th"): its time
+    # is the event's, no wish about the flight on another day.
+    event_clauses = [
+        _clause_span(low, m.start)
+        for m in told
+        if anchored and m.kind in _ANCHOR_KINDS and m not in mentions
+    ]
     if not anchored:
         mentions = _weekday_as_context(low, mentions)
     if (
@@ -987,7 +998,10 @@ def read_dates(
     reading.overnight_out = overnight is not None and (
         homeward is None or overnight.start() < homeward.start()
     )
-    _times(low, reading)
+    timed = low
+    for a, b in event_clauses:
+        timed = timed[:a] + " " * (b - a) + timed[b:]
+    _times(timed, reading)
 
     if not mentions and reading.flexible is not None:
         return reading  # "sometime next week": any day of it, nothing to ask
@@ -1294,6 +1308,14 @@ _STAY_TO = re.compile(
 )
 
 
+# The day a stay ends, said as such: "checking out on the 12th", "(check-out Fri 11th)",
+# "leaving on the 9th", "until the 9th".
+_CHECK_OUT_CUE = re.compile(
+    r"\b(?:check(?:ing|s)?[- ]?out|checkout|leav(?:e|es|ing)|until|till|til)\s*(?:on\s+)?"
+    r"(?:the\s+)?(?:(?:" + _WD + r")\.?,?\s*)?(?:the\s+)?$"
+)
+
+
 def _stay(
     low: str, mentions: list[Mention], nights: int | None
 ) -> tuple[list[Mention], tuple[date, date]] | None:
@@ -1314,6 +1336,9 @@ def _stay(
             used, span = [first], (first.first, first.last)
         elif len(after) > 1 and _STAY_TO.match(low[first.end : after[1].start]):
             used, span = [first, after[1]], (first.first, after[1].first)
+        elif nights and _CHECK_OUT_CUE.search(low[: first.start]):
+            # "a room for 2 nights, checking out on the 12th": the nights before that day
+            used, span = [first], (first.first - timedelta(days=nights), first.first)
         elif nights:
             used, span = [first], (first.first, first.first + timedelta(days=nights))
         else:
@@ -1621,9 +1646,14 @@ _CLAUSE_CUT: Final = re.compile(r"[,;:.!?]+(?:\s|$)|\s[-–—]+\s")
 _ANCHOR_KINDS: Final = frozenset({"iso", "md", "dm", "numeric", "ord", "nth_weekday"})
 
 
-def _clause_around(low: str, at: int) -> str:
+def _clause_span(low: str, at: int) -> tuple[int, int]:
     cuts = [0, *(m.end() for m in _CLAUSE_CUT.finditer(low)), len(low) + 1]
     a, b = next((a, b) for a, b in itertools.pairwise(cuts) if a <= at < b)
+    return a, min(b, len(low))
+
+
+def _clause_around(low: str, at: int) -> str:
+    a, b = _clause_span(low, at)
     return low[a:b]
 
 
@@ -1962,6 +1992,14 @@ def _month_week(low: str, today: date) -> _Period | None:
     return _Period(thursday - timedelta(days=3), first, (m.start(), m.start("of")))
 
 
+# A day left open on one side of a day named ("sometime after Christmas", "any day
+# before the 20th", "some time after the 14th").
+_OPEN_SIDE: Final = re.compile(
+    r"\b(?:some ?time|any ?(?:day|time)|some ?day|a day|whenever)\s+(?:just\s+|right\s+)?"
+    r"(after|before)\s+(?:the\s+)?$"
+)
+
+
 def _flexible(
     low: str, today: date, week: date | None, mentions: list[Mention], any_day: bool
 ) -> tuple[date, date] | None:
@@ -1993,6 +2031,14 @@ def _flexible(
         return None
     if len(mentions) == 1 and mentions[0].last is not None:
         return mentions[0].first, mentions[0].last  # "cheapest day between Dec 14 and 17"
+    if len(mentions) == 1 and (side := _OPEN_SIDE.search(low[: mentions[0].start])):
+        # "sometime after Christmas, cheapest day": the week after that day ("before":
+        # the week up to it, from today at the earliest)
+        day = mentions[0].first
+        if side.group(1) == "after":
+            return day + timedelta(days=1), day + timedelta(days=7)
+        if day - timedelta(days=1) >= today:
+            return max(today, day - timedelta(days=7)), day - timedelta(days=1)
     if len(mentions) == 1 and re.search(r"\b(?:that|the same) week\b", low):
         monday = mentions[0].first - timedelta(days=mentions[0].first.weekday())
         return max(monday, today), monday + timedelta(days=6)
@@ -2274,6 +2320,26 @@ def day_part(text: str) -> tuple[str | None, str | None]:
     )
 
 
+def _blank(text: str, m: re.Match[str]) -> str:
+    return text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+
+
+def _with_part(
+    after: str | None, before: str | None, rest: str
+) -> tuple[str | None, str | None]:
+    """A one-sided limit and the part of the day said beside it ("that morning … nothing
+    before 7", "in the afternoon, but not before 2pm"): the part's other bound is kept,
+    and the tighter of the two on the limit's side, when they leave a window open."""
+    if after and before:
+        return after, before
+    part_after, part_before = day_part(rest)
+    if after and part_before and part_before > max(after, part_after or after):
+        return max(after, part_after or after), part_before
+    if before and part_after and part_after < min(before, part_before or before):
+        return part_after, min(before, part_before or before)
+    return after, before
+
+
 def _window(text: str) -> tuple[str | None, str | None]:
     after = before = None
     m = _CLOCK_RANGE.search(text)
@@ -2302,16 +2368,19 @@ def _window(text: str) -> tuple[str | None, str | None]:
     m = _NEGATED_LIMIT.search(text)
     if m:
         if m.group("dir") in ("before", "earlier than"):
-            return _clock(m, 6), None
-        return None, _clock(m, 6)
+            return _with_part(_clock(m, 6), None, _blank(text, m))
+        return _with_part(None, _clock(m, 6), _blank(text, m))
     m = _AFTER.search(text)
+    rest = text
     if m:
         after = _WORD_TIME[m.group("w1")] if m.group("w1") else _clock(m, 1)
+        rest = _blank(rest, m)
     m = _BEFORE.search(text)
     if m:
         before = _WORD_TIME[m.group("w2")] if m.group("w2") else _clock(m, 2)
+        rest = _blank(rest, m)
     if after or before:
-        return after, before
+        return _with_part(after, before, rest)
     m = _AROUND.search(text)
     if m and (
         m.group("ap5")
@@ -2370,7 +2439,7 @@ _EVENT: Final = re.compile(
     r"|seeing|visiting|clients?|customers?|prospects?|suppliers?)\b"
 )
 _RELATIVE_TO: Final = re.compile(
-    r"\b(?:after|before|around|by|until|till|til|past|from|about|ahead of)\s+(?:the\s+|my\s+|our\s+|a\s+)?$"
+    r"\b(?:after|before|around|by|until|till|til|past|from|about|ahead of|between)\s+(?:the\s+|my\s+|our\s+|a\s+)?$"
 )
 # Clauses of a message: punctuation, and the words that join two of them.
 _TIME_CLAUSE: Final = re.compile(

@@ -348,6 +348,8 @@ _EXTEND_COUNTS: Final[dict[str, int]] = {
 _HOTEL_REQUEST: Final = _rx("trip", "hotel_request")
 _PART_OF_TRIP_TO: Final = _rx("trip", "part_of_trip_to")
 _FLIGHT_ASKED: Final = _rx("trip", "flight_asked")
+_FLIGHT_TOLD: Final = _rx("trip", "flight_told")
+_APPROVAL_ASKED: Final = _rx("trip", "approval_asked")
 _ROUND: Final = _rx("trip", "round_trip")
 _DIRECT: Final = _rx("trip", "direct")
 _IMPLIED_RETURN: Final = _rx("trip", "implied_return")
@@ -356,6 +358,7 @@ _ALLOW_STOPS: Final = _rx("trip", "allow_stops")
 _INSIST: Final = _rx("intents", "insist")
 _COURTESY: Final = re.compile("|".join(_tables()["intents"]["courtesy"]), re.IGNORECASE)
 _CONTEXT_WORDS: Final = re.compile("|".join(_tables()["intents"]["context_words"]), re.IGNORECASE)
+_IN_THE_ROOM: Final = re.compile("|".join(_tables()["intents"]["in_the_room"]), re.IGNORECASE)
 _EARLIER_LATER: Final = _rx("trip", "earlier_later")
 _CLEAR_TIME: Final = _rx("trip", "clear_time")
 _OTHER_OPTION: Final = _rx("trip", "other_option")
@@ -636,6 +639,8 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     # "necesito un vuelo ... el 15 de diciembre": a few words of another language in English.
     # "3 nights, no wait, 4 nights": the count or place corrected away is dropped.
     clean = _without_courtesy(fix_keywords(restated(shorthand.expand(foreign.in_english(said)))))
+    # "they want everyone in the room first thing Thursday": being there, no hotel room.
+    clean = _IN_THE_ROOM.sub("there", clean)
     # "scrap that, let's start over. NYC to Madrid on the 17th": a new request, the words
     # starting over no cancellation of anything.
     # "drop it, plans changed" is no new start: what follows only says why.
@@ -1096,6 +1101,8 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
             and u.destination
             and not re.search(r"\bpolicy\b", low)
             and not re.search(r"\ballowed\b", picks.without_policy_fit(low))
+            # ("would I need sign-off if I flew to Boston tomorrow?" asks the rules)
+            and not (_APPROVAL_ASKED.search(low) and asks.is_question(clean))
         )
         # "Cheapest one is fine for her.": an option named and nothing asked is a choice
         # ("fine for" says whom it suits), not a question about the policy.
@@ -1950,6 +1957,26 @@ def _airport_choices(u: Understanding, low: str) -> None:
         return
 
 
+_SENTENCES: Final = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*")
+
+
+def _flights_told(clean: str) -> bool:
+    """Every sentence with a word of flying tells of the traveller's own flights ("I land
+    in Paris on Thursday and fly home Monday."), and another sentence asks for a hotel."""
+    sentences = [s.lower().replace("’", "'") for s in _SENTENCES.split(clean) if s.strip()]
+    flying = [s for s in sentences if _FLIGHT_WORDS.search(_TRAVEL_WORDS.sub(" ", s))]
+    asked = [
+        s
+        for s in sentences
+        if s not in flying
+        and _HOTEL_WORDS.search(s)
+        and (asks.is_request(s) or asks.is_question(s))
+    ]
+    return bool(flying and asked) and all(
+        _FLIGHT_TOLD.search(s) and not asks.is_question(s) for s in flying
+    )
+
+
 def _read_stays(u: Understanding, clean: str, now: datetime, month_first: bool) -> None:
     """Hotels in two or more cities, each with its nights ("I'll be in Madrid 14–16 Dec and
     then Paris 16–18 Dec, need a hotel in both"): the first stay is the request's place and
@@ -2069,6 +2096,10 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         u.want_flight = False
     elif _FLIGHT_WORDS.search(low):
         u.want_flight = u.want_flight if u.want_flight is not None else True
+    if u.want_hotel and u.want_flight and _flights_told(clean):
+        # "I'll be in Paris from Monday 14 December and I fly home on Thursday the 17th.
+        # Could you find me a hotel for those nights?": the flights are told, the hotel asked.
+        u.want_flight = False
     if (
         u.want_hotel
         and u.want_flight is not True

@@ -32,6 +32,7 @@ class _Tables:
     asking: re.Pattern[str]
     told: re.Pattern[str]
     own_day_told: re.Pattern[str]
+    supposing: re.Pattern[str]
 
 
 @cache
@@ -57,6 +58,7 @@ def tables() -> _Tables:
         asking=re.compile(str(raw["asking"]), re.I),
         told=re.compile(str(raw["told"]), re.I),
         own_day_told=re.compile(str(raw["own_day_told"]), re.I),
+        supposing=re.compile(str(raw["supposing"]), re.I),
     )
 
 
@@ -144,6 +146,12 @@ def is_question_kind(intent: str) -> bool:
 def asks(text: str) -> bool:
     """The clause starts the way a question does ("whats the hotel cap there")."""
     return tables().asking.match((text or "").strip()) is not None
+
+
+def supposing(text: str) -> bool:
+    """A clause supposing what the traveller might do ("if I book a flight for this
+    Thursday, does it need approving?"): the case the question beside it asks about."""
+    return tables().supposing.match(text or "") is not None
 
 
 def told(text: str) -> bool:
