@@ -458,6 +458,10 @@ def apply_user(
         return
     if u.intent in {Intent.SEARCH, Intent.SELECT, Intent.UNKNOWN}:
         u.companions = companions(u.text, people, [(p.start, p.end) for p in u.places])
+        # "add Ava on that too, she's coming with me": a colleague named joining the
+        # speaker flies along, as one the caller may book for (a guest's name is no one's)
+        joining = (colleague(name, people) for name in u.party)
+        u.companions += [c for c in joining if c and c not in u.companions]
         if u.book_for is not None and any(
             c.split()[0].lower() == u.book_for.lower() for c in u.companions
         ):

@@ -876,7 +876,35 @@ def _status(b: BookingOut, ask: TripAsk) -> TripAnswer:
     )
 
 
+# "what's happening with my paris flight?", "any news on my London trip?", "how's my
+# booking looking?": an open question, answered with the trip's flights and where it
+# stands, never with a bare "yes" or "not yet".
+_OPEN_ASKED = re.compile(
+    r"^\W*(?:(?:ok|okay|so|and|hey|hi|hmm|um)\W+)*(?:what|how|any|got any|is there any)\b",
+    re.IGNORECASE,
+)
+_FLIGHT_STATE = {"delayed": "delayed", "cancelled": "cancelled by the airline"}
+
+
+def _flights_now(b: BookingOut) -> str:
+    """ "BA 19 JFK→LHR Mon 14 Dec 22:30 (on schedule)": a trip's flights, as asked after."""
+    return "; ".join(
+        f"{s.flight} {s.origin}→{s.destination} {render.when(s.depart)}"
+        f" ({_FLIGHT_STATE.get(s.flight_status or '', 'on schedule')})"
+        for s in _flights(b)
+    )
+
+
 def _standing(b: BookingOut, ask: TripAsk) -> TripAnswer:
+    answer = _standing_said(b, ask)
+    flights = _flights_now(b)
+    if not _OPEN_ASKED.match(ask.text) or not flights:
+        return answer
+    text = re.sub(r"^(?:Yes|Not yet|No|Almost) — ", "", answer.text)
+    return replace(answer, text=f"{flights}.\n\n{text[:1].upper()}{text[1:]}")
+
+
+def _standing_said(b: BookingOut, ask: TripAsk) -> TripAnswer:
     name = trip_name(b, ask)
     status = b.status
     if status == "confirmed":

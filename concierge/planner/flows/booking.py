@@ -905,7 +905,9 @@ def _no(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
 def wait(state: State, turn: Turn, ctx: Context, u: Understanding, aside: str = "") -> Decision:
     """A pause at a question ("thanks! hang on a sec", "let me check with my boss"): not a
     yes, not a no. At a hold's confirmation the same confirmation is asked again, so it
-    stays pending; anything else on offer stays offered. ``aside``: the answer to a
+    stays pending — unless the pause leaves the decision to someone asked first
+    (``answers.defers``): the hold stays and the question is closed. Anything else on
+    offer stays offered. ``aside``: the answer to a
     question asked in passing ("what's the weather like there?"), said first."""
     asked = turn.last("confirm_booking")
     if asked is not None:  # answered since: its outcome
@@ -915,9 +917,18 @@ def wait(state: State, turn: Turn, ctx: Context, u: Understanding, aside: str = 
     if booking_id is None:
         return Reply(_PAUSE_TEXT + " Just let me know when you're ready.", state.offer)
     booking = state.bookings.get(booking_id) or {}
+    until = render.hold_time(booking.get("hold_expires_at"))
+    if not aside and answers.defers(u.text):
+        # "let me confirm the dates with my assistant first": the answer comes later, so
+        # the question is closed; the hold stays, and the reply says how to go on then
+        return Reply(
+            f"Of course — check with them first. {booking_id} stays on hold until {until}, "
+            'and nothing is booked yet. When you\'re ready, just say "book it" (or '
+            '"release it" if the plans change).'
+        )
     say = (
         f"{aside + chr(10) * 2 if aside else _PAUSE_TEXT + ' '}{booking_id} stays on hold until "
-        f"{render.hold_time(booking.get('hold_expires_at'))} and nothing is booked yet — "
+        f"{until} and nothing is booked yet — "
         "say yes when you're ready to book it, or no to leave it."
     )
     return [Call("confirm_booking", {"booking_id": booking_id}, say=say)]

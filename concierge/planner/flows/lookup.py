@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from concierge.planner import render
 from concierge.planner.flows.base import INACTIVE, Call, Context, Reply
@@ -103,6 +103,11 @@ def find_booking(
             return Reply(picked)
         if picked is not None:
             return str(picked["booking_id"])
+    if state.trips and state.last_shown == "trips":
+        # "the later one", "the earlier one" right after the trips list: by when they start
+        in_order = _by_date(state.trips, u)
+        if in_order is not None:
+            return in_order
     current = state.bookings.get(state.current_booking or "") or {}
     # A status that is not the current booking's ("the one waiting for approval") names another.
     hinted = bool(u.places or u.dates.depart or u.person) or (
@@ -146,6 +151,24 @@ def find_booking(
         + trip_lines(found)
         + f"\n\nWhich one do you want to {purpose}? (give me the booking reference)"
     )
+
+
+# A ranking said of trips, by the day they start (picks.yaml "best" and "comparatives":
+# "the later one", "the earlier one", "the soonest").
+_IN_TIME: Final = {"earliest": min, "latest": max}
+
+
+def _by_date(trips: list[dict[str, Any]], u: Understanding) -> str | None:
+    """The active trip a ranking by time names among those listed ("the later one": the
+    one that starts last), or None when the message names none, or more than that."""
+    refs = [r for r in u.options if r.best in _IN_TIME and r.index is None]
+    if len(refs) != 1 or len(u.options) != 1 or u.places or u.dates.depart or u.person:
+        return None
+    dated = [t for t in trips if t.get("status") not in INACTIVE and t.get("start")]
+    if len(dated) < 2:
+        return None
+    ranked = _IN_TIME[str(refs[0].best)](dated, key=lambda t: str(t["start"]))
+    return str(ranked["booking_id"])
 
 
 def trip_lines(trips: list[TripOut], me: str = "") -> str:

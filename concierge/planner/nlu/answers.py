@@ -30,7 +30,7 @@ from rapidfuzz.distance import OSA
 
 from concierge.planner.nlu import datafiles, foreign, spelling
 
-__all__ = ["Answer", "Asked", "Reading", "classify", "declines", "yes_or_no"]
+__all__ = ["Answer", "Asked", "Reading", "classify", "declines", "defers", "yes_or_no"]
 
 
 class Answer(StrEnum):
@@ -457,6 +457,26 @@ def _pauses() -> tuple[re.Pattern[str], ...]:
         re.compile(str(p).replace("{who}", who).replace("{lead}", lead))
         for p in raw.get("pauses") or ()
     )
+
+
+@lru_cache(maxsize=1)
+def _defers() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    raw = datafiles.load("answers")
+    who = str(raw["assurance_who"])
+    return (
+        re.compile("|".join(f"(?:{str(p).replace('{who}', who)})" for p in raw["defers"])),
+        re.compile("|".join(f"(?:{p})" for p in raw["defers_not"])),
+    )
+
+
+def defers(text: str) -> bool:
+    """A pause that leaves the decision to someone asked first ("let me confirm the dates
+    with my assistant first"), not a moment's wait ("give me a sec to check with my
+    wife"): the data's ``defers`` and ``defers_not``. Only meant for a message already
+    read as a pause (``classify``'s WAIT)."""
+    said = " ".join(_NOT_WORD.sub(" ", _plain(text or "")).split())
+    consulted, brief = _defers()
+    return consulted.search(said) is not None and brief.search(said) is None
 
 
 def _pause(text: str, *, cancelling: bool | None) -> Reading:

@@ -1274,6 +1274,7 @@ _SELF_JOINS: Final = re.compile("|".join(f"(?:{p})" for p in _PARTY["self_joins"
 _PARTY_JOINERS: Final = (
     re.compile(rf"{_PARTY_NAMES}(?={_PARTY['joins']})"),
     re.compile(rf"{_PARTY['adds'][0]}{_PARTY_NAMES}(?={_PARTY['adds'][1]})"),
+    re.compile(rf"{_PARTY['puts'][0]}{_PARTY_NAMES}(?={_PARTY['puts'][1]})"),
 )
 
 
@@ -2134,5 +2135,9 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
     ):
         u.time_shift = other.group("w") or other.group("w2")  # "can I get a later one?"
     u.options = picks.read(clean)
+    if u.party and all(replace(r, kind=None, same=False) == OptionRef() for r in u.options):
+        # "add my colleague Tom Reyes on the same flight": the flight they join is the one
+        # in view (held), named by who joins it — no option picked
+        u.options = []
     if u.passengers == 2 and any(r.both for r in u.options) and not picks.both_people(clean):
         u.passengers = None  # "option 2 for both": both lists, not two people

@@ -123,11 +123,12 @@ def _any(patterns: list[str]) -> re.Pattern[str]:
 # What makes a comparative name an option shown (picks.yaml ``comparatives``): "the" before
 # it and a noun, "of", a direction word or the end after it ("the cheaper one", "the
 # earlier Delta flight", "the quicker of the two", "the later one back", "the cheaper
-# please"), or "whichever" / "the one that's" before it ("whichever is cheaper", "the
+# please", "the later trip" among one's trips), or "whichever" / "the one that's" before it ("whichever is cheaper", "the
 # one that leaves earlier").
 _COMPARED_NOUN: Final = (
     r"(?:\s+[\w&'-]+){0,2}?\s+(?:ones?|flights?|options?|hotels?|fares?|deals?|departures?"
-    r"|rooms?|itinerar(?:y|ies)|non-?stops?|directs?|of\b|out\b|back\b|there\b|home\b|return\b)"
+    r"|rooms?|itinerar(?:y|ies)|non-?stops?|directs?|trips?|bookings?"
+    r"|of\b|out\b|back\b|there\b|home\b|return\b)"
     r"|\s*(?:please|pls|plz|thanks|thx|[.!,;]|$)"
 )
 
@@ -1143,7 +1144,11 @@ _OPENING: Final = r"(?:(?:and|also|plus|then|ok|okay|oh|so|great|perfect|thanks)
 
 @lru_cache(maxsize=1)
 def _book_best() -> tuple[
-    re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...], re.Pattern[str], re.Pattern[str]
+    re.Pattern[str],
+    tuple[tuple[str, re.Pattern[str]], ...],
+    re.Pattern[str],
+    re.Pattern[str],
+    re.Pattern[str],
 ]:
     raw: dict[str, Any] = datafiles.load("picks")["book_best"]
     measures = tuple(
@@ -1175,7 +1180,8 @@ def _book_best() -> tuple[
         rf"\b(?:{verbs})\b(?:\s+[\w'-]+){{0,2}}?\s+(?:{fits})\b"
         rf"|\b(?:{fits})\b\s*(?:,\s*)?(?:and|then|&)\s+(?:just\s+)?(?:{verbs})\s+(?:it|that)\b"
     )
-    return request, measures, any_fits, settled
+    listing = re.compile(rf"\b(?:{'|'.join(raw['listing'])})\b")
+    return request, measures, any_fits, settled, listing
 
 
 def best_in_request(text: str) -> OptionRef | None:
@@ -1184,11 +1190,11 @@ def best_in_request(text: str) -> OptionRef | None:
     None when the request names none, or several measures ("the first flight out and the
     last one back": one pick per list, left to the traveller)."""
     low = plain(text)
-    request, measures, any_fits, settled = _book_best()
+    request, measures, any_fits, settled, listing = _book_best()
     asked = request.search(low)
     if asked is not None and asked.group("opening") and low.rstrip().endswith("?"):
         asked = None  # "the cheapest hotel in Atlanta for those nights?": asked, not chosen
-    if asked is None and not _settled_ahead(settled, low):
+    if asked is None and not _settled_ahead(settled, listing, low):
         # "just book whatever fits": of the options meeting what was asked, the cheapest
         return (
             OptionRef(best="cheapest", direct=bool(tables().direct.search(low)))
@@ -1201,13 +1207,15 @@ def best_in_request(text: str) -> OptionRef | None:
     return OptionRef(best=named.pop(), direct=bool(tables().direct.search(low)))
 
 
-def _settled_ahead(settled: re.Pattern[str], low: str) -> bool:
+def _settled_ahead(settled: re.Pattern[str], listing: re.Pattern[str], low: str) -> bool:
     """ "Cheapest is fine." said in the request: the choice made ahead, unless the sentence
-    that says it asks ("is the cheapest ok?", "would the cheapest do"). A polite request
-    around it ("Could you sort out a hotel in Paris ... Cheapest is fine.", "could you find
-    me one, the cheapest is fine") still counts: only the phrase's own sentence is read."""
+    that says it asks ("is the cheapest ok?", "would the cheapest do"), or the request asks
+    to be shown what there is ("can you find me a flight …? cheapest is fine": a preference
+    for the list, picks.yaml ``book_best.listing``). A polite request around it ("Could you
+    sort out a hotel in Paris ... Cheapest is fine.") still counts: only the phrase's own
+    sentence is read."""
     hit = settled.search(low)
-    if hit is None:
+    if hit is None or listing.search(low, 0, hit.start()):
         return False
     start = max(low.rfind(mark, 0, hit.start() + 1) for mark in ".!?;") + 1
     ends = [i for i in (low.find(mark, hit.end() - 1) for mark in ".!?;") if i >= 0]
