@@ -8,8 +8,8 @@ the same flight", a manager's "add <report> on that too, she's coming with me") 
 more seat on the same hold, named; a question about one's booked flight ("what's
 happening with my <city> flight?") is that trip, so that "cancel it then" has it in view;
 "can I get to <city> <day>? anything <part of day>" is a search with that window; a
-deferral to someone else at a confirmation ("let me confirm the dates with my assistant
-first") keeps the hold and closes the question; "the later one" / "the earlier one" /
+deferral at a confirmation that puts the dates or times in question with someone else
+("let me confirm the dates with my assistant first") keeps the hold and closes the question; "the later one" / "the earlier one" /
 "the first one" after "which one do you want to cancel?" picks among the trips listed;
 "find me a flight … cheapest is fine" lists the options (the preference orders them),
 holding nothing.
@@ -26,7 +26,10 @@ confirmation asked again), three of four picks by order of the trips to cancel (
 again), the three preferences for the list (held in the same turn). After the fixes:
 21/21, except that "the first one" among the trips turned out to depend on the world's
 list order (both trips are made at the same frozen instant, ties broken by their random
-ids), so that guard now says "the later trip, thanks" (written after the fix).
+ids), so that guard now says "the later trip, thanks" (written after the fix). A deferral
+to someone asked first closes the question only when it puts the trip's details in
+question (the dates, the times): held-out b36 "let me check with Mia first" → "ok she's
+fine with it, go ahead" books at once; a guard of that kind follows the deferrals.
 """
 
 from __future__ import annotations
@@ -210,6 +213,20 @@ CASES: list[tuple[str, Case]] = [
             ("the first one", HELD),
             "hold on, let me confirm the dates with the client first",
             **KEPT,
+        ),
+    ),
+    (
+        # (written after the fix, from held-out b36: checking only whether to go ahead
+        # keeps the question, and the next "go ahead" books)
+        "deferral",
+        dialogue(
+            "JFK to Boston dec 9",
+            ("option 2", HELD),
+            ("hang on, let me check with my boss first", {"not_new_status": "confirmed"}),
+            "ok he's fine with it, go ahead",
+            new_bookings=1,
+            new_status="confirmed",
+            pending="none",
         ),
     ),
     # ------------------------------------------------------ cancel_pick_by_order

@@ -905,10 +905,10 @@ def _no(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
 def wait(state: State, turn: Turn, ctx: Context, u: Understanding, aside: str = "") -> Decision:
     """A pause at a question ("thanks! hang on a sec", "let me check with my boss"): not a
     yes, not a no. At a hold's confirmation the same confirmation is asked again, so it
-    stays pending — unless the pause leaves the decision to someone asked first
-    (``answers.defers``): the hold stays and the question is closed. Anything else on
-    offer stays offered. ``aside``: the answer to a
-    question asked in passing ("what's the weather like there?"), said first."""
+    stays pending — unless the pause puts the trip's details in question with someone
+    else ("let me confirm the dates with my assistant first", ``answers.defers``): the hold
+    stays and the question is closed. Anything else on offer stays offered. ``aside``: the
+    answer to a question asked in passing ("what's the weather like there?"), said first."""
     asked = turn.last("confirm_booking")
     if asked is not None:  # answered since: its outcome
         answered = str(asked.args.get("booking_id"))
@@ -919,7 +919,7 @@ def wait(state: State, turn: Turn, ctx: Context, u: Understanding, aside: str = 
     booking = state.bookings.get(booking_id) or {}
     until = render.hold_time(booking.get("hold_expires_at"))
     if not aside and answers.defers(u.text):
-        # "let me confirm the dates with my assistant first": the answer comes later, so
+        # "let me confirm the dates with my assistant first": what is held may change, so
         # the question is closed; the hold stays, and the reply says how to go on then
         return Reply(
             f"Of course — check with them first. {booking_id} stays on hold until {until}, "

@@ -470,10 +470,10 @@ def _defers() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 def defers(text: str) -> bool:
-    """A pause that leaves the decision to someone asked first ("let me confirm the dates
-    with my assistant first"), not a moment's wait ("give me a sec to check with my
-    wife"): the data's ``defers`` and ``defers_not``. Only meant for a message already
-    read as a pause (``classify``'s WAIT)."""
+    """A pause that puts the trip's details in question with someone else ("let me confirm
+    the dates with my assistant first"), not only whether to go ahead ("let me check with
+    Mia first") nor a moment's wait ("give me a sec to …"): the data's ``defers`` and
+    ``defers_not``. Only meant for a message already read as a pause (``classify``'s WAIT)."""
     said = " ".join(_NOT_WORD.sub(" ", _plain(text or "")).split())
     consulted, brief = _defers()
     return consulted.search(said) is not None and brief.search(said) is None
