@@ -19,7 +19,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -212,7 +212,8 @@ async def _build_world(name: str, db_file: Path) -> dict[str, str]:
     try:
         async with db.engine.begin() as conn:
             await conn.run_sync(Base.metadata.create_all)
-        rt = build_runtime(_settings(db_file), clock=FrozenClock(NOW), db=db)
+        clock = FrozenClock(NOW)
+        rt = build_runtime(_settings(db_file), clock=clock, db=db)
         async with rt.db.uow() as session:
             await seed_demo(
                 session,
@@ -225,6 +226,10 @@ async def _build_world(name: str, db_file: Path) -> dict[str, str]:
         labels: dict[str, str] = {}
         if name == "trips":
             ava = await _caller(rt, "ava")
+            # Booked a minute apart, London first: at one frozen instant "newest first"
+            # fell back to the random booking ids, and the trips list's order changed
+            # from one build to the next.
+            clock.set(NOW - timedelta(minutes=1))
             # A confirmed London trip: out Mon 14 Dec, hotel 15–18 Dec, back Fri 18 Dec.
             labels["london"] = await _book(
                 rt,
@@ -236,6 +241,7 @@ async def _build_world(name: str, db_file: Path) -> dict[str, str]:
                 "london",
                 hotel={"city": "London", "check_in": "2026-12-15", "check_out": "2026-12-18"},
             )
+            clock.set(NOW)
             # Boston → Paris on Thu 3 Dec: under 7 days ahead, so amber: waits for Mia.
             labels["paris"] = await _book(
                 rt, ava, [{"origin": "BOS", "destination": "CDG", "date": "2026-12-03"}], "paris"
