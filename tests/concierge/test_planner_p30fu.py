@@ -487,6 +487,29 @@ CASES += [
         ),
     ),
 ]
+CASES += [
+    (
+        "confirm_not_yet",
+        dialogue(
+            "JFK to Boston dec 9",
+            "option 2",
+            "hmm, can you just keep it on hold and I'll confirm later?",
+            user="victor",
+            pending="none",
+            reply_not_contains=["didn't quite get"],
+            **held(AA1040),
+        ),
+    ),
+    (
+        "ask_option",
+        dialogue(
+            "JFK to London 15 Dec",
+            "how long is the flight on option 1?",
+            reply_contains=["7h25"],
+            **ANSWERED,
+        ),
+    ),
+]
 
 GAPS: set[int] = set()
 
