@@ -25,6 +25,13 @@ hold with a second booking and cancels the first; the case expected a single new
 and was corrected: 28 pass, 2 known gaps — a pick by time from a list refined to the
 afternoon held nothing ("the 6:20 one then"); dropping a hold after a "not yet" ("actually
 just drop it, I'll drive instead" → "yes") left it held.
+
+After the fixes (p30fu): 30/30, and nine guards for the same mechanisms in other words,
+written with the fixes (a yes or no with why the trip is not needed; a pick of a flight of
+the same trip shown before a narrowing search, also over one shown now only near the time
+said; "ok go ahead and book it now" at the offer to release a hold; "can you add my return
+on the 18th?"; "can I get 2 seats on that instead"; "keep it on hold and I'll confirm
+later"; "how long is the flight on option 1?").
 """
 
 from __future__ import annotations
