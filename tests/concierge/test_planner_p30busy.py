@@ -25,7 +25,14 @@ green); the Paris hotel cap 300; book at least 7 days ahead.
 
 Every phrasing was written before reading concierge/planner/ or any planner test (batch_60's
 header and cases were read for the worlds' facts and to keep these phrasings different).
-First try: see FIRST_TRY below.
+First try (pytest -q -n 2 tests/concierge/test_planner_p30busy.py, main 53dfafe, run once at
+20:58 UTC): 24/30. Failed: "2 rms bos 9-11 dec" (no tool: "rms" not read as rooms); "am I all
+set for London?" (the status and references only, no flights or hotel); "what time's my
+flight home on the 18th?" (answered with the flight out on the 14th); "if I book a flight for
+Saturday the 5th, does Mia need to sign it off?" (asked where to fly); Mia's "can you cancel
+her trip please?" for Ava's London trip (nothing asked); and Gus's "am I all set for next
+week?", whose reply ("I don't see any trip — you have no active bookings right now") was right
+and the expectation's word list too narrow: corrected ("no active", "don't see any").
 """
 
 from __future__ import annotations
@@ -64,6 +71,8 @@ NONE_FOUND = [
     "nothing coming up",
     "no trip",
     "no booking",
+    "no active",
+    "don't see any",
 ]
 REFUSED = [
     "can't",
@@ -465,7 +474,7 @@ CASES: list[tuple[str, Case]] = [
 ]
 
 # Known gaps (by position in CASES), each a strict xfail: a fix that makes one pass takes it out.
-GAPS: set[int] = set()
+GAPS: set[int] = {1, 8, 10, 26, 29}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
