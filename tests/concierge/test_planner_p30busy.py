@@ -33,6 +33,7 @@ Saturday the 5th, does Mia need to sign it off?" (asked where to fly); Mia's "ca
 her trip please?" for Ava's London trip (nothing asked); and Gus's "am I all set for next
 week?", whose reply ("I don't see any trip — you have no active bookings right now") was right
 and the expectation's word list too narrow: corrected ("no active", "don't see any").
+After the fixes: 29/30; the approval rule for a date stays a gap here (g30c's work).
 """
 
 from __future__ import annotations
@@ -474,7 +475,7 @@ CASES: list[tuple[str, Case]] = [
 ]
 
 # Known gaps (by position in CASES), each a strict xfail: a fix that makes one pass takes it out.
-GAPS: set[int] = {1, 8, 10, 26, 29}
+GAPS: set[int] = {26}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))

@@ -374,6 +374,10 @@ def _answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
     if facet == "status":
         standing = _status(b, ask)
         stay = _stay_asked(ask, b)
+        if "ready" in ask.facets and not stay and b.status not in INACTIVE:
+            # "am I all set for London?": how it stands, and what is booked in it
+            data = b.model_dump(mode="json", exclude_none=True)
+            return replace(standing, text=f"{standing.text}\n{render.booking_summary(data)}")
         return replace(standing, text=f"{standing.text} {stay}") if stay else standing
     if facet == "overview":
         # "tell me about my London trip": the whole booking, as get_booking gives it.

@@ -433,7 +433,9 @@ def trip_ask(u: Understanding) -> TripAsk:
             into,
             out_of,
         )
-    day = u.dates.depart
+    # "my flight home on the 18th": a day said with "home"/"back" reads as a return date;
+    # a question about one's trip asks about that day all the same.
+    day = u.dates.depart or (u.dates.ret if len(u.dates.mentions) == 1 else None)
     if (
         asks.cancel_refund_question(u.text)
         and u.dates.mentions

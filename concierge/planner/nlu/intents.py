@@ -272,6 +272,7 @@ _APPROVALS_LISTING: Final = _rx("intents", "approvals_listing")
 _HOW_TO_DECIDE: Final = _rx("intents", "decide_question")
 _CANCEL: Final = _rx("intents", "cancel")
 _DISRUPTED: Final = _rx("intents", "disrupted")
+_CANCEL_ASKED: Final = _rx("intents", "cancel_asked")
 _OPTIONS_ASKED: Final = _rx("intents", "options_asked")
 _GROUND_TRIP: Final = _rx("intents", "ground_trip")
 _AIR_WORDS: Final = _rx("intents", "air_words")
@@ -968,7 +969,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         return u
     if (
         _DISRUPTED.search(low)
-        and not re.search(r"\bcancel (?:my|the|it|this|that)\b", low)
+        and not _CANCEL_ASKED.search(low)
         and not _options_for_a_new_trip(u, low)
     ):
         u.intent = Intent.DISRUPTION
@@ -979,14 +980,18 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         u.intent = Intent.CANCEL
         # "cancel the Paris flight, the client pushed the meeting to January": why, in
         # the traveller's own words (cancel_booking's reason).
-        verb = _CANCEL.search(said.lower())
+        # ("the workshop got cancelled — can you cancel her trip?": the verb of the request)
+        asked = _CANCEL_ASKED.search(said.lower().replace("’", "'"))
+        verb = _CANCEL.search(said.lower(), asked.start() if asked else 0)
         u.note = (
             cancel_reason(said, verb.end())
             if verb
             else cancel_reason(clean, _CANCEL.search(low).end())  # type: ignore[union-attr]
         )
+        asked_low = _CANCEL_ASKED.search(low)
+        verb_low = _CANCEL.search(low, asked_low.start() if asked_low else 0)
         at = low.find(u.note.lower().replace("’", "'")) if u.note else -1
-        if u.note and at >= _CANCEL.search(low).end():  # type: ignore[union-attr]
+        if u.note and verb_low is not None and at >= verb_low.end():
             # "cancel Ava's London trip, the project was put on hold": a reason told after
             # the request names no trip by its words (a status, or a place beside the
             # one the request names); context told before it may ("I don't need the

@@ -81,6 +81,12 @@ WORDLIKE_CODES: Final = _WORDLIKE_CODES
 # City shorthand that is no everyday word ("sf", "la", "dc", "chi"): the place wherever a
 # place can stand, in lower case too (data/places.yaml).
 _SHORTHAND: Final = frozenset(str(w).lower() for w in datafiles.load("places")["city_shorthand"])
+# Before a code then when, where to stay like "in"/"at": "hotel bos 9-11 dec", "2 rooms lhr fri".
+_STAY_BEFORE_CODE: Final = (
+    "in",
+    "at",
+    *(str(w).lower() for w in datafiles.load("places")["stay_words"]),
+)
 # A code written just before, joined to this one by a hyphen or an arrow ("lhr-jfk").
 _JOINED_CODE: Final = re.compile(
     r"(?<![\w-])(?P<code>[A-Za-z]{3})\s*(?:<-+>|<=+>|[⇄⇆↔⟷⟺]|-+>?|–|—|→|>)\s*$"
@@ -218,15 +224,16 @@ def _lone_code_first(text: str, start: int, token: str) -> bool:
 
 
 def _code_in_then_when(text: str, start: int, token: str) -> bool:
-    """A code right after "in" or "at", then when or nothing more ("a hotel in nyc dec
-    15-17", "room at sfo tonight", "hotel in nyc"): where to stay. Never an everyday
-    word ("in sea", "at par")."""
+    """A code right after "in" or "at" (or a word for the stay: "hotel bos", "2 rooms lhr"),
+    then when or nothing more ("a hotel in nyc dec 15-17", "room at sfo tonight", "hotel in
+    nyc", "2 rooms bos 9-11 dec"): where to stay. Never an everyday word ("in sea", "at
+    par")."""
     if token.lower() in _SPACED_WORDLIKE or not _is_code(token):
         return False
-    if not _preceded(text, start, ("in", "at")):
+    if not _preceded(text, start, _STAY_BEFORE_CODE):
         return False
     rest = text[start + len(token) :]
-    if re.fullmatch(r"\s*[.!?]*\s*", rest):
+    if _preceded(text, start, ("in", "at")) and re.fullmatch(r"\s*[.!?]*\s*", rest):
         return True
     nxt = re.match(r"\s*,?\s*(?P<w>[A-Za-z]+|\d)", rest)
     if nxt is None:

@@ -18,6 +18,7 @@ from concierge.planner.nlu import datafiles
 
 _MAX = 200  # cancel_booking keeps 500; a reason is a clause, not the whole message
 _SENTENCES = re.compile(r"(?<=[.!?])\s+")
+_WORD = re.compile(r"[a-z]")
 
 
 @cache
@@ -49,7 +50,12 @@ def cancel_reason(text: str, verb_end: int) -> str | None:
         if m is None and has_verb:
             m = p["because"].search(low)
         if m is not None:
-            reason = _clean(sentence[m.end() :].split(".")[0])
+            told_before = has_verb and m.end() <= verb_end - at and not _WORD.search(m.group(0))
+            # "the workshop got cancelled — can you cancel her trip?": a dash between the
+            # reason and the request ends the reason; elsewhere it opens one.
+            reason = _clean(
+                sentence[: m.start()] if told_before else sentence[m.end() :].split(".")[0]
+            )
             if reason:
                 found.append(reason)
                 continue
