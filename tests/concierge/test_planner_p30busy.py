@@ -34,6 +34,9 @@ her trip please?" for Ava's London trip (nothing asked); and Gus's "am I all set
 week?", whose reply ("I don't see any trip — you have no active bookings right now") was right
 and the expectation's word list too narrow: corrected ("no active", "don't see any").
 After the fixes: 29/30; the approval rule for a date stays a gap here (g30c's work).
+Tightened after the run, on reading the replies: "where's my approval at? the paris one"
+passed with "You can't approve your own trip … it stays pending", no answer to the question;
+it now also must not say that (it failed; fixed).
 """
 
 from __future__ import annotations
@@ -214,6 +217,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "where's my approval at? the paris one",
             reply_contains_any=[WAITING, ["Mia", "manager"]],
+            reply_not_contains=["can't approve your own"],
             pending="none",
             **ASKED,
         ),
@@ -474,10 +478,95 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
+# Guards written after reading the planner (second round of probes in the same theme, each
+# failing before its fix): a weekday with a bare day ("mon 14, rtn wed 16" read Mon 7 and
+# Wed 9); where one's approval is ("has mia signed off on paris?" read "Signed" as a
+# person; "where's my approval at?" / "where are we with the paris approval? need to know by
+# tonight" answered as the caller's queue or the day of the deadline); a report all set;
+# "all sorted for paris on thurs?" (the flight's time); a hotel said to be sorted (asked
+# for nights).
+GUARDS: list[tuple[str, Case]] = [
+    (
+        "terse_round_trip",
+        dialogue(
+            "ord-atl mon 14, rtn wed 16",
+            user="gus",
+            calls=[
+                flight_search("ORD", "ATL", "2026-12-14"),
+                flight_search("ATL", "ORD", "2026-12-16"),
+            ],
+            **SEARCHED,
+        ),
+    ),
+    (
+        "own_approval",
+        dialogue(
+            "has mia signed off on paris?",
+            reply_contains_any=[WAITING, ["Mia", "manager"]],
+            reply_not_contains=["can't approve your own", "Signed"],
+            pending="none",
+            **ASKED,
+        ),
+    ),
+    (
+        "own_approval",
+        dialogue(
+            "hey where are we with the paris approval? need to know by tonight",
+            reply_contains_any=[WAITING, ["Mia", "manager"]],
+            reply_not_contains=["can't approve your own", "No approvals wait on you", "don't see"],
+            pending="none",
+            **ASKED,
+        ),
+    ),
+    (
+        "own_approval",
+        dialogue(
+            "where's my approval at?",
+            user="gus",
+            reply_contains_any=[NONE_FOUND],
+            reply_not_contains=["can't approve your own"],
+            **ASKED,
+        ),
+    ),
+    (
+        "report_trip",
+        dialogue(
+            "is Ava all set for London?",
+            user="mia",
+            reply_contains=["Holiday Inn Express", "confirmed"],
+            **ASKED,
+        ),
+    ),
+    (
+        "own_trip",
+        dialogue(
+            "am I all sorted for paris on thurs?",
+            reply_contains_any=[WAITING],
+            **ASKED,
+        ),
+    ),
+    (
+        "hotel_sorted",
+        dialogue(
+            "I'm all sorted for the hotel, just need flights nyc to chicago tue 8th",
+            calls=[flight_search("new york", "chicago", "2026-12-08")],
+            tools_exclude=["search_hotels"],
+            **SEARCHED,
+        ),
+    ),
+]
+
 # Known gaps (by position in CASES), each a strict xfail: a fix that makes one pass takes it out.
 GAPS: set[int] = {26}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
 async def test_p30busy(kind: str, case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+
+
+@pytest.mark.parametrize(("kind", "case"), case_params(GUARDS, set()))
+async def test_p30busy_guard(
+    kind: str, case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
     await runs_as_expected(case, worlds, tmp_path)

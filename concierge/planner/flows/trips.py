@@ -446,6 +446,12 @@ def trip_ask(u: Understanding) -> TripAsk:
         # "if I cancelled the london booking today would I get my money back?": the day
         # one would cancel, not the trip's (never "tomorrow's flight")
         day = None
+    if u.dates.mentions and all(
+        m.kind == "rel" and _BY_THEN.search(u.text[: m.start].lower()) for m in u.dates.mentions
+    ):
+        # "where's the paris approval? need to know by tonight": when the answer is
+        # needed, not the trip's day
+        day = None
     return TripAsk(
         u.text,
         u.facets,
@@ -461,6 +467,8 @@ def trip_ask(u: Understanding) -> TripAsk:
 
 
 _POSSESSIVE = re.compile(r"['’]s\b")
+# A day said as a deadline for the answer ("need to know by tonight", "before tomorrow").
+_BY_THEN = re.compile(r"\b(?:by|before)\s*$")
 
 
 # Words before a place that make it where a flight leaves ("leave from at JFK", "fly out

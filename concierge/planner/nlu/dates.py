@@ -111,6 +111,9 @@ _DAY = r"(?P<{}>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|" + _ORDW + r")"
 # The second day of a range may carry its weekday: "Monday 14 to Wednesday 16 December".
 _TO = r"\s*(?:-|–|—|to|until|till|til|through|thru|and)\s*(?:(?:" + _WD + r")\.?,?\s+)?(?:the\s+)?"
 _YEAR = r"(?:,?\s*(?P<{}>20\d\d))?"
+# Right after a weekday written out or short ("mon 14", "Wednesday 16"): one fixed-width
+# look-behind per spelling.
+_AFTER_WEEKDAY = "(?:" + "|".join(rf"(?<=\b{w}\s)" for w in WEEKDAYS) + ")"
 
 
 def _p(template: str, *names: str) -> str:
@@ -256,6 +259,8 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
             # one", "the 2nd cheapest option" pick from a list)
             r"\b(?:(?:the|on)\s+(?P<d>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?)"
             r"|the\s+(?P<d3>" + _ORDW + r")"
+            # "mon 14", "sat 19, back wed 23": a bare day right after its weekday (terse)
+            r"|" + _AFTER_WEEKDAY + r"(?P<d4>[12]\d|3[01]|0?[1-9])(?![\w/.:,-]\d|\s*(?:am|pm|a\.m|p\.m|h|hrs?|hours?|mins?|minutes?|o['’]?clock)\b|[\w/:-])"
             r"|(?P<d2>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)))\b(?![:.]\d)(?!\s*(?:one|option|flight|hotel|choice|cheapest|(?:(?!(?:for|of|at|in|on|to|and|or|with|by|from|until|till|through|back|out|just|only|then|is|are|was|please)\b)[a-z-]+\s+){1,2}(?:ones?|options?|choices?)\b(?![\s-]+(?:way|night|week|day)s?\b)|of (?:those|them|these|us|you)|(?:of|in|from|for) (?:each|every|both)\b|(?:people|persons|pax|adults|passengers|travell?ers|guests|seats|rooms|nights|colleagues)\b|[- ]?(?:stars?|\*|★)))"
         ),
     ),
@@ -682,7 +687,7 @@ def _interpret(kind: str, m: re.Match[str], today: date, month_first: bool) -> M
             return None  # bare numbers ("9-5", "10-30") are days only when they run forward
         return mk(start_day, _day_of_month(start_day, _day(g["d2"])))
     if kind == "ord":
-        return mk(_day_of_month(today, _day(g.get("d") or g.get("d3") or g["d2"])))
+        return mk(_day_of_month(today, _day(g.get("d") or g.get("d3") or g.get("d4") or g["d2"])))
     if kind == "holiday":
         got = holidays.next_on_or_after(g["h"], today)
         return mk(got[0], rolled=got[1]) if got else None

@@ -273,12 +273,15 @@ _HOW_TO_DECIDE: Final = _rx("intents", "decide_question")
 _CANCEL: Final = _rx("intents", "cancel")
 _DISRUPTED: Final = _rx("intents", "disrupted")
 _CANCEL_ASKED: Final = _rx("intents", "cancel_asked")
+# Someone's trip named by their name ("Ava's Paris request"): not one's own.
+_POSSESSIVE_NAME: Final = re.compile(r"\b[A-Z][a-z]+['’]s\b")
 _OPTIONS_ASKED: Final = _rx("intents", "options_asked")
 _GROUND_TRIP: Final = _rx("intents", "ground_trip")
 _AIR_WORDS: Final = _rx("intents", "air_words")
 _AIR_REFUSED: Final = _rx("intents", "air_refused")
 _WHO_APPROVES_MINE: Final = _rx("intents", "who_approves_mine")
 _MINE_WAITING: Final = _rx("intents", "mine_waiting")
+_MINE_APPROVAL_STATUS: Final = _rx("intents", "mine_approval_status")
 _CHASE_APPROVAL: Final = _rx("intents", "chase_approval")
 _SOMEONE_AWAY: Final = _rx("intents", "someone_away")
 # A wh-word just before "is <name> flying": the question asks a fact of the trip.
@@ -910,6 +913,16 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # booking stands and whom it waits on (get_booking), not the caller's own queue.
         u.intent, u.facets = Intent.ASK_TRIP, frozenset({"status"})
         u.whose = _whose(clean, u.places)
+        return u
+    if (
+        _MINE_APPROVAL_STATUS.search(low)
+        and not _POSSESSIVE_NAME.search(clean)
+        and not asks.amount(clean)
+        and not asks.is_policy_question(clean)
+    ):
+        # "where's my approval at?", "has mia signed off on paris?": where one's own trips
+        # stand and whom they wait on, not the caller's queue nor a decision.
+        u.intent, u.facets = Intent.ASK_TRIP, frozenset({"status"})
         return u
     if _MINE_WAITING.search(low) and not asks.amount(clean):
         # "anything of mine still waiting for approval?": where one's own trips stand,
