@@ -919,6 +919,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         and not _POSSESSIVE_NAME.search(clean)
         and not asks.amount(clean)
         and not asks.is_policy_question(clean)
+        and not asks.is_threshold_question(clean)
     ):
         # "where's my approval at?", "has mia signed off on paris?": where one's own trips
         # stand and whom they wait on, not the caller's queue nor a decision.
