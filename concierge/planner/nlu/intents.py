@@ -995,8 +995,8 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # "cancel the Paris flight, the client pushed the meeting to January": why, in
         # the traveller's own words (cancel_booking's reason).
         # ("the workshop got cancelled — can you cancel her trip?": the verb of the request)
-        asked = _CANCEL_ASKED.search(said.lower().replace("’", "'"))
-        verb = _CANCEL.search(said.lower(), asked.start() if asked else 0)
+        request = _CANCEL_ASKED.search(said.lower().replace("’", "'"))
+        verb = _CANCEL.search(said.lower(), request.start() if request else 0)
         u.note = (
             cancel_reason(said, verb.end())
             if verb
