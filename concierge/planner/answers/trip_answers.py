@@ -400,7 +400,8 @@ def _answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
     flight = _flight(b, ask, now)
     if flight is None:
         if _hotels(b):
-            return _hotel(ask, b, "hotel")
+            # a stay alone: "is it refundable?" is asked of it, as of a flight
+            return _hotel(ask, b, facet if facet in {"refundable", "locator"} else "hotel")
         return TripAnswer(f"{_cap(name)} has no flight in it.")
     if facet == "names":
         return TripAnswer(_names(b, name, ask.text))

@@ -971,7 +971,9 @@ def _described_by_airport(state: State, u: Understanding) -> list[OptionRef] | N
         or u.price_cap
         or u.shift_days
         or u.text.rstrip().endswith("?")
-        or _ASKS_AGAIN.search(u.text.lower())
+        # ("I'd rather take the 3:35 into JFK", "the 12:15 from Heathrow instead": an option
+        # shown, named by its time — "Newark instead" asks for a new search)
+        or (_ASKS_AGAIN.search(u.text.lower()) and not _timed_pick(u))
     ):
         return None
     ref = u.options[0] if u.options else OptionRef()
@@ -994,6 +996,11 @@ def _described_by_airport(state: State, u: Understanding) -> list[OptionRef] | N
         carrier = None  # "the Gatwick one": the airport, not an airline
     kind = ref.kind or (lists[0] if len(lists) == 1 else None)
     return [replace(ref, airports=airports, end=end, kind=kind, carrier=carrier)]
+
+
+def _timed_pick(u: Understanding) -> bool:
+    """The message chooses one option by its time or number ("I'd rather take the 3:35")."""
+    return any(r.clock or r.index is not None for r in u.options) and is_pick(u.text, u.options)
 
 
 def _described_each(state: State, u: Understanding) -> list[OptionRef] | None:

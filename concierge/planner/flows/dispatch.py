@@ -31,6 +31,7 @@ from concierge.planner.flows import (
     search,
     seats,
     smalltalk,
+    switched,
     trips,
 )
 from concierge.planner.flows.base import Context, Decision, Handler, Reply
@@ -184,6 +185,11 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         # instead", "go via Boston instead", "no, too pricey": the reason for that
         # rejection, not a new request.
         return approvals.reject_with_reason(state, turn, ctx, u, reason)
+    switch = switched.decide(state, turn, ctx, u)
+    if switch is not None:
+        # "actually, the Marriott instead - we have a negotiated rate there right?" at a
+        # hold's confirmation: that option held in its place, and the question answered.
+        return switch
     asked = hold_questions.at_confirmation(state, turn, ctx, u)
     if asked is not None:
         # "wait, do I get my money back?" at a cancellation's confirmation, "how much is

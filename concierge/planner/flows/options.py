@@ -278,6 +278,27 @@ def _carrier_fits(item: dict[str, Any], carrier: str) -> bool:
     return word in names or word.replace(" ", "") in names or (len(word) >= 4 and word in blob)
 
 
+def _flown_by(item: dict[str, Any], carrier: str) -> bool:
+    """Every flight of the option is the named airline's ("American" of AA 21, not of AA
+    1040 + B6 7); a hotel, or a flight named by its number, is its own."""
+    flights = [str(f) for f in item.get("flights") or []]
+    if not flights or flight_number(carrier.lower()):
+        return True
+    return all(_carrier_fits({"flights": [f], "carrier": name}, carrier) for f, name in _legs(item))
+
+
+def _legs(item: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each flight of an option with its airline's name ("AA 1040", "American Airlines");
+    the name left out when the option's carriers can't be told apart by leg."""
+    flights = [str(f) for f in item.get("flights") or []]
+    names = [n.strip() for n in str(item.get("carrier") or "").split("/")]
+    if len(names) == len(flights):
+        return list(zip(flights, names, strict=True))
+    if len(names) == 1:
+        return [(f, names[0]) for f in flights]
+    return [(f, "") for f in flights]
+
+
 def _at_clock(items: list[dict[str, Any]], ref: OptionRef) -> list[dict[str, Any]]:
     """The options leaving at the time named: that minute (either half of the day when the
     user named none, "half ten"), else the nearest within three quarters of an hour
@@ -511,6 +532,8 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
         pool = [i for i in pool if _carrier_fits(i, ref.carrier)]
         if not pool:
             return _ask(items, ref) if details > 1 and _fits_alone(items, ref) else None
+        # "the american one": the airline's own flights before a connection it shares
+        pool = [i for i in pool if _flown_by(i, ref.carrier)] or pool
     if ref.clock:
         pool = _at_clock(pool, ref)
         if not pool:

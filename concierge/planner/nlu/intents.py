@@ -193,6 +193,9 @@ class Understanding:
     # carrier codes (picks.airlines_restricted): kept on the draft, a filter on its flights
     airlines_only: tuple[str, ...] = ()
     airlines_not: tuple[str, ...] = ()
+    # options shown described to narrow them, none chosen ("any American ones?", "show me
+    # the morning ones"): picks.narrowing
+    narrowed: bool = False
     within_policy: bool = False  # "a hotel ... under the policy limit": a filter, not a question
     facets: frozenset[str] = frozenset()  # what a trip question asks (asks.yaml)
     unsupported: asks.Unsupported | None = None
@@ -778,6 +781,15 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # "I need to leave the hotel a day early": fewer nights at one's booked hotel,
         # which no tool changes; its day and place name the stay, nothing to search.
         u.intent, u.unsupported = Intent.UNSUPPORTED, shorter
+        return u
+    narrowed = picks.narrowing(clean)
+    if narrowed is not None and not (u.booking_id or _CANCEL.search(low) or _DECIDE.search(low)):
+        # "those early ones are way too early, nothing before 10am", "any American ones? we
+        # get miles with them", "can you show me the morning ones?": the options shown
+        # narrowed (by the hours, airline or stops said), searched again — nothing chosen.
+        u.intent, u.narrowed, u.options = Intent.SEARCH, True, []
+        if narrowed and not u.airlines_only:
+            u.airlines_only = narrowed
         return u
     if _choosing(u, clean, low):
         # "the first", "the 1:40pm one — aisle if you can", "hold the cheapest one I'm

@@ -114,6 +114,8 @@ class _Tables:
     in_budget: re.Pattern[str]
     deferred: re.Pattern[str]
     parts_of_day: str  # an alternation, for the patterns below
+    narrowing: re.Pattern[str]
+    not_describing: re.Pattern[str]
 
 
 def _any(patterns: list[str]) -> re.Pattern[str]:
@@ -167,6 +169,8 @@ def tables() -> _Tables:
         in_budget=_any(raw["in_budget"]),
         deferred=_any(raw["deferred"]),
         parts_of_day="|".join(f"(?:{p})" for p in raw["parts_of_day"]),
+        narrowing=re.compile(rf"\b(?:{raw['narrowing']['phrase']})\b"),
+        not_describing=re.compile(rf"\b(?:{raw['narrowing']['not_describing']})\b"),
     )
 
 
@@ -370,6 +374,21 @@ def airlines_asked(text: str) -> tuple[str, ...]:
 _QUESTION_START: Final = re.compile(r"^(?:\W*\w+\W+){0,8}?(?:is there|are there|does|do|any)\b")
 
 
+def narrowing(text: str) -> tuple[str, ...] | None:
+    """A narrowing said of the options shown ("those early ones are too early, nothing
+    before 10am", "any American ones?", "show me the morning ones"): several of them
+    described, never one chosen — the airlines its description names (carrier codes, maybe
+    none); None when the message chooses (a superlative, a number, a time, "the same ones",
+    a pick verb, a choice in each list) or describes no options so."""
+    low = plain(text)
+    t = tables()
+    found = [m for m in t.narrowing.finditer(low) if not t.not_describing.search(m.group("w"))]
+    if not found or t.verbs.search(low) or any(p.search(low) for _, p in t.both):
+        return None
+    said = [_AIRLINE_CODE[n.group()] for m in found for n in _ONE_AIRLINE.finditer(m.group("w"))]
+    return tuple(dict.fromkeys(said))
+
+
 def of_those(text: str) -> bool:
     """A pick says it chooses among the options just talked of ("the cheaper of those")."""
     return bool(tables().of_those.search(" ".join((text or "").lower().split())))
@@ -542,6 +561,8 @@ def _clause_kind(low: str, span: tuple[int, int], taken: list[tuple[int, int]]) 
             found.append((m.start(), kind))
     if found:
         return min(found)[1]
+    if any(scope == "ways" and pattern.search(text) for scope, pattern in tables().both):
+        return None  # "the 1:50pm flight both ways": a flight in each direction, not the outbound
     return "flight" if tables().flight_word.search(text) else None
 
 

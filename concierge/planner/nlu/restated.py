@@ -1,10 +1,11 @@
-"""A count or a place said and corrected in the same breath ("a hotel for 3 nights, no
-wait, 4 nights", "2 nights - actually make that 3", "for 2 people, sorry, 3", "flights
-from Boston, no, from Chicago, to Atlanta"): the one corrected away is dropped before
+"""A count, a place or an option said and corrected in the same breath ("a hotel for 3
+nights, no wait, 4 nights", "2 nights - actually make that 3", "for 2 people, sorry, 3",
+"flights from Boston, no, from Chicago, to Atlanta", "the 12:15 one... no wait, the 13:55
+from Gatwick"): the one corrected away is dropped before
 the readers see the message, so each reads only what the user meant.
 
 What may stand between the two is data (``data/corrections.yaml``: ``restated_words``,
-``restated_units``); days corrected so are dates.py's (``between``).
+``restated_units``, ``restated_pick``); days corrected so are dates.py's (``between``).
 """
 
 from __future__ import annotations
@@ -18,11 +19,15 @@ _NUMBER = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     raw = datafiles.load("corrections")
     words, unit = raw["restated_words"], raw["restated_units"]
     punct = r"[\s,;:.!…—–()-]"
     gap = rf"{punct}*(?:{words}{punct}*)+"
+    picked = raw["restated_pick"]
+    option = re.compile(
+        rf"\b(?P<a>{picked['first']})(?P<gap>{gap})(?={picked['then']})", re.IGNORECASE
+    )
     count = re.compile(
         rf"\b(?P<n1>{_NUMBER})(?:\s+(?P<u1>{unit}))?(?P<gap>{gap})"
         rf"(?P<n2>{_NUMBER})(?:\s+(?P<u2>{unit}))?\b",
@@ -33,7 +38,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         rf"(?P<gap>{gap})(?P=prep)\s+",
         re.IGNORECASE,
     )
-    return count, place
+    return count, place, option
 
 
 def _has_word(gap: str) -> bool:
@@ -42,8 +47,9 @@ def _has_word(gap: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def restated(text: str) -> str:
-    """``text`` with a count or place corrected in the same message said once, as meant."""
-    count, place = _patterns()
+    """``text`` with a count, place or option corrected in the same message said once, as
+    meant."""
+    count, place, option = _patterns()
 
     def one_count(m: re.Match[str]) -> str:
         unit = m.group("u2") or m.group("u1")
@@ -62,7 +68,10 @@ def restated(text: str) -> str:
             return m.group(0)
         return f"{m.group('prep')} "
 
-    return place.sub(one_place, count.sub(one_count, text))
+    def one_option(m: re.Match[str]) -> str:
+        return "" if _has_word(m.group("gap")) else m.group(0)
+
+    return option.sub(one_option, place.sub(one_place, count.sub(one_count, text)))
 
 
 @lru_cache(maxsize=1)
