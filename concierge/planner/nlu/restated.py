@@ -25,8 +25,10 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     punct = r"[\s,;:.!…—–()-]"
     gap = rf"{punct}*(?:{words}{punct}*)+"
     picked = raw["restated_pick"]
+    # (whole words only: "these are over the cap" corrects nothing)
+    spoken = rf"{punct}*(?:\b(?:{words})\b{punct}*)+"
     option = re.compile(
-        rf"\b(?P<a>{picked['first']})(?P<gap>{gap})(?={picked['then']})", re.IGNORECASE
+        rf"\b(?P<a>{picked['first']})\b(?P<gap>{spoken})(?={picked['then']})", re.IGNORECASE
     )
     count = re.compile(
         rf"\b(?P<n1>{_NUMBER})(?:\s+(?P<u1>{unit}))?(?P<gap>{gap})"
