@@ -532,8 +532,6 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
         pool = [i for i in pool if _carrier_fits(i, ref.carrier)]
         if not pool:
             return _ask(items, ref) if details > 1 and _fits_alone(items, ref) else None
-        # "the american one": the airline's own flights before a connection it shares
-        pool = [i for i in pool if _flown_by(i, ref.carrier)] or pool
     if ref.clock:
         pool = _at_clock(pool, ref)
         if not pool:
@@ -558,6 +556,9 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
     # "the American nonstop": its flights without stops only (with a time said, the stops
     # word only preferred above: "the 4:10pm out and the United nonstop back")
     pool = _pool(pool, replace(ref, direct=False, stops=False) if ref.clock else ref)
+    if ref.carrier:
+        # "the american one": the airline's own flights before a connection it shares
+        pool = [i for i in pool if _flown_by(i, ref.carrier)] or pool
     return pool[0] if pool else None  # "the BA one": the first BA option listed
 
 
