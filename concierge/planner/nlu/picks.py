@@ -1265,6 +1265,8 @@ def _book_named() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], fr
         # "the Holiday Inn Express in Paris, 9 to 11 December please": the request opening
         # with the option it wants and where, no verb before it
         rf"|^(?:{_OPENING})the\s+[\w'&.-]+(?:\s+[\w'&.-]+){{0,4}}?\s+(?:in|at|near)\s"
+        # "ORD to Miami dec 16, the 5:55 nonstop": the option wanted said last, on its own
+        + "".join(f"|{t}" for t in named.get("trailing") or [])
     )
     permission = re.compile(rf"\b(?:{'|'.join(named['permission'])})\b")
     return request, wish, permission, frozenset(str(w) for w in named["between"])
