@@ -255,7 +255,7 @@ def not_found(ask: TripAsk, trips: list[TripOut]) -> str:
         lines = "\n".join(f"- {trip_line(t)}" for t in theirs[:5])
         return f"I don't see a trip{where}{when} for {ask.whose}. Their trips:\n{lines}"
     if not active:
-        return f"I don't see any trip{where}{when} — you have no active bookings right now."
+        return f"I don't see any trip{where}{when} — you have no trips booked, nothing coming up."
     lines = "\n".join(f"- {trip_line(t)}" for t in active[:5])
     return f"I don't see a trip{where}{when} in your bookings. Your trips:\n{lines}"
 

@@ -47,6 +47,7 @@ class _Tables:
     team: re.Pattern[str]
     request: re.Pattern[str]
     done: re.Pattern[str]
+    not_ours: re.Pattern[str]
     done_for_me: re.Pattern[str]
     policy: re.Pattern[str]
     policy_subjects: re.Pattern[str]
@@ -98,6 +99,7 @@ def tables() -> _Tables:
         team=_any(raw["team"]),
         request=_any(raw["request"]),
         done=_any(raw["done"]),
+        not_ours=_any(raw["request_not_ours"]),
         done_for_me=_any(raw["done_for_me"]),
         policy=_any(raw["policy"]["cues"]),
         policy_subjects=_any([*raw["policy"]["subjects"], *_airline_names()]),
@@ -289,9 +291,10 @@ def about_team(text: str) -> bool:
 
 def is_request(text: str) -> bool:
     """The message asks for something to be searched or booked (a booking already made,
-    asked about — "which hotel did you book me in?" — is none)."""
+    asked about — "which hotel did you book me in?" — is none, nor is booking what no tool
+    books: "I want to book a car" beside a question about one's flight)."""
     t = tables()
-    return bool(t.request.search(t.done.sub(" ", plain(text))))
+    return bool(t.request.search(t.not_ours.sub(" ", t.done.sub(" ", plain(text)))))
 
 
 def is_policy_question(text: str) -> bool:
