@@ -37,8 +37,11 @@ def _approval_lines(items: list[dict[str, Any]]) -> str:
             or []
         )
         why = f" · why: {'; '.join(str(r) for r in reasons)}" if reasons else ""
+        # when the decision is due ("when do I have to decide by?"): list_approvals' due_at
+        due = f" · decide by {render.when(a['due_at'])} UTC" if a.get("due_at") else ""
         lines.append(
-            f"{i}. **{who}** — {summary} · {total}{why} ({a.get('approval_id')}, booking {a.get('booking_id')})"
+            f"{i}. **{who}** — {summary} · {total}{why}{due} ({a.get('approval_id')}, "
+            f"booking {a.get('booking_id')})"
         )
     return "\n".join(lines)
 
