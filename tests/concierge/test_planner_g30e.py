@@ -11,6 +11,9 @@ Every phrasing here was written before it was run (the held-out cases themselves
 tests/concierge/heldout/batch_62.yaml). First try (pytest -q tests/concierge/test_planner_g30e.py
 -n 2, 22:42 UTC): 1/4 — the three flights named in a trailing clause were
 listed, not held (only "the united one", naming several, passed). After the fix: 4/4.
+Second gap: a colleague joining the speaker's hold named with "'s" ("Ava's coming with
+me") was read as the traveller (the hold then failed: "for another traveller"); first try
+22:55 UTC: 1/2, after the fix (intents.yaml ``party.joins``): 2/2.
 """
 
 from __future__ import annotations
@@ -68,6 +71,34 @@ CASES: list[tuple[str, Case]] = [
         ),
     ),
 ]
+
+# A colleague joining the speaker's hold, named with "'s" ("Ava's coming with me"): one more
+# seat on the hold, the speaker's own (mia may book for Ava; gus for no one).
+JOINED: dict[str, Any] = {"not_new_status": "confirmed", "tools_exclude": ["confirm_booking"]}
+CASES += [
+    (
+        "joins_with_s",
+        dialogue(
+            "new york to chicago dec 9",
+            ("the 4:10 american", {"pending": "confirm_booking"}),
+            "can you do 2 seats instead, Ava's flying with me",
+            user="mia",
+            segments=[{"kind": "flight", "flight": "AA 1141", "passengers": 2}],
+            **JOINED,
+        ),
+    ),
+    (
+        "joins_with_s",
+        dialogue(
+            "new york to chicago dec 9",
+            ("the 11:25 united", {"pending": "confirm_booking"}),
+            "oh wait, Priya's coming too so 2 seats please",
+            segments=[{"kind": "flight", "flight": "UA 1107", "passengers": 2}],
+            **JOINED,
+        ),
+    ),
+]
+
 
 GAPS: set[int] = set()
 
