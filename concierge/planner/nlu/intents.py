@@ -285,6 +285,7 @@ _AIR_REFUSED: Final = _rx("intents", "air_refused")
 _WHO_APPROVES_MINE: Final = _rx("intents", "who_approves_mine")
 _MINE_WAITING: Final = _rx("intents", "mine_waiting")
 _MINE_APPROVAL_STATUS: Final = _rx("intents", "mine_approval_status")
+_BOOKING_NOW: Final = _rx("intents", "booking_now")
 _CHASE_APPROVAL: Final = _rx("intents", "chase_approval")
 _SOMEONE_AWAY: Final = _rx("intents", "someone_away")
 # A wh-word just before "is <name> flying": the question asks a fact of the trip.
@@ -1808,6 +1809,10 @@ def _trip_dates(clean: str, low: str, now: datetime, month_first: bool) -> DateR
     be in London on the 22nd for a team dinner.") when another sentence asks for the
     flight or hotel on a day of its own ("Can you look at flights out of O'Hare on
     Wednesday the 9th?"): that day is the trip's, the event's is context."""
+    for m in _BOOKING_NOW.finditer(low):
+        # "if I book a flight for Monday the 7th today": the day of booking is no travel day
+        a, b = m.span("day")
+        clean, low = (t[:a] + " " * (b - a) + t[b:] for t in (clean, low))
     reading = read_dates(clean, now, month_first=month_first)
     if len(reading.mentions) < 2:
         return reading
