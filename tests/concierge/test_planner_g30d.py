@@ -11,7 +11,9 @@ Every phrasing was written before it was run. First try (pytest -q -n 2
 tests/concierge/test_planner_g30d.py, ~22:39 UTC, main 61dee8f): 4/10 — failed: both "any
 flights/hotels booked" (a search), both no-trips answers ("no active bookings"), "paris trip
 aprooved?" (searched), the manager's deadline (no due date). The cab sibling was added after
-the fix. After the fixes: 11/11.
+the fix. After the fixes: 11/11. Added later (22:57 UTC, run before the fix): the day one books on
+said beside the travel day ("... the 9th today ...": 1/2 first try, the thresholds listed),
+after the fix 2/2.
 """
 
 from __future__ import annotations
@@ -138,6 +140,23 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "if I book a flight to Boston for Sunday the 6th, would that need approval?",
             reply_contains_any=[["7 days", "seven days"], ["approval", "approve"]],
+            nothing_changed=True,
+        ),
+    ),
+    # the day one books on ("today", "right now") said beside the travel day: no travel day
+    (
+        "approval_for_date",
+        dialogue(
+            "if we book a flight to Chicago for Friday the 4th right now, would it need sign-off?",
+            reply_contains_any=[["7 days", "seven days"], ["approval", "approve"]],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "approval_for_date",
+        dialogue(
+            "if I book the 9th today to Boston does my manager need to approve?",
+            reply_contains_any=[["7 days", "seven days"]],
             nothing_changed=True,
         ),
     ),
