@@ -20,7 +20,7 @@ from enum import Enum
 from functools import cache
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
-from concierge.planner.state import State
+from concierge.planner.state import OPTION_LISTS, State
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +32,8 @@ class _Unreadable(ValueError):
     pass
 
 
-# Lists shown that are a search's own options are stored once, as a reference.
-_SHOWN_FROM = ("flights", "returns", "hotels")
+# Lists shown that are a search's own options (``OPTION_LISTS``) are stored once, as a
+# reference.
 
 
 def dump(state: State) -> dict[str, Any] | None:
@@ -48,7 +48,7 @@ def dump(state: State) -> dict[str, Any] | None:
 
 def _dump(state: State) -> dict[str, Any]:
     encoded = _encode(state)
-    for kind in _SHOWN_FROM:
+    for kind in OPTION_LISTS:
         shown, output = state.shown.get(kind), getattr(state, kind)
         if shown is not None and output is not None and shown.items == output.get("options"):
             encoded["shown"][kind]["items"] = f"={kind}"
@@ -62,7 +62,7 @@ def load(data: Any) -> State | None:
     try:
         encoded = dict(data["state"])
         shown = {k: dict(v) for k, v in (encoded.get("shown") or {}).items()}
-        for kind in _SHOWN_FROM:
+        for kind in OPTION_LISTS:
             if kind in shown and shown[kind].get("items") == f"={kind}":
                 shown[kind]["items"] = list((encoded.get(kind) or {})["options"])
         if shown:

@@ -230,6 +230,10 @@ class Offer:
     args: dict[str, Any]
 
 
+# What ``State.last_shown`` names when options were listed.
+OPTION_LISTS = ("flights", "returns", "hotels")
+
+
 @dataclass
 class State:
     draft: Draft = field(default_factory=Draft)
@@ -290,6 +294,11 @@ class State:
     # The days (first, last; ISO) one's own trips were asked for ("what have I got booked
     # the week of the 14th?"): the trips listed are those, what "the flight" names next.
     trips_days: list[str] | None = None
+
+    def only_options_shown(self) -> bool:
+        """Options were listed and nothing is held or booked in this conversation: a "no"
+        or "cancel that" now gives up a plan, not a booking."""
+        return self.current_booking is None and self.last_shown in OPTION_LISTS
 
 
 @dataclass

@@ -899,14 +899,11 @@ def _no(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
         )
     if offer is not None and offer.kind == "reserve":
         return Reply("OK, I won't book that. Would you like to pick another option?")
-    if offer is None and state.current_booking is None and state.last_shown in _LISTS:
+    if offer is None and state.only_options_shown():
         # "scrap that, the trip is off" after a search: only options were shown, so say
         # plainly that nothing is held or booked.
         return Reply("OK, no problem — nothing was booked. Anything else I can help with?")
     return Reply("OK, no problem. Anything else I can help with?")
-
-
-_LISTS = frozenset({"flights", "returns", "hotels"})
 
 
 def wait(state: State, turn: Turn, ctx: Context, u: Understanding, aside: str = "") -> Decision:

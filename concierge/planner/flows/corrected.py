@@ -10,7 +10,7 @@ from concierge.planner.flows import booking
 from concierge.planner.flows.base import Call, Context, Decision, Reply
 from concierge.planner.nlu.intents import Intent, Understanding
 from concierge.planner.nlu.restated import wrong_part
-from concierge.planner.state import State, Turn
+from concierge.planner.state import OPTION_LISTS, State, Turn
 
 # What "wrong day!" may read as on its own ("no, wrong day" a no, "the wrong flight" a
 # pick of an airline named "wrong").
@@ -22,8 +22,6 @@ _ASK = {
     "place": "Sorry about that — where should it be to (or from)?",
     "flight": "Sorry about that — which one did you mean? Tell me its time or its number.",
 }
-
-_LISTS = ("flights", "returns", "hotels")
 
 
 def ask(
@@ -56,7 +54,7 @@ def ask(
     ):
         return None  # "wrong day! I need friday", "wrong one, the 11:10": said already
     held = booking.changed_hold(state)
-    if held is None and state.last_shown not in _LISTS:
+    if held is None and state.last_shown not in OPTION_LISTS:
         return None
     said = _ASK[part]
     if held is None:

@@ -38,9 +38,8 @@ CARRIER_CODES = frozenset(c.code for c in CARRIERS)
 
 def _cancel(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
     if (
-        state.current_booking is None
+        state.only_options_shown()
         and not (u.booking_id or u.places or u.dates.depart or u.person)
-        and state.last_shown in {"flights", "returns", "hotels"}
         and re.search(
             r"\b(?:that|this|it|everything|all|the (?:search|trip|whole thing))\b|\bdon'?t need\b",
             u.text.lower(),
