@@ -152,17 +152,21 @@ async def test_party24(case: Case, worlds: dict[str, World], tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize(
-    ("text", "party"),
+    ("text", "party", "seats"),
     [
-        ("yes but make it 2 seats, my colleague Tom Reed is coming too", ["Tom Reed"]),
-        ("Lena Park is joining us, so two seats", ["Lena Park"]),
-        ("add Jo Blake to the booking please", ["Jo Blake"]),
-        ("my friend Sam Ortiz will be travelling with me", ["Sam Ortiz"]),
+        # a count said is the total; someone joining with no count is a seat more than
+        # those already asked for (two after a search for one, three after one for two)
+        ("yes but make it 2 seats, my colleague Tom Reed is coming too", ["Tom Reed"], (2, None)),
+        ("Lena Park is joining us, so two seats", ["Lena Park"], (2, None)),
+        ("add Jo Blake to the booking please", ["Jo Blake"], (None, 1)),
+        ("my friend Sam Ortiz will be travelling with me", ["Sam Ortiz"], (None, 1)),
     ],
 )
-def test_a_companion_joining_is_a_seat_not_a_booking_for(text: str, party: list[str]) -> None:
+def test_a_companion_joining_is_a_seat_not_a_booking_for(
+    text: str, party: list[str], seats: tuple[int | None, int | None]
+) -> None:
     u = understand(text, NOW)
-    assert (u.party, u.book_for, u.passengers) == (party, None, 2)
+    assert (u.party, u.book_for, (u.passengers, u.passenger_delta)) == (party, None, seats)
 
 
 @pytest.mark.parametrize(

@@ -1310,10 +1310,21 @@ _PARTY_JOINERS: Final = (
 )
 
 
-def named_party(clean: str, places: list[PlaceMention]) -> list[str]:
+@dataclass(frozen=True)
+class Party:
+    """The people a message names as flying with the speaker. ``listed``: named in one list
+    with the speaker ("me plus Tom Reed"), so the seats are a total; otherwise they join
+    ("Priya's coming as well"): seats more than those already asked for."""
+
+    people: list[str]
+    listed: bool
+
+
+def named_party(clean: str, places: list[PlaceMention]) -> Party:
     """The people a message names as flying with the speaker, in one list with them ("for
-    me plus Tom Reed and Priya Shah", "Tom Reed, Priya Shah and I"): their names as
-    written, [] when no such list. A place, an airline or a word in not_names is no one."""
+    me plus Tom Reed and Priya Shah", "Tom Reed, Priya Shah and I") or joining them ("my
+    colleague Tom Reed is coming too"): their names as written, none when no such list. A
+    place, an airline or a word in not_names is no one."""
     text = clean.replace("’", "'")
     named = {p.text.lower() for p in places}
     for m in _PARTY_LIST.finditer(text):
@@ -1322,7 +1333,7 @@ def named_party(clean: str, places: list[PlaceMention]) -> list[str]:
             continue
         people = [x for x in members if not _PARTY_SELF.fullmatch(x)]
         if people and all(_a_name(x, named) for x in people):
-            return people
+            return Party(people, listed=True)
     for joiner in _PARTY_JOINERS:
         # "my colleague Tom Reed is coming too", "add Jo Blake to that": joining the speaker
         for m in joiner.finditer(text):
@@ -1332,8 +1343,8 @@ def named_party(clean: str, places: list[PlaceMention]) -> list[str]:
                 if not _PARTY_SELF.fullmatch(x.group(0))
             ]
             if people and all(_a_name(x, named) for x in people):
-                return people
-    return []
+                return Party(people, listed=False)
+    return Party([], listed=False)
 
 
 _OTHERS: Final = _tables()["traveller"]["others"]
@@ -2054,9 +2065,13 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
             break
     u.cabin = _cabin(fix_spelling(low))  # "busines class", "premuim economy"
     u.passengers = numbers.passengers(low)
-    u.party = named_party(clean, u.places)
-    if u.party and (u.passengers or 0) < 1 + len(u.party):
+    party = named_party(clean, u.places)
+    u.party = party.people
+    if u.party and party.listed and (u.passengers or 0) < 1 + len(u.party):
         u.passengers = 1 + len(u.party)  # "for me plus Tom Reed and Priya Shah": three
+    elif u.party and not u.passengers:
+        # "Priya's coming as well" after a search for two: three, a seat more each
+        u.passenger_delta = len(u.party)
     u.self_joins = bool(_SELF_JOINS.search(low.replace("’", "'")))
     listed = None if u.party or u.passengers else others_party(clean, u.places)
     if listed is not None:
