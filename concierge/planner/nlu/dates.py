@@ -127,7 +127,8 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
         re.compile(
             r"\b(?:the\s+)?(?P<nth>first|1st|second|2nd|third|3rd|fourth|4th|last|final)\s+(?P<wd>"
             + _WD
-            + r")\s+(?:of|in)\s+(?:(?P<rel>the|this|next|the following)\s+month\b|"
+            # "the last day of the month": any day counts (the month's first or last)
+            + r"|day)\s+(?:of|in)\s+(?:(?P<rel>the|this|next|the following)\s+month\b|"
             + _p(_MON, "m")
             + r"\b)"
         ),
@@ -749,17 +750,19 @@ def _interpret(kind: str, m: re.Match[str], today: date, month_first: bool) -> M
             year, month = _add_months(
                 today, 1 if "next" in g["rel"] or "following" in g["rel"] else 0
             )
-        wd = WEEKDAYS[g["wd"]]
         first_day = date(year, month, 1)
+        any_day = g["wd"] == "day"  # "the last day of the month", "the 2nd day of January"
         if g["nth"] in {"last", "final"}:
-            next_first = date(*_add_months(first_day, 1), 1)
-            last_day = next_first - timedelta(days=1)
+            last_day = date(*_add_months(first_day, 1), 1) - timedelta(days=1)
+            wd = last_day.weekday() if any_day else WEEKDAYS[g["wd"]]
             day = last_day - timedelta(days=(last_day.weekday() - wd) % 7)
         else:
             nth = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(g["nth"]) or int(
                 g["nth"][0]
             )
-            day = first_day + timedelta(days=(wd - first_day.weekday()) % 7 + 7 * (nth - 1))
+            wd = first_day.weekday() if any_day else WEEKDAYS[g["wd"]]
+            week = 1 if any_day else 7
+            day = first_day + timedelta(days=(wd - first_day.weekday()) % 7 + week * (nth - 1))
         if day < today and g.get("m"):
             return None
         return mk(day)
@@ -839,7 +842,7 @@ def _month_part_pattern() -> re.Pattern[str]:
         + r")[\s-]+(?P<month>"
         + "|".join(sorted(MONTHS, key=len, reverse=True))
         # "early next month", "the end of this month": the month counted from today's
-        + r"|(?P<rel>next|this)\s+month)\b"
+        + r"|(?P<rel>next|this|the)\s+month)\b"
     )
 
 
