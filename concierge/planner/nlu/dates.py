@@ -1312,7 +1312,7 @@ def _weekend_nights(low: str, mentions: list[Mention]) -> list[Mention]:
 
 _STAY_TO = re.compile(
     r"^\s*,?\s*(?:to|until|till|til|'til|through|thru|-|–|—|and|check(?:ing)?[- ]?out(?: on)?)\s*"
-    r"(?:(?:on\s+)?(?:" + _WD + r")\.?,?\s*)?$"
+    r"(?:(?:on\s+)?(?:" + _WD + r")\.?,?\s*)?(?:the\s+)?$"
 )
 
 
@@ -1355,7 +1355,15 @@ def _stay(
         if not others:
             continue
         flight = min(m.first for m in others)
-        if used[0].kind in {"ord", "ord_range"} and span[0] < flight:
+        if all(m.kind == "weekday" and _PLAIN_WEEKDAY.match(m.text.strip()) for m in used):
+            # "London next Monday, and a hotel from the Tuesday to the Friday": the days of
+            # the trip's week, from its first day on (never this week's Friday)
+            check_in = _weekday(flight - timedelta(days=1), used[0].weekday or 0, None, None)
+            nights = (span[1] - span[0]).days
+            if len(used) == 2:
+                nights = ((used[1].weekday or 0) - (used[0].weekday or 0)) % 7 or 7
+            span = (check_in, check_in + timedelta(days=nights))
+        elif used[0].kind in {"ord", "ord_range"} and span[0] < flight:
             # "Jan 4, staying from the 5th": a bare day counts from the flight's date.
             moved = _day_of_month(flight, span[0].day)
             if moved is not None:

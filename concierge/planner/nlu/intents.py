@@ -2133,6 +2133,13 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
     elif (
         u.want_hotel
         and not _HOTEL_TOO.search(low)
+        # "Atlanta next Monday, hotel from the Tuesday to the Thursday": a day of its own
+        # before the stay's is the day of getting there
+        and not (
+            u.dates.stay is not None
+            and u.dates.depart is not None
+            and u.dates.depart <= u.dates.stay[0]
+        )
         and (
             _HOTEL_IN.search(low)
             or stay_named
