@@ -102,6 +102,7 @@ class _Tables:
     booked: re.Pattern[str]
     airline_wish: tuple[re.Pattern[str], ...]
     airline_only: tuple[re.Pattern[str], ...]
+    airline_named: tuple[re.Pattern[str], ...]
     airline_not: tuple[re.Pattern[str], ...]
     of_those: re.Pattern[str]
     best: tuple[tuple[str, re.Pattern[str]], ...]
@@ -155,6 +156,7 @@ def tables() -> _Tables:
         booked=_any(raw["booked"]),
         airline_wish=tuple(re.compile(rf"\b(?:{p})\b") for p in raw["airline_wish"]),
         airline_only=_with_airlines(raw["airline_only"]),
+        airline_named=_with_airlines(raw["airline_named"]),
         airline_not=_with_airlines(raw["airline_not"]),
         of_those=_any(raw["of_those"]),
         best=tuple((name, _any(cues)) for name, cues in raw["best"].items()),
@@ -347,6 +349,10 @@ def airlines_restricted(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     low = " ".join((text or "").lower().replace("’", "'").split())
     only = _airlines_said(tables().airline_only, low)
     ruled_out = _airlines_said(tables().airline_not, low)
+    # "Delta from New York to Atlanta", "United flights nyc to chicago": the airline a
+    # request is for, unless the message rules it out too ("no more United flights")
+    named = (c for c in _airlines_said(tables().airline_named, low) if c not in ruled_out)
+    only = tuple(dict.fromkeys((*only, *named)))
     return only, tuple(c for c in ruled_out if c not in only)
 
 
