@@ -21,8 +21,14 @@ Lists the phrasings refer to (search_flights / search_hotels, cheapest first):
   Chicago 7–9 Dec: all amber (under 7 days ahead). Boston 14–16 Dec: cheapest 153/night.
 - World ``trips``: ava's confirmed London trip and her Paris flight waiting for Mia.
 
-First try (pytest -q -n 2 tests/concierge/test_planner_p31lists.py, main at 71a2657):
-see FIRST_TRY below.
+First try (pytest -q -n 2 tests/concierge/test_planner_p31lists.py, main at 71a2657, 00:10 UTC):
+22/34 — filter 5/6 (held UA 1107 for "the one that lands before 11am"), clock_pick 8/10 ("the
+9:15pm one" held the 9:15 am; "9:35 one" with two 21:35s held the first), position 1/1,
+day_later 1/2 ("same flight but the day after" left the 9 Dec hold), hotel_list 4/4,
+hotel_cap 2/3 ("5 star in london under the cap? 15-18 december" searched flights), hotel_dates
+0/2 ("2 nights checking out on the 9th": no search), trips 1/2 ("cancel the first one" after
+"which of my trips are confirmed?" took the first of all trips), approve 0/1 (bare "approve"),
+went_through 0/2 ("did that go through?" not understood), all_set 0/1 (a locator twice).
 """
 
 from __future__ import annotations
@@ -46,7 +52,9 @@ worlds = worlds_fixture("empty", "trips")
 
 HELD: dict[str, Any] = {"new_status": "held", "pending": "confirm_booking"}
 NOTHING: dict[str, Any] = {"nothing_changed": True, "tools_exclude": ["reserve"]}
-NONE_FITS = r"\b(no|none|nothing|not any|isn't any|aren't any|couldn't find|can't find|didn't find)\b"
+NONE_FITS = (
+    r"\b(no|none|nothing|not any|isn't any|aren't any|couldn't find|can't find|didn't find)\b"
+)
 
 
 def _flight(no: str, date: str) -> list[dict[str, Any]]:
@@ -365,7 +373,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = set()
+GAPS: set[int] = {2, 8, 15, 18, 25, 26, 27, 29, 30, 31, 32}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
@@ -376,8 +384,9 @@ async def test_p31lists(kind: str, case: Case, worlds: dict[str, World], tmp_pat
 ALL_SET = dialogue("am I all set for London?", world="trips", reply_contains=["BA 19"], **NOTHING)
 
 
+@pytest.mark.xfail(strict=True, reason="known gap")
 async def test_p31lists_all_set_once(worlds: dict[str, World], tmp_path: Path) -> None:
-    """"Am I all set for London?": answered once — the trip's reference (and each locator)
+    """ "Am I all set for London?": answered once — the trip's reference (and each locator)
     shown no more than once."""
     outcome = await run_case(ALL_SET, worlds["trips"], tmp_path)
     assert not outcome.failures, "\n".join(outcome.failures)
