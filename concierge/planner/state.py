@@ -30,6 +30,7 @@ from concierge.planner.nlu.intents import (
     Understanding,
     asks_about_hotels,
     bookable_person,
+    listed_status,
 )
 from concierge.planner.nlu.legs import LegReading
 from concierge.planner.nlu.people import colleague, companions
@@ -265,6 +266,7 @@ class State:
     policy_cabin: str | None = None
     picked: dict[str, dict[str, Any]] = field(default_factory=dict)  # kind -> option last held
     held_from: dict[str, list[str]] = field(default_factory=dict)  # booking -> lists it came from
+    decided: str | None = None  # the booking of the approval last decided in this conversation
     flex_days: dict[str, dict[str, Any]] = field(default_factory=dict)  # date -> that day's search
     flex_batch: str = ""  # which turn's day-by-day searches flex_days holds
     either_found: dict[str, dict[str, Any]] = field(default_factory=dict)  # route -> its search
@@ -294,6 +296,7 @@ class State:
     # The days (first, last; ISO) one's own trips were asked for ("what have I got booked
     # the week of the 14th?"): the trips listed are those, what "the flight" names next.
     trips_days: list[str] | None = None
+    trips_status: str | None = None  # "which of my trips are confirmed?": only those listed
 
     def only_options_shown(self) -> bool:
         """Options were listed and nothing is held or booked in this conversation: a "no"
@@ -504,6 +507,9 @@ def apply_user(
         # "where's she staying in paris?": the trip of whom the conversation last named
         u.whose = _trip_person_meant(state, people) or u.whose
     state.trips_days = _trips_days(u) if u.intent == Intent.TRIPS else None
+    state.trips_status = (
+        listed_status(u.text) if u.intent == Intent.TRIPS and not (u.whose or u.team) else None
+    )
     # Lists a booking took are done with once the traveller writes again: what is shown
     # next (a hotel for the same trip, say) is what "the cheapest" or "option 2" means.
     for kind in state.used_up:
@@ -1174,13 +1180,17 @@ def apply_result(state: State, step: Step) -> None:
             )
             state.last_shown = "suggestions"
     elif name == "list_trips":
-        state.trips = within_days(list(out.get("trips") or []), state.trips_days)
+        state.trips = within_status(
+            within_days(list(out.get("trips") or []), state.trips_days), state.trips_status
+        )
         _show(state, "trips", state.trips)
     elif name == "list_approvals":
         state.approvals = list(out.get("approvals") or [])
         _show(state, "approvals", state.approvals)
     elif name == "decide_approval":
         approval_id = out.get("approval_id") or step.args.get("approval_id")
+        if out.get("booking_id"):
+            state.decided = str(out["booking_id"])
         if state.approvals is not None:
             state.approvals = [a for a in state.approvals if a.get("approval_id") != approval_id]
     elif name == "get_traveler_profile":
@@ -1480,6 +1490,13 @@ def _trips_days(u: Understanding) -> list[str] | None:
     if d.depart is not None:
         return [d.depart.isoformat(), (d.ret or d.depart).isoformat()]
     return None
+
+
+def within_status(trips: list[dict[str, Any]], status: str | None) -> list[dict[str, Any]]:
+    """The trips (list_trips' outputs) that stand at ``status``; all of them when no status
+    is given or none does (the list then says so)."""
+    found = [t for t in trips if t.get("status") == status] if status else []
+    return found or trips
 
 
 def within_days(

@@ -373,7 +373,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = {2, 8, 15, 18, 25, 26, 27, 29, 30, 31, 32}
+GAPS: set[int] = {2, 8, 15, 18, 25}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
@@ -384,7 +384,6 @@ async def test_p31lists(kind: str, case: Case, worlds: dict[str, World], tmp_pat
 ALL_SET = dialogue("am I all set for London?", world="trips", reply_contains=["BA 19"], **NOTHING)
 
 
-@pytest.mark.xfail(strict=True, reason="known gap")
 async def test_p31lists_all_set_once(worlds: dict[str, World], tmp_path: Path) -> None:
     """ "Am I all set for London?": answered once — the trip's reference (and each locator)
     shown no more than once."""

@@ -372,9 +372,11 @@ def _answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
     if facet == "have":
         return _has(ask, b)
     if facet == "status":
-        standing = _status(b, ask)
         stay = _stay_asked(ask, b)
-        if "ready" in ask.facets and not stay and b.status not in INACTIVE:
+        listed = "ready" in ask.facets and not stay and b.status not in INACTIVE
+        # (the summary listed after it gives each segment's reference: said once)
+        standing = _status(b, ask, refs=not listed)
+        if listed:
             # "am I all set for London?": how it stands, and what is booked in it
             data = b.model_dump(mode="json", exclude_none=True)
             return replace(standing, text=f"{standing.text}\n{render.booking_summary(data)}")
@@ -858,8 +860,8 @@ _ON_ME = re.compile(r"\b(?:waiting|sitting|stuck|pending) (?:on|with|for) me\b|\
 _WHY = re.compile(r"\b(?:why|how come|reason)\b", re.IGNORECASE)
 
 
-def _status(b: BookingOut, ask: TripAsk) -> TripAnswer:
-    standing = _standing(b, ask)
+def _status(b: BookingOut, ask: TripAsk, *, refs: bool = True) -> TripAnswer:
+    standing = _standing(b, ask, refs=refs)
     if "chase" not in ask.facets:
         return standing
     # "can you chase Mia about my Paris approval?": no tool sends anyone a message, so
@@ -900,8 +902,8 @@ def _flights_now(b: BookingOut) -> str:
     )
 
 
-def _standing(b: BookingOut, ask: TripAsk) -> TripAnswer:
-    answer = _standing_said(b, ask)
+def _standing(b: BookingOut, ask: TripAsk, *, refs: bool = True) -> TripAnswer:
+    answer = _standing_said(b, ask, refs=refs)
     flights = _flights_now(b)
     if not _OPEN_ASKED.match(ask.text) or not flights:
         return answer
@@ -909,12 +911,12 @@ def _standing(b: BookingOut, ask: TripAsk) -> TripAnswer:
     return replace(answer, text=f"{flights}.\n\n{text[:1].upper()}{text[1:]}")
 
 
-def _standing_said(b: BookingOut, ask: TripAsk) -> TripAnswer:
+def _standing_said(b: BookingOut, ask: TripAsk, *, refs: bool = True) -> TripAnswer:
     name = trip_name(b, ask)
     status = b.status
     if status == "confirmed":
-        refs = sorted({s.locator for s in b.segments if s.locator})
-        ref = f" (references {', '.join(refs)})" if refs else ""
+        locators = sorted({s.locator for s in b.segments if s.locator}) if refs else []
+        ref = f" (references {', '.join(locators)})" if locators else ""
         # "who has to sign off my London booking?" when it needs no one any more
         lead = "No one — " if _WHO.match(ask.text) else "Yes — "
         return TripAnswer(f"{lead}{name} is confirmed{ref}.")

@@ -861,6 +861,10 @@ def yes(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
         return _confirm_flow(state, turn, ctx, str(current["booking_id"]), current)
     if any(state.shown.get(k) for k in ("flights", "hotels", "returns")):
         return select(state, turn, ctx, _as_pick(u))
+    if u.decision:
+        # A bare "approve" / "approve it" with nothing on offer, held or shown: a decision
+        # on what waits on the caller (the only request, else the flow asks which).
+        return decide_approval(state, turn, ctx, u)
     return Reply(
         "Happy to help — what would you like me to do? For example, search a flight or show your trips."
     )
@@ -899,6 +903,8 @@ def _no(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
         )
     if offer is not None and offer.kind == "reserve":
         return Reply("OK, I won't book that. Would you like to pick another option?")
+    if u.decision and offer is None and state.current_booking is None and not state.last_shown:
+        return decide_approval(state, turn, ctx, u)  # a bare "reject it": likewise
     if offer is None and state.only_options_shown():
         # "scrap that, the trip is off" after a search: only options were shown, so say
         # plainly that nothing is held or booked.

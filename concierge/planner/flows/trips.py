@@ -190,6 +190,16 @@ def _trips(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
             [t.model_dump() for t in listing.trips], state.trips_days, strict=True
         ):
             lead = f"Nothing is booked {when}. "
+    if state.trips_status:
+        # "which of my trips are confirmed?": those (as state.trips, which "the first one"
+        # then names), else all, said so
+        status = render.status_text(state.trips_status)
+        ids = {str(t.get("booking_id")) for t in state.trips or []}
+        standing = [t for t in shown if t.booking_id in ids and t.status == state.trips_status]
+        if standing and len(standing) < len(shown):
+            shown, lead = standing, f"{lead}{status[:1].upper()}{status[1:]}:\n"
+        elif not standing:
+            lead = f"{lead}None of your trips is {status}. "
     if asks.open_steps(u.text):
         # "is anything on my trips still outstanding?": whom each pending trip waits on
         read = _pending_read(turn, listing)
@@ -546,7 +556,8 @@ def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decis
         # "remind me what I just booked?": the most recent booking of this conversation,
         # else the caller's newest (list_trips lists newest first) — never another trip
         # the words happen to fit
-        booking_id = just_booked(state)
+        # (an approver's "did that go through?": the booking just decided on)
+        booking_id = just_booked(state) or state.decided
         if booking_id is None:
             newest = _newest_own(turn, ctx)
             if not isinstance(newest, str):

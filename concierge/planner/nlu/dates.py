@@ -1079,6 +1079,13 @@ def read_dates(
         reading.depart = plain[0].first
     if cued_return:
         reading.ret = cued_return[0].first
+        if (
+            reading.depart is None
+            and reading.nights
+            and _CHECK_OUT_CUE.search(low[: cued_return[0].start])
+        ):
+            # "2 nights checking out on the 9th" with no first day: the nights before it
+            reading.depart = reading.ret - timedelta(days=reading.nights)
     elif len(plain) > 1:
         reading.ret = plain[1].first
     if reading.depart is None and reading.ret is None:

@@ -382,6 +382,9 @@ _PASSENGER_DELTA: Final = _rx("trip", "passenger_delta")
 _PASSENGER_LESS: Final = _rx("trip", "passenger_less")
 _PASSENGER_TOTAL: Final = _rx("trip", "passenger_total")
 _ACCEPT: Final = _rx("intents", "accept")
+_LISTED_STATUS: Final[list[tuple[str, re.Pattern[str]]]] = [
+    (str(name), _join(alts)) for name, alts in _tables()["trip"]["listed_status"].items()
+]
 _TRIP_STATUS: Final[list[tuple[str, re.Pattern[str]]]] = [
     (str(name), _join(alts)) for name, alts in _tables()["trip"]["trip_status"].items()
 ]
@@ -2199,3 +2202,9 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         u.options = []
     if u.passengers == 2 and any(r.both for r in u.options) and not picks.both_people(clean):
         u.passengers = None  # "option 2 for both": both lists, not two people
+
+
+def listed_status(text: str) -> str | None:
+    """The status a trips list is asked for by ("which of my trips are confirmed?"), or None."""
+    low = text.lower()
+    return next((name for name, pattern in _LISTED_STATUS if pattern.search(low)), None)
