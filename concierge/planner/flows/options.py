@@ -315,7 +315,13 @@ def _at_clock(items: list[dict[str, Any]], ref: OptionRef) -> list[dict[str, Any
         (min(abs(_minutes(render.clock(i.get("depart"))) - _minutes(c)) for c in wanted), n)
         for n, i in enumerate(items)
     )
-    return [items[n] for d, n in near if d <= 45 and d == near[0][0]]
+    close = [items[n] for d, n in near if d <= 45 and d == near[0][0]]
+    if close and not ref.either_half:
+        # "the 9:15pm" beside a 9:15 in the morning and a 9:35 at night: the half of the day
+        # or the minutes are misremembered — both are candidates (the pick asks which).
+        other = f"{(int(ref.clock[:2]) + 12) % 24:02d}{ref.clock[2:]}"
+        close += [i for i in items if render.clock(i.get("depart")) == other and i not in close]
+    return [i for i in items if i in close]  # in list order
 
 
 def at_exact_clock(item: dict[str, Any], ref: OptionRef) -> bool:
@@ -337,8 +343,22 @@ def fits_airports(item: dict[str, Any], airports: tuple[str, ...], end: str | No
 
 
 def _in_window(item: dict[str, Any], ref: OptionRef) -> bool:
-    """It leaves in the part of the day named (bounds as a search applies them)."""
-    return _leaves_within(item, ref.after, ref.before)
+    """It leaves in the part of the day named (bounds as a search applies them), and lands
+    within the bounds said of its landing."""
+    return _leaves_within(item, ref.after, ref.before) and _lands_within(
+        item, ref.lands_after, ref.lands_before
+    )
+
+
+def _lands_within(item: dict[str, Any], after: str | None, before: str | None) -> bool:
+    if after is None and before is None:
+        return True
+    if not item.get("arrive"):
+        return False  # a hotel lands nowhere
+    at = render.clock(item.get("arrive"))
+    if render.day_of(item.get("arrive")) != render.day_of(item.get("depart")):
+        at = "24:00"  # landing the next day: after any hour of the day it leaves
+    return (after is None or at >= after) and (before is None or at < before)
 
 
 def _leaves_within(item: dict[str, Any], after: str | None, before: str | None) -> bool:
@@ -541,6 +561,10 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
             # without (with) a stop — the time said first, so a stops word said of another
             # list's option ("the 7:40pm out, Delta nonstop back") moves nothing.
             pool = [i for i in pool if bool(i.get("stops")) == ref.stops] or pool
+        if not ref.best and len({_first_leg(i) for i in pool}) > 1:
+            # "the 9:35" when two different flights leave at 21:35: which, asked — never
+            # the first of them
+            return _which(pool)
     if ref.best:
         if ref.best == "green":
             return next((o for o in pool if _status(o) == "green"), None)
@@ -560,6 +584,12 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
         # "the american one": the airline's own flights before a connection it shares
         pool = [i for i in pool if _flown_by(i, ref.carrier)] or pool
     return pool[0] if pool else None  # "the BA one": the first BA option listed
+
+
+def _first_leg(item: dict[str, Any]) -> tuple[str, str]:
+    """The flight an option starts with and when it leaves (connections sharing it are
+    one choice of time)."""
+    return str((item.get("flights") or [""])[0]), render.clock(item.get("depart"))
 
 
 def fitting(items: list[dict[str, Any]], ref: OptionRef) -> list[dict[str, Any]]:

@@ -78,10 +78,19 @@ class OptionRef:
     # The hotel's star rating said of it ("the 4 star one", "the cheapest four-star"):
     # among the hotels of that rating only.
     stars: int | None = None
+    # When it lands ("the one that lands before 11am"): HH:MM bounds, either open; a
+    # landing on a later day than it leaves is after every bound.
+    lands_after: str | None = None
+    lands_before: str | None = None
 
     @property
     def window(self) -> bool:
-        return self.after is not None or self.before is not None
+        return (
+            self.after is not None
+            or self.before is not None
+            or self.lands_after is not None
+            or self.lands_before is not None
+        )
 
     @property
     def avoids(self) -> bool:
@@ -117,6 +126,7 @@ class _Tables:
     parts_of_day: str  # an alternation, for the patterns below
     narrowing: re.Pattern[str]
     not_describing: re.Pattern[str]
+    lands: tuple[tuple[str, re.Pattern[str]], ...]
 
 
 def _any(patterns: list[str]) -> re.Pattern[str]:
@@ -173,7 +183,33 @@ def tables() -> _Tables:
         parts_of_day="|".join(f"(?:{p})" for p in raw["parts_of_day"]),
         narrowing=re.compile(rf"\b(?:{raw['narrowing']['phrase']})\b"),
         not_describing=re.compile(rf"\b(?:{raw['narrowing']['not_describing']})\b"),
+        lands=tuple(
+            (side, re.compile(rf"\b(?:{cue})\s+(?:about\s+|around\s+)?{_LANDING_CLOCK}"))
+            for side, cue in raw["lands"].items()
+        ),
     )
+
+
+# The clock after a landing cue: "11", "11am", "10:30", "10.30pm", "noon", "midday".
+_LANDING_CLOCK: Final = (
+    r"(?:(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ap>am|pm|a\.m\.?|p\.m\.?)?"
+    r"|(?P<noon>noon|midday|lunchtime))\b"
+)
+
+
+def _landing_clock(m: re.Match[str]) -> str:
+    """HH:MM of a landing bound; an hour with no half of the day said is the morning's
+    from 7 to 11, else the afternoon's ("before 5": 17:00)."""
+    if m.group("noon"):
+        return "12:00"
+    hour, ap = int(m.group("h")), (m.group("ap") or "")[:1]
+    if ap == "p" and hour < 12:
+        hour += 12
+    elif ap == "a" and hour == 12:
+        hour = 0
+    elif not ap and 1 <= hour <= 6:
+        hour += 12
+    return f"{hour:02d}:{m.group('m') or '00'}"
 
 
 @lru_cache(maxsize=1)
@@ -785,7 +821,21 @@ def read(text: str) -> list[OptionRef]:
     direct = bool(t.direct.search(low))
     stops = not direct and bool(t.with_stops.search(low))
     clocks: list[tuple[int, int]] = []
+    for side, cue in t.lands:
+        # "the one that lands before 11am": a bound on the landing, the clock no departure
+        for m in cue.finditer(low):
+            clause = clause_of(m.start())
+            if not _NAMES_AN_OPTION.search(low[clause[0] : m.start()]) and not re.search(
+                r"\b(?:which ?ever|whatever|any)\s+(?:\w+\s+)?$", low[clause[0] : m.start()]
+            ):
+                continue  # "I need to land before 11am" narrows a search; it names no option
+            clocks.append((m.start(), m.end()))
+            bound = {f"lands_{side}": _landing_clock(m)}
+            found.append((m.start(), OptionRef(direct=direct, stops=stops, **bound)))
+    landing = list(clocks)
     for m in _CLOCK.finditer(low):
+        if any(a <= m.start() < b for a, b in landing):
+            continue
         hour = int(m.group("h"))
         if m.group("ap") == "pm" and hour < 12:
             hour += 12
