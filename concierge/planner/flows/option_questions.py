@@ -169,7 +169,7 @@ def answer(state: State, turn: Turn, ctx: Context, u: Understanding) -> Reply | 
         if not (_tables()[2].search(low) or (status and _tables()[3].search(low))):
             return None
         _, items = next(((k, i) for k, i in lists if k == state.last_shown), lists[0])
-        return Reply(_about_all(items, facts, ctx, status))
+        return Reply(_about_all(items, facts, ctx, status, low))
     if "difference" in facts and len(chosen) >= 2:
         return Reply(_difference([o for _, o in chosen]))
     if len(facts) > 1 and "stops" in facts and any(r.direct for r in named):
@@ -380,7 +380,11 @@ def _numbers(group: list[dict[str, Any]]) -> str:
 
 
 def _about_all(
-    items: list[dict[str, Any]], facts: list[str], ctx: Context, asked: str | None = None
+    items: list[dict[str, Any]],
+    facts: list[str],
+    ctx: Context,
+    asked: str | None = None,
+    asked_place: str = "",
 ) -> str:
     """A question about every option shown ("do I need approval for these?", "which of
     these are over the cap?": the group asked about first, each option named)."""
@@ -416,10 +420,39 @@ def _about_all(
             parts.append(f"{whom} {verb}.")
         return " ".join(parts)
     listed = "\n".join(f"- {_about(o, facts, ctx)}" for o in items)
+    unknown = _place_not_named(items, asked_place) if facts == ["where"] else None
+    if unknown:
+        # "which is closest to our Shoreditch office?": no distances are known — said so,
+        # and where each one is, as its name gives it
+        return (
+            f"I don't have distances for these hotels, so I can't tell which is closest to "
+            f"{unknown}. Here's where each one is:\n{listed}"
+        )
     if facts == ["stops"] and items and not any(o.get("name") for o in items):
         # "any nonstop?", "are any of those direct?": the answer first, then each option.
         return f"{_nonstop_answer(items)}\n\n{listed}"
     return listed
+
+
+def _place_not_named(items: list[dict[str, Any]], low: str) -> str | None:
+    """The place a question measures the hotels shown from ("closest to our Shoreditch
+    office": "Shoreditch"), when no hotel's name gives it; else None."""
+    if not items or not all(o.get("name") for o in items):
+        return None
+    m = _near_place().search(low)
+    if m is None:
+        return None
+    place = m.group("place").strip()
+    names = " ".join(str(o.get("name")).lower() for o in items)
+    if not place or place in names:
+        return None
+    return place.title()
+
+
+@cache
+def _near_place() -> re.Pattern[str]:
+    raw: dict[str, Any] = datafiles.load("option_questions")
+    return _one(raw["near_place"])
 
 
 def _nonstop_answer(items: list[dict[str, Any]]) -> str:

@@ -561,10 +561,16 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
             # without (with) a stop — the time said first, so a stops word said of another
             # list's option ("the 7:40pm out, Delta nonstop back") moves nothing.
             pool = [i for i in pool if bool(i.get("stops")) == ref.stops] or pool
-        if not ref.best and len({_first_leg(i) for i in pool}) > 1:
-            # "the 9:35" when two different flights leave at 21:35: which, asked — never
-            # the first of them
-            return _which(pool)
+        if not ref.best and len(pool) > 1:
+            # a nonstop and a connection at the time said: the nonstop ("the 9:45pm
+            # united" beside a one-stop United at 21:45); two different flights alike
+            # ("the 9:35" when two nonstops leave at 21:35): which, asked — never the
+            # first of them
+            nonstop = [i for i in pool if not i.get("stops")]
+            if len(nonstop) == 1:
+                pool = nonstop
+            elif len({_first_leg(i) for i in nonstop or pool}) > 1:
+                return _which(nonstop or pool)
     if ref.best:
         if ref.best == "green":
             return next((o for o in pool if _status(o) == "green"), None)

@@ -1186,7 +1186,13 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         u.intent = Intent.ASK_TRIP
         return u
     if u.options and not (
-        u.dates.depart or u.places or u.cabin or u.passengers or u.dates.question
+        u.dates.depart
+        or u.places
+        or u.cabin
+        or u.passengers
+        or u.dates.question
+        # "same flight but a day later": that option searched for on the other day
+        or (u.shift_days and all(r.same for r in u.options))
     ):
         u.intent = Intent.SELECT
         return u
@@ -1539,7 +1545,13 @@ def _choosing(u: Understanding, clean: str, low: str) -> bool:
     if picks.bare(clean):
         return True  # only a choice: "the first" is option 1, not the 1st of the month
     return picks.is_pick(clean, u.options) and not (
-        u.dates.depart or u.places or u.cabin or u.dates.question or u.dates.flexible
+        u.dates.depart
+        or u.places
+        or u.cabin
+        or u.dates.question
+        or u.dates.flexible
+        # "same flight but a day later": that option searched for on the other day
+        or (u.shift_days and all(r.same for r in u.options))
     )
 
 
