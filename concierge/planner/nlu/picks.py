@@ -830,8 +830,18 @@ def read(text: str) -> list[OptionRef]:
             ):
                 continue  # "I need to land before 11am" narrows a search; it names no option
             clocks.append((m.start(), m.end()))
-            bound = {f"lands_{side}": _landing_clock(m)}
-            found.append((m.start(), OptionRef(direct=direct, stops=stops, **bound)))
+            hhmm = _landing_clock(m)
+            found.append(
+                (
+                    m.start(),
+                    OptionRef(
+                        direct=direct,
+                        stops=stops,
+                        lands_after=hhmm if side == "after" else None,
+                        lands_before=hhmm if side == "before" else None,
+                    ),
+                )
+            )
     landing = list(clocks)
     for m in _CLOCK.finditer(low):
         if any(a <= m.start() < b for a, b in landing):
