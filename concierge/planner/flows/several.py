@@ -125,6 +125,16 @@ def read(
     if len(found) < 2:
         return None
     out = [Request(said[a:b], u) for a, b, u in found]
+    asked = [r for r in out if r.understanding.intent == Intent.POLICY]
+    if (
+        whole.intent == Intent.POLICY
+        and len(asked) == 1
+        and asks.cabin_permission(asked[0].text)
+        and all(r in asked or requests.own_day_told(r.text) for r in out)
+    ):
+        # "I fly to Paris on the 3rd. Am I allowed to go business on that one?": the trip
+        # told is the question's route (its day says which flight), nothing to search
+        return None
     for earlier, later in itertools.pairwise(out):
         _carry_places(earlier.understanding, later.understanding)
         _carry_cabin(earlier.understanding, later.understanding)

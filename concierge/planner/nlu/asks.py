@@ -51,6 +51,7 @@ class _Tables:
     done_for_me: re.Pattern[str]
     policy: re.Pattern[str]
     policy_subjects: re.Pattern[str]
+    cabin_permission: re.Pattern[str]
     question: re.Pattern[str]
     injection: re.Pattern[str]
     bulk: re.Pattern[str]
@@ -103,6 +104,7 @@ def tables() -> _Tables:
         done_for_me=_any(raw["done_for_me"]),
         policy=_any(raw["policy"]["cues"]),
         policy_subjects=_any([*raw["policy"]["subjects"], *_airline_names()]),
+        cabin_permission=_any(raw["cabin_permission"]),
         question=_any(raw["question"], bounded=False),
         injection=_any(raw["override"]["injection"]),
         bulk=_any(raw["override"]["bulk"]),
@@ -305,7 +307,14 @@ def is_policy_question(text: str) -> bool:
         is_question(text)
         and bool(tables().policy.search(low))
         and bool(tables().policy_subjects.search(low))
-    )
+    ) or cabin_permission(text)
+
+
+def cabin_permission(text: str) -> bool:
+    """A question whether one could, may or is allowed to fly a cabin ("could I go
+    business?", "could I have gone business on that?", "is she allowed to go business?"):
+    the policy's cabin rules asked, whatever trip is told beside it."""
+    return is_question(text) and bool(tables().cabin_permission.search(plain(text)))
 
 
 def is_threshold_question(text: str) -> bool:
