@@ -1139,8 +1139,9 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
             # ("would I need sign-off if I flew to Boston tomorrow?" asks the rules)
             and not (_APPROVAL_ASKED.search(low) and asks.is_question(clean))
             # ("I'm flying to London on the 14th, could I go business?": the cabin's rule
-            # for that route, its day only saying which trip)
-            and not asks.cabin_permission(clean)
+            # for that route, its day only saying which trip; "… If so find me some
+            # options" asks for the search, its options showing the verdict)
+            and not (asks.cabin_permission(clean) and not asks.is_request(clean))
         )
         # "Cheapest one is fine for her.": an option named and nothing asked is a choice
         # ("fine for" says whom it suits), not a question about the policy.
