@@ -975,6 +975,18 @@ def _hotel_beside_held_flight(state: State, u: Understanding) -> tuple[date, dat
     return (first, last) if last is not None and last > first else None
 
 
+def outbound_on_hold(state: State) -> bool:
+    """The hold this conversation is answering took the flight out only and is still on
+    hold: a flight home asked for now is added to it (searched alone, then held with it
+    in its place)."""
+    held = state.bookings.get(state.changing or "")
+    return (
+        held is not None
+        and held.get("status") == "held"
+        and state.held_from.get(state.changing or "") == ["flights"]
+    )
+
+
 def _home_as_destination(u: Understanding, home: str | None) -> None:
     """ "flights home from Paris on the 6th": with only where from named, the flight goes to
     the traveller's home airport."""

@@ -48,7 +48,7 @@ from concierge.planner.nlu.picks import (
 from concierge.planner.nlu.picks import (
     of_those as picks_of_those,
 )
-from concierge.planner.state import BOOKED, Offer, State, Turn
+from concierge.planner.state import BOOKED, Offer, State, Turn, outbound_on_hold
 from tools.list_trips import ListTripsOutput
 from tools.views import day_range, spoken_day
 
@@ -79,9 +79,20 @@ def select(
     replacing = _replaced_this_turn(state, turn, ctx, u)
     if replacing is not None:
         return replacing
+    if _home_day_new(state, turn, u):
+        # "Coming back Wednesday 16/12 — the direct BA, please": the flight home of the
+        # outbound on hold searched first; the one it names is then held with it
+        return search_or_pick(state, turn, ctx, replace(u, intent=Intent.SEARCH))
     said = modifiers(u.text)
     names = [replace(n, direct=said.direct) for n in name_refs(state, u)]
+    home_added = _return_to_held(state)
+    if home_added:
+        # the flight home searched for an outbound on hold: the airline or time named is
+        # the return's ("the 9:15pm delta"), the outbound stays as held
+        names = [n for n in names if n.kind != "flight"]
     refs = _with_names(list(u.options), names)
+    if home_added:
+        refs = [replace(r, kind="return") if r.kind in (None, "flight") else r for r in refs]
     cap = state.draft.price_cap
     if cap is not None:
         # "the earliest one that's under budget": within the budget said with the search
@@ -541,6 +552,34 @@ def changed_hold(state: State) -> str | None:
     still on hold: a new hold of the trip takes its place (``reserve(replaces=…)``)."""
     booking = state.bookings.get(state.changing or "")
     return state.changing if booking and booking.get("status") == "held" else None
+
+
+def _home_day_new(state: State, turn: Turn, u: Understanding) -> bool:
+    """The message gives the day of a flight home for the outbound on hold that no list
+    shown flies (none shown, or another day's): that day is searched before any pick."""
+    if (
+        u.dates.ret is None
+        or u.dates.depart is not None
+        or turn.calls("search_flights")
+        or not outbound_on_hold(state)
+    ):
+        return False
+    day = state.draft.ret or u.dates.ret
+    returns = state.shown.get("returns")
+    shown_day = (state.return_args or {}).get("date")
+    return not (returns and returns.items and shown_day == day.isoformat())
+
+
+def _return_to_held(state: State) -> bool:
+    """A flight home is shown for the outbound on hold, none picked yet: a choice now is
+    of the return, held with that outbound in place of its hold."""
+    returns = state.shown.get("returns")
+    return (
+        outbound_on_hold(state)
+        and returns is not None
+        and bool(returns.items)
+        and "flight" in changed_hold_picks(state)
+    )
 
 
 def changed_hold_picks(state: State) -> dict[str, dict[str, Any]]:
@@ -1070,6 +1109,7 @@ def search_or_pick(state: State, turn: Turn, ctx: Context, u: Understanding) -> 
         or u.passenger_delta
         or u.price_cap
         or u.shift_days
+        or _home_day_new(state, turn, u)
     )
     changed = change_head_count(state, turn, ctx, u)
     if changed is not None:
@@ -1226,6 +1266,10 @@ def _named_in_request(state: State, u: Understanding, ctx: Context) -> list[Opti
     text = without_replaced(text)
     names = names_said(state, text)
     said = [r for r in u.options if r.carrier or r.clock]
+    if _return_to_held(state):
+        # the flight home added to the outbound on hold: what is named is the return's
+        names = [n for n in names if n.kind != "flight"]
+        said = [replace(r, kind="return") if r.kind in (None, "flight") else r for r in said]
     refs = _with_names(said, names)
     chosen: list[OptionRef] = []
     for ref in refs:

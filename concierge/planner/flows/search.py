@@ -26,6 +26,7 @@ from concierge.planner.state import (
     Turn,
     as_asked,
     lands_in_time,
+    outbound_on_hold,
     unfiltered,
     within_cap,
 )
@@ -103,6 +104,9 @@ def _return_args(state: State) -> dict[str, Any]:
         date=d.ret.isoformat() if d.ret else None,
         leg="return",  # the flight home: a Book click on it waits for, or joins, the outbound
     )
+    if outbound_on_hold(state) and d.origin_city:
+        # back to the city the held flight left, any of its airports ("the flight home")
+        args["destination"] = d.origin_city
     args.pop("depart_after", None)
     args.pop("depart_before", None)
     if d.return_after:
@@ -424,10 +428,18 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
     # "add the return flight" asks for the flight home only; "and a hotel" for the hotel only.
     # So does a flight back asked for once the way there is booked in this conversation
     # ("Now I need to get back on Thursday the 10th"): the outbound is not searched again.
-    return_only = (u.round_trip or (d.booked is not None and u.dates.ret is not None)) and not (
+    # So is the flight home added to an outbound on hold ("add the return sunday evening"):
+    # it is held with it, in place of that hold, the outbound as held (flows.booking).
+    return_only = (
+        u.round_trip
+        or ((d.booked is not None or outbound_on_hold(state)) and u.dates.ret is not None)
+    ) and not (
         u.places or u.dates.depart or u.cabin or u.passengers or u.passenger_delta or u.want_hotel
     )
     fresh_flight_request = (u.want_flight is True or not u.want_hotel) and not return_only
+    # (the outbound on hold is not searched again: what is said of the way back, "the
+    # direct BA", "in the evening", is the return's)
+    home_only = return_only and outbound_on_hold(state)
     days = _flex_days(state, ctx)
     if days:
         # Any day in a window: one search per day, then the cheapest days side by side.
@@ -450,6 +462,7 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
     elif (
         d.want_flight
         and "out" not in searched
+        and not home_only
         and (_flight_args(state) != turn.prior.get("flights") or fresh_flight_request)
     ):
         calls.append(Call("search_flights", _flight_args(state)))

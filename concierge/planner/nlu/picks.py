@@ -287,7 +287,8 @@ _HOUR: Final = r"(?:1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|te
 _PART: Final = r"(?P<part>at night|tonight|in the (?:evening|morning|afternoon)|a\.?m\.?|p\.?m\.?)"
 _SPOKEN_CLOCK: Final = re.compile(
     rf"\b(?:(?P<frac>half(?: past)?|quarter past|quarter to)\s+(?P<h1>{_HOUR})"
-    rf"|(?P<h2>{_HOUR})(?:\s+(?P<mins>thirty|fifteen|forty[- ]five))?(?P<oclock>\s+o'?clock)?)"
+    # (a day's number is no hour: "Thursday 17/12 in the evening")
+    rf"|(?<![/.-])(?P<h2>{_HOUR})(?![/.-]\d)(?:\s+(?P<mins>thirty|fifteen|forty[- ]five))?(?P<oclock>\s+o'?clock)?)"
     rf"(?:\s+{_PART})?\b"
 )
 # "at one in the morning": the hour; "the direct one in the morning": the pronoun.
