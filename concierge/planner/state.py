@@ -155,6 +155,10 @@ class Draft:
     # day") changes that booking (flows.changes.booked_in_thread), never books a second.
     # A new trip (a fresh draft) forgets it.
     booked: str | None = None
+    # The flight home said to go home ("and the flight home on the 19th?") when the trip
+    # left from the traveller's home airport: the return added to the outbound on hold
+    # flies back there (any other way back, "the return", "get back", to the city left).
+    back_home: str | None = None
 
     @property
     def check_out(self) -> date | None:
@@ -598,6 +602,8 @@ def apply_user(
     d = state.draft
     _home_first(u, home, d.origin_city)
     _home_as_destination(u, home)
+    if u.homeward is not None and u.dates.ret is not None and home and state.draft.origin == home:
+        state.draft.back_home = home
     dates = u.dates
     stay = _hotel_beside_held_flight(state, u)
     if stay is not None:

@@ -105,8 +105,9 @@ def _return_args(state: State) -> dict[str, Any]:
         leg="return",  # the flight home: a Book click on it waits for, or joins, the outbound
     )
     if outbound_on_hold(state) and d.origin_city:
-        # back to the city the held flight left, any of its airports ("the flight home")
-        args["destination"] = d.origin_city
+        # back to the city the held flight left, any of its airports ("add the return"),
+        # or home ("the flight home", when the flight left from there)
+        args["destination"] = d.back_home or d.origin_city
     args.pop("depart_after", None)
     args.pop("depart_before", None)
     if d.return_after:
