@@ -21,8 +21,11 @@ Every phrasing here was written before the planner was read (the held-out cases 
 are in tests/concierge/heldout/batch_62.yaml and batch_63.yaml). First try (pytest -q
 tests/concierge/test_planner_g31b.py -n 2, 00:07 UTC): 5/13 — add_return 1/4 (the return's
 day, time of day and option said together were lost: no return held, a morning search showed
-21:35; "the american one" held BA 13), pick_from_answer 3/4 ("I'll take it" after "which one
-goes from Newark?" held nothing), policy_for_booked_trip 1/5 (four searched flights).
+21:35; "the BA nonstop" said of the return replaced the held outbound with BA 13),
+pick_from_answer 3/4 ("I'll take it" after "which one goes from Newark?" held nothing),
+policy_for_booked_trip 1/5 (four searched flights). After the fixes (01:04 UTC): 12/13 — the
+Newark question (7) stays a known gap: it narrows the search to Newark, so "it" then names
+none of the five options shown.
 """
 
 from __future__ import annotations
