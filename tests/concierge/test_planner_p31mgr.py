@@ -10,7 +10,12 @@ London $350, New York $325, Paris $300 (else $250); 7 days' advance; over $5k a 
 over $10k VP Finance, over $15k an executive; a rejection needs a reason.
 
 Every phrasing was written before it was run and before reading the planner or its tests.
-First try (pytest -q -n 2 tests/concierge/test_planner_p31mgr.py, see FIRST_TRY below).
+First try (pytest -q -n 2 tests/concierge/test_planner_p31mgr.py, main at bbac637, 00:58 UTC):
+27/33 — waiting 3/3, approve 4/5, reject 4/4, one_request 0/3, policy 6/6, report_trips 2/2,
+book_for 2/3, cancel_for 2/2, refuse 4/5. Failed: "ok approve it" after the list of what
+waits; "by when do I have to decide on …" (answered the flight's times), "why does it need
+me?" (no reason given), "tell me more … before I approve it" (asked to approve); victor
+"flights for Mia and Fin" (one seat, for Mia); "book Victor on …" (no refusal by mia).
 """
 
 from __future__ import annotations
@@ -392,8 +397,6 @@ CASES: list[tuple[str, Case]] = [
         ),
     ),
 ]
-
-FIRST_TRY: dict[str, str] = {}
 
 GAPS: set[int] = set()
 
