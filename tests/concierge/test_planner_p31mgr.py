@@ -343,12 +343,15 @@ CASES: list[tuple[str, Case]] = [
     (
         "refuse",
         dialogue(
-            "book Victor on the first flight boston to chicago on Dec 10",
+            # The refusal is checked on the turn that asks (first try checked it on the
+            # "yes" after it, where "which option?" is a fair reply: the expectation was
+            # wrong, not the product; moved after the first run).
+            ("book Victor on the first flight boston to chicago on Dec 10",
+             {"reply_contains_any": [REFUSED_WORDS]}),
             "yes",
             user="mia",
             tools_exclude=["confirm_booking"],
             new_bookings=0,
-            reply_contains_any=[REFUSED_WORDS],
         ),
     ),
     (

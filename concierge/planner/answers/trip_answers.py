@@ -386,15 +386,17 @@ def _answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
         data = b.model_dump(mode="json", exclude_none=True)
         return TripAnswer(
             f"{_cap(name)} — {render.status_text(b.status)}, total "
-            f"{render.money(data['total'])}:\n{render.booking_summary(data)}"
+            f"{render.money(data['total'])}:\n{render.booking_summary(data)}{_why_approval(b, ask)}"
         )
     if facet == "cost":
         part = _part_cost(ask, b, now)
         if part is not None:
             return TripAnswer(part)
+        # "how much is it and why does it need me?": the rule it broke, asked with the cost
+        why = _why_approval(b, ask) if _WHY.search(ask.text) else ""
         return TripAnswer(
             f"{_cap(name)} costs {render.money(b.total.model_dump())} in total "
-            f"({render.status_text(b.status)})."
+            f"({render.status_text(b.status)}).{why}"
         )
     hotel_first = ask.kind == "hotel" or (ask.kind is None and facet in _HOTEL_FACETS)
     if facet in _HOTEL_FACETS or (hotel_first and facet in {"refundable", "locator"}):
@@ -858,6 +860,17 @@ _WHO = re.compile(r"\W*who\b", re.IGNORECASE)
 _ON_ME = re.compile(r"\b(?:waiting|sitting|stuck|pending) (?:on|with|for) me\b|\bon me\?", re.IGNORECASE)
 # "why does my paris trip need approval?": the rule it broke comes first
 _WHY = re.compile(r"\b(?:why|how come|reason)\b", re.IGNORECASE)
+
+
+def _why_approval(b: BookingOut, ask: TripAsk) -> str:
+    """ "\nIt needs approval because …, from you.": why a trip waiting for approval waits
+    (the rules it broke) and on whom — what an approver reads the trip for; "" otherwise."""
+    if b.status != "pending_approval" or not b.policy.violations:
+        return ""
+    rules = "; ".join(v[:1].lower() + v[1:] for v in b.policy.violations)
+    now = b.waiting_on if isinstance(b, GetBookingOutput) else None
+    by = waiting_from(now, _voice(ask, b).name) if now is not None else ""
+    return f"\nIt needs approval{by} because it's outside the travel policy: {rules}."
 
 
 def _status(b: BookingOut, ask: TripAsk, *, refs: bool = True) -> TripAnswer:

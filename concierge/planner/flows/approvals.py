@@ -76,6 +76,13 @@ def _approvals(state: State, turn: Turn, ctx: Context, u: Understanding) -> Deci
             return org
     if not items:
         return Reply("Nothing is waiting for your approval right now. 🎉")
+    if u.person or u.places or u.booking_id:
+        # "by when do I have to decide on Ava's Paris trip?": the request named, when it
+        # is among those waiting (each line says when its decision is due).
+        named = [a for a in items if _approval_matches(a, u)]
+        if u.booking_id:
+            named = [a for a in items if str(a.get("booking_id", "")).upper() == u.booking_id]
+        items = named or items
     return Reply(
         f"{len(items)} request{'s' if len(items) != 1 else ''} waiting for your approval:\n"
         + _approval_lines(items)

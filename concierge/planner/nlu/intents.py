@@ -273,6 +273,8 @@ _DECIDE: Final = _rx("intents", "decide")
 _APPROVALS: Final = _rx("intents", "approvals")
 _APPROVALS_LISTING: Final = _rx("intents", "approvals_listing")
 _HOW_TO_DECIDE: Final = _rx("intents", "decide_question")
+_DECIDE_LATER: Final = _rx("intents", "decide_later")
+_DECIDE_BY: Final = _rx("intents", "decide_by")
 _CANCEL: Final = _rx("intents", "cancel")
 _DISRUPTED: Final = _rx("intents", "disrupted")
 _CANCEL_ASKED: Final = _rx("intents", "cancel_asked")
@@ -291,6 +293,8 @@ _SOMEONE_AWAY: Final = _rx("intents", "someone_away")
 # A wh-word just before "is <name> flying": the question asks a fact of the trip.
 _WH_BEFORE: Final = re.compile(r"\b(?:when|where|what(?: time)?|which|how|why)\s*$")
 _OWN_WORD: Final = re.compile(r"\b(?:my|mine|our|ours)\b")
+# One's own booking named ("my paris trip", "our london booking"): not someone else's.
+_OWN_THING: Final = re.compile(r"\b(?:my|our) (?:[\w-]+ ){0,2}?(?:trip|booking|flight|hotel|request)s?\b")
 # Words that ask for something new to be found or booked (never "booked", said of what is).
 _NEW_BOOKING_VERB: Final = re.compile(
     r"\b(?:book|find|search|reserve|hold|get (?:me|us|a|an|some)|look(?:ing)? for|need|want)\b"
@@ -907,6 +911,11 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # caller may see), within the days asked, not a search nor a booking for them.
         u.intent, u.whose = Intent.TRIPS, whose
         return u
+    if _DECIDE_BY.search(low) and not _OWN_THING.search(low):
+        # "by when do I have to decide on Ava's Paris trip?": the requests waiting on the
+        # caller, each with when its decision is due (flows.approvals), not the flight's times.
+        u.intent = Intent.APPROVALS
+        return u
     if _CHASE_APPROVAL.search(low) and (u.places or u.booking_id or _OWN_WORD.search(low)):
         # "can you chase mia about my paris approval?": where that trip stands and whom it
         # waits on (trip_answers says no message is sent), not a decision nor a search.
@@ -983,6 +992,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         and not re.search(
             r"\b(?:need|needs|require|requires|get|without|before)\s+(?:an?\s+)?approv", low
         )
+        and not _DECIDE_LATER.search(low)
         and (decide.group("v") not in {"okay", "accept"} or _APPROVALS.search(low) or u.person)
         and not re.search(r"\bwho (?:needs to|must|will|has to) approve\b", low)
         and not policy_question
@@ -1393,7 +1403,7 @@ def others_party(clean: str, places: list[PlaceMention]) -> Listed | None:
     named = {p.text.lower() for p in places}
     members = [x.strip() for x in _OTHERS_JOIN.split(m.group("list")) if x.strip()]
     speaker = [x for x in members if x.lower() in {"me", "myself", "i"}]
-    if len(speaker) > 1 or (not speaker and m.group("cue") is None):
+    if len(speaker) > 1 or (not speaker and m.group("cue") is None and not m.group("lead_for")):
         return None
     people = [x[:1].upper() + x[1:] for x in members if x not in speaker]
     if len(people) < (1 if speaker else 2):
