@@ -323,7 +323,10 @@ CASES: list[tuple[str, Case]] = [
     (
         "cancel_for",
         dialogue(
-            ("cancel Ava's London trip, the conference got cancelled", {"pending": "cancel_booking"}),
+            (
+                "cancel Ava's London trip, the conference got cancelled",
+                {"pending": "cancel_booking"},
+            ),
             "yes please",
             **T,
             booking_status={"london": "cancelled"},
@@ -346,8 +349,10 @@ CASES: list[tuple[str, Case]] = [
             # The refusal is checked on the turn that asks (first try checked it on the
             # "yes" after it, where "which option?" is a fair reply: the expectation was
             # wrong, not the product; moved after the first run).
-            ("book Victor on the first flight boston to chicago on Dec 10",
-             {"reply_contains_any": [REFUSED_WORDS]}),
+            (
+                "book Victor on the first flight boston to chicago on Dec 10",
+                {"reply_contains_any": [REFUSED_WORDS]},
+            ),
             "yes",
             user="mia",
             tools_exclude=["confirm_booking"],

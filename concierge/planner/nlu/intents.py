@@ -294,7 +294,9 @@ _SOMEONE_AWAY: Final = _rx("intents", "someone_away")
 _WH_BEFORE: Final = re.compile(r"\b(?:when|where|what(?: time)?|which|how|why)\s*$")
 _OWN_WORD: Final = re.compile(r"\b(?:my|mine|our|ours)\b")
 # One's own booking named ("my paris trip", "our london booking"): not someone else's.
-_OWN_THING: Final = re.compile(r"\b(?:my|our) (?:[\w-]+ ){0,2}?(?:trip|booking|flight|hotel|request)s?\b")
+_OWN_THING: Final = re.compile(
+    r"\b(?:my|our) (?:[\w-]+ ){0,2}?(?:trip|booking|flight|hotel|request)s?\b"
+)
 # Words that ask for something new to be found or booked (never "booked", said of what is).
 _NEW_BOOKING_VERB: Final = re.compile(
     r"\b(?:book|find|search|reserve|hold|get (?:me|us|a|an|some)|look(?:ing)? for|need|want)\b"
