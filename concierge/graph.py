@@ -282,6 +282,8 @@ def build_graph(
                     "about": {
                         "traveller": question.traveller,
                         "needs_approval": question.needs_approval,
+                        "refundable": question.refundable,
+                        "policy": question.policy,
                     },
                     "call_id": call_id,
                 }

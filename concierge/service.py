@@ -44,6 +44,7 @@ from concierge.locks import TurnClaim, claim_in, claim_own_in, thread_turn
 from concierge.models import ChatModel
 from concierge.models.factory import build_model
 from concierge.planner.nlu.answers import Asked, gives_up, yes_or_no
+from concierge.planner.nlu.conditions import met_on_hold, yes_if
 from concierge.planner.nlu.pasted import own_words
 from concierge.planner.nlu.yes_then import YES_THEN_KEY, yes_then
 from concierge.state import TurnContext, UsageReport
@@ -416,6 +417,7 @@ class Concierge:
                 and (asked.get("args") or {}).get("decision") == "reject"
             )
             cancelling = asked.get("tool") == "cancel_booking" or rejecting
+            asked_tool = asked.get("tool")
             # What the question is about: a yes may restate it ("yes, book it for her");
             # a no that finds fault with the trip rejected is the rejection's reason.
             about = first.value.get("about") or {}
@@ -433,6 +435,13 @@ class Concierge:
                 # words go on as a message (below) — a request to let the hold go, which
                 # the planner asks to confirm like any cancellation.
                 verdict = None
+            if verdict is None and asked_tool == "confirm_booking" and len(pending) == 1:
+                # "yes but only if it's refundable", "ok as long as it's in policy": a yes
+                # when what is on hold meets it; else the message goes on (declined), and
+                # the planner says why.
+                condition = yes_if(own)
+                if condition is not None and met_on_hold(condition, about):
+                    verdict = True
             if verdict is not None:
                 answer = {"interrupt_id": first.value["interrupt_id"], "approved": verdict}
                 steps.append((Command(resume={first.graph_id: answer}), {}))

@@ -109,6 +109,10 @@ class Question:
     text: str
     traveller: str | None = None  # whose trip it is, when not the caller's own
     needs_approval: bool = False  # saying yes sends it for approval first
+    # What a yes may be given on ("yes but only if it's refundable", "ok as long as it's
+    # in policy"): every part of it refundable; its policy colour. None: not told.
+    refundable: bool | None = None
+    policy: str | None = None
 
 
 @dataclass(frozen=True)

@@ -150,6 +150,8 @@ async def describe(ctx: ToolContext, data: ConfirmBookingInput) -> Question:
         line + "?",
         traveller=out.traveler if someone_else else None,
         needs_approval=bool(out.policy.approvals_required),
+        refundable=all(s.refundable for s in out.segments) if out.segments else None,
+        policy=out.policy.status,
     )
 
 

@@ -10,6 +10,7 @@ from concierge.planner import render
 from concierge.planner.flows import (
     checkin,
     conditional,
+    hold_questions,
     option_questions,
     passengers,
     purpose,
@@ -20,6 +21,7 @@ from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.changes import rebook_flow, select_rebook
 from concierge.planner.flows.lookup import home_city
 from concierge.planner.flows.options import (
+    amount_of,
     asked_hotels,
     at_exact_clock,
     booked_option,
@@ -35,6 +37,7 @@ from concierge.planner.flows.search import search, shown_text
 from concierge.planner.flows.stays import stay_after
 from concierge.planner.flows.trips import cancel_flow, select_trip
 from concierge.planner.nlu import answers
+from concierge.planner.nlu.conditions import yes_if
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.nlu.people import PeopleAnswer
 from concierge.planner.nlu.picks import (
@@ -670,6 +673,10 @@ def _confirm_flow(
         say = f"I've released {was} and put this on hold instead." if was else ""
         if seated is not None and seated.done:
             say = f"{say} {seats.after_choice(seated.output, seated.error).text}".strip()
+        asked = turn.understanding.text if turn.understanding and replaced else ""
+        verdict = hold_questions.policy_asked(asked, current) if asked else None
+        if verdict:  # "hold the 6:05 ... - will I need approval for it?"
+            say = f"{say} {verdict}".strip()
         return [Call("confirm_booking", {"booking_id": booking_id}, say=say)]
     booking = state.bookings.get(booking_id) or held or {}
     if confirm.declined:
@@ -984,6 +991,51 @@ def wait(state: State, turn: Turn, ctx: Context, u: Understanding, aside: str = 
 
 
 _PAUSE_TEXT = "No rush, take your time."
+
+
+def yes_on_condition(state: State, u: Understanding) -> Decision | None:
+    """A yes on a condition at a hold's confirmation ("yes but only if it's refundable",
+    "ok as long as it's under 300") that the service could not take as a yes: what on
+    hold does not meet it, nothing booked; met (a price, a time the question did not
+    tell), the confirmation asked again with that said. None: no such yes."""
+    cond = yes_if(u.text)
+    booking_id = changed_hold(state)
+    if cond is None or booking_id is None:
+        return None
+    booking = state.bookings.get(booking_id) or {}
+    why = conditional.unmet(_as_option(booking), cond)
+    if why:
+        until = render.hold_time(booking.get("hold_expires_at"))
+        return Reply(
+            f"I haven't booked it: {'; '.join(why)}. {booking_id} stays on hold until "
+            f'{until} — say "book it" if you want it anyway, or tell me what to look for '
+            "instead."
+        )
+    say = f"It's {conditional.described(cond)}."
+    return [Call("confirm_booking", {"booking_id": booking_id}, say=say)]
+
+
+def _as_option(booking: dict[str, Any]) -> dict[str, Any]:
+    """A hold read as the option a condition tests: its price per person (flights only),
+    first departure and landing, stops, refundability and policy verdict."""
+    segments = [s for s in booking.get("segments") or [] if s.get("status") != "released"]
+    flights = [s for s in segments if s.get("kind") == "flight"]
+    option: dict[str, Any] = {
+        "refundable": bool(segments) and all(s.get("refundable") for s in segments),
+        "policy": booking.get("policy") or {},
+    }
+    if flights and len(flights) == len(segments):
+        seats = int(flights[0].get("passengers") or 1)
+        total = amount_of(booking.get("total"))
+        option["price"] = {**(booking.get("total") or {}), "amount": f"{total / seats:.2f}"}
+        option["depart"] = flights[0].get("depart")
+        out = [flights[0]]  # the way out: flights joined where the last one landed
+        for f in flights[1:]:
+            if f.get("origin") != out[-1].get("destination"):
+                break
+            out.append(f)
+        option["arrive"], option["stops"] = out[-1].get("arrive"), len(out) - 1
+    return option
 
 
 def _confirm(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:

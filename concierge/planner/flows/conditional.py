@@ -44,6 +44,8 @@ def unmet(option: dict[str, Any], cond: Condition) -> list[str]:
         stops = int(option.get("stops") or 0)
         if cond.direct and stops:
             why.append(f"it has {stops} stop{'s' if stops > 1 else ''}")
+    if cond.refundable and not option.get("refundable"):
+        why.append("its fare isn't refundable")
     verdict = option.get("policy") or {}
     if cond.green and verdict.get("status") != "green":
         reasons = "; ".join(verdict.get("violations") or [])
@@ -74,6 +76,8 @@ def described(cond: Condition) -> str:
         parts.append(f"{verb} from {cond.after}")
     if cond.green:
         parts.append("within policy")
+    if cond.refundable:
+        parts.append("refundable")
     if not parts:
         return ""
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

@@ -61,6 +61,12 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
     if u is None:
         return Reply(render.HELP_TEXT)
     intent = u.intent
+    if (
+        intent in (Intent.UNKNOWN, Intent.YES)
+        and (on_condition := booking.yes_on_condition(state, u)) is not None
+    ):
+        # "yes but only if it's refundable" at a hold's confirmation, not taken as a yes
+        return on_condition
     if state.offer is not None and state.offer.kind == "cancel" and intent not in _ANSWERS:
         # "Want me to release the hold now?" — "yes, release it", "drop it", "I don't need
         # it anymore": cancelling words agree to the release offered (a request of their

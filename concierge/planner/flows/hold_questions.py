@@ -112,6 +112,18 @@ def _options(state: State, out: BookingOut) -> list[dict[str, Any]]:
     return found
 
 
+def policy_asked(text: str, booking: dict[str, Any]) -> str | None:
+    """The hold's policy verdict when the request that made it also asked about it ("hold
+    the 6:05 american ... - will I need approval for it?", "book the 7am and is that in
+    policy?"), else None."""
+    if "policy" not in _asked_facts(text) or not (asks.is_question(text) or "?" in text):
+        return None
+    try:
+        return _policy_verdict(BookingOut.model_validate(booking))
+    except ValueError:
+        return None
+
+
 def _policy_verdict(out: BookingOut) -> str:
     """The hold's own policy verdict, said plainly ("is this within policy?")."""
     what = (

@@ -34,7 +34,13 @@ from concierge.planner.flows import lookup, purpose
 from concierge.planner.flows.base import Call, Context, Decision, Reply
 from concierge.planner.flows.dispatch import decide
 from concierge.planner.nlu import asks, requests
-from concierge.planner.nlu.intents import Intent, Understanding, flight_home_moved, understand
+from concierge.planner.nlu.intents import (
+    Intent,
+    Understanding,
+    flight_home_moved,
+    policy_of_the_trip,
+    understand,
+)
 from concierge.planner.state import Offer, State, Step, Turn, apply_result
 from core.catalogue.places import lookup_place
 from tools.base import Effect
@@ -198,6 +204,15 @@ def _stands_alone(prev: Understanding | None, u: Understanding, text: str) -> bo
         return bool(when and (what or instead))
     if u.intent == Intent.SELECT:
         return bool(u.options)
+    if (
+        u.intent == Intent.POLICY
+        and prev is not None
+        and prev.intent == Intent.SEARCH
+        and policy_of_the_trip(text)
+    ):
+        # "…London to New York on Friday 18th? Premium economy would be lovely if it's
+        # allowed - is it?": the trip beside it asked about, searched as asked.
+        return False
     if requests.is_question_kind(u.intent):
         return asks.is_question(text) or requests.asks(text)
     if prev is not None and prev.intent == u.intent and requests.elliptic(u.intent):

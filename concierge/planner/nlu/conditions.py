@@ -29,13 +29,19 @@ class Condition:
     direct: bool = False
     green: bool = False  # within policy
     lands: bool = False  # the times are the landing's ("if it lands before 5")
+    refundable: bool = False  # the fare can be refunded
     spans: tuple[tuple[int, int], ...] = ()  # the constraint words, in the message
 
     @property
     def tests(self) -> bool:
         """It asks something of the option besides being there."""
         return bool(
-            self.under is not None or self.before or self.after or self.direct or self.green
+            self.under is not None
+            or self.before
+            or self.after
+            or self.direct
+            or self.green
+            or self.refundable
         )
 
 
@@ -65,6 +71,11 @@ def _tables() -> dict[str, Any]:
         "direct": one(raw["direct"]),
         "green": one(raw["green"]),
         "lands": one(raw["lands"]),
+        "refundable": one(raw["refundable"]),
+        "yes_if": re.compile(
+            rf"^\W*(?:{raw['yes_if']['opens']})\b[\s,.!:;—–-]*(?:{raw['yes_if']['joins']})"
+            r"(?P<cond>[^.!?;]+)[.!?\s]*$"
+        ),
     }
 
 
@@ -89,6 +100,23 @@ def read(text: str) -> Condition | None:
         last = sentences[-1]
         start = before.rfind(last)
         end = start + len(last)
+    return _constraints(text, low, start, end)
+
+
+def yes_if(text: str) -> Condition | None:
+    """A yes on a condition ("yes but only if it's refundable", "ok as long as it's in
+    policy"), or None: a plain yes, a yes with something else, no yes."""
+    low = (text or "").lower().replace("’", "'")
+    m = _tables()["yes_if"].match(low)
+    if m is None:
+        return None
+    cond = _constraints(text, low, *m.span("cond"))
+    return cond if cond.tests else None
+
+
+def _constraints(text: str, low: str, start: int, end: int) -> Condition:
+    """What the condition in ``low[start:end]`` asks of the option."""
+    t = _tables()
     clause = low[start:end]
     spans: list[tuple[int, int]] = []
     under = None
@@ -113,6 +141,7 @@ def read(text: str) -> Condition | None:
         spans.append((start + direct.start(), start + direct.end()))
     green = bool(t["green"].search(clause))
     lands = bool(t["lands"].search(clause))
+    refundable = bool(t["refundable"].search(clause))
     if lands and before_at and int(before_at[:2]) < 7 and not re.search(r"\d\s*am\b", clause):
         before_at = f"{int(before_at[:2]) + 12:02d}{before_at[2:]}"  # "lands before 5": 17:00
     return Condition(
@@ -123,6 +152,7 @@ def read(text: str) -> Condition | None:
         direct=bool(direct),
         green=green,
         lands=lands,
+        refundable=refundable,
         spans=tuple(spans),
     )
 
@@ -150,3 +180,21 @@ def masked(text: str, cond: Condition) -> str:
     for a, b in cond.spans:
         out[a:b] = " " * (b - a)
     return "".join(out)
+
+
+def met_on_hold(cond: Condition, about: dict[str, Any]) -> bool | None:
+    """Whether what a confirmation asks about (its ``about``: ``refundable``, ``policy``)
+    meets a yes's condition; None when the condition asks what it does not tell (a price,
+    a time: the planner answers those)."""
+    if cond.under is not None or cond.before or cond.after or cond.direct:
+        return None
+    checks: list[bool] = []
+    if cond.refundable:
+        if about.get("refundable") is None:
+            return None
+        checks.append(bool(about["refundable"]))
+    if cond.green:
+        if about.get("policy") is None:
+            return None
+        checks.append(about["policy"] == "green")
+    return all(checks) if checks else None

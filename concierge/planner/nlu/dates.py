@@ -2162,8 +2162,12 @@ _BEFORE = re.compile(
 # A latest arrival: "land before 2pm", "I must arrive by 9am", "get in no later than noon",
 # "need to be there by 10" (a few words may stand between: "land in Chicago before 2").
 _ARRIVE_BY = re.compile(
-    r"\b(?:land(?:s|ing)?|arriv(?:e|es|ing)|gets?\s+in|getting\s+in|be\s+there|be\s+in|be\s+at)\b"
+    r"\b(?:land(?:s|ing)?|arriv(?:e|es|ing)|gets?\s+in|getting\s+in|be\s+there|be\s+in|be\s+at"
+    # "need to be home before the kids' bedtime ~7pm" (a flight home)
+    r"|be\s+home|gets?\s+home|getting\s+home)\b"
     r"(?:\s+(?!before\b|by\b|no\b)[\w'.]+){0,3}?\s+(?:before|by|no later than|not after)\s+"
+    # "before the kids' bedtime ~7pm", "by my 6pm call": what is at that time, then its time
+    r"(?P<what8>(?:the|my|our|his|her|their|a|an)\s+(?:[a-z][\w']*\s+){0,2}?[a-z][\w']*\s*(?:[~(]|at|around|about|approx\.?)?\s*(?=\d))?"
     r"(?:" + _CLOCK.format(8) + r"|(?P<w8>noon|midday))"
 )
 # "nothing departing after 10am" is a latest time, "nothing before 8" an earliest one.
@@ -2541,6 +2545,14 @@ def _times(low: str, reading: DateReading) -> None:
     low = _without_events(low)
     low = _DAY_SPAN.sub(lambda m: " " * len(m.group(0)), low)
     clause = _RETURN_CLAUSE.search(low)
+    if (
+        clause is not None
+        and len(reading.mentions) == 1
+        and clause.start() < reading.mentions[0].start
+    ):
+        # "Flying home from Boston to NYC Thursday the 10th, need to be home by 7pm": the
+        # way home is the trip itself, its one day said after it: every time is its own.
+        clause = None
     outbound, inbound = (low[: clause.start()], low[clause.start() :]) if clause else (low, "")
     if clause is not None:
         # A clause about the flight out after the way home was named belongs to the way out.
@@ -2560,8 +2572,12 @@ def _times(low: str, reading: DateReading) -> None:
             if _OUT_CLAUSE.search(said) and not _RETURN_CLAUSE.search(said):
                 outbound += " " + said
                 inbound = inbound[: a - start] + " " * (b - a) + inbound[b - start :]
-    reading.depart_after, reading.depart_before = _window(outbound)
     arrive = _ARRIVE_BY.search(outbound)
+    # ("... before the kids' bedtime ~7pm": that time is the landing's limit, no window)
+    what = arrive.span("what8") if arrive is not None and arrive.group("what8") else None
+    reading.depart_after, reading.depart_before = _window(
+        outbound[: what[0]] + " " * (what[1] - what[0]) + outbound[what[1] :] if what else outbound
+    )
     if arrive is not None:
         reading.arrive_before = (
             _WORD_TIME[arrive.group("w8")] if arrive.group("w8") else _clock(arrive, 8)

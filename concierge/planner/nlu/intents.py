@@ -384,6 +384,7 @@ _POLICY_WORDS: Final = re.compile(
 )
 _WITHIN_POLICY: Final = _rx("trip", "within_policy")
 _ALLOWED_KIND: Final = _rx("trip", "allowed_kind")
+_POLICY_OF_THE_TRIP: Final = _rx("trip", "policy_of_the_trip")
 _PASSENGER_DELTA: Final = _rx("trip", "passenger_delta")
 _PASSENGER_LESS: Final = _rx("trip", "passenger_less")
 _PASSENGER_TOTAL: Final = _rx("trip", "passenger_total")
@@ -637,6 +638,12 @@ def _without_courtesy(text: str) -> str:
     if kept == text.replace("’", "'") or not re.search(r"\w", kept):
         return text
     return " ".join(re.sub(r"\s+([.!?,])", r"\1", kept).split()).strip(" ,")
+
+
+def policy_of_the_trip(text: str) -> bool:
+    """The words ask about the policy standing of the trip asked for beside them ("will I
+    need approval for it?", "business if policy allows", "if it's allowed - is it?")."""
+    return bool(_POLICY_OF_THE_TRIP.search(text.lower().replace("’", "'")))
 
 
 def understand(text: str, now: datetime, *, month_first: bool = True) -> Understanding:
@@ -1155,6 +1162,10 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
             # options" asks for the search, its options showing the verdict)
             and not (asks.cabin_permission(clean) and not asks.is_request(clean))
         )
+        # "hold the 6:05 american JFK-Chicago on the 14th - will I need approval for it?",
+        # "JFK to Madrid on the 18th, business if policy allows": the trip is searched, its
+        # options' verdicts answer the question.
+        and not (u.dates.depart and u.destination and _POLICY_OF_THE_TRIP.search(low))
         # "Cheapest one is fine for her.": an option named and nothing asked is a choice
         # ("fine for" says whom it suits), not a question about the policy.
         # "the cheapest compliant one": words saying the option meant is one the policy

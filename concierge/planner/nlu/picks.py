@@ -477,6 +477,10 @@ _AIRLINE_WORDS: Final = frozenset(
     | {c.name.lower() for c in CARRIERS}
     | {c.name.split()[0].lower() for c in CARRIERS if c.name.split()[0].lower() != "air"}
 )
+_THE_TIME_AIRLINE: Final = re.compile(
+    r"\bthe\s+(?:\d{1,2}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)?)\s+(?P<name>[a-z][\w&'-]*)"
+    r"(?=\s*(?:$|[,.;!?]|\s-|\s+(?:please|pls|plz|thanks|thx|if|for|on)\b))"
+)
 _BARE_AIRLINE_DIRECT: Final = re.compile(
     r"^\W*(?:(?:ok|okay|yes|yeah|ya|hmm|um|then|just)\W+)*(?:"
     r"(?P<a>[a-z][\w&'.]*(?: [a-z][\w&'.]*){0,3}?)(?: one)? (?:directs?|non-?stops?)"
@@ -999,6 +1003,12 @@ def read(text: str) -> list[OptionRef]:
         nonstop = bool(m.group("d")) or any(_DIRECT_WORD.match(w.lower()) for w in words)
         found.append((m.start(), OptionRef(carrier=" ".join(kept), direct=nonstop)))
 
+    for m in _THE_TIME_AIRLINE.finditer(low):
+        # "…dec 14, the 4:25 jetblue": an airline said last, after the time (no "one").
+        if m.group("name") in _AIRLINE_WORDS and not any(
+            r.carrier and at <= m.start("name") <= at + 40 for at, r in found
+        ):
+            found.append((m.start(), OptionRef(carrier=m.group("name"))))
     bare_direct = _BARE_AIRLINE_DIRECT.match(low)
     if bare_direct and (bare_direct.group("a") or bare_direct.group("b")) in _AIRLINE_WORDS:
         if not any(r.carrier for _, r in found):

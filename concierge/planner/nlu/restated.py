@@ -10,10 +10,12 @@ What may stand between the two is data (``data/corrections.yaml``: ``restated_wo
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
 from concierge.planner.nlu import datafiles
+from concierge.planner.nlu.places import PlaceMention, find_places
 
 _NUMBER = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
 
@@ -73,7 +75,46 @@ def restated(text: str) -> str:
     def one_option(m: re.Match[str]) -> str:
         return "" if _has_word(m.group("gap")) else m.group(0)
 
-    return option.sub(one_option, place.sub(one_place, count.sub(one_count, text)))
+    return _place_said_again(
+        option.sub(one_option, place.sub(one_place, count.sub(one_count, text)))
+    )
+
+
+@lru_cache(maxsize=1)
+def _correcting_gap() -> re.Pattern[str]:
+    words = datafiles.load("corrections")["restated_words"]
+    punct = r"[\s,;:.!…—–()-]"
+    return re.compile(rf"{punct}*(?:\b(?:{words})\b{punct}*)+", re.IGNORECASE)
+
+
+def _place_said_again(text: str) -> str:
+    """A place corrected by another named right after correction words, with no "from" or
+    "to" of its own ("a flight to Boston, sorry I mean Chicago", "LGA to Miami, actually
+    make that Newark"): the new one stands where the place it corrects was said — the one
+    of the same city when there is one (an airport swapped for another of its metro), else
+    the place said just before the correction."""
+    found = find_places(text)
+    for prev, new in itertools.pairwise(found):
+        gap = text[_end(prev) : new.start]
+        if new.place is None or not _has_word(gap) or not _correcting_gap().fullmatch(gap):
+            continue
+        same = [
+            m
+            for m in found
+            if m.start < new.start and m.place is not None and m.place.city == new.place.city
+        ]
+        old: PlaceMention = same[-1] if same else prev
+        kept = text[_end(old) : _end(prev)]  # "to Miami" when the airport before it changed
+        return _place_said_again(
+            text[: old.start] + text[new.start : _end(new)] + kept + text[_end(new) :]
+        )
+    return text
+
+
+def _end(m: PlaceMention) -> int:
+    """Where a place's own name ends: a mention read with what follows a comma ("Dublin,
+    Ireland"; "Boston, sorry I mean ...") ends at the comma."""
+    return m.start + m.text.index(",") if "," in m.text else m.end
 
 
 @lru_cache(maxsize=1)
