@@ -16,7 +16,7 @@ correction 1/5, purpose 0/1, date_phrase 3/3, time_phrase 3/4, seat_hint 1/1, ye
 0/3. Four expectations were corrected after that run (each says why: a forwarded e-mail is
 by design never acted on; a hold released for another is a cancelled booking; "add a
 hotel" with no nights is rightly asked; landing by 19:00 is the wish, not a departure
-limit). After the fixes: 25/30; the five left are strict xfails (GAPS, with reasons).
+limit). After the fixes: 26/30; the four left are strict xfails (GAPS, with reasons).
 Fixed: a place corrected with no "from"/"to" of its own ("to Boston, sorry I mean
 Chicago"; "LGA to Miami, actually make that Newark": the airport of the same city);
 a trip asked for with a question on its own policy standing ("... - will I need
@@ -25,7 +25,9 @@ it?") searched as asked, the verdict said with the hold; "ret" for return; a fli
 said first ("Flying home from Boston ... need to be home before the kids' bedtime ~7pm":
 landing by 19:00); a yes on a condition at a confirmation ("yes but only if it's
 refundable": booked when the hold meets it, else why not); "the 4:25 jetblue" (an airline
-said after the time) no longer holds another airline's 4:10.
+said after the time) no longer holds another airline's 4:10; a form's "From: New York /
+To: Chicago" lines are the route; "No need for a hotel" asks for none; "book the 6:10 and
+is that in policy?" holds it and says its verdict (no policy recital).
 """
 
 from __future__ import annotations
@@ -344,18 +346,64 @@ CASES: list[tuple[str, Case]] = [
 ]
 
 
+# Guards added with the fixes (after the first try; not counted in it).
+CASES += [
+    (
+        "guard_form_fields",
+        dialogue(
+            "Hi,\n\nMy travel request:\n\nFrom: Boston\nTo: Atlanta\nDate: 15/12/2026\n\n"
+            "Thanks,\nAva",
+            calls=[flight_search("boston", "atlanta", "2026-12-15")],
+        ),
+    ),
+    (
+        "guard_no_hotel",
+        dialogue(
+            "LGA to Miami on the 8th, back the 11th. No need for a hotel, the company's "
+            "covering that.",
+            calls=[flight_search("LGA", "miami", "2026-12-08")],
+            tools_exclude=["search_hotels"],
+        ),
+    ),
+    (
+        "guard_pick_and_policy",
+        dialogue(
+            "Boston to Chicago on Dec 15",
+            "book the 6:10, is it within policy?",
+            segments=[flight_segment("AA 1049", "BOS", "ORD", "2026-12-15")],
+            reply_contains="no approval is needed",
+            **HELD,
+        ),
+    ),
+    (
+        "guard_yes_if_policy",
+        dialogue(
+            "new york to chicago dec 14, the 11:10 united",
+            "ok, as long as it's within policy",
+            tools_include=["confirm_booking"],
+            new_status="confirmed",
+        ),
+    ),
+    (
+        "guard_airline_after_time",
+        dialogue(
+            "new york to chicago dec 9, the 4:25 jetblue",
+            nothing_changed=True,
+            tools_exclude=["reserve"],
+        ),
+    ),
+]
+
 # Known gaps (strict xfails), by position:
 # 5: "No need for a hotel, the company's covering that" with the kickoff's days read as a
 #    stay: asks for nights instead of searching LGA→Miami the evening before and back.
-# 6: a form pasted in an e-mail ("From: New York / To: Chicago / Date: … / Return: …")
-#    reads "From:"/"To:" as e-mail headers: the route searched backwards.
 # 16: "2 rooms in Paris Dec 14-16... actually just 1 room, and make it to the 17th": a
 #    count and a range's end restated far from where they were said.
 # 18: "the week of the 14th, 3 nights": a flexible week searched, no stay of 3 nights.
 # 28: "the 4:25 jetblue" from New York: B6 1057 (JFK 16:25) is not among the five cheapest
 #    of the metro, so nothing is held (rightly no longer another airline's 16:10), and
 #    the conditional yes has no hold to test.
-GAPS: set[int] = {5, 6, 16, 18, 28}
+GAPS: set[int] = {5, 16, 18, 28}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))

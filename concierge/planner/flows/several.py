@@ -207,7 +207,7 @@ def _stands_alone(prev: Understanding | None, u: Understanding, text: str) -> bo
     if (
         u.intent == Intent.POLICY
         and prev is not None
-        and prev.intent == Intent.SEARCH
+        and prev.intent in (Intent.SEARCH, Intent.SELECT)
         and policy_of_the_trip(text)
     ):
         # "…London to New York on Friday 18th? Premium economy would be lovely if it's

@@ -1166,6 +1166,12 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # "JFK to Madrid on the 18th, business if policy allows": the trip is searched, its
         # options' verdicts answer the question.
         and not (u.dates.depart and u.destination and _POLICY_OF_THE_TRIP.search(low))
+        # "book the 6:10 and is that in policy?": the option booked, asked about
+        and not (
+            asks.is_request(clean)
+            and any(o.clock or o.index is not None or o.carrier for o in u.options)
+            and _POLICY_OF_THE_TRIP.search(low)
+        )
         # "Cheapest one is fine for her.": an option named and nothing asked is a choice
         # ("fine for" says whom it suits), not a question about the policy.
         # "the cheapest compliant one": words saying the option meant is one the policy

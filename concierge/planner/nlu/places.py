@@ -168,7 +168,9 @@ def _prev(text: str, start: int) -> str:
 
 def _preceded(text: str, start: int, words: tuple[str, ...]) -> bool:
     before = _prev(text, start)
-    return any(before.endswith(" " + w) or before == w for w in words)
+    # a form's label ("From: New York / To: Chicago") is the word itself
+    before = before[:-1].rstrip() if before.endswith(":") else before
+    return any(before.endswith((" " + w, "\n" + w)) or before == w for w in words)
 
 
 def _is_code_like(token: str) -> bool:
