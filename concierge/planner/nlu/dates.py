@@ -2549,9 +2549,12 @@ def _times(low: str, reading: DateReading) -> None:
         clause is not None
         and len(reading.mentions) == 1
         and clause.start() < reading.mentions[0].start
+        and re.match(r"\s+from\b", low[clause.end() :])
     ):
         # "Flying home from Boston to NYC Thursday the 10th, need to be home by 7pm": the
-        # way home is the trip itself, its one day said after it: every time is its own.
+        # way home, with its own route, is the trip itself, its one day said after it:
+        # every time is its own ("my flight back on the 18th ..., anything later that
+        # day?" is still the way back's).
         clause = None
     outbound, inbound = (low[: clause.start()], low[clause.start() :]) if clause else (low, "")
     if clause is not None:
