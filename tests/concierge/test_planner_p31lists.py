@@ -35,9 +35,8 @@ cancelled), so it asks what the person sees — the new day's flight held, await
 
 After the fixes (same command, 01:05 UTC): 37/38 — four guards added after the first try
 (closest-to honest answer, "same flight but a day later", a landing bound with an airline,
-an arrival wish in a request holding nothing); left: hotel_cap "is there a 5 star in london
-under the cap?" searches hotels now but lists all five instead of answering no (needs a
-star filter on hotel requests and the cap applied to a question).
+an arrival wish in a request holding nothing). Then hotel_cap ("is there a 5 star in london
+under the cap?": the answer — no, and why — before the list): 38/38.
 """
 
 from __future__ import annotations
@@ -423,7 +422,7 @@ CASES += [
     ),
 ]
 
-GAPS: set[int] = {25}
+GAPS: set[int] = set()
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))

@@ -54,6 +54,11 @@ def _statuses() -> dict[str, re.Pattern[str]]:
     return {str(k): _one(v) for k, v in raw["statuses"].items()}
 
 
+def asked_status(low: str) -> str | None:
+    """The policy verdict a message asks about ("under the cap?" green), if one."""
+    return _asked_status(low)
+
+
 def _asked_status(low: str) -> str | None:
     """The policy verdict a question asks about ("over the cap?" amber, "red?" red)."""
     return next((s for s, pattern in _statuses().items() if pattern.search(low)), None)

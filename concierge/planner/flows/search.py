@@ -8,12 +8,12 @@ from datetime import date, timedelta
 from typing import Any, Final
 
 from concierge.planner import render
-from concierge.planner.flows import passengers
+from concierge.planner.flows import option_questions, passengers
 from concierge.planner.flows.base import INACTIVE, Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.options import amount_of, asked_hotels, pick, skipped
 from concierge.planner.flows.stays import stay_after
 from concierge.planner.nlu.intents import Intent, OptionRef, PriceCap, Understanding
-from concierge.planner.nlu.picks import modifiers, superlative_asked
+from concierge.planner.nlu.picks import modifiers, stars_said, superlative_asked
 from concierge.planner.state import (
     RETURN_DAY,
     SEARCH_FILTERS,
@@ -924,6 +924,7 @@ def _present_search(
     left = list[tuple[str, LeftOut]]()  # flights left out by the limits asked (as_asked)
     asked_for: dict[int, str] = {}  # hotels the request named by brand or area
     brands_wanted: list[str] = []  # brands the request named that no listed hotel is
+    answers_first: list[str] = []  # the answer to a question the request asks of the list
     superseded, dropped = _superseded(turn)
     for step in searches:
         if step.error:
@@ -940,6 +941,9 @@ def _present_search(
             named = asked_hotels(said, listed.get("options") or [])
             asked_for.update(named)
             brands_wanted += _brands_named(said) if not named else []
+            rated_note = _rated_within_cap(said, listed.get("options") or [])
+            if rated_note:
+                answers_first.append(rated_note)
             blocks.append(render.hotels_block(listed, named))
             shown_lists.append(("hotel", listed.get("options") or []))
         elif step.id.endswith("_either"):
@@ -995,7 +999,7 @@ def _present_search(
             shown_lists.append((kind, out.get("options") or []))
     # A client that draws the results as cards shows them right under this reply: the
     # lists in words would show every option twice.
-    text = "" if ctx.cards else "\n\n".join(blocks)
+    text = "\n\n".join(answers_first + ([] if ctx.cards else blocks))
     if problems:
         text = (
             (text + "\n\n" if text else "") + "I couldn't search everything: " + " ".join(problems)
@@ -1105,6 +1109,26 @@ _BRAND_NAMES = tuple(
     for b in hotel_brands()
     if any(p.name.startswith(b) for p in hotel_plans())
 )
+
+
+def _rated_within_cap(said: str, options: list[dict[str, Any]]) -> str | None:
+    """"is there a 5 star in london under the cap?": when no hotel of that rating shown is
+    within policy, the answer first — no, and why — rather than the list alone."""
+    low = said.lower()
+    stars = stars_said(low)
+    if not stars or option_questions.asked_status(low) != "green":
+        return None
+    rated = [o for o in options if o.get("stars") == stars]
+    if any((o.get("policy") or {}).get("status") == "green" for o in rated):
+        return None
+    if not rated:
+        return f"No — none of the hotels found is {stars}★."
+    why = "; ".join(
+        f"{o.get('name')} is {render.money(o.get('nightly'))} a night"
+        + (f" ({'; '.join(v)})" if (v := (o.get("policy") or {}).get("violations")) else "")
+        for o in rated
+    )
+    return f"No — no {stars}★ hotel is within policy: {why}."
 
 
 def _brands_named(text: str) -> list[str]:
