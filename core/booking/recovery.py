@@ -79,36 +79,50 @@ async def record_authorization(
     One ``INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING`` (issue 15: a
     read before the insert on every first run); the key's row is read only when the
     insert found one already there."""
-    extra: dict[str, Any] = {"purpose": purpose} if purpose is not None else {}
-    insert = (
-        postgresql.insert(Payment)
-        if session.get_bind().dialect.name == "postgresql"
-        else sqlite.insert(Payment)
-    )
     payment: Payment | None = await session.scalar(
-        insert
-        .values(
-            id=new_id("PAY"),
-            org_id=org_id,
-            booking_id=booking_id,
-            gateway=gateway,
-            provider_ref=None if auth.declined else auth.ref,
-            status=PaymentStatus.DECLINED if auth.declined else PaymentStatus.AUTHORIZED,
-            amount_minor=amount_minor,
-            currency=auth.currency,
-            idempotency_key=key,
-            decline_code=auth.decline_code,
-            created_at=now,
-            updated_at=now,
-            **extra,
-        )
-        .on_conflict_do_nothing(index_elements=[Payment.idempotency_key])
-        .returning(Payment)
+        authorization_insert(
+            session.get_bind().dialect.name, key=key, org_id=org_id, booking_id=booking_id,
+            gateway=gateway, auth=auth, amount_minor=amount_minor, now=now, purpose=purpose,
+        ).returning(Payment)
     )
     if payment is None:
         payment = await session.scalar(select(Payment).where(Payment.idempotency_key == key))
         assert payment is not None
     return payment
+
+
+def authorization_insert(
+    dialect: str,
+    *,
+    key: str,
+    org_id: str,
+    booking_id: str,
+    gateway: str,
+    auth: Authorization,
+    amount_minor: int,
+    now: datetime,
+    purpose: str | None = None,
+) -> postgresql.Insert | sqlite.Insert:
+    """The payment row of an authorization as ``INSERT … ON CONFLICT (idempotency_key) DO
+    NOTHING`` (no RETURNING yet): :func:`record_authorization`'s, and the saga's on
+    PostgreSQL, where it is a CTE of the step's UPDATE (``core.booking.saga``)."""
+    extra: dict[str, Any] = {"purpose": purpose} if purpose is not None else {}
+    insert = postgresql.insert(Payment) if dialect == "postgresql" else sqlite.insert(Payment)
+    return insert.values(
+        id=new_id("PAY"),
+        org_id=org_id,
+        booking_id=booking_id,
+        gateway=gateway,
+        provider_ref=None if auth.declined else auth.ref,
+        status=PaymentStatus.DECLINED if auth.declined else PaymentStatus.AUTHORIZED,
+        amount_minor=amount_minor,
+        currency=auth.currency,
+        idempotency_key=key,
+        decline_code=auth.decline_code,
+        created_at=now,
+        updated_at=now,
+        **extra,
+    ).on_conflict_do_nothing(index_elements=[Payment.idempotency_key])
 
 
 async def resume_stale(

@@ -61,7 +61,13 @@ from core.booking.keys import (
 )
 from core.booking.passengers import Manifest, manifest, ready_for_ticketing, record_tickets
 from core.booking.purpose import note_request
-from core.booking.recovery import advance, load_fresh, record_authorization, resume_stale
+from core.booking.recovery import (
+    advance,
+    authorization_insert,
+    load_fresh,
+    record_authorization,
+    resume_stale,
+)
 from core.booking.views import Answer, BookingView, booking_view, load_booking_view
 from core.errors import (
     CoreError,
@@ -606,6 +612,17 @@ async def _record_payment(
     ``org_id``: the booking's, when the caller knows it (the step's guard checks the
     booking is still where the saga left it)."""
     now = rt.clock.now()
+    if org_id is not None and not auth.declined and not rt.db.is_sqlite:
+        # PostgreSQL: the payment and the step past it as one autocommitted statement
+        # (issue 15: 1 round trip, where BEGIN, the INSERT, the UPDATE and COMMIT were 4).
+        # No row back: the key's payment was there already, or another run moved the
+        # step; the transaction below answers either as before (its INSERT finds the row).
+        async with rt.db.single() as session:
+            recorded = (
+                await session.execute(_authorized(rt, booking_id, auth, org_id=org_id, now=now))
+            ).first()
+        if recorded is not None:
+            return str(recorded.provider_ref)
     async with rt.db.uow() as session:
         if org_id is None:
             org_id = (await load_fresh(session, Booking, booking_id)).org_id
@@ -619,6 +636,36 @@ async def _record_payment(
                 payment_id=payment.id,
             )
         return payment.provider_ref
+
+
+def _authorized(
+    rt: Runtime, booking_id: str, auth: Authorization, *, org_id: str, now: datetime
+) -> ReturningUpdate[Any]:
+    """:func:`_record_payment`'s transaction as one PostgreSQL statement: the payment's
+    ``INSERT … ON CONFLICT DO NOTHING`` a data-modifying CTE of the booking's UPDATE to
+    ``authorized`` (if still at ``started``) with the new payment's id. A row (the
+    authorization's reference) only when both wrote."""
+    paid = (
+        authorization_insert(
+            "postgresql", key=authorize_key(booking_id), org_id=org_id, booking_id=booking_id,
+            gateway=rt.payments.name, auth=auth, amount_minor=auth.amount_minor, now=now,
+        )
+        .returning(Payment.id, Payment.provider_ref)
+        .cte("paid")
+    )
+    return (
+        update(Booking)
+        .add_cte(paid)
+        .where(
+            Booking.id == booking_id, Booking.status.in_(SAGA_ACTIVE),
+            Booking.saga_step == STARTED, select(paid.c.id).exists(),
+        )
+        .values(
+            saga_step=AUTHORIZED, updated_at=now, payment_id=select(paid.c.id).scalar_subquery()
+        )
+        .returning(select(paid.c.provider_ref).scalar_subquery().label("provider_ref"))
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def _card(rt: Runtime, booking_id: str, amount: int, currency: str) -> CardRef | None:

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from core.booking import states
-from core.booking.saga import complete_stuck_sagas, confirm_booking
+from core.booking.keys import authorize_key
+from core.booking.saga import SimulatedCrash, _record_payment, complete_stuck_sagas, confirm_booking
 from core.booking.service import get_booking, hold_booking, list_bookings
 from core.booking.views import booking_view
 from core.errors import (
@@ -310,6 +311,38 @@ async def test_supplier_timeout_goes_to_review_then_completer_finishes(runtime, 
 
 CRASH_POINTS = ["after_start", "after_authorize_call", "after_authorized", "after_supplier_call",
                 "after_capture_call"]
+
+
+@pytest.mark.parametrize("step_moved", [False, True])
+async def test_an_authorization_is_recorded_once_whoever_moved_the_step(runtime, step_moved):
+    """The saga's record of its authorization (on PostgreSQL one statement: the payment a
+    CTE of the step's UPDATE, issue 15) keeps one payment row per key and moves the step
+    at most once, whether it runs again after itself or after another run moved the step
+    first (then its INSERT is committed alone, and the fallback answers the same ref)."""
+    w = await build_world(runtime)
+    bid = await hold(runtime, AVA, (flight_offer_id(w.long_inv["economy"].id), 1))
+    runtime.extras["crash_at"] = "after_start"
+    with pytest.raises(SimulatedCrash):
+        await confirm_booking(runtime, AVA, bid)
+    runtime.extras.pop("crash_at", None)
+    async with runtime.db.uow() as s:
+        booking = await s.get(Booking, bid)
+        assert (booking.status, booking.saga_step) == ("confirming", "started")
+        if step_moved:
+            booking.saga_step = "authorized"
+    auth = await runtime.payments.authorize(
+        amount_minor=61240, currency="USD", payment_method="4242424242424242",
+        idempotency_key=authorize_key(bid),
+    )
+    first = await _record_payment(runtime, bid, auth, org_id="acme")
+    again = await _record_payment(runtime, bid, auth, org_id="acme")
+    assert first == again == auth.ref
+    async with runtime.db.uow(write=False) as s:
+        payments = (await s.scalars(select(Payment))).all()
+        booking = await s.get(Booking, bid)
+    assert [p.provider_ref for p in payments] == [auth.ref]
+    assert booking.saga_step == "authorized"
+    assert booking.payment_id == (None if step_moved else payments[0].id)
 
 
 @pytest.mark.parametrize("point", CRASH_POINTS)
