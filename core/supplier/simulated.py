@@ -35,9 +35,12 @@ import zlib
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import JSON, Table, Text, cast, func, literal, select, update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert
 
 from core.catalogue.network import ticket_prefix
 from core.clock import Clock
@@ -312,33 +315,24 @@ class SimulatedSupplier:
     async def _book_once(
         self, request: SegmentRequest, key: str, authorization: PurchaseAuthorization | None = None
     ) -> SupplierConfirmation:
+        if not self._db.is_sqlite:
+            # PostgreSQL: a new key's reservation written by one autocommitted statement
+            # when its locator is free (issue 15: 1 round trip, where BEGIN, the read, the
+            # INSERT and COMMIT were 4); a key booked already, a locator taken or another
+            # supplier's key leave no row, and are answered below as before.
+            row = self._new_row(request, key, random_code(6), authorization)
+            async with self._db.single() as session:
+                written = (await session.execute(_insert_if_new(row, request))).first()
+            if written is not None:
+                row.id, row.payload = int(written.id), dict(written.payload)
+                return self._booked(row, request)
         async with self._db.uow() as session:
             existing, locator, new_id = await self._by_key_or_free_locator(session, key)
             if existing is not None:
                 confirmation = self._confirmation(existing)
                 self._check_same_request(confirmation, request, key)
                 return confirmation
-            row = SupplierReservation(
-                supplier=self.name,
-                idempotency_key=key,
-                locator=locator,
-                booking_ref=request.booking_ref,
-                kind=request.kind,
-                status=BOOKED,
-                amount_minor=request.amount_minor,
-                currency=request.currency,
-                payload={
-                    "segment_id": request.segment_id,
-                    "quantity": request.quantity,
-                    "details": request.details,
-                    **({"card_authorization": _stored(authorization)} if authorization else {}),
-                    "passengers": [p.ref for p in request.passengers],
-                    # Which passengers came with a frequent-flyer / known-traveller number
-                    # (the numbers themselves: memory only, see ``loyalty``).
-                    **_numbered(request),
-                },
-                created_at=self._clock.now(),
-            )
+            row = self._new_row(request, key, locator, authorization)
             if new_id is not None:
                 # The id known before the INSERT: the row is written once, with its
                 # tickets (issue 15: an INSERT and an UPDATE before).
@@ -350,12 +344,46 @@ class SimulatedSupplier:
             if new_id is None and request.passengers:
                 row.payload = {**row.payload, "tickets": _issue_tickets(row.id, request)}
                 await session.flush()
-            confirmation = self._confirmation(row)
-            for p in request.passengers:
-                if p.loyalty_number:
-                    self.loyalty[(row.locator, p.ref)] = p.loyalty_number
-                if p.known_traveller_number:
-                    self.known_travellers[(row.locator, p.ref)] = p.known_traveller_number
+            return self._booked(row, request)
+
+    def _new_row(
+        self,
+        request: SegmentRequest,
+        key: str,
+        locator: str,
+        authorization: PurchaseAuthorization | None,
+    ) -> SupplierReservation:
+        """A new reservation of ``request`` (no id or tickets yet)."""
+        return SupplierReservation(
+            supplier=self.name,
+            idempotency_key=key,
+            locator=locator,
+            booking_ref=request.booking_ref,
+            kind=request.kind,
+            status=BOOKED,
+            amount_minor=request.amount_minor,
+            currency=request.currency,
+            payload={
+                "segment_id": request.segment_id,
+                "quantity": request.quantity,
+                "details": request.details,
+                **({"card_authorization": _stored(authorization)} if authorization else {}),
+                "passengers": [p.ref for p in request.passengers],
+                # Which passengers came with a frequent-flyer / known-traveller number
+                # (the numbers themselves: memory only, see ``loyalty``).
+                **_numbered(request),
+            },
+            created_at=self._clock.now(),
+        )
+
+    def _booked(self, row: SupplierReservation, request: SegmentRequest) -> SupplierConfirmation:
+        """The answer for a reservation just written, its passengers' numbers kept."""
+        confirmation = self._confirmation(row)
+        for p in request.passengers:
+            if p.loyalty_number:
+                self.loyalty[(row.locator, p.ref)] = p.loyalty_number
+            if p.known_traveller_number:
+                self.known_travellers[(row.locator, p.ref)] = p.known_traveller_number
         log.info("%s: booked %s for %s", self.name, confirmation.locator, request.booking_ref)
         return confirmation
 
@@ -450,6 +478,54 @@ _ONE_ROW = select(literal(1).label("one")).subquery("one_row")
 _NEXT_ID = func.nextval(
     func.pg_get_serial_sequence(SupplierReservation.__tablename__, "id")
 ).label("new_id")
+
+
+def _insert_if_new(row: SupplierReservation, request: SegmentRequest) -> ReturningInsert[Any]:
+    """``row`` as one PostgreSQL INSERT, its id from the sequence and, with passengers, its
+    tickets (:func:`_issue_tickets`, computed from that id in SQL), only when no
+    reservation of its supplier has its key or its locator (and no other supplier its
+    key: ``ON CONFLICT DO NOTHING``); RETURNING the id and the payload as written."""
+    table = SupplierReservation.__table__
+    assert isinstance(table, Table)
+    new = select(_NEXT_ID).subquery("new")
+    payload: Any = cast(literal(row.payload, JSONB), JSONB)
+    if request.passengers:
+        refs = func.jsonb_array_elements_text(
+            literal([p.ref for p in request.passengers], JSONB)
+        ).table_valued("value", with_ordinality="n").render_derived()
+        serial = cast(
+            _TICKET_SERIAL_BASE + new.c.new_id * _TICKETS_PER_RESERVATION + refs.c.n - 1, Text
+        )
+        number = literal(ticket_prefix(str(request.details.get("carrier") or ""))) + func.lpad(
+            serial, func.greatest(10, func.length(serial)), "0"
+        )
+        tickets = (
+            select(func.jsonb_object_agg(refs.c.value, number)).select_from(refs).scalar_subquery()
+        )
+        payload = payload.op("||")(func.jsonb_build_object("tickets", tickets))
+    taken = (
+        select(SupplierReservation.id)
+        .where(
+            SupplierReservation.supplier == row.supplier,
+            (SupplierReservation.idempotency_key == row.idempotency_key)
+            | (SupplierReservation.locator == row.locator),
+        )
+        .exists()
+    )
+    columns = ("id", "supplier", "idempotency_key", "locator", "booking_ref", "kind", "status",
+               "amount_minor", "currency", "payload", "created_at")
+    chosen = select(
+        new.c.new_id,
+        *(literal(getattr(row, c), table.c[c].type) for c in columns[1:-2]),
+        cast(payload, JSON),
+        literal(row.created_at, table.c.created_at.type),
+    ).where(~taken)
+    return (
+        postgresql.insert(table)
+        .from_select(list(columns), chosen)
+        .on_conflict_do_nothing()
+        .returning(table.c.id, table.c.payload)
+    )
 
 
 def _numbered(request: SegmentRequest) -> dict[str, list[str]]:

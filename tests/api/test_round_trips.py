@@ -98,9 +98,10 @@ REFUSED_HOLD_BUDGET = 5 if PG_URL else 12
 #: Then (perf31) "yes" 44 -> 38 on PostgreSQL: the local gateway's whole capture one
 #: autocommitted UPDATE (core.payment.local._whole_capture: 4 -> 1), the saga's payment row
 #: a CTE of its step's UPDATE, one autocommitted statement (core.booking.saga._authorized:
-#: 4 -> 1).
+#: 4 -> 1); then 35: the simulated supplier's new reservation one autocommitted INSERT …
+#: SELECT with its id and tickets (core.supplier.simulated._insert_if_new: 4 -> 1).
 BOOK_TURN_BUDGET = 16 if PG_URL else 43
-YES_TURN_BUDGET = 38 if PG_URL else 61  # 134 until 5fe7c98 (issues 11 and 12 landed one more)
+YES_TURN_BUDGET = 35 if PG_URL else 61  # 134 until 5fe7c98 (issues 11 and 12 landed one more)
 #: 20 until perfchat: a turn that ends without a pause no longer reads the checkpoint back
 #: for pending confirmations ("yes": 3 reads -> 2). 19 until perf28: the checkpoint read
 #: before `start` is the one the graph's run begins from (concierge.checkpoint.TurnRead),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from datetime import timedelta
 
@@ -14,11 +15,13 @@ from core.config import Settings
 from core.db import Database
 from core.ids import ALPHABET
 from core.models import SupplierReservation
+from core.supplier import simulated
 from core.supplier.base import (
     ApisRequest,
     CircuitOpenError,
     SegmentRequest,
     SupplierConfirmation,
+    SupplierPassenger,
     SupplierRejectedError,
     SupplierTimeoutError,
     SupplierTransientError,
@@ -130,6 +133,36 @@ async def test_retried_book_with_same_key_returns_same_locator_and_creates_nothi
     assert second == first
     assert other.locator != first.locator
     assert len(await reservations(database)) == 2
+
+
+async def test_tickets_come_from_the_reservation_id_and_a_taken_locator_is_drawn_again(
+    sim, database, monkeypatch
+):
+    """On PostgreSQL a new reservation is one statement that computes its tickets from the
+    id it takes (issue 15): the same numbers as ``_issue_tickets``; a locator the supplier
+    has given already leaves that statement without a row, and the read-then-write path
+    draws another."""
+    drawn = itertools.chain(["AAAAAA", "AAAAAA", "BBBBBB"], (f"C{i:05d}" for i in itertools.count()))
+    monkeypatch.setattr(simulated, "random_code", lambda _n: next(drawn))
+    party = tuple(
+        SupplierPassenger(ref=f"PX_{i}", given_name="Ava", family_name=f"Patel{i}",
+                          loyalty_number="BA123" if i == 1 else None)
+        for i in range(3)
+    )
+    request = flight_request(quantity=3, passengers=party)
+    first = await sim.book(request, idempotency_key=KEY)
+    second = await sim.book(flight_request(segment_id="seg_2"), idempotency_key=KEY + ":2")
+    replay = await sim.book(request, idempotency_key=KEY)
+
+    rows = {row.idempotency_key: row for row in await reservations(database)}
+    assert (first.locator, second.locator) == ("AAAAAA", "BBBBBB")
+    assert first.tickets == simulated._issue_tickets(rows[KEY].id, request)
+    assert rows[KEY].payload["tickets"] == first.tickets == replay.tickets
+    assert [t[:3] for t in first.tickets.values()] == ["125"] * 3  # BA's accounting code
+    assert len(set(first.tickets.values())) == 3
+    assert "tickets" not in rows[KEY + ":2"].payload
+    assert second.tickets == {}
+    assert sim.loyalty == {("AAAAAA", "PX_1"): "BA123"}
 
 
 async def test_same_key_for_a_different_request_is_rejected(sim, database):
