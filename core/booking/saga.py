@@ -26,7 +26,21 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CTE, Row, String, column, func, select, update, values
+from sqlalchemy import (
+    CTE,
+    Row,
+    String,
+    Table,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    update,
+    values,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningUpdate
 
@@ -63,7 +77,6 @@ from core.booking.passengers import Manifest, manifest, ready_for_ticketing, rec
 from core.booking.purpose import note_request
 from core.booking.recovery import (
     advance,
-    authorization_insert,
     load_fresh,
     record_authorization,
     resume_stale,
@@ -79,6 +92,7 @@ from core.errors import (
     SupplierUnavailable,
 )
 from core.identity import Caller
+from core.ids import new_id
 from core.inventory.holds import convert_booking_holds, extend_booking_holds, release_booking_holds
 from core.models import (
     Booking,
@@ -619,7 +633,9 @@ async def _record_payment(
         # step; the transaction below answers either as before (its INSERT finds the row).
         async with rt.db.single() as session:
             recorded = (
-                await session.execute(_authorized(rt, booking_id, auth, org_id=org_id, now=now))
+                await session.execute(
+                    _AUTHORIZED, _authorized_params(rt, booking_id, auth, org_id=org_id, now=now)
+                )
             ).first()
         if recorded is not None:
             return str(recorded.provider_ref)
@@ -638,34 +654,64 @@ async def _record_payment(
         return payment.provider_ref
 
 
-def _authorized(
-    rt: Runtime, booking_id: str, auth: Authorization, *, org_id: str, now: datetime
-) -> ReturningUpdate[Any]:
+def _authorized() -> ReturningUpdate[Any]:
     """:func:`_record_payment`'s transaction as one PostgreSQL statement: the payment's
-    ``INSERT … ON CONFLICT DO NOTHING`` a data-modifying CTE of the booking's UPDATE to
-    ``authorized`` (if still at ``started``) with the new payment's id. A row (the
-    authorization's reference) only when both wrote."""
+    ``INSERT … ON CONFLICT (idempotency_key) DO NOTHING`` a data-modifying CTE of the
+    booking's UPDATE to ``authorized`` (if still at ``started``) with the new payment's
+    id; bound per call (:func:`_authorized_params`). A row (the authorization's reference)
+    only when both wrote. Built once (building it cost about what the round trips it
+    saves did)."""
+    payments, bookings = Payment.__table__, Booking.__table__
+    assert isinstance(payments, Table)
+    assert isinstance(bookings, Table)
     paid = (
-        authorization_insert(
-            "postgresql", key=authorize_key(booking_id), org_id=org_id, booking_id=booking_id,
-            gateway=rt.payments.name, auth=auth, amount_minor=auth.amount_minor, now=now,
-        )
-        .returning(Payment.id, Payment.provider_ref)
+        postgresql.insert(payments)
+        .values({c: bindparam(f"p_{c}", type_=payments.c[c].type) for c in _PAYMENT_COLUMNS})
+        .on_conflict_do_nothing(index_elements=[payments.c.idempotency_key])
+        .returning(payments.c.id, payments.c.provider_ref)
         .cte("paid")
     )
     return (
-        update(Booking)
+        update(bookings)
         .add_cte(paid)
         .where(
-            Booking.id == booking_id, Booking.status.in_(SAGA_ACTIVE),
-            Booking.saga_step == STARTED, select(paid.c.id).exists(),
+            bookings.c.id == bindparam("booking_id", type_=String),
+            # constants, not an expanding IN (rendered again at each execution)
+            or_(*(bookings.c.status == literal_column(f"'{s}'") for s in SAGA_ACTIVE)),
+            bookings.c.saga_step == STARTED,
+            select(paid.c.id).exists(),
         )
         .values(
-            saga_step=AUTHORIZED, updated_at=now, payment_id=select(paid.c.id).scalar_subquery()
+            saga_step=AUTHORIZED,
+            updated_at=bindparam("now", type_=bookings.c.updated_at.type),
+            payment_id=select(paid.c.id).scalar_subquery(),
         )
         .returning(select(paid.c.provider_ref).scalar_subquery().label("provider_ref"))
-        .execution_options(synchronize_session=False)
     )
+
+
+_PAYMENT_COLUMNS = (
+    "id", "org_id", "booking_id", "gateway", "provider_ref", "status", "amount_minor",
+    "captured_minor", "refunded_minor", "currency", "purpose", "idempotency_key",
+    "decline_code", "created_at", "updated_at",
+)
+_AUTHORIZED = _authorized()
+
+
+def _authorized_params(
+    rt: Runtime, booking_id: str, auth: Authorization, *, org_id: str, now: datetime
+) -> dict[str, Any]:
+    """:data:`_AUTHORIZED`'s values: an authorization that was not declined (the row
+    :func:`core.booking.recovery.authorization_insert` writes)."""
+    row = {
+        "id": new_id("PAY"), "org_id": org_id, "booking_id": booking_id,
+        "gateway": rt.payments.name, "provider_ref": auth.ref,
+        "status": PaymentStatus.AUTHORIZED, "amount_minor": auth.amount_minor,
+        "captured_minor": 0, "refunded_minor": 0, "currency": auth.currency,
+        "purpose": "booking", "idempotency_key": authorize_key(booking_id),
+        "decline_code": auth.decline_code, "created_at": now, "updated_at": now,
+    }
+    return {"booking_id": booking_id, "now": now} | {f"p_{k}": v for k, v in row.items()}
 
 
 async def _card(rt: Runtime, booking_id: str, amount: int, currency: str) -> CardRef | None:

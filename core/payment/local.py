@@ -26,12 +26,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, cast, func, literal_column, select, update
+from sqlalchemy import JSON, String, Table, bindparam, cast, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningUpdate
-from sqlalchemy.sql.elements import ColumnClause
 
 from core.clock import Clock
 from core.db import Database
@@ -195,9 +194,16 @@ class LocalGateway:
             # BEGIN, the locked read, the UPDATE and COMMIT were 4); anything else (a
             # replay, a key used before, an intent in another state) is answered below.
             async with self._db.single() as session:
-                captured = await session.scalar(_whole_capture(ref, idempotency_key, fingerprint))
-                if captured is not None:
-                    return _authorization(captured)
+                row = (
+                    await session.execute(
+                        _WHOLE_CAPTURE,
+                        {"ref": ref, "key": idempotency_key, "fingerprint": fingerprint},
+                    )
+                ).first()
+            if row is not None:
+                mapping = dict(row._mapping)
+                mapping["extra"] = mapping.pop("metadata")
+                return _authorization(GatewayIntent(**mapping))
         async with self._db.uow() as session:
             intent = await _locked_intent(session, ref)
             if _replayed_op(intent, "capture", idempotency_key, fingerprint):
@@ -351,42 +357,44 @@ def _replay_refund(row: GatewayRefund, ref: str, amount_minor: int) -> Refund:
     return Refund(ref=row.id, intent_ref=row.intent_id, amount_minor=row.amount_minor)
 
 
-#: The path of the intent's recorded changes in its JSON (``jsonb_set``'s text array).
-_OPS_PATH: ColumnClause[Any] = literal_column("'{ops}'::text[]")
-_NO_OPS: ColumnClause[Any] = literal_column("'{}'::jsonb")
-
-
-def _whole_capture(ref: str, key: str, fingerprint: str) -> ReturningUpdate[GatewayIntent]:
+def _whole_capture() -> ReturningUpdate[Any]:
     """The capture of all of an authorized intent that has no change recorded yet, as one
     PostgreSQL statement: what :meth:`LocalGateway.capture` writes under its row lock
     (``succeeded``, the whole amount captured, the op with its key and fingerprint), the
-    conditions it checks in the WHERE clause. No row: not that case (read and answered
-    under the lock). The key is no authorize key: its intent is this one, or another
-    intent's, which the unique constraint cannot tell here; so a key any intent was
-    authorized with is left to the locked path."""
+    conditions it checks in the WHERE clause; bound with ``ref``, ``key`` and
+    ``fingerprint``. No row: not that case (read and answered under the lock). The key is
+    no authorize key: its intent is this one, or another intent's, which the unique
+    constraint cannot tell here; so a key any intent was authorized with is left to the
+    locked path. Built once (building it cost about what the round trips it saves did)."""
+    intents = GatewayIntent.__table__
+    assert isinstance(intents, Table)
+    key = bindparam("key", type_=String)
+    stored = cast(intents.c.metadata, JSONB)
+    no_ops: Any = literal_column("'{}'::jsonb")
     ops = func.jsonb_build_object(
-        "capture", func.jsonb_build_object("key", key, "fingerprint", fingerprint)
+        "capture",
+        func.jsonb_build_object("key", key, "fingerprint", bindparam("fingerprint", type_=String)),
     )
-    stored = cast(GatewayIntent.extra, JSONB)
     return (
-        update(GatewayIntent)
+        update(intents)
         .where(
-            GatewayIntent.id == ref,
-            GatewayIntent.status == IntentStatus.REQUIRES_CAPTURE.value,
-            func.coalesce(stored.op("->")("ops"), _NO_OPS) == _NO_OPS,
-            ~select(GatewayIntent.id)
-            .where(GatewayIntent.idempotency_key == key)
-            .correlate(None)
-            .exists(),
+            intents.c.id == bindparam("ref", type_=String),
+            intents.c.status == IntentStatus.REQUIRES_CAPTURE.value,
+            func.coalesce(stored.op("->")("ops"), no_ops) == no_ops,
+            ~select(intents.c.id).where(intents.c.idempotency_key == key).correlate(None).exists(),
         )
         .values(
             status=IntentStatus.SUCCEEDED.value,
-            amount_captured=GatewayIntent.amount_minor,
-            extra=cast(func.jsonb_set(stored, _OPS_PATH, ops), JSON),
+            amount_captured=intents.c.amount_minor,
+            metadata=cast(
+                func.jsonb_set(stored, literal_column("'{ops}'::text[]"), ops), JSON
+            ),
         )
-        .returning(GatewayIntent)
-        .execution_options(synchronize_session=False)
+        .returning(*intents.c)
     )
+
+
+_WHOLE_CAPTURE = _whole_capture()
 
 
 def _replayed_op(intent: GatewayIntent, op: str, key: str, fingerprint: str) -> bool:

@@ -35,7 +35,7 @@ import zlib
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import JSON, Table, Text, cast, func, literal, select, update
+from sqlalchemy import JSON, String, Table, Text, bindparam, cast, func, literal, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
@@ -322,7 +322,11 @@ class SimulatedSupplier:
             # supplier's key leave no row, and are answered below as before.
             row = self._new_row(request, key, random_code(6), authorization)
             async with self._db.single() as session:
-                written = (await session.execute(_insert_if_new(row, request))).first()
+                written = (
+                    await session.execute(
+                        _INSERT_IF_NEW[bool(request.passengers)], _insert_params(row, request)
+                    )
+                ).first()
             if written is not None:
                 row.id, row.payload = int(written.id), dict(written.payload)
                 return self._booked(row, request)
@@ -480,52 +484,67 @@ _NEXT_ID = func.nextval(
 ).label("new_id")
 
 
-def _insert_if_new(row: SupplierReservation, request: SegmentRequest) -> ReturningInsert[Any]:
-    """``row`` as one PostgreSQL INSERT, its id from the sequence and, with passengers, its
-    tickets (:func:`_issue_tickets`, computed from that id in SQL), only when no
-    reservation of its supplier has its key or its locator (and no other supplier its
-    key: ``ON CONFLICT DO NOTHING``); RETURNING the id and the payload as written."""
+def _insert_if_new(tickets: bool) -> ReturningInsert[Any]:
+    """A new reservation as one PostgreSQL INSERT, its id from the sequence and (with
+    ``tickets``: passengers) its tickets (:func:`_issue_tickets`, computed from that id in
+    SQL), only when no reservation of its supplier has its key or its locator (and no
+    other supplier its key: ``ON CONFLICT DO NOTHING``); RETURNING the id and the payload
+    as written. Bound per call (:func:`_insert_params`); built once (building it cost
+    about what the round trips it saves did)."""
     table = SupplierReservation.__table__
     assert isinstance(table, Table)
     new = select(_NEXT_ID).subquery("new")
-    payload: Any = cast(literal(row.payload, JSONB), JSONB)
-    if request.passengers:
-        refs = func.jsonb_array_elements_text(
-            literal([p.ref for p in request.passengers], JSONB)
-        ).table_valued("value", with_ordinality="n").render_derived()
+    payload: Any = bindparam("payload", type_=JSONB)
+    if tickets:
+        refs = func.jsonb_array_elements_text(bindparam("refs", type_=JSONB)).table_valued(
+            "value", with_ordinality="n"
+        ).render_derived()
         serial = cast(
             _TICKET_SERIAL_BASE + new.c.new_id * _TICKETS_PER_RESERVATION + refs.c.n - 1, Text
         )
-        number = literal(ticket_prefix(str(request.details.get("carrier") or ""))) + func.lpad(
+        number = bindparam("prefix", type_=String) + func.lpad(
             serial, func.greatest(10, func.length(serial)), "0"
         )
-        tickets = (
+        numbers = (
             select(func.jsonb_object_agg(refs.c.value, number)).select_from(refs).scalar_subquery()
         )
-        payload = payload.op("||")(func.jsonb_build_object("tickets", tickets))
+        payload = payload.op("||")(func.jsonb_build_object("tickets", numbers))
     taken = (
-        select(SupplierReservation.id)
+        select(table.c.id)
         .where(
-            SupplierReservation.supplier == row.supplier,
-            (SupplierReservation.idempotency_key == row.idempotency_key)
-            | (SupplierReservation.locator == row.locator),
+            table.c.supplier == bindparam("supplier", type_=String),
+            (table.c.idempotency_key == bindparam("idempotency_key", type_=String))
+            | (table.c.locator == bindparam("locator", type_=String)),
         )
         .exists()
     )
-    columns = ("id", "supplier", "idempotency_key", "locator", "booking_ref", "kind", "status",
-               "amount_minor", "currency", "payload", "created_at")
     chosen = select(
         new.c.new_id,
-        *(literal(getattr(row, c), table.c[c].type) for c in columns[1:-2]),
+        *(bindparam(c, type_=table.c[c].type) for c in _RESERVATION_COLUMNS[1:-2]),
         cast(payload, JSON),
-        literal(row.created_at, table.c.created_at.type),
+        bindparam("created_at", type_=table.c.created_at.type),
     ).where(~taken)
     return (
         postgresql.insert(table)
-        .from_select(list(columns), chosen)
+        .from_select(list(_RESERVATION_COLUMNS), chosen)
         .on_conflict_do_nothing()
         .returning(table.c.id, table.c.payload)
     )
+
+
+_RESERVATION_COLUMNS = (
+    "id", "supplier", "idempotency_key", "locator", "booking_ref", "kind", "status",
+    "amount_minor", "currency", "payload", "created_at",
+)
+
+
+def _insert_params(row: SupplierReservation, request: SegmentRequest) -> dict[str, Any]:
+    """:func:`_insert_if_new`'s values for ``row`` (no id yet)."""
+    params = {c: getattr(row, c) for c in _RESERVATION_COLUMNS[1:]}
+    if request.passengers:
+        params["refs"] = [p.ref for p in request.passengers]
+        params["prefix"] = ticket_prefix(str(request.details.get("carrier") or ""))
+    return params
 
 
 def _numbered(request: SegmentRequest) -> dict[str, list[str]]:
@@ -553,3 +572,7 @@ def _loaded(stored: dict[str, Any]) -> PurchaseAuthorization:
         merchant_category=str(stored.get("merchant_category") or ""),
         merchant_name=str(stored.get("merchant_name") or ""),
     )
+
+
+#: :func:`_insert_if_new` without and with tickets.
+_INSERT_IF_NEW = {False: _insert_if_new(tickets=False), True: _insert_if_new(tickets=True)}
