@@ -208,8 +208,28 @@ def naming_call(offer: Offer, answer: PeopleAnswer, ctx: Context, resolve: Resol
             people.append(
                 {"given_name": str(person.given_name), "family_name": str(person.family_name)}
             )
+    # Those named in earlier answers ("Priya Shah is one of them", then "the other is Tom
+    # Becker, I'm the third"): the seats are named one answer at a time.
+    before = [dict(p) for p in offer.args.get(NAMED_SO_FAR) or []]
+    people = before + [p for p in people if p not in before]
     if len(people) == seats - 1 and traveller and {"traveler_id": traveller} not in people:
         people.insert(0, {"traveler_id": traveller})  # "Jo Bloggs": with the traveller
+    if traveller and {"traveler_id": traveller} in people:
+        people.remove({"traveler_id": traveller})
+        people.insert(0, {"traveler_id": traveller})  # the traveller first
+    if len(people) > seats:
+        return Reply(
+            f"That's {len(people)} names for {seats} seats. "
+            'Who\'s flying? Name everyone, e.g. "me, Ava and Jo Bloggs".',
+            Offer("passengers", {k: v for k, v in offer.args.items() if k != NAMED_SO_FAR}),
+        )
+    if len(people) < seats and answer.people:
+        left = seats - len(people)
+        return Reply(
+            f"Got it — {_who_text(people, ctx, traveller, offer)} so far. {left} more seat"
+            f"{'s' if left != 1 else ''} to name: who else is flying?",
+            Offer("passengers", {**offer.args, NAMED_SO_FAR: people}),
+        )
     if len(people) != seats:
         return Reply(
             f"That's {len(people)} name{'s' if len(people) != 1 else ''} for {seats} seats. "
@@ -219,6 +239,24 @@ def naming_call(offer: Offer, answer: PeopleAnswer, ctx: Context, resolve: Resol
     return [
         Call("name_passengers", {"booking_id": str(offer.args["booking_id"]), "passengers": people})
     ]
+
+
+#: The offer's key for the people named so far, when an answer named fewer than the seats.
+NAMED_SO_FAR = "named"
+
+
+def _who_text(people: list[dict[str, str]], ctx: Context, traveller: str, offer: Offer) -> str:
+    """``you and Priya Shah``: the people named so far, as the reply says them."""
+    me = self_id(ctx, {"traveler": offer.args.get("traveler"), "traveler_id": traveller})
+    said = []
+    for p in people:
+        if "given_name" in p:
+            said.append(f"{p['given_name']} {p['family_name']}")
+        elif p.get("traveler_id") == me:
+            said.append("you")
+        else:
+            said.append(str(p.get("traveler_id")))
+    return " and ".join(said)
 
 
 def naming_failed(turn: Turn, offer: Offer) -> Reply | None:

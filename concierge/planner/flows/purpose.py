@@ -106,6 +106,10 @@ _STATED = tuple(
         # the purpose is a client visit": the trip named first, then what it is for
         rf"\b(?:for|on|about|re|regarding)\s+{_TRIP}\s*(?::|,|-|—|–)\s*(?:the\s+)?{WHY}\s*"
         rf"(?:is|:|-|—|–)\s*(?P<what>.+)",
+        # "For my Paris flight: it's for the Q1 planning offsite", "re the Boston trip - this
+        # is for a client visit": the trip named first, then what it is for
+        rf"\b(?:for|on|about|re|regarding)\s+{_TRIP}\s*(?::|,|-|—|–)\s*(?:it|this|that)(?:'s|\s+is|\s+was)\s+"
+        rf"(?:(?:actually|really|all|mainly|mostly)\s+)?for\s+(?P<what>.+)",
         # "the reason for my Paris trip is the Renault kickoff"
         rf"\b{WHY}\s+(?:for|of|behind)\s+{_TRIP}\s*(?:is|:|-|—|–)\s*(?P<what>.+)",
     )

@@ -188,9 +188,10 @@ def _stands_alone(prev: Understanding | None, u: Understanding, text: str) -> bo
             and requests.own_day_told(text)
         ):
             return False  # "…chase mia about my paris approval? I fly thursday": its day
-        if requests.told(text) or requests.supposing(text):
+        if requests.told(text) or requests.supposing(text) or requests.own_trip_named(text):
             # "the client wants me in London through the weekend", "if I book a flight for
-            # this Thursday, …": context of the question beside it
+            # this Thursday, …", "for my London trip on the 14th, …": context of the
+            # request beside it
             return False
         when = u.dates.depart or u.dates.flexible or u.dates.ret
         what = u.flight_asked or u.want_flight or u.want_hotel or _names_a_place(u)

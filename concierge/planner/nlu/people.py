@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Final, Literal
+
+from concierge.planner.nlu import datafiles
 
 SELF_WORDS: Final = frozenset({"me", "myself", "i", "me too", "and me", "i am", "i'm"})
 # Words joining the members of a list of people.
@@ -40,6 +43,23 @@ _NOT_NAMES: Final = frozenset(
     colleague colleagues guest guests people passenger passengers traveller travellers
     """.split()
 )
+
+
+@cache
+def _frames() -> tuple[re.Pattern[str], ...]:
+    """How an answer frames a name ("Priya Shah is one of them": ``data/people.yaml``)."""
+    raw: list[str] = datafiles.load("people")["frames"]
+    return tuple(re.compile(p, re.IGNORECASE) for p in raw)
+
+
+def _unframed(chunk: str) -> str:
+    """The name a piece of an answer gives, without the words framing it ("the other is
+    Tom Becker" → "Tom Becker", "I'm the third" → "i"); the piece itself otherwise."""
+    for frame in _frames():
+        m = frame.match(chunk)
+        if m is not None and m.group("who").strip():
+            return m.group("who").strip(" .!:\"'")
+    return chunk
 
 
 @dataclass(frozen=True)
@@ -120,7 +140,7 @@ def read_people(text: str, people: Sequence[str]) -> PeopleAnswer | None:
         return None
     answer = PeopleAnswer()
     for chunk in _SPLIT.split(body):
-        chunk = chunk.strip(" .!:\"'")
+        chunk = _unframed(chunk.strip(" .!:\"'"))
         if not chunk:
             continue
         low = chunk.lower()

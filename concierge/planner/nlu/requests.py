@@ -32,6 +32,7 @@ class _Tables:
     asking: re.Pattern[str]
     told: re.Pattern[str]
     own_day_told: re.Pattern[str]
+    own_trip_named: re.Pattern[str]
     supposing: re.Pattern[str]
 
 
@@ -58,6 +59,7 @@ def tables() -> _Tables:
         asking=re.compile(str(raw["asking"]), re.I),
         told=re.compile(str(raw["told"]), re.I),
         own_day_told=re.compile(str(raw["own_day_told"]), re.I),
+        own_trip_named=re.compile(str(raw["own_trip_named"]), re.I),
         supposing=re.compile(str(raw["supposing"]), re.I),
     )
 
@@ -66,6 +68,12 @@ def own_day_told(text: str) -> bool:
     """A clause telling when the traveller flies ("I fly thursday", "I'm leaving on the
     3rd"): after a question about a booked trip, that trip's day, told as context."""
     return tables().own_day_told.search(text or "") is not None
+
+
+def own_trip_named(text: str) -> bool:
+    """A clause that only names one of the traveller's own trips ("for my London trip on
+    the 14th"): the subject of the request beside it, never a search of its own."""
+    return tables().own_trip_named.search(text or "") is not None
 
 
 def cut(text: str) -> tuple[str, list[tuple[int, int]]]:
