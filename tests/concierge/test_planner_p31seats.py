@@ -414,6 +414,28 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
+# Written after the first run, from what the probe showed (guards for the fixes beyond it).
+CASES += [
+    (
+        "after_details",
+        dialogue(
+            "which hotel am I staying at in London and what's the confirmation number?",
+            reply_contains=["Holiday Inn Express", "@london.hotel.locator"],
+            **T,
+        ),
+    ),
+    (
+        "after_paid",
+        # a booked trip's seat fee is charged on its own, not added before a confirmation
+        dialogue(
+            "show me the seat map for BA 19",
+            reply_contains="85.00",
+            reply_not_contains="before you confirm",
+            **T,
+        ),
+    ),
+]
+
 GAPS: set[int] = set()
 
 

@@ -141,7 +141,8 @@ def seats(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
         seat_map = shown.typed(GetSeatMapOutput)
         if request.feature and meant is not None and seat_map is not None:
             return with_feature(meant, ctx, request, seat_map, only, u.text)
-        return after_map(seat_map, shown.error, only, u.text)
+        confirmed = str((meant or {}).get("status")) == "confirmed"
+        return after_map(seat_map, shown.error, only, u.text, paid_now=confirmed)
     if u.booking_id and u.booking_id not in state.bookings:
         fetched = turn.last("get_booking")
         if fetched is None:
@@ -416,13 +417,15 @@ def with_feature(
             for pid, seat in zip(who, seats, strict=True)
         ]
     if not assignments:
-        text = after_map(seat_map, None, only, asked).text
+        confirmed = str(booking.get("status")) == "confirmed"
+        text = after_map(seat_map, None, only, asked, paid_now=confirmed).text
         return Reply("There's no free seat with extra legroom left on that flight. " + text)
     call = {"booking_id": booking.get("booking_id"), "assignments": assignments}
     if request.pay_ok:
         return [Call("choose_seats", call)]
     listed = ", ".join(a["seat"] for a in assignments)
-    text = after_map(seat_map, None, only, "").text.split(" To choose,")[0]
+    confirmed = str(booking.get("status")) == "confirmed"
+    text = after_map(seat_map, None, only, "", paid_now=confirmed).text.split(" To choose,")[0]
     return Reply(
         f"{text} I can give you {listed} with extra legroom. Shall I add it? Say yes, or name "
         "a free seat instead.",
@@ -573,7 +576,7 @@ def _row_list(rows: list[int]) -> str:
     return ", ".join(str(r) for r in rows[:6]) + ("…" if len(rows) > 6 else "")
 
 
-def _describe(segment: SeatMapSegmentOut) -> str:
+def _describe(segment: SeatMapSegmentOut, paid_now: bool = False) -> str:
     columns = segment.columns.replace(" ", "")
     windows = {columns[0], columns[-1]}
     blocks = segment.columns.split(" ")
@@ -596,7 +599,12 @@ def _describe(segment: SeatMapSegmentOut) -> str:
         text += (
             f" Extra legroom (rows {_row_list([r.row for r in paid])}) costs "
             f"{render.money(paid[0].fee.model_dump() if paid[0].fee else None)} a seat, "
-            "added to the trip's price before you confirm."
+            + (
+                # a booked trip's seat fee is charged on its own, once the traveller says yes
+                "charged to the company card once you say yes."
+                if paid_now
+                else "added to the trip's price before you confirm."
+            )
         )
     return text
 
@@ -630,9 +638,11 @@ def after_map(
     error: dict[str, Any] | None,
     only: set[str] | None = None,
     asked: str = "",
+    paid_now: bool = False,
 ) -> Reply:
     """The seat map in words: the flights meant (``only``: their segment ids), else all;
-    a question for one's seat ("which seat am I in on BA 19?") answered first."""
+    a question for one's seat ("which seat am I in on BA 19?") answered first.
+    ``paid_now``: the booking is confirmed, so a seat's fee is charged on its own."""
     if error is not None or out is None:
         return Reply(f"I couldn't read the seat map: {render.error_text(error or {})}")
     segments = [s for s in out.segments if not only or s.segment_id in only] or out.segments
@@ -645,7 +655,7 @@ def after_map(
                 "app and the airport screens show the gate on the day."
             )
         return Reply(text + f" To choose a seat, {_HOW}.")
-    lines = [_describe(s) for s in segments]
+    lines = [_describe(s, paid_now) for s in segments]
     return Reply(" ".join(lines) + f" To choose, {_HOW}.")
 
 

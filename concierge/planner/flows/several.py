@@ -242,6 +242,15 @@ def _read_after(prev: Understanding, u: Understanding, text: str) -> None:
         u.facets = asks.trip_facets(text)
         if not u.facets and prev.facets == {"status"}:
             u.facets = prev.facets
+    if (
+        prev.intent == u.intent == Intent.ASK_TRIP
+        and u.facets
+        and u.facets <= _OF_A_PART
+        and prev.facets & _PART_FACETS
+    ):
+        # "which hotel am I at, and what's the confirmation number?": the reference of
+        # the part of the trip just asked about.
+        u.facets = u.facets | (prev.facets & _PART_FACETS)
     if prev.intent == u.intent == Intent.ASK_TRIP and not u.facets - _PART_FACETS:
         # "what did my flight home cost? And the one out?", "when do I land? and the
         # hotel?": a question naming only another part of the trip asks the same of it.
@@ -251,6 +260,10 @@ def _read_after(prev: Understanding, u: Understanding, text: str) -> None:
 # A booking taken up by a pronoun ("is it waiting on me?").
 _IT = re.compile(r"\b(?:it|that|this one)\b", re.IGNORECASE)
 
+
+# Facets that belong to one part of a trip (its reference): asked after a question about a
+# part, of that part.
+_OF_A_PART = frozenset({"locator"})
 
 # Facets that name a part of a trip (the flight home, the hotel), not what is asked of it.
 _PART_FACETS = frozenset({"return", "hotel", "flight"})

@@ -403,6 +403,10 @@ def trip_ask(u: Understanding) -> TripAsk:
         if re.search(r"\bhotels?\b|\bstay\b|\broom\b", low)
         else "flight"
         if re.search(r"\bflights?\b|\bfare\b", low)
+        # a question carried over from one about the hotel ("…, and what's the
+        # confirmation number?": flows/several.py) asks of the hotel
+        else "hotel"
+        if u.facets == {"hotel", "locator"}
         else None
     )
     named = re.search(r"\b([A-Z]{2}|[A-Z]\d|\d[A-Z]) ?(\d{1,4})\b", u.text) or next(
