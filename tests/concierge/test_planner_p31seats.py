@@ -434,6 +434,37 @@ CASES += [
             **T,
         ),
     ),
+    (
+        "after_party",
+        # seat numbers said "if free", then the seats asked after: answered, nothing searched
+        dialogue(
+            "new york to chicago dec 9 for me and Priya Shah",
+            "the 4:10 american",
+            ("yes book it", {"tools_include": ["confirm_booking"]}),
+            "can Priya and I sit together? 20C and 20D if free",
+            "what seats do we have?",
+            reply_contains=["20C", "20D"],
+            tools_exclude=["search_flights", "choose_seats"],
+        ),
+    ),
+    (
+        "after_purpose",
+        dialogue(
+            "what's the purpose on my paris trip?",
+            reply_contains="no purpose noted",
+            tools_exclude=["search_flights"],
+            **T,
+        ),
+    ),
+    (
+        "after_purpose",
+        dialogue(
+            "the london trip is for the Acme client review, can you note that?",
+            reply_contains="no longer on hold",
+            nothing_changed=True,
+            **T,
+        ),
+    ),
 ]
 
 GAPS: set[int] = set()

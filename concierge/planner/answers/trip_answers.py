@@ -35,6 +35,7 @@ _ORDER = (
     "ticket",
     "terminal",
     "locator",
+    "purpose",
     "refundable",
     "cost",
     "status",
@@ -381,6 +382,16 @@ def _answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
             data = b.model_dump(mode="json", exclude_none=True)
             return replace(standing, text=f"{standing.text}\n{render.booking_summary(data)}")
         return replace(standing, text=f"{standing.text} {stay}") if stay else standing
+    if facet == "purpose":
+        # "what's the purpose on my paris trip?": what it is noted as being for
+        if b.purpose:
+            return TripAnswer(f"{_cap(name)} is noted as for “{b.purpose}”.")
+        more = (
+            " Tell me what it's for and I'll add it — the approver sees it."
+            if b.status in ("held", "pending_approval")
+            else ""
+        )
+        return TripAnswer(f"{_cap(name)} has no purpose noted.{more}")
     if facet == "overview":
         # "tell me about my London trip": the whole booking, as get_booking gives it.
         data = b.model_dump(mode="json", exclude_none=True)

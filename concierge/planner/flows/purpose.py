@@ -84,6 +84,13 @@ def record(turn: Turn, ctx: Context, booking_id: str, text: str) -> Decision:
     if done is None:
         purpose = fit(SetTripPurposeInput, "purpose", text)
         return [Call("set_trip_purpose", {"booking_id": booking_id, "purpose": purpose})]
+    if done.error and str(done.error.get("code")) == "INVALID_TRANSITION":
+        # "the london trip is for the client review" of a trip booked (or cancelled)
+        # already: no request waits for it, so there is nothing to add it to
+        return Reply(
+            f"**{booking_id}** is no longer on hold or waiting for approval, so there's no "
+            "request to add that to — a trip's purpose is noted only until it's booked."
+        )
     if done.error:
         return Reply(f"I couldn't add that to the request: {render.error_text(done.error)}")
     out = done.output or {}

@@ -611,7 +611,8 @@ def _describe(segment: SeatMapSegmentOut, paid_now: bool = False) -> str:
 
 # "Which seat am I in?", "what's my seat", "what seat did I get": the seat one has.
 _MY_SEAT = re.compile(
-    r"\b(?:which|what)(?:'s| is)? (?:seats?|seat number) (?:am i|are we|do i|did i|have i|i'?m)\b"
+    r"\b(?:which|what)(?:'s| is)? (?:seats?|seat number) (?:am i|are we|do i|did i|have i|i'?m"
+    r"|do we|did we|have we)\b"
     r"|\b(?:what|which)(?:'s| is| are)? (?:my|our) seats?\b|\bwhats my seat"
     r"|\b(?:do|did) (?:i|we) (?:have|get|already have) (?:a |my |our |any )?seats?\b"
 )
