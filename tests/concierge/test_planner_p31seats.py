@@ -21,7 +21,9 @@ of them" not read, "I'm the third" searched 3 Dec), check_in 2/4 ("check in for 
 answered the hotel's check-in; "check into my paris flight" searched), boarding_pass 1/1,
 trip_details 5/5, purpose 1/2 ("For my Paris flight: it's for …" not recorded),
 booking_then 3/3. One expectation corrected after the run (see its note). After the
-fixes: 35/35.
+fixes: 35/35, plus six guards written after the run for what the probe showed beyond
+it (a hotel's reference asked after the hotel, a booked trip's seat fee, "what seats do we
+have?", the purpose asked of a trip or told of a booked one): 41/41.
 """
 
 from __future__ import annotations
