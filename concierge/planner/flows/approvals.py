@@ -170,7 +170,15 @@ def _approval_matches(a: dict[str, Any], u: Understanding) -> bool:
     return True
 
 
-_OWN_TRIP = re.compile(r"\b(my|mine|my own|our)\b", re.I)
+# One's own trip ("approve my Paris trip", "sign off mine"), never one's own approval queue
+# or desk ("anything in my approvals queue?", "waiting on my approval"): "my" / "our" before
+# what is booked, or "mine".
+_OWN_TRIP = re.compile(
+    r"\b(?:my|our)\s+(?:own\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:trips?|bookings?|flights?|hotels?|travel|stays?|reservations?|tickets?)\b"
+    r"|\b(?:mine|my own|myself)\b",
+    re.I,
+)
 
 
 def _asks_about_own_trip(text: str) -> bool:

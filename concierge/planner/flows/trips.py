@@ -327,9 +327,17 @@ def _others_trips(listing: ListTripsOutput, ctx: Context, u: Understanding) -> s
         ]
     where = f" to {' or '.join(cities)}" if cities else ""
     when = f" between {spoken_day(days[0])} and {spoken_day(days[1])}" if days else ""
-    who = u.whose or "anyone on your team"
     if not trips:
-        return f"I don't see any upcoming trip{where}{when} for {who} among the trips you can see."
+        # Said plainly: the person has nothing booked (among what the caller may see).
+        if u.whose:
+            return (
+                f"{u.whose} has no upcoming trips booked{where}{when} "
+                "(among the trips you can see)."
+            )
+        return (
+            f"No one on your team has an upcoming trip booked{where}{when} "
+            "(among the trips you can see)."
+        )
     # "how much has my team got booked for december?": each trip's total, and the sum
     costs = "cost" in asks.trip_facets(u.text)
     lines = "\n".join(

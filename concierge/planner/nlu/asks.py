@@ -247,11 +247,22 @@ def someone(text: str) -> list[tuple[int, str]]:
     written) for each candidate, first first; the caller checks that each is a name."""
     plain_quotes = (text or "").replace("’", "'")
     found = [
-        (m.start("name"), m.group("name"))
+        _without_question_words(m.start("name"), m.group("name"))
         for pattern in tables().someone
         for m in pattern.finditer(plain_quotes)
     ]
-    return sorted(found)
+    return sorted(f for f in found if f[1])
+
+
+def _without_question_words(at: int, name: str) -> tuple[int, str]:
+    """A name as matched less the question words or auxiliaries before it, capitalised
+    at the start of a question ("Has Ava's Paris flight ...": "Ava"; "Did Ava Patel's
+    ...": "Ava Patel"); the words of ``not_someone`` are never part of a name."""
+    words = name.split(" ")
+    while len(words) > 1 and words[0].lower() in tables().not_someone:
+        at += len(words[0]) + 1
+        words = words[1:]
+    return at, " ".join(words)
 
 
 def someone_casual(text: str) -> list[tuple[int, str]]:

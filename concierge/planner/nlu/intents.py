@@ -1114,8 +1114,10 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         and not (policy_question or _POLICY_WORDS.search(low))
     ):
         # "an overview of my upcoming bookings, so I can plan ahead of time": one's own
-        # trips asked for; a word of the policy's in passing asks nothing about it.
+        # trips asked for; a word of the policy's in passing asks nothing about it. Or
+        # someone else's ("an overview of Ava Patel's upcoming travel"): all of theirs.
         u.intent = Intent.TRIPS
+        u.whose = _whose(clean, u.places)
         return u
     if (
         u.dates.depart
