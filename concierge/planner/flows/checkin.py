@@ -147,8 +147,8 @@ def _window_answer(
     if ctx.now < opens:
         return Reply(
             f"Not yet — online check-in for {what} opens {render.when(window.opens)}, "
-            f"{ahead} before it leaves at {render.when(flight.get('depart'))}. Ask me "
-            "then and I'll check you in."
+            f"{ahead} before it leaves at {render.when(flight.get('depart'))}, and closes "
+            f"{render.when(window.closes)}. Ask me then and I'll check you in."
         )
     if ctx.now >= closes or not window.open:
         return Reply(
