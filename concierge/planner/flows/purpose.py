@@ -64,6 +64,8 @@ def answer_of(u: Understanding) -> str | None:
         return None
     if u.intent == Intent.UNKNOWN:
         return text
+    if u.purpose_said is not None:
+        return u.purpose_said  # "Purpose: board meeting with the Boston investors"
     if (
         u.intent == Intent.SEARCH
         and u.places
@@ -119,6 +121,18 @@ _STATED = tuple(
         rf"(?:(?:actually|really|all|mainly|mostly)\s+)?for\s+(?P<what>.+)",
         # "the reason for my Paris trip is the Renault kickoff"
         rf"\b{WHY}\s+(?:for|of|behind)\s+{_TRIP}\s*(?:is|:|-|—|–)\s*(?P<what>.+)",
+        # "please note on my Paris booking: cost centre ENG-204", "add a note to my Boston
+        # trip - the partner summit": the trip named, then what to note on it
+        rf"\b(?:note|add|put|record|write|log)\s+(?:(?:a|this|the)\s+(?:note|comment)\s+)?"
+        rf"(?:on|to|in|against)\s+{_TRIP}\s*(?::|-|—|–)\s*(?P<what>.+)",
+        # "on the Paris trip please record cost centre FIN-881": a cost centre noted on it
+        rf"\b(?:on|for|to)\s+{_TRIP}\s*,?\s*(?:(?:please|pls|can you|could you|would you)\s+)*"
+        rf"(?:note|record|add|put|log)\s+(?P<what>(?:the\s+|a\s+|our\s+)?(?:cost\s+cent(?:re|er)|{WHY})\b.+)",
+        # "add 'UK team onsite' as the purpose of my London trip"
+        rf"\b(?:add|put|note|record|set|use)\s+['\"“‘]?(?P<what>[^'\"”’]+?)['\"”’]?\s+as\s+(?:the\s+)?"
+        rf"{WHY}\s+(?:of|for|on)\s+{_TRIP}",
+        # "set the purpose of my London trip to client workshop"
+        rf"\b(?:set|change|make)\s+(?:the\s+)?{WHY}\s+(?:of|for|on)\s+{_TRIP}\s+(?:to|as)\s+(?P<what>.+)",
     )
 )
 

@@ -43,8 +43,16 @@ _AT_HOLD: Final = tuple(
         r"(?:it'?s|it is|it'?ll be|this is|this'?s|that'?s|that is|(?:the\s+)?trip'?s"
         r"|(?:the\s+)?trip is|(?:the\s+)?(?:flight|booking|hotel)(?:'s|\s+is))\s+"
         r"(?:(?:actually|really|all|mainly|mostly|just)\s+)?for\s+(?P<what>.+)",
-        rf"^(?:the\s+)?(?:{WHY})(?:\s+is|\s*:|\s+-|\s+—)\s*(?P<what>.+)",
     )
+)
+# ... or labelled ("Purpose: board meeting with the investors", "reason for travel -
+# quarterly review", "cost centre: ENG-204"): the label says it is a purpose, whatever
+# its first word.
+_LABELLED: Final = re.compile(
+    rf"^(?:the\s+)?(?:trip\s+|travel\s+|business\s+)?(?:{WHY}|cost\s+cent(?:re|er))"
+    r"(?:\s+(?:for|of)\s+(?:the\s+|this\s+)?(?:travel|trip|travell?ing|flight|booking))?"
+    r"(?:\s+is|\s*:|\s+-|\s+—|\s+–)\s*(?P<what>.+)",
+    re.IGNORECASE,
 )
 # ... a purpose says what is done there: "a/an/the/our <what>", or a doing ("meeting the
 # Initech team"); never a day ("the 15th"), nor the people going ("the whole team").
@@ -73,4 +81,9 @@ def said_for(text: str) -> str | None:
         ):
             continue
         return what
+    m = _LABELLED.search(text.strip())
+    if m is not None:
+        what = WHAT_ENDS.split(m.group("what"), maxsplit=1)[0].strip(" ,:-—–\"'")
+        if len(what) >= 3 and not NOT_WHAT.match(what) and not TRAVEL_ASK.search(what):
+            return what
     return None
