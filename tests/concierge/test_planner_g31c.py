@@ -22,6 +22,8 @@ Purpose guards (second gap, below): first try 02:06 UTC 2/8; after the fix (flow
 travel: …"): 5/8. Left (strict xfail): a purpose inside the yes (2), and "book me … on 4 Dec,
 first option please" + yes, which lists the flights instead of holding the first (the
 purpose never reaches a booking).
+Misspelt "boarding" guards: first try 02:16 UTC 0/2; after "boarding" joined the keywords a
+misspelling is corrected to (intents.yaml ``keywords``): 2/2.
 """
 
 from __future__ import annotations
@@ -197,6 +199,20 @@ CASES += [
             segments=[{"kind": "flight", **AMBER}],
         ),
     ),
+]
+
+# Gap (a misspelt "boarding"): "boardng pass", "bording passes" ask for the boarding passes.
+PASS_ASKED: dict[str, Any] = {
+    "tools_exclude": ["check_in", "choose_seats"],
+    "reply_contains_any": [["check in", "check-in", "checked in", "no boarding"]],
+    "nothing_changed": True,
+}
+CASES += [
+    (
+        "typo_boarding_pass",
+        dialogue("where's my bording pass for london", world="trips", **PASS_ASKED),
+    ),
+    ("typo_boarding_pass", dialogue("can u send the boardign passes", world="trips", **PASS_ASKED)),
 ]
 
 GAPS: set[int] = {3, 12, 13, 14}
