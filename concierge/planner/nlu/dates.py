@@ -1507,6 +1507,19 @@ def _not_negated(low: str, mentions: list[Mention]) -> tuple[list[Mention], date
 _CORRECTIONS: Final = datafiles.load("corrections")
 _CORRECTED_BY: Final = re.compile(_CORRECTIONS["between"])
 _NOT_CORRECTED_BY: Final = re.compile(_CORRECTIONS["not_between"])
+_RESTATED_RETURN: Final = re.compile(_CORRECTIONS["restated_return"])
+
+
+def _return_restated(low: str, a: Mention, between: str) -> str:
+    """The text between a return day and its correction with the return word said again
+    after the correction word left out ("returning the 17th... scratch that, returning the
+    16th"); ``between`` as it is otherwise."""
+    said = _RESTATED_RETURN.search(low[max(0, a.start - 16) : a.start])
+    fix = _CORRECTED_BY.search(between)
+    again = _RESTATED_RETURN.search(between)
+    if said is None or fix is None or again is None or again.start() < fix.end():
+        return between
+    return between[: again.start()] + " " + between[again.end() :]
 
 
 def _corrected_in_place(low: str, mentions: list[Mention]) -> list[Mention]:
@@ -1514,7 +1527,7 @@ def _corrected_in_place(low: str, mentions: list[Mention]) -> list[Mention]:
     a day followed by a correction and another day is corrected away as it is said, never
     a return or the end of a range (nor a booked day moved: that is "not the 8th")."""
     for a, b in itertools.pairwise(mentions):
-        between = low[a.end : b.start]
+        between = _return_restated(low, a, low[a.end : b.start])
         if (
             len(between) <= 48
             and _CORRECTED_BY.search(between)

@@ -45,6 +45,40 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     return count, place, option
 
 
+_SMALL = r"(?:[1-9]|one|two|three|four|five|six|seven|eight|nine)"
+
+
+@lru_cache(maxsize=1)
+def _far_count() -> re.Pattern[str]:
+    """A count with its unit and, later in the message, after a correction word, a bare
+    count that replaces it ("3 seats London→Paris 15 Dec... actually make that 2", "4
+    tickets to Boston on the 14th, no, make it 3, Tom can't come"): the later count ends its
+    clause, one digit or a word (never a day: "make it the 15th" is dates.py's)."""
+    raw = datafiles.load("corrections")
+    words, unit = raw["restated_words"], raw["restated_units"]
+    punct = r"[\s,;:.!…—–()-]"
+    return re.compile(
+        rf"\b(?P<n1>{_SMALL})\s+(?P<u1>{unit})\b(?P<mid>[^?\n]{{1,60}}?)"
+        rf"(?P<gap>{punct}+(?:\b(?:{words})\b{punct}*)+)"
+        rf"(?P<n2>{_SMALL})(?:\s+(?P<u2>{unit})\b)?(?=\s*(?:$|[,.;!…—–-]))",
+        re.IGNORECASE,
+    )
+
+
+def _count_said_again(text: str) -> str:
+    m = _far_count().search(text)
+    if m is None:
+        return text
+    unit = datafiles.load("corrections")["restated_units"]
+    if re.search(rf"\b{_SMALL}\s+{unit}", m.group("mid"), re.IGNORECASE):
+        return text  # another count in between: which one is corrected is not said
+    u2 = m.group("u2")
+    if u2 and u2[:4].lower() != m.group("u1")[:4].lower():
+        return text
+    kept = text[m.end("n1") : m.start("gap")]
+    return text[: m.start("n1")] + m.group("n2") + kept + text[m.end() :]
+
+
 def _has_word(gap: str) -> bool:
     return bool(re.search(r"[a-z]", gap, re.IGNORECASE))
 
@@ -76,7 +110,7 @@ def restated(text: str) -> str:
         return "" if _has_word(m.group("gap")) else m.group(0)
 
     return _place_said_again(
-        option.sub(one_option, place.sub(one_place, count.sub(one_count, text)))
+        option.sub(one_option, place.sub(one_place, _count_said_again(count.sub(one_count, text))))
     )
 
 
