@@ -316,7 +316,8 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
 ]
 
 _RETURN_CUE = re.compile(
-    r"\b(?:return(?:ing)?|back|come back|coming back|fly(?:ing)? back|head(?:ing)? back|home|check(?:ing)?[- ]?out(?:\s+(?:date|day))?(?:\s+(?:to|till|until|for))?|leav(?:e|ing) the hotel|till|until|up (?:to|until)|through|thru)\s*(?:on\s+|by\s+|the\s+|at\s+)*"
+    # "back to London on the Thursday": the place flown back to may stand before the day
+    r"\b(?:(?:return(?:ing)?|back|home)\s+to\s+[a-z]+(?:\s+[a-z]+)?\s+(?=on\b|by\b)|return(?:ing)?|back|come back|coming back|fly(?:ing)? back|head(?:ing)? back|home|check(?:ing)?[- ]?out(?:\s+(?:date|day))?(?:\s+(?:to|till|until|for))?|leav(?:e|ing) the hotel|till|until|up (?:to|until)|through|thru)\s*(?:on\s+|by\s+|the\s+|at\s+)*"
     r"(?:(?:" + _WD + r")\.?,?\s+(?:the\s+)?)?$"  # "until Friday the 18th"
 )
 _RETURN_CLAUSE = re.compile(
@@ -1065,11 +1066,29 @@ def read_dates(
             # "back that evening": the part of the day is the return's (no context here)
             reading.return_after, reading.return_before = _window(f"in the {part}")
         return _sane_length(reading)
-    if relative and first.last is None and len(mentions) == 1 and not anchored:
-        # "a meeting on the 9th, I need to get there the night before"
+    if relative and not anchored:
+        # "a meeting on the 9th, I need to get there the night before", "a conference
+        # 15–17 December … out the night before" (the event's first day), "a workshop on
+        # Wednesday 16 Dec … there the day before and back on the Thursday"
+        backs = [m for m in mentions if _RETURN_CUE.search(low[: m.start])]
+        events = [m for m in mentions if m not in backs]
         shift = -1 if relative.group(1) == "before" else 1
-        reading.depart = first.first + timedelta(days=shift)
-        return reading
+        if (
+            len(events) == 1
+            and len(backs) <= 1
+            and (events[0].last is None or shift < 0)
+            and not (backs and events[0].last is not None)
+        ):
+            reading.depart = events[0].first + timedelta(days=shift)
+            if backs:
+                back_day = backs[0]
+                reading.ret = (
+                    _weekday(events[0].first, back_day.weekday, None, None)
+                    if back_day.weekday is not None
+                    else back_day.first
+                )
+                return _sane_length(reading)
+            return reading
     if first.last is not None:
         reading.depart, reading.ret = first.first, first.last
         return _sane_length(reading)
@@ -1090,6 +1109,15 @@ def read_dates(
         reading.ret = plain[1].first
     if reading.depart is None and reading.ret is None:
         reading.depart = first.first
+    if (
+        reading.depart is None
+        and len(mentions) == 1
+        and first.last is None
+        and _AND_BACK_ON.search(low[: first.start])
+    ):
+        # "New York to Chicago and back on 12/10": out and home that day
+        reading.depart = first.first
+        reading.explicit_return = True
     if not reading.explicit_return and reading.depart is not None:
         # "a hotel tonight and tomorrow night": the last night named is the last one slept.
         last = mentions[-1]
@@ -2125,6 +2153,7 @@ _REL_RETURN = re.compile(
 _NIGHT_AFTER = re.compile(r"\s+night\b")
 # A trip out and home on one day, no day said for the way home (``data/same_day.yaml``).
 _SAME_DAY_TRIP: Final = re.compile("|".join(datafiles.load("same_day")["trip"]))
+_AND_BACK_ON: Final = re.compile(datafiles.load("same_day")["and_back_on"])
 
 
 def _later_days(m: re.Match[str]) -> int:
