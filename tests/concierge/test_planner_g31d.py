@@ -90,14 +90,20 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Training in Boston Thursday 10 Dec. I need a flight from New York the night before"
             " and home to New York on the Friday",
-            calls=[_fl("new york", "boston", "2026-12-09"), _fl("boston", "new york", "2026-12-11")],
+            calls=[
+                _fl("new york", "boston", "2026-12-09"),
+                _fl("boston", "new york", "2026-12-11"),
+            ],
         ),
     ),
     (
         "same_day_return",
         dialogue(
             "Boston to New York and back on dec 9, early out and home late",
-            calls=[_fl("boston", "new york", "2026-12-09"), _fl("new york", "boston", "2026-12-09")],
+            calls=[
+                _fl("boston", "new york", "2026-12-09"),
+                _fl("new york", "boston", "2026-12-09"),
+            ],
         ),
     ),
     (
