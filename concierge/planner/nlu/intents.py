@@ -320,12 +320,9 @@ _HOTEL_WORDS: Final = _rx("trip", "hotel_words")
 _HOTEL_ONLY: Final = _rx("trip", "hotel_only")
 _HOTEL_IN: Final = _rx("trip", "hotel_in")
 _STAY_SOMEWHERE: Final = _rx("trip", "stay_somewhere")
-_HOTEL_TOO: Final = _rx("trip", "hotel_too")
-_BRAND_STAY: Final = re.compile(
-    str(_tables()["trip"]["brand_stay"]).replace(
-        "{brand}", "|".join(re.escape(b.lower()) for b in hotel_brands())
-    )
-)
+_BRANDS: Final = "|".join(re.escape(b.lower()) for b in hotel_brands())
+_HOTEL_TOO: Final = re.compile(_rx("trip", "hotel_too").pattern.replace("{brand}", _BRANDS))
+_BRAND_STAY: Final = re.compile(str(_tables()["trip"]["brand_stay"]).replace("{brand}", _BRANDS))
 # A brand as people shorten it too: "the Holiday Inn" for Holiday Inn Express.
 _BRAND_SAID: Final = sorted(
     {" ".join(b.lower().split()[:n]) for b in hotel_brands() for n in range(2, len(b.split()) + 1)}

@@ -235,9 +235,10 @@ def nights(text: str) -> int | None:
         return 7 * (word_number(raw) or 1)
     if re.search(r"\bfor a fortnight\b|\ba fortnight'?s? stay\b", text):
         return 14
-    # "a hotel for the night": the one night there (not "the night before / of the 9th")
+    # "a hotel for the night", "… for that night": the one night there (not "the night
+    # before / of the 9th")
     if re.search(
-        r"\b(?:1 (?:hotel |room )?night|an? (?:hotel |room )?night|for the night\b(?! (?:before|after|of|flight)))\b", text
+        r"\b(?:1 (?:hotel |room )?night|an? (?:hotel |room )?night|for (?:the|that) night\b(?! (?:before|after|of|flight)))\b", text
     ) or (re.search(r"\bovernight\b", text) and not _OVERNIGHT_FLIGHT.search(text)):
         return 1
     return None
