@@ -209,11 +209,14 @@ CASES: list[tuple[str, Case]] = [
 
 
 # Left open: "<trip> - do I need approval for that?" on a route where the cabin is in policy
-# searches (each option carries its verdict, 🟢 in policy) but says no word about approval.
+# searches (each option carries its verdict, 🟢 in policy) but says no word about approval;
+# a way home "home to <place> on the <weekday>" beside "the night before" (a cue for it
+# broke "red-eye from SFO back to New York on Thu", reverted); the e-mails (not fixed).
 GAPS: set[int] = {
     i
     for i, (kind, case) in enumerate(CASES)
-    if case.turns[0].say.startswith("business class NYC to London")
+    if case.turns[0].say.startswith(("business class NYC to London", "Training in Boston"))
+    or kind == "email_to_the_traveller"
 }
 
 

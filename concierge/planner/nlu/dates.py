@@ -316,8 +316,7 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
 ]
 
 _RETURN_CUE = re.compile(
-    # "back to London on the Thursday": the place flown back to may stand before the day
-    r"\b(?:(?:return(?:ing)?|back|home)\s+to\s+[a-z]+(?:\s+[a-z]+)?\s+(?=on\b|by\b)|return(?:ing)?|back|come back|coming back|fly(?:ing)? back|head(?:ing)? back|home|check(?:ing)?[- ]?out(?:\s+(?:date|day))?(?:\s+(?:to|till|until|for))?|leav(?:e|ing) the hotel|till|until|up (?:to|until)|through|thru)\s*(?:on\s+|by\s+|the\s+|at\s+)*"
+    r"\b(?:return(?:ing)?|back|come back|coming back|fly(?:ing)? back|head(?:ing)? back|home|check(?:ing)?[- ]?out(?:\s+(?:date|day))?(?:\s+(?:to|till|until|for))?|leav(?:e|ing) the hotel|till|until|up (?:to|until)|through|thru)\s*(?:on\s+|by\s+|the\s+|at\s+)*"
     r"(?:(?:" + _WD + r")\.?,?\s+(?:the\s+)?)?$"  # "until Friday the 18th"
 )
 _RETURN_CLAUSE = re.compile(
