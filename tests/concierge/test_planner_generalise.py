@@ -3785,7 +3785,8 @@ def test_a_question_about_someone_elses_trip_names_them(
         ("victor", "Where is Ava staying in London?", ["Holiday Inn Express"]),
         ("admin", "what did Ava's London trip cost?", ["1,944.90"]),
         ("mia", "Is anybody from my team in Paris this week?", ["Ava Patel", "Paris"]),
-        ("victor", "Is anyone on my team going to Boston next month?", ["don't see"]),
+        # (said plainly since g31e's no_trips_wording: "No one on your team has ... booked")
+        ("victor", "Is anyone on my team going to Boston next month?", ["No one", "Boston"]),
         # a traveller of another organization sees none of Acme's trips
         ("gus", "When does Ava fly back from London?", ["don't see"]),
     ],

@@ -37,6 +37,7 @@ class _Tables:
     cancel_refund: re.Pattern[str]
     facets: tuple[tuple[str, re.Pattern[str]], ...]
     just_booked: re.Pattern[str]
+    went_through: re.Pattern[str]
     own: re.Pattern[str]
     open_steps: re.Pattern[str]
     others: re.Pattern[str]
@@ -90,6 +91,7 @@ def tables() -> _Tables:
         cancel_refund=_any(raw["cancel_refund"]),
         facets=tuple((name, _any(cues)) for name, cues in raw["trip_facets"].items()),
         just_booked=_any(raw["just_booked"]),
+        went_through=_any(raw["went_through"]),
         own=_any(raw["own"]),
         open_steps=_any(raw["open_steps"]),
         others=_any(raw["others"], bounded=False),
@@ -215,6 +217,11 @@ def just_booked(text: str) -> bool:
     """The message names the booking just made ("what did I just book?", "remind me what I
     just booked", "my latest booking")."""
     return bool(tables().just_booked.search(plain(text)))
+
+
+def went_through(text: str) -> bool:
+    """The message asks whether what was just done took ("did that go through?")."""
+    return bool(tables().went_through.search(plain(text)))
 
 
 def without_just_booked(text: str) -> str:

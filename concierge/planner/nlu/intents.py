@@ -389,6 +389,7 @@ _ACCEPT: Final = _rx("intents", "accept")
 _LISTED_STATUS: Final[list[tuple[str, re.Pattern[str]]]] = [
     (str(name), _join(alts)) for name, alts in _tables()["trip"]["listed_status"].items()
 ]
+_LISTED_ALL: Final = _rx("trip", "listed_all")
 _TRIP_STATUS: Final[list[tuple[str, re.Pattern[str]]]] = [
     (str(name), _join(alts)) for name, alts in _tables()["trip"]["trip_status"].items()
 ]
@@ -757,6 +758,8 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         clean = u.text
     else:
         _slots(u, clean, low, now, month_first)
+    if not u.just_booked and not u.places and asks.went_through(clean):
+        u.just_booked = True  # "did that go through?": what was just done, no trip told of
 
     booking = _BOOKING_ID.search(clean)
     # Only the prefix is normalised: a random code may itself hold "BK" (BK-AGBKVX).
@@ -2250,5 +2253,7 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
 
 def listed_status(text: str) -> str | None:
     """The status a trips list is asked for by ("which of my trips are confirmed?"), or None."""
-    low = text.lower()
+    low = text.lower().replace("’", "'")
+    if _LISTED_ALL.search(low):
+        return None  # "which are confirmed and which aren't?": every trip, each said
     return next((name for name, pattern in _LISTED_STATUS if pattern.search(low)), None)
