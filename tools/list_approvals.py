@@ -79,5 +79,7 @@ TOOL: ToolSpec[ListApprovalsInput, ListApprovalsOutput] = ToolSpec(
     effect=Effect.READ,
     needs_confirmation=False,
     run=run,
-    offer=Offer.TO_APPROVERS,
+    # Offered to everyone: "is anything waiting for my approval?" from a traveller is
+    # answered from the (empty) list, not guessed; decide_approval stays with approvers.
+    offer=Offer.ALWAYS,
 )

@@ -101,8 +101,7 @@ CASES: list[tuple[str, Case]] = [
         ),
     ),
     (
-        # the same as 0 without the tool: what the reply says (fin approves nothing and is
-        # not offered list_approvals, so 0 and 2 can't call it; see GAPS)
+        # the same as 0 without the tool: what the reply says (fin approves nothing)
         "approval_queue_empty",
         dialogue(
             "got anything sitting in my approval inbox?",
@@ -248,9 +247,9 @@ CASES: list[tuple[str, Case]] = [
 ]
 
 
-# 0 and 2: fin (an analyst, no approver) is not offered list_approvals (concierge/service.py
-# offers it TO_APPROVERS), so no planner can call it for her; the reply is right (3).
-GAPS: set[int] = {0, 2}
+# 0 and 2 (fin, an analyst, no approver, was not offered list_approvals) pass since g32b
+# offers list_approvals to everyone (tools/list_approvals.py ``Offer.ALWAYS``).
+GAPS: set[int] = set()
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))

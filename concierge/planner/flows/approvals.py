@@ -46,17 +46,29 @@ def _approval_lines(items: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+_NONE_FOR_YOU = (
+    "No approvals wait on you: trips are approved by travellers' managers. "
+    'To see where your own trip stands, ask "show my trips".'
+)
+
+
+def _approves(ctx: Context) -> bool:
+    """Whether approval requests can wait on the caller: ``decide_approval`` is offered
+    only to them (``list_approvals`` to everyone: "is anything waiting for my approval?"
+    is answered from the list, empty for a traveller)."""
+    return not ctx.tools or "decide_approval" in ctx.tools
+
+
 def _not_an_approver(ctx: Context, u: Understanding) -> Reply | None:
-    """Approval tools are offered only to people approvals can wait on; anyone else
-    is told who decides instead of being told the tool is missing."""
-    if not ctx.tools or "list_approvals" in ctx.tools:
+    """Someone approvals can't wait on, deciding or asking about their own trip, is told
+    who decides instead of being told the tool is missing."""
+    if _approves(ctx):
         return None
     if u.intent == Intent.DECIDE or _asks_about_own_trip(u.text):
         return Reply(_own_trip_approval_text(ctx))
-    return Reply(
-        "No approvals wait on you: trips are approved by travellers' managers. "
-        'To see where your own trip stands, ask "show my trips".'
-    )
+    if "list_approvals" in ctx.tools:
+        return None  # the list answers it (empty: _NONE_FOR_YOU)
+    return Reply(_NONE_FOR_YOU)
 
 
 def _approvals(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
@@ -75,6 +87,8 @@ def _approvals(state: State, turn: Turn, ctx: Context, u: Understanding) -> Deci
         if org is not None:
             return org
     if not items:
+        if not _approves(ctx):
+            return Reply(_NONE_FOR_YOU)
         return Reply("Nothing is waiting for your approval right now. 🎉")
     if u.person or u.places or u.booking_id:
         # "by when do I have to decide on Ava's Paris trip?": the request named, when it
