@@ -208,16 +208,13 @@ CASES: list[tuple[str, Case]] = [
 ]
 
 
-# Left open: "<trip> - do I need approval for that?" on a route where the cabin is in policy
-# searches (each option carries its verdict, 🟢 in policy) but says no word about approval;
-# a way home "home to <place> on the <weekday>" beside "the night before" (a cue for it
-# broke "red-eye from SFO back to New York on Thu", reverted); the e-mails (not fixed).
+# Left open: the "> can you fly me down that morning" e-mail (Miami). Closed by g32b: "<trip>
+# - do I need approval for that?" (the search says none of the options needs approval), the
+# way home "home to <place> on the <weekday>" beside "the night before", the Boston e-mail.
 GAPS: set[int] = {
     i
     for i, (kind, case) in enumerate(CASES)
-    if case.turns[0].say.startswith(("business class NYC to London", "Training in Boston"))
-    or kind == "email_to_the_traveller"
-    or case.turns[0].say.startswith("business class NYC")
+    if kind == "email_to_the_traveller" and case.turns[0].say.startswith("Dear Ava")
 }
 
 

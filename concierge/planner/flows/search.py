@@ -12,7 +12,13 @@ from concierge.planner.flows import option_questions, passengers
 from concierge.planner.flows.base import INACTIVE, Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.options import amount_of, asked_hotels, pick, skipped
 from concierge.planner.flows.stays import stay_after
-from concierge.planner.nlu.intents import Intent, OptionRef, PriceCap, Understanding
+from concierge.planner.nlu.intents import (
+    Intent,
+    OptionRef,
+    PriceCap,
+    Understanding,
+    policy_of_the_trip,
+)
 from concierge.planner.nlu.picks import modifiers, stars_said, superlative_asked
 from concierge.planner.state import (
     RETURN_DAY,
@@ -408,6 +414,22 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         )
     if d.want_hotel and d.hotel_dates[1] is None:
         return Reply(f"How many nights will you stay in {dest} (or what's your check-out date)?")
+    if (
+        d.want_flight
+        and d.ret is None
+        and not (d.one_way or d.legs or d.want_hotel or d.traveller)
+        and (d.return_after or d.return_before)
+        and _same_metro(str(ctx.profile.get("home_airport") or ""), d.destination)
+    ):
+        # "Atlanta to Chicago Wed 16 Dec, I need to be back by 6pm" from someone whose home
+        # is Chicago: the flight is the way home and "back" its own time: landing by a
+        # latest time said alone, leaving in a window ("back in the evening").
+        if d.return_before and not d.return_after:
+            d.arrive_before = d.arrive_before or d.return_before
+        else:
+            d.depart_after = d.depart_after or d.return_after
+            d.depart_before = d.depart_before or d.return_before
+        d.return_after = d.return_before = None
     if (
         d.want_flight
         and d.ret is None
@@ -1071,6 +1093,15 @@ def _present_search(
         )
     if "red" in statuses:
         notes.append("Options marked 🔴 can't be booked under company policy.")
+    if u is not None and searches and "amber" not in statuses and policy_of_the_trip(u.text):
+        # "business to Boston on the 15th — does that need approval?": the options'
+        # verdicts answer it, in words when none waits for approval (🟠 is said below)
+        if set(statuses) == {"green"}:
+            notes.append("All of these are within policy, so none needs approval.")
+        elif "green" in statuses:
+            notes.append("Options marked 🟢 need no approval.")
+        else:
+            notes.append("None of these can be booked under company policy, even with approval.")
     if "amber" in statuses:
         # whom the search named for the traveller's trip (the tool resolves it as the
         # approval will: Mia booking for her report goes up to Victor, an admin's to Mia)

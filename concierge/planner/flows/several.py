@@ -188,6 +188,17 @@ def _stands_alone(prev: Understanding | None, u: Understanding, text: str) -> bo
             and requests.own_day_told(text)
         ):
             return False  # "…chase mia about my paris approval? I fly thursday": its day
+        if (
+            prev is not None
+            and prev.intent == Intent.CHANGE
+            and prev.dates.depart is None
+            and prev.dates.ret is None
+            and not _names_a_place(u)
+        ):
+            # "a small change to my London trip: only the return leg. I'd like to fly back
+            # on 17/12 in the evening instead.": the change told over two sentences, its
+            # day (and time) said in the second: one change
+            return False
         if requests.told(text) or requests.supposing(text) or requests.own_trip_named(text):
             # "the client wants me in London through the weekend", "if I book a flight for
             # this Thursday, …", "for my London trip on the 14th, …": context of the

@@ -319,6 +319,13 @@ _RETURN_CUE = re.compile(
     r"\b(?:return(?:ing)?|back|come back|coming back|fly(?:ing)? back|head(?:ing)? back|home|check(?:ing)?[- ]?out(?:\s+(?:date|day))?(?:\s+(?:to|till|until|for))?|leav(?:e|ing) the hotel|till|until|up (?:to|until)|through|thru)\s*(?:on\s+|by\s+|the\s+|at\s+)*"
     r"(?:(?:" + _WD + r")\.?,?\s+(?:the\s+)?)?$"  # "until Friday the 18th"
 )
+# "… the day before and back to London on the Thursday": the way home named by where it
+# goes. Read only beside a day counted from an event (the day before / after): alone,
+# "red-eye from SFO back to New York on Thursday" is the one flight, home.
+_BACK_TO_CUE = re.compile(
+    r"\b(?:back|home|return(?:ing)?)\s+to\s+(?:[a-z][\w.'-]*\s+){1,3}?(?:on\s+|the\s+)*"
+    r"(?:(?:" + _WD + r")\.?,?\s+(?:the\s+)?)?$"
+)
 _RETURN_CLAUSE = re.compile(
     r"\b(?:return(?:ing)?|(?:come|coming|fly|flying|head|heading|get|getting|be|being)\s+back|(?:fly|flying|head|heading|go|going|be|get|getting)\s+home|back\s+(?:on|by|home)|and back|round ?trip back"
     # "one back in the evening", "an evening one home": the flight home
@@ -1069,20 +1076,28 @@ def read_dates(
         # "a meeting on the 9th, I need to get there the night before", "a conference
         # 15–17 December … out the night before" (the event's first day), "a workshop on
         # Wednesday 16 Dec … there the day before and back on the Thursday"
-        backs = [m for m in mentions if _RETURN_CUE.search(low[: m.start])]
+        backs = [
+            m
+            for m in mentions
+            if _RETURN_CUE.search(low[: m.start]) or _BACK_TO_CUE.search(low[: m.start])
+        ]
         events = [m for m in mentions if m not in backs]
         shift = -1 if relative.group(1) == "before" else 1
+        # ("Offsite on Tuesday 15 Dec. Fly me there the day before and back on the
+        # Wednesday.": the event told in a sentence of its own, ``anchor``)
+        told_event = [Mention(0, 0, anchor)] if anchor is not None and not events else events
         if (
-            len(events) == 1
+            len(told_event) == 1
             and len(backs) <= 1
-            and (events[0].last is None or shift < 0)
-            and not (backs and events[0].last is not None)
+            and (told_event[0].last is None or shift < 0)
+            and not (backs and told_event[0].last is not None)
         ):
-            reading.depart = events[0].first + timedelta(days=shift)
+            event_day = told_event[0].first
+            reading.depart = event_day + timedelta(days=shift)
             if backs:
                 back_day = backs[0]
                 reading.ret = (
-                    _weekday(events[0].first, back_day.weekday, None, None)
+                    _weekday(event_day, back_day.weekday, None, None)
                     if back_day.weekday is not None
                     else back_day.first
                 )
@@ -1740,6 +1755,9 @@ def _by_event_day(
     day = anchor if anchor is not None else (events[0].first if events else None)
     if day is None:
         return mentions, False
+    # ("… the day before and back to London on the Thursday": the way home's weekday,
+    # counted from the event with the day before, read_dates)
+    relative = _AROUND_DATE.search(low) is not None
     out: list[Mention] = []
     moved = False
     for m in mentions:
@@ -1749,6 +1767,7 @@ def _by_event_day(
             and _PLAIN_WEEKDAY.match(m.text.strip())
             and _DEFINITE.search(low[: m.start])
             and not _RETURN_CUE.search(low[: m.start])
+            and not (relative and _BACK_TO_CUE.search(low[: m.start]))
         ):
             after = (m.weekday - day.weekday()) % 7 or 7
             before = 7 - after
