@@ -22,7 +22,7 @@ tests/concierge/test_planner_g32b.py, main at 7473ffc, 03:30 UTC): 5/20 —
 pick_cheapest_filtered 0/3, request_with_policy_question 2/4 (the Chicago one with no dash
 trouble and the booked-flight dash question passed), travel_day_from_event 1/4 (the one-way
 home passed), email_to_the_traveller 0/3, change_said_in_clauses 2/3, approval_queue_empty
-0/3.
+0/3. After the fixes (04:12 UTC, same command): 20/20.
 """
 
 from __future__ import annotations
