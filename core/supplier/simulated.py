@@ -33,11 +33,11 @@ import asyncio
 import logging
 import zlib
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import JSON, String, Table, Text, bindparam, cast, func, literal, select, update
+from sqlalchemy import String, Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningInsert
@@ -76,13 +76,16 @@ _TICKET_SERIAL_BASE = 2_000_000_000
 _TICKETS_PER_RESERVATION = 10
 
 
-def _issue_tickets(reservation_id: int, request: SegmentRequest) -> dict[str, str]:
+def _issue_tickets(reservation_id: int, carrier: str, refs: Sequence[str]) -> dict[str, str]:
     """One 13-digit e-ticket per passenger: the airline's three-digit accounting code and
     a ten-digit serial. The serial comes from the reservation's own row id, so no two
-    reservations share one and a replay of the same reservation answers the same tickets."""
-    prefix = ticket_prefix(str(request.details.get("carrier") or ""))
+    reservations share one and every read of the same reservation answers the same
+    tickets: they are derived from the row (its id, carrier and passengers) when it is
+    read, never stored, so this is their only formula (issue 15: a copy of it in SQL
+    wrote them into the row's INSERT)."""
+    prefix = ticket_prefix(carrier)
     first = _TICKET_SERIAL_BASE + reservation_id * _TICKETS_PER_RESERVATION
-    return {p.ref: f"{prefix}{first + i:010d}" for i, p in enumerate(request.passengers)}
+    return {ref: f"{prefix}{first + i:010d}" for i, ref in enumerate(refs)}
 
 
 class SimulatedSupplier:
@@ -322,32 +325,19 @@ class SimulatedSupplier:
             # supplier's key leave no row, and are answered below as before.
             row = self._new_row(request, key, random_code(6), authorization)
             async with self._db.single() as session:
-                written = (
-                    await session.execute(
-                        _INSERT_IF_NEW[bool(request.passengers)], _insert_params(row, request)
-                    )
-                ).first()
+                written = await session.scalar(_INSERT_IF_NEW, _insert_params(row))
             if written is not None:
-                row.id, row.payload = int(written.id), dict(written.payload)
+                row.id = int(written)
                 return self._booked(row, request)
         async with self._db.uow() as session:
-            existing, locator, new_id = await self._by_key_or_free_locator(session, key)
+            existing, locator = await self._by_key_or_free_locator(session, key)
             if existing is not None:
                 confirmation = self._confirmation(existing)
                 self._check_same_request(confirmation, request, key)
                 return confirmation
             row = self._new_row(request, key, locator, authorization)
-            if new_id is not None:
-                # The id known before the INSERT: the row is written once, with its
-                # tickets (issue 15: an INSERT and an UPDATE before).
-                row.id = new_id
-                if request.passengers:
-                    row.payload = {**row.payload, "tickets": _issue_tickets(new_id, request)}
             session.add(row)
             await session.flush()  # surfaces the unique-key race here, inside the uow
-            if new_id is None and request.passengers:
-                row.payload = {**row.payload, "tickets": _issue_tickets(row.id, request)}
-                await session.flush()
             return self._booked(row, request)
 
     def _new_row(
@@ -393,35 +383,19 @@ class SimulatedSupplier:
 
     async def _by_key_or_free_locator(
         self, session: AsyncSession, key: str
-    ) -> tuple[SupplierReservation | None, str, int | None]:
+    ) -> tuple[SupplierReservation | None, str]:
         """The reservation booked with ``key`` already, or none and a locator no reservation
-        of this supplier has; one read for both (issue 15: two before). On PostgreSQL the
-        same read takes the id a new reservation gets from its sequence (``None`` on
-        SQLite, where the INSERT assigns it)."""
-        postgres = session.get_bind().dialect.name == "postgresql"
+        of this supplier has; one read for both (issue 15: two before)."""
         while True:
             locator = random_code(6)
             match = (SupplierReservation.supplier == self.name) & (
                 (SupplierReservation.idempotency_key == key)
                 | (SupplierReservation.locator == locator)
             )
-            new_id: int | None = None
-            if postgres:
-                # One row at least (the outer join from one row), each with a new id.
-                found = (
-                    await session.execute(
-                        select(SupplierReservation, _NEXT_ID)
-                        .select_from(_ONE_ROW)
-                        .outerjoin(SupplierReservation, match)
-                    )
-                ).all()
-                rows = [row for row, _ in found if row is not None]
-                new_id = int(found[0][1])
-            else:
-                rows = list((await session.scalars(select(SupplierReservation).where(match))).all())
+            rows = list((await session.scalars(select(SupplierReservation).where(match))).all())
             booked = next((row for row in rows if row.idempotency_key == key), None)
             if booked is not None or not rows:
-                return booked, locator, new_id
+                return booked, locator
 
     async def _find(self, key: str) -> SupplierConfirmation | None:
         async with self._db.uow(write=False) as session:
@@ -453,7 +427,7 @@ class SimulatedSupplier:
         return SupplierConfirmation(
             locator=row.locator, supplier=self.name, raw=raw,
             card_authorization=_loaded(paid) if isinstance(paid, dict) else None,
-            tickets=dict(row.payload.get("tickets") or {}),
+            tickets=_tickets(row),
         )
 
     @staticmethod
@@ -477,38 +451,13 @@ class SimulatedSupplier:
 
 
 #: One row to join the reservations' read to, so that it answers a row when none match.
-_ONE_ROW = select(literal(1).label("one")).subquery("one_row")
-#: The next id of ``supplier_reservations`` (PostgreSQL: its serial's sequence).
-_NEXT_ID = func.nextval(
-    func.pg_get_serial_sequence(SupplierReservation.__tablename__, "id")
-).label("new_id")
-
-
-def _insert_if_new(tickets: bool) -> ReturningInsert[Any]:
-    """A new reservation as one PostgreSQL INSERT, its id from the sequence and (with
-    ``tickets``: passengers) its tickets (:func:`_issue_tickets`, computed from that id in
-    SQL), only when no reservation of its supplier has its key or its locator (and no
-    other supplier its key: ``ON CONFLICT DO NOTHING``); RETURNING the id and the payload
-    as written. Bound per call (:func:`_insert_params`); built once (building it cost
-    about what the round trips it saves did)."""
+def _insert_if_new() -> ReturningInsert[Any]:
+    """A new reservation as one PostgreSQL INSERT, only when no reservation of its
+    supplier has its key or its locator (and no other supplier its key: ``ON CONFLICT DO
+    NOTHING``); RETURNING the id it took. Bound per call (:func:`_insert_params`); built
+    once (building it cost about what the round trips it saves did)."""
     table = SupplierReservation.__table__
     assert isinstance(table, Table)
-    new = select(_NEXT_ID).subquery("new")
-    payload: Any = bindparam("payload", type_=JSONB)
-    if tickets:
-        refs = func.jsonb_array_elements_text(bindparam("refs", type_=JSONB)).table_valued(
-            "value", with_ordinality="n"
-        ).render_derived()
-        serial = cast(
-            _TICKET_SERIAL_BASE + new.c.new_id * _TICKETS_PER_RESERVATION + refs.c.n - 1, Text
-        )
-        number = bindparam("prefix", type_=String) + func.lpad(
-            serial, func.greatest(10, func.length(serial)), "0"
-        )
-        numbers = (
-            select(func.jsonb_object_agg(refs.c.value, number)).select_from(refs).scalar_subquery()
-        )
-        payload = payload.op("||")(func.jsonb_build_object("tickets", numbers))
     taken = (
         select(table.c.id)
         .where(
@@ -518,33 +467,37 @@ def _insert_if_new(tickets: bool) -> ReturningInsert[Any]:
         )
         .exists()
     )
-    chosen = select(
-        new.c.new_id,
-        *(bindparam(c, type_=table.c[c].type) for c in _RESERVATION_COLUMNS[1:-2]),
-        cast(payload, JSON),
-        bindparam("created_at", type_=table.c.created_at.type),
-    ).where(~taken)
+    chosen = select(*(bindparam(c, type_=table.c[c].type) for c in _RESERVATION_COLUMNS)).where(
+        ~taken
+    )
     return (
         postgresql.insert(table)
         .from_select(list(_RESERVATION_COLUMNS), chosen)
         .on_conflict_do_nothing()
-        .returning(table.c.id, table.c.payload)
+        .returning(table.c.id)
     )
 
 
 _RESERVATION_COLUMNS = (
-    "id", "supplier", "idempotency_key", "locator", "booking_ref", "kind", "status",
+    "supplier", "idempotency_key", "locator", "booking_ref", "kind", "status",
     "amount_minor", "currency", "payload", "created_at",
 )
 
 
-def _insert_params(row: SupplierReservation, request: SegmentRequest) -> dict[str, Any]:
+def _insert_params(row: SupplierReservation) -> dict[str, Any]:
     """:func:`_insert_if_new`'s values for ``row`` (no id yet)."""
-    params = {c: getattr(row, c) for c in _RESERVATION_COLUMNS[1:]}
-    if request.passengers:
-        params["refs"] = [p.ref for p in request.passengers]
-        params["prefix"] = ticket_prefix(str(request.details.get("carrier") or ""))
-    return params
+    return {c: getattr(row, c) for c in _RESERVATION_COLUMNS}
+
+
+def _tickets(row: SupplierReservation) -> dict[str, str]:
+    """A reservation's e-tickets (:func:`_issue_tickets`), one per passenger: as a row
+    written before they were derived on read stored them, else from the row itself."""
+    stored = row.payload.get("tickets")
+    if stored:
+        return dict(stored)
+    refs = row.payload.get("passengers") or ()
+    carrier = str((row.payload.get("details") or {}).get("carrier") or "")
+    return _issue_tickets(row.id, carrier, refs) if refs else {}
 
 
 def _numbered(request: SegmentRequest) -> dict[str, list[str]]:
@@ -574,5 +527,4 @@ def _loaded(stored: dict[str, Any]) -> PurchaseAuthorization:
     )
 
 
-#: :func:`_insert_if_new` without and with tickets.
-_INSERT_IF_NEW = {False: _insert_if_new(tickets=False), True: _insert_if_new(tickets=True)}
+_INSERT_IF_NEW = _insert_if_new()

@@ -138,10 +138,10 @@ async def test_retried_book_with_same_key_returns_same_locator_and_creates_nothi
 async def test_tickets_come_from_the_reservation_id_and_a_taken_locator_is_drawn_again(
     sim, database, monkeypatch
 ):
-    """On PostgreSQL a new reservation is one statement that computes its tickets from the
-    id it takes (issue 15): the same numbers as ``_issue_tickets``; a locator the supplier
-    has given already leaves that statement without a row, and the read-then-write path
-    draws another."""
+    """A reservation's tickets come from the id it took (``_issue_tickets``, their one
+    formula: derived when the row is read, not stored), the same on a replay; on
+    PostgreSQL a locator the supplier has given already leaves the one-statement INSERT
+    without a row, and the read-then-write path draws another."""
     drawn = itertools.chain(["AAAAAA", "AAAAAA", "BBBBBB"], (f"C{i:05d}" for i in itertools.count()))
     monkeypatch.setattr(simulated, "random_code", lambda _n: next(drawn))
     party = tuple(
@@ -156,8 +156,13 @@ async def test_tickets_come_from_the_reservation_id_and_a_taken_locator_is_drawn
 
     rows = {row.idempotency_key: row for row in await reservations(database)}
     assert (first.locator, second.locator) == ("AAAAAA", "BBBBBB")
-    assert first.tickets == simulated._issue_tickets(rows[KEY].id, request)
-    assert rows[KEY].payload["tickets"] == first.tickets == replay.tickets
+    refs = [p.ref for p in party]
+    assert first.tickets == simulated._issue_tickets(rows[KEY].id, "BA", refs) == replay.tickets
+    assert first.tickets == {
+        f"PX_{i}": f"125{2_000_000_000 + rows[KEY].id * 10 + i:010d}" for i in range(3)
+    }
+    assert "tickets" not in rows[KEY].payload  # derived from the row, never a second copy
+    assert (await sim.lookup(KEY)) == first
     assert [t[:3] for t in first.tickets.values()] == ["125"] * 3  # BA's accounting code
     assert len(set(first.tickets.values())) == 3
     assert "tickets" not in rows[KEY + ":2"].payload
