@@ -74,7 +74,13 @@ from core.booking.changes import (
 from core.booking.items import other_items, plan_flight, red_reasons, segment_request
 from core.booking.keys import change_key, segment_book_key, supplier_cancel_key
 from core.booking.passengers import carry_over, record_tickets
-from core.booking.recovery import advance, load_fresh, record_authorization, resume_stale
+from core.booking.recovery import (
+    advance,
+    authorization_row,
+    load_fresh,
+    record_authorization,
+    resume_stale,
+)
 from core.booking.seat_purchase import run_seat_purchase
 from core.booking.views import RebookView, load_booking_view
 from core.disruption.suggestions import list_suggestions
@@ -483,14 +489,16 @@ async def _record_payment(
         change = await _load(session, change_id)
         payment = await record_authorization(
             session,
-            key=change_key(change.booking_id, change_id, "authorize"),
-            org_id=change.org_id,
-            booking_id=change.booking_id,
-            gateway=rt.payments.name,
-            auth=auth,
-            amount_minor=amount,
-            now=rt.clock.now(),
-            purpose="rebook",
+            authorization_row(
+                key=change_key(change.booking_id, change_id, "authorize"),
+                org_id=change.org_id,
+                booking_id=change.booking_id,
+                gateway=rt.payments.name,
+                auth=auth,
+                amount_minor=amount,
+                now=rt.clock.now(),
+                purpose="rebook",
+            ),
         )
         return payment.id
 

@@ -13,7 +13,7 @@ the same keys (``core.booking.keys``), so nothing is charged or booked twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -62,8 +62,7 @@ async def advance(
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
-async def record_authorization(
-    session: AsyncSession,
+def authorization_row(
     *,
     key: str,
     org_id: str,
@@ -72,57 +71,57 @@ async def record_authorization(
     auth: Authorization,
     amount_minor: int,
     now: datetime,
-    purpose: str | None = None,
-) -> Payment:
-    """The payment row of an authorization, once per key (a re-run finds the first).
+    purpose: str = "booking",
+) -> dict[str, Any]:
+    """The payment row of an authorization, declined or not, every column of
+    :data:`PAYMENT_COLUMNS` set: what :func:`record_authorization` writes, and the saga's
+    one-statement step on PostgreSQL (``core.booking.saga._AUTHORIZED``) binds."""
+    return {
+        "id": new_id("PAY"),
+        "org_id": org_id,
+        "booking_id": booking_id,
+        "gateway": gateway,
+        "provider_ref": None if auth.declined else auth.ref,
+        "status": PaymentStatus.DECLINED if auth.declined else PaymentStatus.AUTHORIZED,
+        "amount_minor": amount_minor,
+        "captured_minor": 0,
+        "refunded_minor": 0,
+        "currency": auth.currency,
+        "purpose": purpose,
+        "idempotency_key": key,
+        "decline_code": auth.decline_code,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+#: The columns :func:`authorization_row` sets, in its order.
+PAYMENT_COLUMNS = (
+    "id", "org_id", "booking_id", "gateway", "provider_ref", "status", "amount_minor",
+    "captured_minor", "refunded_minor", "currency", "purpose", "idempotency_key",
+    "decline_code", "created_at", "updated_at",
+)
+
+
+async def record_authorization(session: AsyncSession, row: Mapping[str, Any]) -> Payment:
+    """The payment row of an authorization (:func:`authorization_row`), once per key (a
+    re-run finds the first).
 
     One ``INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING`` (issue 15: a
     read before the insert on every first run); the key's row is read only when the
     insert found one already there."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert(Payment) if dialect == "postgresql" else sqlite.insert(Payment)
     payment: Payment | None = await session.scalar(
-        authorization_insert(
-            session.get_bind().dialect.name, key=key, org_id=org_id, booking_id=booking_id,
-            gateway=gateway, auth=auth, amount_minor=amount_minor, now=now, purpose=purpose,
-        ).returning(Payment)
+        insert.values(dict(row))
+        .on_conflict_do_nothing(index_elements=[Payment.idempotency_key])
+        .returning(Payment)
     )
     if payment is None:
+        key = row["idempotency_key"]
         payment = await session.scalar(select(Payment).where(Payment.idempotency_key == key))
         assert payment is not None
     return payment
-
-
-def authorization_insert(
-    dialect: str,
-    *,
-    key: str,
-    org_id: str,
-    booking_id: str,
-    gateway: str,
-    auth: Authorization,
-    amount_minor: int,
-    now: datetime,
-    purpose: str | None = None,
-) -> postgresql.Insert | sqlite.Insert:
-    """The payment row of an authorization as ``INSERT … ON CONFLICT (idempotency_key) DO
-    NOTHING`` (no RETURNING yet): :func:`record_authorization`'s, and the saga's on
-    PostgreSQL, where it is a CTE of the step's UPDATE (``core.booking.saga``)."""
-    extra: dict[str, Any] = {"purpose": purpose} if purpose is not None else {}
-    insert = postgresql.insert(Payment) if dialect == "postgresql" else sqlite.insert(Payment)
-    return insert.values(
-        id=new_id("PAY"),
-        org_id=org_id,
-        booking_id=booking_id,
-        gateway=gateway,
-        provider_ref=None if auth.declined else auth.ref,
-        status=PaymentStatus.DECLINED if auth.declined else PaymentStatus.AUTHORIZED,
-        amount_minor=amount_minor,
-        currency=auth.currency,
-        idempotency_key=key,
-        decline_code=auth.decline_code,
-        created_at=now,
-        updated_at=now,
-        **extra,
-    ).on_conflict_do_nothing(index_elements=[Payment.idempotency_key])
 
 
 async def resume_stale(

@@ -76,7 +76,9 @@ from core.booking.keys import (
 from core.booking.passengers import Manifest, manifest, ready_for_ticketing, record_tickets
 from core.booking.purpose import note_request
 from core.booking.recovery import (
+    PAYMENT_COLUMNS,
     advance,
+    authorization_row,
     load_fresh,
     record_authorization,
     resume_stale,
@@ -92,7 +94,6 @@ from core.errors import (
     SupplierUnavailable,
 )
 from core.identity import Caller
-from core.ids import new_id
 from core.inventory.holds import convert_booking_holds, extend_booking_holds, release_booking_holds
 from core.models import (
     Booking,
@@ -642,10 +643,7 @@ async def _record_payment(
     async with rt.db.uow() as session:
         if org_id is None:
             org_id = (await load_fresh(session, Booking, booking_id)).org_id
-        payment = await record_authorization(
-            session, key=authorize_key(booking_id), org_id=org_id, booking_id=booking_id,
-            gateway=rt.payments.name, auth=auth, amount_minor=auth.amount_minor, now=now,
-        )
+        payment = await record_authorization(session, _authorization(rt, booking_id, auth, org_id, now))
         if not auth.declined:
             await _set_step(
                 session, booking_id, expected_step=STARTED, step=AUTHORIZED, now=now,
@@ -666,7 +664,7 @@ def _authorized() -> ReturningUpdate[Any]:
     assert isinstance(bookings, Table)
     paid = (
         postgresql.insert(payments)
-        .values({c: bindparam(f"p_{c}", type_=payments.c[c].type) for c in _PAYMENT_COLUMNS})
+        .values({c: bindparam(f"p_{c}", type_=payments.c[c].type) for c in PAYMENT_COLUMNS})
         .on_conflict_do_nothing(index_elements=[payments.c.idempotency_key])
         .returning(payments.c.id, payments.c.provider_ref)
         .cte("paid")
@@ -690,11 +688,6 @@ def _authorized() -> ReturningUpdate[Any]:
     )
 
 
-_PAYMENT_COLUMNS = (
-    "id", "org_id", "booking_id", "gateway", "provider_ref", "status", "amount_minor",
-    "captured_minor", "refunded_minor", "currency", "purpose", "idempotency_key",
-    "decline_code", "created_at", "updated_at",
-)
 _AUTHORIZED = _authorized()
 
 
@@ -702,16 +695,19 @@ def _authorized_params(
     rt: Runtime, booking_id: str, auth: Authorization, *, org_id: str, now: datetime
 ) -> dict[str, Any]:
     """:data:`_AUTHORIZED`'s values: an authorization that was not declined (the row
-    :func:`core.booking.recovery.authorization_insert` writes)."""
-    row = {
-        "id": new_id("PAY"), "org_id": org_id, "booking_id": booking_id,
-        "gateway": rt.payments.name, "provider_ref": auth.ref,
-        "status": PaymentStatus.AUTHORIZED, "amount_minor": auth.amount_minor,
-        "captured_minor": 0, "refunded_minor": 0, "currency": auth.currency,
-        "purpose": "booking", "idempotency_key": authorize_key(booking_id),
-        "decline_code": auth.decline_code, "created_at": now, "updated_at": now,
-    }
+    :func:`core.booking.recovery.record_authorization` writes)."""
+    row = _authorization(rt, booking_id, auth, org_id, now)
     return {"booking_id": booking_id, "now": now} | {f"p_{k}": v for k, v in row.items()}
+
+
+def _authorization(
+    rt: Runtime, booking_id: str, auth: Authorization, org_id: str, now: datetime
+) -> dict[str, Any]:
+    """The booking's payment row for ``auth`` (its key: :func:`authorize_key`)."""
+    return authorization_row(
+        key=authorize_key(booking_id), org_id=org_id, booking_id=booking_id,
+        gateway=rt.payments.name, auth=auth, amount_minor=auth.amount_minor, now=now,
+    )
 
 
 async def _card(rt: Runtime, booking_id: str, amount: int, currency: str) -> CardRef | None:

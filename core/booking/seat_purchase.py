@@ -48,7 +48,12 @@ from core.booking.changes import (
 )
 from core.booking.items import red_reasons, seat_fees_item
 from core.booking.keys import seat_purchase_key
-from core.booking.recovery import advance, load_fresh, record_authorization
+from core.booking.recovery import (
+    advance,
+    authorization_row,
+    load_fresh,
+    record_authorization,
+)
 from core.booking.seats import (
     SeatChoice,
     SeatFee,
@@ -275,14 +280,16 @@ async def run_seat_purchase(rt: Runtime, change_id: str) -> None:
         async with rt.db.uow() as session:
             payment = await record_authorization(
                 session,
-                key=seat_purchase_key(booking_id, change_id, "authorize"),
-                org_id=org_id,
-                booking_id=booking_id,
-                gateway=rt.payments.name,
-                auth=auth,
-                amount_minor=charge,
-                now=rt.clock.now(),
-                purpose=PURPOSE,
+                authorization_row(
+                    key=seat_purchase_key(booking_id, change_id, "authorize"),
+                    org_id=org_id,
+                    booking_id=booking_id,
+                    gateway=rt.payments.name,
+                    auth=auth,
+                    amount_minor=charge,
+                    now=rt.clock.now(),
+                    purpose=PURPOSE,
+                ),
             )
             payment_id = payment.id
         if auth.declined:
