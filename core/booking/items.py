@@ -7,7 +7,7 @@ the rebook and disruption handling.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,6 +26,8 @@ from core.models import (
     Booking,
     Flight,
     Hotel,
+    Organization,
+    PolicyDocument,
     RoomInventory,
     Segment,
     SegmentKind,
@@ -33,7 +35,7 @@ from core.models import (
 )
 from core.policy.engine import Verdict, evaluate
 from core.policy.items import PolicyItem, SeatFeesItem
-from core.policy.service import get_rules
+from core.policy.service import get_rules, versioned_rules
 from core.search.flights import FlightOffer, load_flight_offer
 from core.search.hotels import load_hotel_offer
 from core.search.offers import FlightOfferRef, HotelOfferRef, parse_offer_id
@@ -165,10 +167,31 @@ async def judge(
     return evaluate(await get_rules(session, org_id), list(items), now=now)
 
 
-async def _offer_item(session: AsyncSession, offer_id: str, quantity: int) -> PolicyItem:
+async def judge_to_pay(
+    session: AsyncSession, org_id: str, items: Sequence[PolicyItem], *, now: datetime
+) -> tuple[Verdict, str]:
+    """:func:`judge`, and the organization's payment method read in the same statement
+    (the confirmation saga needs both: issue 15, a read of the organization fewer)."""
+    row = (
+        await session.execute(
+            select(Organization.payment_method, PolicyDocument.version, PolicyDocument.rules)
+            .outerjoin(PolicyDocument, PolicyDocument.org_id == Organization.id)
+            .where(Organization.id == org_id)
+        )
+    ).one()
+    rules = versioned_rules(org_id, None if row[1] is None else (row[1], row[2]))[1]
+    return evaluate(rules, list(items), now=now), str(row[0])
+
+
+async def _offer_item(
+    session: AsyncSession,
+    offer_id: str,
+    quantity: int,
+    flights: MutableMapping[int, Flight] | None = None,
+) -> PolicyItem:
     ref = parse_offer_id(offer_id)
     if isinstance(ref, FlightOfferRef):
-        return (await load_flight_offer(session, ref, quantity)).policy_item()
+        return (await load_flight_offer(session, ref, quantity, flights=flights)).policy_item()
     return (await load_hotel_offer(session, ref, quantity)).policy_item()
 
 
@@ -188,16 +211,21 @@ async def booking_segments(session: AsyncSession, booking_id: str) -> list[Segme
 
 
 async def policy_items(
-    session: AsyncSession, booking: Booking, *, segments: Sequence[Segment] | None = None
+    session: AsyncSession,
+    booking: Booking,
+    *,
+    segments: Sequence[Segment] | None = None,
+    flights: MutableMapping[int, Flight] | None = None,
 ) -> list[PolicyItem]:
     """The booking's offers as the policy sees them today (one item per offer), and the
     seats with a fee chosen on its flights (one item, when there are any). ``segments``:
-    :func:`booking_segments`, read already in this transaction."""
+    :func:`booking_segments`, read already in this transaction; ``flights``: the offers'
+    flights are added to it as read (``load_flight_offer``), for :func:`segment_flights`."""
     if segments is None:
         segments = await booking_segments(session, booking.id)
     quantities = {seg.offer_id: seg.quantity for seg in segments}  # ordered, one per offer
     items: list[PolicyItem] = [
-        await _offer_item(session, offer_id, q) for offer_id, q in quantities.items()
+        await _offer_item(session, offer_id, q, flights) for offer_id, q in quantities.items()
     ]
     seats = await seat_fees_item(
         session,
@@ -284,13 +312,18 @@ async def segment_requests(
     ]
 
 
-async def segment_flights(session: AsyncSession, segments: Sequence[Segment]) -> dict[int, Flight]:
-    """The flights of ``segments``, by id, in one read (none for hotels only)."""
-    flight_ids = sorted({seg.flight_id for seg in segments if seg.flight_id is not None})
-    if not flight_ids:
-        return {}
-    rows = await session.scalars(select(Flight).where(Flight.id.in_(flight_ids)))
-    return {f.id: f for f in rows.all()}
+async def segment_flights(
+    session: AsyncSession, segments: Sequence[Segment], *, known: Mapping[int, Flight] | None = None
+) -> dict[int, Flight]:
+    """The flights of ``segments``, by id, in one read (none for hotels only, or when
+    ``known``, flights read already in this transaction, has them all)."""
+    flight_ids = {seg.flight_id for seg in segments if seg.flight_id is not None}
+    found = {i: known[i] for i in flight_ids if known is not None and i in known}
+    missing = sorted(flight_ids - found.keys())
+    if missing:
+        rows = await session.scalars(select(Flight).where(Flight.id.in_(missing)))
+        found.update((f.id, f) for f in rows.all())
+    return found
 
 
 def _segment_details(seg: Segment, flight: Flight | None) -> dict[str, Any]:

@@ -61,6 +61,7 @@ from core.booking.fares import receipt_text, segments_fare
 from core.booking.items import (
     booking_segments,
     judge,
+    judge_to_pay,
     policy_items,
     red_reasons,
     segment_flights,
@@ -351,8 +352,14 @@ async def confirm_booking(
                     session, booking, segments=segments, people=people
                 )
                 noted = note_request(booking, purpose=purpose, thread_id=thread_id)
-                items = await policy_items(session, booking, segments=segments)
-                verdict = await judge(session, booking.org_id, items, now=now)
+                # The offers' flights as their policy items read them, for the suppliers'
+                # requests and the answer below (issue 15: read twice before).
+                seen: dict[int, Flight] = {}
+                items = await policy_items(session, booking, segments=segments, flights=seen)
+                # The rules and the payment method in one read (issue 15: two before).
+                verdict, payment_method = await judge_to_pay(
+                    session, booking.org_id, items, now=now
+                )
                 verdict_dict: dict[str, Any] = verdict.to_dict()
                 if verdict.status == PolicyStatus.RED:
                     reasons = red_reasons(verdict_dict)
@@ -386,13 +393,11 @@ async def confirm_booking(
                         action="booking.confirm_started", entity="booking", entity_id=booking.id,
                         at=now,
                     )
-                    org = await session.get(Organization, booking.org_id)
-                    assert org is not None
                     if people is None:
                         people = await manifest(session, booking.id)
-                    flights = await segment_flights(session, segments)
+                    flights = await segment_flights(session, segments, known=seen)
                     started = SagaStart(
-                        payment_method=org.payment_method, amount_minor=booking.total_minor,
+                        payment_method=payment_method, amount_minor=booking.total_minor,
                         currency=booking.currency, org_id=booking.org_id,
                         # What each supplier is asked, read here with the names just
                         # copied, not in a transaction of its own before the calls.
@@ -426,6 +431,7 @@ def _open_circuit(rt: Runtime, segments: Sequence[Segment]) -> int | None:
 
 #: A booking whose saga is under way (the completer resumes these).
 SAGA_ACTIVE = (S.CONFIRMING, S.PENDING_CONFIRMATION)
+_SAGA_ACTIVE = frozenset(SAGA_ACTIVE)
 
 
 async def _set_step(
@@ -890,10 +896,31 @@ async def _finish(
     manifest and flights as they stand, and no virtual card (a saga started and booked by
     this run, :meth:`_Booked.remembered`): the view is built from them, nothing read."""
     now = rt.clock.now()
+    try:
+        return await _finish_in(rt, booking_id, captured, answer, known=known, now=now)
+    except _FinishedAlready:
+        return None
+
+
+class _FinishedAlready(Exception):
+    """Another run had moved the booking out of its saga: :func:`_finish_in`'s writes
+    are rolled back."""
+
+
+async def _finish_in(
+    rt: Runtime,
+    booking_id: str,
+    captured: Authorization,
+    answer: Answer | None,
+    *,
+    known: tuple[list[Segment], Manifest, Mapping[int, Flight]] | None,
+    now: datetime,
+) -> BookingView:
     async with rt.db.uow() as session:
-        booking = await load_fresh(session, Booking, booking_id)
-        if booking.status not in SAGA_ACTIVE:
-            return None
+        # Rows locked in the order they always were (payment, holds and inventory, then
+        # the booking). The booking's move is guarded by its saga being under way and
+        # returns its row (issue 15: read before it): when another run finished it
+        # already, nothing moves and this transaction is rolled back.
         await session.execute(
             update(Payment)
             .where(Payment.idempotency_key == authorize_key(booking_id))
@@ -902,10 +929,12 @@ async def _finish(
             .execution_options(synchronize_session=False)
         )
         await convert_booking_holds(session, booking_id, now=now)
-        await states.move(
-            session, booking_id, expected=booking.status, to=S.CONFIRMED, now=now,
+        booking = await states.move_among(
+            session, booking_id, among=_SAGA_ACTIVE, to=S.CONFIRMED, now=now,
             saga_step=CAPTURED, confirmed_at=now, hold_expires_at=None,
         )
+        if booking is None:
+            raise _FinishedAlready(booking_id)
         await session.execute(
             update(ReviewItem)
             .where(ReviewItem.booking_id == booking_id, ReviewItem.resolved_at.is_(None))
@@ -939,7 +968,7 @@ async def _finish(
             },
             at=now,
         )
-        # As moved (states.move refreshes it); a booking confirmed only now has no
+        # As moved (its UPDATE returned it); a booking confirmed only now has no
         # disruption to read.
         view = (
             await booking_view(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import ConcurrentUpdate, InvalidTransition
@@ -78,6 +78,32 @@ async def move(
             f"Booking {booking_id} is no longer {expected}; another request changed it",
             expected=expected,
         )
+
+
+async def move_among(
+    session: AsyncSession,
+    booking_id: str,
+    *,
+    among: frozenset[S],
+    to: S,
+    now: datetime,
+    **values: Any,
+) -> Booking | None:
+    """Move ``booking_id`` to ``to`` if it is in one of ``among`` (each of which the
+    table lets move there), in one conditional UPDATE that returns the row as written;
+    ``None`` when it is in none of them (another request moved it first). No read before
+    it: the status it was in is the guard itself (issue 15)."""
+    for current in among:
+        check_move(current, to, booking_id=booking_id)
+    return await session.scalar(
+        update(Booking)
+        .where(Booking.id == booking_id, or_(*(_still(s) for s in sorted(among))))
+        .values(
+            status=to, updated_at=now, status_changed_at=now, version=Booking.version + 1, **values
+        )
+        .returning(Booking)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
 
 
 async def move_from_any(

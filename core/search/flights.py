@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final, Protocol
@@ -558,12 +558,28 @@ async def _check_horizon(session: AsyncSession, src: Place, day: dt.date) -> Non
         )
 
 
+def _flight(row: Any) -> Flight:
+    """The flight of one of :data:`_OFFER_LEGS`' rows, as a detached row object (no
+    session holds it; read-only)."""
+    return Flight(
+        id=row[0], carrier=row[1], number=row[3], date=row[4], origin=row[5],
+        destination=row[6], depart_at=utc(row[7]), arrive_at=utc(row[8]),
+        duration_minutes=row[9], distance_km=row[10], aircraft=row[11], status=row[19],
+        delay_minutes=row[20],
+    )
+
+
+#: An offer's legs (:func:`_leg_select`) with what else makes up their flights' rows.
+_OFFER_LEGS = _leg_select().add_columns(Flight.delay_minutes)
+
+
 async def load_flight_offer(
     session: AsyncSession,
     ref: FlightOfferRef,
     passengers: int,
     *,
     now: datetime | None = None,
+    flights: MutableMapping[int, Flight] | None = None,
 ) -> FlightOffer:
     """Rebuild an offer from its id with today's inventory (the hold prices from this).
 
@@ -572,6 +588,9 @@ async def load_flight_offer(
     chained, connection outside 45 min - 6 h), a flight is cancelled, or — when
     ``now`` is given — already departed. Seat counts are reported, not enforced:
     the hold's conditional write is the judge of availability.
+
+    ``flights``: the legs' flights are added to it, by id, as read (:func:`_flight`), for
+    a caller that needs them too (the confirmation saga: issue 15, read twice before).
     """
     if not 1 <= passengers <= MAX_PASSENGERS:
         raise ValidationFailed(
@@ -580,11 +599,13 @@ async def load_flight_offer(
     ids = ref.fare_inventory_ids
     if not 1 <= len(ids) <= 2 or len(set(ids)) != len(ids):
         raise ValidationFailed(f"Offer {ref.offer_id} is not a valid itinerary", field="offer_id")
-    rows = (await session.execute(_leg_select().where(FareInventory.id.in_(ids)))).all()
+    rows = (await session.execute(_OFFER_LEGS.where(FareInventory.id.in_(ids)))).all()
     by_id = {row[13]: row for row in rows}
     missing = [i for i in ids if i not in by_id]
     if missing:
         raise NotFound(f"Offer {ref.offer_id} does not exist", offer_id=ref.offer_id)
+    if flights is not None:
+        flights.update((row[0], _flight(row)) for row in rows)
     legs = [_segment(by_id[i]) for i in ids]
     for i in ids:
         if by_id[i][19] == CANCELLED:

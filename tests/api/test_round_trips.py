@@ -100,8 +100,13 @@ REFUSED_HOLD_BUDGET = 5 if PG_URL else 12
 #: a CTE of its step's UPDATE, one autocommitted statement (core.booking.saga._authorized:
 #: 4 -> 1); then 35: the simulated supplier's new reservation one autocommitted INSERT …
 #: SELECT with its id and tickets (core.supplier.simulated._insert_if_new: 4 -> 1).
+#: Then (perf32) "yes" 35 -> 32 / 61 -> 57: the saga's first transaction reads the offers'
+#: flights once (load_flight_offer hands them to segment_flights) and the organization's
+#: payment method with its policy (core.booking.items.judge_to_pay); its last moves the
+#: booking without reading it first (core.booking.states.move_among, the row RETURNED);
+#: on SQLite the simulated supplier's reservation is one INSERT (tickets derived on read).
 BOOK_TURN_BUDGET = 16 if PG_URL else 43
-YES_TURN_BUDGET = 35 if PG_URL else 61  # 134 until 5fe7c98 (issues 11 and 12 landed one more)
+YES_TURN_BUDGET = 32 if PG_URL else 57  # 134 until 5fe7c98 (issues 11 and 12 landed one more)
 #: 20 until perfchat: a turn that ends without a pause no longer reads the checkpoint back
 #: for pending confirmations ("yes": 3 reads -> 2). 19 until perf28: the checkpoint read
 #: before `start` is the one the graph's run begins from (concierge.checkpoint.TurnRead),

@@ -6,8 +6,14 @@ import pytest
 from sqlalchemy import func, select
 
 from core.booking import states
-from core.booking.keys import authorize_key
-from core.booking.saga import SimulatedCrash, _record_payment, complete_stuck_sagas, confirm_booking
+from core.booking.keys import authorize_key, capture_key
+from core.booking.saga import (
+    SimulatedCrash,
+    _finish,
+    _record_payment,
+    complete_stuck_sagas,
+    confirm_booking,
+)
 from core.booking.service import get_booking, hold_booking, list_bookings
 from core.booking.views import booking_view
 from core.errors import (
@@ -23,9 +29,11 @@ from core.errors import (
 )
 from core.inventory.holds import release_expired_holds, sold_units
 from core.models import (
+    AuditEntry,
     Booking,
     BookingStatus,
     Hold,
+    OutboxEvent,
     Payment,
     ReviewItem,
     Segment,
@@ -237,6 +245,33 @@ async def test_a_confirmed_booking_answers_as_it_reads_back(runtime):
     async with runtime.db.uow(write=False) as s:
         read = await booking_view(s, await s.get(Booking, bid))
     assert read == view
+
+
+async def test_a_saga_finished_already_is_not_finished_twice(runtime):
+    """The saga's last transaction moves the booking without reading it first (issue 15:
+    ``states.move_among``, guarded by the saga being under way): run again after another
+    run confirmed it, it answers None and its writes are rolled back — no second
+    ``booking.confirmed`` event or audit line, the seat sold once."""
+    w = await build_world(runtime)
+    inv = w.long_inv["economy"].id
+    bid = await hold(runtime, AVA, (flight_offer_id(inv), 1))
+    assert (await confirm_booking(runtime, AVA, bid)).status == "confirmed"
+    async with runtime.db.uow(write=False) as s:
+        payment = await s.scalar(select(Payment).where(Payment.booking_id == bid))
+        before = await s.get(Booking, bid)
+        version = before.version
+    captured = await runtime.payments.capture(payment.provider_ref, idempotency_key=capture_key(bid))
+    assert await _finish(runtime, bid, captured, None) is None
+    async with runtime.db.uow(write=False) as s:
+        assert await sold_units(s, "fare", inv) == (150, 0, 1)
+        assert (await s.get(Booking, bid)).version == version
+        events = await s.scalar(
+            select(func.count()).select_from(OutboxEvent).where(OutboxEvent.topic == "booking.confirmed")
+        )
+        audits = await s.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "booking.confirmed")
+        )
+    assert (events, audits) == (1, 1)
 
 
 async def test_confirm_amber_waits_for_approval(runtime):
