@@ -17,7 +17,13 @@ York→London Fri 4 Dec 1st = UA 25 amber (3 days ahead: waits for Mia); London 
 15–18 Dec 1st = Holiday Inn Express London Tower Bridge green; check-in opens 24 h
 before departure (the London flight is 14 Dec: not open yet).
 
-first try N/M at HH:MM UTC (filled in after the one run on unfixed code).
+first try 24/35 at 03:32 UTC (main at 7473ffc; `python -m pytest -q -n 2
+tests/concierge/test_planner_p32slack.py`). Failed on first try: "a.m." after a day
+(search01), "2nite" (search03), a pick by "1:50pm" + carrier (pick13), "lon" in a
+hotel request with a day range "15-18 dec" (hotel09), a hotel pick by brand (pick15),
+"my lon flight" answered with the Paris flight (mytrip18), a window seat on one's
+trip (seat23), a purpose with "=" (purpose25), "cxl" (cancel30, cancel33), "wat has
+ava got booked in dec?" read as a date question (mytrip34).
 """
 
 from __future__ import annotations
@@ -397,7 +403,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = set()
+GAPS: set[int] = {1, 3, 9, 13, 15, 18, 23, 25, 30, 33, 34}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
