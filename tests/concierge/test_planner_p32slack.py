@@ -24,6 +24,10 @@ hotel request with a day range "15-18 dec" (hotel09), a hotel pick by brand (pic
 "my lon flight" answered with the Paris flight (mytrip18), a window seat on one's
 trip (seat23), a purpose with "=" (purpose25), "cxl" (cancel30, cancel33), "wat has
 ava got booked in dec?" read as a date question (mytrip34).
+
+Rewritten after the first run: pick13 was an invalid expectation — two seats need the
+passengers' names before the yes (the planner asked for them, rightly), so the case now
+names them ("me + jo bloggs") before "ya go ahead 👍".
 """
 
 from __future__ import annotations
@@ -173,7 +177,8 @@ CASES: list[tuple[str, Case]] = [
         "pick",
         dialogue(
             "bos->chi 12/10 2 ppl",
-            ("the 1:50pm delta", {"pending": "confirm_booking"}),
+            "the 1:50pm delta",
+            ("me + jo bloggs", {"pending": "confirm_booking"}),
             "ya go ahead 👍",
             new_status="confirmed",
             segments=[flight_segment("DL 1071", "BOS", "ORD", "2026-12-10", passengers=2)],

@@ -2296,9 +2296,10 @@ _WORDS: Final[list[tuple[re.Pattern[str], str | None, str | None]]] = [
     (re.compile(r"\blate[- ]morning\b"), "09:00", "12:00"),
     (
         re.compile(
-            r"\b(?:mornings?|a\.?m\.? flight|(?:today|tomorrow|tmrw|day|" + _WD + r")\s+am)\b"
+            # "tomorrow am" or, dotted, "tmrw a.m." ("a.m" ends the word before its dot)
+            r"\b(?:mornings?|a\.?m\.? flight|(?:today|tomorrow|tmrw|day|" + _WD + r")\s+a\.?m)\b"
             # a day written as a date, then "am": "jfk-bos 12/10 am", "the 10th am"
-            + _DATE_THEN.format("am")
+            + _DATE_THEN.format(r"a\.?m")
         ),
         None,
         "12:00",
@@ -2310,7 +2311,7 @@ _WORDS: Final[list[tuple[re.Pattern[str], str | None, str | None]]] = [
         re.compile(
             r"\b(?:evenings?|after work|p\.?m\.? flight|(?:today|tomorrow|tmrw|day|"
             + _WD
-            + r")\.?\s+(?:pm|eve))\b"
+            + r")\.?\s+(?:p\.?m|eve))\b"
             # "late Wednesday", "late on Friday", "Thursday, late": the end of that day
             # (never "late morning", "late afternoon": those come first)
             + r"|\blate\s+(?:on\s+)?(?:today|tomorrow|tmrw|"
@@ -2318,7 +2319,7 @@ _WORDS: Final[list[tuple[re.Pattern[str], str | None, str | None]]] = [
             + r")\b|\b(?:today|tomorrow|tmrw|"
             + _WD
             + r")\.?,?\s+late\b(?![- ](?:morning|afternoon))|\blate in the day\b"
-            + _DATE_THEN.format("pm")
+            + _DATE_THEN.format(r"p\.?m")
         ),
         "17:00",
         None,

@@ -87,6 +87,14 @@ _STAY_BEFORE_CODE: Final = (
     "at",
     *(str(w).lower() for w in datafiles.load("places")["stay_words"]),
 )
+# A city shorthand right before one of these names the trip's place: "my lon flight".
+_TRIP_NOUN_AFTER: Final = re.compile(
+    r"^\s+(?:"
+    + "|".join(re.escape(str(w)) for w in datafiles.load("places")["trip_nouns"])
+    + r")\b",
+    re.IGNORECASE,
+)
+_DETERMINERS: Final = ("my", "the", "our", "your", "ur", "his", "her", "their", "this", "that")
 # A code written just before, joined to this one by a hyphen or an arrow ("lhr-jfk").
 _JOINED_CODE: Final = re.compile(
     r"(?<![\w-])(?P<code>[A-Za-z]{3})\s*(?:<-+>|<=+>|[⇄⇆↔⟷⟺]|-+>?|–|—|→|>)\s*$"
@@ -188,6 +196,12 @@ def _acceptable_short(text: str, start: int, token: str) -> bool:
     shorthand = _shorthand(token)
     if shorthand and _preceded(text, start, ("in", "at", "near")):
         return True  # "a hotel in sf", "room in dc for 3 nights": where to stay
+    if (
+        shorthand
+        and _TRIP_NOUN_AFTER.match(text[start + len(token) :])
+        and (_preceded(text, start, _DETERMINERS) or _prev(text, start).endswith(("'s", "’s")))
+    ):
+        return True  # "my lon flight", "the nyc trip", "ava's sf hotel": the trip's place
     joined = _JOINED_CODE.search(text, _back(start), start)
     if joined and lookup_place(joined.group("code"), fuzzy=False) is not None:
         return True  # "lhr-jfk", "sfo > ord": the second of two codes joined as a route

@@ -44,8 +44,10 @@ def _table() -> tuple[dict[str, str], re.Pattern[str]]:
         return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
 
     pattern = re.compile(
-        # a unit glued to its count ("3nts"), or any shorthand as a word of its own
-        rf"(?<![\w/])(?:(?P<n>\d+)(?P<unit>{alternation(units)})|(?P<word>{alternation(table)}))"
+        # any shorthand as a word of its own, or a unit glued to its count ("3nts"): the
+        # word first, so a word that starts with a digit is itself ("2nite" is "tonight",
+        # never "2 night")
+        rf"(?<![\w/])(?:(?P<word>{alternation(table)})|(?P<n>\d+)(?P<unit>{alternation(units)}))"
         r"(?![\w/])",
         re.IGNORECASE,
     )
