@@ -27,6 +27,7 @@ from concierge.planner.flows.options import (
     booked_option,
     fits_airports,
     name_refs,
+    names_of_named,
     names_said,
     pick,
     same_as_before,
@@ -46,6 +47,7 @@ from concierge.planner.nlu.picks import (
     flight_number,
     is_pick,
     modifiers,
+    name_alone,
     names_in_request,
 )
 from concierge.planner.nlu.picks import (
@@ -1182,6 +1184,8 @@ def search_or_pick(state: State, turn: Turn, ctx: Context, u: Understanding) -> 
         )
         if named and (
             is_pick(u.text, named)
+            # "holiday inn pls": an option's name and nothing else
+            or name_alone(u.text, names_of_named(state, named))
             # ("does the american nonstop get in before 10am?" asks of it: no pick)
             or (definite and not option_questions.asks_of_named(u.text))
         ):

@@ -63,6 +63,18 @@ def name_refs(state: State, u: Understanding) -> list[OptionRef]:
     return refs
 
 
+def names_of_named(state: State, refs: list[OptionRef]) -> set[str]:
+    """Every word of the names of the shown options ``refs`` name by a word of theirs."""
+    names: set[str] = set()
+    for ref in refs:
+        shown = state.shown.get(next((k for k, v in _LIST_KIND.items() if v == ref.kind), ""))
+        for option in shown.items if shown is not None and ref.carrier else []:
+            found = _option_names(option)
+            if str(ref.carrier).lower() in found:
+                names |= found
+    return names
+
+
 _STOP = {
     "the",
     "one",

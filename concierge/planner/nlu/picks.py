@@ -1384,6 +1384,15 @@ def is_pick(text: str, refs: list[OptionRef]) -> bool:
     return explicit or bool(tables().verbs.search(low))
 
 
+def name_alone(text: str, names: set[str]) -> bool:
+    """The message is nothing but an option's name and fillers ("holiday inn pls",
+    "hilton 👍", "delta thx"): a choice, as "the Hilton" is. ``names``: the lower-case
+    words of the options it names."""
+    rest = tables().fillers.sub(" ", plain(text))
+    words = re.findall(r"[a-z0-9&'-]+", rest)
+    return bool(words) and all(w in names for w in words)
+
+
 def bare(text: str) -> bool:
     """The message is nothing but a choice ("the first", "2", "option 3 please")."""
     if not read(text):
