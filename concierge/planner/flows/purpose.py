@@ -105,22 +105,23 @@ def record(turn: Turn, ctx: Context, booking_id: str, text: str) -> Decision:
 # kickoff?", "the purpose of my Boston flight: a customer visit", "add to my Paris trip that
 # it's for the Q4 review"): the trip named (group "trip") and what it is for ("what").
 _TRIP = r"(?P<trip>(?:the|my|our)\s+(?:[\w-]+\s+){0,3}?(?:trip|flight|booking|travel|request|approval))"
+# "purpose for the paris trip = client mtg": "=" labels as ":" does, in chat shorthand
 _STATED = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
         rf"\b{_TRIP}\s+(?:is|was|'s)\s+(?:(?:actually|really|all|mainly|mostly)\s+)?for\s+(?P<what>.+)",
-        rf"\bpurpose\s+(?:of|for|on)\s+{_TRIP}\s*(?:is|:|-|—|–)\s*(?P<what>.+)",
+        rf"\bpurpose\s+(?:of|for|on)\s+{_TRIP}\s*(?:is|:|=|-|—|–)\s*(?P<what>.+)",
         rf"\b(?:add|note|put)\s+(?:on|to)\s+{_TRIP}\s+that\s+(?:it|this)(?:'s|\s+is)\s+for\s+(?P<what>.+)",
         # "For the Paris approval: the reason is the Renault kickoff", "re my Boston trip -
         # the purpose is a client visit": the trip named first, then what it is for
         rf"\b(?:for|on|about|re|regarding)\s+{_TRIP}\s*(?::|,|-|—|–)\s*(?:the\s+)?{WHY}\s*"
-        rf"(?:is|:|-|—|–)\s*(?P<what>.+)",
+        rf"(?:is|:|=|-|—|–)\s*(?P<what>.+)",
         # "For my Paris flight: it's for the Q1 planning offsite", "re the Boston trip - this
         # is for a client visit": the trip named first, then what it is for
         rf"\b(?:for|on|about|re|regarding)\s+{_TRIP}\s*(?::|,|-|—|–)\s*(?:it|this|that)(?:'s|\s+is|\s+was)\s+"
         rf"(?:(?:actually|really|all|mainly|mostly)\s+)?for\s+(?P<what>.+)",
         # "the reason for my Paris trip is the Renault kickoff"
-        rf"\b{WHY}\s+(?:for|of|behind)\s+{_TRIP}\s*(?:is|:|-|—|–)\s*(?P<what>.+)",
+        rf"\b{WHY}\s+(?:for|of|behind)\s+{_TRIP}\s*(?:is|:|=|-|—|–)\s*(?P<what>.+)",
         # "please note on my Paris booking: cost centre ENG-204", "add a note to my Boston
         # trip - the partner summit": the trip named, then what to note on it
         rf"\b(?:note|add|put|record|write|log)\s+(?:(?:a|this|the)\s+(?:note|comment)\s+)?"

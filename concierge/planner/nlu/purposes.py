@@ -51,7 +51,7 @@ _AT_HOLD: Final = tuple(
 _LABELLED: Final = re.compile(
     rf"^(?:the\s+)?(?:trip\s+|travel\s+|business\s+)?(?:{WHY}|cost\s+cent(?:re|er))"
     r"(?:\s+(?:for|of)\s+(?:the\s+|this\s+)?(?:travel|trip|travell?ing|flight|booking))?"
-    r"(?:\s+is|\s*:|\s+-|\s+—|\s+–)\s*(?P<what>.+)",
+    r"(?:\s+is|\s*:|\s*=|\s+-|\s+—|\s+–)\s*(?P<what>.+)",
     re.IGNORECASE,
 )
 # ... a purpose says what is done there: "a/an/the/our <what>", or a doing ("meeting the
