@@ -28,6 +28,11 @@ ava got booked in dec?" read as a date question (mytrip34).
 Rewritten after the first run: pick13 was an invalid expectation — two seats need the
 passengers' names before the yes (the planner asked for them, rightly), so the case now
 names them ("me + jo bloggs") before "ya go ahead 👍".
+
+After the fixes: 35/35 (dotted a.m./p.m. after a day; a shorthand word before a count
+glued to a unit, "2nite"; "lon" a city shorthand and a shorthand before a trip noun after
+my/the names the trip's place; cxl/canx/cxld, wat, w/ and w/o shorthand; an option's
+name and fillers alone is a pick; "=" labels a purpose).
 """
 
 from __future__ import annotations
@@ -408,7 +413,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = {1, 3, 9, 13, 15, 18, 23, 25, 30, 33, 34}
+GAPS: set[int] = set()
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
