@@ -415,7 +415,68 @@ CASES: list[tuple[str, Case]] = [
 
 GAPS: set[int] = set()
 
+# The same mechanisms on other wordings (written after the fixes, as their guards).
+GENERAL: list[tuple[str, Case]] = [
+    (
+        "shorthand",
+        dialogue(
+            "bos to atl mon the 14th p.m.",
+            calls=[flight_search("boston", "atlanta", "2026-12-14")],
+            options={"depart_after": "17:00"},
+        ),
+    ),
+    (
+        "shorthand",
+        dialogue("room in lon 2nite", calls=[hotel_search("london", "2026-12-01", "2026-12-02")]),
+    ),
+    (
+        "trip_place",
+        dialogue(
+            "whats my lon hotel",
+            world="trips",
+            reply_contains="Holiday Inn Express",
+            tools_exclude=["search_hotels"],
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "cancel",
+        dialogue(
+            "cxl the paris booking",
+            world="trips",
+            pending="cancel_booking",
+            pending_args={"booking_id": "@paris"},
+        ),
+    ),
+    (
+        "name_pick",
+        dialogue(
+            "hotel in lon 15-18 dec",
+            "hilton thx",
+            pending="confirm_booking",
+            new_bookings=1,
+            segments=[{"kind": "hotel", "hotel": "Hilton London Park Lane"}],
+        ),
+    ),
+    (
+        "purpose",
+        dialogue(
+            "reason for my paris trip = offsite planning",
+            world="trips",
+            tools_include=["set_trip_purpose"],
+            nothing_changed=True,
+        ),
+    ),
+]
+
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
 async def test_slack_style(kind: str, case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
+    await runs_as_expected(case, worlds, tmp_path)
+
+
+@pytest.mark.parametrize(("kind", "case"), case_params(GENERAL, set()))
+async def test_slack_style_general(
+    kind: str, case: Case, worlds: dict[str, World], tmp_path: Path
+) -> None:
     await runs_as_expected(case, worlds, tmp_path)
