@@ -28,7 +28,11 @@ Chicago hotels 14–16 1st citizenM Chicago O'Hare; BOS→ORD 14 Dec 1st UA 1027
 hotels 21–23 1st Holiday Inn Express Madrid Chamartin. All of these dates are 7+ days
 ahead (green, so a yes confirms).
 
-First try: see the note at the end of this docstring.
+First try 29/35 at 03:44 UTC (main at 7473ffc, `python -m pytest -q -n 2
+tests/concierge/test_planner_p32conv.py`); no expectation corrected. Failed: "anything
+cheaper?" not understood; "make that 2 seats" at the confirmation; "the cheapest" and "the
+earliest of those" as picks; a yes with a remark ("yes please, and thanks…", "go for it,
+I'll sort the expenses later").
 """
 
 from __future__ import annotations
@@ -434,7 +438,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = set()
+GAPS: set[int] = {3, 15, 26, 27, 28, 30}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
