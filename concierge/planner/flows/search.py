@@ -546,7 +546,8 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         # a filter left nothing ("delta only", "nothing over $30"): the nearest there is
         return nearest
     asked = modifiers(u.text).best or superlative_asked(u.text)
-    return _present_search(state, turn, ctx, asked)
+    # "anything cheaper?": the cheapest that can be booked, and any cheaper one blocked
+    return _present_search(state, turn, ctx, asked or ("cheapest" if u.cheaper else None))
 
 
 _TAG: Final = re.compile(r"_(ret|early|leg\d+|stay\d+)$")

@@ -519,10 +519,25 @@ def _pause(text: str, *, cancelling: bool | None) -> Reading:
 def _yes_with_assurance(text: str, *, cancelling: bool | None, asked: Asked | None) -> Reading:
     """ "ok go ahead, my manager knows about it", "yep, it's urgent, the client is waiting":
     clauses that say yes, and clauses that are each wholly an assurance (``assurances`` in
-    the data: someone knows or approved, it is urgent), make a yes; any other clause (a
+    the data: someone knows or approved, it is urgent) or a remark that changes nothing
+    (``remarks``: thanks for the help, one's own expenses later), make a yes; any other clause (a
     change, a question) makes it none."""
-    clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
-    if len(clauses) < 2 or text.rstrip().endswith("?"):
+    if text.rstrip().endswith("?"):
+        return Reading(None)
+    for split in (_CLAUSE, _PUNCTUATION):
+        # "yes please, and thanks for being so quick!": the remark holds a "so" that the
+        # clause splitter reads as a break; split at punctuation alone too.
+        reading = _assured(split, text, cancelling=cancelling, asked=asked)
+        if reading.answer is not None:
+            return reading
+    return Reading(None)
+
+
+def _assured(
+    split: re.Pattern[str], text: str, *, cancelling: bool | None, asked: Asked | None
+) -> Reading:
+    clauses = [c for c in split.split(text) if c and c.strip()]
+    if len(clauses) < 2:
         return Reading(None)
     said_yes = assured = thanks = False
     for clause in clauses:
@@ -552,7 +567,8 @@ _LEADING_AGREEMENT: Final = _LEADING_FILLER | frozenset(
 def _assurances() -> tuple[re.Pattern[str], ...]:
     raw = datafiles.load("answers")
     who = str(raw["assurance_who"])
-    return tuple(re.compile(str(p).replace("{who}", who)) for p in raw.get("assurances") or ())
+    said = [*(raw.get("assurances") or ()), *(raw.get("remarks") or ())]
+    return tuple(re.compile(str(p).replace("{who}", who)) for p in said)
 
 
 def _yes_then_next_steps(text: str, *, cancelling: bool | None, asked: Asked | None) -> Reading:
@@ -583,6 +599,8 @@ def _next_steps() -> tuple[str, ...]:
 
 # Where one clause of a longer message ends: punctuation, a spaced dash, "so", "because".
 _CLAUSE: Final = re.compile(r"\s*(?:[,;:.!?…]+|\s[-–—]+\s|[–—]+|\bso\b|\bbecause\b|\bas\b)\s*")
+# The same at punctuation and dashes only.
+_PUNCTUATION: Final = re.compile(r"\s*(?:[,;:.!?…]+|\s[-–—]+\s|[–—]+)\s*")
 # Words that ask for something in a clause that is not an answer: such a clause is a
 # request, never the reason for a no ("not this one, book option 2").
 _ASKS_FOR: Final = frozenset(

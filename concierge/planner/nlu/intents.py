@@ -187,6 +187,7 @@ class Understanding:
     time_shift: str | None = None  # "earlier" / "later" than the options shown
     other_option: bool = False  # asks for another option than those shown ("a later one")
     more_options: bool = False  # "show me more": the same search, more of its options
+    cheaper: bool = False  # "anything cheaper?": the same search by price, its cheapest said
     price_cap: PriceCap | None = None  # "under 200 a night", "max $300"
     airline: str | None = None  # an airline wished for ("American if I can"): picks.airline_wished
     # airlines asked for alone ("delta only") and ruled out ("anything but Spirit"), as
@@ -234,6 +235,7 @@ class Understanding:
             or self.clear_time
             or self.time_shift
             or self.more_options
+            or self.cheaper
             or self.price_cap
             or self.airlines_only
             or self.airlines_not
@@ -374,6 +376,7 @@ _EARLIER_LATER: Final = _rx("trip", "earlier_later")
 _CLEAR_TIME: Final = _rx("trip", "clear_time")
 _OTHER_OPTION: Final = _rx("trip", "other_option")
 _MORE_OPTIONS: Final = _rx("trip", "more_options")
+_CHEAPER: Final = _rx("trip", "cheaper")
 # Words that make a question about the rules whatever else it asks ("can I get a later
 # one, or is that against policy?").
 _POLICY_WORDS: Final = re.compile(
@@ -1618,6 +1621,7 @@ def _asks_for_a_trip(u: Understanding) -> bool:
         or u.price_cap
         or u.time_shift
         or u.more_options
+        or u.cheaper
         or u.options
         or u.booking_id
         or u.person
@@ -2232,6 +2236,9 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
     other = _OTHER_OPTION.search(low)
     u.other_option = other is not None
     u.more_options = bool(_MORE_OPTIONS.search(low.strip()))
+    if _CHEAPER.search(low.strip()):
+        u.cheaper = u.other_option = True
+        u.sort = "price"
     if shift and not u.dates.depart_after and not u.dates.depart_before and u.shift_days is None:
         u.time_shift = shift.group(1)
     elif (
