@@ -476,6 +476,7 @@ async def test_p32conv(kind: str, case: Case, worlds: dict[str, World], tmp_path
         ("yep, I'll expense it", True),
         ("yes, and find me a hotel too", False),  # a request of its own, not a remark
         ("yes but thanks for nothing", False),
+        ("great, thanks so much for your help 🙏", False),  # praise and thanks: no yes
         ("yes, I'll sort the expenses — in business though", False),
     ],
 )

@@ -539,21 +539,30 @@ def _assured(
     clauses = [c for c in split.split(text) if c and c.strip()]
     if len(clauses) < 2:
         return Reading(None)
-    said_yes = assured = thanks = False
+    said_yes = agreed = assured = remarked = thanks = False
     for clause in clauses:
         words = _NOT_WORD.sub(" ", _plain(clause)).split()
         if words and words[0] in _LEADING_AGREEMENT and len(words) > 1:
             # "ok she's fine with it": the agreement word leads the assurance
             said_yes = said_yes or words[0] not in _LEADING_FILLER
+            agreed = agreed or words[0] in _LEADING_YES
             words = words[1:]
         if any(p.fullmatch(" ".join(words)) for p in _assurances()):
             assured = True
+            continue
+        if any(p.fullmatch(" ".join(words)) for p in _remarks()):
+            remarked = True
             continue
         reading = classify(clause, cancelling=cancelling, asked=asked)
         if reading.answer != Answer.YES:
             return Reading(None)
         said_yes, thanks = True, thanks or reading.thanks
-    return Reading(Answer.YES, thanks=thanks) if said_yes and assured else Reading(None)
+        agreed = agreed or not _praising(clause)
+    # A remark beside praise alone ("great, thanks so much for your help") thanks, and
+    # agrees to nothing: only beside a yes in words ("yes please, and thanks ...").
+    if said_yes and (assured or (remarked and agreed)):
+        return Reading(Answer.YES, thanks=thanks)
+    return Reading(None)
 
 
 # Words that may open an assurance ("right, she's happy with it", "ok she's fine with it").
@@ -561,14 +570,20 @@ _LEADING_FILLER: Final = frozenset({"so", "and", "well", "actually", "oh"})
 _LEADING_AGREEMENT: Final = _LEADING_FILLER | frozenset(
     {"ok", "okay", "right", "alright", "yes", "yeah", "yep", "great", "good", "cool", "perfect"}
 )
+# Those that agree in words, not as praise.
+_LEADING_YES: Final = frozenset({"ok", "okay", "right", "alright", "yes", "yeah", "yep"})
 
 
 @lru_cache(maxsize=1)
 def _assurances() -> tuple[re.Pattern[str], ...]:
     raw = datafiles.load("answers")
     who = str(raw["assurance_who"])
-    said = [*(raw.get("assurances") or ()), *(raw.get("remarks") or ())]
-    return tuple(re.compile(str(p).replace("{who}", who)) for p in said)
+    return tuple(re.compile(str(p).replace("{who}", who)) for p in raw.get("assurances") or ())
+
+
+@lru_cache(maxsize=1)
+def _remarks() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(str(p)) for p in datafiles.load("answers").get("remarks") or ())
 
 
 def _yes_then_next_steps(text: str, *, cancelling: bool | None, asked: Asked | None) -> Reading:
