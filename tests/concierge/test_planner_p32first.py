@@ -10,7 +10,9 @@ relative dates ("a week tomorrow", "the Monday after next", "a fortnight today")
 times of day ("after lunch", "back by 6pm", "red-eye"), passengers in words, pasted
 e-mails with greeting and sign-off, bullet lists; then a pick and a yes/no.
 
-first try: (not run yet)
+first try 29/35 at 03:43 UTC (main at 7473ffc): the known gaps (GAPS, by position) were
+0, 1, 4, 7, 8 (a trip told by an event's dates or as a numbered list: no search at all) and 16
+("<A> on <date>. Actually make that <B>." searched B→A).
 """
 
 from __future__ import annotations
@@ -430,7 +432,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = set()
+GAPS: set[int] = {0, 1, 4, 7, 8, 16}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
