@@ -28,6 +28,7 @@ from concierge.planner.flows import several
 from concierge.planner.flows.base import Call, Context, Decision, Reply
 from concierge.planner.flows.dispatch import decide
 from concierge.planner.nlu import pasted as pasted_text
+from concierge.planner.nlu import shorthand
 from concierge.planner.nlu.intents import Intent, understand
 from concierge.planner.nlu.yes_then import YES_THEN_KEY
 from concierge.planner.render import pasted_note, pasted_summary
@@ -184,6 +185,8 @@ def plan(request: ModelRequest) -> AIMessage:
         # filling what they leave open; what the paste itself asks is never done.
         if human is not None and action is None:
             said = pasted_text.unquote_options(said)  # "> 2. DL 1171 …" quoted back to pick it
+            # "1. fly to Chicago Wed 6 Jan / 2. hotel 3 nights": a list's markers are no numbers
+            said = shorthand.unlisted(said)
         pasted = (
             pasted_text.read(said, request.now, month_first=month_first)
             if human is not None and action is None

@@ -402,6 +402,10 @@ class DateReading:
     # "I need to land before 2pm", "arrive by 9am for a meeting": the latest local arrival
     # of the flight out, HH:MM (the search tool filters departures only).
     arrive_before: str | None = None
+    # The trip's days counted from an event's told beside them ("a conference 15–17 Dec,
+    # out the night before and back Thursday"): the event's first and last days, context
+    # already read (a stay "for the conference" lasts until its last day).
+    around_event: tuple[date, date] | None = None
 
 
 def _day(text: str) -> int:
@@ -831,6 +835,7 @@ _PAST = re.compile(
     + _WD
     + r")|(?:a|one|two|three|\d+) (?:days?|weeks?) ago)\b"
 )
+_EVENT_ENDS: Final = re.compile(datafiles.load("event_days")["ends"])
 _AROUND_DATE = re.compile(r"\b(?:the|a)\s+(?:night|day|evening)\s+(before|after)\b(?!\s+tomorrow)")
 _BARE_MONTH = re.compile(
     r"\b(?:in|during|early|mid|late|end of|beginning of)[\s-]+("
@@ -1090,10 +1095,18 @@ def read_dates(
             len(told_event) == 1
             and len(backs) <= 1
             and (told_event[0].last is None or shift < 0)
-            and not (backs and told_event[0].last is not None)
+            and not (backs and told_event[0].last is not None and shift > 0)
         ):
             event_day = told_event[0].first
             reading.depart = event_day + timedelta(days=shift)
+            event_last = told_event[0].last
+            if told_event is events:  # (an event told in a sentence left out: its own)
+                reading.around_event = (event_day, event_last or event_day)
+            if not backs and event_last is not None and _EVENT_ENDS.search(low):
+                # "offsite 6–8 Jan … home the afternoon it ends": home on its last day
+                reading.ret = event_last
+                reading.explicit_return = True
+                return _sane_length(reading)
             if backs:
                 back_day = backs[0]
                 reading.ret = (

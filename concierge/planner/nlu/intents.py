@@ -1879,7 +1879,7 @@ def _trip_dates(clean: str, low: str, now: datetime, month_first: bool) -> DateR
         a, b = m.span("day")
         clean, low = (t[:a] + " " * (b - a) + t[b:] for t in (clean, low))
     reading = read_dates(clean, now, month_first=month_first)
-    if len(reading.mentions) < 2:
+    if len(reading.mentions) < 2 or reading.around_event is not None:
         return reading
     # A clause telling of what already happened ("I started at Globex on Monday", "my
     # manager only told me about the meeting today"): its day is never the trip's, when
@@ -2231,6 +2231,14 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         _IMPLIED_RETURN.search(_FOR_BOOKED_TRIP.sub(" ", low) if u.want_hotel else low)
     )
     u.stay_between = bool(u.want_hotel and _STAY_BETWEEN.search(low))
+    event = u.dates.around_event
+    if u.want_hotel and event is not None and u.dates.depart is not None:
+        # "a conference 15–17 Dec, fly in the night before, and a hotel": the stay is the
+        # event's, from the day the flight there lands (flows.search) to its last day
+        # when no way home is said.
+        u.stay_between = u.dates.ret is not None
+        if u.dates.ret is None and u.dates.nights is None and event[1] > event[0]:
+            u.dates.nights = (event[1] - u.dates.depart).days
     u.clear_time = bool(_CLEAR_TIME.search(low))
     shift = _EARLIER_LATER.search(low)
     other = _OTHER_OPTION.search(low)

@@ -130,7 +130,8 @@ def _place_said_again(text: str) -> str:
     found = find_places(text)
     for prev, new in itertools.pairwise(found):
         gap = text[_end(prev) : new.start]
-        if new.place is None or not _has_word(gap) or not _correcting_gap().fullmatch(gap):
+        head = _corrected_by(gap)
+        if new.place is None or head is None or _ADDED.match(text[_end(new) :]):
             continue
         same = [
             m
@@ -139,10 +140,33 @@ def _place_said_again(text: str) -> str:
         ]
         old: PlaceMention = same[-1] if same else prev
         kept = text[_end(old) : _end(prev)]  # "to Miami" when the airport before it changed
+        kept += gap[:head]  # " on the 8th of January" before ". Actually make that"
+        if head and re.search(r"\w", text[_end(new) :]):
+            # "on the 10th, no, Chicago on the 11th": the correction words stay for what
+            # follows the new place (dates.py's day corrected so)
+            kept += gap[head:].rstrip()
         return _place_said_again(
             text[: old.start] + text[new.start : _end(new)] + kept + text[_end(new) :]
         )
     return text
+
+
+# A clause boundary in the words between two places: "London on the 8th of January.
+# Actually make that Paris." corrects London as "London, actually Paris" does.
+_CLAUSE_END = re.compile(r"[.;!?,—–]")
+# ... unless the new place is added, not put in the old one's stead ("actually Paris too").
+_ADDED = re.compile(r"\s*(?:too|as well|also)\b", re.IGNORECASE)
+
+
+def _corrected_by(gap: str) -> int | None:
+    """Where the correction starts in the words between two places when they correct the
+    first by the second: only correction words (0), or any words then, after a clause's
+    end, only correction words (that end); None when they don't."""
+    for start in [0, *(m.start() for m in _CLAUSE_END.finditer(gap))]:
+        tail = gap[start:]
+        if _has_word(tail) and _correcting_gap().fullmatch(tail):
+            return start
+    return None
 
 
 def _end(m: PlaceMention) -> int:

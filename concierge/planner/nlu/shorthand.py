@@ -67,3 +67,28 @@ def expand(text: str) -> str:
         return table[m.group("word").lower()]
 
     return _glued_dates().sub(_glued, pattern.sub(full, text))
+
+
+@lru_cache(maxsize=1)
+def _list_marker() -> re.Pattern[str]:
+    return re.compile(str(datafiles.load("shorthand")["list_marker"]), re.MULTILINE)
+
+
+@lru_cache(maxsize=1024)
+def unlisted(text: str) -> str:
+    """``text`` written as a list ("1. fly to Chicago Wed 6 Jan\\n2. hotel 3 nights"), its
+    items' markers dropped and each item ended as a clause ("fly to Chicago Wed 6 Jan,\\n
+    hotel 3 nights"), so a marker's number is never read as part of the request; any other
+    text unchanged (a list needs two items: a lone "1." is a pick)."""
+    marker = _list_marker()
+    lines = text.split("\n")
+    items = [i for i, line in enumerate(lines) if marker.match(line)]
+    if len(items) < 2:
+        return text
+    for i in items:
+        item = marker.sub("", lines[i], count=1).rstrip()
+        following = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
+        if following is not None and following in items and item and item[-1] not in ".,;:!?":
+            item += ","
+        lines[i] = item
+    return "\n".join(lines)
