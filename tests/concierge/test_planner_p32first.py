@@ -12,7 +12,9 @@ e-mails with greeting and sign-off, bullet lists; then a pick and a yes/no.
 
 first try 29/35 at 03:43 UTC (main at 7473ffc): the known gaps (GAPS, by position) were
 0, 1, 4, 7, 8 (a trip told by an event's dates or as a numbered list: no search at all) and 16
-("<A> on <date>. Actually make that <B>." searched B→A).
+("<A> on <date>. Actually make that <B>." searched B→A). All six closed by the fixes
+(list markers, trips around an event's days, a place corrected after a clause, a signature
+line with a comma): 35/35, and GENERALISE 6/6.
 """
 
 from __future__ import annotations
