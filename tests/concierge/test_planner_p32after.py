@@ -50,7 +50,8 @@ def _booking(outcome: Outcome, label: str) -> dict[str, Any]:
 
 
 def _new(outcome: Outcome) -> list[dict[str, Any]]:
-    assert outcome.after is not None and outcome.before is not None
+    assert outcome.after is not None
+    assert outcome.before is not None
     return [b for k, b in outcome.after.bookings.items() if k not in outcome.before.bookings]
 
 
