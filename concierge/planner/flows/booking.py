@@ -1312,7 +1312,12 @@ def _named_in_request(state: State, u: Understanding, ctx: Context) -> list[Opti
     American", "the Hilton if there is one"), one per list, each fitting exactly one
     option of this turn's search; none when the request names no airline, time or hotel,
     or what it names fits several options or none (the list is shown, nothing held)."""
-    if not names_in_request(u.text, _full_name(state, ctx, u.book_for)):
+    # whom the request books: the colleague it is for, or the people named flying together
+    # ("book Ava and me on the 6:20pm JetBlue")
+    whom = " ".join(
+        n for n in (_full_name(state, ctx, u.book_for), *u.companions, *u.party, *u.listed) if n
+    )
+    if not names_in_request(u.text, whom):
         return []
     text = u.text
     for mention in u.places:

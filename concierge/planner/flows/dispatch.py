@@ -304,6 +304,14 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         answered = hold_questions.answer(state, ctx, u, on_hold, intent)
         if answered is not None:
             return booking.wait(state, turn, ctx, u, aside=answered)
+    if intent == Intent.ASK_TRIP and at_hold and not asks.is_request(u.text):
+        # "before I confirm - when do I fly back from London?" at a hold's confirmation: a
+        # question about another of one's trips, answered from it, and the question about
+        # the hold stays open (a "yes" next still books it).
+        about = _HANDLERS[intent](state, turn, ctx, u)
+        if not isinstance(about, Reply):
+            return about
+        return booking.wait(state, turn, ctx, u, aside=about.text.removesuffix(_MORE))
     if intent in _ASIDES and at_hold and not u.has_trip_details:
         # "what's the weather like there?", "can you email me the itinerary?" at a hold's
         # confirmation: answered, and the question stays open.

@@ -129,6 +129,10 @@ _STATED = tuple(
         # "on the Paris trip please record cost centre FIN-881": a cost centre noted on it
         rf"\b(?:on|for|to)\s+{_TRIP}\s*,?\s*(?:(?:please|pls|can you|could you|would you)\s+)*"
         rf"(?:note|record|add|put|log)\s+(?P<what>(?:the\s+|a\s+|our\s+)?(?:cost\s+cent(?:re|er)|{WHY})\b.+)",
+        # "pls add cost centre ENG-204 to my paris booking", "put the business reason
+        # 'client visit' on the Boston trip": the labelled note, then the trip it goes on
+        rf"\b(?:add|put|note|record|log|attach|write)\s+(?P<what>(?:the\s+|a\s+|our\s+)?"
+        rf"(?:cost\s+cent(?:re|er)|{WHY})\b[^.?!;]+?)\s+(?:to|on|onto|against|in)\s+{_TRIP}",
         # "add 'UK team onsite' as the purpose of my London trip"
         rf"\b(?:add|put|note|record|set|use)\s+['\"“‘]?(?P<what>[^'\"”’]+?)['\"”’]?\s+as\s+(?:the\s+)?"
         rf"{WHY}\s+(?:of|for|on)\s+{_TRIP}",
@@ -136,6 +140,10 @@ _STATED = tuple(
         rf"\b(?:set|change|make)\s+(?:the\s+)?{WHY}\s+(?:of|for|on)\s+{_TRIP}\s+(?:to|as)\s+(?P<what>.+)",
     )
 )
+
+
+# Quotation marks around words of a purpose (never an apostrophe inside a word: "it's").
+_QUOTE_MARKS = re.compile(r"(?:(?<=\s)|^)[\"“‘']|[\"”’'](?=\s|$)")
 
 
 def record_at_hold(turn: Turn, booking_id: str, text: str) -> Decision | str:
@@ -159,6 +167,7 @@ def stated(text: str) -> tuple[int, str] | None:
         if m is None:
             continue
         what = WHAT_ENDS.split(m.group("what"), maxsplit=1)[0].strip(" ,:-—–\"'")
+        what = _QUOTE_MARKS.sub("", what)  # "the business reason 'client visit'": no quotes
         if len(what) < 4 or NOT_WHAT.match(what) or TRAVEL_ASK.search(what):
             continue
         return m.start("trip"), what

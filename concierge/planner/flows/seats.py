@@ -139,6 +139,10 @@ def seats(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
         meant = state.bookings.get(str(shown.args.get("booking_id")))
         only = {str(f["segment_id"]) for f in _meant(_flights(meant), u, ctx)} if meant else None
         seat_map = shown.typed(GetSeatMapOutput)
+        if meant is not None and only and len(only) < len(_flights(meant)):
+            # The map of one flight of the trip ("extra legroom on my flight back?"): the
+            # seat named next ("ok, 12C then") is on that flight, not the trip's first.
+            state.seat_segments = sorted(only)
         if request.feature and meant is not None and seat_map is not None:
             return with_feature(meant, ctx, request, seat_map, only, u.text)
         confirmed = str((meant or {}).get("status")) == "confirmed"

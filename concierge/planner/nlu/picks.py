@@ -1333,8 +1333,9 @@ def _book_named() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], fr
     verbs = "|".join([*raw["book_best"]["verbs"], *named["verbs"]])
     # "book me on the 6:05 American", and "put Mia on BA 13 ...": a flight named by its
     # number needs no "the" before it
+    # (up to seven words between: "book me and Tom Baker on the 6:20pm JetBlue")
     request = re.compile(
-        rf"\b(?:{verbs})\b(?P<between>(?:\s+[\w'-]+){{0,4}}?)\s+"
+        rf"\b(?:{verbs})\b(?P<between>(?:\s+[\w'-]+){{0,7}}?)\s+"
         rf"(?:the\b|(?={_FLIGHT_NUMBER.pattern}))"
     )
     wish = re.compile(
