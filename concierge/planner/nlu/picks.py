@@ -1333,9 +1333,8 @@ def _book_named() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], fr
     verbs = "|".join([*raw["book_best"]["verbs"], *named["verbs"]])
     # "book me on the 6:05 American", and "put Mia on BA 13 ...": a flight named by its
     # number needs no "the" before it
-    # (up to seven words between: "book me and Tom Baker on the 6:20pm JetBlue")
     request = re.compile(
-        rf"\b(?:{verbs})\b(?P<between>(?:\s+[\w'-]+){{0,7}}?)\s+"
+        rf"\b(?:{verbs})\b(?P<between>(?:\s+[\w'-]+){{0,4}}?)\s+"
         rf"(?:the\b|(?={_FLIGHT_NUMBER.pattern}))"
     )
     wish = re.compile(
@@ -1366,7 +1365,13 @@ def names_in_request(text: str, whom: str | None = None) -> bool:
         for part in re.split(r"(?<=[.?!])\s+", low)
     ):
         return False  # "... the Hilton on Park Lane, Dec 15-17. What's the rate?": asked first
-    allowed = between | set(plain(whom or "").split())
+    whose = set(plain(whom or "").split())
+    if whose:
+        # the people it books, named in full, count as one word between ("book me and Tom
+        # Baker on the 6:20pm JetBlue")
+        names = "|".join(re.escape(w) for w in sorted(whose, key=len, reverse=True))
+        low = re.sub(rf"\b(?:{names})(?:\s+(?:{names}))*\b", "them", low)
+    allowed = between | whose | {"them"}
     for m in request.finditer(low):
         if set(m.group("between").split()) <= allowed:
             return True
