@@ -75,6 +75,9 @@ def with_flight_home(trips: list[TripOut], home: str | None) -> list[TripOut]:
     return [t for t in trips if flies_home(t, home)] or trips
 
 
+# The caller's own trips ("my trip", "my flight"): never a report's a manager may see.
+_MINE: Final = re.compile(r"\bmy\b")
+
 _IT = re.compile(
     r"\b(?:it|that|this|the hold|the booking|this booking|that booking|the reservation)\b"
 )
@@ -131,11 +134,27 @@ def find_booking(
         home = home_city(ctx)
         kept = {t.booking_id for t in with_flight_home(list(typed_rows.values()), home)}
         matches = [r for r in matches if r.get("booking_id") in kept]
-    if len(matches) == 1:
-        return str(matches[0]["booking_id"])
     where = ""
     if u.places and u.places[0].place is not None:
         where = f" to {u.places[0].place.city}"
+    me = str(ctx.profile.get("name") or "")
+    if me and matches and not u.person and _MINE.search(u.text.lower()):
+        # "cancel my trip to London" from a manager who sees a report's London trip: "my"
+        # names the caller's own trips, never someone else's they may act on.
+        mine = [t for t in matches if t.get("traveler") in (None, "", me)]
+        if not mine:
+            theirs = [t for t in (typed(TripOut, r) for r in matches) if t is not None]
+            return Reply(
+                f"You have no trip{where} of your own. "
+                + ("The one I can see is" if len(theirs) == 1 else "Those I can see are")
+                + " someone else's:\n"
+                + trip_lines(theirs, me)
+                + f"\n\nIf you mean theirs, say whose (e.g. \"{purpose} "
+                + f"{theirs[0].traveler.split(' ')[0]}'s trip\"); I haven't changed anything."
+            )
+        matches = mine
+    if len(matches) == 1:
+        return str(matches[0]["booking_id"])
     trips = [t for t in (typed(TripOut, r) for r in rows) if t is not None]
     if not matches:
         if not trips:

@@ -35,6 +35,7 @@ class _Tables:
     fare_reply: str
     hold_price: re.Pattern[str]
     cancel_refund: re.Pattern[str]
+    only_asked: re.Pattern[str]
     facets: tuple[tuple[str, re.Pattern[str]], ...]
     just_booked: re.Pattern[str]
     went_through: re.Pattern[str]
@@ -89,6 +90,7 @@ def tables() -> _Tables:
         fare_reply=" ".join(str(raw["fare"]["reply"]).split()),
         hold_price=_any(raw["hold_price"]),
         cancel_refund=_any(raw["cancel_refund"]),
+        only_asked=_any(raw["only_asked"]),
         facets=tuple((name, _any(cues)) for name, cues in raw["trip_facets"].items()),
         just_booked=_any(raw["just_booked"]),
         went_through=_any(raw["went_through"]),
@@ -176,7 +178,11 @@ def cancel_refund_question(text: str) -> bool:
     low = plain(text)
     if _DO_CANCEL.match(low):
         return False  # "cancel it. would I get a refund?": a cancellation asked for
-    asked = is_question(text) or _HYPOTHETICAL.search(low) is not None
+    asked = (
+        is_question(text)
+        or _HYPOTHETICAL.search(low) is not None
+        or tables().only_asked.search(low) is not None
+    )
     return asked and bool(tables().cancel_refund.search(low))
 
 
