@@ -378,7 +378,32 @@ def classify(text: str, *, cancelling: bool | None = False, asked: Asked | None 
         return assured
     if _pausing(text or ""):
         return Reading(Answer.WAIT)
+    reacted = _reaction_then_no(text or "", cancelling=cancelling)
+    if reacted.answer is not None:
+        return reacted
     return _pause(text or "", cancelling=cancelling)
+
+
+# A sentence ends at its mark ("a $200 fee? nah forget it then").
+_SENTENCE_END: Final = re.compile(r"(?<=[?!.…])\s+")
+_REACTION_WORDS: Final = 8
+
+
+def _reaction_then_no(text: str, *, cancelling: bool | None) -> Reading:
+    """A short reaction, then a no in a sentence of its own ("hmm a $200 fee? nah forget it
+    then", "that much?? no thanks", "pricey. nope"): the reaction is why, the last sentence
+    the answer — a no only (a yes after a question waits for the question's answer). None
+    when an earlier sentence is long or answers something itself."""
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    if len(sentences) < 2:
+        return Reading(None)
+    last = classify(sentences[-1], cancelling=cancelling)
+    if last.answer != Answer.NO:
+        return Reading(None)
+    for said in sentences[:-1]:
+        if len(said.split()) > _REACTION_WORDS or classify(said, cancelling=cancelling).answer:
+            return Reading(None)
+    return last
 
 
 def gives_up(text: str) -> bool:
