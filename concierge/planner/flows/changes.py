@@ -649,6 +649,20 @@ _SWITCHED_TO = re.compile(
 _FLIGHT_CODE = re.compile(r"\b([A-Za-z]{2}|[A-Za-z]\d|\d[A-Za-z])\s?(\d{1,4})\b")
 
 
+def _half_in(ref: OptionRef, after: str | None, before: str | None) -> str:
+    """The time a flight is named by: "the 4:45" said with no am or pm is 16:45 when the
+    hours said beside it are the afternoon's ("to the afternoon, the 4:45 one")."""
+    clock = str(ref.clock)
+    if not (ref.either_half and (after or before)) or int(clock[:2]) >= 12:
+        return clock
+    later = f"{int(clock[:2]) + 12:02d}{clock[2:]}"
+
+    def fits(at: str) -> bool:
+        return (after is None or at >= after) and (before is None or at <= before)
+
+    return later if fits(later) and not fits(clock) else clock
+
+
 def _clock_plus(clock: str, minutes: int) -> str:
     hours, mins = divmod(
         max(0, min(23 * 60 + 59, int(clock[:2]) * 60 + int(clock[3:5]) + minutes)), 60
@@ -772,7 +786,7 @@ def _change_booking(
         before = _clock_plus(leaves, -1)  # "an earlier flight": earlier than the one booked
     elif shift == "later" and after is None and re.fullmatch(r"\d\d:\d\d", leaves):
         after = _clock_plus(leaves, 1)
-    clocks = [r.clock for r in named if r.clock]
+    clocks = [_half_in(r, after, before) for r in named if r.clock]
     if clocks:
         # "switch me to the 4:40pm": that day's flights leaving about then.
         after, before = _clock_plus(clocks[0], -30), _clock_plus(clocks[0], 30)

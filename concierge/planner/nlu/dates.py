@@ -316,8 +316,9 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
 ]
 
 _RETURN_CUE = re.compile(
-    r"\b(?:return(?:ing)?|back|come back|coming back|fly(?:ing)? back|head(?:ing)? back|home|check(?:ing)?[- ]?out(?:\s+(?:date|day))?(?:\s+(?:to|till|until|for))?|leav(?:e|ing) the hotel|till|until|up (?:to|until)|through|thru)\s*(?:on\s+|by\s+|the\s+|at\s+)*"
-    r"(?:(?:" + _WD + r")\.?,?\s+(?:the\s+)?)?$"  # "until Friday the 18th"
+    r"\b(?:return(?:ing)?|back|come back|coming back|fly(?:ing)? back|head(?:ing)? back|home|check(?:ing)?[- ]?out(?:\s+(?:date|day))?(?:\s+(?:to|till|until|for))?|leav(?:e|ing) the hotel|till|until|up (?:to|until)|through|thru)\s*(?:[-–—:,]+\s*)?(?:on\s+|by\s+|the\s+|at\s+)*"
+    # "until Friday the 18th", "get back - sunday 13th"
+    r"(?:(?:" + _WD + r")\.?,?\s+(?:the\s+)?)?$"
 )
 # "… the day before and back to London on the Thursday": the way home named by where it
 # goes. Read only beside a day counted from an event (the day before / after): alone,

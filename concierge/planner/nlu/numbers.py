@@ -97,7 +97,10 @@ _CONSULTED = re.compile(
 # "me and tom", "i and tom" (typed in a hurry), "tom and i need ...": two seats.
 _ME_AND_NAME = re.compile(
     r"\b(?:me|myself|i)\s+(?:and|\+|plus|&)\s+(?!my\b|i\b|me\b)[a-z]+\b"
-    r"|(?:^|[,.;:!?]\s*)(?!(?:both|you|he|she|they|we|who|which|and|or|so|flights?|hotels?)\b)"
+    # (an interjection opening the clause is no one: "oh and I need to get back …")
+    r"|(?:^|[,.;:!?]\s*)(?!(?:both|you|he|she|they|we|who|which|and|or|so|flights?|hotels?"
+    r"|oh|ah|um|hmm|ok|okay|yes|yeah|yep|well|right|also|now|then|but|hi|hey|wait|sorry"
+    r"|actually|oops|great|cool|thanks)\b)"
     r"[a-z]+\s+(?:and|&)\s+"
     r"(?:i|me|myself)\s+(?:need|want|are|will|would|have|must|fly|flying|travel\w*|go|going)\b"
 )
