@@ -79,6 +79,9 @@ def _disruption(state: State, turn: Turn, ctx: Context, u: Understanding) -> Dec
     if not disrupted:
         if outputs and u.status_question:
             return _on_schedule(outputs, u, ctx)
+        told = _flight_told_about(outputs, u, ctx)
+        if told is not None:
+            return told
         if outputs:
             refs = ", ".join(str(b.get("booking_id")) for b in outputs)
             return Reply(
@@ -144,6 +147,37 @@ def _next_flying(trips: list[dict[str, Any]], now: dt.datetime) -> list[dict[str
     ahead = [(t, at) for t, at in timed if at is not None]
     ahead.sort(key=lambda pair: (pair[0].get("status") != "confirmed", pair[1]))
     return [t for t, _ in ahead] or trips
+
+
+def _flight_told_about(
+    outputs: list[dict[str, Any]], u: Understanding, ctx: Context
+) -> Reply | None:
+    """A disruption told of one flight ("BA emailed that my flight home on the 18th is
+    cancelled") that the airline has reported nothing of: that flight — by its day, else
+    the leg named of the one booking read — said to stand as booked, and what can be done.
+    None when the message names no one flight of those read."""
+    day = u.dates.depart or u.dates.ret
+    booked = [
+        (b, s)
+        for b in outputs
+        for s in b.get("segments") or []
+        if s.get("kind") == "flight" and s.get("status") in ("held", "booked")
+    ]
+    named = [(b, s) for b, s in booked if day and str(s.get("depart") or "")[:10] == str(day)]
+    if not named and len(outputs) == 1 and leg_word(u.text):
+        flights = [s for _, s in booked]
+        named = [(outputs[0], leg_named(flights, u, ctx))] if flights else []
+    if len(named) != 1:
+        return None
+    b, flight = named[0]
+    return Reply(
+        f"The airline hasn't reported a cancellation or delay of {flight.get('flight', 'that flight')} "
+        f"{flight.get('origin')}→{flight.get('destination')} on {render.when(flight.get('depart'))} "
+        f"({b.get('booking_id')}): it is still booked as it was. If the airline has told you "
+        "otherwise, its report hasn't reached us yet — once it does, you'll be told and "
+        "offered alternatives with no change fee. Or I can move it to another flight now "
+        "(the fare rules' change fee applies): just tell me the day or time."
+    )
 
 
 def _on_schedule(outputs: list[dict[str, Any]], u: Understanding, ctx: Context) -> Reply:
