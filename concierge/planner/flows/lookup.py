@@ -149,7 +149,7 @@ def find_booking(
                 + ("The one I can see is" if len(theirs) == 1 else "Those I can see are")
                 + " someone else's:\n"
                 + trip_lines(theirs, me)
-                + f"\n\nIf you mean theirs, say whose (e.g. \"{purpose} "
+                + f'\n\nIf you mean theirs, say whose (e.g. "{purpose} '
                 + f"{theirs[0].traveler.split(' ')[0]}'s trip\"); I haven't changed anything."
             )
         matches = mine

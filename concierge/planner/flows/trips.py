@@ -11,7 +11,7 @@ from typing import Any
 from concierge.planner import render
 from concierge.planner.answers import trip_answers
 from concierge.planner.answers.trip_answers import TripAsk
-from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
+from concierge.planner.flows.base import INACTIVE, Call, Context, Decision, Handler, Reply
 from concierge.planner.flows.changes import suggestions_text
 from concierge.planner.flows.lookup import (
     booking_parts,
@@ -36,7 +36,65 @@ from tools.views import RefundOut, spoken_day
 CARRIER_CODES = frozenset(c.code for c in CARRIERS)
 
 
+# "cancel all my trips", "cancel both bookings", "cancel every trip I have": each of one's
+# active trips, one confirmation at a time.
+_ALL_TRIPS = re.compile(
+    r"\b(?:all|every|each|both)(?: (?:of )?(?:my|our|the|these|those|them))?"
+    r"(?: (?:upcoming|current|active|booked|remaining|future|other))?"
+    r" (?:trips?|bookings?|reservations?)\b"
+    r"|\b(?:all|both) of them\b|\beverything (?:i have|i've got|i'?ve booked|booked)\b"
+)
+
+
+def _cancel_all(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision | None:
+    """ "Please cancel all my upcoming trips": every active trip of the caller's own, each
+    through its own confirmation, one after the other in the same turn (a no to one keeps
+    it and stops there). None when the message names no such whole."""
+    if (
+        u.booking_id
+        or u.places
+        or u.dates.depart
+        or u.person
+        or not _ALL_TRIPS.search(u.text.lower())
+    ):
+        return None
+    if turn.last("list_trips") is None:
+        return [Call("list_trips", {"limit": MAX_TRIPS})]
+    me = str(ctx.profile.get("name") or "")
+    targets = [
+        str(t["booking_id"])
+        for t in state.trips or []
+        if t.get("status") not in INACTIVE and (not me or t.get("traveler") in (None, "", me))
+    ]
+    asked = turn.calls("cancel_booking")
+    said = []
+    for step in asked:
+        booking_id = str(step.args.get("booking_id"))
+        done = cancel_flow(state, replace(turn, steps=[step]), ctx, booking_id)
+        if isinstance(done, Reply):
+            said.append(done.text)
+        if step.declined:
+            return Reply("\n".join(said) + "\nI've left the other trips as they are.")
+    left = [b for b in targets if b not in {str(s.args.get("booking_id")) for s in asked}]
+    if not asked and not left:
+        return Reply("You don't have any active trips of your own to cancel.")
+    if left:
+        head = "\n".join(said)
+        lead = (
+            f"{head}\n\nNext:"
+            if head
+            else f"{len(left)} trips to cancel, one at a time:"
+            if len(left) > 1
+            else ""
+        )
+        return [Call("cancel_booking", {"booking_id": left[0]}, say=lead)]
+    return Reply("\n".join(said))
+
+
 def _cancel(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    every = _cancel_all(state, turn, ctx, u)
+    if every is not None:
+        return every
     if (
         state.only_options_shown()
         and not (u.booking_id or u.places or u.dates.depart or u.person)
