@@ -78,6 +78,16 @@ def with_flight_home(trips: list[TripOut], home: str | None) -> list[TripOut]:
 # The caller's own trips ("my trip", "my flight"): never a report's a manager may see.
 _MINE: Final = re.compile(r"\bmy\b")
 
+
+def is_me(traveler: str, me: str) -> bool:
+    """Whether a trip's traveller is the caller: the same name, or, when either is a first
+    name alone ("Ava" for "Ava Patel"), the same first name. An unnamed traveller is."""
+    if not traveler or not me or traveler == me:
+        return True
+    said, mine = traveler.lower().split(), me.lower().split()
+    return (len(said) == 1 or len(mine) == 1) and said[0] == mine[0]
+
+
 _IT = re.compile(
     r"\b(?:it|that|this|the hold|the booking|this booking|that booking|the reservation)\b"
 )
@@ -141,7 +151,7 @@ def find_booking(
     if me and matches and not u.person and _MINE.search(u.text.lower()):
         # "cancel my trip to London" from a manager who sees a report's London trip: "my"
         # names the caller's own trips, never someone else's they may act on.
-        mine = [t for t in matches if t.get("traveler") in (None, "", me)]
+        mine = [t for t in matches if is_me(str(t.get("traveler") or ""), me)]
         if not mine:
             theirs = [t for t in (typed(TripOut, r) for r in matches) if t is not None]
             return Reply(

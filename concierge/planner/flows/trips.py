@@ -17,6 +17,7 @@ from concierge.planner.flows.lookup import (
     booking_parts,
     find_booking,
     home_city,
+    is_me,
     parts_named,
     trip_lines,
     with_flight_home,
@@ -64,7 +65,7 @@ def _cancel_all(state: State, turn: Turn, ctx: Context, u: Understanding) -> Dec
     targets = [
         str(t["booking_id"])
         for t in state.trips or []
-        if t.get("status") not in INACTIVE and (not me or t.get("traveler") in (None, "", me))
+        if t.get("status") not in INACTIVE and is_me(str(t.get("traveler") or ""), me)
     ]
     asked = turn.calls("cancel_booking")
     said = []
