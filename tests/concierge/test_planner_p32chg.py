@@ -451,7 +451,10 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = set()
+# 18: 'for the Paris trip' as a booked trip's name (intents.yaml for_booked_trip) made 'the
+# hotel confirmation number for the London trip' a hotel search (b64_td_hotel_confirmation):
+# reverted before landing, the case stays open.
+GAPS: set[int] = {18}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
