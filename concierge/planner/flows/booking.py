@@ -674,7 +674,7 @@ def _confirm_flow(
         was = replaced.args.get("replaces") if replaced is not None else None
         say = f"I've released {was} and put this on hold instead." if was else ""
         if seated is not None and seated.done:
-            say = f"{say} {seats.after_choice(seated.output, seated.error).text}".strip()
+            say = f"{say} {seats.after_choice(seated.output, seated.error, seated.args).text}".strip()
         asked = turn.understanding.text if turn.understanding and replaced else ""
         verdict = hold_questions.policy_asked(asked, current) if asked else None
         if verdict:  # "hold the 6:05 ... - will I need approval for it?"

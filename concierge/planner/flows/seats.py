@@ -24,6 +24,7 @@ from concierge.planner.flows.passengers import self_id
 from concierge.planner.nlu import seats as seat_words
 from concierge.planner.nlu.intents import Intent, Understanding
 from concierge.planner.state import Offer, State, Turn, typed
+from core.booking.fares import SEAT_FEE_CODE as SEAT_FEE
 from tools.get_seat_map import GetSeatMapOutput, SeatMapSegmentOut
 from tools.list_trips import TripOut
 
@@ -426,7 +427,10 @@ def with_feature(
         return Reply("There's no free seat with extra legroom left on that flight. " + text)
     call = {"booking_id": booking.get("booking_id"), "assignments": assignments}
     if request.pay_ok:
-        return [Call("choose_seats", call)]
+        # On a hold the fee agreed to joins the trip's price (paid when it is confirmed);
+        # on a confirmed booking the core asks for the purchase (``purchase_call``).
+        held = str(booking.get("status")) == "held"
+        return [Call("choose_seats", {**call, "accept_fees": True} if held else call)]
     listed = ", ".join(a["seat"] for a in assignments)
     confirmed = str(booking.get("status")) == "confirmed"
     text = after_map(seat_map, None, only, "", paid_now=confirmed).text.split(" To choose,")[0]
@@ -552,7 +556,29 @@ def after_choice(
     )
     return Reply(
         "Done: " + ", ".join(parts) + (f" on {where}" if where else "") + "."
-        + passes + " Tell me if you'd like different seats."
+        + passes + _fee_added(out, args) + " Tell me if you'd like different seats."
+    )
+
+
+def _fee_added(out: dict[str, Any], args: dict[str, Any] | None) -> str:
+    """The seat fees a choice agreed to on a hold (``accept_fees``): what they add to the
+    trip's price, paid when it is confirmed; nothing otherwise."""
+    if not (args or {}).get("accept_fees") or str(out.get("status")) != "held":
+        return ""
+    chosen = {str(s.get("segment_id")) for s in out.get("seats") or []}
+    fees = [
+        fee.get("amount")
+        for segment in out.get("segments") or []
+        if str(segment.get("segment_id")) in chosen
+        for fee in (segment.get("fare") or {}).get("fees") or []
+        if fee.get("code") == SEAT_FEE
+    ]
+    added = render.money_sum(fees)
+    if not added:
+        return ""
+    return (
+        f" The extra legroom adds {added} to the trip's price"
+        f" ({render.money(out.get('total'))} in all), paid when you confirm."
     )
 
 
@@ -572,7 +598,7 @@ def pay_fee(state: State, turn: Turn, ctx: Context, offer: Offer) -> Decision:
         purchase = purchase_call(state, chosen.args, chosen.error)
         if purchase is not None:
             return [purchase]
-        return after_choice(chosen.output, chosen.error)
+        return after_choice(chosen.output, chosen.error, chosen.args)
     return [Call("choose_seats", dict(offer.args["call"]))]
 
 

@@ -52,6 +52,13 @@ def _frames() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in raw)
 
 
+@cache
+def _asides() -> tuple[re.Pattern[str], ...]:
+    """Remarks about the people named, not names (``data/people.yaml`` ``asides``)."""
+    raw: list[str] = datafiles.load("people")["asides"]
+    return tuple(re.compile(p, re.IGNORECASE) for p in raw)
+
+
 def _unframed(chunk: str) -> str:
     """The name a piece of an answer gives, without the words framing it ("the other is
     Tom Becker" → "Tom Becker", "I'm the third" → "i"); the piece itself otherwise."""
@@ -135,7 +142,10 @@ def companions(
 def read_people(text: str, people: Sequence[str]) -> PeopleAnswer | None:
     """The people an answer to "who's flying?" names, or None when the text is not such
     an answer (a question, a request, anything but names)."""
-    body = _LEAD.sub("", text.strip()).strip().rstrip(".!")
+    body = text.strip()
+    for aside in _asides():
+        body = aside.sub(" ", body)
+    body = _LEAD.sub("", body.strip()).strip().rstrip(".!")
     if not body or len(body) > 300 or "?" in body:
         return None
     answer = PeopleAnswer()
