@@ -24,7 +24,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from concierge.actions import record_of
 from concierge.models.base import ModelRequest, ModelResult, TextSink
 from concierge.planner.actions import decide_action
-from concierge.planner.flows import several
+from concierge.planner.flows import purpose, several
 from concierge.planner.flows.base import Call, Context, Decision, Reply
 from concierge.planner.flows.dispatch import decide
 from concierge.planner.nlu import pasted as pasted_text
@@ -225,7 +225,7 @@ def plan(request: ModelRequest) -> AIMessage:
             if pasted is not None and ai_count == 0:
                 decision = _about_paste(pasted, understanding, decision)
             if outcome and ai_count == 0:
-                decision = _said_first(outcome, decision)
+                decision = _said_first(purpose.answered_with(outcome, current, decision), decision)
             break
         prior = {
             "flights": state.flight_args,
@@ -251,7 +251,7 @@ def plan(request: ModelRequest) -> AIMessage:
             if pasted is not None and ai_count == 0:
                 decision = _about_paste(pasted, understanding, decision)
             if outcome and ai_count == 0:
-                decision = _said_first(outcome, decision)
+                decision = _said_first(purpose.answered_with(outcome, current, decision), decision)
             break
         # What that turn's reply offered gives the next "yes"/"no" its meaning: carried
         # on the reply itself, else re-derived (best effort: it never fails the current

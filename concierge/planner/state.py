@@ -461,15 +461,21 @@ def _day_shown(state: State, u: Understanding) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+# What a hold answered this turn may have become by the time its purpose is read: still
+# held, sent for approval or booked on the yes before it.
+_PURPOSE_OF = frozenset({"held", "pending_approval", "confirmed"})
+
+
 def apply_user(
     state: State, u: Understanding, home: str | None, people: Sequence[str] = ()
 ) -> None:
     """Merge what a message says about the trip into the draft (``people``: whom the caller
     may book for, by name; a request naming one of them, in any words, is theirs)."""
     held = state.bookings.get(state.changing or "")
-    if u.purpose_said and held is not None and held.get("status") == "held":
-        # "it's for a customer visit at Initech" at a hold's confirmation: what the trip on
-        # hold is for (flows.dispatch records it), never a trip asked for.
+    if u.purpose_said and held is not None and held.get("status") in _PURPOSE_OF:
+        # "it's for a customer visit at Initech" at a hold's confirmation (or after the yes
+        # that answered it, "yes — it's for the Q1 offsite"): what the trip on hold is for
+        # (flows.dispatch records it), never a trip asked for.
         u.intent = Intent.UNKNOWN
         return
     if u.intent in {Intent.SEARCH, Intent.SELECT, Intent.UNKNOWN}:

@@ -15,6 +15,10 @@ Every phrasing was written before reading the planner code for these gaps.
 First try (pytest -q -n 2 tests/concierge/test_planner_g32a.py, 03:29 UTC, main at 7473ffc):
 3/16 — guest_named_in_aside 0/3, paid_seat_on_hold_yes 0/2, purpose_at_hold 0/3,
 seat_fee_by_flight_number 2/2, trip_flight_by_number_day 1/3, yes_with_purpose 0/3.
+One phrasing changed after the fix: purpose_at_hold05 said "the first flight works for
+me", which reads as the earliest flight (picks.yaml book_best: "first" + a noun is a
+superlative), not the first option listed the case expects; it now says "the first
+option". After the fixes: 16/16.
 """
 
 from __future__ import annotations
@@ -123,7 +127,7 @@ CASES: list[tuple[str, Case]] = [
     (
         "purpose_at_hold",
         dialogue(
-            "Please book JFK to Boston for Friday 4 Dec; the first flight works for me.",
+            "Please book JFK to Boston for Friday 4 Dec; the first option works for me.",
             "yes",
             "Purpose: quarterly planning with the Boston team.",
             user="victor",

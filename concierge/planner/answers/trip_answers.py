@@ -150,11 +150,10 @@ def matching(trips: list[TripOut], ask: TripAsk, today: dt.date) -> list[TripOut
         # trip starts, not one of its places.
         # ... and a city named as where a flight leaves ("my flight out of JFK") is where
         # the trip starts, when no trip goes there.
-        going = [
-            t
-            for t in found
-            if ask.city in t.places or ("return" in ask.facets and ask.city == t.origin)
-        ]
+        # ... and so is a city named beside a flight's number ("what time does BA 18 get
+        # into JFK?": the flight home lands where the trip started).
+        home_too = "return" in ask.facets or ask.flight is not None
+        going = [t for t in found if ask.city in t.places or (home_too and ask.city == t.origin)]
         found = going or [t for t in found if ask.out_of and ask.city == t.origin]
     if ask.flight is not None:
         found = [t for t in found if _squeeze(ask.flight) in {_squeeze(f) for f in t.flights}]

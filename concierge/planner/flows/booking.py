@@ -46,6 +46,7 @@ from concierge.planner.nlu.picks import (
     direction_at,
     flight_number,
     is_pick,
+    listed_in_request,
     modifiers,
     name_alone,
     names_in_request,
@@ -1239,6 +1240,10 @@ def _hold_the_best_asked(
         # "actually make it check out on the 18th" at a held stay: the same hotel, found
         # again for the new nights, is held in place of the old hold (and confirmed anew).
         ref = OptionRef(same=True)
+    if ref is None:
+        # "book me JFK to Boston on the 4th — the first option is fine": the option at
+        # that place of the list this turn's search shows.
+        ref = listed_in_request(u.text)
     searched = turn.calls("search_flights") + turn.calls("search_hotels")
     if not searched or state.draft.flex or state.draft.legs:
         return None
@@ -1261,6 +1266,8 @@ def _hold_the_best_asked(
             return None
         return hold_named(state, turn, ctx, u, named)
     if len(lists) > 1:
+        if ref.index is not None:
+            return None  # the first of which list? both shown, the traveller picks
         ref = replace(ref, both="all")  # "book the cheapest flights and hotel": each list
     cap = state.draft.price_cap
     if cap is not None:

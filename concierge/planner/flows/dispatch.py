@@ -165,6 +165,19 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         if isinstance(purpose_noted, str):
             return booking.wait(state, turn, ctx, u, aside=purpose_noted)
         return purpose_noted
+    made = trips.just_booked(state)
+    if (
+        u.purpose_said is not None
+        and held is None
+        and made is not None
+        and (state.bookings.get(made) or {}).get("status") == "confirmed"
+    ):
+        # "yes, it's for a client visit" at a trip that needed no approval: booked on the
+        # yes, so no request waits for what it is for.
+        return Reply(
+            f"**{made}** needed no approval, so it's booked as it is — there's no request "
+            f"to add “{u.purpose_said}” to."
+        )
     if (
         state.offer is not None
         and state.offer.kind == "reject_reason"

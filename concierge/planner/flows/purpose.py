@@ -36,6 +36,22 @@ def question(booking: dict[str, Any], approver: str) -> tuple[str, Offer | None]
     )
 
 
+# The question as ``question`` puts it, up to the end of its line.
+_ASKED = re.compile(r"\n\nWhat's the trip for\? Tell me in a few words[^\n]*")
+
+
+def answered_with(text: str, turn: Turn | None, decision: Decision) -> str:
+    """A reply that asked what the trip is for, without the question when this turn
+    records the answer ("yes — it's for the Q1 offsite": the trip sent for approval, then
+    its purpose noted)."""
+    noting = isinstance(decision, list) and any(
+        isinstance(c, Call) and c.name == "set_trip_purpose" for c in decision
+    )
+    if not noting and (turn is None or turn.last("set_trip_purpose") is None):
+        return text
+    return _ASKED.sub("", text)
+
+
 #: The key of an offer's args naming the trip whose purpose the reply also asked
 #: (the hotel offer that follows a trip sent for approval carries it).
 ASKED_FOR = "purpose_for"
@@ -62,10 +78,11 @@ def answer_of(u: Understanding) -> str | None:
     text = u.text.strip()
     if not text or len(text) > 300:
         return None
+    if u.purpose_said is not None:
+        # "Purpose: board meeting with the Boston investors", "it's for the Q1 offsite"
+        return u.purpose_said
     if u.intent == Intent.UNKNOWN:
         return text
-    if u.purpose_said is not None:
-        return u.purpose_said  # "Purpose: board meeting with the Boston investors"
     if (
         u.intent == Intent.SEARCH
         and u.places

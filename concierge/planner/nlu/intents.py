@@ -1582,6 +1582,10 @@ def _choosing(u: Understanding, clean: str, low: str) -> bool:
         return False
     if picks.bare(clean):
         return True  # only a choice: "the first" is option 1, not the 1st of the month
+    if all(r.carrier and picks.flight_number(r.carrier) for r in u.options) and (
+        seats.on_flight_number(clean)
+    ):
+        return False  # "I'd like an extra legroom seat on BA 19": a seat on that flight
     return picks.is_pick(clean, u.options) and not (
         u.dates.depart
         or u.places

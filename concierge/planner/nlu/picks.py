@@ -1327,6 +1327,39 @@ def _settled_ahead(settled: re.Pattern[str], listing: re.Pattern[str], low: str)
 
 
 @lru_cache(maxsize=1)
+def _book_listed() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    raw: dict[str, Any] = datafiles.load("picks")
+    best, listed = raw["book_best"], raw["book_listed"]
+    place = "|".join(listed["place"])
+    settled = re.compile(
+        rf"(?:^|[\s,;:.!\u2014\u2013-])(?:{place})\s+(?:{'|'.join(best['settled'])})\b(?!\s*\?)"
+        rf"|\b(?:{'|'.join(best['settled_before'])}|{'|'.join(listed['takes'])})\s+(?:{place})\b"
+    )
+    verbs = re.compile(rf"\b(?:{'|'.join(best['verbs'])})\b")
+    listing = re.compile(rf"\b(?:{'|'.join(best['listing'])})\b")
+    return settled, verbs, listing
+
+
+def listed_in_request(text: str) -> OptionRef | None:
+    """The option a request books by its place in the list its search is about to show,
+    the choice left to the list's order ("book me JFK to Boston on the 4th — the first
+    option is fine", "..., I'll take the first one": picks.yaml ``book_listed``); None
+    when the message names no single place that way, asks rather than books, or asks to
+    be shown the list."""
+    low = plain(text)
+    refs = read(text)
+    if len(refs) != 1 or low.rstrip().endswith("?"):
+        return None
+    ref = refs[0]
+    if ref.index is None or ref.best or ref.carrier or ref.clock or ref.same:
+        return None
+    settled, verbs, listing = _book_listed()
+    if not verbs.search(low) or listing.search(low) or not settled.search(low):
+        return None
+    return OptionRef(index=ref.index)
+
+
+@lru_cache(maxsize=1)
 def _book_named() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], frozenset[str]]:
     raw: dict[str, Any] = datafiles.load("picks")
     named = raw["book_named"]

@@ -40,8 +40,8 @@ _AT_HOLD: Final = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
         r"^(?:(?:oh|and|also|btw|fyi|fwiw|just so you know|ps)[,\s]+)*"
-        r"(?:it'?s|it is|it'?ll be|this is|this'?s|that'?s|that is|(?:the\s+)?trip'?s"
-        r"|(?:the\s+)?trip is|(?:the\s+)?(?:flight|booking|hotel)(?:'s|\s+is))\s+"
+        r"(?:it'?s|it is|it'?ll be|this is|this'?s|that'?s|that is|(?:(?:the|this)\s+)?trip'?s"
+        r"|(?:(?:the|this)\s+)?trip is|(?:the\s+)?(?:flight|booking|hotel)(?:'s|\s+is))\s+"
         r"(?:(?:actually|really|all|mainly|mostly|just)\s+)?for\s+(?P<what>.+)",
     )
 )

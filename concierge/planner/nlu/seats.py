@@ -62,6 +62,7 @@ class _Tables:
     together_named: re.Pattern[str]
     legs: tuple[tuple[str, re.Pattern[str]], ...]
     pay_ok: re.Pattern[str]
+    on_flight: re.Pattern[str]
 
 
 def _join(patterns: list[str]) -> re.Pattern[str]:
@@ -87,6 +88,7 @@ def _tables() -> _Tables:
         together_named=re.compile(raw["together_named"], re.IGNORECASE),
         legs=tuple((name, _join(p)) for name, p in raw["legs"].items()),
         pay_ok=_join(raw["pay_ok"]),
+        on_flight=_join(raw["on_flight"]),
     )
 
 
@@ -115,6 +117,12 @@ def seat_numbers(text: str) -> tuple[str, ...]:
 def without_numbers(text: str) -> str:
     """``text`` with its seat numbers blanked out (same length), for the other readers."""
     return _tables().seat_number.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def on_flight_number(text: str) -> bool:
+    """A seat asked for on a flight named by its number ("an extra legroom seat on BA 19"):
+    that flight is where the seat goes (``data/seats.yaml`` ``on_flight``)."""
+    return bool(_tables().on_flight.search(_plain(text)))
 
 
 def read(text: str) -> SeatRequest:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Final
 
-from concierge.planner.nlu import answers, asks, datafiles
+from concierge.planner.nlu import answers, asks, datafiles, purposes
 from concierge.planner.nlu.intents import Intent, understand
 
 __all__ = ["YES_THEN_KEY", "yes_then"]
@@ -106,6 +106,10 @@ def yes_then(
         return None
     if answers.classify(rest, cancelling=cancelling).answer is not None:
         return None  # "yes ... no wait": an answer again, not a request
+    if purposes.said_for(rest) is not None:
+        # "yes — it's for the Q1 planning offsite", "sure, reason: vendor negotiation":
+        # what the trip agreed to is for, noted on it once the yes has run
+        return rest
     u = understand(rest, _READ_AT)
     if u.intent not in _ADDS:
         return None
