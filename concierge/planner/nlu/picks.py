@@ -1333,6 +1333,7 @@ def _book_listed() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     place = "|".join(listed["place"])
     settled = re.compile(
         rf"(?:^|[\s,;:.!\u2014\u2013-])(?:{place})\s+(?:{'|'.join(best['settled'])})\b(?!\s*\?)"
+        rf"|[,;:\u2014\u2013-]\s*(?:{place})\s+(?:{'|'.join(listed['polite'])})\W*$"
         rf"|\b(?:{'|'.join(best['settled_before'])}|{'|'.join(listed['takes'])})\s+(?:{place})\b"
     )
     verbs = re.compile(rf"\b(?:{'|'.join(best['verbs'])})\b")
