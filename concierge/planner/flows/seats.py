@@ -540,6 +540,7 @@ def after_choice(
     flights = {s.get("segment_id"): s.get("flight") for s in out.get("segments") or []}
     parts = [
         f"{names.get(s.get('passenger_id'), 'you')} in {s.get('seat')}"
+        + _kind_of(s, args)
         + (f" on {flights[s.get('segment_id')]}" if len(flights) > 1 else "")
         for s in out.get("seats") or []
     ]
@@ -558,6 +559,19 @@ def after_choice(
         "Done: " + ", ".join(parts) + (f" on {where}" if where else "") + "."
         + passes + _fee_added(out, args) + " Tell me if you'd like different seats."
     )
+
+
+def _kind_of(seat: dict[str, Any], args: dict[str, Any] | None) -> str:
+    """The kind of seat a position wish asked for (" (window)"), said beside the seat the
+    core chose for it, so the reply shows the wish was met; nothing for a seat number."""
+    for a in (args or {}).get("assignments") or []:
+        if (
+            a.get("position") in ("window", "aisle", "middle")
+            and a.get("passenger_id") == seat.get("passenger_id")
+            and a.get("segment_id") in (None, seat.get("segment_id"))
+        ):
+            return f" ({a['position']})"
+    return ""
 
 
 def _fee_added(out: dict[str, Any], args: dict[str, Any] | None) -> str:
