@@ -121,7 +121,11 @@ def record(turn: Turn, ctx: Context, booking_id: str, text: str) -> Decision:
 # A trip's purpose told unasked ("Can you let Mia know the Paris trip is for the Renault
 # kickoff?", "the purpose of my Boston flight: a customer visit", "add to my Paris trip that
 # it's for the Q4 review"): the trip named (group "trip") and what it is for ("what").
-_TRIP = r"(?P<trip>(?:the|my|our)\s+(?:[\w-]+\s+){0,3}?(?:trip|flight|booking|travel|request|approval))"
+# In chat the article goes ("london trip is for the offsite"), and a trip is "the <place> one".
+_TRIP = (
+    r"(?P<trip>(?:(?:the|my|our)\s+|^)(?:[\w-]+\s+){0,3}?(?:trip|flight|booking|travel|request|approval)"
+    r"|(?:the|my|our)\s+(?:[\w-]+\s+){1,3}?one\b)"
+)
 # "purpose for the paris trip = client mtg": "=" labels as ":" does, in chat shorthand
 _STATED = tuple(
     re.compile(p, re.IGNORECASE)
@@ -141,8 +145,10 @@ _STATED = tuple(
         rf"\b{WHY}\s+(?:for|of|behind)\s+{_TRIP}\s*(?:is|:|=|-|—|–)\s*(?P<what>.+)",
         # "please note on my Paris booking: cost centre ENG-204", "add a note to my Boston
         # trip - the partner summit": the trip named, then what to note on it
-        rf"\b(?:note|add|put|record|write|log)\s+(?:(?:a|this|the)\s+(?:note|comment)\s+)?"
-        rf"(?:on|to|in|against)\s+{_TRIP}\s*(?::|-|—|–)\s*(?P<what>.+)",
+        # "pls add purpose to the paris one: a customer workshop" (the label bare, a
+        # filler before the colon)
+        rf"\b(?:note|add|put|record|write|log)\s+(?:(?:(?:a|an|this|the)\s+)?(?:note|comment|{WHY})\s+)?"
+        rf"(?:on|to|in|against)\s+{_TRIP}(?:\s+(?:pls|please|plz))?\s*(?::|-|—|–)\s*(?P<what>.+)",
         # "on the Paris trip please record cost centre FIN-881": a cost centre noted on it
         rf"\b(?:on|for|to)\s+{_TRIP}\s*,?\s*(?:(?:please|pls|can you|could you|would you)\s+)*"
         rf"(?:note|record|add|put|log)\s+(?P<what>(?:the\s+|a\s+|our\s+)?(?:cost\s+cent(?:re|er)|{WHY})\b.+)",

@@ -21,7 +21,9 @@ WHY: Final = r"(?:purpose|reason|business reason|justification)"
 # add that for Mia", "... so she can ok it").
 WHAT_ENDS: Final = re.compile(
     r"[.?!;]|,\s*(?:please|pls|so|she|he|they|can|could|would|and|thanks|thank)\b"
-    r"|\s+(?:so|because)\s+(?:she|he|they|my|our|the|it|\w+)\s+(?:can|could|will|needs?|has)\b",
+    r"|\s+(?:so|because)\s+(?:she|he|they|my|our|the|it|\w+)\s+(?:can|could|will|needs?|has)\b"
+    # chat asides after it: "... offsite fyi", "... kickoff btw"
+    r"|\s+(?:fyi|btw|fwiw|thx|ty)\b",
     re.IGNORECASE,
 )
 # ... and is never a purpose when it is a count, a person, a day or a trip asked for
