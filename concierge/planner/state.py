@@ -22,7 +22,7 @@ from typing import Any, Final, TypeVar
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel, ValidationError
 
-from concierge.planner.nlu import asks, colleague_trip, picks
+from concierge.planner.nlu import asks, colleague_trip, picks, purposes
 from concierge.planner.nlu.dates import DateReading, end_from
 from concierge.planner.nlu.intents import (
     Intent,
@@ -159,6 +159,9 @@ class Draft:
     # left from the traveller's home airport: the return added to the outbound on hold
     # flies back there (any other way back, "the return", "get back", to the city left).
     back_home: str | None = None
+    # What the trip is for, said with the request ("…, it's for a client mtg"): sent with
+    # its hold's confirmation (confirm_booking's purpose), so the approver sees it.
+    purpose: str | None = None
 
     @property
     def check_out(self) -> date | None:
@@ -664,6 +667,9 @@ def apply_user(
         state.changing = None
         if back_from is not None:
             d.origin, d.origin_city = back_from
+    with_request = purposes.said_with(u.text) if u.intent == Intent.SEARCH else None
+    if with_request is not None:
+        d.purpose = with_request
     gone = u.replaced_place.place if u.replaced_place is not None else None
     if (
         gone is not None

@@ -17,7 +17,7 @@ from concierge.planner.flows import (
     seats,
 )
 from concierge.planner.flows.approvals import decide_approval
-from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply
+from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply, fit
 from concierge.planner.flows.changes import rebook_flow, select_rebook
 from concierge.planner.flows.lookup import home_city
 from concierge.planner.flows.options import (
@@ -55,6 +55,7 @@ from concierge.planner.nlu.picks import (
     of_those as picks_of_those,
 )
 from concierge.planner.state import BOOKED, Offer, State, Turn, outbound_on_hold
+from tools.confirm_booking import ConfirmBookingInput
 from tools.list_trips import ListTripsOutput
 from tools.views import day_range, spoken_day
 
@@ -680,7 +681,14 @@ def _confirm_flow(
         verdict = hold_questions.policy_asked(asked, current) if asked else None
         if verdict:  # "hold the 6:05 ... - will I need approval for it?"
             say = f"{say} {verdict}".strip()
-        return [Call("confirm_booking", {"booking_id": booking_id}, say=say)]
+        why = state.draft.purpose if current.get("status") == "held" else None
+        return [
+            Call(
+                "confirm_booking",
+                {"booking_id": booking_id} | ({"purpose": fit(ConfirmBookingInput, "purpose", why)} if why else {}),
+                say=say,
+            )
+        ]
     booking = state.bookings.get(booking_id) or held or {}
     if confirm.declined:
         return Reply(

@@ -89,3 +89,18 @@ def said_for(text: str) -> str | None:
         if len(what) >= 3 and not NOT_WHAT.match(what) and not TRAVEL_ASK.search(what):
             return what
     return None
+
+
+# The clauses of a request after its first ("nyc → bos dec 14, its for a client mtg",
+# "flights to boston on the 14th - it's for the vendor summit").
+_CLAUSE: Final = re.compile(r"\s*(?:[,;]|\s[-—–]\s|[—–])\s*")
+
+
+def said_with(text: str) -> str | None:
+    """What the trip is for, said with the request in a clause of its own after the trip
+    asked for ("…, it's for a client meeting"); None otherwise."""
+    for clause in _CLAUSE.split(text.strip())[1:]:
+        what = said_for(clause)
+        if what is not None:
+            return what
+    return None
