@@ -105,8 +105,13 @@ def visible_clause(
 
 
 def rights_of(caller: Caller) -> RoleRights:
+    return role_rights(caller.role)
+
+
+def role_rights(role: str) -> RoleRights:
+    """What a role may see and act on (an unknown role: its own trips only)."""
     try:
-        return RIGHTS[Role(caller.role)]
+        return RIGHTS[Role(role)]
     except ValueError:
         return _UNKNOWN_ROLE
 

@@ -14,6 +14,7 @@ from concierge.planner.flows.base import INACTIVE, Call, Context, Decision, Hand
 from concierge.planner.flows.lookup import (
     find_booking,
     home_city,
+    not_theirs_to_change,
     trip_matches,
     with_flight_home,
 )
@@ -741,6 +742,9 @@ def _change_booking(
     if looked.error or not looked.output:
         return Reply(f"I couldn't load that booking: {render.error_text(looked.error or {})}")
     b = looked.output
+    refused = not_theirs_to_change(state, ctx, str(b.get("booking_id")), "change", b)
+    if refused is not None:
+        return refused
     flights = [s for s in b.get("segments") or [] if s.get("kind") == "flight"]
     if not flights:
         return Reply(

@@ -13,6 +13,7 @@ from concierge.planner.nlu.intents import Understanding
 from concierge.planner.nlu.parts import TripPart
 from concierge.planner.state import State, Turn, typed
 from core.catalogue.places import lookup_place
+from core.orgchart import role_rights
 from tools.list_trips import TripOut
 from tools.views import city_of
 
@@ -94,6 +95,47 @@ _IT = re.compile(
 
 
 def find_booking(
+    state: State,
+    turn: Turn,
+    ctx: Context,
+    u: Understanding,
+    purpose: str,
+    *,
+    homeward: bool = False,
+) -> str | Reply | list[Call]:
+    """:func:`_find_booking`, refused when the caller may see that booking but not act on
+    it: nothing is offered that the core would refuse."""
+    found = _find_booking(state, turn, ctx, u, purpose, homeward=homeward)
+    if isinstance(found, str):
+        refused = not_theirs_to_change(state, ctx, found, purpose)
+        if refused is not None:
+            return refused
+    return found
+
+
+def not_theirs_to_change(
+    state: State, ctx: Context, booking_id: str, purpose: str, row: dict[str, Any] | None = None
+) -> Reply | None:
+    """The refusal when ``booking_id`` is someone else's trip and the caller's role acts
+    for its own trips only (finance sees the organization's trips but changes none of
+    them: ``core.orgchart.RIGHTS``); None when the caller may act on it, or when whose it
+    is isn't known yet (the core still checks). ``row``: the booking as loaded, if it is."""
+    if role_rights(str(ctx.profile.get("role") or "")).acts_for != "own":
+        return None
+    rows = [t for t in state.trips or [] if str(t.get("booking_id")) == booking_id]
+    row = row or (rows[0] if rows else state.bookings.get(booking_id) or {})
+    traveler = str(row.get("traveler") or "")
+    if not traveler or is_me(traveler, str(ctx.profile.get("name") or "")):
+        return None
+    first = traveler.split(" ")[0]
+    return Reply(
+        f"I can't {purpose} {first}'s trip **{booking_id}**: you can see {first}'s trips, "
+        f"but your role doesn't allow changing or cancelling them — {first}, or someone "
+        "who books for them, can. I haven't changed anything."
+    )
+
+
+def _find_booking(
     state: State,
     turn: Turn,
     ctx: Context,
@@ -222,6 +264,7 @@ class BookedPart:
     kind: str  # flight | hotel
     origin: str | None = None  # a flight's airports
     destination: str | None = None
+    what: str | None = None  # a flight's number and route ("BA 18 LHR→JFK"), a hotel's name
 
 
 def booking_parts(state: State, booking_id: str) -> list[BookedPart]:
@@ -231,7 +274,13 @@ def booking_parts(state: State, booking_id: str) -> list[BookedPart]:
     segments = [s for s in booking.get("segments") or [] if s.get("status") not in INACTIVE]
     if segments:
         return [
-            BookedPart(str(s.get("kind")), s.get("origin"), s.get("destination")) for s in segments
+            BookedPart(
+                str(s.get("kind")),
+                s.get("origin"),
+                s.get("destination"),
+                _part_what(s),
+            )
+            for s in segments
         ]
     row = next((t for t in state.trips or [] if t.get("booking_id") == booking_id), None)
     trip = typed(TripOut, row)
@@ -240,10 +289,21 @@ def booking_parts(state: State, booking_id: str) -> list[BookedPart]:
         route = _ROUTE.search(leg.what) if leg.kind == "flight" else None
         parts.append(
             BookedPart(
-                leg.kind, route.group(1) if route else None, route.group(2) if route else None
+                leg.kind,
+                route.group(1) if route else None,
+                route.group(2) if route else None,
+                leg.what,
             )
         )
     return parts
+
+
+def _part_what(segment: dict[str, Any]) -> str | None:
+    """A booked segment as a refusal names it: the flight and its route, or the hotel."""
+    if segment.get("kind") == "flight" and segment.get("flight"):
+        route = " → ".join(str(segment.get(k)) for k in ("origin", "destination") if segment.get(k))
+        return f"{segment['flight']} {route}".strip()
+    return str(segment.get("hotel") or "") or None
 
 
 def parts_named(

@@ -173,6 +173,9 @@ def _part_kept(state: State, ctx: Context, booking_id: str, part: TripPart) -> R
     instead = (
         " or move that flight to another day" if part.kind == "flight" and len(named) == 1 else ""
     )
+    said = [p.what for p in named if p.what]
+    if said and len(said) == len(named):
+        what = f"{what} ({', '.join(said)})"
     return Reply(
         f"**{booking_id}** holds {holds} in one booking, and I can only cancel a booking as a "
         f"whole — not {what} on its own. So I haven't cancelled anything: your trip stays as "
