@@ -13,7 +13,7 @@ Every phrasing was written before reading the planner code for these gaps.
 First try (pytest -q -n 2 tests/concierge/test_planner_g32c.py, 05:19 UTC, main at 2ec3373):
 0/9 — purpose_terse 0/2, purpose_with_search 0/2, seat_kind_in_reply 0/2,
 seat_question_by_flight_number 0/1, trip_status_terse 0/1, round_trip_pick_terse 0/1.
-After the fixes: 6/9 (the purpose and seat-kind kinds); the other three stay known gaps.
+After the fixes: 8/9; round_trip_pick_terse stays a known gap.
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = {6, 7, 8}  # seat question by flight no, trip status terse, rt pick terse
+GAPS: set[int] = {8}  # round-trip pick terse
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))

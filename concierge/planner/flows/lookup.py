@@ -12,6 +12,7 @@ from concierge.planner.flows.options import pick
 from concierge.planner.nlu.intents import Understanding
 from concierge.planner.nlu.parts import TripPart
 from concierge.planner.state import State, Turn, typed
+from core.catalogue.network import CARRIER_BY_CODE
 from core.catalogue.places import lookup_place
 from core.orgchart import role_rights
 from tools.list_trips import TripOut
@@ -46,10 +47,24 @@ def trip_matches(
     if u.status and t.status != u.status:
         return False
     numbers = {f.replace(" ", "").upper() for f in t.flights}
-    for code in re.findall(r"\b([A-Z]{2}|[A-Z]\d|\d[A-Z])\s?(\d{1,4})\b", u.text):
-        if "".join(code).upper() not in numbers:
-            return False
-    return True
+    return all(code in numbers for code in flight_numbers(u.text))
+
+
+_FLIGHT_NO: Final = re.compile(r"\b([A-Z]{2}|[A-Z]\d|\d[A-Z])\s?(\d{1,4})\b")
+_FLIGHT_NO_ANY_CASE: Final = re.compile(r"\b([a-z]{2}|[a-z]\d|\d[a-z])\s?(\d{1,4})\b", re.I)
+
+
+def flight_numbers(text: str) -> set[str]:
+    """The flight numbers a message names ("BA 19", "UA1187"), squeezed ("BA19"); typed in
+    lower case ("wat seat do i have on ba 19?") when the code is an airline's, so that
+    words before a number ("on 14") are never read as one."""
+    found = {"".join(c).upper() for c in _FLIGHT_NO.findall(text)}
+    found |= {
+        (code + digits).upper()
+        for code, digits in _FLIGHT_NO_ANY_CASE.findall(text)
+        if code.upper() in CARRIER_BY_CODE
+    }
+    return found
 
 
 _ROUTE = re.compile(r"\b([A-Z]{3})→([A-Z]{3})\b")

@@ -19,6 +19,7 @@ from typing import Any
 from concierge.planner import render
 from concierge.planner.flows.base import Call, Context, Decision, Reply
 from concierge.planner.flows.changes import leg_named, leg_word
+from concierge.planner.flows import lookup
 from concierge.planner.flows.lookup import home_city, trip_matches, with_flight_home
 from concierge.planner.flows.passengers import self_id
 from concierge.planner.nlu import seats as seat_words
@@ -239,8 +240,8 @@ def names_a_flight(u: Understanding) -> bool:
 
 
 def flight_numbers(text: str) -> set[str]:
-    """The flight numbers a message names ("BA 19", "ua1187"), squeezed ("BA19")."""
-    return {"".join(c).upper() for c in _FLIGHT_NO.findall(text)}
+    """The flight numbers a message names ("BA 19", "ba 19"), squeezed ("BA19")."""
+    return lookup.flight_numbers(text)
 
 
 def booked_flights(booking: dict[str, Any]) -> list[dict[str, Any]]:
@@ -263,9 +264,6 @@ def trips_named(trips: list[dict[str, Any]], u: Understanding, ctx: Context) -> 
         kept = {t.booking_id for t in with_flight_home(list(rows.values()), home_city(ctx))}
         found = [t for t in found if t.get("booking_id") in kept]
     return found
-
-
-_FLIGHT_NO = re.compile(r"\b([A-Z]{2}|[A-Z]\d|\d[A-Z])\s?(\d{1,4})\b")
 
 
 def wish_call(
