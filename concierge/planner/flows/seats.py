@@ -17,9 +17,9 @@ import re
 from typing import Any
 
 from concierge.planner import render
+from concierge.planner.flows import lookup
 from concierge.planner.flows.base import Call, Context, Decision, Reply
 from concierge.planner.flows.changes import leg_named, leg_word
-from concierge.planner.flows import lookup
 from concierge.planner.flows.lookup import home_city, trip_matches, with_flight_home
 from concierge.planner.flows.passengers import self_id
 from concierge.planner.nlu import seats as seat_words
