@@ -209,7 +209,9 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = {2}  # a change asked, then its day and airline in a question of its own
+# CASES 2 (a change asked, then its day and airline in a question of its own) passes since
+# g32b's c0fc900 (a sentence naming no place after a change with no day is that change).
+GAPS: set[int] = set()
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))

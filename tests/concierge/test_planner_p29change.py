@@ -436,7 +436,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = {5, 6, 10, 29, 37}
+GAPS: set[int] = {5, 6, 29, 37}  # 10 ('fly back a day early') passes since p32chg's 9d9595f
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
