@@ -227,7 +227,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = set()
+GAPS: set[int] = {11, 12, 13, 14}  # yes naming the hold after a question (open)
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
