@@ -180,6 +180,9 @@ def answer(state: State, turn: Turn, ctx: Context, u: Understanding) -> Reply | 
     if len(facts) > 1 and "stops" in facts and any(r.direct for r in named):
         facts = [f for f in facts if f != "stops"]  # "the american nonstop": its name
     said = " ".join(_bounded(o, facts, d) + _about(o, facts, ctx) for _, o in chosen)
+    far = _distance_unknown([o for _, o in chosen], facts, low)
+    if far:
+        said = f"{far} {said}"
     offer = Offer("select", {_LISTS[chosen[0][0]]: chosen[0][1]}) if len(chosen) == 1 else None
     return Reply(said, offer)
 
@@ -444,7 +447,7 @@ def _place_not_named(items: list[dict[str, Any]], low: str) -> str | None:
     office": "Shoreditch"), when no hotel's name gives it; else None."""
     if not items or not all(o.get("name") for o in items):
         return None
-    m = _near_place().search(low)
+    m = next((m for p in _near_place() if (m := p.search(low))), None)
     if m is None:
         return None
     place = m.group("place").strip()
@@ -454,10 +457,24 @@ def _place_not_named(items: list[dict[str, Any]], low: str) -> str | None:
     return place.title()
 
 
+def _distance_unknown(options: list[dict[str, Any]], facts: list[str], low: str) -> str | None:
+    """What the answer says first when a question measures a hotel named from a place its
+    name doesn't give ("how far is the Marriott from the airport?"): no distances are known
+    (the catalogue has none), so it says so, then where the hotel is."""
+    if "where" not in facts:
+        return None
+    place = _place_not_named(options, low)
+    if place is None:
+        return None
+    which, it = ("this hotel", "it is") if len(options) == 1 else ("these hotels", "they are")
+    return f"I don't have distances for {which}, so I can't say how far {it} from {place}."
+
+
 @cache
-def _near_place() -> re.Pattern[str]:
+def _near_place() -> list[re.Pattern[str]]:
+    """One pattern per way of asking (each names its own ``place`` group)."""
     raw: dict[str, Any] = datafiles.load("option_questions")
-    return _one(raw["near_place"])
+    return [re.compile(p) for p in raw["near_place"]]
 
 
 def _nonstop_answer(items: list[dict[str, Any]]) -> str:

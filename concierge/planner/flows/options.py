@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from concierge.planner import render
@@ -15,6 +16,7 @@ from concierge.planner.nlu import picks
 from concierge.planner.nlu.intents import OptionRef, Understanding
 from concierge.planner.nlu.picks import flight_number
 from concierge.planner.state import State
+from core.catalogue.places import lookup_place
 from tools.list_trips import TripOut
 
 _REPLACED = re.compile(
@@ -50,12 +52,13 @@ def name_refs(state: State, u: Understanding) -> list[OptionRef]:
             continue
         listed = _LIST_KIND[kind]
         lowered = {w for w, direction in words if direction in (None, listed)}
+        stop = _stop_words(kind)
         for option in shown.items:
             names = _option_names(option)
-            if names & (lowered - _STOP):
+            if names & (lowered - stop):
                 refs.append(
                     OptionRef(
-                        carrier=next(iter(sorted(names & (lowered - _STOP)))),
+                        carrier=next(iter(sorted(names & (lowered - stop)))),
                         kind=listed,
                     )
                 )
@@ -158,13 +161,13 @@ def names_said(state: State, text: str) -> list[OptionRef]:
     hotel name wherever it says it (a request said before the list existed has no
     clauses of its own for it): one reference per list, by the word that names it. A
     word in every option of a list (the city in each hotel's name) names none."""
-    words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z&'-]+|\b[A-Z0-9]{2}\b", text)}
-    words -= _STOP
+    said = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z&'-]+|\b[A-Z0-9]{2}\b", text)}
     refs: list[OptionRef] = []
     for kind, listed in _LIST_KIND.items():
         shown = state.shown.get(kind)
         if shown is None or not shown.items:
             continue
+        words = said - _stop_words(kind)
         every = set.intersection(*(_option_names(o) for o in shown.items))
         common = every if len(shown.items) > 1 else set()
         for option in shown.items:
@@ -175,8 +178,33 @@ def names_said(state: State, text: str) -> list[OptionRef]:
     return refs
 
 
+def _stop_words(kind: str) -> set[str]:
+    """The words that name no option of the list ``kind``: "airport" names a hotel at one
+    ("the one by the airport"), never a flight."""
+    return _STOP - {"airport"} if kind == "hotels" else _STOP
+
+
+def _at_airport(option: dict[str, Any]) -> bool:
+    return _area_at_airport(str(option.get("name") or ""), str(option.get("city") or ""))
+
+
+@lru_cache(maxsize=1024)
+def _area_at_airport(name: str, city: str) -> bool:
+    """The hotel's area (its name after the city: "citizenM Chicago O'Hare") is an airport
+    of its city, by the place it names ("O'Hare", "LAX", "Schiphol") or by the word."""
+    area = name.partition(f" {city} ")[2].strip() if city else ""
+    if not area:
+        return False
+    if "airport" in area.lower().split():
+        return True
+    place = lookup_place(area, fuzzy=False)
+    return place is not None and place.city == city and _plain(area) != _plain(city)
+
+
 def _option_names(option: dict[str, Any]) -> set[str]:
     names: set[str] = set()
+    if option.get("name") and _at_airport(option):
+        names.add("airport")
     for flight in option.get("flights") or []:
         code = str(flight).split()[0]
         names.add(code.lower())

@@ -25,6 +25,7 @@ from rapidfuzz.distance import OSA
 from text_to_num import alpha2digit
 
 from concierge.planner.nlu import datafiles
+from core.catalogue.hotels import hotel_brands
 from core.catalogue.places import lookup_place, unserved_places
 
 CUTOFF: Final = 80.0
@@ -75,11 +76,20 @@ def fix(low: str) -> str:
     return _WORD.sub(lambda m: correct(m.group(0)), low)
 
 
+def _brand_words() -> set[str]:
+    """The word that names each hotel brand of the catalogue ("marriott", "novotel",
+    "citizenm"): a keyword too, so "any Marriot in Chicago" asks for a stay."""
+    return {b.split()[0].lower() for b in hotel_brands() if b.split()[0].isalpha()}
+
+
 @lru_cache(maxsize=1)
 def _keywords() -> tuple[tuple[str, ...], frozenset[str]]:
-    """The intent keywords and the ordinary words kept (``data/intents.yaml`` keywords)."""
+    """The intent keywords (``data/intents.yaml`` keywords and the catalogue's hotel
+    brands) and the ordinary words kept."""
     raw: dict[str, Any] = datafiles.load("intents")["keywords"]
-    return tuple(str(w) for w in raw["words"]), frozenset(str(w) for w in raw["keep"])
+    words = [str(w) for w in raw["words"]]
+    words += sorted(_brand_words() - set(words))
+    return tuple(words), frozenset(str(w) for w in raw["keep"])
 
 
 @lru_cache(maxsize=8192)
