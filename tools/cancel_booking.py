@@ -18,7 +18,6 @@ from tools.views import (
     BookingOut,
     amount_text,
     booking_out,
-    caller_name,
     saga_booking_out,
     trip_phrase,
 )
@@ -60,7 +59,7 @@ async def run(ctx: ToolContext, data: CancelBookingInput) -> CancelBookingOutput
         # The core commits the decision, then cancels at the suppliers and refunds with
         # its own keys outside that transaction (a completer finishes it after a crash).
         view = await cancel_booking(ctx.rt, ctx.caller, booking_id, reason=data.reason.strip())
-        out = await saga_booking_out(ctx.rt, view, known=caller_name(ctx.caller))
+        out = await saga_booking_out(ctx.rt, view, ctx.caller)
         return CancelBookingOutput(**out.model_dump(), message=_outcome(out))
 
     return await run_once(ctx, "cancel_booking", data, CancelBookingOutput, cancel)
@@ -70,7 +69,7 @@ async def describe(ctx: ToolContext, data: CancelBookingInput) -> str:
     """``Cancel BK-… (BA 117 …) — refund 412.00 USD, 200.00 USD kept under the fare rules?``"""
     async with ctx.rt.db.uow(write=False) as session:
         booking = await get_booking(session, ctx.caller, data.booking_id.strip())
-        out = await booking_out(session, booking, known=caller_name(ctx.caller))
+        out = await booking_out(session, booking, ctx.caller)
         quote = (
             None
             if booking.status in UNPAID

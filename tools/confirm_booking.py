@@ -21,7 +21,6 @@ from tools.views import (
     amount_text,
     booked_key,
     booking_out,
-    caller_name,
     role_list,
     saga_booking_out,
     trip_phrase,
@@ -83,7 +82,7 @@ async def run(ctx: ToolContext, data: ConfirmBookingInput) -> ConfirmBookingOutp
         async def answer(session: AsyncSession, view: BookingView) -> None:
             # The answer stored in the transaction that confirmed the booking and read its
             # view (issue 15): no transaction of its own after it, nor one for the names.
-            out = await view_out(session, view, known=caller_name(ctx.caller))
+            out = await view_out(session, view, ctx.caller)
             waiting = await waiting_out(session, ctx.caller, out)
             result = ConfirmBookingOutput(
                 **out.model_dump(), message=outcome(out, waiting), waiting_on=waiting
@@ -112,7 +111,7 @@ async def run(ctx: ToolContext, data: ConfirmBookingInput) -> ConfirmBookingOutp
             ) from None
         if answered:
             return answered[0]
-        out = await saga_booking_out(ctx.rt, view, known=caller_name(ctx.caller))
+        out = await saga_booking_out(ctx.rt, view, ctx.caller)
         waiting = None
         if out.status == "pending_approval":
             async with ctx.rt.db.uow(write=False) as session:
@@ -135,7 +134,7 @@ async def describe(ctx: ToolContext, data: ConfirmBookingInput) -> Question:
         async with ctx.rt.db.uow(write=False) as session:
             if out is None:
                 booking = await get_booking(session, ctx.caller, booking_id)
-                out = await booking_out(session, booking, known=caller_name(ctx.caller))
+                out = await booking_out(session, booking, ctx.caller)
             if out.policy.approvals_required:
                 named = await approvers_for(
                     session, ctx.caller, out.traveler_id, out.policy.approvals_required

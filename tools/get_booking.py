@@ -21,7 +21,6 @@ from tools.views import (
     WaitingOnOut,
     booked_key,
     booking_out,
-    caller_name,
     waiting_out,
 )
 
@@ -141,7 +140,7 @@ async def run(ctx: ToolContext, data: GetBookingInput) -> GetBookingOutput:
         )
     async with ctx.rt.db.uow(write=False) as session:
         booking = await get_booking(session, ctx.caller, booking_id)
-        out = await booking_out(session, booking, known=caller_name(ctx.caller))
+        out = await booking_out(session, booking, ctx.caller)
         found = (
             (await list_suggestions(session, ctx.caller, booking.id)).suggestions
             if out.disruption is not None

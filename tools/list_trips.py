@@ -14,7 +14,6 @@ from tools.views import (
     MoneyOut,
     booked_key,
     bookings_out,
-    caller_name,
     city_of,
     segment_phrases,
 )
@@ -64,6 +63,11 @@ class TripOut(BaseModel):
     total: MoneyOut
     hold_expires_at: str | None = None
     approval_id: str | None = None
+    view_only: bool | None = Field(
+        default=None,
+        description="True: the caller may see this trip but not cancel, move or change it "
+        "(their role acts for their own trips only); absent when they may.",
+    )
 
 
 class ListTripsOutput(BaseModel):
@@ -132,7 +136,7 @@ async def run(ctx: ToolContext, data: ListTripsInput) -> ListTripsOutput:
             limit=data.limit,
             status=data.status.value if data.status is not None else None,
         )
-        bookings = await bookings_out(session, rows, known=caller_name(ctx.caller))
+        bookings = await bookings_out(session, rows, ctx.caller)
     for b in bookings:
         # A question about one of them in this turn ("what time does my flight leave?":
         # get_booking next) takes it from here instead of reading it again (issue 15).
@@ -153,6 +157,7 @@ async def run(ctx: ToolContext, data: ListTripsInput) -> ListTripsOutput:
                 total=b.total,
                 hold_expires_at=b.hold_expires_at,
                 approval_id=b.approval_id,
+                view_only=b.view_only,
             )
             for b in bookings
         ],

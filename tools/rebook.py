@@ -25,7 +25,6 @@ from tools.views import (
     BookingOut,
     amount_text,
     booking_out,
-    caller_name,
     saga_booking_out,
     spoken_time,
 )
@@ -94,7 +93,7 @@ async def run(ctx: ToolContext, data: RebookInput) -> RebookOutput:
         view = await rebook_booking(
             ctx.rt, ctx.caller, booking_id, data.segment_id.strip(), data.offer_id.strip()
         )
-        out = await saga_booking_out(ctx.rt, view, known=caller_name(ctx.caller))
+        out = await saga_booking_out(ctx.rt, view, ctx.caller)
         rebooks = [c for c in view.changes if c.kind == ChangeKind.REBOOK]
         latest = rebooks[-1] if rebooks else None
         this = (
@@ -122,7 +121,7 @@ async def describe(ctx: ToolContext, data: RebookInput) -> str:
         raise ValidationFailed("Rebook onto a flight offer (FL-…)", field="offer_id")
     async with ctx.rt.db.uow(write=False) as session:
         booking = await get_booking(session, ctx.caller, data.booking_id.strip())
-        out = await booking_out(session, booking, known=caller_name(ctx.caller))
+        out = await booking_out(session, booking, ctx.caller)
         chosen = await session.get(Segment, data.segment_id.strip())
         if chosen is None or chosen.booking_id != booking.id or chosen.kind != "flight":
             raise NotFound(f"Segment {data.segment_id} is not a flight of {booking.id}")

@@ -18,7 +18,6 @@ from tools.views import (
     PassengerIn,
     booked_key,
     booking_out,
-    caller_name,
     role_list,
 )
 
@@ -118,7 +117,7 @@ async def run(ctx: ToolContext, data: ReserveInput) -> ReserveOutput:
                 # An earlier run with this key committed the hold and died before
                 # answering: answer with that booking rather than holding twice.
                 booking = await get_booking(session, ctx.caller, idem.resource_id)
-                out = await booking_out(session, booking, known=caller_name(ctx.caller))
+                out = await booking_out(session, booking, ctx.caller)
                 return ReserveOutput(**out.model_dump(), message=next_step(out, replaces))
             try:
                 booking = await hold_booking(
@@ -134,13 +133,14 @@ async def run(ctx: ToolContext, data: ReserveInput) -> ReserveOutput:
                 await idem.refuse(session, exc, now=ctx.rt.clock.now())
                 refused = exc
             else:
-                out = await booking_out(
-                    session, booking, fresh=True, known=caller_name(ctx.caller)
-                )
+                out = await booking_out(session, booking, ctx.caller, fresh=True)
                 answer = ReserveOutput(**out.model_dump(), message=next_step(out, replaces))
                 # The answer is stored with the hold, in its transaction (as POST /v1/bookings).
                 await idem.finish(
-                    session, 200, answer.model_dump(mode="json"), resource_id=booking.id,
+                    session,
+                    200,
+                    answer.model_dump(mode="json"),
+                    resource_id=booking.id,
                     now=ctx.rt.clock.now(),
                 )
                 return answer

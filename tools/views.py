@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.approval.service import approvers_for, waiting_on
 from core.approval.views import TripSummary
+from core.booking.access import ActingRights, acting_rights
 from core.booking.passengers import PassengerSpec
 from core.booking.service import get_booking
 from core.booking.views import (
@@ -274,6 +275,11 @@ class BookingOut(BaseModel):
         default=None,
         description="The airline cancelled or delayed a flight; see get_booking's suggestions.",
     )
+    view_only: bool | None = Field(
+        default=None,
+        description="True: the caller may see this booking but not cancel, move or change "
+        "it (their role acts for their own trips only); absent when they may.",
+    )
 
 
 def _name(passenger: PassengerView, users: dict[str, str]) -> str:
@@ -357,34 +363,36 @@ def _disruption(view: BookingView) -> DisruptionOut | None:
 
 
 async def booking_out(
-    session: AsyncSession,
-    booking: Booking,
-    *,
-    fresh: bool = False,
-    known: Mapping[str, str] | None = None,
+    session: AsyncSession, booking: Booking, caller: Caller, *, fresh: bool = False
 ) -> BookingOut:
-    """The compact booking for a prompt, from the core's own view of it (``fresh``: held
-    in this very transaction, see :func:`core.booking.views.booking_view`; ``known``: see
-    :func:`view_out`)."""
+    """The compact booking for a prompt, from the core's own view of it, as ``caller``
+    (who sees it) reads it (``fresh``: held in this very transaction, see
+    :func:`core.booking.views.booking_view`)."""
     view = await booking_view(session, booking, fresh=fresh)
-    return await view_out(session, view, known=known)
+    return await view_out(session, view, caller)
 
 
 async def bookings_out(
-    session: AsyncSession, bookings: Sequence[Booking], *, known: Mapping[str, str] | None = None
+    session: AsyncSession, bookings: Sequence[Booking], caller: Caller
 ) -> list[BookingOut]:
-    """:func:`booking_out` of each booking, read together (a list of trips; ``known``: see
-    :func:`view_out`)."""
+    """:func:`booking_out` of each booking, read together (a list of trips)."""
     views = await booking_views(session, bookings)
-    names_of = await _names_of(session, views, known)
-    return [_out(view, names_of) for view in views]
+    names_of = await _names_of(session, views, caller_name(caller))
+    acting = await acting_rights(session, caller)
+    return [_out(view, names_of, view_only=_view_only(acting, view)) for view in views]
 
 
 async def own_booking_out(session: AsyncSession, caller: Caller, booking_id: str) -> BookingOut:
     """The compact view of a booking the caller may see (``get_booking``), the caller's
     own name as authenticated (:func:`caller_name`)."""
     booking = await get_booking(session, caller, booking_id)
-    return await booking_out(session, booking, known=caller_name(caller))
+    return await booking_out(session, booking, caller)
+
+
+def _view_only(acting: ActingRights, view: BookingView) -> bool:
+    """Whether the caller sees ``view`` without being allowed to act on it: the core's
+    rule (:class:`core.booking.access.ActingRights`), the one its writes are guarded by."""
+    return not acting.may_act_on(view.traveler_id, view.created_by)
 
 
 def booked_key(booking_id: str) -> str:
@@ -398,7 +406,9 @@ class WaitingOnOut(BaseModel):
     you: bool = Field(description="Whether that is the caller.")
 
 
-async def waiting_out(session: AsyncSession, caller: Caller, out: BookingOut) -> WaitingOnOut | None:
+async def waiting_out(
+    session: AsyncSession, caller: Caller, out: BookingOut
+) -> WaitingOnOut | None:
     """Whose decision ``out`` waits on now, by name (pending_approval only): the
     traveller's approver as the workflow resolved it, never the caller's manager (Mia
     booking for her report Ava waits on Victor)."""
@@ -410,19 +420,19 @@ async def waiting_out(session: AsyncSession, caller: Caller, out: BookingOut) ->
     return WaitingOnOut(name=now.name, role=now.role, you=now.user_id == caller.user_id)
 
 
-async def saga_booking_out(
-    rt: Runtime, view: BookingView, *, known: Mapping[str, str] | None = None
-) -> BookingOut:
+async def saga_booking_out(rt: Runtime, view: BookingView, caller: Caller) -> BookingOut:
     """:func:`booking_out` for a view the core already built (a flow's answer).
 
-    The flow has committed and closed its transactions; the people's names ``known``
-    does not give (:func:`view_out`) are read in a short read-only one of our own.
+    The flow has committed and closed its transactions; the people's names other than
+    the caller's are read in a short read-only one of our own. The flow acted on the
+    booking for ``caller`` (the core let it: ``load_visible_booking(to_act=True)``), so
+    it is theirs to act on.
     """
-    names = _known_names([view], known)
-    if names is not None:
-        return _out(view, names)
-    async with rt.db.uow(write=False) as session:
-        return await view_out(session, view, known=known)
+    names = _known_names([view], caller_name(caller))
+    if names is None:
+        async with rt.db.uow(write=False) as session:
+            names = await _names_of(session, [view], caller_name(caller))
+    return _out(view, names, view_only=False)
 
 
 async def _names_of(
@@ -464,15 +474,15 @@ def caller_name(caller: Caller) -> dict[str, str]:
     return {caller.user_id: caller.name} if caller.name else {}
 
 
-async def view_out(
-    session: AsyncSession, view: BookingView, *, known: Mapping[str, str] | None = None
-) -> BookingOut:
-    """:func:`booking_out` of a view a flow built, in the caller's transaction. ``known``:
-    names of people by user id already known (:func:`caller_name`), not read again."""
-    return _out(view, await _names_of(session, [view], known))
+async def view_out(session: AsyncSession, view: BookingView, caller: Caller) -> BookingOut:
+    """:func:`booking_out` of a view a flow built, in the caller's transaction (the
+    caller's own name as authenticated, not read again)."""
+    names_of = await _names_of(session, [view], caller_name(caller))
+    acting = await acting_rights(session, caller)
+    return _out(view, names_of, view_only=_view_only(acting, view))
 
 
-def _out(view: BookingView, names_of: dict[str, str]) -> BookingOut:
+def _out(view: BookingView, names_of: dict[str, str], *, view_only: bool) -> BookingOut:
     names = {p.passenger_id: _name(p, names_of) for p in view.passengers}
     return BookingOut(
         booking_id=view.booking_id,
@@ -495,6 +505,7 @@ def _out(view: BookingView, names_of: dict[str, str]) -> BookingOut:
         segments=[_segment(s, names) for s in view.segments],
         refund=_refund(view),
         disruption=_disruption(view),
+        view_only=view_only or None,
     )
 
 

@@ -5,13 +5,44 @@ Who sees whom (org chart, org-wide roles) is ``core.orgchart``'s."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import Forbidden, NotFound
 from core.identity import Caller
 from core.models import Booking, BookingStatus, User
-from core.orgchart import bookable_traveler_ids, visible_traveler_ids
+from core.orgchart import bookable_traveler_ids, rights_of, visible_traveler_ids
+
+
+@dataclass(frozen=True)
+class ActingRights:
+    """Which of the bookings a caller sees the caller may also act on (confirm, cancel,
+    move, change): the one rule :func:`load_visible_booking` guards every write with, and
+    that the tools' outputs tell the model and the planner (``view_only``)."""
+
+    caller_id: str
+    #: Whose trips the caller acts for, when narrower than whose they see (finance: its
+    #: own); None: every booking the caller sees is theirs to act on.
+    travelers: frozenset[str] | None
+
+    def may_act_on(self, traveler_id: str, created_by: str) -> bool:
+        """Whether the caller may act on a booking they see, travelled by ``traveler_id``
+        and booked by ``created_by``: one's own trips and those one booked always."""
+        if self.caller_id in (traveler_id, created_by):
+            return True
+        return self.travelers is None or traveler_id in self.travelers
+
+
+async def acting_rights(session: AsyncSession, caller: Caller) -> ActingRights:
+    """The caller's :class:`ActingRights` (``core.orgchart.RIGHTS``): no read when the
+    role acts for everyone whose trips it sees, as every role but finance does."""
+    rights = rights_of(caller)
+    if rights.acts_for == rights.sees:
+        return ActingRights(caller.user_id, None)
+    bookable = await bookable_traveler_ids(session, caller)
+    return ActingRights(caller.user_id, None if bookable is None else frozenset(bookable))
 
 
 async def resolve_traveler(session: AsyncSession, caller: Caller, traveler_id: str | None) -> User:
@@ -54,8 +85,8 @@ async def load_visible_booking(
     if visible is not None and booking.traveler_id not in visible:
         raise NotFound(f"Booking {booking_id} not found")
     if to_act:
-        bookable = await bookable_traveler_ids(session, caller)
-        if bookable is not None and booking.traveler_id not in bookable:
+        rights = await acting_rights(session, caller)
+        if not rights.may_act_on(booking.traveler_id, booking.created_by):
             raise Forbidden(f"You may see booking {booking_id} but not change it")
     return booking
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.booking.access import load_visible_booking
+from core.booking.access import ActingRights, acting_rights, load_visible_booking
 from core.booking.changes import payments_of
 from core.booking.service import list_bookings
 from core.booking.views import BookingView, FlightSegmentView, booking_view, booking_views
@@ -44,7 +44,7 @@ from core.models import (
     User,
 )
 from core.money import Money, money_text
-from core.orgchart import bookable_traveler_ids, report_ids
+from core.orgchart import report_ids
 from core.policy.render import role_label
 from core.trips.views import (
     TripAction,
@@ -118,9 +118,11 @@ def _money_text(money: Money) -> str:
 def _policy(raw: dict[str, object]) -> TripPolicy:
     status = str(raw.get("status") or "green")
     findings = raw.get("violations")
-    reasons = [
-        str(v.get("message")) for v in findings if isinstance(v, dict) and v.get("message")
-    ] if isinstance(findings, list) else []
+    reasons = (
+        [str(v.get("message")) for v in findings if isinstance(v, dict) and v.get("message")]
+        if isinstance(findings, list)
+        else []
+    )
     roles = raw.get("approvals_required")
     return TripPolicy(
         status=status,
@@ -348,10 +350,10 @@ async def trip_of(
     settings: Settings,
     now: dt.datetime,
     reports: set[str],
-    bookable: set[str] | None,
+    acting: ActingRights,
     view: BookingView | None = None,
 ) -> TripView:
-    """One visible booking as a trip, for ``caller`` (``reports``, ``bookable``: theirs;
+    """One visible booking as a trip, for ``caller`` (``reports``, ``acting``: theirs;
     ``view``: the booking's, read already with a list's others)."""
     if view is None:
         view = await booking_view(session, booking)
@@ -390,11 +392,7 @@ async def trip_of(
         whose = "team"
     elif view.created_by == caller.user_id:
         whose = "mine"
-    may_act = (
-        caller.user_id in (view.traveler_id, view.created_by)
-        or bookable is None
-        or view.traveler_id in bookable
-    )
+    may_act = acting.may_act_on(view.traveler_id, view.created_by)
     places = [e for e in entries if isinstance(e, TripFlight)]
     if places:
         home = places[0].origin.city
@@ -453,10 +451,10 @@ async def _approval_outcome(session: AsyncSession, view: BookingView) -> str | N
     return None
 
 
-async def _rights(session: AsyncSession, caller: Caller) -> tuple[set[str], set[str] | None]:
+async def _rights(session: AsyncSession, caller: Caller) -> tuple[set[str], ActingRights]:
     return (
         await report_ids(session, caller) - {caller.user_id},
-        await bookable_traveler_ids(session, caller),
+        await acting_rights(session, caller),
     )
 
 
@@ -465,9 +463,9 @@ async def load_trip(
 ) -> TripView:
     """One trip the caller may see (anyone else's: ``NotFound``, its existence untold)."""
     booking = await load_visible_booking(session, caller, booking_id)
-    reports, bookable = await _rights(session, caller)
+    reports, acting = await _rights(session, caller)
     return await trip_of(
-        session, caller, booking, settings=settings, now=now, reports=reports, bookable=bookable
+        session, caller, booking, settings=settings, now=now, reports=reports, acting=acting
     )
 
 
@@ -481,9 +479,9 @@ async def list_trips(
     limit: int = 20,
     cursor: str | None = None,
 ) -> TripList:
-    """"My trips" (the caller's own) or "Team trips" (their reports', for a manager:
+    """ "My trips" (the caller's own) or "Team trips" (their reports', for a manager:
     anyone else is ``Forbidden``), newest first."""
-    reports, bookable = await _rights(session, caller)
+    reports, acting = await _rights(session, caller)
     if scope == "team" and not reports:
         raise Forbidden("Team trips are for managers: nobody reports to you")
     rows, next_cursor = await list_bookings(
@@ -499,7 +497,7 @@ async def list_trips(
             settings=settings,
             now=now,
             reports=reports,
-            bookable=bookable,
+            acting=acting,
             view=view,
         )
         for row, view in zip(rows, views, strict=True)

@@ -742,7 +742,7 @@ def _change_booking(
     if looked.error or not looked.output:
         return Reply(f"I couldn't load that booking: {render.error_text(looked.error or {})}")
     b = looked.output
-    refused = not_theirs_to_change(state, ctx, str(b.get("booking_id")), "change", b)
+    refused = not_theirs_to_change(state, str(b.get("booking_id")), "change", b)
     if refused is not None:
         return refused
     flights = [s for s in b.get("segments") or [] if s.get("kind") == "flight"]

@@ -14,9 +14,8 @@ from concierge.planner.nlu.parts import TripPart
 from concierge.planner.state import State, Turn, typed
 from core.catalogue.network import CARRIER_BY_CODE
 from core.catalogue.places import lookup_place
-from core.orgchart import role_rights
 from tools.list_trips import TripOut
-from tools.views import city_of
+from tools.views import BookingOut, city_of
 
 
 def trip_matches(
@@ -122,27 +121,25 @@ def find_booking(
     it: nothing is offered that the core would refuse."""
     found = _find_booking(state, turn, ctx, u, purpose, homeward=homeward)
     if isinstance(found, str):
-        refused = not_theirs_to_change(state, ctx, found, purpose)
+        refused = not_theirs_to_change(state, found, purpose)
         if refused is not None:
             return refused
     return found
 
 
 def not_theirs_to_change(
-    state: State, ctx: Context, booking_id: str, purpose: str, row: dict[str, Any] | None = None
+    state: State, booking_id: str, purpose: str, row: dict[str, Any] | None = None
 ) -> Reply | None:
-    """The refusal when ``booking_id`` is someone else's trip and the caller's role acts
-    for its own trips only (finance sees the organization's trips but changes none of
-    them: ``core.orgchart.RIGHTS``); None when the caller may act on it, or when whose it
-    is isn't known yet (the core still checks). ``row``: the booking as loaded, if it is."""
-    if role_rights(str(ctx.profile.get("role") or "")).acts_for != "own":
-        return None
+    """The refusal when the tools said ``booking_id`` is one the caller may see but not
+    act on (``view_only``: finance sees the organization's trips but changes none of
+    them, the booking core's rule); None when the caller may act on it, or when it isn't
+    loaded yet (the core still checks). ``row``: the booking as loaded, if it is."""
     rows = [t for t in state.trips or [] if str(t.get("booking_id")) == booking_id]
     row = row or (rows[0] if rows else state.bookings.get(booking_id) or {})
-    traveler = str(row.get("traveler") or "")
-    if not traveler or is_me(traveler, str(ctx.profile.get("name") or "")):
+    seen = typed(TripOut, row) or typed(BookingOut, row)
+    if seen is None or not seen.view_only:
         return None
-    first = traveler.split(" ")[0]
+    first = seen.traveler.split(" ")[0]
     return Reply(
         f"I can't {purpose} {first}'s trip **{booking_id}**: you can see {first}'s trips, "
         f"but your role doesn't allow changing or cancelling them — {first}, or someone "

@@ -329,7 +329,13 @@ class Snapshot:
 async def _snapshot(rt: Runtime) -> Snapshot:
     async with rt.db.uow(write=False) as session:
         rows = (await session.execute(select(Booking))).scalars().all()
-        bookings = {b.id: (await booking_out(session, b)).model_dump(mode="json") for b in rows}
+        # Each booking as the one who booked it sees it (their own: nothing view-only).
+        bookings = {
+            b.id: (
+                await booking_out(session, b, Caller(b.created_by, b.org_id, "traveler"))
+            ).model_dump(mode="json")
+            for b in rows
+        }
         approvals = {
             a.id: str(a.status) for a in (await session.execute(select(ApprovalWorkflow))).scalars()
         }
