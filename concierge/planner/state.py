@@ -800,6 +800,16 @@ def apply_user(
         if dates.ret is None and d.depart is not None:
             d.ret = None
         elif (
+            u.stay_between
+            and dates.ret is not None
+            and d.depart is not None
+            and dates.ret - timedelta(days=dates.nights) >= d.depart
+        ):
+            # "back on the 18th, and a hotel for the two nights in between": the nights
+            # counted are the stay's, up to the flight home — not from the day the flight
+            # there lands (Draft.landed), which an overnight flight puts a night later.
+            dates = replace(dates, stay=(dates.ret - timedelta(days=dates.nights), dates.ret))
+        elif (
             dates.ret is not None
             and d.depart is not None
             and (dates.ret - d.depart).days != dates.nights

@@ -153,6 +153,30 @@ CASES: list[tuple[str, Case]] = [
             ],
         ),
     ),
+    # (added after reading the planner: nights counted "in between" an overnight flight out
+    # and the flight home run back from the flight home, not from the landing day)
+    (
+        "hotel_relative_to_round_trip",
+        dialogue(
+            "JFK to London Mon 14 Dec, back Fri 18 Dec, and a hotel for the 4 nights in between",
+            calls=[
+                flight_search("JFK", "london", "2026-12-14"),
+                flight_search("london", "JFK", "2026-12-18"),
+                hotel_search("london", "2026-12-14", "2026-12-18"),
+            ],
+        ),
+    ),
+    (
+        "hotel_relative_to_round_trip",
+        dialogue(
+            "new york to paris on the 16th, home on the 20th - need a room for 3 nights in between",
+            calls=[
+                flight_search("new york", "paris", "2026-12-16"),
+                flight_search("paris", "new york", "2026-12-20"),
+                hotel_search("paris", "2026-12-17", "2026-12-20"),
+            ],
+        ),
+    ),
     # ------------------------------------------------------------ yes_naming_the_hold
     (
         "yes_naming_the_hold",
@@ -227,7 +251,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = {11, 12, 13, 14}  # yes naming the hold after a question (open)
+GAPS: set[int] = {13, 14, 15, 16}  # yes naming the hold after a question (open)
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
