@@ -803,12 +803,12 @@ def apply_user(
             u.stay_between
             and dates.ret is not None
             and d.depart is not None
-            and dates.ret - timedelta(days=dates.nights) >= d.depart
+            and dates.ret - timedelta(days=d.nights) >= d.depart
         ):
             # "back on the 18th, and a hotel for the two nights in between": the nights
             # counted are the stay's, up to the flight home — not from the day the flight
             # there lands (Draft.landed), which an overnight flight puts a night later.
-            dates = replace(dates, stay=(dates.ret - timedelta(days=dates.nights), dates.ret))
+            dates = replace(dates, stay=(dates.ret - timedelta(days=d.nights), dates.ret))
         elif (
             dates.ret is not None
             and d.depart is not None
@@ -817,7 +817,7 @@ def apply_user(
             if dates.explicit_return or u.round_trip:
                 # "back on the 16th, and a hotel for 1 night": the flight home keeps its
                 # day, the stay its own length.
-                dates = replace(dates, stay=(d.depart, d.depart + timedelta(days=dates.nights)))
+                dates = replace(dates, stay=(d.depart, d.depart + timedelta(days=d.nights)))
             else:
                 # "meetings on the 14th and 15th ... a hotel for two nights": the days
                 # named are the days there, the night count is the stay (no flight home).
