@@ -49,6 +49,11 @@ or its distance ("how far … from …", "distance") is an option question (data
 option_questions.yaml), and a distance from a place the hotel's name doesn't give is
 answered as unknown before where the hotel is; "airport" names the listed hotels whose
 area is an airport of their city (the area resolves as a place there, or says "Airport").
+Looking at the replies after that: "how far is the Marriott from the airport?" answered
+of the airport hotel ("from the airport" measures, it names no option: fixed, and the
+case now checks the hotel answered about), and "does the Hilton include breakfast?" got
+the reply for a pick wanting breakfast (a question opening with does/is/… is not one).
+EXTRA: four more wordings of the same mechanisms, written after the fixes.
 """
 
 from __future__ import annotations
@@ -339,6 +344,8 @@ CASES: list[tuple[str, Case]] = [
             "chicago hotels dec 10 to dec 12",
             "how far is the Marriott from the airport?",
             reply_contains_any=DONT_KNOW,
+            reply_contains="Marriott Chicago Magnificent Mile",
+            reply_not_contains="O'Hare, Chicago",
             tools_exclude=NO_BOOK,
             nothing_changed=True,
         ),
@@ -445,8 +452,51 @@ CASES: list[tuple[str, Case]] = [
 
 GAPS: set[int] = set()
 
+# Beside the probe (written after the fixes, not counted in its figures): other wordings
+# of the same mechanisms.
+EXTRA: list[tuple[str, Case]] = [
+    (
+        "airport_hotel_pick",
+        dialogue(
+            "hotels in Chicago 10-12 December",
+            "I'll take the airport hotel",
+            **_held(_hotel("citizenM Chicago O'Hare", "2026-12-10", "2026-12-12")),
+        ),
+    ),
+    (
+        "distance_to_place",
+        dialogue(
+            "london hotels 15-18 dec",
+            "what's the distance from the Hilton to our Shoreditch office?",
+            reply_contains_any=DONT_KNOW,
+            reply_contains="Hilton London Park Lane",
+            tools_exclude=NO_BOOK,
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "whole_stay_or_night",
+        dialogue(
+            "Paris hotels, 14 to 17 Dec",
+            "is the citizenM price a night or for the whole stay?",
+            reply_contains="585.00",
+            tools_exclude=NO_BOOK,
+            nothing_changed=True,
+        ),
+    ),
+    (
+        "brand_typo_uk",
+        dialogue(
+            "any Novotell in Boston from 16/12 to 18/12?",
+            calls=[hotel_search("boston", "2026-12-16", "2026-12-18")],
+            reply_contains="Novotel Boston Downtown",
+            tools_exclude=NO_BOOK,
+        ),
+    ),
+]
 
-@pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
+
+@pytest.mark.parametrize(("kind", "case"), case_params(CASES + EXTRA, GAPS))
 async def test_p33hotel(kind: str, case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
     await runs_as_expected(case, worlds, tmp_path)
 

@@ -467,7 +467,10 @@ def _distance_unknown(options: list[dict[str, Any]], facts: list[str], low: str)
     if place is None:
         return None
     which, it = ("this hotel", "it is") if len(options) == 1 else ("these hotels", "they are")
-    return f"I don't have distances for {which}, so I can't say how far {it} from {place}."
+    # "the airport", "the station": a common noun keeps its article; a name its capitals
+    said = re.search(rf"\bthe {re.escape(place.lower())}\b", low)
+    where = said.group(0) if said else place
+    return f"I don't have distances for {which}, so I can't say how far {it} from {where}."
 
 
 @cache

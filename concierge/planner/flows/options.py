@@ -52,7 +52,7 @@ def name_refs(state: State, u: Understanding) -> list[OptionRef]:
             continue
         listed = _LIST_KIND[kind]
         lowered = {w for w, direction in words if direction in (None, listed)}
-        stop = _stop_words(kind)
+        stop = _stop_words(kind, text)
         for option in shown.items:
             names = _option_names(option)
             if names & (lowered - stop):
@@ -167,7 +167,7 @@ def names_said(state: State, text: str) -> list[OptionRef]:
         shown = state.shown.get(kind)
         if shown is None or not shown.items:
             continue
-        words = said - _stop_words(kind)
+        words = said - _stop_words(kind, text)
         every = set.intersection(*(_option_names(o) for o in shown.items))
         common = every if len(shown.items) > 1 else set()
         for option in shown.items:
@@ -178,10 +178,21 @@ def names_said(state: State, text: str) -> list[OptionRef]:
     return refs
 
 
-def _stop_words(kind: str) -> set[str]:
+def _stop_words(kind: str, text: str = "") -> set[str]:
     """The words that name no option of the list ``kind``: "airport" names a hotel at one
-    ("the one by the airport"), never a flight."""
-    return _STOP - {"airport"} if kind == "hotels" else _STOP
+    ("the one by the airport"), never a flight, nor a hotel measured from the airport
+    ("how far is the Marriott from the airport?")."""
+    if kind != "hotels" or _FROM_THE_AIRPORT.search(text):
+        return _STOP
+    return _STOP - {"airport"}
+
+
+# The airport as where a distance or a ride is measured from or to.
+_FROM_THE_AIRPORT = re.compile(
+    r"\bfrom\s+(?:the\s+|\w+\s+)?airport\b"
+    r"|\b(?:far|distance|drive|ride|taxi|transfer)\b[^.?!]*\bto\s+(?:the\s+)?airport\b",
+    re.IGNORECASE,
+)
 
 
 def _at_airport(option: dict[str, Any]) -> bool:
