@@ -12,9 +12,10 @@ import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any, Literal
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit, outbox
@@ -251,6 +252,30 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
         raise ValidationFailed("Malformed cursor", field="cursor") from exc
 
 
+@lru_cache(maxsize=4096)
+def _listing(caller: Caller, whose: ListedFor) -> Select[Booking]:
+    """The bookings ``whose`` names for ``caller``, before a page's cursor, status and
+    limit: built once per caller (a statement is immutable; building this one, with
+    its recursive CTE down the org chart, cost more CPU than running it: issue 15,
+    perf33). Who the caller may see is read in the list's own statement
+    (core.orgchart's clauses: one statement fewer a list)."""
+    stmt = select(Booking).where(Booking.org_id == caller.org_id)
+    if whose == "visible":
+        visible = visible_clause(caller, Booking.traveler_id)
+        if visible is not None:
+            stmt = stmt.where(or_(visible, Booking.created_by == caller.user_id))
+        return stmt
+    reports = reports_select(caller)
+    if whose == "team":
+        return stmt.where(Booking.traveler_id.in_(reports))
+    return stmt.where(
+        or_(
+            Booking.traveler_id == caller.user_id,
+            and_(Booking.created_by == caller.user_id, Booking.traveler_id.not_in(reports)),
+        )
+    )
+
+
 async def list_bookings(
     session: AsyncSession,
     caller: Caller,
@@ -267,24 +292,7 @@ async def list_bookings(
     (at any depth) travels. The two never share a booking."""
     if not 1 <= limit <= 100:
         raise ValidationFailed("limit must be between 1 and 100", field="limit")
-    stmt = select(Booking).where(Booking.org_id == caller.org_id)
-    # Who the caller may see is read in the list's own statement (core.orgchart's
-    # clauses: issue 15, one statement fewer a list).
-    if whose == "visible":
-        visible = visible_clause(caller, Booking.traveler_id)
-        if visible is not None:
-            stmt = stmt.where(or_(visible, Booking.created_by == caller.user_id))
-    else:
-        reports = reports_select(caller)
-        if whose == "team":
-            stmt = stmt.where(Booking.traveler_id.in_(reports))
-        else:
-            stmt = stmt.where(
-                or_(
-                    Booking.traveler_id == caller.user_id,
-                    and_(Booking.created_by == caller.user_id, Booking.traveler_id.not_in(reports)),
-                )
-            )
+    stmt = _listing(caller, whose)
     if status is not None:
         try:
             stmt = stmt.where(Booking.status == BookingStatus(status))

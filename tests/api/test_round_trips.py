@@ -105,8 +105,10 @@ REFUSED_HOLD_BUDGET = 5 if PG_URL else 12
 #: payment method with its policy (core.booking.items.judge_to_pay); its last moves the
 #: booking without reading it first (core.booking.states.move_among, the row RETURNED);
 #: on SQLite the simulated supplier's reservation is one INSERT (tickets derived on read).
-BOOK_TURN_BUDGET = 16 if PG_URL else 43
-YES_TURN_BUDGET = 32 if PG_URL else 57  # 134 until 5fe7c98 (issues 11 and 12 landed one more)
+#: Then (perf33) "yes" 32 -> 31 / 57 -> 56: a booking's passengers and their segment links
+#: in one read (core.booking.passengers.manifests, a join); "book option 1" 42 on SQLite.
+BOOK_TURN_BUDGET = 16 if PG_URL else 42
+YES_TURN_BUDGET = 31 if PG_URL else 56  # 134 until 5fe7c98 (issues 11 and 12 landed one more)
 #: 20 until perfchat: a turn that ends without a pause no longer reads the checkpoint back
 #: for pending confirmations ("yes": 3 reads -> 2). 19 until perf28: the checkpoint read
 #: before `start` is the one the graph's run begins from (concierge.checkpoint.TurnRead),
@@ -120,12 +122,14 @@ CHECKPOINT_CALL_BUDGET = 8
 #: one read per table for the page), so the list costs the same for 1 booking or 20; it was
 #: 9-11 round trips per booking before. PostgreSQL (perf27): 12, its reads in autocommit.
 #: Then (perf30) 11 / 13: who the caller may see read in the list's own statement
-#: (core.orgchart.visible_clause, a recursive CTE down the chart), not before it.
-LIST_BUDGET = 11 if PG_URL else 13
+#: (core.orgchart.visible_clause, a recursive CTE down the chart), not before it. Then
+#: (perf33) 10 / 12: the page's passengers and their links in one read (manifests).
+LIST_BUDGET = 10 if PG_URL else 12
 #: GET /v1/trips, the same 5 bookings: their views read together, each trip's itinerary,
 #: names, payments and flights on its own (78 with a view read per trip). PostgreSQL
-#: (perf27): 46, its reads in autocommit. Then (perf30) 45 / 47, as LIST_BUDGET.
-TRIPS_BUDGET = 45 if PG_URL else 47
+#: (perf27): 46, its reads in autocommit. Then (perf30) 45 / 47, as LIST_BUDGET; (perf33)
+#: 44 / 46, as LIST_BUDGET.
+TRIPS_BUDGET = 44 if PG_URL else 46
 
 DEMO_AVA = {"Authorization": "Bearer demo-ava"}
 HUBS = ("JFK", "LGA", "EWR", "BOS", "LHR", "LGW", "CDG", "ORD")

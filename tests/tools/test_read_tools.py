@@ -459,11 +459,12 @@ async def test_get_booking_after_list_trips_in_the_same_turn_reads_nothing_again
 
 #: list_trips' statements (issue 15): the bookings (who the caller may see read in the
 #: same statement since perf30, core.orgchart.visible_clause: one statement fewer), then one read
-#: per table of their views (changes, passengers, their segments, segments, boarding
-#: passes once tickets exist, flights, hotels, disruptions, virtual cards) — however many
+#: per table of their views (changes, passengers with their segment links in one since
+#: perf33, segments, boarding passes once tickets exist, flights, hotels, disruptions,
+#: virtual cards) — however many
 #: trips. The caller's own name is the one authentication read (tools.views.caller_name),
 #: not read again (one statement more before). SQLite's BEGIN is a statement.
-LIST_TRIPS_STATEMENTS = 9 if PG_URL else 10
+LIST_TRIPS_STATEMENTS = 8 if PG_URL else 9
 
 
 def _names_read(statements: list[str]) -> list[str]:
