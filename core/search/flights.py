@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, MutableMapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Final, Protocol
 from zoneinfo import ZoneInfo
 
@@ -214,7 +215,10 @@ def build_offer(segments: Sequence[FlightSegment], passengers: int) -> FlightOff
     )
 
 
+@lru_cache(maxsize=8)
 def _leg_select(cabin: str | None = None) -> Select[*tuple[Any, ...]]:
+    """A leg's columns, in one cabin when named: built once a cabin (a statement is
+    immutable; building it was most of the CPU of a search's reads: issue 15, perf33)."""
     query = (
         select(
             Flight.id,

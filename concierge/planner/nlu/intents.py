@@ -696,8 +696,6 @@ def _own(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
-
-
 @lru_cache(maxsize=2048)
 def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     said = " ".join((text or "").split())  # the user's own words, for a note quoted back
