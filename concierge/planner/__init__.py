@@ -47,6 +47,7 @@ from concierge.planner.state import (
     split_turns,
     steps_of,
     text_of,
+    unbookable_names,
 )
 from core.catalogue.places import lookup_place
 
@@ -140,6 +141,7 @@ def plan(request: ModelRequest) -> AIMessage:
         user_id=request.caller.user_id,
     )
     home = profile.get("home_airport") or None
+    people, others = bookable_names(profile), unbookable_names(profile)
     home_order = _month_first(profile)
     # The whole checkpointed conversation when the graph gives it (tool results in full);
     # the messages themselves otherwise (a direct caller, already complete).
@@ -218,7 +220,7 @@ def plan(request: ModelRequest) -> AIMessage:
                 index,
                 ai_count,
                 ctx,
-                lambda s, u: apply_user(s, u, home, bookable_names(profile)),
+                lambda s, u: apply_user(s, u, home, people, others),
                 _effective_intent,
                 month_first=month_first,
             )
@@ -233,9 +235,9 @@ def plan(request: ModelRequest) -> AIMessage:
             "hotels": state.hotel_args,
         }
         for part in parts or []:
-            apply_user(state, part.understanding, home, bookable_names(profile))
+            apply_user(state, part.understanding, home, people, others)
         if understanding is not None and parts is None:
-            apply_user(state, understanding, home, bookable_names(profile))
+            apply_user(state, understanding, home, people, others)
         for step in steps:
             if step.done:
                 apply_result(state, step)

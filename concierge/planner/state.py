@@ -364,6 +364,18 @@ def bookable_names(profile: dict[str, Any]) -> list[str]:
     return [str(p.get("name")) for p in people if isinstance(p, dict) and p.get("name")]
 
 
+def unbookable_names(profile: dict[str, Any]) -> list[str]:
+    """People the profile names whom the caller may not book for: their manager (the
+    profile tool's). Named flying along with the speaker ("for me and my manager Mia"),
+    they are companions, whose seat the hold then refuses (``flows.passengers``) — never
+    a guest's seat with a first name to ask for."""
+    manager = profile.get("manager")
+    name = manager.get("name") if isinstance(manager, dict) else manager
+    if not isinstance(name, str) or not name or name in bookable_names(profile):
+        return []
+    return [name]
+
+
 def _in_month(day: date, month: int) -> date | None:
     """``day``'s day of the month in ``month``, the occurrence nearest to ``day``."""
     found = []
@@ -470,10 +482,16 @@ _PURPOSE_OF = frozenset({"held", "pending_approval", "confirmed"})
 
 
 def apply_user(
-    state: State, u: Understanding, home: str | None, people: Sequence[str] = ()
+    state: State,
+    u: Understanding,
+    home: str | None,
+    people: Sequence[str] = (),
+    others: Sequence[str] = (),
 ) -> None:
     """Merge what a message says about the trip into the draft (``people``: whom the caller
-    may book for, by name; a request naming one of them, in any words, is theirs)."""
+    may book for, by name; a request naming one of them, in any words, is theirs;
+    ``others``: people the profile names whom the caller may not book for, who fly along
+    only as companions the hold refuses — ``unbookable_names``)."""
     held = state.bookings.get(state.changing or "")
     if u.purpose_said and held is not None and held.get("status") in _PURPOSE_OF:
         # "it's for a customer visit at Initech" at a hold's confirmation (or after the yes
@@ -482,7 +500,7 @@ def apply_user(
         u.intent = Intent.UNKNOWN
         return
     if u.intent in {Intent.SEARCH, Intent.SELECT, Intent.UNKNOWN}:
-        u.companions = companions(u.text, people, [(p.start, p.end) for p in u.places])
+        u.companions = companions(u.text, [*people, *others], [(p.start, p.end) for p in u.places])
         # "add Ava on that too, she's coming with me": a colleague named joining the
         # speaker flies along, as one the caller may book for (a guest's name is no one's)
         joining = (colleague(name, people) for name in u.party)

@@ -31,7 +31,7 @@ Bridge. All green and 7+ days ahead (a yes confirms); mia and fin see ava's trip
 JFK→LHR Mon 14 Dec, Holiday Inn Express London Tower Bridge; DL 15 BOS→CDG 3 Dec pending
 approval), gus sees none.
 
-First try 23/35 at 07:45 UTC (main at ec38479, `python -m pytest -q -n 2 --dist loadfile
+First try 23/35 at 07:26 UTC (main at ec38479, `python -m pytest -q -n 2 --dist loadfile
 tests/concierge/test_planner_p33people.py`); no expectation corrected. Failed (by position):
 9 "I'm joining Ava on her London trip, … the same flight out?" (asked for the date instead of
 reading Ava's trip); 11 "it's me and a guest, Jordan Blake" and 14 "Ava Patel, plus two
@@ -54,7 +54,12 @@ from typing import Any
 
 import pytest
 
+from concierge.planner.nlu import colleague_trip, details
+from concierge.planner.nlu.intents import Intent, understand
+from concierge.planner.nlu.people import companions, read_people
+from concierge.planner.state import unbookable_names
 from tests.concierge.heldout.harness import (
+    NOW,
     Case,
     World,
     case_params,
@@ -214,7 +219,9 @@ CASES: list[tuple[str, Case]] = [
                 "the first one",
                 {
                     "pending": "confirm_booking",
-                    "segments": [flight_segment("AA 1010", "JFK", "ATL", "2026-12-15", passengers=2)],
+                    "segments": [
+                        flight_segment("AA 1010", "JFK", "ATL", "2026-12-15", passengers=2)
+                    ],
                 },
             ),
             "yes",
@@ -364,9 +371,7 @@ CASES: list[tuple[str, Case]] = [
     ),
     (
         "who_approves",
-        dialogue(
-            "Quick one - who approves my trips?", nothing_changed=True, reply_contains="Mia"
-        ),
+        dialogue("Quick one - who approves my trips?", nothing_changed=True, reply_contains="Mia"),
     ),
     (
         "mia_reports_to",
@@ -385,8 +390,16 @@ CASES: list[tuple[str, Case]] = [
             user="erin",
             nothing_changed=True,
             reply_contains_any=[
-                ["no manager", "don't have a manager", "not have a manager", "no one", "nobody",
-                 "isn't a manager", "no manager on file", "none"]
+                [
+                    "no manager",
+                    "don't have a manager",
+                    "not have a manager",
+                    "no one",
+                    "nobody",
+                    "isn't a manager",
+                    "no manager on file",
+                    "none",
+                ]
             ],
         ),
     ),
@@ -449,3 +462,102 @@ GAPS: set[int] = set()
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
 async def test_p33people(kind: str, case: Case, worlds: dict[str, World], tmp_path: Path) -> None:
     await runs_as_expected(case, worlds, tmp_path)
+
+
+# The mechanisms, on other wordings of the same kinds beside the conversations' own.
+@pytest.mark.parametrize(
+    ("said", "people"),
+    [
+        ("it's me and a guest, Jordan Blake", ["self", "Jordan Blake"]),
+        ("Ava Patel, plus two guests: Tom Baker and Lucy Hale", ["self", "Tom Baker", "Lucy Hale"]),
+        ("me and my wife, Ann Lee", ["self", "Ann Lee"]),
+        ("an external consultant - Sam Ortiz, and me", ["Sam Ortiz", "self"]),
+        ("myself and our client, Jo Bloggs", ["self", "Jo Bloggs"]),
+        ("ava and 2 visitors: Kim Park, Lee Cho", ["self", "Kim Park", "Lee Cho"]),
+    ],
+)
+def test_who_flies_with_what_they_are(said: str, people: list[str]) -> None:
+    answer = read_people(said, [], "Ava Patel")
+    assert answer is not None
+    assert [p.name if p.kind != "self" else "self" for p in answer.people] == people
+
+
+@pytest.mark.parametrize("said", ["a guest", "two guests please", "my colleague"])
+def test_a_label_alone_names_no_one(said: str) -> None:
+    answer = read_people(said, [], "Ava Patel")
+    assert answer is None or not answer.people
+
+
+@pytest.mark.parametrize(
+    ("said", "facets"),
+    [
+        ("who do I answer to?", ["manager"]),
+        ("who's my line manager", ["manager"]),
+        ("whose trips am I allowed to book?", ["book_for"]),
+        ("any dietary requirements saved for me?", ["meal"]),
+        ("have you got my Avios number?", ["loyalty"]),
+        ("what's my global entry / redress number", ["known_traveller"]),
+        ("when does my passport run out? is it expiring soon", ["passport"]),
+        ("show my profile", []),
+    ],
+)
+def test_profile_question_facets(said: str, facets: list[str]) -> None:
+    assert understand(said, NOW).intent == Intent.PROFILE
+    assert details.asked(said) == facets
+
+
+@pytest.mark.parametrize(
+    ("said", "profile"),
+    [
+        ("who do I answer to?", True),
+        ("whose trips am I allowed to book?", True),
+        ("which loyalty numbers do you have stored?", True),
+        ("is there a passport saved on my account?", True),
+        ("please update my profile with my new passport", False),
+        ("can you add my Delta SkyMiles number to my profile", False),
+    ],
+)
+def test_profile_asked_not_changed(said: str, profile: bool) -> None:
+    assert (understand(said, NOW).intent == Intent.PROFILE) is profile
+
+
+@pytest.mark.parametrize(
+    ("said", "who"),
+    [
+        ("I'm joining Ava on her London trip, can you get me on the same flight out?", "Ava"),
+        ("I'm meeting Ava in Paris — book me the same hotel", "Ava"),
+        ("travelling with Mia next week, put me on the same flight back", "Mia"),
+        ("book me the same flight back", None),  # no one named: no colleague's trip
+    ],
+)
+def test_same_part_of_whom_the_message_names(said: str, who: str | None) -> None:
+    found = colleague_trip.read(said)
+    assert (found.who if found else None) == who
+
+
+@pytest.mark.parametrize(
+    ("said", "found"),
+    [
+        ("JFK to Boston Dec 15 for me and my manager Mia", ["Mia Chen"]),
+        ("book me and our colleague Mia on the 9am", ["Mia Chen"]),
+        ("me plus my boss Mia to Paris", ["Mia Chen"]),
+        ("my manager Mia needs a flight", []),  # hers alone: a trip for her, not along
+    ],
+)
+def test_colleague_called_by_role_flies_along(said: str, found: list[str]) -> None:
+    assert companions(said, ["Mia Chen"]) == found
+
+
+def test_manager_is_no_one_to_book_for() -> None:
+    profile = {"manager": "Mia Chen", "can_book_for": []}
+    assert unbookable_names(profile) == ["Mia Chen"]
+    # a manager the caller may book for (an org admin's profile) is bookable, not refused
+    assert (
+        unbookable_names(
+            {
+                "manager": {"name": "Mia Chen"},
+                "can_book_for": [{"name": "Mia Chen", "user_id": "mia"}],
+            }
+        )
+        == []
+    )

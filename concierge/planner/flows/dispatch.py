@@ -131,7 +131,8 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         intent = Intent.SEARCH
     if state.offer is not None and state.offer.kind == "passengers" and intent in _NAMES_MAY_BE:
         # The answer to "who's flying?": names, whatever else they may read as.
-        answer = read_people(u.text, bookable_names(ctx.profile))
+        own = ctx.profile.get("name")
+        answer = read_people(u.text, bookable_names(ctx.profile), str(own) if own else None)
         if answer is not None:
             return booking.name_passengers(state, turn, ctx, u, answer)
     if intent in _WHICH_TRIP_MAY_BE and _places_are_hotel_areas(state, u):

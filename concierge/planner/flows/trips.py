@@ -390,11 +390,12 @@ def _others_trips(listing: ListTripsOutput, ctx: Context, u: Understanding) -> s
     where = f" to {' or '.join(cities)}" if cities else ""
     when = f" between {spoken_day(days[0])} and {spoken_day(days[1])}" if days else ""
     if not trips:
-        # Said plainly: the person has nothing booked (among what the caller may see).
+        # Said plainly, and no more than the caller's view shows: a person whose trips
+        # the caller may not see is no person with nothing booked.
         if u.whose:
             return (
-                f"{u.whose} has no upcoming trips booked{where}{when} "
-                "(among the trips you can see)."
+                f"I see no upcoming trips booked for {u.whose}{where}{when} — I only see "
+                "the trips you're allowed to see."
             )
         return (
             f"No one on your team has an upcoming trip booked{where}{when} "

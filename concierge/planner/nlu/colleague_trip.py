@@ -64,7 +64,13 @@ def read(text: str, not_names: frozenset[str] = frozenset()) -> TripOf | None:
             if who in not_names or t.not_after.search(said[: m.start()]):
                 continue
             low = who.lower()
-            if low in t.pronouns:
+            if not who:  # "the same flight out": of whom the message names before it
+                named = [n.group("who") for n in t.named_before.finditer(said[: m.start()])]
+                named = [n for n in named if n not in not_names]
+                if not named:
+                    continue
+                who = named[-1]
+            elif low in t.pronouns:
                 named = [n.group("who") for n in t.named_before.finditer(said[: m.start()])]
                 named = [n for n in named if n not in not_names]
                 who = named[-1] if named else low

@@ -59,6 +59,27 @@ def _asides() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in raw)
 
 
+@cache
+def _before_name() -> str:
+    """What a request calls a colleague before their name (``data/people.yaml``)."""
+    return str(datafiles.load("people")["before_name"])
+
+
+@cache
+def _labels() -> tuple[re.Pattern[str], ...]:
+    """What an answer says a person is, before the name (``data/people.yaml`` ``labels``)."""
+    raw: list[str] = datafiles.load("people")["labels"]
+    return tuple(re.compile(p, re.IGNORECASE) for p in raw)
+
+
+def _unlabelled(chunk: str) -> str:
+    """A piece of an answer without what it says the person is ("two guests: Tom Baker"
+    → "Tom Baker", "a guest" → "")."""
+    for label in _labels():
+        chunk = label.sub("", chunk, count=1)
+    return chunk.strip(" .!:\"'")
+
+
 def _unframed(chunk: str) -> str:
     """The name a piece of an answer gives, without the words framing it ("the other is
     Tom Becker" → "Tom Becker", "I'm the third" → "i"); the piece itself otherwise."""
@@ -126,6 +147,8 @@ def companions(
     tokens = low
     for n, (start, end, _) in reversed(list(enumerate(marks))):
         tokens = tokens[:start] + f"@{n}@" + tokens[end:]
+    # "me and my manager @0@": the words calling them a colleague are no part of the list
+    tokens = re.sub(rf"(?:{_before_name()})(?=@\d+@)", "", tokens)
     member = rf"(?:\b{_SELF}\b|@\d+@)"
     found: list[str] = []
     for lst in re.finditer(rf"{member}(?:{_JOIN}{member})+", tokens):
@@ -139,9 +162,12 @@ def companions(
     return list(dict.fromkeys(found))
 
 
-def read_people(text: str, people: Sequence[str]) -> PeopleAnswer | None:
+def read_people(
+    text: str, people: Sequence[str], own_name: str | None = None
+) -> PeopleAnswer | None:
     """The people an answer to "who's flying?" names, or None when the text is not such
-    an answer (a question, a request, anything but names)."""
+    an answer (a question, a request, anything but names). ``own_name``: the speaker's
+    (the profile's), which names them as "me" does ("Ava Patel, plus two guests")."""
     body = text.strip()
     for aside in _asides():
         body = aside.sub(" ", body)
@@ -150,11 +176,11 @@ def read_people(text: str, people: Sequence[str]) -> PeopleAnswer | None:
         return None
     answer = PeopleAnswer()
     for chunk in _SPLIT.split(body):
-        chunk = _unframed(chunk.strip(" .!:\"'"))
+        chunk = _unlabelled(_unframed(chunk.strip(" .!:\"'")))
         if not chunk:
             continue
         low = chunk.lower()
-        if low in SELF_WORDS:
+        if low in SELF_WORDS or (own_name and _colleague(chunk, [own_name])):
             answer.people.append(Named("self", "me"))
             continue
         colleague = _colleague(chunk, people)
