@@ -500,7 +500,7 @@ def apply_user(
         u.intent = Intent.UNKNOWN
         return
     if u.intent in {Intent.SEARCH, Intent.SELECT, Intent.UNKNOWN}:
-        u.companions = companions(u.text, [*people, *others], [(p.start, p.end) for p in u.places])
+        u.companions = companions(u.text, people, [(p.start, p.end) for p in u.places], others)
         # "add Ava on that too, she's coming with me": a colleague named joining the
         # speaker flies along, as one the caller may book for (a guest's name is no one's)
         joining = (colleague(name, people) for name in u.party)

@@ -66,8 +66,8 @@ from tests.concierge.heldout.harness import (
     dialogue,
     flight_search,
     flight_segment,
-    worlds_fixture,
     runs_as_expected,
+    worlds_fixture,
 )
 
 worlds = worlds_fixture("empty", "trips")
@@ -185,7 +185,7 @@ CASES: list[tuple[str, Case]] = [
             nothing_changed=True,
             tools_exclude=NO_BOOK,
             reply_not_contains=["Globex", "Gus Novak"],
-            reply_contains_any=[REFUSED + ["don't see", "not find", "no one", "nobody"]],
+            reply_contains_any=[[*REFUSED, "don't see", "not find", "no one", "nobody"]],
         ),
     ),
     (
@@ -196,7 +196,7 @@ CASES: list[tuple[str, Case]] = [
             user="gus",
             nothing_changed=True,
             reply_not_contains=["Acme", "Senior Software"],
-            reply_contains_any=[REFUSED + ["don't see", "not find", "no one", "nobody"]],
+            reply_contains_any=[[*REFUSED, "don't see", "not find", "no one", "nobody"]],
         ),
     ),
     (
@@ -431,7 +431,7 @@ CASES: list[tuple[str, Case]] = [
             world="trips",
             nothing_changed=True,
             reply_not_contains=["BA 19", "DL 15"],
-            reply_contains_any=[REFUSED + ["only", "don't have access", "don't see"]],
+            reply_contains_any=[[*REFUSED, "only", "don't have access", "don't see"]],
         ),
     ),
     (
@@ -541,11 +541,17 @@ def test_same_part_of_whom_the_message_names(said: str, who: str | None) -> None
         ("JFK to Boston Dec 15 for me and my manager Mia", ["Mia Chen"]),
         ("book me and our colleague Mia on the 9am", ["Mia Chen"]),
         ("me plus my boss Mia to Paris", ["Mia Chen"]),
+        ("me and Mia Chen to Boston on the 9th", ["Mia Chen"]),
+        ("Mia and I need to fly to Boston on the 9th", []),  # a first name alone: a guest's?
         ("my manager Mia needs a flight", []),  # hers alone: a trip for her, not along
     ],
 )
-def test_colleague_called_by_role_flies_along(said: str, found: list[str]) -> None:
-    assert companions(said, ["Mia Chen"]) == found
+def test_manager_called_by_role_or_in_full_flies_along(said: str, found: list[str]) -> None:
+    # the manager, whom the caller may not book for: counted only when named beyond doubt
+    assert companions(said, [], others=["Mia Chen"]) == found
+    # a colleague the caller may book for, however named
+    if found or "Mia and I" in said:
+        assert companions(said, ["Mia Chen"]) == ["Mia Chen"]
 
 
 def test_manager_is_no_one_to_book_for() -> None:

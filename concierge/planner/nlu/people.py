@@ -125,25 +125,40 @@ def colleague(words: str, people: Sequence[str]) -> str | None:
 
 
 def companions(
-    text: str, people: Sequence[str], taken: Sequence[tuple[int, int]] = ()
+    text: str,
+    people: Sequence[str],
+    taken: Sequence[tuple[int, int]] = (),
+    others: Sequence[str] = (),
 ) -> list[str]:
     """The colleagues a request names as flying with the speaker, by the profile's names:
     "book me and Erin", "Erin and I need…", "me, Ava and Erin", "fly with Ava".
-    ``taken``: spans other readers own (places: "to mia" names no one)."""
-    if not people:
+    ``taken``: spans other readers own (places: "to mia" names no one). ``others``: people
+    the profile names whom the caller may not book for (their manager), counted only when
+    named beyond doubt — in full ("Mia Chen") or by what they are ("my manager Mia"): a
+    first name alone may be a guest's."""
+    if not people and not others:
         return []
+    low = text.lower()
     marks: list[tuple[int, int, str]] = []
     for m in re.finditer(r"[A-Za-z][A-Za-z'’-]*", text):
         if any(start <= m.start() < end for start, end in taken):
             continue
-        colleague = _colleague(m.group(0).removesuffix("'s").removesuffix("’s"), people)
+        word = m.group(0).removesuffix("'s").removesuffix("’s")
+        colleague = _colleague(word, people)
+        if colleague is None:
+            other = _colleague(word, others)
+            rest = " " + " ".join(other.split()[1:]).lower() if other else ""
+            if other and (
+                (rest.strip() and low[m.end() : m.end() + len(rest)] == rest)
+                or re.search(rf"(?:{_before_name()})$", low[: m.start()])
+            ):
+                colleague = other
         if colleague:
             marks.append((m.start(), m.end(), colleague))
     if not marks:
         return []
     # Each colleague becomes a token, then a list holding the speaker and colleagues, or
     # "with <colleague>", marks them as companions.
-    low = text.lower()
     tokens = low
     for n, (start, end, _) in reversed(list(enumerate(marks))):
         tokens = tokens[:start] + f"@{n}@" + tokens[end:]
