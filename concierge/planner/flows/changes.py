@@ -7,7 +7,7 @@ import json
 import math
 import re
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 from concierge.planner import render
 from concierge.planner.flows.base import INACTIVE, Call, Context, Decision, Handler, Reply
@@ -21,6 +21,7 @@ from concierge.planner.flows.lookup import (
 from concierge.planner.flows.options import amount_of, pick
 from concierge.planner.flows.stays import stay_after
 from concierge.planner.nlu import datafiles
+from concierge.planner.nlu.flight_numbers import flight_numbers, mentions
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.nlu.picks import airlines_asked, flight_number, one_option
 from concierge.planner.state import Offer, Shown, State, Step, Turn, typed
@@ -417,7 +418,7 @@ def leg_named(flights: list[dict[str, Any]], u: Understanding, ctx: Context) -> 
     if len(flights) == 1:
         return flights[0]
     # "switch me from BA 18 to DL 40": the booked flight named by its number
-    said = {m.group(1).upper() + m.group(2) for m in _FLIGHT_CODE.finditer(u.text)}
+    said = flight_numbers(u.text)
     numbered = [s for s in flights if str(s.get("flight") or "").replace(" ", "").upper() in said]
     if numbered:
         return numbered[0]
@@ -572,7 +573,7 @@ def switches(u: Understanding) -> bool:
     low = u.text.lower().replace("’", "'")
     words = {m.group(0) for m in _table()["change"].finditer(low)} - _BARE_COMPARE
     numbered = any(flight_number(r.carrier or "") for r in u.options) or any(
-        flight_number(f"{m.group(1)} {m.group(2)}") for m in _FLIGHT_CODE.finditer(u.text)
+        f.airline for f in mentions(u.text)
     )
     return bool(words and numbered)
 
@@ -675,13 +676,17 @@ def other_day_of_change(
     return None
 
 
-# A flight number a change moves to ("to BA 20", "onto the UA 1187"), not one of the trip's.
-_SWITCHED_TO = re.compile(
-    r"\b(?:to|onto|on to|for)\s+(?:the\s+)?(?:[A-Za-z]{2}|[A-Za-z]\d|\d[A-Za-z])\s?\d{1,4}\b"
-)
+# What says a flight number after it is one a change moves to ("to BA 20", "onto the UA
+# 1187"), not one of the trip's.
+_SWITCHED_TO = re.compile(r"\b(?:to|onto|on to|for)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
-_FLIGHT_CODE = re.compile(r"\b([A-Za-z]{2}|[A-Za-z]\d|\d[A-Za-z])\s?(\d{1,4})\b")
+def _without_switched_to(text: str) -> str:
+    """``text`` less the flight numbers a change moves to ("switch my return to BA 20")."""
+    for f in reversed(mentions(text)):
+        if _SWITCHED_TO.search(text[: f.start]):
+            text = text[: f.start] + " " + text[f.end :]
+    return text
 
 
 def _half_in(ref: OptionRef, after: str | None, before: str | None) -> str:
@@ -723,7 +728,7 @@ def _change_booking(
         if booking_id is None:
             hint = Understanding(
                 # "switch my return to BA 20": the flight switched to names no booked one.
-                text=_SWITCHED_TO.sub(" ", u.text),
+                text=_without_switched_to(u.text),
                 intent=u.intent,
                 places=u.places,
                 booking_id=u.booking_id,
@@ -803,13 +808,12 @@ def _change_booking(
         # "can you move my flight home to BA 14 on the 16th?": a flight number asked in a
         # question is still the one to switch to (one of the booking's is not).
         own = {str(s.get("flight") or "").replace(" ", "").upper() for s in flights}
-        for m in _FLIGHT_CODE.finditer(u.text):
-            code = f"{m.group(1).upper()} {m.group(2)}"
-            if code.replace(" ", "") not in own and flight_number(code):
-                named.append(OptionRef(carrier=code))
+        for f in mentions(u.text):
+            if f.squeezed not in own and f.airline:
+                named.append(OptionRef(carrier=f.spaced))
     if (
         not any(r.carrier for r in named)
-        and (same_number or _SAME_FLIGHT.search(u.text))
+        and (same_number or _same_flight(u.text))
         and seg.get("flight")
     ):
         # "move it to the next day, same flight if there is one": the booked flight's
@@ -908,13 +912,22 @@ def _airline_asked(
     return on_it[0] if len(on_it) == 1 else None
 
 
-# "same flight", "the same BA 19", "same one", "same time": the booked flight, another day
+# "same flight", "same one", "same time": the booked flight, another day
 _SAME_FLIGHT = re.compile(
-    r"\bsame\s+(?:(?:flight|plane|one|service|departure|time)\b|(?:[A-Z]{2}|[A-Z]\d|\d[A-Z])\s?\d{1,4}\b"
+    r"\bsame\s+(?:(?:flight|plane|one|service|departure|time)\b"
     # "same BA flight, just a day later": the airline said before it
     r"|(?!(?:day|date|week|night|time|hotel|room)\b)(?:[a-z]{2,12}\s+){1,2}(?:flight|plane|service)\b)",
     re.IGNORECASE,
 )
+# ... or its number after "same" ("the same BA 19", "same ba 19")
+_SAME: Final = re.compile(r"\bsame\s+$", re.IGNORECASE)
+
+
+def _same_flight(text: str) -> bool:
+    """The booked flight asked for again on another day ("same flight", "the same BA 19")."""
+    return bool(_SAME_FLIGHT.search(text)) or any(
+        _SAME.search(text[: f.start]) for f in mentions(text)
+    )
 
 
 def _stay_stays(booking: dict[str, Any], seg: dict[str, Any], new_day: dt.date) -> str:
@@ -1099,11 +1112,10 @@ def change_of_booked(state: State, turn: Turn, ctx: Context, u: Understanding) -
     booked = {f.replace(" ", "").upper() for t in rows for f in t.flights}
     # A flight number that is none of the trips' is the one to switch to ("rebook me on
     # AA 22"), not a flight the trip is named by.
-    text = re.sub(
-        r"\b([A-Z]{2}|[A-Z]\d|\d[A-Z])\s?(\d{1,4})\b",
-        lambda m: m.group(0) if (m.group(1) + m.group(2)).upper() in booked else " ",
-        u.text,
-    )
+    text = u.text
+    for f in reversed(mentions(text)):
+        if f.squeezed not in booked:
+            text = text[: f.start] + " " + text[f.end :]
 
     def fits(t: TripOut) -> bool:
         # "get back to NYC on the 17th": where the trip starts is a place of it too.

@@ -9,10 +9,10 @@ from typing import Any, Final
 from concierge.planner import render
 from concierge.planner.flows.base import INACTIVE, Call, Context, Reply
 from concierge.planner.flows.options import pick
+from concierge.planner.nlu.flight_numbers import flight_numbers as flight_numbers
 from concierge.planner.nlu.intents import Understanding
 from concierge.planner.nlu.parts import TripPart
 from concierge.planner.state import State, Turn, typed
-from core.catalogue.network import CARRIER_BY_CODE
 from core.catalogue.places import lookup_place
 from tools.list_trips import TripOut
 from tools.views import BookingOut, city_of
@@ -47,23 +47,6 @@ def trip_matches(
         return False
     numbers = {f.replace(" ", "").upper() for f in t.flights}
     return all(code in numbers for code in flight_numbers(u.text))
-
-
-_FLIGHT_NO: Final = re.compile(r"\b([A-Z]{2}|[A-Z]\d|\d[A-Z])\s?(\d{1,4})\b")
-_FLIGHT_NO_ANY_CASE: Final = re.compile(r"\b([a-z]{2}|[a-z]\d|\d[a-z])\s?(\d{1,4})\b", re.I)
-
-
-def flight_numbers(text: str) -> set[str]:
-    """The flight numbers a message names ("BA 19", "UA1187"), squeezed ("BA19"); typed in
-    lower case ("wat seat do i have on ba 19?") when the code is an airline's, so that
-    words before a number ("on 14") are never read as one."""
-    found = {"".join(c).upper() for c in _FLIGHT_NO.findall(text)}
-    found |= {
-        (code + digits).upper()
-        for code, digits in _FLIGHT_NO_ANY_CASE.findall(text)
-        if code.upper() in CARRIER_BY_CODE
-    }
-    return found
 
 
 _ROUTE = re.compile(r"\b([A-Z]{3})→([A-Z]{3})\b")

@@ -25,17 +25,14 @@ from concierge.planner.flows.lookup import (
 from concierge.planner.flows.options import pick
 from concierge.planner.nlu import asks
 from concierge.planner.nlu.dates import MONTHS
+from concierge.planner.nlu.flight_numbers import mentions
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.nlu.parts import TripPart, read_part
 from concierge.planner.state import Offer, State, Turn, within_days
-from core.catalogue import CARRIERS
 from tools.cancel_booking import CancelBookingOutput
 from tools.get_booking import GetBookingOutput
 from tools.list_trips import MAX_TRIPS, ListTripsOutput
 from tools.views import RefundOut, spoken_day
-
-CARRIER_CODES = frozenset(c.code for c in CARRIERS)
-
 
 # "cancel all my trips", "cancel both bookings", "cancel every trip I have": each of one's
 # active trips, one confirmation at a time.
@@ -480,15 +477,8 @@ def trip_ask(u: Understanding) -> TripAsk:
         if u.facets == {"hotel", "locator"}
         else None
     )
-    named = re.search(r"\b([A-Z]{2}|[A-Z]\d|\d[A-Z]) ?(\d{1,4})\b", u.text) or next(
-        (
-            m
-            for m in re.finditer(r"\b([a-z]{2}) ?(\d{1,4})\b", u.text, re.IGNORECASE)
-            if m.group(1).upper() in CARRIER_CODES
-        ),
-        None,
-    )  # "BA 19", or "ba 19" when "ba" is an airline's code
-    flight = f"{named.group(1).upper()} {named.group(2)}" if named else None
+    named = mentions(u.text)  # "BA 19", or "ba 19" when "ba" is an airline's code
+    flight = named[0].spaced if named else None
     into = bool(u.destination and u.destination.place and u.destination.place.city == city)
     # "leave from at JFK", "my flight out of Heathrow": the city is where a flight leaves.
     said = next(

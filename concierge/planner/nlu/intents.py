@@ -37,6 +37,7 @@ from concierge.planner.nlu import (
     shorthand,
 )
 from concierge.planner.nlu.dates import DateReading, moved_to, read_dates
+from concierge.planner.nlu.flight_numbers import flight_numbers
 from concierge.planner.nlu.legs import LegReading, StayReading, read_legs, read_stays
 from concierge.planner.nlu.numbers import word_number
 from concierge.planner.nlu.picks import OptionRef as OptionRef  # re-exported: flows read it here
@@ -1718,11 +1719,6 @@ _REPLACED: Final = re.compile(
 )
 
 
-# A flight named by its number ("BA 19", "UA2104"): a question about it is about a booking.
-_FLIGHT_NUMBER: Final = re.compile(r"\b(?:[A-Z]{2}|[A-Z]\d|\d[A-Z]) ?\d{1,4}\b")
-# ... in any case, when the two letters are an airline's code ("ba 19", "dl15")
-_FLIGHT_NUMBER_ANY: Final = re.compile(r"\b([a-z]{2}) ?\d{1,4}\b", re.IGNORECASE)
-_CARRIER_CODES: Final = frozenset(c.code for c in CARRIERS)
 
 
 # What only a booking made has: asked for, it is asked of one's trip, question or not.
@@ -1755,7 +1751,9 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
     u.facets = facets
     if not u.facets:
         return False
-    if asks.is_own(clean) or u.booking_id or _FLIGHT_NUMBER.search(clean):
+    if asks.is_own(clean) or u.booking_id or flight_numbers(clean):
+        # a flight named by its number ("BA 19", "what time does ba 19 land?"): a
+        # question about it is about a booking
         return True
     if "check" in u.facets and _SPEAKER.search(clean.lower()):
         return True  # "just checking - I fly home from london on friday right?"
@@ -1774,8 +1772,6 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
         return True
     if {"address", "hotel"} <= u.facets and not u.options and not _whose(clean, u.places):
         return True  # "hotel address in london?": the address of the hotel one booked
-    if any(m.group(1).upper() in _CARRIER_CODES for m in _FLIGHT_NUMBER_ANY.finditer(clean)):
-        return True  # "what time does ba 19 land?": an airline's code, typed in lower case
     if u.facets & {"check_in", "check_out"} and _STAY_WORD.search(clean.lower()):
         # "what time is check-in at the holiday inn?": the times of the stay one booked
         return True

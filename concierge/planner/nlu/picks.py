@@ -24,6 +24,8 @@ from typing import Any, Final
 
 from concierge.planner.nlu import datafiles
 from concierge.planner.nlu.dates import NOT_A_PART, day_part
+from concierge.planner.nlu.flight_numbers import PATTERN as FLIGHT_NUMBER
+from concierge.planner.nlu.flight_numbers import is_flight_number, mentions
 from concierge.planner.nlu.numbers import ORDINALS, word_number
 from core.catalogue import CARRIERS
 
@@ -357,15 +359,6 @@ def price_mentions(low: str) -> list[tuple[int, int, float, str | None]]:
     return found
 
 
-# A flight named by its number ("BA 20 please", "ua1187", "the DL 1071"): the option
-# carrying it. The code must be an airline's; a time or a count after it is no number.
-_CARRIER_CODES: Final = frozenset(c.code.lower() for c in CARRIERS)
-_FLIGHT_NUMBER: Final = re.compile(
-    r"(?<![\w:./-])(?P<code>[a-z][a-z0-9]|[0-9][a-z])\s?(?P<n>\d{1,4})(?![\w:.,]\d|\w)"
-    r"(?!\s*(?:am|pm|people|passengers?|nights?|rooms?|seats?|days?|h\b|hours?))"
-)
-
-
 def airline_wished(text: str) -> str | None:
     """The airline a request wishes for without asking for it alone ("I'd like to stick to
     American if I can", "Delta if possible"), as written in lower case; None when none."""
@@ -443,8 +436,7 @@ _NOT_AIRLINES: Final = frozenset({"the", "it", "that", "this", "a", "an", "my", 
 
 def flight_number(word: str) -> bool:
     """ "ba 20", "ua1187": a flight's number, as ``read`` gives it in ``OptionRef.carrier``."""
-    m = _FLIGHT_NUMBER.fullmatch(word.lower())
-    return m is not None and m.group("code") in _CARRIER_CODES
+    return is_flight_number(word)
 
 
 # Each airline by its name, the name's first word and its code ("delta air lines", "delta",
@@ -965,11 +957,10 @@ def read(text: str) -> list[OptionRef]:
         found.append((booked.start(), OptionRef(booked=True)))
     elif same:
         found.append((same.start(), OptionRef(same=True)))
-    for m in _FLIGHT_NUMBER.finditer(low if not low.rstrip().endswith("?") else ""):
+    for f in mentions(low if not low.rstrip().endswith("?") else ""):
         # (a question naming a flight, "is BA 117 delayed?", asks about it: no pick)
-        if m.group("code") in _CARRIER_CODES:
-            number = f"{m.group('code').upper()} {m.group('n')}"
-            found.append((m.start(), OptionRef(carrier=number)))
+        if f.airline:
+            found.append((f.start, OptionRef(carrier=f.spaced)))
     for start, end, amount, per in price_mentions(low):
         found.append((start, OptionRef(price=amount, per=per, price_said=low[start:end].strip())))
     cased = " ".join((text or "").replace("’", "'").split())  # same offsets as ``low``
@@ -1369,7 +1360,7 @@ def _book_named() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], fr
     # number needs no "the" before it
     request = re.compile(
         rf"\b(?:{verbs})\b(?P<between>(?:\s+[\w'-]+){{0,4}}?)\s+"
-        rf"(?:the\b|(?={_FLIGHT_NUMBER.pattern}))"
+        rf"(?:the\b|(?={FLIGHT_NUMBER}))"
     )
     wish = re.compile(
         rf"\bthe\s+[\w'-]+(?:\s+[\w'-]+){{0,3}}?,?\s+(?:{'|'.join(named['if_there'])})\b"
