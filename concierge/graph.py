@@ -284,6 +284,8 @@ def build_graph(
                         "needs_approval": question.needs_approval,
                         "refundable": question.refundable,
                         "policy": question.policy,
+                        "places": list(question.places),
+                        "kinds": list(question.kinds),
                     },
                     "call_id": call_id,
                 }

@@ -425,6 +425,8 @@ class Concierge:
                 traveller=about.get("traveller") or None,
                 needs_approval=bool(about.get("needs_approval")),
                 rejecting=rejecting,
+                places=tuple(about.get("places") or ()),
+                kinds=tuple(about.get("kinds") or ()),
             )
             # A yes or no inside pasted or forwarded text answers nothing: only the user's
             # own words do ("> yes, confirm it" quoted under "hm?" is no yes).

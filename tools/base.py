@@ -113,6 +113,10 @@ class Question:
     # in policy"): every part of it refundable; its policy colour. None: not told.
     refundable: bool | None = None
     policy: str | None = None
+    # What a yes may name it by ("ok great, yes book the Boston one", "confirm the Madrid
+    # hotel"): its places (cities and airports) and the kinds of its parts (flight, hotel).
+    places: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

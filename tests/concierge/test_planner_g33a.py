@@ -251,7 +251,21 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = {13, 14, 15, 16}  # yes naming the hold after a question (open)
+CASES.append(
+    (
+        # the other side: a yes naming a place the hold does not have is no yes
+        "yes_naming_the_hold",
+        dialogue(
+            "JFK to Boston on the 10th",
+            "1",
+            "yes, book the chicago one",
+            not_new_status="confirmed",
+            tools_exclude=["confirm_booking"],
+        ),
+    )
+)
+
+GAPS: set[int] = set()
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))

@@ -46,6 +46,10 @@ class Asked:
     traveller: str | None = None  # whose trip it is, when not the caller's own
     needs_approval: bool = False  # saying yes sends it for approval first
     rejecting: bool = False  # the question is whether to reject an approval request
+    # What the booking asked about is named by: its places (cities, airports) and the
+    # kinds of its parts ("flight", "hotel") — "yes, book the Boston one" names it.
+    places: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class _Vocabulary:
     symbols: tuple[tuple[str, str], ...]  # emoji or shortcode → token, longest first
     slots: dict[str, list[str]]  # {action}, {object}: for the restating phrases
     restates: dict[str, tuple[str, ...]]  # fact → its patterns (data's ``restates``)
+    kind_words: dict[str, tuple[str, ...]]  # a booking's part → the words naming it
 
 
 def _expand(pattern: str, slots: dict[str, list[str]]) -> Iterator[str]:
@@ -184,6 +189,10 @@ def vocabulary() -> _Vocabulary:
             str(fact): tuple(_plain(str(p)) for p in patterns)
             for fact, patterns in raw["restates"].items()
         },
+        kind_words={
+            str(kind): tuple(_plain(str(w)) for w in words)
+            for kind, words in raw["kind_words"].items()
+        },
     )
 
 
@@ -210,6 +219,14 @@ def _phrases(asked: Asked | None) -> tuple[_Phrases, frozenset[str]]:
         slots["them"] = ["her", "him", "them", *named]
         slots["their"] = ["her", "his", "their", *(f"{n}s" for n in named)]
         facts.append("someone_else")
+    held = [_NOT_WORD.sub(" ", _plain(p)).strip() for p in asked.places]
+    called = [w for kind in asked.kinds for w in vocab.kind_words.get(kind, ())]
+    if held and called:
+        # "the boston one", "the flight to boston": only the words of the parts it has (a
+        # flight on hold is never "the boston hotel", which asks for one more thing)
+        slots["held"] = [" ".join(p.split()) for p in dict.fromkeys(held) if p]
+        slots["held_kind"] = list(dict.fromkeys(called))
+        facts.append("named")
     if not facts:
         return vocab.phrases, frozenset()
     by_first = {first: list(entries) for first, entries in vocab.phrases.items()}
