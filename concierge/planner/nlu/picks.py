@@ -647,7 +647,8 @@ def _labelled_kind(label: str) -> str | None:
 
 
 def _bare_number(low: str, span: tuple[int, int]) -> tuple[int, int] | None:
-    """A clause that is one option number and nothing else but fillers and a direction."""
+    """A clause that is one option number and nothing else but fillers, a direction and
+    a "both ways" ("1 both ways", "2 for both legs": the same number in every list)."""
     text = low[span[0] : span[1]]
     numbers = list(re.finditer(rf"(?<![\w:./-])(?:#\s*)?(?P<n>{_NUMBER_WORD})(?![\w:./-])", text))
     if len(numbers) != 1:
@@ -655,7 +656,7 @@ def _bare_number(low: str, span: tuple[int, int]) -> tuple[int, int] | None:
     m = numbers[0]
     rest = text[: m.start()] + " " + text[m.end() :]
     t = tables()
-    for _, pattern in t.directions:
+    for _, pattern in (*t.both, *t.directions):
         rest = pattern.sub(" ", rest)
     rest = t.fillers.sub(" ", rest)
     if re.sub(r"[\s.!?#:]+", "", rest):
