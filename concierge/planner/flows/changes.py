@@ -85,10 +85,7 @@ def _disruption(state: State, turn: Turn, ctx: Context, u: Understanding) -> Dec
         if told is not None:
             return told
         if outputs:
-            refs = ", ".join(str(b.get("booking_id")) for b in outputs)
-            return Reply(
-                f"I checked {refs}: all flights are on schedule, nothing needs rebooking. If the airline told you otherwise, give me the booking reference and I'll look again."
-            )
+            return _none_reported(outputs, ctx)
         errors = [render.error_text(s.error) for s in looked if s.error]
         return Reply("I couldn't check that booking: " + " ".join(errors))
     b = disrupted[0]
@@ -155,30 +152,81 @@ def _flight_told_about(
     outputs: list[dict[str, Any]], u: Understanding, ctx: Context
 ) -> Reply | None:
     """A disruption told of one flight ("BA emailed that my flight home on the 18th is
-    cancelled") that the airline has reported nothing of: that flight — by its day, else
-    the leg named of the one booking read — said to stand as booked, and what can be done.
-    None when the message names no one flight of those read."""
-    day = u.dates.depart or u.dates.ret
-    booked = [
-        (b, s)
-        for b in outputs
-        for s in b.get("segments") or []
-        if s.get("kind") == "flight" and s.get("status") in ("held", "booked")
+    cancelled", "BA cancelled my flight to London", "BA19 was cancelled") that the airline
+    has reported nothing of: that flight — by its number, its day, else the leg or the
+    place named of the one booking read — said to be still scheduled as booked, and what
+    can be done. None when the message names no one flight of those read."""
+    booked = _booked_flights(outputs)
+    said = flight_numbers(u.text)
+    named = [
+        (b, s) for b, s in booked if str(s.get("flight") or "").replace(" ", "").upper() in said
     ]
-    named = [(b, s) for b, s in booked if day and str(s.get("depart") or "")[:10] == str(day)]
-    if not named and len(outputs) == 1 and leg_word(u.text):
+    day = u.dates.depart or u.dates.ret
+    if not named:
+        named = [(b, s) for b, s in booked if day and str(s.get("depart") or "")[:10] == str(day)]
+    if not named and len(outputs) == 1 and (leg_word(u.text) or _by_place(booked, u)):
         flights = [s for _, s in booked]
         named = [(outputs[0], leg_named(flights, u, ctx))] if flights else []
     if len(named) != 1:
         return None
     b, flight = named[0]
     return Reply(
-        f"The airline hasn't reported a cancellation or delay of {flight.get('flight', 'that flight')} "
-        f"{flight.get('origin')}→{flight.get('destination')} on {render.when(flight.get('depart'))} "
-        f"({b.get('booking_id')}): it is still booked as it was. If the airline has told you "
-        "otherwise, its report hasn't reached us yet — once it does, you'll be told and "
-        "offered alternatives with no change fee. Or I can move it to another flight now "
-        "(the fare rules' change fee applies): just tell me the day or time."
+        f"{_flight_text(flight)} ({b.get('booking_id')}) is still scheduled as booked: the "
+        "airline hasn't reported a cancellation or delay of it to us. " + _WHAT_CAN_BE_DONE
+    )
+
+
+# What a traveller told of a disruption the airline hasn't reported can do.
+_WHAT_CAN_BE_DONE = (
+    "If the airline has told you otherwise, its report hasn't reached us yet — once it "
+    "does, you'll be told and offered alternatives with no change fee. Or I can move it to "
+    "another flight now (the fare rules' change fee applies): just tell me the day or time."
+)
+
+
+def _booked_flights(outputs: list[dict[str, Any]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """The flights still booked (or held) of the bookings read, each with its booking."""
+    return [
+        (b, s)
+        for b in outputs
+        for s in b.get("segments") or []
+        if s.get("kind") == "flight" and s.get("status") in ("held", "booked")
+    ]
+
+
+def _by_place(booked: list[tuple[dict[str, Any], dict[str, Any]]], u: Understanding) -> bool:
+    """The message names a place one of the flights leaves from or goes to ("my flight to
+    London"), so ``leg_named`` finds the flight by it."""
+    cities = {m.place.city for m in u.places if m.place is not None}
+    return any(
+        _in_city(s.get(end), city)
+        for _, s in booked
+        for end in ("origin", "destination")
+        for city in cities
+    )
+
+
+def _flight_text(flight: dict[str, Any]) -> str:
+    """ "BA 19 JFK→LHR on Mon 14 Dec 22:30"."""
+    return (
+        f"{flight.get('flight', 'Your flight')} {flight.get('origin')}→"
+        f"{flight.get('destination')} on {render.when(flight.get('depart'))}"
+    )
+
+
+def _none_reported(outputs: list[dict[str, Any]], ctx: Context) -> Reply:
+    """A disruption told of no one flight of the bookings read, the airline having
+    reported nothing: the flights still to leave named, each still scheduled, and what
+    can be done."""
+    booked = _booked_flights(outputs)
+    ahead = [(b, s) for b, s in booked if _first_flight_after([s], ctx.now) is not None] or booked
+    if not ahead:
+        refs = ", ".join(str(b.get("booking_id")) for b in outputs)
+        return Reply(f"I checked {refs}: there is no flight still booked on it to check.")
+    lines = "\n".join(f"- {_flight_text(s)} ({b.get('booking_id')})" for b, s in ahead)
+    return Reply(
+        "The airline hasn't reported a cancellation or delay of any of your flights to us; "
+        f"they are all still scheduled as booked:\n{lines}\n\n" + _WHAT_CAN_BE_DONE
     )
 
 
