@@ -803,6 +803,9 @@ def _change_booking(
         return Reply(
             f"{b.get('booking_id')} has no flight to change. For a hotel change I'd cancel and rebook it — shall I search new hotel dates?"
         )
+    every = _every_flight_shifted(flights, u)
+    if every:
+        return _shift_every_flight(state, turn, ctx, u, b, every)
     seg = next((s for s in flights if segment_id and s.get("segment_id") == segment_id), None)
     seg = seg or leg_named(flights, u, ctx)
     old = render.day_of(seg.get("depart"))
@@ -938,6 +941,115 @@ def _change_booking(
         new_day,
         stay_note=_stay_stays(b, seg, new_day),
         asked=_airline_asked(u.text, options, flights),
+    )
+
+
+def _every_flight_shifted(flights: list[dict[str, Any]], u: Understanding) -> list[dict[str, Any]]:
+    """The booking's live flights, when the message moves all of them by a number of days
+    ("flights one day later in both directions", "a day earlier each way"); else none."""
+    live = [s for s in flights if s.get("status") in ("held", "booked")]
+    if not u.shift_days or len(live) < 2 or not every_leg(u.text):
+        return []
+    return live
+
+
+def every_leg(text: str) -> bool:
+    """The message speaks of every flight of a trip ("both directions", "each way", "go
+    out and come back", "the whole trip")."""
+    return bool(_table()["every_leg"].search(text.lower().replace("’", "'")))
+
+
+def shifts_booked_trip(state: State, turn: Turn, u: Understanding) -> bool:
+    """Flights asked for a number of days from what one has booked ("find me flights one
+    day later in both directions than what I have booked", "2 days later each way vs my
+    London trip"), with no trip planned here: the booked trip's flights searched on their
+    shifted days (``change_of_booked``), whatever else the message reads as."""
+    if any(s.id.endswith("_chg") for s in turn.calls("search_flights")):
+        return True  # this turn's change, under way
+    if not u.shift_days or u.booking_id or u.intent not in _MAY_BE_SHIFT:
+        return False
+    low = u.text.lower().replace("’", "'")
+    if not re.search(r"\bflights?\b", low) or not _table()["than_booked"].search(low):
+        return False
+    offers = (s for kind, s in state.shown.items() if kind not in {"trips", "approvals"})
+    return not (state.flight_args or state.hotel_args or any(s.items for s in offers))
+
+
+# What a search relative to one's booked trip may read as besides ("... than what I have
+# booked" reads as a question about one's trips).
+_MAY_BE_SHIFT = frozenset({Intent.SEARCH, Intent.TRIPS, Intent.ASK_TRIP, Intent.UNKNOWN})
+
+
+def _shift_every_flight(
+    state: State,
+    turn: Turn,
+    ctx: Context,
+    u: Understanding,
+    b: dict[str, Any],
+    flights: list[dict[str, Any]],
+) -> Decision:
+    """Each flight of a booking searched ``u.shift_days`` days from its own day, as a
+    change search of that flight (an option picked, or a Book click, rebooks it). The
+    first flight's options are the list a number then picks from (its search runs last,
+    so that the state keeps it); the others are shown for the next move."""
+    shift = int(u.shift_days or 0)
+    days = [render.day_of(s.get("depart")) for s in flights]
+    if any(d is None for d in days):
+        return Reply("I couldn't read the days of the flights booked on that trip.")
+    new_days = [d + dt.timedelta(days=shift) for d in days if d is not None]
+    searches = [s for s in turn.calls("search_flights") if s.args.get("rebooking")]
+    if not searches:
+        calls = [
+            Call(
+                "search_flights",
+                {
+                    "origin": seg.get("origin"),
+                    "destination": seg.get("destination"),
+                    "date": day.isoformat(),
+                    "cabin": seg.get("cabin") or "economy",
+                    "passengers": int(seg.get("passengers") or 1),
+                    "limit": 5,
+                    "rebooking": b.get("booking_id"),
+                    **({"max_stops": u.max_stops} if u.max_stops is not None else {}),
+                },
+                tag="chg" if i == 0 else f"chg{i + 1}",
+            )
+            for i, (seg, day) in enumerate(zip(flights, new_days, strict=True))
+        ]
+        return calls[1:] + calls[:1]
+    by_origin = {(s.args.get("origin"), s.args.get("date")): s for s in searches}
+    blocks: list[str] = []
+    for seg, day in zip(flights, new_days, strict=True):
+        step = by_origin.get((seg.get("origin"), day.isoformat()))
+        if step is None or step.error or not step.output:
+            why = render.error_text(step.error) if step is not None and step.error else "no answer"
+            blocks.append(f"I couldn't search flights instead of {seg.get('flight')}: {why}")
+            continue
+        block = render.flights_block(step.output, f"Instead of {seg.get('flight')}")
+        # (the client draws the options as cards: the list's heading only)
+        blocks.append(block.split("\n", 1)[0] if ctx.cards else block)
+    first = flights[0]
+    step = by_origin.get((first.get("origin"), new_days[0].isoformat()))
+    options = [] if step is None or step.error else (step.output or {}).get("options") or []
+    state.shown["changes"] = Shown(
+        "changes", options, str(b.get("booking_id")), str(first.get("segment_id"))
+    )
+    state.last_shown = "changes"
+    days_text = "a day" if abs(shift) == 1 else f"{abs(shift)} days"
+    how_far = f"{days_text} {'later' if shift > 0 else 'earlier'}"
+    booked = ", ".join(
+        f"{s.get('flight')} {s.get('origin')}→{s.get('destination')} {render.when(s.get('depart'))}"
+        for s in flights
+    )
+    hotel = _stay_stays(b, first, new_days[0])
+    return Reply(
+        f"Flights {how_far} than those booked on {b.get('booking_id')} ({booked}); nothing "
+        "is changed yet:\n\n"
+        + "\n\n".join(blocks)
+        + hotel
+        + f"\n\nWhich one should I switch {first.get('flight')} to? Then I'll move "
+        + ", ".join(str(s.get("flight")) for s in flights[1:])
+        + " the same way. Any fare difference and change fee follow the fare rules."
     )
 
 
@@ -1172,6 +1284,9 @@ def change_of_booked(state: State, turn: Turn, ctx: Context, u: Understanding) -
         return trip_matches(t.model_dump(mode="json"), hint, ctx)
 
     matches = [t for t in rows if fits(t)]
+    if u.shift_days and every_leg(u.text):
+        # "a day later both ways": a trip with a flight each way
+        matches = [t for t in matches if len(t.flights) > 1] or matches
     homeward, outward = legs_said(u.text)
     if homeward and not outward and len(matches) > 1:
         matches = with_flight_home(matches, home_city(ctx)) or matches

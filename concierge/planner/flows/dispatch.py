@@ -354,8 +354,10 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
     if changes.changes_booked_leg(state, turn, u):
         # "a later flight home on the 18th?" with no trip planned here: one's booked trip.
         intent = Intent.CHANGE
-    if (intent == Intent.CHANGE and not u.booking_id) or changes.sounds_like_change(
-        state, turn, replace(u, intent=intent)
+    if (
+        (intent == Intent.CHANGE and not u.booking_id)
+        or changes.sounds_like_change(state, turn, replace(u, intent=intent))
+        or changes.shifts_booked_trip(state, turn, replace(u, intent=intent))
     ):
         # "can i come home on saturday the 19th instead of friday?": a booked flight moved,
         # in the booked trip it fits (else a request of its own, or the change flow's
