@@ -310,6 +310,9 @@ def _day_before_in_time(state: State, turn: Turn) -> Call | None:
 
 
 def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    nothing_cheaper = _cheapest_already_shown(state, turn, u)
+    if nothing_cheaper is not None:
+        return nothing_cheaper
     d = state.draft
     dated_by_trip = False
     if (u.extend_nights or u.extend_until) and _held_stay_extended(
@@ -1204,6 +1207,33 @@ def _superlative_answer(asked: str | None, lists: list[tuple[str, list[dict[str,
     verb = "is" if len(passed) == 1 else "are"
     but = f" ({blocked} {verb} not allowed under company policy)" if passed else ""
     return f"The {asked} you can book is option {found.get('option')} ({label}){but}."
+
+
+def _cheapest_already_shown(state: State, turn: Turn, u: Understanding) -> Reply | None:
+    """ "anything cheaper?" right after a list its search gave cheapest first, whose
+    cheapest bookable option is in it: there is nothing cheaper for that search, said so
+    with that option (never the same list again, nor the same search run again). None
+    when the list was ordered otherwise or none of it can be booked: then it is searched."""
+    kind = state.last_shown
+    if not u.cheaper or turn.steps or kind not in ("flights", "returns", "hotels"):
+        return None
+    shown = state.shown.get(kind)
+    args = turn.prior.get(kind) or {}
+    if shown is None or not shown.items or not args or args.get("sort", "price") != "price":
+        return None
+    ref = OptionRef(best="cheapest")
+    found = pick(shown.items, ref)
+    if not isinstance(found, dict) or (found.get("policy") or {}).get("status") == "red":
+        return None
+    passed = skipped(shown.items, ref, found)
+    blocked = ", ".join(f"option {o.get('option')} ({render.option_label(o)})" for o in passed)
+    verb = "is" if len(passed) == 1 else "are"
+    but = f" ({blocked} {verb} cheaper but not allowed under company policy)" if passed else ""
+    return Reply(
+        f"There's nothing cheaper for that search: option {found.get('option')} "
+        f"({render.option_label(found)}) is already the cheapest you can book{but}. "
+        "Say which option you'd like, or change the day, time or cabin."
+    )
 
 
 _SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
