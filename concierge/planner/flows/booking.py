@@ -517,7 +517,7 @@ def _book(
     reserve = turn.last("reserve")
     if reserve is None:
         args: dict[str, Any] = {"items": items}
-        replaced = changed_hold(state)
+        replaced = changed_hold(state) or declined_hold(state, chosen)
         if replaced is not None:
             args["replaces"] = replaced  # the change is made by replacing that hold
         # Named with the pick ("book option 1 for Ava"), else with the request ("book Ava
@@ -589,12 +589,35 @@ def _return_to_held(state: State) -> bool:
     )
 
 
+def declined_hold(state: State, chosen: dict[str, Any]) -> str | None:
+    """The hold whose confirmation the traveller said no to (the reply offered to release
+    it), when what is picked now is another option of the very lists it took, still shown
+    ("no" — "the second one then"): the new hold takes its place, as a changed pick before
+    the yes does. None for a pick of another kind (a hotel beside a declined flight) or
+    from a list searched again since."""
+    offer = state.offer
+    if offer is None or offer.kind != "cancel":
+        return None
+    booking_id = str(offer.args.get("booking_id") or "")
+    if (state.bookings.get(booking_id) or {}).get("status") != "held":
+        return None
+    lists = state.held_from.get(booking_id) or []
+    if not lists or len(_held_picks(state, booking_id)) < len(lists):
+        return None
+    return booking_id if {_list_of(k) for k in chosen} == set(lists) else None
+
+
 def changed_hold_picks(state: State) -> dict[str, dict[str, Any]]:
     """The options the hold being changed took, by kind, from the lists still shown (a
     list searched again since then has no pick to keep)."""
     booking_id = changed_hold(state)
     if booking_id is None:
         return {}
+    return _held_picks(state, booking_id)
+
+
+def _held_picks(state: State, booking_id: str) -> dict[str, dict[str, Any]]:
+    """The options hold ``booking_id`` took, by kind, from the lists still shown."""
     kept: dict[str, dict[str, Any]] = {}
     for listed in state.held_from.get(booking_id, []):
         kind = next((k for k in _kinds(state) if _list_of(k) == listed), None)
@@ -676,7 +699,9 @@ def _confirm_flow(
         was = replaced.args.get("replaces") if replaced is not None else None
         say = f"I've released {was} and put this on hold instead." if was else ""
         if seated is not None and seated.done:
-            say = f"{say} {seats.after_choice(seated.output, seated.error, seated.args).text}".strip()
+            say = (
+                f"{say} {seats.after_choice(seated.output, seated.error, seated.args).text}".strip()
+            )
         asked = turn.understanding.text if turn.understanding and replaced else ""
         verdict = hold_questions.policy_asked(asked, current) if asked else None
         if verdict:  # "hold the 6:05 ... - will I need approval for it?"
@@ -685,7 +710,8 @@ def _confirm_flow(
         return [
             Call(
                 "confirm_booking",
-                {"booking_id": booking_id} | ({"purpose": fit(ConfirmBookingInput, "purpose", why)} if why else {}),
+                {"booking_id": booking_id}
+                | ({"purpose": fit(ConfirmBookingInput, "purpose", why)} if why else {}),
                 say=say,
             )
         ]

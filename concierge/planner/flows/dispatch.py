@@ -210,6 +210,11 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         # "actually, the Marriott instead - we have a negotiated rate there right?" at a
         # hold's confirmation: that option held in its place, and the question answered.
         return switch
+    other = switched.after_no(state, turn, ctx, replace(u, intent=intent))
+    if other is not None:
+        # "no, I'd rather have the citizenM" at a hotel's confirmation: the no, and the
+        # hotel named picked from the list shown in place of the one on hold.
+        return other
     asked = hold_questions.at_confirmation(state, turn, ctx, u)
     if asked is not None:
         # "wait, do I get my money back?" at a cancellation's confirmation, "how much is

@@ -212,6 +212,11 @@ def _area_at_airport(name: str, city: str) -> bool:
     return place is not None and place.city == city and _plain(area) != _plain(city)
 
 
+def option_names(option: dict[str, Any]) -> set[str]:
+    """The words that name a shown option: its airlines, flight numbers, hotel name's words."""
+    return _option_names(option)
+
+
 def _option_names(option: dict[str, Any]) -> set[str]:
     names: set[str] = set()
     if option.get("name") and _at_airport(option):

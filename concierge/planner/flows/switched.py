@@ -19,7 +19,7 @@ from typing import Any
 
 from concierge.planner.flows import booking, hold_questions, policy_questions
 from concierge.planner.flows.base import Context, Decision, Reply
-from concierge.planner.flows.options import name_refs
+from concierge.planner.flows.options import name_refs, option_names
 from concierge.planner.nlu import asks, datafiles, picks, requests
 from concierge.planner.nlu.intents import Intent, Understanding, understand
 from concierge.planner.state import State, Turn
@@ -97,3 +97,31 @@ def _held_name(state: State, booking_id: str) -> str:
             if name:
                 return str(name)
     return ""
+
+
+def after_no(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision | None:
+    """ "no, I'd rather have the citizenM", "nah, let's go with the Holiday Inn Express" at a
+    hold's confirmation: a no whose other clauses name another option of the lists that hold
+    took — a pick of it, held in the declined one's place (``reserve(replaces=…)``). None
+    for any other no (its clauses naming nothing, or only the option on hold: "no, the
+    Hilton is too pricey")."""
+    if u.intent != Intent.NO:
+        return None
+    pick = replace(u, intent=Intent.SELECT, options=picks.read(u.text))
+    done = turn.last("reserve")
+    if done is not None:
+        return booking.select(state, turn, ctx, pick) if done.args.get("replaces") else None
+    held = booking.changed_hold(state)
+    if held is None:
+        return None
+    lists = state.held_from.get(held) or []
+    kept = booking.changed_hold_picks(state).values()
+    named = [
+        r
+        for r in name_refs(state, pick)
+        if _LISTS.get(r.kind or "") in lists
+        and not any(str(r.carrier) in option_names(o) for o in kept)
+    ]
+    if not named:
+        return None
+    return booking.select(state, turn, ctx, pick)
