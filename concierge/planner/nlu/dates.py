@@ -576,6 +576,7 @@ def _mentions(
             taken.append((m.start(), m.end()))
             found.append(replace(mention, other=None) if settled else mention)
     found.sort(key=lambda x: x.start)
+    found = _weekday_around(text, found)
     found = _by_weekday_label(found, today)
     # "Wednesday 9th December", "Dec 9 (Wed)": the weekday only labels the date next to it.
     # (A weekend labels no weekday: "this weekend, Friday and Saturday night" names both.)
@@ -592,6 +593,55 @@ def _mentions(
         )
 
     return [m for m in found if m.kind != "weekday" or not any(labels(m, o) for o in dated)]
+
+
+_AROUND_WORDS: Final = datafiles.load("event_days")["around"]
+_AROUND_SAID: Final = re.compile(
+    r"(?:\b(?:the|on)\s+)*(?:\b(?P<nth>"
+    + "|".join(sorted(map(re.escape, _AROUND_WORDS["nth"]), key=len, reverse=True))
+    + r")\s+)?\b(?P<wd>"
+    + _WD
+    + r")s?\s+(?P<rel>"
+    + "|".join(
+        sorted(
+            map(re.escape, [*_AROUND_WORDS["before"], *_AROUND_WORDS["after"]]),
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# The mentions that name one day a weekday can be counted from.
+_ONE_DAY_KINDS: Final = frozenset(
+    {"holiday", "iso", "md", "dm", "dotted", "numeric", "ord", "nth_weekday"}
+)
+
+
+def _weekday_around(text: str, found: list[Mention]) -> list[Mention]:
+    """ "the last Tuesday before Christmas", "the first Monday after New Year", "the Monday
+    before the 21st": a weekday counted from the day named right after it (a holiday or a
+    date, data/event_days.yaml ``around``) is one day, that weekday on that side of it;
+    the weekday, its ordinal and the day it is counted from are read as that one mention."""
+    out = list(found)
+    for anchor in found:
+        if anchor.kind not in _ONE_DAY_KINDS or anchor.last is not None or anchor not in out:
+            continue
+        said = _AROUND_SAID.search(text[: anchor.start])
+        if said is None:
+            continue
+        wd = WEEKDAYS[said.group("wd").lower()]
+        nth = int(_AROUND_WORDS["nth"].get((said.group("nth") or "first").lower(), 1))
+        day = anchor.first
+        if said.group("rel").lower() in _AROUND_WORDS["before"]:
+            first = day - timedelta(days=(day.weekday() - wd) % 7 or 7) - timedelta(weeks=nth - 1)
+        else:
+            first = day + timedelta(days=(wd - day.weekday()) % 7 or 7) + timedelta(weeks=nth - 1)
+        start = said.start()
+        out = [m for m in out if m is not anchor and not (start <= m.start < anchor.start)]
+        said_all = text[start : anchor.end]
+        out.append(Mention(start, anchor.end, first, None, said_all, anchor.rolled, None, "anchored"))
+    return sorted(out, key=lambda x: x.start)
 
 
 def _numeric_range(
