@@ -1216,7 +1216,14 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         and not (
             u.dates.depart
             and u.destination
-            and not re.search(r"\bpolicy\b", low)
+            # ("Cheapest London hotel that's within policy, 15 to 18 December?": the
+            # policy words say which option is meant of a best one asked for)
+            and not re.search(
+                r"\bpolicy\b",
+                picks.without_policy_fit(low)
+                if picks.modifiers(clean).best or picks.superlative_asked(clean)
+                else low,
+            )
             and not re.search(r"\ballowed\b", picks.without_policy_fit(low))
             # ("would I need sign-off if I flew to Boston tomorrow?" asks the rules)
             and not (_APPROVAL_ASKED.search(low) and asks.is_question(clean))
@@ -1768,7 +1775,12 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
     u.facets = facets
     if not u.facets:
         return False
-    if asks.is_own(clean) or u.booking_id or flight_numbers(clean):
+    # ("the cheapest hotel within my policy": the policy is one's own, no trip of one's)
+    if (
+        asks.is_own(picks.without_policy_fit(clean.lower()))
+        or u.booking_id
+        or flight_numbers(clean)
+    ):
         # a flight named by its number ("BA 19", "what time does ba 19 land?"): a
         # question about it is about a booking
         return True
@@ -1806,13 +1818,17 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
     # named by its place or its route.
     # ... or without "the" and taken up by "it" ("paris flight thurs - what time does it
     # leave boston?"): a flight the question speaks of as one that exists.
+    named = re.search(
+        r"\bthe (?:[\w-]+ ){1,2}(?:to [\w-]+ )?(?:hotel|flight|trip|booking|stay)\b", clean.lower()
+    )
+    if named and any(p.search(named.group(0)) for _, p in picks.tables().best):
+        # "what's the cheapest hotel in San Francisco for Dec 14-16?": the best of the
+        # options there, to find — no booking named
+        named = None
     return bool(
         u.places
         and (
-            re.search(
-                r"\bthe (?:[\w-]+ ){1,2}(?:to [\w-]+ )?(?:hotel|flight|trip|booking|stay)\b",
-                clean.lower(),
-            )
+            named
             or (_PLACE_NAMED_BOOKING.search(clean.lower()) and _IT_ASKED.search(clean.lower()))
             # "what's the hotel for london?": the part of the trip there, as one that exists
             or (not u.dates.mentions and _PART_OF_TRIP_TO.search(clean.lower()))
