@@ -10,7 +10,7 @@ from typing import Any, Final
 from concierge.planner import render
 from concierge.planner.flows import option_questions, passengers
 from concierge.planner.flows.base import INACTIVE, Call, Context, Decision, Handler, Reply
-from concierge.planner.flows.options import amount_of, asked_hotels, pick, skipped
+from concierge.planner.flows.options import amount_of, asked_hotels, name_refs, pick, skipped
 from concierge.planner.flows.stays import stay_after
 from concierge.planner.nlu.intents import (
     Intent,
@@ -20,6 +20,7 @@ from concierge.planner.nlu.intents import (
     policy_of_the_trip,
 )
 from concierge.planner.nlu.picks import modifiers, stars_said, superlative_asked
+from concierge.planner.nlu.picks import read as read_picks
 from concierge.planner.state import (
     RETURN_DAY,
     SEARCH_FILTERS,
@@ -254,7 +255,9 @@ def search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
         # the options' approvers are the traveller's (the tool resolves them for that id)
         whose = {"traveler_id": str(person.get("user_id"))}
         decision = [
-            replace(c, args={**c.args, **whose}) if isinstance(c, Call) and c.name in _SEARCHES else c
+            replace(c, args={**c.args, **whose})
+            if isinstance(c, Call) and c.name in _SEARCHES
+            else c
             for c in decision
         ]
     searched = bool(turn.last("search_flights") or turn.last("search_hotels"))
@@ -288,7 +291,7 @@ def _plain(step_id: str) -> bool:
 
 
 def _day_before_in_time(state: State, turn: Turn) -> Call | None:
-    """"Get me there in time for a 10am meeting" when no flight of that day lands by then
+    """ "Get me there in time for a 10am meeting" when no flight of that day lands by then
     (San Francisco to a 10am Boston start): the day before's flights, any of which lands
     in time; the reply says why (``Draft.arrive_day`` keeps the day it is for)."""
     d = state.draft
@@ -310,6 +313,9 @@ def _day_before_in_time(state: State, turn: Turn) -> Call | None:
 
 
 def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision:
+    cheaper_than = _cheaper_than_named(state, turn, u)
+    if cheaper_than is not None:
+        return cheaper_than
     nothing_cheaper = _cheapest_already_shown(state, turn, u)
     if nothing_cheaper is not None:
         return nothing_cheaper
@@ -518,9 +524,13 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         ]
     # "a hotel for the nights in between", "a flight … and a hotel for 3 nights from when I
     # land": the stay starts the day the flight there lands, so it is searched after it.
-    between = d.want_flight and d.stay is None and (
-        (u.stay_between and d.ret is not None)
-        or (u.for_booked_trip and u.flight_asked and d.depart is not None)
+    between = (
+        d.want_flight
+        and d.stay is None
+        and (
+            (u.stay_between and d.ret is not None)
+            or (u.for_booked_trip and u.flight_asked and d.depart is not None)
+        )
     )
     if between and "out" in searched:
         _landing_day(state, turn)
@@ -1154,7 +1164,7 @@ _BRAND_NAMES = tuple(
 
 
 def _rated_within_cap(said: str, options: list[dict[str, Any]]) -> str | None:
-    """"is there a 5 star in london under the cap?": when no hotel of that rating shown is
+    """ "is there a 5 star in london under the cap?": when no hotel of that rating shown is
     within policy, the answer first — no, and why — rather than the list alone."""
     low = said.lower()
     stars = stars_said(low)
@@ -1207,6 +1217,56 @@ def _superlative_answer(asked: str | None, lists: list[tuple[str, list[dict[str,
     verb = "is" if len(passed) == 1 else "are"
     but = f" ({blocked} {verb} not allowed under company policy)" if passed else ""
     return f"The {asked} you can book is option {found.get('option')} ({label}){but}."
+
+
+_LIST_OF: Final = {"flights": "flight", "returns": "return", "hotels": "hotel"}
+
+
+def _cheaper_than_named(state: State, turn: Turn, u: Understanding) -> Reply | None:
+    """ "anything cheaper than the Hyatt that's still decent?", "something less expensive
+    than option 3?" at a list shown: the options of that list cheaper than the one named
+    that can be booked, cheapest first, with their stars and verdicts (nothing picked,
+    nothing searched); None when the words name no option shown (then it is searched)."""
+    kind = state.last_shown
+    if not u.cheaper_than or turn.steps or kind not in _LIST_OF:
+        return None
+    shown = state.shown.get(kind)
+    if shown is None or not shown.items:
+        return None
+    said = replace(u, text=u.cheaper_than, options=read_picks(u.cheaper_than))
+    refs = [r for r in said.options if r.index is not None or r.carrier or r.clock]
+    refs += name_refs(state, said)
+    named = next((o for r in refs if isinstance(o := pick(shown.items, r), dict)), None)
+    if named is None:
+        return None
+
+    def price(option: dict[str, Any]) -> float:
+        return amount_of(option.get("total") or option.get("price"))
+
+    cheaper = sorted(
+        (
+            o
+            for o in shown.items
+            if price(o) < price(named) and (o.get("policy") or {}).get("status") != "red"
+        ),
+        key=price,
+    )
+    label = f"option {named.get('option')} ({render.option_label(named)})"
+    if not cheaper:
+        return Reply(
+            f"Nothing on this list that you can book is cheaper than {label}. Say which "
+            "option you'd like, or change the day, time or cabin."
+        )
+    lines = "\n".join(
+        f"- option {o.get('option')}: {render.option_label(o)}"
+        + (f" · {o.get('stars')}★" if o.get("stars") else "")
+        + f" · {render.badge(o.get('policy'))}"
+        for o in cheaper
+    )
+    one = len(cheaper) == 1
+    offer = Offer("select", {_LIST_OF[kind]: cheaper[0]}) if one else None
+    ask = "Want me to book it?" if one else "Which one would you like?"
+    return Reply(f"Cheaper than {label}, and bookable:\n{lines}\n\n{ask}", offer)
 
 
 def _cheapest_already_shown(state: State, turn: Turn, u: Understanding) -> Reply | None:

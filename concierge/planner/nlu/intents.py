@@ -191,6 +191,8 @@ class Understanding:
     other_option: bool = False  # asks for another option than those shown ("a later one")
     more_options: bool = False  # "show me more": the same search, more of its options
     cheaper: bool = False  # "anything cheaper?": the same search by price, its cheapest said
+    # "anything cheaper than the Hyatt?": the option compared with, as said (no pick)
+    cheaper_than: str | None = None
     price_cap: PriceCap | None = None  # "under 200 a night", "max $300"
     airline: str | None = None  # an airline wished for ("American if I can"): picks.airline_wished
     # airlines asked for alone ("delta only") and ruled out ("anything but Spirit"), as
@@ -382,6 +384,7 @@ _CLEAR_TIME: Final = _rx("trip", "clear_time")
 _OTHER_OPTION: Final = _rx("trip", "other_option")
 _MORE_OPTIONS: Final = _rx("trip", "more_options")
 _CHEAPER: Final = _rx("trip", "cheaper")
+_CHEAPER_THAN: Final = _rx("trip", "cheaper_than")
 # Words that make a question about the rules whatever else it asks ("can I get a later
 # one, or is that against policy?").
 _POLICY_WORDS: Final = re.compile(
@@ -721,9 +724,15 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     condition = conditions.read(clean)
     if condition is not None and condition.spans:
         clean = " ".join(conditions.masked(clean, condition).split())
+    compared = _CHEAPER_THAN.search(clean.lower().replace("’", "'"))
+    if compared is not None:
+        # "anything cheaper than the Hyatt that's still decent?": the option compared with
+        # is no pick nor place; the rest is "anything cheaper …?"
+        clean = " ".join(f"{clean[: compared.end('head')]}{clean[compared.end('than') :]}".split())
     low = clean.lower().replace("’", "'")
     bare = re.sub(r"[!?.,]+$", "", low).strip()
     u = Understanding(text=clean, intent=Intent.UNKNOWN, condition=condition)
+    u.cheaper_than = compared.group("than") if compared is not None else None
     u.just_booked = asks.just_booked(clean)
     if not bare:
         u.intent = Intent.HELP
@@ -1210,7 +1219,8 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
             and _BOOK_FOR_ASKED.search(low)
             and not (u.places or u.dates.depart or u.cabin or u.price_cap)
         )
-        and not (u.other_option and not _POLICY_WORDS.search(low))
+        # ("anything cheaper that's still allowed?": the policy words say which option)
+        and not (u.other_option and not _POLICY_WORDS.search(picks.without_policy_fit(low)))
         # "Boston to Miami on the 14th, the cheapest fare I'm allowed to book": a trip
         # asked for, the policy words only saying which option is meant.
         and not (
