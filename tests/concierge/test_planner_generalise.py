@@ -1715,11 +1715,13 @@ async def test_another_trip_asked_for_at_the_confirmation_leaves_the_hold_alone(
     assert d.backend.bookings["BK-TEST01"]["status"] == "held"
 
 
-async def test_a_plain_no_then_another_pick_keeps_the_first_hold() -> None:
+async def test_a_plain_no_then_another_pick_replaces_the_declined_hold() -> None:
+    # "no", then another option of the same list: the person wants that one instead, not
+    # both (batch 72's no_then_pick; 6e352c9) — the declined hold is replaced, not kept.
     d = await _held_first_option()
     await d.confirm(approved=False)  # "no": the hold waits, the reply offers to release it
     await d.say("option 2")
-    assert d.backend.last("reserve").get("replaces") is None
+    assert d.backend.last("reserve").get("replaces") == "BK-TEST01"
 
 
 @pytest.mark.parametrize(
