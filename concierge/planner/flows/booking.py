@@ -1209,13 +1209,7 @@ def search_or_pick(state: State, turn: Turn, ctx: Context, u: Understanding) -> 
             # "the 3pm into Heathrow", "the one out of Newark": an option shown, not a
             # new search narrowed to that airport.
             return select(state, turn, ctx, replace(u, intent=Intent.SELECT, options=described))
-    # (a hotel named with this turn's search for one's booked stay's nights, "is the Hilton
-    # free for the same nights?", is no pick of it: the list points it out, or the request
-    # holds it)
-    searched_now = turn.calls("search_flights") or (
-        u.booked_stay is not None and turn.calls("search_hotels")
-    )
-    if shown and not new_trip and not searched_now:
+    if shown and not new_trip and not turn.calls("search_flights"):
         named = name_refs(state, u)
         low = u.text.lower()
         definite = _DEFINITE.search(low) or any(
