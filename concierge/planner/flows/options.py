@@ -254,7 +254,8 @@ def _status(option: dict[str, Any]) -> str:
     return str((option.get("policy") or {}).get("status") or "green")
 
 
-def _price(option: dict[str, Any]) -> float:
+def price_of(option: dict[str, Any]) -> float:
+    """An option's total (its price when it has no total); infinity when unreadable."""
     return amount_of(option.get("total") or option.get("price"))
 
 
@@ -264,7 +265,7 @@ def _depart(option: dict[str, Any]) -> str:
 
 # Superlative -> (measure, highest wins).
 _MEASURES: dict[str, tuple[Callable[[dict[str, Any]], Any], bool]] = {
-    "cheapest": (_price, False),
+    "cheapest": (price_of, False),
     "fastest": (lambda o: _duration_minutes(o.get("duration")), False),
     "earliest": (_depart, False),
     "latest": (_depart, True),

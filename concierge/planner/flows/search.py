@@ -10,7 +10,14 @@ from typing import Any, Final
 from concierge.planner import render
 from concierge.planner.flows import option_questions, passengers
 from concierge.planner.flows.base import INACTIVE, Call, Context, Decision, Handler, Reply
-from concierge.planner.flows.options import amount_of, asked_hotels, name_refs, pick, skipped
+from concierge.planner.flows.options import (
+    amount_of,
+    asked_hotels,
+    name_refs,
+    pick,
+    price_of,
+    skipped,
+)
 from concierge.planner.flows.stays import stay_after
 from concierge.planner.nlu.intents import (
     Intent,
@@ -1233,16 +1240,13 @@ def _cheaper_than_named(state: State, turn: Turn, u: Understanding) -> Reply | N
     if named is None:
         return None
 
-    def price(option: dict[str, Any]) -> float:
-        return amount_of(option.get("total") or option.get("price"))
-
     cheaper = sorted(
         (
             o
             for o in shown.items
-            if price(o) < price(named) and (o.get("policy") or {}).get("status") != "red"
+            if price_of(o) < price_of(named) and (o.get("policy") or {}).get("status") != "red"
         ),
-        key=price,
+        key=price_of,
     )
     label = f"option {named.get('option')} ({render.option_label(named)})"
     if not cheaper:
@@ -1268,7 +1272,7 @@ def _cheapest_already_shown(state: State, turn: Turn, u: Understanding) -> Reply
     with that option (never the same list again, nor the same search run again). None
     when the list was ordered otherwise or none of it can be booked: then it is searched."""
     kind = state.last_shown
-    if not u.cheaper or turn.steps or kind not in ("flights", "returns", "hotels"):
+    if not u.cheaper or turn.steps or kind not in _LIST_OF:
         return None
     shown = state.shown.get(kind)
     args = turn.prior.get(kind) or {}
