@@ -16,7 +16,12 @@ code, 07:13 UTC, main at ec38479):
 disruption_claim 0/4. (After that run the disruption guards' "scheduled" also accepts "on
 schedule", the wording the planner already used for a flight the airline reports nothing
 about; the count above is under the narrower word and is the same under the wider one.) The fourth round-trip guard searched from "mia" on the first try, which is
-also a colleague's name here (Mia): it searches from "atl" now.
+also a colleague's name here (Mia): it searches from "atl" now. The first hotel guard
+("Can I get the Hyatt for the same nights instead?") expected nothing held; it now expects
+the Hyatt held, as a request naming the hotel holds it elsewhere (test_planner_fixtrips26
+"could you book me the Novotel instead of the Holiday Inn Express, same nights?").
+After the fixes: 16/16. (That fix, 3762646, was reverted in f1eab35 for breaking batch 42's
+b42_hc_switch_to_hilton; g34c closed these four again: see test_planner_g34c.py.)
 """
 
 from __future__ import annotations
@@ -114,7 +119,24 @@ CASES: list[tuple[str, Case]] = [
     # ------------------------------------------------------------ switch_hotel_same_nights
     (
         "switch_hotel_same_nights",
-        _switch("Can I get the Hyatt for the same nights instead? This one is too far out.", "Hyatt"),
+        # (a request naming the hotel holds it, as "book me the Novotel instead of the
+        # Holiday Inn Express, same nights" does in test_planner_fixtrips26)
+        dialogue(
+            "Can I get the Hyatt for the same nights instead? This one is too far out.",
+            calls=[hotel_search("London", "2026-12-15", "2026-12-18")],
+            segments=[
+                {
+                    "kind": "hotel",
+                    "hotel": "Hyatt Regency London Kings Cross",
+                    "check_in": "2026-12-15",
+                    "check_out": "2026-12-18",
+                }
+            ],
+            new_status="held",
+            pending="confirm_booking",
+            tools_exclude=["cancel_booking"],
+            **T,
+        ),
     ),
     (
         "switch_hotel_same_nights",
@@ -219,9 +241,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-# Open until their fix lands: switch_hotel_same_nights 4-7 (whole_trip_shifted 0, 1, 3 and
-# disruption_claim 12-15 closed).
-GAPS: set[int] = {4, 5, 6, 7}
+GAPS: set[int] = set()
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))

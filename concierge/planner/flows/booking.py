@@ -32,6 +32,7 @@ from concierge.planner.flows.options import (
     pick,
     same_as_before,
     skipped,
+    without_hotels,
     without_replaced,
 )
 from concierge.planner.flows.search import search, shown_text
@@ -42,6 +43,7 @@ from concierge.planner.nlu.conditions import yes_if
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.nlu.people import PeopleAnswer
 from concierge.planner.nlu.picks import (
+    asks_to_book,
     best_in_request,
     direction_at,
     flight_number,
@@ -57,7 +59,7 @@ from concierge.planner.nlu.picks import (
 from concierge.planner.state import BOOKED, Offer, State, Turn, outbound_on_hold
 from tools.confirm_booking import ConfirmBookingInput
 from tools.list_trips import ListTripsOutput
-from tools.views import day_range, spoken_day
+from tools.views import BookingOut, day_range, spoken_day
 
 _KIND_LIST = {"flight": "flights", "return": "returns", "hotel": "hotels"}
 
@@ -1209,8 +1211,17 @@ def search_or_pick(state: State, turn: Turn, ctx: Context, u: Understanding) -> 
             # "the 3pm into Heathrow", "the one out of Newark": an option shown, not a
             # new search narrowed to that airport.
             return select(state, turn, ctx, replace(u, intent=Intent.SELECT, options=described))
+    # Another hotel searched this turn for one's booked stay's nights ("is the Hilton free
+    # for the same nights?"): the booked one said beside it names no option, and the one
+    # named is held only when the message asks for it to be booked ("... can you book
+    # it?"); else the list shows it.
+    other_stay = u.booked_stay in _OTHER_STAY and bool(turn.calls("search_hotels"))
+    if other_stay:
+        u = replace(u, text=without_hotels(u.text, _booked_hotels(turn)))
     if shown and not new_trip and not turn.calls("search_flights"):
         named = name_refs(state, u)
+        if other_stay and not asks_to_book(u.text):
+            named = []
         low = u.text.lower()
         definite = _DEFINITE.search(low) or any(
             re.search(rf"\bthe\s+(?:[\w-]+\s+){{0,2}}{re.escape(r.carrier.lower())}\b", low)
@@ -1234,6 +1245,22 @@ def search_or_pick(state: State, turn: Turn, ctx: Context, u: Understanding) -> 
             or found
         )
     return found
+
+
+# The readings of a stay booked that ask for another hotel on its nights (not "moved":
+# the same hotel on other nights).
+_OTHER_STAY = frozenset({"same", "cheaper", "same_nights"})
+
+
+def _booked_hotels(turn: Turn) -> list[tuple[str, str]]:
+    """The hotels (name, city) of the booking this turn looked up for its stay."""
+    step = turn.last("get_booking")
+    if step is None:
+        return []
+    booking = step.typed(BookingOut)
+    if booking is None:
+        return []
+    return [(s.hotel, s.city or "") for s in booking.segments if s.kind == "hotel" and s.hotel]
 
 
 def _stay_moved(state: State, turn: Turn, u: Understanding) -> bool:

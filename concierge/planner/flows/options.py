@@ -33,6 +33,24 @@ def without_replaced(text: str) -> str:
     return _REPLACED.sub(lambda m: " " * len(m.group(0)), text)
 
 
+def without_hotels(text: str, hotels: list[tuple[str, str]]) -> str:
+    """``text`` without the words of these hotels' names ((name, city) pairs; the city,
+    in every hotel's name there, left): the hotel one has booked, said beside another
+    asked for its nights ("swap my Holiday Inn for the Hyatt"), names no option wanted.
+    Blanked to the same length."""
+    words: set[str] = set()
+    for name, city in hotels:
+        words |= set(_plain(name).split()) - set(_plain(city).split())
+    words -= _STOP
+    if not words:
+        return text
+    said = re.compile(
+        r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b",
+        re.IGNORECASE,
+    )
+    return said.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def name_refs(state: State, u: Understanding) -> list[OptionRef]:
     """Options named by carrier or hotel name ("the Hilton", "BA") without "the X one".
     A name said in a clause with a direction ("the 9:30pm delta back") is looked for in

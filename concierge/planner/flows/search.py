@@ -342,7 +342,14 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         if isinstance(extended, list):
             return extended
         dated_by_trip = extended
-    if u.booked_stay and not dated_by_trip and not turn.prior.get("hotels"):
+    planned_here = bool(turn.prior.get("flights") or state.shown.get("flights"))
+    if (
+        u.booked_stay
+        and not dated_by_trip
+        and not turn.prior.get("hotels")
+        # "the Hilton for the same nights" after flights searched here: the trip's nights
+        and not (u.booked_stay == "same_nights" and planned_here)
+    ):
         # "anything cheaper than my current London hotel for the same nights?"
         moved = (u.dates.depart, u.dates.ret) if u.booked_stay == "moved" else None
         booked = _stay_of_booked_hotel(

@@ -129,7 +129,9 @@ class Understanding:
     # planned with no flight, its check-out (state.apply_user), else a day to fly
     leaving: bool = False
     # Another hotel for one's booked hotel's nights ("anything cheaper than my current
-    # London hotel for the same nights?"): "same", or "cheaper" (under its nightly price)
+    # London hotel for the same nights?"): "same", or "cheaper" (under its nightly price);
+    # "same_nights": a hotel named for "the same nights" alone, the booked stay's unless a
+    # trip is planned in the conversation; "moved": its nights moved to a day said
     booked_stay: str | None = None
     flight_asked: bool = False  # a flight asked for ("a flight to Paris"), not told of
     # What the trip at hand is for, said of it ("it's for a customer visit at Initech"):
@@ -339,6 +341,8 @@ _OWN_HOTEL_NAMED: Final = re.compile(
         "{brand}", "|".join(re.escape(b) for b in _BRAND_SAID)
     )
 )
+# A hotel named by its brand ("the Hilton", "the Holiday Inn"), as ``_BRAND_SAID`` has them.
+_BRAND_NAMED: Final = re.compile(r"\b(?:" + "|".join(re.escape(b) for b in _BRAND_SAID) + r")\b")
 # Said of the speaker: with a fact asked to be confirmed ("I fly home friday right?"), the
 # trip is one's own.
 _SPEAKER: Final = re.compile(r"\b(?:i|we|i'm|we're|im|my|our|me|us)\b")
@@ -1131,6 +1135,19 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # about the booked one.
         u.intent = Intent.SEARCH
         u.booked_stay = "cheaper" if cheaper else "same"
+        u.want_hotel, u.want_flight, u.for_booked_trip = True, False, True
+        u.facets = frozenset()
+        return u
+    if (
+        same
+        and _BRAND_NAMED.search(low)
+        and not (u.dates.depart or u.dates.ret or u.dates.nights or u.want_flight)
+    ):
+        # "Is the Hilton free for the same nights? I'd rather stay there.": a hotel named
+        # by its brand for nights said only as "the same" ones — the booked stay's, in its
+        # city, when nothing is planned in the conversation (flows.search; else the
+        # nights planned there).
+        u.intent, u.booked_stay = Intent.SEARCH, "same_nights"
         u.want_hotel, u.want_flight, u.for_booked_trip = True, False, True
         u.facets = frozenset()
         return u

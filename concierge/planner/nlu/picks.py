@@ -1406,6 +1406,13 @@ def names_in_request(text: str, whom: str | None = None) -> bool:
     )
 
 
+def asks_to_book(text: str) -> bool:
+    """The message asks for something to be booked, in a question too ("Can you book
+    it?", "go ahead and reserve it"), not only whether it is free ("Is the Hilton free for
+    the same nights? I'd rather stay there.")."""
+    return bool(tables().verbs.search(plain(text)))
+
+
 def is_pick(text: str, refs: list[OptionRef]) -> bool:
     """The message chooses among the options shown (not a question): it names one by
     number, time or "same as before", or with a booking verb."""

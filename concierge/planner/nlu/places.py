@@ -366,7 +366,8 @@ def _hotel_area_at(words: list[tuple[int, int, str]], i: int) -> int:
     "Kings Cross", "Fisherman's Wharf"), 0 when none does. One-word areas ("Downtown",
     "Chelsea") are everyday words or names too, left to the other readers."""
     for n in (4, 3, 2):
-        key = tuple(w.lower() for _, _, w in words[i : i + n])
+        # (a word ends with the sentence's full stop: "I'd rather be near Kings Cross.")
+        key = tuple(w.lower().rstrip(".") for _, _, w in words[i : i + n])
         if len(key) == n and _areas().get(key) == n:
             return n
     return 0
