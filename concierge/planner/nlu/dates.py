@@ -27,7 +27,7 @@ from concierge.planner.nlu import datafiles, holidays
 from concierge.planner.nlu.numbers import nights as read_nights
 from concierge.planner.nlu.numbers import word_number
 from concierge.planner.nlu.spelling import fix as fix_spelling
-from tools.views import spoken_day
+from tools.views import day_range, spoken_day
 
 MONTHS: Final[dict[str, int]] = {
     "january": 1,
@@ -909,6 +909,33 @@ def _month_part_pattern() -> re.Pattern[str]:
     )
 
 
+_VAGUE: Final = datafiles.load("vague_dates")
+_ROUGH_LENGTH: Final = re.compile("|".join(_VAGUE["rough_length"]))
+_UNDECIDED: Final = re.compile("|".join(_VAGUE["undecided"]))
+_COMPARE: Final = re.compile("|".join(_VAGUE["compare"]))
+
+
+def _vague_days(low: str, mentions: list[Mention], today: date) -> str | None:
+    """The question to ask when the days are too vague to search (``data/vague_dates.yaml``):
+    a part of a month or a holiday with no day of it said, beside a stay's length only
+    roughly said ("mid-December for about a week") or days said to be unsettled ("after
+    Christmas, haven't settled the days yet"). None when the days are said, the length is
+    firm or none is said ("mid december, 3 nights"), or the days are to be compared
+    ("cheapest day")."""
+    if any(m.kind != "holiday" for m in mentions) or _COMPARE.search(low):
+        return None
+    part = None if mentions else _month_part(low, today)
+    if part is None and not mentions:
+        return None
+    if not (_ROUGH_LENGTH.search(low) or _UNDECIDED.search(low)):
+        return None
+    when = f" (I read that part of the month as {day_range(*part)}.)" if part is not None else ""
+    return (
+        f"Which dates would suit you?{when} Tell me the day you'd go and the day you'd come "
+        "back (or the first night and how many nights), and I'll look for options."
+    )
+
+
 def _month_part(low: str, today: date) -> tuple[date, date] | None:
     """ "mid-December", "early Jan", "the end of December" (``data/month_parts.yaml``):
     the days of that part of the month's next occurrence, from today on; None when none
@@ -1074,6 +1101,12 @@ def read_dates(
         timed = timed[:a] + " " * (b - a) + timed[b:]
     _times(timed, reading)
 
+    vague = _vague_days(low, mentions, today)
+    if vague is not None:
+        # "mid-December for about a week", "a few days after Christmas, haven't settled
+        # the days yet": which days is asked, none compared or searched
+        reading.flexible, reading.question = None, vague
+        return reading
     if not mentions and reading.flexible is not None:
         return reading  # "sometime next week": any day of it, nothing to ask
     if not mentions and period is not None:
@@ -2352,7 +2385,10 @@ _WORDS: Final[list[tuple[re.Pattern[str], str | None, str | None]]] = [
             # "a day early", "two hours early": a length of time, no part of the day;
             # "that's too early": what was shown or booked, no wish for the morning
             r"\bfirst thing\b|\b(?:the )?crack of dawn\b|\bdawn\b|(?<!\bday )(?<!\bdays )(?<!\bweek )(?<!\bweeks )(?<!\bhour )(?<!\bhours )(?<!\btoo )"
-            r"\bearly(?:[- ]morning)?\b(?!\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|next|this\s+week|(?:in\s+)?the\s+week|week))"
+            # ("early jan", "early-December": a part of the month, its name short too)
+            r"\bearly(?:[- ]morning)?\b(?![\s-]+(?:"
+            + "|".join(sorted(MONTHS, key=len, reverse=True))
+            + r")\b)(?!\s+(?:next|this\s+week|(?:in\s+)?the\s+week|week))"
         ),
         None,
         "09:00",

@@ -75,6 +75,8 @@ _FOR_N = re.compile(
     rf"\bfor\s+{_NUM}\b(?!\s*(?:of\s+)?(?:nights?|days?|weeks?|months?|hours?|h\b|pm|am|:|rooms?|stars?|usd|eur|gbp|\$|%|st|nd|rd|th))"
     # ... never a day: "a hotel for 14-16 dec", "for 12 Dec", "for 3/1"
     r"(?!\s*(?:[-–/.]|to\b)\s*\d|\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)"
+    # ... nor a length said as a choice of two: "for 3 or 4 days"
+    r"(?!\s+or\s+\d+\s+(?:nights?|days?|weeks?|months?|hours?)\b)"
 )
 # "me and 2 colleagues", "myself plus 2", "I and five teammates", "me + my boss".
 _ME_AND = re.compile(
