@@ -113,7 +113,9 @@ CASES: list[tuple[str, Case]] = [
     ),
     (
         "switch_hotel_same_nights",
-        _asked("same nights at the park lane hilton, any rooms? the holiday inn is a trek", "Hilton"),
+        _asked(
+            "same nights at the park lane hilton, any rooms? the holiday inn is a trek", "Hilton"
+        ),
     ),
     # ------------------------------------------------------------ the named hotel asked to be booked
     (
