@@ -37,6 +37,12 @@ worlds = worlds_fixture("empty", "trips")
 
 ASKED: dict[str, Any] = {"nothing_changed": True}
 NEEDS_APPROVAL = [["approval", "approve", "6 h", "under 6", "economy"]]
+NOTHING_YET = [
+    [
+        *("0.00", "nothing", "not been charged", "haven't been charged", "no charge"),
+        *("not charged", "unpaid", "not paid", "isn't charged", "won't be charged"),
+    ]
+]
 
 
 def cabin_search(origin: str, destination: str, date: str, cabin: str) -> dict[str, Any]:
@@ -117,10 +123,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "did you already bill me for the flight to Paris?",
             world="trips",
-            reply_contains_any=[
-                ["0.00", "nothing", "not been charged", "haven't been charged", "no charge",
-                 "not charged", "unpaid", "not paid", "isn't charged", "won't be charged"]
-            ],
+            reply_contains_any=NOTHING_YET,
             **ASKED,
         ),
     ),
@@ -138,10 +141,7 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Am I paying anything yet for the paris trip",
             world="trips",
-            reply_contains_any=[
-                ["0.00", "nothing", "not been charged", "haven't been charged", "no charge",
-                 "not charged", "unpaid", "not paid", "isn't charged", "won't be charged"]
-            ],
+            reply_contains_any=NOTHING_YET,
             **ASKED,
         ),
     ),

@@ -46,6 +46,10 @@ class PolicyAsk:
     # and today: the advance-booking rule is judged on it.
     day: date | None = None
     today: date | None = None
+    # The caller's manager, by name (their profile's), and whether the question asks who
+    # approves: "your manager" in the answer is then named.
+    manager: str = ""
+    approver_asked: bool = False
 
 
 def _money(rules: PolicyRules, minor: int) -> str:
@@ -76,7 +80,15 @@ def _roles(roles: tuple[str, ...] | list[str]) -> str:
 
 
 def answer(ask: PolicyAsk, out: GetPolicyOutput) -> str:
-    """The answer to one policy question, from the tool's typed output."""
+    """The answer to one policy question, from the tool's typed output; asked who
+    approves, the caller's manager is named when the rules answer "your manager"."""
+    text = _answer(ask, out)
+    if ask.approver_asked and ask.manager and "your manager" in text:
+        text += f"\n\nYour manager is **{ask.manager}**."
+    return text
+
+
+def _answer(ask: PolicyAsk, out: GetPolicyOutput) -> str:
     rules = out.rules.to_rules()
     low = ask.text.lower().replace("’", "'")
     vendor = _named_vendor(rules, low)

@@ -37,6 +37,7 @@ _ORDER = (
     "locator",
     "purpose",
     "refundable",
+    "charged",
     "cost",
     "status",
     "address",
@@ -344,7 +345,9 @@ def _lands(s: SegmentOut) -> str:
 # When the flight leaves or lands: asked beside the hotel's hours or address ("what time
 # does my flight land, and from what time can I check in at the hotel?"), both answered.
 _FLIGHT_TIMES = frozenset({"arrive", "depart"})
-_WHOLE_TRIP = frozenset({"order", "on_day", "have", "status", "cost", "overview", "check"})
+_WHOLE_TRIP = frozenset(
+    {"order", "on_day", "have", "status", "charged", "cost", "overview", "check"}
+)
 
 
 def answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
@@ -398,6 +401,8 @@ def _answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
             f"{_cap(name)} — {render.status_text(b.status)}, total "
             f"{render.money(data['total'])}:\n{render.booking_summary(data)}{_why_approval(b, ask)}"
         )
+    if facet == "charged":
+        return TripAnswer(_charged(ask, b, now))
     if facet == "cost":
         part = _part_cost(ask, b, now)
         if part is not None:
@@ -680,6 +685,55 @@ def _part_cost(ask: TripAsk, b: BookingOut, now: dt.datetime) -> str | None:
     what = "; ".join(_part_label(s) for s in parts)
     verb = "costs" if len(parts) == 1 else "cost"
     return f"{what} {verb} **{cost}** — {of_trip}."
+
+
+# Whether a booking's money has been taken, by its status: the company card is charged
+# when a booking is confirmed (after its approval, when it needs one), never before.
+_CHARGED = frozenset({"confirmed", "pending_confirmation"})
+_NOT_YET = {
+    "held": "it's on hold, not booked yet; the {total} is charged to the company card when "
+    "you confirm it",
+    "pending_approval": "it's waiting for approval{by}; the {total} is charged to the "
+    "company card once it's approved and confirmed",
+    "confirming": "it's being confirmed with the airline or hotel right now, and the {total} "
+    "is charged to the company card as that completes",
+    "requires_attention": "it's with our travel team for review, and they'll be in touch "
+    "about the {total}",
+}
+
+
+def _charged(ask: TripAsk, b: BookingOut, now: dt.datetime) -> str:
+    """ "have I been charged for the Paris flight yet?", "did you bill me for the London
+    hotel?": whether the company card has been charged, from the booking's status, and
+    how much — the part named, with the trip's total beside it."""
+    name = trip_name(b, ask)
+    total = render.money(b.total.model_dump())
+    parts = [] if _WHOLE.search(ask.text) else _cost_parts(ask, b, now, nightly=False)
+    part = parts if 0 < len(parts) < len(b.segments) else []
+    if b.status in _CHARGED:
+        if part:
+            cost = render.money(
+                money_json(sum(s.price.minor() for s in part), part[0].price.currency)
+            )
+            what = "; ".join(_part_label(s) for s in part)
+            return (
+                f"Yes — {what[:1].lower()}{what[1:]} was charged to the company card: "
+                f"**{cost}**, with the rest of {name} — {total} in all "
+                f"({render.status_text(b.status)})."
+            )
+        return (
+            f"Yes — {name} has been charged to the company card: **{total}** "
+            f"({render.status_text(b.status)})."
+        )
+    if b.status in _NOT_YET:
+        now_on = b.waiting_on if isinstance(b, GetBookingOutput) else None
+        by = waiting_from(now_on, _voice(ask, b).name) if now_on is not None else ""
+        why = _NOT_YET[b.status].format(total=total, by=by)
+        return f"No — nothing has been charged for {name} yet: {why}."
+    return (
+        f"{_cap(name)} is {render.status_text(b.status)}; it came to {total}. "
+        "Nothing more will be charged for it."
+    )
 
 
 def _cost_parts(ask: TripAsk, b: BookingOut, now: dt.datetime, nightly: bool) -> list[SegmentOut]:

@@ -15,6 +15,7 @@ from typing import Any
 from concierge.planner import render
 from concierge.planner.answers.policy_answers import PolicyAsk, answer
 from concierge.planner.flows.base import Call, Context, Decision, Handler, Reply, fit
+from concierge.planner.flows.trips import manager_name
 from concierge.planner.nlu import asks
 from concierge.planner.nlu.intents import Intent, Understanding
 from concierge.planner.nlu.places import PlaceMention
@@ -50,7 +51,9 @@ def _named(u: Understanding) -> set[str]:
     return {p for m in (u.destination, u.origin, *u.places) if (p := _tool_place(m))}
 
 
-def _ask(u: Understanding, role: object = None, today: date | None = None) -> PolicyAsk:
+def _ask(
+    u: Understanding, role: object = None, today: date | None = None, manager: str = ""
+) -> PolicyAsk:
     city = next(
         (m.place.city for m in (u.destination, *u.places) if m is not None and m.place is not None),
         None,
@@ -73,6 +76,8 @@ def _ask(u: Understanding, role: object = None, today: date | None = None) -> Po
         outside=asks.outside_policy(u.text),
         day=u.dates.depart,
         today=today,
+        manager=manager,
+        approver_asked=asks.approver_asked(u.text),
     )
 
 
@@ -103,7 +108,7 @@ def _policy(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
     out = step.typed(GetPolicyOutput)
     if out is None:
         return Reply(f"I couldn't read the travel policy: {render.error_text(step.error or {})}")
-    return Reply(answer(_ask(u, ctx.profile.get("role"), ctx.today), out))
+    return Reply(answer(_ask(u, ctx.profile.get("role"), ctx.today, manager_name(ctx)), out))
 
 
 HANDLERS: dict[Intent, Handler] = {

@@ -65,6 +65,7 @@ class _Tables:
     roles: tuple[tuple[str, re.Pattern[str]], ...]
     above: re.Pattern[str]
     besides_me: re.Pattern[str]
+    approver_asked: re.Pattern[str]
     policy_outside: tuple[re.Pattern[str], ...]
 
 
@@ -123,6 +124,7 @@ def tables() -> _Tables:
         roles=tuple((str(role), _any(words)) for role, words in raw["approver_roles"].items()),
         above=re.compile(rf"(?:{'|'.join(raw['amount_above'])})\s*$"),
         besides_me=_any(raw["besides_me"]),
+        approver_asked=_any(raw["approver_asked"]),
         policy_outside=tuple(_any([p]) for p in raw["policy_outside"]),
     )
 
@@ -366,6 +368,12 @@ def outside_policy(text: str) -> str | None:
 def besides_me(text: str) -> bool:
     """The question leaves the speaker out ("who has to sign it off apart from me?")."""
     return bool(tables().besides_me.search(plain(text)))
+
+
+def approver_asked(text: str) -> bool:
+    """The question asks who approves ("who has to approve it?", "whose sign-off do I
+    need?"): the person is wanted, not only the rule."""
+    return bool(tables().approver_asked.search(plain(text)))
 
 
 def approver_roles(text: str) -> tuple[str, ...]:
