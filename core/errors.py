@@ -193,6 +193,21 @@ class PassengerDetailsRequired(CoreError):
     title = "Every passenger needs a name before the booking is confirmed"
 
 
+class PassengerNotBookable(Forbidden):
+    """A passenger named as a guest whose name is a colleague's the caller may not book
+    for (``core.booking.passengers``: a colleague's name is that colleague, not a guest)."""
+
+    code = "PASSENGER_NOT_BOOKABLE"
+    title = "That passenger is a colleague you may not book for"
+
+
+class PassengerAmbiguous(ValidationFailed):
+    """A guest's name that is several colleagues': which one has to be named by id."""
+
+    code = "PASSENGER_AMBIGUOUS"
+    title = "That name is more than one colleague's"
+
+
 class PassengerCountMismatch(ValidationFailed):
     code = "PASSENGER_COUNT_MISMATCH"
     title = "The passengers named do not match the seats held"

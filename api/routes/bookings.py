@@ -255,7 +255,9 @@ async def put_passengers(
     The same body twice leaves the same passengers, their ids included, so it needs no
     `Idempotency-Key`. A count other than the item's seats is 422
     `PASSENGER_COUNT_MISMATCH`; a name with digits or symbols, empty or over 50
-    characters, 422 `INVALID_NAME`; nothing changes on any error.
+    characters, 422 `INVALID_NAME`; a guest's name that is a colleague's you may not
+    book for, 403 `PASSENGER_NOT_BOOKABLE` (a colleague's name is that colleague); one
+    that is several colleagues', 422 `PASSENGER_AMBIGUOUS`; nothing changes on any error.
     """
     async with runtime.db.uow() as session:
         await name_passengers(session, caller, booking_id, body.named(), now=runtime.clock.now())

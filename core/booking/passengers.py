@@ -6,6 +6,18 @@ by given and family name. Naming a colleague follows who may book for whom
 (``core.orgchart.RIGHTS``, through :func:`core.booking.access.resolve_traveler`): one the
 caller may not book for is refused as a trip for them would be.
 
+A guest's name that is a colleague's is that colleague, not a guest: the rule is not
+bypassed by typing a name instead of an id. Names are compared as people write them —
+case, accents, apostrophes and dots ignored, hyphens as spaces (:func:`name_parts`) —
+against each colleague's legal names (profile) and account name; they match when their
+first and last parts are the same, in either order ("Mia Chen", "Chen Mia", "Mia L.
+Chen", "MIA CHÉN"), a match of every part winning over one of first and last only. One
+colleague matched: booked as that colleague if the caller may book for them, else
+``PassengerNotBookable`` (403 ``PASSENGER_NOT_BOOKABLE``); several the caller may book
+for: ``PassengerAmbiguous`` (name them by id); none: a real guest, as typed. Only the
+caller's organization is compared (another's names are nobody's here). The errors name
+the field, never the person.
+
 A hold may leave seats unnamed (``quantity`` alone); a hold of one seat with no name is
 the booking's traveller's. Confirming needs every seat named, each colleague with legal
 names on file (``PassengerDetailsRequired``, naming what is missing), and copies the
@@ -18,12 +30,13 @@ of that passenger on that flight will live there too.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import audit
@@ -33,8 +46,10 @@ from core.errors import (
     HoldExpired,
     InvalidTransition,
     NotFound,
+    PassengerAmbiguous,
     PassengerCountMismatch,
     PassengerDetailsRequired,
+    PassengerNotBookable,
     ValidationFailed,
 )
 from core.identity import Caller
@@ -285,6 +300,7 @@ async def _resolve(
     if len(specs) > MAX_PASSENGERS:
         raise ValidationFailed(f"At most {MAX_PASSENGERS} passengers per item", field=field)
     people: list[_Person] = []
+    members: list[_Member] | None = None  # read once, at the first guest
     for i, spec in enumerate(specs):
         here = f"{field}[{i}]"
         if spec.traveler_id is not None:
@@ -298,42 +314,111 @@ async def _resolve(
         else:
             given = legal_name(spec.given_name or "", field=f"{here}.given_name")
             family = legal_name(spec.family_name or "", field=f"{here}.family_name")
-            person = await _guest(session, caller, booking, given, family)
+            if members is None:
+                members = await _members(session, booking.org_id)
+            person = await _guest(session, caller, booking, given, family, members, i, here)
         if any(p.key == person.key for p in people):
             raise ValidationFailed(f"{person.label} is named twice on one flight", field=here)
         people.append(person)
     return people
 
 
-async def _guest(
-    session: AsyncSession, caller: Caller, booking: Booking, given: str, family: str
-) -> _Person:
-    """A guest by name, unless the name is a colleague's (their profile's legal names, or
-    their account name): then the passenger is that colleague, under the same rules of who
-    may book for whom as by id. Typing a colleague's name books nobody one may not book for."""
-    member = await session.scalar(
-        select(TravellerDetails.user_id)
-        .where(
-            TravellerDetails.org_id == booking.org_id,
-            func.lower(TravellerDetails.given_name) == given.lower(),
-            func.lower(TravellerDetails.family_name) == family.lower(),
+#: Apostrophes and dots join a name's letters ("O'Brien" is "OBrien"); dashes part it.
+_NAME_FOLD = str.maketrans(
+    {
+        **dict.fromkeys("'’‘ʼ`´.", None),
+        **dict.fromkeys("-‐‑‒–—", " "),
+    }
+)
+
+
+def name_parts(*parts: str | None) -> tuple[str, ...]:
+    """A name's parts as they are compared: accents dropped, case folded, apostrophes and
+    dots left out, hyphens as spaces (``"Zoë O'Brien-Lee"`` → ``("zoe", "obrien", "lee")``)."""
+    text = unicodedata.normalize("NFKD", " ".join(p for p in parts if p))
+    plain = "".join(c for c in text if not unicodedata.combining(c))
+    return tuple(plain.casefold().translate(_NAME_FOLD).split())
+
+
+def name_match(typed: Sequence[str], known: Sequence[str]) -> int:
+    """How closely two names' :func:`name_parts` match: 2 every part (in either order of
+    given and family name), 1 the first and last parts (in either order), 0 not at all."""
+    if not typed or not known:
+        return 0
+    if sorted(typed) == sorted(known):
+        return 2
+    return 1 if sorted((typed[0], typed[-1])) == sorted((known[0], known[-1])) else 0
+
+
+@dataclass(frozen=True)
+class _Member:
+    """A person of the organization by the names a booker may type for them."""
+
+    user_id: str
+    names: tuple[tuple[str, ...], ...]  # legal names (profile), account name
+
+
+async def _members(session: AsyncSession, org_id: str) -> list[_Member]:
+    rows = (
+        await session.execute(
+            select(User.id, User.name, TravellerDetails.given_name, TravellerDetails.family_name)
+            .outerjoin(TravellerDetails, TravellerDetails.user_id == User.id)
+            .where(User.org_id == org_id)
+            .order_by(User.id)
         )
-        .limit(1)
-    ) or await session.scalar(
-        select(User.id)
-        .where(User.org_id == booking.org_id, func.lower(User.name) == f"{given} {family}".lower())
-        .limit(1)
-    )
-    if member is None:
+    ).all()
+    return [
+        _Member(user_id, (name_parts(given, family), name_parts(name)))
+        for user_id, name, given, family in rows
+    ]
+
+
+def colleagues_named(members: Sequence[_Member], given: str, family: str) -> list[str]:
+    """The colleagues (user ids) a guest's name is: the best :func:`name_match` there is."""
+    typed = name_parts(given, family)
+    scored = [(max(name_match(typed, n) for n in m.names), m.user_id) for m in members]
+    best = max((score for score, _ in scored), default=0)
+    return [user_id for score, user_id in scored if best and score == best]
+
+
+async def _guest(
+    session: AsyncSession,
+    caller: Caller,
+    booking: Booking,
+    given: str,
+    family: str,
+    members: Sequence[_Member],
+    index: int,
+    field: str,
+) -> _Person:
+    """A guest by name, unless the name is a colleague's (:func:`colleagues_named`): then
+    the passenger is that colleague, under the same rules of who may book for whom as by
+    id. Typing a colleague's name books nobody one may not book for."""
+    matched = colleagues_named(members, given, family)
+    if not matched:
         return _Person(
             ("guest", given.casefold(), family.casefold()), None, given, family, f"{given} {family}"
         )
-    try:
-        return await _colleague(session, caller, booking, member)
-    except (NotFound, Forbidden):
-        raise Forbidden(
-            f"{given} {family} is a colleague you may not book for, by name or otherwise"
-        ) from None
+    bookable: list[_Person] = []
+    for user_id in matched:
+        try:
+            bookable.append(await _colleague(session, caller, booking, user_id))
+        except (NotFound, Forbidden):
+            continue
+    if not bookable:
+        raise PassengerNotBookable(
+            f"Passenger {index + 1} is, by name, a colleague you may not book for (by name "
+            "or otherwise): name only yourself, the people you may book for, and guests "
+            "from outside the organization",
+            field=field,
+        )
+    if len(bookable) > 1:
+        raise PassengerAmbiguous(
+            f"Passenger {index + 1}'s name is more than one colleague's: name them by "
+            "traveler_id",
+            field=field,
+        )
+    return bookable[0]
 
 
 async def _colleague(

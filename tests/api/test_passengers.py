@@ -192,6 +192,16 @@ async def test_confirming_unnamed_seats_is_a_422_naming_them_then_put_names_them
         ({"items": [{"offer_id": "FL-999", "passengers": [JO, KIM]}]}, 422, "VALIDATION_ERROR"),
         ({"passengers": [{"traveler_id": "gus"}, JO]}, 404, "NOT_FOUND"),
         ({"passengers": [{"traveler_id": "mia"}, JO]}, 404, "NOT_FOUND"),
+        (
+            {
+                "passengers": [
+                    {"traveler_id": "ava"},
+                    {"given_name": "Example", "family_name": "Mia"},
+                ]
+            },
+            403,
+            "PASSENGER_NOT_BOOKABLE",
+        ),
         ({"passengers": [JO, KIM], "role": "admin"}, 422, "VALIDATION_ERROR"),
     ],
     ids=[
@@ -207,6 +217,7 @@ async def test_confirming_unnamed_seats_is_a_422_naming_them_then_put_names_them
         "another offer",
         "another organization",
         "out of reach",
+        "out of reach by name",
         "smuggled field",
     ],
 )
@@ -237,6 +248,34 @@ async def test_bad_passengers_refuse_the_hold(client: httpx.AsyncClient, seeded:
     )
     listed = await client.get("/v1/bookings", headers=seeded.auth("ava"))
     assert listed.json()["bookings"] == []
+
+
+async def test_a_colleague_out_of_reach_named_as_a_guest_refuses_the_hold(
+    client: httpx.AsyncClient, seeded: World
+) -> None:
+    """Ava types her manager's legal names as a guest's: 403 ``PASSENGER_NOT_BOOKABLE`` as
+    problem+json, naming the field and not the person; nothing held. Her manager may book
+    Ava the same way: the name is Ava, the colleague."""
+    response = await hold(
+        client,
+        seeded,
+        {"passengers": [{"traveler_id": "ava"}, {"given_name": "MIA", "family_name": "Example"}]},
+    )
+    body = assert_problem(response, 403, "PASSENGER_NOT_BOOKABLE")
+    assert body["field"] == "items[0].passengers[1]"
+    assert "example" not in body["detail"].casefold()
+    listed = await client.get("/v1/bookings", headers=seeded.auth("ava"))
+    assert listed.json()["bookings"] == []
+
+    booked = await hold(
+        client,
+        seeded,
+        {"passengers": [{"traveler_id": "mia"}, {"given_name": "ava", "family_name": "EXAMPLE"}]},
+        user="mia",
+        key="hold-mia",
+    )
+    assert booked.status_code == 201, booked.text
+    assert [p["traveler_id"] for p in booked.json()["passengers"]] == ["mia", "ava"]
 
 
 async def test_another_organizations_booking_is_not_found(

@@ -10,7 +10,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.booking import passengers as passengers_service
@@ -25,8 +25,10 @@ from core.errors import (
     InvalidName,
     InvalidTransition,
     NotFound,
+    PassengerAmbiguous,
     PassengerCountMismatch,
     PassengerDetailsRequired,
+    PassengerNotBookable,
     ValidationFailed,
 )
 from core.identity import Caller
@@ -271,6 +273,127 @@ async def test_a_colleague_named_as_a_guest_is_that_colleague_under_the_same_rul
     assert [p.traveler_id for p in (await view(runtime, bid)).passengers] == ["mia", "ava"]
     other_org = await hold(runtime, GUS, economy(w), 2, [colleague("gus"), guest("Ava", "Example")])
     assert [p.traveler_id for p in (await view(runtime, other_org)).passengers] == ["gus", None]
+
+
+async def _people_with_names(rt: Runtime) -> None:
+    """Victor (out of Ava's sight) with an accented legal name and account name; Sean, who
+    reports to Victor (also out of Ava's sight), with an apostrophe; two reports of Mia's
+    who share a name."""
+    async with rt.db.uow() as s:
+        await s.execute(
+            update(TravellerDetails)
+            .where(TravellerDetails.user_id == "victor")
+            .values(given_name="Élodie", family_name="Dupont")
+        )
+        await s.execute(update(User).where(User.id == "victor").values(name="Élodie Dupont"))
+        await make_user(s, id="sean", manager_id="victor", legal_names=("Sean", "O'Brien"))
+        await make_user(s, id="jo1", manager_id="mia", legal_names=("Jo", "Example"))
+        await make_user(s, id="jo2", manager_id="mia", legal_names=("Jo", "Example"))
+
+
+@pytest.mark.parametrize(
+    ("given", "family"),
+    [
+        ("Mia", "Example"),  # as on her profile
+        ("MIA", "EXAMPLE"),
+        ("Example", "Mia"),  # family name first
+        ("Mia Lin", "Example"),  # a middle name the profile does not have
+        ("Élodie", "Dupont"),  # not ASCII: SQLite's lower() leaves É as it is
+        ("ÉLODIE", "DUPONT"),
+        ("Elodie", "Dupont"),  # the accent left out
+        ("Sean", "O’Brien"),  # the typographic apostrophe
+        ("Sean", "OBrien"),
+        ("Jo", "Example"),  # two colleagues' name, neither Ava's to book for
+    ],
+)
+async def test_a_colleague_named_as_a_guest_however_written_is_refused(
+    runtime, given, family
+) -> None:
+    """The booking-rights rule holds for a colleague typed by name in any of the ways
+    people write names: refused with ``PASSENGER_NOT_BOOKABLE``, naming the field and not
+    the person; nothing held."""
+    w = await build_world(runtime)
+    await _people_with_names(runtime)
+    with pytest.raises(PassengerNotBookable) as refused:
+        await hold(runtime, AVA, economy(w), 2, [colleague("ava"), guest(given, family)])
+    assert refused.value.code == "PASSENGER_NOT_BOOKABLE"
+    assert refused.value.status == 403
+    assert refused.value.extra["field"] == "items[0].passengers[1]"
+    assert family.casefold() not in refused.value.detail.casefold()
+    assert await count(runtime, Booking) == 0
+
+
+async def test_a_colleague_named_however_written_is_that_colleague_where_allowed(
+    runtime,
+) -> None:
+    """Where the caller may book for them, the name is the colleague, profile names and
+    all (an admin books anyone of theirs)."""
+    w = await build_world(runtime)
+    await _people_with_names(runtime)
+    async with runtime.db.uow() as s:
+        await make_user(s, id="admin", role="admin")
+    bid = await hold(
+        runtime, ADMIN, economy(w), 3, [guest("ELODIE", "DUPONT"), guest("Sean", "O’Brien"),
+                                        guest("example", "ava")]
+    )
+    v = await view(runtime, bid)
+    assert [p.traveler_id for p in v.passengers] == ["victor", "sean", "ava"]
+    assert names(v) == [("Élodie", "Dupont"), ("Sean", "O'Brien"), ("Ava", "Example")]
+
+
+async def test_real_guests_stay_guests(runtime) -> None:
+    """A name that is nobody's in the organization is a guest, even one close to a
+    colleague's (another family name, a double-barrelled one, another org's person)."""
+    w = await build_world(runtime)
+    await _people_with_names(runtime)
+    people = [colleague("ava"), guest("Mia", "Exampleton"), guest("Mia", "Example-Smith"),
+              guest("Gus", "Example")]
+    bid = await hold(runtime, AVA, economy(w), 4, people)
+    v = await view(runtime, bid)
+    assert [p.traveler_id for p in v.passengers] == ["ava", None, None, None]
+    assert names(v)[1:] == [("Mia", "Exampleton"), ("Mia", "Example-Smith"), ("Gus", "Example")]
+
+
+async def test_a_name_of_several_bookable_colleagues_is_ambiguous(runtime) -> None:
+    """Mia may book for both of her reports called Jo Example: which one is not guessed."""
+    w = await build_world(runtime)
+    await _people_with_names(runtime)
+    with pytest.raises(PassengerAmbiguous) as refused:
+        await hold(runtime, MIA, economy(w), 2, [colleague("mia"), guest("Jo", "Example")])
+    assert refused.value.code == "PASSENGER_AMBIGUOUS"
+    assert refused.value.extra["field"] == "items[0].passengers[1]"
+    assert await count(runtime, Booking) == 0
+
+
+async def test_naming_later_follows_the_same_rule(runtime) -> None:
+    """``name_passengers`` on a held booking: the same guard as naming with the hold."""
+    w = await build_world(runtime)
+    await _people_with_names(runtime)
+    bid = await hold(runtime, AVA, economy(w), 2)
+    async with runtime.db.uow() as s:
+        with pytest.raises(PassengerNotBookable):
+            await name_passengers(
+                s, AVA, bid, [ItemPassengers(None, [colleague("ava"), guest("Elodie", "Dupont")])],
+                now=T0,
+            )
+    assert await count(runtime, Passenger) == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "known", "score"),
+    [
+        (("Mia", "Chen"), ("Mia", "Chen"), 2),
+        (("Chen", "Mia"), ("Mia", "Chen"), 2),
+        (("Mia Lin", "Chen"), ("Mia", "Chen"), 1),
+        (("Zoë", "O'Brien-Lee"), ("ZOE", "O’BRIEN LEE"), 2),
+        (("Mia", "Chen"), ("Mia", "Cheng"), 0),
+        (("Mia", "Chen"), ("Mia Chen", None), 2),  # an account name, whole
+        (("Mia", "Chen"), ("Mia", None), 0),
+    ],
+)
+def test_name_match(typed, known, score) -> None:
+    parts = passengers_service.name_parts
+    assert passengers_service.name_match(parts(*typed), parts(*known)) == score
 
 
 async def test_a_hold_replacing_another_keeps_its_passengers(runtime) -> None:

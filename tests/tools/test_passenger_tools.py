@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from core.errors import InvalidName, NotFound, PassengerDetailsRequired
+from core.errors import InvalidName, NotFound, PassengerDetailsRequired, PassengerNotBookable
+from core.idempotency import StoredProblem
 from core.models import Passenger, Payment
 from core.search.offers import flight_offer_id
 from tests.core.booking_world import World
 from tests.tools.conftest import ctx_for
-from tools.base import ToolContext
+from tools.base import ToolContext, error_payload
 from tools.registry import get_tool
 
 pytestmark = pytest.mark.usefixtures("world")
@@ -106,3 +107,38 @@ async def test_name_passengers_refuses_bad_names_and_other_peoples_bookings(
             {"booking_id": held["booking_id"], "passengers": [{"traveler_id": "gus"}, JO]},
         )
     assert await count(runtime, Passenger) == 0
+
+
+async def test_reserve_refuses_a_colleague_out_of_reach_named_as_a_guest(runtime, ava, world):
+    """Ava names her manager by name as a guest: the core's booking-rights rule refuses it
+    through the tool with a stable code and a message the model can act on, naming the
+    field and not the person; a re-run of the call replays the same refusal."""
+    args = {
+        "items": [
+            {
+                "offer_id": economy(world),
+                "passengers": [
+                    {"traveler_id": "ava"},
+                    {"given_name": "Mia", "family_name": "EXAMPLE"},
+                ],
+            }
+        ]
+    }
+    with pytest.raises(PassengerNotBookable) as refused:
+        await run(ava, "reserve", args)
+    payload = error_payload(refused.value)
+    assert payload["code"] == "PASSENGER_NOT_BOOKABLE"
+    assert "colleague you may not book for" in payload["message"]
+    assert payload["message"].startswith("Passenger 2 is")
+    assert "example" not in payload["message"].casefold()
+    with pytest.raises(StoredProblem) as replayed:
+        await run(ava, "reserve", args)
+    assert error_payload(replayed.value)["code"] == "PASSENGER_NOT_BOOKABLE"
+    assert await count(runtime, Passenger) == 0
+
+    held = await run(
+        ctx_for(runtime, ava.caller),
+        "reserve",
+        {**args, "items": [{**args["items"][0], "passengers": [{"traveler_id": "ava"}, JO]}]},
+    )
+    assert [p["name"] for p in held["passengers"]] == ["Ava Example", "Jo Bloggs"]
