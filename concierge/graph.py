@@ -284,8 +284,9 @@ def build_graph(
                         "needs_approval": question.needs_approval,
                         "refundable": question.refundable,
                         "policy": question.policy,
-                        "places": list(question.places),
-                        "kinds": list(question.kinds),
+                        "places": list(question.named.places),
+                        "dates": list(question.named.dates),
+                        "kinds": list(question.named.kinds),
                     },
                     "call_id": call_id,
                 }

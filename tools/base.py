@@ -101,6 +101,17 @@ class ToolContext:
 
 
 @dataclass(frozen=True)
+class Named:
+    """What a booking's parts may be named by: their places (airports and their cities,
+    hotels' cities), their dates (ISO: a flight's local day of departure, a stay's first
+    and last day) and their kinds (flight, hotel), each once, in the booking's order."""
+
+    places: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Question:
     """A gated call's question to the human: the line shown, and facts about it that an
     answer may restate without changing what it agrees to ("yes, book it for her" when
@@ -114,9 +125,9 @@ class Question:
     refundable: bool | None = None
     policy: str | None = None
     # What a yes may name it by ("ok great, yes book the Boston one", "confirm the Madrid
-    # hotel"): its places (cities and airports) and the kinds of its parts (flight, hotel).
-    places: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
+    # hotel", "yes, cancel the Boston flight"): ``tools.views.named_by`` of the parts it
+    # confirms, cancels or moves.
+    named: Named = Named()
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,12 @@ from core.booking.service import get_booking
 from core.idempotency import IdempotencyContext
 from core.models import BookingStatus
 from core.money import Money
-from tools.base import Effect, ToolContext, ToolSpec, run_once
+from tools.base import Effect, Question, ToolContext, ToolSpec, run_once
 from tools.views import (
     BookingOut,
     amount_text,
     booking_out,
+    named_by,
     saga_booking_out,
     trip_phrase,
 )
@@ -65,8 +66,9 @@ async def run(ctx: ToolContext, data: CancelBookingInput) -> CancelBookingOutput
     return await run_once(ctx, "cancel_booking", data, CancelBookingOutput, cancel)
 
 
-async def describe(ctx: ToolContext, data: CancelBookingInput) -> str:
-    """``Cancel BK-… (BA 117 …) — refund 412.00 USD, 200.00 USD kept under the fare rules?``"""
+async def describe(ctx: ToolContext, data: CancelBookingInput) -> Question:
+    """``Cancel BK-… (BA 117 …) — refund 412.00 USD, 200.00 USD kept under the fare rules?``,
+    with what it cancels (places, dates, kinds: "yes, cancel the Boston flight")."""
     async with ctx.rt.db.uow(write=False) as session:
         booking = await get_booking(session, ctx.caller, data.booking_id.strip())
         out = await booking_out(session, booking, ctx.caller)
@@ -77,12 +79,15 @@ async def describe(ctx: ToolContext, data: CancelBookingInput) -> str:
         )
     line = f"Cancel {out.booking_id} ({trip_phrase(out)})"
     if quote is None:
-        return line + " — nothing has been paid, the hold is released?"
-    refund = amount_text(Money.of(quote.refund_minor, booking.currency))
-    if quote.kept_minor > 0:
-        kept = amount_text(Money.of(quote.kept_minor, booking.currency))
-        return f"{line} — refund {refund}, {kept} kept under the fare rules?"
-    return f"{line} — full refund of {refund}?"
+        line += " — nothing has been paid, the hold is released?"
+    else:
+        refund = amount_text(Money.of(quote.refund_minor, booking.currency))
+        if quote.kept_minor > 0:
+            kept = amount_text(Money.of(quote.kept_minor, booking.currency))
+            line += f" — refund {refund}, {kept} kept under the fare rules?"
+        else:
+            line += f" — full refund of {refund}?"
+    return Question(line, named=named_by(out.segments))
 
 
 TOOL: ToolSpec[CancelBookingInput, CancelBookingOutput] = ToolSpec(

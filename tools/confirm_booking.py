@@ -21,7 +21,7 @@ from tools.views import (
     amount_text,
     booked_key,
     booking_out,
-    city_of,
+    named_by,
     role_list,
     saga_booking_out,
     trip_phrase,
@@ -152,22 +152,8 @@ async def describe(ctx: ToolContext, data: ConfirmBookingInput) -> Question:
         needs_approval=bool(out.policy.approvals_required),
         refundable=all(s.refundable for s in out.segments) if out.segments else None,
         policy=out.policy.status,
-        places=places_named(out),
-        kinds=tuple(dict.fromkeys(s.kind for s in out.segments)),
+        named=named_by(out.segments),
     )
-
-
-def places_named(out: BookingOut) -> tuple[str, ...]:
-    """The places a booking may be named by: its flights' airports and their cities, its
-    hotels' cities."""
-    places: list[str] = []
-    for s in out.segments:
-        for code in (s.origin, s.destination):
-            if code:
-                places += [code, city_of(code)]
-        if s.city:
-            places.append(s.city)
-    return tuple(dict.fromkeys(p for p in places if p))
 
 
 TOOL: ToolSpec[ConfirmBookingInput, ConfirmBookingOutput] = ToolSpec(

@@ -20,11 +20,12 @@ from core.models import ChangeKind, Segment
 from core.money import Money
 from core.search.flights import load_flight_offer
 from core.search.offers import FlightOfferRef, parse_offer_id
-from tools.base import Effect, Offer, ToolContext, ToolSpec, run_once
+from tools.base import Effect, Offer, Question, ToolContext, ToolSpec, run_once
 from tools.views import (
     BookingOut,
     amount_text,
     booking_out,
+    named_by,
     saga_booking_out,
     spoken_time,
 )
@@ -113,9 +114,11 @@ async def run(ctx: ToolContext, data: RebookInput) -> RebookOutput:
     return await run_once(ctx, "rebook", data, RebookOutput, change)
 
 
-async def describe(ctx: ToolContext, data: RebookInput) -> str:
+async def describe(ctx: ToolContext, data: RebookInput) -> Question:
     """``Change BA 117 JFK→LHR Fri 18 Dec 04:00 to BA 119 … Sat 19 Dec 08:00, fare difference
-    +120.00 USD plus 75.00 USD change fee?`` — an estimate; the core prices the change."""
+    +120.00 USD plus 75.00 USD change fee?`` — an estimate; the core prices the change —,
+    with what it moves (the legs replaced: places, dates, kinds; "yes, move the Friday
+    flight")."""
     ref = parse_offer_id(data.offer_id.strip())
     if not isinstance(ref, FlightOfferRef):
         raise ValidationFailed("Rebook onto a flight offer (FL-…)", field="offer_id")
@@ -165,7 +168,11 @@ async def describe(ctx: ToolContext, data: RebookInput) -> str:
         if waived
         else f"{amount_text(Money.of(fee, booking.currency))} change fee"
     )
-    return f"Change {old_label} to {new_label}, {offer.cabin}, fare difference {diff_text} plus {fee_text}?"
+    return Question(
+        f"Change {old_label} to {new_label}, {offer.cabin}, fare difference {diff_text} "
+        f"plus {fee_text}?",
+        named=named_by(old_views),
+    )
 
 
 TOOL: ToolSpec[RebookInput, RebookOutput] = ToolSpec(

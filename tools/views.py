@@ -39,6 +39,7 @@ from core.money import Money, money_text
 from core.policy.engine import Verdict
 from core.runtime import Runtime
 from core.views import iso_z
+from tools.base import Named
 
 MoneyOut = Money
 
@@ -203,6 +204,26 @@ class SegmentOut(BaseModel):
     )
     checked_in: list[str] | None = Field(
         default=None, description="Flights: who is checked in (get_boarding_pass shows the passes)."
+    )
+
+
+def named_by(segments: Sequence[SegmentOut]) -> Named:
+    """What these parts of a booking may be named by (:class:`tools.base.Named`): the one
+    answer for every gated question about a booking — confirming it, cancelling it,
+    moving a flight of it."""
+    places: list[str] = []
+    dates: list[str] = []
+    for s in segments:
+        for code in (s.origin, s.destination):
+            if code:
+                places += [code, city_of(code)]
+        if s.city:
+            places.append(s.city)
+        dates += [day[:10] for day in (s.depart, s.check_in, s.check_out) if day]
+    return Named(
+        places=tuple(dict.fromkeys(p for p in places if p)),
+        dates=tuple(dict.fromkeys(dates)),
+        kinds=tuple(dict.fromkeys(s.kind for s in segments)),
     )
 
 

@@ -407,3 +407,38 @@ async def test_a_click_on_a_seat_with_a_fee_on_a_paid_trip_asks_then_buys_it(
     assert after["segments"][0]["passengers"][0]["seat"] == seat
     assert float(after["total"]["amount"]) == float(before["total"]["amount"]) + float(paid_row["fee"]["amount"])
     assert [c["kind"] for c in after["changes"]] == ["seats"]
+
+
+async def test_a_cancel_question_renders_and_a_yes_naming_what_it_cancels_agrees(
+    client: httpx.AsyncClient, demo: Runtime
+) -> None:
+    """The chat page's cancel card (``data-confirmation``, the thread's
+    ``pending_confirmation``) reads as before; the question carries what it cancels, so
+    "yes, cancel the London flight" is a yes to it."""
+    search = await say(client, ONE_WAY)
+    held = Turn(
+        chunks(
+            await act(
+                client, {"type": "select_offer", "offer_id": bookable(search)}, search.thread_id
+            )
+        )
+    )
+    booking_id = held.outputs()[0]["booking_id"]
+    asked_turn = Turn(
+        chunks(await act(client, {"type": "cancel_booking", "booking_id": booking_id}))
+    )
+    asked = asked_turn.confirmation
+    assert asked is not None
+    assert asked["summary"].startswith(f"Cancel {booking_id} (")
+    assert "London" in asked["summary"] or "LHR" in asked["summary"]
+    thread = (await client.get(f"/v1/threads/{asked_turn.thread_id}", headers=AVA)).json()
+    assert thread["pending_confirmation"] == {
+        "interrupt_id": asked["interrupt_id"],
+        "action": {"tool": "cancel_booking", "args": {"booking_id": booking_id}},
+        "summary": asked["summary"],
+    }
+
+    await say(client, "yes, cancel the London flight", asked_turn.thread_id)
+    assert (await client.get(f"/v1/bookings/{booking_id}", headers=AVA)).json()[
+        "status"
+    ] == "cancelled"

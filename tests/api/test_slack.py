@@ -705,3 +705,30 @@ async def test_seats_are_a_short_choice_and_a_click_chooses_one(slack: Slack) ->
     async with slack.runtime.db.uow(write=False) as session:
         seats = list(await session.scalars(select(SegmentPassenger.seat)))
     assert seats == [seat]
+
+
+async def test_a_cancellation_is_asked_with_a_confirm_button_and_a_yes_naming_it_cancels(
+    slack: Slack,
+) -> None:
+    """The cancel question renders as any confirmation (its line and the buttons), and
+    carries what it cancels: "yes, cancel the London flight" agrees to it."""
+    reply, ts = await _search(slack)
+    await slack.click("U0AVA", reply, f"{blocks.ACTION_BOOK}:flight:1")
+    ask = (await slack.fake.wait_for("chat.postMessage", count=2))[-1]
+    await slack.click("U0AVA", ask, blocks.ACTION_CONFIRM)
+    await slack.fake.wait_for("chat.postMessage", count=3)
+    await slack.idle()
+
+    await slack.message("U0AVA", "cancel my London trip", thread_ts=ts)
+    cancel_ask = (await slack.fake.wait_for("chat.postMessage", count=4))[-1]
+    assert blocks.ACTION_CONFIRM in _action_ids(cancel_ask), _all_text(cancel_ask)
+    assert "Cancel BK-" in _all_text(cancel_ask)
+
+    await slack.message("U0AVA", "yes, cancel the London flight", thread_ts=ts)
+    await slack.fake.wait_for("chat.postMessage", count=5)
+    await slack.idle()
+    async with slack.runtime.db.uow(write=False) as session:
+        statuses = list(
+            await session.scalars(select(Booking.status).where(Booking.traveler_id == "ava"))
+        )
+    assert statuses == ["cancelled"]

@@ -13,7 +13,7 @@ from core.search.offers import flight_offer_id
 from tests.core.booking_world import AVA, GUS
 from tests.core.changes_world import add_flight, confirmed
 from tests.tools.conftest import ctx_for
-from tools.base import ToolContext
+from tools.base import Named, ToolContext
 from tools.registry import get_tool
 
 pytestmark = pytest.mark.usefixtures("world")
@@ -97,6 +97,44 @@ async def test_cancel_another_orgs_booking_is_not_found(runtime, world):
         await invoke(runtime, GUS, "cancel_booking", booking_id=held["booking_id"])
     with pytest.raises(NotFound):
         await summary(runtime, GUS, "cancel_booking", booking_id=held["booking_id"])
+
+
+async def question(rt, caller, tool, **args):
+    return await get_tool(tool).question(ctx_for(rt, caller), args)
+
+
+async def test_cancel_and_rebook_questions_name_what_they_change_as_confirm_does(
+    runtime, world
+):
+    """What a yes may name (places, dates, kinds) comes with every gated question about a
+    booking, from one reading (``tools.views.named_by``): confirming and cancelling the
+    whole booking, moving one flight of it (that flight only)."""
+    held = await invoke(
+        runtime,
+        AVA,
+        "reserve",
+        items=[{"offer_id": flight_offer_id(world.long_inv["economy"].id)}, {"offer_id": HOTEL}],
+    )
+    whole = Named(
+        places=("JFK", "New York", "LHR", "London"),
+        dates=("2026-12-18", "2026-12-20"),
+        kinds=("flight", "hotel"),
+    )
+    asked = {"booking_id": held["booking_id"]}
+    assert (await question(runtime, AVA, "confirm_booking", **asked)).named == whole
+    assert (await question(runtime, AVA, "cancel_booking", **asked)).named == whole
+
+    booking_id = await confirmed(runtime, AVA, (flight_offer_id(world.long_inv["economy"].id), 1))
+    later = flight_offer_id(await add_flight(runtime, number="119", fare=55000))
+    booking = await invoke(runtime, AVA, "get_booking", booking_id=booking_id)
+    segment_id = booking["segments"][0]["segment_id"]
+    moving = await question(
+        runtime, AVA, "rebook", booking_id=booking_id, segment_id=segment_id, offer_id=later
+    )
+    assert moving.text.startswith("Change BA 117 JFK→LHR Fri 18 Dec 04:00 to BA 119")
+    assert moving.named == Named(
+        places=("JFK", "New York", "LHR", "London"), dates=("2026-12-18",), kinds=("flight",)
+    )
 
 
 # -- rebook ------------------------------------------------------------------------------
