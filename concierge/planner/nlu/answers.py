@@ -202,14 +202,60 @@ _RANK: Final = {c: n for n, c in enumerate(_CATEGORIES)}
 _Phrases = dict[str, tuple[tuple[tuple[str, ...], str], ...]]
 
 
-@lru_cache(maxsize=64)
-def _phrases(asked: Asked | None) -> tuple[_Phrases, frozenset[str]]:
-    """The vocabulary's phrases, plus those restating what ``asked`` is true of; and the
-    words only those have (the traveller's name), never to be "mended" into another."""
+# The slots a question's facts fill: the traveller's name ({them}, {their}), the booking's
+# places and the words for its parts ({held}, {held_kind}). A restating pattern is expanded
+# once with a marker token standing for each, and the markers are filled per question.
+_FILLED: Final = ("them", "their", "held", "held_kind")
+_MARK: Final = "\x00"
+
+
+@dataclass(frozen=True)
+class _Template:
+    """One phrase of a restating pattern: its tokens, a slot the question fills standing as
+    ``_MARK + slot``; its own words; the slots it has."""
+
+    tokens: tuple[str, ...]
+    words: frozenset[str]
+    slots: frozenset[str]
+
+
+@lru_cache(maxsize=8)
+def _templates(fact: str) -> tuple[_Template, ...]:
     vocab = vocabulary()
+    slots = {**vocab.slots, **{slot: [_MARK + slot] for slot in _FILLED}}
+    seen: set[tuple[str, ...]] = set()
+    found: list[_Template] = []
+    for pattern in vocab.restates[fact]:
+        for phrase in _expand(pattern, slots):
+            tokens = tuple(phrase.split())
+            if tokens and tokens not in seen:
+                seen.add(tokens)
+                marks = [t for t in tokens if t.startswith(_MARK)]
+                words = frozenset(t for t in tokens if not t.startswith(_MARK))
+                found.append(_Template(tokens, words, frozenset(m[1:] for m in marks)))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class _Restating:
+    """What a yes may restate at one question: the templates of the facts true of it, the
+    values of the slots they have (each a tuple of words), and the words only those have
+    (the traveller's name, the booking's places), never to be "mended" into another."""
+
+    templates: tuple[_Template, ...]
+    values: dict[str, tuple[tuple[str, ...], ...]]
+    own: frozenset[str]
+
+
+_NOTHING_RESTATED: Final = _Restating((), {}, frozenset())
+
+
+@lru_cache(maxsize=64)
+def _restating(asked: Asked | None) -> _Restating:
     if asked is None:
-        return vocab.phrases, frozenset()
-    slots = dict(vocab.slots)
+        return _NOTHING_RESTATED
+    vocab = vocabulary()
+    slots: dict[str, list[str]] = {}
     facts: list[str] = []
     if asked.needs_approval:
         facts.append("approval")
@@ -227,21 +273,45 @@ def _phrases(asked: Asked | None) -> tuple[_Phrases, frozenset[str]]:
         slots["held"] = [" ".join(p.split()) for p in dict.fromkeys(held) if p]
         slots["held_kind"] = list(dict.fromkeys(called))
         facts.append("named")
-    if not facts:
-        return vocab.phrases, frozenset()
-    by_first = {first: list(entries) for first, entries in vocab.phrases.items()}
-    for fact in facts:
-        for pattern in vocab.restates[fact]:
-            for phrase in _expand(pattern, slots):
-                tokens = tuple(phrase.split())
-                if tokens and (tokens, "restates") not in by_first.get(tokens[0], []):
-                    by_first.setdefault(tokens[0], []).append((tokens, "restates"))
-    phrases = {
-        first: tuple(sorted(entries, key=lambda e: (-len(e[0]), _RANK[e[1]])))
-        for first, entries in by_first.items()
-    }
-    own = {w for entries in phrases.values() for p, _ in entries for w in p} - vocab.words
-    return phrases, frozenset(own)
+    values = {slot: tuple(tuple(v.split()) for v in vs) for slot, vs in slots.items()}
+    # a template whose slot has no value stands for no phrase
+    templates = tuple(
+        t for fact in facts for t in _templates(fact) if all(values.get(s) for s in t.slots)
+    )
+    words = {w for t in templates for w in t.words}
+    for slot in {s for t in templates for s in t.slots}:
+        words.update(w for value in values[slot] for w in value)
+    return _Restating(templates, values, frozenset(words - vocab.words))
+
+
+def _restated(restating: _Restating, tokens: tuple[str, ...]) -> dict[str, list[tuple[str, ...]]]:
+    """The restating phrases that can be read in ``tokens`` (every word of them is there),
+    by first word: the few of the thousands the question's facts stand for that matter."""
+    present = frozenset(tokens)
+    fits = {slot: [v for v in vs if present.issuperset(v)] for slot, vs in restating.values.items()}
+    found: dict[str, list[tuple[str, ...]]] = {}
+    seen: set[tuple[str, ...]] = set()
+    for template in restating.templates:
+        if not template.words <= present or not all(fits[s] for s in template.slots):
+            continue
+        for phrase in _filled(template.tokens, fits):
+            if phrase and phrase not in seen:
+                seen.add(phrase)
+                found.setdefault(phrase[0], []).append(phrase)
+    return found
+
+
+def _filled(
+    tokens: tuple[str, ...], fits: dict[str, list[tuple[str, ...]]]
+) -> Iterator[tuple[str, ...]]:
+    """Every phrase of a template, each of its slots filled with each of its values."""
+    for at, token in enumerate(tokens):
+        if token.startswith(_MARK):
+            for value in fits[token[1:]]:
+                for rest in _filled(tokens[at + 1 :], fits):
+                    yield (*tokens[:at], *value, *rest)
+            return
+    yield tokens
 
 
 # Skin tones, variation selectors and joiners only decorate an emoji.
@@ -294,17 +364,21 @@ def _canonical(token: str) -> str:
 
 
 class _Index:
-    """``_phrases(asked)`` as :func:`_segmentations` reads them: a first word's phrases by
-    length, longest first, each length's word tuples → their categories in rank order. A
+    """The vocabulary's phrases as :func:`_segmentations` reads them: a first word's phrases
+    by length, longest first, each length's word tuples → their categories in rank order. A
     position is then matched by one lookup per length, not a scan of every phrase that
     opens with its word ("i" opens ~2,500); the same matches in the same order (the
-    entries are sorted longest first, then by rank). Built per first word when first met."""
+    entries are sorted longest first, then by rank). Built per first word when first met.
+    With ``base``, ``phrases`` holds only the first words it adds to (or changes of) it."""
 
-    def __init__(self, phrases: _Phrases) -> None:
+    def __init__(self, phrases: _Phrases, base: _Index | None = None) -> None:
         self._phrases = phrases
+        self._base = base
         self._built: dict[str, tuple[tuple[int, dict[tuple[str, ...], tuple[str, ...]]], ...]] = {}
 
     def get(self, first: str) -> tuple[tuple[int, dict[tuple[str, ...], tuple[str, ...]]], ...]:
+        if self._base is not None and first not in self._phrases:
+            return self._base.get(first)
         built = self._built.get(first)
         if built is None:
             by_length: dict[int, dict[tuple[str, ...], list[str]]] = {}
@@ -317,9 +391,26 @@ class _Index:
         return built
 
 
-@lru_cache(maxsize=64)
-def _index(asked: Asked | None) -> _Index:
-    return _Index(_phrases(asked)[0])
+@lru_cache(maxsize=1)
+def _vocabulary_index() -> _Index:
+    return _Index(vocabulary().phrases)
+
+
+def _index(asked: Asked | None, tokens: tuple[str, ...] = ()) -> _Index:
+    """The vocabulary's phrases, plus those restating what ``asked`` is true of that can be
+    read in ``tokens`` ("restates", the last rank: after the vocabulary's own)."""
+    base = _vocabulary_index()
+    extra = _restated(_restating(asked), tokens) if asked is not None else {}
+    if not extra:
+        return base
+    phrases = vocabulary().phrases
+    return _Index(
+        {
+            first: (*phrases.get(first, ()), *((p, "restates") for p in found))
+            for first, found in extra.items()
+        },
+        base,
+    )
 
 
 def _segmentations(tokens: tuple[str, ...], index: _Index) -> Iterator[list[str]]:
@@ -379,11 +470,11 @@ def classify(text: str, *, cancelling: bool | None = False, asked: Asked | None 
     the question is about, which a yes may restate.
     """
     vocab = vocabulary()
-    own = _phrases(asked)[1]
+    own = _restating(asked).own
     tokens = tuple(t if t in own else _canonical(t) for t in _tokens(text or "", vocab))
     if not tokens or len(tokens) > 24:
         return Reading(None)
-    for categories in _segmentations(tokens, _index(asked)):
+    for categories in _segmentations(tokens, _index(asked, tokens)):
         answer = _verdict(categories, cancelling=cancelling)
         if answer is not None:
             return Reading(answer, thanks="thanks" in categories)
@@ -433,7 +524,7 @@ def gives_up(text: str) -> bool:
         return False
     if set(tokens) & _rejecting():
         return False  # "no, reject it": the booking declined, the hold kept
-    for categories in _segmentations(tokens, _index(None)):
+    for categories in _segmentations(tokens, _vocabulary_index()):
         if "cancel" in categories and _verdict(categories, cancelling=False) == Answer.NO:
             return True
     return False
@@ -446,7 +537,7 @@ def only_reasons(text: str) -> bool:
     tokens = tuple(_canonical(t) for t in _tokens(text or "", vocab))
     if not tokens or len(tokens) > 24:
         return False
-    for categories in _segmentations(tokens, _index(None)):
+    for categories in _segmentations(tokens, _vocabulary_index()):
         found = set(categories)
         if "give_up_reasons" in found and found <= {"give_up_reasons", "filler", "thanks"}:
             return True
