@@ -57,6 +57,7 @@ from core.ids import new_id
 from core.models import (
     Booking,
     BookingStatus,
+    LoyaltyMembership,
     Passenger,
     Segment,
     SegmentKind,
@@ -609,9 +610,14 @@ async def ready_for_ticketing(
             )
         ).all()
     )
+    on_file = people.details if people is not None else None
     for row in rows:
         assert row.user_id is not None
-        details = await session.get(TravellerDetails, row.user_id)
+        details = (
+            on_file.get(row.user_id)
+            if on_file is not None
+            else await session.get(TravellerDetails, row.user_id)
+        )
         if details is not None:
             profiles.append(details)
         row.given_name = details.given_name if details else None
@@ -751,6 +757,7 @@ async def supplier_passengers_of(
                     if p.user_id is not None and carriers[segment_id]
                 }
             ),
+            memberships=people.memberships if people is not None else None,
         )
         if cipher is not None
         else {}
@@ -812,10 +819,17 @@ async def carry_over(
 
 @dataclass(frozen=True)
 class Manifest:
-    """A booking's passengers in order, and each segment's links in that order."""
+    """A booking's passengers in order, and each segment's links in that order.
+
+    Read for ticketing (:func:`ticketing_manifest`), also what its people have on file:
+    ``details`` each passenger's traveller details by user id (absent: none on file) and
+    ``memberships`` all their frequent-flyer memberships by (user id, airline); None when
+    not read."""
 
     passengers: list[Passenger]
     by_segment: dict[str, list[SegmentPassenger]]
+    details: dict[str, TravellerDetails] | None = None
+    memberships: dict[tuple[str, str], LoyaltyMembership] | None = None
 
 
 #: Every passenger of the bookings ``ids`` (in booking, position order) with each of
@@ -833,9 +847,34 @@ _MANIFESTS = (
     .order_by(Passenger.booking_id, Passenger.position, Passenger.id, SegmentPassenger.id)
 )
 
+#: :data:`_MANIFESTS` with each passenger's traveller details and every frequent-flyer
+#: membership (a row per link and membership: a booking has a few of each).
+_TICKETING_MANIFESTS = (
+    _MANIFESTS.add_columns(TravellerDetails, LoyaltyMembership)
+    .outerjoin(TravellerDetails, TravellerDetails.user_id == Passenger.user_id)
+    .outerjoin(LoyaltyMembership, LoyaltyMembership.user_id == Passenger.user_id)
+    .order_by(LoyaltyMembership.id)
+)
+
 
 async def manifest(session: AsyncSession, booking_id: str) -> Manifest:
     return (await manifests(session, [booking_id]))[booking_id]
+
+
+async def ticketing_manifest(session: AsyncSession, booking_id: str) -> Manifest:
+    """:func:`manifest` with what its people have on file for their tickets (their legal
+    names for :func:`ready_for_ticketing`, their airline numbers for
+    :func:`supplier_passengers_of`) in the same read (issue 15: three reads before)."""
+    rows = (await session.execute(_TICKETING_MANIFESTS, {"ids": [booking_id]})).all()
+    details: dict[str, TravellerDetails] = {}
+    memberships: dict[tuple[str, str], LoyaltyMembership] = {}
+    for _, _, detail, membership in rows:
+        if detail is not None:
+            details[detail.user_id] = detail
+        if membership is not None:
+            memberships[(membership.user_id, membership.airline)] = membership
+    people = _manifests([booking_id], [(p, link) for p, link, _, _ in rows])[booking_id]
+    return Manifest(people.passengers, people.by_segment, details, memberships)
 
 
 async def manifests(session: AsyncSession, booking_ids: Sequence[str]) -> dict[str, Manifest]:
@@ -844,13 +883,19 @@ async def manifests(session: AsyncSession, booking_ids: Sequence[str]) -> dict[s
     links; a link is its passenger's, in the passenger's booking)."""
     ids = sorted(set(booking_ids))
     rows = (await session.execute(_MANIFESTS, {"ids": ids})).all()
+    return _manifests(ids, [(p, link) for p, link in rows])
+
+
+def _manifests(
+    ids: Sequence[str], rows: Sequence[tuple[Passenger, SegmentPassenger | None]]
+) -> dict[str, Manifest]:
     passengers: list[Passenger] = []
     links: list[SegmentPassenger] = []
     for passenger, link in rows:
         if not passengers or passengers[-1] is not passenger:
             passengers.append(passenger)
-        if link is not None:
-            links.append(link)
+        if link is not None and (not links or links[-1] is not link):
+            links.append(link)  # (a link's rows follow each other, one per membership)
     theirs: dict[str, list[Passenger]] = {booking_id: [] for booking_id in ids}
     for p in passengers:
         theirs[p.booking_id].append(p)

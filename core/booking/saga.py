@@ -74,7 +74,13 @@ from core.booking.keys import (
     supplier_cancel_key,
     void_key,
 )
-from core.booking.passengers import Manifest, manifest, ready_for_ticketing, record_tickets
+from core.booking.passengers import (
+    Manifest,
+    manifest,
+    ready_for_ticketing,
+    record_tickets,
+    ticketing_manifest,
+)
 from core.booking.purpose import note_request
 from core.booking.recovery import (
     PAYMENT_COLUMNS,
@@ -339,10 +345,11 @@ async def confirm_booking(
                 # (raised here, it rolls this transaction back: nothing changes).
                 # The segments read once for the names, the policy and the suppliers.
                 segments = await booking_segments(session, booking.id)
-                # Who flies, read once: for the names, the suppliers' requests and the
-                # confirmed booking's answer (issue 15: read three times before).
+                # Who flies, read once with their legal names and airline numbers: for
+                # the names, the suppliers' requests and the confirmed booking's answer
+                # (issue 15: read three times before, then with two reads of their own).
                 people = (
-                    await manifest(session, booking.id)
+                    await ticketing_manifest(session, booking.id)
                     if any(seg.kind == SegmentKind.FLIGHT for seg in segments)
                     else None
                 )

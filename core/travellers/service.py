@@ -240,26 +240,33 @@ async def clear_airline_numbers(
 
 
 async def clear_airline_numbers_of(
-    session: AsyncSession, cipher: PiiCipher, pairs: Collection[tuple[str, str]]
+    session: AsyncSession,
+    cipher: PiiCipher,
+    pairs: Collection[tuple[str, str]],
+    *,
+    memberships: Mapping[tuple[str, str], LoyaltyMembership] | None = None,
 ) -> dict[tuple[str, str], tuple[str | None, str | None]]:
     """:func:`clear_airline_numbers` for several ``(user_id, airline)`` pairs: their
     memberships in one read (issue 15: one read a segment's passenger before), the
     details from the session when it has them. The same rules: the airline's
-    ticketing only, never logged, shown or handed to the model."""
+    ticketing only, never logged, shown or handed to the model. ``memberships``: every
+    membership of those users, read already in this transaction (none is read here)."""
     if not pairs:
         return {}
-    users = sorted({user_id for user_id, _ in pairs})
-    airlines = sorted({airline for _, airline in pairs})
-    memberships = {
-        (m.user_id, m.airline): m
-        for m in (
-            await session.scalars(
-                select(LoyaltyMembership).where(
-                    LoyaltyMembership.user_id.in_(users), LoyaltyMembership.airline.in_(airlines)
+    if memberships is None:
+        users = sorted({user_id for user_id, _ in pairs})
+        airlines = sorted({airline for _, airline in pairs})
+        memberships = {
+            (m.user_id, m.airline): m
+            for m in (
+                await session.scalars(
+                    select(LoyaltyMembership).where(
+                        LoyaltyMembership.user_id.in_(users),
+                        LoyaltyMembership.airline.in_(airlines),
+                    )
                 )
-            )
-        ).all()
-    }
+            ).all()
+        }
     out: dict[tuple[str, str], tuple[str | None, str | None]] = {}
     for user_id, airline in pairs:
         membership = memberships.get((user_id, airline))

@@ -108,7 +108,9 @@ REFUSED_HOLD_BUDGET = 5 if PG_URL else 12
 #: Then (perf33) "yes" 32 -> 31 / 57 -> 56: a booking's passengers and their segment links
 #: in one read (core.booking.passengers.manifests, a join); "book option 1" 42 on SQLite.
 BOOK_TURN_BUDGET = 16 if PG_URL else 42
-YES_TURN_BUDGET = 31 if PG_URL else 56  # 134 until 5fe7c98 (issues 11 and 12 landed one more)
+#: Then (perf34) "yes" 31 -> 29 / 56 -> 54: its travellers' details and airline
+#: memberships read with its passengers (core.booking.passengers.ticketing_manifest).
+YES_TURN_BUDGET = 29 if PG_URL else 54  # 134 until 5fe7c98 (issues 11 and 12 landed one more)
 #: 20 until perfchat: a turn that ends without a pause no longer reads the checkpoint back
 #: for pending confirmations ("yes": 3 reads -> 2). 19 until perf28: the checkpoint read
 #: before `start` is the one the graph's run begins from (concierge.checkpoint.TurnRead),
