@@ -2,7 +2,8 @@
 
 Pure Python (no database), so the offline planner and the tools can call it
 freely. Understands metro names ("New York" = JFK, LGA, EWR), airport codes in
-any case, airport names ("Heathrow"), common aliases ("SF", "NYC", "DC") and
+any case, airport names ("Heathrow"), common aliases ("SF", "NYC", "DC"), city nicknames
+("the Windy City", exact only) and
 typos ("Londn", "Frankfrut", "san fransisco") via a conservative fuzzy match
 (``rapidfuzz`` over the catalogue's names).
 """
@@ -108,6 +109,18 @@ def _aliases() -> dict[str, _Target]:
     return table
 
 
+def _nickname_key(text: str) -> str:
+    """A nickname's key: normalised whole, a leading "the" aside ("the Windy City")."""
+    return normalize(text).removeprefix("the ")
+
+
+@lru_cache(maxsize=1)
+def _nicknames() -> dict[str, Metro]:
+    """Nickname key -> metro. Kept apart from the aliases: read whole and exactly, never
+    stripped of "city" nor spelled near, so "windy" or "light" stay words."""
+    return {_nickname_key(nick): metro for metro in METROS for nick in metro.nicknames}
+
+
 def _place(query: str, target: _Target) -> Place:
     metro, code = target
     first = hubs()[code or metro.airports[0]]
@@ -168,6 +181,9 @@ def _match(raw: str, *, fuzzy: bool) -> Place | None:
         metro = next((m for m in METROS if m.code == code and len(m.airports) > 1), None)
         if metro is not None:
             return _place(raw, (metro, None))
+    nicknamed = _nicknames().get(_nickname_key(raw))
+    if nicknamed is not None:
+        return _place(raw, (nicknamed, None))
     table = _aliases()
     keys = _candidates(raw)
     for key in keys:

@@ -266,6 +266,22 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
         ),
     ),
     (
+        # a bare day said right after what it is the day of, with no "the" nor ordinal
+        # ending ("3 nights from 15", "2 night starting 10", "return 18", "come back 13"):
+        # the first night, or the day back (never a count, clock or amount after it)
+        "ord",
+        re.compile(
+            r"\b(?:nights?\s*,?\s+(?:from|starting(?:\s+from)?|beginning|begin)"
+            r"|return(?:ing)?|(?:come|coming|fly(?:ing)?|get(?:ting)?|go(?:ing)?)\s+back)"
+            r"\s+(?:on\s+)?(?:day\s+)?(?P<d5>[12]\d|3[01]|0?[1-9])"
+            r"(?![\w/.:-]|\s*(?:%|am\b|pm\b|a\.m|p\.m|h\b|hrs?\b|hours?|mins?|minutes?|people|"
+            r"persons?|pax|adults?|passengers?|travell?ers?|guests?|seats?|rooms?|nights?|days?|"
+            r"weeks?|months?|stops?|usd|eur|gbp|dollars?|euros?|pounds?|bucks|k\b|of\b|/|"
+            r"options?|results?|choices?|flights?|tickets?|hotels?|stars?|bags?|pieces?|kg\b|"
+            r"lbs?\b|x\b|times?\b|o['’]?clock))"
+        ),
+    ),
+    (
         "in",
         re.compile(
             r"\b(?:in\s+(?P<n1>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)\s+(?P<u1>days?|weeks?|months?)"
@@ -673,7 +689,9 @@ def _numeric_range(
 
 def _interpret(kind: str, m: re.Match[str], today: date, month_first: bool) -> Mention | None:
     g = m.groupdict()
-    span = (m.start(), m.end(), m.group(0))
+    # "return 18": the day is the number; the words before it stay for the cue readers
+    at = "d5" if g.get("d5") else 0
+    span = (m.start(at), m.end(), m.group(0)[m.start(at) - m.start() :])
 
     def mk(first: date | None, last: date | None = None, rolled: bool = False) -> Mention | None:
         if first is None:
@@ -750,7 +768,8 @@ def _interpret(kind: str, m: re.Match[str], today: date, month_first: bool) -> M
             return None  # bare numbers ("9-5", "10-30") are days only when they run forward
         return mk(start_day, _day_of_month(start_day, _day(g["d2"])))
     if kind == "ord":
-        return mk(_day_of_month(today, _day(g.get("d") or g.get("d3") or g.get("d4") or g["d2"])))
+        day = g.get("d") or g.get("d3") or g.get("d4") or g.get("d5") or g["d2"]
+        return mk(_day_of_month(today, _day(day)))
     if kind == "holiday":
         got = holidays.next_on_or_after(g["h"], today)
         return mk(got[0], rolled=got[1]) if got else None

@@ -327,6 +327,7 @@ _HOTEL_WORDS: Final = _rx("trip", "hotel_words")
 _HOTEL_ONLY: Final = _rx("trip", "hotel_only")
 _HOTEL_IN: Final = _rx("trip", "hotel_in")
 _STAY_SOMEWHERE: Final = _rx("trip", "stay_somewhere")
+_NIGHTS_IN_PLACE: Final = _rx("trip", "nights_in_place")
 _BRANDS: Final = "|".join(re.escape(b.lower()) for b in hotel_brands())
 _HOTEL_TOO: Final = re.compile(_rx("trip", "hotel_too").pattern.replace("{brand}", _BRANDS))
 _BRAND_STAY: Final = re.compile(str(_tables()["trip"]["brand_stay"]).replace("{brand}", _BRANDS))
@@ -2243,9 +2244,14 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
     journey = bool(_FLIGHT_WORDS.search(_TRAVEL_WORDS.sub(" ", low)))
     # "somewhere in boston tmrw night, one night only": a place to be in, for nights
     # counted or a first and last day, with no word of getting there
+    # "a couple of nights in Dublin from Thursday 10th": nights counted in a place named
+    nights_in = any(
+        m.place is not None and _NIGHTS_IN_PLACE.search(low[max(0, m.start - 40) : m.start])
+        for m in u.places
+    )
     stay_named = brand_stay or bool(
         not journey
-        and _STAY_SOMEWHERE.search(low)
+        and (_STAY_SOMEWHERE.search(low) or nights_in)
         and (u.dates.ret is not None or u.dates.nights is not None)
     )
     hotel_words = bool(_HOTEL_WORDS.search(low)) or stay_named

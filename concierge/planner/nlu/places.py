@@ -87,6 +87,16 @@ _STAY_BEFORE_CODE: Final = (
     "at",
     *(str(w).lower() for w in datafiles.load("places")["stay_words"]),
 )
+# Between a code opening a request and its day, what is asked for: "nyc hotel 15-17".
+_KINDS_BEFORE_WHEN: Final = re.compile(
+    r"^\s*,?\s*(?:"
+    + "|".join(
+        re.escape(str(w))
+        for w in sorted(datafiles.load("places")["kinds_before_when"], key=len, reverse=True)
+    )
+    + r")\b",
+    re.IGNORECASE,
+)
 # A city shorthand right before one of these names the trip's place: "my lon flight".
 _TRIP_NOUN_AFTER: Final = re.compile(
     r"^\s+(?:"
@@ -232,7 +242,9 @@ def _lone_code_first(text: str, start: int, token: str) -> bool:
         return False
     if not _OPENING.fullmatch(text[:start]):
         return False
-    nxt = re.match(r"\s*,?\s*(?P<w>[A-Za-z]+|\d)", text[start + len(token) :])
+    rest = text[start + len(token) :]
+    kind = _KINDS_BEFORE_WHEN.match(rest)  # "nyc hotel 15-17", "sfo round trip 14-17 dec"
+    nxt = re.match(r"\s*,?\s*(?P<w>[A-Za-z]+|\d)", rest[kind.end() :] if kind else rest)
     if nxt is None:
         return False
     word = nxt.group("w").lower()
@@ -242,9 +254,9 @@ def _lone_code_first(text: str, start: int, token: str) -> bool:
 def _code_in_then_when(text: str, start: int, token: str) -> bool:
     """A code right after "in" or "at" (or a word for the stay: "hotel bos", "2 rooms lhr"),
     then when or nothing more ("a hotel in nyc dec 15-17", "room at sfo tonight", "hotel in
-    nyc", "2 rooms bos 9-11 dec"): where to stay. Never an everyday word ("in sea", "at
-    par")."""
-    if token.lower() in _SPACED_WORDLIKE or not _is_code(token):
+    nyc", "2 rooms bos 9-11 dec", "hotel sf 9-11"): where to stay. Never an everyday word
+    ("in sea", "at par")."""
+    if not _shorthand(token) and (token.lower() in _SPACED_WORDLIKE or not _is_code(token)):
         return False
     if not _preceded(text, start, _STAY_BEFORE_CODE):
         return False
