@@ -135,10 +135,16 @@ def test_lookup_without_fuzzy_takes_only_exact_names() -> None:
 def test_city_nicknames_are_read_whole_and_exactly() -> None:
     from core.catalogue.places import lookup_place
 
-    for said, city in (("the Windy City", "Chicago"), ("Beantown", "Boston"),
-                       ("City of Light", "Paris"), ("the big apple", "New York")):
-        found = lookup_place(said, fuzzy=False)
-        assert found is not None and found.city == city, said
+    said = {
+        "the Windy City": "Chicago",
+        "Beantown": "Boston",
+        "City of Light": "Paris",
+        "the big apple": "New York",
+    }
+    for text, city in said.items():
+        found = lookup_place(text, fuzzy=False)
+        assert found is not None, text
+        assert found.city == city, text
     # a nickname's words alone stay words: never stripped of "city" nor spelled near
     assert lookup_place("windy") is None
     assert lookup_place("light", fuzzy=False) is None
