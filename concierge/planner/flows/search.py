@@ -338,7 +338,9 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
     elif (u.extend_nights or u.extend_until) and not turn.prior.get("hotels"):
         # "two more nights after that", "till the 20th": from the booked hotel's
         # check-out, in its city.
-        extended = _stay_extended(state, turn, ctx, u.extend_nights, u.extend_until)
+        extended = _stay_extended(
+            state, turn, ctx, u.extend_nights, u.extend_until, u.dates.return_weekday
+        )
         if isinstance(extended, list):
             return extended
         dated_by_trip = extended
@@ -885,6 +887,37 @@ def _stay_of_booked_hotel(
     return True
 
 
+def _extra_nights_note(turn: Turn, searched: dict[str, Any]) -> str | None:
+    """ "extend my London hotel by one night": no tool changes a booked stay's dates, so the
+    nights searched from its check-out (``_stay_extended``) are a booking of their own —
+    said before the list, with the booked stay left as it is. None for any other search
+    (a held stay made longer is held again in place of its hold, flows.booking)."""
+    u = turn.understanding
+    step = turn.last("get_booking")
+    if u is None or not (u.extend_nights or u.extend_until) or step is None:
+        return None
+    booking = step.typed(BookingOut)
+    check_in = str(searched.get("check_in") or "")
+    stay = next(
+        (
+            s
+            for s in (booking.segments if booking is not None else [])
+            if s.kind == "hotel" and str(s.check_out)[:10] == check_in[:10]
+        ),
+        None,
+    )
+    if stay is None or not searched.get("check_out"):
+        return None
+    start = date.fromisoformat(check_in[:10])
+    nights = (date.fromisoformat(str(searched["check_out"])[:10]) - start).days
+    extra = "night" if nights == 1 else f"{nights} nights"
+    return (
+        f"I can't extend a booked stay — the dates of your {stay.hotel or 'hotel'} booking "
+        f"can't be changed — but the extra {extra}, from its check-out on "
+        f"{spoken_day(start)}, can be a new booking of its own:"
+    )
+
+
 def _held_stay_extended(state: State, nights: int | None, until: date | None) -> bool:
     """More nights for the stay held and awaiting its yes (the hold being changed, a
     hotel alone): the draft's stay runs from its check-in to the check-out moved on by
@@ -909,13 +942,19 @@ def _held_stay_extended(state: State, nights: int | None, until: date | None) ->
 
 
 def _stay_extended(
-    state: State, turn: Turn, ctx: Context, nights: int | None, until: date | None = None
+    state: State,
+    turn: Turn,
+    ctx: Context,
+    nights: int | None,
+    until: date | None = None,
+    weekday: int | None = None,
 ) -> list[Call] | bool:
     """More nights after a hotel one has booked ("my London hotel ends on the 18th; I need
     two more nights after that"): the upcoming trip with a hotel in the city named
     (``list_trips``), its last stay there (``get_booking``), and a stay searched from that
-    check-out for the nights asked, or to the day ``until`` said. False when no booked
-    hotel fits, or the day said is not after its check-out: the usual questions follow."""
+    check-out for the nights asked, or to the day ``until`` said ("till Saturday": a
+    ``weekday`` alone is the first one after the check-out). False when no booked hotel
+    fits, or the day said is not after its check-out: the usual questions follow."""
     d = state.draft
     booking = _booked_hotel_booking(state, turn, ctx, hotel=True)
     if isinstance(booking, list):
@@ -934,6 +973,8 @@ def _stay_extended(
     last = max(stays, key=lambda s: str(s.check_out))
     out = date.fromisoformat(str(last.check_out))
     if not nights:
+        if until is not None and until <= out and weekday is not None:
+            until = out + timedelta(days=(weekday - out.weekday() - 1) % 7 + 1)
         if until is None or until <= out:
             return False
         nights = (until - out).days
@@ -994,6 +1035,9 @@ def _present_search(
             rated_note = _rated_within_cap(said, listed.get("options") or [])
             if rated_note:
                 answers_first.append(rated_note)
+            extra = _extra_nights_note(turn, step.args)
+            if extra:
+                answers_first.append(extra)
             blocks.append(render.hotels_block(listed, named))
             shown_lists.append(("hotel", listed.get("options") or []))
         elif step.id.endswith("_either"):

@@ -332,7 +332,7 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
 ]
 
 _RETURN_CUE = re.compile(
-    r"\b(?:return(?:ing)?|back|come back|coming back|fly(?:ing)? back|head(?:ing)? back|home|check(?:ing)?[- ]?out(?:\s+(?:date|day))?(?:\s+(?:to|till|until|for))?|leav(?:e|ing) the hotel|till|until|up (?:to|until)|through|thru)\s*(?:[-–—:,]+\s*)?(?:on\s+|by\s+|the\s+|at\s+)*"
+    r"\b(?:return(?:ing)?|back|come back|coming back|fly(?:ing)? back|head(?:ing)? back|home|check(?:ing)?[- ]?out(?:\s+(?:date|day))?(?:\s+(?:to|till|until|for))?|leav(?:e|ing) the hotel|till|til|until|up (?:to|until)|through|thru)\s*(?:[-–—:,]+\s*)?(?:on\s+|by\s+|the\s+|at\s+)*"
     # "until Friday the 18th", "get back - sunday 13th"
     r"(?:(?:" + _WD + r")\.?,?\s+(?:the\s+)?)?$"
 )

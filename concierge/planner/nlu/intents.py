@@ -283,6 +283,7 @@ _HOW_TO_DECIDE: Final = _rx("intents", "decide_question")
 _DECIDE_LATER: Final = _rx("intents", "decide_later")
 _DECIDE_BY: Final = _rx("intents", "decide_by")
 _CANCEL: Final = _rx("intents", "cancel")
+_WITHDRAW: Final = _rx("intents", "withdraw_request")
 _DISRUPTED: Final = _rx("intents", "disrupted")
 _CANCEL_ASKED: Final = _rx("intents", "cancel_asked")
 # Someone's trip named by their name ("Ava's Paris request"): not one's own.
@@ -836,14 +837,14 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
     u.for_them = u.book_for is None and not u.for_self and bool(_TRAVELLER_PRONOUN.search(low))
 
     u.status = next((name for name, pattern in _TRIP_STATUS if pattern.search(low)), None)
+    withdrawn = _WITHDRAW.search(low)
     if (
-        u.status == "pending_approval"
-        and _CANCEL.search(low)
-        and _OWN_BOOKING_OBJECT.search(low)
-        and not _DECIDE.search(low)
-    ):
-        # "cancel my trip that's still waiting for Mia's approval": the trip, named by
-        # where it stands; the approval words (and the approver's name) only describe it.
+        (u.status == "pending_approval" and _CANCEL.search(low) and _OWN_BOOKING_OBJECT.search(low))
+        or (withdrawn and "request" in withdrawn.group(0))
+    ) and not _DECIDE.search(low):
+        # "cancel my trip that's still waiting for Mia's approval", "withdraw my Paris
+        # request": the trip, named by where it stands or as the request it is; the
+        # approval words (and the approver's name) only describe it.
         if person and re.match(
             r"\s*(?:approval|sign[- ]?off|ok|okay|go[- ]ahead)\b", clean[person.end() :].lower()
         ):
