@@ -31,6 +31,7 @@ _ORDER = (
     "order",
     "on_day",
     "have",
+    "hold_until",
     "names",
     "ticket",
     "terminal",
@@ -55,6 +56,8 @@ _ORDER = (
     "overview",
 )
 _HOTEL_FACETS = frozenset({"hotel", "address", "check_in", "check_out", "nights"})
+# What a trip is while its rooms and seats are only held (a hold ends at hold_expires_at).
+_HOLDING = frozenset({"held", "pending_approval"})
 
 
 @dataclass(frozen=True)
@@ -177,10 +180,14 @@ def matching(trips: list[TripOut], ask: TripAsk, today: dt.date) -> list[TripOut
     # A question about the hotel (the flight) means a trip that has one, when it names none.
     kind = ask.kind or ("hotel" if ask.facets & _HOTEL_FACETS else None)
 
-    def soon(t: TripOut) -> tuple[int, int, str]:
+    # "until when is it held?": a trip that is held, or waiting for approval, when it names none
+    held = "hold_until" in ask.facets
+
+    def soon(t: TripOut) -> tuple[int, int, int, str]:
         ended = t.end is not None and dt.date.fromisoformat(t.end) < today
         lacks = kind is not None and not any(leg.kind == kind for leg in t.legs)
-        return (1 if ended else 0, 1 if lacks else 0, t.start or "9999")
+        settled = held and t.status not in _HOLDING
+        return (1 if ended else 0, 1 if lacks else 0, 1 if settled else 0, t.start or "9999")
 
     return sorted(found, key=soon)
 
@@ -374,6 +381,8 @@ def _answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
         return TripAnswer(_on_day(ask, b, name))
     if facet == "have":
         return _has(ask, b)
+    if facet == "hold_until":
+        return _held_until(b, ask)
     if facet == "status":
         stay = _stay_asked(ask, b)
         listed = "ready" in ask.facets and not stay and b.status not in INACTIVE
@@ -968,6 +977,30 @@ _OPEN_ASKED = re.compile(
     re.IGNORECASE,
 )
 _FLIGHT_STATE = {"delayed": "delayed", "cancelled": "cancelled by the airline"}
+
+
+def _held_until(b: BookingOut, ask: TripAsk) -> TripAnswer:
+    """ "until when is the seat held?": till when a trip not yet confirmed keeps its seats
+    and rooms (its hold's end), and what happens then; a confirmed trip holds nothing."""
+    name = trip_name(b, ask)
+    if b.status not in _HOLDING or not b.hold_expires_at:
+        return TripAnswer(
+            f"{_cap(name)} isn't on hold — it's {render.status_text(b.status)}, so there's "
+            "no hold to run out."
+        )
+    until = render.hold_time(b.hold_expires_at)
+    if b.status == "held":
+        return TripAnswer(
+            f"{_cap(name)} is held until {until}; if it isn't confirmed by then, the hold is "
+            "released. Shall I confirm it?",
+            confirm=b.booking_id,
+        )
+    now = b.waiting_on if isinstance(b, GetBookingOutput) else None
+    by = waiting_from(now, _voice(ask, b).name) if now is not None else ""
+    return TripAnswer(
+        f"{_cap(name)} is held until {until} while it waits for approval{by}. If it isn't "
+        "approved by then, the hold is released and nothing is charged."
+    )
 
 
 def _flights_now(b: BookingOut) -> str:

@@ -631,6 +631,16 @@ def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decis
             lead = "Nothing has been booked in this conversation; your most recent booking:\n\n"
         if not ask.facets:
             ask = replace(ask, facets=frozenset({"overview"}))
+    if (
+        booking_id is None
+        and not named
+        and "hold_until" in ask.facets
+        and state.offer is not None
+        and state.offer.kind == "confirm"
+        and state.offer.args.get("booking_id")
+    ):
+        # "how long will you hold it?" at a hold's confirmation: that hold
+        booking_id = str(state.offer.args["booking_id"])
     if booking_id is None and not named and state.last_intent in FOLLOWS_A_TRIP:
         # "and when do I land?" right after a question about a trip: the same trip.
         booking_id = state.current_booking

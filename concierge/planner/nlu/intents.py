@@ -984,6 +984,15 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # caller, each with when its decision is due (flows.approvals), not the flight's times.
         u.intent = Intent.APPROVALS
         return u
+    if "hold_until" in asks.trip_facets(clean) and (
+        asks.is_question(clean) or not asks.is_request(clean)
+    ):
+        # "until when is the seat held if mia doesn't get to it?", "how long will they hold
+        # it if she doesn't approve?": how long a trip that isn't confirmed stays held (its
+        # hold's end), not a decision, the approvals queue nor a search.
+        u.intent, u.facets = Intent.ASK_TRIP, frozenset({"hold_until", "status"})
+        u.whose = _whose(clean, u.places)
+        return u
     if _CHASE_APPROVAL.search(low) and (u.places or u.booking_id or _OWN_WORD.search(low)):
         # "can you chase mia about my paris approval?": where that trip stands and whom it
         # waits on (trip_answers says no message is sent), not a decision nor a search.
