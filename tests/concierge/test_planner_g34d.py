@@ -190,8 +190,10 @@ CASES: list[tuple[str, Case]] = [
     (
         "withdraw_request",
         dialogue(
-            ("I no longer need the Paris trip - pull the request before Mia approves it",
-             {"pending": "cancel_booking"}),
+            (
+                "I no longer need the Paris trip - pull the request before Mia approves it",
+                {"pending": "cancel_booking"},
+            ),
             "yes please",
             world=T,
             booking_status={"paris": "cancelled", "london": "confirmed"},
@@ -201,8 +203,10 @@ CASES: list[tuple[str, Case]] = [
     (
         "withdraw_request",
         dialogue(
-            ("Could you retract my request for the Boston to Paris flight?",
-             {"pending": "cancel_booking"}),
+            (
+                "Could you retract my request for the Boston to Paris flight?",
+                {"pending": "cancel_booking"},
+            ),
             "yep, go ahead",
             world=T,
             booking_status={"paris": "cancelled", "london": "confirmed"},

@@ -2251,7 +2251,10 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
             u.sort = name
             break
     brand_stay = bool(_BRAND_STAY.search(low))  # "a Hilton in London"
-    journey = bool(_FLIGHT_WORDS.search(_TRAVEL_WORDS.sub(" ", low)))
+    # ("a hotel in paris to go with my flight", "a hotel for the Paris trip": the flight or
+    # trip named is one already booked, no journey asked for)
+    told = _FOR_BOOKED_TRIP.sub(" ", low) if _HOTEL_WORDS.search(low) else low
+    journey = bool(_FLIGHT_WORDS.search(_TRAVEL_WORDS.sub(" ", told)))
     # "somewhere in boston tmrw night, one night only": a place to be in, for nights
     # counted or a first and last day, with no word of getting there
     # "a couple of nights in Dublin from Thursday 10th": nights counted in a place named

@@ -565,6 +565,13 @@ _BACK_TO: Final = (
 
 
 _THEN: Final = re.compile(r",|;|\.\s|\b(?:and|then)\b")
+# A day named between two places ("on the 3rd", "mon", "dec 4", "tomorrow").
+_A_DAY: Final = re.compile(
+    r"\d|\b(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*\b|\b(?:today|tonight|tomorrow|weekend)\b"
+)
+# "I've only got a one-way to Paris": the way there already held, said before a place
+_BOOKED_BEFORE: Final = re.compile(str(datafiles.load("places")["booked_before"]))
 
 
 def _back_to_the_start(
@@ -592,10 +599,19 @@ def _back_to_the_start(
         if not going:
             return found
         out = list(found)
-        out[k] = PlaceMention(m.start, m.end, m.text, m.place, "origin", m.unserved, m.fuzzy)
         g = found[going[0]]
+        # "I've only got a one-way to Paris — a flight back to Boston": the way there is
+        # held already, so the one asked for leaves from it, back to the place said after.
+        # (a day said of the way there, "my flight to paris is on the 3rd, back on the
+        # 7th", leaves the two days to be read as a trip there and back)
+        held = bool(_BOOKED_BEFORE.search(text[: g.start].lower())) and not _A_DAY.search(
+            text[g.end : m.start].lower()
+        )
+        out[k] = PlaceMention(
+            m.start, m.end, m.text, m.place, "destination" if held else "origin", m.unserved, m.fuzzy
+        )
         out[going[0]] = PlaceMention(
-            g.start, g.end, g.text, g.place, "destination", g.unserved, g.fuzzy
+            g.start, g.end, g.text, g.place, "origin" if held else "destination", g.unserved, g.fuzzy
         )
         return out
     return found
