@@ -1791,8 +1791,10 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
     ):
         # "hotel address in london pls": an address is only a booked hotel's to give
         return False
-    if u.for_booked_trip and _HOTEL_REQUEST.search(clean.lower()):
-        return False  # "can you add a hotel to my paris trip?": one asked for
+    if u.for_booked_trip and _HOTEL_REQUEST.search(clean.lower()) and not facets & _MADE_ONLY:
+        # "can you add a hotel to my paris trip?": one asked for ("I need the hotel
+        # confirmation number for the London trip" asks for what only a booking has)
+        return False
     u.facets = facets
     if not u.facets:
         return False
