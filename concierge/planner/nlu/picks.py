@@ -119,6 +119,7 @@ class _Tables:
     best: tuple[tuple[str, re.Pattern[str]], ...]
     comparatives: tuple[tuple[str, re.Pattern[str]], ...]
     direct: re.Pattern[str]
+    whichever_direct: re.Pattern[str]
     with_stops: re.Pattern[str]
     fillers: re.Pattern[str]
     verbs: re.Pattern[str]
@@ -176,6 +177,9 @@ def tables() -> _Tables:
             (name, _comparative(cues)) for name, cues in raw["comparatives"].items()
         ),
         direct=_any(raw["direct"]),
+        whichever_direct=re.compile(
+            rf"\b(?:{'|'.join(raw['whichever'])})\s+(?:{'|'.join(raw['direct'])})\b"
+        ),
         with_stops=_any(raw["with_stops"]),
         fillers=_any(raw["fillers"]),
         verbs=_any(raw["verbs"]),
@@ -668,10 +672,15 @@ def _bare_number(low: str, span: tuple[int, int]) -> tuple[int, int] | None:
 
 
 def _undirected(clause: str) -> str:
-    """``clause`` without its direction words ("2nd coming back" → "2nd")."""
+    """``clause`` without its direction words and the preposition before them ("2nd
+    coming back" → "2nd", "first for going" → "first")."""
     for _, pattern in tables().directions:
-        clause = pattern.sub(" ", clause)
-    return clause
+        clause = pattern.sub("\0", clause)
+    return _DIRECTION_GONE.sub(" ", clause)
+
+
+# A direction word taken out of a clause, with "for" / "on" (the) before it.
+_DIRECTION_GONE: Final = re.compile(r"(?:\b(?:for|on)\s+(?:the\s+)?)?\0")
 
 
 def _ordinal_then_direction(clause: str) -> str:
@@ -950,6 +959,7 @@ def read(text: str) -> list[OptionRef]:
             r"|between|on|in|into|out of|with|via|[a-z]+ (?:ones?|flights?|options?))\b)",
             low,
         )
+        alone = alone or t.whichever_direct.search(low)
         if alone:
             found.append((alone.start(), OptionRef(best="direct")))
     booked = t.booked.search(low)
@@ -1253,6 +1263,10 @@ def _book_best() -> tuple[
         # option it wants, no verb before it (a question never: see best_in_request)
         rf"|^(?:{_OPENING})the\s+(?:very\s+)?(?P<opening>{every})\s+(?:[\w-]+\s+){{0,3}}?"
         rf"(?:{'|'.join(raw['nouns'])})\b"
+        # "I want the earlier of the 2 nonstops from Boston to London on the 15th, book it"
+        rf"|\bthe\s+(?:very\s+)?(?P<then>{every})\s+(?:[\w-]+\s+){{0,3}}?"
+        rf"(?:{'|'.join(raw['nouns'])})\b[^.?!;]*?(?:[,.;!]|\s[-\u2013\u2014])\s*"
+        rf"(?:(?:and|then|so|pls|please|just|ok|okay)\s+)*(?:{'|'.join(raw['then_book'])})\b"
     )
     nouns = r"(?:\s+(?:one|option|flight|hotel|fare|room|non-?stop|direct)s?)?"
     # ("the first is fine" may be an option shown: only a measure's own words here)
@@ -1294,7 +1308,13 @@ def best_in_request(text: str) -> OptionRef | None:
     named = {name for name, pattern in measures if pattern.search(low)}
     if len(named) != 1:
         return None
-    return OptionRef(best=named.pop(), direct=bool(tables().direct.search(low)))
+    # "book the cheapest United nonstop ...": the best of that airline's options
+    airlines = {r.carrier for r in read(text) if (r.carrier or "").lower() in _AIRLINE_WORDS}
+    return OptionRef(
+        best=named.pop(),
+        direct=bool(tables().direct.search(low)),
+        carrier=airlines.pop() if len(airlines) == 1 else None,
+    )
 
 
 def _settled_ahead(settled: re.Pattern[str], listing: re.Pattern[str], low: str) -> bool:
