@@ -174,6 +174,21 @@ CASES: list[tuple[str, Case]] = [
             ],
         ),
     ),
+    (
+        # (added after the first try, with the fix: a flight named that isn't shown is said
+        # and asked, the hotel kept — never the hotel held alone)
+        "flight_and_hotel_pick",
+        dialogue(
+            "flight to atlanta on the 14th and a hotel until the 16th",
+            ("the 7:30 delta flight + the novotel", {"new_bookings": 0}),
+            "ah ok, the 2pm jetblue then",
+            segments=[
+                flight_segment("B6 1006", "JFK", "ATL", "2026-12-14"),
+                hotel("Novotel Atlanta Buckhead", "2026-12-14", "2026-12-16"),
+            ],
+            **HELD,
+        ),
+    ),
     # ------------------------------------------------------------ round_trip_pick_go_come_back
     (
         "round_trip_pick_go_come_back",

@@ -29,6 +29,7 @@ from concierge.planner.flows.options import (
     name_refs,
     names_of_named,
     names_said,
+    not_shown,
     pick,
     same_as_before,
     skipped,
@@ -187,6 +188,8 @@ def select(
         best = state.offer.args.get("best")
         refs = [OptionRef(best=str(best))] if best else []
     now: dict[str, dict[str, Any]] = {}  # what this message chose, list by list
+    unfound: list[OptionRef] = []  # flights it named from a list where none fits
+    question: str | None = None  # asked of an option it named that fits no single one
     for ref in refs:
         if ref.booked:
             # "same hotel as I'm in already": the option of a list shown that one's trips
@@ -243,8 +246,10 @@ def select(
                     picked = before
             if isinstance(picked, str):
                 # The question about this list keeps what the message chose in the others
-                # ("the 8:50 out and the evening one back", two evening ones back).
-                return Reply(picked, Offer("select", dict(chosen)) if chosen else None)
+                # ("the 8:50 out and the evening one back", two evening ones back; "the
+                # 7:30 delta and the Novotel" with no Delta at 7:30: the hotel kept too).
+                question = question or picked
+                break
             if picked is None:
                 continue
             if kind in now and now[kind] is not picked and not every:
@@ -260,6 +265,21 @@ def select(
                 notes.append(_skipped_text(kind, ref, picked, passed))
             if not every:
                 break
+        if (
+            ref.kind in ("flight", "return")
+            and kinds == [ref.kind]
+            and (ref.carrier or ref.clock)
+            and ref.kind not in now
+        ):
+            unfound.append(ref)
+    if question is not None:
+        return Reply(question, Offer("select", dict(chosen)) if chosen else None)
+    if unfound and now:
+        # "the 6:05 United flight and the Novotel" when no such flight is shown: said and
+        # asked, never the rest held without it (what the message chose is kept)
+        ref = unfound[0]
+        listed = state.shown[_list_of(str(ref.kind))].items
+        return Reply(not_shown(listed, ref), Offer("select", dict(chosen)))
     unmet = conditional.unmet_picks(now, u.condition)
     if unmet is not None:
         # "if option 3 is under 150 book it, if not leave it": it isn't, so nothing held

@@ -557,6 +557,12 @@ def _details(ref: OptionRef) -> str:
     return " ".join(parts)
 
 
+def not_shown(items: list[dict[str, Any]], ref: OptionRef) -> str:
+    """A flight named by airline or time that no option of its list is ("the 6:05 United
+    flight and the Novotel" when no United leaves at 6:05): say so and ask."""
+    return _ask(items, ref)
+
+
 def _ask(items: list[dict[str, Any]], ref: OptionRef) -> str:
     """A pick whose details fit no single option: say so and ask, never pick another."""
     close = [i for i in items if ref.carrier and _carrier_fits(i, ref.carrier)] or items
