@@ -126,6 +126,7 @@ class _Tables:
     policy_fit: re.Pattern[str]
     in_budget: re.Pattern[str]
     deferred: re.Pattern[str]
+    said_why: re.Pattern[str]
     parts_of_day: str  # an alternation, for the patterns below
     narrowing: re.Pattern[str]
     not_describing: re.Pattern[str]
@@ -186,6 +187,10 @@ def tables() -> _Tables:
         policy_fit=_any(raw["policy_fit"]),
         in_budget=_any(raw["in_budget"]),
         deferred=_any(raw["deferred"]),
+        said_why=re.compile(
+            rf"{_any(raw['said_why']['anywhere']).pattern}"
+            rf"|(?:[,;.!?]|\s[-–—]+)\s*(?:{_any(raw['said_why']['clause_start']).pattern})"
+        ),
         parts_of_day="|".join(f"(?:{p})" for p in raw["parts_of_day"]),
         narrowing=re.compile(rf"\b(?:{raw['narrowing']['phrase']})\b"),
         not_describing=re.compile(rf"\b(?:{raw['narrowing']['not_describing']})\b"),
@@ -747,8 +752,34 @@ def _airline_clause(clause: str, labelled: bool) -> tuple[str, str | None, str |
     return name, after, before
 
 
+def without_reasons(text: str) -> str:
+    """``text`` with the clauses that say why an option is picked blanked out, each to the
+    end of its sentence ("the Spirit one please, it's the cheapest", "option 3 since it's
+    direct": picks.yaml ``said_why``); same offsets as ``text``."""
+    text = (text or "").replace("’", "'")
+    low = text.lower()
+    out = text
+    for m in tables().said_why.finditer(low):
+        end = re.search(r"[.!?](?:\s|$)", low[m.end() :])
+        stop = m.end() + end.start() if end else len(low)
+        out = out[: m.start()] + " " * (stop - m.start()) + out[stop:]
+    return out
+
+
 def read(text: str) -> list[OptionRef]:
-    """The options a message names, in the order it names them."""
+    """The options a message names, in the order it names them. A reason said after a
+    pick ("the Spirit one please, it's the cheapest") names no option of its own: the
+    options named before it are the pick; a message naming none before its reason ("book
+    it since it's the cheapest") is read whole."""
+    shorn = without_reasons(text)
+    if shorn.strip() != (text or "").strip():
+        refs = _read(shorn)
+        if refs:
+            return refs
+    return _read(text)
+
+
+def _read(text: str) -> list[OptionRef]:
     low = without_deferred(without_policy_fit(plain(text)))
     fit = [m.span() for m in tables().policy_fit.finditer(plain(text))]
     t = tables()
