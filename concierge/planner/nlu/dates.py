@@ -1272,7 +1272,11 @@ def read_dates(
         # "come back Thursday" alone: the dialogue reads it after the trip's departure.
         reading.return_weekday = back.weekday
     if reading.ret is not None and reading.depart is not None and reading.ret < reading.depart:
-        if back is not None and back.kind == "ord":
+        if _offered_days(low, mentions):
+            # "on 12/17 - is 12/16 any cheaper?", "the 17th or the 16th": days compared,
+            # no way back before the way there (read in calendar order, as "the 16th or 17th")
+            reading.depart, reading.ret = reading.ret, reading.depart
+        elif back is not None and back.kind == "ord":
             # "returning the 2nd" after a late-month departure means next month.
             moved = _day_of_month(reading.depart, reading.ret.day)
             reading.ret = moved if moved and moved > reading.depart else None
@@ -2244,11 +2248,39 @@ def _flexible(
     return None
 
 
+@cache
+def _compared_days() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    raw = datafiles.load("compared_days")
+    fill = {"comparative": raw["comparative"]}
+    return (
+        re.compile(raw["before_second"].format(**fill)),
+        re.compile(raw["around_second"].format(**fill)),
+        re.compile(raw["after_second"].format(**fill)),
+    )
+
+
+def _cheaper_alternative(low: str, mentions: list[Mention]) -> bool:
+    """Two days, the second offered as a cheaper alternative to the first ("the 14th — or
+    is it cheaper on the 15th?", "dec 16th, or would the 17th be cheaper?": data
+    ``compared_days.yaml``)."""
+    if len(mentions) != 2 or any(m.last is not None for m in mentions):
+        return False
+    first, second = mentions
+    between = low[first.end : second.start]
+    before, around, after = _compared_days()
+    return bool(
+        before.fullmatch(between)
+        or (around.fullmatch(between) and after.match(low, second.end))
+    )
+
+
 def _offered_days(low: str, mentions: list[Mention]) -> list[Mention]:
     """The days offered as a choice for the way there ("the 9th or 10th", "Dec 9, 10 or
-    11"): compared, never a way there and a way back. They open the message's days, joined
-    by commas and a last "or"; any day after them is the way back's, said as one ("back on
-    the 14th"), which stays the return."""
+    11", "the 14th — or is it cheaper on the 15th?"): compared, never a way there and a way
+    back. They open the message's days, joined by commas and a last "or"; any day after
+    them is the way back's, said as one ("back on the 14th"), which stays the return."""
+    if _cheaper_alternative(low, mentions):
+        return list(mentions)
     run = 1
     while run < len(mentions) and (
         _OR_DAYS.fullmatch(low[mentions[run - 1].end : mentions[run].start])
