@@ -21,7 +21,9 @@ flight" with no cue of flying together; holding the cheapest allowed fare in the
 itself). Guards written after the fixes, first try: Spanish and in-message corrections
 14/14; hotels in several cities, either airport, day ranges and the dialogues 15/17 (three
 stays joined by a plain "and"; "Paris, CDG or ORY" is read as the Paris metro, which
-searches both airports anyway — that guard was rewritten).
+searches both airports anyway — that guard was rewritten). Case 30 ("book Ava on the
+cheapest flight she's actually allowed, ...") passes since g34b's picks.yaml policy_fit
+("the cheapest one I'm allowed" describes the option) and stays as a regression case.
 """
 
 from __future__ import annotations
@@ -375,7 +377,7 @@ CASES: list[tuple[str, Case]] = [
 
 
 # Still failing (strict xfail: a fix that makes one pass must take its number out).
-GAPS = {6, 26, 27, 30, 31, 32}
+GAPS = {6, 26, 27, 31, 32}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))

@@ -13,6 +13,8 @@ First try (pytest -q -n 2 tests/concierge/test_planner_g33c.py, 08:44 UTC, main 
 5/18 — blocked_named_as_cheapest 1/3, cheapest_allowed_after_block 3/3,
 cheapest_hotel_read_as_policy_question 1/3, cheaper_on_another_day 0/3,
 cheaper_than_named_option 0/3, cheaper_after_hold 0/3.
+Cases 0 and 2 (a blocked pick with a reason) and 9 and 11 (a cheaper other day) pass since
+g34b (32c582d picks.yaml said_why; 86b62dc compared_days.yaml) and stay as regression cases.
 """
 
 from __future__ import annotations
@@ -228,7 +230,7 @@ CASES: list[tuple[str, Case]] = [
     ),
 ]
 
-GAPS: set[int] = {0, 2, 9, 10, 11}
+GAPS: set[int] = {10}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
