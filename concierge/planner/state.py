@@ -1364,13 +1364,6 @@ _RANK = {"green": 0, "amber": 1, "red": 2}
 def best_days(days: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Day-by-day search results folded into one list: each day's recommended (else
     cheapest) option, bookable ones first, then by price; renumbered."""
-
-    def price(option: dict[str, Any]) -> float:
-        try:
-            return float(str((option.get("total") or option.get("price") or {}).get("amount")))
-        except (TypeError, ValueError, AttributeError):
-            return float("inf")
-
     best: list[dict[str, Any]] = []
     for day, out in sorted(days.items()):
         options = [o for o in out.get("options") or [] if isinstance(o, dict)]
@@ -1379,10 +1372,10 @@ def best_days(days: dict[str, dict[str, Any]]) -> dict[str, Any]:
         wanted = out.get("recommended")
         top = next((o for o in options if o.get("option") == wanted), None) or min(
             options,
-            key=lambda o: (_RANK.get(str((o.get("policy") or {}).get("status")), 1), price(o)),
+            key=lambda o: (_RANK.get(str((o.get("policy") or {}).get("status")), 1), _price(o)),
         )
         best.append({**top, "day": day})
-    best.sort(key=lambda o: (_RANK.get(str((o.get("policy") or {}).get("status")), 1), price(o)))
+    best.sort(key=lambda o: (_RANK.get(str((o.get("policy") or {}).get("status")), 1), _price(o)))
     for n, option in enumerate(best, start=1):
         option["option"] = n
     first = next(iter(days.values()), {})
