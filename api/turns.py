@@ -46,6 +46,7 @@ from concierge.events import (
 from concierge.service import Concierge
 from core.errors import CoreError, NotFound
 from core.identity import Caller
+from core.redis_health import end_if_cancelled
 from core.runtime import Runtime, warm_redis_pool
 
 log = logging.getLogger(__name__)
@@ -312,6 +313,7 @@ class TurnRunner:
                     stop.set()
             except Exception:  # a Redis hiccup: look again next time
                 log.debug("looking for a stop of turn %s failed", turn_id, exc_info=True)
+            end_if_cancelled()
 
     async def stop_turn(self, caller: Caller, turn_id: str) -> bool:
         """Ask the caller's turn to stop; False when it has already finished.

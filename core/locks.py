@@ -20,7 +20,7 @@ from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
 from core.errors import LockTimeout
-from core.redis_health import REDIS_DOWN, RedisHealth
+from core.redis_health import REDIS_DOWN, RedisHealth, end_if_cancelled
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,7 @@ class RedisLocks:
         while True:
             if await self.redis.set(self.prefix + key, token, nx=True, px=lease_ms):
                 return
+            end_if_cancelled()
             if time.monotonic() >= deadline:
                 raise LockTimeout(f"timed out waiting for {key}")
             await asyncio.sleep(delay)

@@ -29,7 +29,7 @@ from typing import Any
 from core.config import Settings
 from core.events.horizon import CommitHorizon
 from core.outbox import EMITTED_FOR
-from core.redis_health import REDIS_DOWN, RedisHealth
+from core.redis_health import REDIS_DOWN, RedisHealth, end_if_cancelled
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +124,7 @@ class EventWakeups:
                 while True:
                     # Shorter than the client's socket timeout: an idle channel is no error.
                     message = await pubsub.get_message(timeout=1.0)
+                    end_if_cancelled()
                     if message is not None and message.get("type") == "message":
                         data = message.get("data")
                         self._wake([data.decode() if isinstance(data, bytes) else str(data)])
