@@ -189,6 +189,10 @@ def _match(raw: str, *, fuzzy: bool) -> Place | None:
     for key in keys:
         if key in table:
             return _place(raw, table[key])
+    for key in keys:
+        named = _city_then_airport(key)
+        if named is not None:
+            return _place(raw, named)
     # Fuzzy: only against names (never codes) and only for texts long enough to
     # carry a spelling, so "LAS" does not silently become "LAX".
     for key in keys:
@@ -197,6 +201,21 @@ def _match(raw: str, *, fuzzy: bool) -> Place | None:
         close = _close_names(key, _MATCH_CUTOFF, 1)
         if close:
             return _place(raw, table[close[0]])
+    return None
+
+
+def _city_then_airport(key: str) -> _Target | None:
+    """ "new york jfk", "new york newark", "paris cdg": a city, then one of its own airports
+    (by code or name) — that airport. None when the rest is no airport of that city."""
+    words = key.split()
+    table = _aliases()
+    for cut in range(1, len(words)):
+        city = table.get(" ".join(words[:cut]))
+        if city is None or city[1] is not None:
+            continue
+        own = _match(" ".join(words[cut:]), fuzzy=False)
+        if own is not None and own.kind == "airport" and own.city == city[0].name:
+            return (city[0], own.airports[0])
     return None
 
 

@@ -47,6 +47,7 @@ from concierge.planner.nlu.picks import (
     asks_to_book,
     best_in_request,
     direction_at,
+    each_way,
     flight_number,
     is_pick,
     listed_in_request,
@@ -1347,9 +1348,11 @@ def _hold_the_best_asked(
             return None
         return hold_named(state, turn, ctx, u, named)
     if len(lists) > 1:
-        if ref.index is not None:
+        # "grab the cheapest both ways", "the first option each way": each flight list
+        ways = each_way(u.text)
+        if ref.index is not None and not ways:
             return None  # the first of which list? both shown, the traveller picks
-        ref = replace(ref, both="all")  # "book the cheapest flights and hotel": each list
+        ref = replace(ref, both="ways" if ways else "all")  # "the cheapest flights and hotel"
     cap = state.draft.price_cap
     if cap is not None:
         # "nonstop, under $250. book the earliest one that fits": within the budget

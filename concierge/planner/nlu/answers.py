@@ -524,10 +524,30 @@ def gives_up(text: str) -> bool:
         return False
     if set(tokens) & _rejecting():
         return False  # "no, reject it": the booking declined, the hold kept
-    for categories in _segmentations(tokens, _vocabulary_index()):
+    for categories in _segmentations(tokens, _giving_up_index()):
         if "cancel" in categories and _verdict(categories, cancelling=False) == Answer.NO:
             return True
     return False
+
+
+@lru_cache(maxsize=1)
+def _giving_up_index() -> _Index:
+    """The vocabulary as :func:`gives_up` reads it: the cancelling phrases that only call off
+    what was asked (the data's ``cancel_asked``: "cancel that", "no, cancel it") a plain no."""
+    vocab = vocabulary()
+    asked = {
+        tuple(phrase.split())
+        for pattern in datafiles.load("answers")["cancel_asked"]
+        for phrase in _expand(_plain(str(pattern)), vocab.slots)
+    }
+    changed = {
+        first: tuple(
+            (words, "no" if category == "cancel" and words in asked else category)
+            for words, category in vocab.phrases.get(first, ())
+        )
+        for first in {words[0] for words in asked if words}
+    }
+    return _Index(changed, _vocabulary_index())
 
 
 def only_reasons(text: str) -> bool:

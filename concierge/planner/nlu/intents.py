@@ -1453,6 +1453,26 @@ class Party:
     listed: bool
 
 
+def _listed_members(listed: str, places: set[str]) -> list[str]:
+    """The members of a list of people with the speaker, as written. The list ends at a
+    comma before what is no name ("me and my colleague Sam Lee, Boston to New York": the
+    route follows the people, no one of them)."""
+    members: list[str] = []
+    end = 0
+    for x in _PARTY_MEMBER.finditer(listed):
+        word = x.group(0)
+        if (
+            members
+            and "," in listed[end : x.start()]
+            and not _PARTY_SELF.fullmatch(word)
+            and not _a_name(word, places)
+        ):
+            break
+        members.append(word)
+        end = x.end()
+    return members
+
+
 def named_party(clean: str, places: list[PlaceMention]) -> Party:
     """The people a message names as flying with the speaker, in one list with them ("for
     me plus Tom Reed and Priya Shah", "Tom Reed, Priya Shah and I") or joining them ("my
@@ -1461,7 +1481,7 @@ def named_party(clean: str, places: list[PlaceMention]) -> Party:
     text = clean.replace("’", "'")
     named = {p.text.lower() for p in places}
     for m in _PARTY_LIST.finditer(text):
-        members = [x.group(0) for x in _PARTY_MEMBER.finditer(m.group(0))]
+        members = _listed_members(m.group(0), named)
         if not any(_PARTY_SELF.fullmatch(x) for x in members):
             continue
         people = [x for x in members if not _PARTY_SELF.fullmatch(x)]

@@ -1282,6 +1282,9 @@ def _book_best() -> tuple[
     re.Pattern[str],
 ]:
     raw: dict[str, Any] = datafiles.load("picks")["book_best"]
+    # "grab the cheapest both ways", "book the first each way": the round trip's two lists
+    # (picks.yaml both.ways) stand where the option's noun would
+    ways = "|".join(f"(?:{w})" for w in datafiles.load("picks")["both"]["ways"])
     measures = tuple(
         (str(name), re.compile(rf"\b(?:{'|'.join(words)})\b"))
         for name, words in raw["superlatives"].items()
@@ -1289,7 +1292,7 @@ def _book_best() -> tuple[
     every = "|".join(w for words in raw["superlatives"].values() for w in words)
     request = re.compile(
         rf"\b(?:{'|'.join(raw['verbs'])})\b(?:\s+[\w'-]+){{0,3}}?\s+the\s+(?:very\s+)?"
-        rf"(?P<best>{every})\s+(?:[\w-]+\s+){{0,3}}?(?:{'|'.join(raw['nouns'])})\b"
+        rf"(?P<best>{every})\s+(?:[\w-]+\s+){{0,3}}?(?:{'|'.join(raw['nouns'])}|{ways})\b"
         # "and the cheapest hotel in Atlanta till the 10th": the request opening with the
         # option it wants, no verb before it (a question never: see best_in_request)
         rf"|^(?:{_OPENING})the\s+(?:very\s+)?(?P<opening>{every})\s+(?:[\w-]+\s+){{0,3}}?"
@@ -1306,7 +1309,7 @@ def _book_best() -> tuple[
     )
     settled = re.compile(
         rf"(?:^|[.!?;,:]\s*|\b(?:just|the)\s+)(?:the\s+)?"
-        rf"(?:{said}){nouns}\s+(?:{'|'.join(raw['settled'])})\b(?!\s*\?)"
+        rf"(?:{said}){nouns}(?:\s+(?:{ways}))?,?\s+(?:{'|'.join(raw['settled'])})\b(?!\s*\?)"
         rf"|\b(?:{'|'.join(raw['settled_before'])})\s+(?:the\s+)?(?:{said}){nouns}(?:[.!;,]|$)"
     )
     fits = "|".join(raw["any_fits"])
@@ -1348,6 +1351,13 @@ def best_in_request(text: str) -> OptionRef | None:
     )
 
 
+def each_way(text: str) -> bool:
+    """The request says its choice is made in both lists of a round trip ("the first option
+    both ways", "cheapest out and back"): picks.yaml ``both.ways``."""
+    low = plain(text)
+    return any(scope == "ways" and p.search(low) for scope, p in tables().both)
+
+
 def _settled_ahead(settled: re.Pattern[str], listing: re.Pattern[str], low: str) -> bool:
     """ "Cheapest is fine." said in the request: the choice made ahead, unless the sentence
     that says it asks ("is the cheapest ok?", "would the cheapest do"), or the request asks
@@ -1370,7 +1380,7 @@ def _settled_ahead(settled: re.Pattern[str], listing: re.Pattern[str], low: str)
 
 
 @lru_cache(maxsize=1)
-def _book_listed() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _book_listed() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     raw: dict[str, Any] = datafiles.load("picks")
     best, listed = raw["book_best"], raw["book_listed"]
     place = "|".join(listed["place"])
@@ -1381,7 +1391,8 @@ def _book_listed() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     )
     verbs = re.compile(rf"\b(?:{'|'.join(best['verbs'])})\b")
     listing = re.compile(rf"\b(?:{'|'.join(best['listing'])})\b")
-    return settled, verbs, listing
+    taken = re.compile(rf"\b(?:{'|'.join(listed['takes'])})\s+(?:{place})\b")
+    return settled, verbs, listing, taken
 
 
 def listed_in_request(text: str) -> OptionRef | None:
@@ -1397,8 +1408,8 @@ def listed_in_request(text: str) -> OptionRef | None:
     ref = refs[0]
     if ref.index is None or ref.best or ref.carrier or ref.clock or ref.same:
         return None
-    settled, verbs, listing = _book_listed()
-    if not verbs.search(low) or listing.search(low) or not settled.search(low):
+    settled, verbs, listing, taken = _book_listed()
+    if not (verbs.search(low) or taken.search(low)) or listing.search(low) or not settled.search(low):
         return None
     return OptionRef(index=ref.index)
 
