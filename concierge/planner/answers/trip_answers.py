@@ -422,6 +422,9 @@ def _answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
             f"{_cap(name)} costs {render.money(b.total.model_dump())} in total "
             f"({render.status_text(b.status)}).{why}"
         )
+    if facet == "locator" and "every_ref" in ask.facets and ask.flight is None:
+        # "the confirmation numbers for the london trip": each part's reference
+        return TripAnswer(_references(b, name))
     hotel_first = ask.kind == "hotel" or (ask.kind is None and facet in _HOTEL_FACETS)
     if facet in _HOTEL_FACETS or (hotel_first and facet in {"refundable", "locator"}):
         return _hotel(ask, b, facet or "hotel")
@@ -432,7 +435,7 @@ def _answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
             return _hotel(ask, b, facet if facet in {"refundable", "locator"} else "hotel")
         return TripAnswer(f"{_cap(name)} has no flight in it.")
     if facet == "names":
-        return TripAnswer(_names(b, name, ask.text))
+        return TripAnswer(_names(b, name, ask))
     if facet == "ticket":
         return TripAnswer(_tickets(b, ask, flight, name))
     if facet == "terminal":
@@ -511,6 +514,33 @@ def _answer(ask: TripAsk, b: BookingOut, now: dt.datetime) -> TripAnswer:
     )
 
 
+def _references(b: BookingOut, name: str) -> str:
+    """Every reference of a trip: each flight's airline reference and each stay's hotel
+    reference (a part not confirmed yet has none), and the booking's own."""
+    lines = []
+    for s in b.segments:
+        if s.status in INACTIVE:
+            continue
+        if s.kind == "flight":
+            part = f"{s.flight} {s.origin}→{s.destination} on {_day(s.depart)}"
+            kind = "airline reference"
+        else:
+            part = f"{s.hotel}, {_day(s.check_in)}–{_day(s.check_out)}"
+            kind = "hotel reference"
+        ref = f"**{s.locator}**" if s.locator else "none yet"
+        lines.append(f"- {part}: {kind} {ref}")
+    if not lines:
+        return f"{_cap(name)} has nothing booked in it now, so no references ({b.booking_id})."
+    pending = (
+        ""
+        if all(s.locator for s in b.segments if s.status not in INACTIVE)
+        else f"\n\nA reference comes once that part is confirmed ({render.status_text(b.status)})."
+    )
+    return (
+        f"The references for {name}:\n" + "\n".join(lines) + pending
+    )
+
+
 # "my e-ticket numbers for the London trip", "all the tickets": every flight's
 _EVERY_TICKET = re.compile(r"\b(?:tickets|numbers|all|every|each|both)\b", re.IGNORECASE)
 
@@ -521,12 +551,24 @@ _RENAME = re.compile(
 )
 
 
-def _names(b: BookingOut, name: str, text: str) -> str:
+# "who's on the london booking?", "anyone else on it or just me?": who travels on it
+_WHO_ON = re.compile(
+    r"\b(?:who|whom|anyone|anybody|someone|somebody|just|only|passengers?|travell?ers)\b",
+    re.IGNORECASE,
+)
+
+
+def _names(b: BookingOut, name: str, ask: TripAsk) -> str:
     """Whose names a booking's tickets carry (the passengers' legal names); a change of
     them is not something the concierge can make."""
+    text = ask.text
     people = [p.name for p in b.passengers] or [b.traveler]
     said = " and ".join(f"**{p}**" for p in people)
     plural = "s" if len(people) > 1 else ""
+    if _WHO_ON.search(text) and not _RENAME.search(text):
+        if len(people) == 1 and not _voice(ask, b).name:
+            return f"Just you — {name} is booked for {said} alone; no one else is on it."
+        return f"{_cap(name)} is booked for {len(people)} traveller{plural}: {said}."
     if _RENAME.search(text):
         return (
             f"I can't change the name{plural} on a booking — {name} is booked in the "

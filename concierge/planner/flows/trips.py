@@ -230,6 +230,20 @@ def _trips(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
         return Reply(_others_trips(listing, ctx, u))
     if not listing.trips:
         return Reply("You have no trips yet. Where would you like to go?")
+    me = str(ctx.profile.get("name") or "")
+    if (
+        me
+        and asks.self_asked(u.text)
+        and not any(is_me(t.traveler, me) for t in listing.trips)
+    ):
+        # "do I have anything booked?" from someone who sees others' trips but has none:
+        # their own answer, never the others' flights and hotels in its place
+        others = len(listing.trips)
+        return Reply(
+            "You have nothing booked yourself — no trips of your own. "
+            f"I can also see {others} trip{'s' if others != 1 else ''} of other people; ask "
+            "for someone's trips by name if you need them. Where would you like to go?"
+        )
     lead = ""
     shown = listing.trips
     if state.trips_days:
@@ -671,7 +685,10 @@ def _ask_trip(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decis
     flight = trip_answers.flight_asked(ask, booking, ctx.now)
     state.asked_flight = flight.segment_id if flight is not None else None
     offer = Offer("confirm", {"booking_id": said.confirm}) if said.confirm else None
-    return Reply(lead + said.text, offer)
+    # "…, and is breakfast included?": the other part of a two-part question, its honest
+    # answer (asks.yaml) after the trip's
+    beside = f"\n\n{u.unsupported.reply}" if u.unsupported is not None else ""
+    return Reply(lead + said.text + beside, offer)
 
 
 def just_booked(state: State) -> str | None:

@@ -67,6 +67,8 @@ class _Tables:
     besides_me: re.Pattern[str]
     approver_asked: re.Pattern[str]
     policy_outside: tuple[re.Pattern[str], ...]
+    self_asked: re.Pattern[str]
+    clause_break: re.Pattern[str]
 
 
 def _any(patterns: list[str], *, bounded: bool = True) -> re.Pattern[str]:
@@ -126,6 +128,8 @@ def tables() -> _Tables:
         besides_me=_any(raw["besides_me"]),
         approver_asked=_any(raw["approver_asked"]),
         policy_outside=tuple(_any([p]) for p in raw["policy_outside"]),
+        self_asked=_any(raw["self_asked"]),
+        clause_break=_any(raw["clause_break"], bounded=False),
     )
 
 
@@ -165,6 +169,16 @@ def unsupported(text: str) -> Unsupported | None:
         if pattern.search(low) and not (name in t.unless and t.unless[name].search(low)):
             return Unsupported(name, reply)
     return None
+
+
+def other_clauses(text: str, feature: str) -> str:
+    """The clauses of the message that don't ask for ``feature`` ("which hotel am I in"
+    of "which hotel am I in, and is breakfast included?"): what else it asks, if
+    anything ("" when every clause asks for it)."""
+    t = tables()
+    pattern = next(p for name, p, _reply in t.unsupported if name == feature)
+    clauses = t.clause_break.split(plain(text))
+    return " ".join(c for c in clauses if c.strip() and not pattern.search(c))
 
 
 def fare_question(text: str) -> bool:
@@ -218,7 +232,9 @@ def override(text: str) -> Unsupported | None:
 def trip_facets(text: str) -> frozenset[str]:
     """What a question about a booked trip asks (depart, arrive, hotel, status, …)."""
     low = plain(text)
-    return frozenset(name for name, pattern in tables().facets if pattern.search(low))
+    found = frozenset(name for name, pattern in tables().facets if pattern.search(low))
+    # (every_ref says how many references are asked: alone it asks for none)
+    return found if "locator" in found else found - {"every_ref"}
 
 
 def just_booked(text: str) -> bool:
@@ -309,6 +325,14 @@ def someone_pronoun(text: str) -> str | None:
             if first in tables().someone_pronouns:
                 return first
     return None
+
+
+def self_asked(text: str) -> bool:
+    """The message asks after the speaker's own bookings ("do I have anything booked?",
+    "show me my bookings"), not after every trip the speaker may see ("show all trips")."""
+    t = tables()
+    low = plain(text)
+    return not t.team.search(low) and bool(t.self_asked.search(t.others.sub(" ", low)))
 
 
 def about_team(text: str) -> bool:

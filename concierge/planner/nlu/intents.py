@@ -358,6 +358,7 @@ _EXTEND_UNTIL: Final = _join(_tables()["trip"]["extend_stay"]["until"])
 _LEAVING: Final = re.compile(str(_tables()["trip"]["leaving"]))
 _EXTEND_FLIGHT_HOME: Final = re.compile(_tables()["trip"]["extend_stay"]["flight_home"])
 _EXTEND_FLIGHT_TOLD: Final = re.compile(_tables()["trip"]["extend_stay"]["flight_told"])
+_EXTEND_RETURN_SAID: Final = re.compile(_tables()["trip"]["extend_stay"]["return_said"])
 _BOOKED_STAY: Final = _tables()["trip"]["booked_stay"]
 _BOOKED_STAY_INSTEAD: Final = _join(_BOOKED_STAY["instead"])
 _BOOKED_STAY_SAME: Final = _join(_BOOKED_STAY["same"])
@@ -960,6 +961,12 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
             # "can I check in yet?": whether (and when) it is open, asked; nothing done.
             u.status_question = u.intent == Intent.CHECK_IN and bool(_CHECKIN_QUESTION.search(low))
             return u
+        rest = asks.other_clauses(clean, unsupported.feature)
+        if unsupported.feature != "override" and rest and _asks_about_a_trip(u, rest):
+            # "remind me which hotel I'm in for London, and is breakfast included?": the
+            # booked trip's part asked is answered, and the honest answer beside it
+            u.intent, u.unsupported = Intent.ASK_TRIP, unsupported
+            return u
         # Check-in, bags…: an honest answer, not a search for the place named.
         u.intent = Intent.UNSUPPORTED
         u.unsupported = unsupported
@@ -1088,6 +1095,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         _DISRUPTED.search(low)
         and not _CANCEL_ASKED.search(low)
         and not _options_for_a_new_trip(u, low)
+        and not _options_for_a_longer_stay(low)
     ):
         u.intent = Intent.DISRUPTION
         # "Is my flight on time?": a question for the flight's status, no disruption told.
@@ -1125,7 +1133,9 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         if more is None and u.dates.ret and _EXTEND_UNTIL.search(low) and _EXTEND_BOOKED.search(low)
         else None
     )
-    home = bool(u.want_flight and _EXTEND_FLIGHT_HOME.search(low))
+    home = bool(u.want_flight and _EXTEND_FLIGHT_HOME.search(low)) or bool(
+        _EXTEND_RETURN_SAID.search(low)
+    )
     if (more is not None or until is not None) and (not u.want_flight or home):
         # "my London hotel ends on the 18th; I need two more nights after that", "extend my
         # london hotel till the 20th": a stay in the same city from the booked one's
@@ -1421,6 +1431,17 @@ def _options_for_a_new_trip(u: Understanding, low: str) -> bool:
         and _OPTIONS_ASKED.search(low)
         and not _DISRUPTED.search(_OPTIONS_ASKED.sub(" ", low))
         and not _OWN_BOOKING.search(low)
+    )
+
+
+def _options_for_a_longer_stay(low: str) -> bool:
+    """ "One more night in London and fly home on the 19th — what are my options?": options
+    asked beside nights added to one's booked stay, with no disruption told, are that
+    stay's nights and the flight home's (extended_stay, below)."""
+    return bool(
+        _OPTIONS_ASKED.search(low)
+        and extended_stay(low) is not None
+        and not _DISRUPTED.search(_OPTIONS_ASKED.sub(" ", low))
     )
 
 
