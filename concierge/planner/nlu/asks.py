@@ -176,7 +176,9 @@ def other_clauses(text: str, feature: str) -> str:
     of "which hotel am I in, and is breakfast included?"): what else it asks, if
     anything ("" when every clause asks for it)."""
     t = tables()
-    pattern = next(p for name, p, _reply in t.unsupported if name == feature)
+    pattern = next((p for name, p, _reply in t.unsupported if name == feature), None)
+    if pattern is None:  # ("override": asks.override's, never beside a question)
+        return ""
     clauses = t.clause_break.split(plain(text))
     return " ".join(c for c in clauses if c.strip() and not pattern.search(c))
 

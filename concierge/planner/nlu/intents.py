@@ -962,7 +962,7 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
             u.status_question = u.intent == Intent.CHECK_IN and bool(_CHECKIN_QUESTION.search(low))
             return u
         rest = asks.other_clauses(clean, unsupported.feature)
-        if unsupported.feature != "override" and rest and _asks_about_a_trip(u, rest):
+        if rest and _asks_about_a_trip(u, rest):
             # "remind me which hotel I'm in for London, and is breakfast included?": the
             # booked trip's part asked is answered, and the honest answer beside it
             u.intent, u.unsupported = Intent.ASK_TRIP, unsupported
