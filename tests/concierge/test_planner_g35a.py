@@ -94,7 +94,11 @@ CASES: list[tuple[str, Case]] = [
     # ------------------------------------------------------------ trip_all_references
     (
         "trip_all_references",
-        trips("what are the booking refs for my london trip? flight and hotel", reply_contains=REFS, **ASKED),
+        trips(
+            "what are the booking refs for my london trip? flight and hotel",
+            reply_contains=REFS,
+            **ASKED,
+        ),
     ),
     (
         "trip_all_references",
@@ -123,11 +127,15 @@ CASES: list[tuple[str, Case]] = [
     ),
     (
         "who_is_on_booking",
-        trips("is anyone else on my paris booking or just me?", reply_contains_any=JUST_AVA, **ASKED),
+        trips(
+            "is anyone else on my paris booking or just me?", reply_contains_any=JUST_AVA, **ASKED
+        ),
     ),
     (
         "who_is_on_booking",
-        trips("who are the passengers on my flight to london", reply_contains_any=JUST_AVA, **ASKED),
+        trips(
+            "who are the passengers on my flight to london", reply_contains_any=JUST_AVA, **ASKED
+        ),
     ),
     (
         "who_is_on_booking",

@@ -536,9 +536,7 @@ def _references(b: BookingOut, name: str) -> str:
         if all(s.locator for s in b.segments if s.status not in INACTIVE)
         else f"\n\nA reference comes once that part is confirmed ({render.status_text(b.status)})."
     )
-    return (
-        f"The references for {name}:\n" + "\n".join(lines) + pending
-    )
+    return f"The references for {name}:\n" + "\n".join(lines) + pending
 
 
 # "my e-ticket numbers for the London trip", "all the tickets": every flight's

@@ -231,11 +231,7 @@ def _trips(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
     if not listing.trips:
         return Reply("You have no trips yet. Where would you like to go?")
     me = str(ctx.profile.get("name") or "")
-    if (
-        me
-        and asks.self_asked(u.text)
-        and not any(is_me(t.traveler, me) for t in listing.trips)
-    ):
+    if me and asks.self_asked(u.text) and not any(is_me(t.traveler, me) for t in listing.trips):
         # "do I have anything booked?" from someone who sees others' trips but has none:
         # their own answer, never the others' flights and hotels in its place
         others = len(listing.trips)
