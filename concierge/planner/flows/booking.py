@@ -40,7 +40,7 @@ from concierge.planner.flows.search import search, shown_text
 from concierge.planner.flows.stays import stay_after
 from concierge.planner.flows.trips import cancel_flow, select_trip
 from concierge.planner.nlu import answers
-from concierge.planner.nlu.conditions import yes_if
+from concierge.planner.nlu.conditions import Condition, green_asked, yes_if
 from concierge.planner.nlu.intents import Intent, OptionRef, Understanding
 from concierge.planner.nlu.people import PeopleAnswer
 from concierge.planner.nlu.picks import (
@@ -1334,6 +1334,12 @@ def _hold_the_best_asked(
         return None
     if state.draft.traveller and passengers.may_book_for(state, turn, ctx, state.draft.traveller):
         return None  # someone the caller may not book for: the options only, said so
+    if (ref is not None or u.condition is not None) and (green_asked(u.text) or u.within_policy):
+        # "book the cheapest biz class … that doesn't need approval", "the cheapest 4-star
+        # within our limit, book it if there is one": being within policy is a condition
+        # of the hold (an option needing approval is not taken), beside any other said
+        green = Condition(clause="") if u.condition is None else u.condition
+        u = replace(u, condition=replace(green, green=True))
     if u.condition is not None:
         # "if there's anything under $200 book it": held only if an option meets it
         fits = conditional.choose(state, u, ref)
@@ -1341,7 +1347,9 @@ def _hold_the_best_asked(
             listed = shown_text(state, turn, ctx, None)
             return Reply("\n\n".join(p for p in (listed, fits) if p))
         if fits is not None:
-            return hold_named(state, turn, ctx, u, [fits])
+            return hold_named(
+                state, turn, ctx, u, [fits], conditional.passed_over(state, u, ref, fits)
+            )
     if ref is None:
         named = _named_in_request(state, u, ctx)
         if not named:
@@ -1456,9 +1464,15 @@ def _full_name(state: State, ctx: Context, first: str | None) -> str | None:
 
 
 def hold_named(
-    state: State, turn: Turn, ctx: Context, u: Understanding, named: list[OptionRef]
+    state: State,
+    turn: Turn,
+    ctx: Context,
+    u: Understanding,
+    named: list[OptionRef],
+    note: str = "",
 ) -> Decision:
-    """The options a request named held at once, with the list they came from."""
+    """The options a request named held at once, with the list they came from (and
+    ``note``: why the one held is not the cheapest listed)."""
     pick_it = Understanding(
         text="", intent=Intent.SELECT, options=named, book_for=u.book_for, for_self=u.for_self
     )
@@ -1467,7 +1481,7 @@ def hold_named(
         return decided
     if isinstance(decided, list) and decided[0].name != "reserve":
         return decided
-    listed = shown_text(state, turn, ctx, None)
+    listed = "\n\n".join(p for p in (shown_text(state, turn, ctx, None), note) if p)
     if isinstance(decided, Reply):
         return Reply("\n\n".join(p for p in (listed, decided.text) if p), decided.offer)
     return [

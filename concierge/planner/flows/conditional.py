@@ -86,6 +86,55 @@ def described(cond: Condition) -> str:
 def choose(state: State, u: Understanding, ref: OptionRef | None) -> OptionRef | str | None:
     """On the turn of the search: the option to hold (a reference to it), or why none is
     held; None when the request makes no condition or nothing was shown."""
+    found = _candidates(state, u, ref)
+    if found is None:
+        return None
+    items, pool, kind, rated = found
+    cond = u.condition
+    assert cond is not None
+    fitting = [o for o in pool if not unmet(o, cond)]
+    if not fitting:
+        return _none_fits(cond, pool, f"{rated}{'hotel' if kind == 'hotel' else 'flight'}")
+    best = (ref.best if ref is not None else None) or "cheapest"
+    chosen = _best(fitting, best, kind)
+    return OptionRef(index=items.index(chosen) + 1, kind=kind)
+
+
+def passed_over(state: State, u: Understanding, ref: OptionRef | None, chosen: OptionRef) -> str:
+    """Why the option ``choose`` took is not the cheapest it could have been: the cheaper
+    candidates and what of the condition each misses ("DL 1149 (1,432.20 USD): it's
+    outside policy (…)"), then the one held; "" when none was cheaper or the measure is
+    not the price."""
+    found = _candidates(state, u, ref)
+    best = (ref.best if ref is not None else None) or "cheapest"
+    if found is None or best != "cheapest" or chosen.index is None or u.condition is None:
+        return ""
+    items, pool, kind, _ = found
+    price = "nightly" if kind == "hotel" else "price"
+    held = items[chosen.index - 1]
+    cheaper = [
+        o
+        for o in pool
+        if amount_of(o.get(price)) < amount_of(held.get(price)) and unmet(o, u.condition)
+    ]
+    if not cheaper:
+        return ""
+    each = "; ".join(
+        f"{_name(o)} ({render.money(o.get(price))}): {', '.join(unmet(o, u.condition))}"
+        for o in cheaper
+    )
+    what = described(u.condition)
+    return (
+        f"Cheaper, but not {what or 'what you asked for'} — {each}. So I've picked "
+        f"{_name(held)} ({render.money(held.get(price))}), the cheapest that is."
+    )
+
+
+def _candidates(
+    state: State, u: Understanding, ref: OptionRef | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str, str] | None:
+    """The list the condition is tested on (the first shown), the options of it the
+    request names (all when it names none), its kind and the star rating asked ("4★ ")."""
     cond = getattr(u, "condition", None)
     if cond is None:
         return None
@@ -111,12 +160,16 @@ def choose(state: State, u: Understanding, ref: OptionRef | None) -> OptionRef |
         elif r.carrier:
             word = r.carrier.lower()
             pool = [o for o in pool if _carrier_of(o, word)]
-    fitting = [o for o in pool if not unmet(o, cond)]
-    if not fitting:
-        return _none_fits(cond, pool, kind)
-    best = (ref.best if ref is not None else None) or "cheapest"
-    chosen = _best(fitting, best, kind)
-    return OptionRef(index=items.index(chosen) + 1, kind=kind)
+    # "the cheapest 4-star … within our limit": among the hotels of that rating only
+    stars = next((r.stars for r in [*u.options, *([ref] if ref else [])] if r.stars), None)
+    rated = f"{stars}★ " if stars and kind == "hotel" else ""
+    if rated:
+        pool = [o for o in pool if o.get("stars") == stars]
+    return items, pool, kind, rated
+
+
+def _name(option: dict[str, Any]) -> str:
+    return str(option.get("name") or " + ".join(option.get("flights") or []))
 
 
 def _carrier_of(option: dict[str, Any], word: str) -> bool:
@@ -142,9 +195,8 @@ def _minutes(text: Any) -> int:
     return int(m.group(1)) * 60 + int(m.group(2)) if m else 10**6
 
 
-def _none_fits(cond: Condition, pool: list[dict[str, Any]], kind: str) -> str:
+def _none_fits(cond: Condition, pool: list[dict[str, Any]], noun: str) -> str:
     what = described(cond)
-    noun = "hotel" if kind == "hotel" else "flight"
     if len(pool) == 1:
         why = "; ".join(unmet(pool[0], cond))
         return (

@@ -70,6 +70,7 @@ def _tables() -> dict[str, Any]:
         "after": [re.compile(p) for p in raw["after"]],
         "direct": one(raw["direct"]),
         "green": one(raw["green"]),
+        "green_request": one(raw["green_request"]),
         "lands": one(raw["lands"]),
         "refundable": one(raw["refundable"]),
         "yes_if": re.compile(
@@ -101,6 +102,14 @@ def read(text: str) -> Condition | None:
         start = before.rfind(last)
         end = start + len(last)
     return _constraints(text, low, start, end)
+
+
+def green_asked(text: str) -> bool:
+    """The request asks for an option within policy, said of the option it books ("the
+    cheapest biz class that doesn't need approval", "the cheapest 4-star within our
+    limit"): being green is then a condition of the hold."""
+    low = " ".join((text or "").lower().replace("’", "'").split())
+    return _tables()["green_request"].search(low) is not None
 
 
 def yes_if(text: str) -> Condition | None:

@@ -1088,7 +1088,14 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         written = _DECIDE.search(said.lower().replace("’", "'"))
         u.note = _note(said[written.end() :] if written else clean[decide.end() :])
         return u
-    if _APPROVALS.search(low) and not _POLICY.search(low) and not policy_question:
+    if (
+        _APPROVALS.search(low)
+        and not _POLICY.search(low)
+        and not policy_question
+        # ("the cheapest biz class without needing approval, hold it": said of the option
+        # booked, a condition of the hold — flows.conditional — not about approvals)
+        and not (conditions.green_asked(low) and (u.places or u.dates.depart))
+    ):
         u.intent = Intent.APPROVALS
         return u
     if (

@@ -1301,6 +1301,13 @@ def _book_best() -> tuple[
         rf"|\bthe\s+(?:very\s+)?(?P<then>{every})\s+(?:[\w-]+\s+){{0,3}}?"
         rf"(?:{'|'.join(raw['nouns'])})\b[^.?!;]*?(?:[,.;!]|\s[-\u2013\u2014])\s*"
         rf"(?:(?:and|then|so|pls|please|just|ok|okay)\s+)*(?:{'|'.join(raw['then_book'])})\b"
+        # "cheapest EWR-MIA on 12/15, hold it", "lowest fare, put it on hold": the measure
+        # said bare, the booking verb in a later clause
+        rf"|\b(?P<bare>{every})\b[^.?!;]*?(?:[,.;!]|\s[-\u2013\u2014])\s*"
+        rf"(?:(?:and|then|so|pls|please|just|ok|okay)\s+)*(?:{'|'.join(raw['then_book'])})\b"
+        # "just get me the cheapest", "book me the earliest.": the measure ends the clause
+        rf"|\b(?:{'|'.join(raw['verbs'])})\b(?:\s+[\w'-]+){{0,3}}?\s+the\s+(?:very\s+)?"
+        rf"(?P<alone>{every})\s*(?=[.!;,]|$)"
     )
     nouns = r"(?:\s+(?:one|option|flight|hotel|fare|room|non-?stop|direct)s?)?"
     # ("the first is fine" may be an option shown: only a measure's own words here)
@@ -1311,6 +1318,9 @@ def _book_best() -> tuple[
         rf"(?:^|[.!?;,:]\s*|\b(?:just|the)\s+)(?:the\s+)?"
         rf"(?:{said}){nouns}(?:\s+(?:{ways}))?,?\s+(?:{'|'.join(raw['settled'])})\b(?!\s*\?)"
         rf"|\b(?:{'|'.join(raw['settled_before'])})\s+(?:the\s+)?(?:{said}){nouns}(?:[.!;,]|$)"
+        # "the cheapest one please", "BOS-ATL 12/10 cheapest pls": one option, politely
+        rf"|\b(?:{said})(?:\s+(?:one|option|flight|hotel|fare|room))?,?\s+"
+        rf"(?:{'|'.join(raw['polite'])})\b(?!\s*\?)"
     )
     fits = "|".join(raw["any_fits"])
     verbs = "|".join(raw["verbs"])
