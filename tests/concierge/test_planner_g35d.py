@@ -18,7 +18,7 @@ meets what they said, and says which cheaper ones were skipped and why —
 Every phrasing was written before reading the planner code for these gaps.
 First try (pytest -q -n 2 tests/concierge/test_planner_g35d.py, 15:02 UTC, main at e6ae052):
 5/17 — cheaper_blocked_airline 2/7, cheapest_without_approval 1/4, hotel_stars_within_cap 1/5,
-nothing_bookable 1/1.
+nothing_bookable 1/1 (the second "go with the cheapest" case was added after it).
 """
 
 from __future__ import annotations
@@ -201,6 +201,18 @@ CASES: list[tuple[str, Case]] = [
         dialogue(
             "Any 4★ in Paris for 20–22 Dec under the limit? Book the cheapest if so.",
             **held(hotel("Hyatt Regency Paris La Defense", "Paris", "2026-12-20", "2026-12-22")),
+        ),
+    ),
+    (
+        "cheaper_blocked_airline",
+        # (added after the first try: the cheapest held at once, then picked again at its
+        # confirmation, stays the one hold — b31_cb_dub_mad_early_start's shape)
+        dialogue(
+            "MAD to DUB 16/12, the cheapest one please",
+            "go with the cheapest",
+            new_bookings=1,
+            pending="confirm_booking",
+            **held(flight_segment("IB 1010", "MAD", "DUB", "2026-12-16")),
         ),
     ),
     # ------------------------------------------------------------ nothing_bookable

@@ -541,6 +541,15 @@ def _book(
     if reserve is None:
         args: dict[str, Any] = {"items": items}
         replaced = changed_hold(state) or declined_hold(state, chosen)
+        if replaced is not None and _already_held(state, replaced, items, u):
+            # "go with the cheapest" at the confirmation of the cheapest, held this turn
+            # before: the hold stands and its confirmation is asked again (never released
+            # and held anew)
+            again = _confirm_flow(state, turn, ctx, replaced, None)
+            if isinstance(again, list) and again and again[0].name == "confirm_booking":
+                said = " ".join(p for p in (note, "That's the one already on hold.") if p)
+                return [replace(again[0], say=said), *again[1:]]
+            return again
         if replaced is not None:
             args["replaces"] = replaced  # the change is made by replacing that hold
         # Named with the pick ("book option 1 for Ava"), else with the request ("book Ava
@@ -575,6 +584,27 @@ def _book(
         return Reply("The hold didn't go through. Shall I try again?")
     booking_id = str(reserve.output.get("booking_id"))
     return _confirm_flow(state, turn, ctx, booking_id, reserve.output)
+
+
+def _already_held(
+    state: State, booking_id: str, items: list[dict[str, Any]], u: Understanding
+) -> bool:
+    """The pick is what hold ``booking_id`` took already (the same offers, nobody added or
+    named): nothing to change."""
+    if (
+        u.passengers
+        or u.passenger_delta
+        or u.book_for
+        or u.companions
+        or u.party
+        or u.listed
+        or u.self_joins
+    ):
+        return False
+    held = _held_picks(state, booking_id)
+    return len(held) == len(items) and {str(o.get("offer_id")) for o in held.values()} == {
+        str(i["offer_id"]) for i in items
+    }
 
 
 def changed_hold(state: State) -> str | None:
