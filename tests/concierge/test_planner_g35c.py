@@ -9,7 +9,7 @@ the cabin; a date beyond the flight schedule is answered plainly (how far ahead 
 be booked, that this date isn't open yet), not with "Some details weren't valid: …".
 
 Every phrasing was written before reading the planner code for these gaps.
-First try (pytest -q -n 2 tests/concierge/test_planner_g35c.py, 15:05 UTC, main at e6ae052):
+First try (pytest -q -n 2 tests/concierge/test_planner_g35c.py, 15:01 UTC, main at e6ae052):
 5/20 — flexible_window 2/10, cabin_abbreviation 3/6, beyond_schedule 0/4.
 """
 
