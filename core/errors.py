@@ -13,6 +13,9 @@ class CoreError(Exception):
     code: ClassVar[str] = "CORE_ERROR"
     status: ClassVar[int] = 400
     title: ClassVar[str] = "Request could not be completed"
+    # The extras a tool's caller is told beside the code and the message (plain values,
+    # no personal data), so that it can act on them without reading the message.
+    shared: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, detail: str | None = None, **extra: Any) -> None:
         self.detail = detail or self.title
@@ -24,6 +27,19 @@ class ValidationFailed(CoreError):
     code = "VALIDATION_ERROR"
     status = 422
     title = "Invalid request"
+
+
+class BeyondSchedule(ValidationFailed):
+    """A day the loaded flight schedule does not reach yet (a bad date, as any other):
+    ``bookable_until`` is the last day flights are scheduled from the origin and ``asked``
+    the day asked for (ISO dates), shared with a tool's caller."""
+
+    shared = ("reason", "bookable_until", "asked")
+
+    def __init__(self, detail: str, *, bookable_until: str, asked: str, **extra: Any) -> None:
+        super().__init__(
+            detail, reason="beyond_schedule", bookable_until=bookable_until, asked=asked, **extra
+        )
 
 
 class RejectionNoteRequired(ValidationFailed):

@@ -282,10 +282,13 @@ def validation_failed(tool: str, exc: ValidationError) -> ValidationFailed:
 
 
 def error_payload(exc: CoreError) -> dict[str, str]:
-    """``{code, message}`` for the model; a replayed stored error keeps its first code."""
+    """``{code, message}`` for the model, and the extras the error shares (``CoreError.shared``:
+    ``{reason, bookable_until, asked}`` for a day beyond the schedule); a replayed stored
+    error keeps its first code."""
     if isinstance(exc, StoredProblem):
         return {"code": str(exc.body.get("code", exc.code)), "message": exc.detail}
-    return {"code": exc.code, "message": exc.detail}
+    shared = {k: str(exc.extra[k]) for k in exc.shared if exc.extra.get(k) is not None}
+    return {"code": exc.code, "message": exc.detail, **shared}
 
 
 async def run_once(

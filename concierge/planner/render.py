@@ -264,6 +264,26 @@ def error_text(error: dict[str, Any]) -> str:
     return (message or plain or "Something went wrong").rstrip(".") + "."
 
 
+def schedule_closed(error: dict[str, Any], today: date) -> str | None:
+    """A search refused for a day the flight schedule doesn't reach yet, said plainly: how
+    far ahead flights can be booked and that the day asked isn't open (from the error's
+    ``reason``, ``bookable_until`` and ``asked``, never its message). None for any other error."""
+    if error.get("reason") != "beyond_schedule":
+        return None
+    try:
+        last = date.fromisoformat(str(error.get("bookable_until")))
+        asked = date.fromisoformat(str(error.get("asked")))
+    except ValueError:
+        return None
+    ahead = (last - today).days
+    year = f" {asked.year}" if asked.year != last.year else ""
+    return (
+        f"Flights can only be booked up to {spoken_day(last)} {last.year}"
+        + (f" ({ahead} days ahead)" if ahead > 0 else "")
+        + f", so {spoken_day(asked)}{year} isn't open for booking yet."
+    )
+
+
 THANKS_TEXT = (
     "You're welcome! Anything else I can help with — another trip, a hotel, or a policy question?"
 )

@@ -32,7 +32,7 @@ from core.catalogue.fares import FareBreakdown, combine, flight_fare
 from core.catalogue.hubs import hubs
 from core.catalogue.places import Place, resolve_place
 from core.clock import utc
-from core.errors import NotFound, ValidationFailed
+from core.errors import BeyondSchedule, NotFound, ValidationFailed
 from core.models import Carrier, FareInventory, Flight
 from core.money import from_major
 from core.policy.items import FlightItem
@@ -555,10 +555,12 @@ async def _check_horizon(session: AsyncSession, src: Place, day: dt.date) -> Non
         select(func.max(Flight.date)).where(Flight.origin.in_(src.airports))
     )
     if last is not None and day > last:
-        raise ValidationFailed(
+        raise BeyondSchedule(
             f"Flights from {src.name} are scheduled up to {last.isoformat()}; "
             f"{day.isoformat()} is beyond the schedule",
             field="date",
+            bookable_until=last.isoformat(),
+            asked=day.isoformat(),
         )
 
 

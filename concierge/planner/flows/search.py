@@ -1017,9 +1017,14 @@ def _present_search(
     brands_wanted: list[str] = []  # brands the request named that no listed hotel is
     answers_first: list[str] = []  # the answer to a question the request asks of the list
     superseded, dropped = _superseded(turn)
+    closed: list[str] = []  # days the flight schedule doesn't reach yet, said plainly
     for step in searches:
         if step.error:
-            problems.append(render.error_text(step.error))
+            said = render.schedule_closed(step.error, ctx.today)
+            if said is None:
+                problems.append(render.error_text(step.error))
+            elif said not in closed:
+                closed.append(said)
             continue
         if step.output is None or step.id in superseded:
             continue
@@ -1094,6 +1099,8 @@ def _present_search(
     # A client that draws the results as cards shows them right under this reply: the
     # lists in words would show every option twice.
     text = "\n\n".join(answers_first + ([] if ctx.cards else blocks))
+    if closed:
+        text = (text + "\n\n" if text else "") + " ".join(closed)
     if problems:
         text = (
             (text + "\n\n" if text else "") + "I couldn't search everything: " + " ".join(problems)

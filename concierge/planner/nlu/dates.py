@@ -1784,6 +1784,8 @@ def _weekend_beside_a_day(low: str, mentions: list[Mention]) -> tuple[list[Menti
                 m.start, after.end, saturday, saturday + timedelta(days=1), low[m.start : after.end]
             )
             span = replace(span, kind="weekend")
+            # (the day names the weekend, no day of its own: "the weekend of the 12th")
+            consumed.add(id(after))
             out = [o for o in out if o is not after]
             days = [d for d in days if d is not after]
             # "Saturday or Sunday", "out Friday, back Sunday": the days of that weekend
@@ -2203,6 +2205,49 @@ _OPEN_SIDE: Final = re.compile(
 )
 
 
+@cache
+def _day_margins() -> tuple[list[re.Pattern[str]], dict[str, int], int]:
+    raw = datafiles.load("day_margins")
+    counts = {str(k): int(v) for k, v in raw["counts"].items()}
+    n = r"\d|" + "|".join(
+        re.escape(k).replace(r"\ ", r"\s+") for k in sorted(counts, key=len, reverse=True)
+    )
+    patterns = [re.compile(p.replace("{n}", n)) for p in raw["margin"]]
+    return patterns, counts, int(raw["widest"])
+
+
+def _day_margin(low: str) -> int | None:
+    """The days either side of a day named the message leaves open ("a day either side",
+    "give or take a day", "± 2 days": ``data/day_margins.yaml``)."""
+    patterns, counts, widest = _day_margins()
+    said = next((m for p in patterns if (m := p.search(low))), None)
+    if said is None:
+        return None
+    n = re.sub(r"\s+", " ", said.group("n"))
+    days = int(n) if n.isdigit() else counts.get(n)
+    return days if days is not None and 0 < days <= widest else None
+
+
+# Two days written apart joined as a range ("15/12–17/12", "from 12/14 to 12/16", "between
+# 14 Dec and 16 Dec"): the words between them, and what says "between" before the first.
+_RANGE_JOIN: Final = re.compile(r"\s*(?:-|–|—|to|till|til|until|through|thru)\s*(?:the\s+)?")
+_AND_JOIN: Final = re.compile(r"\s*(?:and|&)\s*(?:the\s+)?")
+_BETWEEN_BEFORE: Final = re.compile(r"\bbetween\s+(?:the\s+)?$")
+
+
+def _said_as_range(low: str, mentions: list[Mention]) -> tuple[date, date] | None:
+    """Two single days of the calendar said as the ends of one range ("any day 15/12–17/12",
+    "any day between 14/12 and 16/12"): the first and the last."""
+    if len(mentions) != 2 or any(m.last is not None or m.kind in {"weekday", "weekend"} for m in mentions):
+        return None
+    a, b = mentions
+    between = low[a.end : b.start]
+    joined = _RANGE_JOIN.fullmatch(between) or (
+        _AND_JOIN.fullmatch(between) and _BETWEEN_BEFORE.search(low[: a.start])
+    )
+    return (a.first, b.first) if joined and a.first < b.first else None
+
+
 def _flexible(
     low: str, today: date, week: date | None, mentions: list[Mention], any_day: bool
 ) -> tuple[date, date] | None:
@@ -2230,10 +2275,17 @@ def _flexible(
         a, b = days[0], days[-1]
         if 0 < (b - a).days <= 7:
             return a, b
+    margin = _day_margin(low) if len(dated) == 1 and not weekdays else None
+    if margin is not None and dated[0].last is None:
+        # "around the 18th, a day either side is fine": that day and the days beside it
+        day = dated[0].first
+        return max(today, day - timedelta(days=margin)), day + timedelta(days=margin)
     if not any_day:
         return None
     if len(mentions) == 1 and mentions[0].last is not None:
         return mentions[0].first, mentions[0].last  # "cheapest day between Dec 14 and 17"
+    if (said := _said_as_range(low, mentions)) is not None:
+        return said  # "any day 15/12–17/12 is fine"
     if len(mentions) == 1 and (side := _OPEN_SIDE.search(low[: mentions[0].start])):
         # "sometime after Christmas, cheapest day": the week after that day ("before":
         # the week up to it, from today at the earliest)
