@@ -2238,7 +2238,9 @@ _BETWEEN_BEFORE: Final = re.compile(r"\bbetween\s+(?:the\s+)?$")
 def _said_as_range(low: str, mentions: list[Mention]) -> tuple[date, date] | None:
     """Two single days of the calendar said as the ends of one range ("any day 15/12–17/12",
     "any day between 14/12 and 16/12"): the first and the last."""
-    if len(mentions) != 2 or any(m.last is not None or m.kind in {"weekday", "weekend"} for m in mentions):
+    if len(mentions) != 2 or any(
+        m.last is not None or m.kind in {"weekday", "weekend"} for m in mentions
+    ):
         return None
     a, b = mentions
     between = low[a.end : b.start]
