@@ -1463,6 +1463,12 @@ _PARTY_NAMES: Final = (
     rf"(?:{_PARTY['lead']})?(?P<list>{_PARTY['name']}"
     rf"(?:(?:{_PARTY['join']})(?:{_PARTY['lead']})?{_PARTY['name']})*)"
 )
+_PARTY_TITLES: Final = re.compile(_PARTY["titles"])
+_PARTY_BRACKETED: Final = re.compile(_PARTY["bracketed"])
+_PARTY_WITH: Final = re.compile(
+    rf"{_PARTY['with']}(?:(?:{_PARTY['lead']})(?:{_PARTY['with_from']})?)?"
+    rf"(?P<list>{_PARTY['name']}(?:(?:{_PARTY['join']})(?:{_PARTY['lead']})?{_PARTY['name']})*)"
+)
 _SELF_JOINS: Final = re.compile("|".join(f"(?:{p})" for p in _PARTY["self_joins"]))
 _PARTY_JOINERS: Final = (
     re.compile(rf"{_PARTY_NAMES}(?={_PARTY['joins']})"),
@@ -1506,8 +1512,14 @@ def named_party(clean: str, places: list[PlaceMention]) -> Party:
     me plus Tom Reed and Priya Shah", "Tom Reed, Priya Shah and I") or joining them ("my
     colleague Tom Reed is coming too"): their names as written, none when no such list. A
     place, an airline or a word in not_names is no one."""
-    text = clean.replace("’", "'")
+    text = _PARTY_TITLES.sub("", clean.replace("’", "'"))
+    text = _PARTY_BRACKETED.sub(lambda m: m.group("name"), text)
     named = {p.text.lower() for p in places}
+    for m in _PARTY_WITH.finditer(text):
+        # "I'm travelling with two guests, Lena Fischer and Tom Baker": them and the speaker
+        people = [x for x in _listed_members(m.group("list"), named) if not _PARTY_SELF.fullmatch(x)]
+        if people and all(_a_name(x, named) for x in people):
+            return Party(people, listed=True)
     for m in _PARTY_LIST.finditer(text):
         members = _listed_members(m.group(0), named)
         if not any(_PARTY_SELF.fullmatch(x) for x in members):

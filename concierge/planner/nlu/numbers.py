@@ -119,6 +119,13 @@ _PLUS_COMPANIONS = re.compile(
 _WEEKS = re.compile(
     rf"\bfor\s+(a|{_NUM[1:-1]})\s+weeks?\b|\b(a|{_NUM[1:-1]})[- ]weeks?(?:'s)?\s+stay\b"
 )
+# "we are two", "we're 3", "we will be 4": how many fly, said of the group ("we are 2
+# weeks away" is no count: a unit follows).
+_WE_ARE = re.compile(
+    r"\bwe(?:'re| are| will be|'ll be| would be|'d be)\s+(\d{1,2})\b"
+    r"(?!\s*(?:[-–/.:]\s*\d|of\b(?! us)|nights?|days?|weeks?|months?|hours?|minutes?|mins?|h\b"
+    r"|pm|am|usd|eur|gbp|\$|%|st|nd|rd|th|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))"
+)
 _JUST_ME = re.compile(r"\b(?:just me|only me|myself only|just myself|alone|solo|1 person)\b")
 
 
@@ -209,6 +216,11 @@ def passengers(text: str) -> int | None:
                     count += 1
                 plus = _PLUS_COMPANIONS.match(text[match.end() :])
                 return count + _companions(plus) if plus else count
+    match = _WE_ARE.search(text)
+    if match:
+        count = word_number(match.group(1))
+        if count and 1 <= count <= 99:
+            return count
     if _JUST_ME.search(text):
         return 1
     match = _FOR_N.search(text)

@@ -166,8 +166,12 @@ def companions(
     tokens = re.sub(rf"(?:{_before_name()})(?=@\d+@)", "", tokens)
     member = rf"(?:\b{_SELF}\b|@\d+@)"
     found: list[str] = []
-    for lst in re.finditer(rf"{member}(?:{_JOIN}{member})+", tokens):
+    # (dictated lists drop their commas: "for me mia and fin" — a bare space joins two
+    # members when the list is joined properly somewhere: "and" or a comma)
+    for lst in re.finditer(rf"{member}(?:(?:{_JOIN}|\s+){member})+", tokens):
         members = re.findall(rf"\b{_SELF}\b|@\d+@", lst.group(0))
+        if not re.search(_JOIN, lst.group(0)):
+            continue
         if any(not m.startswith("@") for m in members):
             found += [marks[int(m.strip("@"))][2] for m in members if m.startswith("@")]
     for n, (_, _, name) in enumerate(marks):
