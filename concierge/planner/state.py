@@ -933,11 +933,21 @@ def apply_user(
         d.passengers = max(d.passengers, 1 + len(u.companions))
     if u.party:
         # Named in full and no colleague: a guest ("Tom Reed"); a lone first name is a seat
-        # whose name the concierge asks for before the booking.
+        # whose name the concierge asks for before the booking — unless it is a guest named
+        # in full before ("only me and Marco" after "Marco Rossi and Giulia Bianchi").
         colleagues = {c.split()[0].lower() for c in u.companions}
+        known = {g.split()[0].lower(): g for g in d.guests}
         d.guests = [
-            n for n in u.party if len(n.split()) >= 2 and n.split()[0].lower() not in colleagues
+            n if len(n.split()) >= 2 else known[n.lower()]
+            for n in u.party
+            if (len(n.split()) >= 2 or n.lower() in known)
+            and n.split()[0].lower() not in colleagues
         ]
+    if u.dropped:
+        # "Fin can't make it": the one named is no longer on the trip's seats.
+        out = {n.lower() for n in u.dropped if n}
+        d.companions = [c for c in d.companions if c.split()[0].lower() not in out]
+        d.guests = [g for g in d.guests if g.split()[0].lower() not in out]
     if u.legs and (home or not u.legs[0].from_home) and not _there_and_back(u.legs, home):
         # "JFK → London on the 14th, then London → Dublin on the 17th, ...": one flight per leg
         # ("London on the 14th, then ...": the first from home).

@@ -112,6 +112,10 @@ class Understanding:
     cabin: str | None = None
     passengers: int | None = None
     passenger_delta: int | None = None
+    # Travellers said to no longer come ("Fin can't make it", "one of us dropped out"): a
+    # name each (first name, as written) or "" for one not named; a seat fewer each unless
+    # the new count is said, and those named are off the hold (state.apply_user).
+    dropped: list[str] = field(default_factory=list)
     rooms: int | None = None
     max_stops: int | None = None
     sort: str | None = None
@@ -399,6 +403,10 @@ _POLICY_OF_THE_TRIP: Final = _rx("trip", "policy_of_the_trip")
 _PASSENGER_DELTA: Final = _rx("trip", "passenger_delta")
 _PASSENGER_LESS: Final = _rx("trip", "passenger_less")
 _PASSENGER_TOTAL: Final = _rx("trip", "passenger_total")
+_PASSENGER_OUT: Final = _rx("trip", "passenger_out")
+_OUT_NOT_NAMES: Final = frozenset(str(w).lower() for w in _tables()["trip"]["out_not_names"])
+_TOTAL_AFTER_OUT: Final = _rx("trip", "passenger_total_after_out")
+_GENERIC_OUT: Final = re.compile(r"(?:1|one|my|our|the|a) ")
 _ACCEPT: Final = _rx("intents", "accept")
 _LISTED_STATUS: Final[list[tuple[str, re.Pattern[str]]]] = [
     (str(name), _join(alts)) for name, alts in _tables()["trip"]["listed_status"].items()
@@ -732,12 +740,16 @@ def _understand(text: str, now: datetime, month_first: bool) -> Understanding:
         # "anything cheaper than the Hyatt that's still decent?": the option compared with
         # is no pick nor place; the rest is "anything cheaper …?"
         clean = " ".join(f"{clean[: compared.end('head')]}{clean[compared.end('than') :]}".split())
+    # "Fin can't make it, drop him", "scratch that, one of us can't come — 2 seats": who
+    # no longer travels is read apart; the rest may say the new count.
+    dropped, clean = _dropped_out(clean)
     low = clean.lower().replace("’", "'")
     bare = re.sub(r"[!?.,]+$", "", low).strip()
     u = Understanding(text=clean, intent=Intent.UNKNOWN, condition=condition)
+    u.dropped = dropped
     u.cheaper_than = compared.group("than") if compared is not None else None
     u.just_booked = asks.just_booked(clean)
-    if not bare:
+    if not bare and not dropped:
         u.intent = Intent.HELP
         return u
 
@@ -2218,6 +2230,37 @@ def _airport_choices(u: Understanding, low: str) -> None:
 _SENTENCES: Final = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*")
 
 
+def _dropped_out(clean: str) -> tuple[list[str], str]:
+    """Who the message says no longer travels ("Actually Fin can't make it, drop him",
+    "one of us can't come", "bob dropped out") — a first name as written, or "" for one
+    not named — and the message without those clauses (intents.yaml passenger_out)."""
+    low = clean.lower().replace("’", "'")
+    dropped: list[str] = []
+    kept: list[tuple[int, int]] = []
+    for m in _PASSENGER_OUT.finditer(low):
+        who = m.group("who")
+        if _GENERIC_OUT.match(who) and not who.startswith(("the ", "a ")):
+            dropped.append("")
+        else:
+            words = [w for w in who.split() if w not in _OUT_NOT_NAMES]
+            if not words or (who.startswith(("the ", "a ")) and words != who.split()[1:]):
+                continue
+            if who.startswith(("the ", "a ")):
+                dropped.append("")  # "the other guest can't come"
+            else:
+                start = m.start("who") + who.index(words[0])
+                dropped.append(clean[start : start + len(words[0])])
+        kept.append(m.span())
+    if not kept:
+        return [], clean
+    rest, end = [], 0
+    for a, b in kept:
+        rest.append(clean[end:a])
+        end = b
+    rest.append(clean[end:])
+    return dropped, " ".join(" ".join(rest).split())
+
+
 def _flights_told(clean: str) -> bool:
     """Every sentence with a word of flying tells of the traveller's own flights ("I land
     in Paris on Thursday and fly home Monday."), and another sentence asks for a hotel."""
@@ -2301,6 +2344,12 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
             u.passengers = None  # "add two colleagues": two more, not two in all
     elif _PASSENGER_LESS.search(counted):
         u.passenger_delta = -1
+    if u.dropped and not u.passengers:
+        after = _TOTAL_AFTER_OUT.search(counted)
+        if after:
+            u.passengers = int(after.group("n") or after.group("n2"))  # "make it 2"
+        elif not u.passenger_delta:
+            u.passenger_delta = -len(u.dropped)  # "Fin can't make it": a seat fewer
     if u.self_joins and not u.passengers and not u.passenger_delta:
         u.passenger_delta = 1  # "add me too": the speaker's seat (none on their own trip)
     u.rooms = numbers.rooms(low)
