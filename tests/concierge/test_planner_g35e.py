@@ -38,7 +38,9 @@ from tests.concierge.heldout.harness import (
 worlds = worlds_fixture("empty")
 
 
-def seg(origin: str, destination: str, date: str, passengers: int, **more: str) -> dict[str, object]:
+def seg(
+    origin: str, destination: str, date: str, passengers: int, **more: str
+) -> dict[str, object]:
     return {
         "kind": "flight",
         "origin": origin,
