@@ -377,7 +377,7 @@ CASES: list[tuple[str, Case]] = [
 
 
 # Still failing (strict xfail: a fix that makes one pass must take its number out).
-GAPS = {6, 26, 27, 31, 32}
+GAPS = {6, 26, 27, 32}
 
 
 @pytest.mark.parametrize(("kind", "case"), case_params(CASES, GAPS))
