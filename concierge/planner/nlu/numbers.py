@@ -15,6 +15,7 @@ from typing import Final
 
 from text_to_num import alpha2digit, text2num
 
+from concierge.planner.nlu.datafiles import load
 from concierge.planner.nlu.spelling import fix as fix_spelling
 
 # Quantifiers that are not numerals (text2num leaves them alone).
@@ -232,8 +233,13 @@ def passengers(text: str) -> int | None:
 
 
 def rooms(text: str) -> int | None:
-    match = _ROOMS.search(normalize(text))
+    """How many rooms the text asks for; None when it says none, or a count per person
+    ("a room each for me and my colleague": as many rooms as people, counted elsewhere)."""
+    text = normalize(text)
+    match = _ROOMS.search(text)
     if match is None:
+        return None
+    if re.match(load("people")["rooms_per_person"], text[match.end() :]):
         return None
     return 1 if match.group(1) == "single" else word_number(match.group(1))
 

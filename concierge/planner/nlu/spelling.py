@@ -92,6 +92,24 @@ def _keywords() -> tuple[tuple[str, ...], frozenset[str]]:
     return tuple(words), frozenset(str(w) for w in raw["keep"])
 
 
+@lru_cache(maxsize=1)
+def _from_four() -> tuple[str, ...]:
+    """The keywords a four-letter word may misspell by a dropped letter ("hotl")."""
+    raw: dict[str, Any] = datafiles.load("intents")["keywords"]
+    return tuple(str(w) for w in raw.get("from_four") or ())
+
+
+def _short_keyword(word: str) -> str:
+    """The keyword a four-letter ``word`` misspells with one letter dropped ("hotl" →
+    "hotel"), same first letter; or ``word`` itself."""
+    if len(word) != 4 or not word.isalpha() or word in _keywords()[1]:
+        return word
+    for right in _from_four():
+        if len(right) == 5 and right[0] == word[0] and OSA.distance(word, right) == 1:
+            return word if lookup_place(word, fuzzy=False) is not None else right
+    return word
+
+
 @lru_cache(maxsize=8192)
 def keyword(word: str) -> str:
     """The intent keyword ``word`` (lower case) misspells ("hotle" → "hotel", "fligth" →
@@ -99,6 +117,8 @@ def keyword(word: str) -> str:
     string alignment: a swap is one), same first letter, and only one keyword that close
     (its forms count as one: "hotell" is "hotel")."""
     words, keep = _keywords()
+    if len(word) == 4:
+        return _short_keyword(word)
     if (
         len(word) < 5
         or word in keep
@@ -122,7 +142,7 @@ def keyword(word: str) -> str:
     return closest[0]  # "hotell": hotel or hotels, one keyword: its plain form
 
 
-_ANY_WORD: Final = re.compile(r"[A-Za-z]{5,}")
+_ANY_WORD: Final = re.compile(r"[A-Za-z]{4,}")
 
 
 def fix_keywords(text: str) -> str:
