@@ -336,6 +336,7 @@ _NIGHTS_IN_PLACE: Final = _rx("trip", "nights_in_place")
 _BRANDS: Final = "|".join(re.escape(b.lower()) for b in hotel_brands())
 _HOTEL_TOO: Final = re.compile(_rx("trip", "hotel_too").pattern.replace("{brand}", _BRANDS))
 _BRAND_STAY: Final = re.compile(str(_tables()["trip"]["brand_stay"]).replace("{brand}", _BRANDS))
+_BRAND_OPENS: Final = re.compile(rf"\s*(?:the\s+)?(?:{_BRANDS})\s+")
 # A brand as people shorten it too: "the Holiday Inn" for Holiday Inn Express.
 _BRAND_SAID: Final = sorted(
     {" ".join(b.lower().split()[:n]) for b in hotel_brands() for n in range(2, len(b.split()) + 1)}
@@ -2361,7 +2362,11 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         if pattern.search(low):
             u.sort = name
             break
-    brand_stay = bool(_BRAND_STAY.search(low))  # "a Hilton in London"
+    # "a Hilton in London"; "Sofitel Paris, 14 to 16 December?": a brand opening the
+    # request, the city right after it
+    brand_stay = bool(_BRAND_STAY.search(low)) or any(
+        m.place is not None and _BRAND_OPENS.fullmatch(low[: m.start]) for m in u.places
+    )
     # ("a hotel in paris to go with my flight", "a hotel for the Paris trip": the flight or
     # trip named is one already booked, no journey asked for)
     told = _FOR_BOOKED_TRIP.sub(" ", low) if _HOTEL_WORDS.search(low) else low
