@@ -140,12 +140,14 @@ def _any(patterns: list[str]) -> re.Pattern[str]:
 # What makes a comparative name an option shown (picks.yaml ``comparatives``): "the" before
 # it and a noun, "of", a direction word or the end after it ("the cheaper one", "the
 # earlier Delta flight", "the quicker of the two", "the later one back", "the cheaper
-# please", "the later trip" among one's trips), or "whichever" / "the one that's" before it ("whichever is cheaper", "the
+# please", "the later trip" among one's trips, "the cheaper 4 star"), or "whichever" / "the one that's" before it ("whichever is cheaper", "the
 # one that leaves earlier").
 _COMPARED_NOUN: Final = (
     r"(?:\s+[\w&'-]+){0,2}?\s+(?:ones?|flights?|options?|hotels?|fares?|deals?|departures?"
     r"|rooms?|itinerar(?:y|ies)|non-?stops?|directs?|trips?|bookings?"
-    r"|of\b|out\b|back\b|there\b|home\b|return\b)"
+    r"|of\b|out\b|back\b|there\b|home\b|return\b"
+    # ("the cheaper 4 star", "the pricier five-star": a rating names a hotel as a noun does)
+    r"|(?:[1-5]|one|two|three|four|five)[- ]?(?:stars?\b|\*|★))"
     r"|\s*(?:please|pls|plz|thanks|thx|[.!,;]|$)"
 )
 
