@@ -2353,6 +2353,13 @@ def _offered_days(low: str, mentions: list[Mention]) -> list[Mention]:
     return offered
 
 
+def return_counted_on(text: str) -> bool:
+    """The text dates the way home from the day before it ("a hotel for the one night,
+    coming back the next day", "back the day after"): a return counted on from the trip's
+    first day, never the trip moved a day later."""
+    return _REL_RETURN.search(text.lower()) is not None
+
+
 _REL_RETURN = re.compile(
     r"\b(?:back|return(?:ing)?|fly(?:ing)? home|head(?:ing)? home|home)"
     # "fly back to Chicago that evening": the place flown back to may stand in between

@@ -36,7 +36,7 @@ from concierge.planner.nlu import (
     seats,
     shorthand,
 )
-from concierge.planner.nlu.dates import DateReading, moved_to, read_dates
+from concierge.planner.nlu.dates import DateReading, moved_to, read_dates, return_counted_on
 from concierge.planner.nlu.flight_numbers import flight_numbers
 from concierge.planner.nlu.legs import LegReading, StayReading, read_legs, read_stays
 from concierge.planner.nlu.numbers import word_number
@@ -2312,8 +2312,12 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
     if len(u.places) >= 2:
         u.legs = read_legs(clean, now, month_first=month_first)
     for delta, pattern in _SHIFT:
-        if u.dates.relative_return:
-            break  # "back two days later" dates the return, it does not move the trip
+        if u.dates.relative_return or (
+            not u.dates.mentions and _HOTEL_WORDS.search(low) and return_counted_on(low)
+        ):
+            # "back two days later" dates the return, it does not move the trip ("a hotel
+            # for the one night, coming back the next day": the night is the first one)
+            break
         if pattern.search(low) and not re.search(r"day after tomorrow", low):
             u.shift_days = delta
             break

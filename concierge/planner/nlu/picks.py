@@ -1440,8 +1440,10 @@ def _book_named() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], fr
     wish = re.compile(
         rf"\bthe\s+[\w'-]+(?:\s+[\w'-]+){{0,3}}?,?\s+(?:{'|'.join(named['if_there'])})\b"
         # "the Holiday Inn Express in Paris, 9 to 11 December please": the request opening
-        # with the option it wants and where, no verb before it
-        rf"|^(?:{_OPENING})the\s+[\w'&.-]+(?:\s+[\w'&.-]+){{0,4}}?\s+(?:in|at|near)\s"
+        # with the option it wants and where, no verb before it ("I'd like the Sofitel in
+        # London …": a wish of book_named's ``wanting`` before it)
+        rf"|^(?:{_OPENING})(?:(?:{'|'.join(named.get('wanting') or ())})\s+)?"
+        rf"the\s+[\w'&.-]+(?:\s+[\w'&.-]+){{0,4}}?\s+(?:in|at|near)\s"
         # "ORD to Miami dec 16, the 5:55 nonstop": the option wanted said last, on its own
         + "".join(f"|{t}" for t in named.get("trailing") or [])
     )
