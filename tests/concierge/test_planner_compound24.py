@@ -168,9 +168,13 @@ CASES: list[tuple[str, Case]] = [
     ),
     (
         "airport_alternatives",
+        # "<route> - cheapest please" is the choice made politely (picks.yaml book_best
+        # polite, since g35d and batch 78's "the cheapest one please"): both airports are
+        # searched and the cheapest bookable of them is held, for a yes.
         dialogue(
             "JFK or Newark to Miami on the 15th - cheapest please",
-            tools_exclude=NO_BOOK,
+            pending="confirm_booking",
+            new_status="held",
             calls=[
                 flight_search("JFK", "Miami", "2026-12-15"),
                 flight_search("EWR", "Miami", "2026-12-15"),
