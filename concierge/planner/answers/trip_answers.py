@@ -564,9 +564,11 @@ def _names(b: BookingOut, name: str, ask: TripAsk) -> str:
     said = " and ".join(f"**{p}**" for p in people)
     plural = "s" if len(people) > 1 else ""
     if _WHO_ON.search(text) and not _RENAME.search(text):
+        # (a hold awaiting its yes is not booked yet: it is held for them)
+        verb = "held" if b.status == "held" else "booked"
         if len(people) == 1 and not _voice(ask, b).name:
-            return f"Just you — {name} is booked for {said} alone; no one else is on it."
-        return f"{_cap(name)} is booked for {len(people)} traveller{plural}: {said}."
+            return f"Just you — {name} is {verb} for {said} alone; no one else is on it."
+        return f"{_cap(name)} is {verb} for {len(people)} traveller{plural}: {said}."
     if _RENAME.search(text):
         return (
             f"I can't change the name{plural} on a booking — {name} is booked in the "

@@ -25,6 +25,7 @@ from concierge.planner.flows import (
     fares,
     hold_questions,
     option_questions,
+    passengers,
     policy_questions,
     profile,
     purpose,
@@ -135,6 +136,17 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
         answer = read_people(u.text, bookable_names(ctx.profile), str(own) if own else None)
         if answer is not None:
             return booking.name_passengers(state, turn, ctx, u, answer)
+    if (
+        state.offer is not None
+        and state.offer.kind == "passengers"
+        and intent in _NAMES_MAY_BE | {Intent.ASK_TRIP}
+        and "names" in asks.trip_facets(u.text)
+        and (asks.is_question(u.text) or u.text.strip().endswith("?"))
+    ):
+        # "who's on it so far?" while the hold's seats wait for names: who is named yet,
+        # and the question asked again
+        held = state.bookings.get(str(state.offer.args.get("booking_id"))) or {}
+        return passengers.named_so_far(held, state.offer, ctx)
     if intent in _WHICH_TRIP_MAY_BE and _places_are_hotel_areas(state, u):
         # "I'd prefer the one near Kings Cross", "the one in Canary Wharf" at a hotel list:
         # the area in a shown hotel's name says which hotel, it is no place to go to.

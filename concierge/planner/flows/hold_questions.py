@@ -26,9 +26,10 @@ from concierge.planner.state import State, Turn
 from tools.get_booking import GetBookingOutput
 from tools.views import BookingOut
 
-# The facets of a trip question a hold answers (asks.yaml trip_facets).
+# The facets of a trip question a hold answers (asks.yaml trip_facets; "names": who is on
+# it, "who's on this booking?").
 _TRIP_FACETS = frozenset(
-    {"refundable", "arrive", "depart", "time", "terminal", "duration", "airport", "cabin"}
+    {"refundable", "arrive", "depart", "time", "terminal", "duration", "airport", "cabin", "names"}
 )
 # What a question at a hold may read as on its own ("what time does it land?" nothing,
 # "how many seats are left" a search, "is that the direct one?" a pick, "money back if I

@@ -259,6 +259,29 @@ def _who_text(people: list[dict[str, str]], ctx: Context, traveller: str, offer:
     return " and ".join(said)
 
 
+def named_so_far(booking: dict[str, Any], offer: Offer, ctx: Context) -> Reply:
+    """ "who's on it so far?" while the hold's seats wait for names: who is named on it
+    (on the booking, or in an earlier answer), how many seats are still to name, and
+    the question asked again."""
+    seats = int(offer.args.get("seats") or seats_per_flight(booking))
+    traveller = str(offer.args.get("traveler_id") or "")
+    on_it = [str(p.get("name")) for p in booking.get("passengers") or [] if p.get("name")]
+    told = [dict(p) for p in offer.args.get(NAMED_SO_FAR) or []]
+    named = on_it or ([_who_text(told, ctx, traveller, offer)] if told else [])
+    left = seats - (len(on_it) or len(told))
+    booking_id = str(offer.args.get("booking_id") or booking.get("booking_id"))
+    seats_left = f"{left} seat{'s' if left != 1 else ''}"
+    if not named:
+        said = f"Nobody is named on **{booking_id}** yet — its {seats_left} still need names."
+    else:
+        said = f"So far {' and '.join(named)} on **{booking_id}**; {seats_left} still to name."
+    return Reply(
+        f"{said} Who's flying? Tell me the colleagues by name and guests by their legal given "
+        'and family names, as in the passport — e.g. "me and Jo Bloggs".',
+        Offer("passengers", dict(offer.args)),
+    )
+
+
 def naming_failed(turn: Turn, offer: Offer) -> Reply | None:
     """This turn's ``name_passengers`` was refused: say why, and ask again."""
     named = turn.last("name_passengers")

@@ -380,7 +380,10 @@ def _search(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
         if isinstance(found, list):
             return found
         dated_by_trip = found
-    if u.dates.question and not turn.steps and not dated_by_trip:
+    shifted = bool(u.shift_days and d.depart is not None and u.dates.depart is None)
+    if u.dates.question and not turn.steps and not dated_by_trip and not shifted:
+        # ("and the same the following week?" moves the trip's day a week on: the week
+        # is the trip's, no day of it to ask)
         return Reply(u.dates.question)
     if u.dates.overnight_out and d.depart is not None and u.dates.stay is None:
         # "flying out Monday, overnight": one lands on Tuesday, when a stay dated by the

@@ -127,6 +127,7 @@ class _Tables:
     in_budget: re.Pattern[str]
     deferred: re.Pattern[str]
     said_why: re.Pattern[str]
+    remarks: re.Pattern[str]
     parts_of_day: str  # an alternation, for the patterns below
     narrowing: re.Pattern[str]
     not_describing: re.Pattern[str]
@@ -189,6 +190,7 @@ def tables() -> _Tables:
         policy_fit=_any(raw["policy_fit"]),
         in_budget=_any(raw["in_budget"]),
         deferred=_any(raw["deferred"]),
+        remarks=_any(raw["remarks"]),
         said_why=re.compile(
             rf"{_any(raw['said_why']['anywhere']).pattern}"
             rf"|(?:[,;.!?]|\s[-–—]+)\s*(?:{_any(raw['said_why']['clause_start']).pattern})"
@@ -768,11 +770,45 @@ def without_reasons(text: str) -> str:
     return out
 
 
+# Where a remark about an option ends (picks.yaml ``remarks``): a comma, a semicolon, a dash,
+# "but" / "so", an ellipsis or a sentence's end (not the dot of "10.30").
+_REMARK_END: Final = re.compile(r"[,;]|\.{2,}|…|[.!?](?=\s|$)|\s[-–—]+\s|\b(?:but|so)\b")
+
+
+def without_remarks(text: str) -> str:
+    """``text`` with the clauses that remark on an option before another is picked blanked
+    out ("lol that first one is late. the second one pls", "the 5:40 is way too early for
+    me, the third one": picks.yaml ``remarks``); the last clause is never blanked, and a
+    clause only when a later one names an option. Same offsets as ``text``."""
+    text = (text or "").replace("’", "'")
+    low = text.lower()
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _REMARK_END.finditer(low):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(low)))
+    out = text
+    for i, (a, b) in enumerate(spans[:-1]):
+        if not tables().remarks.search(low[a:b]):
+            continue
+        if not _read(" ".join(low[c:d] for c, d in spans[i + 1 :])):
+            continue
+        out = out[:a] + " " * (b - a) + out[b:]
+    return out
+
+
 def read(text: str) -> list[OptionRef]:
     """The options a message names, in the order it names them. A reason said after a
     pick ("the Spirit one please, it's the cheapest") names no option of its own: the
     options named before it are the pick; a message naming none before its reason ("book
-    it since it's the cheapest") is read whole."""
+    it since it's the cheapest") is read whole. A remark about one option before the pick
+    of another ("that first one is late. the second one pls") names no pick either."""
+    remarked = without_remarks(text)
+    if remarked.strip() != (text or "").replace("’", "'").strip():
+        refs = read(remarked)
+        if refs:
+            return refs
     shorn = without_reasons(text)
     if shorn.strip() != (text or "").strip():
         refs = _read(shorn)
