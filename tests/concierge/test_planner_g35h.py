@@ -43,7 +43,9 @@ worlds = worlds_fixture("empty", "trips")
 HELD: dict[str, Any] = {"new_status": "held", "pending": "confirm_booking"}
 CONFIRMED: dict[str, Any] = {"new_status": "confirmed", "pending": "none"}
 ASKS = {"pending": "confirm_booking"}
-NOBODY = [["nobody", "no one", "not named", "unnamed", "no names", "not yet", "without a passenger"]]
+NOBODY = [
+    ["nobody", "no one", "not named", "unnamed", "no names", "not yet", "without a passenger"]
+]
 REFUSED = [["can't", "cannot", "no ", "not ", "don't"]]
 
 CASES: list[tuple[str, Case]] = [

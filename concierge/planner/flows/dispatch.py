@@ -145,8 +145,8 @@ def decide(state: State, turn: Turn, ctx: Context) -> Decision:
     ):
         # "who's on it so far?" while the hold's seats wait for names: who is named yet,
         # and the question asked again
-        held = state.bookings.get(str(state.offer.args.get("booking_id"))) or {}
-        return passengers.named_so_far(held, state.offer, ctx)
+        waiting = state.bookings.get(str(state.offer.args.get("booking_id"))) or {}
+        return passengers.named_so_far(waiting, state.offer, ctx)
     if intent in _WHICH_TRIP_MAY_BE and _places_are_hotel_areas(state, u):
         # "I'd prefer the one near Kings Cross", "the one in Canary Wharf" at a hotel list:
         # the area in a shown hotel's name says which hotel, it is no place to go to.
