@@ -131,10 +131,14 @@ CASES: list[tuple[str, Case]] = [
     (
         "search",
         dialogue(
+            # "cheapest pls" is the choice made politely (picks.yaml book_best polite, g35d):
+            # the cheapest bookable is held for a yes, nothing confirmed
             "chi->lon fri 12/11, cheapest pls 🙏",
             user="gus",
             calls=[flight_search("chicago", "london", "2026-12-11")],
-            new_bookings=0,
+            new_bookings=1,
+            new_status="held",
+            pending="confirm_booking",
         ),
     ),
     # ------------------------------------------------------------------ hotels

@@ -231,9 +231,16 @@ def _trips(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
     if not listing.trips:
         return Reply("You have no trips yet. Where would you like to go?")
     me = str(ctx.profile.get("name") or "")
-    if me and asks.self_asked(u.text) and not any(is_me(t.traveler, me) for t in listing.trips):
-        # "do I have anything booked?" from someone who sees others' trips but has none:
-        # their own answer, never the others' flights and hotels in its place
+    if (
+        me
+        and asks.self_asked(u.text)
+        and not any(is_me(t.traveler, me) for t in listing.trips)
+        and (asks.self_subject(u.text) or all(t.view_only for t in listing.trips))
+    ):
+        # "do I have anything booked?" from someone who sees others' trips but has none, or
+        # "show me my bookings" from someone who may only look at them (finance): their
+        # own answer, never the others' flights and hotels in its place. A manager's "show
+        # me my trips" lists their people's trips, which they may act on.
         others = len(listing.trips)
         return Reply(
             "You have nothing booked yourself — no trips of your own. "

@@ -68,6 +68,7 @@ class _Tables:
     approver_asked: re.Pattern[str]
     policy_outside: tuple[re.Pattern[str], ...]
     self_asked: re.Pattern[str]
+    self_subject: re.Pattern[str]
     clause_break: re.Pattern[str]
 
 
@@ -129,6 +130,7 @@ def tables() -> _Tables:
         approver_asked=_any(raw["approver_asked"]),
         policy_outside=tuple(_any([p]) for p in raw["policy_outside"]),
         self_asked=_any(raw["self_asked"]),
+        self_subject=_any(raw["self_subject"]),
         clause_break=_any(raw["clause_break"], bounded=False),
     )
 
@@ -335,6 +337,14 @@ def self_asked(text: str) -> bool:
     t = tables()
     low = plain(text)
     return not t.team.search(low) and bool(t.self_asked.search(t.others.sub(" ", low)))
+
+
+def self_subject(text: str) -> bool:
+    """The speaker is the subject of the question ("do I have anything booked?", "am I
+    travelling?"), not only the owner of what is asked for ("show me my trips")."""
+    t = tables()
+    low = plain(text)
+    return not t.team.search(low) and bool(t.self_subject.search(t.others.sub(" ", low)))
 
 
 def about_team(text: str) -> bool:
