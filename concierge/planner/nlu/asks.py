@@ -334,17 +334,21 @@ def someone_pronoun(text: str) -> str | None:
 def self_asked(text: str) -> bool:
     """The message asks after the speaker's own bookings ("do I have anything booked?",
     "show me my bookings"), not after every trip the speaker may see ("show all trips")."""
+    return _about_self(text, tables().self_asked)
+
+
+def _about_self(text: str, pattern: re.Pattern[str]) -> bool:
+    """``pattern`` found in ``text`` once others' possessions ("my boss's") are taken out,
+    and the team not named."""
     t = tables()
     low = plain(text)
-    return not t.team.search(low) and bool(t.self_asked.search(t.others.sub(" ", low)))
+    return not t.team.search(low) and bool(pattern.search(t.others.sub(" ", low)))
 
 
 def self_subject(text: str) -> bool:
     """The speaker is the subject of the question ("do I have anything booked?", "am I
     travelling?"), not only the owner of what is asked for ("show me my trips")."""
-    t = tables()
-    low = plain(text)
-    return not t.team.search(low) and bool(t.self_subject.search(t.others.sub(" ", low)))
+    return _about_self(text, tables().self_subject)
 
 
 def about_team(text: str) -> bool:
