@@ -81,6 +81,10 @@ class Draft:
 
     origin: str | None = None  # as passed to the tools (a city name or a code)
     origin_city: str | None = None
+    # "austin to chicago": where the trip was said to start, a city we don't serve — told
+    # so, never replaced by the home airport; the next place said alone starts the trip
+    # ("sorry, I meant Boston (not Austin)").
+    origin_unserved: str | None = None
     destination: str | None = None
     destination_city: str | None = None
     depart: date | None = None
@@ -699,6 +703,8 @@ def apply_user(
     ):
         # "Newark instead of JFK" when JFK is where the trip starts: the origin changes.
         u.origin, u.destination = u.destination, None
+    if u.origin is not None and u.origin.place is None and u.origin.unserved:
+        d.origin, d.origin_city, d.origin_unserved = None, None, u.origin.text
     lone = u.destination if u.origin is None and len(u.places) == 1 else None
     if (
         lone is not None
@@ -723,6 +729,7 @@ def apply_user(
         u.origin, u.destination = lone, None
     if u.origin is not None and u.origin.place is not None:
         d.origin, d.origin_city = _tool_place(u.origin), u.origin.place.city
+        d.origin_unserved = None
     if u.destination is not None and u.destination.place is not None:
         if u.origin is None and d.origin_city == u.destination.place.city and d.destination_city:
             # "from Newark instead" sets the origin; "to Boston" when Boston was the
@@ -976,7 +983,7 @@ def apply_user(
     if u.stays:
         # "Madrid 14–16 Dec, then Paris 16–18 Dec, a hotel in both": one search per city.
         d.stays = [Stay(s.city, s.check_in, s.check_out) for s in u.stays]
-    if d.origin is None and home and d.destination is not None:
+    if d.origin is None and home and d.destination is not None and d.origin_unserved is None:
         d.origin, d.origin_city = home, None
 
 

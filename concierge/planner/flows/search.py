@@ -65,6 +65,12 @@ def _place_problem(u: Understanding) -> str | None:
             )
             regions = [r for r in regions if r.lower() != mention.text.lower()][:3]
             which = f" ({' or '.join(regions)})" if len(mention.unserved) > 1 and regions else ""
+            if mention.role == "origin":
+                return (
+                    f"Sorry, I can't book travel from {mention.text}{which} — it isn't one of the "
+                    f"cities we serve. I can book flights and hotels in: {', '.join(served_cities())}. "
+                    "Where will you be flying from instead?"
+                )
             return (
                 f"Sorry, I can't book travel to {mention.text}{which} — it isn't one of the cities we serve. "
                 f"I can book flights and hotels in: {', '.join(served_cities())}. Where would you like to go instead?"

@@ -475,7 +475,10 @@ def _fuzzy_at(
     in_position = _preceded(
         text, start, tuple(w for w in _BEFORE_DEST if w != "for") + _BEFORE_ORIGIN
     )
-    if not in_position and not token[:1].isupper() and not _before_a_place(text, words, i):
+    # "austin to chicago": the word before "to <a place we know>" is where the route
+    # starts, lower case too — a city we don't serve there is said, not dropped.
+    in_position = in_position or _before_a_place(text, words, i)
+    if not in_position and not token[:1].isupper():
         return None
     for n in (3, 2, 1):
         if i + n > len(words):
