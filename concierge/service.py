@@ -58,7 +58,7 @@ from core.identity import Caller
 from core.models import TurnUsage
 from core.runtime import Runtime
 from core.views import UtcTime
-from tools.base import Offer, ToolSpec
+from tools.base import POLICY_MEMO, Offer, ToolSpec
 from tools.get_traveler_profile import MAX_REPORTS
 from tools.registry import TOOLS
 
@@ -569,7 +569,14 @@ class Concierge:
             or bool(traveller and traveller.can_book_for),
         }
         offered = frozenset(name for name, spec in self.tools.items() if applies[spec.offer])
-        return {"system_prompt": prompt, "profile": profile, "offered_tools": offered}
+        return {
+            "system_prompt": prompt,
+            "profile": profile,
+            "offered_tools": offered,
+            # The policy read with the facts, for the turn's tools (ToolContext.policy_rules):
+            # a search judges its offers by it instead of reading it again (issue 15).
+            "tool_memo": {POLICY_MEMO: rules},
+        }
 
     async def _record(
         self, caller: Caller, thread_id: str, turn_id: str, usage: _Usage, claim: TurnClaim

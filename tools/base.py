@@ -17,10 +17,13 @@ from functools import cache
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import CoreError, ValidationFailed
 from core.idempotency import IdempotencyContext, StoredProblem, run_idempotent
 from core.identity import Caller
+from core.policy.rules import PolicyRules
+from core.policy.service import get_rules
 from core.runtime import Runtime
 
 I = TypeVar("I", bound=BaseModel)  # noqa: E741 - the contract's names
@@ -98,6 +101,19 @@ class ToolContext:
     def recall(self, key: str, kind: type[O]) -> O | None:
         value = None if self.turn_memo is None else self.turn_memo.get(key)
         return value if isinstance(value, kind) else None
+
+    async def policy_rules(self, session: AsyncSession) -> PolicyRules:
+        """The caller's organization's policy: as the turn read it with the prompt's facts
+        (:data:`POLICY_MEMO`, put in the turn's memo by the concierge; gone after a write
+        of the turn like all it holds), else read in ``session`` (issue 15: a search turn
+        read the policy twice, once for the prompt and once for the verdicts)."""
+        return self.recall(POLICY_MEMO, PolicyRules) or await get_rules(
+            session, self.caller.org_id
+        )
+
+
+#: The turn memo's key for the caller's organization's policy (``ToolContext.policy_rules``).
+POLICY_MEMO = "policy_rules"
 
 
 @dataclass(frozen=True)

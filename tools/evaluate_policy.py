@@ -8,7 +8,6 @@ from core.errors import ValidationFailed
 from core.money import Money
 from core.policy.engine import evaluate
 from core.policy.items import PolicyItem
-from core.policy.service import get_rules
 from core.search.flights import load_flight_offer
 from core.search.hotels import load_hotel_offer
 from core.search.offers import FlightOfferRef, parse_offer_id
@@ -74,7 +73,7 @@ async def run(ctx: ToolContext, data: EvaluatePolicyInput) -> EvaluatePolicyOutp
                         f"{hotel.check_out.isoformat()}",
                     )
                 )
-        rules = await get_rules(session, ctx.caller.org_id)
+        rules = await ctx.policy_rules(session)
     trip = evaluate(rules, items, now=now)
     return EvaluatePolicyOutput(
         trip=PolicyOut.of(trip),

@@ -33,7 +33,6 @@ from core.policy.rules import (
     PolicyRules,
     Vendor,
 )
-from core.policy.service import get_rules
 from tools.base import Effect, ToolContext, ToolSpec
 from tools.views import MoneyOut, city_of
 
@@ -314,7 +313,7 @@ def route_verdicts(
 
 async def run(ctx: ToolContext, data: GetPolicyInput) -> GetPolicyOutput:
     async with ctx.rt.db.uow(write=False) as session:
-        rules = await get_rules(session, ctx.caller.org_id)
+        rules = await ctx.policy_rules(session)
         origin = data.origin
         if data.destination and not origin:
             user = await session.get(User, ctx.caller.user_id)

@@ -17,7 +17,6 @@ from core.errors import UnknownAirline, ValidationFailed
 from core.money import Money, money_text
 from core.policy.engine import evaluate_offer, format_duration
 from core.policy.rules import PolicyRules, cabin_label
-from core.policy.service import get_rules
 from core.search.flights import FlightOffer, FlightSearchResult, search_flights
 from tools.base import Effect, ToolContext, ToolSpec
 from tools.views import (
@@ -342,7 +341,7 @@ async def run(ctx: ToolContext, data: SearchFlightsInput) -> SearchFlightsOutput
             cache_ttl_seconds=ctx.rt.settings.search_cache_ttl_seconds,
             **filters,  # type: ignore[arg-type]
         )
-        rules = await get_rules(session, ctx.caller.org_id)
+        rules = await ctx.policy_rules(session)
         left_out = result.left_out_airline or result.left_out_price
         note = (
             None

@@ -11,7 +11,6 @@ from core.catalogue.fares import FareOut
 from core.money import Money, money_text
 from core.policy.engine import evaluate_offer
 from core.policy.rules import PolicyRules
-from core.policy.service import get_rules
 from core.search.hotels import HotelOffer, search_hotels
 from tools.base import Effect, ToolContext, ToolSpec
 from tools.views import (
@@ -121,7 +120,7 @@ async def run(ctx: ToolContext, data: SearchHotelsInput) -> SearchHotelsOutput:
             limit=data.limit,
             max_nightly=None if data.max_nightly is None else Decimal(str(data.max_nightly)),
         )
-        rules = await get_rules(session, ctx.caller.org_id)
+        rules = await ctx.policy_rules(session)
         options = compliant_first(
             [_option(i, o, rules, now) for i, o in enumerate(result.offers, 1)]
         )
