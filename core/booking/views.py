@@ -700,18 +700,28 @@ async def booking_views(
     every: Sequence[Segment]
     if segments is None and noted is not None:
         segments = noted[0]
+    # The segments' flights and hotels, when the segments are read here: with them, one
+    # read (perf36b: a round trip fewer for every view read, two with a stay).
+    joined: tuple[dict[int, Flight], dict[str, Hotel]] | None = None
     if segments is not None:
         assert len(ids) == 1
         assert all(s.booking_id == ids[0] for s in segments)
         every = segments
     else:
-        every = (
-            await session.scalars(
-                select(Segment)
+        read = (
+            await session.execute(
+                select(Segment, Flight, Hotel)
+                .outerjoin(Flight, Flight.id == Segment.flight_id)
+                .outerjoin(Hotel, Hotel.id == Segment.hotel_id)
                 .where(Segment.booking_id.in_(ids))
                 .order_by(Segment.booking_id, Segment.position)
             )
         ).all()
+        every = [segment for segment, _, _ in read]
+        joined = (
+            {f.id: f for _, f, _ in read if f is not None},
+            {h.id: h for _, _, h in read if h is not None},
+        )
     by_booking: dict[str, list[Segment]] = {b: [] for b in ids}
     for seg in every:
         by_booking[seg.booking_id].append(seg)
@@ -721,11 +731,16 @@ async def booking_views(
         else await _boarding_passes(session, sorted({b.id for b in rows if _paid(b)}))
     )
     flight_ids = {s.flight_id for s in every if s.flight_id is not None}
-    if flights is not None and flight_ids <= flights.keys():
-        flight_of = dict(flights)
+    hotels: dict[str, Hotel]
+    if joined is not None:
+        flight_of, hotels = joined
     else:
-        flight_of = await _rows_by_id(session, Flight, flight_ids)
-    hotels = await _rows_by_id(session, Hotel, {s.hotel_id for s in every if s.hotel_id is not None})
+        if flights is not None and flight_ids <= flights.keys():
+            flight_of = dict(flights)
+        else:
+            flight_of = await _rows_by_id(session, Flight, flight_ids)
+        hotel_ids = {s.hotel_id for s in every if s.hotel_id is not None}
+        hotels = await _rows_by_id(session, Hotel, hotel_ids)
     disruptions = {} if fresh or confirming else await _open_disruptions(session, ids)
     cards_of: dict[str, list[VirtualCardView]]
     if cards is not None:
