@@ -114,6 +114,16 @@ _YEAR = r"(?:,?\s*(?P<{}>20\d\d))?"
 # Right after a weekday written out or short ("mon 14", "Wednesday 16"): one fixed-width
 # look-behind per spelling.
 _AFTER_WEEKDAY = "(?:" + "|".join(rf"(?<=\b{w}\s)" for w in WEEKDAYS) + ")"
+# A round trip's picks by place, one a day-like ordinal ("1st out, the 6am american back",
+# "2nd out + cheapest back", "4th going, the delta coming back"): the ordinal is option N of
+# the way out when the way back's clause names no day (never "14th out, back the 18th",
+# "9th out, 12th back": a day each way).
+_OPTION_OUT = (
+    r"(?!\s+(?:out(?:bound)?|going(?:\s+out)?|there)\s*[,;+&]?\s*(?:and\s+|then\s+|\+\s*)?"
+    r"(?![\s,;+&]*(?:back\b|return|home\b|coming\b|fly\w*\s+back\b))"
+    r"(?:(?!\d{1,2}(?:st|nd|rd|th)\b|(?:" + _ORDW + "|" + _WD + r")\b)[^,.;?!\d]|\d(?!\d?(?:st|nd|rd|th)\b))*?"
+    r"\b(?:back|return(?:ing)?|home|inbound)\b)"
+)
 
 
 def _p(template: str, *names: str) -> str:
@@ -264,6 +274,7 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
             # "mon 14", "sat 19, back wed 23": a bare day right after its weekday (terse)
             r"|" + _AFTER_WEEKDAY + r"(?P<d4>[12]\d|3[01]|0?[1-9])(?![\w/.:,-]\d|\s*(?:am|pm|a\.m|p\.m|h|hrs?|hours?|mins?|minutes?|o['’]?clock)\b|[\w/:-])"
             r"|(?P<d2>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)))\b(?![:.]\d)(?!\s*(?:one|option|flight|hotel|choice|cheapest|(?:(?!(?:for|of|at|in|on|to|and|or|with|by|from|until|till|through|back|out|just|only|then|is|are|was|please)\b)[a-z-]+\s+){1,2}(?:ones?|options?|choices?)\b(?![\s-]+(?:way|night|week|day)s?\b)|of (?:those|them|these|us|you)|(?:of|in|from|for) (?:each|every|both)\b|(?:people|persons|pax|adults|passengers|travell?ers|guests|seats|rooms|nights|colleagues|non-?stops|directs)\b|[- ]?(?:stars?|\*|★)))"
+            + _OPTION_OUT
         ),
     ),
     (
