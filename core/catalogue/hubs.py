@@ -66,7 +66,8 @@ METROS: Final[tuple[Metro, ...]] = (
     Metro("Los Angeles", "LAX", NA, ("LAX",), ("LA", "L.A."),
           nicknames=("City of Angels",)),
     Metro("Toronto", "YTO", NA, ("YYZ",), ("Pearson", "Mississauga")),
-    Metro("London", "LON", EU, ("LHR", "LGW"), ("Heathrow", "Gatwick", "London UK")),
+    # "LDN": how London is shortened in chat (no airport's code, no word)
+    Metro("London", "LON", EU, ("LHR", "LGW"), ("Heathrow", "Gatwick", "London UK", "LDN")),
     Metro("Paris", "PAR", EU, ("CDG", "ORY"), ("Charles de Gaulle", "Roissy", "Orly"),
           nicknames=("City of Light", "City of Lights")),
     Metro("Frankfurt", "FRA", EU, ("FRA",), ("Frankfurt am Main",),

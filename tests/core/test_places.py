@@ -26,6 +26,7 @@ from core.errors import ValidationFailed
         ("Dallas/Fort Worth", ("DFW",)),
         ("Paris, France", ("CDG", "ORY")),
         ("London UK", ("LHR", "LGW")),
+        ("ldn", ("LHR", "LGW")),
         ("Boston, MA", ("BOS",)),
     ],
 )

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from datetime import UTC, datetime
+from functools import cache, lru_cache
 from typing import Final, Literal
 
 from concierge.planner.nlu import datafiles
-from concierge.planner.nlu.dates import MONTHS, WEEKDAYS
+from concierge.planner.nlu.dates import MONTHS, WEEKDAYS, read_dates
 from concierge.planner.nlu.spelling import VOCABULARY
 from concierge.planner.nlu.spelling import correct as correct_spelling
 from core.catalogue.hotels import hotel_areas
@@ -132,6 +133,8 @@ _WHEN_WORDS: Final = frozenset(
     | {w[:3] for w in WEEKDAYS}
     | {"tues", "thur", "thurs", "weds"}
 )
+# Any clock will do to ask whether words are a day ("a week today", "day after tomorrow").
+_ANY_DAY: Final = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 _NAME_LEADS: Final = frozenset({"new", "san", "los", "las", "hong", "the", "big"})
 # A two-way arrow ("NYC ⇄ SF", "jfk <-> lhr") is a round trip's route, written out first.
 # ... or "to" between hyphens ("my boston-to-paris booking")
@@ -244,11 +247,7 @@ def _lone_code_first(text: str, start: int, token: str) -> bool:
         return False
     rest = text[start + len(token) :]
     kind = _KINDS_BEFORE_WHEN.match(rest)  # "nyc hotel 15-17", "sfo round trip 14-17 dec"
-    nxt = re.match(r"\s*,?\s*(?P<w>[A-Za-z]+|\d)", rest[kind.end() :] if kind else rest)
-    if nxt is None:
-        return False
-    word = nxt.group("w").lower()
-    return word.isdigit() or word in _WHEN_WORDS or _read_elsewhere(word)
+    return _when_next(rest[kind.end() :] if kind else rest)
 
 
 def _code_in_then_when(text: str, start: int, token: str) -> bool:
@@ -263,11 +262,26 @@ def _code_in_then_when(text: str, start: int, token: str) -> bool:
     rest = text[start + len(token) :]
     if _preceded(text, start, ("in", "at")) and re.fullmatch(r"\s*[.!?]*\s*", rest):
         return True
+    return _when_next(rest)
+
+
+def _when_next(rest: str) -> bool:
+    """The words right after a code say when: a number, a weekday or month, "on", "tmrw"
+    ... or any day the date reader reads starting there ("bos day after tomorrow", "lhr a
+    week today", "sfo in 2 days", "ord end of next week")."""
     nxt = re.match(r"\s*,?\s*(?P<w>[A-Za-z]+|\d)", rest)
     if nxt is None:
         return False
     word = nxt.group("w").lower()
-    return word.isdigit() or word in _WHEN_WORDS or _read_elsewhere(word)
+    if word.isdigit() or word in _WHEN_WORDS or _read_elsewhere(word):
+        return True
+    return _a_day_at(rest, nxt.start("w"))
+
+
+@lru_cache(maxsize=1024)
+def _a_day_at(rest: str, at: int) -> bool:
+    """``rest`` has a day the date reader reads starting at ``at`` (its first word)."""
+    return any(m.start <= at for m in read_dates(rest, _ANY_DAY).mentions)
 
 
 def _is_code(word: str) -> bool:
