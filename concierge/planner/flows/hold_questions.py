@@ -127,12 +127,16 @@ def policy_asked(text: str, booking: dict[str, Any]) -> str | None:
 
 def _policy_verdict(out: BookingOut) -> str:
     """The hold's own policy verdict, said plainly ("is this within policy?")."""
+    names = [
+        str(s.flight) if s.kind == "flight" and s.flight else str(s.hotel or "the hotel")
+        for s in out.segments
+    ]
+    # "the whole trip (DL 1171, AA 1140 and citizenM Chicago O'Hare) is within policy": one
+    # verdict for all that is held, its reasons naming the part at fault
     what = (
-        ", ".join(
-            str(s.flight) if s.kind == "flight" and s.flight else str(s.hotel or "the hotel")
-            for s in out.segments
-        )
-        or out.booking_id
+        f"the whole trip ({', '.join(names[:-1])} and {names[-1]})"
+        if len(names) > 1
+        else "".join(names) or out.booking_id
     )
     why = "; ".join(out.policy.violations)
     if out.policy.status == "green":

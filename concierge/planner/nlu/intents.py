@@ -1488,6 +1488,8 @@ _PARTY_JOINERS: Final = (
     re.compile(rf"{_PARTY['adds'][0]}{_PARTY_NAMES}(?={_PARTY['adds'][1]})"),
     re.compile(rf"{_PARTY['puts'][0]}{_PARTY_NAMES}(?={_PARTY['puts'][1]})"),
 )
+# "the same for my colleague Priya Shah": a seat beside the speaker's only for a full name
+_PARTY_SAME: Final = re.compile(rf"{_PARTY['same'][0]}{_PARTY_NAMES}{_PARTY['same'][1]}")
 
 
 @dataclass(frozen=True)
@@ -1550,6 +1552,14 @@ def named_party(clean: str, places: list[PlaceMention]) -> Party:
             ]
             if people and all(_a_name(x, named) for x in people):
                 return Party(people, listed=False)
+    for m in _PARTY_SAME.finditer(text):
+        people = [
+            x.group(0)
+            for x in _PARTY_MEMBER.finditer(m.group("list"))
+            if not _PARTY_SELF.fullmatch(x.group(0))
+        ]
+        if people and all(_a_name(x, named) and len(x.split()) > 1 for x in people):
+            return Party(people, listed=False)
     return Party([], listed=False)
 
 

@@ -888,6 +888,11 @@ def _read(text: str) -> list[OptionRef]:
             if "flight" in kind_word or "outbound" in kind_word
             else None
         )
+        if kind == "flight" and any(
+            scope == "ways" and pattern.search(low[slice(*clause_of(m.start()))])
+            for scope, pattern in t.both
+        ):
+            kind = None  # "first flight each way": a flight in each direction, not the outbound
         if kind:
             explicit[m.start()] = kind
             owned.append((m.start(), m.end()))
@@ -1031,6 +1036,8 @@ def _read(text: str) -> list[OptionRef]:
         alone = alone or t.whichever_direct.search(low)
         if alone:
             found.append((alone.start(), OptionRef(best="direct")))
+    if direct:
+        found = _direct_by_clause(low, spans, found)
     booked = t.booked.search(low)
     same = t.same.search(low)
     if booked:
@@ -1139,6 +1146,39 @@ def _read(text: str) -> list[OptionRef]:
         if ref not in refs or (ref.index is not None and ref.kind is None and ref.both is None):
             refs.append(ref)
     return _avoids_joined(refs)
+
+
+def _direct_by_clause(
+    low: str, spans: list[tuple[int, int]], found: list[tuple[int, OptionRef]]
+) -> list[tuple[int, OptionRef]]:
+    """ "the earliest out and the nonstop back", "cheapest going, nonstop coming back": a
+    direct word in a clause of its own naming a list is that list's choice (the direct
+    one), and says nothing of the other lists' choices."""
+    t = tables()
+    listed = [
+        span
+        for span in spans
+        if t.direct.search(low[span[0] : span[1]])
+        and any(p.search(low[span[0] : span[1]]) for _, p in t.directions)
+    ]
+    others = [
+        span
+        for span in spans
+        if span not in listed and any(p.search(low[span[0] : span[1]]) for _, p in t.directions)
+    ]
+    if not listed or not others:
+        return found
+    inside = [span for span in spans if t.direct.search(low[span[0] : span[1]])]
+    kept = [
+        (at, replace(r, direct=False) if not any(a <= at <= b for a, b in inside) else r)
+        for at, r in found
+    ]
+    for span in listed:
+        if not any(span[0] <= at <= span[1] for at, _ in kept):
+            m = t.direct.search(low[span[0] : span[1]])
+            assert m is not None
+            kept.append((span[0] + m.start(), OptionRef(best="direct")))
+    return kept
 
 
 def _avoids_joined(refs: list[OptionRef]) -> list[OptionRef]:
