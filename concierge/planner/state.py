@@ -30,11 +30,12 @@ from concierge.planner.nlu.intents import (
     Understanding,
     asks_about_hotels,
     bookable_person,
+    hotel_only_said,
     listed_status,
 )
 from concierge.planner.nlu.legs import LegReading
 from concierge.planner.nlu.people import colleague, companions
-from concierge.planner.nlu.places import PlaceMention
+from concierge.planner.nlu.places import PlaceMention, said_back_to
 from core.catalogue.places import lookup_place
 from tools.registry import TOOLS
 
@@ -635,7 +636,11 @@ def apply_user(
     _home_as_destination(u, home)
     if u.homeward is not None and u.dates.ret is not None and home and state.draft.origin == home:
         state.draft.back_home = home
-    dates = u.dates
+    dates = _way_back_day(d, u)
+    if _way_back_with_stay(state, u, dates):
+        # "coming back thu 17th, and I'll need a room in paris for the night" after the
+        # way out's options: the flight home is asked with the night, not the room alone.
+        u.want_flight = None
     stay = _hotel_beside_held_flight(state, u)
     if stay is not None:
         # "can you add a hotel too? 16th to the 18th" at a flight hold's confirmation: the
@@ -985,6 +990,68 @@ def apply_user(
         d.stays = [Stay(s.city, s.check_in, s.check_out) for s in u.stays]
     if d.origin is None and home and d.destination is not None and d.origin_unserved is None:
         d.origin, d.origin_city = home, None
+
+
+def _way_back_day(d: Draft, u: Understanding) -> DateReading:
+    """The message's dates, its one day read as the way home's when it dates the way back
+    of the trip in the draft: "and home the day after", "back two days later" (counted from
+    the way out); "can the return be on the 12th instead?", "the 12th for the way back",
+    "Return flight on the 18th" (the way home named); "and back to London on the 17th"
+    after London → Paris (the route turned round, a return word said). The trip keeps its
+    way out; only a day after it is the way home ("change the return to saturday": the
+    first Saturday after the way out, as "come back Saturday")."""
+    dates = u.dates
+    if d.depart is None or not d.want_flight or u.legs or dates.ret is not None:
+        return dates
+
+    def city(m: PlaceMention | None) -> str | None:
+        return m.place.city if m is not None and m.place is not None else None
+
+    turned_round = (
+        u.destination is not None
+        and (dates.explicit_return or said_back_to(u.text, u.destination))
+        and city(u.destination) == d.origin_city != d.destination_city
+        and city(u.origin) in (None, d.destination_city)
+    )
+    if dates.return_days is not None and dates.depart is None:
+        if turned_round or (u.origin is None and u.destination is None):
+            u.origin = u.destination = None
+            return replace(dates, ret=d.depart + timedelta(days=dates.return_days))
+        return dates
+    if dates.depart is None or len(dates.mentions) != 1 or dates.flexible is not None:
+        return dates
+    if not (dates.back_named and u.destination is None and u.origin is None) and not turned_round:
+        return dates
+    weekday = dates.mentions[0].weekday if dates.mentions[0].kind == "weekday" else None
+    if weekday is None and dates.depart <= d.depart:
+        return dates
+    if turned_round:
+        # the way back of the trip, not a new one from its end
+        u.origin = u.destination = None
+    if weekday is not None:
+        return replace(dates, depart=None, definite_weekday=None, return_weekday=weekday)
+    return replace(dates, depart=None, ret=dates.depart, explicit_return=True)
+
+
+def _way_back_with_stay(state: State, u: Understanding, dates: DateReading) -> bool:
+    """A way home said with a stay, right after the way out's options and nothing of the
+    trip held yet: the flight home is asked too (never "just a room")."""
+    d = state.draft
+    return bool(
+        u.want_flight is False
+        and u.want_hotel
+        and dates.explicit_return
+        and dates.ret is not None
+        and dates.depart is None
+        and d.want_flight
+        and d.depart is not None
+        and d.ret is None
+        and not d.legs
+        and d.booked is None
+        and "flights" in state.shown
+        and not outbound_on_hold(state)
+        and not hotel_only_said(u.text)
+    )
 
 
 def _there_and_back(legs: Sequence[LegReading], home: str | None) -> bool:

@@ -714,6 +714,7 @@ def change_head_count(state: State, turn: Turn, ctx: Context, u: Understanding) 
         or u.dates.nights
         or u.cabin
         or u.shift_days
+        or u.dates.return_days
         or u.price_cap
         or u.max_stops is not None
         or u.time_shift
@@ -1161,6 +1162,7 @@ def _described_by_airport(state: State, u: Understanding) -> list[OptionRef] | N
         or u.passenger_delta
         or u.price_cap
         or u.shift_days
+        or u.dates.return_days
         or u.text.rstrip().endswith("?")
         # ("I'd rather take the 3:35 into JFK", "the 12:15 from Heathrow instead": an option
         # shown, named by its time — "Newark instead" asks for a new search)
@@ -1209,6 +1211,7 @@ def _described_each(state: State, u: Understanding) -> list[OptionRef] | None:
         or u.passenger_delta
         or u.price_cap
         or u.shift_days
+        or u.dates.return_days
         or u.text.rstrip().endswith("?")
         or _ASKS_AGAIN.search(u.text.lower())
         or len({r.kind for r in u.options}) != len(u.options)

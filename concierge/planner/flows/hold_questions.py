@@ -77,6 +77,7 @@ def answer(state: State, ctx: Context, u: Understanding, held: str, intent: Inte
         or u.passengers
         or u.passenger_delta
         or u.shift_days
+        or d.return_days
         or u.price_cap
         or u.booking_id
         or u.person
@@ -213,7 +214,12 @@ def a_question(u: Understanding) -> bool:
         return False
     d = u.dates
     return not (u.places and (d.depart or d.ret)) and not (
-        u.passengers or u.passenger_delta or u.shift_days or u.price_cap or u.want_hotel
+        u.passengers
+        or u.passenger_delta
+        or u.shift_days
+        or d.return_days
+        or u.price_cap
+        or u.want_hotel
     )
 
 

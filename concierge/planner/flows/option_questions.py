@@ -130,6 +130,7 @@ def answer(state: State, turn: Turn, ctx: Context, u: Understanding) -> Reply | 
         or u.time_shift
         # "those are mostly connections. what about a week later?": another day asked for
         or u.shift_days
+        or d.return_days
         or u.other_option
         or u.more_options
         # ("is the holiday inn cancellable?": a hotel word in a shown hotel's name; "how

@@ -416,6 +416,13 @@ class DateReading:
     # "actually, come back Thursday": a plain weekday for the way home alone, which the
     # dialogue reads in the week of the return it corrects (after the departure).
     return_weekday: int | None = None
+    # "and home the day after", "back two days later" with no day of its own: the way home
+    # that many days after the way out the dialogue has (never the trip moved).
+    return_days: int | None = None
+    # "can the return be on the 12th instead?", "the 12th for the way back": the one day
+    # said is for the way home, named as such though no return word stands right before it
+    # (the dialogue reads it as the return of a trip whose way out is before it).
+    back_named: bool = False
     # "flying on the 15th ... a hotel from the 16th until the 19th": the stay's own first
     # night and check-out day, named apart from the flights' dates (which ignore them).
     stay: tuple[date, date] | None = None
@@ -1238,6 +1245,12 @@ def read_dates(
     plain = [m for m in mentions if m not in cued_return]
     if plain:
         reading.depart = plain[0].first
+    reading.back_named = (
+        len(mentions) == 1
+        and bool(plain)
+        and _BACK_NAMED.search(low) is not None
+        and _OUT_NAMED.search(low) is None
+    )
     if cued_return:
         reading.ret = cued_return[0].first
         if (
@@ -2371,6 +2384,13 @@ def return_counted_on(text: str) -> bool:
     return _REL_RETURN.search(text.lower()) is not None
 
 
+def return_days_later(text: str) -> int | None:
+    """How many days after the way out the text puts the way home ("and home the day
+    after": 1, "back two days later": 2), or None when it counts none."""
+    m = _REL_RETURN.search(text.lower())
+    return _later_days(m) if m is not None else None
+
+
 _REL_RETURN = re.compile(
     r"\b(?:back|return(?:ing)?|fly(?:ing)? home|head(?:ing)? home|home)"
     # "fly back to Chicago that evening": the place flown back to may stand in between
@@ -2386,10 +2406,14 @@ _REL_RETURN = re.compile(
     r"|later (?:that|the same) day)"
     r"|(?P<in>in\s+)?(?P<n>\d|one|two|three|four|five|six|seven|a couple of|a few|an?)"
     r"\s+(?P<u>days?|nights?|weeks?|fortnights?)"
-    r"(?(in)|\s+(?:later|after(?!\s+(?:that|the|my|our|\d))))"
+    # ("three days after that": after the way out; "after that meeting": an event's day)
+    r"(?(in)|\s+(?:later|after(?!\s+(?:that\b(?!\s*(?:[.,;!?]|$))|the|my|our|\d))))"
     r"|(?P<wk>a week) later)\b"
 )
 _NIGHT_AFTER = re.compile(r"\s+night\b")
+# The way home, or the way out, named as a leg of the trip (``data/leg_named.yaml``).
+_BACK_NAMED: Final = re.compile("|".join(datafiles.load("leg_named")["back"]))
+_OUT_NAMED: Final = re.compile("|".join(datafiles.load("leg_named")["out"]))
 # A trip out and home on one day, no day said for the way home (``data/same_day.yaml``).
 _SAME_DAY_TRIP: Final = re.compile("|".join(datafiles.load("same_day")["trip"]))
 _AND_BACK_ON: Final = re.compile(datafiles.load("same_day")["and_back_on"])

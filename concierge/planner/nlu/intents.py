@@ -36,7 +36,13 @@ from concierge.planner.nlu import (
     seats,
     shorthand,
 )
-from concierge.planner.nlu.dates import DateReading, moved_to, read_dates, return_counted_on
+from concierge.planner.nlu.dates import (
+    DateReading,
+    moved_to,
+    read_dates,
+    return_counted_on,
+    return_days_later,
+)
 from concierge.planner.nlu.flight_numbers import flight_numbers
 from concierge.planner.nlu.legs import LegReading, StayReading, read_legs, read_stays
 from concierge.planner.nlu.numbers import word_number
@@ -237,6 +243,7 @@ class Understanding:
             or self.rooms
             or self.max_stops is not None
             or self.shift_days
+            or d.return_days
             or d.depart_after
             or d.depart_before
             or self.want_hotel
@@ -2058,6 +2065,14 @@ def _trip_dates(clean: str, low: str, now: datetime, month_first: bool) -> DateR
         a, b = m.span("day")
         clean, low = (t[:a] + " " * (b - a) + t[b:] for t in (clean, low))
     reading = read_dates(clean, now, month_first=month_first)
+    booked = _booked_clauses(clean, low, now, month_first)
+    if booked:
+        # "I'm already booked in London 15–18 Dec. Can you look at London to Paris on
+        # Wednesday the 16th?": the stay one has is the scene, the day asked the trip's
+        # (read without it, "the 16th" no longer a label of the range it falls in).
+        rest = read_dates(_blanked(clean, booked), now, month_first=month_first)
+        if rest.mentions:
+            return rest
     if len(reading.mentions) < 2 or reading.around_event is not None:
         return reading
     # A clause telling of what already happened ("I started at Globex on Monday", "my
@@ -2111,6 +2126,34 @@ def _trip_dates(clean: str, low: str, now: datetime, month_first: bool) -> DateR
     # 17th December. A flight out on the Wednesday").
     anchor = next(m.first for m in reading.mentions if any(a <= m.start < b for a, b in context))
     return read_dates("".join(kept), now, month_first=month_first, anchor=anchor)
+
+
+_BOOKED_ALREADY: Final = _rx("trip", "booked_already")
+
+
+def _booked_clauses(clean: str, low: str, now: datetime, month_first: bool) -> list[tuple[int, int]]:
+    """The clauses of a message telling of a stay one has booked already, by its days
+    (a range: "I'm already booked in London 15–18 Dec", "my London hotel is booked
+    15–18 December")."""
+    low = low.replace("’", "'")
+    if not _BOOKED_ALREADY.search(low):
+        return []
+    cuts = [0, *(m.end() for m in _CLAUSE.finditer(clean)), len(clean)]
+    found = []
+    for a, b in itertools.pairwise(cuts):
+        if not _BOOKED_ALREADY.search(low[a:b]):
+            continue
+        told = read_dates(clean[a:b], now, month_first=month_first)
+        if told.stay is not None or any(m.last is not None for m in told.mentions):
+            found.append((a, b))
+    return found
+
+
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    kept = list(text)
+    for a, b in spans:
+        kept[a:b] = " " * (b - a)
+    return "".join(kept)
 
 
 # A sentence that asks: a question, or a request made of the concierge.
@@ -2305,6 +2348,22 @@ def _read_stays(u: Understanding, clean: str, now: datetime, month_first: bool) 
 
 def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: bool) -> None:
     u.places = _without_context_names(clean, find_places(clean))
+    if _BOOKED_ALREADY.search(low.replace("’", "'")):
+        # "I'm already booked in London 15–18 Dec. … London to Paris on the 16th": the
+        # place of the stay one has is no end of the trip asked, when another is named.
+        booked = _booked_clauses(clean, low, now, month_first)
+        elsewhere = [m for m in u.places if not any(a <= m.start < b for a, b in booked)]
+        staying = {m.place.city: m for m in u.places if m not in elsewhere and m.place}
+        if booked and elsewhere and len(elsewhere) < len(u.places):
+            u.places = elsewhere
+            if (
+                len(staying) == 1
+                and not any(m.role == "origin" for m in elsewhere)
+                and all(m.place is not None and m.place.city not in staying for m in elsewhere)
+            ):
+                # "My London hotel is booked 15–18 December. I need to pop over to Madrid
+                # on the 16th": the side trip leaves from where one stays
+                u.places = [replace(next(iter(staying.values())), role="origin"), *elsewhere]
     replaced = [m for m in u.places if _REPLACED.search(low[: m.start])]
     if replaced and len(replaced) < len(u.places):
         # "New York instead of Boston", "to Dublin, not London": the place corrected away
@@ -2321,8 +2380,13 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
     )
     if len(u.places) >= 2:
         u.legs = read_legs(clean, now, month_first=month_first)
+    later = return_days_later(low) if not u.dates.mentions else None
+    if later is not None and u.dates.depart is None and u.dates.ret is None:
+        # "and home the day after", "back two days later": the way home counted from the
+        # way out the dialogue has (state.apply_user), not the trip moved a day on
+        u.dates.return_days, u.dates.explicit_return = later, True
     for delta, pattern in _SHIFT:
-        if u.dates.relative_return or (
+        if u.dates.relative_return or u.dates.return_days is not None or (
             not u.dates.mentions and _HOTEL_WORDS.search(low) and return_counted_on(low)
         ):
             # "back two days later" dates the return, it does not move the trip ("a hotel
@@ -2496,6 +2560,11 @@ def _slots(u: Understanding, clean: str, low: str, now: datetime, month_first: b
         u.options = []
     if u.passengers == 2 and any(r.both for r in u.options) and not picks.both_people(clean):
         u.passengers = None  # "option 2 for both": both lists, not two people
+
+
+def hotel_only_said(text: str) -> bool:
+    """Whether the message says only a hotel is wanted ("just a room", "no flights")."""
+    return _HOTEL_ONLY.search(text.lower().replace("’", "'")) is not None
 
 
 def listed_status(text: str) -> str | None:

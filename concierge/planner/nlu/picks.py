@@ -251,7 +251,7 @@ def _part_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 _NUMBER_WORD: Final = r"\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
 _LABELLED: Final = re.compile(
     r"\b(?P<label>option|opt|choice|number|no\.?|#|flight|hotel|result|return|outbound|inbound)"
-    rf"\s*#?\s*(?P<n>{_NUMBER_WORD})\b(?![:.]\d)"
+    rf"\s*#?\s*(?P<n>{_NUMBER_WORD})\b(?![:./]\d)"
 )
 _VERB_NUMBER: Final = re.compile(
     r"\b(?:take|book|choose|pick|want|select|prefer|go with|like|do|reserve|hold|get)\s+(?:the\s+)?"

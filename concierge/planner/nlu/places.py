@@ -581,6 +581,14 @@ _BACK_TO: Final = (
 )
 
 
+
+
+def said_back_to(text: str, mention: PlaceMention) -> bool:
+    """Whether the place is said as where the way back goes ("back to London", "return
+    to New York")."""
+    return _preceded(text.lower(), mention.start, _BACK_TO)
+
+
 _THEN: Final = re.compile(r",|;|\.\s|\b(?:and|then)\b")
 # A day named between two places ("on the 3rd", "mon", "dec 4", "tomorrow").
 _A_DAY: Final = re.compile(

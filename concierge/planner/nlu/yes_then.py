@@ -121,6 +121,7 @@ def yes_then(
         or u.passenger_delta
         or u.options
         or u.shift_days
+        or u.dates.return_days
         or u.time_shift
         or u.other_option
         or u.price_cap
