@@ -2387,8 +2387,11 @@ def return_counted_on(text: str) -> bool:
 def return_days_later(text: str) -> int | None:
     """How many days after the way out the text puts the way home ("and home the day
     after": 1, "back two days later": 2), or None when it counts none."""
-    m = _REL_RETURN.search(text.lower())
-    return _later_days(m) if m is not None else None
+    low = text.lower()
+    m = _REL_RETURN.search(low)
+    if m is None or _OUT_NAMED.search(low):
+        return None  # ("if i go out and come back one day later": the whole trip moved)
+    return _later_days(m)
 
 
 _REL_RETURN = re.compile(
