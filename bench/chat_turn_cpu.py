@@ -19,6 +19,10 @@ the ratio printed is this tree / the baseline.
     python bench/chat_turn_cpu.py --profile yes                     # cProfile of the "yes" turns
     python bench/chat_turn_cpu.py --profile all                     # … of every turn
 
+The clock starts at the script's date and moves with real time (``--clock ticking``), as a
+server's does; ``--clock frozen`` keeps it still (what this bench did before perf36a: it hid
+whatever is cached by the instant asked at, like the planner's readings of a message).
+
 The PostgreSQL database named is emptied (every table dropped and recreated).
 Last line: ``chat turns: cpu_ms search N book N yes N question N; statements … ;
 ratio vs BASE …``.
@@ -75,6 +79,22 @@ class StartClock:
         await self.app(scope, receive, timed)
 
 
+def _ticking(frozen: type) -> type:
+    """A clock that starts at NOW and moves with real time, as a server's does: a turn's
+    model calls, tools and writes each read their own instant (a frozen clock hides
+    whatever is cached by the time asked at)."""
+
+    class TickingClock(frozen):  # type: ignore[misc,valid-type]
+        def __init__(self, at: datetime) -> None:
+            super().__init__(at)
+            self._started = time.monotonic()
+
+        def now(self) -> datetime:
+            return self._at + timedelta(seconds=time.monotonic() - self._started)
+
+    return TickingClock
+
+
 def script(day: int) -> list[tuple[str, str]]:
     date = (NOW + timedelta(days=day)).date().isoformat()
     return [
@@ -113,7 +133,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         async with db.engine.begin() as conn:
             await conn.run_sync(Base.metadata.create_all)
     settings = Settings(env="test", database_url=url, redis_url=None, chat_rate_per_minute=0)
-    clock = FrozenClock(NOW)
+    clock = FrozenClock(NOW) if args.clock == "frozen" else _ticking(FrozenClock)(NOW)
     rt = build_runtime(settings, clock=clock, db=db)
     async with rt.db.uow() as session:
         await seed_demo(session, today=NOW.date(), days_ahead=40, hubs=HUBS, settings=settings, now=NOW)
@@ -193,6 +213,8 @@ def child(tree: Path, args: argparse.Namespace) -> dict[str, Any]:
         str(args.conversations),
         "--warmup",
         str(args.warmup),
+        "--clock",
+        args.clock,
     ]
     if args.database_url:
         cmd += ["--database-url", args.database_url]
@@ -215,6 +237,12 @@ def main() -> None:
     parser.add_argument("--profile-out", default=None, help="also write the cProfile stats here")
     parser.add_argument("--top", type=int, default=60)
     parser.add_argument("--dump", choices=KINDS, default=None, help="print one turn's SQL")
+    parser.add_argument(
+        "--clock",
+        choices=("ticking", "frozen"),
+        default="ticking",
+        help="ticking (default): starts at the script's date and moves, as a server's clock does",
+    )
     parser.add_argument("--json-only", action="store_true")
     parser.add_argument("--code-root", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()

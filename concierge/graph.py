@@ -162,7 +162,7 @@ def build_graph(
         request = ModelRequest(
             messages=prompt.messages,
             tools=tool_schemas,
-            now=ctx.rt.clock.now(),
+            now=ctx.now or ctx.rt.clock.now(),
             caller=ctx.caller,
             profile=ctx.profile,
             history=tuple(state["messages"]),

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from contextlib import AsyncExitStack, aclosing
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from langchain_core.messages import AIMessage, HumanMessage
@@ -260,7 +260,8 @@ class Concierge:
             # thread and its claim. The API sends `start` as soon as it ends and runs the
             # rest in a turn slot, so the prompt's facts are read after it.
             yield TurnStarted(thread_id=thread_id, turn_id=turn_id)
-            parts = await self._context_parts(caller)
+            now = self.rt.clock.now()  # the turn's instant (TurnContext.now)
+            parts = await self._context_parts(caller, now)
             if cards:
                 parts["system_prompt"] += "\n\n" + prompts.load("cards")
             ctx = TurnContext(
@@ -271,6 +272,7 @@ class Concierge:
                 cards=cards,
                 stop=stop,
                 asked=_answered(pending, steps),
+                now=now,
                 **parts,
             )
             usage = _Usage()
@@ -528,9 +530,8 @@ class Concierge:
             claimed = await claim_in(session, thread.id, claim_for, lease_ms=lease_ms, now=now)
         return thread.id, claimed, False
 
-    async def _context_parts(self, caller: Caller) -> dict[str, Any]:
+    async def _context_parts(self, caller: Caller, now: datetime) -> dict[str, Any]:
         """The prompt's facts about the caller: profile, policy, the tools offered."""
-        now = self.rt.clock.now()
         async with self.rt.db.uow(write=False) as session:
             # One statement (issue 15). A manager's reports by name: the planner tells a
             # trip asked for one of them ("can u book ava jfk-bos") from the manager's own,
