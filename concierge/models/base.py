@@ -18,7 +18,9 @@ TextSink = Callable[[str], Awaitable[None]]
 class ModelRequest:
     """One model call: the (budgeted) conversation, the tool schemas and who is asking.
 
-    ``now`` is the runtime clock, frozen in tests and evaluations; ``profile`` is the
+    ``now`` is the turn's instant (``TurnContext.now``: the runtime clock read once as the
+    turn starts, frozen in tests and evaluations), the same for every call of a turn, so a
+    reading cached by it holds for the turn; ``profile`` is the
     caller's traveller profile (name, role, department, home_airport, currency).
     ``history`` is the whole checkpointed conversation, tool results in full (never
     digests): a model that is a program (the offline planner) reads that, since it
