@@ -79,22 +79,6 @@ class StartClock:
         await self.app(scope, receive, timed)
 
 
-def _ticking(frozen: type) -> type:
-    """A clock that starts at NOW and moves with real time, as a server's does: a turn's
-    model calls, tools and writes each read their own instant (a frozen clock hides
-    whatever is cached by the time asked at)."""
-
-    class TickingClock(frozen):  # type: ignore[misc,valid-type]
-        def __init__(self, at: datetime) -> None:
-            super().__init__(at)
-            self._started = time.monotonic()
-
-        def now(self) -> datetime:
-            return self._at + timedelta(seconds=time.monotonic() - self._started)
-
-    return TickingClock
-
-
 def script(day: int) -> list[tuple[str, str]]:
     date = (NOW + timedelta(days=day)).date().isoformat()
     return [
@@ -133,7 +117,19 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         async with db.engine.begin() as conn:
             await conn.run_sync(Base.metadata.create_all)
     settings = Settings(env="test", database_url=url, redis_url=None, chat_rate_per_minute=0)
-    clock = FrozenClock(NOW) if args.clock == "frozen" else _ticking(FrozenClock)(NOW)
+    class TickingClock(FrozenClock):
+        """Starts at NOW and moves with real time, as a server's clock does: a turn's
+        model calls, tools and writes each read their own instant (a frozen clock hides
+        whatever is cached by the time asked at)."""
+
+        def __init__(self, at: datetime) -> None:
+            super().__init__(at)
+            self._started = time.monotonic()
+
+        def now(self) -> datetime:
+            return self._at + timedelta(seconds=time.monotonic() - self._started)
+
+    clock = FrozenClock(NOW) if args.clock == "frozen" else TickingClock(NOW)
     rt = build_runtime(settings, clock=clock, db=db)
     async with rt.db.uow() as session:
         await seed_demo(session, today=NOW.date(), days_ahead=40, hubs=HUBS, settings=settings, now=NOW)
