@@ -501,9 +501,10 @@ def _fuzzy_at(
         text, start, tuple(w for w in _BEFORE_DEST if w != "for") + _BEFORE_ORIGIN
     )
     # "austin to chicago": the word before "to <a place we know>" is where the route
-    # starts, lower case too — a city we don't serve there is said, not dropped.
-    in_position = in_position or _before_a_place(text, words, i)
-    if not in_position and not token[:1].isupper():
+    # starts, lower case too — a city we don't serve there is said, not dropped (but a
+    # name we can't place there is a person's: "my wife Ana Silva to Miami").
+    route_start = not in_position and _before_a_place(text, words, i)
+    if not in_position and not route_start and not token[:1].isupper():
         return None
     for n in (3, 2, 1):
         if i + n > len(words):
@@ -526,7 +527,7 @@ def _fuzzy_at(
         # wins over a namesake we do not ("Sidney" is Sydney, not Sidney, Montana).
         if place is not None and key[:1] in {normalize(place.city)[:1], normalize(place.name)[:1]}:
             return PlaceMention(s, e, chunk, place, None, fuzzy=True), n
-        unserved = unserved_places(chunk) if in_position else ()
+        unserved = unserved_places(chunk) if in_position or route_start else ()
         if unserved:
             return PlaceMention(s, e, chunk, None, None, unserved), n
     if in_position and token[:1].isupper() and len(token) >= 4:
