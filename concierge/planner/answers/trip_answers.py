@@ -1134,7 +1134,12 @@ _OPEN = {
 
 
 def open_steps(
-    trips: list[TripOut], read: dict[str, GetBookingOutput], me: str, today: dt.date
+    trips: list[TripOut],
+    read: dict[str, GetBookingOutput],
+    me: str,
+    today: dt.date,
+    *,
+    all_asked: bool = False,
 ) -> str:
     """ "Is anything on my trips still outstanding?": each upcoming trip that isn't settled
     and what it waits on — a pending approval on whom, by name (``read``: the trips'
@@ -1161,11 +1166,18 @@ def open_steps(
         elif t.status in _OPEN:
             lines.append(f"- {name} {_OPEN[t.status].format(id=t.booking_id)}.")
     if not lines:
+        if all_asked:
+            return "Yes — all your upcoming trips are confirmed; nothing is waiting on anyone."
         return "Nothing is outstanding — all your upcoming trips are confirmed."
     settled = len(upcoming) - len(lines)
     rest = "\nEverything else is confirmed." if settled else ""
     one = len(lines) == 1
-    head = f"Yes — {'one thing is' if one else f'{len(lines)} things are'} still open:"
+    # "are both my trips approved?" is answered "not yet"; "anything outstanding?" "yes".
+    head = (
+        f"Not yet — {'one is' if one else f'{len(lines)} are'} still open:"
+        if all_asked
+        else f"Yes — {'one thing is' if one else f'{len(lines)} things are'} still open:"
+    )
     return head + "\n" + "\n".join(lines) + rest
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from concierge.planner import render
 from concierge.planner.flows.base import Call, Context, Decision, Reply, fit
 from concierge.planner.nlu.intents import Intent, Understanding
-from concierge.planner.nlu.purposes import NOT_WHAT, TRAVEL_ASK, WHAT_ENDS, WHY
+from concierge.planner.nlu.purposes import A_QUESTION, NOT_WHAT, TRAVEL_ASK, WHAT_ENDS, WHY
 from concierge.planner.state import Offer, Turn
 from tools.list_trips import ListTripsOutput
 from tools.set_trip_purpose import SetTripPurposeInput
@@ -82,7 +82,8 @@ def answer_of(u: Understanding) -> str | None:
         # "Purpose: board meeting with the Boston investors", "it's for the Q1 offsite"
         return u.purpose_said
     if u.intent == Intent.UNKNOWN:
-        return text
+        # "so is it booked or not??": a question about the trip, not what it is for
+        return None if A_QUESTION.match(text) else text
     if (
         u.intent == Intent.SEARCH
         and u.places

@@ -113,7 +113,12 @@ def _cancel(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
     # trip that stays, not the one to cancel.
     u.places = [m for m in u.places if not part.in_kept(m.start)]
     declined = state.declined or {}
-    if (
+    ran = turn.last("cancel_booking")
+    if ran is not None and ran.args.get("booking_id"):
+        # The cancellation asked and answered in this turn: its booking, which is no
+        # longer active, so looking it up among the active trips would not find it.
+        found: Decision | str = str(ran.args["booking_id"])
+    elif (
         declined.get("name") == "cancel_booking"
         and (declined.get("args") or {}).get("booking_id")
         and (part.kind or part.leg)
@@ -121,7 +126,7 @@ def _cancel(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decisio
     ):
         # "cancel my london trip" → "no — cancel the hotel only": the trip whose
         # cancellation that message declined.
-        found: Decision | str = str(declined["args"]["booking_id"])
+        found = str(declined["args"]["booking_id"])
     else:
         found = find_booking(state, turn, ctx, u, "cancel", homeward=part.leg == "home")
     if not isinstance(found, str):
@@ -276,13 +281,20 @@ def _trips(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
             shown, lead = standing, f"{lead}{status[:1].upper()}{status[1:]}:\n"
         elif not standing:
             lead = f"{lead}None of your trips is {status}. "
-    if asks.open_steps(u.text):
-        # "is anything on my trips still outstanding?": whom each pending trip waits on
+    settled_asked = asks.all_settled(u.text)
+    if settled_asked or asks.open_steps(u.text):
+        # "is anything on my trips still outstanding?", "are both my trips approved and
+        # booked?": whom each pending trip waits on
         read = _pending_read(turn, listing)
         if not isinstance(read, dict):
             return read
         me = str(ctx.profile.get("name") or "")
-        lead = trip_answers.open_steps(listing.trips, read, me, ctx.today) + "\n\n"
+        lead = (
+            trip_answers.open_steps(
+                listing.trips, read, me, ctx.today, all_asked=settled_asked
+            )
+            + "\n\n"
+        )
     more = (
         "\n\n(There are older bookings too — ask me for a booking reference to see it.)"
         if listing.more

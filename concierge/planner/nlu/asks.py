@@ -41,6 +41,7 @@ class _Tables:
     went_through: re.Pattern[str]
     own: re.Pattern[str]
     open_steps: re.Pattern[str]
+    all_settled: re.Pattern[str]
     others: re.Pattern[str]
     someone: tuple[re.Pattern[str], ...]
     someone_casual: tuple[re.Pattern[str], ...]
@@ -100,6 +101,7 @@ def tables() -> _Tables:
         went_through=_any(raw["went_through"]),
         own=_any(raw["own"]),
         open_steps=_any(raw["open_steps"]),
+        all_settled=_any(raw["all_settled"]),
         others=_any(raw["others"], bounded=False),
         someone=tuple(re.compile(rf"\b{p}") for p in raw["someone"]),
         someone_casual=tuple(re.compile(rf"\b{p}", re.IGNORECASE) for p in raw["someone"]),
@@ -274,6 +276,13 @@ def open_steps(text: str) -> bool:
     trips still outstanding or needing someone to do something?"): what each unsettled
     trip waits on, not only the list."""
     return bool(tables().open_steps.search(plain(text)))
+
+
+def all_settled(text: str) -> bool:
+    """The message asks whether all of one's trips are settled ("are both of my trips
+    fully approved and booked?"): the same answer as ``open_steps`` — what each unsettled
+    trip waits on — told as a yes or a not yet."""
+    return bool(tables().all_settled.search(plain(text)))
 
 
 def someone(text: str) -> list[tuple[int, str]]:

@@ -1912,6 +1912,15 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
         return True  # "which trip is first?": one's trips, in order
     if u.facets & {"locator", "hotel_name"} and not _whose(clean, u.places):
         return True
+    if (
+        u.facets & {"time", "depart", "arrive", "status", "airport"}
+        and not (u.places or u.options or u.dates.mentions)
+        and asks.is_question(clean)
+        and _IT_ASKED.search(clean.lower())
+    ):
+        # "what time does it leave again?", "so is it booked or not??": the booking the
+        # conversation is about, taken up by "it"
+        return True
     if {"address", "hotel"} <= u.facets and not u.options and not _whose(clean, u.places):
         return True  # "hotel address in london?": the address of the hotel one booked
     if u.facets & {"check_in", "check_out"} and _STAY_WORD.search(clean.lower()):
@@ -1932,7 +1941,10 @@ def _asks_about_a_trip(u: Understanding, clean: str) -> bool:
     # ... or without "the" and taken up by "it" ("paris flight thurs - what time does it
     # leave boston?"): a flight the question speaks of as one that exists.
     named = re.search(
-        r"\bthe (?:[\w-]+ ){1,2}(?:to [\w-]+ )?(?:hotel|flight|trip|booking|stay)\b", clean.lower()
+        # ("the boston–paris booking": a route written with a dash; "the paris request":
+        # the trip waiting for approval)
+        r"\bthe (?:[\w–—-]+ ){1,2}(?:to [\w-]+ )?(?:hotel|flight|trip|booking|stay|request)\b",
+        clean.lower(),
     )
     if named and any(p.search(named.group(0)) for _, p in picks.tables().best):
         # "what's the cheapest hotel in San Francisco for Dec 14-16?": the best of the
@@ -1957,7 +1969,7 @@ _THE_FLIGHT: Final = re.compile(r"\bthe (?:flight|plane)\b")
 # "paris flight thurs", "boston-paris flight": a booking named by its place, at the start
 # of the message or of a clause.
 _PLACE_NAMED_BOOKING: Final = re.compile(
-    r"(?:^|[-–—,.;:!?] )(?:[\w-]+ ){1,2}(?:to [\w-]+ )?(?:hotel|flight|trip|booking|stay)\b"
+    r"(?:^|[-–—,.;:!?] )(?:[\w–—-]+ ){1,2}(?:to [\w-]+ )?(?:hotel|flight|trip|booking|stay)\b"
 )
 # "... does it leave", "when is it", "who's it waiting on": the question takes that
 # booking up by "it".

@@ -34,6 +34,14 @@ NOT_WHAT: Final = re.compile(
     re.IGNORECASE,
 )
 
+# ... nor a question about the trip ("so is it booked or not??", "wait, am I confirmed?",
+# "did it go through?"): a question word or an inverted verb first, a question mark last.
+A_QUESTION: Final = re.compile(
+    r"^(?:(?:so|ok|okay|wait|hmm+|um+|and|but|sorry|hang on|hold on)[,\s]+)*"
+    r"(?:is|isn'?t|are|aren'?t|am|was|were|did|didn'?t|does|do|has|hasn'?t|have|will|can|"
+    r"could|should|what|when|where|who|whose|why|how|which)\b.*\?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
 
 # What a trip is for, told at its hold's confirmation ("it's for a customer visit at
 # Initech", "the trip's for the Q4 review", "purpose: a client workshop"): the trip is the
