@@ -30,8 +30,8 @@ from tests.concierge.heldout.harness import (
     case_params,
     dialogue,
     runs_as_expected,
+    worlds_fixture,
 )
-from tests.concierge.heldout.harness import worlds_fixture
 
 worlds = worlds_fixture("empty", "trips")
 

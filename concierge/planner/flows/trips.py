@@ -290,9 +290,7 @@ def _trips(state: State, turn: Turn, ctx: Context, u: Understanding) -> Decision
             return read
         me = str(ctx.profile.get("name") or "")
         lead = (
-            trip_answers.open_steps(
-                listing.trips, read, me, ctx.today, all_asked=settled_asked
-            )
+            trip_answers.open_steps(listing.trips, read, me, ctx.today, all_asked=settled_asked)
             + "\n\n"
         )
     more = (
