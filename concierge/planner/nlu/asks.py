@@ -198,7 +198,7 @@ def cancel_refund_question(text: str) -> bool:
     I get a refund if I cancelled the London trip", "money back if I cancel?", "if i cancel
     paris do i lose anything"): answered from get_booking's quote, nothing cancelled."""
     low = plain(text)
-    if _DO_CANCEL.match(low):
+    if _DO_CANCEL.match(low) or _ASKED_TO_CANCEL.search(low):
         return False  # "cancel it. would I get a refund?": a cancellation asked for
     asked = (
         is_question(text)
@@ -209,6 +209,11 @@ def cancel_refund_question(text: str) -> bool:
 
 
 _DO_CANCEL: Final = re.compile(r"^(?:please |pls |ok |okay )?(?:(?:can|could) you )?cancel\b")
+# ... asked politely anywhere in a longer message ("Hello, the conference is off. Could you
+# please cancel the whole trip and let me know whether we get our money back?")
+_ASKED_TO_CANCEL: Final = re.compile(
+    r"\b(?:(?:can|could|would|will) you (?:please |kindly |pls )?|please |pls |kindly )cancel\b"
+)
 # "would I ...", "if I cancel paris do i lose anything": asked, without a question mark.
 _HYPOTHETICAL: Final = re.compile(
     r"^(?:would|and if|so if|if|what if)\b|\b(?:do|would|will|could|can|did) (?:i|we)\b"

@@ -20,6 +20,7 @@ from concierge.planner.nlu import datafiles
 from concierge.planner.nlu.dates import MONTHS, WEEKDAYS, read_dates
 from concierge.planner.nlu.spelling import VOCABULARY
 from concierge.planner.nlu.spelling import correct as correct_spelling
+from core.catalogue import CARRIERS
 from core.catalogue.hotels import hotel_areas
 from core.catalogue.places import Place, lookup_place, normalize, unserved_places
 
@@ -481,12 +482,39 @@ def _before_a_place(text: str, words: list[tuple[int, int, str]], i: int) -> boo
     return lookup_place(words[nxt][2], fuzzy=False) is not None
 
 
+# First words of airlines' names that are also places or peoples ("fly to Japan").
+_AIRLINE_PLACE_WORDS: Final = frozenset({"british", "japan", "singapore", "korean", "swiss"})
+
+
+@cache
+def _airline_words() -> frozenset[str]:
+    """An airline's name, or its own first word ("Ryanair", "Spirit", "Aer Lingus"):
+    never a place, however it stands ("why can't I book Ryanair to Dublin?")."""
+    words: set[str] = set()
+    for carrier in CARRIERS:
+        name = carrier.name.lower()
+        words.add(name)
+        first = name.split()[0]
+        if len(first) >= 5 and first not in _AIRLINE_PLACE_WORDS:
+            words.add(first)
+    return frozenset(words)
+
+
+def _airline_at(text: str, token: str, start: int) -> bool:
+    low = text[start:].lower()
+    return token.lower() in _airline_words() or any(
+        " " in name and low.startswith(name) for name in _airline_words()
+    )
+
+
 def _fuzzy_at(
     text: str, words: list[tuple[int, int, str]], i: int
 ) -> tuple[PlaceMention, int] | None:
     """Near-miss spellings, only where a place is expected: after from/to/in, or capitalised."""
     start = words[i][0]
     token = words[i][2]
+    if _airline_at(text, token, start):
+        return None
     lead = token.lower() in _NAME_LEADS
     if (
         (token.lower() in STOP and not lead)
