@@ -25,7 +25,7 @@ from dateparser.search import search_dates
 
 from concierge.planner.nlu import datafiles, holidays
 from concierge.planner.nlu.numbers import nights as read_nights
-from concierge.planner.nlu.numbers import word_number
+from concierge.planner.nlu.numbers import spoken_times, word_number
 from concierge.planner.nlu.spelling import fix as fix_spelling
 from tools.views import day_range, spoken_day
 
@@ -2680,6 +2680,8 @@ def _with_part(
 
 
 def _window(text: str) -> tuple[str | None, str | None]:
+    # "after half past six in the evening", "before quarter to nine": the clock they say
+    text = spoken_times(text)
     after = before = None
     m = _CLOCK_RANGE.search(text)
     if m and (m.group("h1"), m.group("m1")) < (m.group("h2"), m.group("m2")):

@@ -273,3 +273,55 @@ _OVERNIGHT_FLIGHT = re.compile(
     r"\b(?:fly|flying|flights?|depart\w*|leav(?:e|ing)|red[- ]?eye)\b[^.!?]{0,60}\bovernight\b"
     r"|\bovernight (?:flights?|ones?|red[- ]?eyes?)\b"
 )
+
+
+# Clock times said in words ("half past six in the evening", "quarter to two", "five fifty
+# five", "eleven oh five"): an hour word, then its minutes in words or a fraction before it.
+# A final "one" after the tens is the pronoun ("the four forty one": the 4:40 one) unless
+# another word names the option after it ("the four forty one one").
+_HOUR_WORDS: Final = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_UNIT_WORDS: Final = r"two|three|four|five|six|seven|eight|nine|one(?=\s+(?:one|flight|option)\b)"
+MINUTE_WORDS: Final = (
+    rf"(?:o[h']?[- ](?:{_UNIT_WORDS}|one)|(?:twenty|thirty|forty|fifty)(?:[- ](?:{_UNIT_WORDS}))?"
+    r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+)
+_SPOKEN_TIME: Final = re.compile(
+    rf"\b(?:(?P<frac>half past|half|quarter past|quarter to|a quarter past|a quarter to)\s+"
+    rf"(?P<h1>{_HOUR_WORDS}|1[0-2]|[1-9])(?![\d:./])"
+    rf"|(?P<h2>{_HOUR_WORDS})\s+(?P<mins>{MINUTE_WORDS}))\b"
+    r"(?:\s+(?P<part>in the (?:morning|afternoon|evening)|at night|tonight))?",
+    re.IGNORECASE,
+)
+
+
+def minute_number(words: str) -> int | None:
+    """``"fifty five"`` → 55, ``"oh five"`` → 5, ``"fifteen"`` → 15."""
+    key = re.sub(r"^o[h']?[- ]", "", words.lower()).replace("-", " ")
+    value = word_number(key)
+    return value if value is not None and 0 <= value < 60 else None
+
+
+def _spoken_time(m: re.Match[str]) -> str:
+    hour = word_number(m.group("h1") or m.group("h2")) or 0
+    frac = (m.group("frac") or "").lower().removeprefix("a ")
+    minute = 30 if frac.startswith("half") else 15 if frac == "quarter past" else 0
+    if frac == "quarter to":
+        hour, minute = (12 if hour == 1 else hour - 1), 45
+    if m.group("mins"):
+        minute = minute_number(m.group("mins")) or 0
+    part = (m.group("part") or "").lower()
+    suffix = "am" if part == "in the morning" else "pm" if part else ""
+    if part == "at night" and hour < 6:
+        suffix = "am"
+    return f"{hour}:{minute:02d}{suffix}"
+
+
+def spoken_times(text: str, *, fractions: bool = True) -> str:
+    """``text`` with clock times said in words written as a clock: "after half past six in
+    the evening" → "after 6:30pm", "the five fifty five" → "the 5:55", "quarter to two" →
+    "1:45" (without a part of the day its half stays open, as "5:55" does). ``fractions``:
+    False leaves "half past six", "quarter to two" as said (only an hour and its minutes
+    become a clock)."""
+    return _SPOKEN_TIME.sub(
+        lambda m: _spoken_time(m) if fractions or m.group("mins") else m.group(0), text
+    )

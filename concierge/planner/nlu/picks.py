@@ -26,7 +26,7 @@ from concierge.planner.nlu import datafiles
 from concierge.planner.nlu.dates import NOT_A_PART, day_part
 from concierge.planner.nlu.flight_numbers import PATTERN as FLIGHT_NUMBER
 from concierge.planner.nlu.flight_numbers import is_flight_number, mentions
-from concierge.planner.nlu.numbers import ORDINALS, word_number
+from concierge.planner.nlu.numbers import ORDINALS, spoken_times, word_number
 from core.catalogue import CARRIERS
 
 
@@ -818,6 +818,9 @@ def read(text: str) -> list[OptionRef]:
 
 
 def _read(text: str) -> list[OptionRef]:
+    # "the five fifty five one", "eleven oh five": an hour and its minutes said in words
+    # are that clock ("the 5:55 one"); "half ten", "quarter to two" are read below
+    text = spoken_times(text, fractions=False)
     low = without_deferred(without_policy_fit(plain(text)))
     fit = [m.span() for m in tables().policy_fit.finditer(plain(text))]
     t = tables()
