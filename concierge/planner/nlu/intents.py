@@ -57,6 +57,7 @@ from concierge.planner.nlu.places import (
 from concierge.planner.nlu.reasons import cancel_reason
 from concierge.planner.nlu.restated import restated
 from concierge.planner.nlu.spelling import VOCABULARY, fix_keywords
+from concierge.planner.nlu.spelling import correct as correct_spelling
 from concierge.planner.nlu.spelling import fix as fix_spelling
 from core.catalogue import CARRIERS
 from core.catalogue.hotels import hotel_brands
@@ -1535,6 +1536,9 @@ def named_party(clean: str, places: list[PlaceMention]) -> Party:
     colleague Tom Reed is coming too"): their names as written, none when no such list. A
     place, an airline or a word in not_names is no one."""
     text = _PARTY_TITLES.sub("", clean.replace("’", "'"))
+    # "my collegue Tom Reed": the word calling them a colleague, its typo fixed (only words
+    # in lower case: a name as written stays as it is)
+    text = re.sub(r"\b[a-z]{5,}\b", lambda m: correct_spelling(m.group(0)), text)
     text = _PARTY_BRACKETED.sub(lambda m: m.group("name"), text)
     named = {p.text.lower() for p in places}
     for m in _PARTY_WITH.finditer(text):

@@ -74,8 +74,8 @@ _PARTY = re.compile(rf"\b(?:party|group|team|family) of\s+{_NUM}\b")
 _FOR_N = re.compile(
     # ("for a couple of days" is a stay, "a couple" read without its "of": of a unit too)
     rf"\bfor\s+{_NUM}\b(?!\s*(?:of\s+)?(?:nights?|days?|weeks?|months?|hours?|h\b|pm|am|:|rooms?|stars?|usd|eur|gbp|\$|%|st|nd|rd|th))"
-    # ... never a day: "a hotel for 14-16 dec", "for 12 Dec", "for 3/1"
-    r"(?!\s*(?:[-–/.]|to\b)\s*\d|\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)"
+    # ... never a day: "a hotel for 14-16 dec", "for 12 Dec", "for 9 of December", "for 3/1"
+    r"(?!\s*(?:[-–/.]|to\b)\s*\d|\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)"
     # ... nor a length said as a choice of two: "for 3 or 4 days"
     r"(?!\s+or\s+\d+\s+(?:nights?|days?|weeks?|months?|hours?)\b)"
 )
