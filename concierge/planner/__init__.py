@@ -196,6 +196,8 @@ def plan(request: ModelRequest) -> AIMessage:
         )
         if pasted is not None:
             said = pasted.said
+        elif human is not None and action is None:
+            said = pasted_text.without_signoff(said)  # "…go ahead.\n\nKind regards,\nAva"
         understanding = (
             understand(said, request.now, month_first=month_first)
             if human is not None and action is None

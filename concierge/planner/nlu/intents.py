@@ -468,7 +468,9 @@ _PERSON_POSSESSIVE: Final = re.compile(r"\b(?P<name>[A-Z][a-z]+)(?:'s|’s)\b")
 # a comma, a colon or a semicolon ("reject it - too expensive", "Reject Ava's Paris trip: she
 # should have booked a week ahead").
 _NOTE_LABEL: Final = re.compile(
-    r"\b(?:note|reason|comment|message|remark)s?(?:\s+(?:for|to)\s+(?:the\s+)?[\w']+)?\s*(?::|-|–|—)\s*"
+    r"\b(?:(?:note|reason|comment|message|remark)s?(?:\s+(?:for|to)\s+(?:the\s+)?[\w']+)?\s*(?::|-|–|—)"
+    # ... or said out loud: "reject it the reason is she has to book a week before"
+    r"|reason\s+(?:is|being|was|would be)(?:\s+that)?\b)\s*"
     r"(?P<note>\S.{3,})",
     re.IGNORECASE | re.DOTALL,
 )

@@ -24,7 +24,7 @@ from concierge.planner.nlu.datafiles import load
 from concierge.planner.nlu.dates import read_dates
 from concierge.planner.nlu.places import find_places, roles
 
-__all__ = ["Pasted", "own_words", "read", "unquote_options"]
+__all__ = ["Pasted", "own_words", "read", "unquote_options", "without_signoff"]
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # A weekday the user names without its day ("the Thursday and Friday night"), not one
@@ -257,10 +257,29 @@ def unquote_options(text: str) -> str:
     return "\n".join(kept)
 
 
+def without_signoff(text: str) -> str:
+    """A message typed like a letter without its closing: "Yes, that's perfect — please go
+    ahead.\n\nKind regards,\nAva" reads as "Yes, that's perfect — please go ahead." A
+    sign-off ends the message (a name, a title under it at most) and words come before it;
+    a message that is only "Thanks, Ava" stays as it is."""
+    lines = text.splitlines()
+    while lines and _blank(lines[-1]):
+        lines.pop()
+    n = len(lines)
+    for j in range(n - 1, max(0, n - 4) - 1, -1):
+        if _is("signoff", lines[j]):
+            if j == 0 or not all(_is("name_line", x) for x in lines[j + 1 :]):
+                return text
+            before = "\n".join(lines[:j]).strip()
+            return before or text
+    return text
+
+
 def own_words(text: str) -> str:
-    """The user's own words of a message (all of it when nothing is pasted)."""
+    """The user's own words of a message (all of it when nothing is pasted, without the
+    closing of a message typed like a letter)."""
     parts = split(text)
-    return text if parts is None else parts[0]
+    return without_signoff(text) if parts is None else parts[0]
 
 
 def _facts(pasted: list[str]) -> tuple[str, str | None]:

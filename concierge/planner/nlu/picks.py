@@ -252,6 +252,14 @@ _NUMBER_WORD: Final = r"\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten
 _LABELLED: Final = re.compile(
     r"\b(?P<label>option|opt|choice|number|no\.?|#|flight|hotel|result|return|outbound|inbound)"
     rf"\s*#?\s*(?P<n>{_NUMBER_WORD})\b(?![:./]\d)"
+    # "and hotel 2 night please", "flight 2 people": a count, no option's number
+    r"(?!\s*(?:nights?|nites?|rooms?|people|persons?|passengers?|pax|adults?|guests?|seats?"
+    r"|tickets?|days?|weeks?|stars?|of us)\b)"
+)
+# A number counting something ("2 rooms pls", "3 nights"): no option's number.
+_COUNTED: Final = re.compile(
+    r"\s*(?:nights?|nites?|rooms?|people|persons?|passengers?|pax|adults?|guests?|seats?"
+    r"|tickets?|days?|weeks?|of us)\b"
 )
 _VERB_NUMBER: Final = re.compile(
     r"\b(?:take|book|choose|pick|want|select|prefer|go with|like|do|reserve|hold|get)\s+(?:the\s+)?"
@@ -667,6 +675,8 @@ def _bare_number(low: str, span: tuple[int, int]) -> tuple[int, int] | None:
     if len(numbers) != 1:
         return None
     m = numbers[0]
+    if _COUNTED.match(text, m.end()):
+        return None  # "2 rooms pls" after a hotel list: how many, not which
     rest = text[: m.start()] + " " + text[m.end() :]
     t = tables()
     for _, pattern in (*t.both, *t.directions):
