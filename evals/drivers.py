@@ -307,6 +307,10 @@ class HttpDriver(Driver):
                     }
                 ]
             async for sse in source.aiter_sse():
+                if not sse.data:
+                    # A keep-alive comment: httpx-sse reports it as an empty event once an
+                    # id has been seen (browsers' EventSource do not). Not a chat event.
+                    continue
                 if sse.data == "[DONE]":
                     break
                 event = ui_to_event(json.loads(sse.data), names)
