@@ -2391,7 +2391,13 @@ def return_days_later(text: str) -> int | None:
     m = _REL_RETURN.search(low)
     if m is None or _OUT_NAMED.search(low):
         return None  # ("if i go out and come back one day later": the whole trip moved)
+    if _LEG_NAMED_BEFORE.search(low[: m.start()]):
+        return None  # "move my flight home a day later": that flight moved, not a return added
     return _later_days(m)
+
+
+# "my flight home", "the trip back": the way home named as a flight of its own
+_LEG_NAMED_BEFORE = re.compile(r"\b(?:flight|flights|trip|leg|way)\s+$")
 
 
 _REL_RETURN = re.compile(
