@@ -56,6 +56,18 @@ class CarrierInfo:
     ticket_prefix: str
     low_cost: bool = False
 
+    @property
+    def short_name(self) -> str | None:
+        """The first word of the airline's name when it names the airline alone, lower case
+        ("delta", "ryanair", "jetblue"): five letters or more, and no place or people
+        ("British", "Japan") — else None."""
+        first = self.name.split()[0].lower()
+        return first if len(first) >= 5 and first not in _PLACE_WORDS else None
+
+
+# First words of airlines' names that are also places or peoples ("fly to Japan").
+_PLACE_WORDS: Final = frozenset({"british", "japan", "singapore", "korean", "china", "swiss"})
+
 
 CARRIERS: Final[tuple[CarrierInfo, ...]] = (
     CarrierInfo("AA", "American Airlines", NA, ("DFW", "MIA", "ORD", "LAX", "JFK", "LGA", "DCA"), "001"),

@@ -137,22 +137,16 @@ def tables() -> _Tables:
     )
 
 
-# First words of airlines' names that are also places or peoples ("fly to Japan").
-_PLACE_WORDS: Final = frozenset({"british", "japan", "singapore", "korean", "china", "swiss"})
-
-
 def _airline_names() -> list[str]:
     """An airline named is what a policy question may be about ("can we book Ryanair?",
     "is Spirit ok?"): each airline's name, and its first word when it is one of its own
-    ("Delta", "JetBlue"; never a short or common word such as "Air")."""
+    (``CarrierInfo.short_name``: "Delta", "JetBlue"; never "Air" or "British")."""
     names: list[str] = []
     for carrier in CARRIERS:
-        name = carrier.name.lower()
-        first = name.split()[0]
-        names.append(re.escape(name))
-        if len(first) >= 5 and first not in _PLACE_WORDS:
+        names.append(re.escape(carrier.name.lower()))
+        if carrier.short_name is not None:
             # ("United" alone, not "the United States")
-            names.append(re.escape(first) + r"(?! (?:states|kingdom|nations|arab))")
+            names.append(re.escape(carrier.short_name) + r"(?! (?:states|kingdom|nations|arab))")
     return names
 
 

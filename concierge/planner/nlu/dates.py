@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Final
 
@@ -75,6 +75,10 @@ WEEKDAYS: Final[dict[str, int]] = {
     "sunday": 6,
     "sun": 6,
 }
+
+# Any instant will do to ask whether words are a day at all ("a week today", "Friday"):
+# the readers that only ask that (places, intents) read them at this one.
+ANY_INSTANT: Final = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 _ORDINAL_WORDS: Final[dict[str, int]] = {
     "first": 1,
     "second": 2,

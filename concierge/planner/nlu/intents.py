@@ -18,7 +18,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import Enum, StrEnum
 from functools import lru_cache
 from typing import Any, Final, TypeVar, cast
@@ -37,6 +37,7 @@ from concierge.planner.nlu import (
     shorthand,
 )
 from concierge.planner.nlu.dates import (
+    ANY_INSTANT,
     DateReading,
     moved_to,
     read_dates,
@@ -460,7 +461,6 @@ _CASUAL_NOT_NAMES: Final = frozenset(
 )
 # Words of airline names ("book Delta to Boston" names no one): never a traveller.
 _CARRIER_WORDS: Final = frozenset(w for c in CARRIERS for w in c.name.split())
-_ANY_DAY: Final = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)  # to ask whether a word is a day
 _PERSON_POSSESSIVE: Final = re.compile(r"\b(?P<name>[A-Z][a-z]+)(?:'s|’s)\b")
 # An approval note: a labelled one ("Note: client visit, fine by me", "note for her: ...",
 # "message to Ava - ...") runs to the end
@@ -1658,7 +1658,7 @@ def _traveller(clean: str, places: list[PlaceMention]) -> str | None:
                 or name in _CARRIER_WORDS
                 or name.lower() in named
                 or any(start <= m.start("name") < end for start, end in spans)
-                or read_dates(name, _ANY_DAY).depart is not None
+                or read_dates(name, ANY_INSTANT).depart is not None
             ):
                 # "book San Francisco flights": a place's first word names no one, nor
                 # does a day ("flights to Chicago for Mon 14 Dec").
@@ -1723,7 +1723,7 @@ def _casual_name(word: str, places: set[str]) -> bool:
         or word in VOCABULARY
         or _cabin(word) is not None
         or lookup_place(word, fuzzy=False) is not None
-        or read_dates(word, _ANY_DAY).depart is not None
+        or read_dates(word, ANY_INSTANT).depart is not None
         or numbers.normalize(word) != word
     )
 
@@ -2023,7 +2023,7 @@ def _casual_person(word: str, start: int, spans: list[tuple[int, int]]) -> bool:
         or word.lower() in {"me", "myself", "and", "or", "but"}
         or word.title() in _CARRIER_WORDS
         or any(a <= start < b for a, b in spans)
-        or read_dates(word, _ANY_DAY).depart is not None
+        or read_dates(word, ANY_INSTANT).depart is not None
         # a code the places reader left alone, in a list of people ("fin, mia and ava"),
         # is a name; "jfk to mia" is a place (its span, above)
         or (lookup_place(word, fuzzy=False) is not None and word.lower() not in WORDLIKE_CODES)
@@ -2039,7 +2039,7 @@ def _whose_first(clean: str, places: list[PlaceMention]) -> tuple[int, str] | No
             or any(w in _CARRIER_WORDS for w in words)
             or any(a <= start < b for a, b in spans)
             or re.search(r"\bthe\s*$", clean[:start], re.IGNORECASE)
-            or read_dates(words[0], _ANY_DAY).depart is not None
+            or read_dates(words[0], ANY_INSTANT).depart is not None
             or (lookup_place(name, fuzzy=False) is not None and not _written_as_name(name))
         ):
             continue
@@ -2054,7 +2054,7 @@ def _whose_first(clean: str, places: list[PlaceMention]) -> tuple[int, str] | No
             or re.search(
                 r"\b(?:the|my|our|your|his|her|their|a|an|this|that)\s*$", clean[:start], re.I
             )
-            or read_dates(word, _ANY_DAY).depart is not None
+            or read_dates(word, ANY_INSTANT).depart is not None
             or lookup_place(word, fuzzy=False) is not None
         ):
             continue
@@ -2149,10 +2149,13 @@ def _trip_dates(clean: str, low: str, now: datetime, month_first: bool) -> DateR
 _BOOKED_ALREADY: Final = _rx("trip", "booked_already")
 
 
-def _booked_clauses(clean: str, low: str, now: datetime, month_first: bool) -> list[tuple[int, int]]:
+@lru_cache(maxsize=256)
+def _booked_clauses(
+    clean: str, low: str, now: datetime, month_first: bool
+) -> tuple[tuple[int, int], ...]:
     """The clauses of a message telling of a stay one has booked already, by its days
     (a range: "I'm already booked in London 15–18 Dec", "my London hotel is booked
-    15–18 December")."""
+    15–18 December"). Remembered: the dates and the places of a message both ask."""
     low = low.replace("’", "'")
     if not _BOOKED_ALREADY.search(low):
         return []
@@ -2164,10 +2167,10 @@ def _booked_clauses(clean: str, low: str, now: datetime, month_first: bool) -> l
         told = read_dates(clean[a:b], now, month_first=month_first)
         if told.stay is not None or any(m.last is not None for m in told.mentions):
             found.append((a, b))
-    return found
+    return tuple(found)
 
 
-def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+def _blanked(text: str, spans: Sequence[tuple[int, int]]) -> str:
     kept = list(text)
     for a, b in spans:
         kept[a:b] = " " * (b - a)

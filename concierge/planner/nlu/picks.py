@@ -249,18 +249,18 @@ def _part_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 _NUMBER_WORD: Final = r"\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
+# What a number before it counts ("2 rooms pls", "3 nights", "hotel 2 night"): no option's number.
+_COUNT_UNITS: Final = (
+    r"nights?|nites?|rooms?|people|persons?|passengers?|pax|adults?|guests?|seats?"
+    r"|tickets?|days?|weeks?|of us"
+)
 _LABELLED: Final = re.compile(
     r"\b(?P<label>option|opt|choice|number|no\.?|#|flight|hotel|result|return|outbound|inbound)"
     rf"\s*#?\s*(?P<n>{_NUMBER_WORD})\b(?![:./]\d)"
-    # "and hotel 2 night please", "flight 2 people": a count, no option's number
-    r"(?!\s*(?:nights?|nites?|rooms?|people|persons?|passengers?|pax|adults?|guests?|seats?"
-    r"|tickets?|days?|weeks?|stars?|of us)\b)"
+    # "and hotel 2 night please", "flight 2 people", "hotel 4 stars": a count, no option's number
+    rf"(?!\s*(?:{_COUNT_UNITS}|stars?)\b)"
 )
-# A number counting something ("2 rooms pls", "3 nights"): no option's number.
-_COUNTED: Final = re.compile(
-    r"\s*(?:nights?|nites?|rooms?|people|persons?|passengers?|pax|adults?|guests?|seats?"
-    r"|tickets?|days?|weeks?|of us)\b"
-)
+_COUNTED: Final = re.compile(rf"\s*(?:{_COUNT_UNITS})\b")
 _VERB_NUMBER: Final = re.compile(
     r"\b(?:take|book|choose|pick|want|select|prefer|go with|like|do|reserve|hold|get)\s+(?:the\s+)?"
     r"#?(?P<n>\d{1,2})(?![\d:/.+]|\s*(?:people|passengers?|nights?|rooms?|pm|am|h\b|days?|weeks?"

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cache, lru_cache
 from typing import Final, Literal
 
 from concierge.planner.nlu import datafiles
-from concierge.planner.nlu.dates import MONTHS, WEEKDAYS, read_dates
+from concierge.planner.nlu.dates import ANY_INSTANT, MONTHS, WEEKDAYS, read_dates
 from concierge.planner.nlu.spelling import VOCABULARY
 from concierge.planner.nlu.spelling import correct as correct_spelling
 from core.catalogue import CARRIERS
@@ -134,8 +133,6 @@ _WHEN_WORDS: Final = frozenset(
     | {w[:3] for w in WEEKDAYS}
     | {"tues", "thur", "thurs", "weds"}
 )
-# Any clock will do to ask whether words are a day ("a week today", "day after tomorrow").
-_ANY_DAY: Final = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 _NAME_LEADS: Final = frozenset({"new", "san", "los", "las", "hong", "the", "big"})
 # A two-way arrow ("NYC ⇄ SF", "jfk <-> lhr") is a round trip's route, written out first.
 # ... or "to" between hyphens ("my boston-to-paris booking")
@@ -284,7 +281,7 @@ def _when_next(rest: str) -> bool:
 @lru_cache(maxsize=1024)
 def _a_day_at(rest: str, at: int) -> bool:
     """``rest`` has a day the date reader reads starting at ``at`` (its first word)."""
-    return any(m.start <= at for m in read_dates(rest, _ANY_DAY).mentions)
+    return any(m.start <= at for m in read_dates(rest, ANY_INSTANT).mentions)
 
 
 def _is_code(word: str) -> bool:
@@ -482,29 +479,29 @@ def _before_a_place(text: str, words: list[tuple[int, int, str]], i: int) -> boo
     return lookup_place(words[nxt][2], fuzzy=False) is not None
 
 
-# First words of airlines' names that are also places or peoples ("fly to Japan").
-_AIRLINE_PLACE_WORDS: Final = frozenset({"british", "japan", "singapore", "korean", "swiss"})
+@cache
+def _airline_words() -> frozenset[str]:
+    """An airline's name, or its own first word (``CarrierInfo.short_name``: "Ryanair",
+    "Spirit"): never a place, however it stands ("why can't I book Ryanair to Dublin?")."""
+    return frozenset(
+        name
+        for carrier in CARRIERS
+        for name in (carrier.name.lower(), carrier.short_name)
+        if name is not None
+    )
 
 
 @cache
-def _airline_words() -> frozenset[str]:
-    """An airline's name, or its own first word ("Ryanair", "Spirit", "Aer Lingus"):
-    never a place, however it stands ("why can't I book Ryanair to Dublin?")."""
-    words: set[str] = set()
-    for carrier in CARRIERS:
-        name = carrier.name.lower()
-        words.add(name)
-        first = name.split()[0]
-        if len(first) >= 5 and first not in _AIRLINE_PLACE_WORDS:
-            words.add(first)
-    return frozenset(words)
+def _airline_names_of_words() -> tuple[str, ...]:
+    """The airlines' names of more than one word ("aer lingus"), as a text may start with."""
+    return tuple(name for name in _airline_words() if " " in name)
 
 
 def _airline_at(text: str, token: str, start: int) -> bool:
+    if token.lower() in _airline_words():
+        return True
     low = text[start:].lower()
-    return token.lower() in _airline_words() or any(
-        " " in name and low.startswith(name) for name in _airline_words()
-    )
+    return any(low.startswith(name) for name in _airline_names_of_words())
 
 
 def _fuzzy_at(
@@ -619,8 +616,6 @@ _BACK_TO: Final = (
     "coming back to",
     "flying back to",
 )
-
-
 
 
 def said_back_to(text: str, mention: PlaceMention) -> bool:
