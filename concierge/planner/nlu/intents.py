@@ -2158,7 +2158,7 @@ def _booked_clauses(
     15–18 December"). Remembered: the dates and the places of a message both ask."""
     low = low.replace("’", "'")
     if not _BOOKED_ALREADY.search(low):
-        return []
+        return ()
     cuts = [0, *(m.end() for m in _CLAUSE.finditer(clean)), len(clean)]
     found = []
     for a, b in itertools.pairwise(cuts):
